@@ -1,0 +1,133 @@
+/* The asy command: one host of the VM, using nothing but asy.h.
+ *
+ *   asy FILE [ARGS]   run a script
+ *   asy -c CODE       run a string
+ *   asy -             run standard input
+ *   asy               the REPL (or standard input when it is not a terminal)
+ *
+ * Exit status: 0, 1 for an uncaught exception, 2 for usage errors, or what
+ * sys.exit() asked for. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "asy.h"
+
+static const char usage[] =
+    "usage: asy [option] ... [-c cmd | file | -] [arg] ...\n"
+    "Options:\n"
+    "  -c cmd     program passed in as string (terminates option list)\n"
+    "  -h, --help print this help message and exit\n"
+    "  -V, --version\n"
+    "             print the Asy version and exit\n"
+    "  file       program read from script file\n"
+    "  -          program read from stdin (default; interactive mode if a tty)\n"
+    "  arg ...    arguments passed to program in sys.argv[1:]\n";
+
+static int status_of(AsyVM *vm, AsyStatus st) {
+    switch (st) {
+    case ASY_OK: return 0;
+    case ASY_EXIT: return asy_exit_code(vm);
+    default: asy_print_error(vm); return 1;
+    }
+}
+
+static char *read_all(FILE *f, size_t *len) {
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) return NULL;
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *p = realloc(buf, cap *= 2);
+            if (!p) { free(buf); return NULL; }
+            buf = p;
+        }
+    }
+    *len = n;
+    return buf;
+}
+
+/* A plain line-by-line REPL: lines accumulate until the input is complete. */
+static int repl(AsyVM *vm) {
+    printf("Asy %s (Python %s compatible)\n", ASY_VERSION_STRING, ASY_PYTHON_VERSION);
+    char line[65536];
+    size_t cap = 4096, len = 0;
+    char *src = malloc(cap);
+    if (!src) return 1;
+    for (;;) {
+        fputs(len ? "... " : ">>> ", stdout);
+        fflush(stdout);
+        if (!fgets(line, sizeof line, stdin)) { putchar('\n'); break; }
+        size_t n = strlen(line);
+        if (len + n + 1 > cap) {
+            char *p = realloc(src, cap = (len + n + 1) * 2);
+            if (!p) break;
+            src = p;
+        }
+        memcpy(src + len, line, n + 1);
+        len += n;
+        if (asy_source_incomplete(src, len)) continue;
+        AsyStatus st = asy_run_interactive(vm, src, len);
+        len = 0;
+        if (st == ASY_EXIT) { free(src); return asy_exit_code(vm); }
+        if (st == ASY_ERROR) asy_print_error(vm);
+    }
+    free(src);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    int i = 1;
+    const char *code = NULL;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-c")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "Argument expected for the -c option\n%sTry `asy -h' for more information.\n", usage);
+                return 2;
+            }
+            code = argv[++i];
+            i++;
+            break;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 0; }
+        if (!strcmp(a, "-V") || !strcmp(a, "--version")) { printf("Asy %s\n", ASY_VERSION_STRING); return 0; }
+        if (!strcmp(a, "--")) { i++; break; }
+        fprintf(stderr, "Unknown option: %s\n%sTry `asy -h' for more information.\n", a, usage);
+        return 2;
+    }
+    AsyVM *vm = asy_new(NULL);
+    if (!vm) { fputs("asy: out of memory\n", stderr); return 1; }
+    int status;
+    if (code) {
+        const char *args[argc + 1];
+        args[0] = "-c";
+        int n = 1;
+        for (int k = i; k < argc; k++) args[n++] = argv[k];
+        asy_set_argv(vm, n, args);
+        status = status_of(vm, asy_run_source(vm, code, strlen(code), "<string>"));
+    } else if (i < argc && strcmp(argv[i], "-") != 0) {
+        asy_set_argv(vm, argc - i, (const char *const *)argv + i);
+        status = status_of(vm, asy_run_file(vm, argv[i]));
+        if (status == 1 && !asy_error_text(vm)) status = 1;
+    } else if (i >= argc && isatty(0)) {
+        asy_set_argv(vm, 0, NULL);
+        status = repl(vm);
+    } else {
+        const char *args[argc + 1];
+        int n = 0;
+        args[n++] = i < argc ? argv[i++] : "";
+        for (int k = i; k < argc; k++) args[n++] = argv[k];
+        asy_set_argv(vm, n, args);
+        size_t len;
+        char *src = read_all(stdin, &len);
+        status = src ? status_of(vm, asy_run_source(vm, src, len, "<stdin>")) : 1;
+        free(src);
+    }
+    fflush(stdout);
+    asy_free(vm);
+    return status;
+}

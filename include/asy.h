@@ -1,0 +1,100 @@
+/* asy.h: the embedding API of Asy, the only header a host includes.
+ *
+ * A host fills an AsyConfig (asy_config_init gives the defaults), creates a
+ * VM with asy_new, runs source or files, and frees the VM. VMs share nothing:
+ * a process may run several at once, each on its own thread. Errors come back
+ * as values: a run returns an AsyStatus, and asy_error_text describes the
+ * exception that ended it, traceback included. Nothing here calls abort() or
+ * exits the process.
+ */
+#ifndef ASY_H
+#define ASY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ASY_VERSION_STRING "0.1.0"
+#define ASY_PYTHON_VERSION "3.12"
+
+typedef struct AsyVM AsyVM;
+
+/* Where the VM's output goes. `stream` is 1 for stdout and 2 for stderr. */
+typedef void (*AsyWriteFn)(AsyVM *vm, int stream, const char *text, size_t len);
+
+typedef struct AsyConfig {
+    /* Output of print(), tracebacks and warnings. Default: stdout/stderr. */
+    AsyWriteFn write;
+    /* Bytes the heap may hold before allocations fail with MemoryError;
+     * 0 means no limit. */
+    size_t memory_limit;
+    /* Bytes allocated before the first collection (later thresholds grow
+     * with the live heap). */
+    size_t gc_initial;
+    /* Collect at every safe point that follows an allocation (for tests). */
+    int gc_stress;
+    /* Anything the host wants to reach from callbacks. */
+    void *user_data;
+} AsyConfig;
+
+typedef enum AsyStatus {
+    ASY_OK = 0,         /* ran to the end */
+    ASY_ERROR = 1,      /* an uncaught exception: see asy_error_text */
+    ASY_EXIT = 2        /* SystemExit: see asy_exit_code */
+} AsyStatus;
+
+/* Fills `cfg` with the defaults. */
+void asy_config_init(AsyConfig *cfg);
+
+/* Creates a VM, or returns NULL if memory runs out. `cfg` may be NULL for
+ * the defaults; it is copied. */
+AsyVM *asy_new(const AsyConfig *cfg);
+
+/* Frees the VM and everything it allocated. */
+void asy_free(AsyVM *vm);
+
+/* The host's pointer from AsyConfig.user_data. */
+void *asy_user_data(AsyVM *vm);
+
+/* Sets sys.argv (argv[0] is the script name, as in Python). */
+AsyStatus asy_set_argv(AsyVM *vm, int argc, const char *const *argv);
+
+/* Runs `len` bytes of source as the __main__ module; `filename` is what
+ * tracebacks show. */
+AsyStatus asy_run_source(AsyVM *vm, const char *source, size_t len, const char *filename);
+
+/* Reads and runs a file as the __main__ module. */
+AsyStatus asy_run_file(AsyVM *vm, const char *path);
+
+/* Runs one chunk of interactive input in __main__: each expression
+ * statement's value is printed with repr() unless it is None, as in
+ * Python's REPL. */
+AsyStatus asy_run_interactive(AsyVM *vm, const char *source, size_t len);
+
+/* Whether `source` is an incomplete interactive input that needs more lines
+ * (an open bracket, a compound statement header, a triple-quoted string). */
+int asy_source_incomplete(const char *source, size_t len);
+
+/* After ASY_ERROR: the exception's traceback and message exactly as an
+ * uncaught exception prints it; NULL if there is none. Valid until the next
+ * run. After ASY_EXIT: the exit status of SystemExit. */
+const char *asy_error_text(AsyVM *vm);
+int asy_exit_code(AsyVM *vm);
+
+/* Prints the pending error (traceback) through the write callback and
+ * clears it. */
+void asy_print_error(AsyVM *vm);
+
+/* Captures everything the VM writes to stdout into a buffer until
+ * asy_capture_end, which returns it (NUL-terminated; owned by the VM, valid
+ * until the next capture). */
+void asy_capture_begin(AsyVM *vm);
+const char *asy_capture_end(AsyVM *vm, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

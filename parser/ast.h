@@ -1,0 +1,237 @@
+/* The abstract syntax tree: the contract between the parser and the compiler.
+ *
+ * The parser (grammar.y, driven by parse.c) builds these nodes; the compiler
+ * (compile.c) walks them and never sees tokens. Every node, list and string
+ * lives in one AstArena and is freed with it after compilation, so nodes are
+ * never freed one by one.
+ *
+ * Positions: `line` is 1-based, `col` a 0-based byte offset in that line;
+ * `end_line`/`end_col` point just past the node. The compiler uses `line` for
+ * the line table and the full span for SyntaxError carets.
+ *
+ * Identifiers are NUL-terminated copies in the arena. String and bytes
+ * literals are decoded (escapes applied, adjacent literals concatenated) and
+ * carry a byte length, since they may contain NUL bytes; str literals are
+ * UTF-8. Targets of assignment, del, for, with-as and comprehensions have
+ * already been checked by the parser and carry `ctx` = CTX_STORE or CTX_DEL.
+ */
+#ifndef ASY_AST_H
+#define ASY_AST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct AstArena AstArena;
+typedef struct Node Node;
+
+typedef struct NodeList {
+    Node **items;
+    int n, cap;
+} NodeList;
+
+typedef enum NodeKind {
+    /* ---- expressions ---- */
+    E_NAME,        /* name */
+    E_INT,         /* int_lit: digits (underscores removed, no prefix), base 2/8/10/16 */
+    E_FLOAT,       /* fval (also `1e5`, `.5`, `1.`) */
+    E_STR,         /* str: decoded UTF-8 */
+    E_BYTES,       /* str: raw bytes */
+    E_FSTRING,     /* list: parts, each E_STR or E_FORMATTED, in order */
+    E_FORMATTED,   /* formatted: value, conversion ('r','s','a' or 0), spec (E_FSTRING or NULL) */
+    E_NONE, E_TRUE, E_FALSE, E_ELLIPSIS,
+    E_BINOP,       /* binop: left op right  (op is an AstOp) */
+    E_UNARY,       /* unary: op operand (OP_NOT, OP_NEG, OP_POS, OP_INVERT) */
+    E_BOOLOP,      /* boolop: op (OP_AND/OP_OR), values (n >= 2) */
+    E_COMPARE,     /* compare: left, ops[n], comparators (n >= 1) */
+    E_IFEXP,       /* ifexp: test ? body : orelse */
+    E_LAMBDA,      /* lambda: params, body (an expression) */
+    E_CALL,        /* call: func, args (E_STARRED for *x), keywords */
+    E_ATTR,        /* attr: value.name */
+    E_SUBSCRIPT,   /* subscript: value[index]; a[1:2, 3] has index = E_TUPLE */
+    E_SLICE,       /* slice: lower, upper, step (each may be NULL) */
+    E_STARRED,     /* starred: value (in displays, calls and targets) */
+    E_TUPLE,       /* seq: elts */
+    E_LIST,        /* seq: elts */
+    E_SET,         /* seq: elts */
+    E_DICT,        /* dict: keys[i] NULL means `**values[i]` */
+    E_LISTCOMP,    /* comp: elt, generators */
+    E_SETCOMP,     /* comp: elt, generators */
+    E_DICTCOMP,    /* comp: key (in elt), value, generators */
+    E_GENEXP,      /* comp: elt, generators */
+    E_NAMEDEXPR,   /* named: target (E_NAME) := value */
+    E_AWAIT,       /* value: the awaited expression */
+    E_YIELD,       /* value: may be NULL */
+    E_YIELDFROM,   /* value */
+
+    /* ---- statements ---- */
+    S_MODULE,      /* block: body (the root of a file) */
+    S_EXPR,        /* value */
+    S_ASSIGN,      /* assign: targets (a = b = value has 2 targets), value */
+    S_AUGASSIGN,   /* augassign: target op= value */
+    S_ANNASSIGN,   /* annassign: target: annotation [= value] */
+    S_IF,          /* cond: test, body, orelse (elif is a nested S_IF alone in orelse) */
+    S_WHILE,       /* cond: test, body, orelse */
+    S_FOR,         /* forloop: target, iter, body, orelse, is_async */
+    S_BREAK, S_CONTINUE, S_PASS,
+    S_RETURN,      /* value: may be NULL */
+    S_DEF,         /* def: name, params, body, decorators, returns, is_async */
+    S_CLASS,       /* cls: name, bases, keywords, body, decorators */
+    S_GLOBAL,      /* names: identifiers */
+    S_NONLOCAL,    /* names */
+    S_DEL,         /* seq: targets (ctx = CTX_DEL) */
+    S_ASSERT,      /* assert_: test, msg (may be NULL) */
+    S_RAISE,       /* raise: exc (may be NULL), cause (may be NULL) */
+    S_TRY,         /* try_: body, handlers, orelse, finalbody */
+    S_WITH,        /* with: items, body, is_async */
+    S_IMPORT,      /* import: names (Alias) */
+    S_IMPORTFROM,  /* import: module (may be NULL when level > 0), level, names; a
+                      single Alias named "*" means `import *` */
+    NODE_KIND_COUNT
+} NodeKind;
+
+typedef enum AstOp {
+    OP_ADD, OP_SUB, OP_MUL, OP_MATMUL, OP_DIV, OP_FLOORDIV, OP_MOD, OP_POW,
+    OP_LSHIFT, OP_RSHIFT, OP_BITOR, OP_BITXOR, OP_BITAND,
+    OP_NOT, OP_NEG, OP_POS, OP_INVERT,
+    OP_AND, OP_OR,
+    OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IS, OP_IS_NOT, OP_IN, OP_NOT_IN
+} AstOp;
+
+typedef enum AstCtx { CTX_LOAD = 0, CTX_STORE, CTX_DEL } AstCtx;
+
+typedef struct Param {
+    const char *name;
+    Node *annotation;   /* may be NULL */
+    Node *default_;     /* may be NULL */
+    int line, col;
+} Param;
+
+/* Parameters in source order: positional-only, then positional-or-keyword,
+ * then keyword-only. */
+typedef struct ParamList {
+    Param *params;
+    int n;
+    int nposonly;       /* params[0 .. nposonly) are positional-only */
+    int npos;           /* params[0 .. npos) are positional (npos >= nposonly) */
+    Param *vararg;      /* *args, or NULL */
+    Param *kwarg;       /* **kwargs, or NULL */
+} ParamList;
+
+typedef struct Keyword {
+    const char *name;   /* NULL for **mapping */
+    Node *value;
+    int line, col;
+} Keyword;
+
+typedef struct Comprehension {
+    Node *target;       /* ctx = CTX_STORE */
+    Node *iter;
+    NodeList ifs;
+    int is_async;
+} Comprehension;
+
+typedef struct ExceptHandler {
+    Node *type;         /* NULL for a bare `except:` */
+    const char *name;   /* `as name`, or NULL */
+    NodeList body;
+    int line, col;
+} ExceptHandler;
+
+typedef struct WithItem {
+    Node *context;
+    Node *vars;         /* `as target` (ctx = CTX_STORE), or NULL */
+} WithItem;
+
+typedef struct Alias {
+    const char *name;   /* dotted for `import a.b.c`; plain for `from m import name` */
+    const char *asname; /* or NULL */
+    int line, col;
+} Alias;
+
+struct Node {
+    NodeKind kind;
+    AstCtx ctx;
+    int line, col, end_line, end_col;
+    union {
+        const char *name;                                        /* E_NAME */
+        struct { const char *digits; int base; } int_lit;        /* E_INT */
+        double fval;                                             /* E_FLOAT */
+        struct { const char *s; size_t len; } str;               /* E_STR, E_BYTES */
+        NodeList list;                                           /* E_FSTRING */
+        struct { Node *value; char conversion; Node *spec; } formatted;
+        struct { Node *left; AstOp op; Node *right; } binop;
+        struct { AstOp op; Node *operand; } unary;
+        struct { AstOp op; NodeList values; } boolop;
+        struct { Node *left; AstOp *ops; NodeList comparators; } compare;
+        struct { Node *test, *body, *orelse; } ifexp;
+        struct { ParamList params; Node *body; } lambda;
+        struct { Node *func; NodeList args; Keyword *keywords; int nkeywords; } call;
+        struct { Node *value; const char *name; } attr;
+        struct { Node *value, *index; } subscript;
+        struct { Node *lower, *upper, *step; } slice;
+        struct { Node *value; } starred;
+        struct { NodeList elts; } seq;                           /* tuple/list/set, S_DEL */
+        struct { NodeList keys, values; } dict;
+        struct { Node *elt, *value; Comprehension *generators; int ngenerators; } comp;
+        struct { Node *target, *value; } named;
+        struct { Node *value; } value;               /* E_AWAIT, E_YIELD(FROM), S_EXPR, S_RETURN */
+        struct { NodeList body; } block;             /* S_MODULE */
+        struct { NodeList targets; Node *value; } assign;
+        struct { Node *target; AstOp op; Node *value; } augassign;
+        struct { Node *target, *annotation, *value; int simple; } annassign;
+        struct { Node *test; NodeList body, orelse; } cond;      /* S_IF, S_WHILE */
+        struct { Node *target, *iter; NodeList body, orelse; int is_async; } forloop;
+        struct {
+            const char *name; ParamList params; NodeList body, decorators;
+            Node *returns; int is_async;
+        } def;
+        struct {
+            const char *name; NodeList bases; Keyword *keywords; int nkeywords;
+            NodeList body, decorators;
+        } cls;
+        struct { const char **names; int n; } names;             /* S_GLOBAL, S_NONLOCAL */
+        struct { Node *test, *msg; } assert_;
+        struct { Node *exc, *cause; } raise;
+        struct {
+            NodeList body; ExceptHandler *handlers; int nhandlers;
+            NodeList orelse, finalbody;
+        } try_;
+        struct { WithItem *items; int nitems; NodeList body; int is_async; } with;
+        struct { const char *module; int level; Alias *names; int nnames; } import;
+    } u;
+};
+
+/* What a failed parse reports. `kind` is "SyntaxError", "IndentationError"
+ * or "TabError"; `msg` is CPython's wording ("invalid syntax", "expected ':'",
+ * "unexpected indent", ...). `line`/`col` locate the caret (col 0-based, in
+ * bytes); `end_col` is past the last offending byte (or col + 1). */
+typedef struct ParseError {
+    const char *kind;
+    char msg[256];
+    int line, col, end_line, end_col;
+} ParseError;
+
+typedef enum ParseMode {
+    PARSE_FILE,         /* a whole module: returns S_MODULE */
+    PARSE_EVAL          /* a single expression: returns the expression node */
+} ParseMode;
+
+AstArena *ast_arena_new(void);
+void ast_arena_free(AstArena *a);
+/* Zeroed memory that lives as long as the arena; NULL only when out of memory. */
+void *ast_alloc(AstArena *a, size_t size);
+
+/* Parses `src` (len bytes of UTF-8; need not be NUL-terminated). On success
+ * returns the root node; on failure returns NULL and fills *err (the position
+ * of the first error: nothing of a file with a syntax error ever runs).
+ * Never crashes on malformed input: too-deep nesting is a SyntaxError
+ * ("too many nested parentheses"), running out of memory is reported as
+ * kind "MemoryError". */
+Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseError *err);
+
+/* For debugging and the parser's unit tests: an S-expression rendering of a
+ * tree, e.g. "(Module (Assign (Name x) (BinOp + (Int 1) (Int 2))))". Returns a
+ * malloc'd string the caller frees. */
+char *ast_dump(const Node *n);
+
+#endif

@@ -1,0 +1,1620 @@
+/* The code generator: walks the AST with the scopes from symtable.c and
+ * emits one code object per scope.
+ *
+ * Control flow follows CPython 3.11: exceptions use a zero-cost table of
+ * protected regions (each region maps to the innermost active handler, and
+ * regions are split whenever the handler stack changes), and `return`,
+ * `break` and `continue` leave try/with/for blocks by emitting the unwinding
+ * code inline (a `finally` body is compiled once more on each such path). The
+ * compiler tracks the stack depth as it emits, to size each frame. */
+#include "compile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../vm/containers.h"
+#include "../vm/exc.h"
+#include "../vm/func.h"
+#include "../vm/gc.h"
+#include "../vm/num.h"
+#include "../vm/opcodes.h"
+#include "../vm/str.h"
+#include "symtable.h"
+
+typedef enum FBlockKind { FB_WHILE, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END, FB_HANDLER, FB_WITH } FBlockKind;
+
+typedef struct FBlock {
+    FBlockKind kind;
+    int start, end;         /* labels: continue target, break target */
+    Node *node;             /* S_TRY (finally body) or the handler's name */
+    const char *name;       /* the `as` name of a handler */
+    int nhandlers;          /* handler stack size when the block began */
+} FBlock;
+
+typedef struct Handler {
+    int label, depth;
+} Handler;
+
+typedef struct Unit Unit;
+struct Unit {
+    Unit *parent;
+    Scope *scope;
+    ObjCode *code;
+    ObjStr *qualname;
+    uint32_t *ins;
+    int nins, capins;
+    Value *consts;
+    int nconsts, capconsts;
+    ObjStr **names;
+    int nnames, capnames;
+    LineEntry *lines;
+    int nlines, caplines;
+    ExcEntry *exc;
+    int nexc, capexc;
+    int *labels;            /* label -> instruction index, -1 until placed */
+    int nlabels, caplabels;
+    FBlock fblocks[64];
+    int nfblocks;
+    Handler handlers[64];
+    int nhandlers;
+    int region_start;       /* where the current protected region began */
+    int depth, maxdepth;
+    int line;
+    int ncaches, nattrcaches;
+    int loop_depth;
+    bool interactive;
+};
+
+typedef struct Compiler {
+    VM *vm;
+    const char *filename;
+    const char *src;
+    size_t srclen;
+    Unit *u;
+    bool failed;
+    int nesting;            /* C recursion depth of the expression walker */
+} Compiler;
+
+#define MAX_NESTING 400
+
+/* ---- errors ------------------------------------------------------------ */
+
+static void source_text(Compiler *c, int line, const char **start, size_t *len) {
+    const char *p = c->src, *end = c->src + c->srclen;
+    for (int l = 1; l < line && p < end; p++) {
+        if (*p == '\n') l++;
+    }
+    const char *e = p;
+    while (e < end && *e != '\n') e++;
+    *start = p;
+    *len = (size_t)(e - p);
+}
+
+/* Raises SyntaxError (or another subclass) at a position; col is 0-based. */
+static void raise_syntax(VM *vm, ExcId id, const char *msg, const char *filename, const char *src, size_t srclen,
+                         int line, int col, int end_col) {
+    Compiler tmp = {.vm = vm, .src = src, .srclen = srclen};
+    const char *text = NULL;
+    size_t tlen = 0;
+    if (src) source_text(&tmp, line, &text, &tlen);
+    Value m = str_from_cstr(vm, msg);
+    if (m == ERR) return;
+    ObjTuple *args = tuple_from(vm, &m, 1);
+    if (!args) return;
+    Value e = exc_new(vm, vm->exc_types[id], args);
+    if (e == ERR) return;
+    ObjDict *d = AS(ObjException, e)->base.dict;
+    Value f = str_from_cstr(vm, filename);
+    Value t = text ? str_decode_utf8(vm, text, tlen, "replace") : NONE_VAL;
+    if (f == ERR || t == ERR) return;
+    /* CPython's offset counts code points from 1. */
+    int64_t off = text && col <= (int)tlen ? utf8_count(text, (size_t)col) + 1 : col + 1;
+    int64_t end = text && end_col <= (int)tlen && end_col > col ? utf8_count(text, (size_t)end_col) + 1 : off + 1;
+    dict_set_str(vm, d, vm_name(vm, N_msg), m);
+    dict_set_str(vm, d, vm_name(vm, N_filename), f);
+    dict_set_str(vm, d, vm_name(vm, N_lineno), int_val(line));
+    dict_set_str(vm, d, vm_name(vm, N_offset), int_val(off));
+    dict_set_str(vm, d, vm_name(vm, N_text), t);
+    dict_set_str(vm, d, vm_name(vm, N_end_lineno), int_val(line));
+    dict_set_str(vm, d, vm_name(vm, N_end_offset), int_val(end));
+    vm->exc = e;
+}
+
+static void error_at(Compiler *c, Node *n, const char *msg) {
+    if (c->failed) return;
+    c->failed = true;
+    raise_syntax(c->vm, E_SyntaxError, msg, c->filename, c->src, c->srclen, n ? n->line : 1, n ? n->col : 0,
+                 n && n->end_line == n->line ? n->end_col : (n ? n->col + 1 : 1));
+}
+
+static void nomem(Compiler *c) {
+    if (c->failed) return;
+    c->failed = true;
+    exc_nomem(c->vm);
+}
+
+static bool grow(Compiler *c, void **p, int *cap, int n, size_t size) {
+    if (n < *cap) return true;
+    int ncap = *cap ? *cap * 2 : 16;
+    void *q = realloc(*p, (size_t)ncap * size);
+    if (!q) { nomem(c); return false; }
+    *p = q;
+    *cap = ncap;
+    return true;
+}
+
+/* ---- emitting ---------------------------------------------------------- */
+
+static int stack_effect(Opcode op, int arg) {
+    static const int fixed[OP_COUNT] = {
+#define OP(name, effect) [OP_##name] = effect,
+        OPCODES(OP)
+#undef OP
+    };
+    switch (op) {
+    case OP_CALL: return -arg;
+    case OP_CALL_KW: return -arg - 1;
+    case OP_CALL_METHOD: return -arg - 1;
+    case OP_CALL_METHOD_KW: return -arg - 2;
+    case OP_CALL_EX: return (arg & 1) ? -2 : -1;
+    case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET: case OP_BUILD_STRING: return 1 - arg;
+    case OP_BUILD_MAP: return 1 - 2 * arg;
+    case OP_BUILD_SLICE: return 1 - arg;
+    case OP_FORMAT_VALUE: return (arg & 4) ? -1 : 0;
+    case OP_UNPACK_SEQUENCE: return arg - 1;
+    case OP_UNPACK_EX: return (arg & 0xFFF) + (arg >> 12);
+    case OP_MAKE_FUNCTION: return -(((arg & 1) != 0) + ((arg & 2) != 0) + ((arg & 8) != 0));
+    case OP_RAISE_VARARGS: return -arg;
+    default: return op < OP_COUNT ? fixed[op] : 0;
+    }
+}
+
+static void set_line(Compiler *c, int line) {
+    Unit *u = c->u;
+    if (line <= 0 || (u->nlines && u->lines[u->nlines - 1].line == line)) return;
+    if (u->nlines && u->lines[u->nlines - 1].pc == (uint32_t)u->nins) {
+        u->lines[u->nlines - 1].line = line;
+        return;
+    }
+    if (!grow(c, (void **)&u->lines, &u->caplines, u->nlines, sizeof(LineEntry))) return;
+    u->lines[u->nlines++] = (LineEntry){(uint32_t)u->nins, line};
+}
+
+static void emit_word(Compiler *c, uint32_t w) {
+    Unit *u = c->u;
+    if (!grow(c, (void **)&u->ins, &u->capins, u->nins, sizeof(uint32_t))) return;
+    u->ins[u->nins++] = w;
+}
+
+static void emit(Compiler *c, Opcode op, int arg) {
+    if (c->failed) return;
+    Unit *u = c->u;
+    if (arg < 0 || arg > 0xFFFFFF) { error_at(c, NULL, "too many constants or names in one function"); return; }
+    set_line(c, u->line);
+    emit_word(c, INS(op, arg));
+    u->depth += stack_effect(op, arg);
+    if (u->depth > u->maxdepth) u->maxdepth = u->depth;
+    if (op == OP_LOAD_GLOBAL) emit_word(c, (uint32_t)u->ncaches++);
+    if (op == OP_LOAD_ATTR || op == OP_LOAD_METHOD) emit_word(c, (uint32_t)u->nattrcaches++);
+}
+
+static int new_label(Compiler *c) {
+    Unit *u = c->u;
+    if (!grow(c, (void **)&u->labels, &u->caplabels, u->nlabels, sizeof(int))) return 0;
+    u->labels[u->nlabels] = -1;
+    return u->nlabels++;
+}
+
+static void place(Compiler *c, int label) {
+    if (!c->failed) c->u->labels[label] = c->u->nins;
+}
+
+/* Jumps carry a label number until the code is finished. */
+static void emit_jump(Compiler *c, Opcode op, int label) { emit(c, op, label); }
+
+/* ---- exception regions ------------------------------------------------- */
+
+static void close_region(Compiler *c) {
+    Unit *u = c->u;
+    if (u->nhandlers && u->nins > u->region_start) {
+        if (!grow(c, (void **)&u->exc, &u->capexc, u->nexc, sizeof(ExcEntry))) return;
+        Handler *h = &u->handlers[u->nhandlers - 1];
+        u->exc[u->nexc++] = (ExcEntry){(uint32_t)u->region_start, (uint32_t)u->nins, (uint32_t)h->label, (uint32_t)h->depth};
+    }
+    u->region_start = u->nins;
+}
+
+static void push_handler(Compiler *c, int label, int depth) {
+    Unit *u = c->u;
+    if (u->nhandlers >= 64) { error_at(c, NULL, "too many statically nested blocks"); return; }
+    close_region(c);
+    u->handlers[u->nhandlers++] = (Handler){label, depth};
+}
+
+static void pop_handler(Compiler *c) {
+    close_region(c);
+    c->u->nhandlers--;
+}
+
+static bool push_fblock(Compiler *c, FBlockKind kind, int start, int end, Node *node) {
+    Unit *u = c->u;
+    if (u->nfblocks >= 64) { error_at(c, node, "too many statically nested blocks"); return false; }
+    u->fblocks[u->nfblocks++] = (FBlock){kind, start, end, node, NULL, u->nhandlers};
+    return true;
+}
+
+static void pop_fblock(Compiler *c) { c->u->nfblocks--; }
+
+/* ---- constants and names ----------------------------------------------- */
+
+static int add_const(Compiler *c, Value v) {
+    Unit *u = c->u;
+    for (int i = 0; i < u->nconsts; i++) {
+        Value k = u->consts[i];
+        if (k == v) return i;
+        if (is_str(k) && is_str(v) && str_eq(AS(ObjStr, k), AS(ObjStr, v))) return i;
+    }
+    if (!grow(c, (void **)&u->consts, &u->capconsts, u->nconsts, sizeof(Value))) return 0;
+    u->consts[u->nconsts] = v;
+    return u->nconsts++;
+}
+
+static ObjStr *intern(Compiler *c, const char *s) {
+    ObjStr *r = str_intern_cstr(c->vm, s);
+    if (!r) nomem(c);
+    return r;
+}
+
+static int add_name(Compiler *c, ObjStr *name) {
+    Unit *u = c->u;
+    if (!name) return 0;
+    for (int i = 0; i < u->nnames; i++) {
+        if (u->names[i] == name) return i;
+    }
+    if (!grow(c, (void **)&u->names, &u->capnames, u->nnames, sizeof(ObjStr *))) return 0;
+    u->names[u->nnames] = name;
+    return u->nnames++;
+}
+
+static int name_index(Compiler *c, const char *s) { return add_name(c, intern(c, s)); }
+
+static void load_const(Compiler *c, Value v) {
+    if (v == ERR) { c->failed = true; return; }
+    if (is_int(v) && as_int(v) >= -0x800000 && as_int(v) < 0x800000) {
+        emit(c, OP_LOAD_SMALL_INT, (int)(as_int(v) & 0xFFFFFF));
+        return;
+    }
+    emit(c, OP_LOAD_CONST, add_const(c, v));
+}
+
+static void load_none(Compiler *c) { emit(c, OP_LOAD_CONST, add_const(c, NONE_VAL)); }
+
+static void load_str(Compiler *c, const char *s) {
+    ObjStr *str = intern(c, s);
+    if (str) emit(c, OP_LOAD_CONST, add_const(c, obj_val(str)));
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+typedef enum NameOp { NAME_LOAD, NAME_STORE, NAME_DEL } NameOp;
+
+static void compile_name(Compiler *c, const char *name, NameOp nop) {
+    Unit *u = c->u;
+    ObjStr *s = intern(c, name);
+    if (!s) return;
+    Symbol *sym = scope_lookup(u->scope, s);
+    NameKind kind = sym ? sym->kind : NAME_GLOBAL_IMPLICIT;
+    static const Opcode fast[] = {OP_LOAD_FAST, OP_STORE_FAST, OP_DELETE_FAST};
+    static const Opcode deref[] = {OP_LOAD_DEREF, OP_STORE_DEREF, OP_DELETE_DEREF};
+    static const Opcode global[] = {OP_LOAD_GLOBAL, OP_STORE_GLOBAL, OP_DELETE_GLOBAL};
+    static const Opcode named[] = {OP_LOAD_NAME, OP_STORE_NAME, OP_DELETE_NAME};
+    switch (kind) {
+    case NAME_LOCAL:
+        if (u->scope->kind == SCOPE_FUNCTION) emit(c, fast[nop], sym->index);
+        else emit(c, named[nop], add_name(c, s));
+        break;
+    case NAME_CELL: case NAME_FREE:
+        emit(c, deref[nop], sym->index);
+        break;
+    case NAME_GLOBAL_EXPLICIT:
+        emit(c, global[nop], add_name(c, s));
+        break;
+    case NAME_GLOBAL_IMPLICIT:
+        if (u->scope->kind == SCOPE_CLASS) emit(c, named[nop], add_name(c, s));
+        else emit(c, global[nop], add_name(c, s));
+        break;
+    }
+}
+
+/* ---- units (one per code object) --------------------------------------- */
+
+static Scope *next_child(Compiler *c) {
+    Scope *s = c->u->scope;
+    if (s->next_child >= s->nchildren) { error_at(c, NULL, "internal error: scope mismatch"); return NULL; }
+    return s->children[s->next_child++];
+}
+
+static ObjStr *make_qualname(Compiler *c, const char *name) {
+    Unit *u = c->u;
+    if (!u || u->scope->kind == SCOPE_MODULE) return intern(c, name);
+    StrBuf b = SB_INIT;
+    sb_adds(&b, u->qualname->data);
+    if (u->scope->kind == SCOPE_FUNCTION) sb_adds(&b, ".<locals>");
+    sb_addc(&b, '.');
+    sb_adds(&b, name);
+    ObjStr *r = b.oom ? NULL : str_intern(c->vm, b.data, b.len);
+    sb_free(&b);
+    if (!r) nomem(c);
+    return r;
+}
+
+static bool enter_unit(Compiler *c, Scope *scope, const char *name, int firstline) {
+    Unit *u = calloc(1, sizeof(Unit));
+    if (!u) { nomem(c); return false; }
+    u->qualname = make_qualname(c, name);
+    u->parent = c->u;
+    u->scope = scope;
+    u->line = firstline;
+    u->code = code_new(c->vm);
+    if (!u->code) { free(u); nomem(c); return false; }
+    u->code->firstline = firstline;
+    u->code->name = intern(c, name);
+    u->code->qualname = u->qualname;
+    c->u = u;
+    return true;
+}
+
+static void free_unit(Unit *u) {
+    free(u->ins); free(u->consts); free(u->names); free(u->lines); free(u->exc); free(u->labels);
+    free(u);
+}
+
+/* Resolves labels, copies the tables into the code object and leaves the unit. */
+static ObjCode *leave_unit(Compiler *c) {
+    Unit *u = c->u;
+    ObjCode *code = u->code;
+    c->u = u->parent;
+    if (c->failed) { free_unit(u); return NULL; }
+    for (int i = 0; i < u->nins; i++) {
+        Opcode op = (Opcode)INS_OP(u->ins[i]);
+        switch (op) {
+        case OP_JUMP: case OP_JUMP_BACKWARD: case OP_POP_JUMP_IF_FALSE: case OP_POP_JUMP_IF_TRUE:
+        case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_FOR_ITER: case OP_SEND:
+            u->ins[i] = INS(op, u->labels[INS_ARG(u->ins[i])]);
+            break;
+        case OP_LOAD_GLOBAL: case OP_LOAD_ATTR: case OP_LOAD_METHOD:
+            i++;    /* skip the cache word */
+            break;
+        default:
+            break;
+        }
+    }
+    for (int i = 0; i < u->nexc; i++) u->exc[i].target = (uint32_t)u->labels[u->exc[i].target];
+    Scope *s = u->scope;
+    code->ins = u->ins; code->nins = u->nins; u->ins = NULL;
+    code->consts = u->consts; code->nconsts = u->nconsts; u->consts = NULL;
+    code->names = u->names; code->nnames = u->nnames; u->names = NULL;
+    code->lines = u->lines; code->nlines = u->nlines; u->lines = NULL;
+    code->exc = u->exc; code->nexc = u->nexc; u->exc = NULL;
+    code->nlocals = s->nlocals;
+    code->ncells = s->ncells;
+    code->nfrees = s->nfrees;
+    code->varnames = malloc(sizeof(ObjStr *) * (size_t)(s->nlocals + 1));
+    code->cellnames = malloc(sizeof(ObjStr *) * (size_t)(s->ncells + s->nfrees + 1));
+    code->cell2arg = malloc(sizeof(int32_t) * (size_t)(s->ncells + 1));
+    code->caches = calloc((size_t)u->ncaches + 1, sizeof(GlobalCache));
+    code->attrcaches = calloc((size_t)u->nattrcaches + 1, sizeof(AttrCache));
+    code->ncaches = u->ncaches;
+    code->nattrcaches = u->nattrcaches;
+    if (!code->varnames || !code->cellnames || !code->cell2arg || !code->caches || !code->attrcaches) {
+        free_unit(u);
+        nomem(c);
+        return NULL;
+    }
+    memcpy(code->varnames, s->locals, sizeof(ObjStr *) * (size_t)s->nlocals);
+    memcpy(code->cellnames, s->cells, sizeof(ObjStr *) * (size_t)(s->ncells + s->nfrees));
+    for (int i = 0; i < s->ncells; i++) code->cell2arg[i] = s->cell2arg[i];
+    for (int i = 0; i < u->ncaches; i++) code->caches[i].value = UNDEF;
+    for (int i = 0; i < u->nattrcaches; i++) code->attrcaches[i].value = UNDEF;
+    /* Handlers push one value over their recorded depth. */
+    code->stacksize = u->maxdepth + 2;
+    code->filename = intern(c, c->filename);
+    free_unit(u);
+    return c->failed ? NULL : code;
+}
+
+/* ---- expressions ------------------------------------------------------- */
+
+static void compile_expr(Compiler *c, Node *n);
+static void compile_stmt(Compiler *c, Node *n);
+static void compile_stmts(Compiler *c, NodeList *l);
+static void compile_store(Compiler *c, Node *t);
+
+static void compile_exprs(Compiler *c, NodeList *l) {
+    for (int i = 0; i < l->n; i++) compile_expr(c, l->items[i]);
+}
+
+static bool has_starred(NodeList *l) {
+    for (int i = 0; i < l->n; i++) {
+        if (l->items[i]->kind == E_STARRED) return true;
+    }
+    return false;
+}
+
+/* Builds a list from elements that may contain *starred items. */
+static void build_list_starred(Compiler *c, NodeList *elts) {
+    emit(c, OP_BUILD_LIST, 0);
+    for (int i = 0; i < elts->n; i++) {
+        Node *e = elts->items[i];
+        if (e->kind == E_STARRED) {
+            compile_expr(c, e->u.starred.value);
+            emit(c, OP_LIST_EXTEND, 1);
+        } else {
+            compile_expr(c, e);
+            emit(c, OP_LIST_APPEND, 1);
+        }
+    }
+}
+
+static void compile_sequence(Compiler *c, Node *n) {
+    NodeList *elts = &n->u.seq.elts;
+    Opcode build = n->kind == E_TUPLE ? OP_BUILD_TUPLE : n->kind == E_LIST ? OP_BUILD_LIST : OP_BUILD_SET;
+    if (!has_starred(elts)) {
+        compile_exprs(c, elts);
+        emit(c, build, elts->n);
+        return;
+    }
+    if (n->kind == E_SET) {
+        emit(c, OP_BUILD_SET, 0);
+        for (int i = 0; i < elts->n; i++) {
+            Node *e = elts->items[i];
+            compile_expr(c, e->kind == E_STARRED ? e->u.starred.value : e);
+            emit(c, e->kind == E_STARRED ? OP_SET_UPDATE : OP_SET_ADD, 1);
+        }
+        return;
+    }
+    build_list_starred(c, elts);
+    if (n->kind == E_TUPLE) emit(c, OP_LIST_TO_TUPLE, 0);
+}
+
+static void compile_dict(Compiler *c, Node *n) {
+    int nk = n->u.dict.keys.n;
+    bool unpack = false;
+    for (int i = 0; i < nk; i++) unpack |= n->u.dict.keys.items[i] == NULL;
+    if (!unpack && nk < 0xFFFF) {
+        for (int i = 0; i < nk; i++) {
+            compile_expr(c, n->u.dict.keys.items[i]);
+            compile_expr(c, n->u.dict.values.items[i]);
+        }
+        emit(c, OP_BUILD_MAP, nk);
+        return;
+    }
+    emit(c, OP_BUILD_MAP, 0);
+    for (int i = 0; i < nk; i++) {
+        if (n->u.dict.keys.items[i]) {
+            compile_expr(c, n->u.dict.keys.items[i]);
+            compile_expr(c, n->u.dict.values.items[i]);
+            emit(c, OP_MAP_ADD, 1);
+        } else {
+            compile_expr(c, n->u.dict.values.items[i]);
+            emit(c, OP_DICT_UPDATE, 1);
+        }
+    }
+}
+
+static const Opcode cmp_ops[] = {
+    [OP_EQ] = OP_COMPARE_EQ, [OP_NE] = OP_COMPARE_NE, [OP_LT] = OP_COMPARE_LT,
+    [OP_LE] = OP_COMPARE_LE, [OP_GT] = OP_COMPARE_GT, [OP_GE] = OP_COMPARE_GE};
+
+static void emit_compare(Compiler *c, AstOp op) {
+    switch (op) {
+    case OP_IS: emit(c, OP_IS_OP, 0); break;
+    case OP_IS_NOT: emit(c, OP_IS_OP, 1); break;
+    case OP_IN: emit(c, OP_CONTAINS_OP, 0); break;
+    case OP_NOT_IN: emit(c, OP_CONTAINS_OP, 1); break;
+    default: emit(c, cmp_ops[op], 0); break;
+    }
+}
+
+static void compile_compare(Compiler *c, Node *n) {
+    int ncmp = n->u.compare.comparators.n;
+    compile_expr(c, n->u.compare.left);
+    if (ncmp == 1) {
+        compile_expr(c, n->u.compare.comparators.items[0]);
+        emit_compare(c, n->u.compare.ops[0]);
+        return;
+    }
+    int cleanup = new_label(c), end = new_label(c);
+    for (int i = 0; i < ncmp - 1; i++) {
+        compile_expr(c, n->u.compare.comparators.items[i]);     /* [a, b] */
+        emit(c, OP_SWAP, 2);                                    /* [b, a] */
+        emit(c, OP_COPY, 2);                                    /* [b, a, b] */
+        emit_compare(c, n->u.compare.ops[i]);                   /* [b, r] */
+        emit_jump(c, OP_JUMP_IF_FALSE_OR_POP, cleanup);         /* [b] */
+    }
+    compile_expr(c, n->u.compare.comparators.items[ncmp - 1]);
+    emit_compare(c, n->u.compare.ops[ncmp - 1]);
+    emit_jump(c, OP_JUMP, end);
+    c->u->depth++;          /* at cleanup: [b, r] */
+    place(c, cleanup);
+    emit(c, OP_SWAP, 2);
+    emit(c, OP_POP_TOP, 0);
+    place(c, end);
+}
+
+/* Jumps to `label` when the truth of n equals `cond`; pops n either way. */
+static void compile_jump_if(Compiler *c, Node *n, bool cond, int label) {
+    if (n->kind == E_UNARY && n->u.unary.op == OP_NOT) {
+        compile_jump_if(c, n->u.unary.operand, !cond, label);
+        return;
+    }
+    if (n->kind == E_BOOLOP) {
+        bool is_or = n->u.boolop.op == OP_OR;
+        NodeList *v = &n->u.boolop.values;
+        if (is_or == cond) {        /* any operand decides for the jump */
+            for (int i = 0; i < v->n; i++) compile_jump_if(c, v->items[i], cond, label);
+        } else {
+            int skip = new_label(c);
+            for (int i = 0; i < v->n - 1; i++) compile_jump_if(c, v->items[i], !cond, skip);
+            compile_jump_if(c, v->items[v->n - 1], cond, label);
+            place(c, skip);
+        }
+        return;
+    }
+    compile_expr(c, n);
+    emit_jump(c, cond ? OP_POP_JUMP_IF_TRUE : OP_POP_JUMP_IF_FALSE, label);
+}
+
+static void compile_boolop(Compiler *c, Node *n) {
+    int end = new_label(c);
+    NodeList *v = &n->u.boolop.values;
+    Opcode jump = n->u.boolop.op == OP_AND ? OP_JUMP_IF_FALSE_OR_POP : OP_JUMP_IF_TRUE_OR_POP;
+    for (int i = 0; i < v->n - 1; i++) {
+        compile_expr(c, v->items[i]);
+        emit_jump(c, jump, end);
+    }
+    compile_expr(c, v->items[v->n - 1]);
+    place(c, end);
+}
+
+static void compile_ifexp(Compiler *c, Node *n) {
+    int orelse = new_label(c), end = new_label(c);
+    compile_jump_if(c, n->u.ifexp.test, false, orelse);
+    compile_expr(c, n->u.ifexp.body);
+    emit_jump(c, OP_JUMP, end);
+    c->u->depth--;
+    place(c, orelse);
+    compile_expr(c, n->u.ifexp.orelse);
+    place(c, end);
+}
+
+static void compile_fstring(Compiler *c, Node *n) {
+    NodeList *parts = &n->u.list;
+    if (parts->n == 0) { load_str(c, ""); return; }
+    for (int i = 0; i < parts->n; i++) {
+        Node *p = parts->items[i];
+        if (p->kind != E_FORMATTED) { compile_expr(c, p); continue; }
+        compile_expr(c, p->u.formatted.value);
+        int flags = p->u.formatted.conversion == 's' ? 1 : p->u.formatted.conversion == 'r' ? 2
+                  : p->u.formatted.conversion == 'a' ? 3 : 0;
+        if (p->u.formatted.spec) { compile_expr(c, p->u.formatted.spec); flags |= 4; }
+        emit(c, OP_FORMAT_VALUE, flags);
+    }
+    if (parts->n > 1) emit(c, OP_BUILD_STRING, parts->n);
+}
+
+/* Keyword names of a call as a constant tuple. */
+static void load_kwnames(Compiler *c, Keyword *kws, int n) {
+    ObjTuple *t = tuple_new(c->vm, n);
+    if (!t) { nomem(c); return; }
+    for (int i = 0; i < n; i++) {
+        ObjStr *s = intern(c, kws[i].name);
+        if (!s) return;
+        t->items[i] = obj_val(s);
+    }
+    emit(c, OP_LOAD_CONST, add_const(c, obj_val(t)));
+}
+
+static void compile_call_ex(Compiler *c, Node *n) {
+    NodeList *args = &n->u.call.args;
+    if (args->n == 1 && args->items[0]->kind == E_STARRED) {
+        compile_expr(c, args->items[0]->u.starred.value);
+        emit(c, OP_LIST_TO_TUPLE, 0);   /* accepts any iterable */
+    } else {
+        build_list_starred(c, args);
+        emit(c, OP_LIST_TO_TUPLE, 0);
+    }
+    int nkw = n->u.call.nkeywords;
+    if (nkw == 0) { emit(c, OP_CALL_EX, 0); return; }
+    emit(c, OP_BUILD_MAP, 0);
+    for (int i = 0; i < nkw; i++) {
+        Keyword *k = &n->u.call.keywords[i];
+        if (k->name) {
+            load_str(c, k->name);
+            compile_expr(c, k->value);
+            emit(c, OP_BUILD_MAP, 1);
+        } else {
+            compile_expr(c, k->value);
+        }
+        emit(c, OP_DICT_MERGE, 1);
+    }
+    emit(c, OP_CALL_EX, 1);
+}
+
+static void compile_call(Compiler *c, Node *n) {
+    NodeList *args = &n->u.call.args;
+    int nkw = n->u.call.nkeywords;
+    bool ex = has_starred(args);
+    for (int i = 0; i < nkw; i++) ex |= n->u.call.keywords[i].name == NULL;
+    Node *f = n->u.call.func;
+    bool method = !ex && f->kind == E_ATTR;
+    if (method) {
+        compile_expr(c, f->u.attr.value);
+        c->u->line = n->line;
+        emit(c, OP_LOAD_METHOD, name_index(c, f->u.attr.name));
+    } else {
+        compile_expr(c, f);
+    }
+    if (ex) { compile_call_ex(c, n); return; }
+    compile_exprs(c, args);
+    for (int i = 0; i < nkw; i++) compile_expr(c, n->u.call.keywords[i].value);
+    c->u->line = n->line;
+    if (nkw) {
+        load_kwnames(c, n->u.call.keywords, nkw);
+        emit(c, method ? OP_CALL_METHOD_KW : OP_CALL_KW, args->n + nkw);
+    } else {
+        emit(c, method ? OP_CALL_METHOD : OP_CALL, args->n);
+    }
+}
+
+static void compile_subscript_index(Compiler *c, Node *idx) {
+    if (idx->kind == E_SLICE) {
+        if (idx->u.slice.lower) compile_expr(c, idx->u.slice.lower); else load_none(c);
+        if (idx->u.slice.upper) compile_expr(c, idx->u.slice.upper); else load_none(c);
+        if (idx->u.slice.step) { compile_expr(c, idx->u.slice.step); emit(c, OP_BUILD_SLICE, 3); }
+        else emit(c, OP_BUILD_SLICE, 2);
+        return;
+    }
+    compile_expr(c, idx);
+}
+
+static void compile_function_body(Compiler *c, Node *n);
+static void make_closure(Compiler *c, Scope *child, ObjCode *code, int flags);
+
+static void compile_defaults(Compiler *c, ParamList *p, int *flags) {
+    int ndef = 0;
+    for (int i = 0; i < p->npos; i++) {
+        if (p->params[i].default_) { compile_expr(c, p->params[i].default_); ndef++; }
+    }
+    if (ndef) { emit(c, OP_BUILD_TUPLE, ndef); *flags |= 1; }
+    int nkw = 0;
+    for (int i = p->npos; i < p->n; i++) {
+        if (!p->params[i].default_) continue;
+        load_str(c, p->params[i].name);
+        compile_expr(c, p->params[i].default_);
+        nkw++;
+    }
+    if (nkw) { emit(c, OP_BUILD_MAP, nkw); *flags |= 2; }
+}
+
+static void set_code_params(ObjCode *code, ParamList *p) {
+    code->argcount = p->npos;
+    code->posonlycount = p->nposonly;
+    code->kwonlycount = p->n - p->npos;
+    if (p->vararg) code->flags |= CODE_VARARGS;
+    if (p->kwarg) code->flags |= CODE_VARKW;
+}
+
+static void compile_lambda(Compiler *c, Node *n) {
+    int flags = 0;
+    compile_defaults(c, &n->u.lambda.params, &flags);
+    Scope *s = next_child(c);
+    if (!s || !enter_unit(c, s, "<lambda>", n->line)) return;
+    set_code_params(c->u->code, &n->u.lambda.params);
+    if (s->is_generator) c->u->code->flags |= CODE_GENERATOR;
+    compile_expr(c, n->u.lambda.body);
+    emit(c, OP_RETURN_VALUE, 0);
+    ObjCode *code = leave_unit(c);
+    if (code) make_closure(c, s, code, flags);
+}
+
+/* A comprehension runs as a function of one argument, the first iterator. */
+static void compile_comprehension_body(Compiler *c, Node *n, int gen, int depth_of_result) {
+    Comprehension *g = &n->u.comp.generators[gen];
+    int start = new_label(c), anchor = new_label(c);
+    if (gen == 0) emit(c, OP_LOAD_FAST, 0);
+    else { compile_expr(c, g->iter); emit(c, OP_GET_ITER, 0); }
+    c->u->loop_depth++;
+    place(c, start);
+    emit_jump(c, OP_FOR_ITER, anchor);
+    compile_store(c, g->target);
+    for (int i = 0; i < g->ifs.n; i++) compile_jump_if(c, g->ifs.items[i], false, start);
+    if (gen + 1 < n->u.comp.ngenerators) {
+        compile_comprehension_body(c, n, gen + 1, depth_of_result + 1);
+    } else {
+        switch (n->kind) {
+        case E_LISTCOMP: compile_expr(c, n->u.comp.elt); emit(c, OP_LIST_APPEND, depth_of_result + 1); break;
+        case E_SETCOMP: compile_expr(c, n->u.comp.elt); emit(c, OP_SET_ADD, depth_of_result + 1); break;
+        case E_DICTCOMP:
+            compile_expr(c, n->u.comp.elt);
+            compile_expr(c, n->u.comp.value);
+            emit(c, OP_MAP_ADD, depth_of_result + 1);
+            break;
+        default:    /* generator expression */
+            compile_expr(c, n->u.comp.elt);
+            emit(c, OP_YIELD_VALUE, 0);
+            emit(c, OP_POP_TOP, 0);
+            break;
+        }
+    }
+    emit_jump(c, OP_JUMP_BACKWARD, start);
+    c->u->loop_depth--;
+    c->u->depth--;      /* FOR_ITER pops the iterator when it ends */
+    place(c, anchor);
+}
+
+static void compile_comprehension(Compiler *c, Node *n) {
+    compile_expr(c, n->u.comp.generators[0].iter);
+    emit(c, OP_GET_ITER, 0);
+    Scope *s = next_child(c);
+    const char *name = n->kind == E_LISTCOMP ? "<listcomp>" : n->kind == E_SETCOMP ? "<setcomp>"
+                     : n->kind == E_DICTCOMP ? "<dictcomp>" : "<genexpr>";
+    if (!s || !enter_unit(c, s, name, n->line)) return;
+    ObjCode *code = c->u->code;
+    code->argcount = 1;
+    if (n->kind == E_GENEXP) code->flags |= CODE_GENERATOR;
+    if (s->is_coroutine && n->kind == E_GENEXP) code->flags = (code->flags & ~CODE_GENERATOR) | CODE_ASYNC_GEN;
+    if (n->kind == E_LISTCOMP) emit(c, OP_BUILD_LIST, 0);
+    else if (n->kind == E_SETCOMP) emit(c, OP_BUILD_SET, 0);
+    else if (n->kind == E_DICTCOMP) emit(c, OP_BUILD_MAP, 0);
+    compile_comprehension_body(c, n, 0, n->kind == E_GENEXP ? 0 : 0);
+    if (n->kind == E_GENEXP) load_none(c);
+    emit(c, OP_RETURN_VALUE, 0);
+    code = leave_unit(c);
+    if (!code) return;
+    make_closure(c, s, code, 0);
+    emit(c, OP_SWAP, 2);
+    emit(c, OP_CALL, 1);
+}
+
+static Value int_literal(Compiler *c, Node *n) {
+    Value v = int_from_digits(c->vm, n->u.int_lit.digits, n->u.int_lit.base);
+    if (v == ERR) c->failed = true;
+    return v;
+}
+
+static void compile_expr(Compiler *c, Node *n) {
+    if (c->failed) return;
+    if (++c->nesting > MAX_NESTING) {
+        if (!c->failed) {
+            c->failed = true;
+            exc_raise(c->vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
+        }
+        return;
+    }
+    int saved_line = c->u->line;
+    c->u->line = n->line;
+    switch (n->kind) {
+    case E_NAME: compile_name(c, n->u.name, NAME_LOAD); break;
+    case E_INT: load_const(c, int_literal(c, n)); break;
+    case E_FLOAT: emit(c, OP_LOAD_CONST, add_const(c, float_val(n->u.fval))); break;
+    case E_STR: {
+        Value s = str_new(c->vm, n->u.str.s, n->u.str.len);
+        if (s == ERR) { c->failed = true; break; }
+        emit(c, OP_LOAD_CONST, add_const(c, s));
+        break;
+    }
+    case E_BYTES: {
+        extern Value bytes_new(VM *, const uint8_t *, size_t);
+        Value b = bytes_new(c->vm, (const uint8_t *)n->u.str.s, n->u.str.len);
+        if (b == ERR) { c->failed = true; break; }
+        emit(c, OP_LOAD_CONST, add_const(c, b));
+        break;
+    }
+    case E_FSTRING: compile_fstring(c, n); break;
+    case E_NONE: load_none(c); break;
+    case E_TRUE: emit(c, OP_LOAD_CONST, add_const(c, TRUE_VAL)); break;
+    case E_FALSE: emit(c, OP_LOAD_CONST, add_const(c, FALSE_VAL)); break;
+    case E_ELLIPSIS: emit(c, OP_LOAD_CONST, add_const(c, ELLIPSIS_VAL)); break;
+    case E_BINOP: {
+        compile_expr(c, n->u.binop.left);
+        compile_expr(c, n->u.binop.right);
+        c->u->line = n->line;
+        AstOp op = n->u.binop.op;
+        if (op == OP_ADD) emit(c, OP_BINARY_ADD, 0);
+        else if (op == OP_SUB) emit(c, OP_BINARY_SUB, 0);
+        else if (op == OP_MUL) emit(c, OP_BINARY_MUL, 0);
+        else emit(c, OP_BINARY_OP, (int)op);
+        break;
+    }
+    case E_UNARY:
+        compile_expr(c, n->u.unary.operand);
+        emit(c, n->u.unary.op == OP_NOT ? OP_UNARY_NOT : n->u.unary.op == OP_NEG ? OP_UNARY_NEG
+                : n->u.unary.op == OP_POS ? OP_UNARY_POS : OP_UNARY_INVERT, 0);
+        break;
+    case E_BOOLOP: compile_boolop(c, n); break;
+    case E_COMPARE: compile_compare(c, n); break;
+    case E_IFEXP: compile_ifexp(c, n); break;
+    case E_LAMBDA: compile_lambda(c, n); break;
+    case E_CALL: compile_call(c, n); break;
+    case E_ATTR:
+        compile_expr(c, n->u.attr.value);
+        c->u->line = n->line;
+        emit(c, OP_LOAD_ATTR, name_index(c, n->u.attr.name));
+        break;
+    case E_SUBSCRIPT:
+        compile_expr(c, n->u.subscript.value);
+        compile_subscript_index(c, n->u.subscript.index);
+        c->u->line = n->line;
+        emit(c, OP_BINARY_SUBSCR, 0);
+        break;
+    case E_SLICE:
+        compile_subscript_index(c, n);
+        break;
+    case E_STARRED: error_at(c, n, "can't use starred expression here"); break;
+    case E_TUPLE: case E_LIST: case E_SET: compile_sequence(c, n); break;
+    case E_DICT: compile_dict(c, n); break;
+    case E_LISTCOMP: case E_SETCOMP: case E_DICTCOMP: case E_GENEXP: compile_comprehension(c, n); break;
+    case E_NAMEDEXPR:
+        compile_expr(c, n->u.named.value);
+        emit(c, OP_COPY, 1);
+        compile_name(c, n->u.named.target->u.name, NAME_STORE);
+        break;
+    case E_AWAIT: {
+        Scope *s = c->u->scope;
+        while (s->is_comprehension && !s->is_coroutine && s->parent) s = s->parent;
+        if (s->kind != SCOPE_FUNCTION || !s->is_coroutine) {
+            error_at(c, n, "'await' outside async function");
+            break;
+        }
+        compile_expr(c, n->u.value.value);
+        Value msg = str_from_cstr(c->vm, "await");
+        emit(c, OP_NOT_SUPPORTED, add_const(c, msg));
+        break;
+    }
+    case E_YIELD: case E_YIELDFROM: {
+        Scope *s = c->u->scope;
+        if (s->kind != SCOPE_FUNCTION) { error_at(c, n, "'yield' outside function"); break; }
+        if (n->kind == E_YIELD) {
+            if (n->u.value.value) compile_expr(c, n->u.value.value);
+            else load_none(c);
+            emit(c, OP_YIELD_VALUE, 0);
+        } else {
+            if (s->is_coroutine) { error_at(c, n, "'yield from' inside async function"); break; }
+            compile_expr(c, n->u.value.value);
+            emit(c, OP_GET_YIELD_FROM_ITER, 0);
+            load_none(c);
+            int loop = new_label(c), end = new_label(c);
+            place(c, loop);
+            emit_jump(c, OP_SEND, end);
+            emit(c, OP_YIELD_VALUE, 0);
+            emit_jump(c, OP_JUMP_BACKWARD, loop);
+            place(c, end);
+            c->u->depth--;      /* SEND leaves only the result when done */
+        }
+        break;
+    }
+    default:
+        error_at(c, n, "invalid syntax");
+        break;
+    }
+    c->u->line = saved_line;
+    c->nesting--;
+}
+
+/* ---- assignment targets ------------------------------------------------ */
+
+static void compile_unpack(Compiler *c, Node *t) {
+    NodeList *elts = &t->u.seq.elts;
+    int star = -1;
+    for (int i = 0; i < elts->n; i++) {
+        if (elts->items[i]->kind != E_STARRED) continue;
+        if (star >= 0) { error_at(c, elts->items[i], "multiple starred expressions in assignment"); return; }
+        star = i;
+    }
+    if (star < 0) emit(c, OP_UNPACK_SEQUENCE, elts->n);
+    else {
+        int after = elts->n - star - 1;
+        if (star > 0xFFF || after > 0xFFF) { error_at(c, t, "too many expressions in star-unpacking assignment"); return; }
+        emit(c, OP_UNPACK_EX, star | after << 12);
+    }
+    for (int i = 0; i < elts->n; i++) {
+        Node *e = elts->items[i];
+        compile_store(c, e->kind == E_STARRED ? e->u.starred.value : e);
+    }
+}
+
+static void compile_store(Compiler *c, Node *t) {
+    if (c->failed) return;
+    int saved = c->u->line;
+    c->u->line = t->line;
+    switch (t->kind) {
+    case E_NAME: compile_name(c, t->u.name, NAME_STORE); break;
+    case E_ATTR:
+        compile_expr(c, t->u.attr.value);
+        emit(c, OP_STORE_ATTR, name_index(c, t->u.attr.name));
+        break;
+    case E_SUBSCRIPT:
+        compile_expr(c, t->u.subscript.value);
+        compile_subscript_index(c, t->u.subscript.index);
+        emit(c, OP_STORE_SUBSCR, 0);
+        break;
+    case E_TUPLE: case E_LIST: compile_unpack(c, t); break;
+    case E_STARRED: error_at(c, t, "starred assignment target must be in a list or tuple"); break;
+    default: error_at(c, t, "cannot assign to expression"); break;
+    }
+    c->u->line = saved;
+}
+
+static void compile_delete(Compiler *c, Node *t) {
+    switch (t->kind) {
+    case E_NAME: compile_name(c, t->u.name, NAME_DEL); break;
+    case E_ATTR:
+        compile_expr(c, t->u.attr.value);
+        emit(c, OP_DELETE_ATTR, name_index(c, t->u.attr.name));
+        break;
+    case E_SUBSCRIPT:
+        compile_expr(c, t->u.subscript.value);
+        compile_subscript_index(c, t->u.subscript.index);
+        emit(c, OP_DELETE_SUBSCR, 0);
+        break;
+    case E_TUPLE: case E_LIST:
+        for (int i = 0; i < t->u.seq.elts.n; i++) compile_delete(c, t->u.seq.elts.items[i]);
+        break;
+    default: error_at(c, t, "cannot delete expression"); break;
+    }
+}
+
+static void compile_augassign(Compiler *c, Node *n) {
+    Node *t = n->u.augassign.target;
+    int op = (int)n->u.augassign.op;
+    switch (t->kind) {
+    case E_NAME:
+        compile_name(c, t->u.name, NAME_LOAD);
+        compile_expr(c, n->u.augassign.value);
+        c->u->line = n->line;
+        emit(c, OP_INPLACE_OP, op);
+        compile_name(c, t->u.name, NAME_STORE);
+        break;
+    case E_ATTR: {
+        int name = name_index(c, t->u.attr.name);
+        compile_expr(c, t->u.attr.value);
+        emit(c, OP_COPY, 1);
+        emit(c, OP_LOAD_ATTR, name);
+        compile_expr(c, n->u.augassign.value);
+        c->u->line = n->line;
+        emit(c, OP_INPLACE_OP, op);
+        emit(c, OP_SWAP, 2);
+        emit(c, OP_STORE_ATTR, name);
+        break;
+    }
+    case E_SUBSCRIPT:
+        compile_expr(c, t->u.subscript.value);
+        compile_subscript_index(c, t->u.subscript.index);
+        emit(c, OP_COPY, 2);
+        emit(c, OP_COPY, 2);
+        emit(c, OP_BINARY_SUBSCR, 0);
+        compile_expr(c, n->u.augassign.value);
+        c->u->line = n->line;
+        emit(c, OP_INPLACE_OP, op);     /* [obj, key, r] */
+        emit(c, OP_SWAP, 3);            /* [r, key, obj] */
+        emit(c, OP_SWAP, 2);            /* [r, obj, key] */
+        emit(c, OP_STORE_SUBSCR, 0);
+        break;
+    default:
+        error_at(c, t, "illegal expression for augmented assignment");
+        break;
+    }
+}
+
+/* ---- leaving blocks: return, break, continue --------------------------- */
+
+/* Emits what leaving fblock `b` needs. `value` says whether a return value
+ * sits on top of the stack and must survive. */
+static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
+    switch (b->kind) {
+    case FB_WHILE: case FB_TRY_EXCEPT:
+        break;
+    case FB_FOR:
+        if (value) emit(c, OP_SWAP, 2);
+        emit(c, OP_POP_TOP, 0);
+        break;
+    case FB_WITH: {
+        /* [exit, (value)] -> call exit(None, None, None) outside the with's handler */
+        Unit *u = c->u;
+        int saved_nh = u->nhandlers;
+        Handler saved[64];
+        memcpy(saved, u->handlers, sizeof saved);
+        close_region(c);
+        u->nhandlers = b->nhandlers;
+        if (value) emit(c, OP_SWAP, 2);
+        load_none(c); load_none(c); load_none(c);
+        emit(c, OP_CALL, 3);
+        emit(c, OP_POP_TOP, 0);
+        close_region(c);
+        u->nhandlers = saved_nh;
+        memcpy(u->handlers, saved, sizeof saved);
+        break;
+    }
+    case FB_HANDLER:
+        /* [prev, (value)] */
+        if (value) emit(c, OP_SWAP, 2);
+        emit(c, OP_POP_EXCEPT, 0);
+        if (b->name) {
+            load_none(c);
+            compile_name(c, b->name, NAME_STORE);
+            compile_name(c, b->name, NAME_DEL);
+        }
+        break;
+    case FB_FINALLY_END:
+        /* [prev, exc, (value)] */
+        if (value) { emit(c, OP_SWAP, 2); emit(c, OP_POP_TOP, 0); emit(c, OP_SWAP, 2); }
+        else emit(c, OP_POP_TOP, 0);
+        emit(c, OP_POP_EXCEPT, 0);
+        break;
+    case FB_FINALLY_TRY: {
+        /* Run the finally body here, protected by the handlers around the try. */
+        Unit *u = c->u;
+        int saved_nh = u->nhandlers;
+        Handler saved[64];
+        memcpy(saved, u->handlers, sizeof saved);
+        close_region(c);
+        u->nhandlers = b->nhandlers;
+        FBlock fb = *b;
+        int idx = (int)(b - u->fblocks);
+        /* While it runs, only the blocks outside this one are active. */
+        FBlock saved_blocks[64];
+        int saved_nfb = u->nfblocks;
+        memcpy(saved_blocks, u->fblocks, sizeof saved_blocks);
+        u->nfblocks = idx;
+        compile_stmts(c, &fb.node->u.try_.finalbody);
+        u->nfblocks = saved_nfb;
+        memcpy(u->fblocks, saved_blocks, sizeof saved_blocks);
+        close_region(c);
+        u->nhandlers = saved_nh;
+        memcpy(u->handlers, saved, sizeof saved);
+        break;
+    }
+    }
+}
+
+static void compile_return(Compiler *c, Node *n) {
+    Unit *u = c->u;
+    if (u->scope->kind != SCOPE_FUNCTION) { error_at(c, n, "'return' outside function"); return; }
+    if (n->u.value.value) compile_expr(c, n->u.value.value);
+    else load_none(c);
+    for (int i = u->nfblocks - 1; i >= 0 && !c->failed; i--) unwind_fblock(c, &u->fblocks[i], true);
+    c->u->line = n->line;
+    emit(c, OP_RETURN_VALUE, 0);
+}
+
+static void compile_break_continue(Compiler *c, Node *n, bool is_break) {
+    Unit *u = c->u;
+    int i = u->nfblocks - 1;
+    while (i >= 0 && u->fblocks[i].kind != FB_WHILE && u->fblocks[i].kind != FB_FOR) i--;
+    if (i < 0) {
+        error_at(c, n, is_break ? "'break' outside loop" : "'continue' not properly in loop");
+        return;
+    }
+    int depth = u->depth;
+    for (int j = u->nfblocks - 1; j > i && !c->failed; j--) unwind_fblock(c, &u->fblocks[j], false);
+    FBlock *loop = &u->fblocks[i];
+    if (is_break) {
+        if (loop->kind == FB_FOR) emit(c, OP_POP_TOP, 0);
+        emit_jump(c, OP_JUMP, loop->end);
+    } else {
+        emit_jump(c, OP_JUMP_BACKWARD, loop->start);
+    }
+    u->depth = depth;
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+static void compile_if(Compiler *c, Node *n) {
+    int orelse = new_label(c), end = new_label(c);
+    compile_jump_if(c, n->u.cond.test, false, orelse);
+    compile_stmts(c, &n->u.cond.body);
+    if (n->u.cond.orelse.n) {
+        emit_jump(c, OP_JUMP, end);
+        place(c, orelse);
+        compile_stmts(c, &n->u.cond.orelse);
+    } else {
+        place(c, orelse);
+    }
+    place(c, end);
+}
+
+static void compile_while(Compiler *c, Node *n) {
+    int start = new_label(c), orelse = new_label(c), end = new_label(c);
+    place(c, start);
+    compile_jump_if(c, n->u.cond.test, false, orelse);
+    if (!push_fblock(c, FB_WHILE, start, end, n)) return;
+    compile_stmts(c, &n->u.cond.body);
+    pop_fblock(c);
+    c->u->line = n->line;
+    emit_jump(c, OP_JUMP_BACKWARD, start);
+    place(c, orelse);
+    compile_stmts(c, &n->u.cond.orelse);
+    place(c, end);
+}
+
+static void compile_for(Compiler *c, Node *n) {
+    if (n->u.forloop.is_async) {
+        compile_expr(c, n->u.forloop.iter);
+        emit(c, OP_NOT_SUPPORTED, add_const(c, str_from_cstr(c->vm, "async for")));
+        emit(c, OP_POP_TOP, 0);
+        return;
+    }
+    int start = new_label(c), cleanup = new_label(c), end = new_label(c);
+    compile_expr(c, n->u.forloop.iter);
+    emit(c, OP_GET_ITER, 0);
+    place(c, start);
+    c->u->line = n->line;
+    emit_jump(c, OP_FOR_ITER, cleanup);
+    if (!push_fblock(c, FB_FOR, start, end, n)) return;
+    compile_store(c, n->u.forloop.target);
+    compile_stmts(c, &n->u.forloop.body);
+    pop_fblock(c);
+    c->u->line = n->line;
+    emit_jump(c, OP_JUMP_BACKWARD, start);
+    c->u->depth--;          /* FOR_ITER popped the iterator */
+    place(c, cleanup);
+    compile_stmts(c, &n->u.forloop.orelse);
+    place(c, end);
+}
+
+static void compile_raise(Compiler *c, Node *n) {
+    int nargs = 0;
+    if (n->u.raise.exc) {
+        compile_expr(c, n->u.raise.exc);
+        nargs = 1;
+        if (n->u.raise.cause) { compile_expr(c, n->u.raise.cause); nargs = 2; }
+    }
+    c->u->line = n->line;
+    emit(c, OP_RAISE_VARARGS, nargs);
+}
+
+static void compile_assert(Compiler *c, Node *n) {
+    int ok = new_label(c);
+    compile_jump_if(c, n->u.assert_.test, true, ok);
+    c->u->line = n->line;
+    emit(c, OP_LOAD_ASSERTION_ERROR, 0);
+    if (n->u.assert_.msg) {
+        compile_expr(c, n->u.assert_.msg);
+        emit(c, OP_CALL, 1);
+    }
+    emit(c, OP_RAISE_VARARGS, 1);
+    place(c, ok);
+}
+
+/* try/except[/else] */
+static void compile_try_except(Compiler *c, Node *n) {
+    Unit *u = c->u;
+    int d = u->depth;
+    int handler = new_label(c), cleanup = new_label(c), orelse = new_label(c), end = new_label(c);
+    push_handler(c, handler, d);
+    if (!push_fblock(c, FB_TRY_EXCEPT, -1, -1, n)) return;
+    compile_stmts(c, &n->u.try_.body);
+    pop_fblock(c);
+    pop_handler(c);
+    emit_jump(c, OP_JUMP, orelse);
+
+    u->depth = d + 1;       /* [exc] */
+    place(c, handler);
+    emit(c, OP_PUSH_EXC_INFO, 0);       /* [prev, exc] */
+    push_handler(c, cleanup, d + 1);
+    for (int i = 0; i < n->u.try_.nhandlers && !c->failed; i++) {
+        ExceptHandler *h = &n->u.try_.handlers[i];
+        u->line = h->line;
+        int next = new_label(c);
+        if (!h->type && i < n->u.try_.nhandlers - 1) {
+            Node fake = {.line = h->line, .col = h->col, .end_line = h->line, .end_col = h->col + 6};
+            error_at(c, &fake, "default 'except:' must be last");
+            return;
+        }
+        if (h->type) {
+            compile_expr(c, h->type);
+            emit(c, OP_CHECK_EXC_MATCH, 0);
+            emit_jump(c, OP_POP_JUMP_IF_FALSE, next);
+        }
+        if (h->name) {
+            int named_cleanup = new_label(c);
+            compile_name(c, h->name, NAME_STORE);       /* [prev] */
+            push_handler(c, named_cleanup, d + 1);
+            if (!push_fblock(c, FB_HANDLER, -1, -1, n)) return;
+            u->fblocks[u->nfblocks - 1].name = h->name;
+            compile_stmts(c, &h->body);
+            pop_fblock(c);
+            pop_handler(c);
+            emit(c, OP_POP_EXCEPT, 0);
+            load_none(c);
+            compile_name(c, h->name, NAME_STORE);
+            compile_name(c, h->name, NAME_DEL);
+            emit_jump(c, OP_JUMP, end);
+            u->depth = d + 2;   /* [prev, exc2] */
+            place(c, named_cleanup);
+            load_none(c);
+            compile_name(c, h->name, NAME_STORE);
+            compile_name(c, h->name, NAME_DEL);
+            emit(c, OP_RERAISE, 0);
+        } else {
+            emit(c, OP_POP_TOP, 0);     /* [prev] */
+            if (!push_fblock(c, FB_HANDLER, -1, -1, n)) return;
+            compile_stmts(c, &h->body);
+            pop_fblock(c);
+            emit(c, OP_POP_EXCEPT, 0);
+            emit_jump(c, OP_JUMP, end);
+        }
+        u->depth = d + 2;       /* [prev, exc] */
+        place(c, next);
+    }
+    emit(c, OP_RERAISE, 0);     /* nothing matched */
+    pop_handler(c);
+    u->depth = d + 2;
+    place(c, cleanup);
+    emit(c, OP_POP_EXCEPT_RERAISE, 0);
+    u->depth = d;
+    place(c, orelse);
+    compile_stmts(c, &n->u.try_.orelse);
+    place(c, end);
+}
+
+static void compile_try(Compiler *c, Node *n) {
+    if (n->u.try_.finalbody.n == 0) { compile_try_except(c, n); return; }
+    Unit *u = c->u;
+    int d = u->depth;
+    int handler = new_label(c), cleanup = new_label(c), end = new_label(c);
+    push_handler(c, handler, d);
+    if (!push_fblock(c, FB_FINALLY_TRY, -1, -1, n)) return;
+    if (n->u.try_.nhandlers) compile_try_except(c, n);
+    else compile_stmts(c, &n->u.try_.body);
+    pop_fblock(c);
+    pop_handler(c);
+    compile_stmts(c, &n->u.try_.finalbody);
+    emit_jump(c, OP_JUMP, end);
+
+    u->depth = d + 1;       /* [exc] */
+    place(c, handler);
+    emit(c, OP_PUSH_EXC_INFO, 0);   /* [prev, exc] */
+    push_handler(c, cleanup, d + 1);
+    if (!push_fblock(c, FB_FINALLY_END, -1, -1, n)) return;
+    compile_stmts(c, &n->u.try_.finalbody);
+    pop_fblock(c);
+    emit(c, OP_RERAISE, 0);
+    pop_handler(c);
+    u->depth = d + 2;
+    place(c, cleanup);
+    emit(c, OP_POP_EXCEPT_RERAISE, 0);
+    u->depth = d;
+    place(c, end);
+}
+
+static void compile_with_items(Compiler *c, Node *n, int item) {
+    Unit *u = c->u;
+    if (item >= n->u.with.nitems) { compile_stmts(c, &n->u.with.body); return; }
+    WithItem *w = &n->u.with.items[item];
+    int d = u->depth;
+    int handler = new_label(c), cleanup = new_label(c), suppress = new_label(c), end = new_label(c);
+    compile_expr(c, w->context);
+    u->line = n->line;
+    emit(c, OP_BEFORE_WITH, 0);     /* [exit, entered] */
+    push_handler(c, handler, d + 1);
+    if (!push_fblock(c, FB_WITH, -1, -1, n)) return;
+    if (w->vars) compile_store(c, w->vars);
+    else emit(c, OP_POP_TOP, 0);
+    compile_with_items(c, n, item + 1);
+    pop_fblock(c);
+    pop_handler(c);
+    u->line = n->line;
+    load_none(c); load_none(c); load_none(c);
+    emit(c, OP_CALL, 3);
+    emit(c, OP_POP_TOP, 0);
+    emit_jump(c, OP_JUMP, end);
+
+    u->depth = d + 2;       /* [exit, exc] */
+    place(c, handler);
+    emit(c, OP_PUSH_EXC_INFO, 0);   /* [exit, prev, exc] */
+    push_handler(c, cleanup, d + 2);
+    emit(c, OP_WITH_EXCEPT_START, 0);
+    emit_jump(c, OP_POP_JUMP_IF_TRUE, suppress);
+    emit(c, OP_RERAISE, 0);
+    pop_handler(c);
+    u->depth = d + 3;
+    place(c, suppress);
+    emit(c, OP_POP_TOP, 0);
+    emit(c, OP_POP_EXCEPT, 0);
+    emit(c, OP_POP_TOP, 0);
+    emit_jump(c, OP_JUMP, end);
+    u->depth = d + 3;       /* [exit, prev, exc2] */
+    place(c, cleanup);
+    emit(c, OP_POP_EXCEPT_RERAISE, 0);
+    u->depth = d;
+    place(c, end);
+}
+
+static void compile_with(Compiler *c, Node *n) {
+    if (n->u.with.is_async) {
+        emit(c, OP_NOT_SUPPORTED, add_const(c, str_from_cstr(c->vm, "async with")));
+        return;
+    }
+    compile_with_items(c, n, 0);
+}
+
+/* Pushes the closure (if any) and makes the function. */
+static void make_closure(Compiler *c, Scope *child, ObjCode *code, int flags) {
+    if (child->nfrees) {
+        Scope *s = c->u->scope;
+        for (int i = 0; i < child->nfrees; i++) {
+            ObjStr *name = child->cells[child->ncells + i];
+            Symbol *sym = scope_lookup(s, name);
+            if (!sym || (sym->kind != NAME_CELL && sym->kind != NAME_FREE)) {
+                error_at(c, child->node, "internal error: no cell for a free variable");
+                return;
+            }
+            emit(c, OP_LOAD_CLOSURE, sym->index);
+        }
+        emit(c, OP_BUILD_TUPLE, child->nfrees);
+        flags |= 8;
+    }
+    emit(c, OP_LOAD_CONST, add_const(c, obj_val(code)));
+    emit(c, OP_MAKE_FUNCTION, flags);
+}
+
+static bool is_docstring(NodeList *body) {
+    return body->n && body->items[0]->kind == S_EXPR && body->items[0]->u.value.value->kind == E_STR;
+}
+
+static void compile_function_body(Compiler *c, Node *n) {
+    NodeList *body = &n->u.def.body;
+    int start = 0;
+    if (is_docstring(body)) {
+        Node *d = body->items[0]->u.value.value;
+        Value doc = str_new(c->vm, d->u.str.s, d->u.str.len);
+        if (doc == ERR) { c->failed = true; return; }
+        add_const(c, doc);
+        c->u->code->flags |= CODE_HAS_DOC;
+        start = 1;
+    }
+    for (int i = start; i < body->n && !c->failed; i++) compile_stmt(c, body->items[i]);
+    load_none(c);
+    emit(c, OP_RETURN_VALUE, 0);
+}
+
+static void compile_def(Compiler *c, Node *n) {
+    compile_exprs(c, &n->u.def.decorators);
+    int flags = 0;
+    compile_defaults(c, &n->u.def.params, &flags);
+    Scope *s = next_child(c);
+    int firstline = n->u.def.decorators.n ? n->u.def.decorators.items[0]->line : n->line;
+    if (!s || !enter_unit(c, s, n->u.def.name, firstline)) return;
+    ObjCode *code = c->u->code;
+    set_code_params(code, &n->u.def.params);
+    if (n->u.def.is_async) code->flags |= s->is_generator ? CODE_ASYNC_GEN : CODE_COROUTINE;
+    else if (s->is_generator) code->flags |= CODE_GENERATOR;
+    c->u->line = n->line;
+    compile_function_body(c, n);
+    code = leave_unit(c);
+    if (!code) return;
+    make_closure(c, s, code, flags);
+    for (int i = 0; i < n->u.def.decorators.n; i++) emit(c, OP_CALL, 1);
+    c->u->line = n->line;
+    compile_name(c, n->u.def.name, NAME_STORE);
+}
+
+static void compile_class(Compiler *c, Node *n) {
+    compile_exprs(c, &n->u.cls.decorators);
+    emit(c, OP_LOAD_BUILD_CLASS, 0);
+    Scope *s = next_child(c);
+    if (!s || !enter_unit(c, s, n->u.cls.name, n->line)) return;
+    c->u->code->flags |= CODE_CLASSBODY;
+    compile_name(c, "__name__", NAME_LOAD);
+    emit(c, OP_STORE_NAME, name_index(c, "__module__"));
+    emit(c, OP_LOAD_CONST, add_const(c, obj_val(c->u->qualname)));
+    emit(c, OP_STORE_NAME, name_index(c, "__qualname__"));
+    NodeList *body = &n->u.cls.body;
+    int start = 0;
+    if (is_docstring(body)) {
+        compile_expr(c, body->items[0]->u.value.value);
+        emit(c, OP_STORE_NAME, name_index(c, "__doc__"));
+        start = 1;
+    }
+    for (int i = start; i < body->n && !c->failed; i++) compile_stmt(c, body->items[i]);
+    if (s->needs_class_cell) {
+        Symbol *sym = scope_lookup(s, intern(c, "__class__"));
+        emit(c, OP_LOAD_CLOSURE, sym ? sym->index : 0);
+        emit(c, OP_STORE_NAME, name_index(c, "__classcell__"));
+    }
+    load_none(c);
+    emit(c, OP_RETURN_VALUE, 0);
+    ObjCode *code = leave_unit(c);
+    if (!code) return;
+    make_closure(c, s, code, 0);
+    load_str(c, n->u.cls.name);
+    compile_exprs(c, &n->u.cls.bases);
+    int nkw = n->u.cls.nkeywords;
+    for (int i = 0; i < nkw; i++) compile_expr(c, n->u.cls.keywords[i].value);
+    c->u->line = n->line;
+    if (nkw) {
+        load_kwnames(c, n->u.cls.keywords, nkw);
+        emit(c, OP_CALL_KW, 2 + n->u.cls.bases.n + nkw);
+    } else {
+        emit(c, OP_CALL, 2 + n->u.cls.bases.n);
+    }
+    for (int i = 0; i < n->u.cls.decorators.n; i++) emit(c, OP_CALL, 1);
+    compile_name(c, n->u.cls.name, NAME_STORE);
+}
+
+static void compile_import(Compiler *c, Node *n) {
+    for (int i = 0; i < n->u.import.nnames; i++) {
+        Alias *a = &n->u.import.names[i];
+        emit(c, OP_LOAD_SMALL_INT, 0);
+        load_none(c);
+        emit(c, OP_IMPORT_NAME, name_index(c, a->name));
+        if (a->asname) {
+            /* `import a.b as c` binds the submodule: walk the attributes. */
+            const char *dot = strchr(a->name, '.');
+            while (dot) {
+                const char *next = strchr(dot + 1, '.');
+                char part[256];
+                size_t len = next ? (size_t)(next - dot - 1) : strlen(dot + 1);
+                if (len >= sizeof part) len = sizeof part - 1;
+                memcpy(part, dot + 1, len);
+                part[len] = 0;
+                emit(c, OP_IMPORT_FROM, name_index(c, part));
+                emit(c, OP_SWAP, 2);
+                emit(c, OP_POP_TOP, 0);
+                dot = next;
+            }
+            compile_name(c, a->asname, NAME_STORE);
+        } else {
+            char first[256];
+            size_t len = strcspn(a->name, ".");
+            if (len >= sizeof first) len = sizeof first - 1;
+            memcpy(first, a->name, len);
+            first[len] = 0;
+            compile_name(c, first, NAME_STORE);
+        }
+    }
+}
+
+static void compile_import_from(Compiler *c, Node *n) {
+    emit(c, OP_LOAD_SMALL_INT, n->u.import.level);
+    int nn = n->u.import.nnames;
+    ObjTuple *names = tuple_new(c->vm, nn);
+    if (!names) { nomem(c); return; }
+    for (int i = 0; i < nn; i++) {
+        ObjStr *s = intern(c, n->u.import.names[i].name);
+        if (!s) return;
+        names->items[i] = obj_val(s);
+    }
+    emit(c, OP_LOAD_CONST, add_const(c, obj_val(names)));
+    emit(c, OP_IMPORT_NAME, name_index(c, n->u.import.module ? n->u.import.module : ""));
+    if (nn == 1 && !strcmp(n->u.import.names[0].name, "*")) {
+        emit(c, OP_IMPORT_STAR, 0);
+        return;
+    }
+    for (int i = 0; i < nn; i++) {
+        Alias *a = &n->u.import.names[i];
+        emit(c, OP_IMPORT_FROM, name_index(c, a->name));
+        compile_name(c, a->asname ? a->asname : a->name, NAME_STORE);
+    }
+    emit(c, OP_POP_TOP, 0);
+}
+
+static void compile_stmt(Compiler *c, Node *n) {
+    if (c->failed) return;
+    Unit *u = c->u;
+    u->line = n->line;
+    switch (n->kind) {
+    case S_EXPR:
+        compile_expr(c, n->u.value.value);
+        u->line = n->line;
+        emit(c, u->interactive && u->scope->kind == SCOPE_MODULE ? OP_PRINT_EXPR : OP_POP_TOP, 0);
+        break;
+    case S_ASSIGN: {
+        compile_expr(c, n->u.assign.value);
+        int nt = n->u.assign.targets.n;
+        for (int i = 0; i < nt; i++) {
+            if (i < nt - 1) emit(c, OP_COPY, 1);
+            compile_store(c, n->u.assign.targets.items[i]);
+        }
+        break;
+    }
+    case S_AUGASSIGN: compile_augassign(c, n); break;
+    case S_ANNASSIGN:
+        if (u->scope->kind != SCOPE_FUNCTION) {
+            compile_expr(c, n->u.annassign.annotation);
+            emit(c, OP_POP_TOP, 0);
+        }
+        if (n->u.annassign.value) {
+            compile_expr(c, n->u.annassign.value);
+            compile_store(c, n->u.annassign.target);
+        }
+        break;
+    case S_IF: compile_if(c, n); break;
+    case S_WHILE: compile_while(c, n); break;
+    case S_FOR: compile_for(c, n); break;
+    case S_BREAK: compile_break_continue(c, n, true); break;
+    case S_CONTINUE: compile_break_continue(c, n, false); break;
+    case S_PASS: break;
+    case S_RETURN: compile_return(c, n); break;
+    case S_DEF: compile_def(c, n); break;
+    case S_CLASS: compile_class(c, n); break;
+    case S_GLOBAL: case S_NONLOCAL: break;
+    case S_DEL:
+        for (int i = 0; i < n->u.seq.elts.n; i++) compile_delete(c, n->u.seq.elts.items[i]);
+        break;
+    case S_ASSERT: compile_assert(c, n); break;
+    case S_RAISE: compile_raise(c, n); break;
+    case S_TRY: compile_try(c, n); break;
+    case S_WITH: compile_with(c, n); break;
+    case S_IMPORT: compile_import(c, n); break;
+    case S_IMPORTFROM: compile_import_from(c, n); break;
+    default: error_at(c, n, "invalid syntax"); break;
+    }
+}
+
+static void compile_stmts(Compiler *c, NodeList *l) {
+    for (int i = 0; i < l->n && !c->failed; i++) compile_stmt(c, l->items[i]);
+}
+
+/* ---- entry points ------------------------------------------------------ */
+
+ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *src, size_t len, bool interactive) {
+    AstArena *arena = ast_arena_new();
+    if (!arena) { exc_nomem(vm); return NULL; }
+    SymError err;
+    Scope *top = symtable_build(vm, arena, module, &err);
+    if (!top) {
+        if (err.msg[0]) raise_syntax(vm, E_SyntaxError, err.msg, filename, src, len, err.line, err.col, err.col + 1);
+        else exc_nomem(vm);
+        ast_arena_free(arena);
+        return NULL;
+    }
+    Compiler c = {vm, filename, src, len, NULL, false, 0};
+    ObjCode *code = NULL;
+    if (enter_unit(&c, top, "<module>", 1)) {
+        c.u->interactive = interactive;
+        c.u->code->flags |= CODE_MODULE;
+        NodeList *body = &module->u.block.body;
+        int start = 0;
+        if (is_docstring(body) && !interactive) {
+            compile_expr(&c, body->items[0]->u.value.value);
+            emit(&c, OP_STORE_GLOBAL, name_index(&c, "__doc__"));
+            start = 1;
+        }
+        for (int i = start; i < body->n && !c.failed; i++) compile_stmt(&c, body->items[i]);
+        load_none(&c);
+        emit(&c, OP_RETURN_VALUE, 0);
+        code = leave_unit(&c);
+    }
+    while (c.u) {       /* after an error deep inside */
+        Unit *u = c.u;
+        c.u = u->parent;
+        free_unit(u);
+    }
+    ast_arena_free(arena);
+    return c.failed ? NULL : code;
+}
+
+ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive) {
+    AstArena *arena = ast_arena_new();
+    if (!arena) { exc_nomem(vm); return NULL; }
+    ParseError perr;
+    Node *mod = ast_parse(arena, src, len, PARSE_FILE, &perr);
+    if (!mod) {
+        if (perr.kind && !strcmp(perr.kind, "MemoryError")) exc_nomem(vm);
+        else {
+            ExcId id = perr.kind && !strcmp(perr.kind, "IndentationError") ? E_IndentationError
+                     : perr.kind && !strcmp(perr.kind, "TabError") ? E_TabError : E_SyntaxError;
+            raise_syntax(vm, id, perr.msg, filename, src, len, perr.line, perr.col,
+                         perr.end_line == perr.line ? perr.end_col : perr.col + 1);
+        }
+        ast_arena_free(arena);
+        return NULL;
+    }
+    ObjCode *code = compile_module(vm, mod, filename, src, len, interactive);
+    ast_arena_free(arena);
+    return code;
+}

@@ -1,0 +1,535 @@
+/* Scope analysis (see symtable.h): one walk over the AST records what each
+ * scope does with each name, then a resolution pass decides where each name
+ * lives, as CPython's symtable.c does. */
+#include "symtable.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../vm/str.h"
+
+typedef struct ST {
+    VM *vm;
+    AstArena *arena;
+    SymError *err;
+    bool failed;
+    Scope *cur;
+} ST;
+
+static void st_error(ST *st, Node *n, const char *fmt, const char *name) {
+    if (st->failed) return;
+    st->failed = true;
+    snprintf(st->err->msg, sizeof st->err->msg, fmt, name);
+    st->err->line = n ? n->line : 1;
+    st->err->col = n ? n->col : 0;
+}
+
+static void st_nomem(ST *st) {
+    if (st->failed) return;
+    st->failed = true;
+    st->err->msg[0] = 0;
+}
+
+static bool grow(ST *st, void **p, int *cap, int n, size_t size) {
+    if (n < *cap) return true;
+    int ncap = *cap ? *cap * 2 : 8;
+    void *q = ast_alloc(st->arena, (size_t)ncap * size);
+    if (!q) { st_nomem(st); return false; }
+    if (*p) memcpy(q, *p, (size_t)n * size);
+    *p = q;
+    *cap = ncap;
+    return true;
+}
+
+static ObjStr *intern(ST *st, const char *s) {
+    ObjStr *r = str_intern_cstr(st->vm, s);
+    if (!r) st_nomem(st);
+    return r;
+}
+
+Symbol *scope_lookup(Scope *s, ObjStr *name) {
+    for (int i = 0; i < s->nsyms; i++) {
+        if (s->syms[i].name == name) return &s->syms[i];
+    }
+    return NULL;
+}
+
+static Symbol *add_sym(ST *st, Scope *s, ObjStr *name, int flags) {
+    if (!name) return NULL;
+    Symbol *sym = scope_lookup(s, name);
+    if (sym) { sym->flags |= flags; return sym; }
+    if (!grow(st, (void **)&s->syms, &s->capsyms, s->nsyms, sizeof(Symbol))) return NULL;
+    sym = &s->syms[s->nsyms++];
+    *sym = (Symbol){name, flags, NAME_GLOBAL_IMPLICIT, -1};
+    return sym;
+}
+
+static Scope *new_scope(ST *st, ScopeKind kind, Node *node) {
+    Scope *s = ast_alloc(st->arena, sizeof(Scope));
+    if (!s) { st_nomem(st); return NULL; }
+    s->kind = kind;
+    s->node = node;
+    s->parent = st->cur;
+    if (st->cur) {
+        Scope *p = st->cur;
+        if (!grow(st, (void **)&p->children, &p->capchildren, p->nchildren, sizeof(Scope *))) return NULL;
+        p->children[p->nchildren++] = s;
+    }
+    return s;
+}
+
+static void visit_expr(ST *st, Node *n);
+static void visit_stmts(ST *st, NodeList *l);
+
+static void visit_list(ST *st, NodeList *l) {
+    for (int i = 0; i < l->n && !st->failed; i++) visit_expr(st, l->items[i]);
+}
+
+static void use_name(ST *st, Node *n, const char *name) {
+    ObjStr *s = intern(st, name);
+    add_sym(st, st->cur, s, SYM_USED);
+    if (st->cur->kind == SCOPE_FUNCTION && (!strcmp(name, "super") || !strcmp(name, "__class__")))
+        st->cur->uses_class_cell = true;
+    (void)n;
+}
+
+static void bind_name(ST *st, Node *n, const char *name) {
+    ObjStr *s = intern(st, name);
+    Symbol *sym = add_sym(st, st->cur, s, 0);
+    if (!sym) return;
+    sym->flags |= SYM_ASSIGNED;
+    (void)n;
+}
+
+/* Assignment targets: names bind; attributes and subscripts only use. */
+static void visit_target(ST *st, Node *t) {
+    switch (t->kind) {
+    case E_NAME: bind_name(st, t, t->u.name); break;
+    case E_TUPLE: case E_LIST:
+        for (int i = 0; i < t->u.seq.elts.n; i++) visit_target(st, t->u.seq.elts.items[i]);
+        break;
+    case E_STARRED: visit_target(st, t->u.starred.value); break;
+    default: visit_expr(st, t); break;
+    }
+}
+
+static void visit_params(ST *st, ParamList *p) {
+    for (int i = 0; i < p->n; i++) add_sym(st, st->cur, intern(st, p->params[i].name), SYM_PARAM | SYM_ASSIGNED);
+    if (p->vararg) add_sym(st, st->cur, intern(st, p->vararg->name), SYM_PARAM | SYM_ASSIGNED);
+    if (p->kwarg) add_sym(st, st->cur, intern(st, p->kwarg->name), SYM_PARAM | SYM_ASSIGNED);
+}
+
+static void visit_defaults(ST *st, ParamList *p) {
+    for (int i = 0; i < p->n && !st->failed; i++) {
+        if (p->params[i].default_) visit_expr(st, p->params[i].default_);
+    }
+}
+
+/* A def or lambda: defaults in the enclosing scope, then a new scope. */
+static void visit_function(ST *st, Node *n, ParamList *params, bool is_async) {
+    visit_defaults(st, params);
+    Scope *s = new_scope(st, SCOPE_FUNCTION, n);
+    if (!s) return;
+    s->is_lambda = n->kind == E_LAMBDA;
+    s->is_coroutine = is_async;
+    Scope *saved = st->cur;
+    st->cur = s;
+    visit_params(st, params);
+    if (n->kind == E_LAMBDA) visit_expr(st, n->u.lambda.body);
+    else visit_stmts(st, &n->u.def.body);
+    st->cur = saved;
+}
+
+static void visit_comprehension(ST *st, Node *n) {
+    Comprehension *g = n->u.comp.generators;
+    visit_expr(st, g[0].iter);      /* the first iterable runs outside */
+    Scope *s = new_scope(st, SCOPE_FUNCTION, n);
+    if (!s) return;
+    s->is_comprehension = true;
+    s->is_generator = n->kind == E_GENEXP;
+    Scope *saved = st->cur;
+    st->cur = s;
+    add_sym(st, s, intern(st, ".0"), SYM_PARAM | SYM_ASSIGNED);
+    for (int i = 0; i < n->u.comp.ngenerators && !st->failed; i++) {
+        if (g[i].is_async) s->is_coroutine = true;
+        if (i > 0) visit_expr(st, g[i].iter);
+        visit_target(st, g[i].target);
+        visit_list(st, &g[i].ifs);
+    }
+    visit_expr(st, n->u.comp.elt);
+    if (n->u.comp.value) visit_expr(st, n->u.comp.value);
+    st->cur = saved;
+}
+
+/* `x := v` inside comprehensions binds x in the enclosing function. */
+static void visit_named(ST *st, Node *n) {
+    visit_expr(st, n->u.named.value);
+    const char *name = n->u.named.target->u.name;
+    Scope *s = st->cur;
+    if (!s->is_comprehension) { bind_name(st, n, name); return; }
+    ObjStr *iname = intern(st, name);
+    while (s->is_comprehension) {
+        Symbol *sym = scope_lookup(s, iname);
+        if (sym && (sym->flags & SYM_ASSIGNED) && !(sym->flags & SYM_NONLOCAL)) {
+            st_error(st, n, "assignment expression cannot rebind comprehension iteration variable '%s'", name);
+            return;
+        }
+        s = s->parent;
+    }
+    if (s->kind == SCOPE_CLASS) {
+        st_error(st, n, "assignment expression within a comprehension cannot be used in a class body%s", "");
+        return;
+    }
+    int flag = s->kind == SCOPE_MODULE ? SYM_GLOBAL : SYM_NONLOCAL;
+    for (Scope *c = st->cur; c != s; c = c->parent) add_sym(st, c, iname, flag | SYM_USED);
+    add_sym(st, s, iname, SYM_ASSIGNED);
+}
+
+static void visit_expr(ST *st, Node *n) {
+    if (!n || st->failed) return;
+    switch (n->kind) {
+    case E_NAME:
+        if (n->ctx == CTX_LOAD) use_name(st, n, n->u.name);
+        else bind_name(st, n, n->u.name);
+        break;
+    case E_INT: case E_FLOAT: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE: case E_ELLIPSIS:
+        break;
+    case E_FSTRING: visit_list(st, &n->u.list); break;
+    case E_FORMATTED: visit_expr(st, n->u.formatted.value); visit_expr(st, n->u.formatted.spec); break;
+    case E_BINOP: visit_expr(st, n->u.binop.left); visit_expr(st, n->u.binop.right); break;
+    case E_UNARY: visit_expr(st, n->u.unary.operand); break;
+    case E_BOOLOP: visit_list(st, &n->u.boolop.values); break;
+    case E_COMPARE: visit_expr(st, n->u.compare.left); visit_list(st, &n->u.compare.comparators); break;
+    case E_IFEXP:
+        visit_expr(st, n->u.ifexp.test); visit_expr(st, n->u.ifexp.body); visit_expr(st, n->u.ifexp.orelse);
+        break;
+    case E_LAMBDA: visit_function(st, n, &n->u.lambda.params, false); break;
+    case E_CALL:
+        visit_expr(st, n->u.call.func);
+        visit_list(st, &n->u.call.args);
+        for (int i = 0; i < n->u.call.nkeywords; i++) visit_expr(st, n->u.call.keywords[i].value);
+        break;
+    case E_ATTR: visit_expr(st, n->u.attr.value); break;
+    case E_SUBSCRIPT: visit_expr(st, n->u.subscript.value); visit_expr(st, n->u.subscript.index); break;
+    case E_SLICE:
+        visit_expr(st, n->u.slice.lower); visit_expr(st, n->u.slice.upper); visit_expr(st, n->u.slice.step);
+        break;
+    case E_STARRED:
+        if (n->ctx != CTX_LOAD) visit_target(st, n->u.starred.value);
+        else visit_expr(st, n->u.starred.value);
+        break;
+    case E_TUPLE: case E_LIST: case E_SET:
+        if (n->ctx != CTX_LOAD) visit_target(st, n);
+        else visit_list(st, &n->u.seq.elts);
+        break;
+    case E_DICT:
+        for (int i = 0; i < n->u.dict.keys.n; i++) {
+            visit_expr(st, n->u.dict.keys.items[i]);
+            visit_expr(st, n->u.dict.values.items[i]);
+        }
+        break;
+    case E_LISTCOMP: case E_SETCOMP: case E_DICTCOMP: case E_GENEXP: visit_comprehension(st, n); break;
+    case E_NAMEDEXPR: visit_named(st, n); break;
+    case E_AWAIT: visit_expr(st, n->u.value.value); break;
+    case E_YIELD: case E_YIELDFROM:
+        if (st->cur->kind == SCOPE_FUNCTION) {
+            if (st->cur->is_comprehension && !st->cur->is_generator) {
+                st_error(st, n, "'yield' inside list comprehension%s", "");
+                return;
+            }
+            st->cur->is_generator = true;
+        }
+        visit_expr(st, n->u.value.value);
+        break;
+    default:
+        break;
+    }
+}
+
+static void declare(ST *st, Node *n, bool global) {
+    for (int i = 0; i < n->u.names.n; i++) {
+        const char *name = n->u.names.names[i];
+        ObjStr *s = intern(st, name);
+        if (!s) return;
+        if (!global && st->cur->kind == SCOPE_MODULE) {
+            st_error(st, n, "nonlocal declaration not allowed at module level%s", "");
+            return;
+        }
+        Symbol *sym = scope_lookup(st->cur, s);
+        if (sym) {
+            if (sym->flags & SYM_PARAM) {
+                st_error(st, n, global ? "name '%s' is parameter and global" : "name '%s' is parameter and nonlocal", name);
+                return;
+            }
+            if ((sym->flags & (global ? SYM_NONLOCAL : SYM_GLOBAL))) {
+                st_error(st, n, global ? "name '%s' is nonlocal and global" : "name '%s' is nonlocal and global", name);
+                return;
+            }
+            if (sym->flags & SYM_ASSIGNED) {
+                st_error(st, n, global ? "name '%s' is assigned to before global declaration"
+                                       : "name '%s' is assigned to before nonlocal declaration", name);
+                return;
+            }
+            if (sym->flags & SYM_USED) {
+                st_error(st, n, global ? "name '%s' is used prior to global declaration"
+                                       : "name '%s' is used prior to nonlocal declaration", name);
+                return;
+            }
+        }
+        add_sym(st, st->cur, s, global ? SYM_GLOBAL : SYM_NONLOCAL);
+    }
+}
+
+static void visit_annotation(ST *st, Node *a) {
+    /* Only module and class level annotations are evaluated. */
+    if (st->cur->kind != SCOPE_FUNCTION) visit_expr(st, a);
+}
+
+static void visit_stmt(ST *st, Node *n) {
+    if (!n || st->failed) return;
+    switch (n->kind) {
+    case S_EXPR: case S_RETURN: visit_expr(st, n->u.value.value); break;
+    case S_ASSIGN:
+        visit_expr(st, n->u.assign.value);
+        for (int i = 0; i < n->u.assign.targets.n; i++) visit_target(st, n->u.assign.targets.items[i]);
+        break;
+    case S_AUGASSIGN:
+        visit_expr(st, n->u.augassign.value);
+        if (n->u.augassign.target->kind == E_NAME) {
+            use_name(st, n, n->u.augassign.target->u.name);
+            bind_name(st, n, n->u.augassign.target->u.name);
+        } else {
+            visit_target(st, n->u.augassign.target);
+        }
+        break;
+    case S_ANNASSIGN:
+        visit_annotation(st, n->u.annassign.annotation);
+        if (n->u.annassign.value) visit_expr(st, n->u.annassign.value);
+        if (n->u.annassign.value || n->u.annassign.target->kind != E_NAME) visit_target(st, n->u.annassign.target);
+        else if (st->cur->kind == SCOPE_FUNCTION) bind_name(st, n, n->u.annassign.target->u.name);
+        break;
+    case S_IF: case S_WHILE:
+        visit_expr(st, n->u.cond.test);
+        visit_stmts(st, &n->u.cond.body);
+        visit_stmts(st, &n->u.cond.orelse);
+        break;
+    case S_FOR:
+        visit_expr(st, n->u.forloop.iter);
+        visit_target(st, n->u.forloop.target);
+        visit_stmts(st, &n->u.forloop.body);
+        visit_stmts(st, &n->u.forloop.orelse);
+        break;
+    case S_DEF:
+        visit_list(st, &n->u.def.decorators);
+        visit_function(st, n, &n->u.def.params, n->u.def.is_async);
+        bind_name(st, n, n->u.def.name);
+        break;
+    case S_CLASS: {
+        /* The body before the bases: the code generator makes the body's
+         * function first, then evaluates the bases. */
+        visit_list(st, &n->u.cls.decorators);
+        Scope *s = new_scope(st, SCOPE_CLASS, n);
+        if (!s) return;
+        Scope *saved = st->cur;
+        st->cur = s;
+        visit_stmts(st, &n->u.cls.body);
+        st->cur = saved;
+        visit_list(st, &n->u.cls.bases);
+        for (int i = 0; i < n->u.cls.nkeywords; i++) visit_expr(st, n->u.cls.keywords[i].value);
+        bind_name(st, n, n->u.cls.name);
+        break;
+    }
+    case S_GLOBAL: declare(st, n, true); break;
+    case S_NONLOCAL: declare(st, n, false); break;
+    case S_DEL:
+        for (int i = 0; i < n->u.seq.elts.n; i++) visit_target(st, n->u.seq.elts.items[i]);
+        break;
+    case S_ASSERT: visit_expr(st, n->u.assert_.test); visit_expr(st, n->u.assert_.msg); break;
+    case S_RAISE: visit_expr(st, n->u.raise.exc); visit_expr(st, n->u.raise.cause); break;
+    case S_TRY:
+        visit_stmts(st, &n->u.try_.body);
+        for (int i = 0; i < n->u.try_.nhandlers; i++) {
+            ExceptHandler *h = &n->u.try_.handlers[i];
+            visit_expr(st, h->type);
+            if (h->name) bind_name(st, n, h->name);
+            visit_stmts(st, &h->body);
+        }
+        visit_stmts(st, &n->u.try_.orelse);
+        visit_stmts(st, &n->u.try_.finalbody);
+        break;
+    case S_WITH:
+        for (int i = 0; i < n->u.with.nitems; i++) {
+            visit_expr(st, n->u.with.items[i].context);
+            if (n->u.with.items[i].vars) visit_target(st, n->u.with.items[i].vars);
+        }
+        visit_stmts(st, &n->u.with.body);
+        break;
+    case S_IMPORT: case S_IMPORTFROM:
+        for (int i = 0; i < n->u.import.nnames; i++) {
+            Alias *a = &n->u.import.names[i];
+            if (!strcmp(a->name, "*")) {
+                if (st->cur->kind != SCOPE_MODULE) st_error(st, n, "import * only allowed at module level%s", "");
+                continue;
+            }
+            if (a->asname) { bind_name(st, n, a->asname); continue; }
+            /* `import a.b` binds a */
+            char first[256];
+            size_t len = strcspn(a->name, ".");
+            if (len >= sizeof first) len = sizeof first - 1;
+            memcpy(first, a->name, len);
+            first[len] = 0;
+            bind_name(st, n, first);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void visit_stmts(ST *st, NodeList *l) {
+    for (int i = 0; i < l->n && !st->failed; i++) visit_stmt(st, l->items[i]);
+}
+
+/* ---- resolution -------------------------------------------------------- */
+
+typedef struct Bound {
+    ObjStr **names;
+    int n;
+} Bound;
+
+static bool in_bound(Bound *b, ObjStr *name) {
+    for (int i = 0; i < b->n; i++) {
+        if (b->names[i] == name) return true;
+    }
+    return false;
+}
+
+static void resolve(ST *st, Scope *s, Bound *bound);
+
+static bool add_local(ST *st, Scope *s, ObjStr *name) {
+    int cap = s->nlocals;   /* locals arrays grow one by one; scopes are small */
+    ObjStr **l = ast_alloc(st->arena, (size_t)(cap + 1) * sizeof *l);
+    if (!l) { st_nomem(st); return false; }
+    if (cap) memcpy(l, s->locals, (size_t)cap * sizeof *l);
+    l[cap] = name;
+    s->locals = l;
+    s->nlocals++;
+    return true;
+}
+
+static void assign_slots(ST *st, Scope *s) {
+    if (s->kind == SCOPE_FUNCTION) {
+        /* Parameters first, in order (they were added to syms first). */
+        for (int i = 0; i < s->nsyms; i++) {
+            Symbol *sym = &s->syms[i];
+            if (sym->flags & SYM_PARAM) { sym->index = s->nlocals; add_local(st, s, sym->name); }
+        }
+        for (int i = 0; i < s->nsyms; i++) {
+            Symbol *sym = &s->syms[i];
+            if (!(sym->flags & SYM_PARAM) && sym->kind == NAME_LOCAL) { sym->index = s->nlocals; add_local(st, s, sym->name); }
+        }
+    }
+    int ncells = 0, nfrees = 0;
+    for (int i = 0; i < s->nsyms; i++) {
+        ncells += s->syms[i].kind == NAME_CELL;
+        nfrees += s->syms[i].kind == NAME_FREE;
+    }
+    s->cells = ast_alloc(st->arena, (size_t)(ncells + nfrees + 1) * sizeof(ObjStr *));
+    s->cell2arg = ast_alloc(st->arena, (size_t)(ncells + 1) * sizeof(int));
+    if (!s->cells || !s->cell2arg) { st_nomem(st); return; }
+    for (int i = 0; i < s->nsyms; i++) {
+        Symbol *sym = &s->syms[i];
+        if (sym->kind != NAME_CELL) continue;
+        s->cell2arg[s->ncells] = (sym->flags & SYM_PARAM) ? sym->index : -1;
+        sym->index = s->ncells;
+        s->cells[s->ncells++] = sym->name;
+    }
+    for (int i = 0; i < s->nsyms; i++) {
+        Symbol *sym = &s->syms[i];
+        if (sym->kind != NAME_FREE) continue;
+        sym->index = s->ncells + s->nfrees;
+        s->cells[s->ncells + s->nfrees++] = sym->name;
+    }
+}
+
+static void resolve_children(ST *st, Scope *s, Bound *bound) {
+    Bound inner = *bound;
+    ObjStr *local_names[1];
+    (void)local_names;
+    if (s->kind == SCOPE_FUNCTION) {
+        inner.names = ast_alloc(st->arena, (size_t)(bound->n + s->nsyms + 1) * sizeof(ObjStr *));
+        if (!inner.names) { st_nomem(st); return; }
+        memcpy(inner.names, bound->names, (size_t)bound->n * sizeof(ObjStr *));
+        inner.n = bound->n;
+        for (int i = 0; i < s->nsyms; i++) {
+            NameKind k = s->syms[i].kind;
+            if (k == NAME_LOCAL || k == NAME_CELL || k == NAME_FREE) inner.names[inner.n++] = s->syms[i].name;
+        }
+    } else if (s->kind == SCOPE_CLASS) {
+        inner.names = ast_alloc(st->arena, (size_t)(bound->n + 1) * sizeof(ObjStr *));
+        if (!inner.names) { st_nomem(st); return; }
+        memcpy(inner.names, bound->names, (size_t)bound->n * sizeof(ObjStr *));
+        inner.n = bound->n;
+        inner.names[inner.n++] = intern(st, "__class__");
+    } else {
+        inner.n = 0;
+    }
+    for (int i = 0; i < s->nchildren && !st->failed; i++) resolve(st, s->children[i], &inner);
+    /* Free variables of the children are cells here, or pass through. */
+    for (int i = 0; i < s->nchildren && !st->failed; i++) {
+        Scope *c = s->children[i];
+        for (int j = 0; j < c->nsyms; j++) {
+            Symbol *cs = &c->syms[j];
+            if (cs->kind != NAME_FREE) continue;
+            if (s->kind == SCOPE_CLASS && !strcmp(cs->name->data, "__class__")) {
+                s->needs_class_cell = true;
+                Symbol *sym = add_sym(st, s, cs->name, 0);
+                if (sym) sym->kind = NAME_CELL;
+                continue;
+            }
+            Symbol *sym = scope_lookup(s, cs->name);
+            if (sym && (sym->kind == NAME_LOCAL || sym->kind == NAME_CELL) && s->kind == SCOPE_FUNCTION) {
+                sym->kind = NAME_CELL;
+            } else if (!sym || sym->kind == NAME_GLOBAL_IMPLICIT) {
+                sym = add_sym(st, s, cs->name, 0);
+                if (sym) sym->kind = NAME_FREE;
+            }
+        }
+    }
+}
+
+static void resolve(ST *st, Scope *s, Bound *bound) {
+    if (s->kind == SCOPE_FUNCTION && s->uses_class_cell) add_sym(st, s, intern(st, "__class__"), SYM_USED);
+    for (int i = 0; i < s->nsyms && !st->failed; i++) {
+        Symbol *sym = &s->syms[i];
+        if (sym->flags & SYM_GLOBAL) sym->kind = NAME_GLOBAL_EXPLICIT;
+        else if (sym->flags & SYM_NONLOCAL) {
+            if (!in_bound(bound, sym->name)) {
+                st_error(st, s->node, "no binding for nonlocal '%s' found", sym->name->data);
+                return;
+            }
+            sym->kind = NAME_FREE;
+        } else if (sym->flags & (SYM_ASSIGNED | SYM_PARAM)) {
+            sym->kind = s->kind == SCOPE_MODULE ? NAME_GLOBAL_IMPLICIT : NAME_LOCAL;
+        } else if (s->kind != SCOPE_MODULE && in_bound(bound, sym->name)) {
+            sym->kind = NAME_FREE;
+        } else {
+            sym->kind = NAME_GLOBAL_IMPLICIT;
+        }
+    }
+    resolve_children(st, s, bound);
+    if (!st->failed) assign_slots(st, s);
+}
+
+Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err) {
+    ST st = {vm, arena, err, false, NULL};
+    err->msg[0] = 0;
+    Scope *top = new_scope(&st, SCOPE_MODULE, module);
+    if (!top) return NULL;
+    st.cur = top;
+    visit_stmts(&st, &module->u.block.body);
+    if (st.failed) return NULL;
+    Bound none = {NULL, 0};
+    resolve(&st, top, &none);
+    return st.failed ? NULL : top;
+}

@@ -1,0 +1,69 @@
+/* Scope analysis: the first pass of the compiler. It builds a tree of scopes
+ * (module, functions, lambdas, comprehensions, class bodies) and decides for
+ * every name in every scope whether it is a fast local, a cell, a free
+ * variable from an enclosing function, or a global. The code generator walks
+ * the AST in the same order and takes the child scopes one by one. */
+#ifndef ASY_SYMTABLE_H
+#define ASY_SYMTABLE_H
+
+#include "../vm/vm.h"
+#include "ast.h"
+
+typedef enum ScopeKind { SCOPE_MODULE, SCOPE_FUNCTION, SCOPE_CLASS } ScopeKind;
+
+/* What the source does with a name in one scope. */
+#define SYM_ASSIGNED 1
+#define SYM_PARAM 2
+#define SYM_GLOBAL 4        /* declared `global` */
+#define SYM_NONLOCAL 8      /* declared `nonlocal` */
+#define SYM_USED 16
+
+/* Where the name lives, once resolved. */
+typedef enum NameKind {
+    NAME_LOCAL,             /* a fast local (functions) or the namespace (classes) */
+    NAME_CELL,              /* a local that inner functions capture */
+    NAME_FREE,              /* captured from an enclosing function */
+    NAME_GLOBAL_EXPLICIT,
+    NAME_GLOBAL_IMPLICIT
+} NameKind;
+
+typedef struct Symbol {
+    ObjStr *name;           /* interned */
+    int flags;
+    NameKind kind;
+    int index;              /* slot among locals, or among cells then frees */
+} Symbol;
+
+typedef struct Scope Scope;
+struct Scope {
+    ScopeKind kind;
+    Node *node;
+    Scope *parent;
+    Scope **children;
+    int nchildren, capchildren, next_child;
+    Symbol *syms;
+    int nsyms, capsyms;
+    bool is_comprehension, is_lambda;
+    bool is_generator, is_coroutine;
+    bool uses_class_cell;   /* a function that uses super() or __class__ */
+    bool needs_class_cell;  /* a class body whose methods use them */
+    ObjStr **locals;        /* fast locals in slot order: parameters first */
+    int nlocals;
+    ObjStr **cells;         /* cell variables, then free variables */
+    int ncells, nfrees;
+    int *cell2arg;
+};
+
+typedef struct SymError {
+    char msg[200];
+    int line, col;
+} SymError;
+
+/* Builds and resolves the scopes of a module (or of the REPL's input). The
+ * tree is allocated in `arena`; returns NULL with *err filled on a
+ * SyntaxError, or with err->msg empty when memory ran out. */
+Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err);
+
+Symbol *scope_lookup(Scope *s, ObjStr *name);
+
+#endif

@@ -1,0 +1,29 @@
+/* The native module registry (see modules.h). */
+#include "modules.h"
+
+#include <string.h>
+
+#include "../vm/containers.h"
+#include "../vm/func.h"
+#include "../vm/str.h"
+
+static const NativeModule registry[] = {
+    {"sys", mod_sys_init},
+};
+
+ModuleInitFn modules_find(const char *name) {
+    for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++) {
+        if (strcmp(registry[i].name, name) == 0) return registry[i].init;
+    }
+    return NULL;
+}
+
+bool module_add_value(VM *vm, ObjModule *m, const char *name, Value v) {
+    ObjStr *s = str_intern_cstr(vm, name);
+    return s && v != ERR && dict_set_str(vm, m->dict, s, v) == 0;
+}
+
+bool module_add_native(VM *vm, ObjModule *m, const char *name, NativeFn fn) {
+    ObjNative *n = native_new(vm, name, fn);
+    return n && module_add_value(vm, m, name, obj_val(n));
+}

@@ -1,0 +1,24 @@
+/* The registry of native modules: each stdlib/<name>.c provides one
+ * function that fills a new module object. */
+#ifndef ASY_MODULES_H
+#define ASY_MODULES_H
+
+#include "../vm/vm.h"
+
+typedef bool (*ModuleInitFn)(VM *vm, ObjModule *m);
+
+typedef struct NativeModule {
+    const char *name;
+    ModuleInitFn init;
+} NativeModule;
+
+/* The init function of a native module, or NULL. */
+ModuleInitFn modules_find(const char *name);
+
+/* Adds a native function to a module's namespace. */
+bool module_add_native(VM *vm, ObjModule *m, const char *name, NativeFn fn);
+bool module_add_value(VM *vm, ObjModule *m, const char *name, Value v);
+
+bool mod_sys_init(VM *vm, ObjModule *m);
+
+#endif

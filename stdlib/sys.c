@@ -1,0 +1,93 @@
+/* The sys module: argv, path, modules, exit, version, recursion limit,
+ * stdout/stderr. */
+#include <stdint.h>
+
+#include "../vm/class.h"
+#include "../vm/containers.h"
+#include "../vm/exc.h"
+#include "../vm/func.h"
+#include "../vm/num.h"
+#include "../vm/ops.h"
+#include "../vm/str.h"
+#include "modules.h"
+
+static Value sys_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "exit", nargs, kw, 0, 1)) return ERR;
+    ObjTuple *t = tuple_from(vm, args, nargs);
+    if (!t) return ERR;
+    Value e = exc_new(vm, vm->exc_types[E_SystemExit], t);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}
+
+static Value sys_getrecursionlimit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "getrecursionlimit", nargs, kw, 0, 0)) return ERR;
+    return int_val(vm->recursion_limit);
+}
+
+static Value sys_setrecursionlimit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "setrecursionlimit", nargs, kw, 1, 1)) return ERR;
+    int64_t n;
+    if (!is_intlike(args[0])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", args[0]);
+    if (!int_to_i64(args[0], &n) || n > INT32_MAX)
+        return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+    if (n < 1) return exc_raise(vm, E_ValueError, "recursion limit must be greater or equal than 1");
+    if (n <= vm->fiber->depth)
+        return exc_raise(vm, E_RecursionError,
+                         "cannot set the recursion limit to %d at the recursion depth %d: the limit is too low",
+                         (int)n, vm->fiber->depth);
+    vm->recursion_limit = (int)n;
+    return NONE_VAL;
+}
+
+/* sys.stdout / sys.stderr: objects with write() and flush(). */
+static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "write() argument must be str, not %T", args[1]);
+    Value fd = op_getattr_opt(vm, args[0], str_intern_cstr(vm, "_fd"));
+    vm_write(vm, fd == int_val(2) ? 2 : 1, AS(ObjStr, args[1])->data, (size_t)AS(ObjStr, args[1])->len);
+    return int_val(AS(ObjStr, args[1])->cplen);
+}
+
+static Value stream_flush(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)args; (void)nargs; (void)kw;
+    return NONE_VAL;
+}
+
+static Value make_stream(VM *vm, const char *name, int fd) {
+    ObjDict *ns = dict_new(vm);
+    ObjTuple *bases = tuple_new(vm, 0);
+    ObjStr *cname = str_intern_cstr(vm, "TextIOWrapper");
+    if (!ns || !bases || !cname) return ERR;
+    Value cls = class_new(vm, cname, bases, ns);
+    if (cls == ERR) return ERR;
+    ObjClass *c = AS(ObjClass, cls);
+    if (!class_add_native(vm, c, "write", stream_write) || !class_add_native(vm, c, "flush", stream_flush)) return ERR;
+    Value obj = op_call0(vm, cls);
+    if (obj == ERR) return ERR;
+    if (op_setattr(vm, obj, str_intern_cstr(vm, "_fd"), int_val(fd)) < 0) return ERR;
+    if (op_setattr(vm, obj, str_intern_cstr(vm, "name"), str_from_cstr(vm, name)) < 0) return ERR;
+    return obj;
+}
+
+bool mod_sys_init(VM *vm, ObjModule *m) {
+    ObjList *path = list_new(vm, 1);
+    if (!path) return false;
+    Value vi[5] = {int_val(3), int_val(12), int_val(0), str_from_cstr(vm, "final"), int_val(0)};
+    ObjTuple *version_info = tuple_from(vm, vi, 5);
+    return version_info &&
+           module_add_native(vm, m, "exit", sys_exit) &&
+           module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&
+           module_add_native(vm, m, "setrecursionlimit", sys_setrecursionlimit) &&
+           module_add_value(vm, m, "argv", vm->sys_argv) &&
+           module_add_value(vm, m, "path", obj_val(path)) &&
+           module_add_value(vm, m, "modules", obj_val(vm->modules)) &&
+           module_add_value(vm, m, "version", str_from_cstr(vm, ASY_PYTHON_VERSION ".0 (Asy " ASY_VERSION_STRING ")")) &&
+           module_add_value(vm, m, "version_info", obj_val(version_info)) &&
+           module_add_value(vm, m, "platform", str_from_cstr(vm, "linux")) &&
+           module_add_value(vm, m, "maxsize", int_from_i64(vm, INT64_MAX)) &&
+           module_add_value(vm, m, "byteorder", str_from_cstr(vm, "little")) &&
+           module_add_value(vm, m, "implementation", str_from_cstr(vm, "asy")) &&
+           module_add_value(vm, m, "stdout", make_stream(vm, "<stdout>", 1)) &&
+           module_add_value(vm, m, "stderr", make_stream(vm, "<stderr>", 2));
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Regenerate the expected output (.out) of Asy language tests with CPython.
+#
+#   tests/lang/regen.sh                 # every test under tests/lang
+#   tests/lang/regen.sh str/slicing.asy # one test
+#   tests/lang/regen.sh int float       # whole areas (directories)
+#
+# The interpreter is $PYTHON (default: python3). Each test runs with its own
+# directory as the working directory and its bare file name as the script, so
+# tracebacks say `File "name.asy", line N`. The .out format is described in
+# README.md; run_test.sh builds the same format from Asy's output.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+python=${PYTHON:-python3}
+export PYTHONIOENCODING=utf-8 PYTHONUTF8=1 PYTHONDONTWRITEBYTECODE=1
+
+# collect_tests ARG...: print the .asy files named by the arguments
+# (files, or directories searched recursively), sorted.
+collect_tests() {
+    local arg
+    for arg in "$@"; do
+        if [ -d "$arg" ]; then
+            find "$arg" -type f -name '*.asy'
+        elif [ -f "$arg" ]; then
+            printf '%s\n' "$arg"
+        else
+            echo "regen.sh: no such test or directory: $arg" >&2
+            return 1
+        fi
+    done | LC_ALL=C sort
+}
+
+if [ $# -eq 0 ]; then
+    set -- "$here"
+fi
+tests=$(collect_tests "$@") || exit 2
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+count=0
+while IFS= read -r test; do
+    [ -n "$test" ] || continue
+    dir=$(cd "$(dirname "$test")" && pwd)
+    name=$(basename "$test")
+    out="$dir/${name%.asy}.out"
+    (cd "$dir" && timeout 60 "$python" "$name" </dev/null >"$tmp/stdout" 2>"$tmp/stderr")
+    status=$?
+    {
+        cat "$tmp/stdout"
+        if [ "$status" -ne 0 ] || [ -s "$tmp/stderr" ]; then
+            # Keep the marker on its own line even if stdout lacks a final newline.
+            if [ -s "$tmp/stdout" ] && [ "$(tail -c 1 "$tmp/stdout" | wc -l)" -eq 0 ]; then
+                echo
+            fi
+            echo "## exit $status"
+            grep -v '^[[:space:]^~]*$' "$tmp/stderr"
+        fi
+    } >"$out"
+    count=$((count + 1))
+done <<<"$tests"
+echo "regenerated $count expected output file(s)"

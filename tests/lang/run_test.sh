@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Run one Asy language test and compare its output with the expected .out file.
+#
+#   tests/lang/run_test.sh ASY_BINARY path/to/name.asy
+#
+# The interpreter runs with the script's directory as working directory, the
+# bare file name as its argument, stdin from /dev/null and a 60 s timeout.
+# Its stdout, exit status and stderr are put into the .out format (see
+# README.md) and compared with name.out. Exit 0 on a match; on a mismatch print
+# a unified diff (expected vs actual) and exit 1; exit 2 on usage errors.
+set -u
+
+if [ $# -ne 2 ]; then
+    echo "usage: $0 ASY_BINARY path/to/name.asy" >&2
+    exit 2
+fi
+asy=$1
+test=$2
+if [ ! -f "$test" ]; then
+    echo "run_test.sh: no such test: $test" >&2
+    exit 2
+fi
+# A binary given with a path must still be found after the cd below.
+case $asy in
+    */*) asy="$(cd "$(dirname "$asy")" && pwd)/$(basename "$asy")" ;;
+esac
+
+dir=$(cd "$(dirname "$test")" && pwd)
+name=$(basename "$test")
+expected="$dir/${name%.asy}.out"
+if [ ! -f "$expected" ]; then
+    echo "run_test.sh: missing expected output: $expected" >&2
+    exit 2
+fi
+
+export PYTHONIOENCODING=utf-8 PYTHONUTF8=1 PYTHONDONTWRITEBYTECODE=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+(cd "$dir" && timeout 60 "$asy" "$name" </dev/null >"$tmp/stdout" 2>"$tmp/stderr")
+status=$?
+{
+    cat "$tmp/stdout"
+    if [ "$status" -ne 0 ] || [ -s "$tmp/stderr" ]; then
+        if [ -s "$tmp/stdout" ] && [ "$(tail -c 1 "$tmp/stdout" | wc -l)" -eq 0 ]; then
+            echo
+        fi
+        echo "## exit $status"
+        grep -v '^[[:space:]^~]*$' "$tmp/stderr"
+    fi
+} >"$tmp/actual"
+
+if diff -u --label "expected: $expected" --label "actual: $name" \
+        "$expected" "$tmp/actual"; then
+    exit 0
+fi
+if [ "$status" -eq 124 ]; then
+    echo "run_test.sh: $name timed out after 60 s" >&2
+fi
+exit 1

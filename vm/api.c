@@ -1,0 +1,278 @@
+/* The embedding API (include/asy.h): creating and freeing VMs, running
+ * source, and reporting errors as values. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../parser/compile.h"
+#include "builtins.h"
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "gc.h"
+#include "import.h"
+#include "interp.h"
+#include "num.h"
+#include "ops.h"
+#include "str.h"
+
+static void default_write(AsyVM *vm, int stream, const char *text, size_t len) {
+    (void)vm;
+    fwrite(text, 1, len, stream == 2 ? stderr : stdout);
+    if (stream == 2) fflush(stderr);
+}
+
+void asy_config_init(AsyConfig *cfg) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->write = default_write;
+    cfg->gc_initial = 4u << 20;
+#ifdef ASY_GC_STRESS
+    cfg->gc_stress = 1;
+#endif
+}
+
+void vm_write(VM *vm, int stream, const char *s, size_t len) {
+    if (stream == 1 && vm->capture) {
+        if (vm->capture_len + len + 1 > vm->capture_cap) {
+            size_t cap = (vm->capture_len + len + 1) * 2;
+            char *p = realloc(vm->capture, cap);
+            if (!p) return;
+            vm->capture = p;
+            vm->capture_cap = cap;
+        }
+        memcpy(vm->capture + vm->capture_len, s, len);
+        vm->capture_len += len;
+        vm->capture[vm->capture_len] = 0;
+        return;
+    }
+    vm->cfg.write(vm, stream, s, len);
+}
+
+static bool intern_names(VM *vm) {
+    static const char *const names[N_COUNT] = {
+#define X(n) #n,
+        COMMON_NAMES(X)
+#undef X
+    };
+    for (int i = 0; i < N_COUNT; i++) {
+        if (!(vm->names[i] = str_intern_cstr(vm, names[i]))) return false;
+    }
+    for (int i = 0; i < 128; i++) {
+        char c = (char)i;
+        if (!(vm->char_strs[i] = str_intern(vm, &c, 1))) return false;
+    }
+    return (vm->empty_str = str_intern(vm, "", 0)) != NULL;
+}
+
+static bool init_methods(VM *vm) {
+    str_init_methods(vm);
+    int_init_methods(vm);
+    flt_init_methods(vm);
+    list_init_methods(vm);
+    tuple_init_methods(vm);
+    dict_init_methods(vm);
+    set_init_methods(vm);
+    range_init_methods(vm);
+    class_init_methods(vm);
+    return vm->exc == UNDEF;
+}
+
+static bool vm_init(VM *vm) {
+    if (!builtins_bootstrap_types(vm) || !intern_names(vm)) return false;
+    exc_init_types(vm);
+    if (!vm->exc_types[E_COUNT - 1] || !init_methods(vm) || !builtins_init(vm) || !interp_init(vm)) return false;
+    vm->modules = dict_new(vm);
+    ObjList *argv = list_new(vm, 1);
+    if (!vm->modules || !argv) return false;
+    Value empty = obj_val(vm->empty_str);
+    if (list_append(vm, argv, empty) < 0) return false;
+    vm->sys_argv = obj_val(argv);
+    vm->main_module = module_new(vm, "__main__");
+    return vm->main_module != NULL;
+}
+
+AsyVM *asy_new(const AsyConfig *cfg) {
+    VM *vm = calloc(1, sizeof(VM));
+    if (!vm) return NULL;
+    if (cfg) vm->cfg = *cfg;
+    else asy_config_init(&vm->cfg);
+    if (!vm->cfg.write) vm->cfg.write = default_write;
+    if (!vm->cfg.gc_initial) vm->cfg.gc_initial = 4u << 20;
+    vm->next_gc = vm->cfg.gc_initial;
+    vm->exc = UNDEF;
+    vm->memory_error = UNDEF;
+    vm->sys_argv = UNDEF;
+    vm->recursion_limit = 1000;
+    vm->fiber = fiber_new(vm);
+    /* No collection during setup: nothing is reachable from the roots yet. */
+    int stress = vm->cfg.gc_stress;
+    vm->cfg.gc_stress = 0;
+    bool ok = vm->fiber && vm_init(vm);
+    vm->cfg.gc_stress = stress;
+    vm->gc_request = false;
+    if (!ok) { asy_free(vm); return NULL; }
+    return vm;
+}
+
+void asy_free(AsyVM *vm) {
+    if (!vm) return;
+    while (vm->fibers) fiber_free(vm, vm->fibers);
+    gc_free_all(vm);
+    free(vm->strings.slots);
+    free(vm->repr_active);
+    free(vm->capture);
+    free(vm->captured);
+    free(vm->error_text);
+    free(vm);
+}
+
+void *asy_user_data(AsyVM *vm) { return vm->cfg.user_data; }
+
+AsyStatus asy_set_argv(AsyVM *vm, int argc, const char *const *argv) {
+    ObjList *l = list_new(vm, argc);
+    if (!l) return ASY_ERROR;
+    for (int i = 0; i < argc; i++) {
+        Value s = str_decode_utf8(vm, argv[i], strlen(argv[i]), "replace");
+        if (s == ERR || list_append(vm, l, s) < 0) return ASY_ERROR;
+    }
+    if (argc == 0 && list_append(vm, l, obj_val(vm->empty_str)) < 0) return ASY_ERROR;
+    vm->sys_argv = obj_val(l);
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (is_kind(sys, OBJ_MODULE)) dict_set_str(vm, AS(ObjModule, sys)->dict, str_intern_cstr(vm, "argv"), vm->sys_argv);
+    return ASY_OK;
+}
+
+/* Turns the pending exception into the run's status and error text. */
+static AsyStatus finish(VM *vm, Value r) {
+    free(vm->error_text);
+    vm->error_text = NULL;
+    if (r != ERR) return ASY_OK;
+    Value e = vm->exc;
+    vm->exc = UNDEF;
+    vm->fiber->handled = UNDEF;
+    if (exc_is(vm, e, E_SystemExit)) {
+        ObjTuple *a = AS(ObjException, e)->args;
+        Value code = a->len ? a->items[0] : NONE_VAL;
+        if (code == NONE_VAL) vm->exit_code = 0;
+        else if (is_int(code)) vm->exit_code = (int)as_int(code);
+        else {
+            /* sys.exit("message") prints the message and exits with 1. */
+            StrBuf b = SB_INIT;
+            if (op_str_to(vm, code, &b)) { sb_addc(&b, '\n'); vm_write(vm, 2, b.data, b.len); }
+            else vm->exc = UNDEF;
+            sb_free(&b);
+            vm->exit_code = 1;
+        }
+        return ASY_EXIT;
+    }
+    StrBuf b = SB_INIT;
+    exc_format(vm, e, &b);
+    vm->error_text = sb_take(&b);
+    vm->exc = UNDEF;
+    return ASY_ERROR;
+}
+
+static Value set_main_file(VM *vm, const char *filename) {
+    ObjDict *g = vm->main_module->dict;
+    Value f = str_decode_utf8(vm, filename, strlen(filename), "replace");
+    if (f == ERR) return ERR;
+    return dict_set_str(vm, g, vm_name(vm, N___file__), f) < 0 ? ERR : NONE_VAL;
+}
+
+/* sys.path[0]: the script's directory ("" for -c and the REPL). */
+static void set_path0(VM *vm, const char *filename) {
+    Value sys = import_module(vm, "sys");
+    if (sys == ERR) { vm->exc = UNDEF; return; }
+    Value path = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
+    if (!is_list(path) || AS(ObjList, path)->len) return;
+    const char *slash = filename ? strrchr(filename, '/') : NULL;
+    Value dir = slash ? str_new(vm, filename, (size_t)(slash - filename)) : obj_val(vm->empty_str);
+    if (dir != ERR) list_append(vm, AS(ObjList, path), dir);
+}
+
+static AsyStatus run(VM *vm, const char *source, size_t len, const char *filename, bool interactive) {
+    vm->exc = UNDEF;
+    set_path0(vm, interactive || filename[0] == '<' ? NULL : filename);
+    ObjCode *code = compile_source(vm, source, len, filename, interactive);
+    if (!code) return finish(vm, ERR);
+    if (!interactive && set_main_file(vm, filename) == ERR) return finish(vm, ERR);
+    Value r = interp_run_module(vm, code, vm->main_module->dict);
+    return finish(vm, r);
+}
+
+AsyStatus asy_run_source(AsyVM *vm, const char *source, size_t len, const char *filename) {
+    return run(vm, source, len, filename ? filename : "<string>", false);
+}
+
+AsyStatus asy_run_interactive(AsyVM *vm, const char *source, size_t len) {
+    return run(vm, source, len, "<stdin>", true);
+}
+
+AsyStatus asy_run_file(AsyVM *vm, const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        free(vm->error_text);
+        StrBuf b = SB_INIT;
+        sb_addf(&b, "can't open file '%s': [Errno %d] %s\n", path, errno, strerror(errno));
+        vm->error_text = sb_take(&b);
+        return ASY_ERROR;
+    }
+    StrBuf b = SB_INIT;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&b, buf, n);
+    fclose(f);
+    if (b.oom) { sb_free(&b); exc_nomem(vm); return finish(vm, ERR); }
+    AsyStatus st = run(vm, b.data ? b.data : "", b.len, path, false);
+    sb_free(&b);
+    return st;
+}
+
+const char *asy_error_text(AsyVM *vm) { return vm->error_text; }
+int asy_exit_code(AsyVM *vm) { return vm->exit_code; }
+
+void asy_print_error(AsyVM *vm) {
+    if (!vm->error_text) return;
+    vm_write(vm, 2, vm->error_text, strlen(vm->error_text));
+    free(vm->error_text);
+    vm->error_text = NULL;
+}
+
+void asy_capture_begin(AsyVM *vm) {
+    free(vm->capture);
+    vm->capture = malloc(256);
+    vm->capture_len = 0;
+    vm->capture_cap = vm->capture ? 256 : 0;
+    if (vm->capture) vm->capture[0] = 0;
+}
+
+const char *asy_capture_end(AsyVM *vm, size_t *len) {
+    static const char empty[1] = "";
+    if (len) *len = vm->capture_len;
+    char *c = vm->capture;
+    vm->capture = NULL;
+    free(vm->captured);
+    vm->captured = c;
+    return c ? c : empty;
+}
+
+int asy_source_incomplete(const char *source, size_t len) {
+    AstArena *a = ast_arena_new();
+    if (!a) return 0;
+    ParseError err;
+    Node *n = ast_parse(a, source, len, PARSE_FILE, &err);
+    ast_arena_free(a);
+    if (n) {
+        /* A compound statement's header and body need a blank line to end. */
+        size_t end = len;
+        while (end && (source[end - 1] == '\n' || source[end - 1] == ' ')) end--;
+        const char *last = source + end;
+        while (last > source && last[-1] != '\n') last--;
+        bool indented = *last == ' ' || *last == '\t';
+        bool header = end && source[end - 1] == ':';
+        return (header || indented) && !(len >= 2 && source[len - 1] == '\n' && source[len - 2] == '\n');
+    }
+    return strstr(err.msg, "unexpected EOF") || strstr(err.msg, "was never closed") ||
+           strstr(err.msg, "expected an indented block") || strstr(err.msg, "unterminated triple-quoted");
+}

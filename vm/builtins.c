@@ -1,0 +1,690 @@
+/* The builtins module: the type objects' bootstrap, the core builtin
+ * functions, and the constructors of the basic types. The iteration
+ * builtins (zip, map, sorted, min, ...) live in builtins_iter.c. */
+#include "builtins.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "interp.h"
+#include "num.h"
+#include "ops.h"
+#include "str.h"
+
+bool builtins_iter_init(VM *vm);
+bool bytes_init(VM *vm);
+
+/* ---- bootstrap ----------------------------------------------------------- */
+
+/* Builtin types that user classes may subclass in CPython. */
+static bool subclassable(TypeId t) {
+    switch (t) {
+    case T_OBJECT: case T_INT: case T_FLOAT: case T_STR: case T_BYTES: case T_BYTEARRAY: case T_LIST:
+    case T_TUPLE: case T_DICT: case T_SET: case T_FROZENSET: case T_PROPERTY: case T_TYPE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The type objects exist before the strings, tuples and dicts that
+ * describe them, so they are made in two steps. */
+bool builtins_bootstrap_types(VM *vm) {
+    for (int i = 0; i < T_COUNT; i++) {
+        ObjClass *c = gc_new(vm, sizeof(ObjClass), OBJ_CLASS, NULL);
+        if (!c) return false;
+        vm->types[i] = c;
+    }
+    static const char *const names[T_COUNT] = {
+#define X(id, name) name,
+        BUILTIN_TYPES(X)
+#undef X
+    };
+    vm->empty_tuple = NULL;
+    ObjTuple *empty = tuple_new(vm, 0);
+    if (!empty) return false;
+    vm->empty_tuple = empty;
+    for (int i = 0; i < T_COUNT; i++) {
+        ObjClass *c = vm->types[i];
+        c->obj.cls = vm->types[T_TYPE];
+        c->obj.flags = CLASS_BUILTIN | (subclassable((TypeId)i) ? CLASS_BASETYPE : 0);
+        c->name = c->qualname = str_intern_cstr(vm, names[i]);
+        c->dict = dict_new(vm);
+        c->module = UNDEF;
+        c->instance_kind = i == T_OBJECT ? OBJ_INSTANCE : OBJ_KIND_COUNT;
+        if (!c->name || !c->dict) return false;
+    }
+    /* Fix up what was allocated before the classes were complete. */
+    empty->obj.cls = vm->types[T_TUPLE];
+    ObjClass *object = vm->types[T_OBJECT];
+    object->bases = empty;
+    object->mro = tuple_from(vm, (Value[]){obj_val(object)}, 1);
+    if (!object->mro) return false;
+    for (int i = 0; i < T_COUNT; i++) {
+        if (i == T_OBJECT) continue;
+        ObjClass *c = vm->types[i], *base = i == T_BOOL ? vm->types[T_INT] : object;
+        c->bases = tuple_from(vm, (Value[]){obj_val(base)}, 1);
+        c->mro = tuple_new(vm, base->mro->len + 1);
+        if (!c->bases || !c->mro) return false;
+        c->mro->items[0] = obj_val(c);
+        for (int64_t k = 0; k < base->mro->len; k++) c->mro->items[k + 1] = base->mro->items[k];
+    }
+    return true;
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static bool add(VM *vm, const char *name, Value v) {
+    ObjStr *s = str_intern_cstr(vm, name);
+    return s && v != ERR && dict_set_str(vm, vm->builtins, s, v) == 0;
+}
+
+static bool add_fn(VM *vm, const char *name, NativeFn fn) {
+    ObjNative *n = native_new(vm, name, fn);
+    return n && add(vm, name, obj_val(n));
+}
+
+/* Stores fn as the constructor (__new__) of a builtin type. */
+static bool add_ctor(VM *vm, TypeId t, NativeFn fn) {
+    ObjNative *n = native_new(vm, "__new__", fn);
+    return n && dict_set_str(vm, vm->types[t]->dict, vm_name(vm, N___new__), obj_val(n)) == 0;
+}
+
+static Value int_arg(VM *vm, Value v, const char *fname, int64_t *out) {
+    if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "%s: '%T' object cannot be interpreted as an integer", fname, v);
+    if (!int_to_i64(v, out)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C long");
+    return TRUE_VAL;
+}
+
+/* ---- output and input ---------------------------------------------------- */
+
+static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"sep", "end", "file", "flush", NULL};
+    if (!args_kw_only(vm, "print", kw, accepted)) return ERR;
+    Value sep = args_kw(vm, args, nargs, kw, "sep"), end = args_kw(vm, args, nargs, kw, "end");
+    Value file = args_kw(vm, args, nargs, kw, "file");
+    if (sep != UNDEF && sep != NONE_VAL && !is_str(sep))
+        return exc_raise(vm, E_TypeError, "sep must be None or a string, not %T", sep);
+    if (end != UNDEF && end != NONE_VAL && !is_str(end))
+        return exc_raise(vm, E_TypeError, "end must be None or a string, not %T", end);
+    StrBuf b = SB_INIT;
+    for (int i = 0; i < nargs; i++) {
+        if (i) {
+            if (is_str(sep)) sb_add(&b, AS(ObjStr, sep)->data, (size_t)AS(ObjStr, sep)->len);
+            else sb_addc(&b, ' ');
+        }
+        if (!op_str_to(vm, args[i], &b)) { sb_free(&b); return ERR; }
+    }
+    if (is_str(end)) sb_add(&b, AS(ObjStr, end)->data, (size_t)AS(ObjStr, end)->len);
+    else sb_addc(&b, '\n');
+    if (b.oom) { sb_free(&b); return exc_nomem(vm); }
+    if (file != UNDEF && file != NONE_VAL) {
+        Value s = str_from_buf(vm, &b);
+        if (s == ERR) return ERR;
+        Value w = op_getattr(vm, file, str_intern_cstr(vm, "write"));
+        if (w == ERR) return ERR;
+        return op_call1(vm, w, s) == ERR ? ERR : NONE_VAL;
+    }
+    vm_write(vm, 1, b.data ? b.data : "", b.len);
+    sb_free(&b);
+    return NONE_VAL;
+}
+
+static Value b_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "input", nargs, kw, 0, 1)) return ERR;
+    if (nargs) {
+        Value s = op_str(vm, args[0]);
+        if (s == ERR) return ERR;
+        vm_write(vm, 1, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
+    }
+    fflush(stdout);
+    StrBuf b = SB_INIT;
+    int c;
+    while ((c = getchar()) != EOF && c != '\n') sb_addc(&b, (char)c);
+    if (c == EOF && b.len == 0) { sb_free(&b); return exc_raise(vm, E_EOFError, "EOF when reading a line"); }
+    return str_decode_utf8(vm, b.data ? b.data : "", b.len, "replace") == ERR ? (sb_free(&b), ERR) : str_from_buf(vm, &b);
+}
+
+/* ---- introspection ------------------------------------------------------- */
+
+static Value b_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "len", nargs, kw, 1, 1)) return ERR;
+    int64_t n = op_len(vm, args[0]);
+    return n < 0 ? ERR : int_from_i64(vm, n);
+}
+
+static Value b_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "repr", nargs, kw, 1, 1)) return ERR;
+    return op_repr(vm, args[0]);
+}
+
+static Value b_ascii(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "ascii", nargs, kw, 1, 1)) return ERR;
+    Value r = op_repr(vm, args[0]);
+    return r == ERR ? ERR : str_ascii(vm, AS(ObjStr, r));
+}
+
+/* isinstance/issubclass accept a class or a (nested) tuple of classes. */
+static int class_matches(VM *vm, ObjClass *c, Value spec, const char *fname) {
+    if (is_kind(spec, OBJ_CLASS)) return class_is_subclass(c, AS(ObjClass, spec));
+    if (is_tuple(spec)) {
+        ObjTuple *t = AS(ObjTuple, spec);
+        for (int64_t i = 0; i < t->len; i++) {
+            int r = class_matches(vm, c, t->items[i], fname);
+            if (r) return r;
+        }
+        return 0;
+    }
+    exc_raise(vm, E_TypeError, "%s() arg 2 must be a type, a tuple of types, or a union", fname);
+    return -1;
+}
+
+static Value b_isinstance(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "isinstance", nargs, kw, 2, 2)) return ERR;
+    int r = class_matches(vm, type_of(vm, args[0]), args[1], "isinstance");
+    return r < 0 ? ERR : bool_val(r);
+}
+
+static Value b_issubclass(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "issubclass", nargs, kw, 2, 2)) return ERR;
+    if (!is_kind(args[0], OBJ_CLASS)) return exc_raise(vm, E_TypeError, "issubclass() arg 1 must be a class");
+    int r = class_matches(vm, AS(ObjClass, args[0]), args[1], "issubclass");
+    return r < 0 ? ERR : bool_val(r);
+}
+
+static Value b_id(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "id", nargs, kw, 1, 1)) return ERR;
+    Value v = args[0];
+    return int_from_u64(vm, is_obj(v) ? (uint64_t)(uintptr_t)as_obj(v) : (uint64_t)(v & 0x7FFFFFFFFFFFFFFFull));
+}
+
+static Value b_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "hash", nargs, kw, 1, 1)) return ERR;
+    uint64_t h;
+    if (op_hash(vm, args[0], &h) < 0) return ERR;
+    return int_from_i64(vm, (int64_t)h);
+}
+
+static Value b_callable(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "callable", nargs, kw, 1, 1)) return ERR;
+    return bool_val(op_callable(vm, args[0]));
+}
+
+static Value attr_name(VM *vm, Value v, const char *fname) {
+    if (!is_str(v)) return exc_raise(vm, E_TypeError, "%s(): attribute name must be string", fname);
+    ObjStr *s = str_intern(vm, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len);
+    return s ? obj_val(s) : ERR;
+}
+
+static Value b_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "getattr", nargs, kw, 2, 3)) return ERR;
+    Value name = attr_name(vm, args[1], "getattr");
+    if (name == ERR) return ERR;
+    Value v = op_getattr_opt(vm, args[0], AS(ObjStr, name));
+    if (v != UNDEF) return v;
+    if (nargs == 3) return args[2];
+    return op_getattr(vm, args[0], AS(ObjStr, name));
+}
+
+static Value b_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "setattr", nargs, kw, 3, 3)) return ERR;
+    Value name = attr_name(vm, args[1], "setattr");
+    if (name == ERR) return ERR;
+    return op_setattr(vm, args[0], AS(ObjStr, name), args[2]) < 0 ? ERR : NONE_VAL;
+}
+
+static Value b_hasattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "hasattr", nargs, kw, 2, 2)) return ERR;
+    Value name = attr_name(vm, args[1], "hasattr");
+    if (name == ERR) return ERR;
+    Value v = op_getattr_opt(vm, args[0], AS(ObjStr, name));
+    if (v == ERR) {
+        if (!exc_is(vm, vm->exc, E_AttributeError)) return ERR;
+        vm->exc = UNDEF;
+        return FALSE_VAL;
+    }
+    return bool_val(v != UNDEF);
+}
+
+static Value b_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "delattr", nargs, kw, 2, 2)) return ERR;
+    Value name = attr_name(vm, args[1], "delattr");
+    if (name == ERR) return ERR;
+    return op_delattr(vm, args[0], AS(ObjStr, name)) < 0 ? ERR : NONE_VAL;
+}
+
+static Value b_globals(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "globals", nargs, kw, 0, 0)) return ERR;
+    Frame *f = vm->fiber->frame;
+    return f ? obj_val(f->globals) : obj_val(vm->main_module->dict);
+}
+
+/* locals(): a snapshot of the calling frame's variables. */
+static Value frame_locals(VM *vm, Frame *f) {
+    if (!f) return obj_val(vm->main_module->dict);
+    if (f->locals) return obj_val(f->locals);
+    if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
+    ObjDict *d = dict_new(vm);
+    if (!d) return ERR;
+    ObjCode *c = f->code;
+    for (int i = 0; i < c->nlocals; i++) {
+        if (f->slots[i] != UNDEF && dict_set_str(vm, d, c->varnames[i], f->slots[i]) < 0) return ERR;
+    }
+    for (int i = 0; i < c->ncells + c->nfrees; i++) {
+        Value cell = f->slots[c->nlocals + i];
+        if (is_kind(cell, OBJ_CELL) && AS(ObjCell, cell)->v != UNDEF &&
+            dict_set_str(vm, d, c->cellnames[i], AS(ObjCell, cell)->v) < 0)
+            return ERR;
+    }
+    return obj_val(d);
+}
+
+static Value b_locals(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "locals", nargs, kw, 0, 0)) return ERR;
+    return frame_locals(vm, vm->fiber->frame);
+}
+
+static Value b_vars(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "vars", nargs, kw, 0, 1)) return ERR;
+    if (nargs == 0) return frame_locals(vm, vm->fiber->frame);
+    Value d = op_getattr_opt(vm, args[0], vm_name(vm, N___dict__));
+    if (d == UNDEF) return exc_raise(vm, E_TypeError, "vars() argument must have __dict__ attribute");
+    return d;
+}
+
+static int add_keys(VM *vm, ObjSet *s, ObjDict *d) {
+    int64_t pos = 0;
+    Value k;
+    while (dict_next(d, &pos, &k, NULL)) {
+        if (set_add(vm, s, k) < 0) return -1;
+    }
+    return 0;
+}
+
+static Value b_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "dir", nargs, kw, 0, 1)) return ERR;
+    ObjSet *s = set_new(vm, vm->types[T_SET]);
+    if (!s) return ERR;
+    if (nargs == 0) {
+        Value l = frame_locals(vm, vm->fiber->frame);
+        if (l == ERR || add_keys(vm, s, AS(ObjDict, l)) < 0) return ERR;
+    } else {
+        Value o = args[0];
+        Value d = op_getattr_opt(vm, o, vm_name(vm, N___dict__));
+        if (is_dict(d) && add_keys(vm, s, AS(ObjDict, d)) < 0) return ERR;
+        ObjClass *c = is_kind(o, OBJ_CLASS) ? AS(ObjClass, o) : type_of(vm, o);
+        for (int64_t i = 0; i < c->mro->len; i++) {
+            if (add_keys(vm, s, AS(ObjClass, c->mro->items[i])->dict) < 0) return ERR;
+        }
+    }
+    ObjList *l = op_to_list(vm, obj_val(s));
+    if (!l || list_sort(vm, l, UNDEF, false) < 0) return ERR;
+    return obj_val(l);
+}
+
+/* ---- numbers ------------------------------------------------------------- */
+
+static Value b_abs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "abs", nargs, kw, 1, 1)) return ERR;
+    Value v = args[0];
+    if (is_float(v)) return float_val(as_float(v) < 0 ? -as_float(v) : as_float(v) == 0 ? 0.0 : as_float(v));
+    if (is_intlike(v)) return int_abs(vm, v);
+    Value m = op_special(vm, v, N___abs__);
+    if (m == UNDEF) return exc_raise(vm, E_TypeError, "bad operand type for abs(): '%T'", v);
+    return op_call1(vm, m, v);
+}
+
+static Value b_divmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "divmod", nargs, kw, 2, 2)) return ERR;
+    Value a = args[0], b = args[1];
+    if (!is_number(a) || !is_number(b)) {
+        Value dm = op_getattr_opt(vm, a, str_intern_cstr(vm, "__divmod__"));
+        if (dm != UNDEF && dm != ERR) return op_call1(vm, dm, b);
+        return exc_raise(vm, E_TypeError, "unsupported operand type(s) for divmod(): '%T' and '%T'", a, b);
+    }
+    Value q = op_binary(vm, BIN_FLOORDIV, a, b);
+    if (q == ERR) return ERR;
+    Value r = op_binary(vm, BIN_MOD, a, b);
+    if (r == ERR) return ERR;
+    Value pair[2] = {q, r};
+    ObjTuple *t = tuple_from(vm, pair, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value b_pow(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "pow", nargs, kw, 2, 3)) return ERR;
+    if (nargs == 3 && args[2] != NONE_VAL) {
+        if (!is_intlike(args[0]) || !is_intlike(args[1]) || !is_intlike(args[2]))
+            return exc_raise(vm, E_TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+        return int_pow3(vm, args[0], args[1], args[2]);
+    }
+    return op_binary(vm, BIN_POW, args[0], args[1]);
+}
+
+static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"number", "ndigits", NULL};
+    if (!args_kw_only(vm, "round", kw, accepted)) return ERR;
+    Value x = nargs > 0 ? args[0] : args_kw(vm, args, nargs, kw, "number");
+    Value nd = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "ndigits");
+    if (x == UNDEF) return exc_raise(vm, E_TypeError, "round() missing required argument 'number' (pos 1)");
+    if (nd == UNDEF) nd = NONE_VAL;
+    if (is_float(x)) return flt_round(vm, as_float(x), nd);
+    if (is_intlike(x)) {
+        if (nd == NONE_VAL) return is_bool(x) ? int_val(as_bool(x)) : x;
+        int64_t n;
+        if (int_arg(vm, nd, "round", &n) == ERR) return ERR;
+        if (n >= 0) return is_bool(x) ? int_val(as_bool(x)) : x;
+        /* round to a negative number of digits: half to even on the integer */
+        Value p = op_binary(vm, BIN_POW, int_val(10), int_from_i64(vm, -n));
+        if (p == ERR) return ERR;
+        Value q = op_binary(vm, BIN_FLOORDIV, x, p), r = op_binary(vm, BIN_MOD, x, p);
+        if (q == ERR || r == ERR) return ERR;
+        Value twice = op_binary(vm, BIN_MUL, r, int_val(2));
+        if (twice == ERR) return ERR;
+        int c = int_cmp(twice, p);
+        bool odd = int_cmp(op_binary(vm, BIN_MOD, q, int_val(2)), int_val(1)) == 0;
+        if (c > 0 || (c == 0 && odd)) q = op_binary(vm, BIN_ADD, q, int_val(1));
+        if (q == ERR) return ERR;
+        return op_binary(vm, BIN_MUL, q, p);
+    }
+    Value m = op_special(vm, x, N___round__);
+    if (m == UNDEF) return exc_raise(vm, E_TypeError, "type %T doesn't define __round__ method", x);
+    Value argv[2] = {x, nd};
+    return op_call(vm, m, argv, nd == NONE_VAL ? 1 : 2, NULL);
+}
+
+static Value b_chr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "chr", nargs, kw, 1, 1)) return ERR;
+    if (!is_intlike(args[0])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", args[0]);
+    int64_t c;
+    if (!int_to_i64(args[0], &c)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+    if (c < 0 || c > 0x10FFFF) return exc_raise(vm, E_ValueError, "chr() arg not in range(0x110000)");
+    if (c < 128) return obj_val(vm->char_strs[c]);
+    return str_char(vm, (uint32_t)c);
+}
+
+static Value b_ord(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "ord", nargs, kw, 1, 1)) return ERR;
+    Value v = args[0];
+    if (is_str(v)) {
+        ObjStr *s = AS(ObjStr, v);
+        if (s->cplen != 1)
+            return exc_raise(vm, E_TypeError, "ord() expected a character, but string of length %lld found", (long long)s->cplen);
+        size_t pos = 0;
+        return int_val(utf8_decode(s->data, (size_t)s->len, &pos));
+    }
+    if (is_kind(v, OBJ_BYTES)) {
+        ObjBytes *b = AS(ObjBytes, v);
+        if (b->len != 1)
+            return exc_raise(vm, E_TypeError, "ord() expected a character, but string of length %lld found", (long long)b->len);
+        return int_val(b->data[0]);
+    }
+    return exc_raise(vm, E_TypeError, "ord() expected string of length 1, but %T found", v);
+}
+
+static Value radix(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int base) {
+    if (!args_check(vm, name, nargs, kw, 1, 1)) return ERR;
+    Value v = args[0];
+    if (!is_intlike(v)) {
+        Value m = op_special(vm, v, N___index__);
+        if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+        v = op_call1(vm, m, v);
+        if (v == ERR) return ERR;
+    }
+    return int_to_str(vm, v, base);
+}
+
+static Value b_hex(VM *vm, Value *a, int n, ObjTuple *kw) { return radix(vm, a, n, kw, "hex", 16); }
+static Value b_oct(VM *vm, Value *a, int n, ObjTuple *kw) { return radix(vm, a, n, kw, "oct", 8); }
+static Value b_bin(VM *vm, Value *a, int n, ObjTuple *kw) { return radix(vm, a, n, kw, "bin", 2); }
+
+static Value b_format(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "format", nargs, kw, 1, 2)) return ERR;
+    if (nargs == 2 && !is_str(args[1]))
+        return exc_raise(vm, E_TypeError, "format() argument 2 must be str, not %T", args[1]);
+    return fmt_format(vm, args[0], nargs == 2 ? AS(ObjStr, args[1]) : NULL);
+}
+
+/* ---- constructors of the basic types ------------------------------------- */
+
+static Value number_from_special(VM *vm, Value v, NameId name, const char *what) {
+    Value m = op_special(vm, v, name);
+    if (m == UNDEF) return UNDEF;
+    Value r = op_call1(vm, m, v);
+    if (r == ERR) return ERR;
+    if (name == N___float__ ? !is_float(r) : !is_intlike(r))
+        return exc_raise(vm, E_TypeError, "%s returned non-%s (type %T)",
+                         name == N___float__ ? "__float__" : name == N___int__ ? "__int__" : "__index__", what, r);
+    return r;
+}
+
+static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"base", NULL};
+    if (!args_kw_only(vm, "int", kw, accepted)) return ERR;
+    Value x = nargs > 1 ? args[1] : UNDEF;
+    Value base = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "base");
+    if (nargs > 3) return exc_raise(vm, E_TypeError, "int() takes at most 2 arguments (%d given)", nargs - 1);
+    if (x == UNDEF) {
+        if (base != UNDEF) return exc_raise(vm, E_TypeError, "int() missing string argument");
+        return int_val(0);
+    }
+    if (base != UNDEF) {
+        int64_t b;
+        if (int_arg(vm, base, "int", &b) == ERR) return ERR;
+        if (b != 0 && (b < 2 || b > 36)) return exc_raise(vm, E_ValueError, "int() base must be >= 2 and <= 36, or 0");
+        if (is_str(x)) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, (int)b);
+        if (is_kind(x, OBJ_BYTES)) return int_parse(vm, (const char *)AS(ObjBytes, x)->data, (size_t)AS(ObjBytes, x)->len, (int)b);
+        return exc_raise(vm, E_TypeError, "int() can't convert non-string with explicit base");
+    }
+    if (is_bool(x)) return int_val(as_bool(x));
+    if (is_intlike(x)) return x;
+    if (is_float(x)) return int_from_double(vm, as_float(x));
+    if (is_str(x)) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, 10);
+    if (is_kind(x, OBJ_BYTES)) return int_parse(vm, (const char *)AS(ObjBytes, x)->data, (size_t)AS(ObjBytes, x)->len, 10);
+    Value r = number_from_special(vm, x, N___int__, "int");
+    if (r == UNDEF) r = number_from_special(vm, x, N___index__, "int");
+    if (r == UNDEF) {
+        Value t = op_getattr_opt(vm, x, str_intern_cstr(vm, "__trunc__"));
+        if (t != UNDEF && t != ERR) return op_call0(vm, t);
+        return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", x);
+    }
+    return r;
+}
+
+static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "float", nargs - 1, kw, 0, 1)) return ERR;
+    if (nargs == 1) return float_val(0.0);
+    Value x = args[1];
+    if (is_float(x)) return x;
+    if (is_intlike(x)) {
+        double d;
+        return int_to_float(vm, x, &d) == ERR ? ERR : float_val(d);
+    }
+    if (is_str(x)) return flt_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len);
+    if (is_kind(x, OBJ_BYTES)) return flt_parse(vm, (const char *)AS(ObjBytes, x)->data, (size_t)AS(ObjBytes, x)->len);
+    Value r = number_from_special(vm, x, N___float__, "float");
+    if (r == UNDEF) {
+        r = number_from_special(vm, x, N___index__, "int");
+        if (r != UNDEF && r != ERR) {
+            double d;
+            return int_to_float(vm, r, &d) == ERR ? ERR : float_val(d);
+        }
+    }
+    if (r == UNDEF) return exc_raise(vm, E_TypeError, "float() argument must be a string or a real number, not '%T'", x);
+    return r;
+}
+
+static Value str_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"object", "encoding", "errors", NULL};
+    if (!args_kw_only(vm, "str", kw, accepted)) return ERR;
+    if (nargs > 4) return exc_raise(vm, E_TypeError, "str() takes at most 3 arguments (%d given)", nargs - 1);
+    Value x = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "object");
+    Value enc = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "encoding");
+    Value errors = nargs > 3 ? args[3] : args_kw(vm, args, nargs, kw, "errors");
+    if (x == UNDEF) return obj_val(vm->empty_str);
+    if (enc == UNDEF && errors == UNDEF) return op_str(vm, x);
+    if (!is_kind(x, OBJ_BYTES) && !is_kind(x, OBJ_BYTEARRAY)) {
+        if (is_str(x)) return exc_raise(vm, E_TypeError, "decoding str is not supported");
+        return exc_raise(vm, E_TypeError, "decoding to str: need a bytes-like object, %T found", x);
+    }
+    Value argv[3] = {x, enc == UNDEF ? str_from_cstr(vm, "utf-8") : enc, errors == UNDEF ? str_from_cstr(vm, "strict") : errors};
+    return op_call_method(vm, x, str_intern_cstr(vm, "decode"), argv + 1, 2);
+}
+
+static Value bool_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "bool", nargs - 1, kw, 0, 1)) return ERR;
+    if (nargs == 1) return FALSE_VAL;
+    int t = op_truthy(vm, args[1]);
+    return t < 0 ? ERR : bool_val(t);
+}
+
+static Value list_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "list", nargs - 1, kw, 0, 1)) return ERR;
+    if (nargs == 1) { ObjList *l = list_new(vm, 0); return l ? obj_val(l) : ERR; }
+    ObjList *l = op_to_list(vm, args[1]);
+    return l ? obj_val(l) : ERR;
+}
+
+static Value tuple_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "tuple", nargs - 1, kw, 0, 1)) return ERR;
+    if (nargs == 1) return obj_val(vm->empty_tuple);
+    if (is_tuple(args[1])) return args[1];
+    ObjList *l = op_to_list(vm, args[1]);
+    if (!l) return ERR;
+    ObjTuple *t = tuple_from(vm, l->items, l->len);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value dict_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "dict expected at most 1 argument, got %d", nargs - 1);
+    ObjDict *d = dict_new(vm);
+    if (!d) return ERR;
+    if (nargs == 2) {
+        if (!vm_push_root(vm, obj_val(d))) return exc_nomem(vm);
+        int r = dict_update(vm, d, args[1]);
+        vm_pop_roots(vm, 1);
+        if (r < 0) {
+            if (exc_is(vm, vm->exc, E_TypeError) && !is_obj(args[1])) {
+                vm->exc = UNDEF;
+                return exc_raise(vm, E_TypeError, "'%T' object is not iterable", args[1]);
+            }
+            return ERR;
+        }
+    }
+    for (int i = 0; kw && i < kw->len; i++) {
+        if (dict_set(vm, d, kw->items[i], args[nargs + i]) < 0) return ERR;
+    }
+    return obj_val(d);
+}
+
+static Value wrapper_new(VM *vm, Value *args, int nargs, ObjTuple *kw, TypeId t, const char *name) {
+    if (!args_check(vm, name, nargs - 1, kw, 1, 1)) return ERR;
+    ObjWrapper *w = gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[t]);
+    if (!w) return ERR;
+    w->v = args[1];
+    return obj_val(w);
+}
+
+static Value staticmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return wrapper_new(vm, args, nargs, kw, T_STATICMETHOD, "staticmethod");
+}
+
+static Value classmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return wrapper_new(vm, args, nargs, kw, T_CLASSMETHOD, "classmethod");
+}
+
+static Value property_make(VM *vm, Value fget, Value fset, Value fdel, Value doc) {
+    ObjProperty *p = gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]);
+    if (!p) return ERR;
+    p->fget = fget;
+    p->fset = fset;
+    p->fdel = fdel;
+    if (doc == NONE_VAL && fget != NONE_VAL) {
+        doc = op_getattr_opt(vm, fget, vm_name(vm, N___doc__));
+        if (doc == UNDEF || doc == ERR) { vm->exc = UNDEF; doc = NONE_VAL; }
+    }
+    p->doc = doc;
+    return obj_val(p);
+}
+
+static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"fget", "fset", "fdel", "doc", NULL};
+    if (!args_kw_only(vm, "property", kw, accepted)) return ERR;
+    Value v[4];
+    for (int i = 0; i < 4; i++) {
+        v[i] = i + 1 < nargs ? args[i + 1] : args_kw(vm, args, nargs, kw, accepted[i]);
+        if (v[i] == UNDEF) v[i] = NONE_VAL;
+    }
+    return property_make(vm, v[0], v[1], v[2], v[3]);
+}
+
+static Value property_getter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "getter", nargs - 1, kw, 1, 1)) return ERR;
+    ObjProperty *p = AS(ObjProperty, args[0]);
+    return property_make(vm, args[1], p->fset, p->fdel, NONE_VAL);
+}
+
+static Value property_setter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "setter", nargs - 1, kw, 1, 1)) return ERR;
+    ObjProperty *p = AS(ObjProperty, args[0]);
+    return property_make(vm, p->fget, args[1], p->fdel, p->doc);
+}
+
+static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "deleter", nargs - 1, kw, 1, 1)) return ERR;
+    ObjProperty *p = AS(ObjProperty, args[0]);
+    return property_make(vm, p->fget, p->fset, args[1], p->doc);
+}
+
+/* ---- registration -------------------------------------------------------- */
+
+static bool add_types(VM *vm) {
+    static const struct { const char *name; TypeId t; } visible[] = {
+        {"object", T_OBJECT}, {"type", T_TYPE}, {"bool", T_BOOL}, {"int", T_INT}, {"float", T_FLOAT},
+        {"str", T_STR}, {"bytes", T_BYTES}, {"bytearray", T_BYTEARRAY}, {"list", T_LIST}, {"tuple", T_TUPLE},
+        {"dict", T_DICT}, {"set", T_SET}, {"frozenset", T_FROZENSET}, {"range", T_RANGE}, {"slice", T_SLICE},
+        {"property", T_PROPERTY}, {"staticmethod", T_STATICMETHOD}, {"classmethod", T_CLASSMETHOD},
+        {"super", T_SUPER}, {"enumerate", T_ENUMERATE}, {"zip", T_ZIP}, {"map", T_MAP},
+        {"filter", T_FILTER}, {"reversed", T_REVERSED},
+    };
+    for (size_t i = 0; i < sizeof visible / sizeof visible[0]; i++) {
+        if (!add(vm, visible[i].name, obj_val(vm->types[visible[i].t]))) return false;
+    }
+    for (int i = 0; i < E_COUNT; i++) {
+        if (!add(vm, vm->exc_types[i]->name->data, obj_val(vm->exc_types[i]))) return false;
+    }
+    return add(vm, "NotImplemented", NOTIMPL_VAL) && add(vm, "Ellipsis", ELLIPSIS_VAL) &&
+           add(vm, "None", NONE_VAL) && add(vm, "True", TRUE_VAL) && add(vm, "False", FALSE_VAL) &&
+           add(vm, "__debug__", TRUE_VAL);
+}
+
+bool builtins_init(VM *vm) {
+    vm->builtins = dict_new(vm);
+    if (!vm->builtins || !add_types(vm)) return false;
+    static const struct { const char *name; NativeFn fn; } fns[] = {
+        {"print", b_print}, {"input", b_input}, {"len", b_len}, {"repr", b_repr}, {"ascii", b_ascii},
+        {"isinstance", b_isinstance}, {"issubclass", b_issubclass}, {"id", b_id}, {"hash", b_hash},
+        {"callable", b_callable}, {"getattr", b_getattr}, {"setattr", b_setattr}, {"hasattr", b_hasattr},
+        {"delattr", b_delattr}, {"globals", b_globals}, {"locals", b_locals}, {"vars", b_vars},
+        {"dir", b_dir}, {"abs", b_abs}, {"divmod", b_divmod}, {"pow", b_pow}, {"round", b_round},
+        {"chr", b_chr}, {"ord", b_ord}, {"hex", b_hex}, {"oct", b_oct}, {"bin", b_bin}, {"format", b_format},
+    };
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        if (!add_fn(vm, fns[i].name, fns[i].fn)) return false;
+    }
+    ObjClass *prop = vm->types[T_PROPERTY];
+    return add_ctor(vm, T_INT, int_new) && add_ctor(vm, T_FLOAT, float_new) && add_ctor(vm, T_STR, str_new_ctor) &&
+           add_ctor(vm, T_BOOL, bool_new) && add_ctor(vm, T_LIST, list_new_ctor) &&
+           add_ctor(vm, T_TUPLE, tuple_new_ctor) && add_ctor(vm, T_DICT, dict_new_ctor) &&
+           add_ctor(vm, T_STATICMETHOD, staticmethod_new) && add_ctor(vm, T_CLASSMETHOD, classmethod_new) &&
+           add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
+           class_add_native(vm, prop, "setter", property_setter) &&
+           class_add_native(vm, prop, "deleter", property_deleter) && builtins_iter_init(vm) && bytes_init(vm);
+}

@@ -1,0 +1,12 @@
+/* The builtins module (print, len, range, ...) and the sys module. */
+#ifndef ASY_BUILTINS_H
+#define ASY_BUILTINS_H
+
+#include "vm.h"
+
+/* Makes the builtin type objects (before any string or dict exists). */
+bool builtins_bootstrap_types(VM *vm);
+/* Fills vm->builtins. */
+bool builtins_init(VM *vm);
+
+#endif

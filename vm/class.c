@@ -1,0 +1,477 @@
+/* Classes: builtin types and user classes, the C3 method resolution order,
+ * lookup along it, instance creation, object's and type's own methods, and
+ * super(). */
+#include "class.h"
+
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "interp.h"
+#include "ops.h"
+#include "str.h"
+
+static ObjClass *class_alloc_obj(VM *vm, ObjStr *name) {
+    ObjClass *c = gc_new(vm, sizeof(ObjClass), OBJ_CLASS, vm->types[T_TYPE]);
+    if (!c) return NULL;
+    c->name = c->qualname = name;
+    c->module = UNDEF;
+    c->dict = dict_new(vm);
+    return c->dict ? c : NULL;
+}
+
+ObjClass *class_new_builtin(VM *vm, const char *name, ObjClass *base, ObjKind kind) {
+    ObjStr *s = str_intern_cstr(vm, name);
+    if (!s) return NULL;
+    ObjClass *c = class_alloc_obj(vm, s);
+    if (!c) return NULL;
+    c->obj.flags = CLASS_BUILTIN;
+    c->instance_kind = (uint8_t)kind;
+    c->bases = base ? tuple_from(vm, (Value[]){obj_val(base)}, 1) : tuple_new(vm, 0);
+    if (!c->bases) return NULL;
+    int64_t n = base ? base->mro->len + 1 : 1;
+    c->mro = tuple_new(vm, n);
+    if (!c->mro) return NULL;
+    c->mro->items[0] = obj_val(c);
+    for (int64_t i = 1; i < n; i++) c->mro->items[i] = base->mro->items[i - 1];
+    return c;
+}
+
+Value class_lookup(ObjClass *cls, ObjStr *name) {
+    ObjTuple *mro = cls->mro;
+    for (int64_t i = 0; i < mro->len; i++) {
+        Value v = dict_get_str(AS(ObjClass, mro->items[i])->dict, name);
+        if (v != UNDEF) return v;
+    }
+    return UNDEF;
+}
+
+bool class_is_subclass(ObjClass *a, ObjClass *b) {
+    if (a == b) return true;
+    ObjTuple *mro = a->mro;
+    for (int64_t i = 0; i < mro->len; i++) {
+        if (AS(ObjClass, mro->items[i]) == b) return true;
+    }
+    return false;
+}
+
+bool is_instance(VM *vm, Value v, ObjClass *cls) { return class_is_subclass(type_of(vm, v), cls); }
+
+void class_changed(VM *vm, ObjClass *cls) {
+    (void)cls;
+    vm->class_version++;
+}
+
+bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
+    ObjNative *n = native_new(vm, name, fn);
+    if (!n) return false;
+    n->obj.flags = NATIVE_METHOD;
+    return dict_set_str(vm, cls->dict, n->name, obj_val(n)) == 0;
+}
+
+/* ---- the C3 linearization ---------------------------------------------- */
+
+/* Merges the MROs of the bases (and the bases list) into `out`. */
+static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
+    int64_t nseq = bases->len + 1;
+    ObjTuple *seqs[64];
+    int64_t heads[64];
+    if (nseq > 64) { exc_raise(vm, E_TypeError, "too many base classes"); return false; }
+    for (int64_t i = 0; i < bases->len; i++) seqs[i] = AS(ObjClass, bases->items[i])->mro;
+    seqs[bases->len] = bases;
+    for (int64_t i = 0; i < nseq; i++) heads[i] = 0;
+    if (list_append(vm, out, obj_val(cls)) < 0) return false;
+    for (;;) {
+        Value cand = UNDEF;
+        bool any = false;
+        for (int64_t i = 0; i < nseq && cand == UNDEF; i++) {
+            if (heads[i] >= seqs[i]->len) continue;
+            any = true;
+            Value c = seqs[i]->items[heads[i]];
+            bool in_tail = false;
+            for (int64_t j = 0; j < nseq && !in_tail; j++) {
+                for (int64_t k = heads[j] + 1; k < seqs[j]->len; k++) {
+                    if (seqs[j]->items[k] == c) { in_tail = true; break; }
+                }
+            }
+            if (!in_tail) cand = c;
+        }
+        if (!any) return true;
+        if (cand == UNDEF) {
+            StrBuf b = SB_INIT;
+            sb_adds(&b, "Cannot create a consistent method resolution order (MRO) for bases ");
+            for (int64_t i = 0; i < bases->len; i++) {
+                if (i) sb_adds(&b, ", ");
+                sb_adds(&b, AS(ObjClass, bases->items[i])->name->data);
+            }
+            exc_raise(vm, E_TypeError, "%s", b.data ? b.data : "");
+            sb_free(&b);
+            return false;
+        }
+        if (list_append(vm, out, cand) < 0) return false;
+        for (int64_t i = 0; i < nseq; i++) {
+            if (heads[i] < seqs[i]->len && seqs[i]->items[heads[i]] == cand) heads[i]++;
+        }
+    }
+}
+
+/* The layout instances get: that of the first base that is not a plain
+ * object, so exceptions stay exceptions. */
+static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
+    *kind = OBJ_INSTANCE;
+    for (int64_t i = 0; i < bases->len; i++) {
+        ObjClass *b = AS(ObjClass, bases->items[i]);
+        uint8_t k = b->instance_kind;
+        if (k == OBJ_INSTANCE) continue;
+        if (k != OBJ_EXC || !(b->obj.flags & CLASS_BASETYPE)) {
+            if (!(b->obj.flags & CLASS_BASETYPE)) {
+                exc_raise(vm, E_TypeError, "type '%s' is not an acceptable base type", b->name->data);
+            } else {
+                exc_raise(vm, E_NotImplementedError, "subclassing the builtin type '%s' is not supported yet",
+                          b->name->data);
+            }
+            return false;
+        }
+        if (*kind != OBJ_INSTANCE && *kind != k) {
+            exc_raise(vm, E_TypeError, "multiple bases have instance lay-out conflict");
+            return false;
+        }
+        *kind = k;
+    }
+    return true;
+}
+
+Value class_new(VM *vm, ObjStr *name, ObjTuple *bases, ObjDict *ns) {
+    if (bases->len == 0) {
+        bases = tuple_from(vm, (Value[]){obj_val(vm->types[T_OBJECT])}, 1);
+        if (!bases) return ERR;
+    }
+    for (int64_t i = 0; i < bases->len; i++) {
+        if (!is_kind(bases->items[i], OBJ_CLASS))
+            return exc_raise(vm, E_TypeError, "bases must be types");
+        for (int64_t j = 0; j < i; j++) {
+            if (bases->items[j] == bases->items[i])
+                return exc_raise(vm, E_TypeError, "duplicate base class %s", AS(ObjClass, bases->items[i])->name->data);
+        }
+    }
+    uint8_t kind;
+    if (!instance_layout(vm, bases, &kind)) return ERR;
+    ObjClass *c = class_alloc_obj(vm, name);
+    if (!c) return ERR;
+    c->instance_kind = kind;
+    c->bases = bases;
+    ObjList *mro = list_new(vm, 4);
+    if (!mro || !c3_merge(vm, c, bases, mro)) return ERR;
+    c->mro = tuple_from(vm, mro->items, mro->len);
+    if (!c->mro) return ERR;
+    c->obj.flags = CLASS_BASETYPE;
+    int64_t pos = 0;
+    Value k, v;
+    while (dict_next(ns, &pos, &k, &v)) {
+        if (is_str(k) && str_eq(AS(ObjStr, k), vm_name(vm, N___qualname__)) && is_str(v)) {
+            c->qualname = AS(ObjStr, v);
+            continue;
+        }
+        if (dict_set(vm, c->dict, k, v) < 0) return ERR;
+    }
+    Value mod = dict_get_str(c->dict, vm_name(vm, N___module__));
+    c->module = mod == UNDEF ? UNDEF : mod;
+    if (class_lookup(c, vm_name(vm, N___getattr__)) != UNDEF) c->obj.flags |= CLASS_HAS_GETATTR;
+    if (dict_get_str(c->dict, vm_name(vm, N___doc__)) == UNDEF &&
+        dict_set_str(vm, c->dict, vm_name(vm, N___doc__), NONE_VAL) < 0)
+        return ERR;
+    /* A class that defines __eq__ but not __hash__ is unhashable. */
+    if (dict_get_str(c->dict, vm_name(vm, N___eq__)) != UNDEF &&
+        dict_get_str(c->dict, vm_name(vm, N___hash__)) == UNDEF &&
+        dict_set_str(vm, c->dict, vm_name(vm, N___hash__), NONE_VAL) < 0)
+        return ERR;
+    class_changed(vm, c);
+    return obj_val(c);
+}
+
+ObjInstance *instance_new(VM *vm, ObjClass *cls) {
+    ObjInstance *o = gc_new(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
+    if (!o) return NULL;
+    o->dict = dict_new(vm);
+    return o->dict ? o : NULL;
+}
+
+/* ---- calling a class --------------------------------------------------- */
+
+static bool is_object_slot(VM *vm, Value found, NameId name) {
+    return found == dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, name));
+}
+
+static Value default_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
+    if (cls->instance_kind == OBJ_EXC) {
+        ObjTuple *t = tuple_from(vm, args, nargs);
+        return t ? exc_new(vm, cls, t) : ERR;
+    }
+    ObjInstance *o = instance_new(vm, cls);
+    return o ? obj_val(o) : ERR;
+}
+
+Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames, Value *init) {
+    *init = UNDEF;
+    int nkw = kwnames ? (int)kwnames->len : 0;
+    Value newf = class_lookup(cls, vm_name(vm, N___new__));
+    if (cls->obj.flags & CLASS_BUILTIN) {
+        /* Builtin types construct in their __new__ native and need no __init__. */
+        if (newf == UNDEF || is_object_slot(vm, newf, N___new__)) {
+            if (cls == vm->types[T_OBJECT]) {
+                if (nargs || nkw) return exc_raise(vm, E_TypeError, "object() takes no arguments");
+                ObjInstance *o = gc_new(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
+                return o ? obj_val(o) : ERR;
+            }
+            return exc_raise(vm, E_TypeError, "cannot create '%s' instances", cls->name->data);
+        }
+        if (cls->instance_kind != OBJ_EXC) {
+            Value argv[nargs + nkw + 1];
+            argv[0] = obj_val(cls);
+            memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+            return op_call(vm, newf, argv, nargs + 1, kwnames);
+        }
+    }
+    Value initf = class_lookup(cls, vm_name(vm, N___init__));
+    bool own_init = initf != UNDEF && !is_object_slot(vm, initf, N___init__) &&
+                    !(cls->instance_kind == OBJ_EXC && is_kind(initf, OBJ_NATIVE));
+    bool own_new = newf != UNDEF && !is_object_slot(vm, newf, N___new__) && !is_kind(newf, OBJ_NATIVE);
+    Value obj;
+    if (own_new) {
+        Value fn = is_kind(newf, OBJ_WRAPPER) ? AS(ObjWrapper, newf)->v : newf;
+        Value argv[nargs + nkw + 1];
+        argv[0] = obj_val(cls);
+        memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+        obj = op_call(vm, fn, argv, nargs + 1, kwnames);
+        if (obj == ERR) return ERR;
+        if (!is_instance(vm, obj, cls)) return obj;     /* __init__ is skipped */
+    } else {
+        if (!own_init && (nargs || nkw) && cls->instance_kind != OBJ_EXC)
+            return exc_raise(vm, E_TypeError, "%s() takes no arguments", cls->name->data);
+        if (nkw && cls->instance_kind == OBJ_EXC && !own_init)
+            return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", cls->name->data);
+        obj = default_new(vm, cls, args, nargs);
+        if (obj == ERR) return ERR;
+    }
+    if (own_init) *init = initf;
+    return obj;
+}
+
+Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames) {
+    Value init;
+    Value obj = class_alloc(vm, cls, args, nargs, kwnames, &init);
+    if (obj == ERR || init == UNDEF) return obj;
+    int nkw = kwnames ? (int)kwnames->len : 0;
+    Value argv[nargs + nkw + 1];
+    argv[0] = obj;
+    memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+    if (!vm_push_root(vm, obj)) return exc_nomem(vm);
+    Value r = op_call(vm, init, argv, nargs + 1, kwnames);
+    vm_pop_roots(vm, 1);
+    if (r == ERR) return ERR;
+    if (r != NONE_VAL) return exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", r);
+    return obj;
+}
+
+/* ---- attributes of class objects --------------------------------------- */
+
+Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
+    Value v = class_lookup(cls, name);
+    if (v != UNDEF) {
+        if (is_kind(v, OBJ_WRAPPER)) {
+            if (as_obj(v)->cls == vm->types[T_CLASSMETHOD]) return bound_new(vm, obj_val(cls), AS(ObjWrapper, v)->v);
+            return AS(ObjWrapper, v)->v;
+        }
+        return v;
+    }
+    if (str_eq(name, vm_name(vm, N___name__))) return obj_val(cls->name);
+    if (str_eq(name, vm_name(vm, N___qualname__))) return obj_val(cls->qualname);
+    if (str_eq(name, vm_name(vm, N___mro__))) return obj_val(cls->mro);
+    if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
+    if (str_eq(name, vm_name(vm, N___dict__))) return obj_val(cls->dict);
+    if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls->obj.cls);
+    if (str_eq(name, vm_name(vm, N___module__))) return cls->module == UNDEF ? str_from_cstr(vm, "builtins") : cls->module;
+    if (str_eq(name, vm_name(vm, N___doc__))) return NONE_VAL;
+    /* Methods of type itself (mro(), ...). */
+    Value tv = dict_get_str(vm->types[T_TYPE]->dict, name);
+    if (tv != UNDEF && is_kind(tv, OBJ_NATIVE)) return bound_new(vm, obj_val(cls), tv);
+    return UNDEF;
+}
+
+/* ---- object's methods -------------------------------------------------- */
+
+static Value object_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)args; (void)nargs; (void)kw;
+    return NONE_VAL;
+}
+
+static Value object_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (nargs < 1 || !is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "object.__new__(X): X is not a type object");
+    return default_new(vm, AS(ObjClass, args[0]), args + 1, nargs - 1);
+}
+
+static Value object_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    ObjClass *c = type_of(vm, args[0]);
+    StrBuf b = SB_INIT;
+    if (c->module != UNDEF && is_str(c->module) && strcmp(AS(ObjStr, c->module)->data, "builtins") != 0)
+        sb_addf(&b, "<%s.%s object at %p>", AS(ObjStr, c->module)->data, c->qualname->data,
+                is_obj(args[0]) ? (void *)as_obj(args[0]) : NULL);
+    else
+        sb_addf(&b, "<%s object at %p>", c->qualname->data, is_obj(args[0]) ? (void *)as_obj(args[0]) : NULL);
+    return str_from_buf(vm, &b);
+}
+
+static Value object_str(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    return op_repr(vm, args[0]);
+}
+
+static Value object_eq(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__eq__", nargs - 1, kw, 1, 1)) return ERR;
+    return args[0] == args[1] ? TRUE_VAL : NOTIMPL_VAL;
+}
+
+static Value object_ne(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__ne__", nargs - 1, kw, 1, 1)) return ERR;
+    Value r = op_compare(vm, CMP_EQ, args[0], args[1]);
+    if (r == ERR || r == NOTIMPL_VAL) return r;
+    int t = op_truthy(vm, r);
+    return t < 0 ? ERR : bool_val(!t);
+}
+
+/* Identity hash: never dispatches to a user __hash__, which may be the
+ * caller (super().__hash__()). */
+static Value object_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!is_obj(args[0])) {
+        uint64_t h;
+        return op_hash(vm, args[0], &h) < 0 ? ERR : int_from_i64(vm, (int64_t)h);
+    }
+    return int_from_i64(vm, (int64_t)((uintptr_t)as_obj(args[0]) >> 4));
+}
+
+static Value object_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__setattr__", nargs - 1, kw, 2, 2)) return ERR;
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
+    Obj *o = is_obj(args[0]) ? as_obj(args[0]) : NULL;
+    if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC))
+        return op_setattr(vm, args[0], AS(ObjStr, args[1]), args[2]) < 0 ? ERR : NONE_VAL;
+    return dict_set(vm, ((ObjInstance *)o)->dict, args[1], args[2]) < 0 ? ERR : NONE_VAL;
+}
+
+static Value object_init_subclass(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)args; (void)nargs; (void)kw;
+    return NONE_VAL;
+}
+
+/* type(x) and type(name, bases, dict) */
+static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs == 2 && !(kw && kw->len)) return obj_val(type_of(vm, args[1]));
+    if (nargs != 4) return exc_raise(vm, E_TypeError, "type() takes 1 or 3 arguments");
+    if (!is_str(args[1]) || !is_tuple(args[2]) || !is_dict(args[3]))
+        return exc_raise(vm, E_TypeError, "type.__new__() argument types must be str, tuple, dict");
+    return class_new(vm, AS(ObjStr, args[1]), AS(ObjTuple, args[2]), AS(ObjDict, args[3]));
+}
+
+static Value type_mro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "mro", nargs - 1, kw, 0, 0)) return ERR;
+    ObjTuple *m = AS(ObjClass, args[0])->mro;
+    ObjList *l = list_from(vm, m->items, m->len);
+    return l ? obj_val(l) : ERR;
+}
+
+/* ---- super ------------------------------------------------------------- */
+
+/* super(type, obj) is an ObjIter of class super: a = type, b = obj. The
+ * zero-argument form reads the calling frame: its __class__ cell and its
+ * first argument. */
+static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    Value type, obj;
+    if (nargs == 3) {
+        type = args[1];
+        obj = args[2];
+    } else if (nargs == 1) {
+        Frame *f = vm->fiber->frame;
+        ObjCode *c = f ? f->code : NULL;
+        if (!c || c->argcount == 0) return exc_raise(vm, E_RuntimeError, "super(): no arguments");
+        type = UNDEF;
+        for (int i = 0; i < c->ncells + c->nfrees; i++) {
+            if (strcmp(c->cellnames[i]->data, "__class__") == 0) {
+                Value cell = f->slots[c->nlocals + i];
+                type = is_kind(cell, OBJ_CELL) ? AS(ObjCell, cell)->v : UNDEF;
+            }
+        }
+        if (type == UNDEF) return exc_raise(vm, E_RuntimeError, "super(): __class__ cell not found");
+        obj = f->slots[0];
+        if (obj == UNDEF && c->ncells) {
+            /* self was moved into a cell */
+            for (int i = 0; i < c->ncells; i++) {
+                if (c->cell2arg && c->cell2arg[i] == 0) obj = AS(ObjCell, f->slots[c->nlocals + i])->v;
+            }
+        }
+        if (obj == UNDEF) return exc_raise(vm, E_RuntimeError, "super(): arg[0] deleted");
+    } else {
+        return exc_raise(vm, E_TypeError, "super() takes 0 or 2 arguments");
+    }
+    if (!is_kind(type, OBJ_CLASS)) return exc_raise(vm, E_TypeError, "super() argument 1 must be a type, not %T", type);
+    ObjClass *oc = is_kind(obj, OBJ_CLASS) && class_is_subclass(AS(ObjClass, obj), AS(ObjClass, type))
+                       ? AS(ObjClass, obj) : type_of(vm, obj);
+    if (!class_is_subclass(oc, AS(ObjClass, type)))
+        return exc_raise(vm, E_TypeError, "super(type, obj): obj must be an instance or subtype of type");
+    ObjIter *s = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_SUPER]);
+    if (!s) return ERR;
+    s->a = type;
+    s->b = obj;
+    s->c = UNDEF;
+    return obj_val(s);
+}
+
+/* Attribute lookup through super: the MRO of obj's class after `type`. */
+Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
+    ObjClass *start = AS(ObjClass, s->a);
+    Value obj = s->b;
+    bool obj_is_class = is_kind(obj, OBJ_CLASS) && class_is_subclass(AS(ObjClass, obj), start);
+    ObjClass *oc = obj_is_class ? AS(ObjClass, obj) : type_of(vm, obj);
+    ObjTuple *mro = oc->mro;
+    int64_t i = 0;
+    while (i < mro->len && AS(ObjClass, mro->items[i]) != start) i++;
+    for (i++; i < mro->len; i++) {
+        Value v = dict_get_str(AS(ObjClass, mro->items[i])->dict, name);
+        if (v == UNDEF) continue;
+        if (is_kind(v, OBJ_WRAPPER)) {
+            if (as_obj(v)->cls == vm->types[T_CLASSMETHOD])
+                return bound_new(vm, obj_is_class ? obj : obj_val(oc), AS(ObjWrapper, v)->v);
+            return AS(ObjWrapper, v)->v;
+        }
+        if (obj_is_class) return v;
+        if (is_kind(v, OBJ_FUNCTION) || (is_kind(v, OBJ_NATIVE) && (as_obj(v)->flags & NATIVE_METHOD)))
+            return bound_new(vm, obj, v);
+        if (is_kind(v, OBJ_PROPERTY)) return op_call1(vm, AS(ObjProperty, v)->fget, obj);
+        return v;
+    }
+    return exc_raise(vm, E_AttributeError, "'super' object has no attribute '%s'", name->data);
+}
+
+void class_init_methods(VM *vm) {
+    ObjClass *o = vm->types[T_OBJECT];
+    class_add_native(vm, o, "__init__", object_init);
+    class_add_native(vm, o, "__repr__", object_repr);
+    class_add_native(vm, o, "__str__", object_str);
+    class_add_native(vm, o, "__eq__", object_eq);
+    class_add_native(vm, o, "__ne__", object_ne);
+    class_add_native(vm, o, "__hash__", object_hash);
+    class_add_native(vm, o, "__setattr__", object_setattr);
+    ObjNative *n = native_new(vm, "__new__", object_new);
+    if (n) dict_set_str(vm, o->dict, n->name, obj_val(n));
+    n = native_new(vm, "__init_subclass__", object_init_subclass);
+    if (n) dict_set_str(vm, o->dict, n->name, obj_val(n));
+    n = native_new(vm, "__new__", type_new);
+    if (n) dict_set_str(vm, vm->types[T_TYPE]->dict, n->name, obj_val(n));
+    class_add_native(vm, vm->types[T_TYPE], "mro", type_mro);
+    n = native_new(vm, "__new__", super_new);
+    if (n) dict_set_str(vm, vm->types[T_SUPER]->dict, n->name, obj_val(n));
+}

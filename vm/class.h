@@ -1,0 +1,32 @@
+/* type objects: builtin types and user classes, the C3 MRO, attribute
+ * lookup along it, and instances of user classes. */
+#ifndef ASY_CLASS_H
+#define ASY_CLASS_H
+
+#include "vm.h"
+
+/* A builtin type with a single base (or none, for object). */
+ObjClass *class_new_builtin(VM *vm, const char *name, ObjClass *base, ObjKind kind);
+/* class statement: the new class, with its MRO computed; ERR after
+ * TypeError (bad MRO, non-class base). */
+Value class_new(VM *vm, ObjStr *name, ObjTuple *bases, ObjDict *ns);
+/* The attribute `name` defined on cls or a class of its MRO; UNDEF if none. */
+Value class_lookup(ObjClass *cls, ObjStr *name);
+bool class_is_subclass(ObjClass *a, ObjClass *b);
+bool is_instance(VM *vm, Value v, ObjClass *cls);
+void class_changed(VM *vm, ObjClass *cls);       /* invalidates caches */
+/* Adds a native method to a builtin type's dict. */
+bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
+ObjInstance *instance_new(VM *vm, ObjClass *cls);
+/* Calling a class: allocates the instance (running a user __new__ if there
+ * is one) and returns it with the __init__ to run next in *init (UNDEF when
+ * there is nothing to run). The interpreter runs a script __init__ in a
+ * frame of its own; class_call runs everything (a nested call). */
+Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames, Value *init);
+Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames);
+/* The value of attribute `name` of a class object (MRO lookup, descriptors
+ * applied, type's own attributes); UNDEF if absent. */
+Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name);
+void class_init_methods(VM *vm);                 /* object and type methods */
+
+#endif

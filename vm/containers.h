@@ -1,0 +1,77 @@
+/* list, tuple, dict, set/frozenset, range, slice: the container types.
+ * Constructors return NULL (pointer results) or ERR (Value results) after
+ * raising MemoryError; int results are -1 on error. */
+#ifndef ASY_CONTAINERS_H
+#define ASY_CONTAINERS_H
+
+#include "num.h"
+#include "vm.h"
+
+/* ---- list.c ---- */
+ObjList *list_new(VM *vm, int64_t cap);
+ObjList *list_from(VM *vm, const Value *items, int64_t n);
+int list_append(VM *vm, ObjList *l, Value v);
+int list_extend(VM *vm, ObjList *l, Value iterable);
+int list_insert(VM *vm, ObjList *l, int64_t i, Value v);
+Value list_getitem(VM *vm, ObjList *l, Value index);       /* index or slice */
+int list_setitem(VM *vm, ObjList *l, Value index, Value v);
+int list_delitem(VM *vm, ObjList *l, Value index);
+/* Sorts in place, stable, with optional key (UNDEF for none). */
+int list_sort(VM *vm, ObjList *l, Value key, bool reverse);
+void list_init_methods(VM *vm);
+
+/* ---- tuple.c ---- */
+/* A tuple of n items, all None; fill them before anyone else sees it. */
+ObjTuple *tuple_new(VM *vm, int64_t n);
+ObjTuple *tuple_from(VM *vm, const Value *items, int64_t n);
+Value tuple_getitem(VM *vm, ObjTuple *t, Value index);
+void tuple_init_methods(VM *vm);
+
+/* ---- dict.c ---- */
+ObjDict *dict_new(VM *vm);
+/* The value for key; UNDEF when absent; ERR when hashing or comparing raised. */
+Value dict_get(VM *vm, ObjDict *d, Value key);
+/* For str keys: no user code can run, so no errors but for memory. */
+Value dict_get_str(ObjDict *d, ObjStr *key);
+int dict_set(VM *vm, ObjDict *d, Value key, Value v);
+int dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value v);
+int dict_del(VM *vm, ObjDict *d, Value key);           /* 1 deleted, 0 absent */
+/* Iteration in insertion order: start with *pos = 0. */
+bool dict_next(ObjDict *d, int64_t *pos, Value *key, Value *value);
+int dict_update(VM *vm, ObjDict *d, Value other);     /* dict, mapping or pairs */
+ObjDict *dict_copy(VM *vm, ObjDict *d);
+void dict_clear(VM *vm, ObjDict *d);
+/* An iterator over the keys, values or items (view = T_DICT_KEYS/...). */
+Value dict_iter(VM *vm, ObjDict *d, TypeId view);
+void dict_init_methods(VM *vm);
+
+/* ---- set.c ---- */
+ObjSet *set_new(VM *vm, ObjClass *cls);   /* vm->types[T_SET] or T_FROZENSET */
+int set_add(VM *vm, ObjSet *s, Value key);
+int set_contains(VM *vm, ObjSet *s, Value key);      /* 0/1 */
+int set_discard(VM *vm, ObjSet *s, Value key);       /* 1 removed, 0 absent */
+int set_update(VM *vm, ObjSet *s, Value iterable);
+bool set_next(ObjSet *s, int64_t *pos, Value *key);
+Value set_binop(VM *vm, BinOp op, Value a, Value b); /* | & ^ -; NOTIMPL otherwise */
+int set_compare(VM *vm, Value a, Value b, CmpOp op); /* subset/superset/eq; -2: not sets */
+/* An iterator over the set's keys (set_iterator). */
+Value set_iter(VM *vm, ObjSet *s);
+void set_init_methods(VM *vm);
+
+/* ---- range.c, slice.c ---- */
+Value range_new(VM *vm, int64_t start, int64_t stop, int64_t step);
+Value slice_new(VM *vm, Value start, Value stop, Value step);
+/* Resolves a slice against a length, as PySlice_GetIndicesEx: fills
+ * start/stop/step and returns the slice length, or -1 after raising. */
+int64_t slice_indices(VM *vm, ObjSlice *s, int64_t len, int64_t *start, int64_t *stop, int64_t *step);
+/* Normalizes a sequence index (negative counts from the end); raises
+ * IndexError "<what> index out of range" and returns -1 when outside. */
+int64_t seq_index(VM *vm, Value index, int64_t len, const char *what);
+/* An int index from any int-like (or __index__); TypeError naming `what`. */
+bool index_value(VM *vm, Value v, int64_t *out, const char *what);
+/* An iterator over the range (range_iterator: it->i next value, it->n
+ * values left, it->step the step). */
+Value range_iter(VM *vm, ObjRange *r);
+void range_init_methods(VM *vm);
+
+#endif

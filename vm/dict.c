@@ -1,0 +1,420 @@
+/* dict: CPython's compact layout. `entries` keeps insertion order; `index`
+ * is an open-addressing table of entry numbers probed with CPython's
+ * perturbation, so long runs of similar hashes still spread out. A deleted
+ * entry keeps its place in `entries` (key UNDEF) until the next resize
+ * compacts them. */
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "ops.h"
+#include "str.h"
+
+#define IX_EMPTY (-1)
+#define IX_DELETED (-2)
+#define PERTURB_SHIFT 5
+
+ObjDict *dict_new(VM *vm) {
+    return gc_new(vm, sizeof(ObjDict), OBJ_DICT, vm->types[T_DICT]);
+}
+
+/* Index sizes are powers of two; entries fill at most 2/3 of the index. */
+static int64_t usable(int64_t index_size) { return index_size * 2 / 3; }
+
+static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
+    int64_t size = 8;
+    while (usable(size) < min_count) {
+        if (size > (INT32_MAX / 2)) { exc_nomem(vm); return false; }
+        size *= 2;
+    }
+    int64_t cap = usable(size);
+    int32_t *index = gc_malloc(vm, (size_t)size * sizeof(int32_t));
+    if (!index) return false;
+    DictEntry *entries = gc_malloc(vm, gc_array_size((size_t)cap, sizeof(DictEntry)));
+    if (!entries) { gc_free(vm, index, (size_t)size * sizeof(int32_t)); return false; }
+    memset(index, 0xFF, (size_t)size * sizeof(int32_t));
+    int64_t n = 0;
+    for (int64_t i = 0; i < d->nentries; i++) {
+        DictEntry *e = &d->entries[i];
+        if (e->key == UNDEF) continue;
+        entries[n] = *e;
+        uint64_t perturb = e->hash;
+        int64_t j = (int64_t)(e->hash & (uint64_t)(size - 1));
+        while (index[j] != IX_EMPTY) {
+            perturb >>= PERTURB_SHIFT;
+            j = (int64_t)((uint64_t)(j * 5 + 1) + perturb) & (size - 1);
+        }
+        index[j] = (int32_t)n++;
+    }
+    if (d->index) gc_free(vm, d->index, (size_t)(d->mask + 1) * sizeof(int32_t));
+    gc_free(vm, d->entries, (size_t)d->cap * sizeof(DictEntry));
+    d->index = index;
+    d->entries = entries;
+    d->mask = size - 1;
+    d->cap = cap;
+    d->nentries = n;
+    return true;
+}
+
+/* Finds key's slot in the index. Returns the entry number or -1, and stores
+ * in *slot where the key is or would go. -2 after an error in __eq__. */
+static int64_t lookup(VM *vm, ObjDict *d, Value key, uint64_t hash, int64_t *slot) {
+    if (!d->index) { *slot = -1; return -1; }
+restart:;
+    uint64_t perturb = hash;
+    int64_t j = (int64_t)(hash & (uint64_t)d->mask), free_slot = -1;
+    for (;;) {
+        int32_t ix = d->index[j];
+        if (ix == IX_EMPTY) { *slot = free_slot >= 0 ? free_slot : j; return -1; }
+        if (ix == IX_DELETED) {
+            if (free_slot < 0) free_slot = j;
+        } else {
+            DictEntry *e = &d->entries[ix];
+            if (e->key == key) { *slot = j; return ix; }
+            if (e->hash == hash) {
+                Value k = e->key;
+                if (is_str(k) && is_str(key)) {
+                    if (str_eq(AS(ObjStr, k), AS(ObjStr, key))) { *slot = j; return ix; }
+                } else {
+                    DictEntry *entries = d->entries;
+                    int64_t nentries = d->nentries;
+                    int eq = op_eq(vm, k, key);
+                    if (eq < 0) return -2;
+                    if (entries != d->entries || nentries != d->nentries || d->entries[ix].key != k)
+                        goto restart;   /* __eq__ changed the dict under us */
+                    if (eq) { *slot = j; return ix; }
+                }
+            }
+        }
+        perturb >>= PERTURB_SHIFT;
+        j = (int64_t)((uint64_t)(j * 5 + 1) + perturb) & d->mask;
+    }
+}
+
+Value dict_get(VM *vm, ObjDict *d, Value key) {
+    if (is_str(key)) return dict_get_str(d, AS(ObjStr, key));
+    uint64_t h;
+    if (op_hash(vm, key, &h) < 0) return ERR;
+    int64_t slot, ix = lookup(vm, d, key, h, &slot);
+    if (ix == -2) return ERR;
+    return ix < 0 ? UNDEF : d->entries[ix].value;
+}
+
+Value dict_get_str(ObjDict *d, ObjStr *key) {
+    if (!d->index) return UNDEF;
+    uint64_t hash = str_hash(key), perturb = hash;
+    int64_t j = (int64_t)(hash & (uint64_t)d->mask);
+    for (;;) {
+        int32_t ix = d->index[j];
+        if (ix == IX_EMPTY) return UNDEF;
+        if (ix >= 0) {
+            DictEntry *e = &d->entries[ix];
+            if (e->key == obj_val(key)) return e->value;
+            if (e->hash == hash && is_str(e->key) && str_eq(AS(ObjStr, e->key), key)) return e->value;
+        }
+        perturb >>= PERTURB_SHIFT;
+        j = (int64_t)((uint64_t)(j * 5 + 1) + perturb) & d->mask;
+    }
+}
+
+static int insert(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v) {
+    int64_t slot, ix = lookup(vm, d, key, hash, &slot);
+    if (ix == -2) return -1;
+    if (ix >= 0) {
+        d->entries[ix].value = v;
+        d->version++;
+        return 0;
+    }
+    if (d->nentries >= d->cap) {
+        if (!dict_resize(vm, d, d->count + 1 > d->count * 2 ? d->count + 1 : d->count * 2)) return -1;
+        lookup(vm, d, key, hash, &slot);    /* no __eq__ runs: the key is absent */
+    }
+    d->entries[d->nentries] = (DictEntry){key, v, hash};
+    d->index[slot] = (int32_t)d->nentries++;
+    d->count++;
+    d->version++;
+    return 0;
+}
+
+int dict_set(VM *vm, ObjDict *d, Value key, Value v) {
+    uint64_t h;
+    if (op_hash(vm, key, &h) < 0) return -1;
+    return insert(vm, d, key, h, v);
+}
+
+int dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value v) {
+    return insert(vm, d, obj_val(key), str_hash(key), v);
+}
+
+int dict_del(VM *vm, ObjDict *d, Value key) {
+    uint64_t h;
+    if (op_hash(vm, key, &h) < 0) return -1;
+    int64_t slot, ix = lookup(vm, d, key, h, &slot);
+    if (ix == -2) return -1;
+    if (ix < 0) return 0;
+    d->index[slot] = IX_DELETED;
+    d->entries[ix].key = UNDEF;
+    d->entries[ix].value = UNDEF;
+    d->count--;
+    d->version++;
+    return 1;
+}
+
+bool dict_next(ObjDict *d, int64_t *pos, Value *key, Value *value) {
+    while (*pos < d->nentries) {
+        DictEntry *e = &d->entries[(*pos)++];
+        if (e->key == UNDEF) continue;
+        if (key) *key = e->key;
+        if (value) *value = e->value;
+        return true;
+    }
+    return false;
+}
+
+ObjDict *dict_copy(VM *vm, ObjDict *src) {
+    ObjDict *d = dict_new(vm);
+    if (!d) return NULL;
+    if (src->count && !dict_resize(vm, d, src->count)) return NULL;
+    int64_t pos = 0;
+    Value k, v;
+    while (dict_next(src, &pos, &k, &v)) {
+        if (insert(vm, d, k, src->entries[pos - 1].hash, v) < 0) return NULL;
+    }
+    return d;
+}
+
+void dict_clear(VM *vm, ObjDict *d) {
+    if (d->index) gc_free(vm, d->index, (size_t)(d->mask + 1) * sizeof(int32_t));
+    gc_free(vm, d->entries, (size_t)d->cap * sizeof(DictEntry));
+    d->index = NULL;
+    d->entries = NULL;
+    d->mask = d->cap = d->nentries = d->count = 0;
+    d->version++;
+}
+
+int dict_update(VM *vm, ObjDict *d, Value other) {
+    if (is_dict(other)) {
+        ObjDict *o = AS(ObjDict, other);
+        for (int64_t pos = 0; pos < o->nentries; pos++) {
+            DictEntry e = o->entries[pos];
+            if (e.key != UNDEF && insert(vm, d, e.key, e.hash, e.value) < 0) return -1;
+        }
+        return 0;
+    }
+    /* A mapping with keys(), or an iterable of pairs. */
+    Value keys = op_getattr_opt(vm, other, vm_name(vm, N_keys));
+    if (keys == ERR) return -1;
+    if (keys != UNDEF) {
+        Value ks = op_call0(vm, keys);
+        if (ks == ERR) return -1;
+        ObjList *kl = op_to_list(vm, ks);
+        if (!kl || !vm_push_root(vm, obj_val(kl))) return -1;
+        int rc = 0;
+        for (int64_t i = 0; i < kl->len && rc == 0; i++) {
+            Value v = op_getitem(vm, other, kl->items[i]);
+            rc = v == ERR ? -1 : dict_set(vm, d, kl->items[i], v);
+        }
+        vm_pop_roots(vm, 1);
+        return rc;
+    }
+    Value it = op_iter(vm, other);
+    if (it == ERR) return -1;
+    if (!vm_push_root(vm, it)) return -1;
+    int rc = 0;
+    for (int64_t n = 0;; n++) {
+        Value item = op_next(vm, it);
+        if (item == UNDEF) break;
+        if (item == ERR) { rc = -1; break; }
+        ObjList *pair = op_to_list(vm, item);
+        if (!pair) {
+            if (exc_is(vm, vm->exc, E_TypeError)) {
+                vm->exc = UNDEF;
+                exc_raise(vm, E_TypeError,
+                          "cannot convert dictionary update sequence element #%lld to a sequence",
+                          (long long)n);
+            }
+            rc = -1;
+            break;
+        }
+        if (pair->len != 2) {
+            exc_raise(vm, E_ValueError,
+                      "dictionary update sequence element #%lld has length %lld; 2 is required",
+                      (long long)n, (long long)pair->len);
+            rc = -1;
+            break;
+        }
+        if (dict_set(vm, d, pair->items[0], pair->items[1]) < 0) { rc = -1; break; }
+    }
+    vm_pop_roots(vm, 1);
+    return rc;
+}
+
+/* ---- methods ----------------------------------------------------------- */
+
+#define SELF AS(ObjDict, args[0])
+
+static Value raise_key_error(VM *vm, Value key) {
+    ObjTuple *t = tuple_from(vm, &key, 1);
+    if (!t) return ERR;
+    Value e = exc_new(vm, vm->exc_types[E_KeyError], t);
+    if (e == ERR) return ERR;
+    return exc_raise_value(vm, e);
+}
+
+static Value m_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "get", nargs - 1, kw, 1, 2)) return ERR;
+    Value v = dict_get(vm, SELF, args[1]);
+    if (v == UNDEF) return nargs > 2 ? args[2] : NONE_VAL;
+    return v;
+}
+
+static Value m_setdefault(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "setdefault", nargs - 1, kw, 1, 2)) return ERR;
+    Value v = dict_get(vm, SELF, args[1]);
+    if (v != UNDEF) return v;
+    Value dflt = nargs > 2 ? args[2] : NONE_VAL;
+    return dict_set(vm, SELF, args[1], dflt) < 0 ? ERR : dflt;
+}
+
+static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "pop", nargs - 1, kw, 1, 2)) return ERR;
+    Value v = dict_get(vm, SELF, args[1]);
+    if (v == ERR) return ERR;
+    if (v == UNDEF) return nargs > 2 ? args[2] : raise_key_error(vm, args[1]);
+    return dict_del(vm, SELF, args[1]) < 0 ? ERR : v;
+}
+
+static Value m_popitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "popitem", nargs - 1, kw, 0, 0)) return ERR;
+    ObjDict *d = SELF;
+    for (int64_t i = d->nentries - 1; i >= 0; i--) {
+        DictEntry e = d->entries[i];
+        if (e.key == UNDEF) continue;
+        Value pair[2] = {e.key, e.value};
+        ObjTuple *t = tuple_from(vm, pair, 2);
+        if (!t || dict_del(vm, d, e.key) < 0) return ERR;
+        return obj_val(t);
+    }
+    return exc_raise(vm, E_KeyError, "popitem(): dictionary is empty");
+}
+
+static Value m_update(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "update", nargs - 1, NULL, 0, 1)) return ERR;
+    if (nargs > 1 && dict_update(vm, SELF, args[1]) < 0) return ERR;
+    int nkw = kw ? (int)kw->len : 0;
+    for (int i = 0; i < nkw; i++) {
+        if (dict_set(vm, SELF, kw->items[i], args[nargs + i]) < 0) return ERR;
+    }
+    return NONE_VAL;
+}
+
+static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
+    dict_clear(vm, SELF);
+    return NONE_VAL;
+}
+
+static Value m_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    ObjDict *d = dict_copy(vm, SELF);
+    return d ? obj_val(d) : ERR;
+}
+
+static Value make_view(VM *vm, Value d, TypeId t) {
+    ObjIter *v = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[t]);
+    if (!v) return ERR;
+    v->a = d;
+    v->b = v->c = UNDEF;
+    return obj_val(v);
+}
+
+static Value m_keys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "keys", nargs - 1, kw, 0, 0)) return ERR;
+    return make_view(vm, args[0], T_DICT_KEYS);
+}
+static Value m_values(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "values", nargs - 1, kw, 0, 0)) return ERR;
+    return make_view(vm, args[0], T_DICT_VALUES);
+}
+static Value m_items(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "items", nargs - 1, kw, 0, 0)) return ERR;
+    return make_view(vm, args[0], T_DICT_ITEMS);
+}
+
+static Value m_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    /* Called as dict.fromkeys(iterable[, value]): args[0] is the iterable. */
+    if (!args_check(vm, "fromkeys", nargs, kw, 1, 2)) return ERR;
+    ObjDict *d = dict_new(vm);
+    if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
+    Value it = op_iter(vm, args[0]), r = obj_val(d);
+    if (it == ERR || !vm_push_root(vm, it)) { vm_pop_roots(vm, 1); return ERR; }
+    for (;;) {
+        Value k = op_next(vm, it);
+        if (k == UNDEF) break;
+        if (k == ERR || dict_set(vm, d, k, nargs > 1 ? args[1] : NONE_VAL) < 0) { r = ERR; break; }
+    }
+    vm_pop_roots(vm, 2);
+    return r;
+}
+
+/* Iterators over a dict and its views: it->a is the dict, it->i the next
+ * entry, it->n the size it must keep. */
+static Value dict_iter_step(VM *vm, ObjIter *it, DictEntry **out) {
+    ObjDict *d = AS(ObjDict, it->a);
+    if (d->count != it->n) {
+        it->n = -1;     /* stays broken, as in CPython */
+        return exc_raise(vm, E_RuntimeError, "dictionary changed size during iteration");
+    }
+    while (it->i < d->nentries) {
+        DictEntry *e = &d->entries[it->i++];
+        if (e->key != UNDEF) { *out = e; return TRUE_VAL; }
+    }
+    return UNDEF;
+}
+
+static Value keyiter_next(VM *vm, ObjIter *it) {
+    DictEntry *e;
+    Value r = dict_iter_step(vm, it, &e);
+    return r == TRUE_VAL ? e->key : r;
+}
+static Value valueiter_next(VM *vm, ObjIter *it) {
+    DictEntry *e;
+    Value r = dict_iter_step(vm, it, &e);
+    return r == TRUE_VAL ? e->value : r;
+}
+static Value itemiter_next(VM *vm, ObjIter *it) {
+    DictEntry *e;
+    Value r = dict_iter_step(vm, it, &e);
+    if (r != TRUE_VAL) return r;
+    Value pair[2] = {e->key, e->value};
+    ObjTuple *t = tuple_from(vm, pair, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+Value dict_iter(VM *vm, ObjDict *d, TypeId view) {
+    TypeId t = view == T_DICT_VALUES ? T_DICT_VALUEITER : view == T_DICT_ITEMS ? T_DICT_ITEMITER : T_DICT_KEYITER;
+    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[t]);
+    if (!it) return ERR;
+    it->next = t == T_DICT_VALUEITER ? valueiter_next : t == T_DICT_ITEMITER ? itemiter_next : keyiter_next;
+    it->a = obj_val(d);
+    it->b = it->c = UNDEF;
+    it->n = d->count;
+    return obj_val(it);
+}
+
+void dict_init_methods(VM *vm) {
+    ObjClass *c = vm->types[T_DICT];
+    class_add_native(vm, c, "get", m_get);
+    class_add_native(vm, c, "setdefault", m_setdefault);
+    class_add_native(vm, c, "pop", m_pop);
+    class_add_native(vm, c, "popitem", m_popitem);
+    class_add_native(vm, c, "update", m_update);
+    class_add_native(vm, c, "clear", m_clear);
+    class_add_native(vm, c, "copy", m_copy);
+    class_add_native(vm, c, "keys", m_keys);
+    class_add_native(vm, c, "values", m_values);
+    class_add_native(vm, c, "items", m_items);
+    ObjNative *fk = native_new(vm, "fromkeys", m_fromkeys);
+    if (fk) dict_set_str(vm, c->dict, str_intern_cstr(vm, "fromkeys"), obj_val(fk));
+}

@@ -1,0 +1,38 @@
+/* Exceptions: raising from C, matching, tracebacks, and the text an uncaught
+ * exception prints (CPython's format, chained causes and contexts included). */
+#ifndef ASY_EXC_H
+#define ASY_EXC_H
+
+#include "strbuf.h"
+#include "vm.h"
+
+/* Raises a new exception of a builtin class with a formatted message and
+ * returns ERR. Besides printf's %s %d %ld %lld %c %%, it understands %S (an
+ * ObjStr*), %T (the type name of a Value) and %R (the repr of a Value). */
+Value exc_raise(VM *vm, ExcId id, const char *fmt, ...);
+/* Raises an exception instance or class (instantiated without args);
+ * TypeError if it is neither. Sets __context__ from the exception being
+ * handled. Returns ERR. */
+Value exc_raise_value(VM *vm, Value exc);
+Value exc_nomem(VM *vm);                         /* MemoryError */
+Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args);
+/* Whether the pending/given exception is an instance of a builtin class. */
+bool exc_is(VM *vm, Value exc, ExcId id);
+/* `except T:` matching: T is a class or a tuple of classes; -1 if T is bad. */
+int exc_matches(VM *vm, Value exc, Value type);
+void exc_add_tb(VM *vm, Value exc, ObjCode *code, int line);
+/* The text an uncaught exception prints, from "Traceback (most recent call
+ * last):" to the last line. */
+void exc_format(VM *vm, Value exc, StrBuf *out);
+/* "TypeError: message" (or "TypeError" alone), as the last traceback line. */
+void exc_format_only(VM *vm, Value exc, StrBuf *out);
+/* str(exc) */
+Value exc_str(VM *vm, Value exc);
+/* Attributes held in fields (args, __cause__, StopIteration.value, ...):
+ * UNDEF when `name` is not one of them. */
+Value exc_getattr(VM *vm, ObjException *e, ObjStr *name);
+/* 1 when `name` is such a field and was set, 0 when it is not one, -1 on error. */
+int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v);
+void exc_init_types(VM *vm);
+
+#endif

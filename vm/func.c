@@ -1,0 +1,226 @@
+/* Functions, natives, bound methods, cells, code objects, and the binding
+ * of call arguments to parameters with CPython's error messages. */
+#include "func.h"
+
+#include <stdlib.h>
+
+#include "containers.h"
+#include "exc.h"
+#include "gc.h"
+#include "str.h"
+
+ObjFunction *func_new(VM *vm, ObjCode *code, ObjDict *globals) {
+    ObjFunction *f = gc_new(vm, sizeof(ObjFunction), OBJ_FUNCTION, vm->types[T_FUNCTION]);
+    if (!f) return NULL;
+    f->code = code;
+    f->globals = globals;
+    f->name = code->name;
+    f->qualname = code->qualname;
+    f->doc = NONE_VAL;
+    Value mod = globals ? dict_get_str(globals, vm_name(vm, N___name__)) : UNDEF;
+    f->module = mod == UNDEF ? NONE_VAL : mod;
+    return f;
+}
+
+ObjNative *native_new(VM *vm, const char *name, NativeFn fn) {
+    ObjStr *s = str_intern_cstr(vm, name);
+    if (!s) return NULL;
+    ObjNative *n = gc_new(vm, sizeof(ObjNative), OBJ_NATIVE, vm->types[T_BUILTIN_FUNCTION]);
+    if (!n) return NULL;
+    n->fn = fn;
+    n->name = s;
+    n->self = UNDEF;
+    n->data = UNDEF;
+    return n;
+}
+
+Value bound_new(VM *vm, Value self, Value func) {
+    ObjBound *b = gc_new(vm, sizeof(ObjBound), OBJ_BOUND, vm->types[T_METHOD]);
+    if (!b) return ERR;
+    b->self = self;
+    b->func = func;
+    return obj_val(b);
+}
+
+ObjCell *cell_new(VM *vm, Value v) {
+    ObjCell *c = gc_new(vm, sizeof(ObjCell), OBJ_CELL, vm->types[T_CELL]);
+    if (c) c->v = v;
+    return c;
+}
+
+ObjCode *code_new(VM *vm) {
+    return gc_new(vm, sizeof(ObjCode), OBJ_CODE, vm->types[T_CODE]);
+}
+
+int code_line(ObjCode *code, const uint32_t *ip) {
+    if (!code->nlines) return code->firstline;
+    uint32_t pc = (uint32_t)(ip - code->ins);
+    if (pc > 0) pc--;
+    int lo = 0, hi = code->nlines - 1;
+    while (lo < hi) {       /* the last row whose pc <= the instruction's */
+        int mid = (lo + hi + 1) / 2;
+        if (code->lines[mid].pc <= pc) lo = mid;
+        else hi = mid - 1;
+    }
+    return code->lines[lo].line;
+}
+
+/* ---- argument binding -------------------------------------------------- */
+
+static const char *fname(ObjFunction *fn) { return fn->qualname->data; }
+
+/* "'a'", "'a' and 'b'", "'a', 'b', and 'c'" */
+static void name_list(StrBuf *b, ObjStr **names, int n) {
+    for (int i = 0; i < n; i++) {
+        if (i > 0) sb_adds(b, n == 2 ? " and " : i == n - 1 ? ", and " : ", ");
+        sb_addf(b, "'%s'", names[i]->data);
+    }
+}
+
+static bool missing_args(VM *vm, ObjFunction *fn, Value *slots, int from, int to, const char *kind) {
+    ObjStr *names[256];
+    int n = 0;
+    for (int i = from; i < to && n < 256; i++) {
+        if (slots[i] == UNDEF) names[n++] = fn->code->varnames[i];
+    }
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "%s() missing %d required %s argument%s: ", fname(fn), n, kind, n == 1 ? "" : "s");
+    name_list(&b, names, n);
+    exc_raise(vm, E_TypeError, "%s", b.data ? b.data : "");
+    sb_free(&b);
+    return false;
+}
+
+static bool too_many_positional(VM *vm, ObjFunction *fn, int nargs, Value *slots) {
+    ObjCode *c = fn->code;
+    int ndef = fn->defaults ? (int)fn->defaults->len : 0;
+    int kwgiven = 0;
+    for (int i = c->argcount; i < c->argcount + c->kwonlycount; i++) kwgiven += slots[i] != UNDEF;
+    StrBuf b = SB_INIT;
+    if (ndef) sb_addf(&b, "%s() takes from %d to %d positional arguments but %d", fname(fn),
+                      c->argcount - ndef, c->argcount, nargs);
+    else sb_addf(&b, "%s() takes %d positional argument%s but %d", fname(fn), c->argcount,
+                 c->argcount == 1 ? "" : "s", nargs);
+    if (kwgiven) sb_addf(&b, " positional argument%s (and %d keyword-only argument%s) were given",
+                         nargs == 1 ? "" : "s", kwgiven, kwgiven == 1 ? "" : "s");
+    else sb_adds(&b, nargs == 1 ? " was given" : " were given");
+    exc_raise(vm, E_TypeError, "%s", b.data ? b.data : "");
+    sb_free(&b);
+    return false;
+}
+
+static int param_index(ObjCode *c, ObjStr *name, int from, int to) {
+    for (int i = from; i < to; i++) {
+        if (c->varnames[i] == name) return i;
+    }
+    for (int i = from; i < to; i++) {
+        if (str_eq(c->varnames[i], name)) return i;
+    }
+    return -1;
+}
+
+static bool bind_keywords(VM *vm, ObjFunction *fn, Value *slots, Value *kwvals, ObjTuple *kwnames, ObjDict *kwdict) {
+    ObjCode *c = fn->code;
+    int nparams = c->argcount + c->kwonlycount;
+    for (int64_t k = 0; k < kwnames->len; k++) {
+        ObjStr *name = AS(ObjStr, kwnames->items[k]);
+        int i = param_index(c, name, c->posonlycount, nparams);
+        if (i >= 0) {
+            if (slots[i] != UNDEF) {
+                exc_raise(vm, E_TypeError, "%s() got multiple values for argument '%s'", fname(fn), name->data);
+                return false;
+            }
+            slots[i] = kwvals[k];
+            continue;
+        }
+        if (kwdict) {
+            if (dict_set_str(vm, kwdict, name, kwvals[k]) < 0) return false;
+            continue;
+        }
+        if (param_index(c, name, 0, c->posonlycount) >= 0)
+            exc_raise(vm, E_TypeError, "%s() got some positional-only arguments passed as keyword arguments: '%s'",
+                      fname(fn), name->data);
+        else
+            exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname(fn), name->data);
+        return false;
+    }
+    return true;
+}
+
+bool func_bind_args(VM *vm, ObjFunction *fn, Value *slots, Value *args, int nargs, ObjTuple *kwnames) {
+    ObjCode *c = fn->code;
+    int npos = nargs < c->argcount ? nargs : c->argcount;
+    for (int i = 0; i < npos; i++) slots[i] = args[i];
+    int extra = c->argcount + c->kwonlycount;
+    if (c->flags & CODE_VARARGS) {
+        ObjTuple *rest = tuple_from(vm, args + npos, nargs - npos);
+        if (!rest) return false;
+        slots[extra++] = obj_val(rest);
+    }
+    ObjDict *kwdict = NULL;
+    if (c->flags & CODE_VARKW) {
+        kwdict = dict_new(vm);
+        if (!kwdict) return false;
+        slots[extra] = obj_val(kwdict);
+    }
+    if (kwnames && kwnames->len && !bind_keywords(vm, fn, slots, args + nargs, kwnames, kwdict)) return false;
+    if (nargs > c->argcount && !(c->flags & CODE_VARARGS)) return too_many_positional(vm, fn, nargs, slots);
+    if (npos < c->argcount) {
+        int ndef = fn->defaults ? (int)fn->defaults->len : 0, first_def = c->argcount - ndef;
+        for (int i = npos; i < c->argcount; i++) {
+            if (slots[i] == UNDEF && i >= first_def) slots[i] = fn->defaults->items[i - first_def];
+        }
+        for (int i = npos; i < c->argcount; i++) {
+            if (slots[i] == UNDEF) return missing_args(vm, fn, slots, npos, c->argcount, "positional");
+        }
+    }
+    for (int i = c->argcount; i < c->argcount + c->kwonlycount; i++) {
+        if (slots[i] != UNDEF) continue;
+        Value d = fn->kwdefaults ? dict_get_str(fn->kwdefaults, c->varnames[i]) : UNDEF;
+        if (d == UNDEF) return missing_args(vm, fn, slots, c->argcount, c->argcount + c->kwonlycount, "keyword-only");
+        slots[i] = d;
+    }
+    return true;
+}
+
+/* ---- natives' argument checks ------------------------------------------ */
+
+bool args_check(VM *vm, const char *name, int nargs, ObjTuple *kwnames, int min, int max) {
+    if (kwnames && kwnames->len) {
+        exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", name);
+        return false;
+    }
+    if (nargs >= min && nargs <= max) return true;
+    if (min == max && max == 0)
+        exc_raise(vm, E_TypeError, "%s() takes no arguments (%d given)", name, nargs);
+    else if (min == max && max == 1)
+        exc_raise(vm, E_TypeError, "%s() takes exactly one argument (%d given)", name, nargs);
+    else if (nargs > max)
+        exc_raise(vm, E_TypeError, "%s expected at most %d argument%s, got %d", name, max, max == 1 ? "" : "s", nargs);
+    else
+        exc_raise(vm, E_TypeError, "%s expected at least %d argument%s, got %d", name, min, min == 1 ? "" : "s", nargs);
+    return false;
+}
+
+Value args_kw(VM *vm, Value *args, int nargs, ObjTuple *kwnames, const char *name) {
+    (void)vm;
+    if (!kwnames) return UNDEF;
+    for (int64_t i = 0; i < kwnames->len; i++) {
+        if (strcmp(AS(ObjStr, kwnames->items[i])->data, name) == 0) return args[nargs + i];
+    }
+    return UNDEF;
+}
+
+bool args_kw_only(VM *vm, const char *fname_, ObjTuple *kwnames, const char *const *accepted) {
+    if (!kwnames) return true;
+    for (int64_t i = 0; i < kwnames->len; i++) {
+        const char *k = AS(ObjStr, kwnames->items[i])->data;
+        bool ok = false;
+        for (const char *const *a = accepted; *a && !ok; a++) ok = strcmp(*a, k) == 0;
+        if (!ok) {
+            exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname_, k);
+            return false;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,28 @@
+/* Functions, natives, bound methods, cells, and argument binding. */
+#ifndef ASY_FUNC_H
+#define ASY_FUNC_H
+
+#include "vm.h"
+
+ObjFunction *func_new(VM *vm, ObjCode *code, ObjDict *globals);
+ObjNative *native_new(VM *vm, const char *name, NativeFn fn);
+Value bound_new(VM *vm, Value self, Value func);
+ObjCell *cell_new(VM *vm, Value v);
+ObjCode *code_new(VM *vm);
+int code_line(ObjCode *code, const uint32_t *ip);   /* line of the instruction before ip */
+
+/* Binds a call's arguments into a new frame's locals (slots) with CPython's
+ * rules and messages ("f() missing 1 required positional argument: 'x'",
+ * "f() got an unexpected keyword argument 'y'", ...). false after raising. */
+bool func_bind_args(VM *vm, ObjFunction *fn, Value *slots, Value *args, int nargs, ObjTuple *kwnames);
+
+/* Argument parsing for natives: checks the count of positional arguments
+ * ("len() takes exactly one argument (2 given)") and that there are no
+ * keywords unless allowed. */
+bool args_check(VM *vm, const char *name, int nargs, ObjTuple *kwnames, int min, int max);
+/* Finds the keyword `name` in a native call; UNDEF if absent. */
+Value args_kw(VM *vm, Value *args, int nargs, ObjTuple *kwnames, const char *name);
+/* Raises for keywords outside the accepted list (NULL-terminated). */
+bool args_kw_only(VM *vm, const char *fname, ObjTuple *kwnames, const char *const *accepted);
+
+#endif

@@ -1,0 +1,306 @@
+/* The allocator and the mark-sweep collector (see gc.h and vm.h).
+ *
+ * Every object is on one singly linked list (vm->objects). A collection marks
+ * from the roots with an explicit gray stack (no C recursion, so deep
+ * structures cannot overflow the C stack), drops unmarked interned strings,
+ * then sweeps the list. The next collection is due when the heap has grown to
+ * twice what survived. */
+#include "gc.h"
+
+#include <stdlib.h>
+
+#include "exc.h"
+#include "interp.h"
+#include "str.h"
+
+static size_t obj_size(Obj *o) {
+    switch ((ObjKind)o->kind) {
+    case OBJ_STR: return sizeof(ObjStr) + (size_t)((ObjStr *)o)->len + 1;
+    case OBJ_BYTES: return sizeof(ObjBytes) + (size_t)((ObjBytes *)o)->len + 1;
+    case OBJ_TUPLE: return sizeof(ObjTuple) + (size_t)((ObjTuple *)o)->len * sizeof(Value);
+    case OBJ_BIGINT: return sizeof(ObjBigInt);
+    case OBJ_LIST: return sizeof(ObjList);
+    case OBJ_DICT: return sizeof(ObjDict);
+    case OBJ_SET: return sizeof(ObjSet);
+    case OBJ_RANGE: return sizeof(ObjRange);
+    case OBJ_SLICE: return sizeof(ObjSlice);
+    case OBJ_FUNCTION: return sizeof(ObjFunction);
+    case OBJ_NATIVE: return sizeof(ObjNative);
+    case OBJ_BOUND: return sizeof(ObjBound);
+    case OBJ_CODE: return sizeof(ObjCode);
+    case OBJ_CELL: return sizeof(ObjCell);
+    case OBJ_CLASS: return sizeof(ObjClass);
+    case OBJ_INSTANCE: return sizeof(ObjInstance);
+    case OBJ_EXC: return sizeof(ObjException);
+    case OBJ_MODULE: return sizeof(ObjModule);
+    case OBJ_ITER: return sizeof(ObjIter);
+    case OBJ_PROPERTY: return sizeof(ObjProperty);
+    case OBJ_WRAPPER: return sizeof(ObjWrapper);
+    case OBJ_BYTEARRAY: return sizeof(ObjByteArray);
+    case OBJ_KIND_COUNT: break;
+    }
+    return 0;
+}
+
+static bool over_limit(VM *vm, size_t size) {
+    if (size == SIZE_MAX) return true;
+    return vm->cfg.memory_limit && vm->bytes_allocated + size > vm->cfg.memory_limit;
+}
+
+static void note_alloc(VM *vm, size_t size) {
+    vm->bytes_allocated += size;
+    if (vm->bytes_allocated > vm->next_gc || vm->cfg.gc_stress) vm->gc_request = true;
+}
+
+void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
+    Obj *o = over_limit(vm, size) ? NULL : calloc(1, size);
+    if (!o) {
+        exc_nomem(vm);
+        return NULL;
+    }
+    o->cls = cls;
+    o->kind = (uint8_t)kind;
+    o->gcnext = vm->objects;
+    vm->objects = o;
+    note_alloc(vm, size);
+    return o;
+}
+
+void *gc_malloc(VM *vm, size_t size) {
+    return gc_realloc(vm, NULL, 0, size);
+}
+
+void *gc_realloc(VM *vm, void *p, size_t old_size, size_t new_size) {
+    if (new_size > old_size && over_limit(vm, new_size - old_size)) goto fail;
+    void *q = realloc(p, new_size ? new_size : 1);
+    if (!q) goto fail;
+    vm->bytes_allocated -= old_size;
+    note_alloc(vm, new_size);
+    return q;
+fail:
+    exc_nomem(vm);
+    return NULL;
+}
+
+void gc_free(VM *vm, void *p, size_t size) {
+    if (!p) return;
+    free(p);
+    vm->bytes_allocated -= size;
+}
+
+/* ---- marking ----------------------------------------------------------- */
+
+void gc_mark_obj(VM *vm, Obj *o) {
+    if (!o || o->marked) return;
+    o->marked = 1;
+    if (vm->ngray == vm->graycap) {
+        int64_t cap = vm->graycap ? vm->graycap * 2 : 256;
+        Obj **g = realloc(vm->gray, (size_t)cap * sizeof *g);
+        if (!g) {
+            /* No room to queue it: it stays marked but untraced, and
+             * gc_collect rescans the heap for such objects afterwards. */
+            vm->gray_overflow = true;
+            return;
+        }
+        vm->gray = g;
+        vm->graycap = cap;
+    }
+    vm->gray[vm->ngray++] = o;
+}
+
+void gc_mark_value(VM *vm, Value v) {
+    if (is_obj(v)) gc_mark_obj(vm, as_obj(v));
+}
+
+static void mark_values(VM *vm, const Value *v, int64_t n) {
+    for (int64_t i = 0; i < n; i++) gc_mark_value(vm, v[i]);
+}
+
+#define MARK(p) gc_mark_obj(vm, (Obj *)(p))
+
+static void blacken_code(VM *vm, ObjCode *c) {
+    mark_values(vm, c->consts, c->nconsts);
+    for (int i = 0; i < c->nnames; i++) MARK(c->names[i]);
+    for (int i = 0; i < c->nlocals; i++) MARK(c->varnames[i]);
+    for (int i = 0; i < c->ncells + c->nfrees; i++) MARK(c->cellnames[i]);
+    for (int i = 0; i < c->ncaches; i++) gc_mark_value(vm, c->caches[i].value);
+    for (int i = 0; i < c->nattrcaches; i++) {
+        MARK(c->attrcaches[i].cls);
+        gc_mark_value(vm, c->attrcaches[i].value);
+    }
+    MARK(c->name);
+    MARK(c->qualname);
+    MARK(c->filename);
+}
+
+static void blacken(VM *vm, Obj *o) {
+    MARK(o->cls);
+    switch ((ObjKind)o->kind) {
+    case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_RANGE: case OBJ_BYTEARRAY:
+    case OBJ_KIND_COUNT:
+        break;
+    case OBJ_LIST: mark_values(vm, ((ObjList *)o)->items, ((ObjList *)o)->len); break;
+    case OBJ_TUPLE: mark_values(vm, ((ObjTuple *)o)->items, ((ObjTuple *)o)->len); break;
+    case OBJ_DICT: {
+        ObjDict *d = (ObjDict *)o;
+        for (int64_t i = 0; i < d->nentries; i++) {
+            if (d->entries[i].key == UNDEF) continue;
+            gc_mark_value(vm, d->entries[i].key);
+            gc_mark_value(vm, d->entries[i].value);
+        }
+        break;
+    }
+    case OBJ_SET: {
+        ObjSet *s = (ObjSet *)o;
+        if (!s->table) break;
+        for (int64_t i = 0; i <= s->mask; i++) {
+            Value k = s->table[i].key;
+            if (k != UNDEF && k != ERR) gc_mark_value(vm, k);
+        }
+        break;
+    }
+    case OBJ_SLICE: {
+        ObjSlice *s = (ObjSlice *)o;
+        gc_mark_value(vm, s->start); gc_mark_value(vm, s->stop); gc_mark_value(vm, s->step);
+        break;
+    }
+    case OBJ_FUNCTION: {
+        ObjFunction *f = (ObjFunction *)o;
+        MARK(f->code); MARK(f->globals); MARK(f->defaults); MARK(f->kwdefaults);
+        MARK(f->closure); MARK(f->name); MARK(f->qualname); MARK(f->dict);
+        gc_mark_value(vm, f->doc); gc_mark_value(vm, f->module);
+        break;
+    }
+    case OBJ_NATIVE: {
+        ObjNative *n = (ObjNative *)o;
+        MARK(n->name); gc_mark_value(vm, n->self); gc_mark_value(vm, n->data);
+        break;
+    }
+    case OBJ_BOUND: gc_mark_value(vm, ((ObjBound *)o)->self); gc_mark_value(vm, ((ObjBound *)o)->func); break;
+    case OBJ_CODE: blacken_code(vm, (ObjCode *)o); break;
+    case OBJ_CELL: gc_mark_value(vm, ((ObjCell *)o)->v); break;
+    case OBJ_CLASS: {
+        ObjClass *c = (ObjClass *)o;
+        MARK(c->name); MARK(c->qualname); gc_mark_value(vm, c->module);
+        MARK(c->bases); MARK(c->mro); MARK(c->dict);
+        break;
+    }
+    case OBJ_EXC: {
+        ObjException *e = (ObjException *)o;
+        MARK(e->args); gc_mark_value(vm, e->cause); gc_mark_value(vm, e->context);
+        for (int i = 0; i < e->ntb; i++) MARK(e->tb[i].code);
+    }
+        /* an exception is also an instance */
+        __attribute__((fallthrough));
+    case OBJ_INSTANCE: MARK(((ObjInstance *)o)->dict); break;
+    case OBJ_MODULE: MARK(((ObjModule *)o)->name); MARK(((ObjModule *)o)->dict); break;
+    case OBJ_ITER: {
+        ObjIter *it = (ObjIter *)o;
+        gc_mark_value(vm, it->a); gc_mark_value(vm, it->b); gc_mark_value(vm, it->c);
+        break;
+    }
+    case OBJ_PROPERTY: {
+        ObjProperty *p = (ObjProperty *)o;
+        gc_mark_value(vm, p->fget); gc_mark_value(vm, p->fset);
+        gc_mark_value(vm, p->fdel); gc_mark_value(vm, p->doc);
+        break;
+    }
+    case OBJ_WRAPPER: gc_mark_value(vm, ((ObjWrapper *)o)->v); break;
+    }
+}
+
+static void mark_roots(VM *vm) {
+    for (int i = 0; i < T_COUNT; i++) MARK(vm->types[i]);
+    for (int i = 0; i < E_COUNT; i++) MARK(vm->exc_types[i]);
+    for (int i = 0; i < N_COUNT; i++) MARK(vm->names[i]);
+    for (int i = 0; i < 128; i++) MARK(vm->char_strs[i]);
+    MARK(vm->empty_str);
+    MARK(vm->empty_tuple);
+    MARK(vm->builtins);
+    MARK(vm->modules);
+    MARK(vm->main_module);
+    gc_mark_value(vm, vm->sys_argv);
+    gc_mark_value(vm, vm->exc);
+    gc_mark_value(vm, vm->memory_error);
+    mark_values(vm, vm->roots, vm->nroots);
+    for (Fiber *f = vm->fibers; f; f = f->next_fiber) fiber_mark(vm, f);
+}
+
+static void gc_free_object(VM *vm, Obj *o);
+
+static void sweep(VM *vm) {
+    Obj **link = &vm->objects;
+    while (*link) {
+        Obj *o = *link;
+        if (o->marked) {
+            o->marked = 0;
+            link = &o->gcnext;
+            continue;
+        }
+        *link = o->gcnext;
+        gc_free_object(vm, o);
+    }
+}
+
+void gc_collect(VM *vm) {
+    vm->gc_request = false;
+    mark_roots(vm);
+    while (vm->ngray > 0) blacken(vm, vm->gray[--vm->ngray]);
+    while (vm->gray_overflow) {
+        vm->gray_overflow = false;
+        for (Obj *o = vm->objects; o; o = o->gcnext) {
+            if (!o->marked) continue;
+            blacken(vm, o);
+            while (vm->ngray > 0) blacken(vm, vm->gray[--vm->ngray]);
+        }
+    }
+    str_sweep_interned(vm);
+    sweep(vm);
+    size_t next = vm->bytes_allocated * 2;
+    vm->next_gc = next > vm->cfg.gc_initial ? next : vm->cfg.gc_initial;
+}
+
+/* ---- freeing ----------------------------------------------------------- */
+
+static void free_code(ObjCode *c) {
+    free(c->ins); free(c->consts); free(c->names); free(c->varnames);
+    free(c->cellnames); free(c->cell2arg); free(c->lines); free(c->exc);
+    free(c->caches); free(c->attrcaches);
+}
+
+static void gc_free_object(VM *vm, Obj *o) {
+    switch ((ObjKind)o->kind) {
+    case OBJ_LIST: gc_free(vm, ((ObjList *)o)->items, (size_t)((ObjList *)o)->cap * sizeof(Value)); break;
+    case OBJ_DICT: {
+        ObjDict *d = (ObjDict *)o;
+        gc_free(vm, d->entries, (size_t)d->cap * sizeof(DictEntry));
+        if (d->index) gc_free(vm, d->index, (size_t)(d->mask + 1) * sizeof(int32_t));
+        break;
+    }
+    case OBJ_SET: {
+        ObjSet *s = (ObjSet *)o;
+        if (s->table) gc_free(vm, s->table, (size_t)(s->mask + 1) * sizeof(SetEntry));
+        break;
+    }
+    case OBJ_BIGINT: mp_clear(&((ObjBigInt *)o)->n); break;
+    case OBJ_CODE: free_code((ObjCode *)o); break;
+    case OBJ_EXC: free(((ObjException *)o)->tb); break;
+    case OBJ_BYTEARRAY: gc_free(vm, ((ObjByteArray *)o)->data, (size_t)((ObjByteArray *)o)->cap); break;
+    default: break;
+    }
+    vm->bytes_allocated -= obj_size(o);
+    free(o);
+}
+
+void gc_free_all(VM *vm) {
+    Obj *o = vm->objects;
+    while (o) {
+        Obj *next = o->gcnext;
+        gc_free_object(vm, o);
+        o = next;
+    }
+    vm->objects = NULL;
+    free(vm->gray);
+    vm->gray = NULL;
+    vm->ngray = vm->graycap = 0;
+}

@@ -1,0 +1,34 @@
+/* Memory: one allocation path that counts bytes, and a precise mark-sweep
+ * collector that runs only at safe points (see vm.h). Every function here
+ * that can fail returns NULL after raising MemoryError. */
+#ifndef ASY_GC_H
+#define ASY_GC_H
+
+#include "vm.h"
+
+/* A new object of `size` bytes (header included), zeroed but for the header. */
+void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls);
+
+/* Buffers owned by objects (list items, dict tables): counted, not traced. */
+void *gc_malloc(VM *vm, size_t size);
+void *gc_realloc(VM *vm, void *p, size_t old_size, size_t new_size);
+void gc_free(VM *vm, void *p, size_t size);
+
+/* Overflow-checked n * size for array allocations; SIZE_MAX on overflow
+ * (which every allocator here refuses). */
+static inline size_t gc_array_size(size_t n, size_t size) {
+    return (size && n > SIZE_MAX / size) ? SIZE_MAX : n * size;
+}
+
+void gc_collect(VM *vm);
+static inline void gc_safepoint(VM *vm) {
+    if (__builtin_expect(vm->gc_request, 0)) gc_collect(vm);
+}
+
+void gc_mark_value(VM *vm, Value v);
+void gc_mark_obj(VM *vm, Obj *o);
+
+/* Frees every object (asy_free). */
+void gc_free_all(VM *vm);
+
+#endif

@@ -1,0 +1,257 @@
+/* import (see import.h). */
+#include "import.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../parser/compile.h"
+#include "../stdlib/modules.h"
+#include "containers.h"
+#include "exc.h"
+#include "interp.h"
+#include "gc.h"
+#include "ops.h"
+#include "str.h"
+
+ObjModule *module_new(VM *vm, const char *name) {
+    ObjStr *s = str_intern_cstr(vm, name);
+    if (!s) return NULL;
+    ObjModule *m = gc_new(vm, sizeof(ObjModule), OBJ_MODULE, vm->types[T_MODULE]);
+    if (!m) return NULL;
+    m->name = s;
+    m->dict = dict_new(vm);
+    if (!m->dict) return NULL;
+    if (dict_set_str(vm, m->dict, vm_name(vm, N___name__), obj_val(s)) < 0 ||
+        dict_set_str(vm, m->dict, vm_name(vm, N___doc__), NONE_VAL) < 0 ||
+        dict_set_str(vm, m->dict, vm_name(vm, N___builtins__), obj_val(vm->builtins)) < 0 ||
+        dict_set_str(vm, vm->modules, s, obj_val(m)) < 0)
+        return NULL;
+    return m;
+}
+
+static bool is_file(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static char *read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    StrBuf b = SB_INIT;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&b, buf, n);
+    fclose(f);
+    *len = b.len;
+    return sb_take(&b);
+}
+
+/* Runs a source file as module `name` (already registered in sys.modules). */
+static Value exec_file_module(VM *vm, ObjModule *m, const char *path, bool package) {
+    size_t len;
+    char *src = read_file(path, &len);
+    if (!src) return exc_raise(vm, E_ImportError, "cannot read %s", path);
+    Value file = str_from_cstr(vm, path);
+    if (file == ERR || dict_set_str(vm, m->dict, vm_name(vm, N___file__), file) < 0) { free(src); return ERR; }
+    if (package) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash) *slash = 0;
+        ObjList *p = list_new(vm, 1);
+        Value d = str_from_cstr(vm, dir);
+        if (!p || d == ERR || list_append(vm, p, d) < 0 ||
+            dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(p)) < 0) { free(src); return ERR; }
+    }
+    ObjCode *code = compile_source(vm, src, len, path, false);
+    free(src);
+    if (!code) return ERR;
+    Value r = interp_run_module(vm, code, m->dict);
+    return r == ERR ? ERR : obj_val(m);
+}
+
+/* Looks for `leaf` (.asy file or package) in the directories of `path`. */
+static Value find_and_load(VM *vm, const char *fullname, const char *leaf, Value path) {
+    ObjList *dirs = is_list(path) ? AS(ObjList, path) : NULL;
+    for (int64_t i = 0; dirs && i < dirs->len; i++) {
+        if (!is_str(dirs->items[i])) continue;
+        const char *dir = AS(ObjStr, dirs->items[i])->data;
+        char file[4096];
+        bool package = false;
+        snprintf(file, sizeof file, "%s%s%s/__init__.asy", dir, *dir ? "/" : "", leaf);
+        if (is_file(file)) package = true;
+        else snprintf(file, sizeof file, "%s%s%s.asy", dir, *dir ? "/" : "", leaf);
+        if (!package && !is_file(file)) continue;
+        ObjModule *m = module_new(vm, fullname);
+        if (!m) return ERR;
+        Value r = exec_file_module(vm, m, file, package);
+        if (r == ERR) dict_del(vm, vm->modules, obj_val(m->name));
+        return r;
+    }
+    return UNDEF;
+}
+
+static Value load_one(VM *vm, const char *fullname, const char *leaf, Value parent) {
+    ObjStr *key = str_intern_cstr(vm, fullname);
+    if (!key) return ERR;
+    Value cached = dict_get_str(vm->modules, key);
+    if (cached != UNDEF) return cached;
+    ModuleInitFn init = parent == UNDEF ? modules_find(fullname) : NULL;
+    if (init) {
+        ObjModule *m = module_new(vm, fullname);
+        if (!m) return ERR;
+        if (!init(vm, m)) {
+            dict_del(vm, vm->modules, obj_val(key));
+            if (vm->exc == UNDEF) exc_nomem(vm);
+            return ERR;
+        }
+        return obj_val(m);
+    }
+    Value path;
+    if (parent == UNDEF) {
+        Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+        if (sys == UNDEF) sys = import_module(vm, "sys");
+        if (sys == ERR) return ERR;
+        path = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
+    } else {
+        path = dict_get_str(AS(ObjModule, parent)->dict, vm_name(vm, N___path__));
+        if (path == UNDEF) {
+            return exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'; '%s' is not a package", fullname,
+                             AS(ObjModule, parent)->name->data);
+        }
+    }
+    Value m = find_and_load(vm, fullname, leaf, path);
+    if (m == UNDEF) {
+        Value e = exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'", fullname);
+        Value name = str_from_cstr(vm, fullname);
+        if (name != ERR) dict_set_str(vm, AS(ObjException, vm->exc)->base.dict, vm_name(vm, N_name), name);
+        return e;
+    }
+    if (m != ERR && parent != UNDEF) {
+        /* A submodule becomes an attribute of its package. */
+        ObjStr *l = str_intern_cstr(vm, leaf);
+        if (!l || dict_set_str(vm, AS(ObjModule, parent)->dict, l, m) < 0) return ERR;
+    }
+    return m;
+}
+
+Value import_module(VM *vm, const char *fullname) {
+    char buf[1024];
+    size_t n = strlen(fullname);
+    if (n == 0 || n >= sizeof buf) return exc_raise(vm, E_ValueError, "Empty module name");
+    memcpy(buf, fullname, n + 1);
+    Value parent = UNDEF;
+    for (char *p = buf;;) {
+        char *dot = strchr(p, '.');
+        if (dot) *dot = 0;
+        Value m = load_one(vm, buf, p, parent);
+        if (m == ERR) return ERR;
+        if (!dot) return m;
+        *dot = '.';
+        parent = m;
+        p = dot + 1;
+    }
+}
+
+/* The package a relative import starts from. */
+static bool resolve_relative(VM *vm, ObjStr *name, int level, ObjDict *globals, StrBuf *out) {
+    Value pkg = dict_get_str(globals, vm_name(vm, N___package__));
+    if (!is_str(pkg)) {
+        Value modname = dict_get_str(globals, vm_name(vm, N___name__));
+        Value path = dict_get_str(globals, vm_name(vm, N___path__));
+        if (is_str(modname)) {
+            const char *s = AS(ObjStr, modname)->data;
+            const char *dot = strrchr(s, '.');
+            if (path != UNDEF) pkg = modname;
+            else if (dot) pkg = str_new(vm, s, (size_t)(dot - s));
+            else pkg = UNDEF;
+        }
+    }
+    if (!is_str(pkg) || AS(ObjStr, pkg)->len == 0 || !strcmp(AS(ObjStr, pkg)->data, "__main__")) {
+        exc_raise(vm, E_ImportError, "attempted relative import with no known parent package");
+        return false;
+    }
+    const char *base = AS(ObjStr, pkg)->data;
+    size_t len = strlen(base);
+    for (int i = 1; i < level; i++) {
+        while (len > 0 && base[len - 1] != '.') len--;
+        if (len == 0) {
+            exc_raise(vm, E_ImportError, "attempted relative import beyond top-level package");
+            return false;
+        }
+        len--;
+    }
+    sb_add(out, base, len);
+    if (name->len) { sb_addc(out, '.'); sb_add(out, name->data, (size_t)name->len); }
+    return true;
+}
+
+Value import_name(VM *vm, ObjStr *name, Value fromlist, int level, ObjDict *globals) {
+    if (level > 0) {
+        StrBuf b = SB_INIT;
+        if (!resolve_relative(vm, name, level, globals, &b)) { sb_free(&b); return ERR; }
+        Value m = b.oom ? exc_nomem(vm) : import_module(vm, b.data);
+        sb_free(&b);
+        return m;
+    }
+    Value m = import_module(vm, name->data);
+    if (m == ERR) return ERR;
+    if (fromlist != NONE_VAL && fromlist != UNDEF) return m;
+    /* `import a.b.c` binds a. */
+    const char *dot = strchr(name->data, '.');
+    if (!dot) return m;
+    char top[1024];
+    size_t n = (size_t)(dot - name->data);
+    if (n >= sizeof top) n = sizeof top - 1;
+    memcpy(top, name->data, n);
+    top[n] = 0;
+    return import_module(vm, top);
+}
+
+Value import_from(VM *vm, Value module, ObjStr *name) {
+    Value v = op_getattr_opt(vm, module, name);
+    if (v != UNDEF) return v;
+    if (is_kind(module, OBJ_MODULE)) {
+        ObjModule *m = AS(ObjModule, module);
+        if (dict_get_str(m->dict, vm_name(vm, N___path__)) != UNDEF) {
+            StrBuf b = SB_INIT;
+            sb_addf(&b, "%s.%s", m->name->data, name->data);
+            Value sub = b.oom ? exc_nomem(vm) : import_module(vm, b.data);
+            sb_free(&b);
+            if (sub != ERR) return sub;
+            if (!exc_is(vm, vm->exc, E_ModuleNotFoundError)) return ERR;
+            vm->exc = UNDEF;
+        }
+        Value file = dict_get_str(m->dict, vm_name(vm, N___file__));
+        if (is_str(file))
+            return exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (%s)", name->data, m->name->data,
+                             AS(ObjStr, file)->data);
+        return exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (unknown location)", name->data,
+                         m->name->data);
+    }
+    return exc_raise(vm, E_ImportError, "cannot import name '%s'", name->data);
+}
+
+int import_star(VM *vm, Value module, ObjDict *ns) {
+    if (!is_kind(module, OBJ_MODULE)) return 0;
+    ObjDict *d = AS(ObjModule, module)->dict;
+    Value all = dict_get_str(d, str_intern_cstr(vm, "__all__"));
+    if (all != UNDEF) {
+        ObjList *names = op_to_list(vm, all);
+        if (!names) return -1;
+        for (int64_t i = 0; i < names->len; i++) {
+            Value k = names->items[i];
+            if (!is_str(k)) continue;
+            Value v = op_getattr(vm, module, AS(ObjStr, k));
+            if (v == ERR || dict_set(vm, ns, k, v) < 0) return -1;
+        }
+        return 0;
+    }
+    int64_t pos = 0;
+    Value k, v;
+    while (dict_next(d, &pos, &k, &v)) {
+        if (is_str(k) && AS(ObjStr, k)->data[0] != '_' && dict_set(vm, ns, k, v) < 0) return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,21 @@
+/* import: native modules from the registry (stdlib/modules.c), and .asy
+ * files and packages found along sys.path. Modules are cached in
+ * sys.modules. */
+#ifndef ASY_IMPORT_H
+#define ASY_IMPORT_H
+
+#include "vm.h"
+
+/* IMPORT_NAME: `import a.b` gives a (fromlist None); `from a.b import c`
+ * gives a.b. level > 0 is a relative import from the current package. */
+Value import_name(VM *vm, ObjStr *name, Value fromlist, int level, ObjDict *globals);
+/* IMPORT_FROM: an attribute of the module, or its submodule. */
+Value import_from(VM *vm, Value module, ObjStr *name);
+/* `from m import *` into `ns`. */
+int import_star(VM *vm, Value module, ObjDict *ns);
+/* The module called `fullname` (dotted), importing it if needed. */
+Value import_module(VM *vm, const char *fullname);
+/* A new module object with __name__ set, registered in sys.modules. */
+ObjModule *module_new(VM *vm, const char *name);
+
+#endif

@@ -1,0 +1,1432 @@
+/* The interpreter: frames on a fiber's data stack, and the dispatch loop.
+ *
+ * Calls between script functions push a frame and continue in the same loop
+ * (no C recursion). interp_run returns when the frame it was entered with
+ * (marked FRAME_ENTRY) returns or lets an exception escape. Natives that call
+ * back into script code enter interp_run again; vm->c_depth bounds that
+ * nesting.
+ *
+ * Register discipline: `ip` and `sp` live in C locals while the loop runs;
+ * SAVE() writes them to the frame before anything that may collect garbage,
+ * re-enter the interpreter or raise, so the collector and the traceback see
+ * a consistent frame. */
+#include "interp.h"
+
+#include <stdlib.h>
+
+#include "builtins.h"
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "import.h"
+#include "opcodes.h"
+#include "ops.h"
+#include "str.h"
+
+#define FRAME_WORDS ((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value))
+#define CHUNK_WORDS 8192
+
+/* ---- fibers and their data stacks -------------------------------------- */
+
+Fiber *fiber_new(VM *vm) {
+    Fiber *f = calloc(1, sizeof(Fiber));
+    if (!f) return NULL;
+    f->handled = UNDEF;
+    f->next_fiber = vm->fibers;
+    vm->fibers = f;
+    return f;
+}
+
+void fiber_free(VM *vm, Fiber *f) {
+    for (Fiber **p = &vm->fibers; *p; p = &(*p)->next_fiber) {
+        if (*p == f) { *p = f->next_fiber; break; }
+    }
+    while (f->chunk) {
+        StackChunk *prev = f->chunk->prev;
+        free(f->chunk);
+        f->chunk = prev;
+    }
+    free(f->spare);
+    free(f);
+}
+
+void fiber_mark(VM *vm, Fiber *fb) {
+    gc_mark_value(vm, fb->handled);
+    for (Frame *f = fb->frame; f; f = f->prev) {
+        gc_mark_obj(vm, (Obj *)f->func);
+        gc_mark_obj(vm, (Obj *)f->code);
+        gc_mark_obj(vm, (Obj *)f->globals);
+        gc_mark_obj(vm, (Obj *)f->locals);
+        Value *end = f->sp ? f->sp : frame_stack_base(f);
+        for (Value *v = f->slots; v < end; v++) gc_mark_value(vm, *v);
+    }
+}
+
+static Frame *push_frame(VM *vm, Fiber *fb, ObjCode *code) {
+    size_t need = FRAME_WORDS + (size_t)(code->nlocals + code->ncells + code->nfrees + code->stacksize);
+    StackChunk *ch = fb->chunk;
+    int fresh = 0;
+    if (!ch || ch->top + need > ch->limit) {
+        size_t words = need > CHUNK_WORDS ? need : CHUNK_WORDS;
+        StackChunk *nc = NULL;
+        if (fb->spare && (size_t)(fb->spare->limit - fb->spare->data) >= words) {
+            nc = fb->spare;
+            fb->spare = NULL;
+        } else {
+            nc = malloc(sizeof(StackChunk) + words * sizeof(Value));
+            if (!nc) { exc_nomem(vm); return NULL; }
+            nc->limit = nc->data + words;
+        }
+        nc->prev = ch;
+        nc->top = nc->data;
+        fb->chunk = ch = nc;
+        fresh = 1;
+    }
+    Frame *f = (Frame *)ch->top;
+    ch->top += need;
+    f->slots = (Value *)f + FRAME_WORDS;
+    f->code = code;
+    f->chunk_mark = fresh;
+    f->flags = 0;
+    f->locals = NULL;
+    f->func = NULL;
+    f->sp = NULL;
+    f->ip = code->ins;
+    int n = code->nlocals + code->ncells + code->nfrees;
+    for (int i = 0; i < n; i++) f->slots[i] = UNDEF;
+    return f;
+}
+
+static void pop_frame(Fiber *fb, Frame *f) {
+    StackChunk *ch = fb->chunk;
+    ch->top = (Value *)f;
+    fb->depth--;
+    if (f->chunk_mark) {
+        fb->chunk = ch->prev;
+        free(fb->spare);
+        fb->spare = ch;
+    }
+}
+
+int frame_line(Frame *f) { return code_line(f->code, f->ip); }
+
+/* Makes the cells of a new frame: captured parameters start with their
+ * values; free variables come from the function's closure. */
+static bool setup_cells(VM *vm, Frame *f, ObjFunction *fn) {
+    ObjCode *c = f->code;
+    Value *cells = f->slots + c->nlocals;
+    for (int i = 0; i < c->ncells; i++) {
+        int arg = c->cell2arg[i];
+        ObjCell *cell = cell_new(vm, arg >= 0 ? f->slots[arg] : UNDEF);
+        if (!cell) return false;
+        cells[i] = obj_val(cell);
+    }
+    for (int i = 0; i < c->nfrees; i++) cells[c->ncells + i] = fn->closure->items[i];
+    return true;
+}
+
+/* Pushes and fills the frame of a call to a script function. NULL after
+ * raising (bad arguments, recursion limit, memory). */
+static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
+    Fiber *fb = vm->fiber;
+    ObjCode *code = fn->code;
+    if (fb->depth >= vm->recursion_limit) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+        return NULL;
+    }
+    if (code->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GEN)) {
+        exc_raise(vm, E_NotImplementedError, "%s are not supported yet",
+                  code->flags & CODE_GENERATOR ? "generators" : code->flags & CODE_COROUTINE ? "coroutines"
+                                                                                               : "async generators");
+        return NULL;
+    }
+    Frame *f = push_frame(vm, fb, code);
+    if (!f) return NULL;
+    fb->depth++;
+    f->func = fn;
+    f->globals = fn->globals;
+    f->prev = fb->frame;
+    bool simple = !kwnames && nargs == code->argcount && !(code->flags & (CODE_VARARGS | CODE_VARKW)) &&
+                  code->kwonlycount == 0;
+    if (simple) {
+        for (int i = 0; i < nargs; i++) f->slots[i] = args[i];
+    } else {
+        /* Link the frame first so that a collection during binding sees it. */
+        f->sp = frame_stack_base(f);
+        fb->frame = f;
+        bool ok = func_bind_args(vm, fn, f->slots, args, nargs, kwnames);
+        fb->frame = f->prev;
+        if (!ok) { pop_frame(fb, f); return NULL; }
+    }
+    if ((code->ncells || code->nfrees) && !setup_cells(vm, f, fn)) { pop_frame(fb, f); return NULL; }
+    f->sp = NULL;
+    return f;
+}
+
+/* ---- globals ----------------------------------------------------------- */
+
+static Value load_global(VM *vm, ObjDict *globals, ObjStr *name) {
+    Value v = dict_get_str(globals, name);
+    if (v != UNDEF) return v;
+    v = dict_get_str(vm->builtins, name);
+    if (v != UNDEF) return v;
+    return exc_raise(vm, E_NameError, "name '%s' is not defined", name->data);
+}
+
+/* ---- the exception table ----------------------------------------------- */
+
+static ExcEntry *find_handler(ObjCode *code, const uint32_t *ip) {
+    uint32_t pc = (uint32_t)(ip - code->ins) - 1;
+    int lo = 0, hi = code->nexc - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        ExcEntry *e = &code->exc[mid];
+        if (pc < e->start) hi = mid - 1;
+        else if (pc >= e->end) lo = mid + 1;
+        else return e;
+    }
+    return NULL;
+}
+
+/* ---- helpers for the instructions -------------------------------------- */
+
+static Value unpack_error(VM *vm, int64_t got, int64_t want, bool at_least) {
+    if (got < want) {
+        if (at_least) return exc_raise(vm, E_ValueError, "not enough values to unpack (expected at least %lld, got %lld)",
+                                       (long long)want, (long long)got);
+        return exc_raise(vm, E_ValueError, "not enough values to unpack (expected %lld, got %lld)",
+                         (long long)want, (long long)got);
+    }
+    return exc_raise(vm, E_ValueError, "too many values to unpack (expected %lld)", (long long)want);
+}
+
+/* Writes the items of `seq` to dest[0..n) in order; false after raising.
+ * Items are gathered in a rooted list, since __next__ may run script code. */
+static bool unpack(VM *vm, Value seq, Value *dest, int n) {
+    if (is_tuple(seq) || is_list(seq)) {
+        int64_t len = is_tuple(seq) ? AS(ObjTuple, seq)->len : AS(ObjList, seq)->len;
+        Value *items = is_tuple(seq) ? AS(ObjTuple, seq)->items : AS(ObjList, seq)->items;
+        if (len != n) { unpack_error(vm, len, n, false); return false; }
+        memcpy(dest, items, (size_t)n * sizeof(Value));
+        return true;
+    }
+    Value it = op_iter(vm, seq);
+    if (it == ERR) {
+        if (exc_is(vm, vm->exc, E_TypeError) && op_special(vm, seq, N___iter__) == UNDEF) {
+            vm->exc = UNDEF;
+            exc_raise(vm, E_TypeError, "cannot unpack non-iterable %T object", seq);
+        }
+        return false;
+    }
+    ObjList *got = list_new(vm, n + 1);
+    if (!got || !vm_push_root(vm, it)) return false;
+    if (!vm_push_root(vm, obj_val(got))) { vm_pop_roots(vm, 1); exc_nomem(vm); return false; }
+    bool ok = true;
+    while (got->len <= n) {
+        Value v = op_next(vm, it);
+        if (v == UNDEF) break;
+        if (v == ERR || list_append(vm, got, v) < 0) { ok = false; break; }
+    }
+    vm_pop_roots(vm, 2);
+    if (!ok) return false;
+    if (got->len != n) { unpack_error(vm, got->len, n, false); return false; }
+    memcpy(dest, got->items, (size_t)n * sizeof(Value));
+    return true;
+}
+
+static bool unpack_ex(VM *vm, Value seq, Value *dest, int before, int after) {
+    ObjList *l = op_to_list(vm, seq);
+    if (!l) {
+        if (exc_is(vm, vm->exc, E_TypeError) && !is_obj(seq)) {
+            vm->exc = UNDEF;
+            exc_raise(vm, E_TypeError, "cannot unpack non-iterable %T object", seq);
+        }
+        return false;
+    }
+    if (l->len < before + after) { unpack_error(vm, l->len, before + after, true); return false; }
+    for (int i = 0; i < before; i++) dest[i] = l->items[i];
+    int64_t mid = l->len - before - after;
+    ObjList *rest = list_from(vm, l->items + before, mid);
+    if (!rest) return false;
+    dest[before] = obj_val(rest);
+    for (int i = 0; i < after; i++) dest[before + 1 + i] = l->items[before + mid + i];
+    return true;
+}
+
+static Value format_value(VM *vm, Value v, int flags, Value spec) {
+    int conv = flags & 3;
+    if (conv == 1) v = op_str(vm, v);
+    else if (conv == 2) v = op_repr(vm, v);
+    else if (conv == 3) {
+        Value r = op_repr(vm, v);
+        if (r == ERR) return ERR;
+        v = str_ascii(vm, AS(ObjStr, r));
+    }
+    if (v == ERR) return ERR;
+    if (spec == UNDEF && is_str(v)) return v;
+    return fmt_format(vm, v, spec == UNDEF ? NULL : AS(ObjStr, spec));
+}
+
+static int dict_merge(VM *vm, ObjDict *d, Value other, Value func) {
+    if (!is_dict(other) && op_getattr_opt(vm, other, vm_name(vm, N_keys)) == UNDEF) {
+        Value qn = op_getattr_opt(vm, func, vm_name(vm, N___qualname__));
+        exc_raise(vm, E_TypeError, "%s() argument after ** must be a mapping, not %T",
+                  is_str(qn) ? AS(ObjStr, qn)->data : type_name(vm, func), other);
+        return -1;
+    }
+    ObjDict *src = is_dict(other) ? AS(ObjDict, other) : dict_new(vm);
+    if (!src || (!is_dict(other) && dict_update(vm, src, other) < 0)) return -1;
+    int64_t pos = 0;
+    Value k, v;
+    while (dict_next(src, &pos, &k, &v)) {
+        if (!is_str(k)) {
+            exc_raise(vm, E_TypeError, "keywords must be strings");
+            return -1;
+        }
+        if (dict_get_str(d, AS(ObjStr, k)) != UNDEF) {
+            Value qn = op_getattr_opt(vm, func, vm_name(vm, N___qualname__));
+            exc_raise(vm, E_TypeError, "%s() got multiple values for keyword argument '%s'",
+                      is_str(qn) ? AS(ObjStr, qn)->data : type_name(vm, func), AS(ObjStr, k)->data);
+            return -1;
+        }
+        if (dict_set(vm, d, k, v) < 0) return -1;
+    }
+    return 0;
+}
+
+/* f(*args, **kwargs): spreads the tuple and dict into an argument array. */
+static Value call_ex(VM *vm, Value f, Value argt, Value kwd) {
+    ObjTuple *t = AS(ObjTuple, argt);
+    if (kwd == UNDEF || AS(ObjDict, kwd)->count == 0) return op_call(vm, f, t->items, (int)t->len, NULL);
+    ObjDict *d = AS(ObjDict, kwd);
+    ObjTuple *names = tuple_new(vm, d->count);
+    if (!names) return ERR;
+    int64_t n = t->len + d->count;
+    Value *argv = malloc((size_t)(n + 1) * sizeof(Value));
+    if (!argv) return exc_nomem(vm);
+    memcpy(argv, t->items, (size_t)t->len * sizeof(Value));
+    int64_t pos = 0, i = 0;
+    Value k, v;
+    while (dict_next(d, &pos, &k, &v)) {
+        names->items[i] = k;
+        argv[t->len + i++] = v;
+    }
+    /* argv is not visible to the collector: keep the values reachable. */
+    if (!vm_push_root(vm, obj_val(names))) { free(argv); return exc_nomem(vm); }
+    Value r = op_call(vm, f, argv, (int)t->len, names);
+    vm_pop_roots(vm, 1);
+    free(argv);
+    return r;
+}
+
+static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames);
+
+/* ---- the dispatch loop ------------------------------------------------- */
+
+static Value interp_run(VM *vm, Frame *entry);
+
+Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
+    if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    Frame *f = enter_function(vm, fn, args, nargs, kwnames);
+    if (!f) return ERR;
+    f->flags |= FRAME_ENTRY;
+    vm->fiber->frame = f;
+    vm->c_depth++;
+    Value r = interp_run(vm, f);
+    vm->c_depth--;
+    return r;
+}
+
+Value interp_run_module(VM *vm, ObjCode *code, ObjDict *globals) {
+    Fiber *fb = vm->fiber;
+    Frame *f = push_frame(vm, fb, code);
+    if (!f) return ERR;
+    fb->depth++;
+    f->globals = globals;
+    f->prev = fb->frame;
+    f->flags = FRAME_ENTRY;
+    fb->frame = f;
+    vm->c_depth++;
+    Value r = interp_run(vm, f);
+    vm->c_depth--;
+    return r;
+}
+
+/* Runs a class body with `ns` as its namespace (used by __build_class__). */
+static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
+    if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    Frame *f = enter_function(vm, fn, NULL, 0, NULL);
+    if (!f) return ERR;
+    f->flags |= FRAME_ENTRY;
+    f->locals = ns;
+    vm->fiber->frame = f;
+    vm->c_depth++;
+    Value r = interp_run(vm, f);
+    vm->c_depth--;
+    return r;
+}
+
+#define SAVE() (frame->ip = ip, frame->sp = sp)
+#define PUSH(v) (*sp++ = (v))
+#define POP() (*--sp)
+#define TOP() (sp[-1])
+#define PEEK(n) (sp[-(n)])
+#define ARG ((int)(ins >> 8))
+#define SARG ((int32_t)(ins & 0xFFFFFF00) >> 8)
+#define NEXT() do { ins = *ip++; goto *dispatch[ins & 0xFF]; } while (0)
+#define CASE(op) L_##op:
+#define CHECK(v) do { if ((v) == ERR) goto error; } while (0)
+#define CHECK_INT(r) do { if ((r) < 0) goto error; } while (0)
+#define SAFEPOINT() do { if (vm->gc_request) { SAVE(); gc_collect(vm); } } while (0)
+
+static Value interp_run(VM *vm, Frame *entry) {
+    static void *dispatch[256] = {
+#define OP(name, effect) [OP_##name] = &&L_##name,
+        OPCODES(OP)
+#undef OP
+    };
+    for (int i = 0; i < 256; i++) {
+        if (!dispatch[i]) dispatch[i] = &&L_BAD;
+    }
+    Fiber *fb = vm->fiber;
+    Frame *frame = entry;
+    ObjCode *code = frame->code;
+    const uint32_t *ip = frame->ip;
+    Value *sp = frame->sp ? frame->sp : frame_stack_base(frame);
+    Value *consts = code->consts;
+    ObjStr **names = code->names;
+    Value *slots = frame->slots;
+    uint32_t ins;
+    bool reraise = false;
+    (void)entry;
+
+/* Reloads the cached state after switching frames. */
+#define LOAD_FRAME() do { \
+        code = frame->code; ip = frame->ip; consts = code->consts; names = code->names; \
+        slots = frame->slots; \
+    } while (0)
+
+    SAFEPOINT();
+    NEXT();
+
+    CASE(NOP) NEXT();
+    CASE(POP_TOP) sp--; NEXT();
+    CASE(COPY) { Value v = PEEK(ARG); PUSH(v); NEXT(); }
+    CASE(SWAP) { Value t = TOP(); TOP() = PEEK(ARG); PEEK(ARG) = t; NEXT(); }
+    CASE(LOAD_CONST) PUSH(consts[ARG]); NEXT();
+    CASE(LOAD_SMALL_INT) PUSH(int_val(SARG)); NEXT();
+    CASE(LOAD_FAST) {
+        Value v = slots[ARG];
+        if (v == UNDEF) {
+            SAVE();
+            exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
+                      code->varnames[ARG]->data);
+            goto error;
+        }
+        PUSH(v);
+        NEXT();
+    }
+    CASE(STORE_FAST) slots[ARG] = POP(); NEXT();
+    CASE(DELETE_FAST) {
+        if (slots[ARG] == UNDEF) {
+            SAVE();
+            exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
+                      code->varnames[ARG]->data);
+            goto error;
+        }
+        slots[ARG] = UNDEF;
+        NEXT();
+    }
+    CASE(LOAD_DEREF) {
+        ObjCell *cell = AS(ObjCell, slots[code->nlocals + ARG]);
+        if (cell->v == UNDEF) {
+            SAVE();
+            ObjStr *name = code->cellnames[ARG];
+            if (ARG < code->ncells)
+                exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value", name->data);
+            else
+                exc_raise(vm, E_NameError, "cannot access free variable '%s' where it is not associated with a value in enclosing scope", name->data);
+            goto error;
+        }
+        PUSH(cell->v);
+        NEXT();
+    }
+    CASE(STORE_DEREF) AS(ObjCell, slots[code->nlocals + ARG])->v = POP(); NEXT();
+    CASE(DELETE_DEREF) {
+        ObjCell *cell = AS(ObjCell, slots[code->nlocals + ARG]);
+        if (cell->v == UNDEF) {
+            SAVE();
+            exc_raise(vm, E_NameError, "cannot access free variable '%s' where it is not associated with a value in enclosing scope",
+                      code->cellnames[ARG]->data);
+            goto error;
+        }
+        cell->v = UNDEF;
+        NEXT();
+    }
+    CASE(LOAD_CLOSURE) PUSH(slots[code->nlocals + ARG]); NEXT();
+    CASE(LOAD_GLOBAL) {
+        GlobalCache *gc = &code->caches[*ip++];
+        ObjDict *g = frame->globals;
+        if (gc->gversion == g->version && gc->bversion == vm->builtins->version && gc->value != UNDEF) {
+            PUSH(gc->value);
+            NEXT();
+        }
+        SAVE();
+        Value v = load_global(vm, g, names[ARG]);
+        CHECK(v);
+        gc->gversion = g->version;
+        gc->bversion = vm->builtins->version;
+        gc->value = v;
+        PUSH(v);
+        NEXT();
+    }
+    CASE(STORE_GLOBAL) {
+        SAVE();
+        Value v = POP();
+        CHECK_INT(dict_set_str(vm, frame->globals, names[ARG], v));
+        NEXT();
+    }
+    CASE(DELETE_GLOBAL) {
+        SAVE();
+        int r = dict_del(vm, frame->globals, obj_val(names[ARG]));
+        CHECK_INT(r);
+        if (!r) { exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data); goto error; }
+        NEXT();
+    }
+    CASE(LOAD_NAME) {
+        SAVE();
+        ObjStr *name = names[ARG];
+        Value v = frame->locals ? dict_get_str(frame->locals, name) : UNDEF;
+        if (v == UNDEF) v = load_global(vm, frame->globals, name);
+        CHECK(v);
+        PUSH(v);
+        NEXT();
+    }
+    CASE(STORE_NAME) {
+        SAVE();
+        Value v = POP();
+        CHECK_INT(dict_set_str(vm, frame->locals ? frame->locals : frame->globals, names[ARG], v));
+        NEXT();
+    }
+    CASE(DELETE_NAME) {
+        SAVE();
+        int r = dict_del(vm, frame->locals ? frame->locals : frame->globals, obj_val(names[ARG]));
+        CHECK_INT(r);
+        if (!r) { exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data); goto error; }
+        NEXT();
+    }
+    CASE(LOAD_ATTR) {
+        AttrCache *ac = &code->attrcaches[*ip++];
+        Value obj = TOP();
+        ObjStr *name = names[ARG];
+        if (is_kind(obj, OBJ_INSTANCE)) {
+            ObjClass *cls = as_obj(obj)->cls;
+            if (ac->cls != cls || ac->version != vm->class_version) {
+                ac->cls = cls;
+                ac->version = vm->class_version;
+                ac->value = class_lookup(cls, name);
+            }
+            if (ac->value == UNDEF || is_kind(ac->value, OBJ_FUNCTION)) {
+                Value v = dict_get_str(AS(ObjInstance, obj)->dict, name);
+                if (v != UNDEF) { TOP() = v; NEXT(); }
+                if (ac->value != UNDEF) {
+                    SAVE();
+                    v = bound_new(vm, obj, ac->value);
+                    CHECK(v);
+                    TOP() = v;
+                    NEXT();
+                }
+            }
+        }
+        SAVE();
+        Value v = op_getattr(vm, obj, name);
+        CHECK(v);
+        TOP() = v;
+        NEXT();
+    }
+    CASE(STORE_ATTR) {
+        SAVE();
+        Value obj = POP(), v = POP();
+        CHECK_INT(op_setattr(vm, obj, names[ARG], v));
+        NEXT();
+    }
+    CASE(DELETE_ATTR) {
+        SAVE();
+        Value obj = POP();
+        CHECK_INT(op_delattr(vm, obj, names[ARG]));
+        NEXT();
+    }
+    CASE(LOAD_METHOD) {
+        AttrCache *ac = &code->attrcaches[*ip++];
+        Value obj = TOP();
+        ObjStr *name = names[ARG];
+        if (is_kind(obj, OBJ_INSTANCE)) {
+            ObjClass *cls = as_obj(obj)->cls;
+            if (ac->cls != cls || ac->version != vm->class_version) {
+                ac->cls = cls;
+                ac->version = vm->class_version;
+                ac->value = class_lookup(cls, name);
+            }
+            if (is_kind(ac->value, OBJ_FUNCTION) && dict_get_str(AS(ObjInstance, obj)->dict, name) == UNDEF) {
+                TOP() = ac->value;
+                PUSH(obj);
+                NEXT();
+            }
+        }
+        SAVE();
+        Value self;
+        Value m = op_getmethod(vm, obj, name, &self);
+        CHECK(m);
+        TOP() = m;
+        PUSH(self);
+        NEXT();
+    }
+
+    /* ---- calls ---- */
+    {
+        Value *fslot;       /* where the callable is; the result goes there */
+        Value *args;
+        int nargs;
+        ObjTuple *kwnames;
+
+    CASE(CALL)
+        nargs = ARG;
+        fslot = sp - nargs - 1;
+        args = fslot + 1;
+        kwnames = NULL;
+        goto do_call;
+    CASE(CALL_KW)
+        kwnames = AS(ObjTuple, POP());
+        fslot = sp - ARG - 1;
+        args = fslot + 1;
+        nargs = ARG - (int)kwnames->len;
+        goto do_call;
+    CASE(CALL_METHOD)
+        fslot = sp - ARG - 2;
+        kwnames = NULL;
+        if (fslot[1] == UNDEF) { args = fslot + 2; nargs = ARG; }
+        else { args = fslot + 1; nargs = ARG + 1; }
+        goto do_call;
+    CASE(CALL_METHOD_KW)
+        kwnames = AS(ObjTuple, POP());
+        fslot = sp - ARG - 2;
+        if (fslot[1] == UNDEF) { args = fslot + 2; nargs = ARG - (int)kwnames->len; }
+        else { args = fslot + 1; nargs = ARG + 1 - (int)kwnames->len; }
+        goto do_call;
+
+    do_call: {
+        Value f = *fslot;
+        if (is_kind(f, OBJ_FUNCTION)) {
+            SAVE();
+            frame->sp = fslot;      /* the callee's result lands here */
+            if (kwnames && !vm_push_root(vm, obj_val(kwnames))) { exc_nomem(vm); goto error_at_call; }
+            Frame *nf = enter_function(vm, AS(ObjFunction, f), args, nargs, kwnames);
+            if (kwnames) vm_pop_roots(vm, 1);
+            if (!nf) goto error_at_call;
+            nf->prev = frame;
+            fb->frame = frame = nf;
+            LOAD_FRAME();
+            sp = frame_stack_base(frame);
+            SAFEPOINT();
+            NEXT();
+        }
+        if (is_kind(f, OBJ_NATIVE) && AS(ObjNative, f)->self == UNDEF) {
+            SAVE();
+            Value r = AS(ObjNative, f)->fn(vm, args, nargs, kwnames);
+            sp = fslot;
+            CHECK(r);
+            PUSH(r);
+            NEXT();
+        }
+        if (is_kind(f, OBJ_BOUND) && is_kind(AS(ObjBound, f)->func, OBJ_FUNCTION)) {
+            /* A bound method called as a value: self goes in front of the
+             * arguments, in the slot CALL_METHOD leaves free or in one made
+             * by shifting them up (every frame has two spare stack slots). */
+            if (args == fslot + 1) {
+                int nkw = kwnames ? (int)kwnames->len : 0;
+                memmove(args + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+                args++;
+                sp++;
+            }
+            args[-1] = AS(ObjBound, f)->self;
+            *fslot = AS(ObjBound, f)->func;
+            args--;
+            nargs++;
+            goto do_call;
+        }
+        if (is_kind(f, OBJ_CLASS) && !(as_obj(f)->flags & CLASS_BUILTIN)) {
+            SAVE();
+            Value init;
+            Value obj = class_alloc(vm, AS(ObjClass, f), args, nargs, kwnames, &init);
+            if (obj == ERR) { sp = fslot; goto error; }
+            if (init == UNDEF) { sp = fslot; PUSH(obj); NEXT(); }
+            if (args == fslot + 1) {
+                int nkw = kwnames ? (int)kwnames->len : 0;
+                memmove(args + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+                args++;
+            }
+            *fslot = obj;
+            args[-1] = obj;
+            if (is_kind(init, OBJ_FUNCTION)) {
+                /* Run __init__ in a frame of its own; on return the instance,
+                 * already in the callable's slot, is the call's result. */
+                frame->sp = fslot + 1;
+                if (kwnames && !vm_push_root(vm, obj_val(kwnames))) { exc_nomem(vm); sp = fslot; goto error; }
+                Frame *nf = enter_function(vm, AS(ObjFunction, init), args - 1, nargs + 1, kwnames);
+                if (kwnames) vm_pop_roots(vm, 1);
+                if (!nf) { sp = fslot; goto error; }
+                nf->flags |= FRAME_INIT;
+                nf->prev = frame;
+                fb->frame = frame = nf;
+                LOAD_FRAME();
+                sp = frame_stack_base(frame);
+                SAFEPOINT();
+                NEXT();
+            }
+            frame->sp = args + nargs + (kwnames ? (int)kwnames->len : 0);
+            Value r = op_call(vm, init, args - 1, nargs + 1, kwnames);
+            sp = fslot;
+            CHECK(r);
+            if (r != NONE_VAL) { exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", r); goto error; }
+            PUSH(obj);
+            NEXT();
+        }
+        SAVE();
+        Value r = op_call(vm, f, args, nargs, kwnames);
+        sp = fslot;
+        CHECK(r);
+        PUSH(r);
+        NEXT();
+    }
+    error_at_call:
+        sp = fslot;
+        goto error;
+    }
+    CASE(CALL_EX) {
+        /* [f, args tuple, (kwargs)]: they stay on the stack during the call. */
+        SAVE();
+        bool has_kw = ARG & 1;
+        Value kw = has_kw ? TOP() : UNDEF;
+        Value argt = PEEK(has_kw ? 2 : 1), f = PEEK(has_kw ? 3 : 2);
+        Value r = call_ex(vm, f, argt, kw);
+        sp -= has_kw ? 3 : 2;
+        CHECK(r);
+        PUSH(r);
+        NEXT();
+    }
+
+    /* ---- arithmetic ---- */
+    CASE(BINARY_ADD) {
+        Value b = POP(), a = TOP();
+        if (is_int(a) && is_int(b)) {
+            int64_t r = as_int(a) + as_int(b);
+            if (small_int_fits(r)) { TOP() = int_val(r); NEXT(); }
+        } else if (is_float(a) && is_float(b)) {
+            TOP() = float_val(as_float(a) + as_float(b));
+            NEXT();
+        }
+        sp++;
+        SAVE();
+        sp--;
+        Value r = op_binary(vm, BIN_ADD, a, b);
+        CHECK(r);
+        TOP() = r;
+        NEXT();
+    }
+    CASE(BINARY_SUB) {
+        Value b = POP(), a = TOP();
+        if (is_int(a) && is_int(b)) {
+            int64_t r = as_int(a) - as_int(b);
+            if (small_int_fits(r)) { TOP() = int_val(r); NEXT(); }
+        } else if (is_float(a) && is_float(b)) {
+            TOP() = float_val(as_float(a) - as_float(b));
+            NEXT();
+        }
+        sp++;
+        SAVE();
+        sp--;
+        Value r = op_binary(vm, BIN_SUB, a, b);
+        CHECK(r);
+        TOP() = r;
+        NEXT();
+    }
+    CASE(BINARY_MUL) {
+        Value b = POP(), a = TOP();
+        if (is_int(a) && is_int(b)) {
+            int64_t r;
+            if (!__builtin_mul_overflow(as_int(a), as_int(b), &r) && small_int_fits(r)) { TOP() = int_val(r); NEXT(); }
+        } else if (is_float(a) && is_float(b)) {
+            TOP() = float_val(as_float(a) * as_float(b));
+            NEXT();
+        }
+        sp++;
+        SAVE();
+        sp--;
+        Value r = op_binary(vm, BIN_MUL, a, b);
+        CHECK(r);
+        TOP() = r;
+        NEXT();
+    }
+    CASE(BINARY_OP) {
+        SAVE();
+        Value b = POP(), a = TOP();
+        Value r = op_binary(vm, (BinOp)ARG, a, b);
+        CHECK(r);
+        TOP() = r;
+        NEXT();
+    }
+    CASE(INPLACE_OP) {
+        Value b = POP(), a = TOP();
+        if (ARG == BIN_ADD && is_int(a) && is_int(b)) {
+            int64_t r = as_int(a) + as_int(b);
+            if (small_int_fits(r)) { TOP() = int_val(r); NEXT(); }
+        }
+        sp++;
+        SAVE();
+        sp--;
+        Value r = op_inplace(vm, (BinOp)ARG, a, b);
+        CHECK(r);
+        TOP() = r;
+        NEXT();
+    }
+#define COMPARE(NAME, cmp, CMP) \
+    CASE(NAME) { \
+        Value b = POP(), a = TOP(); \
+        if (is_int(a) && is_int(b)) { TOP() = bool_val(as_int(a) cmp as_int(b)); NEXT(); } \
+        if (is_float(a) && is_float(b)) { TOP() = bool_val(as_float(a) cmp as_float(b)); NEXT(); } \
+        sp++; \
+        SAVE(); \
+        sp--; \
+        Value r = op_compare(vm, CMP, a, b); \
+        CHECK(r); \
+        TOP() = r; \
+        NEXT(); \
+    }
+    COMPARE(COMPARE_LT, <, CMP_LT)
+    COMPARE(COMPARE_LE, <=, CMP_LE)
+    COMPARE(COMPARE_GT, >, CMP_GT)
+    COMPARE(COMPARE_GE, >=, CMP_GE)
+    COMPARE(COMPARE_NE, !=, CMP_NE)
+    CASE(COMPARE_EQ) {
+        Value b = POP(), a = TOP();
+        if (is_int(a) && is_int(b)) { TOP() = bool_val(a == b); NEXT(); }
+        if (is_float(a) && is_float(b)) { TOP() = bool_val(as_float(a) == as_float(b)); NEXT(); }
+        if (is_str(a) && is_str(b)) { TOP() = bool_val(str_eq(AS(ObjStr, a), AS(ObjStr, b))); NEXT(); }
+        sp++;
+        SAVE();
+        sp--;
+        Value r = op_compare(vm, CMP_EQ, a, b);
+        CHECK(r);
+        TOP() = r;
+        NEXT();
+    }
+    CASE(IS_OP) {
+        Value b = POP(), a = TOP();
+        bool same = a == b;
+        /* Floats are values here but objects in CPython: only NaN-boxed
+         * identity of equal bits counts. */
+        TOP() = bool_val(ARG ? !same : same);
+        NEXT();
+    }
+    CASE(CONTAINS_OP) {
+        SAVE();
+        Value c = POP(), item = TOP();
+        int r = op_contains(vm, c, item);
+        CHECK_INT(r);
+        TOP() = bool_val(ARG ? !r : r);
+        NEXT();
+    }
+    CASE(UNARY_NEG) {
+        Value a = TOP();
+        if (is_int(a) && as_int(a) != SMALL_INT_MIN) { TOP() = int_val(-as_int(a)); NEXT(); }
+        SAVE();
+        Value r = op_neg(vm, a);
+        CHECK(r);
+        TOP() = r;
+        NEXT();
+    }
+    CASE(UNARY_POS) {
+        SAVE();
+        Value r = op_pos(vm, TOP());
+        CHECK(r);
+        TOP() = r;
+        NEXT();
+    }
+    CASE(UNARY_NOT) {
+        Value a = TOP();
+        if (is_bool(a)) { TOP() = bool_val(!as_bool(a)); NEXT(); }
+        SAVE();
+        int t = op_truthy(vm, a);
+        CHECK_INT(t);
+        TOP() = bool_val(!t);
+        NEXT();
+    }
+    CASE(UNARY_INVERT) {
+        SAVE();
+        Value r = op_invert(vm, TOP());
+        CHECK(r);
+        TOP() = r;
+        NEXT();
+    }
+    CASE(BINARY_SUBSCR) {
+        Value key = PEEK(1), obj = PEEK(2);
+        if (is_list(obj) && is_int(key)) {
+            ObjList *l = AS(ObjList, obj);
+            int64_t i = as_int(key);
+            if (i < 0) i += l->len;
+            if (i >= 0 && i < l->len) { sp--; TOP() = l->items[i]; NEXT(); }
+        }
+        SAVE();
+        Value r = op_getitem(vm, obj, key);
+        CHECK(r);
+        sp--;
+        TOP() = r;
+        NEXT();
+    }
+    CASE(STORE_SUBSCR) {
+        Value key = PEEK(1), obj = PEEK(2), v = PEEK(3);
+        if (is_list(obj) && is_int(key)) {
+            ObjList *l = AS(ObjList, obj);
+            int64_t i = as_int(key);
+            if (i < 0) i += l->len;
+            if (i >= 0 && i < l->len) { l->items[i] = v; sp -= 3; NEXT(); }
+        }
+        SAVE();
+        int r = op_setitem(vm, obj, key, v);
+        CHECK_INT(r);
+        sp -= 3;
+        NEXT();
+    }
+    CASE(DELETE_SUBSCR) {
+        SAVE();
+        int r = op_delitem(vm, PEEK(2), PEEK(1));
+        CHECK_INT(r);
+        sp -= 2;
+        NEXT();
+    }
+
+    /* ---- building ---- */
+    CASE(BUILD_TUPLE) {
+        SAVE();
+        ObjTuple *t = tuple_from(vm, sp - ARG, ARG);
+        if (!t) goto error;
+        sp -= ARG;
+        PUSH(obj_val(t));
+        NEXT();
+    }
+    CASE(BUILD_LIST) {
+        SAVE();
+        ObjList *l = list_from(vm, sp - ARG, ARG);
+        if (!l) goto error;
+        sp -= ARG;
+        PUSH(obj_val(l));
+        NEXT();
+    }
+    CASE(BUILD_SET) {
+        SAVE();
+        ObjSet *s = set_new(vm, vm->types[T_SET]);
+        if (!s) goto error;
+        for (int i = ARG; i > 0; i--) CHECK_INT(set_add(vm, s, PEEK(i)));
+        sp -= ARG;
+        PUSH(obj_val(s));
+        NEXT();
+    }
+    CASE(BUILD_MAP) {
+        SAVE();
+        ObjDict *d = dict_new(vm);
+        if (!d) goto error;
+        PUSH(obj_val(d));      /* keep it reachable while keys hash */
+        SAVE();
+        for (int i = 2 * ARG + 1; i > 1; i -= 2) CHECK_INT(dict_set(vm, d, PEEK(i), PEEK(i - 1)));
+        sp -= 2 * ARG + 1;
+        PUSH(obj_val(d));
+        NEXT();
+    }
+    CASE(BUILD_SLICE) {
+        SAVE();
+        Value step = ARG == 3 ? POP() : NONE_VAL;
+        Value stop = POP(), start = POP();
+        Value s = slice_new(vm, start, stop, step);
+        CHECK(s);
+        PUSH(s);
+        NEXT();
+    }
+    CASE(BUILD_STRING) {
+        SAVE();
+        StrBuf b = SB_INIT;
+        for (int i = ARG; i > 0; i--) {
+            ObjStr *s = AS(ObjStr, PEEK(i));
+            sb_add(&b, s->data, (size_t)s->len);
+        }
+        Value r = str_from_buf(vm, &b);
+        CHECK(r);
+        sp -= ARG;
+        PUSH(r);
+        NEXT();
+    }
+    CASE(LIST_APPEND) {
+        SAVE();
+        Value v = POP();
+        CHECK_INT(list_append(vm, AS(ObjList, PEEK(ARG)), v));
+        NEXT();
+    }
+    CASE(SET_ADD) {
+        SAVE();
+        Value v = POP();
+        CHECK_INT(set_add(vm, AS(ObjSet, PEEK(ARG)), v));
+        NEXT();
+    }
+    CASE(MAP_ADD) {
+        SAVE();
+        Value v = POP(), k = POP();
+        CHECK_INT(dict_set(vm, AS(ObjDict, PEEK(ARG)), k, v));
+        NEXT();
+    }
+    CASE(LIST_EXTEND) {
+        SAVE();
+        Value v = TOP();
+        int r = list_extend(vm, AS(ObjList, PEEK(ARG + 1)), v);
+        if (r < 0 && exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF && !is_obj(v)) {
+            vm->exc = UNDEF;
+            exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
+        }
+        CHECK_INT(r);
+        sp--;
+        NEXT();
+    }
+    CASE(SET_UPDATE) {
+        SAVE();
+        CHECK_INT(set_update(vm, AS(ObjSet, PEEK(ARG + 1)), TOP()));
+        sp--;
+        NEXT();
+    }
+    CASE(DICT_UPDATE) {
+        SAVE();
+        Value v = TOP();
+        if (!is_dict(v) && op_getattr_opt(vm, v, vm_name(vm, N_keys)) == UNDEF) {
+            exc_raise(vm, E_TypeError, "'%T' object is not a mapping", v);
+            goto error;
+        }
+        CHECK_INT(dict_update(vm, AS(ObjDict, PEEK(ARG + 1)), v));
+        sp--;
+        NEXT();
+    }
+    CASE(DICT_MERGE) {
+        SAVE();
+        /* The callable sits below the args tuple and the dict being built. */
+        CHECK_INT(dict_merge(vm, AS(ObjDict, PEEK(ARG + 1)), TOP(), PEEK(ARG + 3)));
+        sp--;
+        NEXT();
+    }
+    CASE(LIST_TO_TUPLE) {
+        SAVE();
+        Value v = TOP();
+        if (is_tuple(v)) NEXT();
+        ObjList *l = is_list(v) ? AS(ObjList, v) : op_to_list(vm, v);
+        if (!l) {
+            if (exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF) {
+                vm->exc = UNDEF;
+                exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
+            }
+            goto error;
+        }
+        ObjTuple *t = tuple_from(vm, l->items, l->len);
+        if (!t) goto error;
+        TOP() = obj_val(t);
+        NEXT();
+    }
+    CASE(FORMAT_VALUE) {
+        SAVE();
+        Value spec = (ARG & 4) ? POP() : UNDEF;
+        Value r = format_value(vm, TOP(), ARG, spec);
+        CHECK(r);
+        TOP() = r;
+        NEXT();
+    }
+    CASE(UNPACK_SEQUENCE) {
+        SAVE();
+        Value seq = TOP();
+        int n = ARG;
+        if (is_tuple(seq) && AS(ObjTuple, seq)->len == n) {
+            sp--;
+            for (int i = n - 1; i >= 0; i--) PUSH(AS(ObjTuple, seq)->items[i]);
+            NEXT();
+        }
+        Value tmp[n > 0 ? n : 1];
+        /* Keep seq on the stack (a root) while iterating it. */
+        if (!unpack(vm, seq, tmp, n)) goto error;
+        sp--;
+        for (int i = n - 1; i >= 0; i--) PUSH(tmp[i]);
+        NEXT();
+    }
+    CASE(UNPACK_EX) {
+        SAVE();
+        int before = ARG & 0xFFF, after = ARG >> 12;
+        Value seq = TOP();
+        Value tmp[before + after + 1];
+        if (!unpack_ex(vm, seq, tmp, before, after)) goto error;
+        sp--;
+        for (int i = before + after; i >= 0; i--) PUSH(tmp[i]);
+        NEXT();
+    }
+
+    /* ---- control flow ---- */
+    CASE(JUMP) ip = code->ins + ARG; NEXT();
+    CASE(JUMP_BACKWARD) ip = code->ins + ARG; SAFEPOINT(); NEXT();
+    CASE(POP_JUMP_IF_FALSE) {
+        Value v = POP();
+        if (v == FALSE_VAL) { ip = code->ins + ARG; NEXT(); }
+        if (v == TRUE_VAL) NEXT();
+        SAVE();
+        int t = op_truthy(vm, v);
+        CHECK_INT(t);
+        if (!t) ip = code->ins + ARG;
+        NEXT();
+    }
+    CASE(POP_JUMP_IF_TRUE) {
+        Value v = POP();
+        if (v == TRUE_VAL) { ip = code->ins + ARG; NEXT(); }
+        if (v == FALSE_VAL) NEXT();
+        SAVE();
+        int t = op_truthy(vm, v);
+        CHECK_INT(t);
+        if (t) ip = code->ins + ARG;
+        NEXT();
+    }
+    CASE(JUMP_IF_FALSE_OR_POP) {
+        SAVE();
+        int t = op_truthy(vm, TOP());
+        CHECK_INT(t);
+        if (!t) ip = code->ins + ARG;
+        else sp--;
+        NEXT();
+    }
+    CASE(JUMP_IF_TRUE_OR_POP) {
+        SAVE();
+        int t = op_truthy(vm, TOP());
+        CHECK_INT(t);
+        if (t) ip = code->ins + ARG;
+        else sp--;
+        NEXT();
+    }
+    CASE(GET_ITER) {
+        Value v = TOP();
+        if (is_kind(v, OBJ_ITER) && AS(ObjIter, v)->next) NEXT();
+        SAVE();
+        Value it = op_iter(vm, v);
+        CHECK(it);
+        TOP() = it;
+        NEXT();
+    }
+    CASE(FOR_ITER) {
+        Value it = TOP();
+        if (is_kind(it, OBJ_ITER)) {
+            ObjIter *o = AS(ObjIter, it);
+            if (o->obj.cls == vm->types[T_RANGE_ITER]) {
+                if (o->n > 0) {
+                    o->n--;
+                    int64_t v = o->i;
+                    o->i += o->step;
+                    if (small_int_fits(v)) { PUSH(int_val(v)); NEXT(); }
+                    SAVE();
+                    Value bv = int_from_i64(vm, v);
+                    CHECK(bv);
+                    PUSH(bv);
+                    NEXT();
+                }
+                sp--;
+                ip = code->ins + ARG;
+                NEXT();
+            }
+            if (o->obj.cls == vm->types[T_LIST_ITER]) {
+                ObjList *l = AS(ObjList, o->a);
+                if (o->i < l->len) { PUSH(l->items[o->i++]); NEXT(); }
+                sp--;
+                ip = code->ins + ARG;
+                NEXT();
+            }
+        }
+        SAVE();
+        Value v = op_next(vm, it);
+        CHECK(v);
+        if (v == UNDEF) { sp--; ip = code->ins + ARG; NEXT(); }
+        PUSH(v);
+        NEXT();
+    }
+    CASE(RETURN_VALUE) {
+        Value r = POP();
+        Frame *done = frame;
+        if (done->flags & FRAME_INIT) {
+            if (r != NONE_VAL) {
+                SAVE();
+                exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", r);
+                goto error;
+            }
+        }
+        fb->frame = done->prev;
+        pop_frame(fb, done);
+        if (done->flags & FRAME_ENTRY) return r;
+        frame = fb->frame;
+        LOAD_FRAME();
+        sp = frame->sp;
+        if (!(done->flags & FRAME_INIT)) PUSH(r);
+        NEXT();
+    }
+    CASE(MAKE_FUNCTION) {
+        SAVE();
+        ObjCode *fcode = AS(ObjCode, POP());
+        ObjFunction *fn = func_new(vm, fcode, frame->globals);
+        if (!fn) goto error;
+        if (ARG & 8) fn->closure = AS(ObjTuple, POP());
+        if (ARG & 2) fn->kwdefaults = AS(ObjDict, POP());
+        if (ARG & 1) fn->defaults = AS(ObjTuple, POP());
+        if (fcode->flags & CODE_HAS_DOC) fn->doc = fcode->consts[0];
+        PUSH(obj_val(fn));
+        NEXT();
+    }
+    CASE(LOAD_BUILD_CLASS) {
+        Value v = dict_get_str(vm->builtins, vm_name(vm, N___build_class__));
+        if (v == UNDEF) { SAVE(); exc_raise(vm, E_NameError, "__build_class__ not found"); goto error; }
+        PUSH(v);
+        NEXT();
+    }
+
+    /* ---- exceptions ---- */
+    CASE(RAISE_VARARGS) {
+        SAVE();
+        if (ARG == 0) {
+            if (fb->handled == UNDEF) { exc_raise(vm, E_RuntimeError, "No active exception to reraise"); goto error; }
+            vm->exc = fb->handled;
+            reraise = true;
+            goto error;
+        }
+        Value cause = ARG == 2 ? POP() : UNDEF;
+        Value e = POP();
+        SAVE();
+        if (exc_raise_value(vm, e) == ERR && vm->exc != e && !is_kind(e, OBJ_CLASS)) goto error;
+        if (cause != UNDEF) {
+            Value ex = vm->exc;
+            if (is_kind(cause, OBJ_CLASS) && class_is_subclass(AS(ObjClass, cause), vm->exc_types[E_BaseException])) {
+                vm->exc = UNDEF;
+                cause = class_call(vm, AS(ObjClass, cause), NULL, 0, NULL);
+                if (cause == ERR) goto error;
+                vm->exc = ex;
+            } else if (cause != NONE_VAL && !is_kind(cause, OBJ_EXC)) {
+                exc_raise(vm, E_TypeError, "exception causes must derive from BaseException");
+                goto error;
+            }
+            if (is_kind(ex, OBJ_EXC)) {
+                AS(ObjException, ex)->cause = cause == NONE_VAL ? UNDEF : cause;
+                AS(ObjException, ex)->suppress_context = 1;
+            }
+        }
+        goto error;
+    }
+    CASE(RERAISE) {
+        SAVE();
+        vm->exc = POP();
+        reraise = true;
+        goto error;
+    }
+    CASE(PUSH_EXC_INFO) {
+        Value e = TOP();
+        TOP() = fb->handled;
+        PUSH(e);
+        fb->handled = e;
+        NEXT();
+    }
+    CASE(POP_EXCEPT) fb->handled = POP(); NEXT();
+    CASE(POP_EXCEPT_RERAISE) {
+        Value e = POP();
+        fb->handled = POP();
+        SAVE();
+        vm->exc = e;
+        reraise = true;
+        goto error;
+    }
+    CASE(CHECK_EXC_MATCH) {
+        SAVE();
+        Value type = TOP();
+        int r = exc_matches(vm, PEEK(2), type);
+        CHECK_INT(r);
+        TOP() = bool_val(r);
+        NEXT();
+    }
+    CASE(BEFORE_WITH) {
+        SAVE();
+        Value cm = TOP();
+        Value enter = op_special(vm, cm, N___enter__);
+        Value exitf = op_special(vm, cm, N___exit__);
+        if (enter == UNDEF || exitf == UNDEF) {
+            if (enter == UNDEF)
+                exc_raise(vm, E_TypeError, "'%T' object does not support the context manager protocol", cm);
+            else
+                exc_raise(vm, E_TypeError, "'%T' object does not support the context manager protocol (missed __exit__ method)", cm);
+            goto error;
+        }
+        Value bound = bound_new(vm, cm, exitf);
+        CHECK(bound);
+        TOP() = bound;
+        SAVE();
+        Value r = op_call1(vm, enter, cm);
+        CHECK(r);
+        PUSH(r);
+        NEXT();
+    }
+    CASE(WITH_EXCEPT_START) {
+        SAVE();
+        Value e = TOP(), exitf = PEEK(3);
+        Value args[3] = {obj_val(type_of(vm, e)), e, NONE_VAL};
+        Value r = op_call(vm, exitf, args, 3, NULL);
+        CHECK(r);
+        PUSH(r);
+        NEXT();
+    }
+    CASE(LOAD_ASSERTION_ERROR) PUSH(obj_val(vm->exc_types[E_AssertionError])); NEXT();
+
+    /* ---- modules ---- */
+    CASE(IMPORT_NAME) {
+        SAVE();
+        Value fromlist = POP(), level = POP();
+        Value m = import_name(vm, names[ARG], fromlist, (int)as_int(level), frame->globals);
+        CHECK(m);
+        PUSH(m);
+        NEXT();
+    }
+    CASE(IMPORT_FROM) {
+        SAVE();
+        Value v = import_from(vm, TOP(), names[ARG]);
+        CHECK(v);
+        PUSH(v);
+        NEXT();
+    }
+    CASE(IMPORT_STAR) {
+        SAVE();
+        CHECK_INT(import_star(vm, TOP(), frame->locals ? frame->locals : frame->globals));
+        sp--;
+        NEXT();
+    }
+    CASE(PRINT_EXPR) {
+        SAVE();
+        Value v = TOP();
+        if (v != NONE_VAL) {
+            Value r = op_repr(vm, v);
+            CHECK(r);
+            vm_write(vm, 1, AS(ObjStr, r)->data, (size_t)AS(ObjStr, r)->len);
+            vm_write(vm, 1, "\n", 1);
+            CHECK_INT(dict_set_str(vm, vm->builtins, str_intern_cstr(vm, "_"), v));
+        }
+        sp--;
+        NEXT();
+    }
+
+    /* ---- generators and coroutines: not yet ---- */
+    CASE(YIELD_VALUE) CASE(GET_YIELD_FROM_ITER) CASE(SEND) CASE(GET_AWAITABLE) CASE(RETURN_GENERATOR) {
+        SAVE();
+        exc_raise(vm, E_NotImplementedError, "generators are not supported yet");
+        goto error;
+    }
+    CASE(NOT_SUPPORTED) {
+        SAVE();
+        exc_raise(vm, E_NotImplementedError, "'%s' is not supported yet", AS(ObjStr, consts[ARG])->data);
+        goto error;
+    }
+    L_BAD: {
+        SAVE();
+        exc_raise(vm, E_SystemError, "bad opcode %d", (int)(ins & 0xFF));
+        goto error;
+    }
+
+    /* ---- unwinding ---- */
+error: {
+        Value e = vm->exc;
+        vm->exc = UNDEF;
+        if (e == UNDEF) {
+            exc_raise(vm, E_SystemError, "error return without exception set");
+            e = vm->exc;
+            vm->exc = UNDEF;
+        }
+        if (!reraise) {
+            exc_add_tb(vm, e, code, code_line(code, ip));
+            /* An exception raised while handling another records it. */
+            if (fb->handled != UNDEF && is_kind(e, OBJ_EXC) && e != fb->handled &&
+                AS(ObjException, e)->context == UNDEF) {
+                Value ctx = fb->handled;
+                /* Avoid cycles in the chain. */
+                for (Value x = ctx; is_kind(x, OBJ_EXC); x = AS(ObjException, x)->context) {
+                    if (AS(ObjException, x)->context == e) { AS(ObjException, x)->context = UNDEF; break; }
+                }
+                AS(ObjException, e)->context = ctx;
+            }
+        }
+        reraise = false;
+        for (;;) {
+            ExcEntry *h = find_handler(code, ip);
+            if (h) {
+                sp = frame_stack_base(frame) + h->depth;
+                PUSH(e);
+                ip = code->ins + h->target;
+                NEXT();
+            }
+            Frame *done = frame;
+            fb->frame = done->prev;
+            pop_frame(fb, done);
+            if (done->flags & FRAME_ENTRY) {
+                vm->exc = e;
+                return ERR;
+            }
+            frame = fb->frame;
+            LOAD_FRAME();
+            exc_add_tb(vm, e, code, code_line(code, ip));
+        }
+    }
+}
+
+/* ---- __build_class__ --------------------------------------------------- */
+
+static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames) {
+    if (nargs < 2 || !is_kind(args[0], OBJ_FUNCTION) || !is_str(args[1]))
+        return exc_raise(vm, E_TypeError, "__build_class__: bad arguments");
+    if (kwnames) {
+        for (int64_t i = 0; i < kwnames->len; i++) {
+            Value v = args[nargs + i];
+            if (strcmp(AS(ObjStr, kwnames->items[i])->data, "metaclass") == 0 && v == obj_val(vm->types[T_TYPE])) continue;
+            return exc_raise(vm, E_NotImplementedError, "class keyword '%s' is not supported (metaclasses beyond type)",
+                             AS(ObjStr, kwnames->items[i])->data);
+        }
+    }
+    ObjTuple *bases = tuple_from(vm, args + 2, nargs - 2);
+    if (!bases) return ERR;
+    ObjDict *ns = dict_new(vm);
+    if (!ns) return ERR;
+    if (!vm_push_root(vm, obj_val(ns))) return exc_nomem(vm);
+    if (!vm_push_root(vm, obj_val(bases))) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+    Value r = run_class_body(vm, AS(ObjFunction, args[0]), ns);
+    Value cls = r == ERR ? ERR : class_new(vm, AS(ObjStr, args[1]), bases, ns);
+    vm_pop_roots(vm, 2);
+    if (cls == ERR) return ERR;
+    ObjStr *cellname = str_intern_cstr(vm, "__classcell__");
+    Value cell = cellname ? dict_get_str(AS(ObjClass, cls)->dict, cellname) : UNDEF;
+    if (is_kind(cell, OBJ_CELL)) {
+        AS(ObjCell, cell)->v = cls;
+        dict_del(vm, AS(ObjClass, cls)->dict, obj_val(cellname));
+    }
+    /* __set_name__ on descriptors, as type.__new__ does. */
+    ObjDict *d = AS(ObjClass, cls)->dict;
+    for (int64_t pos = 0; pos < d->nentries; pos++) {
+        DictEntry *e = &d->entries[pos];
+        if (e->key == UNDEF || !is_kind(e->value, OBJ_INSTANCE)) continue;
+        Value sn = op_special(vm, e->value, N___set_name__);
+        if (sn == UNDEF) continue;
+        Value argv[3] = {e->value, cls, e->key};
+        if (op_call(vm, sn, argv, 3, NULL) == ERR) return ERR;
+    }
+    return cls;
+}
+
+bool interp_init(VM *vm) {
+    ObjNative *n = native_new(vm, "__build_class__", build_class);
+    return n && dict_set_str(vm, vm->builtins, vm_name(vm, N___build_class__), obj_val(n)) == 0;
+}

@@ -1,0 +1,396 @@
+/* list: a growable array of values, and its methods. */
+#include <stdlib.h>
+
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "ops.h"
+#include "str.h"
+
+ObjList *list_new(VM *vm, int64_t cap) {
+    ObjList *l = gc_new(vm, sizeof(ObjList), OBJ_LIST, vm->types[T_LIST]);
+    if (!l) return NULL;
+    if (cap > 0) {
+        l->items = gc_malloc(vm, gc_array_size((size_t)cap, sizeof(Value)));
+        if (!l->items) return NULL;
+        l->cap = cap;
+    }
+    return l;
+}
+
+ObjList *list_from(VM *vm, const Value *items, int64_t n) {
+    ObjList *l = list_new(vm, n);
+    if (!l) return NULL;
+    if (n) memcpy(l->items, items, (size_t)n * sizeof(Value));
+    l->len = n;
+    return l;
+}
+
+static bool list_reserve(VM *vm, ObjList *l, int64_t need) {
+    if (need <= l->cap) return true;
+    int64_t cap = l->cap < 4 ? 4 : l->cap + (l->cap >> 1);
+    if (cap < need) cap = need;
+    Value *items = gc_realloc(vm, l->items, (size_t)l->cap * sizeof(Value),
+                              gc_array_size((size_t)cap, sizeof(Value)));
+    if (!items) return false;
+    l->items = items;
+    l->cap = cap;
+    return true;
+}
+
+int list_append(VM *vm, ObjList *l, Value v) {
+    if (l->len == l->cap && !list_reserve(vm, l, l->len + 1)) return -1;
+    l->items[l->len++] = v;
+    return 0;
+}
+
+int list_insert(VM *vm, ObjList *l, int64_t i, Value v) {
+    if (i < 0) { i += l->len; if (i < 0) i = 0; }
+    if (i > l->len) i = l->len;
+    if (!list_reserve(vm, l, l->len + 1)) return -1;
+    memmove(l->items + i + 1, l->items + i, (size_t)(l->len - i) * sizeof(Value));
+    l->items[i] = v;
+    l->len++;
+    return 0;
+}
+
+int list_extend(VM *vm, ObjList *l, Value iterable) {
+    if (is_list(iterable) || is_tuple(iterable)) {
+        int64_t n = is_list(iterable) ? AS(ObjList, iterable)->len : AS(ObjTuple, iterable)->len;
+        if (!list_reserve(vm, l, l->len + n)) return -1;
+        /* Re-read the source: l.extend(l) doubles l. */
+        Value *src = is_list(iterable) ? AS(ObjList, iterable)->items : AS(ObjTuple, iterable)->items;
+        memmove(l->items + l->len, src, (size_t)n * sizeof(Value));
+        l->len += n;
+        return 0;
+    }
+    Value it = op_iter(vm, iterable);
+    if (it == ERR || !vm_push_root(vm, it)) return -1;
+    int rc = 0;
+    for (;;) {
+        Value v = op_next(vm, it);
+        if (v == UNDEF) break;
+        if (v == ERR || list_append(vm, l, v) < 0) { rc = -1; break; }
+    }
+    vm_pop_roots(vm, 1);
+    return rc;
+}
+
+Value list_getitem(VM *vm, ObjList *l, Value index) {
+    if (is_kind(index, OBJ_SLICE)) {
+        int64_t start, stop, step;
+        int64_t n = slice_indices(vm, AS(ObjSlice, index), l->len, &start, &stop, &step);
+        if (n < 0) return ERR;
+        ObjList *r = list_new(vm, n);
+        if (!r) return ERR;
+        for (int64_t k = 0, i = start; k < n; k++, i += step) r->items[k] = l->items[i];
+        r->len = n;
+        return obj_val(r);
+    }
+    if (!is_intlike(index) && op_special(vm, index, N___index__) == UNDEF)
+        return exc_raise(vm, E_TypeError, "list indices must be integers or slices, not %T", index);
+    int64_t i = seq_index(vm, index, l->len, "list");
+    return i < 0 ? ERR : l->items[i];
+}
+
+static int list_setslice(VM *vm, ObjList *l, ObjSlice *sl, Value v) {
+    int64_t start, stop, step;
+    int64_t n = slice_indices(vm, sl, l->len, &start, &stop, &step);
+    if (n < 0) return -1;
+    ObjList *src = op_to_list(vm, v);
+    if (!src) {
+        if (exc_is(vm, vm->exc, E_TypeError) && !is_list(v)) {
+            vm->exc = UNDEF;
+            exc_raise(vm, E_TypeError, step == 1 ? "can only assign an iterable"
+                                                 : "must assign iterable to extended slice");
+        }
+        return -1;
+    }
+    if (step != 1) {
+        if (src->len != n) {
+            exc_raise(vm, E_ValueError, "attempt to assign sequence of size %lld to extended slice of size %lld",
+                      (long long)src->len, (long long)n);
+            return -1;
+        }
+        for (int64_t k = 0, i = start; k < n; k++, i += step) l->items[i] = src->items[k];
+        return 0;
+    }
+    if (stop < start) stop = start;
+    int64_t grow = src->len - (stop - start);
+    if (grow > 0 && !list_reserve(vm, l, l->len + grow)) return -1;
+    memmove(l->items + stop + grow, l->items + stop, (size_t)(l->len - stop) * sizeof(Value));
+    memcpy(l->items + start, src->items, (size_t)src->len * sizeof(Value));
+    l->len += grow;
+    return 0;
+}
+
+int list_setitem(VM *vm, ObjList *l, Value index, Value v) {
+    if (is_kind(index, OBJ_SLICE)) return list_setslice(vm, l, AS(ObjSlice, index), v);
+    if (!is_intlike(index) && op_special(vm, index, N___index__) == UNDEF) {
+        exc_raise(vm, E_TypeError, "list indices must be integers or slices, not %T", index);
+        return -1;
+    }
+    int64_t i = seq_index(vm, index, l->len, "list assignment");
+    if (i < 0) return -1;
+    l->items[i] = v;
+    return 0;
+}
+
+int list_delitem(VM *vm, ObjList *l, Value index) {
+    if (is_kind(index, OBJ_SLICE)) {
+        int64_t start, stop, step;
+        int64_t n = slice_indices(vm, AS(ObjSlice, index), l->len, &start, &stop, &step);
+        if (n < 0) return -1;
+        if (step < 0) { start = start + (n - 1) * step; step = -step; }
+        int64_t w = start;
+        for (int64_t r = start, k = 0; r < l->len; r++) {
+            if (k < n && r == start + k * step) { k++; continue; }
+            l->items[w++] = l->items[r];
+        }
+        l->len = w;
+        return 0;
+    }
+    if (!is_intlike(index) && op_special(vm, index, N___index__) == UNDEF) {
+        exc_raise(vm, E_TypeError, "list indices must be integers or slices, not %T", index);
+        return -1;
+    }
+    int64_t i = seq_index(vm, index, l->len, "list assignment");
+    if (i < 0) return -1;
+    memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
+    l->len--;
+    return 0;
+}
+
+/* ---- sorting: a stable merge sort that tolerates raising comparisons -- */
+
+typedef struct SortCtx {
+    VM *vm;
+    bool failed;
+} SortCtx;
+
+static bool less(SortCtx *c, Value a, Value b) {
+    if (c->failed) return false;
+    if (is_int(a) && is_int(b)) return as_int(a) < as_int(b);
+    if (is_float(a) && is_float(b)) return as_float(a) < as_float(b);
+    if (is_str(a) && is_str(b)) return str_cmp(AS(ObjStr, a), AS(ObjStr, b)) < 0;
+    int r = op_compare_bool(c->vm, CMP_LT, a, b);
+    if (r < 0) c->failed = true;
+    return r > 0;
+}
+
+/* Sorts keys[lo, hi) and moves vals along with them. */
+static void merge_sort(SortCtx *c, Value *keys, Value *vals, Value *tk, Value *tv, int64_t lo, int64_t hi) {
+    if (hi - lo < 2 || c->failed) return;
+    if (hi - lo <= 12) {    /* insertion sort for short runs */
+        for (int64_t i = lo + 1; i < hi; i++) {
+            Value k = keys[i], v = vals ? vals[i] : 0;
+            int64_t j = i;
+            while (j > lo && less(c, k, keys[j - 1])) {
+                keys[j] = keys[j - 1];
+                if (vals) vals[j] = vals[j - 1];
+                j--;
+            }
+            keys[j] = k;
+            if (vals) vals[j] = v;
+        }
+        return;
+    }
+    int64_t mid = lo + (hi - lo) / 2;
+    merge_sort(c, keys, vals, tk, tv, lo, mid);
+    merge_sort(c, keys, vals, tk, tv, mid, hi);
+    if (c->failed || !less(c, keys[mid], keys[mid - 1])) return;
+    int64_t i = lo, j = mid, k = lo;
+    while (i < mid && j < hi) {
+        bool take_right = less(c, keys[j], keys[i]);
+        int64_t from = take_right ? j++ : i++;
+        tk[k] = keys[from];
+        if (vals) tv[k] = vals[from];
+        k++;
+    }
+    while (i < mid) { tk[k] = keys[i]; if (vals) tv[k] = vals[i]; k++; i++; }
+    while (j < hi) { tk[k] = keys[j]; if (vals) tv[k] = vals[j]; k++; j++; }
+    memcpy(keys + lo, tk + lo, (size_t)(hi - lo) * sizeof(Value));
+    if (vals) memcpy(vals + lo, tv + lo, (size_t)(hi - lo) * sizeof(Value));
+}
+
+int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
+    int64_t n = l->len;
+    if (n < 2) return 0;
+    /* Sort copies held in lists the collector can see (comparisons and
+     * keys may run script code); the list itself appears empty meanwhile,
+     * as in CPython. */
+    ObjList *keys = list_from(vm, l->items, n);
+    ObjList *vals = NULL, *tmp = list_new(vm, n * (key != UNDEF && key != NONE_VAL ? 2 : 1));
+    if (!keys || !tmp || !vm_push_root(vm, obj_val(keys))) return -1;
+    if (!vm_push_root(vm, obj_val(tmp))) { vm_pop_roots(vm, 1); return -1; }
+    int roots = 2, rc = -1;
+    bool has_key = key != UNDEF && key != NONE_VAL;
+    if (has_key) {
+        vals = keys;
+        keys = list_new(vm, n);
+        if (!keys || !vm_push_root(vm, obj_val(keys))) goto done;
+        roots++;
+        for (int64_t i = 0; i < n; i++) {
+            Value k = op_call1(vm, key, vals->items[i]);
+            if (k == ERR) goto done;
+            keys->items[keys->len++] = k;
+        }
+    }
+    if (reverse) {      /* reverse, sort stably, reverse: keeps equal items in order */
+        for (int64_t i = 0, j = n - 1; i < j; i++, j--) {
+            Value t = keys->items[i]; keys->items[i] = keys->items[j]; keys->items[j] = t;
+            if (vals) { t = vals->items[i]; vals->items[i] = vals->items[j]; vals->items[j] = t; }
+        }
+    }
+    int64_t saved_len = l->len;
+    l->len = 0;
+    SortCtx c = {vm, false};
+    for (int64_t i = 0; i < tmp->cap; i++) tmp->items[i] = NONE_VAL;
+    tmp->len = tmp->cap;
+    merge_sort(&c, keys->items, vals ? vals->items : NULL, tmp->items, vals ? tmp->items + n : NULL, 0, n);
+    bool modified = l->len != 0;
+    l->len = saved_len;
+    if (c.failed) goto done;
+    if (modified) { exc_raise(vm, E_ValueError, "list modified during sort"); goto done; }
+    Value *sorted = vals ? vals->items : keys->items;
+    if (reverse) {
+        for (int64_t i = 0, j = n - 1; i < j; i++, j--) {
+            Value t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t;
+        }
+    }
+    memcpy(l->items, sorted, (size_t)n * sizeof(Value));
+    rc = 0;
+done:
+    vm_pop_roots(vm, roots);
+    return rc;
+}
+
+/* ---- methods ----------------------------------------------------------- */
+
+#define SELF AS(ObjList, args[0])
+
+static Value m_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "append", nargs - 1, kw, 1, 1)) return ERR;
+    return list_append(vm, SELF, args[1]) < 0 ? ERR : NONE_VAL;
+}
+
+static Value m_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "extend", nargs - 1, kw, 1, 1)) return ERR;
+    return list_extend(vm, SELF, args[1]) < 0 ? ERR : NONE_VAL;
+}
+
+static Value m_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "insert", nargs - 1, kw, 2, 2)) return ERR;
+    int64_t i;
+    if (!index_value(vm, args[1], &i, NULL)) return ERR;
+    return list_insert(vm, SELF, i, args[2]) < 0 ? ERR : NONE_VAL;
+}
+
+static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "pop", nargs - 1, kw, 0, 1)) return ERR;
+    ObjList *l = SELF;
+    if (l->len == 0) return exc_raise(vm, E_IndexError, "pop from empty list");
+    int64_t i = l->len - 1;
+    if (nargs > 1) {
+        if (!index_value(vm, args[1], &i, NULL)) return ERR;
+        if (i < 0) i += l->len;
+        if (i < 0 || i >= l->len) return exc_raise(vm, E_IndexError, "pop index out of range");
+    }
+    Value v = l->items[i];
+    memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
+    l->len--;
+    return v;
+}
+
+static int64_t find(VM *vm, ObjList *l, Value x, int64_t start, int64_t stop) {
+    for (int64_t i = start; i < stop && i < l->len; i++) {
+        int eq = op_eq(vm, l->items[i], x);
+        if (eq < 0) return -2;
+        if (eq) return i;
+    }
+    return -1;
+}
+
+static Value m_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "remove", nargs - 1, kw, 1, 1)) return ERR;
+    int64_t i = find(vm, SELF, args[1], 0, SELF->len);
+    if (i == -2) return ERR;
+    if (i < 0) return exc_raise(vm, E_ValueError, "list.remove(x): x not in list");
+    ObjList *l = SELF;
+    memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
+    l->len--;
+    return NONE_VAL;
+}
+
+static Value m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "index", nargs - 1, kw, 1, 3)) return ERR;
+    int64_t len = SELF->len, start = 0, stop = len;
+    if (nargs > 2 && !index_value(vm, args[2], &start, NULL)) return ERR;
+    if (nargs > 3 && !index_value(vm, args[3], &stop, NULL)) return ERR;
+    if (start < 0) { start += len; if (start < 0) start = 0; }
+    if (stop < 0) { stop += len; if (stop < 0) stop = 0; }
+    int64_t i = find(vm, SELF, args[1], start, stop);
+    if (i == -2) return ERR;
+    if (i < 0) return exc_raise(vm, E_ValueError, "%R is not in list", args[1]);
+    return int_val(i);
+}
+
+static Value m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "count", nargs - 1, kw, 1, 1)) return ERR;
+    int64_t n = 0;
+    for (int64_t i = 0; i < SELF->len; i++) {
+        int eq = op_eq(vm, SELF->items[i], args[1]);
+        if (eq < 0) return ERR;
+        n += eq;
+    }
+    return int_val(n);
+}
+
+static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
+    SELF->len = 0;
+    return NONE_VAL;
+}
+
+static Value m_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    ObjList *r = list_from(vm, SELF->items, SELF->len);
+    return r ? obj_val(r) : ERR;
+}
+
+static Value m_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "reverse", nargs - 1, kw, 0, 0)) return ERR;
+    ObjList *l = SELF;
+    for (int64_t i = 0, j = l->len - 1; i < j; i++, j--) {
+        Value t = l->items[i]; l->items[i] = l->items[j]; l->items[j] = t;
+    }
+    return NONE_VAL;
+}
+
+static Value m_sort(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs > 1) return exc_raise(vm, E_TypeError, "sort() takes no positional arguments");
+    static const char *const accepted[] = {"key", "reverse", NULL};
+    if (!args_kw_only(vm, "sort", kw, accepted)) return ERR;
+    Value key = args_kw(vm, args, nargs, kw, "key");
+    Value rev = args_kw(vm, args, nargs, kw, "reverse");
+    int r = rev == UNDEF ? 0 : op_truthy(vm, rev);
+    if (r < 0) return ERR;
+    return list_sort(vm, SELF, key, r) < 0 ? ERR : NONE_VAL;
+}
+
+void list_init_methods(VM *vm) {
+    ObjClass *c = vm->types[T_LIST];
+    class_add_native(vm, c, "append", m_append);
+    class_add_native(vm, c, "extend", m_extend);
+    class_add_native(vm, c, "insert", m_insert);
+    class_add_native(vm, c, "pop", m_pop);
+    class_add_native(vm, c, "remove", m_remove);
+    class_add_native(vm, c, "index", m_index);
+    class_add_native(vm, c, "count", m_count);
+    class_add_native(vm, c, "clear", m_clear);
+    class_add_native(vm, c, "copy", m_copy);
+    class_add_native(vm, c, "reverse", m_reverse);
+    class_add_native(vm, c, "sort", m_sort);
+}

@@ -1,0 +1,72 @@
+/* Numbers: int (small ints in the word, big ints on libtommath) in int.c,
+ * float in float.c. bool is an int subclass: every int function here accepts
+ * True/False as 1/0. Functions returning Value return ERR after raising. */
+#ifndef ASY_NUM_H
+#define ASY_NUM_H
+
+#include "strbuf.h"
+#include "vm.h"
+
+/* Binary operators, in the order of AstOp's first entries and of the
+ * BINARY_OP instruction's argument. */
+typedef enum BinOp {
+    BIN_ADD, BIN_SUB, BIN_MUL, BIN_MATMUL, BIN_TRUEDIV, BIN_FLOORDIV, BIN_MOD,
+    BIN_POW, BIN_LSHIFT, BIN_RSHIFT, BIN_OR, BIN_XOR, BIN_AND, BIN_COUNT
+} BinOp;
+
+/* Rich comparisons, in CPython's order (Py_LT..Py_GE). */
+typedef enum CmpOp { CMP_LT, CMP_LE, CMP_EQ, CMP_NE, CMP_GT, CMP_GE } CmpOp;
+
+static inline bool is_intlike(Value v) { return is_int(v) || is_bool(v) || is_bigint(v); }
+static inline bool is_number(Value v) { return is_intlike(v) || is_float(v); }
+
+/* ---- int.c ---- */
+Value int_from_i64(VM *vm, int64_t i);
+Value int_from_u64(VM *vm, uint64_t u);
+/* Takes over `m` (cleared afterwards either way); small when it fits. */
+Value int_from_mp(VM *vm, mp_int *m);
+/* Copies an int value into an initialised mp_int. */
+bool int_to_mp(Value v, mp_int *out);
+/* False when the value does not fit in int64_t. */
+bool int_to_i64(Value v, int64_t *out);
+/* OverflowError "int too large to convert to float" when it does not fit. */
+Value int_to_float(VM *vm, Value v, double *out);
+/* a op b for ints; NOTIMPL_VAL if an operand is not an int. Division and
+ * true division by zero raise ZeroDivisionError with CPython's messages;
+ * pow with a negative exponent returns a float. */
+Value int_binop(VM *vm, BinOp op, Value a, Value b);
+Value int_neg(VM *vm, Value a);
+Value int_invert(VM *vm, Value a);
+Value int_abs(VM *vm, Value a);
+Value int_pow3(VM *vm, Value base, Value exp, Value mod);   /* pow(a, b, m) */
+int int_cmp(Value a, Value b);          /* -1, 0, 1; both ints */
+int int_sign(Value a);
+uint64_t int_hash(Value v);             /* CPython's: modulo 2**61 - 1 */
+/* repr in base 10, or with prefix for 2/8/16 (bin/oct/hex). */
+Value int_to_str(VM *vm, Value v, int base);
+void int_to_buf(Value v, int base, StrBuf *b);   /* digits only, with '-' */
+/* int(text, base): CPython's rules (whitespace, sign, underscores, prefixes
+ * when base is 0 or matches); ValueError "invalid literal for int() with
+ * base 10: 'x'" on bad input. */
+Value int_parse(VM *vm, const char *s, size_t len, int base);
+/* A literal from the compiler: digits in `base`, no prefix or underscores. */
+Value int_from_digits(VM *vm, const char *digits, int base);
+Value int_from_double(VM *vm, double d);    /* truncates; errors for inf/nan */
+int64_t int_bit_length(Value v);
+void int_init_methods(VM *vm);          /* bit_length, to_bytes, ... */
+
+/* ---- float.c ---- */
+/* CPython's repr: the shortest string that reads back the same ("0.1",
+ * "1e+16", "inf", "nan", "-0.0"). Writes at most 32 bytes. */
+void flt_repr(double d, char *out);
+Value flt_binop(VM *vm, BinOp op, double a, double b);  /* NOTIMPL for bit ops */
+/* Compares a float with any number exactly (big ints included). */
+int flt_cmp_num(VM *vm, double a, Value b, CmpOp op);    /* 0/1 */
+uint64_t flt_hash(double d);            /* equal to int_hash for integral values */
+/* float(text): CPython's rules ("1.5", " 1e3 ", "inf", "-nan", "1_0.5"). */
+Value flt_parse(VM *vm, const char *s, size_t len);
+double flt_floor_mod(double a, double b);
+Value flt_round(VM *vm, double d, Value ndigits);       /* round(x[, n]) */
+void flt_init_methods(VM *vm);          /* is_integer, hex, as_integer_ratio, ... */
+
+#endif

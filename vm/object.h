@@ -1,0 +1,312 @@
+/* The heap objects of Asy.
+ *
+ * Every heap object starts with an Obj header: its Python class (`cls`), the
+ * link in the collector's list of all objects, and `kind`, the C layout. The
+ * two differ for user classes: an instance of `class P: ...` has cls = P and
+ * kind = OBJ_INSTANCE. Code that needs the C layout switches on kind; code
+ * that implements Python semantics (type(x), isinstance, method lookup) uses
+ * cls. Builtin types are ObjClass objects too, found in vm->types[].
+ *
+ * Invariants:
+ *  - Every object is allocated through gc.c (gc_new) and freed only by the
+ *    sweep; nothing else calls free() on an object.
+ *  - ObjStr and ObjBytes are immutable and keep a NUL after their bytes, so
+ *    their data can be handed to C functions that want a C string (as long as
+ *    the string itself holds no NUL).
+ *  - A str caches its hash (0 = not computed yet; a real hash of 0 is stored
+ *    as 1) and knows whether it is pure ASCII, so indexing ASCII text is O(1).
+ */
+#ifndef ASY_OBJECT_H
+#define ASY_OBJECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <tommath.h>
+
+#include "value.h"
+
+typedef struct AsyVM VM;
+typedef struct ObjClass ObjClass;
+typedef struct ObjStr ObjStr;
+typedef struct ObjTuple ObjTuple;
+typedef struct ObjDict ObjDict;
+typedef struct ObjCode ObjCode;
+typedef struct Frame Frame;
+
+typedef enum ObjKind {
+    OBJ_STR, OBJ_BYTES, OBJ_BIGINT, OBJ_LIST, OBJ_TUPLE, OBJ_DICT, OBJ_SET,
+    OBJ_RANGE, OBJ_SLICE, OBJ_FUNCTION, OBJ_NATIVE, OBJ_BOUND, OBJ_CODE,
+    OBJ_CELL, OBJ_CLASS, OBJ_INSTANCE, OBJ_EXC, OBJ_MODULE, OBJ_ITER,
+    OBJ_PROPERTY, OBJ_WRAPPER, OBJ_BYTEARRAY,
+    OBJ_KIND_COUNT
+} ObjKind;
+
+struct Obj {
+    ObjClass *cls;
+    Obj *gcnext;
+    uint8_t kind;
+    uint8_t marked;
+    uint16_t flags;     /* per-kind bits, see each struct */
+    uint32_t spare;
+};
+
+struct ObjStr {
+    Obj obj;
+    int64_t len;        /* bytes, not counting the trailing NUL */
+    int64_t cplen;      /* code points */
+    uint64_t hash;      /* 0 until computed */
+    uint8_t ascii;      /* every byte < 0x80: len == cplen */
+    uint8_t interned;
+    char data[];        /* len bytes of UTF-8, then NUL */
+};
+
+typedef struct ObjBytes {
+    Obj obj;
+    int64_t len;
+    uint64_t hash;
+    uint8_t data[];     /* len bytes, then NUL */
+} ObjBytes;
+
+typedef struct ObjByteArray {
+    Obj obj;
+    uint8_t *data;
+    int64_t len, cap;
+} ObjByteArray;
+
+typedef struct ObjBigInt {
+    Obj obj;
+    mp_int n;           /* never fits a small int: int.c keeps that invariant */
+} ObjBigInt;
+
+typedef struct ObjList {
+    Obj obj;
+    Value *items;
+    int64_t len, cap;
+} ObjList;
+
+struct ObjTuple {
+    Obj obj;
+    int64_t len;
+    uint64_t hash;      /* 0 until computed */
+    Value items[];
+};
+
+typedef struct DictEntry {
+    Value key;          /* UNDEF: a deleted entry */
+    Value value;
+    uint64_t hash;
+} DictEntry;
+
+/* An insertion-ordered hash table in CPython's compact layout: `entries` in
+ * insertion order, and an open-addressing `index` of positions into it. */
+struct ObjDict {
+    Obj obj;
+    DictEntry *entries;
+    int32_t *index;     /* -1 empty, -2 deleted, else an entry number */
+    int64_t nentries;   /* entries used, deleted ones included */
+    int64_t count;      /* live entries */
+    int64_t cap;        /* entries allocated */
+    int64_t mask;       /* index size - 1; 0 with index == NULL when empty */
+    uint32_t version;   /* bumped on every change; the global caches check it */
+};
+
+typedef struct SetEntry {
+    Value key;          /* UNDEF: empty; DUMMY_KEY: deleted */
+    uint64_t hash;
+} SetEntry;
+
+/* set and frozenset: an open-addressing table probed as CPython's setobject
+ * does, so that iteration order (which programs print) matches CPython. */
+typedef struct ObjSet {
+    Obj obj;
+    SetEntry *table;
+    int64_t mask;       /* table size - 1 */
+    int64_t fill;       /* live + deleted */
+    int64_t used;       /* live */
+    uint64_t hash;      /* frozenset only, 0 until computed */
+} ObjSet;
+
+typedef struct ObjRange {
+    Obj obj;
+    int64_t start, stop, step, len;
+} ObjRange;
+
+typedef struct ObjSlice {
+    Obj obj;
+    Value start, stop, step;
+} ObjSlice;
+
+typedef struct ObjCell {
+    Obj obj;
+    Value v;            /* UNDEF when empty */
+} ObjCell;
+
+/* Script functions. `closure` holds the ObjCells of the free variables. */
+typedef struct ObjFunction {
+    Obj obj;
+    ObjCode *code;
+    ObjDict *globals;
+    ObjTuple *defaults;     /* or NULL */
+    ObjDict *kwdefaults;    /* or NULL */
+    ObjTuple *closure;      /* or NULL */
+    ObjStr *name, *qualname;
+    ObjDict *dict;          /* function attributes, made on first use */
+    Value doc;
+    Value module;           /* __module__: a str */
+} ObjFunction;
+
+/* A C function callable from Asy. It receives `nargs` positional values
+ * followed by the values of the keywords named in `kwnames` (NULL when there
+ * are none); it returns a value, or ERR with vm->exc set. */
+typedef Value (*NativeFn)(VM *vm, Value *args, int nargs, ObjTuple *kwnames);
+
+#define NATIVE_METHOD 1     /* flags: a method of a builtin type; args[0] is self */
+
+typedef struct ObjNative {
+    Obj obj;
+    NativeFn fn;
+    ObjStr *name;
+    Value self;         /* bound receiver for builtin methods taken as values, else UNDEF */
+    Value data;         /* per-function data for the native, or UNDEF */
+} ObjNative;
+
+typedef struct ObjBound {
+    Obj obj;
+    Value self;
+    Value func;
+} ObjBound;
+
+/* One line-table row: instructions from `pc` on belong to `line`. */
+typedef struct LineEntry {
+    uint32_t pc;
+    int32_t line;
+} LineEntry;
+
+/* One exception-table row: an exception raised at an instruction in
+ * [start, end) unwinds the value stack to `depth` entries above the frame's
+ * stack base, pushes the exception and jumps to `target`. Rows do not
+ * overlap; the compiler splits protected regions as handlers nest. */
+typedef struct ExcEntry {
+    uint32_t start, end, target, depth;
+} ExcEntry;
+
+/* The inline cache of one LOAD_GLOBAL: valid while both dicts' versions match. */
+typedef struct GlobalCache {
+    uint32_t gversion, bversion;
+    Value value;
+} GlobalCache;
+
+/* The inline cache of one LOAD_ATTR/LOAD_METHOD on instances: what
+ * class_lookup found for `cls` while vm->class_version was `version`. */
+typedef struct AttrCache {
+    ObjClass *cls;
+    uint32_t version;
+    Value value;        /* the class attribute, or UNDEF when there is none */
+} AttrCache;
+
+#define CODE_VARARGS 0x01
+#define CODE_VARKW 0x02
+#define CODE_GENERATOR 0x04
+#define CODE_COROUTINE 0x08
+#define CODE_ASYNC_GEN 0x10
+#define CODE_CLASSBODY 0x20     /* names go through frame->locals */
+#define CODE_MODULE 0x40
+#define CODE_HAS_DOC 0x80      /* consts[0] is the docstring */
+
+struct ObjCode {
+    Obj obj;
+    uint32_t *ins;
+    int32_t nins;
+    int32_t nconsts, nnames, nlocals, ncells, nfrees;
+    Value *consts;
+    ObjStr **names;         /* globals, attributes, imports: interned */
+    ObjStr **varnames;      /* nlocals: parameters first */
+    ObjStr **cellnames;     /* ncells cell variables, then nfrees free variables */
+    int32_t *cell2arg;      /* for each cell variable: the parameter it starts as, or -1 */
+    int32_t argcount;       /* positional parameters, positional-only included */
+    int32_t posonlycount, kwonlycount;
+    int32_t flags;
+    int32_t stacksize;
+    int32_t nlines, nexc, ncaches, nattrcaches;
+    LineEntry *lines;
+    ExcEntry *exc;
+    GlobalCache *caches;
+    AttrCache *attrcaches;
+    ObjStr *name, *qualname, *filename;
+    int32_t firstline;
+};
+
+#define CLASS_BUILTIN 1     /* flags: a builtin type; its dict is fixed */
+#define CLASS_BASETYPE 2    /* may be subclassed */
+#define CLASS_HAS_GETATTR 4 /* defines __getattr__ */
+
+struct ObjClass {
+    Obj obj;
+    ObjStr *name;
+    ObjStr *qualname;
+    Value module;           /* a str, or UNDEF for builtins */
+    ObjTuple *bases;
+    ObjTuple *mro;          /* this class first */
+    ObjDict *dict;
+    uint8_t instance_kind;  /* the ObjKind of its instances */
+};
+
+typedef struct ObjInstance {
+    Obj obj;
+    ObjDict *dict;
+} ObjInstance;
+
+typedef struct TbEntry {
+    ObjCode *code;
+    int32_t line;
+} TbEntry;
+
+/* Exceptions are instances (user subclasses add attributes to `dict`). */
+typedef struct ObjException {
+    ObjInstance base;
+    ObjTuple *args;
+    Value cause, context;   /* UNDEF when unset */
+    uint8_t suppress_context;
+    TbEntry *tb;            /* innermost frame last, as printed */
+    int32_t ntb, tbcap;
+} ObjException;
+
+typedef struct ObjModule {
+    Obj obj;
+    ObjStr *name;
+    ObjDict *dict;
+} ObjModule;
+
+typedef struct ObjIter ObjIter;
+/* Returns the next value, UNDEF when exhausted, or ERR. */
+typedef Value (*IterNextFn)(VM *vm, ObjIter *it);
+
+/* The native iterators (list_iterator, range_iterator, enumerate, zip, map,
+ * ...): a next function and a little state the collector marks. */
+struct ObjIter {
+    Obj obj;
+    IterNextFn next;
+    Value a, b, c;
+    int64_t i, n, step;
+};
+
+typedef struct ObjProperty {
+    Obj obj;
+    Value fget, fset, fdel, doc;
+} ObjProperty;
+
+/* staticmethod and classmethod: the wrapped callable. */
+typedef struct ObjWrapper {
+    Obj obj;
+    Value v;
+} ObjWrapper;
+
+#define AS(type, v) ((type *)as_obj(v))
+static inline bool is_kind(Value v, ObjKind k) { return is_obj(v) && as_obj(v)->kind == k; }
+static inline bool is_str(Value v) { return is_kind(v, OBJ_STR); }
+static inline bool is_list(Value v) { return is_kind(v, OBJ_LIST); }
+static inline bool is_tuple(Value v) { return is_kind(v, OBJ_TUPLE); }
+static inline bool is_dict(Value v) { return is_kind(v, OBJ_DICT); }
+static inline bool is_bigint(Value v) { return is_kind(v, OBJ_BIGINT); }
+
+#endif

@@ -1,0 +1,1466 @@
+/* The object protocol (see ops.h). Builtin types are handled by switching
+ * on their layout; user instances through their special methods, looked up
+ * on the class as CPython does (never on the instance). */
+#include "ops.h"
+
+#include <stdlib.h>
+
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "interp.h"
+#include "str.h"
+
+ObjClass *type_of(VM *vm, Value v) {
+    switch (VTAG(v)) {
+    case VTAG_INT: return vm->types[T_INT];
+    case VTAG_BOOL: return vm->types[T_BOOL];
+    case VTAG_OBJ: return as_obj(v)->cls;
+    case VTAG_CONST:
+        if (v == NONE_VAL) return vm->types[T_NONE];
+        if (v == NOTIMPL_VAL) return vm->types[T_NOTIMPL];
+        if (v == ELLIPSIS_VAL) return vm->types[T_ELLIPSIS];
+        return vm->types[T_NONE];
+    default: return vm->types[T_FLOAT];
+    }
+}
+
+const char *type_name(VM *vm, Value v) { return type_of(vm, v)->name->data; }
+
+static bool is_user(Value v) {
+    return is_obj(v) && (as_obj(v)->kind == OBJ_INSTANCE || as_obj(v)->kind == OBJ_EXC);
+}
+
+Value op_special(VM *vm, Value obj, NameId name) {
+    ObjClass *c = type_of(vm, obj);
+    Value v = class_lookup(c, vm_name(vm, name));
+    if (v == UNDEF) return UNDEF;
+    if (v == dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, name))) return UNDEF;
+    return v;
+}
+
+/* Calls the special method `name` of obj with args; UNDEF if it has none. */
+static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs) {
+    Value m = op_special(vm, obj, name);
+    if (m == UNDEF) return UNDEF;
+    if (m == NONE_VAL) return UNDEF;
+    Value argv[4];
+    argv[0] = obj;
+    for (int i = 0; i < nargs; i++) argv[i + 1] = args[i];
+    if (is_kind(m, OBJ_WRAPPER)) {
+        if (as_obj(m)->cls == vm->types[T_STATICMETHOD]) return op_call(vm, AS(ObjWrapper, m)->v, args, nargs, NULL);
+        argv[0] = obj_val(type_of(vm, obj));
+        return op_call(vm, AS(ObjWrapper, m)->v, argv, nargs + 1, NULL);
+    }
+    return op_call(vm, m, argv, nargs + 1, NULL);
+}
+
+/* ---- arithmetic -------------------------------------------------------- */
+
+static const char *const binop_sym[BIN_COUNT] = {"+", "-", "*", "@", "/", "//", "%", "**", "<<", ">>", "|", "^", "&"};
+static const NameId binop_name[BIN_COUNT] = {
+    N___add__, N___sub__, N___mul__, N___matmul__, N___truediv__, N___floordiv__, N___mod__,
+    N___pow__, N___lshift__, N___rshift__, N___or__, N___xor__, N___and__};
+static const NameId binop_rname[BIN_COUNT] = {
+    N___radd__, N___rsub__, N___rmul__, N___rmatmul__, N___rtruediv__, N___rfloordiv__, N___rmod__,
+    N___rpow__, N___rlshift__, N___rrshift__, N___ror__, N___rxor__, N___rand__};
+static const NameId binop_iname[BIN_COUNT] = {
+    N___iadd__, N___isub__, N___imul__, N___imatmul__, N___itruediv__, N___ifloordiv__, N___imod__,
+    N___ipow__, N___ilshift__, N___irshift__, N___ior__, N___ixor__, N___iand__};
+
+static Value seq_repeat(VM *vm, Value seq, Value count) {
+    int64_t n;
+    if (!int_to_i64(count, &n)) {
+        if (int_sign(count) < 0) n = 0;
+        else return exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
+    }
+    if (is_str(seq)) return str_repeat(vm, AS(ObjStr, seq), n);
+    if (n < 0) n = 0;
+    if (is_kind(seq, OBJ_BYTES)) {
+        ObjBytes *b = AS(ObjBytes, seq);
+        if (n && b->len > INT64_MAX / n) return exc_nomem(vm);
+        StrBuf sb = SB_INIT;
+        for (int64_t i = 0; i < n; i++) sb_add(&sb, (const char *)b->data, (size_t)b->len);
+        if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
+        extern Value bytes_new(VM *, const uint8_t *, size_t);
+        Value r = bytes_new(vm, (const uint8_t *)(sb.data ? sb.data : ""), sb.len);
+        sb_free(&sb);
+        return r;
+    }
+    bool list = is_list(seq);
+    int64_t len = list ? AS(ObjList, seq)->len : AS(ObjTuple, seq)->len;
+    Value *items = list ? AS(ObjList, seq)->items : AS(ObjTuple, seq)->items;
+    if (len && n > INT64_MAX / 16 / len) return exc_nomem(vm);
+    if (!list && n == 1) return seq;
+    int64_t total = len * n;
+    if (list) {
+        ObjList *r = list_new(vm, total);
+        if (!r) return ERR;
+        for (int64_t i = 0; i < n; i++) memcpy(r->items + i * len, items, (size_t)len * sizeof(Value));
+        r->len = total;
+        return obj_val(r);
+    }
+    ObjTuple *r = tuple_new(vm, total);
+    if (!r) return ERR;
+    for (int64_t i = 0; i < n; i++) memcpy(r->items + i * len, items, (size_t)len * sizeof(Value));
+    return obj_val(r);
+}
+
+static Value seq_concat(VM *vm, Value a, Value b) {
+    if (is_list(a)) {
+        ObjList *x = AS(ObjList, a), *y = AS(ObjList, b);
+        ObjList *r = list_new(vm, x->len + y->len);
+        if (!r) return ERR;
+        memcpy(r->items, x->items, (size_t)x->len * sizeof(Value));
+        memcpy(r->items + x->len, y->items, (size_t)y->len * sizeof(Value));
+        r->len = x->len + y->len;
+        return obj_val(r);
+    }
+    ObjTuple *x = AS(ObjTuple, a), *y = AS(ObjTuple, b);
+    if (y->len == 0) return a;
+    if (x->len == 0) return b;
+    ObjTuple *r = tuple_new(vm, x->len + y->len);
+    if (!r) return ERR;
+    memcpy(r->items, x->items, (size_t)x->len * sizeof(Value));
+    memcpy(r->items + x->len, y->items, (size_t)y->len * sizeof(Value));
+    return obj_val(r);
+}
+
+/* Builtin types' operators; NOTIMPL when they don't apply. */
+static Value builtin_binop(VM *vm, BinOp op, Value a, Value b) {
+    if (is_number(a) && is_number(b)) {
+        if (is_float(a) || is_float(b)) {
+            double x, y;
+            if (is_float(a)) x = as_float(a);
+            else if (int_to_float(vm, a, &x) == ERR) return ERR;
+            if (is_float(b)) y = as_float(b);
+            else if (int_to_float(vm, b, &y) == ERR) return ERR;
+            return flt_binop(vm, op, x, y);
+        }
+        return int_binop(vm, op, a, b);
+    }
+    ObjKind ka = is_obj(a) ? (ObjKind)as_obj(a)->kind : OBJ_KIND_COUNT;
+    ObjKind kb = is_obj(b) ? (ObjKind)as_obj(b)->kind : OBJ_KIND_COUNT;
+    switch (op) {
+    case BIN_ADD:
+        if (ka == OBJ_STR && kb == OBJ_STR) return str_concat(vm, AS(ObjStr, a), AS(ObjStr, b));
+        if ((ka == OBJ_LIST && kb == OBJ_LIST) || (ka == OBJ_TUPLE && kb == OBJ_TUPLE)) return seq_concat(vm, a, b);
+        if (ka == OBJ_BYTES && kb == OBJ_BYTES) {
+            ObjBytes *x = AS(ObjBytes, a), *y = AS(ObjBytes, b);
+            StrBuf sb = SB_INIT;
+            sb_add(&sb, (const char *)x->data, (size_t)x->len);
+            sb_add(&sb, (const char *)y->data, (size_t)y->len);
+            if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
+            extern Value bytes_new(VM *, const uint8_t *, size_t);
+            Value r = bytes_new(vm, (const uint8_t *)(sb.data ? sb.data : ""), sb.len);
+            sb_free(&sb);
+            return r;
+        }
+        break;
+    case BIN_MUL:
+        if ((ka == OBJ_STR || ka == OBJ_LIST || ka == OBJ_TUPLE || ka == OBJ_BYTES) && is_intlike(b))
+            return seq_repeat(vm, a, b);
+        if ((kb == OBJ_STR || kb == OBJ_LIST || kb == OBJ_TUPLE || kb == OBJ_BYTES) && is_intlike(a))
+            return seq_repeat(vm, b, a);
+        break;
+    case BIN_MOD:
+        if (ka == OBJ_STR) return fmt_percent(vm, AS(ObjStr, a), b);
+        break;
+    case BIN_OR:
+        if (ka == OBJ_DICT && kb == OBJ_DICT) {
+            ObjDict *d = dict_copy(vm, AS(ObjDict, a));
+            if (!d || dict_update(vm, d, b) < 0) return ERR;
+            return obj_val(d);
+        }
+        /* fall through */
+    case BIN_AND: case BIN_XOR: case BIN_SUB:
+        if (ka == OBJ_SET && kb == OBJ_SET) return set_binop(vm, op, a, b);
+        break;
+    default:
+        break;
+    }
+    return NOTIMPL_VAL;
+}
+
+static Value binop_error(VM *vm, BinOp op, Value a, Value b) {
+    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)) && !is_user(b))
+        return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s",
+                         type_name(vm, a), type_name(vm, b), type_name(vm, a));
+    if (op == BIN_MUL && (is_str(a) || is_list(a) || is_tuple(a) || is_str(b) || is_list(b) || is_tuple(b)) &&
+        !is_user(a) && !is_user(b))
+        return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",
+                         type_name(vm, is_str(a) || is_list(a) || is_tuple(a) ? b : a));
+    if (op == BIN_POW)
+        return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
+                         type_name(vm, a), type_name(vm, b));
+    return exc_raise(vm, E_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'",
+                     binop_sym[op], type_name(vm, a), type_name(vm, b));
+}
+
+/* a.__op__(b), then b.__rop__(a); a subclass's reflected method goes first. */
+static Value user_binop(VM *vm, BinOp op, Value a, Value b) {
+    ObjClass *ta = type_of(vm, a), *tb = type_of(vm, b);
+    bool rfirst = ta != tb && class_is_subclass(tb, ta) && op_special(vm, b, binop_rname[op]) != UNDEF;
+    if (rfirst) {
+        Value r = call_special(vm, b, binop_rname[op], &a, 1);
+        if (r != UNDEF && r != NOTIMPL_VAL) return r;
+    }
+    Value r = call_special(vm, a, binop_name[op], &b, 1);
+    if (r != UNDEF && r != NOTIMPL_VAL) return r;
+    if (!rfirst && ta != tb) {
+        r = call_special(vm, b, binop_rname[op], &a, 1);
+        if (r != UNDEF && r != NOTIMPL_VAL) return r;
+    }
+    return NOTIMPL_VAL;
+}
+
+Value op_binary(VM *vm, BinOp op, Value a, Value b) {
+    Value r = builtin_binop(vm, op, a, b);
+    if (r != NOTIMPL_VAL) return r;
+    if (is_user(a) || is_user(b) || is_kind(a, OBJ_CLASS) || is_kind(b, OBJ_CLASS)) {
+        r = user_binop(vm, op, a, b);
+        if (r != NOTIMPL_VAL) return r;
+    }
+    return binop_error(vm, op, a, b);
+}
+
+Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
+    if (is_list(a)) {
+        if (op == BIN_ADD) return list_extend(vm, AS(ObjList, a), b) < 0 ? ERR : a;
+        if (op == BIN_MUL && is_intlike(b)) {
+            Value r = seq_repeat(vm, a, b);
+            if (r == ERR) return ERR;
+            ObjList *l = AS(ObjList, a), *src = AS(ObjList, r);
+            l->len = 0;
+            return list_extend(vm, l, obj_val(src)) < 0 ? ERR : a;
+        }
+    }
+    if (is_kind(a, OBJ_SET) && as_obj(a)->cls == vm->types[T_SET] && is_kind(b, OBJ_SET) &&
+        (op == BIN_OR || op == BIN_AND || op == BIN_SUB || op == BIN_XOR)) {
+        Value r = set_binop(vm, op, a, b);
+        if (r == ERR || r == NOTIMPL_VAL) return r;
+        /* Replace a's contents by the result, keeping a's identity. */
+        ObjSet *s = AS(ObjSet, a), *t = AS(ObjSet, r);
+        SetEntry *table = s->table;
+        int64_t mask = s->mask, fill = s->fill, used = s->used;
+        s->table = t->table; s->mask = t->mask; s->fill = t->fill; s->used = t->used;
+        t->table = table; t->mask = mask; t->fill = fill; t->used = used;
+        return a;
+    }
+    if (is_dict(a) && op == BIN_OR) return dict_update(vm, AS(ObjDict, a), b) < 0 ? ERR : a;
+    if (is_user(a)) {
+        Value r = call_special(vm, a, binop_iname[op], &b, 1);
+        if (r != UNDEF && r != NOTIMPL_VAL) return r;
+    }
+    return op_binary(vm, op, a, b);
+}
+
+Value op_neg(VM *vm, Value a) {
+    if (is_float(a)) return float_val(-as_float(a));
+    if (is_intlike(a)) return int_neg(vm, a);
+    Value r = call_special(vm, a, N___neg__, NULL, 0);
+    if (r != UNDEF) return r;
+    return exc_raise(vm, E_TypeError, "bad operand type for unary -: '%T'", a);
+}
+
+Value op_pos(VM *vm, Value a) {
+    if (is_float(a)) return a;
+    if (is_intlike(a)) return is_bool(a) ? int_val(as_bool(a)) : a;
+    Value r = call_special(vm, a, N___pos__, NULL, 0);
+    if (r != UNDEF) return r;
+    return exc_raise(vm, E_TypeError, "bad operand type for unary +: '%T'", a);
+}
+
+Value op_invert(VM *vm, Value a) {
+    if (is_intlike(a)) return int_invert(vm, a);
+    Value r = call_special(vm, a, N___invert__, NULL, 0);
+    if (r != UNDEF) return r;
+    return exc_raise(vm, E_TypeError, "bad operand type for unary ~: '%T'", a);
+}
+
+/* ---- comparison -------------------------------------------------------- */
+
+static const char *const cmp_sym[] = {"<", "<=", "==", "!=", ">", ">="};
+static const NameId cmp_name[] = {N___lt__, N___le__, N___eq__, N___ne__, N___gt__, N___ge__};
+static const CmpOp cmp_swap[] = {CMP_GT, CMP_GE, CMP_EQ, CMP_NE, CMP_LT, CMP_LE};
+
+static bool cmp_result(CmpOp op, int c) {
+    switch (op) {
+    case CMP_LT: return c < 0;
+    case CMP_LE: return c <= 0;
+    case CMP_EQ: return c == 0;
+    case CMP_NE: return c != 0;
+    case CMP_GT: return c > 0;
+    default: return c >= 0;
+    }
+}
+
+static bool c_depth_enter(VM *vm) {
+    if (vm->c_depth >= C_DEPTH_MAX) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded in comparison");
+        return false;
+    }
+    vm->c_depth++;
+    return true;
+}
+
+/* Lexicographic comparison of two arrays, as list and tuple compare. */
+static Value seq_compare(VM *vm, CmpOp op, Value *x, int64_t nx, Value *y, int64_t ny) {
+    int64_t i = 0;
+    for (; i < nx && i < ny; i++) {
+        if (x[i] == y[i]) continue;
+        int eq = op_eq(vm, x[i], y[i]);
+        if (eq < 0) return ERR;
+        if (!eq) break;
+    }
+    if (i >= nx || i >= ny) return bool_val(cmp_result(op, nx < ny ? -1 : nx > ny));
+    if (op == CMP_EQ) return FALSE_VAL;
+    if (op == CMP_NE) return TRUE_VAL;
+    return op_compare(vm, op, x[i], y[i]);
+}
+
+/* Builtin comparisons; NOTIMPL when they don't apply. */
+static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
+    if (is_number(a) && is_number(b)) {
+        if (is_float(a)) return bool_val(flt_cmp_num(vm, as_float(a), b, op));
+        if (is_float(b)) return bool_val(flt_cmp_num(vm, as_float(b), a, cmp_swap[op]));
+        return bool_val(cmp_result(op, int_cmp(a, b)));
+    }
+    if (!is_obj(a) || !is_obj(b)) return NOTIMPL_VAL;
+    ObjKind ka = (ObjKind)as_obj(a)->kind, kb = (ObjKind)as_obj(b)->kind;
+    if (ka != kb) return NOTIMPL_VAL;
+    switch (ka) {
+    case OBJ_STR: return bool_val(cmp_result(op, str_cmp(AS(ObjStr, a), AS(ObjStr, b))));
+    case OBJ_BYTES: {
+        ObjBytes *x = AS(ObjBytes, a), *y = AS(ObjBytes, b);
+        int64_t n = x->len < y->len ? x->len : y->len;
+        int c = memcmp(x->data, y->data, (size_t)n);
+        if (!c) c = x->len < y->len ? -1 : x->len > y->len;
+        return bool_val(cmp_result(op, c));
+    }
+    case OBJ_LIST: case OBJ_TUPLE: {
+        if (!c_depth_enter(vm)) return ERR;
+        Value r = ka == OBJ_LIST
+                      ? seq_compare(vm, op, AS(ObjList, a)->items, AS(ObjList, a)->len, AS(ObjList, b)->items, AS(ObjList, b)->len)
+                      : seq_compare(vm, op, AS(ObjTuple, a)->items, AS(ObjTuple, a)->len, AS(ObjTuple, b)->items, AS(ObjTuple, b)->len);
+        vm->c_depth--;
+        return r;
+    }
+    case OBJ_DICT: {
+        if (op != CMP_EQ && op != CMP_NE) return NOTIMPL_VAL;
+        ObjDict *x = AS(ObjDict, a), *y = AS(ObjDict, b);
+        if (x->count != y->count) return bool_val(op == CMP_NE);
+        if (!c_depth_enter(vm)) return ERR;
+        int64_t pos = 0;
+        Value k, v;
+        bool eq = true;
+        while (eq && dict_next(x, &pos, &k, &v)) {
+            Value w = dict_get(vm, y, k);
+            if (w == ERR) { vm->c_depth--; return ERR; }
+            if (w == UNDEF) { eq = false; break; }
+            int e = op_eq(vm, v, w);
+            if (e < 0) { vm->c_depth--; return ERR; }
+            eq = e;
+        }
+        vm->c_depth--;
+        return bool_val(op == CMP_EQ ? eq : !eq);
+    }
+    case OBJ_SET: {
+        int r = set_compare(vm, a, b, op);
+        if (r == -1) return ERR;
+        return r == -2 ? NOTIMPL_VAL : bool_val(r);
+    }
+    case OBJ_RANGE: {
+        if (op != CMP_EQ && op != CMP_NE) return NOTIMPL_VAL;
+        ObjRange *x = AS(ObjRange, a), *y = AS(ObjRange, b);
+        bool eq = x->len == y->len && (x->len == 0 || (x->start == y->start && (x->len == 1 || x->step == y->step)));
+        return bool_val(op == CMP_EQ ? eq : !eq);
+    }
+    default:
+        return NOTIMPL_VAL;
+    }
+}
+
+Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
+    Value r = builtin_compare(vm, op, a, b);
+    if (r != NOTIMPL_VAL) return r;
+    /* A subclass's reflected method goes first, then a's, then b's. */
+    ObjClass *ta = type_of(vm, a), *tb = type_of(vm, b);
+    bool rfirst = ta != tb && class_is_subclass(tb, ta) && op_special(vm, b, cmp_name[cmp_swap[op]]) != UNDEF;
+    if (rfirst) {
+        r = call_special(vm, b, cmp_name[cmp_swap[op]], &a, 1);
+        if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
+    }
+    r = call_special(vm, a, cmp_name[op], &b, 1);
+    if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
+    if (!rfirst) {
+        r = call_special(vm, b, cmp_name[cmp_swap[op]], &a, 1);
+        if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
+    }
+    if (op == CMP_EQ) return bool_val(a == b);
+    if (op == CMP_NE) {
+        /* __ne__ defaults to the inverse of __eq__. */
+        r = call_special(vm, a, N___eq__, &b, 1);
+        if (r == ERR) return ERR;
+        if (r != UNDEF && r != NOTIMPL_VAL) {
+            int t = op_truthy(vm, r);
+            return t < 0 ? ERR : bool_val(!t);
+        }
+        return bool_val(a != b);
+    }
+    return exc_raise(vm, E_TypeError, "'%s' not supported between instances of '%s' and '%s'",
+                     cmp_sym[op], type_name(vm, a), type_name(vm, b));
+}
+
+int op_compare_bool(VM *vm, CmpOp op, Value a, Value b) {
+    if (is_int(a) && is_int(b)) return cmp_result(op, as_int(a) < as_int(b) ? -1 : as_int(a) > as_int(b));
+    Value r = op_compare(vm, op, a, b);
+    if (r == ERR) return -1;
+    if (is_bool(r)) return as_bool(r);
+    return op_truthy(vm, r);
+}
+
+int op_eq(VM *vm, Value a, Value b) {
+    if (a == b) return 1;
+    if (is_int(a) && is_int(b)) return 0;
+    if (is_str(a) && is_str(b)) return str_eq(AS(ObjStr, a), AS(ObjStr, b));
+    return op_compare_bool(vm, CMP_EQ, a, b);
+}
+
+/* ---- truth, hashing, membership ---------------------------------------- */
+
+int op_truthy(VM *vm, Value v) {
+    switch (VTAG(v)) {
+    case VTAG_BOOL: return as_bool(v);
+    case VTAG_INT: return as_int(v) != 0;
+    case VTAG_CONST: return v != NONE_VAL;
+    case VTAG_OBJ: break;
+    default: return as_float(v) != 0.0;
+    }
+    Obj *o = as_obj(v);
+    switch ((ObjKind)o->kind) {
+    case OBJ_STR: return ((ObjStr *)o)->len != 0;
+    case OBJ_LIST: return ((ObjList *)o)->len != 0;
+    case OBJ_TUPLE: return ((ObjTuple *)o)->len != 0;
+    case OBJ_DICT: return ((ObjDict *)o)->count != 0;
+    case OBJ_SET: return ((ObjSet *)o)->used != 0;
+    case OBJ_BIGINT: return 1;
+    case OBJ_BYTES: return ((ObjBytes *)o)->len != 0;
+    case OBJ_RANGE: return ((ObjRange *)o)->len != 0;
+    case OBJ_INSTANCE: case OBJ_EXC: break;
+    default:
+        if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS])
+            return AS(ObjDict, ((ObjIter *)o)->a)->count != 0;
+        return 1;
+    }
+    Value r = call_special(vm, v, N___bool__, NULL, 0);
+    if (r == ERR) return -1;
+    if (r != UNDEF) {
+        if (!is_bool(r)) {
+            exc_raise(vm, E_TypeError, "__bool__ should return bool, returned %T", r);
+            return -1;
+        }
+        return as_bool(r);
+    }
+    if (op_special(vm, v, N___len__) != UNDEF) {
+        int64_t n = op_len(vm, v);
+        return n < 0 ? -1 : n != 0;
+    }
+    return 1;
+}
+
+/* CPython's tuple hash (xxHash-based), so sets of tuples order as there. */
+static int tuple_hash(VM *vm, ObjTuple *t, uint64_t *out) {
+    uint64_t acc = 2870177450012600261ull;
+    for (int64_t i = 0; i < t->len; i++) {
+        uint64_t h;
+        if (op_hash(vm, t->items[i], &h) < 0) return -1;
+        acc += h * 14029467366897019727ull;
+        acc = (acc << 31) | (acc >> 33);
+        acc *= 11400714785074694791ull;
+    }
+    acc += (uint64_t)t->len ^ (2870177450012600261ull ^ 3527539ull);
+    if (acc == (uint64_t)-1) acc = 1546275796;
+    *out = acc;
+    return 0;
+}
+
+int op_hash(VM *vm, Value v, uint64_t *out) {
+    switch (VTAG(v)) {
+    case VTAG_INT: case VTAG_BOOL: *out = int_hash(v); return 0;
+    case VTAG_CONST: *out = (uint64_t)(v >> 4); return 0;
+    case VTAG_OBJ: break;
+    default: *out = flt_hash(as_float(v)); return 0;
+    }
+    Obj *o = as_obj(v);
+    switch ((ObjKind)o->kind) {
+    case OBJ_STR: *out = str_hash((ObjStr *)o); return 0;
+    case OBJ_BIGINT: *out = int_hash(v); return 0;
+    case OBJ_TUPLE: return tuple_hash(vm, (ObjTuple *)o, out);
+    case OBJ_BYTES: {
+        ObjBytes *b = (ObjBytes *)o;
+        if (!b->hash) {
+            uint64_t h = 1469598103934665603ull;
+            for (int64_t i = 0; i < b->len; i++) h = (h ^ b->data[i]) * 1099511628211ull;
+            b->hash = (h & 0x3FFFFFFFFFFFFFFFull) | 1;
+        }
+        *out = b->hash;
+        return 0;
+    }
+    case OBJ_LIST: case OBJ_DICT: case OBJ_BYTEARRAY:
+        exc_raise(vm, E_TypeError, "unhashable type: '%s'", o->cls->name->data);
+        return -1;
+    case OBJ_SET:
+        if (o->cls == vm->types[T_SET]) {
+            exc_raise(vm, E_TypeError, "unhashable type: 'set'");
+            return -1;
+        }
+        break;
+    case OBJ_RANGE: {
+        ObjRange *r = (ObjRange *)o;
+        Value items[3] = {int_val(r->len), r->len ? int_val(r->start) : NONE_VAL, r->len > 1 ? int_val(r->step) : NONE_VAL};
+        ObjTuple t3;
+        (void)t3;
+        uint64_t h = 0;
+        for (int i = 0; i < 3; i++) h = h * 1000003ull ^ (is_int(items[i]) ? int_hash(items[i]) : 0x345678);
+        *out = h;
+        return 0;
+    }
+    default:
+        break;
+    }
+    Value m = op_special(vm, v, N___hash__);
+    if (m == NONE_VAL) {
+        exc_raise(vm, E_TypeError, "unhashable type: '%s'", o->cls->name->data);
+        return -1;
+    }
+    if (m != UNDEF) {
+        Value r = call_special(vm, v, N___hash__, NULL, 0);
+        if (r == ERR) return -1;
+        if (!is_intlike(r)) {
+            exc_raise(vm, E_TypeError, "__hash__ method should return an integer");
+            return -1;
+        }
+        *out = int_hash(r);
+        return 0;
+    }
+    *out = (uint64_t)((uintptr_t)o >> 4);
+    return 0;
+}
+
+static int iter_contains(VM *vm, Value container, Value item) {
+    Value it = op_iter(vm, container);
+    if (it == ERR) return -1;
+    if (!vm_push_root(vm, it)) return -1;
+    int found = 0;
+    for (;;) {
+        Value v = op_next(vm, it);
+        if (v == UNDEF) break;
+        if (v == ERR) { found = -1; break; }
+        int eq = op_eq(vm, v, item);
+        if (eq != 0) { found = eq; break; }
+    }
+    vm_pop_roots(vm, 1);
+    return found;
+}
+
+int op_contains(VM *vm, Value c, Value item) {
+    if (is_obj(c)) {
+        Obj *o = as_obj(c);
+        switch ((ObjKind)o->kind) {
+        case OBJ_STR:
+            if (!is_str(item)) {
+                exc_raise(vm, E_TypeError, "'in <string>' requires string as left operand, not %T", item);
+                return -1;
+            }
+            return str_contains(vm, (ObjStr *)o, AS(ObjStr, item));
+        case OBJ_LIST: case OBJ_TUPLE: {
+            bool list = o->kind == OBJ_LIST;
+            for (int64_t i = 0; i < (list ? ((ObjList *)o)->len : ((ObjTuple *)o)->len); i++) {
+                Value v = list ? ((ObjList *)o)->items[i] : ((ObjTuple *)o)->items[i];
+                int eq = op_eq(vm, v, item);
+                if (eq) return eq;
+            }
+            return 0;
+        }
+        case OBJ_DICT: {
+            Value v = dict_get(vm, (ObjDict *)o, item);
+            return v == ERR ? -1 : v != UNDEF;
+        }
+        case OBJ_SET: return set_contains(vm, (ObjSet *)o, item);
+        case OBJ_RANGE: {
+            ObjRange *r = (ObjRange *)o;
+            if (is_int(item) || is_bool(item)) {
+                int64_t x = is_bool(item) ? as_bool(item) : as_int(item);
+                if (r->len == 0) return 0;
+                int64_t last = r->start + (r->len - 1) * r->step;
+                int64_t lo = r->step > 0 ? r->start : last, hi = r->step > 0 ? last : r->start;
+                return x >= lo && x <= hi && (x - r->start) % r->step == 0;
+            }
+            break;
+        }
+        case OBJ_BYTES: {
+            ObjBytes *b = (ObjBytes *)o;
+            if (is_intlike(item)) {
+                int64_t x;
+                if (!int_to_i64(item, &x) || x < 0 || x > 255) {
+                    exc_raise(vm, E_ValueError, "byte must be in range(0, 256)");
+                    return -1;
+                }
+                return memchr(b->data, (int)x, (size_t)b->len) != NULL;
+            }
+            if (is_kind(item, OBJ_BYTES)) {
+                ObjBytes *n = AS(ObjBytes, item);
+                return n->len == 0 || memmem(b->data, (size_t)b->len, n->data, (size_t)n->len) != NULL;
+            }
+            exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", item);
+            return -1;
+        }
+        case OBJ_ITER:
+            if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_ITEMS]) {
+                ObjDict *d = AS(ObjDict, ((ObjIter *)o)->a);
+                if (o->cls == vm->types[T_DICT_KEYS]) {
+                    Value v = dict_get(vm, d, item);
+                    return v == ERR ? -1 : v != UNDEF;
+                }
+                if (!is_tuple(item) || AS(ObjTuple, item)->len != 2) return 0;
+                Value v = dict_get(vm, d, AS(ObjTuple, item)->items[0]);
+                if (v == ERR) return -1;
+                return v == UNDEF ? 0 : op_eq(vm, v, AS(ObjTuple, item)->items[1]);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    Value r = call_special(vm, c, N___contains__, &item, 1);
+    if (r == ERR) return -1;
+    if (r != UNDEF) return op_truthy(vm, r);
+    if (op_special(vm, c, N___iter__) == UNDEF && op_special(vm, c, N___getitem__) == UNDEF &&
+        !(is_obj(c) && as_obj(c)->kind == OBJ_ITER)) {
+        exc_raise(vm, E_TypeError, "argument of type '%T' is not iterable", c);
+        return -1;
+    }
+    return iter_contains(vm, c, item);
+}
+
+/* ---- attributes -------------------------------------------------------- */
+
+static bool is_method_like(Value v) {
+    return is_kind(v, OBJ_FUNCTION) || (is_kind(v, OBJ_NATIVE) && (as_obj(v)->flags & NATIVE_METHOD));
+}
+
+/* Applies a class attribute found for an instance: binds functions, runs
+ * properties, unwraps staticmethod/classmethod. */
+static Value bind_attr(VM *vm, Value obj, Value attr) {
+    if (is_method_like(attr)) return bound_new(vm, obj, attr);
+    if (is_obj(attr)) {
+        Obj *a = as_obj(attr);
+        if (a->kind == OBJ_PROPERTY) {
+            Value g = ((ObjProperty *)a)->fget;
+            if (g == NONE_VAL || g == UNDEF) return exc_raise(vm, E_AttributeError, "property has no getter");
+            return op_call1(vm, g, obj);
+        }
+        if (a->kind == OBJ_WRAPPER) {
+            if (a->cls == vm->types[T_CLASSMETHOD]) return bound_new(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
+            return ((ObjWrapper *)a)->v;
+        }
+        if (a->kind == OBJ_INSTANCE) {
+            Value get = op_special(vm, attr, N___get__);
+            if (get != UNDEF) {
+                Value argv[3] = {attr, obj, obj_val(type_of(vm, obj))};
+                return op_call(vm, get, argv, 3, NULL);
+            }
+        }
+    }
+    return attr;
+}
+
+static ObjDict *obj_dict(Value v) {
+    if (!is_obj(v)) return NULL;
+    Obj *o = as_obj(v);
+    switch ((ObjKind)o->kind) {
+    case OBJ_INSTANCE: case OBJ_EXC: return ((ObjInstance *)o)->dict;
+    case OBJ_MODULE: return ((ObjModule *)o)->dict;
+    case OBJ_FUNCTION: return ((ObjFunction *)o)->dict;
+    default: return NULL;
+    }
+}
+
+static Value attr_error(VM *vm, Value obj, ObjStr *name) {
+    if (is_kind(obj, OBJ_MODULE))
+        return exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'",
+                         AS(ObjModule, obj)->name->data, name->data);
+    if (is_kind(obj, OBJ_CLASS))
+        return exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'",
+                         AS(ObjClass, obj)->name->data, name->data);
+    return exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
+}
+
+/* Attributes that builtin objects expose without a dict. UNDEF if none. */
+static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
+    if (str_eq(name, vm_name(vm, N___class__))) return obj_val(type_of(vm, obj));
+    if (!is_obj(obj)) return UNDEF;
+    Obj *o = as_obj(obj);
+    const char *n = name->data;
+    switch ((ObjKind)o->kind) {
+    case OBJ_FUNCTION: {
+        ObjFunction *f = (ObjFunction *)o;
+        if (!strcmp(n, "__name__")) return obj_val(f->name);
+        if (!strcmp(n, "__qualname__")) return obj_val(f->qualname);
+        if (!strcmp(n, "__doc__")) return f->doc;
+        if (!strcmp(n, "__module__")) return f->module;
+        if (!strcmp(n, "__code__")) return obj_val(f->code);
+        if (!strcmp(n, "__defaults__")) return f->defaults ? obj_val(f->defaults) : NONE_VAL;
+        if (!strcmp(n, "__kwdefaults__")) return f->kwdefaults ? obj_val(f->kwdefaults) : NONE_VAL;
+        if (!strcmp(n, "__globals__")) return obj_val(f->globals);
+        if (!strcmp(n, "__dict__")) {
+            if (!f->dict && !(f->dict = dict_new(vm))) return ERR;
+            return obj_val(f->dict);
+        }
+        break;
+    }
+    case OBJ_NATIVE: {
+        ObjNative *f = (ObjNative *)o;
+        if (!strcmp(n, "__name__") || !strcmp(n, "__qualname__")) return obj_val(f->name);
+        if (!strcmp(n, "__self__")) return f->self == UNDEF ? NONE_VAL : f->self;
+        if (!strcmp(n, "__doc__")) return NONE_VAL;
+        if (!strcmp(n, "__module__")) return str_from_cstr(vm, "builtins");
+        break;
+    }
+    case OBJ_BOUND: {
+        ObjBound *b = (ObjBound *)o;
+        if (!strcmp(n, "__self__")) return b->self;
+        if (!strcmp(n, "__func__")) return b->func;
+        return op_getattr_opt(vm, b->func, name);
+    }
+    case OBJ_CODE: {
+        ObjCode *c = (ObjCode *)o;
+        if (!strcmp(n, "co_name")) return obj_val(c->name);
+        if (!strcmp(n, "co_filename")) return obj_val(c->filename);
+        if (!strcmp(n, "co_firstlineno")) return int_val(c->firstline);
+        if (!strcmp(n, "co_argcount")) return int_val(c->argcount);
+        break;
+    }
+    case OBJ_SLICE: {
+        ObjSlice *s = (ObjSlice *)o;
+        if (!strcmp(n, "start")) return s->start;
+        if (!strcmp(n, "stop")) return s->stop;
+        if (!strcmp(n, "step")) return s->step;
+        break;
+    }
+    case OBJ_RANGE: {
+        ObjRange *r = (ObjRange *)o;
+        if (!strcmp(n, "start")) return int_from_i64(vm, r->start);
+        if (!strcmp(n, "stop")) return int_from_i64(vm, r->stop);
+        if (!strcmp(n, "step")) return int_from_i64(vm, r->step);
+        break;
+    }
+    case OBJ_PROPERTY: {
+        ObjProperty *p = (ObjProperty *)o;
+        if (!strcmp(n, "fget")) return p->fget;
+        if (!strcmp(n, "fset")) return p->fset;
+        if (!strcmp(n, "fdel")) return p->fdel;
+        if (!strcmp(n, "__doc__")) return p->doc;
+        break;
+    }
+    case OBJ_WRAPPER:
+        if (!strcmp(n, "__func__") || !strcmp(n, "__wrapped__")) return ((ObjWrapper *)o)->v;
+        break;
+    case OBJ_MODULE:
+        if (!strcmp(n, "__dict__")) return obj_val(((ObjModule *)o)->dict);
+        break;
+    case OBJ_INSTANCE: case OBJ_EXC:
+        if (!strcmp(n, "__dict__")) return obj_val(((ObjInstance *)o)->dict);
+        if (o->kind == OBJ_EXC) return exc_getattr(vm, (ObjException *)o, name);
+        break;
+    case OBJ_BIGINT:
+        if (!strcmp(n, "real") || !strcmp(n, "numerator")) return obj;
+        if (!strcmp(n, "imag")) return int_val(0);
+        if (!strcmp(n, "denominator")) return int_val(1);
+        break;
+    default:
+        break;
+    }
+    return UNDEF;
+}
+
+static Value number_attr(VM *vm, Value obj, ObjStr *name) {
+    const char *n = name->data;
+    if (is_intlike(obj)) {
+        if (!strcmp(n, "real") || !strcmp(n, "numerator")) return is_bool(obj) ? int_val(as_bool(obj)) : obj;
+        if (!strcmp(n, "imag")) return int_val(0);
+        if (!strcmp(n, "denominator")) return int_val(1);
+    } else if (is_float(obj)) {
+        if (!strcmp(n, "real")) return obj;
+        if (!strcmp(n, "imag")) return float_val(0.0);
+    }
+    (void)vm;
+    return UNDEF;
+}
+
+extern Value super_getattr(VM *vm, ObjIter *s, ObjStr *name);
+
+Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
+    if (is_kind(obj, OBJ_CLASS)) return class_getattr(vm, AS(ObjClass, obj), name);
+    ObjClass *cls = type_of(vm, obj);
+    if (cls == vm->types[T_SUPER]) {
+        Value r = super_getattr(vm, AS(ObjIter, obj), name);
+        if (r == ERR && exc_is(vm, vm->exc, E_AttributeError)) { vm->exc = UNDEF; return UNDEF; }
+        return r;
+    }
+    Value attr = class_lookup(cls, name);
+    /* Data descriptors on the class win over the instance dict. */
+    if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) return bind_attr(vm, obj, attr);
+    ObjDict *d = obj_dict(obj);
+    if (d) {
+        Value v = dict_get_str(d, name);
+        if (v != UNDEF) return v;
+    }
+    if (attr != UNDEF) return bind_attr(vm, obj, attr);
+    Value b = is_obj(obj) ? builtin_attr(vm, obj, name) : number_attr(vm, obj, name);
+    if (b != UNDEF) return b;
+    if (!is_obj(obj)) {
+        if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls);
+        return UNDEF;
+    }
+    if (cls->obj.flags & CLASS_HAS_GETATTR) {
+        Value ga = class_lookup(cls, vm_name(vm, N___getattr__));
+        Value argv[2] = {obj, obj_val(name)};
+        Value r = op_call(vm, ga, argv, 2, NULL);
+        if (r == ERR && exc_is(vm, vm->exc, E_AttributeError)) { vm->exc = UNDEF; return UNDEF; }
+        return r;
+    }
+    return UNDEF;
+}
+
+Value op_getattr(VM *vm, Value obj, ObjStr *name) {
+    Value v = op_getattr_opt(vm, obj, name);
+    if (v == UNDEF) return attr_error(vm, obj, name);
+    return v;
+}
+
+Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out) {
+    ObjClass *cls = type_of(vm, obj);
+    if (!is_kind(obj, OBJ_CLASS) && cls != vm->types[T_SUPER]) {
+        Value attr = class_lookup(cls, name);
+        if (attr != UNDEF && is_method_like(attr)) {
+            ObjDict *d = obj_dict(obj);
+            if (!d || dict_get_str(d, name) == UNDEF) {
+                *self_out = obj;
+                return attr;
+            }
+        }
+    }
+    *self_out = UNDEF;
+    return op_getattr(vm, obj, name);
+}
+
+int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
+    if (is_kind(obj, OBJ_CLASS)) {
+        ObjClass *c = AS(ObjClass, obj);
+        if (c->obj.flags & CLASS_BUILTIN) {
+            exc_raise(vm, E_TypeError, "cannot set '%s' attribute of immutable type '%s'", name->data, c->name->data);
+            return -1;
+        }
+        if (str_eq(name, vm_name(vm, N___name__)) && is_str(v)) c->name = AS(ObjStr, v);
+        else if (str_eq(name, vm_name(vm, N___qualname__)) && is_str(v)) c->qualname = AS(ObjStr, v);
+        else if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
+        if (str_eq(name, vm_name(vm, N___getattr__))) c->obj.flags |= CLASS_HAS_GETATTR;
+        class_changed(vm, c);
+        return 0;
+    }
+    ObjClass *cls = type_of(vm, obj);
+    if (is_user(obj)) {
+        Value sa = op_special(vm, obj, N___setattr__);
+        if (sa != UNDEF) {
+            Value argv[3] = {obj, obj_val(name), v};
+            return op_call(vm, sa, argv, 3, NULL) == ERR ? -1 : 0;
+        }
+        Value attr = class_lookup(cls, name);
+        if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) {
+            Value s = AS(ObjProperty, attr)->fset;
+            if (s == NONE_VAL || s == UNDEF) {
+                exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no setter", name->data, cls->name->data);
+                return -1;
+            }
+            return op_call2(vm, s, obj, v) == ERR ? -1 : 0;
+        }
+        if (as_obj(obj)->kind == OBJ_EXC) {
+            int r = exc_setattr(vm, AS(ObjException, obj), name, v);
+            if (r) return r < 0 ? -1 : 0;
+        }
+        return dict_set_str(vm, AS(ObjInstance, obj)->dict, name, v);
+    }
+    if (is_kind(obj, OBJ_FUNCTION)) {
+        ObjFunction *f = AS(ObjFunction, obj);
+        if (str_eq(name, vm_name(vm, N___name__)) && is_str(v)) { f->name = AS(ObjStr, v); return 0; }
+        if (str_eq(name, vm_name(vm, N___qualname__)) && is_str(v)) { f->qualname = AS(ObjStr, v); return 0; }
+        if (str_eq(name, vm_name(vm, N___doc__))) { f->doc = v; return 0; }
+        if (str_eq(name, vm_name(vm, N___module__))) { f->module = v; return 0; }
+        if (!f->dict && !(f->dict = dict_new(vm))) return -1;
+        return dict_set_str(vm, f->dict, name, v);
+    }
+    if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
+    if (class_lookup(cls, name) != UNDEF)
+        exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", cls->name->data, name->data);
+    else
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
+    return -1;
+}
+
+int op_delattr(VM *vm, Value obj, ObjStr *name) {
+    if (is_user(obj)) {
+        Value attr = class_lookup(type_of(vm, obj), name);
+        if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) {
+            Value d = AS(ObjProperty, attr)->fdel;
+            if (d == NONE_VAL || d == UNDEF) {
+                exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no deleter", name->data, type_name(vm, obj));
+                return -1;
+            }
+            return op_call1(vm, d, obj) == ERR ? -1 : 0;
+        }
+    }
+    ObjDict *d = is_kind(obj, OBJ_CLASS) ? AS(ObjClass, obj)->dict : obj_dict(obj);
+    if (d) {
+        int r = dict_del(vm, d, obj_val(name));
+        if (r < 0) return -1;
+        if (is_kind(obj, OBJ_CLASS)) class_changed(vm, AS(ObjClass, obj));
+        if (r) return 0;
+    }
+    attr_error(vm, obj, name);
+    return -1;
+}
+
+/* ---- items ------------------------------------------------------------- */
+
+Value op_getitem(VM *vm, Value obj, Value key) {
+    if (is_obj(obj)) {
+        Obj *o = as_obj(obj);
+        switch ((ObjKind)o->kind) {
+        case OBJ_LIST: return list_getitem(vm, (ObjList *)o, key);
+        case OBJ_TUPLE: return tuple_getitem(vm, (ObjTuple *)o, key);
+        case OBJ_STR: return str_getitem(vm, (ObjStr *)o, key);
+        case OBJ_DICT: {
+            Value v = dict_get(vm, (ObjDict *)o, key);
+            if (v != UNDEF) return v;
+            ObjTuple *t = tuple_from(vm, &key, 1);
+            if (!t) return ERR;
+            Value e = exc_new(vm, vm->exc_types[E_KeyError], t);
+            return e == ERR ? ERR : exc_raise_value(vm, e);
+        }
+        case OBJ_CLASS: {
+            Value cg = class_lookup((ObjClass *)o, vm_name(vm, N___class_getitem__));
+            if (cg != UNDEF) return op_call1(vm, is_kind(cg, OBJ_WRAPPER) ? AS(ObjWrapper, cg)->v : cg, key);
+            if (o->flags & CLASS_BUILTIN) return obj;   /* list[int] and friends: annotations only */
+            return exc_raise(vm, E_TypeError, "type '%s' is not subscriptable", ((ObjClass *)o)->name->data);
+        }
+        default:
+            break;
+        }
+    }
+    Value r = call_special(vm, obj, N___getitem__, &key, 1);
+    if (r != UNDEF) return r;
+    return exc_raise(vm, E_TypeError, "'%T' object is not subscriptable", obj);
+}
+
+int op_setitem(VM *vm, Value obj, Value key, Value v) {
+    if (is_list(obj)) return list_setitem(vm, AS(ObjList, obj), key, v);
+    if (is_dict(obj)) return dict_set(vm, AS(ObjDict, obj), key, v);
+    Value args[2] = {key, v};
+    Value r = call_special(vm, obj, N___setitem__, args, 2);
+    if (r == ERR) return -1;
+    if (r != UNDEF) return 0;
+    exc_raise(vm, E_TypeError, "'%T' object does not support item assignment", obj);
+    return -1;
+}
+
+int op_delitem(VM *vm, Value obj, Value key) {
+    if (is_list(obj)) return list_delitem(vm, AS(ObjList, obj), key);
+    if (is_dict(obj)) {
+        int r = dict_del(vm, AS(ObjDict, obj), key);
+        if (r < 0) return -1;
+        if (r == 0) {
+            ObjTuple *t = tuple_from(vm, &key, 1);
+            Value e = t ? exc_new(vm, vm->exc_types[E_KeyError], t) : ERR;
+            if (e != ERR) exc_raise_value(vm, e);
+            return -1;
+        }
+        return 0;
+    }
+    Value r = call_special(vm, obj, N___delitem__, &key, 1);
+    if (r == ERR) return -1;
+    if (r != UNDEF) return 0;
+    exc_raise(vm, E_TypeError, "'%T' object doesn't support item deletion", obj);
+    return -1;
+}
+
+int64_t op_len(VM *vm, Value v) {
+    if (is_obj(v)) {
+        Obj *o = as_obj(v);
+        switch ((ObjKind)o->kind) {
+        case OBJ_STR: return ((ObjStr *)o)->cplen;
+        case OBJ_LIST: return ((ObjList *)o)->len;
+        case OBJ_TUPLE: return ((ObjTuple *)o)->len;
+        case OBJ_DICT: return ((ObjDict *)o)->count;
+        case OBJ_SET: return ((ObjSet *)o)->used;
+        case OBJ_RANGE: return ((ObjRange *)o)->len;
+        case OBJ_BYTES: return ((ObjBytes *)o)->len;
+        case OBJ_BYTEARRAY: return ((ObjByteArray *)o)->len;
+        case OBJ_ITER:
+            if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS])
+                return AS(ObjDict, ((ObjIter *)o)->a)->count;
+            break;
+        default:
+            break;
+        }
+    }
+    Value r = call_special(vm, v, N___len__, NULL, 0);
+    if (r == ERR) return -1;
+    if (r == UNDEF) {
+        exc_raise(vm, E_TypeError, "object of type '%T' has no len()", v);
+        return -1;
+    }
+    int64_t n;
+    if (!is_intlike(r)) {
+        exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", r);
+        return -1;
+    }
+    if (!int_to_i64(r, &n)) {
+        exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
+        return -1;
+    }
+    if (n < 0) {
+        exc_raise(vm, E_ValueError, "__len__() should return >= 0");
+        return -1;
+    }
+    return n;
+}
+
+/* ---- iteration --------------------------------------------------------- */
+
+static Value seq_next(VM *vm, ObjIter *it) {
+    (void)vm;
+    ObjList *l = AS(ObjList, it->a);
+    if (it->i < l->len) return l->items[it->i++];
+    return UNDEF;
+}
+
+static Value tuple_next(VM *vm, ObjIter *it) {
+    (void)vm;
+    ObjTuple *t = AS(ObjTuple, it->a);
+    if (it->i < t->len) return t->items[it->i++];
+    return UNDEF;
+}
+
+static Value bytes_next(VM *vm, ObjIter *it) {
+    (void)vm;
+    ObjBytes *b = AS(ObjBytes, it->a);
+    if (it->i < b->len) return int_val(b->data[it->i++]);
+    return UNDEF;
+}
+
+/* Iterates an object that only has __getitem__, until IndexError. */
+static Value getitem_next(VM *vm, ObjIter *it) {
+    if (it->a == UNDEF) return UNDEF;
+    Value v = op_getitem(vm, it->a, int_val(it->i));
+    if (v == ERR) {
+        if (exc_is(vm, vm->exc, E_IndexError) || exc_is(vm, vm->exc, E_StopIteration)) {
+            vm->exc = UNDEF;
+            it->a = UNDEF;
+            return UNDEF;
+        }
+        return ERR;
+    }
+    it->i++;
+    return v;
+}
+
+static Value new_iter(VM *vm, TypeId t, IterNextFn next, Value a) {
+    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[t]);
+    if (!it) return ERR;
+    it->next = next;
+    it->a = a;
+    it->b = it->c = UNDEF;
+    return obj_val(it);
+}
+
+Value op_iter(VM *vm, Value v) {
+    if (is_obj(v)) {
+        Obj *o = as_obj(v);
+        switch ((ObjKind)o->kind) {
+        case OBJ_LIST: return new_iter(vm, T_LIST_ITER, seq_next, v);
+        case OBJ_TUPLE: return new_iter(vm, T_TUPLE_ITER, tuple_next, v);
+        case OBJ_STR: return str_iter(vm, (ObjStr *)o);
+        case OBJ_DICT: return dict_iter(vm, (ObjDict *)o, T_DICT_KEYS);
+        case OBJ_SET: return set_iter(vm, (ObjSet *)o);
+        case OBJ_RANGE: return range_iter(vm, (ObjRange *)o);
+        case OBJ_BYTES: return new_iter(vm, T_BYTES_ITER, bytes_next, v);
+        case OBJ_ITER: {
+            ObjIter *it = (ObjIter *)o;
+            if (it->next) return v;
+            if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS]) {
+                TypeId t = o->cls == vm->types[T_DICT_KEYS] ? T_DICT_KEYS : o->cls == vm->types[T_DICT_VALUES] ? T_DICT_VALUES : T_DICT_ITEMS;
+                return dict_iter(vm, AS(ObjDict, it->a), t);
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    Value r = call_special(vm, v, N___iter__, NULL, 0);
+    if (r == ERR) return ERR;
+    if (r != UNDEF) {
+        if (!(is_kind(r, OBJ_ITER) && AS(ObjIter, r)->next) && op_special(vm, r, N___next__) == UNDEF)
+            return exc_raise(vm, E_TypeError, "iter() returned non-iterator of type '%T'", r);
+        return r;
+    }
+    if (op_special(vm, v, N___getitem__) != UNDEF) return new_iter(vm, T_SEQ_ITER, getitem_next, v);
+    return exc_raise(vm, E_TypeError, "'%T' object is not iterable", v);
+}
+
+Value op_next(VM *vm, Value it) {
+    if (is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) return AS(ObjIter, it)->next(vm, AS(ObjIter, it));
+    Value r = call_special(vm, it, N___next__, NULL, 0);
+    if (r == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", it);
+    if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {
+        vm->exc = UNDEF;
+        return UNDEF;
+    }
+    return r;
+}
+
+ObjList *op_to_list(VM *vm, Value iterable) {
+    if (is_list(iterable)) return list_from(vm, AS(ObjList, iterable)->items, AS(ObjList, iterable)->len);
+    if (is_tuple(iterable)) return list_from(vm, AS(ObjTuple, iterable)->items, AS(ObjTuple, iterable)->len);
+    ObjList *l = list_new(vm, 0);
+    if (!l) return NULL;
+    if (!vm_push_root(vm, obj_val(l))) { exc_nomem(vm); return NULL; }
+    int rc = list_extend(vm, l, iterable);
+    vm_pop_roots(vm, 1);
+    return rc < 0 ? NULL : l;
+}
+
+/* ---- repr and str ------------------------------------------------------ */
+
+static bool repr_enter(VM *vm, Obj *o, bool *cycle) {
+    *cycle = false;
+    for (int i = 0; i < vm->nrepr; i++) {
+        if (vm->repr_active[i] == o) { *cycle = true; return true; }
+    }
+    if (vm->c_depth >= C_DEPTH_MAX) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
+        return false;
+    }
+    if (vm->nrepr == vm->reprcap) {
+        int cap = vm->reprcap ? vm->reprcap * 2 : 16;
+        Obj **a = realloc(vm->repr_active, (size_t)cap * sizeof *a);
+        if (!a) { exc_nomem(vm); return false; }
+        vm->repr_active = a;
+        vm->reprcap = cap;
+    }
+    vm->repr_active[vm->nrepr++] = o;
+    vm->c_depth++;
+    return true;
+}
+
+static void repr_leave(VM *vm) {
+    vm->nrepr--;
+    vm->c_depth--;
+}
+
+static bool repr_items(VM *vm, StrBuf *b, const Value *items, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        if (i) sb_adds(b, ", ");
+        if (!op_repr_to(vm, items[i], b)) return false;
+    }
+    return true;
+}
+
+static bool repr_container(VM *vm, Value v, StrBuf *b) {
+    Obj *o = as_obj(v);
+    bool cycle;
+    if (!repr_enter(vm, o, &cycle)) return false;
+    bool ok = true;
+    switch ((ObjKind)o->kind) {
+    case OBJ_LIST:
+        if (cycle) { sb_adds(b, "[...]"); return true; }
+        sb_addc(b, '[');
+        ok = repr_items(vm, b, ((ObjList *)o)->items, ((ObjList *)o)->len);
+        sb_addc(b, ']');
+        break;
+    case OBJ_TUPLE: {
+        ObjTuple *t = (ObjTuple *)o;
+        sb_addc(b, '(');
+        ok = repr_items(vm, b, t->items, t->len);
+        if (t->len == 1) sb_addc(b, ',');
+        sb_addc(b, ')');
+        break;
+    }
+    case OBJ_DICT: {
+        if (cycle) { sb_adds(b, "{...}"); return true; }
+        ObjDict *d = (ObjDict *)o;
+        sb_addc(b, '{');
+        int64_t pos = 0, i = 0;
+        Value k, val;
+        while (ok && dict_next(d, &pos, &k, &val)) {
+            if (i++) sb_adds(b, ", ");
+            ok = op_repr_to(vm, k, b);
+            sb_adds(b, ": ");
+            ok = ok && op_repr_to(vm, val, b);
+        }
+        sb_addc(b, '}');
+        break;
+    }
+    default: {     /* dict views */
+        ObjIter *view = (ObjIter *)o;
+        sb_adds(b, o->cls->name->data);
+        sb_adds(b, "([");
+        ObjDict *d = AS(ObjDict, view->a);
+        int64_t pos = 0, i = 0;
+        Value k, val;
+        while (ok && dict_next(d, &pos, &k, &val)) {
+            if (i++) sb_adds(b, ", ");
+            if (o->cls == vm->types[T_DICT_KEYS]) ok = op_repr_to(vm, k, b);
+            else if (o->cls == vm->types[T_DICT_VALUES]) ok = op_repr_to(vm, val, b);
+            else {
+                sb_addc(b, '(');
+                ok = op_repr_to(vm, k, b);
+                sb_adds(b, ", ");
+                ok = ok && op_repr_to(vm, val, b);
+                sb_addc(b, ')');
+            }
+        }
+        sb_adds(b, "])");
+        break;
+    }
+    }
+    if (!cycle) repr_leave(vm);
+    return ok;
+}
+
+static void bytes_repr_to(StrBuf *b, const uint8_t *p, int64_t n) {
+    bool sq = memchr(p, '\'', (size_t)n) != NULL, dq = memchr(p, '"', (size_t)n) != NULL;
+    char q = sq && !dq ? '"' : '\'';
+    sb_addc(b, 'b');
+    sb_addc(b, q);
+    for (int64_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (c == q || c == '\\') { sb_addc(b, '\\'); sb_addc(b, (char)c); }
+        else if (c == '\n') sb_adds(b, "\\n");
+        else if (c == '\r') sb_adds(b, "\\r");
+        else if (c == '\t') sb_adds(b, "\\t");
+        else if (c < 0x20 || c >= 0x7F) sb_addf(b, "\\x%02x", c);
+        else sb_addc(b, (char)c);
+    }
+    sb_addc(b, q);
+}
+
+static bool module_name_prefix(VM *vm, ObjClass *c, StrBuf *b) {
+    (void)vm;
+    if (c->module != UNDEF && is_str(c->module) && strcmp(AS(ObjStr, c->module)->data, "builtins") != 0) {
+        sb_add(b, AS(ObjStr, c->module)->data, (size_t)AS(ObjStr, c->module)->len);
+        sb_addc(b, '.');
+    }
+    return true;
+}
+
+static bool call_repr_method(VM *vm, Value v, NameId name, StrBuf *b) {
+    if (vm->c_depth >= C_DEPTH_MAX) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
+        return false;
+    }
+    vm->c_depth++;
+    Value r = call_special(vm, v, name, NULL, 0);
+    vm->c_depth--;
+    if (r == ERR) return false;
+    if (!is_str(r)) {
+        exc_raise(vm, E_TypeError, "%s returned non-string (type %T)", name == N___str__ ? "__str__" : "__repr__", r);
+        return false;
+    }
+    sb_add(b, AS(ObjStr, r)->data, (size_t)AS(ObjStr, r)->len);
+    return true;
+}
+
+bool op_repr_to(VM *vm, Value v, StrBuf *b) {
+    char tmp[40];
+    switch (VTAG(v)) {
+    case VTAG_INT: sb_addf(b, "%lld", (long long)as_int(v)); return true;
+    case VTAG_BOOL: sb_adds(b, as_bool(v) ? "True" : "False"); return true;
+    case VTAG_CONST:
+        sb_adds(b, v == NONE_VAL ? "None" : v == NOTIMPL_VAL ? "NotImplemented" : v == ELLIPSIS_VAL ? "Ellipsis" : "<undef>");
+        return true;
+    case VTAG_OBJ: break;
+    default: flt_repr(as_float(v), tmp); sb_adds(b, tmp); return true;
+    }
+    Obj *o = as_obj(v);
+    switch ((ObjKind)o->kind) {
+    case OBJ_STR: str_repr_to(b, ((ObjStr *)o)->data, (size_t)((ObjStr *)o)->len); return true;
+    case OBJ_BIGINT: int_to_buf(v, 10, b); return true;
+    case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT:
+        if (o->cls->obj.flags & CLASS_BUILTIN) return repr_container(vm, v, b);
+        break;
+    case OBJ_BYTES: bytes_repr_to(b, ((ObjBytes *)o)->data, ((ObjBytes *)o)->len); return true;
+    case OBJ_FUNCTION:
+        sb_addf(b, "<function %s at %p>", ((ObjFunction *)o)->qualname->data, (void *)o);
+        return true;
+    case OBJ_NATIVE: {
+        ObjNative *n = (ObjNative *)o;
+        if (n->self != UNDEF)
+            sb_addf(b, "<built-in method %s of %s object at %p>", n->name->data, type_name(vm, n->self),
+                    is_obj(n->self) ? (void *)as_obj(n->self) : NULL);
+        else
+            sb_addf(b, "<built-in function %s>", n->name->data);
+        return true;
+    }
+    case OBJ_BOUND: {
+        ObjBound *m = (ObjBound *)o;
+        if (is_kind(m->func, OBJ_NATIVE)) {
+            sb_addf(b, "<built-in method %s of %s object at %p>", AS(ObjNative, m->func)->name->data,
+                    type_name(vm, m->self), is_obj(m->self) ? (void *)as_obj(m->self) : NULL);
+            return true;
+        }
+        Value qn = op_getattr_opt(vm, m->func, vm_name(vm, N___qualname__));
+        sb_adds(b, "<bound method ");
+        if (is_str(qn)) sb_adds(b, AS(ObjStr, qn)->data);
+        sb_adds(b, " of ");
+        if (!op_repr_to(vm, m->self, b)) return false;
+        sb_addc(b, '>');
+        return true;
+    }
+    case OBJ_CLASS:
+        sb_adds(b, "<class '");
+        module_name_prefix(vm, (ObjClass *)o, b);
+        sb_adds(b, ((ObjClass *)o)->qualname->data);
+        sb_adds(b, "'>");
+        return true;
+    case OBJ_MODULE:
+        sb_addf(b, "<module '%s'>", ((ObjModule *)o)->name->data);
+        return true;
+    case OBJ_CODE:
+        sb_addf(b, "<code object %s at %p, file \"%s\", line %d>", ((ObjCode *)o)->name->data, (void *)o,
+                ((ObjCode *)o)->filename->data, ((ObjCode *)o)->firstline);
+        return true;
+    case OBJ_CELL:
+        sb_addf(b, "<cell at %p>", (void *)o);
+        return true;
+    case OBJ_ITER:
+        if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS])
+            return repr_container(vm, v, b);
+        break;
+    default:
+        break;
+    }
+    Value m = op_special(vm, v, N___repr__);
+    if (m != UNDEF) return call_repr_method(vm, v, N___repr__, b);
+    ObjClass *c = o->cls;
+    sb_addc(b, '<');
+    module_name_prefix(vm, c, b);
+    sb_addf(b, "%s object at %p>", c->qualname->data, (void *)o);
+    return true;
+}
+
+bool op_str_to(VM *vm, Value v, StrBuf *b) {
+    if (is_str(v)) { sb_add(b, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len); return true; }
+    if (!is_obj(v) || as_obj(v)->kind != OBJ_INSTANCE ? false : true) {
+        if (op_special(vm, v, N___str__) != UNDEF) return call_repr_method(vm, v, N___str__, b);
+        return op_repr_to(vm, v, b);
+    }
+    if (is_kind(v, OBJ_EXC)) {
+        if (op_special(vm, v, N___str__) != dict_get_str(vm->exc_types[E_BaseException]->dict, vm_name(vm, N___str__)))
+            return call_repr_method(vm, v, N___str__, b);
+        Value s = exc_str(vm, v);
+        if (s == ERR) return false;
+        sb_add(b, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
+        return true;
+    }
+    if (is_obj(v) && !(as_obj(v)->cls->obj.flags & CLASS_BUILTIN) && op_special(vm, v, N___str__) != UNDEF)
+        return call_repr_method(vm, v, N___str__, b);
+    return op_repr_to(vm, v, b);
+}
+
+Value op_repr(VM *vm, Value v) {
+    if (is_str(v) && AS(ObjStr, v)->len == 0) return str_new(vm, "''", 2);
+    if (is_kind(v, OBJ_INSTANCE) && op_special(vm, v, N___repr__) != UNDEF) {
+        Value r = call_special(vm, v, N___repr__, NULL, 0);
+        if (r == ERR || is_str(r)) return r;
+        return exc_raise(vm, E_TypeError, "__repr__ returned non-string (type %T)", r);
+    }
+    StrBuf b = SB_INIT;
+    if (!op_repr_to(vm, v, &b)) { sb_free(&b); return ERR; }
+    return str_from_buf(vm, &b);
+}
+
+Value op_str(VM *vm, Value v) {
+    if (is_str(v)) return v;
+    if (is_int(v)) {
+        char tmp[32];
+        int n = snprintf(tmp, sizeof tmp, "%lld", (long long)as_int(v));
+        return str_new(vm, tmp, (size_t)n);
+    }
+    StrBuf b = SB_INIT;
+    if (!op_str_to(vm, v, &b)) { sb_free(&b); return ERR; }
+    return str_from_buf(vm, &b);
+}
+
+/* ---- calls ------------------------------------------------------------- */
+
+Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames) {
+    if (!is_obj(callable)) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
+    Obj *o = as_obj(callable);
+    int nkw = kwnames ? (int)kwnames->len : 0;
+    switch ((ObjKind)o->kind) {
+    case OBJ_FUNCTION: return interp_call_function(vm, (ObjFunction *)o, args, nargs, kwnames);
+    case OBJ_NATIVE: {
+        ObjNative *n = (ObjNative *)o;
+        if (n->self == UNDEF) return n->fn(vm, args, nargs, kwnames);
+        Value argv[nargs + nkw + 1];
+        argv[0] = n->self;
+        memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+        return n->fn(vm, argv, nargs + 1, kwnames);
+    }
+    case OBJ_BOUND: {
+        ObjBound *b = (ObjBound *)o;
+        Value argv[nargs + nkw + 1];
+        argv[0] = b->self;
+        memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+        return op_call(vm, b->func, argv, nargs + 1, kwnames);
+    }
+    case OBJ_CLASS: return class_call(vm, (ObjClass *)o, args, nargs, kwnames);
+    case OBJ_WRAPPER: return op_call(vm, ((ObjWrapper *)o)->v, args, nargs, kwnames);
+    default: {
+        Value m = op_special(vm, callable, N___call__);
+        if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
+        Value argv[nargs + nkw + 1];
+        argv[0] = callable;
+        memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+        return op_call(vm, m, argv, nargs + 1, kwnames);
+    }
+    }
+}
+
+Value op_call0(VM *vm, Value f) { return op_call(vm, f, NULL, 0, NULL); }
+Value op_call1(VM *vm, Value f, Value a) { return op_call(vm, f, &a, 1, NULL); }
+Value op_call2(VM *vm, Value f, Value a, Value b) {
+    Value args[2] = {a, b};
+    return op_call(vm, f, args, 2, NULL);
+}
+
+Value op_call_method(VM *vm, Value obj, ObjStr *name, Value *args, int nargs) {
+    Value self;
+    Value m = op_getattr_opt(vm, obj, name);
+    if (m == UNDEF || m == ERR) return m;
+    (void)self;
+    return op_call(vm, m, args, nargs, NULL);
+}
+
+bool op_callable(VM *vm, Value v) {
+    if (!is_obj(v)) return false;
+    switch ((ObjKind)as_obj(v)->kind) {
+    case OBJ_FUNCTION: case OBJ_NATIVE: case OBJ_BOUND: case OBJ_CLASS: return true;
+    default: return op_special(vm, v, N___call__) != UNDEF;
+    }
+}

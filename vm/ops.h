@@ -1,0 +1,67 @@
+/* The object protocol: what the interpreter and natives do to any value
+ * (arithmetic, comparison, hashing, attributes, items, iteration, calls,
+ * repr/str). Builtin types take C fast paths; user instances go through their
+ * special methods. Conventions: Value results are ERR after raising; int
+ * results are -1 after raising, else 0/1. */
+#ifndef ASY_OPS_H
+#define ASY_OPS_H
+
+#include "num.h"
+#include "strbuf.h"
+#include "vm.h"
+
+ObjClass *type_of(VM *vm, Value v);
+const char *type_name(VM *vm, Value v);
+
+Value op_binary(VM *vm, BinOp op, Value a, Value b);
+Value op_inplace(VM *vm, BinOp op, Value a, Value b);   /* a op= b */
+Value op_neg(VM *vm, Value a);
+Value op_pos(VM *vm, Value a);
+Value op_invert(VM *vm, Value a);
+Value op_compare(VM *vm, CmpOp op, Value a, Value b);   /* the result object */
+int op_compare_bool(VM *vm, CmpOp op, Value a, Value b);
+int op_eq(VM *vm, Value a, Value b);                    /* ==, identity first */
+int op_truthy(VM *vm, Value v);
+int op_hash(VM *vm, Value v, uint64_t *out);            /* TypeError: unhashable */
+int op_contains(VM *vm, Value container, Value item);   /* item in container */
+
+Value op_getattr(VM *vm, Value obj, ObjStr *name);      /* AttributeError */
+/* Like op_getattr, but returns UNDEF (no exception) when absent. */
+Value op_getattr_opt(VM *vm, Value obj, ObjStr *name);
+int op_setattr(VM *vm, Value obj, ObjStr *name, Value v);
+int op_delattr(VM *vm, Value obj, ObjStr *name);
+/* For obj.name(...): the function to call with obj as first argument
+ * (*self_out = obj), or the bound value itself (*self_out = UNDEF). */
+Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out);
+
+Value op_getitem(VM *vm, Value obj, Value key);
+int op_setitem(VM *vm, Value obj, Value key, Value v);
+int op_delitem(VM *vm, Value obj, Value key);
+int64_t op_len(VM *vm, Value v);                        /* -1 after raising */
+
+Value op_iter(VM *vm, Value v);
+Value op_next(VM *vm, Value it);                        /* UNDEF when exhausted */
+
+Value op_repr(VM *vm, Value v);
+Value op_str(VM *vm, Value v);
+/* repr/str appended to a buffer; false after raising. */
+bool op_repr_to(VM *vm, Value v, StrBuf *b);
+bool op_str_to(VM *vm, Value v, StrBuf *b);
+
+/* Calls any callable with nargs positional values, then the values of the
+ * keywords named by kwnames (or NULL). May run script code (nested). */
+Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames);
+Value op_call0(VM *vm, Value callable);
+Value op_call1(VM *vm, Value callable, Value a);
+Value op_call2(VM *vm, Value callable, Value a, Value b);
+/* Calls the method `name` of obj; UNDEF if obj has no such attribute. */
+Value op_call_method(VM *vm, Value obj, ObjStr *name, Value *args, int nargs);
+bool op_callable(VM *vm, Value v);
+
+/* Special method lookup on the type (not the instance): UNDEF if absent. */
+Value op_special(VM *vm, Value obj, NameId name);
+
+/* Converts an iterable to a list of its items (a new list). */
+ObjList *op_to_list(VM *vm, Value iterable);
+
+#endif

@@ -1,0 +1,593 @@
+/* range and slice objects, and the index helpers every sequence uses.
+ *
+ * A range keeps its bounds in int64_t (CPython accepts any int): a bound or
+ * a length beyond that raises OverflowError "Python int too large to convert
+ * to C ssize_t". Its iterator is an ObjIter whose `i` is the next value,
+ * `n` the values left and `step` the step, so the interpreter can run
+ * `for x in range(...)` without calling next().
+ *
+ * Slices resolve against a length exactly as CPython's PySlice_Unpack and
+ * PySlice_AdjustIndices do; huge bounds clamp to the int64_t range, as
+ * CPython clamps them to Py_ssize_t.
+ */
+#include <string.h>
+
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "ops.h"
+#include "str.h"
+
+static Value int_value(VM *vm, int64_t i) {
+    return small_int_fits(i) ? int_val(i) : int_from_i64(vm, i);
+}
+
+static Value too_big(VM *vm) {
+    return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+}
+
+/* ---- index helpers ------------------------------------------------------- */
+
+bool index_value(VM *vm, Value v, int64_t *out, const char *what) {
+    if (!is_intlike(v)) {
+        Value m = op_special(vm, v, N___index__);
+        if (m == UNDEF) {
+            if (what)
+                exc_raise(vm, E_TypeError, "%s indices must be integers or slices, not %T", what, v);
+            else
+                exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+            return false;
+        }
+        Value r = op_call1(vm, m, v);
+        if (r == ERR) return false;
+        if (!is_intlike(r)) {
+            exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
+            return false;
+        }
+        v = r;
+    }
+    if (is_bool(v)) {
+        *out = as_bool(v);
+        return true;
+    }
+    if (is_int(v)) {
+        *out = as_int(v);
+        return true;
+    }
+    if (int_to_i64(v, out)) return true;
+    exc_raise(vm, E_IndexError, "cannot fit '%T' into an index-sized integer", v);
+    return false;
+}
+
+int64_t seq_index(VM *vm, Value index, int64_t len, const char *what) {
+    int64_t i;
+    if (!index_value(vm, index, &i, what)) return -1;
+    if (i < 0) i += len;
+    if (i < 0 || i >= len) {
+        exc_raise(vm, E_IndexError, "%s index out of range", what);
+        return -1;
+    }
+    return i;
+}
+
+/* ---- slices ---------------------------------------------------------- */
+
+Value slice_new(VM *vm, Value start, Value stop, Value step) {
+    ObjSlice *s = gc_new(vm, sizeof(ObjSlice), OBJ_SLICE, vm->types[T_SLICE]);
+    if (!s) return ERR;
+    s->start = start;
+    s->stop = stop;
+    s->step = step;
+    return obj_val(s);
+}
+
+/* _PyEval_SliceIndex: an int (or __index__) clamped to int64_t. */
+static bool slice_index(VM *vm, Value v, int64_t *out) {
+    if (!is_intlike(v) && op_special(vm, v, N___index__) == UNDEF) {
+        exc_raise(vm, E_TypeError, "slice indices must be integers or None or have an __index__ method");
+        return false;
+    }
+    if (!is_intlike(v)) {
+        Value r = op_call1(vm, op_special(vm, v, N___index__), v);
+        if (r == ERR) return false;
+        if (!is_intlike(r)) {
+            exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
+            return false;
+        }
+        v = r;
+    }
+    if (is_bool(v)) *out = as_bool(v);
+    else if (is_int(v)) *out = as_int(v);
+    else if (!int_to_i64(v, out)) *out = int_sign(v) < 0 ? INT64_MIN : INT64_MAX;
+    return true;
+}
+
+/* PySlice_Unpack: step first (None is 1, 0 is an error), then the bounds,
+ * None standing for the end that the step walks from or to. */
+static bool slice_unpack(VM *vm, ObjSlice *s, int64_t *start, int64_t *stop, int64_t *step) {
+    if (s->step == NONE_VAL) {
+        *step = 1;
+    } else {
+        if (!slice_index(vm, s->step, step)) return false;
+        if (*step == 0) {
+            exc_raise(vm, E_ValueError, "slice step cannot be zero");
+            return false;
+        }
+        if (*step < -INT64_MAX) *step = -INT64_MAX;     /* so that -step cannot overflow */
+    }
+    if (s->start == NONE_VAL) *start = *step < 0 ? INT64_MAX : 0;
+    else if (!slice_index(vm, s->start, start)) return false;
+    if (s->stop == NONE_VAL) *stop = *step < 0 ? INT64_MIN : INT64_MAX;
+    else if (!slice_index(vm, s->stop, stop)) return false;
+    return true;
+}
+
+/* PySlice_AdjustIndices */
+static int64_t slice_adjust(int64_t len, int64_t *start, int64_t *stop, int64_t step) {
+    if (*start < 0) {
+        *start += len;
+        if (*start < 0) *start = step < 0 ? -1 : 0;
+    } else if (*start >= len) {
+        *start = step < 0 ? len - 1 : len;
+    }
+    if (*stop < 0) {
+        *stop += len;
+        if (*stop < 0) *stop = step < 0 ? -1 : 0;
+    } else if (*stop >= len) {
+        *stop = step < 0 ? len - 1 : len;
+    }
+    if (step < 0) {
+        if (*stop < *start) return (*start - *stop - 1) / (-step) + 1;
+    } else if (*start < *stop) {
+        return (*stop - *start - 1) / step + 1;
+    }
+    return 0;
+}
+
+int64_t slice_indices(VM *vm, ObjSlice *s, int64_t len, int64_t *start, int64_t *stop, int64_t *step) {
+    if (!slice_unpack(vm, s, start, stop, step)) return -1;
+    return slice_adjust(len, start, stop, *step);
+}
+
+static bool no_kwargs(VM *vm, ObjTuple *kw, const char *fname) {
+    if (!kw || kw->len == 0) return true;
+    exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", fname);
+    return false;
+}
+
+/* slice.__new__(cls, *args): slice(stop), slice(start, stop[, step]). */
+static Value slice___new__(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!no_kwargs(vm, kw, "slice")) return ERR;
+    int n = nargs - 1;
+    if (n < 1) return exc_raise(vm, E_TypeError, "slice expected at least 1 argument, got %d", n);
+    if (n > 3) return exc_raise(vm, E_TypeError, "slice expected at most 3 arguments, got %d", n);
+    if (n == 1) return slice_new(vm, NONE_VAL, args[1], NONE_VAL);
+    return slice_new(vm, args[1], args[2], n == 3 ? args[3] : NONE_VAL);
+}
+
+static ObjSlice *slice_self(VM *vm, const char *meth, Value *args, int nargs, ObjTuple *kw, int nwant) {
+    if (nargs < 1 || !is_kind(args[0], OBJ_SLICE)) {
+        exc_raise(vm, E_TypeError, "descriptor '%s' for 'slice' objects doesn't apply to a '%T' object",
+                  meth, nargs < 1 ? NONE_VAL : args[0]);
+        return NULL;
+    }
+    if (kw && kw->len > 0) {
+        exc_raise(vm, E_TypeError, "slice.%s() takes no keyword arguments", meth);
+        return NULL;
+    }
+    if (nargs - 1 != nwant) {
+        if (nwant == 0)
+            exc_raise(vm, E_TypeError, "slice.%s() takes no arguments (%d given)", meth, nargs - 1);
+        else
+            exc_raise(vm, E_TypeError, "slice.%s() takes exactly one argument (%d given)", meth, nargs - 1);
+        return NULL;
+    }
+    return AS(ObjSlice, args[0]);
+}
+
+/* slice.indices(length): (start, stop, step) resolved against length. */
+static Value slice_m_indices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjSlice *s = slice_self(vm, "indices", args, nargs, kw, 1);
+    if (!s) return ERR;
+    int64_t len, start, stop, step;
+    if (!index_value(vm, args[1], &len, NULL)) return ERR;
+    if (len < 0) return exc_raise(vm, E_ValueError, "length should not be negative");
+    if (slice_indices(vm, s, len, &start, &stop, &step) < 0) return ERR;
+    Value items[3] = {int_value(vm, start), int_value(vm, stop), int_value(vm, step)};
+    for (int i = 0; i < 3; i++)
+        if (items[i] == ERR) return ERR;
+    ObjTuple *t = tuple_from(vm, items, 3);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value slice_m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjSlice *s = slice_self(vm, "__repr__", args, nargs, kw, 0);
+    if (!s) return ERR;
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "slice(");
+    Value parts[3] = {s->start, s->stop, s->step};
+    for (int i = 0; i < 3; i++) {
+        if (i) sb_adds(&b, ", ");
+        if (!op_repr_to(vm, parts[i], &b)) {
+            sb_free(&b);
+            return ERR;
+        }
+    }
+    sb_addc(&b, ')');
+    return str_from_buf(vm, &b);
+}
+
+/* Slices compare as the tuples (start, stop, step). */
+static Value slice_compare(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *meth, CmpOp op) {
+    ObjSlice *s = slice_self(vm, meth, args, nargs, kw, 1);
+    if (!s) return ERR;
+    if (!is_kind(args[1], OBJ_SLICE)) return NOTIMPL_VAL;
+    ObjSlice *o = AS(ObjSlice, args[1]);
+    if (s == o && (op == CMP_EQ || op == CMP_NE)) return bool_val(op == CMP_EQ);
+    Value a[3] = {s->start, s->stop, s->step}, b[3] = {o->start, o->stop, o->step};
+    ObjTuple *ta = tuple_from(vm, a, 3);
+    if (!ta || !vm_push_root(vm, obj_val(ta))) return ERR;
+    ObjTuple *tb = tuple_from(vm, b, 3);
+    vm_pop_roots(vm, 1);
+    if (!tb) return ERR;
+    return op_compare(vm, op, obj_val(ta), obj_val(tb));
+}
+static Value slice_eq(VM *vm, Value *a, int n, ObjTuple *kw) { return slice_compare(vm, a, n, kw, "__eq__", CMP_EQ); }
+static Value slice_ne(VM *vm, Value *a, int n, ObjTuple *kw) { return slice_compare(vm, a, n, kw, "__ne__", CMP_NE); }
+static Value slice_lt(VM *vm, Value *a, int n, ObjTuple *kw) { return slice_compare(vm, a, n, kw, "__lt__", CMP_LT); }
+static Value slice_le(VM *vm, Value *a, int n, ObjTuple *kw) { return slice_compare(vm, a, n, kw, "__le__", CMP_LE); }
+static Value slice_gt(VM *vm, Value *a, int n, ObjTuple *kw) { return slice_compare(vm, a, n, kw, "__gt__", CMP_GT); }
+static Value slice_ge(VM *vm, Value *a, int n, ObjTuple *kw) { return slice_compare(vm, a, n, kw, "__ge__", CMP_GE); }
+
+#define XXPRIME_1 11400714785074694791ull
+#define XXPRIME_2 14029467366897019727ull
+#define XXPRIME_5 2870177450012600261ull
+#define XXROTATE(x) ((x) << 31 | (x) >> 33)
+
+/* slice_hash (slices are hashable since Python 3.12). */
+static Value slice_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjSlice *s = slice_self(vm, "__hash__", args, nargs, kw, 0);
+    if (!s) return ERR;
+    Value parts[3] = {s->start, s->stop, s->step};
+    uint64_t acc = XXPRIME_5;
+    for (int i = 0; i < 3; i++) {
+        uint64_t lane;
+        if (op_hash(vm, parts[i], &lane) < 0) return ERR;
+        acc += lane * XXPRIME_2;
+        acc = XXROTATE(acc);
+        acc *= XXPRIME_1;
+    }
+    if (acc == UINT64_MAX) acc = 1546275796;
+    return int_from_i64(vm, (int64_t)acc);
+}
+
+/* ---- range ------------------------------------------------------------ */
+
+/* The number of values; -1 when it does not fit int64_t. */
+static int64_t range_length(int64_t start, int64_t stop, int64_t step) {
+    uint64_t n;
+    if (step > 0 && start < stop)
+        n = ((uint64_t)stop - (uint64_t)start - 1) / (uint64_t)step + 1;
+    else if (step < 0 && start > stop)
+        n = ((uint64_t)start - (uint64_t)stop - 1) / (0 - (uint64_t)step) + 1;
+    else
+        return 0;
+    return n > (uint64_t)INT64_MAX ? -1 : (int64_t)n;
+}
+
+Value range_new(VM *vm, int64_t start, int64_t stop, int64_t step) {
+    int64_t len = range_length(start, stop, step);
+    if (len < 0) return too_big(vm);
+    ObjRange *r = gc_new(vm, sizeof(ObjRange), OBJ_RANGE, vm->types[T_RANGE]);
+    if (!r) return ERR;
+    r->start = start;
+    r->stop = stop;
+    r->step = step;
+    r->len = len;
+    return obj_val(r);
+}
+
+/* The i-th value (0 <= i < len): it lies between start and stop, so the
+ * arithmetic, done modulo 2**64, gives the right int64_t. */
+static int64_t range_at(ObjRange *r, int64_t i) {
+    return (int64_t)((uint64_t)r->start + (uint64_t)i * (uint64_t)r->step);
+}
+
+/* A range argument: an int (or __index__) that fits int64_t. */
+static bool range_arg(VM *vm, Value v, int64_t *out) {
+    if (is_intlike(v)) {
+        if (is_bool(v)) *out = as_bool(v);
+        else if (!int_to_i64(v, out)) { too_big(vm); return false; }
+        return true;
+    }
+    return index_value(vm, v, out, NULL);
+}
+
+/* range.__new__(cls, *args): range(stop), range(start, stop[, step]). */
+static Value range___new__(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!no_kwargs(vm, kw, "range")) return ERR;
+    int n = nargs - 1;
+    if (n < 1) return exc_raise(vm, E_TypeError, "range expected at least 1 argument, got %d", n);
+    if (n > 3) return exc_raise(vm, E_TypeError, "range expected at most 3 arguments, got %d", n);
+    int64_t start = 0, stop, step = 1;
+    if (n == 1) {
+        if (!range_arg(vm, args[1], &stop)) return ERR;
+    } else {
+        if (!range_arg(vm, args[1], &start) || !range_arg(vm, args[2], &stop)) return ERR;
+        if (n == 3) {
+            if (!range_arg(vm, args[3], &step)) return ERR;
+            if (step == 0) return exc_raise(vm, E_ValueError, "range() arg 3 must not be zero");
+        }
+    }
+    return range_new(vm, start, stop, step);
+}
+
+static Value rangeiter_next(VM *vm, ObjIter *it) {
+    if (it->n <= 0) return UNDEF;
+    int64_t v = it->i;
+    it->i = (int64_t)((uint64_t)it->i + (uint64_t)it->step);
+    it->n--;
+    return int_value(vm, v);
+}
+
+static Value rangeiter_new(VM *vm, int64_t first, int64_t n, int64_t step) {
+    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_RANGE_ITER]);
+    if (!it) return ERR;
+    it->next = rangeiter_next;
+    it->a = it->b = it->c = NONE_VAL;
+    it->i = first;
+    it->n = n;
+    it->step = step;
+    return obj_val(it);
+}
+
+Value range_iter(VM *vm, ObjRange *r) {
+    return rangeiter_new(vm, r->start, r->len, r->step);
+}
+
+/* range_reverse: from the last value down, by -step (modulo 2**64, so a
+ * step of INT64_MIN still walks right). */
+Value range_reversed(VM *vm, ObjRange *r) {
+    int64_t last = r->len ? range_at(r, r->len - 1) : r->start;
+    return rangeiter_new(vm, last, r->len, (int64_t)(0 - (uint64_t)r->step));
+}
+
+/* range_contains_long: 0/1 for an int. */
+static int range_contains_int(ObjRange *r, Value v) {
+    int64_t x;
+    if (is_bool(v)) x = as_bool(v);
+    else if (!int_to_i64(v, &x)) return 0;
+    if (r->step > 0 ? (x < r->start || x >= r->stop) : (x > r->start || x <= r->stop)) return 0;
+    uint64_t off = r->step > 0 ? (uint64_t)x - (uint64_t)r->start : (uint64_t)r->start - (uint64_t)x;
+    uint64_t step = r->step > 0 ? (uint64_t)r->step : 0 - (uint64_t)r->step;
+    return off % step == 0;
+}
+
+/* _PySequence_IterSearch for non-ints: compares every value with ==.
+ * Returns the count (count mode) or the first index, -1 when absent, -2
+ * after raising. */
+static int64_t range_search(VM *vm, ObjRange *r, Value x, bool count) {
+    int64_t found = 0;
+    for (int64_t i = 0; i < r->len; i++) {
+        Value v = int_value(vm, range_at(r, i));
+        if (v == ERR) return -2;
+        int eq = op_eq(vm, v, x);
+        if (eq < 0) return -2;
+        if (!eq) continue;
+        if (!count) return i;
+        found++;
+    }
+    return count ? found : -1;
+}
+
+int range_contains(VM *vm, ObjRange *r, Value x) {
+    if (is_intlike(x)) return range_contains_int(r, x);
+    int64_t i = range_search(vm, r, x, false);
+    return i == -2 ? -1 : i >= 0;
+}
+
+static Value range_item(VM *vm, ObjRange *r, int64_t i) {
+    if (i < 0) i += r->len;
+    if (i < 0 || i >= r->len) return exc_raise(vm, E_IndexError, "range object index out of range");
+    return int_value(vm, range_at(r, i));
+}
+
+/* compute_slice: the range of the values a slice picks. */
+static Value range_slice(VM *vm, ObjRange *r, ObjSlice *sl) {
+    int64_t start, stop, step;
+    if (!slice_unpack(vm, sl, &start, &stop, &step)) return ERR;
+    slice_adjust(r->len, &start, &stop, step);
+    int64_t a, b, c, t;
+    if (__builtin_mul_overflow(start, r->step, &t) || __builtin_add_overflow(r->start, t, &a) ||
+        __builtin_mul_overflow(stop, r->step, &t) || __builtin_add_overflow(r->start, t, &b) ||
+        __builtin_mul_overflow(step, r->step, &c))
+        return too_big(vm);
+    return range_new(vm, a, b, c);
+}
+
+Value range_getitem(VM *vm, ObjRange *r, Value index) {
+    if (is_kind(index, OBJ_SLICE)) return range_slice(vm, r, AS(ObjSlice, index));
+    int64_t i;
+    if (is_intlike(index)) {
+        if (is_bool(index)) i = as_bool(index);
+        else if (!int_to_i64(index, &i)) return exc_raise(vm, E_IndexError, "range object index out of range");
+    } else if (!index_value(vm, index, &i, "range")) {
+        return ERR;
+    }
+    return range_item(vm, r, i);
+}
+
+/* range_equals: equal as sequences. */
+static bool range_eq(ObjRange *a, ObjRange *b) {
+    if (a == b) return true;
+    if (a->len != b->len) return false;
+    if (a->len == 0) return true;
+    if (a->start != b->start) return false;
+    return a->len == 1 || a->step == b->step;
+}
+
+/* ---- range methods ------------------------------------------------------- */
+
+static ObjRange *range_self(VM *vm, const char *meth, Value *args, int nargs, ObjTuple *kw, int nwant) {
+    if (nargs < 1 || !is_kind(args[0], OBJ_RANGE)) {
+        exc_raise(vm, E_TypeError, "descriptor '%s' for 'range' objects doesn't apply to a '%T' object",
+                  meth, nargs < 1 ? NONE_VAL : args[0]);
+        return NULL;
+    }
+    if (kw && kw->len > 0) {
+        exc_raise(vm, E_TypeError, "range.%s() takes no keyword arguments", meth);
+        return NULL;
+    }
+    if (nargs - 1 != nwant) {
+        if (nwant == 0)
+            exc_raise(vm, E_TypeError, "range.%s() takes no arguments (%d given)", meth, nargs - 1);
+        else
+            exc_raise(vm, E_TypeError, "range.%s() takes exactly one argument (%d given)", meth, nargs - 1);
+        return NULL;
+    }
+    return AS(ObjRange, args[0]);
+}
+
+#define RANGE_SELF(meth, nwant) \
+    ObjRange *r = range_self(vm, meth, args, nargs, kw, nwant); \
+    if (!r) return ERR
+
+static Value range_m_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RANGE_SELF("__len__", 0);
+    return int_value(vm, r->len);
+}
+
+static Value range_m_bool(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RANGE_SELF("__bool__", 0);
+    return bool_val(r->len != 0);
+}
+
+static Value range_m_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RANGE_SELF("__getitem__", 1);
+    return range_getitem(vm, r, args[1]);
+}
+
+static Value range_m_contains(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RANGE_SELF("__contains__", 1);
+    int c = range_contains(vm, r, args[1]);
+    return c < 0 ? ERR : bool_val(c);
+}
+
+static Value range_m_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RANGE_SELF("__iter__", 0);
+    return range_iter(vm, r);
+}
+
+static Value range_m_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RANGE_SELF("__reversed__", 0);
+    return range_reversed(vm, r);
+}
+
+static Value range_m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RANGE_SELF("count", 1);
+    if (is_intlike(args[1])) return int_val(range_contains_int(r, args[1]));
+    int64_t n = range_search(vm, r, args[1], true);
+    return n < 0 ? ERR : int_value(vm, n);
+}
+
+static Value range_m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RANGE_SELF("index", 1);
+    Value x = args[1];
+    if (!is_intlike(x)) {
+        int64_t i = range_search(vm, r, x, false);
+        if (i == -2) return ERR;
+        if (i < 0) return exc_raise(vm, E_ValueError, "sequence.index(x): x not in sequence");
+        return int_value(vm, i);
+    }
+    if (!range_contains_int(r, x)) return exc_raise(vm, E_ValueError, "%R is not in range", x);
+    int64_t v = is_bool(x) ? as_bool(x) : 0;
+    if (!is_bool(x)) int_to_i64(x, &v);
+    uint64_t off = r->step > 0 ? (uint64_t)v - (uint64_t)r->start : (uint64_t)r->start - (uint64_t)v;
+    uint64_t step = r->step > 0 ? (uint64_t)r->step : 0 - (uint64_t)r->step;
+    return int_value(vm, (int64_t)(off / step));
+}
+
+static Value range_m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RANGE_SELF("__repr__", 0);
+    char buf[80];
+    if (r->step == 1)
+        snprintf(buf, sizeof buf, "range(%lld, %lld)", (long long)r->start, (long long)r->stop);
+    else
+        snprintf(buf, sizeof buf, "range(%lld, %lld, %lld)", (long long)r->start, (long long)r->stop,
+                 (long long)r->step);
+    return str_from_cstr(vm, buf);
+}
+
+static Value range_compare(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *meth, bool eq) {
+    RANGE_SELF(meth, 1);
+    if (!is_kind(args[1], OBJ_RANGE)) return NOTIMPL_VAL;
+    return bool_val(range_eq(r, AS(ObjRange, args[1])) == eq);
+}
+static Value range_m_eq(VM *vm, Value *a, int n, ObjTuple *kw) { return range_compare(vm, a, n, kw, "__eq__", true); }
+static Value range_m_ne(VM *vm, Value *a, int n, ObjTuple *kw) { return range_compare(vm, a, n, kw, "__ne__", false); }
+
+/* range_hash: the hash of (len, start, step), with None for what does not
+ * matter (start and step of an empty range, the step of a 1-item range). */
+int range_hash(VM *vm, ObjRange *r, uint64_t *out) {
+    Value items[3] = {int_value(vm, r->len), NONE_VAL, NONE_VAL};
+    if (r->len) {
+        items[1] = int_value(vm, r->start);
+        if (r->len != 1) items[2] = int_value(vm, r->step);
+    }
+    for (int i = 0; i < 3; i++)
+        if (items[i] == ERR) return -1;
+    ObjTuple *t = tuple_from(vm, items, 3);
+    if (!t) return -1;
+    return op_hash(vm, obj_val(t), out);
+}
+
+static Value range_m_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RANGE_SELF("__hash__", 0);
+    uint64_t h;
+    if (range_hash(vm, r, &h) < 0) return ERR;
+    return int_from_i64(vm, (int64_t)h);
+}
+
+/* range_iterator.__length_hint__ */
+static Value rangeiter_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (nargs < 1 || !is_kind(args[0], OBJ_ITER))
+        return exc_raise(vm, E_TypeError, "descriptor '__length_hint__' requires a 'range_iterator' object");
+    return int_value(vm, AS(ObjIter, args[0])->n);
+}
+
+static void add_static(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
+    ObjNative *n = native_new(vm, name, fn);
+    if (n) dict_set_str(vm, cls->dict, n->name, obj_val(n));
+}
+
+void range_init_methods(VM *vm) {
+    ObjClass *r = vm->types[T_RANGE], *s = vm->types[T_SLICE];
+    add_static(vm, r, "__new__", range___new__);
+    class_add_native(vm, r, "__len__", range_m_len);
+    class_add_native(vm, r, "__bool__", range_m_bool);
+    class_add_native(vm, r, "__getitem__", range_m_getitem);
+    class_add_native(vm, r, "__contains__", range_m_contains);
+    class_add_native(vm, r, "__iter__", range_m_iter);
+    class_add_native(vm, r, "__reversed__", range_m_reversed);
+    class_add_native(vm, r, "__repr__", range_m_repr);
+    class_add_native(vm, r, "__eq__", range_m_eq);
+    class_add_native(vm, r, "__ne__", range_m_ne);
+    class_add_native(vm, r, "__hash__", range_m_hash);
+    class_add_native(vm, r, "count", range_m_count);
+    class_add_native(vm, r, "index", range_m_index);
+    class_add_native(vm, vm->types[T_RANGE_ITER], "__length_hint__", rangeiter_length_hint);
+
+    add_static(vm, s, "__new__", slice___new__);
+    class_add_native(vm, s, "indices", slice_m_indices);
+    class_add_native(vm, s, "__repr__", slice_m_repr);
+    class_add_native(vm, s, "__eq__", slice_eq);
+    class_add_native(vm, s, "__ne__", slice_ne);
+    class_add_native(vm, s, "__lt__", slice_lt);
+    class_add_native(vm, s, "__le__", slice_le);
+    class_add_native(vm, s, "__gt__", slice_gt);
+    class_add_native(vm, s, "__ge__", slice_ge);
+    class_add_native(vm, s, "__hash__", slice_hash);
+}

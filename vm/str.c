@@ -1,0 +1,410 @@
+/* str: creation, UTF-8 helpers, interning, hashing, comparison, repr,
+ * indexing and iteration. Methods live in str_methods.c, formatting in
+ * format.c. */
+#include "str.h"
+
+#include <stdlib.h>
+
+#include "containers.h"
+#include "exc.h"
+#include "gc.h"
+#include "ops.h"
+
+/* ---- UTF-8 ------------------------------------------------------------- */
+
+uint32_t utf8_decode(const char *s, size_t len, size_t *pos) {
+    const unsigned char *p = (const unsigned char *)s + *pos;
+    size_t left = len - *pos;
+    uint32_t c = p[0];
+    if (c < 0x80) { *pos += 1; return c; }
+    int n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    if (n == 1 || (size_t)n > left) { *pos += 1; return 0xFFFD; }
+    c &= 0x3F >> (n - 1);
+    for (int i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) { *pos += 1; return 0xFFFD; }
+        c = c << 6 | (p[i] & 0x3F);
+    }
+    *pos += (size_t)n;
+    return c;
+}
+
+int64_t utf8_count(const char *s, size_t len) {
+    int64_t n = 0;
+    for (size_t i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
+bool utf8_valid(const char *s, size_t len, size_t *bad_pos) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = p[i];
+        if (c < 0x80) { i++; continue; }
+        int n;
+        uint32_t min;
+        if (c >= 0xC2 && c <= 0xDF) { n = 2; min = 0x80; }
+        else if (c >= 0xE0 && c <= 0xEF) { n = 3; min = 0x800; }
+        else if (c >= 0xF0 && c <= 0xF4) { n = 4; min = 0x10000; }
+        else goto bad;
+        if (i + (size_t)n > len) goto bad;
+        uint32_t cp = c & (0x3F >> (n - 1));
+        for (int k = 1; k < n; k++) {
+            if ((p[i + k] & 0xC0) != 0x80) goto bad;
+            cp = cp << 6 | (p[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) goto bad;
+        i += (size_t)n;
+    }
+    return true;
+bad:
+    if (bad_pos) *bad_pos = i;
+    return false;
+}
+
+int64_t str_offset(const ObjStr *s, int64_t i) {
+    if (s->ascii) return i;
+    int64_t off = 0;
+    while (i > 0 && off < s->len) {
+        off++;
+        while (off < s->len && ((unsigned char)s->data[off] & 0xC0) == 0x80) off++;
+        i--;
+    }
+    return off;
+}
+
+/* ---- creation ---------------------------------------------------------- */
+
+static ObjStr *str_alloc(VM *vm, size_t len) {
+    if (len > (size_t)INT64_MAX - sizeof(ObjStr) - 1) { exc_nomem(vm); return NULL; }
+    ObjStr *s = gc_new(vm, sizeof(ObjStr) + len + 1, OBJ_STR, vm->types[T_STR]);
+    if (!s) return NULL;
+    s->len = (int64_t)len;
+    return s;
+}
+
+static void str_finish(ObjStr *s) {
+    s->data[s->len] = 0;
+    bool ascii = true;
+    for (int64_t i = 0; i < s->len; i++) {
+        if ((unsigned char)s->data[i] >= 0x80) { ascii = false; break; }
+    }
+    s->ascii = ascii;
+    s->cplen = ascii ? s->len : utf8_count(s->data, (size_t)s->len);
+}
+
+Value str_new(VM *vm, const char *p, size_t len) {
+    if (len == 0 && vm->empty_str) return obj_val(vm->empty_str);
+    if (len == 1 && (unsigned char)p[0] < 128 && vm->char_strs[(unsigned char)p[0]])
+        return obj_val(vm->char_strs[(unsigned char)p[0]]);
+    ObjStr *s = str_alloc(vm, len);
+    if (!s) return ERR;
+    if (len) memcpy(s->data, p, len);
+    str_finish(s);
+    return obj_val(s);
+}
+
+Value str_from_cstr(VM *vm, const char *s) { return str_new(vm, s, strlen(s)); }
+
+Value str_from_buf(VM *vm, StrBuf *b) {
+    if (b->oom) { sb_free(b); return exc_nomem(vm); }
+    Value v = str_new(vm, b->data ? b->data : "", b->len);
+    sb_free(b);
+    return v;
+}
+
+Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors) {
+    size_t bad;
+    if (utf8_valid(s, len, &bad)) return str_new(vm, s, len);
+    if (errors && strcmp(errors, "replace") == 0) {
+        StrBuf b = SB_INIT;
+        size_t i = 0;
+        while (i < len) {
+            size_t start = i;
+            if (utf8_valid(s + i, 1, NULL)) { sb_addc(&b, s[i]); i++; continue; }
+            /* Take the longest valid sequence starting here, else one byte. */
+            size_t n = 1;
+            for (size_t k = 2; k <= 4 && i + k <= len; k++) {
+                if (utf8_valid(s + i, k, NULL)) { n = k; break; }
+            }
+            if (n > 1) sb_add(&b, s + start, n);
+            else sb_add(&b, "\xEF\xBF\xBD", 3);
+            i += n;
+        }
+        return str_from_buf(vm, &b);
+    }
+    if (errors && strcmp(errors, "ignore") == 0) {
+        StrBuf b = SB_INIT;
+        for (size_t i = 0; i < len;) {
+            size_t n = 0;
+            for (size_t k = 1; k <= 4 && i + k <= len; k++) {
+                if (utf8_valid(s + i, k, NULL)) { n = k; break; }
+            }
+            if (n) sb_add(&b, s + i, n);
+            i += n ? n : 1;
+        }
+        return str_from_buf(vm, &b);
+    }
+    unsigned char c = (unsigned char)s[bad];
+    const char *why = (c >= 0x80 && c < 0xC0) || c >= 0xF5 || c == 0xC0 || c == 0xC1
+        ? "invalid start byte"
+        : (bad + 1 >= len ? "unexpected end of data" : "invalid continuation byte");
+    return exc_raise(vm, E_UnicodeDecodeError,
+                     "'utf-8' codec can't decode byte 0x%02x in position %lld: %s",
+                     c, (long long)bad, why);
+}
+
+Value str_char(VM *vm, uint32_t cp) {
+    StrBuf b = SB_INIT;
+    sb_add_utf8(&b, cp);
+    return str_from_buf(vm, &b);
+}
+
+/* ---- hashing, equality, order ------------------------------------------ */
+
+/* FNV-1a over 8-byte words, with a final avalanche: fast for the short
+ * identifiers that dominate, and well spread for the dict index. */
+static uint64_t hash_bytes(const char *data, size_t n) {
+    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)n;
+    const unsigned char *p = (const unsigned char *)data;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h &= 0x3FFFFFFFFFFFFFFFull;     /* keep hash() a positive int, never -1 */
+    return h ? h : 1;
+}
+
+uint64_t str_hash(ObjStr *s) {
+    if (!s->hash) s->hash = hash_bytes(s->data, (size_t)s->len);
+    return s->hash;
+}
+
+bool str_eq(const ObjStr *a, const ObjStr *b) {
+    if (a == b) return true;
+    if (a->len != b->len) return false;
+    if (a->interned && b->interned) return false;
+    if (a->hash && b->hash && a->hash != b->hash) return false;
+    return memcmp(a->data, b->data, (size_t)a->len) == 0;
+}
+
+int str_cmp(const ObjStr *a, const ObjStr *b) {
+    /* UTF-8 byte order is code point order. */
+    int64_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->data, b->data, (size_t)n);
+    if (c) return c < 0 ? -1 : 1;
+    return a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* ---- interning --------------------------------------------------------- */
+
+#define TOMBSTONE ((ObjStr *)(uintptr_t)1)
+
+static bool intern_grow(VM *vm) {
+    StrTable *t = &vm->strings;
+    int64_t cap = t->cap ? t->cap : 256;
+    while (t->count * 2 >= cap) cap *= 2;
+    ObjStr **slots = calloc((size_t)cap, sizeof *slots);
+    if (!slots) return false;
+    for (int64_t i = 0; i < t->cap; i++) {
+        ObjStr *s = t->slots[i];
+        if (!s || s == TOMBSTONE) continue;
+        int64_t j = (int64_t)(str_hash(s) & (uint64_t)(cap - 1));
+        while (slots[j]) j = (j + 1) & (cap - 1);
+        slots[j] = s;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    t->used = t->count;
+    return true;
+}
+
+ObjStr *str_intern(VM *vm, const char *p, size_t len) {
+    StrTable *t = &vm->strings;
+    if ((t->used + 1) * 4 >= t->cap * 3 && !intern_grow(vm)) { exc_nomem(vm); return NULL; }
+    uint64_t h = hash_bytes(p, len);
+    int64_t j = (int64_t)(h & (uint64_t)(t->cap - 1));
+    int64_t tomb = -1;
+    for (;;) {
+        ObjStr *s = t->slots[j];
+        if (!s) break;
+        if (s == TOMBSTONE) { if (tomb < 0) tomb = j; }
+        else if (s->hash == h && s->len == (int64_t)len && memcmp(s->data, p, len) == 0) return s;
+        j = (j + 1) & (t->cap - 1);
+    }
+    ObjStr *s = str_alloc(vm, len);
+    if (!s) return NULL;
+    memcpy(s->data, p, len);
+    str_finish(s);
+    s->hash = h;
+    s->interned = 1;
+    if (tomb >= 0) j = tomb;
+    else t->used++;
+    t->slots[j] = s;
+    t->count++;
+    return s;
+}
+
+ObjStr *str_intern_cstr(VM *vm, const char *s) { return str_intern(vm, s, strlen(s)); }
+
+void str_sweep_interned(VM *vm) {
+    StrTable *t = &vm->strings;
+    for (int64_t i = 0; i < t->cap; i++) {
+        ObjStr *s = t->slots[i];
+        if (s && s != TOMBSTONE && !s->obj.marked) {
+            t->slots[i] = TOMBSTONE;
+            t->count--;
+        }
+    }
+}
+
+/* ---- operations -------------------------------------------------------- */
+
+Value str_concat(VM *vm, ObjStr *a, ObjStr *b) {
+    if (a->len == 0) return obj_val(b);
+    if (b->len == 0) return obj_val(a);
+    ObjStr *s = str_alloc(vm, (size_t)a->len + (size_t)b->len);
+    if (!s) return ERR;
+    memcpy(s->data, a->data, (size_t)a->len);
+    memcpy(s->data + a->len, b->data, (size_t)b->len);
+    s->data[s->len] = 0;
+    s->ascii = a->ascii && b->ascii;
+    s->cplen = a->cplen + b->cplen;
+    return obj_val(s);
+}
+
+Value str_repeat(VM *vm, ObjStr *s, int64_t n) {
+    if (n <= 0 || s->len == 0) return obj_val(vm->empty_str);
+    if (n == 1) return obj_val(s);
+    if (s->len > INT64_MAX / n) return exc_nomem(vm);
+    ObjStr *r = str_alloc(vm, (size_t)(s->len * n));
+    if (!r) return ERR;
+    for (int64_t i = 0; i < n; i++) memcpy(r->data + i * s->len, s->data, (size_t)s->len);
+    r->data[r->len] = 0;
+    r->ascii = s->ascii;
+    r->cplen = s->cplen * n;
+    return obj_val(r);
+}
+
+/* Whether repr() shows a code point as is. CPython asks the Unicode
+ * database; this covers the control, format, separator and private ranges
+ * that matter in practice. */
+static bool printable(uint32_t c) {
+    if (c < 0x20 || c == 0x7F) return false;
+    if (c < 0x7F) return true;
+    if (c <= 0xA0 || c == 0xAD) return false;
+    if ((c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
+        (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0xFEFF || c == 0x1680 || c == 0x180E)
+        return c >= 0x2010 && c < 0x2028 ? true : false;
+    if (c >= 0xD800 && c <= 0xDFFF) return false;
+    if (c >= 0xE000 && c <= 0xF8FF) return false;
+    if (c >= 0xFFF0 && c <= 0xFFFF && c != 0xFFFD) return false;
+    if (c >= 0xF0000) return false;
+    return true;
+}
+
+void str_repr_to(StrBuf *b, const char *s, size_t len) {
+    bool sq = memchr(s, '\'', len) != NULL, dq = memchr(s, '"', len) != NULL;
+    char q = sq && !dq ? '"' : '\'';
+    sb_addc(b, q);
+    size_t i = 0;
+    while (i < len) {
+        size_t start = i;
+        uint32_t c = utf8_decode(s, len, &i);
+        if (c == (uint32_t)q || c == '\\') { sb_addc(b, '\\'); sb_addc(b, (char)c); }
+        else if (c == '\n') sb_adds(b, "\\n");
+        else if (c == '\r') sb_adds(b, "\\r");
+        else if (c == '\t') sb_adds(b, "\\t");
+        else if (printable(c)) sb_add(b, s + start, i - start);
+        else if (c < 0x100) sb_addf(b, "\\x%02x", c);
+        else if (c < 0x10000) sb_addf(b, "\\u%04x", c);
+        else sb_addf(b, "\\U%08x", c);
+    }
+    sb_addc(b, q);
+}
+
+Value str_repr(VM *vm, ObjStr *s) {
+    StrBuf b = SB_INIT;
+    str_repr_to(&b, s->data, (size_t)s->len);
+    return str_from_buf(vm, &b);
+}
+
+static Value str_slice(VM *vm, ObjStr *s, ObjSlice *sl) {
+    int64_t start, stop, step;
+    int64_t n = slice_indices(vm, sl, s->cplen, &start, &stop, &step);
+    if (n < 0) return ERR;
+    if (step == 1) {
+        int64_t a = str_offset(s, start), z = str_offset(s, stop);
+        if (a == 0 && z == s->len) return obj_val(s);
+        return str_new(vm, s->data + a, (size_t)(z - a));
+    }
+    StrBuf b = SB_INIT;
+    for (int64_t k = 0, i = start; k < n; k++, i += step) {
+        int64_t off = str_offset(s, i);
+        size_t pos = (size_t)off;
+        utf8_decode(s->data, (size_t)s->len, &pos);
+        sb_add(&b, s->data + off, pos - (size_t)off);
+    }
+    return str_from_buf(vm, &b);
+}
+
+Value str_getitem(VM *vm, ObjStr *s, Value index) {
+    if (is_kind(index, OBJ_SLICE)) return str_slice(vm, s, AS(ObjSlice, index));
+    if (!is_intlike(index))
+        return exc_raise(vm, E_TypeError, "string indices must be integers, not '%T'", index);
+    int64_t i = seq_index(vm, index, s->cplen, "string");
+    if (i < 0) return ERR;
+    if (s->ascii) return obj_val(vm->char_strs[(unsigned char)s->data[i]]);
+    int64_t off = str_offset(s, i);
+    size_t pos = (size_t)off;
+    utf8_decode(s->data, (size_t)s->len, &pos);
+    return str_new(vm, s->data + off, pos - (size_t)off);
+}
+
+int str_contains(VM *vm, ObjStr *hay, ObjStr *needle) {
+    (void)vm;
+    if (needle->len == 0) return 1;
+    if (needle->len > hay->len) return 0;
+    return memmem(hay->data, (size_t)hay->len, needle->data, (size_t)needle->len) != NULL;
+}
+
+static Value str_iter_next(VM *vm, ObjIter *it) {
+    ObjStr *s = AS(ObjStr, it->a);
+    if (it->i >= s->len) return UNDEF;
+    size_t pos = (size_t)it->i;
+    if (s->ascii) { it->i++; return obj_val(vm->char_strs[(unsigned char)s->data[pos]]); }
+    utf8_decode(s->data, (size_t)s->len, &pos);
+    Value r = str_new(vm, s->data + it->i, pos - (size_t)it->i);
+    it->i = (int64_t)pos;
+    return r;
+}
+
+Value str_iter(VM *vm, ObjStr *s) {
+    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_STR_ITER]);
+    if (!it) return ERR;
+    it->next = str_iter_next;
+    it->a = obj_val(s);
+    it->b = it->c = UNDEF;
+    return obj_val(it);
+}
+
+Value str_ascii(VM *vm, ObjStr *r) {
+    if (r->ascii) return obj_val(r);
+    StrBuf b = SB_INIT;
+    size_t i = 0;
+    while (i < (size_t)r->len) {
+        uint32_t c = utf8_decode(r->data, (size_t)r->len, &i);
+        if (c < 0x80) sb_addc(&b, (char)c);
+        else if (c < 0x100) sb_addf(&b, "\\x%02x", c);
+        else if (c < 0x10000) sb_addf(&b, "\\u%04x", c);
+        else sb_addf(&b, "\\U%08x", c);
+    }
+    return str_from_buf(vm, &b);
+}

@@ -1,0 +1,54 @@
+/* str: immutable UTF-8 text indexed by code point (object.h has the layout).
+ * The core lives in str.c; the methods (split, join, strip, ...) in
+ * str_methods.c; formatting (%, format(), str.format, f-strings) in
+ * format.c. Functions returning Value return ERR after raising. */
+#ifndef ASY_STR_H
+#define ASY_STR_H
+
+#include "strbuf.h"
+#include "vm.h"
+
+/* A new str from `len` bytes of valid UTF-8. */
+Value str_new(VM *vm, const char *s, size_t len);
+Value str_from_cstr(VM *vm, const char *s);
+/* A new str from a buffer, which is freed (also on failure). */
+Value str_from_buf(VM *vm, StrBuf *b);
+/* Validates UTF-8 first: UnicodeDecodeError ("'utf-8' codec can't decode
+ * byte 0x.. in position N: ...") when it is not. */
+Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors);
+
+/* The unique interned str with these bytes; NULL after MemoryError. */
+ObjStr *str_intern(VM *vm, const char *s, size_t len);
+ObjStr *str_intern_cstr(VM *vm, const char *s);
+/* Drops interned strings that the collector found unreachable. */
+void str_sweep_interned(VM *vm);
+
+uint64_t str_hash(ObjStr *s);
+bool str_eq(const ObjStr *a, const ObjStr *b);
+int str_cmp(const ObjStr *a, const ObjStr *b);   /* by code point, like CPython */
+Value str_concat(VM *vm, ObjStr *a, ObjStr *b);
+Value str_repeat(VM *vm, ObjStr *s, int64_t n);
+Value str_repr(VM *vm, ObjStr *s);
+void str_repr_to(StrBuf *b, const char *s, size_t len);   /* with quotes, as repr() */
+Value str_getitem(VM *vm, ObjStr *s, Value index);       /* index or slice */
+int str_contains(VM *vm, ObjStr *hay, ObjStr *needle);  /* 0/1 */
+Value str_iter(VM *vm, ObjStr *s);
+Value str_char(VM *vm, uint32_t cp);                     /* a one-character str */
+/* ascii(): the repr text with every non-ASCII character escaped. */
+Value str_ascii(VM *vm, ObjStr *repr);
+
+/* Byte offset of code point `i` (0 <= i <= cplen). O(1) for ASCII. */
+int64_t str_offset(const ObjStr *s, int64_t i);
+/* Decodes one code point at s[*pos], advancing *pos; invalid bytes give 0xFFFD. */
+uint32_t utf8_decode(const char *s, size_t len, size_t *pos);
+int64_t utf8_count(const char *s, size_t len);           /* code points */
+bool utf8_valid(const char *s, size_t len, size_t *bad_pos);
+
+void str_init_methods(VM *vm);     /* str_methods.c: fills str's class dict */
+
+/* format.c */
+Value fmt_percent(VM *vm, ObjStr *fmt, Value args);     /* "..." % args */
+Value fmt_format(VM *vm, Value v, ObjStr *spec);        /* format(v, spec) */
+Value fmt_str_format(VM *vm, ObjStr *fmt, Value *args, int nargs, ObjTuple *kwnames); /* str.format */
+
+#endif

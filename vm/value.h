@@ -1,0 +1,79 @@
+/* How Asy represents a value: one 64-bit word, NaN-boxed.
+ *
+ * A double is stored as its own bits. IEEE 754 leaves a huge space of NaN
+ * bit patterns unused; every non-double lives there, in the patterns whose
+ * top 16 bits are 0xFFF9..0xFFFC (negative quiet NaNs with a payload). The
+ * hardware's own NaN (0xFFF8 0000 0000 0000 on x86, 0x7FF8... elsewhere)
+ * never collides, and the few places that build a double from outside bits
+ * canonicalise NaNs first (asy_float).
+ *
+ *   top 16 bits   meaning          low 48 bits
+ *   < 0xFFF9      a double         (the rest of the double)
+ *   0xFFF9        a small int      signed 48-bit integer
+ *   0xFFFA        a constant       None, NotImplemented, Ellipsis, UNDEF, ERR
+ *   0xFFFB        a bool           0 or 1
+ *   0xFFFC        an object        pointer to an Obj (x86-64/arm64 user space
+ *                                   pointers fit in 48 bits)
+ *
+ * Small ints cover [-2^47, 2^47); anything larger is a big int object, and
+ * every operation that can overflow checks and promotes (int.c). So `int` is
+ * one Python type with two representations; callers go through int.c.
+ *
+ * Two constants are not Python values at all: UNDEF marks an empty slot (an
+ * unbound local, a deleted dict entry, "no value" in an argument), and ERR is
+ * what a native returns after setting the pending exception (errors are
+ * values: DESIGN decision 7).
+ */
+#ifndef ASY_VALUE_H
+#define ASY_VALUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef uint64_t Value;
+typedef struct Obj Obj;
+
+#define VTAG_SHIFT 48
+#define VTAG_INT 0xFFF9ull
+#define VTAG_CONST 0xFFFAull
+#define VTAG_BOOL 0xFFFBull
+#define VTAG_OBJ 0xFFFCull
+#define VTAG(v) ((v) >> VTAG_SHIFT)
+#define VPAYLOAD_MASK 0x0000FFFFFFFFFFFFull
+
+#define NONE_VAL ((Value)(VTAG_CONST << VTAG_SHIFT | 0))
+#define NOTIMPL_VAL ((Value)(VTAG_CONST << VTAG_SHIFT | 1))
+#define ELLIPSIS_VAL ((Value)(VTAG_CONST << VTAG_SHIFT | 2))
+#define UNDEF ((Value)(VTAG_CONST << VTAG_SHIFT | 3))
+#define ERR ((Value)(VTAG_CONST << VTAG_SHIFT | 4))
+#define FALSE_VAL ((Value)(VTAG_BOOL << VTAG_SHIFT | 0))
+#define TRUE_VAL ((Value)(VTAG_BOOL << VTAG_SHIFT | 1))
+
+#define SMALL_INT_MAX ((int64_t)0x00007FFFFFFFFFFF)
+#define SMALL_INT_MIN (-(int64_t)0x0000800000000000)
+
+static inline bool is_float(Value v) { return v < (VTAG_INT << VTAG_SHIFT); }
+static inline bool is_int(Value v) { return VTAG(v) == VTAG_INT; }   /* small ints only */
+static inline bool is_bool(Value v) { return VTAG(v) == VTAG_BOOL; }
+static inline bool is_obj(Value v) { return VTAG(v) == VTAG_OBJ; }
+static inline bool is_none(Value v) { return v == NONE_VAL; }
+
+static inline double as_float(Value v) { double d; memcpy(&d, &v, sizeof d); return d; }
+static inline int64_t as_int(Value v) { return (int64_t)(v << 16) >> 16; }
+static inline bool as_bool(Value v) { return v & 1; }
+static inline Obj *as_obj(Value v) { return (Obj *)(uintptr_t)(v & VPAYLOAD_MASK); }
+
+static inline Value float_val(double d) {
+    Value v;
+    if (d != d) return 0x7FF8000000000000ull;   /* one canonical NaN */
+    memcpy(&v, &d, sizeof v);
+    return v;
+}
+static inline bool small_int_fits(int64_t i) { return i >= SMALL_INT_MIN && i <= SMALL_INT_MAX; }
+/* Only for i known to fit (small_int_fits); use asy_int_from_i64 otherwise. */
+static inline Value int_val(int64_t i) { return (VTAG_INT << VTAG_SHIFT) | ((uint64_t)i & VPAYLOAD_MASK); }
+static inline Value bool_val(bool b) { return b ? TRUE_VAL : FALSE_VAL; }
+static inline Value obj_val(const void *o) { return (VTAG_OBJ << VTAG_SHIFT) | (uint64_t)(uintptr_t)o; }
+
+#endif

@@ -1,0 +1,266 @@
+/* The VM: everything one interpreter owns (DESIGN decision 8: no global
+ * mutable state; a host may run several VMs, each with its own heap).
+ *
+ * Execution model (DESIGN decision 2): a Fiber owns a data stack made of
+ * chunks that never move, and a chain of Frames living in it. Calling a
+ * script function pushes a Frame and the dispatch loop carries on; nothing is
+ * added to the C stack. A Frame's layout in memory is the Frame struct, then
+ * its slots: nlocals locals, ncells + nfrees cells, then the value stack.
+ *
+ * Collection (DESIGN decision 6) happens only at safe points of the dispatch
+ * loop (calls, backward jumps), never inside an allocation. So C code may hold
+ * fresh objects in C variables across allocations, as long as it does not
+ * call back into script code; a native that does (a sort key, a user __eq__)
+ * must first make what it holds reachable: on the value stack, or pushed with
+ * vm_push_root. The GC-stress build collects at every safe point that follows
+ * an allocation.
+ */
+#ifndef ASY_VM_H
+#define ASY_VM_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "../include/asy.h"
+#include "object.h"
+
+/* ---- builtin types ---------------------------------------------------- */
+
+#define BUILTIN_TYPES(X) \
+    X(OBJECT, "object") X(TYPE, "type") X(NONE, "NoneType") X(BOOL, "bool") \
+    X(INT, "int") X(FLOAT, "float") X(STR, "str") X(BYTES, "bytes") \
+    X(BYTEARRAY, "bytearray") X(LIST, "list") X(TUPLE, "tuple") X(DICT, "dict") \
+    X(SET, "set") X(FROZENSET, "frozenset") X(RANGE, "range") X(SLICE, "slice") \
+    X(FUNCTION, "function") X(BUILTIN_FUNCTION, "builtin_function_or_method") \
+    X(METHOD, "method") X(CODE, "code") X(CELL, "cell") X(MODULE, "module") \
+    X(NOTIMPL, "NotImplementedType") X(ELLIPSIS, "ellipsis") \
+    X(PROPERTY, "property") X(STATICMETHOD, "staticmethod") \
+    X(CLASSMETHOD, "classmethod") \
+    X(LIST_ITER, "list_iterator") X(TUPLE_ITER, "tuple_iterator") \
+    X(STR_ITER, "str_ascii_iterator") X(RANGE_ITER, "range_iterator") \
+    X(DICT_KEYS, "dict_keys") X(DICT_VALUES, "dict_values") X(DICT_ITEMS, "dict_items") \
+    X(DICT_KEYITER, "dict_keyiterator") X(DICT_VALUEITER, "dict_valueiterator") \
+    X(DICT_ITEMITER, "dict_itemiterator") X(SET_ITER, "set_iterator") \
+    X(BYTES_ITER, "bytes_iterator") X(ENUMERATE, "enumerate") X(ZIP, "zip") \
+    X(MAP, "map") X(FILTER, "filter") X(REVERSED, "reversed") \
+    X(LIST_REVITER, "list_reverseiterator") X(CALL_ITER, "callable_iterator") \
+    X(SEQ_ITER, "iterator") X(SUPER, "super")
+
+typedef enum TypeId {
+#define X(id, name) T_##id,
+    BUILTIN_TYPES(X)
+#undef X
+    T_COUNT
+} TypeId;
+
+/* The exception hierarchy: X(id, name, parent id). Parents come first. */
+#define BUILTIN_EXCEPTIONS(X) \
+    X(BaseException, "BaseException", COUNT) \
+    X(SystemExit, "SystemExit", BaseException) \
+    X(KeyboardInterrupt, "KeyboardInterrupt", BaseException) \
+    X(GeneratorExit, "GeneratorExit", BaseException) \
+    X(Exception, "Exception", BaseException) \
+    X(StopIteration, "StopIteration", Exception) \
+    X(StopAsyncIteration, "StopAsyncIteration", Exception) \
+    X(ArithmeticError, "ArithmeticError", Exception) \
+    X(ZeroDivisionError, "ZeroDivisionError", ArithmeticError) \
+    X(OverflowError, "OverflowError", ArithmeticError) \
+    X(FloatingPointError, "FloatingPointError", ArithmeticError) \
+    X(AssertionError, "AssertionError", Exception) \
+    X(AttributeError, "AttributeError", Exception) \
+    X(BufferError, "BufferError", Exception) \
+    X(EOFError, "EOFError", Exception) \
+    X(ImportError, "ImportError", Exception) \
+    X(ModuleNotFoundError, "ModuleNotFoundError", ImportError) \
+    X(LookupError, "LookupError", Exception) \
+    X(IndexError, "IndexError", LookupError) \
+    X(KeyError, "KeyError", LookupError) \
+    X(MemoryError, "MemoryError", Exception) \
+    X(NameError, "NameError", Exception) \
+    X(UnboundLocalError, "UnboundLocalError", NameError) \
+    X(OSError, "OSError", Exception) \
+    X(FileNotFoundError, "FileNotFoundError", OSError) \
+    X(FileExistsError, "FileExistsError", OSError) \
+    X(PermissionError, "PermissionError", OSError) \
+    X(IsADirectoryError, "IsADirectoryError", OSError) \
+    X(NotADirectoryError, "NotADirectoryError", OSError) \
+    X(TimeoutError, "TimeoutError", OSError) \
+    X(ConnectionError, "ConnectionError", OSError) \
+    X(BrokenPipeError, "BrokenPipeError", ConnectionError) \
+    X(ConnectionResetError, "ConnectionResetError", ConnectionError) \
+    X(ConnectionRefusedError, "ConnectionRefusedError", ConnectionError) \
+    X(InterruptedError, "InterruptedError", OSError) \
+    X(BlockingIOError, "BlockingIOError", OSError) \
+    X(ReferenceError, "ReferenceError", Exception) \
+    X(RuntimeError, "RuntimeError", Exception) \
+    X(NotImplementedError, "NotImplementedError", RuntimeError) \
+    X(RecursionError, "RecursionError", RuntimeError) \
+    X(SyntaxError, "SyntaxError", Exception) \
+    X(IndentationError, "IndentationError", SyntaxError) \
+    X(TabError, "TabError", IndentationError) \
+    X(SystemError, "SystemError", Exception) \
+    X(TypeError, "TypeError", Exception) \
+    X(ValueError, "ValueError", Exception) \
+    X(UnicodeError, "UnicodeError", ValueError) \
+    X(UnicodeDecodeError, "UnicodeDecodeError", UnicodeError) \
+    X(UnicodeEncodeError, "UnicodeEncodeError", UnicodeError) \
+    X(Warning, "Warning", Exception) \
+    X(DeprecationWarning, "DeprecationWarning", Warning) \
+    X(RuntimeWarning, "RuntimeWarning", Warning) \
+    X(UserWarning, "UserWarning", Warning) \
+    X(BaseExceptionGroup, "BaseExceptionGroup", BaseException) \
+    X(ExceptionGroup, "ExceptionGroup", Exception)
+
+typedef enum ExcId {
+#define X(id, name, parent) E_##id,
+    BUILTIN_EXCEPTIONS(X)
+#undef X
+    E_COUNT
+} ExcId;
+
+/* Interned names the runtime looks up often. */
+#define COMMON_NAMES(X) \
+    X(__init__) X(__new__) X(__repr__) X(__str__) X(__eq__) X(__ne__) X(__lt__) \
+    X(__le__) X(__gt__) X(__ge__) X(__hash__) X(__bool__) X(__len__) \
+    X(__contains__) X(__getitem__) X(__setitem__) X(__delitem__) X(__iter__) \
+    X(__next__) X(__call__) X(__getattr__) X(__getattribute__) X(__setattr__) \
+    X(__delattr__) X(__enter__) X(__exit__) X(__name__) X(__qualname__) \
+    X(__module__) X(__doc__) X(__class__) X(__dict__) X(__main__) X(__builtins__) \
+    X(__add__) X(__radd__) X(__sub__) X(__rsub__) X(__mul__) X(__rmul__) \
+    X(__truediv__) X(__rtruediv__) X(__floordiv__) X(__rfloordiv__) X(__mod__) \
+    X(__rmod__) X(__pow__) X(__rpow__) X(__matmul__) X(__rmatmul__) \
+    X(__lshift__) X(__rlshift__) X(__rshift__) X(__rrshift__) X(__and__) \
+    X(__rand__) X(__or__) X(__ror__) X(__xor__) X(__rxor__) \
+    X(__iadd__) X(__isub__) X(__imul__) X(__itruediv__) X(__ifloordiv__) \
+    X(__imod__) X(__ipow__) X(__imatmul__) X(__ilshift__) X(__irshift__) \
+    X(__iand__) X(__ior__) X(__ixor__) \
+    X(__neg__) X(__pos__) X(__invert__) X(__abs__) X(__index__) X(__int__) \
+    X(__float__) X(__format__) X(__reversed__) X(__round__) X(__get__) \
+    X(__set__) X(__delete__) X(__missing__) X(__await__) X(__aiter__) \
+    X(__anext__) X(__aenter__) X(__aexit__) X(__bases__) X(__mro__) \
+    X(__file__) X(__path__) X(__package__) X(__spec__) X(__loader__) \
+    X(__build_class__) X(__init_subclass__) X(__set_name__) X(__class_getitem__) \
+    X(args) X(value) X(code) X(msg) X(filename) X(lineno) X(offset) X(text) \
+    X(end_lineno) X(end_offset) X(errno) X(strerror) X(name) X(obj) X(keys) \
+    X(__traceback__) X(__cause__) X(__context__) X(__suppress_context__) \
+    X(self) X(__notes__) X(exceptions) X(message) X(__version__)
+
+typedef enum NameId {
+#define X(n) N_##n,
+    COMMON_NAMES(X)
+#undef X
+    N_COUNT
+} NameId;
+
+/* ---- frames and fibers ------------------------------------------------- */
+
+#define FRAME_ENTRY 1       /* returning from it returns from interp_run */
+#define FRAME_OWNED 2       /* lives in a generator/coroutine, not on the data stack */
+#define FRAME_INIT 4        /* runs __init__ for a class call: the result is the instance */
+
+struct Frame {
+    Frame *prev;
+    ObjFunction *func;
+    ObjCode *code;
+    const uint32_t *ip;
+    Value *sp;              /* valid whenever the frame is not running code */
+    Value *slots;           /* locals, then cells */
+    ObjDict *globals;
+    ObjDict *locals;        /* class bodies: the namespace; else NULL */
+    uint32_t flags;
+    int32_t chunk_mark;     /* unused by owned frames */
+};
+
+static inline Value *frame_stack_base(Frame *f) {
+    return f->slots + f->code->nlocals + f->code->ncells + f->code->nfrees;
+}
+
+typedef struct StackChunk {
+    struct StackChunk *prev;
+    Value *top, *limit;
+    Value data[];
+} StackChunk;
+
+typedef struct Fiber {
+    Frame *frame;           /* the innermost frame, or NULL */
+    StackChunk *chunk;      /* the newest chunk of the data stack */
+    StackChunk *spare;      /* one freed chunk kept to avoid malloc churn */
+    Value handled;          /* the exception being handled (sys.exc_info), or UNDEF */
+    int32_t depth;          /* frames on this fiber, for RecursionError */
+    struct Fiber *next_fiber;
+} Fiber;
+
+/* ---- the VM ------------------------------------------------------------ */
+
+#define ROOTS_MAX 256
+
+typedef struct StrTable {      /* the interned strings: a weak set */
+    ObjStr **slots;
+    int64_t count, used, cap;  /* live, live + deleted, slots (a power of two) */
+} StrTable;
+
+struct AsyVM {
+    AsyConfig cfg;
+
+    /* memory and collection (gc.c) */
+    Obj *objects;
+    size_t bytes_allocated, next_gc;
+    bool gc_request;            /* a safe point should collect */
+    Obj **gray;
+    int64_t ngray, graycap;
+    bool gray_overflow;         /* a marked object could not be queued */
+    Value roots[ROOTS_MAX];     /* extra roots pushed by native code */
+    int nroots;
+
+    StrTable strings;
+    ObjStr *names[N_COUNT];
+    ObjStr *empty_str;
+    ObjStr *char_strs[128];     /* one-character ASCII strings */
+    ObjTuple *empty_tuple;
+
+    ObjClass *types[T_COUNT];
+    ObjClass *exc_types[E_COUNT];
+    ObjDict *builtins;
+    ObjDict *modules;           /* sys.modules */
+    ObjModule *main_module;
+    Value sys_argv;             /* a list, set by the host */
+
+    /* execution */
+    Fiber *fiber;               /* the running fiber */
+    Fiber *fibers;              /* every live fiber, for the collector */
+    Value exc;                  /* the pending exception, or UNDEF */
+    int c_depth;                /* nested C-level calls into the interpreter */
+    int recursion_limit;
+    uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
+    Value memory_error;         /* preallocated, raised when memory runs out */
+
+    Obj **repr_active;          /* containers whose repr is being built: [...] for cycles */
+    int nrepr, reprcap;
+
+    /* output */
+    char *capture;              /* asy_capture_* buffer, or NULL */
+    size_t capture_len, capture_cap;
+    char *captured;             /* what the last asy_capture_end returned */
+    char *error_text;           /* the traceback of the last failed run */
+    int exit_code;              /* SystemExit's status */
+};
+
+/* The limit on nested native-to-script calls and recursive C helpers (repr
+ * of nested lists, deep ==): beyond it, RecursionError instead of a stack
+ * overflow. */
+#define C_DEPTH_MAX 400
+
+static inline ObjStr *vm_name(VM *vm, NameId id) { return vm->names[id]; }
+
+/* Extra roots for native code that calls back into the interpreter. */
+static inline bool vm_push_root(VM *vm, Value v) {
+    if (vm->nroots >= ROOTS_MAX) return false;
+    vm->roots[vm->nroots++] = v;
+    return true;
+}
+static inline void vm_pop_roots(VM *vm, int n) { vm->nroots -= n; }
+
+/* Writes through the host's write callback (or the capture buffer). */
+void vm_write(VM *vm, int stream, const char *s, size_t len);
+
+#endif

@@ -49,8 +49,10 @@ typedef struct Token {
  * the parser's. Layout errors (indentation, tabs, EOF) never do. */
 typedef enum LexErrorKind {
     LEXERR_NONE,
-    LEXERR_TOKEN,       /* a malformed token or bracket: overrides parser errors */
-    LEXERR_LAYOUT       /* indentation, tabs, unexpected EOF, unclosed bracket */
+    LEXERR_TOKEN,       /* a malformed token or bracket: outranks parser errors */
+    LEXERR_PLAIN,       /* a character that is no token: a plain syntax error */
+    LEXERR_LAYOUT,      /* indentation, tabs, end of input after a backslash */
+    LEXERR_UNCLOSED     /* end of input inside brackets */
 } LexErrorKind;
 
 typedef struct Lexer {
@@ -91,9 +93,6 @@ void lexer_init_fragment(Lexer *lx, const char *src, size_t len, int line,
  * input (again on every later call), or -1 after filling *err and setting
  * error_kind. */
 int lexer_next(Lexer *lx, Token *t);
-
-/* Where the scanner stands: the position lexer_next() will scan next. */
-int lexer_col(const Lexer *lx, const char *p);
 
 /* Classifies one code point for identifiers: 2 if it may start one, 1 if it
  * may only continue one, 0 if it is not printable, 3 otherwise. */

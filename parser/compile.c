@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../vm/bytes.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
@@ -412,8 +413,8 @@ static ObjCode *leave_unit(Compiler *c) {
         nomem(c);
         return NULL;
     }
-    memcpy(code->varnames, s->locals, sizeof(ObjStr *) * (size_t)s->nlocals);
-    memcpy(code->cellnames, s->cells, sizeof(ObjStr *) * (size_t)(s->ncells + s->nfrees));
+    if (s->nlocals) memcpy(code->varnames, s->locals, sizeof(ObjStr *) * (size_t)s->nlocals);
+    if (s->ncells + s->nfrees) memcpy(code->cellnames, s->cells, sizeof(ObjStr *) * (size_t)(s->ncells + s->nfrees));
     for (int i = 0; i < s->ncells; i++) code->cell2arg[i] = s->cell2arg[i];
     for (int i = 0; i < u->ncaches; i++) code->caches[i].value = UNDEF;
     for (int i = 0; i < u->nattrcaches; i++) code->attrcaches[i].value = UNDEF;
@@ -734,12 +735,13 @@ static void compile_comprehension_body(Compiler *c, Node *n, int gen, int depth_
         compile_comprehension_body(c, n, gen + 1, depth_of_result + 1);
     } else {
         switch (n->kind) {
-        case E_LISTCOMP: compile_expr(c, n->u.comp.elt); emit(c, OP_LIST_APPEND, depth_of_result + 1); break;
-        case E_SETCOMP: compile_expr(c, n->u.comp.elt); emit(c, OP_SET_ADD, depth_of_result + 1); break;
+        /* The result sits under one iterator per `for` clause. */
+        case E_LISTCOMP: compile_expr(c, n->u.comp.elt); emit(c, OP_LIST_APPEND, depth_of_result + 2); break;
+        case E_SETCOMP: compile_expr(c, n->u.comp.elt); emit(c, OP_SET_ADD, depth_of_result + 2); break;
         case E_DICTCOMP:
             compile_expr(c, n->u.comp.elt);
             compile_expr(c, n->u.comp.value);
-            emit(c, OP_MAP_ADD, depth_of_result + 1);
+            emit(c, OP_MAP_ADD, depth_of_result + 2);
             break;
         default:    /* generator expression */
             compile_expr(c, n->u.comp.elt);
@@ -768,7 +770,7 @@ static void compile_comprehension(Compiler *c, Node *n) {
     if (n->kind == E_LISTCOMP) emit(c, OP_BUILD_LIST, 0);
     else if (n->kind == E_SETCOMP) emit(c, OP_BUILD_SET, 0);
     else if (n->kind == E_DICTCOMP) emit(c, OP_BUILD_MAP, 0);
-    compile_comprehension_body(c, n, 0, n->kind == E_GENEXP ? 0 : 0);
+    compile_comprehension_body(c, n, 0, 0);
     if (n->kind == E_GENEXP) load_none(c);
     emit(c, OP_RETURN_VALUE, 0);
     code = leave_unit(c);
@@ -806,7 +808,6 @@ static void compile_expr(Compiler *c, Node *n) {
         break;
     }
     case E_BYTES: {
-        extern Value bytes_new(VM *, const uint8_t *, size_t);
         Value b = bytes_new(c->vm, (const uint8_t *)n->u.str.s, n->u.str.len);
         if (b == ERR) { c->failed = true; break; }
         emit(c, OP_LOAD_CONST, add_const(c, b));

@@ -52,6 +52,10 @@
     parse_oom(ctx);
 }
 
+/* Nothing on the parser stack owns memory (it all lives in the arena); this
+** only gives the generated destructor a use for ctx. */
+%token_destructor { (void)ctx; (void)$$; }
+
 /*
 ** The terminals, in the order the lexer documents them. Declaring them all
 ** here fixes their codes and lists the tokens no rule uses.
@@ -108,7 +112,7 @@ fstring_input ::= star_exprs(B).    { ctx->root = B; }
 %type stmts {NodeList}
 stmts(A) ::= stmt_line(A).
 stmts(A) ::= compound_stmt(B).              { A = list1(ctx, B); }
-stmts(A) ::= stmts(A) stmt_line(B).         { list_extend(ctx, &A, &B); }
+stmts(A) ::= stmts(A) stmt_line(B).         { nodelist_extend(ctx, &A, &B); }
 stmts(A) ::= stmts(A) compound_stmt(B).     { list_add(ctx, &A, B); }
 
 %type stmt_line {NodeList}
@@ -158,9 +162,12 @@ expr_stmt(A) ::= ann_target(T) test(N) EQUAL rhs(V).
     { A = mk_annassign(ctx, T.node, T.paren, N, V); }
 
 %type assign_targets {NodeList}
-assign_targets(A) ::= star_exprs(B) EQUAL.              { A = list1(ctx, B); }
-assign_targets(A) ::= yield_expr(B) EQUAL.              { A = list1(ctx, B); }
-assign_targets(A) ::= assign_targets(A) rhs(B) EQUAL.   { list_add(ctx, &A, B); }
+assign_targets(A) ::= star_exprs(B) EQUAL.      { A = list1(ctx, B); }
+assign_targets(A) ::= yield_expr(B) EQUAL.      { A = list1(ctx, yield_target(ctx, B)); }
+assign_targets(A) ::= assign_targets(A) star_exprs(B) EQUAL.
+    { list_add(ctx, &A, B); }
+assign_targets(A) ::= assign_targets(A) yield_expr(B) EQUAL.
+    { list_add(ctx, &A, yield_target(ctx, B)); }
 
 rhs(A) ::= star_exprs(A).
 rhs(A) ::= yield_expr(A).
@@ -335,11 +342,11 @@ return_opt(A) ::= .                 { A = NULL; }
 return_opt(A) ::= RARROW test(B).   { A = B; }
 
 classdef(A) ::= CLASS(K) NAME(N) COLON block(B).
-    { A = mk_class(ctx, &K, &N, NULL, B); }
+    { A = mk_class(ctx, &K, &N, NULL, NULL, B); }
 classdef(A) ::= CLASS(K) NAME(N) LPAR RPAR COLON block(B).
-    { A = mk_class(ctx, &K, &N, NULL, B); }
-classdef(A) ::= CLASS(K) NAME(N) LPAR arglist(G) RPAR COLON block(B).
-    { A = mk_class(ctx, &K, &N, G, B); }
+    { A = mk_class(ctx, &K, &N, NULL, NULL, B); }
+classdef(A) ::= CLASS(K) NAME(N) LPAR arglist(G) RPAR(R) COLON block(B).
+    { A = mk_class(ctx, &K, &N, G, &R, B); }
 
 /*************************************************************************
 ** Parameters of def and lambda: a flat list of items, put in order and
@@ -355,40 +362,54 @@ params(A) ::= param(B).                     { A = params_add(ctx, NULL, B); }
 params(A) ::= params(A) COMMA param(B).     { A = params_add(ctx, A, B); }
 
 %type param {ParamItem *}
-param(A) ::= NAME(N).                       { A = param_new(ctx, PARAM_NAME, &N, NULL); }
-param(A) ::= NAME(N) COLON test(T).         { A = param_new(ctx, PARAM_NAME, &N, NULL); A->annotation = T; }
-param(A) ::= NAME(N) EQUAL(E) test(D).      { A = param_new(ctx, PARAM_NAME, &N, NULL); param_default(A, &E, D); }
+param(A) ::= NAME(N).
+    { A = param_new(ctx, PARAM_NAME, &N, NULL, NULL, NULL, NULL); }
+param(A) ::= NAME(N) COLON test(T).
+    { A = param_new(ctx, PARAM_NAME, &N, NULL, T, NULL, NULL); }
+param(A) ::= NAME(N) EQUAL(E) test(D).
+    { A = param_new(ctx, PARAM_NAME, &N, NULL, NULL, &E, D); }
 param(A) ::= NAME(N) COLON test(T) EQUAL(E) test(D).
-    { A = param_new(ctx, PARAM_NAME, &N, NULL); A->annotation = T; param_default(A, &E, D); }
-param(A) ::= STAR(S).                       { A = param_new(ctx, PARAM_STAR, &S, NULL); }
-param(A) ::= STAR(S) NAME(N).               { A = param_new(ctx, PARAM_STAR, &S, &N); }
-param(A) ::= STAR(S) NAME(N) COLON test(T). { A = param_new(ctx, PARAM_STAR, &S, &N); A->annotation = T; }
+    { A = param_new(ctx, PARAM_NAME, &N, NULL, T, &E, D); }
+param(A) ::= STAR(S).
+    { A = param_new(ctx, PARAM_STAR, &S, NULL, NULL, NULL, NULL); }
+param(A) ::= STAR(S) NAME(N).
+    { A = param_new(ctx, PARAM_STAR, &S, &N, NULL, NULL, NULL); }
+param(A) ::= STAR(S) NAME(N) COLON test(T).
+    { A = param_new(ctx, PARAM_STAR, &S, &N, T, NULL, NULL); }
 param(A) ::= STAR(S) NAME(N) COLON star_expr(T).
-    { A = param_new(ctx, PARAM_STAR, &S, &N); A->annotation = T; }
+    { A = param_new(ctx, PARAM_STAR, &S, &N, T, NULL, NULL); }
 param(A) ::= STAR(S) NAME(N) EQUAL(E) test(D).
-    { A = param_new(ctx, PARAM_STAR, &S, &N); param_default(A, &E, D); }
-param(A) ::= DOUBLESTAR(S) NAME(N).         { A = param_new(ctx, PARAM_DSTAR, &S, &N); }
+    { A = param_new(ctx, PARAM_STAR, &S, &N, NULL, &E, D); }
+param(A) ::= DOUBLESTAR(S) NAME(N).
+    { A = param_new(ctx, PARAM_DSTAR, &S, &N, NULL, NULL, NULL); }
 param(A) ::= DOUBLESTAR(S) NAME(N) COLON test(T).
-    { A = param_new(ctx, PARAM_DSTAR, &S, &N); A->annotation = T; }
+    { A = param_new(ctx, PARAM_DSTAR, &S, &N, T, NULL, NULL); }
 param(A) ::= DOUBLESTAR(S) NAME(N) EQUAL(E) test(D).
-    { A = param_new(ctx, PARAM_DSTAR, &S, &N); param_default(A, &E, D); }
-param(A) ::= SLASH(S).                      { A = param_new(ctx, PARAM_SLASH, &S, NULL); }
+    { A = param_new(ctx, PARAM_DSTAR, &S, &N, NULL, &E, D); }
+param(A) ::= SLASH(S).
+    { A = param_new(ctx, PARAM_SLASH, &S, NULL, NULL, NULL, NULL); }
 
 %type lparams {ParamItems *}
 lparams(A) ::= lparam(B).                   { A = params_add(ctx, NULL, B); }
 lparams(A) ::= lparams(A) COMMA lparam(B).  { A = params_add(ctx, A, B); }
 
 %type lparam {ParamItem *}
-lparam(A) ::= NAME(N).                      { A = param_new(ctx, PARAM_NAME, &N, NULL); }
-lparam(A) ::= NAME(N) EQUAL(E) test(D).     { A = param_new(ctx, PARAM_NAME, &N, NULL); param_default(A, &E, D); }
-lparam(A) ::= STAR(S).                      { A = param_new(ctx, PARAM_STAR, &S, NULL); }
-lparam(A) ::= STAR(S) NAME(N).              { A = param_new(ctx, PARAM_STAR, &S, &N); }
+lparam(A) ::= NAME(N).
+    { A = param_new(ctx, PARAM_NAME, &N, NULL, NULL, NULL, NULL); }
+lparam(A) ::= NAME(N) EQUAL(E) test(D).
+    { A = param_new(ctx, PARAM_NAME, &N, NULL, NULL, &E, D); }
+lparam(A) ::= STAR(S).
+    { A = param_new(ctx, PARAM_STAR, &S, NULL, NULL, NULL, NULL); }
+lparam(A) ::= STAR(S) NAME(N).
+    { A = param_new(ctx, PARAM_STAR, &S, &N, NULL, NULL, NULL); }
 lparam(A) ::= STAR(S) NAME(N) EQUAL(E) test(D).
-    { A = param_new(ctx, PARAM_STAR, &S, &N); param_default(A, &E, D); }
-lparam(A) ::= DOUBLESTAR(S) NAME(N).        { A = param_new(ctx, PARAM_DSTAR, &S, &N); }
+    { A = param_new(ctx, PARAM_STAR, &S, &N, NULL, &E, D); }
+lparam(A) ::= DOUBLESTAR(S) NAME(N).
+    { A = param_new(ctx, PARAM_DSTAR, &S, &N, NULL, NULL, NULL); }
 lparam(A) ::= DOUBLESTAR(S) NAME(N) EQUAL(E) test(D).
-    { A = param_new(ctx, PARAM_DSTAR, &S, &N); param_default(A, &E, D); }
-lparam(A) ::= SLASH(S).                     { A = param_new(ctx, PARAM_SLASH, &S, NULL); }
+    { A = param_new(ctx, PARAM_DSTAR, &S, &N, NULL, &E, D); }
+lparam(A) ::= SLASH(S).
+    { A = param_new(ctx, PARAM_SLASH, &S, NULL, NULL, NULL, NULL); }
 
 /*************************************************************************
 ** Expression lists. A list without brackets is a tuple when it has a
@@ -579,14 +600,14 @@ arglist(A) ::= args(A) COMMA.
 args(A) ::= arg_first(A).
 args(A) ::= args(A) COMMA named_test(B).                { A = args_pos(ctx, A, B); }
 args(A) ::= args(A) COMMA named_test(B) comp_for(G).    { A = args_genexp(ctx, A, B, G); }
-args(A) ::= args(A) COMMA test(K) EQUAL(E) test(V).     { A = args_kw(ctx, A, K, &E, V); }
+args(A) ::= args(A) COMMA test(K) EQUAL(E) test(V).     { A = arglist_kw(ctx, A, K, &E, V); }
 args(A) ::= args(A) COMMA STAR(S) test(B).              { A = args_star(ctx, A, &S, B); }
 args(A) ::= args(A) COMMA DOUBLESTAR(S) test(B).        { A = args_dstar(ctx, A, &S, B); }
 
 %type arg_first {ArgList *}
 arg_first(A) ::= named_test(B).                 { A = args_pos(ctx, NULL, B); }
 arg_first(A) ::= named_test(B) comp_for(G).     { A = args_genexp(ctx, NULL, B, G); }
-arg_first(A) ::= test(K) EQUAL(E) test(V).      { A = args_kw(ctx, NULL, K, &E, V); }
+arg_first(A) ::= test(K) EQUAL(E) test(V).      { A = arglist_kw(ctx, NULL, K, &E, V); }
 arg_first(A) ::= STAR(S) test(B).               { A = args_star(ctx, NULL, &S, B); }
 arg_first(A) ::= DOUBLESTAR(S) test(B).         { A = args_dstar(ctx, NULL, &S, B); }
 
@@ -620,21 +641,20 @@ yield_expr(A) ::= YIELD(K) FROM test(B).    { A = mk_yield(ctx, E_YIELDFROM, &K,
 */
 %code {
 
-bool asy_parser_accepts(void *parser, int code)
+bool asy_parser_accepts_seq(void *parser, const int *codes, int n)
 {
-    /* Replays the reductions `code` would cause on a copy of the states:
-    ** states popped from the real stack are read, never written. */
+    /* Replays what the parser would do on a private list of states: states
+    ** popped off the real stack are read there, never written. */
     yyParser *p = parser;
     YYACTIONTYPE pushed[64];
     int npushed = 0;
     yyStackEntry *base = p->yytos;
     YYACTIONTYPE act = base->stateno;
-    for (;;) {
-        act = yy_find_shift_action((YYCODETYPE)code, act);
-        if (act >= YY_MIN_REDUCE) {
+    for (int i = 0; i < n;) {
+        act = yy_find_shift_action((YYCODETYPE)codes[i], act);
+        if (act >= YY_MIN_REDUCE && act != YY_ERROR_ACTION && act != YY_ACCEPT_ACTION) {
             unsigned rule = act - YY_MIN_REDUCE;
-            int n = -yyRuleInfoNRhs[rule];
-            for (; n > 0; n--) {
+            for (int k = -yyRuleInfoNRhs[rule]; k > 0; k--) {
                 if (npushed > 0)
                     npushed--;
                 else if (base > p->yystack)
@@ -644,13 +664,24 @@ bool asy_parser_accepts(void *parser, int code)
             }
             YYACTIONTYPE top = npushed > 0 ? pushed[npushed - 1] : base->stateno;
             act = yy_find_reduce_action(top, (YYCODETYPE)yyRuleInfoLhs[rule]);
-            if (npushed == (int)(sizeof pushed / sizeof pushed[0]))
-                return false;
-            pushed[npushed++] = act;
+        } else if (act <= YY_MAX_SHIFTREDUCE) {
+            /* A shift-reduce leaves a pending reduce on the stack. */
+            if (act > YY_MAX_SHIFT)
+                act += YY_MIN_REDUCE - YY_MIN_SHIFTREDUCE;
+            i++;
         } else {
-            return act <= YY_MAX_SHIFTREDUCE || act == YY_ACCEPT_ACTION;
+            return act == YY_ACCEPT_ACTION && i == n - 1;
         }
+        if (npushed == (int)(sizeof pushed / sizeof pushed[0]))
+            return false;
+        pushed[npushed++] = act;
     }
+    return true;
+}
+
+bool asy_parser_accepts(void *parser, int code)
+{
+    return asy_parser_accepts_seq(parser, &code, 1);
 }
 
 const void *asy_parser_peek(void *parser, int from_top, int code)
@@ -662,12 +693,6 @@ const void *asy_parser_peek(void *parser, int from_top, int code)
     if (code >= 0 ? e->major != code : e->major < YYNTOKEN)
         return NULL;
     return &e->minor;
-}
-
-int asy_parser_depth(void *parser)
-{
-    yyParser *p = parser;
-    return (int)(p->yytos - p->yystack);
 }
 
 }

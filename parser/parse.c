@@ -434,7 +434,7 @@ void list_add(ParseCtx *ctx, NodeList *l, Node *n)
         parse_oom(ctx);
 }
 
-void list_extend(ParseCtx *ctx, NodeList *l, const NodeList *more)
+void nodelist_extend(ParseCtx *ctx, NodeList *l, const NodeList *more)
 {
     for (int i = 0; i < more->n; i++)
         list_add(ctx, l, more->items[i]);
@@ -1214,4 +1214,1550 @@ static Node *strings_value(ParseCtx *ctx, int count, const StrScan *sc, Node *n)
         n->u.str.len = fb.len;
     }
     return n;
+}
+
+/* ========================================================================
+ * Calls and parameters
+ * ===================================================================== */
+
+static void deferred_error_at(ParseCtx *ctx, int line, int col, int end_line,
+                              int end_col, const char *fmt, ...)
+{
+    while (ctx->outer)
+        ctx = ctx->outer;
+    if (ctx->deferred)
+        return;
+    ctx->deferred = true;
+    va_list ap;
+    va_start(ap, fmt);
+    fill_error(&ctx->later, "SyntaxError", line, col, end_line, end_col, NULL, fmt, ap);
+    va_end(ap);
+}
+
+static ArgList *args_item(ParseCtx *ctx, ArgList *a)
+{
+    if (!a)
+        a = palloc(ctx, sizeof *a);
+    if (a)
+        a->nitems++;
+    return a;
+}
+
+static void genexp_error(ParseCtx *ctx, const Node *g)
+{
+    error_at_node(ctx, g, "Generator expression must be parenthesized");
+}
+
+/* A positional argument after keywords is reported at the closing
+ * parenthesis, where CPython finds out. */
+static void order_error(ArgList *a, const char *msg)
+{
+    if (!a->err)
+        a->err = msg;
+}
+
+static void add_positional(ParseCtx *ctx, ArgList *a, Node *value)
+{
+    if (a->bare_genexp && a->nitems > 1)
+        genexp_error(ctx, a->bare_genexp);
+    if (a->seen_dstar)
+        order_error(a, "positional argument follows keyword argument unpacking");
+    else if (a->seen_kw)
+        order_error(a, "positional argument follows keyword argument");
+    list_add(ctx, &a->args, value);
+}
+
+ArgList *args_pos(ParseCtx *ctx, ArgList *a, Node *value)
+{
+    if ((a = args_item(ctx, a)))
+        add_positional(ctx, a, value);
+    return a;
+}
+
+ArgList *args_genexp(ParseCtx *ctx, ArgList *a, Node *elt, CompList *gens)
+{
+    if (!(a = args_item(ctx, a)))
+        return NULL;
+    Node *g = mk(ctx, E_GENEXP);
+    g->u.comp.elt = elt;
+    start_node(g, elt);
+    end_node(g, elt);
+    if (gens && gens->n > 0) {
+        Comprehension *last = &gens->items[gens->n - 1];
+        g->u.comp.generators = gens->items;
+        g->u.comp.ngenerators = gens->n;
+        end_node(g, last->ifs.n ? last->ifs.items[last->ifs.n - 1] : last->iter);
+    }
+    if (elt->kind == E_STARRED)
+        error_at_node(ctx, elt, "iterable unpacking cannot be used in comprehension");
+    if (a->nitems > 1)
+        genexp_error(ctx, g);
+    a->bare_genexp = g;
+    add_positional(ctx, a, g);
+    return a;
+}
+
+ArgList *args_star(ParseCtx *ctx, ArgList *a, const Token *star, Node *value)
+{
+    if (!(a = args_item(ctx, a)))
+        return NULL;
+    if (a->seen_dstar)
+        error_at_tok(ctx, star, "iterable argument unpacking follows keyword "
+                     "argument unpacking");
+    if (a->bare_genexp)
+        genexp_error(ctx, a->bare_genexp);
+    list_add(ctx, &a->args, mk_starred(ctx, star, value));
+    return a;
+}
+
+static Keyword *add_keyword(ParseCtx *ctx, ArgList *a)
+{
+    if (a->bare_genexp)
+        genexp_error(ctx, a->bare_genexp);
+    if (!ast_grow(ctx->arena, (void **)&a->kw, a->nkw, &a->capkw, sizeof(Keyword))) {
+        parse_oom(ctx);
+        return NULL;
+    }
+    Keyword *k = &a->kw[a->nkw++];
+    memset(k, 0, sizeof *k);
+    return k;
+}
+
+ArgList *arglist_kw(ParseCtx *ctx, ArgList *a, Node *name, const Token *eq, Node *value)
+{
+    if (!(a = args_item(ctx, a)))
+        return NULL;
+    if (name->kind == E_TRUE || name->kind == E_FALSE || name->kind == E_NONE) {
+        parse_error(ctx, "SyntaxError", name->line, name->col, eq->line,
+                    eq->col + 1, "cannot assign to %s", expr_name(name));
+        return a;
+    }
+    if (name->kind != E_NAME) {
+        parse_error(ctx, "SyntaxError", name->line, name->col, eq->line, eq->col + 1,
+                    "expression cannot contain assignment, perhaps you meant \"==\"?");
+        return a;
+    }
+    for (int i = 0; i < a->nkw; i++)
+        if (a->kw[i].name && !strcmp(a->kw[i].name, name->u.name))
+            deferred_error_at(ctx, name->line, name->col, value->end_line,
+                              value->end_col, "keyword argument repeated: %s",
+                              name->u.name);
+    Keyword *k = add_keyword(ctx, a);
+    if (k) {
+        k->name = name->u.name;
+        k->value = value;
+        k->line = name->line;
+        k->col = name->col;
+    }
+    a->seen_kw = true;
+    return a;
+}
+
+ArgList *args_dstar(ParseCtx *ctx, ArgList *a, const Token *dstar, Node *value)
+{
+    if (!(a = args_item(ctx, a)))
+        return NULL;
+    Keyword *k = add_keyword(ctx, a);
+    if (k) {
+        k->value = value;
+        k->line = dstar->line;
+        k->col = dstar->col;
+    }
+    a->seen_dstar = true;
+    return a;
+}
+
+static void check_args(ParseCtx *ctx, const ArgList *a, const Token *rpar)
+{
+    if (a && a->err)
+        error_at_tok(ctx, rpar, "%s", a->err);
+}
+
+Node *mk_call(ParseCtx *ctx, Node *func, ArgList *a, const Token *lpar, const Token *rpar)
+{
+    check_args(ctx, a, rpar);
+    Node *n = mk(ctx, E_CALL);
+    n->u.call.func = func;
+    if (a) {
+        n->u.call.args = a->args;
+        n->u.call.keywords = a->kw;
+        n->u.call.nkeywords = a->nkw;
+        /* CPython gives `f(x for x in y)`'s generator the call's parentheses. */
+        if (a->bare_genexp && a->nitems == 1) {
+            start_at(a->bare_genexp, lpar);
+            end_at(a->bare_genexp, rpar);
+        }
+    }
+    start_node(n, func);
+    end_at(n, rpar);
+    return disj(ctx, n);
+}
+
+ParamItem *param_new(ParseCtx *ctx, int kind, const Token *tok, const Token *name,
+                     Node *annotation, const Token *eq, Node *default_)
+{
+    ParamItem *p = palloc(ctx, sizeof *p);
+    if (!p)
+        return NULL;
+    p->kind = kind;
+    p->tok = *tok;
+    if (name) {
+        p->name = *name;
+        p->has_name = true;
+    }
+    p->annotation = annotation;
+    if (eq)
+        p->eq = *eq;
+    p->default_ = default_;
+    return p;
+}
+
+ParamItems *params_add(ParseCtx *ctx, ParamItems *l, ParamItem *item)
+{
+    if (!l && !(l = palloc(ctx, sizeof *l)))
+        return NULL;
+    if (!item)
+        return l;
+    if (!ast_grow(ctx->arena, (void **)&l->items, l->n, &l->cap, sizeof(ParamItem))) {
+        parse_oom(ctx);
+        return l;
+    }
+    l->items[l->n++] = *item;
+    return l;
+}
+
+static Param *make_param(ParseCtx *ctx, Param *p, const ParamItem *it)
+{
+    if (!p && !(p = palloc(ctx, sizeof *p)))
+        return NULL;
+    const Token *name = it->has_name ? &it->name : &it->tok;
+    p->name = ident(ctx, name);
+    p->annotation = it->annotation;
+    p->default_ = it->default_;
+    p->line = name->line;
+    p->col = name->col;
+    return p;
+}
+
+/* The names of a parameter list must differ (a check of CPython's compiler,
+ * so reported as a deferred error). */
+static void check_duplicates(ParseCtx *ctx, const ParamItems *items)
+{
+    for (int i = 0; i < items->n; i++) {
+        const ParamItem *a = &items->items[i];
+        if (a->kind == PARAM_SLASH || (a->kind != PARAM_NAME && !a->has_name))
+            continue;
+        const Token *an = a->has_name ? &a->name : &a->tok;
+        for (int j = 0; j < i; j++) {
+            const ParamItem *b = &items->items[j];
+            const Token *bn = b->has_name ? &b->name : &b->tok;
+            if ((b->kind == PARAM_NAME || b->has_name) && bn->len == an->len &&
+                !memcmp(bn->s, an->s, (size_t)an->len)) {
+                deferred_error_at(ctx, an->line, an->col, an->line, an->col + an->len,
+                                  "duplicate argument '%.*s' in function definition",
+                                  an->len, an->s);
+                return;
+            }
+        }
+    }
+}
+
+/* State while make_params() walks the items in order. */
+typedef struct ParamScan {
+    ParamList *out;
+    bool slash, star, dstar, seen_default;
+} ParamScan;
+
+static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int i)
+{
+    const ParamItem *it = &items->items[i];
+    ParamList *out = s->out;
+    if (s->dstar) {
+        error_at_tok(ctx, it->has_name ? &it->name : &it->tok,
+                     "arguments cannot follow var-keyword argument");
+        return false;
+    }
+    switch (it->kind) {
+    case PARAM_NAME:
+        if (!s->star) {
+            if (it->default_) {
+                s->seen_default = true;
+            } else if (s->seen_default) {
+                error_at_tok(ctx, &it->tok, "non-default argument follows default argument");
+                return false;
+            }
+            out->npos++;
+        }
+        make_param(ctx, &out->params[out->n++], it);
+        return true;
+    case PARAM_SLASH:
+        if (s->slash)
+            error_at_tok(ctx, &it->tok, "/ may appear only once");
+        else if (s->star)
+            error_at_tok(ctx, &it->tok, "/ must be ahead of *");
+        else if (out->npos == 0)
+            error_at_tok(ctx, &it->tok, "at least one argument must precede /");
+        s->slash = true;
+        out->nposonly = out->npos;
+        return !ctx->failed;
+    case PARAM_STAR:
+        if (s->star) {
+            error_at_tok(ctx, &it->tok, "* argument may appear only once");
+        } else if (it->default_) {
+            error_at_tok(ctx, &it->eq, "var-positional argument cannot have default value");
+        } else if (!it->has_name &&
+                   (i + 1 == items->n || items->items[i + 1].kind != PARAM_NAME)) {
+            error_at_tok(ctx, &it->tok, "named arguments must follow bare *");
+        }
+        s->star = true;
+        if (it->has_name)
+            out->vararg = make_param(ctx, NULL, it);
+        return !ctx->failed;
+    default:
+        if (it->default_)
+            error_at_tok(ctx, &it->eq, "var-keyword argument cannot have default value");
+        s->dstar = true;
+        out->kwarg = make_param(ctx, NULL, it);
+        return !ctx->failed;
+    }
+}
+
+/* Puts def or lambda parameters in the order ParamList wants, with CPython's
+ * checks and messages. */
+static ParamList make_params(ParseCtx *ctx, const ParamItems *items)
+{
+    ParamList out = {0};
+    if (!items || items->n == 0)
+        return out;
+    out.params = palloc(ctx, sizeof(Param) * (size_t)items->n);
+    if (!out.params)
+        return (ParamList){0};
+    ParamScan s = { .out = &out };
+    for (int i = 0; i < items->n; i++)
+        if (!scan_param(ctx, &s, items, i))
+            break;
+    check_duplicates(ctx, items);
+    return out;
+}
+
+Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, Node *body)
+{
+    Node *n = mk(ctx, E_LAMBDA);
+    n->u.lambda.params = make_params(ctx, params);
+    n->u.lambda.body = body;
+    start_at(n, kw);
+    end_node(n, body);
+    return n;
+}
+
+/* Comprehension clauses. */
+CompList *comp_add(ParseCtx *ctx, CompList *l, bool is_async, Node *target, Node *iter)
+{
+    if (!l && !(l = palloc(ctx, sizeof *l)))
+        return NULL;
+    store_target(ctx, target, T_FOR);
+    if (!ast_grow(ctx->arena, (void **)&l->items, l->n, &l->cap, sizeof(Comprehension))) {
+        parse_oom(ctx);
+        return l;
+    }
+    Comprehension *c = &l->items[l->n++];
+    memset(c, 0, sizeof *c);
+    c->target = target;
+    c->iter = iter;
+    c->is_async = is_async;
+    return l;
+}
+
+void comp_if(ParseCtx *ctx, CompList *l, Node *cond)
+{
+    if (l && l->n > 0)
+        list_add(ctx, &l->items[l->n - 1].ifs, cond);
+}
+
+/* ========================================================================
+ * Statements
+ * ===================================================================== */
+
+static void end_body(Node *n, const NodeList *body)
+{
+    if (body->n > 0)
+        end_node(n, body->items[body->n - 1]);
+}
+
+Node *mk_stmt_tok(ParseCtx *ctx, NodeKind kind, const Token *t)
+{
+    Node *n = mk(ctx, kind);
+    start_at(n, t);
+    end_at(n, t);
+    return n;
+}
+
+/* `*a` alone where a value is wanted: a compiler error in CPython. */
+static void check_starred_value(ParseCtx *ctx, Node *v)
+{
+    if (v && v->kind == E_STARRED)
+        deferred_error_at_node(ctx, v, "can't use starred expression here");
+}
+
+Node *mk_expr_stmt(ParseCtx *ctx, Node *value)
+{
+    check_starred_value(ctx, value);
+    Node *n = mk(ctx, S_EXPR);
+    n->u.value.value = value;
+    span_nodes(n, value, value);
+    return n;
+}
+
+Node *yield_target(ParseCtx *ctx, Node *y)
+{
+    error_at_node(ctx, y, "assignment to yield expression not possible");
+    return y;
+}
+
+/* Whether an expression begins with what CPython's grammar calls a
+ * bitwise_or (so not with `not`, `lambda`, `*` or `yield`). */
+static bool starts_with_bitwise_or(const Node *v)
+{
+    for (;;) {
+        switch (v->kind) {
+        case E_TUPLE:
+            if (!is_bare_tuple(v))
+                return true;
+            v = v->u.seq.elts.items[0];
+            break;
+        case E_BOOLOP: v = v->u.boolop.values.items[0]; break;
+        case E_COMPARE: v = v->u.compare.left; break;
+        case E_IFEXP: v = v->u.ifexp.body; break;
+        case E_UNARY: return v->u.unary.op != OP_NOT;
+        case E_LAMBDA: case E_STARRED: case E_YIELD: case E_YIELDFROM: return false;
+        default: return true;
+        }
+    }
+}
+
+/* CPython adds "here. Maybe you meant '==' instead of '='?" when the bad
+ * target directly precedes the only `=` and could be a comparison operand. */
+static bool maybe_comparison(const NodeList *targets, const Node *bad, const Node *value)
+{
+    if (targets->n != 1)
+        return false;
+    const Node *t = targets->items[0];
+    if (bad != t && !(is_bare_tuple(t) &&
+                      bad == t->u.seq.elts.items[t->u.seq.elts.n - 1]))
+        return false;
+    switch (bad->kind) {
+    case E_COMPARE: case E_BOOLOP: case E_IFEXP: case E_LAMBDA: case E_STARRED:
+    case E_LIST: case E_TUPLE: case E_GENEXP: case E_TRUE: case E_FALSE: case E_NONE:
+        return false;
+    case E_UNARY:
+        if (bad->u.unary.op == OP_NOT)
+            return false;
+        break;
+    default:
+        break;
+    }
+    return starts_with_bitwise_or(value);
+}
+
+Node *mk_assign(ParseCtx *ctx, NodeList targets, Node *value)
+{
+    for (int i = 0; i < targets.n; i++) {
+        Node *t = targets.items[i];
+        Node *bad = invalid_target(t, T_STAR);
+        if (bad) {
+            if (maybe_comparison(&targets, bad, value))
+                error_at_node(ctx, bad, "cannot assign to %s here. Maybe you meant "
+                              "'==' instead of '='?", expr_name(bad));
+            else
+                error_at_node(ctx, bad, "cannot assign to %s", expr_name(bad));
+            break;
+        }
+        set_ctx(t, CTX_STORE);
+        check_starred(ctx, t, true);
+    }
+    check_starred_value(ctx, value);
+    Node *n = mk(ctx, S_ASSIGN);
+    n->u.assign.targets = targets;
+    n->u.assign.value = value;
+    if (targets.n > 0)
+        span_nodes(n, targets.items[0], value);
+    return n;
+}
+
+Node *mk_augassign(ParseCtx *ctx, Node *target, AstOp op, Node *value)
+{
+    if (target->kind == E_NAME || target->kind == E_ATTR || target->kind == E_SUBSCRIPT)
+        target->ctx = CTX_STORE;
+    else
+        error_at_node(ctx, target, "'%s' is an illegal expression for augmented "
+                      "assignment", expr_name(target));
+    check_starred_value(ctx, value);
+    Node *n = mk(ctx, S_AUGASSIGN);
+    n->u.augassign.target = target;
+    n->u.augassign.op = op;
+    n->u.augassign.value = value;
+    span_nodes(n, target, value);
+    return n;
+}
+
+Node *mk_annassign(ParseCtx *ctx, Node *target, bool paren, Node *annotation, Node *value)
+{
+    switch (target->kind) {
+    case E_NAME: case E_ATTR: case E_SUBSCRIPT:
+        target->ctx = CTX_STORE;
+        break;
+    case E_TUPLE:
+        error_at_node(ctx, is_bare_tuple(target) ? target->u.seq.elts.items[0] : target,
+                      "only single target (not tuple) can be annotated");
+        break;
+    case E_LIST:
+        error_at_node(ctx, target, "only single target (not list) can be annotated");
+        break;
+    default:
+        error_at_node(ctx, target, "illegal target for annotation");
+        break;
+    }
+    check_starred_value(ctx, value);
+    Node *n = mk(ctx, S_ANNASSIGN);
+    n->u.annassign.target = target;
+    n->u.annassign.annotation = annotation;
+    n->u.annassign.value = value;
+    n->u.annassign.simple = target->kind == E_NAME && !paren;
+    span_nodes(n, target, value ? value : annotation);
+    return n;
+}
+
+Node *mk_return(ParseCtx *ctx, const Token *kw, Node *value)
+{
+    check_starred_value(ctx, value);
+    Node *n = mk(ctx, S_RETURN);
+    n->u.value.value = value;
+    start_at(n, kw);
+    if (value)
+        end_node(n, value);
+    else
+        end_at(n, kw);
+    return n;
+}
+
+Node *mk_raise(ParseCtx *ctx, const Token *kw, Node *exc, Node *cause)
+{
+    Node *n = mk(ctx, S_RAISE);
+    n->u.raise.exc = exc;
+    n->u.raise.cause = cause;
+    start_at(n, kw);
+    if (cause || exc)
+        end_node(n, cause ? cause : exc);
+    else
+        end_at(n, kw);
+    return n;
+}
+
+NameList *names_add(ParseCtx *ctx, NameList *l, const Token *name)
+{
+    if (!l && !(l = palloc(ctx, sizeof *l)))
+        return NULL;
+    if (!ast_grow(ctx->arena, (void **)&l->names, l->n, &l->cap, sizeof(char *))) {
+        parse_oom(ctx);
+        return l;
+    }
+    l->names[l->n++] = ident(ctx, name);
+    l->end_line = name->line;
+    l->end_col = name->col + name->len;
+    return l;
+}
+
+Node *mk_global(ParseCtx *ctx, NodeKind kind, const Token *kw, NameList *names)
+{
+    Node *n = mk(ctx, kind);
+    start_at(n, kw);
+    end_at(n, kw);
+    if (names) {
+        n->u.names.names = names->names;
+        n->u.names.n = names->n;
+        n->end_line = names->end_line;
+        n->end_col = names->end_col;
+    }
+    return n;
+}
+
+Node *mk_del(ParseCtx *ctx, const Token *kw, Node *targets)
+{
+    Node *bad = invalid_target(targets, T_DEL);
+    if (bad)
+        error_at_node(ctx, bad, "cannot delete %s", expr_name(bad));
+    set_ctx(targets, CTX_DEL);
+    Node *n = mk(ctx, S_DEL);
+    n->u.seq.elts = is_bare_tuple(targets) ? targets->u.seq.elts : list1(ctx, targets);
+    start_at(n, kw);
+    end_node(n, targets);
+    return n;
+}
+
+Node *mk_assert(ParseCtx *ctx, const Token *kw, Node *test, Node *msg)
+{
+    Node *n = mk(ctx, S_ASSERT);
+    n->u.assert_.test = test;
+    n->u.assert_.msg = msg;
+    start_at(n, kw);
+    end_node(n, msg ? msg : test);
+    return n;
+}
+
+Aliases *alias_add(ParseCtx *ctx, Aliases *l, const char *name, int line, int col,
+                   const Token *asname, int end_line, int end_col)
+{
+    if (!l && !(l = palloc(ctx, sizeof *l)))
+        return NULL;
+    if (!ast_grow(ctx->arena, (void **)&l->items, l->n, &l->cap, sizeof(Alias))) {
+        parse_oom(ctx);
+        return l;
+    }
+    Alias *a = &l->items[l->n++];
+    a->name = name ? name : "";
+    a->asname = asname ? ident(ctx, asname) : NULL;
+    a->line = line;
+    a->col = col;
+    l->end_line = end_line;
+    l->end_col = end_col;
+    return l;
+}
+
+Aliases *aliases_join(ParseCtx *ctx, Aliases *a, Aliases *b)
+{
+    if (!a || !b)
+        return a ? a : b;
+    for (int i = 0; i < b->n; i++) {
+        const Alias *x = &b->items[i];
+        alias_add(ctx, a, x->name, x->line, x->col, NULL, b->end_line, b->end_col);
+        a->items[a->n - 1].asname = x->asname;
+    }
+    return a;
+}
+
+Aliases *aliases_end(Aliases *a, const Token *t)
+{
+    if (a) {
+        a->end_line = t->line;
+        a->end_col = t->col + t->len;
+    }
+    return a;
+}
+
+Aliases *alias_star(ParseCtx *ctx, const Token *star)
+{
+    return alias_add(ctx, NULL, "*", star->line, star->col, NULL, star->line, star->col + 1);
+}
+
+const char *dotted(ParseCtx *ctx, const char *prefix, const Token *name)
+{
+    size_t n = strlen(prefix);
+    char *s = palloc(ctx, n + 1 + (size_t)name->len + 1);
+    if (!s)
+        return prefix;
+    memcpy(s, prefix, n);
+    s[n] = '.';
+    memcpy(s + n + 1, name->s, (size_t)name->len);
+    s[n + 1 + name->len] = '\0';
+    return s;
+}
+
+void trailing_comma_error(ParseCtx *ctx, const Token *comma)
+{
+    error_at_tok(ctx, comma, "trailing comma not allowed without surrounding parentheses");
+}
+
+static Node *mk_import_node(ParseCtx *ctx, NodeKind kind, const Token *kw, Aliases *names)
+{
+    Node *n = mk(ctx, kind);
+    start_at(n, kw);
+    end_at(n, kw);
+    if (names) {
+        n->u.import.names = names->items;
+        n->u.import.nnames = names->n;
+        n->end_line = names->end_line;
+        n->end_col = names->end_col;
+    }
+    return n;
+}
+
+Node *mk_import(ParseCtx *ctx, const Token *kw, Aliases *names)
+{
+    return mk_import_node(ctx, S_IMPORT, kw, names);
+}
+
+Node *mk_import_from(ParseCtx *ctx, const Token *kw, int level, const char *module,
+                     Aliases *names)
+{
+    Node *n = mk_import_node(ctx, S_IMPORTFROM, kw, names);
+    n->u.import.module = module;
+    n->u.import.level = level;
+    return n;
+}
+
+IfChain mk_if(ParseCtx *ctx, const Token *kw, Node *test, NodeList body)
+{
+    Node *n = mk(ctx, S_IF);
+    n->u.cond.test = test;
+    n->u.cond.body = body;
+    start_at(n, kw);
+    end_body(n, &body);
+    return (IfChain){ n, n };
+}
+
+IfChain if_elif(ParseCtx *ctx, IfChain c, const Token *kw, Node *test, NodeList body)
+{
+    Node *n = mk_if(ctx, kw, test, body).first;
+    if (c.last->kind == S_IF)
+        c.last->u.cond.orelse = list1(ctx, n);
+    c.last = n;
+    return c;
+}
+
+/* Closes an if/elif chain; every S_IF in it ends where the last block does. */
+Node *if_finish(ParseCtx *ctx, IfChain c, NodeList orelse)
+{
+    (void)ctx;
+    if (c.last->kind != S_IF)
+        return c.first;
+    c.last->u.cond.orelse = orelse;
+    end_body(c.last, &orelse);
+    for (Node *n = c.first; n->kind == S_IF && n != c.last;
+         n = n->u.cond.orelse.items[0])
+        end_node(n, c.last);
+    return c.first;
+}
+
+static void end_blocks(Node *n, const NodeList *body, const NodeList *orelse)
+{
+    end_body(n, body);
+    end_body(n, orelse);
+}
+
+Node *mk_while(ParseCtx *ctx, const Token *kw, Node *test, NodeList body, NodeList orelse)
+{
+    Node *n = mk(ctx, S_WHILE);
+    n->u.cond.test = test;
+    n->u.cond.body = body;
+    n->u.cond.orelse = orelse;
+    start_at(n, kw);
+    end_blocks(n, &body, &orelse);
+    return n;
+}
+
+Node *mk_for(ParseCtx *ctx, const Token *kw, bool is_async, Node *target, Node *iter,
+             NodeList body, NodeList orelse)
+{
+    store_target(ctx, target, T_FOR);
+    check_starred_value(ctx, iter);
+    Node *n = mk(ctx, S_FOR);
+    n->u.forloop.target = target;
+    n->u.forloop.iter = iter;
+    n->u.forloop.body = body;
+    n->u.forloop.orelse = orelse;
+    n->u.forloop.is_async = is_async;
+    start_at(n, kw);
+    end_blocks(n, &body, &orelse);
+    return n;
+}
+
+Handlers *mk_handler(ParseCtx *ctx, const Token *kw, Node *type, const Token *name,
+                     NodeList body)
+{
+    Handlers *h = palloc(ctx, sizeof *h);
+    if (!h || !ast_grow(ctx->arena, (void **)&h->items, 0, &h->cap, sizeof(ExceptHandler))) {
+        parse_oom(ctx);
+        return NULL;
+    }
+    ExceptHandler *e = &h->items[h->n++];
+    memset(e, 0, sizeof *e);
+    e->type = type;
+    e->name = name ? ident(ctx, name) : NULL;
+    e->body = body;
+    e->line = kw->line;
+    e->col = kw->col;
+    return h;
+}
+
+Handlers *handlers_join(ParseCtx *ctx, Handlers *a, Handlers *b)
+{
+    if (!a || !b)
+        return a ? a : b;
+    if (!ast_grow(ctx->arena, (void **)&a->items, a->n, &a->cap, sizeof(ExceptHandler))) {
+        parse_oom(ctx);
+        return a;
+    }
+    a->items[a->n++] = b->items[0];
+    return a;
+}
+
+Node *mk_try(ParseCtx *ctx, const Token *kw, NodeList body, Handlers *h,
+             NodeList orelse, NodeList finalbody)
+{
+    Node *n = mk(ctx, S_TRY);
+    n->u.try_.body = body;
+    n->u.try_.orelse = orelse;
+    n->u.try_.finalbody = finalbody;
+    start_at(n, kw);
+    end_body(n, &body);
+    if (h) {
+        n->u.try_.handlers = h->items;
+        n->u.try_.nhandlers = h->n;
+        for (int i = 0; i < h->n; i++) {
+            ExceptHandler *e = &h->items[i];
+            if (!e->type && i + 1 < h->n)
+                deferred_error_at(ctx, e->line, e->col, e->line, e->col + 6,
+                                  "default 'except:' must be last");
+        }
+        end_body(n, &h->items[h->n - 1].body);
+    }
+    end_blocks(n, &orelse, &finalbody);
+    return n;
+}
+
+WithItems *with_add(ParseCtx *ctx, WithItems *l, Node *context, Node *target)
+{
+    if (!l && !(l = palloc(ctx, sizeof *l)))
+        return NULL;
+    if (target)
+        store_target(ctx, target, T_STAR);
+    if (!ast_grow(ctx->arena, (void **)&l->items, l->n, &l->cap, sizeof(WithItem))) {
+        parse_oom(ctx);
+        return l;
+    }
+    l->items[l->n].context = context;
+    l->items[l->n].vars = target;
+    l->n++;
+    return l;
+}
+
+/* `with (...):` holds with items when it can, and is an expression (a tuple
+ * or a group) otherwise, as CPython decides it. */
+WithItems *with_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
+                      const Token *close)
+{
+    bool has_as = false, exprs_only = false;
+    for (int i = 0; i < elts.n; i++) {
+        NodeKind k = elts.items[i]->kind;
+        has_as |= k == E_WITH_AS;
+        exprs_only |= k == E_STARRED || k == E_NAMEDEXPR;
+    }
+    if (!has_as && exprs_only)
+        return with_add(ctx, NULL, paren_group(ctx, elts, comma, open, close), NULL);
+    WithItems *l = NULL;
+    for (int i = 0; i < elts.n; i++) {
+        Node *e = elts.items[i];
+        if (e->kind == E_WITH_AS)
+            l = with_add(ctx, l, e->u.named.value, e->u.named.target);
+        else if (e->kind == E_STARRED || e->kind == E_NAMEDEXPR)
+            error_at_node(ctx, e, "invalid syntax");
+        else
+            l = with_add(ctx, l, e, NULL);
+    }
+    return l;
+}
+
+Node *mk_with(ParseCtx *ctx, const Token *kw, bool is_async, WithItems *items, NodeList body)
+{
+    Node *n = mk(ctx, S_WITH);
+    if (items) {
+        n->u.with.items = items->items;
+        n->u.with.nitems = items->n;
+    }
+    n->u.with.body = body;
+    n->u.with.is_async = is_async;
+    start_at(n, kw);
+    end_body(n, &body);
+    return n;
+}
+
+Node *mk_def(ParseCtx *ctx, const Token *kw, bool is_async, const Token *name,
+             ParamItems *params, Node *returns, NodeList body)
+{
+    Node *n = mk(ctx, S_DEF);
+    n->u.def.name = ident(ctx, name);
+    n->u.def.params = make_params(ctx, params);
+    n->u.def.returns = returns;
+    n->u.def.body = body;
+    n->u.def.is_async = is_async;
+    start_at(n, kw);
+    end_body(n, &body);
+    return n;
+}
+
+Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, ArgList *bases,
+               const Token *rpar, NodeList body)
+{
+    check_args(ctx, bases, rpar);
+    Node *n = mk(ctx, S_CLASS);
+    n->u.cls.name = ident(ctx, name);
+    if (bases) {
+        n->u.cls.bases = bases->args;
+        n->u.cls.keywords = bases->kw;
+        n->u.cls.nkeywords = bases->nkw;
+    }
+    n->u.cls.body = body;
+    start_at(n, kw);
+    end_body(n, &body);
+    return n;
+}
+
+Node *decorate(ParseCtx *ctx, NodeList decorators, Node *def)
+{
+    (void)ctx;
+    if (def->kind == S_DEF)
+        def->u.def.decorators = decorators;
+    else if (def->kind == S_CLASS)
+        def->u.cls.decorators = decorators;
+    return def;
+}
+
+Node *mk_module(ParseCtx *ctx, NodeList body)
+{
+    Node *n = mk(ctx, S_MODULE);
+    n->u.block.body = body;
+    n->line = 1;
+    end_body(n, &body);
+    return n;
+}
+
+/* ========================================================================
+ * Syntax error messages
+ *
+ * Lemon only says which token it could not shift. CPython 3.11 words many
+ * errors after the construct around that token, and these functions guess
+ * the construct from the tokens seen, the lexer's bracket depth and what
+ * the parser would accept instead.
+ * ===================================================================== */
+
+/* The keyword that opens the logical line (the one after `async`). */
+static int line_keyword(const ParseCtx *ctx)
+{
+    if (ctx->line_ntok == 0)
+        return -1;
+    if (ctx->line_code[0] == TK_ASYNC && ctx->line_ntok > 1)
+        return ctx->line_code[1];
+    return ctx->line_code[0];
+}
+
+static const char *block_owner(int kw)
+{
+    switch (kw) {
+    case TK_IF: return "'if' statement";
+    case TK_ELIF: return "'elif' statement";
+    case TK_ELSE: return "'else' statement";
+    case TK_WHILE: return "'while' statement";
+    case TK_FOR: return "'for' statement";
+    case TK_WITH: return "'with' statement";
+    case TK_TRY: return "'try' statement";
+    case TK_EXCEPT: return "'except' statement";
+    case TK_FINALLY: return "'finally' statement";
+    case TK_DEF: return "function definition";
+    case TK_CLASS: return "class definition";
+    default: return NULL;
+    }
+}
+
+static void tok_end(const Token *t, int code, int *line, int *col)
+{
+    if (code == TK_STRING) {
+        token_end(t, line, col);
+    } else {
+        *line = t->line;
+        *col = t->col + t->len;
+    }
+}
+
+static bool starts_expr(int code)
+{
+    switch (code) {
+    case TK_NAME: case TK_NUMBER: case TK_STRING: case TK_LPAR: case TK_LSQB:
+    case TK_LBRACE: case TK_MINUS: case TK_PLUS: case TK_TILDE: case TK_ELLIPSIS:
+    case TK_NONE: case TK_TRUE: case TK_FALSE: case TK_AWAIT: case TK_LAMBDA:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool ends_expr(int code)
+{
+    switch (code) {
+    case TK_NAME: case TK_NUMBER: case TK_STRING: case TK_RPAR: case TK_RSQB:
+    case TK_RBRACE: case TK_ELLIPSIS: case TK_NONE: case TK_TRUE: case TK_FALSE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Whether ctx->disj is the expression that ends just before the offending
+ * token. */
+static Node *expr_before(const ParseCtx *ctx)
+{
+    Node *a = ctx->disj;
+    int line, col;
+    if (!a || !ends_expr(ctx->prev_code))
+        return NULL;
+    tok_end(&ctx->prev, ctx->prev_code, &line, &col);
+    return a->end_line == line && a->end_col == col ? a : NULL;
+}
+
+static int bracket_level(const ParseCtx *ctx, int code)
+{
+    bool opener = code == TK_LPAR || code == TK_LSQB || code == TK_LBRACE;
+    return ctx->lx->level - opener + (ctx->fdepth > 0);
+}
+
+/* Finds where the primary expression starting with token t ends (an atom
+ * and its trailers), by scanning ahead with a copy of the lexer. Reaching
+ * the end of input inside brackets is itself the error CPython reports,
+ * and false is returned after reporting it. */
+static bool primary_end(ParseCtx *ctx, int code, const Token *t, int *line, int *col)
+{
+    Lexer *lx = malloc(sizeof *lx);
+    if (!lx) {
+        tok_end(t, code, line, col);
+        return true;
+    }
+    ParseError scratch;
+    *lx = *ctx->lx;
+    lx->err = &scratch;
+    int depth = code == TK_LPAR || code == TK_LSQB || code == TK_LBRACE;
+    bool ok = true, after_dot = false;
+    Token u = *t;
+    tok_end(t, code, line, col);
+    for (;;) {
+        int c = lexer_next(lx, &u);
+        if (c < 0) {
+            if (lx->error_kind == LEXERR_UNCLOSED) {
+                *ctx->err = scratch;
+                ctx->failed = true;
+                ok = false;
+            }
+            break;
+        }
+        if (depth == 0 && !after_dot && c != TK_DOT && c != TK_LPAR && c != TK_LSQB)
+            break;
+        if (c == TK_LPAR || c == TK_LSQB || c == TK_LBRACE)
+            depth++;
+        else if (c == TK_RPAR || c == TK_RSQB || c == TK_RBRACE)
+            depth--;
+        after_dot = c == TK_DOT;
+        if (c == 0)
+            break;
+        tok_end(&u, c, line, col);
+    }
+    free(lx);
+    return ok;
+}
+
+static bool expected_block(ParseCtx *ctx, int code, const Token *t)
+{
+    if (ctx->prev_code != TK_NEWLINE || ctx->prev2_code != TK_COLON || code == TK_INDENT)
+        return false;
+    const char *what = block_owner(line_keyword(ctx));
+    if (!what)
+        return false;
+    const Token *at = code == 0 ? &ctx->prev : t;
+    parse_error(ctx, "IndentationError", at->line, at->col, at->line, at->col + at->len,
+                "expected an indented block after %s on line %d", what,
+                ctx->line_tok[0].line);
+    return true;
+}
+
+static bool expected_colon(ParseCtx *ctx, int code, const Token *t)
+{
+    int kw = line_keyword(ctx);
+    bool at_newline = code == TK_NEWLINE &&
+        (kw == TK_IF || kw == TK_ELIF || kw == TK_WHILE || kw == TK_FOR ||
+         kw == TK_WITH || kw == TK_CLASS || kw == TK_EXCEPT);
+    bool forced = code != TK_COLON &&
+        (kw == TK_DEF || kw == TK_TRY || kw == TK_ELSE || kw == TK_FINALLY);
+    static const int colon_newline[] = { TK_COLON, TK_NEWLINE };
+    if (kw == TK_DEF && ctx->prev_code == TK_NAME && ctx->prev2_code == TK_DEF &&
+        code != TK_LPAR) {
+        error_at_tok(ctx, t, "expected '('");
+        return true;
+    }
+    if ((!at_newline && !forced) || !asy_parser_accepts_seq(ctx->parser, colon_newline, 2))
+        return false;
+    error_at_tok(ctx, t, "expected ':'");
+    return true;
+}
+
+static bool expected_handler(ParseCtx *ctx, const Token *t)
+{
+    if (!asy_parser_accepts(ctx->parser, TK_EXCEPT) ||
+        !asy_parser_accepts(ctx->parser, TK_FINALLY) || asy_parser_accepts(ctx->parser, TK_ELSE))
+        return false;
+    error_at_tok(ctx, t, "expected 'except' or 'finally' block");
+    return true;
+}
+
+/* The stack entry from_top below the top, if it holds an expression. */
+static Node *stack_node(const ParseCtx *ctx, int from_top)
+{
+    const void *v = asy_parser_peek(ctx->parser, from_top, -1);
+    Node *n = NULL;
+    if (v)
+        memcpy(&n, v, sizeof n);
+    return n;
+}
+
+static bool expected_else(ParseCtx *ctx, int code)
+{
+    if (code == TK_ELSE || code == TK_COLON || !asy_parser_peek(ctx->parser, 1, TK_IF))
+        return false;
+    Node *body = stack_node(ctx, 2), *test = stack_node(ctx, 0);
+    if (!body || !test || !asy_parser_accepts(ctx->parser, TK_ELSE))
+        return false;
+    parse_error(ctx, "SyntaxError", body->line, body->col, test->end_line, test->end_col,
+                "expected 'else' after 'if' expression");
+    return true;
+}
+
+static bool except_errors(ParseCtx *ctx, int code, const Token *t)
+{
+    if (code == TK_STAR && ctx->prev_code == TK_EXCEPT) {
+        parse_error(ctx, "SyntaxError", ctx->prev.line, ctx->prev.col, t->line,
+                    t->col + 1, "'except*' is not supported");
+        return true;
+    }
+    if (code != TK_COMMA || line_keyword(ctx) != TK_EXCEPT ||
+        !asy_parser_peek(ctx->parser, 1, TK_EXCEPT))
+        return false;
+    Node *type = stack_node(ctx, 0);
+    if (!type)
+        return false;
+    error_at_node(ctx, type, "multiple exception types must be parenthesized");
+    return true;
+}
+
+/* `if x = 1:` and `[x = 1]`, where CPython expects a named expression. */
+static bool assign_in_expr(ParseCtx *ctx, int code)
+{
+    int kw = line_keyword(ctx);
+    if (code != TK_EQUAL || (bracket_level(ctx, code) <= 0 && kw != TK_IF &&
+                             kw != TK_ELIF && kw != TK_WHILE))
+        return false;
+    Node *a = expr_before(ctx);
+    if (!a)
+        return false;
+    switch (a->kind) {
+    case E_NAME: {
+        int line, col;
+        Token next;
+        Lexer *lx = malloc(sizeof *lx);
+        line = ctx->prev.line;
+        col = ctx->prev.col + ctx->prev.len;
+        if (lx) {
+            ParseError scratch;
+            *lx = *ctx->lx;
+            lx->err = &scratch;
+            int c = lexer_next(lx, &next);
+            if (c > 0)
+                tok_end(&next, c, &line, &col);
+            free(lx);
+        }
+        parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
+                    "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+        return true;
+    }
+    case E_COMPARE: case E_BOOLOP: case E_LIST: case E_TUPLE: case E_GENEXP:
+    case E_TRUE: case E_FALSE: case E_NONE:
+        return false;
+    case E_UNARY:
+        if (a->u.unary.op == OP_NOT)
+            return false;
+        break;
+    default:
+        break;
+    }
+    error_at_node(ctx, a, "cannot assign to %s here. Maybe you meant '==' instead of "
+                  "'='?", expr_name(a));
+    return true;
+}
+
+static bool legacy_print(ParseCtx *ctx, int code, const Token *t)
+{
+    Node *a = expr_before(ctx);
+    if (!a || a->kind != E_NAME || ctx->line_ntok != 1 || code == TK_LPAR ||
+        !starts_expr(code) || (strcmp(a->u.name, "print") && strcmp(a->u.name, "exec")))
+        return false;
+    int line, col;
+    if (!primary_end(ctx, code, t, &line, &col))
+        return true;
+    parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
+                "Missing parentheses in call to '%s'. Did you mean %s(...)?",
+                a->u.name, a->u.name);
+    return true;
+}
+
+static bool forgot_comma(ParseCtx *ctx, int code, const Token *t)
+{
+    if (bracket_level(ctx, code) <= 0 || !starts_expr(code))
+        return false;
+    Node *a = expr_before(ctx);
+    if (!a || (a->kind == E_NAME && (code == TK_STRING || !strcmp(a->u.name, "print") ||
+                                      !strcmp(a->u.name, "exec"))))
+        return false;
+    int line, col;
+    if (!primary_end(ctx, code, t, &line, &col))
+        return true;
+    parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
+                "invalid syntax. Perhaps you forgot a comma?");
+    return true;
+}
+
+void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t)
+{
+    (void)parser;
+    if (ctx->failed)
+        return;
+    if (code == TK_INDENT) {
+        /* CPython's caret sits on the last column of the indentation. */
+        parse_error(ctx, "IndentationError", t->line, t->col > 0 ? t->col - 1 : 0,
+                    t->line, t->col, "unexpected indent");
+        ctx->rescan = false;
+        return;
+    }
+    if (expected_block(ctx, code, t))
+        return;
+    if (code == TK_DEDENT) {
+        parse_error(ctx, "IndentationError", t->line, t->col, t->line, t->col + 1,
+                    "unexpected unindent");
+        ctx->rescan = false;
+        return;
+    }
+    if (except_errors(ctx, code, t) || expected_colon(ctx, code, t) ||
+        expected_handler(ctx, t) || expected_else(ctx, code) ||
+        assign_in_expr(ctx, code) || legacy_print(ctx, code, t) ||
+        forgot_comma(ctx, code, t))
+        return;
+    int line, col;
+    tok_end(t, code, &line, &col);
+    parse_error(ctx, "SyntaxError", t->line, t->col, line, col, "invalid syntax");
+}
+
+/* ========================================================================
+ * The driver
+ * ===================================================================== */
+
+/* Keeps what the error messages need: the last two tokens and the first two
+ * of the logical line. */
+static void track(ParseCtx *ctx, int code, const Token *t)
+{
+    ctx->prev2 = ctx->prev;
+    ctx->prev2_code = ctx->prev_code;
+    ctx->prev = *t;
+    ctx->prev_code = code;
+    if (code == TK_NEWLINE || code == TK_INDENT || code == TK_DEDENT) {
+        ctx->new_line = true;
+        return;
+    }
+    if (ctx->new_line) {
+        ctx->line_ntok = 0;
+        ctx->new_line = false;
+    }
+    if (ctx->line_ntok < 2) {
+        ctx->line_tok[ctx->line_ntok] = *t;
+        ctx->line_code[ctx->line_ntok] = code;
+        ctx->line_ntok++;
+    }
+}
+
+static void feed(ParseCtx *ctx, int code, const Token *t)
+{
+    AsyParse(ctx->parser, code, *t);
+    if (ctx->failed) {
+        ctx->fail_line = t->line;
+        return;
+    }
+    track(ctx, code, t);
+}
+
+/* A lexer error ends the parse; a plain "invalid syntax" from the lexer
+ * (a stray `$`) ranks as a parser error. */
+static void lexer_failed(ParseCtx *ctx, const Lexer *lx, const Token *t)
+{
+    ctx->failed = true;
+    ctx->rescan = lx->error_kind == LEXERR_PLAIN;
+    ctx->fail_line = t->line;
+}
+
+/* After a parser error CPython tokenizes the rest of the input: a later
+ * malformed token, or a bracket left open before the error's line, is
+ * reported instead. */
+static void rescan(ParseCtx *ctx, Lexer *lx)
+{
+    ParseError scratch;
+    Token t;
+    lx->err = &scratch;
+    for (;;) {
+        int code = lexer_next(lx, &t);
+        if (code == 0)
+            return;
+        if (code > 0)
+            continue;
+        if (lx->error_kind == LEXERR_TOKEN ||
+            (lx->error_kind == LEXERR_UNCLOSED && scratch.line < ctx->fail_line))
+            *ctx->err = scratch;
+        return;
+    }
+}
+
+static void run(ParseCtx *ctx, Lexer *lx)
+{
+    Token t;
+    for (;;) {
+        int code = lexer_next(lx, &t);
+        if (code < 0) {
+            lexer_failed(ctx, lx, &t);
+            return;
+        }
+        feed(ctx, code, &t);
+        if (ctx->failed || code == 0)
+            return;
+    }
+}
+
+static bool init_ctx(ParseCtx *ctx, AstArena *a, ParseError *err, const char *lim)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->arena = a;
+    ctx->err = err;
+    ctx->lim = lim;
+    ctx->new_line = true;
+    ctx->poison = ast_new_node(a, E_NAME);
+    if (!ctx->poison)
+        return false;
+    ctx->poison->u.name = "";
+    ctx->parser = AsyParseAlloc(malloc, ctx);
+    return ctx->parser != NULL;
+}
+
+/* Parses the text of a replacement field as CPython 3.11 does: as if it
+ * were in parentheses, by its own parser over a fragment lexer. */
+static Node *fstring_expr(ParseCtx *outer, const char *text, size_t len, int line, int col)
+{
+    if (outer->fdepth >= FSTRING_MAX_NESTING) {
+        parse_error(outer, "SyntaxError", line, col, line, col + 1,
+                    "f-string: expressions nested too deeply");
+        return NULL;
+    }
+    char *copy = copy_str(outer, text, len);
+    ParseCtx ctx;
+    if (!copy || !init_ctx(&ctx, outer->arena, outer->err, copy + len)) {
+        parse_oom(outer);
+        return NULL;
+    }
+    Lexer lx;
+    lexer_init_fragment(&lx, copy, len, line, col, outer->err);
+    ctx.lx = &lx;
+    ctx.fdepth = outer->fdepth + 1;
+    ctx.outer = outer;
+    Token t = { copy, 1, line, col > 0 ? col - 1 : 0 };
+    feed(&ctx, TK_START_FSTRING, &t);
+    feed(&ctx, TK_LPAR, &t);
+    for (int code = 1; code && !ctx.failed;) {
+        code = lexer_next(&lx, &t);
+        if (code < 0) {
+            lexer_failed(&ctx, &lx, &t);
+        } else if (code == 0) {
+            Token close = { lx.cur, 1, lx.line, (int)(lx.cur - lx.line_start) + lx.col_base };
+            feed(&ctx, TK_RPAR, &close);
+            if (!ctx.failed)
+                feed(&ctx, 0, &t);
+        } else {
+            feed(&ctx, code, &t);
+        }
+    }
+    AsyParseFree(ctx.parser, free);
+    if (ctx.failed) {
+        outer->failed = true;
+        return NULL;
+    }
+    return ctx.root;
+}
+
+/* ---- the depth limit ---- */
+
+typedef struct DepthWalk {
+    Node **nodes;
+    int *depths;
+    int n, cap, depth;
+    bool oom;
+} DepthWalk;
+
+static void push_child(Node *child, void *ud)
+{
+    DepthWalk *w = ud;
+    if (w->oom)
+        return;
+    if (w->n == w->cap) {
+        int cap = w->cap ? w->cap * 2 : 256;
+        Node **nodes = realloc(w->nodes, sizeof *nodes * (size_t)cap);
+        if (nodes)
+            w->nodes = nodes;
+        int *depths = realloc(w->depths, sizeof *depths * (size_t)cap);
+        if (depths)
+            w->depths = depths;
+        if (!nodes || !depths) {
+            w->oom = true;
+            return;
+        }
+        w->cap = cap;
+    }
+    w->nodes[w->n] = child;
+    w->depths[w->n++] = w->depth + 1;
+}
+
+/* The compiler walks the tree recursively; refuse trees deeper than
+ * AST_MAX_DEPTH, as CPython's compiler does, rather than let it overflow
+ * the C stack. */
+static bool check_depth(ParseCtx *ctx, Node *root)
+{
+    DepthWalk w = {0};
+    w.depth = 0;
+    push_child(root, &w);
+    Node *deep = NULL;
+    while (w.n > 0 && !w.oom && !deep) {
+        Node *n = w.nodes[--w.n];
+        w.depth = w.depths[w.n];
+        if (w.depth > AST_MAX_DEPTH)
+            deep = n;
+        else
+            ast_visit_children(n, push_child, &w);
+    }
+    free(w.nodes);
+    free(w.depths);
+    if (w.oom) {
+        parse_oom(ctx);
+        return false;
+    }
+    if (deep) {
+        parse_error(ctx, "RecursionError", deep->line, deep->col, deep->line,
+                    deep->col + 1, "maximum recursion depth exceeded during compilation");
+        return false;
+    }
+    return true;
+}
+
+/* ---- the source ---- */
+
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0. */
+static int utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    int len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    if (c < 0xc2 || c > 0xf4 || (size_t)len > n)
+        return 0;
+    for (int i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+        (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+        return 0;
+    return len;
+}
+
+/* Copies the source into the arena as the lexer wants it: UTF-8 checked,
+ * "\r\n" and "\r" turned into "\n", a byte order mark dropped, and a NUL
+ * sentinel after the end. */
+static char *prepare_source(AstArena *a, const char *src, size_t len, ParseError *err,
+                            size_t *out_len)
+{
+    const unsigned char *s = (const unsigned char *)src;
+    if (len >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
+        s += 3;
+        len -= 3;
+    }
+    char *buf = len < SIZE_MAX ? ast_alloc(a, len + 1) : NULL;
+    if (!buf) {
+        err->kind = "MemoryError";
+        snprintf(err->msg, sizeof err->msg, "out of memory while parsing");
+        return NULL;
+    }
+    size_t o = 0;
+    int line = 1;
+    const unsigned char *line_start = s;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = s[i];
+        if (c >= 0x20 && c < 0x80) {
+            buf[o++] = (char)c;
+            i++;
+        } else if (c == '\n' || c == '\r') {
+            buf[o++] = '\n';
+            i += c == '\r' && i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
+            line++;
+            line_start = s + i;
+        } else if (c == 0) {
+            err->kind = "SyntaxError";
+            snprintf(err->msg, sizeof err->msg, "source code cannot contain null bytes");
+            err->line = err->end_line = line;
+            err->col = (int)(s + i - line_start);
+            err->end_col = err->col + 1;
+            return NULL;
+        } else if (c < 0x80) {
+            buf[o++] = (char)c;
+            i++;
+        } else {
+            int n = utf8_len(s + i, len - i);
+            if (n == 0) {
+                err->kind = "SyntaxError";
+                snprintf(err->msg, sizeof err->msg, "Non-UTF-8 code starting with "
+                         "'\\x%02x' on line %d, but no encoding declared; see "
+                         "https://peps.python.org/pep-0263/ for details", c, line);
+                err->line = err->end_line = line;
+                err->col = (int)(s + i - line_start);
+                err->end_col = err->col + 1;
+                return NULL;
+            }
+            memcpy(buf + o, s + i, (size_t)n);
+            o += (size_t)n;
+            i += (size_t)n;
+        }
+    }
+    buf[o] = '\0';
+    *out_len = o;
+    return buf;
+}
+
+Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseError *err)
+{
+    memset(err, 0, sizeof *err);
+    size_t n = 0;
+    char *buf = prepare_source(a, src ? src : "", src ? len : 0, err, &n);
+    if (!buf)
+        return NULL;
+    ParseCtx ctx;
+    if (!init_ctx(&ctx, a, err, buf + n)) {
+        parse_oom(&ctx);
+        return NULL;
+    }
+    Lexer lx;
+    lexer_init(&lx, buf, n, err);
+    ctx.lx = &lx;
+    if (mode == PARSE_EVAL) {
+        Token t = { buf, 0, 1, 0 };
+        feed(&ctx, TK_START_EVAL, &t);
+    }
+    run(&ctx, &lx);
+    if (ctx.failed && ctx.rescan)
+        rescan(&ctx, &lx);
+    AsyParseFree(ctx.parser, free);
+    if (ctx.failed)
+        return NULL;
+    if (ctx.deferred) {
+        *err = ctx.later;
+        return NULL;
+    }
+    if (!ctx.root) {
+        parse_error(&ctx, "SyntaxError", lx.line, 0, lx.line, 1, "invalid syntax");
+        return NULL;
+    }
+    if (!check_depth(&ctx, ctx.root))
+        return NULL;
+    return ctx.root;
 }

@@ -67,16 +67,15 @@ typedef struct ArgList {
     int nitems;
     bool seen_kw;           /* a keyword argument `k=v` */
     bool seen_dstar;        /* a `**mapping` */
-    Token err_tok;          /* where an ordering error is reported */
-    const char *err;        /* the first ordering error, or NULL */
+    const char *err;        /* an ordering error, reported at the `)` */
 } ArgList;
 
-/* One raw parameter as written; make_params() checks the order. */
+/* One parameter as written; make_params() checks the order. */
 enum { PARAM_NAME, PARAM_STAR, PARAM_DSTAR, PARAM_SLASH };
 typedef struct ParamItem {
     int kind;
     Token tok;              /* the name, or the `*`, `**` or `/` */
-    Token name;             /* for *args and **kw */
+    Token name;             /* the name after `*` or `**` */
     bool has_name;
     Node *annotation, *default_;
     Token eq;               /* the `=` before the default */
@@ -104,30 +103,28 @@ typedef struct WithItems {
 typedef struct Aliases {
     Alias *items;
     int n, cap;
+    int end_line, end_col;  /* where the statement ends */
 } Aliases;
 
 typedef struct NameList {
     const char **names;
     int n, cap;
+    int end_line, end_col;
 } NameList;
 
-/* An `if` or `elif` chain: each test with its body, and the final else. */
+/* An if/elif chain: each elif is an S_IF alone in the orelse of the one
+ * before; `last` is the one whose orelse is still open. */
 typedef struct IfChain {
-    Node *first;            /* the outermost S_IF */
-    Node *last;             /* the innermost, whose orelse is still open */
+    Node *first, *last;
 } IfChain;
-
-/* A `try` statement's clauses. */
-typedef struct TryParts {
-    Handlers handlers;
-    NodeList orelse, finalbody;
-} TryParts;
 
 typedef struct ParseCtx ParseCtx;
 struct ParseCtx {
     AstArena *arena;
     ParseError *err;
     bool failed;            /* an immediate error was reported */
+    bool rescan;            /* it was a parser error: scan on for worse */
+    int fail_line;          /* the line of the token that failed */
     bool deferred;          /* a deferred error is held in `later` */
     ParseError later;
     Node *root;
@@ -135,37 +132,51 @@ struct ParseCtx {
 
     Lexer *lx;
     void *parser;           /* the lemon parser */
-    const char *lim;        /* end of the source (a NUL) */
+    const char *lim;        /* the end of the source (a NUL) */
     int fdepth;             /* f-string nesting: 0 outside f-strings */
-    ParseCtx *outer;        /* the parse this f-string expression is in */
+    ParseCtx *outer;        /* the parse an f-string expression is part of */
 
-    /* What the error heuristics look at. */
+    /* What the error messages look at. */
     Token prev, prev2;      /* the last two tokens fed */
     int prev_code, prev2_code;
     Token line_tok[2];      /* the first two tokens of the logical line */
     int line_code[2];
     int line_ntok;
+    bool new_line;          /* the next token starts a logical line */
     Node *disj;             /* the latest node at `or` level or tighter */
+    Node *last_group;       /* the latest `(x)`, which is just x */
 };
 
-/* ---- memory ---- */
+/* ---- memory (ast.c) ---- */
 Node *ast_new_node(AstArena *a, NodeKind kind);
 bool ast_list_append(AstArena *a, NodeList *l, Node *n);
-/* Grows *items (n used, *cap allocated, elements of `size` bytes) so one
- * more fits. Returns false when out of memory. */
+/* Grows *items (n used, *cap allocated, elements of `size` bytes) so that
+ * one more fits. Returns false when out of memory. */
 bool ast_grow(AstArena *a, void **items, int n, int *cap, size_t size);
 /* Calls fn on every direct child node of n. */
 void ast_visit_children(Node *n, void (*fn)(Node *child, void *ud), void *ud);
 
-/* ---- node helpers for the grammar (parse.c) ---- */
+/* ---- errors (parse.c) ---- */
+void parse_error(ParseCtx *ctx, const char *kind, int line, int col, int end_line,
+                 int end_col, const char *fmt, ...);
+void error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...);
+void error_at_tok(ParseCtx *ctx, const Token *t, const char *fmt, ...);
+void deferred_error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...);
 void parse_oom(ParseCtx *ctx);
-Node *mk(ParseCtx *ctx, NodeKind kind);
+void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t);
+
+/* ---- expressions (parse.c), called by the grammar actions ---- */
 void *palloc(ParseCtx *ctx, size_t size);
+Node *mk(ParseCtx *ctx, NodeKind kind);
 const char *ident(ParseCtx *ctx, const Token *t);
 void start_at(Node *n, const Token *t);
 void end_at(Node *n, const Token *t);
 void start_node(Node *n, const Node *from);
 void end_node(Node *n, const Node *from);
+NodeList list1(ParseCtx *ctx, Node *n);
+void list_add(ParseCtx *ctx, NodeList *l, Node *n);
+void nodelist_extend(ParseCtx *ctx, NodeList *l, const NodeList *more);
+
 Node *mk_tok(ParseCtx *ctx, NodeKind kind, const Token *t);
 Node *mk_name(ParseCtx *ctx, const Token *t);
 Node *mk_number(ParseCtx *ctx, const Token *t);
@@ -173,109 +184,105 @@ Node *mk_strings(ParseCtx *ctx, const StrSpan *span);
 Node *mk_binop(ParseCtx *ctx, Node *l, AstOp op, Node *r);
 Node *mk_unary(ParseCtx *ctx, const Token *op_tok, AstOp op, Node *operand);
 Node *mk_boolop(ParseCtx *ctx, AstOp op, NodeList values);
-Node *mk_compare(ParseCtx *ctx, Node *left, CmpChain *chain);
 CmpChain *cmp_add(ParseCtx *ctx, CmpChain *chain, AstOp op, Node *right);
+Node *mk_compare(ParseCtx *ctx, Node *left, CmpChain *chain);
 Node *mk_ifexp(ParseCtx *ctx, Node *body, Node *test, Node *orelse);
 Node *mk_named(ParseCtx *ctx, Node *target, Node *value);
 Node *mk_starred(ParseCtx *ctx, const Token *star, Node *value);
 Node *mk_attr(ParseCtx *ctx, Node *value, const Token *name);
-Node *mk_call(ParseCtx *ctx, Node *func, ArgList *args, const Token *lpar, const Token *rpar);
 Node *mk_subscript(ParseCtx *ctx, Node *value, Node *index, const Token *rsqb);
 Node *mk_slice(ParseCtx *ctx, Node *lower, const Token *c1, Node *upper,
                const Token *c2, Node *step);
 Node *mk_await(ParseCtx *ctx, const Token *kw, Node *value);
 Node *mk_yield(ParseCtx *ctx, NodeKind kind, const Token *kw, Node *value);
 Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, Node *body);
-
-NodeList list1(ParseCtx *ctx, Node *n);
-void list_add(ParseCtx *ctx, NodeList *l, Node *n);
-void list_extend(ParseCtx *ctx, NodeList *l, const NodeList *more);
-
-/* Sequences: a bare `a, b` (trailing comma token or NULL), or bracketed. */
 Node *mk_seq(ParseCtx *ctx, NodeKind kind, NodeList elts, const Token *open,
              const Token *close);
 Node *bare_tuple(ParseCtx *ctx, NodeList elts, const Token *comma);
 Node *paren_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
                   const Token *close);
 Node *mk_with_as(ParseCtx *ctx, Node *context, const Token *as, Node *target);
-Node *mk_dict(ParseCtx *ctx, DictItems *items, const Token *open, const Token *close);
 DictItems *dict_add(ParseCtx *ctx, DictItems *d, Node *key, Node *value);
+Node *mk_dict(ParseCtx *ctx, DictItems *items, const Token *open, const Token *close);
 Node *mk_comp(ParseCtx *ctx, NodeKind kind, Node *elt, Node *value, CompList *gens,
               const Token *open, const Token *close);
-CompList *comp_for(ParseCtx *ctx, CompList *l, const Token *async_tok, Node *target, Node *iter);
+CompList *comp_add(ParseCtx *ctx, CompList *l, bool is_async, Node *target, Node *iter);
 void comp_if(ParseCtx *ctx, CompList *l, Node *cond);
 Node *dstar_comp_error(ParseCtx *ctx, const Token *dstar);
 
-ArgList *args_new(ParseCtx *ctx);
 ArgList *args_pos(ParseCtx *ctx, ArgList *a, Node *value);
-ArgList *args_star(ParseCtx *ctx, ArgList *a, const Token *star, Node *value);
-ArgList *args_kw(ParseCtx *ctx, ArgList *a, Node *name, const Token *eq, Node *value);
-ArgList *args_dstar(ParseCtx *ctx, ArgList *a, const Token *dstar, Node *value);
 ArgList *args_genexp(ParseCtx *ctx, ArgList *a, Node *elt, CompList *gens);
+ArgList *args_star(ParseCtx *ctx, ArgList *a, const Token *star, Node *value);
+ArgList *arglist_kw(ParseCtx *ctx, ArgList *a, Node *name, const Token *eq, Node *value);
+ArgList *args_dstar(ParseCtx *ctx, ArgList *a, const Token *dstar, Node *value);
+Node *mk_call(ParseCtx *ctx, Node *func, ArgList *args, const Token *lpar,
+              const Token *rpar);
 
-ParamItems *param_add(ParseCtx *ctx, ParamItems *l, int kind, const Token *tok,
-                      const Token *name, Node *annotation, const Token *eq,
-                      Node *default_);
+ParamItem *param_new(ParseCtx *ctx, int kind, const Token *tok, const Token *name,
+                     Node *annotation, const Token *eq, Node *default_);
+ParamItems *params_add(ParseCtx *ctx, ParamItems *l, ParamItem *item);
 
-/* ---- statements ---- */
+/* ---- statements (parse.c) ---- */
 Node *mk_stmt_tok(ParseCtx *ctx, NodeKind kind, const Token *t);
 Node *mk_expr_stmt(ParseCtx *ctx, Node *value);
+Node *yield_target(ParseCtx *ctx, Node *y);
 Node *mk_assign(ParseCtx *ctx, NodeList targets, Node *value);
 Node *mk_augassign(ParseCtx *ctx, Node *target, AstOp op, Node *value);
-Node *mk_annassign(ParseCtx *ctx, Node *target, bool paren, Node *annotation, Node *value);
+Node *mk_annassign(ParseCtx *ctx, Node *target, bool paren, Node *annotation,
+                   Node *value);
 Node *mk_return(ParseCtx *ctx, const Token *kw, Node *value);
 Node *mk_raise(ParseCtx *ctx, const Token *kw, Node *exc, Node *cause);
-Node *mk_global(ParseCtx *ctx, NodeKind kind, const Token *kw, NameList *names, const Token *last);
 NameList *names_add(ParseCtx *ctx, NameList *l, const Token *name);
+Node *mk_global(ParseCtx *ctx, NodeKind kind, const Token *kw, NameList *names);
 Node *mk_del(ParseCtx *ctx, const Token *kw, Node *targets);
 Node *mk_assert(ParseCtx *ctx, const Token *kw, Node *test, Node *msg);
-Node *mk_import(ParseCtx *ctx, const Token *kw, Aliases *names);
-Node *mk_import_from(ParseCtx *ctx, const Token *kw, int level, const char *module,
-                     Aliases *names, const Token *end);
-Aliases *alias_add(ParseCtx *ctx, Aliases *l, const char *name, const Token *start,
-                   const Token *asname, const Token *end);
+
+Aliases *alias_add(ParseCtx *ctx, Aliases *l, const char *name, int line, int col,
+                   const Token *asname, int end_line, int end_col);
+Aliases *aliases_join(ParseCtx *ctx, Aliases *a, Aliases *b);
+Aliases *aliases_end(Aliases *a, const Token *t);
 Aliases *alias_star(ParseCtx *ctx, const Token *star);
 const char *dotted(ParseCtx *ctx, const char *prefix, const Token *name);
 void trailing_comma_error(ParseCtx *ctx, const Token *comma);
+Node *mk_import(ParseCtx *ctx, const Token *kw, Aliases *names);
+Node *mk_import_from(ParseCtx *ctx, const Token *kw, int level, const char *module,
+                     Aliases *names);
 
 IfChain mk_if(ParseCtx *ctx, const Token *kw, Node *test, NodeList body);
 IfChain if_elif(ParseCtx *ctx, IfChain c, const Token *kw, Node *test, NodeList body);
-void if_else(ParseCtx *ctx, IfChain c, NodeList orelse);
-Node *mk_while(ParseCtx *ctx, const Token *kw, Node *test, NodeList body, NodeList orelse);
+Node *if_finish(ParseCtx *ctx, IfChain c, NodeList orelse);
+Node *mk_while(ParseCtx *ctx, const Token *kw, Node *test, NodeList body,
+               NodeList orelse);
 Node *mk_for(ParseCtx *ctx, const Token *kw, bool is_async, Node *target, Node *iter,
              NodeList body, NodeList orelse);
-Node *mk_try(ParseCtx *ctx, const Token *kw, NodeList body, TryParts *parts);
-TryParts *try_handler(ParseCtx *ctx, TryParts *p, const Token *kw, Node *type,
-                      const Token *name, NodeList body);
-Node *mk_with(ParseCtx *ctx, const Token *kw, bool is_async, WithItems *items, NodeList body);
+Handlers *mk_handler(ParseCtx *ctx, const Token *kw, Node *type, const Token *name,
+                     NodeList body);
+Handlers *handlers_join(ParseCtx *ctx, Handlers *a, Handlers *b);
+Node *mk_try(ParseCtx *ctx, const Token *kw, NodeList body, Handlers *handlers,
+             NodeList orelse, NodeList finalbody);
 WithItems *with_add(ParseCtx *ctx, WithItems *l, Node *context, Node *target);
-WithItems *with_paren(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
+WithItems *with_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
                       const Token *close);
+Node *mk_with(ParseCtx *ctx, const Token *kw, bool is_async, WithItems *items,
+              NodeList body);
 Node *mk_def(ParseCtx *ctx, const Token *kw, bool is_async, const Token *name,
              ParamItems *params, Node *returns, NodeList body);
-Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, ArgList *bases, NodeList body);
+Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, ArgList *bases,
+               const Token *rpar, NodeList body);
 Node *decorate(ParseCtx *ctx, NodeList decorators, Node *def);
 Node *mk_module(ParseCtx *ctx, NodeList body);
-void check_named_target(ParseCtx *ctx, Node *target);
 
-/* ---- errors ---- */
-void parse_error(ParseCtx *ctx, const char *kind, int line, int col, int end_line,
-                 int end_col, const char *fmt, ...);
-void error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...);
-void error_at_tok(ParseCtx *ctx, const Token *t, const char *fmt, ...);
-void deferred_error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...);
-void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t);
-
-/* ---- lemon (grammar.c) ---- */
+/* ---- the lemon parser (grammar.c) ---- */
 void *AsyParseAlloc(void *(*mallocProc)(size_t), ParseCtx *ctx);
 void AsyParseFree(void *p, void (*freeProc)(void *));
 void AsyParse(void *p, int code, Token t);
-/* Whether the parser, as it stands, would shift `code` after reductions. */
+/* Whether the parser, as it stands, would accept the tokens codes[0..n)
+ * next. Nothing is changed. */
+bool asy_parser_accepts_seq(void *parser, const int *codes, int n);
 bool asy_parser_accepts(void *parser, int code);
-/* The semantic value `from_top` entries below the top of the stack (0 is
- * the top), if that entry holds the terminal `code` (or any nonterminal
- * when code is -1); NULL otherwise. */
+/* The semantic value of the stack entry from_top below the top (0 is the
+ * top) if that entry holds the terminal `code`, or any nonterminal when
+ * code is -1; NULL otherwise. */
 const void *asy_parser_peek(void *parser, int from_top, int code);
-int asy_parser_depth(void *parser);
 
 #endif

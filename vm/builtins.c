@@ -3,6 +3,8 @@
  * builtins (zip, map, sorted, min, ...) live in builtins_iter.c. */
 #include "builtins.h"
 
+#include "bytes.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,8 +18,6 @@
 #include "ops.h"
 #include "str.h"
 
-bool builtins_iter_init(VM *vm);
-bool bytes_init(VM *vm);
 
 /* ---- bootstrap ----------------------------------------------------------- */
 
@@ -65,7 +65,9 @@ bool builtins_bootstrap_types(VM *vm) {
     object->bases = empty;
     object->mro = tuple_from(vm, (Value[]){obj_val(object)}, 1);
     if (!object->mro) return false;
-    for (int i = 0; i < T_COUNT; i++) {
+    /* bool derives from int, so it comes last. */
+    for (int k = 0; k < T_COUNT; k++) {
+        int i = k == T_BOOL ? T_COUNT - 1 : k == T_COUNT - 1 ? T_BOOL : k;
         if (i == T_OBJECT) continue;
         ObjClass *c = vm->types[i], *base = i == T_BOOL ? vm->types[T_INT] : object;
         c->bases = tuple_from(vm, (Value[]){obj_val(base)}, 1);

@@ -215,7 +215,7 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
     *init = UNDEF;
     int nkw = kwnames ? (int)kwnames->len : 0;
     Value newf = class_lookup(cls, vm_name(vm, N___new__));
-    if (cls->obj.flags & CLASS_BUILTIN) {
+    if ((cls->obj.flags & CLASS_BUILTIN) && cls->instance_kind != OBJ_EXC) {
         /* Builtin types construct in their __new__ native and need no __init__. */
         if (newf == UNDEF || is_object_slot(vm, newf, N___new__)) {
             if (cls == vm->types[T_OBJECT]) {
@@ -225,12 +225,10 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
             }
             return exc_raise(vm, E_TypeError, "cannot create '%s' instances", cls->name->data);
         }
-        if (cls->instance_kind != OBJ_EXC) {
-            Value argv[nargs + nkw + 1];
-            argv[0] = obj_val(cls);
-            memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
-            return op_call(vm, newf, argv, nargs + 1, kwnames);
-        }
+        Value argv[nargs + nkw + 1];
+        argv[0] = obj_val(cls);
+        memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+        return op_call(vm, newf, argv, nargs + 1, kwnames);
     }
     Value initf = class_lookup(cls, vm_name(vm, N___init__));
     bool own_init = initf != UNDEF && !is_object_slot(vm, initf, N___init__) &&

@@ -27,6 +27,8 @@ Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwname
 /* The value of attribute `name` of a class object (MRO lookup, descriptors
  * applied, type's own attributes); UNDEF if absent. */
 Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name);
+/* Attribute lookup through a super object. */
+Value super_getattr(VM *vm, ObjIter *s, ObjStr *name);
 void class_init_methods(VM *vm);                 /* object and type methods */
 
 #endif

@@ -11,6 +11,7 @@
 #include "func.h"
 #include "gc.h"
 #include "interp.h"
+#include "bytes.h"
 #include "str.h"
 
 ObjClass *type_of(VM *vm, Value v) {
@@ -84,7 +85,6 @@ static Value seq_repeat(VM *vm, Value seq, Value count) {
         StrBuf sb = SB_INIT;
         for (int64_t i = 0; i < n; i++) sb_add(&sb, (const char *)b->data, (size_t)b->len);
         if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
-        extern Value bytes_new(VM *, const uint8_t *, size_t);
         Value r = bytes_new(vm, (const uint8_t *)(sb.data ? sb.data : ""), sb.len);
         sb_free(&sb);
         return r;
@@ -153,7 +153,6 @@ static Value builtin_binop(VM *vm, BinOp op, Value a, Value b) {
             sb_add(&sb, (const char *)x->data, (size_t)x->len);
             sb_add(&sb, (const char *)y->data, (size_t)y->len);
             if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
-            extern Value bytes_new(VM *, const uint8_t *, size_t);
             Value r = bytes_new(vm, (const uint8_t *)(sb.data ? sb.data : ""), sb.len);
             sb_free(&sb);
             return r;
@@ -219,7 +218,8 @@ static Value user_binop(VM *vm, BinOp op, Value a, Value b) {
 Value op_binary(VM *vm, BinOp op, Value a, Value b) {
     Value r = builtin_binop(vm, op, a, b);
     if (r != NOTIMPL_VAL) return r;
-    if (is_user(a) || is_user(b) || is_kind(a, OBJ_CLASS) || is_kind(b, OBJ_CLASS)) {
+    if (is_user(a) || is_user(b) || is_kind(a, OBJ_CLASS) || is_kind(b, OBJ_CLASS) || is_kind(a, OBJ_BYTES) ||
+        is_kind(a, OBJ_BYTEARRAY) || is_kind(b, OBJ_BYTEARRAY)) {
         r = user_binop(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
     }
@@ -250,7 +250,7 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
         return a;
     }
     if (is_dict(a) && op == BIN_OR) return dict_update(vm, AS(ObjDict, a), b) < 0 ? ERR : a;
-    if (is_user(a)) {
+    if (is_user(a) || is_kind(a, OBJ_BYTEARRAY)) {
         Value r = call_special(vm, a, binop_iname[op], &b, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
     }
@@ -448,6 +448,7 @@ int op_truthy(VM *vm, Value v) {
     case OBJ_SET: return ((ObjSet *)o)->used != 0;
     case OBJ_BIGINT: return 1;
     case OBJ_BYTES: return ((ObjBytes *)o)->len != 0;
+    case OBJ_BYTEARRAY: return ((ObjByteArray *)o)->len != 0;
     case OBJ_RANGE: return ((ObjRange *)o)->len != 0;
     case OBJ_INSTANCE: case OBJ_EXC: break;
     default:
@@ -800,8 +801,6 @@ static Value number_attr(VM *vm, Value obj, ObjStr *name) {
     (void)vm;
     return UNDEF;
 }
-
-extern Value super_getattr(VM *vm, ObjIter *s, ObjStr *name);
 
 Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
     if (is_kind(obj, OBJ_CLASS)) return class_getattr(vm, AS(ObjClass, obj), name);

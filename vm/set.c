@@ -387,6 +387,33 @@ static ObjSet *set_from(VM *vm, ObjClass *cls, Value iterable) {
     return rc < 0 ? NULL : s;
 }
 
+/* The frozenset constant CPython's compiler makes for a set display of three
+ * or more constants ({1, 2, 3} compiles to BUILD_SET 0, LOAD_CONST
+ * frozenset, SET_UPDATE). The compiler builds it from the items in source
+ * order, then merge_consts_recursive rebuilds it from its own iteration
+ * order; both steps decide where keys land, so both are replayed here. */
+ObjSet *set_frozen_const(VM *vm, const Value *items, int64_t n) {
+    ObjSet *first = set_new(vm, vm->types[T_FROZENSET]);
+    if (!first || !root(vm, obj_val(first))) return NULL;
+    ObjSet *f = NULL;
+    for (int64_t i = 0; i < n; i++)
+        if (set_add_key(vm, first, items[i]) < 0) goto done;
+    f = set_new(vm, vm->types[T_FROZENSET]);
+    if (!f) goto done;
+    int64_t pos = 0;
+    Value k;
+    uint64_t h;
+    while (set_next_entry(first, &pos, &k, &h)) {
+        if (set_add_entry(vm, f, k, h) < 0) {
+            f = NULL;
+            break;
+        }
+    }
+done:
+    vm_pop_roots(vm, 1);
+    return f;
+}
+
 /* set_copy: a new set or frozenset (never a subclass) with the same slots. */
 static ObjSet *set_copy(VM *vm, ObjSet *s) {
     ObjSet *r = set_new_basetype(vm, s);

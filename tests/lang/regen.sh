@@ -36,13 +36,31 @@ if [ $# -eq 0 ]; then
 fi
 tests=$(collect_tests "$@") || exit 2
 
+# normalize_stderr DIR: copy stderr, dropping lines made only of whitespace,
+# '^' and '~' (CPython's caret markers under traceback source lines) and
+# turning `File "DIR/name.asy"` into `File "name.asy"` (CPython 3.9+ reports
+# the main script by its absolute path).
+normalize_stderr() {
+    grep -v '^[[:space:]^~]*$' | NORM_PREFIX="File \"$1/" awk '
+        {
+            p = ENVIRON["NORM_PREFIX"]
+            out = ""
+            line = $0
+            while ((i = index(line, p)) > 0) {
+                out = out substr(line, 1, i - 1) "File \""
+                line = substr(line, i + length(p))
+            }
+            print out line
+        }'
+}
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 count=0
 while IFS= read -r test; do
     [ -n "$test" ] || continue
-    dir=$(cd "$(dirname "$test")" && pwd)
+    dir=$(cd "$(dirname "$test")" && pwd -P)
     name=$(basename "$test")
     out="$dir/${name%.asy}.out"
     (cd "$dir" && timeout 60 "$python" "$name" </dev/null >"$tmp/stdout" 2>"$tmp/stderr")
@@ -55,7 +73,7 @@ while IFS= read -r test; do
                 echo
             fi
             echo "## exit $status"
-            grep -v '^[[:space:]^~]*$' "$tmp/stderr"
+            normalize_stderr "$dir" <"$tmp/stderr"
         fi
     } >"$out"
     count=$((count + 1))

@@ -25,7 +25,7 @@ case $asy in
     */*) asy="$(cd "$(dirname "$asy")" && pwd)/$(basename "$asy")" ;;
 esac
 
-dir=$(cd "$(dirname "$test")" && pwd)
+dir=$(cd "$(dirname "$test")" && pwd -P)
 name=$(basename "$test")
 expected="$dir/${name%.asy}.out"
 if [ ! -f "$expected" ]; then
@@ -33,6 +33,25 @@ if [ ! -f "$expected" ]; then
     exit 2
 fi
 
+# normalize_stderr DIR: copy stderr, dropping lines made only of whitespace,
+# '^' and '~' (CPython's caret markers under traceback source lines) and
+# turning `File "DIR/name.asy"` into `File "name.asy"` (CPython 3.9+ reports
+# the main script by its absolute path).
+normalize_stderr() {
+    grep -v '^[[:space:]^~]*$' | NORM_PREFIX="File \"$1/" awk '
+        {
+            p = ENVIRON["NORM_PREFIX"]
+            out = ""
+            line = $0
+            while ((i = index(line, p)) > 0) {
+                out = out substr(line, 1, i - 1) "File \""
+                line = substr(line, i + length(p))
+            }
+            print out line
+        }'
+}
+
+# Harmless for Asy; keeps python3 usable as the interpreter under test.
 export PYTHONIOENCODING=utf-8 PYTHONUTF8=1 PYTHONDONTWRITEBYTECODE=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,7 +65,7 @@ status=$?
             echo
         fi
         echo "## exit $status"
-        grep -v '^[[:space:]^~]*$' "$tmp/stderr"
+        normalize_stderr "$dir" <"$tmp/stderr"
     fi
 } >"$tmp/actual"
 

@@ -1,0 +1,667 @@
+/* The iteration builtins.
+ *
+ * enumerate, zip, map, filter and reversed are types, as in Python: the
+ * builtin names refer to the type objects, whose __new__ natives build the
+ * iterators. The lazy iterators are ObjIters (object.h), and every Value one
+ * keeps lives in its a/b/c fields, which the collector marks:
+ *
+ *   type                  a                   b                  c      i / n
+ *   enumerate             source iterator     next count (int)   -      -
+ *   zip                   tuple of iterators  -                  -      strict flag
+ *   map                   function            tuple of iterators -      -
+ *   filter                function or None    source iterator    -      -
+ *   list_reverseiterator  list                -                  -      next index
+ *   reversed              sequence            -                  -      next index
+ *                                                                       (str: byte offset)
+ *   callable_iterator     callable            sentinel           -      -
+ *
+ * iter, next, sorted, min, max, sum, any and all are plain natives. Values a
+ * native holds while script code may run (a user __next__, a key function,
+ * a comparison) sit in extra roots reserved with roots_open. */
+#include <string.h>
+
+#include "bytes.h"
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "ops.h"
+#include "str.h"
+
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* Reserves n extra roots, all None, and returns the first; NULL after
+ * raising. Release them with vm_pop_roots(vm, n) on every path. */
+static Value *roots_open(VM *vm, int n) {
+    if (vm->nroots + n > ROOTS_MAX) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+        return NULL;
+    }
+    Value *r = &vm->roots[vm->nroots];
+    for (int i = 0; i < n; i++) vm->roots[vm->nroots++] = NONE_VAL;
+    return r;
+}
+
+static ObjIter *iter_new(VM *vm, TypeId t, IterNextFn next) {
+    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[t]);
+    if (!it) return NULL;
+    it->next = next;
+    it->a = it->b = it->c = UNDEF;
+    return it;
+}
+
+/* Binds the arguments of a builtin with named parameters `names` (at most
+ * `npos` of them positional) into out[], UNDEF for those not given, with
+ * CPython's messages for its argument-clinic functions. */
+static bool bind_params(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw,
+                        const char *const *names, int nparams, int npos, Value *out) {
+    int nkw = kw ? (int)kw->len : 0;
+    if (nargs + nkw > nparams || nargs > npos) {
+        exc_raise(vm, E_TypeError, "%s() takes at most %d argument%s (%d given)", fname,
+                  nargs > npos ? npos : nparams, (nargs > npos ? npos : nparams) == 1 ? "" : "s", nargs + nkw);
+        return false;
+    }
+    for (int i = 0; i < nparams; i++) out[i] = i < nargs ? args[i] : UNDEF;
+    for (int k = 0; k < nkw; k++) {
+        const char *key = AS(ObjStr, kw->items[k])->data;
+        int i = 0;
+        while (i < nparams && strcmp(names[i], key) != 0) i++;
+        if (i == nparams || out[i] != UNDEF) {
+            exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", key, fname);
+            return false;
+        }
+        out[i] = args[nargs + k];
+    }
+    return true;
+}
+
+static bool no_keywords(VM *vm, const char *fname, ObjTuple *kw) {
+    if (!kw || kw->len == 0) return true;
+    exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", fname);
+    return false;
+}
+
+/* Raises StopIteration without arguments. */
+static Value stop_iteration(VM *vm) {
+    Value e = exc_new(vm, vm->exc_types[E_StopIteration], vm->empty_tuple);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}
+
+/* __iter__ and __next__ of the iterator types, for code that calls them by name. */
+static Value iter_m_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__iter__", nargs - 1, kw, 0, 0)) return ERR;
+    return args[0];
+}
+
+static Value iter_m_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
+    if (!is_kind(args[0], OBJ_ITER) || !AS(ObjIter, args[0])->next)
+        return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", args[0]);
+    Value v = op_next(vm, args[0]);
+    if (v == UNDEF) return stop_iteration(vm);
+    return v;
+}
+
+/* ---- enumerate ---------------------------------------------------------- */
+
+static Value enumerate_next(VM *vm, ObjIter *it) {
+    Value v = op_next(vm, it->a);
+    if (v == UNDEF || v == ERR) return v;
+    Value pair[2] = {it->b, v};
+    ObjTuple *t = tuple_from(vm, pair, 2);
+    if (!t) return ERR;
+    if (is_int(it->b) && as_int(it->b) < SMALL_INT_MAX) {
+        it->b = int_val(as_int(it->b) + 1);
+    } else {
+        Value n = int_binop(vm, BIN_ADD, it->b, int_val(1));
+        if (n == ERR) return ERR;
+        it->b = n;
+    }
+    return obj_val(t);
+}
+
+/* enumerate.__new__(cls, iterable, start=0) */
+static Value enumerate_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"iterable", "start"};
+    Value p[2];
+    if (!bind_params(vm, "enumerate", args + 1, nargs - 1, kw, names, 2, 2, p)) return ERR;
+    if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "enumerate() missing required argument 'iterable'");
+    Value start = int_val(0);
+    if (p[1] != UNDEF) {
+        start = p[1];
+        if (is_bool(start)) {
+            start = int_val(as_bool(start));
+        } else if (!is_intlike(start)) {
+            int64_t i;
+            if (!index_value(vm, start, &i, NULL)) return ERR;
+            start = int_from_i64(vm, i);
+            if (start == ERR) return ERR;
+        }
+    }
+    Value src = op_iter(vm, p[0]);
+    if (src == ERR) return ERR;
+    ObjIter *it = iter_new(vm, T_ENUMERATE, enumerate_next);
+    if (!it) return ERR;
+    it->a = src;
+    it->b = start;
+    return obj_val(it);
+}
+
+/* ---- zip ---------------------------------------------------------------- */
+
+/* "arguments 1-3", or "argument 1" when k == 1. */
+static Value zip_strict_error(VM *vm, int64_t arg, int64_t k, const char *what) {
+    if (k == 1) return exc_raise(vm, E_ValueError, "zip() argument %lld is %s than argument 1", (long long)arg, what);
+    return exc_raise(vm, E_ValueError, "zip() argument %lld is %s than arguments 1-%lld", (long long)arg, what,
+                     (long long)k);
+}
+
+/* Iterator k ran out first: under strict, every iterator must have. */
+static Value zip_exhausted(VM *vm, ObjIter *it, int64_t k) {
+    if (!it->i) return UNDEF;
+    ObjTuple *its = AS(ObjTuple, it->a);
+    if (k > 0) return zip_strict_error(vm, k + 1, k, "shorter");
+    for (int64_t j = 1; j < its->len; j++) {
+        Value v = op_next(vm, its->items[j]);
+        if (v == ERR) return ERR;
+        if (v != UNDEF) return zip_strict_error(vm, j + 1, j, "longer");
+    }
+    return UNDEF;
+}
+
+static Value zip_next(VM *vm, ObjIter *it) {
+    ObjTuple *its = AS(ObjTuple, it->a);
+    int64_t n = its->len;
+    if (n == 0) return UNDEF;
+    ObjTuple *t = tuple_new(vm, n);
+    if (!t) return ERR;
+    Value *root = roots_open(vm, 1);
+    if (!root) return ERR;
+    *root = obj_val(t);
+    for (int64_t k = 0; k < n; k++) {
+        Value v = op_next(vm, its->items[k]);
+        if (v == ERR || v == UNDEF) {
+            vm_pop_roots(vm, 1);
+            return v == ERR ? ERR : zip_exhausted(vm, it, k);
+        }
+        t->items[k] = v;
+    }
+    vm_pop_roots(vm, 1);
+    return obj_val(t);
+}
+
+/* A tuple of iterators over args[0..n-1]. */
+static ObjTuple *iter_tuple(VM *vm, Value *args, int n) {
+    ObjTuple *t = tuple_new(vm, n);
+    if (!t) return NULL;
+    Value *root = roots_open(vm, 1);
+    if (!root) return NULL;
+    *root = obj_val(t);
+    for (int i = 0; i < n; i++) {
+        Value it = op_iter(vm, args[i]);
+        if (it == ERR) { vm_pop_roots(vm, 1); return NULL; }
+        t->items[i] = it;
+    }
+    vm_pop_roots(vm, 1);
+    return t;
+}
+
+/* zip.__new__(cls, *iterables, strict=False) */
+static Value zip_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int nkw = kw ? (int)kw->len : 0;
+    bool strict = false;
+    if (nkw > 1) return exc_raise(vm, E_TypeError, "zip() takes at most 1 keyword argument (%d given)", nkw);
+    if (nkw == 1) {
+        const char *key = AS(ObjStr, kw->items[0])->data;
+        if (strcmp(key, "strict") != 0)
+            return exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for zip()", key);
+        int t = op_truthy(vm, args[nargs]);
+        if (t < 0) return ERR;
+        strict = t;
+    }
+    ObjTuple *its = iter_tuple(vm, args + 1, nargs - 1);
+    if (!its) return ERR;
+    ObjIter *it = iter_new(vm, T_ZIP, zip_next);
+    if (!it) return ERR;
+    it->a = obj_val(its);
+    it->i = strict;
+    return obj_val(it);
+}
+
+/* ---- map ---------------------------------------------------------------- */
+
+static Value map_next(VM *vm, ObjIter *it) {
+    ObjTuple *its = AS(ObjTuple, it->b);
+    int64_t n = its->len;
+    Value *root = roots_open(vm, 1);
+    if (!root) return ERR;
+    Value r;
+    if (n == 1) {
+        r = op_next(vm, its->items[0]);
+        if (r != ERR && r != UNDEF) {
+            *root = r;
+            r = op_call(vm, it->a, root, 1, NULL);
+        }
+    } else {
+        ObjTuple *argv = tuple_new(vm, n);
+        r = argv ? UNDEF : ERR;
+        if (argv) *root = obj_val(argv);
+        for (int64_t k = 0; r == UNDEF && k < n; k++) {
+            Value v = op_next(vm, its->items[k]);
+            if (v == ERR || v == UNDEF) { r = v; break; }
+            argv->items[k] = v;
+            if (k == n - 1) r = op_call(vm, it->a, argv->items, (int)n, NULL);
+        }
+    }
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
+/* map.__new__(cls, func, *iterables) */
+static Value map_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!no_keywords(vm, "map", kw)) return ERR;
+    if (nargs < 3) return exc_raise(vm, E_TypeError, "map() must have at least two arguments.");
+    ObjTuple *its = iter_tuple(vm, args + 2, nargs - 2);
+    if (!its) return ERR;
+    ObjIter *it = iter_new(vm, T_MAP, map_next);
+    if (!it) return ERR;
+    it->a = args[1];
+    it->b = obj_val(its);
+    return obj_val(it);
+}
+
+/* ---- filter ------------------------------------------------------------- */
+
+static Value filter_next(VM *vm, ObjIter *it) {
+    Value *root = roots_open(vm, 1);
+    if (!root) return ERR;
+    for (;;) {
+        Value v = op_next(vm, it->b);
+        if (v == ERR || v == UNDEF) { vm_pop_roots(vm, 1); return v; }
+        *root = v;
+        Value test = v;
+        if (it->a != NONE_VAL) {
+            test = op_call(vm, it->a, root, 1, NULL);
+            if (test == ERR) { vm_pop_roots(vm, 1); return ERR; }
+        }
+        int t = op_truthy(vm, test);
+        if (t != 0) { vm_pop_roots(vm, 1); return t < 0 ? ERR : v; }
+    }
+}
+
+/* filter.__new__(cls, function_or_none, iterable) */
+static Value filter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!no_keywords(vm, "filter", kw)) return ERR;
+    if (nargs != 3) return exc_raise(vm, E_TypeError, "filter expected 2 arguments, got %d", nargs - 1);
+    Value src = op_iter(vm, args[2]);
+    if (src == ERR) return ERR;
+    ObjIter *it = iter_new(vm, T_FILTER, filter_next);
+    if (!it) return ERR;
+    it->a = args[1];
+    it->b = src;
+    return obj_val(it);
+}
+
+/* ---- reversed ----------------------------------------------------------- */
+
+static Value list_rev_next(VM *vm, ObjIter *it) {
+    (void)vm;
+    ObjList *l = AS(ObjList, it->a);
+    if (it->i >= 0 && it->i < l->len) return l->items[it->i--];
+    it->i = -1;
+    return UNDEF;
+}
+
+static Value tuple_rev_next(VM *vm, ObjIter *it) {
+    (void)vm;
+    ObjTuple *t = AS(ObjTuple, it->a);
+    if (it->i >= 0 && it->i < t->len) return t->items[it->i--];
+    return UNDEF;
+}
+
+static Value bytes_rev_next(VM *vm, ObjIter *it) {
+    (void)vm;
+    ObjBytes *b = AS(ObjBytes, it->a);
+    if (it->i >= 0 && it->i < b->len) return int_val(b->data[it->i--]);
+    return UNDEF;
+}
+
+/* Walks the UTF-8 backwards: it->i is the byte offset where the next
+ * character (going left) ends. */
+static Value str_rev_next(VM *vm, ObjIter *it) {
+    ObjStr *s = AS(ObjStr, it->a);
+    int64_t end = it->i;
+    if (end <= 0) return UNDEF;
+    int64_t start = end - 1;
+    while (start > 0 && ((uint8_t)s->data[start] & 0xC0) == 0x80) start--;
+    it->i = start;
+    return str_new(vm, s->data + start, (size_t)(end - start));
+}
+
+/* Any sequence: __getitem__ with falling indices until 0 (or IndexError). */
+static Value seq_rev_next(VM *vm, ObjIter *it) {
+    if (it->i < 0) return UNDEF;
+    Value v = op_getitem(vm, it->a, int_val(it->i));
+    if (v == ERR) {
+        if (exc_is(vm, vm->exc, E_IndexError) || exc_is(vm, vm->exc, E_StopIteration)) {
+            vm->exc = UNDEF;
+            it->i = -1;
+            return UNDEF;
+        }
+        return ERR;
+    }
+    it->i--;
+    return v;
+}
+
+static Value rev_iter(VM *vm, TypeId t, IterNextFn next, Value seq, int64_t i) {
+    ObjIter *it = iter_new(vm, t, next);
+    if (!it) return ERR;
+    it->a = seq;
+    it->i = i;
+    return obj_val(it);
+}
+
+static bool is_dict_view(VM *vm, Value v) {
+    if (!is_kind(v, OBJ_ITER)) return false;
+    ObjClass *c = as_obj(v)->cls;
+    return c == vm->types[T_DICT_KEYS] || c == vm->types[T_DICT_VALUES] || c == vm->types[T_DICT_ITEMS];
+}
+
+/* reversed(seq) */
+static Value reversed_of(VM *vm, Value seq) {
+    if (is_obj(seq)) {
+        switch ((ObjKind)as_obj(seq)->kind) {
+        case OBJ_LIST: return rev_iter(vm, T_LIST_REVITER, list_rev_next, seq, AS(ObjList, seq)->len - 1);
+        case OBJ_TUPLE: return rev_iter(vm, T_REVERSED, tuple_rev_next, seq, AS(ObjTuple, seq)->len - 1);
+        case OBJ_BYTES: return rev_iter(vm, T_REVERSED, bytes_rev_next, seq, AS(ObjBytes, seq)->len - 1);
+        case OBJ_STR: return rev_iter(vm, T_REVERSED, str_rev_next, seq, AS(ObjStr, seq)->len);
+        case OBJ_DICT: case OBJ_ITER:
+            if (is_dict(seq) || is_dict_view(vm, seq)) {
+                /* Dicts keep insertion order: reverse a snapshot of it. */
+                ObjList *l = op_to_list(vm, seq);
+                if (!l) return ERR;
+                return rev_iter(vm, T_LIST_REVITER, list_rev_next, obj_val(l), l->len - 1);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    Value m = op_special(vm, seq, N___reversed__);
+    if (m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
+    if (m != UNDEF) return op_call(vm, m, &seq, 1, NULL);
+    if (op_special(vm, seq, N___getitem__) == UNDEF)
+        return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
+    int64_t n = op_len(vm, seq);
+    if (n < 0) return ERR;
+    return rev_iter(vm, T_REVERSED, seq_rev_next, seq, n - 1);
+}
+
+/* reversed.__new__(cls, sequence) */
+static Value reversed_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!no_keywords(vm, "reversed", kw)) return ERR;
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "reversed expected 1 argument, got %d", nargs - 1);
+    return reversed_of(vm, args[1]);
+}
+
+/* ---- iter and next ------------------------------------------------------ */
+
+static Value call_iter_next(VM *vm, ObjIter *it) {
+    if (it->a == UNDEF) return UNDEF;
+    Value v = op_call(vm, it->a, NULL, 0, NULL);
+    if (v == ERR) {
+        if (!exc_is(vm, vm->exc, E_StopIteration)) return ERR;
+        vm->exc = UNDEF;
+        it->a = it->b = UNDEF;
+        return UNDEF;
+    }
+    Value *root = roots_open(vm, 1);
+    if (!root) return ERR;
+    *root = v;
+    int eq = op_eq(vm, v, it->b);
+    vm_pop_roots(vm, 1);
+    if (eq < 0) return ERR;
+    if (eq) {
+        it->a = it->b = UNDEF;
+        return UNDEF;
+    }
+    return v;
+}
+
+/* iter(object) or iter(callable, sentinel) */
+static Value builtin_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "iter", nargs, kw, 1, 2)) return ERR;
+    if (nargs == 1) return op_iter(vm, args[0]);
+    if (!op_callable(vm, args[0])) return exc_raise(vm, E_TypeError, "iter(v, w): v must be callable");
+    ObjIter *it = iter_new(vm, T_CALL_ITER, call_iter_next);
+    if (!it) return ERR;
+    it->a = args[0];
+    it->b = args[1];
+    return obj_val(it);
+}
+
+/* next(iterator[, default]) */
+static Value builtin_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "next", nargs, kw, 1, 2)) return ERR;
+    Value it = args[0], v;
+    if (is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) {
+        v = AS(ObjIter, it)->next(vm, AS(ObjIter, it));
+        if (v != UNDEF) return v;
+        if (nargs == 2) return args[1];
+        return stop_iteration(vm);
+    }
+    /* Call __next__ directly, so that its StopIteration (and value) propagates. */
+    Value m = op_special(vm, it, N___next__);
+    if (m == UNDEF || m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", it);
+    v = op_call(vm, m, &it, 1, NULL);
+    if (v == ERR && nargs == 2 && exc_is(vm, vm->exc, E_StopIteration)) {
+        vm->exc = UNDEF;
+        return args[1];
+    }
+    return v;
+}
+
+/* ---- sorted, min, max --------------------------------------------------- */
+
+/* sorted(iterable, /, *, key=None, reverse=False) */
+static Value builtin_sorted(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs != 1) return exc_raise(vm, E_TypeError, "sorted expected 1 argument, got %d", nargs);
+    static const char *const names[] = {"key", "reverse"};
+    Value p[2];
+    if (!bind_params(vm, "sort", args + 1, 0, kw, names, 2, 0, p)) return ERR;
+    int64_t reverse = 0;
+    if (p[1] != UNDEF && !index_value(vm, p[1], &reverse, NULL)) return ERR;
+    ObjList *l = op_to_list(vm, args[0]);
+    if (!l) return ERR;
+    Value *root = roots_open(vm, 1);
+    if (!root) return ERR;
+    *root = obj_val(l);
+    int rc = list_sort(vm, l, p[0], reverse != 0);
+    vm_pop_roots(vm, 1);
+    return rc < 0 ? ERR : obj_val(l);
+}
+
+/* min() and max(): one iterable or several arguments; key= and default=. */
+static Value min_max(VM *vm, Value *args, int nargs, ObjTuple *kw, bool is_max) {
+    const char *name = is_max ? "max" : "min";
+    Value key = UNDEF, dflt = UNDEF;
+    for (int64_t k = 0; kw && k < kw->len; k++) {
+        const char *kn = AS(ObjStr, kw->items[k])->data;
+        if (strcmp(kn, "key") == 0) key = args[nargs + k];
+        else if (strcmp(kn, "default") == 0) dflt = args[nargs + k];
+        else return exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", kn, name);
+    }
+    if (nargs == 0) return exc_raise(vm, E_TypeError, "%s expected at least 1 argument, got 0", name);
+    if (dflt != UNDEF && nargs > 1)
+        return exc_raise(vm, E_TypeError, "Cannot specify a default for %s() with multiple positional arguments", name);
+    if (key == NONE_VAL) key = UNDEF;
+
+    /* r[0] the iterator, r[1] the best item, r[2] its key, r[3] the item, r[4] its key. */
+    Value *r = roots_open(vm, 5);
+    if (!r) return ERR;
+    Value result = ERR;
+    if (nargs == 1) {
+        r[0] = op_iter(vm, args[0]);
+        if (r[0] == ERR) goto done;
+    }
+    bool have = false;
+    for (int i = 0;; i++) {
+        Value item;
+        if (nargs == 1) {
+            item = op_next(vm, r[0]);
+            if (item == ERR) goto done;
+            if (item == UNDEF) break;
+        } else {
+            if (i == nargs) break;
+            item = args[i];
+        }
+        r[3] = item;
+        Value k = item;
+        if (key != UNDEF) {
+            k = op_call(vm, key, &r[3], 1, NULL);
+            if (k == ERR) goto done;
+        }
+        r[4] = k;
+        if (!have) {
+            r[1] = item, r[2] = k, have = true;
+            continue;
+        }
+        int c = op_compare_bool(vm, is_max ? CMP_GT : CMP_LT, k, r[2]);
+        if (c < 0) goto done;
+        if (c) r[1] = item, r[2] = k;
+    }
+    if (have) result = r[1];
+    else if (dflt != UNDEF) result = dflt;
+    else exc_raise(vm, E_ValueError, "%s() arg is an empty sequence", name);
+done:
+    vm_pop_roots(vm, 5);
+    return result;
+}
+
+static Value builtin_min(VM *vm, Value *args, int nargs, ObjTuple *kw) { return min_max(vm, args, nargs, kw, false); }
+static Value builtin_max(VM *vm, Value *args, int nargs, ObjTuple *kw) { return min_max(vm, args, nargs, kw, true); }
+
+/* ---- sum, any, all ------------------------------------------------------ */
+
+/* One step of sum(): small ints and floats without allocating. */
+static Value sum_add(VM *vm, Value acc, Value item) {
+    if (is_int(acc)) {
+        if (is_int(item)) return int_from_i64(vm, as_int(acc) + as_int(item));
+        if (is_float(item)) return float_val((double)as_int(acc) + as_float(item));
+    } else if (is_float(acc)) {
+        if (is_float(item)) return float_val(as_float(acc) + as_float(item));
+        if (is_int(item)) return float_val(as_float(acc) + (double)as_int(item));
+    }
+    return op_binary(vm, BIN_ADD, acc, item);
+}
+
+/* sum(iterable, /, start=0) */
+static Value builtin_sum(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"iterable", "start"};
+    Value p[2];
+    if (nargs == 0)
+        return exc_raise(vm, E_TypeError, "sum() takes at least 1 positional argument (0 given)");
+    if (kw) {
+        for (int64_t k = 0; k < kw->len; k++) {
+            if (strcmp(AS(ObjStr, kw->items[k])->data, "start") != 0)
+                return exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for sum()",
+                                 AS(ObjStr, kw->items[k])->data);
+        }
+    }
+    if (!bind_params(vm, "sum", args, nargs, kw, names, 2, 2, p)) return ERR;
+    Value acc = p[1] == UNDEF ? int_val(0) : p[1];
+    if (is_str(acc)) return exc_raise(vm, E_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
+    if (is_kind(acc, OBJ_BYTES)) return exc_raise(vm, E_TypeError, "sum() can't sum bytes [use b''.join(seq) instead]");
+    if (is_kind(acc, OBJ_BYTEARRAY))
+        return exc_raise(vm, E_TypeError, "sum() can't sum bytearray [use b''.join(seq) instead]");
+    Value *r = roots_open(vm, 2);     /* the iterator and the running total */
+    if (!r) return ERR;
+    Value result = ERR;
+    r[0] = op_iter(vm, p[0]);
+    r[1] = acc;
+    if (r[0] == ERR) goto done;
+    for (;;) {
+        Value item = op_next(vm, r[0]);
+        if (item == ERR) goto done;
+        if (item == UNDEF) break;
+        Value s = sum_add(vm, r[1], item);
+        if (s == ERR) goto done;
+        r[1] = s;
+    }
+    result = r[1];
+done:
+    vm_pop_roots(vm, 2);
+    return result;
+}
+
+/* any() and all(): stop at the first item whose truth is `stop_at`. */
+static Value any_all(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool stop_at) {
+    if (!args_check(vm, name, nargs, kw, 1, 1)) return ERR;
+    Value *r = roots_open(vm, 1);
+    if (!r) return ERR;
+    Value result = ERR;
+    r[0] = op_iter(vm, args[0]);
+    if (r[0] == ERR) goto done;
+    for (;;) {
+        Value item = op_next(vm, r[0]);
+        if (item == ERR) goto done;
+        if (item == UNDEF) break;
+        int t = op_truthy(vm, item);
+        if (t < 0) goto done;
+        if ((t != 0) == stop_at) {
+            result = bool_val(stop_at);
+            goto done;
+        }
+    }
+    result = bool_val(!stop_at);
+done:
+    vm_pop_roots(vm, 1);
+    return result;
+}
+
+static Value builtin_any(VM *vm, Value *args, int nargs, ObjTuple *kw) { return any_all(vm, args, nargs, kw, "any", true); }
+static Value builtin_all(VM *vm, Value *args, int nargs, ObjTuple *kw) { return any_all(vm, args, nargs, kw, "all", false); }
+
+/* ---- registration ------------------------------------------------------- */
+
+static bool set_builtin(VM *vm, const char *name, Value v) {
+    ObjStr *s = str_intern_cstr(vm, name);
+    return s && dict_set_str(vm, vm->builtins, s, v) == 0;
+}
+
+bool builtins_iter_init(VM *vm) {
+    static const struct { TypeId type; NativeFn new_fn; } types[] = {
+        {T_ENUMERATE, enumerate_new}, {T_ZIP, zip_new}, {T_MAP, map_new},
+        {T_FILTER, filter_new}, {T_REVERSED, reversed_new},
+    };
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        ObjClass *c = vm->types[types[i].type];
+        ObjNative *n = native_new(vm, "__new__", types[i].new_fn);
+        if (!n || dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n)) < 0) return false;
+        if (!set_builtin(vm, c->name->data, obj_val(c))) return false;
+    }
+    /* Every native iterator type answers __iter__ and __next__ by name. */
+    static const TypeId iter_types[] = {
+        T_ENUMERATE, T_ZIP, T_MAP, T_FILTER, T_REVERSED, T_LIST_REVITER, T_CALL_ITER, T_LIST_ITER,
+        T_TUPLE_ITER, T_STR_ITER, T_RANGE_ITER, T_DICT_KEYITER, T_DICT_VALUEITER, T_DICT_ITEMITER,
+        T_SET_ITER, T_BYTES_ITER, T_SEQ_ITER,
+    };
+    for (size_t i = 0; i < sizeof iter_types / sizeof iter_types[0]; i++) {
+        ObjClass *c = vm->types[iter_types[i]];
+        if (!class_add_native(vm, c, "__iter__", iter_m_iter) || !class_add_native(vm, c, "__next__", iter_m_next))
+            return false;
+    }
+    static const struct { const char *name; NativeFn fn; } fns[] = {
+        {"iter", builtin_iter}, {"next", builtin_next}, {"sorted", builtin_sorted},
+        {"min", builtin_min}, {"max", builtin_max}, {"sum", builtin_sum},
+        {"any", builtin_any}, {"all", builtin_all},
+    };
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        ObjNative *n = native_new(vm, fns[i].name, fns[i].fn);
+        if (!n || dict_set_str(vm, vm->builtins, n->name, obj_val(n)) < 0) return false;
+    }
+    return true;
+}

@@ -1,0 +1,1229 @@
+/* int: arbitrary-precision integers with two representations.
+ *
+ * Values in [-2^47, 2^47) live in the word (value.h); anything else is an
+ * ObjBigInt holding a libtommath mp_int. Every result goes through
+ * int_from_mp or int_from_i64, which pick the small form whenever it fits, so
+ * a big int never holds a small value and equal ints have equal forms. bool
+ * is an int subclass: every function here takes True/False as 1/0.
+ *
+ * Small operands never touch libtommath on the common paths. When a small
+ * operand meets a big one, it is read through an MpView: an mp_int whose
+ * digits live on the C stack, valid only as a const input.
+ *
+ * Sizes are capped at BIG_MAX_BITS (about 2^31 bits, 256 MiB): libtommath
+ * counts bits in an int, and a result that large is a runaway program.
+ * Shifts and powers that would exceed it raise MemoryError up front instead
+ * of trying, as CPython does when its allocation fails.
+ */
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "num.h"
+#include "ops.h"
+#include "str.h"
+
+#define BIG_MAX_BITS ((int64_t)INT_MAX - (1 << 20))
+#define HASH_BITS 61
+#define HASH_MODULUS (((uint64_t)1 << HASH_BITS) - 1)
+
+_Static_assert(MP_DIGIT_BIT >= 28 && MP_DIGIT_BIT < HASH_BITS, "two mp digits must hold a small int");
+
+/* ---- reading operands ---------------------------------------------------- */
+
+/* The value of a small int or bool. */
+static inline int64_t small_of(Value v) { return is_int(v) ? as_int(v) : (int64_t)as_bool(v); }
+
+typedef struct MpView {
+    mp_int m;
+    mp_digit d[3];
+} MpView;
+
+/* Any int as a read-only mp_int: a big int's own, or a view of a small one. */
+static const mp_int *view_i64(int64_t i, MpView *w) {
+    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+    int n = 0;
+    while (u) {
+        w->d[n++] = (mp_digit)(u & MP_MASK);
+        u >>= MP_DIGIT_BIT;
+    }
+    w->m.used = n;
+    w->m.alloc = 3;
+    w->m.sign = i < 0 ? MP_NEG : MP_ZPOS;
+    w->m.dp = w->d;
+    return &w->m;
+}
+
+static const mp_int *view(Value v, MpView *w) {
+    if (is_bigint(v)) return &AS(ObjBigInt, v)->n;
+    return view_i64(small_of(v), w);
+}
+
+/* False after raising for a libtommath failure. */
+static bool mp_check(VM *vm, mp_err e) {
+    if (e == MP_OKAY) return true;
+    if (e == MP_MEM) exc_nomem(vm);
+    else exc_raise(vm, E_SystemError, "big integer error: %s", mp_error_to_string(e));
+    return false;
+}
+
+/* A fresh mp_int with room for `digits` digits; false after MemoryError. */
+static bool mp_new(VM *vm, mp_int *m, int64_t digits) {
+    if (digits < 2) digits = 2;
+    if (digits > INT_MAX / 2) {
+        exc_nomem(vm);
+        return false;
+    }
+    return mp_check(vm, mp_init_size(m, (int)digits));
+}
+
+/* Ends an operation that computed into r: the int, or ERR if e failed. */
+static Value mp_finish(VM *vm, mp_int *r, mp_err e) {
+    if (!mp_check(vm, e)) {
+        mp_clear(r);
+        return ERR;
+    }
+    return int_from_mp(vm, r);
+}
+
+static Value too_big(VM *vm) { return exc_nomem(vm); }
+
+/* ---- construction and conversion ---------------------------------------- */
+
+Value int_from_mp(VM *vm, mp_int *m) {
+    int bits = mp_count_bits(m);
+    if (bits <= 47 || (bits == 48 && mp_isneg(m) && mp_get_mag_u64(m) == (uint64_t)1 << 47)) {
+        int64_t i = mp_get_i64(m);
+        mp_clear(m);
+        return int_val(i);
+    }
+    ObjBigInt *o = gc_new(vm, sizeof(ObjBigInt), OBJ_BIGINT, vm->types[T_INT]);
+    if (!o) {
+        mp_clear(m);
+        return ERR;
+    }
+    /* Give back slack left by a division or a shrinking result. */
+    if (m->alloc - m->used > 16 && m->alloc > 2 * m->used && mp_shrink(m) != MP_OKAY) {
+        /* keeping the slack is fine */
+    }
+    o->n = *m;
+    m->dp = NULL;
+    m->used = m->alloc = 0;
+    m->sign = MP_ZPOS;
+    return obj_val(o);
+}
+
+Value int_from_i64(VM *vm, int64_t i) {
+    if (small_int_fits(i)) return int_val(i);
+    MpView w;
+    mp_int m;
+    if (!mp_new(vm, &m, 2)) return ERR;
+    return mp_finish(vm, &m, mp_copy(view_i64(i, &w), &m));
+}
+
+Value int_from_u64(VM *vm, uint64_t u) {
+    if (u <= (uint64_t)SMALL_INT_MAX) return int_val((int64_t)u);
+    mp_int m;
+    if (!mp_new(vm, &m, 2)) return ERR;
+    mp_set_u64(&m, u);
+    return int_from_mp(vm, &m);
+}
+
+bool int_to_mp(Value v, mp_int *out) {
+    MpView w;
+    return mp_copy(view(v, &w), out) == MP_OKAY;
+}
+
+bool int_to_i64(Value v, int64_t *out) {
+    if (!is_bigint(v)) {
+        *out = small_of(v);
+        return true;
+    }
+    const mp_int *m = &AS(ObjBigInt, v)->n;
+    int bits = mp_count_bits(m);
+    if (bits <= 63 || (bits == 64 && mp_isneg(m) && mp_get_mag_u64(m) == (uint64_t)1 << 63)) {
+        *out = mp_get_i64(m);
+        return true;
+    }
+    return false;
+}
+
+/* The top 64 bits of |m| (m has at least 64 bits), and whether any bit
+ * below them is set. */
+static uint64_t mp_top64(const mp_int *m, int bits, bool *sticky) {
+    uint64_t top = 0;
+    int have = 0;               /* bits gathered into top so far */
+    int i = m->used - 1;
+    int lead = bits - i * MP_DIGIT_BIT;     /* significant bits of the top digit */
+    *sticky = false;
+    for (; i >= 0 && have < 64; i--) {
+        uint64_t d = m->dp[i];
+        int n = i == m->used - 1 ? lead : MP_DIGIT_BIT;
+        int take = n < 64 - have ? n : 64 - have;
+        top = top << take | (d >> (n - take));
+        have += take;
+        if (take < n && (d & (((uint64_t)1 << (n - take)) - 1))) *sticky = true;
+    }
+    for (; i >= 0 && !*sticky; i--)
+        if (m->dp[i]) *sticky = true;
+    return top;
+}
+
+/* |m| as the nearest double (ties to even), and the power of two it must be
+ * scaled by: |m| ~ result * 2^*scale. Exact rounding: the bits below the top
+ * 64 only matter as a sticky bit. */
+static double mp_to_double_scaled(const mp_int *m, int *scale) {
+    int bits = mp_count_bits(m);
+    if (bits <= 64) {
+        *scale = 0;
+        return (double)mp_get_mag_u64(m);
+    }
+    bool sticky;
+    uint64_t top = mp_top64(m, bits, &sticky);
+    *scale = bits - 64;
+    /* bit 0 lies below the rounding position (bit 10), so or-ing the sticky
+     * bit into it settles ties without moving anything else */
+    return (double)(top | (uint64_t)sticky);
+}
+
+Value int_to_float(VM *vm, Value v, double *out) {
+    if (!is_bigint(v)) {
+        *out = (double)small_of(v);
+        return NONE_VAL;
+    }
+    const mp_int *m = &AS(ObjBigInt, v)->n;
+    int scale;
+    double d = mp_to_double_scaled(m, &scale);
+    if (mp_count_bits(m) > DBL_MAX_EXP) return exc_raise(vm, E_OverflowError, "int too large to convert to float");
+    d = ldexp(d, scale);
+    if (isinf(d)) return exc_raise(vm, E_OverflowError, "int too large to convert to float");
+    *out = mp_isneg(m) ? -d : d;
+    return NONE_VAL;
+}
+
+Value int_from_double(VM *vm, double d) {
+    if (isnan(d)) return exc_raise(vm, E_ValueError, "cannot convert float NaN to integer");
+    if (isinf(d)) return exc_raise(vm, E_OverflowError, "cannot convert float infinity to integer");
+    if (fabs(d) < 9.2e18) return int_from_i64(vm, (int64_t)d);
+    mp_int m;
+    if (!mp_new(vm, &m, 1024 / MP_DIGIT_BIT + 2)) return ERR;
+    return mp_finish(vm, &m, mp_set_double(&m, d));     /* truncates toward zero */
+}
+
+int64_t int_bit_length(Value v) {
+    if (is_bigint(v)) return mp_count_bits(&AS(ObjBigInt, v)->n);
+    int64_t i = small_of(v);
+    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+    return u ? 64 - __builtin_clzll(u) : 0;
+}
+
+int int_sign(Value a) {
+    if (is_bigint(a)) return mp_isneg(&AS(ObjBigInt, a)->n) ? -1 : 1;
+    int64_t i = small_of(a);
+    return (i > 0) - (i < 0);
+}
+
+int int_cmp(Value a, Value b) {
+    if (!is_bigint(a) && !is_bigint(b)) {
+        int64_t x = small_of(a), y = small_of(b);
+        return (x > y) - (x < y);
+    }
+    MpView wa, wb;
+    mp_ord o = mp_cmp(view(a, &wa), view(b, &wb));
+    return o == MP_LT ? -1 : o == MP_GT ? 1 : 0;
+}
+
+/* CPython's hash of an int: |v| modulo 2^61 - 1 with v's sign, -1 avoided.
+ * Reducing digit by digit works for any digit size: multiplying by 2^k
+ * modulo 2^61 - 1 is a rotation of the 61-bit value. */
+uint64_t int_hash(Value v) {
+    int64_t h;
+    if (!is_bigint(v)) {
+        h = small_of(v);        /* |h| < 2^47 < the modulus */
+    } else {
+        const mp_int *m = &AS(ObjBigInt, v)->n;
+        uint64_t x = 0;
+        for (int i = m->used - 1; i >= 0; i--) {
+            x = ((x << MP_DIGIT_BIT) & HASH_MODULUS) | (x >> (HASH_BITS - MP_DIGIT_BIT));
+            x += m->dp[i];
+            if (x >= HASH_MODULUS) x -= HASH_MODULUS;
+        }
+        h = mp_isneg(m) ? -(int64_t)x : (int64_t)x;
+    }
+    if (h == -1) h = -2;
+    return (uint64_t)h;
+}
+
+/* ---- arithmetic ------------------------------------------------------------ */
+
+static Value big_truediv(VM *vm, const mp_int *a, const mp_int *b);
+static Value big_pow(VM *vm, Value a, Value b);
+static Value big_shift(VM *vm, BinOp op, Value a, Value b);
+
+/* Both operands converted to float, then float's operator (int ** negative
+ * int, as CPython does). */
+static Value via_float(VM *vm, BinOp op, Value a, Value b) {
+    double x, y;
+    if (int_to_float(vm, a, &x) == ERR || int_to_float(vm, b, &y) == ERR) return ERR;
+    return flt_binop(vm, op, x, y);
+}
+
+static Value small_pow(VM *vm, int64_t x, int64_t y, Value a, Value b) {
+    if (y < 0) return via_float(vm, BIN_POW, a, b);
+    int64_t r = 1, base = x;
+    for (int64_t e = y; e; e >>= 1) {
+        if ((e & 1) && __builtin_mul_overflow(r, base, &r)) return big_pow(vm, a, b);
+        if (e > 1 && __builtin_mul_overflow(base, base, &base)) return big_pow(vm, a, b);
+    }
+    return int_from_i64(vm, r);
+}
+
+static Value small_binop(VM *vm, BinOp op, Value a, Value b) {
+    int64_t x = small_of(a), y = small_of(b), r;
+    switch (op) {
+    case BIN_ADD: return int_from_i64(vm, x + y);
+    case BIN_SUB: return int_from_i64(vm, x - y);
+    case BIN_MUL:
+        if (__builtin_mul_overflow(x, y, &r)) break;
+        return int_from_i64(vm, r);
+    case BIN_TRUEDIV:     /* both exact as doubles: one correctly rounded division */
+        if (y == 0) return exc_raise(vm, E_ZeroDivisionError, "division by zero");
+        return float_val((double)x / (double)y);
+    case BIN_FLOORDIV:
+        if (y == 0) return exc_raise(vm, E_ZeroDivisionError, "integer division or modulo by zero");
+        r = x / y;
+        if (x % y != 0 && ((x < 0) != (y < 0))) r--;
+        return int_from_i64(vm, r);
+    case BIN_MOD:
+        if (y == 0) return exc_raise(vm, E_ZeroDivisionError, "integer modulo by zero");
+        r = x % y;
+        if (r != 0 && ((r < 0) != (y < 0))) r += y;
+        return int_val(r);
+    case BIN_POW: return small_pow(vm, x, y, a, b);
+    case BIN_LSHIFT:
+        if (y < 0) return exc_raise(vm, E_ValueError, "negative shift count");
+        if (x == 0) return int_val(0);
+        if (y < 63 && !__builtin_mul_overflow(x, (int64_t)1 << y, &r)) return int_from_i64(vm, r);
+        break;
+    case BIN_RSHIFT:
+        if (y < 0) return exc_raise(vm, E_ValueError, "negative shift count");
+        return int_val(y >= 63 ? (x < 0 ? -1 : 0) : x >> y);
+    case BIN_AND: return is_bool(a) && is_bool(b) ? bool_val(x & y) : int_val(x & y);
+    case BIN_OR: return is_bool(a) && is_bool(b) ? bool_val(x | y) : int_val(x | y);
+    case BIN_XOR: return is_bool(a) && is_bool(b) ? bool_val(x ^ y) : int_val(x ^ y);
+    default: return NOTIMPL_VAL;
+    }
+    return UNDEF;   /* needs the big path */
+}
+
+/* Floor division and modulo of big operands. */
+static Value big_divmod(VM *vm, BinOp op, const mp_int *x, const mp_int *y) {
+    if (mp_iszero(y))
+        return exc_raise(vm, E_ZeroDivisionError, op == BIN_MOD ? "integer modulo by zero" : "integer division or modulo by zero");
+    mp_int q, r;
+    if (!mp_new(vm, &q, x->used + 1)) return ERR;
+    if (!mp_new(vm, &r, y->used + 1)) {
+        mp_clear(&q);
+        return ERR;
+    }
+    mp_err e = mp_div(x, y, &q, &r);
+    /* mp_div truncates; floor when the remainder's sign differs from y's */
+    if (e == MP_OKAY && !mp_iszero(&r) && mp_isneg(&r) != mp_isneg(y)) {
+        e = mp_sub_d(&q, 1, &q);
+        if (e == MP_OKAY) e = mp_add(&r, y, &r);
+    }
+    if (op == BIN_MOD) {
+        mp_clear(&q);
+        return mp_finish(vm, &r, e);
+    }
+    mp_clear(&r);
+    return mp_finish(vm, &q, e);
+}
+
+static Value big_binop(VM *vm, BinOp op, Value a, Value b) {
+    MpView wa, wb;
+    const mp_int *x = view(a, &wa), *y = view(b, &wb);
+    mp_int r;
+    mp_err e;
+    int64_t n = x->used > y->used ? x->used : y->used;
+    switch (op) {
+    case BIN_ADD:
+        if (!mp_new(vm, &r, n + 1)) return ERR;
+        return mp_finish(vm, &r, mp_add(x, y, &r));
+    case BIN_SUB:
+        if (!mp_new(vm, &r, n + 1)) return ERR;
+        return mp_finish(vm, &r, mp_sub(x, y, &r));
+    case BIN_MUL:
+        if ((int64_t)mp_count_bits(x) + mp_count_bits(y) > BIG_MAX_BITS) return too_big(vm);
+        if (!mp_new(vm, &r, (int64_t)x->used + y->used + 1)) return ERR;
+        return mp_finish(vm, &r, mp_mul(x, y, &r));
+    case BIN_TRUEDIV: return big_truediv(vm, x, y);
+    case BIN_FLOORDIV:
+    case BIN_MOD: return big_divmod(vm, op, x, y);
+    case BIN_POW:
+        if (mp_isneg(y)) return via_float(vm, BIN_POW, a, b);
+        return big_pow(vm, a, b);
+    case BIN_LSHIFT:
+    case BIN_RSHIFT: return big_shift(vm, op, a, b);
+    case BIN_AND:
+    case BIN_OR:
+    case BIN_XOR:
+        if (!mp_new(vm, &r, n + 1)) return ERR;
+        e = op == BIN_AND ? mp_and(x, y, &r) : op == BIN_OR ? mp_or(x, y, &r) : mp_xor(x, y, &r);
+        return mp_finish(vm, &r, e);
+    default: return NOTIMPL_VAL;
+    }
+}
+
+Value int_binop(VM *vm, BinOp op, Value a, Value b) {
+    if (!is_intlike(a) || !is_intlike(b)) return NOTIMPL_VAL;
+    if (!is_bigint(a) && !is_bigint(b)) {
+        Value r = small_binop(vm, op, a, b);
+        if (r != UNDEF) return r;
+    }
+    return big_binop(vm, op, a, b);
+}
+
+/* a / b correctly rounded, as CPython's long_true_divide: scale a so that
+ * the integer quotient has DBL_MANT_DIG + 2 or 3 bits, fold the remainder
+ * into a sticky bit, and round half to even at the right position (which
+ * moves up for subnormal results). */
+static Value big_truediv(VM *vm, const mp_int *a, const mp_int *b) {
+    if (mp_iszero(b)) return exc_raise(vm, E_ZeroDivisionError, "division by zero");
+    bool negate = mp_isneg(a) != mp_isneg(b);
+    if (mp_iszero(a)) return float_val(negate ? -0.0 : 0.0);
+    int64_t abits = mp_count_bits(a), bbits = mp_count_bits(b);
+    if (abits <= DBL_MANT_DIG && bbits <= DBL_MANT_DIG) {
+        double r = (double)mp_get_mag_u64(a) / (double)mp_get_mag_u64(b);
+        return float_val(negate ? -r : r);
+    }
+    int64_t diff = abits - bbits;
+    if (diff > DBL_MAX_EXP) return exc_raise(vm, E_OverflowError, "integer division result too large for a float");
+    if (diff < DBL_MIN_EXP - DBL_MANT_DIG - 1) return float_val(negate ? -0.0 : 0.0);
+    int64_t shift = (diff > DBL_MIN_EXP ? diff : DBL_MIN_EXP) - DBL_MANT_DIG - 2;
+
+    mp_int x, q, r;
+    if (!mp_new(vm, &x, a->used + (shift < 0 ? -shift / MP_DIGIT_BIT + 2 : 1))) return ERR;
+    if (!mp_new(vm, &q, 3)) {
+        mp_clear(&x);
+        return ERR;
+    }
+    if (!mp_new(vm, &r, b->used + 1)) {
+        mp_clear_multi(&x, &q, NULL);
+        return ERR;
+    }
+    bool inexact = false;
+    mp_err e = mp_abs(a, &x);
+    if (e == MP_OKAY && shift < 0) {
+        e = mp_mul_2d(&x, (int)-shift, &x);
+    } else if (e == MP_OKAY && shift > 0) {
+        inexact = mp_cnt_lsb(&x) < shift;
+        e = mp_div_2d(&x, (int)shift, &x, NULL);
+    }
+    if (e == MP_OKAY) {
+        mp_int bb = *b;     /* |b| without copying: a const alias with the sign cleared */
+        bb.sign = MP_ZPOS;
+        e = mp_div(&x, &bb, &q, &r);
+    }
+    if (e != MP_OKAY) {
+        mp_clear_multi(&x, &q, &r, NULL);
+        mp_check(vm, e);
+        return ERR;
+    }
+    inexact = inexact || !mp_iszero(&r);
+    int64_t x_bits = mp_count_bits(&q);
+    uint64_t low = mp_get_mag_u64(&q) | (uint64_t)inexact;
+    mp_clear_multi(&x, &q, &r, NULL);
+
+    int64_t extra = (x_bits > DBL_MIN_EXP - shift ? x_bits : DBL_MIN_EXP - shift) - DBL_MANT_DIG;
+    uint64_t mask = (uint64_t)1 << (extra - 1);
+    if ((low & mask) && (low & (3 * mask - 1))) low += mask;
+    low &= ~(2 * mask - 1);
+    double dx = (double)low;
+    if (shift + x_bits >= DBL_MAX_EXP && (shift + x_bits > DBL_MAX_EXP || dx == ldexp(1.0, (int)x_bits)))
+        return exc_raise(vm, E_OverflowError, "integer division result too large for a float");
+    double res = ldexp(dx, (int)shift);
+    return float_val(negate ? -res : res);
+}
+
+static Value big_pow(VM *vm, Value a, Value b) {
+    MpView wa;
+    const mp_int *x = view(a, &wa);
+    int64_t n;
+    bool fits = int_to_i64(b, &n);      /* b >= 0 here */
+    /* 0, 1 and -1 stay small whatever the exponent */
+    if (mp_iszero(x)) return int_val(fits && n == 0 ? 1 : 0);
+    if (mp_count_bits(x) == 1) {
+        if (!mp_isneg(x)) return int_val(1);
+        bool odd = fits ? (n & 1) : mp_isodd(&AS(ObjBigInt, b)->n);
+        return int_val(odd ? -1 : 1);
+    }
+    if (!fits || n > BIG_MAX_BITS) return too_big(vm);
+    int scale;
+    double est = (log2(mp_to_double_scaled(x, &scale)) + scale) * (double)n;  /* bits of the result */
+    if (est > (double)BIG_MAX_BITS) return too_big(vm);
+    mp_int r;
+    if (!mp_new(vm, &r, (int64_t)est / MP_DIGIT_BIT + 2)) return ERR;
+    return mp_finish(vm, &r, mp_expt_u32(x, (uint32_t)n, &r));
+}
+
+static Value big_shift(VM *vm, BinOp op, Value a, Value b) {
+    if (int_sign(b) < 0) return exc_raise(vm, E_ValueError, "negative shift count");
+    MpView wa;
+    const mp_int *x = view(a, &wa);
+    int64_t n;
+    bool fits = int_to_i64(b, &n);
+    if (mp_iszero(x)) return int_val(0);
+    int64_t xbits = mp_count_bits(x);
+    mp_int r;
+    if (op == BIN_RSHIFT) {
+        if (!fits || n >= xbits) return int_val(mp_isneg(x) ? -1 : 0);
+        if (!mp_new(vm, &r, x->used)) return ERR;
+        return mp_finish(vm, &r, mp_signed_rsh(x, (int)n, &r));
+    }
+    if (!fits || n > BIG_MAX_BITS - xbits) return too_big(vm);
+    if (!mp_new(vm, &r, (xbits + n) / MP_DIGIT_BIT + 2)) return ERR;
+    return mp_finish(vm, &r, mp_mul_2d(x, (int)n, &r));
+}
+
+Value int_neg(VM *vm, Value a) {
+    if (!is_bigint(a)) return int_from_i64(vm, -small_of(a));
+    mp_int r;
+    if (!mp_new(vm, &r, AS(ObjBigInt, a)->n.used)) return ERR;
+    return mp_finish(vm, &r, mp_neg(&AS(ObjBigInt, a)->n, &r));
+}
+
+Value int_invert(VM *vm, Value a) {
+    if (!is_bigint(a)) return int_from_i64(vm, ~small_of(a));
+    mp_int r;
+    if (!mp_new(vm, &r, AS(ObjBigInt, a)->n.used + 1)) return ERR;
+    return mp_finish(vm, &r, mp_complement(&AS(ObjBigInt, a)->n, &r));
+}
+
+Value int_abs(VM *vm, Value a) {
+    if (!is_bigint(a)) {
+        int64_t i = small_of(a);
+        return int_from_i64(vm, i < 0 ? -i : i);
+    }
+    if (!mp_isneg(&AS(ObjBigInt, a)->n)) return a;
+    return int_neg(vm, a);
+}
+
+#ifdef __SIZEOF_INT128__
+/* pow(x, y, m) for 0 <= x < m < 2^48 and y >= 0. */
+static uint64_t small_powmod(uint64_t x, uint64_t y, uint64_t m) {
+    unsigned __int128 r = 1 % m, b = x;
+    for (; y; y >>= 1) {
+        if (y & 1) r = r * b % m;
+        b = b * b % m;
+    }
+    return (uint64_t)r;
+}
+#endif
+
+Value int_pow3(VM *vm, Value base, Value exp, Value mod) {
+    if (!is_intlike(base) || !is_intlike(exp) || !is_intlike(mod))
+        return exc_raise(vm, E_TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+    if (int_sign(mod) == 0) return exc_raise(vm, E_ValueError, "pow() 3rd argument cannot be 0");
+#ifdef __SIZEOF_INT128__
+    if (!is_bigint(base) && !is_bigint(exp) && !is_bigint(mod) && small_of(exp) >= 0) {
+        int64_t x = small_of(base), y = small_of(exp), m = small_of(mod);
+        int64_t am = m < 0 ? -m : m;
+        int64_t xr = x % am;
+        if (xr < 0) xr += am;
+        int64_t r = (int64_t)small_powmod((uint64_t)xr, (uint64_t)y, (uint64_t)am);
+        if (m < 0 && r != 0) r -= am;
+        return int_val(r);
+    }
+#endif
+    MpView wb, we, wm;
+    const mp_int *x = view(base, &wb), *y = view(exp, &we), *m = view(mod, &wm);
+    mp_int am = *m;     /* |m|: a const alias */
+    am.sign = MP_ZPOS;
+    mp_int b, ye, r;
+    if (!mp_new(vm, &b, am.used + 1)) return ERR;
+    if (!mp_new(vm, &ye, y->used)) {
+        mp_clear(&b);
+        return ERR;
+    }
+    if (!mp_new(vm, &r, am.used + 1)) {
+        mp_clear_multi(&b, &ye, NULL);
+        return ERR;
+    }
+    mp_err e = mp_mod(x, &am, &b);     /* 0 <= b < |m| */
+    if (e == MP_OKAY) e = mp_abs(y, &ye);
+    if (e == MP_OKAY && mp_isneg(y) && mp_cmp_d(&am, 1) != MP_EQ) {
+        e = mp_invmod(&b, &am, &r);
+        mp_exch(&b, &r);
+        if (e == MP_VAL) {
+            mp_clear_multi(&b, &ye, &r, NULL);
+            return exc_raise(vm, E_ValueError, "base is not invertible for the given modulus");
+        }
+    }
+    if (e == MP_OKAY) {
+        if (mp_cmp_d(&am, 1) == MP_EQ) mp_zero(&r);
+        else e = mp_exptmod(&b, &ye, &am, &r);
+    }
+    if (e == MP_OKAY && mp_isneg(m) && !mp_iszero(&r)) e = mp_sub(&r, &am, &r);
+    mp_clear_multi(&b, &ye, NULL);
+    return mp_finish(vm, &r, e);
+}
+
+/* ---- text ------------------------------------------------------------------- */
+
+static const char digit_chars[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/* Writes the digits of u in `base` backwards ending at `end`; returns the
+ * start. */
+static char *u64_digits(uint64_t u, int base, char *end) {
+    do {
+        *--end = digit_chars[u % (unsigned)base];
+        u /= (unsigned)base;
+    } while (u);
+    return end;
+}
+
+/* The `n` bits of m starting at bit `pos` (n <= 8). */
+static unsigned mp_bits_at(const mp_int *m, int64_t pos, int n) {
+    unsigned v = 0;
+    for (int k = n - 1; k >= 0; k--) {
+        int64_t p = pos + k, i = p / MP_DIGIT_BIT;
+        unsigned bit = i < m->used ? (unsigned)(m->dp[i] >> (p % MP_DIGIT_BIT)) & 1u : 0u;
+        v = v << 1 | bit;
+    }
+    return v;
+}
+
+/* The digits of a big |m|. Power-of-two bases read bits directly (linear);
+ * others divide by the largest power of the base that fits a digit, which
+ * keeps the quadratic part small (about 18 decimal digits per pass). */
+static void big_digits(const mp_int *m, int base, StrBuf *b) {
+    int64_t bits = mp_count_bits(m);
+    if ((base & (base - 1)) == 0) {
+        int s = __builtin_ctz((unsigned)base);
+        int64_t nd = (bits + s - 1) / s;
+        for (int64_t i = nd - 1; i >= 0; i--) sb_addc(b, digit_chars[mp_bits_at(m, i * s, s)]);
+        return;
+    }
+    mp_digit chunk = (mp_digit)base;
+    int per = 1;
+    while (chunk <= MP_MASK / (mp_digit)base) {
+        chunk *= (mp_digit)base;
+        per++;
+    }
+    size_t nchunks = (size_t)(bits / per + 2);     /* each digit holds more than one bit */
+    uint64_t *parts = malloc(nchunks * sizeof *parts);
+    mp_int t;
+    if (!parts || mp_init_copy(&t, m) != MP_OKAY) {
+        free(parts);
+        b->oom = true;
+        return;
+    }
+    t.sign = MP_ZPOS;
+    size_t n = 0;
+    while (!mp_iszero(&t) && n < nchunks) {
+        mp_digit rem;
+        if (mp_div_d(&t, chunk, &t, &rem) != MP_OKAY) {
+            b->oom = true;
+            break;
+        }
+        parts[n++] = rem;
+    }
+    mp_clear(&t);
+    if (!b->oom) {
+        char tmp[72], *end = tmp + sizeof tmp;
+        char *p = u64_digits(parts[n - 1], base, end);
+        sb_add(b, p, (size_t)(end - p));
+        for (size_t i = n - 1; i-- > 0;) {
+            p = u64_digits(parts[i], base, end);
+            while (end - p < per) *--p = '0';
+            sb_add(b, p, (size_t)(end - p));
+        }
+    }
+    free(parts);
+}
+
+static void int_emit(Value v, int base, bool prefix, StrBuf *b) {
+    if (base < 2 || base > 36) base = 10;
+    bool neg = int_sign(v) < 0;
+    if (neg) sb_addc(b, '-');
+    if (prefix) sb_adds(b, base == 2 ? "0b" : base == 8 ? "0o" : base == 16 ? "0x" : "");
+    if (!is_bigint(v)) {
+        int64_t i = small_of(v);
+        char tmp[72], *end = tmp + sizeof tmp;
+        char *p = u64_digits(i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, base, end);
+        sb_add(b, p, (size_t)(end - p));
+        return;
+    }
+    big_digits(&AS(ObjBigInt, v)->n, base, b);
+}
+
+void int_to_buf(Value v, int base, StrBuf *b) { int_emit(v, base, false, b); }
+
+Value int_to_str(VM *vm, Value v, int base) {
+    if (!is_bigint(v)) {
+        char tmp[80];
+        StrBuf b = {tmp, 0, sizeof tmp, false};    /* never grows: a small int fits */
+        int_emit(v, base, true, &b);
+        return str_new(vm, tmp, b.len);
+    }
+    StrBuf b = SB_INIT;
+    int_emit(v, base, true, &b);
+    if (b.oom) {
+        sb_free(&b);
+        return exc_nomem(vm);
+    }
+    return str_from_buf(vm, &b);
+}
+
+static int digit_value(unsigned char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
+    return 99;
+}
+
+/* The value of n digit values (0..base-1, most significant first) into r. */
+static mp_err digits_to_mp(const uint8_t *d, size_t n, int base, mp_int *r) {
+    mp_err e;
+    if (n > 3000) {
+        /* divide and conquer: hi * base^lo_n + lo, subquadratic with
+         * libtommath's Karatsuba and Toom multiplication */
+        size_t lo_n = n / 2;
+        mp_int lo, p;
+        if ((e = mp_init_multi(&lo, &p, NULL)) != MP_OKAY) return e;
+        e = digits_to_mp(d, n - lo_n, base, r);
+        if (e == MP_OKAY) e = digits_to_mp(d + n - lo_n, lo_n, base, &lo);
+        if (e == MP_OKAY) {
+            mp_set(&p, (mp_digit)base);
+            e = mp_expt_u32(&p, (uint32_t)lo_n, &p);
+        }
+        if (e == MP_OKAY) e = mp_mul(r, &p, r);
+        if (e == MP_OKAY) e = mp_add(r, &lo, r);
+        mp_clear_multi(&lo, &p, NULL);
+        return e;
+    }
+    mp_digit chunk = (mp_digit)base;
+    size_t per = 1;
+    while (chunk <= MP_MASK / (mp_digit)base) {
+        chunk *= (mp_digit)base;
+        per++;
+    }
+    mp_zero(r);
+    size_t i = 0, first = n % per ? n % per : per;
+    while (i < n) {
+        size_t take = i == 0 ? first : per;
+        mp_digit v = 0, scale = 1;
+        for (size_t k = 0; k < take; k++) {
+            v = v * (mp_digit)base + d[i + k];
+            scale *= (mp_digit)base;
+        }
+        if ((e = mp_mul_d(r, scale, r)) != MP_OKAY) return e;
+        if ((e = mp_add_d(r, v, r)) != MP_OKAY) return e;
+        i += take;
+    }
+    return MP_OKAY;
+}
+
+/* An int from n digit values; negative if neg. */
+static Value int_from_digit_values(VM *vm, const uint8_t *d, size_t n, int base, bool neg) {
+    /* up to 11 digits of any base (36^11 < 2^57) fit an int64 */
+    if (n <= 11) {
+        int64_t v = 0;
+        for (size_t i = 0; i < n; i++) v = v * base + d[i];
+        return int_from_i64(vm, neg ? -v : v);
+    }
+    double bits = (double)n * log2(base);
+    if (bits > (double)BIG_MAX_BITS) return too_big(vm);
+    mp_int m;
+    if (!mp_new(vm, &m, (int64_t)bits / MP_DIGIT_BIT + 2)) return ERR;
+    mp_err e = digits_to_mp(d, n, base, &m);
+    if (e == MP_OKAY && neg) e = mp_neg(&m, &m);
+    return mp_finish(vm, &m, e);
+}
+
+Value int_from_digits(VM *vm, const char *digits, int base) {
+    size_t n = strlen(digits);
+    uint8_t small[64] = {0};
+    uint8_t *d = n <= sizeof small ? small : malloc(n);
+    if (!d) return exc_nomem(vm);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int v = digit_value((unsigned char)digits[i]);
+        if (v < base) d[k++] = (uint8_t)v;
+    }
+    Value r = int_from_digit_values(vm, d, k, base, false);
+    if (d != small) free(d);
+    return r;
+}
+
+/* Unicode decimal digits: the code point of each block's zero (Unicode 14,
+ * as CPython 3.11). int() and float() read them as ASCII digits. */
+static const uint32_t unicode_zeros[] = {
+    0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66,
+    0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80,
+    0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0,
+    0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0,
+    0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50,
+    0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec,
+    0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
+};
+
+static bool unicode_space(uint32_t c) {
+    return (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
+           c == 0x3000;
+}
+
+/* Text with Unicode spaces and decimal digits turned into ASCII ones (and
+ * other non-ASCII characters into '?', which no parser accepts): a malloc'd
+ * NUL-terminated copy, or NULL when out of memory. */
+static char *ascii_text(const char *s, size_t len, size_t *out_len) {
+    char *t = malloc(len + 1);
+    if (!t) return NULL;
+    size_t pos = 0, n = 0;
+    while (pos < len) {
+        unsigned char c = (unsigned char)s[pos];
+        if (c < 0x80) {
+            t[n++] = (char)(c >= 0x1c && c <= 0x1f ? ' ' : c);
+            pos++;
+            continue;
+        }
+        uint32_t cp = utf8_decode(s, len, &pos);
+        char out = '?';
+        if (unicode_space(cp)) out = ' ';
+        for (size_t i = 0; i < sizeof unicode_zeros / sizeof *unicode_zeros && out == '?'; i++)
+            if (cp >= unicode_zeros[i] && cp <= unicode_zeros[i] + 9) out = (char)('0' + (cp - unicode_zeros[i]));
+        t[n++] = out;
+    }
+    t[n] = 0;
+    *out_len = n;
+    return t;
+}
+
+static bool ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+
+/* ValueError "invalid literal for int() with base 10: '...'"; the repr is
+ * cut at 200 characters as CPython's %.200R does. */
+static Value bad_literal(VM *vm, const char *s, size_t len, int base) {
+    StrBuf r = SB_INIT;
+    str_repr_to(&r, s, len);
+    if (r.oom) {
+        sb_free(&r);
+        return exc_nomem(vm);
+    }
+    size_t cut = 0, chars = 0;
+    while (cut < r.len && chars < 200) {
+        cut++;
+        while (cut < r.len && ((unsigned char)r.data[cut] & 0xC0) == 0x80) cut++;
+        chars++;
+    }
+    StrBuf msg = SB_INIT;
+    sb_addf(&msg, "invalid literal for int() with base %d: ", base);
+    sb_add(&msg, r.data, cut);
+    sb_addc(&msg, 0);
+    sb_free(&r);
+    if (msg.oom) {
+        sb_free(&msg);
+        return exc_nomem(vm);
+    }
+    Value e = exc_raise(vm, E_ValueError, "%s", msg.data);
+    sb_free(&msg);
+    return e;
+}
+
+/* Parses ASCII text s[0..len) (spaces, sign, prefix, digits with single
+ * underscores between them). Fills d with digit values; false if invalid. */
+static bool parse_int_text(const char *s, size_t len, int *base, bool *neg, uint8_t *d, size_t *nd) {
+    size_t i = 0, n = 0;
+    while (i < len && ascii_space(s[i])) i++;
+    while (len > i && ascii_space(s[len - 1])) len--;
+    *neg = false;
+    if (i < len && (s[i] == '+' || s[i] == '-')) *neg = s[i++] == '-';
+    bool prefixed = false, zero_only = false;
+    if (i + 1 < len && s[i] == '0') {
+        char p = (char)(s[i + 1] | 0x20);
+        int pb = p == 'x' ? 16 : p == 'o' ? 8 : p == 'b' ? 2 : 0;
+        if (pb && (*base == 0 || *base == pb)) {
+            *base = pb;
+            i += 2;
+            prefixed = true;
+        }
+    }
+    if (*base == 0) {
+        *base = 10;
+        zero_only = i < len && s[i] == '0';     /* "010" is not a base-0 literal */
+    }
+    /* one underscore may follow a digit, or the prefix */
+    bool prev_digit = false, after_prefix = prefixed, last_underscore = false;
+    for (; i < len; i++) {
+        if (s[i] == '_') {
+            if (!prev_digit && !after_prefix) return false;
+            prev_digit = after_prefix = false;
+            last_underscore = true;
+            continue;
+        }
+        int v = digit_value((unsigned char)s[i]);
+        if (v >= *base) return false;
+        if (zero_only && v != 0) return false;
+        d[n++] = (uint8_t)v;
+        prev_digit = true;
+        after_prefix = last_underscore = false;
+    }
+    if (n == 0 || last_underscore) return false;
+    *nd = n;
+    return true;
+}
+
+Value int_parse(VM *vm, const char *s, size_t len, int base) {
+    if (base != 0 && (base < 2 || base > 36))
+        return exc_raise(vm, E_ValueError, "int() base must be >= 2 and <= 36, or 0");
+    const char *text = s;
+    size_t tlen = len;
+    char *conv = NULL;
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)s[i] >= 0x80) {
+            conv = ascii_text(s, len, &tlen);
+            if (!conv) return exc_nomem(vm);
+            text = conv;
+            break;
+        }
+    }
+    uint8_t small[64] = {0};
+    uint8_t *d = tlen <= sizeof small ? small : malloc(tlen);
+    if (!d) {
+        free(conv);
+        return exc_nomem(vm);
+    }
+    int b = base;
+    bool neg;
+    size_t nd;
+    Value r;
+    if (memchr(text, 0, tlen) || !parse_int_text(text, tlen, &b, &neg, d, &nd)) r = bad_literal(vm, s, len, base);
+    else r = int_from_digit_values(vm, d, nd, b, neg);
+    if (d != small) free(d);
+    free(conv);
+    return r;
+}
+
+/* ---- methods ---------------------------------------------------------------- */
+
+/* The int a method was called on (bools become ints); ERR after TypeError
+ * when the method was taken from the class and given something else. */
+static Value self_int(VM *vm, Value *args, int nargs, const char *name) {
+    if (nargs < 1 || !is_intlike(args[0])) {
+        if (nargs < 1) return exc_raise(vm, E_TypeError, "descriptor '%s' of 'int' object needs an argument", name);
+        return exc_raise(vm, E_TypeError, "descriptor '%s' for 'int' objects doesn't apply to a '%T' object", name, args[0]);
+    }
+    return is_bool(args[0]) ? int_val(as_bool(args[0])) : args[0];
+}
+
+static bool no_args(VM *vm, const char *name, int nargs, ObjTuple *kw) {
+    if (kw && kw->len) {
+        exc_raise(vm, E_TypeError, "int.%s() takes no keyword arguments", name);
+        return false;
+    }
+    if (nargs != 1) {
+        exc_raise(vm, E_TypeError, "int.%s() takes no arguments (%d given)", name, nargs - 1);
+        return false;
+    }
+    return true;
+}
+
+#define SIMPLE_METHOD(fname, pyname, expr) \
+    static Value fname(VM *vm, Value *args, int nargs, ObjTuple *kw) { \
+        Value self = self_int(vm, args, nargs, pyname); \
+        if (self == ERR || !no_args(vm, pyname, nargs, kw)) return ERR; \
+        return (expr); \
+    }
+
+static Value bit_count_of(VM *vm, Value v) {
+    if (!is_bigint(v)) {
+        int64_t i = small_of(v);
+        return int_val(__builtin_popcountll(i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i));
+    }
+    const mp_int *m = &AS(ObjBigInt, v)->n;
+    int64_t c = 0;
+    for (int i = 0; i < m->used; i++) c += __builtin_popcountll((unsigned long long)m->dp[i]);
+    (void)vm;
+    return int_val(c);
+}
+
+static Value as_integer_ratio_of(VM *vm, Value v) {
+    Value items[2] = {v, int_val(1)};
+    ObjTuple *t = tuple_from(vm, items, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value float_of(VM *vm, Value v) {
+    double d;
+    return int_to_float(vm, v, &d) == ERR ? ERR : float_val(d);
+}
+
+SIMPLE_METHOD(m_bit_length, "bit_length", int_val(int_bit_length(self)))
+SIMPLE_METHOD(m_bit_count, "bit_count", bit_count_of(vm, self))
+SIMPLE_METHOD(m_conjugate, "conjugate", self)
+SIMPLE_METHOD(m_as_integer_ratio, "as_integer_ratio", as_integer_ratio_of(vm, self))
+SIMPLE_METHOD(m_is_integer, "is_integer", TRUE_VAL)
+SIMPLE_METHOD(m_index, "__index__", self)
+SIMPLE_METHOD(m_int, "__int__", self)
+SIMPLE_METHOD(m_trunc, "__trunc__", self)
+SIMPLE_METHOD(m_floor, "__floor__", self)
+SIMPLE_METHOD(m_ceil, "__ceil__", self)
+SIMPLE_METHOD(m_pos, "__pos__", self)
+SIMPLE_METHOD(m_float, "__float__", float_of(vm, self))
+SIMPLE_METHOD(m_abs, "__abs__", int_abs(vm, self))
+SIMPLE_METHOD(m_neg, "__neg__", int_neg(vm, self))
+SIMPLE_METHOD(m_invert, "__invert__", int_invert(vm, self))
+
+/* round(x, n) for an int and n < 0: x rounded half to even to a multiple
+ * of 10^-n. */
+static Value round_int(VM *vm, Value x, int64_t n) {
+    if (n >= 0) return x;
+    if (-n > int_bit_length(x) / 3 + 2) return int_val(0);     /* 10^-n > 2|x| */
+    MpView w;
+    const mp_int *m = view(x, &w);
+    mp_int p, q, r;
+    if (!mp_new(vm, &p, m->used + 2)) return ERR;
+    if (!mp_new(vm, &q, m->used + 1)) {
+        mp_clear(&p);
+        return ERR;
+    }
+    if (!mp_new(vm, &r, m->used + 1)) {
+        mp_clear_multi(&p, &q, NULL);
+        return ERR;
+    }
+    mp_set(&p, 10);
+    mp_err e = mp_expt_u32(&p, (uint32_t)-n, &p);
+    /* floor division: q = x // p, 0 <= r < p */
+    if (e == MP_OKAY) e = mp_div(m, &p, &q, &r);
+    if (e == MP_OKAY && mp_isneg(&r)) {
+        e = mp_sub_d(&q, 1, &q);
+        if (e == MP_OKAY) e = mp_add(&r, &p, &r);
+    }
+    if (e == MP_OKAY) e = mp_mul_2(&r, &r);
+    if (e == MP_OKAY) {
+        mp_ord c = mp_cmp(&r, &p);
+        bool odd = mp_isodd(&q);
+        if (c == MP_GT || (c == MP_EQ && odd)) e = mp_add_d(&q, 1, &q);
+    }
+    if (e == MP_OKAY) e = mp_mul(&q, &p, &q);
+    mp_clear_multi(&p, &r, NULL);
+    return mp_finish(vm, &q, e);
+}
+
+static Value m_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value self = self_int(vm, args, nargs, "__round__");
+    if (self == ERR) return ERR;
+    if (kw && kw->len) return exc_raise(vm, E_TypeError, "int.__round__() takes no keyword arguments");
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "int.__round__ expected at most 1 argument, got %d", nargs - 1);
+    if (nargs < 2 || args[1] == NONE_VAL) return self;
+    if (!is_intlike(args[1]))
+        return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", args[1]);
+    int64_t n;
+    if (!int_to_i64(args[1], &n)) n = int_sign(args[1]) < 0 ? INT64_MIN / 2 : 0;
+    return round_int(vm, self, n);
+}
+
+/* The arguments of to_bytes/from_bytes after self: npos positional ones at
+ * pos, then the keywords' values at kwv. */
+static bool bytes_args(VM *vm, const char *fname, const Value *pos, int npos, const Value *kwv, ObjTuple *kw,
+                       const char *first, Value *a1, Value *order, Value *sign) {
+    if (npos > 2) {
+        exc_raise(vm, E_TypeError, "%s() takes at most 2 positional arguments (%d given)", fname, npos);
+        return false;
+    }
+    static const char *const names[] = {"", "byteorder", "signed"};
+    *a1 = npos > 0 ? pos[0] : UNDEF;
+    *order = npos > 1 ? pos[1] : UNDEF;
+    *sign = UNDEF;
+    for (int64_t i = 0; kw && i < kw->len; i++) {
+        const char *k = AS(ObjStr, kw->items[i])->data;
+        Value v = kwv[i];
+        Value *slot = !strcmp(k, first) ? a1 : !strcmp(k, names[1]) ? order : !strcmp(k, names[2]) ? sign : NULL;
+        if (!slot) {
+            exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", k, fname);
+            return false;
+        }
+        if (*slot != UNDEF) {
+            int pos = slot == a1 ? 1 : 2;
+            exc_raise(vm, E_TypeError, "argument for %s() given by name ('%s') and position (%d)", fname, k, pos);
+            return false;
+        }
+        *slot = v;
+    }
+    return true;
+}
+
+/* 1 for big-endian, 0 for little; -1 after raising. */
+static int byteorder_arg(VM *vm, const char *fname, Value order) {
+    if (order == UNDEF) return 1;
+    if (!is_str(order)) {
+        exc_raise(vm, E_TypeError, "%s() argument 'byteorder' must be str, not %T", fname, order);
+        return -1;
+    }
+    const char *o = AS(ObjStr, order)->data;
+    if (!strcmp(o, "big")) return 1;
+    if (!strcmp(o, "little")) return 0;
+    exc_raise(vm, E_ValueError, "byteorder must be either 'little' or 'big'");
+    return -1;
+}
+
+static Value m_to_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value self = self_int(vm, args, nargs, "to_bytes");
+    Value lenv, order, sign;
+    if (self == ERR || !bytes_args(vm, "to_bytes", args + 1, nargs - 1, args + nargs, kw, "length", &lenv, &order, &sign))
+        return ERR;
+    int64_t length = 1;
+    if (lenv != UNDEF) {
+        if (!is_intlike(lenv)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", lenv);
+        if (!int_to_i64(lenv, &length))
+            return int_sign(lenv) < 0 ? exc_raise(vm, E_ValueError, "length argument must be non-negative")
+                                      : exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+        if (length < 0) return exc_raise(vm, E_ValueError, "length argument must be non-negative");
+    }
+    int big_endian = byteorder_arg(vm, "to_bytes", order);
+    if (big_endian < 0) return ERR;
+    int is_signed = sign == UNDEF ? 0 : op_truthy(vm, sign);
+    if (is_signed < 0) return ERR;
+    bool neg = int_sign(self) < 0;
+    if (neg && !is_signed) return exc_raise(vm, E_OverflowError, "can't convert negative int to unsigned");
+
+    /* magnitude bits needed: for a negative x, two's complement stores
+     * |x| - 1 inverted, which needs one bit for the sign */
+    MpView w;
+    const mp_int *m = view(self, &w);
+    mp_int mag;
+    if (!mp_new(vm, &mag, m->used + 1)) return ERR;
+    mp_err e = mp_abs(m, &mag);
+    if (e == MP_OKAY && neg) e = mp_sub_d(&mag, 1, &mag);
+    if (!mp_check(vm, e)) {
+        mp_clear(&mag);
+        return ERR;
+    }
+    int64_t bits = mp_count_bits(&mag);
+    if (is_signed && (bits > 0 || neg)) bits++;
+    if (bits > length * 8) {
+        mp_clear(&mag);
+        return exc_raise(vm, E_OverflowError, "int too big to convert");
+    }
+    ObjBytes *b = gc_new(vm, sizeof(ObjBytes) + (size_t)length + 1, OBJ_BYTES, vm->types[T_BYTES]);
+    if (!b) {
+        mp_clear(&mag);
+        return ERR;
+    }
+    b->len = length;
+    size_t used = mp_ubin_size(&mag);
+    memset(b->data, 0, (size_t)length + 1);
+    size_t written = 0;
+    if (length > 0 && used > 0) e = mp_to_ubin(&mag, b->data + length - used, used, &written);
+    mp_clear(&mag);
+    if (!mp_check(vm, e)) return ERR;
+    if (neg)
+        for (int64_t i = 0; i < length; i++) b->data[i] = (uint8_t)~b->data[i];
+    if (!big_endian)
+        for (int64_t i = 0, j = length - 1; i < j; i++, j--) {
+            uint8_t t = b->data[i];
+            b->data[i] = b->data[j];
+            b->data[j] = t;
+        }
+    b->data[length] = 0;
+    return obj_val(b);
+}
+
+/* int.from_bytes(bytes, byteorder='big', *, signed=False). A classmethod in
+ * CPython: a leading class (or int, when called on an instance) is skipped,
+ * so it works both wired as a classmethod and as a plain class attribute. */
+static Value m_from_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int skip = nargs >= 1 && (is_kind(args[0], OBJ_CLASS) || is_intlike(args[0]));   /* int.f(...) or (5).f(...) */
+    Value data, order, sign;
+    if (!bytes_args(vm, "from_bytes", args + skip, nargs - skip, args + nargs, kw, "bytes", &data, &order, &sign))
+        return ERR;
+    if (data == UNDEF) return exc_raise(vm, E_TypeError, "from_bytes() missing required argument 'bytes' (pos 1)");
+    int big_endian = byteorder_arg(vm, "from_bytes", order);
+    if (big_endian < 0) return ERR;
+    int is_signed = sign == UNDEF ? 0 : op_truthy(vm, sign);
+    if (is_signed < 0) return ERR;
+
+    const uint8_t *src = NULL;
+    int64_t n = 0;
+    uint8_t *owned = NULL;
+    if (is_kind(data, OBJ_BYTES)) {
+        src = AS(ObjBytes, data)->data;
+        n = AS(ObjBytes, data)->len;
+    } else if (is_kind(data, OBJ_BYTEARRAY)) {
+        src = AS(ObjByteArray, data)->data;
+        n = AS(ObjByteArray, data)->len;
+    } else if (is_list(data) || is_tuple(data)) {
+        const Value *items = is_list(data) ? AS(ObjList, data)->items : AS(ObjTuple, data)->items;
+        n = is_list(data) ? AS(ObjList, data)->len : AS(ObjTuple, data)->len;
+        owned = malloc((size_t)n + 1);
+        if (!owned) return exc_nomem(vm);
+        for (int64_t i = 0; i < n; i++) {
+            int64_t x;
+            if (!is_intlike(items[i])) {
+                free(owned);
+                return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", items[i]);
+            }
+            if (!int_to_i64(items[i], &x) || x < 0 || x > 255) {
+                free(owned);
+                return exc_raise(vm, E_ValueError, "bytes must be in range(0, 256)");
+            }
+            owned[i] = (uint8_t)x;
+        }
+        src = owned;
+    } else {
+        return exc_raise(vm, E_TypeError, "cannot convert '%T' object to bytes", data);
+    }
+    uint8_t *be = malloc((size_t)n + 1);
+    if (!be) {
+        free(owned);
+        return exc_nomem(vm);
+    }
+    for (int64_t i = 0; i < n; i++) be[i] = big_endian ? src[i] : src[n - 1 - i];
+    free(owned);
+    mp_int m;
+    if (n > BIG_MAX_BITS / 8) {
+        free(be);
+        return too_big(vm);
+    }
+    if (!mp_new(vm, &m, n * 8 / MP_DIGIT_BIT + 2)) {
+        free(be);
+        return ERR;
+    }
+    mp_err e = mp_from_ubin(&m, be, (size_t)n);
+    if (e == MP_OKAY && is_signed && n > 0 && (be[0] & 0x80)) {
+        /* two's complement: subtract 2^(8n) */
+        mp_int p;
+        e = mp_init(&p);
+        if (e == MP_OKAY) {
+            e = mp_2expt(&p, (int)(n * 8));
+            if (e == MP_OKAY) e = mp_sub(&m, &p, &m);
+            mp_clear(&p);
+        }
+    }
+    free(be);
+    return mp_finish(vm, &m, e);
+}
+
+void int_init_methods(VM *vm) {
+    static const struct {
+        const char *name;
+        NativeFn fn;
+    } methods[] = {
+        {"bit_length", m_bit_length}, {"bit_count", m_bit_count}, {"to_bytes", m_to_bytes},
+        {"from_bytes", m_from_bytes}, {"conjugate", m_conjugate}, {"as_integer_ratio", m_as_integer_ratio},
+        {"is_integer", m_is_integer}, {"__index__", m_index}, {"__int__", m_int}, {"__trunc__", m_trunc},
+        {"__floor__", m_floor}, {"__ceil__", m_ceil}, {"__round__", m_round}, {"__float__", m_float},
+        {"__abs__", m_abs}, {"__neg__", m_neg}, {"__pos__", m_pos}, {"__invert__", m_invert},
+    };
+    for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
+        class_add_native(vm, vm->types[T_INT], methods[i].name, methods[i].fn);
+}

@@ -532,7 +532,7 @@ strings(A) ::= strings(A) STRING.   { A.n++; }
 
 /* Parentheses: the empty tuple, a yield, a group or tuple, a generator. */
 atom(A) ::= LPAR(L) RPAR(R).                    { A = mk_seq(ctx, E_TUPLE, (NodeList){0}, &L, &R); }
-atom(A) ::= LPAR yield_expr(B) RPAR.            { A = B; ctx->last_group = B; }
+atom(A) ::= LPAR(L) yield_expr(B) RPAR(R).      { A = group(ctx, B, &L, &R); }
 atom(A) ::= LPAR(L) group_elts(E) RPAR(R). [GROUP]
     { A = paren_group(ctx, E, false, &L, &R); }
 atom(A) ::= LPAR(L) group_elts(E) COMMA RPAR(R). [GROUP]

@@ -63,11 +63,26 @@ void parse_error(ParseCtx *ctx, const char *kind, int line, int col,
     va_end(ap);
 }
 
+/* A node's own span: a grouped node's is not the one it carries. */
+static void own_span(const ParseCtx *ctx, const Node *n, int span[4])
+{
+    span[0] = n->line, span[1] = n->col, span[2] = n->end_line, span[3] = n->end_col;
+    for (; ctx; ctx = ctx->outer)
+        for (int i = 0; i < ctx->ngroups; i++)
+            if (ctx->groups[i].node == n) {
+                const Group *g = &ctx->groups[i];
+                span[0] = g->line, span[1] = g->col, span[2] = g->end_line, span[3] = g->end_col;
+                return;
+            }
+}
+
 void error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...)
 {
+    int s[4];
+    own_span(ctx, n, s);
     va_list ap;
     va_start(ap, fmt);
-    verror(ctx, "SyntaxError", n->line, n->col, n->end_line, n->end_col, fmt, ap);
+    verror(ctx, "SyntaxError", s[0], s[1], s[2], s[3], fmt, ap);
     va_end(ap);
 }
 
@@ -83,6 +98,8 @@ void error_at_tok(ParseCtx *ctx, const Token *t, const char *fmt, ...)
  * parsed, since any syntax error anywhere takes precedence. */
 void deferred_error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...)
 {
+    int s[4];
+    own_span(ctx, n, s);
     while (ctx->outer)
         ctx = ctx->outer;
     if (ctx->deferred)
@@ -90,8 +107,7 @@ void deferred_error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...)
     ctx->deferred = true;
     va_list ap;
     va_start(ap, fmt);
-    fill_error(&ctx->later, "SyntaxError", n->line, n->col, n->end_line,
-               n->end_col, NULL, fmt, ap);
+    fill_error(&ctx->later, "SyntaxError", s[0], s[1], s[2], s[3], NULL, fmt, ap);
     va_end(ap);
 }
 
@@ -485,8 +501,37 @@ Node *mk_with_as(ParseCtx *ctx, Node *context, const Token *as, Node *target)
     return n;
 }
 
-/* `(x)`, `(x,)`, `(x, y)`: a group is its element; CPython gives the
- * element its own position, not the parentheses'. */
+/* Widens n to the parentheses around it (see Group). */
+Node *group(ParseCtx *ctx, Node *n, const Token *open, const Token *close)
+{
+    if (n == ctx->poison)
+        return n;
+    if (!ast_grow(ctx->arena, (void **)&ctx->groups, ctx->ngroups, &ctx->capgroups,
+                  sizeof(Group))) {
+        parse_oom(ctx);
+        return n;
+    }
+    ctx->groups[ctx->ngroups++] = (Group){ n, n->line, n->col, n->end_line, n->end_col };
+    start_at(n, open);
+    end_at(n, close);
+    ctx->last_group = n;
+    return n;
+}
+
+/* Gives every grouped node its own span back, innermost group last. */
+static void restore_groups(ParseCtx *ctx)
+{
+    for (int i = ctx->ngroups - 1; i >= 0; i--) {
+        Group *g = &ctx->groups[i];
+        g->node->line = g->line;
+        g->node->col = g->col;
+        g->node->end_line = g->end_line;
+        g->node->end_col = g->end_col;
+    }
+    ctx->ngroups = 0;
+}
+
+/* `(x)`, `(x,)`, `(x, y)`: a group is its element. */
 Node *paren_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
                   const Token *close)
 {
@@ -499,8 +544,7 @@ Node *paren_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
         Node *e = elts.items[0];
         if (e->kind == E_STARRED)
             error_at_node(ctx, e, "cannot use starred expression here");
-        ctx->last_group = e;
-        return e;
+        return group(ctx, e, open, close);
     }
     return mk_seq(ctx, E_TUPLE, elts, open, close);
 }
@@ -894,19 +938,31 @@ typedef struct FBuild {
     NodeList parts;
     char *buf;
     size_t len, lit;
-    const Node *where;      /* the position parts get (CPython 3.11's) */
+    const Node *where;      /* the span parts get: the whole literal's */
+    int tok_span[4];        /* the current token's, which format specs get */
 } FBuild;
 
 static Node *fstring_expr(ParseCtx *ctx, const char *text, size_t len, int line, int col);
 
-static void fb_flush(FBuild *fb)
+static void set_span(Node *n, const int span[4])
+{
+    n->line = span[0], n->col = span[1], n->end_line = span[2], n->end_col = span[3];
+}
+
+/* Makes the pending literal text a part. CPython 3.11 gives it the whole
+ * literal's span, except at the end of a format spec, where it gets the
+ * token's (tok_span). */
+static void fb_flush(FBuild *fb, const int *tok_span)
 {
     if (fb->len == fb->lit)
         return;
     Node *s = mk(fb->ctx, E_STR);
     s->u.str.s = fb->buf + fb->lit;
     s->u.str.len = fb->len - fb->lit;
-    span_nodes(s, fb->where, fb->where);
+    if (tok_span)
+        set_span(s, tok_span);
+    else
+        span_nodes(s, fb->where, fb->where);
     list_add(fb->ctx, &fb->parts, s);
     fb->lit = fb->len;
 }
@@ -1048,7 +1104,7 @@ static bool fstring_field(FBuild *fb, StrTok *st, const char **pp, const char *e
         fb->len += (size_t)(p - start);
         self_doc = true;
     }
-    fb_flush(fb);
+    fb_flush(fb, NULL);
     char conversion = 0;
     if (*p == '!') {
         if (++p >= end)
@@ -1063,15 +1119,16 @@ static bool fstring_field(FBuild *fb, StrTok *st, const char **pp, const char *e
         if (++p >= end)
             return fstring_error(fb, st, "f-string: expecting '}'");
         /* The spec is an f-string of its own, decoded into the same buffer. */
-        FBuild sub = { .ctx = fb->ctx, .buf = fb->buf, .len = fb->len,
-                       .lit = fb->len, .where = fb->where };
+        FBuild sub = *fb;
+        sub.parts = (NodeList){0};
+        sub.lit = sub.len;
         if (!fstring_run(&sub, st, &p, end, level + 1))
             return false;
-        fb_flush(&sub);
+        fb_flush(&sub, fb->tok_span);
         fb->len = fb->lit = sub.len;
         spec = mk(fb->ctx, E_FSTRING);
         spec->u.list = sub.parts;
-        span_nodes(spec, fb->where, fb->where);
+        set_span(spec, fb->tok_span);
     }
     if (p >= end || *p != '}')
         return fstring_error(fb, st, "f-string: expecting '}'");
@@ -1201,12 +1258,15 @@ static Node *strings_value(ParseCtx *ctx, int count, const StrScan *sc, Node *n)
     for (int i = 0; i < count; i++) {
         StrTok *st = &sc->tok[i];
         const char *p = st->body, *end = st->body + st->body_len;
+        fb.tok_span[0] = st->t.line;
+        fb.tok_span[1] = st->t.col;
+        token_end(&st->t, &fb.tok_span[2], &fb.tok_span[3]);
         bool ok = st->fstr ? fstring_run(&fb, st, &p, end, 0) : fb_text(&fb, st, p, end);
         if (!ok)
             return n;
     }
     if (n->kind == E_FSTRING) {
-        fb_flush(&fb);
+        fb_flush(&fb, NULL);
         n->u.list = fb.parts;
     } else {
         buf[fb.len] = '\0';
@@ -1584,6 +1644,17 @@ static void end_body(Node *n, const NodeList *body)
         end_node(n, body->items[body->n - 1]);
 }
 
+static void tok_end(const Token *t, int code, int *line, int *col);
+
+/* A compound statement ends with the last token of its last block, which
+ * may be a `;` after the last statement. It is reduced when the token after
+ * the block arrives, so the last real token fed is that one. */
+static void end_compound(ParseCtx *ctx, Node *n)
+{
+    if (ctx->last_real_code > 0)
+        tok_end(&ctx->last_real, ctx->last_real_code, &n->end_line, &n->end_col);
+}
+
 Node *mk_stmt_tok(ParseCtx *ctx, NodeKind kind, const Token *t)
 {
     Node *n = mk(ctx, kind);
@@ -1917,21 +1988,14 @@ IfChain if_elif(ParseCtx *ctx, IfChain c, const Token *kw, Node *test, NodeList 
 /* Closes an if/elif chain; every S_IF in it ends where the last block does. */
 Node *if_finish(ParseCtx *ctx, IfChain c, NodeList orelse)
 {
-    (void)ctx;
     if (c.last->kind != S_IF)
         return c.first;
     c.last->u.cond.orelse = orelse;
-    end_body(c.last, &orelse);
+    end_compound(ctx, c.last);
     for (Node *n = c.first; n->kind == S_IF && n != c.last;
          n = n->u.cond.orelse.items[0])
         end_node(n, c.last);
     return c.first;
-}
-
-static void end_blocks(Node *n, const NodeList *body, const NodeList *orelse)
-{
-    end_body(n, body);
-    end_body(n, orelse);
 }
 
 Node *mk_while(ParseCtx *ctx, const Token *kw, Node *test, NodeList body, NodeList orelse)
@@ -1941,7 +2005,7 @@ Node *mk_while(ParseCtx *ctx, const Token *kw, Node *test, NodeList body, NodeLi
     n->u.cond.body = body;
     n->u.cond.orelse = orelse;
     start_at(n, kw);
-    end_blocks(n, &body, &orelse);
+    end_compound(ctx, n);
     return n;
 }
 
@@ -1957,7 +2021,7 @@ Node *mk_for(ParseCtx *ctx, const Token *kw, bool is_async, Node *target, Node *
     n->u.forloop.orelse = orelse;
     n->u.forloop.is_async = is_async;
     start_at(n, kw);
-    end_blocks(n, &body, &orelse);
+    end_compound(ctx, n);
     return n;
 }
 
@@ -2009,9 +2073,8 @@ Node *mk_try(ParseCtx *ctx, const Token *kw, NodeList body, Handlers *h,
                 deferred_error_at(ctx, e->line, e->col, e->line, e->col + 6,
                                   "default 'except:' must be last");
         }
-        end_body(n, &h->items[h->n - 1].body);
     }
-    end_blocks(n, &orelse, &finalbody);
+    end_compound(ctx, n);
     return n;
 }
 
@@ -2067,7 +2130,7 @@ Node *mk_with(ParseCtx *ctx, const Token *kw, bool is_async, WithItems *items, N
     n->u.with.body = body;
     n->u.with.is_async = is_async;
     start_at(n, kw);
-    end_body(n, &body);
+    end_compound(ctx, n);
     return n;
 }
 
@@ -2081,7 +2144,7 @@ Node *mk_def(ParseCtx *ctx, const Token *kw, bool is_async, const Token *name,
     n->u.def.body = body;
     n->u.def.is_async = is_async;
     start_at(n, kw);
-    end_body(n, &body);
+    end_compound(ctx, n);
     return n;
 }
 
@@ -2098,7 +2161,7 @@ Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, ArgList *bases
     }
     n->u.cls.body = body;
     start_at(n, kw);
-    end_body(n, &body);
+    end_compound(ctx, n);
     return n;
 }
 
@@ -2452,10 +2515,12 @@ static void track(ParseCtx *ctx, int code, const Token *t)
     ctx->prev2_code = ctx->prev_code;
     ctx->prev = *t;
     ctx->prev_code = code;
-    if (code == TK_NEWLINE || code == TK_INDENT || code == TK_DEDENT) {
+    if (code == TK_NEWLINE || code == TK_INDENT || code == TK_DEDENT || code == 0) {
         ctx->new_line = true;
         return;
     }
+    ctx->last_real = *t;
+    ctx->last_real_code = code;
     if (ctx->new_line) {
         ctx->line_ntok = 0;
         ctx->new_line = false;
@@ -2574,6 +2639,7 @@ static Node *fstring_expr(ParseCtx *outer, const char *text, size_t len, int lin
         }
     }
     AsyParseFree(ctx.parser, free);
+    restore_groups(&ctx);
     if (ctx.failed) {
         outer->failed = true;
         return NULL;
@@ -2747,6 +2813,7 @@ Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseE
     if (ctx.failed && ctx.rescan)
         rescan(&ctx, &lx);
     AsyParseFree(ctx.parser, free);
+    restore_groups(&ctx);
     if (ctx.failed)
         return NULL;
     if (ctx.deferred) {

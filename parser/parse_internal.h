@@ -118,6 +118,15 @@ typedef struct IfChain {
     Node *first, *last;
 } IfChain;
 
+/* A parenthesized expression `(x)` is just x, but CPython gives any node
+ * that starts or ends with it the span of the parentheses. So while parsing,
+ * x itself carries the parentheses' span; its own is kept here and put back
+ * when the parse ends. */
+typedef struct Group {
+    Node *node;
+    int line, col, end_line, end_col;   /* the node's own span */
+} Group;
+
 typedef struct ParseCtx ParseCtx;
 struct ParseCtx {
     AstArena *arena;
@@ -139,12 +148,16 @@ struct ParseCtx {
     /* What the error messages look at. */
     Token prev, prev2;      /* the last two tokens fed */
     int prev_code, prev2_code;
+    Token last_real;        /* the last token fed that is not layout */
+    int last_real_code;
     Token line_tok[2];      /* the first two tokens of the logical line */
     int line_code[2];
     int line_ntok;
     bool new_line;          /* the next token starts a logical line */
     Node *disj;             /* the latest node at `or` level or tighter */
     Node *last_group;       /* the latest `(x)`, which is just x */
+    Group *groups;          /* every `(x)` so far, for restore_groups() */
+    int ngroups, capgroups;
 };
 
 /* ---- memory (ast.c) ---- */
@@ -202,6 +215,7 @@ Node *bare_tuple(ParseCtx *ctx, NodeList elts, const Token *comma);
 Node *paren_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
                   const Token *close);
 Node *mk_with_as(ParseCtx *ctx, Node *context, const Token *as, Node *target);
+Node *group(ParseCtx *ctx, Node *n, const Token *open, const Token *close);
 DictItems *dict_add(ParseCtx *ctx, DictItems *d, Node *key, Node *value);
 Node *mk_dict(ParseCtx *ctx, DictItems *items, const Token *open, const Token *close);
 Node *mk_comp(ParseCtx *ctx, NodeKind kind, Node *elt, Node *value, CompList *gens,

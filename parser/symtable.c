@@ -454,12 +454,10 @@ static void assign_slots(ST *st, Scope *s) {
 
 static void resolve_children(ST *st, Scope *s, Bound *bound) {
     Bound inner = *bound;
-    ObjStr *local_names[1];
-    (void)local_names;
     if (s->kind == SCOPE_FUNCTION) {
         inner.names = ast_alloc(st->arena, (size_t)(bound->n + s->nsyms + 1) * sizeof(ObjStr *));
         if (!inner.names) { st_nomem(st); return; }
-        memcpy(inner.names, bound->names, (size_t)bound->n * sizeof(ObjStr *));
+        if (bound->n) memcpy(inner.names, bound->names, (size_t)bound->n * sizeof(ObjStr *));
         inner.n = bound->n;
         for (int i = 0; i < s->nsyms; i++) {
             NameKind k = s->syms[i].kind;
@@ -468,7 +466,7 @@ static void resolve_children(ST *st, Scope *s, Bound *bound) {
     } else if (s->kind == SCOPE_CLASS) {
         inner.names = ast_alloc(st->arena, (size_t)(bound->n + 1) * sizeof(ObjStr *));
         if (!inner.names) { st_nomem(st); return; }
-        memcpy(inner.names, bound->names, (size_t)bound->n * sizeof(ObjStr *));
+        if (bound->n) memcpy(inner.names, bound->names, (size_t)bound->n * sizeof(ObjStr *));
         inner.n = bound->n;
         inner.names[inner.n++] = intern(st, "__class__");
     } else {

@@ -11,6 +11,7 @@
 #include "containers.h"
 #include "exc.h"
 #include "gc.h"
+#include "gen.h"
 #include "import.h"
 #include "interp.h"
 #include "num.h"
@@ -75,6 +76,7 @@ static bool init_methods(VM *vm) {
     set_init_methods(vm);
     range_init_methods(vm);
     class_init_methods(vm);
+    gen_init(vm);
     return vm->exc == UNDEF;
 }
 

@@ -218,7 +218,8 @@ static Value b_callable(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value attr_name(VM *vm, Value v, const char *fname) {
-    if (!is_str(v)) return exc_raise(vm, E_TypeError, "%s(): attribute name must be string", fname);
+    (void)fname;
+    if (!is_str(v)) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", v);
     ObjStr *s = str_intern(vm, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len);
     return s ? obj_val(s) : ERR;
 }
@@ -351,6 +352,8 @@ static Value b_divmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (dm != UNDEF && dm != ERR) return op_call1(vm, dm, b);
         return exc_raise(vm, E_TypeError, "unsupported operand type(s) for divmod(): '%T' and '%T'", a, b);
     }
+    if ((is_float(a) || is_float(b)) && op_truthy(vm, b) == 0)
+        return exc_raise(vm, E_ZeroDivisionError, "float divmod()");
     Value q = op_binary(vm, BIN_FLOORDIV, a, b);
     if (q == ERR) return ERR;
     Value r = op_binary(vm, BIN_MOD, a, b);

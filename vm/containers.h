@@ -54,6 +54,13 @@ int set_update(VM *vm, ObjSet *s, Value iterable);
 bool set_next(ObjSet *s, int64_t *pos, Value *key);
 Value set_binop(VM *vm, BinOp op, Value a, Value b); /* | & ^ -; NOTIMPL otherwise */
 int set_compare(VM *vm, Value a, Value b, CmpOp op); /* subset/superset/eq; -2: not sets */
+/* CPython's frozenset hash (also used by op_hash). */
+uint64_t set_frozen_hash(ObjSet *s);
+/* a |= b, a &= b, a -= b, a ^= b in place (CPython's order); NOTIMPL when
+ * they don't apply. */
+Value set_inplace(VM *vm, BinOp op, Value a, Value b);
+/* A frozenset constant built as CPython builds set displays of constants. */
+ObjSet *set_frozen_const(VM *vm, const Value *items, int64_t n);
 /* An iterator over the set's keys (set_iterator). */
 Value set_iter(VM *vm, ObjSet *s);
 void set_init_methods(VM *vm);
@@ -69,6 +76,8 @@ int64_t slice_indices(VM *vm, ObjSlice *s, int64_t len, int64_t *start, int64_t 
 int64_t seq_index(VM *vm, Value index, int64_t len, const char *what);
 /* An int index from any int-like (or __index__); TypeError naming `what`. */
 bool index_value(VM *vm, Value v, int64_t *out, const char *what);
+int range_hash(VM *vm, ObjRange *r, uint64_t *out);       /* hash((len, start, step)) */
+int range_contains(VM *vm, ObjRange *r, Value x);          /* 0/1, -1 on error */
 /* An iterator over the range (range_iterator: it->i next value, it->n
  * values left, it->step the step). */
 Value range_iter(VM *vm, ObjRange *r);

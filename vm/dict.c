@@ -102,7 +102,7 @@ Value dict_get(VM *vm, ObjDict *d, Value key) {
 }
 
 Value dict_get_str(ObjDict *d, ObjStr *key) {
-    if (!d->index) return UNDEF;
+    if (!d || !d->index) return UNDEF;     /* object() instances have no dict */
     uint64_t hash = str_hash(key), perturb = hash;
     int64_t j = (int64_t)(hash & (uint64_t)d->mask);
     for (;;) {
@@ -263,14 +263,14 @@ static Value raise_key_error(VM *vm, Value key) {
 }
 
 static Value m_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "get", nargs - 1, kw, 1, 2)) return ERR;
+    if (!args_check(vm, "dict.get", nargs - 1, kw, 1, 2)) return ERR;
     Value v = dict_get(vm, SELF, args[1]);
     if (v == UNDEF) return nargs > 2 ? args[2] : NONE_VAL;
     return v;
 }
 
 static Value m_setdefault(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "setdefault", nargs - 1, kw, 1, 2)) return ERR;
+    if (!args_check(vm, "dict.setdefault", nargs - 1, kw, 1, 2)) return ERR;
     Value v = dict_get(vm, SELF, args[1]);
     if (v != UNDEF) return v;
     Value dflt = nargs > 2 ? args[2] : NONE_VAL;
@@ -278,7 +278,7 @@ static Value m_setdefault(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "pop", nargs - 1, kw, 1, 2)) return ERR;
+    if (!args_check(vm, "dict.pop", nargs - 1, kw, 1, 2)) return ERR;
     Value v = dict_get(vm, SELF, args[1]);
     if (v == ERR) return ERR;
     if (v == UNDEF) return nargs > 2 ? args[2] : raise_key_error(vm, args[1]);
@@ -286,7 +286,7 @@ static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value m_popitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "popitem", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "dict.popitem", nargs - 1, kw, 0, 0)) return ERR;
     ObjDict *d = SELF;
     for (int64_t i = d->nentries - 1; i >= 0; i--) {
         DictEntry e = d->entries[i];
@@ -300,7 +300,7 @@ static Value m_popitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value m_update(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "update", nargs - 1, NULL, 0, 1)) return ERR;
+    if (!args_check(vm, "dict.update", nargs - 1, NULL, 0, 1)) return ERR;
     if (nargs > 1 && dict_update(vm, SELF, args[1]) < 0) return ERR;
     int nkw = kw ? (int)kw->len : 0;
     for (int i = 0; i < nkw; i++) {
@@ -310,13 +310,13 @@ static Value m_update(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "dict.clear", nargs - 1, kw, 0, 0)) return ERR;
     dict_clear(vm, SELF);
     return NONE_VAL;
 }
 
 static Value m_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "dict.copy", nargs - 1, kw, 0, 0)) return ERR;
     ObjDict *d = dict_copy(vm, SELF);
     return d ? obj_val(d) : ERR;
 }
@@ -330,15 +330,15 @@ static Value make_view(VM *vm, Value d, TypeId t) {
 }
 
 static Value m_keys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "keys", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "dict.keys", nargs - 1, kw, 0, 0)) return ERR;
     return make_view(vm, args[0], T_DICT_KEYS);
 }
 static Value m_values(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "values", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "dict.values", nargs - 1, kw, 0, 0)) return ERR;
     return make_view(vm, args[0], T_DICT_VALUES);
 }
 static Value m_items(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "items", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "dict.items", nargs - 1, kw, 0, 0)) return ERR;
     return make_view(vm, args[0], T_DICT_ITEMS);
 }
 

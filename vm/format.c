@@ -21,7 +21,6 @@
 #include "ops.h"
 
 /* str.format_map's engine; str_methods.c calls it (str.h lacks it). */
-Value fmt_format_map(VM *vm, ObjStr *fmt, Value mapping);
 
 static ObjStr *S(Value v) { return AS(ObjStr, v); }
 
@@ -278,8 +277,8 @@ static Value format_int_spec(VM *vm, Value v, ObjStr *spec, const char *tname) {
         if (f.sign) return exc_raise(vm, E_ValueError, "Sign not allowed with integer format specifier 'c'");
         if (f.alt) return exc_raise(vm, E_ValueError, "Alternate form (#) not allowed with integer format specifier 'c'");
         int64_t c;
-        if (!int_to_i64(v, &c) || c < 0 || c > 0x10FFFF)
-            return exc_raise(vm, E_OverflowError, "%%c arg not in range(0x110000)");
+        if (!int_to_i64(v, &c)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C long");
+        if (c < 0 || c > 0x10FFFF) return exc_raise(vm, E_OverflowError, "%%c arg not in range(0x110000)");
         StrBuf ch = SB_INIT, out = SB_INIT;
         sb_add_utf8(&ch, (uint32_t)c);
         pad_text(&out, &f, '>', ch.data ? ch.data : "", ch.len, 1);
@@ -368,6 +367,8 @@ static Value format_float_spec(VM *vm, double d, const Spec *f) {
     } else if (t == 0 && f->prec < 0) {
         body = malloc(40);
         if (body) flt_repr(a, body);
+        char *e = body && f->alt && !strchr(body, '.') ? strchr(body, 'e') : NULL;
+        if (e) { memmove(e + 1, e, strlen(e) + 1); *e = '.'; }
     } else if (t == 0) {
         body = repr_prec(a, prec, f->alt);
     } else {
@@ -422,6 +423,7 @@ static Value format_via_method(VM *vm, Value meth, Value v, ObjStr *spec) {
 
 Value fmt_format(VM *vm, Value v, ObjStr *spec) {
     bool empty = !spec || spec->len == 0;
+    if (is_str(v) && as_obj(v)->cls == vm->types[T_STR]) return empty ? v : format_str(vm, S(v), spec);
     if (is_int(v)) return empty ? int_to_str(vm, v, 10) : format_int_spec(vm, v, spec, "int");
     if (is_float(v)) {
         if (!empty) return format_float(vm, as_float(v), spec);
@@ -958,11 +960,8 @@ static bool pct_conversion(VM *vm, PctCtx *c, ObjStr *fmt, size_t *pos, StrBuf *
     *pos = i;
     if (!strchr("sracdiuxXoeEfFgG%", (int)conv) || conv == 0) {
         int64_t idx = fmt->ascii ? (int64_t)at : utf8_count(s, at);
-        StrBuf m = SB_INIT;
-        sb_add_utf8(&m, conv);
-        exc_raise(vm, E_ValueError, "unsupported format character '%s' (0x%x) at index %lld",
-                  m.data ? m.data : "?", (unsigned)conv, (long long)idx);
-        sb_free(&m);
+        exc_raise(vm, E_ValueError, "unsupported format character '%c' (0x%x) at index %lld",
+                  conv >= 32 && conv <= 126 ? (int)conv : '?', (unsigned)conv, (long long)idx);
         return false;
     }
     if (arg == UNDEF && !pct_next(vm, c, &arg)) return false;

@@ -174,12 +174,14 @@ bool func_bind_args(VM *vm, ObjFunction *fn, Value *slots, Value *args, int narg
             if (slots[i] == UNDEF) return missing_args(vm, fn, slots, npos, c->argcount, "positional");
         }
     }
+    bool missing = false;
     for (int i = c->argcount; i < c->argcount + c->kwonlycount; i++) {
         if (slots[i] != UNDEF) continue;
         Value d = fn->kwdefaults ? dict_get_str(fn->kwdefaults, c->varnames[i]) : UNDEF;
-        if (d == UNDEF) return missing_args(vm, fn, slots, c->argcount, c->argcount + c->kwonlycount, "keyword-only");
-        slots[i] = d;
+        if (d == UNDEF) missing = true;
+        else slots[i] = d;
     }
+    if (missing) return missing_args(vm, fn, slots, c->argcount, c->argcount + c->kwonlycount, "keyword-only");
     return true;
 }
 

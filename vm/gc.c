@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "exc.h"
+#include "gen.h"
 #include "interp.h"
 #include "str.h"
 
@@ -37,6 +38,7 @@ static size_t obj_size(Obj *o) {
     case OBJ_PROPERTY: return sizeof(ObjProperty);
     case OBJ_WRAPPER: return sizeof(ObjWrapper);
     case OBJ_BYTEARRAY: return sizeof(ObjByteArray);
+    case OBJ_GEN: return sizeof(ObjGen);
     case OBJ_KIND_COUNT: break;
     }
     return 0;
@@ -206,6 +208,7 @@ static void blacken(VM *vm, Obj *o) {
         break;
     }
     case OBJ_WRAPPER: gc_mark_value(vm, ((ObjWrapper *)o)->v); break;
+    case OBJ_GEN: gen_mark(vm, (ObjGen *)o); break;
     }
 }
 
@@ -286,6 +289,7 @@ static void gc_free_object(VM *vm, Obj *o) {
     case OBJ_CODE: free_code((ObjCode *)o); break;
     case OBJ_EXC: free(((ObjException *)o)->tb); break;
     case OBJ_BYTEARRAY: gc_free(vm, ((ObjByteArray *)o)->data, (size_t)((ObjByteArray *)o)->cap); break;
+    case OBJ_GEN: gen_free(vm, (ObjGen *)o); break;
     default: break;
     }
     vm->bytes_allocated -= obj_size(o);

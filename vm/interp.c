@@ -20,6 +20,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "gen.h"
 #include "import.h"
 #include "opcodes.h"
 #include "ops.h"
@@ -99,7 +100,13 @@ static Frame *push_frame(VM *vm, Fiber *fb, ObjCode *code) {
     return f;
 }
 
+/* Unlinks the innermost frame; frames on the data stack are also freed. */
 static void pop_frame(Fiber *fb, Frame *f) {
+    fb->frame = f->prev;
+    if (f->flags & FRAME_OWNED) {
+        fb->depth--;
+        return;
+    }
     StackChunk *ch = fb->chunk;
     ch->top = (Value *)f;
     fb->depth--;
@@ -136,10 +143,9 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
         exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
         return NULL;
     }
-    if (code->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GEN)) {
+    if (code->flags & (CODE_COROUTINE | CODE_ASYNC_GEN)) {
         exc_raise(vm, E_NotImplementedError, "%s are not supported yet",
-                  code->flags & CODE_GENERATOR ? "generators" : code->flags & CODE_COROUTINE ? "coroutines"
-                                                                                               : "async generators");
+                  code->flags & CODE_COROUTINE ? "coroutines" : "async generators");
         return NULL;
     }
     Frame *f = push_frame(vm, fb, code);
@@ -157,8 +163,8 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
         f->sp = frame_stack_base(f);
         fb->frame = f;
         bool ok = func_bind_args(vm, fn, f->slots, args, nargs, kwnames);
-        fb->frame = f->prev;
         if (!ok) { pop_frame(fb, f); return NULL; }
+        fb->frame = f->prev;
     }
     if ((code->ncells || code->nfrees) && !setup_cells(vm, f, fn)) { pop_frame(fb, f); return NULL; }
     f->sp = NULL;
@@ -325,16 +331,17 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames);
 
 /* ---- the dispatch loop ------------------------------------------------- */
 
-static Value interp_run(VM *vm, Frame *entry);
+static Value interp_run(VM *vm, Frame *entry, Value throw);
 
 Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
+    if (fn->code->flags & CODE_GENERATOR) return gen_new(vm, fn, args, nargs, kwnames);
     if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     Frame *f = enter_function(vm, fn, args, nargs, kwnames);
     if (!f) return ERR;
     f->flags |= FRAME_ENTRY;
     vm->fiber->frame = f;
     vm->c_depth++;
-    Value r = interp_run(vm, f);
+    Value r = interp_run(vm, f, UNDEF);
     vm->c_depth--;
     return r;
 }
@@ -349,9 +356,21 @@ Value interp_run_module(VM *vm, ObjCode *code, ObjDict *globals) {
     f->flags = FRAME_ENTRY;
     fb->frame = f;
     vm->c_depth++;
-    Value r = interp_run(vm, f);
+    Value r = interp_run(vm, f, UNDEF);
     vm->c_depth--;
     return r;
+}
+
+Value interp_resume(VM *vm, Frame *f, Value throw) {
+    Fiber *fb = vm->fiber;
+    if (fb->depth >= vm->recursion_limit) {
+        f->gen->state = GEN_SUSPENDED;
+        return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    }
+    f->prev = fb->frame;
+    fb->frame = f;
+    fb->depth++;
+    return interp_run(vm, f, throw);
 }
 
 /* Runs a class body with `ns` as its namespace (used by __build_class__). */
@@ -363,7 +382,7 @@ static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
     f->locals = ns;
     vm->fiber->frame = f;
     vm->c_depth++;
-    Value r = interp_run(vm, f);
+    Value r = interp_run(vm, f, UNDEF);
     vm->c_depth--;
     return r;
 }
@@ -381,7 +400,7 @@ static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
 #define CHECK_INT(r) do { if ((r) < 0) goto error; } while (0)
 #define SAFEPOINT() do { if (vm->gc_request) { SAVE(); gc_collect(vm); } } while (0)
 
-static Value interp_run(VM *vm, Frame *entry) {
+static Value interp_run(VM *vm, Frame *entry, Value throw) {
     static void *dispatch[256] = {
 #define OP(name, effect) [OP_##name] = &&L_##name,
         OPCODES(OP)
@@ -408,8 +427,27 @@ static Value interp_run(VM *vm, Frame *entry) {
         slots = frame->slots; \
     } while (0)
 
+    if (throw != UNDEF) {
+        vm->exc = throw;
+        goto error;
+    }
     SAFEPOINT();
     NEXT();
+
+/* Continues generator g in this loop, above the current frame, which
+ * resumes at the instruction after FOR_ITER or SEND when g yields or ends. */
+#define RESUME_GEN(g, sendv) do { \
+        Frame *gf = (g)->frame; \
+        if ((g)->state == GEN_SUSPENDED) *gf->sp++ = (sendv); \
+        (g)->state = GEN_RUNNING; \
+        SAVE(); \
+        gf->prev = frame; \
+        fb->frame = frame = gf; \
+        fb->depth++; \
+        LOAD_FRAME(); \
+        sp = gf->sp; \
+        NEXT(); \
+    } while (0)
 
     CASE(NOP) NEXT();
     CASE(POP_TOP) sp--; NEXT();
@@ -618,6 +656,14 @@ static Value interp_run(VM *vm, Frame *entry) {
 
     do_call: {
         Value f = *fslot;
+        if (is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & CODE_GENERATOR)) {
+            SAVE();
+            Value g = gen_new(vm, AS(ObjFunction, f), args, nargs, kwnames);
+            sp = fslot;
+            CHECK(g);
+            PUSH(g);
+            NEXT();
+        }
         if (is_kind(f, OBJ_FUNCTION)) {
             SAVE();
             frame->sp = fslot;      /* the callee's result lands here */
@@ -1148,6 +1194,17 @@ static Value interp_run(VM *vm, Frame *entry) {
                 NEXT();
             }
         }
+        if (is_kind(it, OBJ_GEN)) {
+            ObjGen *g = AS(ObjGen, it);
+            if (g->state == GEN_DONE) { sp--; ip = code->ins + ARG; NEXT(); }
+            if (g->state == GEN_RUNNING) { SAVE(); exc_raise(vm, E_ValueError, "generator already executing"); goto error; }
+            if (fb->depth >= vm->recursion_limit) {
+                SAVE();
+                exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+                goto error;
+            }
+            RESUME_GEN(g, NONE_VAL);
+        }
         SAVE();
         Value v = op_next(vm, it);
         CHECK(v);
@@ -1165,12 +1222,21 @@ static Value interp_run(VM *vm, Frame *entry) {
                 goto error;
             }
         }
-        fb->frame = done->prev;
         pop_frame(fb, done);
+        if (done->flags & FRAME_OWNED) done->gen->state = GEN_DONE;
         if (done->flags & FRAME_ENTRY) return r;
         frame = fb->frame;
         LOAD_FRAME();
         sp = frame->sp;
+        if (done->flags & FRAME_OWNED) {
+            /* A generator ended under FOR_ITER (the loop ends) or SEND
+             * (its value replaces it on the stack). */
+            uint32_t call = ip[-1];
+            if (INS_OP(call) == OP_FOR_ITER) sp--;
+            else TOP() = r;
+            ip = code->ins + INS_ARG(call);
+            NEXT();
+        }
         if (!(done->flags & FRAME_INIT)) PUSH(r);
         NEXT();
     }
@@ -1322,10 +1388,67 @@ static Value interp_run(VM *vm, Frame *entry) {
         NEXT();
     }
 
-    /* ---- generators and coroutines: not yet ---- */
-    CASE(YIELD_VALUE) CASE(GET_YIELD_FROM_ITER) CASE(SEND) CASE(GET_AWAITABLE) CASE(RETURN_GENERATOR) {
+    /* ---- generators ---- */
+    CASE(YIELD_VALUE) {
+        Value v = POP();
         SAVE();
-        exc_raise(vm, E_NotImplementedError, "generators are not supported yet");
+        Frame *done = frame;
+        done->gen->state = GEN_SUSPENDED;
+        pop_frame(fb, done);
+        if (done->flags & FRAME_ENTRY) return v;
+        frame = fb->frame;
+        LOAD_FRAME();
+        sp = frame->sp;
+        PUSH(v);
+        NEXT();
+    }
+    CASE(GET_YIELD_FROM_ITER) {
+        Value v = TOP();
+        if (is_kind(v, OBJ_GEN)) NEXT();
+        SAVE();
+        Value it = op_iter(vm, v);
+        CHECK(it);
+        TOP() = it;
+        NEXT();
+    }
+    CASE(SEND) {
+        /* [iter, v] -> [iter, yielded], or [result] and jump when iter ends. */
+        Value v = POP(), it = TOP();
+        if (is_kind(it, OBJ_GEN)) {
+            ObjGen *g = AS(ObjGen, it);
+            if (g->state == GEN_DONE) { TOP() = NONE_VAL; ip = code->ins + ARG; NEXT(); }
+            if (g->state == GEN_RUNNING) { SAVE(); exc_raise(vm, E_ValueError, "generator already executing"); goto error; }
+            if (g->state == GEN_CREATED && v != NONE_VAL) {
+                SAVE();
+                exc_raise(vm, E_TypeError, "can't send non-None value to a just-started generator");
+                goto error;
+            }
+            RESUME_GEN(g, v);
+        }
+        SAVE();
+        Value r;
+        if (v == NONE_VAL) {
+            r = op_next(vm, it);
+        } else {
+            r = op_call_method(vm, it, str_intern_cstr(vm, "send"), &v, 1);
+            if (r == UNDEF) { exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'send'", it); goto error; }
+            if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {
+                Value e = vm->exc;
+                vm->exc = UNDEF;
+                ObjTuple *a = AS(ObjException, e)->args;
+                TOP() = a->len ? a->items[0] : NONE_VAL;
+                ip = code->ins + ARG;
+                NEXT();
+            }
+        }
+        CHECK(r);
+        if (r == UNDEF) { TOP() = NONE_VAL; ip = code->ins + ARG; NEXT(); }
+        PUSH(r);
+        NEXT();
+    }
+    CASE(GET_AWAITABLE) CASE(RETURN_GENERATOR) {
+        SAVE();
+        exc_raise(vm, E_NotImplementedError, "coroutines are not supported yet");
         goto error;
     }
     CASE(NOT_SUPPORTED) {
@@ -1371,8 +1494,8 @@ error: {
                 NEXT();
             }
             Frame *done = frame;
-            fb->frame = done->prev;
             pop_frame(fb, done);
+            if (done->flags & FRAME_OWNED) done->gen->state = GEN_DONE;
             if (done->flags & FRAME_ENTRY) {
                 vm->exc = e;
                 return ERR;

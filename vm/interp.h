@@ -14,6 +14,10 @@ Fiber *fiber_new(VM *vm);
 void fiber_free(VM *vm, Fiber *f);
 void fiber_mark(VM *vm, Fiber *f);
 
+/* Continues an owned (generator) frame already marked FRAME_ENTRY; with
+ * `throw` set, raises it at the point where the frame stopped. */
+Value interp_resume(VM *vm, Frame *f, Value throw);
+
 /* Registers __build_class__ in the builtins. */
 bool interp_init(VM *vm);
 

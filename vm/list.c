@@ -272,24 +272,24 @@ done:
 #define SELF AS(ObjList, args[0])
 
 static Value m_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "append", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "list.append", nargs - 1, kw, 1, 1)) return ERR;
     return list_append(vm, SELF, args[1]) < 0 ? ERR : NONE_VAL;
 }
 
 static Value m_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "extend", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "list.extend", nargs - 1, kw, 1, 1)) return ERR;
     return list_extend(vm, SELF, args[1]) < 0 ? ERR : NONE_VAL;
 }
 
 static Value m_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "insert", nargs - 1, kw, 2, 2)) return ERR;
+    if (!args_check(vm, "list.insert", nargs - 1, kw, 2, 2)) return ERR;
     int64_t i;
     if (!index_value(vm, args[1], &i, NULL)) return ERR;
     return list_insert(vm, SELF, i, args[2]) < 0 ? ERR : NONE_VAL;
 }
 
 static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "pop", nargs - 1, kw, 0, 1)) return ERR;
+    if (!args_check(vm, "list.pop", nargs - 1, kw, 0, 1)) return ERR;
     ObjList *l = SELF;
     if (l->len == 0) return exc_raise(vm, E_IndexError, "pop from empty list");
     int64_t i = l->len - 1;
@@ -314,7 +314,7 @@ static int64_t find(VM *vm, ObjList *l, Value x, int64_t start, int64_t stop) {
 }
 
 static Value m_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "remove", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "list.remove", nargs - 1, kw, 1, 1)) return ERR;
     int64_t i = find(vm, SELF, args[1], 0, SELF->len);
     if (i == -2) return ERR;
     if (i < 0) return exc_raise(vm, E_ValueError, "list.remove(x): x not in list");
@@ -325,7 +325,7 @@ static Value m_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "index", nargs - 1, kw, 1, 3)) return ERR;
+    if (!args_check(vm, "list.index", nargs - 1, kw, 1, 3)) return ERR;
     int64_t len = SELF->len, start = 0, stop = len;
     if (nargs > 2 && !index_value(vm, args[2], &start, NULL)) return ERR;
     if (nargs > 3 && !index_value(vm, args[3], &stop, NULL)) return ERR;
@@ -338,7 +338,7 @@ static Value m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "count", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "list.count", nargs - 1, kw, 1, 1)) return ERR;
     int64_t n = 0;
     for (int64_t i = 0; i < SELF->len; i++) {
         int eq = op_eq(vm, SELF->items[i], args[1]);
@@ -349,19 +349,19 @@ static Value m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "list.clear", nargs - 1, kw, 0, 0)) return ERR;
     SELF->len = 0;
     return NONE_VAL;
 }
 
 static Value m_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "list.copy", nargs - 1, kw, 0, 0)) return ERR;
     ObjList *r = list_from(vm, SELF->items, SELF->len);
     return r ? obj_val(r) : ERR;
 }
 
 static Value m_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "reverse", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "list.reverse", nargs - 1, kw, 0, 0)) return ERR;
     ObjList *l = SELF;
     for (int64_t i = 0, j = l->len - 1; i < j; i++, j--) {
         Value t = l->items[i]; l->items[i] = l->items[j]; l->items[j] = t;

@@ -10,6 +10,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "gen.h"
 #include "interp.h"
 #include "bytes.h"
 #include "str.h"
@@ -184,7 +185,7 @@ static Value builtin_binop(VM *vm, BinOp op, Value a, Value b) {
 }
 
 static Value binop_error(VM *vm, BinOp op, Value a, Value b) {
-    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)) && !is_user(b))
+    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)))
         return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s",
                          type_name(vm, a), type_name(vm, b), type_name(vm, a));
     if (op == BIN_MUL && (is_str(a) || is_list(a) || is_tuple(a) || is_str(b) || is_list(b) || is_tuple(b)) &&
@@ -237,17 +238,9 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
             return list_extend(vm, l, obj_val(src)) < 0 ? ERR : a;
         }
     }
-    if (is_kind(a, OBJ_SET) && as_obj(a)->cls == vm->types[T_SET] && is_kind(b, OBJ_SET) &&
-        (op == BIN_OR || op == BIN_AND || op == BIN_SUB || op == BIN_XOR)) {
-        Value r = set_binop(vm, op, a, b);
-        if (r == ERR || r == NOTIMPL_VAL) return r;
-        /* Replace a's contents by the result, keeping a's identity. */
-        ObjSet *s = AS(ObjSet, a), *t = AS(ObjSet, r);
-        SetEntry *table = s->table;
-        int64_t mask = s->mask, fill = s->fill, used = s->used;
-        s->table = t->table; s->mask = t->mask; s->fill = t->fill; s->used = t->used;
-        t->table = table; t->mask = mask; t->fill = fill; t->used = used;
-        return a;
+    if (is_kind(a, OBJ_SET) && as_obj(a)->cls == vm->types[T_SET]) {
+        Value r = set_inplace(vm, op, a, b);
+        if (r != NOTIMPL_VAL) return r;
     }
     if (is_dict(a) && op == BIN_OR) return dict_update(vm, AS(ObjDict, a), b) < 0 ? ERR : a;
     if (is_user(a) || is_kind(a, OBJ_BYTEARRAY)) {
@@ -518,17 +511,9 @@ int op_hash(VM *vm, Value v, uint64_t *out) {
             exc_raise(vm, E_TypeError, "unhashable type: 'set'");
             return -1;
         }
-        break;
-    case OBJ_RANGE: {
-        ObjRange *r = (ObjRange *)o;
-        Value items[3] = {int_val(r->len), r->len ? int_val(r->start) : NONE_VAL, r->len > 1 ? int_val(r->step) : NONE_VAL};
-        ObjTuple t3;
-        (void)t3;
-        uint64_t h = 0;
-        for (int i = 0; i < 3; i++) h = h * 1000003ull ^ (is_int(items[i]) ? int_hash(items[i]) : 0x345678);
-        *out = h;
+        *out = set_frozen_hash((ObjSet *)o);
         return 0;
-    }
+    case OBJ_RANGE: return range_hash(vm, (ObjRange *)o, out);
     default:
         break;
     }
@@ -591,17 +576,7 @@ int op_contains(VM *vm, Value c, Value item) {
             return v == ERR ? -1 : v != UNDEF;
         }
         case OBJ_SET: return set_contains(vm, (ObjSet *)o, item);
-        case OBJ_RANGE: {
-            ObjRange *r = (ObjRange *)o;
-            if (is_int(item) || is_bool(item)) {
-                int64_t x = is_bool(item) ? as_bool(item) : as_int(item);
-                if (r->len == 0) return 0;
-                int64_t last = r->start + (r->len - 1) * r->step;
-                int64_t lo = r->step > 0 ? r->start : last, hi = r->step > 0 ? last : r->start;
-                return x >= lo && x <= hi && (x - r->start) % r->step == 0;
-            }
-            break;
-        }
+        case OBJ_RANGE: return range_contains(vm, (ObjRange *)o, item);
         case OBJ_BYTES: {
             ObjBytes *b = (ObjBytes *)o;
             if (is_intlike(item)) {
@@ -717,6 +692,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__defaults__")) return f->defaults ? obj_val(f->defaults) : NONE_VAL;
         if (!strcmp(n, "__kwdefaults__")) return f->kwdefaults ? obj_val(f->kwdefaults) : NONE_VAL;
         if (!strcmp(n, "__globals__")) return obj_val(f->globals);
+        if (!strcmp(n, "__closure__")) return f->closure ? obj_val(f->closure) : NONE_VAL;
         if (!strcmp(n, "__dict__")) {
             if (!f->dict && !(f->dict = dict_new(vm))) return ERR;
             return obj_val(f->dict);
@@ -767,6 +743,12 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__doc__")) return p->doc;
         break;
     }
+    case OBJ_CELL:
+        if (!strcmp(n, "cell_contents")) {
+            Value v = ((ObjCell *)o)->v;
+            return v == UNDEF ? exc_raise(vm, E_ValueError, "Cell is empty") : v;
+        }
+        break;
     case OBJ_WRAPPER:
         if (!strcmp(n, "__func__") || !strcmp(n, "__wrapped__")) return ((ObjWrapper *)o)->v;
         break;
@@ -802,14 +784,11 @@ static Value number_attr(VM *vm, Value obj, ObjStr *name) {
     return UNDEF;
 }
 
-Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
+/* Attribute lookup without __getattr__: UNDEF when absent. */
+static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     if (is_kind(obj, OBJ_CLASS)) return class_getattr(vm, AS(ObjClass, obj), name);
     ObjClass *cls = type_of(vm, obj);
-    if (cls == vm->types[T_SUPER]) {
-        Value r = super_getattr(vm, AS(ObjIter, obj), name);
-        if (r == ERR && exc_is(vm, vm->exc, E_AttributeError)) { vm->exc = UNDEF; return UNDEF; }
-        return r;
-    }
+    if (cls == vm->types[T_SUPER]) return super_getattr(vm, AS(ObjIter, obj), name);
     Value attr = class_lookup(cls, name);
     /* Data descriptors on the class win over the instance dict. */
     if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) return bind_attr(vm, obj, attr);
@@ -821,23 +800,30 @@ Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
     if (attr != UNDEF) return bind_attr(vm, obj, attr);
     Value b = is_obj(obj) ? builtin_attr(vm, obj, name) : number_attr(vm, obj, name);
     if (b != UNDEF) return b;
-    if (!is_obj(obj)) {
-        if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls);
-        return UNDEF;
-    }
-    if (cls->obj.flags & CLASS_HAS_GETATTR) {
-        Value ga = class_lookup(cls, vm_name(vm, N___getattr__));
-        Value argv[2] = {obj, obj_val(name)};
-        Value r = op_call(vm, ga, argv, 2, NULL);
-        if (r == ERR && exc_is(vm, vm->exc, E_AttributeError)) { vm->exc = UNDEF; return UNDEF; }
-        return r;
-    }
+    if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls);
     return UNDEF;
 }
 
 Value op_getattr(VM *vm, Value obj, ObjStr *name) {
-    Value v = op_getattr_opt(vm, obj, name);
-    if (v == UNDEF) return attr_error(vm, obj, name);
+    Value v = lookup_attr(vm, obj, name);
+    if (v != UNDEF) return v;
+    if (is_obj(obj) && !is_kind(obj, OBJ_CLASS) && (type_of(vm, obj)->obj.flags & CLASS_HAS_GETATTR)) {
+        Value ga = class_lookup(type_of(vm, obj), vm_name(vm, N___getattr__));
+        Value argv[2] = {obj, obj_val(name)};
+        return op_call(vm, ga, argv, 2, NULL);
+    }
+    return attr_error(vm, obj, name);
+}
+
+Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
+    Value v = lookup_attr(vm, obj, name);
+    if (v != UNDEF || !is_obj(obj) || is_kind(obj, OBJ_CLASS) || !(type_of(vm, obj)->obj.flags & CLASS_HAS_GETATTR))
+        return v;
+    v = op_getattr(vm, obj, name);
+    if (v == ERR && exc_is(vm, vm->exc, E_AttributeError)) {
+        vm->exc = UNDEF;
+        return UNDEF;
+    }
     return v;
 }
 
@@ -890,6 +876,10 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         if (as_obj(obj)->kind == OBJ_EXC) {
             int r = exc_setattr(vm, AS(ObjException, obj), name, v);
             if (r) return r < 0 ? -1 : 0;
+        }
+        if (!AS(ObjInstance, obj)->dict) {
+            exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
+            return -1;
         }
         return dict_set_str(vm, AS(ObjInstance, obj)->dict, name, v);
     }
@@ -1097,6 +1087,7 @@ Value op_iter(VM *vm, Value v) {
         case OBJ_SET: return set_iter(vm, (ObjSet *)o);
         case OBJ_RANGE: return range_iter(vm, (ObjRange *)o);
         case OBJ_BYTES: return new_iter(vm, T_BYTES_ITER, bytes_next, v);
+        case OBJ_GEN: return v;
         case OBJ_ITER: {
             ObjIter *it = (ObjIter *)o;
             if (it->next) return v;
@@ -1123,6 +1114,11 @@ Value op_iter(VM *vm, Value v) {
 
 Value op_next(VM *vm, Value it) {
     if (is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) return AS(ObjIter, it)->next(vm, AS(ObjIter, it));
+    if (is_kind(it, OBJ_GEN)) {
+        bool done;
+        Value r = gen_resume(vm, AS(ObjGen, it), NONE_VAL, UNDEF, &done);
+        return done ? UNDEF : r;
+    }
     Value r = call_special(vm, it, N___next__, NULL, 0);
     if (r == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", it);
     if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {

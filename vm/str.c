@@ -293,23 +293,6 @@ Value str_repeat(VM *vm, ObjStr *s, int64_t n) {
     return obj_val(r);
 }
 
-/* Whether repr() shows a code point as is. CPython asks the Unicode
- * database; this covers the control, format, separator and private ranges
- * that matter in practice. */
-static bool printable(uint32_t c) {
-    if (c < 0x20 || c == 0x7F) return false;
-    if (c < 0x7F) return true;
-    if (c <= 0xA0 || c == 0xAD) return false;
-    if ((c >= 0x2000 && c <= 0x200F) || (c >= 0x2028 && c <= 0x202F) ||
-        (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0xFEFF || c == 0x1680 || c == 0x180E)
-        return c >= 0x2010 && c < 0x2028 ? true : false;
-    if (c >= 0xD800 && c <= 0xDFFF) return false;
-    if (c >= 0xE000 && c <= 0xF8FF) return false;
-    if (c >= 0xFFF0 && c <= 0xFFFF && c != 0xFFFD) return false;
-    if (c >= 0xF0000) return false;
-    return true;
-}
-
 void str_repr_to(StrBuf *b, const char *s, size_t len) {
     bool sq = memchr(s, '\'', len) != NULL, dq = memchr(s, '"', len) != NULL;
     char q = sq && !dq ? '"' : '\'';
@@ -322,7 +305,7 @@ void str_repr_to(StrBuf *b, const char *s, size_t len) {
         else if (c == '\n') sb_adds(b, "\\n");
         else if (c == '\r') sb_adds(b, "\\r");
         else if (c == '\t') sb_adds(b, "\\t");
-        else if (printable(c)) sb_add(b, s + start, i - start);
+        else if (c >= 0x20 && (c < 0x7F || unicode_isprintable(c))) sb_add(b, s + start, i - start);
         else if (c < 0x100) sb_addf(b, "\\x%02x", c);
         else if (c < 0x10000) sb_addf(b, "\\u%04x", c);
         else sb_addf(b, "\\U%08x", c);
@@ -340,8 +323,9 @@ static Value str_slice(VM *vm, ObjStr *s, ObjSlice *sl) {
     int64_t start, stop, step;
     int64_t n = slice_indices(vm, sl, s->cplen, &start, &stop, &step);
     if (n < 0) return ERR;
+    if (n == 0) return obj_val(vm->empty_str);
     if (step == 1) {
-        int64_t a = str_offset(s, start), z = str_offset(s, stop);
+        int64_t a = str_offset(s, start), z = str_offset(s, start + n);
         if (a == 0 && z == s->len) return obj_val(s);
         return str_new(vm, s->data + a, (size_t)(z - a));
     }

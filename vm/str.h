@@ -45,10 +45,13 @@ int64_t utf8_count(const char *s, size_t len);           /* code points */
 bool utf8_valid(const char *s, size_t len, size_t *bad_pos);
 
 void str_init_methods(VM *vm);     /* str_methods.c: fills str's class dict */
+/* Whether repr() shows a code point as is (Unicode data, str_methods.c). */
+bool unicode_isprintable(uint32_t c);
 
 /* format.c */
 Value fmt_percent(VM *vm, ObjStr *fmt, Value args);     /* "..." % args */
 Value fmt_format(VM *vm, Value v, ObjStr *spec);        /* format(v, spec) */
 Value fmt_str_format(VM *vm, ObjStr *fmt, Value *args, int nargs, ObjTuple *kwnames); /* str.format */
+Value fmt_format_map(VM *vm, ObjStr *fmt, Value mapping);                              /* str.format_map */
 
 #endif

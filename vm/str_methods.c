@@ -26,7 +26,6 @@
 #include "ops.h"
 
 /* Defined in format.c: str.format_map's engine (str.h lacks its declaration). */
-Value fmt_format_map(VM *vm, ObjStr *fmt, Value mapping);
 
 /* ---- Unicode tables (generated from CPython 3.11's unicodedata, Unicode 14.0.0) ---- */
 
@@ -1237,14 +1236,12 @@ static void add_case(StrBuf *b, uint32_t cp, int kind) {
         sb_addc(b, c);
         return;
     }
-    int row = case_row(cp);
-    if (row) {
-        int32_t d = uni_deltas[row][kind];
-        if (d) { sb_add_utf8(b, (uint32_t)((int32_t)cp + d)); return; }
-        const char *sp = case_special(cp, kind);
-        if (sp) { sb_adds(b, sp); return; }
-    }
-    sb_add_utf8(b, cp);
+    int32_t d = uni_deltas[case_row(cp)][kind];
+    if (d) { sb_add_utf8(b, (uint32_t)((int32_t)cp + d)); return; }
+    /* A zero delta: unchanged, or a mapping to several code points. */
+    const char *sp = case_special(cp, kind);
+    if (sp) sb_adds(b, sp);
+    else sb_add_utf8(b, cp);
 }
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -1876,6 +1873,8 @@ static Value m_isspace(VM *vm, Value *a, int n, ObjTuple *kw) { return all_flags
 static Value m_isalnum(VM *vm, Value *a, int n, ObjTuple *kw) {
     return all_flags(vm, a, n, kw, "isalnum", U_ALPHA | U_DECIMAL | U_DIGIT | U_NUMERIC);
 }
+
+bool unicode_isprintable(uint32_t c) { return uni_is(c, U_PRINTABLE); }
 
 static Value m_isprintable(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_fixed(vm, args, nargs, kw, "isprintable", 0)) return ERR;

@@ -43,7 +43,7 @@ Value tuple_getitem(VM *vm, ObjTuple *t, Value index) {
 #define SELF AS(ObjTuple, args[0])
 
 static Value m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "index", nargs - 1, kw, 1, 3)) return ERR;
+    if (!args_check(vm, "tuple.index", nargs - 1, kw, 1, 3)) return ERR;
     int64_t len = SELF->len, start = 0, stop = len;
     if (nargs > 2 && !index_value(vm, args[2], &start, NULL)) return ERR;
     if (nargs > 3 && !index_value(vm, args[3], &stop, NULL)) return ERR;
@@ -58,7 +58,7 @@ static Value m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "count", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "tuple.count", nargs - 1, kw, 1, 1)) return ERR;
     int64_t n = 0;
     for (int64_t i = 0; i < SELF->len; i++) {
         int eq = op_eq(vm, SELF->items[i], args[1]);

@@ -44,7 +44,7 @@
     X(BYTES_ITER, "bytes_iterator") X(ENUMERATE, "enumerate") X(ZIP, "zip") \
     X(MAP, "map") X(FILTER, "filter") X(REVERSED, "reversed") \
     X(LIST_REVITER, "list_reverseiterator") X(CALL_ITER, "callable_iterator") \
-    X(SEQ_ITER, "iterator") X(SUPER, "super")
+    X(SEQ_ITER, "iterator") X(SUPER, "super") X(GENERATOR, "generator")
 
 typedef enum TypeId {
 #define X(id, name) T_##id,
@@ -169,6 +169,7 @@ struct Frame {
     ObjDict *locals;        /* class bodies: the namespace; else NULL */
     uint32_t flags;
     int32_t chunk_mark;     /* unused by owned frames */
+    struct ObjGen *gen;     /* the generator owning this frame, or NULL */
 };
 
 static inline Value *frame_stack_base(Frame *f) {

@@ -2,7 +2,7 @@
 # Regenerate the expected output (.out) of Asy language tests with CPython.
 #
 #   tests/lang/regen.sh                 # every test under tests/lang
-#   tests/lang/regen.sh str/slicing.asy # one test
+#   tests/lang/regen.sh str/join.asy    # one test
 #   tests/lang/regen.sh int float       # whole areas (directories)
 #
 # The interpreter is $PYTHON (default: python3). Each test runs with its own
@@ -22,19 +22,29 @@ collect_tests() {
     for arg in "$@"; do
         if [ -d "$arg" ]; then
             find "$arg" -type f -name '*.asy'
-        elif [ -f "$arg" ]; then
-            printf '%s\n' "$arg"
         else
-            echo "regen.sh: no such test or directory: $arg" >&2
-            return 1
+            printf '%s\n' "$arg"
         fi
     done | LC_ALL=C sort
 }
 
+for arg in "$@"; do
+    if [ ! -e "$arg" ]; then
+        echo "regen.sh: no such test or directory: $arg" >&2
+        exit 2
+    fi
+done
 if [ $# -eq 0 ]; then
     set -- "$here"
 fi
-tests=$(collect_tests "$@") || exit 2
+tests=$(collect_tests "$@")
+
+# The expected outputs are known to agree between CPython 3.11 and 3.12.
+version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])') || exit 2
+case $version in
+    3.11|3.12) ;;
+    *) echo "regen.sh: warning: $python is Python $version; expected files were made with 3.11/3.12" >&2 ;;
+esac
 
 # normalize_stderr DIR: copy stderr, dropping lines made only of whitespace,
 # '^' and '~' (CPython's caret markers under traceback source lines) and
@@ -65,6 +75,9 @@ while IFS= read -r test; do
     out="$dir/${name%.asy}.out"
     (cd "$dir" && timeout 60 "$python" "$name" </dev/null >"$tmp/stdout" 2>"$tmp/stderr")
     status=$?
+    if [ "$status" -eq 124 ]; then
+        echo "regen.sh: warning: $test timed out after 60 s" >&2
+    fi
     {
         cat "$tmp/stdout"
         if [ "$status" -ne 0 ] || [ -s "$tmp/stderr" ]; then

@@ -38,5 +38,5 @@ done < <(for arg in "$@"; do
 for test in "${failed[@]+"${failed[@]}"}"; do
     echo "FAIL $test"
 done
-echo "passed $pass, failed $fail"
+echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

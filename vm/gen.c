@@ -1,0 +1,177 @@
+/* Generators (see gen.h). */
+#include "gen.h"
+
+#include <stdlib.h>
+
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "interp.h"
+#include "ops.h"
+#include "str.h"
+
+#define FRAME_WORDS ((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value))
+
+Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
+    ObjCode *code = fn->code;
+    size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfrees);
+    size_t words = FRAME_WORDS + nslots + (size_t)code->stacksize;
+    ObjGen *g = gc_new(vm, sizeof(ObjGen), OBJ_GEN, vm->types[T_GENERATOR]);
+    if (!g) return ERR;
+    Frame *f = gc_malloc(vm, words * sizeof(Value));
+    if (!f) return ERR;
+    g->frame = f;
+    g->frame_words = words;
+    g->name = fn->name;
+    g->qualname = fn->qualname;
+    memset(f, 0, sizeof *f);
+    f->slots = (Value *)f + FRAME_WORDS;
+    for (size_t i = 0; i < nslots; i++) f->slots[i] = UNDEF;
+    f->code = code;
+    f->func = fn;
+    f->globals = fn->globals;
+    f->ip = code->ins;
+    f->sp = frame_stack_base(f);
+    f->flags = FRAME_OWNED;
+    f->gen = g;
+    if (!func_bind_args(vm, fn, f->slots, args, nargs, kwnames)) {
+        g->state = GEN_DONE;
+        return ERR;
+    }
+    if (code->ncells || code->nfrees) {
+        Value *cells = f->slots + code->nlocals;
+        for (int i = 0; i < code->ncells; i++) {
+            int arg = code->cell2arg[i];
+            ObjCell *cell = cell_new(vm, arg >= 0 ? f->slots[arg] : UNDEF);
+            if (!cell) return ERR;
+            cells[i] = obj_val(cell);
+        }
+        for (int i = 0; i < code->nfrees; i++) cells[code->ncells + i] = fn->closure->items[i];
+    }
+    return obj_val(g);
+}
+
+Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done) {
+    *done = false;
+    if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "generator already executing");
+    if (g->state == GEN_DONE) {
+        if (throw != UNDEF) return exc_raise_value(vm, throw);
+        *done = true;
+        return NONE_VAL;
+    }
+    if (g->state == GEN_CREATED && send != NONE_VAL && send != UNDEF && throw == UNDEF)
+        return exc_raise(vm, E_TypeError, "can't send non-None value to a just-started generator");
+    if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    Frame *f = g->frame;
+    if (g->state == GEN_SUSPENDED && throw == UNDEF) *f->sp++ = send == UNDEF ? NONE_VAL : send;
+    g->state = GEN_RUNNING;
+    f->flags |= FRAME_ENTRY;
+    vm->c_depth++;
+    Value r = interp_resume(vm, f, throw);
+    vm->c_depth--;
+    f->flags &= ~FRAME_ENTRY;
+    if (r == ERR) return ERR;
+    *done = g->state == GEN_DONE;
+    return r;
+}
+
+void gen_mark(VM *vm, ObjGen *g) {
+    gc_mark_obj(vm, (Obj *)g->name);
+    gc_mark_obj(vm, (Obj *)g->qualname);
+    Frame *f = g->frame;
+    if (!f || g->state == GEN_DONE) return;
+    gc_mark_obj(vm, (Obj *)f->func);
+    gc_mark_obj(vm, (Obj *)f->code);
+    gc_mark_obj(vm, (Obj *)f->globals);
+    for (Value *v = f->slots; v < f->sp; v++) gc_mark_value(vm, *v);
+}
+
+void gen_free(VM *vm, ObjGen *g) {
+    if (g->frame) gc_free(vm, g->frame, g->frame_words * sizeof(Value));
+    g->frame = NULL;
+}
+
+/* ---- methods ----------------------------------------------------------- */
+
+#define SELF AS(ObjGen, args[0])
+
+static Value stop_iteration(VM *vm, Value v) {
+    ObjTuple *t = v == NONE_VAL ? vm->empty_tuple : tuple_from(vm, &v, 1);
+    if (!t) return ERR;
+    Value e = exc_new(vm, vm->exc_types[E_StopIteration], t);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}
+
+static Value m_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
+    bool done;
+    Value r = gen_resume(vm, SELF, NONE_VAL, UNDEF, &done);
+    if (r == ERR) return ERR;
+    return done ? stop_iteration(vm, r) : r;
+}
+
+static Value m_send(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "send", nargs - 1, kw, 1, 1)) return ERR;
+    bool done;
+    Value r = gen_resume(vm, SELF, args[1], UNDEF, &done);
+    if (r == ERR) return ERR;
+    return done ? stop_iteration(vm, r) : r;
+}
+
+static Value m_throw(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "throw", nargs - 1, kw, 1, 3)) return ERR;
+    Value e = args[1];
+    if (is_kind(e, OBJ_CLASS) && class_is_subclass(AS(ObjClass, e), vm->exc_types[E_BaseException])) {
+        e = nargs > 2 && args[2] != NONE_VAL ? op_call1(vm, e, args[2]) : class_call(vm, AS(ObjClass, e), NULL, 0, NULL);
+        if (e == ERR) return ERR;
+    }
+    if (!is_kind(e, OBJ_EXC)) return exc_raise(vm, E_TypeError, "exceptions must be classes or instances deriving from BaseException, not %T", e);
+    if (SELF->state == GEN_CREATED) {
+        SELF->state = GEN_DONE;
+        return exc_raise_value(vm, e);
+    }
+    bool done;
+    Value r = gen_resume(vm, SELF, NONE_VAL, e, &done);
+    if (r == ERR) return ERR;
+    return done ? stop_iteration(vm, r) : r;
+}
+
+static Value m_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "close", nargs - 1, kw, 0, 0)) return ERR;
+    ObjGen *g = SELF;
+    if (g->state != GEN_SUSPENDED) { g->state = GEN_DONE; return NONE_VAL; }
+    Value e = exc_new(vm, vm->exc_types[E_GeneratorExit], NULL);
+    if (e == ERR) return ERR;
+    bool done;
+    Value r = gen_resume(vm, g, NONE_VAL, e, &done);
+    if (r == ERR) {
+        if (exc_is(vm, vm->exc, E_GeneratorExit) || exc_is(vm, vm->exc, E_StopIteration)) {
+            vm->exc = UNDEF;
+            return NONE_VAL;
+        }
+        return ERR;
+    }
+    if (!done) return exc_raise(vm, E_RuntimeError, "generator ignored GeneratorExit");
+    return NONE_VAL;
+}
+
+static Value m_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)nargs; (void)kw;
+    return args[0];
+}
+
+static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "<generator object %s at %p>", SELF->qualname->data, (void *)SELF);
+    return str_from_buf(vm, &b);
+}
+
+bool gen_init(VM *vm) {
+    ObjClass *c = vm->types[T_GENERATOR];
+    return class_add_native(vm, c, "__next__", m_next) && class_add_native(vm, c, "send", m_send) &&
+           class_add_native(vm, c, "throw", m_throw) && class_add_native(vm, c, "close", m_close) &&
+           class_add_native(vm, c, "__iter__", m_iter) && class_add_native(vm, c, "__repr__", m_repr);
+}

@@ -1,0 +1,38 @@
+/* Generators: a function whose frame can stop (DESIGN decision 3).
+ *
+ * The generator object owns its frame (header, locals, cells and value
+ * stack in one block). Resuming links that frame onto the running fiber's
+ * chain; YIELD_VALUE unlinks it again with ip and sp saved, so nothing is
+ * ever unwound on the C stack. The interpreter resumes generators in its own
+ * loop for `for` loops and `yield from` (FOR_ITER, SEND); natives resume
+ * them through gen_resume, a nested run. Coroutines will use the same
+ * object. */
+#ifndef ASY_GEN_H
+#define ASY_GEN_H
+
+#include "vm.h"
+
+typedef enum GenState { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_DONE } GenState;
+
+typedef struct ObjGen {
+    Obj obj;
+    Frame *frame;           /* owned; NULL once finished and released */
+    size_t frame_words;
+    uint8_t state;
+    ObjStr *name, *qualname;
+} ObjGen;
+
+/* A new generator for a call of `fn` (a generator function): binds the
+ * arguments into its own frame and runs nothing. */
+Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames);
+
+/* Runs the generator until it yields (returns the value, *done = false),
+ * returns (returns its value, *done = true) or raises (ERR). `throw` is
+ * UNDEF, or an exception to raise at the point where it stopped. */
+Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done);
+
+void gen_mark(VM *vm, ObjGen *g);
+void gen_free(VM *vm, ObjGen *g);
+bool gen_init(VM *vm);
+
+#endif

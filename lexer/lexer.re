@@ -160,7 +160,7 @@ static int number_end(Lexer *lx, const char *end, int kind)
         snprintf(msg, sizeof msg, "invalid digit '%c' in octal literal", c);
         return token_error(lx, end, msg);
     }
-    if (c == '_') {
+    if (c == '_' && kind != NUM_IMAG) {
         snprintf(msg, sizeof msg, "invalid %s literal", num_kind_name[kind]);
         return token_error(lx, end, msg);
     }

@@ -48,6 +48,7 @@ static void verror(ParseCtx *ctx, const char *kind, int line, int col,
     if (ctx->failed)
         return;
     ctx->failed = true;
+    ctx->rescan = true;
     /* Like CPython, errors of the parser proper inside an f-string's
      * replacement field say so; the scanner's own errors do not. */
     fill_error(ctx->err, kind, line, col, end_line, end_col,
@@ -1556,7 +1557,8 @@ static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int
         else if (s->star)
             error_at_tok(ctx, &it->tok, "/ must be ahead of *");
         else if (out->npos == 0)
-            error_at_tok(ctx, &it->tok, "at least one argument must precede /");
+            error_at_tok(ctx, &it->tok, i + 1 < items->n ? "at least one argument "
+                         "must precede /" : "invalid syntax");
         s->slash = true;
         out->nposonly = out->npos;
         return !ctx->failed;

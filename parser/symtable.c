@@ -60,7 +60,7 @@ static Symbol *add_sym(ST *st, Scope *s, ObjStr *name, int flags) {
     if (sym) { sym->flags |= flags; return sym; }
     if (!grow(st, (void **)&s->syms, &s->capsyms, s->nsyms, sizeof(Symbol))) return NULL;
     sym = &s->syms[s->nsyms++];
-    *sym = (Symbol){name, flags, NAME_GLOBAL_IMPLICIT, -1};
+    *sym = (Symbol){name, flags, NAME_GLOBAL_IMPLICIT, -1, 0, 0};
     return sym;
 }
 
@@ -276,7 +276,8 @@ static void declare(ST *st, Node *n, bool global) {
                 return;
             }
         }
-        add_sym(st, st->cur, s, global ? SYM_GLOBAL : SYM_NONLOCAL);
+        Symbol *d = add_sym(st, st->cur, s, global ? SYM_GLOBAL : SYM_NONLOCAL);
+        if (d) { d->line = n->line; d->col = n->col; }
     }
 }
 
@@ -503,7 +504,8 @@ static void resolve(ST *st, Scope *s, Bound *bound) {
         if (sym->flags & SYM_GLOBAL) sym->kind = NAME_GLOBAL_EXPLICIT;
         else if (sym->flags & SYM_NONLOCAL) {
             if (!in_bound(bound, sym->name)) {
-                st_error(st, s->node, "no binding for nonlocal '%s' found", sym->name->data);
+                Node at = {.line = sym->line, .col = sym->col};
+                st_error(st, sym->line ? &at : s->node, "no binding for nonlocal '%s' found", sym->name->data);
                 return;
             }
             sym->kind = NAME_FREE;

@@ -32,6 +32,7 @@ typedef struct Symbol {
     int flags;
     NameKind kind;
     int index;              /* slot among locals, or among cells then frees */
+    int line, col;          /* where a global/nonlocal declaration was made */
 } Symbol;
 
 typedef struct Scope Scope;

@@ -66,6 +66,12 @@ int list_extend(VM *vm, ObjList *l, Value iterable) {
         l->len += n;
         return 0;
     }
+    /* Sized builtin containers reserve room first, so absurd sizes fail
+     * at once with MemoryError instead of after growing for ages. */
+    if (is_kind(iterable, OBJ_RANGE) || is_kind(iterable, OBJ_STR) || is_dict(iterable) || is_kind(iterable, OBJ_SET)) {
+        int64_t n = op_len(vm, iterable);
+        if (n < 0 || !list_reserve(vm, l, l->len + n)) return -1;
+    }
     Value it = op_iter(vm, iterable);
     if (it == ERR || !vm_push_root(vm, it)) return -1;
     int rc = 0;

@@ -12,6 +12,7 @@
 #include "gc.h"
 #include "gen.h"
 #include "interp.h"
+#include "slots.h"
 #include "bytes.h"
 #include "str.h"
 
@@ -83,11 +84,12 @@ static Value seq_repeat(VM *vm, Value seq, Value count) {
     if (is_kind(seq, OBJ_BYTES)) {
         ObjBytes *b = AS(ObjBytes, seq);
         if (n && b->len > INT64_MAX / n) return exc_nomem(vm);
-        StrBuf sb = SB_INIT;
-        for (int64_t i = 0; i < n; i++) sb_add(&sb, (const char *)b->data, (size_t)b->len);
-        if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
-        Value r = bytes_new(vm, (const uint8_t *)(sb.data ? sb.data : ""), sb.len);
-        sb_free(&sb);
+        size_t total = (size_t)(b->len * n);
+        uint8_t *buf = malloc(total ? total : 1);      /* fails fast for absurd sizes */
+        if (!buf) return exc_nomem(vm);
+        for (int64_t i = 0; i < n; i++) memcpy(buf + i * b->len, b->data, (size_t)b->len);
+        Value r = bytes_new(vm, buf, total);
+        free(buf);
         return r;
     }
     bool list = is_list(seq);
@@ -127,6 +129,29 @@ static Value seq_concat(VM *vm, Value a, Value b) {
     memcpy(r->items, x->items, (size_t)x->len * sizeof(Value));
     memcpy(r->items + x->len, y->items, (size_t)y->len * sizeof(Value));
     return obj_val(r);
+}
+
+/* dict_keys and dict_items behave as sets in |, &, - and ^. */
+static bool is_set_view(VM *vm, Value v) {
+    return is_kind(v, OBJ_ITER) && (as_obj(v)->cls == vm->types[T_DICT_KEYS] || as_obj(v)->cls == vm->types[T_DICT_ITEMS]);
+}
+
+static Value as_set(VM *vm, Value v) {
+    if (is_kind(v, OBJ_SET)) return v;
+    ObjSet *s = set_new(vm, vm->types[T_SET]);
+    if (!s || !vm_push_root(vm, obj_val(s))) return ERR;
+    int r = set_update(vm, s, v);
+    vm_pop_roots(vm, 1);
+    return r < 0 ? ERR : obj_val(s);
+}
+
+static Value view_binop(VM *vm, BinOp op, Value a, Value b) {
+    Value x = as_set(vm, a);
+    if (x == ERR || !vm_push_root(vm, x)) return ERR;
+    Value y = as_set(vm, b);
+    vm_pop_roots(vm, 1);
+    if (y == ERR) return ERR;
+    return set_binop(vm, op, x, y);
 }
 
 /* Builtin types' operators; NOTIMPL when they don't apply. */
@@ -169,6 +194,7 @@ static Value builtin_binop(VM *vm, BinOp op, Value a, Value b) {
         if (ka == OBJ_STR) return fmt_percent(vm, AS(ObjStr, a), b);
         break;
     case BIN_OR:
+        if (is_set_view(vm, a) || is_set_view(vm, b)) return view_binop(vm, op, a, b);
         if (ka == OBJ_DICT && kb == OBJ_DICT) {
             ObjDict *d = dict_copy(vm, AS(ObjDict, a));
             if (!d || dict_update(vm, d, b) < 0) return ERR;
@@ -177,6 +203,7 @@ static Value builtin_binop(VM *vm, BinOp op, Value a, Value b) {
         /* fall through */
     case BIN_AND: case BIN_XOR: case BIN_SUB:
         if (ka == OBJ_SET && kb == OBJ_SET) return set_binop(vm, op, a, b);
+        if (is_set_view(vm, a) || is_set_view(vm, b)) return view_binop(vm, op, a, b);
         break;
     default:
         break;
@@ -801,6 +828,7 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     Value b = is_obj(obj) ? builtin_attr(vm, obj, name) : number_attr(vm, obj, name);
     if (b != UNDEF) return b;
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls);
+    if (!is_user(obj)) return slot_wrapper(vm, obj, name);
     return UNDEF;
 }
 

@@ -162,12 +162,14 @@ expr_stmt(A) ::= ann_target(T) test(N) EQUAL rhs(V).
     { A = mk_annassign(ctx, T.node, T.paren, N, V); }
 
 %type assign_targets {NodeList}
-assign_targets(A) ::= star_exprs(B) EQUAL.      { A = list1(ctx, B); }
-assign_targets(A) ::= yield_expr(B) EQUAL.      { A = list1(ctx, yield_target(ctx, B)); }
+assign_targets(A) ::= star_exprs(B) EQUAL.
+    { A = assign_chain(ctx, list1(ctx, B)); }
+assign_targets(A) ::= yield_expr(B) EQUAL.
+    { A = assign_chain(ctx, list1(ctx, yield_target(ctx, B))); }
 assign_targets(A) ::= assign_targets(A) star_exprs(B) EQUAL.
-    { list_add(ctx, &A, B); }
+    { list_add(ctx, &A, B); A = assign_chain(ctx, A); }
 assign_targets(A) ::= assign_targets(A) yield_expr(B) EQUAL.
-    { list_add(ctx, &A, yield_target(ctx, B)); }
+    { list_add(ctx, &A, yield_target(ctx, B)); A = assign_chain(ctx, A); }
 
 rhs(A) ::= star_exprs(A).
 rhs(A) ::= yield_expr(A).
@@ -242,7 +244,6 @@ import_targets(A) ::= STAR(S).                      { A = alias_star(ctx, &S); }
 import_targets(A) ::= LPAR import_names(B) RPAR(R).         { A = aliases_end(B, &R); }
 import_targets(A) ::= LPAR import_names(B) COMMA RPAR(R).   { A = aliases_end(B, &R); }
 import_targets(A) ::= import_names(A).
-import_targets(A) ::= import_names(A) COMMA(C).     { trailing_comma_error(ctx, &C); }
 
 %type import_names {Aliases *}
 import_names(A) ::= import_name(A).
@@ -594,7 +595,7 @@ comp_for(A) ::= comp_for(A) IF or_test(C).                  { comp_if(ctx, A, C)
 */
 %type arglist {ArgList *}
 arglist(A) ::= args(A).
-arglist(A) ::= args(A) COMMA.
+arglist(A) ::= args(A) COMMA.               { args_trailing_comma(ctx, A); }
 
 %type args {ArgList *}
 args(A) ::= arg_first(A).

@@ -538,7 +538,11 @@ Node *paren_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
 {
     for (int i = 0; i < elts.n; i++)
         if (elts.items[i]->kind == E_WITH_AS) {
-            error_at_node(ctx, elts.items[i], "invalid syntax");
+            /* In a with statement, CPython first reads on to the colon. */
+            if (ctx->line_ntok > 0 && ctx->line_code[ctx->line_code[0] == TK_ASYNC] == TK_WITH)
+                error_at_tok(ctx, &ctx->cur, "invalid syntax");
+            else
+                error_at_node(ctx, elts.items[i], "invalid syntax");
             return ctx->poison;
         }
     if (elts.n == 1 && !comma) {
@@ -1242,7 +1246,9 @@ Node *mk_strings(ParseCtx *ctx, const StrSpan *span)
     token_end(&sc.tok[span->n - 1].t, &n->end_line, &n->end_col);
     disj(ctx, n);
     if (sc.mixed) {
-        error_at_node(ctx, n, "cannot mix bytes and nonbytes literals");
+        /* CPython notices at the token after the literals. */
+        parse_error(ctx, "SyntaxError", n->end_line, n->end_col, n->end_line,
+                    n->end_col + 1, "cannot mix bytes and nonbytes literals");
         return n;
     }
     return strings_value(ctx, span->n, &sc, n);
@@ -1403,6 +1409,7 @@ ArgList *arglist_kw(ParseCtx *ctx, ArgList *a, Node *name, const Token *eq, Node
             deferred_error_at(ctx, name->line, name->col, value->end_line,
                               value->end_col, "keyword argument repeated: %s",
                               name->u.name);
+    ctx->kw_value = value;
     Keyword *k = add_keyword(ctx, a);
     if (k) {
         k->name = name->u.name;
@@ -1426,6 +1433,13 @@ ArgList *args_dstar(ParseCtx *ctx, ArgList *a, const Token *dstar, Node *value)
     }
     a->seen_dstar = true;
     return a;
+}
+
+/* `f(x for x in y,)` is still an unparenthesized generator. */
+void args_trailing_comma(ParseCtx *ctx, ArgList *a)
+{
+    if (a && a->bare_genexp)
+        genexp_error(ctx, a->bare_genexp);
 }
 
 static void check_args(ParseCtx *ctx, const ArgList *a, const Token *rpar)
@@ -1732,6 +1746,29 @@ static bool maybe_comparison(const NodeList *targets, const Node *bad, const Nod
     return starts_with_bitwise_or(value);
 }
 
+/* Remembers the targets of the assignment being parsed: if the statement
+ * then fails, CPython reports a bad target before the syntax error. */
+NodeList assign_chain(ParseCtx *ctx, NodeList targets)
+{
+    ctx->assign = targets;
+    ctx->assign_stmt = ctx->nstmts;
+    return targets;
+}
+
+static bool bad_assign_target(ParseCtx *ctx)
+{
+    if (ctx->assign_stmt != ctx->nstmts)
+        return false;
+    for (int i = 0; i < ctx->assign.n; i++) {
+        Node *bad = invalid_target(ctx->assign.items[i], T_STAR);
+        if (bad) {
+            error_at_node(ctx, bad, "cannot assign to %s", expr_name(bad));
+            return true;
+        }
+    }
+    return false;
+}
+
 Node *mk_assign(ParseCtx *ctx, NodeList targets, Node *value)
 {
     for (int i = 0; i < targets.n; i++) {
@@ -1933,11 +1970,6 @@ const char *dotted(ParseCtx *ctx, const char *prefix, const Token *name)
     memcpy(s + n + 1, name->s, (size_t)name->len);
     s[n + 1 + name->len] = '\0';
     return s;
-}
-
-void trailing_comma_error(ParseCtx *ctx, const Token *comma)
-{
-    error_at_tok(ctx, comma, "trailing comma not allowed without surrounding parentheses");
 }
 
 static Node *mk_import_node(ParseCtx *ctx, NodeKind kind, const Token *kw, Aliases *names)
@@ -2268,10 +2300,20 @@ static Node *expr_before(const ParseCtx *ctx)
     return a->end_line == line && a->end_col == col ? a : NULL;
 }
 
+static bool is_opener(int code)
+{
+    return code == TK_LPAR || code == TK_LSQB || code == TK_LBRACE;
+}
+
+static bool is_closer(int code)
+{
+    return code == TK_RPAR || code == TK_RSQB || code == TK_RBRACE;
+}
+
+/* The bracket depth before token `code`, which the lexer has counted. */
 static int bracket_level(const ParseCtx *ctx, int code)
 {
-    bool opener = code == TK_LPAR || code == TK_LSQB || code == TK_LBRACE;
-    return ctx->lx->level - opener + (ctx->fdepth > 0);
+    return ctx->lx->level - is_opener(code) + is_closer(code) + (ctx->fdepth > 0);
 }
 
 /* Finds where the primary expression starting with token t ends (an atom
@@ -2324,7 +2366,9 @@ static bool expected_block(ParseCtx *ctx, int code, const Token *t)
     const char *what = block_owner(line_keyword(ctx));
     if (!what)
         return false;
-    const Token *at = code == 0 ? &ctx->prev : t;
+    /* At the end of input CPython points past trailing blanks if there are
+     * some, else at the header's NEWLINE. */
+    const Token *at = code == 0 && t->col == 0 ? &ctx->prev : t;
     parse_error(ctx, "IndentationError", at->line, at->col, at->line, at->col + at->len,
                 "expected an indented block after %s on line %d", what,
                 ctx->line_tok[0].line);
@@ -2399,6 +2443,20 @@ static bool except_errors(ParseCtx *ctx, int code, const Token *t)
     return true;
 }
 
+/* The token after the offending one, scanned with a copy of the lexer. */
+static int peek_token(const ParseCtx *ctx, Token *next)
+{
+    Lexer *lx = malloc(sizeof *lx);
+    if (!lx)
+        return -1;
+    ParseError scratch;
+    *lx = *ctx->lx;
+    lx->err = &scratch;
+    int c = lexer_next(lx, next);
+    free(lx);
+    return c;
+}
+
 /* `if x = 1:` and `[x = 1]`, where CPython expects a named expression. */
 static bool assign_in_expr(ParseCtx *ctx, int code)
 {
@@ -2407,24 +2465,15 @@ static bool assign_in_expr(ParseCtx *ctx, int code)
                              kw != TK_ELIF && kw != TK_WHILE))
         return false;
     Node *a = expr_before(ctx);
-    if (!a)
+    Token next;
+    int c = peek_token(ctx, &next);
+    /* Not in a keyword argument's value, and only if an operand follows. */
+    if (!a || a == ctx->kw_value || !starts_expr(c) || c == TK_LAMBDA)
         return false;
     switch (a->kind) {
     case E_NAME: {
         int line, col;
-        Token next;
-        Lexer *lx = malloc(sizeof *lx);
-        line = ctx->prev.line;
-        col = ctx->prev.col + ctx->prev.len;
-        if (lx) {
-            ParseError scratch;
-            *lx = *ctx->lx;
-            lx->err = &scratch;
-            int c = lexer_next(lx, &next);
-            if (c > 0)
-                tok_end(&next, c, &line, &col);
-            free(lx);
-        }
+        tok_end(&next, c, &line, &col);
         parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
                     "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
         return true;
@@ -2461,7 +2510,10 @@ static bool legacy_print(ParseCtx *ctx, int code, const Token *t)
 
 static bool forgot_comma(ParseCtx *ctx, int code, const Token *t)
 {
-    if (bracket_level(ctx, code) <= 0 || !starts_expr(code))
+    /* A comprehension's iterable and conditions are not where CPython
+     * looks for a missing comma. */
+    if (bracket_level(ctx, code) <= 0 || !starts_expr(code) ||
+        asy_parser_accepts(ctx->parser, TK_FOR))
         return false;
     Node *a = expr_before(ctx);
     if (!a || (a->kind == E_NAME && (code == TK_STRING || !strcmp(a->u.name, "print") ||
@@ -2473,6 +2525,71 @@ static bool forgot_comma(ParseCtx *ctx, int code, const Token *t)
     parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
                 "invalid syntax. Perhaps you forgot a comma?");
     return true;
+}
+
+/* The innermost bracket open before token `code`. */
+static char innermost_bracket(const ParseCtx *ctx, int code)
+{
+    const Lexer *lx = ctx->lx;
+    int level = lx->level - is_opener(code) + is_closer(code);
+    return level > 0 && level <= LEX_MAX_PAREN ? lx->paren[level - 1] : 0;
+}
+
+static bool dict_errors(ParseCtx *ctx, int code)
+{
+    if (innermost_bracket(ctx, code) != '{')
+        return false;
+    if (ctx->prev_code == TK_COLON && (code == TK_COMMA || code == TK_RBRACE)) {
+        error_at_tok(ctx, &ctx->prev, "expression expected after dictionary key and ':'");
+        return true;
+    }
+    Node *key = expr_before(ctx);
+    if (!key || code == TK_COLON || !asy_parser_accepts(ctx->parser, TK_COLON) ||
+        asy_parser_accepts(ctx->parser, TK_COMMA))
+        return false;
+    parse_error(ctx, "SyntaxError", key->end_line, key->end_col - 1, key->end_line,
+                key->end_col, "':' expected after dictionary key");
+    return true;
+}
+
+/* `f(a.b= )`: CPython checks a keyword's name as soon as it sees the `=`. */
+static bool bad_keyword(ParseCtx *ctx, int code)
+{
+    Node *name = stack_node(ctx, 1);
+    if (innermost_bracket(ctx, code) != '(' || !asy_parser_peek(ctx->parser, 0, TK_EQUAL) ||
+        !name || name->kind == E_NAME)
+        return false;
+    const Token *eq = &ctx->prev;
+    if (name->kind == E_TRUE || name->kind == E_FALSE || name->kind == E_NONE)
+        parse_error(ctx, "SyntaxError", name->line, name->col, eq->line, eq->col + 1,
+                    "cannot assign to %s", expr_name(name));
+    else
+        parse_error(ctx, "SyntaxError", name->line, name->col, eq->line, eq->col + 1,
+                    "expression cannot contain assignment, perhaps you meant \"==\"?");
+    return true;
+}
+
+static bool misc_errors(ParseCtx *ctx, int code, const Token *t)
+{
+    int kw = line_keyword(ctx);
+    if (kw == TK_DEF && ctx->prev_code == TK_EQUAL && (code == TK_RPAR || code == TK_COMMA)) {
+        error_at_tok(ctx, &ctx->prev, "expected default value expression");
+        return true;
+    }
+    if (kw == TK_FROM && ctx->prev_code == TK_COMMA && code == TK_NEWLINE &&
+        ctx->lx->level == 0) {
+        error_at_tok(ctx, t, "trailing comma not allowed without surrounding parentheses");
+        return true;
+    }
+    return dict_errors(ctx, code) || bad_keyword(ctx, code);
+}
+
+/* An expression cut short by the end of input inside brackets: CPython
+ * tries to parse it and reports the bracket. */
+static bool unclosed_after(ParseCtx *ctx, int code, const Token *t)
+{
+    int line, col;
+    return starts_expr(code) && expr_before(ctx) && !primary_end(ctx, code, t, &line, &col);
 }
 
 void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t)
@@ -2490,15 +2607,21 @@ void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t)
     if (expected_block(ctx, code, t))
         return;
     if (code == TK_DEDENT) {
+        if (ctx->lx->done || ctx->lx->cur >= ctx->lx->lim)
+            t = &ctx->last_newline;
         parse_error(ctx, "IndentationError", t->line, t->col, t->line, t->col + 1,
                     "unexpected unindent");
         ctx->rescan = false;
         return;
     }
-    if (except_errors(ctx, code, t) || expected_colon(ctx, code, t) ||
-        expected_handler(ctx, t) || expected_else(ctx, code) ||
+    /* Past the end, CPython points at the last NEWLINE. */
+    if (code == 0 && ctx->last_newline.s)
+        t = &ctx->last_newline;
+    if (bad_assign_target(ctx) || except_errors(ctx, code, t) ||
+        expected_colon(ctx, code, t) || expected_handler(ctx, t) ||
+        expected_else(ctx, code) || misc_errors(ctx, code, t) ||
         assign_in_expr(ctx, code) || legacy_print(ctx, code, t) ||
-        forgot_comma(ctx, code, t))
+        forgot_comma(ctx, code, t) || unclosed_after(ctx, code, t))
         return;
     int line, col;
     tok_end(t, code, &line, &col);
@@ -2517,6 +2640,10 @@ static void track(ParseCtx *ctx, int code, const Token *t)
     ctx->prev2_code = ctx->prev_code;
     ctx->prev = *t;
     ctx->prev_code = code;
+    if (code == TK_NEWLINE || code == TK_SEMI)
+        ctx->nstmts++;
+    if (code == TK_NEWLINE)
+        ctx->last_newline = *t;
     if (code == TK_NEWLINE || code == TK_INDENT || code == TK_DEDENT || code == 0) {
         ctx->new_line = true;
         return;
@@ -2536,6 +2663,7 @@ static void track(ParseCtx *ctx, int code, const Token *t)
 
 static void feed(ParseCtx *ctx, int code, const Token *t)
 {
+    ctx->cur = *t;
     AsyParse(ctx->parser, code, *t);
     if (ctx->failed) {
         ctx->fail_line = t->line;

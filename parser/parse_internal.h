@@ -150,6 +150,12 @@ struct ParseCtx {
     int prev_code, prev2_code;
     Token last_real;        /* the last token fed that is not layout */
     int last_real_code;
+    Token last_newline;     /* the last NEWLINE fed */
+    int nstmts;             /* NEWLINE and `;` tokens fed: a statement count */
+    Token cur;              /* the token being fed */
+    Node *kw_value;         /* the value of the latest keyword argument */
+    NodeList assign;        /* the targets of an assignment being parsed */
+    int assign_stmt;        /* ... in statement number assign_stmt */
     Token line_tok[2];      /* the first two tokens of the logical line */
     int line_code[2];
     int line_ntok;
@@ -229,6 +235,7 @@ ArgList *args_genexp(ParseCtx *ctx, ArgList *a, Node *elt, CompList *gens);
 ArgList *args_star(ParseCtx *ctx, ArgList *a, const Token *star, Node *value);
 ArgList *arglist_kw(ParseCtx *ctx, ArgList *a, Node *name, const Token *eq, Node *value);
 ArgList *args_dstar(ParseCtx *ctx, ArgList *a, const Token *dstar, Node *value);
+void args_trailing_comma(ParseCtx *ctx, ArgList *a);
 Node *mk_call(ParseCtx *ctx, Node *func, ArgList *args, const Token *lpar,
               const Token *rpar);
 
@@ -241,6 +248,7 @@ Node *mk_stmt_tok(ParseCtx *ctx, NodeKind kind, const Token *t);
 Node *mk_expr_stmt(ParseCtx *ctx, Node *value);
 Node *yield_target(ParseCtx *ctx, Node *y);
 Node *mk_assign(ParseCtx *ctx, NodeList targets, Node *value);
+NodeList assign_chain(ParseCtx *ctx, NodeList targets);
 Node *mk_augassign(ParseCtx *ctx, Node *target, AstOp op, Node *value);
 Node *mk_annassign(ParseCtx *ctx, Node *target, bool paren, Node *annotation,
                    Node *value);
@@ -257,7 +265,6 @@ Aliases *aliases_join(ParseCtx *ctx, Aliases *a, Aliases *b);
 Aliases *aliases_end(Aliases *a, const Token *t);
 Aliases *alias_star(ParseCtx *ctx, const Token *star);
 const char *dotted(ParseCtx *ctx, const char *prefix, const Token *name);
-void trailing_comma_error(ParseCtx *ctx, const Token *comma);
 Node *mk_import(ParseCtx *ctx, const Token *kw, Aliases *names);
 Node *mk_import_from(ParseCtx *ctx, const Token *kw, int level, const char *module,
                      Aliases *names);

@@ -44,8 +44,12 @@ static size_t obj_size(Obj *o) {
     return 0;
 }
 
+/* No single object may exceed this: absurd requests fail at once with
+ * MemoryError (and never reach malloc, which sanitizers would abort on). */
+#define GC_MAX_OBJECT ((size_t)1 << 40)
+
 static bool over_limit(VM *vm, size_t size) {
-    if (size == SIZE_MAX) return true;
+    if (size >= GC_MAX_OBJECT) return true;
     return vm->cfg.memory_limit && vm->bytes_allocated + size > vm->cfg.memory_limit;
 }
 

@@ -215,7 +215,7 @@ static bool unpack(VM *vm, Value seq, Value *dest, int n) {
         int64_t len = is_tuple(seq) ? AS(ObjTuple, seq)->len : AS(ObjList, seq)->len;
         Value *items = is_tuple(seq) ? AS(ObjTuple, seq)->items : AS(ObjList, seq)->items;
         if (len != n) { unpack_error(vm, len, n, false); return false; }
-        memcpy(dest, items, (size_t)n * sizeof(Value));
+        copy_values(dest, items, n);
         return true;
     }
     Value it = op_iter(vm, seq);
@@ -238,7 +238,7 @@ static bool unpack(VM *vm, Value seq, Value *dest, int n) {
     vm_pop_roots(vm, 2);
     if (!ok) return false;
     if (got->len != n) { unpack_error(vm, got->len, n, false); return false; }
-    memcpy(dest, got->items, (size_t)n * sizeof(Value));
+    copy_values(dest, got->items, n);
     return true;
 }
 
@@ -312,7 +312,7 @@ static Value call_ex(VM *vm, Value f, Value argt, Value kwd) {
     int64_t n = t->len + d->count;
     Value *argv = malloc((size_t)(n + 1) * sizeof(Value));
     if (!argv) return exc_nomem(vm);
-    memcpy(argv, t->items, (size_t)t->len * sizeof(Value));
+    copy_values(argv, t->items, t->len);
     int64_t pos = 0, i = 0;
     Value k, v;
     while (dict_next(d, &pos, &k, &v)) {

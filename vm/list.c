@@ -23,7 +23,7 @@ ObjList *list_new(VM *vm, int64_t cap) {
 ObjList *list_from(VM *vm, const Value *items, int64_t n) {
     ObjList *l = list_new(vm, n);
     if (!l) return NULL;
-    if (n) memcpy(l->items, items, (size_t)n * sizeof(Value));
+    if (n) copy_values(l->items, items, n);
     l->len = n;
     return l;
 }
@@ -127,7 +127,7 @@ static int list_setslice(VM *vm, ObjList *l, ObjSlice *sl, Value v) {
     int64_t grow = src->len - (stop - start);
     if (grow > 0 && !list_reserve(vm, l, l->len + grow)) return -1;
     memmove(l->items + stop + grow, l->items + stop, (size_t)(l->len - stop) * sizeof(Value));
-    memcpy(l->items + start, src->items, (size_t)src->len * sizeof(Value));
+    copy_values(l->items + start, src->items, src->len);
     l->len += grow;
     return 0;
 }
@@ -217,8 +217,8 @@ static void merge_sort(SortCtx *c, Value *keys, Value *vals, Value *tk, Value *t
     }
     while (i < mid) { tk[k] = keys[i]; if (vals) tv[k] = vals[i]; k++; i++; }
     while (j < hi) { tk[k] = keys[j]; if (vals) tv[k] = vals[j]; k++; j++; }
-    memcpy(keys + lo, tk + lo, (size_t)(hi - lo) * sizeof(Value));
-    if (vals) memcpy(vals + lo, tv + lo, (size_t)(hi - lo) * sizeof(Value));
+    copy_values(keys + lo, tk + lo, hi - lo);
+    if (vals) copy_values(vals + lo, tv + lo, hi - lo);
 }
 
 int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
@@ -266,7 +266,7 @@ int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
             Value t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t;
         }
     }
-    memcpy(l->items, sorted, (size_t)n * sizeof(Value));
+    copy_values(l->items, sorted, n);
     rc = 0;
 done:
     vm_pop_roots(vm, roots);

@@ -85,7 +85,7 @@ static Value seq_repeat(VM *vm, Value seq, Value count) {
         ObjBytes *b = AS(ObjBytes, seq);
         if (n && b->len > INT64_MAX / n) return exc_nomem(vm);
         size_t total = (size_t)(b->len * n);
-        uint8_t *buf = malloc(total ? total : 1);      /* fails fast for absurd sizes */
+        uint8_t *buf = total < ((size_t)1 << 40) ? malloc(total ? total : 1) : NULL;
         if (!buf) return exc_nomem(vm);
         for (int64_t i = 0; i < n; i++) memcpy(buf + i * b->len, b->data, (size_t)b->len);
         Value r = bytes_new(vm, buf, total);
@@ -101,13 +101,13 @@ static Value seq_repeat(VM *vm, Value seq, Value count) {
     if (list) {
         ObjList *r = list_new(vm, total);
         if (!r) return ERR;
-        for (int64_t i = 0; i < n; i++) memcpy(r->items + i * len, items, (size_t)len * sizeof(Value));
+        for (int64_t i = 0; i < n; i++) copy_values(r->items + i * len, items, len);
         r->len = total;
         return obj_val(r);
     }
     ObjTuple *r = tuple_new(vm, total);
     if (!r) return ERR;
-    for (int64_t i = 0; i < n; i++) memcpy(r->items + i * len, items, (size_t)len * sizeof(Value));
+    for (int64_t i = 0; i < n; i++) copy_values(r->items + i * len, items, len);
     return obj_val(r);
 }
 
@@ -116,8 +116,8 @@ static Value seq_concat(VM *vm, Value a, Value b) {
         ObjList *x = AS(ObjList, a), *y = AS(ObjList, b);
         ObjList *r = list_new(vm, x->len + y->len);
         if (!r) return ERR;
-        memcpy(r->items, x->items, (size_t)x->len * sizeof(Value));
-        memcpy(r->items + x->len, y->items, (size_t)y->len * sizeof(Value));
+        copy_values(r->items, x->items, x->len);
+        copy_values(r->items + x->len, y->items, y->len);
         r->len = x->len + y->len;
         return obj_val(r);
     }
@@ -126,8 +126,8 @@ static Value seq_concat(VM *vm, Value a, Value b) {
     if (x->len == 0) return b;
     ObjTuple *r = tuple_new(vm, x->len + y->len);
     if (!r) return ERR;
-    memcpy(r->items, x->items, (size_t)x->len * sizeof(Value));
-    memcpy(r->items + x->len, y->items, (size_t)y->len * sizeof(Value));
+    copy_values(r->items, x->items, x->len);
+    copy_values(r->items + x->len, y->items, y->len);
     return obj_val(r);
 }
 
@@ -1442,14 +1442,14 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
         if (n->self == UNDEF) return n->fn(vm, args, nargs, kwnames);
         Value argv[nargs + nkw + 1];
         argv[0] = n->self;
-        memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+        copy_values(argv + 1, args, nargs + nkw);
         return n->fn(vm, argv, nargs + 1, kwnames);
     }
     case OBJ_BOUND: {
         ObjBound *b = (ObjBound *)o;
         Value argv[nargs + nkw + 1];
         argv[0] = b->self;
-        memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+        copy_values(argv + 1, args, nargs + nkw);
         return op_call(vm, b->func, argv, nargs + 1, kwnames);
     }
     case OBJ_CLASS: return class_call(vm, (ObjClass *)o, args, nargs, kwnames);
@@ -1459,7 +1459,7 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
         Value argv[nargs + nkw + 1];
         argv[0] = callable;
-        memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+        copy_values(argv + 1, args, nargs + nkw);
         return op_call(vm, m, argv, nargs + 1, kwnames);
     }
     }

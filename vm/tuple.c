@@ -19,7 +19,7 @@ ObjTuple *tuple_new(VM *vm, int64_t n) {
 
 ObjTuple *tuple_from(VM *vm, const Value *items, int64_t n) {
     ObjTuple *t = tuple_new(vm, n);
-    if (t && n) memcpy(t->items, items, (size_t)n * sizeof(Value));
+    if (t && n) copy_values(t->items, items, n);
     return t;
 }
 

@@ -76,4 +76,9 @@ static inline Value int_val(int64_t i) { return (VTAG_INT << VTAG_SHIFT) | ((uin
 static inline Value bool_val(bool b) { return b ? TRUE_VAL : FALSE_VAL; }
 static inline Value obj_val(const void *o) { return (VTAG_OBJ << VTAG_SHIFT) | (uint64_t)(uintptr_t)o; }
 
+/* memcpy for value arrays that may be empty (and NULL). */
+static inline void copy_values(Value *dst, const Value *src, int64_t n) {
+    if (n > 0) memcpy(dst, src, (size_t)n * sizeof(Value));
+}
+
 #endif

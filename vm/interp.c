@@ -974,8 +974,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         SAVE();
         ObjSet *s = set_new(vm, vm->types[T_SET]);
         if (!s) goto error;
-        for (int i = ARG; i > 0; i--) CHECK_INT(set_add(vm, s, PEEK(i)));
-        sp -= ARG;
+        PUSH(obj_val(s));      /* reachable while user __hash__/__eq__ run */
+        SAVE();
+        for (int i = ARG + 1; i > 1; i--) CHECK_INT(set_add(vm, s, PEEK(i)));
+        sp -= ARG + 1;
         PUSH(obj_val(s));
         NEXT();
     }

@@ -63,20 +63,20 @@ typedef struct Lexer {
     int col_base;               /* added to columns on the first line (f-strings) */
 
     int level;                  /* bracket nesting depth */
-    char paren[LEX_MAX_PAREN];  /* the open brackets, innermost last */
-    int paren_line[LEX_MAX_PAREN], paren_col[LEX_MAX_PAREN];
-
     int nindent;                /* open blocks */
-    int indent[LEX_MAX_INDENT + 1], altindent[LEX_MAX_INDENT + 1];
     int pending_dedents;        /* DEDENTs owed */
     bool pending_indent;        /* an INDENT owed */
     bool at_bol;                /* measure indentation before the next token */
     bool line_open;             /* a token was returned on this logical line */
     bool layout;                /* synthesize layout tokens (false in f-strings) */
     bool done;                  /* the end of input was returned */
-
     LexErrorKind error_kind;    /* of the last -1 returned */
     ParseError *err;
+
+    /* The stacks, last: lexer_init() leaves them uninitialized. */
+    int indent[LEX_MAX_INDENT + 1], altindent[LEX_MAX_INDENT + 1];
+    char paren[LEX_MAX_PAREN];  /* the open brackets, innermost last */
+    int paren_line[LEX_MAX_PAREN], paren_col[LEX_MAX_PAREN];
 } Lexer;
 
 /* Prepares to scan the `len` bytes at `src` (src[len] must be NUL) as a file:

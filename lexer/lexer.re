@@ -606,7 +606,8 @@ int lexer_next(Lexer *lx, Token *t)
 static void init_common(Lexer *lx, const char *src, size_t len,
                         ParseError *err)
 {
-    memset(lx, 0, sizeof *lx);
+    memset(lx, 0, offsetof(Lexer, indent));
+    lx->indent[0] = lx->altindent[0] = 0;
     lx->cur = lx->line_start = src;
     lx->lim = src + len;
     lx->line = 1;

@@ -108,7 +108,8 @@ bool ast_grow(AstArena *a, void **items, int n, int *cap, size_t size)
         return true;
     if (*cap > INT32_MAX / 4)
         return false;
-    int newcap = *cap ? *cap * 2 : 4;
+    /* Most lists hold one or two items. */
+    int newcap = *cap ? *cap * 2 : 1;
     void *p = ast_alloc(a, (size_t)newcap * size);
     if (!p)
         return false;

@@ -420,6 +420,11 @@ static ObjCode *leave_unit(Compiler *c) {
     for (int i = 0; i < u->nattrcaches; i++) code->attrcaches[i].value = UNDEF;
     /* Handlers push one value over their recorded depth. */
     code->stacksize = u->maxdepth + 2;
+    code->framesize = (int32_t)((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value)) + code->nlocals + code->ncells +
+                      code->nfrees + code->stacksize;
+    if (!(code->flags & (CODE_VARARGS | CODE_VARKW | CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GEN)) &&
+        code->kwonlycount == 0 && code->ncells == 0 && code->nfrees == 0)
+        code->flags |= CODE_SIMPLE;
     code->filename = intern(c, c->filename);
     free_unit(u);
     return c->failed ? NULL : code;

@@ -763,6 +763,11 @@ static void locate(StrTok *st, const char *p, int *line, int *col)
 
 static void token_end(const Token *t, int *line, int *col)
 {
+    if (!memchr(t->s, '\n', (size_t)t->len)) {
+        *line = t->line;
+        *col = t->col + t->len;
+        return;
+    }
     StrTok st;
     split_string(t, &st);
     locate(&st, t->s + t->len, line, col);
@@ -2265,6 +2270,16 @@ static void tok_end(const Token *t, int code, int *line, int *col)
     }
 }
 
+static bool is_opener(int code)
+{
+    return code == TK_LPAR || code == TK_LSQB || code == TK_LBRACE;
+}
+
+static bool is_closer(int code)
+{
+    return code == TK_RPAR || code == TK_RSQB || code == TK_RBRACE;
+}
+
 static bool starts_expr(int code)
 {
     switch (code) {
@@ -2300,26 +2315,44 @@ static Node *expr_before(const ParseCtx *ctx)
     return a->end_line == line && a->end_col == col ? a : NULL;
 }
 
-static bool is_opener(int code)
-{
-    return code == TK_LPAR || code == TK_LSQB || code == TK_LBRACE;
-}
-
-static bool is_closer(int code)
-{
-    return code == TK_RPAR || code == TK_RSQB || code == TK_RBRACE;
-}
-
 /* The bracket depth before token `code`, which the lexer has counted. */
 static int bracket_level(const ParseCtx *ctx, int code)
 {
     return ctx->lx->level - is_opener(code) + is_closer(code) + (ctx->fdepth > 0);
 }
 
-/* Finds where the primary expression starting with token t ends (an atom
- * and its trailers), by scanning ahead with a copy of the lexer. Reaching
- * the end of input inside brackets is itself the error CPython reports,
- * and false is returned after reporting it. */
+/* Scans on from the primary expression whose first token `t` the lexer lx
+ * has just returned (an atom and its trailers) to find where it ends.
+ * Reaching the end of input inside brackets is itself the error CPython
+ * reports there; false is returned after reporting it. */
+static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
+                         int *line, int *col)
+{
+    ParseError scratch;
+    lx->err = &scratch;
+    int depth = is_opener(code);
+    bool after_dot = false;
+    Token u;
+    tok_end(t, code, line, col);
+    for (;;) {
+        int c = lexer_next(lx, &u);
+        if (c < 0) {
+            if (lx->error_kind != LEXERR_UNCLOSED)
+                return true;
+            *ctx->err = scratch;
+            ctx->failed = true;
+            return false;
+        }
+        if (c == 0 || (depth == 0 && !after_dot && c != TK_DOT && c != TK_LPAR &&
+                       c != TK_LSQB))
+            return true;
+        depth += is_opener(c) - is_closer(c);
+        after_dot = c == TK_DOT;
+        tok_end(&u, c, line, col);
+    }
+}
+
+/* scan_primary() from the offending token t, on a copy of the lexer. */
 static bool primary_end(ParseCtx *ctx, int code, const Token *t, int *line, int *col)
 {
     Lexer *lx = malloc(sizeof *lx);
@@ -2327,34 +2360,8 @@ static bool primary_end(ParseCtx *ctx, int code, const Token *t, int *line, int 
         tok_end(t, code, line, col);
         return true;
     }
-    ParseError scratch;
     *lx = *ctx->lx;
-    lx->err = &scratch;
-    int depth = code == TK_LPAR || code == TK_LSQB || code == TK_LBRACE;
-    bool ok = true, after_dot = false;
-    Token u = *t;
-    tok_end(t, code, line, col);
-    for (;;) {
-        int c = lexer_next(lx, &u);
-        if (c < 0) {
-            if (lx->error_kind == LEXERR_UNCLOSED) {
-                *ctx->err = scratch;
-                ctx->failed = true;
-                ok = false;
-            }
-            break;
-        }
-        if (depth == 0 && !after_dot && c != TK_DOT && c != TK_LPAR && c != TK_LSQB)
-            break;
-        if (c == TK_LPAR || c == TK_LSQB || c == TK_LBRACE)
-            depth++;
-        else if (c == TK_RPAR || c == TK_RSQB || c == TK_RBRACE)
-            depth--;
-        after_dot = c == TK_DOT;
-        if (c == 0)
-            break;
-        tok_end(&u, c, line, col);
-    }
+    bool ok = scan_primary(ctx, lx, code, t, line, col);
     free(lx);
     return ok;
 }
@@ -2400,7 +2407,9 @@ static bool expected_handler(ParseCtx *ctx, const Token *t)
     if (!asy_parser_accepts(ctx->parser, TK_EXCEPT) ||
         !asy_parser_accepts(ctx->parser, TK_FINALLY) || asy_parser_accepts(ctx->parser, TK_ELSE))
         return false;
-    error_at_tok(ctx, t, "expected 'except' or 'finally' block");
+    int col = t->len == 0 && t->col > 0 ? t->col - 1 : t->col;
+    parse_error(ctx, "SyntaxError", t->line, col, t->line, col + (t->len ? t->len : 1),
+                "expected 'except' or 'finally' block");
     return true;
 }
 
@@ -2443,20 +2452,6 @@ static bool except_errors(ParseCtx *ctx, int code, const Token *t)
     return true;
 }
 
-/* The token after the offending one, scanned with a copy of the lexer. */
-static int peek_token(const ParseCtx *ctx, Token *next)
-{
-    Lexer *lx = malloc(sizeof *lx);
-    if (!lx)
-        return -1;
-    ParseError scratch;
-    *lx = *ctx->lx;
-    lx->err = &scratch;
-    int c = lexer_next(lx, next);
-    free(lx);
-    return c;
-}
-
 /* `if x = 1:` and `[x = 1]`, where CPython expects a named expression. */
 static bool assign_in_expr(ParseCtx *ctx, int code)
 {
@@ -2465,19 +2460,29 @@ static bool assign_in_expr(ParseCtx *ctx, int code)
                              kw != TK_ELIF && kw != TK_WHILE))
         return false;
     Node *a = expr_before(ctx);
-    Token next;
-    int c = peek_token(ctx, &next);
-    /* Not in a keyword argument's value, and only if an operand follows. */
-    if (!a || a == ctx->kw_value || !starts_expr(c) || c == TK_LAMBDA)
+    /* Not in a keyword argument's value, nor after `*` or `**`. */
+    if (!a || a == ctx->kw_value || ctx->prev2_code == TK_STAR ||
+        ctx->prev2_code == TK_DOUBLESTAR)
         return false;
+    /* Only if an operand follows, which CPython reads, maybe to the end. */
+    Lexer *lx = malloc(sizeof *lx);
+    if (!lx)
+        return false;
+    *lx = *ctx->lx;
+    ParseError scratch;
+    lx->err = &scratch;
+    Token next;
+    int line, col, c = lexer_next(lx, &next);
+    bool operand = starts_expr(c) && c != TK_LAMBDA;
+    bool ok = operand && scan_primary(ctx, lx, c, &next, &line, &col);
+    free(lx);
+    if (!operand || !ok)
+        return !operand ? false : true;
     switch (a->kind) {
-    case E_NAME: {
-        int line, col;
-        tok_end(&next, c, &line, &col);
+    case E_NAME:
         parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
                     "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
         return true;
-    }
     case E_COMPARE: case E_BOOLOP: case E_LIST: case E_TUPLE: case E_GENEXP:
     case E_TRUE: case E_FALSE: case E_NONE:
         return false;
@@ -2588,14 +2593,45 @@ static bool misc_errors(ParseCtx *ctx, int code, const Token *t)
  * tries to parse it and reports the bracket. */
 static bool unclosed_after(ParseCtx *ctx, int code, const Token *t)
 {
+    if (!starts_expr(code) || !expr_before(ctx))
+        return false;
+    if (is_opener(code)) {
+        /* CPython only reads on if the bracket's contents start well. */
+        Lexer *lx = malloc(sizeof *lx);
+        if (!lx)
+            return false;
+        *lx = *ctx->lx;
+        ParseError scratch;
+        lx->err = &scratch;
+        Token next;
+        int c = lexer_next(lx, &next);
+        free(lx);
+        if (c >= 0 && !starts_expr(c))
+            return false;
+    }
     int line, col;
-    return starts_expr(code) && expr_before(ctx) && !primary_end(ctx, code, t, &line, &col);
+    return !primary_end(ctx, code, t, &line, &col);
+}
+
+/* `for 1 in x`: CPython checks a for target before looking for the `in`. */
+static bool bad_for_target(ParseCtx *ctx, int code)
+{
+    Node *a = expr_before(ctx);
+    if (ctx->prev2_code != TK_FOR || code == TK_IN || !a)
+        return false;
+    Node *bad = invalid_target(a, T_FOR);
+    if (!bad)
+        return false;
+    error_at_node(ctx, bad, "cannot assign to %s", expr_name(bad));
+    return true;
 }
 
 void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t)
 {
     (void)parser;
     if (ctx->failed)
+        return;
+    if (code == TK_INDENT && ctx->prev_code == TK_NEWLINE && expected_handler(ctx, t))
         return;
     if (code == TK_INDENT) {
         /* CPython's caret sits on the last column of the indentation. */
@@ -2617,7 +2653,7 @@ void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t)
     /* Past the end, CPython points at the last NEWLINE. */
     if (code == 0 && ctx->last_newline.s)
         t = &ctx->last_newline;
-    if (bad_assign_target(ctx) || except_errors(ctx, code, t) ||
+    if (bad_assign_target(ctx) || bad_for_target(ctx, code) || except_errors(ctx, code, t) ||
         expected_colon(ctx, code, t) || expected_handler(ctx, t) ||
         expected_else(ctx, code) || misc_errors(ctx, code, t) ||
         assign_in_expr(ctx, code) || legacy_print(ctx, code, t) ||

@@ -93,6 +93,7 @@ static Frame *push_frame(VM *vm, Fiber *fb, ObjCode *code) {
     f->flags = 0;
     f->locals = NULL;
     f->func = NULL;
+    f->gen = NULL;
     f->sp = NULL;
     f->ip = code->ins;
     int n = code->nlocals + code->ncells + code->nfrees;
@@ -401,14 +402,12 @@ static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
 #define SAFEPOINT() do { if (vm->gc_request) { SAVE(); gc_collect(vm); } } while (0)
 
 static Value interp_run(VM *vm, Frame *entry, Value throw) {
-    static void *dispatch[256] = {
+    static const void *const dispatch[256] = {
+        [0 ... 255] = &&L_BAD,
 #define OP(name, effect) [OP_##name] = &&L_##name,
         OPCODES(OP)
 #undef OP
     };
-    for (int i = 0; i < 256; i++) {
-        if (!dispatch[i]) dispatch[i] = &&L_BAD;
-    }
     Fiber *fb = vm->fiber;
     Frame *frame = entry;
     ObjCode *code = frame->code;
@@ -656,6 +655,42 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
 
     do_call: {
         Value f = *fslot;
+        if (is_kind(f, OBJ_FUNCTION)) {
+            /* The fast path: positional arguments only, room in the chunk. */
+            ObjFunction *fn = AS(ObjFunction, f);
+            ObjCode *c = fn->code;
+            StackChunk *ch = fb->chunk;
+            if ((c->flags & CODE_SIMPLE) && !kwnames && nargs == c->argcount &&
+                fb->depth < vm->recursion_limit && ch->top + c->framesize <= ch->limit) {
+                Frame *nf = (Frame *)ch->top;
+                ch->top += c->framesize;
+                nf->slots = (Value *)nf + FRAME_WORDS;
+                for (int i = 0; i < nargs; i++) nf->slots[i] = args[i];
+                for (int i = nargs; i < c->nlocals; i++) nf->slots[i] = UNDEF;
+                nf->code = c;
+                nf->func = fn;
+                nf->globals = fn->globals;
+                nf->locals = NULL;
+                nf->gen = NULL;
+                nf->flags = 0;
+                nf->chunk_mark = 0;
+                nf->prev = frame;
+                nf->ip = c->ins;
+                nf->sp = NULL;
+                fb->depth++;
+                frame->ip = ip;
+                frame->sp = fslot;
+                fb->frame = frame = nf;
+                code = c;
+                ip = c->ins;
+                consts = c->consts;
+                names = c->names;
+                slots = nf->slots;
+                sp = slots + c->nlocals;
+                SAFEPOINT();
+                NEXT();
+            }
+        }
         if (is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & CODE_GENERATOR)) {
             SAVE();
             Value g = gen_new(vm, AS(ObjFunction, f), args, nargs, kwnames);

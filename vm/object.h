@@ -212,6 +212,9 @@ typedef struct AttrCache {
 #define CODE_CLASSBODY 0x20     /* names go through frame->locals */
 #define CODE_MODULE 0x40
 #define CODE_HAS_DOC 0x80      /* consts[0] is the docstring */
+/* Only positional parameters, no cells, not a generator: calls with exactly
+ * argcount positional arguments take the interpreter's fast path. */
+#define CODE_SIMPLE 0x100
 
 struct ObjCode {
     Obj obj;
@@ -227,6 +230,7 @@ struct ObjCode {
     int32_t posonlycount, kwonlycount;
     int32_t flags;
     int32_t stacksize;
+    int32_t framesize;      /* words a frame of this code takes on the data stack */
     int32_t nlines, nexc, ncaches, nattrcaches;
     LineEntry *lines;
     ExcEntry *exc;

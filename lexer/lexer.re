@@ -468,9 +468,9 @@ static int change_indent(Lexer *lx, int col, int altcol, const char *text)
             return indent_error(lx, "TabError", "inconsistent use of tabs "
                                 "and spaces in indentation", 0);
     } else if (col > top) {
-        if (lx->nindent >= LEX_MAX_INDENT)
+        if (lx->nindent + 1 >= LEX_MAX_INDENT)
             return indent_error(lx, "IndentationError",
-                                "too many levels of indentation", col);
+                                "too many levels of indentation", 0);
         if (altcol <= alttop)
             return indent_error(lx, "TabError", "inconsistent use of tabs "
                                 "and spaces in indentation", 0);

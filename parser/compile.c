@@ -448,14 +448,15 @@ static bool has_starred(NodeList *l) {
     return false;
 }
 
-/* Builds a list from elements that may contain *starred items. */
-static void build_list_starred(Compiler *c, NodeList *elts) {
+/* Builds a list from elements that may contain *starred items; in_call
+ * makes the errors name the callable below the list. */
+static void build_list_starred(Compiler *c, NodeList *elts, bool in_call) {
     emit(c, OP_BUILD_LIST, 0);
     for (int i = 0; i < elts->n; i++) {
         Node *e = elts->items[i];
         if (e->kind == E_STARRED) {
             compile_expr(c, e->u.starred.value);
-            emit(c, OP_LIST_EXTEND, 1);
+            emit(c, OP_LIST_EXTEND, in_call ? 0x101 : 1);
         } else {
             compile_expr(c, e);
             emit(c, OP_LIST_APPEND, 1);
@@ -480,7 +481,7 @@ static void compile_sequence(Compiler *c, Node *n) {
         }
         return;
     }
-    build_list_starred(c, elts);
+    build_list_starred(c, elts, false);
     if (n->kind == E_TUPLE) emit(c, OP_LIST_TO_TUPLE, 0);
 }
 
@@ -626,9 +627,9 @@ static void compile_call_ex(Compiler *c, Node *n) {
     NodeList *args = &n->u.call.args;
     if (args->n == 1 && args->items[0]->kind == E_STARRED) {
         compile_expr(c, args->items[0]->u.starred.value);
-        emit(c, OP_LIST_TO_TUPLE, 0);   /* accepts any iterable */
+        emit(c, OP_LIST_TO_TUPLE, 1);   /* accepts any iterable */
     } else {
-        build_list_starred(c, args);
+        build_list_starred(c, args, true);
         emit(c, OP_LIST_TO_TUPLE, 0);
     }
     int nkw = n->u.call.nkeywords;

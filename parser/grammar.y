@@ -612,8 +612,8 @@ arg_first(A) ::= test(K) EQUAL(E) test(V).      { A = arglist_kw(ctx, NULL, K, &
 arg_first(A) ::= STAR(S) test(B).               { A = args_star(ctx, NULL, &S, B); }
 arg_first(A) ::= DOUBLESTAR(S) test(B).         { A = args_dstar(ctx, NULL, &S, B); }
 
-subscripts(A) ::= sub_list(B).              { A = bare_tuple(ctx, B, NULL); }
-subscripts(A) ::= sub_list(B) COMMA(C).     { A = bare_tuple(ctx, B, &C); }
+subscripts(A) ::= sub_list(B).              { A = subscript_index(ctx, B, NULL); }
+subscripts(A) ::= sub_list(B) COMMA(C).     { A = subscript_index(ctx, B, &C); }
 
 %type sub_list {NodeList}
 sub_list(A) ::= sub_item(B).                    { A = list1(ctx, B); }

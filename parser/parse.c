@@ -476,6 +476,18 @@ static bool is_bare_tuple(const Node *n)
     return first->line == n->line && first->col == n->col;
 }
 
+/* A subscript's index: as a bare tuple, but a lone `*x` makes a tuple. */
+Node *subscript_index(ParseCtx *ctx, NodeList elts, const Token *comma)
+{
+    if (elts.n == 1 && !comma && elts.items[0]->kind == E_STARRED) {
+        Node *n = mk(ctx, E_TUPLE);
+        n->u.seq.elts = elts;
+        span_nodes(n, elts.items[0], elts.items[0]);
+        return n;
+    }
+    return bare_tuple(ctx, elts, comma);
+}
+
 Node *bare_tuple(ParseCtx *ctx, NodeList elts, const Token *comma)
 {
     if (elts.n == 0)
@@ -807,15 +819,18 @@ static int put_utf8(char *out, unsigned cp)
     return 4;
 }
 
+/* CPython decodes a literal after reading the token that follows it, and
+ * reports bad escapes there. */
 static void escape_error(ParseCtx *ctx, const StrTok *st, bool bytes, long start,
                          long end, const char *what)
 {
-    const Token *t = &st->t;
+    int line, col;
+    token_end(&st->t, &line, &col);
     if (bytes)
-        parse_error(ctx, "SyntaxError", t->line, t->col, t->line, t->col + 1,
+        parse_error(ctx, "SyntaxError", line, col, line, col + 1,
                     "(value error) invalid \\x escape at position %ld", start);
     else
-        parse_error(ctx, "SyntaxError", t->line, t->col, t->line, t->col + 1,
+        parse_error(ctx, "SyntaxError", line, col, line, col + 1,
                     "(unicode error) 'unicodeescape' codec can't decode bytes in "
                     "position %ld-%ld: %s", start, end, what);
 }

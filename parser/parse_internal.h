@@ -218,6 +218,7 @@ Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, Node *body);
 Node *mk_seq(ParseCtx *ctx, NodeKind kind, NodeList elts, const Token *open,
              const Token *close);
 Node *bare_tuple(ParseCtx *ctx, NodeList elts, const Token *comma);
+Node *subscript_index(ParseCtx *ctx, NodeList elts, const Token *comma);
 Node *paren_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
                   const Token *close);
 Node *mk_with_as(ParseCtx *ctx, Node *context, const Token *as, Node *target);

@@ -205,7 +205,7 @@ static bool is_object_slot(VM *vm, Value found, NameId name) {
 static Value default_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
     if (cls->instance_kind == OBJ_EXC) {
         ObjTuple *t = tuple_from(vm, args, nargs);
-        return t ? exc_new(vm, cls, t) : ERR;
+        return t ? exc_new(vm, exc_oserror_class(vm, cls, args, nargs), t) : ERR;
     }
     ObjInstance *o = instance_new(vm, cls);
     return o ? obj_val(o) : ERR;

@@ -2,6 +2,7 @@
  * and the traceback text of an uncaught exception in CPython's format. */
 #include "exc.h"
 
+#include <errno.h>
 #include <stdlib.h>
 
 #include "class.h"
@@ -142,10 +143,43 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, int line) {
 
 /* ---- str, repr, attributes --------------------------------------------- */
 
+ObjClass *exc_oserror_class(VM *vm, ObjClass *cls, Value *args, int nargs) {
+    if (cls != vm->exc_types[E_OSError] || nargs < 2 || !is_int(args[0])) return cls;
+    switch (as_int(args[0])) {
+    case ENOENT: return vm->exc_types[E_FileNotFoundError];
+    case EEXIST: return vm->exc_types[E_FileExistsError];
+    case EACCES: case EPERM: return vm->exc_types[E_PermissionError];
+    case EISDIR: return vm->exc_types[E_IsADirectoryError];
+    case ENOTDIR: return vm->exc_types[E_NotADirectoryError];
+    case ETIMEDOUT: return vm->exc_types[E_TimeoutError];
+    case EPIPE: case ESHUTDOWN: return vm->exc_types[E_BrokenPipeError];
+    case ECONNRESET: return vm->exc_types[E_ConnectionResetError];
+    case ECONNREFUSED: return vm->exc_types[E_ConnectionRefusedError];
+    case EINTR: return vm->exc_types[E_InterruptedError];
+    case EAGAIN: case EALREADY: case EINPROGRESS: return vm->exc_types[E_BlockingIOError];
+    default: return cls;
+    }
+}
+
+/* str(OSError(errno, strerror[, filename])): "[Errno 2] text: 'name'" */
+static Value oserror_str(VM *vm, ObjTuple *a) {
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "[Errno ");
+    if (!op_str_to(vm, a->items[0], &b)) { sb_free(&b); return ERR; }
+    sb_adds(&b, "] ");
+    if (!op_str_to(vm, a->items[1], &b)) { sb_free(&b); return ERR; }
+    if (a->len >= 3) {
+        sb_adds(&b, ": ");
+        if (!op_repr_to(vm, a->items[2], &b)) { sb_free(&b); return ERR; }
+    }
+    return str_from_buf(vm, &b);
+}
+
 Value exc_str(VM *vm, Value exc) {
     ObjException *e = AS(ObjException, exc);
     ObjTuple *a = e->args;
     if (a->len == 0) return obj_val(vm->empty_str);
+    if (a->len >= 2 && a->len <= 5 && exc_is(vm, exc, E_OSError)) return oserror_str(vm, a);
     if (a->len == 1) {
         if (exc_is(vm, exc, E_KeyError)) return op_repr(vm, a->items[0]);
         return op_str(vm, a->items[0]);
@@ -208,7 +242,7 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___cause__))) return e->cause == UNDEF ? NONE_VAL : e->cause;
     if (str_eq(name, vm_name(vm, N___context__))) return e->context == UNDEF ? NONE_VAL : e->context;
     if (str_eq(name, vm_name(vm, N___suppress_context__))) return bool_val(e->suppress_context);
-    if (str_eq(name, vm_name(vm, N___traceback__))) return NONE_VAL;
+    if (str_eq(name, vm_name(vm, N___traceback__))) return exc_traceback(vm, self, e->ntb - 1);
     Value first = e->args->len ? e->args->items[0] : NONE_VAL;
     if (str_eq(name, vm_name(vm, N_value)) && (exc_is(vm, self, E_StopIteration) || exc_is(vm, self, E_StopAsyncIteration)))
         return first;
@@ -254,6 +288,30 @@ int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v) {
         return 1;
     }
     return 0;
+}
+
+/* ---- traceback objects ------------------------------------------------- */
+
+/* A traceback object is an ObjIter: a = the exception, i = its entry. */
+Value exc_traceback(VM *vm, Value exc, int index) {
+    if (!is_kind(exc, OBJ_EXC) || index < 0) return NONE_VAL;
+    ObjIter *t = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_TRACEBACK]);
+    if (!t) return ERR;
+    t->a = exc;
+    t->b = t->c = UNDEF;
+    t->i = index;
+    return obj_val(t);
+}
+
+Value exc_traceback_attr(VM *vm, ObjIter *t, ObjStr *name) {
+    ObjException *e = AS(ObjException, t->a);
+    if (t->i >= e->ntb) return UNDEF;
+    TbEntry *entry = &e->tb[t->i];
+    if (!strcmp(name->data, "tb_lineno")) return int_val(entry->line);
+    if (!strcmp(name->data, "tb_next")) return exc_traceback(vm, t->a, (int)t->i - 1);
+    if (!strcmp(name->data, "tb_frame")) return NONE_VAL;
+    if (!strcmp(name->data, "tb_lasti")) return int_val(0);
+    return UNDEF;
 }
 
 /* ---- traceback text ---------------------------------------------------- */

@@ -33,6 +33,12 @@ Value exc_str(VM *vm, Value exc);
 Value exc_getattr(VM *vm, ObjException *e, ObjStr *name);
 /* 1 when `name` is such a field and was set, 0 when it is not one, -1 on error. */
 int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v);
+/* OSError(errno, ...) makes the subclass for that errno, as CPython. */
+ObjClass *exc_oserror_class(VM *vm, ObjClass *cls, Value *args, int nargs);
+/* e.__traceback__: a traceback object for entry `index` (outermost is
+ * ntb - 1), or None. */
+Value exc_traceback(VM *vm, Value exc, int index);
+Value exc_traceback_attr(VM *vm, ObjIter *t, ObjStr *name);
 void exc_init_types(VM *vm);
 
 #endif

@@ -276,11 +276,33 @@ static Value format_value(VM *vm, Value v, int flags, Value spec) {
     return fmt_format(vm, v, spec == UNDEF ? NULL : AS(ObjStr, spec));
 }
 
+/* How call errors name a callable: "__main__.f()", "print()" (CPython's
+ * _PyObject_FunctionStr). */
+static void func_str(VM *vm, Value f, StrBuf *b) {
+    if (is_kind(f, OBJ_BOUND)) f = AS(ObjBound, f)->func;
+    Value mod = op_getattr_opt(vm, f, vm_name(vm, N___module__));
+    Value qn = op_getattr_opt(vm, f, vm_name(vm, N___qualname__));
+    if (mod == ERR || qn == ERR) vm->exc = UNDEF;
+    if (!is_str(qn)) { sb_adds(b, type_name(vm, f)); sb_adds(b, " object"); return; }
+    if (is_str(mod) && strcmp(AS(ObjStr, mod)->data, "builtins") != 0) {
+        sb_adds(b, AS(ObjStr, mod)->data);
+        sb_addc(b, '.');
+    }
+    sb_adds(b, AS(ObjStr, qn)->data);
+    sb_adds(b, "()");
+}
+
+static Value call_error(VM *vm, Value func, const char *what, Value v) {
+    StrBuf b = SB_INIT;
+    func_str(vm, func, &b);
+    Value r = exc_raise(vm, E_TypeError, "%s %s%s", b.data ? b.data : "", what, v == UNDEF ? "" : type_name(vm, v));
+    sb_free(&b);
+    return r;
+}
+
 static int dict_merge(VM *vm, ObjDict *d, Value other, Value func) {
     if (!is_dict(other) && op_getattr_opt(vm, other, vm_name(vm, N_keys)) == UNDEF) {
-        Value qn = op_getattr_opt(vm, func, vm_name(vm, N___qualname__));
-        exc_raise(vm, E_TypeError, "%s() argument after ** must be a mapping, not %T",
-                  is_str(qn) ? AS(ObjStr, qn)->data : type_name(vm, func), other);
+        call_error(vm, func, "argument after ** must be a mapping, not ", other);
         return -1;
     }
     ObjDict *src = is_dict(other) ? AS(ObjDict, other) : dict_new(vm);
@@ -293,9 +315,11 @@ static int dict_merge(VM *vm, ObjDict *d, Value other, Value func) {
             return -1;
         }
         if (dict_get_str(d, AS(ObjStr, k)) != UNDEF) {
-            Value qn = op_getattr_opt(vm, func, vm_name(vm, N___qualname__));
-            exc_raise(vm, E_TypeError, "%s() got multiple values for keyword argument '%s'",
-                      is_str(qn) ? AS(ObjStr, qn)->data : type_name(vm, func), AS(ObjStr, k)->data);
+            StrBuf b = SB_INIT;
+            func_str(vm, func, &b);
+            exc_raise(vm, E_TypeError, "%s got multiple values for keyword argument '%s'", b.data ? b.data : "",
+                      AS(ObjStr, k)->data);
+            sb_free(&b);
             return -1;
         }
         if (dict_set(vm, d, k, v) < 0) return -1;
@@ -1068,12 +1092,17 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         NEXT();
     }
     CASE(LIST_EXTEND) {
+        /* arg: the list's depth; + 0x100 inside a call, where the callable
+         * sits just below the list and names itself in the error. */
         SAVE();
         Value v = TOP();
-        int r = list_extend(vm, AS(ObjList, PEEK(ARG + 1)), v);
-        if (r < 0 && exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF && !is_obj(v)) {
+        int depth = ARG & 0xFF;
+        int r = list_extend(vm, AS(ObjList, PEEK(depth + 1)), v);
+        if (r < 0 && exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF &&
+            op_special(vm, v, N___getitem__) == UNDEF) {
             vm->exc = UNDEF;
-            exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
+            if (ARG & 0x100) call_error(vm, PEEK(depth + 2), "argument after * must be an iterable, not ", v);
+            else exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
         }
         CHECK_INT(r);
         sp--;
@@ -1109,9 +1138,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (is_tuple(v)) NEXT();
         ObjList *l = is_list(v) ? AS(ObjList, v) : op_to_list(vm, v);
         if (!l) {
-            if (exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF) {
+            if (exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF &&
+                op_special(vm, v, N___getitem__) == UNDEF) {
                 vm->exc = UNDEF;
-                exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
+                /* arg 1: f(*v), with the callable below */
+                if (ARG) call_error(vm, PEEK(2), "argument after * must be an iterable, not ", v);
+                else exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
             }
             goto error;
         }
@@ -1381,7 +1413,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(WITH_EXCEPT_START) {
         SAVE();
         Value e = TOP(), exitf = PEEK(3);
-        Value args[3] = {obj_val(type_of(vm, e)), e, NONE_VAL};
+        Value tb = exc_traceback(vm, e, is_kind(e, OBJ_EXC) ? AS(ObjException, e)->ntb - 1 : -1);
+        CHECK(tb);
+        Value args[3] = {obj_val(type_of(vm, e)), e, tb};
         Value r = op_call(vm, exitf, args, 3, NULL);
         CHECK(r);
         PUSH(r);

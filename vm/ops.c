@@ -776,6 +776,9 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
             return v == UNDEF ? exc_raise(vm, E_ValueError, "Cell is empty") : v;
         }
         break;
+    case OBJ_ITER:
+        if (o->cls == vm->types[T_TRACEBACK]) return exc_traceback_attr(vm, (ObjIter *)o, name);
+        break;
     case OBJ_WRAPPER:
         if (!strcmp(n, "__func__") || !strcmp(n, "__wrapped__")) return ((ObjWrapper *)o)->v;
         break;

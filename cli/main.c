@@ -7,6 +7,7 @@
  *
  * Exit status: 0, 1 for an uncaught exception, 2 for usage errors, or what
  * sys.exit() asked for. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,9 +111,16 @@ int main(int argc, char **argv) {
         asy_set_argv(vm, n, args);
         status = status_of(vm, asy_run_source(vm, code, strlen(code), "<string>"));
     } else if (i < argc && strcmp(argv[i], "-") != 0) {
+        FILE *f = fopen(argv[i], "rb");
+        if (!f) {
+            /* As CPython: a usage-level error, status 2. */
+            fprintf(stderr, "asy: can't open file '%s': [Errno %d] %s\n", argv[i], errno, strerror(errno));
+            asy_free(vm);
+            return 2;
+        }
+        fclose(f);
         asy_set_argv(vm, argc - i, (const char *const *)argv + i);
         status = status_of(vm, asy_run_file(vm, argv[i]));
-        if (status == 1 && !asy_error_text(vm)) status = 1;
     } else if (i >= argc && isatty(0)) {
         asy_set_argv(vm, 0, NULL);
         status = repl(vm);

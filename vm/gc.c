@@ -289,7 +289,9 @@ static void gc_free_object(VM *vm, Obj *o) {
         if (s->table) gc_free(vm, s->table, (size_t)(s->mask + 1) * sizeof(SetEntry));
         break;
     }
-    case OBJ_BIGINT: mp_clear(&((ObjBigInt *)o)->n); break;
+    case OBJ_BIGINT:
+        if (!(o->flags & BIGINT_WIDE)) mp_clear(&((ObjBigInt *)o)->n);
+        break;
     case OBJ_CODE: free_code((ObjCode *)o); break;
     case OBJ_EXC: free(((ObjException *)o)->tb); break;
     case OBJ_BYTEARRAY: gc_free(vm, ((ObjByteArray *)o)->data, (size_t)((ObjByteArray *)o)->cap); break;

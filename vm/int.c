@@ -1,14 +1,19 @@
 /* int: arbitrary-precision integers with two representations.
  *
  * Values in [-2^47, 2^47) live in the word (value.h); anything else is an
- * ObjBigInt holding a libtommath mp_int. Every result goes through
- * int_from_mp or int_from_i64, which pick the small form whenever it fits, so
- * a big int never holds a small value and equal ints have equal forms. bool
- * is an int subclass: every function here takes True/False as 1/0.
+ * ObjBigInt. One that fits an __int128 is "wide" (BIGINT_WIDE): the value
+ * sits in the object and its mp_int is a view of digits inside the object;
+ * larger ones own a libtommath mp_int. Every result goes through wide_val or
+ * int_from_mp, which pick the smallest form that fits, so equal ints have
+ * equal forms: a big int is never small, and is wide exactly when it fits.
+ * bool is an int subclass: every function here takes True/False as 1/0.
  *
- * Small operands never touch libtommath on the common paths. When a small
- * operand meets a big one, it is read through an MpView: an mp_int whose
- * digits live on the C stack, valid only as a const input.
+ * Operands that fit an __int128 never touch libtommath on the common paths:
+ * 128-bit arithmetic with overflow checks, one gc_new per big result (wide
+ * values are what loops summing squares or hashing with 32-bit multipliers
+ * produce, just past the word). Only a real overflow goes to libtommath,
+ * which reads every int as a const mp_int: a big int's own (a wide one's is a
+ * view), or an MpView of a small one with its digits on the C stack.
  *
  * Sizes are capped at BIG_MAX_BITS (about 2^31 bits, 256 MiB): libtommath
  * counts bits in an int, and a result that large is a runaway program.
@@ -36,10 +41,47 @@
 
 _Static_assert(MP_DIGIT_BIT >= 28 && MP_DIGIT_BIT < HASH_BITS, "two mp digits must hold a small int");
 
+#ifndef __SIZEOF_INT128__
+#error "int.c needs __int128 (GCC or Clang on a 64-bit target)"
+#endif
+typedef __int128 i128;
+typedef unsigned __int128 u128;
+#define I128_MAX ((i128)(~(u128)0 >> 1))
+#define I128_MIN (-I128_MAX - 1)
+
 /* ---- reading operands ---------------------------------------------------- */
 
 /* The value of a small int or bool. */
 static inline int64_t small_of(Value v) { return is_int(v) ? as_int(v) : (int64_t)as_bool(v); }
+
+/* The value of an int that fits an i128 (small, bool or wide); false for a
+ * big int that only libtommath holds. */
+static inline bool wide_of(Value v, i128 *out) {
+    if (!is_obj(v)) {
+        *out = small_of(v);
+        return true;
+    }
+    const ObjBigInt *o = AS(ObjBigInt, v);
+    if (!(o->obj.flags & BIGINT_WIDE)) return false;
+    *out = (i128)((u128)o->wide[1] << 64 | o->wide[0]);
+    return true;
+}
+
+static inline u128 mag128(i128 v) { return v < 0 ? (u128)0 - (u128)v : (u128)v; }
+
+/* The i128 with magnitude u (at most 2^127 when neg, else below it). */
+static inline i128 signed128(u128 u, bool neg) { return (i128)(neg ? (u128)0 - u : u); }
+
+/* Points m at digits d (room for cap) holding v: an mp_int that is valid
+ * only as a const input, and that nothing may mp_clear. */
+static void view_fill(i128 v, mp_int *m, mp_digit *d, int cap) {
+    int n = 0;
+    for (u128 u = mag128(v); u; u >>= MP_DIGIT_BIT) d[n++] = (mp_digit)(u & MP_MASK);
+    m->used = n;
+    m->alloc = cap;
+    m->sign = v < 0 ? MP_NEG : MP_ZPOS;
+    m->dp = d;
+}
 
 typedef struct MpView {
     mp_int m;
@@ -47,23 +89,10 @@ typedef struct MpView {
 } MpView;
 
 /* Any int as a read-only mp_int: a big int's own, or a view of a small one. */
-static const mp_int *view_i64(int64_t i, MpView *w) {
-    uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-    int n = 0;
-    while (u) {
-        w->d[n++] = (mp_digit)(u & MP_MASK);
-        u >>= MP_DIGIT_BIT;
-    }
-    w->m.used = n;
-    w->m.alloc = 3;
-    w->m.sign = i < 0 ? MP_NEG : MP_ZPOS;
-    w->m.dp = w->d;
-    return &w->m;
-}
-
 static const mp_int *view(Value v, MpView *w) {
     if (is_bigint(v)) return &AS(ObjBigInt, v)->n;
-    return view_i64(small_of(v), w);
+    view_fill(small_of(v), &w->m, w->d, 3);
+    return &w->m;
 }
 
 /* False after raising for a libtommath failure. */
@@ -97,12 +126,34 @@ static Value too_big(VM *vm) { return exc_nomem(vm); }
 
 /* ---- construction and conversion ---------------------------------------- */
 
+/* v as an int: small when it fits the word, else a wide big int (one
+ * allocation, no libtommath). */
+static Value wide_val(VM *vm, i128 v) {
+    if (v >= SMALL_INT_MIN && v <= SMALL_INT_MAX) return int_val((int64_t)v);
+    ObjBigInt *o = gc_new(vm, sizeof(ObjBigInt), OBJ_BIGINT, vm->types[T_INT]);
+    if (!o) return ERR;
+    o->obj.flags = BIGINT_WIDE;
+    o->wide[0] = (uint64_t)v;
+    o->wide[1] = (uint64_t)((u128)v >> 64);
+    view_fill(v, &o->n, o->wd, (int)(sizeof o->wd / sizeof *o->wd));
+    return obj_val(o);
+}
+
+/* m's value, when it fits an i128. */
+static bool mp_to_wide(const mp_int *m, i128 *out) {
+    if (mp_count_bits(m) > 128) return false;
+    u128 u = 0;
+    for (int i = m->used - 1; i >= 0; i--) u = u << MP_DIGIT_BIT | m->dp[i];
+    if (u > (u128)I128_MAX + mp_isneg(m)) return false;
+    *out = signed128(u, mp_isneg(m));
+    return true;
+}
+
 Value int_from_mp(VM *vm, mp_int *m) {
-    int bits = mp_count_bits(m);
-    if (bits <= 47 || (bits == 48 && mp_isneg(m) && mp_get_mag_u64(m) == (uint64_t)1 << 47)) {
-        int64_t i = mp_get_i64(m);
+    i128 w;
+    if (mp_to_wide(m, &w)) {
         mp_clear(m);
-        return int_val(i);
+        return wide_val(vm, w);
     }
     ObjBigInt *o = gc_new(vm, sizeof(ObjBigInt), OBJ_BIGINT, vm->types[T_INT]);
     if (!o) {
@@ -120,21 +171,9 @@ Value int_from_mp(VM *vm, mp_int *m) {
     return obj_val(o);
 }
 
-Value int_from_i64(VM *vm, int64_t i) {
-    if (small_int_fits(i)) return int_val(i);
-    MpView w;
-    mp_int m;
-    if (!mp_new(vm, &m, 2)) return ERR;
-    return mp_finish(vm, &m, mp_copy(view_i64(i, &w), &m));
-}
+Value int_from_i64(VM *vm, int64_t i) { return wide_val(vm, i); }
 
-Value int_from_u64(VM *vm, uint64_t u) {
-    if (u <= (uint64_t)SMALL_INT_MAX) return int_val((int64_t)u);
-    mp_int m;
-    if (!mp_new(vm, &m, 2)) return ERR;
-    mp_set_u64(&m, u);
-    return int_from_mp(vm, &m);
-}
+Value int_from_u64(VM *vm, uint64_t u) { return wide_val(vm, u); }
 
 bool int_to_mp(Value v, mp_int *out) {
     MpView w;
@@ -142,17 +181,10 @@ bool int_to_mp(Value v, mp_int *out) {
 }
 
 bool int_to_i64(Value v, int64_t *out) {
-    if (!is_bigint(v)) {
-        *out = small_of(v);
-        return true;
-    }
-    const mp_int *m = &AS(ObjBigInt, v)->n;
-    int bits = mp_count_bits(m);
-    if (bits <= 63 || (bits == 64 && mp_isneg(m) && mp_get_mag_u64(m) == (uint64_t)1 << 63)) {
-        *out = mp_get_i64(m);
-        return true;
-    }
-    return false;
+    i128 w;
+    if (!wide_of(v, &w) || w != (int64_t)w) return false;
+    *out = (int64_t)w;
+    return true;
 }
 
 /* The top 64 bits of |m| (m has at least 64 bits), and whether any bit
@@ -211,7 +243,7 @@ Value int_to_float(VM *vm, Value v, double *out) {
 Value int_from_double(VM *vm, double d) {
     if (isnan(d)) return exc_raise(vm, E_ValueError, "cannot convert float NaN to integer");
     if (isinf(d)) return exc_raise(vm, E_OverflowError, "cannot convert float infinity to integer");
-    if (fabs(d) < 9.2e18) return int_from_i64(vm, (int64_t)d);
+    if (fabs(d) < 0x1p127) return wide_val(vm, (i128)d);   /* truncates toward zero */
     mp_int m;
     if (!mp_new(vm, &m, 1024 / MP_DIGIT_BIT + 2)) return ERR;
     return mp_finish(vm, &m, mp_set_double(&m, d));     /* truncates toward zero */
@@ -231,10 +263,8 @@ int int_sign(Value a) {
 }
 
 int int_cmp(Value a, Value b) {
-    if (!is_bigint(a) && !is_bigint(b)) {
-        int64_t x = small_of(a), y = small_of(b);
-        return (x > y) - (x < y);
-    }
+    i128 x, y;
+    if (wide_of(a, &x) && wide_of(b, &y)) return (x > y) - (x < y);
     MpView wa, wb;
     mp_ord o = mp_cmp(view(a, &wa), view(b, &wb));
     return o == MP_LT ? -1 : o == MP_GT ? 1 : 0;
@@ -275,58 +305,113 @@ static Value via_float(VM *vm, BinOp op, Value a, Value b) {
     return flt_binop(vm, op, x, y);
 }
 
-static Value small_pow(VM *vm, int64_t x, int64_t y, Value a, Value b) {
-    if (y < 0) return via_float(vm, BIN_POW, a, b);
-    int64_t r = 1, base = x;
-    for (int64_t e = y; e; e >>= 1) {
-        if ((e & 1) && __builtin_mul_overflow(r, base, &r)) return big_pow(vm, a, b);
-        if (e > 1 && __builtin_mul_overflow(base, base, &base)) return big_pow(vm, a, b);
-    }
-    return int_from_i64(vm, r);
+/* ZeroDivisionError with CPython's message for each operator. */
+static Value div_zero(VM *vm, BinOp op) {
+    const char *msg = op == BIN_TRUEDIV ? "division by zero"
+                      : op == BIN_MOD   ? "integer modulo by zero"
+                                        : "integer division or modulo by zero";
+    return exc_raise(vm, E_ZeroDivisionError, "%s", msg);
 }
 
-static Value small_binop(VM *vm, BinOp op, Value a, Value b) {
-    int64_t x = small_of(a), y = small_of(b), r;
+/* x * y; false on overflow. Not __builtin_mul_overflow: clang lowers the
+ * 128-bit one to a call to __muloti4, which libgcc lacks. */
+static bool mul_wide(i128 x, i128 y, i128 *out) {
+    if (x == (int64_t)x && y == (int64_t)y) {      /* |x * y| <= 2^126 */
+        *out = x * y;
+        return true;
+    }
+    u128 a = mag128(x), b = mag128(y);
+    uint64_t ah = (uint64_t)(a >> 64), bh = (uint64_t)(b >> 64);
+    if (ah && bh) return false;
+    /* one high half is zero: a * b = lo(a) lo(b) + (high half * other low half) << 64 */
+    u128 cross = (u128)(ah | bh) * (ah ? (uint64_t)b : (uint64_t)a);
+    if (cross >> 63) return false;
+    u128 low = (u128)(uint64_t)a * (uint64_t)b;
+    u128 m = (cross << 64) + low;
+    bool neg = (x < 0) != (y < 0);
+    if (m < low || m > (u128)I128_MAX + neg) return false;
+    *out = signed128(m, neg);
+    return true;
+}
+
+/* Python's floor division: q = floor(x / y) and r = x - q y, which has y's
+ * sign. False when q overflows (I128_MIN // -1); y != 0. */
+static bool divmod_wide(i128 x, i128 y, i128 *q, i128 *r) {
+    if (x == (int64_t)x && y == (int64_t)y && y != -1) {
+        /* one hardware division rather than libgcc's 128-bit routine */
+        *q = (int64_t)x / (int64_t)y;
+        *r = (int64_t)x % (int64_t)y;
+    } else {
+        if (x == I128_MIN && y == -1) return false;
+        *q = x / y;
+        *r = x % y;
+    }
+    if (*r != 0 && (*r < 0) != (y < 0)) {
+        *q -= 1;
+        *r += y;
+    }
+    return true;
+}
+
+static Value wide_pow(VM *vm, i128 x, i128 y, Value a, Value b) {
+    if (y < 0) return via_float(vm, BIN_POW, a, b);
+    i128 r = 1, base = x;
+    for (i128 e = y; e; e >>= 1) {
+        if ((e & 1) && !mul_wide(r, base, &r)) return big_pow(vm, a, b);
+        if (e > 1 && !mul_wide(base, base, &base)) return big_pow(vm, a, b);
+    }
+    return wide_val(vm, r);
+}
+
+/* a op b for operands that fit an i128 (x and y); UNDEF when the result
+ * needs libtommath. */
+static Value wide_binop(VM *vm, BinOp op, Value a, Value b, i128 x, i128 y) {
+    const u128 dbl_exact = (u128)1 << DBL_MANT_DIG;
+    i128 r, m;
     switch (op) {
-    case BIN_ADD: return int_from_i64(vm, x + y);
-    case BIN_SUB: return int_from_i64(vm, x - y);
+    case BIN_ADD:
+        if (__builtin_add_overflow(x, y, &r)) break;
+        return wide_val(vm, r);
+    case BIN_SUB:
+        if (__builtin_sub_overflow(x, y, &r)) break;
+        return wide_val(vm, r);
     case BIN_MUL:
-        if (__builtin_mul_overflow(x, y, &r)) break;
-        return int_from_i64(vm, r);
-    case BIN_TRUEDIV:     /* both exact as doubles: one correctly rounded division */
-        if (y == 0) return exc_raise(vm, E_ZeroDivisionError, "division by zero");
-        return float_val((double)x / (double)y);
+        if (!mul_wide(x, y, &r)) break;
+        return wide_val(vm, r);
+    case BIN_TRUEDIV:
+        if (y == 0) return div_zero(vm, op);
+        if (mag128(x) > dbl_exact || mag128(y) > dbl_exact) break;
+        return float_val((double)x / (double)y);    /* both exact: one correctly rounded division */
     case BIN_FLOORDIV:
-        if (y == 0) return exc_raise(vm, E_ZeroDivisionError, "integer division or modulo by zero");
-        r = x / y;
-        if (x % y != 0 && ((x < 0) != (y < 0))) r--;
-        return int_from_i64(vm, r);
     case BIN_MOD:
-        if (y == 0) return exc_raise(vm, E_ZeroDivisionError, "integer modulo by zero");
-        r = x % y;
-        if (r != 0 && ((r < 0) != (y < 0))) r += y;
-        return int_val(r);
-    case BIN_POW: return small_pow(vm, x, y, a, b);
+        if (y == 0) return div_zero(vm, op);
+        if (!divmod_wide(x, y, &r, &m)) break;
+        return wide_val(vm, op == BIN_MOD ? m : r);
+    case BIN_POW: return wide_pow(vm, x, y, a, b);
     case BIN_LSHIFT:
         if (y < 0) return exc_raise(vm, E_ValueError, "negative shift count");
         if (x == 0) return int_val(0);
-        if (y < 63 && !__builtin_mul_overflow(x, (int64_t)1 << y, &r)) return int_from_i64(vm, r);
-        break;
+        if (y >= 127) break;
+        r = (i128)((u128)x << y);
+        if (r >> y != x) break;
+        return wide_val(vm, r);
     case BIN_RSHIFT:
         if (y < 0) return exc_raise(vm, E_ValueError, "negative shift count");
-        return int_val(y >= 63 ? (x < 0 ? -1 : 0) : x >> y);
-    case BIN_AND: return is_bool(a) && is_bool(b) ? bool_val(x & y) : int_val(x & y);
-    case BIN_OR: return is_bool(a) && is_bool(b) ? bool_val(x | y) : int_val(x | y);
-    case BIN_XOR: return is_bool(a) && is_bool(b) ? bool_val(x ^ y) : int_val(x ^ y);
+        return wide_val(vm, x >> (y < 127 ? (int)y : 127));
+    case BIN_AND:
+    case BIN_OR:
+    case BIN_XOR:
+        /* two's complement in 128 bits agrees with Python's infinite one */
+        r = op == BIN_AND ? x & y : op == BIN_OR ? x | y : x ^ y;
+        return is_bool(a) && is_bool(b) ? bool_val(r) : wide_val(vm, r);
     default: return NOTIMPL_VAL;
     }
-    return UNDEF;   /* needs the big path */
+    return UNDEF;
 }
 
 /* Floor division and modulo of big operands. */
 static Value big_divmod(VM *vm, BinOp op, const mp_int *x, const mp_int *y) {
-    if (mp_iszero(y))
-        return exc_raise(vm, E_ZeroDivisionError, op == BIN_MOD ? "integer modulo by zero" : "integer division or modulo by zero");
+    if (mp_iszero(y)) return div_zero(vm, op);
     mp_int q, r;
     if (!mp_new(vm, &q, x->used + 1)) return ERR;
     if (!mp_new(vm, &r, y->used + 1)) {
@@ -384,8 +469,9 @@ static Value big_binop(VM *vm, BinOp op, Value a, Value b) {
 
 Value int_binop(VM *vm, BinOp op, Value a, Value b) {
     if (!is_intlike(a) || !is_intlike(b)) return NOTIMPL_VAL;
-    if (!is_bigint(a) && !is_bigint(b)) {
-        Value r = small_binop(vm, op, a, b);
+    i128 x, y;
+    if (wide_of(a, &x) && wide_of(b, &y)) {
+        Value r = wide_binop(vm, op, a, b, x, y);
         if (r != UNDEF) return r;
     }
     return big_binop(vm, op, a, b);
@@ -396,7 +482,7 @@ Value int_binop(VM *vm, BinOp op, Value a, Value b) {
  * into a sticky bit, and round half to even at the right position (which
  * moves up for subnormal results). */
 static Value big_truediv(VM *vm, const mp_int *a, const mp_int *b) {
-    if (mp_iszero(b)) return exc_raise(vm, E_ZeroDivisionError, "division by zero");
+    if (mp_iszero(b)) return div_zero(vm, BIN_TRUEDIV);
     bool negate = mp_isneg(a) != mp_isneg(b);
     if (mp_iszero(a)) return float_val(negate ? -0.0 : 0.0);
     int64_t abits = mp_count_bits(a), bbits = mp_count_bits(b);
@@ -494,55 +580,55 @@ static Value big_shift(VM *vm, BinOp op, Value a, Value b) {
 }
 
 Value int_neg(VM *vm, Value a) {
-    if (!is_bigint(a)) return int_from_i64(vm, -small_of(a));
+    i128 x;
+    if (wide_of(a, &x) && x != I128_MIN) return wide_val(vm, -x);
     mp_int r;
     if (!mp_new(vm, &r, AS(ObjBigInt, a)->n.used)) return ERR;
     return mp_finish(vm, &r, mp_neg(&AS(ObjBigInt, a)->n, &r));
 }
 
 Value int_invert(VM *vm, Value a) {
-    if (!is_bigint(a)) return int_from_i64(vm, ~small_of(a));
+    i128 x;
+    if (wide_of(a, &x)) return wide_val(vm, ~x);
     mp_int r;
     if (!mp_new(vm, &r, AS(ObjBigInt, a)->n.used + 1)) return ERR;
     return mp_finish(vm, &r, mp_complement(&AS(ObjBigInt, a)->n, &r));
 }
 
 Value int_abs(VM *vm, Value a) {
-    if (!is_bigint(a)) {
-        int64_t i = small_of(a);
-        return int_from_i64(vm, i < 0 ? -i : i);
-    }
-    if (!mp_isneg(&AS(ObjBigInt, a)->n)) return a;
-    return int_neg(vm, a);
+    if (int_sign(a) < 0) return int_neg(vm, a);
+    return is_bool(a) ? int_val(as_bool(a)) : a;
 }
 
-#ifdef __SIZEOF_INT128__
-/* pow(x, y, m) for 0 <= x < m < 2^48 and y >= 0. */
-static uint64_t small_powmod(uint64_t x, uint64_t y, uint64_t m) {
-    unsigned __int128 r = 1 % m, b = x;
+/* pow(x, y, m) for 0 <= x < m < 2^64: products stay below 2^128. */
+static uint64_t powmod_u64(uint64_t x, u128 y, uint64_t m) {
+    u128 r = 1 % m, b = x;
     for (; y; y >>= 1) {
         if (y & 1) r = r * b % m;
         b = b * b % m;
     }
     return (uint64_t)r;
 }
-#endif
+
+/* pow(base, exp, mod) without libtommath when exp >= 0 and |mod| < 2^64;
+ * UNDEF otherwise. mod != 0. */
+static Value pow3_wide(VM *vm, Value base, Value exp, Value mod) {
+    i128 x, y, m;
+    if (!wide_of(base, &x) || !wide_of(exp, &y) || !wide_of(mod, &m) || y < 0 || mag128(m) > UINT64_MAX)
+        return UNDEF;
+    i128 am = (i128)mag128(m), xr = x % am;
+    if (xr < 0) xr += am;
+    i128 r = powmod_u64((uint64_t)xr, (u128)y, (uint64_t)am);
+    if (m < 0 && r != 0) r -= am;     /* the result takes the modulus's sign */
+    return wide_val(vm, r);
+}
 
 Value int_pow3(VM *vm, Value base, Value exp, Value mod) {
     if (!is_intlike(base) || !is_intlike(exp) || !is_intlike(mod))
         return exc_raise(vm, E_TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
     if (int_sign(mod) == 0) return exc_raise(vm, E_ValueError, "pow() 3rd argument cannot be 0");
-#ifdef __SIZEOF_INT128__
-    if (!is_bigint(base) && !is_bigint(exp) && !is_bigint(mod) && small_of(exp) >= 0) {
-        int64_t x = small_of(base), y = small_of(exp), m = small_of(mod);
-        int64_t am = m < 0 ? -m : m;
-        int64_t xr = x % am;
-        if (xr < 0) xr += am;
-        int64_t r = (int64_t)small_powmod((uint64_t)xr, (uint64_t)y, (uint64_t)am);
-        if (m < 0 && r != 0) r -= am;
-        return int_val(r);
-    }
-#endif
+    Value fast = pow3_wide(vm, base, exp, mod);
+    if (fast != UNDEF) return fast;
     MpView wb, we, wm;
     const mp_int *x = view(base, &wb), *y = view(exp, &we), *m = view(mod, &wm);
     mp_int am = *m;     /* |m|: a const alias */
@@ -734,11 +820,11 @@ static mp_err digits_to_mp(const uint8_t *d, size_t n, int base, mp_int *r) {
 
 /* An int from n digit values; negative if neg. */
 static Value int_from_digit_values(VM *vm, const uint8_t *d, size_t n, int base, bool neg) {
-    /* up to 11 digits of any base (36^11 < 2^57) fit an int64 */
-    if (n <= 11) {
-        int64_t v = 0;
+    /* up to 24 digits of any base (36^24 < 2^125) fit an i128 */
+    if (n <= 24) {
+        i128 v = 0;
         for (size_t i = 0; i < n; i++) v = v * base + d[i];
-        return int_from_i64(vm, neg ? -v : v);
+        return wide_val(vm, neg ? -v : v);
     }
     double bits = (double)n * log2(base);
     if (bits > (double)BIG_MAX_BITS) return too_big(vm);

@@ -73,9 +73,16 @@ typedef struct ObjByteArray {
     int64_t len, cap;
 } ObjByteArray;
 
+/* ObjBigInt flags: the value fits an __int128 (int.c's fast paths), held in
+ * `wide`; `n` is then a read-only view of the object's own digits `wd`, so
+ * readers of `n` need not care, but there is nothing to mp_clear. */
+#define BIGINT_WIDE 1
+
 typedef struct ObjBigInt {
     Obj obj;
-    mp_int n;           /* never fits a small int: int.c keeps that invariant */
+    mp_int n;           /* never fits a small int (int.c keeps that invariant); always readable */
+    uint64_t wide[2];   /* BIGINT_WIDE: the value's low and high 64 bits */
+    mp_digit wd[(128 + MP_DIGIT_BIT - 1) / MP_DIGIT_BIT];
 } ObjBigInt;
 
 typedef struct ObjList {

@@ -346,7 +346,7 @@ Node *mk_ifexp(ParseCtx *ctx, Node *body, Node *test, Node *orelse)
 
 static const char *expr_name(const Node *e);
 
-void check_named_target(ParseCtx *ctx, Node *target)
+static void check_named_target(ParseCtx *ctx, Node *target)
 {
     if (target->kind == E_NAME)
         target->ctx = CTX_STORE;
@@ -1251,8 +1251,12 @@ Node *mk_strings(ParseCtx *ctx, const StrSpan *span)
                         span->col, &scratch);
     for (int i = 0; i < span->n; i++) {
         StrTok *st = &sc.tok[i];
-        if (!next_string(&lx, st))
+        if (!next_string(&lx, st)) {
+            /* Cannot happen: these tokens were scanned once already. */
+            parse_error(ctx, "SyntaxError", span->line, span->col, span->line,
+                        span->col + 1, "invalid syntax");
             return ctx->poison;
+        }
         sc.mixed |= i > 0 && st->bytes != sc.bytes;
         sc.bytes |= st->bytes;
         sc.fstr |= st->fstr;

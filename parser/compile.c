@@ -197,7 +197,7 @@ static void emit(Compiler *c, Opcode op, int arg) {
     u->depth += stack_effect(op, arg);
     if (u->depth > u->maxdepth) u->maxdepth = u->depth;
     if (op == OP_LOAD_GLOBAL) emit_word(c, (uint32_t)u->ncaches++);
-    if (op == OP_LOAD_ATTR || op == OP_LOAD_METHOD) emit_word(c, (uint32_t)u->nattrcaches++);
+    if (op == OP_LOAD_ATTR || op == OP_LOAD_METHOD || op == OP_STORE_ATTR) emit_word(c, (uint32_t)u->nattrcaches++);
 }
 
 static int new_label(Compiler *c) {
@@ -384,7 +384,7 @@ static ObjCode *leave_unit(Compiler *c) {
         case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_FOR_ITER: case OP_SEND:
             u->ins[i] = INS(op, u->labels[INS_ARG(u->ins[i])]);
             break;
-        case OP_LOAD_GLOBAL: case OP_LOAD_ATTR: case OP_LOAD_METHOD:
+        case OP_LOAD_GLOBAL: case OP_LOAD_ATTR: case OP_LOAD_METHOD: case OP_STORE_ATTR:
             i++;    /* skip the cache word */
             break;
         default:

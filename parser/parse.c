@@ -95,20 +95,49 @@ void error_at_tok(ParseCtx *ctx, const Token *t, const char *fmt, ...)
     va_end(ap);
 }
 
-/* An error CPython's compiler would report: kept until the whole input has
- * parsed, since any syntax error anywhere takes precedence. */
-void deferred_error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...)
+/* An error CPython's compiler or symbol table would report: kept until the
+ * whole input has parsed, since any syntax error anywhere comes first. The
+ * symbol table runs before the compiler, so its errors (rank 0) beat the
+ * compiler's (rank 1); within a rank the first one found is kept. */
+static void vdeferred(ParseCtx *ctx, int rank, const int span[4], const char *fmt,
+                      va_list ap)
 {
-    int s[4];
-    own_span(ctx, n, s);
     while (ctx->outer)
         ctx = ctx->outer;
-    if (ctx->deferred)
+    if (ctx->deferred && ctx->deferred_rank <= rank)
         return;
     ctx->deferred = true;
+    ctx->deferred_rank = rank;
+    fill_error(&ctx->later, "SyntaxError", span[0], span[1], span[2], span[3], NULL,
+               fmt, ap);
+}
+
+static bool deferred_taken(const ParseCtx *ctx, int rank)
+{
+    while (ctx->outer)
+        ctx = ctx->outer;
+    return ctx->deferred && ctx->deferred_rank <= rank;
+}
+
+void deferred_error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...)
+{
+    if (deferred_taken(ctx, 1))
+        return;
+    int span[4];
+    own_span(ctx, n, span);
     va_list ap;
     va_start(ap, fmt);
-    fill_error(&ctx->later, "SyntaxError", s[0], s[1], s[2], s[3], NULL, fmt, ap);
+    vdeferred(ctx, 1, span, fmt, ap);
+    va_end(ap);
+}
+
+static void deferred_error_at(ParseCtx *ctx, int rank, int line, int col, int end_line,
+                              int end_col, const char *fmt, ...)
+{
+    int span[4] = { line, col, end_line, end_col };
+    va_list ap;
+    va_start(ap, fmt);
+    vdeferred(ctx, rank, span, fmt, ap);
     va_end(ap);
 }
 
@@ -514,6 +543,8 @@ Node *mk_with_as(ParseCtx *ctx, Node *context, const Token *as, Node *target)
     return n;
 }
 
+static int line_keyword(const ParseCtx *ctx);
+
 /* Widens n to the parentheses around it (see Group). */
 Node *group(ParseCtx *ctx, Node *n, const Token *open, const Token *close)
 {
@@ -551,7 +582,7 @@ Node *paren_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
     for (int i = 0; i < elts.n; i++)
         if (elts.items[i]->kind == E_WITH_AS) {
             /* In a with statement, CPython first reads on to the colon. */
-            if (ctx->line_ntok > 0 && ctx->line_code[ctx->line_code[0] == TK_ASYNC] == TK_WITH)
+            if (line_keyword(ctx) == TK_WITH)
                 error_at_tok(ctx, &ctx->cur, "invalid syntax");
             else
                 error_at_node(ctx, elts.items[i], "invalid syntax");
@@ -1311,18 +1342,39 @@ static Node *strings_value(ParseCtx *ctx, int count, const StrScan *sc, Node *n)
  * Calls and parameters
  * ===================================================================== */
 
-static void deferred_error_at(ParseCtx *ctx, int line, int col, int end_line,
-                              int end_col, const char *fmt, ...)
+
+/* The index of the earliest repeat in names[0..n) (the second occurrence of
+ * a name that comes first in order), or -1. Sorting keeps long lists from
+ * taking quadratic time. */
+typedef struct NameAt {
+    const char *name;
+    size_t len;
+    int index;
+} NameAt;
+
+static int cmp_name_at(const void *pa, const void *pb)
 {
-    while (ctx->outer)
-        ctx = ctx->outer;
-    if (ctx->deferred)
-        return;
-    ctx->deferred = true;
-    va_list ap;
-    va_start(ap, fmt);
-    fill_error(&ctx->later, "SyntaxError", line, col, end_line, end_col, NULL, fmt, ap);
-    va_end(ap);
+    const NameAt *a = pa, *b = pb;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->name, b->name, n);
+    if (c == 0)
+        c = (a->len > b->len) - (a->len < b->len);
+    return c ? c : a->index - b->index;
+}
+
+static int first_repeat(NameAt *names, int n)
+{
+    qsort(names, (size_t)n, sizeof *names, cmp_name_at);
+    int best = -1;
+    for (int i = 1; i < n; i++) {
+        const NameAt *a = &names[i - 1], *b = &names[i];
+        bool second = a->len == b->len && !memcmp(a->name, b->name, a->len) &&
+                      (i < 2 || names[i - 2].len != a->len ||
+                       memcmp(names[i - 2].name, a->name, a->len) != 0);
+        if (second && (best < 0 || b->index < best))
+            best = b->index;
+    }
+    return best;
 }
 
 static ArgList *args_item(ParseCtx *ctx, ArgList *a)
@@ -1428,11 +1480,6 @@ ArgList *arglist_kw(ParseCtx *ctx, ArgList *a, Node *name, const Token *eq, Node
                     "expression cannot contain assignment, perhaps you meant \"==\"?");
         return a;
     }
-    for (int i = 0; i < a->nkw; i++)
-        if (a->kw[i].name && !strcmp(a->kw[i].name, name->u.name))
-            deferred_error_at(ctx, name->line, name->col, value->end_line,
-                              value->end_col, "keyword argument repeated: %s",
-                              name->u.name);
     ctx->kw_value = value;
     Keyword *k = add_keyword(ctx, a);
     if (k) {
@@ -1466,10 +1513,34 @@ void args_trailing_comma(ParseCtx *ctx, ArgList *a)
         genexp_error(ctx, a->bare_genexp);
 }
 
+/* `f(a=1, a=2)`: a check of CPython's compiler, so a deferred error. */
+static void check_repeated_keywords(ParseCtx *ctx, const ArgList *a)
+{
+    if (a->nkw < 2)
+        return;
+    NameAt *names = malloc(sizeof *names * (size_t)a->nkw);
+    if (!names)
+        return;
+    int n = 0;
+    for (int i = 0; i < a->nkw; i++)
+        if (a->kw[i].name)
+            names[n++] = (NameAt){ a->kw[i].name, strlen(a->kw[i].name), i };
+    int i = first_repeat(names, n);
+    free(names);
+    if (i >= 0) {
+        const Keyword *k = &a->kw[i];
+        deferred_error_at(ctx, 1, k->line, k->col, k->value->end_line,
+                          k->value->end_col, "keyword argument repeated: %s", k->name);
+    }
+}
+
 static void check_args(ParseCtx *ctx, const ArgList *a, const Token *rpar)
 {
-    if (a && a->err)
+    if (!a)
+        return;
+    if (a->err)
         error_at_tok(ctx, rpar, "%s", a->err);
+    check_repeated_keywords(ctx, a);
 }
 
 Node *mk_call(ParseCtx *ctx, Node *func, ArgList *a, const Token *lpar, const Token *rpar)
@@ -1540,24 +1611,30 @@ static Param *make_param(ParseCtx *ctx, Param *p, const ParamItem *it)
 
 /* The names of a parameter list must differ (a check of CPython's compiler,
  * so reported as a deferred error). */
+static const Token *param_name(const ParamItem *p)
+{
+    if (p->kind == PARAM_NAME)
+        return &p->tok;
+    return p->has_name ? &p->name : NULL;
+}
+
 static void check_duplicates(ParseCtx *ctx, const ParamItems *items)
 {
+    NameAt *names = malloc(sizeof *names * (size_t)items->n);
+    if (!names)
+        return;
+    int n = 0;
     for (int i = 0; i < items->n; i++) {
-        const ParamItem *a = &items->items[i];
-        if (a->kind == PARAM_SLASH || (a->kind != PARAM_NAME && !a->has_name))
-            continue;
-        const Token *an = a->has_name ? &a->name : &a->tok;
-        for (int j = 0; j < i; j++) {
-            const ParamItem *b = &items->items[j];
-            const Token *bn = b->has_name ? &b->name : &b->tok;
-            if ((b->kind == PARAM_NAME || b->has_name) && bn->len == an->len &&
-                !memcmp(bn->s, an->s, (size_t)an->len)) {
-                deferred_error_at(ctx, an->line, an->col, an->line, an->col + an->len,
-                                  "duplicate argument '%.*s' in function definition",
-                                  an->len, an->s);
-                return;
-            }
-        }
+        const Token *t = param_name(&items->items[i]);
+        if (t)
+            names[n++] = (NameAt){ t->s, (size_t)t->len, i };
+    }
+    int i = first_repeat(names, n);
+    free(names);
+    if (i >= 0) {
+        const Token *t = param_name(&items->items[i]);
+        deferred_error_at(ctx, 0, t->line, t->col, t->line, t->col + t->len,
+                          "duplicate argument '%.*s' in function definition", t->len, t->s);
     }
 }
 
@@ -2128,7 +2205,7 @@ Node *mk_try(ParseCtx *ctx, const Token *kw, NodeList body, Handlers *h,
         for (int i = 0; i < h->n; i++) {
             ExceptHandler *e = &h->items[i];
             if (!e->type && i + 1 < h->n)
-                deferred_error_at(ctx, e->line, e->col, e->line, e->col + 6,
+                deferred_error_at(ctx, 1, e->line, e->col, e->line, e->col + 6,
                                   "default 'except:' must be last");
         }
     }

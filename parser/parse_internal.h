@@ -8,12 +8,12 @@
  * reductions still pending for the current token may run on poison nodes and
  * their results are thrown away.
  *
- * Errors come in two ranks, as in CPython. An immediate error is what the
+ * Errors come in two kinds, as in CPython. An immediate error is what the
  * parser or tokenizer reports; the first one ends the parse. A deferred error
- * is one CPython's compiler reports (a repeated keyword argument, a duplicate
- * parameter, a misplaced starred expression): it is remembered and reported
- * only if the whole file parses, because CPython only compiles files that
- * parse.
+ * is one CPython's compiler or symbol table reports (a repeated keyword
+ * argument, a duplicate parameter, a misplaced starred expression): it is
+ * remembered and reported only if the whole file parses, because CPython only
+ * compiles files that parse.
  */
 #ifndef ASY_PARSE_INTERNAL_H
 #define ASY_PARSE_INTERNAL_H
@@ -135,6 +135,7 @@ struct ParseCtx {
     bool rescan;            /* it was a parser error: scan on for worse */
     int fail_line;          /* the line of the token that failed */
     bool deferred;          /* a deferred error is held in `later` */
+    int deferred_rank;      /* 0: the symbol table's, 1: the compiler's */
     ParseError later;
     Node *root;
     Node *poison;           /* returned instead of NULL when out of memory */

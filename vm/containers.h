@@ -41,6 +41,7 @@ bool dict_next(ObjDict *d, int64_t *pos, Value *key, Value *value);
 int dict_update(VM *vm, ObjDict *d, Value other);     /* dict, mapping or pairs */
 ObjDict *dict_copy(VM *vm, ObjDict *d);
 void dict_clear(VM *vm, ObjDict *d);
+void dict_free_table(VM *vm, ObjDict *d);     /* for the collector */
 /* An iterator over the keys, values or items (view = T_DICT_KEYS/...). */
 Value dict_iter(VM *vm, ObjDict *d, TypeId view);
 void dict_init_methods(VM *vm);

@@ -22,6 +22,17 @@ ObjDict *dict_new(VM *vm) {
 /* Index sizes are powers of two; entries fill at most 2/3 of the index. */
 static int64_t usable(int64_t index_size) { return index_size * 2 / 3; }
 
+/* The entries and the index share one allocation: entries first. */
+static size_t table_bytes(int64_t cap, int64_t index_size) {
+    return (size_t)cap * sizeof(DictEntry) + (size_t)index_size * sizeof(int32_t);
+}
+
+void dict_free_table(VM *vm, ObjDict *d) {
+    if (d->entries) gc_free(vm, d->entries, table_bytes(d->cap, d->mask + 1));
+    d->entries = NULL;
+    d->index = NULL;
+}
+
 static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
     int64_t size = 8;
     while (usable(size) < min_count) {
@@ -29,10 +40,9 @@ static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
         size *= 2;
     }
     int64_t cap = usable(size);
-    int32_t *index = gc_malloc(vm, (size_t)size * sizeof(int32_t));
-    if (!index) return false;
-    DictEntry *entries = gc_malloc(vm, gc_array_size((size_t)cap, sizeof(DictEntry)));
-    if (!entries) { gc_free(vm, index, (size_t)size * sizeof(int32_t)); return false; }
+    DictEntry *entries = gc_malloc(vm, table_bytes(cap, size));
+    if (!entries) return false;
+    int32_t *index = (int32_t *)(entries + cap);
     memset(index, 0xFF, (size_t)size * sizeof(int32_t));
     int64_t n = 0;
     for (int64_t i = 0; i < d->nentries; i++) {
@@ -47,8 +57,7 @@ static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
         }
         index[j] = (int32_t)n++;
     }
-    if (d->index) gc_free(vm, d->index, (size_t)(d->mask + 1) * sizeof(int32_t));
-    gc_free(vm, d->entries, (size_t)d->cap * sizeof(DictEntry));
+    dict_free_table(vm, d);
     d->index = index;
     d->entries = entries;
     d->mask = size - 1;
@@ -185,10 +194,7 @@ ObjDict *dict_copy(VM *vm, ObjDict *src) {
 }
 
 void dict_clear(VM *vm, ObjDict *d) {
-    if (d->index) gc_free(vm, d->index, (size_t)(d->mask + 1) * sizeof(int32_t));
-    gc_free(vm, d->entries, (size_t)d->cap * sizeof(DictEntry));
-    d->index = NULL;
-    d->entries = NULL;
+    dict_free_table(vm, d);
     d->mask = d->cap = d->nentries = d->count = 0;
     d->version++;
 }

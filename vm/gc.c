@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "exc.h"
+#include "containers.h"
 #include "gen.h"
 #include "interp.h"
 #include "str.h"
@@ -278,12 +279,9 @@ static void free_code(ObjCode *c) {
 static void gc_free_object(VM *vm, Obj *o) {
     switch ((ObjKind)o->kind) {
     case OBJ_LIST: gc_free(vm, ((ObjList *)o)->items, (size_t)((ObjList *)o)->cap * sizeof(Value)); break;
-    case OBJ_DICT: {
-        ObjDict *d = (ObjDict *)o;
-        gc_free(vm, d->entries, (size_t)d->cap * sizeof(DictEntry));
-        if (d->index) gc_free(vm, d->index, (size_t)(d->mask + 1) * sizeof(int32_t));
+    case OBJ_DICT:
+        dict_free_table(vm, (ObjDict *)o);
         break;
-    }
     case OBJ_SET: {
         ObjSet *s = (ObjSet *)o;
         if (s->table) gc_free(vm, s->table, (size_t)(s->mask + 1) * sizeof(SetEntry));

@@ -608,9 +608,30 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         NEXT();
     }
     CASE(STORE_ATTR) {
+        /* The cache records whether, for this class version, a store is a
+         * plain instance-dict store (no __setattr__, no property). */
+        AttrCache *ac = &code->attrcaches[*ip++];
+        Value obj = PEEK(1), v = PEEK(2);
         SAVE();
-        Value obj = POP(), v = POP();
+        if (is_kind(obj, OBJ_INSTANCE) && AS(ObjInstance, obj)->dict) {
+            ObjClass *cls = as_obj(obj)->cls;
+            if (ac->cls != cls || ac->version != vm->class_version) {
+                Value attr = class_lookup(cls, names[ARG]);
+                bool plain = op_special(vm, obj, N___setattr__) == UNDEF &&
+                             !(is_kind(attr, OBJ_PROPERTY) || (is_kind(attr, OBJ_INSTANCE) &&
+                               op_special(vm, attr, N___set__) != UNDEF));
+                ac->cls = cls;
+                ac->version = vm->class_version;
+                ac->value = bool_val(plain);
+            }
+            if (ac->value == TRUE_VAL) {
+                CHECK_INT(dict_set_str(vm, AS(ObjInstance, obj)->dict, names[ARG], v));
+                sp -= 2;
+                NEXT();
+            }
+        }
         CHECK_INT(op_setattr(vm, obj, names[ARG], v));
+        sp -= 2;
         NEXT();
     }
     CASE(DELETE_ATTR) {

@@ -32,7 +32,7 @@
     OP(STORE_NAME, -1) \
     OP(DELETE_NAME, 0) \
     OP(LOAD_ATTR, 0)            /* arg: name; +1 word: attribute cache */ \
-    OP(STORE_ATTR, -2)          /* [value, obj] */ \
+    OP(STORE_ATTR, -2)          /* [value, obj]; +1 word: attribute cache */ \
     OP(DELETE_ATTR, -1) \
     OP(LOAD_METHOD, 1)          /* [obj] -> [callable, self or UNDEF]; +1 word */ \
     OP(CALL, VAR)               /* [f, args*arg] -> [result] */ \

@@ -33,9 +33,7 @@
 %stack_size 0
 
 %include {
-#include <assert.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "parse_internal.h"
 
@@ -642,7 +640,7 @@ yield_expr(A) ::= YIELD(K) FROM test(B).    { A = mk_yield(ctx, E_YIELDFROM, &K,
 */
 %code {
 
-bool asy_parser_accepts_seq(void *parser, const int *codes, int n)
+bool AsyParseAcceptsSeq(void *parser, const int *codes, int n)
 {
     /* Replays what the parser would do on a private list of states: states
     ** popped off the real stack are read there, never written. */
@@ -680,12 +678,12 @@ bool asy_parser_accepts_seq(void *parser, const int *codes, int n)
     return true;
 }
 
-bool asy_parser_accepts(void *parser, int code)
+bool AsyParseAccepts(void *parser, int code)
 {
-    return asy_parser_accepts_seq(parser, &code, 1);
+    return AsyParseAcceptsSeq(parser, &code, 1);
 }
 
-const void *asy_parser_peek(void *parser, int from_top, int code)
+const void *AsyParsePeek(void *parser, int from_top, int code)
 {
     yyParser *p = parser;
     if (from_top < 0 || p->yytos - from_top <= p->yystack)

@@ -2492,7 +2492,7 @@ static bool expected_colon(ParseCtx *ctx, int code, const Token *t)
         error_at_tok(ctx, t, "expected '('");
         return true;
     }
-    if ((!at_newline && !forced) || !asy_parser_accepts_seq(ctx->parser, colon_newline, 2))
+    if ((!at_newline && !forced) || !AsyParseAcceptsSeq(ctx->parser, colon_newline, 2))
         return false;
     error_at_tok(ctx, t, "expected ':'");
     return true;
@@ -2500,8 +2500,8 @@ static bool expected_colon(ParseCtx *ctx, int code, const Token *t)
 
 static bool expected_handler(ParseCtx *ctx, const Token *t)
 {
-    if (!asy_parser_accepts(ctx->parser, TK_EXCEPT) ||
-        !asy_parser_accepts(ctx->parser, TK_FINALLY) || asy_parser_accepts(ctx->parser, TK_ELSE))
+    if (!AsyParseAccepts(ctx->parser, TK_EXCEPT) ||
+        !AsyParseAccepts(ctx->parser, TK_FINALLY) || AsyParseAccepts(ctx->parser, TK_ELSE))
         return false;
     int col = t->len == 0 && t->col > 0 ? t->col - 1 : t->col;
     parse_error(ctx, "SyntaxError", t->line, col, t->line, col + (t->len ? t->len : 1),
@@ -2512,7 +2512,7 @@ static bool expected_handler(ParseCtx *ctx, const Token *t)
 /* The stack entry from_top below the top, if it holds an expression. */
 static Node *stack_node(const ParseCtx *ctx, int from_top)
 {
-    const void *v = asy_parser_peek(ctx->parser, from_top, -1);
+    const void *v = AsyParsePeek(ctx->parser, from_top, -1);
     Node *n = NULL;
     if (v)
         memcpy(&n, v, sizeof n);
@@ -2521,10 +2521,10 @@ static Node *stack_node(const ParseCtx *ctx, int from_top)
 
 static bool expected_else(ParseCtx *ctx, int code)
 {
-    if (code == TK_ELSE || code == TK_COLON || !asy_parser_peek(ctx->parser, 1, TK_IF))
+    if (code == TK_ELSE || code == TK_COLON || !AsyParsePeek(ctx->parser, 1, TK_IF))
         return false;
     Node *body = stack_node(ctx, 2), *test = stack_node(ctx, 0);
-    if (!body || !test || !asy_parser_accepts(ctx->parser, TK_ELSE))
+    if (!body || !test || !AsyParseAccepts(ctx->parser, TK_ELSE))
         return false;
     parse_error(ctx, "SyntaxError", body->line, body->col, test->end_line, test->end_col,
                 "expected 'else' after 'if' expression");
@@ -2539,7 +2539,7 @@ static bool except_errors(ParseCtx *ctx, int code, const Token *t)
         return true;
     }
     if (code != TK_COMMA || line_keyword(ctx) != TK_EXCEPT ||
-        !asy_parser_peek(ctx->parser, 1, TK_EXCEPT))
+        !AsyParsePeek(ctx->parser, 1, TK_EXCEPT))
         return false;
     Node *type = stack_node(ctx, 0);
     if (!type)
@@ -2614,7 +2614,7 @@ static bool forgot_comma(ParseCtx *ctx, int code, const Token *t)
     /* A comprehension's iterable and conditions are not where CPython
      * looks for a missing comma. */
     if (bracket_level(ctx, code) <= 0 || !starts_expr(code) ||
-        asy_parser_accepts(ctx->parser, TK_FOR))
+        AsyParseAccepts(ctx->parser, TK_FOR))
         return false;
     Node *a = expr_before(ctx);
     if (!a || (a->kind == E_NAME && (code == TK_STRING || !strcmp(a->u.name, "print") ||
@@ -2645,8 +2645,8 @@ static bool dict_errors(ParseCtx *ctx, int code)
         return true;
     }
     Node *key = expr_before(ctx);
-    if (!key || code == TK_COLON || !asy_parser_accepts(ctx->parser, TK_COLON) ||
-        asy_parser_accepts(ctx->parser, TK_COMMA))
+    if (!key || code == TK_COLON || !AsyParseAccepts(ctx->parser, TK_COLON) ||
+        AsyParseAccepts(ctx->parser, TK_COMMA))
         return false;
     parse_error(ctx, "SyntaxError", key->end_line, key->end_col - 1, key->end_line,
                 key->end_col, "':' expected after dictionary key");
@@ -2657,7 +2657,7 @@ static bool dict_errors(ParseCtx *ctx, int code)
 static bool bad_keyword(ParseCtx *ctx, int code)
 {
     Node *name = stack_node(ctx, 1);
-    if (innermost_bracket(ctx, code) != '(' || !asy_parser_peek(ctx->parser, 0, TK_EQUAL) ||
+    if (innermost_bracket(ctx, code) != '(' || !AsyParsePeek(ctx->parser, 0, TK_EQUAL) ||
         !name || name->kind == E_NAME)
         return false;
     const Token *eq = &ctx->prev;
@@ -2904,6 +2904,7 @@ static Node *fstring_expr(ParseCtx *outer, const char *text, size_t len, int lin
     restore_groups(&ctx);
     if (ctx.failed) {
         outer->failed = true;
+        outer->rescan = ctx.rescan;
         return NULL;
     }
     return ctx.root;

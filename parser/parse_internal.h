@@ -301,11 +301,11 @@ void AsyParseFree(void *p, void (*freeProc)(void *));
 void AsyParse(void *p, int code, Token t);
 /* Whether the parser, as it stands, would accept the tokens codes[0..n)
  * next. Nothing is changed. */
-bool asy_parser_accepts_seq(void *parser, const int *codes, int n);
-bool asy_parser_accepts(void *parser, int code);
+bool AsyParseAcceptsSeq(void *parser, const int *codes, int n);
+bool AsyParseAccepts(void *parser, int code);
 /* The semantic value of the stack entry from_top below the top (0 is the
  * top) if that entry holds the terminal `code`, or any nonterminal when
  * code is -1; NULL otherwise. */
-const void *asy_parser_peek(void *parser, int from_top, int code);
+const void *AsyParsePeek(void *parser, int from_top, int code);
 
 #endif

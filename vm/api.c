@@ -84,6 +84,7 @@ static bool vm_init(VM *vm) {
     if (!builtins_bootstrap_types(vm) || !intern_names(vm)) return false;
     exc_init_types(vm);
     if (!vm->exc_types[E_COUNT - 1] || !init_methods(vm) || !builtins_init(vm) || !interp_init(vm)) return false;
+    class_cache_ctors(vm);
     vm->modules = dict_new(vm);
     ObjList *argv = list_new(vm, 1);
     if (!vm->modules || !argv) return false;

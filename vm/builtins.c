@@ -56,6 +56,7 @@ bool builtins_bootstrap_types(VM *vm) {
         c->name = c->qualname = str_intern_cstr(vm, names[i]);
         c->dict = dict_new(vm);
         c->module = UNDEF;
+        c->ctor = UNDEF;
         c->instance_kind = i == T_OBJECT ? OBJ_INSTANCE : OBJ_KIND_COUNT;
         if (!c->name || !c->dict) return false;
     }
@@ -527,6 +528,7 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value str_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs == 2 && !kw) return op_str(vm, args[1]);     /* str(x), the common case */
     static const char *const accepted[] = {"object", "encoding", "errors", NULL};
     if (!args_kw_only(vm, "str", kw, accepted)) return ERR;
     if (nargs > 4) return exc_raise(vm, E_TypeError, "str() takes at most 3 arguments (%d given)", nargs - 1);

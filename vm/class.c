@@ -16,6 +16,7 @@ static ObjClass *class_alloc_obj(VM *vm, ObjStr *name) {
     if (!c) return NULL;
     c->name = c->qualname = name;
     c->module = UNDEF;
+    c->ctor = UNDEF;
     c->dict = dict_new(vm);
     return c->dict ? c : NULL;
 }
@@ -256,6 +257,14 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
 }
 
 Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames) {
+    if (cls->ctor != UNDEF) {
+        /* A builtin type: its native constructor takes the class first. */
+        int nkw = kwnames ? (int)kwnames->len : 0;
+        Value argv[nargs + nkw + 1];
+        argv[0] = obj_val(cls);
+        copy_values(argv + 1, args, nargs + nkw);
+        return AS(ObjNative, cls->ctor)->fn(vm, argv, nargs + 1, kwnames);
+    }
     Value init;
     Value obj = class_alloc(vm, cls, args, nargs, kwnames, &init);
     if (obj == ERR || init == UNDEF) return obj;
@@ -452,6 +461,14 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
         return v;
     }
     return exc_raise(vm, E_AttributeError, "'super' object has no attribute '%s'", name->data);
+}
+
+void class_cache_ctors(VM *vm) {
+    for (int i = 0; i < T_COUNT; i++) {
+        ObjClass *c = vm->types[i];
+        Value n = dict_get_str(c->dict, vm_name(vm, N___new__));
+        if (is_kind(n, OBJ_NATIVE) && i != T_OBJECT) c->ctor = n;
+    }
 }
 
 void class_init_methods(VM *vm) {

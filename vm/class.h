@@ -29,6 +29,9 @@ Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwname
 Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name);
 /* Attribute lookup through a super object. */
 Value super_getattr(VM *vm, ObjIter *s, ObjStr *name);
-void class_init_methods(VM *vm);                 /* object and type methods */
+void class_init_methods(VM *vm);
+/* Caches each builtin type's native __new__ (after every module registered
+ * its constructors), so calling int or str skips the dict lookups. */
+void class_cache_ctors(VM *vm);                 /* object and type methods */
 
 #endif

@@ -59,8 +59,61 @@ static void note_alloc(VM *vm, size_t size) {
     if (vm->bytes_allocated > vm->next_gc || vm->cfg.gc_stress) vm->gc_request = true;
 }
 
+/* ---- small objects ------------------------------------------------------
+ * Objects up to 256 bytes come from 64 KiB slabs in 16-byte size classes,
+ * and freed ones go back to their class's free list: no malloc per object in
+ * the steady state. Sanitizer builds use malloc for everything, so that ASan
+ * still sees each object's lifetime (a missing root shows as a use after
+ * free). */
+
+#define SMALL_MAX 256
+#define SLAB_BYTES 65536
+#if defined(ASY_SANITIZE) || defined(ASY_FUZZ)
+#define USE_SLABS 0
+#else
+#define USE_SLABS 1
+#endif
+
+static void *small_alloc(VM *vm, size_t size) {
+    size_t c = (size + 15) >> 4, bytes = c << 4;
+    void *p = vm->freelist[c];
+    if (p) {
+        vm->freelist[c] = *(void **)p;
+    } else {
+        if (vm->slab_left < bytes) {
+            char *slab = malloc(SLAB_BYTES);
+            if (!slab) return NULL;
+            *(void **)slab = vm->slabs;
+            vm->slabs = slab;
+            vm->slab_ptr = slab + 16;
+            vm->slab_left = SLAB_BYTES - 16;
+        }
+        p = vm->slab_ptr;
+        vm->slab_ptr += bytes;
+        vm->slab_left -= bytes;
+    }
+    memset(p, 0, bytes);
+    return p;
+}
+
+static void small_free(VM *vm, void *p, size_t size) {
+    size_t c = (size + 15) >> 4;
+    *(void **)p = vm->freelist[c];
+    vm->freelist[c] = p;
+}
+
+static void *obj_alloc(VM *vm, size_t size) {
+    if (USE_SLABS && size <= SMALL_MAX) return small_alloc(vm, size);
+    return calloc(1, size);
+}
+
+static void obj_release(VM *vm, void *p, size_t size) {
+    if (USE_SLABS && size <= SMALL_MAX) small_free(vm, p, size);
+    else free(p);
+}
+
 void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
-    Obj *o = over_limit(vm, size) ? NULL : calloc(1, size);
+    Obj *o = over_limit(vm, size) ? NULL : obj_alloc(vm, size);
     if (!o) {
         exc_nomem(vm);
         return NULL;
@@ -190,6 +243,7 @@ static void blacken(VM *vm, Obj *o) {
         ObjClass *c = (ObjClass *)o;
         MARK(c->name); MARK(c->qualname); gc_mark_value(vm, c->module);
         MARK(c->bases); MARK(c->mro); MARK(c->dict);
+        gc_mark_value(vm, c->ctor);
         break;
     }
     case OBJ_EXC: {
@@ -296,8 +350,9 @@ static void gc_free_object(VM *vm, Obj *o) {
     case OBJ_GEN: gen_free(vm, (ObjGen *)o); break;
     default: break;
     }
-    vm->bytes_allocated -= obj_size(o);
-    free(o);
+    size_t size = obj_size(o);
+    vm->bytes_allocated -= size;
+    obj_release(vm, o, size);
 }
 
 void gc_free_all(VM *vm) {
@@ -308,6 +363,11 @@ void gc_free_all(VM *vm) {
         o = next;
     }
     vm->objects = NULL;
+    while (vm->slabs) {
+        void *next = *(void **)vm->slabs;
+        free(vm->slabs);
+        vm->slabs = next;
+    }
     free(vm->gray);
     vm->gray = NULL;
     vm->ngray = vm->graycap = 0;

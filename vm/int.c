@@ -126,10 +126,9 @@ static Value too_big(VM *vm) { return exc_nomem(vm); }
 
 /* ---- construction and conversion ---------------------------------------- */
 
-/* v as an int: small when it fits the word, else a wide big int (one
- * allocation, no libtommath). */
-static Value wide_val(VM *vm, i128 v) {
-    if (v >= SMALL_INT_MIN && v <= SMALL_INT_MAX) return int_val((int64_t)v);
+/* A wide big int holding v (one allocation, no libtommath). Out of line so
+ * that callers producing small results stay lean. */
+static __attribute__((noinline)) Value wide_new(VM *vm, i128 v) {
     ObjBigInt *o = gc_new(vm, sizeof(ObjBigInt), OBJ_BIGINT, vm->types[T_INT]);
     if (!o) return ERR;
     o->obj.flags = BIGINT_WIDE;
@@ -137,6 +136,12 @@ static Value wide_val(VM *vm, i128 v) {
     o->wide[1] = (uint64_t)((u128)v >> 64);
     view_fill(v, &o->n, o->wd, (int)(sizeof o->wd / sizeof *o->wd));
     return obj_val(o);
+}
+
+/* v as an int: small when it fits the word, else wide. */
+static inline Value wide_val(VM *vm, i128 v) {
+    if (v >= SMALL_INT_MIN && v <= SMALL_INT_MAX) return int_val((int64_t)v);
+    return wide_new(vm, v);
 }
 
 /* m's value, when it fits an i128. */

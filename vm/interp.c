@@ -644,15 +644,22 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         AttrCache *ac = &code->attrcaches[*ip++];
         Value obj = TOP();
         ObjStr *name = names[ARG];
-        if (is_kind(obj, OBJ_INSTANCE)) {
-            ObjClass *cls = as_obj(obj)->cls;
+        /* Cached class lookups for instances (unless their dict shadows the
+         * name) and for builtin objects, which have no dict: str, list, ... */
+        bool inst = is_kind(obj, OBJ_INSTANCE);
+        ObjClass *cls = type_of(vm, obj);
+        if (inst || ((cls->obj.flags & CLASS_BUILTIN) && !is_kind(obj, OBJ_CLASS) && !is_kind(obj, OBJ_MODULE) &&
+                     !is_kind(obj, OBJ_FUNCTION) && !is_kind(obj, OBJ_EXC) && cls != vm->types[T_SUPER])) {
             if (ac->cls != cls || ac->version != vm->class_version) {
                 ac->cls = cls;
                 ac->version = vm->class_version;
                 ac->value = class_lookup(cls, name);
             }
-            if (is_kind(ac->value, OBJ_FUNCTION) && dict_get_str(AS(ObjInstance, obj)->dict, name) == UNDEF) {
-                TOP() = ac->value;
+            Value m = ac->value;
+            bool method = inst ? is_kind(m, OBJ_FUNCTION) && dict_get_str(AS(ObjInstance, obj)->dict, name) == UNDEF
+                               : is_kind(m, OBJ_NATIVE) && (as_obj(m)->flags & NATIVE_METHOD);
+            if (method) {
+                TOP() = m;
                 PUSH(obj);
                 NEXT();
             }

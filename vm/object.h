@@ -260,6 +260,7 @@ struct ObjClass {
     ObjTuple *mro;          /* this class first */
     ObjDict *dict;
     uint8_t instance_kind;  /* the ObjKind of its instances */
+    Value ctor;             /* builtin types: the native __new__, called directly; else UNDEF */
 };
 
 typedef struct ObjInstance {

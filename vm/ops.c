@@ -1423,9 +1423,13 @@ Value op_repr(VM *vm, Value v) {
 Value op_str(VM *vm, Value v) {
     if (is_str(v)) return v;
     if (is_int(v)) {
-        char tmp[32];
-        int n = snprintf(tmp, sizeof tmp, "%lld", (long long)as_int(v));
-        return str_new(vm, tmp, (size_t)n);
+        /* Small ints are the common case (str(i) in loops): no printf. */
+        char tmp[24], *p = tmp + sizeof tmp;
+        int64_t i = as_int(v);
+        uint64_t u = i < 0 ? (uint64_t)-i : (uint64_t)i;
+        do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
+        if (i < 0) *--p = '-';
+        return str_new(vm, p, (size_t)(tmp + sizeof tmp - p));
     }
     StrBuf b = SB_INIT;
     if (!op_str_to(vm, v, &b)) { sb_free(&b); return ERR; }

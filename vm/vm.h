@@ -210,6 +210,10 @@ struct AsyVM {
     Obj **gray;
     int64_t ngray, graycap;
     bool gray_overflow;         /* a marked object could not be queued */
+    void *freelist[17];         /* small objects: free blocks by 16-byte size class */
+    char *slab_ptr;             /* the rest of the newest slab */
+    size_t slab_left;
+    void *slabs;                /* every slab, linked through its first word */
     Value roots[ROOTS_MAX];     /* extra roots pushed by native code */
     int nroots;
 

@@ -57,6 +57,8 @@ bool builtins_bootstrap_types(VM *vm) {
         c->dict = dict_new(vm);
         c->module = UNDEF;
         c->ctor = UNDEF;
+        c->init = UNDEF;
+        c->init_version = (uint32_t)-1;
         c->instance_kind = i == T_OBJECT ? OBJ_INSTANCE : OBJ_KIND_COUNT;
         if (!c->name || !c->dict) return false;
     }

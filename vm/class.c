@@ -17,6 +17,8 @@ static ObjClass *class_alloc_obj(VM *vm, ObjStr *name) {
     c->name = c->qualname = name;
     c->module = UNDEF;
     c->ctor = UNDEF;
+    c->init = UNDEF;
+    c->init_version = (uint32_t)-1;
     c->dict = dict_new(vm);
     return c->dict ? c : NULL;
 }
@@ -215,7 +217,8 @@ static Value default_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
 Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames, Value *init) {
     *init = UNDEF;
     int nkw = kwnames ? (int)kwnames->len : 0;
-    Value newf = class_lookup(cls, vm_name(vm, N___new__));
+    bool cached = cls->init_version == vm->class_version && !cls->own_new;
+    Value newf = cached ? UNDEF : class_lookup(cls, vm_name(vm, N___new__));
     if ((cls->obj.flags & CLASS_BUILTIN) && cls->instance_kind != OBJ_EXC) {
         /* Builtin types construct in their __new__ native and need no __init__. */
         if (newf == UNDEF || is_object_slot(vm, newf, N___new__)) {
@@ -231,10 +234,16 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
         memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
         return op_call(vm, newf, argv, nargs + 1, kwnames);
     }
-    Value initf = class_lookup(cls, vm_name(vm, N___init__));
-    bool own_init = initf != UNDEF && !is_object_slot(vm, initf, N___init__) &&
-                    !(cls->instance_kind == OBJ_EXC && is_kind(initf, OBJ_NATIVE));
-    bool own_new = newf != UNDEF && !is_object_slot(vm, newf, N___new__) && !is_kind(newf, OBJ_NATIVE);
+    if (cls->init_version != vm->class_version) {
+        Value initf = class_lookup(cls, vm_name(vm, N___init__));
+        bool own_init = initf != UNDEF && !is_object_slot(vm, initf, N___init__) &&
+                        !(cls->instance_kind == OBJ_EXC && is_kind(initf, OBJ_NATIVE));
+        cls->init = own_init ? initf : UNDEF;
+        cls->own_new = newf != UNDEF && !is_object_slot(vm, newf, N___new__) && !is_kind(newf, OBJ_NATIVE);
+        cls->init_version = vm->class_version;
+    }
+    Value initf = cls->init;
+    bool own_init = initf != UNDEF, own_new = cls->own_new;
     Value obj;
     if (own_new) {
         Value fn = is_kind(newf, OBJ_WRAPPER) ? AS(ObjWrapper, newf)->v : newf;

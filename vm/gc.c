@@ -132,8 +132,21 @@ void *gc_malloc(VM *vm, size_t size) {
 
 void *gc_realloc(VM *vm, void *p, size_t old_size, size_t new_size) {
     if (new_size > old_size && over_limit(vm, new_size - old_size)) goto fail;
-    void *q = realloc(p, new_size ? new_size : 1);
-    if (!q) goto fail;
+    void *q;
+    if (USE_SLABS && (old_size <= SMALL_MAX || new_size <= SMALL_MAX)) {
+        /* Small buffers live in the slabs too: move between the two worlds. */
+        if (p && old_size <= SMALL_MAX && new_size <= SMALL_MAX && ((old_size + 15) >> 4) == ((new_size + 15) >> 4))
+            return p;
+        q = obj_alloc(vm, new_size ? new_size : 1);
+        if (!q) goto fail;
+        if (p) {
+            memcpy(q, p, old_size < new_size ? old_size : new_size);
+            obj_release(vm, p, old_size);
+        }
+    } else {
+        q = realloc(p, new_size ? new_size : 1);
+        if (!q) goto fail;
+    }
     vm->bytes_allocated -= old_size;
     note_alloc(vm, new_size);
     return q;
@@ -144,7 +157,7 @@ fail:
 
 void gc_free(VM *vm, void *p, size_t size) {
     if (!p) return;
-    free(p);
+    obj_release(vm, p, size);
     vm->bytes_allocated -= size;
 }
 
@@ -244,6 +257,7 @@ static void blacken(VM *vm, Obj *o) {
         MARK(c->name); MARK(c->qualname); gc_mark_value(vm, c->module);
         MARK(c->bases); MARK(c->mro); MARK(c->dict);
         gc_mark_value(vm, c->ctor);
+        gc_mark_value(vm, c->init);
         break;
     }
     case OBJ_EXC: {

@@ -55,16 +55,20 @@ typedef unsigned __int128 u128;
 static inline int64_t small_of(Value v) { return is_int(v) ? as_int(v) : (int64_t)as_bool(v); }
 
 /* The value of an int that fits an i128 (small, bool or wide); false for a
- * big int that only libtommath holds. */
+ * big int that only libtommath holds, and for anything that is not an int. */
 static inline bool wide_of(Value v, i128 *out) {
-    if (!is_obj(v)) {
-        *out = small_of(v);
+    if (is_int(v)) {
+        *out = as_int(v);
         return true;
     }
-    const ObjBigInt *o = AS(ObjBigInt, v);
-    if (!(o->obj.flags & BIGINT_WIDE)) return false;
-    *out = (i128)((u128)o->wide[1] << 64 | o->wide[0]);
-    return true;
+    if (is_obj(v)) {
+        const ObjBigInt *o = (const ObjBigInt *)as_obj(v);
+        if (o->obj.kind != OBJ_BIGINT || !(o->obj.flags & BIGINT_WIDE)) return false;
+        *out = (i128)((u128)o->wide[1] << 64 | o->wide[0]);
+        return true;
+    }
+    *out = as_bool(v);
+    return is_bool(v);
 }
 
 static inline u128 mag128(i128 v) { return v < 0 ? (u128)0 - (u128)v : (u128)v; }
@@ -74,9 +78,12 @@ static inline i128 signed128(u128 u, bool neg) { return (i128)(neg ? (u128)0 - u
 
 /* Points m at digits d (room for cap) holding v: an mp_int that is valid
  * only as a const input, and that nothing may mp_clear. */
-static void view_fill(i128 v, mp_int *m, mp_digit *d, int cap) {
+static inline void view_fill(i128 v, mp_int *m, mp_digit *d, int cap) {
+    u128 u = mag128(v);
     int n = 0;
-    for (u128 u = mag128(v); u; u >>= MP_DIGIT_BIT) d[n++] = (mp_digit)(u & MP_MASK);
+    /* a fixed trip count, which the compiler unrolls */
+    for (int i = 0; i < cap; i++, u >>= MP_DIGIT_BIT)
+        if ((d[i] = (mp_digit)(u & MP_MASK)) != 0) n = i + 1;
     m->used = n;
     m->alloc = cap;
     m->sign = v < 0 ? MP_NEG : MP_ZPOS;
@@ -473,11 +480,12 @@ static Value big_binop(VM *vm, BinOp op, Value a, Value b) {
 }
 
 Value int_binop(VM *vm, BinOp op, Value a, Value b) {
-    if (!is_intlike(a) || !is_intlike(b)) return NOTIMPL_VAL;
     i128 x, y;
     if (wide_of(a, &x) && wide_of(b, &y)) {
         Value r = wide_binop(vm, op, a, b, x, y);
         if (r != UNDEF) return r;
+    } else if (!is_intlike(a) || !is_intlike(b)) {
+        return NOTIMPL_VAL;
     }
     return big_binop(vm, op, a, b);
 }
@@ -547,7 +555,7 @@ static Value big_truediv(VM *vm, const mp_int *a, const mp_int *b) {
 static Value big_pow(VM *vm, Value a, Value b) {
     MpView wa;
     const mp_int *x = view(a, &wa);
-    int64_t n;
+    int64_t n = 0;
     bool fits = int_to_i64(b, &n);      /* b >= 0 here */
     /* 0, 1 and -1 stay small whatever the exponent */
     if (mp_iszero(x)) return int_val(fits && n == 0 ? 1 : 0);
@@ -569,7 +577,7 @@ static Value big_shift(VM *vm, BinOp op, Value a, Value b) {
     if (int_sign(b) < 0) return exc_raise(vm, E_ValueError, "negative shift count");
     MpView wa;
     const mp_int *x = view(a, &wa);
-    int64_t n;
+    int64_t n = 0;
     bool fits = int_to_i64(b, &n);
     if (mp_iszero(x)) return int_val(0);
     int64_t xbits = mp_count_bits(x);

@@ -261,6 +261,12 @@ struct ObjClass {
     ObjDict *dict;
     uint8_t instance_kind;  /* the ObjKind of its instances */
     Value ctor;             /* builtin types: the native __new__, called directly; else UNDEF */
+    /* What calling the class needs, cached while vm->class_version is
+     * init_version: the __init__ to run (UNDEF: none of its own) and
+     * whether a script __new__ runs first. */
+    Value init;
+    uint32_t init_version;
+    bool own_new;
 };
 
 typedef struct ObjInstance {

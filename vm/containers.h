@@ -33,6 +33,8 @@ ObjDict *dict_new(VM *vm);
 Value dict_get(VM *vm, ObjDict *d, Value key);
 /* For str keys: no user code can run, so no errors but for memory. */
 Value dict_get_str(ObjDict *d, ObjStr *key);
+/* The entry number of a str key, or -1 (for inline caches). */
+int64_t dict_find_str(ObjDict *d, ObjStr *key);
 int dict_set(VM *vm, ObjDict *d, Value key, Value v);
 int dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value v);
 int dict_del(VM *vm, ObjDict *d, Value key);           /* 1 deleted, 0 absent */

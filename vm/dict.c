@@ -127,6 +127,23 @@ Value dict_get_str(ObjDict *d, ObjStr *key) {
     }
 }
 
+int64_t dict_find_str(ObjDict *d, ObjStr *key) {
+    if (!d || !d->index) return -1;
+    uint64_t hash = str_hash(key), perturb = hash;
+    int64_t j = (int64_t)(hash & (uint64_t)d->mask);
+    for (;;) {
+        int32_t ix = d->index[j];
+        if (ix == IX_EMPTY) return -1;
+        if (ix >= 0) {
+            DictEntry *e = &d->entries[ix];
+            if (e->key == obj_val(key) || (e->hash == hash && is_str(e->key) && str_eq(AS(ObjStr, e->key), key)))
+                return ix;
+        }
+        perturb >>= PERTURB_SHIFT;
+        j = (int64_t)((uint64_t)(j * 5 + 1) + perturb) & d->mask;
+    }
+}
+
 static int insert(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v) {
     int64_t slot, ix = lookup(vm, d, key, hash, &slot);
     if (ix == -2) return -1;

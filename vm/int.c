@@ -325,13 +325,8 @@ static Value div_zero(VM *vm, BinOp op) {
     return exc_raise(vm, E_ZeroDivisionError, "%s", msg);
 }
 
-/* x * y; false on overflow. Not __builtin_mul_overflow: clang lowers the
- * 128-bit one to a call to __muloti4, which libgcc lacks. */
-static bool mul_wide(i128 x, i128 y, i128 *out) {
-    if (x == (int64_t)x && y == (int64_t)y) {      /* |x * y| <= 2^126 */
-        *out = x * y;
-        return true;
-    }
+/* mul_wide for operands that do not both fit 64 bits. */
+static __attribute__((noinline)) bool mul_wide_slow(i128 x, i128 y, i128 *out) {
     u128 a = mag128(x), b = mag128(y);
     uint64_t ah = (uint64_t)(a >> 64), bh = (uint64_t)(b >> 64);
     if (ah && bh) return false;
@@ -344,6 +339,16 @@ static bool mul_wide(i128 x, i128 y, i128 *out) {
     if (m < low || m > (u128)I128_MAX + neg) return false;
     *out = signed128(m, neg);
     return true;
+}
+
+/* x * y; false on overflow. Not __builtin_mul_overflow: clang lowers the
+ * 128-bit one to a call to __muloti4, which libgcc lacks. */
+static inline bool mul_wide(i128 x, i128 y, i128 *out) {
+    if (x == (int64_t)x && y == (int64_t)y) {      /* |x * y| <= 2^126 */
+        *out = x * y;
+        return true;
+    }
+    return mul_wide_slow(x, y, out);
 }
 
 /* Python's floor division: q = floor(x / y) and r = x - q y, which has y's
@@ -375,30 +380,16 @@ static Value wide_pow(VM *vm, i128 x, i128 y, Value a, Value b) {
     return wide_val(vm, r);
 }
 
-/* a op b for operands that fit an i128 (x and y); UNDEF when the result
- * needs libtommath. */
-static Value wide_binop(VM *vm, BinOp op, Value a, Value b, i128 x, i128 y) {
+/* wide_binop's less common operators, kept out of line so that the hot
+ * ones need fewer registers. */
+static __attribute__((noinline)) Value wide_binop_rest(VM *vm, BinOp op, Value a, Value b, i128 x, i128 y) {
     const u128 dbl_exact = (u128)1 << DBL_MANT_DIG;
-    i128 r, m;
+    i128 r;
     switch (op) {
-    case BIN_ADD:
-        if (__builtin_add_overflow(x, y, &r)) break;
-        return wide_val(vm, r);
-    case BIN_SUB:
-        if (__builtin_sub_overflow(x, y, &r)) break;
-        return wide_val(vm, r);
-    case BIN_MUL:
-        if (!mul_wide(x, y, &r)) break;
-        return wide_val(vm, r);
     case BIN_TRUEDIV:
         if (y == 0) return div_zero(vm, op);
         if (mag128(x) > dbl_exact || mag128(y) > dbl_exact) break;
         return float_val((double)x / (double)y);    /* both exact: one correctly rounded division */
-    case BIN_FLOORDIV:
-    case BIN_MOD:
-        if (y == 0) return div_zero(vm, op);
-        if (!divmod_wide(x, y, &r, &m)) break;
-        return wide_val(vm, op == BIN_MOD ? m : r);
     case BIN_POW: return wide_pow(vm, x, y, a, b);
     case BIN_LSHIFT:
         if (y < 0) return exc_raise(vm, E_ValueError, "negative shift count");
@@ -410,15 +401,38 @@ static Value wide_binop(VM *vm, BinOp op, Value a, Value b, i128 x, i128 y) {
     case BIN_RSHIFT:
         if (y < 0) return exc_raise(vm, E_ValueError, "negative shift count");
         return wide_val(vm, x >> (y < 127 ? (int)y : 127));
+    default: return NOTIMPL_VAL;
+    }
+    return UNDEF;
+}
+
+/* a op b for operands that fit an i128 (x and y); UNDEF when the result
+ * needs libtommath. */
+static inline Value wide_binop(VM *vm, BinOp op, Value a, Value b, i128 x, i128 y) {
+    i128 r, m;
+    switch (op) {
+    case BIN_ADD:
+        if (__builtin_add_overflow(x, y, &r)) return UNDEF;
+        return wide_val(vm, r);
+    case BIN_SUB:
+        if (__builtin_sub_overflow(x, y, &r)) return UNDEF;
+        return wide_val(vm, r);
+    case BIN_MUL:
+        if (!mul_wide(x, y, &r)) return UNDEF;
+        return wide_val(vm, r);
+    case BIN_FLOORDIV:
+    case BIN_MOD:
+        if (y == 0) return div_zero(vm, op);
+        if (!divmod_wide(x, y, &r, &m)) return UNDEF;
+        return wide_val(vm, op == BIN_MOD ? m : r);
     case BIN_AND:
     case BIN_OR:
     case BIN_XOR:
         /* two's complement in 128 bits agrees with Python's infinite one */
         r = op == BIN_AND ? x & y : op == BIN_OR ? x | y : x ^ y;
         return is_bool(a) && is_bool(b) ? bool_val(r) : wide_val(vm, r);
-    default: return NOTIMPL_VAL;
+    default: return wide_binop_rest(vm, op, a, b, x, y);
     }
-    return UNDEF;
 }
 
 /* Floor division and modulo of big operands. */

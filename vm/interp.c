@@ -590,13 +590,20 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 ac->value = class_lookup(cls, name);
             }
             if (ac->value == UNDEF || is_kind(ac->value, OBJ_FUNCTION)) {
-                Value v = dict_get_str(AS(ObjInstance, obj)->dict, name);
-                if (v != UNDEF) { TOP() = v; NEXT(); }
+                ObjDict *d = AS(ObjInstance, obj)->dict;
+                int64_t k = ac->entry;
+                if (d && k < d->nentries && d->entries[k].key == obj_val(name)) { TOP() = d->entries[k].value; NEXT(); }
+                k = dict_find_str(d, name);
+                if (k >= 0) {
+                    ac->entry = (int32_t)k;
+                    TOP() = d->entries[k].value;
+                    NEXT();
+                }
                 if (ac->value != UNDEF) {
                     SAVE();
-                    v = bound_new(vm, obj, ac->value);
-                    CHECK(v);
-                    TOP() = v;
+                    Value bm = bound_new(vm, obj, ac->value);
+                    CHECK(bm);
+                    TOP() = bm;
                     NEXT();
                 }
             }
@@ -625,7 +632,17 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 ac->value = bool_val(plain);
             }
             if (ac->value == TRUE_VAL) {
-                CHECK_INT(dict_set_str(vm, AS(ObjInstance, obj)->dict, names[ARG], v));
+                ObjDict *d = AS(ObjInstance, obj)->dict;
+                int64_t k = ac->entry;
+                if (k < d->nentries && d->entries[k].key == obj_val(names[ARG])) {
+                    d->entries[k].value = v;    /* an existing attribute: no hashing */
+                } else {
+                    int64_t before = d->nentries;
+                    CHECK_INT(dict_set_str(vm, d, names[ARG], v));
+                    /* A new attribute is the last entry; else look it up. */
+                    k = d->nentries > before ? d->nentries - 1 : dict_find_str(d, names[ARG]);
+                    if (k >= 0) ac->entry = (int32_t)k;
+                }
                 sp -= 2;
                 NEXT();
             }

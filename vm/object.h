@@ -208,6 +208,10 @@ typedef struct GlobalCache {
 typedef struct AttrCache {
     ObjClass *cls;
     uint32_t version;
+    /* Where the attribute was last found in an instance dict: instances of
+     * one class add their attributes in the same order, so the entry number
+     * usually holds for the next instance too (checked by key identity). */
+    int32_t entry;
     Value value;        /* the class attribute, or UNDEF when there is none */
 } AttrCache;
 

@@ -977,13 +977,21 @@ static void compile_augassign(Compiler *c, Node *n) {
     Node *t = n->u.augassign.target;
     int op = (int)n->u.augassign.op;
     switch (t->kind) {
-    case E_NAME:
+    case E_NAME: {
+        Symbol *sym = scope_lookup(c->u->scope, intern(c, t->u.name));
+        if (op == OP_ADD && sym && sym->kind == NAME_LOCAL && c->u->scope->kind == SCOPE_FUNCTION) {
+            compile_expr(c, n->u.augassign.value);
+            c->u->line = n->line;
+            emit(c, OP_INPLACE_ADD_FAST, sym->index);
+            break;
+        }
         compile_name(c, t->u.name, NAME_LOAD);
         compile_expr(c, n->u.augassign.value);
         c->u->line = n->line;
         emit(c, OP_INPLACE_OP, op);
         compile_name(c, t->u.name, NAME_STORE);
         break;
+    }
     case E_ATTR: {
         int name = name_index(c, t->u.attr.name);
         compile_expr(c, t->u.attr.value);

@@ -280,7 +280,9 @@ static Value frame_locals(VM *vm, Frame *f) {
     if (!d) return ERR;
     ObjCode *c = f->code;
     for (int i = 0; i < c->nlocals; i++) {
-        if (f->slots[i] != UNDEF && dict_set_str(vm, d, c->varnames[i], f->slots[i]) < 0) return ERR;
+        Value v = f->slots[i];
+        if (is_str(v)) as_obj(v)->flags &= ~STR_UNIQUE;    /* it escapes (see STR_UNIQUE) */
+        if (v != UNDEF && dict_set_str(vm, d, c->varnames[i], v) < 0) return ERR;
     }
     for (int i = 0; i < c->ncells + c->nfrees; i++) {
         Value cell = f->slots[c->nlocals + i];

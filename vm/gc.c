@@ -17,7 +17,8 @@
 
 static size_t obj_size(Obj *o) {
     switch ((ObjKind)o->kind) {
-    case OBJ_STR: return sizeof(ObjStr) + (size_t)((ObjStr *)o)->len + 1;
+    case OBJ_STR:
+        return sizeof(ObjStr) + ((o->flags & STR_SIZED) ? (size_t)o->spare : (size_t)((ObjStr *)o)->len) + 1;
     case OBJ_BYTES: return sizeof(ObjBytes) + (size_t)((ObjBytes *)o)->len + 1;
     case OBJ_TUPLE: return sizeof(ObjTuple) + (size_t)((ObjTuple *)o)->len * sizeof(Value);
     case OBJ_BIGINT: return sizeof(ObjBigInt);

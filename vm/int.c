@@ -49,6 +49,10 @@ typedef unsigned __int128 u128;
 #define I128_MAX ((i128)(~(u128)0 >> 1))
 #define I128_MIN (-I128_MAX - 1)
 
+/* For the slower paths of hot functions: inlined, they would make every
+ * call save registers and reserve stack for them. */
+#define OUT_OF_LINE __attribute__((noinline))
+
 /* ---- reading operands ---------------------------------------------------- */
 
 /* The value of a small int or bool. */
@@ -135,7 +139,7 @@ static Value too_big(VM *vm) { return exc_nomem(vm); }
 
 /* A wide big int holding v (one allocation, no libtommath). Out of line so
  * that callers producing small results stay lean. */
-static __attribute__((noinline)) Value wide_new(VM *vm, i128 v) {
+static OUT_OF_LINE Value wide_new(VM *vm, i128 v) {
     ObjBigInt *o = gc_new(vm, sizeof(ObjBigInt), OBJ_BIGINT, vm->types[T_INT]);
     if (!o) return ERR;
     o->obj.flags = BIGINT_WIDE;
@@ -326,7 +330,7 @@ static Value div_zero(VM *vm, BinOp op) {
 }
 
 /* mul_wide for operands that do not both fit 64 bits. */
-static __attribute__((noinline)) bool mul_wide_slow(i128 x, i128 y, i128 *out) {
+static OUT_OF_LINE bool mul_wide_slow(i128 x, i128 y, i128 *out) {
     u128 a = mag128(x), b = mag128(y);
     uint64_t ah = (uint64_t)(a >> 64), bh = (uint64_t)(b >> 64);
     if (ah && bh) return false;
@@ -382,7 +386,7 @@ static Value wide_pow(VM *vm, i128 x, i128 y, Value a, Value b) {
 
 /* wide_binop's less common operators, kept out of line so that the hot
  * ones need fewer registers. */
-static __attribute__((noinline)) Value wide_binop_rest(VM *vm, BinOp op, Value a, Value b, i128 x, i128 y) {
+static OUT_OF_LINE Value wide_binop_rest(VM *vm, BinOp op, Value a, Value b, i128 x, i128 y) {
     const u128 dbl_exact = (u128)1 << DBL_MANT_DIG;
     i128 r;
     switch (op) {
@@ -458,7 +462,7 @@ static Value big_divmod(VM *vm, BinOp op, const mp_int *x, const mp_int *y) {
     return mp_finish(vm, &q, e);
 }
 
-static Value big_binop(VM *vm, BinOp op, Value a, Value b) {
+static OUT_OF_LINE Value big_binop(VM *vm, BinOp op, Value a, Value b) {
     MpView wa, wb;
     const mp_int *x = view(a, &wa), *y = view(b, &wb);
     mp_int r;

@@ -480,6 +480,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(LOAD_SMALL_INT) PUSH(int_val(SARG)); NEXT();
     CASE(LOAD_FAST) {
         Value v = slots[ARG];
+        if (is_obj(v) && as_obj(v)->flags & STR_UNIQUE && as_obj(v)->kind == OBJ_STR)
+            as_obj(v)->flags &= ~STR_UNIQUE;    /* it escapes: immutable from now on */
         if (v == UNDEF) {
             SAVE();
             exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
@@ -939,6 +941,26 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value r = op_inplace(vm, (BinOp)ARG, a, b);
         CHECK(r);
         TOP() = r;
+        NEXT();
+    }
+    CASE(INPLACE_ADD_FAST) {
+        Value b = TOP(), a = slots[ARG];
+        if (a == UNDEF) {
+            SAVE();
+            exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
+                      code->varnames[ARG]->data);
+            goto error;
+        }
+        if (is_int(a) && is_int(b)) {
+            int64_t r = as_int(a) + as_int(b);
+            if (small_int_fits(r)) { slots[ARG] = int_val(r); sp--; NEXT(); }
+        }
+        SAVE();
+        Value r = is_str(a) && is_str(b) ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
+                                         : op_inplace(vm, BIN_ADD, a, b);
+        CHECK(r);
+        slots[ARG] = r;
+        sp--;
         NEXT();
     }
 #define COMPARE(NAME, cmp, CMP) \

@@ -50,6 +50,14 @@ struct Obj {
     uint32_t spare;
 };
 
+/* ObjStr flags. A string built by `name += text` on a local variable
+ * (INPLACE_ADD_FAST) is allocated with spare room (capacity in obj.spare)
+ * and marked UNIQUE while only that variable holds it, so the next append
+ * can extend it in place; LOAD_FAST (or anything else that reads the slot)
+ * clears UNIQUE, after which the string is immutable like any other. */
+#define STR_SIZED 1
+#define STR_UNIQUE 2
+
 struct ObjStr {
     Obj obj;
     int64_t len;        /* bytes, not counting the trailing NUL */

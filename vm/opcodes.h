@@ -45,6 +45,7 @@
     OP(BINARY_MUL, -1) \
     OP(BINARY_OP, -1)           /* arg: BinOp */ \
     OP(INPLACE_OP, -1)          /* arg: BinOp */ \
+    OP(INPLACE_ADD_FAST, -1)    /* local[arg] += TOS (strings may grow in place) */ \
     OP(COMPARE_LT, -1) \
     OP(COMPARE_LE, -1) \
     OP(COMPARE_EQ, -1) \

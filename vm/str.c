@@ -392,3 +392,31 @@ Value str_ascii(VM *vm, ObjStr *r) {
     }
     return str_from_buf(vm, &b);
 }
+
+/* `a += b` where only one local variable holds `a` (see STR_UNIQUE). */
+Value str_append_unique(VM *vm, ObjStr *a, ObjStr *b) {
+    if (b->len == 0) return obj_val(a);
+    size_t need = (size_t)a->len + (size_t)b->len;
+    if ((a->obj.flags & STR_UNIQUE) && need <= a->obj.spare) {
+        memcpy(a->data + a->len, b->data, (size_t)b->len);
+        a->len = (int64_t)need;
+        a->data[need] = 0;
+        a->cplen += b->cplen;
+        a->ascii = a->ascii && b->ascii;
+        a->hash = 0;
+        return obj_val(a);
+    }
+    size_t cap = need < 32 ? 64 : need * 2;
+    if (cap > UINT32_MAX) return str_concat(vm, a, b);
+    ObjStr *s = str_alloc(vm, cap);
+    if (!s) return ERR;
+    memcpy(s->data, a->data, (size_t)a->len);
+    memcpy(s->data + a->len, b->data, (size_t)b->len);
+    s->len = (int64_t)need;
+    s->data[need] = 0;
+    s->cplen = a->cplen + b->cplen;
+    s->ascii = a->ascii && b->ascii;
+    s->obj.flags = STR_SIZED | STR_UNIQUE;
+    s->obj.spare = (uint32_t)cap;
+    return obj_val(s);
+}

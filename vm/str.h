@@ -28,6 +28,8 @@ bool str_eq(const ObjStr *a, const ObjStr *b);
 int str_cmp(const ObjStr *a, const ObjStr *b);   /* by code point, like CPython */
 Value str_concat(VM *vm, ObjStr *a, ObjStr *b);
 Value str_repeat(VM *vm, ObjStr *s, int64_t n);
+/* a + b for INPLACE_ADD_FAST: may extend a UNIQUE `a` in place. */
+Value str_append_unique(VM *vm, ObjStr *a, ObjStr *b);
 Value str_repr(VM *vm, ObjStr *s);
 void str_repr_to(StrBuf *b, const char *s, size_t len);   /* with quotes, as repr() */
 Value str_getitem(VM *vm, ObjStr *s, Value index);       /* index or slice */

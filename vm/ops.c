@@ -1391,11 +1391,8 @@ bool op_repr_to(VM *vm, Value v, StrBuf *b) {
 
 bool op_str_to(VM *vm, Value v, StrBuf *b) {
     if (is_str(v)) { sb_add(b, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len); return true; }
-    if (!is_obj(v) || as_obj(v)->kind != OBJ_INSTANCE ? false : true) {
-        if (op_special(vm, v, N___str__) != UNDEF) return call_repr_method(vm, v, N___str__, b);
-        return op_repr_to(vm, v, b);
-    }
     if (is_kind(v, OBJ_EXC)) {
+        /* BaseException.__str__ is done in C; a subclass may override it. */
         if (op_special(vm, v, N___str__) != dict_get_str(vm->exc_types[E_BaseException]->dict, vm_name(vm, N___str__)))
             return call_repr_method(vm, v, N___str__, b);
         Value s = exc_str(vm, v);
@@ -1403,6 +1400,8 @@ bool op_str_to(VM *vm, Value v, StrBuf *b) {
         sb_add(b, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
         return true;
     }
+    /* Instances and other non-builtin objects may define __str__; builtin
+     * types print their repr. */
     if (is_obj(v) && !(as_obj(v)->cls->obj.flags & CLASS_BUILTIN) && op_special(vm, v, N___str__) != UNDEF)
         return call_repr_method(vm, v, N___str__, b);
     return op_repr_to(vm, v, b);
@@ -1480,10 +1479,8 @@ Value op_call2(VM *vm, Value f, Value a, Value b) {
 }
 
 Value op_call_method(VM *vm, Value obj, ObjStr *name, Value *args, int nargs) {
-    Value self;
     Value m = op_getattr_opt(vm, obj, name);
     if (m == UNDEF || m == ERR) return m;
-    (void)self;
     return op_call(vm, m, args, nargs, NULL);
 }
 

@@ -7,13 +7,6 @@
 #include "../vm/func.h"
 #include "../vm/str.h"
 
-/* Modules are linked in when their file exists: the init functions are
- * weak, so a module whose stdlib/<name>.c is absent is simply not found. */
-#define MODULE(name) extern bool mod_##name##_init(VM *vm, ObjModule *m) __attribute__((weak));
-MODULE(math) MODULE(time) MODULE(random) MODULE(os) MODULE(json) MODULE(functools) MODULE(itertools)
-MODULE(collections) MODULE(re) MODULE(contextlib) MODULE(operator) MODULE(string) MODULE(copy)
-#undef MODULE
-
 static const NativeModule registry[] = {
     {"sys", mod_sys_init},
     {"math", mod_math_init},
@@ -23,17 +16,12 @@ static const NativeModule registry[] = {
     {"json", mod_json_init},
     {"functools", mod_functools_init},
     {"itertools", mod_itertools_init},
-    {"collections", mod_collections_init},
-    {"re", mod_re_init},
-    {"contextlib", mod_contextlib_init},
     {"operator", mod_operator_init},
-    {"string", mod_string_init},
-    {"copy", mod_copy_init},
 };
 
 ModuleInitFn modules_find(const char *name) {
     for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++) {
-        if (strcmp(registry[i].name, name) == 0) return registry[i].init;   /* NULL when not linked in */
+        if (strcmp(registry[i].name, name) == 0) return registry[i].init;
     }
     return NULL;
 }

@@ -19,6 +19,15 @@ ModuleInitFn modules_find(const char *name);
 bool module_add_native(VM *vm, ObjModule *m, const char *name, NativeFn fn);
 bool module_add_value(VM *vm, ObjModule *m, const char *name, Value v);
 
+/* One per stdlib/<name>.c. */
 bool mod_sys_init(VM *vm, ObjModule *m);
+bool mod_math_init(VM *vm, ObjModule *m);
+bool mod_time_init(VM *vm, ObjModule *m);
+bool mod_random_init(VM *vm, ObjModule *m);
+bool mod_os_init(VM *vm, ObjModule *m);
+bool mod_json_init(VM *vm, ObjModule *m);
+bool mod_functools_init(VM *vm, ObjModule *m);
+bool mod_itertools_init(VM *vm, ObjModule *m);
+bool mod_operator_init(VM *vm, ObjModule *m);
 
 #endif

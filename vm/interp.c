@@ -76,9 +76,15 @@ static Frame *push_frame(VM *vm, Fiber *fb, ObjCode *code) {
             nc = fb->spare;
             fb->spare = NULL;
         } else {
-            nc = malloc(sizeof(StackChunk) + words * sizeof(Value));
+            size_t bytes = sizeof(StackChunk) + words * sizeof(Value);
+            if (fb->stack_bytes + bytes > FIBER_STACK_MAX) {
+                exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+                return NULL;
+            }
+            nc = malloc(bytes);
             if (!nc) { exc_nomem(vm); return NULL; }
             nc->limit = nc->data + words;
+            fb->stack_bytes += bytes;
         }
         nc->prev = ch;
         nc->top = nc->data;
@@ -113,6 +119,7 @@ static void pop_frame(Fiber *fb, Frame *f) {
     fb->depth--;
     if (f->chunk_mark) {
         fb->chunk = ch->prev;
+        if (fb->spare) fb->stack_bytes -= sizeof(StackChunk) + (size_t)(fb->spare->limit - fb->spare->data) * sizeof(Value);
         free(fb->spare);
         fb->spare = ch;
     }

@@ -192,6 +192,10 @@ static void merge_sort(SortCtx *c, Value *keys, Value *vals, Value *tk, Value *t
     if (hi - lo <= 12) {    /* insertion sort for short runs */
         for (int64_t i = lo + 1; i < hi; i++) {
             Value k = keys[i], v = vals ? vals[i] : 0;
+            /* k and v leave the arrays while comparisons may run script
+             * code (and collect): park them in the traced scratch space. */
+            tk[i] = k;
+            if (vals) tv[i] = v;
             int64_t j = i;
             while (j > lo && less(c, k, keys[j - 1])) {
                 keys[j] = keys[j - 1];

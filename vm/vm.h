@@ -188,6 +188,7 @@ typedef struct Fiber {
     StackChunk *spare;      /* one freed chunk kept to avoid malloc churn */
     Value handled;          /* the exception being handled (sys.exc_info), or UNDEF */
     int32_t depth;          /* frames on this fiber, for RecursionError */
+    size_t stack_bytes;     /* the data stack's chunks, bounded by FIBER_STACK_MAX */
     struct Fiber *next_fiber;
 } Fiber;
 
@@ -254,6 +255,10 @@ struct AsyVM {
  * of nested lists, deep ==): beyond it, RecursionError instead of a stack
  * overflow. */
 #define C_DEPTH_MAX 400
+
+/* A fiber's data stack may not grow past this, whatever the recursion limit
+ * says: RecursionError instead of exhausting the machine's memory. */
+#define FIBER_STACK_MAX ((size_t)512 << 20)
 
 static inline ObjStr *vm_name(VM *vm, NameId id) { return vm->names[id]; }
 

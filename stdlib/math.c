@@ -1,0 +1,555 @@
+/* The math module: CPython's names, results and error messages.
+ *
+ * Float functions follow CPython's rule for C results: a NaN from a non-NaN
+ * argument is a domain error (ValueError "math domain error"), an infinity
+ * from finite arguments is a range error (OverflowError "math range error")
+ * for functions that can overflow, else a domain error. Integer functions
+ * (factorial, gcd, lcm, isqrt, comb, perm) work on big ints through
+ * libtommath. */
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "../vm/class.h"
+#include "../vm/containers.h"
+#include "../vm/exc.h"
+#include "../vm/func.h"
+#include "../vm/num.h"
+#include "../vm/ops.h"
+#include "../vm/str.h"
+#include "modules.h"
+
+/* ---- argument conversion ------------------------------------------------ */
+
+/* Any real number as a double: floats, ints, __float__, __index__. */
+static bool to_double(VM *vm, Value v, double *out) {
+    if (is_float(v)) { *out = as_float(v); return true; }
+    if (is_intlike(v)) return int_to_float(vm, v, out) != ERR;
+    Value m = op_special(vm, v, N___float__);
+    if (m != UNDEF) {
+        Value r = op_call1(vm, m, v);
+        if (r == ERR) return false;
+        if (!is_float(r)) {
+            exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r);
+            return false;
+        }
+        *out = as_float(r);
+        return true;
+    }
+    m = op_special(vm, v, N___index__);
+    if (m != UNDEF) {
+        Value r = op_call1(vm, m, v);
+        if (r == ERR) return false;
+        if (!is_intlike(r)) {
+            exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
+            return false;
+        }
+        return int_to_float(vm, r, out) != ERR;
+    }
+    exc_raise(vm, E_TypeError, "must be real number, not %T", v);
+    return false;
+}
+
+/* An int from an int or an object with __index__ (bools become 0/1). */
+static Value to_index(VM *vm, Value v) {
+    if (is_bool(v)) return int_val(as_bool(v));
+    if (is_intlike(v)) return v;
+    Value m = op_special(vm, v, N___index__);
+    if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+    Value r = op_call1(vm, m, v);
+    if (r == ERR) return ERR;
+    if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
+    return is_bool(r) ? int_val(as_bool(r)) : r;
+}
+
+static Value domain_error(VM *vm) { return exc_raise(vm, E_ValueError, "math domain error"); }
+static Value range_error(VM *vm) { return exc_raise(vm, E_OverflowError, "math range error"); }
+
+/* Finishes a libtommath computation: the int, or MemoryError. */
+static Value mp_result(VM *vm, mp_int *m, mp_err err) {
+    if (err != MP_OKAY) {
+        mp_clear(m);
+        return exc_nomem(vm);
+    }
+    return int_from_mp(vm, m);
+}
+
+/* ---- float functions of one and two arguments --------------------------- */
+
+static Value math_1(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name,
+                    double (*fn)(double), bool can_overflow) {
+    double x;
+    if (!args_check(vm, name, nargs, kw, 1, 1) || !to_double(vm, args[0], &x)) return ERR;
+    double r = fn(x);
+    if (isnan(r) && !isnan(x)) return domain_error(vm);
+    if (isinf(r) && isfinite(x)) return can_overflow ? range_error(vm) : domain_error(vm);
+    return float_val(r);
+}
+
+static double deg(double x) { return x * (180.0 / M_PI); }
+static double rad(double x) { return x * (M_PI / 180.0); }
+
+#define UNARY(cname, fn, ovf) \
+    static Value m_##cname(VM *vm, Value *a, int n, ObjTuple *kw) { \
+        return math_1(vm, a, n, kw, "math." #cname, fn, ovf); \
+    }
+UNARY(sqrt, sqrt, false) UNARY(exp, exp, true) UNARY(exp2, exp2, true) UNARY(expm1, expm1, true)
+UNARY(sin, sin, false) UNARY(cos, cos, false) UNARY(tan, tan, false)
+UNARY(asin, asin, false) UNARY(acos, acos, false) UNARY(atan, atan, false)
+UNARY(sinh, sinh, true) UNARY(cosh, cosh, true) UNARY(tanh, tanh, false)
+UNARY(asinh, asinh, false) UNARY(acosh, acosh, false) UNARY(atanh, atanh, false)
+UNARY(log1p, log1p, false) UNARY(fabs, fabs, false) UNARY(cbrt, cbrt, false)
+UNARY(erf, erf, false) UNARY(erfc, erfc, false)
+UNARY(degrees, deg, true) UNARY(radians, rad, false)
+#undef UNARY
+
+static bool two_doubles(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, double *x, double *y) {
+    return args_check(vm, name, nargs, kw, 2, 2) && to_double(vm, args[0], x) && to_double(vm, args[1], y);
+}
+
+static Value math_2(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, double (*fn)(double, double)) {
+    double x, y;
+    if (!two_doubles(vm, args, nargs, kw, name, &x, &y)) return ERR;
+    double r = fn(x, y);
+    if (isnan(r) && !isnan(x) && !isnan(y)) return domain_error(vm);
+    if (isinf(r) && isfinite(x) && isfinite(y)) return range_error(vm);
+    return float_val(r);
+}
+
+#define BINARY(cname, fn) \
+    static Value m_##cname(VM *vm, Value *a, int n, ObjTuple *kw) { return math_2(vm, a, n, kw, #cname, fn); }
+BINARY(atan2, atan2) BINARY(copysign, copysign) BINARY(fmod, fmod) BINARY(remainder, remainder)
+#undef BINARY
+
+static Value m_pow(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    double x, y;
+    if (!two_doubles(vm, args, nargs, kw, "pow", &x, &y)) return ERR;
+    double r = pow(x, y);
+    if (isfinite(x) && isfinite(y)) {
+        if (isnan(r)) return domain_error(vm);
+        if (isinf(r)) return x == 0.0 ? domain_error(vm) : range_error(vm);
+    }
+    return float_val(r);
+}
+
+/* log of any positive number, big ints beyond the float range included:
+ * such an int is shifted down to 64 significant bits first. */
+static bool log_of(VM *vm, Value v, double (*fn)(double), double *out) {
+    if (is_intlike(v) && !is_float(v)) {
+        if (int_sign(v) <= 0) { domain_error(vm); return false; }
+        int64_t bits = int_bit_length(v);
+        if (bits > 1000) {
+            mp_int m;
+            if (mp_init(&m) != MP_OKAY) { exc_nomem(vm); return false; }
+            if (!int_to_mp(v, &m) || mp_div_2d(&m, (int)(bits - 64), &m, NULL) != MP_OKAY) {
+                mp_clear(&m);
+                exc_nomem(vm);
+                return false;
+            }
+            double x = mp_get_double(&m);
+            mp_clear(&m);
+            *out = fn(x) + fn(2.0) * (double)(bits - 64);
+            return true;
+        }
+    }
+    double x;
+    if (!to_double(vm, v, &x)) return false;
+    if (isnan(x) || (isinf(x) && x > 0)) { *out = x; return true; }
+    if (x <= 0) { domain_error(vm); return false; }
+    *out = fn(x);
+    return true;
+}
+
+static Value m_log(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "log", nargs, kw, 1, 2)) return ERR;
+    double num, den;
+    if (!log_of(vm, args[0], log, &num)) return ERR;
+    if (nargs == 1) return float_val(num);
+    if (!log_of(vm, args[1], log, &den)) return ERR;
+    if (den == 0.0) return exc_raise(vm, E_ZeroDivisionError, "float division by zero");
+    return float_val(num / den);
+}
+
+static Value m_log2(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    double r;
+    if (!args_check(vm, "math.log2", nargs, kw, 1, 1) || !log_of(vm, args[0], log2, &r)) return ERR;
+    return float_val(r);
+}
+
+static Value m_log10(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    double r;
+    if (!args_check(vm, "math.log10", nargs, kw, 1, 1) || !log_of(vm, args[0], log10, &r)) return ERR;
+    return float_val(r);
+}
+
+/* ---- rounding ----------------------------------------------------------- */
+
+/* floor/ceil/trunc: ints as they are, floats rounded, other objects through
+ * their special method (or float conversion when floor/ceil lack one). */
+static Value rounding(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, const char *special,
+                      double (*fn)(double)) {
+    if (!args_check(vm, name, nargs, kw, 1, 1)) return ERR;
+    Value v = args[0];
+    if (is_float(v)) return int_from_double(vm, fn(as_float(v)));
+    if (is_bool(v)) return int_val(as_bool(v));
+    if (is_intlike(v)) return v;
+    ObjStr *sname = str_intern_cstr(vm, special);
+    if (!sname) return ERR;
+    Value m = class_lookup(type_of(vm, v), sname);
+    if (m != UNDEF) return op_call1(vm, m, v);
+    if (fn == trunc) return exc_raise(vm, E_TypeError, "type %T doesn't define __trunc__ method", v);
+    double x;
+    if (!to_double(vm, v, &x)) return ERR;
+    return int_from_double(vm, fn(x));
+}
+
+static Value m_floor(VM *vm, Value *a, int n, ObjTuple *kw) { return rounding(vm, a, n, kw, "math.floor", "__floor__", floor); }
+static Value m_ceil(VM *vm, Value *a, int n, ObjTuple *kw) { return rounding(vm, a, n, kw, "math.ceil", "__ceil__", ceil); }
+static Value m_trunc(VM *vm, Value *a, int n, ObjTuple *kw) { return rounding(vm, a, n, kw, "math.trunc", "__trunc__", trunc); }
+
+/* ---- float decomposition ------------------------------------------------- */
+
+static Value pair(VM *vm, Value a, Value b) {
+    Value items[2] = {a, b};
+    ObjTuple *t = tuple_from(vm, items, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value m_modf(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    double x, ip;
+    if (!args_check(vm, "math.modf", nargs, kw, 1, 1) || !to_double(vm, args[0], &x)) return ERR;
+    if (isinf(x)) return pair(vm, float_val(copysign(0.0, x)), float_val(x));
+    double fp = modf(x, &ip);
+    return pair(vm, float_val(fp), float_val(ip));
+}
+
+static Value m_frexp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    double x;
+    if (!args_check(vm, "math.frexp", nargs, kw, 1, 1) || !to_double(vm, args[0], &x)) return ERR;
+    int e = 0;
+    double m = (isnan(x) || isinf(x) || x == 0.0) ? x : frexp(x, &e);
+    return pair(vm, float_val(m), int_val(e));
+}
+
+static Value m_ldexp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    double x;
+    if (!args_check(vm, "ldexp", nargs, kw, 2, 2) || !to_double(vm, args[0], &x)) return ERR;
+    if (!is_intlike(args[1])) return exc_raise(vm, E_TypeError, "Expected an int as second argument to ldexp.");
+    int64_t e;
+    if (!int_to_i64(args[1], &e)) e = int_sign(args[1]) < 0 ? INT_MIN : INT_MAX;
+    if (e > INT_MAX) e = INT_MAX;
+    if (e < INT_MIN) e = INT_MIN;
+    if (x == 0.0 || !isfinite(x)) return float_val(x);
+    double r = ldexp(x, (int)e);
+    if (isinf(r)) return range_error(vm);
+    return float_val(r);
+}
+
+/* ---- predicates ------------------------------------------------------------ */
+
+static Value predicate(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int which) {
+    double x;
+    if (!args_check(vm, name, nargs, kw, 1, 1) || !to_double(vm, args[0], &x)) return ERR;
+    return bool_val(which == 0 ? isfinite(x) : which == 1 ? isinf(x) : isnan(x));
+}
+
+static Value m_isfinite(VM *vm, Value *a, int n, ObjTuple *kw) { return predicate(vm, a, n, kw, "math.isfinite", 0); }
+static Value m_isinf(VM *vm, Value *a, int n, ObjTuple *kw) { return predicate(vm, a, n, kw, "math.isinf", 1); }
+static Value m_isnan(VM *vm, Value *a, int n, ObjTuple *kw) { return predicate(vm, a, n, kw, "math.isnan", 2); }
+
+static Value m_isclose(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"rel_tol", "abs_tol", NULL};
+    if (!args_kw_only(vm, "isclose", kw, accepted)) return ERR;
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "isclose() takes exactly 2 positional arguments (%d given)", nargs);
+    double a, b, rel = 1e-9, abs_tol = 0.0;
+    Value vr = args_kw(vm, args, nargs, kw, "rel_tol"), va = args_kw(vm, args, nargs, kw, "abs_tol");
+    if (!to_double(vm, args[0], &a) || !to_double(vm, args[1], &b)) return ERR;
+    if (vr != UNDEF && !to_double(vm, vr, &rel)) return ERR;
+    if (va != UNDEF && !to_double(vm, va, &abs_tol)) return ERR;
+    if (rel < 0.0 || abs_tol < 0.0) return exc_raise(vm, E_ValueError, "tolerances must be non-negative");
+    if (a == b) return TRUE_VAL;
+    if (isinf(a) || isinf(b)) return FALSE_VAL;
+    double diff = fabs(b - a);
+    return bool_val(diff <= fabs(rel * b) || diff <= fabs(rel * a) || diff <= abs_tol);
+}
+
+/* ---- sums, products, norms ------------------------------------------------- */
+
+/* fsum: Shewchuk's exact partial sums, rounded as CPython's math_fsum. */
+static Value m_fsum(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "math.fsum", nargs, kw, 1, 1)) return ERR;
+    Value it = op_iter(vm, args[0]);
+    if (it == ERR || !vm_push_root(vm, it)) return ERR;
+    double stack_p[32], *p = stack_p, special = 0.0, inf_sum = 0.0;
+    int64_t n = 0, cap = 32;
+    Value result = ERR;
+    for (;;) {
+        Value item = op_next(vm, it);
+        if (item == ERR) goto done;
+        if (item == UNDEF) break;
+        double x;
+        if (!to_double(vm, item, &x)) goto done;
+        double xsave = x;
+        int64_t i = 0;
+        for (int64_t j = 0; j < n; j++) {
+            double y = p[j];
+            if (fabs(x) < fabs(y)) { double t = x; x = y; y = t; }
+            double hi = x + y, lo = y - (hi - x);
+            if (lo != 0.0) p[i++] = lo;
+            x = hi;
+        }
+        n = i;
+        if (x == 0.0) continue;
+        if (!isfinite(x)) {
+            if (isfinite(xsave)) { exc_raise(vm, E_OverflowError, "intermediate overflow in fsum"); goto done; }
+            if (isinf(xsave)) inf_sum += xsave;
+            special += xsave;
+            n = 0;
+            continue;
+        }
+        if (n == cap) {
+            double *q = malloc((size_t)cap * 2 * sizeof *q);
+            if (!q) { exc_nomem(vm); goto done; }
+            memcpy(q, p, (size_t)n * sizeof *q);
+            if (p != stack_p) free(p);
+            p = q;
+            cap *= 2;
+        }
+        p[n++] = x;
+    }
+    if (special != 0.0) {
+        result = isnan(inf_sum) ? exc_raise(vm, E_ValueError, "-inf + inf in fsum") : float_val(special);
+        goto done;
+    }
+    double hi = 0.0;
+    if (n > 0) {
+        double lo = 0.0;
+        hi = p[--n];
+        while (n > 0) {
+            double x = hi, y = p[--n];
+            hi = x + y;
+            lo = y - (hi - x);
+            if (lo != 0.0) break;
+        }
+        if (n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0))) {
+            double y = lo * 2.0, x = hi + y;
+            if (y == x - hi) hi = x;
+        }
+    }
+    result = float_val(hi);
+done:
+    if (p != stack_p) free(p);
+    vm_pop_roots(vm, 1);
+    return result;
+}
+
+static Value m_prod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"start", NULL};
+    if (!args_kw_only(vm, "prod", kw, accepted)) return ERR;
+    if (nargs != 1) return exc_raise(vm, E_TypeError, "prod() takes exactly 1 positional argument (%d given)", nargs);
+    Value acc = args_kw(vm, args, nargs, kw, "start");
+    if (acc == UNDEF) acc = int_val(1);
+    Value it = op_iter(vm, args[0]);
+    if (it == ERR) return ERR;
+    int base = vm->nroots;
+    if (!vm_push_root(vm, it) || !vm_push_root(vm, acc) || !vm_push_root(vm, NONE_VAL)) {
+        vm->nroots = base;
+        return exc_raise(vm, E_RecursionError, "too many native roots");
+    }
+    for (;;) {
+        Value item = op_next(vm, it);
+        if (item == ERR || item == UNDEF) { acc = item == ERR ? ERR : acc; break; }
+        vm->roots[base + 2] = item;
+        acc = op_binary(vm, BIN_MUL, acc, item);
+        if (acc == ERR) break;
+        vm->roots[base + 1] = acc;
+    }
+    vm->nroots = base;
+    return acc;
+}
+
+static Value m_hypot(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "hypot", 0, kw, 0, 0)) return ERR;
+    double stack_v[16], *v = nargs <= 16 ? stack_v : malloc((size_t)nargs * sizeof *v);
+    if (!v) return exc_nomem(vm);
+    double max = 0.0;
+    bool nan = false;
+    Value result = ERR;
+    for (int i = 0; i < nargs; i++) {
+        if (!to_double(vm, args[i], &v[i])) goto done;
+        v[i] = fabs(v[i]);
+        if (isnan(v[i])) nan = true;
+        if (v[i] > max) max = v[i];
+    }
+    if (isinf(max)) { result = float_val(max); goto done; }
+    if (nan) { result = float_val(NAN); goto done; }
+    if (nargs == 2) { result = float_val(hypot(v[0], v[1])); goto done; }
+    if (max == 0.0 || nargs <= 1) { result = float_val(max); goto done; }
+    double sum = 0.0, comp = 0.0;
+    for (int i = 0; i < nargs; i++) {   /* Kahan summation of the scaled squares */
+        double x = v[i] / max, y = x * x - comp, t = sum + y;
+        comp = (t - sum) - y;
+        sum = t;
+    }
+    result = float_val(max * sqrt(sum));
+done:
+    if (v != stack_v) free(v);
+    return result;
+}
+
+/* ---- integer functions ----------------------------------------------------- */
+
+static Value m_factorial(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "math.factorial", nargs, kw, 1, 1)) return ERR;
+    if (is_float(args[0])) return exc_raise(vm, E_TypeError, "'float' object cannot be interpreted as an integer");
+    Value v = to_index(vm, args[0]);
+    if (v == ERR) return ERR;
+    int64_t n;
+    if (!int_to_i64(v, &n)) {
+        if (int_sign(v) < 0) return exc_raise(vm, E_ValueError, "factorial() not defined for negative values");
+        return exc_raise(vm, E_OverflowError, "factorial() argument should not exceed %lld", (long long)LONG_MAX);
+    }
+    if (n < 0) return exc_raise(vm, E_ValueError, "factorial() not defined for negative values");
+    if (n <= 20) {
+        uint64_t r = 1;
+        for (int64_t i = 2; i <= n; i++) r *= (uint64_t)i;
+        return int_from_u64(vm, r);
+    }
+    mp_int m;
+    if (mp_init(&m) != MP_OKAY) return exc_nomem(vm);
+    mp_set_u64(&m, 2432902008176640000ull);   /* 20! */
+    mp_err err = MP_OKAY;
+    for (int64_t i = 21; i <= n && err == MP_OKAY; i++) err = mp_mul_d(&m, (mp_digit)i, &m);
+    return mp_result(vm, &m, err);
+}
+
+static int64_t gcd64(int64_t a, int64_t b) {
+    uint64_t x = a < 0 ? (uint64_t)0 - (uint64_t)a : (uint64_t)a, y = b < 0 ? (uint64_t)0 - (uint64_t)b : (uint64_t)b;
+    while (y) { uint64_t t = x % y; x = y; y = t; }
+    return (int64_t)x;   /* callers keep operands small ints, so this fits */
+}
+
+/* gcd and lcm of any number of ints: a small-int fast path, then libtommath. */
+static Value gcd_lcm(VM *vm, Value *args, int nargs, ObjTuple *kw, bool lcm) {
+    if (!args_check(vm, lcm ? "lcm" : "gcd", 0, kw, 0, 0)) return ERR;
+    Value acc = int_val(lcm ? 1 : 0);
+    for (int i = 0; i < nargs; i++) {
+        Value x = to_index(vm, args[i]);
+        if (x == ERR) return ERR;
+        if (is_int(acc) && is_int(x)) {
+            int64_t a = as_int(acc), b = as_int(x);
+            if (!lcm) { acc = int_val(gcd64(a, b)); continue; }
+            if (a == 0 || b == 0) { acc = int_val(0); continue; }
+            int64_t g = gcd64(a, b);
+            __int128 r = (__int128)(a < 0 ? -a : a) / g * (b < 0 ? -b : b);
+            if (r <= SMALL_INT_MAX) { acc = int_val((int64_t)r); continue; }
+        }
+        mp_int a, b, r;
+        if (mp_init_multi(&a, &b, &r, NULL) != MP_OKAY) return exc_nomem(vm);
+        mp_err err = int_to_mp(acc, &a) && int_to_mp(x, &b) ? MP_OKAY : MP_MEM;
+        if (err == MP_OKAY) err = lcm ? mp_lcm(&a, &b, &r) : mp_gcd(&a, &b, &r);
+        if (err == MP_OKAY) err = mp_abs(&r, &r);
+        mp_clear_multi(&a, &b, NULL);
+        acc = mp_result(vm, &r, err);
+        if (acc == ERR) return ERR;
+    }
+    return acc;
+}
+
+static Value m_gcd(VM *vm, Value *a, int n, ObjTuple *kw) { return gcd_lcm(vm, a, n, kw, false); }
+static Value m_lcm(VM *vm, Value *a, int n, ObjTuple *kw) { return gcd_lcm(vm, a, n, kw, true); }
+
+static Value m_isqrt(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "math.isqrt", nargs, kw, 1, 1)) return ERR;
+    Value v = to_index(vm, args[0]);
+    if (v == ERR) return ERR;
+    if (int_sign(v) < 0) return exc_raise(vm, E_ValueError, "isqrt() argument must be nonnegative");
+    mp_int a, r;
+    if (mp_init_multi(&a, &r, NULL) != MP_OKAY) return exc_nomem(vm);
+    mp_err err = int_to_mp(v, &a) ? mp_sqrt(&a, &r) : MP_MEM;
+    mp_clear(&a);
+    return mp_result(vm, &r, err);
+}
+
+/* n * (n-1) * ... * (n-k+1), divided by k! when `comb`. k fits int64_t. */
+static Value falling(VM *vm, Value n, int64_t k, bool comb) {
+    mp_int r, t;
+    if (mp_init_multi(&r, &t, NULL) != MP_OKAY) return exc_nomem(vm);
+    mp_set_u64(&r, 1);
+    mp_err err = int_to_mp(n, &t) ? MP_OKAY : MP_MEM;
+    if (comb && err == MP_OKAY) err = mp_sub_d(&t, (mp_digit)k, &t);    /* t = n - k, counting up */
+    for (int64_t i = 1; i <= k && err == MP_OKAY; i++) {
+        if (comb) {
+            err = mp_add_d(&t, 1, &t);
+            if (err == MP_OKAY) err = mp_mul(&r, &t, &r);
+            if (err == MP_OKAY) err = mp_div_d(&r, (mp_digit)i, &r, NULL);
+        } else {
+            err = mp_mul(&r, &t, &r);
+            if (err == MP_OKAY) err = mp_sub_d(&t, 1, &t);
+        }
+    }
+    mp_clear(&t);
+    return mp_result(vm, &r, err);
+}
+
+static bool nk_args(VM *vm, Value *args, Value *n, Value *k) {
+    if ((*n = to_index(vm, args[0])) == ERR || (*k = to_index(vm, args[1])) == ERR) return false;
+    if (int_sign(*n) < 0) { exc_raise(vm, E_ValueError, "n must be a non-negative integer"); return false; }
+    if (int_sign(*k) < 0) { exc_raise(vm, E_ValueError, "k must be a non-negative integer"); return false; }
+    return true;
+}
+
+static Value m_comb(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value n, k;
+    if (!args_check(vm, "comb", nargs, kw, 2, 2) || !nk_args(vm, args, &n, &k)) return ERR;
+    if (int_cmp(k, n) > 0) return int_val(0);
+    Value nk = int_binop(vm, BIN_SUB, n, k);
+    if (nk == ERR) return ERR;
+    if (int_cmp(nk, k) < 0) k = nk;
+    int64_t kk;
+    if (!int_to_i64(k, &kk))
+        return exc_raise(vm, E_OverflowError, "min(n - k, k) must not exceed %lld", (long long)LONG_MAX);
+    return falling(vm, n, kk, true);
+}
+
+static Value m_perm(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "perm", nargs, kw, 1, 2)) return ERR;
+    if (nargs == 1 || args[1] == NONE_VAL) return m_factorial(vm, args, 1, NULL);
+    Value n, k;
+    if (!nk_args(vm, args, &n, &k)) return ERR;
+    if (int_cmp(k, n) > 0) return int_val(0);
+    int64_t kk;
+    if (!int_to_i64(k, &kk)) return exc_raise(vm, E_OverflowError, "k must not exceed %lld", (long long)LONG_MAX);
+    return falling(vm, n, kk, false);
+}
+
+/* ---- the module ---------------------------------------------------------- */
+
+static const struct { const char *name; NativeFn fn; } functions[] = {
+    {"sqrt", m_sqrt}, {"exp", m_exp}, {"exp2", m_exp2}, {"expm1", m_expm1},
+    {"sin", m_sin}, {"cos", m_cos}, {"tan", m_tan}, {"asin", m_asin}, {"acos", m_acos},
+    {"atan", m_atan}, {"sinh", m_sinh}, {"cosh", m_cosh}, {"tanh", m_tanh},
+    {"asinh", m_asinh}, {"acosh", m_acosh}, {"atanh", m_atanh}, {"log1p", m_log1p},
+    {"fabs", m_fabs}, {"cbrt", m_cbrt}, {"erf", m_erf}, {"erfc", m_erfc},
+    {"degrees", m_degrees}, {"radians", m_radians},
+    {"atan2", m_atan2}, {"copysign", m_copysign}, {"fmod", m_fmod}, {"remainder", m_remainder},
+    {"pow", m_pow}, {"log", m_log}, {"log2", m_log2}, {"log10", m_log10},
+    {"floor", m_floor}, {"ceil", m_ceil}, {"trunc", m_trunc},
+    {"modf", m_modf}, {"frexp", m_frexp}, {"ldexp", m_ldexp},
+    {"isfinite", m_isfinite}, {"isinf", m_isinf}, {"isnan", m_isnan}, {"isclose", m_isclose},
+    {"fsum", m_fsum}, {"prod", m_prod}, {"hypot", m_hypot},
+    {"factorial", m_factorial}, {"gcd", m_gcd}, {"lcm", m_lcm}, {"isqrt", m_isqrt},
+    {"comb", m_comb}, {"perm", m_perm},
+};
+
+bool mod_math_init(VM *vm, ObjModule *m) {
+    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+        if (!module_add_native(vm, m, functions[i].name, functions[i].fn)) return false;
+    }
+    return module_add_value(vm, m, "pi", float_val(M_PI)) &&
+           module_add_value(vm, m, "e", float_val(M_E)) &&
+           module_add_value(vm, m, "tau", float_val(2 * M_PI)) &&
+           module_add_value(vm, m, "inf", float_val(INFINITY)) &&
+           module_add_value(vm, m, "nan", float_val(NAN));
+}

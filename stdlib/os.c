@@ -1,0 +1,533 @@
+/* The os module and its os.path submodule (POSIX only): environment,
+ * working directory, directory listing and creation, removal, renaming,
+ * and the path functions of CPython's posixpath, with the same algorithms
+ * so that edge cases ("a//b/", "~user", ".bashrc") come out the same.
+ *
+ * System errors raise the OSError subclass for their errno, with args
+ * (errno, strerror, filename) so that str(e) reads as CPython's
+ * "[Errno 2] No such file or directory: 'x'". Paths are str only. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../vm/bytes.h"
+#include "../vm/containers.h"
+#include "../vm/exc.h"
+#include "../vm/func.h"
+#include "../vm/import.h"
+#include "../vm/num.h"
+#include "../vm/ops.h"
+#include "../vm/str.h"
+#include "../vm/strbuf.h"
+#include "modules.h"
+
+extern char **environ;
+
+/* Raises the OSError subclass for `err`; filename may be UNDEF. */
+static Value os_error(VM *vm, int err, Value filename) {
+    Value args[3] = {int_val(err), str_from_cstr(vm, strerror(err)), filename};
+    if (args[1] == ERR) return ERR;
+    int n = filename == UNDEF ? 2 : 3;
+    ObjTuple *t = tuple_from(vm, args, n);
+    if (!t) return ERR;
+    Value e = exc_new(vm, exc_oserror_class(vm, vm->exc_types[E_OSError], args, n), t);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}
+
+/* A path argument as a C string (a str without NUL bytes). */
+static const char *path_arg(VM *vm, const char *fname, Value v) {
+    if (!is_str(v)) {
+        exc_raise(vm, E_TypeError, "%s: path should be string, bytes or os.PathLike, not %T", fname, v);
+        return NULL;
+    }
+    ObjStr *s = AS(ObjStr, v);
+    if (strlen(s->data) != (size_t)s->len) {
+        exc_raise(vm, E_ValueError, "%s: embedded null character in path", fname);
+        return NULL;
+    }
+    return s->data;
+}
+
+static Value str_arg_error(VM *vm, Value v) {
+    return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", v);
+}
+
+/* ---- environment and process ------------------------------------------------ */
+
+static Value environ_dict(VM *vm) {
+    ObjStr *mname = str_intern_cstr(vm, "os"), *ename = str_intern_cstr(vm, "environ");
+    Value m = mname ? dict_get_str(vm->modules, mname) : UNDEF;
+    return is_kind(m, OBJ_MODULE) && ename ? dict_get_str(AS(ObjModule, m)->dict, ename) : UNDEF;
+}
+
+static Value os_getenv(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"key", "default", NULL};
+    if (!args_kw_only(vm, "getenv", kw, accepted)) return ERR;
+    Value key = nargs > 0 ? args[0] : args_kw(vm, args, nargs, kw, "key");
+    Value dflt = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "default");
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "getenv() takes from 1 to 2 positional arguments but %d were given", nargs);
+    if (key == UNDEF) return exc_raise(vm, E_TypeError, "getenv() missing 1 required positional argument: 'key'");
+    if (!is_str(key)) return exc_raise(vm, E_TypeError, "str expected, not %T", key);
+    if (dflt == UNDEF) dflt = NONE_VAL;
+    Value env = environ_dict(vm);
+    if (is_dict(env)) {
+        Value v = dict_get(vm, AS(ObjDict, env), key);
+        return v == ERR ? ERR : v == UNDEF ? dflt : v;
+    }
+    const char *v = getenv(AS(ObjStr, key)->data);
+    return v ? str_decode_utf8(vm, v, strlen(v), "replace") : dflt;
+}
+
+static Value make_environ(VM *vm) {
+    ObjDict *d = dict_new(vm);
+    if (!d) return ERR;
+    for (char **e = environ; *e; e++) {
+        const char *eq = strchr(*e, '=');
+        if (!eq || eq == *e) continue;
+        Value k = str_decode_utf8(vm, *e, (size_t)(eq - *e), "replace");
+        Value v = str_decode_utf8(vm, eq + 1, strlen(eq + 1), "replace");
+        if (k == ERR || v == ERR || dict_set(vm, d, k, v) < 0) return ERR;
+    }
+    return obj_val(d);
+}
+
+static Value os_getpid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    return args_check(vm, "getpid", nargs, kw, 0, 0) ? int_val(getpid()) : ERR;
+}
+
+static Value os_cpu_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "cpu_count", nargs, kw, 0, 0)) return ERR;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? int_val(n) : NONE_VAL;
+}
+
+static Value os_getcwd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "getcwd", nargs, kw, 0, 0)) return ERR;
+    char *cwd = getcwd(NULL, 0);
+    if (!cwd) return os_error(vm, errno, UNDEF);
+    Value r = str_decode_utf8(vm, cwd, strlen(cwd), "replace");
+    free(cwd);
+    return r;
+}
+
+static Value os_chdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    const char *p;
+    if (!args_check(vm, "chdir", nargs, kw, 1, 1) || !(p = path_arg(vm, "chdir", args[0]))) return ERR;
+    return chdir(p) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
+}
+
+/* ---- files and directories ------------------------------------------------- */
+
+static Value os_listdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "listdir", nargs, kw, 0, 1)) return ERR;
+    Value pathv = nargs && args[0] != NONE_VAL ? args[0] : UNDEF;
+    const char *p = pathv == UNDEF ? "." : path_arg(vm, "listdir", pathv);
+    if (!p) return ERR;
+    DIR *d = opendir(p);
+    if (!d) return os_error(vm, errno, pathv == UNDEF ? str_from_cstr(vm, ".") : pathv);
+    ObjList *l = list_new(vm, 0);
+    struct dirent *e;
+    while (l && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+        Value name = str_decode_utf8(vm, e->d_name, strlen(e->d_name), "replace");
+        if (name == ERR || list_append(vm, l, name) < 0) l = NULL;
+    }
+    closedir(d);
+    return l ? obj_val(l) : ERR;
+}
+
+/* remove, unlink, rmdir: one path argument, a system call. */
+static Value path_call(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int (*fn)(const char *)) {
+    const char *p;
+    if (!args_check(vm, name, nargs, kw, 1, 1) || !(p = path_arg(vm, name, args[0]))) return ERR;
+    return fn(p) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
+}
+
+static Value os_remove(VM *vm, Value *a, int n, ObjTuple *kw) { return path_call(vm, a, n, kw, "remove", unlink); }
+static Value os_unlink(VM *vm, Value *a, int n, ObjTuple *kw) { return path_call(vm, a, n, kw, "unlink", unlink); }
+static Value os_rmdir(VM *vm, Value *a, int n, ObjTuple *kw) { return path_call(vm, a, n, kw, "rmdir", rmdir); }
+
+static bool mode_arg(VM *vm, Value *args, int nargs, ObjTuple *kw, mode_t *mode) {
+    Value m = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "mode");
+    int64_t v = 0777;
+    if (m != UNDEF && !index_value(vm, m, &v, "mode")) return false;
+    *mode = (mode_t)v;
+    return true;
+}
+
+static Value os_mkdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"mode", NULL};
+    const char *p;
+    mode_t mode;
+    if (!args_kw_only(vm, "mkdir", kw, accepted)) return ERR;
+    if (nargs < 1 || nargs > 2) return exc_raise(vm, E_TypeError, "mkdir() takes from 1 to 2 positional arguments");
+    if (!(p = path_arg(vm, "mkdir", args[0])) || !mode_arg(vm, args, nargs, kw, &mode)) return ERR;
+    return mkdir(p, mode) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
+}
+
+static bool is_dir(const char *p) {
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* makedirs: each missing parent first (existing ones are fine), then the
+ * leaf, which may exist only with exist_ok and only as a directory. */
+static Value os_makedirs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"mode", "exist_ok", NULL};
+    const char *p;
+    mode_t mode;
+    if (!args_kw_only(vm, "makedirs", kw, accepted)) return ERR;
+    if (nargs < 1 || nargs > 3) return exc_raise(vm, E_TypeError, "makedirs() takes from 1 to 3 positional arguments");
+    if (!(p = path_arg(vm, "makedirs", args[0])) || !mode_arg(vm, args, nargs, kw, &mode)) return ERR;
+    Value eo = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "exist_ok");
+    int exist_ok = eo == UNDEF ? 0 : op_truthy(vm, eo);
+    if (exist_ok < 0) return ERR;
+    size_t len = strlen(p);
+    char *buf = malloc(len + 1);
+    if (!buf) return exc_nomem(vm);
+    memcpy(buf, p, len + 1);
+    while (len > 1 && buf[len - 1] == '/') buf[--len] = 0;
+    for (size_t i = 1; i < len; i++) {
+        if (buf[i] != '/' || buf[i - 1] == '/') continue;
+        buf[i] = 0;
+        if (!is_dir(buf) && mkdir(buf, mode) != 0 && errno != EEXIST) {
+            Value where = str_from_cstr(vm, buf);
+            free(buf);
+            return where == ERR ? ERR : os_error(vm, errno, where);
+        }
+        buf[i] = '/';
+    }
+    int r = mkdir(buf, mode), err = errno;
+    bool dir = is_dir(buf);
+    free(buf);
+    if (r == 0 || (exist_ok && err == EEXIST && dir)) return NONE_VAL;
+    return os_error(vm, err, args[0]);
+}
+
+static Value os_rename(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    const char *a, *b;
+    if (!args_check(vm, "rename", nargs, kw, 2, 2) || !(a = path_arg(vm, "rename", args[0])) ||
+        !(b = path_arg(vm, "rename", args[1])))
+        return ERR;
+    return rename(a, b) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
+}
+
+/* ---- file descriptors ------------------------------------------------------ */
+
+static bool fd_arg(VM *vm, Value v, int *fd) {
+    int64_t i;
+    if (!index_value(vm, v, &i, "fd")) return false;
+    if (i < INT_MIN || i > INT_MAX) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+        return false;
+    }
+    *fd = (int)i;
+    return true;
+}
+
+static Value os_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"mode", NULL};
+    const char *p;
+    int64_t flags, mode = 0777;
+    if (!args_kw_only(vm, "open", kw, accepted)) return ERR;
+    if (nargs < 2 || nargs > 3) return exc_raise(vm, E_TypeError, "open() takes from 2 to 3 positional arguments");
+    Value mv = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "mode");
+    if (!(p = path_arg(vm, "open", args[0])) || !index_value(vm, args[1], &flags, "flags") ||
+        (mv != UNDEF && !index_value(vm, mv, &mode, "mode")))
+        return ERR;
+    int fd = open(p, (int)flags | O_CLOEXEC, (mode_t)mode);
+    return fd >= 0 ? int_val(fd) : os_error(vm, errno, args[0]);
+}
+
+static Value os_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd;
+    if (!args_check(vm, "close", nargs, kw, 1, 1) || !fd_arg(vm, args[0], &fd)) return ERR;
+    return close(fd) == 0 ? NONE_VAL : os_error(vm, errno, UNDEF);
+}
+
+static Value os_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd;
+    if (!args_check(vm, "write", nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd)) return ERR;
+    const uint8_t *data;
+    int64_t len;
+    if (is_kind(args[1], OBJ_BYTES)) data = AS(ObjBytes, args[1])->data, len = AS(ObjBytes, args[1])->len;
+    else if (is_kind(args[1], OBJ_BYTEARRAY)) data = AS(ObjByteArray, args[1])->data, len = AS(ObjByteArray, args[1])->len;
+    else return exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", args[1]);
+    ssize_t n;
+    do n = write(fd, data, (size_t)len); while (n < 0 && errno == EINTR);
+    return n >= 0 ? int_from_i64(vm, n) : os_error(vm, errno, UNDEF);
+}
+
+static Value os_read(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd;
+    int64_t n;
+    if (!args_check(vm, "read", nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || !index_value(vm, args[1], &n, "n"))
+        return ERR;
+    if (n < 0) return os_error(vm, EINVAL, UNDEF);
+    uint8_t *buf = malloc(n ? (size_t)n : 1);
+    if (!buf) return exc_nomem(vm);
+    ssize_t got;
+    do got = read(fd, buf, (size_t)n); while (got < 0 && errno == EINTR);
+    Value r = got >= 0 ? bytes_new(vm, buf, (size_t)got) : os_error(vm, errno, UNDEF);
+    free(buf);
+    return r;
+}
+
+/* ---- os.path -------------------------------------------------------------------- */
+
+/* A str argument of an os.path function; NULL after TypeError. */
+static ObjStr *str_arg(VM *vm, Value v) {
+    if (is_str(v)) return AS(ObjStr, v);
+    str_arg_error(vm, v);
+    return NULL;
+}
+
+static Value p_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "join", nargs, kw, 1, INT32_MAX)) return ERR;
+    StrBuf b = SB_INIT;
+    for (int i = 0; i < nargs; i++) {
+        ObjStr *s;
+        if (!(s = str_arg(vm, args[i]))) { sb_free(&b); return ERR; }
+        if (s->len && s->data[0] == '/') b.len = 0;
+        else if (b.len && b.data[b.len - 1] != '/') sb_addc(&b, '/');
+        sb_add(&b, s->data, (size_t)s->len);
+    }
+    return str_from_buf(vm, &b);
+}
+
+/* Where split() cuts p: after the last '/'; *head_len drops trailing
+ * slashes unless the head is all slashes. */
+static size_t split_at(const ObjStr *p, size_t *head_len) {
+    size_t i = (size_t)p->len;
+    while (i > 0 && p->data[i - 1] != '/') i--;
+    size_t h = i;
+    while (h > 0 && p->data[h - 1] == '/') h--;
+    *head_len = h == 0 ? i : h;
+    return i;
+}
+
+static Value p_split(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjStr *p;
+    if (!args_check(vm, "split", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    size_t hl, i = split_at(p, &hl);
+    Value items[2] = {str_new(vm, p->data, hl), str_new(vm, p->data + i, (size_t)p->len - i)};
+    if (items[0] == ERR || items[1] == ERR) return ERR;
+    ObjTuple *t = tuple_from(vm, items, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value p_basename(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjStr *p;
+    if (!args_check(vm, "basename", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    size_t hl, i = split_at(p, &hl);
+    return str_new(vm, p->data + i, (size_t)p->len - i);
+}
+
+static Value p_dirname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjStr *p;
+    if (!args_check(vm, "dirname", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    size_t hl;
+    split_at(p, &hl);
+    return str_new(vm, p->data, hl);
+}
+
+static Value p_splitext(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjStr *p;
+    if (!args_check(vm, "splitext", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    const char *s = p->data, *sep = strrchr(s, '/'), *dot = strrchr(s, '.');
+    size_t cut = (size_t)p->len;
+    if (dot && (!sep || dot > sep)) {
+        /* A leading run of dots (".bashrc", "..") is part of the name. */
+        for (const char *c = sep ? sep + 1 : s; c < dot; c++) {
+            if (*c != '.') { cut = (size_t)(dot - s); break; }
+        }
+    }
+    Value items[2] = {str_new(vm, s, cut), str_new(vm, s + cut, (size_t)p->len - cut)};
+    if (items[0] == ERR || items[1] == ERR) return ERR;
+    ObjTuple *t = tuple_from(vm, items, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+/* posixpath.normpath: drops empty and "." parts, resolves ".." lexically,
+ * keeps exactly two leading slashes (POSIX leaves "//" implementation-defined). */
+static Value normpath(VM *vm, const char *s, size_t len) {
+    if (len == 0) return str_from_cstr(vm, ".");
+    int slashes = s[0] == '/' ? (len > 1 && s[1] == '/' && !(len > 2 && s[2] == '/') ? 2 : 1) : 0;
+    size_t *starts = malloc((len / 2 + 1) * sizeof *starts), *lens = malloc((len / 2 + 1) * sizeof *lens);
+    if (!starts || !lens) { free(starts); free(lens); return exc_nomem(vm); }
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        size_t j = i;
+        while (j < len && s[j] != '/') j++;
+        size_t cl = j - i;
+        bool dotdot = cl == 2 && s[i] == '.' && s[i + 1] == '.';
+        if (cl == 0 || (cl == 1 && s[i] == '.')) {
+            /* skip */
+        } else if (!dotdot || (!slashes && n == 0) || (n > 0 && lens[n - 1] == 2 && !memcmp(s + starts[n - 1], "..", 2))) {
+            starts[n] = i, lens[n] = cl, n++;
+        } else if (n > 0) {
+            n--;
+        }
+        i = j + 1;
+    }
+    StrBuf b = SB_INIT;
+    for (int k = 0; k < slashes; k++) sb_addc(&b, '/');
+    for (size_t k = 0; k < n; k++) {
+        if (k) sb_addc(&b, '/');
+        sb_add(&b, s + starts[k], lens[k]);
+    }
+    free(starts);
+    free(lens);
+    if (b.len == 0) sb_addc(&b, '.');
+    return str_from_buf(vm, &b);
+}
+
+static Value p_normpath(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjStr *p;
+    if (!args_check(vm, "normpath", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    return normpath(vm, p->data, (size_t)p->len);
+}
+
+static Value p_abspath(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjStr *p;
+    if (!args_check(vm, "abspath", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    if (p->len && p->data[0] == '/') return normpath(vm, p->data, (size_t)p->len);
+    char *cwd = getcwd(NULL, 0);
+    if (!cwd) return os_error(vm, errno, UNDEF);
+    StrBuf b = SB_INIT;
+    sb_adds(&b, cwd);
+    free(cwd);
+    if (p->len) {
+        if (b.len && b.data[b.len - 1] != '/') sb_addc(&b, '/');
+        sb_add(&b, p->data, (size_t)p->len);
+    }
+    Value r = normpath(vm, b.data, b.len);
+    sb_free(&b);
+    return r;
+}
+
+static Value p_isabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjStr *p;
+    if (!args_check(vm, "isabs", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    return bool_val(p->len && p->data[0] == '/');
+}
+
+static Value p_expanduser(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjStr *p;
+    if (!args_check(vm, "expanduser", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    if (p->len == 0 || p->data[0] != '~') return args[0];
+    const char *slash = strchr(p->data + 1, '/');
+    size_t i = slash ? (size_t)(slash - p->data) : (size_t)p->len;
+    const char *home = NULL;
+    if (i == 1) {
+        home = getenv("HOME");
+        if (!home) {
+            struct passwd *pw = getpwuid(getuid());
+            home = pw ? pw->pw_dir : NULL;
+        }
+    } else {
+        char name[256];
+        if (i - 1 >= sizeof name) return args[0];
+        memcpy(name, p->data + 1, i - 1);
+        name[i - 1] = 0;
+        struct passwd *pw = getpwnam(name);
+        home = pw ? pw->pw_dir : NULL;
+    }
+    if (!home) return args[0];
+    size_t hl = strlen(home);
+    while (hl > 0 && home[hl - 1] == '/') hl--;
+    StrBuf b = SB_INIT;
+    sb_add(&b, home, hl);
+    sb_add(&b, p->data + i, (size_t)p->len - i);
+    if (b.len == 0) sb_addc(&b, '/');
+    return str_from_buf(vm, &b);
+}
+
+/* exists/isfile/isdir: false for any error, as CPython. */
+static Value stat_test(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int which) {
+    if (!args_check(vm, name, nargs, kw, 1, 1)) return ERR;
+    if (!is_str(args[0])) return which == 0 && !is_intlike(args[0]) ? str_arg_error(vm, args[0]) : FALSE_VAL;
+    struct stat st;
+    if (stat(AS(ObjStr, args[0])->data, &st) != 0) return FALSE_VAL;
+    return bool_val(which == 0 || (which == 1 ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode)));
+}
+
+static Value p_exists(VM *vm, Value *a, int n, ObjTuple *kw) { return stat_test(vm, a, n, kw, "exists", 0); }
+static Value p_isfile(VM *vm, Value *a, int n, ObjTuple *kw) { return stat_test(vm, a, n, kw, "isfile", 1); }
+static Value p_isdir(VM *vm, Value *a, int n, ObjTuple *kw) { return stat_test(vm, a, n, kw, "isdir", 2); }
+
+static Value p_getsize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    const char *p;
+    if (!args_check(vm, "getsize", nargs, kw, 1, 1) || !(p = path_arg(vm, "stat", args[0]))) return ERR;
+    struct stat st;
+    if (stat(p, &st) != 0) return os_error(vm, errno, args[0]);
+    return int_from_i64(vm, (int64_t)st.st_size);
+}
+
+/* ---- the modules ------------------------------------------------------------------ */
+
+typedef struct { const char *name; NativeFn fn; } Entry;
+
+static const Entry os_functions[] = {
+    {"getenv", os_getenv}, {"getpid", os_getpid}, {"cpu_count", os_cpu_count}, {"getcwd", os_getcwd},
+    {"chdir", os_chdir}, {"listdir", os_listdir}, {"remove", os_remove}, {"unlink", os_unlink},
+    {"rmdir", os_rmdir}, {"mkdir", os_mkdir}, {"makedirs", os_makedirs}, {"rename", os_rename},
+    {"open", os_open}, {"close", os_close}, {"write", os_write}, {"read", os_read},
+};
+
+static const Entry path_functions[] = {
+    {"join", p_join}, {"split", p_split}, {"basename", p_basename}, {"dirname", p_dirname},
+    {"splitext", p_splitext}, {"normpath", p_normpath}, {"abspath", p_abspath}, {"isabs", p_isabs},
+    {"expanduser", p_expanduser}, {"exists", p_exists}, {"isfile", p_isfile}, {"isdir", p_isdir},
+    {"getsize", p_getsize},
+};
+
+static bool add_all(VM *vm, ObjModule *m, const Entry *e, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (!module_add_native(vm, m, e[i].name, e[i].fn)) return false;
+    }
+    return true;
+}
+
+static bool add_strings(VM *vm, ObjModule *m) {
+    static const char *const pairs[][2] = {
+        {"sep", "/"}, {"altsep", NULL}, {"extsep", "."}, {"pathsep", ":"}, {"linesep", "\n"},
+        {"curdir", "."}, {"pardir", ".."}, {"devnull", "/dev/null"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        Value v = pairs[i][1] ? str_from_cstr(vm, pairs[i][1]) : NONE_VAL;
+        if (!module_add_value(vm, m, pairs[i][0], v)) return false;
+    }
+    return true;
+}
+
+static bool add_flags(VM *vm, ObjModule *m) {
+    static const struct { const char *name; int value; } flags[] = {
+        {"O_RDONLY", O_RDONLY}, {"O_WRONLY", O_WRONLY}, {"O_RDWR", O_RDWR}, {"O_APPEND", O_APPEND},
+        {"O_CREAT", O_CREAT}, {"O_EXCL", O_EXCL}, {"O_TRUNC", O_TRUNC},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (!module_add_value(vm, m, flags[i].name, int_val(flags[i].value))) return false;
+    }
+    return true;
+}
+
+bool mod_os_init(VM *vm, ObjModule *m) {
+    ObjModule *path = module_new(vm, "os.path");
+    if (!path || !add_all(vm, path, path_functions, sizeof path_functions / sizeof path_functions[0]) ||
+        !add_strings(vm, path))
+        return false;
+    return add_all(vm, m, os_functions, sizeof os_functions / sizeof os_functions[0]) && add_strings(vm, m) && add_flags(vm, m) &&
+           module_add_value(vm, m, "name", str_from_cstr(vm, "posix")) &&
+           module_add_value(vm, m, "environ", make_environ(vm)) &&
+           module_add_value(vm, m, "path", obj_val(path));
+}

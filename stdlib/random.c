@@ -1,0 +1,580 @@
+/* The random module: CPython's Mersenne Twister (MT19937) with its seeding
+ * and its algorithms for every method, so that a script seeded with an int
+ * draws the same numbers as under CPython.
+ *
+ * random.Random is a class whose instances keep the generator state in a
+ * bytearray under `_state` (an MTState); the module's functions are the
+ * bound methods of one hidden instance, as in CPython. */
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../vm/bytes.h"
+#include "../vm/class.h"
+#include "../vm/containers.h"
+#include "../vm/exc.h"
+#include "../vm/func.h"
+#include "../vm/num.h"
+#include "../vm/ops.h"
+#include "../vm/str.h"
+#include "modules.h"
+
+#define MT_N 624
+#define MT_M 397
+
+typedef struct MTState {
+    uint32_t mt[MT_N];
+    int32_t mti;
+    int32_t has_gauss;      /* gauss() keeps its second value for the next call */
+    double gauss_next;
+} MTState;
+
+/* ---- the generator (CPython's _randommodule.c) ---------------------------- */
+
+static void init_genrand(MTState *st, uint32_t s) {
+    st->mt[0] = s;
+    for (int i = 1; i < MT_N; i++)
+        st->mt[i] = 1812433253u * (st->mt[i - 1] ^ (st->mt[i - 1] >> 30)) + (uint32_t)i;
+    st->mti = MT_N;
+}
+
+static void init_by_array(MTState *st, const uint32_t *key, size_t len) {
+    init_genrand(st, 19650218u);
+    uint32_t *mt = st->mt;
+    size_t i = 1, j = 0, k = MT_N > len ? MT_N : len;
+    for (; k; k--) {
+        mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1664525u)) + key[j] + (uint32_t)j;
+        i++, j++;
+        if (i >= MT_N) { mt[0] = mt[MT_N - 1]; i = 1; }
+        if (j >= len) j = 0;
+    }
+    for (k = MT_N - 1; k; k--) {
+        mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1566083941u)) - (uint32_t)i;
+        i++;
+        if (i >= MT_N) { mt[0] = mt[MT_N - 1]; i = 1; }
+    }
+    mt[0] = 0x80000000u;
+}
+
+static uint32_t genrand(MTState *st) {
+    static const uint32_t mag01[2] = {0, 0x9908b0dfu};
+    uint32_t y, *mt = st->mt;
+    if (st->mti >= MT_N) {
+        int kk;
+        for (kk = 0; kk < MT_N - MT_M; kk++) {
+            y = (mt[kk] & 0x80000000u) | (mt[kk + 1] & 0x7fffffffu);
+            mt[kk] = mt[kk + MT_M] ^ (y >> 1) ^ mag01[y & 1];
+        }
+        for (; kk < MT_N - 1; kk++) {
+            y = (mt[kk] & 0x80000000u) | (mt[kk + 1] & 0x7fffffffu);
+            mt[kk] = mt[kk + (MT_M - MT_N)] ^ (y >> 1) ^ mag01[y & 1];
+        }
+        y = (mt[MT_N - 1] & 0x80000000u) | (mt[0] & 0x7fffffffu);
+        mt[MT_N - 1] = mt[MT_M - 1] ^ (y >> 1) ^ mag01[y & 1];
+        st->mti = 0;
+    }
+    y = mt[st->mti++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return y;
+}
+
+static double random_double(MTState *st) {
+    uint32_t a = genrand(st) >> 5, b = genrand(st) >> 6;
+    return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);
+}
+
+/* getrandbits(k) for 0 < k <= 64: 32-bit words, least significant first,
+ * the last one shifted down to the bits still wanted. */
+static uint64_t bits64(MTState *st, int k) {
+    uint64_t r = 0;
+    for (int shift = 0; k > 0; shift += 32, k -= 32) {
+        uint32_t w = genrand(st);
+        if (k < 32) w >>= 32 - k;
+        r |= (uint64_t)w << shift;
+    }
+    return r;
+}
+
+static Value getrandbits_value(VM *vm, MTState *st, int64_t k) {
+    if (k <= 64) return int_from_u64(vm, k ? bits64(st, (int)k) : 0);
+    size_t words = (size_t)((k - 1) / 32 + 1);
+    uint32_t *w = malloc(words * sizeof *w);
+    if (!w) return exc_nomem(vm);
+    for (size_t i = 0; i < words; i++, k -= 32) {
+        w[i] = genrand(st);
+        if (k < 32) w[i] >>= 32 - k;
+    }
+    mp_int m;
+    mp_err err = mp_init(&m);
+    if (err == MP_OKAY) err = mp_unpack(&m, words, MP_LSB_FIRST, sizeof(uint32_t), MP_NATIVE_ENDIAN, 0, w);
+    free(w);
+    if (err != MP_OKAY) { mp_clear(&m); return exc_nomem(vm); }
+    return int_from_mp(vm, &m);
+}
+
+/* A uniform int in [0, n) for 0 < n < 2**63, by rejection as CPython. */
+static uint64_t below_u64(MTState *st, uint64_t n) {
+    int k = 64 - __builtin_clzll(n);
+    uint64_t r = bits64(st, k);
+    while (r >= n) r = bits64(st, k);
+    return r;
+}
+
+/* _randbelow for any positive int. */
+static Value randbelow(VM *vm, MTState *st, Value n) {
+    int64_t small;
+    if (int_to_i64(n, &small)) return int_from_u64(vm, below_u64(st, (uint64_t)small));
+    int64_t k = int_bit_length(n);
+    for (;;) {
+        Value r = getrandbits_value(vm, st, k);
+        if (r == ERR || int_cmp(r, n) < 0) return r;
+    }
+}
+
+/* ---- seeding ----------------------------------------------------------------- */
+
+static void seed_urandom(MTState *st) {
+    uint32_t key[MT_N];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    ssize_t got = fd >= 0 ? read(fd, key, sizeof key) : -1;
+    if (fd >= 0) close(fd);
+    if (got != (ssize_t)sizeof key) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        key[0] = (uint32_t)ts.tv_sec, key[1] = (uint32_t)ts.tv_nsec, key[2] = (uint32_t)getpid();
+        init_by_array(st, key, 3);
+        return;
+    }
+    init_by_array(st, key, MT_N);
+}
+
+/* init_by_array on the 32-bit words of |n|, least significant first. */
+static bool seed_int(VM *vm, MTState *st, Value n) {
+    int64_t small;
+    if (int_to_i64(n, &small)) {
+        uint64_t u = small < 0 ? (uint64_t)0 - (uint64_t)small : (uint64_t)small;
+        uint32_t key[2] = {(uint32_t)u, (uint32_t)(u >> 32)};
+        init_by_array(st, key, key[1] ? 2 : 1);
+        return true;
+    }
+    mp_int m;
+    if (mp_init(&m) != MP_OKAY) { exc_nomem(vm); return false; }
+    size_t words = (size_t)(int_bit_length(n) + 31) / 32, written = 0;
+    uint32_t *key = calloc(words, sizeof *key);
+    mp_err err = key && int_to_mp(n, &m) ? MP_OKAY : MP_MEM;
+    if (err == MP_OKAY) err = mp_abs(&m, &m);
+    if (err == MP_OKAY) err = mp_pack(key, words, &written, MP_LSB_FIRST, sizeof(uint32_t), MP_NATIVE_ENDIAN, 0, &m);
+    mp_clear(&m);
+    if (err != MP_OKAY) { free(key); exc_nomem(vm); return false; }
+    init_by_array(st, key, written ? written : 1);
+    free(key);
+    return true;
+}
+
+static bool seed_value(VM *vm, MTState *st, Value a) {
+    st->has_gauss = 0;
+    if (a == NONE_VAL || a == UNDEF) { seed_urandom(st); return true; }
+    if (is_intlike(a)) return seed_int(vm, st, is_bool(a) ? int_val(as_bool(a)) : a);
+    /* CPython hashes strings with SHA-512 here; Asy uses the str hash, so
+     * str seeds are repeatable within a run but draw other numbers. */
+    uint64_t h;
+    if (op_hash(vm, a, &h) < 0) return false;
+    return seed_int(vm, st, int_from_i64(vm, (int64_t)h));
+}
+
+/* ---- instances --------------------------------------------------------------- */
+
+static MTState *state_of(VM *vm, Value self) {
+    ObjStr *key = str_intern_cstr(vm, "_state");
+    Value s = key && is_kind(self, OBJ_INSTANCE) ? dict_get_str(AS(ObjInstance, self)->dict, key) : UNDEF;
+    if (!is_kind(s, OBJ_BYTEARRAY) || AS(ObjByteArray, s)->len != (int64_t)sizeof(MTState)) {
+        exc_raise(vm, E_TypeError, "descriptor requires a 'random.Random' object but received a '%T'", self);
+        return NULL;
+    }
+    return (MTState *)(void *)AS(ObjByteArray, s)->data;
+}
+
+static Value r_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "Random", nargs - 1, kw, 0, 1)) return ERR;
+    ObjStr *key = str_intern_cstr(vm, "_state");
+    Value s = bytearray_new(vm, NULL, sizeof(MTState));
+    if (!key || s == ERR || !is_kind(args[0], OBJ_INSTANCE)) return ERR;
+    if (dict_set_str(vm, AS(ObjInstance, args[0])->dict, key, s) < 0) return ERR;
+    MTState *st = (MTState *)(void *)AS(ObjByteArray, s)->data;
+    return seed_value(vm, st, nargs > 1 ? args[1] : NONE_VAL) ? NONE_VAL : ERR;
+}
+
+/* Every method starts with its state and a count check. */
+#define METHOD(name, min, max) \
+    MTState *st = state_of(vm, args[0]); \
+    if (!st || !args_check(vm, name, nargs - 1, kw, min, max)) return ERR
+
+static Value r_seed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("seed", 0, 2);
+    return seed_value(vm, st, nargs > 1 ? args[1] : NONE_VAL) ? NONE_VAL : ERR;
+}
+
+static Value r_random(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("random", 0, 0);
+    return float_val(random_double(st));
+}
+
+static Value r_getrandbits(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("getrandbits", 1, 1);
+    int64_t k;
+    if (!index_value(vm, args[1], &k, "getrandbits")) return ERR;
+    if (k < 0) return exc_raise(vm, E_ValueError, "number of bits must be non-negative");
+    return getrandbits_value(vm, st, k);
+}
+
+static Value r_randbytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("randbytes", 1, 1);
+    int64_t n;
+    if (!index_value(vm, args[1], &n, "randbytes")) return ERR;
+    if (n < 0) return exc_raise(vm, E_ValueError, "negative argument not allowed");
+    Value b = bytes_new(vm, NULL, (size_t)n);
+    if (b == ERR) return ERR;
+    uint8_t *p = AS(ObjBytes, b)->data;
+    for (int64_t i = 0, k = n * 8; i < n; i += 4, k -= 32) {   /* little-endian words, as getrandbits */
+        uint32_t w = genrand(st);
+        if (k < 32) w >>= 32 - k;
+        for (int j = 0; j < 4 && i + j < n; j++) p[i + j] = (uint8_t)(w >> (8 * j));
+    }
+    return b;
+}
+
+/* An int argument of randrange; floats equal to an int are accepted, as
+ * CPython still does (with a deprecation warning). */
+static Value int_arg(VM *vm, Value v, int which) {
+    if (is_bool(v)) return int_val(as_bool(v));
+    if (is_intlike(v)) return v;
+    if (is_float(v)) {
+        double d = as_float(v);
+        if (d != floor(d) || isinf(d)) return exc_raise(vm, E_ValueError, "non-integer arg %d for randrange()", which);
+        return int_from_double(vm, d);
+    }
+    int64_t i;
+    return index_value(vm, v, &i, "randrange") ? int_from_i64(vm, i) : ERR;
+}
+
+static Value randrange(VM *vm, MTState *st, Value start, Value stop, Value step) {
+    Value istart = int_arg(vm, start, 1);
+    if (istart == ERR) return ERR;
+    if (stop == UNDEF || stop == NONE_VAL) {
+        if (step != UNDEF) return exc_raise(vm, E_TypeError, "Missing a non-None stop argument");
+        if (int_sign(istart) > 0) return randbelow(vm, st, istart);
+        return exc_raise(vm, E_ValueError, "empty range for randrange()");
+    }
+    Value istop = int_arg(vm, stop, 2);
+    if (istop == ERR) return ERR;
+    Value width = int_binop(vm, BIN_SUB, istop, istart);
+    if (width == ERR) return ERR;
+    Value istep = step == UNDEF ? int_val(1) : int_arg(vm, step, 3);
+    if (istep == ERR) return ERR;
+    if (istep == int_val(1)) {
+        if (int_sign(width) > 0) {
+            Value r = randbelow(vm, st, width);
+            return r == ERR ? ERR : int_binop(vm, BIN_ADD, istart, r);
+        }
+        StrBuf b = SB_INIT;
+        sb_adds(&b, "empty range for randrange() (");
+        int_to_buf(istart, 10, &b), sb_adds(&b, ", "), int_to_buf(istop, 10, &b), sb_adds(&b, ", ");
+        int_to_buf(width, 10, &b), sb_adds(&b, ")");
+        Value msg = str_from_buf(vm, &b);
+        return msg == ERR ? ERR : exc_raise(vm, E_ValueError, "%S", AS(ObjStr, msg));
+    }
+    int sign = int_sign(istep);
+    if (sign == 0) return exc_raise(vm, E_ValueError, "zero step for randrange()");
+    /* n = (width + istep -+ 1) // istep */
+    Value n = int_binop(vm, BIN_ADD, width, istep);
+    if (n != ERR) n = int_binop(vm, sign > 0 ? BIN_SUB : BIN_ADD, n, int_val(1));
+    if (n != ERR) n = int_binop(vm, BIN_FLOORDIV, n, istep);
+    if (n == ERR) return ERR;
+    if (int_sign(n) <= 0) return exc_raise(vm, E_ValueError, "empty range for randrange()");
+    Value r = randbelow(vm, st, n);
+    if (r != ERR) r = int_binop(vm, BIN_MUL, istep, r);
+    return r == ERR ? ERR : int_binop(vm, BIN_ADD, istart, r);
+}
+
+static Value r_randrange(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("randrange", 1, 3);
+    return randrange(vm, st, args[1], nargs > 2 ? args[2] : UNDEF, nargs > 3 ? args[3] : UNDEF);
+}
+
+static Value r_randint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("randint", 2, 2);
+    Value b = int_arg(vm, args[2], 2);
+    if (b == ERR) return ERR;
+    Value stop = int_binop(vm, BIN_ADD, b, int_val(1));
+    return stop == ERR ? ERR : randrange(vm, st, args[1], stop, UNDEF);
+}
+
+static Value r_choice(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("choice", 1, 1);
+    int64_t n = op_len(vm, args[1]);
+    if (n < 0) return ERR;
+    if (n == 0) return exc_raise(vm, E_IndexError, "Cannot choose from an empty sequence");
+    return op_getitem(vm, args[1], int_from_u64(vm, below_u64(st, (uint64_t)n)));
+}
+
+static Value r_shuffle(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("shuffle", 1, 1);
+    Value x = args[1];
+    int64_t n = op_len(vm, x);
+    if (n < 0) return ERR;
+    for (int64_t i = n - 1; i >= 1; i--) {
+        int64_t j = (int64_t)below_u64(st, (uint64_t)i + 1);
+        if (is_list(x) && AS(ObjList, x)->len == n) {
+            Value *it = AS(ObjList, x)->items, t = it[i];
+            it[i] = it[j], it[j] = t;
+            continue;
+        }
+        int base = vm->nroots, ok = -1;
+        Value a = op_getitem(vm, x, int_val(i)), b = ERR;
+        if (a != ERR && vm_push_root(vm, a)) b = op_getitem(vm, x, int_val(j));
+        if (b != ERR && vm_push_root(vm, b)) ok = op_setitem(vm, x, int_val(i), b);
+        if (ok == 0) ok = op_setitem(vm, x, int_val(j), a);
+        vm->nroots = base;
+        if (ok < 0) return ERR;
+    }
+    return NONE_VAL;
+}
+
+static bool pick_unique(int64_t *set, int64_t mask, int64_t j) {
+    for (uint64_t h = (uint64_t)j * 0x9E3779B97F4A7C15ull;; h++) {
+        int64_t *slot = &set[h & (uint64_t)mask];
+        if (*slot == j) return false;
+        if (*slot == -1) { *slot = j; return true; }
+    }
+}
+
+static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"k", "counts", NULL};
+    MTState *st = state_of(vm, args[0]);
+    if (!st || !args_kw_only(vm, "sample", kw, accepted)) return ERR;
+    Value pop = nargs > 1 ? args[1] : UNDEF, kv = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "k");
+    if (nargs > 3) return exc_raise(vm, E_TypeError, "Random.sample() takes 3 positional arguments but %d were given", nargs);
+    if (args_kw(vm, args, nargs, kw, "counts") != UNDEF && args_kw(vm, args, nargs, kw, "counts") != NONE_VAL)
+        return exc_raise(vm, E_NotImplementedError, "sample() counts are not supported");
+    if (pop == UNDEF || kv == UNDEF)
+        return exc_raise(vm, E_TypeError, "Random.sample() missing 1 required positional argument: '%s'",
+                         pop == UNDEF ? "population" : "k");
+    if (is_dict(pop) || is_kind(pop, OBJ_SET) || !(is_list(pop) || is_tuple(pop) || is_str(pop) ||
+                                                   is_kind(pop, OBJ_RANGE) || is_kind(pop, OBJ_BYTES) ||
+                                                   is_kind(pop, OBJ_INSTANCE)))
+        return exc_raise(vm, E_TypeError, "Population must be a sequence.  For dicts or sets, use sorted(d).");
+    int64_t n = op_len(vm, pop), k;
+    if (n < 0 || !index_value(vm, kv, &k, "sample")) return ERR;
+    if (k < 0 || k > n) return exc_raise(vm, E_ValueError, "Sample larger than population or is negative");
+    ObjList *result = list_new(vm, k);
+    if (!result || !vm_push_root(vm, obj_val(result))) return ERR;
+    Value ret = obj_val(result);
+    int64_t setsize = 21;
+    if (k > 5) setsize += (int64_t)pow(4.0, ceil(log((double)(k * 3)) / log(4.0)));
+    if (n <= setsize) {
+        ObjList *pool = op_to_list(vm, pop);
+        if (!pool) { vm_pop_roots(vm, 1); return ERR; }
+        for (int64_t i = 0; i < k; i++) {
+            int64_t j = (int64_t)below_u64(st, (uint64_t)(n - i));
+            result->items[result->len++] = pool->items[j];
+            pool->items[j] = pool->items[n - i - 1];
+        }
+    } else {
+        int64_t cap = 8;
+        while (cap < 2 * k + 2) cap *= 2;
+        int64_t *set = malloc((size_t)cap * sizeof *set);
+        if (!set) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+        memset(set, 0xff, (size_t)cap * sizeof *set);
+        for (int64_t i = 0; i < k; i++) {
+            int64_t j = (int64_t)below_u64(st, (uint64_t)n);
+            while (!pick_unique(set, cap - 1, j)) j = (int64_t)below_u64(st, (uint64_t)n);
+            Value v = op_getitem(vm, pop, int_val(j));
+            if (v == ERR) { ret = ERR; break; }
+            result->items[result->len++] = v;
+        }
+        free(set);
+    }
+    vm_pop_roots(vm, 1);
+    return ret;
+}
+
+static bool float_arg(VM *vm, Value v, double *out) {
+    if (is_float(v)) { *out = as_float(v); return true; }
+    if (is_intlike(v)) return int_to_float(vm, v, out) != ERR;
+    exc_raise(vm, E_TypeError, "must be real number, not %T", v);
+    return false;
+}
+
+static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"weights", "cum_weights", "k", NULL};
+    MTState *st = state_of(vm, args[0]);
+    if (!st || !args_kw_only(vm, "choices", kw, accepted)) return ERR;
+    if (nargs < 2 || nargs > 3)
+        return exc_raise(vm, E_TypeError, "Random.choices() takes from 2 to 3 positional arguments but %d were given", nargs);
+    Value pop = args[1], weights = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "weights");
+    Value cum = args_kw(vm, args, nargs, kw, "cum_weights"), kv = args_kw(vm, args, nargs, kw, "k");
+    if (weights == NONE_VAL) weights = UNDEF;
+    if (cum == NONE_VAL) cum = UNDEF;
+    int64_t n = op_len(vm, pop), k = 1;
+    if (n < 0 || (kv != UNDEF && !index_value(vm, kv, &k, "choices"))) return ERR;
+    if (k < 0) k = 0;
+    ObjList *result = list_new(vm, k);
+    if (!result || !vm_push_root(vm, obj_val(result))) return ERR;
+    Value ret = obj_val(result);
+    double *cw = NULL;
+    if (weights == UNDEF && cum == UNDEF) {
+        for (int64_t i = 0; i < k; i++) {
+            Value v = op_getitem(vm, pop, int_val((int64_t)floor(random_double(st) * (double)n)));
+            if (v == ERR) { ret = ERR; goto done; }
+            result->items[result->len++] = v;
+        }
+        goto done;
+    }
+    if (weights != UNDEF && cum != UNDEF) {
+        ret = exc_raise(vm, E_TypeError, "Cannot specify both weights and cumulative weights");
+        goto done;
+    }
+    ObjList *w = op_to_list(vm, weights != UNDEF ? weights : cum);
+    if (!w) { ret = ERR; goto done; }
+    cw = malloc((size_t)(w->len ? w->len : 1) * sizeof *cw);
+    if (!cw) { ret = exc_nomem(vm); goto done; }
+    for (int64_t i = 0; i < w->len; i++) {
+        if (!float_arg(vm, w->items[i], &cw[i])) { ret = ERR; goto done; }
+        if (weights != UNDEF && i > 0) cw[i] += cw[i - 1];
+    }
+    if (w->len != n) { ret = exc_raise(vm, E_ValueError, "The number of weights does not match the population"); goto done; }
+    double total = n ? cw[n - 1] : 0.0;
+    if (n == 0) { ret = exc_raise(vm, E_IndexError, "list index out of range"); goto done; }
+    if (total <= 0.0) { ret = exc_raise(vm, E_ValueError, "Total of weights must be greater than zero"); goto done; }
+    if (!isfinite(total)) { ret = exc_raise(vm, E_ValueError, "Total of weights must be finite"); goto done; }
+    for (int64_t i = 0; i < k; i++) {
+        double x = random_double(st) * total;
+        int64_t lo = 0, hi = n - 1;   /* bisect_right(cw, x, 0, n - 1) */
+        while (lo < hi) {
+            int64_t mid = (lo + hi) / 2;
+            if (x < cw[mid]) hi = mid; else lo = mid + 1;
+        }
+        Value v = op_getitem(vm, pop, int_val(lo));
+        if (v == ERR) { ret = ERR; goto done; }
+        result->items[result->len++] = v;
+    }
+done:
+    free(cw);
+    vm_pop_roots(vm, 1);
+    return ret;
+}
+
+/* ---- distributions ------------------------------------------------------------ */
+
+static Value r_uniform(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("uniform", 2, 2);
+    double a, b;
+    if (!float_arg(vm, args[1], &a) || !float_arg(vm, args[2], &b)) return ERR;
+    return float_val(a + (b - a) * random_double(st));
+}
+
+static Value r_triangular(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("triangular", 0, 3);
+    double low = 0.0, high = 1.0, c = 0.5, u = random_double(st);
+    if ((nargs > 1 && !float_arg(vm, args[1], &low)) || (nargs > 2 && !float_arg(vm, args[2], &high))) return ERR;
+    if (nargs > 3 && args[3] != NONE_VAL) {
+        double mode;
+        if (!float_arg(vm, args[3], &mode)) return ERR;
+        if (high == low) return float_val(low);
+        c = (mode - low) / (high - low);
+    }
+    if (u > c) {
+        u = 1.0 - u, c = 1.0 - c;
+        double t = low; low = high; high = t;
+    }
+    return float_val(low + (high - low) * sqrt(u * c));
+}
+
+/* mu and sigma: positional or keywords, defaulting to 0 and 1. */
+static bool mu_sigma(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, double *mu, double *sigma) {
+    static const char *const accepted[] = {"mu", "sigma", NULL};
+    if (!args_kw_only(vm, name, kw, accepted)) return false;
+    if (nargs > 3) {
+        exc_raise(vm, E_TypeError, "Random.%s() takes from 1 to 3 positional arguments but %d were given", name, nargs);
+        return false;
+    }
+    Value m = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "mu");
+    Value s = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "sigma");
+    *mu = 0.0, *sigma = 1.0;
+    return (m == UNDEF || float_arg(vm, m, mu)) && (s == UNDEF || float_arg(vm, s, sigma));
+}
+
+static Value r_gauss(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MTState *st = state_of(vm, args[0]);
+    double mu, sigma, z;
+    if (!st || !mu_sigma(vm, args, nargs, kw, "gauss", &mu, &sigma)) return ERR;
+    if (st->has_gauss) {
+        z = st->gauss_next;
+        st->has_gauss = 0;
+    } else {
+        double x2pi = random_double(st) * 2.0 * M_PI;
+        double g2rad = sqrt(-2.0 * log(1.0 - random_double(st)));
+        z = cos(x2pi) * g2rad;
+        st->gauss_next = sin(x2pi) * g2rad;
+        st->has_gauss = 1;
+    }
+    return float_val(mu + z * sigma);
+}
+
+static Value r_normalvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MTState *st = state_of(vm, args[0]);
+    double mu, sigma, z;
+    if (!st || !mu_sigma(vm, args, nargs, kw, "normalvariate", &mu, &sigma)) return ERR;
+    const double magic = 4 * exp(-0.5) / sqrt(2.0);
+    for (;;) {
+        double u1 = random_double(st), u2 = 1.0 - random_double(st);
+        z = magic * (u1 - 0.5) / u2;
+        if (z * z / 4.0 <= -log(u2)) break;
+    }
+    return float_val(mu + z * sigma);
+}
+
+static Value r_expovariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("expovariate", 1, 1);
+    double lambd;
+    if (!float_arg(vm, args[1], &lambd)) return ERR;
+    if (lambd == 0.0) return exc_raise(vm, E_ZeroDivisionError, "float division by zero");
+    return float_val(-log(1.0 - random_double(st)) / lambd);
+}
+
+/* ---- the module ---------------------------------------------------------------- */
+
+static const struct { const char *name; NativeFn fn; } methods[] = {
+    {"seed", r_seed}, {"random", r_random}, {"getrandbits", r_getrandbits}, {"randbytes", r_randbytes},
+    {"randrange", r_randrange}, {"randint", r_randint}, {"choice", r_choice}, {"shuffle", r_shuffle},
+    {"sample", r_sample}, {"choices", r_choices}, {"uniform", r_uniform}, {"triangular", r_triangular},
+    {"gauss", r_gauss}, {"normalvariate", r_normalvariate}, {"expovariate", r_expovariate},
+};
+
+bool mod_random_init(VM *vm, ObjModule *m) {
+    ObjDict *ns = dict_new(vm);
+    ObjTuple *bases = tuple_new(vm, 0);
+    ObjStr *name = str_intern_cstr(vm, "Random");
+    if (!ns || !bases || !name) return false;
+    if (dict_set_str(vm, ns, vm_name(vm, N___module__), str_from_cstr(vm, "random")) < 0) return false;
+    Value cls = class_new(vm, name, bases, ns);
+    if (cls == ERR || !class_add_native(vm, AS(ObjClass, cls), "__init__", r_init)) return false;
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (!class_add_native(vm, AS(ObjClass, cls), methods[i].name, methods[i].fn)) return false;
+    }
+    if (!module_add_value(vm, m, "Random", cls)) return false;
+    ObjInstance *inst = instance_new(vm, AS(ObjClass, cls));
+    if (!inst) return false;
+    Value self = obj_val(inst);
+    if (r_init(vm, &self, 1, NULL) == ERR || !module_add_value(vm, m, "_inst", self)) return false;
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        Value f = dict_get_str(AS(ObjClass, cls)->dict, str_intern_cstr(vm, methods[i].name));
+        if (!module_add_value(vm, m, methods[i].name, bound_new(vm, self, f))) return false;
+    }
+    return true;
+}

@@ -875,9 +875,18 @@ static void compile_expr(Compiler *c, Node *n) {
             error_at(c, n, "'await' outside async function");
             break;
         }
+        /* await e: the `yield from` loop over the awaitable. */
         compile_expr(c, n->u.value.value);
-        Value msg = str_from_cstr(c->vm, "await");
-        emit(c, OP_NOT_SUPPORTED, add_const(c, msg));
+        c->u->line = n->line;
+        emit(c, OP_GET_AWAITABLE, 0);
+        load_none(c);
+        int loop = new_label(c), end = new_label(c);
+        place(c, loop);
+        emit_jump(c, OP_SEND, end);
+        emit(c, OP_YIELD_VALUE, 0);
+        emit_jump(c, OP_JUMP_BACKWARD, loop);
+        place(c, end);
+        c->u->depth--;
         break;
     }
     case E_YIELD: case E_YIELDFROM: {

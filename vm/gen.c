@@ -18,7 +18,8 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     ObjCode *code = fn->code;
     size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfrees);
     size_t words = FRAME_WORDS + nslots + (size_t)code->stacksize;
-    ObjGen *g = gc_new(vm, sizeof(ObjGen), OBJ_GEN, vm->types[T_GENERATOR]);
+    bool coro = code->flags & CODE_COROUTINE;
+    ObjGen *g = gc_new(vm, sizeof(ObjGen), OBJ_GEN, vm->types[coro ? T_COROUTINE : T_GENERATOR]);
     if (!g) return ERR;
     Frame *f = gc_malloc(vm, words * sizeof(Value));
     if (!f) return ERR;
@@ -165,13 +166,15 @@ static Value m_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)nargs; (void)kw;
     StrBuf b = SB_INIT;
-    sb_addf(&b, "<generator object %s at %p>", SELF->qualname->data, (void *)SELF);
+    sb_addf(&b, "<%s object %s at %p>", as_obj(args[0])->cls->name->data, SELF->qualname->data, (void *)SELF);
     return str_from_buf(vm, &b);
 }
 
 bool gen_init(VM *vm) {
-    ObjClass *c = vm->types[T_GENERATOR];
-    return class_add_native(vm, c, "__next__", m_next) && class_add_native(vm, c, "send", m_send) &&
-           class_add_native(vm, c, "throw", m_throw) && class_add_native(vm, c, "close", m_close) &&
-           class_add_native(vm, c, "__iter__", m_iter) && class_add_native(vm, c, "__repr__", m_repr);
+    ObjClass *g = vm->types[T_GENERATOR], *c = vm->types[T_COROUTINE];
+    return class_add_native(vm, g, "__next__", m_next) && class_add_native(vm, g, "send", m_send) &&
+           class_add_native(vm, g, "throw", m_throw) && class_add_native(vm, g, "close", m_close) &&
+           class_add_native(vm, g, "__iter__", m_iter) && class_add_native(vm, g, "__repr__", m_repr) &&
+           class_add_native(vm, c, "send", m_send) && class_add_native(vm, c, "throw", m_throw) &&
+           class_add_native(vm, c, "close", m_close) && class_add_native(vm, c, "__repr__", m_repr);
 }

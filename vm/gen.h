@@ -5,8 +5,8 @@
  * chain; YIELD_VALUE unlinks it again with ip and sp saved, so nothing is
  * ever unwound on the C stack. The interpreter resumes generators in its own
  * loop for `for` loops and `yield from` (FOR_ITER, SEND); natives resume
- * them through gen_resume, a nested run. Coroutines will use the same
- * object. */
+ * them through gen_resume, a nested run. A coroutine is the same object
+ * with class `coroutine`: `await` drives it like `yield from`. */
 #ifndef ASY_GEN_H
 #define ASY_GEN_H
 
@@ -22,14 +22,18 @@ typedef struct ObjGen {
     ObjStr *name, *qualname;
 } ObjGen;
 
-/* A new generator for a call of `fn` (a generator function): binds the
- * arguments into its own frame and runs nothing. */
+/* A new generator (or coroutine, for an async def) for a call of `fn`:
+ * binds the arguments into its own frame and runs nothing. */
 Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames);
 
 /* Runs the generator until it yields (returns the value, *done = false),
  * returns (returns its value, *done = true) or raises (ERR). `throw` is
  * UNDEF, or an exception to raise at the point where it stopped. */
 Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done);
+
+static inline bool is_generator(VM *vm, Value v) {
+    return is_obj(v) && as_obj(v)->kind == OBJ_GEN && as_obj(v)->cls == vm->types[T_GENERATOR];
+}
 
 void gen_mark(VM *vm, ObjGen *g);
 void gen_free(VM *vm, ObjGen *g);

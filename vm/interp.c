@@ -151,9 +151,8 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
         exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
         return NULL;
     }
-    if (code->flags & (CODE_COROUTINE | CODE_ASYNC_GEN)) {
-        exc_raise(vm, E_NotImplementedError, "%s are not supported yet",
-                  code->flags & CODE_COROUTINE ? "coroutines" : "async generators");
+    if (code->flags & CODE_ASYNC_GEN) {
+        exc_raise(vm, E_NotImplementedError, "async generators are not supported yet");
         return NULL;
     }
     Frame *f = push_frame(vm, fb, code);
@@ -366,7 +365,7 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames);
 static Value interp_run(VM *vm, Frame *entry, Value throw);
 
 Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
-    if (fn->code->flags & CODE_GENERATOR) return gen_new(vm, fn, args, nargs, kwnames);
+    if (fn->code->flags & (CODE_GENERATOR | CODE_COROUTINE)) return gen_new(vm, fn, args, nargs, kwnames);
     if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     Frame *f = enter_function(vm, fn, args, nargs, kwnames);
     if (!f) return ERR;
@@ -769,7 +768,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 NEXT();
             }
         }
-        if (is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & CODE_GENERATOR)) {
+        if (is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & (CODE_GENERATOR | CODE_COROUTINE))) {
             SAVE();
             Value g = gen_new(vm, AS(ObjFunction, f), args, nargs, kwnames);
             sp = fslot;
@@ -1337,7 +1336,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 NEXT();
             }
         }
-        if (is_kind(it, OBJ_GEN)) {
+        if (is_generator(vm, it)) {
             ObjGen *g = AS(ObjGen, it);
             if (g->state == GEN_DONE) { sp--; ip = code->ins + ARG; NEXT(); }
             if (g->state == GEN_RUNNING) { SAVE(); exc_raise(vm, E_ValueError, "generator already executing"); goto error; }
@@ -1549,7 +1548,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     }
     CASE(GET_YIELD_FROM_ITER) {
         Value v = TOP();
-        if (is_kind(v, OBJ_GEN)) NEXT();
+        if (is_generator(vm, v)) NEXT();
         SAVE();
         Value it = op_iter(vm, v);
         CHECK(it);
@@ -1591,9 +1590,36 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         PUSH(r);
         NEXT();
     }
-    CASE(GET_AWAITABLE) CASE(RETURN_GENERATOR) {
+    CASE(GET_AWAITABLE) {
+        /* A coroutine is awaited as is; anything else through __await__,
+         * which must return an iterator. SEND then drives it. */
+        Value v = TOP();
         SAVE();
-        exc_raise(vm, E_NotImplementedError, "coroutines are not supported yet");
+        if (is_kind(v, OBJ_GEN) && as_obj(v)->cls == vm->types[T_COROUTINE]) {
+            if (AS(ObjGen, v)->state != GEN_CREATED) {
+                exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
+                goto error;
+            }
+            NEXT();
+        }
+        Value m = op_special(vm, v, N___await__);
+        if (m == UNDEF) {
+            exc_raise(vm, E_TypeError, "object %T can't be used in 'await' expression", v);
+            goto error;
+        }
+        Value it = op_call1(vm, m, v);
+        CHECK(it);
+        if (!(is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) && !is_generator(vm, it) &&
+            op_special(vm, it, N___next__) == UNDEF) {
+            exc_raise(vm, E_TypeError, "__await__() returned non-iterator of type '%T'", it);
+            goto error;
+        }
+        TOP() = it;
+        NEXT();
+    }
+    CASE(RETURN_GENERATOR) {
+        SAVE();
+        exc_raise(vm, E_SystemError, "RETURN_GENERATOR is not used");
         goto error;
     }
     CASE(NOT_SUPPORTED) {

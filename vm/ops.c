@@ -1118,7 +1118,9 @@ Value op_iter(VM *vm, Value v) {
         case OBJ_SET: return set_iter(vm, (ObjSet *)o);
         case OBJ_RANGE: return range_iter(vm, (ObjRange *)o);
         case OBJ_BYTES: return new_iter(vm, T_BYTES_ITER, bytes_next, v);
-        case OBJ_GEN: return v;
+        case OBJ_GEN:
+            if (o->cls == vm->types[T_GENERATOR]) return v;
+            break;
         case OBJ_ITER: {
             ObjIter *it = (ObjIter *)o;
             if (it->next) return v;
@@ -1145,7 +1147,7 @@ Value op_iter(VM *vm, Value v) {
 
 Value op_next(VM *vm, Value it) {
     if (is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) return AS(ObjIter, it)->next(vm, AS(ObjIter, it));
-    if (is_kind(it, OBJ_GEN)) {
+    if (is_generator(vm, it)) {
         bool done;
         Value r = gen_resume(vm, AS(ObjGen, it), NONE_VAL, UNDEF, &done);
         return done ? UNDEF : r;

@@ -28,18 +28,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Reserves n extra roots, all None; NULL after raising. Release them with
- * vm_pop_roots(vm, n). */
-static Value *roots_open(VM *vm, int n) {
-    if (vm->nroots + n > ROOTS_MAX) {
-        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-        return NULL;
-    }
-    Value *r = &vm->roots[vm->nroots];
-    for (int i = 0; i < n; i++) vm->roots[vm->nroots++] = NONE_VAL;
-    return r;
-}
-
 /* An attribute of the imported functools module (its classes and natives). */
 static Value self_attr(VM *vm, const char *name) {
     Value m = dict_get_str(vm->modules, str_intern_cstr(vm, "functools"));
@@ -219,7 +207,7 @@ static Value ft_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return ERR;
     }
     /* root[0] the iterator, root[1] the accumulator, root[2] the item. */
-    Value *root = roots_open(vm, 3);
+    Value *root = vm_roots_open(vm, 3);
     if (!root) return ERR;
     root[0] = it;
     Value acc = nargs == 3 ? args[2] : UNDEF, r = UNDEF;
@@ -264,7 +252,7 @@ static bool do_update_wrapper(VM *vm, Value wrapper, Value wrapped, Value assign
     if (assigned == ERR || updated == ERR) return false;
     ObjList *an = op_to_list(vm, assigned);
     if (!an) return false;
-    Value *root = roots_open(vm, 2);
+    Value *root = vm_roots_open(vm, 2);
     if (!root) return false;
     root[0] = obj_val(an);
     bool ok = true;

@@ -76,48 +76,10 @@ static ObjIter *it_new(VM *vm, int t, IterNextFn next) {
     return it;
 }
 
-static Value *roots_open(VM *vm, int n) {
-    if (vm->nroots + n > ROOTS_MAX) {
-        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-        return NULL;
-    }
-    Value *r = &vm->roots[vm->nroots];
-    for (int i = 0; i < n; i++) vm->roots[vm->nroots++] = NONE_VAL;
-    return r;
-}
-
 static bool no_keywords(VM *vm, const char *fname, ObjTuple *kw) {
     if (!kw || kw->len == 0) return true;
     exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", fname);
     return false;
-}
-
-/* Binds named parameters (at most npos positional) into out[], UNDEF when
- * not given. args excludes the class. */
-static bool bind(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw, const char *const *names,
-                 int nparams, int npos, Value *out) {
-    int nkw = kw ? (int)kw->len : 0;
-    if (nargs > npos) {
-        exc_raise(vm, E_TypeError, "%s() takes at most %d argument%s (%d given)", fname, npos, npos == 1 ? "" : "s",
-                  nargs + nkw);
-        return false;
-    }
-    for (int i = 0; i < nparams; i++) out[i] = i < nargs ? args[i] : UNDEF;
-    for (int k = 0; k < nkw; k++) {
-        const char *key = AS(ObjStr, kw->items[k])->data;
-        int i = 0;
-        while (i < nparams && strcmp(names[i], key) != 0) i++;
-        if (i == nparams) {
-            exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname, key);
-            return false;
-        }
-        if (out[i] != UNDEF) {
-            exc_raise(vm, E_TypeError, "argument for %s() given by name ('%s') and position (%d)", fname, key, i + 1);
-            return false;
-        }
-        out[i] = args[nargs + k];
-    }
-    return true;
 }
 
 /* A tuple of all the items of an iterable. */
@@ -168,7 +130,7 @@ static Value count_next(VM *vm, ObjIter *it) {
 static Value count_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"start", "step"};
     Value p[2];
-    if (!bind(vm, "count", args + 1, nargs - 1, kw, names, 2, 2, p)) return ERR;
+    if (!args_bind(vm, "count", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
     Value start = p[0] == UNDEF ? int_val(0) : p[0], step = p[1] == UNDEF ? int_val(1) : p[1];
     if (!is_number(start) || !is_number(step)) {
         Value bad = is_number(start) ? step : start;
@@ -234,7 +196,7 @@ static Value repeat_next(VM *vm, ObjIter *it) {
 static Value repeat_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"object", "times"};
     Value p[2];
-    if (!bind(vm, "repeat", args + 1, nargs - 1, kw, names, 2, 2, p)) return ERR;
+    if (!args_bind(vm, "repeat", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
     if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "repeat() missing required argument 'object' (pos 1)");
     int64_t n = -1;
     if (p[1] != UNDEF) {
@@ -271,7 +233,7 @@ static Value accumulate_next(VM *vm, ObjIter *it) {
     Value v = op_next(vm, it->a);
     if (v == ERR || v == UNDEF) return v;
     if (it->c == UNDEF) return it->c = v;
-    Value *root = roots_open(vm, 1);
+    Value *root = vm_roots_open(vm, 1);
     if (!root) return ERR;
     *root = v;
     Value r = it->b == NONE_VAL ? op_binary(vm, BIN_ADD, it->c, v) : op_call2(vm, it->b, it->c, v);
@@ -283,7 +245,7 @@ static Value accumulate_next(VM *vm, ObjIter *it) {
 static Value accumulate_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"iterable", "func", "initial"};
     Value p[3];
-    if (!bind(vm, "accumulate", args + 1, nargs - 1, kw, names, 3, 2, p)) return ERR;
+    if (!args_bind(vm, "accumulate", args + 1, nargs - 1, kw, names, 3, 2, 0, 0, p)) return ERR;
     if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "accumulate() missing required argument 'iterable' (pos 1)");
     Value src = op_iter(vm, p[0]);
     if (src == ERR) return ERR;
@@ -355,7 +317,7 @@ static Value compress_next(VM *vm, ObjIter *it) {
 static Value compress_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"data", "selectors"};
     Value p[2];
-    if (!bind(vm, "compress", args + 1, nargs - 1, kw, names, 2, 2, p)) return ERR;
+    if (!args_bind(vm, "compress", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
     if (p[0] == UNDEF || p[1] == UNDEF)
         return exc_raise(vm, E_TypeError, "compress() missing required argument '%s' (pos %d)",
                          p[0] == UNDEF ? "data" : "selectors", p[0] == UNDEF ? 1 : 2);
@@ -465,7 +427,7 @@ static int groupby_step(VM *vm, ObjIter *gb) {
     if (v == UNDEF) return 1;
     Value key = v;
     if (gb->b != NONE_VAL) {
-        Value *root = roots_open(vm, 1);
+        Value *root = vm_roots_open(vm, 1);
         if (!root) return -1;
         *root = v;
         key = op_call1(vm, gb->b, v);
@@ -521,7 +483,7 @@ static Value groupby_next(VM *vm, ObjIter *gb) {
 static Value groupby_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"iterable", "key"};
     Value p[2];
-    if (!bind(vm, "groupby", args + 1, nargs - 1, kw, names, 2, 2, p)) return ERR;
+    if (!args_bind(vm, "groupby", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
     if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "groupby() missing required argument 'iterable' (pos 1)");
     Value src = op_iter(vm, p[0]);
     if (src == ERR) return ERR;
@@ -640,7 +602,7 @@ static Value zip_longest_next(VM *vm, ObjIter *it) {
     int64_t n = its->len;
     if (n == 0 || it->i == 0) return UNDEF;
     ObjTuple *t = tuple_new(vm, n);
-    Value *root = t ? roots_open(vm, 1) : NULL;
+    Value *root = t ? vm_roots_open(vm, 1) : NULL;
     if (!root) return ERR;
     *root = obj_val(t);
     for (int64_t k = 0; k < n; k++) {
@@ -715,7 +677,7 @@ static Value pairwise_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value batched_next(VM *vm, ObjIter *it) {
     if (it->a == UNDEF) return UNDEF;
     ObjList *l = list_new(vm, it->n);
-    Value *root = l ? roots_open(vm, 1) : NULL;
+    Value *root = l ? vm_roots_open(vm, 1) : NULL;
     if (!root) return ERR;
     *root = obj_val(l);
     while (l->len < it->n) {
@@ -733,7 +695,7 @@ static Value batched_next(VM *vm, ObjIter *it) {
 static Value batched_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"iterable", "n"};
     Value p[2];
-    if (!bind(vm, "batched", args + 1, nargs - 1, kw, names, 2, 2, p)) return ERR;
+    if (!args_bind(vm, "batched", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
     if (p[0] == UNDEF || p[1] == UNDEF)
         return exc_raise(vm, E_TypeError, "batched() missing required argument '%s' (pos %d)",
                          p[0] == UNDEF ? "iterable" : "n", p[0] == UNDEF ? 1 : 2);
@@ -856,7 +818,7 @@ static Value permutations_next(VM *vm, ObjIter *it) {
 static Value permutations_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"iterable", "r"};
     Value p[2];
-    if (!bind(vm, "permutations", args + 1, nargs - 1, kw, names, 2, 2, p)) return ERR;
+    if (!args_bind(vm, "permutations", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
     if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "permutations() missing required argument 'iterable' (pos 1)");
     ObjTuple *pool = to_tuple(vm, p[0]);
     if (!pool) return ERR;
@@ -902,7 +864,7 @@ static Value combinations_make(VM *vm, Value *args, int nargs, ObjTuple *kw, int
     const char *name = type_names[type];
     static const char *const names[] = {"iterable", "r"};
     Value p[2];
-    if (!bind(vm, name, args + 1, nargs - 1, kw, names, 2, 2, p)) return ERR;
+    if (!args_bind(vm, name, args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
     if (p[0] == UNDEF || p[1] == UNDEF)
         return exc_raise(vm, E_TypeError, "%s() missing required argument '%s' (pos %d)", name,
                          p[0] == UNDEF ? "iterable" : "r", p[0] == UNDEF ? 1 : 2);

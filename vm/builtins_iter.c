@@ -32,49 +32,12 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Reserves n extra roots, all None, and returns the first; NULL after
- * raising. Release them with vm_pop_roots(vm, n) on every path. */
-static Value *roots_open(VM *vm, int n) {
-    if (vm->nroots + n > ROOTS_MAX) {
-        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-        return NULL;
-    }
-    Value *r = &vm->roots[vm->nroots];
-    for (int i = 0; i < n; i++) vm->roots[vm->nroots++] = NONE_VAL;
-    return r;
-}
-
 static ObjIter *iter_new(VM *vm, TypeId t, IterNextFn next) {
     ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[t]);
     if (!it) return NULL;
     it->next = next;
     it->a = it->b = it->c = UNDEF;
     return it;
-}
-
-/* Binds the arguments of a builtin with named parameters `names` (at most
- * `npos` of them positional) into out[], UNDEF for those not given, with
- * CPython's messages for its argument-clinic functions. */
-static bool bind_params(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw,
-                        const char *const *names, int nparams, int npos, Value *out) {
-    int nkw = kw ? (int)kw->len : 0;
-    if (nargs + nkw > nparams || nargs > npos) {
-        exc_raise(vm, E_TypeError, "%s() takes at most %d argument%s (%d given)", fname,
-                  nargs > npos ? npos : nparams, (nargs > npos ? npos : nparams) == 1 ? "" : "s", nargs + nkw);
-        return false;
-    }
-    for (int i = 0; i < nparams; i++) out[i] = i < nargs ? args[i] : UNDEF;
-    for (int k = 0; k < nkw; k++) {
-        const char *key = AS(ObjStr, kw->items[k])->data;
-        int i = 0;
-        while (i < nparams && strcmp(names[i], key) != 0) i++;
-        if (i == nparams || out[i] != UNDEF) {
-            exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", key, fname);
-            return false;
-        }
-        out[i] = args[nargs + k];
-    }
-    return true;
 }
 
 static bool no_keywords(VM *vm, const char *fname, ObjTuple *kw) {
@@ -126,7 +89,7 @@ static Value enumerate_next(VM *vm, ObjIter *it) {
 static Value enumerate_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"iterable", "start"};
     Value p[2];
-    if (!bind_params(vm, "enumerate", args + 1, nargs - 1, kw, names, 2, 2, p)) return ERR;
+    if (!args_bind(vm, "enumerate", args + 1, nargs - 1, kw, names, 2, 2, 0, ARGS_INVALID_KW | ARGS_DUP_INVALID, p)) return ERR;
     if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "enumerate() missing required argument 'iterable'");
     Value start = int_val(0);
     if (p[1] != UNDEF) {
@@ -177,7 +140,7 @@ static Value zip_next(VM *vm, ObjIter *it) {
     if (n == 0) return UNDEF;
     ObjTuple *t = tuple_new(vm, n);
     if (!t) return ERR;
-    Value *root = roots_open(vm, 1);
+    Value *root = vm_roots_open(vm, 1);
     if (!root) return ERR;
     *root = obj_val(t);
     for (int64_t k = 0; k < n; k++) {
@@ -196,7 +159,7 @@ static Value zip_next(VM *vm, ObjIter *it) {
 static ObjTuple *iter_tuple(VM *vm, Value *args, int n) {
     ObjTuple *t = tuple_new(vm, n);
     if (!t) return NULL;
-    Value *root = roots_open(vm, 1);
+    Value *root = vm_roots_open(vm, 1);
     if (!root) return NULL;
     *root = obj_val(t);
     for (int i = 0; i < n; i++) {
@@ -235,7 +198,7 @@ static Value zip_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value map_next(VM *vm, ObjIter *it) {
     ObjTuple *its = AS(ObjTuple, it->b);
     int64_t n = its->len;
-    Value *root = roots_open(vm, 1);
+    Value *root = vm_roots_open(vm, 1);
     if (!root) return ERR;
     Value r;
     if (n == 1) {
@@ -275,7 +238,7 @@ static Value map_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* ---- filter ------------------------------------------------------------- */
 
 static Value filter_next(VM *vm, ObjIter *it) {
-    Value *root = roots_open(vm, 1);
+    Value *root = vm_roots_open(vm, 1);
     if (!root) return ERR;
     for (;;) {
         Value v = op_next(vm, it->b);
@@ -418,7 +381,7 @@ static Value call_iter_next(VM *vm, ObjIter *it) {
         it->a = it->b = UNDEF;
         return UNDEF;
     }
-    Value *root = roots_open(vm, 1);
+    Value *root = vm_roots_open(vm, 1);
     if (!root) return ERR;
     *root = v;
     int eq = op_eq(vm, v, it->b);
@@ -471,12 +434,12 @@ static Value builtin_sorted(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs != 1) return exc_raise(vm, E_TypeError, "sorted expected 1 argument, got %d", nargs);
     static const char *const names[] = {"key", "reverse"};
     Value p[2];
-    if (!bind_params(vm, "sort", args + 1, 0, kw, names, 2, 0, p)) return ERR;
+    if (!args_bind(vm, "sort", args + 1, 0, kw, names, 2, 0, 0, ARGS_INVALID_KW | ARGS_DUP_INVALID, p)) return ERR;
     int64_t reverse = 0;
     if (p[1] != UNDEF && !index_value(vm, p[1], &reverse, NULL)) return ERR;
     ObjList *l = op_to_list(vm, args[0]);
     if (!l) return ERR;
-    Value *root = roots_open(vm, 1);
+    Value *root = vm_roots_open(vm, 1);
     if (!root) return ERR;
     *root = obj_val(l);
     int rc = list_sort(vm, l, p[0], reverse != 0);
@@ -500,7 +463,7 @@ static Value min_max(VM *vm, Value *args, int nargs, ObjTuple *kw, bool is_max) 
     if (key == NONE_VAL) key = UNDEF;
 
     /* r[0] the iterator, r[1] the best item, r[2] its key, r[3] the item, r[4] its key. */
-    Value *r = roots_open(vm, 5);
+    Value *r = vm_roots_open(vm, 5);
     if (!r) return ERR;
     Value result = ERR;
     if (nargs == 1) {
@@ -571,13 +534,13 @@ static Value builtin_sum(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                                  AS(ObjStr, kw->items[k])->data);
         }
     }
-    if (!bind_params(vm, "sum", args, nargs, kw, names, 2, 2, p)) return ERR;
+    if (!args_bind(vm, "sum", args, nargs, kw, names, 2, 2, 0, ARGS_INVALID_KW | ARGS_DUP_INVALID, p)) return ERR;
     Value acc = p[1] == UNDEF ? int_val(0) : p[1];
     if (is_str(acc)) return exc_raise(vm, E_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
     if (is_kind(acc, OBJ_BYTES)) return exc_raise(vm, E_TypeError, "sum() can't sum bytes [use b''.join(seq) instead]");
     if (is_kind(acc, OBJ_BYTEARRAY))
         return exc_raise(vm, E_TypeError, "sum() can't sum bytearray [use b''.join(seq) instead]");
-    Value *r = roots_open(vm, 2);     /* the iterator and the running total */
+    Value *r = vm_roots_open(vm, 2);     /* the iterator and the running total */
     if (!r) return ERR;
     Value result = ERR;
     r[0] = op_iter(vm, p[0]);
@@ -600,7 +563,7 @@ done:
 /* any() and all(): stop at the first item whose truth is `stop_at`. */
 static Value any_all(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool stop_at) {
     if (!args_check(vm, name, nargs, kw, 1, 1)) return ERR;
-    Value *r = roots_open(vm, 1);
+    Value *r = vm_roots_open(vm, 1);
     if (!r) return ERR;
     Value result = ERR;
     r[0] = op_iter(vm, args[0]);

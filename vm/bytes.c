@@ -127,40 +127,6 @@ static ObjByteArray *self_ba(VM *vm, const char *meth, Value *args, int nargs) {
     return NULL;
 }
 
-/* Binds arguments to named parameters (positional first); UNDEF when not
- * given. `args` excludes the receiver. */
-static bool bind_params(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw,
-                        const char *const *names, int nparams, int nmin, Value *out) {
-    int nkw = kw ? (int)kw->len : 0;
-    if (nargs + nkw > nparams) {
-        exc_raise(vm, E_TypeError, "%s() takes at most %d argument%s (%d given)", fname, nparams,
-                  nparams == 1 ? "" : "s", nargs + nkw);
-        return false;
-    }
-    for (int i = 0; i < nparams; i++) out[i] = i < nargs ? args[i] : UNDEF;
-    for (int k = 0; k < nkw; k++) {
-        const char *key = AS(ObjStr, kw->items[k])->data;
-        int i = 0;
-        while (i < nparams && strcmp(names[i], key) != 0) i++;
-        if (i == nparams) {
-            exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", key, fname);
-            return false;
-        }
-        if (out[i] != UNDEF) {
-            exc_raise(vm, E_TypeError, "argument for %s() given by name ('%s') and position (%d)", fname, key, i + 1);
-            return false;
-        }
-        out[i] = args[nargs + k];
-    }
-    for (int i = 0; i < nmin; i++) {
-        if (out[i] == UNDEF) {
-            exc_raise(vm, E_TypeError, "%s() missing required argument '%s' (pos %d)", fname, names[i], i + 1);
-            return false;
-        }
-    }
-    return true;
-}
-
 /* A byte value: an int in range(256) (or __index__). */
 static bool byte_value(VM *vm, Value v, uint8_t *out, const char *range_msg) {
     int64_t i;
@@ -472,7 +438,7 @@ static bool source_bytes(VM *vm, const char *tname, Value src, Value enc, Value 
 static Value construct(VM *vm, const char *tname, Value *args, int nargs, ObjTuple *kw, bool bytearray) {
     static const char *const names[] = {"source", "encoding", "errors"};
     Value p[3];
-    if (!bind_params(vm, tname, args + 1, nargs - 1, kw, names, 3, 0, p)) return ERR;
+    if (!args_bind(vm, tname, args + 1, nargs - 1, kw, names, 3, 3, 0, ARGS_INVALID_KW, p)) return ERR;
     if (p[0] == UNDEF) {
         if (p[1] != UNDEF) return exc_raise(vm, E_TypeError, "encoding without a string argument");
         if (p[2] != UNDEF) return exc_raise(vm, E_TypeError, "errors without a string argument");
@@ -502,7 +468,7 @@ static Value bytearray_m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_hex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"sep", "bytes_per_sep"};
     Value p[2];
-    if (!bind_params(vm, "hex", args + 1, nargs - 1, kw, names, 2, 0, p)) return ERR;
+    if (!args_bind(vm, "hex", args + 1, nargs - 1, kw, names, 2, 2, 0, ARGS_INVALID_KW, p)) return ERR;
     char sep = 0;
     int64_t per = 1;
     if (p[0] != UNDEF) {
@@ -581,7 +547,7 @@ static Value bytearray_fromhex(VM *vm, Value *args, int nargs, ObjTuple *kw) { r
 static Value m_decode(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"encoding", "errors"};
     Value p[2];
-    if (!bind_params(vm, "decode", args + 1, nargs - 1, kw, names, 2, 0, p)) return ERR;
+    if (!args_bind(vm, "decode", args + 1, nargs - 1, kw, names, 2, 2, 0, ARGS_INVALID_KW, p)) return ERR;
     const char *enc = "utf-8", *errs = "strict";
     if (!cstr_arg(vm, "decode", "encoding", 1, p[0], &enc) || !cstr_arg(vm, "decode", "errors", 2, p[1], &errs))
         return ERR;
@@ -670,7 +636,7 @@ static bool list_add_part(VM *vm, ObjList *l, Value self, const uint8_t *p, int6
 static Value split_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool right) {
     static const char *const names[] = {"sep", "maxsplit"};
     Value p[2];
-    if (!bind_params(vm, name, args + 1, nargs - 1, kw, names, 2, 0, p)) return ERR;
+    if (!args_bind(vm, name, args + 1, nargs - 1, kw, names, 2, 2, 0, ARGS_INVALID_KW, p)) return ERR;
     int64_t maxsplit = -1;
     if (p[1] != UNDEF && !int_arg(vm, p[1], &maxsplit)) return ERR;
     Buf self, sep = {NULL, 0};
@@ -743,7 +709,7 @@ static Value m_rsplit(VM *vm, Value *a, int n, ObjTuple *kw) { return split_comm
 static Value m_splitlines(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"keepends"};
     Value p[1];
-    if (!bind_params(vm, "splitlines", args + 1, nargs - 1, kw, names, 1, 0, p)) return ERR;
+    if (!args_bind(vm, "splitlines", args + 1, nargs - 1, kw, names, 1, 1, 0, ARGS_INVALID_KW, p)) return ERR;
     int keep = 0;
     if (p[0] != UNDEF && (keep = op_truthy(vm, p[0])) < 0) return ERR;
     Buf self;
@@ -1018,7 +984,7 @@ static Value m_zfill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_expandtabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"tabsize"};
     Value p[1];
-    if (!bind_params(vm, "expandtabs", args + 1, nargs - 1, kw, names, 1, 0, p)) return ERR;
+    if (!args_bind(vm, "expandtabs", args + 1, nargs - 1, kw, names, 1, 1, 0, ARGS_INVALID_KW, p)) return ERR;
     int64_t tab = 8;
     if (p[0] != UNDEF && !int_arg(vm, p[0], &tab)) return ERR;
     Buf self;
@@ -1044,7 +1010,7 @@ static Value m_expandtabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_translate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"table", "delete"};
     Value p[2];
-    if (!bind_params(vm, "translate", args + 1, nargs - 1, kw, names, 2, 1, p)) return ERR;
+    if (!args_bind(vm, "translate", args + 1, nargs - 1, kw, names, 2, 2, 1, ARGS_INVALID_KW, p)) return ERR;
     Buf table = {NULL, 0}, del = {NULL, 0};
     if (p[0] != NONE_VAL) {
         if (!buf_arg(vm, p[0], &table)) return ERR;

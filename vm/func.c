@@ -226,3 +226,38 @@ bool args_kw_only(VM *vm, const char *fname_, ObjTuple *kwnames, const char *con
     }
     return true;
 }
+
+bool args_bind(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw, const char *const *names,
+               int nparams, int npos, int nmin, int flags, Value *out) {
+    int nkw = kw ? (int)kw->len : 0;
+    if (nargs > npos || nargs + nkw > nparams) {
+        int most = nargs > npos ? npos : nparams;
+        exc_raise(vm, E_TypeError, "%s() takes at most %d argument%s (%d given)", fname, most, most == 1 ? "" : "s",
+                  nargs + nkw);
+        return false;
+    }
+    for (int i = 0; i < nparams; i++) out[i] = i < nargs ? args[i] : UNDEF;
+    for (int k = 0; k < nkw; k++) {
+        const char *key = AS(ObjStr, kw->items[k])->data;
+        int i = 0;
+        while (i < nparams && strcmp(names[i], key) != 0) i++;
+        bool dup = i < nparams && out[i] != UNDEF;
+        if (i == nparams || (dup && (flags & ARGS_DUP_INVALID))) {
+            if (flags & ARGS_INVALID_KW) exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", key, fname);
+            else exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname, key);
+            return false;
+        }
+        if (dup) {
+            exc_raise(vm, E_TypeError, "argument for %s() given by name ('%s') and position (%d)", fname, key, i + 1);
+            return false;
+        }
+        out[i] = args[nargs + k];
+    }
+    for (int i = 0; i < nmin; i++) {
+        if (out[i] == UNDEF) {
+            exc_raise(vm, E_TypeError, "%s() missing required argument '%s' (pos %d)", fname, names[i], i + 1);
+            return false;
+        }
+    }
+    return true;
+}

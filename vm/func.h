@@ -22,6 +22,15 @@ bool func_bind_args(VM *vm, ObjFunction *fn, Value *slots, Value *args, int narg
 bool args_check(VM *vm, const char *name, int nargs, ObjTuple *kwnames, int min, int max);
 /* Finds the keyword `name` in a native call; UNDEF if absent. */
 Value args_kw(VM *vm, Value *args, int nargs, ObjTuple *kwnames, const char *name);
+/* Binds a native's arguments to named parameters `names` into out[] (UNDEF
+ * for those not given): at most `npos` positionally, the first `nmin`
+ * required, with CPython's messages. Flags pick CPython's wording where its
+ * functions differ. */
+#define ARGS_INVALID_KW 1       /* "'k' is an invalid keyword argument for f()" */
+#define ARGS_DUP_INVALID 2      /* the same wording for a keyword given twice */
+bool args_bind(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw, const char *const *names,
+               int nparams, int npos, int nmin, int flags, Value *out);
+
 /* Raises for keywords outside the accepted list (NULL-terminated). */
 bool args_kw_only(VM *vm, const char *fname, ObjTuple *kwnames, const char *const *accepted);
 

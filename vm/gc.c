@@ -162,6 +162,16 @@ void gc_free(VM *vm, void *p, size_t size) {
     vm->bytes_allocated -= size;
 }
 
+Value *vm_roots_open(VM *vm, int n) {
+    if (vm->nroots + n > ROOTS_MAX) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+        return NULL;
+    }
+    Value *r = &vm->roots[vm->nroots];
+    for (int i = 0; i < n; i++) vm->roots[vm->nroots++] = NONE_VAL;
+    return r;
+}
+
 /* ---- marking ----------------------------------------------------------- */
 
 void gc_mark_obj(VM *vm, Obj *o) {

@@ -20,6 +20,11 @@ static inline size_t gc_array_size(size_t n, size_t size) {
     return (size && n > SIZE_MAX / size) ? SIZE_MAX : n * size;
 }
 
+/* Reserves n extra roots, all None, for native code that calls back into
+ * script code; NULL after raising RecursionError when they run out. Release
+ * them with vm_pop_roots(vm, n). */
+Value *vm_roots_open(VM *vm, int n);
+
 void gc_collect(VM *vm);
 static inline void gc_safepoint(VM *vm) {
     if (__builtin_expect(vm->gc_request, 0)) gc_collect(vm);

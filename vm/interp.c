@@ -22,6 +22,7 @@
 #include "gc.h"
 #include "gen.h"
 #include "import.h"
+#include "num.h"
 #include "opcodes.h"
 #include "ops.h"
 #include "str.h"
@@ -888,7 +889,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp++;
         SAVE();
         sp--;
-        Value r = op_binary(vm, BIN_ADD, a, b);
+        Value r = is_intlike(a) && is_intlike(b) ? int_binop(vm, BIN_ADD, a, b) : op_binary(vm, BIN_ADD, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -905,7 +906,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp++;
         SAVE();
         sp--;
-        Value r = op_binary(vm, BIN_SUB, a, b);
+        Value r = is_intlike(a) && is_intlike(b) ? int_binop(vm, BIN_SUB, a, b) : op_binary(vm, BIN_SUB, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -922,7 +923,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp++;
         SAVE();
         sp--;
-        Value r = op_binary(vm, BIN_MUL, a, b);
+        Value r = is_intlike(a) && is_intlike(b) ? int_binop(vm, BIN_MUL, a, b) : op_binary(vm, BIN_MUL, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -930,7 +931,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(BINARY_OP) {
         SAVE();
         Value b = POP(), a = TOP();
-        Value r = op_binary(vm, (BinOp)ARG, a, b);
+        Value r = is_intlike(a) && is_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : op_binary(vm, (BinOp)ARG, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -944,7 +945,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp++;
         SAVE();
         sp--;
-        Value r = op_inplace(vm, (BinOp)ARG, a, b);
+        Value r = is_intlike(a) && is_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : op_inplace(vm, (BinOp)ARG, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -962,8 +963,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (small_int_fits(r)) { slots[ARG] = int_val(r); sp--; NEXT(); }
         }
         SAVE();
-        Value r = is_str(a) && is_str(b) ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
-                                         : op_inplace(vm, BIN_ADD, a, b);
+        Value r = is_str(a) && is_str(b)           ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
+                  : is_intlike(a) && is_intlike(b) ? int_binop(vm, BIN_ADD, a, b)
+                                                   : op_inplace(vm, BIN_ADD, a, b);
         CHECK(r);
         slots[ARG] = r;
         sp--;

@@ -17,6 +17,7 @@ static const NativeModule registry[] = {
     {"functools", mod_functools_init},
     {"itertools", mod_itertools_init},
     {"operator", mod_operator_init},
+    {"collections", mod_collections_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

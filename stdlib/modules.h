@@ -29,5 +29,6 @@ bool mod_json_init(VM *vm, ObjModule *m);
 bool mod_functools_init(VM *vm, ObjModule *m);
 bool mod_itertools_init(VM *vm, ObjModule *m);
 bool mod_operator_init(VM *vm, ObjModule *m);
+bool mod_collections_init(VM *vm, ObjModule *m);
 
 #endif

@@ -267,7 +267,11 @@ int dict_update(VM *vm, ObjDict *d, Value other) {
             rc = -1;
             break;
         }
-        if (dict_set(vm, d, pair->items[0], pair->items[1]) < 0) { rc = -1; break; }
+        /* Hashing the key may run script code: keep the pair reachable. */
+        if (!vm_push_root(vm, obj_val(pair))) { rc = -1; exc_nomem(vm); break; }
+        int r = dict_set(vm, d, pair->items[0], pair->items[1]);
+        vm_pop_roots(vm, 1);
+        if (r < 0) { rc = -1; break; }
     }
     vm_pop_roots(vm, 1);
     return rc;

@@ -243,7 +243,19 @@ static Value user_binop(VM *vm, BinOp op, Value a, Value b) {
     return NOTIMPL_VAL;
 }
 
+/* An object of a class defined outside C's builtin types (a user class, or
+ * a native subclass such as collections.Counter): its special methods come
+ * before the builtin operators. */
+static bool has_own_class(Value v) {
+    return is_obj(v) && !(as_obj(v)->cls->obj.flags & CLASS_BUILTIN) && as_obj(v)->kind != OBJ_INSTANCE &&
+           as_obj(v)->kind != OBJ_EXC;
+}
+
 Value op_binary(VM *vm, BinOp op, Value a, Value b) {
+    if (has_own_class(a) || has_own_class(b)) {
+        Value r = user_binop(vm, op, a, b);
+        if (r != NOTIMPL_VAL) return r;
+    }
     Value r = builtin_binop(vm, op, a, b);
     if (r != NOTIMPL_VAL) return r;
     if (is_user(a) || is_user(b) || is_kind(a, OBJ_CLASS) || is_kind(b, OBJ_CLASS) || is_kind(a, OBJ_BYTES) ||
@@ -966,6 +978,11 @@ Value op_getitem(VM *vm, Value obj, Value key) {
         case OBJ_DICT: {
             Value v = dict_get(vm, (ObjDict *)o, key);
             if (v != UNDEF) return v;
+            /* dict subclasses (defaultdict, Counter) may supply __missing__. */
+            if (o->cls != vm->types[T_DICT]) {
+                Value r = call_special(vm, obj, N___missing__, &key, 1);
+                if (r != UNDEF) return r;
+            }
             ObjTuple *t = tuple_from(vm, &key, 1);
             if (!t) return ERR;
             Value e = exc_new(vm, vm->exc_types[E_KeyError], t);

@@ -1,0 +1,1398 @@
+/* The collections module: deque, defaultdict, OrderedDict, Counter and
+ * namedtuple.
+ *
+ * How each keeps its state where the collector sees it (object layouts are
+ * fixed per ObjKind, so nothing here adds fields to an object):
+ *
+ *  - deque instances are OBJ_INSTANCE objects, so that truth, len, `in`,
+ *    iteration and == reach the class's special methods as for any user
+ *    object. The instance dict holds one entry under the int key 0, which no
+ *    attribute name can reach: the ring, an ObjIter of class _deque_ring with
+ *      a     the buffer, an ObjList whose len is its capacity (free slots hold
+ *            None, so every slot is a valid Value to mark)
+ *      c     the mutation count (a small int), checked by iterators
+ *      i, n  index of the first item, number of items
+ *      step  maxlen, or -1 for none.
+ *    Iterators (_deque_iterator, _deque_reverse_iterator) are ObjIters with
+ *    a = the ring, i = items yielded, n = the mutation count they started at.
+ *
+ *  - defaultdict, OrderedDict and Counter instances are real ObjDicts (kind
+ *    OBJ_DICT) whose class derives from dict, so every dict method, op and
+ *    isinstance(d, dict) work on them. A dict has no spare field for the
+ *    default factory, and a side table would keep its instances alive
+ *    forever, so each defaultdict gets a class of its own: a subclass of
+ *    defaultdict with the same name, whose dict holds `default_factory`. The
+ *    class is traced through the instance's header, and dies with it.
+ *    d[missing] reaches the class's __missing__ through op_getitem.
+ *
+ *  - namedtuple classes derive from tuple with instance kind OBJ_TUPLE;
+ *    their instances are real tuples. Each field is a property whose getter
+ *    is a bound native (self = the field's index); the class dict holds
+ *    `_fields` and `_field_defaults`.
+ *
+ * These classes are not marked CLASS_BUILTIN, so that repr and str go to
+ * their __repr__ rather than the plain dict/tuple printing; their __new__ is
+ * then a staticmethod around a native, which class_alloc calls as a user
+ * class's __new__. */
+#include <ctype.h>
+#include <string.h>
+
+#include "../vm/class.h"
+#include "../vm/containers.h"
+#include "../vm/exc.h"
+#include "../vm/func.h"
+#include "../vm/gc.h"
+#include "../vm/num.h"
+#include "../vm/ops.h"
+#include "../vm/str.h"
+#include "modules.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* A class or other value the module made at import, from its namespace. */
+static Value mod_get(VM *vm, const char *name) {
+    Value m = dict_get_str(vm->modules, str_intern_cstr(vm, "collections"));
+    Value v = is_kind(m, OBJ_MODULE) ? dict_get_str(AS(ObjModule, m)->dict, str_intern_cstr(vm, name)) : UNDEF;
+    if (v == UNDEF) exc_raise(vm, E_RuntimeError, "collections.%s is gone", name);
+    return v == UNDEF ? ERR : v;
+}
+
+static ObjClass *mod_class(VM *vm, const char *name) {
+    Value v = mod_get(vm, name);
+    return v == ERR ? NULL : AS(ObjClass, v);
+}
+
+/* vm_push_root, raising when the extra roots are used up. */
+static bool push_root(VM *vm, Value v) {
+    if (vm_push_root(vm, v)) return true;
+    exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    return false;
+}
+
+static Value raise_key_error(VM *vm, Value key) {
+    ObjTuple *t = tuple_from(vm, &key, 1);
+    Value e = t ? exc_new(vm, vm->exc_types[E_KeyError], t) : ERR;
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}
+
+static bool add_static_new(VM *vm, ObjClass *c, NativeFn fn) {
+    ObjNative *n = native_new(vm, "__new__", fn);
+    ObjWrapper *w = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_STATICMETHOD]) : NULL;
+    if (!w) return false;
+    w->v = obj_val(n);
+    return dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(w)) == 0;
+}
+
+static bool add_classmethod(VM *vm, ObjClass *c, const char *name, NativeFn fn) {
+    ObjNative *n = native_new(vm, name, fn);
+    ObjWrapper *w = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
+    if (!w) return false;
+    w->v = obj_val(n);
+    return dict_set_str(vm, c->dict, n->name, obj_val(w)) == 0;
+}
+
+/* A read-only property whose getter is fn(data, self). */
+static bool add_property(VM *vm, ObjClass *c, const char *name, NativeFn fn, Value data) {
+    ObjNative *n = native_new(vm, name, fn);
+    Value g = n ? bound_new(vm, data, obj_val(n)) : ERR;
+    ObjProperty *p = g != ERR ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
+    ObjStr *s = p ? str_intern_cstr(vm, name) : NULL;
+    if (!s) return false;
+    p->fget = g;
+    p->fset = p->fdel = p->doc = NONE_VAL;
+    return dict_set_str(vm, c->dict, s, obj_val(p)) == 0;
+}
+
+/* A class of this module: not CLASS_BUILTIN (see the top of the file). */
+static ObjClass *new_class(VM *vm, const char *name, ObjClass *base, ObjKind kind, Value modname) {
+    ObjClass *c = class_new_builtin(vm, name, base, kind);
+    if (!c) return NULL;
+    c->module = modname;
+    c->obj.flags = 0;
+    return dict_set_str(vm, c->dict, vm_name(vm, N___module__), modname) == 0 ? c : NULL;
+}
+
+/* "{k: v, ...}" for a dict's items. */
+static bool dict_body_repr(VM *vm, ObjDict *d, StrBuf *b) {
+    sb_addc(b, '{');
+    int64_t pos = 0;
+    Value k, v;
+    bool first = true;
+    while (dict_next(d, &pos, &k, &v)) {
+        if (!first) sb_adds(b, ", ");
+        first = false;
+        if (!op_repr_to(vm, k, b)) return false;
+        sb_adds(b, ": ");
+        if (!op_repr_to(vm, v, b)) return false;
+    }
+    sb_addc(b, '}');
+    return true;
+}
+
+/* The class name as repr prints it ("Counter", a subclass's own name). */
+static const char *cls_name(Value self) { return as_obj(self)->cls->name->data; }
+
+/* A new empty ObjDict of class cls. */
+static ObjDict *dict_of(VM *vm, ObjClass *cls) {
+    return gc_new(vm, sizeof(ObjDict), OBJ_DICT, cls);
+}
+
+/* Fills d from a dict.update-style positional argument (UNDEF: none) and
+ * keywords. d must be reachable if the argument is a user mapping. */
+static bool dict_fill(VM *vm, ObjDict *d, Value arg, Value *kwvals, ObjTuple *kw) {
+    if (arg != UNDEF && dict_update(vm, d, arg) < 0) return false;
+    for (int64_t i = 0; kw && i < kw->len; i++) {
+        if (dict_set(vm, d, kw->items[i], kwvals[i]) < 0) return false;
+    }
+    return true;
+}
+
+/* d updated from src (a dict: hashing its keys may run script code). */
+static Value copy_into(VM *vm, ObjDict *d, Value src) {
+    if (!d || !push_root(vm, obj_val(d))) return ERR;
+    int rc = dict_update(vm, d, src);
+    vm_pop_roots(vm, 1);
+    return rc < 0 ? ERR : obj_val(d);
+}
+
+/* ---- deque: the ring ---------------------------------------------------- */
+
+#define RING_KEY int_val(0)
+
+typedef ObjIter Ring;
+
+static inline ObjList *ring_buf(Ring *r) { return AS(ObjList, r->a); }
+static inline int64_t ring_cap(Ring *r) { return ring_buf(r)->len; }
+static inline Value *ring_slot(Ring *r, int64_t k) {
+    return &ring_buf(r)->items[(r->i + k) % ring_cap(r)];
+}
+static inline void ring_touch(Ring *r) { r->c = int_val((as_int(r->c) + 1) & 0x3FFFFFFF); }
+
+/* The ring of a deque; NULL after TypeError when self is not one. */
+static Ring *ring_of(VM *vm, Value self) {
+    if (is_kind(self, OBJ_INSTANCE)) {
+        Value r = dict_get(vm, AS(ObjInstance, self)->dict, RING_KEY);
+        if (is_kind(r, OBJ_ITER)) return AS(Ring, r);
+    }
+    exc_raise(vm, E_TypeError, "descriptor requires a 'collections.deque' object but received a '%T'", self);
+    return NULL;
+}
+
+/* A buffer of cap slots holding the ring's items first. */
+static bool ring_resize(VM *vm, Ring *r, int64_t cap) {
+    ObjList *nb = list_new(vm, cap);
+    if (!nb) return false;
+    for (int64_t k = 0; k < cap; k++) nb->items[k] = k < r->n ? *ring_slot(r, k) : NONE_VAL;
+    nb->len = cap;
+    r->a = obj_val(nb);
+    r->i = 0;
+    return true;
+}
+
+static bool ring_push(VM *vm, Ring *r, Value v, bool left) {
+    if (r->step == 0) return true;
+    if (r->n == r->step) {
+        /* Full with a maxlen: drop from the other end. */
+        if (left) {
+            *ring_slot(r, r->n - 1) = NONE_VAL;
+        } else {
+            *ring_slot(r, 0) = NONE_VAL;
+            r->i = (r->i + 1) % ring_cap(r);
+        }
+        r->n--;
+    }
+    if (r->n == ring_cap(r) && !ring_resize(vm, r, r->n < 4 ? 8 : r->n * 2)) return false;
+    if (left) {
+        r->i = (r->i + ring_cap(r) - 1) % ring_cap(r);
+        *ring_slot(r, 0) = v;
+    } else {
+        *ring_slot(r, r->n) = v;
+    }
+    r->n++;
+    ring_touch(r);
+    return true;
+}
+
+static Value ring_pop(Ring *r, bool left) {
+    Value *s = ring_slot(r, left ? 0 : r->n - 1);
+    Value v = *s;
+    *s = NONE_VAL;
+    if (left) r->i = (r->i + 1) % ring_cap(r);
+    r->n--;
+    ring_touch(r);
+    return v;
+}
+
+/* Removes item k, closing the gap. */
+static void ring_del(Ring *r, int64_t k) {
+    for (int64_t j = k; j < r->n - 1; j++) *ring_slot(r, j) = *ring_slot(r, j + 1);
+    *ring_slot(r, r->n - 1) = NONE_VAL;
+    r->n--;
+    ring_touch(r);
+}
+
+static void ring_clear(Ring *r) {
+    ObjList *b = ring_buf(r);
+    for (int64_t k = 0; k < b->len; k++) b->items[k] = NONE_VAL;
+    r->i = r->n = 0;
+    ring_touch(r);
+}
+
+/* A new deque of class cls with the given maxlen (-1: none). */
+static Value deque_make(VM *vm, ObjClass *cls, int64_t maxlen, Ring **out) {
+    ObjClass *rc = mod_class(vm, "_deque_ring");
+    ObjInstance *d = rc ? instance_new(vm, cls) : NULL;
+    ObjList *buf = d ? list_new(vm, 8) : NULL;
+    Ring *r = buf ? gc_new(vm, sizeof(Ring), OBJ_ITER, rc) : NULL;
+    if (!r) return ERR;
+    for (int k = 0; k < 8; k++) buf->items[k] = NONE_VAL;
+    buf->len = 8;
+    r->a = obj_val(buf);
+    r->b = UNDEF;
+    r->c = int_val(0);
+    r->step = maxlen;
+    if (dict_set(vm, d->dict, RING_KEY, obj_val(r)) < 0) return ERR;
+    *out = r;
+    return obj_val(d);
+}
+
+/* Appends every item of an iterable (on the left: reversing them). */
+static bool ring_extend(VM *vm, Ring *r, Value iterable, bool left) {
+    ObjList *l = op_to_list(vm, iterable);
+    if (!l) return false;
+    for (int64_t k = 0; k < l->len; k++) {
+        if (!ring_push(vm, r, l->items[k], left)) return false;
+    }
+    return true;
+}
+
+/* ---- deque: methods ----------------------------------------------------- */
+
+#define RING(self)                          \
+    Ring *r = ring_of(vm, self);            \
+    if (!r) return ERR
+
+static Value deque_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value iterable = UNDEF, maxlen = NONE_VAL;
+    if (nargs > 3) return exc_raise(vm, E_TypeError, "deque expected at most 2 arguments, got %d", nargs - 1);
+    if (nargs > 1) iterable = args[1];
+    if (nargs > 2) maxlen = args[2];
+    for (int64_t k = 0; kw && k < kw->len; k++) {
+        const char *key = AS(ObjStr, kw->items[k])->data;
+        if (!strcmp(key, "iterable") && nargs <= 1) iterable = args[nargs + k];
+        else if (!strcmp(key, "maxlen") && nargs <= 2) maxlen = args[nargs + k];
+        else if (!strcmp(key, "iterable") || !strcmp(key, "maxlen"))
+            return exc_raise(vm, E_TypeError, "argument for deque() given by name ('%s') and position", key);
+        else return exc_raise(vm, E_TypeError, "deque() got an unexpected keyword argument '%s'", key);
+    }
+    int64_t n = -1;
+    if (maxlen != NONE_VAL) {
+        if (!is_intlike(maxlen)) return exc_raise(vm, E_TypeError, "an integer is required");
+        if (!int_to_i64(maxlen, &n)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+        if (n < 0) return exc_raise(vm, E_ValueError, "maxlen must be non-negative");
+    }
+    Ring *r;
+    Value d = deque_make(vm, AS(ObjClass, args[0]), n, &r);
+    if (d == ERR) return ERR;
+    if (iterable == UNDEF) return d;
+    if (!push_root(vm, d)) return ERR;
+    bool ok = ring_extend(vm, r, iterable, false);
+    vm_pop_roots(vm, 1);
+    return ok ? d : ERR;
+}
+
+static Value deque_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "append", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    return ring_push(vm, r, args[1], false) ? NONE_VAL : ERR;
+}
+
+static Value deque_appendleft(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "appendleft", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    return ring_push(vm, r, args[1], true) ? NONE_VAL : ERR;
+}
+
+static Value deque_pop_end(VM *vm, Value *args, int nargs, ObjTuple *kw, bool left) {
+    if (!args_check(vm, left ? "popleft" : "pop", nargs - 1, kw, 0, 0)) return ERR;
+    RING(args[0]);
+    if (r->n == 0) return exc_raise(vm, E_IndexError, "pop from an empty deque");
+    return ring_pop(r, left);
+}
+static Value deque_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) { return deque_pop_end(vm, args, nargs, kw, false); }
+static Value deque_popleft(VM *vm, Value *args, int nargs, ObjTuple *kw) { return deque_pop_end(vm, args, nargs, kw, true); }
+
+static Value deque_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "extend", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    return ring_extend(vm, r, args[1], false) ? NONE_VAL : ERR;
+}
+
+static Value deque_extendleft(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "extendleft", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    return ring_extend(vm, r, args[1], true) ? NONE_VAL : ERR;
+}
+
+static Value deque_iadd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__iadd__", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    return ring_extend(vm, r, args[1], false) ? args[0] : ERR;
+}
+
+static Value deque_rotate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "rotate", nargs - 1, kw, 0, 1)) return ERR;
+    RING(args[0]);
+    int64_t n = 1;
+    if (nargs > 1 && !index_value(vm, args[1], &n, "deque.rotate")) return ERR;
+    if (r->n <= 1) return NONE_VAL;
+    int64_t k = n % r->n;
+    if (k < 0) k += r->n;
+    int64_t cap = ring_cap(r);
+    if (k <= r->n / 2) {
+        /* Move k items from the right end to the left. */
+        for (int64_t j = 0; j < k; j++) {
+            Value *last = ring_slot(r, r->n - 1);
+            Value v = *last;
+            *last = NONE_VAL;
+            r->i = (r->i + cap - 1) % cap;
+            *ring_slot(r, 0) = v;
+        }
+    } else {
+        for (int64_t j = 0; j < r->n - k; j++) {
+            Value *first = ring_slot(r, 0);
+            Value v = *first;
+            *first = NONE_VAL;
+            r->i = (r->i + 1) % cap;
+            *ring_slot(r, r->n - 1) = v;
+        }
+    }
+    ring_touch(r);
+    return NONE_VAL;
+}
+
+static Value deque_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
+    RING(args[0]);
+    ring_clear(r);
+    return NONE_VAL;
+}
+
+static Value deque_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    RING(args[0]);
+    Ring *nr;
+    Value d = deque_make(vm, as_obj(args[0])->cls, r->step, &nr);
+    if (d == ERR) return ERR;
+    for (int64_t k = 0; k < r->n; k++) {
+        if (!ring_push(vm, nr, *ring_slot(r, k), false)) return ERR;
+    }
+    return d;
+}
+
+/* The index of the first item equal to x in [start, stop), -1 if none, -2
+ * after raising. Comparisons may run script code that mutates the deque. */
+static int64_t ring_find(VM *vm, Ring *r, Value x, int64_t start, int64_t stop) {
+    Value state = r->c;
+    for (int64_t k = start; k < stop && k < r->n; k++) {
+        int eq = op_eq(vm, *ring_slot(r, k), x);
+        if (eq < 0) return -2;
+        if (r->c != state) {
+            exc_raise(vm, E_RuntimeError, "deque mutated during iteration");
+            return -2;
+        }
+        if (eq) return k;
+    }
+    return -1;
+}
+
+static Value deque_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "count", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    int64_t count = 0, k = 0;
+    for (;;) {
+        k = ring_find(vm, r, args[1], k, r->n);
+        if (k == -2) return ERR;
+        if (k == -1) return int_val(count);
+        count++;
+        k++;
+    }
+}
+
+/* A start/stop argument of index(), clamped like a slice bound. */
+static bool bound_arg(VM *vm, Value v, int64_t len, int64_t *out) {
+    if (!index_value(vm, v, out, "slice indices")) return false;
+    if (*out < 0) *out = *out + len < 0 ? 0 : *out + len;
+    if (*out > len) *out = len;
+    return true;
+}
+
+static Value deque_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "index", nargs - 1, kw, 1, 3)) return ERR;
+    RING(args[0]);
+    int64_t start = 0, stop = r->n;
+    if (nargs > 2 && !bound_arg(vm, args[2], r->n, &start)) return ERR;
+    if (nargs > 3 && !bound_arg(vm, args[3], r->n, &stop)) return ERR;
+    int64_t k = ring_find(vm, r, args[1], start, stop);
+    if (k == -2) return ERR;
+    if (k == -1) return exc_raise(vm, E_ValueError, "%R is not in deque", args[1]);
+    return int_val(k);
+}
+
+static Value deque_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "remove", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    int64_t k = ring_find(vm, r, args[1], 0, r->n);
+    if (k == -2) return ERR;
+    if (k == -1) return exc_raise(vm, E_ValueError, "%R is not in deque", args[1]);
+    ring_del(r, k);
+    return NONE_VAL;
+}
+
+static Value deque_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "reverse", nargs - 1, kw, 0, 0)) return ERR;
+    RING(args[0]);
+    for (int64_t a = 0, b = r->n - 1; a < b; a++, b--) {
+        Value t = *ring_slot(r, a);
+        *ring_slot(r, a) = *ring_slot(r, b);
+        *ring_slot(r, b) = t;
+    }
+    ring_touch(r);
+    return NONE_VAL;
+}
+
+static Value deque_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "insert", nargs - 1, kw, 2, 2)) return ERR;
+    RING(args[0]);
+    int64_t i;
+    if (!index_value(vm, args[1], &i, "deque.insert")) return ERR;
+    if (r->n == r->step) return exc_raise(vm, E_IndexError, "deque already at its maximum size");
+    if (i < 0) i = i + r->n < 0 ? 0 : i + r->n;
+    if (i > r->n) i = r->n;
+    if (!ring_push(vm, r, NONE_VAL, false)) return ERR;
+    for (int64_t j = r->n - 1; j > i; j--) *ring_slot(r, j) = *ring_slot(r, j - 1);
+    *ring_slot(r, i) = args[2];
+    return NONE_VAL;
+}
+
+static Value deque_maxlen(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    RING(args[1]);
+    return r->step < 0 ? NONE_VAL : int_val(r->step);
+}
+
+static Value deque_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__len__", nargs - 1, kw, 0, 0)) return ERR;
+    RING(args[0]);
+    return int_val(r->n);
+}
+
+/* The item number an index names; -1 after IndexError/TypeError. */
+static int64_t deque_pos(VM *vm, Ring *r, Value index) {
+    if (!is_intlike(index) && !is_kind(index, OBJ_INSTANCE)) {
+        exc_raise(vm, E_TypeError, "sequence index must be integer, not '%T'", index);
+        return -1;
+    }
+    return seq_index(vm, index, r->n, "deque");
+}
+
+static Value deque_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getitem__", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    int64_t k = deque_pos(vm, r, args[1]);
+    return k < 0 ? ERR : *ring_slot(r, k);
+}
+
+static Value deque_setitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__setitem__", nargs - 1, kw, 2, 2)) return ERR;
+    RING(args[0]);
+    int64_t k = deque_pos(vm, r, args[1]);
+    if (k < 0) return ERR;
+    *ring_slot(r, k) = args[2];
+    return NONE_VAL;
+}
+
+static Value deque_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__delitem__", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    int64_t k = deque_pos(vm, r, args[1]);
+    if (k < 0) return ERR;
+    ring_del(r, k);
+    return NONE_VAL;
+}
+
+static Value deque_contains(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__contains__", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    int64_t k = ring_find(vm, r, args[1], 0, r->n);
+    return k == -2 ? ERR : bool_val(k >= 0);
+}
+
+static Value dequeiter_next(VM *vm, ObjIter *it) {
+    Ring *r = AS(Ring, it->a);
+    if (as_int(r->c) != it->n) {
+        it->i = r->n;   /* CPython's iterator stays exhausted */
+        return exc_raise(vm, E_RuntimeError, "deque mutated during iteration");
+    }
+    if (it->i >= r->n) return UNDEF;
+    int64_t k = it->i++;
+    return *ring_slot(r, it->step < 0 ? r->n - 1 - k : k);
+}
+
+static Value deque_iter_make(VM *vm, Value self, bool reverse) {
+    RING(self);
+    ObjClass *c = mod_class(vm, reverse ? "_deque_reverse_iterator" : "_deque_iterator");
+    ObjIter *it = c ? gc_new(vm, sizeof(ObjIter), OBJ_ITER, c) : NULL;
+    if (!it) return ERR;
+    it->next = dequeiter_next;
+    it->a = obj_val(r);
+    it->b = it->c = UNDEF;
+    it->n = as_int(r->c);
+    it->step = reverse ? -1 : 1;
+    return obj_val(it);
+}
+
+static Value deque_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__iter__", nargs - 1, kw, 0, 0)) return ERR;
+    return deque_iter_make(vm, args[0], false);
+}
+
+static Value deque_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reversed__", nargs - 1, kw, 0, 0)) return ERR;
+    return deque_iter_make(vm, args[0], true);
+}
+
+static Value it_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__iter__", nargs - 1, kw, 0, 0)) return ERR;
+    return args[0];
+}
+
+static Value it_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
+    Value v = op_next(vm, args[0]);
+    if (v != UNDEF) return v;
+    Value e = exc_new(vm, vm->exc_types[E_StopIteration], vm->empty_tuple);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}
+
+static Value deque_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    RING(args[0]);
+    StrBuf b = SB_INIT;
+    sb_adds(&b, cls_name(args[0]));
+    sb_adds(&b, "([");
+    bool ok = true;
+    for (int64_t k = 0; ok && k < r->n; k++) {
+        if (k) sb_adds(&b, ", ");
+        ok = op_repr_to(vm, *ring_slot(r, k), &b);
+        if (ok && k >= r->n) break;     /* a repr shrank the deque */
+    }
+    sb_addc(&b, ']');
+    if (r->step >= 0) sb_addf(&b, ", maxlen=%lld", (long long)r->step);
+    sb_addc(&b, ')');
+    if (!ok) { sb_free(&b); return ERR; }
+    return str_from_buf(vm, &b);
+}
+
+/* deque == deque (and the other comparisons), item by item; a deque never
+ * equals another type. */
+static Value deque_cmp(VM *vm, Value *args, int nargs, CmpOp op) {
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "expected 1 argument, got %d", nargs - 1);
+    ObjClass *dc = mod_class(vm, "deque");
+    if (!dc) return ERR;
+    if (!is_instance(vm, args[1], dc)) return NOTIMPL_VAL;
+    RING(args[0]);
+    Ring *s = ring_of(vm, args[1]);
+    if (!s) return ERR;
+    /* Compare snapshots: __eq__ of the items may change the deques. */
+    ObjList *x = list_new(vm, r->n), *y = x ? list_new(vm, s->n) : NULL;
+    if (!y) return ERR;
+    for (int64_t k = 0; k < r->n; k++) x->items[x->len++] = *ring_slot(r, k);
+    for (int64_t k = 0; k < s->n; k++) y->items[y->len++] = *ring_slot(s, k);
+    if (!push_root(vm, obj_val(x))) return ERR;
+    if (!push_root(vm, obj_val(y))) { vm_pop_roots(vm, 1); return ERR; }
+    Value res = op_compare(vm, op, obj_val(x), obj_val(y));
+    vm_pop_roots(vm, 2);
+    return res;
+}
+static Value deque_eq(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return deque_cmp(vm, a, n, CMP_EQ); }
+static Value deque_ne(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return deque_cmp(vm, a, n, CMP_NE); }
+static Value deque_lt(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return deque_cmp(vm, a, n, CMP_LT); }
+static Value deque_le(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return deque_cmp(vm, a, n, CMP_LE); }
+static Value deque_gt(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return deque_cmp(vm, a, n, CMP_GT); }
+static Value deque_ge(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return deque_cmp(vm, a, n, CMP_GE); }
+
+/* CPython names the type with its module here. */
+static Value deque_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args; (void)nargs; (void)kw;
+    return exc_raise(vm, E_TypeError, "unhashable type: 'collections.deque'");
+}
+
+static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
+    static const struct { const char *name; NativeFn fn; } methods[] = {
+        {"append", deque_append}, {"appendleft", deque_appendleft}, {"pop", deque_pop},
+        {"popleft", deque_popleft}, {"extend", deque_extend}, {"extendleft", deque_extendleft},
+        {"rotate", deque_rotate}, {"clear", deque_clear}, {"copy", deque_copy}, {"__copy__", deque_copy},
+        {"count", deque_count}, {"index", deque_index}, {"remove", deque_remove},
+        {"reverse", deque_reverse}, {"insert", deque_insert}, {"__len__", deque_len},
+        {"__getitem__", deque_getitem}, {"__setitem__", deque_setitem}, {"__delitem__", deque_delitem},
+        {"__contains__", deque_contains}, {"__iter__", deque_iter}, {"__reversed__", deque_reversed},
+        {"__repr__", deque_repr}, {"__iadd__", deque_iadd}, {"__eq__", deque_eq}, {"__ne__", deque_ne},
+        {"__lt__", deque_lt}, {"__le__", deque_le}, {"__gt__", deque_gt}, {"__ge__", deque_ge},
+    };
+    ObjClass *c = class_new_builtin(vm, "deque", vm->types[T_OBJECT], OBJ_INSTANCE);
+    if (!c) return false;
+    c->module = modname;
+    ObjNative *n = native_new(vm, "__new__", deque_new);
+    if (!n || dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n)) < 0) return false;
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
+    }
+    if (!class_add_native(vm, c, "__hash__", deque_hash)) return false;
+    if (!add_property(vm, c, "maxlen", deque_maxlen, NONE_VAL)) return false;
+    if (!module_add_value(vm, m, "deque", obj_val(c))) return false;
+
+    ObjClass *rc = class_new_builtin(vm, "_deque_ring", vm->types[T_OBJECT], OBJ_ITER);
+    if (!rc || !module_add_value(vm, m, "_deque_ring", obj_val(rc))) return false;
+    rc->module = modname;
+    const char *iters[] = {"_deque_iterator", "_deque_reverse_iterator"};
+    for (int i = 0; i < 2; i++) {
+        ObjClass *ic = class_new_builtin(vm, iters[i], vm->types[T_OBJECT], OBJ_ITER);
+        if (!ic) return false;
+        ic->module = modname;
+        if (!class_add_native(vm, ic, "__iter__", it_iter) || !class_add_native(vm, ic, "__next__", it_next) ||
+            !module_add_value(vm, m, iters[i], obj_val(ic)))
+            return false;
+    }
+    return true;
+}
+
+/* ---- defaultdict -------------------------------------------------------- */
+
+static Value factory_of(VM *vm, Value self) {
+    Value f = class_lookup(as_obj(self)->cls, str_intern_cstr(vm, "default_factory"));
+    return f == UNDEF ? NONE_VAL : f;
+}
+
+/* A new defaultdict with this factory: its own subclass holds the factory. */
+static ObjDict *defaultdict_make(VM *vm, Value factory) {
+    ObjClass *base = mod_class(vm, "defaultdict");
+    ObjClass *c = base ? class_new_builtin(vm, "defaultdict", base, OBJ_DICT) : NULL;
+    if (!c) return NULL;
+    c->obj.flags = 0;
+    c->module = base->module;
+    if (dict_set_str(vm, c->dict, str_intern_cstr(vm, "default_factory"), factory) < 0) return NULL;
+    return dict_of(vm, c);
+}
+
+static Value defaultdict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value factory = nargs > 1 ? args[1] : NONE_VAL;
+    if (factory != NONE_VAL && !op_callable(vm, factory))
+        return exc_raise(vm, E_TypeError, "first argument must be callable or None");
+    if (nargs > 3) return exc_raise(vm, E_TypeError, "dict expected at most 1 argument, got %d", nargs - 2);
+    ObjDict *d = defaultdict_make(vm, factory);
+    if (!d || !push_root(vm, obj_val(d))) return ERR;
+    bool ok = dict_fill(vm, d, nargs > 2 ? args[2] : UNDEF, args + nargs, kw);
+    vm_pop_roots(vm, 1);
+    return ok ? obj_val(d) : ERR;
+}
+
+static Value defaultdict_missing(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__missing__", nargs - 1, kw, 1, 1)) return ERR;
+    Value f = factory_of(vm, args[0]);
+    if (f == NONE_VAL) return raise_key_error(vm, args[1]);
+    Value v = op_call0(vm, f);
+    if (v == ERR || !push_root(vm, v)) return ERR;
+    int rc = dict_set(vm, AS(ObjDict, args[0]), args[1], v);    /* may run __hash__ */
+    vm_pop_roots(vm, 1);
+    return rc < 0 ? ERR : v;
+}
+
+static Value defaultdict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    ObjDict *d = defaultdict_make(vm, factory_of(vm, args[0]));
+    return copy_into(vm, d, args[0]);
+}
+
+static Value defaultdict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    StrBuf b = SB_INIT;
+    sb_adds(&b, cls_name(args[0]));
+    sb_addc(&b, '(');
+    bool ok = op_repr_to(vm, factory_of(vm, args[0]), &b);
+    sb_adds(&b, ", ");
+    ok = ok && dict_body_repr(vm, AS(ObjDict, args[0]), &b);
+    sb_addc(&b, ')');
+    if (!ok) { sb_free(&b); return ERR; }
+    return str_from_buf(vm, &b);
+}
+
+/* ---- OrderedDict -------------------------------------------------------- */
+
+static Value odict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 argument, got %d", nargs - 1);
+    ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
+    if (!d || !push_root(vm, obj_val(d))) return ERR;
+    bool ok = dict_fill(vm, d, nargs > 1 ? args[1] : UNDEF, args + nargs, kw);
+    vm_pop_roots(vm, 1);
+    return ok ? obj_val(d) : ERR;
+}
+
+/* Parses the `last` argument of move_to_end/popitem. */
+static bool last_arg(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw, int npos, bool *last) {
+    *last = true;
+    Value v = nargs > npos + 1 ? args[npos + 1] : UNDEF;
+    if (nargs > npos + 2) {
+        exc_raise(vm, E_TypeError, "%s() takes at most %d arguments (%d given)", fname, npos + 1, nargs - 1);
+        return false;
+    }
+    for (int64_t k = 0; kw && k < kw->len; k++) {
+        if (strcmp(AS(ObjStr, kw->items[k])->data, "last") != 0) {
+            exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname,
+                      AS(ObjStr, kw->items[k])->data);
+            return false;
+        }
+        v = args[nargs + k];
+    }
+    if (v == UNDEF) return true;
+    int t = op_truthy(vm, v);
+    *last = t == 1;
+    return t >= 0;
+}
+
+/* Moves key (present in d with value v) to the front: rebuilds the order. */
+static bool dict_move_front(VM *vm, ObjDict *d, Value key, Value v) {
+    ObjList *items = list_new(vm, d->count * 2);
+    if (!items) return false;
+    int64_t pos = 0;
+    Value k, w;
+    while (dict_next(d, &pos, &k, &w)) {
+        items->items[items->len++] = k;
+        items->items[items->len++] = w;
+    }
+    if (!push_root(vm, obj_val(items))) return false;
+    dict_clear(vm, d);
+    bool ok = dict_set(vm, d, key, v) == 0;
+    for (int64_t i = 0; ok && i < items->len; i += 2) {
+        if (items->items[i] != key) ok = dict_set(vm, d, items->items[i], items->items[i + 1]) == 0;
+    }
+    vm_pop_roots(vm, 1);
+    return ok;
+}
+
+static Value odict_move_to_end(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs < 2) return exc_raise(vm, E_TypeError, "move_to_end() missing required argument 'key' (pos 1)");
+    bool last;
+    if (!last_arg(vm, "move_to_end", args, nargs, kw, 1, &last)) return ERR;
+    ObjDict *d = AS(ObjDict, args[0]);
+    Value v = dict_get(vm, d, args[1]);
+    if (v == ERR) return ERR;
+    if (v == UNDEF) return raise_key_error(vm, args[1]);
+    if (!push_root(vm, v)) return ERR;
+    bool ok = last ? dict_del(vm, d, args[1]) >= 0 && dict_set(vm, d, args[1], v) == 0
+                   : dict_move_front(vm, d, args[1], v);
+    vm_pop_roots(vm, 1);
+    return ok ? NONE_VAL : ERR;
+}
+
+static Value odict_popitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    bool last;
+    if (!last_arg(vm, "popitem", args, nargs, kw, 0, &last)) return ERR;
+    ObjDict *d = AS(ObjDict, args[0]);
+    if (d->count == 0) return exc_raise(vm, E_KeyError, "dictionary is empty");
+    int64_t pos = 0;
+    Value k, v, key = UNDEF, val = UNDEF;
+    while (dict_next(d, &pos, &k, &v)) {
+        key = k;
+        val = v;
+        if (!last) break;
+    }
+    ObjTuple *t = tuple_from(vm, (Value[]){key, val}, 2);
+    if (!t || !push_root(vm, obj_val(t))) return ERR;
+    int rc = dict_del(vm, d, key);
+    vm_pop_roots(vm, 1);
+    return rc < 0 ? ERR : obj_val(t);
+}
+
+static Value odict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    ObjDict *d = dict_of(vm, as_obj(args[0])->cls);
+    return copy_into(vm, d, args[0]);
+}
+
+static Value odict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjDict *d = AS(ObjDict, args[0]);
+    StrBuf b = SB_INIT;
+    sb_adds(&b, cls_name(args[0]));
+    sb_addc(&b, '(');
+    bool ok = true;
+    if (d->count) {
+        sb_addc(&b, '[');
+        int64_t pos = 0;
+        Value k, v;
+        bool first = true;
+        while (ok && dict_next(d, &pos, &k, &v)) {
+            if (!first) sb_adds(&b, ", ");
+            first = false;
+            sb_addc(&b, '(');
+            ok = op_repr_to(vm, k, &b);
+            sb_adds(&b, ", ");
+            ok = ok && op_repr_to(vm, v, &b);
+            sb_addc(&b, ')');
+        }
+        sb_addc(&b, ']');
+    }
+    sb_addc(&b, ')');
+    if (!ok) { sb_free(&b); return ERR; }
+    return str_from_buf(vm, &b);
+}
+
+/* ---- Counter ------------------------------------------------------------ */
+
+/* d[key] += n (or -= n), missing keys counting as 0. */
+static bool count_add(VM *vm, ObjDict *d, Value key, Value n, bool sub) {
+    Value cur = dict_get(vm, d, key);
+    if (cur == ERR) return false;
+    Value r = cur == UNDEF ? (sub ? op_neg(vm, n) : n) : op_binary(vm, sub ? BIN_SUB : BIN_ADD, cur, n);
+    if (r == ERR || !push_root(vm, r)) return false;
+    int rc = dict_set(vm, d, key, r);
+    vm_pop_roots(vm, 1);
+    return rc == 0;
+}
+
+/* Counter.update / subtract: from a mapping (adding its counts) or an
+ * iterable (counting its items), then keywords. */
+static bool counter_feed(VM *vm, ObjDict *d, Value src, Value *kwvals, ObjTuple *kw, bool sub) {
+    if (src != UNDEF && src != NONE_VAL) {
+        if (is_dict(src)) {
+            ObjList *items = list_new(vm, AS(ObjDict, src)->count * 2);
+            if (!items) return false;
+            int64_t pos = 0;
+            Value k, v;
+            while (dict_next(AS(ObjDict, src), &pos, &k, &v)) {
+                items->items[items->len++] = k;
+                items->items[items->len++] = v;
+            }
+            if (!push_root(vm, obj_val(items))) return false;
+            bool ok = true;
+            for (int64_t i = 0; ok && i < items->len; i += 2)
+                ok = count_add(vm, d, items->items[i], items->items[i + 1], sub);
+            vm_pop_roots(vm, 1);
+            if (!ok) return false;
+        } else {
+            ObjList *l = op_to_list(vm, src);
+            if (!l || !push_root(vm, obj_val(l))) return false;
+            bool ok = true;
+            for (int64_t i = 0; ok && i < l->len; i++) ok = count_add(vm, d, l->items[i], int_val(1), sub);
+            vm_pop_roots(vm, 1);
+            if (!ok) return false;
+        }
+    }
+    for (int64_t i = 0; kw && i < kw->len; i++) {
+        if (!count_add(vm, d, kw->items[i], kwvals[i], sub)) return false;
+    }
+    return true;
+}
+
+static Value counter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 argument, got %d", nargs - 1);
+    ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
+    if (!d || !push_root(vm, obj_val(d))) return ERR;
+    bool ok = counter_feed(vm, d, nargs > 1 ? args[1] : UNDEF, args + nargs, kw, false);
+    vm_pop_roots(vm, 1);
+    return ok ? obj_val(d) : ERR;
+}
+
+static Value counter_update_impl(VM *vm, Value *args, int nargs, ObjTuple *kw, bool sub) {
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 argument, got %d", nargs - 1);
+    return counter_feed(vm, AS(ObjDict, args[0]), nargs > 1 ? args[1] : UNDEF, args + nargs, kw, sub) ? NONE_VAL : ERR;
+}
+static Value counter_update(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return counter_update_impl(vm, args, nargs, kw, false);
+}
+static Value counter_subtract(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return counter_update_impl(vm, args, nargs, kw, true);
+}
+
+static Value counter_missing(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "__missing__", nargs - 1, kw, 1, 1)) return ERR;
+    return int_val(0);
+}
+
+static Value counter_total(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "total", nargs - 1, kw, 0, 0)) return ERR;
+    Value sum = int_val(0);
+    int64_t pos = 0;
+    Value k, v;
+    while (dict_next(AS(ObjDict, args[0]), &pos, &k, &v)) {
+        if ((sum = op_binary(vm, BIN_ADD, sum, v)) == ERR) return ERR;
+    }
+    return sum;
+}
+
+/* The (key, count) pairs, most common first (a stable sort, so ties keep
+ * insertion order). */
+static ObjList *counter_sorted(VM *vm, ObjDict *d) {
+    ObjList *l = list_new(vm, d->count);
+    if (!l) return NULL;
+    int64_t pos = 0;
+    Value k, v;
+    while (dict_next(d, &pos, &k, &v)) {
+        ObjTuple *t = tuple_from(vm, (Value[]){k, v}, 2);
+        if (!t) return NULL;
+        l->items[l->len++] = obj_val(t);
+    }
+    Value getter = mod_get(vm, "_count_of");
+    if (getter == ERR || !push_root(vm, obj_val(l))) return NULL;
+    int rc = list_sort(vm, l, getter, true);
+    vm_pop_roots(vm, 1);
+    return rc < 0 ? NULL : l;
+}
+
+/* The sort key of counter_sorted: a pair's count. */
+static Value count_of(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (nargs != 1 || !is_tuple(args[0])) return exc_raise(vm, E_TypeError, "_count_of() expects a pair");
+    return AS(ObjTuple, args[0])->items[1];
+}
+
+static Value counter_most_common(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"n"};
+    if (!args_check(vm, "most_common", nargs - 1, NULL, 0, 1)) return ERR;
+    if (kw && !args_kw_only(vm, "most_common", kw, (const char *const[]){names[0], NULL})) return ERR;
+    Value n = nargs > 1 ? args[1] : kw && kw->len ? args[nargs] : NONE_VAL;
+    ObjList *l = counter_sorted(vm, AS(ObjDict, args[0]));
+    if (!l) return ERR;
+    if (n != NONE_VAL) {
+        int64_t k;
+        if (!index_value(vm, n, &k, "most_common")) return ERR;
+        if (k < 0) k = 0;
+        if (k < l->len) l->len = k;
+    }
+    return obj_val(l);
+}
+
+static Value counter_elements(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "elements", nargs - 1, kw, 0, 0)) return ERR;
+    ObjList *l = list_new(vm, 0);
+    if (!l) return ERR;
+    int64_t pos = 0;
+    Value k, v;
+    while (dict_next(AS(ObjDict, args[0]), &pos, &k, &v)) {
+        int64_t n;
+        if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+        if (!int_to_i64(v, &n)) return exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
+        for (int64_t i = 0; i < n; i++) {
+            if (list_append(vm, l, k) < 0) return ERR;
+        }
+    }
+    return op_iter(vm, obj_val(l));
+}
+
+static Value counter_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    ObjDict *d = dict_of(vm, as_obj(args[0])->cls);
+    return copy_into(vm, d, args[0]);
+}
+
+static Value counter_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjDict *d = AS(ObjDict, args[0]);
+    StrBuf b = SB_INIT;
+    sb_adds(&b, cls_name(args[0]));
+    sb_addc(&b, '(');
+    bool ok = true;
+    if (d->count) {
+        ObjList *l = counter_sorted(vm, d);
+        if (!l || !push_root(vm, obj_val(l))) { sb_free(&b); return ERR; }
+        sb_addc(&b, '{');
+        for (int64_t i = 0; ok && i < l->len; i++) {
+            ObjTuple *t = AS(ObjTuple, l->items[i]);
+            if (i) sb_adds(&b, ", ");
+            ok = op_repr_to(vm, t->items[0], &b);
+            sb_adds(&b, ": ");
+            ok = ok && op_repr_to(vm, t->items[1], &b);
+        }
+        vm_pop_roots(vm, 1);
+        sb_addc(&b, '}');
+    }
+    sb_addc(&b, ')');
+    if (!ok) { sb_free(&b); return ERR; }
+    return str_from_buf(vm, &b);
+}
+
+/* Counter arithmetic: + - | & keep only positive counts, as CPython. */
+static Value counter_binop(VM *vm, Value *args, int nargs, BinOp op) {
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "expected 1 argument, got %d", nargs - 1);
+    ObjClass *cc = mod_class(vm, "Counter");
+    if (!cc) return ERR;
+    if (!is_instance(vm, args[1], cc)) return NOTIMPL_VAL;
+    ObjDict *a = AS(ObjDict, args[0]), *b = AS(ObjDict, args[1]);
+    ObjDict *r = dict_of(vm, cc);
+    if (!r || !push_root(vm, obj_val(r))) return ERR;
+    bool ok = true;
+    /* Keys of a first, then those only in b. */
+    for (int pass = 0; ok && pass < 2; pass++) {
+        ObjDict *src = pass ? b : a, *other = pass ? a : b;
+        int64_t pos = 0;
+        Value k, v;
+        while (ok && dict_next(src, &pos, &k, &v)) {
+            Value w = dict_get(vm, other, k);
+            if (w == ERR) { ok = false; break; }
+            if (pass && w != UNDEF) continue;
+            Value x = pass ? (w == UNDEF ? int_val(0) : w) : v, y = pass ? v : (w == UNDEF ? int_val(0) : w);
+            Value res;
+            if (op == BIN_ADD) res = op_binary(vm, BIN_ADD, x, y);
+            else if (op == BIN_SUB) res = op_binary(vm, BIN_SUB, x, y);
+            else {
+                int lt = op_compare_bool(vm, CMP_LT, x, y);
+                if (lt < 0) { ok = false; break; }
+                res = (op == BIN_OR) == (lt == 1) ? y : x;
+            }
+            if (res == ERR) { ok = false; break; }
+            if (op == BIN_SUB && pass && w == UNDEF) continue;  /* only in b: never positive */
+            int pos_ = op_compare_bool(vm, CMP_GT, res, int_val(0));
+            if (pos_ < 0) { ok = false; break; }
+            if (pos_ && !push_root(vm, res)) { ok = false; break; }
+            if (pos_) {
+                ok = dict_set(vm, r, k, res) == 0;
+                vm_pop_roots(vm, 1);
+            }
+        }
+    }
+    vm_pop_roots(vm, 1);
+    return ok ? obj_val(r) : ERR;
+}
+static Value counter_add(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_ADD); }
+static Value counter_sub(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_SUB); }
+static Value counter_or(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_OR); }
+static Value counter_and(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_AND); }
+
+static Value counter_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args; (void)nargs; (void)kw;
+    return exc_raise(vm, E_NotImplementedError,
+                     "Counter.fromkeys() is undefined.  Use Counter(iterable) instead.");
+}
+
+/* ---- namedtuple --------------------------------------------------------- */
+
+static ObjTuple *nt_fields(VM *vm, ObjClass *cls) {
+    Value f = class_lookup(cls, str_intern_cstr(vm, "_fields"));
+    return is_tuple(f) ? AS(ObjTuple, f) : NULL;
+}
+
+/* Point(x, y): binds positional and keyword arguments to the fields. */
+static Value nt_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjClass *cls = AS(ObjClass, args[0]);
+    ObjTuple *fields = nt_fields(vm, cls);
+    if (!fields) return exc_raise(vm, E_TypeError, "%s is not a namedtuple class", cls->name->data);
+    Value defs = class_lookup(cls, str_intern_cstr(vm, "_field_defaults"));
+    int64_t n = fields->len, npos = nargs - 1;
+    const char *name = cls->name->data;
+    if (npos > n)
+        return exc_raise(vm, E_TypeError, "%s.__new__() takes %lld positional arguments but %lld were given", name,
+                         (long long)n + 1, (long long)npos + 1);
+    ObjTuple *t = gc_new(vm, sizeof(ObjTuple) + (size_t)n * sizeof(Value), OBJ_TUPLE, cls);
+    if (!t) return ERR;
+    t->len = n;
+    for (int64_t i = 0; i < n; i++) t->items[i] = i < npos ? args[i + 1] : UNDEF;
+    for (int64_t k = 0; kw && k < kw->len; k++) {
+        int64_t i = 0;
+        while (i < n && !str_eq(AS(ObjStr, fields->items[i]), AS(ObjStr, kw->items[k]))) i++;
+        if (i == n)
+            return exc_raise(vm, E_TypeError, "%s.__new__() got an unexpected keyword argument '%s'", name,
+                             AS(ObjStr, kw->items[k])->data);
+        if (t->items[i] != UNDEF)
+            return exc_raise(vm, E_TypeError, "%s.__new__() got multiple values for argument '%s'", name,
+                             AS(ObjStr, kw->items[k])->data);
+        t->items[i] = args[nargs + k];
+    }
+    StrBuf missing = SB_INIT;
+    int nmissing = 0;
+    for (int64_t i = 0; i < n; i++) {
+        if (t->items[i] != UNDEF) continue;
+        Value d = is_dict(defs) ? dict_get_str(AS(ObjDict, defs), AS(ObjStr, fields->items[i])) : UNDEF;
+        if (d != UNDEF) { t->items[i] = d; continue; }
+        t->items[i] = NONE_VAL;
+        nmissing++;
+    }
+    if (nmissing) {
+        /* CPython's wording: 'x', 'y' and 'z'. */
+        int seen = 0;
+        for (int64_t i = 0; i < n; i++) {
+            Value d = is_dict(defs) ? dict_get_str(AS(ObjDict, defs), AS(ObjStr, fields->items[i])) : UNDEF;
+            bool given = i < npos;
+            for (int64_t k = 0; !given && kw && k < kw->len; k++)
+                given = str_eq(AS(ObjStr, fields->items[i]), AS(ObjStr, kw->items[k]));
+            if (given || d != UNDEF) continue;
+            seen++;
+            if (seen > 1) sb_adds(&missing, seen == nmissing ? (nmissing > 2 ? ", and " : " and ") : ", ");
+            sb_addf(&missing, "'%s'", AS(ObjStr, fields->items[i])->data);
+        }
+        Value e = exc_raise(vm, E_TypeError, "%s.__new__() missing %d required positional argument%s: %s", name,
+                            nmissing, nmissing == 1 ? "" : "s", missing.data ? missing.data : "");
+        sb_free(&missing);
+        return e;
+    }
+    return obj_val(t);
+}
+
+static Value nt_getfield(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (nargs != 2 || !is_tuple(args[1])) return exc_raise(vm, E_TypeError, "descriptor needs a namedtuple");
+    int64_t i = as_int(args[0]);
+    ObjTuple *t = AS(ObjTuple, args[1]);
+    return i < t->len ? t->items[i] : exc_raise(vm, E_IndexError, "tuple index out of range");
+}
+
+static Value nt_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjTuple *t = AS(ObjTuple, args[0]), *fields = nt_fields(vm, as_obj(args[0])->cls);
+    if (!fields) return exc_raise(vm, E_TypeError, "not a namedtuple");
+    StrBuf b = SB_INIT;
+    sb_adds(&b, cls_name(args[0]));
+    sb_addc(&b, '(');
+    bool ok = true;
+    for (int64_t i = 0; ok && i < t->len && i < fields->len; i++) {
+        if (i) sb_adds(&b, ", ");
+        sb_adds(&b, AS(ObjStr, fields->items[i])->data);
+        sb_addc(&b, '=');
+        ok = op_repr_to(vm, t->items[i], &b);
+    }
+    sb_addc(&b, ')');
+    if (!ok) { sb_free(&b); return ERR; }
+    return str_from_buf(vm, &b);
+}
+
+static Value nt_asdict(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_asdict", nargs - 1, kw, 0, 0)) return ERR;
+    ObjTuple *t = AS(ObjTuple, args[0]), *fields = nt_fields(vm, as_obj(args[0])->cls);
+    ObjDict *d = fields ? dict_new(vm) : NULL;
+    if (!d) return ERR;
+    for (int64_t i = 0; i < t->len && i < fields->len; i++) {
+        if (dict_set(vm, d, fields->items[i], t->items[i]) < 0) return ERR;
+    }
+    return obj_val(d);
+}
+
+static Value nt_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs != 1) return exc_raise(vm, E_TypeError, "_replace() takes 1 positional argument but %d were given", nargs);
+    ObjClass *cls = as_obj(args[0])->cls;
+    ObjTuple *src = AS(ObjTuple, args[0]), *fields = nt_fields(vm, cls);
+    ObjTuple *t = fields ? gc_new(vm, sizeof(ObjTuple) + (size_t)src->len * sizeof(Value), OBJ_TUPLE, cls) : NULL;
+    if (!t) return ERR;
+    t->len = src->len;
+    copy_values(t->items, src->items, src->len);
+    StrBuf bad = SB_INIT;
+    for (int64_t k = 0; kw && k < kw->len; k++) {
+        int64_t i = 0;
+        while (i < fields->len && !str_eq(AS(ObjStr, fields->items[i]), AS(ObjStr, kw->items[k]))) i++;
+        if (i < fields->len && i < t->len) { t->items[i] = args[nargs + k]; continue; }
+        sb_adds(&bad, bad.len ? ", " : "[");
+        str_repr_to(&bad, AS(ObjStr, kw->items[k])->data, (size_t)AS(ObjStr, kw->items[k])->len);
+    }
+    if (bad.len) {
+        sb_addc(&bad, ']');
+        Value e = exc_raise(vm, E_ValueError, "Got unexpected field names: %s", bad.data);
+        sb_free(&bad);
+        return e;
+    }
+    return obj_val(t);
+}
+
+static Value nt_make(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_make", nargs - 1, kw, 1, 1)) return ERR;
+    ObjClass *cls = AS(ObjClass, args[0]);
+    ObjTuple *fields = nt_fields(vm, cls);
+    ObjList *l = fields ? op_to_list(vm, args[1]) : NULL;
+    if (!l) return fields ? ERR : exc_raise(vm, E_TypeError, "not a namedtuple class");
+    if (l->len != fields->len)
+        return exc_raise(vm, E_TypeError, "Expected %lld arguments, got %lld", (long long)fields->len, (long long)l->len);
+    ObjTuple *t = gc_new(vm, sizeof(ObjTuple) + (size_t)l->len * sizeof(Value), OBJ_TUPLE, cls);
+    if (!t) return ERR;
+    t->len = l->len;
+    copy_values(t->items, l->items, l->len);
+    return obj_val(t);
+}
+
+static bool is_identifier(ObjStr *s) {
+    if (s->len == 0) return false;
+    for (int64_t i = 0; i < s->len; i++) {
+        unsigned char c = (unsigned char)s->data[i];
+        if (!(c >= 0x80 || c == '_' || isalpha(c) || (i > 0 && isdigit(c)))) return false;
+    }
+    return true;
+}
+
+static bool is_keyword(const char *s) {
+    static const char *const kws[] = {
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
+        "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
+        "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    };
+    for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++) {
+        if (!strcmp(kws[i], s)) return true;
+    }
+    return false;
+}
+
+/* The field names: a list/tuple of str, or one str split on commas and
+ * whitespace. */
+static ObjList *nt_field_names(VM *vm, Value spec) {
+    if (!is_str(spec)) {
+        ObjList *l = op_to_list(vm, spec);
+        for (int64_t i = 0; l && i < l->len; i++) {
+            if (!is_str(l->items[i])) {
+                exc_raise(vm, E_TypeError, "Type names and field names must be strings");
+                return NULL;
+            }
+        }
+        return l;
+    }
+    ObjList *l = list_new(vm, 0);
+    const char *p = AS(ObjStr, spec)->data, *end = p + AS(ObjStr, spec)->len;
+    while (l && p < end) {
+        while (p < end && (*p == ',' || isspace((unsigned char)*p))) p++;
+        const char *q = p;
+        while (q < end && *q != ',' && !isspace((unsigned char)*q)) q++;
+        if (q > p) {
+            Value s = str_new(vm, p, (size_t)(q - p));
+            if (s == ERR || list_append(vm, l, s) < 0) return NULL;
+        }
+        p = q;
+    }
+    return l;
+}
+
+static bool nt_check_name(VM *vm, ObjStr *s, bool field) {
+    if (!is_identifier(s)) {
+        exc_raise(vm, E_ValueError, "Type names and field names must be valid identifiers: %R", obj_val(s));
+        return false;
+    }
+    if (is_keyword(s->data)) {
+        exc_raise(vm, E_ValueError, "Type names and field names cannot be a keyword: %R", obj_val(s));
+        return false;
+    }
+    if (field && s->data[0] == '_') {
+        exc_raise(vm, E_ValueError, "Field names cannot start with an underscore: %R", obj_val(s));
+        return false;
+    }
+    return true;
+}
+
+/* The __name__ of the module running the namedtuple() call. */
+static Value caller_module(VM *vm) {
+    Frame *f = vm->fiber ? vm->fiber->frame : NULL;
+    Value n = f && f->globals ? dict_get_str(f->globals, vm_name(vm, N___name__)) : UNDEF;
+    return is_str(n) ? n : str_from_cstr(vm, "__main__");
+}
+
+static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"typename", "field_names", "rename", "defaults", "module"};
+    Value p[5] = {UNDEF, UNDEF, UNDEF, UNDEF, UNDEF};
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "namedtuple() takes 2 positional arguments but %d were given", nargs);
+    for (int i = 0; i < nargs; i++) p[i] = args[i];
+    for (int64_t k = 0; kw && k < kw->len; k++) {
+        const char *key = AS(ObjStr, kw->items[k])->data;
+        int i = 0;
+        while (i < 5 && strcmp(names[i], key) != 0) i++;
+        if (i == 5 || (i < 2 && p[i] != UNDEF))
+            return exc_raise(vm, E_TypeError, "namedtuple() got an unexpected keyword argument '%s'", key);
+        p[i] = args[nargs + k];
+    }
+    if (p[0] == UNDEF || p[1] == UNDEF)
+        return exc_raise(vm, E_TypeError, "namedtuple() missing %d required positional argument%s: %s",
+                         p[0] == UNDEF && p[1] == UNDEF ? 2 : 1, p[0] == UNDEF && p[1] == UNDEF ? "s" : "",
+                         p[0] == UNDEF ? (p[1] == UNDEF ? "'typename' and 'field_names'" : "'typename'") : "'field_names'");
+    if (!is_str(p[0])) return exc_raise(vm, E_TypeError, "Type names and field names must be strings");
+    if (!nt_check_name(vm, AS(ObjStr, p[0]), false)) return ERR;
+    ObjList *fl = nt_field_names(vm, p[1]);
+    if (!fl) return ERR;
+    for (int64_t i = 0; i < fl->len; i++) {
+        ObjStr *s = AS(ObjStr, fl->items[i]);
+        if (!nt_check_name(vm, s, true)) return ERR;
+        for (int64_t j = 0; j < i; j++) {
+            if (str_eq(s, AS(ObjStr, fl->items[j])))
+                return exc_raise(vm, E_ValueError, "Encountered duplicate field name: %R", obj_val(s));
+        }
+    }
+    ObjDict *defaults = dict_new(vm);
+    if (!defaults) return ERR;
+    if (p[3] != UNDEF && p[3] != NONE_VAL) {
+        if (!push_root(vm, obj_val(fl))) return ERR;
+        if (!push_root(vm, obj_val(defaults))) { vm_pop_roots(vm, 1); return ERR; }
+        ObjList *dl = op_to_list(vm, p[3]);
+        vm_pop_roots(vm, 2);
+        if (!dl) return ERR;
+        if (dl->len > fl->len) return exc_raise(vm, E_TypeError, "Got more default values than field names");
+        for (int64_t i = 0; i < dl->len; i++) {
+            if (dict_set(vm, defaults, fl->items[fl->len - dl->len + i], dl->items[i]) < 0) return ERR;
+        }
+    }
+    ObjStr *tn = str_intern(vm, AS(ObjStr, p[0])->data, (size_t)AS(ObjStr, p[0])->len);
+    Value modname = is_str(p[4]) ? p[4] : caller_module(vm);
+    ObjTuple *fields = tn && modname != ERR ? tuple_from(vm, fl->items, fl->len) : NULL;
+    ObjClass *c = fields ? new_class(vm, tn->data, vm->types[T_TUPLE], OBJ_TUPLE, modname) : NULL;
+    if (!c) return ERR;
+    static const struct { const char *name; NativeFn fn; } methods[] = {
+        {"__repr__", nt_repr}, {"_asdict", nt_asdict}, {"_replace", nt_replace},
+    };
+    if (!add_static_new(vm, c, nt_new) || !add_classmethod(vm, c, "_make", nt_make)) return ERR;
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return ERR;
+    }
+    if (dict_set_str(vm, c->dict, str_intern_cstr(vm, "_fields"), obj_val(fields)) < 0 ||
+        dict_set_str(vm, c->dict, str_intern_cstr(vm, "_field_defaults"), obj_val(defaults)) < 0)
+        return ERR;
+    for (int64_t i = 0; i < fields->len; i++) {
+        if (!add_property(vm, c, AS(ObjStr, fields->items[i])->data, nt_getfield, int_val(i))) return ERR;
+    }
+    return obj_val(c);
+}
+
+/* ---- the module --------------------------------------------------------- */
+
+typedef struct MethodDef {
+    const char *name;
+    NativeFn fn;
+} MethodDef;
+
+static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn ctor, const MethodDef *methods,
+                            size_t n, Value modname) {
+    ObjClass *c = new_class(vm, name, vm->types[T_DICT], OBJ_DICT, modname);
+    if (!c || !add_static_new(vm, c, ctor)) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return NULL;
+    }
+    return module_add_value(vm, m, name, obj_val(c)) ? c : NULL;
+}
+
+bool mod_collections_init(VM *vm, ObjModule *m) {
+    static const MethodDef dd_methods[] = {
+        {"__missing__", defaultdict_missing}, {"copy", defaultdict_copy}, {"__copy__", defaultdict_copy},
+        {"__repr__", defaultdict_repr},
+    };
+    static const MethodDef od_methods[] = {
+        {"move_to_end", odict_move_to_end}, {"popitem", odict_popitem}, {"copy", odict_copy},
+        {"__copy__", odict_copy}, {"__repr__", odict_repr},
+    };
+    static const MethodDef ct_methods[] = {
+        {"__missing__", counter_missing}, {"update", counter_update}, {"subtract", counter_subtract},
+        {"total", counter_total}, {"most_common", counter_most_common}, {"elements", counter_elements},
+        {"copy", counter_copy}, {"__copy__", counter_copy}, {"__repr__", counter_repr},
+        {"__add__", counter_add}, {"__sub__", counter_sub}, {"__or__", counter_or}, {"__and__", counter_and},
+    };
+    Value modname = str_from_cstr(vm, "collections");
+    if (modname == ERR || !deque_init_class(vm, m, modname)) return false;
+    ObjClass *dd = dict_class(vm, m, "defaultdict", defaultdict_new, dd_methods, sizeof dd_methods / sizeof dd_methods[0], modname);
+    if (!dd || dict_set_str(vm, dd->dict, str_intern_cstr(vm, "default_factory"), NONE_VAL) < 0) return false;
+    if (!dict_class(vm, m, "OrderedDict", odict_new, od_methods, sizeof od_methods / sizeof od_methods[0], modname))
+        return false;
+    ObjClass *ct = dict_class(vm, m, "Counter", counter_new, ct_methods, sizeof ct_methods / sizeof ct_methods[0], modname);
+    if (!ct) return false;
+    ObjNative *fk = native_new(vm, "fromkeys", counter_fromkeys);
+    if (!fk || dict_set_str(vm, ct->dict, fk->name, obj_val(fk)) < 0) return false;
+    return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple);
+}

@@ -8,5 +8,7 @@
 bool builtins_bootstrap_types(VM *vm);
 /* Fills vm->builtins. */
 bool builtins_init(VM *vm);
+/* open() and the file classes (file.c). */
+bool file_init(VM *vm);
 
 #endif

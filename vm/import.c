@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "../parser/compile.h"
+#include "../stdlib/embedded.h"
 #include "../stdlib/modules.h"
 #include "containers.h"
 #include "exc.h"
@@ -45,6 +46,16 @@ static char *read_file(const char *path, size_t *len) {
     fclose(f);
     *len = b.len;
     return sb_take(&b);
+}
+
+/* Runs embedded source as a module; tracebacks name it "<name>.asy". */
+static Value exec_source_module(VM *vm, ObjModule *m, const char *src, size_t len, const char *name) {
+    char filename[256];
+    snprintf(filename, sizeof filename, "<stdlib %s.asy>", name);
+    ObjCode *code = compile_source(vm, src, len, filename, false);
+    if (!code) return ERR;
+    Value r = interp_run_module(vm, code, m->dict);
+    return r == ERR ? ERR : obj_val(m);
 }
 
 /* Runs a source file as module `name` (already registered in sys.modules). */
@@ -107,6 +118,16 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
             return ERR;
         }
         return obj_val(m);
+    }
+    if (parent == UNDEF) {
+        for (const EmbeddedModule *e = embedded_modules; e->name; e++) {
+            if (strcmp(e->name, fullname) != 0) continue;
+            ObjModule *m = module_new(vm, fullname);
+            if (!m) return ERR;
+            Value r = exec_source_module(vm, m, e->source, e->len, fullname);
+            if (r == ERR) dict_del(vm, vm->modules, obj_val(m->name));
+            return r;
+        }
     }
     Value path;
     if (parent == UNDEF) {

@@ -205,7 +205,35 @@ static bool is_object_slot(VM *vm, Value found, NameId name) {
     return found == dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, name));
 }
 
+/* ExceptionGroup(message, exceptions): CPython's checks on the arguments. */
+static bool check_group_args(VM *vm, Value *args, int nargs) {
+    if (nargs != 2) {
+        exc_raise(vm, E_TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (%d given)", nargs);
+        return false;
+    }
+    if (!is_str(args[0])) {
+        exc_raise(vm, E_TypeError, "argument 1 must be str, not %T", args[0]);
+        return false;
+    }
+    ObjList *l = op_to_list(vm, args[1]);
+    if (!l || l->len == 0) {
+        if (!l) vm->exc = UNDEF;
+        exc_raise(vm, E_ValueError, "second argument (exceptions) must be a non-empty sequence");
+        return false;
+    }
+    for (int64_t i = 0; i < l->len; i++) {
+        if (!is_kind(l->items[i], OBJ_EXC)) {
+            exc_raise(vm, E_ValueError, "Item %lld of second argument (exceptions) is not an exception", (long long)i);
+            return false;
+        }
+    }
+    return true;
+}
+
 static Value default_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
+    if (cls->instance_kind == OBJ_EXC && class_is_subclass(cls, vm->exc_types[E_BaseExceptionGroup]) &&
+        !check_group_args(vm, args, nargs))
+        return ERR;
     if (cls->instance_kind == OBJ_EXC) {
         ObjTuple *t = tuple_from(vm, args, nargs);
         return t ? exc_new(vm, exc_oserror_class(vm, cls, args, nargs), t) : ERR;

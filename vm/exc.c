@@ -175,10 +175,21 @@ static Value oserror_str(VM *vm, ObjTuple *a) {
     return str_from_buf(vm, &b);
 }
 
+/* str(ExceptionGroup("msg", [...])): "msg (2 sub-exceptions)" */
+static Value group_str(VM *vm, ObjTuple *a) {
+    int64_t n = a->len > 1 ? op_len(vm, a->items[1]) : 0;
+    if (n < 0) return ERR;
+    StrBuf b = SB_INIT;
+    if (!op_str_to(vm, a->items[0], &b)) { sb_free(&b); return ERR; }
+    sb_addf(&b, " (%lld sub-exception%s)", (long long)n, n == 1 ? "" : "s");
+    return str_from_buf(vm, &b);
+}
+
 Value exc_str(VM *vm, Value exc) {
     ObjException *e = AS(ObjException, exc);
     ObjTuple *a = e->args;
     if (a->len == 0) return obj_val(vm->empty_str);
+    if (exc_is(vm, exc, E_BaseExceptionGroup)) return group_str(vm, a);
     if (a->len >= 2 && a->len <= 5 && exc_is(vm, exc, E_OSError)) return oserror_str(vm, a);
     if (a->len == 1) {
         if (exc_is(vm, exc, E_KeyError)) return op_repr(vm, a->items[0]);
@@ -255,6 +266,14 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N_filename))) return e->args->len >= 3 ? e->args->items[2] : NONE_VAL;
     }
     if (exc_is(vm, self, E_SyntaxError) && str_eq(name, vm_name(vm, N_msg))) return first;
+    if (exc_is(vm, self, E_BaseExceptionGroup)) {
+        if (str_eq(name, vm_name(vm, N_message))) return first;
+        if (str_eq(name, vm_name(vm, N_exceptions))) {
+            ObjList *l = e->args->len > 1 ? op_to_list(vm, e->args->items[1]) : list_new(vm, 0);
+            ObjTuple *t = l ? tuple_from(vm, l->items, l->len) : NULL;
+            return t ? obj_val(t) : ERR;
+        }
+    }
     if (exc_is(vm, self, E_ImportError) && (str_eq(name, vm_name(vm, N_name)) || str_eq(name, vm_name(vm, N_msg))))
         return str_eq(name, vm_name(vm, N_msg)) ? first : NONE_VAL;
     return UNDEF;
@@ -484,6 +503,14 @@ void exc_init_types(VM *vm) {
         c->obj.flags |= CLASS_BASETYPE;
         vm->exc_types[i] = c;
     }
+    /* ExceptionGroup derives from BaseExceptionGroup and Exception. */
+    ObjClass *eg = vm->exc_types[E_ExceptionGroup];
+    Value bases[2] = {obj_val(vm->exc_types[E_BaseExceptionGroup]), obj_val(vm->exc_types[E_Exception])};
+    Value mro[5] = {obj_val(eg), bases[0], bases[1], obj_val(vm->exc_types[E_BaseException]), obj_val(vm->types[T_OBJECT])};
+    ObjTuple *bt = tuple_from(vm, bases, 2), *mt = tuple_from(vm, mro, 5);
+    if (!bt || !mt) return;
+    eg->bases = bt;
+    eg->mro = mt;
     ObjClass *b = vm->exc_types[E_BaseException];
     class_add_native(vm, b, "__init__", m_init);
     class_add_native(vm, b, "__str__", m_str);

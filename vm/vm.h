@@ -109,7 +109,7 @@ typedef enum TypeId {
     X(RuntimeWarning, "RuntimeWarning", Warning) \
     X(UserWarning, "UserWarning", Warning) \
     X(BaseExceptionGroup, "BaseExceptionGroup", BaseException) \
-    X(ExceptionGroup, "ExceptionGroup", Exception)
+    X(ExceptionGroup, "ExceptionGroup", BaseExceptionGroup)  /* and Exception: see exc_init_types */
 
 typedef enum ExcId {
 #define X(id, name, parent) E_##id,

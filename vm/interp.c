@@ -449,7 +449,6 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     Value *slots = frame->slots;
     uint32_t ins;
     bool reraise = false;
-    (void)entry;
 
 /* Reloads the cached state after switching frames. */
 #define LOAD_FRAME() do { \

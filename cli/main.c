@@ -16,9 +16,10 @@
 #include "asy.h"
 
 static const char usage[] =
-    "usage: asy [option] ... [-c cmd | file | -] [arg] ...\n"
+    "usage: asy [option] ... [-c cmd | -m mod | file | -] [arg] ...\n"
     "Options:\n"
     "  -c cmd     program passed in as string (terminates option list)\n"
+    "  -m mod     run library module as a script (terminates option list)\n"
     "  -h, --help print this help message and exit\n"
     "  -V, --version\n"
     "             print the Asy version and exit\n"
@@ -82,9 +83,18 @@ static int repl(AsyVM *vm) {
 
 int main(int argc, char **argv) {
     int i = 1;
-    const char *code = NULL;
+    const char *code = NULL, *module = NULL;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
+        if (!strcmp(a, "-m")) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "Argument expected for the -m option\n%sTry `asy -h' for more information.\n", usage);
+                return 2;
+            }
+            module = argv[++i];
+            i++;
+            break;
+        }
         if (!strcmp(a, "-c")) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "Argument expected for the -c option\n%sTry `asy -h' for more information.\n", usage);
@@ -103,7 +113,21 @@ int main(int argc, char **argv) {
     AsyVM *vm = asy_new(NULL);
     if (!vm) { fputs("asy: out of memory\n", stderr); return 1; }
     int status;
-    if (code) {
+    if (module) {
+        const char *args[argc + 1];
+        int n = 0;
+        args[n++] = module;
+        for (int k = i; k < argc; k++) args[n++] = argv[k];
+        asy_set_argv(vm, n, args);
+        AsyStatus st = asy_run_module(vm, module);
+        if (st == ASY_ERROR && !strncmp(asy_error_text(vm), "No module named", 15)) {
+            /* As CPython: "python: No module named x", status 1. */
+            fprintf(stderr, "asy: %s", asy_error_text(vm));
+            asy_free(vm);
+            return 1;
+        }
+        status = status_of(vm, st);
+    } else if (code) {
         const char *args[argc + 1];
         args[0] = "-c";
         int n = 1;

@@ -69,6 +69,10 @@ AsyStatus asy_run_source(AsyVM *vm, const char *source, size_t len, const char *
 /* Reads and runs a file as the __main__ module. */
 AsyStatus asy_run_file(AsyVM *vm, const char *path);
 
+/* Runs module `name` (dotted; a package runs its __main__.asy) as the
+ * __main__ module, finding it along sys.path as `python -m` does. */
+AsyStatus asy_run_module(AsyVM *vm, const char *name);
+
 /* Runs one chunk of interactive input in __main__: each expression
  * statement's value is printed with repr() unless it is None, as in
  * Python's REPL. */

@@ -232,6 +232,45 @@ AsyStatus asy_run_file(AsyVM *vm, const char *path) {
     return st;
 }
 
+/* The file of module `name` in directory `dir`: name.asy, or the package's
+ * __main__.asy. */
+static bool module_file(const char *dir, const char *name, char *out, size_t size) {
+    char rel[1024];
+    snprintf(rel, sizeof rel, "%s", name);
+    for (char *p = rel; *p; p++) {
+        if (*p == '.') *p = '/';
+    }
+    const char *forms[] = {"%s%s%s.asy", "%s%s%s/__main__.asy"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(out, size, forms[i], dir, *dir ? "/" : "", rel);
+        FILE *f = fopen(out, "rb");
+        if (f) { fclose(f); return true; }
+    }
+    return false;
+}
+
+AsyStatus asy_run_module(AsyVM *vm, const char *name) {
+    set_path0(vm, NULL);
+    Value sys = import_module(vm, "sys");
+    Value path = sys == ERR ? UNDEF : dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
+    char file[4096];
+    for (int64_t i = 0; is_list(path) && i < AS(ObjList, path)->len; i++) {
+        Value dir = AS(ObjList, path)->items[i];
+        if (is_str(dir) && module_file(AS(ObjStr, dir)->data, name, file, sizeof file)) {
+            /* As `python -m`: sys.argv[0] is the module's file. */
+            Value f = str_decode_utf8(vm, file, strlen(file), "replace");
+            if (f != ERR && is_list(vm->sys_argv) && AS(ObjList, vm->sys_argv)->len) AS(ObjList, vm->sys_argv)->items[0] = f;
+            return asy_run_file(vm, file);
+        }
+    }
+    vm->exc = UNDEF;
+    free(vm->error_text);
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "No module named %s\n", name);
+    vm->error_text = sb_take(&b);
+    return ASY_ERROR;
+}
+
 const char *asy_error_text(AsyVM *vm) { return vm->error_text; }
 int asy_exit_code(AsyVM *vm) { return vm->exit_code; }
 

@@ -18,6 +18,7 @@ static const NativeModule registry[] = {
     {"itertools", mod_itertools_init},
     {"operator", mod_operator_init},
     {"collections", mod_collections_init},
+    {"re", mod_re_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

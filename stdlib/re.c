@@ -1,0 +1,1298 @@
+/* The re module on PCRE2: compile, match/search/fullmatch, findall,
+ * finditer, sub/subn, split, escape, with Pattern and Match objects and
+ * CPython's semantics (positions in code points, empty matches as 3.7+).
+ *
+ * Python's regex syntax is PCRE2's but for a few spellings, which translate()
+ * rewrites (\Z, \uXXXX, \UXXXXXXXX, {,n}). Replacement templates are parsed
+ * here, never by pcre2_substitute, because their syntax differs.
+ *
+ * Who owns the compiled code: the collector has no finalizers, so PCRE2
+ * allocates through gc_malloc (re_alloc below puts the block's size in a
+ * 16-byte header) and the finished pcre2_code block is handed to a hidden
+ * bytearray (len 0, cap = the block's size) held by the Pattern. When the
+ * Pattern dies, sweeping the bytearray frees the code; asy_free frees what is
+ * left. Match data comes from the same allocator and lives for one call.
+ *
+ * Layouts (both are ObjIters, so the collector traces a, b, c):
+ *   Pattern  a the pattern str, b groupindex (a dict name -> number),
+ *            c the bytearray holding the code; i flags, n number of groups
+ *   Match    a the Pattern, b the subject str, c a tuple of 4 ints per group
+ *            (start and end in code points, then in bytes; -1 when unset);
+ *            i pos, n endpos, step lastindex (-1: None)
+ * The module's namespace holds the classes (Pattern, Match, error) and the
+ * cache of compiled patterns (_cache, keyed by (pattern, flags)). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../vm/class.h"
+#include "../vm/containers.h"
+#include "../vm/exc.h"
+#include "../vm/func.h"
+#include "../vm/gc.h"
+#include "../vm/num.h"
+#include "../vm/ops.h"
+#include "../vm/str.h"
+#include "modules.h"
+
+#define RE_I 2
+#define RE_L 4
+#define RE_M 8
+#define RE_S 16
+#define RE_U 32
+#define RE_X 64
+#define RE_A 256
+
+#define CACHE_MAX 512
+#define HDR 16      /* the size header before each block PCRE2 gets */
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* A value the module made at import (classes, the cache). */
+static Value re_attr(VM *vm, const char *name) {
+    Value m = dict_get_str(vm->modules, str_intern_cstr(vm, "re"));
+    Value v = is_kind(m, OBJ_MODULE) ? dict_get_str(AS(ObjModule, m)->dict, str_intern_cstr(vm, name)) : UNDEF;
+    if (v == UNDEF) return exc_raise(vm, E_RuntimeError, "re.%s is gone", name);
+    return v;
+}
+
+static bool push_root(VM *vm, Value v) {
+    if (vm_push_root(vm, v)) return true;
+    exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    return false;
+}
+
+/* Whether v is an instance of the module's class `name` (no exception). */
+static bool is_instance_of(VM *vm, Value v, const char *name) {
+    if (!is_kind(v, OBJ_ITER)) return false;
+    Value m = dict_get_str(vm->modules, str_intern_cstr(vm, "re"));
+    Value cls = is_kind(m, OBJ_MODULE) ? dict_get_str(AS(ObjModule, m)->dict, str_intern_cstr(vm, name)) : UNDEF;
+    return is_kind(cls, OBJ_CLASS) && as_obj(v)->cls == AS(ObjClass, cls);
+}
+
+static bool is_pattern(VM *vm, Value v) {
+    return is_instance_of(vm, v, "Pattern") && is_kind(AS(ObjIter, v)->c, OBJ_BYTEARRAY);
+}
+
+static bool is_match(VM *vm, Value v) {
+    return is_instance_of(vm, v, "Match") && is_tuple(AS(ObjIter, v)->c);
+}
+
+static pcre2_code *pat_code(ObjIter *p) {
+    return (pcre2_code *)(AS(ObjByteArray, p->c)->data + HDR);
+}
+
+/* Raises re.error(msg) with CPython's attributes msg, pattern and pos. */
+static Value raise_error(VM *vm, const char *msg, Value pattern, int64_t pos) {
+    Value cls = re_attr(vm, "error");
+    if (cls == ERR) return ERR;
+    StrBuf b = SB_INIT;
+    if (pos >= 0) sb_addf(&b, "%s at position %lld", msg, (long long)pos);
+    else sb_adds(&b, msg);
+    Value text = str_from_buf(vm, &b);
+    ObjTuple *args = text != ERR ? tuple_from(vm, &text, 1) : NULL;
+    Value exc = args ? exc_new(vm, AS(ObjClass, cls), args) : ERR;
+    Value m = exc != ERR ? str_from_cstr(vm, msg) : ERR;
+    if (m == ERR) return ERR;
+    const struct { const char *name; Value v; } attrs[] = {
+        {"msg", m}, {"pattern", pattern}, {"pos", pos >= 0 ? int_from_i64(vm, pos) : NONE_VAL},
+    };
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+        ObjStr *n = str_intern_cstr(vm, attrs[i].name);
+        if (!n || dict_set_str(vm, AS(ObjInstance, exc)->dict, n, attrs[i].v) < 0) return ERR;
+    }
+    return exc_raise_value(vm, exc);
+}
+
+static Value raise_no_group(VM *vm) {
+    return exc_raise(vm, E_IndexError, "no such group");
+}
+
+/* The subject of a match: a str; bytes are not supported yet. */
+static ObjStr *subject_arg(VM *vm, Value s) {
+    if (is_str(s)) return AS(ObjStr, s);
+    if (is_kind(s, OBJ_BYTES) || is_kind(s, OBJ_BYTEARRAY)) {
+        exc_raise(vm, E_NotImplementedError, "re: bytes subjects are not supported");
+        return NULL;
+    }
+    exc_raise(vm, E_TypeError, "expected string or bytes-like object, got '%s'", type_name(vm, s));
+    return NULL;
+}
+
+/* An int argument with a default. */
+static bool int_arg(VM *vm, Value v, int64_t dflt, int64_t *out) {
+    if (v == UNDEF) { *out = dflt; return true; }
+    if (!is_intlike(v)) {
+        exc_raise(vm, E_TypeError, "'%s' object cannot be interpreted as an integer", type_name(vm, v));
+        return false;
+    }
+    if (!int_to_i64(v, out)) *out = int_sign(v) < 0 ? INT64_MIN : INT64_MAX;
+    return true;
+}
+
+/* Byte offsets to code points, moving a cursor: offsets mostly increase. */
+typedef struct Conv {
+    const ObjStr *s;
+    size_t byte;
+    int64_t cp;
+} Conv;
+
+static int64_t conv_cp(Conv *c, size_t off) {
+    if (c->s->ascii) return (int64_t)off;
+    if (off >= c->byte) c->cp += utf8_count(c->s->data + c->byte, off - c->byte);
+    else c->cp -= utf8_count(c->s->data + off, c->byte - off);
+    c->byte = off;
+    return c->cp;
+}
+
+static Value substr(VM *vm, const ObjStr *s, size_t b0, size_t b1) {
+    if (b0 == 0 && b1 == (size_t)s->len) return obj_val(s);
+    if (b1 <= b0) return obj_val(vm->empty_str);
+    return str_new(vm, s->data + b0, b1 - b0);
+}
+
+/* ---- compiling ---------------------------------------------------------- */
+
+static void *re_alloc(PCRE2_SIZE size, void *data) {
+    size_t total = size + HDR;
+    char *p = gc_malloc(data, total);
+    if (!p) return NULL;
+    memcpy(p, &total, sizeof total);
+    return p + HDR;
+}
+
+static void re_release(void *ptr, void *data) {
+    if (!ptr) return;
+    char *p = (char *)ptr - HDR;
+    size_t total;
+    memcpy(&total, p, sizeof total);
+    gc_free(data, p, total);
+}
+
+static bool is_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static bool hex_run(const char *p, size_t len, size_t i, size_t n) {
+    if (i + n > len) return false;
+    for (size_t k = 0; k < n; k++) if (!is_hex(p[i + k])) return false;
+    return true;
+}
+
+/* Rewrites Python's spellings that PCRE2 reads differently. */
+static void translate(const char *p, size_t len, StrBuf *out) {
+    bool in_class = false;
+    for (size_t i = 0; i < len;) {
+        char c = p[i];
+        if (c == '\\' && i + 1 < len) {
+            char d = p[i + 1];
+            if (d == 'Z' && !in_class) {
+                sb_add(out, "\\z", 2);
+                i += 2;
+            } else if ((d == 'u' && hex_run(p, len, i + 2, 4)) || (d == 'U' && hex_run(p, len, i + 2, 8))) {
+                size_t n = d == 'u' ? 4 : 8;
+                sb_add(out, "\\x{", 3);
+                sb_add(out, p + i + 2, n);
+                sb_addc(out, '}');
+                i += 2 + n;
+            } else {
+                sb_add(out, p + i, 2);
+                i += 2;
+            }
+            continue;
+        }
+        if (in_class) {
+            if (c == ']') in_class = false;
+            sb_addc(out, c);
+            i++;
+            continue;
+        }
+        if (c == '[') {
+            in_class = true;
+            sb_addc(out, c);
+            i++;
+            if (i < len && p[i] == '^') sb_addc(out, p[i++]);
+            if (i < len && p[i] == ']') sb_addc(out, p[i++]);
+            continue;
+        }
+        if (c == '{' && i + 1 < len && p[i + 1] == ',') {
+            size_t k = i + 2;
+            while (k < len && p[k] >= '0' && p[k] <= '9') k++;
+            if (k > i + 2 && k < len && p[k] == '}') {
+                sb_add(out, "{0", 2);
+                i++;
+                continue;
+            }
+        }
+        sb_addc(out, c);
+        i++;
+    }
+}
+
+/* groupindex: name -> number, in the order the groups are defined. */
+static ObjDict *group_index(VM *vm, pcre2_code *code) {
+    ObjDict *d = dict_new(vm);
+    uint32_t count = 0, entry = 0;
+    PCRE2_SPTR table = NULL;
+    pcre2_pattern_info(code, PCRE2_INFO_NAMECOUNT, &count);
+    if (!d || count == 0) return d;
+    pcre2_pattern_info(code, PCRE2_INFO_NAMEENTRYSIZE, &entry);
+    pcre2_pattern_info(code, PCRE2_INFO_NAMETABLE, &table);
+    uint32_t ngroups = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ngroups);
+    /* The table is sorted by name; walk the numbers to get definition order. */
+    for (uint32_t g = 1; g <= ngroups; g++) {
+        for (uint32_t k = 0; k < count; k++) {
+            PCRE2_SPTR e = table + (size_t)k * entry;
+            if ((uint32_t)(e[0] << 8 | e[1]) != g) continue;
+            ObjStr *name = str_intern_cstr(vm, (const char *)e + 2);
+            if (!name || dict_set_str(vm, d, name, int_val(g)) < 0) return NULL;
+        }
+    }
+    return d;
+}
+
+/* CPython's wording for the compile errors scripts meet most; PCRE2's
+ * own message for the rest. */
+static const char *error_text(int err, PCRE2_UCHAR *buf, size_t size) {
+    switch (err) {
+    case PCRE2_ERROR_QUANTIFIER_INVALID: return "nothing to repeat";
+    case PCRE2_ERROR_UNMATCHED_CLOSING_PARENTHESIS: return "unbalanced parenthesis";
+    case PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS: return "missing ), unterminated subpattern";
+    case PCRE2_ERROR_MISSING_SQUARE_BRACKET: return "unterminated character set";
+    case PCRE2_ERROR_QUANTIFIER_OUT_OF_ORDER: return "min repeat greater than max repeat";
+    default:
+        pcre2_get_error_message(err, buf, size);
+        return (const char *)buf;
+    }
+}
+
+/* A new Pattern; re.error for a bad pattern. */
+static Value compile_new(VM *vm, ObjStr *pattern, int64_t flags) {
+    Value cls = re_attr(vm, "Pattern");
+    if (cls == ERR) return ERR;
+    ObjByteArray *holder = gc_new(vm, sizeof(ObjByteArray), OBJ_BYTEARRAY, vm->types[T_BYTEARRAY]);
+    ObjIter *p = holder ? gc_new(vm, sizeof(ObjIter), OBJ_ITER, AS(ObjClass, cls)) : NULL;
+    if (!p) return ERR;
+    p->a = obj_val(pattern);
+    p->b = p->c = NONE_VAL;
+    StrBuf t = SB_INIT;
+    translate(pattern->data, (size_t)pattern->len, &t);
+    if (t.oom) { sb_free(&t); return exc_nomem(vm); }
+    uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
+    if (!(flags & RE_A)) opts |= PCRE2_UCP;
+    if (flags & RE_I) opts |= PCRE2_CASELESS;
+    if (flags & RE_M) opts |= PCRE2_MULTILINE;
+    if (flags & RE_S) opts |= PCRE2_DOTALL;
+    if (flags & RE_X) opts |= PCRE2_EXTENDED;
+    pcre2_general_context *gen = pcre2_general_context_create(re_alloc, re_release, vm);
+    pcre2_compile_context *cc = gen ? pcre2_compile_context_create(gen) : NULL;
+    if (!cc) {
+        pcre2_general_context_free(gen);
+        sb_free(&t);
+        return exc_nomem(vm);
+    }
+    pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
+    int err = 0;
+    PCRE2_SIZE erroff = 0;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)(t.data ? t.data : ""), t.len, opts, &err, &erroff, cc);
+    pcre2_compile_context_free(cc);
+    pcre2_general_context_free(gen);
+    if (!code) {
+        PCRE2_UCHAR buf[256];
+        const char *msg = error_text(err, buf, sizeof buf);
+        int64_t pos = utf8_count(t.data ? t.data : "", erroff <= t.len ? erroff : t.len);
+        sb_free(&t);
+        return raise_error(vm, msg, obj_val(pattern), pos);
+    }
+    sb_free(&t);
+    holder->data = (uint8_t *)code - HDR;
+    memcpy(&holder->cap, holder->data, sizeof(size_t));
+    p->c = obj_val(holder);
+    uint32_t ngroups = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ngroups);
+    ObjDict *gi = group_index(vm, code);
+    if (!gi) return ERR;
+    p->b = obj_val(gi);
+    p->i = (flags & RE_A) ? flags : flags | RE_U;
+    p->n = ngroups;
+    return obj_val(p);
+}
+
+/* The Pattern for a pattern argument (str or Pattern), from the cache. */
+static Value get_pattern(VM *vm, Value pattern, Value flagsv) {
+    int64_t flags;
+    if (!int_arg(vm, flagsv, 0, &flags)) return ERR;
+    if (is_pattern(vm, pattern)) {
+        if (flags) return exc_raise(vm, E_ValueError, "cannot process flags argument with a compiled pattern");
+        return pattern;
+    }
+    if (is_kind(pattern, OBJ_BYTES))
+        return exc_raise(vm, E_NotImplementedError, "re: bytes patterns are not supported");
+    if (!is_str(pattern)) return exc_raise(vm, E_TypeError, "first argument must be string or compiled pattern");
+    Value cache = re_attr(vm, "_cache");
+    if (cache == ERR) return ERR;
+    Value kv[2] = {pattern, int_from_i64(vm, flags)};
+    ObjTuple *key = tuple_from(vm, kv, 2);
+    if (!key) return ERR;
+    Value p = is_dict(cache) ? dict_get(vm, AS(ObjDict, cache), obj_val(key)) : UNDEF;
+    if (p == ERR || p != UNDEF) return p;
+    p = compile_new(vm, AS(ObjStr, pattern), flags);
+    if (p == ERR || !is_dict(cache)) return p;
+    if (AS(ObjDict, cache)->count >= CACHE_MAX) dict_clear(vm, AS(ObjDict, cache));
+    return dict_set(vm, AS(ObjDict, cache), obj_val(key), p) < 0 ? ERR : p;
+}
+
+/* ---- matching ----------------------------------------------------------- */
+
+static Value raise_match_error(VM *vm, int rc) {
+    if (rc == PCRE2_ERROR_NOMEMORY) return exc_nomem(vm);
+    PCRE2_UCHAR msg[256];
+    pcre2_get_error_message(rc, msg, sizeof msg);
+    return exc_raise(vm, E_RuntimeError, "regular expression matching failed: %s", (const char *)msg);
+}
+
+static pcre2_match_data *md_new(VM *vm, pcre2_code *code) {
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+    if (!md) exc_nomem(vm);
+    return md;
+}
+
+/* Successive non-overlapping matches over [start, end) bytes, with CPython's
+ * rule for empty matches: one may follow a non-empty match at its end, but
+ * after an empty match the next must be non-empty or start further on. */
+typedef struct Scan {
+    VM *vm;
+    pcre2_code *code;
+    pcre2_match_data *md;
+    const ObjStr *s;
+    size_t start, end;
+    bool after_empty;
+    PCRE2_SIZE *ov;
+    int rc;
+} Scan;
+
+/* 1: a match (sc->ov, sc->rc), 0: no more, -1 after raising. */
+static int scan_next(Scan *sc) {
+    while (sc->start <= sc->end) {
+        uint32_t o = PCRE2_NO_UTF_CHECK;
+        if (sc->after_empty) o |= PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED;
+        int rc = pcre2_match(sc->code, (PCRE2_SPTR)sc->s->data, sc->end, sc->start, o, sc->md, NULL);
+        if (rc == PCRE2_ERROR_NOMATCH) {
+            if (!sc->after_empty || sc->start >= sc->end) return 0;
+            sc->after_empty = false;
+            size_t pos = sc->start;
+            utf8_decode(sc->s->data, sc->end, &pos);
+            sc->start = pos;
+            continue;
+        }
+        if (rc < 0) { raise_match_error(sc->vm, rc); return -1; }
+        sc->ov = pcre2_get_ovector_pointer(sc->md);
+        sc->rc = rc;
+        sc->after_empty = sc->ov[0] == sc->ov[1];
+        sc->start = sc->ov[1] > sc->ov[0] ? sc->ov[1] : sc->ov[0];
+        return 1;
+    }
+    return 0;
+}
+
+/* pos/endpos in code points, clamped as CPython does, to bytes. */
+static void clamp_range(const ObjStr *s, int64_t pos, int64_t endpos, size_t *b0, size_t *b1) {
+    if (pos < 0) pos = 0;
+    if (pos > s->cplen) pos = s->cplen;
+    if (endpos < 0) endpos = 0;
+    if (endpos > s->cplen) endpos = s->cplen;
+    *b0 = (size_t)str_offset(s, pos);
+    *b1 = (size_t)str_offset(s, endpos);
+}
+
+/* CPython's lastindex: the group that closed last. */
+static int64_t last_index(const PCRE2_SIZE *ov, int rc) {
+    int64_t best = -1;
+    for (int g = 1; g < rc; g++) {
+        if (ov[2 * g] == PCRE2_UNSET) continue;
+        if (best < 0 || ov[2 * g + 1] > ov[2 * best + 1] ||
+            (ov[2 * g + 1] == ov[2 * best + 1] && ov[2 * g] == ov[2 * g + 1] && ov[2 * g] == ov[2 * best + 1] &&
+             ov[2 * best] != ov[2 * best + 1]))
+            best = g;
+    }
+    return best;
+}
+
+/* A Match object for the ovector of the last pcre2_match. */
+static Value match_new(VM *vm, Value pat, const ObjStr *s, const PCRE2_SIZE *ov, int rc, Conv *cv, int64_t pos,
+                       int64_t endpos) {
+    Value cls = re_attr(vm, "Match");
+    if (cls == ERR) return ERR;
+    int64_t ng = AS(ObjIter, pat)->n + 1;
+    ObjTuple *spans = tuple_new(vm, 4 * ng);
+    ObjIter *m = spans ? gc_new(vm, sizeof(ObjIter), OBJ_ITER, AS(ObjClass, cls)) : NULL;
+    if (!m) return ERR;
+    for (int64_t g = 0; g < ng; g++) {
+        Value *v = spans->items + 4 * g;
+        if (g >= rc || ov[2 * g] == PCRE2_UNSET) {
+            v[0] = v[1] = v[2] = v[3] = int_val(-1);
+            continue;
+        }
+        v[0] = int_val(conv_cp(cv, ov[2 * g]));
+        v[1] = int_val(conv_cp(cv, ov[2 * g + 1]));
+        v[2] = int_val((int64_t)ov[2 * g]);
+        v[3] = int_val((int64_t)ov[2 * g + 1]);
+    }
+    m->a = pat;
+    m->b = obj_val(s);
+    m->c = obj_val(spans);
+    m->i = pos;
+    m->n = endpos;
+    m->step = last_index(ov, rc);
+    return obj_val(m);
+}
+
+typedef enum Mode { MODE_MATCH, MODE_FULL, MODE_SEARCH } Mode;
+
+static Value do_match(VM *vm, Value pat, Value string, int64_t pos, int64_t endpos, Mode mode) {
+    ObjStr *s = subject_arg(vm, string);
+    if (!s) return ERR;
+    if (pos < 0) pos = 0;
+    if (pos > s->cplen) pos = s->cplen;
+    if (endpos < 0) endpos = 0;
+    if (endpos > s->cplen) endpos = s->cplen;
+    if (endpos < pos) return NONE_VAL;
+    size_t b0, b1;
+    clamp_range(s, pos, endpos, &b0, &b1);
+    pcre2_code *code = pat_code(AS(ObjIter, pat));
+    pcre2_match_data *md = md_new(vm, code);
+    if (!md) return ERR;
+    uint32_t o = PCRE2_NO_UTF_CHECK;
+    if (mode != MODE_SEARCH) o |= PCRE2_ANCHORED;
+    if (mode == MODE_FULL) o |= PCRE2_ENDANCHORED;
+    int rc = pcre2_match(code, (PCRE2_SPTR)s->data, b1, b0, o, md, NULL);
+    Value r;
+    if (rc == PCRE2_ERROR_NOMATCH) {
+        r = NONE_VAL;
+    } else if (rc < 0) {
+        r = raise_match_error(vm, rc);
+    } else {
+        Conv cv = {s, 0, 0};
+        r = match_new(vm, pat, s, pcre2_get_ovector_pointer(md), rc, &cv, pos, endpos);
+    }
+    pcre2_match_data_free(md);
+    return r;
+}
+
+/* findall's item for one match: group 0, the one group, or a tuple. */
+static Value findall_item(VM *vm, Scan *sc, int64_t ngroups) {
+    if (ngroups == 0) return substr(vm, sc->s, sc->ov[0], sc->ov[1]);
+    ObjTuple *t = ngroups > 1 ? tuple_new(vm, ngroups) : NULL;
+    if (ngroups > 1 && !t) return ERR;
+    for (int64_t g = 1; g <= ngroups; g++) {
+        Value v = g >= sc->rc || sc->ov[2 * g] == PCRE2_UNSET ? obj_val(vm->empty_str)
+                                                              : substr(vm, sc->s, sc->ov[2 * g], sc->ov[2 * g + 1]);
+        if (v == ERR) return ERR;
+        if (!t) return v;
+        t->items[g - 1] = v;
+    }
+    return obj_val(t);
+}
+
+/* findall (iter false) or the matches for finditer (iter true), as a list. */
+static Value do_findall(VM *vm, Value pat, Value string, int64_t pos, int64_t endpos, bool iter) {
+    ObjStr *s = subject_arg(vm, string);
+    if (!s) return ERR;
+    ObjList *out = list_new(vm, 0);
+    if (!out) return ERR;
+    if (pos < 0) pos = 0;
+    if (pos > s->cplen) pos = s->cplen;
+    if (endpos < 0) endpos = 0;
+    if (endpos > s->cplen) endpos = s->cplen;
+    if (endpos < pos) return obj_val(out);
+    Scan sc = {.vm = vm, .code = pat_code(AS(ObjIter, pat)), .s = s};
+    clamp_range(s, pos, endpos, &sc.start, &sc.end);
+    sc.md = md_new(vm, sc.code);
+    if (!sc.md) return ERR;
+    Conv cv = {s, 0, 0};
+    int r;
+    while ((r = scan_next(&sc)) > 0) {
+        Value v = iter ? match_new(vm, pat, s, sc.ov, sc.rc, &cv, pos, endpos)
+                       : findall_item(vm, &sc, AS(ObjIter, pat)->n);
+        if (v == ERR || list_append(vm, out, v) < 0) { r = -1; break; }
+    }
+    pcre2_match_data_free(sc.md);
+    return r < 0 ? ERR : obj_val(out);
+}
+
+/* ---- replacement templates ---------------------------------------------- */
+
+static bool is_ident_start(unsigned char c) { return c == '_' || c >= 0x80 || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
+static bool is_ident(unsigned char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+
+static bool tpl_literal(VM *vm, ObjList *l, StrBuf *lit) {
+    if (lit->len == 0) return true;
+    if (lit->oom) { exc_nomem(vm); return false; }
+    Value v = str_new(vm, lit->data, lit->len);
+    lit->len = 0;
+    return v != ERR && list_append(vm, l, v) == 0;
+}
+
+static bool tpl_group(VM *vm, ObjList *l, StrBuf *lit, int64_t g, ObjIter *pat, Value repl, int64_t at) {
+    if (g > pat->n) {
+        StrBuf b = SB_INIT;
+        sb_addf(&b, "invalid group reference %lld", (long long)g);
+        char *msg = sb_take(&b);
+        if (!msg) { exc_nomem(vm); return false; }
+        raise_error(vm, msg, repl, at);
+        free(msg);
+        return false;
+    }
+    return tpl_literal(vm, l, lit) && list_append(vm, l, int_val(g)) == 0;
+}
+
+/* \g<name> or \g<number>; i is just past the 'g'. */
+static bool tpl_named(VM *vm, ObjList *l, StrBuf *lit, ObjIter *pat, Value repl, size_t *ip) {
+    const ObjStr *r = AS(ObjStr, repl);
+    size_t i = *ip, len = (size_t)r->len;
+    if (i >= len || r->data[i] != '<') {
+        raise_error(vm, "missing <", repl, utf8_count(r->data, i));
+        return false;
+    }
+    size_t start = ++i;
+    while (i < len && r->data[i] != '>') i++;
+    if (i >= len) {
+        raise_error(vm, "missing >, unterminated name", repl, utf8_count(r->data, start));
+        return false;
+    }
+    size_t n = i - start;
+    *ip = i + 1;
+    const char *name = r->data + start;
+    if (n == 0) {
+        raise_error(vm, "missing group name", repl, utf8_count(r->data, start));
+        return false;
+    }
+    bool digits = true;
+    for (size_t k = 0; k < n; k++) digits = digits && name[k] >= '0' && name[k] <= '9';
+    if (digits) {
+        int64_t g = 0;
+        for (size_t k = 0; k < n && g <= pat->n; k++) g = g * 10 + (name[k] - '0');
+        return tpl_group(vm, l, lit, g, pat, repl, utf8_count(r->data, start));
+    }
+    bool ident = is_ident_start((unsigned char)name[0]);
+    for (size_t k = 1; k < n; k++) ident = ident && is_ident((unsigned char)name[k]);
+    Value nm = str_new(vm, name, n);
+    if (nm == ERR) return false;
+    if (!ident) {
+        StrBuf b = SB_INIT;
+        sb_adds(&b, "bad character in group name ");
+        str_repr_to(&b, name, n);
+        char *msg = sb_take(&b);
+        if (!msg) { exc_nomem(vm); return false; }
+        raise_error(vm, msg, repl, utf8_count(r->data, start));
+        free(msg);
+        return false;
+    }
+    Value g = dict_get(vm, AS(ObjDict, pat->b), nm);
+    if (g == ERR) return false;
+    if (g == UNDEF) {
+        exc_raise(vm, E_IndexError, "unknown group name %R", nm);
+        return false;
+    }
+    return tpl_literal(vm, l, lit) && list_append(vm, l, g) == 0;
+}
+
+/* One escape of a template; i is at the backslash and moves past it. */
+static bool tpl_escape(VM *vm, ObjList *l, StrBuf *lit, ObjIter *pat, Value repl, size_t *ip) {
+    const ObjStr *r = AS(ObjStr, repl);
+    size_t i = *ip, len = (size_t)r->len;
+    int64_t at = utf8_count(r->data, i);
+    if (i + 1 >= len) {
+        raise_error(vm, "bad escape (end of pattern)", repl, at);
+        return false;
+    }
+    char c = r->data[i + 1];
+    *ip = i + 2;
+    if (c == 'g') return tpl_named(vm, l, lit, pat, repl, ip);
+    if (c >= '0' && c <= '9') {
+        const char *d = r->data + i + 1;
+        size_t avail = len - (i + 1);
+        bool oct3 = avail >= 3 && d[0] <= '7' && d[1] >= '0' && d[1] <= '7' && d[2] >= '0' && d[2] <= '7';
+        if (c == '0' || oct3) {
+            /* An octal escape: \0, \0oo, or three octal digits. */
+            size_t k = 1, max = 3;
+            uint32_t v = (uint32_t)(c - '0');
+            while (k < max && k < avail && d[k] >= '0' && d[k] <= '7') v = v * 8 + (uint32_t)(d[k++] - '0');
+            if (v > 0377) {
+                StrBuf b = SB_INIT;
+                sb_addf(&b, "octal escape value \\%.*s outside of range 0-0o377", (int)k, d);
+                char *msg = sb_take(&b);
+                if (msg) raise_error(vm, msg, repl, at);
+                else exc_nomem(vm);
+                free(msg);
+                return false;
+            }
+            sb_add_utf8(lit, v);
+            *ip = i + 1 + k;
+            return true;
+        }
+        int64_t g = c - '0';
+        if (avail >= 2 && d[1] >= '0' && d[1] <= '9') {
+            g = g * 10 + (d[1] - '0');
+            *ip = i + 3;
+        }
+        return tpl_group(vm, l, lit, g, pat, repl, at + 1);
+    }
+    static const char esc_from[] = "abfnrtv\\", esc_to[] = "\a\b\f\n\r\t\v\\";
+    const char *e = strchr(esc_from, c);
+    if (e && c) {
+        sb_addc(lit, esc_to[e - esc_from]);
+        return true;
+    }
+    if (((unsigned char)c | 32) >= 'a' && ((unsigned char)c | 32) <= 'z') {
+        char msg[32];
+        snprintf(msg, sizeof msg, "bad escape \\%c", c);
+        raise_error(vm, msg, repl, at);
+        return false;
+    }
+    sb_addc(lit, '\\');
+    *ip = i + 1;
+    return true;
+}
+
+/* A template as a list of strs (literal text) and ints (group numbers). */
+static ObjList *parse_template(VM *vm, ObjIter *pat, Value repl) {
+    const ObjStr *r = AS(ObjStr, repl);
+    ObjList *l = list_new(vm, 0);
+    if (!l) return NULL;
+    StrBuf lit = SB_INIT;
+    size_t i = 0, len = (size_t)r->len;
+    while (i < len) {
+        if (r->data[i] != '\\') {
+            size_t start = i;
+            while (i < len && r->data[i] != '\\') i++;
+            sb_add(&lit, r->data + start, i - start);
+            continue;
+        }
+        if (!tpl_escape(vm, l, &lit, pat, repl, &i)) { sb_free(&lit); return NULL; }
+    }
+    bool ok = tpl_literal(vm, l, &lit);
+    sb_free(&lit);
+    return ok ? l : NULL;
+}
+
+/* Appends the expansion of a parsed template for the current match. */
+static void tpl_expand(const ObjList *tpl, const ObjStr *s, const PCRE2_SIZE *ov, int rc, StrBuf *out) {
+    for (int64_t k = 0; k < tpl->len; k++) {
+        Value v = tpl->items[k];
+        if (is_str(v)) {
+            sb_add(out, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len);
+            continue;
+        }
+        int64_t g = as_int(v);
+        if (g < rc && ov[2 * g] != PCRE2_UNSET && ov[2 * g + 1] > ov[2 * g])
+            sb_add(out, s->data + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+    }
+}
+
+/* sub/subn: the new string, and the number of replacements in *nsub. */
+static Value do_sub(VM *vm, Value pat, Value repl, Value string, int64_t count, int64_t *nsub) {
+    ObjStr *s = subject_arg(vm, string);
+    if (!s) return ERR;
+    ObjList *tpl = NULL;
+    if (is_str(repl)) {
+        if (!memchr(AS(ObjStr, repl)->data, '\\', (size_t)AS(ObjStr, repl)->len)) {
+            tpl = list_from(vm, &repl, 1);
+        } else {
+            tpl = parse_template(vm, AS(ObjIter, pat), repl);
+        }
+        if (!tpl) return ERR;
+    } else if (is_kind(repl, OBJ_BYTES)) {
+        return exc_raise(vm, E_TypeError, "expected str instance, bytes found");
+    } else if (!op_callable(vm, repl)) {
+        return exc_raise(vm, E_TypeError, "expected str instance, %s found", type_name(vm, repl));
+    }
+    /* A callable repl runs script code: the Pattern (maybe only in the
+     * cache, which that code may clear) must stay alive. */
+    if (!push_root(vm, pat)) return ERR;
+    Scan sc = {.vm = vm, .code = pat_code(AS(ObjIter, pat)), .s = s, .end = (size_t)s->len};
+    sc.md = md_new(vm, sc.code);
+    if (!sc.md) { vm_pop_roots(vm, 1); return ERR; }
+    StrBuf out = SB_INIT;
+    Conv cv = {s, 0, 0};
+    size_t last = 0;
+    int64_t n = 0;
+    int r = 0;
+    int64_t pieces = 0;    /* what CPython's join would count, for its message */
+    while ((count <= 0 || n < count) && (r = scan_next(&sc)) > 0) {
+        if (sc.ov[0] > last) pieces++;
+        sb_add(&out, s->data + last, sc.ov[0] - last);
+        last = sc.ov[1];
+        n++;
+        if (tpl) {
+            tpl_expand(tpl, s, sc.ov, sc.rc, &out);
+            continue;
+        }
+        Value m = match_new(vm, pat, s, sc.ov, sc.rc, &cv, 0, s->cplen);
+        Value v = m == ERR ? ERR : op_call1(vm, repl, m);
+        if (v == ERR) { r = -1; break; }
+        if (v == NONE_VAL) continue;
+        if (!is_str(v)) {
+            exc_raise(vm, E_TypeError, "sequence item %lld: expected str instance, %s found", (long long)pieces,
+                      type_name(vm, v));
+            r = -1;
+            break;
+        }
+        sb_add(&out, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len);
+        pieces++;
+    }
+    pcre2_match_data_free(sc.md);
+    vm_pop_roots(vm, 1);
+    if (r < 0) { sb_free(&out); return ERR; }
+    *nsub = n;
+    if (n == 0) { sb_free(&out); return string; }
+    sb_add(&out, s->data + last, (size_t)s->len - last);
+    if (out.oom) { sb_free(&out); return exc_nomem(vm); }
+    if (out.len == 0) { sb_free(&out); return obj_val(vm->empty_str); }
+    return str_from_buf(vm, &out);
+}
+
+static Value do_split(VM *vm, Value pat, Value string, int64_t maxsplit) {
+    ObjStr *s = subject_arg(vm, string);
+    if (!s) return ERR;
+    ObjList *out = list_new(vm, 0);
+    if (!out) return ERR;
+    int64_t ngroups = AS(ObjIter, pat)->n;
+    Scan sc = {.vm = vm, .code = pat_code(AS(ObjIter, pat)), .s = s, .end = (size_t)s->len};
+    sc.md = md_new(vm, sc.code);
+    if (!sc.md) return ERR;
+    size_t last = 0;
+    int64_t n = 0;
+    int r = 0;
+    while ((maxsplit <= 0 || n < maxsplit) && (r = scan_next(&sc)) > 0) {
+        n++;
+        Value v = substr(vm, s, last, sc.ov[0]);
+        if (v == ERR || list_append(vm, out, v) < 0) { r = -1; break; }
+        for (int64_t g = 1; g <= ngroups && r >= 0; g++) {
+            v = g >= sc.rc || sc.ov[2 * g] == PCRE2_UNSET ? NONE_VAL : substr(vm, s, sc.ov[2 * g], sc.ov[2 * g + 1]);
+            if (v == ERR || list_append(vm, out, v) < 0) r = -1;
+        }
+        if (r < 0) break;
+        last = sc.ov[1];
+    }
+    pcre2_match_data_free(sc.md);
+    if (r < 0) return ERR;
+    Value v = substr(vm, s, last, (size_t)s->len);
+    return v == ERR || list_append(vm, out, v) < 0 ? ERR : obj_val(out);
+}
+
+/* ---- module functions ---------------------------------------------------- */
+
+static Value re_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"pattern", "flags"};
+    Value p[2];
+    if (!args_bind(vm, "compile", args, nargs, kw, names, 2, 2, 1, 0, p)) return ERR;
+    return get_pattern(vm, p[0], p[1]);
+}
+
+static Value re_match_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, Mode mode) {
+    static const char *const names[] = {"pattern", "string", "flags"};
+    Value p[3];
+    if (!args_bind(vm, fname, args, nargs, kw, names, 3, 3, 2, 0, p)) return ERR;
+    Value pat = get_pattern(vm, p[0], p[2]);
+    return pat == ERR ? ERR : do_match(vm, pat, p[1], 0, INT64_MAX, mode);
+}
+
+static Value re_match(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return re_match_common(vm, args, nargs, kw, "match", MODE_MATCH);
+}
+static Value re_fullmatch(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return re_match_common(vm, args, nargs, kw, "fullmatch", MODE_FULL);
+}
+static Value re_search(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return re_match_common(vm, args, nargs, kw, "search", MODE_SEARCH);
+}
+
+static Value re_findall_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, bool iter) {
+    static const char *const names[] = {"pattern", "string", "flags"};
+    Value p[3];
+    if (!args_bind(vm, fname, args, nargs, kw, names, 3, 3, 2, 0, p)) return ERR;
+    Value pat = get_pattern(vm, p[0], p[2]);
+    Value l = pat == ERR ? ERR : do_findall(vm, pat, p[1], 0, INT64_MAX, iter);
+    return iter && l != ERR ? op_iter(vm, l) : l;
+}
+
+static Value re_findall(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return re_findall_common(vm, args, nargs, kw, "findall", false);
+}
+static Value re_finditer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return re_findall_common(vm, args, nargs, kw, "finditer", true);
+}
+
+static Value sub_result(VM *vm, Value s, int64_t n, bool with_count) {
+    if (s == ERR || !with_count) return s;
+    Value kv[2] = {s, int_from_i64(vm, n)};
+    ObjTuple *t = tuple_from(vm, kv, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value re_sub_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, bool with_count) {
+    static const char *const names[] = {"pattern", "repl", "string", "count", "flags"};
+    Value p[5];
+    int64_t count, n = 0;
+    if (!args_bind(vm, fname, args, nargs, kw, names, 5, 5, 3, 0, p) || !int_arg(vm, p[3], 0, &count)) return ERR;
+    Value pat = get_pattern(vm, p[0], p[4]);
+    Value r = pat == ERR ? ERR : do_sub(vm, pat, p[1], p[2], count, &n);
+    return sub_result(vm, r, n, with_count);
+}
+
+static Value re_sub(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return re_sub_common(vm, args, nargs, kw, "sub", false);
+}
+static Value re_subn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return re_sub_common(vm, args, nargs, kw, "subn", true);
+}
+
+static Value re_split(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"pattern", "string", "maxsplit", "flags"};
+    Value p[4];
+    int64_t maxsplit;
+    if (!args_bind(vm, "split", args, nargs, kw, names, 4, 4, 2, 0, p) || !int_arg(vm, p[2], 0, &maxsplit)) return ERR;
+    Value pat = get_pattern(vm, p[0], p[3]);
+    return pat == ERR ? ERR : do_split(vm, pat, p[1], maxsplit);
+}
+
+static Value re_escape(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "escape", nargs, kw, 1, 1)) return ERR;
+    ObjStr *s = subject_arg(vm, args[0]);
+    if (!s) return ERR;
+    static const char special[] = "()[]{}?*+-|^$\\.&~# \t\n\r\v\f";
+    StrBuf b = SB_INIT;
+    for (int64_t i = 0; i < s->len; i++) {
+        char c = s->data[i];
+        if (c && strchr(special, c)) sb_addc(&b, '\\');
+        sb_addc(&b, c);
+    }
+    if (b.oom) { sb_free(&b); return exc_nomem(vm); }
+    if (b.len == 0) { sb_free(&b); return obj_val(vm->empty_str); }
+    return str_from_buf(vm, &b);
+}
+
+static Value re_purge(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "purge", nargs, kw, 0, 0)) return ERR;
+    Value cache = re_attr(vm, "_cache");
+    if (cache == ERR) return ERR;
+    if (is_dict(cache)) dict_clear(vm, AS(ObjDict, cache));
+    return NONE_VAL;
+}
+
+/* ---- Pattern ------------------------------------------------------------ */
+
+static bool pat_self(VM *vm, Value *args, int nargs, const char *fname) {
+    if (nargs >= 1 && is_pattern(vm, args[0])) return true;
+    exc_raise(vm, E_TypeError, "descriptor '%s' for 're.Pattern' objects doesn't apply to a '%s' object", fname,
+              nargs ? type_name(vm, args[0]) : "NoneType");
+    return false;
+}
+
+/* (string, pos=0, endpos=maxsize) */
+static bool pat_range_args(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, Value *string,
+                           int64_t *pos, int64_t *endpos) {
+    static const char *const names[] = {"string", "pos", "endpos"};
+    Value p[3];
+    if (!pat_self(vm, args, nargs, fname)) return false;
+    if (!args_bind(vm, fname, args + 1, nargs - 1, kw, names, 3, 3, 1, 0, p)) return false;
+    *string = p[0];
+    return int_arg(vm, p[1], 0, pos) && int_arg(vm, p[2], INT64_MAX, endpos);
+}
+
+static Value pat_match_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, Mode mode) {
+    Value s;
+    int64_t pos, endpos;
+    if (!pat_range_args(vm, args, nargs, kw, fname, &s, &pos, &endpos)) return ERR;
+    return do_match(vm, args[0], s, pos, endpos, mode);
+}
+
+static Value pat_match(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return pat_match_common(vm, args, nargs, kw, "match", MODE_MATCH);
+}
+static Value pat_fullmatch(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return pat_match_common(vm, args, nargs, kw, "fullmatch", MODE_FULL);
+}
+static Value pat_search(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return pat_match_common(vm, args, nargs, kw, "search", MODE_SEARCH);
+}
+
+static Value pat_findall(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value s;
+    int64_t pos, endpos;
+    if (!pat_range_args(vm, args, nargs, kw, "findall", &s, &pos, &endpos)) return ERR;
+    return do_findall(vm, args[0], s, pos, endpos, false);
+}
+
+static Value pat_finditer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value s;
+    int64_t pos, endpos;
+    if (!pat_range_args(vm, args, nargs, kw, "finditer", &s, &pos, &endpos)) return ERR;
+    Value l = do_findall(vm, args[0], s, pos, endpos, true);
+    return l == ERR ? ERR : op_iter(vm, l);
+}
+
+static Value pat_sub_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, bool with_count) {
+    static const char *const names[] = {"repl", "string", "count"};
+    Value p[3];
+    int64_t count, n = 0;
+    if (!pat_self(vm, args, nargs, fname)) return ERR;
+    if (!args_bind(vm, fname, args + 1, nargs - 1, kw, names, 3, 3, 2, 0, p) || !int_arg(vm, p[2], 0, &count))
+        return ERR;
+    Value r = do_sub(vm, args[0], p[0], p[1], count, &n);
+    return sub_result(vm, r, n, with_count);
+}
+
+static Value pat_sub(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return pat_sub_common(vm, args, nargs, kw, "sub", false);
+}
+static Value pat_subn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return pat_sub_common(vm, args, nargs, kw, "subn", true);
+}
+
+static Value pat_split(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"string", "maxsplit"};
+    Value p[2];
+    int64_t maxsplit;
+    if (!pat_self(vm, args, nargs, "split")) return ERR;
+    if (!args_bind(vm, "split", args + 1, nargs - 1, kw, names, 2, 2, 1, 0, p) || !int_arg(vm, p[1], 0, &maxsplit))
+        return ERR;
+    return do_split(vm, args[0], p[0], maxsplit);
+}
+
+static Value pat_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!pat_self(vm, args, nargs, "__repr__") || !args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *p = AS(ObjIter, args[0]);
+    static const struct { int64_t bit; const char *name; } flags[] = {
+        {1, "re.TEMPLATE"}, {RE_I, "re.IGNORECASE"}, {RE_L, "re.LOCALE"}, {RE_M, "re.MULTILINE"},
+        {RE_S, "re.DOTALL"}, {RE_U, "re.UNICODE"}, {RE_X, "re.VERBOSE"}, {128, "re.DEBUG"}, {RE_A, "re.ASCII"},
+    };
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "re.compile(");
+    if (!op_repr_to(vm, p->a, &b)) { sb_free(&b); return ERR; }
+    int64_t f = p->i & ~(int64_t)RE_U;
+    if (f) {
+        sb_adds(&b, ", ");
+        bool first = true;
+        for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+            if (!(f & flags[i].bit)) continue;
+            sb_addf(&b, "%s%s", first ? "" : "|", flags[i].name);
+            first = false;
+            f &= ~flags[i].bit;
+        }
+        if (f) sb_addf(&b, "%s0x%llx", first ? "" : "|", (unsigned long long)f);
+    }
+    sb_addc(&b, ')');
+    return str_from_buf(vm, &b);
+}
+
+static Value pat_get_pattern(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    return pat_self(vm, args, nargs, "pattern") ? AS(ObjIter, args[0])->a : ERR;
+}
+static Value pat_get_flags(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    return pat_self(vm, args, nargs, "flags") ? int_from_i64(vm, AS(ObjIter, args[0])->i) : ERR;
+}
+static Value pat_get_groups(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    return pat_self(vm, args, nargs, "groups") ? int_from_i64(vm, AS(ObjIter, args[0])->n) : ERR;
+}
+static Value pat_get_groupindex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (!pat_self(vm, args, nargs, "groupindex")) return ERR;
+    ObjDict *d = dict_copy(vm, AS(ObjDict, AS(ObjIter, args[0])->b));
+    return d ? obj_val(d) : ERR;
+}
+
+/* ---- Match -------------------------------------------------------------- */
+
+static bool match_self(VM *vm, Value *args, int nargs, const char *fname) {
+    if (nargs >= 1 && is_match(vm, args[0])) return true;
+    exc_raise(vm, E_TypeError, "descriptor '%s' for 're.Match' objects doesn't apply to a '%s' object", fname,
+              nargs ? type_name(vm, args[0]) : "NoneType");
+    return false;
+}
+
+static const Value *m_span(ObjIter *m, int64_t g) { return AS(ObjTuple, m->c)->items + 4 * g; }
+
+/* The group number for an index or name; -1 after IndexError. */
+static int64_t m_group_index(VM *vm, ObjIter *m, Value g) {
+    int64_t n = AS(ObjIter, m->a)->n;
+    if (is_intlike(g)) {
+        int64_t i;
+        if (int_to_i64(g, &i) && i >= 0 && i <= n) return i;
+    } else if (is_str(g)) {
+        Value v = dict_get_str(AS(ObjDict, AS(ObjIter, m->a)->b), AS(ObjStr, g));
+        if (is_int(v)) return as_int(v);
+    }
+    raise_no_group(vm);
+    return -1;
+}
+
+/* The text of group g, or dflt when it did not take part. */
+static Value m_group_str(VM *vm, ObjIter *m, int64_t g, Value dflt) {
+    const Value *sp = m_span(m, g);
+    if (as_int(sp[0]) < 0) return dflt;
+    return substr(vm, AS(ObjStr, m->b), (size_t)as_int(sp[2]), (size_t)as_int(sp[3]));
+}
+
+static Value m_group(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!match_self(vm, args, nargs, "group") || !args_check(vm, "group", 0, kw, 0, 0)) return ERR;
+    ObjIter *m = AS(ObjIter, args[0]);
+    if (nargs == 1) return m_group_str(vm, m, 0, NONE_VAL);
+    if (nargs == 2) {
+        int64_t g = m_group_index(vm, m, args[1]);
+        return g < 0 ? ERR : m_group_str(vm, m, g, NONE_VAL);
+    }
+    ObjTuple *t = tuple_new(vm, nargs - 1);
+    if (!t) return ERR;
+    for (int i = 1; i < nargs; i++) {
+        int64_t g = m_group_index(vm, m, args[i]);
+        Value v = g < 0 ? ERR : m_group_str(vm, m, g, NONE_VAL);
+        if (v == ERR) return ERR;
+        t->items[i - 1] = v;
+    }
+    return obj_val(t);
+}
+
+static Value m_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!match_self(vm, args, nargs, "__getitem__") || !args_check(vm, "__getitem__", nargs - 1, kw, 1, 1)) return ERR;
+    int64_t g = m_group_index(vm, AS(ObjIter, args[0]), args[1]);
+    return g < 0 ? ERR : m_group_str(vm, AS(ObjIter, args[0]), g, NONE_VAL);
+}
+
+static Value m_default_arg(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, Value *dflt) {
+    static const char *const names[] = {"default"};
+    Value p[1];
+    if (!match_self(vm, args, nargs, fname) || !args_bind(vm, fname, args + 1, nargs - 1, kw, names, 1, 1, 0, 0, p))
+        return ERR;
+    *dflt = p[0] == UNDEF ? NONE_VAL : p[0];
+    return NONE_VAL;
+}
+
+static Value m_groups(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value dflt;
+    if (m_default_arg(vm, args, nargs, kw, "groups", &dflt) == ERR) return ERR;
+    ObjIter *m = AS(ObjIter, args[0]);
+    int64_t n = AS(ObjIter, m->a)->n;
+    ObjTuple *t = tuple_new(vm, n);
+    if (!t) return ERR;
+    for (int64_t g = 1; g <= n; g++) {
+        Value v = m_group_str(vm, m, g, dflt);
+        if (v == ERR) return ERR;
+        t->items[g - 1] = v;
+    }
+    return obj_val(t);
+}
+
+static Value m_groupdict(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value dflt;
+    if (m_default_arg(vm, args, nargs, kw, "groupdict", &dflt) == ERR) return ERR;
+    ObjIter *m = AS(ObjIter, args[0]);
+    ObjDict *d = dict_new(vm);
+    if (!d) return ERR;
+    int64_t pos = 0;
+    Value k, g;
+    while (dict_next(AS(ObjDict, AS(ObjIter, m->a)->b), &pos, &k, &g)) {
+        Value v = m_group_str(vm, m, as_int(g), dflt);
+        if (v == ERR || dict_set(vm, d, k, v) < 0) return ERR;
+    }
+    return obj_val(d);
+}
+
+/* start/end/span: which = 0, 1 or 2. */
+static Value m_pos_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, int which) {
+    if (!match_self(vm, args, nargs, fname) || !args_check(vm, fname, nargs - 1, kw, 0, 1)) return ERR;
+    ObjIter *m = AS(ObjIter, args[0]);
+    int64_t g = nargs > 1 ? m_group_index(vm, m, args[1]) : 0;
+    if (g < 0) return ERR;
+    const Value *sp = m_span(m, g);
+    if (which < 2) return sp[which];
+    ObjTuple *t = tuple_from(vm, sp, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value m_start(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return m_pos_common(vm, args, nargs, kw, "start", 0);
+}
+static Value m_end(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return m_pos_common(vm, args, nargs, kw, "end", 1);
+}
+static Value m_spanf(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return m_pos_common(vm, args, nargs, kw, "span", 2);
+}
+
+static Value m_expand(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!match_self(vm, args, nargs, "expand") || !args_check(vm, "expand", nargs - 1, kw, 1, 1)) return ERR;
+    ObjIter *m = AS(ObjIter, args[0]);
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "expected str instance, %s found", type_name(vm, args[1]));
+    ObjList *tpl = parse_template(vm, AS(ObjIter, m->a), args[1]);
+    if (!tpl) return ERR;
+    StrBuf out = SB_INIT;
+    for (int64_t k = 0; k < tpl->len; k++) {
+        Value v = tpl->items[k];
+        if (is_int(v)) v = m_group_str(vm, m, as_int(v), obj_val(vm->empty_str));
+        if (v == ERR) { sb_free(&out); return ERR; }
+        sb_add(&out, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len);
+    }
+    if (out.oom) { sb_free(&out); return exc_nomem(vm); }
+    if (out.len == 0) { sb_free(&out); return obj_val(vm->empty_str); }
+    return str_from_buf(vm, &out);
+}
+
+static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!match_self(vm, args, nargs, "__repr__") || !args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *m = AS(ObjIter, args[0]);
+    const Value *sp = m_span(m, 0);
+    Value g = m_group_str(vm, m, 0, NONE_VAL);
+    if (g == ERR) return ERR;
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "<re.Match object; span=(%lld, %lld), match=", (long long)as_int(sp[0]), (long long)as_int(sp[1]));
+    if (!op_repr_to(vm, g, &b)) { sb_free(&b); return ERR; }
+    sb_addc(&b, '>');
+    return str_from_buf(vm, &b);
+}
+
+static Value m_get_string(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    return match_self(vm, args, nargs, "string") ? AS(ObjIter, args[0])->b : ERR;
+}
+static Value m_get_re(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    return match_self(vm, args, nargs, "re") ? AS(ObjIter, args[0])->a : ERR;
+}
+static Value m_get_pos(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    return match_self(vm, args, nargs, "pos") ? int_from_i64(vm, AS(ObjIter, args[0])->i) : ERR;
+}
+static Value m_get_endpos(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    return match_self(vm, args, nargs, "endpos") ? int_from_i64(vm, AS(ObjIter, args[0])->n) : ERR;
+}
+static Value m_get_lastindex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (!match_self(vm, args, nargs, "lastindex")) return ERR;
+    int64_t li = AS(ObjIter, args[0])->step;
+    return li < 0 ? NONE_VAL : int_from_i64(vm, li);
+}
+static Value m_get_lastgroup(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (!match_self(vm, args, nargs, "lastgroup")) return ERR;
+    ObjIter *m = AS(ObjIter, args[0]);
+    if (m->step < 0) return NONE_VAL;
+    int64_t pos = 0;
+    Value k, g;
+    while (dict_next(AS(ObjDict, AS(ObjIter, m->a)->b), &pos, &k, &g)) {
+        if (is_int(g) && as_int(g) == m->step) return k;
+    }
+    return NONE_VAL;
+}
+
+static Value m_get_regs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (!match_self(vm, args, nargs, "regs")) return ERR;
+    ObjIter *m = AS(ObjIter, args[0]);
+    int64_t n = AS(ObjIter, m->a)->n + 1;
+    ObjTuple *t = tuple_new(vm, n);
+    if (!t) return ERR;
+    for (int64_t g = 0; g < n; g++) {
+        ObjTuple *p = tuple_from(vm, m_span(m, g), 2);
+        if (!p) return ERR;
+        t->items[g] = obj_val(p);
+    }
+    return obj_val(t);
+}
+
+/* ---- the module --------------------------------------------------------- */
+
+typedef struct Method {
+    const char *name;
+    NativeFn fn;
+} Method;
+
+static bool add_property(VM *vm, ObjClass *c, const char *name, NativeFn fn) {
+    ObjNative *g = native_new(vm, name, fn);
+    ObjProperty *p = g ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
+    ObjStr *s = p ? str_intern_cstr(vm, name) : NULL;
+    if (!s) return false;
+    p->fget = obj_val(g);
+    p->fset = p->fdel = p->doc = NONE_VAL;
+    return dict_set_str(vm, c->dict, s, obj_val(p)) == 0;
+}
+
+static ObjClass *make_class(VM *vm, const char *name, const Method *methods, size_t nm, const Method *props,
+                            size_t np) {
+    ObjClass *c = class_new_builtin(vm, name, vm->types[T_OBJECT], OBJ_ITER);
+    Value mod = str_from_cstr(vm, "re");
+    if (!c || mod == ERR) return NULL;
+    c->module = mod;
+    if (dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) return NULL;
+    for (size_t i = 0; i < nm; i++) {
+        if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return NULL;
+    }
+    for (size_t i = 0; i < np; i++) {
+        if (!add_property(vm, c, props[i].name, props[i].fn)) return NULL;
+    }
+    return c;
+}
+
+static bool add_classes(VM *vm, ObjModule *m) {
+    static const Method pmethods[] = {
+        {"match", pat_match}, {"fullmatch", pat_fullmatch}, {"search", pat_search}, {"findall", pat_findall},
+        {"finditer", pat_finditer}, {"sub", pat_sub}, {"subn", pat_subn}, {"split", pat_split},
+        {"__repr__", pat_repr},
+    };
+    static const Method pprops[] = {
+        {"pattern", pat_get_pattern}, {"flags", pat_get_flags}, {"groups", pat_get_groups},
+        {"groupindex", pat_get_groupindex},
+    };
+    static const Method mmethods[] = {
+        {"group", m_group}, {"groups", m_groups}, {"groupdict", m_groupdict}, {"start", m_start}, {"end", m_end},
+        {"span", m_spanf}, {"expand", m_expand}, {"__getitem__", m_getitem}, {"__repr__", m_repr},
+    };
+    static const Method mprops[] = {
+        {"string", m_get_string}, {"re", m_get_re}, {"pos", m_get_pos}, {"endpos", m_get_endpos},
+        {"lastindex", m_get_lastindex}, {"lastgroup", m_get_lastgroup}, {"regs", m_get_regs},
+    };
+    ObjClass *pc = make_class(vm, "Pattern", pmethods, sizeof pmethods / sizeof pmethods[0], pprops,
+                              sizeof pprops / sizeof pprops[0]);
+    ObjClass *mc = pc ? make_class(vm, "Match", mmethods, sizeof mmethods / sizeof mmethods[0], mprops,
+                                   sizeof mprops / sizeof mprops[0])
+                      : NULL;
+    if (!mc) return false;
+    ObjDict *ns = dict_new(vm);
+    ObjTuple *bases = tuple_from(vm, (Value[]){obj_val(vm->exc_types[E_Exception])}, 1);
+    ObjStr *name = str_intern_cstr(vm, "error");
+    Value modname = str_from_cstr(vm, "re");
+    if (!ns || !bases || !name || modname == ERR) return false;
+    if (dict_set_str(vm, ns, vm_name(vm, N___module__), modname) < 0) return false;
+    Value err = class_new(vm, name, bases, ns);
+    return err != ERR && module_add_value(vm, m, "Pattern", obj_val(pc)) &&
+           module_add_value(vm, m, "Match", obj_val(mc)) && module_add_value(vm, m, "error", err);
+}
+
+bool mod_re_init(VM *vm, ObjModule *m) {
+    static const Method funcs[] = {
+        {"compile", re_compile}, {"match", re_match}, {"fullmatch", re_fullmatch}, {"search", re_search},
+        {"findall", re_findall}, {"finditer", re_finditer}, {"sub", re_sub}, {"subn", re_subn},
+        {"split", re_split}, {"escape", re_escape}, {"purge", re_purge},
+    };
+    static const struct { const char *name; int value; } consts[] = {
+        {"I", RE_I}, {"IGNORECASE", RE_I}, {"L", RE_L}, {"LOCALE", RE_L}, {"M", RE_M}, {"MULTILINE", RE_M},
+        {"S", RE_S}, {"DOTALL", RE_S}, {"U", RE_U}, {"UNICODE", RE_U}, {"X", RE_X}, {"VERBOSE", RE_X},
+        {"A", RE_A}, {"ASCII", RE_A}, {"NOFLAG", 0},
+    };
+    for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++) {
+        if (!module_add_native(vm, m, funcs[i].name, funcs[i].fn)) return false;
+    }
+    for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
+        if (!module_add_value(vm, m, consts[i].name, int_val(consts[i].value))) return false;
+    }
+    ObjDict *cache = dict_new(vm);
+    return cache && module_add_value(vm, m, "_cache", obj_val(cache)) && add_classes(vm, m);
+}

@@ -69,17 +69,7 @@ static ObjClass *it_class(VM *vm, int t) {
 
 static ObjIter *it_new(VM *vm, int t, IterNextFn next) {
     ObjClass *c = it_class(vm, t);
-    ObjIter *it = c ? gc_new(vm, sizeof(ObjIter), OBJ_ITER, c) : NULL;
-    if (!it) return NULL;
-    it->next = next;
-    it->a = it->b = it->c = UNDEF;
-    return it;
-}
-
-static bool no_keywords(VM *vm, const char *fname, ObjTuple *kw) {
-    if (!kw || kw->len == 0) return true;
-    exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", fname);
-    return false;
+    return c ? iter_new(vm, c, next) : NULL;
 }
 
 /* A tuple of all the items of an iterable. */
@@ -174,7 +164,7 @@ static Value cycle_next(VM *vm, ObjIter *it) {
 }
 
 static Value cycle_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!no_keywords(vm, "cycle", kw)) return ERR;
+    if (!args_no_kw(vm, "cycle", kw)) return ERR;
     if (nargs != 2) return exc_raise(vm, E_TypeError, "cycle expected 1 argument, got %d", nargs - 1);
     Value src = op_iter(vm, args[1]);
     if (src == ERR) return ERR;
@@ -289,7 +279,7 @@ static Value chain_of(VM *vm, Value sources) {
 }
 
 static Value chain_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!no_keywords(vm, "chain", kw)) return ERR;
+    if (!args_no_kw(vm, "chain", kw)) return ERR;
     ObjTuple *t = tuple_from(vm, args + 1, nargs - 1);
     return t ? chain_of(vm, obj_val(t)) : ERR;
 }
@@ -390,7 +380,7 @@ static Value starmap_next(VM *vm, ObjIter *it) {
 /* func(pred, iterable) constructors. */
 static Value pred_iter_new(VM *vm, Value *args, int nargs, ObjTuple *kw, int type, IterNextFn next) {
     const char *name = type_names[type];
-    if (!no_keywords(vm, name, kw)) return ERR;
+    if (!args_no_kw(vm, name, kw)) return ERR;
     if (nargs != 3) return exc_raise(vm, E_TypeError, "%s expected 2 arguments, got %d", name, nargs - 1);
     Value src = op_iter(vm, args[2]);
     if (src == ERR) return ERR;
@@ -532,7 +522,7 @@ static int64_t islice_arg(VM *vm, Value v, const char *msg) {
 }
 
 static Value islice_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!no_keywords(vm, "islice", kw)) return ERR;
+    if (!args_no_kw(vm, "islice", kw)) return ERR;
     if (nargs < 3 || nargs > 5)
         return exc_raise(vm, E_TypeError, "islice expected at %s, got %d", nargs < 3 ? "least 2 arguments" : "most 4 arguments",
                          nargs - 1);
@@ -577,7 +567,7 @@ static Value tee_next(VM *vm, ObjIter *it) {
 }
 
 static Value it_tee(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!no_keywords(vm, "tee", kw)) return ERR;
+    if (!args_no_kw(vm, "tee", kw)) return ERR;
     if (nargs < 1 || nargs > 2)
         return exc_raise(vm, E_TypeError, "tee expected at %s, got %d", nargs < 1 ? "least 1 argument" : "most 2 arguments", nargs);
     int64_t n = 2;
@@ -664,7 +654,7 @@ static Value pairwise_next(VM *vm, ObjIter *it) {
 }
 
 static Value pairwise_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!no_keywords(vm, "pairwise", kw)) return ERR;
+    if (!args_no_kw(vm, "pairwise", kw)) return ERR;
     if (nargs != 2) return exc_raise(vm, E_TypeError, "pairwise expected 1 argument, got %d", nargs - 1);
     Value src = op_iter(vm, args[1]);
     if (src == ERR) return ERR;

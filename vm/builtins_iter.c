@@ -32,20 +32,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static ObjIter *iter_new(VM *vm, TypeId t, IterNextFn next) {
-    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[t]);
-    if (!it) return NULL;
-    it->next = next;
-    it->a = it->b = it->c = UNDEF;
-    return it;
-}
-
-static bool no_keywords(VM *vm, const char *fname, ObjTuple *kw) {
-    if (!kw || kw->len == 0) return true;
-    exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", fname);
-    return false;
-}
-
 /* Raises StopIteration without arguments. */
 static Value stop_iteration(VM *vm) {
     Value e = exc_new(vm, vm->exc_types[E_StopIteration], vm->empty_tuple);
@@ -105,7 +91,7 @@ static Value enumerate_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     Value src = op_iter(vm, p[0]);
     if (src == ERR) return ERR;
-    ObjIter *it = iter_new(vm, T_ENUMERATE, enumerate_next);
+    ObjIter *it = iter_new(vm, vm->types[T_ENUMERATE], enumerate_next);
     if (!it) return ERR;
     it->a = src;
     it->b = start;
@@ -186,7 +172,7 @@ static Value zip_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     ObjTuple *its = iter_tuple(vm, args + 1, nargs - 1);
     if (!its) return ERR;
-    ObjIter *it = iter_new(vm, T_ZIP, zip_next);
+    ObjIter *it = iter_new(vm, vm->types[T_ZIP], zip_next);
     if (!it) return ERR;
     it->a = obj_val(its);
     it->i = strict;
@@ -224,11 +210,11 @@ static Value map_next(VM *vm, ObjIter *it) {
 
 /* map.__new__(cls, func, *iterables) */
 static Value map_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!no_keywords(vm, "map", kw)) return ERR;
+    if (!args_no_kw(vm, "map", kw)) return ERR;
     if (nargs < 3) return exc_raise(vm, E_TypeError, "map() must have at least two arguments.");
     ObjTuple *its = iter_tuple(vm, args + 2, nargs - 2);
     if (!its) return ERR;
-    ObjIter *it = iter_new(vm, T_MAP, map_next);
+    ObjIter *it = iter_new(vm, vm->types[T_MAP], map_next);
     if (!it) return ERR;
     it->a = args[1];
     it->b = obj_val(its);
@@ -256,11 +242,11 @@ static Value filter_next(VM *vm, ObjIter *it) {
 
 /* filter.__new__(cls, function_or_none, iterable) */
 static Value filter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!no_keywords(vm, "filter", kw)) return ERR;
+    if (!args_no_kw(vm, "filter", kw)) return ERR;
     if (nargs != 3) return exc_raise(vm, E_TypeError, "filter expected 2 arguments, got %d", nargs - 1);
     Value src = op_iter(vm, args[2]);
     if (src == ERR) return ERR;
-    ObjIter *it = iter_new(vm, T_FILTER, filter_next);
+    ObjIter *it = iter_new(vm, vm->types[T_FILTER], filter_next);
     if (!it) return ERR;
     it->a = args[1];
     it->b = src;
@@ -320,7 +306,7 @@ static Value seq_rev_next(VM *vm, ObjIter *it) {
 }
 
 static Value rev_iter(VM *vm, TypeId t, IterNextFn next, Value seq, int64_t i) {
-    ObjIter *it = iter_new(vm, t, next);
+    ObjIter *it = iter_new(vm, vm->types[t], next);
     if (!it) return ERR;
     it->a = seq;
     it->i = i;
@@ -365,7 +351,7 @@ static Value reversed_of(VM *vm, Value seq) {
 
 /* reversed.__new__(cls, sequence) */
 static Value reversed_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!no_keywords(vm, "reversed", kw)) return ERR;
+    if (!args_no_kw(vm, "reversed", kw)) return ERR;
     if (nargs != 2) return exc_raise(vm, E_TypeError, "reversed expected 1 argument, got %d", nargs - 1);
     return reversed_of(vm, args[1]);
 }
@@ -399,7 +385,7 @@ static Value builtin_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "iter", nargs, kw, 1, 2)) return ERR;
     if (nargs == 1) return op_iter(vm, args[0]);
     if (!op_callable(vm, args[0])) return exc_raise(vm, E_TypeError, "iter(v, w): v must be callable");
-    ObjIter *it = iter_new(vm, T_CALL_ITER, call_iter_next);
+    ObjIter *it = iter_new(vm, vm->types[T_CALL_ITER], call_iter_next);
     if (!it) return ERR;
     it->a = args[0];
     it->b = args[1];

@@ -261,3 +261,9 @@ bool args_bind(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw, 
     }
     return true;
 }
+
+bool args_no_kw(VM *vm, const char *fname, ObjTuple *kwnames) {
+    if (!kwnames || kwnames->len == 0) return true;
+    exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", fname);
+    return false;
+}

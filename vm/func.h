@@ -31,6 +31,9 @@ Value args_kw(VM *vm, Value *args, int nargs, ObjTuple *kwnames, const char *nam
 bool args_bind(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw, const char *const *names,
                int nparams, int npos, int nmin, int flags, Value *out);
 
+/* Raises TypeError "f() takes no keyword arguments" when there are any. */
+bool args_no_kw(VM *vm, const char *fname, ObjTuple *kwnames);
+
 /* Raises for keywords outside the accepted list (NULL-terminated). */
 bool args_kw_only(VM *vm, const char *fname, ObjTuple *kwnames, const char *const *accepted);
 

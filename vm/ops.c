@@ -1115,12 +1115,18 @@ static Value getitem_next(VM *vm, ObjIter *it) {
     return v;
 }
 
-static Value new_iter(VM *vm, TypeId t, IterNextFn next, Value a) {
-    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[t]);
-    if (!it) return ERR;
+ObjIter *iter_new(VM *vm, ObjClass *cls, IterNextFn next) {
+    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, cls);
+    if (!it) return NULL;
     it->next = next;
+    it->a = it->b = it->c = UNDEF;
+    return it;
+}
+
+static Value new_iter(VM *vm, TypeId t, IterNextFn next, Value a) {
+    ObjIter *it = iter_new(vm, vm->types[t], next);
+    if (!it) return ERR;
     it->a = a;
-    it->b = it->c = UNDEF;
     return obj_val(it);
 }
 

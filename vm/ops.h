@@ -61,6 +61,9 @@ bool op_callable(VM *vm, Value v);
 /* Special method lookup on the type (not the instance): UNDEF if absent. */
 Value op_special(VM *vm, Value obj, NameId name);
 
+/* A new native iterator of class cls: `next` plus a/b/c set to UNDEF. */
+ObjIter *iter_new(VM *vm, ObjClass *cls, IterNextFn next);
+
 /* Converts an iterable to a list of its items (a new list). */
 ObjList *op_to_list(VM *vm, Value iterable);
 

@@ -1629,6 +1629,7 @@ ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filenam
     Node *mod = ast_parse(arena, src, len, PARSE_FILE, &perr);
     if (!mod) {
         if (perr.kind && !strcmp(perr.kind, "MemoryError")) exc_nomem(vm);
+        else if (perr.kind && !strcmp(perr.kind, "RecursionError")) exc_raise(vm, E_RecursionError, "%s", perr.msg);
         else {
             ExcId id = perr.kind && !strcmp(perr.kind, "IndentationError") ? E_IndentationError
                      : perr.kind && !strcmp(perr.kind, "TabError") ? E_TabError : E_SyntaxError;

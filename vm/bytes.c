@@ -1422,11 +1422,9 @@ static Value ba_iter_next(VM *vm, ObjIter *it) {
 static Value ba_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__iter__", nargs - 1, kw, 0, 0)) return ERR;
     if (!self_ba(vm, "__iter__", args, nargs)) return ERR;
-    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_BYTES_ITER]);
+    ObjIter *it = iter_new(vm, vm->types[T_BYTES_ITER], ba_iter_next);
     if (!it) return ERR;
-    it->next = ba_iter_next;
     it->a = args[0];
-    it->b = it->c = UNDEF;
     return obj_val(it);
 }
 

@@ -349,10 +349,9 @@ static Value m_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value make_view(VM *vm, Value d, TypeId t) {
-    ObjIter *v = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[t]);
+    ObjIter *v = iter_new(vm, vm->types[t], NULL);     /* a view: iterable, not an iterator */
     if (!v) return ERR;
     v->a = d;
-    v->b = v->c = UNDEF;
     return obj_val(v);
 }
 
@@ -421,11 +420,10 @@ static Value itemiter_next(VM *vm, ObjIter *it) {
 
 Value dict_iter(VM *vm, ObjDict *d, TypeId view) {
     TypeId t = view == T_DICT_VALUES ? T_DICT_VALUEITER : view == T_DICT_ITEMS ? T_DICT_ITEMITER : T_DICT_KEYITER;
-    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[t]);
+    ObjIter *it = iter_new(vm, vm->types[t],
+                           t == T_DICT_VALUEITER ? valueiter_next : t == T_DICT_ITEMITER ? itemiter_next : keyiter_next);
     if (!it) return ERR;
-    it->next = t == T_DICT_VALUEITER ? valueiter_next : t == T_DICT_ITEMITER ? itemiter_next : keyiter_next;
     it->a = obj_val(d);
-    it->b = it->c = UNDEF;
     it->n = d->count;
     return obj_val(it);
 }

@@ -515,22 +515,10 @@ static bool self_float(VM *vm, Value *args, int nargs, const char *name, double 
     return true;
 }
 
-static bool no_args(VM *vm, const char *name, int nargs, ObjTuple *kw) {
-    if (kw && kw->len) {
-        exc_raise(vm, E_TypeError, "float.%s() takes no keyword arguments", name);
-        return false;
-    }
-    if (nargs != 1) {
-        exc_raise(vm, E_TypeError, "float.%s() takes no arguments (%d given)", name, nargs - 1);
-        return false;
-    }
-    return true;
-}
-
 #define SIMPLE_METHOD(fname, pyname, expr) \
     static Value fname(VM *vm, Value *args, int nargs, ObjTuple *kw) { \
         double x; \
-        if (!self_float(vm, args, nargs, pyname, &x) || !no_args(vm, pyname, nargs, kw)) return ERR; \
+        if (!self_float(vm, args, nargs, pyname, &x) || !args_none(vm, "float", pyname, nargs, kw)) return ERR; \
         return (expr); \
     }
 

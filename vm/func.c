@@ -267,3 +267,15 @@ bool args_no_kw(VM *vm, const char *fname, ObjTuple *kwnames) {
     exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", fname);
     return false;
 }
+
+bool args_none(VM *vm, const char *type, const char *name, int nargs, ObjTuple *kwnames) {
+    if (kwnames && kwnames->len) {
+        exc_raise(vm, E_TypeError, "%s.%s() takes no keyword arguments", type, name);
+        return false;
+    }
+    if (nargs != 1) {
+        exc_raise(vm, E_TypeError, "%s.%s() takes no arguments (%d given)", type, name, nargs - 1);
+        return false;
+    }
+    return true;
+}

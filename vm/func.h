@@ -31,6 +31,10 @@ Value args_kw(VM *vm, Value *args, int nargs, ObjTuple *kwnames, const char *nam
 bool args_bind(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw, const char *const *names,
                int nparams, int npos, int nmin, int flags, Value *out);
 
+/* For a method that takes only self: CPython's "int.bit_count() takes no
+ * arguments (1 given)" and keyword errors, naming type.name. */
+bool args_none(VM *vm, const char *type, const char *name, int nargs, ObjTuple *kwnames);
+
 /* Raises TypeError "f() takes no keyword arguments" when there are any. */
 bool args_no_kw(VM *vm, const char *fname, ObjTuple *kwnames);
 

@@ -1043,22 +1043,10 @@ static Value self_int(VM *vm, Value *args, int nargs, const char *name) {
     return is_bool(args[0]) ? int_val(as_bool(args[0])) : args[0];
 }
 
-static bool no_args(VM *vm, const char *name, int nargs, ObjTuple *kw) {
-    if (kw && kw->len) {
-        exc_raise(vm, E_TypeError, "int.%s() takes no keyword arguments", name);
-        return false;
-    }
-    if (nargs != 1) {
-        exc_raise(vm, E_TypeError, "int.%s() takes no arguments (%d given)", name, nargs - 1);
-        return false;
-    }
-    return true;
-}
-
 #define SIMPLE_METHOD(fname, pyname, expr) \
     static Value fname(VM *vm, Value *args, int nargs, ObjTuple *kw) { \
         Value self = self_int(vm, args, nargs, pyname); \
-        if (self == ERR || !no_args(vm, pyname, nargs, kw)) return ERR; \
+        if (self == ERR || !args_none(vm, "int", pyname, nargs, kw)) return ERR; \
         return (expr); \
     }
 

@@ -333,10 +333,8 @@ static Value rangeiter_next(VM *vm, ObjIter *it) {
 }
 
 static Value rangeiter_new(VM *vm, int64_t first, int64_t n, int64_t step) {
-    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_RANGE_ITER]);
+    ObjIter *it = iter_new(vm, vm->types[T_RANGE_ITER], rangeiter_next);
     if (!it) return ERR;
-    it->next = rangeiter_next;
-    it->a = it->b = it->c = NONE_VAL;
     it->i = first;
     it->n = n;
     it->step = step;

@@ -765,11 +765,9 @@ static Value setiter_next(VM *vm, ObjIter *it) {
 }
 
 Value set_iter(VM *vm, ObjSet *s) {
-    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_SET_ITER]);
+    ObjIter *it = iter_new(vm, vm->types[T_SET_ITER], setiter_next);
     if (!it) return ERR;
-    it->next = setiter_next;
     it->a = obj_val(s);
-    it->b = it->c = NONE_VAL;
     it->i = 0;
     it->n = s->used;
     it->step = s->used;

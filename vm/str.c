@@ -371,11 +371,9 @@ static Value str_iter_next(VM *vm, ObjIter *it) {
 }
 
 Value str_iter(VM *vm, ObjStr *s) {
-    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_STR_ITER]);
+    ObjIter *it = iter_new(vm, vm->types[T_STR_ITER], str_iter_next);
     if (!it) return ERR;
-    it->next = str_iter_next;
     it->a = obj_val(s);
-    it->b = it->c = UNDEF;
     return obj_val(it);
 }
 

@@ -77,7 +77,6 @@ typedef struct Compiler {
     int nesting;            /* C recursion depth of the expression walker */
 } Compiler;
 
-#define MAX_NESTING 400
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -794,7 +793,7 @@ static Value int_literal(Compiler *c, Node *n) {
 
 static void compile_expr(Compiler *c, Node *n) {
     if (c->failed) return;
-    if (++c->nesting > MAX_NESTING) {
+    if (++c->nesting > COMPILE_MAX_NESTING) {
         if (!c->failed) {
             c->failed = true;
             exc_raise(c->vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
@@ -1591,7 +1590,8 @@ ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *
     SymError err;
     Scope *top = symtable_build(vm, arena, module, &err);
     if (!top) {
-        if (err.msg[0]) raise_syntax(vm, E_SyntaxError, err.msg, filename, src, len, err.line, err.col, err.col + 1);
+        if (err.too_deep) exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
+        else if (err.msg[0]) raise_syntax(vm, E_SyntaxError, err.msg, filename, src, len, err.line, err.col, err.col + 1);
         else exc_nomem(vm);
         ast_arena_free(arena);
         return NULL;

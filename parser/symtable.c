@@ -14,6 +14,7 @@ typedef struct ST {
     SymError *err;
     bool failed;
     Scope *cur;
+    int nesting;            /* C recursion depth of the walk */
 } ST;
 
 static void st_error(ST *st, Node *n, const char *fmt, const char *name) {
@@ -65,6 +66,13 @@ static Symbol *add_sym(ST *st, Scope *s, ObjStr *name, int flags) {
 }
 
 static Scope *new_scope(ST *st, ScopeKind kind, Node *node) {
+    int depth = 0;
+    for (Scope *p = st->cur; p; p = p->parent) depth++;
+    if (depth > COMPILE_MAX_SCOPES) {
+        st->failed = true;
+        st->err->too_deep = true;
+        return NULL;
+    }
     Scope *s = ast_alloc(st->arena, sizeof(Scope));
     if (!s) { st_nomem(st); return NULL; }
     s->kind = kind;
@@ -185,8 +193,21 @@ static void visit_named(ST *st, Node *n) {
     add_sym(st, s, iname, SYM_ASSIGNED);
 }
 
+static void visit_expr_inner(ST *st, Node *n);
+
 static void visit_expr(ST *st, Node *n) {
     if (!n || st->failed) return;
+    if (st->nesting >= COMPILE_MAX_NESTING) {
+        st->failed = true;
+        st->err->too_deep = true;
+        return;
+    }
+    st->nesting++;
+    visit_expr_inner(st, n);
+    st->nesting--;
+}
+
+static void visit_expr_inner(ST *st, Node *n) {
     switch (n->kind) {
     case E_NAME:
         if (n->ctx == CTX_LOAD) use_name(st, n, n->u.name);
@@ -522,8 +543,9 @@ static void resolve(ST *st, Scope *s, Bound *bound) {
 }
 
 Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err) {
-    ST st = {vm, arena, err, false, NULL};
+    ST st = {vm, arena, err, false, NULL, 0};
     err->msg[0] = 0;
+    err->too_deep = false;
     Scope *top = new_scope(&st, SCOPE_MODULE, module);
     if (!top) return NULL;
     st.cur = top;

@@ -58,7 +58,15 @@ struct Scope {
 typedef struct SymError {
     char msg[200];
     int line, col;
+    bool too_deep;          /* nesting beyond what the compiler handles: RecursionError */
 } SymError;
+
+/* How deeply expressions may nest; beyond it compilation is a
+ * RecursionError, as in CPython, rather than a C stack overflow. */
+#define COMPILE_MAX_NESTING 1500
+/* Functions, lambdas, comprehensions and classes nested in each other each
+ * cost several C frames in both passes, so their depth is capped lower. */
+#define COMPILE_MAX_SCOPES 200
 
 /* Builds and resolves the scopes of a module (or of the REPL's input). The
  * tree is allocated in `arena`; returns NULL with *err filled on a

@@ -9,6 +9,7 @@
 #include "func.h"
 #include "gc.h"
 #include "interp.h"
+#include "opcodes.h"
 #include "ops.h"
 #include "str.h"
 
@@ -54,6 +55,88 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     return obj_val(g);
 }
 
+/* Runs g's frame from where it stopped (the sent value, if any, is already
+ * on its stack). */
+static Value gen_run(VM *vm, ObjGen *g, Value throw, bool *done) {
+    if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    Frame *f = g->frame;
+    g->state = GEN_RUNNING;
+    f->flags |= FRAME_ENTRY;
+    vm->c_depth++;
+    Value r = interp_resume(vm, f, throw);
+    vm->c_depth--;
+    f->flags &= ~FRAME_ENTRY;
+    if (r == ERR) return ERR;
+    *done = g->state == GEN_DONE;
+    return r;
+}
+
+/* The iterator g delegates to while it is stopped inside `yield from` or
+ * `await` (its frame stopped at the YIELD_VALUE that follows a SEND, with the
+ * iterator on top of its stack), or UNDEF. */
+static Value gen_delegate(ObjGen *g) {
+    Frame *f = g->frame;
+    if (g->state != GEN_SUSPENDED || f->ip < f->code->ins + 2) return UNDEF;
+    if (INS_OP(f->ip[-1]) != OP_YIELD_VALUE || INS_OP(f->ip[-2]) != OP_SEND) return UNDEF;
+    return f->sp[-1];
+}
+
+/* Closes the iterator a generator delegates to, as close() does. */
+static bool close_delegate(VM *vm, Value it) {
+    if (is_kind(it, OBJ_GEN)) return gen_close(vm, AS(ObjGen, it));
+    Value m = op_getattr_opt(vm, it, str_intern_cstr(vm, "close"));
+    if (m == ERR) return false;
+    return m == UNDEF || op_call(vm, m, NULL, 0, NULL) != ERR;
+}
+
+/* throw() into a generator stopped in `yield from`/`await` goes to the
+ * iterator it delegates to first, as in CPython, so that the innermost
+ * frame's `finally` blocks run: a task's cancellation lands at the await
+ * where it is waiting. */
+static Value throw_delegated(VM *vm, ObjGen *g, Value yf, Value exc, bool *done) {
+    if (!vm_push_root(vm, exc)) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    g->state = GEN_RUNNING;
+    Value r;
+    bool subdone = false;
+    if (exc_is(vm, exc, E_GeneratorExit)) {
+        r = close_delegate(vm, yf) ? UNDEF : ERR;
+        subdone = true;
+    } else if (is_kind(yf, OBJ_GEN)) {
+        r = gen_resume(vm, AS(ObjGen, yf), NONE_VAL, exc, &subdone);
+    } else {
+        Value m = op_getattr_opt(vm, yf, str_intern_cstr(vm, "throw"));
+        if (m == UNDEF) {
+            r = UNDEF;      /* no throw(): raise in g itself */
+            subdone = true;
+        } else {
+            r = m == ERR ? ERR : op_call1(vm, m, exc);
+            if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {
+                ObjTuple *a = AS(ObjException, vm->exc)->args;
+                r = a->len ? a->items[0] : NONE_VAL;
+                vm->exc = UNDEF;
+                subdone = true;
+            }
+        }
+    }
+    vm_pop_roots(vm, 1);
+    g->state = GEN_SUSPENDED;
+    Frame *f = g->frame;
+    if (r == ERR) {                 /* the delegate raised: so does g, where it waits */
+        Value e = vm->exc;
+        vm->exc = UNDEF;
+        return gen_run(vm, g, e, done);
+    }
+    if (r == UNDEF) return gen_run(vm, g, exc, done);
+    if (!subdone) {                 /* the delegate yielded: g stays where it is */
+        *done = false;
+        return r;
+    }
+    /* The delegate finished: g goes on after its loop with the result. */
+    f->sp[-1] = r;
+    f->ip = f->code->ins + INS_ARG(f->ip[-2]);
+    return gen_run(vm, g, UNDEF, done);
+}
+
 Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done) {
     *done = false;
     if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "generator already executing");
@@ -64,18 +147,13 @@ Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done) {
     }
     if (g->state == GEN_CREATED && send != NONE_VAL && send != UNDEF && throw == UNDEF)
         return exc_raise(vm, E_TypeError, "can't send non-None value to a just-started generator");
-    if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    if (throw != UNDEF) {
+        Value yf = gen_delegate(g);
+        if (yf != UNDEF) return throw_delegated(vm, g, yf, throw, done);
+    }
     Frame *f = g->frame;
     if (g->state == GEN_SUSPENDED && throw == UNDEF) *f->sp++ = send == UNDEF ? NONE_VAL : send;
-    g->state = GEN_RUNNING;
-    f->flags |= FRAME_ENTRY;
-    vm->c_depth++;
-    Value r = interp_resume(vm, f, throw);
-    vm->c_depth--;
-    f->flags &= ~FRAME_ENTRY;
-    if (r == ERR) return ERR;
-    *done = g->state == GEN_DONE;
-    return r;
+    return gen_run(vm, g, throw, done);
 }
 
 void gen_mark(VM *vm, ObjGen *g) {
@@ -139,23 +217,30 @@ static Value m_throw(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return done ? stop_iteration(vm, r) : r;
 }
 
-static Value m_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "close", nargs - 1, kw, 0, 0)) return ERR;
-    ObjGen *g = SELF;
-    if (g->state != GEN_SUSPENDED) { g->state = GEN_DONE; return NONE_VAL; }
+bool gen_close(VM *vm, ObjGen *g) {
+    if (g->state != GEN_SUSPENDED) { g->state = GEN_DONE; return true; }
     Value e = exc_new(vm, vm->exc_types[E_GeneratorExit], NULL);
-    if (e == ERR) return ERR;
+    if (e == ERR) return false;
     bool done;
     Value r = gen_resume(vm, g, NONE_VAL, e, &done);
     if (r == ERR) {
         if (exc_is(vm, vm->exc, E_GeneratorExit) || exc_is(vm, vm->exc, E_StopIteration)) {
             vm->exc = UNDEF;
-            return NONE_VAL;
+            return true;
         }
-        return ERR;
+        return false;
     }
-    if (!done) return exc_raise(vm, E_RuntimeError, "generator ignored GeneratorExit");
-    return NONE_VAL;
+    if (!done) {
+        exc_raise(vm, E_RuntimeError, "%s ignored GeneratorExit",
+                  as_obj(obj_val(g))->cls == vm->types[T_COROUTINE] ? "coroutine" : "generator");
+        return false;
+    }
+    return true;
+}
+
+static Value m_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "close", nargs - 1, kw, 0, 0)) return ERR;
+    return gen_close(vm, SELF) ? NONE_VAL : ERR;
 }
 
 static Value m_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {

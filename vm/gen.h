@@ -31,6 +31,9 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
  * UNDEF, or an exception to raise at the point where it stopped. */
 Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done);
 
+/* close(): GeneratorExit at the point where g stopped; false after raising. */
+bool gen_close(VM *vm, ObjGen *g);
+
 static inline bool is_generator(VM *vm, Value v) {
     return is_obj(v) && as_obj(v)->kind == OBJ_GEN && as_obj(v)->cls == vm->types[T_GENERATOR];
 }

@@ -16,6 +16,7 @@
 #include "interp.h"
 #include "num.h"
 #include "ops.h"
+#include "scheduler.h"
 #include "str.h"
 
 static void default_write(AsyVM *vm, int stream, const char *text, size_t len) {
@@ -120,6 +121,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
 
 void asy_free(AsyVM *vm) {
     if (!vm) return;
+    sched_free(vm);
     while (vm->fibers) fiber_free(vm, vm->fibers);
     gc_free_all(vm);
     free(vm->strings.slots);

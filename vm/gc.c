@@ -13,6 +13,7 @@
 #include "containers.h"
 #include "gen.h"
 #include "interp.h"
+#include "scheduler.h"
 #include "str.h"
 
 static size_t obj_size(Obj *o) {
@@ -41,6 +42,7 @@ static size_t obj_size(Obj *o) {
     case OBJ_WRAPPER: return sizeof(ObjWrapper);
     case OBJ_BYTEARRAY: return sizeof(ObjByteArray);
     case OBJ_GEN: return sizeof(ObjGen);
+    case OBJ_CDATA: return o->cls->ctype->size;
     case OBJ_KIND_COUNT: break;
     }
     return 0;
@@ -293,6 +295,7 @@ static void blacken(VM *vm, Obj *o) {
     }
     case OBJ_WRAPPER: gc_mark_value(vm, ((ObjWrapper *)o)->v); break;
     case OBJ_GEN: gen_mark(vm, (ObjGen *)o); break;
+    case OBJ_CDATA: if (o->cls->ctype->mark) o->cls->ctype->mark(vm, o); break;
     }
 }
 
@@ -311,6 +314,7 @@ static void mark_roots(VM *vm) {
     gc_mark_value(vm, vm->memory_error);
     mark_values(vm, vm->roots, vm->nroots);
     for (Fiber *f = vm->fibers; f; f = f->next_fiber) fiber_mark(vm, f);
+    sched_mark(vm);
 }
 
 static void gc_free_object(VM *vm, Obj *o);
@@ -329,9 +333,8 @@ static void sweep(VM *vm) {
     }
 }
 
-void gc_collect(VM *vm) {
-    vm->gc_request = false;
-    mark_roots(vm);
+/* Blackens gray objects until none is left. */
+static void drain(VM *vm) {
     while (vm->ngray > 0) blacken(vm, vm->gray[--vm->ngray]);
     while (vm->gray_overflow) {
         vm->gray_overflow = false;
@@ -341,6 +344,15 @@ void gc_collect(VM *vm) {
             while (vm->ngray > 0) blacken(vm, vm->gray[--vm->ngray]);
         }
     }
+}
+
+void gc_collect(VM *vm) {
+    vm->gc_request = false;
+    mark_roots(vm);
+    drain(vm);
+    /* Futures with unseen exceptions about to die are kept to be reported. */
+    sched_before_sweep(vm);
+    drain(vm);
     str_sweep_interned(vm);
     sweep(vm);
     size_t next = vm->bytes_allocated * 2;
@@ -373,6 +385,7 @@ static void gc_free_object(VM *vm, Obj *o) {
     case OBJ_EXC: free(((ObjException *)o)->tb); break;
     case OBJ_BYTEARRAY: gc_free(vm, ((ObjByteArray *)o)->data, (size_t)((ObjByteArray *)o)->cap); break;
     case OBJ_GEN: gen_free(vm, (ObjGen *)o); break;
+    case OBJ_CDATA: if (o->cls->ctype->free) o->cls->ctype->free(vm, o); break;
     default: break;
     }
     size_t size = obj_size(o);

@@ -20,6 +20,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "future.h"
 #include "gen.h"
 #include "import.h"
 #include "num.h"
@@ -1570,6 +1571,21 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             }
             RESUME_GEN(g, v);
         }
+        if (is_future(it)) {
+            /* The leaf awaitable: yield it to the task while it is pending. */
+            Future *fu = (Future *)as_obj(it);
+            if (!fut_done(fu)) {
+                fu->obj.flags |= FUT_BLOCKING;
+                PUSH(it);
+                NEXT();
+            }
+            SAVE();
+            Value r = future_result(vm, fu);
+            CHECK(r);
+            TOP() = r;
+            ip = code->ins + ARG;
+            NEXT();
+        }
         SAVE();
         Value r;
         if (v == NONE_VAL) {
@@ -1603,6 +1619,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             }
             NEXT();
         }
+        if (is_future(v)) NEXT();      /* SEND knows futures */
         Value m = op_special(vm, v, N___await__);
         if (m == UNDEF) {
             exc_raise(vm, E_TypeError, "object %T can't be used in 'await' expression", v);

@@ -37,7 +37,7 @@ typedef enum ObjKind {
     OBJ_STR, OBJ_BYTES, OBJ_BIGINT, OBJ_LIST, OBJ_TUPLE, OBJ_DICT, OBJ_SET,
     OBJ_RANGE, OBJ_SLICE, OBJ_FUNCTION, OBJ_NATIVE, OBJ_BOUND, OBJ_CODE,
     OBJ_CELL, OBJ_CLASS, OBJ_INSTANCE, OBJ_EXC, OBJ_MODULE, OBJ_ITER,
-    OBJ_PROPERTY, OBJ_WRAPPER, OBJ_BYTEARRAY, OBJ_GEN,
+    OBJ_PROPERTY, OBJ_WRAPPER, OBJ_BYTEARRAY, OBJ_GEN, OBJ_CDATA,
     OBJ_KIND_COUNT
 } ObjKind;
 
@@ -279,7 +279,20 @@ struct ObjClass {
     Value init;
     uint32_t init_version;
     bool own_new;
+    const struct CType *ctype;  /* OBJ_CDATA instances: their layout; else NULL */
 };
+
+/* Native objects defined outside the core object model (Future, Task, the
+ * event loop, ...) have kind OBJ_CDATA: their struct starts with Obj, and
+ * their class's ctype tells the collector their size and how to trace and
+ * free them, so a new native type needs no change to the collector. (A class
+ * is always older than its instances, and the sweep frees newest first, so
+ * the class is still there when an instance is freed.) */
+typedef struct CType {
+    size_t size;
+    void (*mark)(VM *vm, Obj *o);
+    void (*free)(VM *vm, Obj *o);       /* releases owned buffers; may be NULL */
+} CType;
 
 typedef struct ObjInstance {
     Obj obj;

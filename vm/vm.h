@@ -239,6 +239,7 @@ struct AsyVM {
     int recursion_limit;
     uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
     Value memory_error;         /* preallocated, raised when memory runs out */
+    struct Sched *sched;        /* the event loop (scheduler.c), created on first use */
 
     Obj **repr_active;          /* containers whose repr is being built: [...] for cycles */
     int nrepr, reprcap;

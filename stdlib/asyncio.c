@@ -1,0 +1,286 @@
+/* The _asyncio module: the native half of asyncio. Futures, tasks, gather
+ * and the scheduler live in vm/ (future.c, task.c, scheduler.c); this file hands
+ * them to stdlib/asyncio.asy, which builds the public module (run, sleep,
+ * the event loop object, wait_for, TaskGroup, queues, locks...) on top. */
+#include <math.h>
+
+#include "../vm/class.h"
+#include "../vm/containers.h"
+#include "../vm/exc.h"
+#include "../vm/func.h"
+#include "../vm/gc.h"
+#include "../vm/num.h"
+#include "../vm/ops.h"
+#include "../vm/scheduler.h"
+#include "../vm/str.h"
+#include "modules.h"
+
+/* ---- handles (call_soon, call_later, call_at) --------------------------- */
+
+static void handle_mark(VM *vm, Obj *o) {
+    Handle *h = (Handle *)o;
+    gc_mark_value(vm, h->fn);
+    gc_mark_value(vm, h->args);
+    gc_mark_value(vm, h->ctx);
+}
+
+static const CType handle_ctype = {sizeof(Handle), handle_mark, NULL};
+
+static Handle *handle_new(VM *vm, ObjClass *cls, Value fn, Value args, Value ctx, double when) {
+    if (!is_kind(args, OBJ_TUPLE)) {
+        exc_raise(vm, E_TypeError, "handle arguments must be a tuple");
+        return NULL;
+    }
+    Handle *h = gc_new(vm, sizeof(Handle), OBJ_CDATA, cls);
+    if (!h) return NULL;
+    h->fn = fn;
+    h->args = args;
+    h->ctx = ctx == NONE_VAL ? UNDEF : ctx;
+    h->when = when;
+    return h;
+}
+
+static bool is_handle(VM *vm, Value v) {
+    Sched *s = vm->sched;
+    return is_kind(v, OBJ_CDATA) && (as_obj(v)->cls == s->handle_cls || as_obj(v)->cls == s->timer_handle_cls);
+}
+
+#define HSELF ((Handle *)as_obj(args[0]))
+
+static Value h_cancel(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!is_handle(vm, args[0])) return exc_raise(vm, E_TypeError, "cancel() needs a Handle");
+    if (!args_none(vm, "Handle", "cancel", nargs, kw)) return ERR;
+    Handle *h = HSELF;
+    if (!(h->obj.flags & HANDLE_CANCELLED)) {
+        h->obj.flags |= HANDLE_CANCELLED;
+        if (h->obj.flags & HANDLE_IN_HEAP) sched_timer_cancelled(vm);
+    }
+    return NONE_VAL;
+}
+
+static Value h_cancelled(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!is_handle(vm, args[0])) return exc_raise(vm, E_TypeError, "cancelled() needs a Handle");
+    if (!args_none(vm, "Handle", "cancelled", nargs, kw)) return ERR;
+    return bool_val(HSELF->obj.flags & HANDLE_CANCELLED);
+}
+
+static Value h_when(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!is_handle(vm, args[0])) return exc_raise(vm, E_TypeError, "when() needs a TimerHandle");
+    if (!args_none(vm, "TimerHandle", "when", nargs, kw)) return ERR;
+    return float_val(HSELF->when);
+}
+
+static Value h_get_context(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!is_handle(vm, args[0])) return exc_raise(vm, E_TypeError, "get_context() needs a Handle");
+    if (!args_none(vm, "Handle", "get_context", nargs, kw)) return ERR;
+    return HSELF->ctx == UNDEF ? NONE_VAL : HSELF->ctx;
+}
+
+static Value h_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    Handle *h = HSELF;
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "<%s", h->obj.cls->name->data);
+    if (h->obj.flags & HANDLE_CANCELLED) sb_adds(&b, " cancelled");
+    if (!isnan(h->when)) sb_addf(&b, " when=%.17g", h->when);
+    sb_addc(&b, ' ');
+    Value saved = vm->exc;
+    Value name = op_getattr_opt(vm, h->fn, vm_name(vm, N___qualname__));
+    if (is_str(name)) sb_adds(&b, AS(ObjStr, name)->data);
+    else if (!op_repr_to(vm, h->fn, &b)) sb_adds(&b, "<?>");
+    vm->exc = saved;
+    sb_addc(&b, '(');
+    ObjTuple *a = AS(ObjTuple, h->args);
+    for (int64_t i = 0; i < a->len; i++) {
+        if (i) sb_adds(&b, ", ");
+        if (!op_repr_to(vm, a->items[i], &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
+    }
+    sb_adds(&b, ")>");
+    return str_from_buf(vm, &b);
+}
+
+static bool handle_classes(VM *vm) {
+    Sched *s = vm->sched;
+    if (s->handle_cls) return true;
+    ObjClass *h = class_new_builtin(vm, "Handle", vm->types[T_OBJECT], OBJ_CDATA);
+    ObjClass *t = h ? class_new_builtin(vm, "TimerHandle", h, OBJ_CDATA) : NULL;
+    if (!t) return false;
+    h->ctype = t->ctype = &handle_ctype;
+    s->handle_cls = h;
+    s->timer_handle_cls = t;
+    return class_add_native(vm, h, "cancel", h_cancel) && class_add_native(vm, h, "cancelled", h_cancelled) &&
+           class_add_native(vm, h, "get_context", h_get_context) && class_add_native(vm, h, "__repr__", h_repr) &&
+           class_add_native(vm, t, "when", h_when);
+}
+
+/* ---- functions ---------------------------------------------------------- */
+
+static bool number_arg(VM *vm, Value v, const char *what, double *out) {
+    if (is_float(v)) { *out = as_float(v); return true; }
+    if (is_int(v)) { *out = (double)as_int(v); return true; }
+    if (is_bool(v)) { *out = v == TRUE_VAL; return true; }
+    if (is_kind(v, OBJ_BIGINT)) {
+        Value f = op_call1(vm, obj_val(vm->types[T_FLOAT]), v);
+        if (f == ERR) return false;
+        *out = as_float(f);
+        return true;
+    }
+    exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as a %s", v, what);
+    return false;
+}
+
+/* _call_soon(callback, args, context) -> Handle */
+static Value f_call_soon(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_call_soon", nargs, kw, 3, 3)) return ERR;
+    Handle *h = handle_new(vm, vm->sched->handle_cls, args[0], args[1], args[2], NAN);
+    if (!h || !sched_push(vm, RUN_HANDLE, obj_val(h), UNDEF, UNDEF)) return ERR;
+    return obj_val(h);
+}
+
+/* _call_at(when, callback, args, context) -> TimerHandle */
+static Value f_call_at(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    double when;
+    if (!args_check(vm, "_call_at", nargs, kw, 4, 4) || !number_arg(vm, args[0], "float", &when)) return ERR;
+    Handle *h = handle_new(vm, vm->sched->timer_handle_cls, args[1], args[2], args[3], when);
+    if (!h || !sched_timer(vm, when, RUN_HANDLE, obj_val(h), UNDEF)) return ERR;
+    h->obj.flags |= HANDLE_IN_HEAP;
+    return obj_val(h);
+}
+
+static Value f_time(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "_time", nargs, kw, 0, 0)) return ERR;
+    return float_val(sched_time());
+}
+
+/* _sleep(delay, result) -> a future that the timer heap completes. */
+static Value f_sleep(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    double delay;
+    if (!args_check(vm, "_sleep", nargs, kw, 2, 2) || !number_arg(vm, args[0], "float", &delay)) return ERR;
+    if (isnan(delay)) return exc_raise(vm, E_ValueError, "Invalid delay: NaN (not a number)");
+    Future *f = future_new(vm);
+    if (!f || !sched_timer(vm, sched_time() + delay, RUN_RESULT, obj_val(f), args[1])) return ERR;
+    f->obj.flags |= FUT_TIMER;
+    return obj_val(f);
+}
+
+/* _gather(awaitables, return_exceptions) */
+static Value f_gather(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_gather", nargs, kw, 2, 2)) return ERR;
+    if (!is_kind(args[0], OBJ_TUPLE)) return exc_raise(vm, E_TypeError, "_gather() needs a tuple");
+    int truth = op_truthy(vm, args[1]);
+    if (truth < 0) return ERR;
+    ObjTuple *t = AS(ObjTuple, args[0]);
+    return gather_new(vm, t->items, (int)t->len, truth);
+}
+
+/* _run_until_complete(loop, future): runs the loop with `loop` as the
+ * running loop object. */
+static Value f_run_until_complete(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_run_until_complete", nargs, kw, 2, 2)) return ERR;
+    if (!is_future(args[1])) return exc_raise(vm, E_TypeError, "a future was expected, got %R", args[1]);
+    Sched *s = vm->sched;
+    Value prev = s->loop;
+    s->loop = args[0];
+    Value r = sched_run_until(vm, (Future *)as_obj(args[1]));
+    s->loop = prev;
+    return r;
+}
+
+static Value f_get_running_loop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "_get_running_loop", nargs, kw, 0, 0)) return ERR;
+    Sched *s = vm->sched;
+    return s->running && s->loop != UNDEF ? s->loop : NONE_VAL;
+}
+
+static Value f_current_task(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "current_task", nargs, kw, 0, 1)) return ERR;
+    Sched *s = vm->sched;
+    if (!s->running) return exc_raise(vm, E_RuntimeError, "no running event loop");
+    return s->current ? obj_val(s->current) : NONE_VAL;
+}
+
+/* _all_tasks(): the pending tasks, oldest first. */
+static Value f_all_tasks(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "_all_tasks", nargs, kw, 0, 0)) return ERR;
+    Sched *s = vm->sched;
+    ObjList *l = list_new(vm, (int64_t)s->ntasks);
+    if (!l) return ERR;
+    for (Task *t = s->tasks; t; t = t->next) {
+        if (list_append(vm, l, obj_val(t)) < 0) return ERR;
+    }
+    for (int64_t i = 0, j = l->len - 1; i < j; i++, j--) {
+        Value x = l->items[i];
+        l->items[i] = l->items[j];
+        l->items[j] = x;
+    }
+    return obj_val(l);
+}
+
+static Value f_set_exception_handler(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_set_exception_handler", nargs, kw, 1, 1)) return ERR;
+    vm->sched->exc_handler = args[0] == NONE_VAL ? UNDEF : args[0];
+    return NONE_VAL;
+}
+
+/* _report(message, exception, future_or_handle): the default handler. */
+static Value f_report(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_report", nargs, kw, 3, 3)) return ERR;
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "message must be a str");
+    Value handler = vm->sched->exc_handler;
+    vm->sched->exc_handler = UNDEF;
+    sched_report(vm, AS(ObjStr, args[0])->data, args[1] == NONE_VAL ? UNDEF : args[1],
+                 args[2] == NONE_VAL ? UNDEF : args[2]);
+    vm->sched->exc_handler = handler;
+    return NONE_VAL;
+}
+
+/* _run_main(loop, task): asyncio.run's run_until_complete. */
+static Value f_run_main(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return f_run_until_complete(vm, args, nargs, kw);
+}
+
+/* _reset(): loop.close() drops whatever is still scheduled. */
+static Value f_reset(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "_reset", nargs, kw, 0, 0)) return ERR;
+    sched_reset(vm);
+    return NONE_VAL;
+}
+
+static Value f_iscoroutinefunction(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "iscoroutinefunction", nargs, kw, 1, 1)) return ERR;
+    Value f = args[0];
+    if (is_kind(f, OBJ_BOUND)) f = AS(ObjBound, f)->func;
+    return bool_val(is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & CODE_COROUTINE));
+}
+
+static Value f_isfuture(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "isfuture", nargs, kw, 1, 1)) return ERR;
+    return bool_val(is_future(args[0]));
+}
+
+bool mod_asyncio_init(VM *vm, ObjModule *m) {
+    Sched *s = sched_get(vm);
+    if (!s || !handle_classes(vm)) return false;
+    static const struct { const char *name; NativeFn fn; } fns[] = {
+        {"_call_soon", f_call_soon}, {"_call_at", f_call_at}, {"_time", f_time}, {"_sleep", f_sleep},
+        {"_gather", f_gather}, {"_run_until_complete", f_run_until_complete},
+        {"_get_running_loop", f_get_running_loop}, {"current_task", f_current_task},
+        {"_all_tasks", f_all_tasks}, {"_set_exception_handler", f_set_exception_handler},
+        {"_report", f_report}, {"isfuture", f_isfuture}, {"_run_main", f_run_main}, {"_reset", f_reset},
+        {"_iscoroutinefunction", f_iscoroutinefunction},
+    };
+    for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
+        if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;
+    }
+    return module_add_value(vm, m, "Future", obj_val(s->future_cls)) &&
+           module_add_value(vm, m, "Task", obj_val(s->task_cls)) &&
+           module_add_value(vm, m, "Handle", obj_val(s->handle_cls)) &&
+           module_add_value(vm, m, "TimerHandle", obj_val(s->timer_handle_cls)) &&
+           module_add_value(vm, m, "CancelledError", obj_val(s->cancelled_error)) &&
+           module_add_value(vm, m, "InvalidStateError", obj_val(s->invalid_state_error));
+}

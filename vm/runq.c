@@ -1,0 +1,100 @@
+/* The ready queue and the timer heap (see runq.h). */
+#include "runq.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool runq_push(RunQueue *q, RunItem item) {
+    if (q->len == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 64;
+        RunItem *items = malloc(cap * sizeof *items);
+        if (!items) return false;
+        /* Unroll the ring into the new buffer, oldest first. */
+        for (size_t i = 0; i < q->len; i++) items[i] = *runq_at(q, i);
+        free(q->items);
+        q->items = items;
+        q->head = 0;
+        q->cap = cap;
+    }
+    q->items[(q->head + q->len) & (q->cap - 1)] = item;
+    q->len++;
+    return true;
+}
+
+bool runq_pop(RunQueue *q, RunItem *out) {
+    if (!q->len) return false;
+    *out = q->items[q->head];
+    q->head = (q->head + 1) & (q->cap - 1);
+    q->len--;
+    return true;
+}
+
+void runq_free(RunQueue *q) {
+    free(q->items);
+    memset(q, 0, sizeof *q);
+}
+
+/* ---- the timer heap ---------------------------------------------------- */
+
+static bool before(const Timer *x, const Timer *y) {
+    return x->when < y->when || (x->when == y->when && x->seq < y->seq);
+}
+
+static void sift_up(Timer *t, size_t i) {
+    Timer x = t[i];
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!before(&x, &t[parent])) break;
+        t[i] = t[parent];
+        i = parent;
+    }
+    t[i] = x;
+}
+
+static void sift_down(Timer *t, size_t n, size_t i) {
+    Timer x = t[i];
+    for (;;) {
+        size_t child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && before(&t[child + 1], &t[child])) child++;
+        if (!before(&t[child], &x)) break;
+        t[i] = t[child];
+        i = child;
+    }
+    t[i] = x;
+}
+
+bool timers_push(TimerHeap *h, double when, Value a, Value b, uint32_t kind) {
+    if (h->len == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 64;
+        Timer *items = realloc(h->items, cap * sizeof *items);
+        if (!items) return false;
+        h->items = items;
+        h->cap = cap;
+    }
+    h->items[h->len] = (Timer){when, h->seq++, a, b, kind};
+    sift_up(h->items, h->len++);
+    return true;
+}
+
+bool timers_pop(TimerHeap *h, Timer *out) {
+    if (!h->len) return false;
+    *out = h->items[0];
+    h->items[0] = h->items[--h->len];
+    if (h->len) sift_down(h->items, h->len, 0);
+    return true;
+}
+
+void timers_filter(TimerHeap *h, bool (*keep)(const Timer *t, void *ctx), void *ctx) {
+    size_t n = 0;
+    for (size_t i = 0; i < h->len; i++) {
+        if (keep(&h->items[i], ctx)) h->items[n++] = h->items[i];
+    }
+    h->len = n;
+    for (size_t i = n / 2; i-- > 0;) sift_down(h->items, n, i);
+}
+
+void timers_free(TimerHeap *h) {
+    free(h->items);
+    memset(h, 0, sizeof *h);
+}

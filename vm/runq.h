@@ -1,0 +1,58 @@
+/* The scheduler's two queues (DESIGN decision 4), plain C with no knowledge
+ * of the VM beyond Value, so that they are unit-tested on their own:
+ *
+ *  - RunQueue: the FIFO of things to run in the next loop iteration, a ring
+ *    buffer that grows by doubling (push and pop are O(1));
+ *  - TimerHeap: a binary min-heap of deadlines, ordered by time and then by
+ *    insertion, so that timers due at the same instant fire in the order they
+ *    were set. A million sleeping tasks are a million entries here, behind a
+ *    single uv_timer_t.
+ *
+ * Entries carry a few values and a kind that the scheduler interprets. Memory
+ * comes from malloc; a push that cannot grow returns false. */
+#ifndef ASY_RUNQ_H
+#define ASY_RUNQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "value.h"
+
+typedef struct RunItem {
+    Value a, b, c;
+    uint32_t kind;
+} RunItem;
+
+typedef struct RunQueue {
+    RunItem *items;
+    size_t head, len, cap;      /* cap is zero or a power of two */
+} RunQueue;
+
+bool runq_push(RunQueue *q, RunItem item);
+bool runq_pop(RunQueue *q, RunItem *out);      /* false when empty */
+static inline RunItem *runq_at(RunQueue *q, size_t i) { return &q->items[(q->head + i) & (q->cap - 1)]; }
+void runq_free(RunQueue *q);
+
+typedef struct Timer {
+    double when;
+    uint64_t seq;
+    Value a, b;
+    uint32_t kind;
+} Timer;
+
+typedef struct TimerHeap {
+    Timer *items;
+    size_t len, cap;
+    uint64_t seq;               /* the next insertion number */
+} TimerHeap;
+
+bool timers_push(TimerHeap *h, double when, Value a, Value b, uint32_t kind);
+static inline Timer *timers_top(TimerHeap *h) { return h->len ? &h->items[0] : NULL; }
+bool timers_pop(TimerHeap *h, Timer *out);     /* false when empty */
+/* Drops the entries for which keep() says false and restores the heap: how
+ * cancelled timers leave once they are many. */
+void timers_filter(TimerHeap *h, bool (*keep)(const Timer *t, void *ctx), void *ctx);
+void timers_free(TimerHeap *h);
+
+#endif

@@ -1,0 +1,408 @@
+/* The scheduler (see scheduler.h). */
+#include "scheduler.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "ops.h"
+#include "str.h"
+
+/* ---- creation and teardown --------------------------------------------- */
+
+static ObjClass *new_exception(VM *vm, const char *name, ObjClass *base) {
+    ObjStr *n = str_intern_cstr(vm, name);
+    ObjTuple *bases = n ? tuple_from(vm, (Value[]){obj_val(base)}, 1) : NULL;
+    ObjDict *ns = bases ? dict_new(vm) : NULL;
+    Value mod = ns ? str_from_cstr(vm, "asyncio.exceptions") : ERR;
+    if (mod == ERR || dict_set_str(vm, ns, vm_name(vm, N___module__), mod) < 0) return NULL;
+    Value c = class_new(vm, n, bases, ns);
+    return c == ERR ? NULL : AS(ObjClass, c);
+}
+
+Sched *sched_get(VM *vm) {
+    if (vm->sched) return vm->sched;
+    Sched *s = calloc(1, sizeof *s);
+    if (!s) { exc_nomem(vm); return NULL; }
+    s->loop = s->exc_handler = UNDEF;
+    s->item.a = s->item.b = s->item.c = UNDEF;
+    s->uv = malloc(sizeof *s->uv);
+    if (!s->uv || uv_loop_init(s->uv) != 0) {
+        free(s->uv);
+        free(s);
+        exc_raise(vm, E_OSError, "cannot create the event loop");
+        return NULL;
+    }
+    s->own_uv = true;
+    uv_timer_init(s->uv, &s->timer);
+    vm->sched = s;
+    if (!future_init_classes(vm) || !task_init_class(vm)) return NULL;
+    s->cancelled_error = new_exception(vm, "CancelledError", vm->exc_types[E_BaseException]);
+    s->invalid_state_error = s->cancelled_error ? new_exception(vm, "InvalidStateError", vm->exc_types[E_Exception]) : NULL;
+    return s->invalid_state_error ? s : NULL;
+}
+
+static void report_left(VM *vm);
+
+void sched_free(VM *vm) {
+    Sched *s = vm->sched;
+    if (!s) return;
+    report_left(vm);
+    uv_close((uv_handle_t *)&s->timer, NULL);
+    uv_run(s->uv, UV_RUN_NOWAIT);
+    if (s->own_uv) {
+        uv_loop_close(s->uv);
+        free(s->uv);
+    }
+    runq_free(&s->ready);
+    timers_free(&s->timers);
+    free(s->logged);
+    free(s->report);
+    free(s);
+    vm->sched = NULL;
+}
+
+#define MARK(p) gc_mark_obj(vm, (Obj *)(p))
+
+void sched_mark(VM *vm) {
+    Sched *s = vm->sched;
+    if (!s) return;
+    for (size_t i = 0; i < s->ready.len; i++) {
+        RunItem *it = runq_at(&s->ready, i);
+        gc_mark_value(vm, it->a); gc_mark_value(vm, it->b); gc_mark_value(vm, it->c);
+    }
+    for (size_t i = 0; i < s->timers.len; i++) {
+        gc_mark_value(vm, s->timers.items[i].a);
+        gc_mark_value(vm, s->timers.items[i].b);
+    }
+    for (Task *t = s->tasks; t; t = t->next) MARK(t);
+    for (size_t i = 0; i < s->nreport; i++) MARK(s->report[i]);
+    gc_mark_value(vm, s->item.a); gc_mark_value(vm, s->item.b); gc_mark_value(vm, s->item.c);
+    gc_mark_value(vm, s->loop);
+    gc_mark_value(vm, s->exc_handler);
+    MARK(s->current);
+    MARK(s->future_cls); MARK(s->task_cls); MARK(s->gather_cls); MARK(s->loop_cls);
+    MARK(s->handle_cls); MARK(s->timer_handle_cls);
+    MARK(s->cancelled_error); MARK(s->invalid_state_error);
+}
+
+/* ---- unretrieved exceptions -------------------------------------------- */
+
+static bool grow(Future ***arr, size_t *cap, size_t need) {
+    if (need <= *cap) return true;
+    size_t n = *cap ? *cap * 2 : 16;
+    Future **p = realloc(*arr, n * sizeof *p);
+    if (!p) return false;
+    *arr = p;
+    *cap = n;
+    return true;
+}
+
+void sched_log_exception(VM *vm, Future *f) {
+    Sched *s = vm->sched;
+    if ((f->obj.flags & FUT_LISTED) || !grow(&s->logged, &s->logcap, s->nlogged + 1)) return;
+    f->obj.flags |= FUT_LISTED;
+    s->logged[s->nlogged++] = f;
+}
+
+void sched_before_sweep(VM *vm) {
+    Sched *s = vm->sched;
+    if (!s) return;
+    size_t n = 0;
+    for (size_t i = 0; i < s->nlogged; i++) {
+        Future *f = s->logged[i];
+        if (!(f->obj.flags & FUT_LOG_TB)) {
+            if (f->obj.marked) f->obj.flags &= ~FUT_LISTED;
+            continue;   /* retrieved: off the list (and free to go) */
+        }
+        if (!f->obj.marked) {
+            /* Unreachable with its exception unseen: keep it one more cycle
+             * to say so. */
+            if (!grow(&s->report, &s->reportcap, s->nreport + 1)) continue;
+            MARK(f);
+            s->report[s->nreport++] = f;
+            continue;
+        }
+        s->logged[n++] = f;
+    }
+    s->nlogged = n;
+}
+
+static void write_str(VM *vm, const char *text) { vm_write(vm, 2, text, strlen(text)); }
+
+/* The loop's default exception handler: the message, what it was about,
+ * and the traceback, on stderr. */
+static void default_report(VM *vm, const char *message, Value exc, Value what) {
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "%s\n", message);
+    if (what != UNDEF) {
+        bool fut = is_future(what);
+        sb_adds(&b, fut ? "future: " : "handle: ");
+        Value saved = vm->exc;
+        if (!op_repr_to(vm, what, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
+        sb_addc(&b, '\n');
+    }
+    if (exc != UNDEF) exc_format(vm, exc, &b);
+    char *text = sb_take(&b);
+    if (text) write_str(vm, text);
+    free(text);
+}
+
+void sched_report(VM *vm, const char *message, Value exc, Value what) {
+    Sched *s = vm->sched;
+    if (s->exc_handler != UNDEF && s->loop != UNDEF) {
+        ObjDict *ctx = dict_new(vm);
+        Value msg = ctx ? str_from_cstr(vm, message) : ERR;
+        bool ok = msg != ERR && dict_set_str(vm, ctx, str_intern_cstr(vm, "message"), msg) == 0;
+        if (ok && exc != UNDEF) ok = dict_set_str(vm, ctx, str_intern_cstr(vm, "exception"), exc) == 0;
+        if (ok && what != UNDEF)
+            ok = dict_set_str(vm, ctx, str_intern_cstr(vm, is_future(what) ? "future" : "handle"), what) == 0;
+        Value r = ok ? op_call(vm, s->exc_handler, (Value[]){s->loop, obj_val(ctx)}, 2, NULL) : ERR;
+        if (r != ERR) return;
+        Value e = vm->exc;
+        vm->exc = UNDEF;
+        default_report(vm, "Unhandled error in exception handler", e, UNDEF);
+    }
+    default_report(vm, message, exc, what);
+}
+
+static void report_one(VM *vm, Future *f) {
+    if (!(f->obj.flags & FUT_LOG_TB)) return;
+    f->obj.flags &= ~(FUT_LOG_TB | FUT_LISTED);
+    bool task = f->obj.cls == vm->sched->task_cls;
+    sched_report(vm, task ? "Task exception was never retrieved" : "Future exception was never retrieved", f->result,
+                 obj_val(f));
+}
+
+void sched_flush_reports(VM *vm) {
+    Sched *s = vm->sched;
+    while (s->nreport) report_one(vm, s->report[--s->nreport]);
+}
+
+/* At the end, whatever still holds an unseen exception is reported too. */
+static void report_left(VM *vm) {
+    Sched *s = vm->sched;
+    sched_flush_reports(vm);
+    s->exc_handler = UNDEF;
+    for (size_t i = 0; i < s->nlogged; i++) report_one(vm, s->logged[i]);
+    s->nlogged = 0;
+}
+
+/* ---- queues ------------------------------------------------------------ */
+
+double sched_time(void) { return (double)uv_hrtime() / 1e9; }
+
+bool sched_push(VM *vm, RunKind kind, Value a, Value b, Value c) {
+    if (runq_push(&vm->sched->ready, (RunItem){a, b, c, kind})) return true;
+    exc_nomem(vm);
+    return false;
+}
+
+bool sched_timer(VM *vm, double when, RunKind kind, Value a, Value b) {
+    if (timers_push(&vm->sched->timers, when, a, b, kind)) return true;
+    exc_nomem(vm);
+    return false;
+}
+
+static bool timer_dead(const Timer *t) {
+    if (t->kind == RUN_RESULT) return fut_done((Future *)as_obj(t->a));
+    if (t->kind == RUN_HANDLE) return (as_obj(t->a)->flags & HANDLE_CANCELLED) != 0;
+    return false;
+}
+
+static bool timer_alive(const Timer *t, void *ctx) {
+    (void)ctx;
+    return !timer_dead(t);
+}
+
+void sched_timer_cancelled(VM *vm) {
+    Sched *s = vm->sched;
+    s->timers_dead++;
+    /* Like asyncio: once most of the heap is dead, rebuild it without them. */
+    if (s->timers_dead > 100 && s->timers_dead * 2 > s->timers.len) {
+        timers_filter(&s->timers, timer_alive, NULL);
+        s->timers_dead = 0;
+    }
+}
+
+void sched_task_started(VM *vm, Task *t) {
+    Sched *s = vm->sched;
+    t->next = s->tasks;
+    if (s->tasks) s->tasks->prev = t;
+    s->tasks = t;
+    s->ntasks++;
+}
+
+void sched_task_done(VM *vm, Task *t) {
+    Sched *s = vm->sched;
+    if (t->prev) t->prev->next = t->next;
+    else if (s->tasks == t) s->tasks = t->next;
+    else return;    /* not on the list */
+    if (t->next) t->next->prev = t->prev;
+    t->prev = t->next = NULL;
+    s->ntasks--;
+}
+
+void sched_reset(VM *vm) {
+    Sched *s = vm->sched;
+    runq_free(&s->ready);
+    timers_free(&s->timers);
+    s->timers_dead = 0;
+    while (s->tasks) sched_task_done(vm, s->tasks);
+}
+
+/* ---- running ----------------------------------------------------------- */
+
+static void wake(uv_timer_t *t) { (void)t; }
+
+/* Polls libuv: without blocking when something is ready, else until the
+ * first timer is due or an event comes. False when nothing at all can
+ * happen any more while the loop still waits: a deadlock. */
+static bool poll_events(VM *vm) {
+    Sched *s = vm->sched;
+    if (s->ready.len) {
+        uv_run(s->uv, UV_RUN_NOWAIT);
+        return true;
+    }
+    Timer *top = timers_top(&s->timers);
+    if (top) {
+        double delay = top->when - sched_time();
+        uint64_t ms = delay <= 0 ? 0 : (uint64_t)ceil(delay * 1000.0);
+        uv_timer_start(&s->timer, wake, ms, 0);
+        uv_run(s->uv, UV_RUN_ONCE);
+        uv_timer_stop(&s->timer);
+        return true;
+    }
+    if (uv_loop_alive(s->uv)) {
+        uv_run(s->uv, UV_RUN_ONCE);
+        return true;
+    }
+    exc_raise(vm, E_RuntimeError,
+              "the event loop has nothing left to do, but the awaited task is still waiting: "
+              "every task waits for something no one will ever complete (a deadlock)");
+    return false;
+}
+
+static void due_timers(VM *vm) {
+    Sched *s = vm->sched;
+    double now = sched_time();
+    Timer *top;
+    while ((top = timers_top(&s->timers)) && top->when <= now) {
+        Timer t;
+        timers_pop(&s->timers, &t);
+        if (t.kind == RUN_HANDLE) as_obj(t.a)->flags &= ~HANDLE_IN_HEAP;
+        if (timer_dead(&t)) {
+            if (s->timers_dead) s->timers_dead--;
+            continue;
+        }
+        if (!runq_push(&s->ready, (RunItem){t.a, t.b, UNDEF, t.kind})) {
+            exc_nomem(vm);
+            return;
+        }
+    }
+}
+
+static bool fatal(VM *vm, Value e) {
+    return exc_is(vm, e, E_KeyboardInterrupt) || exc_is(vm, e, E_SystemExit);
+}
+
+/* Calls fn(args) for a callback; errors go to the exception handler. */
+static bool run_callback(VM *vm, Value fn, Value *args, int nargs, Value what) {
+    Value r = op_call(vm, fn, args, nargs, NULL);
+    if (r != ERR) return true;
+    Value e = vm->exc;
+    if (fatal(vm, e)) return false;
+    vm->exc = UNDEF;
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "Exception in callback ");
+    Value saved = vm->exc;
+    if (!op_repr_to(vm, fn, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
+    char *msg = sb_take(&b);
+    sched_report(vm, msg ? msg : "Exception in callback", e, what);
+    free(msg);
+    return true;
+}
+
+static bool run_item(VM *vm, RunItem *it) {
+    Sched *s = vm->sched;
+    switch ((RunKind)it->kind) {
+    case RUN_STEP: return task_step(vm, (Task *)as_obj(it->a), it->b);
+    case RUN_WAKEUP: {
+        Value e = future_wake_exception(vm, (Future *)as_obj(it->b));
+        return e != ERR && task_step(vm, (Task *)as_obj(it->a), e);
+    }
+    case RUN_CALLBACK: return run_callback(vm, it->a, &it->b, 1, UNDEF);
+    case RUN_GATHER:
+        gather_child_done(vm, (Gather *)as_obj(it->a), (Future *)as_obj(it->b));
+        return vm->exc == UNDEF;
+    case RUN_HANDLE: {
+        Handle *h = (Handle *)as_obj(it->a);
+        if (h->obj.flags & HANDLE_CANCELLED) return true;
+        ObjTuple *args = AS(ObjTuple, h->args);
+        return run_callback(vm, h->fn, args->items, (int)args->len, it->a);
+    }
+    case RUN_RESULT: {
+        Future *f = (Future *)as_obj(it->a);
+        f->obj.flags &= ~FUT_TIMER;
+        return fut_done(f) || future_set_result(vm, f, it->b);
+    }
+    case RUN_STOP: s->stopping = true; return true;
+    }
+    return true;
+}
+
+/* One iteration of the loop (see scheduler.h). */
+static bool iteration(VM *vm) {
+    Sched *s = vm->sched;
+    if (!poll_events(vm)) return false;
+    due_timers(vm);
+    if (vm->exc != UNDEF) return false;
+    for (size_t n = s->ready.len; n > 0; n--) {
+        runq_pop(&s->ready, &s->item);
+        bool ok = run_item(vm, &s->item);
+        s->item.a = s->item.b = s->item.c = UNDEF;
+        if (!ok) return false;
+    }
+    if (s->nreport) sched_flush_reports(vm);
+    return true;
+}
+
+/* Drops the stop marker run_until put on fut, when the loop ended early. */
+static void remove_stop(Future *f) {
+    if (!is_kind(f->callbacks, OBJ_LIST)) return;
+    ObjList *l = AS(ObjList, f->callbacks);
+    int64_t n = 0;
+    for (int64_t i = 0; i + 1 < l->len; i += 2) {
+        if (l->items[i + 1] == CB_STOP) continue;
+        l->items[n++] = l->items[i];
+        l->items[n++] = l->items[i + 1];
+    }
+    l->len = n;
+}
+
+Value sched_run_until(VM *vm, Future *fut) {
+    Sched *s = vm->sched;
+    if (s->running) return exc_raise(vm, E_RuntimeError, "This event loop is already running");
+    /* As in asyncio, a done callback stops the loop after the iteration in
+     * which it runs. */
+    if (!future_add_callback(vm, fut, UNDEF, CB_STOP)) return ERR;
+    if (!vm_push_root(vm, obj_val(fut))) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    s->running = true;
+    s->stopping = false;
+    bool ok = true;
+    while (ok && !s->stopping) ok = iteration(vm);
+    s->running = false;
+    s->stopping = false;
+    vm_pop_roots(vm, 1);
+    if (!ok) {
+        remove_stop(fut);
+        return ERR;
+    }
+    if (!fut_done(fut)) return exc_raise(vm, E_RuntimeError, "Event loop stopped before Future completed.");
+    return future_result(vm, fut);
+}

@@ -1,0 +1,96 @@
+/* The scheduler: one per VM, on libuv (DESIGN decision 4).
+ *
+ * One loop iteration, as in asyncio's BaseEventLoop._run_once: poll libuv
+ * (without blocking when something is ready; otherwise until the earliest
+ * timer or an I/O event), move the timers that are due to the ready queue,
+ * then run exactly the items that were ready at that point; what they
+ * schedule runs in the next iteration. That is what makes the order in which
+ * tasks start and wake up the same as CPython's.
+ *
+ * Ready items are small structs, not objects: a task step, a task wakeup, a
+ * done callback, a gather notification, a call_soon handle, a sleep that is
+ * due. Sleeps sit in one timer heap behind a single uv_timer_t.
+ *
+ * Everything the queues hold is a GC root (sched_mark). Pending tasks are on
+ * an intrusive list, so that all_tasks() and the end of asyncio.run can find
+ * them and a task waiting on a future nobody else holds stays alive. */
+#ifndef ASY_SCHED_H
+#define ASY_SCHED_H
+
+#include <uv.h>
+
+#include "future.h"
+#include "runq.h"
+
+typedef enum RunKind {
+    RUN_STEP,           /* a: Task; b: exception to throw in, or UNDEF */
+    RUN_WAKEUP,         /* a: Task; b: the future it waited on, now done */
+    RUN_CALLBACK,       /* a: callable; b: its argument (a future); c: context */
+    RUN_GATHER,         /* a: Gather; b: the child that finished */
+    RUN_HANDLE,         /* a: Handle from call_soon/call_later */
+    RUN_RESULT,         /* a: Future; b: result to set unless it was cancelled (sleep) */
+    RUN_STOP            /* run_until's future is done: stop after this iteration */
+} RunKind;
+
+/* A callback scheduled with call_soon/call_later/call_at. */
+#define HANDLE_CANCELLED 1
+#define HANDLE_IN_HEAP 2
+typedef struct Handle {
+    Obj obj;
+    Value fn, args, ctx;        /* args: a tuple */
+    double when;                /* call_later/call_at: the deadline; else NaN */
+} Handle;
+
+typedef struct Sched {
+    uv_loop_t *uv;
+    bool own_uv;
+    uv_timer_t timer;           /* armed for the earliest deadline */
+    RunQueue ready;
+    TimerHeap timers;
+    size_t timers_dead;         /* entries whose handle or sleep was cancelled */
+    Task *tasks;                /* pending tasks */
+    size_t ntasks;
+    Task *current;              /* the task running a step, or NULL */
+    Value loop;                 /* the event loop object of the current run, or UNDEF */
+    bool running;               /* run_until_complete is running the loop */
+    bool stopping;              /* leave after this iteration */
+    RunItem item;               /* the item being run: a root while it runs */
+    uint32_t task_counter;
+    uint64_t steps;             /* task steps run: the blocked-loop detector watches it */
+    Value exc_handler;          /* loop.set_exception_handler(), or UNDEF */
+    Future **logged;            /* futures holding an unretrieved exception (not roots) */
+    size_t nlogged, logcap;
+    Future **report;            /* those found unreachable: reported after the collection */
+    size_t nreport, reportcap;
+
+    ObjClass *future_cls, *task_cls, *gather_cls, *loop_cls, *handle_cls, *timer_handle_cls;
+    ObjClass *cancelled_error, *invalid_state_error;
+} Sched;
+
+/* The VM's scheduler, created on first use; NULL after raising MemoryError. */
+Sched *sched_get(VM *vm);
+void sched_free(VM *vm);
+void sched_mark(VM *vm);
+/* Called by the collector after marking, before sweeping: futures with
+ * unretrieved exceptions that are about to die are kept for one more cycle
+ * and reported. */
+void sched_before_sweep(VM *vm);
+
+double sched_time(void);        /* loop.time(): the monotonic clock, in seconds */
+bool sched_push(VM *vm, RunKind kind, Value a, Value b, Value c);
+bool sched_timer(VM *vm, double when, RunKind kind, Value a, Value b);
+void sched_timer_cancelled(VM *vm);     /* one more dead entry in the heap */
+void sched_task_started(VM *vm, Task *t);
+void sched_task_done(VM *vm, Task *t);
+void sched_log_exception(VM *vm, Future *f);
+
+/* loop.close(): drops what is still queued, timed or pending. */
+void sched_reset(VM *vm);
+/* Runs the loop until `fut` is done; returns its result, or ERR. */
+Value sched_run_until(VM *vm, Future *fut);
+/* The loop's exception handler: reports an error from a callback or task. */
+void sched_report(VM *vm, const char *message, Value exc, Value what);
+/* Prints what the collector found: "Task exception was never retrieved". */
+void sched_flush_reports(VM *vm);
+
+#endif

@@ -1,0 +1,325 @@
+/* Tasks: a coroutine driven by the scheduler (see future.h). The step
+ * follows asyncio's Task.__step: resume the coroutine (or throw into it),
+ * then look at what came out: a return finishes the task, an exception fails
+ * or cancels it, a yielded pending future is the one leaf the task now waits
+ * on, and a bare `yield` (sleep(0)) puts the task back on the ready queue. */
+#include "future.h"
+
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "gen.h"
+#include "ops.h"
+#include "scheduler.h"
+#include "str.h"
+
+#define SELF ((Task *)as_obj(args[0]))
+
+static void task_mark(VM *vm, Obj *o) {
+    Task *t = (Task *)o;
+    gc_mark_value(vm, t->fut.result);
+    gc_mark_value(vm, t->fut.callbacks);
+    gc_mark_value(vm, t->coro);
+    gc_mark_value(vm, t->waiter);
+    gc_mark_value(vm, t->context);
+    gc_mark_value(vm, t->name);
+    gc_mark_value(vm, t->handled);
+}
+
+static const CType task_ctype = {sizeof(Task), task_mark, NULL};
+
+static bool is_coroutine(VM *vm, Value v) {
+    return is_kind(v, OBJ_GEN) && as_obj(v)->cls == vm->types[T_COROUTINE];
+}
+
+Task *task_new(VM *vm, Value coro, Value name, Value context) {
+    Sched *s = vm->sched;
+    if (!is_coroutine(vm, coro)) {
+        exc_raise(vm, E_TypeError, "a coroutine was expected, got %R", coro);
+        return NULL;
+    }
+    Task *t = gc_new(vm, sizeof(Task), OBJ_CDATA, s->task_cls);
+    if (!t) return NULL;
+    t->fut.result = t->fut.callbacks = UNDEF;
+    t->coro = coro;
+    t->waiter = t->handled = UNDEF;
+    t->context = context;
+    t->name = name;
+    t->number = ++s->task_counter;
+    if (!sched_push(vm, RUN_STEP, obj_val(t), UNDEF, UNDEF)) return NULL;
+    sched_task_started(vm, t);
+    return t;
+}
+
+Value task_name(VM *vm, Task *t) {
+    if (t->name == UNDEF || t->name == NONE_VAL) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "Task-%u", t->number);
+        Value n = str_from_cstr(vm, buf);
+        if (n == ERR) return ERR;
+        t->name = n;
+    }
+    return t->name;
+}
+
+bool task_cancel(VM *vm, Task *t, Value msg) {
+    t->fut.obj.flags &= ~FUT_LOG_TB;
+    if (fut_done(&t->fut)) return false;
+    t->cancels++;
+    if (t->waiter != UNDEF && future_cancel(vm, (Future *)as_obj(t->waiter), msg)) return true;
+    if (vm->exc != UNDEF) return false;
+    t->fut.obj.flags |= TASK_MUST_CANCEL;
+    t->fut.result = msg == NONE_VAL ? UNDEF : msg;
+    return true;
+}
+
+/* ---- the step ---------------------------------------------------------- */
+
+static bool is_cancelled_error(VM *vm, Value e) {
+    return is_kind(e, OBJ_EXC) && class_is_subclass(as_obj(e)->cls, vm->sched->cancelled_error);
+}
+
+/* Schedules a step that throws a RuntimeError built by exc_raise's format. */
+static bool step_with_error(VM *vm, Task *t) {
+    Value e = vm->exc;
+    vm->exc = UNDEF;
+    return sched_push(vm, RUN_STEP, obj_val(t), e, UNDEF);
+}
+
+/* Resumes the coroutine: a native coroutine directly, anything else with a
+ * coroutine's methods through send()/throw(). */
+static Value resume(VM *vm, Task *t, Value exc, bool *done) {
+    if (is_kind(t->coro, OBJ_GEN)) return gen_resume(vm, AS(ObjGen, t->coro), NONE_VAL, exc, done);
+    Value r = exc == UNDEF ? op_call_method(vm, t->coro, str_intern_cstr(vm, "send"), (Value[]){NONE_VAL}, 1)
+                           : op_call_method(vm, t->coro, str_intern_cstr(vm, "throw"), &exc, 1);
+    *done = false;
+    if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {
+        ObjTuple *a = AS(ObjException, vm->exc)->args;
+        vm->exc = UNDEF;
+        *done = true;
+        return a->len ? a->items[0] : NONE_VAL;
+    }
+    if (r == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object has no attribute 'send'", t->coro);
+    return r;
+}
+
+/* The coroutine ended: with a value (r) or an exception (ERR, in vm->exc). */
+static bool step_ended(VM *vm, Task *t, Value r) {
+    Future *f = &t->fut;
+    bool ok = true;
+    if (r != ERR) {
+        if (f->obj.flags & TASK_MUST_CANCEL) {
+            /* Cancelled right before the coroutine returned. */
+            f->obj.flags &= ~TASK_MUST_CANCEL;
+            Value msg = f->result;
+            f->result = UNDEF;
+            ok = future_cancel_plain(vm, f, msg, UNDEF);
+        } else {
+            ok = future_set_result(vm, f, r);
+        }
+        sched_task_done(vm, t);
+        return ok;
+    }
+    Value e = vm->exc;
+    vm->exc = UNDEF;
+    f->obj.flags &= ~TASK_MUST_CANCEL;
+    if (is_cancelled_error(vm, e)) {
+        /* Keep the coroutine's own CancelledError: awaiting the task raises it. */
+        f->result = UNDEF;
+        ok = future_cancel_plain(vm, f, UNDEF, e);
+    } else {
+        ok = future_set_exception(vm, f, e);
+        if (ok && (exc_is(vm, e, E_KeyboardInterrupt) || exc_is(vm, e, E_SystemExit))) {
+            sched_task_done(vm, t);
+            vm->exc = e;
+            return false;
+        }
+    }
+    sched_task_done(vm, t);
+    return ok;
+}
+
+/* The coroutine yielded r. */
+static bool step_yielded(VM *vm, Task *t, Value r) {
+    if (is_future(r)) {
+        Future *w = (Future *)as_obj(r);
+        if (!(w->obj.flags & FUT_BLOCKING)) {
+            exc_raise(vm, E_RuntimeError, "yield was used instead of yield from in task %R with %R", obj_val(t), r);
+            return step_with_error(vm, t);
+        }
+        if (w == &t->fut) {
+            exc_raise(vm, E_RuntimeError, "Task cannot await on itself: %R", obj_val(t));
+            return step_with_error(vm, t);
+        }
+        w->obj.flags &= ~FUT_BLOCKING;
+        if (!future_add_callback(vm, w, obj_val(t), CB_WAKEUP)) return false;
+        t->waiter = r;
+        if (t->fut.obj.flags & TASK_MUST_CANCEL) {
+            Value msg = t->fut.result;
+            if (future_cancel(vm, w, msg == UNDEF ? NONE_VAL : msg)) {
+                t->fut.obj.flags &= ~TASK_MUST_CANCEL;
+                t->fut.result = UNDEF;
+            }
+        }
+        return true;
+    }
+    if (r == NONE_VAL) return sched_push(vm, RUN_STEP, obj_val(t), UNDEF, UNDEF);
+    if (is_generator(vm, r))
+        exc_raise(vm, E_RuntimeError, "yield was used instead of yield from for generator in task %R with %R", obj_val(t), r);
+    else
+        exc_raise(vm, E_RuntimeError, "Task got bad yield: %R", r);
+    return step_with_error(vm, t);
+}
+
+bool task_step(VM *vm, Task *t, Value exc) {
+    Sched *s = vm->sched;
+    Future *f = &t->fut;
+    if (fut_done(f)) return true;
+    if (f->obj.flags & TASK_MUST_CANCEL) {
+        if (!is_cancelled_error(vm, exc)) {
+            Value msg = f->result;
+            ObjTuple *a = msg == UNDEF ? vm->empty_tuple : tuple_from(vm, &msg, 1);
+            exc = a ? exc_new(vm, s->cancelled_error, a) : ERR;
+            if (exc == ERR) return false;
+        }
+        f->obj.flags &= ~TASK_MUST_CANCEL;
+        f->result = UNDEF;
+    }
+    t->waiter = UNDEF;
+    s->current = t;
+    s->steps++;
+    Fiber *fb = vm->fiber;
+    Value outer = fb->handled;
+    fb->handled = t->handled;
+    bool done;
+    Value r = resume(vm, t, exc, &done);
+    t->handled = fb->handled;
+    fb->handled = outer;
+    s->current = NULL;
+    if (r == ERR || done) return step_ended(vm, t, r);
+    return step_yielded(vm, t, r);
+}
+
+/* ---- repr -------------------------------------------------------------- */
+
+/* "main() running at x.asy:5", as asyncio describes a task's coroutine. */
+static void coro_info(VM *vm, Value coro, StrBuf *b) {
+    if (!is_kind(coro, OBJ_GEN)) {
+        Value saved = vm->exc;
+        if (!op_repr_to(vm, coro, b)) { vm->exc = saved; sb_adds(b, "<?>"); }
+        return;
+    }
+    ObjGen *g = AS(ObjGen, coro);
+    sb_addf(b, "%s()", g->qualname->data);
+    ObjCode *code = g->frame ? g->frame->code : NULL;
+    if (!code) return;
+    if (g->state == GEN_DONE)
+        sb_addf(b, " done, defined at %s:%d", code->filename->data, code->firstline);
+    else
+        sb_addf(b, " running at %s:%d", code->filename->data,
+                g->state == GEN_CREATED ? code->firstline : code_line(code, g->frame->ip));
+}
+
+static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    Task *t = SELF;
+    Value name = task_name(vm, t);
+    if (name == ERR) return ERR;
+    static const char *states[] = {"pending", "cancelled", "finished"};
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "<Task %s name=", states[fut_state(&t->fut)]);
+    Value saved = vm->exc;
+    if (!op_repr_to(vm, name, &b)) vm->exc = saved;
+    sb_adds(&b, " coro=<");
+    coro_info(vm, t->coro, &b);
+    sb_addc(&b, '>');
+    if (fut_state(&t->fut) == FUT_FINISHED) {
+        sb_adds(&b, (t->fut.obj.flags & FUT_EXC) ? " exception=" : " result=");
+        if (!op_repr_to(vm, t->fut.result, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
+    }
+    if (t->waiter != UNDEF) {
+        sb_adds(&b, " wait_for=");
+        Value fr = future_repr(vm, (Future *)as_obj(t->waiter));
+        if (fr == ERR) { vm->exc = saved; sb_adds(&b, "<?>"); }
+        else sb_add(&b, AS(ObjStr, fr)->data, (size_t)AS(ObjStr, fr)->len);
+    }
+    sb_addc(&b, '>');
+    return str_from_buf(vm, &b);
+}
+
+/* ---- the Task class ---------------------------------------------------- */
+
+static bool check_task(VM *vm, Value v, const char *method) {
+    if (is_kind(v, OBJ_CDATA) && as_obj(v)->cls == vm->sched->task_cls) return true;
+    exc_raise(vm, E_TypeError, "descriptor '%s' requires a 'Task' object but received a '%T'", method, v);
+    return false;
+}
+
+static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"coro", "loop", "name", "context", "eager_start"};
+    Value out[5];
+    if (!args_bind(vm, "Task", args + 1, nargs - 1, kw, names, 5, 1, 1, 0, out)) return ERR;
+    if (!sched_get(vm)) return ERR;
+    Value name = out[2] == UNDEF || out[2] == NONE_VAL ? UNDEF : out[2];
+    if (name != UNDEF && !is_str(name)) {
+        name = op_str(vm, name);
+        if (name == ERR) return ERR;
+    }
+    Task *t = task_new(vm, out[0], name, out[3] == NONE_VAL ? UNDEF : out[3]);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value m_get_coro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_task(vm, args[0], "get_coro") || !args_none(vm, "Task", "get_coro", nargs, kw)) return ERR;
+    return SELF->coro;
+}
+
+static Value m_get_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_task(vm, args[0], "get_name") || !args_none(vm, "Task", "get_name", nargs, kw)) return ERR;
+    return task_name(vm, SELF);
+}
+
+static Value m_set_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_task(vm, args[0], "set_name") || !args_check(vm, "set_name", nargs - 1, kw, 1, 1)) return ERR;
+    Value n = is_str(args[1]) ? args[1] : op_str(vm, args[1]);
+    if (n == ERR) return ERR;
+    SELF->name = n;
+    return NONE_VAL;
+}
+
+static Value m_get_context(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_task(vm, args[0], "get_context") || !args_none(vm, "Task", "get_context", nargs, kw)) return ERR;
+    return SELF->context == UNDEF ? NONE_VAL : SELF->context;
+}
+
+static Value m_cancelling(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_task(vm, args[0], "cancelling") || !args_none(vm, "Task", "cancelling", nargs, kw)) return ERR;
+    return int_val(SELF->cancels);
+}
+
+static Value m_uncancel(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_task(vm, args[0], "uncancel") || !args_none(vm, "Task", "uncancel", nargs, kw)) return ERR;
+    Task *t = SELF;
+    if (t->cancels > 0) t->cancels--;
+    return int_val(t->cancels);
+}
+
+bool task_init_class(VM *vm) {
+    Sched *s = vm->sched;
+    ObjClass *c = class_new_builtin(vm, "Task", s->future_cls, OBJ_CDATA);
+    if (!c) return false;
+    c->ctype = &task_ctype;
+    c->obj.flags |= CLASS_FUTURE;
+    s->task_cls = c;
+    static const struct { const char *name; NativeFn fn; } methods[] = {
+        {"__new__", m_new}, {"get_coro", m_get_coro}, {"get_name", m_get_name},
+        {"set_name", m_set_name}, {"get_context", m_get_context}, {"cancelling", m_cancelling},
+        {"uncancel", m_uncancel}, {"__repr__", m_repr},
+    };
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
+    }
+    return true;
+}

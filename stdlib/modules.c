@@ -19,6 +19,7 @@ static const NativeModule registry[] = {
     {"operator", mod_operator_init},
     {"collections", mod_collections_init},
     {"re", mod_re_init},
+    {"contextvars", mod_contextvars_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

@@ -31,5 +31,6 @@ bool mod_itertools_init(VM *vm, ObjModule *m);
 bool mod_operator_init(VM *vm, ObjModule *m);
 bool mod_collections_init(VM *vm, ObjModule *m);
 bool mod_re_init(VM *vm, ObjModule *m);
+bool mod_contextvars_init(VM *vm, ObjModule *m);
 
 #endif

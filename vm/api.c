@@ -106,6 +106,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     vm->next_gc = vm->cfg.gc_initial;
     vm->exc = UNDEF;
     vm->memory_error = UNDEF;
+    vm->context = UNDEF;
     vm->sys_argv = UNDEF;
     vm->recursion_limit = 1000;
     vm->fiber = fiber_new(vm);

@@ -312,6 +312,8 @@ static void mark_roots(VM *vm) {
     gc_mark_value(vm, vm->sys_argv);
     gc_mark_value(vm, vm->exc);
     gc_mark_value(vm, vm->memory_error);
+    gc_mark_value(vm, vm->context);
+    for (int i = 0; i < CONTEXT_NTYPES; i++) MARK(vm->context_types[i]);
     mark_values(vm, vm->roots, vm->nroots);
     for (Fiber *f = vm->fibers; f; f = f->next_fiber) fiber_mark(vm, f);
     sched_mark(vm);

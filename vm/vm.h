@@ -195,6 +195,7 @@ typedef struct Fiber {
 /* ---- the VM ------------------------------------------------------------ */
 
 #define ROOTS_MAX 256
+#define CONTEXT_NTYPES 4        /* Context, ContextVar, Token, Token.MISSING's class */
 
 typedef struct StrTable {      /* the interned strings: a weak set */
     ObjStr **slots;
@@ -240,6 +241,10 @@ struct AsyVM {
     uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
     Value memory_error;         /* preallocated, raised when memory runs out */
     struct Sched *sched;        /* the event loop (scheduler.c), created on first use */
+
+    /* contextvars (stdlib/contextvars.c, C API in stdlib/contextvars.h) */
+    Value context;              /* the current Context; UNDEF until one is needed */
+    ObjClass *context_types[CONTEXT_NTYPES];   /* its classes; NULL until first needed */
 
     Obj **repr_active;          /* containers whose repr is being built: [...] for cycles */
     int nrepr, reprcap;

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "../vm/class.h"
+#include "contextvars.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
@@ -31,11 +32,15 @@ static Handle *handle_new(VM *vm, ObjClass *cls, Value fn, Value args, Value ctx
         exc_raise(vm, E_TypeError, "handle arguments must be a tuple");
         return NULL;
     }
+    if (ctx == NONE_VAL) {
+        ctx = context_copy_current(vm);     /* as asyncio's Handle */
+        if (ctx == ERR) return NULL;
+    }
     Handle *h = gc_new(vm, sizeof(Handle), OBJ_CDATA, cls);
     if (!h) return NULL;
     h->fn = fn;
     h->args = args;
-    h->ctx = ctx == NONE_VAL ? UNDEF : ctx;
+    h->ctx = ctx;
     h->when = when;
     return h;
 }
@@ -258,6 +263,16 @@ static Value f_iscoroutinefunction(VM *vm, Value *args, int nargs, ObjTuple *kw)
     return bool_val(is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & CODE_COROUTINE));
 }
 
+/* _iterable_coroutine(f): types.coroutine on a generator function. */
+static Value f_iterable_coroutine(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_iterable_coroutine", nargs, kw, 1, 1)) return ERR;
+    if (is_kind(args[0], OBJ_FUNCTION) && (AS(ObjFunction, args[0])->code->flags & CODE_GENERATOR)) {
+        AS(ObjFunction, args[0])->code->flags |= CODE_ITERABLE_COROUTINE;
+        return TRUE_VAL;
+    }
+    return FALSE_VAL;
+}
+
 static Value f_isfuture(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "isfuture", nargs, kw, 1, 1)) return ERR;
     return bool_val(is_future(args[0]));
@@ -272,7 +287,7 @@ bool mod_asyncio_init(VM *vm, ObjModule *m) {
         {"_get_running_loop", f_get_running_loop}, {"current_task", f_current_task},
         {"_all_tasks", f_all_tasks}, {"_set_exception_handler", f_set_exception_handler},
         {"_report", f_report}, {"isfuture", f_isfuture}, {"_run_main", f_run_main}, {"_reset", f_reset},
-        {"_iscoroutinefunction", f_iscoroutinefunction},
+        {"_iscoroutinefunction", f_iscoroutinefunction}, {"_iterable_coroutine", f_iterable_coroutine},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;

@@ -3,6 +3,7 @@
  * are scheduled (never called directly) in the order they were added. */
 #include "future.h"
 
+#include "../stdlib/contextvars.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -273,7 +274,9 @@ static Value m_add_done_callback(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_future(vm, args[0], "add_done_callback") ||
         !args_bind(vm, "add_done_callback", args + 1, nargs - 1, kw, names, 2, 1, 1, 0, out))
         return ERR;
-    Value ctx = out[1] == NONE_VAL ? UNDEF : out[1];
+    /* Callbacks run in a copy of the context they were added in. */
+    Value ctx = out[1] == NONE_VAL || out[1] == UNDEF ? context_copy_current(vm) : out[1];
+    if (ctx == ERR) return ERR;
     return future_add_callback(vm, SELF, out[0], ctx) ? NONE_VAL : ERR;
 }
 

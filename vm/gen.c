@@ -2,6 +2,7 @@
 #include "gen.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "class.h"
 #include "containers.h"
@@ -141,6 +142,7 @@ Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done) {
     *done = false;
     if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "generator already executing");
     if (g->state == GEN_DONE) {
+        if (g->obj.cls == vm->types[T_COROUTINE]) return exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
         if (throw != UNDEF) return exc_raise_value(vm, throw);
         *done = true;
         return NONE_VAL;
@@ -243,6 +245,56 @@ static Value m_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return gen_close(vm, SELF) ? NONE_VAL : ERR;
 }
 
+Value gen_getattr(VM *vm, ObjGen *g, const char *n) {
+    (void)vm;
+    if (!strcmp(n, "__name__")) return obj_val(g->name);
+    if (!strcmp(n, "__qualname__")) return obj_val(g->qualname);
+    const char *p = n[0] == 'g' && n[1] == 'i' && n[2] == '_' ? n + 3 : n[0] == 'c' && n[1] == 'r' && n[2] == '_' ? n + 3 : NULL;
+    if (!p) return UNDEF;
+    if (!strcmp(p, "code")) return g->frame ? obj_val(g->frame->code) : NONE_VAL;
+    if (!strcmp(p, "running")) return bool_val(g->state == GEN_RUNNING);
+    if (!strcmp(p, "suspended")) return bool_val(g->state == GEN_SUSPENDED);
+    if (!strcmp(p, "frame")) return NONE_VAL;     /* no frame objects */
+    if (!strcmp(p, "yieldfrom") || !strcmp(p, "await")) {
+        Value d = g->frame ? gen_delegate(g) : UNDEF;
+        return d == UNDEF ? NONE_VAL : d;
+    }
+    return UNDEF;
+}
+
+/* coroutine.__await__(): an iterator over the coroutine, for
+ * `yield from coro.__await__()` in a user awaitable. */
+static Value wrapper_next(VM *vm, ObjIter *it) {
+    bool done;
+    Value r = gen_resume(vm, AS(ObjGen, it->a), NONE_VAL, UNDEF, &done);
+    if (r == ERR) return ERR;
+    return done ? stop_iteration(vm, r) : r;
+}
+
+static Value m_await(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__await__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *it = iter_new(vm, vm->types[T_CORO_WRAPPER], wrapper_next);
+    if (!it) return ERR;
+    it->a = args[0];
+    return obj_val(it);
+}
+
+/* The wrapper's send/throw/close go to the coroutine. */
+
+static Value w_send(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return m_send(vm, (Value[]){AS(ObjIter, args[0])->a, nargs > 1 ? args[1] : NONE_VAL}, nargs, kw);
+}
+
+static Value w_throw(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value a[4] = {AS(ObjIter, args[0])->a};
+    for (int i = 1; i < nargs && i < 4; i++) a[i] = args[i];
+    return m_throw(vm, a, nargs, kw);
+}
+
+static Value w_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return m_close(vm, (Value[]){AS(ObjIter, args[0])->a}, nargs, kw);
+}
+
 static Value m_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)vm; (void)nargs; (void)kw;
     return args[0];
@@ -261,5 +313,9 @@ bool gen_init(VM *vm) {
            class_add_native(vm, g, "throw", m_throw) && class_add_native(vm, g, "close", m_close) &&
            class_add_native(vm, g, "__iter__", m_iter) && class_add_native(vm, g, "__repr__", m_repr) &&
            class_add_native(vm, c, "send", m_send) && class_add_native(vm, c, "throw", m_throw) &&
-           class_add_native(vm, c, "close", m_close) && class_add_native(vm, c, "__repr__", m_repr);
+           class_add_native(vm, c, "close", m_close) && class_add_native(vm, c, "__repr__", m_repr) &&
+           class_add_native(vm, c, "__await__", m_await) &&
+           class_add_native(vm, vm->types[T_CORO_WRAPPER], "send", w_send) &&
+           class_add_native(vm, vm->types[T_CORO_WRAPPER], "throw", w_throw) &&
+           class_add_native(vm, vm->types[T_CORO_WRAPPER], "close", w_close);
 }

@@ -31,6 +31,9 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
  * UNDEF, or an exception to raise at the point where it stopped. */
 Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done);
 
+/* The gi_ and cr_ attributes, __name__ and __qualname__; UNDEF if not one. */
+Value gen_getattr(VM *vm, ObjGen *g, const char *name);
+
 /* close(): GeneratorExit at the point where g stopped; false after raising. */
 bool gen_close(VM *vm, ObjGen *g);
 

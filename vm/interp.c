@@ -1593,14 +1593,15 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         } else {
             r = op_call_method(vm, it, str_intern_cstr(vm, "send"), &v, 1);
             if (r == UNDEF) { exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'send'", it); goto error; }
-            if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {
-                Value e = vm->exc;
-                vm->exc = UNDEF;
-                ObjTuple *a = AS(ObjException, e)->args;
-                TOP() = a->len ? a->items[0] : NONE_VAL;
-                ip = code->ins + ARG;
-                NEXT();
-            }
+        }
+        if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {
+            /* The iterator finished with a value (StopIteration(value)). */
+            Value e = vm->exc;
+            vm->exc = UNDEF;
+            ObjTuple *a = AS(ObjException, e)->args;
+            TOP() = a->len ? a->items[0] : NONE_VAL;
+            ip = code->ins + ARG;
+            NEXT();
         }
         CHECK(r);
         if (r == UNDEF) { TOP() = NONE_VAL; ip = code->ins + ARG; NEXT(); }
@@ -1620,6 +1621,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             NEXT();
         }
         if (is_future(v)) NEXT();      /* SEND knows futures */
+        if (is_kind(v, OBJ_GEN) && AS(ObjGen, v)->frame && (AS(ObjGen, v)->frame->code->flags & CODE_ITERABLE_COROUTINE))
+            NEXT();     /* a generator made awaitable by types.coroutine */
         Value m = op_special(vm, v, N___await__);
         if (m == UNDEF) {
             exc_raise(vm, E_TypeError, "object %T can't be used in 'await' expression", v);

@@ -234,6 +234,9 @@ typedef struct AttrCache {
 /* Only positional parameters, no cells, not a generator: calls with exactly
  * argcount positional arguments take the interpreter's fast path. */
 #define CODE_SIMPLE 0x100
+/* A generator function decorated with types.coroutine: its generators may
+ * be awaited. */
+#define CODE_ITERABLE_COROUTINE 0x200
 
 struct ObjCode {
     Obj obj;

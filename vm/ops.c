@@ -758,6 +758,19 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "co_filename")) return obj_val(c->filename);
         if (!strcmp(n, "co_firstlineno")) return int_val(c->firstline);
         if (!strcmp(n, "co_argcount")) return int_val(c->argcount);
+        if (!strcmp(n, "co_qualname")) return obj_val(c->qualname);
+        if (!strcmp(n, "co_flags")) {
+            /* CPython's CO_* bits, for inspect */
+            int f = 0x3 | (c->flags & CODE_VARARGS ? 0x4 : 0) | (c->flags & CODE_VARKW ? 0x8 : 0) |
+                    (c->flags & CODE_GENERATOR ? 0x20 : 0) | (c->flags & CODE_COROUTINE ? 0x80 : 0) |
+                    (c->flags & CODE_ITERABLE_COROUTINE ? 0x100 : 0) | (c->flags & CODE_ASYNC_GEN ? 0x200 : 0);
+            return int_val(f);
+        }
+        break;
+    }
+    case OBJ_GEN: {
+        Value v = gen_getattr(vm, (ObjGen *)o, n);
+        if (v != UNDEF) return v;
         break;
     }
     case OBJ_SLICE: {

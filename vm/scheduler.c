@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../stdlib/contextvars.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -311,9 +312,12 @@ static bool fatal(VM *vm, Value e) {
     return exc_is(vm, e, E_KeyboardInterrupt) || exc_is(vm, e, E_SystemExit);
 }
 
-/* Calls fn(args) for a callback; errors go to the exception handler. */
-static bool run_callback(VM *vm, Value fn, Value *args, int nargs, Value what) {
-    Value r = op_call(vm, fn, args, nargs, NULL);
+/* Calls fn(args) for a callback, in its context; errors go to the
+ * exception handler. */
+static bool run_callback(VM *vm, Value fn, Value *args, int nargs, Value ctx, Value what) {
+    Value prev = ctx == UNDEF ? UNDEF : context_enter(vm, ctx);
+    Value r = prev == ERR ? ERR : op_call(vm, fn, args, nargs, NULL);
+    if (ctx != UNDEF && prev != ERR) context_exit(vm, prev);
     if (r != ERR) return true;
     Value e = vm->exc;
     if (fatal(vm, e)) return false;
@@ -336,7 +340,7 @@ static bool run_item(VM *vm, RunItem *it) {
         Value e = future_wake_exception(vm, (Future *)as_obj(it->b));
         return e != ERR && task_step(vm, (Task *)as_obj(it->a), e);
     }
-    case RUN_CALLBACK: return run_callback(vm, it->a, &it->b, 1, UNDEF);
+    case RUN_CALLBACK: return run_callback(vm, it->a, &it->b, 1, it->c, UNDEF);
     case RUN_GATHER:
         gather_child_done(vm, (Gather *)as_obj(it->a), (Future *)as_obj(it->b));
         return vm->exc == UNDEF;
@@ -344,7 +348,7 @@ static bool run_item(VM *vm, RunItem *it) {
         Handle *h = (Handle *)as_obj(it->a);
         if (h->obj.flags & HANDLE_CANCELLED) return true;
         ObjTuple *args = AS(ObjTuple, h->args);
-        return run_callback(vm, h->fn, args->items, (int)args->len, it->a);
+        return run_callback(vm, h->fn, args->items, (int)args->len, h->ctx, it->a);
     }
     case RUN_RESULT: {
         Future *f = (Future *)as_obj(it->a);

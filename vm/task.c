@@ -5,6 +5,7 @@
  * on, and a bare `yield` (sleep(0)) puts the task back on the ready queue. */
 #include "future.h"
 
+#include "../stdlib/contextvars.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -47,6 +48,11 @@ Task *task_new(VM *vm, Value coro, Value name, Value context) {
     t->waiter = t->handled = UNDEF;
     t->context = context;
     t->name = name;
+    if (context == UNDEF) {
+        /* Each task runs in a copy of its creator's context, as in asyncio. */
+        t->context = context_copy_current(vm);
+        if (t->context == ERR) return NULL;
+    }
     t->number = ++s->task_counter;
     if (!sched_push(vm, RUN_STEP, obj_val(t), UNDEF, UNDEF)) return NULL;
     sched_task_started(vm, t);
@@ -193,8 +199,15 @@ bool task_step(VM *vm, Task *t, Value exc) {
     Fiber *fb = vm->fiber;
     Value outer = fb->handled;
     fb->handled = t->handled;
+    Value prev = context_enter(vm, t->context);
+    if (prev == ERR) {
+        fb->handled = outer;
+        s->current = NULL;
+        return step_ended(vm, t, ERR);
+    }
     bool done;
     Value r = resume(vm, t, exc, &done);
+    context_exit(vm, prev);
     t->handled = fb->handled;
     fb->handled = outer;
     s->current = NULL;

@@ -20,6 +20,7 @@ static const NativeModule registry[] = {
     {"collections", mod_collections_init},
     {"re", mod_re_init},
     {"_asyncio", mod_asyncio_init},
+    {"gc", mod_gc_init},
     {"contextvars", mod_contextvars_init},
 };
 

@@ -32,6 +32,7 @@ bool mod_operator_init(VM *vm, ObjModule *m);
 bool mod_collections_init(VM *vm, ObjModule *m);
 bool mod_re_init(VM *vm, ObjModule *m);
 bool mod_asyncio_init(VM *vm, ObjModule *m);
+bool mod_gc_init(VM *vm, ObjModule *m);
 bool mod_contextvars_init(VM *vm, ObjModule *m);
 
 #endif

@@ -51,6 +51,70 @@ void vm_write(VM *vm, int stream, const char *s, size_t len) {
     vm->cfg.write(vm, stream, s, len);
 }
 
+/* Whether this warning was shown before: Python's default filter shows
+ * each (text, place) once. */
+static bool warned_before(VM *vm, const char *text) {
+    for (int i = 0; i < vm->nwarned; i++) {
+        if (strcmp(vm->warned[i], text) == 0) return true;
+    }
+    if (vm->nwarned < WARNED_MAX) {
+        char *copy = strdup(text);
+        if (copy) vm->warned[vm->nwarned++] = copy;
+    }
+    return false;
+}
+
+void vm_queue_warning(VM *vm, const char *text, const char *file, int line) {
+    if (warned_before(vm, text)) return;
+    PendingWarning *w = malloc(sizeof *w);
+    if (!w) return;
+    w->text = strdup(text);
+    w->file = file ? strdup(file) : NULL;
+    w->line = line;
+    w->next = vm->pending_warnings;
+    vm->pending_warnings = w;
+}
+
+/* The source line under a warning, as Python's warnings module shows it. */
+static void write_source_line(VM *vm, const char *file, int line) {
+    FILE *f = file ? fopen(file, "r") : NULL;
+    if (!f) return;
+    char buf[1024];
+    int n = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        if (++n < line) continue;
+        char *p = buf;
+        while (*p == ' ' || *p == '\t') p++;
+        size_t len = strcspn(p, "\r\n");
+        if (len) {
+            vm_write(vm, 2, "  ", 2);
+            vm_write(vm, 2, p, len);
+            vm_write(vm, 2, "\n", 1);
+        }
+        break;
+    }
+    fclose(f);
+}
+
+void vm_flush_warnings(VM *vm) {
+    /* The sweep meets objects newest first and each warning is pushed on
+     * the front, so the list is oldest first: the order of creation. */
+    PendingWarning *rev = vm->pending_warnings;
+    vm->pending_warnings = NULL;
+    while (rev) {
+        PendingWarning *next = rev->next;
+        if (rev->text) {
+            vm_write(vm, 2, rev->text, strlen(rev->text));
+            vm_write(vm, 2, "\n", 1);
+            write_source_line(vm, rev->file, rev->line);
+        }
+        free(rev->text);
+        free(rev->file);
+        free(rev);
+        rev = next;
+    }
+}
+
 static bool intern_names(VM *vm) {
     static const char *const names[N_COUNT] = {
 #define X(n) #n,
@@ -125,11 +189,13 @@ void asy_free(AsyVM *vm) {
     sched_free(vm);
     while (vm->fibers) fiber_free(vm, vm->fibers);
     gc_free_all(vm);
+    vm_flush_warnings(vm);
     free(vm->strings.slots);
     free(vm->repr_active);
     free(vm->capture);
     free(vm->captured);
     free(vm->error_text);
+    for (int i = 0; i < vm->nwarned; i++) free(vm->warned[i]);
     free(vm);
 }
 

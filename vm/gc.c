@@ -357,6 +357,7 @@ void gc_collect(VM *vm) {
     drain(vm);
     str_sweep_interned(vm);
     sweep(vm);
+    if (vm->pending_warnings) vm_flush_warnings(vm);
     size_t next = vm->bytes_allocated * 2;
     vm->next_gc = next > vm->cfg.gc_initial ? next : vm->cfg.gc_initial;
 }

@@ -16,17 +16,25 @@
 
 #define FRAME_WORDS ((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value))
 
+static size_t frame_words(ObjCode *code) {
+    return FRAME_WORDS + (size_t)(code->nlocals + code->ncells + code->nfrees) + (size_t)code->stacksize;
+}
+
 Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
     ObjCode *code = fn->code;
     size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfrees);
-    size_t words = FRAME_WORDS + nslots + (size_t)code->stacksize;
+    size_t words = frame_words(code);
     bool coro = code->flags & CODE_COROUTINE;
     ObjGen *g = gc_new(vm, sizeof(ObjGen), OBJ_GEN, vm->types[coro ? T_COROUTINE : T_GENERATOR]);
     if (!g) return ERR;
     Frame *f = gc_malloc(vm, words * sizeof(Value));
     if (!f) return ERR;
     g->frame = f;
-    g->frame_words = words;
+    Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
+    if (coro && caller && caller->ip) {
+        g->site = caller->code;
+        g->obj.spare = (uint32_t)(caller->ip - caller->code->ins);
+    }
     g->name = fn->name;
     g->qualname = fn->qualname;
     memset(f, 0, sizeof *f);
@@ -161,6 +169,7 @@ Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done) {
 void gen_mark(VM *vm, ObjGen *g) {
     gc_mark_obj(vm, (Obj *)g->name);
     gc_mark_obj(vm, (Obj *)g->qualname);
+    gc_mark_obj(vm, (Obj *)g->site);
     Frame *f = g->frame;
     if (!f || g->state == GEN_DONE) return;
     gc_mark_obj(vm, (Obj *)f->func);
@@ -169,8 +178,28 @@ void gen_mark(VM *vm, ObjGen *g) {
     for (Value *v = f->slots; v < f->sp; v++) gc_mark_value(vm, *v);
 }
 
+/* SPEC 6.1: a coroutine that dies without ever running was most likely
+ * meant to be awaited. Called from the sweep, which frees newest first, so
+ * the creating code and the names (all older than the coroutine) are still
+ * there. The warning is queued as plain text and shown once the collection
+ * is over (vm_flush_warnings). */
+static void warn_never_awaited(VM *vm, ObjGen *g) {
+    char msg[1024];
+    const char *file = NULL;
+    int line = 0;
+    if (g->site) {
+        file = g->site->filename->data;
+        line = code_line(g->site, g->site->ins + g->obj.spare);
+        snprintf(msg, sizeof msg, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited", file, line, g->qualname->data);
+    } else {
+        snprintf(msg, sizeof msg, "RuntimeWarning: coroutine '%s' was never awaited", g->qualname->data);
+    }
+    vm_queue_warning(vm, msg, file, line);
+}
+
 void gen_free(VM *vm, ObjGen *g) {
-    if (g->frame) gc_free(vm, g->frame, g->frame_words * sizeof(Value));
+    if (g->state == GEN_CREATED && g->obj.cls == vm->types[T_COROUTINE]) warn_never_awaited(vm, g);
+    if (g->frame) gc_free(vm, g->frame, frame_words(g->frame->code) * sizeof(Value));
     g->frame = NULL;
 }
 

@@ -15,9 +15,9 @@
 typedef enum GenState { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_DONE } GenState;
 
 typedef struct ObjGen {
-    Obj obj;
+    Obj obj;                /* obj.spare: the offset of the call that created it in site */
     Frame *frame;           /* owned; NULL once finished and released */
-    size_t frame_words;
+    ObjCode *site;          /* the code that created it (for "never awaited"), or NULL */
     uint8_t state;
     ObjStr *name, *qualname;
 } ObjGen;

@@ -256,7 +256,18 @@ struct AsyVM {
     char *captured;             /* what the last asy_capture_end returned */
     char *error_text;           /* the traceback of the last failed run */
     int exit_code;              /* SystemExit's status */
+    char *warned[64];           /* warnings already shown, for vm_queue_warning */
+    int nwarned;
+    struct PendingWarning *pending_warnings;   /* queued during a collection */
 };
+
+typedef struct PendingWarning {
+    struct PendingWarning *next;
+    char *text, *file;          /* file and line: where to find the source line to show */
+    int line;
+} PendingWarning;
+
+#define WARNED_MAX 64
 
 /* The limit on nested native-to-script calls and recursive C helpers (repr
  * of nested lists, deep ==): beyond it, RecursionError instead of a stack
@@ -279,5 +290,11 @@ static inline void vm_pop_roots(VM *vm, int n) { vm->nroots -= n; }
 
 /* Writes through the host's write callback (or the capture buffer). */
 void vm_write(VM *vm, int stream, const char *s, size_t len);
+
+/* Queues a warning ("file:line: RuntimeWarning: ...") to be shown by
+ * vm_flush_warnings, unless the same text was shown before (Python's
+ * default warning filter). Allocates no objects, so the sweep may call it. */
+void vm_queue_warning(VM *vm, const char *text, const char *file, int line);
+void vm_flush_warnings(VM *vm);
 
 #endif

@@ -8,6 +8,7 @@
  * Exit status: 0, 1 for an uncaught exception, 2 for usage errors, or what
  * sys.exit() asked for. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,33 @@ static const char usage[] =
     "  -h, --help print this help message and exit\n"
     "  -V, --version\n"
     "             print the Asy version and exit\n"
+    "  --block-warn=MS\n"
+    "             warn when a task blocks the event loop for MS milliseconds\n"
+    "             (default 100; 0 turns the warning off)\n"
     "  file       program read from script file\n"
     "  -          program read from stdin (default; interactive mode if a tty)\n"
     "  arg ...    arguments passed to program in sys.argv[1:]\n";
+
+/* Ctrl-C: the VM raises KeyboardInterrupt (or cancels asyncio.run's main
+ * task) at its next safe point. */
+static AsyVM *the_vm;
+
+static void on_sigint(int sig) {
+    (void)sig;
+    if (the_vm) asy_interrupt(the_vm);
+}
+
+static void catch_sigint(AsyVM *vm) {
+    struct sigaction old;
+    /* As CPython: a SIGINT ignored by the parent (a background job) stays ignored. */
+    if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler == SIG_IGN) return;
+    the_vm = vm;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);   /* no SA_RESTART: a blocking sleep wakes up */
+}
 
 static int status_of(AsyVM *vm, AsyStatus st) {
     switch (st) {
@@ -84,6 +109,8 @@ static int repl(AsyVM *vm) {
 int main(int argc, char **argv) {
     int i = 1;
     const char *code = NULL, *module = NULL;
+    AsyConfig cfg;
+    asy_config_init(&cfg);
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-m")) {
@@ -106,12 +133,23 @@ int main(int argc, char **argv) {
         }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 0; }
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { printf("Asy %s\n", ASY_VERSION_STRING); return 0; }
+        if (!strncmp(a, "--block-warn=", 13)) {
+            char *end;
+            long ms = strtol(a + 13, &end, 10);
+            if (*end || end == a + 13 || ms < 0 || ms > 86400000) {
+                fprintf(stderr, "asy: --block-warn needs a number of milliseconds (0 turns it off), not '%s'\n", a + 13);
+                return 2;
+            }
+            cfg.block_warn_ms = (int)ms;
+            continue;
+        }
         if (!strcmp(a, "--")) { i++; break; }
         fprintf(stderr, "Unknown option: %s\n%sTry `asy -h' for more information.\n", a, usage);
         return 2;
     }
-    AsyVM *vm = asy_new(NULL);
+    AsyVM *vm = asy_new(&cfg);
     if (!vm) { fputs("asy: out of memory\n", stderr); return 1; }
+    catch_sigint(vm);
     int status;
     if (module) {
         const char *args[argc + 1];
@@ -160,6 +198,7 @@ int main(int argc, char **argv) {
         free(src);
     }
     fflush(stdout);
+    the_vm = NULL;
     asy_free(vm);
     return status;
 }

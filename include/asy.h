@@ -38,6 +38,10 @@ typedef struct AsyConfig {
     int gc_stress;
     /* Anything the host wants to reach from callbacks. */
     void *user_data;
+    /* The blocked-loop detector (SPEC 6.2): a task that holds the event
+     * loop longer than this many milliseconds is reported on stderr.
+     * Default 100; 0 turns it off. */
+    int block_warn_ms;
 } AsyConfig;
 
 typedef enum AsyStatus {
@@ -87,6 +91,12 @@ int asy_source_incomplete(const char *source, size_t len);
  * run. After ASY_EXIT: the exit status of SystemExit. */
 const char *asy_error_text(AsyVM *vm);
 int asy_exit_code(AsyVM *vm);
+
+/* Interrupts the VM as Ctrl-C does: KeyboardInterrupt at the next safe
+ * point, or, while asyncio.run() runs, cancellation of its main task
+ * (a second interrupt then raises KeyboardInterrupt). Safe to call from a
+ * signal handler or another thread. */
+void asy_interrupt(AsyVM *vm);
 
 /* Prints the pending error (traceback) through the write callback and
  * clears it. */

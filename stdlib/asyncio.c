@@ -243,9 +243,18 @@ static Value f_report(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
-/* _run_main(loop, task): asyncio.run's run_until_complete. */
+/* _run_main(loop, task): asyncio.run's run_until_complete, with Ctrl-C
+ * cancelling the task. */
 static Value f_run_main(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    return f_run_until_complete(vm, args, nargs, kw);
+    if (!args_check(vm, "_run_main", nargs, kw, 2, 2)) return ERR;
+    Sched *s = vm->sched;
+    if (!is_kind(args[1], OBJ_CDATA) || as_obj(args[1])->cls != s->task_cls)
+        return exc_raise(vm, E_TypeError, "a task was expected, got %R", args[1]);
+    Value prev = s->loop;
+    s->loop = args[0];
+    Value r = sched_run_main(vm, (Task *)as_obj(args[1]));
+    s->loop = prev;
+    return r;
 }
 
 /* _reset(): loop.close() drops whatever is still scheduled. */

@@ -68,7 +68,10 @@ static Value t_sleep(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (secs < 0) return exc_raise(vm, E_ValueError, "sleep length must be non-negative");
     if (secs > 9.2e9) return exc_raise(vm, E_OverflowError, "timestamp too large to convert to C _PyTime_t");
     struct timespec req = {(time_t)secs, (long)((secs - floor(secs)) * 1e9)}, rem;
-    while (nanosleep(&req, &rem) != 0 && errno == EINTR) req = rem;
+    while (nanosleep(&req, &rem) != 0 && errno == EINTR) {
+        if (vm->signals && !vm_handle_signals(vm)) return ERR;     /* Ctrl-C */
+        req = rem;
+    }
     return NONE_VAL;
 }
 

@@ -29,6 +29,7 @@ void asy_config_init(AsyConfig *cfg) {
     memset(cfg, 0, sizeof *cfg);
     cfg->write = default_write;
     cfg->gc_initial = 4u << 20;
+    cfg->block_warn_ms = 100;
 #ifdef ASY_GC_STRESS
     cfg->gc_stress = 1;
 #endif
@@ -53,7 +54,7 @@ void vm_write(VM *vm, int stream, const char *s, size_t len) {
 
 /* Whether this warning was shown before: Python's default filter shows
  * each (text, place) once. */
-static bool warned_before(VM *vm, const char *text) {
+bool vm_warned_before(VM *vm, const char *text) {
     for (int i = 0; i < vm->nwarned; i++) {
         if (strcmp(vm->warned[i], text) == 0) return true;
     }
@@ -65,7 +66,7 @@ static bool warned_before(VM *vm, const char *text) {
 }
 
 void vm_queue_warning(VM *vm, const char *text, const char *file, int line) {
-    if (warned_before(vm, text)) return;
+    if (vm_warned_before(vm, text)) return;
     PendingWarning *w = malloc(sizeof *w);
     if (!w) return;
     w->text = strdup(text);
@@ -76,7 +77,7 @@ void vm_queue_warning(VM *vm, const char *text, const char *file, int line) {
 }
 
 /* The source line under a warning, as Python's warnings module shows it. */
-static void write_source_line(VM *vm, const char *file, int line) {
+void vm_write_source_line(VM *vm, const char *file, int line) {
     FILE *f = file ? fopen(file, "r") : NULL;
     if (!f) return;
     char buf[1024];
@@ -106,7 +107,7 @@ void vm_flush_warnings(VM *vm) {
         if (rev->text) {
             vm_write(vm, 2, rev->text, strlen(rev->text));
             vm_write(vm, 2, "\n", 1);
-            write_source_line(vm, rev->file, rev->line);
+            vm_write_source_line(vm, rev->file, rev->line);
         }
         free(rev->text);
         free(rev->file);
@@ -197,6 +198,11 @@ void asy_free(AsyVM *vm) {
     free(vm->error_text);
     for (int i = 0; i < vm->nwarned; i++) free(vm->warned[i]);
     free(vm);
+}
+
+void asy_interrupt(AsyVM *vm) {
+    vm_signal_set(vm, SIG_INTERRUPT);
+    sched_wake(vm);
 }
 
 void *asy_user_data(AsyVM *vm) { return vm->cfg.user_data; }

@@ -431,7 +431,13 @@ static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
 #define CASE(op) L_##op:
 #define CHECK(v) do { if ((v) == ERR) goto error; } while (0)
 #define CHECK_INT(r) do { if ((r) < 0) goto error; } while (0)
-#define SAFEPOINT() do { if (vm->gc_request) { SAVE(); gc_collect(vm); } } while (0)
+#define SAFEPOINT() do { \
+        if (vm->gc_request | vm->signals) { \
+            SAVE(); \
+            if (vm->gc_request) gc_collect(vm); \
+            if (vm->signals && !vm_handle_signals(vm)) goto error; \
+        } \
+    } while (0)
 
 static Value interp_run(VM *vm, Frame *entry, Value throw) {
     static const void *const dispatch[256] = {
@@ -797,6 +803,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             sp = fslot;
             CHECK(r);
             PUSH(r);
+            /* A native that blocked (time.sleep) is where a blocked loop
+             * is stuck; a Ctrl-C during it is raised here. */
+            if (__builtin_expect(vm->signals, 0)) {
+                SAVE();
+                if (!vm_handle_signals(vm)) goto error;
+            }
             NEXT();
         }
         if (is_kind(f, OBJ_BOUND) && is_kind(AS(ObjBound, f)->func, OBJ_FUNCTION)) {

@@ -11,6 +11,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "gen.h"
 #include "ops.h"
 #include "str.h"
 
@@ -41,6 +42,10 @@ Sched *sched_get(VM *vm) {
     }
     s->own_uv = true;
     uv_timer_init(s->uv, &s->timer);
+    uv_async_init(s->uv, &s->wakeup, NULL);
+    uv_unref((uv_handle_t *)&s->wakeup);     /* it never keeps the loop alive */
+    uv_mutex_init(&s->wd_lock);
+    uv_cond_init(&s->wd_cond);
     vm->sched = s;
     if (!future_init_classes(vm) || !task_init_class(vm)) return NULL;
     s->cancelled_error = new_exception(vm, "CancelledError", vm->exc_types[E_BaseException]);
@@ -55,6 +60,7 @@ void sched_free(VM *vm) {
     if (!s) return;
     report_left(vm);
     uv_close((uv_handle_t *)&s->timer, NULL);
+    uv_close((uv_handle_t *)&s->wakeup, NULL);
     uv_run(s->uv, UV_RUN_NOWAIT);
     if (s->own_uv) {
         uv_loop_close(s->uv);
@@ -62,6 +68,8 @@ void sched_free(VM *vm) {
     }
     runq_free(&s->ready);
     timers_free(&s->timers);
+    uv_mutex_destroy(&s->wd_lock);
+    uv_cond_destroy(&s->wd_cond);
     free(s->logged);
     free(s->report);
     free(s);
@@ -87,6 +95,8 @@ void sched_mark(VM *vm) {
     gc_mark_value(vm, s->loop);
     gc_mark_value(vm, s->exc_handler);
     MARK(s->current);
+    MARK(s->main_task);
+    MARK(s->block_code);
     MARK(s->future_cls); MARK(s->task_cls); MARK(s->gather_cls); MARK(s->loop_cls);
     MARK(s->handle_cls); MARK(s->timer_handle_cls);
     MARK(s->cancelled_error); MARK(s->invalid_state_error);
@@ -257,6 +267,145 @@ void sched_reset(VM *vm) {
     while (s->tasks) sched_task_done(vm, s->tasks);
 }
 
+/* ---- signals: Ctrl-C and the blocked-loop detector --------------------- */
+
+void sched_wake(VM *vm) {
+    if (vm->sched) uv_async_send(&vm->sched->wakeup);     /* async-signal-safe */
+}
+
+bool vm_handle_signals(VM *vm) {
+    uint8_t sig = __atomic_load_n(&vm->signals, __ATOMIC_RELAXED);
+    Sched *s = vm->sched;
+    if (sig & SIG_BLOCKED) {
+        vm_signal_clear(vm, SIG_BLOCKED);
+        Frame *f = vm->fiber ? vm->fiber->frame : NULL;
+        if (s && !s->block_code && f && f->ip) {
+            s->block_code = f->code;
+            s->block_off = (uint32_t)(f->ip - f->code->ins);
+        }
+    }
+    if (sig & SIG_INTERRUPT) {
+        /* In asyncio.run, the first Ctrl-C cancels the main task: the loop
+         * does that once the running step gives it control back. */
+        if (s && s->running && s->main_task && s->interrupts == 0) return true;
+        vm_signal_clear(vm, SIG_INTERRUPT);
+        if (s && s->running) s->interrupts++;
+        Value e = exc_new(vm, vm->exc_types[E_KeyboardInterrupt], NULL);
+        if (e != ERR) exc_raise_value(vm, e);
+        return false;
+    }
+    return true;
+}
+
+/* The loop's side of Ctrl-C, after a poll. */
+static bool handle_interrupt(VM *vm) {
+    Sched *s = vm->sched;
+    vm_signal_clear(vm, SIG_INTERRUPT);
+    s->interrupts++;
+    if (s->interrupts == 1 && s->main_task && !fut_done(&s->main_task->fut)) {
+        task_cancel(vm, s->main_task, NONE_VAL);
+        return vm->exc == UNDEF;
+    }
+    Value e = exc_new(vm, vm->exc_types[E_KeyboardInterrupt], NULL);
+    if (e != ERR) exc_raise_value(vm, e);
+    return false;
+}
+
+static uint64_t watch_interval(VM *vm) {
+    uint64_t ns = (uint64_t)vm->cfg.block_warn_ms * 250000u;    /* a quarter of the threshold */
+    return ns < 1000000u ? 1000000u : ns;
+}
+
+/* The watchdog thread: it only reads the loop's item counter and polling
+ * flag, and raises SIG_BLOCKED when an item has run past the threshold. */
+static void watchdog_main(void *arg) {
+    VM *vm = arg;
+    Sched *s = vm->sched;
+    uint64_t threshold = (uint64_t)vm->cfg.block_warn_ms * 1000000u, interval = watch_interval(vm);
+    uint64_t last = UINT64_MAX, since = 0;
+    bool flagged = false;
+    uv_mutex_lock(&s->wd_lock);
+    while (!s->wd_stop) {
+        uv_cond_timedwait(&s->wd_cond, &s->wd_lock, interval);
+        if (s->wd_stop) break;
+        uint64_t seq = __atomic_load_n(&s->item_seq, __ATOMIC_RELAXED), now = uv_hrtime();
+        if (__atomic_load_n(&s->in_poll, __ATOMIC_RELAXED) || seq != last) {
+            last = seq;
+            since = now;
+            flagged = false;
+            continue;
+        }
+        if (!flagged && now - since >= threshold) {
+            flagged = true;
+            __atomic_store_n(&s->blocked_since, since, __ATOMIC_RELAXED);
+            vm_signal_set(vm, SIG_BLOCKED);
+        }
+    }
+    uv_mutex_unlock(&s->wd_lock);
+}
+
+static void watchdog_start(VM *vm) {
+    Sched *s = vm->sched;
+    if (vm->cfg.block_warn_ms <= 0 || s->wd_running) return;
+    s->wd_stop = false;
+    s->wd_running = uv_thread_create(&s->watchdog, watchdog_main, vm) == 0;
+}
+
+static void watchdog_stop(VM *vm) {
+    Sched *s = vm->sched;
+    if (!s->wd_running) return;
+    uv_mutex_lock(&s->wd_lock);
+    s->wd_stop = true;
+    uv_cond_signal(&s->wd_cond);
+    uv_mutex_unlock(&s->wd_lock);
+    uv_thread_join(&s->watchdog);
+    s->wd_running = false;
+}
+
+/* After an item that held the loop past the threshold: SPEC 6.2's
+ * warning, naming the task, the line it was stuck on and for how long. */
+static void report_blocked(VM *vm, RunItem *it) {
+    Sched *s = vm->sched;
+    uint64_t since = __atomic_exchange_n(&s->blocked_since, 0, __ATOMIC_RELAXED);
+    vm_signal_clear(vm, SIG_BLOCKED);
+    double secs = (double)(uv_hrtime() - since + watch_interval(vm) / 2) / 1e9;
+    ObjCode *code = s->block_code;
+    uint32_t off = s->block_off;
+    s->block_code = NULL;
+    Task *t = it->kind == RUN_STEP || it->kind == RUN_WAKEUP ? (Task *)as_obj(it->a) : NULL;
+    if (!code && t && is_kind(t->coro, OBJ_GEN)) {
+        ObjGen *g = AS(ObjGen, t->coro);
+        if (g->state == GEN_SUSPENDED && g->frame) {
+            code = g->frame->code;
+            off = (uint32_t)(g->frame->ip - code->ins);
+        }
+    }
+    int line = code ? code_line(code, code->ins + off) : 0;
+    char key[600];
+    snprintf(key, sizeof key, "blocked at %s:%d", code ? code->filename->data : "?", line);
+    if (vm_warned_before(vm, key)) return;
+    StrBuf b = SB_INIT;
+    if (code) sb_addf(&b, "%s:%d: ", code->filename->data, line);
+    sb_adds(&b, "RuntimeWarning: ");
+    if (t) {
+        Value name = task_name(vm, t);
+        sb_addf(&b, "task '%s'", name == ERR ? "?" : AS(ObjStr, name)->data);
+        if (is_kind(t->coro, OBJ_GEN)) sb_addf(&b, " (coroutine '%s')", AS(ObjGen, t->coro)->qualname->data);
+        vm->exc = UNDEF;
+    } else {
+        sb_adds(&b, "a callback");
+    }
+    sb_addf(&b, " blocked the event loop for %.2f seconds\n", secs);
+    char *text = sb_take(&b);
+    if (text) vm_write(vm, 2, text, strlen(text));
+    free(text);
+    if (code) vm_write_source_line(vm, code->filename->data, line);
+    static const char hint[] =
+        "  hint: no other task runs while one blocks; await an async version of the call "
+        "(asyncio.sleep for time.sleep), or run it in a thread with 'await asyncio.to_thread(...)'\n";
+    vm_write(vm, 2, hint, sizeof hint - 1);
+}
+
 /* ---- running ----------------------------------------------------------- */
 
 static void wake(uv_timer_t *t) { (void)t; }
@@ -363,12 +512,18 @@ static bool run_item(VM *vm, RunItem *it) {
 /* One iteration of the loop (see scheduler.h). */
 static bool iteration(VM *vm) {
     Sched *s = vm->sched;
-    if (!poll_events(vm)) return false;
+    __atomic_store_n(&s->in_poll, 1, __ATOMIC_RELAXED);
+    bool polled = poll_events(vm);
+    __atomic_store_n(&s->in_poll, 0, __ATOMIC_RELAXED);
+    if (!polled) return false;
+    if ((vm->signals & SIG_INTERRUPT) && !handle_interrupt(vm)) return false;
     due_timers(vm);
     if (vm->exc != UNDEF) return false;
     for (size_t n = s->ready.len; n > 0; n--) {
         runq_pop(&s->ready, &s->item);
+        __atomic_store_n(&s->item_seq, s->item_seq + 1, __ATOMIC_RELAXED);
         bool ok = run_item(vm, &s->item);
+        if (__builtin_expect(__atomic_load_n(&s->blocked_since, __ATOMIC_RELAXED) != 0, 0)) report_blocked(vm, &s->item);
         s->item.a = s->item.b = s->item.c = UNDEF;
         if (!ok) return false;
     }
@@ -398,8 +553,12 @@ Value sched_run_until(VM *vm, Future *fut) {
     if (!vm_push_root(vm, obj_val(fut))) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     s->running = true;
     s->stopping = false;
+    watchdog_start(vm);
     bool ok = true;
     while (ok && !s->stopping) ok = iteration(vm);
+    watchdog_stop(vm);
+    __atomic_store_n(&s->blocked_since, 0, __ATOMIC_RELAXED);
+    s->block_code = NULL;
     s->running = false;
     s->stopping = false;
     vm_pop_roots(vm, 1);
@@ -409,4 +568,24 @@ Value sched_run_until(VM *vm, Future *fut) {
     }
     if (!fut_done(fut)) return exc_raise(vm, E_RuntimeError, "Event loop stopped before Future completed.");
     return future_result(vm, fut);
+}
+
+Value sched_run_main(VM *vm, Task *main) {
+    Sched *s = vm->sched;
+    s->main_task = main;
+    s->interrupts = 0;
+    Value r = sched_run_until(vm, &main->fut);
+    s->main_task = NULL;
+    if (r == ERR && s->interrupts > 0 && is_kind(vm->exc, OBJ_EXC) &&
+        class_is_subclass(as_obj(vm->exc)->cls, s->cancelled_error) && (main->cancels == 0 || --main->cancels == 0)) {
+        /* Ctrl-C cancelled the main task: the run ends as CPython's, in
+         * KeyboardInterrupt. */
+        Value cancelled = vm->exc;
+        vm->exc = UNDEF;
+        Value e = exc_new(vm, vm->exc_types[E_KeyboardInterrupt], NULL);
+        if (e == ERR) return ERR;
+        AS(ObjException, e)->context = cancelled;
+        return exc_raise_value(vm, e);
+    }
+    return r;
 }

@@ -63,6 +63,25 @@ typedef struct Sched {
     Future **report;            /* those found unreachable: reported after the collection */
     size_t nreport, reportcap;
 
+    /* Ctrl-C (asy_interrupt): wakes the loop; the first one cancels the
+     * main task of asyncio.run, a second raises KeyboardInterrupt. */
+    uv_async_t wakeup;
+    Task *main_task;
+    int interrupts;
+
+    /* The blocked-loop detector (SPEC 6.2): a watchdog thread sees the
+     * item counter stand still while the loop is not polling. The loop's
+     * cost is one store per item and two per iteration. */
+    uint64_t item_seq;
+    uint8_t in_poll;
+    uv_thread_t watchdog;
+    uv_mutex_t wd_lock;
+    uv_cond_t wd_cond;
+    bool wd_running, wd_stop;
+    uint64_t blocked_since;     /* uv_hrtime() when the watchdog first saw this item */
+    ObjCode *block_code;        /* where the interpreter found it stuck */
+    uint32_t block_off;
+
     ObjClass *future_cls, *task_cls, *gather_cls, *loop_cls, *handle_cls, *timer_handle_cls;
     ObjClass *cancelled_error, *invalid_state_error;
 } Sched;
@@ -84,6 +103,11 @@ void sched_task_started(VM *vm, Task *t);
 void sched_task_done(VM *vm, Task *t);
 void sched_log_exception(VM *vm, Future *f);
 
+/* Wakes the loop from a signal handler or another thread. */
+void sched_wake(VM *vm);
+/* _run_main: asyncio.run's run_until_complete, where Ctrl-C cancels the
+ * main task and ends in KeyboardInterrupt. */
+Value sched_run_main(VM *vm, Task *main);
 /* loop.close(): drops what is still queued, timed or pending. */
 void sched_reset(VM *vm);
 /* Runs the loop until `fut` is done; returns its result, or ERR. */

@@ -242,6 +242,10 @@ struct AsyVM {
     uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
     Value memory_error;         /* preallocated, raised when memory runs out */
     struct Sched *sched;        /* the event loop (scheduler.c), created on first use */
+    /* Requests from outside the running code (a signal handler, the
+     * blocked-loop watchdog thread), seen at the next safe point or native
+     * call return: SIG_* bits, set and cleared atomically. */
+    uint8_t signals;
 
     /* contextvars (stdlib/contextvars.c, C API in stdlib/contextvars.h) */
     Value context;              /* the current Context; UNDEF until one is needed */
@@ -269,6 +273,17 @@ typedef struct PendingWarning {
 
 #define WARNED_MAX 64
 
+#define SIG_INTERRUPT 1         /* Ctrl-C (asy_interrupt) */
+#define SIG_BLOCKED 2           /* the watchdog sees the event loop blocked */
+
+static inline void vm_signal_set(VM *vm, uint8_t bits) { __atomic_or_fetch(&vm->signals, bits, __ATOMIC_RELAXED); }
+static inline void vm_signal_clear(VM *vm, uint8_t bits) { __atomic_and_fetch(&vm->signals, (uint8_t)~bits, __ATOMIC_RELAXED); }
+
+/* Handles vm->signals where the interpreter stopped (frame->ip saved):
+ * records where a blocked loop is stuck, raises KeyboardInterrupt. False
+ * after raising. (scheduler.c) */
+bool vm_handle_signals(VM *vm);
+
 /* The limit on nested native-to-script calls and recursive C helpers (repr
  * of nested lists, deep ==): beyond it, RecursionError instead of a stack
  * overflow. */
@@ -295,6 +310,10 @@ void vm_write(VM *vm, int stream, const char *s, size_t len);
  * vm_flush_warnings, unless the same text was shown before (Python's
  * default warning filter). Allocates no objects, so the sweep may call it. */
 void vm_queue_warning(VM *vm, const char *text, const char *file, int line);
+/* Writes "  <source line>" for a warning, if the file can be read. */
+void vm_write_source_line(VM *vm, const char *file, int line);
+/* Whether `key` was seen before (and remembers it): for once-only reports. */
+bool vm_warned_before(VM *vm, const char *key);
 void vm_flush_warnings(VM *vm);
 
 #endif

@@ -362,6 +362,22 @@ static Value call_ex(VM *vm, Value f, Value argt, Value kwd) {
 
 static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames);
 
+/* PEP 479: StopIteration leaving a generator's frame would read as "the
+ * generator is finished"; it becomes RuntimeError, caused by it. */
+static Value stop_iteration_escaped(VM *vm, struct ObjGen *g, Value e) {
+    const char *kind = g->obj.cls == vm->types[T_COROUTINE] ? "coroutine"
+                       : g->obj.cls == vm->types[T_GENERATOR] ? "generator" : "async generator";
+    Value saved = vm->exc;
+    exc_raise(vm, E_RuntimeError, "%s raised StopIteration", kind);
+    Value r = vm->exc;
+    vm->exc = saved;
+    if (r == ERR || !is_kind(r, OBJ_EXC)) return e;
+    AS(ObjException, r)->cause = e;
+    AS(ObjException, r)->context = e;
+    AS(ObjException, r)->suppress_context = 1;
+    return r;
+}
+
 /* ---- the dispatch loop ------------------------------------------------- */
 
 static Value interp_run(VM *vm, Frame *entry, Value throw);
@@ -1699,7 +1715,10 @@ error: {
             }
             Frame *done = frame;
             pop_frame(fb, done);
-            if (done->flags & FRAME_OWNED) done->gen->state = GEN_DONE;
+            if (done->flags & FRAME_OWNED) {
+                done->gen->state = GEN_DONE;
+                if (exc_is(vm, e, E_StopIteration)) e = stop_iteration_escaped(vm, done->gen, e);
+            }
             if (done->flags & FRAME_ENTRY) {
                 vm->exc = e;
                 return ERR;

@@ -225,8 +225,16 @@ static Value ring_pop(Ring *r, bool left) {
 
 /* Removes item k, closing the gap. */
 static void ring_del(Ring *r, int64_t k) {
-    for (int64_t j = k; j < r->n - 1; j++) *ring_slot(r, j) = *ring_slot(r, j + 1);
-    *ring_slot(r, r->n - 1) = NONE_VAL;
+    /* Move the shorter side over the gap: removing near either end (the
+     * asyncio waiter queues' common case) stays O(1). */
+    if (k < r->n / 2) {
+        for (int64_t j = k; j > 0; j--) *ring_slot(r, j) = *ring_slot(r, j - 1);
+        *ring_slot(r, 0) = NONE_VAL;
+        r->i = (r->i + 1) % ring_cap(r);
+    } else {
+        for (int64_t j = k; j < r->n - 1; j++) *ring_slot(r, j) = *ring_slot(r, j + 1);
+        *ring_slot(r, r->n - 1) = NONE_VAL;
+    }
     r->n--;
     ring_touch(r);
 }

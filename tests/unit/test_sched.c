@@ -1,0 +1,118 @@
+/* The scheduler's queues (vm/runq.c): the ready queue is FIFO across growth
+ * and wrap-around; the timer heap pops by deadline and, for equal
+ * deadlines, in insertion order; filtering keeps a valid heap. Plus the
+ * scheduler through the API: the order in which tasks start and wake. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "include/asy.h"
+#include "vm/runq.h"
+
+static RunItem item(int64_t n) { return (RunItem){int_val(n), UNDEF, UNDEF, (uint32_t)n}; }
+
+static void test_runq_fifo(void **state) {
+    (void)state;
+    RunQueue q = {0};
+    RunItem out;
+    assert_false(runq_pop(&q, &out));
+    /* Interleave pushes and pops so the ring wraps before it grows. */
+    int64_t next_in = 0, next_out = 0;
+    for (int round = 0; round < 50; round++) {
+        for (int i = 0; i < 40; i++) assert_true(runq_push(&q, item(next_in++)));
+        for (int i = 0; i < 30; i++) {
+            assert_true(runq_pop(&q, &out));
+            assert_int_equal(as_int(out.a), next_out);
+            assert_int_equal(out.kind, (uint32_t)next_out);
+            next_out++;
+        }
+    }
+    assert_int_equal(q.len, (size_t)(next_in - next_out));
+    for (size_t i = 0; i < q.len; i++) assert_int_equal(as_int(runq_at(&q, i)->a), next_out + (int64_t)i);
+    while (runq_pop(&q, &out)) assert_int_equal(as_int(out.a), next_out++);
+    assert_int_equal(next_out, next_in);
+    runq_free(&q);
+}
+
+static void test_timers_order(void **state) {
+    (void)state;
+    TimerHeap h = {0};
+    /* Deadlines in a scrambled order, with ties. */
+    enum { N = 1000 };
+    for (int i = 0; i < N; i++) {
+        double when = (double)((i * 7919) % 97);
+        assert_true(timers_push(&h, when, int_val(i), UNDEF, 0));
+    }
+    Timer t, prev = {-1, 0, 0, 0, 0};
+    int n = 0;
+    while (timers_pop(&h, &t)) {
+        assert_true(t.when >= prev.when);
+        if (t.when == prev.when) assert_true(t.seq > prev.seq);   /* FIFO among equals */
+        prev = t;
+        n++;
+    }
+    assert_int_equal(n, N);
+    assert_null(timers_top(&h));
+    timers_free(&h);
+}
+
+static bool keep_even(const Timer *t, void *ctx) {
+    (void)ctx;
+    return as_int(t->a) % 2 == 0;
+}
+
+static void test_timers_filter(void **state) {
+    (void)state;
+    TimerHeap h = {0};
+    for (int i = 0; i < 500; i++) assert_true(timers_push(&h, (double)(500 - i), int_val(i), UNDEF, 0));
+    timers_filter(&h, keep_even, NULL);
+    assert_int_equal(h.len, 250);
+    Timer t;
+    double last = -1;
+    while (timers_pop(&h, &t)) {
+        assert_int_equal(as_int(t.a) % 2, 0);
+        assert_true(t.when >= last);
+        last = t.when;
+    }
+    timers_free(&h);
+}
+
+/* The whole scheduler through the API: gather starts A, B, C in order,
+ * sleeps wake by deadline, call_soon runs in FIFO order after the task. */
+static void test_scheduler_order(void **state) {
+    (void)state;
+    AsyVM *vm = asy_new(NULL);
+    assert_non_null(vm);
+    static const char src[] =
+        "import asyncio\n"
+        "async def w(name, d):\n"
+        "    print('start', name)\n"
+        "    await asyncio.sleep(d)\n"
+        "    print('end', name)\n"
+        "async def main():\n"
+        "    loop = asyncio.get_running_loop()\n"
+        "    loop.call_soon(print, 'soon 1')\n"
+        "    loop.call_soon(print, 'soon 2')\n"
+        "    await asyncio.gather(w('A', 0.03), w('B', 0.01), w('C', 0.02))\n"
+        "asyncio.run(main())\n";
+    asy_capture_begin(vm);
+    assert_int_equal(asy_run_source(vm, src, strlen(src), "<test>"), ASY_OK);
+    size_t len;
+    const char *out = asy_capture_end(vm, &len);
+    assert_string_equal(out, "soon 1\nsoon 2\nstart A\nstart B\nstart C\nend B\nend C\nend A\n");
+    asy_free(vm);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_runq_fifo),
+        cmocka_unit_test(test_timers_order),
+        cmocka_unit_test(test_timers_filter),
+        cmocka_unit_test(test_scheduler_order),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -69,7 +69,7 @@ static Value t_sleep(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (secs > 9.2e9) return exc_raise(vm, E_OverflowError, "timestamp too large to convert to C _PyTime_t");
     struct timespec req = {(time_t)secs, (long)((secs - floor(secs)) * 1e9)}, rem;
     while (nanosleep(&req, &rem) != 0 && errno == EINTR) {
-        if (vm->signals && !vm_handle_signals(vm)) return ERR;     /* Ctrl-C */
+        if (vm->signals && !vm_handle_signals(vm, false)) return ERR;     /* Ctrl-C */
         req = rem;
     }
     return NONE_VAL;

@@ -451,7 +451,7 @@ static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
         if (vm->gc_request | vm->signals) { \
             SAVE(); \
             if (vm->gc_request) gc_collect(vm); \
-            if (vm->signals && !vm_handle_signals(vm)) goto error; \
+            if (vm->signals && !vm_handle_signals(vm, true)) goto error; \
         } \
     } while (0)
 
@@ -823,7 +823,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
              * is stuck; a Ctrl-C during it is raised here. */
             if (__builtin_expect(vm->signals, 0)) {
                 SAVE();
-                if (!vm_handle_signals(vm)) goto error;
+                if (!vm_handle_signals(vm, false)) goto error;
             }
             NEXT();
         }

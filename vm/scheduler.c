@@ -273,7 +273,7 @@ void sched_wake(VM *vm) {
     if (vm->sched) uv_async_send(&vm->sched->wakeup);     /* async-signal-safe */
 }
 
-bool vm_handle_signals(VM *vm) {
+bool vm_handle_signals(VM *vm, bool before) {
     uint8_t sig = __atomic_load_n(&vm->signals, __ATOMIC_RELAXED);
     Sched *s = vm->sched;
     if (sig & SIG_BLOCKED) {
@@ -281,7 +281,8 @@ bool vm_handle_signals(VM *vm) {
         Frame *f = vm->fiber ? vm->fiber->frame : NULL;
         if (s && !s->block_code && f && f->ip) {
             s->block_code = f->code;
-            s->block_off = (uint32_t)(f->ip - f->code->ins);
+            /* Lines are looked up by the instruction before an offset. */
+            s->block_off = (uint32_t)(f->ip - f->code->ins) + (before ? 1 : 0);
         }
     }
     if (sig & SIG_INTERRUPT) {

@@ -281,8 +281,9 @@ static inline void vm_signal_clear(VM *vm, uint8_t bits) { __atomic_and_fetch(&v
 
 /* Handles vm->signals where the interpreter stopped (frame->ip saved):
  * records where a blocked loop is stuck, raises KeyboardInterrupt. False
- * after raising. (scheduler.c) */
-bool vm_handle_signals(VM *vm);
+ * after raising. `before` says the frame stands before its next
+ * instruction (a safe point) rather than just after a call. (scheduler.c) */
+bool vm_handle_signals(VM *vm, bool before);
 
 /* The limit on nested native-to-script calls and recursive C helpers (repr
  * of nested lists, deep ==): beyond it, RecursionError instead of a stack

@@ -18,12 +18,15 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/gen.h"
 #include "../vm/num.h"
 #include "../vm/opcodes.h"
 #include "../vm/str.h"
 #include "symtable.h"
 
-typedef enum FBlockKind { FB_WHILE, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END, FB_HANDLER, FB_WITH } FBlockKind;
+typedef enum FBlockKind {
+    FB_WHILE, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END, FB_HANDLER, FB_WITH, FB_ASYNC_WITH
+} FBlockKind;
 
 typedef struct FBlock {
     FBlockKind kind;
@@ -431,6 +434,30 @@ static ObjCode *leave_unit(Compiler *c) {
 
 /* ---- expressions ------------------------------------------------------- */
 
+/* The loop of `yield from`/`await` over the iterator on top of the stack:
+ * SEND drives it, each thing it yields is yielded on (YIELD_DELEGATE), and
+ * its result replaces it. */
+static void emit_yield_from_loop(Compiler *c) {
+    load_none(c);
+    int loop = new_label(c), end = new_label(c);
+    place(c, loop);
+    emit_jump(c, OP_SEND, end);
+    emit(c, OP_YIELD_VALUE, YIELD_DELEGATE);
+    emit_jump(c, OP_JUMP_BACKWARD, loop);
+    place(c, end);
+    c->u->depth--;      /* SEND leaves only the result when done */
+}
+
+/* `await e` (GET_AWAITABLE's argument only shapes the error message). */
+static void emit_await(Compiler *c, int which) {
+    emit(c, OP_GET_AWAITABLE, which);
+    emit_yield_from_loop(c);
+}
+
+static bool is_async_def(Scope *s) {
+    return s->node && s->node->kind == S_DEF && s->node->u.def.is_async;
+}
+
 static void compile_expr(Compiler *c, Node *n);
 static void compile_stmt(Compiler *c, Node *n);
 static void compile_stmts(Compiler *c, NodeList *l);
@@ -730,10 +757,19 @@ static void compile_comprehension_body(Compiler *c, Node *n, int gen, int depth_
     Comprehension *g = &n->u.comp.generators[gen];
     int start = new_label(c), anchor = new_label(c);
     if (gen == 0) emit(c, OP_LOAD_FAST, 0);
-    else { compile_expr(c, g->iter); emit(c, OP_GET_ITER, 0); }
+    else { compile_expr(c, g->iter); emit(c, g->is_async ? OP_GET_AITER : OP_GET_ITER, 0); }
     c->u->loop_depth++;
+    int d = c->u->depth;
     place(c, start);
-    emit_jump(c, OP_FOR_ITER, anchor);
+    if (g->is_async) {
+        /* `async for`: await __anext__(); StopAsyncIteration ends it (at anchor). */
+        push_handler(c, anchor, d);
+        emit(c, OP_GET_ANEXT, 0);
+        emit_yield_from_loop(c);
+        pop_handler(c);
+    } else {
+        emit_jump(c, OP_FOR_ITER, anchor);
+    }
     compile_store(c, g->target);
     for (int i = 0; i < g->ifs.n; i++) compile_jump_if(c, g->ifs.items[i], false, start);
     if (gen + 1 < n->u.comp.ngenerators) {
@@ -750,28 +786,41 @@ static void compile_comprehension_body(Compiler *c, Node *n, int gen, int depth_
             break;
         default:    /* generator expression */
             compile_expr(c, n->u.comp.elt);
-            emit(c, OP_YIELD_VALUE, 0);
+            emit(c, OP_YIELD_VALUE, c->u->code->flags & CODE_ASYNC_GEN ? YIELD_ASYNC : YIELD_PLAIN);
             emit(c, OP_POP_TOP, 0);
             break;
         }
     }
     emit_jump(c, OP_JUMP_BACKWARD, start);
     c->u->loop_depth--;
-    c->u->depth--;      /* FOR_ITER pops the iterator when it ends */
-    place(c, anchor);
+    if (g->is_async) {
+        c->u->depth = d + 1;    /* [aiter, exc] */
+        place(c, anchor);
+        emit(c, OP_END_ASYNC_FOR, 0);
+    } else {
+        c->u->depth--;      /* FOR_ITER pops the iterator when it ends */
+        place(c, anchor);
+    }
 }
 
+/* A comprehension with `async for` or `await` in it is a coroutine (an
+ * async generator for a generator expression), awaited where it is made. */
 static void compile_comprehension(Compiler *c, Node *n) {
     compile_expr(c, n->u.comp.generators[0].iter);
-    emit(c, OP_GET_ITER, 0);
+    emit(c, n->u.comp.generators[0].is_async ? OP_GET_AITER : OP_GET_ITER, 0);
+    Scope *outer = c->u->scope;
     Scope *s = next_child(c);
+    if (s && s->is_coroutine && n->kind != E_GENEXP && !is_async_def(outer) && !outer->is_comprehension) {
+        error_at(c, n, "asynchronous comprehension outside of an asynchronous function");
+        return;
+    }
     const char *name = n->kind == E_LISTCOMP ? "<listcomp>" : n->kind == E_SETCOMP ? "<setcomp>"
                      : n->kind == E_DICTCOMP ? "<dictcomp>" : "<genexpr>";
     if (!s || !enter_unit(c, s, name, n->line)) return;
     ObjCode *code = c->u->code;
     code->argcount = 1;
-    if (n->kind == E_GENEXP) code->flags |= CODE_GENERATOR;
-    if (s->is_coroutine && n->kind == E_GENEXP) code->flags = (code->flags & ~CODE_GENERATOR) | CODE_ASYNC_GEN;
+    if (n->kind == E_GENEXP) code->flags |= s->is_coroutine ? CODE_ASYNC_GEN : CODE_GENERATOR;
+    else if (s->is_coroutine) code->flags |= CODE_COROUTINE;
     if (n->kind == E_LISTCOMP) emit(c, OP_BUILD_LIST, 0);
     else if (n->kind == E_SETCOMP) emit(c, OP_BUILD_SET, 0);
     else if (n->kind == E_DICTCOMP) emit(c, OP_BUILD_MAP, 0);
@@ -783,6 +832,7 @@ static void compile_comprehension(Compiler *c, Node *n) {
     make_closure(c, s, code, 0);
     emit(c, OP_SWAP, 2);
     emit(c, OP_CALL, 1);
+    if (code->flags & CODE_COROUTINE) emit_await(c, 0);
 }
 
 static Value int_literal(Compiler *c, Node *n) {
@@ -869,23 +919,12 @@ static void compile_expr(Compiler *c, Node *n) {
         break;
     case E_AWAIT: {
         Scope *s = c->u->scope;
-        while (s->is_comprehension && !s->is_coroutine && s->parent) s = s->parent;
-        if (s->kind != SCOPE_FUNCTION || !s->is_coroutine) {
-            error_at(c, n, "'await' outside async function");
-            break;
-        }
+        if (s->kind != SCOPE_FUNCTION) { error_at(c, n, "'await' outside function"); break; }
+        if (!s->is_comprehension && !is_async_def(s)) { error_at(c, n, "'await' outside async function"); break; }
         /* await e: the `yield from` loop over the awaitable. */
         compile_expr(c, n->u.value.value);
         c->u->line = n->line;
-        emit(c, OP_GET_AWAITABLE, 0);
-        load_none(c);
-        int loop = new_label(c), end = new_label(c);
-        place(c, loop);
-        emit_jump(c, OP_SEND, end);
-        emit(c, OP_YIELD_VALUE, 0);
-        emit_jump(c, OP_JUMP_BACKWARD, loop);
-        place(c, end);
-        c->u->depth--;
+        emit_await(c, 0);
         break;
     }
     case E_YIELD: case E_YIELDFROM: {
@@ -894,19 +933,12 @@ static void compile_expr(Compiler *c, Node *n) {
         if (n->kind == E_YIELD) {
             if (n->u.value.value) compile_expr(c, n->u.value.value);
             else load_none(c);
-            emit(c, OP_YIELD_VALUE, 0);
+            emit(c, OP_YIELD_VALUE, c->u->code->flags & CODE_ASYNC_GEN ? YIELD_ASYNC : YIELD_PLAIN);
         } else {
             if (s->is_coroutine) { error_at(c, n, "'yield from' inside async function"); break; }
             compile_expr(c, n->u.value.value);
             emit(c, OP_GET_YIELD_FROM_ITER, 0);
-            load_none(c);
-            int loop = new_label(c), end = new_label(c);
-            place(c, loop);
-            emit_jump(c, OP_SEND, end);
-            emit(c, OP_YIELD_VALUE, 0);
-            emit_jump(c, OP_JUMP_BACKWARD, loop);
-            place(c, end);
-            c->u->depth--;      /* SEND leaves only the result when done */
+            emit_yield_from_loop(c);
         }
         break;
     }
@@ -1043,8 +1075,9 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
         if (value) emit(c, OP_SWAP, 2);
         emit(c, OP_POP_TOP, 0);
         break;
-    case FB_WITH: {
-        /* [exit, (value)] -> call exit(None, None, None) outside the with's handler */
+    case FB_WITH: case FB_ASYNC_WITH: {
+        /* [exit, (value)] -> call exit(None, None, None) outside the with's
+         * handler (and await its result for async with) */
         Unit *u = c->u;
         int saved_nh = u->nhandlers;
         Handler saved[64];
@@ -1054,6 +1087,7 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
         if (value) emit(c, OP_SWAP, 2);
         load_none(c); load_none(c); load_none(c);
         emit(c, OP_CALL, 3);
+        if (b->kind == FB_ASYNC_WITH) emit_await(c, 2);
         emit(c, OP_POP_TOP, 0);
         close_region(c);
         u->nhandlers = saved_nh;
@@ -1105,6 +1139,10 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
 static void compile_return(Compiler *c, Node *n) {
     Unit *u = c->u;
     if (u->scope->kind != SCOPE_FUNCTION) { error_at(c, n, "'return' outside function"); return; }
+    if (n->u.value.value && (u->code->flags & CODE_ASYNC_GEN)) {
+        error_at(c, n, "'return' with value in async generator");
+        return;
+    }
     if (n->u.value.value) compile_expr(c, n->u.value.value);
     else load_none(c);
     for (int i = u->nfblocks - 1; i >= 0 && !c->failed; i--) unwind_fblock(c, &u->fblocks[i], true);
@@ -1162,13 +1200,37 @@ static void compile_while(Compiler *c, Node *n) {
     place(c, end);
 }
 
+/* async for: each step awaits __anext__() under a handler that ends the
+ * loop on StopAsyncIteration (END_ASYNC_FOR); the body is outside it. */
+static void compile_async_for(Compiler *c, Node *n) {
+    Unit *u = c->u;
+    if (!is_async_def(u->scope)) { error_at(c, n, "'async for' outside async function"); return; }
+    int start = new_label(c), except = new_label(c), end = new_label(c);
+    compile_expr(c, n->u.forloop.iter);
+    u->line = n->line;
+    emit(c, OP_GET_AITER, 0);
+    int d = u->depth;       /* [aiter] */
+    place(c, start);
+    u->line = n->line;
+    push_handler(c, except, d);
+    emit(c, OP_GET_ANEXT, 0);
+    emit_yield_from_loop(c);
+    pop_handler(c);
+    if (!push_fblock(c, FB_FOR, start, end, n)) return;
+    compile_store(c, n->u.forloop.target);
+    compile_stmts(c, &n->u.forloop.body);
+    pop_fblock(c);
+    u->line = n->line;
+    emit_jump(c, OP_JUMP_BACKWARD, start);
+    u->depth = d + 1;       /* [aiter, exc] */
+    place(c, except);
+    emit(c, OP_END_ASYNC_FOR, 0);
+    compile_stmts(c, &n->u.forloop.orelse);
+    place(c, end);
+}
+
 static void compile_for(Compiler *c, Node *n) {
-    if (n->u.forloop.is_async) {
-        compile_expr(c, n->u.forloop.iter);
-        emit(c, OP_NOT_SUPPORTED, add_const(c, str_from_cstr(c->vm, "async for")));
-        emit(c, OP_POP_TOP, 0);
-        return;
-    }
+    if (n->u.forloop.is_async) { compile_async_for(c, n); return; }
     int start = new_label(c), cleanup = new_label(c), end = new_label(c);
     compile_expr(c, n->u.forloop.iter);
     emit(c, OP_GET_ITER, 0);
@@ -1313,17 +1375,24 @@ static void compile_try(Compiler *c, Node *n) {
     place(c, end);
 }
 
+/* with / async with (which awaits what __aenter__ and __aexit__ return). */
 static void compile_with_items(Compiler *c, Node *n, int item) {
     Unit *u = c->u;
     if (item >= n->u.with.nitems) { compile_stmts(c, &n->u.with.body); return; }
     WithItem *w = &n->u.with.items[item];
+    bool is_async = n->u.with.is_async;
     int d = u->depth;
     int handler = new_label(c), cleanup = new_label(c), suppress = new_label(c), end = new_label(c);
     compile_expr(c, w->context);
     u->line = n->line;
-    emit(c, OP_BEFORE_WITH, 0);     /* [exit, entered] */
+    if (is_async) {
+        emit(c, OP_BEFORE_ASYNC_WITH, 0);
+        emit_await(c, 1);
+    } else {
+        emit(c, OP_BEFORE_WITH, 0);     /* [exit, entered] */
+    }
     push_handler(c, handler, d + 1);
-    if (!push_fblock(c, FB_WITH, -1, -1, n)) return;
+    if (!push_fblock(c, is_async ? FB_ASYNC_WITH : FB_WITH, -1, -1, n)) return;
     if (w->vars) compile_store(c, w->vars);
     else emit(c, OP_POP_TOP, 0);
     compile_with_items(c, n, item + 1);
@@ -1332,6 +1401,7 @@ static void compile_with_items(Compiler *c, Node *n, int item) {
     u->line = n->line;
     load_none(c); load_none(c); load_none(c);
     emit(c, OP_CALL, 3);
+    if (is_async) emit_await(c, 2);
     emit(c, OP_POP_TOP, 0);
     emit_jump(c, OP_JUMP, end);
 
@@ -1340,6 +1410,7 @@ static void compile_with_items(Compiler *c, Node *n, int item) {
     emit(c, OP_PUSH_EXC_INFO, 0);   /* [exit, prev, exc] */
     push_handler(c, cleanup, d + 2);
     emit(c, OP_WITH_EXCEPT_START, 0);
+    if (is_async) emit_await(c, 2);
     emit_jump(c, OP_POP_JUMP_IF_TRUE, suppress);
     emit(c, OP_RERAISE, 0);
     pop_handler(c);
@@ -1357,8 +1428,8 @@ static void compile_with_items(Compiler *c, Node *n, int item) {
 }
 
 static void compile_with(Compiler *c, Node *n) {
-    if (n->u.with.is_async) {
-        emit(c, OP_NOT_SUPPORTED, add_const(c, str_from_cstr(c->vm, "async with")));
+    if (n->u.with.is_async && !is_async_def(c->u->scope)) {
+        error_at(c, n, "'async with' outside async function");
         return;
     }
     compile_with_items(c, n, 0);

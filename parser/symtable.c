@@ -167,6 +167,9 @@ static void visit_comprehension(ST *st, Node *n) {
     visit_expr(st, n->u.comp.elt);
     if (n->u.comp.value) visit_expr(st, n->u.comp.value);
     st->cur = saved;
+    /* An async list/set/dict comprehension is awaited where it is made, so
+     * an enclosing comprehension becomes async too (as in CPython). */
+    if (s->is_coroutine && !s->is_generator && saved->is_comprehension) saved->is_coroutine = true;
 }
 
 /* `x := v` inside comprehensions binds x in the enclosing function. */
@@ -251,7 +254,10 @@ static void visit_expr_inner(ST *st, Node *n) {
         break;
     case E_LISTCOMP: case E_SETCOMP: case E_DICTCOMP: case E_GENEXP: visit_comprehension(st, n); break;
     case E_NAMEDEXPR: visit_named(st, n); break;
-    case E_AWAIT: visit_expr(st, n->u.value.value); break;
+    case E_AWAIT:
+        visit_expr(st, n->u.value.value);
+        if (st->cur->is_comprehension) st->cur->is_coroutine = true;   /* an async comprehension */
+        break;
     case E_YIELD: case E_YIELDFROM:
         if (st->cur->kind == SCOPE_FUNCTION) {
             if (st->cur->is_comprehension && !st->cur->is_generator) {

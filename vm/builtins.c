@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "agen.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -697,5 +698,6 @@ bool builtins_init(VM *vm) {
            add_ctor(vm, T_STATICMETHOD, staticmethod_new) && add_ctor(vm, T_CLASSMETHOD, classmethod_new) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
            class_add_native(vm, prop, "setter", property_setter) &&
-           class_add_native(vm, prop, "deleter", property_deleter) && builtins_iter_init(vm) && bytes_init(vm) && file_init(vm);
+           class_add_native(vm, prop, "deleter", property_deleter) && builtins_iter_init(vm) && bytes_init(vm) && file_init(vm) &&
+           agen_init(vm);
 }

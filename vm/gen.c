@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agen.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
 #include "interp.h"
-#include "opcodes.h"
 #include "ops.h"
 #include "str.h"
 
@@ -24,15 +24,15 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     ObjCode *code = fn->code;
     size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfrees);
     size_t words = frame_words(code);
-    bool coro = code->flags & CODE_COROUTINE;
-    ObjGen *g = gc_new(vm, sizeof(ObjGen), OBJ_GEN, vm->types[coro ? T_COROUTINE : T_GENERATOR]);
+    TypeId t = code->flags & CODE_COROUTINE ? T_COROUTINE : code->flags & CODE_ASYNC_GEN ? T_ASYNC_GENERATOR : T_GENERATOR;
+    ObjGen *g = gc_new(vm, sizeof(ObjGen), OBJ_GEN, vm->types[t]);
     if (!g) return ERR;
     Frame *f = gc_malloc(vm, words * sizeof(Value));
     if (!f) return ERR;
     g->frame = f;
     Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
-    if (coro && caller && caller->ip) {
-        g->site = caller->code;
+    if (t == T_COROUTINE && caller && caller->ip) {
+        g->site = caller->code;     /* where it was created, for "never awaited" */
         g->obj.spare = (uint32_t)(caller->ip - caller->code->ins);
     }
     g->name = fn->name;
@@ -64,11 +64,28 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     return obj_val(g);
 }
 
-/* Runs g's frame from where it stopped (the sent value, if any, is already
- * on its stack). */
-static Value gen_run(VM *vm, ObjGen *g, Value throw, bool *done) {
-    if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+/* "generator", "coroutine" or "async generator", for messages. */
+static const char *gen_kind_name(VM *vm, ObjGen *g) {
+    ObjClass *c = g->obj.cls;
+    return c == vm->types[T_COROUTINE] ? "coroutine" : c == vm->types[T_ASYNC_GENERATOR] ? "async generator" : "generator";
+}
+
+Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done) {
+    *done = false;
+    if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "%s already executing", gen_kind_name(vm, g));
+    if (g->state == GEN_DONE) {
+        if (throw != UNDEF) return exc_raise_value(vm, throw);
+        if (g->obj.cls == vm->types[T_COROUTINE]) return exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
+        *done = true;
+        return NONE_VAL;
+    }
+    if (g->state == GEN_CREATED && send != NONE_VAL && send != UNDEF && throw == UNDEF)
+        return exc_raise(vm, E_TypeError, "can't send non-None value to a just-started %s", gen_kind_name(vm, g));
+    /* Checked before anything changes: the frame must stay as it stopped. */
+    if (vm->c_depth >= C_DEPTH_MAX || vm->fiber->depth >= vm->recursion_limit)
+        return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     Frame *f = g->frame;
+    if (g->state == GEN_SUSPENDED && throw == UNDEF) *f->sp++ = send == UNDEF ? NONE_VAL : send;
     g->state = GEN_RUNNING;
     f->flags |= FRAME_ENTRY;
     vm->c_depth++;
@@ -80,90 +97,162 @@ static Value gen_run(VM *vm, ObjGen *g, Value throw, bool *done) {
     return r;
 }
 
-/* The iterator g delegates to while it is stopped inside `yield from` or
- * `await` (its frame stopped at the YIELD_VALUE that follows a SEND, with the
- * iterator on top of its stack), or UNDEF. */
-static Value gen_delegate(ObjGen *g) {
-    Frame *f = g->frame;
-    if (g->state != GEN_SUSPENDED || f->ip < f->code->ins + 2) return UNDEF;
-    if (INS_OP(f->ip[-1]) != OP_YIELD_VALUE || INS_OP(f->ip[-2]) != OP_SEND) return UNDEF;
-    return f->sp[-1];
+Value gen_stop_iteration(VM *vm, Value v) {
+    ObjTuple *t = v == NONE_VAL ? vm->empty_tuple : tuple_from(vm, &v, 1);
+    if (!t) return ERR;
+    Value e = exc_new(vm, vm->exc_types[E_StopIteration], t);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
 }
 
-/* Closes the iterator a generator delegates to, as close() does. */
-static bool close_delegate(VM *vm, Value it) {
-    if (is_kind(it, OBJ_GEN)) return gen_close(vm, AS(ObjGen, it));
-    Value m = op_getattr_opt(vm, it, str_intern_cstr(vm, "close"));
-    if (m == ERR) return false;
-    return m == UNDEF || op_call(vm, m, NULL, 0, NULL) != ERR;
+/* The value a StopIteration carries. */
+static Value stop_value(Value e) {
+    ObjTuple *a = AS(ObjException, e)->args;
+    return a && a->len ? a->items[0] : NONE_VAL;
 }
 
-/* throw() into a generator stopped in `yield from`/`await` goes to the
- * iterator it delegates to first, as in CPython, so that the innermost
- * frame's `finally` blocks run: a task's cancellation lands at the await
- * where it is waiting. */
-static Value throw_delegated(VM *vm, ObjGen *g, Value yf, Value exc, bool *done) {
-    if (!vm_push_root(vm, exc)) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-    g->state = GEN_RUNNING;
+Value gen_iter_step(VM *vm, Value it, Value send, Value throw, bool close_on_genexit, bool *done) {
+    *done = false;
+    if (is_kind(it, OBJ_GEN)) {
+        ObjGen *g = AS(ObjGen, it);
+        return throw != UNDEF ? gen_throw(vm, g, throw, close_on_genexit, done) : gen_resume(vm, g, send, UNDEF, done);
+    }
+    if (agen_is_awaitable(vm, it)) return agen_await_step(vm, AS(ObjIter, it), send, throw, done);
     Value r;
-    bool subdone = false;
-    if (exc_is(vm, exc, E_GeneratorExit)) {
-        r = close_delegate(vm, yf) ? UNDEF : ERR;
-        subdone = true;
-    } else if (is_kind(yf, OBJ_GEN)) {
-        r = gen_resume(vm, AS(ObjGen, yf), NONE_VAL, exc, &subdone);
-    } else {
-        Value m = op_getattr_opt(vm, yf, str_intern_cstr(vm, "throw"));
-        if (m == UNDEF) {
-            r = UNDEF;      /* no throw(): raise in g itself */
-            subdone = true;
+    if (throw != UNDEF) {
+        r = op_call_method(vm, it, str_intern_cstr(vm, "throw"), &throw, 1);
+        if (r == UNDEF) return exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'throw'", it);
+    } else if (send == NONE_VAL || send == UNDEF) {
+        if (is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) {
+            r = AS(ObjIter, it)->next(vm, AS(ObjIter, it));
+            if (r == UNDEF) { *done = true; return NONE_VAL; }
+            if (r != ERR) return r;     /* an ERR may be StopIteration(value): below */
         } else {
-            r = m == ERR ? ERR : op_call1(vm, m, exc);
-            if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {
-                ObjTuple *a = AS(ObjException, vm->exc)->args;
-                r = a->len ? a->items[0] : NONE_VAL;
+            Value m = op_special(vm, it, N___next__);
+            if (m == UNDEF || m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", it);
+            r = op_call1(vm, m, it);
+        }
+    } else {
+        r = op_call_method(vm, it, str_intern_cstr(vm, "send"), &send, 1);
+        if (r == UNDEF) return exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'send'", it);
+    }
+    if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {
+        Value e = vm->exc;
+        vm->exc = UNDEF;
+        *done = true;
+        return stop_value(e);
+    }
+    return r;
+}
+
+/* The sub-iterator a suspended generator is delegating to, or UNDEF. */
+static Value gen_yf(ObjGen *g) {
+    if (g->state != GEN_SUSPENDED || gen_yield_kind(g) != YIELD_DELEGATE) return UNDEF;
+    return g->frame->sp[-1];
+}
+
+/* Closes a sub-iterator: 0, or -1 after raising. */
+static int close_iter(VM *vm, Value it) {
+    if (is_kind(it, OBJ_GEN)) return gen_close(vm, AS(ObjGen, it));
+    if (agen_is_awaitable(vm, it)) return agen_await_close(vm, AS(ObjIter, it));
+    Value r = op_call_method(vm, it, str_intern_cstr(vm, "close"), NULL, 0);
+    return r == ERR ? -1 : 0;
+}
+
+Value gen_throw(VM *vm, ObjGen *g, Value e, bool close_on_genexit, bool *done) {
+    *done = false;
+    if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "%s already executing", gen_kind_name(vm, g));
+    if (g->state == GEN_CREATED) {
+        g->state = GEN_DONE;
+        return exc_raise_value(vm, e);
+    }
+    Value yf = gen_yf(g);
+    if (yf != UNDEF) {
+        if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+        /* The sub-iterator runs script code: keep the exception alive. */
+        if (!vm_push_root(vm, e)) return exc_nomem(vm);
+        g->state = GEN_RUNNING;
+        vm->c_depth++;
+        Value r = UNDEF;
+        bool sub_done = false, throw_here = false;
+        if (close_on_genexit && exc_is(vm, e, E_GeneratorExit)) {
+            if (close_iter(vm, yf) < 0) { e = vm->exc; vm->exc = UNDEF; }
+            throw_here = true;
+        } else {
+            if (!is_kind(yf, OBJ_GEN) && !agen_is_awaitable(vm, yf)) {
+                r = op_getattr_opt(vm, yf, str_intern_cstr(vm, "throw"));
+                if (r == UNDEF) throw_here = true;     /* no throw(): raise it here */
+            }
+            if (!throw_here && r != ERR) r = gen_iter_step(vm, yf, UNDEF, e, close_on_genexit, &sub_done);
+        }
+        vm->c_depth--;
+        g->state = GEN_SUSPENDED;
+        vm_pop_roots(vm, 1);
+        if (!throw_here) {
+            if (r != ERR && !sub_done) return r;
+            if (r == ERR) {
+                e = vm->exc;
                 vm->exc = UNDEF;
-                subdone = true;
+            } else {
+                /* It returned: g continues after its SEND loop with the value. */
+                Frame *f = g->frame;
+                uint32_t send = f->ip[-2];
+                f->sp--;
+                f->ip = f->code->ins + (send >> 8);
+                return gen_resume(vm, g, r, UNDEF, done);
             }
         }
     }
-    vm_pop_roots(vm, 1);
-    g->state = GEN_SUSPENDED;
-    Frame *f = g->frame;
-    if (r == ERR) {                 /* the delegate raised: so does g, where it waits */
-        Value e = vm->exc;
-        vm->exc = UNDEF;
-        return gen_run(vm, g, e, done);
-    }
-    if (r == UNDEF) return gen_run(vm, g, exc, done);
-    if (!subdone) {                 /* the delegate yielded: g stays where it is */
-        *done = false;
-        return r;
-    }
-    /* The delegate finished: g goes on after its loop with the result. */
-    f->sp[-1] = r;
-    f->ip = f->code->ins + INS_ARG(f->ip[-2]);
-    return gen_run(vm, g, UNDEF, done);
+    return gen_resume(vm, g, NONE_VAL, e, done);
 }
 
-Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done) {
-    *done = false;
-    if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "generator already executing");
-    if (g->state == GEN_DONE) {
-        if (g->obj.cls == vm->types[T_COROUTINE]) return exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
-        if (throw != UNDEF) return exc_raise_value(vm, throw);
-        *done = true;
-        return NONE_VAL;
+int gen_close(VM *vm, ObjGen *g) {
+    if (g->state == GEN_RUNNING) {
+        exc_raise(vm, E_ValueError, "%s already executing", gen_kind_name(vm, g));
+        return -1;
     }
-    if (g->state == GEN_CREATED && send != NONE_VAL && send != UNDEF && throw == UNDEF)
-        return exc_raise(vm, E_TypeError, "can't send non-None value to a just-started generator");
-    if (throw != UNDEF) {
-        Value yf = gen_delegate(g);
-        if (yf != UNDEF) return throw_delegated(vm, g, yf, throw, done);
+    if (g->state != GEN_SUSPENDED) { g->state = GEN_DONE; return 0; }
+    Value e = UNDEF;
+    Value yf = gen_yf(g);
+    if (yf != UNDEF) {
+        g->state = GEN_RUNNING;
+        int rc = close_iter(vm, yf);
+        g->state = GEN_SUSPENDED;
+        if (rc < 0) { e = vm->exc; vm->exc = UNDEF; }
     }
-    Frame *f = g->frame;
-    if (g->state == GEN_SUSPENDED && throw == UNDEF) *f->sp++ = send == UNDEF ? NONE_VAL : send;
-    return gen_run(vm, g, throw, done);
+    if (e == UNDEF) {
+        e = exc_new(vm, vm->exc_types[E_GeneratorExit], NULL);
+        if (e == ERR) return -1;
+    }
+    bool done;
+    Value r = gen_resume(vm, g, NONE_VAL, e, &done);
+    if (r == ERR) {
+        if (exc_is(vm, vm->exc, E_GeneratorExit) || exc_is(vm, vm->exc, E_StopIteration)) {
+            vm->exc = UNDEF;
+            return 0;
+        }
+        return -1;
+    }
+    if (!done) {
+        exc_raise(vm, E_RuntimeError, "%s ignored GeneratorExit", gen_kind_name(vm, g));
+        return -1;
+    }
+    return 0;
+}
+
+Value gen_exc_from_args(VM *vm, Value *args, int nargs) {
+    Value typ = args[0], val = nargs > 1 ? args[1] : NONE_VAL, tb = nargs > 2 ? args[2] : NONE_VAL;
+    if (tb != NONE_VAL && !(is_kind(tb, OBJ_ITER) && as_obj(tb)->cls == vm->types[T_TRACEBACK]))
+        return exc_raise(vm, E_TypeError, "throw() third argument must be a traceback object");
+    if (is_kind(typ, OBJ_CLASS) && class_is_subclass(AS(ObjClass, typ), vm->exc_types[E_BaseException])) {
+        if (val == NONE_VAL) return class_call(vm, AS(ObjClass, typ), NULL, 0, NULL);
+        if (is_instance(vm, val, AS(ObjClass, typ))) return val;
+        if (is_tuple(val)) return class_call(vm, AS(ObjClass, typ), AS(ObjTuple, val)->items, (int)AS(ObjTuple, val)->len, NULL);
+        return class_call(vm, AS(ObjClass, typ), &val, 1, NULL);
+    }
+    if (!is_kind(typ, OBJ_EXC))
+        return exc_raise(vm, E_TypeError, "exceptions must be classes or instances deriving from BaseException, not %T", typ);
+    if (val != NONE_VAL) return exc_raise(vm, E_TypeError, "instance exception may not have a separate value");
+    return typ;
 }
 
 void gen_mark(VM *vm, ObjGen *g) {
@@ -203,104 +292,81 @@ void gen_free(VM *vm, ObjGen *g) {
     g->frame = NULL;
 }
 
-/* ---- methods ----------------------------------------------------------- */
-
-#define SELF AS(ObjGen, args[0])
-
-static Value stop_iteration(VM *vm, Value v) {
-    ObjTuple *t = v == NONE_VAL ? vm->empty_tuple : tuple_from(vm, &v, 1);
-    if (!t) return ERR;
-    Value e = exc_new(vm, vm->exc_types[E_StopIteration], t);
-    return e == ERR ? ERR : exc_raise_value(vm, e);
-}
-
-static Value m_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
-    bool done;
-    Value r = gen_resume(vm, SELF, NONE_VAL, UNDEF, &done);
-    if (r == ERR) return ERR;
-    return done ? stop_iteration(vm, r) : r;
-}
-
-static Value m_send(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "send", nargs - 1, kw, 1, 1)) return ERR;
-    bool done;
-    Value r = gen_resume(vm, SELF, args[1], UNDEF, &done);
-    if (r == ERR) return ERR;
-    return done ? stop_iteration(vm, r) : r;
-}
-
-static Value m_throw(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "throw", nargs - 1, kw, 1, 3)) return ERR;
-    Value e = args[1];
-    if (is_kind(e, OBJ_CLASS) && class_is_subclass(AS(ObjClass, e), vm->exc_types[E_BaseException])) {
-        e = nargs > 2 && args[2] != NONE_VAL ? op_call1(vm, e, args[2]) : class_call(vm, AS(ObjClass, e), NULL, 0, NULL);
-        if (e == ERR) return ERR;
-    }
-    if (!is_kind(e, OBJ_EXC)) return exc_raise(vm, E_TypeError, "exceptions must be classes or instances deriving from BaseException, not %T", e);
-    if (SELF->state == GEN_CREATED) {
-        SELF->state = GEN_DONE;
-        return exc_raise_value(vm, e);
-    }
-    bool done;
-    Value r = gen_resume(vm, SELF, NONE_VAL, e, &done);
-    if (r == ERR) return ERR;
-    return done ? stop_iteration(vm, r) : r;
-}
-
-bool gen_close(VM *vm, ObjGen *g) {
-    if (g->state != GEN_SUSPENDED) { g->state = GEN_DONE; return true; }
-    Value e = exc_new(vm, vm->exc_types[E_GeneratorExit], NULL);
-    if (e == ERR) return false;
-    bool done;
-    Value r = gen_resume(vm, g, NONE_VAL, e, &done);
-    if (r == ERR) {
-        if (exc_is(vm, vm->exc, E_GeneratorExit) || exc_is(vm, vm->exc, E_StopIteration)) {
-            vm->exc = UNDEF;
-            return true;
-        }
-        return false;
-    }
-    if (!done) {
-        exc_raise(vm, E_RuntimeError, "%s ignored GeneratorExit",
-                  as_obj(obj_val(g))->cls == vm->types[T_COROUTINE] ? "coroutine" : "generator");
-        return false;
-    }
-    return true;
-}
-
-static Value m_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "close", nargs - 1, kw, 0, 0)) return ERR;
-    return gen_close(vm, SELF) ? NONE_VAL : ERR;
-}
-
 Value gen_getattr(VM *vm, ObjGen *g, const char *n) {
     (void)vm;
     if (!strcmp(n, "__name__")) return obj_val(g->name);
     if (!strcmp(n, "__qualname__")) return obj_val(g->qualname);
-    const char *p = n[0] == 'g' && n[1] == 'i' && n[2] == '_' ? n + 3 : n[0] == 'c' && n[1] == 'r' && n[2] == '_' ? n + 3 : NULL;
-    if (!p) return UNDEF;
+    bool prefixed = (n[0] == 'g' && n[1] == 'i') || (n[0] == 'c' && n[1] == 'r') || (n[0] == 'a' && n[1] == 'g');
+    if (!prefixed || n[2] != '_') return UNDEF;
+    const char *p = n + 3;
     if (!strcmp(p, "code")) return g->frame ? obj_val(g->frame->code) : NONE_VAL;
     if (!strcmp(p, "running")) return bool_val(g->state == GEN_RUNNING);
     if (!strcmp(p, "suspended")) return bool_val(g->state == GEN_SUSPENDED);
     if (!strcmp(p, "frame")) return NONE_VAL;     /* no frame objects */
     if (!strcmp(p, "yieldfrom") || !strcmp(p, "await")) {
-        Value d = g->frame ? gen_delegate(g) : UNDEF;
+        Value d = g->frame && g->state == GEN_SUSPENDED ? gen_yf(g) : UNDEF;
         return d == UNDEF ? NONE_VAL : d;
     }
     return UNDEF;
 }
 
+/* ---- methods ----------------------------------------------------------- */
+
+Value gen_bad_self(VM *vm, const char *name, Value *args, int nargs) {
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "unbound method %s() needs an argument", name);
+    return exc_raise(vm, E_TypeError, "descriptor '%s' doesn't apply to a '%T' object", name, args[0]);
+}
+
+#define SELF AS(ObjGen, args[0])
+#define CHECK_SELF(name) do { if (nargs < 1 || !is_kind(args[0], OBJ_GEN)) return gen_bad_self(vm, name, args, nargs); } while (0)
+
+static Value m_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    CHECK_SELF("__next__");
+    if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
+    bool done;
+    Value r = gen_resume(vm, SELF, NONE_VAL, UNDEF, &done);
+    if (r == ERR) return ERR;
+    return done ? gen_stop_iteration(vm, r) : r;
+}
+
+static Value m_send(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    CHECK_SELF("send");
+    if (!args_check(vm, "send", nargs - 1, kw, 1, 1)) return ERR;
+    bool done;
+    Value r = gen_resume(vm, SELF, args[1], UNDEF, &done);
+    if (r == ERR) return ERR;
+    return done ? gen_stop_iteration(vm, r) : r;
+}
+
+static Value m_throw(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    CHECK_SELF("throw");
+    if (!args_check(vm, "throw", nargs - 1, kw, 1, 3)) return ERR;
+    Value e = gen_exc_from_args(vm, args + 1, nargs - 1);
+    if (e == ERR) return ERR;
+    bool done;
+    Value r = gen_throw(vm, SELF, e, true, &done);
+    if (r == ERR) return ERR;
+    return done ? gen_stop_iteration(vm, r) : r;
+}
+
+static Value m_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    CHECK_SELF("close");
+    if (!args_check(vm, "close", nargs - 1, kw, 0, 0)) return ERR;
+    return gen_close(vm, SELF) < 0 ? ERR : NONE_VAL;
+}
+
 /* coroutine.__await__(): an iterator over the coroutine, for
- * `yield from coro.__await__()` in a user awaitable. */
+ * `yield from coro.__await__()` in a user awaitable. Its send, throw and
+ * close go to the coroutine. */
 static Value wrapper_next(VM *vm, ObjIter *it) {
     bool done;
     Value r = gen_resume(vm, AS(ObjGen, it->a), NONE_VAL, UNDEF, &done);
     if (r == ERR) return ERR;
-    return done ? stop_iteration(vm, r) : r;
+    return done ? gen_stop_iteration(vm, r) : r;
 }
 
 static Value m_await(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    CHECK_SELF("__await__");
     if (!args_check(vm, "__await__", nargs - 1, kw, 0, 0)) return ERR;
     ObjIter *it = iter_new(vm, vm->types[T_CORO_WRAPPER], wrapper_next);
     if (!it) return ERR;
@@ -308,29 +374,39 @@ static Value m_await(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(it);
 }
 
-/* The wrapper's send/throw/close go to the coroutine. */
+static bool is_wrapper(VM *vm, Value v) { return is_kind(v, OBJ_ITER) && as_obj(v)->cls == vm->types[T_CORO_WRAPPER]; }
+
+#define UNWRAP(name) do { \
+        if (nargs < 1 || !is_wrapper(vm, args[0])) return gen_bad_self(vm, name, args, nargs); \
+    } while (0)
 
 static Value w_send(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    return m_send(vm, (Value[]){AS(ObjIter, args[0])->a, nargs > 1 ? args[1] : NONE_VAL}, nargs, kw);
+    UNWRAP("send");
+    Value a[2] = {AS(ObjIter, args[0])->a, nargs > 1 ? args[1] : NONE_VAL};
+    return m_send(vm, a, nargs, kw);
 }
 
 static Value w_throw(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    Value a[4] = {AS(ObjIter, args[0])->a};
+    UNWRAP("throw");
+    Value a[4] = {AS(ObjIter, args[0])->a, NONE_VAL, NONE_VAL, NONE_VAL};
     for (int i = 1; i < nargs && i < 4; i++) a[i] = args[i];
     return m_throw(vm, a, nargs, kw);
 }
 
 static Value w_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    UNWRAP("close");
     return m_close(vm, (Value[]){AS(ObjIter, args[0])->a}, nargs, kw);
 }
 
 static Value m_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)vm; (void)nargs; (void)kw;
+    (void)kw;
+    CHECK_SELF("__iter__");
     return args[0];
 }
 
 static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)nargs; (void)kw;
+    (void)kw;
+    CHECK_SELF("__repr__");
     StrBuf b = SB_INIT;
     sb_addf(&b, "<%s object %s at %p>", as_obj(args[0])->cls->name->data, SELF->qualname->data, (void *)SELF);
     return str_from_buf(vm, &b);

@@ -6,7 +6,13 @@
  * ever unwound on the C stack. The interpreter resumes generators in its own
  * loop for `for` loops and `yield from` (FOR_ITER, SEND); natives resume
  * them through gen_resume, a nested run. A coroutine is the same object
- * with class `coroutine`: `await` drives it like `yield from`. */
+ * with class `coroutine`: `await` drives it like `yield from`. So is an
+ * async generator (class `async_generator`, see agen.h), which only its
+ * asend/athrow awaitables resume.
+ *
+ * YIELD_VALUE's argument says what kind of yield suspended a frame; the
+ * interpreter ignores it, the code that resumes a frame reads it back from
+ * the instruction before the saved ip. */
 #ifndef ASY_GEN_H
 #define ASY_GEN_H
 
@@ -17,10 +23,19 @@ typedef enum GenState { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_DONE } GenS
 typedef struct ObjGen {
     Obj obj;                /* obj.spare: the offset of the call that created it in site */
     Frame *frame;           /* owned; NULL once finished and released */
-    ObjCode *site;          /* the code that created it (for "never awaited"), or NULL */
+    ObjCode *site;          /* the code that created a coroutine (for "never awaited"), or NULL */
     uint8_t state;
+    uint8_t ag_running_async;   /* async generators: an asend/athrow is being awaited */
+    uint8_t ag_closed;          /* async generators: aclose() began, or it ended by StopAsyncIteration/GeneratorExit */
     ObjStr *name, *qualname;
 } ObjGen;
+
+#define YIELD_PLAIN 0       /* `yield` in a generator */
+#define YIELD_ASYNC 1       /* `yield` in an async generator: completes the awaitable that resumed it */
+#define YIELD_DELEGATE 2    /* in the SEND loop of `yield from`/`await`: the sub-iterator is on top of the stack */
+
+/* The argument of the YIELD_VALUE a suspended generator stopped at. */
+static inline int gen_yield_kind(ObjGen *g) { return (int)(g->frame->ip[-1] >> 8); }
 
 /* A new generator (or coroutine, for an async def) for a call of `fn`:
  * binds the arguments into its own frame and runs nothing. */
@@ -31,11 +46,34 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
  * UNDEF, or an exception to raise at the point where it stopped. */
 Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done);
 
-/* The gi_ and cr_ attributes, __name__ and __qualname__; UNDEF if not one. */
+/* Throws exception instance `exc` into g where it stopped. When g is
+ * suspended in `yield from`/`await`, the sub-iterator gets it first (PEP
+ * 380): its throw() (or, for GeneratorExit with close_on_genexit, its
+ * close()); what it yields g yields, what it returns continues g after the
+ * loop, what it raises is raised in g. Results as gen_resume. */
+Value gen_throw(VM *vm, ObjGen *g, Value exc, bool close_on_genexit, bool *done);
+
+/* The gi_/cr_/ag_ attributes, __name__ and __qualname__; UNDEF if not one. */
 Value gen_getattr(VM *vm, ObjGen *g, const char *name);
 
-/* close(): GeneratorExit at the point where g stopped; false after raising. */
-bool gen_close(VM *vm, ObjGen *g);
+/* generator.close(): 0, or -1 after raising. */
+int gen_close(VM *vm, ObjGen *g);
+
+/* The exception instance for throw(type[, value[, traceback]]). */
+Value gen_exc_from_args(VM *vm, Value *args, int nargs);
+
+/* One step of an iterator driven by `yield from`/`await` (SEND): sends
+ * `send` (None or UNDEF: next) or throws `throw` into it. Returns what it
+ * yielded (*done = false), the value it returned (*done = true; the value
+ * of its StopIteration), or ERR. */
+Value gen_iter_step(VM *vm, Value it, Value send, Value throw, bool close_on_genexit, bool *done);
+
+/* Raises StopIteration(v) (no arguments for None). */
+Value gen_stop_iteration(VM *vm, Value v);
+
+/* The TypeError for a method of these types called unbound on something
+ * else (type(g).send(5, None)), which must not be read as a generator. */
+Value gen_bad_self(VM *vm, const char *name, Value *args, int nargs);
 
 static inline bool is_generator(VM *vm, Value v) {
     return is_obj(v) && as_obj(v)->kind == OBJ_GEN && as_obj(v)->cls == vm->types[T_GENERATOR];

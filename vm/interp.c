@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 
+#include "agen.h"
 #include "builtins.h"
 #include "class.h"
 #include "containers.h"
@@ -151,10 +152,6 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
     ObjCode *code = fn->code;
     if (fb->depth >= vm->recursion_limit) {
         exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-        return NULL;
-    }
-    if (code->flags & CODE_ASYNC_GEN) {
-        exc_raise(vm, E_NotImplementedError, "async generators are not supported yet");
         return NULL;
     }
     Frame *f = push_frame(vm, fb, code);
@@ -383,7 +380,7 @@ static Value stop_iteration_escaped(VM *vm, struct ObjGen *g, Value e) {
 static Value interp_run(VM *vm, Frame *entry, Value throw);
 
 Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
-    if (fn->code->flags & (CODE_GENERATOR | CODE_COROUTINE)) return gen_new(vm, fn, args, nargs, kwnames);
+    if (fn->code->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GEN)) return gen_new(vm, fn, args, nargs, kwnames);
     if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     Frame *f = enter_function(vm, fn, args, nargs, kwnames);
     if (!f) return ERR;
@@ -791,7 +788,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 NEXT();
             }
         }
-        if (is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & (CODE_GENERATOR | CODE_COROUTINE))) {
+        if (is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GEN))) {
             SAVE();
             Value g = gen_new(vm, AS(ObjFunction, f), args, nargs, kwnames);
             sp = fslot;
@@ -1614,31 +1611,20 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             ip = code->ins + ARG;
             NEXT();
         }
+        /* Anything else, async generators' awaitables included, through
+         * gen_iter_step: its value when it ends, with no StopIteration. */
         SAVE();
-        Value r;
-        if (v == NONE_VAL) {
-            r = op_next(vm, it);
-        } else {
-            r = op_call_method(vm, it, str_intern_cstr(vm, "send"), &v, 1);
-            if (r == UNDEF) { exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'send'", it); goto error; }
-        }
-        if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {
-            /* The iterator finished with a value (StopIteration(value)). */
-            Value e = vm->exc;
-            vm->exc = UNDEF;
-            ObjTuple *a = AS(ObjException, e)->args;
-            TOP() = a->len ? a->items[0] : NONE_VAL;
-            ip = code->ins + ARG;
-            NEXT();
-        }
+        bool done;
+        Value r = gen_iter_step(vm, it, v, UNDEF, false, &done);
         CHECK(r);
-        if (r == UNDEF) { TOP() = NONE_VAL; ip = code->ins + ARG; NEXT(); }
+        if (done) { TOP() = r; ip = code->ins + ARG; NEXT(); }
         PUSH(r);
         NEXT();
     }
     CASE(GET_AWAITABLE) {
         /* A coroutine is awaited as is; anything else through __await__,
-         * which must return an iterator. SEND then drives it. */
+         * which must return an iterator (agen.c). SEND then drives it.
+         * arg 1/2: the result of __aenter__/__aexit__, for the message. */
         Value v = TOP();
         SAVE();
         if (is_kind(v, OBJ_GEN) && as_obj(v)->cls == vm->types[T_COROUTINE]) {
@@ -1653,27 +1639,108 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             NEXT();     /* a generator made awaitable by types.coroutine */
         Value m = op_special(vm, v, N___await__);
         if (m == UNDEF) {
-            exc_raise(vm, E_TypeError, "object %T can't be used in 'await' expression", v);
+            if (ARG)
+                exc_raise(vm, E_TypeError, "'async with' received an object from %s that does not implement __await__: %T",
+                          ARG == 1 ? "__aenter__" : "__aexit__", v);
+            else
+                exc_raise(vm, E_TypeError, "object %T can't be used in 'await' expression", v);
             goto error;
         }
         Value it = op_call1(vm, m, v);
         CHECK(it);
         if (!(is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) && !is_generator(vm, it) &&
             op_special(vm, it, N___next__) == UNDEF) {
-            exc_raise(vm, E_TypeError, "__await__() returned non-iterator of type '%T'", it);
+            if (is_kind(it, OBJ_GEN) && as_obj(it)->cls == vm->types[T_COROUTINE])
+                exc_raise(vm, E_TypeError, "__await__() returned a coroutine");
+            else
+                exc_raise(vm, E_TypeError, "__await__() returned non-iterator of type '%T'", it);
             goto error;
         }
         TOP() = it;
         NEXT();
     }
+    CASE(GET_AITER) {
+        Value obj = TOP();
+        if (is_async_generator(vm, obj)) NEXT();
+        SAVE();
+        Value m = op_special(vm, obj, N___aiter__);
+        if (m == UNDEF || m == NONE_VAL) {
+            exc_raise(vm, E_TypeError, "'async for' requires an object with __aiter__ method, got %T", obj);
+            goto error;
+        }
+        Value it = op_call1(vm, m, obj);
+        CHECK(it);
+        if (!is_async_generator(vm, it) && op_special(vm, it, N___anext__) == UNDEF) {
+            exc_raise(vm, E_TypeError, "'async for' received an object from __aiter__ that does not implement __anext__: %T", it);
+            goto error;
+        }
+        TOP() = it;
+        NEXT();
+    }
+    CASE(GET_ANEXT) {
+        Value ait = TOP();
+        SAVE();
+        if (is_async_generator(vm, ait)) {
+            Value aw = agen_asend_new(vm, AS(ObjGen, ait), NONE_VAL);
+            CHECK(aw);
+            PUSH(aw);
+            NEXT();
+        }
+        Value m = op_special(vm, ait, N___anext__);
+        if (m == UNDEF || m == NONE_VAL) {
+            exc_raise(vm, E_TypeError, "'async for' requires an iterator with __anext__ method, got %T", ait);
+            goto error;
+        }
+        Value next = op_call1(vm, m, ait);
+        CHECK(next);
+        PUSH(next);
+        SAVE();
+        Value aw = agen_get_awaitable(vm, next);
+        if (aw == ERR) {
+            Value cause = vm->exc;
+            vm->exc = UNDEF;
+            exc_raise(vm, E_TypeError, "'async for' received an invalid object from __anext__: %T", next);
+            agen_chain_cause(vm, cause);
+            goto error;
+        }
+        TOP() = aw;
+        NEXT();
+    }
+    CASE(END_ASYNC_FOR) {
+        /* [aiter, exc]: StopAsyncIteration ends the loop. */
+        Value e = POP();
+        if (exc_is(vm, e, E_StopAsyncIteration)) { sp--; NEXT(); }
+        SAVE();
+        vm->exc = e;
+        reraise = true;
+        goto error;
+    }
+    CASE(BEFORE_ASYNC_WITH) {
+        SAVE();
+        Value cm = TOP();
+        Value enter = op_special(vm, cm, N___aenter__);
+        if (enter == UNDEF) {
+            exc_raise(vm, E_TypeError, "'%T' object does not support the asynchronous context manager protocol", cm);
+            goto error;
+        }
+        Value exitf = op_special(vm, cm, N___aexit__);
+        if (exitf == UNDEF) {
+            exc_raise(vm, E_TypeError,
+                      "'%T' object does not support the asynchronous context manager protocol (missed __aexit__ method)", cm);
+            goto error;
+        }
+        Value bound = bound_new(vm, cm, exitf);
+        CHECK(bound);
+        TOP() = bound;
+        SAVE();
+        Value r = op_call1(vm, enter, cm);
+        CHECK(r);
+        PUSH(r);
+        NEXT();
+    }
     CASE(RETURN_GENERATOR) {
         SAVE();
         exc_raise(vm, E_SystemError, "RETURN_GENERATOR is not used");
-        goto error;
-    }
-    CASE(NOT_SUPPORTED) {
-        SAVE();
-        exc_raise(vm, E_NotImplementedError, "'%s' is not supported yet", AS(ObjStr, consts[ARG])->data);
         goto error;
     }
     L_BAD: {

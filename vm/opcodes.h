@@ -102,12 +102,15 @@
     OP(IMPORT_FROM, 1)          /* [module] -> [module, attr]; arg: name */ \
     OP(IMPORT_STAR, -1) \
     OP(PRINT_EXPR, -1)          /* interactive: repr of TOS unless None */ \
-    OP(YIELD_VALUE, 0)          /* [v] -> [sent] */ \
+    OP(YIELD_VALUE, 0)          /* [v] -> [sent]; arg: YIELD_PLAIN, YIELD_ASYNC or YIELD_DELEGATE (gen.h) */ \
     OP(GET_YIELD_FROM_ITER, 0) \
     OP(SEND, 0)                 /* [iter, v] -> [iter, yielded] or pops to [result] and jumps */ \
-    OP(GET_AWAITABLE, 0) \
-    OP(RETURN_GENERATOR, 0) \
-    OP(NOT_SUPPORTED, 0)        /* raises NotImplementedError naming const[arg] */
+    OP(GET_AWAITABLE, 0)        /* arg 1/2: awaiting __aenter__()/__aexit__() (for the error message) */ \
+    OP(GET_AITER, 0)            /* [obj] -> [obj.__aiter__()] */ \
+    OP(GET_ANEXT, 1)            /* [aiter] -> [aiter, awaitable of aiter.__anext__()] */ \
+    OP(END_ASYNC_FOR, -2)       /* [aiter, exc]: pops both if exc is StopAsyncIteration, else re-raises it */ \
+    OP(BEFORE_ASYNC_WITH, 1)    /* [cm] -> [__aexit__ bound, __aenter__()] */ \
+    OP(RETURN_GENERATOR, 0)
 
 typedef enum Opcode {
 #define OP(name, effect) OP_##name,

@@ -97,7 +97,11 @@ static bool step_with_error(VM *vm, Task *t) {
 /* Resumes the coroutine: a native coroutine directly, anything else with a
  * coroutine's methods through send()/throw(). */
 static Value resume(VM *vm, Task *t, Value exc, bool *done) {
-    if (is_kind(t->coro, OBJ_GEN)) return gen_resume(vm, AS(ObjGen, t->coro), NONE_VAL, exc, done);
+    if (is_kind(t->coro, OBJ_GEN)) {
+        ObjGen *g = AS(ObjGen, t->coro);
+        /* A throw goes down the await chain to where the task waits. */
+        return exc == UNDEF ? gen_resume(vm, g, NONE_VAL, UNDEF, done) : gen_throw(vm, g, exc, true, done);
+    }
     Value r = exc == UNDEF ? op_call_method(vm, t->coro, str_intern_cstr(vm, "send"), (Value[]){NONE_VAL}, 1)
                            : op_call_method(vm, t->coro, str_intern_cstr(vm, "throw"), &exc, 1);
     *done = false;

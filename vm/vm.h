@@ -45,7 +45,9 @@
     X(MAP, "map") X(FILTER, "filter") X(REVERSED, "reversed") \
     X(LIST_REVITER, "list_reverseiterator") X(CALL_ITER, "callable_iterator") \
     X(SEQ_ITER, "iterator") X(SUPER, "super") X(GENERATOR, "generator") X(TRACEBACK, "traceback") X(COROUTINE, "coroutine") \
-    X(CORO_WRAPPER, "coroutine_wrapper")
+    X(CORO_WRAPPER, "coroutine_wrapper") \
+    X(ASYNC_GENERATOR, "async_generator") X(ASYNC_GENERATOR_ASEND, "async_generator_asend") \
+    X(ASYNC_GENERATOR_ATHROW, "async_generator_athrow") X(ANEXT_AWAITABLE, "anext_awaitable")
 
 typedef enum TypeId {
 #define X(id, name) T_##id,

@@ -282,6 +282,12 @@ static Value f_iterable_coroutine(VM *vm, Value *args, int nargs, ObjTuple *kw) 
     return FALSE_VAL;
 }
 
+static Value f_take_asyncgens(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "_take_asyncgens", nargs, kw, 0, 0)) return ERR;
+    return sched_take_agens(vm);
+}
+
 static Value f_isfuture(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "isfuture", nargs, kw, 1, 1)) return ERR;
     return bool_val(is_future(args[0]));
@@ -297,6 +303,7 @@ bool mod_asyncio_init(VM *vm, ObjModule *m) {
         {"_all_tasks", f_all_tasks}, {"_set_exception_handler", f_set_exception_handler},
         {"_report", f_report}, {"isfuture", f_isfuture}, {"_run_main", f_run_main}, {"_reset", f_reset},
         {"_iscoroutinefunction", f_iscoroutinefunction}, {"_iterable_coroutine", f_iterable_coroutine},
+        {"_take_asyncgens", f_take_asyncgens},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;

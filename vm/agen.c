@@ -16,6 +16,7 @@
 #include "func.h"
 #include "gc.h"
 #include "ops.h"
+#include "scheduler.h"
 #include "str.h"
 
 enum { AW_INIT, AW_ITER, AW_CLOSED };
@@ -44,6 +45,8 @@ static bool is_coroutine(VM *vm, Value v) {
  * and StopAsyncIteration escaping the body become RuntimeError. */
 static Value agen_step(VM *vm, ObjGen *g, Value send, Value throw, bool close_on_genexit, int *kind) {
     bool ran = g->state == GEN_CREATED || g->state == GEN_SUSPENDED;
+    /* asyncio's firstiter hook: the loop closes what is left at the end. */
+    if (g->state == GEN_CREATED && vm->sched && !sched_agen_started(vm, g)) return ERR;
     bool done;
     *kind = STEP_PASS;
     Value r = throw == UNDEF ? gen_resume(vm, g, send, UNDEF, &done) : gen_throw(vm, g, throw, close_on_genexit, &done);

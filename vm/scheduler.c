@@ -31,7 +31,7 @@ Sched *sched_get(VM *vm) {
     if (vm->sched) return vm->sched;
     Sched *s = calloc(1, sizeof *s);
     if (!s) { exc_nomem(vm); return NULL; }
-    s->loop = s->exc_handler = UNDEF;
+    s->loop = s->exc_handler = s->agens = UNDEF;
     s->item.a = s->item.b = s->item.c = UNDEF;
     s->uv = malloc(sizeof *s->uv);
     if (!s->uv || uv_loop_init(s->uv) != 0) {
@@ -94,6 +94,7 @@ void sched_mark(VM *vm) {
     gc_mark_value(vm, s->item.a); gc_mark_value(vm, s->item.b); gc_mark_value(vm, s->item.c);
     gc_mark_value(vm, s->loop);
     gc_mark_value(vm, s->exc_handler);
+    gc_mark_value(vm, s->agens);
     MARK(s->current);
     MARK(s->main_task);
     MARK(s->block_code);
@@ -265,6 +266,44 @@ void sched_reset(VM *vm) {
     timers_free(&s->timers);
     s->timers_dead = 0;
     while (s->tasks) sched_task_done(vm, s->tasks);
+}
+
+/* ---- async generators ------------------------------------------------- */
+
+static bool agen_live(Value v) { return AS(ObjGen, v)->state != GEN_DONE; }
+
+bool sched_agen_started(VM *vm, ObjGen *g) {
+    Sched *s = vm->sched;
+    if (!s->running) return true;
+    if (s->agens == UNDEF) {
+        ObjList *l = list_new(vm, 8);
+        if (!l) return false;
+        s->agens = obj_val(l);
+    }
+    ObjList *l = AS(ObjList, s->agens);
+    if (l->len >= 64 && (l->len & (l->len - 1)) == 0) {
+        /* At each power of two, drop the finished ones. */
+        int64_t n = 0;
+        for (int64_t i = 0; i < l->len; i++) {
+            if (agen_live(l->items[i])) l->items[n++] = l->items[i];
+        }
+        l->len = n;
+    }
+    return list_append(vm, l, obj_val(g)) == 0;
+}
+
+Value sched_take_agens(VM *vm) {
+    Sched *s = vm->sched;
+    ObjList *out = list_new(vm, 0);
+    if (!out) return ERR;
+    if (s->agens != UNDEF) {
+        ObjList *l = AS(ObjList, s->agens);
+        for (int64_t i = 0; i < l->len; i++) {
+            if (agen_live(l->items[i]) && list_append(vm, out, l->items[i]) < 0) return ERR;
+        }
+        s->agens = UNDEF;
+    }
+    return obj_val(out);
 }
 
 /* ---- signals: Ctrl-C and the blocked-loop detector --------------------- */

@@ -58,6 +58,7 @@ typedef struct Sched {
     uint32_t task_counter;
     uint64_t steps;             /* task steps run: the blocked-loop detector watches it */
     Value exc_handler;          /* loop.set_exception_handler(), or UNDEF */
+    Value agens;                /* a list: async generators started while the loop runs */
     Future **logged;            /* futures holding an unretrieved exception (not roots) */
     size_t nlogged, logcap;
     Future **report;            /* those found unreachable: reported after the collection */
@@ -103,6 +104,11 @@ void sched_task_started(VM *vm, Task *t);
 void sched_task_done(VM *vm, Task *t);
 void sched_log_exception(VM *vm, Future *f);
 
+/* An async generator's first step while the loop runs: it is kept so that
+ * shutdown_asyncgens can close it. False after MemoryError. */
+bool sched_agen_started(VM *vm, struct ObjGen *g);
+/* The async generators that have not finished, handed over once. */
+Value sched_take_agens(VM *vm);
 /* Wakes the loop from a signal handler or another thread. */
 void sched_wake(VM *vm);
 /* _run_main: asyncio.run's run_until_complete, where Ctrl-C cancels the

@@ -131,6 +131,19 @@ static void error_at(Compiler *c, Node *n, const char *msg) {
                  n && n->end_line == n->line ? n->end_col : (n ? n->col + 1 : 1));
 }
 
+/* A SyntaxError with a hint (a note, shown under the message) that says
+ * what to do instead (SPEC 6.3). */
+static void error_hint(Compiler *c, Node *n, const char *msg, const char *hint) {
+    if (c->failed) return;
+    error_at(c, n, msg);
+    Value e = c->vm->exc;
+    if (!is_kind(e, OBJ_EXC)) return;
+    Value note = str_from_cstr(c->vm, hint);
+    ObjList *notes = note == ERR ? NULL : list_from(c->vm, &note, 1);
+    if (notes) dict_set_str(c->vm, AS(ObjException, e)->base.dict, vm_name(c->vm, N___notes__), obj_val(notes));
+    c->vm->exc = e;
+}
+
 static void nomem(Compiler *c) {
     if (c->failed) return;
     c->failed = true;
@@ -919,8 +932,17 @@ static void compile_expr(Compiler *c, Node *n) {
         break;
     case E_AWAIT: {
         Scope *s = c->u->scope;
-        if (s->kind != SCOPE_FUNCTION) { error_at(c, n, "'await' outside function"); break; }
-        if (!s->is_comprehension && !is_async_def(s)) { error_at(c, n, "'await' outside async function"); break; }
+        if (s->kind != SCOPE_FUNCTION) {
+            error_hint(c, n, "'await' outside function",
+                       "hint: put the awaiting code in 'async def main()' and start it with asyncio.run(main())");
+            break;
+        }
+        if (!s->is_comprehension && !is_async_def(s)) {
+            error_hint(c, n, "'await' outside async function",
+                       "hint: make this function 'async def' (and await it where it is called), "
+                       "or run a coroutine from ordinary code with asyncio.run(coro)");
+            break;
+        }
         /* await e: the `yield from` loop over the awaitable. */
         compile_expr(c, n->u.value.value);
         c->u->line = n->line;

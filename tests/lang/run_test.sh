@@ -36,7 +36,8 @@ fi
 # normalize_stderr DIR: copy stderr, dropping lines made only of whitespace,
 # '^' and '~' (CPython's caret markers under traceback source lines) and
 # turning `File "DIR/name.asy"` into `File "name.asy"` (CPython 3.9+ reports
-# the main script by its absolute path).
+# the main script by its absolute path), and writing the duration in Asy's
+# blocked-loop warning as N.NN (it varies from run to run).
 normalize_stderr() {
     grep -v '^[[:space:]^~]*$' | NORM_PREFIX="File \"$1/" awk '
         {
@@ -48,7 +49,7 @@ normalize_stderr() {
                 line = substr(line, i + length(p))
             }
             print out line
-        }'
+        }' | sed -E 's/(blocked the event loop for )[0-9]+\.[0-9]+ seconds/\1N.NN seconds/'
 }
 
 # Harmless for Asy; keeps python3 usable as the interpreter under test.

@@ -511,10 +511,19 @@ static bool run_callback(VM *vm, Value fn, Value *args, int nargs, Value ctx, Va
     Value e = vm->exc;
     if (fatal(vm, e)) return false;
     vm->exc = UNDEF;
+    /* "Exception in callback f(1, 2)", as asyncio describes a handle. */
     StrBuf b = SB_INIT;
     sb_adds(&b, "Exception in callback ");
-    Value saved = vm->exc;
-    if (!op_repr_to(vm, fn, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
+    Value name = op_getattr_opt(vm, fn, vm_name(vm, N___qualname__));
+    if (is_str(name)) sb_adds(&b, AS(ObjStr, name)->data);
+    else if (!op_repr_to(vm, fn, &b)) sb_adds(&b, "<?>");
+    sb_addc(&b, '(');
+    for (int i = 0; i < nargs; i++) {
+        if (i) sb_adds(&b, ", ");
+        if (!op_repr_to(vm, args[i], &b)) sb_adds(&b, "<?>");
+    }
+    sb_addc(&b, ')');
+    vm->exc = UNDEF;
     char *msg = sb_take(&b);
     sched_report(vm, msg ? msg : "Exception in callback", e, what);
     free(msg);

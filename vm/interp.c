@@ -1289,7 +1289,17 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
 
     /* ---- control flow ---- */
     CASE(JUMP) ip = code->ins + ARG; NEXT();
-    CASE(JUMP_BACKWARD) ip = code->ins + ARG; SAFEPOINT(); NEXT();
+    CASE(JUMP_BACKWARD) {
+        /* The safe point comes before the jump, so that an exception raised
+         * there (Ctrl-C) belongs to the loop, inside its try blocks. */
+        if (vm->gc_request | vm->signals) {
+            SAVE();
+            if (vm->gc_request) gc_collect(vm);
+            if (vm->signals && !vm_handle_signals(vm, false)) goto error;
+        }
+        ip = code->ins + ARG;
+        NEXT();
+    }
     CASE(POP_JUMP_IF_FALSE) {
         Value v = POP();
         if (v == FALSE_VAL) { ip = code->ins + ARG; NEXT(); }

@@ -1,7 +1,8 @@
 /* The scheduler's queues (vm/runq.c): the ready queue is FIFO across growth
  * and wrap-around; the timer heap pops by deadline and, for equal
  * deadlines, in insertion order; filtering keeps a valid heap. Plus the
- * scheduler through the API: the order in which tasks start and wake. */
+ * scheduler through the API: the order in which tasks start and wake, and
+ * Ctrl-C (asy_interrupt) with and without asyncio. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <uv.h>
 
 #include "include/asy.h"
 #include "vm/runq.h"
@@ -107,12 +109,72 @@ static void test_scheduler_order(void **state) {
     asy_free(vm);
 }
 
+/* Ctrl-C from the host (asy_interrupt, here from another thread): the first
+ * one cancels asyncio.run's main task, whose finally blocks run, and the run
+ * ends in KeyboardInterrupt. */
+static void interrupt_later(void *arg) {
+    uv_sleep(200);
+    asy_interrupt(arg);
+}
+
+static void test_interrupt_cancels_main(void **state) {
+    (void)state;
+    AsyVM *vm = asy_new(NULL);
+    assert_non_null(vm);
+    static const char src[] =
+        "import asyncio\n"
+        "async def main():\n"
+        "    try:\n"
+        "        await asyncio.sleep(30)\n"
+        "    except asyncio.CancelledError:\n"
+        "        print('cancelled')\n"
+        "        raise\n"
+        "    finally:\n"
+        "        print('finally')\n"
+        "asyncio.run(main())\n";
+    uv_thread_t th;
+    assert_int_equal(uv_thread_create(&th, interrupt_later, vm), 0);
+    asy_capture_begin(vm);
+    AsyStatus st = asy_run_source(vm, src, strlen(src), "<test>");
+    size_t len;
+    const char *out = asy_capture_end(vm, &len);
+    uv_thread_join(&th);
+    assert_int_equal(st, ASY_ERROR);
+    assert_string_equal(out, "cancelled\nfinally\n");
+    assert_non_null(strstr(asy_error_text(vm), "KeyboardInterrupt"));
+    asy_free(vm);
+}
+
+/* Outside asyncio, an interrupt is KeyboardInterrupt in the running code. */
+static void test_interrupt_plain_loop(void **state) {
+    (void)state;
+    AsyVM *vm = asy_new(NULL);
+    assert_non_null(vm);
+    static const char src[] =
+        "n = 0\n"
+        "try:\n"
+        "    while True:\n"
+        "        n += 1\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n";
+    uv_thread_t th;
+    assert_int_equal(uv_thread_create(&th, interrupt_later, vm), 0);
+    asy_capture_begin(vm);
+    assert_int_equal(asy_run_source(vm, src, strlen(src), "<test>"), ASY_OK);
+    size_t len;
+    assert_string_equal(asy_capture_end(vm, &len), "interrupted\n");
+    uv_thread_join(&th);
+    asy_free(vm);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runq_fifo),
         cmocka_unit_test(test_timers_order),
         cmocka_unit_test(test_timers_filter),
         cmocka_unit_test(test_scheduler_order),
+        cmocka_unit_test(test_interrupt_cancels_main),
+        cmocka_unit_test(test_interrupt_plain_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The exact text of SPEC §6's diagnostics: a coroutine never awaited, a task
-# that blocks the event loop (--block-warn), a nested asyncio.run.
+# that blocks the event loop (--block-warn), a nested asyncio.run, and
+# asyncio's "Task exception was never retrieved".
 # usage: test_diagnostics.sh ASY
 set -u
 ASY=$1
@@ -95,6 +96,25 @@ else
     fail=$((fail + 1))
     printf 'FAIL nested-run:\n%s\n' "$got"
 fi
+
+cat > unretrieved.asy <<'PY'
+import asyncio
+
+async def bad():
+    raise ValueError("boom")
+
+async def main():
+    asyncio.create_task(bad())
+    await asyncio.sleep(0.01)
+
+asyncio.run(main())
+PY
+expect unretrieved 0 "Task exception was never retrieved
+future: <Task finished name='Task-2' coro=<bad() done, defined at unretrieved.asy:3> exception=ValueError('boom')>
+Traceback (most recent call last):
+  File \"unretrieved.asy\", line 4, in bad
+    raise ValueError(\"boom\")
+ValueError: boom" "$ASY" unretrieved.asy
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -700,7 +700,7 @@ static void dump_try(Buf *b, const Node *n)
     dump_block(b, "body", &n->u.try_.body, true);
     for (int i = 0; i < n->u.try_.nhandlers; i++) {
         const ExceptHandler *h = &n->u.try_.handlers[i];
-        puts_(b, " (except");
+        puts_(b, h->star ? " (except*" : " (except");
         if (h->type) {
             puts_(b, " ");
             dump(b, h->type);

@@ -135,6 +135,7 @@ typedef struct ExceptHandler {
     const char *name;   /* `as name`, or NULL */
     NodeList body;
     int line, col;
+    int star;           /* `except*` */
 } ExceptHandler;
 
 typedef struct WithItem {
@@ -195,6 +196,7 @@ struct Node {
         struct {
             NodeList body; ExceptHandler *handlers; int nhandlers;
             NodeList orelse, finalbody;
+            int is_star;    /* try/except* (every handler is `except*`) */
         } try_;
         struct { WithItem *items; int nitems; NodeList body; int is_async; } with;
         struct { const char *module; int level; Alias *names; int nnames; } import;

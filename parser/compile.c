@@ -25,7 +25,8 @@
 #include "symtable.h"
 
 typedef enum FBlockKind {
-    FB_WHILE, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END, FB_HANDLER, FB_WITH, FB_ASYNC_WITH
+    FB_WHILE, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END, FB_HANDLER, FB_WITH, FB_ASYNC_WITH,
+    FB_EXCEPT_STAR      /* an except* body: nothing may jump out of it */
 } FBlockKind;
 
 typedef struct FBlock {
@@ -1091,7 +1092,7 @@ static void compile_augassign(Compiler *c, Node *n) {
  * sits on top of the stack and must survive. */
 static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
     switch (b->kind) {
-    case FB_WHILE: case FB_TRY_EXCEPT:
+    case FB_WHILE: case FB_TRY_EXCEPT: case FB_EXCEPT_STAR:
         break;
     case FB_FOR:
         if (value) emit(c, OP_SWAP, 2);
@@ -1158,6 +1159,16 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
     }
 }
 
+#define EXCEPT_STAR_JUMP "'break', 'continue' and 'return' cannot appear in an except* block"
+
+/* Whether an except* body lies between the innermost block and fblock
+ * `outer` (-1: the whole function). */
+static bool in_except_star(Compiler *c, int outer) {
+    for (int i = c->u->nfblocks - 1; i > outer; i--)
+        if (c->u->fblocks[i].kind == FB_EXCEPT_STAR) return true;
+    return false;
+}
+
 static void compile_return(Compiler *c, Node *n) {
     Unit *u = c->u;
     if (u->scope->kind != SCOPE_FUNCTION) { error_at(c, n, "'return' outside function"); return; }
@@ -1167,6 +1178,7 @@ static void compile_return(Compiler *c, Node *n) {
     }
     if (n->u.value.value) compile_expr(c, n->u.value.value);
     else load_none(c);
+    if (in_except_star(c, -1)) { error_at(c, n, EXCEPT_STAR_JUMP); return; }
     for (int i = u->nfblocks - 1; i >= 0 && !c->failed; i--) unwind_fblock(c, &u->fblocks[i], true);
     c->u->line = n->line;
     emit(c, OP_RETURN_VALUE, 0);
@@ -1176,6 +1188,7 @@ static void compile_break_continue(Compiler *c, Node *n, bool is_break) {
     Unit *u = c->u;
     int i = u->nfblocks - 1;
     while (i >= 0 && u->fblocks[i].kind != FB_WHILE && u->fblocks[i].kind != FB_FOR) i--;
+    if (in_except_star(c, i)) { error_at(c, n, EXCEPT_STAR_JUMP); return; }
     if (i < 0) {
         error_at(c, n, is_break ? "'break' outside loop" : "'continue' not properly in loop");
         return;
@@ -1367,14 +1380,104 @@ static void compile_try_except(Compiler *c, Node *n) {
     place(c, end);
 }
 
+/* try/except*[/else], as CPython 3.11 compiles it: each clause splits
+ * what is left of the exception (CHECK_EG_MATCH), the handler runs with the
+ * matching part as the exception being handled, and what the handlers raise
+ * (or re-raise) goes into a list with the unmatched rest, from which
+ * PREP_RERAISE_STAR computes what to raise at the end. */
+static void compile_try_star(Compiler *c, Node *n) {
+    Unit *u = c->u;
+    int d = u->depth;
+    int handler = new_label(c), cleanup = new_label(c), orelse = new_label(c), end = new_label(c);
+    int reraise = new_label(c);
+    push_handler(c, handler, d);
+    if (!push_fblock(c, FB_TRY_EXCEPT, -1, -1, n)) return;
+    compile_stmts(c, &n->u.try_.body);
+    pop_fblock(c);
+    pop_handler(c);
+    emit_jump(c, OP_JUMP, orelse);
+
+    u->depth = d + 1;       /* [exc] */
+    place(c, handler);
+    emit(c, OP_PUSH_EXC_INFO, 0);       /* [prev, exc] */
+    push_handler(c, cleanup, d + 1);
+    emit(c, OP_COPY, 1);
+    emit(c, OP_BUILD_LIST, 0);
+    emit(c, OP_SWAP, 2);                /* [prev, orig, raised, exc] */
+    for (int i = 0; i < n->u.try_.nhandlers && !c->failed; i++) {
+        ExceptHandler *h = &n->u.try_.handlers[i];
+        u->line = h->line;
+        int no_match = new_label(c), next = new_label(c), raised = new_label(c);
+        compile_expr(c, h->type);
+        emit(c, OP_CHECK_EG_MATCH, 0);  /* [prev, orig, raised, rest, match] */
+        emit(c, OP_COPY, 1);
+        load_none(c);
+        emit(c, OP_IS_OP, 0);
+        emit_jump(c, OP_POP_JUMP_IF_TRUE, no_match);
+        if (h->name) compile_name(c, h->name, NAME_STORE);
+        else emit(c, OP_POP_TOP, 0);    /* [prev, orig, raised, rest] */
+        push_handler(c, raised, d + 4);
+        if (!push_fblock(c, FB_EXCEPT_STAR, -1, -1, n)) return;
+        compile_stmts(c, &h->body);
+        pop_fblock(c);
+        pop_handler(c);
+        if (h->name) {
+            load_none(c);
+            compile_name(c, h->name, NAME_STORE);
+            compile_name(c, h->name, NAME_DEL);
+        }
+        emit_jump(c, OP_JUMP, next);
+        u->depth = d + 5;               /* [prev, orig, raised, rest, exc2] */
+        place(c, raised);
+        if (h->name) {
+            load_none(c);
+            compile_name(c, h->name, NAME_STORE);
+            compile_name(c, h->name, NAME_DEL);
+        }
+        emit(c, OP_LIST_APPEND, 2);
+        emit_jump(c, OP_JUMP, next);
+        u->depth = d + 5;               /* [prev, orig, raised, exc, None] */
+        place(c, no_match);
+        emit(c, OP_POP_TOP, 0);
+        place(c, next);                 /* [prev, orig, raised, rest] */
+    }
+    emit(c, OP_LIST_APPEND, 1);         /* the rest (or None) joins the list */
+    emit(c, OP_PREP_RERAISE_STAR, 0);   /* [prev, what to raise] */
+    pop_handler(c);
+    emit(c, OP_COPY, 1);
+    load_none(c);
+    emit(c, OP_IS_OP, 1);
+    emit_jump(c, OP_POP_JUMP_IF_TRUE, reraise);
+    emit(c, OP_POP_TOP, 0);
+    emit(c, OP_POP_EXCEPT, 0);
+    emit_jump(c, OP_JUMP, end);
+    u->depth = d + 2;
+    place(c, reraise);
+    emit(c, OP_SWAP, 2);
+    emit(c, OP_POP_EXCEPT, 0);
+    emit(c, OP_RERAISE, 0);
+    u->depth = d + 2;
+    place(c, cleanup);
+    emit(c, OP_POP_EXCEPT_RERAISE, 0);
+    u->depth = d;
+    place(c, orelse);
+    compile_stmts(c, &n->u.try_.orelse);
+    place(c, end);
+}
+
 static void compile_try(Compiler *c, Node *n) {
-    if (n->u.try_.finalbody.n == 0) { compile_try_except(c, n); return; }
+    if (n->u.try_.finalbody.n == 0) {
+        if (n->u.try_.is_star) compile_try_star(c, n);
+        else compile_try_except(c, n);
+        return;
+    }
     Unit *u = c->u;
     int d = u->depth;
     int handler = new_label(c), cleanup = new_label(c), end = new_label(c);
     push_handler(c, handler, d);
     if (!push_fblock(c, FB_FINALLY_TRY, -1, -1, n)) return;
-    if (n->u.try_.nhandlers) compile_try_except(c, n);
+    if (n->u.try_.is_star) compile_try_star(c, n);
+    else if (n->u.try_.nhandlers) compile_try_except(c, n);
     else compile_stmts(c, &n->u.try_.body);
     pop_fblock(c);
     pop_handler(c);

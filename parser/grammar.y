@@ -309,6 +309,10 @@ handler(A) ::= EXCEPT(K) test(T) COLON block(B).
     { A = mk_handler(ctx, &K, T, NULL, B); }
 handler(A) ::= EXCEPT(K) test(T) AS NAME(N) COLON block(B).
     { A = mk_handler(ctx, &K, T, &N, B); }
+handler(A) ::= EXCEPT(K) STAR test(T) COLON block(B).
+    { A = mk_handler(ctx, &K, T, NULL, B); if (A) A->items[0].star = 1; }
+handler(A) ::= EXCEPT(K) STAR test(T) AS NAME(N) COLON block(B).
+    { A = mk_handler(ctx, &K, T, &N, B); if (A) A->items[0].star = 1; }
 
 /* `with (a as b, c):` needs the GROUP precedence: the group's closing
 ** parenthesis followed by a colon could also end an expression. */

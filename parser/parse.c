@@ -2202,8 +2202,14 @@ Node *mk_try(ParseCtx *ctx, const Token *kw, NodeList body, Handlers *h,
     if (h) {
         n->u.try_.handlers = h->items;
         n->u.try_.nhandlers = h->n;
+        n->u.try_.is_star = h->items[0].star;
         for (int i = 0; i < h->n; i++) {
             ExceptHandler *e = &h->items[i];
+            if (e->star != h->items[0].star) {
+                deferred_error_at(ctx, 1, e->line, e->col, e->line, e->col + 6 + e->star,
+                                  "cannot have both 'except' and 'except*' on the same 'try'");
+                break;
+            }
             if (!e->type && i + 1 < h->n)
                 deferred_error_at(ctx, 1, e->line, e->col, e->line, e->col + 6,
                                   "default 'except:' must be last");
@@ -2533,13 +2539,16 @@ static bool expected_else(ParseCtx *ctx, int code)
 
 static bool except_errors(ParseCtx *ctx, int code, const Token *t)
 {
-    if (code == TK_STAR && ctx->prev_code == TK_EXCEPT) {
-        parse_error(ctx, "SyntaxError", ctx->prev.line, ctx->prev.col, t->line,
-                    t->col + 1, "'except*' is not supported");
+    if (ctx->prev_code == TK_STAR && ctx->prev2_code == TK_EXCEPT &&
+        (code == TK_COLON || code == TK_NEWLINE)) {
+        int col = t->len == 0 && t->col > 0 ? t->col - 1 : t->col;
+        parse_error(ctx, "SyntaxError", t->line, col, t->line, col + 1,
+                    "expected one or more exception types");
         return true;
     }
     if (code != TK_COMMA || line_keyword(ctx) != TK_EXCEPT ||
-        !AsyParsePeek(ctx->parser, 1, TK_EXCEPT))
+        (!AsyParsePeek(ctx->parser, 1, TK_EXCEPT) &&
+         !(AsyParsePeek(ctx->parser, 1, TK_STAR) && AsyParsePeek(ctx->parser, 2, TK_EXCEPT))))
         return false;
     Node *type = stack_node(ctx, 0);
     if (!type)

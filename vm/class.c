@@ -205,39 +205,8 @@ static bool is_object_slot(VM *vm, Value found, NameId name) {
     return found == dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, name));
 }
 
-/* ExceptionGroup(message, exceptions): CPython's checks on the arguments. */
-static bool check_group_args(VM *vm, Value *args, int nargs) {
-    if (nargs != 2) {
-        exc_raise(vm, E_TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (%d given)", nargs);
-        return false;
-    }
-    if (!is_str(args[0])) {
-        exc_raise(vm, E_TypeError, "argument 1 must be str, not %T", args[0]);
-        return false;
-    }
-    ObjList *l = op_to_list(vm, args[1]);
-    if (!l || l->len == 0) {
-        if (!l) vm->exc = UNDEF;
-        exc_raise(vm, E_ValueError, "second argument (exceptions) must be a non-empty sequence");
-        return false;
-    }
-    for (int64_t i = 0; i < l->len; i++) {
-        if (!is_kind(l->items[i], OBJ_EXC)) {
-            exc_raise(vm, E_ValueError, "Item %lld of second argument (exceptions) is not an exception", (long long)i);
-            return false;
-        }
-    }
-    return true;
-}
-
 static Value default_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
-    if (cls->instance_kind == OBJ_EXC && class_is_subclass(cls, vm->exc_types[E_BaseExceptionGroup]) &&
-        !check_group_args(vm, args, nargs))
-        return ERR;
-    if (cls->instance_kind == OBJ_EXC) {
-        ObjTuple *t = tuple_from(vm, args, nargs);
-        return t ? exc_new(vm, exc_oserror_class(vm, cls, args, nargs), t) : ERR;
-    }
+    if (cls->instance_kind == OBJ_EXC) return exc_construct(vm, cls, args, nargs);
     ObjInstance *o = instance_new(vm, cls);
     return o ? obj_val(o) : ERR;
 }
@@ -281,6 +250,13 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
         obj = op_call(vm, fn, argv, nargs + 1, kwnames);
         if (obj == ERR) return ERR;
         if (!is_instance(vm, obj, cls)) return obj;     /* __init__ is skipped */
+        if (!own_init && is_kind(obj, OBJ_EXC)) {
+            /* BaseException.__init__ runs next: args become the call's. */
+            if (nkw) return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", cls->name->data);
+            ObjTuple *t = tuple_from(vm, args, nargs);
+            if (!t) return ERR;
+            AS(ObjException, obj)->args = t;
+        }
     } else {
         if (!own_init && (nargs || nkw) && cls->instance_kind != OBJ_EXC)
             return exc_raise(vm, E_TypeError, "%s() takes no arguments", cls->name->data);

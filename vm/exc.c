@@ -19,6 +19,7 @@ Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
     if (!e->base.dict) return ERR;
     e->args = args ? args : vm->empty_tuple;
     e->cause = e->context = UNDEF;
+    e->group = NULL;
     return obj_val(e);
 }
 
@@ -175,21 +176,21 @@ static Value oserror_str(VM *vm, ObjTuple *a) {
     return str_from_buf(vm, &b);
 }
 
-/* str(ExceptionGroup("msg", [...])): "msg (2 sub-exceptions)" */
-static Value group_str(VM *vm, ObjTuple *a) {
-    int64_t n = a->len > 1 ? op_len(vm, a->items[1]) : 0;
-    if (n < 0) return ERR;
+/* str(ExceptionGroup("msg", [...])): "msg (2 sub-exceptions)", from the
+ * message and exceptions given to the constructor (not from args). */
+static Value group_str(VM *vm, ObjException *e) {
+    int64_t n = e->group->items[1] == UNDEF ? 0 : AS(ObjTuple, e->group->items[1])->len;
     StrBuf b = SB_INIT;
-    if (!op_str_to(vm, a->items[0], &b)) { sb_free(&b); return ERR; }
-    sb_addf(&b, " (%lld sub-exception%s)", (long long)n, n == 1 ? "" : "s");
+    if (!op_str_to(vm, e->group->items[0], &b)) { sb_free(&b); return ERR; }
+    sb_addf(&b, " (%lld sub-exception%s)", (long long)n, n > 1 ? "s" : "");
     return str_from_buf(vm, &b);
 }
 
 Value exc_str(VM *vm, Value exc) {
     ObjException *e = AS(ObjException, exc);
     ObjTuple *a = e->args;
+    if (e->group) return group_str(vm, e);
     if (a->len == 0) return obj_val(vm->empty_str);
-    if (exc_is(vm, exc, E_BaseExceptionGroup)) return group_str(vm, a);
     if (a->len >= 2 && a->len <= 5 && exc_is(vm, exc, E_OSError)) return oserror_str(vm, a);
     if (a->len == 1) {
         if (exc_is(vm, exc, E_KeyError)) return op_repr(vm, a->items[0]);
@@ -266,13 +267,9 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N_filename))) return e->args->len >= 3 ? e->args->items[2] : NONE_VAL;
     }
     if (exc_is(vm, self, E_SyntaxError) && str_eq(name, vm_name(vm, N_msg))) return first;
-    if (exc_is(vm, self, E_BaseExceptionGroup)) {
-        if (str_eq(name, vm_name(vm, N_message))) return first;
-        if (str_eq(name, vm_name(vm, N_exceptions))) {
-            ObjList *l = e->args->len > 1 ? op_to_list(vm, e->args->items[1]) : list_new(vm, 0);
-            ObjTuple *t = l ? tuple_from(vm, l->items, l->len) : NULL;
-            return t ? obj_val(t) : ERR;
-        }
+    if (e->group) {
+        if (str_eq(name, vm_name(vm, N_message))) return e->group->items[0];
+        if (str_eq(name, vm_name(vm, N_exceptions))) return e->group->items[1];
     }
     if (exc_is(vm, self, E_ImportError) && (str_eq(name, vm_name(vm, N_name)) || str_eq(name, vm_name(vm, N_msg))))
         return str_eq(name, vm_name(vm, N_msg)) ? first : NONE_VAL;
@@ -298,6 +295,10 @@ int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v) {
     if (str_eq(name, vm_name(vm, N___suppress_context__))) {
         e->suppress_context = v == TRUE_VAL;
         return 1;
+    }
+    if (e->group && (str_eq(name, vm_name(vm, N_message)) || str_eq(name, vm_name(vm, N_exceptions)))) {
+        exc_raise(vm, E_AttributeError, "readonly attribute");
+        return -1;
     }
     if (str_eq(name, vm_name(vm, N_args))) {
         ObjList *l = op_to_list(vm, v);
@@ -335,6 +336,9 @@ Value exc_traceback_attr(VM *vm, ObjIter *t, ObjStr *name) {
 
 /* ---- traceback text ---------------------------------------------------- */
 
+static bool is_group(Value v);
+static ObjTuple *group_excs(Value eg);
+
 /* The stripped text of line `n` of a file; false if unavailable. */
 static bool source_line(const char *path, int n, StrBuf *out) {
     if (!path || path[0] == '<') return false;
@@ -371,10 +375,10 @@ static void repeated(StrBuf *out, int count) {
         sb_addf(out, "  [Previous line repeated %d more time%s]\n", count - 3, count - 3 == 1 ? "" : "s");
 }
 
-static void format_tb(VM *vm, ObjException *e, StrBuf *out) {
+static void format_tb(VM *vm, ObjException *e, StrBuf *out, const char *header) {
     (void)vm;
     if (e->ntb == 0) return;
-    sb_adds(out, "Traceback (most recent call last):\n");
+    sb_adds(out, header);
     /* Entries run innermost first; print outermost first. More than three
      * identical entries in a row (deep recursion) are folded, as CPython. */
     TbEntry *last = NULL;
@@ -430,11 +434,63 @@ static void format_syntax_error(VM *vm, ObjException *e, StrBuf *out) {
     sb_addc(out, '\n');
 }
 
-void exc_format_only(VM *vm, Value exc, StrBuf *out) {
-    if (!is_kind(exc, OBJ_EXC)) { sb_adds(out, "<unknown error>\n"); return; }
+/* Printing an uncaught exception follows CPython 3.11's pythonrun.c: the
+ * chain of causes and contexts first, and for an exception group its
+ * exceptions in numbered boxes, each line indented by the group depth and
+ * given a "| " margin. An exception is printed once (`seen`). */
+typedef struct PrintCtx {
+    VM *vm;
+    StrBuf *out;
+    int depth;          /* CPython's exception_group_depth */
+    int level;          /* C recursion, bounded */
+    bool need_close;
+    Value *seen;
+    int nseen, capseen;
+} PrintCtx;
+
+enum { MAX_GROUP_WIDTH = 15, MAX_GROUP_DEPTH = 10, MAX_PRINT_LEVEL = 200 };
+
+static void put_indent(PrintCtx *ctx, int n) {
+    for (int i = 0; i < n; i++) sb_addc(ctx->out, ' ');
+}
+
+static void put_margin(PrintCtx *ctx) {
+    put_indent(ctx, 2 * ctx->depth);
+    if (ctx->depth) sb_adds(ctx->out, "| ");
+}
+
+/* Copies text line by line, each after the indent and margin; the first
+ * line's margin may differ. */
+static void put_lines(PrintCtx *ctx, const StrBuf *text, const char *first_margin) {
+    size_t i = 0;
+    while (i < text->len) {
+        size_t j = i;
+        while (j < text->len && text->data[j] != '\n') j++;
+        if (j < text->len) j++;
+        if (i == 0 && first_margin) {
+            put_indent(ctx, 2 * ctx->depth);
+            sb_adds(ctx->out, first_margin);
+        } else {
+            put_margin(ctx);
+        }
+        sb_add(ctx->out, text->data + i, j - i);
+        i = j;
+    }
+}
+
+static void put_only(PrintCtx *ctx, Value exc) {
+    VM *vm = ctx->vm;
+    StrBuf *out = ctx->out;
+    if (!is_kind(exc, OBJ_EXC)) { put_margin(ctx); sb_adds(out, "<unknown error>\n"); return; }
     ObjException *e = AS(ObjException, exc);
     ObjClass *c = as_obj(exc)->cls;
-    if (exc_is(vm, exc, E_SyntaxError)) format_syntax_error(vm, e, out);
+    if (exc_is(vm, exc, E_SyntaxError)) {
+        StrBuf t = SB_INIT;
+        format_syntax_error(vm, e, &t);
+        put_lines(ctx, &t, NULL);
+        sb_free(&t);
+    }
+    put_margin(ctx);
     if (c->module != UNDEF && is_str(c->module) && strcmp(AS(ObjStr, c->module)->data, "builtins") != 0 &&
         strcmp(AS(ObjStr, c->module)->data, "__main__") != 0)
         sb_addf(out, "%s.", AS(ObjStr, c->module)->data);
@@ -453,39 +509,475 @@ void exc_format_only(VM *vm, Value exc, StrBuf *out) {
     if (is_list(notes)) {
         for (int64_t i = 0; i < AS(ObjList, notes)->len; i++) {
             Value n = AS(ObjList, notes)->items[i];
-            if (is_str(n)) { sb_add(out, AS(ObjStr, n)->data, (size_t)AS(ObjStr, n)->len); sb_addc(out, '\n'); }
+            if (!is_str(n)) continue;
+            StrBuf t = SB_INIT;
+            sb_add(&t, AS(ObjStr, n)->data, (size_t)AS(ObjStr, n)->len);
+            put_lines(ctx, &t, NULL);
+            sb_free(&t);
+            sb_addc(out, '\n');
         }
     }
 }
 
-static void format_chain(VM *vm, Value exc, StrBuf *out, Value *seen, int nseen) {
-    ObjException *e = AS(ObjException, exc);
-    if (nseen < 64) {
-        seen[nseen++] = exc;
-        Value prev = UNDEF;
-        const char *sep = NULL;
-        if (e->cause != UNDEF) {
-            prev = e->cause;
-            sep = "\nThe above exception was the direct cause of the following exception:\n\n";
-        } else if (e->context != UNDEF && !e->suppress_context) {
-            prev = e->context;
-            sep = "\nDuring handling of the above exception, another exception occurred:\n\n";
+void exc_format_only(VM *vm, Value exc, StrBuf *out) {
+    PrintCtx ctx = {.vm = vm, .out = out};
+    put_only(&ctx, exc);
+}
+
+static void put_exception(PrintCtx *ctx, Value exc) {
+    if (is_kind(exc, OBJ_EXC) && AS(ObjException, exc)->ntb) {
+        bool group = AS(ObjException, exc)->group != NULL;
+        StrBuf t = SB_INIT;
+        format_tb(ctx->vm, AS(ObjException, exc), &t,
+                  group ? "Exception Group Traceback (most recent call last):\n" : "Traceback (most recent call last):\n");
+        put_lines(ctx, &t, group && ctx->depth == 1 ? "+ " : NULL);
+        sb_free(&t);
+    }
+    put_only(ctx, exc);
+}
+
+static bool seen(PrintCtx *ctx, Value exc) {
+    for (int i = 0; i < ctx->nseen; i++)
+        if (ctx->seen[i] == exc) return true;
+    return false;
+}
+
+static void put_recursive(PrintCtx *ctx, Value exc);
+
+static void put_chained(PrintCtx *ctx, Value exc, const char *message) {
+    if (ctx->level >= MAX_PRINT_LEVEL) return;      /* the oldest of a very long chain */
+    bool need_close = ctx->need_close;
+    put_recursive(ctx, exc);
+    ctx->need_close = need_close;
+    put_margin(ctx);
+    sb_addc(ctx->out, '\n');
+    put_margin(ctx);
+    sb_adds(ctx->out, message);
+    put_margin(ctx);
+    sb_addc(ctx->out, '\n');
+}
+
+static void put_group(PrintCtx *ctx, Value exc) {
+    if (ctx->depth > MAX_GROUP_DEPTH) {
+        put_margin(ctx);
+        sb_addf(ctx->out, "... (max_group_depth is %d)\n", MAX_GROUP_DEPTH);
+        return;
+    }
+    if (ctx->depth == 0) ctx->depth = 1;
+    put_exception(ctx, exc);
+    ObjTuple *excs = group_excs(exc);
+    int64_t n = excs->len <= MAX_GROUP_WIDTH ? excs->len : MAX_GROUP_WIDTH + 1;
+    ctx->need_close = false;
+    for (int64_t i = 0; i < n; i++) {
+        bool last = i == n - 1, truncated = i >= MAX_GROUP_WIDTH;
+        if (last) ctx->need_close = true;
+        put_indent(ctx, 2 * ctx->depth);
+        sb_adds(ctx->out, i == 0 ? "+-" : "  ");
+        if (truncated) sb_adds(ctx->out, "+---------------- ... ----------------\n");
+        else sb_addf(ctx->out, "+---------------- %lld ----------------\n", (long long)i + 1);
+        ctx->depth++;
+        if (!truncated) {
+            put_recursive(ctx, excs->items[i]);
+        } else {
+            int64_t more = excs->len - MAX_GROUP_WIDTH;
+            put_margin(ctx);
+            sb_addf(ctx->out, "and %lld more exception%s\n", (long long)more, more > 1 ? "s" : "");
         }
-        bool cycle = false;
-        for (int i = 0; i < nseen; i++) cycle |= seen[i] == prev;
-        if (prev != UNDEF && !cycle && is_kind(prev, OBJ_EXC)) {
-            format_chain(vm, prev, out, seen, nseen);
-            sb_adds(out, sep);
+        if (last && ctx->need_close) {
+            put_indent(ctx, 2 * ctx->depth);
+            sb_adds(ctx->out, "+------------------------------------\n");
+            ctx->need_close = false;
+        }
+        ctx->depth--;
+    }
+    if (ctx->depth == 1) ctx->depth = 0;
+}
+
+static void put_recursive(PrintCtx *ctx, Value exc) {
+    if (ctx->level >= MAX_PRINT_LEVEL) return;
+    ctx->level++;
+    if (is_kind(exc, OBJ_EXC)) {
+        if (ctx->nseen == ctx->capseen) {
+            int cap = ctx->capseen ? ctx->capseen * 2 : 16;
+            Value *p = realloc(ctx->seen, (size_t)cap * sizeof *p);
+            if (p) { ctx->seen = p; ctx->capseen = cap; }
+        }
+        if (ctx->nseen < ctx->capseen) ctx->seen[ctx->nseen++] = exc;
+        ObjException *e = AS(ObjException, exc);
+        if (e->cause != UNDEF) {
+            if (!seen(ctx, e->cause))
+                put_chained(ctx, e->cause, "The above exception was the direct cause of the following exception:\n");
+        } else if (e->context != UNDEF && !e->suppress_context && !seen(ctx, e->context)) {
+            put_chained(ctx, e->context, "During handling of the above exception, another exception occurred:\n");
         }
     }
-    format_tb(vm, e, out);
-    exc_format_only(vm, exc, out);
+    if (is_group(exc)) put_group(ctx, exc);
+    else put_exception(ctx, exc);
+    ctx->level--;
 }
 
 void exc_format(VM *vm, Value exc, StrBuf *out) {
-    if (!is_kind(exc, OBJ_EXC)) { sb_adds(out, "<unknown error>\n"); return; }
-    Value seen[64];
-    format_chain(vm, exc, out, seen, 0);
+    PrintCtx ctx = {.vm = vm, .out = out};
+    put_recursive(&ctx, exc);
+    free(ctx.seen);
+}
+
+/* ---- exception groups (PEP 654) ----------------------------------------- */
+
+/* PySequence_Check: what BaseExceptionGroup accepts as its exceptions. */
+static bool is_sequence(VM *vm, Value v) {
+    if (!is_obj(v)) return false;
+    switch ((ObjKind)as_obj(v)->kind) {
+    case OBJ_LIST: case OBJ_TUPLE: case OBJ_STR: case OBJ_BYTES: case OBJ_RANGE: case OBJ_BYTEARRAY: return true;
+    case OBJ_DICT: case OBJ_SET: return false;
+    default: return class_lookup(type_of(vm, v), vm_name(vm, N___getitem__)) != UNDEF;
+    }
+}
+
+/* BaseExceptionGroup.__new__(cls, message, exceptions), CPython's checks
+ * included. BaseExceptionGroup itself makes an ExceptionGroup when every
+ * exception is an Exception. */
+static Value group_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
+    if (nargs != 2)
+        return exc_raise(vm, E_TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (%d given)", nargs);
+    if (!is_str(args[0]))
+        return exc_raise(vm, E_TypeError, "BaseExceptionGroup.__new__() argument 1 must be str, not %T", args[0]);
+    if (!is_sequence(vm, args[1]))
+        return exc_raise(vm, E_TypeError, "second argument (exceptions) must be a sequence");
+    ObjTuple *excs;
+    if (is_tuple(args[1]) && as_obj(args[1])->cls == vm->types[T_TUPLE]) {
+        excs = AS(ObjTuple, args[1]);
+    } else {
+        ObjList *l = op_to_list(vm, args[1]);
+        if (!l) return ERR;
+        if (!(excs = tuple_from(vm, l->items, l->len))) return ERR;
+    }
+    if (excs->len == 0)
+        return exc_raise(vm, E_ValueError, "second argument (exceptions) must be a non-empty sequence");
+    bool nested_base = false;
+    for (int64_t i = 0; i < excs->len; i++) {
+        if (!is_kind(excs->items[i], OBJ_EXC))
+            return exc_raise(vm, E_ValueError, "Item %lld of second argument (exceptions) is not an exception",
+                             (long long)i);
+        if (!exc_is(vm, excs->items[i], E_Exception)) nested_base = true;
+    }
+    if (cls == vm->exc_types[E_ExceptionGroup]) {
+        if (nested_base) return exc_raise(vm, E_TypeError, "Cannot nest BaseExceptions in an ExceptionGroup");
+    } else if (cls == vm->exc_types[E_BaseExceptionGroup]) {
+        if (!nested_base) cls = vm->exc_types[E_ExceptionGroup];
+    } else if (nested_base && class_is_subclass(cls, vm->exc_types[E_Exception])) {
+        return exc_raise(vm, E_TypeError, "Cannot nest BaseExceptions in '%s'", cls->name->data);
+    }
+    ObjTuple *a = tuple_from(vm, args, nargs);
+    Value pair[2] = {args[0], obj_val(excs)};
+    ObjTuple *g = a ? tuple_from(vm, pair, 2) : NULL;
+    Value e = g ? exc_new(vm, cls, a) : ERR;
+    if (e == ERR) return ERR;
+    AS(ObjException, e)->group = g;
+    return e;
+}
+
+Value exc_construct(VM *vm, ObjClass *cls, Value *args, int nargs) {
+    if (class_is_subclass(cls, vm->exc_types[E_BaseExceptionGroup])) return group_new(vm, cls, args, nargs);
+    ObjTuple *t = tuple_from(vm, args, nargs);
+    return t ? exc_new(vm, exc_oserror_class(vm, cls, args, nargs), t) : ERR;
+}
+
+/* BaseExceptionGroup(msg, excs): an ExceptionGroup unless excs holds a
+ * BaseException. */
+static Value group_make(VM *vm, Value msg, Value excs) {
+    Value args[2] = {msg, excs};
+    return class_call(vm, vm->exc_types[E_BaseExceptionGroup], args, 2, NULL);
+}
+
+static bool is_group(Value v) {
+    return is_kind(v, OBJ_EXC) && AS(ObjException, v)->group;
+}
+
+static ObjTuple *group_excs(Value eg) {
+    return AS(ObjTuple, AS(ObjException, eg)->group->items[1]);
+}
+
+/* How split() decides: by type (a class or tuple of classes), by a
+ * predicate function, or (for the re-raise of except*) by the identity of
+ * leaf exceptions, a sorted array. */
+typedef enum { MATCH_TYPE, MATCH_PREDICATE, MATCH_LEAVES } MatchKind;
+typedef struct Matcher {
+    MatchKind kind;
+    Value v;
+    Obj **leaves;
+    int64_t nleaves;
+} Matcher;
+
+static bool get_matcher(VM *vm, Value v, Matcher *m) {
+    *m = (Matcher){.v = v};
+    if (is_kind(v, OBJ_FUNCTION)) {
+        m->kind = MATCH_PREDICATE;
+        return true;
+    }
+    m->kind = MATCH_TYPE;
+    if (is_exc_class(vm, v)) return true;
+    if (is_tuple(v) && as_obj(v)->cls == vm->types[T_TUPLE]) {
+        ObjTuple *t = AS(ObjTuple, v);
+        int64_t i = 0;
+        while (i < t->len && is_exc_class(vm, t->items[i])) i++;
+        if (i == t->len) return true;
+    }
+    exc_raise(vm, E_TypeError, "expected a function, exception type or tuple of exception types");
+    return false;
+}
+
+static int cmp_ptr(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t)*(Obj *const *)a, y = (uintptr_t)*(Obj *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int check_match(VM *vm, Value exc, Matcher *m) {
+    switch (m->kind) {
+    case MATCH_TYPE: return exc_matches(vm, exc, m->v);
+    case MATCH_PREDICATE: {
+        Value r = op_call1(vm, m->v, exc);
+        return r == ERR ? -1 : op_truthy(vm, r);
+    }
+    case MATCH_LEAVES: {
+        Obj *o = as_obj(exc);
+        return m->leaves && bsearch(&o, m->leaves, (size_t)m->nleaves, sizeof(Obj *), cmp_ptr) != NULL;
+    }
+    }
+    return 0;
+}
+
+/* A part made by split(): orig.derive(excs) with orig's traceback, cause,
+ * context and (a copy of its) notes, as CPython's exceptiongroup_subset.
+ * UNDEF when excs is empty. The part is added to `keep`, which the caller
+ * keeps reachable while script code (derive, predicates) runs. */
+static Value group_subset(VM *vm, Value orig, ObjList *excs, ObjList *keep) {
+    if (excs->len == 0) return UNDEF;
+    ObjStr *derive = str_intern_cstr(vm, "derive");
+    if (!derive) return ERR;
+    Value arg = obj_val(excs);
+    Value eg = op_call_method(vm, orig, derive, &arg, 1);
+    if (eg == UNDEF) return exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'derive'", orig);
+    if (eg == ERR) return ERR;
+    if (!exc_is(vm, eg, E_BaseExceptionGroup))
+        return exc_raise(vm, E_TypeError, "derive must return an instance of BaseExceptionGroup");
+    if (list_append(vm, keep, eg) < 0) return ERR;
+    ObjException *s = AS(ObjException, orig), *d = AS(ObjException, eg);
+    if (s->ntb && s != d) {
+        TbEntry *tb = malloc((size_t)s->ntb * sizeof *tb);
+        if (!tb) return exc_nomem(vm);
+        memcpy(tb, s->tb, (size_t)s->ntb * sizeof *tb);
+        free(d->tb);
+        d->tb = tb;
+        d->ntb = d->tbcap = s->ntb;
+    }
+    d->context = s->context;
+    d->cause = s->cause;
+    d->suppress_context = 1;
+    Value notes = dict_get_str(s->base.dict, vm_name(vm, N___notes__));
+    if (is_list(notes) || is_tuple(notes)) {
+        ObjList *l = op_to_list(vm, notes);
+        if (!l || (l == AS(ObjList, notes) && !(l = list_from(vm, l->items, l->len)))) return ERR;
+        if (dict_set_str(vm, d->base.dict, vm_name(vm, N___notes__), obj_val(l)) < 0) return ERR;
+    }
+    return eg;
+}
+
+/* CPython's exceptiongroup_split_recursive: *match and *rest are the parts
+ * of exc (UNDEF for none); nested groups keep their structure. */
+static int split_rec(VM *vm, Value exc, Matcher *m, bool want_rest, Value *match, Value *rest, ObjList *keep,
+                     int depth) {
+    *match = *rest = UNDEF;
+    int r = check_match(vm, exc, m);
+    if (r < 0) return -1;
+    if (r) { *match = exc; return 0; }
+    if (!is_group(exc)) {
+        if (want_rest) *rest = exc;
+        return 0;
+    }
+    if (depth > 1000) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded in exceptiongroup_split_recursive");
+        return -1;
+    }
+    ObjList *ml = list_new(vm, 0), *rl = want_rest ? list_new(vm, 0) : NULL;
+    if (!ml || (want_rest && !rl) || list_append(vm, keep, obj_val(ml)) < 0 ||
+        (rl && list_append(vm, keep, obj_val(rl)) < 0))
+        return -1;
+    ObjTuple *excs = group_excs(exc);
+    for (int64_t i = 0; i < excs->len; i++) {
+        Value sm, sr;
+        if (split_rec(vm, excs->items[i], m, want_rest, &sm, &sr, keep, depth + 1) < 0) return -1;
+        if (sm != UNDEF && list_append(vm, ml, sm) < 0) return -1;
+        if (sr != UNDEF && list_append(vm, rl, sr) < 0) return -1;
+    }
+    if ((*match = group_subset(vm, exc, ml, keep)) == ERR) return -1;
+    if (want_rest && (*rest = group_subset(vm, exc, rl, keep)) == ERR) return -1;
+    return 0;
+}
+
+/* split()/subgroup() of a group by a matcher, with a rooted list for the
+ * parts under construction. */
+static int group_split(VM *vm, Value eg, Matcher *m, bool want_rest, Value *match, Value *rest) {
+    ObjList *keep = list_new(vm, 0);
+    if (!keep) return -1;
+    if (!vm_push_root(vm, obj_val(keep))) { exc_nomem(vm); return -1; }
+    int r = split_rec(vm, eg, m, want_rest, match, rest, keep, 0);
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
+static Value m_split(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "split", nargs - 1, kw, 1, 1)) return ERR;
+    Matcher m;
+    Value match, rest;
+    if (!get_matcher(vm, args[1], &m) || group_split(vm, args[0], &m, true, &match, &rest) < 0) return ERR;
+    Value pair[2] = {match == UNDEF ? NONE_VAL : match, rest == UNDEF ? NONE_VAL : rest};
+    ObjTuple *t = tuple_from(vm, pair, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value m_subgroup(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "subgroup", nargs - 1, kw, 1, 1)) return ERR;
+    Matcher m;
+    Value match, rest;
+    if (!get_matcher(vm, args[1], &m) || group_split(vm, args[0], &m, false, &match, &rest) < 0) return ERR;
+    return match == UNDEF ? NONE_VAL : match;
+}
+
+static Value m_derive(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "derive", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_group(args[0])) return exc_raise(vm, E_TypeError, "derive() needs an exception group");
+    return group_make(vm, AS(ObjException, args[0])->group->items[0], args[1]);
+}
+
+/* `except* T`: the type must be a class (or tuple of classes) deriving
+ * from BaseException, and not from BaseExceptionGroup. */
+static bool check_star_type(VM *vm, Value type) {
+    Value *items = &type;
+    int64_t n = 1;
+    if (is_tuple(type)) { items = AS(ObjTuple, type)->items; n = AS(ObjTuple, type)->len; }
+    for (int64_t i = 0; i < n; i++) {
+        if (!is_exc_class(vm, items[i])) {
+            exc_raise(vm, E_TypeError, "catching classes that do not inherit from BaseException is not allowed");
+            return false;
+        }
+    }
+    for (int64_t i = 0; i < n; i++) {
+        if (class_is_subclass(AS(ObjClass, items[i]), vm->exc_types[E_BaseExceptionGroup])) {
+            exc_raise(vm, E_TypeError, "catching ExceptionGroup with except* is not allowed. Use except instead.");
+            return false;
+        }
+    }
+    return true;
+}
+
+int exc_group_match(VM *vm, Value exc, Value type, Value *match, Value *rest) {
+    if (!check_star_type(vm, type)) return -1;
+    *match = NONE_VAL;
+    *rest = exc;
+    if (!is_kind(exc, OBJ_EXC)) return 0;
+    int r = exc_matches(vm, exc, type);
+    if (r < 0) return -1;
+    if (r) {
+        *rest = NONE_VAL;
+        if (is_group(exc)) {
+            *match = exc;
+            return 0;
+        }
+        /* A naked exception is wrapped: ExceptionGroup("", (exc,)). */
+        ObjTuple *one = tuple_from(vm, &exc, 1);
+        Value empty = obj_val(vm->empty_str);
+        *match = one ? group_make(vm, empty, obj_val(one)) : ERR;
+        return *match == ERR ? -1 : 0;
+    }
+    if (!is_group(exc)) return 0;
+    ObjStr *split = str_intern_cstr(vm, "split");
+    if (!split) return -1;
+    Value pair = op_call_method(vm, exc, split, &type, 1);
+    if (pair == UNDEF) { exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'split'", exc); return -1; }
+    if (pair == ERR) return -1;
+    if (!is_tuple(pair) || AS(ObjTuple, pair)->len != 2) {
+        exc_raise(vm, E_TypeError, "split must return a 2-tuple, got %T", pair);
+        return -1;
+    }
+    *match = AS(ObjTuple, pair)->items[0];
+    if (*match != NONE_VAL) *rest = AS(ObjTuple, pair)->items[1];
+    return 0;
+}
+
+/* Whether e is orig or a part of it split off, re-raised unchanged: same
+ * cause, context and traceback (CPython compares the traceback object;
+ * Asy's are inline, so their entries). */
+static bool same_metadata(Value e, Value orig) {
+    ObjException *a = AS(ObjException, e), *b = AS(ObjException, orig);
+    return a->cause == b->cause && a->context == b->context && a->ntb == b->ntb &&
+           (a->ntb == 0 || !memcmp(a->tb, b->tb, (size_t)a->ntb * sizeof *a->tb));
+}
+
+/* Appends the leaf exceptions of e (e itself if not a group). */
+static bool collect_leaves(VM *vm, Value e, Obj ***leaves, int64_t *n, int64_t *cap, int depth) {
+    if (!is_group(e)) {
+        if (*n == *cap) {
+            int64_t ncap = *cap ? *cap * 2 : 16;
+            Obj **p = realloc(*leaves, (size_t)ncap * sizeof *p);
+            if (!p) { exc_nomem(vm); return false; }
+            *leaves = p;
+            *cap = ncap;
+        }
+        (*leaves)[(*n)++] = as_obj(e);
+        return true;
+    }
+    if (depth > 1000) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded in collect_exception_group_leaf_ids");
+        return false;
+    }
+    ObjTuple *excs = group_excs(e);
+    for (int64_t i = 0; i < excs->len; i++)
+        if (!collect_leaves(vm, excs->items[i], leaves, n, cap, depth + 1)) return false;
+    return true;
+}
+
+/* CPython's _PyExc_PrepReraiseStar for a group `orig`; what it builds is
+ * added to `keep`, a rooted list. */
+static Value prep_reraise(VM *vm, Value orig, ObjList *excs, ObjList *keep) {
+    ObjList *raised = list_new(vm, 0), *reraised = list_new(vm, 0);
+    if (!raised || !reraised || list_append(vm, keep, obj_val(raised)) < 0 ||
+        list_append(vm, keep, obj_val(reraised)) < 0)
+        return ERR;
+    for (int64_t i = 0; i < excs->len; i++) {
+        Value e = excs->items[i];
+        if (is_kind(e, OBJ_EXC) && list_append(vm, same_metadata(e, orig) ? reraised : raised, e) < 0) return ERR;
+    }
+    /* The re-raised parts, in the structure of orig. */
+    Value reraised_eg = UNDEF, rest;
+    if (reraised->len) {
+        Matcher m = {.kind = MATCH_LEAVES};
+        int64_t cap = 0;
+        bool ok = true;
+        for (int64_t i = 0; ok && i < reraised->len; i++)
+            ok = collect_leaves(vm, reraised->items[i], &m.leaves, &m.nleaves, &cap, 0);
+        if (ok) {
+            qsort(m.leaves, (size_t)m.nleaves, sizeof *m.leaves, cmp_ptr);
+            ok = split_rec(vm, orig, &m, false, &reraised_eg, &rest, keep, 0) == 0;
+        }
+        free(m.leaves);
+        if (!ok) return ERR;
+    }
+    if (raised->len == 0) return reraised_eg == UNDEF ? NONE_VAL : reraised_eg;
+    if (reraised_eg != UNDEF && list_append(vm, raised, reraised_eg) < 0) return ERR;
+    if (raised->len == 1) return raised->items[0];
+    return group_make(vm, obj_val(vm->empty_str), obj_val(raised));
+}
+
+Value exc_prep_reraise_star(VM *vm, Value orig, ObjList *excs) {
+    if (excs->len == 0) return NONE_VAL;
+    if (!is_group(orig)) return excs->items[0];     /* a naked exception: at most one */
+    ObjList *keep = list_new(vm, 0);
+    if (!keep) return ERR;
+    if (!vm_push_root(vm, obj_val(keep))) return exc_nomem(vm);
+    Value r = prep_reraise(vm, orig, excs, keep);
+    vm_pop_roots(vm, 1);
+    return r;
 }
 
 /* ---- the hierarchy ----------------------------------------------------- */
@@ -517,6 +1009,10 @@ void exc_init_types(VM *vm) {
     class_add_native(vm, b, "__repr__", m_repr);
     class_add_native(vm, b, "with_traceback", m_with_traceback);
     class_add_native(vm, b, "add_note", m_add_note);
+    ObjClass *beg = vm->exc_types[E_BaseExceptionGroup];
+    class_add_native(vm, beg, "split", m_split);
+    class_add_native(vm, beg, "subgroup", m_subgroup);
+    class_add_native(vm, beg, "derive", m_derive);
     /* Raised when memory runs out, so raising it needs no allocation. */
     vm->memory_error = exc_new(vm, vm->exc_types[E_MemoryError], NULL);
     if (vm->memory_error == ERR) vm->memory_error = UNDEF;

@@ -39,6 +39,20 @@ ObjClass *exc_oserror_class(VM *vm, ObjClass *cls, Value *args, int nargs);
  * ntb - 1), or None. */
 Value exc_traceback(VM *vm, Value exc, int index);
 Value exc_traceback_attr(VM *vm, ObjIter *t, ObjStr *name);
+/* Makes an instance of an exception class from the constructor's arguments:
+ * OSError picks its subclass by errno, BaseExceptionGroup checks its
+ * arguments and becomes an ExceptionGroup when it holds only Exceptions. */
+Value exc_construct(VM *vm, ObjClass *cls, Value *args, int nargs);
+/* except* T (CHECK_EG_MATCH): splits exc by T. *match is the matching part
+ * (a naked exception is wrapped in ExceptionGroup("", (exc,))) or None;
+ * *rest the part left over (None, or exc itself when nothing matched).
+ * TypeError for a bad T or one deriving from BaseExceptionGroup. -1 on error. */
+int exc_group_match(VM *vm, Value exc, Value type, Value *match, Value *rest);
+/* The end of try/except* (PREP_RERAISE_STAR): from the exception caught
+ * (orig) and the list of what the handlers raised or re-raised plus the
+ * unhandled rest, what to raise: None for nothing; re-raised parts keep
+ * orig's structure, new exceptions join them in ExceptionGroup("", [...]). */
+Value exc_prep_reraise_star(VM *vm, Value orig, ObjList *excs);
 void exc_init_types(VM *vm);
 
 #endif

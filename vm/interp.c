@@ -1499,6 +1499,25 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         TOP() = bool_val(r);
         NEXT();
     }
+    CASE(CHECK_EG_MATCH) {
+        SAVE();
+        Value match, rest;
+        CHECK_INT(exc_group_match(vm, PEEK(2), TOP(), &match, &rest));
+        TOP() = match;
+        if (match != NONE_VAL) {
+            PEEK(2) = rest;
+            fb->handled = match;
+        }
+        NEXT();
+    }
+    CASE(PREP_RERAISE_STAR) {
+        SAVE();
+        Value r = exc_prep_reraise_star(vm, PEEK(2), AS(ObjList, TOP()));
+        CHECK(r);
+        sp--;
+        TOP() = r;
+        NEXT();
+    }
     CASE(BEFORE_WITH) {
         SAVE();
         Value cm = TOP();

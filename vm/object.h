@@ -315,6 +315,7 @@ typedef struct ObjException {
     uint8_t suppress_context;
     TbEntry *tb;            /* innermost frame last, as printed */
     int32_t ntb, tbcap;
+    ObjTuple *group;        /* a BaseExceptionGroup's (message, exceptions tuple); else NULL */
 } ObjException;
 
 typedef struct ObjModule {

@@ -95,6 +95,8 @@
     OP(POP_EXCEPT, -1)          /* [prev] -> []: restores the handled exception */ \
     OP(POP_EXCEPT_RERAISE, -2)  /* [prev, exc]: restore, then raise exc again */ \
     OP(CHECK_EXC_MATCH, 0)      /* [exc, type] -> [exc, bool] */ \
+    OP(CHECK_EG_MATCH, 0)       /* except*: [exc, type] -> [rest, match] (handled = match), or [exc, None] */ \
+    OP(PREP_RERAISE_STAR, -1)   /* [orig, list] -> [group to raise at the end of try/except*, or None] */ \
     OP(BEFORE_WITH, 1)          /* [cm] -> [__exit__ bound, __enter__()] */ \
     OP(WITH_EXCEPT_START, 1)    /* [exit, prev, exc] -> [exit, prev, exc, exit(type, exc, tb)] */ \
     OP(LOAD_ASSERTION_ERROR, 1) \

@@ -14,6 +14,7 @@
 #include "../vm/ops.h"
 #include "../vm/scheduler.h"
 #include "../vm/str.h"
+#include "asyncio_sync.h"
 #include "modules.h"
 
 /* ---- handles (call_soon, call_later, call_at) --------------------------- */
@@ -25,7 +26,7 @@ static void handle_mark(VM *vm, Obj *o) {
     gc_mark_value(vm, h->ctx);
 }
 
-static const CType handle_ctype = {sizeof(Handle), handle_mark, NULL};
+static const CType handle_ctype = {sizeof(Handle), handle_mark, NULL, NULL};
 
 static Handle *handle_new(VM *vm, ObjClass *cls, Value fn, Value args, Value ctx, double when) {
     if (!is_kind(args, OBJ_TUPLE)) {
@@ -268,6 +269,7 @@ static Value f_reset(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value f_iscoroutinefunction(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "iscoroutinefunction", nargs, kw, 1, 1)) return ERR;
     Value f = args[0];
+    if (asyncio_sync_is_coroutine_method(f)) return TRUE_VAL;
     if (is_kind(f, OBJ_BOUND)) f = AS(ObjBound, f)->func;
     return bool_val(is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & CODE_COROUTINE));
 }
@@ -290,7 +292,7 @@ static Value f_take_asyncgens(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value f_isfuture(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "isfuture", nargs, kw, 1, 1)) return ERR;
-    return bool_val(is_future(args[0]));
+    return bool_val(is_py_future(args[0]));
 }
 
 bool mod_asyncio_init(VM *vm, ObjModule *m) {
@@ -308,7 +310,7 @@ bool mod_asyncio_init(VM *vm, ObjModule *m) {
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;
     }
-    return module_add_value(vm, m, "Future", obj_val(s->future_cls)) &&
+    return asyncio_sync_init(vm, m) && module_add_value(vm, m, "Future", obj_val(s->future_cls)) &&
            module_add_value(vm, m, "Task", obj_val(s->task_cls)) &&
            module_add_value(vm, m, "Handle", obj_val(s->handle_cls)) &&
            module_add_value(vm, m, "TimerHandle", obj_val(s->timer_handle_cls)) &&

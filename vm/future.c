@@ -26,8 +26,8 @@ static void gather_mark(VM *vm, Obj *o) {
     gc_mark_value(vm, ((Gather *)o)->children);
 }
 
-static const CType future_ctype = {sizeof(Future), future_mark, NULL};
-static const CType gather_ctype = {sizeof(Gather), gather_mark, NULL};
+static const CType future_ctype = {sizeof(Future), future_mark, NULL, NULL};
+static const CType gather_ctype = {sizeof(Gather), gather_mark, NULL, NULL};
 
 Future *future_new(VM *vm) {
     Future *f = gc_new(vm, sizeof(Future), OBJ_CDATA, vm->sched->future_cls);
@@ -188,7 +188,8 @@ static void repr_result(VM *vm, Future *f, StrBuf *b) {
 
 Value future_repr(VM *vm, Future *f) {
     StrBuf b = SB_INIT;
-    sb_addf(&b, "<%s ", f->obj.cls->name->data);
+    /* An operation waiting in a queue or lock shows as the future it is. */
+    sb_addf(&b, "<%s ", (f->obj.cls->obj.flags & CLASS_AWAIT_OP) ? "Future" : f->obj.cls->name->data);
     sb_adds(&b, state_names[fut_state(f)]);
     repr_result(vm, f, &b);
     sb_addc(&b, '>');
@@ -198,7 +199,7 @@ Value future_repr(VM *vm, Future *f) {
 /* ---- the Future class -------------------------------------------------- */
 
 static bool check_future(VM *vm, Value v, const char *method) {
-    if (is_future(v)) return true;
+    if (is_py_future(v)) return true;
     exc_raise(vm, E_TypeError, "descriptor '%s' requires a 'Future' object but received a '%T'", method, v);
     return false;
 }
@@ -340,8 +341,8 @@ static Value m_await(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* A child of gather(): futures as they are, coroutines wrapped in tasks
  * (asyncio.gather wraps other awaitables in coroutines before it gets here). */
 static Value ensure_future(VM *vm, Value v) {
-    if (is_future(v)) return v;
-    if (is_kind(v, OBJ_GEN) && as_obj(v)->cls == vm->types[T_COROUTINE]) {
+    if (is_py_future(v)) return v;
+    if ((is_kind(v, OBJ_GEN) && as_obj(v)->cls == vm->types[T_COROUTINE]) || is_await_op(v)) {
         Task *t = task_new(vm, v, UNDEF, UNDEF);
         return t ? obj_val(t) : ERR;
     }

@@ -31,6 +31,11 @@
 
 /* Class flag (ObjClass obj.flags) of Future and its native subclasses. */
 #define CLASS_FUTURE 0x100
+/* Also set on the class of asyncio's native awaitable operations (what
+ * Queue.get(), Event.wait(), Lock.acquire() return, stdlib/asyncio_sync.c):
+ * they have the Future layout and a ctype->await_step, and wait as futures,
+ * but to Python code they are coroutines, not futures. */
+#define CLASS_AWAIT_OP 0x200
 
 typedef struct Future {
     Obj obj;
@@ -63,6 +68,14 @@ typedef struct Gather {
 
 static inline bool is_future(Value v) {
     return is_obj(v) && as_obj(v)->kind == OBJ_CDATA && (as_obj(v)->cls->obj.flags & CLASS_FUTURE);
+}
+static inline bool is_await_op(Value v) {
+    return is_obj(v) && as_obj(v)->kind == OBJ_CDATA && (as_obj(v)->cls->obj.flags & CLASS_AWAIT_OP);
+}
+/* A future as Python code sees one: asyncio.isfuture(). */
+static inline bool is_py_future(Value v) {
+    return is_obj(v) && as_obj(v)->kind == OBJ_CDATA &&
+           (as_obj(v)->cls->obj.flags & (CLASS_FUTURE | CLASS_AWAIT_OP)) == CLASS_FUTURE;
 }
 static inline int fut_state(Future *f) { return f->obj.flags & FUT_STATE; }
 static inline bool fut_done(Future *f) { return fut_state(f) != FUT_PENDING; }

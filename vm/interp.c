@@ -701,8 +701,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 ac->value = class_lookup(cls, name);
             }
             Value m = ac->value;
-            bool method = inst ? is_kind(m, OBJ_FUNCTION) && dict_get_str(AS(ObjInstance, obj)->dict, name) == UNDEF
-                               : is_kind(m, OBJ_NATIVE) && (as_obj(m)->flags & NATIVE_METHOD);
+            bool native = is_kind(m, OBJ_NATIVE) && (as_obj(m)->flags & NATIVE_METHOD);
+            bool method = inst ? (native || is_kind(m, OBJ_FUNCTION)) && dict_get_str(AS(ObjInstance, obj)->dict, name) == UNDEF
+                               : native;
             if (method) {
                 TOP() = m;
                 PUSH(obj);
@@ -1628,6 +1629,21 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (is_future(it)) {
             /* The leaf awaitable: yield it to the task while it is pending. */
             Future *fu = (Future *)as_obj(it);
+            if (fu->obj.cls->ctype->await_step) {
+                /* A native operation (Queue.get(), ...) decides each time:
+                 * a result, or (again) a pending future to wait on. */
+                SAVE();
+                Value r = fu->obj.cls->ctype->await_step(vm, &fu->obj);
+                if (r == UNDEF) {
+                    fu->obj.flags |= FUT_BLOCKING;
+                    PUSH(it);
+                    NEXT();
+                }
+                CHECK(r);
+                TOP() = r;
+                ip = code->ins + ARG;
+                NEXT();
+            }
             if (!fut_done(fu)) {
                 fu->obj.flags |= FUT_BLOCKING;
                 PUSH(it);

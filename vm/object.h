@@ -295,6 +295,12 @@ typedef struct CType {
     size_t size;
     void (*mark)(VM *vm, Obj *o);
     void (*free)(VM *vm, Obj *o);       /* releases owned buffers; may be NULL */
+    /* Native awaitables of the Future layout whose `await` runs C code
+     * (asyncio's queue and lock operations, stdlib/asyncio_sync.c): SEND
+     * calls it when the await starts and each time the awaiting frame
+     * resumes. It returns the await's result, ERR, or UNDEF when the object
+     * is (again) a pending future, to yield to the task. NULL for others. */
+    Value (*await_step)(VM *vm, Obj *o);
 } CType;
 
 typedef struct ObjInstance {

@@ -31,7 +31,7 @@ Sched *sched_get(VM *vm) {
     if (vm->sched) return vm->sched;
     Sched *s = calloc(1, sizeof *s);
     if (!s) { exc_nomem(vm); return NULL; }
-    s->loop = s->exc_handler = s->agens = UNDEF;
+    s->loop = s->exc_handler = s->agens = s->sync_fallbacks = UNDEF;
     s->item.a = s->item.b = s->item.c = UNDEF;
     s->uv = malloc(sizeof *s->uv);
     if (!s->uv || uv_loop_init(s->uv) != 0) {
@@ -101,6 +101,10 @@ void sched_mark(VM *vm) {
     MARK(s->future_cls); MARK(s->task_cls); MARK(s->gather_cls); MARK(s->loop_cls);
     MARK(s->handle_cls); MARK(s->timer_handle_cls);
     MARK(s->cancelled_error); MARK(s->invalid_state_error);
+    MARK(s->op_cls); MARK(s->queue_empty); MARK(s->queue_full); MARK(s->core_name);
+    for (int i = 0; i < 3; i++) MARK(s->core_cls[i]);
+    for (int i = 0; i < 5; i++) MARK(s->sync_cls[i]);
+    gc_mark_value(vm, s->sync_fallbacks);
 }
 
 /* ---- unretrieved exceptions -------------------------------------------- */
@@ -456,7 +460,9 @@ static void wake(uv_timer_t *t) { (void)t; }
 static bool poll_events(VM *vm) {
     Sched *s = vm->sched;
     if (s->ready.len) {
-        uv_run(s->uv, UV_RUN_NOWAIT);
+        /* Nothing libuv watches (no I/O, no thread work): no events to
+         * take, so skip the poll and its clock read. */
+        if (uv_loop_alive(s->uv)) uv_run(s->uv, UV_RUN_NOWAIT);
         return true;
     }
     Timer *top = timers_top(&s->timers);
@@ -480,6 +486,7 @@ static bool poll_events(VM *vm) {
 
 static void due_timers(VM *vm) {
     Sched *s = vm->sched;
+    if (!s->timers.len) return;
     double now = sched_time();
     Timer *top;
     while ((top = timers_top(&s->timers)) && top->when <= now) {

@@ -85,6 +85,15 @@ typedef struct Sched {
 
     ObjClass *future_cls, *task_cls, *gather_cls, *loop_cls, *handle_cls, *timer_handle_cls;
     ObjClass *cancelled_error, *invalid_state_error;
+
+    /* asyncio's Queue, Event and Lock in C (stdlib/asyncio_sync.c): the
+     * class of their awaitable operations, the classes of the native cores
+     * (queue, event, lock), the Asy classes (Queue, LifoQueue,
+     * PriorityQueue, Event, Lock), QueueEmpty/QueueFull, and a tuple of the
+     * Asy methods that subclasses overriding a hook run instead. */
+    ObjClass *op_cls, *core_cls[3], *sync_cls[5], *queue_empty, *queue_full;
+    ObjStr *core_name;
+    Value sync_fallbacks;
 } Sched;
 
 /* The VM's scheduler, created on first use; NULL after raising MemoryError. */

@@ -29,10 +29,13 @@ static void task_mark(VM *vm, Obj *o) {
     gc_mark_value(vm, t->handled);
 }
 
-static const CType task_ctype = {sizeof(Task), task_mark, NULL};
+static const CType task_ctype = {sizeof(Task), task_mark, NULL, NULL};
 
+/* A coroutine, or one of asyncio's native operations (Queue.get(), ...),
+ * which are coroutines to Python code; resume() drives those through their
+ * send() and throw(). */
 static bool is_coroutine(VM *vm, Value v) {
-    return is_kind(v, OBJ_GEN) && as_obj(v)->cls == vm->types[T_COROUTINE];
+    return (is_kind(v, OBJ_GEN) && as_obj(v)->cls == vm->types[T_COROUTINE]) || is_await_op(v);
 }
 
 Task *task_new(VM *vm, Value coro, Value name, Value context) {

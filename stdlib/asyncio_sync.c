@@ -200,28 +200,28 @@ static const char *const op_names[OP_NKINDS] = {
     "_ContextManagerMixin.__aenter__", "_ContextManagerMixin.__aexit__",
 };
 
-/* obj.spare: the kind in the low byte, the state in the next. While it is
- * CREATED, fut.callbacks holds the offset of the call that made it in
- * `site` (for the "never awaited" warning); fut.result and fut.callbacks
- * are a future's from the first step on. */
+/* 48 bytes, a waiting task's share: the future, and what it works on.
+ * obj.spare holds the kind (3 bits), the state (2 bits) and, while it is
+ * CREATED, the offset of the call that made it in the code object kept in
+ * fut.callbacks (for the "never awaited" warning). fut.result holds put's
+ * item until it is in the queue: waking an operation (future_finish_keep)
+ * leaves it there, and only a cancellation replaces it (with the message;
+ * a cancelled put puts nothing). */
 typedef struct AwaitOp {
     Future fut;
     Value target;       /* the core */
-    Value arg;          /* put: the item, until it is in the queue */
-    ObjCode *site;
 } AwaitOp;
 
-#define OP_KIND(op) ((op)->fut.obj.spare & 0xFF)
-#define OP_STATE(op) (((op)->fut.obj.spare >> 8) & 0xFF)
-#define SET_STATE(op, s) ((op)->fut.obj.spare = ((op)->fut.obj.spare & 0xFF) | ((uint32_t)(s) << 8))
+#define OP_KIND(op) ((op)->fut.obj.spare & 7)
+#define OP_STATE(op) (((op)->fut.obj.spare >> 3) & 3)
+#define OP_SITE_OFF(op) ((op)->fut.obj.spare >> 5)
+#define SET_STATE(op, s) ((op)->fut.obj.spare = ((op)->fut.obj.spare & ~(uint32_t)0x18) | ((uint32_t)(s) << 3))
 
 static void op_mark(VM *vm, Obj *o) {
     AwaitOp *op = (AwaitOp *)o;
     gc_mark_value(vm, op->fut.result);
     gc_mark_value(vm, op->fut.callbacks);
     gc_mark_value(vm, op->target);
-    gc_mark_value(vm, op->arg);
-    gc_mark_obj(vm, (Obj *)op->site);
 }
 
 /* SPEC 6.1, as for coroutines (gen.c): called by the sweep, which frees
@@ -232,9 +232,10 @@ static void op_free(VM *vm, Obj *o) {
     char msg[512];
     const char *file = NULL;
     int line = 0;
-    if (op->site && is_int(op->fut.callbacks)) {
-        file = op->site->filename->data;
-        line = code_line(op->site, op->site->ins + as_int(op->fut.callbacks));
+    if (is_kind(op->fut.callbacks, OBJ_CODE)) {
+        ObjCode *site = AS(ObjCode, op->fut.callbacks);
+        file = site->filename->data;
+        line = code_line(site, site->ins + OP_SITE_OFF(op));
         snprintf(msg, sizeof msg, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited", file, line,
                  op_names[OP_KIND(op)]);
     } else {
@@ -246,18 +247,17 @@ static void op_free(VM *vm, Obj *o) {
 static Value op_step(VM *vm, Obj *o);
 static const CType op_ctype = {sizeof(AwaitOp), op_mark, op_free, op_step};
 
-static Value op_new(VM *vm, int kind, Obj *core, Value arg) {
+static Value op_new(VM *vm, int kind, Obj *core, Value item) {
     AwaitOp *op = gc_new(vm, sizeof(AwaitOp), OBJ_CDATA, vm->sched->op_cls);
     if (!op) return ERR;
-    op->fut.result = op->fut.callbacks = UNDEF;
+    op->fut.result = item;
+    op->fut.callbacks = UNDEF;
     op->target = obj_val(core);
-    op->arg = arg;
-    op->site = NULL;
     op->fut.obj.spare = (uint32_t)kind;     /* OPS_CREATED */
     Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
-    if (caller && caller->ip) {
-        op->site = caller->code;
-        op->fut.callbacks = int_val(caller->ip - caller->code->ins);
+    if (caller && caller->ip && caller->ip - caller->code->ins < (1 << 27)) {
+        op->fut.callbacks = obj_val(caller->code);
+        op->fut.obj.spare |= (uint32_t)(caller->ip - caller->code->ins) << 5;
     }
     return obj_val(op);
 }
@@ -265,7 +265,7 @@ static Value op_new(VM *vm, int kind, Obj *core, Value arg) {
 /* The await is over: no more references to what it held. */
 static void op_finish(AwaitOp *op) {
     SET_STATE(op, OPS_DONE);
-    op->arg = UNDEF;
+    op->fut.result = UNDEF;
 }
 
 /* Waits (again) in `waiters`: a pending future, appended as CPython
@@ -273,7 +273,6 @@ static void op_finish(AwaitOp *op) {
 static Value op_park(VM *vm, AwaitOp *op, Ring *waiters) {
     Future *f = &op->fut;
     f->obj.flags &= (uint16_t)~(FUT_STATE | FUT_EXC | FUT_LOG_TB);
-    f->result = UNDEF;
     if (!ring_push(vm, waiters, obj_val(op))) {
         op_finish(op);
         return ERR;
@@ -288,7 +287,7 @@ static bool op_pending(Value v) { return !fut_done((Future *)as_obj(v)); }
 static bool wakeup_next(VM *vm, Ring *waiters) {
     while (waiters->len) {
         Value w = ring_popleft(vm, waiters);
-        if (op_pending(w)) return future_set_result(vm, (Future *)as_obj(w), NONE_VAL);
+        if (op_pending(w)) return future_finish_keep(vm, (Future *)as_obj(w));
     }
     return true;
 }
@@ -393,7 +392,7 @@ static bool event_set(VM *vm, bool *value, Ring *waiters) {
     *value = true;
     for (int64_t i = 0; i < waiters->len; i++) {
         Value w = RING_AT(waiters, i);
-        if (op_pending(w) && !future_set_result(vm, (Future *)as_obj(w), TRUE_VAL)) return false;
+        if (op_pending(w) && !future_finish_keep(vm, (Future *)as_obj(w))) return false;
     }
     return true;
 }
@@ -402,7 +401,7 @@ static bool event_set(VM *vm, bool *value, Ring *waiters) {
 static bool lock_wake_up_first(VM *vm, LockCore *l) {
     if (l->waiters.len == 0) return true;
     Value w = RING_AT(&l->waiters, 0);
-    return !op_pending(w) || future_set_result(vm, (Future *)as_obj(w), TRUE_VAL);
+    return !op_pending(w) || future_finish_keep(vm, (Future *)as_obj(w));
 }
 
 static bool lock_release(VM *vm, LockCore *l) {
@@ -430,7 +429,7 @@ static Value op_run(VM *vm, AwaitOp *op, bool first) {
     case OP_PUT: {      /* while self.full(): wait; return self.put_nowait(item) */
         QueueCore *q = (QueueCore *)core;
         if (q_full(q)) return op_park(vm, op, &q->putters);
-        Value item = op->arg;
+        Value item = op->fut.result;
         op_finish(op);
         return q_put_nowait(vm, q, item) ? NONE_VAL : ERR;
     }

@@ -86,6 +86,8 @@ bool future_set_result(VM *vm, Future *f, Value v) {
     return finish(vm, f, FUT_FINISHED, v, 0);
 }
 
+bool future_finish_keep(VM *vm, Future *f) { return finish(vm, f, FUT_FINISHED, f->result, 0); }
+
 bool future_set_exception(VM *vm, Future *f, Value exc) {
     if (fut_done(f)) {
         invalid_state(vm, "invalid state", f);
@@ -180,7 +182,7 @@ bool future_add_callback(VM *vm, Future *f, Value fn, Value ctx) {
 static const char *const state_names[] = {"pending", "cancelled", "finished"};
 
 static void repr_result(VM *vm, Future *f, StrBuf *b) {
-    if (fut_state(f) != FUT_FINISHED) return;
+    if (fut_state(f) != FUT_FINISHED || (f->obj.cls->obj.flags & CLASS_AWAIT_OP)) return;
     Value saved = vm->exc;
     sb_adds(b, (f->obj.flags & FUT_EXC) ? " exception=" : " result=");
     if (!op_repr_to(vm, f->result, b)) { vm->exc = saved; sb_adds(b, "<?>"); }

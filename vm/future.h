@@ -84,6 +84,10 @@ Future *future_new(VM *vm);
 /* False after raising InvalidStateError when the future is done already. */
 bool future_set_result(VM *vm, Future *f, Value v);
 bool future_set_exception(VM *vm, Future *f, Value exc);
+/* Finishes a pending future with whatever `result` holds (asyncio's native
+ * operations keep their own data there): its callbacks run as after
+ * set_result. */
+bool future_finish_keep(VM *vm, Future *f);
 /* Cancels a pending future (a task, a gather: their own rules); returns
  * whether it did. */
 bool future_cancel(VM *vm, Future *f, Value msg);

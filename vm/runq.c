@@ -29,6 +29,25 @@ bool runq_pop(RunQueue *q, RunItem *out) {
     return true;
 }
 
+/* The smallest power of two (at least 64) with room for twice n. */
+static size_t shrunk_cap(size_t n) {
+    size_t cap = 64;
+    while (cap < 2 * n) cap *= 2;
+    return cap;
+}
+
+void runq_shrink(RunQueue *q) {
+    if (q->cap <= RUNQ_KEEP || q->len * 8 > q->cap) return;
+    size_t cap = shrunk_cap(q->len);
+    RunItem *items = malloc(cap * sizeof *items);
+    if (!items) return;
+    for (size_t i = 0; i < q->len; i++) items[i] = *runq_at(q, i);
+    free(q->items);
+    q->items = items;
+    q->head = 0;
+    q->cap = cap;
+}
+
 void runq_free(RunQueue *q) {
     free(q->items);
     memset(q, 0, sizeof *q);
@@ -92,6 +111,15 @@ void timers_filter(TimerHeap *h, bool (*keep)(const Timer *t, void *ctx), void *
     }
     h->len = n;
     for (size_t i = n / 2; i-- > 0;) sift_down(h->items, n, i);
+}
+
+void timers_shrink(TimerHeap *h) {
+    if (h->cap <= RUNQ_KEEP || h->len * 8 > h->cap) return;
+    size_t cap = shrunk_cap(h->len);
+    Timer *items = realloc(h->items, cap * sizeof *items);
+    if (!items) return;
+    h->items = items;
+    h->cap = cap;
 }
 
 void timers_free(TimerHeap *h) {

@@ -33,6 +33,14 @@ bool runq_push(RunQueue *q, RunItem item);
 bool runq_pop(RunQueue *q, RunItem *out);      /* false when empty */
 static inline RunItem *runq_at(RunQueue *q, size_t i) { return &q->items[(q->head + i) & (q->cap - 1)]; }
 void runq_free(RunQueue *q);
+/* After a burst: when at most an eighth of a buffer of more than RUNQ_KEEP
+ * entries is in use, the entries move to one with room for twice as many,
+ * so that a million tasks that ran once do not keep the memory of their
+ * steps. The scheduler calls it once per loop iteration (and timers_shrink
+ * after taking the due timers); both cost two comparisons when there is
+ * nothing to do. */
+#define RUNQ_KEEP 1024
+void runq_shrink(RunQueue *q);
 
 typedef struct Timer {
     double when;
@@ -53,6 +61,7 @@ bool timers_pop(TimerHeap *h, Timer *out);     /* false when empty */
 /* Drops the entries for which keep() says false and restores the heap: how
  * cancelled timers leave once they are many. */
 void timers_filter(TimerHeap *h, bool (*keep)(const Timer *t, void *ctx), void *ctx);
+void timers_shrink(TimerHeap *h);
 void timers_free(TimerHeap *h);
 
 #endif

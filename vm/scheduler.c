@@ -502,6 +502,7 @@ static void due_timers(VM *vm) {
             return;
         }
     }
+    timers_shrink(&s->timers);
 }
 
 static bool fatal(VM *vm, Value e) {
@@ -576,6 +577,9 @@ static bool iteration(VM *vm) {
     due_timers(vm);
     if (vm->exc != UNDEF) return false;
     for (size_t n = s->ready.len; n > 0; n--) {
+        /* A burst (a million tasks started at once) gives its memory back
+         * as it drains, as asyncio's deque of handles does. */
+        if ((n & 4095) == 0) runq_shrink(&s->ready);
         runq_pop(&s->ready, &s->item);
         __atomic_store_n(&s->item_seq, s->item_seq + 1, __ATOMIC_RELAXED);
         bool ok = run_item(vm, &s->item);

@@ -201,9 +201,9 @@ static const char *const op_names[OP_NKINDS] = {
 };
 
 /* 48 bytes, a waiting task's share: the future, and what it works on.
- * obj.spare holds the kind (3 bits), the state (2 bits) and, while it is
- * CREATED, the offset of the call that made it in the code object kept in
- * fut.callbacks (for the "never awaited" warning). fut.result holds put's
+ * obj.spare holds the kind (3 bits), the state (2 bits), OP_DIRECT and the
+ * offset of the call that made it in its code object, which fut.callbacks
+ * holds while it is CREATED (for the "never awaited" warning). fut.result holds put's
  * item until it is in the queue: waking an operation (future_finish_keep)
  * leaves it there, and only a cancellation replaces it (with the message;
  * a cancelled put puts nothing). */
@@ -214,7 +214,11 @@ typedef struct AwaitOp {
 
 #define OP_KIND(op) ((op)->fut.obj.spare & 7)
 #define OP_STATE(op) (((op)->fut.obj.spare >> 3) & 3)
-#define OP_SITE_OFF(op) ((op)->fut.obj.spare >> 5)
+/* Awaited right where it was made (`await q.get()`): the value stack of
+ * that frame is the only place that holds it. */
+#define OP_DIRECT 0x20
+#define OP_SITE_SHIFT 6
+#define OP_SITE_OFF(op) ((op)->fut.obj.spare >> OP_SITE_SHIFT)
 #define SET_STATE(op, s) ((op)->fut.obj.spare = ((op)->fut.obj.spare & ~(uint32_t)0x18) | ((uint32_t)(s) << 3))
 
 static void op_mark(VM *vm, Obj *o) {
@@ -248,18 +252,36 @@ static Value op_step(VM *vm, Obj *o);
 static const CType op_ctype = {sizeof(AwaitOp), op_mark, op_free, op_step};
 
 static Value op_new(VM *vm, int kind, Obj *core, Value item) {
-    AwaitOp *op = gc_new(vm, sizeof(AwaitOp), OBJ_CDATA, vm->sched->op_cls);
-    if (!op) return ERR;
+    Sched *s = vm->sched;
+    AwaitOp *op;
+    if (s->nop_pool) {
+        op = (AwaitOp *)s->op_pool[--s->nop_pool];
+        op->fut.obj.flags = 0;
+    } else {
+        op = gc_new(vm, sizeof(AwaitOp), OBJ_CDATA, s->op_cls);
+        if (!op) return ERR;
+    }
     op->fut.result = item;
     op->fut.callbacks = UNDEF;
     op->target = obj_val(core);
     op->fut.obj.spare = (uint32_t)kind;     /* OPS_CREATED */
     Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
-    if (caller && caller->ip && caller->ip - caller->code->ins < (1 << 27)) {
+    if (caller && caller->ip && caller->ip - caller->code->ins < (1 << (32 - OP_SITE_SHIFT))) {
         op->fut.callbacks = obj_val(caller->code);
-        op->fut.obj.spare |= (uint32_t)(caller->ip - caller->code->ins) << 5;
+        op->fut.obj.spare |= (uint32_t)(caller->ip - caller->code->ins) << OP_SITE_SHIFT;
     }
     return obj_val(op);
+}
+
+/* The await of an OP_DIRECT operation finished in its frame's SEND, which
+ * replaces it on the stack with the result: unless a driver other than a
+ * task saw it while it waited (it is then still FUT_BLOCKING), nothing
+ * refers to it any more, and the next operation can be this object. */
+static void op_recycle(VM *vm, AwaitOp *op) {
+    Sched *s = vm->sched;
+    if (!(op->fut.obj.spare & OP_DIRECT) || (op->fut.obj.flags & FUT_BLOCKING) || s->nop_pool == SCHED_OP_POOL) return;
+    op->target = UNDEF;
+    s->op_pool[s->nop_pool++] = &op->fut;
 }
 
 /* The await is over: no more references to what it held. */
@@ -283,11 +305,22 @@ static Value op_park(VM *vm, AwaitOp *op, Ring *waiters) {
 
 static bool op_pending(Value v) { return !fut_done((Future *)as_obj(v)); }
 
+/* Wakes a waiting operation: future_finish_keep, with the usual case (one
+ * task waits on it) inline. */
+static bool op_wake(VM *vm, Value w) {
+    Future *f = (Future *)as_obj(w);
+    Value cb = f->callbacks;
+    if (cb != UNDEF && !is_kind(cb, OBJ_CDATA)) return future_finish_keep(vm, f);
+    f->obj.flags = (uint16_t)((f->obj.flags & ~(FUT_STATE | FUT_EXC | FUT_BLOCKING)) | FUT_FINISHED);
+    f->callbacks = UNDEF;
+    return cb == UNDEF || sched_push(vm, RUN_WAKEUP, cb, w, UNDEF);
+}
+
 /* Queue._wakeup_next: the first waiter that is not done gets None. */
 static bool wakeup_next(VM *vm, Ring *waiters) {
     while (waiters->len) {
         Value w = ring_popleft(vm, waiters);
-        if (op_pending(w)) return future_finish_keep(vm, (Future *)as_obj(w));
+        if (op_pending(w)) return op_wake(vm, w);
     }
     return true;
 }
@@ -392,7 +425,7 @@ static bool event_set(VM *vm, bool *value, Ring *waiters) {
     *value = true;
     for (int64_t i = 0; i < waiters->len; i++) {
         Value w = RING_AT(waiters, i);
-        if (op_pending(w) && !future_finish_keep(vm, (Future *)as_obj(w))) return false;
+        if (op_pending(w) && !op_wake(vm, w)) return false;
     }
     return true;
 }
@@ -401,7 +434,7 @@ static bool event_set(VM *vm, bool *value, Ring *waiters) {
 static bool lock_wake_up_first(VM *vm, LockCore *l) {
     if (l->waiters.len == 0) return true;
     Value w = RING_AT(&l->waiters, 0);
-    return !op_pending(w) || future_finish_keep(vm, (Future *)as_obj(w));
+    return !op_pending(w) || op_wake(vm, w);
 }
 
 static bool lock_release(VM *vm, LockCore *l) {
@@ -518,14 +551,23 @@ static Value op_unwind(VM *vm, AwaitOp *op, Value exc, bool closing) {
     return exc_raise_value(vm, exc);
 }
 
-/* The interpreter's SEND (and send() below): see CType.await_step. */
-static Value op_step(VM *vm, Obj *o) {
-    AwaitOp *op = (AwaitOp *)o;
+/* A step of the awaiting coroutine: from the interpreter's SEND (`insn`),
+ * or from send() below. */
+static Value op_step_from(VM *vm, AwaitOp *op, bool insn) {
+    Value r;
     switch (OP_STATE(op)) {
     case OPS_CREATED:
+        if (insn) {
+            /* Made by the call right before this await's GET_AWAITABLE,
+             * LOAD_CONST and SEND, in this frame's code? */
+            Frame *f = vm->fiber->frame;
+            if (op->fut.callbacks == obj_val(f->code) && OP_SITE_OFF(op) + 3 == (uint32_t)(f->ip - f->code->ins))
+                op->fut.obj.spare |= OP_DIRECT;
+        }
         op->fut.callbacks = UNDEF;
         SET_STATE(op, OPS_RUNNING);
-        return op_run(vm, op, true);
+        r = op_run(vm, op, true);
+        break;
     case OPS_WAITING: {
         Future *f = &op->fut;
         if (!fut_done(f)) return UNDEF;     /* resumed without a wake-up: wait on */
@@ -535,14 +577,20 @@ static Value op_step(VM *vm, Obj *o) {
             return e == ERR ? ERR : op_unwind(vm, op, e, false);
         }
         SET_STATE(op, OPS_RUNNING);
-        return op_run(vm, op, false);
+        r = op_run(vm, op, false);
+        break;
     }
     case OPS_RUNNING:
         return exc_raise(vm, E_ValueError, "coroutine already executing");
     default:
         return exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
     }
+    if (insn && r != UNDEF && r != ERR) op_recycle(vm, op);
+    return r;
 }
+
+/* The interpreter's SEND: see CType.await_step. */
+static Value op_step(VM *vm, Obj *o) { return op_step_from(vm, (AwaitOp *)o, true); }
 
 /* ---- the operation class: a coroutine's methods ------------------------------------ */
 
@@ -568,7 +616,7 @@ static Value opm_send(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     AwaitOp *op = OPSELF;
     if (OP_STATE(op) == OPS_CREATED && args[1] != NONE_VAL)
         return exc_raise(vm, E_TypeError, "can't send non-None value to a just-started coroutine");
-    Value r = op_step(vm, &op->fut.obj);
+    Value r = op_step_from(vm, op, false);
     if (r == UNDEF) {
         op->fut.obj.flags |= FUT_BLOCKING;
         return args[0];

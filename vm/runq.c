@@ -4,30 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool runq_push(RunQueue *q, RunItem item) {
-    if (q->len == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 64;
-        RunItem *items = malloc(cap * sizeof *items);
-        if (!items) return false;
-        /* Unroll the ring into the new buffer, oldest first. */
-        for (size_t i = 0; i < q->len; i++) items[i] = *runq_at(q, i);
-        free(q->items);
-        q->items = items;
-        q->head = 0;
-        q->cap = cap;
-    }
-    q->items[(q->head + q->len) & (q->cap - 1)] = item;
-    q->len++;
+bool runq_grow(RunQueue *q) {
+    size_t cap = q->cap ? q->cap * 2 : 64;
+    RunItem *items = malloc(cap * sizeof *items);
+    if (!items) return false;
+    /* Unroll the ring into the new buffer, oldest first. */
+    for (size_t i = 0; i < q->len; i++) items[i] = *runq_at(q, i);
+    free(q->items);
+    q->items = items;
+    q->head = 0;
+    q->cap = cap;
     return true;
 }
 
-bool runq_pop(RunQueue *q, RunItem *out) {
-    if (!q->len) return false;
-    *out = q->items[q->head];
-    q->head = (q->head + 1) & (q->cap - 1);
-    q->len--;
-    return true;
-}
 
 /* The smallest power of two (at least 64) with room for twice n. */
 static size_t shrunk_cap(size_t n) {
@@ -36,8 +25,7 @@ static size_t shrunk_cap(size_t n) {
     return cap;
 }
 
-void runq_shrink(RunQueue *q) {
-    if (q->cap <= RUNQ_KEEP || q->len * 8 > q->cap) return;
+void runq_shrink_now(RunQueue *q) {
     size_t cap = shrunk_cap(q->len);
     RunItem *items = malloc(cap * sizeof *items);
     if (!items) return;

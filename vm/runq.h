@@ -29,9 +29,22 @@ typedef struct RunQueue {
     size_t head, len, cap;      /* cap is zero or a power of two */
 } RunQueue;
 
-bool runq_push(RunQueue *q, RunItem item);
-bool runq_pop(RunQueue *q, RunItem *out);      /* false when empty */
 static inline RunItem *runq_at(RunQueue *q, size_t i) { return &q->items[(q->head + i) & (q->cap - 1)]; }
+bool runq_grow(RunQueue *q);    /* doubles the buffer; false when out of memory */
+/* Inline: the scheduler pushes an item for every task switch. */
+static inline bool runq_push(RunQueue *q, RunItem item) {
+    if (q->len == q->cap && !runq_grow(q)) return false;
+    *runq_at(q, q->len) = item;
+    q->len++;
+    return true;
+}
+static inline bool runq_pop(RunQueue *q, RunItem *out) {      /* false when empty */
+    if (!q->len) return false;
+    *out = q->items[q->head];
+    q->head = (q->head + 1) & (q->cap - 1);
+    q->len--;
+    return true;
+}
 void runq_free(RunQueue *q);
 /* After a burst: when at most an eighth of a buffer of more than RUNQ_KEEP
  * entries is in use, the entries move to one with room for twice as many,
@@ -40,7 +53,10 @@ void runq_free(RunQueue *q);
  * after taking the due timers); both cost two comparisons when there is
  * nothing to do. */
 #define RUNQ_KEEP 1024
-void runq_shrink(RunQueue *q);
+void runq_shrink_now(RunQueue *q);
+static inline void runq_shrink(RunQueue *q) {
+    if (q->cap > RUNQ_KEEP && q->len * 8 <= q->cap) runq_shrink_now(q);
+}
 
 typedef struct Timer {
     double when;

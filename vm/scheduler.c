@@ -105,6 +105,7 @@ void sched_mark(VM *vm) {
     for (int i = 0; i < 3; i++) MARK(s->core_cls[i]);
     for (int i = 0; i < 5; i++) MARK(s->sync_cls[i]);
     gc_mark_value(vm, s->sync_fallbacks);
+    for (int i = 0; i < s->nop_pool; i++) MARK(s->op_pool[i]);
 }
 
 /* ---- unretrieved exceptions -------------------------------------------- */
@@ -460,9 +461,10 @@ static void wake(uv_timer_t *t) { (void)t; }
 static bool poll_events(VM *vm) {
     Sched *s = vm->sched;
     if (s->ready.len) {
-        /* Nothing libuv watches (no I/O, no thread work): no events to
-         * take, so skip the poll and its clock read. */
-        if (uv_loop_alive(s->uv)) uv_run(s->uv, UV_RUN_NOWAIT);
+        /* Nothing libuv watches (no active handle or request: no I/O, no
+         * thread work): no events to take, so skip the poll and its clock
+         * read. (uv_loop_alive would say the same, in a call.) */
+        if (s->uv->active_handles || s->uv->active_reqs.count) uv_run(s->uv, UV_RUN_NOWAIT);
         return true;
     }
     Timer *top = timers_top(&s->timers);
@@ -587,6 +589,7 @@ static bool iteration(VM *vm) {
         s->item.a = s->item.b = s->item.c = UNDEF;
         if (!ok) return false;
     }
+    runq_shrink(&s->ready);
     if (s->nreport) sched_flush_reports(vm);
     return true;
 }

@@ -94,6 +94,11 @@ typedef struct Sched {
     ObjClass *op_cls, *core_cls[3], *sync_cls[5], *queue_empty, *queue_full;
     ObjStr *core_name;
     Value sync_fallbacks;
+    /* Operations that `await q.get()` and the like finished, which nothing
+     * else can hold: reused by the next ones instead of allocated. */
+#define SCHED_OP_POOL 8
+    Future *op_pool[SCHED_OP_POOL];
+    int nop_pool;
 } Sched;
 
 /* The VM's scheduler, created on first use; NULL after raising MemoryError. */

@@ -36,6 +36,9 @@
 #include "../vm/str.h"
 #include "modules.h"
 
+/* The few helpers every queue operation runs, inlined into it. */
+#define HOT static inline __attribute__((always_inline))
+
 /* ---- rings of values ------------------------------------------------------ */
 
 /* A growable ring buffer: the items of a FIFO queue, the waiters of a
@@ -72,7 +75,7 @@ static void ring_shrink(VM *vm, Ring *r) {
     r->cap = ncap;
 }
 
-static bool ring_push(VM *vm, Ring *r, Value v) {
+HOT bool ring_push(VM *vm, Ring *r, Value v) {
     if (r->len == r->cap && !ring_grow(vm, r)) {
         exc_nomem(vm);
         return false;
@@ -82,7 +85,7 @@ static bool ring_push(VM *vm, Ring *r, Value v) {
     return true;
 }
 
-static Value ring_popleft(VM *vm, Ring *r) {
+HOT Value ring_popleft(VM *vm, Ring *r) {
     Value v = RING_AT(r, 0);
     RING_AT(r, 0) = UNDEF;
     r->head = (r->head + 1) & (r->cap - 1);
@@ -251,7 +254,7 @@ static void op_free(VM *vm, Obj *o) {
 static Value op_step(VM *vm, Obj *o);
 static const CType op_ctype = {sizeof(AwaitOp), op_mark, op_free, op_step};
 
-static Value op_new(VM *vm, int kind, Obj *core, Value item) {
+HOT Value op_new(VM *vm, int kind, Obj *core, Value item) {
     Sched *s = vm->sched;
     AwaitOp *op;
     if (s->nop_pool) {
@@ -277,7 +280,7 @@ static Value op_new(VM *vm, int kind, Obj *core, Value item) {
  * replaces it on the stack with the result: unless a driver other than a
  * task saw it while it waited (it is then still FUT_BLOCKING), nothing
  * refers to it any more, and the next operation can be this object. */
-static void op_recycle(VM *vm, AwaitOp *op) {
+HOT void op_recycle(VM *vm, AwaitOp *op) {
     Sched *s = vm->sched;
     if (!(op->fut.obj.spare & OP_DIRECT) || (op->fut.obj.flags & FUT_BLOCKING) || s->nop_pool == SCHED_OP_POOL) return;
     op->target = UNDEF;
@@ -292,7 +295,7 @@ static void op_finish(AwaitOp *op) {
 
 /* Waits (again) in `waiters`: a pending future, appended as CPython
  * appends the new future it makes each time round its loop. */
-static Value op_park(VM *vm, AwaitOp *op, Ring *waiters) {
+HOT Value op_park(VM *vm, AwaitOp *op, Ring *waiters) {
     Future *f = &op->fut;
     f->obj.flags &= (uint16_t)~(FUT_STATE | FUT_EXC | FUT_LOG_TB);
     if (!ring_push(vm, waiters, obj_val(op))) {
@@ -303,11 +306,11 @@ static Value op_park(VM *vm, AwaitOp *op, Ring *waiters) {
     return UNDEF;
 }
 
-static bool op_pending(Value v) { return !fut_done((Future *)as_obj(v)); }
+HOT bool op_pending(Value v) { return !fut_done((Future *)as_obj(v)); }
 
 /* Wakes a waiting operation: future_finish_keep, with the usual case (one
  * task waits on it) inline. */
-static bool op_wake(VM *vm, Value w) {
+HOT bool op_wake(VM *vm, Value w) {
     Future *f = (Future *)as_obj(w);
     Value cb = f->callbacks;
     if (cb != UNDEF && !is_kind(cb, OBJ_CDATA)) return future_finish_keep(vm, f);
@@ -317,7 +320,7 @@ static bool op_wake(VM *vm, Value w) {
 }
 
 /* Queue._wakeup_next: the first waiter that is not done gets None. */
-static bool wakeup_next(VM *vm, Ring *waiters) {
+HOT bool wakeup_next(VM *vm, Ring *waiters) {
     while (waiters->len) {
         Value w = ring_popleft(vm, waiters);
         if (op_pending(w)) return op_wake(vm, w);
@@ -382,14 +385,14 @@ static bool siftup(VM *vm, QueueCore *q, int64_t pos) {
 }
 
 /* Queue._put (deque.append, list.append, heappush). */
-static bool q_put_item(VM *vm, QueueCore *q, Value item) {
+HOT bool q_put_item(VM *vm, QueueCore *q, Value item) {
     if (!ring_push(vm, &q->items, item)) return false;
     if (q->kind != Q_PRIO) return true;
     return siftdown(vm, q, 0, q->items.len - 1);
 }
 
 /* Queue._get (deque.popleft, list.pop, heappop). */
-static Value q_get_item(VM *vm, QueueCore *q) {
+HOT Value q_get_item(VM *vm, QueueCore *q) {
     if (q->kind == Q_FIFO) return ring_popleft(vm, &q->items);
     Value last = ring_pop(vm, &q->items);
     if (q->kind == Q_LIFO || q->items.len == 0) return last;
@@ -401,7 +404,7 @@ static Value q_get_item(VM *vm, QueueCore *q) {
     return ok ? ret : ERR;
 }
 
-static bool q_put_nowait(VM *vm, QueueCore *q, Value item) {
+HOT bool q_put_nowait(VM *vm, QueueCore *q, Value item) {
     if (q_full(q)) {
         exc_raise_value(vm, obj_val(vm->sched->queue_full));
         return false;
@@ -412,7 +415,7 @@ static bool q_put_nowait(VM *vm, QueueCore *q, Value item) {
     return wakeup_next(vm, &q->getters);
 }
 
-static Value q_get_nowait(VM *vm, QueueCore *q) {
+HOT Value q_get_nowait(VM *vm, QueueCore *q) {
     if (q->items.len == 0) return exc_raise_value(vm, obj_val(vm->sched->queue_empty));
     Value item = q_get_item(vm, q);
     if (item == ERR) return ERR;
@@ -450,7 +453,7 @@ static bool lock_release(VM *vm, LockCore *l) {
 
 /* The rest of the coroutine from where it starts or resumed normally:
  * a result (the operation is over), ERR, or UNDEF (it waits). */
-static Value op_run(VM *vm, AwaitOp *op, bool first) {
+HOT Value op_run(VM *vm, AwaitOp *op, bool first) {
     Obj *core = as_obj(op->target);
     switch (OP_KIND(op)) {
     case OP_GET: {      /* while self.empty(): wait; return self.get_nowait() */
@@ -553,7 +556,7 @@ static Value op_unwind(VM *vm, AwaitOp *op, Value exc, bool closing) {
 
 /* A step of the awaiting coroutine: from the interpreter's SEND (`insn`),
  * or from send() below. */
-static Value op_step_from(VM *vm, AwaitOp *op, bool insn) {
+HOT Value op_step_from(VM *vm, AwaitOp *op, bool insn) {
     Value r;
     switch (OP_STATE(op)) {
     case OPS_CREATED:

@@ -545,7 +545,8 @@ static bool run_item(VM *vm, RunItem *it) {
     switch ((RunKind)it->kind) {
     case RUN_STEP: return task_step(vm, (Task *)as_obj(it->a), it->b);
     case RUN_WAKEUP: {
-        Value e = future_wake_exception(vm, (Future *)as_obj(it->b));
+        Future *w = (Future *)as_obj(it->b);
+        Value e = (w->obj.flags & (FUT_STATE | FUT_EXC)) == FUT_FINISHED ? UNDEF : future_wake_exception(vm, w);
         return e != ERR && task_step(vm, (Task *)as_obj(it->a), e);
     }
     case RUN_CALLBACK: return run_callback(vm, it->a, &it->b, 1, it->c, UNDEF);

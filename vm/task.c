@@ -167,7 +167,8 @@ static bool step_yielded(VM *vm, Task *t, Value r) {
             return step_with_error(vm, t);
         }
         w->obj.flags &= ~FUT_BLOCKING;
-        if (!future_add_callback(vm, w, obj_val(t), CB_WAKEUP)) return false;
+        if (w->callbacks == UNDEF && !fut_done(w)) w->callbacks = obj_val(t);     /* future_add_callback's usual case */
+        else if (!future_add_callback(vm, w, obj_val(t), CB_WAKEUP)) return false;
         t->waiter = r;
         if (t->fut.obj.flags & TASK_MUST_CANCEL) {
             Value msg = t->fut.result;

@@ -217,8 +217,11 @@ typedef struct AwaitOp {
 
 #define OP_KIND(op) ((op)->fut.obj.spare & 7)
 #define OP_STATE(op) (((op)->fut.obj.spare >> 3) & 3)
-/* Awaited right where it was made (`await q.get()`): the value stack of
- * that frame is the only place that holds it. */
+/* Made by the interpreter's call of the native itself (not through other
+ * C code, which might keep it), and then awaited right there (`await
+ * q.get()`): the value stack of that frame is the only place that holds
+ * it. Set when it is made, kept by its first step when the await follows
+ * the call. */
 #define OP_DIRECT 0x20
 #define OP_SITE_SHIFT 6
 #define OP_SITE_OFF(op) ((op)->fut.obj.spare >> OP_SITE_SHIFT)
@@ -254,7 +257,7 @@ static void op_free(VM *vm, Obj *o) {
 static Value op_step(VM *vm, Obj *o);
 static const CType op_ctype = {sizeof(AwaitOp), op_mark, op_free, op_step};
 
-HOT Value op_new(VM *vm, int kind, Obj *core, Value item) {
+HOT Value op_new(VM *vm, int kind, Obj *core, Value item, Value *args, NativeFn fn) {
     Sched *s = vm->sched;
     AwaitOp *op;
     if (s->nop_pool) {
@@ -272,6 +275,10 @@ HOT Value op_new(VM *vm, int kind, Obj *core, Value item) {
     if (caller && caller->ip && caller->ip - caller->code->ins < (1 << (32 - OP_SITE_SHIFT))) {
         op->fut.callbacks = obj_val(caller->code);
         op->fut.obj.spare |= (uint32_t)(caller->ip - caller->code->ins) << OP_SITE_SHIFT;
+        /* CALL_METHOD leaves [native, self, args...] on the caller's stack. */
+        if (args > caller->slots && args < caller->sp && is_kind(args[-1], OBJ_NATIVE) &&
+            AS(ObjNative, args[-1])->fn == fn)
+            op->fut.obj.spare |= OP_DIRECT;
     }
     return obj_val(op);
 }
@@ -564,8 +571,10 @@ HOT Value op_step_from(VM *vm, AwaitOp *op, bool insn) {
             /* Made by the call right before this await's GET_AWAITABLE,
              * LOAD_CONST and SEND, in this frame's code? */
             Frame *f = vm->fiber->frame;
-            if (op->fut.callbacks == obj_val(f->code) && OP_SITE_OFF(op) + 3 == (uint32_t)(f->ip - f->code->ins))
-                op->fut.obj.spare |= OP_DIRECT;
+            if (op->fut.callbacks != obj_val(f->code) || OP_SITE_OFF(op) + 3 != (uint32_t)(f->ip - f->code->ins))
+                op->fut.obj.spare &= ~(uint32_t)OP_DIRECT;
+        } else {
+            op->fut.obj.spare &= ~(uint32_t)OP_DIRECT;
         }
         op->fut.callbacks = UNDEF;
         SET_STATE(op, OPS_RUNNING);
@@ -861,13 +870,13 @@ static Value qm_put(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     } else {
         item = args[1];
     }
-    return op_new(vm, OP_PUT, &q->obj, item);
+    return op_new(vm, OP_PUT, &q->obj, item, args, qm_put);
 }
 
 static Value qm_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     CORE_OR_FALLBACK(QueueCore, q, CORE_QUEUE, QM_GET);
     NO_ARGS("Queue.get");
-    return op_new(vm, OP_GET, &q->obj, UNDEF);
+    return op_new(vm, OP_GET, &q->obj, UNDEF, args, qm_get);
 }
 
 static Value qm_task_done(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -882,7 +891,7 @@ static Value qm_task_done(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value qm_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     CORE_OR_FALLBACK(QueueCore, q, CORE_QUEUE, QM_JOIN);
     NO_ARGS("Queue.join");
-    return op_new(vm, OP_JOIN, &q->obj, UNDEF);
+    return op_new(vm, OP_JOIN, &q->obj, UNDEF, args, qm_join);
 }
 
 /* _queue_maxsize(q): the maxsize property. */
@@ -942,7 +951,7 @@ static Value em_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value em_wait(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     CORE_OR_FALLBACK(EventCore, e, CORE_EVENT, EM_WAIT);
     NO_ARGS("Event.wait");
-    return op_new(vm, OP_WAIT, &e->obj, UNDEF);
+    return op_new(vm, OP_WAIT, &e->obj, UNDEF, args, em_wait);
 }
 
 /* ---- Lock ------------------------------------------------------------------------------- */
@@ -968,7 +977,7 @@ static Value lm_locked(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value lm_acquire(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     CORE_OR_FALLBACK(LockCore, l, CORE_LOCK, LM_ACQUIRE);
     NO_ARGS("Lock.acquire");
-    return op_new(vm, OP_ACQUIRE, &l->obj, UNDEF);
+    return op_new(vm, OP_ACQUIRE, &l->obj, UNDEF, args, lm_acquire);
 }
 
 static Value lm_release(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -980,7 +989,7 @@ static Value lm_release(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value lm_aenter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     CORE_OR_FALLBACK(LockCore, l, CORE_LOCK, LM_AENTER);
     NO_ARGS("_ContextManagerMixin.__aenter__");
-    return op_new(vm, OP_AENTER, &l->obj, UNDEF);
+    return op_new(vm, OP_AENTER, &l->obj, UNDEF, args, lm_aenter);
 }
 
 static Value lm_aexit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -989,7 +998,7 @@ static Value lm_aexit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value out[3];
     if ((nargs != 4 || kw) && !bind_args(vm, "_ContextManagerMixin.__aexit__", args, nargs, kw, names, 3, 3, out))
         return ERR;
-    return op_new(vm, OP_AEXIT, &l->obj, UNDEF);
+    return op_new(vm, OP_AEXIT, &l->obj, UNDEF, args, lm_aexit);
 }
 
 /* _sync_waiters(event_or_lock): how many wait, or -1 when it runs

@@ -31,6 +31,7 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/opcodes.h"
 #include "../vm/ops.h"
 #include "../vm/scheduler.h"
 #include "../vm/str.h"
@@ -259,8 +260,26 @@ static const CType op_ctype = {sizeof(AwaitOp), op_mark, op_free, op_step};
 
 HOT Value op_new(VM *vm, int kind, Obj *core, Value item, Value *args, NativeFn fn) {
     Sched *s = vm->sched;
+    Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
+    uint32_t spare = (uint32_t)kind;     /* OPS_CREATED */
+    Value site = UNDEF;
+    bool awaited_now = false;
+    if (caller && caller->ip && caller->ip - caller->code->ins < (1 << (32 - OP_SITE_SHIFT))) {
+        site = obj_val(caller->code);
+        spare |= (uint32_t)(caller->ip - caller->code->ins) << OP_SITE_SHIFT;
+        /* CALL_METHOD leaves [native, self, args...] on the caller's stack. */
+        if (args > caller->slots && args < caller->sp && is_kind(args[-1], OBJ_NATIVE) &&
+            AS(ObjNative, args[-1])->fn == fn) {
+            spare |= OP_DIRECT;
+            awaited_now = INS_OP(caller->ip[0]) == OP_GET_AWAITABLE;
+        }
+    }
+    /* A reused object is older than code made since, which the sweep may
+     * free first: only one that starts at once (GET_AWAITABLE, LOAD_CONST
+     * and SEND come next, which cannot fail on it) never needs its site
+     * for the "never awaited" warning. */
     AwaitOp *op;
-    if (s->nop_pool) {
+    if (awaited_now && s->nop_pool) {
         op = (AwaitOp *)s->op_pool[--s->nop_pool];
         op->fut.obj.flags = 0;
     } else {
@@ -268,18 +287,9 @@ HOT Value op_new(VM *vm, int kind, Obj *core, Value item, Value *args, NativeFn 
         if (!op) return ERR;
     }
     op->fut.result = item;
-    op->fut.callbacks = UNDEF;
+    op->fut.callbacks = site;
     op->target = obj_val(core);
-    op->fut.obj.spare = (uint32_t)kind;     /* OPS_CREATED */
-    Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
-    if (caller && caller->ip && caller->ip - caller->code->ins < (1 << (32 - OP_SITE_SHIFT))) {
-        op->fut.callbacks = obj_val(caller->code);
-        op->fut.obj.spare |= (uint32_t)(caller->ip - caller->code->ins) << OP_SITE_SHIFT;
-        /* CALL_METHOD leaves [native, self, args...] on the caller's stack. */
-        if (args > caller->slots && args < caller->sp && is_kind(args[-1], OBJ_NATIVE) &&
-            AS(ObjNative, args[-1])->fn == fn)
-            op->fut.obj.spare |= OP_DIRECT;
-    }
+    op->fut.obj.spare = spare;
     return obj_val(op);
 }
 

@@ -575,6 +575,9 @@ static Value op_unwind(VM *vm, AwaitOp *op, Value exc, bool closing) {
  * or from send() below. */
 HOT Value op_step_from(VM *vm, AwaitOp *op, bool insn) {
     Value r;
+    /* Still FUT_BLOCKING from the last yield: no task took it, so a driver
+     * of the coroutine has seen (and may keep) this object. */
+    if (op->fut.obj.flags & FUT_BLOCKING) op->fut.obj.spare &= ~(uint32_t)OP_DIRECT;
     switch (OP_STATE(op)) {
     case OPS_CREATED:
         if (insn) {

@@ -18,6 +18,14 @@ bool runq_grow(RunQueue *q) {
 }
 
 
+bool runq_pop(RunQueue *q, RunItem *out) {
+    if (!q->len) return false;
+    *out = q->items[q->head];
+    q->head = (q->head + 1) & (q->cap - 1);
+    q->len--;
+    return true;
+}
+
 /* The smallest power of two (at least 64) with room for twice n. */
 static size_t shrunk_cap(size_t n) {
     size_t cap = 64;

@@ -38,13 +38,7 @@ static inline bool runq_push(RunQueue *q, RunItem item) {
     q->len++;
     return true;
 }
-static inline bool runq_pop(RunQueue *q, RunItem *out) {      /* false when empty */
-    if (!q->len) return false;
-    *out = q->items[q->head];
-    q->head = (q->head + 1) & (q->cap - 1);
-    q->len--;
-    return true;
-}
+bool runq_pop(RunQueue *q, RunItem *out);      /* false when empty */
 void runq_free(RunQueue *q);
 /* After a burst: when at most an eighth of a buffer of more than RUNQ_KEEP
  * entries is in use, the entries move to one with room for twice as many,

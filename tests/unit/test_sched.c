@@ -40,6 +40,39 @@ static void test_runq_fifo(void **state) {
     runq_free(&q);
 }
 
+/* After a burst the buffers shrink, keeping what is left in order. */
+static void test_shrink(void **state) {
+    (void)state;
+    RunQueue q = {0};
+    RunItem out;
+    for (int64_t i = 0; i < 10000; i++) assert_true(runq_push(&q, item(i)));
+    size_t big = q.cap;
+    runq_shrink(&q);
+    assert_int_equal(q.cap, big);       /* full: nothing to give back */
+    for (int64_t i = 0; i < 9900; i++) assert_true(runq_pop(&q, &out));
+    runq_shrink(&q);
+    assert_true(q.cap < big && q.cap >= 2 * q.len);
+    for (int64_t i = 9900; i < 10000; i++) {
+        assert_true(runq_pop(&q, &out));
+        assert_int_equal(as_int(out.a), i);
+    }
+    runq_free(&q);
+
+    TimerHeap h = {0};
+    Timer t;
+    for (int i = 0; i < 5000; i++) assert_true(timers_push(&h, (double)(i % 50), int_val(i), UNDEF, 0));
+    big = h.cap;
+    for (int i = 0; i < 4950; i++) assert_true(timers_pop(&h, &t));
+    timers_shrink(&h);
+    assert_true(h.cap < big && h.cap >= 2 * h.len);
+    double prev = -1;
+    while (timers_pop(&h, &t)) {
+        assert_true(t.when >= prev);
+        prev = t.when;
+    }
+    timers_free(&h);
+}
+
 static void test_timers_order(void **state) {
     (void)state;
     TimerHeap h = {0};
@@ -170,6 +203,7 @@ static void test_interrupt_plain_loop(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runq_fifo),
+        cmocka_unit_test(test_shrink),
         cmocka_unit_test(test_timers_order),
         cmocka_unit_test(test_timers_filter),
         cmocka_unit_test(test_scheduler_order),

@@ -930,16 +930,18 @@ static Value f_queue_info(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- Event ------------------------------------------------------------------------------ */
 
+/* Whether self (an instance of stock class number `stock`) may run on a
+ * native core: its class overrides none of the methods in `hooks`. */
+static bool runs_natively(VM *vm, Value self, int stock, const char *const *hooks) {
+    ObjClass *stock_cls = vm->sched->sync_cls[stock];
+    return is_kind(self, OBJ_INSTANCE) && AS(ObjInstance, self)->dict &&
+           class_is_subclass(as_obj(self)->cls, stock_cls) && stock_behaviour(vm, as_obj(self)->cls, stock_cls, hooks);
+}
+
 static Value em_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    Sched *s = vm->sched;
-    Value self = args[0];
-    if (is_kind(self, OBJ_INSTANCE) && AS(ObjInstance, self)->dict &&
-        class_is_subclass(as_obj(self)->cls, s->sync_cls[3]) &&
-        stock_behaviour(vm, as_obj(self)->cls, s->sync_cls[3], event_hooks)) {
-        NO_ARGS("Event.__init__");
-        return attach_core(vm, self, CORE_EVENT) ? NONE_VAL : ERR;
-    }
-    return fallback(vm, EM_INIT, args, nargs, kw);
+    if (!runs_natively(vm, args[0], 3, event_hooks)) return fallback(vm, EM_INIT, args, nargs, kw);
+    NO_ARGS("Event.__init__");
+    return attach_core(vm, args[0], CORE_EVENT) ? NONE_VAL : ERR;
 }
 
 static Value em_is_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -970,15 +972,9 @@ static Value em_wait(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* ---- Lock ------------------------------------------------------------------------------- */
 
 static Value lm_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    Sched *s = vm->sched;
-    Value self = args[0];
-    if (is_kind(self, OBJ_INSTANCE) && AS(ObjInstance, self)->dict &&
-        class_is_subclass(as_obj(self)->cls, s->sync_cls[4]) &&
-        stock_behaviour(vm, as_obj(self)->cls, s->sync_cls[4], lock_hooks)) {
-        NO_ARGS("Lock.__init__");
-        return attach_core(vm, self, CORE_LOCK) ? NONE_VAL : ERR;
-    }
-    return fallback(vm, LM_INIT, args, nargs, kw);
+    if (!runs_natively(vm, args[0], 4, lock_hooks)) return fallback(vm, LM_INIT, args, nargs, kw);
+    NO_ARGS("Lock.__init__");
+    return attach_core(vm, args[0], CORE_LOCK) ? NONE_VAL : ERR;
 }
 
 static Value lm_locked(VM *vm, Value *args, int nargs, ObjTuple *kw) {

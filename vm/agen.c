@@ -37,9 +37,6 @@ static Value raise_new(VM *vm, ExcId id) {
     return e == ERR ? ERR : exc_raise_value(vm, e);
 }
 
-static bool is_coroutine(VM *vm, Value v) {
-    return is_obj(v) && as_obj(v)->kind == OBJ_GEN && as_obj(v)->cls == vm->types[T_COROUTINE];
-}
 
 /* Resumes the frame of g: sends `send`, or throws `throw`. StopIteration
  * and StopAsyncIteration escaping the body become RuntimeError. */

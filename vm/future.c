@@ -9,6 +9,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "gen.h"
 #include "ops.h"
 #include "scheduler.h"
 #include "str.h"
@@ -36,10 +37,9 @@ Future *future_new(VM *vm) {
     return f;
 }
 
-static Value invalid_state(VM *vm, const char *msg, Future *f) {
+static Value invalid_state(VM *vm, const char *msg) {
     Value m = str_from_cstr(vm, msg);
     if (m == ERR) return ERR;
-    (void)f;
     ObjTuple *a = tuple_from(vm, &m, 1);
     Value e = a ? exc_new(vm, vm->sched->invalid_state_error, a) : ERR;
     return e == ERR ? ERR : exc_raise_value(vm, e);
@@ -80,7 +80,7 @@ static bool finish(VM *vm, Future *f, int state, Value result, uint16_t extra) {
 
 bool future_set_result(VM *vm, Future *f, Value v) {
     if (fut_done(f)) {
-        invalid_state(vm, "invalid state", f);
+        invalid_state(vm, "invalid state");
         return false;
     }
     return finish(vm, f, FUT_FINISHED, v, 0);
@@ -90,7 +90,7 @@ bool future_finish_keep(VM *vm, Future *f) { return finish(vm, f, FUT_FINISHED, 
 
 bool future_set_exception(VM *vm, Future *f, Value exc) {
     if (fut_done(f)) {
-        invalid_state(vm, "invalid state", f);
+        invalid_state(vm, "invalid state");
         return false;
     }
     if (is_kind(exc, OBJ_CLASS) && class_is_subclass(AS(ObjClass, exc), vm->exc_types[E_BaseException])) {
@@ -141,7 +141,7 @@ Value future_cancelled_error(VM *vm, Future *f) {
 
 Value future_result(VM *vm, Future *f) {
     switch (fut_state(f)) {
-    case FUT_PENDING: return invalid_state(vm, "Result is not set.", f);
+    case FUT_PENDING: return invalid_state(vm, "Result is not set.");
     case FUT_CANCELLED: {
         Value e = future_cancelled_error(vm, f);
         return e == ERR ? ERR : exc_raise_value(vm, e);
@@ -226,7 +226,7 @@ static Value m_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_future(vm, args[0], "exception") || !args_none(vm, "Future", "exception", nargs, kw)) return ERR;
     Future *f = SELF;
     switch (fut_state(f)) {
-    case FUT_PENDING: return invalid_state(vm, "Exception is not set.", f);
+    case FUT_PENDING: return invalid_state(vm, "Exception is not set.");
     case FUT_CANCELLED: {
         Value e = future_cancelled_error(vm, f);
         return e == ERR ? ERR : exc_raise_value(vm, e);
@@ -344,7 +344,7 @@ static Value m_await(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * (asyncio.gather wraps other awaitables in coroutines before it gets here). */
 static Value ensure_future(VM *vm, Value v) {
     if (is_py_future(v)) return v;
-    if ((is_kind(v, OBJ_GEN) && as_obj(v)->cls == vm->types[T_COROUTINE]) || is_await_op(v)) {
+    if (is_coroutine(vm, v) || is_await_op(v)) {
         Task *t = task_new(vm, v, UNDEF, UNDEF);
         return t ? obj_val(t) : ERR;
     }

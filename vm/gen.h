@@ -75,6 +75,10 @@ Value gen_stop_iteration(VM *vm, Value v);
  * else (type(g).send(5, None)), which must not be read as a generator. */
 Value gen_bad_self(VM *vm, const char *name, Value *args, int nargs);
 
+static inline bool is_coroutine(VM *vm, Value v) {
+    return is_obj(v) && as_obj(v)->kind == OBJ_GEN && as_obj(v)->cls == vm->types[T_COROUTINE];
+}
+
 static inline bool is_generator(VM *vm, Value v) {
     return is_obj(v) && as_obj(v)->kind == OBJ_GEN && as_obj(v)->cls == vm->types[T_GENERATOR];
 }

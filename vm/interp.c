@@ -359,6 +359,15 @@ static Value call_ex(VM *vm, Value f, Value argt, Value kwd) {
 
 static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames);
 
+/* BEFORE_WITH / BEFORE_ASYNC_WITH once the manager is checked: the bound
+ * exit replaces the manager on the stack (*top), and enter(cm) is called. */
+static Value with_enter(VM *vm, Value *top, Value cm, Value enter, Value exitf) {
+    Value bound = bound_new(vm, cm, exitf);
+    if (bound == ERR) return ERR;
+    *top = bound;
+    return op_call1(vm, enter, cm);
+}
+
 /* PEP 479: StopIteration leaving a generator's frame would read as "the
  * generator is finished"; it becomes RuntimeError, caused by it. */
 static Value stop_iteration_escaped(VM *vm, struct ObjGen *g, Value e) {
@@ -444,13 +453,17 @@ static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
 #define CASE(op) L_##op:
 #define CHECK(v) do { if ((v) == ERR) goto error; } while (0)
 #define CHECK_INT(r) do { if ((r) < 0) goto error; } while (0)
-#define SAFEPOINT() do { \
+/* A collection or a signal (Ctrl-C, the blocked-loop watchdog) is taken
+ * here. `before`: the frame stands before its next instruction (function
+ * entry) rather than after the one that raised (a backward jump). */
+#define SAFEPOINT_AT(before) do { \
         if (vm->gc_request | vm->signals) { \
             SAVE(); \
             if (vm->gc_request) gc_collect(vm); \
-            if (vm->signals && !vm_handle_signals(vm, true)) goto error; \
+            if (vm->signals && !vm_handle_signals(vm, before)) goto error; \
         } \
     } while (0)
+#define SAFEPOINT() SAFEPOINT_AT(true)
 
 static Value interp_run(VM *vm, Frame *entry, Value throw) {
     static const void *const dispatch[256] = {
@@ -1293,11 +1306,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(JUMP_BACKWARD) {
         /* The safe point comes before the jump, so that an exception raised
          * there (Ctrl-C) belongs to the loop, inside its try blocks. */
-        if (vm->gc_request | vm->signals) {
-            SAVE();
-            if (vm->gc_request) gc_collect(vm);
-            if (vm->signals && !vm_handle_signals(vm, false)) goto error;
-        }
+        SAFEPOINT_AT(false);
         ip = code->ins + ARG;
         NEXT();
     }
@@ -1531,11 +1540,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 exc_raise(vm, E_TypeError, "'%T' object does not support the context manager protocol (missed __exit__ method)", cm);
             goto error;
         }
-        Value bound = bound_new(vm, cm, exitf);
-        CHECK(bound);
-        TOP() = bound;
-        SAVE();
-        Value r = op_call1(vm, enter, cm);
+        Value r = with_enter(vm, &TOP(), cm, enter, exitf);
         CHECK(r);
         PUSH(r);
         NEXT();
@@ -1672,7 +1677,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
          * arg 1/2: the result of __aenter__/__aexit__, for the message. */
         Value v = TOP();
         SAVE();
-        if (is_kind(v, OBJ_GEN) && as_obj(v)->cls == vm->types[T_COROUTINE]) {
+        if (is_coroutine(vm, v)) {
             if (AS(ObjGen, v)->state != GEN_CREATED) {
                 exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
                 goto error;
@@ -1695,7 +1700,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         CHECK(it);
         if (!(is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) && !is_generator(vm, it) &&
             op_special(vm, it, N___next__) == UNDEF) {
-            if (is_kind(it, OBJ_GEN) && as_obj(it)->cls == vm->types[T_COROUTINE])
+            if (is_coroutine(vm, it))
                 exc_raise(vm, E_TypeError, "__await__() returned a coroutine");
             else
                 exc_raise(vm, E_TypeError, "__await__() returned non-iterator of type '%T'", it);
@@ -1774,11 +1779,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                       "'%T' object does not support the asynchronous context manager protocol (missed __aexit__ method)", cm);
             goto error;
         }
-        Value bound = bound_new(vm, cm, exitf);
-        CHECK(bound);
-        TOP() = bound;
-        SAVE();
-        Value r = op_call1(vm, enter, cm);
+        Value r = with_enter(vm, &TOP(), cm, enter, exitf);
         CHECK(r);
         PUSH(r);
         NEXT();

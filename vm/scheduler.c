@@ -317,6 +317,14 @@ void sched_wake(VM *vm) {
     if (vm->sched) uv_async_send(&vm->sched->wakeup);     /* async-signal-safe */
 }
 
+/* Raises KeyboardInterrupt (whose context is `context`, or UNDEF). */
+static Value keyboard_interrupt(VM *vm, Value context) {
+    Value e = exc_new(vm, vm->exc_types[E_KeyboardInterrupt], NULL);
+    if (e == ERR) return ERR;
+    AS(ObjException, e)->context = context;
+    return exc_raise_value(vm, e);
+}
+
 bool vm_handle_signals(VM *vm, bool before) {
     uint8_t sig = __atomic_load_n(&vm->signals, __ATOMIC_RELAXED);
     Sched *s = vm->sched;
@@ -335,8 +343,7 @@ bool vm_handle_signals(VM *vm, bool before) {
         if (s && s->running && s->main_task && s->interrupts == 0) return true;
         vm_signal_clear(vm, SIG_INTERRUPT);
         if (s && s->running) s->interrupts++;
-        Value e = exc_new(vm, vm->exc_types[E_KeyboardInterrupt], NULL);
-        if (e != ERR) exc_raise_value(vm, e);
+        keyboard_interrupt(vm, UNDEF);
         return false;
     }
     return true;
@@ -351,8 +358,7 @@ static bool handle_interrupt(VM *vm) {
         task_cancel(vm, s->main_task, NONE_VAL);
         return vm->exc == UNDEF;
     }
-    Value e = exc_new(vm, vm->exc_types[E_KeyboardInterrupt], NULL);
-    if (e != ERR) exc_raise_value(vm, e);
+    keyboard_interrupt(vm, UNDEF);
     return false;
 }
 
@@ -646,10 +652,7 @@ Value sched_run_main(VM *vm, Task *main) {
          * KeyboardInterrupt. */
         Value cancelled = vm->exc;
         vm->exc = UNDEF;
-        Value e = exc_new(vm, vm->exc_types[E_KeyboardInterrupt], NULL);
-        if (e == ERR) return ERR;
-        AS(ObjException, e)->context = cancelled;
-        return exc_raise_value(vm, e);
+        return keyboard_interrupt(vm, cancelled);
     }
     return r;
 }

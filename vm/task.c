@@ -34,13 +34,12 @@ static const CType task_ctype = {sizeof(Task), task_mark, NULL, NULL};
 /* A coroutine, or one of asyncio's native operations (Queue.get(), ...),
  * which are coroutines to Python code; resume() drives those through their
  * send() and throw(). */
-static bool is_coroutine(VM *vm, Value v) {
-    return (is_kind(v, OBJ_GEN) && as_obj(v)->cls == vm->types[T_COROUTINE]) || is_await_op(v);
-}
+/* A coroutine, or a native asyncio operation that stands for one. */
+static bool is_task_coro(VM *vm, Value v) { return is_coroutine(vm, v) || is_await_op(v); }
 
 Task *task_new(VM *vm, Value coro, Value name, Value context) {
     Sched *s = vm->sched;
-    if (!is_coroutine(vm, coro)) {
+    if (!is_task_coro(vm, coro)) {
         exc_raise(vm, E_TypeError, "a coroutine was expected, got %R", coro);
         return NULL;
     }

@@ -28,13 +28,14 @@
  * -1 after raising. On return `mu` is held. */
 static int wait_until(VM *vm, uv_mutex_t *mu, uv_cond_t *cond, bool (*ready)(void *), void *obj, double timeout) {
     uint64_t deadline = timeout < 0 ? 0 : uv_hrtime() + (uint64_t)(timeout * 1e9) + 1;
+    bool main = gil_is_main(vm);
     for (;;) {
         if (ready(obj)) return 1;
         uv_mutex_unlock(mu);
         ThreadState *ts = gil_release(vm);
         uv_mutex_lock(mu);
         int r = 0;
-        while (!ready(obj) && r == 0) r = gil_cond_wait(vm, cond, mu, deadline);
+        while (!ready(obj) && r == 0) r = gil_cond_wait(vm, main, cond, mu, deadline);
         uv_mutex_unlock(mu);
         gil_acquire(vm, ts);
         uv_mutex_lock(mu);

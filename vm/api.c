@@ -216,6 +216,7 @@ void asy_free(AsyVM *vm) {
     vm_flush_warnings(vm);
     free(vm->strings.slots);
     free(vm->repr_active);
+    free(vm->fork_fds);
     free(vm->capture);
     free(vm->captured);
     free(vm->error_text);

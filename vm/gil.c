@@ -157,8 +157,7 @@ void gil_yield(VM *vm) {
     load(vm, ts);
 }
 
-int gil_cond_wait(VM *vm, uv_cond_t *cond, uv_mutex_t *mu, uint64_t deadline) {
-    bool main = vm->ts->main;
+int gil_cond_wait(VM *vm, bool main, uv_cond_t *cond, uv_mutex_t *mu, uint64_t deadline) {
     if (!main && !deadline) {
         uv_cond_wait(cond, mu);
         return 0;

@@ -87,10 +87,12 @@ void thread_state_discard(VM *vm, ThreadState *ts);
 /* Marks the roots of the threads that are not running. */
 void gil_mark(VM *vm);
 
-/* Waits on `cond` (with `mu` held) until signalled or `deadline` (uv_hrtime
- * nanoseconds; 0: none). On the main thread it also returns for Ctrl-C.
- * Returns 0 when signalled (or spuriously), 1 at the deadline, 2 for Ctrl-C. */
-int gil_cond_wait(VM *vm, uv_cond_t *cond, uv_mutex_t *mu, uint64_t deadline);
+/* Waits on `cond` (with `mu` held, the interpreter lock released) until
+ * signalled or `deadline` (uv_hrtime nanoseconds; 0: none). On the main
+ * thread (`main`, found out before releasing the lock) it also returns for
+ * Ctrl-C. Returns 0 when signalled (or spuriously), 1 at the deadline, 2
+ * for Ctrl-C. */
+int gil_cond_wait(VM *vm, bool main, uv_cond_t *cond, uv_mutex_t *mu, uint64_t deadline);
 
 /* In a child made by fork(): the calling thread is the only one left. */
 void gil_after_fork(VM *vm);

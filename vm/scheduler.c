@@ -277,6 +277,22 @@ void sched_reset(VM *vm) {
     while (s->tasks) sched_task_done(vm, s->tasks);
 }
 
+void sched_after_fork(VM *vm) {
+    Sched *s = vm->sched;
+    if (!s) return;
+    uv_loop_fork(s->uv);
+    sched_reset(vm);
+    s->external = 0;
+    s->running = s->stopping = false;
+    s->loop_ts = NULL;
+    s->loop = UNDEF;
+    s->current = s->main_task = NULL;
+    s->interrupts = 0;
+    s->wd_running = false;      /* the watchdog thread stayed in the parent */
+    uv_mutex_init(&s->wd_lock);
+    uv_cond_init(&s->wd_cond);
+}
+
 /* ---- async generators ------------------------------------------------- */
 
 static bool agen_live(Value v) { return AS(ObjGen, v)->state != GEN_DONE; }

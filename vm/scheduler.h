@@ -132,6 +132,9 @@ void sched_wake(VM *vm);
 /* _run_main: asyncio.run's run_until_complete, where Ctrl-C cancels the
  * main task and ends in KeyboardInterrupt. */
 Value sched_run_main(VM *vm, Task *main);
+/* In a child made by fork(): no loop runs, none of the parent's work is
+ * there, and libuv gets its own kernel state. */
+void sched_after_fork(VM *vm);
 /* loop.close(): drops what is still queued, timed or pending. */
 void sched_reset(VM *vm);
 /* Runs the loop until `fut` is done; returns its result, or ERR. */

@@ -251,6 +251,8 @@ struct AsyVM {
     Value memory_error;         /* preallocated, raised when memory runs out */
     struct Sched *sched;        /* the event loop (scheduler.c), created on first use */
     struct Pool *pool;          /* the default executor's threads (pool.c), made on first use */
+    int *fork_fds;              /* what a forked worker closes (fork.h) */
+    int nfork_fds, fork_fds_cap;
     /* Requests from outside the running code (a signal handler, the
      * blocked-loop watchdog thread), seen at the next safe point or native
      * call return: SIG_* bits, set and cleared atomically. */

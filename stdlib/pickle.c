@@ -798,12 +798,35 @@ static bool is_deque(VM *vm, ObjClass *cls) {
     return is_kind(d, OBJ_CLASS) && class_is_subclass(cls, AS(ObjClass, d));
 }
 
+/* An object functools.update_wrapper made look like the function it wraps
+ * (an lru_cache wrapper): 1 after writing it by reference when its
+ * __module__ and __qualname__ lead back to it, as CPython's lru_cache
+ * __reduce__ does; 0 when they do not; -1 after an error. */
+static int save_wrapper(Pickler *p, Value v) {
+    VM *vm = p->vm;
+    ObjDict *d = AS(ObjInstance, v)->dict;
+    ObjStr *wrapped = str_intern_cstr(vm, "__wrapped__");
+    if (!wrapped) return -1;
+    Value mod = dict_get_str(d, vm_name(vm, N___module__)), qn = dict_get_str(d, vm_name(vm, N___qualname__));
+    if (dict_get_str(d, wrapped) == UNDEF || !is_str(mod) || !is_str(qn) || is_local_name(AS(ObjStr, qn))) return 0;
+    if (!hold(p, mod) || !hold(p, qn)) return -1;
+    Value m = find_module(vm, AS(ObjStr, mod));
+    Value found = m == ERR ? ERR : walk_qualname(vm, m, AS(ObjStr, qn));
+    unhold(p, 2);
+    if (found == ERR) vm->exc = UNDEF;
+    if (found != v) return 0;
+    put_global(p, AS(ObjStr, mod), AS(ObjStr, qn));
+    return memoize(p, v) ? 1 : -1;
+}
+
 static bool save_instance(Pickler *p, Value v) {
     VM *vm = p->vm;
     ObjClass *cls = as_obj(v)->cls;
     if (is_deque(vm, cls)) return save_deque(p, v);
     /* Native classes keep state Asy code cannot see or rebuild. */
     if ((cls->obj.flags & CLASS_BUILTIN) && cls != vm->types[T_OBJECT]) return cannot_pickle(p, v);
+    int r = AS(ObjInstance, v)->dict ? save_wrapper(p, v) : 0;
+    if (r) return r > 0;
     return save_newobj(p, v, NONE_VAL, NONE_VAL);
 }
 
@@ -1103,7 +1126,7 @@ static Value rd_global(Unpickler *u) {
     ObjStr *qualname = rd_str(u);
     if (!qualname || !push(u, obj_val(qualname))) return ERR;
     Value m = find_module(vm, module);
-    if (m == ERR || !push(u, m)) return ERR;
+    if (m == ERR || !push(u, m == UNDEF ? NONE_VAL : m)) return ERR;
     Value v = walk_qualname(vm, m, qualname);
     u->stack->len -= 3;
     if (v != UNDEF) return v;

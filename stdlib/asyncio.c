@@ -12,6 +12,7 @@
 #include "../vm/gc.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
+#include "../vm/pool.h"
 #include "../vm/scheduler.h"
 #include "../vm/str.h"
 #include "asyncio_sync.h"
@@ -193,18 +194,64 @@ static Value f_run_until_complete(VM *vm, Value *args, int nargs, ObjTuple *kw) 
     return r;
 }
 
+/* The loop running on this thread, or None. */
 static Value f_get_running_loop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
     if (!args_check(vm, "_get_running_loop", nargs, kw, 0, 0)) return ERR;
     Sched *s = vm->sched;
+    return s->running && s->loop != UNDEF && s->loop_ts == vm->ts ? s->loop : NONE_VAL;
+}
+
+/* The loop running on any thread (loop.is_running()), or None. */
+static Value f_running_loop_any(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "_running_loop_any", nargs, kw, 0, 0)) return ERR;
+    Sched *s = vm->sched;
     return s->running && s->loop != UNDEF ? s->loop : NONE_VAL;
+}
+
+/* _call_soon_threadsafe(callback, args, context) -> Handle: from any
+ * thread; wakes the loop. */
+static Value f_call_soon_threadsafe(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_call_soon_threadsafe", nargs, kw, 3, 3)) return ERR;
+    Handle *h = handle_new(vm, vm->sched->handle_cls, args[0], args[1], args[2], NAN);
+    if (!h || !sched_push(vm, RUN_HANDLE, obj_val(h), UNDEF, UNDEF)) return ERR;
+    sched_wake(vm);
+    return obj_val(h);
+}
+
+/* _run_in_thread(func, args, kwargs, copy_context) -> a Future for
+ * func(*args, **kwargs) run by the default executor's threads (vm/pool.c);
+ * to_thread runs it in a copy of the caller's context. */
+static Value f_run_in_thread(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_run_in_thread", nargs, kw, 4, 4)) return ERR;
+    if (!is_tuple(args[1]) || (args[2] != NONE_VAL && !is_dict(args[2])))
+        return exc_raise(vm, E_TypeError, "_run_in_thread() needs a tuple and a dict");
+    if (!op_callable(vm, args[0])) return exc_raise(vm, E_TypeError, "'%T' object is not callable", args[0]);
+    int copy = op_truthy(vm, args[3]);
+    Value ctx = copy > 0 ? context_copy_current(vm) : UNDEF;
+    Future *f = copy >= 0 && ctx != ERR ? future_new(vm) : NULL;
+    if (!f) return ERR;
+    ObjDict *kwargs = args[2] == NONE_VAL || AS(ObjDict, args[2])->count == 0 ? NULL : AS(ObjDict, args[2]);
+    if (!pool_submit(vm, args[0], AS(ObjTuple, args[1]), kwargs, ctx, f)) return ERR;
+    return obj_val(f);
+}
+
+/* _pool_shutdown() -> a Future done once the default executor's threads
+ * have finished their work and ended. */
+static Value f_pool_shutdown(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "_pool_shutdown", nargs, kw, 0, 0)) return ERR;
+    Future *f = future_new(vm);
+    if (!f || !pool_shutdown(vm, f)) return ERR;
+    return obj_val(f);
 }
 
 static Value f_current_task(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
     if (!args_check(vm, "current_task", nargs, kw, 0, 1)) return ERR;
     Sched *s = vm->sched;
-    if (!s->running) return exc_raise(vm, E_RuntimeError, "no running event loop");
+    if (!s->running || s->loop_ts != vm->ts) return exc_raise(vm, E_RuntimeError, "no running event loop");
     return s->current ? obj_val(s->current) : NONE_VAL;
 }
 
@@ -302,6 +349,8 @@ bool mod_asyncio_init(VM *vm, ObjModule *m) {
         {"_call_soon", f_call_soon}, {"_call_at", f_call_at}, {"_time", f_time}, {"_sleep", f_sleep},
         {"_gather", f_gather}, {"_run_until_complete", f_run_until_complete},
         {"_get_running_loop", f_get_running_loop}, {"current_task", f_current_task},
+        {"_running_loop_any", f_running_loop_any}, {"_call_soon_threadsafe", f_call_soon_threadsafe},
+        {"_run_in_thread", f_run_in_thread}, {"_pool_shutdown", f_pool_shutdown},
         {"_all_tasks", f_all_tasks}, {"_set_exception_handler", f_set_exception_handler},
         {"_report", f_report}, {"isfuture", f_isfuture}, {"_run_main", f_run_main}, {"_reset", f_reset},
         {"_iscoroutinefunction", f_iscoroutinefunction}, {"_iterable_coroutine", f_iterable_coroutine},

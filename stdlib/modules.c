@@ -22,6 +22,7 @@ static const NativeModule registry[] = {
     {"_asyncio", mod_asyncio_init},
     {"gc", mod_gc_init},
     {"contextvars", mod_contextvars_init},
+    {"_thread", mod_thread_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

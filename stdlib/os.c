@@ -8,6 +8,7 @@
  * "[Errno 2] No such file or directory: 'x'". Paths are str only. */
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
@@ -100,6 +101,26 @@ static Value make_environ(VM *vm) {
 static Value os_getpid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
     return args_check(vm, "getpid", nargs, kw, 0, 0) ? int_val(getpid()) : ERR;
+}
+
+/* _exit(status): ends the process at once: no clean-up, no flushing. */
+static Value os__exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_exit", nargs, kw, 1, 1)) return ERR;
+    if (!is_int(args[0])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", args[0]);
+    _exit((int)as_int(args[0]));
+}
+
+static Value os_kill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "kill", nargs, kw, 2, 2)) return ERR;
+    if (!is_int(args[0]) || !is_int(args[1]))
+        return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", is_int(args[0]) ? args[1] : args[0]);
+    if (kill((pid_t)as_int(args[0]), (int)as_int(args[1])) < 0) return os_error(vm, errno, UNDEF);
+    return NONE_VAL;
+}
+
+static Value os_getppid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    return args_check(vm, "getppid", nargs, kw, 0, 0) ? int_val(getppid()) : ERR;
 }
 
 static Value os_cpu_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -478,7 +499,7 @@ static Value p_getsize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 typedef struct { const char *name; NativeFn fn; } Entry;
 
 static const Entry os_functions[] = {
-    {"getenv", os_getenv}, {"getpid", os_getpid}, {"cpu_count", os_cpu_count}, {"getcwd", os_getcwd},
+    {"getenv", os_getenv}, {"getpid", os_getpid}, {"getppid", os_getppid}, {"_exit", os__exit}, {"kill", os_kill}, {"cpu_count", os_cpu_count}, {"getcwd", os_getcwd},
     {"chdir", os_chdir}, {"listdir", os_listdir}, {"remove", os_remove}, {"unlink", os_unlink},
     {"rmdir", os_rmdir}, {"mkdir", os_mkdir}, {"makedirs", os_makedirs}, {"rename", os_rename},
     {"open", os_open}, {"close", os_close}, {"write", os_write}, {"read", os_read},

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "../vm/gil.h"
 #include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
@@ -68,10 +69,16 @@ static Value t_sleep(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (secs < 0) return exc_raise(vm, E_ValueError, "sleep length must be non-negative");
     if (secs > 9.2e9) return exc_raise(vm, E_OverflowError, "timestamp too large to convert to C _PyTime_t");
     struct timespec req = {(time_t)secs, (long)((secs - floor(secs)) * 1e9)}, rem;
+    ThreadState *ts = gil_release(vm);
     while (nanosleep(&req, &rem) != 0 && errno == EINTR) {
-        if (vm->signals && !vm_handle_signals(vm, false)) return ERR;     /* Ctrl-C */
+        if (vm_signals(vm) & SIG_INTERRUPT) {   /* Ctrl-C */
+            gil_acquire(vm, ts);
+            if (!vm_handle_signals(vm, false)) return ERR;
+            ts = gil_release(vm);
+        }
         req = rem;
     }
+    gil_acquire(vm, ts);
     return NONE_VAL;
 }
 

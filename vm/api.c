@@ -12,6 +12,8 @@
 #include "exc.h"
 #include "gc.h"
 #include "gen.h"
+#include "gil.h"
+#include "pool.h"
 #include "import.h"
 #include "interp.h"
 #include "num.h"
@@ -174,7 +176,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     vm->context = UNDEF;
     vm->sys_argv = UNDEF;
     vm->recursion_limit = 1000;
-    vm->fiber = fiber_new(vm);
+    vm->fiber = gil_init(vm) ? fiber_new(vm) : NULL;
     /* No collection during setup: nothing is reachable from the roots yet. */
     int stress = vm->cfg.gc_stress;
     vm->cfg.gc_stress = 0;
@@ -185,18 +187,41 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     return vm;
 }
 
+/* Python's end of a program: threading._shutdown() waits for the threads
+ * that are not daemons (and runs what threading._register_atexit asked). */
+static void join_threads(VM *vm) {
+    if (!vm->modules || !vm->ts) return;
+    Value th = dict_get_str(vm->modules, str_intern_cstr(vm, "threading"));
+    if (!is_kind(th, OBJ_MODULE)) return;
+    Value fn = dict_get_str(AS(ObjModule, th)->dict, str_intern_cstr(vm, "_shutdown"));
+    if (fn == UNDEF || op_call(vm, fn, NULL, 0, NULL) != ERR) return;
+    Value e = vm->exc;
+    vm->exc = UNDEF;
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "Exception ignored in: threading._shutdown\n");
+    exc_format(vm, e, &b);
+    vm_write(vm, 2, b.data, b.len);
+    sb_free(&b);
+}
+
 void asy_free(AsyVM *vm) {
     if (!vm) return;
+    join_threads(vm);
+    pool_shutdown_all(vm);
+    if (gil_abandon(vm)) return;
+    pool_free(vm);
     sched_free(vm);
     while (vm->fibers) fiber_free(vm, vm->fibers);
     gc_free_all(vm);
     vm_flush_warnings(vm);
     free(vm->strings.slots);
     free(vm->repr_active);
+    free(vm->fork_fds);
     free(vm->capture);
     free(vm->captured);
     free(vm->error_text);
     for (int i = 0; i < vm->nwarned; i++) free(vm->warned[i]);
+    gil_free(vm);
     free(vm);
 }
 

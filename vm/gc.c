@@ -12,6 +12,8 @@
 #include "exc.h"
 #include "containers.h"
 #include "gen.h"
+#include "gil.h"
+#include "pool.h"
 #include "interp.h"
 #include "scheduler.h"
 #include "str.h"
@@ -316,6 +318,8 @@ static void mark_roots(VM *vm) {
     for (int i = 0; i < CONTEXT_NTYPES; i++) MARK(vm->context_types[i]);
     mark_values(vm, vm->roots, vm->nroots);
     for (Fiber *f = vm->fibers; f; f = f->next_fiber) fiber_mark(vm, f);
+    gil_mark(vm);
+    pool_mark(vm);
     sched_mark(vm);
 }
 

@@ -457,10 +457,10 @@ static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
  * here. `before`: the frame stands before its next instruction (function
  * entry) rather than after the one that raised (a backward jump). */
 #define SAFEPOINT_AT(before) do { \
-        if (vm->gc_request | vm->signals) { \
+        if (vm->gc_request | vm_signals(vm)) { \
             SAVE(); \
             if (vm->gc_request) gc_collect(vm); \
-            if (vm->signals && !vm_handle_signals(vm, before)) goto error; \
+            if (vm_signals(vm) && !vm_handle_signals(vm, before)) goto error; \
         } \
     } while (0)
 #define SAFEPOINT() SAFEPOINT_AT(true)
@@ -832,7 +832,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             PUSH(r);
             /* A native that blocked (time.sleep) is where a blocked loop
              * is stuck; a Ctrl-C during it is raised here. */
-            if (__builtin_expect(vm->signals, 0)) {
+            if (__builtin_expect(vm_signals(vm), 0)) {
                 SAVE();
                 if (!vm_handle_signals(vm, false)) goto error;
             }

@@ -1528,6 +1528,39 @@ Value op_call2(VM *vm, Value f, Value a, Value b) {
     return op_call(vm, f, args, 2, NULL);
 }
 
+Value op_call_tuple(VM *vm, Value f, ObjTuple *args, ObjDict *kwargs) {
+    int64_t npos = args ? args->len : 0, nkw = kwargs ? kwargs->count : 0;
+    if (npos + nkw > INT32_MAX) return exc_raise(vm, E_OverflowError, "too many arguments");
+    Value small[16], *argv = npos + nkw <= 16 ? small : malloc((size_t)(npos + nkw) * sizeof(Value));
+    if (!argv) return exc_nomem(vm);
+    if (npos) memcpy(argv, args->items, (size_t)npos * sizeof(Value));
+    ObjTuple *names = NULL;
+    if (nkw) {
+        /* The values stay reachable from the caller's tuple and dict; the
+         * names tuple is new. */
+        names = tuple_new(vm, nkw);
+        if (!names || !vm_push_root(vm, obj_val(names))) {
+            if (argv != small) free(argv);
+            return names ? exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded") : ERR;
+        }
+        int64_t p = 0, j = 0;
+        Value k, v;
+        while (dict_next(kwargs, &p, &k, &v)) {
+            if (!is_str(k)) {
+                vm_pop_roots(vm, 1);
+                if (argv != small) free(argv);
+                return exc_raise(vm, E_TypeError, "keywords must be strings");
+            }
+            names->items[j] = k;
+            argv[npos + j++] = v;
+        }
+    }
+    Value r = op_call(vm, f, argv, (int)npos, names);
+    if (names) vm_pop_roots(vm, 1);
+    if (argv != small) free(argv);
+    return r;
+}
+
 Value op_call_method(VM *vm, Value obj, ObjStr *name, Value *args, int nargs) {
     Value m = op_getattr_opt(vm, obj, name);
     if (m == UNDEF || m == ERR) return m;

@@ -55,6 +55,8 @@ Value op_call0(VM *vm, Value callable);
 Value op_call1(VM *vm, Value callable, Value a);
 Value op_call2(VM *vm, Value callable, Value a, Value b);
 /* Calls the method `name` of obj; UNDEF if obj has no such attribute. */
+/* f(*args, **kwargs); either may be NULL. */
+Value op_call_tuple(VM *vm, Value f, ObjTuple *args, ObjDict *kwargs);
 Value op_call_method(VM *vm, Value obj, ObjStr *name, Value *args, int nargs);
 bool op_callable(VM *vm, Value v);
 

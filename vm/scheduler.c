@@ -12,6 +12,7 @@
 #include "func.h"
 #include "gc.h"
 #include "gen.h"
+#include "gil.h"
 #include "ops.h"
 #include "str.h"
 
@@ -267,10 +268,29 @@ void sched_task_done(VM *vm, Task *t) {
 
 void sched_reset(VM *vm) {
     Sched *s = vm->sched;
+    for (size_t i = 0; i < s->ready.len; i++) {
+        if (runq_at(&s->ready, i)->kind == RUN_SETTLE) s->external--;
+    }
     runq_free(&s->ready);
     timers_free(&s->timers);
     s->timers_dead = 0;
     while (s->tasks) sched_task_done(vm, s->tasks);
+}
+
+void sched_after_fork(VM *vm) {
+    Sched *s = vm->sched;
+    if (!s) return;
+    uv_loop_fork(s->uv);
+    sched_reset(vm);
+    s->external = 0;
+    s->running = s->stopping = false;
+    s->loop_ts = NULL;
+    s->loop = UNDEF;
+    s->current = s->main_task = NULL;
+    s->interrupts = 0;
+    s->wd_running = false;      /* the watchdog thread stayed in the parent */
+    uv_mutex_init(&s->wd_lock);
+    uv_cond_init(&s->wd_cond);
 }
 
 /* ---- async generators ------------------------------------------------- */
@@ -326,8 +346,15 @@ static Value keyboard_interrupt(VM *vm, Value context) {
 }
 
 bool vm_handle_signals(VM *vm, bool before) {
-    uint8_t sig = __atomic_load_n(&vm->signals, __ATOMIC_RELAXED);
+    if (vm_signals(vm) & SIG_GIL_DROP) gil_yield(vm);
+    uint8_t sig = vm_signals(vm);
     Sched *s = vm->sched;
+    if (!gil_is_main(vm)) {
+        /* Ctrl-C and the watchdog are the main thread's business; let it
+         * run if it waits. */
+        if (sig & (SIG_INTERRUPT | SIG_BLOCKED)) gil_yield(vm);
+        return true;
+    }
     if (sig & SIG_BLOCKED) {
         vm_signal_clear(vm, SIG_BLOCKED);
         Frame *f = vm->fiber ? vm->fiber->frame : NULL;
@@ -461,6 +488,15 @@ static void report_blocked(VM *vm, RunItem *it) {
 
 static void wake(uv_timer_t *t) { (void)t; }
 
+/* Blocks in libuv without the interpreter lock: other threads run
+ * meanwhile, and what they complete for the loop wakes it (s->wakeup).
+ * libuv's callbacks touch no object, so they need no lock. */
+static void run_once(VM *vm) {
+    ThreadState *ts = gil_release(vm);
+    uv_run(vm->sched->uv, UV_RUN_ONCE);
+    gil_acquire(vm, ts);
+}
+
 /* Polls libuv: without blocking when something is ready, else until the
  * first timer is due or an event comes. False when nothing at all can
  * happen any more while the loop still waits: a deadlock. */
@@ -478,12 +514,19 @@ static bool poll_events(VM *vm) {
         double delay = top->when - sched_time();
         uint64_t ms = delay <= 0 ? 0 : (uint64_t)ceil(delay * 1000.0);
         uv_timer_start(&s->timer, wake, ms, 0);
-        uv_run(s->uv, UV_RUN_ONCE);
+        run_once(vm);
         uv_timer_stop(&s->timer);
         return true;
     }
     if (uv_loop_alive(s->uv)) {
-        uv_run(s->uv, UV_RUN_ONCE);
+        run_once(vm);
+        return true;
+    }
+    if (s->external || vm->gil->nbusy) {
+        /* Only another thread can wake the loop now: wait for it. */
+        uv_ref((uv_handle_t *)&s->wakeup);
+        run_once(vm);
+        uv_unref((uv_handle_t *)&s->wakeup);
         return true;
     }
     exc_raise(vm, E_RuntimeError,
@@ -570,6 +613,12 @@ static bool run_item(VM *vm, RunItem *it) {
         f->obj.flags &= ~FUT_TIMER;
         return fut_done(f) || future_set_result(vm, f, it->b);
     }
+    case RUN_SETTLE: {
+        Future *f = (Future *)as_obj(it->a);
+        s->external--;
+        if (fut_done(f)) return true;   /* cancelled while the thread ran */
+        return it->c == TRUE_VAL ? future_set_exception(vm, f, it->b) : future_set_result(vm, f, it->b);
+    }
     case RUN_STOP: s->stopping = true; return true;
     }
     return true;
@@ -623,6 +672,7 @@ Value sched_run_until(VM *vm, Future *fut) {
     if (!vm_push_root(vm, obj_val(fut))) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     s->running = true;
     s->stopping = false;
+    s->loop_ts = vm->ts;
     watchdog_start(vm);
     bool ok = true;
     while (ok && !s->stopping) ok = iteration(vm);
@@ -630,6 +680,7 @@ Value sched_run_until(VM *vm, Future *fut) {
     __atomic_store_n(&s->blocked_since, 0, __ATOMIC_RELAXED);
     s->block_code = NULL;
     s->running = false;
+    s->loop_ts = NULL;
     s->stopping = false;
     vm_pop_roots(vm, 1);
     if (!ok) {

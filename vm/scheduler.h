@@ -29,6 +29,7 @@ typedef enum RunKind {
     RUN_GATHER,         /* a: Gather; b: the child that finished */
     RUN_HANDLE,         /* a: Handle from call_soon/call_later */
     RUN_RESULT,         /* a: Future; b: result to set unless it was cancelled (sleep) */
+    RUN_SETTLE,         /* from another thread: a: Future; b: result, or exception if c is True */
     RUN_STOP            /* run_until's future is done: stop after this iteration */
 } RunKind;
 
@@ -53,6 +54,7 @@ typedef struct Sched {
     Task *current;              /* the task running a step, or NULL */
     Value loop;                 /* the event loop object of the current run, or UNDEF */
     bool running;               /* run_until_complete is running the loop */
+    struct ThreadState *loop_ts;    /* the thread running it */
     bool stopping;              /* leave after this iteration */
     RunItem item;               /* the item being run: a root while it runs */
     uint32_t task_counter;
@@ -64,9 +66,11 @@ typedef struct Sched {
     Future **report;            /* those found unreachable: reported after the collection */
     size_t nreport, reportcap;
 
-    /* Ctrl-C (asy_interrupt): wakes the loop; the first one cancels the
-     * main task of asyncio.run, a second raises KeyboardInterrupt. */
+    /* Wakes the loop from a signal handler (Ctrl-C, asy_interrupt: the
+     * first cancels the main task of asyncio.run, a second raises
+     * KeyboardInterrupt) or from another thread that queued work for it. */
     uv_async_t wakeup;
+    size_t external;            /* completions other threads will deliver (to_thread) */
     Task *main_task;
     int interrupts;
 
@@ -128,6 +132,9 @@ void sched_wake(VM *vm);
 /* _run_main: asyncio.run's run_until_complete, where Ctrl-C cancels the
  * main task and ends in KeyboardInterrupt. */
 Value sched_run_main(VM *vm, Task *main);
+/* In a child made by fork(): no loop runs, none of the parent's work is
+ * there, and libuv gets its own kernel state. */
+void sched_after_fork(VM *vm);
 /* loop.close(): drops what is still queued, timed or pending. */
 void sched_reset(VM *vm);
 /* Runs the loop until `fut` is done; returns its result, or ERR. */

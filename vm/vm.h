@@ -200,6 +200,8 @@ typedef struct Fiber {
 #define ROOTS_MAX 256
 #define CONTEXT_NTYPES 4        /* Context, ContextVar, Token, Token.MISSING's class */
 
+typedef struct ThreadState ThreadState;   /* gil.h */
+
 typedef struct StrTable {      /* the interned strings: a weak set */
     ObjStr **slots;
     int64_t count, used, cap;  /* live, live + deleted, slots (a power of two) */
@@ -219,7 +221,7 @@ struct AsyVM {
     char *slab_ptr;             /* the rest of the newest slab */
     size_t slab_left;
     void *slabs;                /* every slab, linked through its first word */
-    Value roots[ROOTS_MAX];     /* extra roots pushed by native code */
+    Value *roots;               /* extra roots pushed by native code: the thread's */
     int nroots;
 
     StrTable strings;
@@ -235,7 +237,11 @@ struct AsyVM {
     ObjModule *main_module;
     Value sys_argv;             /* a list, set by the host */
 
-    /* execution */
+    /* execution. fiber, exc, c_depth, roots/nroots, context and
+     * repr_active belong to the thread holding the interpreter lock: gil.c
+     * saves and loads them when the lock changes hands. */
+    ThreadState *ts;            /* that thread */
+    struct Gil *gil;
     Fiber *fiber;               /* the running fiber */
     Fiber *fibers;              /* every live fiber, for the collector */
     Value exc;                  /* the pending exception, or UNDEF */
@@ -244,6 +250,9 @@ struct AsyVM {
     uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
     Value memory_error;         /* preallocated, raised when memory runs out */
     struct Sched *sched;        /* the event loop (scheduler.c), created on first use */
+    struct Pool *pool;          /* the default executor's threads (pool.c), made on first use */
+    int *fork_fds;              /* what a forked worker closes (fork.h) */
+    int nfork_fds, fork_fds_cap;
     /* Requests from outside the running code (a signal handler, the
      * blocked-loop watchdog thread), seen at the next safe point or native
      * call return: SIG_* bits, set and cleared atomically. */
@@ -277,7 +286,11 @@ typedef struct PendingWarning {
 
 #define SIG_INTERRUPT 1         /* Ctrl-C (asy_interrupt) */
 #define SIG_BLOCKED 2           /* the watchdog sees the event loop blocked */
+#define SIG_GIL_DROP 4          /* another thread waits for the interpreter lock */
 
+/* A relaxed atomic load: a plain load on common machines, but one other
+ * threads may race with (ThreadSanitizer says so otherwise). */
+static inline uint8_t vm_signals(VM *vm) { return __atomic_load_n(&vm->signals, __ATOMIC_RELAXED); }
 static inline void vm_signal_set(VM *vm, uint8_t bits) { __atomic_or_fetch(&vm->signals, bits, __ATOMIC_RELAXED); }
 static inline void vm_signal_clear(VM *vm, uint8_t bits) { __atomic_and_fetch(&vm->signals, (uint8_t)~bits, __ATOMIC_RELAXED); }
 

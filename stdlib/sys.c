@@ -40,6 +40,24 @@ static Value sys_setrecursionlimit(VM *vm, Value *args, int nargs, ObjTuple *kw)
     return NONE_VAL;
 }
 
+/* sys.excepthook(type, value, traceback): the uncaught-exception text, written
+ * to sys.stderr (threading's excepthook uses it). The traceback travels in the
+ * exception itself. */
+static Value sys_excepthook(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "excepthook", nargs, kw, 3, 3)) return ERR;
+    if (!is_kind(args[1], OBJ_EXC))
+        return exc_raise(vm, E_TypeError, "print_exception(): Exception expected for value, %T found", args[1]);
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    Value err = is_kind(sys, OBJ_MODULE) ? dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "stderr")) : UNDEF;
+    if (err == UNDEF || err == NONE_VAL) return NONE_VAL;
+    StrBuf b = SB_INIT;
+    exc_format(vm, args[1], &b);
+    Value text = b.oom ? exc_nomem(vm) : str_new(vm, b.data, b.len);
+    sb_free(&b);
+    if (text == ERR) return ERR;
+    return op_call_method(vm, err, str_intern_cstr(vm, "write"), &text, 1) == ERR ? ERR : NONE_VAL;
+}
+
 /* sys.stdout / sys.stderr: objects with write() and flush(). */
 static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
@@ -77,6 +95,8 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
     ObjTuple *version_info = tuple_from(vm, vi, 5);
     return version_info &&
            module_add_native(vm, m, "exit", sys_exit) &&
+           module_add_native(vm, m, "excepthook", sys_excepthook) &&
+           module_add_value(vm, m, "__excepthook__", dict_get_str(m->dict, str_intern_cstr(vm, "excepthook"))) &&
            module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&
            module_add_native(vm, m, "setrecursionlimit", sys_setrecursionlimit) &&
            module_add_value(vm, m, "argv", vm->sys_argv) &&

@@ -382,6 +382,19 @@ static Value object_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return dict_set(vm, ((ObjInstance *)o)->dict, args[1], args[2]) < 0 ? ERR : NONE_VAL;
 }
 
+static Value object_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__delattr__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
+    Obj *o = is_obj(args[0]) ? as_obj(args[0]) : NULL;
+    if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC))
+        return op_delattr(vm, args[0], AS(ObjStr, args[1])) < 0 ? ERR : NONE_VAL;
+    int r = ((ObjInstance *)o)->dict ? dict_del(vm, ((ObjInstance *)o)->dict, args[1]) : 0;
+    if (r < 0) return ERR;
+    if (!r)
+        return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", args[0], AS(ObjStr, args[1]));
+    return NONE_VAL;
+}
+
 static Value object_init_subclass(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)vm; (void)args; (void)nargs; (void)kw;
     return NONE_VAL;
@@ -493,6 +506,7 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, o, "__ne__", object_ne);
     class_add_native(vm, o, "__hash__", object_hash);
     class_add_native(vm, o, "__setattr__", object_setattr);
+    class_add_native(vm, o, "__delattr__", object_delattr);
     ObjNative *n = native_new(vm, "__new__", object_new);
     if (n) dict_set_str(vm, o->dict, n->name, obj_val(n));
     n = native_new(vm, "__init_subclass__", object_init_subclass);

@@ -48,11 +48,16 @@ static char *read_file(const char *path, size_t *len) {
     return sb_take(&b);
 }
 
-/* Runs embedded source as a module; tracebacks name it "<name>.asy". */
-static Value exec_source_module(VM *vm, ObjModule *m, const char *src, size_t len, const char *name) {
+/* Runs an embedded module; tracebacks name it "<stdlib name.asy>". A package
+ * gets an empty __path__: its submodules are embedded too, found by full name. */
+static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e) {
+    if (e->package) {
+        ObjList *p = list_new(vm, 0);
+        if (!p || dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(p)) < 0) return ERR;
+    }
     char filename[256];
-    snprintf(filename, sizeof filename, "<stdlib %s.asy>", name);
-    ObjCode *code = compile_source(vm, src, len, filename, false);
+    snprintf(filename, sizeof filename, "<stdlib %s.asy>", e->name);
+    ObjCode *code = compile_source(vm, e->source, e->len, filename, false);
     if (!code) return ERR;
     Value r = interp_run_module(vm, code, m->dict);
     return r == ERR ? ERR : obj_val(m);
@@ -103,6 +108,13 @@ static Value find_and_load(VM *vm, const char *fullname, const char *leaf, Value
     return UNDEF;
 }
 
+/* A submodule becomes an attribute of its package. */
+static Value bind_submodule(VM *vm, Value parent, const char *leaf, Value m) {
+    ObjStr *l = str_intern_cstr(vm, leaf);
+    if (!l || dict_set_str(vm, AS(ObjModule, parent)->dict, l, m) < 0) return ERR;
+    return m;
+}
+
 static Value load_one(VM *vm, const char *fullname, const char *leaf, Value parent) {
     ObjStr *key = str_intern_cstr(vm, fullname);
     if (!key) return ERR;
@@ -119,15 +131,14 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
         }
         return obj_val(m);
     }
-    if (parent == UNDEF) {
-        for (const EmbeddedModule *e = embedded_modules; e->name; e++) {
-            if (strcmp(e->name, fullname) != 0) continue;
-            ObjModule *m = module_new(vm, fullname);
-            if (!m) return ERR;
-            Value r = exec_source_module(vm, m, e->source, e->len, fullname);
-            if (r == ERR) dict_del(vm, vm->modules, obj_val(m->name));
-            return r;
-        }
+    for (const EmbeddedModule *e = embedded_modules; e->name; e++) {
+        if (strcmp(e->name, fullname) != 0) continue;
+        ObjModule *m = module_new(vm, fullname);
+        if (!m) return ERR;
+        Value r = exec_embedded_module(vm, m, e);
+        if (r == ERR) dict_del(vm, vm->modules, obj_val(m->name));
+        else if (parent != UNDEF) r = bind_submodule(vm, parent, leaf, r);
+        return r;
     }
     Value path;
     if (parent == UNDEF) {
@@ -149,12 +160,7 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
         if (name != ERR) dict_set_str(vm, AS(ObjException, vm->exc)->base.dict, vm_name(vm, N_name), name);
         return e;
     }
-    if (m != ERR && parent != UNDEF) {
-        /* A submodule becomes an attribute of its package. */
-        ObjStr *l = str_intern_cstr(vm, leaf);
-        if (!l || dict_set_str(vm, AS(ObjModule, parent)->dict, l, m) < 0) return ERR;
-    }
-    return m;
+    return m != ERR && parent != UNDEF ? bind_submodule(vm, parent, leaf, m) : m;
 }
 
 Value import_module(VM *vm, const char *fullname) {

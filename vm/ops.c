@@ -860,21 +860,28 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     return UNDEF;
 }
 
+/* What is asked for a name the lookup did not find: the class's __getattr__,
+ * or a module's own (PEP 562). UNDEF if neither. */
+static Value getattr_hook(VM *vm, Value obj) {
+    if (!is_obj(obj) || is_kind(obj, OBJ_CLASS)) return UNDEF;
+    if (is_kind(obj, OBJ_MODULE)) return dict_get_str(AS(ObjModule, obj)->dict, vm_name(vm, N___getattr__));
+    if (!(type_of(vm, obj)->obj.flags & CLASS_HAS_GETATTR)) return UNDEF;
+    return class_lookup(type_of(vm, obj), vm_name(vm, N___getattr__));
+}
+
 Value op_getattr(VM *vm, Value obj, ObjStr *name) {
     Value v = lookup_attr(vm, obj, name);
     if (v != UNDEF) return v;
-    if (is_obj(obj) && !is_kind(obj, OBJ_CLASS) && (type_of(vm, obj)->obj.flags & CLASS_HAS_GETATTR)) {
-        Value ga = class_lookup(type_of(vm, obj), vm_name(vm, N___getattr__));
-        Value argv[2] = {obj, obj_val(name)};
-        return op_call(vm, ga, argv, 2, NULL);
-    }
-    return attr_error(vm, obj, name);
+    Value ga = getattr_hook(vm, obj);
+    if (ga == UNDEF) return attr_error(vm, obj, name);
+    if (is_kind(obj, OBJ_MODULE)) return op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL);
+    Value argv[2] = {obj, obj_val(name)};
+    return op_call(vm, ga, argv, 2, NULL);
 }
 
 Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
     Value v = lookup_attr(vm, obj, name);
-    if (v != UNDEF || !is_obj(obj) || is_kind(obj, OBJ_CLASS) || !(type_of(vm, obj)->obj.flags & CLASS_HAS_GETATTR))
-        return v;
+    if (v != UNDEF || getattr_hook(vm, obj) == UNDEF) return v;
     v = op_getattr(vm, obj, name);
     if (v == ERR && exc_is(vm, vm->exc, E_AttributeError)) {
         vm->exc = UNDEF;
@@ -958,6 +965,11 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
 
 int op_delattr(VM *vm, Value obj, ObjStr *name) {
     if (is_user(obj)) {
+        Value da = op_special(vm, obj, N___delattr__);
+        if (da != UNDEF) {
+            Value argv[2] = {obj, obj_val(name)};
+            return op_call(vm, da, argv, 2, NULL) == ERR ? -1 : 0;
+        }
         Value attr = class_lookup(type_of(vm, obj), name);
         if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) {
             Value d = AS(ObjProperty, attr)->fdel;

@@ -24,6 +24,7 @@ bool mod_sys_init(VM *vm, ObjModule *m);
 bool mod_math_init(VM *vm, ObjModule *m);
 bool mod_time_init(VM *vm, ObjModule *m);
 bool mod_thread_init(VM *vm, ObjModule *m);
+bool mod_procpool_init(VM *vm, ObjModule *m);
 bool mod_random_init(VM *vm, ObjModule *m);
 bool mod_os_init(VM *vm, ObjModule *m);
 bool mod_json_init(VM *vm, ObjModule *m);

@@ -98,9 +98,20 @@ void gil_free(VM *vm) {
 
 /* ---- taking and dropping the lock ---------------------------------------- */
 
+uint64_t gil_main_waited(Gil *g, uint64_t now) {
+    uint64_t start = __atomic_load_n(&g->main_wait_start, __ATOMIC_RELAXED);
+    uint64_t total = __atomic_load_n(&g->main_wait_total, __ATOMIC_RELAXED);
+    return total + (start && now > start ? now - start : 0);
+}
+
 /* Takes the lock (g->mu held). */
 static void take(Gil *g, ThreadState *ts) {
     VM *vm = ts->vm;
+    uint64_t start = 0;
+    if (ts->main && g->locked) {
+        start = uv_hrtime();
+        __atomic_store_n(&g->main_wait_start, start, __ATOMIC_RELAXED);
+    }
     g->waiting++;
     while (g->locked && !g->finalizing) {
         uint64_t before = g->switches;
@@ -111,6 +122,10 @@ static void take(Gil *g, ThreadState *ts) {
         }
     }
     g->waiting--;
+    if (start) {
+        __atomic_store_n(&g->main_wait_total, g->main_wait_total + (uv_hrtime() - start), __ATOMIC_RELAXED);
+        __atomic_store_n(&g->main_wait_start, 0, __ATOMIC_RELAXED);
+    }
     if (g->finalizing) {
         uv_mutex_unlock(&g->mu);
         pthread_exit(NULL);

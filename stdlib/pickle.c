@@ -272,6 +272,12 @@ static void save_float(Pickler *p, double d) {
 }
 
 static bool save_bigint(Pickler *p, ObjBigInt *b) {
+    int64_t i;
+    if (int_to_i64(obj_val(b), &i)) {
+        put_byte(p, OP_INT);
+        put_svarint(p, i);
+        return true;
+    }
     size_t n = mp_ubin_size(&b->n), written = 0;
     uint8_t *buf = malloc(n ? n : 1);
     if (!buf || mp_to_ubin(&b->n, buf, n, &written) != MP_OKAY) {
@@ -563,6 +569,33 @@ static ObjStr *func_name(Value f) {
     return is_kind(f, OBJ_NATIVE) ? AS(ObjNative, f)->name : NULL;
 }
 
+/* A reduce tuple whose callable is copyreg's __newobj__(cls, *args), which
+ * is cls.__new__(cls, *args): written as NEWOBJ, checked as CPython does. */
+static bool save_newobj_call(Pickler *p, Value obj, Reduce *r) {
+    VM *vm = p->vm;
+    ObjTuple *a = AS(ObjTuple, r->args);
+    if (a->len == 0) {
+        pk_raise(vm, PK_PICKLING, "__newobj__ arglist is empty");
+        return false;
+    }
+    if (!is_kind(a->items[0], OBJ_CLASS)) {
+        pk_raise(vm, PK_PICKLING, "args[0] from __newobj__ args is not a type");
+        return false;
+    }
+    if (AS(ObjClass, a->items[0]) != type_of(vm, obj)) {
+        pk_raise(vm, PK_PICKLING, "args[0] from __newobj__ args has the wrong class");
+        return false;
+    }
+    ObjTuple *rest = tuple_from(vm, a->items + 1, a->len - 1);
+    if (!rest || !hold(p, obj_val(rest))) return false;
+    r->func = UNDEF;
+    r->cls = a->items[0];
+    r->args = obj_val(rest);
+    bool ok = save_reduce(p, obj, r);
+    unhold(p, 1);
+    return ok;
+}
+
 /* What __reduce_ex__/__reduce__ returned (held by the caller), checked as
  * CPython's save() and save_reduce() check it. */
 static bool save_reduce_value(Pickler *p, Value obj, Value rv) {
@@ -608,30 +641,7 @@ static bool save_reduce_value(Pickler *p, Value obj, Value rv) {
         return false;
     }
     ObjStr *fname = func_name(r.func);
-    if (fname && strcmp(fname->data, "__newobj__") == 0) {
-        /* copyreg.__newobj__(cls, *args) is cls.__new__(cls, *args): NEWOBJ. */
-        ObjTuple *a = AS(ObjTuple, r.args);
-        if (a->len == 0) {
-            pk_raise(vm, PK_PICKLING, "__newobj__ arglist is empty");
-            return false;
-        }
-        if (!is_kind(a->items[0], OBJ_CLASS)) {
-            pk_raise(vm, PK_PICKLING, "args[0] from __newobj__ args is not a type");
-            return false;
-        }
-        if (AS(ObjClass, a->items[0]) != type_of(vm, obj)) {
-            pk_raise(vm, PK_PICKLING, "args[0] from __newobj__ args has the wrong class");
-            return false;
-        }
-        ObjTuple *rest = tuple_from(vm, a->items + 1, a->len - 1);
-        if (!rest || !hold(p, obj_val(rest))) return false;
-        r.func = UNDEF;
-        r.cls = a->items[0];
-        r.args = obj_val(rest);
-        bool ok = save_reduce(p, obj, &r);
-        unhold(p, 1);
-        return ok;
-    }
+    if (fname && strcmp(fname->data, "__newobj__") == 0) return save_newobj_call(p, obj, &r);
     return save_reduce(p, obj, &r);
 }
 

@@ -628,7 +628,13 @@ static bool run_item(VM *vm, RunItem *it) {
         Future *f = (Future *)as_obj(it->a);
         s->external--;
         if (fut_done(f)) return true;   /* cancelled while the thread ran */
-        return it->c == TRUE_VAL ? future_set_exception(vm, f, it->b) : future_set_result(vm, f, it->b);
+        if (it->c != TRUE_VAL) return future_set_result(vm, f, it->b);
+        if (future_set_exception(vm, f, it->b)) return true;
+        /* StopIteration cannot go into a future: the TypeError that says so
+         * goes there instead of stopping the loop. */
+        Value e = vm->exc;
+        vm->exc = UNDEF;
+        return future_set_exception(vm, f, e);
     }
     case RUN_STOP: s->stopping = true; return true;
     }

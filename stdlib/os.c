@@ -118,6 +118,21 @@ static Value os_kill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* pipe() -> (read_fd, write_fd), not inherited by exec'd programs, as CPython. */
+static Value os_pipe(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "pipe", nargs, kw, 0, 0)) return ERR;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0) return os_error(vm, errno, UNDEF);
+    ObjTuple *t = tuple_from(vm, (Value[]){int_val(fds[0]), int_val(fds[1])}, 2);
+    if (!t) {
+        close(fds[0]);
+        close(fds[1]);
+        return ERR;
+    }
+    return obj_val(t);
+}
+
 static Value os_getppid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
     return args_check(vm, "getppid", nargs, kw, 0, 0) ? int_val(getppid()) : ERR;
@@ -499,7 +514,7 @@ static Value p_getsize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 typedef struct { const char *name; NativeFn fn; } Entry;
 
 static const Entry os_functions[] = {
-    {"getenv", os_getenv}, {"getpid", os_getpid}, {"getppid", os_getppid}, {"_exit", os__exit}, {"kill", os_kill}, {"cpu_count", os_cpu_count}, {"getcwd", os_getcwd},
+    {"getenv", os_getenv}, {"getpid", os_getpid}, {"getppid", os_getppid}, {"_exit", os__exit}, {"kill", os_kill}, {"pipe", os_pipe}, {"cpu_count", os_cpu_count}, {"getcwd", os_getcwd},
     {"chdir", os_chdir}, {"listdir", os_listdir}, {"remove", os_remove}, {"unlink", os_unlink},
     {"rmdir", os_rmdir}, {"mkdir", os_mkdir}, {"makedirs", os_makedirs}, {"rename", os_rename},
     {"open", os_open}, {"close", os_close}, {"write", os_write}, {"read", os_read},

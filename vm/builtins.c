@@ -14,6 +14,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "gil.h"
 #include "interp.h"
 #include "num.h"
 #include "ops.h"
@@ -151,7 +152,9 @@ static Value b_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     fflush(stdout);
     StrBuf b = SB_INIT;
     int c;
+    ThreadState *ts = gil_release(vm);     /* waiting for a line blocks */
     while ((c = getchar()) != EOF && c != '\n') sb_addc(&b, (char)c);
+    gil_acquire(vm, ts);
     if (c == EOF && b.len == 0) { sb_free(&b); return exc_raise(vm, E_EOFError, "EOF when reading a line"); }
     return str_decode_utf8(vm, b.data ? b.data : "", b.len, "replace") == ERR ? (sb_free(&b), ERR) : str_from_buf(vm, &b);
 }

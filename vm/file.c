@@ -36,6 +36,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "gil.h"
 #include "num.h"
 #include "ops.h"
 #include "str.h"
@@ -129,29 +130,40 @@ static ObjIter *self_file(VM *vm, Value *args, int nargs, const char *method) {
 
 /* ---- the descriptor ------------------------------------------------------- */
 
-static ssize_t fd_read(int fd, void *buf, size_t n) {
+/* Reads and writes block (a pipe, a terminal, a slow disk): they release
+ * the interpreter lock, and touch only C buffers meanwhile. */
+static ssize_t fd_read(VM *vm, int fd, void *buf, size_t n) {
     ssize_t r;
+    ThreadState *ts = gil_release(vm);
     do r = read(fd, buf, n); while (r < 0 && errno == EINTR);
+    int err = errno;
+    gil_acquire(vm, ts);
+    errno = err;
     return r;
 }
 
-static bool fd_write_all(int fd, const void *data, size_t n) {
+static bool fd_write_all(VM *vm, int fd, const void *data, size_t n) {
     const char *p = data;
+    ThreadState *ts = gil_release(vm);
+    bool ok = true;
     while (n > 0) {
         ssize_t r = write(fd, p, n);
         if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return false;
+        if (r < 0) { ok = false; break; }
         p += r;
         n -= (size_t)r;
     }
-    return true;
+    int err = errno;
+    gil_acquire(vm, ts);
+    errno = err;
+    return ok;
 }
 
 /* Appends everything up to end of file to `out`; false with errno set. */
-static bool fd_read_all(int fd, StrBuf *out) {
+static bool fd_read_all(VM *vm, int fd, StrBuf *out) {
     char buf[CHUNK];
     for (;;) {
-        ssize_t r = fd_read(fd, buf, sizeof buf);
+        ssize_t r = fd_read(vm, fd, buf, sizeof buf);
         if (r < 0) return false;
         if (r == 0) return true;
         sb_add(out, buf, (size_t)r);
@@ -211,11 +223,11 @@ static void drop_chunk(ObjIter *f) {
 static bool text_refill(VM *vm, ObjIter *f, bool *eof) {
     char buf[CHUNK];
     StrBuf raw = SB_INIT;
-    ssize_t r = fd_read((int)f->i, buf, sizeof buf);
+    ssize_t r = fd_read(vm, (int)f->i, buf, sizeof buf);
     if (r < 0) return raise_errno(vm, errno, UNDEF), false;
     sb_add(&raw, buf, (size_t)r);
     while (chunk_needs_more(f, &raw)) {
-        ssize_t k = fd_read((int)f->i, buf, 1);
+        ssize_t k = fd_read(vm, (int)f->i, buf, 1);
         if (k < 0) { sb_free(&raw); return raise_errno(vm, errno, UNDEF), false; }
         if (k == 0) break;
         sb_addc(&raw, buf[0]);
@@ -263,7 +275,7 @@ static Value text_read(VM *vm, ObjIter *f, int64_t limit, bool line) {
                 /* read(): the rest of the file in one piece, as CPython. */
                 StrBuf raw = SB_INIT;
                 drop_chunk(f);
-                if (!fd_read_all((int)f->i, &raw)) { sb_free(&raw); sb_free(&out); return raise_errno(vm, errno, UNDEF); }
+                if (!fd_read_all(vm, (int)f->i, &raw)) { sb_free(&raw); sb_free(&out); return raise_errno(vm, errno, UNDEF); }
                 Value s = decode(vm, f, raw.data ? raw.data : "", raw.len);
                 sb_free(&raw);
                 if (s == ERR) { sb_free(&out); return ERR; }
@@ -338,12 +350,12 @@ static Value bin_read(VM *vm, ObjIter *f, int64_t limit) {
     StrBuf out = SB_INIT;
     int fd = (int)f->i;
     if (limit < 0) {
-        if (!fd_read_all(fd, &out)) { sb_free(&out); return raise_errno(vm, errno, UNDEF); }
+        if (!fd_read_all(vm, fd, &out)) { sb_free(&out); return raise_errno(vm, errno, UNDEF); }
     } else {
         char buf[CHUNK];
         while ((int64_t)out.len < limit) {
             size_t want = (size_t)(limit - (int64_t)out.len);
-            ssize_t r = fd_read(fd, buf, want < sizeof buf ? want : sizeof buf);
+            ssize_t r = fd_read(vm, fd, buf, want < sizeof buf ? want : sizeof buf);
             if (r < 0) { sb_free(&out); return raise_errno(vm, errno, UNDEF); }
             if (r == 0) break;
             sb_add(&out, buf, (size_t)r);
@@ -363,7 +375,7 @@ static Value bin_readline(VM *vm, ObjIter *f, int64_t limit) {
     while (limit < 0 || (int64_t)out.len < limit) {
         size_t want = seekable ? sizeof buf : 1;
         if (limit >= 0 && (int64_t)want > limit - (int64_t)out.len) want = (size_t)(limit - (int64_t)out.len);
-        ssize_t r = fd_read(fd, buf, want);
+        ssize_t r = fd_read(vm, fd, buf, want);
         if (r < 0) { sb_free(&out); return raise_errno(vm, errno, UNDEF); }
         if (r == 0) break;
         char *nl = memchr(buf, '\n', (size_t)r);
@@ -501,7 +513,7 @@ static Value write_value(VM *vm, ObjIter *f, Value v) {
             len = (size_t)AS(ObjStr, t)->len;
         }
     }
-    if (!fd_write_all((int)f->i, data, len)) return raise_errno(vm, errno, UNDEF);
+    if (!fd_write_all(vm, (int)f->i, data, len)) return raise_errno(vm, errno, UNDEF);
     return int_from_i64(vm, count);
 }
 

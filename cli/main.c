@@ -8,6 +8,7 @@
  * Exit status: 0, 1 for an uncaught exception, 2 for usage errors, or what
  * sys.exit() asked for. */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ static const char usage[] =
     "             print the Asy version and exit\n"
     "  --block-warn=MS\n"
     "             warn when a task blocks the event loop for MS milliseconds\n"
-    "             (default 100; 0 turns the warning off)\n"
+    "             (default 100, or $ASY_BLOCK_WARN; 0 turns the warning off)\n"
     "  file       program read from script file\n"
     "  -          program read from stdin (default; interactive mode if a tty)\n"
     "  arg ...    arguments passed to program in sys.argv[1:]\n";
@@ -106,11 +107,25 @@ static int repl(AsyVM *vm) {
     return 0;
 }
 
+/* A blocked-loop threshold in milliseconds, 0 to 24 hours. */
+static bool parse_block_warn(const char *text, int *ms) {
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || end == text || v < 0 || v > 86400000) return false;
+    *ms = (int)v;
+    return true;
+}
+
 int main(int argc, char **argv) {
     int i = 1;
     const char *code = NULL, *module = NULL;
     AsyConfig cfg;
     asy_config_init(&cfg);
+    const char *env = getenv("ASY_BLOCK_WARN");
+    if (env && !parse_block_warn(env, &cfg.block_warn_ms)) {
+        fprintf(stderr, "asy: ASY_BLOCK_WARN needs a number of milliseconds (0 turns it off), not '%s'\n", env);
+        return 2;
+    }
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-m")) {
@@ -134,13 +149,10 @@ int main(int argc, char **argv) {
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 0; }
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { printf("Asy %s\n", ASY_VERSION_STRING); return 0; }
         if (!strncmp(a, "--block-warn=", 13)) {
-            char *end;
-            long ms = strtol(a + 13, &end, 10);
-            if (*end || end == a + 13 || ms < 0 || ms > 86400000) {
+            if (!parse_block_warn(a + 13, &cfg.block_warn_ms)) {
                 fprintf(stderr, "asy: --block-warn needs a number of milliseconds (0 turns it off), not '%s'\n", a + 13);
                 return 2;
             }
-            cfg.block_warn_ms = (int)ms;
             continue;
         }
         if (!strcmp(a, "--")) { i++; break; }

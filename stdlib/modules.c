@@ -23,6 +23,8 @@ static const NativeModule registry[] = {
     {"gc", mod_gc_init},
     {"contextvars", mod_contextvars_init},
     {"_thread", mod_thread_init},
+    {"pickle", mod_pickle_init},
+    {"_procpool", mod_procpool_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

@@ -24,6 +24,7 @@ bool mod_sys_init(VM *vm, ObjModule *m);
 bool mod_math_init(VM *vm, ObjModule *m);
 bool mod_time_init(VM *vm, ObjModule *m);
 bool mod_thread_init(VM *vm, ObjModule *m);
+bool mod_procpool_init(VM *vm, ObjModule *m);
 bool mod_random_init(VM *vm, ObjModule *m);
 bool mod_os_init(VM *vm, ObjModule *m);
 bool mod_json_init(VM *vm, ObjModule *m);
@@ -35,5 +36,6 @@ bool mod_re_init(VM *vm, ObjModule *m);
 bool mod_asyncio_init(VM *vm, ObjModule *m);
 bool mod_gc_init(VM *vm, ObjModule *m);
 bool mod_contextvars_init(VM *vm, ObjModule *m);
+bool mod_pickle_init(VM *vm, ObjModule *m);
 
 #endif

@@ -196,7 +196,10 @@ static MTState *state_of(VM *vm, Value self) {
         exc_raise(vm, E_TypeError, "descriptor requires a 'random.Random' object but received a '%T'", self);
         return NULL;
     }
-    return (MTState *)(void *)AS(ObjByteArray, s)->data;
+    MTState *st = (MTState *)(void *)AS(ObjByteArray, s)->data;
+    /* The bytearray is reachable from script code: never trust the index. */
+    if (st->mti < 0 || st->mti > MT_N) st->mti = MT_N;
+    return st;
 }
 
 static Value r_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {

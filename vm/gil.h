@@ -54,6 +54,10 @@ typedef struct Gil {
     int waiting;
     uint64_t switches;
     uint64_t interval_ns;
+    /* Time the main thread spent waiting for the lock (nanoseconds), and
+     * when its current wait began (0: not waiting): the blocked-loop
+     * watchdog does not blame a task for time other threads held the lock. */
+    uint64_t main_wait_total, main_wait_start;
     ThreadState *threads;       /* every thread state, the main one last */
     int nthreads, nbusy;        /* threads other than the main one; those not idle */
 } Gil;
@@ -73,6 +77,10 @@ ThreadState *gil_release(VM *vm);
 void gil_acquire(VM *vm, ThreadState *ts);
 /* At a safe point, when another thread asked for the lock: let it run. */
 void gil_yield(VM *vm);
+
+/* How long the main thread has waited for the lock so far, the current
+ * wait included (any thread may ask). */
+uint64_t gil_main_waited(Gil *g, uint64_t now);
 
 /* Whether the running thread is the VM's main thread. */
 static inline bool gil_is_main(VM *vm) { return vm->ts->main; }

@@ -394,13 +394,21 @@ static uint64_t watch_interval(VM *vm) {
     return ns < 1000000u ? 1000000u : ns;
 }
 
-/* The watchdog thread: it only reads the loop's item counter and polling
- * flag, and raises SIG_BLOCKED when an item has run past the threshold. */
+/* Time the loop thread spent waiting for the interpreter lock while other
+ * threads held it: not the running task's doing. */
+static uint64_t lock_waits(VM *vm, uint64_t now) {
+    Sched *s = vm->sched;
+    return s->loop_ts && s->loop_ts->main ? gil_main_waited(vm->gil, now) : 0;
+}
+
+/* The watchdog thread: it only reads the loop's item counter, polling flag
+ * and lock waits, and raises SIG_BLOCKED when an item has run past the
+ * threshold. */
 static void watchdog_main(void *arg) {
     VM *vm = arg;
     Sched *s = vm->sched;
     uint64_t threshold = (uint64_t)vm->cfg.block_warn_ms * 1000000u, interval = watch_interval(vm);
-    uint64_t last = UINT64_MAX, since = 0;
+    uint64_t last = UINT64_MAX, since = 0, waited = 0;
     bool flagged = false;
     uv_mutex_lock(&s->wd_lock);
     while (!s->wd_stop) {
@@ -410,11 +418,13 @@ static void watchdog_main(void *arg) {
         if (__atomic_load_n(&s->in_poll, __ATOMIC_RELAXED) || seq != last) {
             last = seq;
             since = now;
+            waited = lock_waits(vm, now);
             flagged = false;
             continue;
         }
-        if (!flagged && now - since >= threshold) {
+        if (!flagged && now - since - (lock_waits(vm, now) - waited) >= threshold) {
             flagged = true;
+            __atomic_store_n(&s->blocked_waited, waited, __ATOMIC_RELAXED);
             __atomic_store_n(&s->blocked_since, since, __ATOMIC_RELAXED);
             vm_signal_set(vm, SIG_BLOCKED);
         }
@@ -444,9 +454,10 @@ static void watchdog_stop(VM *vm) {
  * warning, naming the task, the line it was stuck on and for how long. */
 static void report_blocked(VM *vm, RunItem *it) {
     Sched *s = vm->sched;
-    uint64_t since = __atomic_exchange_n(&s->blocked_since, 0, __ATOMIC_RELAXED);
+    uint64_t since = __atomic_exchange_n(&s->blocked_since, 0, __ATOMIC_RELAXED), now = uv_hrtime();
+    uint64_t waited = lock_waits(vm, now) - __atomic_load_n(&s->blocked_waited, __ATOMIC_RELAXED);
     vm_signal_clear(vm, SIG_BLOCKED);
-    double secs = (double)(uv_hrtime() - since + watch_interval(vm) / 2) / 1e9;
+    double secs = (double)(now - since - waited + watch_interval(vm) / 2) / 1e9;
     ObjCode *code = s->block_code;
     uint32_t off = s->block_off;
     s->block_code = NULL;
@@ -617,7 +628,13 @@ static bool run_item(VM *vm, RunItem *it) {
         Future *f = (Future *)as_obj(it->a);
         s->external--;
         if (fut_done(f)) return true;   /* cancelled while the thread ran */
-        return it->c == TRUE_VAL ? future_set_exception(vm, f, it->b) : future_set_result(vm, f, it->b);
+        if (it->c != TRUE_VAL) return future_set_result(vm, f, it->b);
+        if (future_set_exception(vm, f, it->b)) return true;
+        /* StopIteration cannot go into a future: the TypeError that says so
+         * goes there instead of stopping the loop. */
+        Value e = vm->exc;
+        vm->exc = UNDEF;
+        return future_set_exception(vm, f, e);
     }
     case RUN_STOP: s->stopping = true; return true;
     }

@@ -15,6 +15,7 @@
 #include "func.h"
 #include "gc.h"
 #include "gil.h"
+#include "import.h"
 #include "interp.h"
 #include "num.h"
 #include "ops.h"
@@ -266,6 +267,23 @@ static Value b_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value name = attr_name(vm, args[1], "delattr");
     if (name == ERR) return ERR;
     return op_delattr(vm, args[0], AS(ObjStr, name)) < 0 ? ERR : NONE_VAL;
+}
+
+/* __import__(name, globals=None, locals=None, fromlist=(), level=0): the
+ * IMPORT_NAME instruction as a function. */
+static Value b_import(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"name", "globals", "locals", "fromlist", "level"};
+    Value a[5];
+    if (!args_bind(vm, "__import__", args, nargs, kw, names, 5, 5, 1, 0, a)) return ERR;
+    if (!is_str(a[0])) return exc_raise(vm, E_TypeError, "__import__() argument 1 must be str, not %T", a[0]);
+    if (a[4] != UNDEF && !is_int(a[4])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", a[4]);
+    int level = a[4] == UNDEF ? 0 : (int)as_int(a[4]);
+    if (level < 0) return exc_raise(vm, E_ValueError, "level must be >= 0");
+    if (AS(ObjStr, a[0])->len == 0 && level == 0) return exc_raise(vm, E_ValueError, "Empty module name");
+    Value from = a[3] == UNDEF || op_truthy(vm, a[3]) == 0 ? NONE_VAL : a[3];
+    ObjDict *globals = is_dict(a[1]) ? AS(ObjDict, a[1]) : vm->fiber->frame ? vm->fiber->frame->globals : NULL;
+    ObjStr *name = str_intern(vm, AS(ObjStr, a[0])->data, (size_t)AS(ObjStr, a[0])->len);
+    return name ? import_name(vm, name, from, level, globals) : ERR;
 }
 
 static Value b_globals(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -687,7 +705,7 @@ bool builtins_init(VM *vm) {
         {"print", b_print}, {"input", b_input}, {"len", b_len}, {"repr", b_repr}, {"ascii", b_ascii},
         {"isinstance", b_isinstance}, {"issubclass", b_issubclass}, {"id", b_id}, {"hash", b_hash},
         {"callable", b_callable}, {"getattr", b_getattr}, {"setattr", b_setattr}, {"hasattr", b_hasattr},
-        {"delattr", b_delattr}, {"globals", b_globals}, {"locals", b_locals}, {"vars", b_vars},
+        {"delattr", b_delattr}, {"__import__", b_import}, {"globals", b_globals}, {"locals", b_locals}, {"vars", b_vars},
         {"dir", b_dir}, {"abs", b_abs}, {"divmod", b_divmod}, {"pow", b_pow}, {"round", b_round},
         {"chr", b_chr}, {"ord", b_ord}, {"hex", b_hex}, {"oct", b_oct}, {"bin", b_bin}, {"format", b_format},
     };

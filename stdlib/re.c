@@ -1215,16 +1215,6 @@ typedef struct Method {
     NativeFn fn;
 } Method;
 
-static bool add_property(VM *vm, ObjClass *c, const char *name, NativeFn fn) {
-    ObjNative *g = native_new(vm, name, fn);
-    ObjProperty *p = g ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
-    ObjStr *s = p ? str_intern_cstr(vm, name) : NULL;
-    if (!s) return false;
-    p->fget = obj_val(g);
-    p->fset = p->fdel = p->doc = NONE_VAL;
-    return dict_set_str(vm, c->dict, s, obj_val(p)) == 0;
-}
-
 static ObjClass *make_class(VM *vm, const char *name, const Method *methods, size_t nm, const Method *props,
                             size_t np) {
     ObjClass *c = class_new_builtin(vm, name, vm->types[T_OBJECT], OBJ_ITER);
@@ -1236,7 +1226,7 @@ static ObjClass *make_class(VM *vm, const char *name, const Method *methods, siz
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return NULL;
     }
     for (size_t i = 0; i < np; i++) {
-        if (!add_property(vm, c, props[i].name, props[i].fn)) return NULL;
+        if (!class_add_property(vm, c, props[i].name, props[i].fn)) return NULL;
     }
     return c;
 }

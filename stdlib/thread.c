@@ -475,16 +475,6 @@ static Value f_stack_size(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return int_val(0);
 }
 
-static bool add_property(VM *vm, ObjClass *c, const char *name, NativeFn fn) {
-    ObjNative *g = native_new(vm, name, fn);
-    ObjProperty *p = g ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
-    ObjStr *s = p ? str_intern_cstr(vm, name) : NULL;
-    if (!s) return false;
-    p->fget = obj_val(g);
-    p->fset = p->fdel = p->doc = NONE_VAL;
-    return dict_set_str(vm, c->dict, s, obj_val(p)) == 0;
-}
-
 typedef struct Method {
     const char *name;
     NativeFn fn;
@@ -529,7 +519,7 @@ bool mod_thread_init(VM *vm, ObjModule *m) {
     ObjClass *handle = rlock ? make_class(vm, m, "_ThreadHandle", &handle_ctype, handle_methods,
                                           sizeof handle_methods / sizeof handle_methods[0])
                              : NULL;
-    if (!handle || !add_property(vm, handle, "ident", h_ident)) return false;
+    if (!handle || !class_add_property(vm, handle, "ident", h_ident)) return false;
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++) {
         if (!module_add_native(vm, m, funcs[i].name, funcs[i].fn)) return false;
     }

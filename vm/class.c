@@ -72,6 +72,16 @@ bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
     return dict_set_str(vm, cls->dict, n->name, obj_val(n)) == 0;
 }
 
+bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter) {
+    ObjNative *g = native_new(vm, name, getter);
+    ObjProperty *p = g ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
+    ObjStr *s = p ? str_intern_cstr(vm, name) : NULL;
+    if (!s) return false;
+    p->fget = obj_val(g);
+    p->fset = p->fdel = p->doc = NONE_VAL;
+    return dict_set_str(vm, cls->dict, s, obj_val(p)) == 0;
+}
+
 /* ---- the C3 linearization ---------------------------------------------- */
 
 /* Merges the MROs of the bases (and the bases list) into `out`. */

@@ -17,6 +17,8 @@ bool is_instance(VM *vm, Value v, ObjClass *cls);
 void class_changed(VM *vm, ObjClass *cls);       /* invalidates caches */
 /* Adds a native method to a builtin type's dict. */
 bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
+/* A read-only property whose getter is a native taking self. */
+bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter);
 ObjInstance *instance_new(VM *vm, ObjClass *cls);
 /* Calling a class: allocates the instance (running a user __new__ if there
  * is one) and returns it with the __init__ to run next in *init (UNDEF when

@@ -406,8 +406,10 @@ static Value object_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value object_init_subclass(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)vm; (void)args; (void)nargs; (void)kw;
-    return NONE_VAL;
+    if (!(kw && kw->len) && nargs <= 1) return NONE_VAL;
+    const char *name = nargs > 0 && is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0])->name->data : "object";
+    if (kw && kw->len) return exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no keyword arguments", name);
+    return exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no arguments (%d given)", name, nargs - 1);
 }
 
 /* type(x) and type(name, bases, dict) */
@@ -519,8 +521,14 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, o, "__delattr__", object_delattr);
     ObjNative *n = native_new(vm, "__new__", object_new);
     if (n) dict_set_str(vm, o->dict, n->name, obj_val(n));
+    /* A classmethod, as CPython's, so that super().__init_subclass__()
+     * passes the class. */
     n = native_new(vm, "__init_subclass__", object_init_subclass);
-    if (n) dict_set_str(vm, o->dict, n->name, obj_val(n));
+    ObjWrapper *cm = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
+    if (cm) {
+        cm->v = obj_val(n);
+        dict_set_str(vm, o->dict, n->name, obj_val(cm));
+    }
     n = native_new(vm, "__new__", type_new);
     if (n) dict_set_str(vm, vm->types[T_TYPE]->dict, n->name, obj_val(n));
     class_add_native(vm, vm->types[T_TYPE], "mro", type_mro);

@@ -1845,17 +1845,44 @@ error: {
 
 /* ---- __build_class__ --------------------------------------------------- */
 
+/* type.__new__'s last step: the parent's __init_subclass__(cls, **kwargs)
+ * (implicitly a classmethod), with the class keywords in argv[1..]. */
+static bool init_subclass(VM *vm, ObjClass *cls, Value *argv, int nkw, ObjTuple *kwnames) {
+    ObjTuple *mro = cls->mro;
+    ObjStr *name = str_intern_cstr(vm, "__init_subclass__");
+    Value fn = UNDEF;
+    for (int64_t i = 1; name && i < mro->len && fn == UNDEF; i++)
+        fn = dict_get_str(AS(ObjClass, mro->items[i])->dict, name);
+    if (!name) return false;
+    if (is_kind(fn, OBJ_WRAPPER) && as_obj(fn)->cls == vm->types[T_CLASSMETHOD]) fn = AS(ObjWrapper, fn)->v;
+    if (fn == UNDEF || is_kind(fn, OBJ_NATIVE)) {
+        /* object.__init_subclass__ takes nothing. */
+        if (nkw == 0) return true;
+        exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no keyword arguments", cls->name->data);
+        return false;
+    }
+    argv[0] = obj_val(cls);
+    return op_call(vm, fn, argv, 1, nkw ? kwnames : NULL) != ERR;
+}
+
 static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames) {
     if (nargs < 2 || !is_kind(args[0], OBJ_FUNCTION) || !is_str(args[1]))
         return exc_raise(vm, E_TypeError, "__build_class__: bad arguments");
-    if (kwnames) {
-        for (int64_t i = 0; i < kwnames->len; i++) {
-            Value v = args[nargs + i];
-            if (strcmp(AS(ObjStr, kwnames->items[i])->data, "metaclass") == 0 && v == obj_val(vm->types[T_TYPE])) continue;
-            return exc_raise(vm, E_NotImplementedError, "class keyword '%s' is not supported (metaclasses beyond type)",
-                             AS(ObjStr, kwnames->items[i])->data);
+    /* Class keywords go to __init_subclass__; of metaclasses, only type. */
+    int64_t nkw = kwnames ? kwnames->len : 0, nsub = 0;
+    Value subargv[nkw + 1];
+    ObjTuple *subnames = nkw ? tuple_new(vm, nkw) : NULL;
+    if (nkw && !subnames) return ERR;
+    for (int64_t i = 0; i < nkw; i++) {
+        Value v = args[nargs + i];
+        if (strcmp(AS(ObjStr, kwnames->items[i])->data, "metaclass") == 0) {
+            if (v == obj_val(vm->types[T_TYPE])) continue;
+            return exc_raise(vm, E_NotImplementedError, "metaclasses other than type are not supported");
         }
+        subnames->items[nsub] = kwnames->items[i];
+        subargv[1 + nsub++] = v;
     }
+    if (subnames) subnames->len = nsub;
     ObjTuple *bases = tuple_from(vm, args + 2, nargs - 2);
     if (!bases) return ERR;
     ObjDict *ns = dict_new(vm);
@@ -1882,7 +1909,11 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames) {
         Value argv[3] = {e->value, cls, e->key};
         if (op_call(vm, sn, argv, 3, NULL) == ERR) return ERR;
     }
-    return cls;
+    if (subnames && !vm_push_root(vm, obj_val(subnames))) return exc_nomem(vm);
+    if (!vm_push_root(vm, cls)) return exc_nomem(vm);
+    bool ok = init_subclass(vm, AS(ObjClass, cls), subargv, (int)nsub, subnames);
+    vm_pop_roots(vm, subnames ? 2 : 1);
+    return ok ? cls : ERR;
 }
 
 bool interp_init(VM *vm) {

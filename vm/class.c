@@ -11,13 +11,13 @@
 #include "ops.h"
 #include "str.h"
 
-static ObjClass *class_alloc_obj(VM *vm, ObjStr *name) {
-    ObjClass *c = gc_new(vm, sizeof(ObjClass), OBJ_CLASS, vm->types[T_TYPE]);
+static ObjClass *class_alloc_obj(VM *vm, ObjClass *meta, ObjStr *name) {
+    ObjClass *c = gc_new(vm, sizeof(ObjClass), OBJ_CLASS, meta);
     if (!c) return NULL;
     c->name = c->qualname = name;
     c->module = UNDEF;
     c->ctor = UNDEF;
-    c->init = UNDEF;
+    c->init = c->new_fn = UNDEF;
     c->init_version = (uint32_t)-1;
     c->dict = dict_new(vm);
     return c->dict ? c : NULL;
@@ -26,7 +26,7 @@ static ObjClass *class_alloc_obj(VM *vm, ObjStr *name) {
 ObjClass *class_new_builtin(VM *vm, const char *name, ObjClass *base, ObjKind kind) {
     ObjStr *s = str_intern_cstr(vm, name);
     if (!s) return NULL;
-    ObjClass *c = class_alloc_obj(vm, s);
+    ObjClass *c = class_alloc_obj(vm, vm->types[T_TYPE], s);
     if (!c) return NULL;
     c->obj.flags = CLASS_BUILTIN;
     c->instance_kind = (uint8_t)kind;
@@ -136,7 +136,7 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
         ObjClass *b = AS(ObjClass, bases->items[i]);
         uint8_t k = b->instance_kind;
         if (k == OBJ_INSTANCE) continue;
-        if (k != OBJ_EXC || !(b->obj.flags & CLASS_BASETYPE)) {
+        if ((k != OBJ_EXC && k != OBJ_CLASS) || !(b->obj.flags & CLASS_BASETYPE)) {
             if (!(b->obj.flags & CLASS_BASETYPE)) {
                 exc_raise(vm, E_TypeError, "type '%s' is not an acceptable base type", b->name->data);
             } else {
@@ -155,6 +155,10 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
 }
 
 Value class_new(VM *vm, ObjStr *name, ObjTuple *bases, ObjDict *ns) {
+    return class_new_meta(vm, vm->types[T_TYPE], name, bases, ns);
+}
+
+Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     if (bases->len == 0) {
         bases = tuple_from(vm, (Value[]){obj_val(vm->types[T_OBJECT])}, 1);
         if (!bases) return ERR;
@@ -169,7 +173,7 @@ Value class_new(VM *vm, ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     }
     uint8_t kind;
     if (!instance_layout(vm, bases, &kind)) return ERR;
-    ObjClass *c = class_alloc_obj(vm, name);
+    ObjClass *c = class_alloc_obj(vm, meta, name);
     if (!c) return ERR;
     c->instance_kind = kind;
     c->bases = bases;
@@ -215,19 +219,55 @@ static bool is_object_slot(VM *vm, Value found, NameId name) {
     return found == dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, name));
 }
 
+/* "Can't instantiate abstract class X with abstract methods a, b", as
+ * CPython 3.11's object.__new__ says it. */
+static Value abstract_error(VM *vm, ObjClass *cls) {
+    Value am = dict_get_str(cls->dict, vm_name(vm, N___abstractmethods__));
+    ObjList *names = am == UNDEF ? NULL : op_to_list(vm, am);
+    if (!names) return am == UNDEF ? exc_raise(vm, E_TypeError, "Can't instantiate abstract class %s", cls->name->data) : ERR;
+    if (!vm_push_root(vm, obj_val(names))) return exc_nomem(vm);
+    bool ok = list_sort(vm, names, UNDEF, false) == 0;
+    vm_pop_roots(vm, 1);
+    if (!ok) return ERR;
+    StrBuf b = SB_INIT;
+    for (int64_t i = 0; i < names->len; i++) {
+        if (i) sb_adds(&b, ", ");
+        if (!op_str_to(vm, names->items[i], &b)) { sb_free(&b); return ERR; }
+    }
+    Value r = exc_raise(vm, E_TypeError, "Can't instantiate abstract class %s with abstract method%s %s",
+                        cls->name->data, names->len > 1 ? "s" : "", b.data ? b.data : "");
+    sb_free(&b);
+    return r;
+}
+
+/* object.__new__(cls): a plain instance, or an exception. */
 static Value default_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
+    if (cls->obj.flags & CLASS_ABSTRACT) return abstract_error(vm, cls);
     if (cls->instance_kind == OBJ_EXC) return exc_construct(vm, cls, args, nargs);
     ObjInstance *o = instance_new(vm, cls);
     return o ? obj_val(o) : ERR;
 }
 
+/* Refreshes what calling cls runs (see ObjClass.init and new_fn). */
+static void call_cache(VM *vm, ObjClass *cls) {
+    bool exc = cls->instance_kind == OBJ_EXC;
+    Value newf = class_lookup(cls, vm_name(vm, N___new__));
+    if (is_kind(newf, OBJ_WRAPPER)) newf = AS(ObjWrapper, newf)->v;     /* staticmethod */
+    /* Exceptions are made by exc_construct whatever their native __new__. */
+    if (newf == UNDEF || is_object_slot(vm, newf, N___new__) || (exc && is_kind(newf, OBJ_NATIVE))) newf = UNDEF;
+    Value initf = class_lookup(cls, vm_name(vm, N___init__));
+    bool own_init = initf != UNDEF && !is_object_slot(vm, initf, N___init__) && !(exc && is_kind(initf, OBJ_NATIVE));
+    cls->init = own_init ? initf : UNDEF;
+    cls->new_fn = newf;
+    cls->init_version = vm->class_version;
+}
+
 Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames, Value *init) {
     *init = UNDEF;
     int nkw = kwnames ? (int)kwnames->len : 0;
-    bool cached = cls->init_version == vm->class_version && !cls->own_new;
-    Value newf = cached ? UNDEF : class_lookup(cls, vm_name(vm, N___new__));
     if ((cls->obj.flags & CLASS_BUILTIN) && cls->instance_kind != OBJ_EXC) {
         /* Builtin types construct in their __new__ native and need no __init__. */
+        Value newf = class_lookup(cls, vm_name(vm, N___new__));
         if (newf == UNDEF || is_object_slot(vm, newf, N___new__)) {
             if (cls == vm->types[T_OBJECT]) {
                 if (nargs || nkw) return exc_raise(vm, E_TypeError, "object() takes no arguments");
@@ -241,23 +281,17 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
         memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
         return op_call(vm, newf, argv, nargs + 1, kwnames);
     }
-    if (cls->init_version != vm->class_version) {
-        Value initf = class_lookup(cls, vm_name(vm, N___init__));
-        bool own_init = initf != UNDEF && !is_object_slot(vm, initf, N___init__) &&
-                        !(cls->instance_kind == OBJ_EXC && is_kind(initf, OBJ_NATIVE));
-        cls->init = own_init ? initf : UNDEF;
-        cls->own_new = newf != UNDEF && !is_object_slot(vm, newf, N___new__) && !is_kind(newf, OBJ_NATIVE);
-        cls->init_version = vm->class_version;
-    }
-    Value initf = cls->init;
-    bool own_init = initf != UNDEF, own_new = cls->own_new;
+    if (cls->init_version != vm->class_version) call_cache(vm, cls);
+    Value initf = cls->init, newf = cls->new_fn;
+    bool own_init = initf != UNDEF;
     Value obj;
-    if (own_new) {
-        Value fn = is_kind(newf, OBJ_WRAPPER) ? AS(ObjWrapper, newf)->v : newf;
+    if (newf != UNDEF) {
+        /* A script __new__, or a builtin base's (type.__new__ for a
+         * metaclass): called with the class first. */
         Value argv[nargs + nkw + 1];
         argv[0] = obj_val(cls);
         memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
-        obj = op_call(vm, fn, argv, nargs + 1, kwnames);
+        obj = op_call(vm, newf, argv, nargs + 1, kwnames);
         if (obj == ERR) return ERR;
         if (!is_instance(vm, obj, cls)) return obj;     /* __init__ is skipped */
         if (!own_init && is_kind(obj, OBJ_EXC)) {
@@ -279,14 +313,25 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
     return obj;
 }
 
-Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames) {
+/* type.__call__: __new__, then __init__ when __new__ made an instance. */
+static Value call_plain(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames) {
     if (cls->ctor != UNDEF) {
         /* A builtin type: its native constructor takes the class first. */
         int nkw = kwnames ? (int)kwnames->len : 0;
         Value argv[nargs + nkw + 1];
         argv[0] = obj_val(cls);
         copy_values(argv + 1, args, nargs + nkw);
-        return AS(ObjNative, cls->ctor)->fn(vm, argv, nargs + 1, kwnames);
+        Value obj = AS(ObjNative, cls->ctor)->fn(vm, argv, nargs + 1, kwnames);
+        if (cls != vm->types[T_TYPE] || nargs != 3 || !is_kind(obj, OBJ_CLASS) || as_obj(obj)->cls == cls) return obj;
+        /* type(name, bases, ns) made an instance of a base's metaclass:
+         * its __init__ runs, as CPython's type_call does. */
+        Value initf = class_lookup(as_obj(obj)->cls, vm_name(vm, N___init__));
+        if (initf == dict_get_str(cls->dict, vm_name(vm, N___init__))) return obj;
+        argv[0] = obj;
+        if (!vm_push_root(vm, obj)) return exc_nomem(vm);
+        Value r = op_call(vm, initf, argv, nargs + 1, kwnames);
+        vm_pop_roots(vm, 1);
+        return r == ERR ? ERR : obj;
     }
     Value init;
     Value obj = class_alloc(vm, cls, args, nargs, kwnames, &init);
@@ -303,14 +348,68 @@ Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwname
     return obj;
 }
 
+static Value type_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs < 1 || !is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "descriptor '__call__' requires a 'type' object");
+    return call_plain(vm, AS(ObjClass, args[0]), args + 1, nargs - 1, kw);
+}
+
+Value class_meta_call(VM *vm, ObjClass *cls) {
+    ObjClass *meta = cls->obj.cls;
+    if (meta == vm->types[T_TYPE]) return UNDEF;
+    Value c = class_lookup(meta, vm_name(vm, N___call__));
+    return is_kind(c, OBJ_NATIVE) && AS(ObjNative, c)->fn == type_call ? UNDEF : c;
+}
+
+Value class_instantiate(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames, Value *init) {
+    if (cls->obj.cls == vm->types[T_TYPE]) return class_alloc(vm, cls, args, nargs, kwnames, init);
+    Value mc = class_meta_call(vm, cls);
+    if (mc == UNDEF) return class_alloc(vm, cls, args, nargs, kwnames, init);
+    *init = UNDEF;
+    return class_call(vm, cls, args, nargs, kwnames);
+}
+
+Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames) {
+    Value mc = class_meta_call(vm, cls);
+    if (mc != UNDEF) {
+        int nkw = kwnames ? (int)kwnames->len : 0;
+        Value argv[nargs + nkw + 1];
+        argv[0] = obj_val(cls);
+        copy_values(argv + 1, args, nargs + nkw);
+        return op_call(vm, mc, argv, nargs + 1, kwnames);
+    }
+    return call_plain(vm, cls, args, nargs, kwnames);
+}
+
 /* ---- attributes of class objects --------------------------------------- */
 
+/* A property or an object whose class has __set__ or __delete__: on a
+ * metaclass, it wins over the class's own attributes. */
+static bool is_data_descriptor(VM *vm, Value v) {
+    if (is_kind(v, OBJ_PROPERTY)) return true;
+    return is_kind(v, OBJ_INSTANCE) &&
+           (op_special(vm, v, N___set__) != UNDEF || op_special(vm, v, N___delete__) != UNDEF);
+}
+
 Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
+    /* As type.__getattribute__: data descriptors of the metaclass, then
+     * the class's MRO, then the metaclass's other attributes. */
+    ObjClass *meta = cls->obj.cls;
+    bool plain = meta == vm->types[T_TYPE];
+    Value mv = plain ? UNDEF : class_lookup(meta, name);
+    if (mv != UNDEF && is_data_descriptor(vm, mv)) return op_bind_attr(vm, obj_val(cls), mv);
     Value v = class_lookup(cls, name);
     if (v != UNDEF) {
         if (is_kind(v, OBJ_WRAPPER)) {
             if (as_obj(v)->cls == vm->types[T_CLASSMETHOD]) return bound_new(vm, obj_val(cls), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
+        }
+        if (is_kind(v, OBJ_INSTANCE)) {
+            Value get = op_special(vm, v, N___get__);
+            if (get != UNDEF) {
+                Value argv[3] = {v, NONE_VAL, obj_val(cls)};
+                return op_call(vm, get, argv, 3, NULL);
+            }
         }
         return v;
     }
@@ -322,10 +421,50 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls->obj.cls);
     if (str_eq(name, vm_name(vm, N___module__))) return cls->module == UNDEF ? str_from_cstr(vm, "builtins") : cls->module;
     if (str_eq(name, vm_name(vm, N___doc__))) return NONE_VAL;
-    /* Methods of type itself (mro(), ...). */
-    Value tv = dict_get_str(vm->types[T_TYPE]->dict, name);
-    if (tv != UNDEF && is_kind(tv, OBJ_NATIVE)) return bound_new(vm, obj_val(cls), tv);
-    return UNDEF;
+    /* Methods of the metaclass (type's own: mro(), ...), bound to cls. */
+    if (plain) mv = class_lookup(meta, name);
+    return mv == UNDEF ? UNDEF : op_bind_attr(vm, obj_val(cls), mv);
+}
+
+/* Keeps CLASS_ABSTRACT in step with __abstractmethods__ (as CPython's
+ * type_set_abstractmethods does). */
+static int note_abstract(VM *vm, ObjClass *c, ObjStr *name, Value v) {
+    if (!str_eq(name, vm_name(vm, N___abstractmethods__))) return 0;
+    int t = v == UNDEF ? 0 : op_truthy(vm, v);
+    if (t < 0) return -1;
+    if (t) c->obj.flags |= CLASS_ABSTRACT;
+    else c->obj.flags &= (uint16_t)~CLASS_ABSTRACT;
+    return 0;
+}
+
+int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
+    if (c->obj.flags & CLASS_BUILTIN) {
+        exc_raise(vm, E_TypeError, "cannot set '%s' attribute of immutable type '%s'", name->data, c->name->data);
+        return -1;
+    }
+    if (str_eq(name, vm_name(vm, N___name__)) && is_str(v)) c->name = AS(ObjStr, v);
+    else if (str_eq(name, vm_name(vm, N___qualname__)) && is_str(v)) c->qualname = AS(ObjStr, v);
+    else if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
+    if (str_eq(name, vm_name(vm, N___module__))) c->module = v;
+    if (str_eq(name, vm_name(vm, N___getattr__))) c->obj.flags |= CLASS_HAS_GETATTR;
+    if (note_abstract(vm, c, name, v) < 0) return -1;
+    class_changed(vm, c);
+    return 0;
+}
+
+int class_delattr(VM *vm, ObjClass *c, ObjStr *name) {
+    if (c->obj.flags & CLASS_BUILTIN) {
+        exc_raise(vm, E_TypeError, "cannot delete '%s' attribute of immutable type '%s'", name->data, c->name->data);
+        return -1;
+    }
+    int r = dict_del(vm, c->dict, obj_val(name));
+    if (r < 0) return -1;
+    class_changed(vm, c);
+    if (!r) {
+        exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'", c->name->data, name->data);
+        return -1;
+    }
+    return note_abstract(vm, c, name, UNDEF);
 }
 
 /* ---- object's methods -------------------------------------------------- */
@@ -387,6 +526,7 @@ static Value object_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__setattr__", nargs - 1, kw, 2, 2)) return ERR;
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
     Obj *o = is_obj(args[0]) ? as_obj(args[0]) : NULL;
+    if (o && o->kind == OBJ_CLASS) return class_setattr(vm, (ObjClass *)o, AS(ObjStr, args[1]), args[2]) < 0 ? ERR : NONE_VAL;
     if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC))
         return op_setattr(vm, args[0], AS(ObjStr, args[1]), args[2]) < 0 ? ERR : NONE_VAL;
     return dict_set(vm, ((ObjInstance *)o)->dict, args[1], args[2]) < 0 ? ERR : NONE_VAL;
@@ -396,6 +536,7 @@ static Value object_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__delattr__", nargs - 1, kw, 1, 1)) return ERR;
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
     Obj *o = is_obj(args[0]) ? as_obj(args[0]) : NULL;
+    if (o && o->kind == OBJ_CLASS) return class_delattr(vm, (ObjClass *)o, AS(ObjStr, args[1])) < 0 ? ERR : NONE_VAL;
     if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC))
         return op_delattr(vm, args[0], AS(ObjStr, args[1])) < 0 ? ERR : NONE_VAL;
     int r = ((ObjInstance *)o)->dict ? dict_del(vm, ((ObjInstance *)o)->dict, args[1]) : 0;
@@ -412,17 +553,182 @@ static Value object_init_subclass(VM *vm, Value *args, int nargs, ObjTuple *kw) 
     return exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no arguments (%d given)", name, nargs - 1);
 }
 
-/* type(x) and type(name, bases, dict) */
+/* ---- type's methods ---------------------------------------------------- */
+
+ObjClass *class_calculate_meta(VM *vm, ObjClass *meta, ObjTuple *bases) {
+    ObjClass *winner = meta;
+    for (int64_t i = 0; i < bases->len; i++) {
+        ObjClass *t = type_of(vm, bases->items[i]);
+        if (class_is_subclass(winner, t)) continue;
+        if (class_is_subclass(t, winner)) {
+            winner = t;
+            continue;
+        }
+        exc_raise(vm, E_TypeError, "metaclass conflict: the metaclass of a derived class must be a (non-strict) "
+                                   "subclass of the metaclasses of all its bases");
+        return NULL;
+    }
+    return winner;
+}
+
+/* The first __init_subclass__ above cls, called with the class keywords
+ * (implicitly a classmethod). */
+static bool init_subclass(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) {
+    int nkw = kwnames ? (int)kwnames->len : 0;
+    ObjTuple *mro = cls->mro;
+    Value fn = UNDEF;
+    for (int64_t i = 1; i < mro->len && fn == UNDEF; i++)
+        fn = dict_get_str(AS(ObjClass, mro->items[i])->dict, vm_name(vm, N___init_subclass__));
+    if (is_kind(fn, OBJ_WRAPPER) && as_obj(fn)->cls == vm->types[T_CLASSMETHOD]) fn = AS(ObjWrapper, fn)->v;
+    if (fn == UNDEF || is_kind(fn, OBJ_NATIVE)) {
+        /* object.__init_subclass__ takes nothing. */
+        if (nkw == 0) return true;
+        exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no keyword arguments", cls->name->data);
+        return false;
+    }
+    Value argv[nkw + 1];
+    argv[0] = obj_val(cls);
+    copy_values(argv + 1, kwv, nkw);
+    return op_call(vm, fn, argv, 1, nkw ? kwnames : NULL) != ERR;
+}
+
+/* type.__new__'s steps after making the class: the __class__ cell of its
+ * methods, __set_name__ on its attributes, the parent's __init_subclass__. */
+static bool class_finish(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) {
+    ObjStr *cellname = vm_name(vm, N___classcell__);
+    Value cell = dict_get_str(cls->dict, cellname);
+    if (is_kind(cell, OBJ_CELL)) {
+        AS(ObjCell, cell)->v = obj_val(cls);
+        if (dict_del(vm, cls->dict, obj_val(cellname)) < 0) return false;
+    }
+    ObjDict *d = cls->dict;
+    for (int64_t pos = 0; pos < d->nentries; pos++) {
+        DictEntry *e = &d->entries[pos];
+        if (e->key == UNDEF || !is_kind(e->value, OBJ_INSTANCE)) continue;
+        Value sn = op_special(vm, e->value, N___set_name__);
+        if (sn == UNDEF) continue;
+        Value argv[3] = {e->value, obj_val(cls), e->key};
+        if (op_call(vm, sn, argv, 3, NULL) == ERR) return false;
+    }
+    return init_subclass(vm, cls, kwv, kwnames);
+}
+
+static bool is_type_new(Value f);
+
+/* type(x), and type.__new__(mcls, name, bases, ns, **kwds). */
 static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (nargs == 2 && !(kw && kw->len)) return obj_val(type_of(vm, args[1]));
-    if (nargs != 4) return exc_raise(vm, E_TypeError, "type() takes 1 or 3 arguments");
-    if (!is_str(args[1]) || !is_tuple(args[2]) || !is_dict(args[3]))
-        return exc_raise(vm, E_TypeError, "type.__new__() argument types must be str, tuple, dict");
-    return class_new(vm, AS(ObjStr, args[1]), AS(ObjTuple, args[2]), AS(ObjDict, args[3]));
+    int nkw = kw ? (int)kw->len : 0;
+    ObjClass *type = vm->types[T_TYPE];
+    if (nargs < 1 || !is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "type.__new__(X): X is not a type object (%T)", nargs ? args[0] : NONE_VAL);
+    ObjClass *mcls = AS(ObjClass, args[0]);
+    if (mcls == type && nargs == 2 && nkw == 0) return obj_val(type_of(vm, args[1]));
+    if (nargs != 4) {
+        if (mcls == type) return exc_raise(vm, E_TypeError, "type() takes 1 or 3 arguments");
+        return exc_raise(vm, E_TypeError, "type.__new__() takes exactly 3 arguments (%d given)", nargs - 1);
+    }
+    if (!class_is_subclass(mcls, type))
+        return exc_raise(vm, E_TypeError, "type.__new__(%s): %s is not a subtype of type", mcls->name->data,
+                         mcls->name->data);
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "type.__new__() argument 1 must be str, not %T", args[1]);
+    if (!is_tuple(args[2])) return exc_raise(vm, E_TypeError, "type.__new__() argument 2 must be tuple, not %T", args[2]);
+    if (!is_dict(args[3])) return exc_raise(vm, E_TypeError, "type.__new__() argument 3 must be dict, not %T", args[3]);
+    ObjTuple *bases = AS(ObjTuple, args[2]);
+    for (int64_t i = 0; i < bases->len; i++) {
+        if (!is_kind(bases->items[i], OBJ_CLASS)) return exc_raise(vm, E_TypeError, "bases must be types");
+    }
+    ObjClass *winner = class_calculate_meta(vm, mcls, bases);
+    if (!winner) return ERR;
+    if (winner != mcls) {
+        /* A base's metaclass is more derived: its __new__ makes the class. */
+        Value wn = class_lookup(winner, vm_name(vm, N___new__));
+        if (is_kind(wn, OBJ_WRAPPER)) wn = AS(ObjWrapper, wn)->v;
+        if (!is_type_new(wn)) {
+            Value argv[4 + nkw];
+            argv[0] = obj_val(winner);
+            copy_values(argv + 1, args + 1, 3 + nkw);
+            return op_call(vm, wn, argv, 4, kw);
+        }
+        mcls = winner;
+    }
+    Value cls = class_new_meta(vm, mcls, AS(ObjStr, args[1]), bases, AS(ObjDict, args[3]));
+    if (cls == ERR || !vm_push_root(vm, cls)) return cls == ERR ? ERR : exc_nomem(vm);
+    bool ok = class_finish(vm, AS(ObjClass, cls), args + nargs, kw);
+    vm_pop_roots(vm, 1);
+    return ok ? cls : ERR;
+}
+
+static bool is_type_new(Value f) { return is_kind(f, OBJ_NATIVE) && AS(ObjNative, f)->fn == type_new; }
+
+Value class_build(VM *vm, ObjClass *meta, Value *args, ObjTuple *kwnames) {
+    int nkw = kwnames ? (int)kwnames->len : 0;
+    Value argv[4 + nkw];
+    argv[0] = obj_val(meta);
+    copy_values(argv + 1, args, 3 + nkw);
+    return type_new(vm, argv, 4, kwnames);
+}
+
+static Value type_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (nargs != 2 && nargs != 4) return exc_raise(vm, E_TypeError, "type.__init__() takes 1 or 3 arguments");
+    if (nargs == 2 && kw && kw->len) return exc_raise(vm, E_TypeError, "type.__init__() takes no keyword arguments");
+    return NONE_VAL;
+}
+
+static bool self_class(VM *vm, Value *args, int nargs, const char *name) {
+    if (nargs >= 1 && is_kind(args[0], OBJ_CLASS)) return true;
+    exc_raise(vm, E_TypeError, "descriptor '%s' requires a 'type' object", name);
+    return false;
+}
+
+static Value type_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!self_class(vm, args, nargs, "__repr__") || !args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjClass *c = AS(ObjClass, args[0]);
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "<class '");
+    if (c->module != UNDEF && is_str(c->module) && strcmp(AS(ObjStr, c->module)->data, "builtins") != 0) {
+        sb_add(&b, AS(ObjStr, c->module)->data, (size_t)AS(ObjStr, c->module)->len);
+        sb_addc(&b, '.');
+    }
+    sb_adds(&b, c->qualname->data);
+    sb_adds(&b, "'>");
+    return str_from_buf(vm, &b);
+}
+
+static Value type_instancecheck(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!self_class(vm, args, nargs, "__instancecheck__") || !args_check(vm, "__instancecheck__", nargs - 1, kw, 1, 1))
+        return ERR;
+    return bool_val(class_is_subclass(type_of(vm, args[1]), AS(ObjClass, args[0])));
+}
+
+static Value type_subclasscheck(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!self_class(vm, args, nargs, "__subclasscheck__") || !args_check(vm, "__subclasscheck__", nargs - 1, kw, 1, 1))
+        return ERR;
+    if (!is_kind(args[1], OBJ_CLASS)) return exc_raise(vm, E_TypeError, "issubclass() arg 1 must be a class");
+    return bool_val(class_is_subclass(AS(ObjClass, args[1]), AS(ObjClass, args[0])));
+}
+
+/* type.__prepare__(name, bases, **kwds): the namespace of a class body. */
+static Value type_prepare(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args; (void)nargs; (void)kw;
+    ObjDict *d = dict_new(vm);
+    return d ? obj_val(d) : ERR;
+}
+
+static Value type_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!self_class(vm, args, nargs, "__setattr__") || !args_check(vm, "__setattr__", nargs - 1, kw, 2, 2)) return ERR;
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
+    return class_setattr(vm, AS(ObjClass, args[0]), AS(ObjStr, args[1]), args[2]) < 0 ? ERR : NONE_VAL;
+}
+
+static Value type_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!self_class(vm, args, nargs, "__delattr__") || !args_check(vm, "__delattr__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
+    return class_delattr(vm, AS(ObjClass, args[0]), AS(ObjStr, args[1])) < 0 ? ERR : NONE_VAL;
 }
 
 static Value type_mro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "mro", nargs - 1, kw, 0, 0)) return ERR;
+    if (!self_class(vm, args, nargs, "mro") || !args_check(vm, "mro", nargs - 1, kw, 0, 0)) return ERR;
     ObjTuple *m = AS(ObjClass, args[0])->mro;
     ObjList *l = list_from(vm, m->items, m->len);
     return l ? obj_val(l) : ERR;
@@ -529,9 +835,23 @@ void class_init_methods(VM *vm) {
         cm->v = obj_val(n);
         dict_set_str(vm, o->dict, n->name, obj_val(cm));
     }
+    ObjClass *t = vm->types[T_TYPE];
     n = native_new(vm, "__new__", type_new);
-    if (n) dict_set_str(vm, vm->types[T_TYPE]->dict, n->name, obj_val(n));
-    class_add_native(vm, vm->types[T_TYPE], "mro", type_mro);
+    if (n) dict_set_str(vm, t->dict, n->name, obj_val(n));
+    class_add_native(vm, t, "__init__", type_init);
+    class_add_native(vm, t, "__call__", type_call);
+    class_add_native(vm, t, "__repr__", type_repr);
+    class_add_native(vm, t, "__setattr__", type_setattr);
+    class_add_native(vm, t, "__delattr__", type_delattr);
+    class_add_native(vm, t, "__instancecheck__", type_instancecheck);
+    class_add_native(vm, t, "__subclasscheck__", type_subclasscheck);
+    class_add_native(vm, t, "mro", type_mro);
+    n = native_new(vm, "__prepare__", type_prepare);
+    cm = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
+    if (cm) {
+        cm->v = obj_val(n);
+        dict_set_str(vm, t->dict, n->name, obj_val(cm));
+    }
     n = native_new(vm, "__new__", super_new);
     if (n) dict_set_str(vm, vm->types[T_SUPER]->dict, n->name, obj_val(n));
 }

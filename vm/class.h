@@ -7,9 +7,19 @@
 
 /* A builtin type with a single base (or none, for object). */
 ObjClass *class_new_builtin(VM *vm, const char *name, ObjClass *base, ObjKind kind);
-/* class statement: the new class, with its MRO computed; ERR after
- * TypeError (bad MRO, non-class base). */
+/* A new class of metaclass type, with its MRO computed; ERR after
+ * TypeError (bad MRO, non-class base). Only the class object: nothing of
+ * ns runs (class_build does what type.__new__ does besides). */
 Value class_new(VM *vm, ObjStr *name, ObjTuple *bases, ObjDict *ns);
+/* The same, for an instance of the metaclass meta (type or a subclass). */
+Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns);
+/* type.__new__(meta, name, bases, ns, **kwds) with args = name, bases, ns
+ * and then the values of kwnames: the class, its __class__ cell set,
+ * __set_name__ and the parent's __init_subclass__(**kwds) called. */
+Value class_build(VM *vm, ObjClass *meta, Value *args, ObjTuple *kwnames);
+/* The most derived of meta and the metaclasses of bases; NULL after
+ * TypeError "metaclass conflict". */
+ObjClass *class_calculate_meta(VM *vm, ObjClass *meta, ObjTuple *bases);
 /* The attribute `name` defined on cls or a class of its MRO; UNDEF if none. */
 Value class_lookup(ObjClass *cls, ObjStr *name);
 bool class_is_subclass(ObjClass *a, ObjClass *b);
@@ -26,9 +36,19 @@ ObjInstance *instance_new(VM *vm, ObjClass *cls);
  * frame of its own; class_call runs everything (a nested call). */
 Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames, Value *init);
 Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames);
+/* What the interpreter calls: class_alloc, unless the metaclass defines
+ * __call__, which then runs to the end (and *init is UNDEF). */
+Value class_instantiate(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames, Value *init);
+/* The __call__ of cls's metaclass when it is not type's; else UNDEF (a
+ * plain instantiation). */
+Value class_meta_call(VM *vm, ObjClass *cls);
 /* The value of attribute `name` of a class object (MRO lookup, descriptors
  * applied, type's own attributes); UNDEF if absent. */
 Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name);
+/* Setting and deleting a class attribute as type.__setattr__ and
+ * type.__delattr__ do (no metaclass hook); -1 after raising. */
+int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v);
+int class_delattr(VM *vm, ObjClass *c, ObjStr *name);
 /* Attribute lookup through a super object. */
 Value super_getattr(VM *vm, ObjIter *s, ObjStr *name);
 void class_init_methods(VM *vm);

@@ -273,6 +273,7 @@ static void blacken(VM *vm, Obj *o) {
         MARK(c->bases); MARK(c->mro); MARK(c->dict);
         gc_mark_value(vm, c->ctor);
         gc_mark_value(vm, c->init);
+        gc_mark_value(vm, c->new_fn);
         break;
     }
     case OBJ_EXC: {

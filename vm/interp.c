@@ -857,7 +857,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (is_kind(f, OBJ_CLASS) && !(as_obj(f)->flags & CLASS_BUILTIN)) {
             SAVE();
             Value init;
-            Value obj = class_alloc(vm, AS(ObjClass, f), args, nargs, kwnames, &init);
+            Value obj = class_instantiate(vm, AS(ObjClass, f), args, nargs, kwnames, &init);
             if (obj == ERR) { sp = fslot; goto error; }
             if (init == UNDEF) { sp = fslot; PUSH(obj); NEXT(); }
             if (args == fslot + 1) {
@@ -1845,75 +1845,101 @@ error: {
 
 /* ---- __build_class__ --------------------------------------------------- */
 
-/* type.__new__'s last step: the parent's __init_subclass__(cls, **kwargs)
- * (implicitly a classmethod), with the class keywords in argv[1..]. */
-static bool init_subclass(VM *vm, ObjClass *cls, Value *argv, int nkw, ObjTuple *kwnames) {
-    ObjTuple *mro = cls->mro;
-    ObjStr *name = str_intern_cstr(vm, "__init_subclass__");
-    Value fn = UNDEF;
-    for (int64_t i = 1; name && i < mro->len && fn == UNDEF; i++)
-        fn = dict_get_str(AS(ObjClass, mro->items[i])->dict, name);
-    if (!name) return false;
-    if (is_kind(fn, OBJ_WRAPPER) && as_obj(fn)->cls == vm->types[T_CLASSMETHOD]) fn = AS(ObjWrapper, fn)->v;
-    if (fn == UNDEF || is_kind(fn, OBJ_NATIVE)) {
-        /* object.__init_subclass__ takes nothing. */
-        if (nkw == 0) return true;
-        exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no keyword arguments", cls->name->data);
-        return false;
+/* PEP 560: a base that is not a class may stand for others through its
+ * __mro_entries__(bases). Returns bases itself when none does. */
+static ObjTuple *resolve_bases(VM *vm, ObjTuple *bases) {
+    ObjList *out = NULL;
+    for (int64_t i = 0; i < bases->len; i++) {
+        Value b = bases->items[i];
+        Value me = is_kind(b, OBJ_CLASS) ? UNDEF : op_getattr_opt(vm, b, vm_name(vm, N___mro_entries__));
+        if (me == ERR) return NULL;
+        if (me == UNDEF) {
+            if (out && list_append(vm, out, b) < 0) return NULL;
+            continue;
+        }
+        if (!out) {
+            out = list_from(vm, bases->items, i);
+            if (!out || !vm_push_root(vm, obj_val(out))) { if (out) exc_nomem(vm); return NULL; }
+        }
+        Value r = op_call1(vm, me, obj_val(bases));
+        if (r != ERR && !is_tuple(r)) exc_raise(vm, E_TypeError, "__mro_entries__ must return a tuple");
+        if (r == ERR || !is_tuple(r) || list_extend(vm, out, r) < 0) { vm_pop_roots(vm, 1); return NULL; }
     }
-    argv[0] = obj_val(cls);
-    return op_call(vm, fn, argv, 1, nkw ? kwnames : NULL) != ERR;
+    if (!out) return bases;
+    vm_pop_roots(vm, 1);
+    return tuple_from(vm, out->items, out->len);
 }
 
+/* __build_class__(body, name, *bases, metaclass=..., **kwds): as CPython's,
+ * the metaclass (given, or the bases'), its __prepare__, the body run in
+ * that namespace, then metaclass(name, bases, ns, **kwds). */
 static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames) {
     if (nargs < 2 || !is_kind(args[0], OBJ_FUNCTION) || !is_str(args[1]))
         return exc_raise(vm, E_TypeError, "__build_class__: bad arguments");
-    /* Class keywords go to __init_subclass__; of metaclasses, only type. */
     int64_t nkw = kwnames ? kwnames->len : 0, nsub = 0;
-    Value subargv[nkw + 1];
+    Value meta = UNDEF;
+    /* name, bases, ns, then the class keywords other than metaclass */
+    Value argv[3 + nkw];
     ObjTuple *subnames = nkw ? tuple_new(vm, nkw) : NULL;
     if (nkw && !subnames) return ERR;
     for (int64_t i = 0; i < nkw; i++) {
         Value v = args[nargs + i];
-        if (strcmp(AS(ObjStr, kwnames->items[i])->data, "metaclass") == 0) {
-            if (v == obj_val(vm->types[T_TYPE])) continue;
-            return exc_raise(vm, E_NotImplementedError, "metaclasses other than type are not supported");
+        if (str_eq(AS(ObjStr, kwnames->items[i]), vm_name(vm, N_metaclass))) {
+            meta = v;
+            continue;
         }
         subnames->items[nsub] = kwnames->items[i];
-        subargv[1 + nsub++] = v;
+        argv[3 + nsub++] = v;
     }
     if (subnames) subnames->len = nsub;
-    ObjTuple *bases = tuple_from(vm, args + 2, nargs - 2);
-    if (!bases) return ERR;
-    ObjDict *ns = dict_new(vm);
-    if (!ns) return ERR;
-    if (!vm_push_root(vm, obj_val(ns))) return exc_nomem(vm);
-    if (!vm_push_root(vm, obj_val(bases))) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
-    Value r = run_class_body(vm, AS(ObjFunction, args[0]), ns);
-    Value cls = r == ERR ? ERR : class_new(vm, AS(ObjStr, args[1]), bases, ns);
-    vm_pop_roots(vm, 2);
-    if (cls == ERR) return ERR;
-    ObjStr *cellname = str_intern_cstr(vm, "__classcell__");
-    Value cell = cellname ? dict_get_str(AS(ObjClass, cls)->dict, cellname) : UNDEF;
-    if (is_kind(cell, OBJ_CELL)) {
-        AS(ObjCell, cell)->v = cls;
-        dict_del(vm, AS(ObjClass, cls)->dict, obj_val(cellname));
+    if (nsub == 0) subnames = NULL;
+    Value *roots = vm_roots_open(vm, 4);
+    if (!roots) return ERR;
+    if (subnames) roots[0] = obj_val(subnames);
+    ObjTuple *orig = tuple_from(vm, args + 2, nargs - 2);
+    if (!orig) goto fail;
+    roots[1] = obj_val(orig);
+    ObjTuple *bases = resolve_bases(vm, orig);
+    if (!bases) goto fail;
+    roots[2] = obj_val(bases);
+    if (meta == UNDEF) meta = obj_val(bases->len ? type_of(vm, bases->items[0]) : vm->types[T_TYPE]);
+    if (is_kind(meta, OBJ_CLASS)) {
+        ObjClass *winner = class_calculate_meta(vm, AS(ObjClass, meta), bases);
+        if (!winner) goto fail;
+        meta = obj_val(winner);
     }
-    /* __set_name__ on descriptors, as type.__new__ does. */
-    ObjDict *d = AS(ObjClass, cls)->dict;
-    for (int64_t pos = 0; pos < d->nentries; pos++) {
-        DictEntry *e = &d->entries[pos];
-        if (e->key == UNDEF || !is_kind(e->value, OBJ_INSTANCE)) continue;
-        Value sn = op_special(vm, e->value, N___set_name__);
-        if (sn == UNDEF) continue;
-        Value argv[3] = {e->value, cls, e->key};
-        if (op_call(vm, sn, argv, 3, NULL) == ERR) return ERR;
+    argv[0] = args[1];
+    argv[1] = obj_val(bases);
+    Value ns;
+    bool plain = meta == obj_val(vm->types[T_TYPE]);
+    Value prep = plain ? UNDEF : op_getattr_opt(vm, meta, vm_name(vm, N___prepare__));
+    if (prep == ERR) goto fail;
+    if (prep == UNDEF) {
+        ObjDict *d = dict_new(vm);
+        ns = d ? obj_val(d) : ERR;
+    } else {
+        Value pargv[2 + nsub];
+        pargv[0] = argv[0];
+        pargv[1] = argv[1];
+        copy_values(pargv + 2, argv + 3, nsub);
+        ns = op_call(vm, prep, pargv, 2, subnames);
+        if (ns != ERR && !is_dict(ns)) {
+            exc_raise(vm, E_TypeError, "%s.__prepare__() must return a mapping, not %T",
+                      is_kind(meta, OBJ_CLASS) ? AS(ObjClass, meta)->name->data : "<metaclass>", ns);
+            goto fail;
+        }
     }
-    if (subnames && !vm_push_root(vm, obj_val(subnames))) return exc_nomem(vm);
-    if (!vm_push_root(vm, cls)) return exc_nomem(vm);
-    bool ok = init_subclass(vm, AS(ObjClass, cls), subargv, (int)nsub, subnames);
-    vm_pop_roots(vm, subnames ? 2 : 1);
-    return ok ? cls : ERR;
+    if (ns == ERR) goto fail;
+    roots[3] = ns;
+    if (run_class_body(vm, AS(ObjFunction, args[0]), AS(ObjDict, ns)) == ERR) goto fail;
+    if (bases != orig && dict_set_str(vm, AS(ObjDict, ns), vm_name(vm, N___orig_bases__), obj_val(orig)) < 0) goto fail;
+    argv[2] = ns;
+    Value cls = plain ? class_build(vm, vm->types[T_TYPE], argv, subnames) : op_call(vm, meta, argv, 3, subnames);
+    vm_pop_roots(vm, 4);
+    return cls;
+fail:
+    vm_pop_roots(vm, 4);
+    return ERR;
 }
 
 bool interp_init(VM *vm) {

@@ -265,6 +265,7 @@ struct ObjCode {
 #define CLASS_BUILTIN 1     /* flags: a builtin type; its dict is fixed */
 #define CLASS_BASETYPE 2    /* may be subclassed */
 #define CLASS_HAS_GETATTR 4 /* defines __getattr__ */
+#define CLASS_ABSTRACT 8    /* its __abstractmethods__ is not empty: object.__new__ refuses it */
 
 struct ObjClass {
     Obj obj;
@@ -277,11 +278,12 @@ struct ObjClass {
     uint8_t instance_kind;  /* the ObjKind of its instances */
     Value ctor;             /* builtin types: the native __new__, called directly; else UNDEF */
     /* What calling the class needs, cached while vm->class_version is
-     * init_version: the __init__ to run (UNDEF: none of its own) and
-     * whether a script __new__ runs first. */
+     * init_version: the __init__ to run (UNDEF: none of its own) and the
+     * __new__ to run first (UNDEF: object's), a script function or the
+     * native __new__ of a builtin base (type's, list's, ...). */
     Value init;
+    Value new_fn;
     uint32_t init_version;
-    bool own_new;
     const struct CType *ctype;  /* OBJ_CDATA instances: their layout; else NULL */
 };
 

@@ -483,6 +483,9 @@ int op_truthy(VM *vm, Value v) {
     case OBJ_BYTEARRAY: return ((ObjByteArray *)o)->len != 0;
     case OBJ_RANGE: return ((ObjRange *)o)->len != 0;
     case OBJ_INSTANCE: case OBJ_EXC: break;
+    case OBJ_CLASS:
+        if (o->cls == vm->types[T_TYPE]) return 1;
+        break;      /* the metaclass may define __bool__ or __len__ */
     default:
         if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS])
             return AS(ObjDict, ((ObjIter *)o)->a)->count != 0;
@@ -669,7 +672,7 @@ static bool is_method_like(Value v) {
 
 /* Applies a class attribute found for an instance: binds functions, runs
  * properties, unwraps staticmethod/classmethod. */
-static Value bind_attr(VM *vm, Value obj, Value attr) {
+Value op_bind_attr(VM *vm, Value obj, Value attr) {
     if (is_method_like(attr)) return bound_new(vm, obj, attr);
     if (is_obj(attr)) {
         Obj *a = as_obj(attr);
@@ -846,13 +849,13 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     if (cls == vm->types[T_SUPER]) return super_getattr(vm, AS(ObjIter, obj), name);
     Value attr = class_lookup(cls, name);
     /* Data descriptors on the class win over the instance dict. */
-    if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) return bind_attr(vm, obj, attr);
+    if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) return op_bind_attr(vm, obj, attr);
     ObjDict *d = obj_dict(obj);
     if (d) {
         Value v = dict_get_str(d, name);
         if (v != UNDEF) return v;
     }
-    if (attr != UNDEF) return bind_attr(vm, obj, attr);
+    if (attr != UNDEF) return op_bind_attr(vm, obj, attr);
     Value b = is_obj(obj) ? builtin_attr(vm, obj, name) : number_attr(vm, obj, name);
     if (b != UNDEF) return b;
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls);
@@ -863,7 +866,13 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
 /* What is asked for a name the lookup did not find: the class's __getattr__,
  * or a module's own (PEP 562). UNDEF if neither. */
 static Value getattr_hook(VM *vm, Value obj) {
-    if (!is_obj(obj) || is_kind(obj, OBJ_CLASS)) return UNDEF;
+    if (!is_obj(obj)) return UNDEF;
+    if (is_kind(obj, OBJ_CLASS)) {
+        /* A metaclass's __getattr__ answers for its classes. */
+        ObjClass *meta = as_obj(obj)->cls;
+        if (meta == vm->types[T_TYPE] || !(meta->obj.flags & CLASS_HAS_GETATTR)) return UNDEF;
+        return class_lookup(meta, vm_name(vm, N___getattr__));
+    }
     if (is_kind(obj, OBJ_MODULE)) return dict_get_str(AS(ObjModule, obj)->dict, vm_name(vm, N___getattr__));
     if (!(type_of(vm, obj)->obj.flags & CLASS_HAS_GETATTR)) return UNDEF;
     return class_lookup(type_of(vm, obj), vm_name(vm, N___getattr__));
@@ -906,19 +915,40 @@ Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out) {
     return op_getattr(vm, obj, name);
 }
 
+/* Setting or deleting (v == UNDEF) an attribute of a class whose metaclass
+ * is not type: the metaclass's __setattr__/__delattr__, or a property of
+ * the metaclass. 1 when neither applies. */
+static int meta_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
+    ObjClass *meta = c->obj.cls;
+    bool del = v == UNDEF;
+    Value hook = class_lookup(meta, vm_name(vm, del ? N___delattr__ : N___setattr__));
+    ObjClass *owner = vm->types[T_TYPE];
+    if (hook != UNDEF && hook != dict_get_str(owner->dict, vm_name(vm, del ? N___delattr__ : N___setattr__)) &&
+        hook != dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, del ? N___delattr__ : N___setattr__))) {
+        Value argv[3] = {obj_val(c), obj_val(name), v};
+        return op_call(vm, hook, argv, del ? 2 : 3, NULL) == ERR ? -1 : 0;
+    }
+    Value attr = class_lookup(meta, name);
+    if (is_kind(attr, OBJ_PROPERTY)) {
+        Value f = del ? AS(ObjProperty, attr)->fdel : AS(ObjProperty, attr)->fset;
+        if (f == NONE_VAL || f == UNDEF) {
+            exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, meta->name->data,
+                      del ? "deleter" : "setter");
+            return -1;
+        }
+        return (del ? op_call1(vm, f, obj_val(c)) : op_call2(vm, f, obj_val(c), v)) == ERR ? -1 : 0;
+    }
+    return 1;
+}
+
 int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
-        if (c->obj.flags & CLASS_BUILTIN) {
-            exc_raise(vm, E_TypeError, "cannot set '%s' attribute of immutable type '%s'", name->data, c->name->data);
-            return -1;
+        if (c->obj.cls != vm->types[T_TYPE]) {
+            int r = meta_setattr(vm, c, name, v);
+            if (r != 1) return r;
         }
-        if (str_eq(name, vm_name(vm, N___name__)) && is_str(v)) c->name = AS(ObjStr, v);
-        else if (str_eq(name, vm_name(vm, N___qualname__)) && is_str(v)) c->qualname = AS(ObjStr, v);
-        else if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
-        if (str_eq(name, vm_name(vm, N___getattr__))) c->obj.flags |= CLASS_HAS_GETATTR;
-        class_changed(vm, c);
-        return 0;
+        return class_setattr(vm, c, name, v);
     }
     ObjClass *cls = type_of(vm, obj);
     if (is_user(obj)) {
@@ -980,11 +1010,18 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
             return op_call1(vm, d, obj) == ERR ? -1 : 0;
         }
     }
-    ObjDict *d = is_kind(obj, OBJ_CLASS) ? AS(ObjClass, obj)->dict : obj_dict(obj);
+    if (is_kind(obj, OBJ_CLASS)) {
+        ObjClass *c = AS(ObjClass, obj);
+        if (c->obj.cls != vm->types[T_TYPE]) {
+            int r = meta_setattr(vm, c, name, UNDEF);
+            if (r != 1) return r;
+        }
+        return class_delattr(vm, c, name);
+    }
+    ObjDict *d = obj_dict(obj);
     if (d) {
         int r = dict_del(vm, d, obj_val(name));
         if (r < 0) return -1;
-        if (is_kind(obj, OBJ_CLASS)) class_changed(vm, AS(ObjClass, obj));
         if (r) return 0;
     }
     attr_error(vm, obj, name);
@@ -1014,6 +1051,11 @@ Value op_getitem(VM *vm, Value obj, Value key) {
             return e == ERR ? ERR : exc_raise_value(vm, e);
         }
         case OBJ_CLASS: {
+            if (o->cls != vm->types[T_TYPE]) {
+                /* The metaclass's __getitem__ comes before __class_getitem__. */
+                Value r = call_special(vm, obj, N___getitem__, &key, 1);
+                if (r != UNDEF) return r;
+            }
             Value cg = class_lookup((ObjClass *)o, vm_name(vm, N___class_getitem__));
             if (cg != UNDEF) return op_call1(vm, is_kind(cg, OBJ_WRAPPER) ? AS(ObjWrapper, cg)->v : cg, key);
             if (o->flags & CLASS_BUILTIN) return obj;   /* list[int] and friends: annotations only */
@@ -1408,6 +1450,12 @@ bool op_repr_to(VM *vm, Value v, StrBuf *b) {
         return true;
     }
     case OBJ_CLASS:
+        if (o->cls != vm->types[T_TYPE]) {
+            /* A metaclass may define the repr of its classes. */
+            Value m = class_lookup(o->cls, vm_name(vm, N___repr__));
+            if (m != dict_get_str(vm->types[T_TYPE]->dict, vm_name(vm, N___repr__)))
+                return call_repr_method(vm, v, N___repr__, b);
+        }
         sb_adds(b, "<class '");
         module_name_prefix(vm, (ObjClass *)o, b);
         sb_adds(b, ((ObjClass *)o)->qualname->data);

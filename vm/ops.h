@@ -33,6 +33,10 @@ int op_delattr(VM *vm, Value obj, ObjStr *name);
 /* For obj.name(...): the function to call with obj as first argument
  * (*self_out = obj), or the bound value itself (*self_out = UNDEF). */
 Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out);
+/* A class attribute found for obj, applied to it: functions bound, a
+ * property's getter run, staticmethod and classmethod unwrapped, a
+ * descriptor's __get__ called. */
+Value op_bind_attr(VM *vm, Value obj, Value attr);
 
 Value op_getitem(VM *vm, Value obj, Value key);
 int op_setitem(VM *vm, Value obj, Value key, Value v);

@@ -134,7 +134,7 @@ static const char *cls_name(Value self) { return as_obj(self)->cls->name->data; 
 
 /* A new empty ObjDict of class cls. */
 static ObjDict *dict_of(VM *vm, ObjClass *cls) {
-    return gc_new(vm, sizeof(ObjDict), OBJ_DICT, cls);
+    return gc_new_instance(vm, sizeof(ObjDict), OBJ_DICT, cls);
 }
 
 /* Fills d from a dict.update-style positional argument (UNDEF: none) and
@@ -1102,7 +1102,7 @@ static Value nt_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (npos > n)
         return exc_raise(vm, E_TypeError, "%s.__new__() takes %lld positional arguments but %lld were given", name,
                          (long long)n + 1, (long long)npos + 1);
-    ObjTuple *t = gc_new(vm, sizeof(ObjTuple) + (size_t)n * sizeof(Value), OBJ_TUPLE, cls);
+    ObjTuple *t = gc_new_instance(vm, sizeof(ObjTuple) + (size_t)n * sizeof(Value), OBJ_TUPLE, cls);
     if (!t) return ERR;
     t->len = n;
     for (int64_t i = 0; i < n; i++) t->items[i] = i < npos ? args[i + 1] : UNDEF;
@@ -1189,7 +1189,7 @@ static Value nt_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs != 1) return exc_raise(vm, E_TypeError, "_replace() takes 1 positional argument but %d were given", nargs);
     ObjClass *cls = as_obj(args[0])->cls;
     ObjTuple *src = AS(ObjTuple, args[0]), *fields = nt_fields(vm, cls);
-    ObjTuple *t = fields ? gc_new(vm, sizeof(ObjTuple) + (size_t)src->len * sizeof(Value), OBJ_TUPLE, cls) : NULL;
+    ObjTuple *t = fields ? gc_new_instance(vm, sizeof(ObjTuple) + (size_t)src->len * sizeof(Value), OBJ_TUPLE, cls) : NULL;
     if (!t) return ERR;
     t->len = src->len;
     copy_values(t->items, src->items, src->len);
@@ -1218,7 +1218,7 @@ static Value nt_make(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!l) return fields ? ERR : exc_raise(vm, E_TypeError, "not a namedtuple class");
     if (l->len != fields->len)
         return exc_raise(vm, E_TypeError, "Expected %lld arguments, got %lld", (long long)fields->len, (long long)l->len);
-    ObjTuple *t = gc_new(vm, sizeof(ObjTuple) + (size_t)l->len * sizeof(Value), OBJ_TUPLE, cls);
+    ObjTuple *t = gc_new_instance(vm, sizeof(ObjTuple) + (size_t)l->len * sizeof(Value), OBJ_TUPLE, cls);
     if (!t) return ERR;
     t->len = l->len;
     copy_values(t->items, l->items, l->len);
@@ -1367,10 +1367,17 @@ typedef struct MethodDef {
     NativeFn fn;
 } MethodDef;
 
+/* These classes' __new__ takes the arguments and fills the dict, so their
+ * __init__ takes the same and does nothing (not dict.__init__'s update). */
+static Value filled_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)args; (void)nargs; (void)kw;
+    return NONE_VAL;
+}
+
 static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn ctor, const MethodDef *methods,
                             size_t n, Value modname) {
     ObjClass *c = new_class(vm, name, vm->types[T_DICT], OBJ_DICT, modname);
-    if (!c || !add_static_new(vm, c, ctor)) return NULL;
+    if (!c || !add_static_new(vm, c, ctor) || !class_add_native(vm, c, "__init__", filled_init)) return NULL;
     for (size_t i = 0; i < n; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return NULL;
     }

@@ -19,6 +19,7 @@
 #include "num.h"
 #include "ops.h"
 #include "scheduler.h"
+#include "slots.h"
 #include "str.h"
 
 static void default_write(AsyVM *vm, int stream, const char *text, size_t len) {
@@ -144,6 +145,7 @@ static bool init_methods(VM *vm) {
     set_init_methods(vm);
     range_init_methods(vm);
     class_init_methods(vm);
+    slot_init(vm);
     gen_init(vm);
     return vm->exc == UNDEF;
 }

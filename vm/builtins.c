@@ -20,6 +20,7 @@
 #include "num.h"
 #include "ops.h"
 #include "str.h"
+#include "subtype.h"
 
 
 /* ---- bootstrap ----------------------------------------------------------- */
@@ -32,6 +33,24 @@ static bool subclassable(TypeId t) {
         return true;
     default:
         return false;
+    }
+}
+
+/* The C layout of a builtin type's instances, where subclasses share it. */
+static ObjKind instance_kind(TypeId t) {
+    switch (t) {
+    case T_OBJECT: return OBJ_INSTANCE;
+    case T_TYPE: return OBJ_CLASS;
+    case T_INT: return OBJ_BIGINT;      /* a subclass's instances are big ints, whatever their value */
+    case T_STR: return OBJ_STR;
+    case T_BYTES: return OBJ_BYTES;
+    case T_BYTEARRAY: return OBJ_BYTEARRAY;
+    case T_LIST: return OBJ_LIST;
+    case T_TUPLE: return OBJ_TUPLE;
+    case T_DICT: return OBJ_DICT;
+    case T_SET: case T_FROZENSET: return OBJ_SET;
+    case T_PROPERTY: return OBJ_PROPERTY;
+    default: return OBJ_KIND_COUNT;
     }
 }
 
@@ -62,7 +81,7 @@ bool builtins_bootstrap_types(VM *vm) {
         c->ctor = UNDEF;
         c->init = c->new_fn = UNDEF;
         c->init_version = (uint32_t)-1;
-        c->instance_kind = i == T_OBJECT ? OBJ_INSTANCE : i == T_TYPE ? OBJ_CLASS : OBJ_KIND_COUNT;
+        c->instance_kind = (uint8_t)instance_kind((TypeId)i);
         if (!c->name || !c->dict) return false;
     }
     /* Fix up what was allocated before the classes were complete. */
@@ -529,6 +548,7 @@ static Value number_from_special(VM *vm, Value v, NameId name, const char *what)
 }
 
 static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (args[0] != obj_val(vm->types[T_INT])) return subtype_new(vm, T_INT, args, nargs, kw);
     static const char *const accepted[] = {"base", NULL};
     if (!args_kw_only(vm, "int", kw, accepted)) return ERR;
     Value x = nargs > 1 ? args[1] : UNDEF;
@@ -547,7 +567,7 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "int() can't convert non-string with explicit base");
     }
     if (is_bool(x)) return int_val(as_bool(x));
-    if (is_intlike(x)) return x;
+    if (is_intlike(x)) return subtype_plain(vm, x);
     if (is_float(x)) return int_from_double(vm, as_float(x));
     if (is_str(x)) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, 10);
     if (is_kind(x, OBJ_BYTES)) return int_parse(vm, (const char *)AS(ObjBytes, x)->data, (size_t)AS(ObjBytes, x)->len, 10);
@@ -585,6 +605,7 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value str_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (args[0] != obj_val(vm->types[T_STR])) return subtype_new(vm, T_STR, args, nargs, kw);
     if (nargs == 2 && !kw) return op_str(vm, args[1]);     /* str(x), the common case */
     static const char *const accepted[] = {"object", "encoding", "errors", NULL};
     if (!args_kw_only(vm, "str", kw, accepted)) return ERR;
@@ -610,6 +631,7 @@ static Value bool_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value list_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (args[0] != obj_val(vm->types[T_LIST])) return subtype_new(vm, T_LIST, args, nargs, kw);
     if (!args_check(vm, "list", nargs - 1, kw, 0, 1)) return ERR;
     if (nargs == 1) { ObjList *l = list_new(vm, 0); return l ? obj_val(l) : ERR; }
     ObjList *l = op_to_list(vm, args[1]);
@@ -617,9 +639,10 @@ static Value list_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value tuple_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (args[0] != obj_val(vm->types[T_TUPLE])) return subtype_new(vm, T_TUPLE, args, nargs, kw);
     if (!args_check(vm, "tuple", nargs - 1, kw, 0, 1)) return ERR;
     if (nargs == 1) return obj_val(vm->empty_tuple);
-    if (is_tuple(args[1])) return args[1];
+    if (is_tuple(args[1]) && as_obj(args[1])->cls == vm->types[T_TUPLE]) return args[1];
     ObjList *l = op_to_list(vm, args[1]);
     if (!l) return ERR;
     ObjTuple *t = tuple_from(vm, l->items, l->len);
@@ -627,6 +650,7 @@ static Value tuple_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value dict_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (args[0] != obj_val(vm->types[T_DICT])) return subtype_new(vm, T_DICT, args, nargs, kw);
     if (nargs > 2) return exc_raise(vm, E_TypeError, "dict expected at most 1 argument, got %d", nargs - 1);
     ObjDict *d = dict_new(vm);
     if (!d) return ERR;

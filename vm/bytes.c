@@ -23,6 +23,7 @@
 #include "gc.h"
 #include "ops.h"
 #include "str.h"
+#include "subtype.h"
 
 
 Value bytes_new(VM *vm, const uint8_t *data, size_t len) {
@@ -444,7 +445,7 @@ static Value construct(VM *vm, const char *tname, Value *args, int nargs, ObjTup
         if (p[2] != UNDEF) return exc_raise(vm, E_TypeError, "errors without a string argument");
         return bytearray ? bytearray_new(vm, NULL, 0) : bytes_new(vm, NULL, 0);
     }
-    if (!bytearray && is_kind(p[0], OBJ_BYTES) && p[1] == UNDEF && p[2] == UNDEF) return p[0];
+    if (!bytearray && is_kind(p[0], OBJ_BYTES) && p[1] == UNDEF && p[2] == UNDEF) return subtype_plain(vm, p[0]);
     StrBuf sb = SB_INIT;
     if (!source_bytes(vm, tname, p[0], p[1], p[2], &sb)) { sb_free(&sb); return ERR; }
     if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
@@ -456,11 +457,34 @@ static Value construct(VM *vm, const char *tname, Value *args, int nargs, ObjTup
 
 /* bytes.__new__(cls, source=b'', encoding=..., errors=...) */
 static Value bytes_m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs >= 1 && args[0] != obj_val(vm->types[T_BYTES])) return subtype_new(vm, T_BYTES, args, nargs, kw);
     return construct(vm, "bytes", args, nargs, kw, false);
 }
 
 static Value bytearray_m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs >= 1 && args[0] != obj_val(vm->types[T_BYTEARRAY])) return subtype_new(vm, T_BYTEARRAY, args, nargs, kw);
     return construct(vm, "bytearray", args, nargs, kw, true);
+}
+
+/* bytearray.__init__(self, source=b'', ...): for subclasses, whose __new__
+ * makes an empty bytearray. The new contents are built aside, then their
+ * buffer is swapped in (the old one goes with the temporary object). */
+static Value bytearray_m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs < 1 || !is_kind(args[0], OBJ_BYTEARRAY))
+        return exc_raise(vm, E_TypeError, "descriptor '__init__' requires a 'bytearray' object");
+    Value argv[nargs + (kw ? (int)kw->len : 0)];
+    argv[0] = obj_val(vm->types[T_BYTEARRAY]);
+    copy_values(argv + 1, args + 1, nargs - 1 + (kw ? (int)kw->len : 0));
+    Value t = construct(vm, "bytearray", argv, nargs, kw, true);
+    if (t == ERR) return ERR;
+    ObjByteArray *self = AS(ObjByteArray, args[0]), *tmp = AS(ObjByteArray, t), swap = *self;
+    self->data = tmp->data;
+    self->len = tmp->len;
+    self->cap = tmp->cap;
+    tmp->data = swap.data;
+    tmp->len = swap.len;
+    tmp->cap = swap.cap;
+    return NONE_VAL;
 }
 
 /* ---- hex and fromhex ---------------------------------------------------- */
@@ -1400,7 +1424,8 @@ static Value ba_repr_str(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value b = bytes_new(vm, ba->data, (size_t)ba->len);
     if (b == ERR) return ERR;
     StrBuf sb = SB_INIT;
-    sb_adds(&sb, "bytearray(");
+    sb_adds(&sb, as_obj(args[0])->cls->name->data);     /* a subclass's own name, as CPython */
+    sb_addc(&sb, '(');
     if (!op_repr_to(vm, b, &sb)) { sb_free(&sb); return ERR; }
     sb_addc(&sb, ')');
     return str_from_buf(vm, &sb);
@@ -1711,6 +1736,7 @@ bool bytes_init(VM *vm) {
         if (!class_add_native(vm, ba, bytearray_methods[i].name, bytearray_methods[i].fn)) return false;
     }
     return add_static(vm, b, "__new__", bytes_m_new) && add_static(vm, ba, "__new__", bytearray_m_new) &&
+           class_add_native(vm, ba, "__init__", bytearray_m_init) &&
            add_static(vm, b, "fromhex", bytes_fromhex) && add_static(vm, ba, "fromhex", bytearray_fromhex) &&
            add_static(vm, b, "maketrans", bytes_maketrans) && add_static(vm, ba, "maketrans", bytes_maketrans);
 }

@@ -9,6 +9,7 @@
 #include "gc.h"
 #include "interp.h"
 #include "ops.h"
+#include "slots.h"
 #include "str.h"
 
 static ObjClass *class_alloc_obj(VM *vm, ObjClass *meta, ObjStr *name) {
@@ -128,21 +129,36 @@ static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
     }
 }
 
+/* The builtin layouts a Python subclass may have (OBJ_SUBTYPE instances). */
+static bool subtype_layout(uint8_t k) {
+    switch ((ObjKind)k) {
+    case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT: case OBJ_SET:
+    case OBJ_BYTEARRAY:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* The layout instances get: that of the first base that is not a plain
- * object, so exceptions stay exceptions. */
+ * object, so exceptions stay exceptions and a list subclass makes lists. */
 static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
     *kind = OBJ_INSTANCE;
     for (int64_t i = 0; i < bases->len; i++) {
         ObjClass *b = AS(ObjClass, bases->items[i]);
         uint8_t k = b->instance_kind;
         if (k == OBJ_INSTANCE) continue;
-        if ((k != OBJ_EXC && k != OBJ_CLASS) || !(b->obj.flags & CLASS_BASETYPE)) {
-            if (!(b->obj.flags & CLASS_BASETYPE)) {
-                exc_raise(vm, E_TypeError, "type '%s' is not an acceptable base type", b->name->data);
-            } else {
+        bool builtin = b->obj.flags & CLASS_BUILTIN;
+        if (builtin && !(b->obj.flags & CLASS_BASETYPE)) {
+            exc_raise(vm, E_TypeError, "type '%s' is not an acceptable base type", b->name->data);
+            return false;
+        }
+        if (k != OBJ_EXC && k != OBJ_CLASS && !subtype_layout(k)) {
+            if (builtin)
                 exc_raise(vm, E_NotImplementedError, "subclassing the builtin type '%s' is not supported yet",
                           b->name->data);
-            }
+            else
+                exc_raise(vm, E_TypeError, "type '%s' is not an acceptable base type", b->name->data);
             return false;
         }
         if (*kind != OBJ_INSTANCE && *kind != k) {
@@ -181,7 +197,7 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     if (!mro || !c3_merge(vm, c, bases, mro)) return ERR;
     c->mro = tuple_from(vm, mro->items, mro->len);
     if (!c->mro) return ERR;
-    c->obj.flags = CLASS_BASETYPE;
+    c->obj.flags = CLASS_BASETYPE | (subtype_layout(kind) ? CLASS_SUBTYPE : 0);
     int64_t pos = 0;
     Value k, v;
     while (dict_next(ns, &pos, &k, &v)) {
@@ -421,6 +437,11 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls->obj.cls);
     if (str_eq(name, vm_name(vm, N___module__))) return cls->module == UNDEF ? str_from_cstr(vm, "builtins") : cls->module;
     if (str_eq(name, vm_name(vm, N___doc__))) return NONE_VAL;
+    /* A builtin base's special method that ops.c implements (list.__getitem__). */
+    for (int64_t i = 0; i < cls->mro->len; i++) {
+        v = slot_method(vm, AS(ObjClass, cls->mro->items[i]), name);
+        if (v != UNDEF) return v;
+    }
     /* Methods of the metaclass (type's own: mro(), ...), bound to cls. */
     if (plain) mv = class_lookup(meta, name);
     return mv == UNDEF ? UNDEF : op_bind_attr(vm, obj_val(cls), mv);
@@ -527,9 +548,9 @@ static Value object_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
     Obj *o = is_obj(args[0]) ? as_obj(args[0]) : NULL;
     if (o && o->kind == OBJ_CLASS) return class_setattr(vm, (ObjClass *)o, AS(ObjStr, args[1]), args[2]) < 0 ? ERR : NONE_VAL;
-    if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC))
+    if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC && !(o->flags & OBJ_SUBTYPE)))
         return op_setattr(vm, args[0], AS(ObjStr, args[1]), args[2]) < 0 ? ERR : NONE_VAL;
-    return dict_set(vm, ((ObjInstance *)o)->dict, args[1], args[2]) < 0 ? ERR : NONE_VAL;
+    return op_generic_setattr(vm, args[0], AS(ObjStr, args[1]), args[2]) < 0 ? ERR : NONE_VAL;
 }
 
 static Value object_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -537,13 +558,9 @@ static Value object_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
     Obj *o = is_obj(args[0]) ? as_obj(args[0]) : NULL;
     if (o && o->kind == OBJ_CLASS) return class_delattr(vm, (ObjClass *)o, AS(ObjStr, args[1])) < 0 ? ERR : NONE_VAL;
-    if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC))
+    if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC && !(o->flags & OBJ_SUBTYPE)))
         return op_delattr(vm, args[0], AS(ObjStr, args[1])) < 0 ? ERR : NONE_VAL;
-    int r = ((ObjInstance *)o)->dict ? dict_del(vm, ((ObjInstance *)o)->dict, args[1]) : 0;
-    if (r < 0) return ERR;
-    if (!r)
-        return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", args[0], AS(ObjStr, args[1]));
-    return NONE_VAL;
+    return op_generic_setattr(vm, args[0], AS(ObjStr, args[1]), UNDEF) < 0 ? ERR : NONE_VAL;
 }
 
 static Value object_init_subclass(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -791,7 +808,10 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     int64_t i = 0;
     while (i < mro->len && AS(ObjClass, mro->items[i]) != start) i++;
     for (i++; i < mro->len; i++) {
-        Value v = dict_get_str(AS(ObjClass, mro->items[i])->dict, name);
+        ObjClass *c = AS(ObjClass, mro->items[i]);
+        Value v = dict_get_str(c->dict, name);
+        if (v == UNDEF) v = slot_method(vm, c, name);     /* list.__getitem__ and friends */
+        if (v == ERR) return ERR;
         if (v == UNDEF) continue;
         if (is_kind(v, OBJ_WRAPPER)) {
             if (as_obj(v)->cls == vm->types[T_CLASSMETHOD])

@@ -217,7 +217,9 @@ void dict_clear(VM *vm, ObjDict *d) {
 }
 
 int dict_update(VM *vm, ObjDict *d, Value other) {
-    if (is_dict(other)) {
+    /* A dict subclass that iterates its own way is read as a mapping, as
+     * CPython's PyDict_Merge does. */
+    if (is_dict(other) && op_override(vm, other, N___iter__) == UNDEF) {
         ObjDict *o = AS(ObjDict, other);
         for (int64_t pos = 0; pos < o->nentries; pos++) {
             DictEntry e = o->entries[pos];
@@ -336,6 +338,14 @@ static Value m_update(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* dict.__init__(self, [mapping or pairs], **kw): what dict() adds to a new
+ * dict, for subclasses (the builtin itself fills it in its constructor). */
+static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs < 1 || !is_dict(args[0])) return exc_raise(vm, E_TypeError, "descriptor '__init__' requires a 'dict' object");
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "dict expected at most 1 argument, got %d", nargs - 1);
+    return m_update(vm, args, nargs, kw);
+}
+
 static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "dict.clear", nargs - 1, kw, 0, 0)) return ERR;
     dict_clear(vm, SELF);
@@ -430,6 +440,7 @@ Value dict_iter(VM *vm, ObjDict *d, TypeId view) {
 
 void dict_init_methods(VM *vm) {
     ObjClass *c = vm->types[T_DICT];
+    class_add_native(vm, c, "__init__", m_init);
     class_add_native(vm, c, "get", m_get);
     class_add_native(vm, c, "setdefault", m_setdefault);
     class_add_native(vm, c, "pop", m_pop);

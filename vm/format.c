@@ -443,7 +443,7 @@ Value fmt_format(VM *vm, Value v, ObjStr *spec) {
     }
     switch (as_obj(v)->kind) {
     case OBJ_STR:
-        if (empty) return cls == vm->types[T_STR] ? v : str_new(vm, S(v)->data, (size_t)S(v)->len);
+        if (empty) return cls == vm->types[T_STR] ? v : op_str(vm, v);     /* str.__format__(s, '') is str(s) */
         return format_str(vm, S(v), spec);
     case OBJ_BIGINT:
         return empty ? int_to_str(vm, v, 10) : format_int_spec(vm, v, spec, type_name(vm, v));

@@ -18,7 +18,8 @@
 #include "scheduler.h"
 #include "str.h"
 
-static size_t obj_size(Obj *o) {
+/* The bytes of o's C layout. (Inlined: the sweep asks for every object.) */
+static inline __attribute__((always_inline)) size_t layout_size(Obj *o) {
     switch ((ObjKind)o->kind) {
     case OBJ_STR:
         return sizeof(ObjStr) + ((o->flags & STR_SIZED) ? (size_t)o->spare : (size_t)((ObjStr *)o)->len) + 1;
@@ -49,6 +50,17 @@ static size_t obj_size(Obj *o) {
     }
     return 0;
 }
+
+/* Where a subtype instance's attribute dict pointer lives: after the layout. */
+#define SUBTYPE_SLOT(size) (((size) + 7) & ~(size_t)7)
+
+static inline size_t obj_size(Obj *o) {
+    size_t size = layout_size(o);
+    if (__builtin_expect(o->flags & OBJ_SUBTYPE, 0)) size = SUBTYPE_SLOT(size) + sizeof(ObjDict *);
+    return size;
+}
+
+ObjDict **gc_subtype_slot(Obj *o) { return (ObjDict **)((char *)o + SUBTYPE_SLOT(layout_size(o))); }
 
 /* No single object may exceed this: absurd requests fail at once with
  * MemoryError (and never reach malloc, which sanitizers would abort on). */
@@ -128,6 +140,13 @@ void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
     o->gcnext = vm->objects;
     vm->objects = o;
     note_alloc(vm, size);
+    return o;
+}
+
+void *gc_new_instance(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
+    if (!(cls->obj.flags & CLASS_SUBTYPE)) return gc_new(vm, size, kind, cls);
+    Obj *o = gc_new(vm, SUBTYPE_SLOT(size) + sizeof(ObjDict *), kind, cls);
+    if (o) o->flags = OBJ_SUBTYPE;
     return o;
 }
 
@@ -223,6 +242,7 @@ static void blacken_code(VM *vm, ObjCode *c) {
 
 static void blacken(VM *vm, Obj *o) {
     MARK(o->cls);
+    if (o->flags & OBJ_SUBTYPE) MARK(*gc_subtype_slot(o));
     switch ((ObjKind)o->kind) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_RANGE: case OBJ_BYTEARRAY:
     case OBJ_KIND_COUNT:

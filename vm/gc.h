@@ -8,6 +8,14 @@
 
 /* A new object of `size` bytes (header included), zeroed but for the header. */
 void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls);
+/* The same for a builtin layout whose class may be a Python subclass (set,
+ * dict, tuple ... of class cls): for a class marked CLASS_SUBTYPE, with the
+ * room and flag of OBJ_SUBTYPE. */
+void *gc_new_instance(VM *vm, size_t size, ObjKind kind, ObjClass *cls);
+
+/* A subtype instance's attribute dict (see OBJ_SUBTYPE): the slot after
+ * its layout, which holds NULL until the first attribute. */
+ObjDict **gc_subtype_slot(Obj *o);
 
 /* Buffers owned by objects (list items, dict tables): counted, not traced. */
 void *gc_malloc(VM *vm, size_t size);

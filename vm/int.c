@@ -188,6 +188,31 @@ Value int_from_mp(VM *vm, mp_int *m) {
     return obj_val(o);
 }
 
+Value int_as_class(VM *vm, Value v, ObjClass *cls) {
+    i128 w;
+    bool wide = wide_of(v, &w);
+    if (cls == vm->types[T_INT]) {
+        if (wide) return wide_val(vm, w);
+        mp_int m;
+        if (!mp_check(vm, mp_init_copy(&m, &AS(ObjBigInt, v)->n))) return ERR;
+        return int_from_mp(vm, &m);
+    }
+    /* An instance of an int subclass is a big int whatever its value: the
+     * operations read it through wide_of or its mp_int, so a small value
+     * there is only slower. */
+    ObjBigInt *o = gc_new_instance(vm, sizeof(ObjBigInt), OBJ_BIGINT, cls);
+    if (!o) return ERR;
+    if (wide) {
+        o->obj.flags |= BIGINT_WIDE;
+        o->wide[0] = (uint64_t)w;
+        o->wide[1] = (uint64_t)((u128)w >> 64);
+        view_fill(w, &o->n, o->wd, (int)(sizeof o->wd / sizeof *o->wd));
+    } else if (!mp_check(vm, mp_init_copy(&o->n, &AS(ObjBigInt, v)->n))) {
+        return ERR;
+    }
+    return obj_val(o);
+}
+
 Value int_from_i64(VM *vm, int64_t i) { return wide_val(vm, i); }
 
 Value int_from_u64(VM *vm, uint64_t u) { return wide_val(vm, u); }
@@ -274,7 +299,7 @@ int64_t int_bit_length(Value v) {
 }
 
 int int_sign(Value a) {
-    if (is_bigint(a)) return mp_isneg(&AS(ObjBigInt, a)->n) ? -1 : 1;
+    if (is_bigint(a)) return mp_isneg(&AS(ObjBigInt, a)->n) ? -1 : !mp_iszero(&AS(ObjBigInt, a)->n);
     int64_t i = small_of(a);
     return (i > 0) - (i < 0);
 }
@@ -773,8 +798,9 @@ static void int_emit(Value v, int base, bool prefix, StrBuf *b) {
     bool neg = int_sign(v) < 0;
     if (neg) sb_addc(b, '-');
     if (prefix) sb_adds(b, base == 2 ? "0b" : base == 8 ? "0o" : base == 16 ? "0x" : "");
-    if (!is_bigint(v)) {
-        int64_t i = small_of(v);
+    i128 w;
+    if (wide_of(v, &w) && w == (int64_t)w) {      /* an int subclass's instance may hold a small value */
+        int64_t i = (int64_t)w;
         char tmp[72], *end = tmp + sizeof tmp;
         char *p = u64_digits(i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, base, end);
         sb_add(b, p, (size_t)(end - p));
@@ -1040,6 +1066,7 @@ static Value self_int(VM *vm, Value *args, int nargs, const char *name) {
         if (nargs < 1) return exc_raise(vm, E_TypeError, "descriptor '%s' of 'int' object needs an argument", name);
         return exc_raise(vm, E_TypeError, "descriptor '%s' for 'int' objects doesn't apply to a '%T' object", name, args[0]);
     }
+    if (is_bigint(args[0]) && (as_obj(args[0])->flags & OBJ_SUBTYPE)) return int_as_class(vm, args[0], vm->types[T_INT]);
     return is_bool(args[0]) ? int_val(as_bool(args[0])) : args[0];
 }
 

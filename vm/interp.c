@@ -217,7 +217,7 @@ static Value unpack_error(VM *vm, int64_t got, int64_t want, bool at_least) {
 /* Writes the items of `seq` to dest[0..n) in order; false after raising.
  * Items are gathered in a rooted list, since __next__ may run script code. */
 static bool unpack(VM *vm, Value seq, Value *dest, int n) {
-    if (is_tuple(seq) || is_list(seq)) {
+    if (is_plain_kind(seq, OBJ_TUPLE) || is_plain_kind(seq, OBJ_LIST)) {
         int64_t len = is_tuple(seq) ? AS(ObjTuple, seq)->len : AS(ObjList, seq)->len;
         Value *items = is_tuple(seq) ? AS(ObjTuple, seq)->items : AS(ObjList, seq)->items;
         if (len != n) { unpack_error(vm, len, n, false); return false; }
@@ -277,7 +277,7 @@ static Value format_value(VM *vm, Value v, int flags, Value spec) {
         v = str_ascii(vm, AS(ObjStr, r));
     }
     if (v == ERR) return ERR;
-    if (spec == UNDEF && is_str(v)) return v;
+    if (spec == UNDEF && is_plain_kind(v, OBJ_STR)) return v;
     return fmt_format(vm, v, spec == UNDEF ? NULL : AS(ObjStr, spec));
 }
 
@@ -429,6 +429,17 @@ Value interp_resume(VM *vm, Frame *f, Value throw) {
 }
 
 /* Runs a class body with `ns` as its namespace (used by __build_class__). */
+/* A name in a class body's namespace when __prepare__ made it a dict
+ * subclass: its __getitem__ answers (UNDEF on KeyError). */
+static Value ns_get(VM *vm, ObjDict *ns, ObjStr *name) {
+    Value v = op_getitem(vm, obj_val(ns), obj_val(name));
+    if (v == ERR && exc_is(vm, vm->exc, E_KeyError)) {
+        vm->exc = UNDEF;
+        return UNDEF;
+    }
+    return v;
+}
+
 static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
     if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     Frame *f = enter_function(vm, fn, NULL, 0, NULL);
@@ -600,7 +611,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(LOAD_NAME) {
         SAVE();
         ObjStr *name = names[ARG];
-        Value v = frame->locals ? dict_get_str(frame->locals, name) : UNDEF;
+        Value v = !frame->locals ? UNDEF
+                  : (frame->locals->obj.flags & OBJ_SUBTYPE) ? ns_get(vm, frame->locals, name)
+                                                            : dict_get_str(frame->locals, name);
+        CHECK(v);
         if (v == UNDEF) v = load_global(vm, frame->globals, name);
         CHECK(v);
         PUSH(v);
@@ -608,12 +622,20 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     }
     CASE(STORE_NAME) {
         SAVE();
-        Value v = POP();
-        CHECK_INT(dict_set_str(vm, frame->locals ? frame->locals : frame->globals, names[ARG], v));
+        Value v = PEEK(1);
+        if (frame->locals && (frame->locals->obj.flags & OBJ_SUBTYPE))
+            CHECK_INT(op_setitem(vm, obj_val(frame->locals), obj_val(names[ARG]), v));
+        else
+            CHECK_INT(dict_set_str(vm, frame->locals ? frame->locals : frame->globals, names[ARG], v));
+        sp--;
         NEXT();
     }
     CASE(DELETE_NAME) {
         SAVE();
+        if (frame->locals && (frame->locals->obj.flags & OBJ_SUBTYPE)) {
+            CHECK_INT(op_delitem(vm, obj_val(frame->locals), obj_val(names[ARG])));
+            NEXT();
+        }
         int r = dict_del(vm, frame->locals ? frame->locals : frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) { exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data); goto error; }
@@ -928,7 +950,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp++;
         SAVE();
         sp--;
-        Value r = is_intlike(a) && is_intlike(b) ? int_binop(vm, BIN_ADD, a, b) : op_binary(vm, BIN_ADD, a, b);
+        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, BIN_ADD, a, b) : op_binary(vm, BIN_ADD, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -945,7 +967,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp++;
         SAVE();
         sp--;
-        Value r = is_intlike(a) && is_intlike(b) ? int_binop(vm, BIN_SUB, a, b) : op_binary(vm, BIN_SUB, a, b);
+        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, BIN_SUB, a, b) : op_binary(vm, BIN_SUB, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -962,7 +984,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp++;
         SAVE();
         sp--;
-        Value r = is_intlike(a) && is_intlike(b) ? int_binop(vm, BIN_MUL, a, b) : op_binary(vm, BIN_MUL, a, b);
+        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, BIN_MUL, a, b) : op_binary(vm, BIN_MUL, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -970,7 +992,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(BINARY_OP) {
         SAVE();
         Value b = POP(), a = TOP();
-        Value r = is_intlike(a) && is_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : op_binary(vm, (BinOp)ARG, a, b);
+        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : op_binary(vm, (BinOp)ARG, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -984,7 +1006,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp++;
         SAVE();
         sp--;
-        Value r = is_intlike(a) && is_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : op_inplace(vm, (BinOp)ARG, a, b);
+        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : op_inplace(vm, (BinOp)ARG, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -1002,9 +1024,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (small_int_fits(r)) { slots[ARG] = int_val(r); sp--; NEXT(); }
         }
         SAVE();
-        Value r = is_str(a) && is_str(b)           ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
-                  : is_intlike(a) && is_intlike(b) ? int_binop(vm, BIN_ADD, a, b)
-                                                   : op_inplace(vm, BIN_ADD, a, b);
+        Value r = is_plain_kind(a, OBJ_STR) && is_plain_kind(b, OBJ_STR) ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
+                  : is_plain_intlike(a) && is_plain_intlike(b)         ? int_binop(vm, BIN_ADD, a, b)
+                                                                       : op_inplace(vm, BIN_ADD, a, b);
         CHECK(r);
         slots[ARG] = r;
         sp--;
@@ -1032,7 +1054,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value b = POP(), a = TOP();
         if (is_int(a) && is_int(b)) { TOP() = bool_val(a == b); NEXT(); }
         if (is_float(a) && is_float(b)) { TOP() = bool_val(as_float(a) == as_float(b)); NEXT(); }
-        if (is_str(a) && is_str(b)) { TOP() = bool_val(str_eq(AS(ObjStr, a), AS(ObjStr, b))); NEXT(); }
+        if (is_plain_kind(a, OBJ_STR) && is_plain_kind(b, OBJ_STR)) { TOP() = bool_val(str_eq(AS(ObjStr, a), AS(ObjStr, b))); NEXT(); }
         sp++;
         SAVE();
         sp--;
@@ -1091,7 +1113,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     }
     CASE(BINARY_SUBSCR) {
         Value key = PEEK(1), obj = PEEK(2);
-        if (is_list(obj) && is_int(key)) {
+        if (is_plain_kind(obj, OBJ_LIST) && is_int(key)) {
             ObjList *l = AS(ObjList, obj);
             int64_t i = as_int(key);
             if (i < 0) i += l->len;
@@ -1106,7 +1128,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     }
     CASE(STORE_SUBSCR) {
         Value key = PEEK(1), obj = PEEK(2), v = PEEK(3);
-        if (is_list(obj) && is_int(key)) {
+        if (is_plain_kind(obj, OBJ_LIST) && is_int(key)) {
             ObjList *l = AS(ObjList, obj);
             int64_t i = as_int(key);
             if (i < 0) i += l->len;
@@ -1278,7 +1300,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         SAVE();
         Value seq = TOP();
         int n = ARG;
-        if (is_tuple(seq) && AS(ObjTuple, seq)->len == n) {
+        if (is_plain_kind(seq, OBJ_TUPLE) && AS(ObjTuple, seq)->len == n) {
             sp--;
             for (int i = n - 1; i >= 0; i--) PUSH(AS(ObjTuple, seq)->items[i]);
             NEXT();

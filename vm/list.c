@@ -57,7 +57,7 @@ int list_insert(VM *vm, ObjList *l, int64_t i, Value v) {
 }
 
 int list_extend(VM *vm, ObjList *l, Value iterable) {
-    if (is_list(iterable) || is_tuple(iterable)) {
+    if ((is_list(iterable) || is_tuple(iterable)) && op_override(vm, iterable, N___iter__) == UNDEF) {
         int64_t n = is_list(iterable) ? AS(ObjList, iterable)->len : AS(ObjTuple, iterable)->len;
         if (!list_reserve(vm, l, l->len + n)) return -1;
         /* Re-read the source: l.extend(l) doubles l. */
@@ -68,7 +68,8 @@ int list_extend(VM *vm, ObjList *l, Value iterable) {
     }
     /* Sized builtin containers reserve room first, so absurd sizes fail
      * at once with MemoryError instead of after growing for ages. */
-    if (is_kind(iterable, OBJ_RANGE) || is_kind(iterable, OBJ_STR) || is_dict(iterable) || is_kind(iterable, OBJ_SET)) {
+    if ((is_kind(iterable, OBJ_RANGE) || is_kind(iterable, OBJ_STR) || is_dict(iterable) || is_kind(iterable, OBJ_SET)) &&
+        !(as_obj(iterable)->flags & OBJ_SUBTYPE)) {
         int64_t n = op_len(vm, iterable);
         if (n < 0 || !list_reserve(vm, l, l->len + n)) return -1;
     }
@@ -390,8 +391,26 @@ static Value m_sort(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return list_sort(vm, SELF, key, r) < 0 ? ERR : NONE_VAL;
 }
 
+/* list.__init__(self, iterable=()): empties the list, then fills it (for
+ * subclasses: the builtin itself fills a new list in its constructor). */
+static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs < 1 || !is_list(args[0])) return exc_raise(vm, E_TypeError, "descriptor '__init__' requires a 'list' object");
+    if (!args_check(vm, "list", nargs - 1, kw, 0, 1)) return ERR;
+    ObjList *l = SELF;
+    if (nargs > 1 && args[1] == args[0]) {
+        /* list.__init__(x, x): the items are read before the list empties. */
+        ObjList *copy = list_from(vm, l->items, l->len);
+        if (!copy) return ERR;
+        l->len = 0;
+        return list_extend(vm, l, obj_val(copy)) < 0 ? ERR : NONE_VAL;
+    }
+    l->len = 0;
+    return nargs > 1 && list_extend(vm, l, args[1]) < 0 ? ERR : NONE_VAL;
+}
+
 void list_init_methods(VM *vm) {
     ObjClass *c = vm->types[T_LIST];
+    class_add_native(vm, c, "__init__", m_init);
     class_add_native(vm, c, "append", m_append);
     class_add_native(vm, c, "extend", m_extend);
     class_add_native(vm, c, "insert", m_insert);

@@ -19,12 +19,21 @@ typedef enum CmpOp { CMP_LT, CMP_LE, CMP_EQ, CMP_NE, CMP_GT, CMP_GE } CmpOp;
 
 static inline bool is_intlike(Value v) { return is_int(v) || is_bool(v) || is_bigint(v); }
 static inline bool is_number(Value v) { return is_intlike(v) || is_float(v); }
+/* An int of the builtin type (not an instance of a subclass, whose
+ * operations may be overridden): what the interpreter's fast paths take. */
+static inline bool is_plain_intlike(Value v) {
+    return is_int(v) || is_bool(v) || (is_bigint(v) && !(as_obj(v)->flags & OBJ_SUBTYPE));
+}
 
 /* ---- int.c ---- */
 Value int_from_i64(VM *vm, int64_t i);
 Value int_from_u64(VM *vm, uint64_t u);
 /* Takes over `m` (cleared afterwards either way); small when it fits. */
 Value int_from_mp(VM *vm, mp_int *m);
+/* The int v as an object of class cls: for int itself the plain value (a
+ * small int when it fits), for a subclass a big int object of that class,
+ * whatever the value. */
+Value int_as_class(VM *vm, Value v, ObjClass *cls);
 /* Copies an int value into an initialised mp_int. */
 bool int_to_mp(Value v, mp_int *out);
 /* False when the value does not fit in int64_t. */

@@ -50,6 +50,14 @@ struct Obj {
     uint32_t spare;
 };
 
+/* Obj flag, any kind: an instance of a Python subclass of a builtin type
+ * (`class L(list)`), allocated by gc_new_instance for a class marked CLASS_SUBTYPE.
+ * Its C layout is the builtin's, so every native treats it as one; after
+ * the layout (at a multiple of 8 bytes) comes one ObjDict * for its
+ * attributes, NULL until the first (gc_subtype_slot). Operations on it look
+ * for an override of the special method first (ops.c). */
+#define OBJ_SUBTYPE 0x8000
+
 /* ObjStr flags. A string built by `name += text` on a local variable
  * (INPLACE_ADD_FAST) is allocated with spare room (capacity in obj.spare)
  * and marked UNIQUE while only that variable holds it, so the next append
@@ -176,6 +184,10 @@ typedef struct ObjFunction {
 typedef Value (*NativeFn)(VM *vm, Value *args, int nargs, ObjTuple *kwnames);
 
 #define NATIVE_METHOD 1     /* flags: a method of a builtin type; args[0] is self */
+/* flags: a builtin type's special method doing what ops.c does by the C
+ * layout (slots.c); special method lookup for dispatch passes over it,
+ * since the operation already tried the layout. */
+#define NATIVE_LAYOUT 2
 
 typedef struct ObjNative {
     Obj obj;
@@ -266,6 +278,7 @@ struct ObjCode {
 #define CLASS_BASETYPE 2    /* may be subclassed */
 #define CLASS_HAS_GETATTR 4 /* defines __getattr__ */
 #define CLASS_ABSTRACT 8    /* its __abstractmethods__ is not empty: object.__new__ refuses it */
+#define CLASS_SUBTYPE 16    /* a Python subclass of a builtin type: instances get OBJ_SUBTYPE */
 
 struct ObjClass {
     Obj obj;
@@ -363,5 +376,10 @@ static inline bool is_list(Value v) { return is_kind(v, OBJ_LIST); }
 static inline bool is_tuple(Value v) { return is_kind(v, OBJ_TUPLE); }
 static inline bool is_dict(Value v) { return is_kind(v, OBJ_DICT); }
 static inline bool is_bigint(Value v) { return is_kind(v, OBJ_BIGINT); }
+/* v has layout k and is not an instance of a Python subclass (whose special
+ * methods may be overridden): what the interpreter's fast paths take. */
+static inline bool is_plain_kind(Value v, ObjKind k) {
+    return is_obj(v) && as_obj(v)->kind == k && !(as_obj(v)->flags & OBJ_SUBTYPE);
+}
 
 #endif

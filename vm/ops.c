@@ -15,6 +15,7 @@
 #include "slots.h"
 #include "bytes.h"
 #include "str.h"
+#include "subtype.h"
 
 ObjClass *type_of(VM *vm, Value v) {
     switch (VTAG(v)) {
@@ -36,11 +37,46 @@ static bool is_user(Value v) {
     return is_obj(v) && (as_obj(v)->kind == OBJ_INSTANCE || as_obj(v)->kind == OBJ_EXC);
 }
 
+static bool is_subtype(Value v) { return is_obj(v) && (as_obj(v)->flags & OBJ_SUBTYPE); }
+
+/* The special method `name` that a subtype instance's class (or a class
+ * between it and its builtin base) defines: an override; UNDEF if none. */
+static Value sub_override(VM *vm, Obj *o, NameId name) {
+    ObjTuple *mro = o->cls->mro;
+    for (int64_t i = 0; i < mro->len; i++) {
+        ObjClass *c = AS(ObjClass, mro->items[i]);
+        if (c->obj.flags & CLASS_BUILTIN) break;
+        Value v = dict_get_str(c->dict, vm_name(vm, name));
+        if (v != UNDEF) return v;
+    }
+    return UNDEF;
+}
+
+/* Several ops below take `layout`: do what the builtin type does by C
+ * layout alone, with no override consulted (a builtin type's special method
+ * called through super() or the class, see op_layout_call). This raises
+ * when the layout has no such operation. */
+static bool layout_fail(VM *vm, Value v, NameId name) {
+    exc_raise(vm, E_TypeError, "'%T' object has no builtin %s", v, vm_name(vm, name)->data);
+    return false;
+}
+
+Value op_override(VM *vm, Value v, NameId name) {
+    return is_obj(v) && (as_obj(v)->flags & OBJ_SUBTYPE) ? sub_override(vm, as_obj(v), name) : UNDEF;
+}
+
+/* Whether the operation behind `name` applies to o as its C layout says:
+ * always, but for a subtype instance whose class overrides it. */
+static inline bool by_layout(VM *vm, Obj *o, NameId name) {
+    return !(o->flags & OBJ_SUBTYPE) || sub_override(vm, o, name) == UNDEF;
+}
+
 Value op_special(VM *vm, Value obj, NameId name) {
     ObjClass *c = type_of(vm, obj);
     Value v = class_lookup(c, vm_name(vm, name));
     if (v == UNDEF) return UNDEF;
     if (v == dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, name))) return UNDEF;
+    if (is_kind(v, OBJ_NATIVE) && (as_obj(v)->flags & NATIVE_LAYOUT)) return UNDEF;
     return v;
 }
 
@@ -266,7 +302,8 @@ Value op_binary(VM *vm, BinOp op, Value a, Value b) {
     return binop_error(vm, op, a, b);
 }
 
-Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
+/* a op= b by the builtin layout of a; NOTIMPL when it has none. */
+static Value layout_inplace(VM *vm, BinOp op, Value a, Value b) {
     if (is_list(a)) {
         if (op == BIN_ADD) return list_extend(vm, AS(ObjList, a), b) < 0 ? ERR : a;
         if (op == BIN_MUL && is_intlike(b)) {
@@ -282,7 +319,15 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
         if (r != NOTIMPL_VAL) return r;
     }
     if (is_dict(a) && op == BIN_OR) return dict_update(vm, AS(ObjDict, a), b) < 0 ? ERR : a;
-    if (is_user(a) || is_kind(a, OBJ_BYTEARRAY)) {
+    return NOTIMPL_VAL;
+}
+
+Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
+    if (!is_subtype(a) || sub_override(vm, as_obj(a), binop_iname[op]) == UNDEF) {
+        Value r = layout_inplace(vm, op, a, b);
+        if (r != NOTIMPL_VAL) return r;
+    }
+    if (is_user(a) || is_subtype(a) || is_kind(a, OBJ_BYTEARRAY)) {
         Value r = call_special(vm, a, binop_iname[op], &b, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
     }
@@ -291,7 +336,7 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
 
 Value op_neg(VM *vm, Value a) {
     if (is_float(a)) return float_val(-as_float(a));
-    if (is_intlike(a)) return int_neg(vm, a);
+    if (is_plain_intlike(a)) return int_neg(vm, a);
     Value r = call_special(vm, a, N___neg__, NULL, 0);
     if (r != UNDEF) return r;
     return exc_raise(vm, E_TypeError, "bad operand type for unary -: '%T'", a);
@@ -299,14 +344,14 @@ Value op_neg(VM *vm, Value a) {
 
 Value op_pos(VM *vm, Value a) {
     if (is_float(a)) return a;
-    if (is_intlike(a)) return is_bool(a) ? int_val(as_bool(a)) : a;
+    if (is_plain_intlike(a)) return is_bool(a) ? int_val(as_bool(a)) : a;
     Value r = call_special(vm, a, N___pos__, NULL, 0);
     if (r != UNDEF) return r;
     return exc_raise(vm, E_TypeError, "bad operand type for unary +: '%T'", a);
 }
 
 Value op_invert(VM *vm, Value a) {
-    if (is_intlike(a)) return int_invert(vm, a);
+    if (is_plain_intlike(a)) return int_invert(vm, a);
     Value r = call_special(vm, a, N___invert__, NULL, 0);
     if (r != UNDEF) return r;
     return exc_raise(vm, E_TypeError, "bad operand type for unary ~: '%T'", a);
@@ -416,8 +461,14 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
 }
 
 Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
-    Value r = builtin_compare(vm, op, a, b);
-    if (r != NOTIMPL_VAL) return r;
+    /* Instances of subclasses of builtin types try their overrides first,
+     * then what the builtin type does. */
+    bool sub = is_subtype(a) || is_subtype(b);
+    Value r;
+    if (!sub) {
+        r = builtin_compare(vm, op, a, b);
+        if (r != NOTIMPL_VAL) return r;
+    }
     /* A subclass's reflected method goes first, then a's, then b's. */
     ObjClass *ta = type_of(vm, a), *tb = type_of(vm, b);
     bool rfirst = ta != tb && class_is_subclass(tb, ta) && op_special(vm, b, cmp_name[cmp_swap[op]]) != UNDEF;
@@ -430,6 +481,10 @@ Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
     if (!rfirst) {
         r = call_special(vm, b, cmp_name[cmp_swap[op]], &a, 1);
         if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
+    }
+    if (sub) {
+        r = builtin_compare(vm, op, a, b);
+        if (r != NOTIMPL_VAL) return r;
     }
     if (op == CMP_EQ) return bool_val(a == b);
     if (op == CMP_NE) {
@@ -463,7 +518,7 @@ int op_eq(VM *vm, Value a, Value b) {
 
 /* ---- truth, hashing, membership ---------------------------------------- */
 
-int op_truthy(VM *vm, Value v) {
+static int truthy_of(VM *vm, Value v, bool layout) {
     switch (VTAG(v)) {
     case VTAG_BOOL: return as_bool(v);
     case VTAG_INT: return as_int(v) != 0;
@@ -472,13 +527,14 @@ int op_truthy(VM *vm, Value v) {
     default: return as_float(v) != 0.0;
     }
     Obj *o = as_obj(v);
+    if (!layout && (!by_layout(vm, o, N___bool__) || !by_layout(vm, o, N___len__))) goto special;
     switch ((ObjKind)o->kind) {
     case OBJ_STR: return ((ObjStr *)o)->len != 0;
     case OBJ_LIST: return ((ObjList *)o)->len != 0;
     case OBJ_TUPLE: return ((ObjTuple *)o)->len != 0;
     case OBJ_DICT: return ((ObjDict *)o)->count != 0;
     case OBJ_SET: return ((ObjSet *)o)->used != 0;
-    case OBJ_BIGINT: return 1;
+    case OBJ_BIGINT: return int_sign(v) != 0;      /* an int subclass's instance may be 0 */
     case OBJ_BYTES: return ((ObjBytes *)o)->len != 0;
     case OBJ_BYTEARRAY: return ((ObjByteArray *)o)->len != 0;
     case OBJ_RANGE: return ((ObjRange *)o)->len != 0;
@@ -491,6 +547,8 @@ int op_truthy(VM *vm, Value v) {
             return AS(ObjDict, ((ObjIter *)o)->a)->count != 0;
         return 1;
     }
+    if (layout) return layout_fail(vm, v, N___bool__) - 1;
+special:;
     Value r = call_special(vm, v, N___bool__, NULL, 0);
     if (r == ERR) return -1;
     if (r != UNDEF) {
@@ -506,6 +564,8 @@ int op_truthy(VM *vm, Value v) {
     }
     return 1;
 }
+
+int op_truthy(VM *vm, Value v) { return truthy_of(vm, v, false); }
 
 /* CPython's tuple hash (xxHash-based), so sets of tuples order as there. */
 static int tuple_hash(VM *vm, ObjTuple *t, uint64_t *out) {
@@ -523,7 +583,7 @@ static int tuple_hash(VM *vm, ObjTuple *t, uint64_t *out) {
     return 0;
 }
 
-int op_hash(VM *vm, Value v, uint64_t *out) {
+static int hash_of(VM *vm, Value v, uint64_t *out, bool layout) {
     switch (VTAG(v)) {
     case VTAG_INT: case VTAG_BOOL: *out = int_hash(v); return 0;
     case VTAG_CONST: *out = (uint64_t)(v >> 4); return 0;
@@ -531,6 +591,7 @@ int op_hash(VM *vm, Value v, uint64_t *out) {
     default: *out = flt_hash(as_float(v)); return 0;
     }
     Obj *o = as_obj(v);
+    if (!layout && !by_layout(vm, o, N___hash__)) goto special;
     switch ((ObjKind)o->kind) {
     case OBJ_STR: *out = str_hash((ObjStr *)o); return 0;
     case OBJ_BIGINT: *out = int_hash(v); return 0;
@@ -559,6 +620,11 @@ int op_hash(VM *vm, Value v, uint64_t *out) {
     default:
         break;
     }
+    if (layout) {
+        *out = (uint64_t)((uintptr_t)o >> 4);
+        return 0;
+    }
+special:;
     Value m = op_special(vm, v, N___hash__);
     if (m == NONE_VAL) {
         exc_raise(vm, E_TypeError, "unhashable type: '%s'", o->cls->name->data);
@@ -578,6 +644,8 @@ int op_hash(VM *vm, Value v, uint64_t *out) {
     return 0;
 }
 
+int op_hash(VM *vm, Value v, uint64_t *out) { return hash_of(vm, v, out, false); }
+
 static int iter_contains(VM *vm, Value container, Value item) {
     Value it = op_iter(vm, container);
     if (it == ERR) return -1;
@@ -594,8 +662,8 @@ static int iter_contains(VM *vm, Value container, Value item) {
     return found;
 }
 
-int op_contains(VM *vm, Value c, Value item) {
-    if (is_obj(c)) {
+static int contains_of(VM *vm, Value c, Value item, bool layout) {
+    if (is_obj(c) && (layout || by_layout(vm, as_obj(c), N___contains__))) {
         Obj *o = as_obj(c);
         switch ((ObjKind)o->kind) {
         case OBJ_STR:
@@ -653,6 +721,7 @@ int op_contains(VM *vm, Value c, Value item) {
             break;
         }
     }
+    if (layout) return layout_fail(vm, c, N___contains__) - 1;
     Value r = call_special(vm, c, N___contains__, &item, 1);
     if (r == ERR) return -1;
     if (r != UNDEF) return op_truthy(vm, r);
@@ -663,6 +732,8 @@ int op_contains(VM *vm, Value c, Value item) {
     }
     return iter_contains(vm, c, item);
 }
+
+int op_contains(VM *vm, Value c, Value item) { return contains_of(vm, c, item, false); }
 
 /* ---- attributes -------------------------------------------------------- */
 
@@ -699,6 +770,7 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
 static ObjDict *obj_dict(Value v) {
     if (!is_obj(v)) return NULL;
     Obj *o = as_obj(v);
+    if (o->flags & OBJ_SUBTYPE) return *gc_subtype_slot(o);
     switch ((ObjKind)o->kind) {
     case OBJ_INSTANCE: case OBJ_EXC: return ((ObjInstance *)o)->dict;
     case OBJ_MODULE: return ((ObjModule *)o)->dict;
@@ -718,11 +790,23 @@ static Value attr_error(VM *vm, Value obj, ObjStr *name) {
 }
 
 /* Attributes that builtin objects expose without a dict. UNDEF if none. */
+/* A subtype instance's attribute dict, made on first use; NULL after
+ * MemoryError. */
+static ObjDict *subtype_dict(VM *vm, Obj *o) {
+    ObjDict **slot = gc_subtype_slot(o);
+    if (!*slot) *slot = dict_new(vm);
+    return *slot;
+}
+
 static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(type_of(vm, obj));
     if (!is_obj(obj)) return UNDEF;
     Obj *o = as_obj(obj);
     const char *n = name->data;
+    if ((o->flags & OBJ_SUBTYPE) && !strcmp(n, "__dict__")) {
+        ObjDict *d = subtype_dict(vm, o);
+        return d ? obj_val(d) : ERR;
+    }
     switch ((ObjKind)o->kind) {
     case OBJ_FUNCTION: {
         ObjFunction *f = (ObjFunction *)o;
@@ -941,6 +1025,47 @@ static int meta_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     return 1;
 }
 
+int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
+    ObjClass *cls = type_of(vm, obj);
+    bool del = v == UNDEF;
+    Value attr = class_lookup(cls, name);
+    if (is_kind(attr, OBJ_PROPERTY)) {
+        Value f = del ? AS(ObjProperty, attr)->fdel : AS(ObjProperty, attr)->fset;
+        if (f == NONE_VAL || f == UNDEF) {
+            exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, cls->name->data,
+                      del ? "deleter" : "setter");
+            return -1;
+        }
+        return (del ? op_call1(vm, f, obj) : op_call2(vm, f, obj, v)) == ERR ? -1 : 0;
+    }
+    if (is_kind(attr, OBJ_INSTANCE)) {
+        /* A data descriptor of the class: its __set__ or __delete__. */
+        Value m = op_special(vm, attr, del ? N___delete__ : N___set__);
+        if (m != UNDEF) {
+            Value argv[3] = {attr, obj, v};
+            return op_call(vm, m, argv, del ? 2 : 3, NULL) == ERR ? -1 : 0;
+        }
+    }
+    if (del) {
+        ObjDict *d = obj_dict(obj);
+        int r = d ? dict_del(vm, d, obj_val(name)) : 0;
+        if (r < 0) return -1;
+        if (!r) attr_error(vm, obj, name);
+        return r ? 0 : -1;
+    }
+    if (is_kind(obj, OBJ_EXC)) {
+        int r = exc_setattr(vm, AS(ObjException, obj), name, v);
+        if (r) return r < 0 ? -1 : 0;
+    }
+    ObjDict *d = is_subtype(obj) ? subtype_dict(vm, as_obj(obj)) : is_user(obj) ? AS(ObjInstance, obj)->dict : NULL;
+    if (!d) {
+        if (is_subtype(obj)) return -1;
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
+        return -1;
+    }
+    return dict_set_str(vm, d, name, v);
+}
+
 int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
@@ -951,30 +1076,13 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         return class_setattr(vm, c, name, v);
     }
     ObjClass *cls = type_of(vm, obj);
-    if (is_user(obj)) {
+    if (is_user(obj) || is_subtype(obj)) {
         Value sa = op_special(vm, obj, N___setattr__);
         if (sa != UNDEF) {
             Value argv[3] = {obj, obj_val(name), v};
             return op_call(vm, sa, argv, 3, NULL) == ERR ? -1 : 0;
         }
-        Value attr = class_lookup(cls, name);
-        if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) {
-            Value s = AS(ObjProperty, attr)->fset;
-            if (s == NONE_VAL || s == UNDEF) {
-                exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no setter", name->data, cls->name->data);
-                return -1;
-            }
-            return op_call2(vm, s, obj, v) == ERR ? -1 : 0;
-        }
-        if (as_obj(obj)->kind == OBJ_EXC) {
-            int r = exc_setattr(vm, AS(ObjException, obj), name, v);
-            if (r) return r < 0 ? -1 : 0;
-        }
-        if (!AS(ObjInstance, obj)->dict) {
-            exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
-            return -1;
-        }
-        return dict_set_str(vm, AS(ObjInstance, obj)->dict, name, v);
+        return op_generic_setattr(vm, obj, name, v);
     }
     if (is_kind(obj, OBJ_FUNCTION)) {
         ObjFunction *f = AS(ObjFunction, obj);
@@ -994,21 +1102,13 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
 }
 
 int op_delattr(VM *vm, Value obj, ObjStr *name) {
-    if (is_user(obj)) {
+    if (is_user(obj) || is_subtype(obj)) {
         Value da = op_special(vm, obj, N___delattr__);
         if (da != UNDEF) {
             Value argv[2] = {obj, obj_val(name)};
             return op_call(vm, da, argv, 2, NULL) == ERR ? -1 : 0;
         }
-        Value attr = class_lookup(type_of(vm, obj), name);
-        if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) {
-            Value d = AS(ObjProperty, attr)->fdel;
-            if (d == NONE_VAL || d == UNDEF) {
-                exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no deleter", name->data, type_name(vm, obj));
-                return -1;
-            }
-            return op_call1(vm, d, obj) == ERR ? -1 : 0;
-        }
+        return op_generic_setattr(vm, obj, name, UNDEF);
     }
     if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
@@ -1030,8 +1130,8 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
 
 /* ---- items ------------------------------------------------------------- */
 
-Value op_getitem(VM *vm, Value obj, Value key) {
-    if (is_obj(obj)) {
+static Value getitem_of(VM *vm, Value obj, Value key, bool layout) {
+    if (is_obj(obj) && (layout || by_layout(vm, as_obj(obj), N___getitem__))) {
         Obj *o = as_obj(obj);
         switch ((ObjKind)o->kind) {
         case OBJ_LIST: return list_getitem(vm, (ObjList *)o, key);
@@ -1065,14 +1165,18 @@ Value op_getitem(VM *vm, Value obj, Value key) {
             break;
         }
     }
+    if (layout) return layout_fail(vm, obj, N___getitem__) ? UNDEF : ERR;
     Value r = call_special(vm, obj, N___getitem__, &key, 1);
     if (r != UNDEF) return r;
     return exc_raise(vm, E_TypeError, "'%T' object is not subscriptable", obj);
 }
 
-int op_setitem(VM *vm, Value obj, Value key, Value v) {
-    if (is_list(obj)) return list_setitem(vm, AS(ObjList, obj), key, v);
-    if (is_dict(obj)) return dict_set(vm, AS(ObjDict, obj), key, v);
+Value op_getitem(VM *vm, Value obj, Value key) { return getitem_of(vm, obj, key, false); }
+
+static int setitem_of(VM *vm, Value obj, Value key, Value v, bool layout) {
+    if ((is_list(obj) || is_dict(obj)) && (layout || by_layout(vm, as_obj(obj), N___setitem__)))
+        return is_list(obj) ? list_setitem(vm, AS(ObjList, obj), key, v) : dict_set(vm, AS(ObjDict, obj), key, v);
+    if (layout) return layout_fail(vm, obj, N___setitem__) - 1;
     Value args[2] = {key, v};
     Value r = call_special(vm, obj, N___setitem__, args, 2);
     if (r == ERR) return -1;
@@ -1081,7 +1185,10 @@ int op_setitem(VM *vm, Value obj, Value key, Value v) {
     return -1;
 }
 
-int op_delitem(VM *vm, Value obj, Value key) {
+int op_setitem(VM *vm, Value obj, Value key, Value v) { return setitem_of(vm, obj, key, v, false); }
+
+static int delitem_of(VM *vm, Value obj, Value key, bool layout) {
+    if ((is_list(obj) || is_dict(obj)) && !layout && !by_layout(vm, as_obj(obj), N___delitem__)) goto special;
     if (is_list(obj)) return list_delitem(vm, AS(ObjList, obj), key);
     if (is_dict(obj)) {
         int r = dict_del(vm, AS(ObjDict, obj), key);
@@ -1094,6 +1201,8 @@ int op_delitem(VM *vm, Value obj, Value key) {
         }
         return 0;
     }
+    if (layout) return layout_fail(vm, obj, N___delitem__) - 1;
+special:;
     Value r = call_special(vm, obj, N___delitem__, &key, 1);
     if (r == ERR) return -1;
     if (r != UNDEF) return 0;
@@ -1101,8 +1210,10 @@ int op_delitem(VM *vm, Value obj, Value key) {
     return -1;
 }
 
-int64_t op_len(VM *vm, Value v) {
-    if (is_obj(v)) {
+int op_delitem(VM *vm, Value obj, Value key) { return delitem_of(vm, obj, key, false); }
+
+static int64_t len_of(VM *vm, Value v, bool layout) {
+    if (is_obj(v) && (layout || by_layout(vm, as_obj(v), N___len__))) {
         Obj *o = as_obj(v);
         switch ((ObjKind)o->kind) {
         case OBJ_STR: return ((ObjStr *)o)->cplen;
@@ -1121,6 +1232,7 @@ int64_t op_len(VM *vm, Value v) {
             break;
         }
     }
+    if (layout) return layout_fail(vm, v, N___len__) - 1;
     Value r = call_special(vm, v, N___len__, NULL, 0);
     if (r == ERR) return -1;
     if (r == UNDEF) {
@@ -1142,6 +1254,8 @@ int64_t op_len(VM *vm, Value v) {
     }
     return n;
 }
+
+int64_t op_len(VM *vm, Value v) { return len_of(vm, v, false); }
 
 /* ---- iteration --------------------------------------------------------- */
 
@@ -1197,8 +1311,8 @@ static Value new_iter(VM *vm, TypeId t, IterNextFn next, Value a) {
     return obj_val(it);
 }
 
-Value op_iter(VM *vm, Value v) {
-    if (is_obj(v)) {
+static Value iter_of(VM *vm, Value v, bool layout) {
+    if (is_obj(v) && (layout || by_layout(vm, as_obj(v), N___iter__))) {
         Obj *o = as_obj(v);
         switch ((ObjKind)o->kind) {
         case OBJ_LIST: return new_iter(vm, T_LIST_ITER, seq_next, v);
@@ -1224,6 +1338,7 @@ Value op_iter(VM *vm, Value v) {
             break;
         }
     }
+    if (layout) return layout_fail(vm, v, N___iter__) ? UNDEF : ERR;
     Value r = call_special(vm, v, N___iter__, NULL, 0);
     if (r == ERR) return ERR;
     if (r != UNDEF) {
@@ -1234,6 +1349,8 @@ Value op_iter(VM *vm, Value v) {
     if (op_special(vm, v, N___getitem__) != UNDEF) return new_iter(vm, T_SEQ_ITER, getitem_next, v);
     return exc_raise(vm, E_TypeError, "'%T' object is not iterable", v);
 }
+
+Value op_iter(VM *vm, Value v) { return iter_of(vm, v, false); }
 
 Value op_next(VM *vm, Value it) {
     if (is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) return AS(ObjIter, it)->next(vm, AS(ObjIter, it));
@@ -1252,8 +1369,8 @@ Value op_next(VM *vm, Value it) {
 }
 
 ObjList *op_to_list(VM *vm, Value iterable) {
-    if (is_list(iterable)) return list_from(vm, AS(ObjList, iterable)->items, AS(ObjList, iterable)->len);
-    if (is_tuple(iterable)) return list_from(vm, AS(ObjTuple, iterable)->items, AS(ObjTuple, iterable)->len);
+    if (is_plain_kind(iterable, OBJ_LIST)) return list_from(vm, AS(ObjList, iterable)->items, AS(ObjList, iterable)->len);
+    if (is_plain_kind(iterable, OBJ_TUPLE)) return list_from(vm, AS(ObjTuple, iterable)->items, AS(ObjTuple, iterable)->len);
     ObjList *l = list_new(vm, 0);
     if (!l) return NULL;
     if (!vm_push_root(vm, obj_val(l))) { exc_nomem(vm); return NULL; }
@@ -1403,7 +1520,7 @@ static bool call_repr_method(VM *vm, Value v, NameId name, StrBuf *b) {
     return true;
 }
 
-bool op_repr_to(VM *vm, Value v, StrBuf *b) {
+static bool repr_of(VM *vm, Value v, StrBuf *b, bool layout) {
     char tmp[40];
     switch (VTAG(v)) {
     case VTAG_INT: sb_addf(b, "%lld", (long long)as_int(v)); return true;
@@ -1415,11 +1532,12 @@ bool op_repr_to(VM *vm, Value v, StrBuf *b) {
     default: flt_repr(as_float(v), tmp); sb_adds(b, tmp); return true;
     }
     Obj *o = as_obj(v);
+    if (!layout && !by_layout(vm, o, N___repr__)) return call_repr_method(vm, v, N___repr__, b);
     switch ((ObjKind)o->kind) {
     case OBJ_STR: str_repr_to(b, ((ObjStr *)o)->data, (size_t)((ObjStr *)o)->len); return true;
     case OBJ_BIGINT: int_to_buf(v, 10, b); return true;
     case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT:
-        if (o->cls->obj.flags & CLASS_BUILTIN) return repr_container(vm, v, b);
+        if (layout || (o->cls->obj.flags & (CLASS_BUILTIN | CLASS_SUBTYPE))) return repr_container(vm, v, b);
         break;
     case OBJ_BYTES: bytes_repr_to(b, ((ObjBytes *)o)->data, ((ObjBytes *)o)->len); return true;
     case OBJ_FUNCTION:
@@ -1478,7 +1596,7 @@ bool op_repr_to(VM *vm, Value v, StrBuf *b) {
     default:
         break;
     }
-    Value m = op_special(vm, v, N___repr__);
+    Value m = layout ? UNDEF : op_special(vm, v, N___repr__);
     if (m != UNDEF) return call_repr_method(vm, v, N___repr__, b);
     ObjClass *c = o->cls;
     sb_addc(b, '<');
@@ -1487,8 +1605,13 @@ bool op_repr_to(VM *vm, Value v, StrBuf *b) {
     return true;
 }
 
+bool op_repr_to(VM *vm, Value v, StrBuf *b) { return repr_of(vm, v, b, false); }
+
 bool op_str_to(VM *vm, Value v, StrBuf *b) {
-    if (is_str(v)) { sb_add(b, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len); return true; }
+    if (is_str(v) && by_layout(vm, as_obj(v), N___str__)) {
+        sb_add(b, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len);
+        return true;
+    }
     if (is_kind(v, OBJ_EXC)) {
         /* BaseException.__str__ is done in C; a subclass may override it. */
         if (op_special(vm, v, N___str__) != dict_get_str(vm->exc_types[E_BaseException]->dict, vm_name(vm, N___str__)))
@@ -1506,7 +1629,7 @@ bool op_str_to(VM *vm, Value v, StrBuf *b) {
 }
 
 Value op_repr(VM *vm, Value v) {
-    if (is_str(v) && AS(ObjStr, v)->len == 0) return str_new(vm, "''", 2);
+    if (is_str(v) && AS(ObjStr, v)->len == 0 && !is_subtype(v)) return str_new(vm, "''", 2);
     if (is_kind(v, OBJ_INSTANCE) && op_special(vm, v, N___repr__) != UNDEF) {
         Value r = call_special(vm, v, N___repr__, NULL, 0);
         if (r == ERR || is_str(r)) return r;
@@ -1518,7 +1641,7 @@ Value op_repr(VM *vm, Value v) {
 }
 
 Value op_str(VM *vm, Value v) {
-    if (is_str(v)) return v;
+    if (is_str(v) && !is_subtype(v)) return v;
     if (is_int(v)) {
         /* Small ints are the common case (str(i) in loops): no printf. */
         char tmp[24], *p = tmp + sizeof tmp;
@@ -1621,4 +1744,64 @@ bool op_callable(VM *vm, Value v) {
     case OBJ_FUNCTION: case OBJ_NATIVE: case OBJ_BOUND: case OBJ_CLASS: return true;
     default: return op_special(vm, v, N___call__) != UNDEF;
     }
+}
+
+/* ---- builtin types' special methods ------------------------------------ */
+
+static const struct { NameId name; BinOp op; bool reflected; } layout_binops[] = {
+    {N___add__, BIN_ADD, false}, {N___sub__, BIN_SUB, false}, {N___mul__, BIN_MUL, false},
+    {N___matmul__, BIN_MATMUL, false}, {N___truediv__, BIN_TRUEDIV, false},
+    {N___floordiv__, BIN_FLOORDIV, false}, {N___mod__, BIN_MOD, false}, {N___pow__, BIN_POW, false},
+    {N___lshift__, BIN_LSHIFT, false}, {N___rshift__, BIN_RSHIFT, false}, {N___or__, BIN_OR, false},
+    {N___xor__, BIN_XOR, false}, {N___and__, BIN_AND, false},
+    {N___radd__, BIN_ADD, true}, {N___rsub__, BIN_SUB, true}, {N___rmul__, BIN_MUL, true},
+    {N___rmatmul__, BIN_MATMUL, true}, {N___rtruediv__, BIN_TRUEDIV, true},
+    {N___rfloordiv__, BIN_FLOORDIV, true}, {N___rmod__, BIN_MOD, true}, {N___rpow__, BIN_POW, true},
+    {N___rlshift__, BIN_LSHIFT, true}, {N___rrshift__, BIN_RSHIFT, true}, {N___ror__, BIN_OR, true},
+    {N___rxor__, BIN_XOR, true}, {N___rand__, BIN_AND, true},
+};
+
+Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw) {
+    const char *n = vm_name(vm, name)->data;
+    int arity = name == N___setitem__ ? 2
+                : (name == N___len__ || name == N___iter__ || name == N___repr__ || name == N___str__ ||
+                   name == N___hash__ || name == N___bool__) ? 0 : 1;
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "descriptor '%s' needs an argument", n);
+    if (!args_check(vm, n, nargs - 1, kw, arity, arity)) return ERR;
+    Value self = args[0], a = nargs > 1 ? args[1] : UNDEF;
+    switch (name) {
+    case N___len__: { int64_t r = len_of(vm, self, true); return r < 0 ? ERR : int_from_i64(vm, r); }
+    case N___iter__: { Value r = iter_of(vm, self, true); return r == UNDEF ? ERR : r; }
+    case N___getitem__: { Value r = getitem_of(vm, self, a, true); return r == UNDEF ? ERR : r; }
+    case N___setitem__: return setitem_of(vm, self, a, args[2], true) < 0 ? ERR : NONE_VAL;
+    case N___delitem__: return delitem_of(vm, self, a, true) < 0 ? ERR : NONE_VAL;
+    case N___contains__: { int r = contains_of(vm, self, a, true); return r < 0 ? ERR : bool_val(r); }
+    case N___bool__: { int r = truthy_of(vm, self, true); return r < 0 ? ERR : bool_val(r); }
+    case N___hash__: {
+        uint64_t h;
+        return hash_of(vm, self, &h, true) < 0 ? ERR : int_from_i64(vm, (int64_t)h);
+    }
+    case N___repr__: case N___str__: {
+        if (name == N___str__ && is_str(self)) return subtype_plain(vm, self);
+        StrBuf b = SB_INIT;
+        if (!repr_of(vm, self, &b, true)) { sb_free(&b); return ERR; }
+        return str_from_buf(vm, &b);
+    }
+    case N___eq__: case N___ne__: case N___lt__: case N___le__: case N___gt__: case N___ge__: {
+        static const NameId names[] = {N___lt__, N___le__, N___eq__, N___ne__, N___gt__, N___ge__};
+        int op = 0;
+        while (names[op] != name) op++;
+        return builtin_compare(vm, (CmpOp)op, self, a);
+    }
+    case N___iadd__: case N___imul__: case N___ior__:
+        return layout_inplace(vm, name == N___iadd__ ? BIN_ADD : name == N___imul__ ? BIN_MUL : BIN_OR, self, a);
+    default:
+        break;
+    }
+    for (size_t i = 0; i < sizeof layout_binops / sizeof *layout_binops; i++) {
+        if (layout_binops[i].name != name) continue;
+        return layout_binops[i].reflected ? builtin_binop(vm, layout_binops[i].op, a, self)
+                                          : builtin_binop(vm, layout_binops[i].op, self, a);
+    }
+    return exc_raise(vm, E_SystemError, "no builtin %s", n);
 }

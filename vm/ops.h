@@ -30,6 +30,10 @@ Value op_getattr(VM *vm, Value obj, ObjStr *name);      /* AttributeError */
 Value op_getattr_opt(VM *vm, Value obj, ObjStr *name);
 int op_setattr(VM *vm, Value obj, ObjStr *name, Value v);
 int op_delattr(VM *vm, Value obj, ObjStr *name);
+/* object.__setattr__ (object.__delattr__ for v == UNDEF) on an instance:
+ * a property or data descriptor of the class, else the instance dict; no
+ * __setattr__ hook. */
+int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v);
 /* For obj.name(...): the function to call with obj as first argument
  * (*self_out = obj), or the bound value itself (*self_out = UNDEF). */
 Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out);
@@ -64,8 +68,20 @@ Value op_call_tuple(VM *vm, Value f, ObjTuple *args, ObjDict *kwargs);
 Value op_call_method(VM *vm, Value obj, ObjStr *name, Value *args, int nargs);
 bool op_callable(VM *vm, Value v);
 
-/* Special method lookup on the type (not the instance): UNDEF if absent. */
+/* Special method lookup on the type (not the instance): UNDEF if absent,
+ * or when it is object's or what a builtin type does anyway (NATIVE_LAYOUT). */
 Value op_special(VM *vm, Value obj, NameId name);
+/* For an instance of a Python subclass of a builtin type (OBJ_SUBTYPE):
+ * the special method `name` its class overrides; UNDEF when it does not,
+ * or v is no such instance. */
+Value op_override(VM *vm, Value v, NameId name);
+
+/* The special method `name` of a builtin type as its C layout does it, no
+ * override of a subclass consulted: list.__getitem__(l, i), or what
+ * super().__setitem__(k, v) reaches in a dict subclass (slots.c makes the
+ * natives). args[0] is self. Binary operators return NotImplemented when
+ * they do not apply, as their methods do. */
+Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw);
 
 /* A new native iterator of class cls: `next` plus a/b/c set to UNDEF. */
 ObjIter *iter_new(VM *vm, ObjClass *cls, IterNextFn next);

@@ -77,7 +77,7 @@ static size_t table_bytes(ObjSet *s) { return (size_t)(s->mask + 1) * sizeof(Set
 /* ---- the table ----------------------------------------------------------- */
 
 ObjSet *set_new(VM *vm, ObjClass *cls) {
-    ObjSet *s = gc_new(vm, sizeof(ObjSet), OBJ_SET, cls);
+    ObjSet *s = gc_new_instance(vm, sizeof(ObjSet), OBJ_SET, cls);
     if (!s) return NULL;
     s->table = table_alloc(vm, SET_MINSIZE);
     if (!s->table) return NULL;

@@ -1,7 +1,13 @@
 /* Special methods of builtin objects as attributes: `[].__setitem__`,
  * `(1).__add__`, `'a'.__len__` ... Builtin types implement these operations
  * in C (ops.c) rather than as methods in their class dicts, so looking one
- * up by name yields a bound native that performs the operation. */
+ * up by name yields a bound native that performs the operation.
+ *
+ * The builtin types that may be subclassed also answer for them as class
+ * attributes (slot_method): `list.__getitem__`, `dict.__setitem__(self, k,
+ * v)` and what super() reaches from a subclass are natives that do what the
+ * builtin's C layout does, without looking for the subclass's override
+ * (op_layout_call), as CPython's slot wrappers do. */
 #include "slots.h"
 
 #include <string.h>
@@ -90,4 +96,91 @@ Value slot_wrapper(VM *vm, Value obj, ObjStr *name) {
         return obj_val(n);
     }
     return UNDEF;
+}
+
+/* ---- special methods of the builtin types, as class attributes ---------- */
+
+#define LAYOUT_SLOTS(X) \
+    X(__len__) X(__iter__) X(__contains__) X(__getitem__) X(__setitem__) X(__delitem__) \
+    X(__repr__) X(__str__) X(__hash__) X(__bool__) X(__eq__) X(__ne__) X(__lt__) X(__le__) \
+    X(__gt__) X(__ge__) X(__iadd__) X(__imul__) X(__ior__) \
+    X(__add__) X(__sub__) X(__mul__) X(__truediv__) X(__floordiv__) X(__mod__) X(__pow__) \
+    X(__lshift__) X(__rshift__) X(__or__) X(__xor__) X(__and__) \
+    X(__radd__) X(__rsub__) X(__rmul__) X(__rtruediv__) X(__rfloordiv__) X(__rmod__) X(__rpow__) \
+    X(__rlshift__) X(__rrshift__) X(__ror__) X(__rxor__) X(__rand__)
+
+#define X(n) static Value layout_##n(VM *vm, Value *a, int k, ObjTuple *kw) { return op_layout_call(vm, N_##n, a, k, kw); }
+LAYOUT_SLOTS(X)
+#undef X
+
+static const struct { NameId name; NativeFn fn; } layout_fns[] = {
+#define X(n) {N_##n, layout_##n},
+    LAYOUT_SLOTS(X)
+#undef X
+};
+
+/* Bits of the layouts (ObjKind) a slot applies to. */
+#define K(k) (1u << (k))
+#define SEQS (K(OBJ_STR) | K(OBJ_BYTES) | K(OBJ_BYTEARRAY) | K(OBJ_LIST) | K(OBJ_TUPLE))
+#define CONTAINERS (SEQS | K(OBJ_DICT) | K(OBJ_SET))
+#define ALL (CONTAINERS | K(OBJ_BIGINT))
+
+static unsigned slot_kinds(NameId n) {
+    switch (n) {
+    case N___len__: case N___iter__: case N___contains__: return CONTAINERS;
+    case N___getitem__: return SEQS | K(OBJ_DICT);
+    case N___setitem__: case N___delitem__: return K(OBJ_LIST) | K(OBJ_DICT) | K(OBJ_BYTEARRAY);
+    case N___repr__: case N___hash__: case N___eq__: case N___ne__: case N___lt__: case N___le__:
+    case N___gt__: case N___ge__:
+        return ALL;
+    case N___str__: return K(OBJ_STR) | K(OBJ_BYTES);
+    case N___bool__: return K(OBJ_BIGINT);
+    case N___iadd__: case N___imul__: return K(OBJ_LIST);
+    case N___ior__: return K(OBJ_DICT);
+    case N___add__: case N___mul__: case N___rmul__: return SEQS | K(OBJ_BIGINT);
+    case N___mod__: case N___rmod__: return K(OBJ_STR) | K(OBJ_BYTES) | K(OBJ_BIGINT);
+    case N___or__: case N___ror__: return K(OBJ_DICT) | K(OBJ_BIGINT);
+    default: return K(OBJ_BIGINT);     /* the other numeric operators */
+    }
+}
+
+static ObjNative *layout_native(VM *vm, size_t i) {
+    ObjNative *n = native_new(vm, vm_name(vm, layout_fns[i].name)->data, layout_fns[i].fn);
+    if (n) n->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
+    return n;
+}
+
+Value slot_method(VM *vm, ObjClass *c, ObjStr *name) {
+    if (!(c->obj.flags & CLASS_BUILTIN) || c->instance_kind >= 32 || !(K(c->instance_kind) & ALL) ||
+        name->len < 5 || name->data[0] != '_' || name->data[1] != '_')
+        return UNDEF;
+    for (size_t i = 0; i < sizeof layout_fns / sizeof *layout_fns; i++) {
+        if (!str_eq(vm_name(vm, layout_fns[i].name), name)) continue;
+        if (!(slot_kinds(layout_fns[i].name) & K(c->instance_kind))) return UNDEF;
+        ObjNative *n = layout_native(vm, i);
+        return n ? obj_val(n) : ERR;
+    }
+    return UNDEF;
+}
+
+void slot_init(VM *vm) {
+    /* The special methods object also has go into the dicts, so that they
+     * come before object's in a lookup (`(1).__eq__`, `int.__repr__`). The
+     * natives work on any layout, so the types share them. */
+    static const TypeId types[] = {T_INT, T_STR, T_BYTES, T_BYTEARRAY, T_LIST, T_TUPLE, T_DICT};
+    static const NameId names[] = {N___repr__, N___str__, N___eq__, N___ne__, N___hash__};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        size_t i = 0;
+        while (layout_fns[i].name != names[k]) i++;
+        ObjNative *n = layout_native(vm, i);
+        if (!n) return;
+        ObjStr *name = vm_name(vm, names[k]);
+        for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
+            ObjClass *c = vm->types[types[t]];
+            if (dict_get_str(c->dict, name) != UNDEF || !(slot_kinds(names[k]) & K(c->instance_kind))) continue;
+            bool unhashable = names[k] == N___hash__ && types[t] != T_INT && types[t] != T_STR &&
+                              types[t] != T_BYTES && types[t] != T_TUPLE;
+            dict_set_str(vm, c->dict, name, unhashable ? NONE_VAL : obj_val(n));
+        }
+    }
 }

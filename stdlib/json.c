@@ -244,6 +244,7 @@ static bool enc_value(Encoder *e, Value v) {
     if (is_bool(v)) { sb_adds(&e->out, as_bool(v) ? "true" : "false"); return true; }
     if (is_float(v)) return enc_float(e, as_float(v));
     if (is_intlike(v)) { int_to_buf(v, 10, &e->out); return true; }
+    if (is_kind(v, OBJ_FLOAT)) return enc_float(e, AS(ObjFloat, v)->d);     /* a float subclass's instance */
     if (is_obj(v)) {
         switch ((ObjKind)as_obj(v)->kind) {
         case OBJ_STR: enc_string(&e->out, AS(ObjStr, v), e->ensure_ascii); return true;

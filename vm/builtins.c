@@ -42,6 +42,7 @@ static ObjKind instance_kind(TypeId t) {
     case T_OBJECT: return OBJ_INSTANCE;
     case T_TYPE: return OBJ_CLASS;
     case T_INT: return OBJ_BIGINT;      /* a subclass's instances are big ints, whatever their value */
+    case T_FLOAT: return OBJ_FLOAT;     /* only a subclass's instances */
     case T_STR: return OBJ_STR;
     case T_BYTES: return OBJ_BYTES;
     case T_BYTEARRAY: return OBJ_BYTEARRAY;
@@ -424,6 +425,9 @@ static Value b_abs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value b_divmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "divmod", nargs, kw, 2, 2)) return ERR;
     Value a = args[0], b = args[1];
+    if (is_kind(a, OBJ_FLOAT) && op_getattr_opt(vm, a, str_intern_cstr(vm, "__divmod__")) == UNDEF)
+        a = subtype_plain(vm, a);       /* a float subclass's instance: float's divmod */
+    if (is_kind(b, OBJ_FLOAT)) b = subtype_plain(vm, b);
     if (!is_number(a) || !is_number(b)) {
         Value dm = op_getattr_opt(vm, a, str_intern_cstr(vm, "__divmod__"));
         if (dm != UNDEF && dm != ERR) return op_call1(vm, dm, b);
@@ -582,10 +586,12 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (args[0] != obj_val(vm->types[T_FLOAT])) return subtype_new(vm, T_FLOAT, args, nargs, kw);
     if (!args_check(vm, "float", nargs - 1, kw, 0, 1)) return ERR;
     if (nargs == 1) return float_val(0.0);
     Value x = args[1];
     if (is_float(x)) return x;
+    if (is_kind(x, OBJ_FLOAT)) return float_val(AS(ObjFloat, x)->d);
     if (is_intlike(x)) {
         double d;
         return int_to_float(vm, x, &d) == ERR ? ERR : float_val(d);

@@ -507,6 +507,10 @@ static bool self_float(VM *vm, Value *args, int nargs, const char *name, double 
         exc_raise(vm, E_TypeError, "descriptor '%s' of 'float' object needs an argument", name);
         return false;
     }
+    if (is_kind(args[0], OBJ_FLOAT)) {     /* a float subclass's instance */
+        *out = AS(ObjFloat, args[0])->d;
+        return true;
+    }
     if (!is_float(args[0])) {
         exc_raise(vm, E_TypeError, "descriptor '%s' for 'float' objects doesn't apply to a '%T' object", name, args[0]);
         return false;

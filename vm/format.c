@@ -447,6 +447,8 @@ Value fmt_format(VM *vm, Value v, ObjStr *spec) {
         return format_str(vm, S(v), spec);
     case OBJ_BIGINT:
         return empty ? int_to_str(vm, v, 10) : format_int_spec(vm, v, spec, type_name(vm, v));
+    case OBJ_FLOAT:
+        return empty ? op_str(vm, v) : format_float(vm, ((ObjFloat *)as_obj(v))->d, spec);
     default:
         break;
     }

@@ -46,6 +46,7 @@ static inline __attribute__((always_inline)) size_t layout_size(Obj *o) {
     case OBJ_BYTEARRAY: return sizeof(ObjByteArray);
     case OBJ_GEN: return sizeof(ObjGen);
     case OBJ_CDATA: return o->cls->ctype->size;
+    case OBJ_FLOAT: return sizeof(ObjFloat);
     case OBJ_KIND_COUNT: break;
     }
     return 0;
@@ -244,7 +245,7 @@ static void blacken(VM *vm, Obj *o) {
     MARK(o->cls);
     if (o->flags & OBJ_SUBTYPE) MARK(*gc_subtype_slot(o));
     switch ((ObjKind)o->kind) {
-    case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_RANGE: case OBJ_BYTEARRAY:
+    case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_RANGE: case OBJ_BYTEARRAY: case OBJ_FLOAT:
     case OBJ_KIND_COUNT:
         break;
     case OBJ_LIST: mark_values(vm, ((ObjList *)o)->items, ((ObjList *)o)->len); break;

@@ -37,7 +37,7 @@ typedef enum ObjKind {
     OBJ_STR, OBJ_BYTES, OBJ_BIGINT, OBJ_LIST, OBJ_TUPLE, OBJ_DICT, OBJ_SET,
     OBJ_RANGE, OBJ_SLICE, OBJ_FUNCTION, OBJ_NATIVE, OBJ_BOUND, OBJ_CODE,
     OBJ_CELL, OBJ_CLASS, OBJ_INSTANCE, OBJ_EXC, OBJ_MODULE, OBJ_ITER,
-    OBJ_PROPERTY, OBJ_WRAPPER, OBJ_BYTEARRAY, OBJ_GEN, OBJ_CDATA,
+    OBJ_PROPERTY, OBJ_WRAPPER, OBJ_BYTEARRAY, OBJ_GEN, OBJ_CDATA, OBJ_FLOAT,
     OBJ_KIND_COUNT
 } ObjKind;
 
@@ -82,6 +82,13 @@ typedef struct ObjBytes {
     uint64_t hash;
     uint8_t data[];     /* len bytes, then NUL */
 } ObjBytes;
+
+/* An instance of a Python subclass of float (`class F(float)`): floats
+ * themselves are values (value.h), so only these are objects. */
+typedef struct ObjFloat {
+    Obj obj;
+    double d;
+} ObjFloat;
 
 typedef struct ObjByteArray {
     Obj obj;

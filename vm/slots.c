@@ -123,7 +123,8 @@ static const struct { NameId name; NativeFn fn; } layout_fns[] = {
 #define K(k) (1u << (k))
 #define SEQS (K(OBJ_STR) | K(OBJ_BYTES) | K(OBJ_BYTEARRAY) | K(OBJ_LIST) | K(OBJ_TUPLE))
 #define CONTAINERS (SEQS | K(OBJ_DICT) | K(OBJ_SET))
-#define ALL (CONTAINERS | K(OBJ_BIGINT))
+#define NUMBERS (K(OBJ_BIGINT) | K(OBJ_FLOAT))
+#define ALL (CONTAINERS | NUMBERS)
 
 static unsigned slot_kinds(NameId n) {
     switch (n) {
@@ -134,13 +135,16 @@ static unsigned slot_kinds(NameId n) {
     case N___gt__: case N___ge__:
         return ALL;
     case N___str__: return K(OBJ_STR) | K(OBJ_BYTES);
-    case N___bool__: return K(OBJ_BIGINT);
+    case N___bool__: return NUMBERS;
     case N___iadd__: case N___imul__: return K(OBJ_LIST);
     case N___ior__: return K(OBJ_DICT);
-    case N___add__: case N___mul__: case N___rmul__: return SEQS | K(OBJ_BIGINT);
-    case N___mod__: case N___rmod__: return K(OBJ_STR) | K(OBJ_BYTES) | K(OBJ_BIGINT);
+    case N___add__: case N___mul__: case N___rmul__: return SEQS | NUMBERS;
+    case N___mod__: case N___rmod__: return K(OBJ_STR) | K(OBJ_BYTES) | NUMBERS;
     case N___or__: case N___ror__: return K(OBJ_DICT) | K(OBJ_BIGINT);
-    default: return K(OBJ_BIGINT);     /* the other numeric operators */
+    case N___and__: case N___rand__: case N___xor__: case N___rxor__: case N___lshift__: case N___rlshift__:
+    case N___rshift__: case N___rrshift__:
+        return K(OBJ_BIGINT);
+    default: return NUMBERS;           /* the other numeric operators */
     }
 }
 
@@ -167,7 +171,7 @@ void slot_init(VM *vm) {
     /* The special methods object also has go into the dicts, so that they
      * come before object's in a lookup (`(1).__eq__`, `int.__repr__`). The
      * natives work on any layout, so the types share them. */
-    static const TypeId types[] = {T_INT, T_STR, T_BYTES, T_BYTEARRAY, T_LIST, T_TUPLE, T_DICT};
+    static const TypeId types[] = {T_INT, T_FLOAT, T_STR, T_BYTES, T_BYTEARRAY, T_LIST, T_TUPLE, T_DICT};
     static const NameId names[] = {N___repr__, N___str__, N___eq__, N___ne__, N___hash__};
     for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
         size_t i = 0;
@@ -178,8 +182,8 @@ void slot_init(VM *vm) {
         for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
             ObjClass *c = vm->types[types[t]];
             if (dict_get_str(c->dict, name) != UNDEF || !(slot_kinds(names[k]) & K(c->instance_kind))) continue;
-            bool unhashable = names[k] == N___hash__ && types[t] != T_INT && types[t] != T_STR &&
-                              types[t] != T_BYTES && types[t] != T_TUPLE;
+            bool unhashable = names[k] == N___hash__ && types[t] != T_INT && types[t] != T_FLOAT &&
+                              types[t] != T_STR && types[t] != T_BYTES && types[t] != T_TUPLE;
             dict_set_str(vm, c->dict, name, unhashable ? NONE_VAL : obj_val(n));
         }
     }

@@ -83,12 +83,19 @@ Value subtype_new(VM *vm, TypeId t, Value *args, int nargs, ObjTuple *kwnames) {
     Value v = AS(ObjNative, base->ctor)->fn(vm, argv, nargs, kwnames);
     if (v == ERR) return ERR;
     if (t == T_INT) return int_as_class(vm, v, cls);
+    if (t == T_FLOAT) {
+        ObjFloat *f = gc_new_instance(vm, sizeof(ObjFloat), OBJ_FLOAT, cls);
+        if (!f) return ERR;
+        f->d = as_float(v);
+        return obj_val(f);
+    }
     return copy_as(vm, v, cls);
 }
 
 Value subtype_plain(VM *vm, Value v) {
     if (!is_obj(v) || !(as_obj(v)->flags & OBJ_SUBTYPE)) return v;
     if (is_bigint(v)) return int_as_class(vm, v, vm->types[T_INT]);
+    if (is_kind(v, OBJ_FLOAT)) return float_val(AS(ObjFloat, v)->d);
     TypeId t = is_str(v) ? T_STR : is_tuple(v) ? T_TUPLE : T_BYTES;
     return copy_as(vm, v, vm->types[t]);
 }

@@ -9,7 +9,6 @@
 #include "gc.h"
 #include "interp.h"
 #include "ops.h"
-#include "slots.h"
 #include "str.h"
 
 static ObjClass *class_alloc_obj(VM *vm, ObjClass *meta, ObjStr *name) {
@@ -204,6 +203,14 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
         if (is_str(k) && str_eq(AS(ObjStr, k), vm_name(vm, N___qualname__)) && is_str(v)) {
             c->qualname = AS(ObjStr, v);
             continue;
+        }
+        if (is_kind(v, OBJ_FUNCTION) && is_str(k) && (str_eq(AS(ObjStr, k), vm_name(vm, N___init_subclass__)) ||
+                                                      str_eq(AS(ObjStr, k), vm_name(vm, N___class_getitem__)))) {
+            /* implicitly classmethods, as type.__new__ makes them */
+            ObjWrapper *w = gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]);
+            if (!w) return ERR;
+            w->v = v;
+            v = obj_val(w);
         }
         if (dict_set(vm, c->dict, k, v) < 0) return ERR;
     }
@@ -437,11 +444,6 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls->obj.cls);
     if (str_eq(name, vm_name(vm, N___module__))) return cls->module == UNDEF ? str_from_cstr(vm, "builtins") : cls->module;
     if (str_eq(name, vm_name(vm, N___doc__))) return NONE_VAL;
-    /* A builtin base's special method that ops.c implements (list.__getitem__). */
-    for (int64_t i = 0; i < cls->mro->len; i++) {
-        v = slot_method(vm, AS(ObjClass, cls->mro->items[i]), name);
-        if (v != UNDEF) return v;
-    }
     /* Methods of the metaclass (type's own: mro(), ...), bound to cls. */
     if (plain) mv = class_lookup(meta, name);
     return mv == UNDEF ? UNDEF : op_bind_attr(vm, obj_val(cls), mv);
@@ -810,8 +812,6 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     for (i++; i < mro->len; i++) {
         ObjClass *c = AS(ObjClass, mro->items[i]);
         Value v = dict_get_str(c->dict, name);
-        if (v == UNDEF) v = slot_method(vm, c, name);     /* list.__getitem__ and friends */
-        if (v == ERR) return ERR;
         if (v == UNDEF) continue;
         if (is_kind(v, OBJ_WRAPPER)) {
             if (as_obj(v)->cls == vm->types[T_CLASSMETHOD])

@@ -1173,8 +1173,9 @@ static Value getitem_of(VM *vm, Value obj, Value key, bool layout) {
                 Value r = call_special(vm, obj, N___getitem__, &key, 1);
                 if (r != UNDEF) return r;
             }
-            Value cg = class_lookup((ObjClass *)o, vm_name(vm, N___class_getitem__));
-            if (cg != UNDEF) return op_call1(vm, is_kind(cg, OBJ_WRAPPER) ? AS(ObjWrapper, cg)->v : cg, key);
+            Value cg = class_getattr(vm, (ObjClass *)o, vm_name(vm, N___class_getitem__));
+            if (cg == ERR) return ERR;
+            if (cg != UNDEF) return op_call1(vm, cg, key);
             if (o->flags & CLASS_BUILTIN) return obj;   /* list[int] and friends: annotations only */
             return exc_raise(vm, E_TypeError, "type '%s' is not subscriptable", ((ObjClass *)o)->name->data);
         }

@@ -3,10 +3,10 @@
  * in C (ops.c) rather than as methods in their class dicts, so looking one
  * up by name yields a bound native that performs the operation.
  *
- * The builtin types that may be subclassed also answer for them as class
- * attributes (slot_method): `list.__getitem__`, `dict.__setitem__(self, k,
- * v)` and what super() reaches from a subclass are natives that do what the
- * builtin's C layout does, without looking for the subclass's override
+ * The builtin types that may be subclassed also have them in their dicts
+ * (slot_init): `list.__getitem__`, `dict.__setitem__(self, k, v)` and what
+ * super() reaches from a subclass are natives that do what the builtin's C
+ * layout does, without looking for the subclass's override
  * (op_layout_call), as CPython's slot wrappers do. */
 #include "slots.h"
 
@@ -148,42 +148,25 @@ static unsigned slot_kinds(NameId n) {
     }
 }
 
-static ObjNative *layout_native(VM *vm, size_t i) {
-    ObjNative *n = native_new(vm, vm_name(vm, layout_fns[i].name)->data, layout_fns[i].fn);
-    if (n) n->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
-    return n;
-}
-
-Value slot_method(VM *vm, ObjClass *c, ObjStr *name) {
-    if (!(c->obj.flags & CLASS_BUILTIN) || c->instance_kind >= 32 || !(K(c->instance_kind) & ALL) ||
-        name->len < 5 || name->data[0] != '_' || name->data[1] != '_')
-        return UNDEF;
-    for (size_t i = 0; i < sizeof layout_fns / sizeof *layout_fns; i++) {
-        if (!str_eq(vm_name(vm, layout_fns[i].name), name)) continue;
-        if (!(slot_kinds(layout_fns[i].name) & K(c->instance_kind))) return UNDEF;
-        ObjNative *n = layout_native(vm, i);
-        return n ? obj_val(n) : ERR;
-    }
-    return UNDEF;
-}
-
 void slot_init(VM *vm) {
-    /* The special methods object also has go into the dicts, so that they
-     * come before object's in a lookup (`(1).__eq__`, `int.__repr__`). The
-     * natives work on any layout, so the types share them. */
-    static const TypeId types[] = {T_INT, T_FLOAT, T_STR, T_BYTES, T_BYTEARRAY, T_LIST, T_TUPLE, T_DICT};
-    static const NameId names[] = {N___repr__, N___str__, N___eq__, N___ne__, N___hash__};
-    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
-        size_t i = 0;
-        while (layout_fns[i].name != names[k]) i++;
-        ObjNative *n = layout_native(vm, i);
-        if (!n) return;
-        ObjStr *name = vm_name(vm, names[k]);
+    /* Every builtin type that may be subclassed gets those of them that
+     * apply to it, unless it has its own: `list.__dict__` lists them, a
+     * lookup finds them before object's (`(1).__eq__`, `int.__repr__`), and
+     * super() reaches them from a subclass. The natives work on any
+     * layout, so the types share them. */
+    static const TypeId types[] = {T_INT, T_FLOAT, T_STR, T_BYTES, T_BYTEARRAY, T_LIST, T_TUPLE, T_DICT, T_SET,
+                                   T_FROZENSET};
+    for (size_t i = 0; i < sizeof layout_fns / sizeof *layout_fns; i++) {
+        NameId id = layout_fns[i].name;
+        ObjStr *name = vm_name(vm, id);
+        ObjNative *n = NULL;
         for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
             ObjClass *c = vm->types[types[t]];
-            if (dict_get_str(c->dict, name) != UNDEF || !(slot_kinds(names[k]) & K(c->instance_kind))) continue;
-            bool unhashable = names[k] == N___hash__ && types[t] != T_INT && types[t] != T_FLOAT &&
-                              types[t] != T_STR && types[t] != T_BYTES && types[t] != T_TUPLE;
+            if (!(slot_kinds(id) & K(c->instance_kind)) || dict_get_str(c->dict, name) != UNDEF) continue;
+            bool unhashable = id == N___hash__ && (types[t] == T_BYTEARRAY || types[t] == T_LIST ||
+                                                   types[t] == T_DICT || types[t] == T_SET);
+            if (!n && !(n = native_new(vm, name->data, layout_fns[i].fn))) return;
+            n->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
             dict_set_str(vm, c->dict, name, unhashable ? NONE_VAL : obj_val(n));
         }
     }

@@ -438,6 +438,13 @@ Value dict_iter(VM *vm, ObjDict *d, TypeId view) {
     return obj_val(it);
 }
 
+/* __reversed__ of dicts and their views: what reversed() does for them. A
+ * layout method (NATIVE_LAYOUT), which reversed() itself passes over. */
+static Value m_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reversed__", nargs - 1, kw, 0, 0)) return ERR;
+    return op_call1(vm, obj_val(vm->types[T_REVERSED]), args[0]);
+}
+
 void dict_init_methods(VM *vm) {
     ObjClass *c = vm->types[T_DICT];
     class_add_native(vm, c, "__init__", m_init);
@@ -451,6 +458,15 @@ void dict_init_methods(VM *vm) {
     class_add_native(vm, c, "keys", m_keys);
     class_add_native(vm, c, "values", m_values);
     class_add_native(vm, c, "items", m_items);
+    static const TypeId reversible[] = {T_DICT, T_DICT_KEYS, T_DICT_VALUES, T_DICT_ITEMS};
+    ObjNative *rev = native_new(vm, "__reversed__", m_reversed);
+    for (size_t i = 0; rev && i < sizeof reversible / sizeof *reversible; i++) {
+        rev->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
+        dict_set_str(vm, vm->types[reversible[i]]->dict, rev->name, obj_val(rev));
+    }
+    /* keys and items views compare as sets: unhashable, as in CPython */
+    dict_set_str(vm, vm->types[T_DICT_KEYS]->dict, vm_name(vm, N___hash__), NONE_VAL);
+    dict_set_str(vm, vm->types[T_DICT_ITEMS]->dict, vm_name(vm, N___hash__), NONE_VAL);
     ObjNative *fk = native_new(vm, "fromkeys", m_fromkeys);
     if (fk) dict_set_str(vm, c->dict, str_intern_cstr(vm, "fromkeys"), obj_val(fk));
 }

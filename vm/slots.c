@@ -169,5 +169,13 @@ void slot_init(VM *vm) {
             n->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
             dict_set_str(vm, c->dict, name, unhashable ? NONE_VAL : obj_val(n));
         }
+        /* The dict views, for the collections.abc checks. */
+        bool view = id == N___iter__ || id == N___len__ || id == N___contains__;
+        for (TypeId t = T_DICT_KEYS; view && t <= T_DICT_ITEMS; t++) {
+            if (id == N___contains__ && t == T_DICT_VALUES) continue;
+            if (!n && !(n = native_new(vm, name->data, layout_fns[i].fn))) return;
+            n->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
+            dict_set_str(vm, vm->types[t]->dict, name, obj_val(n));
+        }
     }
 }

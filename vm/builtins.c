@@ -694,8 +694,9 @@ static Value classmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return wrapper_new(vm, args, nargs, kw, T_CLASSMETHOD, "classmethod");
 }
 
-static Value property_make(VM *vm, Value fget, Value fset, Value fdel, Value doc) {
-    ObjProperty *p = gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]);
+/* A property of class cls (property or a subclass). */
+static Value property_make(VM *vm, ObjClass *cls, Value fget, Value fset, Value fdel, Value doc) {
+    ObjProperty *p = gc_new_instance(vm, sizeof(ObjProperty), OBJ_PROPERTY, cls);
     if (!p) return ERR;
     p->fget = fget;
     p->fset = fset;
@@ -716,25 +717,27 @@ static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         v[i] = i + 1 < nargs ? args[i + 1] : args_kw(vm, args, nargs, kw, accepted[i]);
         if (v[i] == UNDEF) v[i] = NONE_VAL;
     }
-    return property_make(vm, v[0], v[1], v[2], v[3]);
+    ObjClass *cls = is_kind(args[0], OBJ_CLASS) && class_is_subclass(AS(ObjClass, args[0]), vm->types[T_PROPERTY])
+                        ? AS(ObjClass, args[0]) : vm->types[T_PROPERTY];
+    return property_make(vm, cls, v[0], v[1], v[2], v[3]);
 }
 
 static Value property_getter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "getter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_make(vm, args[1], p->fset, p->fdel, NONE_VAL);
+    return property_make(vm, p->obj.cls, args[1], p->fset, p->fdel, NONE_VAL);
 }
 
 static Value property_setter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "setter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_make(vm, p->fget, args[1], p->fdel, p->doc);
+    return property_make(vm, p->obj.cls, p->fget, args[1], p->fdel, p->doc);
 }
 
 static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "deleter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_make(vm, p->fget, p->fset, args[1], p->doc);
+    return property_make(vm, p->obj.cls, p->fget, p->fset, args[1], p->doc);
 }
 
 /* ---- registration -------------------------------------------------------- */

@@ -132,7 +132,7 @@ static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
 static bool subtype_layout(uint8_t k) {
     switch ((ObjKind)k) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT: case OBJ_SET:
-    case OBJ_BYTEARRAY: case OBJ_FLOAT:
+    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_PROPERTY:
         return true;
     default:
         return false;
@@ -427,7 +427,7 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
             if (as_obj(v)->cls == vm->types[T_CLASSMETHOD]) return bound_new(vm, obj_val(cls), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
         }
-        if (is_kind(v, OBJ_INSTANCE)) {
+        if (is_kind(v, OBJ_INSTANCE) || (is_obj(v) && (as_obj(v)->flags & OBJ_SUBTYPE))) {
             Value get = op_special(vm, v, N___get__);
             if (get != UNDEF) {
                 Value argv[3] = {v, NONE_VAL, obj_val(cls)};
@@ -563,6 +563,21 @@ static Value object_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC && !(o->flags & OBJ_SUBTYPE)))
         return op_delattr(vm, args[0], AS(ObjStr, args[1])) < 0 ? ERR : NONE_VAL;
     return op_generic_setattr(vm, args[0], AS(ObjStr, args[1]), UNDEF) < 0 ? ERR : NONE_VAL;
+}
+
+/* object.__format__(self, spec): str(self) for an empty spec. */
+static Value object_format(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__format__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %T", args[1]);
+    if (AS(ObjStr, args[1])->len)
+        return exc_raise(vm, E_TypeError, "unsupported format string passed to %T.__format__", args[0]);
+    return op_str(vm, args[0]);
+}
+
+/* object.__subclasshook__(cls, subclass): no opinion (abc's hook). */
+static Value object_subclasshook(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)args; (void)nargs; (void)kw;
+    return NOTIMPL_VAL;
 }
 
 static Value object_init_subclass(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -753,6 +768,36 @@ static Value type_mro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return l ? obj_val(l) : ERR;
 }
 
+/* ---- the descriptor protocol of functions, classmethod, staticmethod and
+ * property (the attribute lookup applies them by layout; these answer
+ * `f.__get__(obj, cls)` and hasattr(x, "__get__")) ---------------------- */
+
+static Value descr_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__get__", nargs - 1, kw, 1, 2)) return ERR;
+    Value self = args[0], obj = args[1], type = nargs > 2 ? args[2] : NONE_VAL;
+    if (obj == NONE_VAL && type == NONE_VAL)
+        return exc_raise(vm, E_TypeError, "__get__(None, None) is invalid");
+    if (is_kind(self, OBJ_WRAPPER)) {
+        Value fn = AS(ObjWrapper, self)->v;
+        if (as_obj(self)->cls == vm->types[T_STATICMETHOD]) return fn;
+        return bound_new(vm, type != NONE_VAL ? type : obj_val(type_of(vm, obj)), fn);
+    }
+    if (obj == NONE_VAL) return self;
+    return op_bind_attr(vm, obj, self);
+}
+
+static Value descr_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    bool del = nargs == 2;
+    if (!args_check(vm, del ? "__delete__" : "__set__", nargs - 1, kw, del ? 1 : 2, del ? 1 : 2)) return ERR;
+    if (!is_kind(args[0], OBJ_PROPERTY)) return exc_raise(vm, E_TypeError, "descriptor requires a 'property' object");
+    ObjProperty *p = AS(ObjProperty, args[0]);
+    Value f = del ? p->fdel : p->fset;
+    if (f == NONE_VAL || f == UNDEF)
+        return exc_raise(vm, E_AttributeError, del ? "can't delete attribute" : "can't set attribute");
+    Value r = del ? op_call1(vm, f, args[1]) : op_call2(vm, f, args[1], args[2]);
+    return r == ERR ? ERR : NONE_VAL;
+}
+
 /* ---- super ------------------------------------------------------------- */
 
 /* super(type, obj) is an ObjIter of class super: a = type, b = obj. The
@@ -845,13 +890,18 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, o, "__hash__", object_hash);
     class_add_native(vm, o, "__setattr__", object_setattr);
     class_add_native(vm, o, "__delattr__", object_delattr);
+    class_add_native(vm, o, "__format__", object_format);
     ObjNative *n = native_new(vm, "__new__", object_new);
     if (n) dict_set_str(vm, o->dict, n->name, obj_val(n));
     /* A classmethod, as CPython's, so that super().__init_subclass__()
      * passes the class. */
-    n = native_new(vm, "__init_subclass__", object_init_subclass);
-    ObjWrapper *cm = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
-    if (cm) {
+    static const struct { const char *name; NativeFn fn; } classmethods[] = {
+        {"__init_subclass__", object_init_subclass}, {"__subclasshook__", object_subclasshook}};
+    ObjWrapper *cm = NULL;
+    for (size_t i = 0; i < sizeof classmethods / sizeof *classmethods; i++) {
+        n = native_new(vm, classmethods[i].name, classmethods[i].fn);
+        cm = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
+        if (!cm) return;
         cm->v = obj_val(n);
         dict_set_str(vm, o->dict, n->name, obj_val(cm));
     }
@@ -866,6 +916,11 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, t, "__instancecheck__", type_instancecheck);
     class_add_native(vm, t, "__subclasscheck__", type_subclasscheck);
     class_add_native(vm, t, "mro", type_mro);
+    static const TypeId described[] = {T_FUNCTION, T_CLASSMETHOD, T_STATICMETHOD, T_PROPERTY};
+    for (size_t i = 0; i < sizeof described / sizeof *described; i++)
+        class_add_native(vm, vm->types[described[i]], "__get__", descr_get);
+    class_add_native(vm, vm->types[T_PROPERTY], "__set__", descr_set);
+    class_add_native(vm, vm->types[T_PROPERTY], "__delete__", descr_set);
     n = native_new(vm, "__prepare__", type_prepare);
     cm = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
     if (cm) {

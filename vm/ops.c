@@ -72,12 +72,19 @@ static inline bool by_layout(VM *vm, Obj *o, NameId name) {
 }
 
 Value op_special(VM *vm, Value obj, NameId name) {
-    ObjClass *c = type_of(vm, obj);
-    Value v = class_lookup(c, vm_name(vm, name));
-    if (v == UNDEF) return UNDEF;
-    if (v == dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, name))) return UNDEF;
-    if (is_kind(v, OBJ_NATIVE) && (as_obj(v)->flags & NATIVE_LAYOUT)) return UNDEF;
-    return v;
+    ObjTuple *mro = type_of(vm, obj)->mro;
+    for (int64_t i = 0; i < mro->len; i++) {
+        ObjClass *c = AS(ObjClass, mro->items[i]);
+        Value v = dict_get_str(c->dict, vm_name(vm, name));
+        if (v == UNDEF) continue;
+        if (c == vm->types[T_OBJECT]) return UNDEF;
+        /* A builtin type's own layout method (an explicit assignment of one
+         * in a Python class, `__str__ = int.__repr__`, does count). */
+        if ((c->obj.flags & CLASS_BUILTIN) && is_kind(v, OBJ_NATIVE) && (as_obj(v)->flags & NATIVE_LAYOUT))
+            return UNDEF;
+        return v;
+    }
+    return UNDEF;
 }
 
 /* Calls the special method `name` of obj with args; UNDEF if it has none. */
@@ -760,7 +767,7 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
     if (is_method_like(attr)) return bound_new(vm, obj, attr);
     if (is_obj(attr)) {
         Obj *a = as_obj(attr);
-        if (a->kind == OBJ_PROPERTY) {
+        if (a->kind == OBJ_PROPERTY && !((a->flags & OBJ_SUBTYPE) && sub_override(vm, a, N___get__) != UNDEF)) {
             Value g = ((ObjProperty *)a)->fget;
             if (g == NONE_VAL || g == UNDEF) return exc_raise(vm, E_AttributeError, "property has no getter");
             return op_call1(vm, g, obj);
@@ -769,7 +776,7 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
             if (a->cls == vm->types[T_CLASSMETHOD]) return bound_new(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
             return ((ObjWrapper *)a)->v;
         }
-        if (a->kind == OBJ_INSTANCE) {
+        if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE)) {
             Value get = op_special(vm, attr, N___get__);
             if (get != UNDEF) {
                 Value argv[3] = {attr, obj, obj_val(type_of(vm, obj))};
@@ -1812,6 +1819,10 @@ Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw) 
         while (names[op] != name) op++;
         return builtin_compare(vm, (CmpOp)op, self, a);
     }
+    case N___format__:
+        if (!is_str(a)) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %T", a);
+        self = subtype_plain(vm, self);
+        return self == ERR ? ERR : fmt_format(vm, self, AS(ObjStr, a));
     case N___iadd__: case N___imul__: case N___ior__:
         return layout_inplace(vm, name == N___iadd__ ? BIN_ADD : name == N___imul__ ? BIN_MUL : BIN_OR, self, a);
     default:

@@ -103,7 +103,7 @@ Value slot_wrapper(VM *vm, Value obj, ObjStr *name) {
 #define LAYOUT_SLOTS(X) \
     X(__len__) X(__iter__) X(__contains__) X(__getitem__) X(__setitem__) X(__delitem__) \
     X(__repr__) X(__str__) X(__hash__) X(__bool__) X(__eq__) X(__ne__) X(__lt__) X(__le__) \
-    X(__gt__) X(__ge__) X(__iadd__) X(__imul__) X(__ior__) \
+    X(__gt__) X(__ge__) X(__iadd__) X(__imul__) X(__ior__) X(__format__) \
     X(__add__) X(__sub__) X(__mul__) X(__truediv__) X(__floordiv__) X(__mod__) X(__pow__) \
     X(__lshift__) X(__rshift__) X(__or__) X(__xor__) X(__and__) \
     X(__radd__) X(__rsub__) X(__rmul__) X(__rtruediv__) X(__rfloordiv__) X(__rmod__) X(__rpow__) \
@@ -135,7 +135,7 @@ static unsigned slot_kinds(NameId n) {
     case N___gt__: case N___ge__:
         return ALL;
     case N___str__: return K(OBJ_STR) | K(OBJ_BYTES);
-    case N___bool__: return NUMBERS;
+    case N___bool__: case N___format__: return NUMBERS;
     case N___iadd__: case N___imul__: return K(OBJ_LIST);
     case N___ior__: return K(OBJ_DICT);
     case N___add__: case N___mul__: case N___rmul__: return SEQS | NUMBERS;

@@ -79,6 +79,7 @@ typedef struct Compiler {
     Unit *u;
     bool failed;
     int nesting;            /* C recursion depth of the expression walker */
+    bool future_annotations;    /* `from __future__ import annotations`: annotations stay text */
 } Compiler;
 
 
@@ -1621,6 +1622,89 @@ static void compile_def(Compiler *c, Node *n) {
     compile_name(c, n->u.def.name, NAME_STORE);
 }
 
+/* ---- annotations -------------------------------------------------------- */
+
+/* Whether a module or class body annotates a plain name (in any block but
+ * nested functions and classes): it then gets an __annotations__ dict. */
+static bool has_annotations(NodeList *body) {
+    for (int i = 0; i < body->n; i++) {
+        Node *s = body->items[i];
+        switch (s->kind) {
+        case S_ANNASSIGN:
+            if (s->u.annassign.simple) return true;
+            break;
+        case S_IF: case S_WHILE:
+            if (has_annotations(&s->u.cond.body) || has_annotations(&s->u.cond.orelse)) return true;
+            break;
+        case S_FOR:
+            if (has_annotations(&s->u.forloop.body) || has_annotations(&s->u.forloop.orelse)) return true;
+            break;
+        case S_WITH:
+            if (has_annotations(&s->u.with.body)) return true;
+            break;
+        case S_TRY:
+            if (has_annotations(&s->u.try_.body) || has_annotations(&s->u.try_.orelse) ||
+                has_annotations(&s->u.try_.finalbody))
+                return true;
+            for (int h = 0; h < s->u.try_.nhandlers; h++)
+                if (has_annotations(&s->u.try_.handlers[h].body)) return true;
+            break;
+        default:
+            break;
+        }
+    }
+    return false;
+}
+
+static void setup_annotations(Compiler *c, NodeList *body) {
+    if (!has_annotations(body)) return;
+    emit(c, OP_BUILD_MAP, 0);
+    emit(c, OP_STORE_NAME, name_index(c, "__annotations__"));
+}
+
+/* `target: annotation [= value]`: the assignment, then (in a module or
+ * class body) the annotation of a plain name in __annotations__, as its
+ * source text under `from __future__ import annotations`. */
+static void compile_annassign(Compiler *c, Node *n) {
+    if (n->u.annassign.value) {
+        compile_expr(c, n->u.annassign.value);
+        compile_store(c, n->u.annassign.target);
+    }
+    if (c->u->scope->kind == SCOPE_FUNCTION) return;
+    Node *a = n->u.annassign.annotation;
+    if (c->future_annotations) {
+        if (!n->u.annassign.simple) return;
+        const char *text;
+        size_t len;
+        source_text(c, a->line, &text, &len);
+        size_t from = (size_t)a->col, to = a->end_line == a->line ? (size_t)a->end_col : len;
+        Value s = str_new(c->vm, text + (from < len ? from : len), to > from && to <= len ? to - from : 0);
+        if (s == ERR) { nomem(c); return; }
+        load_const(c, s);
+    } else {
+        compile_expr(c, a);
+    }
+    if (!n->u.annassign.simple) {
+        emit(c, OP_POP_TOP, 0);
+        return;
+    }
+    compile_name(c, "__annotations__", NAME_LOAD);
+    load_str(c, n->u.annassign.target->u.name);
+    emit(c, OP_STORE_SUBSCR, 0);
+}
+
+/* `from __future__ import annotations` among the module's first statements. */
+static bool future_annotations(NodeList *body) {
+    for (int i = 0; i < body->n; i++) {
+        Node *s = body->items[i];
+        if (i == 0 && is_docstring(body)) continue;
+        if (s->kind != S_IMPORTFROM || !s->u.import.module || strcmp(s->u.import.module, "__future__") != 0) break;
+        for (int k = 0; k < s->u.import.nnames; k++)
+            if (!strcmp(s->u.import.names[k].name, "annotations")) return true;
+    }
+    return false;
+}
+
 static void compile_class(Compiler *c, Node *n) {
     compile_exprs(c, &n->u.cls.decorators);
     emit(c, OP_LOAD_BUILD_CLASS, 0);
@@ -1632,6 +1716,7 @@ static void compile_class(Compiler *c, Node *n) {
     emit(c, OP_LOAD_CONST, add_const(c, obj_val(c->u->qualname)));
     emit(c, OP_STORE_NAME, name_index(c, "__qualname__"));
     NodeList *body = &n->u.cls.body;
+    setup_annotations(c, body);
     int start = 0;
     if (is_docstring(body)) {
         compile_expr(c, body->items[0]->u.value.value);
@@ -1741,16 +1826,7 @@ static void compile_stmt(Compiler *c, Node *n) {
         break;
     }
     case S_AUGASSIGN: compile_augassign(c, n); break;
-    case S_ANNASSIGN:
-        if (u->scope->kind != SCOPE_FUNCTION) {
-            compile_expr(c, n->u.annassign.annotation);
-            emit(c, OP_POP_TOP, 0);
-        }
-        if (n->u.annassign.value) {
-            compile_expr(c, n->u.annassign.value);
-            compile_store(c, n->u.annassign.target);
-        }
-        break;
+    case S_ANNASSIGN: compile_annassign(c, n); break;
     case S_IF: compile_if(c, n); break;
     case S_WHILE: compile_while(c, n); break;
     case S_FOR: compile_for(c, n); break;
@@ -1792,12 +1868,14 @@ ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *
         ast_arena_free(arena);
         return NULL;
     }
-    Compiler c = {vm, filename, src, len, NULL, false, 0};
+    Compiler c = {vm, filename, src, len, NULL, false, 0, false};
     ObjCode *code = NULL;
     if (enter_unit(&c, top, "<module>", 1)) {
         c.u->interactive = interactive;
         c.u->code->flags |= CODE_MODULE;
         NodeList *body = &module->u.block.body;
+        c.future_annotations = future_annotations(body);
+        setup_annotations(&c, body);
         int start = 0;
         if (is_docstring(body) && !interactive) {
             compile_expr(&c, body->items[0]->u.value.value);

@@ -7,6 +7,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "import.h"
 #include "interp.h"
 #include "ops.h"
 #include "str.h"
@@ -761,6 +762,38 @@ static Value type_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return class_delattr(vm, AS(ObjClass, args[0]), AS(ObjStr, args[1])) < 0 ? ERR : NONE_VAL;
 }
 
+/* types.<name>(arg): the classes of the types module for annotations. */
+static Value types_call(VM *vm, const char *name, Value arg) {
+    Value m = import_module(vm, "types");
+    if (m == ERR) return ERR;
+    Value f = op_getattr(vm, m, str_intern_cstr(vm, name));
+    return f == ERR ? ERR : op_call1(vm, f, arg);
+}
+
+Value class_generic_alias(VM *vm, Value origin, Value args) {
+    Value pair[2] = {origin, args};
+    ObjTuple *t = tuple_from(vm, pair, 2);
+    if (!t) return ERR;
+    Value m = import_module(vm, "types");
+    Value f = m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, "GenericAlias"));
+    return f == ERR ? ERR : op_call(vm, f, t->items, 2, NULL);
+}
+
+/* type.__or__ and __ror__: `int | None` is a types.UnionType. */
+static Value type_union(VM *vm, Value *args, int nargs, ObjTuple *kw, bool reflected) {
+    if (!self_class(vm, args, nargs, reflected ? "__ror__" : "__or__") ||
+        !args_check(vm, reflected ? "__ror__" : "__or__", nargs - 1, kw, 1, 1))
+        return ERR;
+    Value other = args[1];
+    if (other != NONE_VAL && !is_kind(other, OBJ_CLASS) && !is_kind(other, OBJ_INSTANCE)) return NOTIMPL_VAL;
+    Value pair[2] = {reflected ? other : args[0], reflected ? args[0] : other};
+    ObjTuple *t = tuple_from(vm, pair, 2);
+    return t ? types_call(vm, "UnionType", obj_val(t)) : ERR;
+}
+
+static Value type_or(VM *vm, Value *args, int nargs, ObjTuple *kw) { return type_union(vm, args, nargs, kw, false); }
+static Value type_ror(VM *vm, Value *args, int nargs, ObjTuple *kw) { return type_union(vm, args, nargs, kw, true); }
+
 static Value type_mro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_class(vm, args, nargs, "mro") || !args_check(vm, "mro", nargs - 1, kw, 0, 0)) return ERR;
     ObjTuple *m = AS(ObjClass, args[0])->mro;
@@ -916,6 +949,8 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, t, "__instancecheck__", type_instancecheck);
     class_add_native(vm, t, "__subclasscheck__", type_subclasscheck);
     class_add_native(vm, t, "mro", type_mro);
+    class_add_native(vm, t, "__or__", type_or);
+    class_add_native(vm, t, "__ror__", type_ror);
     static const TypeId described[] = {T_FUNCTION, T_CLASSMETHOD, T_STATICMETHOD, T_PROPERTY};
     for (size_t i = 0; i < sizeof described / sizeof *described; i++)
         class_add_native(vm, vm->types[described[i]], "__get__", descr_get);

@@ -45,6 +45,8 @@ Value class_meta_call(VM *vm, ObjClass *cls);
 /* The value of attribute `name` of a class object (MRO lookup, descriptors
  * applied, type's own attributes); UNDEF if absent. */
 Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name);
+/* types.GenericAlias(origin, args): what `list[int]` gives. */
+Value class_generic_alias(VM *vm, Value origin, Value args);
 /* Setting and deleting a class attribute as type.__setattr__ and
  * type.__delattr__ do (no metaclass hook); -1 after raising. */
 int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v);

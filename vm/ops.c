@@ -1183,7 +1183,7 @@ static Value getitem_of(VM *vm, Value obj, Value key, bool layout) {
             Value cg = class_getattr(vm, (ObjClass *)o, vm_name(vm, N___class_getitem__));
             if (cg == ERR) return ERR;
             if (cg != UNDEF) return op_call1(vm, cg, key);
-            if (o->flags & CLASS_BUILTIN) return obj;   /* list[int] and friends: annotations only */
+            if (o->flags & CLASS_BUILTIN) return class_generic_alias(vm, obj, key);     /* list[int] */
             return exc_raise(vm, E_TypeError, "type '%s' is not subscriptable", ((ObjClass *)o)->name->data);
         }
         default:

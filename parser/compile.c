@@ -1601,6 +1601,8 @@ static void compile_function_body(Compiler *c, Node *n) {
     emit(c, OP_RETURN_VALUE, 0);
 }
 
+static void compile_def_annotations(Compiler *c, Node *n);
+
 static void compile_def(Compiler *c, Node *n) {
     compile_exprs(c, &n->u.def.decorators);
     int flags = 0;
@@ -1617,12 +1619,76 @@ static void compile_def(Compiler *c, Node *n) {
     code = leave_unit(c);
     if (!code) return;
     make_closure(c, s, code, flags);
+    compile_def_annotations(c, n);
     for (int i = 0; i < n->u.def.decorators.n; i++) emit(c, OP_CALL, 1);
     c->u->line = n->line;
     compile_name(c, n->u.def.name, NAME_STORE);
 }
 
 /* ---- annotations -------------------------------------------------------- */
+
+/* An annotation's value: the expression, or its source text under
+ * `from __future__ import annotations` (the text of its first line). */
+static void compile_annotation(Compiler *c, Node *a) {
+    if (!c->future_annotations) {
+        compile_expr(c, a);
+        return;
+    }
+    const char *text;
+    size_t len;
+    source_text(c, a->line, &text, &len);
+    size_t from = (size_t)a->col, to = a->end_line == a->line ? (size_t)a->end_col : len;
+    if (from > len) from = len;
+    if (to > len || to < from) to = from;
+    /* CPython keeps the text of the expression re-made from the tree, where
+     * a string literal is in single quotes: "Node" reads 'Node'. */
+    StrBuf b = SB_INIT;
+    for (size_t i = from; i < to; i++) {
+        const char *q = text[i] == '"' ? memchr(text + i + 1, '"', to - i - 1) : NULL;
+        if (q && !memchr(text + i + 1, '\'', (size_t)(q - text - i - 1)) && !memchr(text + i + 1, '\\', (size_t)(q - text - i - 1))) {
+            sb_addc(&b, '\'');
+            sb_add(&b, text + i + 1, (size_t)(q - text - i - 1));
+            sb_addc(&b, '\'');
+            i = (size_t)(q - text);
+        } else {
+            sb_addc(&b, text[i]);
+        }
+    }
+    Value s = b.oom ? ERR : str_new(c->vm, b.data ? b.data : "", b.len);
+    sb_free(&b);
+    if (s == ERR) { nomem(c); return; }
+    load_const(c, s);
+}
+
+/* With the new function on the stack: its __annotations__, in CPython's
+ * order (positional-or-keyword parameters, then positional-only ones,
+ * *args, keyword-only, **kwargs, return). */
+static void compile_def_annotations(Compiler *c, Node *n) {
+    ParamList *p = &n->u.def.params;
+    Param *order[p->n + 2];
+    int k = 0, count = 0;
+    for (int i = p->nposonly; i < p->npos; i++) order[k++] = &p->params[i];
+    for (int i = 0; i < p->nposonly; i++) order[k++] = &p->params[i];
+    if (p->vararg) order[k++] = p->vararg;
+    for (int i = p->npos; i < p->n; i++) order[k++] = &p->params[i];
+    if (p->kwarg) order[k++] = p->kwarg;
+    for (int i = 0; i < k; i++) count += order[i]->annotation != NULL;
+    if (!count && !n->u.def.returns) return;
+    emit(c, OP_COPY, 1);
+    for (int i = 0; i < k; i++) {
+        if (!order[i]->annotation) continue;
+        load_str(c, order[i]->name);
+        compile_annotation(c, order[i]->annotation);
+    }
+    if (n->u.def.returns) {
+        load_str(c, "return");
+        compile_annotation(c, n->u.def.returns);
+        count++;
+    }
+    emit(c, OP_BUILD_MAP, count);
+    emit(c, OP_SWAP, 2);
+    emit(c, OP_STORE_ATTR, name_index(c, "__annotations__"));
+}
 
 /* Whether a module or class body annotates a plain name (in any block but
  * nested functions and classes): it then gets an __annotations__ dict. */
@@ -1672,18 +1738,8 @@ static void compile_annassign(Compiler *c, Node *n) {
     }
     if (c->u->scope->kind == SCOPE_FUNCTION) return;
     Node *a = n->u.annassign.annotation;
-    if (c->future_annotations) {
-        if (!n->u.annassign.simple) return;
-        const char *text;
-        size_t len;
-        source_text(c, a->line, &text, &len);
-        size_t from = (size_t)a->col, to = a->end_line == a->line ? (size_t)a->end_col : len;
-        Value s = str_new(c->vm, text + (from < len ? from : len), to > from && to <= len ? to - from : 0);
-        if (s == ERR) { nomem(c); return; }
-        load_const(c, s);
-    } else {
-        compile_expr(c, a);
-    }
+    if (c->future_annotations && !n->u.annassign.simple) return;
+    compile_annotation(c, a);
     if (!n->u.annassign.simple) {
         emit(c, OP_POP_TOP, 0);
         return;

@@ -347,11 +347,19 @@ static void visit_stmt(ST *st, Node *n) {
         visit_stmts(st, &n->u.forloop.body);
         visit_stmts(st, &n->u.forloop.orelse);
         break;
-    case S_DEF:
+    case S_DEF: {
         visit_list(st, &n->u.def.decorators);
+        /* parameter and return annotations run in the enclosing scope */
+        ParamList *p = &n->u.def.params;
+        for (int i = 0; i < p->n && !st->failed; i++)
+            if (p->params[i].annotation) visit_expr(st, p->params[i].annotation);
+        if (p->vararg && p->vararg->annotation) visit_expr(st, p->vararg->annotation);
+        if (p->kwarg && p->kwarg->annotation) visit_expr(st, p->kwarg->annotation);
+        if (n->u.def.returns) visit_expr(st, n->u.def.returns);
         visit_function(st, n, &n->u.def.params, n->u.def.is_async);
         bind_name(st, n, n->u.def.name);
         break;
+    }
     case S_CLASS: {
         /* The body before the bases: the code generator makes the body's
          * function first, then evaluates the bases. */

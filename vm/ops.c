@@ -843,6 +843,12 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
             if (!f->dict && !(f->dict = dict_new(vm))) return ERR;
             return obj_val(f->dict);
         }
+        if (!strcmp(n, "__annotations__")) {      /* none given: an empty dict, kept */
+            ObjDict *a = dict_new(vm);
+            if (!a || (!f->dict && !(f->dict = dict_new(vm))) || dict_set_str(vm, f->dict, name, obj_val(a)) < 0)
+                return ERR;
+            return obj_val(a);
+        }
         break;
     }
     case OBJ_NATIVE: {

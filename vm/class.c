@@ -50,6 +50,10 @@ Value class_lookup(ObjClass *cls, ObjStr *name) {
     return UNDEF;
 }
 
+Value class_lookup_cached(ObjClass *cls, ObjStr *name) {
+    return (cls->obj.flags & CLASS_HAS_GETATTRIBUTE) ? NONE_VAL : class_lookup(cls, name);
+}
+
 bool class_is_subclass(ObjClass *a, ObjClass *b) {
     if (a == b) return true;
     ObjTuple *mro = a->mro;
@@ -170,6 +174,54 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
     return true;
 }
 
+/* The __setattr__ of classes with __slots__: the names checked (in
+ * op_generic_setattr) when the instance's class is one. */
+static Value slots_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__setattr__", nargs - 1, kw, 2, 2)) return ERR;
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
+    return op_generic_setattr(vm, args[0], AS(ObjStr, args[1]), args[2]) < 0 ? ERR : NONE_VAL;
+}
+
+/* __slots__: when every class of the MRO but object declares them (and none
+ * has __dict__ among them), instances take only those names (CLASS_SLOTS).
+ * Their values still live in the instance dict, which is not exposed. */
+static bool class_slots(VM *vm, ObjClass *c) {
+    ObjStr *slots_name = str_intern_cstr(vm, "__slots__");
+    if (!slots_name) return false;
+    Value own = dict_get_str(c->dict, slots_name);
+    if (own == UNDEF) return true;
+    ObjDict *names = dict_new(vm);
+    if (!names) return false;
+    ObjList *l = is_str(own) ? list_from(vm, &own, 1) : op_to_list(vm, own);
+    if (!l) return false;
+    for (int64_t i = 0; i < l->len; i++) {
+        Value n = l->items[i];
+        if (!is_str(n)) {
+            exc_raise(vm, E_TypeError, "__slots__ items must be strings, not '%T'", n);
+            return false;
+        }
+        if (dict_get(vm, c->dict, n) != UNDEF) {
+            exc_raise(vm, E_ValueError, "%R in __slots__ conflicts with class variable", n);
+            return false;
+        }
+        if (!strcmp(AS(ObjStr, n)->data, "__dict__")) return true;     /* instances keep a dict */
+        if (dict_set(vm, names, n, NONE_VAL) < 0) return false;
+    }
+    for (int64_t i = 1; i < c->mro->len; i++) {
+        ObjClass *b = AS(ObjClass, c->mro->items[i]);
+        if (b == vm->types[T_OBJECT]) continue;
+        if (!(b->obj.flags & CLASS_SLOTS)) return true;     /* a base without slots gives a dict */
+        if (dict_update(vm, names, obj_val(b->slots)) < 0) return false;
+    }
+    if (c->instance_kind != OBJ_INSTANCE) return true;
+    c->slots = names;
+    c->obj.flags |= CLASS_SLOTS;
+    /* Stores go through a __setattr__ that checks the names (so that the
+     * interpreter's store cache takes them the slow way). */
+    return dict_get_str(c->dict, vm_name(vm, N___setattr__)) != UNDEF ||
+           class_add_native(vm, c, "__setattr__", slots_setattr);
+}
+
 Value class_new(VM *vm, ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     return class_new_meta(vm, vm->types[T_TYPE], name, bases, ns);
 }
@@ -218,6 +270,15 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     Value mod = dict_get_str(c->dict, vm_name(vm, N___module__));
     c->module = mod == UNDEF ? UNDEF : mod;
     if (class_lookup(c, vm_name(vm, N___getattr__)) != UNDEF) c->obj.flags |= CLASS_HAS_GETATTR;
+    Value ga = class_lookup(c, vm_name(vm, N___getattribute__));
+    if (ga != UNDEF && ga != dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, N___getattribute__)))
+        c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
+    if (!class_slots(vm, c)) return ERR;
+    for (int64_t i = 0; i < bases->len; i++) {
+        ObjClass *b = AS(ObjClass, bases->items[i]);
+        if (!b->subclasses && !(b->subclasses = list_new(vm, 0))) return ERR;
+        if (list_append(vm, b->subclasses, obj_val(c)) < 0) return ERR;
+    }
     if (dict_get_str(c->dict, vm_name(vm, N___doc__)) == UNDEF &&
         dict_set_str(vm, c->dict, vm_name(vm, N___doc__), NONE_VAL) < 0)
         return ERR;
@@ -471,6 +532,7 @@ int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     else if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
     if (str_eq(name, vm_name(vm, N___module__))) c->module = v;
     if (str_eq(name, vm_name(vm, N___getattr__))) c->obj.flags |= CLASS_HAS_GETATTR;
+    if (str_eq(name, vm_name(vm, N___getattribute__))) c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
     if (note_abstract(vm, c, name, v) < 0) return -1;
     class_changed(vm, c);
     return 0;
@@ -762,21 +824,17 @@ static Value type_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return class_delattr(vm, AS(ObjClass, args[0]), AS(ObjStr, args[1])) < 0 ? ERR : NONE_VAL;
 }
 
-/* types.<name>(arg): the classes of the types module for annotations. */
-static Value types_call(VM *vm, const char *name, Value arg) {
+/* types.<name>: the classes of the types module for annotations (imported
+ * first: the import runs script code, which may collect). */
+static Value types_attr(VM *vm, const char *name) {
     Value m = import_module(vm, "types");
-    if (m == ERR) return ERR;
-    Value f = op_getattr(vm, m, str_intern_cstr(vm, name));
-    return f == ERR ? ERR : op_call1(vm, f, arg);
+    return m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, name));
 }
 
 Value class_generic_alias(VM *vm, Value origin, Value args) {
+    Value f = types_attr(vm, "GenericAlias");
     Value pair[2] = {origin, args};
-    ObjTuple *t = tuple_from(vm, pair, 2);
-    if (!t) return ERR;
-    Value m = import_module(vm, "types");
-    Value f = m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, "GenericAlias"));
-    return f == ERR ? ERR : op_call(vm, f, t->items, 2, NULL);
+    return f == ERR ? ERR : op_call(vm, f, pair, 2, NULL);
 }
 
 /* type.__or__ and __ror__: `int | None` is a types.UnionType. */
@@ -786,13 +844,30 @@ static Value type_union(VM *vm, Value *args, int nargs, ObjTuple *kw, bool refle
         return ERR;
     Value other = args[1];
     if (other != NONE_VAL && !is_kind(other, OBJ_CLASS) && !is_kind(other, OBJ_INSTANCE)) return NOTIMPL_VAL;
+    Value f = types_attr(vm, "UnionType");
+    if (f == ERR) return ERR;
     Value pair[2] = {reflected ? other : args[0], reflected ? args[0] : other};
     ObjTuple *t = tuple_from(vm, pair, 2);
-    return t ? types_call(vm, "UnionType", obj_val(t)) : ERR;
+    return t ? op_call1(vm, f, obj_val(t)) : ERR;
 }
 
 static Value type_or(VM *vm, Value *args, int nargs, ObjTuple *kw) { return type_union(vm, args, nargs, kw, false); }
 static Value type_ror(VM *vm, Value *args, int nargs, ObjTuple *kw) { return type_union(vm, args, nargs, kw, true); }
+
+static Value type_subclasses(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!self_class(vm, args, nargs, "__subclasses__") || !args_check(vm, "__subclasses__", nargs - 1, kw, 0, 0))
+        return ERR;
+    ObjList *s = AS(ObjClass, args[0])->subclasses;
+    ObjList *l = s ? list_from(vm, s->items, s->len) : list_new(vm, 0);
+    return l ? obj_val(l) : ERR;
+}
+
+/* object.__getattribute__(self, name): the lookup without the class's hook. */
+static Value object_getattribute(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getattribute__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
+    return op_generic_getattr(vm, args[0], AS(ObjStr, args[1]));
+}
 
 static Value type_mro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_class(vm, args, nargs, "mro") || !args_check(vm, "mro", nargs - 1, kw, 0, 0)) return ERR;
@@ -949,6 +1024,8 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, t, "__instancecheck__", type_instancecheck);
     class_add_native(vm, t, "__subclasscheck__", type_subclasscheck);
     class_add_native(vm, t, "mro", type_mro);
+    class_add_native(vm, t, "__subclasses__", type_subclasses);
+    class_add_native(vm, o, "__getattribute__", object_getattribute);
     class_add_native(vm, t, "__or__", type_or);
     class_add_native(vm, t, "__ror__", type_ror);
     static const TypeId described[] = {T_FUNCTION, T_CLASSMETHOD, T_STATICMETHOD, T_PROPERTY};

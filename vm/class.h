@@ -22,6 +22,10 @@ Value class_build(VM *vm, ObjClass *meta, Value *args, ObjTuple *kwnames);
 ObjClass *class_calculate_meta(VM *vm, ObjClass *meta, ObjTuple *bases);
 /* The attribute `name` defined on cls or a class of its MRO; UNDEF if none. */
 Value class_lookup(ObjClass *cls, ObjStr *name);
+/* What the interpreter's attribute caches of instances keep: class_lookup,
+ * or None for a class that overrides __getattribute__, which sends every
+ * load the slow way. */
+Value class_lookup_cached(ObjClass *cls, ObjStr *name);
 bool class_is_subclass(ObjClass *a, ObjClass *b);
 bool is_instance(VM *vm, Value v, ObjClass *cls);
 void class_changed(VM *vm, ObjClass *cls);       /* invalidates caches */

@@ -295,6 +295,8 @@ static void blacken(VM *vm, Obj *o) {
         gc_mark_value(vm, c->ctor);
         gc_mark_value(vm, c->init);
         gc_mark_value(vm, c->new_fn);
+        MARK(c->subclasses);
+        MARK(c->slots);
         break;
     }
     case OBJ_EXC: {

@@ -650,7 +650,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (ac->cls != cls || ac->version != vm->class_version) {
                 ac->cls = cls;
                 ac->version = vm->class_version;
-                ac->value = class_lookup(cls, name);
+                ac->value = class_lookup_cached(cls, name);
             }
             if (ac->value == UNDEF || is_kind(ac->value, OBJ_FUNCTION)) {
                 ObjDict *d = AS(ObjInstance, obj)->dict;
@@ -733,7 +733,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (ac->cls != cls || ac->version != vm->class_version) {
                 ac->cls = cls;
                 ac->version = vm->class_version;
-                ac->value = class_lookup(cls, name);
+                ac->value = class_lookup_cached(cls, name);
             }
             Value m = ac->value;
             bool native = is_kind(m, OBJ_NATIVE) && (as_obj(m)->flags & NATIVE_METHOD);

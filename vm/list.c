@@ -62,7 +62,7 @@ int list_extend(VM *vm, ObjList *l, Value iterable) {
         if (!list_reserve(vm, l, l->len + n)) return -1;
         /* Re-read the source: l.extend(l) doubles l. */
         Value *src = is_list(iterable) ? AS(ObjList, iterable)->items : AS(ObjTuple, iterable)->items;
-        memmove(l->items + l->len, src, (size_t)n * sizeof(Value));
+        if (n) memmove(l->items + l->len, src, (size_t)n * sizeof(Value));     /* items may be NULL when empty */
         l->len += n;
         return 0;
     }

@@ -30,6 +30,7 @@ typedef struct ObjClass ObjClass;
 typedef struct ObjStr ObjStr;
 typedef struct ObjTuple ObjTuple;
 typedef struct ObjDict ObjDict;
+typedef struct ObjList ObjList;
 typedef struct ObjCode ObjCode;
 typedef struct Frame Frame;
 
@@ -108,11 +109,11 @@ typedef struct ObjBigInt {
     mp_digit wd[(128 + MP_DIGIT_BIT - 1) / MP_DIGIT_BIT];
 } ObjBigInt;
 
-typedef struct ObjList {
+struct ObjList {
     Obj obj;
     Value *items;
     int64_t len, cap;
-} ObjList;
+};
 
 struct ObjTuple {
     Obj obj;
@@ -286,6 +287,8 @@ struct ObjCode {
 #define CLASS_HAS_GETATTR 4 /* defines __getattr__ */
 #define CLASS_ABSTRACT 8    /* its __abstractmethods__ is not empty: object.__new__ refuses it */
 #define CLASS_SUBTYPE 16    /* a Python subclass of a builtin type: instances get OBJ_SUBTYPE */
+#define CLASS_SLOTS 32      /* __slots__ all along the MRO: instances take only the names in `slots` */
+#define CLASS_HAS_GETATTRIBUTE 64   /* overrides object.__getattribute__: no attribute caches */
 
 struct ObjClass {
     Obj obj;
@@ -304,6 +307,10 @@ struct ObjClass {
     Value init;
     Value new_fn;
     uint32_t init_version;
+    /* The classes made with this one among their bases, in order (held
+     * strongly: Asy has no weak references), or NULL: __subclasses__(). */
+    struct ObjList *subclasses;
+    ObjDict *slots;         /* CLASS_SLOTS: the attribute names instances may have */
     const struct CType *ctype;  /* OBJ_CDATA instances: their layout; else NULL */
 };
 

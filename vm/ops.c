@@ -924,7 +924,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__dict__")) return obj_val(((ObjModule *)o)->dict);
         break;
     case OBJ_INSTANCE: case OBJ_EXC:
-        if (!strcmp(n, "__dict__")) return obj_val(((ObjInstance *)o)->dict);
+        if (!strcmp(n, "__dict__")) return (o->cls->obj.flags & CLASS_SLOTS) ? UNDEF : obj_val(((ObjInstance *)o)->dict);
         if (o->kind == OBJ_EXC) return exc_getattr(vm, (ObjException *)o, name);
         break;
     case OBJ_FLOAT:
@@ -992,7 +992,29 @@ static Value getattr_hook(VM *vm, Value obj) {
     return class_lookup(type_of(vm, obj), vm_name(vm, N___getattr__));
 }
 
+Value op_generic_getattr(VM *vm, Value obj, ObjStr *name) {
+    Value v = lookup_attr(vm, obj, name);
+    return v == UNDEF ? attr_error(vm, obj, name) : v;
+}
+
+/* An instance whose class overrides __getattribute__: it answers, then
+ * __getattr__ if it raised AttributeError. */
+static bool custom_getattribute(Value obj) {
+    return is_obj(obj) && as_obj(obj)->kind != OBJ_CLASS && (as_obj(obj)->cls->obj.flags & CLASS_HAS_GETATTRIBUTE);
+}
+
+static Value call_getattribute(VM *vm, Value obj, ObjStr *name) {
+    Value argv[2] = {obj, obj_val(name)};
+    Value v = op_call(vm, class_lookup(as_obj(obj)->cls, vm_name(vm, N___getattribute__)), argv, 2, NULL);
+    if (v != ERR || !exc_is(vm, vm->exc, E_AttributeError)) return v;
+    Value ga = getattr_hook(vm, obj);
+    if (ga == UNDEF) return ERR;
+    vm->exc = UNDEF;
+    return op_call(vm, ga, argv, 2, NULL);
+}
+
 Value op_getattr(VM *vm, Value obj, ObjStr *name) {
+    if (custom_getattribute(obj)) return call_getattribute(vm, obj, name);
     Value v = lookup_attr(vm, obj, name);
     if (v != UNDEF) return v;
     Value ga = getattr_hook(vm, obj);
@@ -1003,8 +1025,8 @@ Value op_getattr(VM *vm, Value obj, ObjStr *name) {
 }
 
 Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
-    Value v = lookup_attr(vm, obj, name);
-    if (v != UNDEF || getattr_hook(vm, obj) == UNDEF) return v;
+    Value v = custom_getattribute(obj) ? UNDEF : lookup_attr(vm, obj, name);
+    if (v != UNDEF || (getattr_hook(vm, obj) == UNDEF && !custom_getattribute(obj))) return v;
     v = op_getattr(vm, obj, name);
     if (v == ERR && exc_is(vm, vm->exc, E_AttributeError)) {
         vm->exc = UNDEF;
@@ -1015,7 +1037,7 @@ Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
 
 Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out) {
     ObjClass *cls = type_of(vm, obj);
-    if (!is_kind(obj, OBJ_CLASS) && cls != vm->types[T_SUPER]) {
+    if (!is_kind(obj, OBJ_CLASS) && cls != vm->types[T_SUPER] && !(cls->obj.flags & CLASS_HAS_GETATTRIBUTE)) {
         Value attr = class_lookup(cls, name);
         if (attr != UNDEF && is_method_like(attr)) {
             ObjDict *d = obj_dict(obj);
@@ -1086,6 +1108,10 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     if (is_kind(obj, OBJ_EXC)) {
         int r = exc_setattr(vm, AS(ObjException, obj), name, v);
         if (r) return r < 0 ? -1 : 0;
+    }
+    if ((cls->obj.flags & CLASS_SLOTS) && dict_get_str(cls->slots, name) == UNDEF) {
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
+        return -1;
     }
     ObjDict *d = is_subtype(obj) ? subtype_dict(vm, as_obj(obj)) : is_user(obj) ? AS(ObjInstance, obj)->dict : NULL;
     if (!d) {

@@ -28,12 +28,16 @@ int op_contains(VM *vm, Value container, Value item);   /* item in container */
 Value op_getattr(VM *vm, Value obj, ObjStr *name);      /* AttributeError */
 /* Like op_getattr, but returns UNDEF (no exception) when absent. */
 Value op_getattr_opt(VM *vm, Value obj, ObjStr *name);
+/* object.__getattribute__: the lookup with neither __getattribute__ nor
+ * __getattr__ hooks (AttributeError when absent). */
+Value op_generic_getattr(VM *vm, Value obj, ObjStr *name);
 int op_setattr(VM *vm, Value obj, ObjStr *name, Value v);
 int op_delattr(VM *vm, Value obj, ObjStr *name);
 /* object.__setattr__ (object.__delattr__ for v == UNDEF) on an instance:
  * a property or data descriptor of the class, else the instance dict; no
  * __setattr__ hook. */
 int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v);
+
 /* For obj.name(...): the function to call with obj as first argument
  * (*self_out = obj), or the bound value itself (*self_out = UNDEF). */
 Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out);

@@ -174,17 +174,12 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
     return true;
 }
 
-/* The __setattr__ of classes with __slots__: the names checked (in
- * op_generic_setattr) when the instance's class is one. */
-static Value slots_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__setattr__", nargs - 1, kw, 2, 2)) return ERR;
-    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
-    return op_generic_setattr(vm, args[0], AS(ObjStr, args[1]), args[2]) < 0 ? ERR : NONE_VAL;
-}
-
 /* __slots__: when every class of the MRO but object declares them (and none
  * has __dict__ among them), instances take only those names (CLASS_SLOTS).
- * Their values still live in the instance dict, which is not exposed. */
+ * Such an instance has no instance dict (so the interpreter's attribute
+ * caches pass it by); its values live in the dict of the OBJ_SUBTYPE
+ * layout, which is not exposed, and stores check the names
+ * (op_generic_setattr). */
 static bool class_slots(VM *vm, ObjClass *c) {
     ObjStr *slots_name = str_intern_cstr(vm, "__slots__");
     if (!slots_name) return false;
@@ -215,11 +210,8 @@ static bool class_slots(VM *vm, ObjClass *c) {
     }
     if (c->instance_kind != OBJ_INSTANCE) return true;
     c->slots = names;
-    c->obj.flags |= CLASS_SLOTS;
-    /* Stores go through a __setattr__ that checks the names (so that the
-     * interpreter's store cache takes them the slow way). */
-    return dict_get_str(c->dict, vm_name(vm, N___setattr__)) != UNDEF ||
-           class_add_native(vm, c, "__setattr__", slots_setattr);
+    c->obj.flags |= CLASS_SLOTS | CLASS_SUBTYPE;
+    return true;
 }
 
 Value class_new(VM *vm, ObjStr *name, ObjTuple *bases, ObjDict *ns) {
@@ -292,6 +284,7 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
 }
 
 ObjInstance *instance_new(VM *vm, ObjClass *cls) {
+    if (cls->obj.flags & CLASS_SLOTS) return gc_new_instance(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
     ObjInstance *o = gc_new(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
     if (!o) return NULL;
     o->dict = dict_new(vm);

@@ -824,6 +824,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     Obj *o = as_obj(obj);
     const char *n = name->data;
     if ((o->flags & OBJ_SUBTYPE) && !strcmp(n, "__dict__")) {
+        if (o->cls->obj.flags & CLASS_SLOTS) return UNDEF;
         ObjDict *d = subtype_dict(vm, o);
         return d ? obj_val(d) : ERR;
     }

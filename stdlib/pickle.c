@@ -36,6 +36,7 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
+#include "../vm/subtype.h"
 #include "modules.h"
 
 #define PK_MAGIC 0xA5
@@ -763,7 +764,8 @@ static bool save_newobj(Pickler *p, Value v, Value listitems, Value dictitems) {
     Value state = call_own(p, v, PN_GETSTATE);
     if (state == ERR) return false;
     if (state == UNDEF) {
-        ObjDict *d = is_kind(v, OBJ_INSTANCE) ? AS(ObjInstance, v)->dict : NULL;
+        ObjDict *d = (as_obj(v)->flags & OBJ_SUBTYPE) ? *gc_subtype_slot(as_obj(v))
+                     : is_kind(v, OBJ_INSTANCE) ? AS(ObjInstance, v)->dict : NULL;
         state = d && d->count ? obj_val(d) : NONE_VAL;
     }
     Reduce r = reduce_init(UNDEF, args == UNDEF ? obj_val(vm->empty_tuple) : args);
@@ -887,11 +889,70 @@ static bool save_tuple_subclass(Pickler *p, Value v) {
     return ok;
 }
 
+/* An instance of a Python subclass of a builtin type, as copyreg's
+ * reduce_newobj would write it: NEWOBJ of the class with the builtin value
+ * for the immutable types (their __getnewargs__), the items of a list, set
+ * or dict after it, and the attributes as state. */
+static bool save_subtype(Pickler *p, Value v) {
+    VM *vm = p->vm;
+    Obj *o = as_obj(v);
+    Value listitems = NONE_VAL, dictitems = NONE_VAL;
+    switch ((ObjKind)o->kind) {
+    case OBJ_LIST: listitems = op_iter(vm, v); break;
+    case OBJ_DICT: dictitems = dict_iter(vm, AS(ObjDict, v), T_DICT_ITEMS); break;
+    case OBJ_SET: {
+        /* cls(list(self)), as set.__reduce__ */
+        ObjList *items = op_to_list(vm, v);
+        Value l = items ? obj_val(items) : ERR;
+        ObjTuple *args = items && hold(p, l) ? tuple_from(vm, &l, 1) : NULL;
+        if (!args || !hold(p, obj_val(args))) return false;
+        ObjDict *d = *gc_subtype_slot(o);
+        Reduce r = reduce_init(obj_val(o->cls), obj_val(args));
+        r.state = d && d->count ? obj_val(d) : NONE_VAL;
+        bool ok = save_reduce(p, v, &r);
+        unhold(p, 2);
+        return ok;
+    }
+    case OBJ_INSTANCE: return save_newobj(p, v, NONE_VAL, NONE_VAL);      /* __slots__ */
+    default: {
+        /* str, bytes, bytearray, tuple, int, float: cls.__new__(cls, value) */
+        Value plain = is_kind(v, OBJ_BYTEARRAY)
+                          ? bytes_new(vm, AS(ObjByteArray, v)->data, (size_t)AS(ObjByteArray, v)->len)
+                          : subtype_plain(vm, v);
+        ObjTuple *args = plain == ERR ? NULL : tuple_from(vm, &plain, 1);
+        Value state = call_own(p, v, PN_GETSTATE);
+        if (!args || !hold(p, obj_val(args)) || state == ERR) return false;
+        ObjDict *d = *gc_subtype_slot(o);
+        /* a bytearray is filled by __init__: cls(value), as its __reduce_ex__ */
+        bool call = is_kind(v, OBJ_BYTEARRAY);
+        Reduce r = reduce_init(call ? obj_val(o->cls) : UNDEF, obj_val(args));
+        if (!call) r.cls = obj_val(o->cls);
+        r.state = state != UNDEF ? state : d && d->count ? obj_val(d) : NONE_VAL;
+        bool ok = save_reduce(p, v, &r);
+        unhold(p, state != UNDEF ? 2 : 1);
+        return ok;
+    }
+    }
+    Value it = listitems != NONE_VAL ? listitems : dictitems;
+    if (it == ERR || !hold(p, it)) return false;
+    bool ok = save_newobj(p, v, listitems, dictitems);
+    unhold(p, 1);
+    return ok;
+}
+
 /* ---- writing: dispatch ---------------------------------------------------- */
 
 static bool save_obj(Pickler *p, Value v) {
     VM *vm = p->vm;
     Obj *o = as_obj(v);
+    if (o->flags & OBJ_SUBTYPE) {
+        Value rv = call_reduce(p, v);
+        if (rv == ERR) return false;
+        if (rv == UNDEF) return save_subtype(p, v);
+        bool ok = save_reduce_value(p, v, rv);
+        unhold(p, 1);
+        return ok;
+    }
     switch ((ObjKind)o->kind) {
     case OBJ_BIGINT: return save_bigint(p, AS(ObjBigInt, v));
     case OBJ_STR:

@@ -743,6 +743,17 @@ static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     Value cls = class_new_meta(vm, mcls, AS(ObjStr, args[1]), bases, AS(ObjDict, args[3]));
     if (cls == ERR || !vm_push_root(vm, cls)) return cls == ERR ? ERR : exc_nomem(vm);
+    ObjClass *c = AS(ObjClass, cls);
+    Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
+    if (c->module == UNDEF && caller && caller->globals) {
+        /* type(name, bases, ns) without __module__: the caller's module */
+        Value mod = dict_get_str(caller->globals, vm_name(vm, N___name__));
+        if (is_str(mod) && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) {
+            vm_pop_roots(vm, 1);
+            return ERR;
+        }
+        if (is_str(mod)) c->module = mod;
+    }
     bool ok = class_finish(vm, AS(ObjClass, cls), args + nargs, kw);
     vm_pop_roots(vm, 1);
     return ok ? cls : ERR;

@@ -446,7 +446,8 @@ Value fmt_format(VM *vm, Value v, ObjStr *spec) {
         if (empty) return cls == vm->types[T_STR] ? v : op_str(vm, v);     /* str.__format__(s, '') is str(s) */
         return format_str(vm, S(v), spec);
     case OBJ_BIGINT:
-        return empty ? int_to_str(vm, v, 10) : format_int_spec(vm, v, spec, type_name(vm, v));
+        if (empty) return (as_obj(v)->flags & OBJ_SUBTYPE) ? op_str(vm, v) : int_to_str(vm, v, 10);
+        return format_int_spec(vm, v, spec, type_name(vm, v));
     case OBJ_FLOAT:
         return empty ? op_str(vm, v) : format_float(vm, ((ObjFloat *)as_obj(v))->d, spec);
     default:

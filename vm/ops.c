@@ -1854,6 +1854,7 @@ Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw) 
     }
     case N___format__:
         if (!is_str(a)) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %T", a);
+        if (AS(ObjStr, a)->len == 0) return op_str(vm, self);      /* format(x, '') is str(x) */
         self = subtype_plain(vm, self);
         return self == ERR ? ERR : fmt_format(vm, self, AS(ObjStr, a));
     case N___iadd__: case N___imul__: case N___ior__:

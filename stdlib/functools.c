@@ -21,6 +21,7 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/import.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -726,6 +727,26 @@ static Value ft_total_ordering(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- the module --------------------------------------------------------- */
 
+/* The module's __getattr__ (PEP 562): cached_property, singledispatch and
+ * the rest of functools written in Asy, from _functools_extra. */
+static Value ft_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "attribute name must be string");
+    ObjStr *name = AS(ObjStr, args[0]);
+    Value extra = name->data[0] == '_' ? UNDEF : import_module(vm, "_functools_extra");
+    if (extra == ERR) return ERR;
+    Value all = extra == UNDEF ? UNDEF : op_getattr_opt(vm, extra, str_intern_cstr(vm, "__all__"));
+    if (all == ERR) return ERR;
+    Value v = UNDEF;
+    if (all != UNDEF) {
+        int in = op_contains(vm, all, args[0]);
+        if (in < 0) return ERR;
+        if (in) v = op_getattr(vm, extra, name);
+    }
+    if (v == UNDEF) return exc_raise(vm, E_AttributeError, "module 'functools' has no attribute '%s'", name->data);
+    return v;
+}
+
 bool mod_functools_init(VM *vm, ObjModule *m) {
     static const char *const pnames[] = {"__init__", "__call__", "__repr__"};
     static const NativeFn pfns[] = {partial_init, partial_call, partial_repr};
@@ -743,7 +764,7 @@ bool mod_functools_init(VM *vm, ObjModule *m) {
     static const struct { const char *name; NativeFn fn; } fns[] = {
         {"reduce", ft_reduce}, {"update_wrapper", ft_update_wrapper}, {"wraps", ft_wraps},
         {"lru_cache", ft_lru_cache}, {"cache", ft_cache}, {"cmp_to_key", ft_cmp_to_key},
-        {"total_ordering", ft_total_ordering},
+        {"total_ordering", ft_total_ordering}, {"__getattr__", ft_getattr},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;

@@ -461,6 +461,8 @@ Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwname
 
 /* ---- attributes of class objects --------------------------------------- */
 
+static bool is_class_property(Value v);
+
 /* A property or an object whose class has __set__ or __delete__: on a
  * metaclass, it wins over the class's own attributes. */
 static bool is_data_descriptor(VM *vm, Value v) {
@@ -482,6 +484,7 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
             if (as_obj(v)->cls == vm->types[T_CLASSMETHOD]) return bound_new(vm, obj_val(cls), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
         }
+        if (is_kind(v, OBJ_PROPERTY) && is_class_property(v)) return obj_val(meta);     /* C.__class__ */
         if (is_kind(v, OBJ_INSTANCE) || (is_obj(v) && (as_obj(v)->flags & OBJ_SUBTYPE))) {
             Value get = op_special(vm, v, N___get__);
             if (get != UNDEF) {
@@ -619,6 +622,25 @@ static Value object_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC && !(o->flags & OBJ_SUBTYPE)))
         return op_delattr(vm, args[0], AS(ObjStr, args[1])) < 0 ? ERR : NONE_VAL;
     return op_generic_setattr(vm, args[0], AS(ObjStr, args[1]), UNDEF) < 0 ? ERR : NONE_VAL;
+}
+
+/* object.__class__, a property: the type, and assignment to another class
+ * of the same layout (op_generic_setattr). A data descriptor, so that the
+ * interpreter's store cache leaves `obj.__class__ = C` to the slow path. */
+static Value object_class_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    return nargs == 1 ? obj_val(type_of(vm, args[0])) : exc_raise(vm, E_TypeError, "__class__ takes an object");
+}
+
+static Value object_class_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "__class__ takes an object and a class");
+    return op_generic_setattr(vm, args[0], vm_name(vm, N___class__), args[1]) < 0 ? ERR : NONE_VAL;
+}
+
+static bool is_class_property(Value v) {
+    Value g = AS(ObjProperty, v)->fget;
+    return is_kind(g, OBJ_NATIVE) && AS(ObjNative, g)->fn == object_class_get;
 }
 
 /* object.__format__(self, spec): str(self) for an empty spec. */
@@ -961,6 +983,7 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     ObjClass *start = AS(ObjClass, s->a);
     Value obj = s->b;
+    if (str_eq(name, vm_name(vm, N___class__))) return obj_val(vm->types[T_SUPER]);
     bool obj_is_class = is_kind(obj, OBJ_CLASS) && class_is_subclass(AS(ObjClass, obj), start);
     ObjClass *oc = obj_is_class ? AS(ObjClass, obj) : type_of(vm, obj);
     ObjTuple *mro = oc->mro;
@@ -1003,6 +1026,14 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, o, "__setattr__", object_setattr);
     class_add_native(vm, o, "__delattr__", object_delattr);
     class_add_native(vm, o, "__format__", object_format);
+    ObjNative *cg = native_new(vm, "__class__", object_class_get), *cs = native_new(vm, "__class__", object_class_set);
+    ObjProperty *cp = cs ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
+    if (cp) {
+        cp->fget = obj_val(cg);
+        cp->fset = obj_val(cs);
+        cp->fdel = cp->doc = NONE_VAL;
+        dict_set_str(vm, o->dict, vm_name(vm, N___class__), obj_val(cp));
+    }
     ObjNative *n = native_new(vm, "__new__", object_new);
     if (n) dict_set_str(vm, o->dict, n->name, obj_val(n));
     /* A classmethod, as CPython's, so that super().__init_subclass__()

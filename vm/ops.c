@@ -1078,9 +1078,39 @@ static int meta_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     return 1;
 }
 
+/* obj.__class__ = v: another class of the same layout. */
+static int set_class(VM *vm, Value obj, Value v) {
+    ObjClass *cls = type_of(vm, obj);
+    if (v == UNDEF) {
+        exc_raise(vm, E_TypeError, "can't delete __class__ attribute");
+        return -1;
+    }
+    if (!is_kind(v, OBJ_CLASS)) {
+        exc_raise(vm, E_TypeError, "__class__ must be set to a class, not '%T' object", v);
+        return -1;
+    }
+    ObjClass *to = AS(ObjClass, v);
+    if ((to->obj.flags & CLASS_BUILTIN) || (cls->obj.flags & CLASS_BUILTIN)) {
+        exc_raise(vm, E_TypeError, "__class__ assignment only supported for mutable types or ModuleType subclasses");
+        return -1;
+    }
+    uint16_t layout = CLASS_SLOTS | CLASS_SUBTYPE;
+    if (to->instance_kind != cls->instance_kind || (to->obj.flags & layout) != (cls->obj.flags & layout) ||
+        (to->slots && dict_update(vm, dict_new(vm), obj_val(to->slots)) < 0) ||
+        (to->slots && to->slots->count != cls->slots->count)) {
+        if (vm->exc != UNDEF) return -1;
+        exc_raise(vm, E_TypeError, "__class__ assignment: '%s' object layout differs from '%s'", to->name->data,
+                  cls->name->data);
+        return -1;
+    }
+    as_obj(obj)->cls = to;
+    return 0;
+}
+
 int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     ObjClass *cls = type_of(vm, obj);
     bool del = v == UNDEF;
+    if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
     Value attr = class_lookup(cls, name);
     if (is_kind(attr, OBJ_PROPERTY)) {
         Value f = del ? AS(ObjProperty, attr)->fdel : AS(ObjProperty, attr)->fset;
@@ -1151,6 +1181,7 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         return dict_set_str(vm, f->dict, name, v);
     }
     if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
+    if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
     if (class_lookup(cls, name) != UNDEF)
         exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", cls->name->data, name->data);
     else

@@ -42,6 +42,7 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/import.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -1384,6 +1385,15 @@ static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn cto
     return module_add_value(vm, m, name, obj_val(c)) ? c : NULL;
 }
 
+/* The module's __getattr__ (PEP 562): ChainMap, UserDict, UserList and
+ * UserString from _collections_extra, and the abc submodule. */
+static Value collections_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "attribute name must be string");
+    if (!strcmp(AS(ObjStr, args[0])->data, "abc")) return import_module(vm, "collections.abc");
+    return import_extra_attr(vm, "collections", "_collections_extra", AS(ObjStr, args[0]));
+}
+
 bool mod_collections_init(VM *vm, ObjModule *m) {
     static const MethodDef dd_methods[] = {
         {"__missing__", defaultdict_missing}, {"copy", defaultdict_copy}, {"__copy__", defaultdict_copy},
@@ -1409,5 +1419,6 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     if (!ct) return false;
     ObjNative *fk = native_new(vm, "fromkeys", counter_fromkeys);
     if (!fk || dict_set_str(vm, ct->dict, fk->name, obj_val(fk)) < 0) return false;
-    return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple);
+    return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple) &&
+           module_add_native(vm, m, "__getattr__", collections_getattr);
 }

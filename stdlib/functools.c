@@ -732,19 +732,7 @@ static Value ft_total_ordering(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value ft_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "attribute name must be string");
-    ObjStr *name = AS(ObjStr, args[0]);
-    Value extra = name->data[0] == '_' ? UNDEF : import_module(vm, "_functools_extra");
-    if (extra == ERR) return ERR;
-    Value all = extra == UNDEF ? UNDEF : op_getattr_opt(vm, extra, str_intern_cstr(vm, "__all__"));
-    if (all == ERR) return ERR;
-    Value v = UNDEF;
-    if (all != UNDEF) {
-        int in = op_contains(vm, all, args[0]);
-        if (in < 0) return ERR;
-        if (in) v = op_getattr(vm, extra, name);
-    }
-    if (v == UNDEF) return exc_raise(vm, E_AttributeError, "module 'functools' has no attribute '%s'", name->data);
-    return v;
+    return import_extra_attr(vm, "functools", "_functools_extra", AS(ObjStr, args[0]));
 }
 
 bool mod_functools_init(VM *vm, ObjModule *m) {

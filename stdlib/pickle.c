@@ -764,7 +764,7 @@ static bool save_newobj(Pickler *p, Value v, Value listitems, Value dictitems) {
     Value state = call_own(p, v, PN_GETSTATE);
     if (state == ERR) return false;
     if (state == UNDEF) {
-        ObjDict *d = (as_obj(v)->flags & OBJ_SUBTYPE) ? *gc_subtype_slot(as_obj(v))
+        ObjDict *d = (as_obj(v)->flags & OBJ_SUBTYPE) ? gc_subtype_dict(vm, as_obj(v))
                      : is_kind(v, OBJ_INSTANCE) ? AS(ObjInstance, v)->dict : NULL;
         state = d && d->count ? obj_val(d) : NONE_VAL;
     }
@@ -906,7 +906,7 @@ static bool save_subtype(Pickler *p, Value v) {
         Value l = items ? obj_val(items) : ERR;
         ObjTuple *args = items && hold(p, l) ? tuple_from(vm, &l, 1) : NULL;
         if (!args || !hold(p, obj_val(args))) return false;
-        ObjDict *d = *gc_subtype_slot(o);
+        ObjDict *d = gc_subtype_dict(vm, o);
         Reduce r = reduce_init(obj_val(o->cls), obj_val(args));
         r.state = d && d->count ? obj_val(d) : NONE_VAL;
         bool ok = save_reduce(p, v, &r);
@@ -922,7 +922,7 @@ static bool save_subtype(Pickler *p, Value v) {
         ObjTuple *args = plain == ERR ? NULL : tuple_from(vm, &plain, 1);
         Value state = call_own(p, v, PN_GETSTATE);
         if (!args || !hold(p, obj_val(args)) || state == ERR) return false;
-        ObjDict *d = *gc_subtype_slot(o);
+        ObjDict *d = gc_subtype_dict(vm, o);
         /* a bytearray is filled by __init__: cls(value), as its __reduce_ex__ */
         bool call = is_kind(v, OBJ_BYTEARRAY);
         Reduce r = reduce_init(call ? obj_val(o->cls) : UNDEF, obj_val(args));

@@ -177,9 +177,8 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
 /* __slots__: when every class of the MRO but object declares them (and none
  * has __dict__ among them), instances take only those names (CLASS_SLOTS).
  * Such an instance has no instance dict (so the interpreter's attribute
- * caches pass it by); its values live in the dict of the OBJ_SUBTYPE
- * layout, which is not exposed, and stores check the names
- * (op_generic_setattr). */
+ * caches pass it by); its values live in its OBJ_SUBTYPE attribute dict,
+ * which is not exposed, and stores check the names (op_generic_setattr). */
 static bool class_slots(VM *vm, ObjClass *c) {
     ObjStr *slots_name = str_intern_cstr(vm, "__slots__");
     if (!slots_name) return false;
@@ -299,7 +298,7 @@ static bool is_object_slot(VM *vm, Value found, NameId name) {
 
 /* "Can't instantiate abstract class X with abstract methods a, b", as
  * CPython 3.11's object.__new__ says it. */
-static Value abstract_error(VM *vm, ObjClass *cls) {
+static __attribute__((noinline)) Value abstract_error(VM *vm, ObjClass *cls) {
     Value am = dict_get_str(cls->dict, vm_name(vm, N___abstractmethods__));
     ObjList *names = am == UNDEF ? NULL : op_to_list(vm, am);
     if (!names) return am == UNDEF ? exc_raise(vm, E_TypeError, "Can't instantiate abstract class %s", cls->name->data) : ERR;
@@ -379,6 +378,12 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
             if (!t) return ERR;
             AS(ObjException, obj)->args = t;
         }
+    } else if (!(cls->obj.flags & (CLASS_ABSTRACT | CLASS_SLOTS)) && cls->instance_kind == OBJ_INSTANCE &&
+               (own_init || !(nargs || nkw))) {
+        /* the common case: a plain instance with its dict */
+        ObjInstance *o = gc_new(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
+        if (!o || !(o->dict = dict_new(vm))) return ERR;
+        obj = obj_val(o);
     } else {
         if (!own_init && (nargs || nkw) && cls->instance_kind != OBJ_EXC)
             return exc_raise(vm, E_TypeError, "%s() takes no arguments", cls->name->data);

@@ -18,8 +18,7 @@
 #include "scheduler.h"
 #include "str.h"
 
-/* The bytes of o's C layout. (Inlined: the sweep asks for every object.) */
-static inline __attribute__((always_inline)) size_t layout_size(Obj *o) {
+static size_t obj_size(Obj *o) {
     switch ((ObjKind)o->kind) {
     case OBJ_STR:
         return sizeof(ObjStr) + ((o->flags & STR_SIZED) ? (size_t)o->spare : (size_t)((ObjStr *)o)->len) + 1;
@@ -51,17 +50,6 @@ static inline __attribute__((always_inline)) size_t layout_size(Obj *o) {
     }
     return 0;
 }
-
-/* Where a subtype instance's attribute dict pointer lives: after the layout. */
-#define SUBTYPE_SLOT(size) (((size) + 7) & ~(size_t)7)
-
-static inline size_t obj_size(Obj *o) {
-    size_t size = layout_size(o);
-    if (__builtin_expect(o->flags & OBJ_SUBTYPE, 0)) size = SUBTYPE_SLOT(size) + sizeof(ObjDict *);
-    return size;
-}
-
-ObjDict **gc_subtype_slot(Obj *o) { return (ObjDict **)((char *)o + SUBTYPE_SLOT(layout_size(o))); }
 
 /* No single object may exceed this: absurd requests fail at once with
  * MemoryError (and never reach malloc, which sanitizers would abort on). */
@@ -145,10 +133,99 @@ void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
 }
 
 void *gc_new_instance(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
-    if (!(cls->obj.flags & CLASS_SUBTYPE)) return gc_new(vm, size, kind, cls);
-    Obj *o = gc_new(vm, SUBTYPE_SLOT(size) + sizeof(ObjDict *), kind, cls);
-    if (o) o->flags = OBJ_SUBTYPE;
+    Obj *o = gc_new(vm, size, kind, cls);
+    if (o && (cls->obj.flags & CLASS_SUBTYPE)) o->flags = OBJ_SUBTYPE;
     return o;
+}
+
+/* ---- the attribute dicts of subtype instances ----------------------------
+ * Kept aside, so that neither their objects' sizes nor the sweep change:
+ * after marking, a dict is marked when its object is, and entries of dead
+ * objects are dropped before the sweep frees them. */
+
+static size_t sub_probe(VM *vm, Obj *o) {
+    size_t mask = (size_t)vm->subcap - 1, i = (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ull) & mask;
+    while (vm->subkeys[i] && vm->subkeys[i] != o) i = (i + 1) & mask;
+    return i;
+}
+
+ObjDict *gc_subtype_dict(VM *vm, Obj *o) {
+    if (!vm->nsub) return NULL;
+    return vm->subvals[sub_probe(vm, o)];
+}
+
+/* Rebuilds the map with room for `cap` entries, keeping those whose object
+ * `keep` accepts (all, or the marked ones). */
+static bool sub_rebuild(VM *vm, int64_t cap, bool marked_only) {
+    Obj **keys = calloc((size_t)cap, sizeof *keys);
+    ObjDict **vals = calloc((size_t)cap, sizeof *vals);
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        return false;
+    }
+    Obj **oldk = vm->subkeys;
+    ObjDict **oldv = vm->subvals;
+    int64_t oldcap = vm->subcap;
+    vm->subkeys = keys;
+    vm->subvals = vals;
+    vm->subcap = cap;
+    vm->nsub = 0;
+    for (int64_t i = 0; i < oldcap; i++) {
+        if (!oldk[i] || (marked_only && !oldk[i]->marked)) continue;
+        size_t j = sub_probe(vm, oldk[i]);
+        keys[j] = oldk[i];
+        vals[j] = oldv[i];
+        vm->nsub++;
+    }
+    free(oldk);
+    free(oldv);
+    return true;
+}
+
+/* Without memory for a new table: deletes the dead objects' entries where
+ * they are (linear probing's backward shift), pass after pass until none
+ * is left, since a shift may carry one to a place already passed. */
+static void sub_prune_in_place(VM *vm) {
+    size_t mask = (size_t)vm->subcap - 1;
+    for (bool again = true; again;) {
+        again = false;
+        for (size_t i = 0; i <= mask; i++) {
+            if (!vm->subkeys[i] || vm->subkeys[i]->marked) continue;
+            again = true;
+            vm->nsub--;
+            size_t hole = i;
+            vm->subkeys[hole] = NULL;
+            vm->subvals[hole] = NULL;
+            for (size_t j = (hole + 1) & mask; vm->subkeys[j]; j = (j + 1) & mask) {
+                size_t home = (size_t)(((uintptr_t)vm->subkeys[j] >> 4) * 0x9E3779B97F4A7C15ull) & mask;
+                /* stays if its home lies cyclically in (hole, j] */
+                bool stays = hole < j ? (home > hole && home <= j) : (home > hole || home <= j);
+                if (stays) continue;
+                vm->subkeys[hole] = vm->subkeys[j];
+                vm->subvals[hole] = vm->subvals[j];
+                vm->subkeys[j] = NULL;
+                vm->subvals[j] = NULL;
+                hole = j;
+            }
+        }
+    }
+}
+
+ObjDict *gc_subtype_dict_make(VM *vm, Obj *o) {
+    ObjDict *d = gc_subtype_dict(vm, o);
+    if (d) return d;
+    if ((vm->nsub + 1) * 2 > vm->subcap && !sub_rebuild(vm, vm->subcap ? vm->subcap * 2 : 16, false)) {
+        exc_nomem(vm);
+        return NULL;
+    }
+    d = dict_new(vm);
+    if (!d) return NULL;
+    size_t i = sub_probe(vm, o);
+    vm->subkeys[i] = o;
+    vm->subvals[i] = d;
+    vm->nsub++;
+    return d;
 }
 
 void *gc_malloc(VM *vm, size_t size) {
@@ -243,7 +320,6 @@ static void blacken_code(VM *vm, ObjCode *c) {
 
 static void blacken(VM *vm, Obj *o) {
     MARK(o->cls);
-    if (o->flags & OBJ_SUBTYPE) MARK(*gc_subtype_slot(o));
     switch ((ObjKind)o->kind) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_RANGE: case OBJ_BYTEARRAY: case OBJ_FLOAT:
     case OBJ_KIND_COUNT:
@@ -376,13 +452,34 @@ static void drain(VM *vm) {
     }
 }
 
+/* Marks the attribute dicts of marked subtype instances; true if any was
+ * not marked yet (they may lead to more). */
+static bool mark_subtype_dicts(VM *vm) {
+    bool more = false;
+    for (int64_t i = 0; i < vm->subcap; i++) {
+        Obj *k = vm->subkeys[i];
+        if (k && k->marked && !vm->subvals[i]->obj.marked) {
+            MARK(vm->subvals[i]);
+            more = true;
+        }
+    }
+    return more;
+}
+
+static void drain_all(VM *vm) {
+    do drain(vm);
+    while (vm->nsub && mark_subtype_dicts(vm));
+}
+
 void gc_collect(VM *vm) {
     vm->gc_request = false;
     mark_roots(vm);
-    drain(vm);
+    drain_all(vm);
     /* Futures with unseen exceptions about to die are kept to be reported. */
     sched_before_sweep(vm);
-    drain(vm);
+    drain_all(vm);
+    /* The dead objects' attribute dicts go with them. */
+    if (vm->nsub && !sub_rebuild(vm, vm->subcap, true)) sub_prune_in_place(vm);
     str_sweep_interned(vm);
     sweep(vm);
     if (vm->pending_warnings) vm_flush_warnings(vm);
@@ -440,4 +537,9 @@ void gc_free_all(VM *vm) {
     free(vm->gray);
     vm->gray = NULL;
     vm->ngray = vm->graycap = 0;
+    free(vm->subkeys);
+    free(vm->subvals);
+    vm->subkeys = NULL;
+    vm->subvals = NULL;
+    vm->nsub = vm->subcap = 0;
 }

@@ -9,13 +9,15 @@
 /* A new object of `size` bytes (header included), zeroed but for the header. */
 void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls);
 /* The same for a builtin layout whose class may be a Python subclass (set,
- * dict, tuple ... of class cls): for a class marked CLASS_SUBTYPE, with the
- * room and flag of OBJ_SUBTYPE. */
+ * dict, tuple ... of class cls): marked OBJ_SUBTYPE for a class marked
+ * CLASS_SUBTYPE. */
 void *gc_new_instance(VM *vm, size_t size, ObjKind kind, ObjClass *cls);
 
-/* A subtype instance's attribute dict (see OBJ_SUBTYPE): the slot after
- * its layout, which holds NULL until the first attribute. */
-ObjDict **gc_subtype_slot(Obj *o);
+/* A subtype instance's attribute dict (see OBJ_SUBTYPE), kept in a map
+ * beside the heap: NULL until made; _make makes it (NULL after
+ * MemoryError). */
+ObjDict *gc_subtype_dict(VM *vm, Obj *o);
+ObjDict *gc_subtype_dict_make(VM *vm, Obj *o);
 
 /* Buffers owned by objects (list items, dict tables): counted, not traced. */
 void *gc_malloc(VM *vm, size_t size);

@@ -879,7 +879,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (is_kind(f, OBJ_CLASS) && !(as_obj(f)->flags & CLASS_BUILTIN)) {
             SAVE();
             Value init;
-            Value obj = class_instantiate(vm, AS(ObjClass, f), args, nargs, kwnames, &init);
+            Value obj = as_obj(f)->cls == vm->types[T_TYPE] ? class_alloc(vm, AS(ObjClass, f), args, nargs, kwnames, &init)
+                                                            : class_instantiate(vm, AS(ObjClass, f), args, nargs, kwnames, &init);
             if (obj == ERR) { sp = fslot; goto error; }
             if (init == UNDEF) { sp = fslot; PUSH(obj); NEXT(); }
             if (args == fslot + 1) {
@@ -1024,7 +1025,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (small_int_fits(r)) { slots[ARG] = int_val(r); sp--; NEXT(); }
         }
         SAVE();
-        Value r = is_plain_kind(a, OBJ_STR) && is_plain_kind(b, OBJ_STR) ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
+        Value r = is_plain_kind_fast(a, OBJ_STR) && is_plain_kind_fast(b, OBJ_STR) ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
                   : is_plain_intlike(a) && is_plain_intlike(b)         ? int_binop(vm, BIN_ADD, a, b)
                                                                        : op_inplace(vm, BIN_ADD, a, b);
         CHECK(r);

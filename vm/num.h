@@ -22,7 +22,7 @@ static inline bool is_number(Value v) { return is_intlike(v) || is_float(v); }
 /* An int of the builtin type (not an instance of a subclass, whose
  * operations may be overridden): what the interpreter's fast paths take. */
 static inline bool is_plain_intlike(Value v) {
-    return is_int(v) || is_bool(v) || (is_bigint(v) && !(as_obj(v)->flags & OBJ_SUBTYPE));
+    return is_int(v) || is_bool(v) || is_plain_kind_fast(v, OBJ_BIGINT);
 }
 
 /* ---- int.c ---- */

@@ -55,7 +55,8 @@ static Value sub_override(VM *vm, Obj *o, NameId name) {
 /* Several ops below take `layout`: do what the builtin type does by C
  * layout alone, with no override consulted (a builtin type's special method
  * called through super() or the class, see op_layout_call). This raises
- * when the layout has no such operation. */
+ * when the layout has no such operation. They are always inlined, so that
+ * op_X keeps its speed with layout false. */
 static bool layout_fail(VM *vm, Value v, NameId name) {
     exc_raise(vm, E_TypeError, "'%T' object has no builtin %s", v, vm_name(vm, name)->data);
     return false;
@@ -536,7 +537,7 @@ int op_eq(VM *vm, Value a, Value b) {
 
 /* ---- truth, hashing, membership ---------------------------------------- */
 
-static int truthy_of(VM *vm, Value v, bool layout) {
+static inline __attribute__((always_inline)) int truthy_of(VM *vm, Value v, bool layout) {
     switch (VTAG(v)) {
     case VTAG_BOOL: return as_bool(v);
     case VTAG_INT: return as_int(v) != 0;
@@ -602,7 +603,7 @@ static int tuple_hash(VM *vm, ObjTuple *t, uint64_t *out) {
     return 0;
 }
 
-static int hash_of(VM *vm, Value v, uint64_t *out, bool layout) {
+static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64_t *out, bool layout) {
     switch (VTAG(v)) {
     case VTAG_INT: case VTAG_BOOL: *out = int_hash(v); return 0;
     case VTAG_CONST: *out = (uint64_t)(v >> 4); return 0;
@@ -682,7 +683,7 @@ static int iter_contains(VM *vm, Value container, Value item) {
     return found;
 }
 
-static int contains_of(VM *vm, Value c, Value item, bool layout) {
+static inline __attribute__((always_inline)) int contains_of(VM *vm, Value c, Value item, bool layout) {
     if (is_obj(c) && (layout || by_layout(vm, as_obj(c), N___contains__))) {
         Obj *o = as_obj(c);
         switch ((ObjKind)o->kind) {
@@ -787,10 +788,10 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
     return attr;
 }
 
-static ObjDict *obj_dict(Value v) {
+static ObjDict *obj_dict(VM *vm, Value v) {
     if (!is_obj(v)) return NULL;
     Obj *o = as_obj(v);
-    if (o->flags & OBJ_SUBTYPE) return *gc_subtype_slot(o);
+    if (o->flags & OBJ_SUBTYPE) return gc_subtype_dict(vm, o);
     switch ((ObjKind)o->kind) {
     case OBJ_INSTANCE: case OBJ_EXC: return ((ObjInstance *)o)->dict;
     case OBJ_MODULE: return ((ObjModule *)o)->dict;
@@ -812,11 +813,7 @@ static Value attr_error(VM *vm, Value obj, ObjStr *name) {
 /* Attributes that builtin objects expose without a dict. UNDEF if none. */
 /* A subtype instance's attribute dict, made on first use; NULL after
  * MemoryError. */
-static ObjDict *subtype_dict(VM *vm, Obj *o) {
-    ObjDict **slot = gc_subtype_slot(o);
-    if (!*slot) *slot = dict_new(vm);
-    return *slot;
-}
+static ObjDict *subtype_dict(VM *vm, Obj *o) { return gc_subtype_dict_make(vm, o); }
 
 static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(type_of(vm, obj));
@@ -965,7 +962,7 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     Value attr = class_lookup(cls, name);
     /* Data descriptors on the class win over the instance dict. */
     if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) return op_bind_attr(vm, obj, attr);
-    ObjDict *d = obj_dict(obj);
+    ObjDict *d = obj_dict(vm, obj);
     if (d) {
         Value v = dict_get_str(d, name);
         if (v != UNDEF) return v;
@@ -1041,7 +1038,7 @@ Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out) {
     if (!is_kind(obj, OBJ_CLASS) && cls != vm->types[T_SUPER] && !(cls->obj.flags & CLASS_HAS_GETATTRIBUTE)) {
         Value attr = class_lookup(cls, name);
         if (attr != UNDEF && is_method_like(attr)) {
-            ObjDict *d = obj_dict(obj);
+            ObjDict *d = obj_dict(vm, obj);
             if (!d || dict_get_str(d, name) == UNDEF) {
                 *self_out = obj;
                 return attr;
@@ -1130,7 +1127,7 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         }
     }
     if (del) {
-        ObjDict *d = obj_dict(obj);
+        ObjDict *d = obj_dict(vm, obj);
         int r = d ? dict_del(vm, d, obj_val(name)) : 0;
         if (r < 0) return -1;
         if (!r) attr_error(vm, obj, name);
@@ -1206,7 +1203,7 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
         }
         return class_delattr(vm, c, name);
     }
-    ObjDict *d = obj_dict(obj);
+    ObjDict *d = obj_dict(vm, obj);
     if (d) {
         int r = dict_del(vm, d, obj_val(name));
         if (r < 0) return -1;
@@ -1218,7 +1215,7 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
 
 /* ---- items ------------------------------------------------------------- */
 
-static Value getitem_of(VM *vm, Value obj, Value key, bool layout) {
+static inline __attribute__((always_inline)) Value getitem_of(VM *vm, Value obj, Value key, bool layout) {
     if (is_obj(obj) && (layout || by_layout(vm, as_obj(obj), N___getitem__))) {
         Obj *o = as_obj(obj);
         switch ((ObjKind)o->kind) {
@@ -1262,7 +1259,9 @@ static Value getitem_of(VM *vm, Value obj, Value key, bool layout) {
 
 Value op_getitem(VM *vm, Value obj, Value key) { return getitem_of(vm, obj, key, false); }
 
-static int setitem_of(VM *vm, Value obj, Value key, Value v, bool layout) {
+static inline __attribute__((always_inline)) int setitem_of(VM *vm, Value obj, Value key, Value v, bool layout) {
+    if (is_plain_kind_fast(obj, OBJ_DICT)) return dict_set(vm, AS(ObjDict, obj), key, v);
+    if (is_plain_kind_fast(obj, OBJ_LIST)) return list_setitem(vm, AS(ObjList, obj), key, v);
     if ((is_list(obj) || is_dict(obj)) && (layout || by_layout(vm, as_obj(obj), N___setitem__)))
         return is_list(obj) ? list_setitem(vm, AS(ObjList, obj), key, v) : dict_set(vm, AS(ObjDict, obj), key, v);
     if (layout) return layout_fail(vm, obj, N___setitem__) - 1;
@@ -1276,7 +1275,7 @@ static int setitem_of(VM *vm, Value obj, Value key, Value v, bool layout) {
 
 int op_setitem(VM *vm, Value obj, Value key, Value v) { return setitem_of(vm, obj, key, v, false); }
 
-static int delitem_of(VM *vm, Value obj, Value key, bool layout) {
+static inline __attribute__((always_inline)) int delitem_of(VM *vm, Value obj, Value key, bool layout) {
     if ((is_list(obj) || is_dict(obj)) && !layout && !by_layout(vm, as_obj(obj), N___delitem__)) goto special;
     if (is_list(obj)) return list_delitem(vm, AS(ObjList, obj), key);
     if (is_dict(obj)) {
@@ -1301,7 +1300,7 @@ special:;
 
 int op_delitem(VM *vm, Value obj, Value key) { return delitem_of(vm, obj, key, false); }
 
-static int64_t len_of(VM *vm, Value v, bool layout) {
+static inline __attribute__((always_inline)) int64_t len_of(VM *vm, Value v, bool layout) {
     if (is_obj(v) && (layout || by_layout(vm, as_obj(v), N___len__))) {
         Obj *o = as_obj(v);
         switch ((ObjKind)o->kind) {
@@ -1400,7 +1399,7 @@ static Value new_iter(VM *vm, TypeId t, IterNextFn next, Value a) {
     return obj_val(it);
 }
 
-static Value iter_of(VM *vm, Value v, bool layout) {
+static inline __attribute__((always_inline)) Value iter_of(VM *vm, Value v, bool layout) {
     if (is_obj(v) && (layout || by_layout(vm, as_obj(v), N___iter__))) {
         Obj *o = as_obj(v);
         switch ((ObjKind)o->kind) {
@@ -1609,7 +1608,7 @@ static bool call_repr_method(VM *vm, Value v, NameId name, StrBuf *b) {
     return true;
 }
 
-static bool repr_of(VM *vm, Value v, StrBuf *b, bool layout) {
+static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBuf *b, bool layout) {
     char tmp[40];
     switch (VTAG(v)) {
     case VTAG_INT: sb_addf(b, "%lld", (long long)as_int(v)); return true;

@@ -1,7 +1,7 @@
 /* Instances of Python subclasses of builtin types (see OBJ_SUBTYPE in
  * object.h): how the builtin constructors make them. An immutable value
  * is built as the builtin would build it, then copied into an object of
- * the subclass, which gc_new_instance gives room for the attribute dict. */
+ * the subclass (gc_new_instance marks it OBJ_SUBTYPE). */
 #include "subtype.h"
 
 #include "class.h"

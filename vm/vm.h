@@ -225,6 +225,11 @@ struct AsyVM {
     void *slabs;                /* every slab, linked through its first word */
     Value *roots;               /* extra roots pushed by native code: the thread's */
     int nroots;
+    /* The attribute dicts of OBJ_SUBTYPE objects: an open-addressing map
+     * from the object, weak in its keys (gc.c). */
+    Obj **subkeys;
+    ObjDict **subvals;
+    int64_t nsub, subcap;
 
     StrTable strings;
     ObjStr *names[N_COUNT];

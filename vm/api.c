@@ -12,6 +12,7 @@
 #include "exc.h"
 #include "gc.h"
 #include "gen.h"
+#include "finalize.h"
 #include "gil.h"
 #include "pool.h"
 #include "import.h"
@@ -209,6 +210,7 @@ void asy_free(AsyVM *vm) {
     join_threads(vm);
     pool_shutdown_all(vm);
     if (gil_abandon(vm)) return;
+    if (vm->modules) finalize_all(vm);
     pool_free(vm);
     sched_free(vm);
     while (vm->fibers) fiber_free(vm, vm->fibers);
@@ -217,6 +219,7 @@ void asy_free(AsyVM *vm) {
     free(vm->strings.slots);
     free(vm->repr_active);
     free(vm->fork_fds);
+    finalize_free(vm);
     free(vm->capture);
     free(vm->captured);
     free(vm->error_text);

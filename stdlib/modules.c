@@ -25,6 +25,7 @@ static const NativeModule registry[] = {
     {"_thread", mod_thread_init},
     {"pickle", mod_pickle_init},
     {"_procpool", mod_procpool_init},
+    {"_weakref", mod_weakref_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

@@ -25,6 +25,7 @@ bool mod_math_init(VM *vm, ObjModule *m);
 bool mod_time_init(VM *vm, ObjModule *m);
 bool mod_thread_init(VM *vm, ObjModule *m);
 bool mod_procpool_init(VM *vm, ObjModule *m);
+bool mod_weakref_init(VM *vm, ObjModule *m);
 bool mod_random_init(VM *vm, ObjModule *m);
 bool mod_os_init(VM *vm, ObjModule *m);
 bool mod_json_init(VM *vm, ObjModule *m);

@@ -1017,3 +1017,21 @@ void exc_init_types(VM *vm) {
     vm->memory_error = exc_new(vm, vm->exc_types[E_MemoryError], NULL);
     if (vm->memory_error == ERR) vm->memory_error = UNDEF;
 }
+
+void exc_report_unraisable(VM *vm, const char *prefix, Value obj) {
+    Value e = vm->exc;
+    vm->exc = UNDEF;
+    bool rooted = vm_push_root(vm, e);     /* repr() may run script code */
+    StrBuf b = SB_INIT;
+    sb_adds(&b, prefix);
+    if (obj != UNDEF && !op_repr_to(vm, obj, &b)) {
+        vm->exc = UNDEF;
+        sb_adds(&b, "<object repr() failed>");
+    }
+    sb_addc(&b, '\n');
+    if (e != UNDEF) exc_format(vm, e, &b);
+    vm->exc = UNDEF;
+    vm_write(vm, 2, b.data, b.len);
+    sb_free(&b);
+    if (rooted) vm_pop_roots(vm, 1);
+}

@@ -55,20 +55,7 @@ void finalize_mark(VM *vm) {
 static void close_one(VM *vm, ObjGen *g) {
     Value saved = vm->fiber->handled;
     if (!vm_push_root(vm, obj_val(g))) return;
-    if (gen_close(vm, g) < 0) {
-        Value e = vm->exc;
-        vm->exc = UNDEF;
-        StrBuf b = SB_INIT;
-        sb_adds(&b, "Exception ignored in: ");
-        if (!op_repr_to(vm, obj_val(g), &b)) {
-            vm->exc = UNDEF;
-            sb_adds(&b, "<generator>");
-        }
-        sb_addc(&b, '\n');
-        exc_format(vm, e, &b);
-        vm_write(vm, 2, b.data, b.len);
-        sb_free(&b);
-    }
+    if (gen_close(vm, g) < 0) exc_report_unraisable(vm, "Exception ignored in: ", obj_val(g));
     vm_pop_roots(vm, 1);
     vm->fiber->handled = saved;
 }

@@ -18,6 +18,7 @@
 #include "interp.h"
 #include "scheduler.h"
 #include "str.h"
+#include "weakref.h"
 
 static size_t obj_size(Obj *o) {
     switch ((ObjKind)o->kind) {
@@ -320,6 +321,7 @@ static void mark_roots(VM *vm) {
     for (Fiber *f = vm->fibers; f; f = f->next_fiber) fiber_mark(vm, f);
     gil_mark(vm);
     finalize_mark(vm);
+    weakref_mark(vm);
     pool_mark(vm);
     sched_mark(vm);
 }
@@ -362,12 +364,14 @@ void gc_collect(VM *vm) {
     sched_before_sweep(vm);
     finalize_before_sweep(vm);
     drain(vm);
+    weakref_before_sweep(vm);   /* after all marking: what is unmarked now dies */
     str_sweep_interned(vm);
     sweep(vm);
     if (vm->pending_warnings) vm_flush_warnings(vm);
     size_t next = vm->bytes_allocated * 2;
     vm->next_gc = next > vm->cfg.gc_initial ? next : vm->cfg.gc_initial;
     finalize_run(vm);
+    weakref_run_callbacks(vm);
 }
 
 /* ---- freeing ----------------------------------------------------------- */

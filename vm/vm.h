@@ -202,6 +202,11 @@ typedef struct Fiber {
 
 typedef struct ThreadState ThreadState;   /* gil.h */
 
+typedef struct WeakRefList {    /* weakref.c */
+    struct WeakRef **items;
+    size_t len, cap;
+} WeakRefList;
+
 typedef struct GenList {        /* finalize.c */
     struct ObjGen **items;
     size_t len, cap;
@@ -271,6 +276,9 @@ struct AsyVM {
     /* generators with handlers, closed if they die suspended (finalize.h) */
     GenList gens_tracked, gens_closing;
     bool closing_gens;
+    /* every weak reference, and those whose callbacks are due (weakref.h) */
+    WeakRefList weakrefs, weakref_calls;
+    bool weakref_running;
 
     Obj **repr_active;          /* containers whose repr is being built: [...] for cycles */
     int nrepr, reprcap;

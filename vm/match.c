@@ -2,6 +2,7 @@
  * match_class and the sequence and mapping type flags. */
 #include "match.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "class.h"
@@ -94,14 +95,23 @@ static bool matches_self(VM *vm, ObjClass *cls) {
     return false;
 }
 
+/* A class's name as CPython's tp_name has it: with the module's for the
+ * types of native modules (collections.deque), bare for the others. */
+static const char *tp_name(ObjClass *cls, char *buf, size_t size) {
+    if (!(cls->obj.flags & CLASS_BUILTIN) || !is_str(cls->module)) return cls->name->data;
+    snprintf(buf, size, "%s.%s", AS(ObjStr, cls->module)->data, cls->name->data);
+    return buf;
+}
+
 /* Appends subject.name to attrs; 0 when it has no such attribute, -1 after
  * raising. `seen` holds the names taken so far. */
 static int match_attr(VM *vm, ObjClass *cls, Value subject, ObjStr *name, ObjStr **seen, int nseen,
                       ObjList *attrs) {
     for (int i = 0; i < nseen; i++) {
         if (str_eq(seen[i], name)) {
-            exc_raise(vm, E_TypeError, "%s() got multiple sub-patterns for attribute %R", cls->name->data,
-                      obj_val(name));
+            char buf[256];
+            exc_raise(vm, E_TypeError, "%s() got multiple sub-patterns for attribute %R",
+                      tp_name(cls, buf, sizeof buf), obj_val(name));
             return -1;
         }
     }
@@ -129,14 +139,17 @@ static Value match_args(VM *vm, ObjClass *cls, int nargs, bool *self) {
         allowed = *self ? 1 : 0;
         margs = UNDEF;
     } else if (!is_tuple(margs) || as_obj(margs)->cls != vm->types[T_TUPLE]) {
-        return exc_raise(vm, E_TypeError, "%s.__match_args__ must be a tuple (got %s)", cls->name->data,
-                         type_name(vm, margs));
+        char buf[256];
+        return exc_raise(vm, E_TypeError, "%s.__match_args__ must be a tuple (got %s)",
+                         tp_name(cls, buf, sizeof buf), type_name(vm, margs));
     } else {
         allowed = AS(ObjTuple, margs)->len;
     }
-    if (allowed < nargs)
-        return exc_raise(vm, E_TypeError, "%s() accepts %d positional sub-pattern%s (%d given)", cls->name->data,
-                         (int)allowed, allowed == 1 ? "" : "s", nargs);
+    if (allowed < nargs) {
+        char buf[256];
+        return exc_raise(vm, E_TypeError, "%s() accepts %d positional sub-pattern%s (%d given)",
+                         tp_name(cls, buf, sizeof buf), (int)allowed, allowed == 1 ? "" : "s", nargs);
+    }
     return margs;
 }
 

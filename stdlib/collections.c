@@ -651,6 +651,7 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
     ObjClass *c = class_new_builtin(vm, "deque", vm->types[T_OBJECT], OBJ_INSTANCE);
     if (!c) return false;
     c->module = modname;
+    c->obj.flags |= CLASS_SEQUENCE;     /* for `case [a, b]:` */
     ObjNative *n = native_new(vm, "__new__", deque_new);
     if (!n || dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n)) < 0) return false;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
@@ -1352,6 +1353,7 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return ERR;
     }
     if (dict_set_str(vm, c->dict, str_intern_cstr(vm, "_fields"), obj_val(fields)) < 0 ||
+        dict_set_str(vm, c->dict, str_intern_cstr(vm, "__match_args__"), obj_val(fields)) < 0 ||
         dict_set_str(vm, c->dict, str_intern_cstr(vm, "_field_defaults"), obj_val(defaults)) < 0)
         return ERR;
     for (int64_t i = 0; i < fields->len; i++) {

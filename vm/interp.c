@@ -24,6 +24,7 @@
 #include "future.h"
 #include "gen.h"
 #include "import.h"
+#include "match.h"
 #include "num.h"
 #include "opcodes.h"
 #include "ops.h"
@@ -1788,6 +1789,32 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         SAVE();
         exc_raise(vm, E_SystemError, "RETURN_GENERATOR is not used");
         goto error;
+    }
+
+    /* ---- the match statement (vm/match.c) ---- */
+    CASE(GET_LEN) {
+        SAVE();
+        int64_t n = op_len(vm, TOP());
+        CHECK_INT(n);
+        PUSH(int_val(n));
+        NEXT();
+    }
+    CASE(MATCH_SEQUENCE) { Value b = bool_val(match_is_sequence(vm, TOP())); PUSH(b); NEXT(); }
+    CASE(MATCH_MAPPING) { Value b = bool_val(match_is_mapping(vm, TOP())); PUSH(b); NEXT(); }
+    CASE(MATCH_KEYS) {
+        SAVE();
+        Value r = match_keys(vm, PEEK(2), AS(ObjTuple, TOP()));
+        CHECK(r);
+        PUSH(r);
+        NEXT();
+    }
+    CASE(MATCH_CLASS) {
+        SAVE();
+        Value r = match_class(vm, PEEK(3), PEEK(2), ARG, AS(ObjTuple, TOP()));
+        CHECK(r);
+        sp -= 2;
+        TOP() = r;
+        NEXT();
     }
     L_BAD: {
         SAVE();

@@ -269,6 +269,11 @@ struct ObjCode {
 #define CLASS_BUILTIN 1     /* flags: a builtin type; its dict is fixed */
 #define CLASS_BASETYPE 2    /* may be subclassed */
 #define CLASS_HAS_GETATTR 4 /* defines __getattr__ */
+/* What a sequence or mapping pattern matches (CPython's Py_TPFLAGS_SEQUENCE
+ * and Py_TPFLAGS_MAPPING), besides list, tuple, range and dict, which
+ * vm/match.c knows: a class with the flag, or one that derives from it. */
+#define CLASS_SEQUENCE 0x1000
+#define CLASS_MAPPING 0x2000
 
 struct ObjClass {
     Obj obj;

@@ -294,7 +294,7 @@ static Value b_globals(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* locals(): a snapshot of the calling frame's variables. */
-static Value frame_locals(VM *vm, Frame *f) {
+Value builtins_frame_locals(VM *vm, Frame *f) {
     if (!f) return obj_val(vm->main_module->dict);
     if (f->locals) return obj_val(f->locals);
     if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
@@ -318,12 +318,12 @@ static Value frame_locals(VM *vm, Frame *f) {
 static Value b_locals(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
     if (!args_check(vm, "locals", nargs, kw, 0, 0)) return ERR;
-    return frame_locals(vm, vm->fiber->frame);
+    return builtins_frame_locals(vm, vm->fiber->frame);
 }
 
 static Value b_vars(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "vars", nargs, kw, 0, 1)) return ERR;
-    if (nargs == 0) return frame_locals(vm, vm->fiber->frame);
+    if (nargs == 0) return builtins_frame_locals(vm, vm->fiber->frame);
     Value d = op_getattr_opt(vm, args[0], vm_name(vm, N___dict__));
     if (d == UNDEF) return exc_raise(vm, E_TypeError, "vars() argument must have __dict__ attribute");
     return d;
@@ -343,7 +343,7 @@ static Value b_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjSet *s = set_new(vm, vm->types[T_SET]);
     if (!s) return ERR;
     if (nargs == 0) {
-        Value l = frame_locals(vm, vm->fiber->frame);
+        Value l = builtins_frame_locals(vm, vm->fiber->frame);
         if (l == ERR || add_keys(vm, s, AS(ObjDict, l)) < 0) return ERR;
     } else {
         Value o = args[0];
@@ -695,7 +695,7 @@ static bool add_types(VM *vm) {
     }
     return add(vm, "NotImplemented", NOTIMPL_VAL) && add(vm, "Ellipsis", ELLIPSIS_VAL) &&
            add(vm, "None", NONE_VAL) && add(vm, "True", TRUE_VAL) && add(vm, "False", FALSE_VAL) &&
-           add(vm, "__debug__", TRUE_VAL);
+           add(vm, "__debug__", TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins"));
 }
 
 bool builtins_init(VM *vm) {
@@ -719,6 +719,6 @@ bool builtins_init(VM *vm) {
            add_ctor(vm, T_STATICMETHOD, staticmethod_new) && add_ctor(vm, T_CLASSMETHOD, classmethod_new) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
            class_add_native(vm, prop, "setter", property_setter) &&
-           class_add_native(vm, prop, "deleter", property_deleter) && builtins_iter_init(vm) && bytes_init(vm) && file_init(vm) &&
+           class_add_native(vm, prop, "deleter", property_deleter) && builtins_iter_init(vm) && builtins_eval_init(vm) && bytes_init(vm) && file_init(vm) &&
            agen_init(vm);
 }

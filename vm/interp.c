@@ -402,11 +402,17 @@ Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjT
 }
 
 Value interp_run_module(VM *vm, ObjCode *code, ObjDict *globals) {
+    return interp_run_code(vm, code, globals, NULL);
+}
+
+Value interp_run_code(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals) {
+    if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     Fiber *fb = vm->fiber;
     Frame *f = push_frame(vm, fb, code);
     if (!f) return ERR;
     fb->depth++;
     f->globals = globals;
+    f->locals = locals;
     f->prev = fb->frame;
     f->flags = FRAME_ENTRY;
     fb->frame = f;

@@ -122,7 +122,10 @@ struct ObjDict {
     int64_t count;      /* live entries */
     int64_t cap;        /* entries allocated */
     int64_t mask;       /* index size - 1; 0 with index == NULL when empty */
-    uint32_t version;   /* bumped on every change; the global caches check it */
+    /* A tag from the VM-wide counter, renewed on every change: the global
+     * caches check it, and one code object may run with several globals
+     * (exec), so two dicts with contents that differ never share a tag. */
+    uint32_t version;
 };
 
 typedef struct SetEntry {

@@ -248,6 +248,7 @@ struct AsyVM {
     int c_depth;                /* nested C-level calls into the interpreter */
     int recursion_limit;
     uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
+    uint32_t dict_version;      /* the last version tag given to a dict (dict.c) */
     Value memory_error;         /* preallocated, raised when memory runs out */
     struct Sched *sched;        /* the event loop (scheduler.c), created on first use */
     struct Pool *pool;          /* the default executor's threads (pool.c), made on first use */

@@ -24,6 +24,7 @@ static const NativeModule registry[] = {
     {"contextvars", mod_contextvars_init},
     {"_thread", mod_thread_init},
     {"pickle", mod_pickle_init},
+    {"_io", mod_io_init},
     {"_procpool", mod_procpool_init},
 };
 

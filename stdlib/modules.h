@@ -37,5 +37,6 @@ bool mod_asyncio_init(VM *vm, ObjModule *m);
 bool mod_gc_init(VM *vm, ObjModule *m);
 bool mod_contextvars_init(VM *vm, ObjModule *m);
 bool mod_pickle_init(VM *vm, ObjModule *m);
+bool mod_io_init(VM *vm, ObjModule *m);
 
 #endif

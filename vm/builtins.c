@@ -111,6 +111,35 @@ static Value int_arg(VM *vm, Value v, const char *fname, int64_t *out) {
 
 /* ---- output and input ---------------------------------------------------- */
 
+/* Where print() writes without file=: sys.stdout (or sys.stderr), or UNDEF
+ * while that is still the VM's own stream (sys.__stdout__), whose text goes
+ * straight to the host. */
+static Value std_stream(VM *vm, const char *name) {
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (!is_kind(sys, OBJ_MODULE)) return UNDEF;
+    ObjDict *d = AS(ObjModule, sys)->dict;
+    char orig[16];
+    snprintf(orig, sizeof orig, "__%s__", name);
+    Value cur = dict_get_str(d, str_intern_cstr(vm, name));
+    return cur == dict_get_str(d, str_intern_cstr(vm, orig)) ? UNDEF : cur;
+}
+
+/* print() to a stream object: write() once per piece, as CPython does. */
+static Value print_to(VM *vm, Value file, Value *args, int nargs, Value sep, Value end) {
+    ObjStr *write = str_intern_cstr(vm, "write");
+    Value piece;
+    for (int i = 0; i < nargs; i++) {
+        if (i) {
+            piece = is_str(sep) ? sep : obj_val(vm->char_strs[' ']);
+            if (op_call_method(vm, file, write, &piece, 1) == ERR) return ERR;
+        }
+        piece = op_str(vm, args[i]);
+        if (piece == ERR || op_call_method(vm, file, write, &piece, 1) == ERR) return ERR;
+    }
+    piece = is_str(end) ? end : obj_val(vm->char_strs['\n']);
+    return op_call_method(vm, file, write, &piece, 1);
+}
+
 static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"sep", "end", "file", "flush", NULL};
     if (!args_kw_only(vm, "print", kw, accepted)) return ERR;
@@ -120,6 +149,16 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "sep must be None or a string, not %T", sep);
     if (end != UNDEF && end != NONE_VAL && !is_str(end))
         return exc_raise(vm, E_TypeError, "end must be None or a string, not %T", end);
+    if (file == UNDEF || file == NONE_VAL) file = std_stream(vm, "stdout");
+    if (file == NONE_VAL) return NONE_VAL;      /* sys.stdout = None */
+    if (file != UNDEF) {
+        if (print_to(vm, file, args, nargs, sep, end) == ERR) return ERR;
+        Value flush = args_kw(vm, args, nargs, kw, "flush");
+        int t = flush == UNDEF ? 0 : op_truthy(vm, flush);
+        if (t < 0 || (t && op_call_method(vm, file, str_intern_cstr(vm, "flush"), NULL, 0) == ERR)) return ERR;
+        return NONE_VAL;
+    }
+    /* The VM's own stdout: one write of the whole line. */
     StrBuf b = SB_INIT;
     for (int i = 0; i < nargs; i++) {
         if (i) {
@@ -131,13 +170,6 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_str(end)) sb_add(&b, AS(ObjStr, end)->data, (size_t)AS(ObjStr, end)->len);
     else sb_addc(&b, '\n');
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
-    if (file != UNDEF && file != NONE_VAL) {
-        Value s = str_from_buf(vm, &b);
-        if (s == ERR) return ERR;
-        Value w = op_getattr(vm, file, str_intern_cstr(vm, "write"));
-        if (w == ERR) return ERR;
-        return op_call1(vm, w, s) == ERR ? ERR : NONE_VAL;
-    }
     vm_write(vm, 1, b.data ? b.data : "", b.len);
     sb_free(&b);
     return NONE_VAL;

@@ -665,6 +665,15 @@ static Value classmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return wrapper_new(vm, args, nargs, kw, T_CLASSMETHOD, "classmethod");
 }
 
+/* types.MethodType(func, instance). */
+static Value method_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_no_kw(vm, "method", kw)) return ERR;
+    if (nargs != 3) return exc_raise(vm, E_TypeError, "method expected 2 arguments, got %d", nargs - 1);
+    if (!op_callable(vm, args[1])) return exc_raise(vm, E_TypeError, "first argument must be callable");
+    if (args[2] == NONE_VAL) return exc_raise(vm, E_TypeError, "instance must not be None");
+    return bound_new(vm, args[2], args[1]);
+}
+
 static Value property_make(VM *vm, Value fget, Value fset, Value fdel, Value doc) {
     ObjProperty *p = gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]);
     if (!p) return ERR;
@@ -749,6 +758,7 @@ bool builtins_init(VM *vm) {
            add_ctor(vm, T_BOOL, bool_new) && add_ctor(vm, T_LIST, list_new_ctor) &&
            add_ctor(vm, T_TUPLE, tuple_new_ctor) && add_ctor(vm, T_DICT, dict_new_ctor) &&
            add_ctor(vm, T_STATICMETHOD, staticmethod_new) && add_ctor(vm, T_CLASSMETHOD, classmethod_new) &&
+           add_ctor(vm, T_METHOD, method_new) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
            class_add_native(vm, prop, "setter", property_setter) &&
            class_add_native(vm, prop, "deleter", property_deleter) && builtins_iter_init(vm) && builtins_eval_init(vm) && bytes_init(vm) && file_init(vm) &&

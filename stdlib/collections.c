@@ -42,6 +42,7 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/import.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -1377,6 +1378,27 @@ static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn cto
     return module_add_value(vm, m, name, obj_val(c)) ? c : NULL;
 }
 
+/* ---- the classes written in Asy -------------------------------------------- */
+
+/* ChainMap, UserDict, UserList and UserString live in
+ * stdlib/_collections_py.asy, loaded on first use through the module's
+ * __getattr__ (PEP 562) and then kept in its namespace. */
+static Value collections_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    static const char *const lazy[] = {"ChainMap", "UserDict", "UserList", "UserString"};
+    Value name = args[0];
+    for (size_t i = 0; is_str(name) && i < sizeof lazy / sizeof lazy[0]; i++) {
+        if (strcmp(AS(ObjStr, name)->data, lazy[i]) != 0) continue;
+        Value py = import_module(vm, "_collections_py");
+        Value v = py == ERR ? ERR : op_getattr(vm, py, AS(ObjStr, name));
+        if (v == ERR) return ERR;
+        Value mod = dict_get_str(vm->modules, str_intern_cstr(vm, "collections"));
+        if (is_kind(mod, OBJ_MODULE) && dict_set(vm, AS(ObjModule, mod)->dict, name, v) < 0) return ERR;
+        return v;
+    }
+    return exc_raise(vm, E_AttributeError, "module 'collections' has no attribute %R", name);
+}
+
 bool mod_collections_init(VM *vm, ObjModule *m) {
     static const MethodDef dd_methods[] = {
         {"__missing__", defaultdict_missing}, {"copy", defaultdict_copy}, {"__copy__", defaultdict_copy},
@@ -1402,5 +1424,6 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     if (!ct) return false;
     ObjNative *fk = native_new(vm, "fromkeys", counter_fromkeys);
     if (!fk || dict_set_str(vm, ct->dict, fk->name, obj_val(fk)) < 0) return false;
-    return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple);
+    return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple) &&
+           module_add_native(vm, m, "__getattr__", collections_getattr);
 }

@@ -42,7 +42,6 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
-#include "../vm/import.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -1381,22 +1380,11 @@ static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn cto
 /* ---- the classes written in Asy -------------------------------------------- */
 
 /* ChainMap, UserDict, UserList and UserString live in
- * stdlib/_collections_py.asy, loaded on first use through the module's
- * __getattr__ (PEP 562) and then kept in its namespace. */
+ * stdlib/_collections_py.asy, loaded on first use. */
 static Value collections_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"ChainMap", "UserDict", "UserList", "UserString", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
-    static const char *const lazy[] = {"ChainMap", "UserDict", "UserList", "UserString"};
-    Value name = args[0];
-    for (size_t i = 0; is_str(name) && i < sizeof lazy / sizeof lazy[0]; i++) {
-        if (strcmp(AS(ObjStr, name)->data, lazy[i]) != 0) continue;
-        Value py = import_module(vm, "_collections_py");
-        Value v = py == ERR ? ERR : op_getattr(vm, py, AS(ObjStr, name));
-        if (v == ERR) return ERR;
-        Value mod = dict_get_str(vm->modules, str_intern_cstr(vm, "collections"));
-        if (is_kind(mod, OBJ_MODULE) && dict_set(vm, AS(ObjModule, mod)->dict, name, v) < 0) return ERR;
-        return v;
-    }
-    return exc_raise(vm, E_AttributeError, "module 'collections' has no attribute %R", name);
+    return module_lazy_attr(vm, "collections", "_collections_py", names, args[0]);
 }
 
 bool mod_collections_init(VM *vm, ObjModule *m) {

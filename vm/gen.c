@@ -264,9 +264,12 @@ void gen_mark(VM *vm, ObjGen *g) {
     gc_mark_obj(vm, (Obj *)g->qualname);
     gc_mark_obj(vm, (Obj *)g->site);
     Frame *f = g->frame;
-    if (!f || g->state == GEN_DONE) return;
-    gc_mark_obj(vm, (Obj *)f->func);
+    if (!f) return;
+    /* Freeing the frame reads its code for the size: keep it while the
+     * frame exists, finished or not. */
     gc_mark_obj(vm, (Obj *)f->code);
+    if (g->state == GEN_DONE) return;
+    gc_mark_obj(vm, (Obj *)f->func);
     gc_mark_obj(vm, (Obj *)f->globals);
     for (Value *v = f->slots; v < f->sp; v++) gc_mark_value(vm, *v);
 }

@@ -80,6 +80,7 @@ typedef struct Compiler {
     Unit *u;
     bool failed;
     int nesting;            /* C recursion depth of the expression walker */
+    bool top_names;         /* module-level reads go through LOAD_NAME (exec with locals) */
 } Compiler;
 
 
@@ -339,7 +340,8 @@ static void compile_name(Compiler *c, const char *name, NameOp nop) {
         emit(c, global[nop], add_name(c, s));
         break;
     case NAME_GLOBAL_IMPLICIT:
-        if (u->scope->kind == SCOPE_CLASS) emit(c, named[nop], add_name(c, s));
+        if (u->scope->kind == SCOPE_CLASS || (u->scope->kind == SCOPE_MODULE && c->top_names))
+            emit(c, named[nop], add_name(c, s));
         else emit(c, global[nop], add_name(c, s));
         break;
     }
@@ -2282,7 +2284,10 @@ static void compile_stmts(Compiler *c, NodeList *l) {
 
 /* ---- entry points ------------------------------------------------------ */
 
-ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *src, size_t len, bool interactive) {
+/* The module unit. COMPILE_EVAL: the body is one expression statement,
+ * whose value the code returns. */
+static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const char *src, size_t len,
+                             CompileMode mode, bool top_names) {
     AstArena *arena = ast_arena_new();
     if (!arena) { exc_nomem(vm); return NULL; }
     SymError err;
@@ -2294,14 +2299,19 @@ ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *
         ast_arena_free(arena);
         return NULL;
     }
-    Compiler c = {vm, filename, src, len, NULL, false, 0};
+    Compiler c = {vm, filename, src, len, NULL, false, 0, top_names};
     ObjCode *code = NULL;
+    bool interactive = mode == COMPILE_SINGLE;
     if (enter_unit(&c, top, "<module>", 1)) {
         c.u->interactive = interactive;
         c.u->code->flags |= CODE_MODULE;
         NodeList *body = &module->u.block.body;
         int start = 0;
-        if (is_docstring(body) && !interactive) {
+        if (mode == COMPILE_EVAL) {
+            compile_expr(&c, body->items[0]->u.value.value);
+            emit(&c, OP_RETURN_VALUE, 0);
+            start = body->n;
+        } else if (is_docstring(body) && !interactive) {
             compile_expr(&c, body->items[0]->u.value.value);
             emit(&c, OP_STORE_GLOBAL, name_index(&c, "__doc__"));
             start = 1;
@@ -2320,24 +2330,65 @@ ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *
     return c.failed ? NULL : code;
 }
 
+ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *src, size_t len, bool interactive) {
+    return compile_root(vm, module, filename, src, len, interactive ? COMPILE_SINGLE : COMPILE_EXEC, false);
+}
+
+static void raise_parse_error(VM *vm, ParseError *perr, const char *filename, const char *src, size_t len) {
+    if (perr->kind && !strcmp(perr->kind, "MemoryError")) exc_nomem(vm);
+    else if (perr->kind && !strcmp(perr->kind, "RecursionError")) exc_raise(vm, E_RecursionError, "%s", perr->msg);
+    else {
+        ExcId id = perr->kind && !strcmp(perr->kind, "IndentationError") ? E_IndentationError
+                 : perr->kind && !strcmp(perr->kind, "TabError") ? E_TabError : E_SyntaxError;
+        raise_syntax(vm, id, perr->msg, filename, src, len, perr->line, perr->col,
+                     perr->end_line == perr->line ? perr->end_col : perr->col + 1);
+    }
+}
+
+ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode) {
+    if (mode != COMPILE_EVAL) {
+        AstArena *arena = ast_arena_new();
+        if (!arena) { exc_nomem(vm); return NULL; }
+        ParseError perr;
+        Node *mod = ast_parse(arena, src, len, PARSE_FILE, &perr);
+        ObjCode *code = NULL;
+        if (!mod) raise_parse_error(vm, &perr, filename, src, len);
+        else code = compile_root(vm, mod, filename, src, len, mode, true);
+        ast_arena_free(arena);
+        return code;
+    }
+    /* eval() ignores leading blanks, as CPython does. */
+    while (len && (*src == ' ' || *src == '\t')) { src++; len--; }
+    AstArena *arena = ast_arena_new();
+    if (!arena) { exc_nomem(vm); return NULL; }
+    ParseError perr;
+    Node *expr = ast_parse(arena, src, len, PARSE_EVAL, &perr);
+    Node *stmt = expr ? ast_alloc(arena, sizeof(Node)) : NULL;
+    Node *mod = stmt ? ast_alloc(arena, sizeof(Node)) : NULL;
+    Node **items = mod ? ast_alloc(arena, sizeof(Node *)) : NULL;
+    ObjCode *code = NULL;
+    if (!expr) raise_parse_error(vm, &perr, filename, src, len);
+    else if (!items) exc_nomem(vm);
+    else {
+        *stmt = (Node){.kind = S_EXPR, .line = expr->line, .col = expr->col, .end_line = expr->end_line,
+                       .end_col = expr->end_col, .u.value.value = expr};
+        *mod = (Node){.kind = S_MODULE, .line = 1};
+        items[0] = stmt;
+        mod->u.block.body = (NodeList){items, 1, 1};
+        code = compile_root(vm, mod, filename, src, len, COMPILE_EVAL, true);
+    }
+    ast_arena_free(arena);
+    return code;
+}
+
 ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive) {
     AstArena *arena = ast_arena_new();
     if (!arena) { exc_nomem(vm); return NULL; }
     ParseError perr;
     Node *mod = ast_parse(arena, src, len, PARSE_FILE, &perr);
-    if (!mod) {
-        if (perr.kind && !strcmp(perr.kind, "MemoryError")) exc_nomem(vm);
-        else if (perr.kind && !strcmp(perr.kind, "RecursionError")) exc_raise(vm, E_RecursionError, "%s", perr.msg);
-        else {
-            ExcId id = perr.kind && !strcmp(perr.kind, "IndentationError") ? E_IndentationError
-                     : perr.kind && !strcmp(perr.kind, "TabError") ? E_TabError : E_SyntaxError;
-            raise_syntax(vm, id, perr.msg, filename, src, len, perr.line, perr.col,
-                         perr.end_line == perr.line ? perr.end_col : perr.col + 1);
-        }
-        ast_arena_free(arena);
-        return NULL;
-    }
-    ObjCode *code = compile_module(vm, mod, filename, src, len, interactive);
+    ObjCode *code = NULL;
+    if (!mod) raise_parse_error(vm, &perr, filename, src, len);
+    else code = compile_module(vm, mod, filename, src, len, interactive);
     ast_arena_free(arena);
     return code;
 }

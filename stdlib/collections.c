@@ -1379,6 +1379,16 @@ static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn cto
     return module_add_value(vm, m, name, obj_val(c)) ? c : NULL;
 }
 
+/* ---- the classes written in Asy -------------------------------------------- */
+
+/* ChainMap, UserDict, UserList and UserString live in
+ * stdlib/_collections_py.asy, loaded on first use. */
+static Value collections_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"ChainMap", "UserDict", "UserList", "UserString", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "collections", "_collections_py", names, args[0]);
+}
+
 bool mod_collections_init(VM *vm, ObjModule *m) {
     static const MethodDef dd_methods[] = {
         {"__missing__", defaultdict_missing}, {"copy", defaultdict_copy}, {"__copy__", defaultdict_copy},
@@ -1404,5 +1414,6 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     if (!ct) return false;
     ObjNative *fk = native_new(vm, "fromkeys", counter_fromkeys);
     if (!fk || dict_set_str(vm, ct->dict, fk->name, obj_val(fk)) < 0) return false;
-    return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple);
+    return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple) &&
+           module_add_native(vm, m, "__getattr__", collections_getattr);
 }

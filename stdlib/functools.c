@@ -12,6 +12,10 @@
  *   a = the wrapped function   b = the cache dict    c = maxsize (None or int)
  *   i = hits                    n = misses            step = typed
  *
+ * cached_property, singledispatch, singledispatchmethod and partialmethod
+ * are CPython's Python code, in stdlib/_functools_py.asy, which the
+ * module's __getattr__ loads on first use.
+ *
  * cmp_to_key returns a KeyWrapper: an ObjIter with a = the cmp function and
  * b = the wrapped object (UNDEF for the factory cmp_to_key returns). */
 #include <string.h>
@@ -726,6 +730,14 @@ static Value ft_total_ordering(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- the module --------------------------------------------------------- */
 
+/* What stdlib/_functools_py.asy defines, loaded on first use. */
+static Value ft_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"cached_property", "singledispatch", "singledispatchmethod",
+                                        "partialmethod", "recursive_repr", "get_cache_token", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "functools", "_functools_py", names, args[0]);
+}
+
 bool mod_functools_init(VM *vm, ObjModule *m) {
     static const char *const pnames[] = {"__init__", "__call__", "__repr__"};
     static const NativeFn pfns[] = {partial_init, partial_call, partial_repr};
@@ -743,7 +755,7 @@ bool mod_functools_init(VM *vm, ObjModule *m) {
     static const struct { const char *name; NativeFn fn; } fns[] = {
         {"reduce", ft_reduce}, {"update_wrapper", ft_update_wrapper}, {"wraps", ft_wraps},
         {"lru_cache", ft_lru_cache}, {"cache", ft_cache}, {"cmp_to_key", ft_cmp_to_key},
-        {"total_ordering", ft_total_ordering},
+        {"total_ordering", ft_total_ordering}, {"__getattr__", ft_getattr},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;

@@ -109,5 +109,7 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_value(vm, m, "byteorder", str_from_cstr(vm, "little")) &&
            module_add_value(vm, m, "implementation", str_from_cstr(vm, "asy")) &&
            module_add_value(vm, m, "stdout", make_stream(vm, "<stdout>", 1)) &&
-           module_add_value(vm, m, "stderr", make_stream(vm, "<stderr>", 2));
+           module_add_value(vm, m, "stderr", make_stream(vm, "<stderr>", 2)) &&
+           module_add_value(vm, m, "__stdout__", dict_get_str(m->dict, str_intern_cstr(vm, "stdout"))) &&
+           module_add_value(vm, m, "__stderr__", dict_get_str(m->dict, str_intern_cstr(vm, "stderr")));
 }

@@ -12,11 +12,13 @@
 #include "exc.h"
 #include "containers.h"
 #include "gen.h"
+#include "finalize.h"
 #include "gil.h"
 #include "pool.h"
 #include "interp.h"
 #include "scheduler.h"
 #include "str.h"
+#include "weakref.h"
 
 static size_t obj_size(Obj *o) {
     switch ((ObjKind)o->kind) {
@@ -211,7 +213,6 @@ static void blacken_code(VM *vm, ObjCode *c) {
     for (int i = 0; i < c->nnames; i++) MARK(c->names[i]);
     for (int i = 0; i < c->nlocals; i++) MARK(c->varnames[i]);
     for (int i = 0; i < c->ncells + c->nfrees; i++) MARK(c->cellnames[i]);
-    for (int i = 0; i < c->ncaches; i++) gc_mark_value(vm, c->caches[i].value);
     for (int i = 0; i < c->nattrcaches; i++) {
         MARK(c->attrcaches[i].cls);
         gc_mark_value(vm, c->attrcaches[i].value);
@@ -319,6 +320,8 @@ static void mark_roots(VM *vm) {
     mark_values(vm, vm->roots, vm->nroots);
     for (Fiber *f = vm->fibers; f; f = f->next_fiber) fiber_mark(vm, f);
     gil_mark(vm);
+    finalize_mark(vm);
+    weakref_mark(vm);
     pool_mark(vm);
     sched_mark(vm);
 }
@@ -356,14 +359,19 @@ void gc_collect(VM *vm) {
     vm->gc_request = false;
     mark_roots(vm);
     drain(vm);
-    /* Futures with unseen exceptions about to die are kept to be reported. */
+    /* Futures with unseen exceptions about to die are kept to be reported,
+     * and generators with finally blocks to run, to be closed. */
     sched_before_sweep(vm);
+    finalize_before_sweep(vm);
     drain(vm);
+    weakref_before_sweep(vm);   /* after all marking: what is unmarked now dies */
     str_sweep_interned(vm);
     sweep(vm);
     if (vm->pending_warnings) vm_flush_warnings(vm);
     size_t next = vm->bytes_allocated * 2;
     vm->next_gc = next > vm->cfg.gc_initial ? next : vm->cfg.gc_initial;
+    finalize_run(vm);
+    weakref_run_callbacks(vm);
 }
 
 /* ---- freeing ----------------------------------------------------------- */

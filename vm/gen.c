@@ -1,6 +1,8 @@
 /* Generators (see gen.h). */
 #include "gen.h"
 
+#include "finalize.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +10,7 @@
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
+#include "finalize.h"
 #include "func.h"
 #include "gc.h"
 #include "interp.h"
@@ -61,6 +64,7 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
         }
         for (int i = 0; i < code->nfrees; i++) cells[code->ncells + i] = fn->closure->items[i];
     }
+    if (code->nexc && t != T_ASYNC_GENERATOR) finalize_track(vm, g);
     return obj_val(g);
 }
 

@@ -403,11 +403,17 @@ Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjT
 }
 
 Value interp_run_module(VM *vm, ObjCode *code, ObjDict *globals) {
+    return interp_run_code(vm, code, globals, NULL);
+}
+
+Value interp_run_code(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals) {
+    if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     Fiber *fb = vm->fiber;
     Frame *f = push_frame(vm, fb, code);
     if (!f) return ERR;
     fb->depth++;
     f->globals = globals;
+    f->locals = locals;
     f->prev = fb->frame;
     f->flags = FRAME_ENTRY;
     fb->frame = f;
@@ -1910,22 +1916,24 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames) {
         subargv[1 + nsub++] = v;
     }
     if (subnames) subnames->len = nsub;
+    /* The keyword names stay rooted until __init_subclass__: the body collects. */
+    if (!vm_push_root(vm, subnames ? obj_val(subnames) : NONE_VAL)) return exc_nomem(vm);
     ObjTuple *bases = tuple_from(vm, args + 2, nargs - 2);
-    if (!bases) return ERR;
-    ObjDict *ns = dict_new(vm);
-    if (!ns) return ERR;
-    if (!vm_push_root(vm, obj_val(ns))) return exc_nomem(vm);
-    if (!vm_push_root(vm, obj_val(bases))) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+    ObjDict *ns = bases ? dict_new(vm) : NULL;
+    if (!ns) { vm_pop_roots(vm, 1); return ERR; }
+    if (!vm_push_root(vm, obj_val(ns))) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+    if (!vm_push_root(vm, obj_val(bases))) { vm_pop_roots(vm, 2); return exc_nomem(vm); }
     Value r = run_class_body(vm, AS(ObjFunction, args[0]), ns);
     Value cls = r == ERR ? ERR : class_new(vm, AS(ObjStr, args[1]), bases, ns);
     vm_pop_roots(vm, 2);
-    if (cls == ERR) return ERR;
+    if (cls == ERR) { vm_pop_roots(vm, 1); return ERR; }
     ObjStr *cellname = str_intern_cstr(vm, "__classcell__");
     Value cell = cellname ? dict_get_str(AS(ObjClass, cls)->dict, cellname) : UNDEF;
     if (is_kind(cell, OBJ_CELL)) {
         AS(ObjCell, cell)->v = cls;
         dict_del(vm, AS(ObjClass, cls)->dict, obj_val(cellname));
     }
+    if (!vm_push_root(vm, cls)) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
     /* __set_name__ on descriptors, as type.__new__ does. */
     ObjDict *d = AS(ObjClass, cls)->dict;
     for (int64_t pos = 0; pos < d->nentries; pos++) {
@@ -1934,12 +1942,10 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames) {
         Value sn = op_special(vm, e->value, N___set_name__);
         if (sn == UNDEF) continue;
         Value argv[3] = {e->value, cls, e->key};
-        if (op_call(vm, sn, argv, 3, NULL) == ERR) return ERR;
+        if (op_call(vm, sn, argv, 3, NULL) == ERR) { vm_pop_roots(vm, 2); return ERR; }
     }
-    if (subnames && !vm_push_root(vm, obj_val(subnames))) return exc_nomem(vm);
-    if (!vm_push_root(vm, cls)) return exc_nomem(vm);
     bool ok = init_subclass(vm, AS(ObjClass, cls), subargv, (int)nsub, subnames);
-    vm_pop_roots(vm, subnames ? 2 : 1);
+    vm_pop_roots(vm, 2);
     return ok ? cls : ERR;
 }
 

@@ -122,7 +122,9 @@ struct ObjDict {
     int64_t count;      /* live entries */
     int64_t cap;        /* entries allocated */
     int64_t mask;       /* index size - 1; 0 with index == NULL when empty */
-    uint32_t version;   /* bumped on every change; the global caches check it */
+    /* Set from the VM's counter on every change, so that no two states of
+     * any two dicts share a number: the global caches check it. */
+    uint64_t version;
 };
 
 typedef struct SetEntry {
@@ -205,9 +207,11 @@ typedef struct ExcEntry {
     uint32_t start, end, target, depth;
 } ExcEntry;
 
-/* The inline cache of one LOAD_GLOBAL: valid while both dicts' versions match. */
+/* The inline cache of one LOAD_GLOBAL: valid while both dicts' versions
+ * match, which also means the value is still in one of them, so the
+ * collector does not mark it (a deleted global can die). */
 typedef struct GlobalCache {
-    uint32_t gversion, bversion;
+    uint64_t gversion, bversion;
     Value value;
 } GlobalCache;
 

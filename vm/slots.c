@@ -76,8 +76,40 @@ static bool is_sized(Value v) {
     }
 }
 
+/* function.__get__(obj, type=None), and staticmethod's, classmethod's and
+ * property's: what reading the attribute through obj (or type) gives. */
+static Value descr_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__get__", nargs - 1, kw, 1, 2)) return ERR;
+    Value d = args[0], obj = args[1], type = nargs > 2 ? args[2] : NONE_VAL;
+    if (obj == NONE_VAL && type == NONE_VAL) return exc_raise(vm, E_TypeError, "__get__(None, None) is invalid");
+    Obj *o = as_obj(d);
+    if (o->kind == OBJ_WRAPPER) {
+        Value f = ((ObjWrapper *)o)->v;
+        if (o->cls == vm->types[T_STATICMETHOD]) return f;
+        return bound_new(vm, type != NONE_VAL ? type : obj_val(type_of(vm, obj)), f);
+    }
+    if (obj == NONE_VAL) return d;
+    if (o->kind == OBJ_PROPERTY) {
+        Value g = ((ObjProperty *)o)->fget;
+        if (g == NONE_VAL || g == UNDEF) return exc_raise(vm, E_AttributeError, "property has no getter");
+        return op_call1(vm, g, obj);
+    }
+    return bound_new(vm, obj, d);
+}
+
+static bool is_descriptor(Value v) {
+    return is_kind(v, OBJ_FUNCTION) || is_kind(v, OBJ_WRAPPER) || is_kind(v, OBJ_PROPERTY);
+}
+
 Value slot_wrapper(VM *vm, Value obj, ObjStr *name) {
     if (name->len < 5 || name->data[0] != '_' || name->data[1] != '_') return UNDEF;
+    if (strcmp(name->data, "__get__") == 0) {
+        if (!is_descriptor(obj)) return UNDEF;
+        ObjNative *n = native_new(vm, "__get__", descr_get);
+        if (!n) return ERR;
+        n->self = obj;
+        return obj_val(n);
+    }
     for (int s = 0; s < S_COUNT; s++) {
         if (strcmp(name->data, slot_names[s]) != 0) continue;
         /* Only where the operation applies. */

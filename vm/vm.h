@@ -202,6 +202,16 @@ typedef struct Fiber {
 
 typedef struct ThreadState ThreadState;   /* gil.h */
 
+typedef struct WeakRefList {    /* weakref.c */
+    struct WeakRef **items;
+    size_t len, cap;
+} WeakRefList;
+
+typedef struct GenList {        /* finalize.c */
+    struct ObjGen **items;
+    size_t len, cap;
+} GenList;
+
 typedef struct StrTable {      /* the interned strings: a weak set */
     ObjStr **slots;
     int64_t count, used, cap;  /* live, live + deleted, slots (a power of two) */
@@ -248,6 +258,7 @@ struct AsyVM {
     int c_depth;                /* nested C-level calls into the interpreter */
     int recursion_limit;
     uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
+    uint64_t dict_version;      /* the last version given to a dict (object.h) */
     Value memory_error;         /* preallocated, raised when memory runs out */
     struct Sched *sched;        /* the event loop (scheduler.c), created on first use */
     struct Pool *pool;          /* the default executor's threads (pool.c), made on first use */
@@ -261,6 +272,13 @@ struct AsyVM {
     /* contextvars (stdlib/contextvars.c, C API in stdlib/contextvars.h) */
     Value context;              /* the current Context; UNDEF until one is needed */
     ObjClass *context_types[CONTEXT_NTYPES];   /* its classes; NULL until first needed */
+
+    /* generators with handlers, closed if they die suspended (finalize.h) */
+    GenList gens_tracked, gens_closing;
+    bool closing_gens;
+    /* every weak reference, and those whose callbacks are due (weakref.h) */
+    WeakRefList weakrefs, weakref_calls;
+    bool weakref_running;
 
     Obj **repr_active;          /* containers whose repr is being built: [...] for cycles */
     int nrepr, reprcap;

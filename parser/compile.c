@@ -1667,13 +1667,40 @@ static bool is_literal(Node *e) {
     }
 }
 
+/* The value of a literal (folded, as CPython's AST optimizer does: -1 is a
+ * constant); UNDEF for other expressions. */
+static Value literal_value(Compiler *c, Node *e) {
+    bool neg = e->kind == E_UNARY && e->u.unary.op == OP_NEG;
+    if (neg) e = e->u.unary.operand;
+    Value v;
+    switch (e->kind) {
+    case E_INT: v = int_literal(c, e); break;
+    case E_FLOAT: v = float_val(e->u.fval); break;
+    case E_STR: v = str_new(c->vm, e->u.str.s, e->u.str.len); break;
+    case E_BYTES: v = bytes_new(c->vm, (const uint8_t *)e->u.str.s, e->u.str.len); break;
+    case E_NONE: return NONE_VAL;
+    case E_TRUE: return TRUE_VAL;
+    case E_FALSE: return FALSE_VAL;
+    default: return UNDEF;
+    }
+    if (v != ERR && neg) v = op_neg(c->vm, v);
+    if (v == ERR) c->failed = true;
+    return v;
+}
+
+/* A value pattern's or a mapping key's expression. */
+static void compile_value(Compiler *c, Node *e) {
+    if (is_literal(e)) load_const(c, literal_value(c, e));
+    else compile_expr(c, e);
+}
+
 static void compile_pattern_value(Compiler *c, Node *p, PatCtx *pc) {
     Node *v = p->u.value.value;
     if (!is_literal(v) && v->kind != E_ATTR) {
         error_at(c, v, "patterns may only match literals and attribute lookups");
         return;
     }
-    compile_expr(c, v);
+    compile_value(c, v);
     emit(c, OP_COMPARE_EQ, 0);
     jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE);
 }
@@ -1760,26 +1787,6 @@ static void compile_pattern_sequence(Compiler *c, Node *p, PatCtx *pc) {
     else sequence_unpack(c, p, pats, star, pc);
 }
 
-/* The value of a literal key, for the duplicate check; UNDEF for others. */
-static Value literal_value(Compiler *c, Node *e) {
-    bool neg = e->kind == E_UNARY && e->u.unary.op == OP_NEG;
-    if (neg) e = e->u.unary.operand;
-    Value v;
-    switch (e->kind) {
-    case E_INT: v = int_literal(c, e); break;
-    case E_FLOAT: v = float_val(e->u.fval); break;
-    case E_STR: v = str_new(c->vm, e->u.str.s, e->u.str.len); break;
-    case E_BYTES: v = bytes_new(c->vm, (const uint8_t *)e->u.str.s, e->u.str.len); break;
-    case E_NONE: return NONE_VAL;
-    case E_TRUE: return TRUE_VAL;
-    case E_FALSE: return FALSE_VAL;
-    default: return UNDEF;
-    }
-    if (v != ERR && neg) v = op_neg(c->vm, v);
-    if (v == ERR) c->failed = true;
-    return v;
-}
-
 /* Literal keys must differ (1 and True are the same key). */
 static void check_mapping_keys(Compiler *c, Node *p) {
     NodeList *keys = &p->u.mapping.keys;
@@ -1823,7 +1830,7 @@ static void compile_pattern_mapping(Compiler *c, Node *p, PatCtx *pc) {
         jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE);
     }
     check_mapping_keys(c, p);
-    for (int i = 0; i < size; i++) compile_expr(c, keys->items[i]);
+    for (int i = 0; i < size; i++) compile_value(c, keys->items[i]);
     c->u->line = p->line;
     emit(c, OP_BUILD_TUPLE, size);
     emit(c, OP_MATCH_KEYS, 0);          /* [subject, keys, values or None] */
@@ -1963,6 +1970,7 @@ static void compile_pattern_or(Compiler *c, Node *p, PatCtx *pc) {
         }
         emit_jump(c, OP_JUMP, end);
         emit_and_reset_fail_pop(c, &alt);
+        c->u->depth = entry;
     }
     free(alt.stores);
     free(alt.fail_pop);

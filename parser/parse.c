@@ -2401,11 +2401,8 @@ Node *top_patterns(ParseCtx *ctx, NodeList items, const Token *comma)
         return ctx->poison;
     Node *first = items.items[0];
     if (items.n == 1 && !comma) {
-        if (first->kind == P_STAR) {
-            /* CPython stops at the colon. */
-            Token at = ctx->cur;
-            error_at_tok(ctx, &at, "invalid syntax");
-        }
+        if (first->kind == P_STAR)
+            error_at_tok(ctx, &ctx->cur, "invalid syntax");     /* at the colon, as CPython */
         return first;
     }
     Node *n = seq_pattern(ctx, items);

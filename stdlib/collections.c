@@ -1382,11 +1382,19 @@ static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn cto
 /* ---- the classes written in Asy -------------------------------------------- */
 
 /* ChainMap, UserDict, UserList and UserString live in
- * stdlib/_collections_py.asy, loaded on first use. */
+ * stdlib/_collections_py.asy, loaded on first use. In CPython they derive
+ * from collections.abc's MutableMapping or Sequence, which match statements
+ * see as a type flag: they get Asy's (vm/match.c). */
 static Value collections_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"ChainMap", "UserDict", "UserList", "UserString", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
-    return module_lazy_attr(vm, "collections", "_collections_py", names, args[0]);
+    Value v = module_lazy_attr(vm, "collections", "_collections_py", names, args[0]);
+    if (is_kind(v, OBJ_CLASS)) {
+        const char *name = AS(ObjStr, args[0])->data;
+        bool seq = !strcmp(name, "UserList") || !strcmp(name, "UserString");
+        as_obj(v)->flags |= seq ? CLASS_SEQUENCE : CLASS_MAPPING;
+    }
+    return v;
 }
 
 bool mod_collections_init(VM *vm, ObjModule *m) {

@@ -6,11 +6,13 @@
 
 #include "vm.h"
 
-/* MATCH_SEQUENCE: list, tuple, range, collections.deque and what derives
- * from them; never str, bytes or bytearray. */
+/* MATCH_SEQUENCE: list, tuple, range, a class flagged CLASS_SEQUENCE
+ * (collections.deque, UserList, UserString) and what derives from them;
+ * never str, bytes or bytearray. */
 bool match_is_sequence(VM *vm, Value v);
 
-/* MATCH_MAPPING: dict and what derives from it. */
+/* MATCH_MAPPING: dict, a class flagged CLASS_MAPPING (UserDict, ChainMap)
+ * and what derives from them. */
 bool match_is_mapping(VM *vm, Value v);
 
 /* MATCH_KEYS: a tuple of map's values for keys (looked up with map.get, so

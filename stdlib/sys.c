@@ -6,6 +6,7 @@
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
+#include "../vm/interp.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -100,6 +101,21 @@ static Value sys_format_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) 
     return str_from_buf(vm, &b);
 }
 
+/* _caller_location(depth): (filename, lineno, globals) of the frame `depth`
+ * levels above the one calling this (0: that frame), or None past the
+ * outermost; what warnings.warn's stacklevel needs, frames not being
+ * objects in Asy. */
+static Value sys_caller_location(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_caller_location", nargs, kw, 1, 1)) return ERR;
+    if (!is_int(args[0])) return exc_raise(vm, E_TypeError, "depth must be an int, not %T", args[0]);
+    Frame *f = vm->fiber->frame;
+    for (int64_t n = as_int(args[0]); f && n > 0; n--) f = f->prev;
+    if (!f) return NONE_VAL;
+    Value items[3] = {obj_val(f->code->filename), int_val(frame_line(f)), obj_val(f->globals)};
+    ObjTuple *t = tuple_from(vm, items, 3);
+    return t ? obj_val(t) : ERR;
+}
+
 /* sys.stdout / sys.stderr: objects with write() and flush(). */
 static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
@@ -141,6 +157,7 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "exception", sys_exception) &&
            module_add_native(vm, m, "exc_info", sys_exc_info) &&
            module_add_native(vm, m, "_format_exception", sys_format_exception) &&
+           module_add_native(vm, m, "_caller_location", sys_caller_location) &&
            module_add_value(vm, m, "__excepthook__", dict_get_str(m->dict, str_intern_cstr(vm, "excepthook"))) &&
            module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&
            module_add_native(vm, m, "setrecursionlimit", sys_setrecursionlimit) &&

@@ -1179,12 +1179,16 @@ static void compile_return(Compiler *c, Node *n) {
         error_at(c, n, "'return' with value in async generator");
         return;
     }
+    /* The code after the return is reached only by jumps, with the depth
+     * the loops and handlers around it had before the unwinding below. */
+    int depth = u->depth;
     if (n->u.value.value) compile_expr(c, n->u.value.value);
     else load_none(c);
     if (in_except_star(c, -1)) { error_at(c, n, EXCEPT_STAR_JUMP); return; }
     for (int i = u->nfblocks - 1; i >= 0 && !c->failed; i--) unwind_fblock(c, &u->fblocks[i], true);
     c->u->line = n->line;
     emit(c, OP_RETURN_VALUE, 0);
+    u->depth = depth;
 }
 
 static void compile_break_continue(Compiler *c, Node *n, bool is_break) {

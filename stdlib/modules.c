@@ -28,6 +28,7 @@ static const NativeModule registry[] = {
     {"_thread", mod_thread_init},
     {"pickle", mod_pickle_init},
     {"_io", mod_io_init},
+    {"builtins", mod_builtins_init},
     {"_procpool", mod_procpool_init},
     {"_weakref", mod_weakref_init},
 };

@@ -45,5 +45,6 @@ bool mod_gc_init(VM *vm, ObjModule *m);
 bool mod_contextvars_init(VM *vm, ObjModule *m);
 bool mod_pickle_init(VM *vm, ObjModule *m);
 bool mod_io_init(VM *vm, ObjModule *m);
+bool mod_builtins_init(VM *vm, ObjModule *m);
 
 #endif

@@ -131,8 +131,10 @@ static Value run(VM *vm, const char *fname, Value src, Value g, Value l, Compile
     if (!vm_push_root(vm, before ? obj_val(before) : NONE_VAL)) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
     ObjCode *code = compile_value(vm, src, "<string>", mode, fname);
     Value r = ERR;
-    if (code && code->nfrees) {
-        exc_raise(vm, E_TypeError, "code object passed to %s() may not contain free variables", fname);
+    if (code && !(code->flags & CODE_MODULE)) {
+        /* A function's code needs the frame set-up a call does (cells, a
+         * generator object), which this run does not make. */
+        exc_raise(vm, E_TypeError, "%s() of a function's code object is not supported", fname);
     } else if (code && vm_push_root(vm, obj_val(code))) {
         r = interp_run_code(vm, code, globals, locals);
         vm_pop_roots(vm, 1);

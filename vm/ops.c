@@ -1015,7 +1015,14 @@ Value op_getitem(VM *vm, Value obj, Value key) {
         }
         case OBJ_CLASS: {
             Value cg = class_lookup((ObjClass *)o, vm_name(vm, N___class_getitem__));
-            if (cg != UNDEF) return op_call1(vm, is_kind(cg, OBJ_WRAPPER) ? AS(ObjWrapper, cg)->v : cg, key);
+            if (cg != UNDEF) {
+                /* Implicitly a classmethod: called with the class, unless
+                 * it was made a staticmethod. */
+                Value fn = is_kind(cg, OBJ_WRAPPER) ? AS(ObjWrapper, cg)->v : cg;
+                if (is_kind(cg, OBJ_WRAPPER) && as_obj(cg)->cls == vm->types[T_STATICMETHOD]) return op_call1(vm, fn, key);
+                Value argv[2] = {obj, key};
+                return op_call(vm, fn, argv, 2, NULL);
+            }
             if (o->flags & CLASS_BUILTIN) return obj;   /* list[int] and friends: annotations only */
             return exc_raise(vm, E_TypeError, "type '%s' is not subscriptable", ((ObjClass *)o)->name->data);
         }

@@ -111,6 +111,14 @@ typedef enum TypeId {
     X(DeprecationWarning, "DeprecationWarning", Warning) \
     X(RuntimeWarning, "RuntimeWarning", Warning) \
     X(UserWarning, "UserWarning", Warning) \
+    X(PendingDeprecationWarning, "PendingDeprecationWarning", Warning) \
+    X(SyntaxWarning, "SyntaxWarning", Warning) \
+    X(FutureWarning, "FutureWarning", Warning) \
+    X(ImportWarning, "ImportWarning", Warning) \
+    X(UnicodeWarning, "UnicodeWarning", Warning) \
+    X(BytesWarning, "BytesWarning", Warning) \
+    X(ResourceWarning, "ResourceWarning", Warning) \
+    X(EncodingWarning, "EncodingWarning", Warning) \
     X(BaseExceptionGroup, "BaseExceptionGroup", BaseException) \
     X(ExceptionGroup, "ExceptionGroup", BaseExceptionGroup)  /* and Exception: see exc_init_types */
 

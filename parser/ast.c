@@ -297,6 +297,26 @@ static void visit_stmt_children(Node *n, VisitFn *fn, void *ud)
         }
         visit_list(&n->u.with.body, fn, ud);
         break;
+    case S_MATCH:
+        visit(n->u.match.subject, fn, ud);
+        for (int i = 0; i < n->u.match.ncases; i++) {
+            visit(n->u.match.cases[i].pattern, fn, ud);
+            visit(n->u.match.cases[i].guard, fn, ud);
+            visit_list(&n->u.match.cases[i].body, fn, ud);
+        }
+        break;
+    case P_VALUE: case P_SINGLETON: visit(n->u.value.value, fn, ud); break;
+    case P_SEQUENCE: case P_OR: visit_list(&n->u.seq.elts, fn, ud); break;
+    case P_MAPPING:
+        visit_list(&n->u.mapping.keys, fn, ud);
+        visit_list(&n->u.mapping.patterns, fn, ud);
+        break;
+    case P_CLASS:
+        visit(n->u.pclass.cls, fn, ud);
+        visit_list(&n->u.pclass.patterns, fn, ud);
+        visit_list(&n->u.pclass.kwd_patterns, fn, ud);
+        break;
+    case P_AS: visit(n->u.as.pattern, fn, ud); break;
     default: break;
     }
 }
@@ -759,6 +779,67 @@ static void dump_names(Buf *b, const char *tag, const Node *n)
     puts_(b, ")");
 }
 
+static void dump_match(Buf *b, const Node *n)
+{
+    puts_(b, "(Match ");
+    dump(b, n->u.match.subject);
+    for (int i = 0; i < n->u.match.ncases; i++) {
+        const MatchCase *mc = &n->u.match.cases[i];
+        puts_(b, " (case ");
+        dump(b, mc->pattern);
+        if (mc->guard) {
+            puts_(b, " if ");
+            dump(b, mc->guard);
+        }
+        dump_block(b, "body", &mc->body, true);
+        puts_(b, ")");
+    }
+    puts_(b, ")");
+}
+
+static void dump_pattern(Buf *b, const Node *n)
+{
+    switch (n->kind) {
+    case P_VALUE: case P_SINGLETON:
+        puts_(b, n->kind == P_VALUE ? "(MatchValue " : "(MatchSingleton ");
+        dump(b, n->u.value.value);
+        break;
+    case P_SEQUENCE: puts_(b, "(MatchSequence"); dump_children(b, &n->u.seq.elts); break;
+    case P_OR: puts_(b, "(MatchOr"); dump_children(b, &n->u.seq.elts); break;
+    case P_MAPPING:
+        puts_(b, "(MatchMapping");
+        for (int i = 0; i < n->u.mapping.keys.n; i++) {
+            puts_(b, " ");
+            dump(b, n->u.mapping.keys.items[i]);
+            puts_(b, ":");
+            dump(b, n->u.mapping.patterns.items[i]);
+        }
+        if (n->u.mapping.rest)
+            printf_(b, " **%s", n->u.mapping.rest);
+        break;
+    case P_CLASS:
+        puts_(b, "(MatchClass ");
+        dump(b, n->u.pclass.cls);
+        dump_children(b, &n->u.pclass.patterns);
+        for (int i = 0; i < n->u.pclass.kwd_patterns.n; i++) {
+            printf_(b, " %s=", n->u.pclass.kwd_attrs[i]);
+            dump(b, n->u.pclass.kwd_patterns.items[i]);
+        }
+        break;
+    case P_STAR: printf_(b, "(MatchStar %s", n->u.name ? n->u.name : "_"); break;
+    case P_AS:
+        puts_(b, "(MatchAs");
+        if (n->u.as.pattern) {
+            puts_(b, " ");
+            dump(b, n->u.as.pattern);
+        }
+        printf_(b, " %s", n->u.as.name ? n->u.as.name : "_");
+        break;
+    default: printf_(b, "(?%d", (int)n->kind); break;
+    }
+    puts_(b, ")");
+}
+
 static void dump_value_stmt(Buf *b, const char *tag, const Node *v)
 {
     printf_(b, "(%s", tag);
@@ -849,7 +930,13 @@ static void dump_stmt(Buf *b, const Node *n)
     case S_TRY: dump_try(b, n); break;
     case S_WITH: dump_with(b, n); break;
     case S_IMPORT: case S_IMPORTFROM: dump_import(b, n); break;
-    default: printf_(b, "(?%d)", (int)n->kind); break;
+    case S_MATCH: dump_match(b, n); break;
+    default:
+        if (n->kind >= P_VALUE && n->kind < NODE_KIND_COUNT)
+            dump_pattern(b, n);
+        else
+            printf_(b, "(?%d)", (int)n->kind);
+        break;
     }
 }
 

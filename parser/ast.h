@@ -86,6 +86,17 @@ typedef enum NodeKind {
     S_IMPORT,      /* import: names (Alias) */
     S_IMPORTFROM,  /* import: module (may be NULL when level > 0), level, names; a
                       single Alias named "*" means `import *` */
+    S_MATCH,       /* match: subject, cases (each a pattern, an optional guard, a body) */
+
+    /* ---- patterns (only in a case of S_MATCH), as CPython's ast ---- */
+    P_VALUE,       /* value: a literal (maybe negated) or a dotted name (E_ATTR), compared with == */
+    P_SINGLETON,   /* value: E_NONE, E_TRUE or E_FALSE, compared with `is` */
+    P_SEQUENCE,    /* seq: patterns, at most one P_STAR among them */
+    P_MAPPING,     /* mapping: keys (P_VALUE/P_SINGLETON value expressions), patterns, rest (or NULL) */
+    P_CLASS,       /* pclass: cls (E_NAME or E_ATTR), patterns, kwd_attrs, kwd_patterns */
+    P_STAR,        /* name: `*name` in a sequence pattern; NULL for `*_` */
+    P_AS,          /* as: pattern (NULL: a bare capture), name (NULL: the wildcard `_`) */
+    P_OR,          /* seq: the alternatives (n >= 2) */
     NODE_KIND_COUNT
 } NodeKind;
 
@@ -143,6 +154,12 @@ typedef struct WithItem {
     Node *vars;         /* `as target` (ctx = CTX_STORE), or NULL */
 } WithItem;
 
+typedef struct MatchCase {
+    Node *pattern;
+    Node *guard;        /* may be NULL */
+    NodeList body;
+} MatchCase;
+
 typedef struct Alias {
     const char *name;   /* dotted for `import a.b.c`; plain for `from m import name` */
     const char *asname; /* or NULL */
@@ -154,7 +171,7 @@ struct Node {
     AstCtx ctx;
     int line, col, end_line, end_col;
     union {
-        const char *name;                                        /* E_NAME */
+        const char *name;                                        /* E_NAME, P_STAR */
         struct { const char *digits; int base; } int_lit;        /* E_INT */
         double fval;                                             /* E_FLOAT */
         struct { const char *s; size_t len; } str;               /* E_STR, E_BYTES */
@@ -171,11 +188,11 @@ struct Node {
         struct { Node *value, *index; } subscript;
         struct { Node *lower, *upper, *step; } slice;
         struct { Node *value; } starred;
-        struct { NodeList elts; } seq;                           /* tuple/list/set, S_DEL */
+        struct { NodeList elts; } seq;                           /* tuple/list/set, S_DEL, P_SEQUENCE, P_OR */
         struct { NodeList keys, values; } dict;
         struct { Node *elt, *value; Comprehension *generators; int ngenerators; } comp;
         struct { Node *target, *value; } named;
-        struct { Node *value; } value;               /* E_AWAIT, E_YIELD(FROM), S_EXPR, S_RETURN */
+        struct { Node *value; } value;               /* E_AWAIT, E_YIELD(FROM), S_EXPR, S_RETURN, P_VALUE, P_SINGLETON */
         struct { NodeList body; } block;             /* S_MODULE */
         struct { NodeList targets; Node *value; } assign;
         struct { Node *target; AstOp op; Node *value; } augassign;
@@ -200,6 +217,12 @@ struct Node {
         } try_;
         struct { WithItem *items; int nitems; NodeList body; int is_async; } with;
         struct { const char *module; int level; Alias *names; int nnames; } import;
+        struct { Node *subject; MatchCase *cases; int ncases; } match;
+        struct { NodeList keys, patterns; const char *rest; } mapping;
+        struct {
+            Node *cls; NodeList patterns; const char **kwd_attrs; NodeList kwd_patterns;
+        } pclass;
+        struct { Node *pattern; const char *name; } as;
     } u;
 };
 

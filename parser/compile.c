@@ -21,6 +21,7 @@
 #include "../vm/gen.h"
 #include "../vm/num.h"
 #include "../vm/opcodes.h"
+#include "../vm/ops.h"
 #include "../vm/str.h"
 #include "symtable.h"
 
@@ -79,6 +80,7 @@ typedef struct Compiler {
     Unit *u;
     bool failed;
     int nesting;            /* C recursion depth of the expression walker */
+    bool top_names;         /* module-level reads go through LOAD_NAME (exec with locals) */
     bool future_annotations;    /* `from __future__ import annotations`: annotations stay text */
 } Compiler;
 
@@ -339,7 +341,8 @@ static void compile_name(Compiler *c, const char *name, NameOp nop) {
         emit(c, global[nop], add_name(c, s));
         break;
     case NAME_GLOBAL_IMPLICIT:
-        if (u->scope->kind == SCOPE_CLASS) emit(c, named[nop], add_name(c, s));
+        if (u->scope->kind == SCOPE_CLASS || (u->scope->kind == SCOPE_MODULE && c->top_names))
+            emit(c, named[nop], add_name(c, s));
         else emit(c, global[nop], add_name(c, s));
         break;
     }
@@ -1177,12 +1180,16 @@ static void compile_return(Compiler *c, Node *n) {
         error_at(c, n, "'return' with value in async generator");
         return;
     }
+    /* The code after the return is reached only by jumps, with the depth
+     * the loops and handlers around it had before the unwinding below. */
+    int depth = u->depth;
     if (n->u.value.value) compile_expr(c, n->u.value.value);
     else load_none(c);
     if (in_except_star(c, -1)) { error_at(c, n, EXCEPT_STAR_JUMP); return; }
     for (int i = u->nfblocks - 1; i >= 0 && !c->failed; i--) unwind_fblock(c, &u->fblocks[i], true);
     c->u->line = n->line;
     emit(c, OP_RETURN_VALUE, 0);
+    u->depth = depth;
 }
 
 static void compile_break_continue(Compiler *c, Node *n, bool is_break) {
@@ -1561,6 +1568,506 @@ static void compile_with(Compiler *c, Node *n) {
     compile_with_items(c, n, 0);
 }
 
+/* ---- match ------------------------------------------------------------ */
+
+/* Pattern matching compiles as in CPython 3.11 (compiler_pattern and
+ * friends): a pattern consumes the subject on top of the stack. What it
+ * captures stays on the stack, under the `on_top` values it still works on,
+ * and is stored only once the whole pattern has matched, so a failed
+ * pattern binds nothing. On failure it jumps to fail_pop[n], where n is the
+ * number of values it left above the stack's base; the fail_pop labels pop
+ * them one by one. */
+typedef struct PatCtx {
+    const char **stores;    /* captured names, in capture order (the first is on top) */
+    int nstores, capstores;
+    int *fail_pop;          /* labels: fail_pop[n] pops n values */
+    int nfail_pop, capfail_pop;
+    int on_top;             /* values above the captures that failure must pop */
+    int base;               /* the stack depth once the subject is consumed */
+    bool allow_irrefutable;
+} PatCtx;
+
+static void compile_pattern(Compiler *c, Node *p, PatCtx *pc);
+
+static void pattern_error(Compiler *c, Node *p, const char *fmt, const char *arg) {
+    char msg[256];
+    snprintf(msg, sizeof msg, fmt, arg);
+    error_at(c, p, msg);
+}
+
+static bool is_wildcard(Node *p) { return p->kind == P_AS && !p->u.as.name && !p->u.as.pattern; }
+static bool is_star_wildcard(Node *p) { return p->kind == P_STAR && !p->u.name; }
+
+static void ensure_fail_pop(Compiler *c, PatCtx *pc, int n) {
+    while (pc->nfail_pop <= n && !c->failed) {
+        if (!grow(c, (void **)&pc->fail_pop, &pc->capfail_pop, pc->nfail_pop, sizeof(int))) return;
+        pc->fail_pop[pc->nfail_pop++] = new_label(c);
+    }
+}
+
+/* Fails the pattern with `op` (a conditional jump or JUMP): pops what is on
+ * top and what was going to be captured. */
+static void jump_to_fail_pop(Compiler *c, PatCtx *pc, Opcode op) {
+    int pops = pc->on_top + pc->nstores;
+    ensure_fail_pop(c, pc, pops);
+    if (!c->failed) emit_jump(c, op, pc->fail_pop[pops]);
+}
+
+static void emit_and_reset_fail_pop(Compiler *c, PatCtx *pc) {
+    if (pc->nfail_pop == 0) return;
+    c->u->depth = pc->base + pc->nfail_pop - 1;
+    for (int n = pc->nfail_pop - 1; n > 0; n--) {
+        place(c, pc->fail_pop[n]);
+        emit(c, OP_POP_TOP, 0);
+    }
+    place(c, pc->fail_pop[0]);
+    free(pc->fail_pop);
+    pc->fail_pop = NULL;
+    pc->nfail_pop = pc->capfail_pop = 0;
+}
+
+/* Moves the top of the stack `count` places down, keeping the order of what
+ * it passes. */
+static void pattern_rotate(Compiler *c, int count) {
+    while (count > 1) emit(c, OP_SWAP, count--);
+}
+
+static bool has_store(PatCtx *pc, const char *name) {
+    for (int i = 0; i < pc->nstores; i++)
+        if (!strcmp(pc->stores[i], name)) return true;
+    return false;
+}
+
+static void add_store(Compiler *c, PatCtx *pc, const char *name) {
+    if (grow(c, (void **)&pc->stores, &pc->capstores, pc->nstores, sizeof(const char *)))
+        pc->stores[pc->nstores++] = name;
+}
+
+/* Captures the top of the stack as `name` (NULL: `_`, which binds nothing). */
+static void pattern_store_name(Compiler *c, Node *p, const char *name, PatCtx *pc) {
+    if (!name) { emit(c, OP_POP_TOP, 0); return; }
+    if (has_store(pc, name)) {
+        pattern_error(c, p, "multiple assignments to name '%s' in pattern", name);
+        return;
+    }
+    pattern_rotate(c, pc->on_top + pc->nstores + 1);
+    add_store(c, pc, name);
+}
+
+/* A sub-pattern may be irrefutable whatever the case is. */
+static void compile_subpattern(Compiler *c, Node *p, PatCtx *pc) {
+    bool allow = pc->allow_irrefutable;
+    pc->allow_irrefutable = true;
+    compile_pattern(c, p, pc);
+    pc->allow_irrefutable = allow;
+}
+
+/* CPython's MATCH_VALUE_EXPR after constant folding: a literal (maybe
+ * negated) or a dotted name. */
+static bool is_literal(Node *e) {
+    if (e->kind == E_UNARY && e->u.unary.op == OP_NEG) e = e->u.unary.operand;
+    switch (e->kind) {
+    case E_INT: case E_FLOAT: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE: return true;
+    default: return false;
+    }
+}
+
+/* The value of a literal (folded, as CPython's AST optimizer does: -1 is a
+ * constant); UNDEF for other expressions. */
+static Value literal_value(Compiler *c, Node *e) {
+    bool neg = e->kind == E_UNARY && e->u.unary.op == OP_NEG;
+    if (neg) e = e->u.unary.operand;
+    Value v;
+    switch (e->kind) {
+    case E_INT: v = int_literal(c, e); break;
+    case E_FLOAT: v = float_val(e->u.fval); break;
+    case E_STR: v = str_new(c->vm, e->u.str.s, e->u.str.len); break;
+    case E_BYTES: v = bytes_new(c->vm, (const uint8_t *)e->u.str.s, e->u.str.len); break;
+    case E_NONE: return NONE_VAL;
+    case E_TRUE: return TRUE_VAL;
+    case E_FALSE: return FALSE_VAL;
+    default: return UNDEF;
+    }
+    if (v != ERR && neg) v = op_neg(c->vm, v);
+    if (v == ERR) c->failed = true;
+    return v;
+}
+
+/* A value pattern's or a mapping key's expression. */
+static void compile_value(Compiler *c, Node *e) {
+    if (is_literal(e)) load_const(c, literal_value(c, e));
+    else compile_expr(c, e);
+}
+
+static void compile_pattern_value(Compiler *c, Node *p, PatCtx *pc) {
+    Node *v = p->u.value.value;
+    if (!is_literal(v) && v->kind != E_ATTR) {
+        error_at(c, v, "patterns may only match literals and attribute lookups");
+        return;
+    }
+    compile_value(c, v);
+    emit(c, OP_COMPARE_EQ, 0);
+    jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE);
+}
+
+static void compile_pattern_singleton(Compiler *c, Node *p, PatCtx *pc) {
+    compile_expr(c, p->u.value.value);
+    emit(c, OP_IS_OP, 0);
+    jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE);
+}
+
+/* [first, *_, last]: indexes the subject instead of unpacking it. */
+static void sequence_subscr(Compiler *c, NodeList *pats, int star, PatCtx *pc) {
+    int size = pats->n;
+    pc->on_top++;
+    for (int i = 0; i < size && !c->failed; i++) {
+        Node *p = pats->items[i];
+        if (is_wildcard(p) || i == star) continue;
+        emit(c, OP_COPY, 1);
+        if (i < star) {
+            load_const(c, int_val(i));
+        } else {
+            /* The subject may not support negative indexes. */
+            emit(c, OP_GET_LEN, 0);
+            load_const(c, int_val(size - i));
+            emit(c, OP_BINARY_SUB, 0);
+        }
+        emit(c, OP_BINARY_SUBSCR, 0);
+        compile_subpattern(c, p, pc);
+    }
+    pc->on_top--;
+    emit(c, OP_POP_TOP, 0);
+}
+
+static void sequence_unpack(Compiler *c, Node *p, NodeList *pats, int star, PatCtx *pc) {
+    int size = pats->n;
+    if (star < 0) {
+        emit(c, OP_UNPACK_SEQUENCE, size);
+    } else {
+        int after = size - star - 1;
+        if (star > 0xFFF || after > 0xFFF) {
+            error_at(c, p, "too many expressions in star-unpacking sequence pattern");
+            return;
+        }
+        emit(c, OP_UNPACK_EX, star | after << 12);
+    }
+    pc->on_top += size;
+    for (int i = 0; i < size && !c->failed; i++) {
+        pc->on_top--;
+        compile_subpattern(c, pats->items[i], pc);
+    }
+}
+
+static void compile_pattern_sequence(Compiler *c, Node *p, PatCtx *pc) {
+    NodeList *pats = &p->u.seq.elts;
+    int size = pats->n, star = -1;
+    bool only_wildcard = true, star_wildcard = false;
+    for (int i = 0; i < size; i++) {
+        Node *q = pats->items[i];
+        if (q->kind == P_STAR) {
+            if (star >= 0) {
+                error_at(c, q, "multiple starred names in sequence pattern");
+                return;
+            }
+            star_wildcard = is_star_wildcard(q);
+            only_wildcard &= star_wildcard;
+            star = i;
+            continue;
+        }
+        only_wildcard &= is_wildcard(q);
+    }
+    /* The subject stays on top during the type and length checks. */
+    pc->on_top++;
+    emit(c, OP_MATCH_SEQUENCE, 0);
+    jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE);
+    if (star < 0 || size > 1) {
+        emit(c, OP_GET_LEN, 0);
+        load_const(c, int_val(star < 0 ? size : size - 1));
+        emit(c, star < 0 ? OP_COMPARE_EQ : OP_COMPARE_GE, 0);
+        jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE);
+    }
+    pc->on_top--;
+    if (only_wildcard) emit(c, OP_POP_TOP, 0);
+    else if (star_wildcard) sequence_subscr(c, pats, star, pc);
+    else sequence_unpack(c, p, pats, star, pc);
+}
+
+/* Literal keys must differ (1 and True are the same key). */
+static void check_mapping_keys(Compiler *c, Node *p) {
+    NodeList *keys = &p->u.mapping.keys;
+    Value seen[keys->n > 0 ? keys->n : 1];
+    for (int i = 0; i < keys->n && !c->failed; i++) {
+        Node *k = keys->items[i];
+        if (!is_literal(k)) {
+            seen[i] = UNDEF;
+            if (k->kind != E_ATTR) error_at(c, p, "mapping pattern keys may only match literals and attribute lookups");
+            continue;
+        }
+        seen[i] = literal_value(c, k);
+        for (int j = 0; j < i && !c->failed; j++) {
+            int eq = seen[j] == UNDEF ? 0 : op_eq(c->vm, seen[j], seen[i]);
+            if (eq < 0) { c->failed = true; return; }
+            if (!eq) continue;
+            Value r = op_repr(c->vm, seen[i]);
+            if (r == ERR) { c->failed = true; return; }
+            pattern_error(c, p, "mapping pattern checks duplicate key (%s)", AS(ObjStr, r)->data);
+        }
+    }
+}
+
+static void compile_pattern_mapping(Compiler *c, Node *p, PatCtx *pc) {
+    NodeList *keys = &p->u.mapping.keys, *pats = &p->u.mapping.patterns;
+    const char *rest = p->u.mapping.rest;
+    int size = keys->n;
+    pc->on_top++;
+    emit(c, OP_MATCH_MAPPING, 0);
+    jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE);
+    if (!size && !rest) {
+        /* `{}` matches any mapping. */
+        pc->on_top--;
+        emit(c, OP_POP_TOP, 0);
+        return;
+    }
+    if (size) {
+        emit(c, OP_GET_LEN, 0);
+        load_const(c, int_val(size));
+        emit(c, OP_COMPARE_GE, 0);
+        jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE);
+    }
+    check_mapping_keys(c, p);
+    for (int i = 0; i < size; i++) compile_value(c, keys->items[i]);
+    c->u->line = p->line;
+    emit(c, OP_BUILD_TUPLE, size);
+    emit(c, OP_MATCH_KEYS, 0);          /* [subject, keys, values or None] */
+    pc->on_top += 2;
+    emit(c, OP_COPY, 1);
+    load_none(c);
+    emit(c, OP_IS_OP, 1);
+    jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE);
+    emit(c, OP_UNPACK_SEQUENCE, size);
+    pc->on_top += size - 1;
+    for (int i = 0; i < size && !c->failed; i++) {
+        pc->on_top--;
+        compile_subpattern(c, pats->items[i], pc);
+    }
+    /* A match: what follows consumes the keys and the subject. */
+    pc->on_top -= 2;
+    if (!rest) {
+        emit(c, OP_POP_TOP, 0);
+        emit(c, OP_POP_TOP, 0);
+        return;
+    }
+    /* rest = dict(subject), then del rest[key] for each key. */
+    emit(c, OP_BUILD_MAP, 0);           /* [subject, keys, {}] */
+    emit(c, OP_SWAP, 3);                /* [{}, keys, subject] */
+    emit(c, OP_DICT_UPDATE, 2);         /* [rest, keys] */
+    emit(c, OP_UNPACK_SEQUENCE, size);  /* [rest, keys...] */
+    for (int n = size; n > 0; n--) {
+        emit(c, OP_COPY, 1 + n);        /* [rest, keys..., rest] */
+        emit(c, OP_SWAP, 2);            /* [rest, keys..., rest, key] */
+        emit(c, OP_DELETE_SUBSCR, 0);
+    }
+    pattern_store_name(c, p, rest, pc);
+}
+
+static void compile_pattern_class(Compiler *c, Node *p, PatCtx *pc) {
+    NodeList *pats = &p->u.pclass.patterns, *kpats = &p->u.pclass.kwd_patterns;
+    const char **attrs = p->u.pclass.kwd_attrs;
+    int nargs = pats->n, nattrs = kpats->n;
+    for (int i = 0; i < nattrs; i++) {
+        for (int j = i + 1; j < nattrs; j++) {
+            if (strcmp(attrs[i], attrs[j])) continue;
+            pattern_error(c, kpats->items[j], "attribute name repeated in class pattern: %s", attrs[i]);
+            return;
+        }
+    }
+    compile_expr(c, p->u.pclass.cls);
+    ObjTuple *names = tuple_new(c->vm, nattrs);
+    if (!names) { nomem(c); return; }
+    for (int i = 0; i < nattrs; i++) {
+        ObjStr *s = intern(c, attrs[i]);
+        if (!s) return;
+        names->items[i] = obj_val(s);
+    }
+    c->u->line = p->line;
+    emit(c, OP_LOAD_CONST, add_const(c, obj_val(names)));
+    emit(c, OP_MATCH_CLASS, nargs);     /* [attributes or None] */
+    emit(c, OP_COPY, 1);
+    load_none(c);
+    emit(c, OP_IS_OP, 1);
+    pc->on_top++;
+    jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE);
+    emit(c, OP_UNPACK_SEQUENCE, nargs + nattrs);
+    pc->on_top += nargs + nattrs - 1;
+    for (int i = 0; i < nargs + nattrs && !c->failed; i++) {
+        pc->on_top--;
+        Node *q = i < nargs ? pats->items[i] : kpats->items[i - nargs];
+        if (is_wildcard(q)) emit(c, OP_POP_TOP, 0);
+        else compile_subpattern(c, q, pc);
+    }
+}
+
+static void compile_pattern_as(Compiler *c, Node *p, PatCtx *pc) {
+    if (!p->u.as.pattern) {
+        if (!pc->allow_irrefutable) {
+            if (p->u.as.name) pattern_error(c, p, "name capture '%s' makes remaining patterns unreachable", p->u.as.name);
+            else error_at(c, p, "wildcard makes remaining patterns unreachable");
+            return;
+        }
+        pattern_store_name(c, p, p->u.as.name, pc);
+        return;
+    }
+    /* A copy to store once the pattern has matched. */
+    pc->on_top++;
+    emit(c, OP_COPY, 1);
+    compile_pattern(c, p->u.as.pattern, pc);
+    pc->on_top--;
+    pattern_store_name(c, p, p->u.as.name, pc);
+}
+
+/* Makes the alternative's captures (stores) follow the first alternative's
+ * order (control), on the stack as in the list. */
+static bool reorder_stores(Compiler *c, PatCtx *alt, const char **control) {
+    int nstores = alt->nstores;
+    for (int icontrol = nstores - 1; icontrol >= 0; icontrol--) {
+        int istores = -1;
+        for (int k = 0; k < nstores; k++)
+            if (!strcmp(alt->stores[k], control[icontrol])) { istores = k; break; }
+        if (istores < 0) return false;
+        if (istores == icontrol) continue;
+        /* stores[:rotations] moves to just before stores[icontrol] */
+        int rotations = istores + 1;
+        const char *moved[rotations];
+        memcpy(moved, alt->stores, sizeof moved);
+        memmove(alt->stores, alt->stores + rotations, sizeof(const char *) * (size_t)(icontrol - istores));
+        memcpy(alt->stores + icontrol - istores, moved, sizeof moved);
+        while (rotations--) pattern_rotate(c, icontrol + 1);
+    }
+    return true;
+}
+
+static void compile_pattern_or(Compiler *c, Node *p, PatCtx *pc) {
+    NodeList *alts = &p->u.seq.elts;
+    int end = new_label(c);
+    int entry = c->u->depth;        /* the subject on top */
+    const char **control = NULL;
+    int ncontrol = 0;
+    PatCtx alt = {0};
+    for (int i = 0; i < alts->n && !c->failed; i++) {
+        Node *q = alts->items[i];
+        alt.nstores = 0;
+        alt.on_top = 0;
+        alt.base = entry;
+        /* An irrefutable alternative must be the last, if allowed at all. */
+        alt.allow_irrefutable = i == alts->n - 1 && pc->allow_irrefutable;
+        c->u->line = q->line;
+        emit(c, OP_COPY, 1);
+        compile_pattern(c, q, &alt);
+        if (c->failed) break;
+        if (i == 0) {
+            ncontrol = alt.nstores;
+            control = malloc(sizeof(const char *) * (size_t)(ncontrol + 1));
+            if (!control) { nomem(c); break; }
+            if (ncontrol) memcpy(control, alt.stores, sizeof(const char *) * (size_t)ncontrol);
+        } else if (alt.nstores != ncontrol || !reorder_stores(c, &alt, control)) {
+            error_at(c, q, "alternative patterns bind different names");
+            break;
+        }
+        emit_jump(c, OP_JUMP, end);
+        emit_and_reset_fail_pop(c, &alt);
+        c->u->depth = entry;
+    }
+    free(alt.stores);
+    free(alt.fail_pop);
+    if (c->failed) { free(control); return; }
+    /* No alternative matched: pop the subject and fail. */
+    c->u->line = p->line;
+    emit(c, OP_POP_TOP, 0);
+    jump_to_fail_pop(c, pc, OP_JUMP);
+    c->u->depth = entry + ncontrol;
+    place(c, end);
+    /* Under the new captures: the subject, what is on top and the earlier
+     * captures. Each capture goes below them all. */
+    int nrots = ncontrol + 1 + pc->on_top + pc->nstores;
+    for (int i = 0; i < ncontrol && !c->failed; i++) {
+        pattern_rotate(c, nrots);
+        if (has_store(pc, control[i])) pattern_error(c, p, "multiple assignments to name '%s' in pattern", control[i]);
+        else add_store(c, pc, control[i]);
+    }
+    free(control);
+    emit(c, OP_POP_TOP, 0);
+}
+
+static void compile_pattern(Compiler *c, Node *p, PatCtx *pc) {
+    if (c->failed) return;
+    if (++c->nesting > COMPILE_MAX_NESTING) {
+        c->failed = true;
+        exc_raise(c->vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
+        return;
+    }
+    int saved_line = c->u->line;
+    c->u->line = p->line;
+    switch (p->kind) {
+    case P_VALUE: compile_pattern_value(c, p, pc); break;
+    case P_SINGLETON: compile_pattern_singleton(c, p, pc); break;
+    case P_SEQUENCE: compile_pattern_sequence(c, p, pc); break;
+    case P_MAPPING: compile_pattern_mapping(c, p, pc); break;
+    case P_CLASS: compile_pattern_class(c, p, pc); break;
+    case P_STAR: pattern_store_name(c, p, p->u.name, pc); break;
+    case P_AS: compile_pattern_as(c, p, pc); break;
+    case P_OR: compile_pattern_or(c, p, pc); break;
+    default: error_at(c, p, "invalid syntax"); break;
+    }
+    c->u->line = saved_line;
+    c->nesting--;
+}
+
+/* A trailing `case _:` needs no copy of the subject. */
+static void compile_match(Compiler *c, Node *n) {
+    Unit *u = c->u;
+    int ncases = n->u.match.ncases;
+    int end = new_label(c);
+    compile_expr(c, n->u.match.subject);
+    int d = u->depth - 1;       /* without the subject */
+    bool has_default = ncases > 1 && is_wildcard(n->u.match.cases[ncases - 1].pattern);
+    PatCtx pc = {0};
+    for (int i = 0; i < ncases - has_default && !c->failed; i++) {
+        MatchCase *m = &n->u.match.cases[i];
+        bool last = i == ncases - has_default - 1;
+        u->line = m->pattern->line;
+        if (!last) emit(c, OP_COPY, 1);
+        pc.nstores = 0;
+        pc.on_top = 0;
+        pc.base = u->depth - 1;
+        /* Irrefutable cases must be guarded, last, or both. */
+        pc.allow_irrefutable = m->guard != NULL || i == ncases - 1;
+        compile_pattern(c, m->pattern, &pc);
+        /* A match: store the captures, which are on the stack. */
+        for (int k = 0; k < pc.nstores; k++) compile_name(c, pc.stores[k], NAME_STORE);
+        if (m->guard) {
+            ensure_fail_pop(c, &pc, 0);
+            if (!c->failed) compile_jump_if(c, m->guard, false, pc.fail_pop[0]);
+        }
+        if (!last) emit(c, OP_POP_TOP, 0);
+        compile_stmts(c, &m->body);
+        emit_jump(c, OP_JUMP, end);
+        u->line = m->pattern->line;
+        emit_and_reset_fail_pop(c, &pc);
+        u->depth = last ? d : d + 1;
+    }
+    free(pc.stores);
+    free(pc.fail_pop);
+    if (has_default && !c->failed) {
+        MatchCase *m = &n->u.match.cases[ncases - 1];
+        u->line = m->pattern->line;
+        emit(c, OP_NOP, 0);
+        if (m->guard) compile_jump_if(c, m->guard, false, end);
+        compile_stmts(c, &m->body);
+    }
+    u->depth = d;
+    place(c, end);
+}
+
 /* Pushes the closure (if any) and makes the function. */
 static void make_closure(Compiler *c, Scope *child, ObjCode *code, int flags) {
     if (child->nfrees) {
@@ -1902,6 +2409,7 @@ static void compile_stmt(Compiler *c, Node *n) {
     case S_WITH: compile_with(c, n); break;
     case S_IMPORT: compile_import(c, n); break;
     case S_IMPORTFROM: compile_import_from(c, n); break;
+    case S_MATCH: compile_match(c, n); break;
     default: error_at(c, n, "invalid syntax"); break;
     }
 }
@@ -1912,7 +2420,10 @@ static void compile_stmts(Compiler *c, NodeList *l) {
 
 /* ---- entry points ------------------------------------------------------ */
 
-ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *src, size_t len, bool interactive) {
+/* The module unit. COMPILE_EVAL: the body is one expression statement,
+ * whose value the code returns. */
+static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const char *src, size_t len,
+                             CompileMode mode, bool top_names) {
     AstArena *arena = ast_arena_new();
     if (!arena) { exc_nomem(vm); return NULL; }
     SymError err;
@@ -1924,8 +2435,9 @@ ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *
         ast_arena_free(arena);
         return NULL;
     }
-    Compiler c = {vm, filename, src, len, NULL, false, 0, false};
+    Compiler c = {vm, filename, src, len, NULL, false, 0, top_names, false};
     ObjCode *code = NULL;
+    bool interactive = mode == COMPILE_SINGLE;
     if (enter_unit(&c, top, "<module>", 1)) {
         c.u->interactive = interactive;
         c.u->code->flags |= CODE_MODULE;
@@ -1933,7 +2445,11 @@ ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *
         c.future_annotations = future_annotations(body);
         setup_annotations(&c, body);
         int start = 0;
-        if (is_docstring(body) && !interactive) {
+        if (mode == COMPILE_EVAL) {
+            compile_expr(&c, body->items[0]->u.value.value);
+            emit(&c, OP_RETURN_VALUE, 0);
+            start = body->n;
+        } else if (is_docstring(body) && !interactive) {
             compile_expr(&c, body->items[0]->u.value.value);
             emit(&c, OP_STORE_GLOBAL, name_index(&c, "__doc__"));
             start = 1;
@@ -1952,24 +2468,65 @@ ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *
     return c.failed ? NULL : code;
 }
 
+ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *src, size_t len, bool interactive) {
+    return compile_root(vm, module, filename, src, len, interactive ? COMPILE_SINGLE : COMPILE_EXEC, false);
+}
+
+static void raise_parse_error(VM *vm, ParseError *perr, const char *filename, const char *src, size_t len) {
+    if (perr->kind && !strcmp(perr->kind, "MemoryError")) exc_nomem(vm);
+    else if (perr->kind && !strcmp(perr->kind, "RecursionError")) exc_raise(vm, E_RecursionError, "%s", perr->msg);
+    else {
+        ExcId id = perr->kind && !strcmp(perr->kind, "IndentationError") ? E_IndentationError
+                 : perr->kind && !strcmp(perr->kind, "TabError") ? E_TabError : E_SyntaxError;
+        raise_syntax(vm, id, perr->msg, filename, src, len, perr->line, perr->col,
+                     perr->end_line == perr->line ? perr->end_col : perr->col + 1);
+    }
+}
+
+ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode) {
+    if (mode != COMPILE_EVAL) {
+        AstArena *arena = ast_arena_new();
+        if (!arena) { exc_nomem(vm); return NULL; }
+        ParseError perr;
+        Node *mod = ast_parse(arena, src, len, PARSE_FILE, &perr);
+        ObjCode *code = NULL;
+        if (!mod) raise_parse_error(vm, &perr, filename, src, len);
+        else code = compile_root(vm, mod, filename, src, len, mode, true);
+        ast_arena_free(arena);
+        return code;
+    }
+    /* eval() ignores leading blanks, as CPython does. */
+    while (len && (*src == ' ' || *src == '\t')) { src++; len--; }
+    AstArena *arena = ast_arena_new();
+    if (!arena) { exc_nomem(vm); return NULL; }
+    ParseError perr;
+    Node *expr = ast_parse(arena, src, len, PARSE_EVAL, &perr);
+    Node *stmt = expr ? ast_alloc(arena, sizeof(Node)) : NULL;
+    Node *mod = stmt ? ast_alloc(arena, sizeof(Node)) : NULL;
+    Node **items = mod ? ast_alloc(arena, sizeof(Node *)) : NULL;
+    ObjCode *code = NULL;
+    if (!expr) raise_parse_error(vm, &perr, filename, src, len);
+    else if (!items) exc_nomem(vm);
+    else {
+        *stmt = (Node){.kind = S_EXPR, .line = expr->line, .col = expr->col, .end_line = expr->end_line,
+                       .end_col = expr->end_col, .u.value.value = expr};
+        *mod = (Node){.kind = S_MODULE, .line = 1};
+        items[0] = stmt;
+        mod->u.block.body = (NodeList){items, 1, 1};
+        code = compile_root(vm, mod, filename, src, len, COMPILE_EVAL, true);
+    }
+    ast_arena_free(arena);
+    return code;
+}
+
 ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive) {
     AstArena *arena = ast_arena_new();
     if (!arena) { exc_nomem(vm); return NULL; }
     ParseError perr;
     Node *mod = ast_parse(arena, src, len, PARSE_FILE, &perr);
-    if (!mod) {
-        if (perr.kind && !strcmp(perr.kind, "MemoryError")) exc_nomem(vm);
-        else if (perr.kind && !strcmp(perr.kind, "RecursionError")) exc_raise(vm, E_RecursionError, "%s", perr.msg);
-        else {
-            ExcId id = perr.kind && !strcmp(perr.kind, "IndentationError") ? E_IndentationError
-                     : perr.kind && !strcmp(perr.kind, "TabError") ? E_TabError : E_SyntaxError;
-            raise_syntax(vm, id, perr.msg, filename, src, len, perr.line, perr.col,
-                         perr.end_line == perr.line ? perr.end_col : perr.col + 1);
-        }
-        ast_arena_free(arena);
-        return NULL;
-    }
-    ObjCode *code = compile_module(vm, mod, filename, src, len, interactive);
+    ObjCode *code = NULL;
+    if (!mod) raise_parse_error(vm, &perr, filename, src, len);
+    else code = compile_module(vm, mod, filename, src, len, interactive);
     ast_arena_free(arena);
     return code;
 }

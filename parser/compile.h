@@ -15,4 +15,14 @@ ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *
  * (SyntaxError, IndentationError, MemoryError). */
 ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive);
 
+/* What compile(), exec() and eval() compile, as CPython's modes: a module,
+ * one expression whose value the code returns, or an interactive statement
+ * (expression statements print their values). */
+typedef enum CompileMode { COMPILE_EXEC, COMPILE_EVAL, COMPILE_SINGLE } CompileMode;
+
+/* compile_source for the builtins: reads of names at module level go
+ * through the frame's locals mapping first (LOAD_NAME), as CPython compiles
+ * every module, so that exec(src, globals, locals) sees both. */
+ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode);
+
 #endif

@@ -1,5 +1,5 @@
 /*
-** The grammar of Asy: Python 3.12's syntax, minus `match` and `type`.
+** The grammar of Asy: Python 3.12's syntax, minus the `type` statement.
 **
 ** This file is input to lemon (`lemon -T/usr/share/lemon/lempar.c`). The
 ** generated parser takes its tokens from lexer_next(), which returns the TK_*
@@ -70,6 +70,10 @@
 %token FALSE NONE TRUE AND AS ASSERT ASYNC AWAIT BREAK CLASS CONTINUE DEF.
 %token DEL ELIF ELSE EXCEPT FINALLY FOR FROM GLOBAL IF IMPORT IN IS LAMBDA.
 %token NONLOCAL NOT OR PASS RAISE RETURN TRY WHILE WITH YIELD.
+/* Soft keywords: the lexer returns NAME, and the driver (parse.c: soft_keyword)
+** turns `match` and `case` into these where they open a match statement or
+** one of its cases. */
+%token MATCH CASE.
 
 /*
 ** Precedence, lowest first. GROUP and COLON only settle `with (...):`, where
@@ -265,6 +269,7 @@ compound_stmt(A) ::= funcdef(A).
 compound_stmt(A) ::= classdef(A).
 compound_stmt(A) ::= decorators(D) funcdef(B).     { A = decorate(ctx, D, B); }
 compound_stmt(A) ::= decorators(D) classdef(B).    { A = decorate(ctx, D, B); }
+compound_stmt(A) ::= match_stmt(A).
 
 %type decorators {NodeList}
 decorators(A) ::= AT named_test(B) NEWLINE.                 { A = list1(ctx, B); }
@@ -334,6 +339,120 @@ with_items(A) ::= test(C).                                  { A = with_add(ctx, 
 with_items(A) ::= test(C) AS expr(T).                       { A = with_add(ctx, NULL, C, T); }
 with_items(A) ::= with_items(A) COMMA test(C).              { A = with_add(ctx, A, C, NULL); }
 with_items(A) ::= with_items(A) COMMA test(C) AS expr(T).   { A = with_add(ctx, A, C, T); }
+
+/*************************************************************************
+** The match statement (PEP 634). Patterns have their own nonterminals, as
+** in CPython's grammar; the few errors CPython's parser words specially are
+** reported by the mk_*_pattern helpers. The heads are reduced at their
+** colon, so that their errors come before any in the body.
+*/
+%include {
+typedef struct MatchHead { Node *subject; Token kw; } MatchHead;
+}
+%type match_head {MatchHead}
+match_head(A) ::= MATCH(K) star_named_list(S) COLON(C).
+    { A.subject = match_subject(ctx, S, NULL, &C); A.kw = K; }
+match_head(A) ::= MATCH(K) star_named_list(S) COMMA(M) COLON(C).
+    { A.subject = match_subject(ctx, S, &M, &C); A.kw = K; }
+
+match_stmt(A) ::= match_head(H) NEWLINE INDENT cases(C) DEDENT.
+    { A = mk_match(ctx, &H.kw, H.subject, C); }
+
+%type cases {MatchCases *}
+cases(A) ::= case_block(A).
+cases(A) ::= cases(A) case_block(B).        { A = cases_join(ctx, A, B); }
+
+%type case_block {MatchCases *}
+case_block(A) ::= case_head(H) block(B).    { A = mk_case(ctx, H, B); }
+
+%type case_head {MatchCase}
+case_head(A) ::= CASE patterns(P) COLON.
+    { A.pattern = P; A.guard = NULL; }
+case_head(A) ::= CASE patterns(P) IF named_test(G) COLON.
+    { A.pattern = P; A.guard = G; }
+
+/* `case a, *b:` is a sequence pattern without brackets. */
+patterns(A) ::= pat_items(L).               { A = top_patterns(ctx, L, NULL); }
+patterns(A) ::= pat_items(L) COMMA(C).      { A = top_patterns(ctx, L, &C); }
+
+%type pat_items {NodeList}
+pat_items(A) ::= maybe_star(B).                     { A = list1(ctx, B); }
+pat_items(A) ::= pat_items(A) COMMA maybe_star(B).  { list_add(ctx, &A, B); }
+
+maybe_star(A) ::= pattern(A).
+maybe_star(A) ::= STAR(S) NAME(N).          { A = mk_star_pattern(ctx, &S, &N); }
+
+pattern(A) ::= or_pattern(A).
+pattern(A) ::= or_pattern(B) AS NAME(N).    { A = mk_as_pattern(ctx, B, &N); }
+
+or_pattern(A) ::= closed_pattern(A).
+or_pattern(A) ::= or_alts(L).               { A = mk_or_pattern(ctx, L); }
+
+%type or_alts {NodeList}
+or_alts(A) ::= closed_pattern(B) VBAR closed_pattern(C).  { A = list1(ctx, B); list_add(ctx, &A, C); }
+or_alts(A) ::= or_alts(A) VBAR closed_pattern(C).         { list_add(ctx, &A, C); }
+
+/* Literals, captures, values (dotted names) and groups or sequences. */
+closed_pattern(A) ::= signed_number(V).     { A = mk_value_pattern(ctx, P_VALUE, V); }
+closed_pattern(A) ::= signed_number PLUS NUMBER(N).     { A = complex_pattern_error(ctx, &N); }
+closed_pattern(A) ::= signed_number MINUS NUMBER(N).    { A = complex_pattern_error(ctx, &N); }
+closed_pattern(A) ::= strings(S).           { A = mk_value_pattern(ctx, P_VALUE, mk_strings(ctx, &S)); }
+closed_pattern(A) ::= NONE(K).              { A = mk_value_pattern(ctx, P_SINGLETON, mk_tok(ctx, E_NONE, &K)); }
+closed_pattern(A) ::= TRUE(K).              { A = mk_value_pattern(ctx, P_SINGLETON, mk_tok(ctx, E_TRUE, &K)); }
+closed_pattern(A) ::= FALSE(K).             { A = mk_value_pattern(ctx, P_SINGLETON, mk_tok(ctx, E_FALSE, &K)); }
+closed_pattern(A) ::= NAME(N).              { A = mk_capture_pattern(ctx, &N); }
+closed_pattern(A) ::= attr(V).              { A = mk_value_pattern(ctx, P_VALUE, V); }
+closed_pattern(A) ::= LPAR(L) RPAR(R).
+    { A = mk_seq_pattern(ctx, (NodeList){0}, &L, &R); }
+closed_pattern(A) ::= LPAR(L) pat_items(E) RPAR(R).
+    { A = mk_group_pattern(ctx, E, &L, &R); }
+closed_pattern(A) ::= LPAR(L) pat_items(E) COMMA RPAR(R).
+    { A = mk_seq_pattern(ctx, E, &L, &R); }
+closed_pattern(A) ::= LSQB(L) RSQB(R).
+    { A = mk_seq_pattern(ctx, (NodeList){0}, &L, &R); }
+closed_pattern(A) ::= LSQB(L) pat_items(E) RSQB(R).
+    { A = mk_seq_pattern(ctx, E, &L, &R); }
+closed_pattern(A) ::= LSQB(L) pat_items(E) COMMA RSQB(R).
+    { A = mk_seq_pattern(ctx, E, &L, &R); }
+
+signed_number(A) ::= NUMBER(N).             { A = mk_number(ctx, &N); }
+signed_number(A) ::= MINUS(M) NUMBER(N).    { A = mk_unary(ctx, &M, OP_NEG, mk_number(ctx, &N)); }
+
+name_or_attr(A) ::= NAME(N).                { A = mk_name(ctx, &N); }
+name_or_attr(A) ::= attr(A).
+attr(A) ::= name_or_attr(B) DOT NAME(N).    { A = mk_attr(ctx, B, &N); }
+
+/* Mapping patterns: literal or dotted keys, then at most one `**rest`. */
+closed_pattern(A) ::= LBRACE(L) RBRACE(R).                  { A = mk_map_pattern(ctx, NULL, &L, &R); }
+closed_pattern(A) ::= LBRACE(L) map_items(M) RBRACE(R).     { A = mk_map_pattern(ctx, M, &L, &R); }
+closed_pattern(A) ::= LBRACE(L) map_items(M) COMMA RBRACE(R). { A = mk_map_pattern(ctx, M, &L, &R); }
+
+%type map_items {MapItems *}
+map_items(A) ::= map_key(K) COLON pattern(P).   { A = map_item(ctx, NULL, K, P); }
+map_items(A) ::= DOUBLESTAR NAME(N).            { A = map_rest(ctx, NULL, &N); }
+map_items(A) ::= map_items(A) COMMA map_key(K) COLON pattern(P).  { A = map_item(ctx, A, K, P); }
+map_items(A) ::= map_items(A) COMMA DOUBLESTAR NAME(N).           { A = map_rest(ctx, A, &N); }
+
+map_key(A) ::= signed_number(A).
+map_key(A) ::= strings(S).      { A = mk_strings(ctx, &S); }
+map_key(A) ::= NONE(K).         { A = mk_tok(ctx, E_NONE, &K); }
+map_key(A) ::= TRUE(K).         { A = mk_tok(ctx, E_TRUE, &K); }
+map_key(A) ::= FALSE(K).        { A = mk_tok(ctx, E_FALSE, &K); }
+map_key(A) ::= attr(A).
+
+/* Class patterns: positional sub-patterns, then keyword ones. */
+closed_pattern(A) ::= name_or_attr(C) LPAR RPAR(R).
+    { A = mk_class_pattern(ctx, C, NULL, &R); }
+closed_pattern(A) ::= name_or_attr(C) LPAR class_args(G) RPAR(R).
+    { A = mk_class_pattern(ctx, C, G, &R); }
+closed_pattern(A) ::= name_or_attr(C) LPAR class_args(G) COMMA RPAR(R).
+    { A = mk_class_pattern(ctx, C, G, &R); }
+
+%type class_args {ClassArgs *}
+class_args(A) ::= pattern(P).                               { A = class_arg(ctx, NULL, NULL, P); }
+class_args(A) ::= NAME(N) EQUAL pattern(P).                 { A = class_arg(ctx, NULL, &N, P); }
+class_args(A) ::= class_args(A) COMMA pattern(P).           { A = class_arg(ctx, A, NULL, P); }
+class_args(A) ::= class_args(A) COMMA NAME(N) EQUAL pattern(P). { A = class_arg(ctx, A, &N, P); }
 
 funcdef(A) ::= DEF(K) NAME(N) LPAR params_opt(P) RPAR return_opt(R) COLON block(B).
     { A = mk_def(ctx, &K, false, &N, P, R, B); }

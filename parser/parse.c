@@ -2326,6 +2326,254 @@ Node *mk_module(ParseCtx *ctx, NodeList body)
 }
 
 /* ========================================================================
+ * The match statement
+ *
+ * The parser builds CPython's pattern nodes and reports the errors CPython's
+ * parser reports; the compiler checks the rest (unreachable patterns,
+ * repeated names, alternatives binding different names).
+ * ===================================================================== */
+
+/* `match x:` or `match a, *b:`; a lone `*x` is no subject. */
+Node *match_subject(ParseCtx *ctx, NodeList items, const Token *comma, const Token *colon)
+{
+    if (items.n == 1 && !comma && items.items[0]->kind == E_STARRED) {
+        error_at_tok(ctx, colon, "invalid syntax");
+        return ctx->poison;
+    }
+    return bare_tuple(ctx, items, comma);
+}
+
+Node *mk_match(ParseCtx *ctx, const Token *kw, Node *subject, MatchCases *cases)
+{
+    Node *n = mk(ctx, S_MATCH);
+    n->u.match.subject = subject;
+    if (cases) {
+        n->u.match.cases = cases->items;
+        n->u.match.ncases = cases->n;
+    }
+    start_at(n, kw);
+    end_compound(ctx, n);
+    return n;
+}
+
+MatchCases *mk_case(ParseCtx *ctx, MatchCase head, NodeList body)
+{
+    MatchCases *c = palloc(ctx, sizeof *c);
+    if (!c || !ast_grow(ctx->arena, (void **)&c->items, 0, &c->cap, sizeof(MatchCase))) {
+        parse_oom(ctx);
+        return NULL;
+    }
+    head.body = body;
+    c->items[c->n++] = head;
+    return c;
+}
+
+MatchCases *cases_join(ParseCtx *ctx, MatchCases *a, MatchCases *b)
+{
+    if (!a || !b)
+        return a ? a : b;
+    if (!ast_grow(ctx->arena, (void **)&a->items, a->n, &a->cap, sizeof(MatchCase))) {
+        parse_oom(ctx);
+        return a;
+    }
+    a->items[a->n++] = b->items[0];
+    return a;
+}
+
+static Node *mk_pattern(ParseCtx *ctx, NodeKind kind, const Node *first, const Node *last)
+{
+    Node *n = mk(ctx, kind);
+    span_nodes(n, first, last);
+    return n;
+}
+
+static Node *seq_pattern(ParseCtx *ctx, NodeList items)
+{
+    Node *n = mk(ctx, P_SEQUENCE);
+    n->u.seq.elts = items;
+    return n;
+}
+
+/* What follows `case`: a pattern, or a sequence without brackets. */
+Node *top_patterns(ParseCtx *ctx, NodeList items, const Token *comma)
+{
+    if (items.n == 0)
+        return ctx->poison;
+    Node *first = items.items[0];
+    if (items.n == 1 && !comma) {
+        if (first->kind == P_STAR)
+            error_at_tok(ctx, &ctx->cur, "invalid syntax");     /* at the colon, as CPython */
+        return first;
+    }
+    Node *n = seq_pattern(ctx, items);
+    start_node(n, first);
+    if (comma)
+        end_at(n, comma);
+    else
+        end_node(n, items.items[items.n - 1]);
+    return n;
+}
+
+Node *mk_value_pattern(ParseCtx *ctx, NodeKind kind, Node *value)
+{
+    Node *n = mk_pattern(ctx, kind, value, value);
+    n->u.value.value = value;
+    return n;
+}
+
+/* Asy has no complex numbers, so `1 + 2` can never be a complex literal. */
+Node *complex_pattern_error(ParseCtx *ctx, const Token *num)
+{
+    error_at_tok(ctx, num, "imaginary number required in complex literal");
+    return ctx->poison;
+}
+
+static bool is_wildcard_name(const Token *t)
+{
+    return t->len == 1 && t->s[0] == '_';
+}
+
+Node *mk_capture_pattern(ParseCtx *ctx, const Token *name)
+{
+    Node *n = mk(ctx, P_AS);
+    n->u.as.name = is_wildcard_name(name) ? NULL : ident(ctx, name);
+    start_at(n, name);
+    end_at(n, name);
+    return n;
+}
+
+Node *mk_star_pattern(ParseCtx *ctx, const Token *star, const Token *name)
+{
+    Node *n = mk(ctx, P_STAR);
+    n->u.name = is_wildcard_name(name) ? NULL : ident(ctx, name);
+    start_at(n, star);
+    end_at(n, name);
+    return n;
+}
+
+Node *mk_as_pattern(ParseCtx *ctx, Node *pattern, const Token *name)
+{
+    if (is_wildcard_name(name)) {
+        error_at_tok(ctx, name, "cannot use '_' as a target");
+        return ctx->poison;
+    }
+    Node *n = mk(ctx, P_AS);
+    n->u.as.pattern = pattern;
+    n->u.as.name = ident(ctx, name);
+    start_node(n, pattern);
+    end_at(n, name);
+    return n;
+}
+
+Node *mk_or_pattern(ParseCtx *ctx, NodeList alts)
+{
+    Node *n = mk_pattern(ctx, P_OR, alts.items[0], alts.items[alts.n - 1]);
+    n->u.seq.elts = alts;
+    return n;
+}
+
+/* `(p)` is p itself; `(*a)` is neither a group nor a sequence. */
+Node *mk_group_pattern(ParseCtx *ctx, NodeList items, const Token *open, const Token *close)
+{
+    if (items.n == 1) {
+        if (items.items[0]->kind == P_STAR) {
+            error_at_tok(ctx, close, "invalid syntax");
+            return ctx->poison;
+        }
+        return items.items[0];
+    }
+    return mk_seq_pattern(ctx, items, open, close);
+}
+
+Node *mk_seq_pattern(ParseCtx *ctx, NodeList items, const Token *open, const Token *close)
+{
+    Node *n = seq_pattern(ctx, items);
+    start_at(n, open);
+    end_at(n, close);
+    return n;
+}
+
+static MapItems *map_items_new(ParseCtx *ctx, MapItems *m)
+{
+    return m ? m : palloc(ctx, sizeof(MapItems));
+}
+
+MapItems *map_item(ParseCtx *ctx, MapItems *m, Node *key, Node *pattern)
+{
+    m = map_items_new(ctx, m);
+    if (!m)
+        return NULL;
+    if (m->rest) {
+        /* `**rest` must come last. */
+        error_at_node(ctx, key, "invalid syntax");
+        return m;
+    }
+    list_add(ctx, &m->keys, key);
+    list_add(ctx, &m->patterns, pattern);
+    return m;
+}
+
+MapItems *map_rest(ParseCtx *ctx, MapItems *m, const Token *name)
+{
+    m = map_items_new(ctx, m);
+    if (!m)
+        return NULL;
+    if (m->rest || is_wildcard_name(name)) {
+        error_at_tok(ctx, name, "invalid syntax");
+        return m;
+    }
+    m->rest = ident(ctx, name);
+    return m;
+}
+
+Node *mk_map_pattern(ParseCtx *ctx, MapItems *m, const Token *open, const Token *close)
+{
+    Node *n = mk(ctx, P_MAPPING);
+    if (m) {
+        n->u.mapping.keys = m->keys;
+        n->u.mapping.patterns = m->patterns;
+        n->u.mapping.rest = m->rest;
+    }
+    start_at(n, open);
+    end_at(n, close);
+    return n;
+}
+
+ClassArgs *class_arg(ParseCtx *ctx, ClassArgs *a, const Token *kw, Node *pattern)
+{
+    if (!a && !(a = palloc(ctx, sizeof *a)))
+        return NULL;
+    if (!kw) {
+        if (a->kwd_patterns.n > 0)
+            error_at_node(ctx, pattern, "positional patterns follow keyword patterns");
+        list_add(ctx, &a->patterns, pattern);
+        return a;
+    }
+    if (!ast_grow(ctx->arena, (void **)&a->kwd_attrs, a->kwd_patterns.n, &a->capattrs,
+                  sizeof(const char *))) {
+        parse_oom(ctx);
+        return a;
+    }
+    a->kwd_attrs[a->kwd_patterns.n] = ident(ctx, kw);
+    list_add(ctx, &a->kwd_patterns, pattern);
+    return a;
+}
+
+Node *mk_class_pattern(ParseCtx *ctx, Node *cls, ClassArgs *a, const Token *close)
+{
+    Node *n = mk(ctx, P_CLASS);
+    n->u.pclass.cls = cls;
+    if (a) {
+        n->u.pclass.patterns = a->patterns;
+        n->u.pclass.kwd_attrs = a->kwd_attrs;
+        n->u.pclass.kwd_patterns = a->kwd_patterns;
+    }
+    start_node(n, cls);
+    end_at(n, close);
+    return n;
+}
+
+/* ========================================================================
  * Syntax error messages
  *
  * Lemon only says which token it could not shift. CPython 3.11 words many
@@ -2358,6 +2606,8 @@ static const char *block_owner(int kw)
     case TK_FINALLY: return "'finally' statement";
     case TK_DEF: return "function definition";
     case TK_CLASS: return "class definition";
+    case TK_MATCH: return "'match' statement";
+    case TK_CASE: return "'case' statement";
     default: return NULL;
     }
 }
@@ -2477,7 +2727,8 @@ static bool expected_block(ParseCtx *ctx, int code, const Token *t)
         return false;
     /* At the end of input CPython points past trailing blanks if there are
      * some, else at the header's NEWLINE. */
-    const Token *at = code == 0 && t->col == 0 ? &ctx->prev : t;
+    bool at_end = code == 0 || (code == TK_DEDENT && (ctx->lx->done || ctx->lx->cur >= ctx->lx->lim));
+    const Token *at = at_end && t->col == 0 ? &ctx->prev : t;
     parse_error(ctx, "IndentationError", at->line, at->col, at->line, at->col + at->len,
                 "expected an indented block after %s on line %d", what,
                 ctx->line_tok[0].line);
@@ -2489,7 +2740,8 @@ static bool expected_colon(ParseCtx *ctx, int code, const Token *t)
     int kw = line_keyword(ctx);
     bool at_newline = code == TK_NEWLINE &&
         (kw == TK_IF || kw == TK_ELIF || kw == TK_WHILE || kw == TK_FOR ||
-         kw == TK_WITH || kw == TK_CLASS || kw == TK_EXCEPT);
+         kw == TK_WITH || kw == TK_CLASS || kw == TK_EXCEPT || kw == TK_MATCH ||
+         kw == TK_CASE);
     bool forced = code != TK_COLON &&
         (kw == TK_DEF || kw == TK_TRY || kw == TK_ELSE || kw == TK_FINALLY);
     static const int colon_newline[] = { TK_COLON, TK_NEWLINE };
@@ -2562,7 +2814,7 @@ static bool assign_in_expr(ParseCtx *ctx, int code)
 {
     int kw = line_keyword(ctx);
     if (code != TK_EQUAL || (bracket_level(ctx, code) <= 0 && kw != TK_IF &&
-                             kw != TK_ELIF && kw != TK_WHILE))
+                             kw != TK_ELIF && kw != TK_WHILE && kw != TK_CASE))
         return false;
     Node *a = expr_before(ctx);
     /* Not in a keyword argument's value, nor after `*` or `**`. */
@@ -2731,6 +2983,22 @@ static bool bad_for_target(ParseCtx *ctx, int code)
     return true;
 }
 
+/* Errors in a case's patterns, which look like expressions but are not:
+ * the expression heuristics would misname them. */
+static bool pattern_errors(ParseCtx *ctx, int code, const Token *t)
+{
+    if (ctx->prev_code == TK_AS && code != TK_NAME && starts_expr(code)) {
+        error_at_tok(ctx, t, "invalid pattern target");
+        return true;
+    }
+    if (expected_colon(ctx, code, t))
+        return true;
+    int line, col;
+    tok_end(t, code, &line, &col);
+    parse_error(ctx, "SyntaxError", t->line, t->col, line, col, "invalid syntax");
+    return true;
+}
+
 void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t)
 {
     (void)parser;
@@ -2758,6 +3026,8 @@ void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t)
     /* Past the end, CPython points at the last NEWLINE. */
     if (code == 0 && ctx->last_newline.s)
         t = &ctx->last_newline;
+    if (ctx->in_pattern && pattern_errors(ctx, code, t))
+        return;
     if (bad_assign_target(ctx) || bad_for_target(ctx, code) || except_errors(ctx, code, t) ||
         expected_colon(ctx, code, t) || expected_handler(ctx, t) ||
         expected_else(ctx, code) || misc_errors(ctx, code, t) ||
@@ -2785,6 +3055,20 @@ static void track(ParseCtx *ctx, int code, const Token *t)
         ctx->nstmts++;
     if (code == TK_NEWLINE)
         ctx->last_newline = *t;
+    if (code == TK_INDENT) {
+        /* The cases of a match are the block its header opens. */
+        ctx->indent++;
+        if (line_keyword(ctx) == TK_MATCH && ctx->nmatch <= LEX_MAX_INDENT)
+            ctx->match_blocks[ctx->nmatch++] = ctx->indent;
+    } else if (code == TK_DEDENT) {
+        ctx->indent--;
+        while (ctx->nmatch > 0 && ctx->match_blocks[ctx->nmatch - 1] > ctx->indent)
+            ctx->nmatch--;
+    }
+    if (code == TK_CASE)
+        ctx->in_pattern = true;
+    else if (code == TK_NEWLINE || ((code == TK_COLON || code == TK_IF) && ctx->lx->level == 0))
+        ctx->in_pattern = false;
     if (code == TK_NEWLINE || code == TK_INDENT || code == TK_DEDENT || code == 0) {
         ctx->new_line = true;
         return;
@@ -2843,6 +3127,55 @@ static void rescan(ParseCtx *ctx, Lexer *lx)
     }
 }
 
+/* Whether the line that starts with the name `match` is a match statement,
+ * as CPython's parser decides by trying: the subject must start like an
+ * expression, and the line must end with a colon (a colon outside brackets
+ * ends no other statement that starts with a name). Without the colon, a
+ * subject that could not continue an expression after a name (`match x`)
+ * still makes it one, so that the error is CPython's "expected ':'". */
+static bool match_statement_follows(const Lexer *lx)
+{
+    Lexer *scan = malloc(sizeof *scan);
+    if (!scan)
+        return false;
+    *scan = *lx;
+    ParseError scratch;
+    scan->err = &scratch;
+    Token t;
+    int first = lexer_next(scan, &t), last = first, code = first;
+    while (code > 0 && code != TK_NEWLINE) {
+        if (scan->level == 0)
+            last = code;
+        code = lexer_next(scan, &t);
+    }
+    free(scan);
+    if (!starts_expr(first) && first != TK_STAR && first != TK_NOT)
+        return false;
+    if (code == TK_NEWLINE && last == TK_COLON)
+        return true;
+    switch (first) {
+    case TK_NAME: case TK_NUMBER: case TK_STRING: case TK_LBRACE: case TK_NONE:
+    case TK_TRUE: case TK_FALSE: case TK_TILDE: case TK_ELLIPSIS: case TK_AWAIT:
+    case TK_LAMBDA:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* `match` and `case` are keywords only where they open a match statement
+ * or one of its cases (the lines of a match's block); elsewhere they are
+ * names. */
+static int soft_keyword(ParseCtx *ctx, const Lexer *lx, const Token *t)
+{
+    if (t->len == 4 && !memcmp(t->s, "case", 4) && ctx->nmatch > 0 &&
+        ctx->match_blocks[ctx->nmatch - 1] == ctx->indent)
+        return TK_CASE;
+    if (t->len == 5 && !memcmp(t->s, "match", 5) && match_statement_follows(lx))
+        return TK_MATCH;
+    return TK_NAME;
+}
+
 static void run(ParseCtx *ctx, Lexer *lx)
 {
     Token t;
@@ -2852,6 +3185,8 @@ static void run(ParseCtx *ctx, Lexer *lx)
             lexer_failed(ctx, lx, &t);
             return;
         }
+        if (code == TK_NAME && ctx->new_line)
+            code = soft_keyword(ctx, lx, &t);
         feed(ctx, code, &t);
         if (ctx->failed || code == 0)
             return;

@@ -118,6 +118,26 @@ typedef struct IfChain {
     Node *first, *last;
 } IfChain;
 
+/* The cases of a match statement. */
+typedef struct MatchCases {
+    MatchCase *items;
+    int n, cap;
+} MatchCases;
+
+/* The items of a mapping pattern under construction. */
+typedef struct MapItems {
+    NodeList keys, patterns;
+    const char *rest;       /* `**rest`, which must come last */
+} MapItems;
+
+/* The sub-patterns of a class pattern under construction. */
+typedef struct ClassArgs {
+    NodeList patterns;
+    const char **kwd_attrs;
+    NodeList kwd_patterns;
+    int capattrs;
+} ClassArgs;
+
 /* A parenthesized expression `(x)` is just x, but CPython gives any node
  * that starts or ends with it the span of the parentheses. So while parsing,
  * x itself carries the parentheses' span; its own is kept here and put back
@@ -161,6 +181,10 @@ struct ParseCtx {
     int line_code[2];
     int line_ntok;
     bool new_line;          /* the next token starts a logical line */
+    int indent;             /* INDENTs fed minus DEDENTs fed */
+    int match_blocks[LEX_MAX_INDENT + 1];   /* the indent of each open match's cases */
+    int nmatch;
+    bool in_pattern;        /* between `case` and the guard or colon that ends the patterns */
     Node *disj;             /* the latest node at `or` level or tighter */
     Node *last_group;       /* the latest `(x)`, which is just x */
     Group *groups;          /* every `(x)` so far, for restore_groups() */
@@ -294,6 +318,26 @@ Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, ArgList *bases
                const Token *rpar, NodeList body);
 Node *decorate(ParseCtx *ctx, NodeList decorators, Node *def);
 Node *mk_module(ParseCtx *ctx, NodeList body);
+
+/* ---- the match statement (parse.c) ---- */
+Node *match_subject(ParseCtx *ctx, NodeList items, const Token *comma, const Token *colon);
+Node *mk_match(ParseCtx *ctx, const Token *kw, Node *subject, MatchCases *cases);
+MatchCases *mk_case(ParseCtx *ctx, MatchCase head, NodeList body);
+MatchCases *cases_join(ParseCtx *ctx, MatchCases *a, MatchCases *b);
+Node *top_patterns(ParseCtx *ctx, NodeList items, const Token *comma);
+Node *mk_value_pattern(ParseCtx *ctx, NodeKind kind, Node *value);
+Node *complex_pattern_error(ParseCtx *ctx, const Token *num);
+Node *mk_capture_pattern(ParseCtx *ctx, const Token *name);
+Node *mk_star_pattern(ParseCtx *ctx, const Token *star, const Token *name);
+Node *mk_as_pattern(ParseCtx *ctx, Node *pattern, const Token *name);
+Node *mk_or_pattern(ParseCtx *ctx, NodeList alts);
+Node *mk_group_pattern(ParseCtx *ctx, NodeList items, const Token *open, const Token *close);
+Node *mk_seq_pattern(ParseCtx *ctx, NodeList items, const Token *open, const Token *close);
+MapItems *map_item(ParseCtx *ctx, MapItems *m, Node *key, Node *pattern);
+MapItems *map_rest(ParseCtx *ctx, MapItems *m, const Token *name);
+Node *mk_map_pattern(ParseCtx *ctx, MapItems *m, const Token *open, const Token *close);
+ClassArgs *class_arg(ParseCtx *ctx, ClassArgs *a, const Token *kw, Node *pattern);
+Node *mk_class_pattern(ParseCtx *ctx, Node *cls, ClassArgs *a, const Token *close);
 
 /* ---- the lemon parser (grammar.c) ---- */
 void *AsyParseAlloc(void *(*mallocProc)(size_t), ParseCtx *ctx);

@@ -88,6 +88,7 @@ static Scope *new_scope(ST *st, ScopeKind kind, Node *node) {
 
 static void visit_expr(ST *st, Node *n);
 static void visit_stmts(ST *st, NodeList *l);
+static void visit_pattern(ST *st, Node *p);
 
 static void visit_list(ST *st, NodeList *l) {
     for (int i = 0; i < l->n && !st->failed; i++) visit_expr(st, l->items[i]);
@@ -400,6 +401,15 @@ static void visit_stmt(ST *st, Node *n) {
         }
         visit_stmts(st, &n->u.with.body);
         break;
+    case S_MATCH:
+        visit_expr(st, n->u.match.subject);
+        for (int i = 0; i < n->u.match.ncases; i++) {
+            MatchCase *m = &n->u.match.cases[i];
+            visit_pattern(st, m->pattern);
+            visit_expr(st, m->guard);
+            visit_stmts(st, &m->body);
+        }
+        break;
     case S_IMPORT: case S_IMPORTFROM:
         for (int i = 0; i < n->u.import.nnames; i++) {
             Alias *a = &n->u.import.names[i];
@@ -420,6 +430,40 @@ static void visit_stmt(ST *st, Node *n) {
     default:
         break;
     }
+}
+
+/* Capture patterns bind their names; values and classes are expressions. */
+static void visit_pattern(ST *st, Node *p) {
+    if (!p || st->failed) return;
+    if (st->nesting >= COMPILE_MAX_NESTING) {
+        st->failed = true;
+        st->err->too_deep = true;
+        return;
+    }
+    st->nesting++;
+    switch (p->kind) {
+    case P_VALUE: case P_SINGLETON: visit_expr(st, p->u.value.value); break;
+    case P_SEQUENCE: case P_OR:
+        for (int i = 0; i < p->u.seq.elts.n; i++) visit_pattern(st, p->u.seq.elts.items[i]);
+        break;
+    case P_MAPPING:
+        visit_list(st, &p->u.mapping.keys);
+        for (int i = 0; i < p->u.mapping.patterns.n; i++) visit_pattern(st, p->u.mapping.patterns.items[i]);
+        if (p->u.mapping.rest) bind_name(st, p, p->u.mapping.rest);
+        break;
+    case P_CLASS:
+        visit_expr(st, p->u.pclass.cls);
+        for (int i = 0; i < p->u.pclass.patterns.n; i++) visit_pattern(st, p->u.pclass.patterns.items[i]);
+        for (int i = 0; i < p->u.pclass.kwd_patterns.n; i++) visit_pattern(st, p->u.pclass.kwd_patterns.items[i]);
+        break;
+    case P_STAR: if (p->u.name) bind_name(st, p, p->u.name); break;
+    case P_AS:
+        visit_pattern(st, p->u.as.pattern);
+        if (p->u.as.name) bind_name(st, p, p->u.as.name);
+        break;
+    default: break;
+    }
+    st->nesting--;
 }
 
 static void visit_stmts(ST *st, NodeList *l) {

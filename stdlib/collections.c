@@ -652,6 +652,7 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
     ObjClass *c = class_new_builtin(vm, "deque", vm->types[T_OBJECT], OBJ_INSTANCE);
     if (!c) return false;
     c->module = modname;
+    c->obj.flags |= CLASS_SEQUENCE;     /* for `case [a, b]:` */
     ObjNative *n = native_new(vm, "__new__", deque_new);
     if (!n || dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n)) < 0) return false;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
@@ -1186,6 +1187,14 @@ static Value nt_asdict(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(d);
 }
 
+/* tuple(self): what copy and pickle pass back to __new__. */
+static Value nt_getnewargs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getnewargs__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjTuple *t = AS(ObjTuple, args[0]);
+    ObjTuple *r = tuple_from(vm, t->items, t->len);
+    return r ? obj_val(r) : ERR;
+}
+
 static Value nt_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs != 1) return exc_raise(vm, E_TypeError, "_replace() takes 1 positional argument but %d were given", nargs);
     ObjClass *cls = as_obj(args[0])->cls;
@@ -1347,12 +1356,14 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
     if (!c) return ERR;
     static const struct { const char *name; NativeFn fn; } methods[] = {
         {"__repr__", nt_repr}, {"_asdict", nt_asdict}, {"_replace", nt_replace},
+        {"__getnewargs__", nt_getnewargs},
     };
     if (!add_static_new(vm, c, nt_new) || !add_classmethod(vm, c, "_make", nt_make)) return ERR;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return ERR;
     }
     if (dict_set_str(vm, c->dict, str_intern_cstr(vm, "_fields"), obj_val(fields)) < 0 ||
+        dict_set_str(vm, c->dict, str_intern_cstr(vm, "__match_args__"), obj_val(fields)) < 0 ||
         dict_set_str(vm, c->dict, str_intern_cstr(vm, "_field_defaults"), obj_val(defaults)) < 0)
         return ERR;
     for (int64_t i = 0; i < fields->len; i++) {
@@ -1385,13 +1396,16 @@ static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn cto
     return module_add_value(vm, m, name, obj_val(c)) ? c : NULL;
 }
 
-/* The module's __getattr__ (PEP 562): ChainMap, UserDict, UserList and
- * UserString from _collections_extra, and the abc submodule. */
+/* ---- the classes written in Asy -------------------------------------------- */
+
+/* ChainMap, UserDict, UserList and UserString live in
+ * stdlib/_collections_py.asy, loaded on first use; `collections.abc` is the
+ * module of that name (stdlib/collections.abc.asy). */
 static Value collections_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"ChainMap", "UserDict", "UserList", "UserString", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
-    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "attribute name must be string");
-    if (!strcmp(AS(ObjStr, args[0])->data, "abc")) return import_module(vm, "collections.abc");
-    return import_extra_attr(vm, "collections", "_collections_extra", AS(ObjStr, args[0]));
+    if (is_str(args[0]) && !strcmp(AS(ObjStr, args[0])->data, "abc")) return import_module(vm, "collections.abc");
+    return module_lazy_attr(vm, "collections", "_collections_py", names, args[0]);
 }
 
 bool mod_collections_init(VM *vm, ObjModule *m) {

@@ -12,6 +12,10 @@
  *   a = the wrapped function   b = the cache dict    c = maxsize (None or int)
  *   i = hits                    n = misses            step = typed
  *
+ * cached_property, singledispatch, singledispatchmethod and partialmethod
+ * are CPython's Python code, in stdlib/_functools_py.asy, which the
+ * module's __getattr__ loads on first use.
+ *
  * cmp_to_key returns a KeyWrapper: an ObjIter with a = the cmp function and
  * b = the wrapped object (UNDEF for the factory cmp_to_key returns). */
 #include <string.h>
@@ -727,12 +731,12 @@ static Value ft_total_ordering(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- the module --------------------------------------------------------- */
 
-/* The module's __getattr__ (PEP 562): cached_property, singledispatch and
- * the rest of functools written in Asy, from _functools_extra. */
+/* What stdlib/_functools_py.asy defines, loaded on first use. */
 static Value ft_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"cached_property", "singledispatch", "singledispatchmethod",
+                                        "partialmethod", "recursive_repr", "get_cache_token", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
-    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "attribute name must be string");
-    return import_extra_attr(vm, "functools", "_functools_extra", AS(ObjStr, args[0]));
+    return module_lazy_attr(vm, "functools", "_functools_py", names, args[0]);
 }
 
 bool mod_functools_init(VM *vm, ObjModule *m) {

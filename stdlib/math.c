@@ -369,33 +369,230 @@ static Value m_prod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return acc;
 }
 
-static Value m_hypot(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "hypot", 0, kw, 0, 0)) return ERR;
-    double stack_v[16], *v = nargs <= 16 ? stack_v : malloc((size_t)nargs * sizeof *v);
-    if (!v) return exc_nomem(vm);
+/* The Euclidean norm of n coordinates (hypot and dist); v is overwritten. */
+static double vector_norm(double *v, int n) {
     double max = 0.0;
     bool nan = false;
-    Value result = ERR;
-    for (int i = 0; i < nargs; i++) {
-        if (!to_double(vm, args[i], &v[i])) goto done;
+    for (int i = 0; i < n; i++) {
         v[i] = fabs(v[i]);
         if (isnan(v[i])) nan = true;
         if (v[i] > max) max = v[i];
     }
-    if (isinf(max)) { result = float_val(max); goto done; }
-    if (nan) { result = float_val(NAN); goto done; }
-    if (nargs == 2) { result = float_val(hypot(v[0], v[1])); goto done; }
-    if (max == 0.0 || nargs <= 1) { result = float_val(max); goto done; }
+    if (isinf(max)) return max;
+    if (nan) return NAN;
+    if (n == 2) return hypot(v[0], v[1]);
+    if (max == 0.0 || n <= 1) return max;
     double sum = 0.0, comp = 0.0;
-    for (int i = 0; i < nargs; i++) {   /* Kahan summation of the scaled squares */
+    for (int i = 0; i < n; i++) {   /* Kahan summation of the scaled squares */
         double x = v[i] / max, y = x * x - comp, t = sum + y;
         comp = (t - sum) - y;
         sum = t;
     }
-    result = float_val(max * sqrt(sum));
-done:
+    return max * sqrt(sum);
+}
+
+static Value m_hypot(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "hypot", 0, kw, 0, 0)) return ERR;
+    double stack_v[16], *v = nargs <= 16 ? stack_v : malloc((size_t)nargs * sizeof *v);
+    if (!v) return exc_nomem(vm);
+    Value result = ERR;
+    int i = 0;
+    while (i < nargs && to_double(vm, args[i], &v[i])) i++;
+    if (i == nargs) result = float_val(vector_norm(v, nargs));
     if (v != stack_v) free(v);
     return result;
+}
+
+/* dist(p, q): the distance between two points given as iterables of
+ * coordinates of the same length. */
+static Value m_dist(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "dist", nargs, kw, 2, 2)) return ERR;
+    ObjList *p = NULL, *q = NULL;
+    for (int k = 0; k < 2; k++) {
+        ObjList *l = op_to_list(vm, args[k]);
+        if (!l || !vm_push_root(vm, obj_val(l))) { vm_pop_roots(vm, k); return l ? exc_nomem(vm) : ERR; }
+        if (k == 0) p = l; else q = l;
+    }
+    Value result = ERR;
+    if (p->len != q->len) {
+        exc_raise(vm, E_ValueError, "both points must have the same number of dimensions");
+    } else {
+        double *v = malloc((size_t)(p->len ? p->len : 1) * sizeof *v);
+        int64_t i = 0;
+        double a, b;
+        if (!v) exc_nomem(vm);
+        while (v && i < p->len && to_double(vm, p->items[i], &a) && to_double(vm, q->items[i], &b)) v[i++] = a - b;
+        if (v && i == p->len) result = float_val(vector_norm(v, (int)p->len));
+        free(v);
+    }
+    vm_pop_roots(vm, 2);
+    return result;
+}
+
+/* ---- gamma and lgamma ------------------------------------------------------ */
+
+/* CPython's own gamma and lgamma (not the C library's), so that results
+ * match to the last bit: Lanczos' approximation with N = 13 and
+ * g = 6.024680040776729583740234375, the numerator's coefficients scaled
+ * by exp(g), and the denominator x(x+1)...(x+11) expanded. */
+#define LANCZOS_N 13
+static const double lanczos_g = 6.024680040776729583740234375;
+static const double lanczos_g_minus_half = 5.524680040776729583740234375;
+static const double lanczos_num[LANCZOS_N] = {
+    23531376880.410759688572007674451636754734846804940, 42919803642.649098768957899047001988850926355848959,
+    35711959237.355668049440185451547166705960488635843, 17921034426.037209699919755754458931112671403265390,
+    6039542586.3520280050642916443072979210699388420708, 1439720407.3117216736632230727949123939715485786772,
+    248874557.86205415651146038641322942321632125127801, 31426415.585400194380614231628318205362874684987640,
+    2876370.6289353724412254090516208496135991145378768, 186056.26539522349504029498971604569928220784236328,
+    8071.6720023658162106380029022722506138218516325024, 210.82427775157934587250973392071336271166969580291,
+    2.5066282746310002701649081771338373386264310793408,
+};
+static const double lanczos_den[LANCZOS_N] = {
+    0.0, 39916800.0, 120543840.0, 150917976.0, 105258076.0, 45995730.0, 13339535.0, 2637558.0, 357423.0,
+    32670.0, 1925.0, 66.0, 1.0,
+};
+
+/* The rational function of the approximation, for x > 0; evaluated in 1/x
+ * beyond 5 so that it does not overflow. */
+static double lanczos_sum(double x) {
+    double num = 0.0, den = 0.0;
+    if (x < 5.0) {
+        for (int i = LANCZOS_N - 1; i >= 0; i--) {
+            num = num * x + lanczos_num[i];
+            den = den * x + lanczos_den[i];
+        }
+    } else {
+        for (int i = 0; i < LANCZOS_N; i++) {
+            num = num / x + lanczos_num[i];
+            den = den / x + lanczos_den[i];
+        }
+    }
+    return num / den;
+}
+
+/* sin(pi * x) for finite x, exact at the integers and half-integers. */
+static double sinpi(double x) {
+    double y = fmod(fabs(x), 2.0), r;
+    switch ((int)round(2.0 * y)) {
+    case 0: r = sin(M_PI * y); break;
+    case 1: r = cos(M_PI * (y - 0.5)); break;
+    case 2: r = sin(M_PI * (1.0 - y)); break;
+    case 3: r = -cos(M_PI * (y - 1.5)); break;
+    default: r = sin(M_PI * (y - 2.0)); break;
+    }
+    return copysign(1.0, x) * r;
+}
+
+typedef enum { MATH_OK, MATH_DOMAIN, MATH_RANGE } MathStatus;
+
+static double gamma_of(double x, MathStatus *st) {
+    static const double factorials[] = {
+        1.0, 1.0, 2.0, 6.0, 24.0, 120.0, 720.0, 5040.0, 40320.0, 362880.0, 3628800.0, 39916800.0,
+        479001600.0, 6227020800.0, 87178291200.0, 1307674368000.0, 20922789888000.0, 355687428096000.0,
+        6402373705728000.0, 121645100408832000.0, 2432902008176640000.0, 51090942171709440000.0,
+        1124000727777607680000.0,
+    };
+    if (!isfinite(x)) {
+        if (isnan(x) || x > 0.0) return x;
+        *st = MATH_DOMAIN;
+        return NAN;
+    }
+    if (x == 0.0) { *st = MATH_DOMAIN; return copysign(INFINITY, x); }
+    if (x == floor(x)) {
+        if (x < 0.0) { *st = MATH_DOMAIN; return NAN; }
+        if (x <= 23.0) return factorials[(int)x - 1];       /* gamma(n) = (n-1)! */
+    }
+    double ax = fabs(x);
+    if (ax < 1e-20) {
+        double r = 1.0 / x;
+        if (isinf(r)) *st = MATH_RANGE;
+        return r;
+    }
+    if (ax > 200.0) {
+        if (x < 0.0) return 0.0 / sinpi(x);
+        *st = MATH_RANGE;
+        return INFINITY;
+    }
+    double y = ax + lanczos_g_minus_half;
+    /* z: the rounding error in y, as a correction factor (volatile keeps
+     * the compiler from folding the difference to zero). */
+    volatile double q = ax > lanczos_g_minus_half ? y - ax : y - lanczos_g_minus_half;
+    double z = ax > lanczos_g_minus_half ? q - lanczos_g_minus_half : q - ax;
+    z = z * lanczos_g / y;
+    double r;
+    if (x < 0.0) {
+        r = -M_PI / sinpi(ax) / ax * exp(y) / lanczos_sum(ax);
+        r -= z * r;
+        if (ax < 140.0) {
+            r /= pow(y, ax - 0.5);
+        } else {
+            double sqrtpow = pow(y, ax / 2.0 - 0.25);
+            r /= sqrtpow;
+            r /= sqrtpow;
+        }
+    } else {
+        r = lanczos_sum(ax) / exp(y);
+        r += z * r;
+        if (ax < 140.0) {
+            r *= pow(y, ax - 0.5);
+        } else {
+            double sqrtpow = pow(y, ax / 2.0 - 0.25);
+            r *= sqrtpow;
+            r *= sqrtpow;
+        }
+    }
+    if (isinf(r)) *st = MATH_RANGE;
+    return r;
+}
+
+static double lgamma_of(double x, MathStatus *st) {
+    if (!isfinite(x)) return isnan(x) ? x : INFINITY;
+    if (x == floor(x) && x <= 2.0) {
+        if (x <= 0.0) { *st = MATH_DOMAIN; return INFINITY; }
+        return 0.0;     /* lgamma(1) = lgamma(2) = 0 */
+    }
+    double ax = fabs(x);
+    if (ax < 1e-20) return -log(ax);
+    double r = log(lanczos_sum(ax)) - lanczos_g;
+    r += (ax - 0.5) * (log(ax + lanczos_g - 0.5) - 1);
+    if (x < 0.0) r = log(M_PI) - log(fabs(sinpi(ax))) - log(ax) - r;     /* reflection */
+    if (isinf(r)) *st = MATH_RANGE;
+    return r;
+}
+
+static Value gamma_fn(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name,
+                      double (*fn)(double, MathStatus *)) {
+    double x;
+    if (!args_check(vm, name, nargs, kw, 1, 1) || !to_double(vm, args[0], &x)) return ERR;
+    MathStatus st = MATH_OK;
+    double r = fn(x, &st);
+    if (st == MATH_DOMAIN) return domain_error(vm);
+    if (st == MATH_RANGE && fabs(r) >= 1.5) return range_error(vm);
+    return float_val(r);
+}
+
+static Value m_gamma(VM *vm, Value *a, int n, ObjTuple *kw) { return gamma_fn(vm, a, n, kw, "gamma", gamma_of); }
+static Value m_lgamma(VM *vm, Value *a, int n, ObjTuple *kw) { return gamma_fn(vm, a, n, kw, "lgamma", lgamma_of); }
+
+/* ---- the float grid ----------------------------------------------------------- */
+
+static Value m_nextafter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    double x, y;
+    if (!two_doubles(vm, args, nargs, kw, "nextafter", &x, &y)) return ERR;
+    return float_val(nextafter(x, y));
+}
+
+/* ulp(x): the gap between |x| and the next float away from zero (toward
+ * zero at the largest float). */
+static Value m_ulp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    double x;
+    if (!args_check(vm, "ulp", nargs, kw, 1, 1) || !to_double(vm, args[0], &x)) return ERR;
+    if (isnan(x)) return float_val(x);
+    x = fabs(x);
+    if (isinf(x)) return float_val(x);
+    double up = nextafter(x, INFINITY);
+    if (isinf(up)) return float_val(x - nextafter(x, -INFINITY));
+    return float_val(up - x);
 }
 
 /* ---- integer functions ----------------------------------------------------- */
@@ -538,7 +735,8 @@ static const struct { const char *name; NativeFn fn; } functions[] = {
     {"floor", m_floor}, {"ceil", m_ceil}, {"trunc", m_trunc},
     {"modf", m_modf}, {"frexp", m_frexp}, {"ldexp", m_ldexp},
     {"isfinite", m_isfinite}, {"isinf", m_isinf}, {"isnan", m_isnan}, {"isclose", m_isclose},
-    {"fsum", m_fsum}, {"prod", m_prod}, {"hypot", m_hypot},
+    {"fsum", m_fsum}, {"prod", m_prod}, {"hypot", m_hypot}, {"dist", m_dist},
+    {"gamma", m_gamma}, {"lgamma", m_lgamma}, {"nextafter", m_nextafter}, {"ulp", m_ulp},
     {"factorial", m_factorial}, {"gcd", m_gcd}, {"lcm", m_lcm}, {"isqrt", m_isqrt},
     {"comb", m_comb}, {"perm", m_perm},
 };

@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "../vm/containers.h"
+#include "../vm/exc.h"
 #include "../vm/func.h"
+#include "../vm/import.h"
+#include "../vm/ops.h"
 #include "../vm/str.h"
 
 static const NativeModule registry[] = {
@@ -24,7 +27,11 @@ static const NativeModule registry[] = {
     {"contextvars", mod_contextvars_init},
     {"_thread", mod_thread_init},
     {"pickle", mod_pickle_init},
+    {"_io", mod_io_init},
+    {"builtins", mod_builtins_init},
     {"_procpool", mod_procpool_init},
+    {"_weakref", mod_weakref_init},
+    {"_abc", mod_abc_init},
 };
 
 ModuleInitFn modules_find(const char *name) {
@@ -42,4 +49,17 @@ bool module_add_value(VM *vm, ObjModule *m, const char *name, Value v) {
 bool module_add_native(VM *vm, ObjModule *m, const char *name, NativeFn fn) {
     ObjNative *n = native_new(vm, name, fn);
     return n && module_add_value(vm, m, name, obj_val(n));
+}
+
+Value module_lazy_attr(VM *vm, const char *module, const char *source, const char *const *names, Value name) {
+    for (size_t i = 0; is_str(name) && names[i]; i++) {
+        if (strcmp(AS(ObjStr, name)->data, names[i]) != 0) continue;
+        Value src = import_module(vm, source);
+        Value v = src == ERR ? ERR : op_getattr(vm, src, AS(ObjStr, name));
+        if (v == ERR) return ERR;
+        Value mod = dict_get_str(vm->modules, str_intern_cstr(vm, module));
+        if (is_kind(mod, OBJ_MODULE) && dict_set(vm, AS(ObjModule, mod)->dict, name, v) < 0) return ERR;
+        return v;
+    }
+    return exc_raise(vm, E_AttributeError, "module '%s' has no attribute %R", module, name);
 }

@@ -19,12 +19,19 @@ ModuleInitFn modules_find(const char *name);
 bool module_add_native(VM *vm, ObjModule *m, const char *name, NativeFn fn);
 bool module_add_value(VM *vm, ObjModule *m, const char *name, Value v);
 
+/* A native module's __getattr__ (PEP 562) for the names in `names`
+ * (NULL-terminated) that module `source`, written in Asy, defines: imports
+ * it, keeps the value in the module's namespace and returns it;
+ * AttributeError for any other name. */
+Value module_lazy_attr(VM *vm, const char *module, const char *source, const char *const *names, Value name);
+
 /* One per stdlib/<name>.c. */
 bool mod_sys_init(VM *vm, ObjModule *m);
 bool mod_math_init(VM *vm, ObjModule *m);
 bool mod_time_init(VM *vm, ObjModule *m);
 bool mod_thread_init(VM *vm, ObjModule *m);
 bool mod_procpool_init(VM *vm, ObjModule *m);
+bool mod_weakref_init(VM *vm, ObjModule *m);
 bool mod_random_init(VM *vm, ObjModule *m);
 bool mod_os_init(VM *vm, ObjModule *m);
 bool mod_json_init(VM *vm, ObjModule *m);
@@ -37,5 +44,8 @@ bool mod_asyncio_init(VM *vm, ObjModule *m);
 bool mod_gc_init(VM *vm, ObjModule *m);
 bool mod_contextvars_init(VM *vm, ObjModule *m);
 bool mod_pickle_init(VM *vm, ObjModule *m);
+bool mod_io_init(VM *vm, ObjModule *m);
+bool mod_builtins_init(VM *vm, ObjModule *m);
+bool mod_abc_init(VM *vm, ObjModule *m);
 
 #endif

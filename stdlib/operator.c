@@ -51,7 +51,8 @@ BINARY(add, BIN_ADD) BINARY(sub, BIN_SUB) BINARY(mul, BIN_MUL) BINARY(matmul, BI
 BINARY(truediv, BIN_TRUEDIV) BINARY(floordiv, BIN_FLOORDIV) BINARY(mod, BIN_MOD) BINARY(pow, BIN_POW)
 BINARY(lshift, BIN_LSHIFT) BINARY(rshift, BIN_RSHIFT) BINARY(and_, BIN_AND) BINARY(or_, BIN_OR)
 BINARY(xor, BIN_XOR)
-INPLACE(iadd, BIN_ADD) INPLACE(isub, BIN_SUB) INPLACE(imul, BIN_MUL) INPLACE(itruediv, BIN_TRUEDIV)
+INPLACE(iadd, BIN_ADD) INPLACE(isub, BIN_SUB) INPLACE(imul, BIN_MUL) INPLACE(imatmul, BIN_MATMUL)
+INPLACE(itruediv, BIN_TRUEDIV)
 INPLACE(ifloordiv, BIN_FLOORDIV) INPLACE(imod, BIN_MOD) INPLACE(ipow, BIN_POW) INPLACE(iand, BIN_AND)
 INPLACE(ior, BIN_OR) INPLACE(ixor, BIN_XOR) INPLACE(ilshift, BIN_LSHIFT) INPLACE(irshift, BIN_RSHIFT)
 COMPARE(lt, CMP_LT) COMPARE(le, CMP_LE) COMPARE(eq, CMP_EQ) COMPARE(ne, CMP_NE) COMPARE(gt, CMP_GT)
@@ -59,6 +60,12 @@ COMPARE(ge, CMP_GE)
 #undef BINARY
 #undef INPLACE
 #undef COMPARE
+
+/* call(obj, /, *args, **kwargs) */
+static Value op_call_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "call expected at least 1 argument, got 0");
+    return op_call(vm, args[0], args + 1, nargs - 1, kw);
+}
 
 static Value op_neg_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return nargs_is(vm, "neg", nargs, kw, 1) ? op_neg(vm, args[0]) : ERR;
@@ -371,7 +378,7 @@ bool mod_operator_init(VM *vm, ObjModule *m) {
         {"truediv", fn_truediv, true}, {"floordiv", fn_floordiv, true}, {"mod", fn_mod, true},
         {"pow", fn_pow, true}, {"lshift", fn_lshift, true}, {"rshift", fn_rshift, true},
         {"and_", fn_and_, false}, {"or_", fn_or_, false}, {"xor", fn_xor, true},
-        {"iadd", fn_iadd, true}, {"isub", fn_isub, true}, {"imul", fn_imul, true},
+        {"iadd", fn_iadd, true}, {"isub", fn_isub, true}, {"imul", fn_imul, true}, {"imatmul", fn_imatmul, true},
         {"itruediv", fn_itruediv, true}, {"ifloordiv", fn_ifloordiv, true}, {"imod", fn_imod, true},
         {"ipow", fn_ipow, true}, {"iand", fn_iand, true}, {"ior", fn_ior, true}, {"ixor", fn_ixor, true},
         {"ilshift", fn_ilshift, true}, {"irshift", fn_irshift, true},
@@ -382,7 +389,7 @@ bool mod_operator_init(VM *vm, ObjModule *m) {
         {"is_not", op_is_not, false}, {"index", op_index_, true}, {"concat", op_concat, true},
         {"iconcat", op_iconcat, true}, {"contains", op_contains_, true}, {"getitem", op_getitem_, true},
         {"setitem", op_setitem_, true}, {"delitem", op_delitem_, true}, {"countOf", op_countOf, false},
-        {"indexOf", op_indexOf, false}, {"length_hint", op_length_hint, false},
+        {"indexOf", op_indexOf, false}, {"length_hint", op_length_hint, false}, {"call", op_call_, true},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         ObjNative *n = native_new(vm, fns[i].name, fns[i].fn);

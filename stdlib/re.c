@@ -216,6 +216,27 @@ static void translate(const char *p, size_t len, StrBuf *out) {
             if (i < len && p[i] == ']') sb_addc(out, p[i++]);
             continue;
         }
+        if (c == '(' && i + 2 < len && p[i + 1] == '?' && strchr("aiLmsux-", p[i + 2])) {
+            /* Inline flags: PCRE2 has no a, L or u (ASCII, locale and
+             * unicode matching), so they are dropped. */
+            size_t k = i + 2;
+            while (k < len && p[k] && strchr("aiLmsux-", p[k])) k++;
+            if (k < len && (p[k] == ')' || p[k] == ':')) {
+                StrBuf flags = SB_INIT;
+                for (size_t f = i + 2; f < k; f++) {
+                    if (!strchr("aLu", p[f])) sb_addc(&flags, p[f]);
+                }
+                bool empty = flags.len == 0 || (flags.len == 1 && flags.data[0] == '-');
+                if (!empty || p[k] == ':') {
+                    sb_add(out, "(?", 2);
+                    if (!empty) sb_add(out, flags.data, flags.len);
+                    sb_addc(out, p[k]);
+                }
+                sb_free(&flags);
+                i = k + 1;
+                continue;
+            }
+        }
         if (c == '{' && i + 1 < len && p[i + 1] == ',') {
             size_t k = i + 2;
             while (k < len && p[k] >= '0' && p[k] <= '9') k++;

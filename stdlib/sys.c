@@ -1,11 +1,12 @@
 /* The sys module: argv, path, modules, exit, version, recursion limit,
- * stdout/stderr. */
+ * stdout/stderr, the exception being handled. */
 #include <stdint.h>
 
 #include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
+#include "../vm/interp.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -58,6 +59,63 @@ static Value sys_excepthook(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return op_call_method(vm, err, str_intern_cstr(vm, "write"), &text, 1) == ERR ? ERR : NONE_VAL;
 }
 
+/* The exception being handled (what an `except` block sees), or None. */
+static Value handled(VM *vm) {
+    Value e = vm->fiber->handled;
+    return is_kind(e, OBJ_EXC) ? e : NONE_VAL;
+}
+
+static Value sys_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "exception", nargs, kw, 0, 0)) return ERR;
+    return handled(vm);
+}
+
+static Value sys_exc_info(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "exc_info", nargs, kw, 0, 0)) return ERR;
+    Value e = handled(vm);
+    Value items[3] = {NONE_VAL, NONE_VAL, NONE_VAL};
+    if (e != NONE_VAL) {
+        items[0] = obj_val(type_of(vm, e));
+        items[1] = e;
+        items[2] = op_getattr(vm, e, vm_name(vm, N___traceback__));
+        if (items[2] == ERR) return ERR;
+    }
+    ObjTuple *t = tuple_from(vm, items, 3);
+    return t ? obj_val(t) : ERR;
+}
+
+/* _format_exception(exc, only=False): the text the traceback module's
+ * functions split into lines, CPython's (without the carets it puts under
+ * source lines); with `only`, just the last line. */
+static Value sys_format_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_format_exception", nargs, kw, 1, 2)) return ERR;
+    if (!is_kind(args[0], OBJ_EXC)) return exc_raise(vm, E_TypeError, "exception expected, got %T", args[0]);
+    int only = nargs > 1 ? op_truthy(vm, args[1]) : 0;
+    if (only < 0) return ERR;
+    StrBuf b = SB_INIT;
+    if (only) exc_format_only(vm, args[0], &b);
+    else exc_format(vm, args[0], &b);
+    if (b.oom) { sb_free(&b); return exc_nomem(vm); }
+    return str_from_buf(vm, &b);
+}
+
+/* _caller_location(depth): (filename, lineno, globals) of the frame `depth`
+ * levels above the one calling this (0: that frame), or None past the
+ * outermost; what warnings.warn's stacklevel needs, frames not being
+ * objects in Asy. */
+static Value sys_caller_location(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_caller_location", nargs, kw, 1, 1)) return ERR;
+    if (!is_int(args[0])) return exc_raise(vm, E_TypeError, "depth must be an int, not %T", args[0]);
+    Frame *f = vm->fiber->frame;
+    for (int64_t n = as_int(args[0]); f && n > 0; n--) f = f->prev;
+    if (!f) return NONE_VAL;
+    Value items[3] = {obj_val(f->code->filename), int_val(frame_line(f)), obj_val(f->globals)};
+    ObjTuple *t = tuple_from(vm, items, 3);
+    return t ? obj_val(t) : ERR;
+}
+
 /* sys.stdout / sys.stderr: objects with write() and flush(). */
 static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
@@ -96,6 +154,10 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
     return version_info &&
            module_add_native(vm, m, "exit", sys_exit) &&
            module_add_native(vm, m, "excepthook", sys_excepthook) &&
+           module_add_native(vm, m, "exception", sys_exception) &&
+           module_add_native(vm, m, "exc_info", sys_exc_info) &&
+           module_add_native(vm, m, "_format_exception", sys_format_exception) &&
+           module_add_native(vm, m, "_caller_location", sys_caller_location) &&
            module_add_value(vm, m, "__excepthook__", dict_get_str(m->dict, str_intern_cstr(vm, "excepthook"))) &&
            module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&
            module_add_native(vm, m, "setrecursionlimit", sys_setrecursionlimit) &&
@@ -109,5 +171,7 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_value(vm, m, "byteorder", str_from_cstr(vm, "little")) &&
            module_add_value(vm, m, "implementation", str_from_cstr(vm, "asy")) &&
            module_add_value(vm, m, "stdout", make_stream(vm, "<stdout>", 1)) &&
-           module_add_value(vm, m, "stderr", make_stream(vm, "<stderr>", 2));
+           module_add_value(vm, m, "stderr", make_stream(vm, "<stderr>", 2)) &&
+           module_add_value(vm, m, "__stdout__", dict_get_str(m->dict, str_intern_cstr(vm, "stdout"))) &&
+           module_add_value(vm, m, "__stderr__", dict_get_str(m->dict, str_intern_cstr(vm, "stderr")));
 }

@@ -12,6 +12,7 @@
 #include "exc.h"
 #include "gc.h"
 #include "gen.h"
+#include "finalize.h"
 #include "gil.h"
 #include "pool.h"
 #include "import.h"
@@ -21,6 +22,7 @@
 #include "scheduler.h"
 #include "slots.h"
 #include "str.h"
+#include "weakref.h"
 
 static void default_write(AsyVM *vm, int stream, const char *text, size_t len) {
     (void)vm;
@@ -189,21 +191,47 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     return vm;
 }
 
-/* Python's end of a program: threading._shutdown() waits for the threads
- * that are not daemons (and runs what threading._register_atexit asked). */
-static void join_threads(VM *vm) {
+/* Calls module.fn() if that module was imported: Python's end-of-program
+ * hooks. What escapes is reported, not raised. */
+static void call_exit_hook(VM *vm, const char *module, const char *fn) {
     if (!vm->modules || !vm->ts) return;
-    Value th = dict_get_str(vm->modules, str_intern_cstr(vm, "threading"));
-    if (!is_kind(th, OBJ_MODULE)) return;
-    Value fn = dict_get_str(AS(ObjModule, th)->dict, str_intern_cstr(vm, "_shutdown"));
-    if (fn == UNDEF || op_call(vm, fn, NULL, 0, NULL) != ERR) return;
-    Value e = vm->exc;
-    vm->exc = UNDEF;
-    StrBuf b = SB_INIT;
-    sb_adds(&b, "Exception ignored in: threading._shutdown\n");
-    exc_format(vm, e, &b);
-    vm_write(vm, 2, b.data, b.len);
-    sb_free(&b);
+    Value m = dict_get_str(vm->modules, str_intern_cstr(vm, module));
+    if (!is_kind(m, OBJ_MODULE)) return;
+    Value f = dict_get_str(AS(ObjModule, m)->dict, str_intern_cstr(vm, fn));
+    if (f == UNDEF || op_call(vm, f, NULL, 0, NULL) != ERR) return;
+    char prefix[200];
+    snprintf(prefix, sizeof prefix, "Exception ignored in: %s.%s", module, fn);
+    exc_report_unraisable(vm, prefix, UNDEF);
+}
+
+/* The atexit functions (stdlib/atexit.asy keeps them as (func, args,
+ * kwargs) in _exithandlers), last registered first. Called from here, so
+ * that a traceback shows only the function's own frames, as CPython's. */
+static void run_atexit(VM *vm) {
+    if (!vm->modules || !vm->ts) return;
+    Value m = dict_get_str(vm->modules, str_intern_cstr(vm, "atexit"));
+    Value l = is_kind(m, OBJ_MODULE) ? dict_get_str(AS(ObjModule, m)->dict, str_intern_cstr(vm, "_exithandlers")) : UNDEF;
+    while (is_list(l) && AS(ObjList, l)->len > 0) {
+        ObjList *handlers = AS(ObjList, l);
+        Value h = handlers->items[--handlers->len];
+        if (!is_tuple(h) || AS(ObjTuple, h)->len != 3 || !vm_push_root(vm, h)) continue;
+        ObjTuple *t = AS(ObjTuple, h);
+        Value args = t->items[1], kwargs = t->items[2];
+        Value r = op_call_tuple(vm, t->items[0], is_tuple(args) ? AS(ObjTuple, args) : NULL,
+                                is_dict(kwargs) ? AS(ObjDict, kwargs) : NULL);
+        if (r == ERR && !exc_is(vm, vm->exc, E_SystemExit))
+            exc_report_unraisable(vm, "Exception ignored in atexit callback: ", t->items[0]);
+        vm->exc = UNDEF;
+        vm_pop_roots(vm, 1);
+    }
+}
+
+/* Python's end of a program: threading._shutdown() waits for the threads
+ * that are not daemons (and runs what threading._register_atexit asked),
+ * then the atexit functions run. */
+static void join_threads(VM *vm) {
+    call_exit_hook(vm, "threading", "_shutdown");
+    run_atexit(vm);
 }
 
 void asy_free(AsyVM *vm) {
@@ -211,6 +239,7 @@ void asy_free(AsyVM *vm) {
     join_threads(vm);
     pool_shutdown_all(vm);
     if (gil_abandon(vm)) return;
+    if (vm->modules) finalize_all(vm);
     pool_free(vm);
     sched_free(vm);
     while (vm->fibers) fiber_free(vm, vm->fibers);
@@ -219,6 +248,8 @@ void asy_free(AsyVM *vm) {
     free(vm->strings.slots);
     free(vm->repr_active);
     free(vm->fork_fds);
+    finalize_free(vm);
+    weakref_free(vm);
     free(vm->capture);
     free(vm->captured);
     free(vm->error_text);

@@ -131,6 +131,35 @@ static Value int_arg(VM *vm, Value v, const char *fname, int64_t *out) {
 
 /* ---- output and input ---------------------------------------------------- */
 
+/* Where print() writes without file=: sys.stdout (or sys.stderr), or UNDEF
+ * while that is still the VM's own stream (sys.__stdout__), whose text goes
+ * straight to the host. */
+static Value std_stream(VM *vm, const char *name) {
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (!is_kind(sys, OBJ_MODULE)) return UNDEF;
+    ObjDict *d = AS(ObjModule, sys)->dict;
+    char orig[16];
+    snprintf(orig, sizeof orig, "__%s__", name);
+    Value cur = dict_get_str(d, str_intern_cstr(vm, name));
+    return cur == dict_get_str(d, str_intern_cstr(vm, orig)) ? UNDEF : cur;
+}
+
+/* print() to a stream object: write() once per piece, as CPython does. */
+static Value print_to(VM *vm, Value file, Value *args, int nargs, Value sep, Value end) {
+    ObjStr *write = str_intern_cstr(vm, "write");
+    Value piece;
+    for (int i = 0; i < nargs; i++) {
+        if (i) {
+            piece = is_str(sep) ? sep : obj_val(vm->char_strs[' ']);
+            if (op_call_method(vm, file, write, &piece, 1) == ERR) return ERR;
+        }
+        piece = op_str(vm, args[i]);
+        if (piece == ERR || op_call_method(vm, file, write, &piece, 1) == ERR) return ERR;
+    }
+    piece = is_str(end) ? end : obj_val(vm->char_strs['\n']);
+    return op_call_method(vm, file, write, &piece, 1);
+}
+
 static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"sep", "end", "file", "flush", NULL};
     if (!args_kw_only(vm, "print", kw, accepted)) return ERR;
@@ -140,6 +169,16 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "sep must be None or a string, not %T", sep);
     if (end != UNDEF && end != NONE_VAL && !is_str(end))
         return exc_raise(vm, E_TypeError, "end must be None or a string, not %T", end);
+    if (file == UNDEF || file == NONE_VAL) file = std_stream(vm, "stdout");
+    if (file == NONE_VAL) return NONE_VAL;      /* sys.stdout = None */
+    if (file != UNDEF) {
+        if (print_to(vm, file, args, nargs, sep, end) == ERR) return ERR;
+        Value flush = args_kw(vm, args, nargs, kw, "flush");
+        int t = flush == UNDEF ? 0 : op_truthy(vm, flush);
+        if (t < 0 || (t && op_call_method(vm, file, str_intern_cstr(vm, "flush"), NULL, 0) == ERR)) return ERR;
+        return NONE_VAL;
+    }
+    /* The VM's own stdout: one write of the whole line. */
     StrBuf b = SB_INIT;
     for (int i = 0; i < nargs; i++) {
         if (i) {
@@ -151,13 +190,6 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_str(end)) sb_add(&b, AS(ObjStr, end)->data, (size_t)AS(ObjStr, end)->len);
     else sb_addc(&b, '\n');
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
-    if (file != UNDEF && file != NONE_VAL) {
-        Value s = str_from_buf(vm, &b);
-        if (s == ERR) return ERR;
-        Value w = op_getattr(vm, file, str_intern_cstr(vm, "write"));
-        if (w == ERR) return ERR;
-        return op_call1(vm, w, s) == ERR ? ERR : NONE_VAL;
-    }
     vm_write(vm, 1, b.data ? b.data : "", b.len);
     sb_free(&b);
     return NONE_VAL;
@@ -345,7 +377,7 @@ static Value b_globals(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* locals(): a snapshot of the calling frame's variables. */
-static Value frame_locals(VM *vm, Frame *f) {
+Value builtins_frame_locals(VM *vm, Frame *f) {
     if (!f) return obj_val(vm->main_module->dict);
     if (f->locals) return obj_val(f->locals);
     if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
@@ -369,12 +401,12 @@ static Value frame_locals(VM *vm, Frame *f) {
 static Value b_locals(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
     if (!args_check(vm, "locals", nargs, kw, 0, 0)) return ERR;
-    return frame_locals(vm, vm->fiber->frame);
+    return builtins_frame_locals(vm, vm->fiber->frame);
 }
 
 static Value b_vars(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "vars", nargs, kw, 0, 1)) return ERR;
-    if (nargs == 0) return frame_locals(vm, vm->fiber->frame);
+    if (nargs == 0) return builtins_frame_locals(vm, vm->fiber->frame);
     Value d = op_getattr_opt(vm, args[0], vm_name(vm, N___dict__));
     if (d == UNDEF) return exc_raise(vm, E_TypeError, "vars() argument must have __dict__ attribute");
     return d;
@@ -394,7 +426,7 @@ static Value b_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjSet *s = set_new(vm, vm->types[T_SET]);
     if (!s) return ERR;
     if (nargs == 0) {
-        Value l = frame_locals(vm, vm->fiber->frame);
+        Value l = builtins_frame_locals(vm, vm->fiber->frame);
         if (l == ERR || add_keys(vm, s, AS(ObjDict, l)) < 0) return ERR;
     } else {
         Value o = args[0];
@@ -694,6 +726,15 @@ static Value classmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return wrapper_new(vm, args, nargs, kw, T_CLASSMETHOD, "classmethod");
 }
 
+/* types.MethodType(func, instance). */
+static Value method_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_no_kw(vm, "method", kw)) return ERR;
+    if (nargs != 3) return exc_raise(vm, E_TypeError, "method expected 2 arguments, got %d", nargs - 1);
+    if (!op_callable(vm, args[1])) return exc_raise(vm, E_TypeError, "first argument must be callable");
+    if (args[2] == NONE_VAL) return exc_raise(vm, E_TypeError, "instance must not be None");
+    return bound_new(vm, args[2], args[1]);
+}
+
 /* A property of class cls (property or a subclass). */
 static Value property_make(VM *vm, ObjClass *cls, Value fget, Value fset, Value fdel, Value doc) {
     ObjProperty *p = gc_new_instance(vm, sizeof(ObjProperty), OBJ_PROPERTY, cls);
@@ -759,7 +800,7 @@ static bool add_types(VM *vm) {
     }
     return add(vm, "NotImplemented", NOTIMPL_VAL) && add(vm, "Ellipsis", ELLIPSIS_VAL) &&
            add(vm, "None", NONE_VAL) && add(vm, "True", TRUE_VAL) && add(vm, "False", FALSE_VAL) &&
-           add(vm, "__debug__", TRUE_VAL);
+           add(vm, "__debug__", TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins"));
 }
 
 bool builtins_init(VM *vm) {
@@ -781,8 +822,9 @@ bool builtins_init(VM *vm) {
            add_ctor(vm, T_BOOL, bool_new) && add_ctor(vm, T_LIST, list_new_ctor) &&
            add_ctor(vm, T_TUPLE, tuple_new_ctor) && add_ctor(vm, T_DICT, dict_new_ctor) &&
            add_ctor(vm, T_STATICMETHOD, staticmethod_new) && add_ctor(vm, T_CLASSMETHOD, classmethod_new) &&
+           add_ctor(vm, T_METHOD, method_new) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
            class_add_native(vm, prop, "setter", property_setter) &&
-           class_add_native(vm, prop, "deleter", property_deleter) && builtins_iter_init(vm) && bytes_init(vm) && file_init(vm) &&
+           class_add_native(vm, prop, "deleter", property_deleter) && builtins_iter_init(vm) && builtins_eval_init(vm) && bytes_init(vm) && file_init(vm) &&
            agen_init(vm);
 }

@@ -8,6 +8,11 @@
 bool builtins_bootstrap_types(VM *vm);
 /* Fills vm->builtins. */
 bool builtins_init(VM *vm);
+/* eval, exec and compile (builtins_eval.c). */
+bool builtins_eval_init(VM *vm);
+/* What locals() returns in frame f: its namespace, or a snapshot of a
+ * function's variables. */
+Value builtins_frame_locals(VM *vm, Frame *f);
 /* open() and the file classes (file.c). */
 bool file_init(VM *vm);
 

@@ -11,6 +11,7 @@
 #include "interp.h"
 #include "ops.h"
 #include "str.h"
+#include "subtype.h"
 
 static ObjClass *class_alloc_obj(VM *vm, ObjClass *meta, ObjStr *name) {
     ObjClass *c = gc_new(vm, sizeof(ObjClass), OBJ_CLASS, meta);
@@ -240,7 +241,8 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     if (!mro || !c3_merge(vm, c, bases, mro)) return ERR;
     c->mro = tuple_from(vm, mro->items, mro->len);
     if (!c->mro) return ERR;
-    c->obj.flags = CLASS_BASETYPE | (subtype_layout(kind) ? CLASS_SUBTYPE : 0);
+    c->obj.flags = CLASS_BASETYPE | (subtype_layout(kind) ? CLASS_SUBTYPE : 0) |
+                   (meta != vm->types[T_TYPE] ? CLASS_CUSTOM_META : 0);
     int64_t pos = 0;
     Value k, v;
     while (dict_next(ns, &pos, &k, &v)) {
@@ -937,6 +939,15 @@ static Value descr_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return r == ERR ? ERR : NONE_VAL;
 }
 
+/* int/float/str/bytes/tuple.__getnewargs__(): (the plain value,), what
+ * copy and pickle pass to cls.__new__ to rebuild a subclass's instance. */
+static Value getnewargs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getnewargs__", nargs - 1, kw, 0, 0)) return ERR;
+    Value v = is_bool(args[0]) ? int_val(args[0] == TRUE_VAL) : subtype_plain(vm, args[0]);
+    ObjTuple *r = v == ERR ? NULL : tuple_from(vm, &v, 1);
+    return r ? obj_val(r) : ERR;
+}
+
 /* ---- super ------------------------------------------------------------- */
 
 /* super(type, obj) is an ObjIter of class super: a = type, b = obj. The
@@ -1053,6 +1064,9 @@ void class_init_methods(VM *vm) {
         cm->v = obj_val(n);
         dict_set_str(vm, o->dict, n->name, obj_val(cm));
     }
+    static const TypeId immutable[] = {T_INT, T_FLOAT, T_STR, T_BYTES, T_TUPLE};
+    for (size_t i = 0; i < sizeof immutable / sizeof *immutable; i++)
+        class_add_native(vm, vm->types[immutable[i]], "__getnewargs__", getnewargs);
     ObjClass *t = vm->types[T_TYPE];
     n = native_new(vm, "__new__", type_new);
     if (n) dict_set_str(vm, t->dict, n->name, obj_val(n));

@@ -149,7 +149,7 @@ static int insert(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v) {
     if (ix == -2) return -1;
     if (ix >= 0) {
         d->entries[ix].value = v;
-        d->version++;
+        d->version = ++vm->dict_version;
         return 0;
     }
     if (d->nentries >= d->cap) {
@@ -159,7 +159,7 @@ static int insert(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v) {
     d->entries[d->nentries] = (DictEntry){key, v, hash};
     d->index[slot] = (int32_t)d->nentries++;
     d->count++;
-    d->version++;
+    d->version = ++vm->dict_version;
     return 0;
 }
 
@@ -183,7 +183,7 @@ int dict_del(VM *vm, ObjDict *d, Value key) {
     d->entries[ix].key = UNDEF;
     d->entries[ix].value = UNDEF;
     d->count--;
-    d->version++;
+    d->version = ++vm->dict_version;
     return 1;
 }
 
@@ -213,7 +213,7 @@ ObjDict *dict_copy(VM *vm, ObjDict *src) {
 void dict_clear(VM *vm, ObjDict *d) {
     dict_free_table(vm, d);
     d->mask = d->cap = d->nentries = d->count = 0;
-    d->version++;
+    d->version = ++vm->dict_version;
 }
 
 int dict_update(VM *vm, ObjDict *d, Value other) {

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "class.h"
 #include "containers.h"
@@ -186,10 +187,46 @@ static Value group_str(VM *vm, ObjException *e) {
     return str_from_buf(vm, &b);
 }
 
+/* A SyntaxError's location field: what the compiler (or a script) stored,
+ * else the details tuple of SyntaxError(msg, (filename, lineno, offset,
+ * text, end_lineno, end_offset)), else None. */
+static Value syntax_field(VM *vm, ObjException *e, NameId n) {
+    static const NameId order[] = {N_filename, N_lineno, N_offset, N_text, N_end_lineno, N_end_offset};
+    Value v = e->base.dict ? dict_get_str(e->base.dict, vm_name(vm, n)) : UNDEF;
+    if (v != UNDEF) return v;
+    if (e->args->len != 2 || !is_tuple(e->args->items[1])) return NONE_VAL;
+    ObjTuple *t = AS(ObjTuple, e->args->items[1]);
+    for (int i = 0; i < 6; i++) {
+        if (order[i] == n) return i < t->len ? t->items[i] : NONE_VAL;
+    }
+    return NONE_VAL;
+}
+
+/* CPython's SyntaxError.__str__: "msg (file.py, line 3)", with the file's
+ * base name. */
+static Value syntax_str(VM *vm, ObjException *e) {
+    Value msg = e->base.dict ? dict_get_str(e->base.dict, vm_name(vm, N_msg)) : UNDEF;
+    if (msg == UNDEF) msg = e->args->len ? e->args->items[0] : NONE_VAL;
+    Value file = syntax_field(vm, e, N_filename), line = syntax_field(vm, e, N_lineno);
+    bool have_file = is_str(file), have_line = is_int(line);
+    if (!have_file && !have_line) return op_str(vm, msg);
+    StrBuf b = SB_INIT;
+    if (!op_str_to(vm, msg, &b)) { sb_free(&b); return ERR; }
+    sb_adds(&b, " (");
+    if (have_file) {
+        const char *f = AS(ObjStr, file)->data, *slash = strrchr(f, '/');
+        sb_adds(&b, slash ? slash + 1 : f);
+    }
+    if (have_line) sb_addf(&b, "%sline %lld", have_file ? ", " : "", (long long)as_int(line));
+    sb_addc(&b, ')');
+    return str_from_buf(vm, &b);
+}
+
 Value exc_str(VM *vm, Value exc) {
     ObjException *e = AS(ObjException, exc);
     ObjTuple *a = e->args;
     if (e->group) return group_str(vm, e);
+    if (exc_is(vm, exc, E_SyntaxError)) return syntax_str(vm, e);
     if (a->len == 0) return obj_val(vm->empty_str);
     if (a->len >= 2 && a->len <= 5 && exc_is(vm, exc, E_OSError)) return oserror_str(vm, a);
     if (a->len == 1) {
@@ -266,7 +303,14 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N_strerror))) return two ? e->args->items[1] : NONE_VAL;
         if (str_eq(name, vm_name(vm, N_filename))) return e->args->len >= 3 ? e->args->items[2] : NONE_VAL;
     }
-    if (exc_is(vm, self, E_SyntaxError) && str_eq(name, vm_name(vm, N_msg))) return first;
+    if (exc_is(vm, self, E_SyntaxError)) {
+        if (str_eq(name, vm_name(vm, N_msg))) return first;
+        /* Those the compiler did not set (a SyntaxError made by a script). */
+        static const NameId located[] = {N_filename, N_lineno, N_offset, N_text, N_end_lineno, N_end_offset};
+        for (size_t i = 0; i < sizeof located / sizeof located[0]; i++) {
+            if (str_eq(name, vm_name(vm, located[i]))) return syntax_field(vm, e, located[i]);
+        }
+    }
     if (e->group) {
         if (str_eq(name, vm_name(vm, N_message))) return e->group->items[0];
         if (str_eq(name, vm_name(vm, N_exceptions))) return e->group->items[1];
@@ -1016,4 +1060,22 @@ void exc_init_types(VM *vm) {
     /* Raised when memory runs out, so raising it needs no allocation. */
     vm->memory_error = exc_new(vm, vm->exc_types[E_MemoryError], NULL);
     if (vm->memory_error == ERR) vm->memory_error = UNDEF;
+}
+
+void exc_report_unraisable(VM *vm, const char *prefix, Value obj) {
+    Value e = vm->exc;
+    vm->exc = UNDEF;
+    bool rooted = vm_push_root(vm, e);     /* repr() may run script code */
+    StrBuf b = SB_INIT;
+    sb_adds(&b, prefix);
+    if (obj != UNDEF && !op_repr_to(vm, obj, &b)) {
+        vm->exc = UNDEF;
+        sb_adds(&b, "<object repr() failed>");
+    }
+    sb_addc(&b, '\n');
+    if (e != UNDEF) exc_format(vm, e, &b);
+    vm->exc = UNDEF;
+    vm_write(vm, 2, b.data, b.len);
+    sb_free(&b);
+    if (rooted) vm_pop_roots(vm, 1);
 }

@@ -24,6 +24,11 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, int line);
 /* The text an uncaught exception prints, from "Traceback (most recent call
  * last):" to the last line. */
 void exc_format(VM *vm, Value exc, StrBuf *out);
+/* CPython's unraisable hook: writes `prefix`, repr(obj) (unless obj is
+ * UNDEF), a newline and the traceback of the pending exception to stderr,
+ * and clears it. For errors nothing can catch: finalizers, callbacks run by
+ * the VM, threads. */
+void exc_report_unraisable(VM *vm, const char *prefix, Value obj);
 /* "TypeError: message" (or "TypeError" alone), as the last traceback line. */
 void exc_format_only(VM *vm, Value exc, StrBuf *out);
 /* str(exc) */

@@ -12,11 +12,13 @@
 #include "exc.h"
 #include "containers.h"
 #include "gen.h"
+#include "finalize.h"
 #include "gil.h"
 #include "pool.h"
 #include "interp.h"
 #include "scheduler.h"
 #include "str.h"
+#include "weakref.h"
 
 static size_t obj_size(Obj *o) {
     switch ((ObjKind)o->kind) {
@@ -303,15 +305,74 @@ static void mark_values(VM *vm, const Value *v, int64_t n) {
 
 #define MARK(p) gc_mark_obj(vm, (Obj *)(p))
 
+/* Objects that hold others weakly: a class's list of subclasses, a
+ * SET_WEAK set and a code object's attribute caches (which would otherwise
+ * keep every class seen at a call site alive) are marked but their
+ * members are not traced; prune_weak drops the unmarked members before the
+ * sweep, and the cache entries that name one. (Without room to remember
+ * the holder, its members are marked as usual.) */
+static bool hold_weakly(VM *vm, Obj *holder) {
+    if (vm->nweak_holders == vm->weak_holders_cap) {
+        int64_t cap = vm->weak_holders_cap ? vm->weak_holders_cap * 2 : 64;
+        Obj **w = realloc(vm->weak_holders, (size_t)cap * sizeof *w);
+        if (!w) return false;
+        vm->weak_holders = w;
+        vm->weak_holders_cap = cap;
+    }
+    vm->weak_holders[vm->nweak_holders++] = holder;
+    return true;
+}
+
+static void mark_subclasses(VM *vm, ObjClass *c) {
+    ObjList *l = c->subclasses;
+    if (!l) return;
+    if (hold_weakly(vm, &c->obj)) l->obj.marked = 1;
+    else MARK(l);
+}
+
+static void prune_weak(VM *vm) {
+    for (int64_t i = 0; i < vm->nweak_holders; i++) {
+        Obj *o = vm->weak_holders[i];
+        if (o->kind == OBJ_CODE) {
+            ObjCode *c = (ObjCode *)o;
+            for (int k = 0; k < c->nattrcaches; k++) {
+                AttrCache *a = &c->attrcaches[k];
+                if ((a->cls && !a->cls->obj.marked) || (is_obj(a->value) && !as_obj(a->value)->marked)) {
+                    a->cls = NULL;
+                    a->value = UNDEF;
+                }
+            }
+        } else if (o->kind == OBJ_CLASS) {
+            ObjList *l = ((ObjClass *)o)->subclasses;
+            int64_t n = 0;
+            for (int64_t k = 0; k < l->len; k++)
+                if (as_obj(l->items[k])->marked) l->items[n++] = l->items[k];
+            l->len = n;
+        } else {
+            /* a dead member's slot becomes a deleted one, as set.discard */
+            ObjSet *s = (ObjSet *)o;
+            for (int64_t k = 0; s->table && k <= s->mask; k++) {
+                Value v = s->table[k].key;
+                if (v == UNDEF || v == ERR || !is_obj(v) || as_obj(v)->marked) continue;
+                s->table[k].key = ERR;
+                s->table[k].hash = UINT64_MAX;
+                s->used--;
+            }
+        }
+    }
+    vm->nweak_holders = 0;
+}
+
 static void blacken_code(VM *vm, ObjCode *c) {
     mark_values(vm, c->consts, c->nconsts);
     for (int i = 0; i < c->nnames; i++) MARK(c->names[i]);
     for (int i = 0; i < c->nlocals; i++) MARK(c->varnames[i]);
     for (int i = 0; i < c->ncells + c->nfrees; i++) MARK(c->cellnames[i]);
-    for (int i = 0; i < c->ncaches; i++) gc_mark_value(vm, c->caches[i].value);
-    for (int i = 0; i < c->nattrcaches; i++) {
-        MARK(c->attrcaches[i].cls);
-        gc_mark_value(vm, c->attrcaches[i].value);
+    if (c->nattrcaches && !hold_weakly(vm, &c->obj)) {
+        for (int i = 0; i < c->nattrcaches; i++) {
+            MARK(c->attrcaches[i].cls);
+            gc_mark_value(vm, c->attrcaches[i].value);
+        }
     }
     MARK(c->name);
     MARK(c->qualname);
@@ -337,7 +398,7 @@ static void blacken(VM *vm, Obj *o) {
     }
     case OBJ_SET: {
         ObjSet *s = (ObjSet *)o;
-        if (!s->table) break;
+        if (!s->table || ((o->flags & SET_WEAK) && hold_weakly(vm, o))) break;
         for (int64_t i = 0; i <= s->mask; i++) {
             Value k = s->table[i].key;
             if (k != UNDEF && k != ERR) gc_mark_value(vm, k);
@@ -371,7 +432,7 @@ static void blacken(VM *vm, Obj *o) {
         gc_mark_value(vm, c->ctor);
         gc_mark_value(vm, c->init);
         gc_mark_value(vm, c->new_fn);
-        MARK(c->subclasses);
+        mark_subclasses(vm, c);
         MARK(c->slots);
         break;
     }
@@ -419,6 +480,8 @@ static void mark_roots(VM *vm) {
     mark_values(vm, vm->roots, vm->nroots);
     for (Fiber *f = vm->fibers; f; f = f->next_fiber) fiber_mark(vm, f);
     gil_mark(vm);
+    finalize_mark(vm);
+    weakref_mark(vm);
     pool_mark(vm);
     sched_mark(vm);
 }
@@ -475,16 +538,22 @@ void gc_collect(VM *vm) {
     vm->gc_request = false;
     mark_roots(vm);
     drain_all(vm);
-    /* Futures with unseen exceptions about to die are kept to be reported. */
+    /* Futures with unseen exceptions about to die are kept to be reported,
+     * and generators with finally blocks to run, to be closed. */
     sched_before_sweep(vm);
+    finalize_before_sweep(vm);
     drain_all(vm);
     /* The dead objects' attribute dicts go with them. */
     if (vm->nsub && !sub_rebuild(vm, vm->subcap, true)) sub_prune_in_place(vm);
+    prune_weak(vm);
+    weakref_before_sweep(vm);   /* after all marking: what is unmarked now dies */
     str_sweep_interned(vm);
     sweep(vm);
     if (vm->pending_warnings) vm_flush_warnings(vm);
     size_t next = vm->bytes_allocated * 2;
     vm->next_gc = next > vm->cfg.gc_initial ? next : vm->cfg.gc_initial;
+    finalize_run(vm);
+    weakref_run_callbacks(vm);
 }
 
 /* ---- freeing ----------------------------------------------------------- */
@@ -536,6 +605,9 @@ void gc_free_all(VM *vm) {
     }
     free(vm->gray);
     vm->gray = NULL;
+    free(vm->weak_holders);
+    vm->weak_holders = NULL;
+    vm->nweak_holders = vm->weak_holders_cap = 0;
     vm->ngray = vm->graycap = 0;
     free(vm->subkeys);
     free(vm->subvals);

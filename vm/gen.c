@@ -1,6 +1,8 @@
 /* Generators (see gen.h). */
 #include "gen.h"
 
+#include "finalize.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +10,7 @@
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
+#include "finalize.h"
 #include "func.h"
 #include "gc.h"
 #include "interp.h"
@@ -61,6 +64,7 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
         }
         for (int i = 0; i < code->nfrees; i++) cells[code->ncells + i] = fn->closure->items[i];
     }
+    if (code->nexc && t != T_ASYNC_GENERATOR) finalize_track(vm, g);
     return obj_val(g);
 }
 
@@ -260,9 +264,12 @@ void gen_mark(VM *vm, ObjGen *g) {
     gc_mark_obj(vm, (Obj *)g->qualname);
     gc_mark_obj(vm, (Obj *)g->site);
     Frame *f = g->frame;
-    if (!f || g->state == GEN_DONE) return;
-    gc_mark_obj(vm, (Obj *)f->func);
+    if (!f) return;
+    /* Freeing the frame reads its code for the size: keep it while the
+     * frame exists, finished or not. */
     gc_mark_obj(vm, (Obj *)f->code);
+    if (g->state == GEN_DONE) return;
+    gc_mark_obj(vm, (Obj *)f->func);
     gc_mark_obj(vm, (Obj *)f->globals);
     for (Value *v = f->slots; v < f->sp; v++) gc_mark_value(vm, *v);
 }

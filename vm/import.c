@@ -181,17 +181,6 @@ Value import_module(VM *vm, const char *fullname) {
     }
 }
 
-Value import_extra_attr(VM *vm, const char *module, const char *extra, ObjStr *name) {
-    Value m = name->data[0] == '_' ? UNDEF : import_module(vm, extra);
-    if (m == ERR) return ERR;
-    Value all = m == UNDEF ? UNDEF : op_getattr_opt(vm, m, str_intern_cstr(vm, "__all__"));
-    if (all == ERR) return ERR;
-    int in = all == UNDEF ? 0 : op_contains(vm, all, obj_val(name));
-    if (in < 0) return ERR;
-    if (in) return op_getattr(vm, m, name);
-    return exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'", module, name->data);
-}
-
 /* The package a relative import starts from. */
 static bool resolve_relative(VM *vm, ObjStr *name, int level, ObjDict *globals, StrBuf *out) {
     Value pkg = dict_get_str(globals, vm_name(vm, N___package__));

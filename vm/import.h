@@ -15,10 +15,6 @@ Value import_from(VM *vm, Value module, ObjStr *name);
 int import_star(VM *vm, Value module, ObjDict *ns);
 /* The module called `fullname` (dotted), importing it if needed. */
 Value import_module(VM *vm, const char *fullname);
-/* For a native module's __getattr__ (PEP 562): attribute `name` of the
- * module `extra` (written in Asy) when its __all__ lists it, else
- * AttributeError naming `module`. */
-Value import_extra_attr(VM *vm, const char *module, const char *extra, ObjStr *name);
 /* A new module object with __name__ set, registered in sys.modules. */
 ObjModule *module_new(VM *vm, const char *name);
 

@@ -24,6 +24,7 @@
 #include "future.h"
 #include "gen.h"
 #include "import.h"
+#include "match.h"
 #include "num.h"
 #include "opcodes.h"
 #include "ops.h"
@@ -402,11 +403,17 @@ Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjT
 }
 
 Value interp_run_module(VM *vm, ObjCode *code, ObjDict *globals) {
+    return interp_run_code(vm, code, globals, NULL);
+}
+
+Value interp_run_code(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals) {
+    if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     Fiber *fb = vm->fiber;
     Frame *f = push_frame(vm, fb, code);
     if (!f) return ERR;
     fb->depth++;
     f->globals = globals;
+    f->locals = locals;
     f->prev = fb->frame;
     f->flags = FRAME_ENTRY;
     fb->frame = f;
@@ -879,8 +886,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (is_kind(f, OBJ_CLASS) && !(as_obj(f)->flags & CLASS_BUILTIN)) {
             SAVE();
             Value init;
-            Value obj = as_obj(f)->cls == vm->types[T_TYPE] ? class_alloc(vm, AS(ObjClass, f), args, nargs, kwnames, &init)
-                                                            : class_instantiate(vm, AS(ObjClass, f), args, nargs, kwnames, &init);
+            Value obj = !(as_obj(f)->flags & CLASS_CUSTOM_META)
+                            ? class_alloc(vm, AS(ObjClass, f), args, nargs, kwnames, &init)
+                            : class_instantiate(vm, AS(ObjClass, f), args, nargs, kwnames, &init);
             if (obj == ERR) { sp = fslot; goto error; }
             if (init == UNDEF) { sp = fslot; PUSH(obj); NEXT(); }
             if (args == fslot + 1) {
@@ -1811,6 +1819,32 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         SAVE();
         exc_raise(vm, E_SystemError, "RETURN_GENERATOR is not used");
         goto error;
+    }
+
+    /* ---- the match statement (vm/match.c) ---- */
+    CASE(GET_LEN) {
+        SAVE();
+        int64_t n = op_len(vm, TOP());
+        CHECK_INT(n);
+        PUSH(int_val(n));
+        NEXT();
+    }
+    CASE(MATCH_SEQUENCE) { Value b = bool_val(match_is_sequence(vm, TOP())); PUSH(b); NEXT(); }
+    CASE(MATCH_MAPPING) { Value b = bool_val(match_is_mapping(vm, TOP())); PUSH(b); NEXT(); }
+    CASE(MATCH_KEYS) {
+        SAVE();
+        Value r = match_keys(vm, PEEK(2), AS(ObjTuple, TOP()));
+        CHECK(r);
+        PUSH(r);
+        NEXT();
+    }
+    CASE(MATCH_CLASS) {
+        SAVE();
+        Value r = match_class(vm, PEEK(3), PEEK(2), ARG, AS(ObjTuple, TOP()));
+        CHECK(r);
+        sp -= 2;
+        TOP() = r;
+        NEXT();
     }
     L_BAD: {
         SAVE();

@@ -6,6 +6,9 @@
 
 /* Runs a code object (module body) in `globals`; returns its value or ERR. */
 Value interp_run_module(VM *vm, ObjCode *code, ObjDict *globals);
+/* The same with a namespace for the names of the module level (exec and
+ * eval with a locals mapping); NULL means the globals. */
+Value interp_run_code(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals);
 /* Calls a script function from C: binds the arguments, runs the frame on
  * the current fiber to completion (a nested dispatch loop). */
 Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames);

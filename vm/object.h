@@ -138,7 +138,9 @@ struct ObjDict {
     int64_t count;      /* live entries */
     int64_t cap;        /* entries allocated */
     int64_t mask;       /* index size - 1; 0 with index == NULL when empty */
-    uint32_t version;   /* bumped on every change; the global caches check it */
+    /* Set from the VM's counter on every change, so that no two states of
+     * any two dicts share a number: the global caches check it. */
+    uint64_t version;
 };
 
 typedef struct SetEntry {
@@ -148,6 +150,10 @@ typedef struct SetEntry {
 
 /* set and frozenset: an open-addressing table probed as CPython's setobject
  * does, so that iteration order (which programs print) matches CPython. */
+/* ObjSet flag: the set holds its members weakly; the collector drops the
+ * dead ones (abc's registries and caches: `_abc._weak_set()`). */
+#define SET_WEAK 1
+
 typedef struct ObjSet {
     Obj obj;
     SetEntry *table;
@@ -225,9 +231,11 @@ typedef struct ExcEntry {
     uint32_t start, end, target, depth;
 } ExcEntry;
 
-/* The inline cache of one LOAD_GLOBAL: valid while both dicts' versions match. */
+/* The inline cache of one LOAD_GLOBAL: valid while both dicts' versions
+ * match, which also means the value is still in one of them, so the
+ * collector does not mark it (a deleted global can die). */
 typedef struct GlobalCache {
-    uint32_t gversion, bversion;
+    uint64_t gversion, bversion;
     Value value;
 } GlobalCache;
 
@@ -289,6 +297,12 @@ struct ObjCode {
 #define CLASS_SUBTYPE 16    /* a Python subclass of a builtin type: instances get OBJ_SUBTYPE */
 #define CLASS_SLOTS 32      /* __slots__ all along the MRO: instances take only the names in `slots` */
 #define CLASS_HAS_GETATTRIBUTE 64   /* overrides object.__getattribute__: no attribute caches */
+#define CLASS_CUSTOM_META 128       /* its metaclass is not type (calls go through class_instantiate) */
+/* What a sequence or mapping pattern matches (CPython's Py_TPFLAGS_SEQUENCE
+ * and Py_TPFLAGS_MAPPING), besides list, tuple, range and dict, which
+ * vm/match.c knows: a class with the flag, or one that derives from it. */
+#define CLASS_SEQUENCE 0x1000
+#define CLASS_MAPPING 0x2000
 
 struct ObjClass {
     Obj obj;
@@ -307,8 +321,8 @@ struct ObjClass {
     Value init;
     Value new_fn;
     uint32_t init_version;
-    /* The classes made with this one among their bases, in order (held
-     * strongly: Asy has no weak references), or NULL: __subclasses__(). */
+    /* The classes made with this one among their bases, in order, or NULL:
+     * __subclasses__(). Weak: the collector drops the dead ones (gc.c). */
     struct ObjList *subclasses;
     ObjDict *slots;         /* CLASS_SLOTS: the attribute names instances may have */
     const struct CType *ctype;  /* OBJ_CDATA instances: their layout; else NULL */

@@ -112,7 +112,12 @@
     OP(GET_ANEXT, 1)            /* [aiter] -> [aiter, awaitable of aiter.__anext__()] */ \
     OP(END_ASYNC_FOR, -2)       /* [aiter, exc]: pops both if exc is StopAsyncIteration, else re-raises it */ \
     OP(BEFORE_ASYNC_WITH, 1)    /* [cm] -> [__aexit__ bound, __aenter__()] */ \
-    OP(RETURN_GENERATOR, 0)
+    OP(RETURN_GENERATOR, 0) \
+    OP(GET_LEN, 1)              /* [obj] -> [obj, len(obj)] */ \
+    OP(MATCH_SEQUENCE, 1)       /* [subject] -> [subject, is it a sequence (not str, bytes, bytearray)] */ \
+    OP(MATCH_MAPPING, 1)        /* [subject] -> [subject, is it a mapping] */ \
+    OP(MATCH_KEYS, 1)           /* [map, keys] -> [map, keys, tuple of their values, or None if one is missing] */ \
+    OP(MATCH_CLASS, -2)         /* [subject, cls, names] -> [tuple of attributes, or None]; arg: positional count */
 
 typedef enum Opcode {
 #define OP(name, effect) OP_##name,

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -77,17 +78,11 @@ bool thread_start(VM *vm, ThreadBody body, void *arg, Value payload, uint64_t *i
 }
 
 void thread_report(VM *vm, const char *what, Value fn) {
-    Value e = vm->exc;
-    vm->exc = UNDEF;
-    if (e == UNDEF || exc_is(vm, e, E_SystemExit)) return;
-    StrBuf b = SB_INIT;
-    sb_addf(&b, "Exception ignored in %s: ", what);
-    if (!op_repr_to(vm, fn, &b)) {
+    if (vm->exc == UNDEF || exc_is(vm, vm->exc, E_SystemExit)) {
         vm->exc = UNDEF;
-        sb_adds(&b, "<?>");
+        return;
     }
-    sb_addc(&b, '\n');
-    exc_format(vm, e, &b);
-    vm_write(vm, 2, b.data, b.len);
-    sb_free(&b);
+    char prefix[200];
+    snprintf(prefix, sizeof prefix, "Exception ignored in %s: ", what);
+    exc_report_unraisable(vm, prefix, fn);
 }

@@ -111,6 +111,14 @@ typedef enum TypeId {
     X(DeprecationWarning, "DeprecationWarning", Warning) \
     X(RuntimeWarning, "RuntimeWarning", Warning) \
     X(UserWarning, "UserWarning", Warning) \
+    X(PendingDeprecationWarning, "PendingDeprecationWarning", Warning) \
+    X(SyntaxWarning, "SyntaxWarning", Warning) \
+    X(FutureWarning, "FutureWarning", Warning) \
+    X(ImportWarning, "ImportWarning", Warning) \
+    X(UnicodeWarning, "UnicodeWarning", Warning) \
+    X(BytesWarning, "BytesWarning", Warning) \
+    X(ResourceWarning, "ResourceWarning", Warning) \
+    X(EncodingWarning, "EncodingWarning", Warning) \
     X(BaseExceptionGroup, "BaseExceptionGroup", BaseException) \
     X(ExceptionGroup, "ExceptionGroup", BaseExceptionGroup)  /* and Exception: see exc_init_types */
 
@@ -204,6 +212,16 @@ typedef struct Fiber {
 
 typedef struct ThreadState ThreadState;   /* gil.h */
 
+typedef struct WeakRefList {    /* weakref.c */
+    struct WeakRef **items;
+    size_t len, cap;
+} WeakRefList;
+
+typedef struct GenList {        /* finalize.c */
+    struct ObjGen **items;
+    size_t len, cap;
+} GenList;
+
 typedef struct StrTable {      /* the interned strings: a weak set */
     ObjStr **slots;
     int64_t count, used, cap;  /* live, live + deleted, slots (a power of two) */
@@ -219,6 +237,8 @@ struct AsyVM {
     Obj **gray;
     int64_t ngray, graycap;
     bool gray_overflow;         /* a marked object could not be queued */
+    Obj **weak_holders;         /* marked objects holding others weakly (gc.c) */
+    int64_t nweak_holders, weak_holders_cap;
     void *freelist[17];         /* small objects: free blocks by 16-byte size class */
     char *slab_ptr;             /* the rest of the newest slab */
     size_t slab_left;
@@ -255,6 +275,7 @@ struct AsyVM {
     int c_depth;                /* nested C-level calls into the interpreter */
     int recursion_limit;
     uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
+    uint64_t dict_version;      /* the last version given to a dict (object.h) */
     Value memory_error;         /* preallocated, raised when memory runs out */
     struct Sched *sched;        /* the event loop (scheduler.c), created on first use */
     struct Pool *pool;          /* the default executor's threads (pool.c), made on first use */
@@ -268,6 +289,13 @@ struct AsyVM {
     /* contextvars (stdlib/contextvars.c, C API in stdlib/contextvars.h) */
     Value context;              /* the current Context; UNDEF until one is needed */
     ObjClass *context_types[CONTEXT_NTYPES];   /* its classes; NULL until first needed */
+
+    /* generators with handlers, closed if they die suspended (finalize.h) */
+    GenList gens_tracked, gens_closing;
+    bool closing_gens;
+    /* every weak reference, and those whose callbacks are due (weakref.h) */
+    WeakRefList weakrefs, weakref_calls;
+    bool weakref_running;
 
     Obj **repr_active;          /* containers whose repr is being built: [...] for cycles */
     int nrepr, reprcap;

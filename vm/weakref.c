@@ -1,0 +1,209 @@
+/* Weak references (see weakref.h), and the _weakref module. */
+#include "weakref.h"
+
+#include <stdlib.h>
+
+#include "../stdlib/modules.h"
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "ops.h"
+#include "str.h"
+
+static void wr_mark(VM *vm, Obj *o) { gc_mark_value(vm, ((WeakRef *)o)->callback); }
+
+static const CType weakref_ctype = {sizeof(WeakRef), wr_mark, NULL, NULL};
+
+static bool push(WeakRefList *l, WeakRef *r) {
+    if (l->len == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        WeakRef **a = realloc(l->items, cap * sizeof *a);
+        if (!a) return false;
+        l->items = a;
+        l->cap = cap;
+    }
+    l->items[l->len++] = r;
+    return true;
+}
+
+void weakref_before_sweep(VM *vm) {
+    WeakRefList *l = &vm->weakrefs;
+    size_t n = 0;
+    for (size_t i = 0; i < l->len; i++) {
+        WeakRef *r = l->items[i];
+        if (!r->obj.marked) continue;           /* the ref itself dies */
+        if (is_obj(r->target) && !as_obj(r->target)->marked) {
+            r->target = NONE_VAL;
+            if (r->callback != NONE_VAL) push(&vm->weakref_calls, r);
+            continue;                           /* dead: off the list */
+        }
+        l->items[n++] = r;
+    }
+    l->len = n;
+}
+
+void weakref_mark(VM *vm) {
+    for (size_t i = 0; i < vm->weakref_calls.len; i++) gc_mark_obj(vm, (Obj *)vm->weakref_calls.items[i]);
+}
+
+void weakref_run_callbacks(VM *vm) {
+    if (vm->weakref_running || !vm->weakref_calls.len) return;
+    vm->weakref_running = true;
+    Value pending = vm->exc;
+    vm->exc = UNDEF;
+    /* In the order the refs were made, as CPython calls the newest first
+     * for one target but the targets die in no particular order. */
+    for (size_t i = 0; i < vm->weakref_calls.len; i++) {
+        WeakRef *r = vm->weakref_calls.items[i];
+        Value cb = r->callback;
+        r->callback = NONE_VAL;
+        if (!vm_push_root(vm, obj_val(r))) break;
+        if (op_call(vm, cb, (Value[]){obj_val(r)}, 1, NULL) == ERR) exc_report_unraisable(vm, "Exception ignored in: ", cb);
+        vm_pop_roots(vm, 1);
+    }
+    vm->weakref_calls.len = 0;
+    vm->exc = pending;
+    vm->weakref_running = false;
+}
+
+void weakref_free(VM *vm) {
+    free(vm->weakrefs.items);
+    free(vm->weakref_calls.items);
+    vm->weakrefs = vm->weakref_calls = (WeakRefList){0};
+}
+
+/* ---- the Python side ------------------------------------------------------ */
+
+static bool can_refer(Value v) {
+    if (!is_obj(v)) return false;
+    switch ((ObjKind)as_obj(v)->kind) {
+    case OBJ_INSTANCE: case OBJ_EXC: case OBJ_FUNCTION: case OBJ_CLASS: case OBJ_GEN: case OBJ_SET:
+    case OBJ_CDATA: case OBJ_MODULE: case OBJ_BOUND: case OBJ_CODE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static WeakRef *check_ref(VM *vm, Value v) {
+    if (is_kind(v, OBJ_CDATA) && as_obj(v)->cls->ctype == &weakref_ctype) return (WeakRef *)as_obj(v);
+    exc_raise(vm, E_TypeError, "descriptor requires a 'weakref.ReferenceType' object but received a '%T'", v);
+    return NULL;
+}
+
+/* ref(object[, callback]): a plain ref without a callback is shared, as in CPython. */
+static Value r_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "ref", nargs - 1, kw, 1, 2)) return ERR;
+    Value target = args[1], cb = nargs > 2 ? args[2] : NONE_VAL;
+    if (!can_refer(target)) return exc_raise(vm, E_TypeError, "cannot create weak reference to '%T' object", target);
+    ObjClass *cls = AS(ObjClass, args[0]);
+    if (cb == NONE_VAL) {
+        for (size_t i = 0; i < vm->weakrefs.len; i++) {
+            WeakRef *r = vm->weakrefs.items[i];
+            if (r->target == target && r->callback == NONE_VAL && r->obj.cls == cls) return obj_val(r);
+        }
+    }
+    WeakRef *r = gc_new(vm, sizeof(WeakRef), OBJ_CDATA, cls);
+    if (!r) return ERR;
+    r->target = target;
+    r->callback = cb;
+    r->hashed = false;
+    if (!push(&vm->weakrefs, r)) return exc_nomem(vm);
+    return obj_val(r);
+}
+
+static Value r_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    WeakRef *r = check_ref(vm, args[0]);
+    if (!r || !args_check(vm, "weakref", nargs - 1, kw, 0, 0)) return ERR;
+    return r->target;
+}
+
+static Value r_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    WeakRef *r = check_ref(vm, args[0]);
+    if (!r) return ERR;
+    if (!r->hashed) {
+        if (r->target == NONE_VAL) return exc_raise(vm, E_TypeError, "weak object has gone away");
+        if (op_hash(vm, r->target, &r->hash) < 0) return ERR;
+        r->hashed = true;
+    }
+    return int_val((int64_t)(r->hash >> 16));
+}
+
+/* Two refs are equal when both targets live and are equal; else only when
+ * they are the same ref. */
+static Value r_eq(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    WeakRef *a = check_ref(vm, args[0]);
+    if (!a) return ERR;
+    if (!is_kind(args[1], OBJ_CDATA) || as_obj(args[1])->cls->ctype != &weakref_ctype) return NOTIMPL_VAL;
+    WeakRef *b = (WeakRef *)as_obj(args[1]);
+    if (a->target == NONE_VAL || b->target == NONE_VAL) return bool_val(a == b);
+    int r = op_eq(vm, a->target, b->target);
+    return r < 0 ? ERR : bool_val(r);
+}
+
+static Value r_ne(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value r = r_eq(vm, args, nargs, kw);
+    return r == ERR || r == NOTIMPL_VAL ? r : bool_val(r == FALSE_VAL);
+}
+
+static Value r_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    WeakRef *r = check_ref(vm, args[0]);
+    if (!r) return ERR;
+    StrBuf b = SB_INIT;
+    if (r->target == NONE_VAL) sb_addf(&b, "<weakref at %p; dead>", (void *)r);
+    else sb_addf(&b, "<weakref at %p; to '%s' at %p>", (void *)r, type_of(vm, r->target)->qualname->data,
+                 (void *)as_obj(r->target));
+    return str_from_buf(vm, &b);
+}
+
+static Value r_callback(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    WeakRef *r = check_ref(vm, args[0]);
+    return r ? r->callback : ERR;
+}
+
+static int64_t count_refs(VM *vm, Value target, ObjList *out) {
+    int64_t n = 0;
+    for (size_t i = 0; i < vm->weakrefs.len; i++) {
+        WeakRef *r = vm->weakrefs.items[i];
+        if (r->target != target) continue;
+        n++;
+        if (out && list_append(vm, out, obj_val(r)) < 0) return -1;
+    }
+    return n;
+}
+
+static Value f_getweakrefcount(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "getweakrefcount", nargs, kw, 1, 1)) return ERR;
+    return int_val(count_refs(vm, args[0], NULL));
+}
+
+static Value f_getweakrefs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "getweakrefs", nargs, kw, 1, 1)) return ERR;
+    ObjList *l = list_new(vm, 0);
+    return l && count_refs(vm, args[0], l) >= 0 ? obj_val(l) : ERR;
+}
+
+bool mod_weakref_init(VM *vm, ObjModule *m) {
+    static const struct { const char *name; NativeFn fn; } methods[] = {
+        {"__new__", r_new}, {"__call__", r_call}, {"__hash__", r_hash}, {"__eq__", r_eq}, {"__ne__", r_ne},
+        {"__repr__", r_repr},
+    };
+    ObjClass *c = class_new_builtin(vm, "ReferenceType", vm->types[T_OBJECT], OBJ_CDATA);
+    Value modname = c ? str_from_cstr(vm, "weakref") : ERR;
+    if (modname == ERR || dict_set_str(vm, c->dict, vm_name(vm, N___module__), modname) < 0) return false;
+    c->module = modname;
+    c->ctype = &weakref_ctype;
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
+    }
+    return class_add_property(vm, c, "__callback__", r_callback) && module_add_value(vm, m, "ref", obj_val(c)) &&
+           module_add_value(vm, m, "ReferenceType", obj_val(c)) &&
+           module_add_native(vm, m, "getweakrefcount", f_getweakrefcount) &&
+           module_add_native(vm, m, "getweakrefs", f_getweakrefs);
+}

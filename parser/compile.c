@@ -299,6 +299,21 @@ static int add_name(Compiler *c, ObjStr *name) {
 
 static int name_index(Compiler *c, const char *s) { return add_name(c, intern(c, s)); }
 
+/* An identifier of the current scope, after private name mangling (see
+ * scope_mangle): names, attribute names, parameter names. */
+static ObjStr *mangled(Compiler *c, const char *s) {
+    ObjStr *r = scope_mangle(c->vm, c->u->scope, s);
+    if (!r) nomem(c);
+    return r;
+}
+
+static int attr_index(Compiler *c, const char *s) { return add_name(c, mangled(c, s)); }
+
+static void load_mangled(Compiler *c, const char *s) {
+    ObjStr *str = mangled(c, s);
+    if (str) emit(c, OP_LOAD_CONST, add_const(c, obj_val(str)));
+}
+
 static void load_const(Compiler *c, Value v) {
     if (v == ERR) { c->failed = true; return; }
     if (is_int(v) && as_int(v) >= -0x800000 && as_int(v) < 0x800000) {
@@ -321,7 +336,7 @@ typedef enum NameOp { NAME_LOAD, NAME_STORE, NAME_DEL } NameOp;
 
 static void compile_name(Compiler *c, const char *name, NameOp nop) {
     Unit *u = c->u;
-    ObjStr *s = intern(c, name);
+    ObjStr *s = mangled(c, name);
     if (!s) return;
     Symbol *sym = scope_lookup(u->scope, s);
     NameKind kind = sym ? sym->kind : NAME_GLOBAL_IMPLICIT;
@@ -703,7 +718,7 @@ static void compile_call(Compiler *c, Node *n) {
     if (method) {
         compile_expr(c, f->u.attr.value);
         c->u->line = n->line;
-        emit(c, OP_LOAD_METHOD, name_index(c, f->u.attr.name));
+        emit(c, OP_LOAD_METHOD, attr_index(c, f->u.attr.name));
     } else {
         compile_expr(c, f);
     }
@@ -742,7 +757,7 @@ static void compile_defaults(Compiler *c, ParamList *p, int *flags) {
     int nkw = 0;
     for (int i = p->npos; i < p->n; i++) {
         if (!p->params[i].default_) continue;
-        load_str(c, p->params[i].name);
+        load_mangled(c, p->params[i].name);
         compile_expr(c, p->params[i].default_);
         nkw++;
     }
@@ -915,7 +930,7 @@ static void compile_expr(Compiler *c, Node *n) {
     case E_ATTR:
         compile_expr(c, n->u.attr.value);
         c->u->line = n->line;
-        emit(c, OP_LOAD_ATTR, name_index(c, n->u.attr.name));
+        emit(c, OP_LOAD_ATTR, attr_index(c, n->u.attr.name));
         break;
     case E_SUBSCRIPT:
         compile_expr(c, n->u.subscript.value);
@@ -1007,7 +1022,7 @@ static void compile_store(Compiler *c, Node *t) {
     case E_NAME: compile_name(c, t->u.name, NAME_STORE); break;
     case E_ATTR:
         compile_expr(c, t->u.attr.value);
-        emit(c, OP_STORE_ATTR, name_index(c, t->u.attr.name));
+        emit(c, OP_STORE_ATTR, attr_index(c, t->u.attr.name));
         break;
     case E_SUBSCRIPT:
         compile_expr(c, t->u.subscript.value);
@@ -1026,7 +1041,7 @@ static void compile_delete(Compiler *c, Node *t) {
     case E_NAME: compile_name(c, t->u.name, NAME_DEL); break;
     case E_ATTR:
         compile_expr(c, t->u.attr.value);
-        emit(c, OP_DELETE_ATTR, name_index(c, t->u.attr.name));
+        emit(c, OP_DELETE_ATTR, attr_index(c, t->u.attr.name));
         break;
     case E_SUBSCRIPT:
         compile_expr(c, t->u.subscript.value);
@@ -1045,7 +1060,7 @@ static void compile_augassign(Compiler *c, Node *n) {
     int op = (int)n->u.augassign.op;
     switch (t->kind) {
     case E_NAME: {
-        Symbol *sym = scope_lookup(c->u->scope, intern(c, t->u.name));
+        Symbol *sym = scope_lookup(c->u->scope, mangled(c, t->u.name));
         if (op == OP_ADD && sym && sym->kind == NAME_LOCAL && c->u->scope->kind == SCOPE_FUNCTION) {
             compile_expr(c, n->u.augassign.value);
             c->u->line = n->line;
@@ -1060,7 +1075,7 @@ static void compile_augassign(Compiler *c, Node *n) {
         break;
     }
     case E_ATTR: {
-        int name = name_index(c, t->u.attr.name);
+        int name = attr_index(c, t->u.attr.name);
         compile_expr(c, t->u.attr.value);
         emit(c, OP_COPY, 1);
         emit(c, OP_LOAD_ATTR, name);
@@ -2184,7 +2199,7 @@ static void compile_def_annotations(Compiler *c, Node *n) {
     emit(c, OP_COPY, 1);
     for (int i = 0; i < k; i++) {
         if (!order[i]->annotation) continue;
-        load_str(c, order[i]->name);
+        load_mangled(c, order[i]->name);
         compile_annotation(c, order[i]->annotation);
     }
     if (n->u.def.returns) {
@@ -2252,7 +2267,7 @@ static void compile_annassign(Compiler *c, Node *n) {
         return;
     }
     compile_name(c, "__annotations__", NAME_LOAD);
-    load_str(c, n->u.annassign.target->u.name);
+    load_mangled(c, n->u.annassign.target->u.name);
     emit(c, OP_STORE_SUBSCR, 0);
 }
 

@@ -4,6 +4,7 @@
 #include "symtable.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../vm/str.h"
@@ -42,8 +43,29 @@ static bool grow(ST *st, void **p, int *cap, int n, size_t size) {
     return true;
 }
 
+ObjStr *scope_mangle(VM *vm, Scope *s, const char *name) {
+    const char *cls = s ? s->private_name : NULL;
+    size_t len = strlen(name);
+    if (!cls || len < 3 || name[0] != '_' || name[1] != '_' || (name[len - 1] == '_' && name[len - 2] == '_') ||
+        strchr(name, '.'))
+        return str_intern_cstr(vm, name);
+    while (*cls == '_') cls++;
+    if (!*cls) return str_intern_cstr(vm, name);
+    size_t clen = strlen(cls);
+    char buf[512];
+    char *m = clen + len + 2 <= sizeof buf ? buf : malloc(clen + len + 2);
+    if (!m) return NULL;
+    m[0] = '_';
+    memcpy(m + 1, cls, clen);
+    memcpy(m + 1 + clen, name, len + 1);
+    ObjStr *r = str_intern(vm, m, clen + len + 1);
+    if (m != buf) free(m);
+    return r;
+}
+
+/* Identifiers of the current scope go through the mangling. */
 static ObjStr *intern(ST *st, const char *s) {
-    ObjStr *r = str_intern_cstr(st->vm, s);
+    ObjStr *r = scope_mangle(st->vm, st->cur, s);
     if (!r) st_nomem(st);
     return r;
 }
@@ -78,6 +100,8 @@ static Scope *new_scope(ST *st, ScopeKind kind, Node *node) {
     s->kind = kind;
     s->node = node;
     s->parent = st->cur;
+    /* A class body mangles with its own name; functions inherit theirs. */
+    s->private_name = kind == SCOPE_CLASS ? node->u.cls.name : st->cur ? st->cur->private_name : NULL;
     if (st->cur) {
         Scope *p = st->cur;
         if (!grow(st, (void **)&p->children, &p->capchildren, p->nchildren, sizeof(Scope *))) return NULL;

@@ -40,6 +40,7 @@ struct Scope {
     ScopeKind kind;
     Node *node;
     Scope *parent;
+    const char *private_name;   /* the innermost enclosing class's name (name mangling), or NULL */
     Scope **children;
     int nchildren, capchildren, next_child;
     Symbol *syms;
@@ -74,5 +75,10 @@ typedef struct SymError {
 Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err);
 
 Symbol *scope_lookup(Scope *s, ObjStr *name);
+
+/* An identifier as used in scope s, interned: `__x` inside a class C (its
+ * body and the functions in it) is `_C__x`, CPython's private name
+ * mangling; other names are unchanged. NULL when memory ran out. */
+ObjStr *scope_mangle(VM *vm, Scope *s, const char *name);
 
 #endif

@@ -175,6 +175,124 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
     return true;
 }
 
+/* ---- member descriptors ------------------------------------------------ */
+
+/* The class attribute that each name in __slots__ gets (CPython's
+ * member_descriptor): an ObjProperty of class member_descriptor whose
+ * fget/fset/fdel natives are bound to the tuple (name, class), so the
+ * attribute lookup runs them as it runs a property's. The value lives
+ * where the instance keeps its attributes: a slotted instance's attribute
+ * map (OBJ_SUBTYPE), else its dict. */
+
+static ObjDict *member_storage(VM *vm, Value info, Value obj, bool make) {
+    ObjTuple *t = AS(ObjTuple, info);
+    ObjClass *owner = AS(ObjClass, t->items[1]);
+    if (!class_is_subclass(type_of(vm, obj), owner)) {
+        exc_raise(vm, E_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%T' object",
+                  AS(ObjStr, t->items[0])->data, owner->name->data, obj);
+        return NULL;
+    }
+    Obj *o = as_obj(obj);
+    if (o->flags & OBJ_SUBTYPE) {
+        ObjDict *d = make ? gc_subtype_dict_make(vm, o) : gc_subtype_dict(vm, o);
+        if (!d && make) exc_nomem(vm);
+        return d;
+    }
+    return o->kind == OBJ_INSTANCE || o->kind == OBJ_EXC ? ((ObjInstance *)o)->dict : NULL;
+}
+
+static Value member_missing(VM *vm, Value info, Value obj) {
+    return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%s'", obj,
+                     AS(ObjStr, AS(ObjTuple, info)->items[0])->data);
+}
+
+static Value member_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__get__", nargs - 1, kw, 1, 1)) return ERR;
+    ObjDict *d = member_storage(vm, args[0], args[1], false);
+    if (!d && vm->exc != UNDEF) return ERR;
+    Value v = d ? dict_get_str(d, AS(ObjStr, AS(ObjTuple, args[0])->items[0])) : UNDEF;
+    return v == UNDEF ? member_missing(vm, args[0], args[1]) : v;
+}
+
+static Value member_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__set__", nargs - 1, kw, 2, 2)) return ERR;
+    ObjDict *d = member_storage(vm, args[0], args[1], true);
+    if (!d) return vm->exc != UNDEF ? ERR : member_missing(vm, args[0], args[1]);
+    return dict_set_str(vm, d, AS(ObjStr, AS(ObjTuple, args[0])->items[0]), args[2]) < 0 ? ERR : NONE_VAL;
+}
+
+static Value member_del(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__delete__", nargs - 1, kw, 1, 1)) return ERR;
+    ObjDict *d = member_storage(vm, args[0], args[1], false);
+    if (!d && vm->exc != UNDEF) return ERR;
+    Value name = AS(ObjTuple, args[0])->items[0];
+    int r = d ? dict_del(vm, d, name) : 0;
+    if (r < 0) return ERR;
+    /* (CPython's message is the bare name) */
+    return r ? NONE_VAL : exc_raise(vm, E_AttributeError, "%s", AS(ObjStr, name)->data);
+}
+
+static ObjTuple *member_info(Value descr) {
+    ObjProperty *p = AS(ObjProperty, descr);
+    return AS(ObjTuple, AS(ObjNative, p->fget)->self);
+}
+
+static Value member_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjTuple *t = member_info(args[0]);
+    StrBuf b = {0};
+    sb_addf(&b, "<member '%s' of '%s' objects>", AS(ObjStr, t->items[0])->data, AS(ObjClass, t->items[1])->name->data);
+    return str_from_buf(vm, &b);
+}
+
+Value class_member_attr(VM *vm, Value descr, ObjStr *name) {
+    ObjTuple *t = member_info(descr);
+    if (!strcmp(name->data, "__name__") || !strcmp(name->data, "__qualname__")) {
+        if (name->data[2] == 'n') return t->items[0];
+        StrBuf b = {0};
+        sb_addf(&b, "%s.%s", AS(ObjClass, t->items[1])->qualname->data, AS(ObjStr, t->items[0])->data);
+        return str_from_buf(vm, &b);
+    }
+    if (!strcmp(name->data, "__objclass__")) return t->items[1];
+    if (!strcmp(name->data, "__doc__")) return NONE_VAL;
+    return UNDEF;
+}
+
+static Value member_make(VM *vm, ObjClass *c, Value name) {
+    ObjTuple *info = tuple_from(vm, (Value[]){name, obj_val(c)}, 2);
+    if (!info) return ERR;
+    static const struct { const char *name; NativeFn fn; } fns[] = {
+        {"__get__", member_get}, {"__set__", member_set}, {"__delete__", member_del}};
+    Value f[3];
+    for (int i = 0; i < 3; i++) {
+        ObjNative *n = native_new(vm, fns[i].name, fns[i].fn);
+        if (!n) return ERR;
+        n->self = obj_val(info);
+        f[i] = obj_val(n);
+    }
+    ObjProperty *p = gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_MEMBER_DESCRIPTOR]);
+    if (!p) return ERR;
+    p->fget = f[0];
+    p->fset = f[1];
+    p->fdel = f[2];
+    p->doc = NONE_VAL;
+    return obj_val(p);
+}
+
+/* A name in __slots__ as the class body would mangle it (`__x` in class
+ * C is `_C__x`). */
+static Value slot_name(VM *vm, ObjClass *c, ObjStr *n) {
+    if (n->len < 3 || strncmp(n->data, "__", 2) != 0 || !strcmp(n->data + n->len - 2, "__")) return obj_val(n);
+    const char *cname = c->name->data;
+    while (*cname == '_') cname++;
+    if (!*cname) return obj_val(n);
+    StrBuf b = {0};
+    sb_addf(&b, "_%s%s", cname, n->data);
+    Value v = str_from_buf(vm, &b);
+    ObjStr *in = v == ERR ? NULL : str_intern(vm, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len);
+    return in ? obj_val(in) : ERR;
+}
+
 /* __slots__: when every class of the MRO but object declares them (and none
  * has __dict__ among them), instances take only those names (CLASS_SLOTS).
  * Such an instance has no instance dict (so the interpreter's attribute
@@ -185,23 +303,46 @@ static bool class_slots(VM *vm, ObjClass *c) {
     if (!slots_name) return false;
     Value own = dict_get_str(c->dict, slots_name);
     if (own == UNDEF) return true;
-    ObjDict *names = dict_new(vm);
-    if (!names) return false;
     ObjList *l = is_str(own) ? list_from(vm, &own, 1) : op_to_list(vm, own);
-    if (!l) return false;
+    ObjDict *names = l ? dict_new(vm) : NULL;
+    if (!names) return false;
+    if (!vm_push_root(vm, obj_val(l))) { exc_nomem(vm); return false; }
+    bool has_dict = false;
+    /* The names, mangled, then sorted (the order the descriptors go into
+     * the class dict, as CPython's). */
+    int64_t k = 0;
     for (int64_t i = 0; i < l->len; i++) {
         Value n = l->items[i];
         if (!is_str(n)) {
+            vm_pop_roots(vm, 1);
             exc_raise(vm, E_TypeError, "__slots__ items must be strings, not '%T'", n);
             return false;
         }
+        if (!strcmp(AS(ObjStr, n)->data, "__dict__") || !strcmp(AS(ObjStr, n)->data, "__weakref__")) {
+            has_dict |= AS(ObjStr, n)->data[2] == 'd';      /* instances keep a dict */
+            continue;
+        }
+        n = slot_name(vm, c, AS(ObjStr, n));
+        if (n == ERR) { vm_pop_roots(vm, 1); return false; }
         if (dict_get(vm, c->dict, n) != UNDEF) {
+            vm_pop_roots(vm, 1);
             exc_raise(vm, E_ValueError, "%R in __slots__ conflicts with class variable", n);
             return false;
         }
-        if (!strcmp(AS(ObjStr, n)->data, "__dict__")) return true;     /* instances keep a dict */
-        if (dict_set(vm, names, n, NONE_VAL) < 0) return false;
+        l->items[k++] = n;
     }
+    l->len = k;
+    if (list_sort(vm, l, UNDEF, false) < 0) { vm_pop_roots(vm, 1); return false; }
+    for (int64_t i = 0; i < l->len; i++) {
+        Value n = l->items[i];
+        Value m = member_make(vm, c, n);
+        if (m == ERR || dict_set(vm, names, n, NONE_VAL) < 0 || dict_set(vm, c->dict, n, m) < 0) {
+            vm_pop_roots(vm, 1);
+            return false;
+        }
+    }
+    vm_pop_roots(vm, 1);
+    if (has_dict) return true;
     for (int64_t i = 1; i < c->mro->len; i++) {
         ObjClass *b = AS(ObjClass, c->mro->items[i]);
         if (b == vm->types[T_OBJECT]) continue;
@@ -469,6 +610,7 @@ Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwname
 /* ---- attributes of class objects --------------------------------------- */
 
 static bool is_class_property(Value v);
+static Value class_solid_base(VM *vm, ObjClass *cls);
 
 /* A property or an object whose class has __set__ or __delete__: on a
  * metaclass, it wins over the class's own attributes. */
@@ -505,13 +647,33 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___qualname__))) return obj_val(cls->qualname);
     if (str_eq(name, vm_name(vm, N___mro__))) return obj_val(cls->mro);
     if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
-    if (str_eq(name, vm_name(vm, N___dict__))) return obj_val(cls->dict);
+    if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
+    if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls->obj.cls);
     if (str_eq(name, vm_name(vm, N___module__))) return cls->module == UNDEF ? str_from_cstr(vm, "builtins") : cls->module;
     if (str_eq(name, vm_name(vm, N___doc__))) return NONE_VAL;
     /* Methods of the metaclass (type's own: mro(), ...), bound to cls. */
     if (plain) mv = class_lookup(meta, name);
     return mv == UNDEF ? UNDEF : op_bind_attr(vm, obj_val(cls), mv);
+}
+
+/* __base__: the base whose instance layout the class's instances have
+ * (CPython's best_base): the first base with the class's layout, else the
+ * first base; None for object. */
+static Value class_solid_base(VM *vm, ObjClass *cls) {
+    (void)vm;
+    if (cls->bases->len == 0) return NONE_VAL;
+    uint16_t layout = CLASS_SUBTYPE | CLASS_SLOTS;
+    for (int64_t i = 0; i < cls->bases->len; i++) {
+        ObjClass *b = AS(ObjClass, cls->bases->items[i]);
+        if (b->instance_kind == cls->instance_kind && (b->obj.flags & layout) == (cls->obj.flags & layout))
+            return obj_val(b);
+    }
+    for (int64_t i = 0; i < cls->bases->len; i++) {
+        ObjClass *b = AS(ObjClass, cls->bases->items[i]);
+        if (b->instance_kind == cls->instance_kind && b->instance_kind != OBJ_INSTANCE) return obj_val(b);
+    }
+    return cls->bases->items[0];
 }
 
 /* Keeps CLASS_ABSTRACT in step with __abstractmethods__ (as CPython's
@@ -1032,6 +1194,7 @@ void class_cache_ctors(VM *vm) {
 }
 
 void class_init_methods(VM *vm) {
+    mappingproxy_init(vm);
     ObjClass *o = vm->types[T_OBJECT];
     class_add_native(vm, o, "__init__", object_init);
     class_add_native(vm, o, "__repr__", object_repr);
@@ -1087,6 +1250,11 @@ void class_init_methods(VM *vm) {
         class_add_native(vm, vm->types[described[i]], "__get__", descr_get);
     class_add_native(vm, vm->types[T_PROPERTY], "__set__", descr_set);
     class_add_native(vm, vm->types[T_PROPERTY], "__delete__", descr_set);
+    ObjClass *member = vm->types[T_MEMBER_DESCRIPTOR];
+    class_add_native(vm, member, "__get__", descr_get);
+    class_add_native(vm, member, "__set__", descr_set);
+    class_add_native(vm, member, "__delete__", descr_set);
+    class_add_native(vm, member, "__repr__", member_repr);
     n = native_new(vm, "__prepare__", type_prepare);
     cm = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
     if (cm) {

@@ -58,6 +58,13 @@ int class_delattr(VM *vm, ObjClass *c, ObjStr *name);
 /* Attribute lookup through a super object. */
 Value super_getattr(VM *vm, ObjIter *s, ObjStr *name);
 void class_init_methods(VM *vm);
+/* A read-only view of `mapping` (types.MappingProxyType): what a class's
+ * __dict__ gives (vm/mappingproxy.c). */
+Value mappingproxy_new(VM *vm, Value mapping);
+void mappingproxy_init(VM *vm);
+/* __name__, __qualname__, __objclass__ and __doc__ of a member descriptor
+ * (the class attribute of a name in __slots__); UNDEF for other names. */
+Value class_member_attr(VM *vm, Value descr, ObjStr *name);
 /* Caches each builtin type's native __new__ (after every module registered
  * its constructors), so calling int or str skips the dict lookups. */
 void class_cache_ctors(VM *vm);                 /* object and type methods */

@@ -870,6 +870,19 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "co_firstlineno")) return int_val(c->firstline);
         if (!strcmp(n, "co_argcount")) return int_val(c->argcount);
         if (!strcmp(n, "co_qualname")) return obj_val(c->qualname);
+        if (!strcmp(n, "co_posonlyargcount")) return int_val(c->posonlycount);
+        if (!strcmp(n, "co_kwonlyargcount")) return int_val(c->kwonlycount);
+        if (!strcmp(n, "co_nlocals")) return int_val(c->nlocals);
+        if (!strcmp(n, "co_varnames") || !strcmp(n, "co_names") || !strcmp(n, "co_cellvars") ||
+            !strcmp(n, "co_freevars")) {
+            ObjStr **names = n[3] == 'v' ? c->varnames : n[3] == 'n' ? c->names : c->cellnames;
+            int from = n[3] == 'f' ? c->ncells : 0;
+            int count = n[3] == 'v' ? c->nlocals : n[3] == 'n' ? c->nnames : n[3] == 'c' ? c->ncells : c->nfrees;
+            ObjTuple *t = tuple_new(vm, count);
+            if (!t) return ERR;
+            for (int i = 0; i < count; i++) t->items[i] = obj_val(names[from + i]);
+            return obj_val(t);
+        }
         if (!strcmp(n, "co_flags")) {
             /* CPython's CO_* bits, for inspect */
             int f = 0x3 | (c->flags & CODE_VARARGS ? 0x4 : 0) | (c->flags & CODE_VARKW ? 0x8 : 0) |
@@ -900,6 +913,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     }
     case OBJ_PROPERTY: {
         ObjProperty *p = (ObjProperty *)o;
+        if (o->cls == vm->types[T_MEMBER_DESCRIPTOR]) return class_member_attr(vm, obj, name);
         if (!strcmp(n, "fget")) return p->fget;
         if (!strcmp(n, "fset")) return p->fset;
         if (!strcmp(n, "fdel")) return p->fdel;

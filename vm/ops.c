@@ -308,7 +308,7 @@ Value op_binary(VM *vm, BinOp op, Value a, Value b) {
     Value r = builtin_binop(vm, op, a, b);
     if (r != NOTIMPL_VAL) return r;
     if (is_user(a) || is_user(b) || is_kind(a, OBJ_CLASS) || is_kind(b, OBJ_CLASS) || is_kind(a, OBJ_BYTES) ||
-        is_kind(a, OBJ_BYTEARRAY) || is_kind(b, OBJ_BYTEARRAY)) {
+        is_kind(a, OBJ_BYTEARRAY) || is_kind(b, OBJ_BYTEARRAY) || is_kind(a, OBJ_ITER) || is_kind(b, OBJ_ITER)) {
         r = user_binop(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
     }
@@ -1308,7 +1308,10 @@ special:;
     Value r = call_special(vm, obj, N___delitem__, &key, 1);
     if (r == ERR) return -1;
     if (r != UNDEF) return 0;
-    exc_raise(vm, E_TypeError, "'%T' object doesn't support item deletion", obj);
+    /* (CPython words it so for mapping types without deletion) */
+    bool mapping = is_kind(obj, OBJ_ITER) && as_obj(obj)->cls == vm->types[T_MAPPINGPROXY];
+    exc_raise(vm, E_TypeError, mapping ? "'%T' object does not support item deletion"
+                                       : "'%T' object doesn't support item deletion", obj);
     return -1;
 }
 
@@ -1724,6 +1727,8 @@ bool op_str_to(VM *vm, Value v, StrBuf *b) {
         sb_add(b, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
         return true;
     }
+    /* str() of a mappingproxy is its mapping's. */
+    if (is_kind(v, OBJ_ITER) && as_obj(v)->cls == vm->types[T_MAPPINGPROXY]) return op_str_to(vm, AS(ObjIter, v)->a, b);
     /* Instances and other non-builtin objects may define __str__; builtin
      * types print their repr. */
     if (is_obj(v) && !(as_obj(v)->cls->obj.flags & CLASS_BUILTIN) && op_special(vm, v, N___str__) != UNDEF)

@@ -648,14 +648,21 @@ static bool save_reduce_value(Pickler *p, Value obj, Value rv) {
 
 /* Calls the class's __reduce_ex__(proto) or __reduce__() if it defines one
  * (only script classes do): the result, held; UNDEF when it has neither. */
+/* What the class defines itself: object's __reduce_ex__, __reduce__ and
+ * __getstate__ (copyreg's) do not count, the pickler has its own paths. */
+static Value own_method(VM *vm, ObjClass *cls, ObjStr *name) {
+    Value m = class_lookup(cls, name);
+    return m == dict_get_str(vm->types[T_OBJECT]->dict, name) ? UNDEF : m;
+}
+
 static Value call_reduce(Pickler *p, Value v) {
     VM *vm = p->vm;
     ObjClass *cls = type_of(vm, v);
     ObjStr *rex = pname(p, PN_REDUCE_EX), *red = pname(p, PN_REDUCE);
     if (!rex || !red) return ERR;
     Value r;
-    if (class_lookup(cls, rex) != UNDEF) r = op_call_method(vm, v, rex, &p->proto, 1);
-    else if (class_lookup(cls, red) != UNDEF) r = op_call_method(vm, v, red, NULL, 0);
+    if (own_method(vm, cls, rex) != UNDEF) r = op_call_method(vm, v, rex, &p->proto, 1);
+    else if (own_method(vm, cls, red) != UNDEF) r = op_call_method(vm, v, red, NULL, 0);
     else return UNDEF;
     if (r == UNDEF) return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '__reduce__'", v);
     return r == ERR || !hold(p, r) ? ERR : r;
@@ -666,7 +673,7 @@ static Value call_reduce(Pickler *p, Value v) {
 static Value call_own(Pickler *p, Value v, int id) {
     ObjStr *n = pname(p, id);
     if (!n) return ERR;
-    if (class_lookup(type_of(p->vm, v), n) == UNDEF) return UNDEF;
+    if (own_method(p->vm, type_of(p->vm, v), n) == UNDEF) return UNDEF;
     Value r = op_call_method(p->vm, v, n, NULL, 0);
     if (r == ERR || r == UNDEF) return r;
     return hold(p, r) ? r : ERR;

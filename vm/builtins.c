@@ -429,13 +429,14 @@ static Value b_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         Value l = builtins_frame_locals(vm, vm->fiber->frame);
         if (l == ERR || add_keys(vm, s, AS(ObjDict, l)) < 0) return ERR;
     } else {
-        Value o = args[0];
-        Value d = op_getattr_opt(vm, o, vm_name(vm, N___dict__));
-        if (is_dict(d) && add_keys(vm, s, AS(ObjDict, d)) < 0) return ERR;
-        ObjClass *c = is_kind(o, OBJ_CLASS) ? AS(ObjClass, o) : type_of(vm, o);
-        for (int64_t i = 0; i < c->mro->len; i++) {
-            if (add_keys(vm, s, AS(ObjClass, c->mro->items[i])->dict) < 0) return ERR;
-        }
+        /* type(o).__dir__(o), sorted */
+        ObjStr *dn = str_intern_cstr(vm, "__dir__");
+        Value f = dn ? class_lookup(type_of(vm, args[0]), dn) : UNDEF;
+        if (f == UNDEF) return exc_raise(vm, E_TypeError, "object does not provide __dir__");
+        Value r = op_call1(vm, f, args[0]);
+        ObjList *l = r == ERR ? NULL : op_to_list(vm, r);
+        if (!l || list_sort(vm, l, UNDEF, false) < 0) return ERR;
+        return obj_val(l);
     }
     ObjList *l = op_to_list(vm, obj_val(s));
     if (!l || list_sort(vm, l, UNDEF, false) < 0) return ERR;

@@ -12,6 +12,9 @@
 #include "ops.h"
 #include "str.h"
 #include "subtype.h"
+#include "weakref.h"
+
+enum { OWN_SLOTS = 1, SLOT_DICT = 2, SLOT_WEAKREF = 4 };     /* what a class's own __slots__ say */
 
 static ObjClass *class_alloc_obj(VM *vm, ObjClass *meta, ObjStr *name) {
     ObjClass *c = gc_new(vm, sizeof(ObjClass), OBJ_CLASS, meta);
@@ -237,23 +240,42 @@ static ObjTuple *member_info(Value descr) {
     return AS(ObjTuple, AS(ObjNative, p->fget)->self);
 }
 
+/* The name and the owner class of a member or getset descriptor. */
+static void descr_owner(VM *vm, Value descr, ObjStr **name, ObjClass **owner) {
+    ObjProperty *p = AS(ObjProperty, descr);
+    if (as_obj(descr)->cls == vm->types[T_GETSET_DESCRIPTOR]) {
+        *name = AS(ObjNative, p->fget)->name;
+        *owner = AS(ObjClass, p->doc);
+        return;
+    }
+    ObjTuple *t = member_info(descr);
+    *name = AS(ObjStr, t->items[0]);
+    *owner = AS(ObjClass, t->items[1]);
+}
+
 static Value member_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
-    ObjTuple *t = member_info(args[0]);
+    ObjStr *n;
+    ObjClass *owner;
+    descr_owner(vm, args[0], &n, &owner);
     StrBuf b = {0};
-    sb_addf(&b, "<member '%s' of '%s' objects>", AS(ObjStr, t->items[0])->data, AS(ObjClass, t->items[1])->name->data);
+    sb_addf(&b, "<%s '%s' of '%s' objects>", as_obj(args[0])->cls == vm->types[T_GETSET_DESCRIPTOR] ? "attribute" : "member",
+            n->data, owner->name->data);
     return str_from_buf(vm, &b);
 }
 
 Value class_member_attr(VM *vm, Value descr, ObjStr *name) {
-    ObjTuple *t = member_info(descr);
+    ObjStr *dn;
+    ObjClass *owner;
+    descr_owner(vm, descr, &dn, &owner);
+    Value items[2] = {obj_val(dn), obj_val(owner)};
     if (!strcmp(name->data, "__name__") || !strcmp(name->data, "__qualname__")) {
-        if (name->data[2] == 'n') return t->items[0];
+        if (name->data[2] == 'n') return items[0];
         StrBuf b = {0};
-        sb_addf(&b, "%s.%s", AS(ObjClass, t->items[1])->qualname->data, AS(ObjStr, t->items[0])->data);
+        sb_addf(&b, "%s.%s", owner->qualname->data, dn->data);
         return str_from_buf(vm, &b);
     }
-    if (!strcmp(name->data, "__objclass__")) return t->items[1];
+    if (!strcmp(name->data, "__objclass__")) return items[1];
     if (!strcmp(name->data, "__doc__")) return NONE_VAL;
     return UNDEF;
 }
@@ -279,6 +301,111 @@ static Value member_make(VM *vm, ObjClass *c, Value name) {
     return obj_val(p);
 }
 
+/* ---- getset descriptors: __dict__ and __weakref__ ----------------------- */
+
+/* A class whose instances gain an attribute dict or weak references over
+ * its bases gets the descriptors `__dict__` and `__weakref__`, as in
+ * CPython: ObjProperty objects of class getset_descriptor sharing the VM's
+ * natives (vm->getset_fns: the dict's getter, setter and deleter, the weak
+ * reference getter), with the owner class in `doc` (its __objclass__;
+ * __doc__ reads None). */
+
+static ObjDict *instance_dict(VM *vm, Value obj, bool make) {
+    Obj *o = as_obj(obj);
+    if (o->flags & OBJ_SUBTYPE) return make ? gc_subtype_dict_make(vm, o) : gc_subtype_dict(vm, o);
+    if (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC) return NULL;
+    ObjInstance *i = (ObjInstance *)o;
+    if (!i->dict && make) i->dict = dict_new(vm);
+    return i->dict;
+}
+
+static Value getset_dict_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__get__", nargs, kw, 1, 1)) return ERR;
+    if (!is_obj(args[0]) || (!(as_obj(args[0])->flags & OBJ_SUBTYPE) && !is_kind(args[0], OBJ_INSTANCE) &&
+                             !is_kind(args[0], OBJ_EXC)))
+        return exc_raise(vm, E_TypeError, "descriptor '__dict__' doesn't apply to a '%T' object", args[0]);
+    ObjDict *d = instance_dict(vm, args[0], true);
+    return d ? obj_val(d) : ERR;
+}
+
+/* obj.__dict__ = d (a dict), and `del obj.__dict__` (a new empty one). */
+static Value getset_dict_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__set__", nargs, kw, 1, 2)) return ERR;
+    Value obj = args[0];
+    ObjDict *d = NULL;
+    if (nargs == 2) {
+        if (!is_dict(args[1]))
+            return exc_raise(vm, E_TypeError, "__dict__ must be set to a dictionary, not a '%T'", args[1]);
+        d = AS(ObjDict, args[1]);
+    } else if (!(d = dict_new(vm))) {
+        return ERR;
+    }
+    Obj *o = is_obj(obj) ? as_obj(obj) : NULL;
+    if (o && (o->flags & OBJ_SUBTYPE)) return gc_subtype_set_dict(vm, o, d) ? NONE_VAL : ERR;
+    if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC))
+        return exc_raise(vm, E_TypeError, "descriptor '__dict__' doesn't apply to a '%T' object", obj);
+    ((ObjInstance *)o)->dict = d;
+    return NONE_VAL;
+}
+
+/* obj.__weakref__: the first live weak reference to obj, or None. */
+static Value getset_weakref_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__get__", nargs, kw, 1, 1)) return ERR;
+    for (size_t i = 0; i < vm->weakrefs.len; i++) {
+        WeakRef *r = vm->weakrefs.items[i];
+        if (r->target == args[0]) return obj_val(r);
+    }
+    return NONE_VAL;
+}
+
+static bool getset_add(VM *vm, ObjClass *c, NameId name) {
+    ObjProperty *p = gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_GETSET_DESCRIPTOR]);
+    if (!p) return false;
+    bool dict = name == N___dict__;
+    p->fget = vm->getset_fns[dict ? 0 : 3];
+    p->fset = dict ? vm->getset_fns[1] : NONE_VAL;
+    p->fdel = dict ? vm->getset_fns[2] : NONE_VAL;
+    p->doc = obj_val(c);
+    return dict_set_str(vm, c->dict, vm_name(vm, name), obj_val(p)) == 0;
+}
+
+/* Whether a class of the MRO after c's first has `name` in its dict. */
+static bool inherits_entry(VM *vm, ObjClass *c, NameId name) {
+    for (int64_t i = 1; i < c->mro->len; i++)
+        if (dict_get_str(AS(ObjClass, c->mro->items[i])->dict, vm_name(vm, name)) != UNDEF) return true;
+    return false;
+}
+
+/* The descriptors a new class gets, after its own __slots__ (own_slots:
+ * OWN_SLOTS, with SLOT_DICT/SLOT_WEAKREF for those names among them).
+ * Instances of int, bytes, tuple, set and frozenset and their subclasses
+ * take no weak references of their own (CPython's variable-size types and
+ * sets keep theirs elsewhere). */
+static bool class_getsets(VM *vm, ObjClass *c, int own_slots) {
+    if (c->instance_kind == OBJ_CLASS) return true;
+    if ((!own_slots || (own_slots & SLOT_DICT)) && !(c->obj.flags & CLASS_SLOTS) && !inherits_entry(vm, c, N___dict__) &&
+        !getset_add(vm, c, N___dict__))
+        return false;
+    if (own_slots && !(own_slots & SLOT_WEAKREF)) return true;
+    if (inherits_entry(vm, c, N___weakref__)) return true;
+    static const TypeId no_weakref[] = {T_INT, T_BYTES, T_TUPLE, T_SET, T_FROZENSET};
+    for (size_t i = 0; i < sizeof no_weakref / sizeof *no_weakref; i++)
+        if (class_is_subclass(c, vm->types[no_weakref[i]])) return true;
+    return getset_add(vm, c, N___weakref__);
+}
+
+static void getset_init(VM *vm) {
+    static const struct { const char *name; NativeFn fn; } fns[] = {
+        {"__dict__", getset_dict_get}, {"__dict__", getset_dict_set}, {"__dict__", getset_dict_set},
+        {"__weakref__", getset_weakref_get}};
+    for (int i = 0; i < 4; i++) {
+        ObjNative *n = native_new(vm, fns[i].name, fns[i].fn);
+        if (!n) return;
+        vm->getset_fns[i] = obj_val(n);
+    }
+    getset_add(vm, vm->exc_types[E_BaseException], N___dict__);
+}
+
 /* A name in __slots__ as the class body would mangle it (`__x` in class
  * C is `_C__x`). */
 static Value slot_name(VM *vm, ObjClass *c, ObjStr *n) {
@@ -298,11 +425,12 @@ static Value slot_name(VM *vm, ObjClass *c, ObjStr *n) {
  * Such an instance has no instance dict (so the interpreter's attribute
  * caches pass it by); its values live in its OBJ_SUBTYPE attribute dict,
  * which is not exposed, and stores check the names (op_generic_setattr). */
-static bool class_slots(VM *vm, ObjClass *c) {
+static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
     ObjStr *slots_name = str_intern_cstr(vm, "__slots__");
     if (!slots_name) return false;
     Value own = dict_get_str(c->dict, slots_name);
     if (own == UNDEF) return true;
+    *own_slots = OWN_SLOTS;
     ObjList *l = is_str(own) ? list_from(vm, &own, 1) : op_to_list(vm, own);
     ObjDict *names = l ? dict_new(vm) : NULL;
     if (!names) return false;
@@ -320,6 +448,7 @@ static bool class_slots(VM *vm, ObjClass *c) {
         }
         if (!strcmp(AS(ObjStr, n)->data, "__dict__") || !strcmp(AS(ObjStr, n)->data, "__weakref__")) {
             has_dict |= AS(ObjStr, n)->data[2] == 'd';      /* instances keep a dict */
+            *own_slots |= AS(ObjStr, n)->data[2] == 'd' ? SLOT_DICT : SLOT_WEAKREF;
             continue;
         }
         n = slot_name(vm, c, AS(ObjStr, n));
@@ -384,6 +513,12 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     if (!c->mro) return ERR;
     c->obj.flags = CLASS_BASETYPE | (subtype_layout(kind) ? CLASS_SUBTYPE : 0) |
                    (meta != vm->types[T_TYPE] ? CLASS_CUSTOM_META : 0);
+    Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
+    if (dict_get_str(ns, vm_name(vm, N___module__)) == UNDEF && caller && caller->globals) {
+        /* type(name, bases, ns) without __module__: the caller's module, first */
+        Value mod = dict_get_str(caller->globals, vm_name(vm, N___name__));
+        if (is_str(mod) && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) return ERR;
+    }
     int64_t pos = 0;
     Value k, v;
     while (dict_next(ns, &pos, &k, &v)) {
@@ -407,7 +542,8 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     Value ga = class_lookup(c, vm_name(vm, N___getattribute__));
     if (ga != UNDEF && ga != dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, N___getattribute__)))
         c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
-    if (!class_slots(vm, c)) return ERR;
+    int own_slots = 0;
+    if (!class_slots(vm, c, &own_slots) || !class_getsets(vm, c, own_slots)) return ERR;
     for (int64_t i = 0; i < bases->len; i++) {
         ObjClass *b = AS(ObjClass, bases->items[i]);
         if (!b->subclasses && !(b->subclasses = list_new(vm, 0))) return ERR;
@@ -627,6 +763,25 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     bool plain = meta == vm->types[T_TYPE];
     Value mv = plain ? UNDEF : class_lookup(meta, name);
     if (mv != UNDEF && is_data_descriptor(vm, mv)) return op_bind_attr(vm, obj_val(cls), mv);
+    if (name->data[0] == '_') {
+        /* type's own data descriptors, which win over the class's MRO */
+        if (str_eq(name, vm_name(vm, N___name__))) return obj_val(cls->name);
+        if (str_eq(name, vm_name(vm, N___qualname__))) return obj_val(cls->qualname);
+        if (str_eq(name, vm_name(vm, N___mro__))) return obj_val(cls->mro);
+        if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
+        if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
+        if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+        if (str_eq(name, vm_name(vm, N___doc__))) {
+            /* the class's own, never a base's (object's is not in its dict:
+             * functions and descriptors answer __doc__ themselves) */
+            Value d = dict_get_str(cls->dict, name);
+            if (d == UNDEF && cls == vm->types[T_OBJECT])
+                return str_from_cstr(vm, "The base class of the class hierarchy.\n\nWhen called, it accepts no "
+                                         "arguments and returns a new featureless\ninstance that has no instance "
+                                         "attributes and cannot be given any.\n");
+            return d == UNDEF ? NONE_VAL : d;
+        }
+    }
     Value v = class_lookup(cls, name);
     if (v != UNDEF) {
         if (is_kind(v, OBJ_WRAPPER)) {
@@ -643,12 +798,6 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
         }
         return v;
     }
-    if (str_eq(name, vm_name(vm, N___name__))) return obj_val(cls->name);
-    if (str_eq(name, vm_name(vm, N___qualname__))) return obj_val(cls->qualname);
-    if (str_eq(name, vm_name(vm, N___mro__))) return obj_val(cls->mro);
-    if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
-    if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
-    if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls->obj.cls);
     if (str_eq(name, vm_name(vm, N___module__))) return cls->module == UNDEF ? str_from_cstr(vm, "builtins") : cls->module;
     if (str_eq(name, vm_name(vm, N___doc__))) return NONE_VAL;
@@ -754,9 +903,14 @@ static Value object_eq(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return args[0] == args[1] ? TRUE_VAL : NOTIMPL_VAL;
 }
 
+/* object.__ne__: the inverse of type(self).__eq__(self, other), unless
+ * that is NotImplemented. */
 static Value object_ne(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__ne__", nargs - 1, kw, 1, 1)) return ERR;
-    Value r = op_compare(vm, CMP_EQ, args[0], args[1]);
+    Value eq = class_lookup(type_of(vm, args[0]), vm_name(vm, N___eq__));
+    Value r = eq == UNDEF || (is_kind(eq, OBJ_NATIVE) && AS(ObjNative, eq)->fn == object_eq)
+                  ? (args[0] == args[1] ? TRUE_VAL : NOTIMPL_VAL)
+                  : op_compare(vm, CMP_EQ, args[0], args[1]);
     if (r == ERR || r == NOTIMPL_VAL) return r;
     int t = op_truthy(vm, r);
     return t < 0 ? ERR : bool_val(!t);
@@ -810,6 +964,99 @@ static Value object_class_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static bool is_class_property(Value v) {
     Value g = AS(ObjProperty, v)->fget;
     return is_kind(g, OBJ_NATIVE) && AS(ObjNative, g)->fn == object_class_get;
+}
+
+/* object.__lt__ and friends: NotImplemented (the comparison falls back). */
+static Value object_order(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    return args_check(vm, "__lt__", nargs - 1, kw, 1, 1) ? NOTIMPL_VAL : ERR;
+}
+
+/* object.__sizeof__(): the object's own size, as CPython counts it for
+ * instances (a header and, with an instance dict, its pointer). */
+static Value object_sizeof(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__sizeof__", nargs - 1, kw, 0, 0)) return ERR;
+    bool dict = is_kind(args[0], OBJ_INSTANCE) && AS(ObjInstance, args[0])->dict;
+    return int_val(dict ? 24 : 16);
+}
+
+/* object.__reduce_ex__(protocol), object.__reduce__() and
+ * object.__getstate__(): copyreg's reduce_object and default state (the
+ * pickle module has its own paths for instances and skips these). */
+static Value object_copyreg(VM *vm, const char *fn, Value self) {
+    Value m = import_module(vm, "copyreg");
+    Value f = m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, fn));
+    return f == ERR ? ERR : op_call1(vm, f, self);
+}
+
+static Value object_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw);
+
+/* (a class's own __reduce__ answers, as in CPython) */
+static Value object_reduce_ex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce_ex__", nargs - 1, kw, 1, 1)) return ERR;
+    Value r = class_lookup(type_of(vm, args[0]), vm_name(vm, N___reduce__));
+    if (r != UNDEF && !(is_kind(r, OBJ_NATIVE) && AS(ObjNative, r)->fn == object_reduce))
+        return op_call_method(vm, args[0], vm_name(vm, N___reduce__), NULL, 0);
+    return object_copyreg(vm, "reduce_object", args[0]);
+}
+
+static Value object_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    return object_copyreg(vm, "reduce_object", args[0]);
+}
+
+static Value object_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getstate__", nargs - 1, kw, 0, 0)) return ERR;
+    return object_copyreg(vm, "_object_getstate", args[0]);
+}
+
+/* Adds the keys of d to the list l (and the set seen), skipping repeats. */
+static bool dir_add(VM *vm, ObjList *l, ObjDict *seen, ObjDict *d) {
+    int64_t pos = 0;
+    Value k;
+    while (d && dict_next(d, &pos, &k, NULL)) {
+        if (dict_get(vm, seen, k) != UNDEF) continue;
+        if (dict_set(vm, seen, k, NONE_VAL) < 0 || list_append(vm, l, k) < 0) return false;
+    }
+    return true;
+}
+
+/* object.__dir__(): the instance's attributes, then its class's along the
+ * MRO; type.__dir__(cls): the attributes along cls's MRO. A module's are
+ * its namespace's (PEP 562: a module-level __dir__ answers). */
+static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__dir__", nargs - 1, kw, 0, 0)) return ERR;
+    Value o = args[0];
+    if (is_kind(o, OBJ_MODULE)) {
+        ObjDict *md = AS(ObjModule, o)->dict;
+        Value f = dict_get_str(md, str_intern_cstr(vm, "__dir__"));
+        if (f != UNDEF) {
+            Value r = op_call0(vm, f);
+            if (r == ERR) return ERR;
+            ObjList *l = op_to_list(vm, r);
+            return l ? obj_val(l) : ERR;
+        }
+    }
+    ObjList *l = list_new(vm, 0);
+    ObjDict *seen = l ? dict_new(vm) : NULL;
+    if (!seen) return ERR;
+    if (!vm_push_root(vm, obj_val(l))) return exc_nomem(vm);
+    if (!vm_push_root(vm, obj_val(seen))) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+    bool ok = true;
+    if (!is_kind(o, OBJ_CLASS)) {
+        Value d = op_getattr_opt(vm, o, vm_name(vm, N___dict__));
+        if (d == ERR) ok = false;
+        else if (is_dict(d)) ok = dir_add(vm, l, seen, AS(ObjDict, d));
+    }
+    if (ok && !is_kind(o, OBJ_MODULE)) {
+        ObjTuple *mro = (is_kind(o, OBJ_CLASS) ? AS(ObjClass, o) : type_of(vm, o))->mro;
+        for (int64_t i = 0; ok && i < mro->len; i++) ok = dir_add(vm, l, seen, AS(ObjClass, mro->items[i])->dict);
+        /* every class has a __doc__ (object's is not kept in its dict) */
+        Value doc = obj_val(vm_name(vm, N___doc__));
+        if (ok && dict_get(vm, seen, doc) == UNDEF) ok = list_append(vm, l, doc) == 0;
+    }
+    vm_pop_roots(vm, 2);
+    return ok ? obj_val(l) : ERR;
 }
 
 /* object.__format__(self, spec): str(self) for an empty spec. */
@@ -934,17 +1181,6 @@ static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     Value cls = class_new_meta(vm, mcls, AS(ObjStr, args[1]), bases, AS(ObjDict, args[3]));
     if (cls == ERR || !vm_push_root(vm, cls)) return cls == ERR ? ERR : exc_nomem(vm);
-    ObjClass *c = AS(ObjClass, cls);
-    Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
-    if (c->module == UNDEF && caller && caller->globals) {
-        /* type(name, bases, ns) without __module__: the caller's module */
-        Value mod = dict_get_str(caller->globals, vm_name(vm, N___name__));
-        if (is_str(mod) && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) {
-            vm_pop_roots(vm, 1);
-            return ERR;
-        }
-        if (is_str(mod)) c->module = mod;
-    }
     bool ok = class_finish(vm, AS(ObjClass, cls), args + nargs, kw);
     vm_pop_roots(vm, 1);
     return ok ? cls : ERR;
@@ -1205,6 +1441,14 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, o, "__setattr__", object_setattr);
     class_add_native(vm, o, "__delattr__", object_delattr);
     class_add_native(vm, o, "__format__", object_format);
+    static const char *const order[] = {"__lt__", "__le__", "__gt__", "__ge__"};
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++) class_add_native(vm, o, order[i], object_order);
+    class_add_native(vm, o, "__sizeof__", object_sizeof);
+    class_add_native(vm, o, "__reduce_ex__", object_reduce_ex);
+    class_add_native(vm, o, "__reduce__", object_reduce);
+    class_add_native(vm, o, "__getstate__", object_getstate);
+    class_add_native(vm, o, "__dir__", object_dir);
+    class_add_native(vm, vm->types[T_TYPE], "__dir__", object_dir);
     ObjNative *cg = native_new(vm, "__class__", object_class_get), *cs = native_new(vm, "__class__", object_class_set);
     ObjProperty *cp = cs ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
     if (cp) {
@@ -1255,6 +1499,12 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, member, "__set__", descr_set);
     class_add_native(vm, member, "__delete__", descr_set);
     class_add_native(vm, member, "__repr__", member_repr);
+    ObjClass *getset = vm->types[T_GETSET_DESCRIPTOR];
+    class_add_native(vm, getset, "__get__", descr_get);
+    class_add_native(vm, getset, "__set__", descr_set);
+    class_add_native(vm, getset, "__delete__", descr_set);
+    class_add_native(vm, getset, "__repr__", member_repr);
+    getset_init(vm);
     n = native_new(vm, "__prepare__", type_prepare);
     cm = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
     if (cm) {

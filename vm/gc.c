@@ -230,6 +230,25 @@ ObjDict *gc_subtype_dict_make(VM *vm, Obj *o) {
     return d;
 }
 
+bool gc_subtype_set_dict(VM *vm, Obj *o, ObjDict *d) {
+    if (vm->nsub) {
+        size_t i = sub_probe(vm, o);
+        if (vm->subkeys[i] == o) {
+            vm->subvals[i] = d;
+            return true;
+        }
+    }
+    if ((vm->nsub + 1) * 2 > vm->subcap && !sub_rebuild(vm, vm->subcap ? vm->subcap * 2 : 16, false)) {
+        exc_nomem(vm);
+        return false;
+    }
+    size_t i = sub_probe(vm, o);
+    vm->subkeys[i] = o;
+    vm->subvals[i] = d;
+    vm->nsub++;
+    return true;
+}
+
 void *gc_malloc(VM *vm, size_t size) {
     return gc_realloc(vm, NULL, 0, size);
 }
@@ -478,6 +497,7 @@ static void mark_roots(VM *vm) {
     gc_mark_value(vm, vm->context);
     for (int i = 0; i < CONTEXT_NTYPES; i++) MARK(vm->context_types[i]);
     mark_values(vm, vm->roots, vm->nroots);
+    mark_values(vm, vm->getset_fns, 4);
     for (Fiber *f = vm->fibers; f; f = f->next_fiber) fiber_mark(vm, f);
     gil_mark(vm);
     finalize_mark(vm);

@@ -18,6 +18,9 @@ void *gc_new_instance(VM *vm, size_t size, ObjKind kind, ObjClass *cls);
  * MemoryError). */
 ObjDict *gc_subtype_dict(VM *vm, Obj *o);
 ObjDict *gc_subtype_dict_make(VM *vm, Obj *o);
+/* Replaces (or sets) a subtype instance's attribute dict; false after
+ * MemoryError. */
+bool gc_subtype_set_dict(VM *vm, Obj *o, ObjDict *d);
 
 /* Buffers owned by objects (list items, dict tables): counted, not traced. */
 void *gc_malloc(VM *vm, size_t size);

@@ -913,7 +913,8 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     }
     case OBJ_PROPERTY: {
         ObjProperty *p = (ObjProperty *)o;
-        if (o->cls == vm->types[T_MEMBER_DESCRIPTOR]) return class_member_attr(vm, obj, name);
+        if (o->cls == vm->types[T_MEMBER_DESCRIPTOR] || o->cls == vm->types[T_GETSET_DESCRIPTOR])
+            return class_member_attr(vm, obj, name);
         if (!strcmp(n, "fget")) return p->fget;
         if (!strcmp(n, "fset")) return p->fset;
         if (!strcmp(n, "fdel")) return p->fdel;

@@ -48,7 +48,8 @@
     X(CORO_WRAPPER, "coroutine_wrapper") \
     X(ASYNC_GENERATOR, "async_generator") X(ASYNC_GENERATOR_ASEND, "async_generator_asend") \
     X(ASYNC_GENERATOR_ATHROW, "async_generator_athrow") X(ANEXT_AWAITABLE, "anext_awaitable") \
-    X(MAPPINGPROXY, "mappingproxy") X(MEMBER_DESCRIPTOR, "member_descriptor")
+    X(MAPPINGPROXY, "mappingproxy") X(MEMBER_DESCRIPTOR, "member_descriptor") \
+    X(GETSET_DESCRIPTOR, "getset_descriptor")
 
 typedef enum TypeId {
 #define X(id, name) T_##id,
@@ -149,7 +150,7 @@ typedef enum ExcId {
     X(__neg__) X(__pos__) X(__invert__) X(__abs__) X(__index__) X(__int__) \
     X(__float__) X(__format__) X(__reversed__) X(__round__) X(__get__) \
     X(__set__) X(__delete__) X(__missing__) X(__await__) X(__aiter__) \
-    X(__anext__) X(__aenter__) X(__aexit__) X(__bases__) X(__base__) X(__mro__) \
+    X(__anext__) X(__aenter__) X(__aexit__) X(__bases__) X(__base__) X(__weakref__) X(__reduce__) X(__mro__) \
     X(__file__) X(__path__) X(__package__) X(__spec__) X(__loader__) \
     X(__build_class__) X(__init_subclass__) X(__set_name__) X(__class_getitem__) \
     X(args) X(value) X(code) X(msg) X(filename) X(lineno) X(offset) X(text) \
@@ -239,6 +240,7 @@ struct AsyVM {
     int64_t ngray, graycap;
     bool gray_overflow;         /* a marked object could not be queued */
     Obj **weak_holders;         /* marked objects holding others weakly (gc.c) */
+    Value getset_fns[4];        /* the natives of __dict__/__weakref__ descriptors (class.c) */
     int64_t nweak_holders, weak_holders_cap;
     void *freelist[17];         /* small objects: free blocks by 16-byte size class */
     char *slab_ptr;             /* the rest of the newest slab */

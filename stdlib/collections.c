@@ -679,32 +679,80 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
 
 /* ---- defaultdict -------------------------------------------------------- */
 
+/* A defaultdict is a dict-layout instance (OBJ_SUBTYPE, as the instances of
+ * a script's dict subclass). Its default_factory is hidden state: kept in
+ * the dict that the collector's subtype map pairs with the instance's
+ * attribute dict (gc_subtype_dict of that dict), so vars() does not show
+ * it; the class's default_factory property reads and writes it. */
+static ObjDict *hidden_state(VM *vm, Value self, bool make) {
+    if (!(as_obj(self)->flags & OBJ_SUBTYPE)) return NULL;
+    ObjDict *attrs = make ? gc_subtype_dict_make(vm, as_obj(self)) : gc_subtype_dict(vm, as_obj(self));
+    if (!attrs) return NULL;
+    return make ? gc_subtype_dict_make(vm, &attrs->obj) : gc_subtype_dict(vm, &attrs->obj);
+}
+
 static Value factory_of(VM *vm, Value self) {
-    Value f = class_lookup(as_obj(self)->cls, str_intern_cstr(vm, "default_factory"));
+    ObjDict *h = hidden_state(vm, self, false);
+    Value f = h ? dict_get_str(h, str_intern_cstr(vm, "default_factory")) : UNDEF;
     return f == UNDEF ? NONE_VAL : f;
 }
 
-/* A new defaultdict with this factory: its own subclass holds the factory. */
-static ObjDict *defaultdict_make(VM *vm, Value factory) {
-    ObjClass *base = mod_class(vm, "defaultdict");
-    ObjClass *c = base ? class_new_builtin(vm, "defaultdict", base, OBJ_DICT) : NULL;
-    if (!c) return NULL;
-    c->obj.flags = 0;
-    c->module = base->module;
-    if (dict_set_str(vm, c->dict, str_intern_cstr(vm, "default_factory"), factory) < 0) return NULL;
-    return dict_of(vm, c);
+static bool set_factory(VM *vm, Value self, Value factory) {
+    ObjDict *h = hidden_state(vm, self, true);
+    return h && dict_set_str(vm, h, str_intern_cstr(vm, "default_factory"), factory) == 0;
 }
 
-static Value defaultdict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+static Value defaultdict_factory_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "default_factory", nargs, kw, 1, 1)) return ERR;
+    if (!is_kind(args[0], OBJ_DICT)) return exc_raise(vm, E_TypeError, "descriptor 'default_factory' requires a defaultdict");
+    return factory_of(vm, args[0]);
+}
+
+static Value defaultdict_factory_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "default_factory", nargs, kw, 1, 2)) return ERR;
+    if (!is_kind(args[0], OBJ_DICT)) return exc_raise(vm, E_TypeError, "descriptor 'default_factory' requires a defaultdict");
+    return set_factory(vm, args[0], nargs > 1 ? args[1] : NONE_VAL) ? NONE_VAL : ERR;
+}
+
+/* A new empty defaultdict of class cls (defaultdict or a subclass). */
+static ObjDict *defaultdict_make(VM *vm, ObjClass *cls, Value factory) {
+    ObjDict *d = dict_of(vm, cls);
+    return d && set_factory(vm, obj_val(d), factory) ? d : NULL;
+}
+
+/* defaultdict(default_factory=None, [mapping_or_iterable,] **kwargs) sets
+ * the factory and fills the dict (what __init__ does; a builtin's __init__
+ * is not called). */
+static bool defaultdict_fill(VM *vm, Value self, Value *args, int nargs, ObjTuple *kw) {
     Value factory = nargs > 1 ? args[1] : NONE_VAL;
-    if (factory != NONE_VAL && !op_callable(vm, factory))
-        return exc_raise(vm, E_TypeError, "first argument must be callable or None");
-    if (nargs > 3) return exc_raise(vm, E_TypeError, "dict expected at most 1 argument, got %d", nargs - 2);
-    ObjDict *d = defaultdict_make(vm, factory);
-    if (!d || !push_root(vm, obj_val(d))) return ERR;
-    bool ok = dict_fill(vm, d, nargs > 2 ? args[2] : UNDEF, args + nargs, kw);
+    if (factory != NONE_VAL && !op_callable(vm, factory)) {
+        exc_raise(vm, E_TypeError, "first argument must be callable or None");
+        return false;
+    }
+    if (nargs > 3) {
+        exc_raise(vm, E_TypeError, "dict expected at most 1 argument, got %d", nargs - 2);
+        return false;
+    }
+    return set_factory(vm, self, factory) && dict_fill(vm, AS(ObjDict, self), nargs > 2 ? args[2] : UNDEF, args + nargs, kw);
+}
+
+/* A subclass's instance starts empty: its __init__ (defaultdict's, through
+ * super() or inherited) takes the arguments, as in CPython. */
+static Value defaultdict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjClass *base = mod_class(vm, "defaultdict");
+    if (!base) return ERR;
+    bool sub = is_kind(args[0], OBJ_CLASS) && AS(ObjClass, args[0]) != base && class_is_subclass(AS(ObjClass, args[0]), base);
+    ObjDict *d = defaultdict_make(vm, sub ? AS(ObjClass, args[0]) : base, NONE_VAL);
+    if (!d || sub) return d ? obj_val(d) : ERR;
+    if (!push_root(vm, obj_val(d))) return ERR;
+    bool ok = defaultdict_fill(vm, obj_val(d), args, nargs, kw);
     vm_pop_roots(vm, 1);
     return ok ? obj_val(d) : ERR;
+}
+
+static Value defaultdict_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!is_kind(args[0], OBJ_DICT)) return exc_raise(vm, E_TypeError, "descriptor '__init__' requires a defaultdict");
+    return defaultdict_fill(vm, args[0], args, nargs, kw) ? NONE_VAL : ERR;
 }
 
 static Value defaultdict_missing(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -718,9 +766,10 @@ static Value defaultdict_missing(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return rc < 0 ? ERR : v;
 }
 
+/* type(self)(self.default_factory, self), as CPython's copy(). */
 static Value defaultdict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
-    ObjDict *d = defaultdict_make(vm, factory_of(vm, args[0]));
+    ObjDict *d = defaultdict_make(vm, as_obj(args[0])->cls, factory_of(vm, args[0]));
     return copy_into(vm, d, args[0]);
 }
 
@@ -1426,7 +1475,13 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     Value modname = str_from_cstr(vm, "collections");
     if (modname == ERR || !deque_init_class(vm, m, modname)) return false;
     ObjClass *dd = dict_class(vm, m, "defaultdict", defaultdict_new, dd_methods, sizeof dd_methods / sizeof dd_methods[0], modname);
-    if (!dd || dict_set_str(vm, dd->dict, str_intern_cstr(vm, "default_factory"), NONE_VAL) < 0) return false;
+    if (!dd || !class_add_property(vm, dd, "default_factory", defaultdict_factory_get)) return false;
+    Value fp = dict_get_str(dd->dict, str_intern_cstr(vm, "default_factory"));
+    ObjNative *fs = native_new(vm, "default_factory", defaultdict_factory_set);
+    if (!fs) return false;
+    AS(ObjProperty, fp)->fset = AS(ObjProperty, fp)->fdel = obj_val(fs);
+    dd->obj.flags |= CLASS_SUBTYPE;     /* instances are OBJ_SUBTYPE, with hidden state */
+    if (!class_add_native(vm, dd, "__init__", defaultdict_init)) return false;
     if (!dict_class(vm, m, "OrderedDict", odict_new, od_methods, sizeof od_methods / sizeof od_methods[0], modname))
         return false;
     ObjClass *ct = dict_class(vm, m, "Counter", counter_new, ct_methods, sizeof ct_methods / sizeof ct_methods[0], modname);

@@ -849,8 +849,8 @@ static bool save_instance(Pickler *p, Value v) {
     return save_newobj(p, v, NONE_VAL, NONE_VAL);
 }
 
-/* Subclasses of dict from collections: defaultdict (each instance has a
- * class of its own holding the factory) as defaultdict(factory), others
+/* Subclasses of dict from collections: a defaultdict (its attribute dict
+ * holds the factory) as type(d)(factory), as CPython's __reduce__, others
  * (OrderedDict, Counter) as NEWOBJ; the items follow. */
 static bool save_dict_subclass(Pickler *p, Value v) {
     VM *vm = p->vm;
@@ -858,19 +858,20 @@ static bool save_dict_subclass(Pickler *p, Value v) {
     Value items = dict_iter(vm, AS(ObjDict, v), T_DICT_ITEMS);
     if (items == ERR || !hold(p, items)) return false;
     ObjStr *fn = pname(p, PN_FACTORY);
-    Value factory = fn ? dict_get_str(cls->dict, fn) : UNDEF;
+    Value factory = fn && (as_obj(v)->flags & OBJ_SUBTYPE) && class_lookup(cls, fn) != UNDEF ? op_getattr(vm, v, fn) : UNDEF;
+    if (factory == ERR || !hold(p, factory)) return false;
     bool ok;
-    if (factory != UNDEF && cls->bases->len == 1) {
+    if (factory != UNDEF) {
         ObjTuple *args = tuple_from(vm, &factory, 1);
         if (!args || !hold(p, obj_val(args))) return false;
-        Reduce r = reduce_init(cls->bases->items[0], obj_val(args));
+        Reduce r = reduce_init(obj_val(cls), obj_val(args));
         r.dictitems = items;
         ok = save_reduce(p, v, &r);
         unhold(p, 1);
     } else {
         ok = save_newobj(p, v, NONE_VAL, items);
     }
-    unhold(p, 1);
+    unhold(p, 2);
     return ok;
 }
 
@@ -949,13 +950,19 @@ static bool save_subtype(Pickler *p, Value v) {
 
 /* ---- writing: dispatch ---------------------------------------------------- */
 
+static bool save_dict_subclass(Pickler *p, Value v);
+
 static bool save_obj(Pickler *p, Value v) {
     VM *vm = p->vm;
     Obj *o = as_obj(v);
     if (o->flags & OBJ_SUBTYPE) {
         Value rv = call_reduce(p, v);
         if (rv == ERR) return false;
-        if (rv == UNDEF) return save_subtype(p, v);
+        if (rv == UNDEF) {
+            ObjStr *fn = pname(p, PN_FACTORY);
+            bool defaultdict = o->kind == OBJ_DICT && fn && class_lookup(o->cls, fn) != UNDEF;
+            return defaultdict ? save_dict_subclass(p, v) : save_subtype(p, v);
+        }
         bool ok = save_reduce_value(p, v, rv);
         unhold(p, 1);
         return ok;

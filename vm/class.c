@@ -341,7 +341,14 @@ static Value getset_dict_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return ERR;
     }
     Obj *o = is_obj(obj) ? as_obj(obj) : NULL;
-    if (o && (o->flags & OBJ_SUBTYPE)) return gc_subtype_set_dict(vm, o, d) ? NONE_VAL : ERR;
+    if (o && (o->flags & OBJ_SUBTYPE)) {
+        /* hidden native state paired with the old dict moves to the new one
+         * (a defaultdict's factory, stdlib/collections.c) */
+        ObjDict *old = gc_subtype_dict(vm, o);
+        ObjDict *hidden = old ? gc_subtype_dict(vm, &old->obj) : NULL;
+        if (hidden && !gc_subtype_set_dict(vm, &d->obj, hidden)) return ERR;
+        return gc_subtype_set_dict(vm, o, d) ? NONE_VAL : ERR;
+    }
     if (!o || (o->kind != OBJ_INSTANCE && o->kind != OBJ_EXC))
         return exc_raise(vm, E_TypeError, "descriptor '__dict__' doesn't apply to a '%T' object", obj);
     ((ObjInstance *)o)->dict = d;

@@ -820,11 +820,6 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     if (!is_obj(obj)) return UNDEF;
     Obj *o = as_obj(obj);
     const char *n = name->data;
-    if ((o->flags & OBJ_SUBTYPE) && !strcmp(n, "__dict__")) {
-        if (o->cls->obj.flags & CLASS_SLOTS) return UNDEF;
-        ObjDict *d = subtype_dict(vm, o);
-        return d ? obj_val(d) : ERR;
-    }
     switch ((ObjKind)o->kind) {
     case OBJ_FUNCTION: {
         ObjFunction *f = (ObjFunction *)o;

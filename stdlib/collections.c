@@ -18,11 +18,11 @@
  *
  *  - defaultdict, OrderedDict and Counter instances are real ObjDicts (kind
  *    OBJ_DICT) whose class derives from dict, so every dict method, op and
- *    isinstance(d, dict) work on them. A dict has no spare field for the
- *    default factory, and a side table would keep its instances alive
- *    forever, so each defaultdict gets a class of its own: a subclass of
- *    defaultdict with the same name, whose dict holds `default_factory`. The
- *    class is traced through the instance's header, and dies with it.
+ *    isinstance(d, dict) work on them. A defaultdict is allocated as the
+ *    instances of a script's dict subclass are (OBJ_SUBTYPE, with an
+ *    attribute dict in the collector's side map); its default factory is
+ *    hidden state in the dict that the same map pairs with that attribute
+ *    dict, so vars() does not show it, and it dies with the instance.
  *    d[missing] reaches the class's __missing__ through op_getitem.
  *
  *  - namedtuple classes derive from tuple with instance kind OBJ_TUPLE;

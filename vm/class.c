@@ -301,6 +301,60 @@ static Value member_make(VM *vm, ObjClass *c, Value name) {
     return obj_val(p);
 }
 
+/* ---- class bodies in a mapping that is not a dict ---------------------- */
+
+/* The interpreter keeps a class body's namespace as a dict; for another
+ * mapping from __prepare__ it gets a namespace_proxy: an OBJ_SUBTYPE dict
+ * whose class forwards item access to the mapping (kept in its attribute
+ * dict), so LOAD_NAME/STORE_NAME/DELETE_NAME reach the mapping's methods. */
+static Value proxy_target(VM *vm, Value self) {
+    ObjDict *a = gc_subtype_dict(vm, as_obj(self));
+    Value t = a ? dict_get(vm, a, int_val(0)) : UNDEF;
+    return t == UNDEF ? exc_raise(vm, E_TypeError, "namespace_proxy without a mapping") : t;
+}
+
+static Value nsproxy_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getitem__", nargs - 1, kw, 1, 1)) return ERR;
+    Value t = proxy_target(vm, args[0]);
+    return t == ERR ? ERR : op_getitem(vm, t, args[1]);
+}
+
+static Value nsproxy_setitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__setitem__", nargs - 1, kw, 2, 2)) return ERR;
+    Value t = proxy_target(vm, args[0]);
+    return t == ERR || op_setitem(vm, t, args[1], args[2]) < 0 ? ERR : NONE_VAL;
+}
+
+static Value nsproxy_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__delitem__", nargs - 1, kw, 1, 1)) return ERR;
+    Value t = proxy_target(vm, args[0]);
+    return t == ERR || op_delitem(vm, t, args[1]) < 0 ? ERR : NONE_VAL;
+}
+
+static Value nsproxy_contains(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__contains__", nargs - 1, kw, 1, 1)) return ERR;
+    Value t = proxy_target(vm, args[0]);
+    int r = t == ERR ? -1 : op_contains(vm, t, args[1]);
+    return r < 0 ? ERR : bool_val(r);
+}
+
+Value class_namespace_proxy(VM *vm, Value mapping) {
+    ObjDict *p = gc_new_instance(vm, sizeof(ObjDict), OBJ_DICT, vm->types[T_NS_PROXY]);
+    ObjDict *a = p ? gc_subtype_dict_make(vm, &p->obj) : NULL;
+    if (!a || dict_set(vm, a, int_val(0), mapping) < 0) return ERR;
+    return obj_val(p);
+}
+
+static void nsproxy_init(VM *vm) {
+    ObjClass *c = vm->types[T_NS_PROXY];
+    c->instance_kind = OBJ_DICT;
+    c->obj.flags = CLASS_SUBTYPE;       /* not CLASS_BUILTIN: its methods are overrides of the dict layout */
+    class_add_native(vm, c, "__getitem__", nsproxy_getitem);
+    class_add_native(vm, c, "__setitem__", nsproxy_setitem);
+    class_add_native(vm, c, "__delitem__", nsproxy_delitem);
+    class_add_native(vm, c, "__contains__", nsproxy_contains);
+}
+
 /* ---- getset descriptors: __dict__ and __weakref__ ----------------------- */
 
 /* A class whose instances gain an attribute dict or weak references over
@@ -1512,6 +1566,7 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, getset, "__delete__", descr_set);
     class_add_native(vm, getset, "__repr__", member_repr);
     getset_init(vm);
+    nsproxy_init(vm);
     n = native_new(vm, "__prepare__", type_prepare);
     cm = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
     if (cm) {

@@ -62,6 +62,9 @@ void class_init_methods(VM *vm);
  * __dict__ gives (vm/mappingproxy.c). */
 Value mappingproxy_new(VM *vm, Value mapping);
 void mappingproxy_init(VM *vm);
+/* What a class body runs in when __prepare__ returned a mapping that is
+ * not a dict: a dict-layout object whose item access goes to `mapping`. */
+Value class_namespace_proxy(VM *vm, Value mapping);
 /* __name__, __qualname__, __objclass__ and __doc__ of a member descriptor
  * (the class attribute of a name in __slots__); UNDEF for other names. */
 Value class_member_attr(VM *vm, Value descr, ObjStr *name);

@@ -1980,7 +1980,7 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames) {
         pargv[1] = argv[1];
         copy_values(pargv + 2, argv + 3, nsub);
         ns = op_call(vm, prep, pargv, 2, subnames);
-        if (ns != ERR && !is_dict(ns)) {
+        if (ns != ERR && !is_dict(ns) && op_special(vm, ns, N___getitem__) == UNDEF) {
             exc_raise(vm, E_TypeError, "%s.__prepare__() must return a mapping, not %T",
                       is_kind(meta, OBJ_CLASS) ? AS(ObjClass, meta)->name->data : "<metaclass>", ns);
             goto fail;
@@ -1988,8 +1988,16 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames) {
     }
     if (ns == ERR) goto fail;
     roots[3] = ns;
-    if (run_class_body(vm, AS(ObjFunction, args[0]), AS(ObjDict, ns)) == ERR) goto fail;
-    if (bases != orig && dict_set_str(vm, AS(ObjDict, ns), vm_name(vm, N___orig_bases__), obj_val(orig)) < 0) goto fail;
+    /* a mapping that is not a dict: the body runs in a proxy to it */
+    Value body_ns = is_dict(ns) ? ns : class_namespace_proxy(vm, ns);
+    if (body_ns == ERR || !vm_push_root(vm, body_ns)) goto fail;
+    bool body_ok = run_class_body(vm, AS(ObjFunction, args[0]), AS(ObjDict, body_ns)) != ERR;
+    vm_pop_roots(vm, 1);
+    if (!body_ok) goto fail;
+    if (bases != orig && (is_plain_kind(ns, OBJ_DICT)
+                              ? dict_set_str(vm, AS(ObjDict, ns), vm_name(vm, N___orig_bases__), obj_val(orig))
+                              : op_setitem(vm, ns, obj_val(vm_name(vm, N___orig_bases__)), obj_val(orig))) < 0)
+        goto fail;
     argv[2] = ns;
     Value cls = plain ? class_build(vm, vm->types[T_TYPE], argv, subnames) : op_call(vm, meta, argv, 3, subnames);
     vm_pop_roots(vm, 4);

@@ -245,6 +245,29 @@ static bool enc_value(Encoder *e, Value v) {
     if (is_float(v)) return enc_float(e, as_float(v));
     if (is_intlike(v)) { int_to_buf(v, 10, &e->out); return true; }
     if (is_kind(v, OBJ_FLOAT)) return enc_float(e, AS(ObjFloat, v)->d);     /* a float subclass's instance */
+    if (is_obj(v) && (as_obj(v)->flags & OBJ_SUBTYPE)) {
+        /* A subclass's own __iter__ (lists, tuples) or items() (dicts) give
+         * what is encoded, as CPython's PySequence_Fast and PyMapping_Items. */
+        ObjKind k = (ObjKind)as_obj(v)->kind;
+        bool seq = (k == OBJ_LIST || k == OBJ_TUPLE) && op_override(vm, v, N___iter__) != UNDEF;
+        ObjStr *items = k == OBJ_DICT ? str_intern_cstr(vm, "items") : NULL;
+        bool map = items && op_override_named(vm, v, items) != UNDEF;
+        if (seq || map) {
+            int64_t held = e->keep->len;
+            Value r = ERR;
+            if (seq) {
+                ObjList *l = op_to_list(vm, v);
+                if (l) r = obj_val(l);
+            } else {
+                Value pairs = op_call_method(vm, v, items, NULL, 0);
+                ObjDict *d = pairs != ERR && list_append(vm, e->keep, pairs) == 0 ? dict_new(vm) : NULL;
+                if (d && list_append(vm, e->keep, obj_val(d)) == 0 && dict_update(vm, d, pairs) == 0) r = obj_val(d);
+            }
+            bool ok = r != ERR && list_append(vm, e->keep, r) == 0 && enc_value(e, r);
+            e->keep->len = held;
+            return ok;
+        }
+    }
     if (is_obj(v)) {
         switch ((ObjKind)as_obj(v)->kind) {
         case OBJ_STR: enc_string(&e->out, AS(ObjStr, v), e->ensure_ascii); return true;

@@ -354,6 +354,14 @@ static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "dict.copy", nargs - 1, kw, 0, 0)) return ERR;
+    if (op_override(vm, args[0], N___iter__) != UNDEF) {
+        /* a subclass that iterates its own way is copied through keys() */
+        ObjDict *d = dict_new(vm);
+        if (!d || !vm_push_root(vm, obj_val(d))) return d ? exc_nomem(vm) : ERR;
+        int rc = dict_update(vm, d, args[0]);
+        vm_pop_roots(vm, 1);
+        return rc < 0 ? ERR : obj_val(d);
+    }
     ObjDict *d = dict_copy(vm, SELF);
     return d ? obj_val(d) : ERR;
 }

@@ -311,8 +311,11 @@ static int dict_merge(VM *vm, ObjDict *d, Value other, Value func) {
         call_error(vm, func, "argument after ** must be a mapping, not ", other);
         return -1;
     }
-    ObjDict *src = is_dict(other) ? AS(ObjDict, other) : dict_new(vm);
-    if (!src || (!is_dict(other) && dict_update(vm, src, other) < 0)) return -1;
+    /* (a dict subclass with its own __iter__ is read through keys()) */
+    bool direct = is_dict(other) && op_override(vm, other, N___iter__) == UNDEF;
+    ObjDict *src = direct ? AS(ObjDict, other) : dict_new(vm);
+    if (!src || (!direct && (!vm_push_root(vm, obj_val(src)) || dict_update(vm, src, other) < 0))) return -1;
+    if (!direct) vm_pop_roots(vm, 1);
     int64_t pos = 0;
     Value k, v;
     while (dict_next(src, &pos, &k, &v)) {

@@ -66,6 +66,19 @@ Value op_override(VM *vm, Value v, NameId name) {
     return is_obj(v) && (as_obj(v)->flags & OBJ_SUBTYPE) ? sub_override(vm, as_obj(v), name) : UNDEF;
 }
 
+Value op_override_named(VM *vm, Value v, ObjStr *name) {
+    (void)vm;
+    if (!is_obj(v) || !(as_obj(v)->flags & OBJ_SUBTYPE)) return UNDEF;
+    ObjTuple *mro = as_obj(v)->cls->mro;
+    for (int64_t i = 0; i < mro->len; i++) {
+        ObjClass *c = AS(ObjClass, mro->items[i]);
+        if (c->obj.flags & CLASS_BUILTIN) break;
+        Value m = dict_get_str(c->dict, name);
+        if (m != UNDEF) return m;
+    }
+    return UNDEF;
+}
+
 /* Whether the operation behind `name` applies to o as its C layout says:
  * always, but for a subtype instance whose class overrides it. */
 static inline bool by_layout(VM *vm, Obj *o, NameId name) {

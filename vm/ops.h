@@ -79,6 +79,8 @@ Value op_special(VM *vm, Value obj, NameId name);
  * the special method `name` its class overrides; UNDEF when it does not,
  * or v is no such instance. */
 Value op_override(VM *vm, Value v, NameId name);
+/* The same for any method name (a subclass's own `items`, ...). */
+Value op_override_named(VM *vm, Value v, ObjStr *name);
 
 /* The special method `name` of a builtin type as its C layout does it, no
  * override of a subclass consulted: list.__getitem__(l, i), or what

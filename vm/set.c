@@ -366,7 +366,7 @@ int set_update(VM *vm, ObjSet *s, Value other) {
             if (set_add_key(vm, s, k) < 0) return -1;
         return 0;
     }
-    if (is_list(other) || is_tuple(other)) {
+    if ((is_list(other) || is_tuple(other)) && op_override(vm, other, N___iter__) == UNDEF) {
         /* As its iterator would: re-read the length, user code may run. */
         for (int64_t i = 0;; i++) {
             int64_t n = is_list(other) ? AS(ObjList, other)->len : AS(ObjTuple, other)->len;

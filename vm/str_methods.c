@@ -1565,8 +1565,9 @@ static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_fixed(vm, args, nargs, kw, "join", 1)) return ERR;
     ObjStr *sep = S(args[0]);
     Value it = args[1];
-    if (is_list(it)) return join_items(vm, sep, AS(ObjList, it)->items, AS(ObjList, it)->len);
-    if (is_tuple(it)) return join_items(vm, sep, AS(ObjTuple, it)->items, AS(ObjTuple, it)->len);
+    bool own_iter = op_override(vm, it, N___iter__) != UNDEF;    /* a subclass's __iter__ answers */
+    if (is_list(it) && !own_iter) return join_items(vm, sep, AS(ObjList, it)->items, AS(ObjList, it)->len);
+    if (is_tuple(it) && !own_iter) return join_items(vm, sep, AS(ObjTuple, it)->items, AS(ObjTuple, it)->len);
     Value iter = op_iter(vm, it);
     if (iter == ERR) {
         if (!exc_is(vm, vm->exc, E_TypeError)) return ERR;

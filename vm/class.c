@@ -695,7 +695,7 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
         }
         Value argv[nargs + nkw + 1];
         argv[0] = obj_val(cls);
-        memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+        copy_values(argv + 1, args, nargs + nkw);
         return op_call(vm, newf, argv, nargs + 1, kwnames);
     }
     if (cls->init_version != vm->class_version) call_cache(vm, cls);
@@ -707,7 +707,7 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
          * metaclass): called with the class first. */
         Value argv[nargs + nkw + 1];
         argv[0] = obj_val(cls);
-        memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+        copy_values(argv + 1, args, nargs + nkw);
         obj = op_call(vm, newf, argv, nargs + 1, kwnames);
         if (obj == ERR) return ERR;
         if (!is_instance(vm, obj, cls)) return obj;     /* __init__ is skipped */
@@ -762,7 +762,7 @@ static Value call_plain(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple 
     int nkw = kwnames ? (int)kwnames->len : 0;
     Value argv[nargs + nkw + 1];
     argv[0] = obj;
-    memcpy(argv + 1, args, (size_t)(nargs + nkw) * sizeof(Value));
+    copy_values(argv + 1, args, nargs + nkw);
     if (!vm_push_root(vm, obj)) return exc_nomem(vm);
     Value r = op_call(vm, init, argv, nargs + 1, kwnames);
     vm_pop_roots(vm, 1);

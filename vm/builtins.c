@@ -462,8 +462,21 @@ static Value b_divmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         a = subtype_plain(vm, a);       /* a float subclass's instance: float's divmod */
     if (is_kind(b, OBJ_FLOAT)) b = subtype_plain(vm, b);
     if (!is_number(a) || !is_number(b)) {
-        Value dm = op_getattr_opt(vm, a, str_intern_cstr(vm, "__divmod__"));
-        if (dm != UNDEF && dm != ERR) return op_call1(vm, dm, b);
+        /* a.__divmod__(b), then b.__rdivmod__(a) (first when b's class is a
+         * subclass of a's that overrides it), as a binary operator */
+        ObjStr *dn = str_intern_cstr(vm, "__divmod__"), *rn = str_intern_cstr(vm, "__rdivmod__");
+        ObjClass *ta = type_of(vm, a), *tb = type_of(vm, b);
+        Value dm = dn ? class_lookup(ta, dn) : UNDEF, rdm = ta != tb && rn ? class_lookup(tb, rn) : UNDEF;
+        if (dm == NONE_VAL) dm = UNDEF;
+        if (rdm == NONE_VAL) rdm = UNDEF;
+        bool reflected_first = rdm != UNDEF && class_is_subclass(tb, ta) && rdm != class_lookup(ta, rn);
+        for (int pass = 0; pass < 2; pass++) {
+            bool refl = (pass == 0) == reflected_first;
+            Value f = refl ? rdm : dm;
+            if (f == UNDEF) continue;
+            Value r = op_call2(vm, f, refl ? b : a, refl ? a : b);
+            if (r != NOTIMPL_VAL) return r;
+        }
         return exc_raise(vm, E_TypeError, "unsupported operand type(s) for divmod(): '%T' and '%T'", a, b);
     }
     if ((is_float(a) || is_float(b)) && op_truthy(vm, b) == 0)
@@ -480,6 +493,19 @@ static Value b_divmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value b_pow(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "pow", nargs, kw, 2, 3)) return ERR;
     if (nargs == 3 && args[2] != NONE_VAL) {
+        if (!is_number(args[0])) {
+            /* a class's __pow__(exp, mod) (ternary pow has no reflected form
+             * for the first operand) */
+            ObjStr *pn = str_intern_cstr(vm, "__pow__");
+            Value f = pn ? class_lookup(type_of(vm, args[0]), pn) : UNDEF;
+            if (f != UNDEF && f != NONE_VAL) {
+                Value argv[3] = {args[0], args[1], args[2]};
+                Value r = op_call(vm, f, argv, 3, NULL);
+                if (r != NOTIMPL_VAL) return r;
+            }
+            return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%T', '%T', '%T'",
+                             args[0], args[1], args[2]);
+        }
         if (!is_intlike(args[0]) || !is_intlike(args[1]) || !is_intlike(args[2]))
             return exc_raise(vm, E_TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
         return int_pow3(vm, args[0], args[1], args[2]);

@@ -341,7 +341,7 @@ static Value str_slice(VM *vm, ObjStr *s, ObjSlice *sl) {
 
 Value str_getitem(VM *vm, ObjStr *s, Value index) {
     if (is_kind(index, OBJ_SLICE)) return str_slice(vm, s, AS(ObjSlice, index));
-    if (!is_intlike(index))
+    if (!is_intlike(index) && op_special(vm, index, N___index__) == UNDEF)
         return exc_raise(vm, E_TypeError, "string indices must be integers, not '%T'", index);
     int64_t i = seq_index(vm, index, s->cplen, "string");
     if (i < 0) return ERR;

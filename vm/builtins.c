@@ -274,7 +274,8 @@ static int class_matches(VM *vm, Value v, Value spec, bool inst) {
             return r == ERR ? -1 : op_truthy(vm, r);
         }
     }
-    exc_raise(vm, E_TypeError, "%s() arg 2 must be a type, a tuple of types, or a union", inst ? "isinstance" : "issubclass");
+    exc_raise(vm, E_TypeError, inst ? "isinstance() arg 2 must be a type, a tuple of types, or a union"
+                                    : "issubclass() arg 2 must be a class, a tuple of classes, or a union");
     return -1;
 }
 

@@ -121,7 +121,7 @@ static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
         if (!any) return true;
         if (cand == UNDEF) {
             StrBuf b = SB_INIT;
-            sb_adds(&b, "Cannot create a consistent method resolution order (MRO) for bases ");
+            sb_adds(&b, "Cannot create a consistent method resolution\norder (MRO) for bases ");
             for (int64_t i = 0; i < bases->len; i++) {
                 if (i) sb_adds(&b, ", ");
                 sb_adds(&b, AS(ObjClass, bases->items[i])->name->data);
@@ -1223,11 +1223,13 @@ static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_tuple(args[2])) return exc_raise(vm, E_TypeError, "type.__new__() argument 2 must be tuple, not %T", args[2]);
     if (!is_dict(args[3])) return exc_raise(vm, E_TypeError, "type.__new__() argument 3 must be dict, not %T", args[3]);
     ObjTuple *bases = AS(ObjTuple, args[2]);
+    /* (the metaclass first, as CPython: a base that is not a class is
+     * usually a metaclass conflict) */
+    ObjClass *winner = class_calculate_meta(vm, mcls, bases);
+    if (!winner) return ERR;
     for (int64_t i = 0; i < bases->len; i++) {
         if (!is_kind(bases->items[i], OBJ_CLASS)) return exc_raise(vm, E_TypeError, "bases must be types");
     }
-    ObjClass *winner = class_calculate_meta(vm, mcls, bases);
-    if (!winner) return ERR;
     if (winner != mcls) {
         /* A base's metaclass is more derived: its __new__ makes the class. */
         Value wn = class_lookup(winner, vm_name(vm, N___new__));

@@ -1,6 +1,7 @@
 /* The sys module: argv, path, modules, exit, version, recursion limit,
  * stdout/stderr, the exception being handled. */
 #include <stdint.h>
+#include <unistd.h>
 
 #include "../vm/class.h"
 #include "../vm/containers.h"
@@ -146,12 +147,51 @@ static Value make_stream(VM *vm, const char *name, int fd) {
     return obj;
 }
 
+/* What stdlib/_sys_py.asy defines, made on first use. */
+static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"stdin", "__stdin__", "version_info", "float_info", "int_info",
+                                        "hash_info", "flags", "implementation", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
+}
+
+static Value sys_intern(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "intern", nargs, kw, 1, 1)) return ERR;
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "intern() argument must be str, not %T", args[0]);
+    ObjStr *s = str_intern(vm, AS(ObjStr, args[0])->data, (size_t)AS(ObjStr, args[0])->len);
+    return s ? obj_val(s) : ERR;
+}
+
+static Value sys_utf8(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "getdefaultencoding", nargs, kw, 0, 0)) return ERR;
+    return str_from_cstr(vm, "utf-8");
+}
+
+/* The path of the running executable, as sys.executable. */
+static Value executable(VM *vm) {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    return str_from_cstr(vm, buf);
+}
+
 bool mod_sys_init(VM *vm, ObjModule *m) {
     ObjList *path = list_new(vm, 1);
     if (!path) return false;
-    Value vi[5] = {int_val(3), int_val(12), int_val(0), str_from_cstr(vm, "final"), int_val(0)};
-    ObjTuple *version_info = tuple_from(vm, vi, 5);
-    return version_info &&
+    ObjList *warnoptions = list_new(vm, 0);
+    return warnoptions &&
+           module_add_native(vm, m, "__getattr__", sys_getattr) &&
+           module_add_native(vm, m, "intern", sys_intern) &&
+           module_add_native(vm, m, "getdefaultencoding", sys_utf8) &&
+           module_add_native(vm, m, "getfilesystemencoding", sys_utf8) &&
+           module_add_value(vm, m, "warnoptions", obj_val(warnoptions)) &&
+           module_add_value(vm, m, "executable", executable(vm)) &&
+           module_add_value(vm, m, "maxunicode", int_val(0x10FFFF)) &&
+           module_add_value(vm, m, "hexversion", int_val(0x030C00F0)) &&
+           module_add_value(vm, m, "api_version", int_val(1013)) &&
+           module_add_value(vm, m, "float_repr_style", str_from_cstr(vm, "short")) &&
+           module_add_value(vm, m, "dont_write_bytecode", TRUE_VAL) &&
            module_add_native(vm, m, "exit", sys_exit) &&
            module_add_native(vm, m, "excepthook", sys_excepthook) &&
            module_add_native(vm, m, "exception", sys_exception) &&
@@ -165,11 +205,9 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_value(vm, m, "path", obj_val(path)) &&
            module_add_value(vm, m, "modules", obj_val(vm->modules)) &&
            module_add_value(vm, m, "version", str_from_cstr(vm, ASY_PYTHON_VERSION ".0 (Asy " ASY_VERSION_STRING ")")) &&
-           module_add_value(vm, m, "version_info", obj_val(version_info)) &&
            module_add_value(vm, m, "platform", str_from_cstr(vm, "linux")) &&
            module_add_value(vm, m, "maxsize", int_from_i64(vm, INT64_MAX)) &&
            module_add_value(vm, m, "byteorder", str_from_cstr(vm, "little")) &&
-           module_add_value(vm, m, "implementation", str_from_cstr(vm, "asy")) &&
            module_add_value(vm, m, "stdout", make_stream(vm, "<stdout>", 1)) &&
            module_add_value(vm, m, "stderr", make_stream(vm, "<stderr>", 2)) &&
            module_add_value(vm, m, "__stdout__", dict_get_str(m->dict, str_intern_cstr(vm, "stdout"))) &&

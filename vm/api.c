@@ -24,8 +24,12 @@
 #include "str.h"
 #include "weakref.h"
 
+/* stdout is block-buffered when redirected; flushing it before anything
+ * goes to stderr keeps the two in program order when they share a file or
+ * pipe (as `python3 -u` would), at the cost of a flush per error write. */
 static void default_write(AsyVM *vm, int stream, const char *text, size_t len) {
     (void)vm;
+    if (stream == 2) fflush(stdout);
     fwrite(text, 1, len, stream == 2 ? stderr : stdout);
     if (stream == 2) fflush(stderr);
 }

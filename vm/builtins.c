@@ -195,21 +195,30 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* input([prompt]): the prompt to stdout, then a line from sys.stdin (a file
+ * on descriptor 0 unless the program replaced it), so input() and
+ * sys.stdin.readline() share one buffer. */
 static Value b_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "input", nargs, kw, 0, 1)) return ERR;
     if (nargs) {
+        Value out = std_stream(vm, "stdout");
         Value s = op_str(vm, args[0]);
         if (s == ERR) return ERR;
-        vm_write(vm, 1, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
+        if (out == UNDEF) vm_write(vm, 1, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
+        else if (out != NONE_VAL && op_call_method(vm, out, str_intern_cstr(vm, "write"), &s, 1) == ERR) return ERR;
     }
     fflush(stdout);
-    StrBuf b = SB_INIT;
-    int c;
-    ThreadState *ts = gil_release(vm);     /* waiting for a line blocks */
-    while ((c = getchar()) != EOF && c != '\n') sb_addc(&b, (char)c);
-    gil_acquire(vm, ts);
-    if (c == EOF && b.len == 0) { sb_free(&b); return exc_raise(vm, E_EOFError, "EOF when reading a line"); }
-    return str_decode_utf8(vm, b.data ? b.data : "", b.len, "replace") == ERR ? (sb_free(&b), ERR) : str_from_buf(vm, &b);
+    Value sys = import_module(vm, "sys");
+    Value in = sys == ERR ? ERR : op_getattr(vm, sys, str_intern_cstr(vm, "stdin"));
+    if (in == ERR) return ERR;
+    if (in == NONE_VAL) return exc_raise(vm, E_RuntimeError, "input(): lost sys.stdin");
+    Value line = op_call_method(vm, in, str_intern_cstr(vm, "readline"), NULL, 0);
+    if (line == ERR) return ERR;
+    if (!is_str(line)) return exc_raise(vm, E_TypeError, "object.readline() returned non-string");
+    ObjStr *l = AS(ObjStr, line);
+    if (l->len == 0) return exc_raise(vm, E_EOFError, "EOF when reading a line");
+    if (l->data[l->len - 1] != '\n') return line;
+    return str_new(vm, l->data, (size_t)l->len - 1);
 }
 
 /* ---- introspection ------------------------------------------------------- */

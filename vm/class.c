@@ -811,9 +811,9 @@ static Value class_solid_base(VM *vm, ObjClass *cls);
 
 /* A property or an object whose class has __set__ or __delete__: on a
  * metaclass, it wins over the class's own attributes. */
-static bool is_data_descriptor(VM *vm, Value v) {
+bool class_is_data_descriptor(VM *vm, Value v) {
     if (is_kind(v, OBJ_PROPERTY)) return true;
-    return is_kind(v, OBJ_INSTANCE) &&
+    return (is_kind(v, OBJ_INSTANCE) || (is_obj(v) && (as_obj(v)->flags & OBJ_SUBTYPE))) &&
            (op_special(vm, v, N___set__) != UNDEF || op_special(vm, v, N___delete__) != UNDEF);
 }
 
@@ -823,7 +823,7 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     ObjClass *meta = cls->obj.cls;
     bool plain = meta == vm->types[T_TYPE];
     Value mv = plain ? UNDEF : class_lookup(meta, name);
-    if (mv != UNDEF && is_data_descriptor(vm, mv)) return op_bind_attr(vm, obj_val(cls), mv);
+    if (mv != UNDEF && class_is_data_descriptor(vm, mv)) return op_bind_attr(vm, obj_val(cls), mv);
     if (name->data[0] == '_') {
         /* type's own data descriptors, which win over the class's MRO */
         if (str_eq(name, vm_name(vm, N___name__))) return obj_val(cls->name);

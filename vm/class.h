@@ -49,6 +49,8 @@ Value class_meta_call(VM *vm, ObjClass *cls);
 /* The value of attribute `name` of a class object (MRO lookup, descriptors
  * applied, type's own attributes); UNDEF if absent. */
 Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name);
+/* A property, or an object whose class defines __set__ or __delete__. */
+bool class_is_data_descriptor(VM *vm, Value v);
 /* types.GenericAlias(origin, args): what `list[int]` gives. */
 Value class_generic_alias(VM *vm, Value origin, Value args);
 /* Setting and deleting a class attribute as type.__setattr__ and

@@ -8,6 +8,7 @@
 #include "exc.h"
 #include "gc.h"
 #include "str.h"
+#include "strbuf.h"
 
 ObjFunction *func_new(VM *vm, ObjCode *code, ObjDict *globals) {
     ObjFunction *f = gc_new(vm, sizeof(ObjFunction), OBJ_FUNCTION, vm->types[T_FUNCTION]);
@@ -119,6 +120,24 @@ static int param_index(ObjCode *c, ObjStr *name, int from, int to) {
     return -1;
 }
 
+/* CPython names every positional-only parameter that came as a keyword. */
+static void posonly_as_keyword(VM *vm, ObjFunction *fn, ObjTuple *kwnames) {
+    ObjCode *c = fn->code;
+    StrBuf b = SB_INIT;
+    for (int i = 0; i < c->posonlycount; i++) {
+        for (int64_t k = 0; k < kwnames->len; k++) {
+            if (!str_eq(c->varnames[i], AS(ObjStr, kwnames->items[k]))) continue;
+            sb_adds(&b, b.len ? ", " : "");
+            sb_adds(&b, c->varnames[i]->data);
+            break;
+        }
+    }
+    char *names = sb_take(&b);
+    exc_raise(vm, E_TypeError, "%s() got some positional-only arguments passed as keyword arguments: '%s'",
+              fname(fn), names ? names : "");
+    free(names);
+}
+
 static bool bind_keywords(VM *vm, ObjFunction *fn, Value *slots, Value *kwvals, ObjTuple *kwnames, ObjDict *kwdict) {
     ObjCode *c = fn->code;
     int nparams = c->argcount + c->kwonlycount;
@@ -138,8 +157,7 @@ static bool bind_keywords(VM *vm, ObjFunction *fn, Value *slots, Value *kwvals, 
             continue;
         }
         if (param_index(c, name, 0, c->posonlycount) >= 0)
-            exc_raise(vm, E_TypeError, "%s() got some positional-only arguments passed as keyword arguments: '%s'",
-                      fname(fn), name->data);
+            posonly_as_keyword(vm, fn, kwnames);
         else
             exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname(fn), name->data);
         return false;

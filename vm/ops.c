@@ -984,7 +984,7 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     if (cls == vm->types[T_SUPER]) return super_getattr(vm, AS(ObjIter, obj), name);
     Value attr = class_lookup(cls, name);
     /* Data descriptors on the class win over the instance dict. */
-    if (attr != UNDEF && is_kind(attr, OBJ_PROPERTY)) return op_bind_attr(vm, obj, attr);
+    if (attr != UNDEF && is_obj(attr) && class_is_data_descriptor(vm, attr)) return op_bind_attr(vm, obj, attr);
     ObjDict *d = obj_dict(vm, obj);
     if (d) {
         Value v = dict_get_str(d, name);

@@ -184,6 +184,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     vm->context = UNDEF;
     vm->sys_argv = UNDEF;
     vm->recursion_limit = 1000;
+    vm->fin_budget = (size_t)256 << 20;   /* heap bytes forced collections may mark (finalize.h) */
     vm->fiber = gil_init(vm) ? fiber_new(vm) : NULL;
     /* No collection during setup: nothing is reachable from the roots yet. */
     int stress = vm->cfg.gc_stress;

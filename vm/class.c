@@ -5,6 +5,7 @@
 
 #include "containers.h"
 #include "exc.h"
+#include "finalize.h"
 #include "func.h"
 #include "gc.h"
 #include "import.h"
@@ -600,6 +601,7 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     Value mod = dict_get_str(c->dict, vm_name(vm, N___module__));
     c->module = mod == UNDEF ? UNDEF : mod;
     if (class_lookup(c, vm_name(vm, N___getattr__)) != UNDEF) c->obj.flags |= CLASS_HAS_GETATTR;
+    if (class_lookup(c, vm_name(vm, N___del__)) != UNDEF) c->obj.flags |= CLASS_HAS_DEL;
     Value ga = class_lookup(c, vm_name(vm, N___getattribute__));
     if (ga != UNDEF && ga != dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, N___getattribute__)))
         c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
@@ -733,6 +735,7 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
         if (obj == ERR) return ERR;
     }
     if (own_init) *init = initf;
+    if ((type_of(vm, obj)->obj.flags & CLASS_HAS_DEL) && is_obj(obj)) finalize_track_del(vm, as_obj(obj));
     return obj;
 }
 
@@ -908,6 +911,7 @@ int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     if (str_eq(name, vm_name(vm, N___module__))) c->module = v;
     if (str_eq(name, vm_name(vm, N___getattr__))) c->obj.flags |= CLASS_HAS_GETATTR;
     if (str_eq(name, vm_name(vm, N___getattribute__))) c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
+    if (str_eq(name, vm_name(vm, N___del__))) c->obj.flags |= CLASS_HAS_DEL;
     if (note_abstract(vm, c, name, v) < 0) return -1;
     class_changed(vm, c);
     return 0;

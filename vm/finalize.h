@@ -1,16 +1,29 @@
-/* Closing generators that die suspended (CPython's generator finalizer).
+/* Finalization: closing generators that die suspended, and __del__.
  *
  * A generator or coroutine stopped inside a try/finally, a with block or an
  * except clause has code left to run: CPython runs it (gen.close()) when the
- * last reference goes. Asy's collector finds such generators instead: each
- * one whose code has an exception table is tracked from creation; before the
- * sweep, a tracked generator that is unmarked and suspended inside a
- * protected region is kept alive (marked), and after the collection it is
- * closed, so its finally blocks run. An exception escaping close() is
- * printed as CPython's "Exception ignored in: <generator object ...>". At the
- * VM's end, the tracked generators still suspended are closed too, as
- * CPython's interpreter shutdown does. Async generators are not tracked:
- * asyncio.run's shutdown_asyncgens closes them. */
+ * last reference goes. An object whose class defines __del__ has its __del__
+ * called then. Asy's collector finds such objects instead: each is tracked
+ * from creation (generators whose code has an exception table; instances of
+ * classes marked CLASS_HAS_DEL); before the sweep, a tracked object that is
+ * unmarked (and, for a generator, suspended inside a protected region) is
+ * kept alive (marked), and after the collection its finalizer runs. An
+ * object's __del__ runs once (OBJ_FINALIZABLE is never cleared), so one that
+ * resurrects itself is freed by a later collection without another call.
+ * What escapes a finalizer is printed as CPython's "Exception ignored in:
+ * ...". At the VM's end, the tracked objects still alive are finalized too,
+ * oldest first, as CPython's interpreter shutdown does. Async generators
+ * are not tracked: asyncio.run's shutdown_asyncgens closes them.
+ *
+ * CPython frees an object the moment its last reference goes, and programs
+ * print from __del__ expecting that moment. While objects with __del__ are
+ * alive, the interpreter therefore collects right away (finalize_collect)
+ * after `del name`, after a store replaces a variable's value that has a
+ * __del__, and after a function returns (its locals may have held the last
+ * references). These forced collections draw on a budget of heap bytes
+ * marked (fin_budget), so a program that keeps such objects alive through
+ * millions of calls falls back to the ordinary collection schedule after a
+ * bounded cost instead of slowing down. */
 #ifndef ASY_FINALIZE_H
 #define ASY_FINALIZE_H
 
@@ -19,13 +32,25 @@
 /* Tracks a new generator whose code has handlers; false after MemoryError
  * (then it is simply not finalized). */
 bool finalize_track(VM *vm, ObjGen *g);
+/* Tracks an object whose class has __del__ (once; false after MemoryError). */
+bool finalize_track_del(VM *vm, Obj *o);
 /* The collector's step between marking and sweeping. */
 void finalize_before_sweep(VM *vm);
 void finalize_mark(VM *vm);
-/* After a collection: closes what before_sweep kept. */
+/* After a collection: runs the finalizers of what before_sweep kept. */
 void finalize_run(VM *vm);
-/* The VM's end: closes every tracked generator still suspended. */
+/* The VM's end: closes every tracked generator still suspended and calls
+ * __del__ of every tracked object still alive. */
 void finalize_all(VM *vm);
 void finalize_free(VM *vm);
+
+/* Collects now if objects with __del__ are alive and the budget allows
+ * (see above); the caller has saved its frame state. */
+void finalize_collect(VM *vm);
+static inline bool finalize_wanted(VM *vm) { return __builtin_expect(vm->fin_forcing, 0); }
+/* Whether v is an object with a __del__ still to run. */
+static inline bool finalize_pending(Value v) {
+    return is_obj(v) && (as_obj(v)->flags & OBJ_FINALIZABLE) && (as_obj(v)->cls->obj.flags & CLASS_HAS_DEL);
+}
 
 #endif

@@ -19,6 +19,7 @@
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
+#include "finalize.h"
 #include "func.h"
 #include "gc.h"
 #include "future.h"
@@ -485,6 +486,8 @@ static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
         } \
     } while (0)
 #define SAFEPOINT() SAFEPOINT_AT(true)
+/* A collection now, so __del__ runs when CPython's would (finalize.h). */
+#define FINALIZE_NOW() do { SAVE(); finalize_collect(vm); } while (0)
 
 static Value interp_run(VM *vm, Frame *entry, Value throw) {
     static const void *const dispatch[256] = {
@@ -551,7 +554,15 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         PUSH(v);
         NEXT();
     }
-    CASE(STORE_FAST) slots[ARG] = POP(); NEXT();
+    CASE(STORE_FAST) {
+        if (finalize_wanted(vm) && finalize_pending(slots[ARG])) {
+            slots[ARG] = POP();
+            FINALIZE_NOW();     /* the value replaced may have had its last reference here */
+            NEXT();
+        }
+        slots[ARG] = POP();
+        NEXT();
+    }
     CASE(DELETE_FAST) {
         if (slots[ARG] == UNDEF) {
             SAVE();
@@ -560,6 +571,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             goto error;
         }
         slots[ARG] = UNDEF;
+        if (finalize_wanted(vm)) FINALIZE_NOW();
         NEXT();
     }
     CASE(LOAD_DEREF) {
@@ -586,6 +598,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             goto error;
         }
         cell->v = UNDEF;
+        if (finalize_wanted(vm)) FINALIZE_NOW();
         NEXT();
     }
     CASE(LOAD_CLOSURE) PUSH(slots[code->nlocals + ARG]); NEXT();
@@ -608,7 +621,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(STORE_GLOBAL) {
         SAVE();
         Value v = POP();
+        Value old = finalize_wanted(vm) ? dict_get_str(frame->globals, names[ARG]) : UNDEF;
         CHECK_INT(dict_set_str(vm, frame->globals, names[ARG], v));
+        if (finalize_pending(old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_GLOBAL) {
@@ -616,6 +631,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int r = dict_del(vm, frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) { exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data); goto error; }
+        if (finalize_wanted(vm)) FINALIZE_NOW();
         NEXT();
     }
     CASE(LOAD_NAME) {
@@ -632,12 +648,16 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     }
     CASE(STORE_NAME) {
         SAVE();
-        Value v = PEEK(1);
-        if (frame->locals && (frame->locals->obj.flags & OBJ_SUBTYPE))
+        Value v = PEEK(1), old = UNDEF;
+        if (frame->locals && (frame->locals->obj.flags & OBJ_SUBTYPE)) {
             CHECK_INT(op_setitem(vm, obj_val(frame->locals), obj_val(names[ARG]), v));
-        else
-            CHECK_INT(dict_set_str(vm, frame->locals ? frame->locals : frame->globals, names[ARG], v));
+        } else {
+            ObjDict *ns = frame->locals ? frame->locals : frame->globals;
+            if (finalize_wanted(vm)) old = dict_get_str(ns, names[ARG]);
+            CHECK_INT(dict_set_str(vm, ns, names[ARG], v));
+        }
         sp--;
+        if (finalize_pending(old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_NAME) {
@@ -649,6 +669,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int r = dict_del(vm, frame->locals ? frame->locals : frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) { exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data); goto error; }
+        if (finalize_wanted(vm)) FINALIZE_NOW();
         NEXT();
     }
     CASE(LOAD_ATTR) {
@@ -1461,6 +1482,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             NEXT();
         }
         if (!(done->flags & FRAME_INIT)) PUSH(r);
+        /* the frame's locals may have held the last references to objects
+         * with __del__ (finalize.h) */
+        if (finalize_wanted(vm)) FINALIZE_NOW();
         NEXT();
     }
     CASE(MAKE_FUNCTION) {

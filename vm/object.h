@@ -58,6 +58,9 @@ struct Obj {
  * (gc_subtype_dict). Operations on it look for an override of the special
  * method first (ops.c). */
 #define OBJ_SUBTYPE 0x8000
+/* Obj flag, any kind: handed to the finalizer (vm/finalize.h) once, so
+ * __del__ runs at most once even if it resurrects the object (PEP 442). */
+#define OBJ_FINALIZABLE 0x4000
 
 /* ObjStr flags. A string built by `name += text` on a local variable
  * (INPLACE_ADD_FAST) is allocated with spare room (capacity in obj.spare)
@@ -298,6 +301,7 @@ struct ObjCode {
 #define CLASS_SLOTS 32      /* __slots__ all along the MRO: instances take only the names in `slots` */
 #define CLASS_HAS_GETATTRIBUTE 64   /* overrides object.__getattribute__: no attribute caches */
 #define CLASS_CUSTOM_META 128       /* its metaclass is not type (calls go through class_instantiate) */
+#define CLASS_HAS_DEL 256   /* defines or inherits __del__: instances are finalized (vm/finalize.h) */
 /* What a sequence or mapping pattern matches (CPython's Py_TPFLAGS_SEQUENCE
  * and Py_TPFLAGS_MAPPING), besides list, tuple, range and dict, which
  * vm/match.c knows: a class with the flag, or one that derives from it. */

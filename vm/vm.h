@@ -137,7 +137,7 @@ typedef enum ExcId {
     X(__le__) X(__gt__) X(__ge__) X(__hash__) X(__bool__) X(__len__) \
     X(__contains__) X(__getitem__) X(__setitem__) X(__delitem__) X(__iter__) \
     X(__next__) X(__call__) X(__getattr__) X(__getattribute__) X(__setattr__) \
-    X(__delattr__) X(__enter__) X(__exit__) X(__name__) X(__qualname__) \
+    X(__delattr__) X(__del__) X(__enter__) X(__exit__) X(__name__) X(__qualname__) \
     X(__module__) X(__doc__) X(__class__) X(__dict__) X(__main__) X(__builtins__) \
     X(__add__) X(__radd__) X(__sub__) X(__rsub__) X(__mul__) X(__rmul__) \
     X(__truediv__) X(__rtruediv__) X(__floordiv__) X(__rfloordiv__) X(__mod__) \
@@ -219,10 +219,10 @@ typedef struct WeakRefList {    /* weakref.c */
     size_t len, cap;
 } WeakRefList;
 
-typedef struct GenList {        /* finalize.c */
-    struct ObjGen **items;
+typedef struct FinList {        /* finalize.c */
+    Obj **items;
     size_t len, cap;
-} GenList;
+} FinList;
 
 typedef struct StrTable {      /* the interned strings: a weak set */
     ObjStr **slots;
@@ -293,9 +293,13 @@ struct AsyVM {
     Value context;              /* the current Context; UNDEF until one is needed */
     ObjClass *context_types[CONTEXT_NTYPES];   /* its classes; NULL until first needed */
 
-    /* generators with handlers, closed if they die suspended (finalize.h) */
-    GenList gens_tracked, gens_closing;
-    bool closing_gens;
+    /* generators with handlers, closed if they die suspended, and objects
+     * whose class has __del__ (finalize.h) */
+    FinList fin_tracked, fin_due;
+    bool finalizing;
+    size_t fin_live;            /* objects with __del__ in fin_tracked */
+    size_t fin_budget;          /* heap bytes forced collections may still mark */
+    bool fin_forcing;           /* fin_live and fin_budget left: collect early */
     /* every weak reference, and those whose callbacks are due (weakref.h) */
     WeakRefList weakrefs, weakref_calls;
     bool weakref_running;

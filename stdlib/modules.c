@@ -32,6 +32,7 @@ static const NativeModule registry[] = {
     {"_procpool", mod_procpool_init},
     {"_weakref", mod_weakref_init},
     {"_abc", mod_abc_init},
+    {"_struct", mod_struct_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

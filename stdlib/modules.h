@@ -47,5 +47,6 @@ bool mod_pickle_init(VM *vm, ObjModule *m);
 bool mod_io_init(VM *vm, ObjModule *m);
 bool mod_builtins_init(VM *vm, ObjModule *m);
 bool mod_abc_init(VM *vm, ObjModule *m);
+bool mod_struct_init(VM *vm, ObjModule *m);
 
 #endif

@@ -33,6 +33,7 @@ static const NativeModule registry[] = {
     {"_weakref", mod_weakref_init},
     {"_abc", mod_abc_init},
     {"_struct", mod_struct_init},
+    {"binascii", mod_binascii_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

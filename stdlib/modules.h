@@ -48,5 +48,6 @@ bool mod_io_init(VM *vm, ObjModule *m);
 bool mod_builtins_init(VM *vm, ObjModule *m);
 bool mod_abc_init(VM *vm, ObjModule *m);
 bool mod_struct_init(VM *vm, ObjModule *m);
+bool mod_binascii_init(VM *vm, ObjModule *m);
 
 #endif

@@ -34,6 +34,7 @@ static const NativeModule registry[] = {
     {"_abc", mod_abc_init},
     {"_struct", mod_struct_init},
     {"binascii", mod_binascii_init},
+    {"_hashlib", mod_hashlib_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

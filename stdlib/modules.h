@@ -49,5 +49,6 @@ bool mod_builtins_init(VM *vm, ObjModule *m);
 bool mod_abc_init(VM *vm, ObjModule *m);
 bool mod_struct_init(VM *vm, ObjModule *m);
 bool mod_binascii_init(VM *vm, ObjModule *m);
+bool mod_hashlib_init(VM *vm, ObjModule *m);
 
 #endif

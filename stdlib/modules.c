@@ -35,6 +35,7 @@ static const NativeModule registry[] = {
     {"_struct", mod_struct_init},
     {"binascii", mod_binascii_init},
     {"_hashlib", mod_hashlib_init},
+    {"zlib", mod_zlib_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

@@ -50,5 +50,6 @@ bool mod_abc_init(VM *vm, ObjModule *m);
 bool mod_struct_init(VM *vm, ObjModule *m);
 bool mod_binascii_init(VM *vm, ObjModule *m);
 bool mod_hashlib_init(VM *vm, ObjModule *m);
+bool mod_zlib_init(VM *vm, ObjModule *m);
 
 #endif

@@ -77,6 +77,7 @@ static Value ba_hexlify(VM *vm, Value *args, int nargs, ObjTuple *kw, const char
             return exc_raise(vm, E_ValueError, "sep must be length 1.");
         sep = (char)s.p[0];
     }
+    if (!binbuf_arg(vm, a[0], &b)) return ERR;     /* again: __index__ or __len__ may have run */
     int64_t group = per < 0 ? -per : per;
     StrBuf sb = SB_INIT;
     for (int64_t i = 0; i < b.n; i++) {
@@ -223,6 +224,7 @@ static Value ba_crc32(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     uint32_t crc = 0;
     if (!args_check(vm, "crc32", nargs, kw, 1, 2)) return ERR;
     if (!binbuf_arg(vm, args[0], &b) || (nargs > 1 && !masked_arg(vm, args[1], 32, &crc))) return ERR;
+    binbuf_get(args[0], &b);    /* again: __index__ may have resized it */
     uLong c = crc;
     for (int64_t done = 0; done < b.n;) {   /* zlib takes a uInt length */
         uInt chunk = b.n - done > 0x40000000 ? 0x40000000 : (uInt)(b.n - done);
@@ -239,6 +241,7 @@ static Value ba_crc_hqx(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_no_kw(vm, "crc_hqx", kw)) return ERR;
     if (nargs != 2) return exc_raise(vm, E_TypeError, "crc_hqx expected 2 arguments, got %d", nargs);
     if (!binbuf_arg(vm, args[0], &b) || !masked_arg(vm, args[1], 16, &crc)) return ERR;
+    binbuf_get(args[0], &b);    /* again: __index__ may have resized it */
     for (int64_t i = 0; i < b.n; i++) {
         crc ^= (uint32_t)b.p[i] << 8;
         for (int k = 0; k < 8; k++) crc = crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1;

@@ -97,6 +97,14 @@ static Value bytes_from_sb(VM *vm, StrBuf *sb) {
     return r;
 }
 
+/* zlib counts its input in a uInt: larger inputs are refused rather than
+ * cut short. */
+static bool fits_zlib(VM *vm, const BinBuf *b) {
+    if ((uint64_t)b->n <= 0xffffffffu) return true;
+    exc_raise(vm, E_OverflowError, "Size does not fit in an unsigned int");
+    return false;
+}
+
 /* ---- checksums ------------------------------------------------------------------ */
 
 static Value checksum(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool crc) {
@@ -172,7 +180,7 @@ static Value z_compress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t level, wbits;
     if (!args_bind(vm, "compress", args, nargs, kw, names, 3, 3, 1, 0, a) || !binbuf_arg(vm, a[0], &b)) return ERR;
     if (!int_arg(vm, a[1], Z_DEFAULT_COMPRESSION, &level) || !int_arg(vm, a[2], MAX_WBITS, &wbits)) return ERR;
-    if (!binbuf_arg(vm, a[0], &b)) return ERR;
+    if (!binbuf_arg(vm, a[0], &b) || !fits_zlib(vm, &b)) return ERR;
     z_stream zs = {0};
     int rc = deflateInit2(&zs, (int)level, Z_DEFLATED, (int)wbits, 8, Z_DEFAULT_STRATEGY);
     if (rc == Z_MEM_ERROR) return exc_raise(vm, E_MemoryError, "Out of memory while compressing data");
@@ -194,7 +202,7 @@ static Value z_decompress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_bind(vm, "decompress", args, nargs, kw, names, 3, 3, 1, 0, a)) return ERR;
     if (!int_arg(vm, a[1], MAX_WBITS, &wbits) || !int_arg(vm, a[2], DEF_BUF_SIZE, &bufsize)) return ERR;
     if (bufsize < 0) return exc_raise(vm, E_ValueError, "bufsize must be non-negative");
-    if (!binbuf_arg(vm, a[0], &b)) return ERR;
+    if (!binbuf_arg(vm, a[0], &b) || !fits_zlib(vm, &b)) return ERR;
     z_stream zs = {0};
     int rc = inflateInit2(&zs, (int)wbits);
     if (rc == Z_MEM_ERROR) return exc_raise(vm, E_MemoryError, "Out of memory while decompressing data");
@@ -263,7 +271,8 @@ static Value z_compressobj(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value c_compress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ZStream *z = zstream_self(vm, args, nargs, true);
     BinBuf b;
-    if (!z || !args_check(vm, "compress", nargs - 1, kw, 1, 1) || !binbuf_arg(vm, args[1], &b)) return ERR;
+    if (!z || !args_check(vm, "compress", nargs - 1, kw, 1, 1) || !binbuf_arg(vm, args[1], &b) || !fits_zlib(vm, &b))
+        return ERR;
     if (!z->live) return raise_zlib(vm, NULL, Z_STREAM_ERROR, "while compressing data");
     StrBuf out = SB_INIT;
     z->zs.next_in = (Bytef *)b.p;
@@ -346,15 +355,13 @@ static bool save_leftover(VM *vm, ZStream *z, int rc) {
 
 static Value inflate_value(VM *vm, ZStream *z, Value data, int flush, int64_t max_out) {
     BinBuf b, dict;
-    if (!binbuf_arg(vm, data, &b)) return ERR;
-    if (!z->live || z->eof) {
-        /* after the end, input is kept as unused data, as zlib would refuse it */
-        if (!z->live) return raise_zlib(vm, NULL, Z_STREAM_ERROR, "while decompressing data");
-    }
+    if (!binbuf_arg(vm, data, &b) || !fits_zlib(vm, &b)) return ERR;
+    if (!z->live) return raise_zlib(vm, NULL, Z_STREAM_ERROR, "while decompressing data");
     bool has_dict = z->zdict != UNDEF && binbuf_get(z->zdict, &dict);
     StrBuf out = SB_INIT;
     z->zs.next_in = (Bytef *)b.p;
     z->zs.avail_in = (uInt)b.n;
+    /* after the end of the stream, input only joins unused_data */
     int rc = z->eof ? Z_STREAM_END : run_inflate(&z->zs, flush, max_out, has_dict ? &dict : NULL, &out);
     if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END) {
         sb_free(&out);

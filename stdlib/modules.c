@@ -32,6 +32,10 @@ static const NativeModule registry[] = {
     {"_procpool", mod_procpool_init},
     {"_weakref", mod_weakref_init},
     {"_abc", mod_abc_init},
+    {"_struct", mod_struct_init},
+    {"binascii", mod_binascii_init},
+    {"_hashlib", mod_hashlib_init},
+    {"zlib", mod_zlib_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

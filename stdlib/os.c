@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -136,6 +137,24 @@ static Value os_pipe(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value os_getppid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
     return args_check(vm, "getppid", nargs, kw, 0, 0) ? int_val(getppid()) : ERR;
+}
+
+/* urandom(n): n bytes from the kernel's generator (getrandom, which
+ * blocks only until the pool is first seeded). */
+static Value os_urandom(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int64_t n;
+    if (!args_check(vm, "urandom", nargs, kw, 1, 1) || !index_value(vm, args[0], &n, NULL)) return ERR;
+    if (n < 0) return exc_raise(vm, E_ValueError, "negative argument not allowed");
+    Value b = bytes_new(vm, NULL, (size_t)n);
+    if (b == ERR) return ERR;
+    uint8_t *p = AS(ObjBytes, b)->data;
+    for (int64_t done = 0; done < n;) {
+        ssize_t got = getrandom(p + done, (size_t)(n - done), 0);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return exc_raise(vm, E_OSError, "[Errno %d] %s", errno, strerror(errno));
+        done += got;
+    }
+    return b;
 }
 
 static Value os_cpu_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -514,7 +533,7 @@ static Value p_getsize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 typedef struct { const char *name; NativeFn fn; } Entry;
 
 static const Entry os_functions[] = {
-    {"getenv", os_getenv}, {"getpid", os_getpid}, {"getppid", os_getppid}, {"_exit", os__exit}, {"kill", os_kill}, {"pipe", os_pipe}, {"cpu_count", os_cpu_count}, {"getcwd", os_getcwd},
+    {"getenv", os_getenv}, {"getpid", os_getpid}, {"getppid", os_getppid}, {"_exit", os__exit}, {"kill", os_kill}, {"pipe", os_pipe}, {"cpu_count", os_cpu_count}, {"urandom", os_urandom}, {"getcwd", os_getcwd},
     {"chdir", os_chdir}, {"listdir", os_listdir}, {"remove", os_remove}, {"unlink", os_unlink},
     {"rmdir", os_rmdir}, {"mkdir", os_mkdir}, {"makedirs", os_makedirs}, {"rename", os_rename},
     {"open", os_open}, {"close", os_close}, {"write", os_write}, {"read", os_read},

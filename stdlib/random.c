@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
+#include "hashalgo.h"
 #include "modules.h"
 
 #define MT_N 624
@@ -176,12 +178,35 @@ static bool seed_int(VM *vm, MTState *st, Value n) {
     return true;
 }
 
+/* A str, bytes or bytearray seed as CPython's version 2: the int whose
+ * big-endian bytes are the data (a str's UTF-8) followed by its SHA-512. */
+static bool seed_bytes(VM *vm, MTState *st, Value a) {
+    const uint8_t *p;
+    size_t n;
+    if (is_str(a)) p = (const uint8_t *)AS(ObjStr, a)->data, n = (size_t)AS(ObjStr, a)->len;
+    else if (is_kind(a, OBJ_BYTES)) p = AS(ObjBytes, a)->data, n = (size_t)AS(ObjBytes, a)->len;
+    else p = AS(ObjByteArray, a)->data, n = (size_t)AS(ObjByteArray, a)->len;
+    uint8_t *buf = malloc(n + 64);
+    if (!buf) { exc_nomem(vm); return false; }
+    if (n) memcpy(buf, p, n);
+    HashCtx h;
+    hash_init(&h, H_SHA512);
+    hash_update(&h, buf, n);
+    hash_final(&h, buf + n, 64);
+    mp_int m;
+    mp_err err = mp_init(&m);
+    if (err == MP_OKAY) err = mp_from_ubin(&m, buf, n + 64);
+    free(buf);
+    if (err != MP_OKAY) { mp_clear(&m); exc_nomem(vm); return false; }
+    Value v = int_from_mp(vm, &m);
+    return v != ERR && seed_int(vm, st, v);
+}
+
 static bool seed_value(VM *vm, MTState *st, Value a) {
     st->has_gauss = 0;
     if (a == NONE_VAL || a == UNDEF) { seed_urandom(st); return true; }
     if (is_intlike(a)) return seed_int(vm, st, is_bool(a) ? int_val(as_bool(a)) : a);
-    /* CPython hashes strings with SHA-512 here; Asy uses the str hash, so
-     * str seeds are repeatable within a run but draw other numbers. */
+    if (is_str(a) || is_kind(a, OBJ_BYTES) || is_kind(a, OBJ_BYTEARRAY)) return seed_bytes(vm, st, a);
     uint64_t h;
     if (op_hash(vm, a, &h) < 0) return false;
     return seed_int(vm, st, int_from_i64(vm, (int64_t)h));

@@ -1,0 +1,35 @@
+/* Bytes-like arguments for the binary-data modules (struct, binascii,
+ * hashlib, zlib): a read-only view of a bytes or bytearray value. The view
+ * is valid until script code runs or the bytearray is resized. */
+#ifndef ASY_BINBUF_H
+#define ASY_BINBUF_H
+
+#include "../vm/exc.h"
+#include "../vm/vm.h"
+
+typedef struct BinBuf {
+    const uint8_t *p;
+    int64_t n;
+} BinBuf;
+
+static inline bool binbuf_get(Value v, BinBuf *b) {
+    if (is_kind(v, OBJ_BYTES)) {
+        b->p = AS(ObjBytes, v)->data, b->n = AS(ObjBytes, v)->len;
+        return true;
+    }
+    if (is_kind(v, OBJ_BYTEARRAY)) {
+        b->p = AS(ObjByteArray, v)->data ? AS(ObjByteArray, v)->data : (const uint8_t *)"";
+        b->n = AS(ObjByteArray, v)->len;
+        return true;
+    }
+    return false;
+}
+
+/* binbuf_get, or TypeError "a bytes-like object is required, not 'T'". */
+static inline bool binbuf_arg(VM *vm, Value v, BinBuf *b) {
+    if (binbuf_get(v, b)) return true;
+    exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", v);
+    return false;
+}
+
+#endif

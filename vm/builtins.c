@@ -221,6 +221,16 @@ static Value b_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_new(vm, l->data, (size_t)l->len - 1);
 }
 
+/* exit([code]) and quit([code]), which CPython's site module adds: raise
+ * SystemExit. */
+static Value b_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "exit", nargs, kw, 0, 1)) return ERR;
+    ObjTuple *t = tuple_from(vm, args, nargs);
+    if (!t) return ERR;
+    Value e = exc_new(vm, vm->exc_types[E_SystemExit], t);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}
+
 /* ---- introspection ------------------------------------------------------- */
 
 static Value b_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -835,6 +845,10 @@ static bool add_types(VM *vm) {
     for (int i = 0; i < E_COUNT; i++) {
         if (!add(vm, vm->exc_types[i]->name->data, obj_val(vm->exc_types[i]))) return false;
     }
+    /* CPython's old names for OSError */
+    if (!add(vm, "EnvironmentError", obj_val(vm->exc_types[E_OSError])) ||
+        !add(vm, "IOError", obj_val(vm->exc_types[E_OSError])))
+        return false;
     return add(vm, "NotImplemented", NOTIMPL_VAL) && add(vm, "Ellipsis", ELLIPSIS_VAL) &&
            add(vm, "None", NONE_VAL) && add(vm, "True", TRUE_VAL) && add(vm, "False", FALSE_VAL) &&
            add(vm, "__debug__", TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins"));
@@ -844,7 +858,7 @@ bool builtins_init(VM *vm) {
     vm->builtins = dict_new(vm);
     if (!vm->builtins || !add_types(vm)) return false;
     static const struct { const char *name; NativeFn fn; } fns[] = {
-        {"print", b_print}, {"input", b_input}, {"len", b_len}, {"repr", b_repr}, {"ascii", b_ascii},
+        {"print", b_print}, {"input", b_input}, {"exit", b_exit}, {"quit", b_exit}, {"len", b_len}, {"repr", b_repr}, {"ascii", b_ascii},
         {"isinstance", b_isinstance}, {"issubclass", b_issubclass}, {"id", b_id}, {"hash", b_hash},
         {"callable", b_callable}, {"getattr", b_getattr}, {"setattr", b_setattr}, {"hasattr", b_hasattr},
         {"delattr", b_delattr}, {"__import__", b_import}, {"globals", b_globals}, {"locals", b_locals}, {"vars", b_vars},

@@ -157,6 +157,9 @@ ObjClass *exc_oserror_class(VM *vm, ObjClass *cls, Value *args, int nargs) {
     case EPIPE: case ESHUTDOWN: return vm->exc_types[E_BrokenPipeError];
     case ECONNRESET: return vm->exc_types[E_ConnectionResetError];
     case ECONNREFUSED: return vm->exc_types[E_ConnectionRefusedError];
+    case ECONNABORTED: return vm->exc_types[E_ConnectionAbortedError];
+    case ECHILD: return vm->exc_types[E_ChildProcessError];
+    case ESRCH: return vm->exc_types[E_ProcessLookupError];
     case EINTR: return vm->exc_types[E_InterruptedError];
     case EAGAIN: case EALREADY: case EINPROGRESS: return vm->exc_types[E_BlockingIOError];
     default: return cls;

@@ -94,6 +94,9 @@ typedef enum TypeId {
     X(BrokenPipeError, "BrokenPipeError", ConnectionError) \
     X(ConnectionResetError, "ConnectionResetError", ConnectionError) \
     X(ConnectionRefusedError, "ConnectionRefusedError", ConnectionError) \
+    X(ConnectionAbortedError, "ConnectionAbortedError", ConnectionError) \
+    X(ChildProcessError, "ChildProcessError", OSError) \
+    X(ProcessLookupError, "ProcessLookupError", OSError) \
     X(InterruptedError, "InterruptedError", OSError) \
     X(BlockingIOError, "BlockingIOError", OSError) \
     X(ReferenceError, "ReferenceError", Exception) \
@@ -109,6 +112,7 @@ typedef enum TypeId {
     X(UnicodeError, "UnicodeError", ValueError) \
     X(UnicodeDecodeError, "UnicodeDecodeError", UnicodeError) \
     X(UnicodeEncodeError, "UnicodeEncodeError", UnicodeError) \
+    X(UnicodeTranslateError, "UnicodeTranslateError", UnicodeError) \
     X(Warning, "Warning", Exception) \
     X(DeprecationWarning, "DeprecationWarning", Warning) \
     X(RuntimeWarning, "RuntimeWarning", Warning) \

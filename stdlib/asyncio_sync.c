@@ -362,7 +362,7 @@ static bool heap_changed(VM *vm, QueueCore *q, int64_t size) {
 static bool siftdown(VM *vm, QueueCore *q, int64_t startpos, int64_t pos) {
     int64_t size = q->items.len;
     Value newitem = q->items.buf[pos];
-    if (!vm_push_root(vm, newitem)) { exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"); return false; }
+    if (!vm_push_root(vm, newitem)) return false;
     bool ok = true;
     while (pos > startpos) {
         int64_t parentpos = (pos - 1) >> 1;
@@ -415,7 +415,7 @@ HOT Value q_get_item(VM *vm, QueueCore *q) {
     if (q->kind == Q_LIFO || q->items.len == 0) return last;
     Value ret = q->items.buf[0];
     q->items.buf[0] = last;
-    if (!vm_push_root(vm, ret)) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    if (!vm_push_root(vm, ret)) return ERR;
     bool ok = siftup(vm, q, 0);
     vm_pop_roots(vm, 1);
     return ok ? ret : ERR;

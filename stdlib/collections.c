@@ -63,13 +63,6 @@ static ObjClass *mod_class(VM *vm, const char *name) {
     return v == ERR ? NULL : AS(ObjClass, v);
 }
 
-/* vm_push_root, raising when the extra roots are used up. */
-static bool push_root(VM *vm, Value v) {
-    if (vm_push_root(vm, v)) return true;
-    exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-    return false;
-}
-
 static Value raise_key_error(VM *vm, Value key) {
     ObjTuple *t = tuple_from(vm, &key, 1);
     Value e = t ? exc_new(vm, vm->exc_types[E_KeyError], t) : ERR;
@@ -150,7 +143,7 @@ static bool dict_fill(VM *vm, ObjDict *d, Value arg, Value *kwvals, ObjTuple *kw
 
 /* d updated from src (a dict: hashing its keys may run script code). */
 static Value copy_into(VM *vm, ObjDict *d, Value src) {
-    if (!d || !push_root(vm, obj_val(d))) return ERR;
+    if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
     int rc = dict_update(vm, d, src);
     vm_pop_roots(vm, 1);
     return rc < 0 ? ERR : obj_val(d);
@@ -304,7 +297,7 @@ static Value deque_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value d = deque_make(vm, AS(ObjClass, args[0]), n, &r);
     if (d == ERR) return ERR;
     if (iterable == UNDEF) return d;
-    if (!push_root(vm, d)) return ERR;
+    if (!vm_push_root(vm, d)) return ERR;
     bool ok = ring_extend(vm, r, iterable, false);
     vm_pop_roots(vm, 1);
     return ok ? d : ERR;
@@ -618,8 +611,8 @@ static Value deque_cmp(VM *vm, Value *args, int nargs, CmpOp op) {
     if (!y) return ERR;
     for (int64_t k = 0; k < r->n; k++) x->items[x->len++] = *ring_slot(r, k);
     for (int64_t k = 0; k < s->n; k++) y->items[y->len++] = *ring_slot(s, k);
-    if (!push_root(vm, obj_val(x))) return ERR;
-    if (!push_root(vm, obj_val(y))) { vm_pop_roots(vm, 1); return ERR; }
+    if (!vm_push_root(vm, obj_val(x))) return ERR;
+    if (!vm_push_root(vm, obj_val(y))) { vm_pop_roots(vm, 1); return ERR; }
     Value res = op_compare(vm, op, obj_val(x), obj_val(y));
     vm_pop_roots(vm, 2);
     return res;
@@ -744,7 +737,7 @@ static Value defaultdict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     bool sub = is_kind(args[0], OBJ_CLASS) && AS(ObjClass, args[0]) != base && class_is_subclass(AS(ObjClass, args[0]), base);
     ObjDict *d = defaultdict_make(vm, sub ? AS(ObjClass, args[0]) : base, NONE_VAL);
     if (!d || sub) return d ? obj_val(d) : ERR;
-    if (!push_root(vm, obj_val(d))) return ERR;
+    if (!vm_push_root(vm, obj_val(d))) return ERR;
     bool ok = defaultdict_fill(vm, obj_val(d), args, nargs, kw);
     vm_pop_roots(vm, 1);
     return ok ? obj_val(d) : ERR;
@@ -760,7 +753,7 @@ static Value defaultdict_missing(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value f = factory_of(vm, args[0]);
     if (f == NONE_VAL) return raise_key_error(vm, args[1]);
     Value v = op_call0(vm, f);
-    if (v == ERR || !push_root(vm, v)) return ERR;
+    if (v == ERR || !vm_push_root(vm, v)) return ERR;
     int rc = dict_set(vm, AS(ObjDict, args[0]), args[1], v);    /* may run __hash__ */
     vm_pop_roots(vm, 1);
     return rc < 0 ? ERR : v;
@@ -791,7 +784,7 @@ static Value defaultdict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value odict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 argument, got %d", nargs - 1);
     ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
-    if (!d || !push_root(vm, obj_val(d))) return ERR;
+    if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
     bool ok = dict_fill(vm, d, nargs > 1 ? args[1] : UNDEF, args + nargs, kw);
     vm_pop_roots(vm, 1);
     return ok ? obj_val(d) : ERR;
@@ -829,7 +822,7 @@ static bool dict_move_front(VM *vm, ObjDict *d, Value key, Value v) {
         items->items[items->len++] = k;
         items->items[items->len++] = w;
     }
-    if (!push_root(vm, obj_val(items))) return false;
+    if (!vm_push_root(vm, obj_val(items))) return false;
     dict_clear(vm, d);
     bool ok = dict_set(vm, d, key, v) == 0;
     for (int64_t i = 0; ok && i < items->len; i += 2) {
@@ -847,7 +840,7 @@ static Value odict_move_to_end(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value v = dict_get(vm, d, args[1]);
     if (v == ERR) return ERR;
     if (v == UNDEF) return raise_key_error(vm, args[1]);
-    if (!push_root(vm, v)) return ERR;
+    if (!vm_push_root(vm, v)) return ERR;
     bool ok = last ? dict_del(vm, d, args[1]) >= 0 && dict_set(vm, d, args[1], v) == 0
                    : dict_move_front(vm, d, args[1], v);
     vm_pop_roots(vm, 1);
@@ -867,7 +860,7 @@ static Value odict_popitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (!last) break;
     }
     ObjTuple *t = tuple_from(vm, (Value[]){key, val}, 2);
-    if (!t || !push_root(vm, obj_val(t))) return ERR;
+    if (!t || !vm_push_root(vm, obj_val(t))) return ERR;
     int rc = dict_del(vm, d, key);
     vm_pop_roots(vm, 1);
     return rc < 0 ? ERR : obj_val(t);
@@ -914,7 +907,7 @@ static bool count_add(VM *vm, ObjDict *d, Value key, Value n, bool sub) {
     Value cur = dict_get(vm, d, key);
     if (cur == ERR) return false;
     Value r = cur == UNDEF ? (sub ? op_neg(vm, n) : n) : op_binary(vm, sub ? BIN_SUB : BIN_ADD, cur, n);
-    if (r == ERR || !push_root(vm, r)) return false;
+    if (r == ERR || !vm_push_root(vm, r)) return false;
     int rc = dict_set(vm, d, key, r);
     vm_pop_roots(vm, 1);
     return rc == 0;
@@ -933,7 +926,7 @@ static bool counter_feed(VM *vm, ObjDict *d, Value src, Value *kwvals, ObjTuple 
                 items->items[items->len++] = k;
                 items->items[items->len++] = v;
             }
-            if (!push_root(vm, obj_val(items))) return false;
+            if (!vm_push_root(vm, obj_val(items))) return false;
             bool ok = true;
             for (int64_t i = 0; ok && i < items->len; i += 2)
                 ok = count_add(vm, d, items->items[i], items->items[i + 1], sub);
@@ -941,7 +934,7 @@ static bool counter_feed(VM *vm, ObjDict *d, Value src, Value *kwvals, ObjTuple 
             if (!ok) return false;
         } else {
             ObjList *l = op_to_list(vm, src);
-            if (!l || !push_root(vm, obj_val(l))) return false;
+            if (!l || !vm_push_root(vm, obj_val(l))) return false;
             bool ok = true;
             for (int64_t i = 0; ok && i < l->len; i++) ok = count_add(vm, d, l->items[i], int_val(1), sub);
             vm_pop_roots(vm, 1);
@@ -957,7 +950,7 @@ static bool counter_feed(VM *vm, ObjDict *d, Value src, Value *kwvals, ObjTuple 
 static Value counter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 argument, got %d", nargs - 1);
     ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
-    if (!d || !push_root(vm, obj_val(d))) return ERR;
+    if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
     bool ok = counter_feed(vm, d, nargs > 1 ? args[1] : UNDEF, args + nargs, kw, false);
     vm_pop_roots(vm, 1);
     return ok ? obj_val(d) : ERR;
@@ -1004,7 +997,7 @@ static ObjList *counter_sorted(VM *vm, ObjDict *d) {
         l->items[l->len++] = obj_val(t);
     }
     Value getter = mod_get(vm, "_count_of");
-    if (getter == ERR || !push_root(vm, obj_val(l))) return NULL;
+    if (getter == ERR || !vm_push_root(vm, obj_val(l))) return NULL;
     int rc = list_sort(vm, l, getter, true);
     vm_pop_roots(vm, 1);
     return rc < 0 ? NULL : l;
@@ -1065,7 +1058,7 @@ static Value counter_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     bool ok = true;
     if (d->count) {
         ObjList *l = counter_sorted(vm, d);
-        if (!l || !push_root(vm, obj_val(l))) { sb_free(&b); return ERR; }
+        if (!l || !vm_push_root(vm, obj_val(l))) { sb_free(&b); return ERR; }
         sb_addc(&b, '{');
         for (int64_t i = 0; ok && i < l->len; i++) {
             ObjTuple *t = AS(ObjTuple, l->items[i]);
@@ -1090,7 +1083,7 @@ static Value counter_binop(VM *vm, Value *args, int nargs, BinOp op) {
     if (!is_instance(vm, args[1], cc)) return NOTIMPL_VAL;
     ObjDict *a = AS(ObjDict, args[0]), *b = AS(ObjDict, args[1]);
     ObjDict *r = dict_of(vm, cc);
-    if (!r || !push_root(vm, obj_val(r))) return ERR;
+    if (!r || !vm_push_root(vm, obj_val(r))) return ERR;
     bool ok = true;
     /* Keys of a first, then those only in b. */
     for (int pass = 0; ok && pass < 2; pass++) {
@@ -1114,7 +1107,7 @@ static Value counter_binop(VM *vm, Value *args, int nargs, BinOp op) {
             if (op == BIN_SUB && pass && w == UNDEF) continue;  /* only in b: never positive */
             int pos_ = op_compare_bool(vm, CMP_GT, res, int_val(0));
             if (pos_ < 0) { ok = false; break; }
-            if (pos_ && !push_root(vm, res)) { ok = false; break; }
+            if (pos_ && !vm_push_root(vm, res)) { ok = false; break; }
             if (pos_) {
                 ok = dict_set(vm, r, k, res) == 0;
                 vm_pop_roots(vm, 1);
@@ -1388,8 +1381,8 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
     ObjDict *defaults = dict_new(vm);
     if (!defaults) return ERR;
     if (p[3] != UNDEF && p[3] != NONE_VAL) {
-        if (!push_root(vm, obj_val(fl))) return ERR;
-        if (!push_root(vm, obj_val(defaults))) { vm_pop_roots(vm, 1); return ERR; }
+        if (!vm_push_root(vm, obj_val(fl))) return ERR;
+        if (!vm_push_root(vm, obj_val(defaults))) { vm_pop_roots(vm, 1); return ERR; }
         ObjList *dl = op_to_list(vm, p[3]);
         vm_pop_roots(vm, 2);
         if (!dl) return ERR;

@@ -164,7 +164,7 @@ static Value partial_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     /* The values are reachable from the partial and the caller; the
      * names tuple is new. */
-    if (!vm_push_root(vm, obj_val(names))) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    if (!vm_push_root(vm, obj_val(names))) return ERR;
     Value r = op_call(vm, func, argv, (int)npos, names);
     vm_pop_roots(vm, 1);
     return r;
@@ -491,7 +491,7 @@ static Value lru_wrap(VM *vm, Value func, Value maxsize, bool typed) {
     st->c = maxsize;
     st->step = typed;
     Value self = obj_val(o);
-    if (!vm_push_root(vm, self)) return exc_nomem(vm);
+    if (!vm_push_root(vm, self)) return ERR;
     bool ok = do_update_wrapper(vm, self, func, UNDEF, UNDEF) && set_dict_attr(vm, self, "__lru_state__", obj_val(st));
     vm_pop_roots(vm, 1);
     return ok ? self : ERR;
@@ -614,8 +614,8 @@ static Value key_compare(VM *vm, Value *args, int nargs, CmpOp op) {
     if (a->b == UNDEF || b->b == UNDEF) return exc_raise(vm, E_AttributeError, "object");
     /* list.sort may hold a key only in a C variable while it compares:
      * keep both wrappers alive through the script call. */
-    if (!vm_push_root(vm, args[0])) return exc_nomem(vm);
-    if (!vm_push_root(vm, args[1])) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+    if (!vm_push_root(vm, args[0])) return ERR;
+    if (!vm_push_root(vm, args[1])) { vm_pop_roots(vm, 1); return ERR; }
     Value r = op_call2(vm, a->a, a->b, b->b);
     vm_pop_roots(vm, 2);
     if (r == ERR) return ERR;

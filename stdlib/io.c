@@ -335,7 +335,7 @@ static Value m_readlines(VM *vm, Value *args, int nargs, ObjTuple *kw, bool bina
     int64_t hint;
     if (!size_arg(vm, nargs > 1 ? args[1] : UNDEF, &hint)) return ERR;
     ObjList *l = list_new(vm, 0);
-    if (!l || !vm_push_root(vm, obj_val(l))) return l ? exc_nomem(vm) : ERR;
+    if (!l || !vm_push_root(vm, obj_val(l))) return ERR;
     int64_t total = 0;
     for (;;) {
         Value line = read_line(vm, c, -1);
@@ -361,7 +361,7 @@ static Value m_writelines(VM *vm, Value *args, int nargs, ObjTuple *kw, bool bin
     if (!args_check(vm, "writelines", nargs - 1, kw, 1, 1)) return ERR;
     if (!open_core(vm, args[0], binary)) return ERR;
     Value it = op_iter(vm, args[1]);
-    if (it == ERR || !vm_push_root(vm, it)) return it == ERR ? ERR : exc_nomem(vm);
+    if (it == ERR || !vm_push_root(vm, it)) return ERR;
     Value v;
     while ((v = op_next(vm, it)) != UNDEF && v != ERR) {
         /* Looked up each time: a line's __str__ could close the file. */

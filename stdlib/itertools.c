@@ -313,7 +313,7 @@ static Value compress_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                          p[0] == UNDEF ? "data" : "selectors", p[0] == UNDEF ? 1 : 2);
     ObjIter *it = it_new(vm, IT_COMPRESS, compress_next);
     if (!it) return ERR;
-    if (!vm_push_root(vm, obj_val(it))) return exc_nomem(vm);
+    if (!vm_push_root(vm, obj_val(it))) return ERR;
     it->a = op_iter(vm, p[0]);
     it->b = it->a == ERR ? ERR : op_iter(vm, p[1]);
     vm_pop_roots(vm, 1);
@@ -626,7 +626,7 @@ static Value zip_longest_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     it->a = obj_val(its);
     it->b = fill;
     it->i = nargs - 1;
-    if (!vm_push_root(vm, obj_val(it))) return exc_nomem(vm);
+    if (!vm_push_root(vm, obj_val(it))) return ERR;
     for (int i = 1; i < nargs; i++) {
         Value s = op_iter(vm, args[i]);
         if (s == ERR) { vm_pop_roots(vm, 1); return ERR; }
@@ -761,7 +761,7 @@ static Value product_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjIter *it = pools ? it_new(vm, IT_PRODUCT, product_next) : NULL;
     if (!it) return ERR;
     it->a = obj_val(pools);
-    if (!vm_push_root(vm, obj_val(it))) return exc_nomem(vm);
+    if (!vm_push_root(vm, obj_val(it))) return ERR;
     for (int64_t i = 0; i < np; i++) {
         ObjTuple *t = to_tuple(vm, args[i + 1]);
         if (!t) { vm_pop_roots(vm, 1); return ERR; }

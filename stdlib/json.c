@@ -197,7 +197,7 @@ static bool enc_dict(Encoder *e, Value v) {
         while (dict_next(d, &pos, &k, &val)) {
             if (list_append(vm, keys, k) < 0) return false;
         }
-        if (!vm_push_root(vm, obj_val(keys))) { exc_nomem(vm); return false; }
+        if (!vm_push_root(vm, obj_val(keys))) return false;
         int rc = list_sort(vm, keys, UNDEF, false);
         for (int64_t i = 0; rc == 0 && i < keys->len; i++) {
             val = dict_get(vm, d, keys->items[i]);
@@ -362,7 +362,7 @@ static Value encode(Encoder *e, Value obj) {
     e->keep = list_new(e->vm, 8);
     if (!e->keep || !vm_push_root(e->vm, obj_val(e->keep))) {
         free(e->indent_buf);
-        return e->keep ? exc_nomem(e->vm) : ERR;
+        return ERR;
     }
     bool ok = enc_value(e, obj);
     vm_pop_roots(e->vm, 1);
@@ -703,8 +703,8 @@ static Value decode(VM *vm, Value s, Value *args, int nargs, ObjTuple *kw, const
         return dec_error(&d, "Unexpected UTF-8 BOM (decode using utf-8-sig)", 0);
     d.keep = list_new(vm, 8);
     if (!d.keep) return ERR;
-    if (!vm_push_root(vm, obj_val(d.keep))) return exc_nomem(vm);
-    if (!vm_push_root(vm, s)) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+    if (!vm_push_root(vm, obj_val(d.keep))) return ERR;
+    if (!vm_push_root(vm, s)) { vm_pop_roots(vm, 1); return ERR; }
     int saved_depth = vm->c_depth;
     Value r = dec_value(&d);
     vm->c_depth = saved_depth;
@@ -729,7 +729,7 @@ static Value json_load(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (r == ERR) return ERR;
     Value text = op_call0(vm, r);
     if (text == ERR) return ERR;
-    if (!vm_push_root(vm, text)) return exc_nomem(vm);
+    if (!vm_push_root(vm, text)) return ERR;
     Value v = decode(vm, text, args, nargs, kw, "load");
     vm_pop_roots(vm, 1);
     return v;

@@ -410,7 +410,7 @@ static Value m_dist(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjList *p = NULL, *q = NULL;
     for (int k = 0; k < 2; k++) {
         ObjList *l = op_to_list(vm, args[k]);
-        if (!l || !vm_push_root(vm, obj_val(l))) { vm_pop_roots(vm, k); return l ? exc_nomem(vm) : ERR; }
+        if (!l || !vm_push_root(vm, obj_val(l))) { vm_pop_roots(vm, k); return ERR; }
         if (k == 0) p = l; else q = l;
     }
     Value result = ERR;

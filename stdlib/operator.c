@@ -343,8 +343,8 @@ static Value methodcaller_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         names->items[j] = k;
         argv[pos->len + j++] = v;
     }
-    if (!vm_push_root(vm, m)) return exc_nomem(vm);
-    if (!vm_push_root(vm, obj_val(names))) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+    if (!vm_push_root(vm, m)) return ERR;
+    if (!vm_push_root(vm, obj_val(names))) { vm_pop_roots(vm, 1); return ERR; }
     Value r = op_call(vm, m, argv, (int)pos->len, j ? names : NULL);
     vm_pop_roots(vm, 2);
     return r;

@@ -139,7 +139,7 @@ static Value walk_qualname(VM *vm, Value module, ObjStr *qualname) {
         if (cur == UNDEF) {
             cur = dict_get_str(vm->builtins, part);
         } else {
-            if (!vm_push_root(vm, cur)) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+            if (!vm_push_root(vm, cur)) return ERR;
             cur = op_getattr_opt(vm, cur, part);
             vm_pop_roots(vm, 1);
         }

@@ -219,7 +219,11 @@ static void run_atexit(VM *vm) {
     while (is_list(l) && AS(ObjList, l)->len > 0) {
         ObjList *handlers = AS(ObjList, l);
         Value h = handlers->items[--handlers->len];
-        if (!is_tuple(h) || AS(ObjTuple, h)->len != 3 || !vm_push_root(vm, h)) continue;
+        if (!is_tuple(h) || AS(ObjTuple, h)->len != 3) continue;
+        if (!vm_push_root(vm, h)) {
+            vm->exc = UNDEF;
+            continue;
+        }
         ObjTuple *t = AS(ObjTuple, h);
         Value args = t->items[1], kwargs = t->items[2];
         Value r = op_call_tuple(vm, t->items[0], is_tuple(args) ? AS(ObjTuple, args) : NULL,

@@ -740,7 +740,7 @@ static Value dict_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjDict *d = dict_new(vm);
     if (!d) return ERR;
     if (nargs == 2) {
-        if (!vm_push_root(vm, obj_val(d))) return exc_nomem(vm);
+        if (!vm_push_root(vm, obj_val(d))) return ERR;
         int r = dict_update(vm, d, args[1]);
         vm_pop_roots(vm, 1);
         if (r < 0) {

@@ -94,7 +94,7 @@ static bool namespaces(VM *vm, const char *fname, Value g, Value l, ObjDict **gl
     /* Another mapping: its items in a dict for the run. */
     ObjDict *d = dict_new(vm);
     if (!d) return false;
-    if (!vm_push_root(vm, obj_val(d))) { exc_nomem(vm); return false; }
+    if (!vm_push_root(vm, obj_val(d))) return false;
     Value keys = op_call_method(vm, l, vm_name(vm, N_keys), NULL, 0);
     ObjList *kl = keys == ERR ? NULL : op_to_list(vm, keys);
     bool ok = kl != NULL && vm_push_root(vm, obj_val(kl));
@@ -126,9 +126,9 @@ static Value run(VM *vm, const char *fname, Value src, Value g, Value l, Compile
     ObjDict *globals, *locals = NULL, *before = NULL;
     Value mapping;
     if (!namespaces(vm, fname, g, l, &globals, &locals, &mapping)) return ERR;
-    if (!vm_push_root(vm, locals ? obj_val(locals) : NONE_VAL)) return exc_nomem(vm);
+    if (!vm_push_root(vm, locals ? obj_val(locals) : NONE_VAL)) return ERR;
     if (mapping != UNDEF && !(before = dict_copy(vm, locals))) { vm_pop_roots(vm, 1); return ERR; }
-    if (!vm_push_root(vm, before ? obj_val(before) : NONE_VAL)) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+    if (!vm_push_root(vm, before ? obj_val(before) : NONE_VAL)) { vm_pop_roots(vm, 1); return ERR; }
     ObjCode *code = compile_value(vm, src, "<string>", mode, fname);
     Value r = ERR;
     if (code && !(code->flags & CODE_MODULE)) {
@@ -138,8 +138,6 @@ static Value run(VM *vm, const char *fname, Value src, Value g, Value l, Compile
     } else if (code && vm_push_root(vm, obj_val(code))) {
         r = interp_run_code(vm, code, globals, locals);
         vm_pop_roots(vm, 1);
-    } else if (code) {
-        exc_nomem(vm);
     }
     if (r != ERR && before && !write_back(vm, locals, before, mapping)) r = ERR;
     vm_pop_roots(vm, 2);
@@ -192,7 +190,7 @@ static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     CompileMode mode = !strcmp(m, "exec") ? COMPILE_EXEC : !strcmp(m, "eval") ? COMPILE_EVAL : COMPILE_SINGLE;
     if (mode == COMPILE_SINGLE && strcmp(m, "single") != 0)
         return exc_raise(vm, E_ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
-    if (!vm_push_root(vm, fn)) return exc_nomem(vm);
+    if (!vm_push_root(vm, fn)) return ERR;
     ObjCode *code = compile_string(vm, text, len, AS(ObjStr, fn)->data, mode);
     vm_pop_roots(vm, 1);
     return code ? obj_val(code) : ERR;

@@ -496,7 +496,7 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
     ObjList *l = is_str(own) ? list_from(vm, &own, 1) : op_to_list(vm, own);
     ObjDict *names = l ? dict_new(vm) : NULL;
     if (!names) return false;
-    if (!vm_push_root(vm, obj_val(l))) { exc_nomem(vm); return false; }
+    if (!vm_push_root(vm, obj_val(l))) return false;
     bool has_dict = false;
     /* The names, mangled, then sorted (the order the descriptors go into
      * the class dict, as CPython's). */
@@ -644,7 +644,7 @@ static __attribute__((noinline)) Value abstract_error(VM *vm, ObjClass *cls) {
     Value am = dict_get_str(cls->dict, vm_name(vm, N___abstractmethods__));
     ObjList *names = am == UNDEF ? NULL : op_to_list(vm, am);
     if (!names) return am == UNDEF ? exc_raise(vm, E_TypeError, "Can't instantiate abstract class %s", cls->name->data) : ERR;
-    if (!vm_push_root(vm, obj_val(names))) return exc_nomem(vm);
+    if (!vm_push_root(vm, obj_val(names))) return ERR;
     bool ok = list_sort(vm, names, UNDEF, false) == 0;
     vm_pop_roots(vm, 1);
     if (!ok) return ERR;
@@ -754,7 +754,7 @@ static Value call_plain(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple 
         Value initf = class_lookup(as_obj(obj)->cls, vm_name(vm, N___init__));
         if (initf == dict_get_str(cls->dict, vm_name(vm, N___init__))) return obj;
         argv[0] = obj;
-        if (!vm_push_root(vm, obj)) return exc_nomem(vm);
+        if (!vm_push_root(vm, obj)) return ERR;
         Value r = op_call(vm, initf, argv, nargs + 1, kwnames);
         vm_pop_roots(vm, 1);
         return r == ERR ? ERR : obj;
@@ -766,7 +766,7 @@ static Value call_plain(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple 
     Value argv[nargs + nkw + 1];
     argv[0] = obj;
     copy_values(argv + 1, args, nargs + nkw);
-    if (!vm_push_root(vm, obj)) return exc_nomem(vm);
+    if (!vm_push_root(vm, obj)) return ERR;
     Value r = op_call(vm, init, argv, nargs + 1, kwnames);
     vm_pop_roots(vm, 1);
     if (r == ERR) return ERR;
@@ -1105,8 +1105,8 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjList *l = list_new(vm, 0);
     ObjDict *seen = l ? dict_new(vm) : NULL;
     if (!seen) return ERR;
-    if (!vm_push_root(vm, obj_val(l))) return exc_nomem(vm);
-    if (!vm_push_root(vm, obj_val(seen))) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+    if (!vm_push_root(vm, obj_val(l))) return ERR;
+    if (!vm_push_root(vm, obj_val(seen))) { vm_pop_roots(vm, 1); return ERR; }
     bool ok = true;
     if (!is_kind(o, OBJ_CLASS)) {
         Value d = op_getattr_opt(vm, o, vm_name(vm, N___dict__));
@@ -1247,7 +1247,7 @@ static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         mcls = winner;
     }
     Value cls = class_new_meta(vm, mcls, AS(ObjStr, args[1]), bases, AS(ObjDict, args[3]));
-    if (cls == ERR || !vm_push_root(vm, cls)) return cls == ERR ? ERR : exc_nomem(vm);
+    if (cls == ERR || !vm_push_root(vm, cls)) return ERR;
     bool ok = class_finish(vm, AS(ObjClass, cls), args + nargs, kw);
     vm_pop_roots(vm, 1);
     return ok ? cls : ERR;

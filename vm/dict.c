@@ -270,7 +270,7 @@ int dict_update(VM *vm, ObjDict *d, Value other) {
             break;
         }
         /* Hashing the key may run script code: keep the pair reachable. */
-        if (!vm_push_root(vm, obj_val(pair))) { rc = -1; exc_nomem(vm); break; }
+        if (!vm_push_root(vm, obj_val(pair))) { rc = -1; break; }
         int r = dict_set(vm, d, pair->items[0], pair->items[1]);
         vm_pop_roots(vm, 1);
         if (r < 0) { rc = -1; break; }
@@ -357,7 +357,7 @@ static Value m_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (op_override(vm, args[0], N___iter__) != UNDEF) {
         /* a subclass that iterates its own way is copied through keys() */
         ObjDict *d = dict_new(vm);
-        if (!d || !vm_push_root(vm, obj_val(d))) return d ? exc_nomem(vm) : ERR;
+        if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
         int rc = dict_update(vm, d, args[0]);
         vm_pop_roots(vm, 1);
         return rc < 0 ? ERR : obj_val(d);

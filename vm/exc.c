@@ -867,7 +867,7 @@ static int split_rec(VM *vm, Value exc, Matcher *m, bool want_rest, Value *match
 static int group_split(VM *vm, Value eg, Matcher *m, bool want_rest, Value *match, Value *rest) {
     ObjList *keep = list_new(vm, 0);
     if (!keep) return -1;
-    if (!vm_push_root(vm, obj_val(keep))) { exc_nomem(vm); return -1; }
+    if (!vm_push_root(vm, obj_val(keep))) return -1;
     int r = split_rec(vm, eg, m, want_rest, match, rest, keep, 0);
     vm_pop_roots(vm, 1);
     return r;
@@ -1021,7 +1021,7 @@ Value exc_prep_reraise_star(VM *vm, Value orig, ObjList *excs) {
     if (!is_group(orig)) return excs->items[0];     /* a naked exception: at most one */
     ObjList *keep = list_new(vm, 0);
     if (!keep) return ERR;
-    if (!vm_push_root(vm, obj_val(keep))) return exc_nomem(vm);
+    if (!vm_push_root(vm, obj_val(keep))) return ERR;
     Value r = prep_reraise(vm, orig, excs, keep);
     vm_pop_roots(vm, 1);
     return r;
@@ -1069,6 +1069,7 @@ void exc_report_unraisable(VM *vm, const char *prefix, Value obj) {
     Value e = vm->exc;
     vm->exc = UNDEF;
     bool rooted = vm_push_root(vm, e);     /* repr() may run script code */
+    vm->exc = UNDEF;
     StrBuf b = SB_INIT;
     sb_adds(&b, prefix);
     if (obj != UNDEF && !op_repr_to(vm, obj, &b)) {

@@ -529,7 +529,7 @@ static Value f_writelines(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value it = op_iter(vm, args[1]);
     if (it == ERR) return ERR;
     /* The iterator may run script code (a generator): keep it reachable. */
-    if (!vm_push_root(vm, it)) return exc_nomem(vm);
+    if (!vm_push_root(vm, it)) return ERR;
     Value r = NONE_VAL;
     for (;;) {
         Value line = op_next(vm, it);

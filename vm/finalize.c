@@ -70,7 +70,10 @@ void finalize_mark(VM *vm) {
  * close() for a generator, __del__ for anything else. */
 static void finalize_one(VM *vm, Obj *o) {
     Value saved = vm->fiber->handled;
-    if (!vm_push_root(vm, obj_val(o))) return;
+    if (!vm_push_root(vm, obj_val(o))) {
+        vm->exc = UNDEF;        /* nested too deep to run it: it is dropped */
+        return;
+    }
     if (is_gen(o)) {
         if (gen_close(vm, (ObjGen *)o) < 0) exc_report_unraisable(vm, "Exception ignored in: ", obj_val(o));
     } else {

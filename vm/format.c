@@ -24,12 +24,6 @@
 
 static ObjStr *S(Value v) { return AS(ObjStr, v); }
 
-static bool push_root(VM *vm, Value v) {
-    if (vm_push_root(vm, v)) return true;
-    exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-    return false;
-}
-
 static void add_times(StrBuf *b, const char *s, size_t n, int64_t times) {
     for (int64_t i = 0; i < times; i++) sb_add(b, s, n);
 }
@@ -525,7 +519,7 @@ static Value first_arg(VM *vm, FmtCtx *c, const char *name, size_t n) {
     Value key = str_new(vm, name, n);
     if (key == ERR) return ERR;
     if (c->mapping != UNDEF) {
-        if (!push_root(vm, key)) return ERR;
+        if (!vm_push_root(vm, key)) return ERR;
         Value v = op_getitem(vm, c->mapping, key);
         vm_pop_roots(vm, 1);
         return v;
@@ -543,7 +537,7 @@ static Value field_value(VM *vm, FmtCtx *c, const char *s, size_t n) {
     while (i < n && s[i] != '.' && s[i] != '[') i++;
     Value v = first_arg(vm, c, s, i);
     while (v != ERR && i < n) {
-        if (!push_root(vm, v)) return ERR;
+        if (!vm_push_root(vm, v)) return ERR;
         c->nroots++;
         if (s[i] == '.') {
             size_t j = ++i;
@@ -582,7 +576,7 @@ static bool do_field(VM *vm, FmtCtx *c, const char *name, size_t nname, uint32_t
                      const char *spec, size_t nspec, bool nested, int depth, StrBuf *out) {
     Value v = field_value(vm, c, name, nname);
     if (v == ERR) return false;
-    if (!push_root(vm, v)) return false;
+    if (!vm_push_root(vm, v)) return false;
     c->nroots++;
     if (conv) {
         if (conv == 'r') v = op_repr(vm, v);
@@ -597,7 +591,7 @@ static bool do_field(VM *vm, FmtCtx *c, const char *name, size_t nname, uint32_t
             exc_raise(vm, E_ValueError, "Unknown conversion specifier \\x%x", (unsigned)conv);
             return false;
         }
-        if (v == ERR || !push_root(vm, v)) return false;
+        if (v == ERR || !vm_push_root(vm, v)) return false;
         c->nroots++;
     }
     Value sp = UNDEF;
@@ -969,7 +963,7 @@ static bool pct_conversion(VM *vm, PctCtx *c, ObjStr *fmt, size_t *pos, StrBuf *
     }
     if (arg == UNDEF && !pct_next(vm, c, &arg)) return false;
     if (conv == '%') { sb_addc(out, '%'); return true; }
-    if (!push_root(vm, arg)) return false;
+    if (!vm_push_root(vm, arg)) return false;
     bool ok = pct_one(vm, out, &f, arg, (char)conv);
     vm_pop_roots(vm, 1);
     return ok;

@@ -284,6 +284,11 @@ void gc_free(VM *vm, void *p, size_t size) {
     vm->bytes_allocated -= size;
 }
 
+bool vm_roots_exhausted(VM *vm) {
+    exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    return false;
+}
+
 Value *vm_roots_open(VM *vm, int n) {
     if (vm->nroots + n > ROOTS_MAX) {
         exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");

@@ -173,7 +173,7 @@ Value gen_throw(VM *vm, ObjGen *g, Value e, bool close_on_genexit, bool *done) {
     if (yf != UNDEF) {
         if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
         /* The sub-iterator runs script code: keep the exception alive. */
-        if (!vm_push_root(vm, e)) return exc_nomem(vm);
+        if (!vm_push_root(vm, e)) return ERR;
         g->state = GEN_RUNNING;
         vm->c_depth++;
         Value r = UNDEF;

@@ -236,7 +236,7 @@ static bool unpack(VM *vm, Value seq, Value *dest, int n) {
     }
     ObjList *got = list_new(vm, n + 1);
     if (!got || !vm_push_root(vm, it)) return false;
-    if (!vm_push_root(vm, obj_val(got))) { vm_pop_roots(vm, 1); exc_nomem(vm); return false; }
+    if (!vm_push_root(vm, obj_val(got))) { vm_pop_roots(vm, 1); return false; }
     bool ok = true;
     while (got->len <= n) {
         Value v = op_next(vm, it);
@@ -355,7 +355,7 @@ static Value call_ex(VM *vm, Value f, Value argt, Value kwd) {
         argv[t->len + i++] = v;
     }
     /* argv is not visible to the collector: keep the values reachable. */
-    if (!vm_push_root(vm, obj_val(names))) { free(argv); return exc_nomem(vm); }
+    if (!vm_push_root(vm, obj_val(names))) { free(argv); return ERR; }
     Value r = op_call(vm, f, argv, (int)t->len, names);
     vm_pop_roots(vm, 1);
     free(argv);
@@ -866,7 +866,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (is_kind(f, OBJ_FUNCTION)) {
             SAVE();
             frame->sp = fslot;      /* the callee's result lands here */
-            if (kwnames && !vm_push_root(vm, obj_val(kwnames))) { exc_nomem(vm); goto error_at_call; }
+            if (kwnames && !vm_push_root(vm, obj_val(kwnames))) goto error_at_call;
             Frame *nf = enter_function(vm, AS(ObjFunction, f), args, nargs, kwnames);
             if (kwnames) vm_pop_roots(vm, 1);
             if (!nf) goto error_at_call;
@@ -926,7 +926,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 /* Run __init__ in a frame of its own; on return the instance,
                  * already in the callable's slot, is the call's result. */
                 frame->sp = fslot + 1;
-                if (kwnames && !vm_push_root(vm, obj_val(kwnames))) { exc_nomem(vm); sp = fslot; goto error; }
+                if (kwnames && !vm_push_root(vm, obj_val(kwnames))) { sp = fslot; goto error; }
                 Frame *nf = enter_function(vm, AS(ObjFunction, init), args - 1, nargs + 1, kwnames);
                 if (kwnames) vm_pop_roots(vm, 1);
                 if (!nf) { sp = fslot; goto error; }
@@ -1943,7 +1943,7 @@ static ObjTuple *resolve_bases(VM *vm, ObjTuple *bases) {
         }
         if (!out) {
             out = list_from(vm, bases->items, i);
-            if (!out || !vm_push_root(vm, obj_val(out))) { if (out) exc_nomem(vm); return NULL; }
+            if (!out || !vm_push_root(vm, obj_val(out))) return NULL;
         }
         Value r = op_call1(vm, me, obj_val(bases));
         if (r != ERR && !is_tuple(r)) exc_raise(vm, E_TypeError, "__mro_entries__ must return a tuple");

@@ -52,8 +52,8 @@ Value match_keys(VM *vm, Value map, ObjTuple *keys) {
     ObjTuple *values = tuple_new(vm, n);
     ObjSet *seen = values ? set_new(vm, vm->types[T_SET]) : NULL;
     if (!seen) return ERR;
-    if (!vm_push_root(vm, obj_val(values))) return exc_nomem(vm);
-    if (!vm_push_root(vm, obj_val(seen))) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
+    if (!vm_push_root(vm, obj_val(values))) return ERR;
+    if (!vm_push_root(vm, obj_val(seen))) { vm_pop_roots(vm, 1); return ERR; }
     int nroots = 2;
     /* A subclass may override get(); a fresh object marks a missing key. */
     Value get = UNDEF, self = UNDEF, missing = UNDEF, result = obj_val(values);
@@ -164,7 +164,7 @@ static int match_attrs(VM *vm, Value subject, ObjClass *cls, int nargs, ObjTuple
         if (margs == ERR) return -1;
         if (self) return list_append(vm, attrs, subject) < 0 ? -1 : 1;
         /* A getter could replace __match_args__: keep the names alive. */
-        if (!vm_push_root(vm, margs)) { exc_nomem(vm); return -1; }
+        if (!vm_push_root(vm, margs)) return -1;
         for (int i = 0; found > 0 && i < nargs; i++) {
             Value name = AS(ObjTuple, margs)->items[i];
             if (!is_str(name) || as_obj(name)->cls != vm->types[T_STR]) {
@@ -190,7 +190,7 @@ Value match_class(VM *vm, Value subject, Value cls_val, int nargs, ObjTuple *nam
     if (!class_is_subclass(type_of(vm, subject), cls)) return NONE_VAL;
     ObjList *attrs = list_new(vm, nargs + names->len);
     if (!attrs) return ERR;
-    if (!vm_push_root(vm, obj_val(attrs))) return exc_nomem(vm);
+    if (!vm_push_root(vm, obj_val(attrs))) return ERR;
     int found = match_attrs(vm, subject, cls, nargs, names, attrs);
     vm_pop_roots(vm, 1);
     if (found <= 0) return found < 0 ? ERR : NONE_VAL;

@@ -1487,7 +1487,7 @@ ObjList *op_to_list(VM *vm, Value iterable) {
     if (is_plain_kind(iterable, OBJ_TUPLE)) return list_from(vm, AS(ObjTuple, iterable)->items, AS(ObjTuple, iterable)->len);
     ObjList *l = list_new(vm, 0);
     if (!l) return NULL;
-    if (!vm_push_root(vm, obj_val(l))) { exc_nomem(vm); return NULL; }
+    if (!vm_push_root(vm, obj_val(l))) return NULL;
     int rc = list_extend(vm, l, iterable);
     vm_pop_roots(vm, 1);
     return rc < 0 ? NULL : l;
@@ -1829,7 +1829,7 @@ Value op_call_tuple(VM *vm, Value f, ObjTuple *args, ObjDict *kwargs) {
         names = tuple_new(vm, nkw);
         if (!names || !vm_push_root(vm, obj_val(names))) {
             if (argv != small) free(argv);
-            return names ? exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded") : ERR;
+            return ERR;
         }
         int64_t p = 0, j = 0;
         Value k, v;

@@ -686,7 +686,7 @@ Value sched_run_until(VM *vm, Future *fut) {
     /* As in asyncio, a done callback stops the loop after the iteration in
      * which it runs. */
     if (!future_add_callback(vm, fut, UNDEF, CB_STOP)) return ERR;
-    if (!vm_push_root(vm, obj_val(fut))) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    if (!vm_push_root(vm, obj_val(fut))) return ERR;
     s->running = true;
     s->stopping = false;
     s->loop_ts = vm->ts;

@@ -50,12 +50,6 @@ static ObjSet *set_new_basetype(VM *vm, ObjSet *like) {
     return set_new(vm, vm->types[set_frozen(vm, like) ? T_FROZENSET : T_SET]);
 }
 
-static bool root(VM *vm, Value v) {
-    if (vm_push_root(vm, v)) return true;
-    exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-    return false;
-}
-
 static int hash_key(VM *vm, Value key, uint64_t *h) {
     if (op_hash(vm, key, h) < 0) return -1;
     if (*h == DUMMY_HASH) *h = DUMMY_HASH - 1;
@@ -284,7 +278,7 @@ int set_contains(VM *vm, ObjSet *s, Value key) {
     int rv = set_contains_key(vm, s, key);
     Value tmp;
     if (rv < 0 && frozen_key(vm, key, &tmp)) {
-        if (!root(vm, tmp)) return -1;
+        if (!vm_push_root(vm, tmp)) return -1;
         rv = set_contains_key(vm, s, tmp);
         vm_pop_roots(vm, 1);
     }
@@ -295,7 +289,7 @@ int set_discard(VM *vm, ObjSet *s, Value key) {
     int rv = set_discard_key(vm, s, key);
     Value tmp;
     if (rv < 0 && frozen_key(vm, key, &tmp)) {
-        if (!root(vm, tmp)) return -1;
+        if (!vm_push_root(vm, tmp)) return -1;
         rv = set_discard_key(vm, s, tmp);
         vm_pop_roots(vm, 1);
     }
@@ -341,7 +335,7 @@ static bool is_exact_dict(VM *vm, Value v) {
 
 static int set_update_iter(VM *vm, ObjSet *s, Value iterable) {
     Value it = op_iter(vm, iterable);
-    if (it == ERR || !root(vm, it)) return -1;
+    if (it == ERR || !vm_push_root(vm, it)) return -1;
     int rc = 0;
     for (;;) {
         Value v = op_next(vm, it);
@@ -381,7 +375,7 @@ int set_update(VM *vm, ObjSet *s, Value other) {
 /* A new set of class cls filled from an iterable (make_new_set). */
 static ObjSet *set_from(VM *vm, ObjClass *cls, Value iterable) {
     ObjSet *s = set_new(vm, cls);
-    if (!s || !root(vm, obj_val(s))) return NULL;
+    if (!s || !vm_push_root(vm, obj_val(s))) return NULL;
     int rc = set_update(vm, s, iterable);
     vm_pop_roots(vm, 1);
     return rc < 0 ? NULL : s;
@@ -394,7 +388,7 @@ static ObjSet *set_from(VM *vm, ObjClass *cls, Value iterable) {
  * order; both steps decide where keys land, so both are replayed here. */
 ObjSet *set_frozen_const(VM *vm, const Value *items, int64_t n) {
     ObjSet *first = set_new(vm, vm->types[T_FROZENSET]);
-    if (!first || !root(vm, obj_val(first))) return NULL;
+    if (!first || !vm_push_root(vm, obj_val(first))) return NULL;
     ObjSet *f = NULL;
     for (int64_t i = 0; i < n; i++)
         if (set_add_key(vm, first, items[i]) < 0) goto done;
@@ -427,7 +421,7 @@ static ObjSet *set_copy(VM *vm, ObjSet *s) {
 static ObjSet *set_intersection(VM *vm, ObjSet *so, Value other) {
     if (is_set(other) && AS(ObjSet, other) == so) return set_copy(vm, so);
     ObjSet *result = set_new_basetype(vm, so);
-    if (!result || !root(vm, obj_val(result))) return NULL;
+    if (!result || !vm_push_root(vm, obj_val(result))) return NULL;
     int rc = 0;
     if (is_set(other)) {
         ObjSet *a = so, *b = AS(ObjSet, other);
@@ -436,21 +430,21 @@ static ObjSet *set_intersection(VM *vm, ObjSet *so, Value other) {
         Value k;
         uint64_t h;
         while (rc == 0 && set_next_entry(b, &pos, &k, &h)) {
-            if (!root(vm, k)) { rc = -1; break; }
+            if (!vm_push_root(vm, k)) { rc = -1; break; }
             int in = set_contains_entry(vm, a, k, h);
             if (in < 0 || (in && set_add_entry(vm, result, k, h) < 0)) rc = -1;
             vm_pop_roots(vm, 1);
         }
     } else {
         Value it = op_iter(vm, other);
-        if (it == ERR || !root(vm, it)) {
+        if (it == ERR || !vm_push_root(vm, it)) {
             rc = -1;
         } else {
             for (;;) {
                 Value k = op_next(vm, it);
                 if (k == UNDEF) break;
                 uint64_t h;
-                if (k == ERR || !root(vm, k)) { rc = -1; break; }
+                if (k == ERR || !vm_push_root(vm, k)) { rc = -1; break; }
                 int in = hash_key(vm, k, &h) < 0 ? -1 : set_contains_entry(vm, so, k, h);
                 if (in > 0) in = set_add_entry(vm, result, k, h) < 0 ? -1 : 1;
                 vm_pop_roots(vm, 1);
@@ -485,13 +479,13 @@ static int set_difference_update(VM *vm, ObjSet *so, Value other) {
             o = set_intersection(vm, so, other);
             if (!o) return -1;
         }
-        if (!root(vm, obj_val(o))) return -1;
+        if (!vm_push_root(vm, obj_val(o))) return -1;
         int64_t pos = 0;
         Value k;
         uint64_t h;
         int rc = 0;
         while (set_next_entry(o, &pos, &k, &h)) {
-            if (!root(vm, k)) { rc = -1; break; }
+            if (!vm_push_root(vm, k)) { rc = -1; break; }
             int r = set_discard_entry(vm, so, k, h);
             vm_pop_roots(vm, 1);
             if (r < 0) { rc = -1; break; }
@@ -500,7 +494,7 @@ static int set_difference_update(VM *vm, ObjSet *so, Value other) {
         if (rc < 0) return -1;
     } else {
         Value it = op_iter(vm, other);
-        if (it == ERR || !root(vm, it)) return -1;
+        if (it == ERR || !vm_push_root(vm, it)) return -1;
         int rc = 0;
         for (;;) {
             Value k = op_next(vm, it);
@@ -518,7 +512,7 @@ static int set_difference_update(VM *vm, ObjSet *so, Value other) {
 /* set_copy_and_difference */
 static ObjSet *set_copy_and_difference(VM *vm, ObjSet *so, Value other) {
     ObjSet *r = set_copy(vm, so);
-    if (!r || !root(vm, obj_val(r))) return NULL;
+    if (!r || !vm_push_root(vm, obj_val(r))) return NULL;
     int rc = set_difference_update(vm, r, other);
     vm_pop_roots(vm, 1);
     return rc < 0 ? NULL : r;
@@ -534,13 +528,13 @@ static ObjSet *set_difference(VM *vm, ObjSet *so, Value other) {
     if ((so->used >> 2) > other_size) return set_copy_and_difference(vm, so, other);
 
     ObjSet *result = set_new_basetype(vm, so);
-    if (!result || !root(vm, obj_val(result))) return NULL;
+    if (!result || !vm_push_root(vm, obj_val(result))) return NULL;
     int64_t pos = 0;
     Value k;
     uint64_t h;
     int rc = 0;
     while (set_next_entry(so, &pos, &k, &h)) {
-        if (!root(vm, k)) { rc = -1; break; }
+        if (!vm_push_root(vm, k)) { rc = -1; break; }
         int in;
         if (is_set(other)) {
             in = set_contains_entry(vm, AS(ObjSet, other), k, h);
@@ -565,7 +559,7 @@ static int set_symmetric_difference_update(VM *vm, ObjSet *so, Value other) {
         Value k, v;
         while (dict_next(d, &pos, &k, &v)) {
             uint64_t h;
-            if (!root(vm, k)) return -1;
+            if (!vm_push_root(vm, k)) return -1;
             int r = hash_key(vm, k, &h) < 0 ? -1 : set_discard_entry(vm, so, k, h);
             if (r == 0) r = set_add_entry(vm, so, k, h);
             vm_pop_roots(vm, 1);
@@ -580,13 +574,13 @@ static int set_symmetric_difference_update(VM *vm, ObjSet *so, Value other) {
         o = set_from(vm, vm->types[set_frozen(vm, so) ? T_FROZENSET : T_SET], other);
         if (!o) return -1;
     }
-    if (!root(vm, obj_val(o))) return -1;
+    if (!vm_push_root(vm, obj_val(o))) return -1;
     int64_t pos = 0;
     Value k;
     uint64_t h;
     int rc = 0;
     while (set_next_entry(o, &pos, &k, &h)) {
-        if (!root(vm, k)) { rc = -1; break; }
+        if (!vm_push_root(vm, k)) { rc = -1; break; }
         int r = set_discard_entry(vm, so, k, h);
         if (r == 0) r = set_add_entry(vm, so, k, h);
         vm_pop_roots(vm, 1);
@@ -599,7 +593,7 @@ static int set_symmetric_difference_update(VM *vm, ObjSet *so, Value other) {
 /* set_symmetric_difference: a copy of other, updated with so. */
 static ObjSet *set_symmetric_difference(VM *vm, ObjSet *so, Value other) {
     ObjSet *r = set_from(vm, vm->types[set_frozen(vm, so) ? T_FROZENSET : T_SET], other);
-    if (!r || !root(vm, obj_val(r))) return NULL;
+    if (!r || !vm_push_root(vm, obj_val(r))) return NULL;
     int rc = set_symmetric_difference_update(vm, r, obj_val(so));
     vm_pop_roots(vm, 1);
     return rc < 0 ? NULL : r;
@@ -612,7 +606,7 @@ static int set_issubset_set(VM *vm, ObjSet *a, ObjSet *b) {
     Value k;
     uint64_t h;
     while (set_next_entry(a, &pos, &k, &h)) {
-        if (!root(vm, k)) return -1;
+        if (!vm_push_root(vm, k)) return -1;
         int in = set_contains_entry(vm, b, k, h);
         vm_pop_roots(vm, 1);
         if (in <= 0) return in;
@@ -623,7 +617,7 @@ static int set_issubset_set(VM *vm, ObjSet *a, ObjSet *b) {
 static int set_issubset(VM *vm, ObjSet *so, Value other) {
     if (is_set(other)) return set_issubset_set(vm, so, AS(ObjSet, other));
     ObjSet *tmp = set_from(vm, vm->types[T_SET], other);
-    if (!tmp || !root(vm, obj_val(tmp))) return -1;
+    if (!tmp || !vm_push_root(vm, obj_val(tmp))) return -1;
     int rc = set_issubset_set(vm, so, tmp);
     vm_pop_roots(vm, 1);
     return rc;
@@ -632,7 +626,7 @@ static int set_issubset(VM *vm, ObjSet *so, Value other) {
 static int set_issuperset(VM *vm, ObjSet *so, Value other) {
     if (is_set(other)) return set_issubset_set(vm, AS(ObjSet, other), so);
     Value it = op_iter(vm, other);
-    if (it == ERR || !root(vm, it)) return -1;
+    if (it == ERR || !vm_push_root(vm, it)) return -1;
     int rc = 1;
     for (;;) {
         Value k = op_next(vm, it);
@@ -653,7 +647,7 @@ static int set_isdisjoint(VM *vm, ObjSet *so, Value other) {
         Value k;
         uint64_t h;
         while (set_next_entry(b, &pos, &k, &h)) {
-            if (!root(vm, k)) return -1;
+            if (!vm_push_root(vm, k)) return -1;
             int in = set_contains_entry(vm, a, k, h);
             vm_pop_roots(vm, 1);
             if (in != 0) return in < 0 ? -1 : 0;
@@ -661,7 +655,7 @@ static int set_isdisjoint(VM *vm, ObjSet *so, Value other) {
         return 1;
     }
     Value it = op_iter(vm, other);
-    if (it == ERR || !root(vm, it)) return -1;
+    if (it == ERR || !vm_push_root(vm, it)) return -1;
     int rc = 1;
     for (;;) {
         Value k = op_next(vm, it);
@@ -703,7 +697,7 @@ Value set_binop(VM *vm, BinOp op, Value a, Value b) {
     case BIN_OR:
         r = set_copy(vm, so);
         if (r && AS(ObjSet, b) != so) {
-            if (!root(vm, obj_val(r))) return ERR;
+            if (!vm_push_root(vm, obj_val(r))) return ERR;
             int rc = set_merge(vm, r, AS(ObjSet, b));
             vm_pop_roots(vm, 1);
             if (rc < 0) return ERR;
@@ -789,7 +783,7 @@ Value set_repr(VM *vm, ObjSet *s) {
     int64_t pos = 0;
     Value k;
     while (set_next(s, &pos, &k) && keys->len < keys->cap) keys->items[keys->len++] = k;
-    if (!root(vm, obj_val(keys))) return ERR;
+    if (!vm_push_root(vm, obj_val(keys))) return ERR;
     if (!exact) sb_addf(&b, "%s(", name);
     sb_addc(&b, '{');
     for (int64_t i = 0; i < keys->len; i++) {
@@ -908,7 +902,7 @@ static Value m_update(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_union(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     SELF_OR_ERR("union", false, 0, -1);
     ObjSet *r = set_copy(vm, s);
-    if (!r || !root(vm, obj_val(r))) return ERR;
+    if (!r || !vm_push_root(vm, obj_val(r))) return ERR;
     for (int i = 1; i < nargs; i++) {
         if (is_set(args[i]) && AS(ObjSet, args[i]) == s) continue;
         if (set_update(vm, r, args[i]) < 0) {
@@ -927,7 +921,7 @@ static ObjSet *intersection_multi(VM *vm, ObjSet *s, Value *others, int n) {
     for (int i = 0; i < n; i++) {
         ObjSet *next = set_intersection(vm, r, others[i]);
         if (r != s) vm_pop_roots(vm, 1);
-        if (!next || !root(vm, obj_val(next))) return NULL;
+        if (!next || !vm_push_root(vm, obj_val(next))) return NULL;
         r = next;
     }
     vm_pop_roots(vm, 1);
@@ -956,7 +950,7 @@ static Value m_difference(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return r ? obj_val(r) : ERR;
     }
     ObjSet *r = set_difference(vm, s, args[1]);
-    if (!r || !root(vm, obj_val(r))) return ERR;
+    if (!r || !vm_push_root(vm, obj_val(r))) return ERR;
     for (int i = 2; i < nargs; i++) {
         if (set_difference_update(vm, r, args[i]) < 0) {
             vm_pop_roots(vm, 1);

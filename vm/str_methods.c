@@ -1295,12 +1295,6 @@ static int64_t rfind_bytes(const char *hay, int64_t from, int64_t to, const char
     return -1;
 }
 
-static bool push_root(VM *vm, Value v) {
-    if (vm_push_root(vm, v)) return true;
-    exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-    return false;
-}
-
 /* ---- argument checking (CPython's several message styles) -------------- */
 
 static bool take_self(VM *vm, Value *args, int nargs, const char *name) {
@@ -1574,7 +1568,7 @@ static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         vm->exc = UNDEF;
         return exc_raise(vm, E_TypeError, "can only join an iterable");
     }
-    if (!push_root(vm, iter)) return ERR;
+    if (!vm_push_root(vm, iter)) return ERR;
     ObjList *l = op_to_list(vm, iter);
     vm_pop_roots(vm, 1);
     if (!l) return ERR;

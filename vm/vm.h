@@ -213,7 +213,7 @@ typedef struct Fiber {
 
 /* ---- the VM ------------------------------------------------------------ */
 
-#define ROOTS_MAX 256
+#define ROOTS_MAX 4096
 #define CONTEXT_NTYPES 4        /* Context, ContextVar, Token, Token.MISSING's class */
 
 typedef struct ThreadState ThreadState;   /* gil.h */
@@ -349,7 +349,7 @@ bool vm_handle_signals(VM *vm, bool before);
 /* The limit on nested native-to-script calls and recursive C helpers (repr
  * of nested lists, deep ==): beyond it, RecursionError instead of a stack
  * overflow. */
-#define C_DEPTH_MAX 400
+#define C_DEPTH_MAX 1500
 
 /* A fiber's data stack may not grow past this, whatever the recursion limit
  * says: RecursionError instead of exhausting the machine's memory. */
@@ -357,9 +357,12 @@ bool vm_handle_signals(VM *vm, bool before);
 
 static inline ObjStr *vm_name(VM *vm, NameId id) { return vm->names[id]; }
 
-/* Extra roots for native code that calls back into the interpreter. */
+/* Extra roots for native code that calls back into the interpreter; false
+ * after raising RecursionError when they are used up (native code nested
+ * that deep through script calls). */
+bool vm_roots_exhausted(VM *vm);
 static inline bool vm_push_root(VM *vm, Value v) {
-    if (vm->nroots >= ROOTS_MAX) return false;
+    if (vm->nroots >= ROOTS_MAX) return vm_roots_exhausted(vm);
     vm->roots[vm->nroots++] = v;
     return true;
 }

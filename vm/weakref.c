@@ -59,7 +59,10 @@ void weakref_run_callbacks(VM *vm) {
         WeakRef *r = vm->weakref_calls.items[i];
         Value cb = r->callback;
         r->callback = NONE_VAL;
-        if (!vm_push_root(vm, obj_val(r))) break;
+        if (!vm_push_root(vm, obj_val(r))) {
+            vm->exc = UNDEF;    /* nested too deep: the remaining callbacks are dropped */
+            break;
+        }
         if (op_call(vm, cb, (Value[]){obj_val(r)}, 1, NULL) == ERR) exc_report_unraisable(vm, "Exception ignored in: ", cb);
         vm_pop_roots(vm, 1);
     }

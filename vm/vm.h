@@ -349,7 +349,7 @@ bool vm_handle_signals(VM *vm, bool before);
 /* The limit on nested native-to-script calls and recursive C helpers (repr
  * of nested lists, deep ==): beyond it, RecursionError instead of a stack
  * overflow. */
-#define C_DEPTH_MAX 1500
+#define C_DEPTH_MAX 1000
 
 /* A fiber's data stack may not grow past this, whatever the recursion limit
  * says: RecursionError instead of exhausting the machine's memory. */

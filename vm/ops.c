@@ -226,7 +226,10 @@ static Value builtin_binop(VM *vm, BinOp op, Value a, Value b) {
     }
     ObjKind ka = is_obj(a) ? (ObjKind)as_obj(a)->kind : OBJ_KIND_COUNT;
     ObjKind kb = is_obj(b) ? (ObjKind)as_obj(b)->kind : OBJ_KIND_COUNT;
-    if (ka == OBJ_COMPLEX || kb == OBJ_COMPLEX) return cpx_binop(vm, op, a, b);
+    if (ka == OBJ_COMPLEX || kb == OBJ_COMPLEX) {
+        Value r = cpx_binop(vm, op, a, b);
+        if (r != NOTIMPL_VAL) return r;     /* else `"%s" % 1j` and the like */
+    }
     if (ka == OBJ_FLOAT || kb == OBJ_FLOAT) {
         /* a float subclass's instance: float's operators on its value */
         Value x = ka == OBJ_FLOAT ? float_val(AS(ObjFloat, a)->d) : a, y = kb == OBJ_FLOAT ? float_val(AS(ObjFloat, b)->d) : b;

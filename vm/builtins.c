@@ -611,9 +611,11 @@ static Value number_from_special(VM *vm, Value v, NameId name, const char *what)
     if (m == UNDEF) return UNDEF;
     Value r = op_call1(vm, m, v);
     if (r == ERR) return ERR;
-    if (name == N___float__ ? !is_float(r) : !is_intlike(r))
-        return exc_raise(vm, E_TypeError, "%s returned non-%s (type %T)",
-                         name == N___float__ ? "__float__" : name == N___int__ ? "__int__" : "__index__", what, r);
+    if (name == N___float__)
+        return is_float(r) ? r : exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r);
+    if (!is_intlike(r))
+        return exc_raise(vm, E_TypeError, "%s returned non-%s (type %T)", name == N___int__ ? "__int__" : "__index__",
+                         what, r);
     return r;
 }
 

@@ -276,7 +276,7 @@ static Value m_log10(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * by zero (base 1) is a domain error too. As in CPython, only the base's
  * logarithm can fail then: log(0, 2) is (-inf+nanj). */
 static Value m_log(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (kw && kw->len) return exc_raise(vm, E_TypeError, "log() takes no keyword arguments");
+    if (!args_no_kw(vm, "cmath.log", kw)) return ERR;
     if (nargs < 1 || nargs > 2)
         return nargs < 1 ? exc_raise(vm, E_TypeError, "log expected at least 1 argument, got %d", nargs)
                          : exc_raise(vm, E_TypeError, "log expected at most 2 arguments, got %d", nargs);
@@ -317,8 +317,9 @@ static Value m_polar(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * an infinite modulus keeps its sign on each part that is not zero. */
 static Value m_rect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     double r, phi;
-    if (!args_check(vm, "rect", nargs, kw, 2, 2) || !to_real(vm, args[0], &r) || !to_real(vm, args[1], &phi))
-        return ERR;
+    if (!args_no_kw(vm, "cmath.rect", kw)) return ERR;
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "rect expected 2 arguments, got %d", nargs);
+    if (!to_real(vm, args[0], &r) || !to_real(vm, args[1], &phi)) return ERR;
     if (isinf(phi) && !isnan(r) && r != 0.0) return domain_error(vm);
     Cpx z;
     if (isinf(r) && isnan(phi)) {
@@ -355,6 +356,10 @@ static Value m_isclose(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"a", "b", "rel_tol", "abs_tol"};
     Value p[4];
     if (nargs > 2) return exc_raise(vm, E_TypeError, "isclose() takes exactly 2 positional arguments (%d given)", nargs);
+    /* a missing required argument is reported before a duplicated one */
+    for (int i = nargs; i < 2; i++)
+        if (args_kw(vm, args, nargs, kw, names[i]) == UNDEF)
+            return exc_raise(vm, E_TypeError, "isclose() missing required argument '%s' (pos %d)", names[i], i + 1);
     if (!args_bind(vm, "isclose", args, nargs, kw, names, 4, 2, 2, ARGS_INVALID_KW, p)) return ERR;
     Cpx a, b;
     double rel = 1e-9, abs_tol = 0.0;

@@ -383,6 +383,11 @@ static bool self_complex(VM *vm, Value *args, int nargs, const char *name, Cpx *
         return (expr); \
     }
 
+/* complex(z): z itself when it is a plain complex, else a plain copy. */
+static Value plain_of(VM *vm, Value self, Cpx z) {
+    return as_obj(self)->cls == vm->types[T_COMPLEX] ? self : new_of(vm, z);
+}
+
 static Value getnewargs_of(VM *vm, Cpx z) {
     Value items[2] = {float_val(z.re), float_val(z.im)};
     ObjTuple *t = tuple_from(vm, items, 2);
@@ -390,8 +395,7 @@ static Value getnewargs_of(VM *vm, Cpx z) {
 }
 
 SIMPLE_METHOD(m_conjugate, "conjugate", cpx_new(vm, z.re, -z.im))
-SIMPLE_METHOD(m_complex, "__complex__", is_kind(args[0], OBJ_COMPLEX) && as_obj(args[0])->cls == vm->types[T_COMPLEX]
-                                            ? args[0] : new_of(vm, z))
+SIMPLE_METHOD(m_complex, "__complex__", plain_of(vm, args[0], z))
 SIMPLE_METHOD(m_getnewargs, "__getnewargs__", getnewargs_of(vm, z))
 SIMPLE_METHOD(m_neg, "__neg__", cpx_new(vm, -z.re, -z.im))
 SIMPLE_METHOD(m_pos, "__pos__", new_of(vm, z))

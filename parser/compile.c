@@ -1696,7 +1696,8 @@ static bool is_literal(Node *e) {
     if (e->kind == E_BINOP) return true;
     if (e->kind == E_UNARY && e->u.unary.op == OP_NEG) e = e->u.unary.operand;
     switch (e->kind) {
-    case E_INT: case E_FLOAT: case E_IMAG: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE: return true;
+    case E_INT: case E_FLOAT: case E_IMAG: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE:
+        return true;
     default: return false;
     }
 }

@@ -355,7 +355,8 @@ CLASSIFY(isfinite, all_finite(z)) CLASSIFY(isinf, has_inf(z)) CLASSIFY(isnan, ha
 static Value m_isclose(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"a", "b", "rel_tol", "abs_tol"};
     Value p[4];
-    if (nargs > 2) return exc_raise(vm, E_TypeError, "isclose() takes exactly 2 positional arguments (%d given)", nargs);
+    if (nargs > 2)
+        return exc_raise(vm, E_TypeError, "isclose() takes exactly 2 positional arguments (%d given)", nargs);
     /* a missing required argument is reported before a duplicated one */
     for (int i = nargs; i < 2; i++)
         if (args_kw(vm, args, nargs, kw, names[i]) == UNDEF)

@@ -823,8 +823,9 @@ static bool add_types(VM *vm) {
     static const struct { const char *name; TypeId t; } visible[] = {
         {"object", T_OBJECT}, {"type", T_TYPE}, {"bool", T_BOOL}, {"int", T_INT}, {"float", T_FLOAT},
         {"complex", T_COMPLEX}, {"str", T_STR}, {"bytes", T_BYTES}, {"bytearray", T_BYTEARRAY}, {"list", T_LIST},
-        {"tuple", T_TUPLE}, {"dict", T_DICT}, {"set", T_SET}, {"frozenset", T_FROZENSET}, {"range", T_RANGE}, {"slice", T_SLICE},
-        {"property", T_PROPERTY}, {"staticmethod", T_STATICMETHOD}, {"classmethod", T_CLASSMETHOD},
+        {"tuple", T_TUPLE}, {"dict", T_DICT}, {"set", T_SET}, {"frozenset", T_FROZENSET}, {"range", T_RANGE},
+        {"slice", T_SLICE}, {"property", T_PROPERTY}, {"staticmethod", T_STATICMETHOD},
+        {"classmethod", T_CLASSMETHOD},
         {"super", T_SUPER}, {"enumerate", T_ENUMERATE}, {"zip", T_ZIP}, {"map", T_MAP},
         {"filter", T_FILTER}, {"reversed", T_REVERSED},
     };

@@ -410,7 +410,8 @@ void cpx_init(VM *vm) {
         {"__neg__", m_neg}, {"__pos__", m_pos}, {"__abs__", m_abs},
     };
     ObjClass *c = vm->types[T_COMPLEX];
-    for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) class_add_native(vm, c, methods[i].name, methods[i].fn);
+    for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
+        class_add_native(vm, c, methods[i].name, methods[i].fn);
     ObjNative *n = native_new(vm, "__new__", complex_new);
     if (n) dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n));
 }

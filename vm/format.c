@@ -497,8 +497,10 @@ Value fmt_format(VM *vm, Value v, ObjStr *spec) {
         return format_int_spec(vm, v, spec, type_name(vm, v));
     case OBJ_FLOAT:
         return empty ? op_str(vm, v) : format_float(vm, ((ObjFloat *)as_obj(v))->d, spec);
-    case OBJ_COMPLEX:
-        return empty ? op_str(vm, v) : format_complex(vm, ((ObjComplex *)as_obj(v))->re, ((ObjComplex *)as_obj(v))->im, spec);
+    case OBJ_COMPLEX: {
+        ObjComplex *z = (ObjComplex *)as_obj(v);
+        return empty ? op_str(vm, v) : format_complex(vm, z->re, z->im, spec);
+    }
     default:
         break;
     }

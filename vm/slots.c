@@ -156,8 +156,8 @@ void slot_init(VM *vm) {
      * lookup finds them before object's (`(1).__eq__`, `int.__repr__`), and
      * super() reaches them from a subclass. The natives work on any
      * layout, so the types share them. */
-    static const TypeId types[] = {T_INT, T_FLOAT, T_COMPLEX, T_STR, T_BYTES, T_BYTEARRAY, T_LIST, T_TUPLE, T_DICT, T_SET,
-                                   T_FROZENSET};
+    static const TypeId types[] = {T_INT, T_FLOAT, T_COMPLEX, T_STR, T_BYTES, T_BYTEARRAY, T_LIST, T_TUPLE, T_DICT,
+                                   T_SET, T_FROZENSET};
     for (size_t i = 0; i < sizeof layout_fns / sizeof *layout_fns; i++) {
         NameId id = layout_fns[i].name;
         ObjStr *name = vm_name(vm, id);

@@ -159,7 +159,7 @@ Value cpx_compare(VM *vm, CmpOp op, Value a, Value b) {
         eq = z->im == 0.0 && flt_cmp_num(vm, z->re, b, CMP_EQ);
     } else {
         Cpx w;
-        if (is_kind(b, OBJ_BIGINT) || cpx_of(vm, b, &w) != 1) return NOTIMPL_VAL;
+        if (cpx_of(vm, b, &w) != 1) return NOTIMPL_VAL;     /* ints were taken above */
         eq = z->re == w.re && z->im == w.im;
     }
     return bool_val(eq == (op == CMP_EQ));

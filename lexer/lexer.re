@@ -168,8 +168,6 @@ static int number_end(Lexer *lx, const char *end, int kind)
         snprintf(msg, sizeof msg, "invalid %s literal", num_kind_name[kind]);
         return token_error(lx, end - 1, msg);
     }
-    if (kind == NUM_IMAG)
-        return token_error(lx, end - 1, "complex numbers are not supported");
     return TK_NUMBER;
 }
 

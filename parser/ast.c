@@ -543,6 +543,7 @@ static void dump_expr(Buf *b, const Node *n)
     case E_NAME: printf_(b, "(Name "); puts_(b, n->u.name); puts_(b, ")"); break;
     case E_INT: dump_int(b, n); break;
     case E_FLOAT: puts_(b, "(Float "); dump_float(b, n->u.fval); puts_(b, ")"); break;
+    case E_IMAG: puts_(b, "(Imag "); dump_float(b, n->u.fval); puts_(b, ")"); break;
     case E_STR: case E_BYTES:
         puts_(b, n->kind == E_STR ? "(Str " : "(Bytes ");
         dump_quoted(b, n->u.str.s, n->u.str.len, n->kind == E_BYTES);

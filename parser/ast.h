@@ -34,6 +34,7 @@ typedef enum NodeKind {
     E_NAME,        /* name */
     E_INT,         /* int_lit: digits (underscores removed, no prefix), base 2/8/10/16 */
     E_FLOAT,       /* fval (also `1e5`, `.5`, `1.`) */
+    E_IMAG,        /* fval: the imaginary part of `3j`, `1.5e3J` */
     E_STR,         /* str: decoded UTF-8 */
     E_BYTES,       /* str: raw bytes */
     E_FSTRING,     /* list: parts, each E_STR or E_FORMATTED, in order */
@@ -173,7 +174,7 @@ struct Node {
     union {
         const char *name;                                        /* E_NAME, P_STAR */
         struct { const char *digits; int base; } int_lit;        /* E_INT */
-        double fval;                                             /* E_FLOAT */
+        double fval;                                             /* E_FLOAT, E_IMAG */
         struct { const char *s; size_t len; } str;               /* E_STR, E_BYTES */
         NodeList list;                                           /* E_FSTRING */
         struct { Node *value; char conversion; Node *spec; } formatted;

@@ -274,6 +274,10 @@ static int add_const(Compiler *c, Value v) {
         Value k = u->consts[i];
         if (k == v) return i;
         if (is_str(k) && is_str(v) && str_eq(AS(ObjStr, k), AS(ObjStr, v))) return i;
+        /* equal literals share a constant; -0j and 0j stay apart */
+        if (is_kind(k, OBJ_COMPLEX) && is_kind(v, OBJ_COMPLEX) &&
+            !memcmp(&AS(ObjComplex, k)->re, &AS(ObjComplex, v)->re, 2 * sizeof(double)))
+            return i;
     }
     if (!grow(c, (void **)&u->consts, &u->capconsts, u->nconsts, sizeof(Value))) return 0;
     u->consts[u->nconsts] = v;
@@ -874,6 +878,13 @@ static Value int_literal(Compiler *c, Node *n) {
     return v;
 }
 
+/* An imaginary literal: a complex constant with a real part of +0. */
+static Value imag_const(Compiler *c, double im) {
+    Value v = cpx_new(c->vm, 0.0, im);
+    if (v == ERR) c->failed = true;
+    return v;
+}
+
 static void compile_expr(Compiler *c, Node *n) {
     if (c->failed) return;
     if (++c->nesting > COMPILE_MAX_NESTING) {
@@ -889,6 +900,7 @@ static void compile_expr(Compiler *c, Node *n) {
     case E_NAME: compile_name(c, n->u.name, NAME_LOAD); break;
     case E_INT: load_const(c, int_literal(c, n)); break;
     case E_FLOAT: emit(c, OP_LOAD_CONST, add_const(c, float_val(n->u.fval))); break;
+    case E_IMAG: load_const(c, imag_const(c, n->u.fval)); break;
     case E_STR: {
         Value s = str_new(c->vm, n->u.str.s, n->u.str.len);
         if (s == ERR) { c->failed = true; break; }
@@ -1678,11 +1690,14 @@ static void compile_subpattern(Compiler *c, Node *p, PatCtx *pc) {
 }
 
 /* CPython's MATCH_VALUE_EXPR after constant folding: a literal (maybe
- * negated) or a dotted name. */
+ * negated), a complex literal such as `-1+2j` (the parser made sure of its
+ * parts), or a dotted name. */
 static bool is_literal(Node *e) {
+    if (e->kind == E_BINOP) return true;
     if (e->kind == E_UNARY && e->u.unary.op == OP_NEG) e = e->u.unary.operand;
     switch (e->kind) {
-    case E_INT: case E_FLOAT: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE: return true;
+    case E_INT: case E_FLOAT: case E_IMAG: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE:
+        return true;
     default: return false;
     }
 }
@@ -1690,12 +1705,20 @@ static bool is_literal(Node *e) {
 /* The value of a literal (folded, as CPython's AST optimizer does: -1 is a
  * constant); UNDEF for other expressions. */
 static Value literal_value(Compiler *c, Node *e) {
+    if (e->kind == E_BINOP) {
+        Value l = literal_value(c, e->u.binop.left), r = literal_value(c, e->u.binop.right);
+        if (l == ERR || r == ERR) return ERR;
+        Value v = op_binary(c->vm, e->u.binop.op == OP_ADD ? BIN_ADD : BIN_SUB, l, r);
+        if (v == ERR) c->failed = true;
+        return v;
+    }
     bool neg = e->kind == E_UNARY && e->u.unary.op == OP_NEG;
     if (neg) e = e->u.unary.operand;
     Value v;
     switch (e->kind) {
     case E_INT: v = int_literal(c, e); break;
     case E_FLOAT: v = float_val(e->u.fval); break;
+    case E_IMAG: v = imag_const(c, e->u.fval); break;
     case E_STR: v = str_new(c->vm, e->u.str.s, e->u.str.len); break;
     case E_BYTES: v = bytes_new(c->vm, (const uint8_t *)e->u.str.s, e->u.str.len); break;
     case E_NONE: return NONE_VAL;

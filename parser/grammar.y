@@ -394,8 +394,7 @@ or_alts(A) ::= or_alts(A) VBAR closed_pattern(C).         { list_add(ctx, &A, C)
 
 /* Literals, captures, values (dotted names) and groups or sequences. */
 closed_pattern(A) ::= signed_number(V).     { A = mk_value_pattern(ctx, P_VALUE, V); }
-closed_pattern(A) ::= signed_number PLUS NUMBER(N).     { A = complex_pattern_error(ctx, &N); }
-closed_pattern(A) ::= signed_number MINUS NUMBER(N).    { A = complex_pattern_error(ctx, &N); }
+closed_pattern(A) ::= complex_number(V).    { A = mk_value_pattern(ctx, P_VALUE, V); }
 closed_pattern(A) ::= strings(S).           { A = mk_value_pattern(ctx, P_VALUE, mk_strings(ctx, &S)); }
 closed_pattern(A) ::= NONE(K).              { A = mk_value_pattern(ctx, P_SINGLETON, mk_tok(ctx, E_NONE, &K)); }
 closed_pattern(A) ::= TRUE(K).              { A = mk_value_pattern(ctx, P_SINGLETON, mk_tok(ctx, E_TRUE, &K)); }
@@ -415,6 +414,8 @@ closed_pattern(A) ::= LSQB(L) pat_items(E) RSQB(R).
 closed_pattern(A) ::= LSQB(L) pat_items(E) COMMA RSQB(R).
     { A = mk_seq_pattern(ctx, E, &L, &R); }
 
+complex_number(A) ::= signed_number(V) PLUS NUMBER(N).     { A = mk_complex_number(ctx, V, OP_ADD, &N); }
+complex_number(A) ::= signed_number(V) MINUS NUMBER(N).    { A = mk_complex_number(ctx, V, OP_SUB, &N); }
 signed_number(A) ::= NUMBER(N).             { A = mk_number(ctx, &N); }
 signed_number(A) ::= MINUS(M) NUMBER(N).    { A = mk_unary(ctx, &M, OP_NEG, mk_number(ctx, &N)); }
 
@@ -434,6 +435,7 @@ map_items(A) ::= map_items(A) COMMA map_key(K) COLON pattern(P).  { A = map_item
 map_items(A) ::= map_items(A) COMMA DOUBLESTAR NAME(N).           { A = map_rest(ctx, A, &N); }
 
 map_key(A) ::= signed_number(A).
+map_key(A) ::= complex_number(A).
 map_key(A) ::= strings(S).      { A = mk_strings(ctx, &S); }
 map_key(A) ::= NONE(K).         { A = mk_tok(ctx, E_NONE, &K); }
 map_key(A) ::= TRUE(K).         { A = mk_tok(ctx, E_TRUE, &K); }

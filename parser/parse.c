@@ -285,16 +285,16 @@ Node *mk_number(ParseCtx *ctx, const Token *t)
         base = c == 'x' ? 16 : c == 'o' ? 8 : c == 'b' ? 2 : 10;
         skip = base == 10 ? 0 : 2;
     }
-    bool is_float = false;
+    bool is_float = false, imag = base == 10 && (s[t->len - 1] | 0x20) == 'j';
     if (base == 10)
         for (int i = 0; i < t->len; i++)
             if (s[i] == '.' || s[i] == 'e' || s[i] == 'E')
                 is_float = true;
-    Node *n = mk_tok(ctx, is_float ? E_FLOAT : E_INT, t);
-    char *d = digits_of(ctx, s + skip, t->len - skip);
+    Node *n = mk_tok(ctx, imag ? E_IMAG : is_float ? E_FLOAT : E_INT, t);
+    char *d = digits_of(ctx, s + skip, t->len - skip - imag);
     if (!d)
         return n;
-    if (is_float) {
+    if (is_float || imag) {
         n->u.fval = parse_float(d);
     } else {
         n->u.int_lit.digits = d;
@@ -679,7 +679,7 @@ static const char *expr_name(const Node *e)
     case E_TRUE: return "True";
     case E_FALSE: return "False";
     case E_ELLIPSIS: return "ellipsis";
-    case E_INT: case E_FLOAT: case E_STR: case E_BYTES: return "literal";
+    case E_INT: case E_FLOAT: case E_IMAG: case E_STR: case E_BYTES: return "literal";
     case E_COMPARE: return "comparison";
     case E_IFEXP: return "conditional expression";
     case E_NAMEDEXPR: return "named expression";
@@ -2421,11 +2421,19 @@ Node *mk_value_pattern(ParseCtx *ctx, NodeKind kind, Node *value)
     return n;
 }
 
-/* Asy has no complex numbers, so `1 + 2` can never be a complex literal. */
-Node *complex_pattern_error(ParseCtx *ctx, const Token *num)
+Node *mk_complex_number(ParseCtx *ctx, Node *real, AstOp op, const Token *num)
 {
-    error_at_tok(ctx, num, "imaginary number required in complex literal");
-    return ctx->poison;
+    Node *r = real->kind == E_UNARY ? real->u.unary.operand : real;
+    if (r->kind == E_IMAG) {
+        error_at_node(ctx, real, "real number required in complex literal");
+        return ctx->poison;
+    }
+    Node *imag = mk_number(ctx, num);
+    if (imag->kind != E_IMAG) {
+        error_at_tok(ctx, num, "imaginary number required in complex literal");
+        return ctx->poison;
+    }
+    return mk_binop(ctx, real, op, imag);
 }
 
 static bool is_wildcard_name(const Token *t)

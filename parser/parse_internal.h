@@ -326,7 +326,9 @@ MatchCases *mk_case(ParseCtx *ctx, MatchCase head, NodeList body);
 MatchCases *cases_join(ParseCtx *ctx, MatchCases *a, MatchCases *b);
 Node *top_patterns(ParseCtx *ctx, NodeList items, const Token *comma);
 Node *mk_value_pattern(ParseCtx *ctx, NodeKind kind, Node *value);
-Node *complex_pattern_error(ParseCtx *ctx, const Token *num);
+/* `1+2j` in a pattern: a real literal plus or minus an imaginary one
+ * (SyntaxError for other numbers). */
+Node *mk_complex_number(ParseCtx *ctx, Node *real, AstOp op, const Token *num);
 Node *mk_capture_pattern(ParseCtx *ctx, const Token *name);
 Node *mk_star_pattern(ParseCtx *ctx, const Token *star, const Token *name);
 Node *mk_as_pattern(ParseCtx *ctx, Node *pattern, const Token *name);

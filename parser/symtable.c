@@ -241,7 +241,8 @@ static void visit_expr_inner(ST *st, Node *n) {
         if (n->ctx == CTX_LOAD) use_name(st, n, n->u.name);
         else bind_name(st, n, n->u.name);
         break;
-    case E_INT: case E_FLOAT: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE: case E_ELLIPSIS:
+    case E_INT: case E_FLOAT: case E_IMAG: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE:
+    case E_ELLIPSIS:
         break;
     case E_FSTRING: visit_list(st, &n->u.list); break;
     case E_FORMATTED: visit_expr(st, n->u.formatted.value); visit_expr(st, n->u.formatted.spec); break;

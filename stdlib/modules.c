@@ -13,6 +13,7 @@
 static const NativeModule registry[] = {
     {"sys", mod_sys_init},
     {"math", mod_math_init},
+    {"cmath", mod_cmath_init},
     {"time", mod_time_init},
     {"random", mod_random_init},
     {"os", mod_os_init},

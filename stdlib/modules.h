@@ -28,6 +28,7 @@ Value module_lazy_attr(VM *vm, const char *module, const char *source, const cha
 /* One per stdlib/<name>.c. */
 bool mod_sys_init(VM *vm, ObjModule *m);
 bool mod_math_init(VM *vm, ObjModule *m);
+bool mod_cmath_init(VM *vm, ObjModule *m);
 bool mod_time_init(VM *vm, ObjModule *m);
 bool mod_thread_init(VM *vm, ObjModule *m);
 bool mod_procpool_init(VM *vm, ObjModule *m);

@@ -950,6 +950,17 @@ static bool save_subtype(Pickler *p, Value v) {
 
 /* ---- writing: dispatch ---------------------------------------------------- */
 
+/* complex(re, im), as complex.__reduce__ gives it. */
+static bool save_complex(Pickler *p, Value v) {
+    Value parts[2] = {float_val(AS(ObjComplex, v)->re), float_val(AS(ObjComplex, v)->im)};
+    ObjTuple *args = tuple_from(p->vm, parts, 2);
+    if (!args || !hold(p, obj_val(args))) return false;
+    Reduce r = reduce_init(obj_val(p->vm->types[T_COMPLEX]), obj_val(args));
+    bool ok = save_reduce(p, v, &r);
+    unhold(p, 1);
+    return ok;
+}
+
 static bool save_dict_subclass(Pickler *p, Value v);
 
 static bool save_obj(Pickler *p, Value v) {
@@ -985,6 +996,7 @@ static bool save_obj(Pickler *p, Value v) {
         put_svarint(p, AS(ObjRange, v)->step);
         return memoize(p, v);
     case OBJ_SLICE: return save_slice(p, v);
+    case OBJ_COMPLEX: return save_complex(p, v);
     case OBJ_FUNCTION: return save_function(p, v);
     case OBJ_CLASS: return save_class(p, v);
     default: break;

@@ -145,6 +145,7 @@ static bool init_methods(VM *vm) {
     str_init_methods(vm);
     int_init_methods(vm);
     flt_init_methods(vm);
+    cpx_init(vm);
     list_init_methods(vm);
     tuple_init_methods(vm);
     dict_init_methods(vm);

@@ -28,7 +28,7 @@
 /* Builtin types that user classes may subclass in CPython. */
 static bool subclassable(TypeId t) {
     switch (t) {
-    case T_OBJECT: case T_INT: case T_FLOAT: case T_STR: case T_BYTES: case T_BYTEARRAY: case T_LIST:
+    case T_OBJECT: case T_INT: case T_FLOAT: case T_COMPLEX: case T_STR: case T_BYTES: case T_BYTEARRAY: case T_LIST:
     case T_TUPLE: case T_DICT: case T_SET: case T_FROZENSET: case T_PROPERTY: case T_TYPE:
         return true;
     default:
@@ -43,6 +43,7 @@ static ObjKind instance_kind(TypeId t) {
     case T_TYPE: return OBJ_CLASS;
     case T_INT: return OBJ_BIGINT;      /* a subclass's instances are big ints, whatever their value */
     case T_FLOAT: return OBJ_FLOAT;     /* only a subclass's instances */
+    case T_COMPLEX: return OBJ_COMPLEX;
     case T_STR: return OBJ_STR;
     case T_BYTES: return OBJ_BYTES;
     case T_BYTEARRAY: return OBJ_BYTEARRAY;
@@ -513,6 +514,11 @@ static Value b_divmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value b_pow(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "pow", nargs, kw, 2, 3)) return ERR;
     if (nargs == 3 && args[2] != NONE_VAL) {
+        /* the operands' types are asked in turn, ints declining: a complex
+         * number first refuses a modulus */
+        int first = 0;
+        while (first < 2 && is_intlike(args[first])) first++;
+        if (is_kind(args[first], OBJ_COMPLEX)) return exc_raise(vm, E_ValueError, "complex modulo");
         if (!is_number(args[0])) {
             /* a class's __pow__(exp, mod) (ternary pow has no reflected form
              * for the first operand) */
@@ -624,9 +630,11 @@ static Value number_from_special(VM *vm, Value v, NameId name, const char *what)
     if (m == UNDEF) return UNDEF;
     Value r = op_call1(vm, m, v);
     if (r == ERR) return ERR;
-    if (name == N___float__ ? !is_float(r) : !is_intlike(r))
-        return exc_raise(vm, E_TypeError, "%s returned non-%s (type %T)",
-                         name == N___float__ ? "__float__" : name == N___int__ ? "__int__" : "__index__", what, r);
+    if (name == N___float__)
+        return is_float(r) ? r : exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r);
+    if (!is_intlike(r))
+        return exc_raise(vm, E_TypeError, "%s returned non-%s (type %T)", name == N___int__ ? "__int__" : "__index__",
+                         what, r);
     return r;
 }
 
@@ -833,9 +841,10 @@ static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static bool add_types(VM *vm) {
     static const struct { const char *name; TypeId t; } visible[] = {
         {"object", T_OBJECT}, {"type", T_TYPE}, {"bool", T_BOOL}, {"int", T_INT}, {"float", T_FLOAT},
-        {"str", T_STR}, {"bytes", T_BYTES}, {"bytearray", T_BYTEARRAY}, {"list", T_LIST}, {"tuple", T_TUPLE},
-        {"dict", T_DICT}, {"set", T_SET}, {"frozenset", T_FROZENSET}, {"range", T_RANGE}, {"slice", T_SLICE},
-        {"property", T_PROPERTY}, {"staticmethod", T_STATICMETHOD}, {"classmethod", T_CLASSMETHOD},
+        {"complex", T_COMPLEX}, {"str", T_STR}, {"bytes", T_BYTES}, {"bytearray", T_BYTEARRAY}, {"list", T_LIST},
+        {"tuple", T_TUPLE}, {"dict", T_DICT}, {"set", T_SET}, {"frozenset", T_FROZENSET}, {"range", T_RANGE},
+        {"slice", T_SLICE}, {"property", T_PROPERTY}, {"staticmethod", T_STATICMETHOD},
+        {"classmethod", T_CLASSMETHOD},
         {"super", T_SUPER}, {"enumerate", T_ENUMERATE}, {"zip", T_ZIP}, {"map", T_MAP},
         {"filter", T_FILTER}, {"reversed", T_REVERSED},
     };

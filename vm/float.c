@@ -7,9 +7,8 @@
  * whose digits round-trip), and round(x, n) rounds the exact binary value in
  * big-integer arithmetic before strtod reads the decimal result back.
  *
- * Where CPython would return a complex number (a negative number to a
- * fractional power), Asy has no complex type and raises ValueError
- * "negative number cannot be raised to a fractional power".
+ * A negative number to a fractional power is a complex number, as in
+ * CPython (complex.c computes it).
  */
 #include <errno.h>
 #include <float.h>
@@ -192,8 +191,7 @@ static Value flt_pow(VM *vm, double iv, double iw) {
     }
     bool negate = false;
     if (iv < 0) {
-        if (iw != floor(iw))
-            return exc_raise(vm, E_ValueError, "negative number cannot be raised to a fractional power");
+        if (iw != floor(iw)) return cpx_pow(vm, (Cpx){iv, 0.0}, (Cpx){iw, 0.0});
         iv = -iv;
         negate = is_odd_integer(iw);
     }
@@ -328,7 +326,7 @@ uint64_t flt_hash(double v) {
 
 /* ---- parsing ------------------------------------------------------------------ */
 
-static bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+bool flt_is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static bool unicode_space(uint32_t c) {
@@ -348,9 +346,7 @@ static const uint32_t unicode_zeros[] = {
     0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
 };
 
-/* Appends text to t with Unicode spaces and digits made ASCII and other
- * non-ASCII characters made '?' (which nothing accepts). */
-static size_t to_ascii(const char *s, size_t len, char *t) {
+size_t flt_to_ascii(const char *s, size_t len, char *t) {
     size_t pos = 0, n = 0;
     while (pos < len) {
         if ((unsigned char)s[pos] < 0x80) {
@@ -416,10 +412,10 @@ Value flt_parse(VM *vm, const char *s, size_t len) {
     char *t = len * 2 + 2 <= sizeof small ? small : malloc(len * 2 + 2);
     if (!t) return exc_nomem(vm);
     char *clean = t + len + 1;
-    size_t n = to_ascii(s, len, t);
+    size_t n = flt_to_ascii(s, len, t);
     size_t i = 0;
-    while (i < n && is_space(t[i])) i++;
-    while (n > i && is_space(t[n - 1])) n--;
+    while (i < n && flt_is_space(t[i])) i++;
+    while (n > i && flt_is_space(t[n - 1])) n--;
     bool ok = n > i && !memchr(t + i, 0, n - i) && clean_number(t + i, n - i, clean);
     double d = ok ? strtod(clean, NULL) : 0;
     if (t != small) free(t);
@@ -624,8 +620,8 @@ static double round_bits(uint64_t t, bool sticky, int64_t e) {
 /* float.fromhex(s), as CPython's float_fromhex. */
 static Value fromhex(VM *vm, const char *s, size_t len) {
     size_t i = 0;
-    while (i < len && is_space(s[i])) i++;
-    while (len > i && is_space(s[len - 1])) len--;
+    while (i < len && flt_is_space(s[i])) i++;
+    while (len > i && flt_is_space(s[len - 1])) len--;
     bool neg = false;
     if (i < len && (s[i] == '+' || s[i] == '-')) neg = s[i++] == '-';
     if (match_word(s + i, len - i, "inf") || match_word(s + i, len - i, "infinity"))

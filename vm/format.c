@@ -406,6 +406,53 @@ static Value format_float(VM *vm, double d, ObjStr *spec) {
     }
 }
 
+/* One part of a complex number, unpadded: type 0 is repr's form, whose
+ * integral values have no ".0" ("2j"; the alternate form keeps the point). */
+static bool complex_part(VM *vm, StrBuf *out, double d, const Spec *f, uint32_t type, char sign) {
+    Spec g = *f;
+    g.width = -1;
+    g.align = 0;
+    g.type = type;
+    g.sign = sign;
+    Value s = format_float_spec(vm, d, &g);
+    if (s == ERR) return false;
+    size_t n = (size_t)S(s)->len;
+    if (type == 0 && f->prec < 0 && n > 2 && !strcmp(S(s)->data + n - 2, ".0")) n -= f->alt ? 1 : 2;
+    sb_add(out, S(s)->data, n);
+    return true;
+}
+
+/* CPython's complex.__format__: both parts with the float presentation
+ * types, the imaginary one always signed; with no type, str()'s form in
+ * parentheses (just the imaginary part when the real one is +0). */
+static Value format_complex(VM *vm, double re, double im, ObjStr *spec) {
+    Spec f;
+    if (!parse_spec(vm, spec, 0, '>', "complex", &f)) return ERR;
+    switch (f.type) {
+    case 0: case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'n': break;
+    default: return unknown_code(vm, f.type, "complex");
+    }
+    if (f.flen == 1 && f.fill[0] == '0')
+        return exc_raise(vm, E_ValueError, "Zero padding is not allowed in complex format specifier");
+    if (f.align == '=')
+        return exc_raise(vm, E_ValueError, "'=' alignment flag is not allowed in complex format specifier");
+    bool bare = f.type == 0, skip_re = bare && re == 0.0 && !signbit(re);
+    uint32_t type = bare && f.prec >= 0 ? 'g' : f.type;
+    StrBuf text = SB_INIT;
+    if (bare && !skip_re) sb_addc(&text, '(');
+    bool ok = skip_re || complex_part(vm, &text, re, &f, type, f.sign);
+    ok = ok && complex_part(vm, &text, im, &f, type, skip_re ? f.sign : '+');
+    sb_adds(&text, bare && !skip_re ? "j)" : "j");
+    if (!ok || text.oom) {
+        sb_free(&text);
+        return ok ? exc_nomem(vm) : ERR;
+    }
+    StrBuf out = SB_INIT;
+    pad_text(&out, &f, '>', text.data, text.len, (int64_t)text.len);
+    sb_free(&text);
+    return str_from_buf(vm, &out);
+}
+
 static Value format_via_method(VM *vm, Value meth, Value v, ObjStr *spec) {
     Value sv = spec ? obj_val(spec) : str_new(vm, "", 0);
     if (sv == ERR) return ERR;
@@ -444,6 +491,10 @@ Value fmt_format(VM *vm, Value v, ObjStr *spec) {
         return format_int_spec(vm, v, spec, type_name(vm, v));
     case OBJ_FLOAT:
         return empty ? op_str(vm, v) : format_float(vm, ((ObjFloat *)as_obj(v))->d, spec);
+    case OBJ_COMPLEX: {
+        ObjComplex *z = (ObjComplex *)as_obj(v);
+        return empty ? op_str(vm, v) : format_complex(vm, z->re, z->im, spec);
+    }
     default:
         break;
     }

@@ -48,6 +48,7 @@ static size_t obj_size(Obj *o) {
     case OBJ_GEN: return sizeof(ObjGen);
     case OBJ_CDATA: return o->cls->ctype->size;
     case OBJ_FLOAT: return sizeof(ObjFloat);
+    case OBJ_COMPLEX: return sizeof(ObjComplex);
     case OBJ_KIND_COUNT: break;
     }
     return 0;
@@ -407,7 +408,7 @@ static void blacken(VM *vm, Obj *o) {
     MARK(o->cls);
     switch ((ObjKind)o->kind) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_RANGE: case OBJ_BYTEARRAY: case OBJ_FLOAT:
-    case OBJ_KIND_COUNT:
+    case OBJ_COMPLEX: case OBJ_KIND_COUNT:
         break;
     case OBJ_LIST: mark_values(vm, ((ObjList *)o)->items, ((ObjList *)o)->len); break;
     case OBJ_TUPLE: mark_values(vm, ((ObjTuple *)o)->items, ((ObjTuple *)o)->len); break;

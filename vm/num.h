@@ -77,5 +77,33 @@ Value flt_parse(VM *vm, const char *s, size_t len);
 double flt_floor_mod(double a, double b);
 Value flt_round(VM *vm, double d, Value ndigits);       /* round(x[, n]) */
 void flt_init_methods(VM *vm);          /* is_integer, hex, as_integer_ratio, ... */
+/* For the parsers of numbers (float(), complex()): text with Unicode spaces
+ * and decimal digits made ASCII and other non-ASCII characters made '?', into
+ * t (room for len + 1 bytes, NUL-terminated); returns its length. */
+size_t flt_to_ascii(const char *s, size_t len, char *t);
+bool flt_is_space(char c);              /* the ASCII whitespace float() strips */
+
+/* ---- complex.c ---- */
+/* A complex number's two parts; complex values are ObjComplex objects. */
+typedef struct Cpx {
+    double re, im;
+} Cpx;
+
+Value cpx_new(VM *vm, double re, double im);
+/* v (an int, float or complex, or an instance of their subclasses) as a
+ * complex number: 1 when it is a number, 0 when not, -1 after raising
+ * (an int too large for a float). */
+int cpx_of(VM *vm, Value v, Cpx *out);
+/* a op b when a or b is a complex number and the other a number;
+ * NOTIMPL_VAL when that is not so or complex lacks the operator. */
+Value cpx_binop(VM *vm, BinOp op, Value a, Value b);
+Value cpx_pow(VM *vm, Cpx a, Cpx b);
+/* a == b or a != b with a complex number on either side; NOTIMPL_VAL for
+ * the other comparisons and for operands that are not numbers. */
+Value cpx_compare(VM *vm, CmpOp op, Value a, Value b);
+uint64_t cpx_hash(Cpx z);               /* equal to int/float hashes for real values */
+/* CPython's repr: "(1+2j)", "2j", "(-0-1j)", "(nan+infj)". */
+void cpx_repr(Cpx z, StrBuf *b);
+void cpx_init(VM *vm);                  /* complex(), its methods */
 
 #endif

@@ -39,7 +39,7 @@ typedef enum ObjKind {
     OBJ_RANGE, OBJ_SLICE, OBJ_FUNCTION, OBJ_NATIVE, OBJ_BOUND, OBJ_CODE,
     OBJ_CELL, OBJ_CLASS, OBJ_INSTANCE, OBJ_EXC, OBJ_MODULE, OBJ_ITER,
     OBJ_PROPERTY, OBJ_WRAPPER, OBJ_BYTEARRAY, OBJ_GEN, OBJ_CDATA, OBJ_FLOAT,
-    OBJ_KIND_COUNT
+    OBJ_COMPLEX, OBJ_KIND_COUNT
 } ObjKind;
 
 struct Obj {
@@ -93,6 +93,13 @@ typedef struct ObjFloat {
     Obj obj;
     double d;
 } ObjFloat;
+
+/* A complex number: every complex value is one of these (immutable), and
+ * so is an instance of a Python subclass of complex (OBJ_SUBTYPE). */
+typedef struct ObjComplex {
+    Obj obj;
+    double re, im;
+} ObjComplex;
 
 typedef struct ObjByteArray {
     Obj obj;

@@ -226,6 +226,10 @@ static Value builtin_binop(VM *vm, BinOp op, Value a, Value b) {
     }
     ObjKind ka = is_obj(a) ? (ObjKind)as_obj(a)->kind : OBJ_KIND_COUNT;
     ObjKind kb = is_obj(b) ? (ObjKind)as_obj(b)->kind : OBJ_KIND_COUNT;
+    if (ka == OBJ_COMPLEX || kb == OBJ_COMPLEX) {
+        Value r = cpx_binop(vm, op, a, b);
+        if (r != NOTIMPL_VAL) return r;     /* else `"%s" % 1j` and the like */
+    }
     if (ka == OBJ_FLOAT || kb == OBJ_FLOAT) {
         /* a float subclass's instance: float's operators on its value */
         Value x = ka == OBJ_FLOAT ? float_val(AS(ObjFloat, a)->d) : a, y = kb == OBJ_FLOAT ? float_val(AS(ObjFloat, b)->d) : b;
@@ -431,6 +435,7 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
         if (is_float(b)) return bool_val(flt_cmp_num(vm, as_float(b), a, cmp_swap[op]));
         return bool_val(cmp_result(op, int_cmp(a, b)));
     }
+    if (is_kind(a, OBJ_COMPLEX) || is_kind(b, OBJ_COMPLEX)) return cpx_compare(vm, op, a, b);
     if (is_kind(a, OBJ_FLOAT) || is_kind(b, OBJ_FLOAT)) {
         /* a float subclass's instance: float's comparisons on its value */
         Value x = is_kind(a, OBJ_FLOAT) ? float_val(AS(ObjFloat, a)->d) : a;
@@ -568,6 +573,7 @@ static inline __attribute__((always_inline)) int truthy_of(VM *vm, Value v, bool
     case OBJ_SET: return ((ObjSet *)o)->used != 0;
     case OBJ_BIGINT: return int_sign(v) != 0;      /* an int subclass's instance may be 0 */
     case OBJ_FLOAT: return ((ObjFloat *)o)->d != 0.0;
+    case OBJ_COMPLEX: return ((ObjComplex *)o)->re != 0.0 || ((ObjComplex *)o)->im != 0.0;
     case OBJ_BYTES: return ((ObjBytes *)o)->len != 0;
     case OBJ_BYTEARRAY: return ((ObjByteArray *)o)->len != 0;
     case OBJ_RANGE: return ((ObjRange *)o)->len != 0;
@@ -629,6 +635,7 @@ static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64
     case OBJ_STR: *out = str_hash((ObjStr *)o); return 0;
     case OBJ_BIGINT: *out = int_hash(v); return 0;
     case OBJ_FLOAT: *out = flt_hash(((ObjFloat *)o)->d); return 0;
+    case OBJ_COMPLEX: *out = cpx_hash((Cpx){((ObjComplex *)o)->re, ((ObjComplex *)o)->im}); return 0;
     case OBJ_TUPLE: return tuple_hash(vm, (ObjTuple *)o, out);
     case OBJ_BYTES: {
         ObjBytes *b = (ObjBytes *)o;
@@ -951,6 +958,10 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     case OBJ_FLOAT:
         if (!strcmp(n, "real")) return float_val(((ObjFloat *)o)->d);
         if (!strcmp(n, "imag")) return float_val(0.0);
+        break;
+    case OBJ_COMPLEX:
+        if (!strcmp(n, "real")) return float_val(((ObjComplex *)o)->re);
+        if (!strcmp(n, "imag")) return float_val(((ObjComplex *)o)->im);
         break;
     case OBJ_BIGINT:
         if (!strcmp(n, "real") || !strcmp(n, "numerator")) return obj;
@@ -1651,6 +1662,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
     case OBJ_STR: str_repr_to(b, ((ObjStr *)o)->data, (size_t)((ObjStr *)o)->len); return true;
     case OBJ_BIGINT: int_to_buf(v, 10, b); return true;
     case OBJ_FLOAT: flt_repr(((ObjFloat *)o)->d, tmp); sb_adds(b, tmp); return true;
+    case OBJ_COMPLEX: cpx_repr((Cpx){((ObjComplex *)o)->re, ((ObjComplex *)o)->im}, b); return true;
     case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT:
         if (layout || (o->cls->obj.flags & (CLASS_BUILTIN | CLASS_SUBTYPE))) return repr_container(vm, v, b);
         break;

@@ -124,7 +124,8 @@ static const struct { NameId name; NativeFn fn; } layout_fns[] = {
 #define SEQS (K(OBJ_STR) | K(OBJ_BYTES) | K(OBJ_BYTEARRAY) | K(OBJ_LIST) | K(OBJ_TUPLE))
 #define CONTAINERS (SEQS | K(OBJ_DICT) | K(OBJ_SET))
 #define NUMBERS (K(OBJ_BIGINT) | K(OBJ_FLOAT))
-#define ALL (CONTAINERS | NUMBERS)
+#define CPX K(OBJ_COMPLEX)
+#define ALL (CONTAINERS | NUMBERS | CPX)
 
 static unsigned slot_kinds(NameId n) {
     switch (n) {
@@ -135,16 +136,17 @@ static unsigned slot_kinds(NameId n) {
     case N___gt__: case N___ge__:
         return ALL;
     case N___str__: return K(OBJ_STR) | K(OBJ_BYTES);
-    case N___bool__: case N___format__: return NUMBERS;
+    case N___bool__: case N___format__: return NUMBERS | CPX;
     case N___iadd__: case N___imul__: return K(OBJ_LIST);
     case N___ior__: return K(OBJ_DICT);
-    case N___add__: case N___mul__: case N___rmul__: return SEQS | NUMBERS;
+    case N___add__: case N___mul__: case N___rmul__: return SEQS | NUMBERS | CPX;
     case N___mod__: case N___rmod__: return K(OBJ_STR) | K(OBJ_BYTES) | NUMBERS;
     case N___or__: case N___ror__: return K(OBJ_DICT) | K(OBJ_BIGINT);
     case N___and__: case N___rand__: case N___xor__: case N___rxor__: case N___lshift__: case N___rlshift__:
     case N___rshift__: case N___rrshift__:
         return K(OBJ_BIGINT);
-    default: return NUMBERS;           /* the other numeric operators */
+    case N___floordiv__: case N___rfloordiv__: return NUMBERS;     /* complex has none since 3.10 */
+    default: return NUMBERS | CPX;     /* the other numeric operators */
     }
 }
 
@@ -154,8 +156,8 @@ void slot_init(VM *vm) {
      * lookup finds them before object's (`(1).__eq__`, `int.__repr__`), and
      * super() reaches them from a subclass. The natives work on any
      * layout, so the types share them. */
-    static const TypeId types[] = {T_INT, T_FLOAT, T_STR, T_BYTES, T_BYTEARRAY, T_LIST, T_TUPLE, T_DICT, T_SET,
-                                   T_FROZENSET};
+    static const TypeId types[] = {T_INT, T_FLOAT, T_COMPLEX, T_STR, T_BYTES, T_BYTEARRAY, T_LIST, T_TUPLE, T_DICT,
+                                   T_SET, T_FROZENSET};
     for (size_t i = 0; i < sizeof layout_fns / sizeof *layout_fns; i++) {
         NameId id = layout_fns[i].name;
         ObjStr *name = vm_name(vm, id);

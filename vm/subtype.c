@@ -89,6 +89,13 @@ Value subtype_new(VM *vm, TypeId t, Value *args, int nargs, ObjTuple *kwnames) {
         f->d = as_float(v);
         return obj_val(f);
     }
+    if (t == T_COMPLEX) {
+        ObjComplex *c = gc_new_instance(vm, sizeof(ObjComplex), OBJ_COMPLEX, cls);
+        if (!c) return ERR;
+        c->re = AS(ObjComplex, v)->re;
+        c->im = AS(ObjComplex, v)->im;
+        return obj_val(c);
+    }
     return copy_as(vm, v, cls);
 }
 
@@ -96,6 +103,7 @@ Value subtype_plain(VM *vm, Value v) {
     if (!is_obj(v) || !(as_obj(v)->flags & OBJ_SUBTYPE)) return v;
     if (is_bigint(v)) return int_as_class(vm, v, vm->types[T_INT]);
     if (is_kind(v, OBJ_FLOAT)) return float_val(AS(ObjFloat, v)->d);
+    if (is_kind(v, OBJ_COMPLEX)) return cpx_new(vm, AS(ObjComplex, v)->re, AS(ObjComplex, v)->im);
     TypeId t = is_str(v) ? T_STR : is_tuple(v) ? T_TUPLE : T_BYTES;
     return copy_as(vm, v, vm->types[t]);
 }

@@ -12,7 +12,7 @@
  * argument is not t itself. */
 Value subtype_new(VM *vm, TypeId t, Value *args, int nargs, ObjTuple *kwnames);
 
-/* v, a str, bytes, tuple, int or float, as a plain value of its builtin type: v
+/* v, a str, bytes, tuple, int, float or complex, as a plain value of its builtin type: v
  * itself, or a copy when v is an instance of a subclass (str(s), int(i)
  * and friends return the exact type). */
 Value subtype_plain(VM *vm, Value v);

@@ -28,7 +28,7 @@
 
 #define BUILTIN_TYPES(X) \
     X(OBJECT, "object") X(TYPE, "type") X(NONE, "NoneType") X(BOOL, "bool") \
-    X(INT, "int") X(FLOAT, "float") X(STR, "str") X(BYTES, "bytes") \
+    X(INT, "int") X(FLOAT, "float") X(COMPLEX, "complex") X(STR, "str") X(BYTES, "bytes") \
     X(BYTEARRAY, "bytearray") X(LIST, "list") X(TUPLE, "tuple") X(DICT, "dict") \
     X(SET, "set") X(FROZENSET, "frozenset") X(RANGE, "range") X(SLICE, "slice") \
     X(FUNCTION, "function") X(BUILTIN_FUNCTION, "builtin_function_or_method") \
@@ -152,7 +152,7 @@ typedef enum ExcId {
     X(__imod__) X(__ipow__) X(__imatmul__) X(__ilshift__) X(__irshift__) \
     X(__iand__) X(__ior__) X(__ixor__) \
     X(__neg__) X(__pos__) X(__invert__) X(__abs__) X(__index__) X(__int__) \
-    X(__float__) X(__format__) X(__reversed__) X(__round__) X(__get__) \
+    X(__float__) X(__complex__) X(__format__) X(__reversed__) X(__round__) X(__get__) \
     X(__set__) X(__delete__) X(__missing__) X(__await__) X(__aiter__) \
     X(__anext__) X(__aenter__) X(__aexit__) X(__bases__) X(__base__) X(__weakref__) X(__reduce__) X(__mro__) \
     X(__file__) X(__path__) X(__package__) X(__spec__) X(__loader__) \

@@ -247,7 +247,8 @@ static void test_numbers(void **state)
     LEX("0b12", "!SyntaxError: invalid digit '2' in binary literal @1:3");
     LEX("0o8", "!SyntaxError: invalid digit '8' in octal literal @1:2");
     LEX("1e+", "!SyntaxError: invalid decimal literal @1:2");
-    LEX("1j", "!SyntaxError: complex numbers are not supported @1:1");
+    LEX("1j 1_0j 1.5e3J .5j 1e-3j", "1j 1_0j 1.5e3J .5j 1e-3j NEWLINE $");
+    LEX("1jx", "!SyntaxError: invalid imaginary literal @1:1");
 }
 
 static void test_strings(void **state)

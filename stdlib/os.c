@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -604,6 +605,17 @@ static Value os_isatty(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return bool_val(fd >= 0 && fd <= INT32_MAX && isatty((int)fd));
 }
 
+/* _terminal_size(fd): (columns, lines) of the terminal on fd, or OSError. */
+static Value os__terminal_size(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int64_t fd;
+    if (!args_check(vm, "_terminal_size", nargs, kw, 1, 1) || !index_value(vm, args[0], &fd, "fd")) return ERR;
+    struct winsize w;
+    if (fd < 0 || fd > INT32_MAX || ioctl((int)fd, TIOCGWINSZ, &w) != 0) return os_error(vm, fd < 0 || fd > INT32_MAX ? EBADF : errno, UNDEF);
+    Value items[2] = {int_val(w.ws_col), int_val(w.ws_row)};
+    ObjTuple *t = tuple_from(vm, items, 2);
+    return t ? obj_val(t) : ERR;
+}
+
 static Value os_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {
         "stat_result", "stat", "lstat", "fspath", "PathLike", "scandir", "DirEntry", "walk",
@@ -631,7 +643,7 @@ static const Entry os_functions[] = {
     {"rmdir", os_rmdir}, {"mkdir", os_mkdir}, {"makedirs", os_makedirs}, {"rename", os_rename},
     {"open", os_open}, {"close", os_close}, {"write", os_write}, {"read", os_read},
     {"_stat", os__stat}, {"readlink", os_readlink}, {"symlink", os_symlink}, {"chmod", os_chmod},
-    {"access", os_access}, {"getuid", os_getuid}, {"isatty", os_isatty}, {"__getattr__", os_getattr},
+    {"access", os_access}, {"getuid", os_getuid}, {"isatty", os_isatty}, {"_terminal_size", os__terminal_size}, {"__getattr__", os_getattr},
 };
 
 static const Entry path_functions[] = {

@@ -14,6 +14,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,8 +43,11 @@ static Value os_error(VM *vm, int err, Value filename) {
     return e == ERR ? ERR : exc_raise_value(vm, e);
 }
 
-/* A path argument as a C string (a str without NUL bytes). */
-static const char *path_arg(VM *vm, const char *fname, Value v) {
+/* A path argument as a C string (a str without NUL bytes); an os.PathLike
+ * is replaced in *arg by its str. */
+static const char *path_arg(VM *vm, const char *fname, Value *arg) {
+    Value v = *arg = is_str(*arg) ? *arg : op_fspath(vm, *arg);
+    if (v == ERR) return NULL;
     if (!is_str(v)) {
         exc_raise(vm, E_TypeError, "%s: path should be string, bytes or os.PathLike, not %T", fname, v);
         return NULL;
@@ -176,7 +180,7 @@ static Value os_getcwd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_chdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     const char *p;
-    if (!args_check(vm, "chdir", nargs, kw, 1, 1) || !(p = path_arg(vm, "chdir", args[0]))) return ERR;
+    if (!args_check(vm, "chdir", nargs, kw, 1, 1) || !(p = path_arg(vm, "chdir", &args[0]))) return ERR;
     return chdir(p) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
 }
 
@@ -184,9 +188,9 @@ static Value os_chdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_listdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "listdir", nargs, kw, 0, 1)) return ERR;
+    const char *p = ".";
+    if (nargs && args[0] != NONE_VAL && !(p = path_arg(vm, "listdir", &args[0]))) return ERR;
     Value pathv = nargs && args[0] != NONE_VAL ? args[0] : UNDEF;
-    const char *p = pathv == UNDEF ? "." : path_arg(vm, "listdir", pathv);
-    if (!p) return ERR;
     DIR *d = opendir(p);
     if (!d) return os_error(vm, errno, pathv == UNDEF ? str_from_cstr(vm, ".") : pathv);
     ObjList *l = list_new(vm, 0);
@@ -203,7 +207,7 @@ static Value os_listdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* remove, unlink, rmdir: one path argument, a system call. */
 static Value path_call(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int (*fn)(const char *)) {
     const char *p;
-    if (!args_check(vm, name, nargs, kw, 1, 1) || !(p = path_arg(vm, name, args[0]))) return ERR;
+    if (!args_check(vm, name, nargs, kw, 1, 1) || !(p = path_arg(vm, name, &args[0]))) return ERR;
     return fn(p) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
 }
 
@@ -225,7 +229,7 @@ static Value os_mkdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     mode_t mode;
     if (!args_kw_only(vm, "mkdir", kw, accepted)) return ERR;
     if (nargs < 1 || nargs > 2) return exc_raise(vm, E_TypeError, "mkdir() takes from 1 to 2 positional arguments");
-    if (!(p = path_arg(vm, "mkdir", args[0])) || !mode_arg(vm, args, nargs, kw, &mode)) return ERR;
+    if (!(p = path_arg(vm, "mkdir", &args[0])) || !mode_arg(vm, args, nargs, kw, &mode)) return ERR;
     return mkdir(p, mode) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
 }
 
@@ -242,7 +246,7 @@ static Value os_makedirs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     mode_t mode;
     if (!args_kw_only(vm, "makedirs", kw, accepted)) return ERR;
     if (nargs < 1 || nargs > 3) return exc_raise(vm, E_TypeError, "makedirs() takes from 1 to 3 positional arguments");
-    if (!(p = path_arg(vm, "makedirs", args[0])) || !mode_arg(vm, args, nargs, kw, &mode)) return ERR;
+    if (!(p = path_arg(vm, "makedirs", &args[0])) || !mode_arg(vm, args, nargs, kw, &mode)) return ERR;
     Value eo = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "exist_ok");
     int exist_ok = eo == UNDEF ? 0 : op_truthy(vm, eo);
     if (exist_ok < 0) return ERR;
@@ -270,8 +274,8 @@ static Value os_makedirs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_rename(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     const char *a, *b;
-    if (!args_check(vm, "rename", nargs, kw, 2, 2) || !(a = path_arg(vm, "rename", args[0])) ||
-        !(b = path_arg(vm, "rename", args[1])))
+    if (!args_check(vm, "rename", nargs, kw, 2, 2) || !(a = path_arg(vm, "rename", &args[0])) ||
+        !(b = path_arg(vm, "rename", &args[1])))
         return ERR;
     return rename(a, b) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
 }
@@ -296,7 +300,7 @@ static Value os_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_kw_only(vm, "open", kw, accepted)) return ERR;
     if (nargs < 2 || nargs > 3) return exc_raise(vm, E_TypeError, "open() takes from 2 to 3 positional arguments");
     Value mv = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "mode");
-    if (!(p = path_arg(vm, "open", args[0])) || !index_value(vm, args[1], &flags, "flags") ||
+    if (!(p = path_arg(vm, "open", &args[0])) || !index_value(vm, args[1], &flags, "flags") ||
         (mv != UNDEF && !index_value(vm, mv, &mode, "mode")))
         return ERR;
     int fd = open(p, (int)flags | O_CLOEXEC, (mode_t)mode);
@@ -340,10 +344,18 @@ static Value os_read(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* ---- os.path -------------------------------------------------------------------- */
 
 /* A str argument of an os.path function; NULL after TypeError. */
-static ObjStr *str_arg(VM *vm, Value v) {
-    if (is_str(v)) return AS(ObjStr, v);
-    str_arg_error(vm, v);
-    return NULL;
+/* A str argument, or an os.PathLike's str (stored back in *arg). */
+static ObjStr *str_arg(VM *vm, Value *arg) {
+    if (!is_str(*arg)) {
+        Value v = op_fspath(vm, *arg);
+        if (v == ERR) return NULL;
+        if (!is_str(v)) {
+            str_arg_error(vm, v);
+            return NULL;
+        }
+        *arg = v;
+    }
+    return AS(ObjStr, *arg);
 }
 
 static Value p_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -351,7 +363,7 @@ static Value p_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     StrBuf b = SB_INIT;
     for (int i = 0; i < nargs; i++) {
         ObjStr *s;
-        if (!(s = str_arg(vm, args[i]))) { sb_free(&b); return ERR; }
+        if (!(s = str_arg(vm, &args[i]))) { sb_free(&b); return ERR; }
         if (s->len && s->data[0] == '/') b.len = 0;
         else if (b.len && b.data[b.len - 1] != '/') sb_addc(&b, '/');
         sb_add(&b, s->data, (size_t)s->len);
@@ -372,7 +384,7 @@ static size_t split_at(const ObjStr *p, size_t *head_len) {
 
 static Value p_split(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *p;
-    if (!args_check(vm, "split", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    if (!args_check(vm, "split", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
     size_t hl, i = split_at(p, &hl);
     Value items[2] = {str_new(vm, p->data, hl), str_new(vm, p->data + i, (size_t)p->len - i)};
     if (items[0] == ERR || items[1] == ERR) return ERR;
@@ -382,14 +394,14 @@ static Value p_split(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value p_basename(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *p;
-    if (!args_check(vm, "basename", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    if (!args_check(vm, "basename", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
     size_t hl, i = split_at(p, &hl);
     return str_new(vm, p->data + i, (size_t)p->len - i);
 }
 
 static Value p_dirname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *p;
-    if (!args_check(vm, "dirname", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    if (!args_check(vm, "dirname", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
     size_t hl;
     split_at(p, &hl);
     return str_new(vm, p->data, hl);
@@ -397,7 +409,7 @@ static Value p_dirname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value p_splitext(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *p;
-    if (!args_check(vm, "splitext", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    if (!args_check(vm, "splitext", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
     const char *s = p->data, *sep = strrchr(s, '/'), *dot = strrchr(s, '.');
     size_t cut = (size_t)p->len;
     if (dot && (!sep || dot > sep)) {
@@ -448,13 +460,13 @@ static Value normpath(VM *vm, const char *s, size_t len) {
 
 static Value p_normpath(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *p;
-    if (!args_check(vm, "normpath", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    if (!args_check(vm, "normpath", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
     return normpath(vm, p->data, (size_t)p->len);
 }
 
 static Value p_abspath(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *p;
-    if (!args_check(vm, "abspath", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    if (!args_check(vm, "abspath", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
     if (p->len && p->data[0] == '/') return normpath(vm, p->data, (size_t)p->len);
     char *cwd = getcwd(NULL, 0);
     if (!cwd) return os_error(vm, errno, UNDEF);
@@ -472,13 +484,13 @@ static Value p_abspath(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value p_isabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *p;
-    if (!args_check(vm, "isabs", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    if (!args_check(vm, "isabs", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
     return bool_val(p->len && p->data[0] == '/');
 }
 
 static Value p_expanduser(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *p;
-    if (!args_check(vm, "expanduser", nargs, kw, 1, 1) || !(p = str_arg(vm, args[0]))) return ERR;
+    if (!args_check(vm, "expanduser", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
     if (p->len == 0 || p->data[0] != '~') return args[0];
     const char *slash = strchr(p->data + 1, '/');
     size_t i = slash ? (size_t)(slash - p->data) : (size_t)p->len;
@@ -510,7 +522,12 @@ static Value p_expanduser(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* exists/isfile/isdir: false for any error, as CPython. */
 static Value stat_test(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int which) {
     if (!args_check(vm, name, nargs, kw, 1, 1)) return ERR;
-    if (!is_str(args[0])) return which == 0 && !is_intlike(args[0]) ? str_arg_error(vm, args[0]) : FALSE_VAL;
+    if (!is_str(args[0]) && !is_intlike(args[0])) {
+        Value v = op_fspath(vm, args[0]);
+        if (v == ERR) return ERR;
+        args[0] = v;
+    }
+    if (!is_str(args[0])) return FALSE_VAL;
     struct stat st;
     if (stat(AS(ObjStr, args[0])->data, &st) != 0) return FALSE_VAL;
     return bool_val(which == 0 || (which == 1 ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode)));
@@ -522,10 +539,117 @@ static Value p_isdir(VM *vm, Value *a, int n, ObjTuple *kw) { return stat_test(v
 
 static Value p_getsize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     const char *p;
-    if (!args_check(vm, "getsize", nargs, kw, 1, 1) || !(p = path_arg(vm, "stat", args[0]))) return ERR;
+    if (!args_check(vm, "getsize", nargs, kw, 1, 1) || !(p = path_arg(vm, "stat", &args[0]))) return ERR;
     struct stat st;
     if (stat(p, &st) != 0) return os_error(vm, errno, args[0]);
     return int_from_i64(vm, (int64_t)st.st_size);
+}
+
+/* ---- file status and links ---------------------------------------------------
+ * The natives give raw values; stat_result, scandir, walk and the rest of
+ * os.path are Asy code (stdlib/_os_py.asy), reached through __getattr__. */
+
+/* _stat(path, follow_symlinks): (mode, ino, dev, nlink, uid, gid, size,
+ * atime_ns, mtime_ns, ctime_ns). */
+static Value os__stat(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    const char *p;
+    if (!args_check(vm, "_stat", nargs, kw, 2, 2) || !(p = path_arg(vm, "stat", &args[0]))) return ERR;
+    int follow = op_truthy(vm, args[1]);
+    if (follow < 0) return ERR;
+    struct stat st;
+    if ((follow ? stat(p, &st) : lstat(p, &st)) != 0) return os_error(vm, errno, args[0]);
+    int64_t raw[10] = {
+        (int64_t)st.st_mode, (int64_t)st.st_ino, (int64_t)st.st_dev, (int64_t)st.st_nlink,
+        (int64_t)st.st_uid, (int64_t)st.st_gid, (int64_t)st.st_size,
+        (int64_t)st.st_atim.tv_sec * 1000000000 + st.st_atim.tv_nsec,
+        (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+        (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec,
+    };
+    ObjTuple *t = tuple_new(vm, 10);
+    if (!t) return ERR;
+    for (int i = 0; i < 10; i++) t->items[i] = int_val(0);
+    if (!vm_push_root(vm, obj_val(t))) return exc_nomem(vm);
+    for (int i = 0; i < 10; i++) {
+        Value v = int_from_i64(vm, raw[i]);
+        if (v == ERR) { vm_pop_roots(vm, 1); return ERR; }
+        t->items[i] = v;
+    }
+    vm_pop_roots(vm, 1);
+    return obj_val(t);
+}
+
+static Value os_readlink(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    const char *p;
+    if (!args_check(vm, "readlink", nargs, kw, 1, 1) || !(p = path_arg(vm, "readlink", &args[0]))) return ERR;
+    char buf[PATH_MAX];
+    ssize_t n = readlink(p, buf, sizeof buf);
+    if (n < 0) return os_error(vm, errno, args[0]);
+    return str_decode_utf8(vm, buf, (size_t)n, "replace");
+}
+
+static Value os_symlink(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    const char *a, *b;
+    if (!args_check(vm, "symlink", nargs, kw, 2, 3) || !(a = path_arg(vm, "symlink", &args[0])) ||
+        !(b = path_arg(vm, "symlink", &args[1])))
+        return ERR;
+    return symlink(a, b) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
+}
+
+static Value os_chmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    const char *p;
+    int64_t mode;
+    if (!args_check(vm, "chmod", nargs, kw, 2, 2) || !(p = path_arg(vm, "chmod", &args[0])) ||
+        !index_value(vm, args[1], &mode, "mode"))
+        return ERR;
+    return chmod(p, (mode_t)mode) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
+}
+
+static Value os_access(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    const char *p;
+    int64_t mode;
+    if (!args_check(vm, "access", nargs, kw, 2, 2) || !(p = path_arg(vm, "access", &args[0])) ||
+        !index_value(vm, args[1], &mode, "mode"))
+        return ERR;
+    return bool_val(access(p, (int)mode) == 0);
+}
+
+static Value os_getuid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    return args_check(vm, "getuid", nargs, kw, 0, 0) ? int_from_i64(vm, (int64_t)getuid()) : ERR;
+}
+
+static Value os_isatty(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int64_t fd;
+    if (!args_check(vm, "isatty", nargs, kw, 1, 1) || !index_value(vm, args[0], &fd, "fd")) return ERR;
+    return bool_val(fd >= 0 && fd <= INT32_MAX && isatty((int)fd));
+}
+
+/* _terminal_size(fd): (columns, lines) of the terminal on fd, or OSError. */
+static Value os__terminal_size(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int64_t fd;
+    if (!args_check(vm, "_terminal_size", nargs, kw, 1, 1) || !index_value(vm, args[0], &fd, "fd")) return ERR;
+    struct winsize w;
+    if (fd < 0 || fd > INT32_MAX || ioctl((int)fd, TIOCGWINSZ, &w) != 0) return os_error(vm, fd < 0 || fd > INT32_MAX ? EBADF : errno, UNDEF);
+    Value items[2] = {int_val(w.ws_col), int_val(w.ws_row)};
+    ObjTuple *t = tuple_from(vm, items, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value os_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {
+        "stat_result", "stat", "lstat", "fspath", "PathLike", "scandir", "DirEntry", "walk",
+        "replace", "removedirs", "get_terminal_size", "terminal_size", "curdir_entries", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "os", "_os_py", names, args[0]);
+}
+
+static Value path_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {
+        "islink", "lexists", "getmtime", "getatime", "getctime", "relpath", "commonprefix",
+        "commonpath", "realpath", "samefile", "splitdrive", "normcase", "expandvars", "ismount",
+        "supports_unicode_filenames", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "os.path", "_os_py", names, args[0]);
 }
 
 /* ---- the modules ------------------------------------------------------------------ */
@@ -537,13 +661,15 @@ static const Entry os_functions[] = {
     {"chdir", os_chdir}, {"listdir", os_listdir}, {"remove", os_remove}, {"unlink", os_unlink},
     {"rmdir", os_rmdir}, {"mkdir", os_mkdir}, {"makedirs", os_makedirs}, {"rename", os_rename},
     {"open", os_open}, {"close", os_close}, {"write", os_write}, {"read", os_read},
+    {"_stat", os__stat}, {"readlink", os_readlink}, {"symlink", os_symlink}, {"chmod", os_chmod},
+    {"access", os_access}, {"getuid", os_getuid}, {"isatty", os_isatty}, {"_terminal_size", os__terminal_size}, {"__getattr__", os_getattr},
 };
 
 static const Entry path_functions[] = {
     {"join", p_join}, {"split", p_split}, {"basename", p_basename}, {"dirname", p_dirname},
     {"splitext", p_splitext}, {"normpath", p_normpath}, {"abspath", p_abspath}, {"isabs", p_isabs},
     {"expanduser", p_expanduser}, {"exists", p_exists}, {"isfile", p_isfile}, {"isdir", p_isdir},
-    {"getsize", p_getsize},
+    {"getsize", p_getsize}, {"__getattr__", path_getattr},
 };
 
 static bool add_all(VM *vm, ObjModule *m, const Entry *e, size_t n) {
@@ -569,6 +695,7 @@ static bool add_flags(VM *vm, ObjModule *m) {
     static const struct { const char *name; int value; } flags[] = {
         {"O_RDONLY", O_RDONLY}, {"O_WRONLY", O_WRONLY}, {"O_RDWR", O_RDWR}, {"O_APPEND", O_APPEND},
         {"O_CREAT", O_CREAT}, {"O_EXCL", O_EXCL}, {"O_TRUNC", O_TRUNC},
+        {"F_OK", F_OK}, {"R_OK", R_OK}, {"W_OK", W_OK}, {"X_OK", X_OK},
     };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         if (!module_add_value(vm, m, flags[i].name, int_val(flags[i].value))) return false;

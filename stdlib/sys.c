@@ -117,6 +117,17 @@ static Value sys_caller_location(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return t ? obj_val(t) : ERR;
 }
 
+/* _caller_function(depth): the name of the function running in that frame
+ * ("<module>" for a module body), or None past the outermost; logging's
+ * funcName. */
+static Value sys_caller_function(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_caller_function", nargs, kw, 1, 1)) return ERR;
+    if (!is_int(args[0])) return exc_raise(vm, E_TypeError, "depth must be an int, not %T", args[0]);
+    Frame *f = vm->fiber->frame;
+    for (int64_t n = as_int(args[0]); f && n > 0; n--) f = f->prev;
+    return f ? obj_val(f->code->name) : NONE_VAL;
+}
+
 /* sys.stdout / sys.stderr: objects with write() and flush(). */
 static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
@@ -198,6 +209,7 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "exc_info", sys_exc_info) &&
            module_add_native(vm, m, "_format_exception", sys_format_exception) &&
            module_add_native(vm, m, "_caller_location", sys_caller_location) &&
+           module_add_native(vm, m, "_caller_function", sys_caller_function) &&
            module_add_value(vm, m, "__excepthook__", dict_get_str(m->dict, str_intern_cstr(vm, "excepthook"))) &&
            module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&
            module_add_native(vm, m, "setrecursionlimit", sys_setrecursionlimit) &&

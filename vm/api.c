@@ -301,6 +301,7 @@ static AsyStatus finish(VM *vm, Value r) {
         ObjTuple *a = AS(ObjException, e)->args;
         Value code = a->len ? a->items[0] : NONE_VAL;
         if (code == NONE_VAL) vm->exit_code = 0;
+        else if (is_bool(code)) vm->exit_code = code == TRUE_VAL;   /* sys.exit(not ok) */
         else if (is_int(code)) vm->exit_code = (int)as_int(code);
         else {
             /* sys.exit("message") prints the message and exits with 1. */

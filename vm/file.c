@@ -857,8 +857,11 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     Value file = v[0], encoding, errors, newline;
     if (file == UNDEF) return exc_raise(vm, E_TypeError, "open() missing required argument 'file' (pos 1)");
-    if (!is_str(file) && !(is_intlike(file) && !is_bool(file)))
-        return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", file);
+    if (!is_str(file) && !(is_intlike(file) && !is_bool(file))) {
+        file = op_fspath(vm, file);
+        if (file == ERR) return ERR;
+        if (!is_str(file)) return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", file);
+    }
     Value mode = v[1] == UNDEF ? str_from_cstr(vm, "r") : v[1];
     if (mode == ERR) return ERR;
     if (!is_str(mode)) return exc_raise(vm, E_TypeError, "open() argument 'mode' must be str, not %T", mode);

@@ -1821,6 +1821,20 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
     }
 }
 
+/* os.fspath(v): a str or bytes as it is, else what type(v).__fspath__
+ * returns, which must be one of those (CPython's PyOS_FSPath). */
+Value op_fspath(VM *vm, Value v) {
+    if (is_str(v) || is_kind(v, OBJ_BYTES)) return v;
+    ObjStr *name = str_intern_cstr(vm, "__fspath__");
+    Value m = name ? op_getattr_opt(vm, obj_val(type_of(vm, v)), name) : ERR;
+    if (m == ERR) return ERR;
+    if (m == UNDEF || m == NONE_VAL)
+        return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", v);
+    Value r = op_call1(vm, m, v);
+    if (r == ERR || is_str(r) || is_kind(r, OBJ_BYTES)) return r;
+    return exc_raise(vm, E_TypeError, "expected %T.__fspath__() to return str or bytes, not %T", v, r);
+}
+
 Value op_call0(VM *vm, Value f) { return op_call(vm, f, NULL, 0, NULL); }
 Value op_call1(VM *vm, Value f, Value a) { return op_call(vm, f, &a, 1, NULL); }
 Value op_call2(VM *vm, Value f, Value a, Value b) {

@@ -64,6 +64,7 @@ bool op_str_to(VM *vm, Value v, StrBuf *b);
  * keywords named by kwnames (or NULL). May run script code (nested). */
 Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames);
 Value op_call0(VM *vm, Value callable);
+Value op_fspath(VM *vm, Value v);
 Value op_call1(VM *vm, Value callable, Value a);
 Value op_call2(VM *vm, Value callable, Value a, Value b);
 /* Calls the method `name` of obj; UNDEF if obj has no such attribute. */

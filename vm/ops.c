@@ -31,7 +31,10 @@ ObjClass *type_of(VM *vm, Value v) {
     }
 }
 
-const char *type_name(VM *vm, Value v) { return type_of(vm, v)->name->data; }
+const char *type_name(VM *vm, Value v) {
+    ObjClass *c = type_of(vm, v);
+    return (c->tp_name ? c->tp_name : c->name)->data;
+}
 
 static bool is_user(Value v) {
     return is_obj(v) && (as_obj(v)->kind == OBJ_INSTANCE || as_obj(v)->kind == OBJ_EXC);

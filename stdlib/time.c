@@ -1,5 +1,5 @@
 /* The time module: clocks, sleep, and calendar conversion (gmtime,
- * localtime, mktime, strftime, asctime, ctime).
+ * localtime, mktime, strftime, asctime, ctime; strptime is in Asy).
  *
  * struct_time is a small class whose instances carry tm_year ... tm_isdst,
  * tm_zone and tm_gmtoff as attributes and behave as the 9-tuple of the
@@ -149,6 +149,32 @@ static Value st_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_from_buf(vm, &b);
 }
 
+static bool set_field(VM *vm, ObjInstance *o, const char *name, Value v);
+
+/* struct_time(seq): from a sequence of 9 to 11 items, the last two being
+ * tm_zone and tm_gmtoff (None when left out). */
+static Value st_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "struct_time", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_kind(args[0], OBJ_INSTANCE)) return exc_raise(vm, E_TypeError, "struct_time.__init__ needs an instance");
+    int64_t len = op_len(vm, args[1]);
+    if (len < 0) {
+        if (!exc_is(vm, vm->exc, E_TypeError)) return ERR;
+        vm->exc = UNDEF;
+        return exc_raise(vm, E_TypeError, "constructor requires a sequence");
+    }
+    if (len < ST_NFIELDS)
+        return exc_raise(vm, E_TypeError, "time.struct_time() takes an at least 9-sequence (%lld-sequence given)", (long long)len);
+    if (len > ST_NFIELDS + 2)
+        return exc_raise(vm, E_TypeError, "time.struct_time() takes an at most 11-sequence (%lld-sequence given)", (long long)len);
+    static const char *const extra[] = {"tm_zone", "tm_gmtoff"};
+    ObjInstance *o = AS(ObjInstance, args[0]);
+    for (int i = 0; i < ST_NFIELDS + 2; i++) {
+        Value v = i < len ? op_getitem(vm, args[1], int_val(i)) : NONE_VAL;
+        if (v == ERR || !set_field(vm, o, i < ST_NFIELDS ? st_fields[i] : extra[i - ST_NFIELDS], v)) return ERR;
+    }
+    return NONE_VAL;
+}
+
 static Value make_struct_time_class(VM *vm) {
     ObjDict *ns = dict_new(vm);
     ObjTuple *bases = tuple_new(vm, 0);
@@ -160,7 +186,7 @@ static Value make_struct_time_class(VM *vm) {
     ObjClass *c = AS(ObjClass, cls);
     bool ok = class_add_native(vm, c, "__getitem__", st_getitem) && class_add_native(vm, c, "__len__", st_len) &&
               class_add_native(vm, c, "__iter__", st_iter) && class_add_native(vm, c, "__eq__", st_eq) &&
-              class_add_native(vm, c, "__repr__", st_repr);
+              class_add_native(vm, c, "__repr__", st_repr) && class_add_native(vm, c, "__init__", st_init);
     return ok ? cls : ERR;
 }
 
@@ -330,12 +356,19 @@ static Value t_ctime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- the module ---------------------------------------------------------- */
 
+/* strptime is written in Asy (stdlib/_strptime.asy), loaded on first use. */
+static Value t_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"strptime", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "time", "_strptime", names, args[0]);
+}
+
 static const struct { const char *name; NativeFn fn; } functions[] = {
     {"time", t_time}, {"time_ns", t_time_ns}, {"monotonic", t_monotonic}, {"monotonic_ns", t_monotonic_ns},
     {"perf_counter", t_perf_counter}, {"perf_counter_ns", t_perf_counter_ns},
     {"process_time", t_process_time}, {"process_time_ns", t_process_time_ns},
     {"sleep", t_sleep}, {"gmtime", t_gmtime}, {"localtime", t_localtime}, {"mktime", t_mktime},
-    {"strftime", t_strftime}, {"asctime", t_asctime}, {"ctime", t_ctime},
+    {"strftime", t_strftime}, {"asctime", t_asctime}, {"ctime", t_ctime}, {"__getattr__", t_getattr},
 };
 
 bool mod_time_init(VM *vm, ObjModule *m) {

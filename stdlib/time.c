@@ -247,6 +247,24 @@ static Value convert(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *n
 static Value t_gmtime(VM *vm, Value *a, int n, ObjTuple *kw) { return convert(vm, a, n, kw, "gmtime", false); }
 static Value t_localtime(VM *vm, Value *a, int n, ObjTuple *kw) { return convert(vm, a, n, kw, "localtime", true); }
 
+/* The zone of a struct_time (what %Z and %z print), as CPython takes it;
+ * tuples have none. tm_zone points into the instance's string, which the
+ * caller's argument keeps alive while the struct tm is used. */
+static bool st_zone_arg(VM *vm, Value v, struct tm *tm) {
+    if (!is_kind(v, OBJ_INSTANCE)) return true;
+    Value cls = struct_time_class(vm);
+    if (cls == ERR) return false;
+    if (type_of(vm, v) != AS(ObjClass, cls)) return true;
+    ObjDict *d = AS(ObjInstance, v)->dict;
+    ObjStr *zname = str_intern_cstr(vm, "tm_zone"), *oname = str_intern_cstr(vm, "tm_gmtoff");
+    if (!zname || !oname) return false;
+    Value zone = dict_get_str(d, zname), off = dict_get_str(d, oname);
+    if (is_str(zone)) tm->tm_zone = AS(ObjStr, zone)->data;
+    int64_t secs;
+    if (is_int(off) && int_to_i64(off, &secs)) tm->tm_gmtoff = (long)secs;
+    return true;
+}
+
 /* A struct tm from a struct_time or a 9-tuple (or any 9-item sequence). */
 static bool tm_arg(VM *vm, Value v, const char *fname, struct tm *tm) {
     int64_t len = op_len(vm, v);
@@ -269,6 +287,7 @@ static bool tm_arg(VM *vm, Value v, const char *fname, struct tm *tm) {
         }
     }
     memset(tm, 0, sizeof *tm);
+    if (!st_zone_arg(vm, v, tm)) return false;
     tm->tm_year = (int)(f[0] - 1900);
     tm->tm_mon = (int)f[1] - 1;
     tm->tm_mday = (int)f[2];
@@ -354,6 +373,45 @@ static Value t_ctime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return format_asctime(vm, &tm);
 }
 
+/* ---- time zone ----------------------------------------------------------- */
+
+/* Sets timezone, altzone, daylight and tzname from the C library's view of
+ * the TZ environment variable. */
+static bool publish_zone(VM *vm, ObjModule *m) {
+    tzset();
+    Value names[2] = {str_from_cstr(vm, tzname[0]), str_from_cstr(vm, tzname[1])};
+    if (names[0] == ERR || names[1] == ERR) return false;
+    ObjTuple *tzn = tuple_from(vm, names, 2);
+    return tzn && module_add_value(vm, m, "timezone", int_from_i64(vm, timezone)) &&
+           module_add_value(vm, m, "altzone", int_from_i64(vm, daylight ? timezone - 3600 : timezone)) &&
+           module_add_value(vm, m, "daylight", int_val(daylight)) &&
+           module_add_value(vm, m, "tzname", obj_val(tzn));
+}
+
+/* os.environ is a plain dict in Asy that does not write through to the
+ * process environment, so tzset() copies its TZ there first: the usual
+ * `os.environ['TZ'] = ...; time.tzset()` then works as in CPython. */
+static bool sync_tz_from_environ(VM *vm) {
+    ObjStr *mname = str_intern_cstr(vm, "os"), *ename = str_intern_cstr(vm, "environ"), *key = str_intern_cstr(vm, "TZ");
+    if (!mname || !ename || !key) return false;
+    Value os = dict_get_str(vm->modules, mname);
+    Value env = is_kind(os, OBJ_MODULE) ? dict_get_str(AS(ObjModule, os)->dict, ename) : UNDEF;
+    if (!is_dict(env)) return true;
+    Value tz = dict_get_str(AS(ObjDict, env), key);
+    if (is_str(tz)) setenv("TZ", AS(ObjStr, tz)->data, 1);
+    else unsetenv("TZ");
+    return true;
+}
+
+static Value t_tzset(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "tzset", nargs, kw, 0, 0) || !sync_tz_from_environ(vm)) return ERR;
+    ObjStr *mname = str_intern_cstr(vm, "time");
+    Value m = mname ? dict_get_str(vm->modules, mname) : UNDEF;
+    if (is_kind(m, OBJ_MODULE) && !publish_zone(vm, AS(ObjModule, m))) return ERR;
+    return NONE_VAL;
+}
+
 /* ---- the module ---------------------------------------------------------- */
 
 /* strptime is written in Asy (stdlib/_strptime.asy), loaded on first use. */
@@ -368,20 +426,13 @@ static const struct { const char *name; NativeFn fn; } functions[] = {
     {"perf_counter", t_perf_counter}, {"perf_counter_ns", t_perf_counter_ns},
     {"process_time", t_process_time}, {"process_time_ns", t_process_time_ns},
     {"sleep", t_sleep}, {"gmtime", t_gmtime}, {"localtime", t_localtime}, {"mktime", t_mktime},
-    {"strftime", t_strftime}, {"asctime", t_asctime}, {"ctime", t_ctime}, {"__getattr__", t_getattr},
+    {"strftime", t_strftime}, {"asctime", t_asctime}, {"ctime", t_ctime}, {"tzset", t_tzset},
+    {"__getattr__", t_getattr},
 };
 
 bool mod_time_init(VM *vm, ObjModule *m) {
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         if (!module_add_native(vm, m, functions[i].name, functions[i].fn)) return false;
     }
-    tzset();
-    Value names[2] = {str_from_cstr(vm, tzname[0]), str_from_cstr(vm, tzname[1])};
-    if (names[0] == ERR || names[1] == ERR) return false;
-    ObjTuple *tzn = tuple_from(vm, names, 2);
-    return tzn && module_add_value(vm, m, "struct_time", make_struct_time_class(vm)) &&
-           module_add_value(vm, m, "timezone", int_from_i64(vm, timezone)) &&
-           module_add_value(vm, m, "altzone", int_from_i64(vm, daylight ? timezone - 3600 : timezone)) &&
-           module_add_value(vm, m, "daylight", int_val(daylight)) &&
-           module_add_value(vm, m, "tzname", obj_val(tzn));
+    return module_add_value(vm, m, "struct_time", make_struct_time_class(vm)) && publish_zone(vm, m);
 }

@@ -276,14 +276,18 @@ static Value builtin_binop(VM *vm, BinOp op, Value a, Value b) {
     return NOTIMPL_VAL;
 }
 
+static bool is_repeatable(Value v) {
+    return is_str(v) || is_list(v) || is_tuple(v) || is_kind(v, OBJ_BYTES) || is_kind(v, OBJ_BYTEARRAY);
+}
+
 static Value binop_error(VM *vm, BinOp op, Value a, Value b) {
     if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)))
         return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s",
                          type_name(vm, a), type_name(vm, b), type_name(vm, a));
-    if (op == BIN_MUL && (is_str(a) || is_list(a) || is_tuple(a) || is_str(b) || is_list(b) || is_tuple(b)) &&
-        !is_user(a) && !is_user(b))
+    /* CPython tries the sequence's repeat last, whatever the other operand. */
+    if (op == BIN_MUL && (is_repeatable(a) || is_repeatable(b)))
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",
-                         type_name(vm, is_str(a) || is_list(a) || is_tuple(a) ? b : a));
+                         type_name(vm, is_repeatable(a) ? b : a));
     if (op == BIN_POW)
         return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
                          type_name(vm, a), type_name(vm, b));

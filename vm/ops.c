@@ -1168,13 +1168,13 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         if (r) return r < 0 ? -1 : 0;
     }
     if ((cls->obj.flags & CLASS_SLOTS) && dict_get_str(cls->slots, name) == UNDEF) {
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
         return -1;
     }
     ObjDict *d = is_subtype(obj) ? subtype_dict(vm, as_obj(obj)) : is_user(obj) ? AS(ObjInstance, obj)->dict : NULL;
     if (!d) {
         if (is_subtype(obj)) return -1;
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
         return -1;
     }
     return dict_set_str(vm, d, name, v);
@@ -1210,9 +1210,9 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
     if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
     if (class_lookup(cls, name) != UNDEF)
-        exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", cls->name->data, name->data);
+        exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", type_name(vm, obj), name->data);
     else
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
     return -1;
 }
 

@@ -128,6 +128,18 @@ static Value sys_caller_function(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return f ? obj_val(f->code->name) : NONE_VAL;
 }
 
+/* _set_type_name(cls, name): the name error messages give cls's instances.
+ * CPython's types from C modules say "datetime.date" there, a class's
+ * __name__ being "date"; modules written in Asy that stand in for such
+ * types call this so their messages match. Not inherited by subclasses. */
+static Value sys_set_type_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_set_type_name", nargs, kw, 2, 2)) return ERR;
+    if (!is_kind(args[0], OBJ_CLASS)) return exc_raise(vm, E_TypeError, "_set_type_name() argument 1 must be a class, not %T", args[0]);
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "_set_type_name() argument 2 must be str, not %T", args[1]);
+    AS(ObjClass, args[0])->tp_name = AS(ObjStr, args[1]);
+    return NONE_VAL;
+}
+
 /* sys.stdout / sys.stderr: objects with write() and flush(). */
 static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
@@ -210,6 +222,7 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "_format_exception", sys_format_exception) &&
            module_add_native(vm, m, "_caller_location", sys_caller_location) &&
            module_add_native(vm, m, "_caller_function", sys_caller_function) &&
+           module_add_native(vm, m, "_set_type_name", sys_set_type_name) &&
            module_add_value(vm, m, "__excepthook__", dict_get_str(m->dict, str_intern_cstr(vm, "excepthook"))) &&
            module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&
            module_add_native(vm, m, "setrecursionlimit", sys_setrecursionlimit) &&

@@ -1,10 +1,9 @@
 /* The time module: clocks, sleep, and calendar conversion (gmtime,
- * localtime, mktime, strftime, asctime, ctime).
+ * localtime, mktime, strftime, asctime, ctime; strptime is in Asy).
  *
- * struct_time is a small class whose instances carry tm_year ... tm_isdst,
- * tm_zone and tm_gmtoff as attributes and behave as the 9-tuple of the
- * first nine for indexing, len, iteration, == and repr. The class lives in
- * the module's namespace, where gmtime and localtime find it. */
+ * struct_time is a tuple subclass written in Asy (stdlib/_structseq.asy);
+ * gmtime and localtime call it with the nine fields, tm_zone and
+ * tm_gmtoff. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "../vm/gil.h"
 #include "../vm/class.h"
+#include "../vm/import.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
@@ -21,9 +21,6 @@
 #include "../vm/strbuf.h"
 #include "modules.h"
 
-static const char *const st_fields[] = {
-    "tm_year", "tm_mon", "tm_mday", "tm_hour", "tm_min", "tm_sec", "tm_wday", "tm_yday", "tm_isdst",
-};
 #define ST_NFIELDS 9
 
 /* ---- clocks ---------------------------------------------------------------- */
@@ -84,97 +81,20 @@ static Value t_sleep(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- struct_time ----------------------------------------------------------- */
 
-/* The 9-tuple of a struct_time instance. */
-static ObjTuple *st_tuple(VM *vm, Value self) {
-    if (!is_kind(self, OBJ_INSTANCE)) {
-        exc_raise(vm, E_TypeError, "descriptor requires a 'time.struct_time' object but received a '%T'", self);
-        return NULL;
-    }
-    ObjTuple *t = tuple_new(vm, ST_NFIELDS);
-    if (!t) return NULL;
-    for (int i = 0; i < ST_NFIELDS; i++) {
-        ObjStr *name = str_intern_cstr(vm, st_fields[i]);
-        Value v = name ? dict_get_str(AS(ObjInstance, self)->dict, name) : UNDEF;
-        t->items[i] = v == UNDEF ? NONE_VAL : v;
-    }
-    return t;
-}
-
-static Value st_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__getitem__", nargs - 1, kw, 1, 1)) return ERR;
-    ObjTuple *t = st_tuple(vm, args[0]);
-    return t ? tuple_getitem(vm, t, args[1]) : ERR;
-}
-
-static Value st_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)args;
-    if (!args_check(vm, "__len__", nargs - 1, kw, 0, 0)) return ERR;
-    return int_val(ST_NFIELDS);
-}
-
-static Value st_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__iter__", nargs - 1, kw, 0, 0)) return ERR;
-    ObjTuple *t = st_tuple(vm, args[0]);
-    return t ? op_iter(vm, obj_val(t)) : ERR;
-}
-
-static Value st_eq(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__eq__", nargs - 1, kw, 1, 1)) return ERR;
-    ObjTuple *t = st_tuple(vm, args[0]);
-    if (!t) return ERR;
-    Value other = args[1];
-    if (is_kind(other, OBJ_INSTANCE) && type_of(vm, other) == type_of(vm, args[0])) {
-        ObjTuple *o = st_tuple(vm, other);
-        if (!o) return ERR;
-        other = obj_val(o);
-    }
-    if (!is_tuple(other)) return NOTIMPL_VAL;
-    int r = op_eq(vm, obj_val(t), other);
-    return r < 0 ? ERR : bool_val(r);
-}
-
-static Value st_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
-    ObjTuple *t = st_tuple(vm, args[0]);
-    if (!t) return ERR;
-    StrBuf b = SB_INIT;
-    sb_adds(&b, "time.struct_time(");
-    for (int i = 0; i < ST_NFIELDS; i++) {
-        if (i) sb_adds(&b, ", ");
-        sb_adds(&b, st_fields[i]);
-        sb_adds(&b, "=");
-        if (!op_repr_to(vm, t->items[i], &b)) { sb_free(&b); return ERR; }
-    }
-    sb_adds(&b, ")");
-    return str_from_buf(vm, &b);
-}
-
-static Value make_struct_time_class(VM *vm) {
-    ObjDict *ns = dict_new(vm);
-    ObjTuple *bases = tuple_new(vm, 0);
-    ObjStr *name = str_intern_cstr(vm, "struct_time");
-    if (!ns || !bases || !name) return ERR;
-    if (dict_set_str(vm, ns, vm_name(vm, N___module__), str_from_cstr(vm, "time")) < 0) return ERR;
-    Value cls = class_new(vm, name, bases, ns);
-    if (cls == ERR) return ERR;
-    ObjClass *c = AS(ObjClass, cls);
-    bool ok = class_add_native(vm, c, "__getitem__", st_getitem) && class_add_native(vm, c, "__len__", st_len) &&
-              class_add_native(vm, c, "__iter__", st_iter) && class_add_native(vm, c, "__eq__", st_eq) &&
-              class_add_native(vm, c, "__repr__", st_repr);
-    return ok ? cls : ERR;
-}
-
+/* The struct_time class, written in Asy (stdlib/_structseq.asy) and loaded
+ * into the module's namespace on first use. */
 static Value struct_time_class(VM *vm) {
     ObjStr *mname = str_intern_cstr(vm, "time"), *cname = str_intern_cstr(vm, "struct_time");
-    Value m = mname ? dict_get_str(vm->modules, mname) : UNDEF;
-    Value cls = is_kind(m, OBJ_MODULE) && cname ? dict_get_str(AS(ObjModule, m)->dict, cname) : UNDEF;
+    if (!mname || !cname) return ERR;
+    Value m = dict_get_str(vm->modules, mname);
+    if (!is_kind(m, OBJ_MODULE)) return exc_raise(vm, E_RuntimeError, "time module is missing");
+    Value cls = dict_get_str(AS(ObjModule, m)->dict, cname);
+    if (is_kind(cls, OBJ_CLASS)) return cls;
+    Value src = import_module(vm, "_structseq");
+    cls = src == ERR ? ERR : op_getattr(vm, src, cname);
+    if (cls == ERR) return ERR;
     if (!is_kind(cls, OBJ_CLASS)) return exc_raise(vm, E_RuntimeError, "time.struct_time is missing");
-    return cls;
-}
-
-static bool set_field(VM *vm, ObjInstance *o, const char *name, Value v) {
-    ObjStr *s = str_intern_cstr(vm, name);
-    return s && v != ERR && dict_set_str(vm, o->dict, s, v) == 0;
+    return dict_set_str(vm, AS(ObjModule, m)->dict, cname, cls) < 0 ? ERR : cls;
 }
 
 /* A struct_time from a C struct tm, with CPython's conventions (months from
@@ -182,19 +102,17 @@ static bool set_field(VM *vm, ObjInstance *o, const char *name, Value v) {
 static Value struct_time_new(VM *vm, const struct tm *tm) {
     Value cls = struct_time_class(vm);
     if (cls == ERR) return ERR;
-    ObjInstance *o = instance_new(vm, AS(ObjClass, cls));
-    if (!o) return ERR;
     int64_t vals[ST_NFIELDS] = {
         (int64_t)tm->tm_year + 1900, tm->tm_mon + 1, tm->tm_mday, tm->tm_hour, tm->tm_min,
         tm->tm_sec, (tm->tm_wday + 6) % 7, tm->tm_yday + 1, tm->tm_isdst,
     };
-    for (int i = 0; i < ST_NFIELDS; i++) {
-        if (!set_field(vm, o, st_fields[i], int_val(vals[i]))) return ERR;
-    }
-    if (!set_field(vm, o, "tm_zone", tm->tm_zone ? str_from_cstr(vm, tm->tm_zone) : NONE_VAL) ||
-        !set_field(vm, o, "tm_gmtoff", int_val(tm->tm_gmtoff)))
-        return ERR;
-    return obj_val(o);
+    Value items[ST_NFIELDS + 2];
+    for (int i = 0; i < ST_NFIELDS; i++) items[i] = int_val(vals[i]);
+    items[ST_NFIELDS] = tm->tm_zone ? str_from_cstr(vm, tm->tm_zone) : NONE_VAL;
+    items[ST_NFIELDS + 1] = int_from_i64(vm, tm->tm_gmtoff);
+    if (items[ST_NFIELDS] == ERR || items[ST_NFIELDS + 1] == ERR) return ERR;
+    ObjTuple *t = tuple_from(vm, items, ST_NFIELDS + 2);
+    return t ? op_call1(vm, cls, obj_val(t)) : ERR;
 }
 
 /* The time_t of an optional seconds argument (None or absent: now). */
@@ -221,6 +139,26 @@ static Value convert(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *n
 static Value t_gmtime(VM *vm, Value *a, int n, ObjTuple *kw) { return convert(vm, a, n, kw, "gmtime", false); }
 static Value t_localtime(VM *vm, Value *a, int n, ObjTuple *kw) { return convert(vm, a, n, kw, "localtime", true); }
 
+/* The zone of a struct_time (what %Z and %z print), as CPython takes it;
+ * tuples have none. tm_zone points into the instance's string, which the
+ * caller's argument keeps alive while the struct tm is used. */
+static bool st_zone_arg(VM *vm, Value v, struct tm *tm) {
+    if (!is_kind(v, OBJ_TUPLE) || !(as_obj(v)->flags & OBJ_SUBTYPE)) return true;
+    Value cls = struct_time_class(vm);
+    if (cls == ERR) return false;
+    if (!class_is_subclass(type_of(vm, v), AS(ObjClass, cls))) return true;
+    ObjStr *zname = str_intern_cstr(vm, "tm_zone"), *oname = str_intern_cstr(vm, "tm_gmtoff");
+    if (!zname || !oname) return false;
+    Value zone = op_getattr(vm, v, zname);
+    if (zone == ERR) return false;
+    Value off = op_getattr(vm, v, oname);
+    if (off == ERR) return false;
+    if (is_str(zone)) tm->tm_zone = AS(ObjStr, zone)->data;
+    int64_t secs;
+    if (is_int(off) && int_to_i64(off, &secs)) tm->tm_gmtoff = (long)secs;
+    return true;
+}
+
 /* A struct tm from a struct_time or a 9-tuple (or any 9-item sequence). */
 static bool tm_arg(VM *vm, Value v, const char *fname, struct tm *tm) {
     int64_t len = op_len(vm, v);
@@ -243,6 +181,7 @@ static bool tm_arg(VM *vm, Value v, const char *fname, struct tm *tm) {
         }
     }
     memset(tm, 0, sizeof *tm);
+    if (!st_zone_arg(vm, v, tm)) return false;
     tm->tm_year = (int)(f[0] - 1900);
     tm->tm_mon = (int)f[1] - 1;
     tm->tm_mday = (int)f[2];
@@ -328,27 +267,68 @@ static Value t_ctime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return format_asctime(vm, &tm);
 }
 
+/* ---- time zone ----------------------------------------------------------- */
+
+/* Sets timezone, altzone, daylight and tzname from the C library's view of
+ * the TZ environment variable. */
+static bool publish_zone(VM *vm, ObjModule *m) {
+    tzset();
+    Value names[2] = {str_from_cstr(vm, tzname[0]), str_from_cstr(vm, tzname[1])};
+    if (names[0] == ERR || names[1] == ERR) return false;
+    ObjTuple *tzn = tuple_from(vm, names, 2);
+    return tzn && module_add_value(vm, m, "timezone", int_from_i64(vm, timezone)) &&
+           module_add_value(vm, m, "altzone", int_from_i64(vm, daylight ? timezone - 3600 : timezone)) &&
+           module_add_value(vm, m, "daylight", int_val(daylight)) &&
+           module_add_value(vm, m, "tzname", obj_val(tzn));
+}
+
+/* os.environ is a plain dict in Asy that does not write through to the
+ * process environment, so tzset() copies its TZ there first: the usual
+ * `os.environ['TZ'] = ...; time.tzset()` then works as in CPython. */
+static bool sync_tz_from_environ(VM *vm) {
+    ObjStr *mname = str_intern_cstr(vm, "os"), *ename = str_intern_cstr(vm, "environ"), *key = str_intern_cstr(vm, "TZ");
+    if (!mname || !ename || !key) return false;
+    Value os = dict_get_str(vm->modules, mname);
+    Value env = is_kind(os, OBJ_MODULE) ? dict_get_str(AS(ObjModule, os)->dict, ename) : UNDEF;
+    if (!is_dict(env)) return true;
+    Value tz = dict_get_str(AS(ObjDict, env), key);
+    if (is_str(tz)) setenv("TZ", AS(ObjStr, tz)->data, 1);
+    else unsetenv("TZ");
+    return true;
+}
+
+static Value t_tzset(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "tzset", nargs, kw, 0, 0) || !sync_tz_from_environ(vm)) return ERR;
+    ObjStr *mname = str_intern_cstr(vm, "time");
+    Value m = mname ? dict_get_str(vm->modules, mname) : UNDEF;
+    if (is_kind(m, OBJ_MODULE) && !publish_zone(vm, AS(ObjModule, m))) return ERR;
+    return NONE_VAL;
+}
+
 /* ---- the module ---------------------------------------------------------- */
+
+/* strptime and struct_time are written in Asy (stdlib/_strptime.asy,
+ * stdlib/_structseq.asy), loaded on first use. */
+static Value t_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"strptime", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    if (is_str(args[0]) && strcmp(AS(ObjStr, args[0])->data, "struct_time") == 0) return struct_time_class(vm);
+    return module_lazy_attr(vm, "time", "_strptime", names, args[0]);
+}
 
 static const struct { const char *name; NativeFn fn; } functions[] = {
     {"time", t_time}, {"time_ns", t_time_ns}, {"monotonic", t_monotonic}, {"monotonic_ns", t_monotonic_ns},
     {"perf_counter", t_perf_counter}, {"perf_counter_ns", t_perf_counter_ns},
     {"process_time", t_process_time}, {"process_time_ns", t_process_time_ns},
     {"sleep", t_sleep}, {"gmtime", t_gmtime}, {"localtime", t_localtime}, {"mktime", t_mktime},
-    {"strftime", t_strftime}, {"asctime", t_asctime}, {"ctime", t_ctime},
+    {"strftime", t_strftime}, {"asctime", t_asctime}, {"ctime", t_ctime}, {"tzset", t_tzset},
+    {"__getattr__", t_getattr},
 };
 
 bool mod_time_init(VM *vm, ObjModule *m) {
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         if (!module_add_native(vm, m, functions[i].name, functions[i].fn)) return false;
     }
-    tzset();
-    Value names[2] = {str_from_cstr(vm, tzname[0]), str_from_cstr(vm, tzname[1])};
-    if (names[0] == ERR || names[1] == ERR) return false;
-    ObjTuple *tzn = tuple_from(vm, names, 2);
-    return tzn && module_add_value(vm, m, "struct_time", make_struct_time_class(vm)) &&
-           module_add_value(vm, m, "timezone", int_from_i64(vm, timezone)) &&
-           module_add_value(vm, m, "altzone", int_from_i64(vm, daylight ? timezone - 3600 : timezone)) &&
-           module_add_value(vm, m, "daylight", int_val(daylight)) &&
-           module_add_value(vm, m, "tzname", obj_val(tzn));
+    return publish_zone(vm, m);
 }

@@ -21,6 +21,7 @@ static ObjClass *class_alloc_obj(VM *vm, ObjClass *meta, ObjStr *name) {
     ObjClass *c = gc_new(vm, sizeof(ObjClass), OBJ_CLASS, meta);
     if (!c) return NULL;
     c->name = c->qualname = name;
+    c->tp_name = NULL;
     c->module = UNDEF;
     c->ctor = UNDEF;
     c->init = c->new_fn = UNDEF;

@@ -452,7 +452,7 @@ static void blacken(VM *vm, Obj *o) {
     case OBJ_CELL: gc_mark_value(vm, ((ObjCell *)o)->v); break;
     case OBJ_CLASS: {
         ObjClass *c = (ObjClass *)o;
-        MARK(c->name); MARK(c->qualname); gc_mark_value(vm, c->module);
+        MARK(c->name); MARK(c->qualname); MARK(c->tp_name); gc_mark_value(vm, c->module);
         MARK(c->bases); MARK(c->mro); MARK(c->dict);
         gc_mark_value(vm, c->ctor);
         gc_mark_value(vm, c->init);

@@ -319,6 +319,7 @@ struct ObjClass {
     Obj obj;
     ObjStr *name;
     ObjStr *qualname;
+    ObjStr *tp_name;        /* what error messages call it (CPython's tp_name, "datetime.date"), or NULL: name */
     Value module;           /* a str, or UNDEF for builtins */
     ObjTuple *bases;
     ObjTuple *mro;          /* this class first */

@@ -31,7 +31,10 @@ ObjClass *type_of(VM *vm, Value v) {
     }
 }
 
-const char *type_name(VM *vm, Value v) { return type_of(vm, v)->name->data; }
+const char *type_name(VM *vm, Value v) {
+    ObjClass *c = type_of(vm, v);
+    return (c->tp_name ? c->tp_name : c->name)->data;
+}
 
 static bool is_user(Value v) {
     return is_obj(v) && (as_obj(v)->kind == OBJ_INSTANCE || as_obj(v)->kind == OBJ_EXC);
@@ -277,14 +280,18 @@ static Value builtin_binop(VM *vm, BinOp op, Value a, Value b) {
     return NOTIMPL_VAL;
 }
 
+static bool is_repeatable(Value v) {
+    return is_str(v) || is_list(v) || is_tuple(v) || is_kind(v, OBJ_BYTES) || is_kind(v, OBJ_BYTEARRAY);
+}
+
 static Value binop_error(VM *vm, BinOp op, Value a, Value b) {
     if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)))
         return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s",
                          type_name(vm, a), type_name(vm, b), type_name(vm, a));
-    if (op == BIN_MUL && (is_str(a) || is_list(a) || is_tuple(a) || is_str(b) || is_list(b) || is_tuple(b)) &&
-        !is_user(a) && !is_user(b))
+    /* CPython tries the sequence's repeat last, whatever the other operand. */
+    if (op == BIN_MUL && (is_repeatable(a) || is_repeatable(b)))
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",
-                         type_name(vm, is_str(a) || is_list(a) || is_tuple(a) ? b : a));
+                         type_name(vm, is_repeatable(a) ? b : a));
     if (op == BIN_POW)
         return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
                          type_name(vm, a), type_name(vm, b));
@@ -1172,13 +1179,13 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         if (r) return r < 0 ? -1 : 0;
     }
     if ((cls->obj.flags & CLASS_SLOTS) && dict_get_str(cls->slots, name) == UNDEF) {
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
         return -1;
     }
     ObjDict *d = is_subtype(obj) ? subtype_dict(vm, as_obj(obj)) : is_user(obj) ? AS(ObjInstance, obj)->dict : NULL;
     if (!d) {
         if (is_subtype(obj)) return -1;
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
         return -1;
     }
     return dict_set_str(vm, d, name, v);
@@ -1214,9 +1221,9 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
     if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
     if (class_lookup(cls, name) != UNDEF)
-        exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", cls->name->data, name->data);
+        exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", type_name(vm, obj), name->data);
     else
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
     return -1;
 }
 

@@ -30,7 +30,7 @@
 #define AST_MAX_DEPTH 3000
 
 /* f-strings nested inside f-string replacement fields. */
-#define FSTRING_MAX_NESTING 20
+#define FSTRING_MAX_NESTING 150
 
 /* A pseudo node kind that lives only inside a parenthesized group being
  * parsed: `x as y`, legal only as `with (x as y, ...):`. Its u.named holds

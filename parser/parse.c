@@ -2268,10 +2268,11 @@ Node *mk_with(ParseCtx *ctx, const Token *kw, bool is_async, WithItems *items, N
 }
 
 Node *mk_def(ParseCtx *ctx, const Token *kw, bool is_async, const Token *name,
-             ParamItems *params, Node *returns, NodeList body)
+             NodeList type_params, ParamItems *params, Node *returns, NodeList body)
 {
     Node *n = mk(ctx, S_DEF);
     n->u.def.name = ident(ctx, name);
+    n->u.def.type_params = type_params;
     n->u.def.params = make_params(ctx, params);
     n->u.def.returns = returns;
     n->u.def.body = body;
@@ -2281,12 +2282,13 @@ Node *mk_def(ParseCtx *ctx, const Token *kw, bool is_async, const Token *name,
     return n;
 }
 
-Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, ArgList *bases,
-               const Token *rpar, NodeList body)
+Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, NodeList type_params,
+               ArgList *bases, const Token *rpar, NodeList body)
 {
     check_args(ctx, bases, rpar);
     Node *n = mk(ctx, S_CLASS);
     n->u.cls.name = ident(ctx, name);
+    n->u.cls.type_params = type_params;
     if (bases) {
         n->u.cls.bases = bases->args;
         n->u.cls.keywords = bases->kw;
@@ -2295,6 +2297,32 @@ Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, ArgList *bases
     n->u.cls.body = body;
     start_at(n, kw);
     end_compound(ctx, n);
+    return n;
+}
+
+Node *mk_type_alias(ParseCtx *ctx, const Token *kw, const Token *name, NodeList type_params,
+                    Node *value)
+{
+    Node *n = mk(ctx, S_TYPEALIAS);
+    n->u.typealias.name = ident(ctx, name);
+    n->u.typealias.type_params = type_params;
+    n->u.typealias.value = value;
+    start_at(n, kw);
+    end_node(n, value);
+    return n;
+}
+
+Node *mk_type_param(ParseCtx *ctx, NodeKind kind, const Token *start, const Token *name,
+                    Node *bound)
+{
+    Node *n = mk(ctx, kind);
+    n->u.typeparam.name = ident(ctx, name);
+    n->u.typeparam.bound = bound;
+    start_at(n, start);
+    n->end_line = name->line;
+    n->end_col = name->col + name->len;
+    if (bound)
+        end_node(n, bound);
     return n;
 }
 
@@ -3155,6 +3183,26 @@ static bool match_statement_follows(const Lexer *lx)
     }
 }
 
+/* `type` opens a type alias statement (PEP 695) when a name and then `=`
+ * or `[` follow it: `type X = int`, `type L[T] = list[T]`. */
+static bool type_statement_follows(const Lexer *lx)
+{
+    Lexer *scan = malloc(sizeof *scan);
+    if (!scan)
+        return false;
+    *scan = *lx;
+    ParseError scratch;
+    scan->err = &scratch;
+    Token t;
+    bool yes = lexer_next(scan, &t) == TK_NAME;
+    if (yes) {
+        int code = lexer_next(scan, &t);
+        yes = code == TK_EQUAL || code == TK_LSQB;
+    }
+    free(scan);
+    return yes;
+}
+
 /* `match` and `case` are keywords only where they open a match statement
  * or one of its cases (the lines of a match's block); elsewhere they are
  * names. */
@@ -3165,6 +3213,8 @@ static int soft_keyword(ParseCtx *ctx, const Lexer *lx, const Token *t)
         return TK_CASE;
     if (t->len == 5 && !memcmp(t->s, "match", 5) && match_statement_follows(lx))
         return TK_MATCH;
+    if (t->len == 4 && !memcmp(t->s, "type", 4) && type_statement_follows(lx))
+        return TK_TYPE;
     return TK_NAME;
 }
 

@@ -386,7 +386,7 @@ static void visit_type_params(ST *st, NodeList *tps) {
         Node *bound = tp->u.typeparam.bound;
         if (!bound) continue;
         Scope *saved = st->cur;
-        if (!enter_annotation_scope(st, tp, bound->kind == E_TUPLE ? "a TypeVar constraint" : "a TypeVar bound"))
+        if (!enter_annotation_scope(st, tp, "a TypeVar bound"))
             return;
         visit_expr(st, bound);
         st->cur = saved;

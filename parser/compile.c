@@ -356,6 +356,14 @@ static void compile_name(Compiler *c, const char *name, NameOp nop) {
         emit(c, global[nop], add_name(c, s));
         break;
     case NAME_GLOBAL_IMPLICIT:
+        if (u->scope->can_see_class && nop == NAME_LOAD) {
+            Symbol *cd = scope_lookup(u->scope, intern(c, "__classdict__"));
+            if (cd && (cd->kind == NAME_FREE || cd->kind == NAME_CELL)) {
+                emit(c, OP_LOAD_DEREF, cd->index);
+                emit(c, OP_LOAD_FROM_DICT_OR_GLOBALS, add_name(c, s));
+                break;
+            }
+        }
         if (u->scope->kind == SCOPE_CLASS || (u->scope->kind == SCOPE_MODULE && c->top_names))
             emit(c, named[nop], add_name(c, s));
         else emit(c, global[nop], add_name(c, s));
@@ -2428,6 +2436,11 @@ static void compile_class_call(Compiler *c, Node *n, bool generic) {
     emit(c, OP_STORE_NAME, name_index(c, "__module__"));
     emit(c, OP_LOAD_CONST, add_const(c, obj_val(c->u->qualname)));
     emit(c, OP_STORE_NAME, name_index(c, "__qualname__"));
+    if (s->needs_classdict) {
+        Symbol *sym = scope_lookup(s, intern(c, "__classdict__"));
+        emit(c, OP_LOAD_LOCALS, 0);
+        emit(c, OP_STORE_DEREF, sym ? sym->index : 0);
+    }
     if (generic) {
         compile_name(c, ".type_params", NAME_LOAD);
         emit(c, OP_STORE_NAME, name_index(c, "__type_params__"));

@@ -366,6 +366,12 @@ static Scope *enter_annotation_scope(ST *st, Node *n, const char *what) {
     if (!s) return NULL;
     s->is_annotation = true;
     s->annot_what = what;
+    /* In a class body, an annotation scope (and the ones in it) looks a
+     * name up in the class's namespace before the globals: it captures the
+     * namespace as the class's __classdict__ cell. */
+    Scope *p = s->parent;
+    s->can_see_class = p->kind == SCOPE_CLASS || (p->is_annotation && p->can_see_class);
+    if (s->can_see_class) add_sym(st, s, intern(st, "__classdict__"), SYM_USED);
     st->cur = s;
     return s;
 }
@@ -687,11 +693,12 @@ static void resolve_children(ST *st, Scope *s, Bound *bound) {
             if (k == NAME_LOCAL || k == NAME_CELL || k == NAME_FREE) inner.names[inner.n++] = s->syms[i].name;
         }
     } else if (s->kind == SCOPE_CLASS) {
-        inner.names = ast_alloc(st->arena, (size_t)(bound->n + 1) * sizeof(ObjStr *));
+        inner.names = ast_alloc(st->arena, (size_t)(bound->n + 2) * sizeof(ObjStr *));
         if (!inner.names) { st_nomem(st); return; }
         if (bound->n) memcpy(inner.names, bound->names, (size_t)bound->n * sizeof(ObjStr *));
         inner.n = bound->n;
         inner.names[inner.n++] = intern(st, "__class__");
+        inner.names[inner.n++] = intern(st, "__classdict__");
     } else {
         inner.n = 0;
     }
@@ -704,6 +711,12 @@ static void resolve_children(ST *st, Scope *s, Bound *bound) {
             if (cs->kind != NAME_FREE) continue;
             if (s->kind == SCOPE_CLASS && !strcmp(cs->name->data, "__class__")) {
                 s->needs_class_cell = true;
+                Symbol *sym = add_sym(st, s, cs->name, 0);
+                if (sym) sym->kind = NAME_CELL;
+                continue;
+            }
+            if (s->kind == SCOPE_CLASS && !strcmp(cs->name->data, "__classdict__")) {
+                s->needs_classdict = true;
                 Symbol *sym = add_sym(st, s, cs->name, 0);
                 if (sym) sym->kind = NAME_CELL;
                 continue;

@@ -50,6 +50,8 @@ struct Scope {
     bool is_generator, is_coroutine;
     bool is_annotation;     /* a PEP 695 annotation scope: a hidden function run at once */
     const char *annot_what; /* ... "a type alias", for its error messages */
+    bool can_see_class;     /* an annotation scope in a class body: reads the class's names first */
+    bool needs_classdict;   /* a class body whose annotation scopes do: its __classdict__ cell */
     bool uses_class_cell;   /* a function that uses super() or __class__ */
     bool needs_class_cell;  /* a class body whose methods use them */
     ObjStr **locals;        /* fast locals in slot order: parameters first */

@@ -70,6 +70,7 @@ typedef struct Lexer {
     bool line_open;             /* a token was returned on this logical line */
     bool layout;                /* synthesize layout tokens (false in f-strings) */
     bool done;                  /* the end of input was returned */
+    int fdepth;                 /* f-strings open around the scan (PEP 701) */
     LexErrorKind error_kind;    /* of the last -1 returned */
     ParseError *err;
 
@@ -88,6 +89,13 @@ void lexer_init(Lexer *lx, const char *src, size_t len, ParseError *err);
  * tokens, newlines ignored). src[len] must be NUL. */
 void lexer_init_fragment(Lexer *lx, const char *src, size_t len, int line,
                          int col, ParseError *err);
+
+/* For the parser, which splits an f-string token again: lx (a fragment
+ * lexer) starts just past a replacement field's '{' in an f-string opened
+ * with `quote` (three of them if `triple`). Scans the field's expression as
+ * lexing the token did and returns the byte that ends it ('=', '!', ':' or
+ * '}'), or NULL after filling the error. */
+const char *lexer_fstring_expr(Lexer *lx, char quote, bool triple);
 
 /* Scans the next token into *t. Returns its TK_* code, 0 at the end of
  * input (again on every later call), or -1 after filling *err and setting

@@ -198,11 +198,52 @@ static int leading_zeros(Lexer *lx, const char *s, const char *end)
 
 /* ------------------------------------------------------------------------
  * Strings
+ *
+ * An f-string stays one STRING token, but its end is found as Python 3.12's
+ * tokenizer finds it (PEP 701): its replacement fields are scanned as code,
+ * so they may hold strings in the same quotes, comments, newlines,
+ * backslashes inside strings, and f-strings nested to any depth. The parser
+ * splits the token again and finds each field's expression with
+ * lexer_fstring_expr(), the same scanner, so the two always agree.
  * ---------------------------------------------------------------------- */
 
-/* Finds the end of the string literal whose opening quote is at q and
- * leaves lx->cur just past it. Newlines inside advance the line count. */
-static int string_body(Lexer *lx, const char *start, const char *q)
+/* CPython's limit on nested f-strings (MAXFSTRINGLEVEL in its tokenizer). */
+#define LEX_MAX_FSTRING 150
+
+/* The quotes of the f-string being scanned. */
+typedef struct FQuote {
+    char ch;
+    bool triple, raw;
+} FQuote;
+
+static int string_literal(Lexer *lx, const char *start, const char *q);
+static int continuation_error(Lexer *lx, const char *p);
+static int fstring_field(Lexer *lx, const char **pp, const FQuote *fq, int level);
+
+static int unterminated(Lexer *lx, const char *q, const char *p, int line, int col,
+                        bool triple, bool fstr)
+{
+    /* CPython does not count a last line that is empty. */
+    int detected = lx->line - (p >= lx->lim && p > q && p[-1] == '\n');
+    lx->cur = p;
+    return lex_error_at(lx, LEXERR_TOKEN, "SyntaxError", line, col, col + 1,
+                        "unterminated %s%sstring literal (detected at line %d)",
+                        triple ? "triple-quoted " : "", fstr ? "f-" : "", detected);
+}
+
+static bool closes(const char *p, const FQuote *fq)
+{
+    return *p == fq->ch && (!fq->triple || (p[1] == fq->ch && p[2] == fq->ch));
+}
+
+static bool is_prefix_char(char c)
+{
+    c = (char)(c | 0x20);
+    return c == 'r' || c == 'u' || c == 'b' || c == 'f';
+}
+
+/* Finds the end of a string literal that is not an f-string. */
+static int plain_string(Lexer *lx, const char *start, const char *q)
 {
     const char *p = q;
     char quote = *q;
@@ -210,18 +251,8 @@ static int string_body(Lexer *lx, const char *start, const char *q)
     bool triple = p[1] == quote && p[2] == quote;
     p += triple ? 3 : 1;
     for (;;) {
-        if (p >= lx->lim || (*p == '\n' && !triple)) {
-            /* CPython does not count a last line that is empty. */
-            int detected = lx->line - (p >= lx->lim && p > q && p[-1] == '\n');
-            lx->cur = p;
-            return lex_error_at(lx, LEXERR_TOKEN, "SyntaxError", start_line,
-                                start_col, start_col + 1,
-                                triple ? "unterminated triple-quoted string "
-                                         "literal (detected at line %d)"
-                                       : "unterminated string literal "
-                                         "(detected at line %d)",
-                                detected);
-        }
+        if (p >= lx->lim || (*p == '\n' && !triple))
+            return unterminated(lx, q, p, start_line, start_col, triple, false);
         if (*p == '\\' && p + 1 < lx->lim) {
             if (p[1] == '\n')
                 next_line(lx, p + 1);
@@ -236,6 +267,232 @@ static int string_body(Lexer *lx, const char *start, const char *q)
             p++;
         }
     }
+}
+
+static int expecting_brace(Lexer *lx, const char *p)
+{
+    lx->cur = p;
+    return token_error(lx, p, "f-string: expecting '}'");
+}
+
+/* Skips the backslash escape at p in an f-string's text. A backslash before
+ * a brace leaves the brace to open or close a field, as in CPython, and
+ * \N{...} is one escape unless the string is raw. */
+static const char *fstring_escape(Lexer *lx, const char *p, const FQuote *fq)
+{
+    if (p + 1 >= lx->lim || p[1] == '{' || p[1] == '}')
+        return p + 1;
+    if (!fq->raw && p[1] == 'N' && p[2] == '{') {
+        const char *e = p + 3;
+        while (e < lx->lim && *e != '}' && *e != '\n' && !closes(e, fq))
+            e++;
+        return *e == '}' ? e + 1 : e;
+    }
+    if (p[1] == '\n')
+        next_line(lx, p + 1);
+    return p + 2;
+}
+
+/* Scans f-string text from *pp: the body of an f-string (level 0: up to and
+ * past its closing quotes; doubled braces stand for one), or a format spec
+ * (level 1 and up: up to its closing brace, left unconsumed). */
+static int fstring_text(Lexer *lx, const char **pp, const FQuote *fq, int level,
+                        const char *q, int line, int col)
+{
+    const char *p = *pp;
+    for (;;) {
+        if (p >= lx->lim || (*p == '\n' && !fq->triple) || (level > 0 && closes(p, fq))) {
+            if (level > 0 && *p == '\n')
+                return token_error(lx, p, "f-string: newlines are not allowed in "
+                                   "format specifiers for single quoted f-strings");
+            if (level > 0)
+                return expecting_brace(lx, p);
+            return unterminated(lx, q, p, line, col, fq->triple, true);
+        }
+        if (closes(p, fq)) {
+            *pp = p + (fq->triple ? 3 : 1);
+            return TK_STRING;
+        }
+        if (*p == '\\') {
+            p = fstring_escape(lx, p, fq);
+        } else if (*p == '\n') {
+            next_line(lx, p);
+            p++;
+        } else if (*p == '{' && level == 0 && p[1] == '{') {
+            p += 2;
+        } else if (*p == '{') {
+            p++;
+            if (fstring_field(lx, &p, fq, level) < 0)
+                return RAW_ERROR;
+        } else if (*p == '}' && level > 0) {
+            *pp = p;
+            return TK_STRING;
+        } else if (*p == '}') {
+            if (p[1] != '}')
+                return token_error(lx, p, "f-string: single '}' is not allowed");
+            p += 2;
+        } else {
+            p++;
+        }
+    }
+}
+
+/* Finds the end of the f-string whose opening quote is at q. */
+static int fstring(Lexer *lx, const char *start, const char *q, bool raw)
+{
+    FQuote fq = { *q, q[1] == *q && q[2] == *q, raw };
+    int line = lx->line, col = col_at(lx, start);
+    if (lx->fdepth >= LEX_MAX_FSTRING)
+        return token_error(lx, start, "too many nested f-strings");
+    const char *p = q + (fq.triple ? 3 : 1);
+    lx->fdepth++;
+    int code = fstring_text(lx, &p, &fq, 0, q, line, col);
+    lx->fdepth--;
+    if (code == TK_STRING)
+        lx->cur = p;
+    return code;
+}
+
+/* Finds the end of the string literal (prefix at start, opening quote at q)
+ * and leaves lx->cur just past it. Newlines inside advance the line count. */
+static int string_literal(Lexer *lx, const char *start, const char *q)
+{
+    bool f = false, raw = false;
+    for (const char *p = start; p < q; p++) {
+        f |= (*p | 0x20) == 'f';
+        raw |= (*p | 0x20) == 'r';
+    }
+    return f ? fstring(lx, start, q, raw) : plain_string(lx, start, q);
+}
+
+/* A string inside a replacement field. One left open in the quotes of the
+ * f-string around it means the field was: CPython says so. */
+static int field_string(Lexer *lx, const char *start, const char *q, const FQuote *fq)
+{
+    if (string_literal(lx, start, q) >= 0)
+        return 0;
+    bool triple = q[1] == *q && q[2] == *q;
+    if (*q == fq->ch && triple == fq->triple && !strncmp(lx->err->msg, "unterminated", 12))
+        return expecting_brace(lx, lx->cur);
+    return RAW_ERROR;
+}
+
+static bool at_operator_eq(const char *p)
+{
+    return p[1] == '=' && (*p == '!' || *p == '=' || *p == '<' || *p == '>');
+}
+
+/* Scans a replacement field's expression from *pp (past its '{') to the
+ * byte that ends it: '=', '!', ':' or '}' outside brackets. */
+static int fstring_expr(Lexer *lx, const char **pp, const FQuote *fq)
+{
+    char stack[LEX_MAX_PAREN];
+    int depth = 0;
+    const char *p = *pp;
+    char msg[96];
+    for (;;) {
+        const char *s = p;
+        unsigned char c = (unsigned char)*p;
+        if (p >= lx->lim)
+            return expecting_brace(lx, p);
+        if (c == '\n') {
+            next_line(lx, p++);
+        } else if (c == '#') {
+            while (p < lx->lim && *p != '\n')
+                p++;
+        } else if (c == '\\') {
+            if (p[1] != '\n')
+                return continuation_error(lx, p);
+            next_line(lx, p + 1);
+            p += 2;
+        } else if (c == '\'' || c == '"') {
+            if (field_string(lx, s, p, fq) < 0)
+                return RAW_ERROR;
+            p = lx->cur;
+        } else if (is_id_byte(c)) {
+            while (is_id_byte((unsigned char)*p))
+                p++;
+            bool prefix = p - s <= 2 && (*p == '\'' || *p == '"');
+            for (const char *r = s; prefix && r < p; r++)
+                prefix = is_prefix_char(*r);
+            if (prefix) {
+                if (field_string(lx, s, p, fq) < 0)
+                    return RAW_ERROR;
+                p = lx->cur;
+            }
+        } else if (c == '(' || c == '[' || c == '{') {
+            if (depth >= LEX_MAX_PAREN)
+                return token_error(lx, p, "f-string: too many nested parenthesis");
+            stack[depth++] = (char)c;
+            p++;
+        } else if (c == ')' || c == ']' || (c == '}' && depth > 0)) {
+            if (depth == 0) {
+                snprintf(msg, sizeof msg, "f-string: unmatched '%c'", c);
+                return token_error(lx, p, msg);
+            }
+            char open = stack[--depth];
+            if ((open == '(') != (c == ')') || (open == '[') != (c == ']')) {
+                snprintf(msg, sizeof msg, "f-string: closing parenthesis '%c' does "
+                         "not match opening parenthesis '%c'", c, open);
+                return token_error(lx, p, msg);
+            }
+            p++;
+        } else if (at_operator_eq(p)) {
+            p += 2;
+        } else if (depth == 0 && (c == '=' || c == '!' || c == ':' || c == '}')) {
+            *pp = p;
+            return 0;
+        } else {
+            p++;
+        }
+    }
+}
+
+static bool is_field_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\v' || c == '\r';
+}
+
+static const char *skip_field_space(Lexer *lx, const char *p)
+{
+    for (; p < lx->lim && is_field_space(*p); p++)
+        if (*p == '\n')
+            next_line(lx, p);
+    return p;
+}
+
+/* A replacement field from *pp (past its '{') to past its '}':
+ * `expr`, then `=`, `!conversion` and `:spec`, each optional. */
+static int fstring_field(Lexer *lx, const char **pp, const FQuote *fq, int level)
+{
+    const char *p = *pp;
+    if (level >= 2)
+        return token_error(lx, p - 1, "f-string: expressions nested too deeply");
+    if (fstring_expr(lx, &p, fq) < 0)
+        return RAW_ERROR;
+    if (*p == '=')
+        p = skip_field_space(lx, p + 1);
+    if (*p == '!') {
+        for (p++; is_id_byte((unsigned char)*p); p++)
+            ;
+        p = skip_field_space(lx, p);
+    }
+    if (*p == ':') {
+        p++;
+        if (fstring_text(lx, &p, fq, level + 1, NULL, 0, 0) < 0)
+            return RAW_ERROR;
+    }
+    if (*p != '}')
+        return expecting_brace(lx, p);
+    *pp = p + 1;
+    return 0;
+}
+
+const char *lexer_fstring_expr(Lexer *lx, char quote, bool triple)
+{
+    FQuote fq = { quote, triple, false };
+    const char *p = lx->cur;
+    return fstring_expr(lx, &p, &fq) < 0 ? NULL : p;
 }
 
 /* ------------------------------------------------------------------------
@@ -340,7 +597,7 @@ static int scan(Lexer *lx, Token *t)
         "\\"                { END; return continuation_error(lx, s); }
         "\n"                { END; return RAW_NEWLINE; }
 
-        strpfx? ['"]        { return string_body(lx, s, (const char *)YYCURSOR - 1); }
+        strpfx? ['"]        { return string_literal(lx, s, (const char *)YYCURSOR - 1); }
 
         "0" [xX] ("_"? [0-9a-fA-F])+ { END; return number_end(lx, lx->cur, NUM_HEX); }
         "0" [oO] ("_"? [0-7])+       { END; return number_end(lx, lx->cur, NUM_OCT); }

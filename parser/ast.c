@@ -262,15 +262,24 @@ static void visit_stmt_children(Node *n, VisitFn *fn, void *ud)
         break;
     case S_DEF:
         visit_list(&n->u.def.decorators, fn, ud);
+        visit_list(&n->u.def.type_params, fn, ud);
         visit_params(&n->u.def.params, fn, ud);
         visit(n->u.def.returns, fn, ud);
         visit_list(&n->u.def.body, fn, ud);
         break;
     case S_CLASS:
         visit_list(&n->u.cls.decorators, fn, ud);
+        visit_list(&n->u.cls.type_params, fn, ud);
         visit_list(&n->u.cls.bases, fn, ud);
         visit_keywords(n->u.cls.keywords, n->u.cls.nkeywords, fn, ud);
         visit_list(&n->u.cls.body, fn, ud);
+        break;
+    case S_TYPEALIAS:
+        visit_list(&n->u.typealias.type_params, fn, ud);
+        visit(n->u.typealias.value, fn, ud);
+        break;
+    case T_TYPEVAR: case T_TYPEVARTUPLE: case T_PARAMSPEC:
+        visit(n->u.typeparam.bound, fn, ud);
         break;
     case S_DEL: visit_list(&n->u.seq.elts, fn, ud); break;
     case S_ASSERT:
@@ -689,6 +698,7 @@ static void dump_def(Buf *b, const Node *n)
 {
     printf_(b, "(%s ", n->u.def.is_async ? "AsyncFunctionDef" : "FunctionDef");
     puts_(b, n->u.def.name);
+    dump_block(b, "type_params", &n->u.def.type_params, false);
     dump_params(b, &n->u.def.params);
     dump_block(b, "body", &n->u.def.body, true);
     dump_block(b, "decorators", &n->u.def.decorators, false);
@@ -704,6 +714,7 @@ static void dump_class(Buf *b, const Node *n)
 {
     puts_(b, "(ClassDef ");
     puts_(b, n->u.cls.name);
+    dump_block(b, "type_params", &n->u.cls.type_params, false);
     dump_block(b, "bases", &n->u.cls.bases, false);
     if (n->u.cls.nkeywords > 0) {
         puts_(b, " (keywords");
@@ -903,6 +914,23 @@ static void dump_stmt(Buf *b, const Node *n)
     case S_RETURN: dump_value_stmt(b, "Return", n->u.value.value); break;
     case S_DEF: dump_def(b, n); break;
     case S_CLASS: dump_class(b, n); break;
+    case S_TYPEALIAS:
+        puts_(b, "(TypeAlias ");
+        puts_(b, n->u.typealias.name);
+        dump_block(b, "type_params", &n->u.typealias.type_params, false);
+        puts_(b, " ");
+        dump(b, n->u.typealias.value);
+        puts_(b, ")");
+        break;
+    case T_TYPEVAR: case T_TYPEVARTUPLE: case T_PARAMSPEC:
+        printf_(b, "(%s ", n->kind == T_TYPEVAR ? "TypeVar" : n->kind == T_PARAMSPEC ? "ParamSpec" : "TypeVarTuple");
+        puts_(b, n->u.typeparam.name);
+        if (n->u.typeparam.bound) {
+            puts_(b, " ");
+            dump(b, n->u.typeparam.bound);
+        }
+        puts_(b, ")");
+        break;
     case S_GLOBAL: dump_names(b, "Global", n); break;
     case S_NONLOCAL: dump_names(b, "Nonlocal", n); break;
     case S_DEL: puts_(b, "(Delete"); dump_children(b, &n->u.seq.elts); puts_(b, ")"); break;

@@ -88,6 +88,12 @@ typedef enum NodeKind {
     S_IMPORTFROM,  /* import: module (may be NULL when level > 0), level, names; a
                       single Alias named "*" means `import *` */
     S_MATCH,       /* match: subject, cases (each a pattern, an optional guard, a body) */
+    S_TYPEALIAS,   /* typealias: `type name[type_params] = value` (PEP 695) */
+
+    /* ---- type parameters (PEP 695), in the type_params of S_DEF, S_CLASS, S_TYPEALIAS ---- */
+    T_TYPEVAR,     /* typeparam: name, bound (NULL, or an E_TUPLE of constraints) */
+    T_TYPEVARTUPLE,/* typeparam: `*name` */
+    T_PARAMSPEC,   /* typeparam: `**name` */
 
     /* ---- patterns (only in a case of S_MATCH), as CPython's ast ---- */
     P_VALUE,       /* value: a literal (maybe negated) or a dotted name (E_ATTR), compared with == */
@@ -203,11 +209,15 @@ struct Node {
         struct {
             const char *name; ParamList params; NodeList body, decorators;
             Node *returns; int is_async;
+            NodeList type_params;
         } def;
         struct {
             const char *name; NodeList bases; Keyword *keywords; int nkeywords;
             NodeList body, decorators;
+            NodeList type_params;
         } cls;
+        struct { const char *name; NodeList type_params; Node *value; } typealias;
+        struct { const char *name; Node *bound; } typeparam;
         struct { const char **names; int n; } names;             /* S_GLOBAL, S_NONLOCAL */
         struct { Node *test, *msg; } assert_;
         struct { Node *exc, *cause; } raise;

@@ -360,6 +360,14 @@ static void compile_name(Compiler *c, const char *name, NameOp nop) {
         emit(c, global[nop], add_name(c, s));
         break;
     case NAME_GLOBAL_IMPLICIT:
+        if (u->scope->can_see_class && nop == NAME_LOAD) {
+            Symbol *cd = scope_lookup(u->scope, intern(c, "__classdict__"));
+            if (cd && (cd->kind == NAME_FREE || cd->kind == NAME_CELL)) {
+                emit(c, OP_LOAD_DEREF, cd->index);
+                emit(c, OP_LOAD_FROM_DICT_OR_GLOBALS, add_name(c, s));
+                break;
+            }
+        }
         if (u->scope->kind == SCOPE_CLASS || (u->scope->kind == SCOPE_MODULE && c->top_names))
             emit(c, named[nop], add_name(c, s));
         else emit(c, global[nop], add_name(c, s));
@@ -377,6 +385,8 @@ static Scope *next_child(Compiler *c) {
 
 static ObjStr *make_qualname(Compiler *c, const char *name) {
     Unit *u = c->u;
+    /* PEP 695 annotation scopes do not show in qualified names. */
+    while (u && u->scope->is_annotation) u = u->parent;
     if (!u || u->scope->kind == SCOPE_MODULE) return intern(c, name);
     StrBuf b = SB_INIT;
     sb_adds(&b, u->qualname->data);
@@ -492,7 +502,7 @@ static void emit_await(Compiler *c, int which) {
 }
 
 static bool is_async_def(Scope *s) {
-    return s->node && s->node->kind == S_DEF && s->node->u.def.is_async;
+    return s->node && s->node->kind == S_DEF && s->node->u.def.is_async && !s->is_annotation;
 }
 
 static void compile_expr(Compiler *c, Node *n);
@@ -2148,10 +2158,9 @@ static void compile_function_body(Compiler *c, Node *n) {
 
 static void compile_def_annotations(Compiler *c, Node *n);
 
-static void compile_def(Compiler *c, Node *n) {
-    compile_exprs(c, &n->u.def.decorators);
-    int flags = 0;
-    compile_defaults(c, &n->u.def.params, &flags);
+/* Makes the function of a def, whose defaults (flags) are on the stack,
+ * and sets its annotations. */
+static void compile_def_function(Compiler *c, Node *n, int flags) {
     Scope *s = next_child(c);
     int firstline = n->u.def.decorators.n ? n->u.def.decorators.items[0]->line : n->line;
     if (!s || !enter_unit(c, s, n->u.def.name, firstline)) return;
@@ -2165,9 +2174,126 @@ static void compile_def(Compiler *c, Node *n) {
     if (!code) return;
     make_closure(c, s, code, flags);
     compile_def_annotations(c, n);
+}
+
+static void compile_generic_def(Compiler *c, Node *n);
+
+static void compile_def(Compiler *c, Node *n) {
+    compile_exprs(c, &n->u.def.decorators);
+    if (n->u.def.type_params.n) {
+        compile_generic_def(c, n);
+    } else {
+        int flags = 0;
+        compile_defaults(c, &n->u.def.params, &flags);
+        compile_def_function(c, n, flags);
+    }
     for (int i = 0; i < n->u.def.decorators.n; i++) emit(c, OP_CALL, 1);
     c->u->line = n->line;
     compile_name(c, n->u.def.name, NAME_STORE);
+}
+
+/* ---- PEP 695: type parameters ------------------------------------------ */
+
+/* Pushes typing's helper `name` (stdlib/typing.asy), importing typing. */
+static void load_typing_helper(Compiler *c, const char *name) {
+    emit(c, OP_LOAD_SMALL_INT, 0);
+    load_none(c);
+    emit(c, OP_IMPORT_NAME, name_index(c, "typing"));
+    emit(c, OP_LOAD_ATTR, name_index(c, name));
+}
+
+/* A lazily evaluated expression (a bound, a type alias's value): a function
+ * of no arguments over the next child scope, named `name`. */
+static void compile_lazy(Compiler *c, Node *e, const char *name) {
+    Scope *s = next_child(c);
+    if (!s || !enter_unit(c, s, name, e->line)) return;
+    compile_expr(c, e);
+    emit(c, OP_RETURN_VALUE, 0);
+    ObjCode *code = leave_unit(c);
+    if (code) make_closure(c, s, code, 0);
+}
+
+/* In an annotation scope: makes each type parameter (typing._type_param),
+ * binds it, and binds their tuple to `.type_params`. */
+static void compile_type_params(Compiler *c, NodeList *tps) {
+    for (int i = 0; i < tps->n && !c->failed; i++) {
+        Node *tp = tps->items[i];
+        Node *bound = tp->u.typeparam.bound;
+        c->u->line = tp->line;
+        load_typing_helper(c, "_type_param");
+        int kind = tp->kind == T_TYPEVARTUPLE ? 1 : tp->kind == T_PARAMSPEC ? 2 : bound && bound->kind == E_TUPLE ? 3 : 0;
+        emit(c, OP_LOAD_SMALL_INT, kind);
+        load_str(c, tp->u.typeparam.name);
+        if (bound) compile_lazy(c, bound, tp->u.typeparam.name);
+        else load_none(c);
+        emit(c, OP_CALL, 3);
+        compile_name(c, tp->u.typeparam.name, NAME_STORE);
+    }
+    for (int i = 0; i < tps->n; i++) compile_name(c, tps->items[i]->u.typeparam.name, NAME_LOAD);
+    emit(c, OP_BUILD_TUPLE, tps->n);
+    compile_name(c, ".type_params", NAME_STORE);
+}
+
+/* Enters the annotation scope of a generic def, class or type alias. */
+static bool enter_generic_unit(Compiler *c, const char *name, int line) {
+    Scope *s = next_child(c);
+    char buf[300];
+    snprintf(buf, sizeof buf, "<generic parameters of %s>", name);
+    return s && enter_unit(c, s, buf, line);
+}
+
+/* Leaves an annotation scope whose result is on its stack and calls it with
+ * the nargs values the caller pushes after it (push_args). */
+static void call_generic_unit(Compiler *c, int nargs, ParamList *defaults) {
+    emit(c, OP_RETURN_VALUE, 0);
+    Scope *s = c->u->scope;
+    ObjCode *code = leave_unit(c);
+    if (!code) return;
+    make_closure(c, s, code, 0);
+    int flags = 0;
+    if (defaults) compile_defaults(c, defaults, &flags);
+    emit(c, OP_CALL, nargs);
+}
+
+/* `def f[T](...)`: the annotation scope gets the defaults, evaluated
+ * outside, as its arguments `.defaults` and `.kwdefaults`. */
+static void compile_generic_def(Compiler *c, Node *n) {
+    ParamList *p = &n->u.def.params;
+    if (!enter_generic_unit(c, n->u.def.name, n->line)) return;
+    int flags = 0, nargs = 0;
+    Symbol *d = scope_lookup(c->u->scope, intern(c, ".defaults"));
+    Symbol *kd = scope_lookup(c->u->scope, intern(c, ".kwdefaults"));
+    c->u->code->argcount = (d != NULL) + (kd != NULL);
+    compile_type_params(c, &n->u.def.type_params);
+    if (d) { compile_name(c, ".defaults", NAME_LOAD); flags |= 1; nargs++; }
+    if (kd) { compile_name(c, ".kwdefaults", NAME_LOAD); flags |= 2; nargs++; }
+    compile_def_function(c, n, flags);
+    emit(c, OP_COPY, 1);
+    compile_name(c, ".type_params", NAME_LOAD);
+    emit(c, OP_SWAP, 2);
+    emit(c, OP_STORE_ATTR, name_index(c, "__type_params__"));
+    call_generic_unit(c, nargs, p);
+}
+
+/* `type X[T] = value`: typing._type_alias(name, type_params, value_fn). */
+static void compile_type_alias(Compiler *c, Node *n) {
+    const char *name = n->u.typealias.name;
+    bool generic = n->u.typealias.type_params.n > 0;
+    if (generic) {
+        if (!enter_generic_unit(c, name, n->line)) return;
+        compile_type_params(c, &n->u.typealias.type_params);
+    }
+    c->u->line = n->line;
+    load_typing_helper(c, "_type_alias");
+    load_str(c, name);
+    if (generic) compile_name(c, ".type_params", NAME_LOAD);
+    else emit(c, OP_BUILD_TUPLE, 0);
+    compile_lazy(c, n->u.typealias.value, name);
+    compile_name(c, "__name__", NAME_LOAD);
+    emit(c, OP_CALL, 4);
+    if (generic) call_generic_unit(c, 0, NULL);
+    c->u->line = n->line;
+    compile_name(c, name, NAME_STORE);
 }
 
 /* ---- annotations -------------------------------------------------------- */
@@ -2306,8 +2432,25 @@ static bool future_annotations(NodeList *body) {
     return false;
 }
 
+static void compile_class_call(Compiler *c, Node *n, bool generic);
+
 static void compile_class(Compiler *c, Node *n) {
     compile_exprs(c, &n->u.cls.decorators);
+    if (n->u.cls.type_params.n) {
+        if (!enter_generic_unit(c, n->u.cls.name, n->line)) return;
+        compile_type_params(c, &n->u.cls.type_params);
+        compile_class_call(c, n, true);
+        call_generic_unit(c, 0, NULL);
+    } else {
+        compile_class_call(c, n, false);
+    }
+    for (int i = 0; i < n->u.cls.decorators.n; i++) emit(c, OP_CALL, 1);
+    compile_name(c, n->u.cls.name, NAME_STORE);
+}
+
+/* Builds the class: __build_class__(body, name, *bases, **keywords), and
+ * for a generic one typing.Generic[*type_params] as a last base. */
+static void compile_class_call(Compiler *c, Node *n, bool generic) {
     emit(c, OP_LOAD_BUILD_CLASS, 0);
     Scope *s = next_child(c);
     if (!s || !enter_unit(c, s, n->u.cls.name, n->line)) return;
@@ -2316,6 +2459,15 @@ static void compile_class(Compiler *c, Node *n) {
     emit(c, OP_STORE_NAME, name_index(c, "__module__"));
     emit(c, OP_LOAD_CONST, add_const(c, obj_val(c->u->qualname)));
     emit(c, OP_STORE_NAME, name_index(c, "__qualname__"));
+    if (s->needs_classdict) {
+        Symbol *sym = scope_lookup(s, intern(c, "__classdict__"));
+        emit(c, OP_LOAD_LOCALS, 0);
+        emit(c, OP_STORE_DEREF, sym ? sym->index : 0);
+    }
+    if (generic) {
+        compile_name(c, ".type_params", NAME_LOAD);
+        emit(c, OP_STORE_NAME, name_index(c, "__type_params__"));
+    }
     NodeList *body = &n->u.cls.body;
     setup_annotations(c, body);
     int start = 0;
@@ -2337,17 +2489,22 @@ static void compile_class(Compiler *c, Node *n) {
     make_closure(c, s, code, 0);
     load_str(c, n->u.cls.name);
     compile_exprs(c, &n->u.cls.bases);
+    int nbases = n->u.cls.bases.n;
+    if (generic) {
+        load_typing_helper(c, "_generic_base");
+        compile_name(c, ".type_params", NAME_LOAD);
+        emit(c, OP_CALL, 1);
+        nbases++;
+    }
     int nkw = n->u.cls.nkeywords;
     for (int i = 0; i < nkw; i++) compile_expr(c, n->u.cls.keywords[i].value);
     c->u->line = n->line;
     if (nkw) {
         load_kwnames(c, n->u.cls.keywords, nkw);
-        emit(c, OP_CALL_KW, 2 + n->u.cls.bases.n + nkw);
+        emit(c, OP_CALL_KW, 2 + nbases + nkw);
     } else {
-        emit(c, OP_CALL, 2 + n->u.cls.bases.n);
+        emit(c, OP_CALL, 2 + nbases);
     }
-    for (int i = 0; i < n->u.cls.decorators.n; i++) emit(c, OP_CALL, 1);
-    compile_name(c, n->u.cls.name, NAME_STORE);
 }
 
 static void compile_import(Compiler *c, Node *n) {
@@ -2437,6 +2594,7 @@ static void compile_stmt(Compiler *c, Node *n) {
     case S_RETURN: compile_return(c, n); break;
     case S_DEF: compile_def(c, n); break;
     case S_CLASS: compile_class(c, n); break;
+    case S_TYPEALIAS: compile_type_alias(c, n); break;
     case S_GLOBAL: case S_NONLOCAL: break;
     case S_DEL:
         for (int i = 0; i < n->u.seq.elts.n; i++) compile_delete(c, n->u.seq.elts.items[i]);

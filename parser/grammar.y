@@ -1,5 +1,5 @@
 /*
-** The grammar of Asy: Python 3.12's syntax, minus the `type` statement.
+** The grammar of Asy: Python 3.12's syntax.
 **
 ** This file is input to lemon (`lemon -T/usr/share/lemon/lempar.c`). The
 ** generated parser takes its tokens from lexer_next(), which returns the TK_*
@@ -72,8 +72,8 @@
 %token NONLOCAL NOT OR PASS RAISE RETURN TRY WHILE WITH YIELD.
 /* Soft keywords: the lexer returns NAME, and the driver (parse.c: soft_keyword)
 ** turns `match` and `case` into these where they open a match statement or
-** one of its cases. */
-%token MATCH CASE.
+** one of its cases, and `type` where it opens a type alias statement. */
+%token MATCH CASE TYPE.
 
 /*
 ** Precedence, lowest first. GROUP and COLON only settle `with (...):`, where
@@ -147,6 +147,8 @@ small_stmt(A) ::= GLOBAL(K) names(B).           { A = mk_global(ctx, S_GLOBAL, &
 small_stmt(A) ::= NONLOCAL(K) names(B).         { A = mk_global(ctx, S_NONLOCAL, &K, B); }
 small_stmt(A) ::= ASSERT(K) test(B).            { A = mk_assert(ctx, &K, B, NULL); }
 small_stmt(A) ::= ASSERT(K) test(B) COMMA test(C). { A = mk_assert(ctx, &K, B, C); }
+small_stmt(A) ::= TYPE(K) NAME(N) type_params_opt(P) EQUAL test(V).
+    { A = mk_type_alias(ctx, &K, &N, P, V); }
 
 %type names {NameList *}
 names(A) ::= NAME(B).                   { A = names_add(ctx, NULL, &B); }
@@ -456,21 +458,42 @@ class_args(A) ::= NAME(N) EQUAL pattern(P).                 { A = class_arg(ctx,
 class_args(A) ::= class_args(A) COMMA pattern(P).           { A = class_arg(ctx, A, NULL, P); }
 class_args(A) ::= class_args(A) COMMA NAME(N) EQUAL pattern(P). { A = class_arg(ctx, A, &N, P); }
 
-funcdef(A) ::= DEF(K) NAME(N) LPAR params_opt(P) RPAR return_opt(R) COLON block(B).
-    { A = mk_def(ctx, &K, false, &N, P, R, B); }
-funcdef(A) ::= ASYNC(K) DEF NAME(N) LPAR params_opt(P) RPAR return_opt(R) COLON block(B).
-    { A = mk_def(ctx, &K, true, &N, P, R, B); }
+funcdef(A) ::= DEF(K) NAME(N) type_params_opt(T) LPAR params_opt(P) RPAR return_opt(R) COLON block(B).
+    { A = mk_def(ctx, &K, false, &N, T, P, R, B); }
+funcdef(A) ::= ASYNC(K) DEF NAME(N) type_params_opt(T) LPAR params_opt(P) RPAR return_opt(R) COLON block(B).
+    { A = mk_def(ctx, &K, true, &N, T, P, R, B); }
 
 %type return_opt {Node *}
 return_opt(A) ::= .                 { A = NULL; }
 return_opt(A) ::= RARROW test(B).   { A = B; }
 
-classdef(A) ::= CLASS(K) NAME(N) COLON block(B).
-    { A = mk_class(ctx, &K, &N, NULL, NULL, B); }
-classdef(A) ::= CLASS(K) NAME(N) LPAR RPAR COLON block(B).
-    { A = mk_class(ctx, &K, &N, NULL, NULL, B); }
-classdef(A) ::= CLASS(K) NAME(N) LPAR arglist(G) RPAR(R) COLON block(B).
-    { A = mk_class(ctx, &K, &N, G, &R, B); }
+classdef(A) ::= CLASS(K) NAME(N) type_params_opt(T) COLON block(B).
+    { A = mk_class(ctx, &K, &N, T, NULL, NULL, B); }
+classdef(A) ::= CLASS(K) NAME(N) type_params_opt(T) LPAR RPAR COLON block(B).
+    { A = mk_class(ctx, &K, &N, T, NULL, NULL, B); }
+classdef(A) ::= CLASS(K) NAME(N) type_params_opt(T) LPAR arglist(G) RPAR(R) COLON block(B).
+    { A = mk_class(ctx, &K, &N, T, G, &R, B); }
+
+/* PEP 695 type parameters: `[T, T2: bound, T3: (c1, c2), *Ts, **P]`. */
+%type type_params_opt {NodeList}
+type_params_opt(A) ::= .                                    { A = (NodeList){0}; }
+type_params_opt(A) ::= LSQB type_param_list(B) RSQB.          { A = B; }
+type_params_opt(A) ::= LSQB(L) RSQB.
+    { A = (NodeList){0}; error_at_tok(ctx, &L, "Type parameter list cannot be empty"); }
+type_params_opt(A) ::= LSQB type_param_list(B) COMMA RSQB.    { A = B; }
+
+%type type_param_list {NodeList}
+type_param_list(A) ::= type_param(B).                       { A = list1(ctx, B); }
+type_param_list(A) ::= type_param_list(A) COMMA type_param(B). { list_add(ctx, &A, B); }
+
+type_param(A) ::= NAME(N).                  { A = mk_type_param(ctx, T_TYPEVAR, &N, &N, NULL); }
+type_param(A) ::= NAME(N) COLON test(B).    { A = mk_type_param(ctx, T_TYPEVAR, &N, &N, B); }
+type_param(A) ::= STAR(S) NAME(N).          { A = mk_type_param(ctx, T_TYPEVARTUPLE, &S, &N, NULL); }
+type_param(A) ::= DOUBLESTAR(S) NAME(N).    { A = mk_type_param(ctx, T_PARAMSPEC, &S, &N, NULL); }
+type_param(A) ::= STAR(S) NAME(N) COLON(C) test(B).
+    { A = mk_type_param(ctx, T_TYPEVARTUPLE, &S, &N, B); error_at_tok(ctx, &C, "cannot use bound with TypeVarTuple"); }
+type_param(A) ::= DOUBLESTAR(S) NAME(N) COLON(C) test(B).
+    { A = mk_type_param(ctx, T_PARAMSPEC, &S, &N, B); error_at_tok(ctx, &C, "cannot use bound with ParamSpec"); }
 
 /*************************************************************************
 ** Parameters of def and lambda: a flat list of items, put in order and

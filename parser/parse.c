@@ -764,6 +764,8 @@ typedef struct StrTok {
     const char *body;       /* between the quotes */
     int body_len;
     bool raw, bytes, fstr;
+    char quote;
+    bool triple;
     /* A position inside the token, advanced as f-string parsing proceeds,
      * so that locating each replacement field is linear overall. */
     const char *at;
@@ -782,6 +784,8 @@ static void split_string(const Token *t, StrTok *st)
         st->fstr |= c == 'f';
     }
     int q = p[1] == p[0] && p[2] == p[0] && t->len - (p - t->s) >= 6 ? 3 : 1;
+    st->quote = *p;
+    st->triple = q == 3;
     st->body = p + q;
     st->body_len = (int)(t->s + t->len - st->body) - q;
     st->at = t->s;
@@ -1042,74 +1046,34 @@ static bool fstring_error(FBuild *fb, StrTok *st, const char *msg)
     return false;
 }
 
+static bool is_name_byte(unsigned char c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u || c == '_' || c >= 0x80;
+}
+
 static bool is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\v' || c == '\r';
 }
 
-/* Finds the end of a replacement field's expression, as CPython 3.11's
- * fstring_find_expr() does: at a `!`, `:`, `=` or `}` outside brackets and
- * strings. */
-static bool find_expr_end(FBuild *fb, StrTok *st, const char **pp, const char *end)
+/* Finds the end of a replacement field's expression (at a `=`, `!`, `:` or
+ * `}` outside brackets) with the lexer's own scanner, which found the end
+ * of the token the same way (PEP 701). */
+static bool find_expr_end(FBuild *fb, StrTok *st, const char **pp)
 {
-    char stack[LEX_MAX_PAREN];
-    int depth = 0;
-    char quote = 0;
-    int qlen = 0;
-    const char *p = *pp;
-    char msg[96];
-    for (; p < end; p++) {
-        char ch = *p;
-        if (ch == '\\')
-            return fstring_error(fb, st, "f-string expression part cannot include a backslash");
-        if (quote) {
-            if (ch == quote && (qlen == 1 || (p + 2 < end && p[1] == ch && p[2] == ch))) {
-                p += qlen - 1;
-                quote = 0;
-            }
-            continue;
-        }
-        if (ch == '\'' || ch == '"') {
-            quote = ch;
-            qlen = p + 2 < end && p[1] == ch && p[2] == ch ? 3 : 1;
-            p += qlen - 1;
-        } else if (ch == '[' || ch == '{' || ch == '(') {
-            if (depth >= LEX_MAX_PAREN)
-                return fstring_error(fb, st, "f-string: too many nested parenthesis");
-            stack[depth++] = ch;
-        } else if (ch == '#') {
-            return fstring_error(fb, st, "f-string expression part cannot include '#'");
-        } else if (depth == 0 && strchr("!:}=<>", ch)) {
-            /* != == <= >= do not end the expression; nor do lone < >. */
-            if (p + 1 < end && p[1] == '=' && strchr("!=<>", ch)) {
-                p++;
-                continue;
-            }
-            if (ch == '<' || ch == '>')
-                continue;
-            break;
-        } else if (ch == ']' || ch == '}' || ch == ')') {
-            if (depth == 0) {
-                snprintf(msg, sizeof msg, "f-string: unmatched '%c'", ch);
-                return fstring_error(fb, st, msg);
-            }
-            char open = stack[--depth];
-            if ((open == '(') != (ch == ')') || (open == '[') != (ch == ']')) {
-                snprintf(msg, sizeof msg, "f-string: closing parenthesis '%c' does "
-                         "not match opening parenthesis '%c'", ch, open);
-                return fstring_error(fb, st, msg);
-            }
-        }
+    ParseError err;
+    Lexer lx;
+    int line, col;
+    locate(st, *pp, &line, &col);
+    lexer_init_fragment(&lx, *pp, (size_t)(fb->ctx->lim - *pp), line, col, &err);
+    const char *end = lexer_fstring_expr(&lx, st->quote, st->triple);
+    if (!end) {
+        /* Cannot happen: the lexer scanned this token already. */
+        parse_error(fb->ctx, err.kind, err.line, err.col, err.end_line, err.end_col,
+                    "%s", err.msg);
+        return false;
     }
-    if (quote)
-        return fstring_error(fb, st, "f-string: unterminated string");
-    if (depth) {
-        snprintf(msg, sizeof msg, "f-string: unmatched '%c'", stack[depth - 1]);
-        return fstring_error(fb, st, msg);
-    }
-    if (p >= end)
-        return fstring_error(fb, st, "f-string: expecting '}'");
-    *pp = p;
+    *pp = end;
     return true;
 }
 
@@ -1124,17 +1088,41 @@ static Node *field_value(FBuild *fb, StrTok *st, const char *start, const char *
         p++;
     if (p == end) {
         char msg[64];
-        if (*end == '!' || *end == ':' || *end == '=') {
-            snprintf(msg, sizeof msg, "f-string: expression required before '%c'", *end);
-            fstring_error(fb, st, msg);
-        } else {
-            fstring_error(fb, st, "f-string: empty expression not allowed");
-        }
+        snprintf(msg, sizeof msg, "f-string: valid expression required before '%c'", *end);
+        fstring_error(fb, st, msg);
+        return NULL;
+    }
+    if (*end == ':' && end - p >= 6 && !memcmp(p, "lambda", 6) &&
+        !is_name_byte((unsigned char)p[6])) {
+        fstring_error(fb, st, "f-string: lambda expressions are not allowed "
+                      "without parentheses");
         return NULL;
     }
     int line, col;
     locate(st, start, &line, &col);
     return fstring_expr(fb->ctx, start, (size_t)(end - start), line, col);
+}
+
+/* The conversion after the `!` at *pp: a name, as in CPython 3.12. */
+static bool fstring_conversion(FBuild *fb, StrTok *st, const char **pp, const char *end,
+                               char *conversion)
+{
+    const char *p = *pp + 1, *name = p;
+    while (p < end && is_name_byte((unsigned char)*p))
+        p++;
+    if (p == name)
+        return fstring_error(fb, st, "f-string: missing conversion character");
+    if (p - name != 1 || (*name != 's' && *name != 'r' && *name != 'a')) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "f-string: invalid conversion character '%.*s': "
+                 "expected 's', 'r', or 'a'", (int)(p - name) > 20 ? 20 : (int)(p - name), name);
+        return fstring_error(fb, st, msg);
+    }
+    *conversion = *name;
+    while (p < end && is_space(*p))
+        p++;
+    *pp = p;
+    return true;
 }
 
 /* A replacement field `{expr=!c:spec}` at *pp (on its `{`). */
@@ -1144,7 +1132,7 @@ static bool fstring_field(FBuild *fb, StrTok *st, const char **pp, const char *e
     if (level >= 2)
         return fstring_error(fb, st, "f-string: expressions nested too deeply");
     const char *start = *pp + 1, *p = start;
-    if (!find_expr_end(fb, st, &p, end))
+    if (!find_expr_end(fb, st, &p))
         return false;
     Node *value = field_value(fb, st, start, p);
     if (!value)
@@ -1162,14 +1150,8 @@ static bool fstring_field(FBuild *fb, StrTok *st, const char **pp, const char *e
     }
     fb_flush(fb, NULL);
     char conversion = 0;
-    if (*p == '!') {
-        if (++p >= end)
-            return fstring_error(fb, st, "f-string: expecting '}'");
-        conversion = *p++;
-        if (conversion != 's' && conversion != 'r' && conversion != 'a')
-            return fstring_error(fb, st, "f-string: invalid conversion character: "
-                                 "expected 's', 'r', or 'a'");
-    }
+    if (*p == '!' && !fstring_conversion(fb, st, &p, end, &conversion))
+        return false;
     Node *spec = NULL;
     if (p < end && *p == ':') {
         if (++p >= end)
@@ -1270,31 +1252,41 @@ static bool next_string(Lexer *lx, StrTok *st)
 
 static Node *strings_value(ParseCtx *ctx, int n, const StrScan *sc, Node *node);
 
-Node *mk_strings(ParseCtx *ctx, const StrSpan *span)
+/* Scans the tokens of span again into sc. Kept out of mk_strings() so that
+ * the lexer's frame is gone before nested f-strings recurse. */
+static __attribute__((noinline)) bool scan_strings(ParseCtx *ctx, const StrSpan *span,
+                                                   StrScan *sc)
 {
     ParseError scratch;
     Lexer lx;
-    StrTok one;
-    StrScan sc = { .tok = &one };
-    if (span->n > 1 && !(sc.tok = palloc(ctx, sizeof(StrTok) * (size_t)span->n)))
-        return ctx->poison;
     lexer_init_fragment(&lx, span->s, (size_t)(ctx->lim - span->s), span->line,
                         span->col, &scratch);
     for (int i = 0; i < span->n; i++) {
-        StrTok *st = &sc.tok[i];
+        StrTok *st = &sc->tok[i];
         if (!next_string(&lx, st)) {
             /* Cannot happen: these tokens were scanned once already. */
             parse_error(ctx, "SyntaxError", span->line, span->col, span->line,
                         span->col + 1, "invalid syntax");
-            return ctx->poison;
+            return false;
         }
-        sc.mixed |= i > 0 && st->bytes != sc.bytes;
-        sc.bytes |= st->bytes;
-        sc.fstr |= st->fstr;
-        sc.total += (size_t)st->t.len;
+        sc->mixed |= i > 0 && st->bytes != sc->bytes;
+        sc->bytes |= st->bytes;
+        sc->fstr |= st->fstr;
+        sc->total += (size_t)st->t.len;
         if (st->bytes && !check_bytes_ascii(ctx, st))
-            return ctx->poison;
+            return false;
     }
+    return true;
+}
+
+Node *mk_strings(ParseCtx *ctx, const StrSpan *span)
+{
+    StrTok one;
+    StrScan sc = { .tok = &one };
+    if (span->n > 1 && !(sc.tok = palloc(ctx, sizeof(StrTok) * (size_t)span->n)))
+        return ctx->poison;
+    if (!scan_strings(ctx, span, &sc))
+        return ctx->poison;
     Node *n = mk(ctx, sc.fstr ? E_FSTRING : sc.bytes ? E_BYTES : E_STR);
     n->line = span->line;
     n->col = span->col;
@@ -2276,10 +2268,11 @@ Node *mk_with(ParseCtx *ctx, const Token *kw, bool is_async, WithItems *items, N
 }
 
 Node *mk_def(ParseCtx *ctx, const Token *kw, bool is_async, const Token *name,
-             ParamItems *params, Node *returns, NodeList body)
+             NodeList type_params, ParamItems *params, Node *returns, NodeList body)
 {
     Node *n = mk(ctx, S_DEF);
     n->u.def.name = ident(ctx, name);
+    n->u.def.type_params = type_params;
     n->u.def.params = make_params(ctx, params);
     n->u.def.returns = returns;
     n->u.def.body = body;
@@ -2289,12 +2282,13 @@ Node *mk_def(ParseCtx *ctx, const Token *kw, bool is_async, const Token *name,
     return n;
 }
 
-Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, ArgList *bases,
-               const Token *rpar, NodeList body)
+Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, NodeList type_params,
+               ArgList *bases, const Token *rpar, NodeList body)
 {
     check_args(ctx, bases, rpar);
     Node *n = mk(ctx, S_CLASS);
     n->u.cls.name = ident(ctx, name);
+    n->u.cls.type_params = type_params;
     if (bases) {
         n->u.cls.bases = bases->args;
         n->u.cls.keywords = bases->kw;
@@ -2303,6 +2297,32 @@ Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, ArgList *bases
     n->u.cls.body = body;
     start_at(n, kw);
     end_compound(ctx, n);
+    return n;
+}
+
+Node *mk_type_alias(ParseCtx *ctx, const Token *kw, const Token *name, NodeList type_params,
+                    Node *value)
+{
+    Node *n = mk(ctx, S_TYPEALIAS);
+    n->u.typealias.name = ident(ctx, name);
+    n->u.typealias.type_params = type_params;
+    n->u.typealias.value = value;
+    start_at(n, kw);
+    end_node(n, value);
+    return n;
+}
+
+Node *mk_type_param(ParseCtx *ctx, NodeKind kind, const Token *start, const Token *name,
+                    Node *bound)
+{
+    Node *n = mk(ctx, kind);
+    n->u.typeparam.name = ident(ctx, name);
+    n->u.typeparam.bound = bound;
+    start_at(n, start);
+    n->end_line = name->line;
+    n->end_col = name->col + name->len;
+    if (bound)
+        end_node(n, bound);
     return n;
 }
 
@@ -3171,6 +3191,26 @@ static bool match_statement_follows(const Lexer *lx)
     }
 }
 
+/* `type` opens a type alias statement (PEP 695) when a name and then `=`
+ * or `[` follow it: `type X = int`, `type L[T] = list[T]`. */
+static bool type_statement_follows(const Lexer *lx)
+{
+    Lexer *scan = malloc(sizeof *scan);
+    if (!scan)
+        return false;
+    *scan = *lx;
+    ParseError scratch;
+    scan->err = &scratch;
+    Token t;
+    bool yes = lexer_next(scan, &t) == TK_NAME;
+    if (yes) {
+        int code = lexer_next(scan, &t);
+        yes = code == TK_EQUAL || code == TK_LSQB;
+    }
+    free(scan);
+    return yes;
+}
+
 /* `match` and `case` are keywords only where they open a match statement
  * or one of its cases (the lines of a match's block); elsewhere they are
  * names. */
@@ -3181,6 +3221,8 @@ static int soft_keyword(ParseCtx *ctx, const Lexer *lx, const Token *t)
         return TK_CASE;
     if (t->len == 5 && !memcmp(t->s, "match", 5) && match_statement_follows(lx))
         return TK_MATCH;
+    if (t->len == 4 && !memcmp(t->s, "type", 4) && type_statement_follows(lx))
+        return TK_TYPE;
     return TK_NAME;
 }
 
@@ -3227,24 +3269,26 @@ static Node *fstring_expr(ParseCtx *outer, const char *text, size_t len, int lin
     }
     char *copy = copy_str(outer, text, len);
     ParseCtx ctx;
-    if (!copy || !init_ctx(&ctx, outer->arena, outer->err, copy + len)) {
+    /* On the heap: f-strings nest 150 deep, and this function recurses. */
+    Lexer *lx = copy ? malloc(sizeof *lx) : NULL;
+    if (!lx || !init_ctx(&ctx, outer->arena, outer->err, copy + len)) {
+        free(lx);
         parse_oom(outer);
         return NULL;
     }
-    Lexer lx;
-    lexer_init_fragment(&lx, copy, len, line, col, outer->err);
-    ctx.lx = &lx;
+    lexer_init_fragment(lx, copy, len, line, col, outer->err);
+    ctx.lx = lx;
     ctx.fdepth = outer->fdepth + 1;
     ctx.outer = outer;
     Token t = { copy, 1, line, col > 0 ? col - 1 : 0 };
     feed(&ctx, TK_START_FSTRING, &t);
     feed(&ctx, TK_LPAR, &t);
     for (int code = 1; code && !ctx.failed;) {
-        code = lexer_next(&lx, &t);
+        code = lexer_next(lx, &t);
         if (code < 0) {
-            lexer_failed(&ctx, &lx, &t);
+            lexer_failed(&ctx, lx, &t);
         } else if (code == 0) {
-            Token close = { lx.cur, 1, lx.line, (int)(lx.cur - lx.line_start) + lx.col_base };
+            Token close = { lx->cur, 1, lx->line, (int)(lx->cur - lx->line_start) + lx->col_base };
             feed(&ctx, TK_RPAR, &close);
             if (!ctx.failed)
                 feed(&ctx, 0, &t);
@@ -3253,6 +3297,7 @@ static Node *fstring_expr(ParseCtx *outer, const char *text, size_t len, int lin
         }
     }
     AsyParseFree(ctx.parser, free);
+    free(lx);
     restore_groups(&ctx);
     if (ctx.failed) {
         outer->failed = true;

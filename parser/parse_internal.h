@@ -30,7 +30,7 @@
 #define AST_MAX_DEPTH 3000
 
 /* f-strings nested inside f-string replacement fields. */
-#define FSTRING_MAX_NESTING 20
+#define FSTRING_MAX_NESTING 150
 
 /* A pseudo node kind that lives only inside a parenthesized group being
  * parsed: `x as y`, legal only as `with (x as y, ...):`. Its u.named holds
@@ -313,9 +313,13 @@ WithItems *with_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *ope
 Node *mk_with(ParseCtx *ctx, const Token *kw, bool is_async, WithItems *items,
               NodeList body);
 Node *mk_def(ParseCtx *ctx, const Token *kw, bool is_async, const Token *name,
-             ParamItems *params, Node *returns, NodeList body);
-Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, ArgList *bases,
-               const Token *rpar, NodeList body);
+             NodeList type_params, ParamItems *params, Node *returns, NodeList body);
+Node *mk_class(ParseCtx *ctx, const Token *kw, const Token *name, NodeList type_params,
+               ArgList *bases, const Token *rpar, NodeList body);
+Node *mk_type_alias(ParseCtx *ctx, const Token *kw, const Token *name, NodeList type_params,
+                    Node *value);
+Node *mk_type_param(ParseCtx *ctx, NodeKind kind, const Token *start, const Token *name,
+                    Node *bound);
 Node *decorate(ParseCtx *ctx, NodeList decorators, Node *def);
 Node *mk_module(ParseCtx *ctx, NodeList body);
 

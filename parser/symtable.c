@@ -158,9 +158,8 @@ static void visit_defaults(ST *st, ParamList *p) {
     }
 }
 
-/* A def or lambda: defaults in the enclosing scope, then a new scope. */
-static void visit_function(ST *st, Node *n, ParamList *params, bool is_async) {
-    visit_defaults(st, params);
+/* The scope of a def or lambda (its defaults are the caller's). */
+static void visit_function_scope(ST *st, Node *n, ParamList *params, bool is_async) {
     Scope *s = new_scope(st, SCOPE_FUNCTION, n);
     if (!s) return;
     s->is_lambda = n->kind == E_LAMBDA;
@@ -171,6 +170,12 @@ static void visit_function(ST *st, Node *n, ParamList *params, bool is_async) {
     if (n->kind == E_LAMBDA) visit_expr(st, n->u.lambda.body);
     else visit_stmts(st, &n->u.def.body);
     st->cur = saved;
+}
+
+/* A def or lambda: defaults in the enclosing scope, then a new scope. */
+static void visit_function(ST *st, Node *n, ParamList *params, bool is_async) {
+    visit_defaults(st, params);
+    visit_function_scope(st, n, params, is_async);
 }
 
 static void visit_comprehension(ST *st, Node *n) {
@@ -235,6 +240,15 @@ static void visit_expr(ST *st, Node *n) {
     st->nesting--;
 }
 
+/* yield, await and := cannot appear in an annotation scope (PEP 695). */
+static bool annotation_forbids(ST *st, Node *n, const char *what) {
+    if (!st->cur->is_annotation) return false;
+    char msg[120];
+    snprintf(msg, sizeof msg, "%s cannot be used within %s", what, st->cur->annot_what);
+    st_error(st, n, "%s", msg);
+    return true;
+}
+
 static void visit_expr_inner(ST *st, Node *n) {
     switch (n->kind) {
     case E_NAME:
@@ -279,12 +293,17 @@ static void visit_expr_inner(ST *st, Node *n) {
         }
         break;
     case E_LISTCOMP: case E_SETCOMP: case E_DICTCOMP: case E_GENEXP: visit_comprehension(st, n); break;
-    case E_NAMEDEXPR: visit_named(st, n); break;
+    case E_NAMEDEXPR:
+        if (annotation_forbids(st, n, "named expression")) return;
+        visit_named(st, n);
+        break;
     case E_AWAIT:
+        if (annotation_forbids(st, n, "await expression")) return;
         visit_expr(st, n->u.value.value);
         if (st->cur->is_comprehension) st->cur->is_coroutine = true;   /* an async comprehension */
         break;
     case E_YIELD: case E_YIELDFROM:
+        if (annotation_forbids(st, n, "yield expression")) return;
         if (st->cur->kind == SCOPE_FUNCTION) {
             if (st->cur->is_comprehension && !st->cur->is_generator) {
                 st_error(st, n, "'yield' inside list comprehension%s", "");
@@ -339,6 +358,110 @@ static void visit_annotation(ST *st, Node *a) {
     if (st->cur->kind != SCOPE_FUNCTION) visit_expr(st, a);
 }
 
+/* ---- PEP 695: type parameters and annotation scopes ---- */
+
+/* Enters a new annotation scope: a function the code generator calls at
+ * once, where type parameters are locals that inner scopes capture. */
+static Scope *enter_annotation_scope(ST *st, Node *n, const char *what) {
+    Scope *s = new_scope(st, SCOPE_FUNCTION, n);
+    if (!s) return NULL;
+    s->is_annotation = true;
+    s->annot_what = what;
+    /* In a class body, an annotation scope (and the ones in it) looks a
+     * name up in the class's namespace before the globals: it captures the
+     * namespace as the class's __classdict__ cell. */
+    Scope *p = s->parent;
+    s->can_see_class = p->kind == SCOPE_CLASS || (p->is_annotation && p->can_see_class);
+    if (s->can_see_class) add_sym(st, s, intern(st, "__classdict__"), SYM_USED);
+    st->cur = s;
+    return s;
+}
+
+/* Binds the type parameters in the current (annotation) scope, each bound
+ * or constraint tuple in a lazily evaluated scope of its own, then the
+ * tuple of them all, `.type_params`. */
+static void visit_type_params(ST *st, NodeList *tps) {
+    for (int i = 0; i < tps->n && !st->failed; i++) {
+        Node *tp = tps->items[i];
+        const char *name = tp->u.typeparam.name;
+        Symbol *sym = scope_lookup(st->cur, intern(st, name));
+        if (sym && (sym->flags & SYM_ASSIGNED)) {
+            st_error(st, tp, "duplicate type parameter '%s'", name);
+            return;
+        }
+        bind_name(st, tp, name);
+        Node *bound = tp->u.typeparam.bound;
+        if (!bound) continue;
+        Scope *saved = st->cur;
+        if (!enter_annotation_scope(st, tp, "a TypeVar bound"))
+            return;
+        visit_expr(st, bound);
+        st->cur = saved;
+    }
+    bind_name(st, NULL, ".type_params");
+}
+
+static bool has_defaults(ParamList *p, bool keyword_only) {
+    for (int i = keyword_only ? p->npos : 0; i < (keyword_only ? p->n : p->npos); i++)
+        if (p->params[i].default_) return true;
+    return false;
+}
+
+static void visit_def_annotations(ST *st, Node *n) {
+    ParamList *p = &n->u.def.params;
+    for (int i = 0; i < p->n && !st->failed; i++)
+        if (p->params[i].annotation) visit_expr(st, p->params[i].annotation);
+    if (p->vararg && p->vararg->annotation) visit_expr(st, p->vararg->annotation);
+    if (p->kwarg && p->kwarg->annotation) visit_expr(st, p->kwarg->annotation);
+    if (n->u.def.returns) visit_expr(st, n->u.def.returns);
+}
+
+/* `def f[T](...)`: an annotation scope holds the type parameters, takes the
+ * defaults (evaluated outside) as arguments, and makes the function; the
+ * annotations run in it. The order of the child scopes is the order in
+ * which compile.c makes them. */
+static void visit_generic_def(ST *st, Node *n) {
+    Scope *saved = st->cur;
+    ParamList *p = &n->u.def.params;
+    if (!enter_annotation_scope(st, n, "the definition of a generic")) return;
+    if (has_defaults(p, false)) add_sym(st, st->cur, intern(st, ".defaults"), SYM_PARAM | SYM_ASSIGNED);
+    if (has_defaults(p, true)) add_sym(st, st->cur, intern(st, ".kwdefaults"), SYM_PARAM | SYM_ASSIGNED);
+    visit_type_params(st, &n->u.def.type_params);
+    visit_function_scope(st, n, p, n->u.def.is_async);
+    visit_def_annotations(st, n);
+    st->cur = saved;
+    visit_defaults(st, p);
+}
+
+static void visit_class_scope(ST *st, Node *n, bool generic) {
+    Scope *s = new_scope(st, SCOPE_CLASS, n);
+    if (!s) return;
+    Scope *saved = st->cur;
+    st->cur = s;
+    /* A generic class's body stores __type_params__ first. */
+    if (generic) add_sym(st, s, intern(st, ".type_params"), SYM_USED);
+    visit_stmts(st, &n->u.cls.body);
+    st->cur = saved;
+}
+
+static void visit_class_bases(ST *st, Node *n) {
+    visit_list(st, &n->u.cls.bases);
+    for (int i = 0; i < n->u.cls.nkeywords; i++) visit_expr(st, n->u.cls.keywords[i].value);
+}
+
+/* `type X[T] = value`: the value is evaluated lazily, in an annotation
+ * scope of its own, inside the one of the type parameters if any. */
+static void visit_type_alias(ST *st, Node *n) {
+    Scope *saved = st->cur;
+    if (n->u.typealias.type_params.n) {
+        if (!enter_annotation_scope(st, n, "the definition of a generic")) return;
+        visit_type_params(st, &n->u.typealias.type_params);
+    }
+    if (enter_annotation_scope(st, n, "a type alias")) visit_expr(st, n->u.typealias.value);
+    st->cur = saved;
+    bind_name(st, n, n->u.typealias.name);
+}
+
 static void visit_stmt(ST *st, Node *n) {
     if (!n || st->failed) return;
     switch (n->kind) {
@@ -373,34 +496,36 @@ static void visit_stmt(ST *st, Node *n) {
         visit_stmts(st, &n->u.forloop.body);
         visit_stmts(st, &n->u.forloop.orelse);
         break;
-    case S_DEF: {
+    case S_DEF:
         visit_list(st, &n->u.def.decorators);
-        /* parameter and return annotations run in the enclosing scope */
-        ParamList *p = &n->u.def.params;
-        for (int i = 0; i < p->n && !st->failed; i++)
-            if (p->params[i].annotation) visit_expr(st, p->params[i].annotation);
-        if (p->vararg && p->vararg->annotation) visit_expr(st, p->vararg->annotation);
-        if (p->kwarg && p->kwarg->annotation) visit_expr(st, p->kwarg->annotation);
-        if (n->u.def.returns) visit_expr(st, n->u.def.returns);
-        visit_function(st, n, &n->u.def.params, n->u.def.is_async);
+        if (n->u.def.type_params.n) {
+            visit_generic_def(st, n);
+        } else {
+            /* parameter and return annotations run in the enclosing scope */
+            visit_def_annotations(st, n);
+            visit_function(st, n, &n->u.def.params, n->u.def.is_async);
+        }
         bind_name(st, n, n->u.def.name);
         break;
-    }
-    case S_CLASS: {
+    case S_CLASS:
         /* The body before the bases: the code generator makes the body's
-         * function first, then evaluates the bases. */
+         * function first, then evaluates the bases. A generic class does
+         * both in the annotation scope of its type parameters. */
         visit_list(st, &n->u.cls.decorators);
-        Scope *s = new_scope(st, SCOPE_CLASS, n);
-        if (!s) return;
-        Scope *saved = st->cur;
-        st->cur = s;
-        visit_stmts(st, &n->u.cls.body);
-        st->cur = saved;
-        visit_list(st, &n->u.cls.bases);
-        for (int i = 0; i < n->u.cls.nkeywords; i++) visit_expr(st, n->u.cls.keywords[i].value);
+        if (n->u.cls.type_params.n) {
+            Scope *saved = st->cur;
+            if (!enter_annotation_scope(st, n, "the definition of a generic")) return;
+            visit_type_params(st, &n->u.cls.type_params);
+            visit_class_scope(st, n, true);
+            visit_class_bases(st, n);
+            st->cur = saved;
+        } else {
+            visit_class_scope(st, n, false);
+            visit_class_bases(st, n);
+        }
         bind_name(st, n, n->u.cls.name);
         break;
-    }
+    case S_TYPEALIAS: visit_type_alias(st, n); break;
     case S_GLOBAL: declare(st, n, true); break;
     case S_NONLOCAL: declare(st, n, false); break;
     case S_DEL:
@@ -569,11 +694,12 @@ static void resolve_children(ST *st, Scope *s, Bound *bound) {
             if (k == NAME_LOCAL || k == NAME_CELL || k == NAME_FREE) inner.names[inner.n++] = s->syms[i].name;
         }
     } else if (s->kind == SCOPE_CLASS) {
-        inner.names = ast_alloc(st->arena, (size_t)(bound->n + 1) * sizeof(ObjStr *));
+        inner.names = ast_alloc(st->arena, (size_t)(bound->n + 2) * sizeof(ObjStr *));
         if (!inner.names) { st_nomem(st); return; }
         if (bound->n) memcpy(inner.names, bound->names, (size_t)bound->n * sizeof(ObjStr *));
         inner.n = bound->n;
         inner.names[inner.n++] = intern(st, "__class__");
+        inner.names[inner.n++] = intern(st, "__classdict__");
     } else {
         inner.n = 0;
     }
@@ -586,6 +712,12 @@ static void resolve_children(ST *st, Scope *s, Bound *bound) {
             if (cs->kind != NAME_FREE) continue;
             if (s->kind == SCOPE_CLASS && !strcmp(cs->name->data, "__class__")) {
                 s->needs_class_cell = true;
+                Symbol *sym = add_sym(st, s, cs->name, 0);
+                if (sym) sym->kind = NAME_CELL;
+                continue;
+            }
+            if (s->kind == SCOPE_CLASS && !strcmp(cs->name->data, "__classdict__")) {
+                s->needs_classdict = true;
                 Symbol *sym = add_sym(st, s, cs->name, 0);
                 if (sym) sym->kind = NAME_CELL;
                 continue;

@@ -1,5 +1,6 @@
 /* Scope analysis: the first pass of the compiler. It builds a tree of scopes
- * (module, functions, lambdas, comprehensions, class bodies) and decides for
+ * (module, functions, lambdas, comprehensions, class bodies, and the
+ * annotation scopes of PEP 695, which are functions) and decides for
  * every name in every scope whether it is a fast local, a cell, a free
  * variable from an enclosing function, or a global. The code generator walks
  * the AST in the same order and takes the child scopes one by one. */
@@ -47,6 +48,10 @@ struct Scope {
     int nsyms, capsyms;
     bool is_comprehension, is_lambda;
     bool is_generator, is_coroutine;
+    bool is_annotation;     /* a PEP 695 annotation scope: a hidden function run at once */
+    const char *annot_what; /* ... "a type alias", for its error messages */
+    bool can_see_class;     /* an annotation scope in a class body: reads the class's names first */
+    bool needs_classdict;   /* a class body whose annotation scopes do: its __classdict__ cell */
     bool uses_class_cell;   /* a function that uses super() or __class__ */
     bool needs_class_cell;  /* a class body whose methods use them */
     ObjStr **locals;        /* fast locals in slot order: parameters first */

@@ -18,6 +18,7 @@
  * iter, next, sorted, min, max, sum, any and all are plain natives. Values a
  * native holds while script code may run (a user __next__, a key function,
  * a comparison) sit in extra roots reserved with roots_open. */
+#include <math.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -507,6 +508,12 @@ static Value sum_add(VM *vm, Value acc, Value item) {
     return op_binary(vm, BIN_ADD, acc, item);
 }
 
+/* Adds the compensation of a compensated sum, unless that would lose the
+ * sign of a zero or turn an infinite or overflowed sum into a NaN. */
+static double sum_fold(double f, double c) {
+    return c != 0.0 && isfinite(c) ? f + c : f;
+}
+
 /* sum(iterable, /, start=0) */
 static Value builtin_sum(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"iterable", "start"};
@@ -532,15 +539,40 @@ static Value builtin_sum(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     r[0] = op_iter(vm, p[0]);
     r[1] = acc;
     if (r[0] == ERR) goto done;
+    /* CPython 3.12's phases: ints while total and items are ints; then,
+     * if the total is a float, floats with Neumaier's compensated
+     * summation (ints added plainly); then plain additions to the end. */
+    enum { SUM_INTS, SUM_FLOATS, SUM_ANY } phase = is_int(acc) ? SUM_INTS : is_float(acc) ? SUM_FLOATS : SUM_ANY;
+    double f = is_float(acc) ? as_float(acc) : 0.0, c = 0.0;
     for (;;) {
         Value item = op_next(vm, r[0]);
         if (item == ERR) goto done;
         if (item == UNDEF) break;
+        if (phase == SUM_FLOATS) {
+            if (is_float(item)) {
+                double x = as_float(item), t = f + x;
+                c += fabs(f) >= fabs(x) ? (f - t) + x : (x - t) + f;
+                f = t;
+                continue;
+            }
+            if (is_int(item) || is_bool(item)) {
+                f += is_int(item) ? (double)as_int(item) : (double)as_bool(item);
+                continue;
+            }
+            r[1] = float_val(sum_fold(f, c));
+            phase = SUM_ANY;
+        }
+        bool was_ints = phase == SUM_INTS && (is_int(item) || is_bool(item));
         Value s = sum_add(vm, r[1], item);
         if (s == ERR) goto done;
         r[1] = s;
+        if (phase == SUM_INTS && !was_ints) {
+            phase = is_float(s) ? SUM_FLOATS : SUM_ANY;
+            f = is_float(s) ? as_float(s) : 0.0;
+            c = 0.0;
+        }
     }
-    result = r[1];
+    result = phase == SUM_FLOATS ? float_val(sum_fold(f, c)) : r[1];
 done:
     vm_pop_roots(vm, 2);
     return result;

@@ -646,6 +646,25 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         PUSH(v);
         NEXT();
     }
+    CASE(LOAD_LOCALS) {
+        if (!frame->locals) { exc_raise(vm, E_RuntimeError, "no locals found"); goto error; }
+        PUSH(obj_val(frame->locals));
+        NEXT();
+    }
+    CASE(LOAD_FROM_DICT_OR_GLOBALS) {
+        /* An annotation scope in a class body (PEP 695) sees the class's
+         * names first: TOS is the namespace from its __classdict__ cell. */
+        SAVE();
+        ObjStr *name = names[ARG];
+        Value ns = TOP(), v = UNDEF;
+        if (is_kind(ns, OBJ_DICT))
+            v = (as_obj(ns)->flags & OBJ_SUBTYPE) ? ns_get(vm, AS(ObjDict, ns), name) : dict_get_str(AS(ObjDict, ns), name);
+        CHECK(v);
+        if (v == UNDEF) v = load_global(vm, frame->globals, name);
+        CHECK(v);
+        TOP() = v;
+        NEXT();
+    }
     CASE(STORE_NAME) {
         SAVE();
         Value v = PEEK(1), old = UNDEF;

@@ -29,6 +29,8 @@
     OP(STORE_GLOBAL, -1) \
     OP(DELETE_GLOBAL, 0) \
     OP(LOAD_NAME, 1)            /* class bodies: namespace, globals, builtins */ \
+    OP(LOAD_LOCALS, 1)          /* pushes a class body's namespace */ \
+    OP(LOAD_FROM_DICT_OR_GLOBALS, 0) /* [ns] -> [ns[name], or the global or builtin]; arg: name */ \
     OP(STORE_NAME, -1) \
     OP(DELETE_NAME, 0) \
     OP(LOAD_ATTR, 0)            /* arg: name; +1 word: attribute cache */ \

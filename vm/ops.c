@@ -859,6 +859,10 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__kwdefaults__")) return f->kwdefaults ? obj_val(f->kwdefaults) : NONE_VAL;
         if (!strcmp(n, "__globals__")) return obj_val(f->globals);
         if (!strcmp(n, "__closure__")) return f->closure ? obj_val(f->closure) : NONE_VAL;
+        if (!strcmp(n, "__type_params__")) {     /* a generic def sets its own (PEP 695) */
+            ObjTuple *t = tuple_new(vm, 0);
+            return t ? obj_val(t) : ERR;
+        }
         if (!strcmp(n, "__dict__")) {
             if (!f->dict && !(f->dict = dict_new(vm))) return ERR;
             return obj_val(f->dict);

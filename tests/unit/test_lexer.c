@@ -271,6 +271,24 @@ static void test_strings(void **state)
     LEX("ub'x'", "ub 'x' NEWLINE $");
 }
 
+/* PEP 701: an f-string's fields are scanned as code to find its end. */
+static void test_fstrings(void **state)
+{
+    (void)state;
+    LEX("f\"{\", \".join(x)}\" y", "f\"{\", \".join(x)}\" y NEWLINE $");
+    LEX("f'{f'{f'{1}'}'}' x", "f'{f'{f'{1}'}'}' x NEWLINE $");
+    LEX("f'{x:{'>'}{w}}' x", "f'{x:{'>'}{w}}' x NEWLINE $");
+    LEX("f'{{' f'}}' f'{x!r}'", "f'{{' f'}}' f'{x!r}' NEWLINE $");
+    LEX("f'''{\nx # c'''\n}''' y", "f'''{\nx # c'''\n}''' y NEWLINE $");
+    LEX("f'{[1,\n 2]}'", "f'{[1,\n 2]}' NEWLINE $");
+    LEX("f'{x'", "!SyntaxError: f-string: expecting '}' @1:5");
+    LEX("f'{x)}'", "!SyntaxError: f-string: unmatched ')' @1:4");
+    LEX("f'}'", "!SyntaxError: f-string: single '}' is not allowed @1:2");
+    LEX("f'abc", "!SyntaxError: unterminated f-string literal (detected at line 1) @1:0");
+    LEX("f'{x:a\nb}'", "!SyntaxError: f-string: newlines are not allowed in format "
+        "specifiers for single quoted f-strings @1:6");
+}
+
 static void test_identifiers(void **state)
 {
     (void)state;
@@ -345,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_too_deep),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_fstrings),
         cmocka_unit_test(test_identifiers),
         cmocka_unit_test(test_stray_characters),
         cmocka_unit_test(test_bracket_errors),

@@ -15,10 +15,7 @@
 
 static Value sys_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "exit", nargs, kw, 0, 1)) return ERR;
-    ObjTuple *t = tuple_from(vm, args, nargs);
-    if (!t) return ERR;
-    Value e = exc_new(vm, vm->exc_types[E_SystemExit], t);
-    return e == ERR ? ERR : exc_raise_value(vm, e);
+    return exc_system_exit(vm, args, nargs);
 }
 
 static Value sys_getrecursionlimit(VM *vm, Value *args, int nargs, ObjTuple *kw) {

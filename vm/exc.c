@@ -1083,3 +1083,10 @@ void exc_report_unraisable(VM *vm, const char *prefix, Value obj) {
     sb_free(&b);
     if (rooted) vm_pop_roots(vm, 1);
 }
+
+Value exc_system_exit(VM *vm, Value *args, int nargs) {
+    ObjTuple *t = tuple_from(vm, args, nargs);
+    if (!t) return ERR;
+    Value e = exc_new(vm, vm->exc_types[E_SystemExit], t);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}

@@ -14,6 +14,8 @@ Value exc_raise(VM *vm, ExcId id, const char *fmt, ...);
  * TypeError if it is neither. Sets __context__ from the exception being
  * handled. Returns ERR. */
 Value exc_raise_value(VM *vm, Value exc);
+/* Raises SystemExit(*args): sys.exit(), exit() and quit(). */
+Value exc_system_exit(VM *vm, Value *args, int nargs);
 Value exc_nomem(VM *vm);                         /* MemoryError */
 Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args);
 /* Whether the pending/given exception is an instance of a builtin class. */

@@ -15,8 +15,9 @@
  * "[Errno 2] No such file or directory: 'nosuchcmd'".
  *
  * communicate moves data between the parent and a child's pipes with
- * poll(), without the interpreter lock, until every pipe is done or the
- * timeout passes; the caller keeps what is left to do. */
+ * poll(), without the interpreter lock, until the input is all written,
+ * every pipe is done or the timeout passes; the caller closes what is
+ * done and calls again for the rest. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -301,8 +302,11 @@ static int pump(int *in_fd, const uint8_t *data, size_t len, size_t *off, Sink *
         if (r < 0) return errno;
         for (int i = 0; i < n; i++) {
             if (!p[i].revents) continue;
-            if (p[i].fd == *in_fd) source_write(in_fd, data, len, off);
-            else if (!sink_read(p[i].fd == out->fd ? out : err)) return ENOMEM;
+            if (p[i].fd == *in_fd) {
+                source_write(in_fd, data, len, off);
+                /* The caller closes the pipe, or the child never sees EOF. */
+                if (*in_fd < 0) return 0;
+            } else if (!sink_read(p[i].fd == out->fd ? out : err)) return ENOMEM;
         }
     }
     return 0;

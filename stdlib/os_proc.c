@@ -27,6 +27,7 @@
 #include <sys/times.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "../vm/containers.h"
@@ -632,6 +633,20 @@ static Value os_confstr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_from_cstr(vm, buf);
 }
 
+/* _set_echo(fd, on) -> the previous setting, or None when fd is no
+ * terminal: getpass turns echo off with it. */
+static Value os__set_echo(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd, on;
+    if (!args_check(vm, "_set_echo", nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || (on = op_truthy(vm, args[1])) < 0)
+        return ERR;
+    struct termios t;
+    if (tcgetattr(fd, &t) != 0) return NONE_VAL;
+    bool was = (t.c_lflag & ECHO) != 0;
+    t.c_lflag = on ? t.c_lflag | ECHO : t.c_lflag & ~(tcflag_t)ECHO;
+    if (tcsetattr(fd, TCSAFLUSH, &t) != 0) return raise_errno(vm, errno, UNDEF);
+    return bool_val(was);
+}
+
 /* ---- registration ------------------------------------------------------------------------ */
 
 typedef struct { const char *name; NativeFn fn; } Entry;
@@ -655,7 +670,7 @@ static const Entry functions[] = {
     {"isatty", os_isatty}, {"closerange", os_closerange},
     {"get_inheritable", os_get_inheritable}, {"set_inheritable", os_set_inheritable},
     {"strerror", os_strerror}, {"_uname", os__uname}, {"_times", os__times},
-    {"_terminal_size", os__terminal_size}, {"confstr", os_confstr},
+    {"_terminal_size", os__terminal_size}, {"confstr", os_confstr}, {"_set_echo", os__set_echo},
 };
 
 static const struct { const char *name; int value; } constants[] = {

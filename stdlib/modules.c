@@ -37,6 +37,9 @@ static const NativeModule registry[] = {
     {"binascii", mod_binascii_init},
     {"_hashlib", mod_hashlib_init},
     {"zlib", mod_zlib_init},
+    {"_subprocess", mod_subprocess_init},
+    {"_signal", mod_signal_init},
+    {"errno", mod_errno_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

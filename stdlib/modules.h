@@ -35,6 +35,8 @@ bool mod_procpool_init(VM *vm, ObjModule *m);
 bool mod_weakref_init(VM *vm, ObjModule *m);
 bool mod_random_init(VM *vm, ObjModule *m);
 bool mod_os_init(VM *vm, ObjModule *m);
+/* The process functions of os (stdlib/os_proc.c), added by mod_os_init. */
+bool os_proc_init(VM *vm, ObjModule *m);
 bool mod_json_init(VM *vm, ObjModule *m);
 bool mod_functools_init(VM *vm, ObjModule *m);
 bool mod_itertools_init(VM *vm, ObjModule *m);
@@ -52,5 +54,8 @@ bool mod_struct_init(VM *vm, ObjModule *m);
 bool mod_binascii_init(VM *vm, ObjModule *m);
 bool mod_hashlib_init(VM *vm, ObjModule *m);
 bool mod_zlib_init(VM *vm, ObjModule *m);
+bool mod_subprocess_init(VM *vm, ObjModule *m);
+bool mod_signal_init(VM *vm, ObjModule *m);
+bool mod_errno_init(VM *vm, ObjModule *m);
 
 #endif

@@ -711,5 +711,6 @@ bool mod_os_init(VM *vm, ObjModule *m) {
     return add_all(vm, m, os_functions, sizeof os_functions / sizeof os_functions[0]) && add_strings(vm, m) && add_flags(vm, m) &&
            module_add_value(vm, m, "name", str_from_cstr(vm, "posix")) &&
            module_add_value(vm, m, "environ", make_environ(vm)) &&
-           module_add_value(vm, m, "path", obj_val(path));
+           module_add_value(vm, m, "path", obj_val(path)) &&
+           os_proc_init(vm, m);
 }

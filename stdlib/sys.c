@@ -1,6 +1,7 @@
 /* The sys module: argv, path, modules, exit, version, recursion limit,
  * stdout/stderr, the exception being handled. */
 #include <stdint.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "../vm/class.h"
@@ -146,8 +147,13 @@ static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return int_val(AS(ObjStr, args[1])->cplen);
 }
 
+/* flush(): the default host writes through C's stdio, whose buffer must
+ * be empty before a child process writes to the same file (subprocess,
+ * os.system, fork). */
 static Value stream_flush(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)vm; (void)args; (void)nargs; (void)kw;
+    (void)nargs; (void)kw;
+    Value fd = op_getattr_opt(vm, args[0], str_intern_cstr(vm, "_fd"));
+    fflush(fd == int_val(2) ? stderr : stdout);
     return NONE_VAL;
 }
 

@@ -68,7 +68,7 @@ static Value t_sleep(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     struct timespec req = {(time_t)secs, (long)((secs - floor(secs)) * 1e9)}, rem;
     ThreadState *ts = gil_release(vm);
     while (nanosleep(&req, &rem) != 0 && errno == EINTR) {
-        if (vm_signals(vm) & SIG_INTERRUPT) {   /* Ctrl-C */
+        if (vm_signals(vm) & (SIG_INTERRUPT | SIG_HANDLER)) {   /* Ctrl-C, a script's signal handler */
             gil_acquire(vm, ts);
             if (!vm_handle_signals(vm, false)) return ERR;
             ts = gil_release(vm);

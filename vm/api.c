@@ -184,6 +184,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     vm->memory_error = UNDEF;
     vm->context = UNDEF;
     vm->sys_argv = UNDEF;
+    vm->signal_handlers = UNDEF;
     vm->recursion_limit = 1000;
     vm->fin_budget = (size_t)256 << 20;   /* heap bytes forced collections may mark (finalize.h) */
     vm->fiber = gil_init(vm) ? fiber_new(vm) : NULL;
@@ -250,6 +251,7 @@ void asy_free(AsyVM *vm) {
     pool_shutdown_all(vm);
     if (gil_abandon(vm)) return;
     if (vm->modules) finalize_all(vm);
+    if (vm->signal_detach) vm->signal_detach(vm);  /* before the loop its C handler wakes goes */
     pool_free(vm);
     sched_free(vm);
     while (vm->fibers) fiber_free(vm, vm->fibers);

@@ -166,7 +166,8 @@ ObjClass *exc_oserror_class(VM *vm, ObjClass *cls, Value *args, int nargs) {
     }
 }
 
-/* str(OSError(errno, strerror[, filename])): "[Errno 2] text: 'name'" */
+/* str(OSError(errno, strerror[, filename[, winerror, filename2]])):
+ * "[Errno 2] text: 'name'", or "... 'name' -> 'name2'" for two paths. */
 static Value oserror_str(VM *vm, ObjTuple *a) {
     StrBuf b = SB_INIT;
     sb_adds(&b, "[Errno ");
@@ -176,6 +177,10 @@ static Value oserror_str(VM *vm, ObjTuple *a) {
     if (a->len >= 3) {
         sb_adds(&b, ": ");
         if (!op_repr_to(vm, a->items[2], &b)) { sb_free(&b); return ERR; }
+    }
+    if (a->len >= 5 && a->items[4] != NONE_VAL) {
+        sb_adds(&b, " -> ");
+        if (!op_repr_to(vm, a->items[4], &b)) { sb_free(&b); return ERR; }
     }
     return str_from_buf(vm, &b);
 }
@@ -305,6 +310,7 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N_errno))) return two ? e->args->items[0] : NONE_VAL;
         if (str_eq(name, vm_name(vm, N_strerror))) return two ? e->args->items[1] : NONE_VAL;
         if (str_eq(name, vm_name(vm, N_filename))) return e->args->len >= 3 ? e->args->items[2] : NONE_VAL;
+        if (strcmp(name->data, "filename2") == 0) return e->args->len >= 5 ? e->args->items[4] : NONE_VAL;
     }
     if (exc_is(vm, self, E_SyntaxError)) {
         if (str_eq(name, vm_name(vm, N_msg))) return first;

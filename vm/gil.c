@@ -192,7 +192,7 @@ int gil_cond_wait(VM *vm, bool main, uv_cond_t *cond, uv_mutex_t *mu, uint64_t d
     uint64_t wait = deadline ? deadline - now : UINT64_MAX;
     if (main && wait > INTERRUPT_SLICE_NS) wait = INTERRUPT_SLICE_NS;
     int r = uv_cond_timedwait(cond, mu, wait);
-    if (main && (__atomic_load_n(&vm->signals, __ATOMIC_RELAXED) & SIG_INTERRUPT)) return 2;
+    if (main && (__atomic_load_n(&vm->signals, __ATOMIC_RELAXED) & (SIG_INTERRUPT | SIG_HANDLER))) return 2;
     if (r == UV_ETIMEDOUT && deadline && uv_hrtime() >= deadline) return 1;
     return 0;
 }

@@ -345,6 +345,12 @@ static Value keyboard_interrupt(VM *vm, Value context) {
     return exc_raise_value(vm, e);
 }
 
+/* The script's signal handlers, on the main thread (see signal.c). */
+static bool run_signal_handlers(VM *vm) {
+    vm_signal_clear(vm, SIG_HANDLER);
+    return !vm->signal_run || vm->signal_run(vm);
+}
+
 bool vm_handle_signals(VM *vm, bool before) {
     if (vm_signals(vm) & SIG_GIL_DROP) gil_yield(vm);
     uint8_t sig = vm_signals(vm);
@@ -352,9 +358,10 @@ bool vm_handle_signals(VM *vm, bool before) {
     if (!gil_is_main(vm)) {
         /* Ctrl-C and the watchdog are the main thread's business; let it
          * run if it waits. */
-        if (sig & (SIG_INTERRUPT | SIG_BLOCKED)) gil_yield(vm);
+        if (sig & (SIG_INTERRUPT | SIG_BLOCKED | SIG_HANDLER)) gil_yield(vm);
         return true;
     }
+    if ((sig & SIG_HANDLER) && !run_signal_handlers(vm)) return false;
     if (sig & SIG_BLOCKED) {
         vm_signal_clear(vm, SIG_BLOCKED);
         Frame *f = vm->fiber ? vm->fiber->frame : NULL;
@@ -648,6 +655,7 @@ static bool iteration(VM *vm) {
     bool polled = poll_events(vm);
     __atomic_store_n(&s->in_poll, 0, __ATOMIC_RELAXED);
     if (!polled) return false;
+    if ((vm_signals(vm) & SIG_HANDLER) && gil_is_main(vm) && !run_signal_handlers(vm)) return false;
     if ((vm->signals & SIG_INTERRUPT) && !handle_interrupt(vm)) return false;
     due_timers(vm);
     if (vm->exc != UNDEF) return false;

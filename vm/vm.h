@@ -292,6 +292,12 @@ struct AsyVM {
      * blocked-loop watchdog thread), seen at the next safe point or native
      * call return: SIG_* bits, set and cleared atomically. */
     uint8_t signals;
+    /* The signal module's (stdlib/signal.c): its handlers by signal number
+     * (a root), the function that runs the pending ones on the main thread
+     * (false after raising), and the one that detaches it at the VM's end. */
+    Value signal_handlers;
+    bool (*signal_run)(VM *vm);
+    void (*signal_detach)(VM *vm);
 
     /* contextvars (stdlib/contextvars.c, C API in stdlib/contextvars.h) */
     Value context;              /* the current Context; UNDEF until one is needed */
@@ -333,6 +339,7 @@ typedef struct PendingWarning {
 #define SIG_INTERRUPT 1         /* Ctrl-C (asy_interrupt) */
 #define SIG_BLOCKED 2           /* the watchdog sees the event loop blocked */
 #define SIG_GIL_DROP 4          /* another thread waits for the interpreter lock */
+#define SIG_HANDLER 8           /* a signal with a script handler arrived (stdlib/signal.c) */
 
 /* A relaxed atomic load: a plain load on common machines, but one other
  * threads may race with (ThreadSanitizer says so otherwise). */

@@ -685,6 +685,14 @@ special:;
             exc_raise(vm, E_TypeError, "__hash__ method should return an integer");
             return -1;
         }
+        /* As CPython: a result that fits a machine word is the hash itself
+         * (so hash(UserString("a")) == hash("a"), whose hashes use the whole
+         * word); only larger ints are reduced as int's own hash. */
+        int64_t h;
+        if (int_to_i64(r, &h)) {
+            *out = (uint64_t)(h == -1 ? -2 : h);
+            return 0;
+        }
         *out = int_hash(r);
         return 0;
     }

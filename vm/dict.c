@@ -101,16 +101,10 @@ restart:;
     }
 }
 
-Value dict_get(VM *vm, ObjDict *d, Value key) {
-    if (is_str(key)) return dict_get_str(d, AS(ObjStr, key));
-    uint64_t h;
-    if (op_hash(vm, key, &h) < 0) return ERR;
-    int64_t slot, ix = lookup(vm, d, key, h, &slot);
-    if (ix == -2) return ERR;
-    return ix < 0 ? UNDEF : d->entries[ix].value;
-}
-
-Value dict_get_str(ObjDict *d, ObjStr *key) {
+/* The value under str key, or UNDEF. *other is set when the probe met a
+ * key of another type with the same hash, which may still compare equal
+ * (a class whose __eq__ and __hash__ mirror str's). */
+static Value get_str(ObjDict *d, ObjStr *key, bool *other) {
     if (!d || !d->index) return UNDEF;     /* object() instances have no dict */
     uint64_t hash = str_hash(key), perturb = hash;
     int64_t j = (int64_t)(hash & (uint64_t)d->mask);
@@ -120,11 +114,32 @@ Value dict_get_str(ObjDict *d, ObjStr *key) {
         if (ix >= 0) {
             DictEntry *e = &d->entries[ix];
             if (e->key == obj_val(key)) return e->value;
-            if (e->hash == hash && is_str(e->key) && str_eq(AS(ObjStr, e->key), key)) return e->value;
+            if (e->hash == hash) {
+                if (is_str(e->key) && str_eq(AS(ObjStr, e->key), key)) return e->value;
+                if (!is_str(e->key)) *other = true;
+            }
         }
         perturb >>= PERTURB_SHIFT;
         j = (int64_t)((uint64_t)(j * 5 + 1) + perturb) & d->mask;
     }
+}
+
+Value dict_get(VM *vm, ObjDict *d, Value key) {
+    if (is_str(key)) {
+        bool other = false;
+        Value v = get_str(d, AS(ObjStr, key), &other);
+        if (v != UNDEF || !other) return v;
+    }
+    uint64_t h;
+    if (op_hash(vm, key, &h) < 0) return ERR;
+    int64_t slot, ix = lookup(vm, d, key, h, &slot);
+    if (ix == -2) return ERR;
+    return ix < 0 ? UNDEF : d->entries[ix].value;
+}
+
+Value dict_get_str(ObjDict *d, ObjStr *key) {
+    bool other = false;
+    return get_str(d, key, &other);
 }
 
 int64_t dict_find_str(ObjDict *d, ObjStr *key) {

@@ -369,7 +369,12 @@ static Value m_prod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return acc;
 }
 
-/* The Euclidean norm of n coordinates (hypot and dist); v is overwritten. */
+/* The Euclidean norm of n coordinates (hypot and dist); v is overwritten.
+ * The coordinates are scaled by a power of two (exact) so the largest is in
+ * [0.5, 1); their squares are summed in double-double arithmetic (fma gives
+ * each square's rounding error), and the square root gets one correction
+ * step from the exact residual, so the result is correctly rounded in
+ * practice, as CPython's is (libm's hypot can be one ulp off). */
 static double vector_norm(double *v, int n) {
     double max = 0.0;
     bool nan = false;
@@ -380,15 +385,20 @@ static double vector_norm(double *v, int n) {
     }
     if (isinf(max)) return max;
     if (nan) return NAN;
-    if (n == 2) return hypot(v[0], v[1]);
     if (max == 0.0 || n <= 1) return max;
-    double sum = 0.0, comp = 0.0;
-    for (int i = 0; i < n; i++) {   /* Kahan summation of the scaled squares */
-        double x = v[i] / max, y = x * x - comp, t = sum + y;
-        comp = (t - sum) - y;
-        sum = t;
+    int e;
+    frexp(max, &e);
+    double hi = 0.0, lo = 0.0;
+    for (int i = 0; i < n; i++) {
+        double x = ldexp(v[i], -e), p = x * x, perr = fma(x, x, -p);
+        double s = hi + p, b = s - hi;
+        lo += (hi - (s - b)) + (p - b) + perr;      /* two-sum's error, and the square's */
+        hi = s;
     }
-    return max * sqrt(sum);
+    double h = sqrt(hi + lo);
+    double hh = h * h, hl = fma(h, h, -hh);
+    h += (((hi - hh) - hl) + lo) / (2.0 * h);
+    return ldexp(h, e);
 }
 
 static Value m_hypot(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -839,9 +839,11 @@ static Value attr_error(VM *vm, Value obj, ObjStr *name) {
     if (is_kind(obj, OBJ_MODULE))
         return exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'",
                          AS(ObjModule, obj)->name->data, name->data);
-    if (is_kind(obj, OBJ_CLASS))
+    if (is_kind(obj, OBJ_CLASS)) {
+        ObjClass *c = AS(ObjClass, obj);
         return exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'",
-                         AS(ObjClass, obj)->name->data, name->data);
+                         (c->tp_name ? c->tp_name : c->name)->data, name->data);
+    }
     return exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
 }
 

@@ -11,6 +11,9 @@
  * logarithms' poles, atanh(±1), atan(±1j)). See docs/architecture.md for
  * where the results differ from CPython's in the last digit. */
 #include <complex.h>
+#ifndef CMPLX       /* glibc defines it for GCC only; clang has the builtin too */
+#define CMPLX(x, y) __builtin_complex((double)(x), (double)(y))
+#endif
 #include <errno.h>
 #include <float.h>
 #include <math.h>

@@ -12,7 +12,7 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
-#include "binbuf.h"
+#include "../vm/binbuf.h"
 #include "modules.h"
 
 static const char hexdigits[] = "0123456789abcdef";

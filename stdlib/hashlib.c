@@ -16,7 +16,7 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
-#include "binbuf.h"
+#include "../vm/binbuf.h"
 #include "hashalgo.h"
 #include "modules.h"
 

@@ -29,6 +29,7 @@
 #include "../vm/str.h"
 #include "../vm/strbuf.h"
 #include "modules.h"
+#include "procargs.h"
 
 extern char **environ;
 
@@ -47,17 +48,7 @@ static Value os_error(VM *vm, int err, Value filename) {
  * is replaced in *arg by its str. */
 static const char *path_arg(VM *vm, const char *fname, Value *arg) {
     Value v = *arg = is_str(*arg) ? *arg : op_fspath(vm, *arg);
-    if (v == ERR) return NULL;
-    if (!is_str(v)) {
-        exc_raise(vm, E_TypeError, "%s: path should be string, bytes or os.PathLike, not %T", fname, v);
-        return NULL;
-    }
-    ObjStr *s = AS(ObjStr, v);
-    if (strlen(s->data) != (size_t)s->len) {
-        exc_raise(vm, E_ValueError, "%s: embedded null character in path", fname);
-        return NULL;
-    }
-    return s->data;
+    return v == ERR ? NULL : procargs_path(vm, fname, v);
 }
 
 static Value str_arg_error(VM *vm, Value v) {

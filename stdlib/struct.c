@@ -18,7 +18,7 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
-#include "binbuf.h"
+#include "../vm/binbuf.h"
 #include "modules.h"
 
 /* A parsed format: its text, byte order and mode, and what fmt_scan found. */

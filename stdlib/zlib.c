@@ -17,7 +17,7 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
-#include "binbuf.h"
+#include "../vm/binbuf.h"
 #include "modules.h"
 
 #define DEF_BUF_SIZE 16384

@@ -3,12 +3,12 @@
  * ops.c already does what every value needs (repr of bytes, hashing,
  * equality and ordering of two bytes, +, *, `in`, len, iteration of bytes).
  * This file fills the two classes' dicts. The methods both types share are
- * written once over a Buf (pointer and length) and build their results with
+ * written once over a BinBuf (pointer and length) and build their results with
  * the receiver's type, as CPython does: bytearray(b'a').upper() is a
  * bytearray.
  *
  * A bytearray's buffer may move or change whenever script code runs (an
- * __index__, a user iterator): methods take their Buf after converting their
+ * __index__, a user iterator): methods take their BinBuf after converting their
  * arguments, and never hold it across such calls. */
 #include <ctype.h>
 #include <math.h>
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "binbuf.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -70,33 +71,7 @@ static bool ba_splice(VM *vm, ObjByteArray *ba, int64_t start, int64_t stop, con
     return true;
 }
 
-/* ---- views of bytes-like values ----------------------------------------- */
-
-typedef struct Buf {
-    const uint8_t *p;
-    int64_t n;
-} Buf;
-
-static bool buf_get(Value v, Buf *b) {
-    if (is_kind(v, OBJ_BYTES)) {
-        b->p = AS(ObjBytes, v)->data;
-        b->n = AS(ObjBytes, v)->len;
-        return true;
-    }
-    if (is_kind(v, OBJ_BYTEARRAY)) {
-        b->p = AS(ObjByteArray, v)->data ? AS(ObjByteArray, v)->data : (const uint8_t *)"";
-        b->n = AS(ObjByteArray, v)->len;
-        return true;
-    }
-    return false;
-}
-
-/* A bytes-like argument, or TypeError "a bytes-like object is required". */
-static bool buf_arg(VM *vm, Value v, Buf *b) {
-    if (buf_get(v, b)) return true;
-    exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", v);
-    return false;
-}
+/* ---- views of bytes-like values (BinBuf, vm/binbuf.h) -------------------- */
 
 /* A new value of the receiver's type. */
 static Value make_like(VM *vm, Value self, const uint8_t *p, int64_t n) {
@@ -114,8 +89,8 @@ static Value make_like_buf(VM *vm, Value self, StrBuf *sb) {
 static const char *self_type_name(Value self) { return is_kind(self, OBJ_BYTEARRAY) ? "bytearray" : "bytes"; }
 
 /* The receiver of a method shared by bytes and bytearray. */
-static bool self_buf(VM *vm, const char *meth, Value *args, int nargs, Buf *out) {
-    if (nargs >= 1 && buf_get(args[0], out)) return true;
+static bool self_buf(VM *vm, const char *meth, Value *args, int nargs, BinBuf *out) {
+    if (nargs >= 1 && binbuf_get(args[0], out)) return true;
     exc_raise(vm, E_TypeError, "descriptor '%s' requires a 'bytes' object but received a '%T'", meth,
               nargs >= 1 ? args[0] : NONE_VAL);
     return false;
@@ -179,7 +154,7 @@ static bool is_alpha(uint8_t c) { return is_lower(c) || is_upper(c); }
 static bool is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
 
 /* The first (or last) position of needle in hay[start:end]; -1 if none. */
-static int64_t buf_find(Buf hay, Buf needle, int64_t start, int64_t end, bool last) {
+static int64_t buf_find(BinBuf hay, BinBuf needle, int64_t start, int64_t end, bool last) {
     if (start > hay.n || end - start < needle.n) return -1;
     if (needle.n == 0) return last ? end : start;
     if (!last) {
@@ -192,7 +167,7 @@ static int64_t buf_find(Buf hay, Buf needle, int64_t start, int64_t end, bool la
     return -1;
 }
 
-static int64_t buf_count(Buf hay, Buf needle, int64_t start, int64_t end) {
+static int64_t buf_count(BinBuf hay, BinBuf needle, int64_t start, int64_t end) {
     if (start > hay.n || end < start) return 0;
     if (needle.n == 0) return end - start + 1;
     int64_t count = 0;
@@ -365,8 +340,8 @@ static bool source_bytes(VM *vm, const char *tname, Value src, Value enc, Value 
         exc_raise(vm, E_TypeError, "errors without a string argument");
         return false;
     }
-    Buf b;
-    if (buf_get(src, &b)) {
+    BinBuf b;
+    if (binbuf_get(src, &b)) {
         sb_add(sb, (const char *)b.p, (size_t)b.n);
         return true;
     }
@@ -496,12 +471,12 @@ static Value m_hex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     char sep = 0;
     int64_t per = 1;
     if (p[0] != UNDEF) {
-        Buf sb;
+        BinBuf sb;
         if (is_str(p[0])) {
             if (AS(ObjStr, p[0])->cplen != 1) return exc_raise(vm, E_ValueError, "sep must be length 1.");
             if (!AS(ObjStr, p[0])->ascii) return exc_raise(vm, E_ValueError, "sep must be ASCII.");
             sep = AS(ObjStr, p[0])->data[0];
-        } else if (buf_get(p[0], &sb)) {
+        } else if (binbuf_get(p[0], &sb)) {
             if (sb.n != 1) return exc_raise(vm, E_ValueError, "sep must be length 1.");
             sep = (char)sb.p[0];
         } else {
@@ -509,7 +484,7 @@ static Value m_hex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         }
     }
     if (p[1] != UNDEF && !index_value(vm, p[1], &per, NULL)) return ERR;
-    Buf self;
+    BinBuf self;
     if (!self_buf(vm, "hex", args, nargs, &self)) return ERR;
     static const char digits[] = "0123456789abcdef";
     StrBuf b = SB_INIT;
@@ -575,7 +550,7 @@ static Value m_decode(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     const char *enc = "utf-8", *errs = "strict";
     if (!cstr_arg(vm, "decode", "encoding", 1, p[0], &enc) || !cstr_arg(vm, "decode", "errors", 2, p[1], &errs))
         return ERR;
-    Buf self;
+    BinBuf self;
     if (!self_buf(vm, "decode", args, nargs, &self)) return ERR;
     return bytes_decode(vm, self.p, (size_t)self.n, enc, errs);
 }
@@ -583,8 +558,8 @@ static Value m_decode(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* ---- searching ---------------------------------------------------------- */
 
 /* The `sub` of find/count/index: bytes-like or a byte value. */
-static bool sub_arg(VM *vm, Value v, Buf *out, uint8_t *byte) {
-    if (buf_get(v, out)) return true;
+static bool sub_arg(VM *vm, Value v, BinBuf *out, uint8_t *byte) {
+    if (binbuf_get(v, out)) return true;
     if (is_intlike(v) || (is_obj(v) && as_obj(v)->kind == OBJ_INSTANCE && op_special(vm, v, N___index__) != UNDEF)) {
         if (!byte_value(vm, v, byte, "byte must be in range(0, 256)")) return false;
         out->p = byte;
@@ -601,7 +576,7 @@ static Value find_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const cha
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", name);
     if (nargs < 2) return exc_raise(vm, E_TypeError, "%s() takes at least 1 argument (0 given)", name);
     if (nargs > 4) return exc_raise(vm, E_TypeError, "%s() takes at most 3 arguments (%d given)", name, nargs - 1);
-    Buf self, sub;
+    BinBuf self, sub;
     uint8_t byte;
     int64_t start, end;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
@@ -625,7 +600,7 @@ static Value starts_ends(VM *vm, Value *args, int nargs, ObjTuple *kw, const cha
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", name);
     if (nargs < 2) return exc_raise(vm, E_TypeError, "%s() takes at least 1 argument (0 given)", name);
     if (nargs > 4) return exc_raise(vm, E_TypeError, "%s() takes at most 3 arguments (%d given)", name, nargs - 1);
-    Buf self;
+    BinBuf self;
     int64_t start, end;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
     if (!range_args(vm, args + 2, nargs - 2, self.n, &start, &end)) return ERR;
@@ -633,8 +608,8 @@ static Value starts_ends(VM *vm, Value *args, int nargs, ObjTuple *kw, const cha
     int64_t count = is_tuple(pat) ? AS(ObjTuple, pat)->len : 1;
     for (int64_t k = 0; k < count; k++) {
         Value v = is_tuple(pat) ? AS(ObjTuple, pat)->items[k] : pat;
-        Buf sub;
-        if (!buf_get(v, &sub)) {
+        BinBuf sub;
+        if (!binbuf_get(v, &sub)) {
             if (is_tuple(pat))
                 return exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", v);
             return exc_raise(vm, E_TypeError, "%s first arg must be bytes or a tuple of bytes, not %T", name, v);
@@ -663,9 +638,9 @@ static Value split_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const ch
     if (!args_bind(vm, name, args + 1, nargs - 1, kw, names, 2, 2, 0, ARGS_INVALID_KW, p)) return ERR;
     int64_t maxsplit = -1;
     if (p[1] != UNDEF && !int_arg(vm, p[1], &maxsplit)) return ERR;
-    Buf self, sep = {NULL, 0};
+    BinBuf self, sep = {NULL, 0};
     bool ws = p[0] == UNDEF || p[0] == NONE_VAL;
-    if (!ws && !buf_arg(vm, p[0], &sep)) return ERR;
+    if (!ws && !binbuf_arg(vm, p[0], &sep)) return ERR;
     if (!ws && sep.n == 0) return exc_raise(vm, E_ValueError, "empty separator");
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
     Value s = args[0];
@@ -736,7 +711,7 @@ static Value m_splitlines(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_bind(vm, "splitlines", args + 1, nargs - 1, kw, names, 1, 1, 0, ARGS_INVALID_KW, p)) return ERR;
     int keep = 0;
     if (p[0] != UNDEF && (keep = op_truthy(vm, p[0])) < 0) return ERR;
-    Buf self;
+    BinBuf self;
     if (!self_buf(vm, "splitlines", args, nargs, &self)) return ERR;
     ObjList *l = list_new(vm, 0);
     if (!l) return ERR;
@@ -758,11 +733,11 @@ static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                          nargs - 1 + (kw ? (int)kw->len : 0));
     ObjList *items = op_to_list(vm, args[1]);
     if (!items) return ERR;
-    Buf self, part;
+    BinBuf self, part;
     if (!self_buf(vm, "join", args, nargs, &self)) return ERR;
     StrBuf b = SB_INIT;
     for (int64_t i = 0; i < items->len; i++) {
-        if (!buf_get(items->items[i], &part)) {
+        if (!binbuf_get(items->items[i], &part)) {
             sb_free(&b);
             return exc_raise(vm, E_TypeError, "sequence item %lld: expected a bytes-like object, %T found",
                              (long long)i, items->items[i]);
@@ -775,8 +750,8 @@ static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value partition_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool right) {
     if (!args_check(vm, name, nargs - 1, kw, 1, 1)) return ERR;
-    Buf self, sep;
-    if (!buf_arg(vm, args[1], &sep)) return ERR;
+    BinBuf self, sep;
+    if (!binbuf_arg(vm, args[1], &sep)) return ERR;
     if (sep.n == 0) return exc_raise(vm, E_ValueError, "empty separator");
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
     int64_t at = buf_find(self, sep, 0, self.n, right);
@@ -806,9 +781,9 @@ static Value m_rpartition(VM *vm, Value *a, int n, ObjTuple *kw) { return partit
 
 static Value strip_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool left, bool right) {
     if (!args_check(vm, name, nargs - 1, kw, 0, 1)) return ERR;
-    Buf self, chars = {NULL, 0};
+    BinBuf self, chars = {NULL, 0};
     bool ws = nargs < 2 || args[1] == NONE_VAL;
-    if (!ws && !buf_arg(vm, args[1], &chars)) return ERR;
+    if (!ws && !binbuf_arg(vm, args[1], &chars)) return ERR;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
     int64_t i = 0, j = self.n;
     if (left) {
@@ -829,8 +804,8 @@ static Value m_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "replace", nargs - 1, kw, 2, 3)) return ERR;
     int64_t count = -1;
     if (nargs > 3 && !int_arg(vm, args[3], &count)) return ERR;
-    Buf self, old, new_;
-    if (!buf_arg(vm, args[1], &old) || !buf_arg(vm, args[2], &new_)) return ERR;
+    BinBuf self, old, new_;
+    if (!binbuf_arg(vm, args[1], &old) || !binbuf_arg(vm, args[2], &new_)) return ERR;
     if (!self_buf(vm, "replace", args, nargs, &self)) return ERR;
     if (count < 0) count = INT64_MAX;
     StrBuf b = SB_INIT;
@@ -857,8 +832,8 @@ static Value m_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value affix_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool suffix) {
     if (!args_check(vm, name, nargs - 1, kw, 1, 1)) return ERR;
-    Buf self, a;
-    if (!buf_arg(vm, args[1], &a)) return ERR;
+    BinBuf self, a;
+    if (!binbuf_arg(vm, args[1], &a)) return ERR;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
     if (a.n <= self.n && a.n > 0 && memcmp(self.p + (suffix ? self.n - a.n : 0), a.p, (size_t)a.n) == 0)
         return make_like(vm, args[0], self.p + (suffix ? 0 : a.n), self.n - a.n);
@@ -874,7 +849,7 @@ static Value m_removesuffix(VM *vm, Value *a, int n, ObjTuple *kw) { return affi
 typedef enum CaseOp { UPPER, LOWER, SWAPCASE, CAPITALIZE, TITLE } CaseOp;
 
 static Value case_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, CaseOp op) {
-    Buf self;
+    BinBuf self;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
     if ((kw && kw->len) || nargs != 1)
         return exc_raise(vm, E_TypeError, "%s.%s() takes no arguments (%d given)", self_type_name(args[0]), name,
@@ -913,7 +888,7 @@ static Value m_title(VM *vm, Value *a, int n, ObjTuple *kw) { return case_common
 typedef enum IsOp { IS_DIGIT, IS_ALPHA, IS_ALNUM, IS_SPACE, IS_LOWER, IS_UPPER, IS_TITLE, IS_ASCII } IsOp;
 
 static Value is_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, IsOp op) {
-    Buf s;
+    BinBuf s;
     if (!self_buf(vm, name, args, nargs, &s)) return ERR;
     if ((kw && kw->len) || nargs != 1)
         return exc_raise(vm, E_TypeError, "%s.%s() takes no arguments (%d given)", self_type_name(args[0]), name,
@@ -967,12 +942,12 @@ static Value pad_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char
     if (!int_arg(vm, args[1], &width)) return ERR;
     uint8_t fill = ' ';
     if (nargs > 2) {
-        Buf f;
-        if (!buf_get(args[2], &f) || f.n != 1)
+        BinBuf f;
+        if (!binbuf_get(args[2], &f) || f.n != 1)
             return exc_raise(vm, E_TypeError, "%s() argument 2 must be a byte string of length 1, not %T", name, args[2]);
         fill = f.p[0];
     }
-    Buf self;
+    BinBuf self;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
     if (width <= self.n) return is_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
     int64_t total = width - self.n, left;
@@ -994,7 +969,7 @@ static Value m_zfill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "zfill", nargs - 1, kw, 1, 1)) return ERR;
     int64_t width;
     if (!int_arg(vm, args[1], &width)) return ERR;
-    Buf self;
+    BinBuf self;
     if (!self_buf(vm, "zfill", args, nargs, &self)) return ERR;
     if (width <= self.n) return is_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
     StrBuf b = SB_INIT;
@@ -1011,7 +986,7 @@ static Value m_expandtabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_bind(vm, "expandtabs", args + 1, nargs - 1, kw, names, 1, 1, 0, ARGS_INVALID_KW, p)) return ERR;
     int64_t tab = 8;
     if (p[0] != UNDEF && !int_arg(vm, p[0], &tab)) return ERR;
-    Buf self;
+    BinBuf self;
     if (!self_buf(vm, "expandtabs", args, nargs, &self)) return ERR;
     StrBuf b = SB_INIT;
     int64_t col = 0;
@@ -1035,13 +1010,13 @@ static Value m_translate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"table", "delete"};
     Value p[2];
     if (!args_bind(vm, "translate", args + 1, nargs - 1, kw, names, 2, 2, 1, ARGS_INVALID_KW, p)) return ERR;
-    Buf table = {NULL, 0}, del = {NULL, 0};
+    BinBuf table = {NULL, 0}, del = {NULL, 0};
     if (p[0] != NONE_VAL) {
-        if (!buf_arg(vm, p[0], &table)) return ERR;
+        if (!binbuf_arg(vm, p[0], &table)) return ERR;
         if (table.n != 256) return exc_raise(vm, E_ValueError, "translation table must be 256 characters long");
     }
-    if (p[1] != UNDEF && !buf_arg(vm, p[1], &del)) return ERR;
-    Buf self;
+    if (p[1] != UNDEF && !binbuf_arg(vm, p[1], &del)) return ERR;
+    BinBuf self;
     if (!self_buf(vm, "translate", args, nargs, &self)) return ERR;
     StrBuf b = SB_INIT;
     for (int64_t i = 0; i < self.n; i++) {
@@ -1056,8 +1031,8 @@ static Value m_translate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value bytes_maketrans(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "maketrans() takes no keyword arguments");
     if (nargs < 2) return exc_raise(vm, E_TypeError, "maketrans expected 2 arguments, got %d", nargs);
-    Buf from, to;
-    if (!buf_arg(vm, args[nargs - 2], &from) || !buf_arg(vm, args[nargs - 1], &to)) return ERR;
+    BinBuf from, to;
+    if (!binbuf_arg(vm, args[nargs - 2], &from) || !binbuf_arg(vm, args[nargs - 1], &to)) return ERR;
     if (from.n != to.n) return exc_raise(vm, E_ValueError, "maketrans arguments must have same length");
     uint8_t table[256];
     for (int i = 0; i < 256; i++) table[i] = (uint8_t)i;
@@ -1069,7 +1044,7 @@ static Value bytes_maketrans(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__getitem__", nargs - 1, kw, 1, 1)) return ERR;
-    Buf self;
+    BinBuf self;
     if (!self_buf(vm, "__getitem__", args, nargs, &self)) return ERR;
     bool ba = is_kind(args[0], OBJ_BYTEARRAY);
     Value key = args[1];
@@ -1099,9 +1074,9 @@ static Value m_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* bytes + other: only bytes-like others (ops.c does bytes + bytes). */
 static Value m_add(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__add__", nargs - 1, kw, 1, 1)) return ERR;
-    Buf self, other;
+    BinBuf self, other;
     if (!self_buf(vm, "__add__", args, nargs, &self)) return ERR;
-    if (!buf_get(args[1], &other)) {
+    if (!binbuf_get(args[1], &other)) {
         /* As in CPython, the other operand's __radd__ goes before the concat error. */
         if (is_kind(args[1], OBJ_INSTANCE) && op_special(vm, args[1], N___radd__) != UNDEF) return NOTIMPL_VAL;
         return exc_raise(vm, E_TypeError, "can't concat %T to %s", args[1], self_type_name(args[0]));
@@ -1114,7 +1089,7 @@ static Value m_add(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_mul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__mul__", nargs - 1, kw, 1, 1)) return ERR;
-    Buf self;
+    BinBuf self;
     if (!self_buf(vm, "__mul__", args, nargs, &self)) return ERR;
     if (!is_intlike(args[1]) && op_special(vm, args[1], N___index__) == UNDEF) return NOTIMPL_VAL;
     int64_t n;
@@ -1229,9 +1204,9 @@ static bool fmt_float(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
 
 /* %s/%b: bytes-like or __bytes__. */
 static bool fmt_bytes(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
-    Buf b;
+    BinBuf b;
     Value r = v;
-    if (!buf_get(v, &b)) {
+    if (!binbuf_get(v, &b)) {
         ObjStr *name = str_intern_cstr(vm, "__bytes__");
         Value m = name && is_obj(v) ? class_lookup(as_obj(v)->cls, name) : UNDEF;
         if (m == UNDEF || is_str(v)) {
@@ -1241,7 +1216,7 @@ static bool fmt_bytes(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
         }
         r = op_call(vm, m, &v, 1, NULL);
         if (r == ERR) return false;
-        if (!buf_get(r, &b)) {
+        if (!binbuf_get(r, &b)) {
             exc_raise(vm, E_TypeError, "__bytes__ returned non-bytes (type %T)", r);
             return false;
         }
@@ -1265,9 +1240,9 @@ static bool fmt_one(VM *vm, StrBuf *out, FmtSpec *f, Value v, int64_t at) {
         return true;
     }
     case 'c': {
-        Buf b;
+        BinBuf b;
         char ch;
-        if (buf_get(v, &b)) {
+        if (binbuf_get(v, &b)) {
             if (b.n != 1) {
                 exc_raise(vm, E_TypeError, "%%c requires an integer in range(256) or a single byte");
                 return false;
@@ -1404,7 +1379,7 @@ fail:
 
 static Value m_mod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__mod__", nargs - 1, kw, 1, 1)) return ERR;
-    Buf self;
+    BinBuf self;
     if (!self_buf(vm, "__mod__", args, nargs, &self)) return ERR;
     /* A copy of the format: a bytearray's buffer may change while it runs. */
     uint8_t *fmt = malloc((size_t)self.n + 1);
@@ -1433,7 +1408,7 @@ static Value ba_repr_str(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__len__", nargs - 1, kw, 0, 0)) return ERR;
-    Buf self;
+    BinBuf self;
     return self_buf(vm, "__len__", args, nargs, &self) ? int_from_i64(vm, self.n) : ERR;
 }
 
@@ -1455,7 +1430,7 @@ static Value ba_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value ba_contains(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__contains__", nargs - 1, kw, 1, 1)) return ERR;
-    Buf self, sub;
+    BinBuf self, sub;
     if (!self_buf(vm, "__contains__", args, nargs, &self)) return ERR;
     if (is_intlike(args[1])) {
         int64_t x;
@@ -1463,16 +1438,16 @@ static Value ba_contains(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             return exc_raise(vm, E_ValueError, "byte must be in range(0, 256)");
         return bool_val(self.n && memchr(self.p, (int)x, (size_t)self.n) != NULL);
     }
-    if (!buf_arg(vm, args[1], &sub)) return ERR;
+    if (!binbuf_arg(vm, args[1], &sub)) return ERR;
     return bool_val(buf_find(self, sub, 0, self.n, false) >= 0);
 }
 
 /* Rich comparisons of a bytearray with bytes or bytearray. */
 static Value ba_compare(VM *vm, Value *args, int nargs, ObjTuple *kw, CmpOp op) {
     if (!args_check(vm, "__eq__", nargs - 1, kw, 1, 1)) return ERR;
-    Buf a, b;
+    BinBuf a, b;
     if (!self_buf(vm, "__eq__", args, nargs, &a)) return ERR;
-    if (!buf_get(args[1], &b)) return NOTIMPL_VAL;
+    if (!binbuf_get(args[1], &b)) return NOTIMPL_VAL;
     int64_t n = a.n < b.n ? a.n : b.n;
     int c = n ? memcmp(a.p, b.p, (size_t)n) : 0;
     if (!c) c = a.n < b.n ? -1 : a.n > b.n;
@@ -1497,8 +1472,8 @@ static const char ba_assign_msg[] = "can assign only bytes, buffers, or iterable
 
 /* The bytes of a value assigned to a bytearray slice, into sb. */
 static bool assigned_bytes(VM *vm, Value v, StrBuf *sb) {
-    Buf b;
-    if (buf_get(v, &b)) {
+    BinBuf b;
+    if (binbuf_get(v, &b)) {
         sb_add(sb, (const char *)b.p, (size_t)b.n);
         return true;
     }
@@ -1592,7 +1567,7 @@ static Value ba_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (AS(ObjStr, v)->len == 0) return NONE_VAL;
         return exc_raise(vm, E_TypeError, "'str' object cannot be interpreted as an integer");
     }
-    if (!is_obj(v) || is_bigint(v) || (!buf_get(v, &(Buf){0}) && op_special(vm, v, N___iter__) == UNDEF &&
+    if (!is_obj(v) || is_bigint(v) || (!binbuf_get(v, &(BinBuf){0}) && op_special(vm, v, N___iter__) == UNDEF &&
                                        op_special(vm, v, N___getitem__) == UNDEF && as_obj(v)->kind != OBJ_ITER &&
                                        !is_list(v) && !is_tuple(v) && !is_dict(v) && !is_kind(v, OBJ_SET) &&
                                        !is_kind(v, OBJ_RANGE)))
@@ -1609,8 +1584,8 @@ static Value ba_iadd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__iadd__", nargs - 1, kw, 1, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "__iadd__", args, nargs);
     if (!ba) return ERR;
-    Buf b;
-    if (!buf_get(args[1], &b)) return exc_raise(vm, E_TypeError, "can't concat %T to bytearray", args[1]);
+    BinBuf b;
+    if (!binbuf_get(args[1], &b)) return exc_raise(vm, E_TypeError, "can't concat %T to bytearray", args[1]);
     StrBuf sb = SB_INIT;      /* a copy: b may be ba itself */
     sb_add(&sb, (const char *)b.p, (size_t)b.n);
     if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }

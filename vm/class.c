@@ -1562,16 +1562,14 @@ void class_init_methods(VM *vm) {
         class_add_native(vm, vm->types[described[i]], "__get__", descr_get);
     class_add_native(vm, vm->types[T_PROPERTY], "__set__", descr_set);
     class_add_native(vm, vm->types[T_PROPERTY], "__delete__", descr_set);
-    ObjClass *member = vm->types[T_MEMBER_DESCRIPTOR];
-    class_add_native(vm, member, "__get__", descr_get);
-    class_add_native(vm, member, "__set__", descr_set);
-    class_add_native(vm, member, "__delete__", descr_set);
-    class_add_native(vm, member, "__repr__", member_repr);
-    ObjClass *getset = vm->types[T_GETSET_DESCRIPTOR];
-    class_add_native(vm, getset, "__get__", descr_get);
-    class_add_native(vm, getset, "__set__", descr_set);
-    class_add_native(vm, getset, "__delete__", descr_set);
-    class_add_native(vm, getset, "__repr__", member_repr);
+    static const TypeId data_descriptors[] = {T_MEMBER_DESCRIPTOR, T_GETSET_DESCRIPTOR};
+    for (size_t i = 0; i < sizeof data_descriptors / sizeof *data_descriptors; i++) {
+        ObjClass *c = vm->types[data_descriptors[i]];
+        class_add_native(vm, c, "__get__", descr_get);
+        class_add_native(vm, c, "__set__", descr_set);
+        class_add_native(vm, c, "__delete__", descr_set);
+        class_add_native(vm, c, "__repr__", member_repr);
+    }
     getset_init(vm);
     nsproxy_init(vm);
     n = native_new(vm, "__prepare__", type_prepare);

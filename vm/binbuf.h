@@ -1,11 +1,11 @@
-/* Bytes-like arguments for the binary-data modules (struct, binascii,
+/* Bytes-like arguments (bytes' and bytearray's methods, struct, binascii,
  * hashlib, zlib): a read-only view of a bytes or bytearray value. The view
  * is valid until script code runs or the bytearray is resized. */
 #ifndef ASY_BINBUF_H
 #define ASY_BINBUF_H
 
-#include "../vm/exc.h"
-#include "../vm/vm.h"
+#include "exc.h"
+#include "vm.h"
 
 typedef struct BinBuf {
     const uint8_t *p;

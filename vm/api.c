@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../parser/compile.h"
 #include "builtins.h"
@@ -329,16 +330,22 @@ static Value set_main_file(VM *vm, const char *filename) {
     return dict_set_str(vm, g, vm_name(vm, N___file__), f) < 0 ? ERR : NONE_VAL;
 }
 
-/* sys.path[0]: the script's directory ("" for -c and the REPL). */
+/* sys.path[0]: the script's directory with symlinks resolved, as CPython
+ * computes it ("" for -c and the REPL). */
 static void set_path0(VM *vm, const char *filename) {
     Value sys = import_module(vm, "sys");
     if (sys == ERR) { vm->exc = UNDEF; return; }
     Value path = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
     if (!is_list(path) || AS(ObjList, path)->len) return;
-    const char *slash = filename ? strrchr(filename, '/') : NULL;
-    Value dir = slash ? str_new(vm, filename, (size_t)(slash - filename)) : obj_val(vm->empty_str);
+    char *real = filename ? realpath(filename, NULL) : NULL;
+    const char *name = real ? real : filename;
+    const char *slash = name ? strrchr(name, '/') : NULL;
+    Value dir = slash ? str_new(vm, name, slash == name ? 1 : (size_t)(slash - name)) : obj_val(vm->empty_str);
+    free(real);
     if (dir != ERR) list_append(vm, AS(ObjList, path), dir);
 }
+
+static AsyStatus run_path(VM *vm, const char *path);
 
 static AsyStatus run(VM *vm, const char *source, size_t len, const char *filename, bool interactive) {
     vm->exc = UNDEF;
@@ -358,7 +365,26 @@ AsyStatus asy_run_interactive(AsyVM *vm, const char *source, size_t len) {
     return run(vm, source, len, "<stdin>", true);
 }
 
-AsyStatus asy_run_file(AsyVM *vm, const char *path) {
+/* The main script's name as CPython gives it (its __file__, tracebacks, the
+ * "can't open" message): a relative path joined to the working directory,
+ * without normalising "./" or "../". */
+static char *absolute_path(const char *path) {
+    char cwd[4096];
+    StrBuf b = SB_INIT;
+    if (path[0] != '/' && getcwd(cwd, sizeof cwd)) sb_addf(&b, "%s/", cwd);
+    sb_addf(&b, "%s", path);
+    return sb_take(&b);
+}
+
+AsyStatus asy_run_file(AsyVM *vm, const char *given) {
+    char *path = absolute_path(given);
+    if (!path) { exc_nomem(vm); return finish(vm, ERR); }
+    AsyStatus st = run_path(vm, path);
+    free(path);
+    return st;
+}
+
+static AsyStatus run_path(VM *vm, const char *path) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         free(vm->error_text);

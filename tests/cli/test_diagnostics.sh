@@ -11,12 +11,13 @@ cd "$dir"
 pass=0 fail=0
 
 # expect NAME EXPECTED_STATUS EXPECTED_STDERR COMMAND...: stderr must equal
-# the expected text exactly, once durations are written as N.NN.
+# the expected text exactly, once durations are written as N.NN and the
+# directory before the script's name (asy names it by its absolute path) is cut.
 expect() {
     local name=$1 want=$2 text=$3
     shift 3
     local err status
-    err=$("$@" 2>&1 >/dev/null | sed -E 's/[0-9]+\.[0-9]{2} seconds/N.NN seconds/')
+    err=$("$@" 2>&1 >/dev/null | sed -E -e "s|^$dir/||" -e 's/[0-9]+\.[0-9]{2} seconds/N.NN seconds/')
     status=${PIPESTATUS[0]}
     "$@" >/dev/null 2>&1
     status=$?

@@ -48,10 +48,11 @@ esac
 
 # normalize_stderr DIR: copy stderr, dropping lines made only of whitespace,
 # '^' and '~' (CPython's caret markers under traceback source lines) and
-# turning `File "DIR/name.asy"` into `File "name.asy"` (CPython 3.9+ reports
-# the main script by its absolute path).
+# turning `File "DIR/name.asy"` into `File "name.asy"` and a warning's
+# `DIR/name.asy:N:` into `name.asy:N:` (CPython 3.9+, and Asy, name the main
+# script by its absolute path).
 normalize_stderr() {
-    grep -v '^[[:space:]^~]*$' | NORM_PREFIX="File \"$1/" awk '
+    grep -v '^[[:space:]^~]*$' | NORM_PREFIX="File \"$1/" NORM_DIR="$1/" awk '
         {
             p = ENVIRON["NORM_PREFIX"]
             out = ""
@@ -60,7 +61,9 @@ normalize_stderr() {
                 out = out substr(line, 1, i - 1) "File \""
                 line = substr(line, i + length(p))
             }
-            print out line
+            out = out line
+            if (index(out, ENVIRON["NORM_DIR"]) == 1) out = substr(out, length(ENVIRON["NORM_DIR"]) + 1)
+            print out
         }'
 }
 

@@ -17,7 +17,7 @@ expect() {
     local name=$1 want=$2 text=$3
     shift 3
     local err status
-    err=$("$@" 2>&1 >/dev/null | sed -E -e "s|^$dir/||" -e 's/[0-9]+\.[0-9]{2} seconds/N.NN seconds/')
+    err=$("$@" 2>&1 >/dev/null | sed -E -e "s|$dir/||g" -e 's/[0-9]+\.[0-9]{2} seconds/N.NN seconds/')
     status=${PIPESTATUS[0]}
     "$@" >/dev/null 2>&1
     status=$?

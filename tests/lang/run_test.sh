@@ -35,23 +35,21 @@ fi
 
 # normalize_stderr DIR: copy stderr, dropping lines made only of whitespace,
 # '^' and '~' (CPython's caret markers under traceback source lines) and
-# turning `File "DIR/name.asy"` into `File "name.asy"` and a warning's
-# `DIR/name.asy:N:` into `name.asy:N:` (CPython 3.9+, and Asy, name the main
-# script by its absolute path), and writing the duration in Asy's
-# blocked-loop warning as N.NN (it varies from run to run).
+# cutting "DIR/" wherever it appears (CPython 3.9+, and Asy, name the main
+# script by its absolute path: `File "DIR/name.asy"` becomes `File "name.asy"`),
+# and writing the duration in Asy's blocked-loop warning as N.NN (it varies
+# from run to run).
 normalize_stderr() {
-    grep -v '^[[:space:]^~]*$' | NORM_PREFIX="File \"$1/" NORM_DIR="$1/" awk '
+    grep -v '^[[:space:]^~]*$' | NORM_DIR="$1/" awk '
         {
-            p = ENVIRON["NORM_PREFIX"]
+            p = ENVIRON["NORM_DIR"]
             out = ""
             line = $0
             while ((i = index(line, p)) > 0) {
-                out = out substr(line, 1, i - 1) "File \""
+                out = out substr(line, 1, i - 1)
                 line = substr(line, i + length(p))
             }
-            out = out line
-            if (index(out, ENVIRON["NORM_DIR"]) == 1) out = substr(out, length(ENVIRON["NORM_DIR"]) + 1)
-            print out
+            print out line
         }' | sed -E 's/(blocked the event loop for )[0-9]+\.[0-9]+ seconds/\1N.NN seconds/'
 }
 

@@ -11,6 +11,7 @@
  * counts code points from the start. */
 #include <string.h>
 
+#include "../vm/binbuf.h"
 #include "../vm/bytes.h"
 #include "../vm/class.h"
 #include "../vm/containers.h"
@@ -145,10 +146,10 @@ static bool index_arg(VM *vm, Value v, int64_t *out) {
 
 /* The bytes of a bytes-like argument. */
 static bool buffer_arg(VM *vm, Value v, const uint8_t **p, int64_t *n) {
-    if (is_kind(v, OBJ_BYTES)) { *p = AS(ObjBytes, v)->data; *n = AS(ObjBytes, v)->len; return true; }
-    if (is_kind(v, OBJ_BYTEARRAY)) { *p = AS(ObjByteArray, v)->data; *n = AS(ObjByteArray, v)->len; return true; }
-    exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", v);
-    return false;
+    BinBuf b;
+    if (!binbuf_arg(vm, v, &b)) return false;
+    *p = b.p, *n = b.n;
+    return true;
 }
 
 static int newline_mode(VM *vm, Value nl) {
@@ -612,12 +613,13 @@ static Value bytesio_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value bytesio_readinto(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "readinto", nargs - 1, kw, 1, 1)) return ERR;
     SELF(true);
-    if (!is_kind(args[1], OBJ_BYTEARRAY))
+    uint8_t *p;
+    int64_t room;
+    if (!binbuf_writable(args[1], &p, &room))
         return exc_raise(vm, E_TypeError, "readinto() argument must be read-write bytes-like object, not %T", args[1]);
-    ObjByteArray *b = AS(ObjByteArray, args[1]);
     int64_t n = c->pos < c->len ? c->len - c->pos : 0;
-    if (n > b->len) n = b->len;
-    memcpy(b->data, c->data + c->pos, (size_t)n);
+    if (n > room) n = room;
+    if (n) memcpy(p, c->data + c->pos, (size_t)n);
     c->pos += n;
     return int_from_i64(vm, n);
 }

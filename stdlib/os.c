@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../vm/binbuf.h"
 #include "../vm/bytes.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
@@ -309,9 +310,9 @@ static Value os_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "write", nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd)) return ERR;
     const uint8_t *data;
     int64_t len;
-    if (is_kind(args[1], OBJ_BYTES)) data = AS(ObjBytes, args[1])->data, len = AS(ObjBytes, args[1])->len;
-    else if (is_kind(args[1], OBJ_BYTEARRAY)) data = AS(ObjByteArray, args[1])->data, len = AS(ObjByteArray, args[1])->len;
-    else return exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", args[1]);
+    BinBuf b;
+    if (!binbuf_arg(vm, args[1], &b)) return ERR;
+    data = b.p, len = b.n;
     ssize_t n;
     do n = write(fd, data, (size_t)len); while (n < 0 && errno == EINTR);
     return n >= 0 ? int_from_i64(vm, n) : os_error(vm, errno, UNDEF);

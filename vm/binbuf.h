@@ -1,6 +1,7 @@
 /* Bytes-like arguments (bytes' and bytearray's methods, struct, binascii,
- * hashlib, zlib): a read-only view of a bytes or bytearray value. The view
- * is valid until script code runs or the bytearray is resized. */
+ * hashlib, zlib): a read-only view of a bytes or bytearray value, or of a
+ * contiguous memoryview's memory. The view is valid until script code runs
+ * or the bytearray is resized. */
 #ifndef ASY_BINBUF_H
 #define ASY_BINBUF_H
 
@@ -12,6 +13,9 @@ typedef struct BinBuf {
     int64_t n;
 } BinBuf;
 
+bool memview_buf(Value v, BinBuf *b);   /* memview.c */
+bool memview_wbuf(Value v, uint8_t **p, int64_t *n);
+
 static inline bool binbuf_get(Value v, BinBuf *b) {
     if (is_kind(v, OBJ_BYTES)) {
         b->p = AS(ObjBytes, v)->data, b->n = AS(ObjBytes, v)->len;
@@ -22,7 +26,17 @@ static inline bool binbuf_get(Value v, BinBuf *b) {
         b->n = AS(ObjByteArray, v)->len;
         return true;
     }
-    return false;
+    return is_kind(v, OBJ_CDATA) && memview_buf(v, b);
+}
+
+/* Writable memory (readinto's target): a bytearray's, or a writable
+ * contiguous memoryview's. */
+static inline bool binbuf_writable(Value v, uint8_t **p, int64_t *n) {
+    if (is_kind(v, OBJ_BYTEARRAY)) {
+        *p = AS(ObjByteArray, v)->data, *n = AS(ObjByteArray, v)->len;
+        return true;
+    }
+    return is_kind(v, OBJ_CDATA) && memview_wbuf(v, p, n);
 }
 
 /* binbuf_get, or TypeError "a bytes-like object is required, not 'T'". */

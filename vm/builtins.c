@@ -10,6 +10,7 @@
 
 #include "agen.h"
 #include "class.h"
+#include "memview.h"
 #include "containers.h"
 #include "exc.h"
 #include "func.h"
@@ -705,12 +706,17 @@ static Value str_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value errors = nargs > 3 ? args[3] : args_kw(vm, args, nargs, kw, "errors");
     if (x == UNDEF) return obj_val(vm->empty_str);
     if (enc == UNDEF && errors == UNDEF) return op_str(vm, x);
+    if (is_memview(x)) x = memview_tobytes(vm, x);
+    if (x == ERR) return ERR;
     if (!is_kind(x, OBJ_BYTES) && !is_kind(x, OBJ_BYTEARRAY)) {
         if (is_str(x)) return exc_raise(vm, E_TypeError, "decoding str is not supported");
         return exc_raise(vm, E_TypeError, "decoding to str: need a bytes-like object, %T found", x);
     }
+    if (!vm_push_root(vm, x)) return ERR;
     Value argv[3] = {x, enc == UNDEF ? str_from_cstr(vm, "utf-8") : enc, errors == UNDEF ? str_from_cstr(vm, "strict") : errors};
-    return op_call_method(vm, x, str_intern_cstr(vm, "decode"), argv + 1, 2);
+    Value r = op_call_method(vm, x, str_intern_cstr(vm, "decode"), argv + 1, 2);
+    vm_pop_roots(vm, 1);
+    return r;
 }
 
 static Value bool_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -843,7 +849,7 @@ static bool add_types(VM *vm) {
         {"slice", T_SLICE}, {"property", T_PROPERTY}, {"staticmethod", T_STATICMETHOD},
         {"classmethod", T_CLASSMETHOD},
         {"super", T_SUPER}, {"enumerate", T_ENUMERATE}, {"zip", T_ZIP}, {"map", T_MAP},
-        {"filter", T_FILTER}, {"reversed", T_REVERSED},
+        {"filter", T_FILTER}, {"reversed", T_REVERSED}, {"memoryview", T_MEMORYVIEW},
     };
     for (size_t i = 0; i < sizeof visible / sizeof visible[0]; i++) {
         if (!add(vm, visible[i].name, obj_val(vm->types[visible[i].t]))) return false;

@@ -17,6 +17,7 @@
 
 #include "bytes.h"
 #include "binbuf.h"
+#include "memview.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -60,6 +61,11 @@ Value bytearray_new(VM *vm, const uint8_t *data, size_t len) {
     ba->len = (int64_t)len;
     return obj_val(ba);
 }
+
+/* False (after BufferError) if a memoryview exports ba: its size must not
+ * change. Called before the methods that resize allocate anything, since it
+ * may collect. */
+static bool ba_resizable(VM *vm, ObjByteArray *ba) { return ba->exports == 0 || memview_resize_ok(vm, ba); }
 
 /* Replaces ba[start:stop] with n bytes from p (which must not point into ba). */
 static bool ba_splice(VM *vm, ObjByteArray *ba, int64_t start, int64_t stop, const uint8_t *p, int64_t n) {
@@ -345,6 +351,12 @@ static bool source_bytes(VM *vm, const char *tname, Value src, Value enc, Value 
         sb_add(sb, (const char *)b.p, (size_t)b.n);
         return true;
     }
+    if (is_memview(src)) {      /* strided or released: its items' bytes, or the error */
+        Value t = memview_tobytes(vm, src);
+        if (t == ERR) return false;
+        sb_add(sb, (const char *)AS(ObjBytes, t)->data, (size_t)AS(ObjBytes, t)->len);
+        return true;
+    }
     if (is_obj(src) && as_obj(src)->kind == OBJ_INSTANCE) {
         ObjStr *name = str_intern_cstr(vm, "__bytes__");
         if (!name) return false;
@@ -447,6 +459,7 @@ static Value bytearray_m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value bytearray_m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs < 1 || !is_kind(args[0], OBJ_BYTEARRAY))
         return exc_raise(vm, E_TypeError, "descriptor '__init__' requires a 'bytearray' object");
+    if (!ba_resizable(vm, AS(ObjByteArray, args[0]))) return ERR;
     Value argv[nargs + (kw ? (int)kw->len : 0)];
     argv[0] = obj_val(vm->types[T_BYTEARRAY]);
     copy_values(argv + 1, args + 1, nargs - 1 + (kw ? (int)kw->len : 0));
@@ -1507,7 +1520,7 @@ static Value ba_setitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     bool ok = n >= 0;
     if (ok && step == 1) {
         if (stop < start) stop = start;
-        ok = ba_splice(vm, ba, start, stop, (const uint8_t *)sb.data, (int64_t)sb.len);
+        ok = ((int64_t)sb.len == stop - start || ba_resizable(vm, ba)) && ba_splice(vm, ba, start, stop, (const uint8_t *)sb.data, (int64_t)sb.len);
     } else if (ok) {
         if ((int64_t)sb.len != n) {
             exc_raise(vm, E_ValueError, "attempt to assign bytes of size %lld to extended slice of size %lld",
@@ -1524,6 +1537,7 @@ static Value ba_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__delitem__", nargs - 1, kw, 1, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "__delitem__", args, nargs);
     if (!ba) return ERR;
+    if (!ba_resizable(vm, ba)) return ERR;
     Value key = args[1];
     if (!is_kind(key, OBJ_SLICE)) {
         int64_t i = seq_index(vm, key, ba->len, "bytearray");
@@ -1552,7 +1566,7 @@ static Value ba_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "append", nargs - 1, kw, 1, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "append", args, nargs);
     uint8_t c;
-    if (!ba || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
+    if (!ba || !ba_resizable(vm, ba) || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
     if (!ba_reserve(vm, ba, ba->len + 1)) return ERR;
     ba->data[ba->len++] = c;
     return NONE_VAL;
@@ -1562,6 +1576,7 @@ static Value ba_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "extend", nargs - 1, kw, 1, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "extend", args, nargs);
     if (!ba) return ERR;
+    if (!ba_resizable(vm, ba)) return ERR;
     Value v = args[1];
     if (is_str(v)) {      /* CPython iterates the str and fails on its first character */
         if (AS(ObjStr, v)->len == 0) return NONE_VAL;
@@ -1584,6 +1599,7 @@ static Value ba_iadd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__iadd__", nargs - 1, kw, 1, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "__iadd__", args, nargs);
     if (!ba) return ERR;
+    if (!ba_resizable(vm, ba)) return ERR;
     BinBuf b;
     if (!binbuf_get(args[1], &b)) return exc_raise(vm, E_TypeError, "can't concat %T to bytearray", args[1]);
     StrBuf sb = SB_INIT;      /* a copy: b may be ba itself */
@@ -1595,6 +1611,7 @@ static Value ba_iadd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_imul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs >= 1 && is_kind(args[0], OBJ_BYTEARRAY) && !ba_resizable(vm, AS(ObjByteArray, args[0]))) return ERR;
     Value r = m_mul(vm, args, nargs, kw);
     if (r == ERR || r == NOTIMPL_VAL) return r;
     ObjByteArray *ba = AS(ObjByteArray, args[0]), *src = AS(ObjByteArray, r);
@@ -1606,6 +1623,7 @@ static Value ba_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "pop", nargs - 1, kw, 0, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "pop", args, nargs);
     if (!ba) return ERR;
+    if (!ba_resizable(vm, ba)) return ERR;
     int64_t i = -1;
     if (nargs > 1 && !index_value(vm, args[1], &i, NULL)) return ERR;
     if (ba->len == 0) return exc_raise(vm, E_IndexError, "pop from empty bytearray");
@@ -1621,7 +1639,7 @@ static Value ba_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjByteArray *ba = self_ba(vm, "insert", args, nargs);
     int64_t i;
     uint8_t c;
-    if (!ba || !index_value(vm, args[1], &i, NULL)) return ERR;
+    if (!ba || !ba_resizable(vm, ba) || !index_value(vm, args[1], &i, NULL)) return ERR;
     if (!byte_value(vm, args[2], &c, "byte must be in range(0, 256)")) return ERR;
     if (i < 0) { i += ba->len; if (i < 0) i = 0; }
     if (i > ba->len) i = ba->len;
@@ -1632,7 +1650,7 @@ static Value ba_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "remove", nargs - 1, kw, 1, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "remove", args, nargs);
     uint8_t c;
-    if (!ba || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
+    if (!ba || !ba_resizable(vm, ba) || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
     uint8_t *at = ba->len ? memchr(ba->data, c, (size_t)ba->len) : NULL;
     if (!at) return exc_raise(vm, E_ValueError, "value not found in bytearray");
     ba_splice(vm, ba, at - ba->data, at - ba->data + 1, NULL, 0);
@@ -1653,6 +1671,7 @@ static Value ba_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
     ObjByteArray *ba = self_ba(vm, "clear", args, nargs);
     if (!ba) return ERR;
+    if (!ba_resizable(vm, ba)) return ERR;
     ba->len = 0;
     return NONE_VAL;
 }

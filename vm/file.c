@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "binbuf.h"
 #include "builtins.h"
 #include "bytes.h"
 #include "class.h"
@@ -415,6 +416,26 @@ static Value f_read(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return is_binary(f) ? bin_read(vm, f, n) : text_read(vm, f, n, false);
 }
 
+/* readinto(b) of binary files: read as bytes (the read may let other
+ * threads run), then copied into b's memory, looked up again. */
+static Value f_readinto(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjIter *f = self_file(vm, args, nargs, "readinto");
+    if (!f || !args_check(vm, "readinto", nargs, kw, 2, 2) || !check_readable(vm, f, "read", "readinto of closed file"))
+        return ERR;
+    uint8_t *p;
+    int64_t room;
+    if (!is_binary(f)) return exc_raise(vm, E_AttributeError, "'TextIOWrapper' object has no attribute 'readinto'");
+    if (!binbuf_writable(args[1], &p, &room))
+        return exc_raise(vm, E_TypeError, "readinto() argument must be read-write bytes-like object, not %T", args[1]);
+    Value data = bin_read(vm, f, room);
+    if (data == ERR) return ERR;
+    int64_t n = AS(ObjBytes, data)->len;
+    if (!binbuf_writable(args[1], &p, &room)) return exc_raise(vm, E_ValueError, "readinto() buffer was released");
+    if (n > room) n = room;
+    if (n) memcpy(p, AS(ObjBytes, data)->data, (size_t)n);
+    return int_val(n);
+}
+
 static Value readline(VM *vm, ObjIter *f, int64_t n) {
     return is_binary(f) ? bin_readline(vm, f, n) : text_read(vm, f, n, true);
 }
@@ -486,15 +507,10 @@ static Value write_value(VM *vm, ObjIter *f, Value v) {
     size_t len;
     int64_t count;
     if (is_binary(f)) {
-        if (is_kind(v, OBJ_BYTES)) {
-            data = AS(ObjBytes, v)->data;
-            len = (size_t)AS(ObjBytes, v)->len;
-        } else if (is_kind(v, OBJ_BYTEARRAY)) {
-            data = AS(ObjByteArray, v)->data;
-            len = (size_t)AS(ObjByteArray, v)->len;
-        } else {
-            return exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", v);
-        }
+        BinBuf b;
+        if (!binbuf_arg(vm, v, &b)) return ERR;
+        data = b.p;
+        len = (size_t)b.n;
         count = (int64_t)len;
     } else {
         if (!is_str(v)) return exc_raise(vm, E_TypeError, "write() argument must be str, not %T", v);
@@ -934,7 +950,7 @@ static bool add_property(VM *vm, ObjClass *cls, const char *name, NativeFn get) 
 
 static bool add_file_class(VM *vm, ObjModule *io, const char *name, bool text, Value modname) {
     static const struct { const char *name; NativeFn fn; } methods[] = {
-        {"read", f_read}, {"readline", f_readline}, {"readlines", f_readlines}, {"write", f_write},
+        {"read", f_read}, {"readinto", f_readinto}, {"readline", f_readline}, {"readlines", f_readlines}, {"write", f_write},
         {"writelines", f_writelines}, {"close", f_close}, {"flush", f_flush}, {"seek", f_seek},
         {"tell", f_tell}, {"truncate", f_truncate}, {"fileno", f_fileno}, {"isatty", f_isatty},
         {"readable", f_readable}, {"writable", f_writable}, {"seekable", f_seekable},

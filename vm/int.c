@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "binbuf.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -1285,43 +1286,20 @@ static Value m_from_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int is_signed = sign == UNDEF ? 0 : op_truthy(vm, sign);
     if (is_signed < 0) return ERR;
 
-    const uint8_t *src = NULL;
-    int64_t n = 0;
-    uint8_t *owned = NULL;
-    if (is_kind(data, OBJ_BYTES)) {
-        src = AS(ObjBytes, data)->data;
-        n = AS(ObjBytes, data)->len;
-    } else if (is_kind(data, OBJ_BYTEARRAY)) {
-        src = AS(ObjByteArray, data)->data;
-        n = AS(ObjByteArray, data)->len;
-    } else if (is_list(data) || is_tuple(data)) {
-        const Value *items = is_list(data) ? AS(ObjList, data)->items : AS(ObjTuple, data)->items;
-        n = is_list(data) ? AS(ObjList, data)->len : AS(ObjTuple, data)->len;
-        owned = malloc((size_t)n + 1);
-        if (!owned) return exc_nomem(vm);
-        for (int64_t i = 0; i < n; i++) {
-            int64_t x;
-            if (!is_intlike(items[i])) {
-                free(owned);
-                return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", items[i]);
-            }
-            if (!int_to_i64(items[i], &x) || x < 0 || x > 255) {
-                free(owned);
-                return exc_raise(vm, E_ValueError, "bytes must be in range(0, 256)");
-            }
-            owned[i] = (uint8_t)x;
-        }
-        src = owned;
-    } else {
-        return exc_raise(vm, E_TypeError, "cannot convert '%T' object to bytes", data);
+    /* Anything bytes() takes but an int (as PyBytes_FromObject): lists,
+     * iterables, memoryviews, objects with __bytes__. */
+    BinBuf buf;
+    if (!binbuf_get(data, &buf)) {
+        if (is_intlike(data)) return exc_raise(vm, E_TypeError, "cannot convert '%T' object to bytes", data);
+        data = op_call(vm, obj_val(vm->types[T_BYTES]), &data, 1, NULL);
+        if (data == ERR) return ERR;
+        binbuf_get(data, &buf);
     }
+    const uint8_t *src = buf.p;
+    int64_t n = buf.n;
     uint8_t *be = malloc((size_t)n + 1);
-    if (!be) {
-        free(owned);
-        return exc_nomem(vm);
-    }
+    if (!be) return exc_nomem(vm);
     for (int64_t i = 0; i < n; i++) be[i] = big_endian ? src[i] : src[n - 1 - i];
-    free(owned);
     mp_int m;
     if (n > BIG_MAX_BITS / 8) {
         free(be);

@@ -105,6 +105,7 @@ typedef struct ObjByteArray {
     Obj obj;
     uint8_t *data;
     int64_t len, cap;
+    int64_t exports;    /* memoryviews of it, unreleased: it may not change size */
 } ObjByteArray;
 
 /* ObjBigInt flags: the value fits an __int128 (int.c's fast paths), held in

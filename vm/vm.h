@@ -49,7 +49,8 @@
     X(ASYNC_GENERATOR, "async_generator") X(ASYNC_GENERATOR_ASEND, "async_generator_asend") \
     X(ASYNC_GENERATOR_ATHROW, "async_generator_athrow") X(ANEXT_AWAITABLE, "anext_awaitable") \
     X(MAPPINGPROXY, "mappingproxy") X(MEMBER_DESCRIPTOR, "member_descriptor") \
-    X(GETSET_DESCRIPTOR, "getset_descriptor") X(NS_PROXY, "namespace_proxy")
+    X(GETSET_DESCRIPTOR, "getset_descriptor") X(NS_PROXY, "namespace_proxy") \
+    X(MEMORYVIEW, "memoryview")
 
 typedef enum TypeId {
 #define X(id, name) T_##id,

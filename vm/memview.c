@@ -1,0 +1,534 @@
+/* memoryview: a view of the memory of a bytes or bytearray object, read as
+ * items of a struct format ('B' unless cast). Slicing makes another view of
+ * the same memory; writing through a view of a bytearray changes it.
+ *
+ * One dimension only (CPython's casts to a shape of several dimensions are
+ * not supported). A view of a bytearray counts as an export of it until it
+ * is released or collected: while one exists the bytearray cannot change
+ * size (bytes.c asks memview_resize_ok, which collects once to drop the
+ * views nothing refers to any more, as CPython's reference counts would). */
+#include "memview.h"
+
+#include <string.h>
+
+#include "bytes.h"
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "num.h"
+#include "ops.h"
+#include "str.h"
+#include "strbuf.h"
+
+typedef struct MemView {
+    Obj obj;
+    Value base;         /* the bytes or bytearray whose memory this is */
+    int64_t offset;     /* of item 0, in bytes */
+    int64_t len;        /* items */
+    int64_t stride;     /* bytes from one item to the next; < 0 when reversed */
+    int itemsize;
+    char fmt;           /* the struct format character */
+    bool readonly, released;
+} MemView;
+
+static void mv_mark(VM *vm, Obj *o) { gc_mark_value(vm, ((MemView *)o)->base); }
+
+/* An unreleased view of a bytearray ends its export when collected. */
+static void unexport(MemView *m) {
+    if (!m->released && is_kind(m->base, OBJ_BYTEARRAY)) AS(ObjByteArray, m->base)->exports--;
+    m->released = true;
+}
+
+static void mv_free(VM *vm, Obj *o) { (void)vm; unexport((MemView *)o); }
+
+static const CType memview_ctype = {sizeof(MemView), mv_mark, mv_free, NULL};
+
+static MemView *as_mv(Value v) {
+    return is_kind(v, OBJ_CDATA) && as_obj(v)->cls->ctype == &memview_ctype ? (MemView *)as_obj(v) : NULL;
+}
+
+bool is_memview(Value v) { return as_mv(v) != NULL; }
+
+static const uint8_t *base_data(Value base) {
+    if (is_kind(base, OBJ_BYTES)) return AS(ObjBytes, base)->data;
+    return AS(ObjByteArray, base)->data ? AS(ObjByteArray, base)->data : (const uint8_t *)"";
+}
+
+static bool contiguous(const MemView *m) { return m->len <= 1 || m->stride == m->itemsize; }
+
+bool memview_buf(Value v, BinBuf *b) {
+    MemView *m = as_mv(v);
+    if (!m || m->released || !contiguous(m)) return false;
+    b->p = base_data(m->base) + m->offset;
+    b->n = m->len * m->itemsize;
+    return true;
+}
+
+bool memview_wbuf(Value v, uint8_t **p, int64_t *n) {
+    BinBuf b;
+    if (!memview_buf(v, &b) || as_mv(v)->readonly) return false;
+    *p = (uint8_t *)b.p, *n = b.n;
+    return true;
+}
+
+bool memview_resize_ok(VM *vm, ObjByteArray *ba) {
+    if (ba->exports > 0) gc_collect(vm);
+    if (ba->exports <= 0) return true;
+    exc_raise(vm, E_BufferError, "Existing exports of data: object cannot be re-sized");
+    return false;
+}
+
+/* ---- formats ------------------------------------------------------------- */
+
+/* The size of one item of format f ("@" and native sizes, as CPython's
+ * memoryview), or 0 for formats a view cannot have. */
+static int format_size(const char *f) {
+    if (f[0] == '@') f++;
+    if (!f[0] || f[1]) return 0;
+    switch (f[0]) {
+    case 'B': case 'b': case 'c': case '?': return 1;
+    case 'h': case 'H': case 'e': return 2;
+    case 'i': case 'I': case 'f': return 4;
+    case 'l': case 'L': case 'q': case 'Q': case 'n': case 'N': case 'd': case 'P': return 8;
+    default: return 0;
+    }
+}
+
+static bool byte_format(char f) { return f == 'B' || f == 'b' || f == 'c'; }
+static bool signed_format(char f) { return f == 'b' || f == 'h' || f == 'i' || f == 'l' || f == 'q' || f == 'n'; }
+
+static Value unpack(VM *vm, char f, const uint8_t *p) {
+    switch (f) {
+    case 'c': return bytes_new(vm, p, 1);
+    case '?': return bool_val(*p != 0);
+    case 'f': { float x; memcpy(&x, p, 4); return float_val(x); }
+    case 'd': { double x; memcpy(&x, p, 8); return float_val(x); }
+    case 'B': return int_val(*p);
+    case 'b': return int_val((int8_t)*p);
+    }
+    int n = format_size((char[]){f, 0});
+    if (signed_format(f)) {
+        int64_t x = 0;
+        memcpy(&x, p, (size_t)n);
+        if (n < 8) x = (int64_t)((uint64_t)x << (64 - 8 * n)) >> (64 - 8 * n);
+        return int_from_i64(vm, x);
+    }
+    uint64_t u = 0;
+    memcpy(&u, p, (size_t)n);
+    return int_from_u64(vm, u);
+}
+
+/* Writes v as an item of format f, or raises CPython's TypeError (a value
+ * of the wrong type) or ValueError (out of the format's range). */
+static bool pack(VM *vm, char f, uint8_t *p, Value v) {
+    int n = format_size((char[]){f, 0});
+    if (f == 'c') {
+        if (!is_kind(v, OBJ_BYTES) || AS(ObjBytes, v)->len != 1) goto bad_value;
+        *p = AS(ObjBytes, v)->data[0];
+        return true;
+    }
+    if (f == '?') {
+        int t = op_truthy(vm, v);
+        if (t < 0) return false;
+        *p = (uint8_t)t;
+        return true;
+    }
+    if (f == 'f' || f == 'd') {
+        double d;
+        if (is_float(v)) d = as_float(v);
+        else if (!is_intlike(v) || int_to_float(vm, v, &d) == ERR) goto bad_type;
+        if (f == 'f') { float x = (float)d; memcpy(p, &x, 4); }
+        else memcpy(p, &d, 8);
+        return true;
+    }
+    if (!is_intlike(v)) goto bad_type;
+    int64_t x;
+    if (!int_to_i64(v, &x)) {
+        mp_int m;
+        if (signed_format(f) || int_sign(v) < 0 || !int_to_mp(v, &m)) goto bad_value;
+        bool fits = mp_count_bits(&m) <= 64;
+        uint64_t u = fits ? mp_get_u64(&m) : 0;
+        mp_clear(&m);
+        if (!fits || n < 8) goto bad_value;
+        memcpy(p, &u, 8);
+        return true;
+    }
+    if (n < 8) {
+        int64_t lo = signed_format(f) ? -((int64_t)1 << (8 * n - 1)) : 0;
+        int64_t hi = signed_format(f) ? ((int64_t)1 << (8 * n - 1)) - 1 : ((int64_t)1 << (8 * n)) - 1;
+        if (x < lo || x > hi) goto bad_value;
+    } else if (!signed_format(f) && x < 0) {
+        goto bad_value;
+    }
+    memcpy(p, &x, (size_t)n);   /* little-endian: the low bytes first */
+    return true;
+bad_type:
+    exc_raise(vm, E_TypeError, "memoryview: invalid type for format '%c'", f);
+    return false;
+bad_value:
+    exc_raise(vm, E_ValueError, "memoryview: invalid value for format '%c'", f);
+    return false;
+}
+
+/* ---- making views -------------------------------------------------------- */
+
+static Value view_new(VM *vm, Value base, int64_t offset, int64_t len, int64_t stride, char fmt, bool readonly) {
+    MemView *m = gc_new(vm, sizeof(MemView), OBJ_CDATA, vm->types[T_MEMORYVIEW]);
+    if (!m) return ERR;
+    m->base = base;
+    m->offset = offset, m->len = len, m->stride = stride;
+    m->fmt = fmt;
+    m->itemsize = format_size((char[]){fmt, 0});
+    m->readonly = readonly;
+    m->released = false;
+    if (is_kind(base, OBJ_BYTEARRAY)) AS(ObjByteArray, base)->exports++;
+    return obj_val(m);
+}
+
+/* A view of v's whole memory: memoryview(v). */
+Value memview_of(VM *vm, Value v) {
+    MemView *src = as_mv(v);
+    if (src) {
+        if (src->released) return exc_raise(vm, E_ValueError, "operation forbidden on released memoryview object");
+        return view_new(vm, src->base, src->offset, src->len, src->stride, src->fmt, src->readonly);
+    }
+    if (is_kind(v, OBJ_BYTES)) return view_new(vm, v, 0, AS(ObjBytes, v)->len, 1, 'B', true);
+    if (is_kind(v, OBJ_BYTEARRAY)) return view_new(vm, v, 0, AS(ObjByteArray, v)->len, 1, 'B', false);
+    return exc_raise(vm, E_TypeError, "memoryview: a bytes-like object is required, not '%T'", v);
+}
+
+/* The receiver, unreleased; else NULL after raising. */
+static MemView *self_mv(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int min, int max) {
+    if (!args_check(vm, name, nargs - 1, kw, min, max)) return NULL;
+    MemView *m = as_mv(args[0]);
+    if (!m) {
+        exc_raise(vm, E_TypeError, "descriptor '%s' requires a 'memoryview' object but received a '%T'", name, args[0]);
+        return NULL;
+    }
+    if (m->released) {
+        exc_raise(vm, E_ValueError, "operation forbidden on released memoryview object");
+        return NULL;
+    }
+    return m;
+}
+
+static const uint8_t *item_at(const MemView *m, int64_t i) { return base_data(m->base) + m->offset + i * m->stride; }
+
+/* The bytes of the view, in order, appended to b. */
+static void add_bytes(const MemView *m, StrBuf *b) {
+    if (contiguous(m)) {
+        sb_add(b, (const char *)item_at(m, 0), (size_t)(m->len * m->itemsize));
+        return;
+    }
+    for (int64_t i = 0; i < m->len; i++) sb_add(b, (const char *)item_at(m, i), (size_t)m->itemsize);
+}
+
+static Value to_bytes(VM *vm, const MemView *m) {
+    StrBuf b = SB_INIT;
+    add_bytes(m, &b);
+    if (b.oom) { sb_free(&b); return exc_nomem(vm); }
+    Value r = bytes_new(vm, (const uint8_t *)(b.data ? b.data : ""), b.len);
+    sb_free(&b);
+    return r;
+}
+
+Value memview_tobytes(VM *vm, Value v) {
+    MemView *m = as_mv(v);
+    if (m->released) return exc_raise(vm, E_ValueError, "operation forbidden on released memoryview object");
+    return to_bytes(vm, m);
+}
+
+static Value to_list(VM *vm, const MemView *m) {
+    ObjList *l = list_new(vm, 0);
+    if (!l || !vm_push_root(vm, obj_val(l))) return ERR;
+    for (int64_t i = 0; i < m->len; i++) {
+        Value x = unpack(vm, m->fmt, item_at(m, i));
+        if (x == ERR || list_append(vm, l, x) < 0) { vm_pop_roots(vm, 1); return ERR; }
+    }
+    vm_pop_roots(vm, 1);
+    return obj_val(l);
+}
+
+/* ---- methods ------------------------------------------------------------- */
+
+static Value mv_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"object"};
+    Value p[1];
+    if (!args_bind(vm, "memoryview", args + 1, nargs - 1, kw, names, 1, 1, 1, 0, p)) return ERR;
+    return memview_of(vm, p[0]);
+}
+
+static Value mv_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MemView *m = self_mv(vm, args, nargs, kw, "__getitem__", 1, 1);
+    if (!m) return ERR;
+    Value key = args[1];
+    if (is_kind(key, OBJ_SLICE)) {
+        int64_t start, stop, step;
+        int64_t n = slice_indices(vm, AS(ObjSlice, key), m->len, &start, &stop, &step);
+        if (n < 0) return ERR;
+        return view_new(vm, m->base, m->offset + start * m->stride, n, m->stride * step, m->fmt, m->readonly);
+    }
+    int64_t i;
+    if (!is_intlike(key) && op_special(vm, key, N___index__) == UNDEF)
+        return exc_raise(vm, E_TypeError, "memoryview: invalid slice key");
+    if (!index_value(vm, key, &i, NULL)) return ERR;
+    if (m->released) return exc_raise(vm, E_ValueError, "operation forbidden on released memoryview object");
+    if (i < 0) i += m->len;
+    if (i < 0 || i >= m->len) return exc_raise(vm, E_IndexError, "index out of bounds on dimension 1");
+    return unpack(vm, m->fmt, item_at(m, i));
+}
+
+/* view[slice] = bytes-like of the same format and length. */
+static bool assign_slice(VM *vm, MemView *m, ObjSlice *s, Value v) {
+    int64_t start, stop, step;
+    int64_t n = slice_indices(vm, s, m->len, &start, &stop, &step);
+    if (n < 0) return false;
+    MemView *src = as_mv(v);
+    BinBuf b;
+    StrBuf copy = SB_INIT;    /* the source's bytes: it may overlap the target */
+    char fmt = 'B';
+    if (src && !src->released) {
+        add_bytes(src, &copy);
+        fmt = src->fmt;
+    } else if (binbuf_get(v, &b)) {
+        sb_add(&copy, (const char *)b.p, (size_t)b.n);
+    } else {
+        exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", v);
+        return false;
+    }
+    bool ok = fmt == m->fmt && (int64_t)copy.len == n * m->itemsize;
+    if (!ok) exc_raise(vm, E_ValueError, "memoryview assignment: lvalue and rvalue have different structures");
+    for (int64_t k = 0; ok && k < n; k++)
+        memcpy((uint8_t *)item_at(m, start + k * step), copy.data + k * m->itemsize, (size_t)m->itemsize);
+    sb_free(&copy);
+    return ok;
+}
+
+static Value mv_setitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MemView *m = self_mv(vm, args, nargs, kw, "__setitem__", 2, 2);
+    if (!m) return ERR;
+    if (m->readonly) return exc_raise(vm, E_TypeError, "cannot modify read-only memory");
+    Value key = args[1];
+    if (is_kind(key, OBJ_SLICE)) return assign_slice(vm, m, AS(ObjSlice, key), args[2]) ? NONE_VAL : ERR;
+    int64_t i;
+    if (!is_intlike(key) && op_special(vm, key, N___index__) == UNDEF)
+        return exc_raise(vm, E_TypeError, "memoryview: invalid slice key");
+    if (!index_value(vm, key, &i, NULL)) return ERR;
+    if (i < 0) i += m->len;
+    if (i < 0 || i >= m->len) return exc_raise(vm, E_IndexError, "index out of bounds on dimension 1");
+    uint8_t item[8];
+    if (!pack(vm, m->fmt, item, args[2])) return ERR;
+    if (m->released) return exc_raise(vm, E_ValueError, "operation forbidden on released memoryview object");
+    memcpy((uint8_t *)item_at(m, i), item, (size_t)m->itemsize);
+    return NONE_VAL;
+}
+
+static Value mv_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MemView *m = self_mv(vm, args, nargs, kw, "__delitem__", 1, 1);
+    if (!m) return ERR;
+    return exc_raise(vm, E_TypeError, m->readonly ? "cannot modify read-only memory" : "cannot delete memory");
+}
+
+static Value mv_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MemView *m = self_mv(vm, args, nargs, kw, "__len__", 0, 0);
+    return m ? int_val(m->len) : ERR;
+}
+
+static Value mv_tobytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"order"};
+    Value p[1];
+    MemView *m = self_mv(vm, args, 1, NULL, "tobytes", 0, 0);
+    if (!m || !args_bind(vm, "tobytes", args + 1, nargs - 1, kw, names, 1, 1, 0, 0, p)) return ERR;
+    return to_bytes(vm, m);
+}
+
+static Value mv_tolist(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MemView *m = self_mv(vm, args, nargs, kw, "tolist", 0, 0);
+    return m ? to_list(vm, m) : ERR;
+}
+
+/* hex(sep, bytes_per_sep): bytes.hex of the view's bytes. */
+static Value mv_hex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MemView *m = self_mv(vm, args, 1, NULL, "hex", 0, 0);
+    if (!m) return ERR;
+    Value b = to_bytes(vm, m);
+    Value hex = b == ERR ? ERR : dict_get_str(vm->types[T_BYTES]->dict, str_intern_cstr(vm, "hex"));
+    if (hex == ERR || hex == UNDEF || !vm_push_root(vm, b)) return ERR;
+    Value saved = args[0];
+    args[0] = b;    /* the bytes in the receiver's place, for bytes.hex */
+    Value r = op_call(vm, hex, args, nargs, kw);
+    args[0] = saved;
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
+static Value mv_release(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "release", nargs - 1, kw, 0, 0)) return ERR;
+    MemView *m = as_mv(args[0]);
+    if (m) unexport(m);
+    return NONE_VAL;
+}
+
+static Value mv_enter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return self_mv(vm, args, nargs, kw, "__enter__", 0, 0) ? args[0] : ERR;
+}
+
+static Value mv_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm, (void)nargs, (void)kw;
+    MemView *m = as_mv(args[0]);
+    if (m) unexport(m);
+    return NONE_VAL;
+}
+
+static Value mv_toreadonly(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MemView *m = self_mv(vm, args, nargs, kw, "toreadonly", 0, 0);
+    return m ? view_new(vm, m->base, m->offset, m->len, m->stride, m->fmt, true) : ERR;
+}
+
+/* cast(format[, shape]): the same bytes read as items of another format;
+ * one of the two formats must be a byte format, as in CPython. */
+static Value mv_cast(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"format", "shape"};
+    Value p[2];
+    MemView *m = self_mv(vm, args, 1, NULL, "cast", 0, 0);
+    if (!m || !args_bind(vm, "cast", args + 1, nargs - 1, kw, names, 2, 2, 1, 0, p)) return ERR;
+    if (!is_str(p[0])) return exc_raise(vm, E_TypeError, "memoryview: format argument must be a string");
+    const char *f = AS(ObjStr, p[0])->data;
+    int size = format_size(f);
+    if (!size) return exc_raise(vm, E_ValueError, "memoryview: destination format must be a native single character format prefixed with an optional '@'");
+    char fmt = f[0] == '@' ? f[1] : f[0];
+    if (!contiguous(m)) return exc_raise(vm, E_TypeError, "memoryview: casts are restricted to C-contiguous views");
+    if (!byte_format(fmt) && !byte_format(m->fmt))
+        return exc_raise(vm, E_TypeError, "memoryview: cannot cast between two non-byte formats");
+    int64_t nbytes = m->len * m->itemsize;
+    if (nbytes % size) return exc_raise(vm, E_TypeError, "memoryview: length is not a multiple of itemsize");
+    int64_t len = nbytes / size;
+    if (p[1] != UNDEF) {
+        Value shape = p[1];
+        int64_t dims = is_list(shape) ? AS(ObjList, shape)->len : is_tuple(shape) ? AS(ObjTuple, shape)->len : -1;
+        if (dims < 0) return exc_raise(vm, E_TypeError, "shape must be a list or a tuple");
+        Value d0 = dims == 1 ? (is_list(shape) ? AS(ObjList, shape)->items[0] : AS(ObjTuple, shape)->items[0]) : UNDEF;
+        int64_t n;
+        if (dims != 1) return exc_raise(vm, E_NotImplementedError, "memoryview: only one-dimensional casts are supported");
+        if (!index_value(vm, d0, &n, NULL)) return ERR;
+        if (n <= 0) return exc_raise(vm, E_ValueError, "memoryview.cast(): elements of shape must be integers > 0");
+        if (n != len) return exc_raise(vm, E_TypeError, "memoryview: product(shape) * itemsize != buffer size");
+    }
+    return view_new(vm, m->base, m->offset, len, size, fmt, m->readonly);
+}
+
+static Value mv_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    MemView *m = as_mv(args[0]);
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "<%smemory at %p>", m && m->released ? "released " : "", (void *)as_obj(args[0]));
+    return str_from_buf(vm, &b);
+}
+
+/* == compares the items (as their format reads them) with another view or
+ * bytes-like object; anything else is NotImplemented. */
+static Value mv_eq_ne(VM *vm, Value *args, int nargs, ObjTuple *kw, bool eq) {
+    if (!args_check(vm, eq ? "__eq__" : "__ne__", nargs - 1, kw, 1, 1)) return ERR;
+    MemView *a = as_mv(args[0]), *b = as_mv(args[1]);
+    if (!a) return NOTIMPL_VAL;
+    if (args[0] == args[1]) return bool_val(eq);
+    if (a->released || (b && b->released)) return bool_val(!eq);
+    MemView tmp;    /* bytes and bytearray compare as a 'B' view, made on the stack */
+    if (!b) {
+        if (!is_kind(args[1], OBJ_BYTES) && !is_kind(args[1], OBJ_BYTEARRAY)) return NOTIMPL_VAL;
+        BinBuf buf;
+        binbuf_get(args[1], &buf);
+        tmp = (MemView){.base = args[1], .len = buf.n, .stride = 1, .itemsize = 1, .fmt = 'B', .readonly = true};
+        b = &tmp;
+    }
+    if (a->len != b->len) return bool_val(!eq);
+    if (a->fmt == b->fmt) {
+        for (int64_t i = 0; i < a->len; i++)
+            if (memcmp(item_at(a, i), item_at(b, i), (size_t)a->itemsize) != 0) return bool_val(!eq);
+        return bool_val(eq);
+    }
+    Value la = to_list(vm, a);
+    Value lb = la == ERR || !vm_push_root(vm, la) ? ERR : to_list(vm, b);
+    Value r = lb == ERR ? ERR : op_compare(vm, eq ? CMP_EQ : CMP_NE, la, lb);
+    if (la != ERR) vm_pop_roots(vm, 1);
+    return r;
+}
+
+static Value mv_eq(VM *vm, Value *a, int n, ObjTuple *kw) { return mv_eq_ne(vm, a, n, kw, true); }
+static Value mv_ne(VM *vm, Value *a, int n, ObjTuple *kw) { return mv_eq_ne(vm, a, n, kw, false); }
+
+static Value mv_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MemView *m = self_mv(vm, args, nargs, kw, "__hash__", 0, 0);
+    if (!m) return ERR;
+    if (!m->readonly) return exc_raise(vm, E_ValueError, "cannot hash writable memoryview object");
+    if (!byte_format(m->fmt))
+        return exc_raise(vm, E_ValueError, "memoryview: hashing is restricted to formats 'B', 'b' or 'c'");
+    Value b = to_bytes(vm, m);
+    uint64_t h;
+    if (b == ERR || op_hash(vm, b, &h) < 0) return ERR;
+    return int_from_i64(vm, (int64_t)h);
+}
+
+/* ---- attributes ---------------------------------------------------------- */
+
+static MemView *attr_self(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name) {
+    return self_mv(vm, args, nargs, kw, name, 0, 0);
+}
+
+static Value tuple1(VM *vm, Value v) { ObjTuple *t = tuple_from(vm, &v, 1); return t ? obj_val(t) : ERR; }
+
+static Value a_obj(VM *vm, Value *a, int n, ObjTuple *kw) { MemView *m = attr_self(vm, a, n, kw, "obj"); return m ? m->base : ERR; }
+static Value a_nbytes(VM *vm, Value *a, int n, ObjTuple *kw) {
+    MemView *m = attr_self(vm, a, n, kw, "nbytes");
+    return m ? int_val(m->len * m->itemsize) : ERR;
+}
+static Value a_readonly(VM *vm, Value *a, int n, ObjTuple *kw) {
+    MemView *m = attr_self(vm, a, n, kw, "readonly");
+    return m ? bool_val(m->readonly) : ERR;
+}
+static Value a_itemsize(VM *vm, Value *a, int n, ObjTuple *kw) {
+    MemView *m = attr_self(vm, a, n, kw, "itemsize");
+    return m ? int_val(m->itemsize) : ERR;
+}
+static Value a_format(VM *vm, Value *a, int n, ObjTuple *kw) {
+    MemView *m = attr_self(vm, a, n, kw, "format");
+    return m ? str_new(vm, &m->fmt, 1) : ERR;
+}
+static Value a_ndim(VM *vm, Value *a, int n, ObjTuple *kw) { return attr_self(vm, a, n, kw, "ndim") ? int_val(1) : ERR; }
+static Value a_shape(VM *vm, Value *a, int n, ObjTuple *kw) {
+    MemView *m = attr_self(vm, a, n, kw, "shape");
+    return m ? tuple1(vm, int_val(m->len)) : ERR;
+}
+static Value a_strides(VM *vm, Value *a, int n, ObjTuple *kw) {
+    MemView *m = attr_self(vm, a, n, kw, "strides");
+    return m ? tuple1(vm, int_val(m->stride)) : ERR;
+}
+static Value a_suboffsets(VM *vm, Value *a, int n, ObjTuple *kw) {
+    return attr_self(vm, a, n, kw, "suboffsets") ? obj_val(vm->empty_tuple) : ERR;
+}
+static Value a_contiguous(VM *vm, Value *a, int n, ObjTuple *kw) {
+    MemView *m = attr_self(vm, a, n, kw, "contiguous");
+    return m ? bool_val(contiguous(m)) : ERR;
+}
+void memview_init(VM *vm) {
+    ObjClass *c = vm->types[T_MEMORYVIEW];
+    c->ctype = &memview_ctype;
+    static const struct { const char *name; NativeFn fn; } methods[] = {
+        {"__getitem__", mv_getitem}, {"__setitem__", mv_setitem}, {"__delitem__", mv_delitem}, {"__len__", mv_len},
+        {"tobytes", mv_tobytes}, {"tolist", mv_tolist}, {"hex", mv_hex}, {"release", mv_release},
+        {"__enter__", mv_enter}, {"__exit__", mv_exit}, {"toreadonly", mv_toreadonly}, {"cast", mv_cast},
+        {"__repr__", mv_repr}, {"__eq__", mv_eq}, {"__ne__", mv_ne}, {"__hash__", mv_hash},
+    };
+    for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) class_add_native(vm, c, methods[i].name, methods[i].fn);
+    static const struct { const char *name; NativeFn fn; } attrs[] = {
+        {"obj", a_obj}, {"nbytes", a_nbytes}, {"readonly", a_readonly}, {"itemsize", a_itemsize},
+        {"format", a_format}, {"ndim", a_ndim}, {"shape", a_shape}, {"strides", a_strides},
+        {"suboffsets", a_suboffsets}, {"c_contiguous", a_contiguous}, {"f_contiguous", a_contiguous},
+        {"contiguous", a_contiguous},
+    };
+    for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++) class_add_property(vm, c, attrs[i].name, attrs[i].fn);
+    ObjNative *n = native_new(vm, "__new__", mv_new);
+    if (n) dict_set_str(vm, c->dict, n->name, obj_val(n));
+}

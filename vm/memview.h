@@ -1,0 +1,17 @@
+/* memoryview (memview.c). */
+#ifndef ASY_MEMVIEW_H
+#define ASY_MEMVIEW_H
+
+#include "binbuf.h"
+
+void memview_init(VM *vm);
+bool is_memview(Value v);
+/* memoryview(v): a view of a bytes, bytearray or memoryview, or TypeError. */
+Value memview_of(VM *vm, Value v);
+/* The bytes of memoryview v (a copy, in order; strided views too). */
+Value memview_tobytes(VM *vm, Value v);
+/* True if ba may change size: no memoryview exports it (after a collection
+ * has dropped the unreachable ones); else BufferError and false. */
+bool memview_resize_ok(VM *vm, ObjByteArray *ba);
+
+#endif

@@ -812,7 +812,35 @@ static void int_emit(Value v, int base, bool prefix, StrBuf *b) {
 
 void int_to_buf(Value v, int base, StrBuf *b) { int_emit(v, base, false, b); }
 
+static const char digits_limit_msg[] =
+    "Exceeds the limit (%lld digits) for integer string conversion%s; use sys.set_int_max_str_digits() to increase the limit";
+
+/* Small ints never reach the limit (at least 640). Big ones are measured by
+ * their bit length, and written out only when that cannot decide. */
+bool int_str_digits_ok(VM *vm, Value v) {
+    int64_t limit = vm->int_max_str_digits;
+    if (!is_bigint(v) || limit <= 0) return true;
+    int64_t bits = int_bit_length(v);
+    const double log10_2 = 0.30102999566398120;
+    bool over = (double)(bits - 1) * log10_2 + 1 > (double)limit + 1;    /* at least limit + 1 digits */
+    if (!over && (double)bits * log10_2 + 1 >= (double)limit + 1) {     /* maybe */
+        StrBuf b = SB_INIT;
+        int_emit(v, 10, false, &b);
+        over = !b.oom && (int64_t)b.len - (int_sign(v) < 0) > limit;
+        sb_free(&b);
+    }
+    if (over) exc_raise(vm, E_ValueError, digits_limit_msg, (long long)limit, "");
+    return !over;
+}
+
+bool int_to_dec(VM *vm, Value v, StrBuf *b) {
+    if (!int_str_digits_ok(vm, v)) return false;
+    int_emit(v, 10, false, b);
+    return true;
+}
+
 Value int_to_str(VM *vm, Value v, int base) {
+    if (base == 10 && !int_str_digits_ok(vm, v)) return ERR;
     if (!is_bigint(v)) {
         char tmp[80];
         StrBuf b = {tmp, 0, sizeof tmp, false};    /* never grows: a small int fits */
@@ -1052,7 +1080,11 @@ Value int_parse(VM *vm, const char *s, size_t len, int base) {
     size_t nd;
     Value r;
     if (memchr(text, 0, tlen) || !parse_int_text(text, tlen, &b, &neg, d, &nd)) r = bad_literal(vm, s, len, base);
-    else r = int_from_digit_values(vm, d, nd, b, neg);
+    else if ((b & (b - 1)) != 0 && vm->int_max_str_digits > 0 && (int64_t)nd > vm->int_max_str_digits) {
+        char has[64];
+        snprintf(has, sizeof has, ": value has %zu digits", nd);
+        r = exc_raise(vm, E_ValueError, digits_limit_msg, (long long)vm->int_max_str_digits, has);
+    } else r = int_from_digit_values(vm, d, nd, b, neg);
     if (d != small) free(d);
     free(conv);
     return r;

@@ -54,6 +54,11 @@ uint64_t int_hash(Value v);             /* CPython's: modulo 2**61 - 1 */
 /* repr in base 10, or with prefix for 2/8/16 (bin/oct/hex). */
 Value int_to_str(VM *vm, Value v, int base);
 void int_to_buf(Value v, int base, StrBuf *b);   /* digits only, with '-' */
+/* CPython's limit on decimal conversions (sys.set_int_max_str_digits): false
+ * after ValueError if v has more decimal digits than the VM allows. */
+bool int_str_digits_ok(VM *vm, Value v);
+/* int_to_buf in base 10 after that check. */
+bool int_to_dec(VM *vm, Value v, StrBuf *b);
 /* int(text, base): CPython's rules (whitespace, sign, underscores, prefixes
  * when base is 0 or matches); ValueError "invalid literal for int() with
  * base 10: 'x'" on bad input. */

@@ -163,12 +163,12 @@ static Value os_waitstatus_to_exitcode(VM *vm, Value *args, int nargs, ObjTuple 
  * only after raising. Signals an Asy thread blocks (all of them) must not
  * stay blocked in the new program. */
 static Value do_exec(VM *vm, const char *fname, Value path, Value argv, Value env, bool search) {
-    const char *p = procargs_path(vm, fname, path);
-    if (!p) return ERR;
-    char **av = procargs_argv(vm, fname, argv, true), **ev = NULL;
-    if (!av) return ERR;
-    if (env != UNDEF && !(ev = procargs_env(vm, fname, env))) {
+    int roots = 0;
+    const char *p = procargs_fspath(vm, fname, &path, &roots);
+    char **av = p ? procargs_argv(vm, fname, argv, true) : NULL, **ev = NULL;
+    if (!av || (env != UNDEF && !(ev = procargs_env(vm, fname, env)))) {
         procargs_free(av);
+        vm_pop_roots(vm, roots);
         return ERR;
     }
     sigset_t old, none;
@@ -180,6 +180,7 @@ static Value do_exec(VM *vm, const char *fname, Value path, Value argv, Value en
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     procargs_free(av);
     procargs_free(ev);
+    vm_pop_roots(vm, roots);
     return raise_errno(vm, err, UNDEF);
 }
 
@@ -383,22 +384,26 @@ static Value os_access(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"path", "mode", NULL};
     Value v[2];
     const char *p;
-    int mode;
-    if (!args_bind(vm, "access", args, nargs, kw, names, 2, 2, 2, 0, v) ||
-        !(p = procargs_path(vm, "access", v[0])) || !int_arg(vm, v[1], &mode))
-        return ERR;
-    return bool_val(access(p, mode) == 0);
+    int mode, roots = 0;
+    if (!args_bind(vm, "access", args, nargs, kw, names, 2, 2, 2, 0, v) || !int_arg(vm, v[1], &mode) ||
+        !(p = procargs_fspath(vm, "access", &v[0], &roots)))
+        return vm_pop_roots(vm, roots), ERR;
+    bool ok = access(p, mode) == 0;
+    vm_pop_roots(vm, roots);
+    return bool_val(ok);
 }
 
 static Value os_chmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"path", "mode", NULL};
     Value v[2];
     const char *p;
-    int mode;
-    if (!args_bind(vm, "chmod", args, nargs, kw, names, 2, 2, 2, 0, v) ||
-        !(p = procargs_path(vm, "chmod", v[0])) || !int_arg(vm, v[1], &mode))
-        return ERR;
-    return chmod(p, (mode_t)mode) < 0 ? raise_errno(vm, errno, v[0]) : NONE_VAL;
+    int mode, roots = 0;
+    if (!args_bind(vm, "chmod", args, nargs, kw, names, 2, 2, 2, 0, v) || !int_arg(vm, v[1], &mode) ||
+        !(p = procargs_fspath(vm, "chmod", &v[0], &roots)))
+        return vm_pop_roots(vm, roots), ERR;
+    int r = chmod(p, (mode_t)mode);
+    vm_pop_roots(vm, roots);
+    return r < 0 ? raise_errno(vm, errno, v[0]) : NONE_VAL;
 }
 
 /* replace and link: two paths, both named in the error. */
@@ -406,10 +411,13 @@ static Value two_paths(VM *vm, Value *args, int nargs, ObjTuple *kw, const char 
     static const char *const names[] = {"src", "dst", NULL};
     Value v[2];
     const char *a, *b;
-    if (!args_bind(vm, name, args, nargs, kw, names, 2, 2, 2, 0, v) || !(a = procargs_path(vm, name, v[0])) ||
-        !(b = procargs_path(vm, name, v[1])))
-        return ERR;
-    return fn(a, b) < 0 ? raise_errno2(vm, errno, v[0], v[1]) : NONE_VAL;
+    int roots = 0;
+    if (!args_bind(vm, name, args, nargs, kw, names, 2, 2, 2, 0, v) || !(a = procargs_fspath(vm, name, &v[0], &roots)) ||
+        !(b = procargs_fspath(vm, name, &v[1], &roots)))
+        return vm_pop_roots(vm, roots), ERR;
+    int r = fn(a, b);
+    vm_pop_roots(vm, roots);
+    return r < 0 ? raise_errno2(vm, errno, v[0], v[1]) : NONE_VAL;
 }
 
 static Value os_replace(VM *vm, Value *a, int n, ObjTuple *kw) { return two_paths(vm, a, n, kw, "replace", rename); }
@@ -420,10 +428,13 @@ static Value os_truncate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value v[2];
     const char *p;
     int64_t len;
-    if (!args_bind(vm, "truncate", args, nargs, kw, names, 2, 2, 2, 0, v) ||
-        !(p = procargs_path(vm, "truncate", v[0])) || !index_value(vm, v[1], &len, NULL))
-        return ERR;
-    return truncate(p, (off_t)len) < 0 ? raise_errno(vm, errno, v[0]) : NONE_VAL;
+    int roots = 0;
+    if (!args_bind(vm, "truncate", args, nargs, kw, names, 2, 2, 2, 0, v) || !index_value(vm, v[1], &len, NULL) ||
+        !(p = procargs_fspath(vm, "truncate", &v[0], &roots)))
+        return vm_pop_roots(vm, roots), ERR;
+    int r = truncate(p, (off_t)len);
+    vm_pop_roots(vm, roots);
+    return r < 0 ? raise_errno(vm, errno, v[0]) : NONE_VAL;
 }
 
 /* A (seconds, nanoseconds) time from utime's `times` (numbers) or `ns` (ints). */
@@ -459,15 +470,17 @@ static Value os_utime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"path", "times", "ns", NULL};
     Value v[3];
     const char *p;
-    if (!args_bind(vm, "utime", args, nargs, kw, names, 3, 2, 1, 0, v) || !(p = procargs_path(vm, "utime", v[0])))
-        return ERR;
+    int roots = 0;
+    if (!args_bind(vm, "utime", args, nargs, kw, names, 3, 2, 1, 0, v)) return ERR;
     bool has_times = v[1] != UNDEF && v[1] != NONE_VAL, has_ns = v[2] != UNDEF;
     if (has_times && has_ns) return exc_raise(vm, E_ValueError, "utime: you may specify either 'times' or 'ns' but not both");
     struct timespec ts[2];
     if ((has_times || has_ns) && !utime_pair(vm, has_ns ? v[2] : v[1], has_ns, ts)) return ERR;
+    if (!(p = procargs_fspath(vm, "utime", &v[0], &roots))) return vm_pop_roots(vm, roots), ERR;
+    int r = utimensat(AT_FDCWD, p, has_times || has_ns ? ts : NULL, 0);
+    vm_pop_roots(vm, roots);
     /* CPython names no file in this error. */
-    if (utimensat(AT_FDCWD, p, has_times || has_ns ? ts : NULL, 0) < 0) return raise_errno(vm, errno, UNDEF);
-    return NONE_VAL;
+    return r < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
 }
 
 /* ---- file descriptors --------------------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/ops.h"
@@ -40,6 +41,17 @@ const char *procargs_path(VM *vm, const char *fname, Value v) {
         return NULL;
     }
     return s->data;
+}
+
+const char *procargs_fspath(VM *vm, const char *fname, Value *v, int *nroots) {
+    ObjStr *name = is_str(*v) ? NULL : str_intern_cstr(vm, "__fspath__");
+    if (name && class_lookup(type_of(vm, *v), name) != UNDEF) {
+        Value s = op_fspath(vm, *v);
+        if (s == ERR || !vm_push_root(vm, s)) return NULL;
+        (*nroots)++;
+        *v = s;
+    }
+    return procargs_path(vm, fname, *v);
 }
 
 char **procargs_argv(VM *vm, const char *fname, Value seq, bool nonempty) {

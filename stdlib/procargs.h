@@ -19,6 +19,10 @@ char **procargs_env(VM *vm, const char *fname, Value env);
 
 /* A str path argument as a C string; NULL after raising. */
 const char *procargs_path(VM *vm, const char *fname, Value v);
+/* procargs_path of a str or an os.PathLike: the str that __fspath__ gives
+ * replaces *v (errors name it, as CPython's) and is pushed as a GC root,
+ * counted in *nroots (the caller pops them after the system call). */
+const char *procargs_fspath(VM *vm, const char *fname, Value *v, int *nroots);
 
 void procargs_free(char **v);
 

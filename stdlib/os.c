@@ -34,16 +34,19 @@
 
 extern char **environ;
 
-/* Raises the OSError subclass for `err`; filename may be UNDEF. */
-static Value os_error(VM *vm, int err, Value filename) {
-    Value args[3] = {int_val(err), str_from_cstr(vm, strerror(err)), filename};
+/* Raises the OSError subclass for `err` with no, one or two file names
+ * (UNDEF for none): CPython's "[Errno 17] File exists: 'a' -> 'b'". */
+static Value os_error2(VM *vm, int err, Value filename, Value filename2) {
+    Value args[5] = {int_val(err), str_from_cstr(vm, strerror(err)), filename, NONE_VAL, filename2};
     if (args[1] == ERR) return ERR;
-    int n = filename == UNDEF ? 2 : 3;
+    int n = filename == UNDEF ? 2 : filename2 == UNDEF ? 3 : 5;
     ObjTuple *t = tuple_from(vm, args, n);
     if (!t) return ERR;
     Value e = exc_new(vm, exc_oserror_class(vm, vm->exc_types[E_OSError], args, n), t);
     return e == ERR ? ERR : exc_raise_value(vm, e);
 }
+
+static Value os_error(VM *vm, int err, Value filename) { return os_error2(vm, err, filename, UNDEF); }
 
 /* A path argument as a C string (a str without NUL bytes); an os.PathLike
  * is replaced in *arg by its str. */
@@ -269,7 +272,7 @@ static Value os_rename(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "rename", nargs, kw, 2, 2) || !(a = path_arg(vm, "rename", &args[0])) ||
         !(b = path_arg(vm, "rename", &args[1])))
         return ERR;
-    return rename(a, b) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
+    return rename(a, b) == 0 ? NONE_VAL : os_error2(vm, errno, args[0], args[1]);
 }
 
 /* ---- file descriptors ------------------------------------------------------ */
@@ -584,7 +587,7 @@ static Value os_symlink(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "symlink", nargs, kw, 2, 3) || !(a = path_arg(vm, "symlink", &args[0])) ||
         !(b = path_arg(vm, "symlink", &args[1])))
         return ERR;
-    return symlink(a, b) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
+    return symlink(a, b) == 0 ? NONE_VAL : os_error2(vm, errno, args[0], args[1]);
 }
 
 static Value os_chmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -112,6 +112,22 @@ Value str_from_buf(VM *vm, StrBuf *b) {
     return v;
 }
 
+/* The length of the "maximal subpart" at p, an ill-formed sequence: its lead
+ * byte and the continuation bytes that still fit a well-formed sequence
+ * (Unicode 3.9, Table 3-7). errors="replace" turns it into one U+FFFD, as
+ * CPython does: b'\xe2\x82'.decode(errors='replace') is one '\ufffd'. */
+static size_t utf8_bad_run(const unsigned char *p, size_t left) {
+    unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+    size_t need;
+    if (c >= 0xC2 && c <= 0xDF) need = 1;
+    else if (c >= 0xE0 && c <= 0xEF) need = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4) need = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else return 1;
+    size_t n = 1;
+    while (n <= need && n < left && p[n] >= lo && p[n] <= hi) n++, lo = 0x80, hi = 0xBF;
+    return n;
+}
+
 Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors) {
     size_t bad;
     if (utf8_valid(s, len, &bad)) return str_new(vm, s, len);
@@ -121,13 +137,14 @@ Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors) {
         while (i < len) {
             size_t start = i;
             if (utf8_valid(s + i, 1, NULL)) { sb_addc(&b, s[i]); i++; continue; }
-            /* Take the longest valid sequence starting here, else one byte. */
-            size_t n = 1;
+            /* Take the valid sequence starting here, else replace the
+             * maximal ill-formed subpart. */
+            size_t n = 0;
             for (size_t k = 2; k <= 4 && i + k <= len; k++) {
                 if (utf8_valid(s + i, k, NULL)) { n = k; break; }
             }
-            if (n > 1) sb_add(&b, s + start, n);
-            else sb_add(&b, "\xEF\xBF\xBD", 3);
+            if (n) sb_add(&b, s + start, n);
+            else sb_add(&b, "\xEF\xBF\xBD", 3), n = utf8_bad_run((const unsigned char *)s + i, len - i);
             i += n;
         }
         return str_from_buf(vm, &b);

@@ -15,6 +15,10 @@
 #include "ops.h"
 #include "str.h"
 
+/* A new module, registered in sys.modules, with the attributes every module
+ * has: __package__ is the enclosing package's name ("" at the top level;
+ * a package's own name once it is known to be one, set_package), None for
+ * __main__; there are no module specs or loaders, so those are None. */
 ObjModule *module_new(VM *vm, const char *name) {
     ObjStr *s = str_intern_cstr(vm, name);
     if (!s) return NULL;
@@ -23,8 +27,13 @@ ObjModule *module_new(VM *vm, const char *name) {
     m->name = s;
     m->dict = dict_new(vm);
     if (!m->dict) return NULL;
-    if (dict_set_str(vm, m->dict, vm_name(vm, N___name__), obj_val(s)) < 0 ||
+    const char *dot = strrchr(name, '.');
+    Value pkg = strcmp(name, "__main__") == 0 ? NONE_VAL : str_new(vm, name, dot ? (size_t)(dot - name) : 0);
+    if (pkg == ERR || dict_set_str(vm, m->dict, vm_name(vm, N___name__), obj_val(s)) < 0 ||
         dict_set_str(vm, m->dict, vm_name(vm, N___doc__), NONE_VAL) < 0 ||
+        dict_set_str(vm, m->dict, vm_name(vm, N___package__), pkg) < 0 ||
+        dict_set_str(vm, m->dict, vm_name(vm, N___loader__), NONE_VAL) < 0 ||
+        dict_set_str(vm, m->dict, vm_name(vm, N___spec__), NONE_VAL) < 0 ||
         dict_set_str(vm, m->dict, vm_name(vm, N___builtins__), obj_val(vm->builtins)) < 0 ||
         dict_set_str(vm, vm->modules, s, obj_val(m)) < 0)
         return NULL;
@@ -50,10 +59,15 @@ static char *read_file(const char *path, size_t *len) {
 
 /* Runs an embedded module; tracebacks name it "<stdlib name.asy>". A package
  * gets an empty __path__: its submodules are embedded too, found by full name. */
+/* A package is its own __package__. */
+static bool set_package(VM *vm, ObjModule *m) {
+    return dict_set_str(vm, m->dict, vm_name(vm, N___package__), obj_val(m->name)) == 0;
+}
+
 static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e) {
     if (e->package) {
         ObjList *p = list_new(vm, 0);
-        if (!p || dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(p)) < 0) return ERR;
+        if (!p || dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(p)) < 0 || !set_package(vm, m)) return ERR;
     }
     char filename[256];
     snprintf(filename, sizeof filename, "<stdlib %s.asy>", e->name);
@@ -78,7 +92,10 @@ static Value exec_file_module(VM *vm, ObjModule *m, const char *path, bool packa
         ObjList *p = list_new(vm, 1);
         Value d = str_from_cstr(vm, dir);
         if (!p || d == ERR || list_append(vm, p, d) < 0 ||
-            dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(p)) < 0) { free(src); return ERR; }
+            dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(p)) < 0 || !set_package(vm, m)) {
+            free(src);
+            return ERR;
+        }
     }
     ObjCode *code = compile_source(vm, src, len, path, false);
     free(src);
@@ -87,7 +104,22 @@ static Value exec_file_module(VM *vm, ObjModule *m, const char *path, bool packa
     return r == ERR ? ERR : obj_val(m);
 }
 
-/* Looks for `leaf` (.asy file or package) in the directories of `path`. */
+/* The file of module `leaf` in `dir`, as CPython's path finder looks:
+ * a package (leaf/__init__) before a module (leaf.ext); .asy before .py,
+ * so that Asy runs ordinary Python programs made of several files. */
+static bool find_in_dir(const char *dir, const char *leaf, char *file, size_t size, bool *package) {
+    static const char *const exts[] = {"asy", "py"};
+    const char *sep = *dir ? "/" : "";
+    for (int k = 0; k < 2; k++) {
+        snprintf(file, size, "%s%s%s/__init__.%s", dir, sep, leaf, exts[k]);
+        if ((*package = is_file(file))) return true;
+        snprintf(file, size, "%s%s%s.%s", dir, sep, leaf, exts[k]);
+        if (is_file(file)) return true;
+    }
+    return false;
+}
+
+/* Looks for `leaf` (a module file or package) in the directories of `path`. */
 static Value find_and_load(VM *vm, const char *fullname, const char *leaf, Value path) {
     ObjList *dirs = is_list(path) ? AS(ObjList, path) : NULL;
     for (int64_t i = 0; dirs && i < dirs->len; i++) {
@@ -95,10 +127,7 @@ static Value find_and_load(VM *vm, const char *fullname, const char *leaf, Value
         const char *dir = AS(ObjStr, dirs->items[i])->data;
         char file[4096];
         bool package = false;
-        snprintf(file, sizeof file, "%s%s%s/__init__.asy", dir, *dir ? "/" : "", leaf);
-        if (is_file(file)) package = true;
-        else snprintf(file, sizeof file, "%s%s%s.asy", dir, *dir ? "/" : "", leaf);
-        if (!package && !is_file(file)) continue;
+        if (!find_in_dir(dir, leaf, file, sizeof file, &package)) continue;
         ObjModule *m = module_new(vm, fullname);
         if (!m) return ERR;
         Value r = exec_file_module(vm, m, file, package);

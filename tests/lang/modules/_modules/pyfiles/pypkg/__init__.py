@@ -1,0 +1,2 @@
+from .leaf import twice
+NAME = "pypkg"

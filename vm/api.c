@@ -405,16 +405,16 @@ static AsyStatus run_path(VM *vm, const char *path) {
     return st;
 }
 
-/* The file of module `name` in directory `dir`: name.asy, or the package's
- * __main__.asy. */
+/* The file of module `name` in directory `dir`: name.asy, the package's
+ * __main__.asy, or the same as .py (the order imports use). */
 static bool module_file(const char *dir, const char *name, char *out, size_t size) {
     char rel[1024];
     snprintf(rel, sizeof rel, "%s", name);
     for (char *p = rel; *p; p++) {
         if (*p == '.') *p = '/';
     }
-    const char *forms[] = {"%s%s%s.asy", "%s%s%s/__main__.asy"};
-    for (int i = 0; i < 2; i++) {
+    const char *forms[] = {"%s%s%s.asy", "%s%s%s/__main__.asy", "%s%s%s.py", "%s%s%s/__main__.py"};
+    for (int i = 0; i < 4; i++) {
         snprintf(out, size, forms[i], dir, *dir ? "/" : "", rel);
         FILE *f = fopen(out, "rb");
         if (f) { fclose(f); return true; }

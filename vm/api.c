@@ -170,7 +170,10 @@ static bool vm_init(VM *vm) {
     if (list_append(vm, argv, empty) < 0) return false;
     vm->sys_argv = obj_val(argv);
     vm->main_module = module_new(vm, "__main__");
-    return vm->main_module != NULL;
+    /* CPython's __main__ always has (empty) annotations. */
+    ObjDict *ann = vm->main_module ? dict_new(vm) : NULL;
+    ObjStr *key = ann ? str_intern_cstr(vm, "__annotations__") : NULL;
+    return key && dict_set_str(vm, vm->main_module->dict, key, obj_val(ann)) == 0;
 }
 
 AsyVM *asy_new(const AsyConfig *cfg) {
@@ -327,7 +330,8 @@ static AsyStatus finish(VM *vm, Value r) {
 static Value set_main_file(VM *vm, const char *filename) {
     ObjDict *g = vm->main_module->dict;
     Value f = str_decode_utf8(vm, filename, strlen(filename), "replace");
-    if (f == ERR) return ERR;
+    ObjStr *cached = f == ERR ? NULL : str_intern_cstr(vm, "__cached__");     /* no bytecode files: None */
+    if (!cached || dict_set_str(vm, g, cached, NONE_VAL) < 0) return ERR;
     return dict_set_str(vm, g, vm_name(vm, N___file__), f) < 0 ? ERR : NONE_VAL;
 }
 
@@ -353,7 +357,8 @@ static AsyStatus run(VM *vm, const char *source, size_t len, const char *filenam
     set_path0(vm, interactive || filename[0] == '<' ? NULL : filename);
     ObjCode *code = compile_source(vm, source, len, filename, interactive);
     if (!code) return finish(vm, ERR);
-    if (!interactive && set_main_file(vm, filename) == ERR) return finish(vm, ERR);
+    /* CPython's -c code has no __file__; stdin's is "<stdin>". */
+    if (!interactive && strcmp(filename, "<string>") != 0 && set_main_file(vm, filename) == ERR) return finish(vm, ERR);
     Value r = interp_run_module(vm, code, vm->main_module->dict);
     return finish(vm, r);
 }

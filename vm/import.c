@@ -83,7 +83,12 @@ static Value exec_file_module(VM *vm, ObjModule *m, const char *path, bool packa
     char *src = read_file(path, &len);
     if (!src) return exc_raise(vm, E_ImportError, "cannot read %s", path);
     Value file = str_from_cstr(vm, path);
-    if (file == ERR || dict_set_str(vm, m->dict, vm_name(vm, N___file__), file) < 0) { free(src); return ERR; }
+    ObjStr *cached = file == ERR ? NULL : str_intern_cstr(vm, "__cached__");   /* no bytecode files: None */
+    if (!cached || dict_set_str(vm, m->dict, cached, NONE_VAL) < 0 ||
+        dict_set_str(vm, m->dict, vm_name(vm, N___file__), file) < 0) {
+        free(src);
+        return ERR;
+    }
     if (package) {
         char dir[4096];
         snprintf(dir, sizeof dir, "%s", path);

@@ -666,7 +666,11 @@ static Value default_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
     if (cls->obj.flags & CLASS_ABSTRACT) return abstract_error(vm, cls);
     if (cls->instance_kind == OBJ_EXC) return exc_construct(vm, cls, args, nargs);
     ObjInstance *o = instance_new(vm, cls);
-    return o ? obj_val(o) : ERR;
+    if (!o) return ERR;
+    /* Made without a class call too (object.__new__ from copy, pickle and
+     * user __new__): a class with __del__ needs its instances tracked. */
+    if ((cls->obj.flags & CLASS_HAS_DEL) && !finalize_track_del(vm, &o->obj)) return exc_nomem(vm);
+    return obj_val(o);
 }
 
 /* Refreshes what calling cls runs (see ObjClass.init and new_fn). */

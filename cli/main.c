@@ -121,6 +121,9 @@ int main(int argc, char **argv) {
     const char *code = NULL, *module = NULL;
     AsyConfig cfg;
     asy_config_init(&cfg);
+    /* As CPython: a write to a closed pipe or socket is a BrokenPipeError,
+     * not the end of the process (child processes get SIGPIPE back). */
+    signal(SIGPIPE, SIG_IGN);
     const char *env = getenv("ASY_BLOCK_WARN");
     if (env && !parse_block_warn(env, &cfg.block_warn_ms)) {
         fprintf(stderr, "asy: ASY_BLOCK_WARN needs a number of milliseconds (0 turns it off), not '%s'\n", env);

@@ -504,6 +504,17 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
 }
 
+/* Calls x's rich comparison method; a class without __ne__ gets object's,
+ * which inverts what __eq__ answers (NotImplemented stays as it is). */
+static Value cmp_call(VM *vm, CmpOp op, Value x, Value y) {
+    Value r = call_special(vm, x, cmp_name[op], &y, 1);
+    if (r != UNDEF || op != CMP_NE) return r;
+    r = call_special(vm, x, N___eq__, &y, 1);
+    if (r == ERR || r == UNDEF || r == NOTIMPL_VAL) return r;
+    int t = op_truthy(vm, r);
+    return t < 0 ? ERR : bool_val(!t);
+}
+
 Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
     /* Instances of subclasses of builtin types try their overrides first,
      * then what the builtin type does. */
@@ -515,15 +526,17 @@ Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
     /* A subclass's reflected method goes first, then a's, then b's. */
     ObjClass *ta = type_of(vm, a), *tb = type_of(vm, b);
-    bool rfirst = ta != tb && class_is_subclass(tb, ta) && op_special(vm, b, cmp_name[cmp_swap[op]]) != UNDEF;
+    bool rfirst = ta != tb && class_is_subclass(tb, ta) &&
+                  (op_special(vm, b, cmp_name[cmp_swap[op]]) != UNDEF ||
+                   (op == CMP_NE && op_special(vm, b, N___eq__) != UNDEF));
     if (rfirst) {
-        r = call_special(vm, b, cmp_name[cmp_swap[op]], &a, 1);
+        r = cmp_call(vm, cmp_swap[op], b, a);
         if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
     }
-    r = call_special(vm, a, cmp_name[op], &b, 1);
+    r = cmp_call(vm, op, a, b);
     if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
     if (!rfirst) {
-        r = call_special(vm, b, cmp_name[cmp_swap[op]], &a, 1);
+        r = cmp_call(vm, cmp_swap[op], b, a);
         if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
     }
     if (sub) {
@@ -531,16 +544,7 @@ Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
         if (r != NOTIMPL_VAL) return r;
     }
     if (op == CMP_EQ) return bool_val(a == b);
-    if (op == CMP_NE) {
-        /* __ne__ defaults to the inverse of __eq__. */
-        r = call_special(vm, a, N___eq__, &b, 1);
-        if (r == ERR) return ERR;
-        if (r != UNDEF && r != NOTIMPL_VAL) {
-            int t = op_truthy(vm, r);
-            return t < 0 ? ERR : bool_val(!t);
-        }
-        return bool_val(a != b);
-    }
+    if (op == CMP_NE) return bool_val(a != b);
     return exc_raise(vm, E_TypeError, "'%s' not supported between instances of '%s' and '%s'",
                      cmp_sym[op], type_name(vm, a), type_name(vm, b));
 }
@@ -835,16 +839,24 @@ static ObjDict *obj_dict(VM *vm, Value v) {
     }
 }
 
-static Value attr_error(VM *vm, Value obj, ObjStr *name) {
+/* The AttributeError of a failed lookup; `name` and `obj` are set only
+ * for reading (store and del leave them None, as CPython 3.11 does). */
+static Value attr_error_raise(VM *vm, Value obj, ObjStr *name) {
     if (is_kind(obj, OBJ_MODULE))
-        return exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'",
-                         AS(ObjModule, obj)->name->data, name->data);
-    if (is_kind(obj, OBJ_CLASS)) {
+        exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'", AS(ObjModule, obj)->name->data,
+                  name->data);
+    else if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
-        return exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'",
-                         (c->tp_name ? c->tp_name : c->name)->data, name->data);
-    }
-    return exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
+        exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'",
+                  (c->tp_name ? c->tp_name : c->name)->data, name->data);
+    } else
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
+    return ERR;
+}
+
+static Value attr_error(VM *vm, Value obj, ObjStr *name) {
+    attr_error_raise(vm, obj, name);
+    return exc_note_name(vm, name, obj);
 }
 
 /* Attributes that builtin objects expose without a dict. UNDEF if none. */
@@ -1185,7 +1197,7 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         ObjDict *d = obj_dict(vm, obj);
         int r = d ? dict_del(vm, d, obj_val(name)) : 0;
         if (r < 0) return -1;
-        if (!r) attr_error(vm, obj, name);
+        if (!r) attr_error_raise(vm, obj, name);
         return r ? 0 : -1;
     }
     if (is_kind(obj, OBJ_EXC)) {
@@ -1237,7 +1249,7 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     if (class_lookup(cls, name) != UNDEF)
         exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", type_name(vm, obj), name->data);
     else
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
+        attr_error_raise(vm, obj, name);
     return -1;
 }
 
@@ -1264,7 +1276,7 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
         if (r < 0) return -1;
         if (r) return 0;
     }
-    attr_error(vm, obj, name);
+    attr_error_raise(vm, obj, name);
     return -1;
 }
 
@@ -1349,10 +1361,11 @@ special:;
     Value r = call_special(vm, obj, N___delitem__, &key, 1);
     if (r == ERR) return -1;
     if (r != UNDEF) return 0;
-    /* (CPython words it so for mapping types without deletion) */
-    bool mapping = is_kind(obj, OBJ_ITER) && as_obj(obj)->cls == vm->types[T_MAPPINGPROXY];
-    exc_raise(vm, E_TypeError, mapping ? "'%T' object does not support item deletion"
-                                       : "'%T' object doesn't support item deletion", obj);
+    /* CPython words it differently for an index into a type with the
+     * sequence protocol (classes, and builtins with a length). */
+    bool seq = is_intlike(key) && (is_user(obj) || class_lookup(type_of(vm, obj), vm_name(vm, N___len__)) != UNDEF);
+    exc_raise(vm, E_TypeError, seq ? "'%T' object doesn't support item deletion"
+                                   : "'%T' object does not support item deletion", obj);
     return -1;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "containers.h"
+#include "bytes.h"
 #include "exc.h"
 #include "gc.h"
 #include "ops.h"
@@ -112,6 +113,27 @@ Value str_from_buf(VM *vm, StrBuf *b) {
     return v;
 }
 
+/* How many bytes of the invalid sequence at s a UTF-8 decoder reports (the
+ * lead byte and the continuation bytes that fit it), and why it fails. */
+static size_t utf8_bad_span(const char *s, size_t len, const char **why) {
+    unsigned char c = (unsigned char)s[0];
+    size_t need = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    *why = "invalid start byte";
+    if (!need) return 1;
+    size_t k = 1;
+    for (; k < need && k < len; k++) {
+        unsigned char d = (unsigned char)s[k];
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (k == 1 && c == 0xE0) lo = 0xA0;
+        if (k == 1 && c == 0xED) hi = 0x9F;
+        if (k == 1 && c == 0xF0) lo = 0x90;
+        if (k == 1 && c == 0xF4) hi = 0x8F;
+        if (d < lo || d > hi) break;
+    }
+    *why = k < need && k >= len ? "unexpected end of data" : "invalid continuation byte";
+    return k;
+}
+
 Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors) {
     size_t bad;
     if (utf8_valid(s, len, &bad)) return str_new(vm, s, len);
@@ -144,13 +166,10 @@ Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors) {
         }
         return str_from_buf(vm, &b);
     }
-    unsigned char c = (unsigned char)s[bad];
-    const char *why = (c >= 0x80 && c < 0xC0) || c >= 0xF5 || c == 0xC0 || c == 0xC1
-        ? "invalid start byte"
-        : (bad + 1 >= len ? "unexpected end of data" : "invalid continuation byte");
-    return exc_raise(vm, E_UnicodeDecodeError,
-                     "'utf-8' codec can't decode byte 0x%02x in position %lld: %s",
-                     c, (long long)bad, why);
+    const char *why;
+    size_t end = bad + utf8_bad_span(s + bad, len - bad, &why);
+    return exc_unicode_error(vm, E_UnicodeDecodeError, "utf-8", bytes_new(vm, (const uint8_t *)s, len),
+                             (int64_t)bad, (int64_t)end, why);
 }
 
 Value str_char(VM *vm, uint32_t cp) {

@@ -1053,7 +1053,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(BINARY_OP) {
         SAVE();
         Value b = POP(), a = TOP();
-        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : op_binary(vm, (BinOp)ARG, a, b);
+        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : NOTIMPL_VAL;
+        if (r == NOTIMPL_VAL) r = op_binary(vm, (BinOp)ARG, a, b);   /* not int's (int @ int) or not ints */
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -1067,7 +1068,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp++;
         SAVE();
         sp--;
-        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : op_inplace(vm, (BinOp)ARG, a, b);
+        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : NOTIMPL_VAL;
+        if (r == NOTIMPL_VAL) r = op_inplace(vm, (BinOp)ARG, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();

@@ -284,7 +284,9 @@ static bool is_repeatable(Value v) {
     return is_str(v) || is_list(v) || is_tuple(v) || is_kind(v, OBJ_BYTES) || is_kind(v, OBJ_BYTEARRAY);
 }
 
-static Value binop_error(VM *vm, BinOp op, Value a, Value b) {
+/* The TypeError when no type takes the operands; `inplace` names the
+ * augmented operator ("+=") as CPython does. */
+static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
     if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)))
         return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s",
                          type_name(vm, a), type_name(vm, b), type_name(vm, a));
@@ -292,11 +294,11 @@ static Value binop_error(VM *vm, BinOp op, Value a, Value b) {
     if (op == BIN_MUL && (is_repeatable(a) || is_repeatable(b)))
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",
                          type_name(vm, is_repeatable(a) ? b : a));
-    if (op == BIN_POW)
+    if (op == BIN_POW && !inplace)
         return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
                          type_name(vm, a), type_name(vm, b));
-    return exc_raise(vm, E_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'",
-                     binop_sym[op], type_name(vm, a), type_name(vm, b));
+    return exc_raise(vm, E_TypeError, "unsupported operand type(s) for %s%s: '%s' and '%s'",
+                     binop_sym[op], inplace ? "=" : "", type_name(vm, a), type_name(vm, b));
 }
 
 /* a.__op__(b), then b.__rop__(a); a subclass's reflected method goes first. */
@@ -324,7 +326,8 @@ static bool has_own_class(Value v) {
            as_obj(v)->kind != OBJ_EXC;
 }
 
-Value op_binary(VM *vm, BinOp op, Value a, Value b) {
+/* a op b, or NOTIMPL when no type takes the operands. */
+static Value binary_try(VM *vm, BinOp op, Value a, Value b) {
     if (has_own_class(a) || has_own_class(b)) {
         Value r = user_binop(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
@@ -332,11 +335,14 @@ Value op_binary(VM *vm, BinOp op, Value a, Value b) {
     Value r = builtin_binop(vm, op, a, b);
     if (r != NOTIMPL_VAL) return r;
     if (is_user(a) || is_user(b) || is_kind(a, OBJ_CLASS) || is_kind(b, OBJ_CLASS) || is_kind(a, OBJ_BYTES) ||
-        is_kind(a, OBJ_BYTEARRAY) || is_kind(b, OBJ_BYTEARRAY) || is_kind(a, OBJ_ITER) || is_kind(b, OBJ_ITER)) {
-        r = user_binop(vm, op, a, b);
-        if (r != NOTIMPL_VAL) return r;
-    }
-    return binop_error(vm, op, a, b);
+        is_kind(a, OBJ_BYTEARRAY) || is_kind(b, OBJ_BYTEARRAY) || is_kind(a, OBJ_ITER) || is_kind(b, OBJ_ITER))
+        return user_binop(vm, op, a, b);
+    return NOTIMPL_VAL;
+}
+
+Value op_binary(VM *vm, BinOp op, Value a, Value b) {
+    Value r = binary_try(vm, op, a, b);
+    return r != NOTIMPL_VAL ? r : binop_error(vm, op, a, b, false);
 }
 
 /* a op= b by the builtin layout of a; NOTIMPL when it has none. */
@@ -368,7 +374,8 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
         Value r = call_special(vm, a, binop_iname[op], &b, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
     }
-    return op_binary(vm, op, a, b);
+    Value r = binary_try(vm, op, a, b);
+    return r != NOTIMPL_VAL ? r : binop_error(vm, op, a, b, true);
 }
 
 Value op_neg(VM *vm, Value a) {
@@ -492,6 +499,20 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
         int r = set_compare(vm, a, b, op);
         if (r == -1) return ERR;
         return r == -2 ? NOTIMPL_VAL : bool_val(r);
+    }
+    case OBJ_BOUND: case OBJ_NATIVE: {
+        /* Bound methods are equal when they bind the same object (by
+         * identity) to the same function, so obj.m == obj.m. */
+        if (op != CMP_EQ && op != CMP_NE) return NOTIMPL_VAL;
+        bool eq;
+        if (ka == OBJ_BOUND) {
+            eq = AS(ObjBound, a)->self == AS(ObjBound, b)->self && AS(ObjBound, a)->func == AS(ObjBound, b)->func;
+        } else {
+            ObjNative *x = AS(ObjNative, a), *y = AS(ObjNative, b);
+            eq = a == b || (x->self != UNDEF && x->self == y->self && x->fn == y->fn && x->name == y->name &&
+                            x->data == y->data);
+        }
+        return bool_val(op == CMP_EQ ? eq : !eq);
     }
     case OBJ_RANGE: {
         if (op != CMP_EQ && op != CMP_NE) return NOTIMPL_VAL;
@@ -669,6 +690,13 @@ static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64
         *out = set_frozen_hash((ObjSet *)o);
         return 0;
     case OBJ_RANGE: return range_hash(vm, (ObjRange *)o, out);
+    case OBJ_BOUND:     /* consistent with == above */
+        *out = (uint64_t)(((ObjBound *)o)->self >> 4) ^ (uint64_t)(((ObjBound *)o)->func >> 4);
+        return 0;
+    case OBJ_NATIVE:
+        if (((ObjNative *)o)->self == UNDEF) break;
+        *out = (uint64_t)(((ObjNative *)o)->self >> 4) ^ (uint64_t)((uintptr_t)((ObjNative *)o)->name >> 4);
+        return 0;
     default:
         break;
     }

@@ -53,11 +53,17 @@ static void catch_sigint(AsyVM *vm) {
     sigaction(SIGINT, &sa, NULL);   /* no SA_RESTART: a blocking sleep wakes up */
 }
 
+/* Set when the script ended with an uncaught KeyboardInterrupt. */
+static bool died_of_interrupt;
+
 static int status_of(AsyVM *vm, AsyStatus st) {
     switch (st) {
     case ASY_OK: return 0;
     case ASY_EXIT: return asy_exit_code(vm);
-    default: asy_print_error(vm); return 1;
+    default:
+        asy_print_error(vm);
+        died_of_interrupt = asy_exit_code(vm) == 130;
+        return asy_exit_code(vm);
     }
 }
 
@@ -215,5 +221,11 @@ int main(int argc, char **argv) {
     fflush(stdout);
     the_vm = NULL;
     asy_free(vm);
+    if (died_of_interrupt) {
+        /* An uncaught KeyboardInterrupt: as CPython, die of SIGINT so the
+         * parent sees the signal. */
+        signal(SIGINT, SIG_DFL);
+        raise(SIGINT);
+    }
     return status;
 }

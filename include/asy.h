@@ -88,7 +88,8 @@ int asy_source_incomplete(const char *source, size_t len);
 
 /* After ASY_ERROR: the exception's traceback and message exactly as an
  * uncaught exception prints it; NULL if there is none. Valid until the next
- * run. After ASY_EXIT: the exit status of SystemExit. */
+ * run. After ASY_EXIT: the exit status of SystemExit; after ASY_ERROR: 130
+ * for an uncaught KeyboardInterrupt (what a shell shows for Ctrl-C), else 1. */
 const char *asy_error_text(AsyVM *vm);
 int asy_exit_code(AsyVM *vm);
 

@@ -306,7 +306,8 @@ static AsyStatus finish(VM *vm, Value r) {
     vm->fiber->handled = UNDEF;
     if (exc_is(vm, e, E_SystemExit)) {
         ObjTuple *a = AS(ObjException, e)->args;
-        Value code = a->len ? a->items[0] : NONE_VAL;
+        /* SystemExit.code: the one argument, or the tuple of several. */
+        Value code = a->len == 0 ? NONE_VAL : a->len == 1 ? a->items[0] : obj_val(a);
         if (code == NONE_VAL) vm->exit_code = 0;
         else if (is_bool(code)) vm->exit_code = code == TRUE_VAL;   /* sys.exit(not ok) */
         else if (is_int(code)) vm->exit_code = (int)as_int(code);
@@ -320,6 +321,7 @@ static AsyStatus finish(VM *vm, Value r) {
         }
         return ASY_EXIT;
     }
+    vm->exit_code = exc_is(vm, e, E_KeyboardInterrupt) ? 130 : 1;
     StrBuf b = SB_INIT;
     exc_format(vm, e, &b);
     vm->error_text = sb_take(&b);

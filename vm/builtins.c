@@ -530,6 +530,12 @@ static Value b_pow(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%T', '%T', '%T'",
                              args[0], args[1], args[2]);
         }
+        /* float's pow refuses a modulus when it is asked (a float among
+         * two numbers); otherwise no type takes these operands */
+        bool num1 = is_number(args[1]) || is_kind(args[1], OBJ_COMPLEX) || is_kind(args[1], OBJ_FLOAT);
+        if (!num1 || (!is_number(args[2]) && !is_float(args[0]) && !is_float(args[1])))
+            return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%T', '%T', '%T'",
+                             args[0], args[1], args[2]);
         if (!is_intlike(args[0]) || !is_intlike(args[1]) || !is_intlike(args[2]))
             return exc_raise(vm, E_TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
         return int_pow3(vm, args[0], args[1], args[2]);

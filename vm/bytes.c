@@ -252,8 +252,8 @@ Value bytes_decode(VM *vm, const uint8_t *p, size_t n, const char *encoding, con
         }
         return str_from_buf(vm, &b);
     }
-    return exc_raise(vm, E_UnicodeDecodeError, "'ascii' codec can't decode byte 0x%02x in position %lld: ordinal not in range(128)",
-                     p[bad], (long long)bad);
+    return exc_unicode_error(vm, E_UnicodeDecodeError, "ascii", bytes_new(vm, p, n), (int64_t)bad, (int64_t)bad + 1,
+                             "ordinal not in range(128)");
 }
 
 /* The escape CPython shows for a character in an encode error: '\xe9'. */
@@ -290,19 +290,9 @@ Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) 
             q = q2;
             j++;
         }
-        StrBuf m = SB_INIT;
-        sb_addf(&m, "'%s' codec can't encode ", codec_names[c]);
-        if (j == i + 1) {
-            sb_adds(&m, "character '");
-            char_escape(&m, cp);
-            sb_addf(&m, "' in position %lld", (long long)i);
-        } else {
-            sb_addf(&m, "characters in position %lld-%lld", (long long)i, (long long)j - 1);
-        }
-        sb_addf(&m, ": ordinal not in range(%u)", limit);
-        Value msg = str_from_buf(vm, &m);
-        if (msg == ERR) return ERR;
-        return exc_raise(vm, E_UnicodeEncodeError, "%S", AS(ObjStr, msg));
+        char why[32];
+        snprintf(why, sizeof why, "ordinal not in range(%u)", limit);
+        return exc_unicode_error(vm, E_UnicodeEncodeError, codec_names[c], obj_val(s), i, j, why);
     }
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
     Value r = bytes_new(vm, (const uint8_t *)(b.data ? b.data : ""), b.len);

@@ -208,8 +208,9 @@ static ObjDict *member_storage(VM *vm, Value info, Value obj, bool make) {
 }
 
 static Value member_missing(VM *vm, Value info, Value obj) {
-    return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%s'", obj,
-                     AS(ObjStr, AS(ObjTuple, info)->items[0])->data);
+    ObjStr *name = AS(ObjStr, AS(ObjTuple, info)->items[0]);
+    exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%s'", obj, name->data);
+    return exc_note_name(vm, name, obj);
 }
 
 static Value member_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -721,10 +722,10 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
         if (!is_instance(vm, obj, cls)) return obj;     /* __init__ is skipped */
         if (!own_init && is_kind(obj, OBJ_EXC)) {
             /* BaseException.__init__ runs next: args become the call's. */
-            if (nkw) return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", cls->name->data);
             ObjTuple *t = tuple_from(vm, args, nargs);
             if (!t) return ERR;
             AS(ObjException, obj)->args = t;
+            if (nkw && exc_init_kwargs(vm, obj, args + nargs, kwnames) < 0) return ERR;
         }
     } else if (!(cls->obj.flags & (CLASS_ABSTRACT | CLASS_SLOTS)) && cls->instance_kind == OBJ_INSTANCE &&
                (own_init || !(nargs || nkw))) {
@@ -735,10 +736,10 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
     } else {
         if (!own_init && (nargs || nkw) && cls->instance_kind != OBJ_EXC)
             return exc_raise(vm, E_TypeError, "%s() takes no arguments", cls->name->data);
-        if (nkw && cls->instance_kind == OBJ_EXC && !own_init)
-            return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", cls->name->data);
         obj = default_new(vm, cls, args, nargs);
         if (obj == ERR) return ERR;
+        if (nkw && cls->instance_kind == OBJ_EXC && !own_init && exc_init_kwargs(vm, obj, args + nargs, kwnames) < 0)
+            return ERR;
     }
     if (own_init) *init = initf;
     if ((type_of(vm, obj)->obj.flags & CLASS_HAS_DEL) && is_obj(obj)) finalize_track_del(vm, as_obj(obj));

@@ -91,6 +91,94 @@ Value exc_raise(VM *vm, ExcId id, const char *fmt, ...) {
     return ERR;
 }
 
+Value exc_unicode_error(VM *vm, ExcId id, const char *encoding, Value object, int64_t start, int64_t end,
+                        const char *reason) {
+    if (object == ERR) return ERR;
+    Value args[5] = {str_from_cstr(vm, encoding), object, int_val(start), int_val(end), UNDEF};
+    if (args[0] == ERR) return ERR;
+    args[4] = str_from_cstr(vm, reason);
+    if (args[4] == ERR) return ERR;
+    ObjTuple *t = tuple_from(vm, args, 5);
+    if (!t) return ERR;
+    Value e = exc_new(vm, vm->exc_types[id], t);
+    if (e == ERR) return ERR;
+    vm->exc = e;
+    return ERR;
+}
+
+/* The (encoding, object, start, end, reason) arguments of a Unicode error
+ * made with them, else NULL. */
+static ObjTuple *unicode_args(VM *vm, ObjException *e) {
+    Value self = obj_val(e);
+    if (!exc_is(vm, self, E_UnicodeDecodeError) && !exc_is(vm, self, E_UnicodeEncodeError)) return NULL;
+    ObjTuple *a = e->args;
+    if (a->len != 5 || !is_str(a->items[0]) || !is_int(a->items[2]) || !is_int(a->items[3]) || !is_str(a->items[4]))
+        return NULL;
+    return a;
+}
+
+/* "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
+ * or "bytes in position 0-1" for a range; characters for encoding. */
+static Value unicode_str(VM *vm, ObjException *e, ObjTuple *a) {
+    bool decode = exc_is(vm, obj_val(e), E_UnicodeDecodeError);
+    int64_t start = as_int(a->items[2]), end = as_int(a->items[3]);
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "'%s' codec can't %s ", AS(ObjStr, a->items[0])->data, decode ? "decode" : "encode");
+    Value obj = a->items[1];
+    int64_t n = decode ? (is_kind(obj, OBJ_BYTES) ? AS(ObjBytes, obj)->len : -1)
+                       : (is_str(obj) ? AS(ObjStr, obj)->cplen : -1);
+    if (start >= 0 && start < n && end == start + 1) {
+        if (decode) sb_addf(&b, "byte 0x%02x", AS(ObjBytes, obj)->data[start]);
+        else {
+            ObjStr *so = AS(ObjStr, obj);
+            size_t pos = (size_t)str_offset(so, start);
+            uint32_t cp = utf8_decode(so->data, (size_t)so->len, &pos);
+            sb_adds(&b, "character '");
+            if (cp < 0x100) sb_addf(&b, "\\x%02x", cp);
+            else if (cp < 0x10000) sb_addf(&b, "\\u%04x", cp);
+            else sb_addf(&b, "\\U%08x", cp);
+            sb_addc(&b, '\'');
+        }
+        sb_addf(&b, " in position %lld: ", (long long)start);
+    } else {
+        sb_addf(&b, "%s in position %lld-%lld: ", decode ? "bytes" : "characters", (long long)start,
+                (long long)end - 1);
+    }
+    sb_adds(&b, AS(ObjStr, a->items[4])->data);
+    return str_from_buf(vm, &b);
+}
+
+int exc_init_kwargs(VM *vm, Value exc, Value *vals, ObjTuple *kwnames) {
+    ObjClass *cls = as_obj(exc)->cls;
+    const char *allowed[2] = {NULL, NULL};
+    if (exc_is(vm, exc, E_AttributeError)) allowed[0] = "name", allowed[1] = "obj";
+    else if (exc_is(vm, exc, E_NameError)) allowed[0] = "name";
+    else if (exc_is(vm, exc, E_ImportError)) allowed[0] = "name", allowed[1] = "path";
+    else {
+        exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", cls->name->data);
+        return -1;
+    }
+    for (int64_t i = 0; i < kwnames->len; i++) {
+        ObjStr *k = AS(ObjStr, kwnames->items[i]);
+        if ((!allowed[0] || strcmp(k->data, allowed[0])) && (!allowed[1] || strcmp(k->data, allowed[1]))) {
+            exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", k->data, cls->name->data);
+            return -1;
+        }
+        if (dict_set_str(vm, AS(ObjException, exc)->base.dict, k, vals[i]) < 0) return -1;
+    }
+    return 0;
+}
+
+Value exc_note_name(VM *vm, ObjStr *name, Value obj) {
+    if (!is_kind(vm->exc, OBJ_EXC)) return ERR;
+    ObjDict *d = AS(ObjException, vm->exc)->base.dict;
+    Value e = vm->exc;
+    if (dict_set_str(vm, d, vm_name(vm, N_name), obj_val(name)) < 0) return ERR;
+    if (obj != UNDEF && dict_set_str(vm, d, vm_name(vm, N_obj), obj) < 0) return ERR;
+    vm->exc = e;
+    return ERR;
+}
+
 Value exc_raise_value(VM *vm, Value exc) {
     if (is_kind(exc, OBJ_CLASS) && class_is_subclass(AS(ObjClass, exc), vm->exc_types[E_BaseException])) {
         exc = class_call(vm, AS(ObjClass, exc), NULL, 0, NULL);
@@ -236,6 +324,8 @@ Value exc_str(VM *vm, Value exc) {
     if (e->group) return group_str(vm, e);
     if (exc_is(vm, exc, E_SyntaxError)) return syntax_str(vm, e);
     if (a->len == 0) return obj_val(vm->empty_str);
+    ObjTuple *ua = unicode_args(vm, e);
+    if (ua) return unicode_str(vm, e, ua);
     if (a->len >= 2 && a->len <= 5 && exc_is(vm, exc, E_OSError)) return oserror_str(vm, a);
     if (a->len == 1) {
         if (exc_is(vm, exc, E_KeyError)) return op_repr(vm, a->items[0]);
@@ -324,7 +414,18 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N_message))) return e->group->items[0];
         if (str_eq(name, vm_name(vm, N_exceptions))) return e->group->items[1];
     }
-    if (exc_is(vm, self, E_ImportError) && (str_eq(name, vm_name(vm, N_name)) || str_eq(name, vm_name(vm, N_msg))))
+    ObjTuple *ua = unicode_args(vm, e);
+    if (ua) {
+        static const char *const fields[] = {"encoding", "object", "start", "end", "reason"};
+        for (int i = 0; i < 5; i++) {
+            if (!strcmp(name->data, fields[i])) return ua->items[i];
+        }
+    }
+    if ((exc_is(vm, self, E_AttributeError) || exc_is(vm, self, E_NameError)) && str_eq(name, vm_name(vm, N_name)))
+        return NONE_VAL;
+    if (exc_is(vm, self, E_AttributeError) && str_eq(name, vm_name(vm, N_obj))) return NONE_VAL;
+    if (exc_is(vm, self, E_ImportError) && (str_eq(name, vm_name(vm, N_name)) || str_eq(name, vm_name(vm, N_msg)) ||
+                                            !strcmp(name->data, "path")))
         return str_eq(name, vm_name(vm, N_msg)) ? first : NONE_VAL;
     return UNDEF;
 }

@@ -10,6 +10,18 @@
  * returns ERR. Besides printf's %s %d %ld %lld %c %%, it understands %S (an
  * ObjStr*), %T (the type name of a Value) and %R (the repr of a Value). */
 Value exc_raise(VM *vm, ExcId id, const char *fmt, ...);
+/* Gives the pending exception (an AttributeError or NameError just raised)
+ * its `name` (and `obj` unless UNDEF) attributes, as CPython does; returns ERR. */
+Value exc_note_name(VM *vm, ObjStr *name, Value obj);
+/* Raises UnicodeDecodeError/UnicodeEncodeError(encoding, object, start,
+ * end, reason): CPython's arguments, from which str() and the attributes
+ * come. Returns ERR. */
+Value exc_unicode_error(VM *vm, ExcId id, const char *encoding, Value object, int64_t start, int64_t end,
+                        const char *reason);
+/* The keyword arguments BaseException.__init__ accepts for some classes
+ * (AttributeError's name= and obj=, NameError's name=, ImportError's name=
+ * and path=): stored as attributes; TypeError for others. -1 on error. */
+int exc_init_kwargs(VM *vm, Value exc, Value *vals, ObjTuple *kwnames);
 /* Raises an exception instance or class (instantiated without args);
  * TypeError if it is neither. Sets __context__ from the exception being
  * handled. Returns ERR. */

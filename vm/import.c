@@ -286,10 +286,16 @@ Value import_from(VM *vm, Value module, ObjStr *name) {
         }
         Value file = dict_get_str(m->dict, vm_name(vm, N___file__));
         if (is_str(file))
-            return exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (%s)", name->data, m->name->data,
-                             AS(ObjStr, file)->data);
-        return exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (unknown location)", name->data,
-                         m->name->data);
+            exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (%s)", name->data, m->name->data,
+                      AS(ObjStr, file)->data);
+        else
+            exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (unknown location)", name->data,
+                      m->name->data);
+        /* e.name is the module's name, as CPython sets it. */
+        Value e = vm->exc;
+        if (is_kind(e, OBJ_EXC)) dict_set_str(vm, AS(ObjException, e)->base.dict, vm_name(vm, N_name), obj_val(m->name));
+        vm->exc = e;
+        return ERR;
     }
     return exc_raise(vm, E_ImportError, "cannot import name '%s'", name->data);
 }

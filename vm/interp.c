@@ -186,7 +186,8 @@ static Value load_global(VM *vm, ObjDict *globals, ObjStr *name) {
     if (v != UNDEF) return v;
     v = dict_get_str(vm->builtins, name);
     if (v != UNDEF) return v;
-    return exc_raise(vm, E_NameError, "name '%s' is not defined", name->data);
+    exc_raise(vm, E_NameError, "name '%s' is not defined", name->data);
+    return exc_note_name(vm, name, UNDEF);
 }
 
 /* ---- the exception table ----------------------------------------------- */
@@ -630,7 +631,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         SAVE();
         int r = dict_del(vm, frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
-        if (!r) { exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data); goto error; }
+        if (!r) {
+            exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data);
+            exc_note_name(vm, names[ARG], UNDEF);
+            goto error;
+        }
         if (finalize_wanted(vm)) FINALIZE_NOW();
         NEXT();
     }
@@ -687,7 +692,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         }
         int r = dict_del(vm, frame->locals ? frame->locals : frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
-        if (!r) { exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data); goto error; }
+        if (!r) {
+            exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data);
+            exc_note_name(vm, names[ARG], UNDEF);
+            goto error;
+        }
         if (finalize_wanted(vm)) FINALIZE_NOW();
         NEXT();
     }
@@ -1044,7 +1053,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(BINARY_OP) {
         SAVE();
         Value b = POP(), a = TOP();
-        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : op_binary(vm, (BinOp)ARG, a, b);
+        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : NOTIMPL_VAL;
+        if (r == NOTIMPL_VAL) r = op_binary(vm, (BinOp)ARG, a, b);   /* not int's (int @ int) or not ints */
         CHECK(r);
         TOP() = r;
         NEXT();
@@ -1058,7 +1068,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp++;
         SAVE();
         sp--;
-        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : op_inplace(vm, (BinOp)ARG, a, b);
+        Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : NOTIMPL_VAL;
+        if (r == NOTIMPL_VAL) r = op_inplace(vm, (BinOp)ARG, a, b);
         CHECK(r);
         TOP() = r;
         NEXT();

@@ -284,7 +284,9 @@ static bool is_repeatable(Value v) {
     return is_str(v) || is_list(v) || is_tuple(v) || is_kind(v, OBJ_BYTES) || is_kind(v, OBJ_BYTEARRAY);
 }
 
-static Value binop_error(VM *vm, BinOp op, Value a, Value b) {
+/* The TypeError when no type takes the operands; `inplace` names the
+ * augmented operator ("+=") as CPython does. */
+static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
     if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)))
         return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s",
                          type_name(vm, a), type_name(vm, b), type_name(vm, a));
@@ -292,11 +294,11 @@ static Value binop_error(VM *vm, BinOp op, Value a, Value b) {
     if (op == BIN_MUL && (is_repeatable(a) || is_repeatable(b)))
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",
                          type_name(vm, is_repeatable(a) ? b : a));
-    if (op == BIN_POW)
+    if (op == BIN_POW && !inplace)
         return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
                          type_name(vm, a), type_name(vm, b));
-    return exc_raise(vm, E_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'",
-                     binop_sym[op], type_name(vm, a), type_name(vm, b));
+    return exc_raise(vm, E_TypeError, "unsupported operand type(s) for %s%s: '%s' and '%s'",
+                     binop_sym[op], inplace ? "=" : "", type_name(vm, a), type_name(vm, b));
 }
 
 /* a.__op__(b), then b.__rop__(a); a subclass's reflected method goes first. */
@@ -324,7 +326,8 @@ static bool has_own_class(Value v) {
            as_obj(v)->kind != OBJ_EXC;
 }
 
-Value op_binary(VM *vm, BinOp op, Value a, Value b) {
+/* a op b, or NOTIMPL when no type takes the operands. */
+static Value binary_try(VM *vm, BinOp op, Value a, Value b) {
     if (has_own_class(a) || has_own_class(b)) {
         Value r = user_binop(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
@@ -332,11 +335,14 @@ Value op_binary(VM *vm, BinOp op, Value a, Value b) {
     Value r = builtin_binop(vm, op, a, b);
     if (r != NOTIMPL_VAL) return r;
     if (is_user(a) || is_user(b) || is_kind(a, OBJ_CLASS) || is_kind(b, OBJ_CLASS) || is_kind(a, OBJ_BYTES) ||
-        is_kind(a, OBJ_BYTEARRAY) || is_kind(b, OBJ_BYTEARRAY) || is_kind(a, OBJ_ITER) || is_kind(b, OBJ_ITER)) {
-        r = user_binop(vm, op, a, b);
-        if (r != NOTIMPL_VAL) return r;
-    }
-    return binop_error(vm, op, a, b);
+        is_kind(a, OBJ_BYTEARRAY) || is_kind(b, OBJ_BYTEARRAY) || is_kind(a, OBJ_ITER) || is_kind(b, OBJ_ITER))
+        return user_binop(vm, op, a, b);
+    return NOTIMPL_VAL;
+}
+
+Value op_binary(VM *vm, BinOp op, Value a, Value b) {
+    Value r = binary_try(vm, op, a, b);
+    return r != NOTIMPL_VAL ? r : binop_error(vm, op, a, b, false);
 }
 
 /* a op= b by the builtin layout of a; NOTIMPL when it has none. */
@@ -368,7 +374,8 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
         Value r = call_special(vm, a, binop_iname[op], &b, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
     }
-    return op_binary(vm, op, a, b);
+    Value r = binary_try(vm, op, a, b);
+    return r != NOTIMPL_VAL ? r : binop_error(vm, op, a, b, true);
 }
 
 Value op_neg(VM *vm, Value a) {
@@ -493,6 +500,20 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
         if (r == -1) return ERR;
         return r == -2 ? NOTIMPL_VAL : bool_val(r);
     }
+    case OBJ_BOUND: case OBJ_NATIVE: {
+        /* Bound methods are equal when they bind the same object (by
+         * identity) to the same function, so obj.m == obj.m. */
+        if (op != CMP_EQ && op != CMP_NE) return NOTIMPL_VAL;
+        bool eq;
+        if (ka == OBJ_BOUND) {
+            eq = AS(ObjBound, a)->self == AS(ObjBound, b)->self && AS(ObjBound, a)->func == AS(ObjBound, b)->func;
+        } else {
+            ObjNative *x = AS(ObjNative, a), *y = AS(ObjNative, b);
+            eq = a == b || (x->self != UNDEF && x->self == y->self && x->fn == y->fn && x->name == y->name &&
+                            x->data == y->data);
+        }
+        return bool_val(op == CMP_EQ ? eq : !eq);
+    }
     case OBJ_RANGE: {
         if (op != CMP_EQ && op != CMP_NE) return NOTIMPL_VAL;
         ObjRange *x = AS(ObjRange, a), *y = AS(ObjRange, b);
@@ -502,6 +523,17 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     default:
         return NOTIMPL_VAL;
     }
+}
+
+/* Calls x's rich comparison method; a class without __ne__ gets object's,
+ * which inverts what __eq__ answers (NotImplemented stays as it is). */
+static Value cmp_call(VM *vm, CmpOp op, Value x, Value y) {
+    Value r = call_special(vm, x, cmp_name[op], &y, 1);
+    if (r != UNDEF || op != CMP_NE) return r;
+    r = call_special(vm, x, N___eq__, &y, 1);
+    if (r == ERR || r == UNDEF || r == NOTIMPL_VAL) return r;
+    int t = op_truthy(vm, r);
+    return t < 0 ? ERR : bool_val(!t);
 }
 
 Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
@@ -515,15 +547,17 @@ Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
     /* A subclass's reflected method goes first, then a's, then b's. */
     ObjClass *ta = type_of(vm, a), *tb = type_of(vm, b);
-    bool rfirst = ta != tb && class_is_subclass(tb, ta) && op_special(vm, b, cmp_name[cmp_swap[op]]) != UNDEF;
+    bool rfirst = ta != tb && class_is_subclass(tb, ta) &&
+                  (op_special(vm, b, cmp_name[cmp_swap[op]]) != UNDEF ||
+                   (op == CMP_NE && op_special(vm, b, N___eq__) != UNDEF));
     if (rfirst) {
-        r = call_special(vm, b, cmp_name[cmp_swap[op]], &a, 1);
+        r = cmp_call(vm, cmp_swap[op], b, a);
         if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
     }
-    r = call_special(vm, a, cmp_name[op], &b, 1);
+    r = cmp_call(vm, op, a, b);
     if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
     if (!rfirst) {
-        r = call_special(vm, b, cmp_name[cmp_swap[op]], &a, 1);
+        r = cmp_call(vm, cmp_swap[op], b, a);
         if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
     }
     if (sub) {
@@ -531,16 +565,7 @@ Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
         if (r != NOTIMPL_VAL) return r;
     }
     if (op == CMP_EQ) return bool_val(a == b);
-    if (op == CMP_NE) {
-        /* __ne__ defaults to the inverse of __eq__. */
-        r = call_special(vm, a, N___eq__, &b, 1);
-        if (r == ERR) return ERR;
-        if (r != UNDEF && r != NOTIMPL_VAL) {
-            int t = op_truthy(vm, r);
-            return t < 0 ? ERR : bool_val(!t);
-        }
-        return bool_val(a != b);
-    }
+    if (op == CMP_NE) return bool_val(a != b);
     return exc_raise(vm, E_TypeError, "'%s' not supported between instances of '%s' and '%s'",
                      cmp_sym[op], type_name(vm, a), type_name(vm, b));
 }
@@ -665,6 +690,13 @@ static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64
         *out = set_frozen_hash((ObjSet *)o);
         return 0;
     case OBJ_RANGE: return range_hash(vm, (ObjRange *)o, out);
+    case OBJ_BOUND:     /* consistent with == above */
+        *out = (uint64_t)(((ObjBound *)o)->self >> 4) ^ (uint64_t)(((ObjBound *)o)->func >> 4);
+        return 0;
+    case OBJ_NATIVE:
+        if (((ObjNative *)o)->self == UNDEF) break;
+        *out = (uint64_t)(((ObjNative *)o)->self >> 4) ^ (uint64_t)((uintptr_t)((ObjNative *)o)->name >> 4);
+        return 0;
     default:
         break;
     }
@@ -835,16 +867,24 @@ static ObjDict *obj_dict(VM *vm, Value v) {
     }
 }
 
-static Value attr_error(VM *vm, Value obj, ObjStr *name) {
+/* The AttributeError of a failed lookup; `name` and `obj` are set only
+ * for reading (store and del leave them None, as CPython 3.11 does). */
+static Value attr_error_raise(VM *vm, Value obj, ObjStr *name) {
     if (is_kind(obj, OBJ_MODULE))
-        return exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'",
-                         AS(ObjModule, obj)->name->data, name->data);
-    if (is_kind(obj, OBJ_CLASS)) {
+        exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'", AS(ObjModule, obj)->name->data,
+                  name->data);
+    else if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
-        return exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'",
-                         (c->tp_name ? c->tp_name : c->name)->data, name->data);
-    }
-    return exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
+        exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'",
+                  (c->tp_name ? c->tp_name : c->name)->data, name->data);
+    } else
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
+    return ERR;
+}
+
+static Value attr_error(VM *vm, Value obj, ObjStr *name) {
+    attr_error_raise(vm, obj, name);
+    return exc_note_name(vm, name, obj);
 }
 
 /* Attributes that builtin objects expose without a dict. UNDEF if none. */
@@ -1185,7 +1225,7 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         ObjDict *d = obj_dict(vm, obj);
         int r = d ? dict_del(vm, d, obj_val(name)) : 0;
         if (r < 0) return -1;
-        if (!r) attr_error(vm, obj, name);
+        if (!r) attr_error_raise(vm, obj, name);
         return r ? 0 : -1;
     }
     if (is_kind(obj, OBJ_EXC)) {
@@ -1237,7 +1277,7 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     if (class_lookup(cls, name) != UNDEF)
         exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", type_name(vm, obj), name->data);
     else
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
+        attr_error_raise(vm, obj, name);
     return -1;
 }
 
@@ -1264,7 +1304,7 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
         if (r < 0) return -1;
         if (r) return 0;
     }
-    attr_error(vm, obj, name);
+    attr_error_raise(vm, obj, name);
     return -1;
 }
 
@@ -1349,10 +1389,11 @@ special:;
     Value r = call_special(vm, obj, N___delitem__, &key, 1);
     if (r == ERR) return -1;
     if (r != UNDEF) return 0;
-    /* (CPython words it so for mapping types without deletion) */
-    bool mapping = is_kind(obj, OBJ_ITER) && as_obj(obj)->cls == vm->types[T_MAPPINGPROXY];
-    exc_raise(vm, E_TypeError, mapping ? "'%T' object does not support item deletion"
-                                       : "'%T' object doesn't support item deletion", obj);
+    /* CPython words it differently for an index into a type with the
+     * sequence protocol (classes, and builtins with a length). */
+    bool seq = is_intlike(key) && (is_user(obj) || class_lookup(type_of(vm, obj), vm_name(vm, N___len__)) != UNDEF);
+    exc_raise(vm, E_TypeError, seq ? "'%T' object doesn't support item deletion"
+                                   : "'%T' object does not support item deletion", obj);
     return -1;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "containers.h"
+#include "bytes.h"
 #include "exc.h"
 #include "gc.h"
 #include "ops.h"
@@ -112,26 +113,34 @@ Value str_from_buf(VM *vm, StrBuf *b) {
     return v;
 }
 
-/* The length of the "maximal subpart" at p, an ill-formed sequence: its lead
- * byte and the continuation bytes that still fit a well-formed sequence
- * (Unicode 3.9, Table 3-7). errors="replace" turns it into one U+FFFD, as
- * CPython does: b'\xe2\x82'.decode(errors='replace') is one '\ufffd'. */
-static size_t utf8_bad_run(const unsigned char *p, size_t left) {
-    unsigned char c = p[0], lo = 0x80, hi = 0xBF;
-    size_t need;
-    if (c >= 0xC2 && c <= 0xDF) need = 1;
-    else if (c >= 0xE0 && c <= 0xEF) need = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4) need = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    else return 1;
-    size_t n = 1;
-    while (n <= need && n < left && p[n] >= lo && p[n] <= hi) n++, lo = 0x80, hi = 0xBF;
-    return n;
+/* How many bytes of the invalid sequence at s a UTF-8 decoder reports (the
+ * lead byte and the continuation bytes that fit it), and why it fails. */
+static size_t utf8_bad_span(const char *s, size_t len, const char **why) {
+    unsigned char c = (unsigned char)s[0];
+    size_t need = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    *why = "invalid start byte";
+    if (!need) return 1;
+    size_t k = 1;
+    for (; k < need && k < len; k++) {
+        unsigned char d = (unsigned char)s[k];
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (k == 1 && c == 0xE0) lo = 0xA0;
+        if (k == 1 && c == 0xED) hi = 0x9F;
+        if (k == 1 && c == 0xF0) lo = 0x90;
+        if (k == 1 && c == 0xF4) hi = 0x8F;
+        if (d < lo || d > hi) break;
+    }
+    *why = k < need && k >= len ? "unexpected end of data" : "invalid continuation byte";
+    return k;
 }
 
 Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors) {
     size_t bad;
     if (utf8_valid(s, len, &bad)) return str_new(vm, s, len);
+    const char *why;
     if (errors && strcmp(errors, "replace") == 0) {
+        /* One U+FFFD per maximal ill-formed subpart, as CPython:
+         * b'\xe2\x82'.decode(errors='replace') is one '\ufffd'. */
         StrBuf b = SB_INIT;
         size_t i = 0;
         while (i < len) {
@@ -144,7 +153,7 @@ Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors) {
                 if (utf8_valid(s + i, k, NULL)) { n = k; break; }
             }
             if (n) sb_add(&b, s + start, n);
-            else sb_add(&b, "\xEF\xBF\xBD", 3), n = utf8_bad_run((const unsigned char *)s + i, len - i);
+            else sb_add(&b, "\xEF\xBF\xBD", 3), n = utf8_bad_span(s + i, len - i, &why);
             i += n;
         }
         return str_from_buf(vm, &b);
@@ -161,13 +170,9 @@ Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors) {
         }
         return str_from_buf(vm, &b);
     }
-    unsigned char c = (unsigned char)s[bad];
-    const char *why = (c >= 0x80 && c < 0xC0) || c >= 0xF5 || c == 0xC0 || c == 0xC1
-        ? "invalid start byte"
-        : (bad + 1 >= len ? "unexpected end of data" : "invalid continuation byte");
-    return exc_raise(vm, E_UnicodeDecodeError,
-                     "'utf-8' codec can't decode byte 0x%02x in position %lld: %s",
-                     c, (long long)bad, why);
+    size_t end = bad + utf8_bad_span(s + bad, len - bad, &why);
+    return exc_unicode_error(vm, E_UnicodeDecodeError, "utf-8", bytes_new(vm, (const uint8_t *)s, len),
+                             (int64_t)bad, (int64_t)end, why);
 }
 
 Value str_char(VM *vm, uint32_t cp) {

@@ -435,6 +435,18 @@ static Value seq_compare(VM *vm, CmpOp op, Value *x, int64_t nx, Value *y, int64
     return op_compare(vm, op, x[i], y[i]);
 }
 
+/* A keys or items view compares with a set or another such view as the
+ * set of its elements. */
+static Value view_compare(VM *vm, CmpOp op, Value a, Value b) {
+    Value x = as_set(vm, a);
+    if (x == ERR || !vm_push_root(vm, x)) return ERR;
+    Value y = as_set(vm, b);
+    if (y == ERR || !vm_push_root(vm, y)) { vm_pop_roots(vm, 1); return ERR; }
+    int r = set_compare(vm, x, y, op);
+    vm_pop_roots(vm, 2);
+    return r < 0 ? ERR : bool_val(r);
+}
+
 /* Builtin comparisons; NOTIMPL when they don't apply. */
 static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     if (is_number(a) && is_number(b)) {
@@ -451,6 +463,8 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
     if (!is_obj(a) || !is_obj(b)) return NOTIMPL_VAL;
     ObjKind ka = (ObjKind)as_obj(a)->kind, kb = (ObjKind)as_obj(b)->kind;
+    if ((is_set_view(vm, a) && (kb == OBJ_SET || is_set_view(vm, b))) || (ka == OBJ_SET && is_set_view(vm, b)))
+        return view_compare(vm, op, a, b);
     if (ka != kb) return NOTIMPL_VAL;
     switch (ka) {
     case OBJ_STR: return bool_val(cmp_result(op, str_cmp(AS(ObjStr, a), AS(ObjStr, b))));

@@ -345,8 +345,8 @@ static Value m_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.index", nargs - 1, kw, 1, 3)) return ERR;
     int64_t len = SELF->len, start = 0, stop = len;
-    if (nargs > 2 && !index_value(vm, args[2], &start, NULL)) return ERR;
-    if (nargs > 3 && !index_value(vm, args[3], &stop, NULL)) return ERR;
+    if (nargs > 2 && !slice_bound(vm, args[2], &start)) return ERR;
+    if (nargs > 3 && !slice_bound(vm, args[3], &stop)) return ERR;
     if (start < 0) { start += len; if (start < 0) start = 0; }
     if (stop < 0) { stop += len; if (stop < 0) stop = 0; }
     int64_t i = find(vm, SELF, args[1], start, stop);

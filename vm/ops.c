@@ -1976,9 +1976,9 @@ static Value layout_binop(VM *vm, BinOp op, bool reflected, Value self, Value ot
     if (op == BIN_MUL) {
         r = index_repeat(vm, self, other);
         if (r != NOTIMPL_VAL) return r;
+        return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", other);
     }
-    if (op == BIN_ADD || op == BIN_MUL) return binop_error(vm, op, self, other);
-    return r;
+    return op == BIN_ADD ? binop_error(vm, op, self, other) : r;
 }
 
 Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw) {

@@ -537,9 +537,88 @@ static void build_list_starred(Compiler *c, NodeList *elts, bool in_call) {
     }
 }
 
+/* An element that CPython's optimizer makes a constant: a literal, maybe
+ * negated, or a tuple of such. */
+static bool is_const_elt(Node *e) {
+    if (e->kind == E_UNARY && e->u.unary.op == OP_NEG) e = e->u.unary.operand;
+    switch (e->kind) {
+    case E_INT: case E_FLOAT: case E_IMAG: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE:
+        return true;
+    case E_TUPLE:
+        for (int i = 0; i < e->u.seq.elts.n; i++)
+            if (!is_const_elt(e->u.seq.elts.items[i])) return false;
+        return true;
+    default: return false;
+    }
+}
+
+static bool is_const_set(Node *n) {
+    if (n->kind != E_SET) return false;
+    for (int i = 0; i < n->u.seq.elts.n; i++)
+        if (!is_const_elt(n->u.seq.elts.items[i])) return false;
+    return true;
+}
+
+static Value literal_value(Compiler *c, Node *e);
+
+static Value const_value(Compiler *c, Node *e) {
+    if (e->kind != E_TUPLE) return literal_value(c, e);
+    ObjTuple *t = tuple_new(c->vm, e->u.seq.elts.n);
+    for (int i = 0; t && i < e->u.seq.elts.n; i++) {
+        Value v = const_value(c, e->u.seq.elts.items[i]);
+        if (v == ERR) return ERR;
+        t->items[i] = v;
+    }
+    if (!t) c->failed = true;
+    return t ? obj_val(t) : ERR;
+}
+
+/* The frozenset constant CPython makes of a set display of constants. It
+ * is hashed twice (the optimizer's frozenset, then the compiler's merged
+ * constant, made in the first one's order); collisions make the final
+ * order depend on that, so Asy does the same. (No GC runs while
+ * compiling.) */
+static Value const_frozenset(Compiler *c, Node *n) {
+    NodeList *elts = &n->u.seq.elts;
+    ObjTuple *t = tuple_new(c->vm, elts->n);
+    for (int i = 0; t && i < elts->n; i++) {
+        Value v = const_value(c, elts->items[i]);
+        if (v == ERR) return ERR;
+        t->items[i] = v;
+    }
+    ObjSet *f = NULL;
+    for (int round = 0; t && round < 2; round++) {
+        f = set_new(c->vm, c->vm->types[T_FROZENSET]);
+        if (!f || set_update(c->vm, f, obj_val(t)) < 0) { f = NULL; break; }
+        int64_t pos = 0, i = 0;
+        Value k;
+        while (round == 0 && set_next(f, &pos, &k)) t->items[i++] = k;
+    }
+    if (!f) c->failed = true;
+    return f ? obj_val(f) : ERR;
+}
+
+/* An iterable of `for`, of a comprehension or the right of `in`: CPython
+ * makes a set display of constants there a frozenset constant. */
+static void compile_iterable(Compiler *c, Node *n) {
+    Value f = n->kind == E_SET && n->u.seq.elts.n > 0 && is_const_set(n) ? const_frozenset(c, n) : UNDEF;
+    if (f == ERR) return;
+    if (f != UNDEF) load_const(c, f);
+    else compile_expr(c, n);
+}
+
 static void compile_sequence(Compiler *c, Node *n) {
     NodeList *elts = &n->u.seq.elts;
     Opcode build = n->kind == E_TUPLE ? OP_BUILD_TUPLE : n->kind == E_LIST ? OP_BUILD_LIST : OP_BUILD_SET;
+    if (elts->n >= 3 && is_const_set(n)) {
+        /* {1, 2, 3}: CPython's frozenset constant merged into a new set */
+        Value f = const_frozenset(c, n);
+        if (f == ERR) return;
+        emit(c, OP_BUILD_SET, 0);
+        load_const(c, f);
+        emit(c, OP_SET_UPDATE, 1);
+        return;
+    }
     if (!has_starred(elts)) {
         compile_exprs(c, elts);
         emit(c, build, elts->n);
@@ -601,7 +680,9 @@ static void compile_compare(Compiler *c, Node *n) {
     int ncmp = n->u.compare.comparators.n;
     compile_expr(c, n->u.compare.left);
     if (ncmp == 1) {
-        compile_expr(c, n->u.compare.comparators.items[0]);
+        Node *right = n->u.compare.comparators.items[0];
+        if (n->u.compare.ops[0] == OP_IN || n->u.compare.ops[0] == OP_NOT_IN) compile_iterable(c, right);
+        else compile_expr(c, right);
         emit_compare(c, n->u.compare.ops[0]);
         return;
     }
@@ -804,7 +885,7 @@ static void compile_comprehension_body(Compiler *c, Node *n, int gen, int depth_
     Comprehension *g = &n->u.comp.generators[gen];
     int start = new_label(c), anchor = new_label(c);
     if (gen == 0) emit(c, OP_LOAD_FAST, 0);
-    else { compile_expr(c, g->iter); emit(c, g->is_async ? OP_GET_AITER : OP_GET_ITER, 0); }
+    else { compile_iterable(c, g->iter); emit(c, g->is_async ? OP_GET_AITER : OP_GET_ITER, 0); }
     c->u->loop_depth++;
     int d = c->u->depth;
     place(c, start);
@@ -853,7 +934,7 @@ static void compile_comprehension_body(Compiler *c, Node *n, int gen, int depth_
 /* A comprehension with `async for` or `await` in it is a coroutine (an
  * async generator for a generator expression), awaited where it is made. */
 static void compile_comprehension(Compiler *c, Node *n) {
-    compile_expr(c, n->u.comp.generators[0].iter);
+    compile_iterable(c, n->u.comp.generators[0].iter);
     emit(c, n->u.comp.generators[0].is_async ? OP_GET_AITER : OP_GET_ITER, 0);
     Scope *outer = c->u->scope;
     Scope *s = next_child(c);
@@ -1286,7 +1367,7 @@ static void compile_async_for(Compiler *c, Node *n) {
     Unit *u = c->u;
     if (!is_async_def(u->scope)) { error_at(c, n, "'async for' outside async function"); return; }
     int start = new_label(c), except = new_label(c), end = new_label(c);
-    compile_expr(c, n->u.forloop.iter);
+    compile_iterable(c, n->u.forloop.iter);
     u->line = n->line;
     emit(c, OP_GET_AITER, 0);
     int d = u->depth;       /* [aiter] */
@@ -1312,7 +1393,7 @@ static void compile_async_for(Compiler *c, Node *n) {
 static void compile_for(Compiler *c, Node *n) {
     if (n->u.forloop.is_async) { compile_async_for(c, n); return; }
     int start = new_label(c), cleanup = new_label(c), end = new_label(c);
-    compile_expr(c, n->u.forloop.iter);
+    compile_iterable(c, n->u.forloop.iter);
     emit(c, OP_GET_ITER, 0);
     place(c, start);
     c->u->line = n->line;

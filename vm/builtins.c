@@ -148,18 +148,21 @@ static Value std_stream(VM *vm, const char *name) {
 
 /* print() to a stream object: write() once per piece, as CPython does. */
 static Value print_to(VM *vm, Value file, Value *args, int nargs, Value sep, Value end) {
-    ObjStr *write = str_intern_cstr(vm, "write");
-    Value piece;
-    for (int i = 0; i < nargs; i++) {
+    Value write = op_getattr(vm, file, str_intern_cstr(vm, "write"));     /* AttributeError if none */
+    if (write == ERR || !vm_push_root(vm, write)) return ERR;
+    Value piece, r = NONE_VAL;
+    for (int i = 0; i < nargs && r != ERR; i++) {
         if (i) {
             piece = is_str(sep) ? sep : obj_val(vm->char_strs[' ']);
-            if (op_call_method(vm, file, write, &piece, 1) == ERR) return ERR;
+            if (op_call(vm, write, &piece, 1, NULL) == ERR) { r = ERR; break; }
         }
         piece = op_str(vm, args[i]);
-        if (piece == ERR || op_call_method(vm, file, write, &piece, 1) == ERR) return ERR;
+        if (piece == ERR || op_call(vm, write, &piece, 1, NULL) == ERR) r = ERR;
     }
     piece = is_str(end) ? end : obj_val(vm->char_strs['\n']);
-    return op_call_method(vm, file, write, &piece, 1);
+    if (r != ERR && op_call(vm, write, &piece, 1, NULL) == ERR) r = ERR;
+    vm_pop_roots(vm, 1);
+    return r;
 }
 
 static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -509,9 +512,11 @@ static Value b_divmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return t ? obj_val(t) : ERR;
 }
 
-static Value b_pow(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "pow", nargs, kw, 2, 3)) return ERR;
-    if (nargs == 3 && args[2] != NONE_VAL) {
+static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
+    static const char *const names[] = {"base", "exp", "mod"};
+    Value args[3];
+    if (!args_bind(vm, "pow", argv, nargc, kw, names, 3, 3, 2, ARGS_INVALID_KW, args)) return ERR;
+    if (args[2] != UNDEF && args[2] != NONE_VAL) {
         /* the operands' types are asked in turn, ints declining: a complex
          * number first refuses a modulus */
         int first = 0;

@@ -230,25 +230,14 @@ Value bytes_decode(VM *vm, const uint8_t *p, size_t n, const char *encoding, con
     }
     if (bad == n) return str_new(vm, (const char *)p, n);
     if (!known_handler(errors)) return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
-    bool replace = !strcmp(errors, "replace"), ignore = !strcmp(errors, "ignore");
-    bool bslash = !strcmp(errors, "backslashreplace");
-    if (c == CODEC_UTF8 && !bslash) return str_decode_utf8(vm, (const char *)p, n, replace || ignore ? errors : "strict");
-    if (c == CODEC_ASCII && (replace || ignore || bslash)) {
+    if (c == CODEC_UTF8) return str_decode_utf8(vm, (const char *)p, n, errors);
+    if (strcmp(errors, "strict")) {     /* ascii with a handler */
         StrBuf b = SB_INIT;
         for (size_t i = 0; i < n; i++) {
             if (p[i] < 0x80) sb_addc(&b, (char)p[i]);
-            else if (replace) sb_add(&b, "\xEF\xBF\xBD", 3);
-            else if (bslash) sb_addf(&b, "\\x%02x", p[i]);
-        }
-        return str_from_buf(vm, &b);
-    }
-    if (c == CODEC_UTF8) {     /* backslashreplace: escape each byte of an invalid sequence */
-        StrBuf b = SB_INIT;
-        for (size_t i = 0; i < n;) {
-            size_t k = 1;
-            while (k <= 4 && i + k <= n && !utf8_valid((const char *)p + i, k, NULL)) k++;
-            if (k <= 4 && i + k <= n) { sb_add(&b, (const char *)p + i, k); i += k; }
-            else { sb_addf(&b, "\\x%02x", p[i]); i++; }
+            else if (!strcmp(errors, "replace")) sb_add(&b, "\xEF\xBF\xBD", 3);
+            else if (!strcmp(errors, "backslashreplace")) sb_addf(&b, "\\x%02x", p[i]);
+            else if (!strcmp(errors, "surrogateescape")) sb_add_utf8(&b, 0xDC00 + p[i]);
         }
         return str_from_buf(vm, &b);
     }
@@ -267,31 +256,43 @@ Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) 
     Codec c = codec_lookup(encoding ? encoding : "utf-8");
     if (!errors) errors = "strict";
     if (c == CODEC_UNKNOWN) return exc_raise(vm, E_LookupError, "unknown encoding: %s", encoding);
-    if (c == CODEC_UTF8 || s->ascii) return bytes_new(vm, (const uint8_t *)s->data, (size_t)s->len);
-    uint32_t limit = c == CODEC_ASCII ? 0x80 : 0x100;
+    if (s->ascii || (c == CODEC_UTF8 && utf8_valid(s->data, (size_t)s->len, NULL)))
+        return bytes_new(vm, (const uint8_t *)s->data, (size_t)s->len);
+    /* UTF-8 cannot encode the lone surrogates a str may hold */
+    uint32_t limit = c == CODEC_ASCII ? 0x80 : c == CODEC_LATIN1 ? 0x100 : 0x110000;
+#define ENCODABLE(cp) ((cp) < limit && ((cp) < 0xD800 || (cp) > 0xDFFF || c != CODEC_UTF8))
     StrBuf b = SB_INIT;
     size_t pos = 0;
     for (int64_t i = 0; pos < (size_t)s->len; i++) {
         uint32_t cp = utf8_decode(s->data, (size_t)s->len, &pos);
-        if (cp < limit) { sb_addc(&b, (char)cp); continue; }
+        if (ENCODABLE(cp)) {
+            if (c == CODEC_UTF8) sb_add_utf8(&b, cp);
+            else sb_addc(&b, (char)cp);
+            continue;
+        }
         if (!strcmp(errors, "ignore")) continue;
         if (!strcmp(errors, "replace")) { sb_addc(&b, '?'); continue; }
         if (!strcmp(errors, "backslashreplace")) { char_escape(&b, cp); continue; }
         if (!strcmp(errors, "xmlcharrefreplace")) { sb_addf(&b, "&#%u;", cp); continue; }
+        if (!strcmp(errors, "surrogateescape") && cp >= 0xDC80 && cp <= 0xDCFF) { sb_addc(&b, (char)(cp - 0xDC00)); continue; }
+        if (!strcmp(errors, "surrogatepass") && c == CODEC_UTF8) { sb_add_utf8(&b, cp); continue; }
         sb_free(&b);
-        if (strcmp(errors, "strict") != 0 && strcmp(errors, "surrogateescape") != 0)
+        if (strcmp(errors, "strict") != 0 && strcmp(errors, "surrogateescape") != 0 && strcmp(errors, "surrogatepass") != 0)
             return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
         /* A run of unencodable characters is reported as one range. */
         int64_t j = i + 1;
         size_t q = pos;
         while (q < (size_t)s->len) {
             size_t q2 = q;
-            if (utf8_decode(s->data, (size_t)s->len, &q2) < limit) break;
+            uint32_t d = utf8_decode(s->data, (size_t)s->len, &q2);
+            if (ENCODABLE(d)) break;
             q = q2;
             j++;
         }
+#undef ENCODABLE
         char why[32];
-        snprintf(why, sizeof why, "ordinal not in range(%u)", limit);
+        if (c == CODEC_UTF8) snprintf(why, sizeof why, "surrogates not allowed");
+        else snprintf(why, sizeof why, "ordinal not in range(%u)", limit);
         return exc_unicode_error(vm, E_UnicodeEncodeError, codec_names[c], obj_val(s), i, j, why);
     }
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }

@@ -79,6 +79,7 @@ int64_t slice_indices(VM *vm, ObjSlice *s, int64_t len, int64_t *start, int64_t 
 int64_t seq_index(VM *vm, Value index, int64_t len, const char *what);
 /* An int index from any int-like (or __index__); TypeError naming `what`. */
 bool index_value(VM *vm, Value v, int64_t *out, const char *what);
+bool slice_bound(VM *vm, Value v, int64_t *out);
 int range_hash(VM *vm, ObjRange *r, uint64_t *out);       /* hash((len, start, step)) */
 int range_contains(VM *vm, ObjRange *r, Value x);          /* 0/1, -1 on error */
 /* An iterator over the range (range_iterator: it->i next value, it->n

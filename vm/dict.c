@@ -468,6 +468,26 @@ static Value m_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return op_call1(vm, obj_val(vm->types[T_REVERSED]), args[0]);
 }
 
+/* isdisjoint and mapping of the keys, values and items views. */
+static Value m_view_isdisjoint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "isdisjoint", nargs - 1, kw, 1, 1)) return ERR;
+    Value it = op_iter(vm, args[1]);
+    if (it == ERR || !vm_push_root(vm, it)) return ERR;
+    Value r = TRUE_VAL;
+    for (;;) {
+        Value x = op_next(vm, it);
+        if (x == UNDEF) break;
+        int c = x == ERR ? -1 : op_contains(vm, args[0], x);
+        if (c != 0) { r = c < 0 ? ERR : FALSE_VAL; break; }
+    }
+    vm_pop_roots(vm, 1);
+    return r;
+}
+static Value m_view_mapping(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    return mappingproxy_new(vm, AS(ObjIter, args[0])->a);
+}
+
 void dict_init_methods(VM *vm) {
     ObjClass *c = vm->types[T_DICT];
     class_add_native(vm, c, "__init__", m_init);
@@ -486,6 +506,10 @@ void dict_init_methods(VM *vm) {
     for (size_t i = 0; rev && i < sizeof reversible / sizeof *reversible; i++) {
         rev->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
         dict_set_str(vm, vm->types[reversible[i]]->dict, rev->name, obj_val(rev));
+    }
+    for (TypeId t = T_DICT_KEYS; t <= T_DICT_ITEMS; t++) {
+        class_add_property(vm, vm->types[t], "mapping", m_view_mapping);
+        if (t != T_DICT_VALUES) class_add_native(vm, vm->types[t], "isdisjoint", m_view_isdisjoint);
     }
     /* keys and items views compare as sets: unhashable, as in CPython */
     dict_set_str(vm, vm->types[T_DICT_KEYS]->dict, vm_name(vm, N___hash__), NONE_VAL);

@@ -576,6 +576,8 @@ SIMPLE_METHOD(m_hex, "hex", hex_of(vm, x))
 SIMPLE_METHOD(m_as_integer_ratio, "as_integer_ratio", integer_ratio_of(vm, x))
 SIMPLE_METHOD(m_conjugate, "conjugate", float_val(x))
 SIMPLE_METHOD(m_float, "__float__", float_val(x))
+SIMPLE_METHOD(m_real, "real", float_val(x))
+SIMPLE_METHOD(m_imag, "imag", float_val(0.0))
 SIMPLE_METHOD(m_pos, "__pos__", float_val(x))
 SIMPLE_METHOD(m_neg, "__neg__", float_val(-x))
 SIMPLE_METHOD(m_abs, "__abs__", float_val(fabs(x)))
@@ -697,4 +699,6 @@ void flt_init_methods(VM *vm) {
     };
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
         class_add_native(vm, vm->types[T_FLOAT], methods[i].name, methods[i].fn);
+    class_add_property(vm, vm->types[T_FLOAT], "real", m_real);
+    class_add_property(vm, vm->types[T_FLOAT], "imag", m_imag);
 }

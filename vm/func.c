@@ -3,6 +3,7 @@
 #include "func.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "containers.h"
 #include "exc.h"
@@ -215,10 +216,13 @@ bool args_check(VM *vm, const char *name, int nargs, ObjTuple *kwnames, int min,
         exc_raise(vm, E_TypeError, "%s() takes no arguments (%d given)", name, nargs);
     else if (min == max && max == 1)
         exc_raise(vm, E_TypeError, "%s() takes exactly one argument (%d given)", name, nargs);
-    else if (nargs > max)
-        exc_raise(vm, E_TypeError, "%s expected at most %d argument%s, got %d", name, max, max == 1 ? "" : "s", nargs);
-    else
-        exc_raise(vm, E_TypeError, "%s expected at least %d argument%s, got %d", name, min, min == 1 ? "" : "s", nargs);
+    else {
+        /* these messages name the method alone: "pop expected at most 1 argument" */
+        const char *dot = strrchr(name, '.');
+        int n = nargs > max ? max : min;
+        exc_raise(vm, E_TypeError, "%s expected %s%d argument%s, got %d", dot ? dot + 1 : name,
+                  min == max ? "" : nargs > max ? "at most " : "at least ", n, n == 1 ? "" : "s", nargs);
+    }
     return false;
 }
 

@@ -1139,6 +1139,9 @@ SIMPLE_METHOD(m_conjugate, "conjugate", self)
 SIMPLE_METHOD(m_as_integer_ratio, "as_integer_ratio", as_integer_ratio_of(vm, self))
 SIMPLE_METHOD(m_is_integer, "is_integer", TRUE_VAL)
 SIMPLE_METHOD(m_index, "__index__", self)
+SIMPLE_METHOD(m_real, "real", self)
+SIMPLE_METHOD(m_imag, "imag", int_val(0))
+SIMPLE_METHOD(m_denominator, "denominator", int_val(1))
 SIMPLE_METHOD(m_int, "__int__", self)
 SIMPLE_METHOD(m_trunc, "__trunc__", self)
 SIMPLE_METHOD(m_floor, "__floor__", self)
@@ -1369,4 +1372,9 @@ void int_init_methods(VM *vm) {
     };
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
         class_add_native(vm, vm->types[T_INT], methods[i].name, methods[i].fn);
+    /* the attributes ops.c answers for instances, also seen on the class (dir, int.real) */
+    class_add_property(vm, vm->types[T_INT], "real", m_real);
+    class_add_property(vm, vm->types[T_INT], "imag", m_imag);
+    class_add_property(vm, vm->types[T_INT], "numerator", m_real);
+    class_add_property(vm, vm->types[T_INT], "denominator", m_denominator);
 }

@@ -237,6 +237,12 @@ int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
     if (!keys || !tmp || !vm_push_root(vm, obj_val(keys))) return -1;
     if (!vm_push_root(vm, obj_val(tmp))) { vm_pop_roots(vm, 1); return -1; }
     int roots = 2, rc = -1;
+    /* The list gives up its buffer meanwhile, so that any change made by
+     * the key function or a comparison shows (in a new buffer). */
+    int64_t saved_len = l->len, saved_cap = l->cap;
+    Value *saved_items = l->items;
+    l->items = NULL;
+    l->len = l->cap = 0;
     bool has_key = key != UNDEF && key != NONE_VAL;
     if (has_key) {
         vals = keys;
@@ -255,25 +261,26 @@ int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
             if (vals) { t = vals->items[i]; vals->items[i] = vals->items[j]; vals->items[j] = t; }
         }
     }
-    int64_t saved_len = l->len;
-    l->len = 0;
     SortCtx c = {vm, false};
     for (int64_t i = 0; i < tmp->cap; i++) tmp->items[i] = NONE_VAL;
     tmp->len = tmp->cap;
     merge_sort(&c, keys->items, vals ? vals->items : NULL, tmp->items, vals ? tmp->items + n : NULL, 0, n);
-    bool modified = l->len != 0;
-    l->len = saved_len;
+    if (l->items || l->len) { exc_raise(vm, E_ValueError, "list modified during sort"); goto done; }
     if (c.failed) goto done;
-    if (modified) { exc_raise(vm, E_ValueError, "list modified during sort"); goto done; }
-    Value *sorted = vals ? vals->items : keys->items;
     if (reverse) {
         for (int64_t i = 0, j = n - 1; i < j; i++, j--) {
-            Value t = sorted[i]; sorted[i] = sorted[j]; sorted[j] = t;
+            Value *sorted = vals ? vals->items : keys->items, t = sorted[i];
+            sorted[i] = sorted[j]; sorted[j] = t;
         }
     }
-    copy_values(l->items, sorted, n);
     rc = 0;
 done:
+    /* what the script put in the list meanwhile is dropped, as in CPython */
+    if (l->items) gc_free(vm, l->items, (size_t)l->cap * sizeof(Value));
+    l->items = saved_items;
+    l->cap = saved_cap;
+    copy_values(l->items, vals ? vals->items : keys->items, saved_len);
+    l->len = saved_len;
     vm_pop_roots(vm, roots);
     return rc;
 }
@@ -338,8 +345,8 @@ static Value m_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.index", nargs - 1, kw, 1, 3)) return ERR;
     int64_t len = SELF->len, start = 0, stop = len;
-    if (nargs > 2 && !index_value(vm, args[2], &start, NULL)) return ERR;
-    if (nargs > 3 && !index_value(vm, args[3], &stop, NULL)) return ERR;
+    if (nargs > 2 && !slice_bound(vm, args[2], &start)) return ERR;
+    if (nargs > 3 && !slice_bound(vm, args[3], &stop)) return ERR;
     if (start < 0) { start += len; if (start < 0) start = 0; }
     if (stop < 0) { stop += len; if (stop < 0) stop = 0; }
     int64_t i = find(vm, SELF, args[1], start, stop);

@@ -301,6 +301,19 @@ static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
                      binop_sym[op], inplace ? "=" : "", type_name(vm, a), type_name(vm, b));
 }
 
+/* seq * n where n is not an int but has __index__ (the last thing CPython
+ * tries for `*`). */
+static Value index_repeat(VM *vm, Value a, Value b) {
+    bool left = is_str(a) || is_list(a) || is_tuple(a) || is_kind(a, OBJ_BYTES);
+    bool right = is_str(b) || is_list(b) || is_tuple(b) || is_kind(b, OBJ_BYTES);
+    Value seq = left ? a : b, n = left ? b : a;
+    if ((!left && !right) || !is_obj(n) || op_special(vm, n, N___index__) == UNDEF) return NOTIMPL_VAL;
+    int64_t k;
+    if (!index_value(vm, n, &k, NULL)) return ERR;
+    Value count = int_from_i64(vm, k < 0 ? 0 : k);
+    return count == ERR ? ERR : seq_repeat(vm, seq, count);
+}
+
 /* a.__op__(b), then b.__rop__(a); a subclass's reflected method goes first. */
 static Value user_binop(VM *vm, BinOp op, Value a, Value b) {
     ObjClass *ta = type_of(vm, a), *tb = type_of(vm, b);
@@ -335,9 +348,11 @@ static Value binary_try(VM *vm, BinOp op, Value a, Value b) {
     Value r = builtin_binop(vm, op, a, b);
     if (r != NOTIMPL_VAL) return r;
     if (is_user(a) || is_user(b) || is_kind(a, OBJ_CLASS) || is_kind(b, OBJ_CLASS) || is_kind(a, OBJ_BYTES) ||
-        is_kind(a, OBJ_BYTEARRAY) || is_kind(b, OBJ_BYTEARRAY) || is_kind(a, OBJ_ITER) || is_kind(b, OBJ_ITER))
-        return user_binop(vm, op, a, b);
-    return NOTIMPL_VAL;
+        is_kind(a, OBJ_BYTEARRAY) || is_kind(b, OBJ_BYTEARRAY) || is_kind(a, OBJ_ITER) || is_kind(b, OBJ_ITER)) {
+        r = user_binop(vm, op, a, b);
+        if (r != NOTIMPL_VAL) return r;
+    }
+    return op == BIN_MUL ? index_repeat(vm, a, b) : NOTIMPL_VAL;
 }
 
 Value op_binary(VM *vm, BinOp op, Value a, Value b) {
@@ -442,6 +457,18 @@ static Value seq_compare(VM *vm, CmpOp op, Value *x, int64_t nx, Value *y, int64
     return op_compare(vm, op, x[i], y[i]);
 }
 
+/* A keys or items view compares with a set or another such view as the
+ * set of its elements. */
+static Value view_compare(VM *vm, CmpOp op, Value a, Value b) {
+    Value x = as_set(vm, a);
+    if (x == ERR || !vm_push_root(vm, x)) return ERR;
+    Value y = as_set(vm, b);
+    if (y == ERR || !vm_push_root(vm, y)) { vm_pop_roots(vm, 1); return ERR; }
+    int r = set_compare(vm, x, y, op);
+    vm_pop_roots(vm, 2);
+    return r < 0 ? ERR : bool_val(r);
+}
+
 /* Builtin comparisons; NOTIMPL when they don't apply. */
 static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     if (is_number(a) && is_number(b)) {
@@ -458,6 +485,8 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
     if (!is_obj(a) || !is_obj(b)) return NOTIMPL_VAL;
     ObjKind ka = (ObjKind)as_obj(a)->kind, kb = (ObjKind)as_obj(b)->kind;
+    if ((is_set_view(vm, a) && (kb == OBJ_SET || is_set_view(vm, b))) || (ka == OBJ_SET && is_set_view(vm, b)))
+        return view_compare(vm, op, a, b);
     if (ka != kb) return NOTIMPL_VAL;
     switch (ka) {
     case OBJ_STR: return bool_val(cmp_result(op, str_cmp(AS(ObjStr, a), AS(ObjStr, b))));
@@ -1966,13 +1995,39 @@ static const struct { NameId name; BinOp op; bool reflected; } layout_binops[] =
     {N___rxor__, BIN_XOR, true}, {N___rand__, BIN_AND, true},
 };
 
+/* How far up the numeric tower a number is: 1 int, 2 float, 3 complex; 0
+ * for anything else. */
+static int num_rank(Value v) {
+    if (is_intlike(v)) return 1;
+    if (is_float(v) || is_kind(v, OBJ_FLOAT)) return 2;
+    return is_kind(v, OBJ_COMPLEX) ? 3 : 0;
+}
+
+/* self.__op__(other) (or __rop__) of a builtin type called directly: a
+ * number declines an operand above it on the tower (`(5).__add__(1.0)` is
+ * NotImplemented); a sequence's + and * raise for what they cannot take. */
+static Value layout_binop(VM *vm, BinOp op, bool reflected, Value self, Value other) {
+    int rank = num_rank(self);
+    if (rank && num_rank(other) > rank) return NOTIMPL_VAL;
+    if (rank && !num_rank(other) && op != BIN_MOD) return NOTIMPL_VAL;      /* not `3 * "a"` */
+    Value r = reflected ? builtin_binop(vm, op, other, self) : builtin_binop(vm, op, self, other);
+    if (r != NOTIMPL_VAL || !(is_str(self) || is_list(self) || is_tuple(self) || is_kind(self, OBJ_BYTES))) return r;
+    if (op == BIN_MUL) {
+        r = index_repeat(vm, self, other);
+        if (r != NOTIMPL_VAL) return r;
+        return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", other);
+    }
+    return op == BIN_ADD ? binop_error(vm, op, self, other, false) : r;
+}
+
 Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw) {
     const char *n = vm_name(vm, name)->data;
     int arity = name == N___setitem__ ? 2
                 : (name == N___len__ || name == N___iter__ || name == N___repr__ || name == N___str__ ||
                    name == N___hash__ || name == N___bool__) ? 0 : 1;
     if (nargs < 1) return exc_raise(vm, E_TypeError, "descriptor '%s' needs an argument", n);
-    if (!args_check(vm, n, nargs - 1, kw, arity, arity)) return ERR;
+    bool ternary = name == N___pow__ || name == N___rpow__;      /* pow's optional modulus */
+    if (!args_check(vm, n, nargs - 1, kw, arity, ternary ? 2 : arity)) return ERR;
     Value self = args[0], a = nargs > 1 ? args[1] : UNDEF;
     switch (name) {
     case N___len__: { int64_t r = len_of(vm, self, true); return r < 0 ? ERR : int_from_i64(vm, r); }
@@ -1996,6 +2051,7 @@ Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw) 
         static const NameId names[] = {N___lt__, N___le__, N___eq__, N___ne__, N___gt__, N___ge__};
         int op = 0;
         while (names[op] != name) op++;
+        if (num_rank(self) && num_rank(a) > num_rank(self)) return NOTIMPL_VAL;    /* (5).__eq__(5.0) */
         return builtin_compare(vm, (CmpOp)op, self, a);
     }
     case N___format__:
@@ -2003,6 +2059,25 @@ Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw) 
         if (AS(ObjStr, a)->len == 0) return op_str(vm, self);      /* format(x, '') is str(x) */
         self = subtype_plain(vm, self);
         return self == ERR ? ERR : fmt_format(vm, self, AS(ObjStr, a));
+    case N___divmod__: case N___rdivmod__: {
+        if (!num_rank(a) || num_rank(a) > num_rank(self)) return NOTIMPL_VAL;
+        /* divmod() of the plain values (a subclass's instance would come back here) */
+        Value x = subtype_plain(vm, self);
+        if (x == ERR || !vm_push_root(vm, x)) return ERR;
+        Value y = subtype_plain(vm, a), dm = dict_get_str(vm->builtins, str_intern_cstr(vm, "divmod"));
+        Value argv[2] = {name == N___divmod__ ? x : y, name == N___divmod__ ? y : x};
+        if (y == ERR || !vm_push_root(vm, y)) { vm_pop_roots(vm, 1); return ERR; }
+        Value r = dm == UNDEF ? exc_raise(vm, E_SystemError, "no divmod") : op_call(vm, dm, argv, 2, NULL);
+        vm_pop_roots(vm, 2);
+        return r;
+    }
+    case N___pow__: case N___rpow__:
+        if (nargs > 2 && args[2] != NONE_VAL) {     /* three-argument pow */
+            Value x = name == N___pow__ ? self : a, y = name == N___pow__ ? a : self;
+            if (!is_intlike(x) || !is_intlike(y) || !is_intlike(args[2])) return NOTIMPL_VAL;
+            return int_pow3(vm, x, y, args[2]);
+        }
+        break;
     case N___iadd__: case N___imul__: case N___ior__:
         return layout_inplace(vm, name == N___iadd__ ? BIN_ADD : name == N___imul__ ? BIN_MUL : BIN_OR, self, a);
     default:
@@ -2010,8 +2085,7 @@ Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw) 
     }
     for (size_t i = 0; i < sizeof layout_binops / sizeof *layout_binops; i++) {
         if (layout_binops[i].name != name) continue;
-        return layout_binops[i].reflected ? builtin_binop(vm, layout_binops[i].op, a, self)
-                                          : builtin_binop(vm, layout_binops[i].op, self, a);
+        return layout_binop(vm, layout_binops[i].op, layout_binops[i].reflected, self, a);
     }
     return exc_raise(vm, E_SystemError, "no builtin %s", n);
 }

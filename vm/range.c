@@ -61,6 +61,20 @@ bool index_value(VM *vm, Value v, int64_t *out, const char *what) {
     return false;
 }
 
+/* A start or stop argument of list.index and tuple.index: an int (huge
+ * ones clamped) or an object with __index__. */
+bool slice_bound(VM *vm, Value v, int64_t *out) {
+    if (!is_intlike(v) && op_special(vm, v, N___index__) == UNDEF) {
+        exc_raise(vm, E_TypeError, "slice indices must be integers or have an __index__ method");
+        return false;
+    }
+    if (is_bigint(v) && !int_to_i64(v, out)) {
+        *out = int_sign(v) < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
+        return true;
+    }
+    return index_value(vm, v, out, NULL);
+}
+
 int64_t seq_index(VM *vm, Value index, int64_t len, const char *what) {
     int64_t i;
     if (!index_value(vm, index, &i, what)) return -1;

@@ -107,7 +107,7 @@ Value slot_wrapper(VM *vm, Value obj, ObjStr *name) {
     X(__add__) X(__sub__) X(__mul__) X(__truediv__) X(__floordiv__) X(__mod__) X(__pow__) \
     X(__lshift__) X(__rshift__) X(__or__) X(__xor__) X(__and__) \
     X(__radd__) X(__rsub__) X(__rmul__) X(__rtruediv__) X(__rfloordiv__) X(__rmod__) X(__rpow__) \
-    X(__rlshift__) X(__rrshift__) X(__ror__) X(__rxor__) X(__rand__)
+    X(__rlshift__) X(__rrshift__) X(__ror__) X(__rxor__) X(__rand__) X(__divmod__) X(__rdivmod__)
 
 #define X(n) static Value layout_##n(VM *vm, Value *a, int k, ObjTuple *kw) { return op_layout_call(vm, N_##n, a, k, kw); }
 LAYOUT_SLOTS(X)
@@ -145,7 +145,7 @@ static unsigned slot_kinds(NameId n) {
     case N___and__: case N___rand__: case N___xor__: case N___rxor__: case N___lshift__: case N___rlshift__:
     case N___rshift__: case N___rrshift__:
         return K(OBJ_BIGINT);
-    case N___floordiv__: case N___rfloordiv__: return NUMBERS;     /* complex has none since 3.10 */
+    case N___floordiv__: case N___rfloordiv__: case N___divmod__: case N___rdivmod__: return NUMBERS;     /* complex has none since 3.10 */
     default: return NUMBERS | CPX;     /* the other numeric operators */
     }
 }

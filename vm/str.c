@@ -113,66 +113,62 @@ Value str_from_buf(VM *vm, StrBuf *b) {
     return v;
 }
 
-/* How many bytes of the invalid sequence at s a UTF-8 decoder reports (the
- * lead byte and the continuation bytes that fit it), and why it fails. */
-static size_t utf8_bad_span(const char *s, size_t len, const char **why) {
-    unsigned char c = (unsigned char)s[0];
-    size_t need = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+/* The length (1 to 3) of the invalid UTF-8 sequence at s[i]: its longest
+ * prefix that a valid sequence could start with (the "maximal subpart"
+ * that CPython replaces by one U+FFFD). *why says what is wrong. */
+static size_t utf8_bad_len(const unsigned char *p, size_t len, size_t i, const char **why) {
+    unsigned c = p[i];
+    int n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
     *why = "invalid start byte";
-    if (!need) return 1;
+    if (!n) return 1;
     size_t k = 1;
-    for (; k < need && k < len; k++) {
-        unsigned char d = (unsigned char)s[k];
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (k == 1 && c == 0xE0) lo = 0xA0;
-        if (k == 1 && c == 0xED) hi = 0x9F;
-        if (k == 1 && c == 0xF0) lo = 0x90;
-        if (k == 1 && c == 0xF4) hi = 0x8F;
-        if (d < lo || d > hi) break;
+    for (; k < (size_t)n && i + k < len; k++) {
+        unsigned lo = 0x80, hi = 0xBF, d = p[i + k];
+        if (k == 1) {       /* no overlong forms, surrogates or code points past U+10FFFF */
+            if (c == 0xE0) lo = 0xA0;
+            else if (c == 0xED) hi = 0x9F;
+            else if (c == 0xF0) lo = 0x90;
+            else if (c == 0xF4) hi = 0x8F;
+        }
+        if (d < lo || d > hi) { *why = "invalid continuation byte"; return k; }
     }
-    *why = k < need && k >= len ? "unexpected end of data" : "invalid continuation byte";
+    *why = "unexpected end of data";
     return k;
 }
 
+/* Decodes UTF-8 with the error handlers strict, replace, ignore,
+ * backslashreplace and surrogateescape (NULL is strict). */
 Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors) {
     size_t bad;
     if (utf8_valid(s, len, &bad)) return str_new(vm, s, len);
+    const unsigned char *p = (const unsigned char *)s;
     const char *why;
-    if (errors && strcmp(errors, "replace") == 0) {
-        /* One U+FFFD per maximal ill-formed subpart, as CPython:
-         * b'\xe2\x82'.decode(errors='replace') is one '\ufffd'. */
-        StrBuf b = SB_INIT;
-        size_t i = 0;
-        while (i < len) {
-            size_t start = i;
-            if (utf8_valid(s + i, 1, NULL)) { sb_addc(&b, s[i]); i++; continue; }
-            /* Take the valid sequence starting here, else replace the
-             * maximal ill-formed subpart. */
-            size_t n = 0;
-            for (size_t k = 2; k <= 4 && i + k <= len; k++) {
-                if (utf8_valid(s + i, k, NULL)) { n = k; break; }
-            }
-            if (n) sb_add(&b, s + start, n);
-            else sb_add(&b, "\xEF\xBF\xBD", 3), n = utf8_bad_span(s + i, len - i, &why);
-            i += n;
-        }
-        return str_from_buf(vm, &b);
+    if (!errors || !strcmp(errors, "strict")) {
+        size_t n = utf8_bad_len(p, len, bad, &why);
+        return exc_unicode_error(vm, E_UnicodeDecodeError, "utf-8", bytes_new(vm, p, len), (int64_t)bad,
+                                 (int64_t)(bad + n), why);
     }
-    if (errors && strcmp(errors, "ignore") == 0) {
-        StrBuf b = SB_INIT;
-        for (size_t i = 0; i < len;) {
-            size_t n = 0;
-            for (size_t k = 1; k <= 4 && i + k <= len; k++) {
-                if (utf8_valid(s + i, k, NULL)) { n = k; break; }
-            }
-            if (n) sb_add(&b, s + i, n);
-            i += n ? n : 1;
+    bool replace = !strcmp(errors, "replace"), bslash = !strcmp(errors, "backslashreplace");
+    bool escape = !strcmp(errors, "surrogateescape");
+    if (!replace && !bslash && !escape && strcmp(errors, "ignore"))
+        return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
+    StrBuf b = SB_INIT;
+    size_t i = 0;
+    while (i < len) {
+        size_t ok;
+        if (utf8_valid(s + i, len - i, &ok)) ok = len - i;
+        sb_add(&b, s + i, ok);
+        i += ok;
+        if (i >= len) break;
+        size_t n = utf8_bad_len(p, len, i, &why);
+        if (replace) sb_add(&b, "\xEF\xBF\xBD", 3);
+        for (size_t k = 0; k < n && (bslash || escape); k++) {
+            if (bslash) sb_addf(&b, "\\x%02x", p[i + k]);
+            else sb_add_utf8(&b, 0xDC00 + p[i + k]);
         }
-        return str_from_buf(vm, &b);
+        i += n;
     }
-    size_t end = bad + utf8_bad_span(s + bad, len - bad, &why);
-    return exc_unicode_error(vm, E_UnicodeDecodeError, "utf-8", bytes_new(vm, (const uint8_t *)s, len),
-                             (int64_t)bad, (int64_t)end, why);
+    return str_from_buf(vm, &b);
 }
 
 Value str_char(VM *vm, uint32_t cp) {

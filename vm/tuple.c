@@ -45,8 +45,8 @@ Value tuple_getitem(VM *vm, ObjTuple *t, Value index) {
 static Value m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "tuple.index", nargs - 1, kw, 1, 3)) return ERR;
     int64_t len = SELF->len, start = 0, stop = len;
-    if (nargs > 2 && !index_value(vm, args[2], &start, NULL)) return ERR;
-    if (nargs > 3 && !index_value(vm, args[3], &stop, NULL)) return ERR;
+    if (nargs > 2 && !slice_bound(vm, args[2], &start)) return ERR;
+    if (nargs > 3 && !slice_bound(vm, args[3], &stop)) return ERR;
     if (start < 0) { start += len; if (start < 0) start = 0; }
     if (stop < 0) { stop += len; if (stop < 0) stop = 0; }
     for (int64_t i = start; i < stop && i < SELF->len; i++) {

@@ -146,7 +146,7 @@ typedef enum ExcId {
     X(__module__) X(__doc__) X(__class__) X(__dict__) X(__main__) X(__builtins__) \
     X(__add__) X(__radd__) X(__sub__) X(__rsub__) X(__mul__) X(__rmul__) \
     X(__truediv__) X(__rtruediv__) X(__floordiv__) X(__rfloordiv__) X(__mod__) \
-    X(__rmod__) X(__pow__) X(__rpow__) X(__matmul__) X(__rmatmul__) \
+    X(__rmod__) X(__pow__) X(__rpow__) X(__matmul__) X(__rmatmul__) X(__divmod__) X(__rdivmod__) \
     X(__lshift__) X(__rlshift__) X(__rshift__) X(__rrshift__) X(__and__) \
     X(__rand__) X(__or__) X(__ror__) X(__xor__) X(__rxor__) \
     X(__iadd__) X(__isub__) X(__imul__) X(__itruediv__) X(__ifloordiv__) \

@@ -360,11 +360,12 @@ static Value layout_inplace(VM *vm, BinOp op, Value a, Value b) {
 }
 
 Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
-    if (!is_subtype(a) || sub_override(vm, as_obj(a), binop_iname[op]) == UNDEF) {
+    bool own = is_subtype(a) || has_own_class(a);
+    if (!own || sub_override(vm, as_obj(a), binop_iname[op]) == UNDEF) {
         Value r = layout_inplace(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
     }
-    if (is_user(a) || is_subtype(a) || is_kind(a, OBJ_BYTEARRAY)) {
+    if (is_user(a) || own || is_kind(a, OBJ_BYTEARRAY)) {
         Value r = call_special(vm, a, binop_iname[op], &b, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
     }
@@ -507,7 +508,7 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
 Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
     /* Instances of subclasses of builtin types try their overrides first,
      * then what the builtin type does. */
-    bool sub = is_subtype(a) || is_subtype(b);
+    bool sub = is_subtype(a) || is_subtype(b) || has_own_class(a) || has_own_class(b);
     Value r;
     if (!sub) {
         r = builtin_compare(vm, op, a, b);

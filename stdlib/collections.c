@@ -934,6 +934,19 @@ static Value odict_cmp(VM *vm, Value *args, int nargs, bool ne) {
     }
     return bool_val(eq != ne);
 }
+/* od | other and other | od: an OrderedDict of od's class, updated in order. */
+static Value odict_union(VM *vm, Value *args, int nargs, bool reflected) {
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "expected 1 argument, got %d", nargs - 1);
+    if (!is_dict(args[1])) return NOTIMPL_VAL;
+    Value d = op_call1(vm, obj_val(as_obj(args[0])->cls), reflected ? args[1] : args[0]);
+    if (d == ERR || !vm_push_root(vm, d)) return ERR;
+    int rc = dict_update(vm, AS(ObjDict, d), reflected ? args[0] : args[1]);
+    vm_pop_roots(vm, 1);
+    return rc < 0 ? ERR : d;
+}
+static Value odict_or(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_union(vm, a, n, false); }
+static Value odict_ror(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_union(vm, a, n, true); }
+
 static Value odict_eq(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_cmp(vm, a, n, false); }
 static Value odict_ne(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_cmp(vm, a, n, true); }
 
@@ -1019,7 +1032,8 @@ static bool counter_feed(VM *vm, ObjDict *d, Value src, Value *kwvals, ObjTuple 
 }
 
 static Value counter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 argument, got %d", nargs - 1);
+    if (nargs > 2)
+        return exc_raise(vm, E_TypeError, "Counter.__init__() takes from 1 to 2 positional arguments but %d were given", nargs);
     ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
     if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
     bool ok = counter_feed(vm, d, nargs > 1 ? args[1] : UNDEF, args + nargs, kw, false);
@@ -1342,6 +1356,12 @@ static Value nt_getfield(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return i < t->len ? t->items[i] : exc_raise(vm, E_IndexError, "tuple index out of range");
 }
 
+/* A field's setter and deleter: fields are fixed, as CPython's _tuplegetter. */
+static Value nt_fixed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args; (void)kw;
+    return exc_raise(vm, E_AttributeError, nargs > 1 ? "can't set attribute" : "can't delete attribute");
+}
+
 static Value nt_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
     ObjTuple *t = AS(ObjTuple, args[0]), *fields = nt_fields(vm, as_obj(args[0])->cls);
@@ -1571,6 +1591,10 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
         return ERR;
     for (int64_t i = 0; i < fields->len; i++) {
         if (!add_property(vm, c, AS(ObjStr, fields->items[i])->data, nt_getfield, int_val(i))) return ERR;
+        Value prop = dict_get_str(c->dict, AS(ObjStr, fields->items[i]));
+        ObjNative *fixed = native_new(vm, "__set__", nt_fixed);
+        if (!fixed) return ERR;
+        AS(ObjProperty, prop)->fset = AS(ObjProperty, prop)->fdel = obj_val(fixed);
     }
     return obj_val(c);
 }
@@ -1589,10 +1613,28 @@ static Value filled_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* cls.fromkeys(iterable, value=None): cls() filled through its __setitem__. */
+static Value dict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "fromkeys", nargs - 1, kw, 1, 2)) return ERR;
+    Value d = op_call0(vm, args[0]);
+    if (d == ERR || !vm_push_root(vm, d)) return ERR;
+    Value it = op_iter(vm, args[1]), r = d;
+    if (it == ERR || !vm_push_root(vm, it)) { vm_pop_roots(vm, 1); return ERR; }
+    for (;;) {
+        Value k = op_next(vm, it);
+        if (k == UNDEF) break;
+        if (k == ERR || op_setitem(vm, d, k, nargs > 2 ? args[2] : NONE_VAL) < 0) { r = ERR; break; }
+    }
+    vm_pop_roots(vm, 2);
+    return r;
+}
+
 static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn ctor, const MethodDef *methods,
                             size_t n, Value modname) {
     ObjClass *c = new_class(vm, name, vm->types[T_DICT], OBJ_DICT, modname);
-    if (!c || !add_static_new(vm, c, ctor) || !class_add_native(vm, c, "__init__", filled_init)) return NULL;
+    if (!c || !add_static_new(vm, c, ctor) || !class_add_native(vm, c, "__init__", filled_init) ||
+        !add_classmethod(vm, c, "fromkeys", dict_fromkeys))
+        return NULL;
     for (size_t i = 0; i < n; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return NULL;
     }
@@ -1619,6 +1661,7 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     static const MethodDef od_methods[] = {
         {"move_to_end", odict_move_to_end}, {"popitem", odict_popitem}, {"copy", odict_copy},
         {"__copy__", odict_copy}, {"__repr__", odict_repr}, {"__eq__", odict_eq}, {"__ne__", odict_ne},
+        {"__or__", odict_or}, {"__ror__", odict_ror},
     };
     static const MethodDef ct_methods[] = {
         {"__missing__", counter_missing}, {"update", counter_update}, {"subtract", counter_subtract},

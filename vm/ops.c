@@ -1235,7 +1235,9 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
     if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
-    if (class_lookup(cls, name) != UNDEF)
+    Value attr = class_lookup(cls, name);
+    if (is_kind(attr, OBJ_PROPERTY)) return op_generic_setattr(vm, obj, name, v);   /* its setter or error */
+    if (attr != UNDEF)
         exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", type_name(vm, obj), name->data);
     else
         exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
@@ -1259,6 +1261,7 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
         }
         return class_delattr(vm, c, name);
     }
+    if (is_kind(class_lookup(type_of(vm, obj), name), OBJ_PROPERTY)) return op_generic_setattr(vm, obj, name, UNDEF);
     ObjDict *d = obj_dict(vm, obj);
     if (d) {
         int r = dict_del(vm, d, obj_val(name));

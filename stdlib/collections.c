@@ -35,6 +35,7 @@
  * then a staticmethod around a native, which class_alloc calls as a user
  * class's __new__. */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../vm/class.h"
@@ -392,6 +393,53 @@ static Value deque_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return d;
 }
 
+/* d *= n: the items repeated n times (n <= 0 empties it; a maxlen keeps the
+ * last ones). */
+static Value deque_imul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__imul__", nargs - 1, kw, 1, 1)) return ERR;
+    RING(args[0]);
+    if (!is_intlike(args[1]))
+        return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%T'", args[1]);
+    int64_t n;
+    if (!int_to_i64(args[1], &n)) return exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
+    if (n <= 0 || r->n == 0) {
+        ring_clear(r);
+        return args[0];
+    }
+    ObjList *items = list_new(vm, r->n);
+    if (!items || !vm_push_root(vm, obj_val(items))) return ERR;
+    for (int64_t k = 0; k < r->n; k++) items->items[items->len++] = *ring_slot(r, k);
+    bool ok = true;
+    for (int64_t i = 1; ok && i < n; i++) {
+        for (int64_t k = 0; ok && k < items->len; k++) ok = ring_push(vm, r, items->items[k], false);
+    }
+    vm_pop_roots(vm, 1);
+    return ok ? args[0] : ERR;
+}
+
+static Value deque_mul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__mul__", nargs - 1, kw, 1, 1)) return ERR;
+    Value d = deque_copy(vm, args, 1, NULL);
+    if (d == ERR || !vm_push_root(vm, d)) return ERR;
+    Value r = deque_imul(vm, (Value[]){d, args[1]}, 2, NULL);
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
+static Value deque_add(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__add__", nargs - 1, kw, 1, 1)) return ERR;
+    ObjClass *dc = mod_class(vm, "deque");
+    if (!dc) return ERR;
+    if (!is_instance(vm, args[1], dc))
+        return exc_raise(vm, E_TypeError, "can only concatenate deque (not \"%T\") to deque", args[1]);
+    Value d = deque_copy(vm, args, 1, NULL);
+    if (d == ERR || !vm_push_root(vm, d)) return ERR;
+    Ring *r = ring_of(vm, d);
+    bool ok = r && ring_extend(vm, r, args[1], false);
+    vm_pop_roots(vm, 1);
+    return ok ? d : ERR;
+}
+
 /* The index of the first item equal to x in [start, stop), -1 if none, -2
  * after raising. Comparisons may run script code that mutates the deque. */
 static int64_t ring_find(VM *vm, Ring *r, Value x, int64_t start, int64_t stop) {
@@ -639,7 +687,8 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
         {"reverse", deque_reverse}, {"insert", deque_insert}, {"__len__", deque_len},
         {"__getitem__", deque_getitem}, {"__setitem__", deque_setitem}, {"__delitem__", deque_delitem},
         {"__contains__", deque_contains}, {"__iter__", deque_iter}, {"__reversed__", deque_reversed},
-        {"__repr__", deque_repr}, {"__iadd__", deque_iadd}, {"__eq__", deque_eq}, {"__ne__", deque_ne},
+        {"__repr__", deque_repr}, {"__iadd__", deque_iadd}, {"__add__", deque_add}, {"__mul__", deque_mul}, {"__rmul__", deque_mul},
+        {"__imul__", deque_imul}, {"__eq__", deque_eq}, {"__ne__", deque_ne},
         {"__lt__", deque_lt}, {"__le__", deque_le}, {"__gt__", deque_gt}, {"__ge__", deque_ge},
     };
     ObjClass *c = class_new_builtin(vm, "deque", vm->types[T_OBJECT], OBJ_INSTANCE);
@@ -866,6 +915,41 @@ static Value odict_popitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return rc < 0 ? ERR : obj_val(t);
 }
 
+/* Two OrderedDicts are equal only with their items in the same order; with
+ * any other mapping, dict's own == decides (NotImplemented gets there). */
+static Value odict_cmp(VM *vm, Value *args, int nargs, bool ne) {
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "expected 1 argument, got %d", nargs - 1);
+    ObjClass *oc = mod_class(vm, "OrderedDict");
+    if (!oc) return ERR;
+    if (!is_instance(vm, args[1], oc)) return NOTIMPL_VAL;
+    ObjDict *a = AS(ObjDict, args[0]), *b = AS(ObjDict, args[1]);
+    bool eq = a->count == b->count;
+    int64_t pa = 0, pb = 0;
+    Value ka, va, kb, vb;
+    while (eq && dict_next(a, &pa, &ka, &va) && dict_next(b, &pb, &kb, &vb)) {
+        int e = op_eq(vm, ka, kb);
+        if (e > 0) e = op_eq(vm, va, vb);
+        if (e < 0) return ERR;
+        eq = e;
+    }
+    return bool_val(eq != ne);
+}
+/* od | other and other | od: an OrderedDict of od's class, updated in order. */
+static Value odict_union(VM *vm, Value *args, int nargs, bool reflected) {
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "expected 1 argument, got %d", nargs - 1);
+    if (!is_dict(args[1])) return NOTIMPL_VAL;
+    Value d = op_call1(vm, obj_val(as_obj(args[0])->cls), reflected ? args[1] : args[0]);
+    if (d == ERR || !vm_push_root(vm, d)) return ERR;
+    int rc = dict_update(vm, AS(ObjDict, d), reflected ? args[0] : args[1]);
+    vm_pop_roots(vm, 1);
+    return rc < 0 ? ERR : d;
+}
+static Value odict_or(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_union(vm, a, n, false); }
+static Value odict_ror(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_union(vm, a, n, true); }
+
+static Value odict_eq(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_cmp(vm, a, n, false); }
+static Value odict_ne(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_cmp(vm, a, n, true); }
+
 static Value odict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
     ObjDict *d = dict_of(vm, as_obj(args[0])->cls);
@@ -948,7 +1032,8 @@ static bool counter_feed(VM *vm, ObjDict *d, Value src, Value *kwvals, ObjTuple 
 }
 
 static Value counter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 argument, got %d", nargs - 1);
+    if (nargs > 2)
+        return exc_raise(vm, E_TypeError, "Counter.__init__() takes from 1 to 2 positional arguments but %d were given", nargs);
     ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
     if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
     bool ok = counter_feed(vm, d, nargs > 1 ? args[1] : UNDEF, args + nargs, kw, false);
@@ -1075,12 +1160,13 @@ static Value counter_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_from_buf(vm, &b);
 }
 
-/* Counter arithmetic: + - | & keep only positive counts, as CPython. */
-static Value counter_binop(VM *vm, Value *args, int nargs, BinOp op) {
+/* Counter arithmetic: + - | & keep only positive counts, as CPython. The
+ * in-place forms also take a plain dict (CPython reads other.items()). */
+static Value counter_binop(VM *vm, Value *args, int nargs, BinOp op, bool inplace) {
     if (nargs != 2) return exc_raise(vm, E_TypeError, "expected 1 argument, got %d", nargs - 1);
     ObjClass *cc = mod_class(vm, "Counter");
     if (!cc) return ERR;
-    if (!is_instance(vm, args[1], cc)) return NOTIMPL_VAL;
+    if (!is_instance(vm, args[1], cc) && !(inplace && is_dict(args[1]))) return NOTIMPL_VAL;
     ObjDict *a = AS(ObjDict, args[0]), *b = AS(ObjDict, args[1]);
     ObjDict *r = dict_of(vm, cc);
     if (!r || !vm_push_root(vm, obj_val(r))) return ERR;
@@ -1104,7 +1190,6 @@ static Value counter_binop(VM *vm, Value *args, int nargs, BinOp op) {
                 res = (op == BIN_OR) == (lt == 1) ? y : x;
             }
             if (res == ERR) { ok = false; break; }
-            if (op == BIN_SUB && pass && w == UNDEF) continue;  /* only in b: never positive */
             int pos_ = op_compare_bool(vm, CMP_GT, res, int_val(0));
             if (pos_ < 0) { ok = false; break; }
             if (pos_ && !vm_push_root(vm, res)) { ok = false; break; }
@@ -1117,10 +1202,82 @@ static Value counter_binop(VM *vm, Value *args, int nargs, BinOp op) {
     vm_pop_roots(vm, 1);
     return ok ? obj_val(r) : ERR;
 }
-static Value counter_add(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_ADD); }
-static Value counter_sub(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_SUB); }
-static Value counter_or(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_OR); }
-static Value counter_and(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_AND); }
+static Value counter_add(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_ADD, false); }
+static Value counter_sub(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_SUB, false); }
+static Value counter_or(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_OR, false); }
+static Value counter_and(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_binop(vm, a, n, BIN_AND, false); }
+
+/* c += other and friends: the result of the binary form, copied back into
+ * self so that the object (and its class) stays the same. */
+static Value counter_inplace(VM *vm, Value *args, int nargs, BinOp op) {
+    Value r = counter_binop(vm, args, nargs, op, true);
+    if (r == ERR || r == NOTIMPL_VAL || !vm_push_root(vm, r)) return r == NOTIMPL_VAL ? r : ERR;
+    ObjDict *self = AS(ObjDict, args[0]);
+    dict_clear(vm, self);
+    int rc = dict_update(vm, self, r);
+    vm_pop_roots(vm, 1);
+    return rc < 0 ? ERR : args[0];
+}
+static Value counter_iadd(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_inplace(vm, a, n, BIN_ADD); }
+static Value counter_isub(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_inplace(vm, a, n, BIN_SUB); }
+static Value counter_ior(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_inplace(vm, a, n, BIN_OR); }
+static Value counter_iand(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_inplace(vm, a, n, BIN_AND); }
+
+/* +c and -c: Counter() + c and Counter() - c. */
+static Value counter_unary(VM *vm, Value *args, int nargs, BinOp op) {
+    if (nargs != 1) return exc_raise(vm, E_TypeError, "expected 0 arguments, got %d", nargs - 1);
+    ObjClass *cc = mod_class(vm, "Counter");
+    ObjDict *zero = cc ? dict_of(vm, cc) : NULL;
+    if (!zero || !vm_push_root(vm, obj_val(zero))) return ERR;
+    Value r = counter_binop(vm, (Value[]){obj_val(zero), args[0]}, 2, op, false);
+    vm_pop_roots(vm, 1);
+    return r;
+}
+static Value counter_pos(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_unary(vm, a, n, BIN_ADD); }
+static Value counter_neg(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_unary(vm, a, n, BIN_SUB); }
+
+/* 1 when a[e] op b[e] holds for every key e of either (missing keys count
+ * as 0), 0 when not, -1 on error. */
+static int counter_all(VM *vm, ObjDict *a, ObjDict *b, CmpOp op) {
+    for (int pass = 0; pass < 2; pass++) {
+        int64_t pos = 0;
+        Value k, v;
+        while (dict_next(pass ? b : a, &pos, &k, &v)) {
+            Value w = dict_get(vm, pass ? a : b, k);
+            if (w == ERR) return -1;
+            if (w == UNDEF) w = int_val(0);
+            int t = pass ? op_compare_bool(vm, op, w, v) : op_compare_bool(vm, op, v, w);
+            if (t <= 0) return t;
+        }
+    }
+    return 1;
+}
+
+/* Rich comparison as multiset inclusion (Python 3.10+); < and > also need
+ * the counters to differ. */
+static Value counter_cmp(VM *vm, Value *args, int nargs, CmpOp op) {
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "expected 1 argument, got %d", nargs - 1);
+    ObjClass *cc = mod_class(vm, "Counter");
+    if (!cc) return ERR;
+    if (!is_instance(vm, args[1], cc)) return NOTIMPL_VAL;
+    ObjDict *a = AS(ObjDict, args[0]), *b = AS(ObjDict, args[1]);
+    CmpOp base = op == CMP_NE ? CMP_EQ : op == CMP_LT ? CMP_LE : op == CMP_GT ? CMP_GE : op;
+    int t = counter_all(vm, a, b, base);
+    if (t < 0) return ERR;
+    if (op == CMP_NE) return bool_val(!t);
+    if (t && (op == CMP_LT || op == CMP_GT)) {
+        int eq = counter_all(vm, a, b, CMP_EQ);
+        if (eq < 0) return ERR;
+        t = !eq;
+    }
+    return bool_val(t);
+}
+static Value counter_eq(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_cmp(vm, a, n, CMP_EQ); }
+static Value counter_ne(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_cmp(vm, a, n, CMP_NE); }
+static Value counter_lt(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_cmp(vm, a, n, CMP_LT); }
+static Value counter_le(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_cmp(vm, a, n, CMP_LE); }
+static Value counter_gt(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_cmp(vm, a, n, CMP_GT); }
+static Value counter_ge(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return counter_cmp(vm, a, n, CMP_GE); }
 
 static Value counter_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args; (void)nargs; (void)kw;
@@ -1197,6 +1354,12 @@ static Value nt_getfield(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t i = as_int(args[0]);
     ObjTuple *t = AS(ObjTuple, args[1]);
     return i < t->len ? t->items[i] : exc_raise(vm, E_IndexError, "tuple index out of range");
+}
+
+/* A field's setter and deleter: fields are fixed, as CPython's _tuplegetter. */
+static Value nt_fixed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args; (void)kw;
+    return exc_raise(vm, E_AttributeError, nargs > 1 ? "can't set attribute" : "can't delete attribute");
 }
 
 static Value nt_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -1342,6 +1505,22 @@ static bool nt_check_name(VM *vm, ObjStr *s, bool field) {
     return true;
 }
 
+/* rename=True: each invalid or repeated field name becomes _<index>. */
+static bool nt_rename(VM *vm, ObjList *fl) {
+    for (int64_t i = 0; i < fl->len; i++) {
+        ObjStr *s = AS(ObjStr, fl->items[i]);
+        bool bad = !is_identifier(s) || is_keyword(s->data) || s->data[0] == '_';
+        for (int64_t j = 0; !bad && j < i; j++) bad = str_eq(s, AS(ObjStr, fl->items[j]));
+        if (!bad) continue;
+        char buf[32];
+        snprintf(buf, sizeof buf, "_%lld", (long long)i);
+        Value r = str_from_cstr(vm, buf);
+        if (r == ERR) return false;
+        fl->items[i] = r;
+    }
+    return true;
+}
+
 /* The __name__ of the module running the namedtuple() call. */
 static Value caller_module(VM *vm) {
     Frame *f = vm->fiber ? vm->fiber->frame : NULL;
@@ -1370,9 +1549,11 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
     if (!nt_check_name(vm, AS(ObjStr, p[0]), false)) return ERR;
     ObjList *fl = nt_field_names(vm, p[1]);
     if (!fl) return ERR;
+    int rename = p[2] == UNDEF ? 0 : op_truthy(vm, p[2]);
+    if (rename < 0 || (rename && !nt_rename(vm, fl))) return ERR;
     for (int64_t i = 0; i < fl->len; i++) {
         ObjStr *s = AS(ObjStr, fl->items[i]);
-        if (!nt_check_name(vm, s, true)) return ERR;
+        if (!nt_check_name(vm, s, !rename)) return ERR;
         for (int64_t j = 0; j < i; j++) {
             if (str_eq(s, AS(ObjStr, fl->items[j])))
                 return exc_raise(vm, E_ValueError, "Encountered duplicate field name: %R", obj_val(s));
@@ -1410,6 +1591,10 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
         return ERR;
     for (int64_t i = 0; i < fields->len; i++) {
         if (!add_property(vm, c, AS(ObjStr, fields->items[i])->data, nt_getfield, int_val(i))) return ERR;
+        Value prop = dict_get_str(c->dict, AS(ObjStr, fields->items[i]));
+        ObjNative *fixed = native_new(vm, "__set__", nt_fixed);
+        if (!fixed) return ERR;
+        AS(ObjProperty, prop)->fset = AS(ObjProperty, prop)->fdel = obj_val(fixed);
     }
     return obj_val(c);
 }
@@ -1428,10 +1613,28 @@ static Value filled_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* cls.fromkeys(iterable, value=None): cls() filled through its __setitem__. */
+static Value dict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "fromkeys", nargs - 1, kw, 1, 2)) return ERR;
+    Value d = op_call0(vm, args[0]);
+    if (d == ERR || !vm_push_root(vm, d)) return ERR;
+    Value it = op_iter(vm, args[1]), r = d;
+    if (it == ERR || !vm_push_root(vm, it)) { vm_pop_roots(vm, 1); return ERR; }
+    for (;;) {
+        Value k = op_next(vm, it);
+        if (k == UNDEF) break;
+        if (k == ERR || op_setitem(vm, d, k, nargs > 2 ? args[2] : NONE_VAL) < 0) { r = ERR; break; }
+    }
+    vm_pop_roots(vm, 2);
+    return r;
+}
+
 static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn ctor, const MethodDef *methods,
                             size_t n, Value modname) {
     ObjClass *c = new_class(vm, name, vm->types[T_DICT], OBJ_DICT, modname);
-    if (!c || !add_static_new(vm, c, ctor) || !class_add_native(vm, c, "__init__", filled_init)) return NULL;
+    if (!c || !add_static_new(vm, c, ctor) || !class_add_native(vm, c, "__init__", filled_init) ||
+        !add_classmethod(vm, c, "fromkeys", dict_fromkeys))
+        return NULL;
     for (size_t i = 0; i < n; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return NULL;
     }
@@ -1457,13 +1660,17 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     };
     static const MethodDef od_methods[] = {
         {"move_to_end", odict_move_to_end}, {"popitem", odict_popitem}, {"copy", odict_copy},
-        {"__copy__", odict_copy}, {"__repr__", odict_repr},
+        {"__copy__", odict_copy}, {"__repr__", odict_repr}, {"__eq__", odict_eq}, {"__ne__", odict_ne},
+        {"__or__", odict_or}, {"__ror__", odict_ror},
     };
     static const MethodDef ct_methods[] = {
         {"__missing__", counter_missing}, {"update", counter_update}, {"subtract", counter_subtract},
         {"total", counter_total}, {"most_common", counter_most_common}, {"elements", counter_elements},
         {"copy", counter_copy}, {"__copy__", counter_copy}, {"__repr__", counter_repr},
         {"__add__", counter_add}, {"__sub__", counter_sub}, {"__or__", counter_or}, {"__and__", counter_and},
+        {"__iadd__", counter_iadd}, {"__isub__", counter_isub}, {"__ior__", counter_ior}, {"__iand__", counter_iand},
+        {"__pos__", counter_pos}, {"__neg__", counter_neg}, {"__eq__", counter_eq}, {"__ne__", counter_ne},
+        {"__lt__", counter_lt}, {"__le__", counter_le}, {"__gt__", counter_gt}, {"__ge__", counter_ge},
     };
     Value modname = str_from_cstr(vm, "collections");
     if (modname == ERR || !deque_init_class(vm, m, modname)) return false;

@@ -323,10 +323,11 @@ static Value compress_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- dropwhile, takewhile, filterfalse, starmap ------------------------ */
 
-/* pred(v) as 0/1, -1 on error; v is rooted in it->c meanwhile. */
-static int call_pred(VM *vm, ObjIter *it, Value pred, Value v) {
+/* pred(v) as 0/1, -1 on error; v is rooted in it->c meanwhile. Only
+ * filterfalse takes None for bool (the others call it, and fail). */
+static int call_pred(VM *vm, ObjIter *it, Value pred, Value v, bool none_is_bool) {
     it->c = v;
-    Value r = pred == NONE_VAL ? v : op_call1(vm, pred, v);
+    Value r = pred == NONE_VAL && none_is_bool ? v : op_call1(vm, pred, v);
     int t = r == ERR ? -1 : op_truthy(vm, r);
     it->c = UNDEF;
     return t;
@@ -336,7 +337,7 @@ static Value dropwhile_next(VM *vm, ObjIter *it) {
     for (;;) {
         Value v = op_next(vm, it->b);
         if (v == ERR || v == UNDEF || it->i) return v;
-        int t = call_pred(vm, it, it->a, v);
+        int t = call_pred(vm, it, it->a, v, false);
         if (t < 0) return ERR;
         if (!t) { it->i = 1; return v; }
     }
@@ -346,7 +347,7 @@ static Value takewhile_next(VM *vm, ObjIter *it) {
     if (it->i) return UNDEF;
     Value v = op_next(vm, it->b);
     if (v == ERR || v == UNDEF) return v;
-    int t = call_pred(vm, it, it->a, v);
+    int t = call_pred(vm, it, it->a, v, false);
     if (t < 0) return ERR;
     if (t) return v;
     it->i = 1;
@@ -357,7 +358,7 @@ static Value filterfalse_next(VM *vm, ObjIter *it) {
     for (;;) {
         Value v = op_next(vm, it->b);
         if (v == ERR || v == UNDEF) return v;
-        int t = call_pred(vm, it, it->a, v);
+        int t = call_pred(vm, it, it->a, v, true);
         if (t < 0) return ERR;
         if (!t) return v;
     }

@@ -16,6 +16,7 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/import.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -376,9 +377,29 @@ static Value encode(Encoder *e, Value obj) {
     return str_from_buf(e->vm, &e->out);
 }
 
+/* A call with cls= (not None) goes to the Asy helper of that name in
+ * stdlib/_json_py.asy, which makes the encoder or decoder the class says;
+ * UNDEF when there is no cls. */
+static Value with_cls(VM *vm, const char *helper, Value *args, int nargs, ObjTuple *kw) {
+    int64_t k = 0;
+    while (kw && k < kw->len && strcmp(AS(ObjStr, kw->items[k])->data, "cls") != 0) k++;
+    if (!kw || k == kw->len || args[nargs + k] == NONE_VAL) return UNDEF;
+    Value src = import_module(vm, "_json_py");
+    Value f = src == ERR ? ERR : op_getattr(vm, src, str_intern_cstr(vm, helper));
+    return f == ERR ? ERR : op_call(vm, f, args, nargs, kw);
+}
+
+static Value json_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"JSONEncoder", "JSONDecoder", "JSONDecodeError", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "json", "_json_py", names, args[0]);
+}
+
 static Value json_dumps(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs != 1)
         return exc_raise(vm, E_TypeError, "dumps() takes 1 positional argument but %d were given", nargs);
+    Value viacls = with_cls(vm, "_dumps_cls", args, nargs, kw);
+    if (viacls != UNDEF) return viacls;
     Encoder e;
     int saved_depth = vm->c_depth;
     if (!enc_setup(&e, vm, "dumps", args, nargs, kw)) { free(e.indent_buf); return ERR; }
@@ -390,6 +411,8 @@ static Value json_dumps(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value json_dump(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs != 2)
         return exc_raise(vm, E_TypeError, "dump() takes 2 positional arguments but %d were given", nargs);
+    Value viacls = with_cls(vm, "_dump_cls", args, nargs, kw);
+    if (viacls != UNDEF) return viacls;
     Encoder e;
     int saved_depth = vm->c_depth;
     if (!enc_setup(&e, vm, "dump", args, nargs, kw)) { free(e.indent_buf); return ERR; }
@@ -410,39 +433,21 @@ typedef struct Decoder {
     Value doc;              /* the str being parsed (for JSONDecodeError.doc) */
     ObjList *keep;          /* rooted: values under construction */
     Value object_hook, pairs_hook, parse_float, parse_int, parse_constant;   /* UNDEF: none */
-    Value error_cls;
 } Decoder;
 
-/* Raises json.JSONDecodeError(msg, doc, pos) with CPython's message and
- * attributes; `at` is a byte offset. */
+/* Raises json.JSONDecodeError(msg, doc, pos), `at` being a byte offset:
+ * the class (stdlib/_json_py.asy) works out the line and column. */
 static Value dec_error(Decoder *d, const char *msg, size_t at) {
     VM *vm = d->vm;
-    int64_t cp = utf8_count(d->s, at), lineno = 1;
-    size_t lastnl = 0;
-    bool has_nl = false;
-    for (size_t i = 0; i < at; i++) {
-        if (d->s[i] == '\n') { lineno++; lastnl = i; has_nl = true; }
-    }
-    int64_t colno = has_nl ? cp - utf8_count(d->s, lastnl) : cp + 1;
-    StrBuf b = SB_INIT;
-    sb_addf(&b, "%s: line %lld column %lld (char %lld)", msg, (long long)lineno, (long long)colno, (long long)cp);
-    Value text = str_from_buf(vm, &b);
-    if (text == ERR) return ERR;
-    ObjTuple *args = tuple_from(vm, &text, 1);
-    if (!args) return ERR;
-    Value exc = exc_new(vm, AS(ObjClass, d->error_cls), args);
-    if (exc == ERR) return ERR;
+    Value mod = import_module(vm, "json");
+    Value cls = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "JSONDecodeError"));
+    if (cls == ERR) return ERR;
     Value m = str_from_cstr(vm, msg);
-    if (m == ERR) return ERR;
-    const struct { const char *name; Value v; } attrs[] = {
-        {"msg", m}, {"doc", d->doc}, {"pos", int_from_i64(vm, cp)},
-        {"lineno", int_from_i64(vm, lineno)}, {"colno", int_from_i64(vm, colno)},
-    };
-    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
-        ObjStr *n = str_intern_cstr(vm, attrs[i].name);
-        if (!n || dict_set_str(vm, AS(ObjInstance, exc)->dict, n, attrs[i].v) < 0) return ERR;
-    }
-    return exc_raise_value(vm, exc);
+    Value pos = m == ERR ? ERR : int_from_i64(vm, utf8_count(d->s, at));
+    if (pos == ERR || !vm_push_root(vm, m)) return ERR;
+    Value exc = op_call(vm, cls, (Value[]){m, d->doc, pos}, 3, NULL);
+    vm_pop_roots(vm, 1);
+    return exc == ERR ? ERR : exc_raise_value(vm, exc);
 }
 
 static void dec_ws(Decoder *d) {
@@ -688,11 +693,6 @@ static Value decode(VM *vm, Value s, Value *args, int nargs, ObjTuple *kw, const
         return exc_raise(vm, E_TypeError, "the JSON object must be str, bytes or bytearray, not %T", s);
     }
     Decoder d = {.vm = vm, .s = AS(ObjStr, s)->data, .len = (size_t)AS(ObjStr, s)->len, .doc = s};
-    ObjModule *mod = NULL;
-    Value mods = dict_get_str(vm->modules, str_intern_cstr(vm, "json"));
-    if (is_kind(mods, OBJ_MODULE)) mod = AS(ObjModule, mods);
-    d.error_cls = mod ? dict_get_str(mod->dict, str_intern_cstr(vm, "JSONDecodeError")) : UNDEF;
-    if (!is_kind(d.error_cls, OBJ_CLASS)) d.error_cls = obj_val(vm->exc_types[E_ValueError]);
     static const char *const hooks[] = {"object_hook", "object_pairs_hook", "parse_float", "parse_int", "parse_constant"};
     Value *fields[] = {&d.object_hook, &d.pairs_hook, &d.parse_float, &d.parse_int, &d.parse_constant};
     for (int i = 0; i < 5; i++) {
@@ -719,12 +719,16 @@ static Value decode(VM *vm, Value s, Value *args, int nargs, ObjTuple *kw, const
 static Value json_loads(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs != 1)
         return exc_raise(vm, E_TypeError, "loads() takes 1 positional argument but %d were given", nargs);
+    Value viacls = with_cls(vm, "_loads_cls", args, nargs, kw);
+    if (viacls != UNDEF) return viacls;
     return decode(vm, args[0], args, nargs, kw, "loads");
 }
 
 static Value json_load(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs != 1)
         return exc_raise(vm, E_TypeError, "load() takes 1 positional argument but %d were given", nargs);
+    Value viacls = with_cls(vm, "_load_cls", args, nargs, kw);
+    if (viacls != UNDEF) return viacls;
     Value r = op_getattr(vm, args[0], str_intern_cstr(vm, "read"));
     if (r == ERR) return ERR;
     Value text = op_call0(vm, r);
@@ -736,17 +740,9 @@ static Value json_load(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 bool mod_json_init(VM *vm, ObjModule *m) {
-    ObjDict *ns = dict_new(vm);
-    ObjTuple *bases = tuple_from(vm, (Value[]){obj_val(vm->exc_types[E_ValueError])}, 1);
-    ObjStr *name = str_intern_cstr(vm, "JSONDecodeError");
-    Value modname = str_from_cstr(vm, "json.decoder");
-    if (!ns || !bases || !name || modname == ERR) return false;
-    if (dict_set_str(vm, ns, vm_name(vm, N___module__), modname) < 0) return false;
-    Value cls = class_new(vm, name, bases, ns);
-    return cls != ERR &&
-           module_add_value(vm, m, "JSONDecodeError", cls) &&
-           module_add_native(vm, m, "dumps", json_dumps) &&
+    return module_add_native(vm, m, "dumps", json_dumps) &&
            module_add_native(vm, m, "dump", json_dump) &&
            module_add_native(vm, m, "loads", json_loads) &&
-           module_add_native(vm, m, "load", json_load);
+           module_add_native(vm, m, "load", json_load) &&
+           module_add_native(vm, m, "__getattr__", json_getattr);
 }

@@ -134,12 +134,13 @@ static Value m_pow(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* log of any positive number, big ints beyond the float range included:
- * such an int is shifted down to 64 significant bits first. */
+ * as CPython, such an int is x * 2**bits with x in [0.5, 1) (from its top
+ * 64 bits), and its log is fn(x) + fn(2) * bits. */
 static bool log_of(VM *vm, Value v, double (*fn)(double), double *out) {
     if (is_intlike(v) && !is_float(v)) {
         if (int_sign(v) <= 0) { domain_error(vm); return false; }
         int64_t bits = int_bit_length(v);
-        if (bits > 1000) {
+        if (bits >= 1024) {
             mp_int m;
             if (mp_init(&m) != MP_OKAY) { exc_nomem(vm); return false; }
             if (!int_to_mp(v, &m) || mp_div_2d(&m, (int)(bits - 64), &m, NULL) != MP_OKAY) {
@@ -147,10 +148,15 @@ static bool log_of(VM *vm, Value v, double (*fn)(double), double *out) {
                 exc_nomem(vm);
                 return false;
             }
+            /* With 1024 bits, only ints that round up to 2**1024 (top 54
+             * bits all ones) are beyond the float range. */
+            bool beyond = bits > 1024 || mp_get_mag_u64(&m) >> 10 == (UINT64_C(1) << 54) - 1;
             double x = mp_get_double(&m);
             mp_clear(&m);
-            *out = fn(x) + fn(2.0) * (double)(bits - 64);
-            return true;
+            if (beyond) {
+                *out = fn(ldexp(x, -64)) + fn(2.0) * (double)bits;
+                return true;
+            }
         }
     }
     double x;

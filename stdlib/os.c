@@ -632,7 +632,7 @@ static Value os__terminal_size(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {
-        "stat_result", "stat", "lstat", "fspath", "PathLike", "scandir", "DirEntry", "walk",
+        "stat_result", "stat", "lstat", "fspath", "fsencode", "fsdecode", "getcwdb", "PathLike", "scandir", "DirEntry", "walk",
         "replace", "removedirs", "get_terminal_size", "terminal_size", "curdir_entries", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "os", "_os_py", names, args[0]);

@@ -381,17 +381,64 @@ static bool pick_unique(int64_t *set, int64_t mask, int64_t j) {
     }
 }
 
+static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw);
+
+/* sample(pop, k, counts=...): as CPython, a sample of range(total count)
+ * mapped back to the population by the running totals of the counts. */
+static Value sample_counts(VM *vm, Value self, Value pop, Value k, Value counts) {
+    ObjList *cl = op_to_list(vm, counts);
+    if (!cl || !vm_push_root(vm, obj_val(cl))) return ERR;
+    int64_t n = op_len(vm, pop), total = 0;
+    int roots = 1;
+    Value ret = ERR;
+    if (n < 0) goto out;
+    if (cl->len != n) { exc_raise(vm, E_ValueError, "The number of counts does not match the population"); goto out; }
+    int64_t *cum = malloc((size_t)(n ? n : 1) * sizeof *cum);
+    if (!cum) { exc_nomem(vm); goto out; }
+    for (int64_t i = 0; i < n; i++) {
+        int64_t c;
+        if (!is_intlike(cl->items[i]) || !int_to_i64(cl->items[i], &c)) {
+            free(cum);
+            exc_raise(vm, E_TypeError, "Counts must be integers");
+            goto out;
+        }
+        cum[i] = total += c;
+    }
+    if (total <= 0) { free(cum); exc_raise(vm, E_ValueError, "Total of counts must be greater than zero"); goto out; }
+    Value r = range_new(vm, 0, total, 1);
+    Value picks = r == ERR ? ERR : r_sample(vm, (Value[]){self, r, k}, 3, NULL);
+    if (picks == ERR || !vm_push_root(vm, picks)) { free(cum); goto out; }
+    roots++;
+    ObjList *pl = AS(ObjList, picks);
+    for (int64_t i = 0; i < pl->len; i++) {
+        int64_t sel = as_int(pl->items[i]), lo = 0, hi = n - 1;   /* bisect_right(cum[:-1], sel) */
+        while (lo < hi) {
+            int64_t mid = (lo + hi) / 2;
+            if (sel < cum[mid]) hi = mid;
+            else lo = mid + 1;
+        }
+        Value v = op_getitem(vm, pop, int_val(lo));
+        if (v == ERR) { free(cum); goto out; }
+        pl->items[i] = v;
+    }
+    free(cum);
+    ret = picks;
+out:
+    vm_pop_roots(vm, roots);
+    return ret;
+}
+
 static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"k", "counts", NULL};
     MTState *st = state_of(vm, args[0]);
     if (!st || !args_kw_only(vm, "sample", kw, accepted)) return ERR;
     Value pop = nargs > 1 ? args[1] : UNDEF, kv = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "k");
     if (nargs > 3) return exc_raise(vm, E_TypeError, "Random.sample() takes 3 positional arguments but %d were given", nargs);
-    if (args_kw(vm, args, nargs, kw, "counts") != UNDEF && args_kw(vm, args, nargs, kw, "counts") != NONE_VAL)
-        return exc_raise(vm, E_NotImplementedError, "sample() counts are not supported");
     if (pop == UNDEF || kv == UNDEF)
         return exc_raise(vm, E_TypeError, "Random.sample() missing 1 required positional argument: '%s'",
                          pop == UNDEF ? "population" : "k");
+    Value counts = args_kw(vm, args, nargs, kw, "counts");
+    if (counts != UNDEF && counts != NONE_VAL) return sample_counts(vm, args[0], pop, kv, counts);
     if (is_dict(pop) || is_kind(pop, OBJ_SET) || !(is_list(pop) || is_tuple(pop) || is_str(pop) ||
                                                    is_kind(pop, OBJ_RANGE) || is_kind(pop, OBJ_BYTES) ||
                                                    is_kind(pop, OBJ_INSTANCE)))
@@ -502,6 +549,12 @@ done:
 static Value r_uniform(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     METHOD("uniform", 2, 2);
     double a, b;
+    if (!(is_float(args[1]) || is_intlike(args[1])) || !(is_float(args[2]) || is_intlike(args[2]))) {
+        /* other numbers (or not numbers): a + (b - a) * random() by their operators */
+        Value d = op_binary(vm, BIN_SUB, args[2], args[1]);
+        Value p = d == ERR ? ERR : op_binary(vm, BIN_MUL, d, float_val(random_double(st)));
+        return p == ERR ? ERR : op_binary(vm, BIN_ADD, args[1], p);
+    }
     if (!float_arg(vm, args[1], &a) || !float_arg(vm, args[2], &b)) return ERR;
     return float_val(a + (b - a) * random_double(st));
 }
@@ -575,6 +628,136 @@ static Value r_expovariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return float_val(-log(1.0 - random_double(st)) / lambd);
 }
 
+/* The remaining distributions follow CPython's algorithms step by step, so
+ * that they draw the same numbers from the generator. */
+
+static double py_fmod_pos(double x, double m) {
+    double r = fmod(x, m);
+    return r < 0 ? r + m : r;
+}
+
+static Value r_lognormvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value z = r_normalvariate(vm, args, nargs, kw);
+    return z == ERR ? ERR : float_val(exp(as_float(z)));
+}
+
+static Value r_vonmisesvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("vonmisesvariate", 2, 2);
+    double mu, kappa, z;
+    if (!float_arg(vm, args[1], &mu) || !float_arg(vm, args[2], &kappa)) return ERR;
+    if (kappa <= 1e-6) return float_val(2.0 * M_PI * random_double(st));
+    double s = 0.5 / kappa, r = s + sqrt(1.0 + s * s);
+    for (;;) {
+        z = cos(M_PI * random_double(st));
+        double d = z / (r + z), u2 = random_double(st);
+        if (u2 < 1.0 - d * d || u2 <= (1.0 - d) * exp(d)) break;
+    }
+    double q = 1.0 / r, f = (q + z) / (1.0 + q * z);
+    double theta = random_double(st) > 0.5 ? mu + acos(f) : mu - acos(f);
+    return float_val(py_fmod_pos(theta, 2.0 * M_PI));
+}
+
+/* gammavariate(alpha, beta); false after raising. */
+static bool gamma_draw(VM *vm, MTState *st, double alpha, double beta, double *out) {
+    if (alpha <= 0.0 || beta <= 0.0) {
+        exc_raise(vm, E_ValueError, "gammavariate: alpha and beta must be > 0.0");
+        return false;
+    }
+    if (alpha > 1.0) {
+        /* Cheng's algorithm GB */
+        double ainv = sqrt(2.0 * alpha - 1.0), bbb = alpha - log(4.0), ccc = alpha + ainv;
+        for (;;) {
+            double u1 = random_double(st);
+            if (!(1e-7 < u1 && u1 < 0.9999999)) continue;
+            double u2 = 1.0 - random_double(st);
+            double v = log(u1 / (1.0 - u1)) / ainv, x = alpha * exp(v);
+            double z = u1 * u1 * u2, r = bbb + ccc * v - x;
+            if (r + (1.0 + log(4.5)) - 4.5 * z >= 0.0 || r >= log(z)) { *out = x * beta; return true; }
+        }
+    }
+    if (alpha == 1.0) { *out = -log(1.0 - random_double(st)) * beta; return true; }
+    /* alpha < 1: the algorithm GS of Statistical Computing (Kennedy & Gentle) */
+    double x;
+    for (;;) {
+        double u = random_double(st), b = (M_E + alpha) / M_E, p = b * u;
+        x = p <= 1.0 ? pow(p, 1.0 / alpha) : -log((b - p) / alpha);
+        double u1 = random_double(st);
+        if (p > 1.0 ? u1 <= pow(x, alpha - 1.0) : u1 <= exp(-x)) break;
+    }
+    *out = x * beta;
+    return true;
+}
+
+static Value r_gammavariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("gammavariate", 2, 2);
+    double alpha, beta, x;
+    if (!float_arg(vm, args[1], &alpha) || !float_arg(vm, args[2], &beta)) return ERR;
+    return gamma_draw(vm, st, alpha, beta, &x) ? float_val(x) : ERR;
+}
+
+static Value r_betavariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("betavariate", 2, 2);
+    double alpha, beta, y, z;
+    if (!float_arg(vm, args[1], &alpha) || !float_arg(vm, args[2], &beta)) return ERR;
+    if (!gamma_draw(vm, st, alpha, 1.0, &y)) return ERR;
+    if (y == 0.0) return float_val(0.0);
+    return gamma_draw(vm, st, beta, 1.0, &z) ? float_val(y / (y + z)) : ERR;
+}
+
+static Value r_paretovariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("paretovariate", 1, 1);
+    double alpha;
+    if (!float_arg(vm, args[1], &alpha)) return ERR;
+    if (alpha == 0.0) return exc_raise(vm, E_ZeroDivisionError, "float division by zero");
+    return float_val(pow(1.0 - random_double(st), -1.0 / alpha));
+}
+
+static Value r_weibullvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("weibullvariate", 2, 2);
+    double alpha, beta;
+    if (!float_arg(vm, args[1], &alpha) || !float_arg(vm, args[2], &beta)) return ERR;
+    if (beta == 0.0) return exc_raise(vm, E_ZeroDivisionError, "float division by zero");
+    return float_val(alpha * pow(-log(1.0 - random_double(st)), 1.0 / beta));
+}
+
+/* The state as CPython gives it: (3, (mt[0], ..., mt[623], index), gauss_next). */
+static Value r_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("getstate", 0, 0);
+    ObjTuple *words = tuple_new(vm, MT_N + 1);
+    if (!words) return ERR;
+    for (int i = 0; i < MT_N; i++) words->items[i] = int_val((int64_t)st->mt[i]);
+    words->items[MT_N] = int_val(st->mti);
+    if (!vm_push_root(vm, obj_val(words))) return ERR;
+    ObjTuple *t = tuple_from(vm, (Value[]){int_val(3), obj_val(words), st->has_gauss ? float_val(st->gauss_next) : NONE_VAL}, 3);
+    vm_pop_roots(vm, 1);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value r_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    METHOD("setstate", 1, 1);
+    Value s = args[1];
+    if (!is_tuple(s) || AS(ObjTuple, s)->len != 3) return exc_raise(vm, E_TypeError, "state vector must be a tuple");
+    ObjTuple *t = AS(ObjTuple, s);
+    if (!is_int(t->items[0]) || as_int(t->items[0]) < 2 || as_int(t->items[0]) > 3)
+        return exc_raise(vm, E_ValueError, "state with version %R passed to Random.setstate() of version 3", t->items[0]);
+    if (!is_tuple(t->items[1]) || AS(ObjTuple, t->items[1])->len != MT_N + 1)
+        return exc_raise(vm, E_ValueError, "state vector is the wrong size");
+    ObjTuple *w = AS(ObjTuple, t->items[1]);
+    MTState ns = *st;
+    for (int i = 0; i <= MT_N; i++) {
+        int64_t v;
+        if (!is_intlike(w->items[i]) || !int_to_i64(w->items[i], &v) || v < 0 || v > 0xFFFFFFFFLL)
+            return exc_raise(vm, E_TypeError, "state vector items must be integers");
+        if (i < MT_N) ns.mt[i] = (uint32_t)v;
+        else if (v > MT_N) return exc_raise(vm, E_ValueError, "invalid state");
+        else ns.mti = (int32_t)v;
+    }
+    ns.has_gauss = t->items[2] != NONE_VAL;
+    if (ns.has_gauss && !float_arg(vm, t->items[2], &ns.gauss_next)) return ERR;
+    *st = ns;
+    return NONE_VAL;
+}
+
 /* ---- the module ---------------------------------------------------------------- */
 
 static const struct { const char *name; NativeFn fn; } methods[] = {
@@ -582,6 +765,9 @@ static const struct { const char *name; NativeFn fn; } methods[] = {
     {"randrange", r_randrange}, {"randint", r_randint}, {"choice", r_choice}, {"shuffle", r_shuffle},
     {"sample", r_sample}, {"choices", r_choices}, {"uniform", r_uniform}, {"triangular", r_triangular},
     {"gauss", r_gauss}, {"normalvariate", r_normalvariate}, {"expovariate", r_expovariate},
+    {"lognormvariate", r_lognormvariate}, {"vonmisesvariate", r_vonmisesvariate},
+    {"gammavariate", r_gammavariate}, {"betavariate", r_betavariate}, {"paretovariate", r_paretovariate},
+    {"weibullvariate", r_weibullvariate}, {"getstate", r_getstate}, {"setstate", r_setstate},
 };
 
 bool mod_random_init(VM *vm, ObjModule *m) {

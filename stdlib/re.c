@@ -23,6 +23,7 @@
  * cache of compiled patterns (_cache, keyed by (pattern, flags)). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -274,19 +275,114 @@ static ObjDict *group_index(VM *vm, pcre2_code *code) {
     return d;
 }
 
-/* CPython's wording for the compile errors scripts meet most; PCRE2's
- * own message for the rest. */
-static const char *error_text(int err, PCRE2_UCHAR *buf, size_t size) {
-    switch (err) {
-    case PCRE2_ERROR_QUANTIFIER_INVALID: return "nothing to repeat";
-    case PCRE2_ERROR_UNMATCHED_CLOSING_PARENTHESIS: return "unbalanced parenthesis";
-    case PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS: return "missing ), unterminated subpattern";
-    case PCRE2_ERROR_MISSING_SQUARE_BRACKET: return "unterminated character set";
-    case PCRE2_ERROR_QUANTIFIER_OUT_OF_ORDER: return "min repeat greater than max repeat";
-    default:
-        pcre2_get_error_message(err, buf, size);
-        return (const char *)buf;
+/* The byte offset of the '(' or '[' (as `want`) that the pattern leaves
+ * open, the last one; -1 if none. Escapes and classes are skipped. */
+static int64_t unclosed(const char *p, size_t len, char want) {
+    int64_t stack[64], depth = 0, cls = -1;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '\\') { i++; continue; }
+        if (cls >= 0) {
+            if (p[i] == ']' && !(i == (size_t)cls + 1 || (i == (size_t)cls + 2 && p[cls + 1] == '^'))) cls = -1;
+            continue;
+        }
+        if (p[i] == '[') cls = (int64_t)i;
+        else if (p[i] == '(' && depth < 64) stack[depth++] = (int64_t)i;
+        else if (p[i] == ')' && depth > 0) depth--;
     }
+    if (want == '[') return cls;
+    return depth > 0 ? stack[depth - 1] : -1;
+}
+
+/* CPython's wording and position (a byte offset into the pattern, -1 for
+ * none) for the compile errors scripts meet; PCRE2's own message for the
+ * rest. `off` is PCRE2's offset, into the translated pattern (which differs
+ * from the original only in rare spellings). */
+static const char *error_text(int err, const char *p, size_t len, size_t off, int64_t *pos, char *buf, size_t size) {
+    *pos = (int64_t)(off <= len ? off : len);
+    switch (err) {
+    case PCRE2_ERROR_QUANTIFIER_INVALID: {
+        size_t q = off < len ? off : len;    /* PCRE2 may point into a {m,n} */
+        while (q > 0 && q < len && strchr("0123456789,}", p[q])) q--;
+        if (q < len && p[q] == '{') *pos = (int64_t)q;
+        if (*pos > 0 && strchr("*+?}", p[*pos - 1])) return "multiple repeat";
+        return "nothing to repeat";
+    }
+    case PCRE2_ERROR_END_BACKSLASH:
+        *pos = (int64_t)len - 1;
+        return "bad escape (end of pattern)";
+    case PCRE2_ERROR_MISSING_NAME_TERMINATOR:
+        while (*pos > 0 && p[*pos - 1] != '<') (*pos)--;
+        return "missing >, unterminated name";
+    case PCRE2_ERROR_UNMATCHED_CLOSING_PARENTHESIS: return "unbalanced parenthesis";
+    case PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS:
+        if (unclosed(p, len, '(') >= 0) *pos = unclosed(p, len, '(');
+        return "missing ), unterminated subpattern";
+    case PCRE2_ERROR_MISSING_SQUARE_BRACKET:
+        if (unclosed(p, len, '[') >= 0) *pos = unclosed(p, len, '[');
+        return "unterminated character set";
+    case PCRE2_ERROR_QUANTIFIER_OUT_OF_ORDER:
+        while (*pos > 0 && p[*pos - 1] != '{') (*pos)--;
+        return "min repeat greater than max repeat";
+    case PCRE2_ERROR_UNKNOWN_ESCAPE: case PCRE2_ERROR_MALFORMED_UNICODE_PROPERTY:
+    case PCRE2_ERROR_UNKNOWN_UNICODE_PROPERTY: case PCRE2_ERROR_UNSUPPORTED_ESCAPE_SEQUENCE: {
+        int64_t b = *pos - 1;
+        while (b > 0 && p[b] != '\\') b--;
+        if (b < 0 || p[b] != '\\' || (size_t)b + 1 >= len) break;
+        *pos = b;
+        snprintf(buf, size, "bad escape \\%c", p[b + 1]);
+        return buf;
+    }
+    case PCRE2_ERROR_CLASS_RANGE_ORDER:
+        if (off >= 2 && off < len && p[off - 1] == '-') {
+            *pos = (int64_t)off - 2;
+            snprintf(buf, size, "bad character range %.3s", p + off - 2);
+            return buf;
+        }
+        break;
+    case PCRE2_ERROR_BAD_SUBPATTERN_REFERENCE:
+        if (off < len && p[off] >= '0' && p[off] <= '9') {
+            snprintf(buf, size, "invalid group reference %d", atoi(p + off));
+            return buf;
+        }
+        if (off < len) {
+            size_t e = off;
+            while (e < len && p[e] != ')') e++;
+            snprintf(buf, size, "unknown group name '%.*s'", (int)(e - off), p + off);
+            return buf;
+        }
+        break;
+    case PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH:
+        *pos = -1;
+        return "look-behind requires fixed-width pattern";
+    case PCRE2_ERROR_SUBPATTERN_NAME_EXPECTED: case PCRE2_ERROR_INVALID_SUBPATTERN_NAME: {
+        size_t e = off;
+        while (e < len && p[e] != '>' && p[e] != ')') e++;
+        if (e == off) return "missing group name";
+        snprintf(buf, size, "bad character in group name '%.*s'", (int)(e - off), p + off);
+        return buf;
+    }
+    default: break;
+    }
+    pcre2_get_error_message(err, (PCRE2_UCHAR *)buf, size);
+    return buf;
+}
+
+/* The global flags the pattern sets at its start, as (?im): CPython counts
+ * them in Pattern.flags. */
+static int64_t leading_flags(const char *p, size_t len) {
+    int64_t flags = 0;
+    size_t i = 0;
+    while (i + 2 < len && p[i] == '(' && p[i + 1] == '?') {
+        int64_t f = 0;
+        size_t j = i + 2;
+        const char *hit;
+        for (; j < len && p[j] && (hit = strchr("aiLmsux", p[j])); j++)
+            f |= (int64_t[]){RE_A, RE_I, RE_L, RE_M, RE_S, RE_U, RE_X}[hit - "aiLmsux"];
+        if (j == i + 2 || j >= len || p[j] != ')') break;
+        flags |= f;
+        i = j + 1;
+    }
+    return flags;
 }
 
 /* A new Pattern; re.error for a bad pattern. */
@@ -301,6 +397,7 @@ static Value compile_new(VM *vm, ObjStr *pattern, int64_t flags) {
     StrBuf t = SB_INIT;
     translate(pattern->data, (size_t)pattern->len, &t);
     if (t.oom) { sb_free(&t); return exc_nomem(vm); }
+    flags |= leading_flags(pattern->data, (size_t)pattern->len);
     uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
     if (!(flags & RE_A)) opts |= PCRE2_UCP;
     if (flags & RE_I) opts |= PCRE2_CASELESS;
@@ -321,11 +418,11 @@ static Value compile_new(VM *vm, ObjStr *pattern, int64_t flags) {
     pcre2_compile_context_free(cc);
     pcre2_general_context_free(gen);
     if (!code) {
-        PCRE2_UCHAR buf[256];
-        const char *msg = error_text(err, buf, sizeof buf);
-        int64_t pos = utf8_count(t.data ? t.data : "", erroff <= t.len ? erroff : t.len);
+        char buf[256];
+        int64_t at;
+        const char *msg = error_text(err, pattern->data, (size_t)pattern->len, erroff, &at, buf, sizeof buf);
         sb_free(&t);
-        return raise_error(vm, msg, obj_val(pattern), pos);
+        return raise_error(vm, msg, obj_val(pattern), at < 0 ? -1 : utf8_count(pattern->data, (size_t)at));
     }
     sb_free(&t);
     holder->data = (uint8_t *)code - HDR;
@@ -1287,23 +1384,26 @@ static bool add_classes(VM *vm, ObjModule *m) {
            module_add_value(vm, m, "Match", obj_val(mc)) && module_add_value(vm, m, "error", err);
 }
 
+/* The flags (re.I, ...) and RegexFlag live in stdlib/_re_py.asy, loaded on
+ * first use: it imports enum, which a plain `import re` need not pay for. */
+static Value re_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"RegexFlag", "NOFLAG", "A", "ASCII", "I", "IGNORECASE", "L", "LOCALE",
+                                        "U", "UNICODE", "M", "MULTILINE", "S", "DOTALL", "X", "VERBOSE",
+                                        "T", "TEMPLATE", "DEBUG", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "re", "_re_py", names, args[0]);
+}
+
 bool mod_re_init(VM *vm, ObjModule *m) {
     static const Method funcs[] = {
         {"compile", re_compile}, {"match", re_match}, {"fullmatch", re_fullmatch}, {"search", re_search},
         {"findall", re_findall}, {"finditer", re_finditer}, {"sub", re_sub}, {"subn", re_subn},
         {"split", re_split}, {"escape", re_escape}, {"purge", re_purge},
     };
-    static const struct { const char *name; int value; } consts[] = {
-        {"I", RE_I}, {"IGNORECASE", RE_I}, {"L", RE_L}, {"LOCALE", RE_L}, {"M", RE_M}, {"MULTILINE", RE_M},
-        {"S", RE_S}, {"DOTALL", RE_S}, {"U", RE_U}, {"UNICODE", RE_U}, {"X", RE_X}, {"VERBOSE", RE_X},
-        {"A", RE_A}, {"ASCII", RE_A}, {"NOFLAG", 0},
-    };
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++) {
         if (!module_add_native(vm, m, funcs[i].name, funcs[i].fn)) return false;
     }
-    for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
-        if (!module_add_value(vm, m, consts[i].name, int_val(consts[i].value))) return false;
-    }
     ObjDict *cache = dict_new(vm);
-    return cache && module_add_value(vm, m, "_cache", obj_val(cache)) && add_classes(vm, m);
+    return cache && module_add_value(vm, m, "_cache", obj_val(cache)) && add_classes(vm, m) &&
+           module_add_native(vm, m, "__getattr__", re_getattr);
 }

@@ -1058,7 +1058,7 @@ static Value m_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (n < 0) return ERR;
         if (!self_buf(vm, "__getitem__", args, nargs, &self)) return ERR;
         if (step == 1) {
-            if (!ba && n == self.n) return args[0];
+            if (!ba && n == self.n && as_obj(args[0])->cls == vm->types[T_BYTES]) return args[0];
             return make_like(vm, args[0], self.p + start, n);
         }
         Value r = make_like(vm, args[0], NULL, n);

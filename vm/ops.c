@@ -381,11 +381,12 @@ static Value layout_inplace(VM *vm, BinOp op, Value a, Value b) {
 }
 
 Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
-    if (!is_subtype(a) || sub_override(vm, as_obj(a), binop_iname[op]) == UNDEF) {
+    bool own = is_subtype(a) || has_own_class(a);
+    if (!own || sub_override(vm, as_obj(a), binop_iname[op]) == UNDEF) {
         Value r = layout_inplace(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
     }
-    if (is_user(a) || is_subtype(a) || is_kind(a, OBJ_BYTEARRAY)) {
+    if (is_user(a) || own || is_kind(a, OBJ_BYTEARRAY)) {
         Value r = call_special(vm, a, binop_iname[op], &b, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
     }
@@ -568,7 +569,7 @@ static Value cmp_call(VM *vm, CmpOp op, Value x, Value y) {
 Value op_compare(VM *vm, CmpOp op, Value a, Value b) {
     /* Instances of subclasses of builtin types try their overrides first,
      * then what the builtin type does. */
-    bool sub = is_subtype(a) || is_subtype(b);
+    bool sub = is_subtype(a) || is_subtype(b) || has_own_class(a) || has_own_class(b);
     Value r;
     if (!sub) {
         r = builtin_compare(vm, op, a, b);
@@ -1303,7 +1304,9 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
     if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
-    if (class_lookup(cls, name) != UNDEF)
+    Value attr = class_lookup(cls, name);
+    if (is_kind(attr, OBJ_PROPERTY)) return op_generic_setattr(vm, obj, name, v);   /* its setter or error */
+    if (attr != UNDEF)
         exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", type_name(vm, obj), name->data);
     else
         attr_error_raise(vm, obj, name);
@@ -1327,6 +1330,7 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
         }
         return class_delattr(vm, c, name);
     }
+    if (is_kind(class_lookup(type_of(vm, obj), name), OBJ_PROPERTY)) return op_generic_setattr(vm, obj, name, UNDEF);
     ObjDict *d = obj_dict(vm, obj);
     if (d) {
         int r = dict_del(vm, d, obj_val(name));

@@ -344,7 +344,7 @@ static Value str_slice(VM *vm, ObjStr *s, ObjSlice *sl) {
     if (n == 0) return obj_val(vm->empty_str);
     if (step == 1) {
         int64_t a = str_offset(s, start), z = str_offset(s, start + n);
-        if (a == 0 && z == s->len) return obj_val(s);
+        if (a == 0 && z == s->len && s->obj.cls == vm->types[T_STR]) return obj_val(s);   /* a subclass: a str */
         return str_new(vm, s->data + a, (size_t)(z - a));
     }
     StrBuf b = SB_INIT;

@@ -28,7 +28,7 @@ Value tuple_getitem(VM *vm, ObjTuple *t, Value index) {
         int64_t start, stop, step;
         int64_t n = slice_indices(vm, AS(ObjSlice, index), t->len, &start, &stop, &step);
         if (n < 0) return ERR;
-        if (n == t->len && step == 1) return obj_val(t);
+        if (n == t->len && step == 1 && t->obj.cls == vm->types[T_TUPLE]) return obj_val(t);   /* a subclass slices to a tuple */
         ObjTuple *r = tuple_new(vm, n);
         if (!r) return ERR;
         for (int64_t k = 0, i = start; k < n; k++, i += step) r->items[k] = t->items[i];

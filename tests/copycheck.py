@@ -31,6 +31,10 @@ REFS = {
                                           "queues.py", "locks.py", "timeouts.py", "taskgroups.py",
                                           "runners.py")],
     "html": ["html/__init__.py"],
+    "io": ["_pyio.py", "io.py"],
+    "_json_py": ["json/__init__.py", "json/decoder.py", "json/encoder.py"],
+    "_re_py": ["re/__init__.py", "re/_parser.py"],
+    "datetime": ["_pydatetime.py", "datetime.py"],
 }
 
 

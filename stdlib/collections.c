@@ -78,14 +78,6 @@ static bool add_static_new(VM *vm, ObjClass *c, NativeFn fn) {
     return dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(w)) == 0;
 }
 
-static bool add_classmethod(VM *vm, ObjClass *c, const char *name, NativeFn fn) {
-    ObjNative *n = native_new(vm, name, fn);
-    ObjWrapper *w = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
-    if (!w) return false;
-    w->v = obj_val(n);
-    return dict_set_str(vm, c->dict, n->name, obj_val(w)) == 0;
-}
-
 /* A read-only property whose getter is fn(data, self). */
 static bool add_property(VM *vm, ObjClass *c, const char *name, NativeFn fn, Value data) {
     ObjNative *n = native_new(vm, name, fn);
@@ -1581,7 +1573,7 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
         {"__repr__", nt_repr}, {"_asdict", nt_asdict}, {"_replace", nt_replace},
         {"__getnewargs__", nt_getnewargs},
     };
-    if (!add_static_new(vm, c, nt_new) || !add_classmethod(vm, c, "_make", nt_make)) return ERR;
+    if (!add_static_new(vm, c, nt_new) || !class_add_classmethod(vm, c, "_make", nt_make)) return ERR;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return ERR;
     }
@@ -1633,7 +1625,7 @@ static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn cto
                             size_t n, Value modname) {
     ObjClass *c = new_class(vm, name, vm->types[T_DICT], OBJ_DICT, modname);
     if (!c || !add_static_new(vm, c, ctor) || !class_add_native(vm, c, "__init__", filled_init) ||
-        !add_classmethod(vm, c, "fromkeys", dict_fromkeys))
+        !class_add_classmethod(vm, c, "fromkeys", dict_fromkeys))
         return NULL;
     for (size_t i = 0; i < n; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return NULL;

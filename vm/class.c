@@ -94,6 +94,14 @@ bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter
     return dict_set_str(vm, cls->dict, s, obj_val(p)) == 0;
 }
 
+bool class_add_classmethod(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
+    ObjNative *n = native_new(vm, name, fn);
+    ObjWrapper *w = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
+    if (!w) return false;
+    w->v = obj_val(n);
+    return dict_set_str(vm, cls->dict, n->name, obj_val(w)) == 0;
+}
+
 /* ---- the C3 linearization ---------------------------------------------- */
 
 /* Merges the MROs of the bases (and the bases list) into `out`. */
@@ -1538,14 +1546,8 @@ void class_init_methods(VM *vm) {
      * passes the class. */
     static const struct { const char *name; NativeFn fn; } classmethods[] = {
         {"__init_subclass__", object_init_subclass}, {"__subclasshook__", object_subclasshook}};
-    ObjWrapper *cm = NULL;
-    for (size_t i = 0; i < sizeof classmethods / sizeof *classmethods; i++) {
-        n = native_new(vm, classmethods[i].name, classmethods[i].fn);
-        cm = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
-        if (!cm) return;
-        cm->v = obj_val(n);
-        dict_set_str(vm, o->dict, n->name, obj_val(cm));
-    }
+    for (size_t i = 0; i < sizeof classmethods / sizeof *classmethods; i++)
+        class_add_classmethod(vm, o, classmethods[i].name, classmethods[i].fn);
     static const TypeId immutable[] = {T_INT, T_FLOAT, T_STR, T_BYTES, T_TUPLE};
     for (size_t i = 0; i < sizeof immutable / sizeof *immutable; i++)
         class_add_native(vm, vm->types[immutable[i]], "__getnewargs__", getnewargs);
@@ -1579,12 +1581,7 @@ void class_init_methods(VM *vm) {
     }
     getset_init(vm);
     nsproxy_init(vm);
-    n = native_new(vm, "__prepare__", type_prepare);
-    cm = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
-    if (cm) {
-        cm->v = obj_val(n);
-        dict_set_str(vm, t->dict, n->name, obj_val(cm));
-    }
+    class_add_classmethod(vm, t, "__prepare__", type_prepare);
     n = native_new(vm, "__new__", super_new);
     if (n) dict_set_str(vm, vm->types[T_SUPER]->dict, n->name, obj_val(n));
 }

@@ -33,6 +33,8 @@ void class_changed(VM *vm, ObjClass *cls);       /* invalidates caches */
 bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
 /* A read-only property whose getter is a native taking self. */
 bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter);
+/* A native classmethod: fn gets the class (or the instance's) as args[0]. */
+bool class_add_classmethod(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
 ObjInstance *instance_new(VM *vm, ObjClass *cls);
 /* Calling a class: allocates the instance (running a user __new__ if there
  * is one) and returns it with the __init__ to run next in *init (UNDEF when

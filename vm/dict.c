@@ -401,17 +401,29 @@ static Value m_items(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return make_view(vm, args[0], T_DICT_ITEMS);
 }
 
+/* dict.fromkeys(iterable[, value]), a classmethod: a subclass gets an
+ * instance of itself, made by calling it and filled through its own
+ * __setitem__, as in CPython. */
 static Value m_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    /* Called as dict.fromkeys(iterable[, value]): args[0] is the iterable. */
-    if (!args_check(vm, "fromkeys", nargs, kw, 1, 2)) return ERR;
-    ObjDict *d = dict_new(vm);
-    if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
-    Value it = op_iter(vm, args[0]), r = obj_val(d);
+    if (!args_check(vm, "fromkeys", nargs - 1, kw, 1, 2)) return ERR;
+    Value cls = is_kind(args[0], OBJ_CLASS) ? args[0] : obj_val(type_of(vm, args[0]));
+    bool plain = cls == obj_val(vm->types[T_DICT]);
+    Value r;
+    if (plain) {
+        ObjDict *d = dict_new(vm);
+        if (!d) return ERR;
+        r = obj_val(d);
+    } else if ((r = op_call0(vm, cls)) == ERR) {
+        return ERR;
+    }
+    if (!vm_push_root(vm, r)) return ERR;
+    Value it = op_iter(vm, args[1]), value = nargs > 2 ? args[2] : NONE_VAL;
     if (it == ERR || !vm_push_root(vm, it)) { vm_pop_roots(vm, 1); return ERR; }
     for (;;) {
         Value k = op_next(vm, it);
         if (k == UNDEF) break;
-        if (k == ERR || dict_set(vm, d, k, nargs > 1 ? args[1] : NONE_VAL) < 0) { r = ERR; break; }
+        int ok = k == ERR ? -1 : plain ? dict_set(vm, AS(ObjDict, r), k, value) : op_setitem(vm, r, k, value);
+        if (ok < 0) { r = ERR; break; }
     }
     vm_pop_roots(vm, 2);
     return r;
@@ -514,6 +526,5 @@ void dict_init_methods(VM *vm) {
     /* keys and items views compare as sets: unhashable, as in CPython */
     dict_set_str(vm, vm->types[T_DICT_KEYS]->dict, vm_name(vm, N___hash__), NONE_VAL);
     dict_set_str(vm, vm->types[T_DICT_ITEMS]->dict, vm_name(vm, N___hash__), NONE_VAL);
-    ObjNative *fk = native_new(vm, "fromkeys", m_fromkeys);
-    if (fk) dict_set_str(vm, c->dict, str_intern_cstr(vm, "fromkeys"), obj_val(fk));
+    class_add_classmethod(vm, c, "fromkeys", m_fromkeys);
 }

@@ -81,6 +81,7 @@ bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
     ObjNative *n = native_new(vm, name, fn);
     if (!n) return false;
     n->obj.flags = NATIVE_METHOD;
+    n->owner = cls;
     return dict_set_str(vm, cls->dict, n->name, obj_val(n)) == 0;
 }
 

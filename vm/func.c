@@ -33,6 +33,7 @@ ObjNative *native_new(VM *vm, const char *name, NativeFn fn) {
     n->name = s;
     n->self = UNDEF;
     n->data = UNDEF;
+    n->owner = NULL;
     return n;
 }
 

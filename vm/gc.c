@@ -445,6 +445,7 @@ static void blacken(VM *vm, Obj *o) {
     case OBJ_NATIVE: {
         ObjNative *n = (ObjNative *)o;
         MARK(n->name); gc_mark_value(vm, n->self); gc_mark_value(vm, n->data);
+        if (n->owner) MARK(n->owner);
         break;
     }
     case OBJ_BOUND: gc_mark_value(vm, ((ObjBound *)o)->self); gc_mark_value(vm, ((ObjBound *)o)->func); break;

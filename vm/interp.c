@@ -907,7 +907,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         }
         if (is_kind(f, OBJ_NATIVE) && AS(ObjNative, f)->self == UNDEF) {
             SAVE();
-            Value r = AS(ObjNative, f)->fn(vm, args, nargs, kwnames);
+            Value r = nargs == 0 && (as_obj(f)->flags & NATIVE_METHOD) ? native_needs_self(vm, AS(ObjNative, f))
+                                                                         : AS(ObjNative, f)->fn(vm, args, nargs, kwnames);
             sp = fslot;
             CHECK(r);
             PUSH(r);

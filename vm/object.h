@@ -220,6 +220,7 @@ typedef struct ObjNative {
     ObjStr *name;
     Value self;         /* bound receiver for builtin methods taken as values, else UNDEF */
     Value data;         /* per-function data for the native, or UNDEF */
+    struct ObjClass *owner; /* NATIVE_METHOD: the class it was added to (messages), or NULL */
 } ObjNative;
 
 typedef struct ObjBound {

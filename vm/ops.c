@@ -1894,6 +1894,7 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
     case OBJ_FUNCTION: return interp_call_function(vm, (ObjFunction *)o, args, nargs, kwnames);
     case OBJ_NATIVE: {
         ObjNative *n = (ObjNative *)o;
+        if (n->self == UNDEF && nargs == 0 && (o->flags & NATIVE_METHOD)) return native_needs_self(vm, n);
         if (n->self == UNDEF) return n->fn(vm, args, nargs, kwnames);
         Value argv[nargs + nkw + 1];
         argv[0] = n->self;
@@ -1932,6 +1933,16 @@ Value op_fspath(VM *vm, Value v) {
     Value r = op_call1(vm, m, v);
     if (r == ERR || is_str(r) || is_kind(r, OBJ_BYTES)) return r;
     return exc_raise(vm, E_TypeError, "expected %T.__fspath__() to return str or bytes, not %T", v, r);
+}
+
+/* A builtin type's method taken from the class and called without the
+ * object it needs (`object.__repr__()`): the natives read args[0]. (Each
+ * checks args[0]'s type itself: some take a class there, as from_bytes.) */
+Value native_needs_self(VM *vm, ObjNative *n) {
+    const char *name = n->name->data, *owner = n->owner ? n->owner->name->data : "object";
+    if (name[0] == '_' && name[1] == '_')
+        return exc_raise(vm, E_TypeError, "descriptor '%s' of '%s' object needs an argument", name, owner);
+    return exc_raise(vm, E_TypeError, "unbound method %s.%s() needs an argument", owner, name);
 }
 
 Value op_call0(VM *vm, Value f) { return op_call(vm, f, NULL, 0, NULL); }

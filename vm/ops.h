@@ -63,6 +63,7 @@ bool op_str_to(VM *vm, Value v, StrBuf *b);
 /* Calls any callable with nargs positional values, then the values of the
  * keywords named by kwnames (or NULL). May run script code (nested). */
 Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames);
+Value native_needs_self(VM *vm, ObjNative *n);     /* TypeError: a method called without its object */
 Value op_call0(VM *vm, Value callable);
 Value op_fspath(VM *vm, Value v);
 Value op_call1(VM *vm, Value callable, Value a);

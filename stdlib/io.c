@@ -1,6 +1,7 @@
 /* _io: StringIO and BytesIO in C, and the file classes of vm/file.c under
  * their CPython names. stdlib/io.asy builds the io module on top (the
- * IOBase hierarchy, which the classes here are mixed into).
+ * IOBase hierarchy, where the classes here are registered as virtual
+ * subclasses).
  *
  * StringIO and BytesIO are ordinary classes, so programs can subclass them:
  * an instance keeps its state in a native core (IOCore) stored in its

@@ -156,8 +156,14 @@ static Value ud_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value ud_lookup(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!one_arg(vm, "lookup", nargs, kw)) return ERR;
     BinBuf b;
-    if (is_str(args[0])) b.p = (const uint8_t *)AS(ObjStr, args[0])->data, b.n = AS(ObjStr, args[0])->len;
-    else if (!binbuf_arg(vm, args[0], &b)) return ERR;
+    if (is_str(args[0])) {
+        b.p = (const uint8_t *)AS(ObjStr, args[0])->data, b.n = AS(ObjStr, args[0])->len;
+    } else if (!binbuf_arg(vm, args[0], &b)) {
+        return ERR;
+    } else if (!is_kind(args[0], OBJ_BYTES)) {
+        /* CPython's "s#" takes only buffers that need no release: bytes */
+        return exc_raise(vm, E_TypeError, "lookup() argument must be read-only bytes-like object, not %T", args[0]);
+    }
     if (b.n > UNIDATA_NAME_LIMIT) return exc_raise(vm, E_KeyError, "name too long");
     uint32_t cps[4];
     int n = unidata_lookup((const char *)b.p, (size_t)b.n, true, cps);

@@ -593,6 +593,7 @@ static void emit_pairs(const char *dir, const char *file, const char *name, int 
         fprintf(out, "}},\n");
     }
     fprintf(out, "};\n");
+    for (int i = 0; i < n; i++) free(pairs[i].name), free(pairs[i].value);
 }
 
 int main(int argc, char **argv) {

@@ -16,6 +16,7 @@
 
 #include "grammar.h"
 #include "parse_internal.h"
+#include "unidata.h"
 
 /* ========================================================================
  * Errors
@@ -856,14 +857,29 @@ static int put_utf8(char *out, unsigned cp)
 
 /* CPython decodes a literal after reading the token that follows it, and
  * reports bad escapes there. */
-static void escape_error(ParseCtx *ctx, const StrTok *st, bool bytes, long start,
-                         long end, const char *what)
+/* A position in CPython's escape error messages: CPython hands the codec
+ * the literal with each non-ASCII character spelt as a 10-byte \UXXXXXXXX
+ * escape, so each counts 10 (the last of them, for an inclusive end). */
+static long escape_pos(const char *base, const char *at, bool end)
+{
+    long pos = 0;
+    for (const char *q = base; q < at; q++)
+        pos += (unsigned char)*q < 0x80 ? 1 : (*q & 0xC0) != 0x80 ? 10 : 0;
+    if (end && (unsigned char)*at >= 0x80)
+        pos += 9;
+    return pos;
+}
+
+/* An escape's error: [from, to] (inclusive) within the text at base. */
+static void escape_error(ParseCtx *ctx, const StrTok *st, bool bytes, const char *base,
+                         const char *from, const char *to, const char *what)
 {
     int line, col;
     token_end(&st->t, &line, &col);
+    long start = escape_pos(base, from, false), end = escape_pos(base, to, true);
     if (bytes)
         parse_error(ctx, "SyntaxError", line, col, line, col + 1,
-                    "(value error) invalid \\x escape at position %ld", start);
+                    "(value error) invalid \\x escape at position %ld", (long)(from - base));
     else
         parse_error(ctx, "SyntaxError", line, col, line, col + 1,
                     "(unicode error) 'unicodeescape' codec can't decode bytes in "
@@ -882,12 +898,42 @@ static long hex_escape(const char *p, const char *end, int want, int *got)
     return i == want ? v : -1;
 }
 
-/* Decodes one escape sequence at p (just past the backslash). Returns the
- * bytes written to out, or -1 after reporting an error. *pp advances. */
-static int decode_escape(ParseCtx *ctx, const StrTok *st, const char **pp,
+/* \N{name} at p (just past the N): the character's UTF-8 into out, or -1
+ * after CPython's error. Only the names the lexicon knows, with aliases;
+ * named sequences are for unicodedata.lookup only. */
+static int named_escape(ParseCtx *ctx, const StrTok *st, const char *base, const char **pp,
+                        const char *end, char *out)
+{
+    const char *bs = *pp - 2, *p = *pp;
+    if (p >= end) {
+        escape_error(ctx, st, false, base, bs, end - 1, "malformed \\N character escape");
+        return -1;
+    }
+    if (*p != '{') {
+        escape_error(ctx, st, false, base, bs, bs + 1, "malformed \\N character escape");
+        return -1;
+    }
+    const char *name = p + 1, *close = memchr(name, '}', (size_t)(end - name));
+    if (!close || close == name) {
+        escape_error(ctx, st, false, base, bs, close ? p : end - 1, "malformed \\N character escape");
+        return -1;
+    }
+    *pp = close + 1;
+    uint32_t cp[4];
+    if (unidata_lookup(name, (size_t)(close - name), false, cp) != 1) {
+        escape_error(ctx, st, false, base, bs, close, "unknown Unicode character name");
+        return -1;
+    }
+    return put_utf8(out, cp[0]);
+}
+
+/* Decodes one escape sequence at p (just past the backslash) in the text
+ * that starts at base. Returns the bytes written to out, or -1 after
+ * reporting an error. *pp advances. */
+static int decode_escape(ParseCtx *ctx, const StrTok *st, const char *base, const char **pp,
                          const char *end, char *out)
 {
-    const char *p = *pp;
+    const char *p = *pp, *bs = p - 1;
     char c = *p++;
     *pp = p;
     static const char simple[] = "\n\0\\\\''\"\"a\ab\bf\fn\nr\rt\tv\v";
@@ -898,7 +944,6 @@ static int decode_escape(ParseCtx *ctx, const StrTok *st, const char **pp,
             out[0] = simple[i + 1];
             return 1;
         }
-    long start = (long)(p - 2 - st->body);
     if (c >= '0' && c <= '7') {
         unsigned v = (unsigned)(c - '0');
         for (int i = 0; i < 2 && p < end && *p >= '0' && *p <= '7'; i++)
@@ -920,12 +965,12 @@ static int decode_escape(ParseCtx *ctx, const StrTok *st, const char **pp,
                 "truncated \\xXX escape", "truncated \\uXXXX escape",
                 "truncated \\UXXXXXXXX escape",
             };
-            escape_error(ctx, st, st->bytes, start, start + 1 + got,
+            escape_error(ctx, st, st->bytes, base, bs, bs + 1 + got,
                          what[want == 2 ? 0 : want == 4 ? 1 : 2]);
             return -1;
         }
         if (v > 0x10ffff) {
-            escape_error(ctx, st, false, start, start + 9, "illegal Unicode character");
+            escape_error(ctx, st, false, base, bs, bs + 9, "illegal Unicode character");
             return -1;
         }
         if (st->bytes) {
@@ -934,11 +979,8 @@ static int decode_escape(ParseCtx *ctx, const StrTok *st, const char **pp,
         }
         return put_utf8(out, (unsigned)v);
     }
-    if (c == 'N' && !st->bytes) {
-        escape_error(ctx, st, false, start, start + 1,
-                     "\\N{...} escapes are not supported");
-        return -1;
-    }
+    if (c == 'N' && !st->bytes)
+        return named_escape(ctx, st, base, pp, end, out);
     /* An unknown escape keeps its backslash, as in Python. */
     out[0] = '\\';
     out[1] = c;
@@ -955,6 +997,7 @@ static long decode_text(ParseCtx *ctx, const StrTok *st, const char *p,
         return end - p;
     }
     long n = 0;
+    const char *base = p;
     while (p < end) {
         const char *bs = memchr(p, '\\', (size_t)(end - p));
         const char *stop = bs ? bs : end;
@@ -967,7 +1010,7 @@ static long decode_text(ParseCtx *ctx, const StrTok *st, const char *p,
                 out[n++] = '\\';
                 break;
             }
-            int k = decode_escape(ctx, st, &p, end, out + n);
+            int k = decode_escape(ctx, st, base, &p, end, out + n);
             if (k < 0)
                 return -1;
             n += k;

@@ -40,6 +40,7 @@ static const NativeModule registry[] = {
     {"_subprocess", mod_subprocess_init},
     {"_signal", mod_signal_init},
     {"errno", mod_errno_init},
+    {"unicodedata", mod_unicodedata_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

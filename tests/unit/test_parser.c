@@ -883,9 +883,10 @@ static void test_literal_values(void **state)
 static void test_escape_errors(void **state)
 {
     (void)state;
-    check_error("x = '\\N{BULLET}'", "SyntaxError", "(unicode error) 'unicodeescape' "
-                "codec can't decode bytes in position 0-1: \\N{...} escapes are not "
-                "supported", 1, 16);
+    check_error("x = '\\N{NO SUCH NAME}'", "SyntaxError", "(unicode error) 'unicodeescape' "
+                "codec can't decode bytes in position 0-15: unknown Unicode character name", 1, 22);
+    check_error("x = '\u00e9\\x4'", "SyntaxError", "(unicode error) 'unicodeescape' "
+                "codec can't decode bytes in position 10-12: truncated \\xXX escape", 1, 11);
     check_error("x = '\\U00110000'", "SyntaxError", "(unicode error) 'unicodeescape' "
                 "codec can't decode bytes in position 0-9: illegal Unicode character", 1, 16);
     check_error("x = '\\u12'", "SyntaxError", "(unicode error) 'unicodeescape' "

@@ -59,7 +59,7 @@ void finalize_before_sweep(VM *vm) {
         if (due && push(&vm->fin_due, o)) gc_mark_obj(vm, o);     /* one more cycle, to finalize it */
     }
     t->len = n;
-    vm->fin_forcing = vm->fin_live && vm->fin_budget;
+    vm->fin_forcing = (vm->fin_live || vm->weak_live) && vm->fin_budget;
 }
 
 void finalize_mark(VM *vm) {

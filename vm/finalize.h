@@ -48,9 +48,13 @@ void finalize_free(VM *vm);
  * (see above); the caller has saved its frame state. */
 void finalize_collect(VM *vm);
 static inline bool finalize_wanted(VM *vm) { return __builtin_expect(vm->fin_forcing, 0); }
-/* Whether v is an object with a __del__ still to run. */
+/* Whether v is an object with a __del__ still to run, or an instance a weak
+ * reference watches. */
 static inline bool finalize_pending(Value v) {
-    return is_obj(v) && (as_obj(v)->flags & OBJ_FINALIZABLE) && (as_obj(v)->cls->obj.flags & CLASS_HAS_DEL);
+    if (!is_obj(v)) return false;
+    Obj *o = as_obj(v);
+    if ((o->flags & OBJ_FINALIZABLE) && (o->cls->obj.flags & CLASS_HAS_DEL)) return true;
+    return (o->kind == OBJ_INSTANCE || o->kind == OBJ_EXC) && (o->flags & INST_WEAKREFD);
 }
 
 #endif

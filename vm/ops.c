@@ -1013,7 +1013,11 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__dict__")) return obj_val(((ObjModule *)o)->dict);
         break;
     case OBJ_INSTANCE: case OBJ_EXC:
-        if (!strcmp(n, "__dict__")) return (o->cls->obj.flags & CLASS_SLOTS) ? UNDEF : obj_val(((ObjInstance *)o)->dict);
+        if (!strcmp(n, "__dict__")) {
+            /* (an object() has none) */
+            ObjDict *d = ((ObjInstance *)o)->dict;
+            return (o->cls->obj.flags & CLASS_SLOTS) || !d ? UNDEF : obj_val(d);
+        }
         if (o->kind == OBJ_EXC) return exc_getattr(vm, (ObjException *)o, name);
         break;
     case OBJ_FLOAT:

@@ -169,6 +169,7 @@ static int enc_key(Encoder *e, Value k) {
     } else if (k == NONE_VAL) {
         sb_adds(b, "null");
     } else if (is_intlike(k)) {
+        if (!int_decimal_ok(e->vm, k)) return -1;
         int_to_buf(k, 10, b);
     } else {
         b->len--;   /* drop the quote */
@@ -243,7 +244,11 @@ static bool enc_value(Encoder *e, Value v) {
     if (v == NONE_VAL) { sb_adds(&e->out, "null"); return true; }
     if (is_bool(v)) { sb_adds(&e->out, as_bool(v) ? "true" : "false"); return true; }
     if (is_float(v)) return enc_float(e, as_float(v));
-    if (is_intlike(v)) { int_to_buf(v, 10, &e->out); return true; }
+    if (is_intlike(v)) {
+        if (!int_decimal_ok(e->vm, v)) return false;
+        int_to_buf(v, 10, &e->out);
+        return true;
+    }
     if (is_kind(v, OBJ_FLOAT)) return enc_float(e, AS(ObjFloat, v)->d);     /* a float subclass's instance */
     if (is_obj(v) && (as_obj(v)->flags & OBJ_SUBTYPE)) {
         /* A subclass's own __iter__ (lists, tuples) or items() (dicts) give

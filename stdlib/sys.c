@@ -25,6 +25,27 @@ static Value sys_getrecursionlimit(VM *vm, Value *args, int nargs, ObjTuple *kw)
     return int_val(vm->recursion_limit);
 }
 
+static Value sys_get_int_max_str_digits(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "get_int_max_str_digits", nargs, kw, 0, 0)) return ERR;
+    return int_from_i64(vm, vm->int_max_str_digits);
+}
+
+static Value sys_set_int_max_str_digits(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"maxdigits", NULL};
+    if (!args_kw_only(vm, "set_int_max_str_digits", kw, accepted)) return ERR;
+    Value v = nargs > 0 ? args[0] : args_kw(vm, args, nargs, kw, "maxdigits");
+    if (v == UNDEF || nargs > 1)
+        return exc_raise(vm, E_TypeError, "set_int_max_str_digits() takes exactly one argument (%d given)", nargs);
+    if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+    int64_t n;
+    if (!int_to_i64(v, &n) || n > INT32_MAX || n < INT32_MIN)
+        return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+    if (n != 0 && n < 640) return exc_raise(vm, E_ValueError, "maxdigits must be 0 or larger than 640");
+    vm->int_max_str_digits = n;
+    return NONE_VAL;
+}
+
 static Value sys_setrecursionlimit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "setrecursionlimit", nargs, kw, 1, 1)) return ERR;
     int64_t n;
@@ -229,6 +250,8 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_value(vm, m, "__excepthook__", dict_get_str(m->dict, str_intern_cstr(vm, "excepthook"))) &&
            module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&
            module_add_native(vm, m, "setrecursionlimit", sys_setrecursionlimit) &&
+           module_add_native(vm, m, "get_int_max_str_digits", sys_get_int_max_str_digits) &&
+           module_add_native(vm, m, "set_int_max_str_digits", sys_set_int_max_str_digits) &&
            module_add_value(vm, m, "argv", vm->sys_argv) &&
            module_add_value(vm, m, "path", obj_val(path)) &&
            module_add_value(vm, m, "modules", obj_val(vm->modules)) &&

@@ -1154,6 +1154,7 @@ static bool fmt_int(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
     }
     if (is_bool(v)) v = int_val(as_bool(v));
     int base = c == 'x' || c == 'X' ? 16 : c == 'o' ? 8 : 10;
+    if (base == 10 && !int_decimal_ok(vm, v)) return false;
     StrBuf digits = SB_INIT;
     int_to_buf(v, base, &digits);
     if (digits.oom) { sb_free(&digits); exc_nomem(vm); return false; }

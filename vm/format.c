@@ -280,6 +280,7 @@ static Value format_int_spec(VM *vm, Value v, ObjStr *spec, const char *tname) {
         return str_from_buf(vm, &out);
     }
     int base = f.type == 'b' ? 2 : f.type == 'o' ? 8 : (f.type == 'x' || f.type == 'X') ? 16 : 10;
+    if (base == 10 && !int_decimal_ok(vm, v)) return ERR;
     StrBuf digits = SB_INIT;
     int_to_buf(v, base, &digits);
     if (digits.oom) { sb_free(&digits); return exc_nomem(vm); }
@@ -843,6 +844,7 @@ static bool pct_int(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) {
     v = pct_int_arg(vm, v, conv);
     if (v == ERR) return false;
     int base = conv == 'x' || conv == 'X' ? 16 : conv == 'o' ? 8 : 10;
+    if (base == 10 && !int_decimal_ok(vm, v)) return false;
     StrBuf digits = SB_INIT, num = SB_INIT;
     int_to_buf(v, base, &digits);
     if (digits.oom) { sb_free(&digits); exc_nomem(vm); return false; }

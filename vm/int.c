@@ -812,7 +812,31 @@ static void int_emit(Value v, int base, bool prefix, StrBuf *b) {
 
 void int_to_buf(Value v, int base, StrBuf *b) { int_emit(v, base, false, b); }
 
+bool int_decimal_ok(VM *vm, Value v) {
+    int64_t limit = vm->int_max_str_digits;
+    if (!is_bigint(v) || limit <= 0) return true;
+    /* 2**(bits-1) <= |v| < 2**bits bounds the digit count; only a number in
+     * between needs writing out to count them. */
+    int64_t bits = mp_count_bits(&AS(ObjBigInt, v)->n);
+    int64_t low = (int64_t)((double)(bits - 1) * 0.30102999566398120) + 1;
+    int64_t high = (int64_t)((double)bits * 0.30102999566398120) + 1;
+    if (high <= limit) return true;
+    if (low <= limit + 1) {
+        StrBuf b = SB_INIT;
+        big_digits(&AS(ObjBigInt, v)->n, 10, &b);
+        int64_t n = (int64_t)b.len;
+        bool oom = b.oom;
+        sb_free(&b);
+        if (oom) return exc_nomem(vm), false;
+        if (n <= limit) return true;
+    }
+    exc_raise(vm, E_ValueError, "Exceeds the limit (%lld digits) for integer string conversion; "
+              "use sys.set_int_max_str_digits() to increase the limit", (long long)limit);
+    return false;
+}
+
 Value int_to_str(VM *vm, Value v, int base) {
+    if (base == 10 && !int_decimal_ok(vm, v)) return ERR;
     if (!is_bigint(v)) {
         char tmp[80];
         StrBuf b = {tmp, 0, sizeof tmp, false};    /* never grows: a small int fits */
@@ -1052,6 +1076,10 @@ Value int_parse(VM *vm, const char *s, size_t len, int base) {
     size_t nd;
     Value r;
     if (memchr(text, 0, tlen) || !parse_int_text(text, tlen, &b, &neg, d, &nd)) r = bad_literal(vm, s, len, base);
+    else if ((b & (b - 1)) != 0 && vm->int_max_str_digits > 0 && (int64_t)nd > vm->int_max_str_digits)
+        r = exc_raise(vm, E_ValueError, "Exceeds the limit (%lld digits) for integer string conversion: value has %lld "
+                      "digits; use sys.set_int_max_str_digits() to increase the limit",
+                      (long long)vm->int_max_str_digits, (long long)nd);
     else r = int_from_digit_values(vm, d, nd, b, neg);
     if (d != small) free(d);
     free(conv);

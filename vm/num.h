@@ -54,6 +54,9 @@ uint64_t int_hash(Value v);             /* CPython's: modulo 2**61 - 1 */
 /* repr in base 10, or with prefix for 2/8/16 (bin/oct/hex). */
 Value int_to_str(VM *vm, Value v, int base);
 void int_to_buf(Value v, int base, StrBuf *b);   /* digits only, with '-' */
+/* Whether v may be written in decimal: false after CPython's ValueError
+ * when it has more digits than sys.get_int_max_str_digits() allows. */
+bool int_decimal_ok(VM *vm, Value v);
 /* int(text, base): CPython's rules (whitespace, sign, underscores, prefixes
  * when base is 0 or matches); ValueError "invalid literal for int() with
  * base 10: 'x'" on bad input. */

@@ -1726,7 +1726,10 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
     if (!layout && !by_layout(vm, o, N___repr__)) return call_repr_method(vm, v, N___repr__, b);
     switch ((ObjKind)o->kind) {
     case OBJ_STR: str_repr_to(b, ((ObjStr *)o)->data, (size_t)((ObjStr *)o)->len); return true;
-    case OBJ_BIGINT: int_to_buf(v, 10, b); return true;
+    case OBJ_BIGINT:
+        if (!int_decimal_ok(vm, v)) return false;
+        int_to_buf(v, 10, b);
+        return true;
     case OBJ_FLOAT: flt_repr(((ObjFloat *)o)->d, tmp); sb_adds(b, tmp); return true;
     case OBJ_COMPLEX: cpx_repr((Cpx){((ObjComplex *)o)->re, ((ObjComplex *)o)->im}, b); return true;
     case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT:

@@ -7,6 +7,7 @@
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
+#include "finalize.h"
 #include "func.h"
 #include "gc.h"
 #include "ops.h"
@@ -51,7 +52,7 @@ void weakref_before_sweep(VM *vm) {
     }
     l->len = n;
     vm->weak_live = watching;
-    vm->fin_forcing = (vm->fin_live || vm->weak_live) && vm->fin_budget;
+    finalize_update_forcing(vm);
 }
 
 void weakref_mark(VM *vm) {
@@ -127,7 +128,7 @@ static Value r_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (watches_instance(target)) {
         as_obj(target)->flags |= INST_WEAKREFD;
         vm->weak_live++;
-        vm->fin_forcing = vm->fin_budget != 0;
+        finalize_update_forcing(vm);
     }
     return obj_val(r);
 }

@@ -959,6 +959,11 @@ static Value object_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)kw;
     if (nargs < 1 || !is_kind(args[0], OBJ_CLASS))
         return exc_raise(vm, E_TypeError, "object.__new__(X): X is not a type object");
+    ObjClass *cls = AS(ObjClass, args[0]);
+    if ((cls->obj.flags & CLASS_BUILTIN) && cls != vm->types[T_OBJECT] && cls->instance_kind != OBJ_EXC &&
+        cls->instance_kind != OBJ_INSTANCE)
+        return exc_raise(vm, E_TypeError, "object.__new__(%s) is not safe, use %s.__new__()", cls->name->data,
+                         cls->name->data);
     return default_new(vm, AS(ObjClass, args[0]), args + 1, nargs - 1);
 }
 

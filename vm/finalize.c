@@ -21,14 +21,22 @@ static bool push(FinList *l, Obj *o) {
     return true;
 }
 
-bool finalize_track(VM *vm, ObjGen *g) { return push(&vm->fin_tracked, (Obj *)g); }
+bool finalize_track(VM *vm, ObjGen *g, bool plain) {
+    if (!push(&vm->fin_tracked, (Obj *)g)) return false;
+    if (plain) {
+        g->obj.flags |= GEN_PLAIN_TRACKED;
+        vm->fin_gens++;
+        finalize_update_forcing(vm);
+    }
+    return true;
+}
 
 bool finalize_track_del(VM *vm, Obj *o) {
     if (o->flags & OBJ_FINALIZABLE) return true;
     if (!push(&vm->fin_tracked, o)) return false;
     o->flags |= OBJ_FINALIZABLE;
     vm->fin_live++;
-    vm->fin_forcing = vm->fin_budget != 0;
+    finalize_update_forcing(vm);
     return true;
 }
 
@@ -48,10 +56,12 @@ static bool has_code_to_run(ObjGen *g) {
 void finalize_before_sweep(VM *vm) {
     FinList *t = &vm->fin_tracked;
     size_t n = 0;
+    vm->fin_gens = 0;
     for (size_t i = 0; i < t->len; i++) {
         Obj *o = t->items[i];
         if (o->marked) {
             t->items[n++] = o;
+            if (is_gen(o) && (o->flags & GEN_PLAIN_TRACKED) && ((ObjGen *)o)->state != GEN_DONE) vm->fin_gens++;
             continue;
         }
         if (!is_gen(o)) vm->fin_live--;
@@ -59,7 +69,7 @@ void finalize_before_sweep(VM *vm) {
         if (due && push(&vm->fin_due, o)) gc_mark_obj(vm, o);     /* one more cycle, to finalize it */
     }
     t->len = n;
-    vm->fin_forcing = vm->fin_live && vm->fin_budget;
+    finalize_update_forcing(vm);
 }
 
 void finalize_mark(VM *vm) {

@@ -16,11 +16,12 @@
  * are not tracked: asyncio.run's shutdown_asyncgens closes them.
  *
  * CPython frees an object the moment its last reference goes, and programs
- * print from __del__ expecting that moment. While objects with __del__ are
- * alive, the interpreter therefore collects right away (finalize_collect)
- * after `del name`, after a store replaces a variable's value that has a
- * __del__, and after a function returns (its locals may have held the last
- * references). These forced collections draw on a budget of heap bytes
+ * print from __del__ expecting that moment. While objects with __del__,
+ * instances watched by weak references or plain generators with handlers
+ * are alive, the interpreter therefore collects right away
+ * (finalize_collect) after `del name`, after a store replaces or POP_TOP
+ * drops such a value (a for loop left by break drops its generator), and
+ * after a function returns (its locals may have held the last references). These forced collections draw on a budget of heap bytes
  * marked (fin_budget), so a program that keeps such objects alive through
  * millions of calls falls back to the ordinary collection schedule after a
  * bounded cost instead of slowing down. */
@@ -30,8 +31,9 @@
 #include "gen.h"
 
 /* Tracks a new generator whose code has handlers; false after MemoryError
- * (then it is simply not finalized). */
-bool finalize_track(VM *vm, ObjGen *g);
+ * (then it is simply not finalized). A plain generator (not a coroutine)
+ * turns on the early collections, since for-loops drop them midway. */
+bool finalize_track(VM *vm, ObjGen *g, bool plain);
 /* Tracks an object whose class has __del__ (once; false after MemoryError). */
 bool finalize_track_del(VM *vm, Obj *o);
 /* The collector's step between marking and sweeping. */
@@ -47,10 +49,20 @@ void finalize_free(VM *vm);
 /* Collects now if objects with __del__ are alive and the budget allows
  * (see above); the caller has saved its frame state. */
 void finalize_collect(VM *vm);
+/* Recomputes fin_forcing after a collection or a new tracked object. */
+static inline void finalize_update_forcing(VM *vm) {
+    vm->fin_forcing = (vm->fin_live || vm->weak_live || vm->fin_gens) && vm->fin_budget;
+}
 static inline bool finalize_wanted(VM *vm) { return __builtin_expect(vm->fin_forcing, 0); }
-/* Whether v is an object with a __del__ still to run. */
+/* Whether v is an object with a __del__ still to run, an instance a weak
+ * reference watches, or a suspended generator (which may be stopped in a
+ * try/finally or with block). */
 static inline bool finalize_pending(Value v) {
-    return is_obj(v) && (as_obj(v)->flags & OBJ_FINALIZABLE) && (as_obj(v)->cls->obj.flags & CLASS_HAS_DEL);
+    if (!is_obj(v)) return false;
+    Obj *o = as_obj(v);
+    if ((o->flags & OBJ_FINALIZABLE) && (o->cls->obj.flags & CLASS_HAS_DEL)) return true;
+    if (o->kind == OBJ_GEN) return ((ObjGen *)o)->state == GEN_SUSPENDED;
+    return (o->kind == OBJ_INSTANCE || o->kind == OBJ_EXC) && (o->flags & INST_WEAKREFD);
 }
 
 #endif

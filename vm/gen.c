@@ -64,7 +64,7 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
         }
         for (int i = 0; i < code->nfrees; i++) cells[code->ncells + i] = fn->closure->items[i];
     }
-    if (code->nexc && t != T_ASYNC_GENERATOR) finalize_track(vm, g);
+    if (code->nexc && t != T_ASYNC_GENERATOR) finalize_track(vm, g, t == T_GENERATOR);
     return obj_val(g);
 }
 

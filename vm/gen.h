@@ -20,6 +20,10 @@
 
 typedef enum GenState { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_DONE } GenState;
 
+/* Obj flag of a generator: a plain generator tracked by finalize.c, whose
+ * life keeps the early collections on (finalize.h). */
+#define GEN_PLAIN_TRACKED 0x2000
+
 typedef struct ObjGen {
     Obj obj;                /* obj.spare: the offset of the call that created it in site */
     Frame *frame;           /* owned; NULL once finished and released */

@@ -537,7 +537,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     } while (0)
 
     CASE(NOP) NEXT();
-    CASE(POP_TOP) sp--; NEXT();
+    CASE(POP_TOP) {
+        Value v = *--sp;
+        /* (a for loop left by break drops its iterator here) */
+        if (finalize_wanted(vm) && finalize_pending(v)) FINALIZE_NOW();
+        NEXT();
+    }
     CASE(COPY) { Value v = PEEK(ARG); PUSH(v); NEXT(); }
     CASE(SWAP) { Value t = TOP(); TOP() = PEEK(ARG); PEEK(ARG) = t; NEXT(); }
     CASE(LOAD_CONST) PUSH(consts[ARG]); NEXT();

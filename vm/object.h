@@ -61,6 +61,10 @@ struct Obj {
 /* Obj flag, any kind: handed to the finalizer (vm/finalize.h) once, so
  * __del__ runs at most once even if it resurrects the object (PEP 442). */
 #define OBJ_FINALIZABLE 0x4000
+/* Instance (OBJ_INSTANCE, OBJ_EXC) flag: a weak reference was made to it,
+ * so its death is observable and stores that replace it collect early
+ * (finalize.h). */
+#define INST_WEAKREFD 0x2000
 
 /* ObjStr flags. A string built by `name += text` on a local variable
  * (INPLACE_ADD_FAST) is allocated with spare room (capacity in obj.spare)

@@ -310,6 +310,8 @@ struct AsyVM {
     FinList fin_tracked, fin_due;
     bool finalizing;
     size_t fin_live;            /* objects with __del__ in fin_tracked */
+    size_t weak_live;           /* weak refs to live instances (weakref.c) */
+    size_t fin_gens;            /* tracked generators (not coroutines) in fin_tracked */
     size_t fin_budget;          /* heap bytes forced collections may still mark */
     bool fin_forcing;           /* fin_live and fin_budget left: collect early */
     /* every weak reference, and those whose callbacks are due (weakref.h) */

@@ -7,6 +7,7 @@
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
+#include "finalize.h"
 #include "func.h"
 #include "gc.h"
 #include "ops.h"
@@ -28,9 +29,16 @@ static bool push(WeakRefList *l, WeakRef *r) {
     return true;
 }
 
+/* A weak reference to an instance makes the collector run early, as for
+ * objects with __del__ (finalize.h), so that a program sees the ref die
+ * where CPython's reference counts would free the instance. */
+static bool watches_instance(Value target) {
+    return is_kind(target, OBJ_INSTANCE) || is_kind(target, OBJ_EXC);
+}
+
 void weakref_before_sweep(VM *vm) {
     WeakRefList *l = &vm->weakrefs;
-    size_t n = 0;
+    size_t n = 0, watching = 0;
     for (size_t i = 0; i < l->len; i++) {
         WeakRef *r = l->items[i];
         if (!r->obj.marked) continue;           /* the ref itself dies */
@@ -40,8 +48,11 @@ void weakref_before_sweep(VM *vm) {
             continue;                           /* dead: off the list */
         }
         l->items[n++] = r;
+        if (watches_instance(r->target)) watching++;
     }
     l->len = n;
+    vm->weak_live = watching;
+    finalize_update_forcing(vm);
 }
 
 void weakref_mark(VM *vm) {
@@ -114,6 +125,11 @@ static Value r_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     r->callback = cb;
     r->hashed = false;
     if (!push(&vm->weakrefs, r)) return exc_nomem(vm);
+    if (watches_instance(target)) {
+        as_obj(target)->flags |= INST_WEAKREFD;
+        vm->weak_live++;
+        finalize_update_forcing(vm);
+    }
     return obj_val(r);
 }
 

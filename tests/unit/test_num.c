@@ -2334,6 +2334,7 @@ static void test_int_truediv(void **state) {
 
 static void test_int_parse_and_print(void **state) {
     VM *vm = *state;
+    vm->int_max_str_digits = 0;     /* the round trips below use numbers of any size */
     static const struct { const char *text; int base; const char *want; } cases[] = {
         {" 12 ", 10, "12"}, {"1_0", 10, "10"}, {"_1", 10, "!ValueError"}, {"0x10", 0, "16"},
         {"010", 0, "!ValueError"}, {"0_0", 0, "0"}, {"00", 0, "0"}, {"0b_10", 0, "2"},

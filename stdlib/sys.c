@@ -40,6 +40,23 @@ static Value sys_setrecursionlimit(VM *vm, Value *args, int nargs, ObjTuple *kw)
     return NONE_VAL;
 }
 
+static Value sys_get_int_max_str_digits(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "get_int_max_str_digits", nargs, kw, 0, 0)) return ERR;
+    return int_from_i64(vm, vm->int_max_str_digits);
+}
+
+static Value sys_set_int_max_str_digits(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"maxdigits"};
+    Value n;
+    int64_t v;
+    if (!args_bind(vm, "set_int_max_str_digits", args, nargs, kw, names, 1, 1, 1, 0, &n)) return ERR;
+    if (!index_value(vm, n, &v, NULL)) return ERR;
+    if (v != 0 && v < 640) return exc_raise(vm, E_ValueError, "maxdigits must be 0 or larger than 640");
+    vm->int_max_str_digits = v;
+    return NONE_VAL;
+}
+
 /* sys.excepthook(type, value, traceback): the uncaught-exception text, written
  * to sys.stderr (threading's excepthook uses it). The traceback travels in the
  * exception itself. */
@@ -229,6 +246,8 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_value(vm, m, "__excepthook__", dict_get_str(m->dict, str_intern_cstr(vm, "excepthook"))) &&
            module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&
            module_add_native(vm, m, "setrecursionlimit", sys_setrecursionlimit) &&
+           module_add_native(vm, m, "get_int_max_str_digits", sys_get_int_max_str_digits) &&
+           module_add_native(vm, m, "set_int_max_str_digits", sys_set_int_max_str_digits) &&
            module_add_value(vm, m, "argv", vm->sys_argv) &&
            module_add_value(vm, m, "path", obj_val(path)) &&
            module_add_value(vm, m, "modules", obj_val(vm->modules)) &&

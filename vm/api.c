@@ -187,6 +187,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     vm->sys_argv = UNDEF;
     vm->signal_handlers = UNDEF;
     vm->recursion_limit = 1000;
+    vm->int_max_str_digits = 4300;
     vm->fin_budget = (size_t)256 << 20;   /* heap bytes forced collections may mark (finalize.h) */
     vm->fiber = gil_init(vm) ? fiber_new(vm) : NULL;
     /* No collection during setup: nothing is reachable from the roots yet. */

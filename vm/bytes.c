@@ -1166,7 +1166,8 @@ static bool fmt_int(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
     if (is_bool(v)) v = int_val(as_bool(v));
     int base = c == 'x' || c == 'X' ? 16 : c == 'o' ? 8 : 10;
     StrBuf digits = SB_INIT;
-    int_to_buf(v, base, &digits);
+    if (base == 10 && !int_to_decimal(vm, v, &digits)) { sb_free(&digits); return false; }
+    if (base != 10) int_to_buf(v, base, &digits);
     if (digits.oom) { sb_free(&digits); exc_nomem(vm); return false; }
     bool neg = digits.len && digits.data[0] == '-';
     const char *d = digits.data + neg;

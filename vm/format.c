@@ -281,7 +281,8 @@ static Value format_int_spec(VM *vm, Value v, ObjStr *spec, const char *tname) {
     }
     int base = f.type == 'b' ? 2 : f.type == 'o' ? 8 : (f.type == 'x' || f.type == 'X') ? 16 : 10;
     StrBuf digits = SB_INIT;
-    int_to_buf(v, base, &digits);
+    if (base == 10 && !int_to_decimal(vm, v, &digits)) { sb_free(&digits); return ERR; }
+    if (base != 10) int_to_buf(v, base, &digits);
     if (digits.oom) { sb_free(&digits); return exc_nomem(vm); }
     bool neg = digits.data[0] == '-';
     const char *d = digits.data + neg;
@@ -844,7 +845,8 @@ static bool pct_int(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) {
     if (v == ERR) return false;
     int base = conv == 'x' || conv == 'X' ? 16 : conv == 'o' ? 8 : 10;
     StrBuf digits = SB_INIT, num = SB_INIT;
-    int_to_buf(v, base, &digits);
+    if (base == 10 && !int_to_decimal(vm, v, &digits)) { sb_free(&digits); return false; }
+    if (base != 10) int_to_buf(v, base, &digits);
     if (digits.oom) { sb_free(&digits); exc_nomem(vm); return false; }
     bool neg = digits.data[0] == '-';
     const char *d = digits.data + neg;

@@ -812,6 +812,20 @@ static void int_emit(Value v, int base, bool prefix, StrBuf *b) {
 
 void int_to_buf(Value v, int base, StrBuf *b) { int_emit(v, base, false, b); }
 
+/* CPython refuses decimal conversions of more than sys.get_int_max_str_digits()
+ * digits (a guard against quadratic time); programs may rely on the error. */
+bool int_to_decimal(VM *vm, Value v, StrBuf *b) {
+    size_t start = b->len;
+    int_emit(v, 10, false, b);
+    int64_t lim = vm->int_max_str_digits;
+    size_t n = b->len - start;
+    if (lim <= 0 || !is_bigint(v) || n <= (size_t)lim || (n == (size_t)lim + 1 && b->data[start] == '-')) return true;
+    b->len = start;
+    exc_raise(vm, E_ValueError, "Exceeds the limit (%lld digits) for integer string conversion; "
+              "use sys.set_int_max_str_digits() to increase the limit", (long long)lim);
+    return false;
+}
+
 Value int_to_str(VM *vm, Value v, int base) {
     if (!is_bigint(v)) {
         char tmp[80];
@@ -820,7 +834,8 @@ Value int_to_str(VM *vm, Value v, int base) {
         return str_new(vm, tmp, b.len);
     }
     StrBuf b = SB_INIT;
-    int_emit(v, base, true, &b);
+    if (base == 10 && !int_to_decimal(vm, v, &b)) { sb_free(&b); return ERR; }
+    if (base != 10) int_emit(v, base, true, &b);
     if (b.oom) {
         sb_free(&b);
         return exc_nomem(vm);
@@ -1052,6 +1067,10 @@ Value int_parse(VM *vm, const char *s, size_t len, int base) {
     size_t nd;
     Value r;
     if (memchr(text, 0, tlen) || !parse_int_text(text, tlen, &b, &neg, d, &nd)) r = bad_literal(vm, s, len, base);
+    else if ((b & (b - 1)) && vm->int_max_str_digits > 0 && (int64_t)nd > vm->int_max_str_digits)
+        r = exc_raise(vm, E_ValueError, "Exceeds the limit (%lld digits) for integer string conversion: value has %lld "
+                      "digits; use sys.set_int_max_str_digits() to increase the limit",
+                      (long long)vm->int_max_str_digits, (long long)nd);
     else r = int_from_digit_values(vm, d, nd, b, neg);
     if (d != small) free(d);
     free(conv);

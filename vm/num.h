@@ -54,6 +54,7 @@ uint64_t int_hash(Value v);             /* CPython's: modulo 2**61 - 1 */
 /* repr in base 10, or with prefix for 2/8/16 (bin/oct/hex). */
 Value int_to_str(VM *vm, Value v, int base);
 void int_to_buf(Value v, int base, StrBuf *b);   /* digits only, with '-' */
+bool int_to_decimal(VM *vm, Value v, StrBuf *b);  /* base 10 within sys's digit limit (ValueError) */
 /* int(text, base): CPython's rules (whitespace, sign, underscores, prefixes
  * when base is 0 or matches); ValueError "invalid literal for int() with
  * base 10: 'x'" on bad input. */

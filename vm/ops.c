@@ -663,7 +663,9 @@ static int tuple_hash(VM *vm, ObjTuple *t, uint64_t *out) {
 static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64_t *out, bool layout) {
     switch (VTAG(v)) {
     case VTAG_INT: case VTAG_BOOL: *out = int_hash(v); return 0;
-    case VTAG_CONST: *out = (uint64_t)(v >> 4); return 0;
+    case VTAG_CONST:    /* None's is 3.12's constant (it decides where None sits in a set) */
+        *out = v == NONE_VAL ? 0xFCA86420u : (uint64_t)v & 0x3FFFFFFFFFFFFFFFull;
+        return 0;
     case VTAG_OBJ: break;
     default: *out = flt_hash(as_float(v)); return 0;
     }
@@ -1712,7 +1714,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
     if (!layout && !by_layout(vm, o, N___repr__)) return call_repr_method(vm, v, N___repr__, b);
     switch ((ObjKind)o->kind) {
     case OBJ_STR: str_repr_to(b, ((ObjStr *)o)->data, (size_t)((ObjStr *)o)->len); return true;
-    case OBJ_BIGINT: int_to_buf(v, 10, b); return true;
+    case OBJ_BIGINT: return int_to_decimal(vm, v, b);
     case OBJ_FLOAT: flt_repr(((ObjFloat *)o)->d, tmp); sb_adds(b, tmp); return true;
     case OBJ_COMPLEX: cpx_repr((Cpx){((ObjComplex *)o)->re, ((ObjComplex *)o)->im}, b); return true;
     case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT:

@@ -282,6 +282,7 @@ struct AsyVM {
     Value exc;                  /* the pending exception, or UNDEF */
     int c_depth;                /* nested C-level calls into the interpreter */
     int recursion_limit;
+    int64_t int_max_str_digits; /* sys.set_int_max_str_digits(): 0 is no limit */
     uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
     uint64_t dict_version;      /* the last version given to a dict (object.h) */
     Value memory_error;         /* preallocated, raised when memory runs out */

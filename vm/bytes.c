@@ -12,6 +12,7 @@
  * arguments, and never hold it across such calls. */
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,8 +242,10 @@ Value bytes_decode(VM *vm, const uint8_t *p, size_t n, const char *encoding, con
         }
         return str_from_buf(vm, &b);
     }
-    return exc_raise(vm, E_UnicodeDecodeError, "'ascii' codec can't decode byte 0x%02x in position %lld: ordinal not in range(128)",
-                     p[bad], (long long)bad);
+    Value obj = bytes_new(vm, p, n);
+    if (obj == ERR) return ERR;
+    return exc_raise_unicode(vm, E_UnicodeDecodeError, "ascii", obj, (int64_t)bad, (int64_t)bad + 1,
+                             "ordinal not in range(128)");
 }
 
 /* The escape CPython shows for a character in an encode error: '\xe9'. */
@@ -290,20 +293,10 @@ Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) 
             j++;
         }
 #undef ENCODABLE
-        StrBuf m = SB_INIT;
-        sb_addf(&m, "'%s' codec can't encode ", codec_names[c]);
-        if (j == i + 1) {
-            sb_adds(&m, "character '");
-            char_escape(&m, cp);
-            sb_addf(&m, "' in position %lld", (long long)i);
-        } else {
-            sb_addf(&m, "characters in position %lld-%lld", (long long)i, (long long)j - 1);
-        }
-        if (c == CODEC_UTF8) sb_adds(&m, ": surrogates not allowed");
-        else sb_addf(&m, ": ordinal not in range(%u)", limit);
-        Value msg = str_from_buf(vm, &m);
-        if (msg == ERR) return ERR;
-        return exc_raise(vm, E_UnicodeEncodeError, "%S", AS(ObjStr, msg));
+        char why[40];
+        if (c == CODEC_UTF8) snprintf(why, sizeof why, "surrogates not allowed");
+        else snprintf(why, sizeof why, "ordinal not in range(%u)", limit);
+        return exc_raise_unicode(vm, E_UnicodeEncodeError, codec_names[c], obj_val(s), i, j, why);
     }
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
     Value r = bytes_new(vm, (const uint8_t *)(b.data ? b.data : ""), b.len);

@@ -10,6 +10,7 @@
 #include "containers.h"
 #include "func.h"
 #include "gc.h"
+#include "num.h"
 #include "ops.h"
 #include "str.h"
 
@@ -89,6 +90,53 @@ Value exc_raise(VM *vm, ExcId id, const char *fmt, ...) {
     if (e == ERR) return ERR;
     vm->exc = e;
     return ERR;
+}
+
+Value exc_raise_unicode(VM *vm, ExcId id, const char *encoding, Value object, int64_t start, int64_t end,
+                        const char *reason) {
+    if (!vm_push_root(vm, object)) return ERR;
+    Value items[5] = {str_from_cstr(vm, encoding), object, int_from_i64(vm, start), int_from_i64(vm, end), UNDEF};
+    if (items[0] != ERR && vm_push_root(vm, items[0])) {
+        items[4] = str_from_cstr(vm, reason);
+        vm_pop_roots(vm, 1);
+    }
+    vm_pop_roots(vm, 1);
+    ObjTuple *args = items[0] == ERR || items[4] == ERR || items[4] == UNDEF ? NULL : tuple_from(vm, items, 5);
+    Value e = args ? exc_new(vm, vm->exc_types[id], args) : ERR;
+    if (e != ERR) vm->exc = e;
+    return ERR;
+}
+
+/* The fields of a UnicodeDecodeError or UnicodeEncodeError made with its five
+ * arguments; false for one made otherwise. */
+static bool unicode_fields(VM *vm, Value exc, ObjTuple *a) {
+    return (exc_is(vm, exc, E_UnicodeDecodeError) || exc_is(vm, exc, E_UnicodeEncodeError)) && a->len == 5 &&
+           is_str(a->items[0]) && is_int(a->items[2]) && is_int(a->items[3]) && is_str(a->items[4]);
+}
+
+/* "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte" */
+static Value unicode_str(VM *vm, Value exc, ObjTuple *a) {
+    int64_t start = as_int(a->items[2]), end = as_int(a->items[3]);
+    const char *enc = AS(ObjStr, a->items[0])->data, *why = AS(ObjStr, a->items[4])->data;
+    Value obj = a->items[1];
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "'%s' codec can't ", enc);
+    bool decode = exc_is(vm, exc, E_UnicodeDecodeError);
+    if (decode && end == start + 1 && is_kind(obj, OBJ_BYTES) && start >= 0 && start < AS(ObjBytes, obj)->len) {
+        sb_addf(&b, "decode byte 0x%02x in position %lld", AS(ObjBytes, obj)->data[start], (long long)start);
+    } else if (!decode && end == start + 1 && is_str(obj) && start >= 0 && start < AS(ObjStr, obj)->cplen) {
+        ObjStr *s = AS(ObjStr, obj);
+        size_t pos = (size_t)str_offset(s, start);
+        uint32_t cp = utf8_decode(s->data, (size_t)s->len, &pos);
+        sb_addf(&b, cp < 0x100 ? "encode character '\\x%02x'" : cp < 0x10000 ? "encode character '\\u%04x'"
+                                                                 : "encode character '\\U%08x'", cp);
+        sb_addf(&b, " in position %lld", (long long)start);
+    } else {
+        sb_addf(&b, "%s in position %lld-%lld", decode ? "decode bytes" : "encode characters", (long long)start,
+                (long long)end - 1);
+    }
+    sb_addf(&b, ": %s", why);
+    return str_from_buf(vm, &b);
 }
 
 Value exc_raise_value(VM *vm, Value exc) {
@@ -237,6 +285,7 @@ Value exc_str(VM *vm, Value exc) {
     if (exc_is(vm, exc, E_SyntaxError)) return syntax_str(vm, e);
     if (a->len == 0) return obj_val(vm->empty_str);
     if (a->len >= 2 && a->len <= 5 && exc_is(vm, exc, E_OSError)) return oserror_str(vm, a);
+    if (unicode_fields(vm, exc, a)) return unicode_str(vm, exc, a);
     if (a->len == 1) {
         if (exc_is(vm, exc, E_KeyError)) return op_repr(vm, a->items[0]);
         return op_str(vm, a->items[0]);
@@ -323,6 +372,11 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
     if (e->group) {
         if (str_eq(name, vm_name(vm, N_message))) return e->group->items[0];
         if (str_eq(name, vm_name(vm, N_exceptions))) return e->group->items[1];
+    }
+    if (unicode_fields(vm, self, e->args)) {
+        static const char *const fields[] = {"encoding", "object", "start", "end", "reason"};
+        for (int i = 0; i < 5; i++)
+            if (!strcmp(name->data, fields[i])) return e->args->items[i];
     }
     if (exc_is(vm, self, E_ImportError) && (str_eq(name, vm_name(vm, N_name)) || str_eq(name, vm_name(vm, N_msg))))
         return str_eq(name, vm_name(vm, N_msg)) ? first : NONE_VAL;

@@ -14,6 +14,9 @@ Value exc_raise(VM *vm, ExcId id, const char *fmt, ...);
  * TypeError if it is neither. Sets __context__ from the exception being
  * handled. Returns ERR. */
 Value exc_raise_value(VM *vm, Value exc);
+/* UnicodeDecodeError/UnicodeEncodeError(encoding, object, start, end, reason) */
+Value exc_raise_unicode(VM *vm, ExcId id, const char *encoding, Value object, int64_t start, int64_t end,
+                        const char *reason);
 /* Raises SystemExit(*args): sys.exit(), exit() and quit(). */
 Value exc_system_exit(VM *vm, Value *args, int nargs);
 Value exc_nomem(VM *vm);                         /* MemoryError */

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "bytes.h"
 #include "containers.h"
 #include "exc.h"
 #include "gc.h"
@@ -144,11 +145,9 @@ Value str_decode_utf8(VM *vm, const char *s, size_t len, const char *errors) {
     const char *why;
     if (!errors || !strcmp(errors, "strict")) {
         size_t n = utf8_bad_len(p, len, bad, &why);
-        if (n == 1)
-            return exc_raise(vm, E_UnicodeDecodeError, "'utf-8' codec can't decode byte 0x%02x in position %lld: %s",
-                             p[bad], (long long)bad, why);
-        return exc_raise(vm, E_UnicodeDecodeError, "'utf-8' codec can't decode bytes in position %lld-%lld: %s",
-                         (long long)bad, (long long)(bad + n - 1), why);
+        Value obj = bytes_new(vm, p, len);
+        if (obj == ERR) return ERR;
+        return exc_raise_unicode(vm, E_UnicodeDecodeError, "utf-8", obj, (int64_t)bad, (int64_t)(bad + n), why);
     }
     bool replace = !strcmp(errors, "replace"), bslash = !strcmp(errors, "backslashreplace");
     bool escape = !strcmp(errors, "surrogateescape");

@@ -695,6 +695,13 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
                 ObjInstance *o = gc_new(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
                 return o ? obj_val(o) : ERR;
             }
+            /* the singletons' types give the singleton: type(None)() is None */
+            Value single = cls == vm->types[T_NONE] ? NONE_VAL : cls == vm->types[T_NOTIMPL] ? NOTIMPL_VAL
+                         : cls == vm->types[T_ELLIPSIS] ? ELLIPSIS_VAL : UNDEF;
+            if (single != UNDEF && (nargs || nkw))
+                return exc_raise(vm, E_TypeError, "%s takes no arguments",
+                                 single == ELLIPSIS_VAL ? "EllipsisType" : cls->name->data);
+            if (single != UNDEF) return single;
             return exc_raise(vm, E_TypeError, "cannot create '%s' instances", cls->name->data);
         }
         Value argv[nargs + nkw + 1];

@@ -53,11 +53,27 @@ static void catch_sigint(AsyVM *vm) {
     sigaction(SIGINT, &sa, NULL);   /* no SA_RESTART: a blocking sleep wakes up */
 }
 
+/* Set when the program ended in an uncaught KeyboardInterrupt: CPython then
+ * dies of SIGINT, so that its parent sees the interrupt. */
+static bool interrupted;
+
+static bool ends_in_interrupt(const char *text) {
+    if (!text) return false;
+    size_t n = strlen(text);
+    while (n && text[n - 1] == '\n') n--;
+    size_t start = n;
+    while (start && text[start - 1] != '\n') start--;
+    return !strncmp(text + start, "KeyboardInterrupt", 17) && (n - start == 17 || text[start + 17] == ':');
+}
+
 static int status_of(AsyVM *vm, AsyStatus st) {
     switch (st) {
     case ASY_OK: return 0;
     case ASY_EXIT: return asy_exit_code(vm);
-    default: asy_print_error(vm); return 1;
+    default:
+        interrupted = ends_in_interrupt(asy_error_text(vm));
+        asy_print_error(vm);
+        return 1;
     }
 }
 
@@ -212,5 +228,9 @@ int main(int argc, char **argv) {
     fflush(stdout);
     the_vm = NULL;
     asy_free(vm);
+    if (interrupted) {
+        signal(SIGINT, SIG_DFL);
+        raise(SIGINT);
+    }
     return status;
 }

@@ -622,7 +622,7 @@ static Value b_bin(VM *vm, Value *a, int n, ObjTuple *kw) { return radix(vm, a, 
 static Value b_format(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "format", nargs, kw, 1, 2)) return ERR;
     if (nargs == 2 && !is_str(args[1]))
-        return exc_raise(vm, E_TypeError, "format() argument 2 must be str, not %T", args[1]);
+        return exc_raise(vm, E_TypeError, "format() argument 2 must be str, not %A", args[1]);
     return fmt_format(vm, args[0], nargs == 2 ? AS(ObjStr, args[1]) : NULL);
 }
 

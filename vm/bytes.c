@@ -435,7 +435,7 @@ Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) 
 static bool cstr_arg(VM *vm, const char *fname, const char *pname, int pos, Value v, const char **out) {
     if (v == UNDEF) return true;
     if (!is_str(v)) {
-        exc_raise(vm, E_TypeError, "%s() argument '%s' must be str, not %T", fname, pname, v);
+        exc_raise(vm, E_TypeError, "%s() argument '%s' must be str, not %A", fname, pname, v);
         (void)pos;
         return false;
     }
@@ -647,7 +647,7 @@ static Value fromhex(VM *vm, Value *args, int nargs, ObjTuple *kw, bool bytearra
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "fromhex() takes no keyword arguments");
     if (nargs < 1) return exc_raise(vm, E_TypeError, "fromhex() takes exactly one argument (0 given)");
     Value s = args[nargs - 1];
-    if (!is_str(s)) return exc_raise(vm, E_TypeError, "fromhex() argument must be str, not %T", s);
+    if (!is_str(s)) return exc_raise(vm, E_TypeError, "fromhex() argument must be str, not %A", s);
     const char *p = AS(ObjStr, s)->data;
     int64_t n = AS(ObjStr, s)->len;
     StrBuf b = SB_INIT;

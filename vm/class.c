@@ -1136,7 +1136,7 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* object.__format__(self, spec): str(self) for an empty spec. */
 static Value object_format(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__format__", nargs - 1, kw, 1, 1)) return ERR;
-    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %T", args[1]);
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %A", args[1]);
     if (AS(ObjStr, args[1])->len)
         return exc_raise(vm, E_TypeError, "unsupported format string passed to %T.__format__", args[0]);
     return op_str(vm, args[0]);
@@ -1232,9 +1232,9 @@ static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!class_is_subclass(mcls, type))
         return exc_raise(vm, E_TypeError, "type.__new__(%s): %s is not a subtype of type", mcls->name->data,
                          mcls->name->data);
-    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "type.__new__() argument 1 must be str, not %T", args[1]);
-    if (!is_tuple(args[2])) return exc_raise(vm, E_TypeError, "type.__new__() argument 2 must be tuple, not %T", args[2]);
-    if (!is_dict(args[3])) return exc_raise(vm, E_TypeError, "type.__new__() argument 3 must be dict, not %T", args[3]);
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "type.__new__() argument 1 must be str, not %A", args[1]);
+    if (!is_tuple(args[2])) return exc_raise(vm, E_TypeError, "type.__new__() argument 2 must be tuple, not %A", args[2]);
+    if (!is_dict(args[3])) return exc_raise(vm, E_TypeError, "type.__new__() argument 3 must be dict, not %A", args[3]);
     ObjTuple *bases = AS(ObjTuple, args[2]);
     /* (the metaclass first, as CPython: a base that is not a class is
      * usually a metaclass conflict) */

@@ -1222,7 +1222,7 @@ static bool bytes_args(VM *vm, const char *fname, const Value *pos, int npos, co
 static int byteorder_arg(VM *vm, const char *fname, Value order) {
     if (order == UNDEF) return 1;
     if (!is_str(order)) {
-        exc_raise(vm, E_TypeError, "%s() argument 'byteorder' must be str, not %T", fname, order);
+        exc_raise(vm, E_TypeError, "%s() argument 'byteorder' must be str, not %A", fname, order);
         return -1;
     }
     const char *o = AS(ObjStr, order)->data;

@@ -2018,7 +2018,7 @@ Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw) 
         return builtin_compare(vm, (CmpOp)op, self, a);
     }
     case N___format__:
-        if (!is_str(a)) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %T", a);
+        if (!is_str(a)) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %A", a);
         if (AS(ObjStr, a)->len == 0) return op_str(vm, self);      /* format(x, '') is str(x) */
         self = subtype_plain(vm, self);
         return self == ERR ? ERR : fmt_format(vm, self, AS(ObjStr, a));

@@ -1238,6 +1238,12 @@ static Value m_to_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (self == ERR || !bytes_args(vm, "to_bytes", args + 1, nargs - 1, args + nargs, kw, "length", &lenv, &order, &sign))
         return ERR;
     int64_t length = 1;
+    if (lenv != UNDEF && !is_intlike(lenv) && op_special(vm, lenv, N___index__) != UNDEF) {
+        int64_t n;      /* an object with __index__ */
+        if (!index_value(vm, lenv, &n, NULL)) return ERR;
+        lenv = int_from_i64(vm, n);
+        if (lenv == ERR) return ERR;
+    }
     if (lenv != UNDEF) {
         if (!is_intlike(lenv)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", lenv);
         if (!int_to_i64(lenv, &length))

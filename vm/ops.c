@@ -1586,6 +1586,9 @@ static void repr_leave(VM *vm) {
     vm->c_depth--;
 }
 
+bool op_repr_enter(VM *vm, Obj *o, bool *cycle) { return repr_enter(vm, o, cycle); }
+void op_repr_leave(VM *vm) { repr_leave(vm); }
+
 static bool repr_items(VM *vm, StrBuf *b, const Value *items, int64_t n) {
     for (int64_t i = 0; i < n; i++) {
         if (i) sb_adds(b, ", ");

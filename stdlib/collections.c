@@ -620,6 +620,9 @@ static Value it_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value deque_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
     RING(args[0]);
+    bool cycle;
+    if (!op_repr_enter(vm, as_obj(args[0]), &cycle)) return ERR;
+    if (cycle) return str_from_cstr(vm, "[...]");
     StrBuf b = SB_INIT;
     sb_adds(&b, cls_name(args[0]));
     sb_adds(&b, "([");
@@ -632,6 +635,7 @@ static Value deque_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     sb_addc(&b, ']');
     if (r->step >= 0) sb_addf(&b, ", maxlen=%lld", (long long)r->step);
     sb_addc(&b, ')');
+    op_repr_leave(vm);
     if (!ok) { sb_free(&b); return ERR; }
     return str_from_buf(vm, &b);
 }
@@ -951,6 +955,9 @@ static Value odict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value odict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
     ObjDict *d = AS(ObjDict, args[0]);
+    bool cycle;
+    if (!op_repr_enter(vm, as_obj(args[0]), &cycle)) return ERR;
+    if (cycle) return str_from_cstr(vm, "...");
     StrBuf b = SB_INIT;
     sb_adds(&b, cls_name(args[0]));
     sb_addc(&b, '(');
@@ -972,6 +979,7 @@ static Value odict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         sb_addc(&b, ']');
     }
     sb_addc(&b, ')');
+    op_repr_leave(vm);
     if (!ok) { sb_free(&b); return ERR; }
     return str_from_buf(vm, &b);
 }

@@ -160,7 +160,7 @@ static Value sys_set_type_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* sys.stdout / sys.stderr: objects with write() and flush(). */
 static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
-    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "write() argument must be str, not %T", args[1]);
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "write() argument must be str, not %A", args[1]);
     Value fd = op_getattr_opt(vm, args[0], str_intern_cstr(vm, "_fd"));
     vm_write(vm, fd == int_val(2) ? 2 : 1, AS(ObjStr, args[1])->data, (size_t)AS(ObjStr, args[1])->len);
     return int_val(AS(ObjStr, args[1])->cplen);
@@ -202,7 +202,7 @@ static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value sys_intern(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "intern", nargs, kw, 1, 1)) return ERR;
-    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "intern() argument must be str, not %T", args[0]);
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "intern() argument must be str, not %A", args[0]);
     ObjStr *s = str_intern(vm, AS(ObjStr, args[0])->data, (size_t)AS(ObjStr, args[0])->len);
     return s ? obj_val(s) : ERR;
 }

@@ -213,7 +213,7 @@ static Value t_mktime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value t_strftime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "strftime", nargs, kw, 1, 2)) return ERR;
-    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "strftime() argument 1 must be str, not %T", args[0]);
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "strftime() argument 1 must be str, not %A", args[0]);
     struct tm tm;
     if (!tm_or_now(vm, args, nargs, 1, "strftime", &tm)) return ERR;
     if (tm.tm_mon < 0 || tm.tm_mon > 11) return exc_raise(vm, E_ValueError, "month out of range");

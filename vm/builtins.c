@@ -125,7 +125,18 @@ static bool add_ctor(VM *vm, TypeId t, NativeFn fn) {
     return n && dict_set_str(vm, vm->types[t]->dict, vm_name(vm, N___new__), obj_val(n)) == 0;
 }
 
+static Value number_from_special(VM *vm, Value v, NameId name, const char *what);
+
+/* v, or what its __index__ gives (v unchanged when it has none). */
+static Value index_of(VM *vm, Value v) {
+    if (is_intlike(v)) return v;
+    Value r = number_from_special(vm, v, N___index__, "int");
+    return r == UNDEF ? v : r;
+}
+
 static Value int_arg(VM *vm, Value v, const char *fname, int64_t *out) {
+    v = index_of(vm, v);
+    if (v == ERR) return ERR;
     if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "%s: '%T' object cannot be interpreted as an integer", fname, v);
     if (!int_to_i64(v, out)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C long");
     return TRUE_VAL;
@@ -555,7 +566,10 @@ static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value nd = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "ndigits");
     if (x == UNDEF) return exc_raise(vm, E_TypeError, "round() missing required argument 'number' (pos 1)");
     if (nd == UNDEF) nd = NONE_VAL;
-    if (is_float(x)) return flt_round(vm, as_float(x), nd);
+    if (is_float(x)) {
+        Value n = nd == NONE_VAL ? nd : index_of(vm, nd);
+        return n == ERR ? ERR : flt_round(vm, as_float(x), n);
+    }
     if (is_intlike(x)) {
         if (nd == NONE_VAL) return is_bool(x) ? int_val(as_bool(x)) : x;
         int64_t n;
@@ -582,9 +596,11 @@ static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value b_chr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "chr", nargs, kw, 1, 1)) return ERR;
-    if (!is_intlike(args[0])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", args[0]);
+    Value v = index_of(vm, args[0]);
+    if (v == ERR) return ERR;
+    if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
     int64_t c;
-    if (!int_to_i64(args[0], &c)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+    if (!int_to_i64(v, &c)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     if (c < 0 || c > 0x10FFFF) return exc_raise(vm, E_ValueError, "chr() arg not in range(0x110000)");
     if (c < 128) return obj_val(vm->char_strs[c]);
     return str_char(vm, (uint32_t)c);
@@ -628,7 +644,7 @@ static Value b_bin(VM *vm, Value *a, int n, ObjTuple *kw) { return radix(vm, a, 
 static Value b_format(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "format", nargs, kw, 1, 2)) return ERR;
     if (nargs == 2 && !is_str(args[1]))
-        return exc_raise(vm, E_TypeError, "format() argument 2 must be str, not %T", args[1]);
+        return exc_raise(vm, E_TypeError, "format() argument 2 must be str, not %A", args[1]);
     return fmt_format(vm, args[0], nargs == 2 ? AS(ObjStr, args[1]) : NULL);
 }
 

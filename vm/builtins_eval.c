@@ -185,7 +185,7 @@ static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     if (fn == ERR) return ERR;
     if (!is_str(fn)) return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", fn);
-    if (!is_str(a[2])) return exc_raise(vm, E_TypeError, "compile() argument 'mode' must be str, not %T", a[2]);
+    if (!is_str(a[2])) return exc_raise(vm, E_TypeError, "compile() argument 'mode' must be str, not %A", a[2]);
     const char *m = AS(ObjStr, a[2])->data;
     CompileMode mode = !strcmp(m, "exec") ? COMPILE_EXEC : !strcmp(m, "eval") ? COMPILE_EVAL : COMPILE_SINGLE;
     if (mode == COMPILE_SINGLE && strcmp(m, "single") != 0)

@@ -12,6 +12,7 @@
  * arguments, and never hold it across such calls. */
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,7 +189,11 @@ static int64_t buf_count(BinBuf hay, BinBuf needle, int64_t start, int64_t end) 
 
 /* ---- codecs ------------------------------------------------------------- */
 
-typedef enum Codec { CODEC_UTF8, CODEC_ASCII, CODEC_LATIN1, CODEC_UNKNOWN } Codec;
+typedef enum Codec {
+    CODEC_UTF8, CODEC_ASCII, CODEC_LATIN1,
+    CODEC_UTF16, CODEC_UTF16LE, CODEC_UTF16BE, CODEC_UTF32, CODEC_UTF32LE, CODEC_UTF32BE,    /* in this order */
+    CODEC_UNKNOWN
+} Codec;
 
 static Codec codec_lookup(const char *name) {
     char norm[32];
@@ -203,10 +208,131 @@ static Codec codec_lookup(const char *name) {
     for (int k = 0; utf8[k]; k++) if (strcmp(norm, utf8[k]) == 0) return CODEC_UTF8;
     for (int k = 0; ascii[k]; k++) if (strcmp(norm, ascii[k]) == 0) return CODEC_ASCII;
     for (int k = 0; latin1[k]; k++) if (strcmp(norm, latin1[k]) == 0) return CODEC_LATIN1;
+    static const char *const wide[][3] = {{"utf-16", "utf16", "u16"}, {"utf-16-le", "utf-16le", ""},
+                                          {"utf-16-be", "utf-16be", ""}, {"utf-32", "utf32", "u32"},
+                                          {"utf-32-le", "utf-32le", ""}, {"utf-32-be", "utf-32be", ""}};
+    for (int k = 0; k < 6; k++)
+        for (int j = 0; j < 3; j++) if (wide[k][j][0] && strcmp(norm, wide[k][j]) == 0) return (Codec)(CODEC_UTF16 + k);
     return CODEC_UNKNOWN;
 }
 
-static const char *const codec_names[] = {"utf-8", "ascii", "latin-1"};
+static const char *const codec_names[] = {"utf-8", "ascii", "latin-1", "utf-16", "utf-16-le", "utf-16-be",
+                                          "utf-32", "utf-32-le", "utf-32-be"};
+
+/* ---- UTF-16 and UTF-32 ---- */
+
+static bool is_wide(Codec c) { return c >= CODEC_UTF16 && c <= CODEC_UTF32BE; }
+static int wide_width(Codec c) { return c >= CODEC_UTF32 ? 4 : 2; }
+static bool wide_be(Codec c) { return c == CODEC_UTF16BE || c == CODEC_UTF32BE; }
+
+static void wide_unit(StrBuf *b, uint32_t u, int width, bool be) {
+    for (int k = 0; k < width; k++) sb_addc(b, (char)(u >> (8 * (be ? width - 1 - k : k))));
+}
+
+static void wide_char(StrBuf *b, uint32_t cp, int width, bool be) {
+    if (width == 2 && cp > 0xFFFF) {
+        cp -= 0x10000;
+        wide_unit(b, 0xD800 | (cp >> 10), 2, be);
+        wide_unit(b, 0xDC00 | (cp & 0x3FF), 2, be);
+    } else {
+        wide_unit(b, cp, width, be);
+    }
+}
+
+/* str -> UTF-16/32 (little-endian after a BOM for the plain names); lone
+ * surrogates are errors unless the handler says otherwise. */
+static Value wide_encode(VM *vm, ObjStr *s, Codec c, const char *errors) {
+    int width = wide_width(c);
+    bool be = wide_be(c);
+    StrBuf b = SB_INIT;
+    if (c == CODEC_UTF16 || c == CODEC_UTF32) wide_unit(&b, 0xFEFF, width, false);
+    size_t pos = 0;
+    for (int64_t i = 0; pos < (size_t)s->len; i++) {
+        uint32_t cp = utf8_decode(s->data, (size_t)s->len, &pos);
+        if (cp < 0xD800 || cp > 0xDFFF || !strcmp(errors, "surrogatepass")) { wide_char(&b, cp, width, be); continue; }
+        if (!strcmp(errors, "ignore")) continue;
+        if (!strcmp(errors, "replace")) { wide_char(&b, '?', width, be); continue; }
+        if (!strcmp(errors, "backslashreplace")) {
+            char esc[12];
+            snprintf(esc, sizeof esc, "\\u%04x", cp);
+            for (char *e = esc; *e; e++) wide_char(&b, (uint32_t)*e, width, be);
+            continue;
+        }
+        sb_free(&b);
+        if (strcmp(errors, "strict") && strcmp(errors, "surrogateescape") && strcmp(errors, "xmlcharrefreplace"))
+            return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
+        return exc_unicode_error(vm, E_UnicodeEncodeError, codec_names[c], obj_val(s), i, i + 1,
+                                 "surrogates not allowed");
+    }
+    if (b.oom) { sb_free(&b); return exc_nomem(vm); }
+    Value r = bytes_new(vm, (const uint8_t *)(b.data ? b.data : ""), b.len);
+    sb_free(&b);
+    return r;
+}
+
+static uint32_t wide_read(const uint8_t *p, int width, bool be) {
+    uint32_t u = 0;
+    for (int k = 0; k < width; k++) u |= (uint32_t)p[k] << (8 * (be ? width - 1 - k : k));
+    return u;
+}
+
+/* UTF-16/32 -> str. A BOM picks the byte order for the plain names
+ * (little-endian without one), and the errors then name that codec. */
+static Value wide_decode(VM *vm, const uint8_t *p, size_t n, Codec c, const char *errors) {
+    int width = wide_width(c);
+    bool be = wide_be(c);
+    size_t i = 0;
+    if (c == CODEC_UTF16 || c == CODEC_UTF32) {
+        if (n >= (size_t)width && wide_read(p, width, false) == 0xFEFF) i = (size_t)width;
+        else if (n >= (size_t)width && wide_read(p, width, true) == 0xFEFF) { i = (size_t)width; be = true; }
+        c = (Codec)(c + (be ? 2 : 1));
+    }
+    bool replace = !strcmp(errors, "replace"), ignore = !strcmp(errors, "ignore");
+    bool bslash = !strcmp(errors, "backslashreplace");
+    if (!replace && !ignore && !bslash && strcmp(errors, "strict") && strcmp(errors, "surrogateescape"))
+        return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
+    StrBuf b = SB_INIT;
+    while (i < n) {
+        const char *why = NULL;
+        size_t bad = 0;         /* the bytes of a bad sequence */
+        uint32_t cp = 0;
+        if (n - i < (size_t)width) {
+            why = "truncated data", bad = n - i;
+        } else if (width == 4) {
+            cp = wide_read(p + i, 4, be);
+            if (cp > 0x10FFFF) why = "code point not in range(0x110000)", bad = 4;
+            else if (cp >= 0xD800 && cp <= 0xDFFF) why = "code point in surrogate code point range(0xd800, 0xe000)", bad = 4;
+        } else {
+            cp = wide_read(p + i, 2, be);
+            if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                why = "illegal encoding", bad = 2;
+            } else if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (n - i < 4) {
+                    why = "unexpected end of data", bad = n - i;
+                } else {
+                    uint32_t lo = wide_read(p + i + 2, 2, be);
+                    if (lo < 0xDC00 || lo > 0xDFFF) why = "illegal UTF-16 surrogate", bad = 2;
+                    else cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00), i += 2;
+                }
+            }
+        }
+        if (!why) {
+            sb_add_utf8(&b, cp);
+            i += (size_t)width;
+            continue;
+        }
+        if (replace) sb_add(&b, "\xEF\xBF\xBD", 3);
+        for (size_t k = 0; bslash && k < bad; k++) sb_addf(&b, "\\x%02x", p[i + k]);
+        if (!replace && !ignore && !bslash) {
+            sb_free(&b);
+            Value obj = bytes_new(vm, p, n);
+            if (obj == ERR) return ERR;
+            return exc_unicode_error(vm, E_UnicodeDecodeError, codec_names[c], obj, (int64_t)i, (int64_t)(i + bad), why);
+        }
+        i += bad;
+    }
+    return str_from_buf(vm, &b);
+}
 
 static bool known_handler(const char *errors) {
     return !strcmp(errors, "strict") || !strcmp(errors, "ignore") || !strcmp(errors, "replace") ||
@@ -217,6 +343,7 @@ Value bytes_decode(VM *vm, const uint8_t *p, size_t n, const char *encoding, con
     Codec c = codec_lookup(encoding ? encoding : "utf-8");
     if (!errors) errors = "strict";
     if (c == CODEC_UNKNOWN) return exc_raise(vm, E_LookupError, "unknown encoding: %s", encoding);
+    if (is_wide(c)) return wide_decode(vm, p, n, c, errors);
     if (c == CODEC_LATIN1) {
         StrBuf b = SB_INIT;
         for (size_t i = 0; i < n; i++) sb_add_utf8(&b, p[i]);
@@ -256,6 +383,7 @@ Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) 
     Codec c = codec_lookup(encoding ? encoding : "utf-8");
     if (!errors) errors = "strict";
     if (c == CODEC_UNKNOWN) return exc_raise(vm, E_LookupError, "unknown encoding: %s", encoding);
+    if (is_wide(c)) return wide_encode(vm, s, c, errors);
     if (s->ascii || (c == CODEC_UTF8 && utf8_valid(s->data, (size_t)s->len, NULL)))
         return bytes_new(vm, (const uint8_t *)s->data, (size_t)s->len);
     /* UTF-8 cannot encode the lone surrogates a str may hold */
@@ -305,7 +433,7 @@ Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) 
 static bool cstr_arg(VM *vm, const char *fname, const char *pname, int pos, Value v, const char **out) {
     if (v == UNDEF) return true;
     if (!is_str(v)) {
-        exc_raise(vm, E_TypeError, "%s() argument '%s' must be str, not %T", fname, pname, v);
+        exc_raise(vm, E_TypeError, "%s() argument '%s' must be str, not %A", fname, pname, v);
         (void)pos;
         return false;
     }
@@ -517,7 +645,7 @@ static Value fromhex(VM *vm, Value *args, int nargs, ObjTuple *kw, bool bytearra
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "fromhex() takes no keyword arguments");
     if (nargs < 1) return exc_raise(vm, E_TypeError, "fromhex() takes exactly one argument (0 given)");
     Value s = args[nargs - 1];
-    if (!is_str(s)) return exc_raise(vm, E_TypeError, "fromhex() argument must be str, not %T", s);
+    if (!is_str(s)) return exc_raise(vm, E_TypeError, "fromhex() argument must be str, not %A", s);
     const char *p = AS(ObjStr, s)->data;
     int64_t n = AS(ObjStr, s)->len;
     StrBuf b = SB_INIT;

@@ -709,6 +709,13 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
                 ObjInstance *o = gc_new(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
                 return o ? obj_val(o) : ERR;
             }
+            /* the singletons' types give the singleton: type(None)() is None */
+            Value single = cls == vm->types[T_NONE] ? NONE_VAL : cls == vm->types[T_NOTIMPL] ? NOTIMPL_VAL
+                         : cls == vm->types[T_ELLIPSIS] ? ELLIPSIS_VAL : UNDEF;
+            if (single != UNDEF && (nargs || nkw))
+                return exc_raise(vm, E_TypeError, "%s takes no arguments",
+                                 single == ELLIPSIS_VAL ? "EllipsisType" : cls->name->data);
+            if (single != UNDEF) return single;
             return exc_raise(vm, E_TypeError, "cannot create '%s' instances", cls->name->data);
         }
         Value argv[nargs + nkw + 1];
@@ -1148,7 +1155,7 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* object.__format__(self, spec): str(self) for an empty spec. */
 static Value object_format(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__format__", nargs - 1, kw, 1, 1)) return ERR;
-    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %T", args[1]);
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %A", args[1]);
     if (AS(ObjStr, args[1])->len)
         return exc_raise(vm, E_TypeError, "unsupported format string passed to %T.__format__", args[0]);
     return op_str(vm, args[0]);
@@ -1244,9 +1251,9 @@ static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!class_is_subclass(mcls, type))
         return exc_raise(vm, E_TypeError, "type.__new__(%s): %s is not a subtype of type", mcls->name->data,
                          mcls->name->data);
-    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "type.__new__() argument 1 must be str, not %T", args[1]);
-    if (!is_tuple(args[2])) return exc_raise(vm, E_TypeError, "type.__new__() argument 2 must be tuple, not %T", args[2]);
-    if (!is_dict(args[3])) return exc_raise(vm, E_TypeError, "type.__new__() argument 3 must be dict, not %T", args[3]);
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "type.__new__() argument 1 must be str, not %A", args[1]);
+    if (!is_tuple(args[2])) return exc_raise(vm, E_TypeError, "type.__new__() argument 2 must be tuple, not %A", args[2]);
+    if (!is_dict(args[3])) return exc_raise(vm, E_TypeError, "type.__new__() argument 3 must be dict, not %A", args[3]);
     ObjTuple *bases = AS(ObjTuple, args[2]);
     /* (the metaclass first, as CPython: a base that is not a class is
      * usually a metaclass conflict) */

@@ -10,6 +10,7 @@
 #include "containers.h"
 #include "func.h"
 #include "gc.h"
+#include "num.h"
 #include "ops.h"
 #include "str.h"
 
@@ -46,6 +47,11 @@ static void vformat(VM *vm, StrBuf *b, const char *fmt, va_list ap) {
         case 'u': sb_addf(b, "%u", va_arg(ap, unsigned)); break;
         case 'S': { ObjStr *s = va_arg(ap, ObjStr *); sb_add(b, s->data, (size_t)s->len); break; }
         case 'T': sb_adds(b, type_name(vm, va_arg(ap, Value))); break;
+        case 'A': {     /* an argument's type as CPython's argument errors name it: None for None */
+            Value v = va_arg(ap, Value);
+            sb_adds(b, v == NONE_VAL ? "None" : type_name(vm, v));
+            break;
+        }
         case 'R': {
             Value v = va_arg(ap, Value);
             Value saved = vm->exc;

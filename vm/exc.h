@@ -8,7 +8,7 @@
 
 /* Raises a new exception of a builtin class with a formatted message and
  * returns ERR. Besides printf's %s %d %ld %lld %c %%, it understands %S (an
- * ObjStr*), %T (the type name of a Value) and %R (the repr of a Value). */
+ * ObjStr*), %T (the type name of a Value), %A (the same, but None for None, as in argument errors) and %R (the repr of a Value). */
 Value exc_raise(VM *vm, ExcId id, const char *fmt, ...);
 /* Gives the pending exception (an AttributeError or NameError just raised)
  * its `name` (and `obj` unless UNDEF) attributes, as CPython does; returns ERR. */

@@ -513,7 +513,7 @@ static Value write_value(VM *vm, ObjIter *f, Value v) {
         len = (size_t)b.n;
         count = (int64_t)len;
     } else {
-        if (!is_str(v)) return exc_raise(vm, E_TypeError, "write() argument must be str, not %T", v);
+        if (!is_str(v)) return exc_raise(vm, E_TypeError, "write() argument must be str, not %A", v);
         count = AS(ObjStr, v)->cplen;
         Value t = translate_for_write(vm, f, v);
         if (t == ERR || !text_sync(vm, f)) return ERR;
@@ -880,7 +880,7 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     Value mode = v[1] == UNDEF ? str_from_cstr(vm, "r") : v[1];
     if (mode == ERR) return ERR;
-    if (!is_str(mode)) return exc_raise(vm, E_TypeError, "open() argument 'mode' must be str, not %T", mode);
+    if (!is_str(mode)) return exc_raise(vm, E_TypeError, "open() argument 'mode' must be str, not %A", mode);
     int64_t buffering = -1;
     if (v[2] != UNDEF) {
         if (!is_intlike(v[2])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v[2]);

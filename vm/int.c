@@ -1235,7 +1235,7 @@ static bool bytes_args(VM *vm, const char *fname, const Value *pos, int npos, co
 static int byteorder_arg(VM *vm, const char *fname, Value order) {
     if (order == UNDEF) return 1;
     if (!is_str(order)) {
-        exc_raise(vm, E_TypeError, "%s() argument 'byteorder' must be str, not %T", fname, order);
+        exc_raise(vm, E_TypeError, "%s() argument 'byteorder' must be str, not %A", fname, order);
         return -1;
     }
     const char *o = AS(ObjStr, order)->data;
@@ -1251,6 +1251,12 @@ static Value m_to_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (self == ERR || !bytes_args(vm, "to_bytes", args + 1, nargs - 1, args + nargs, kw, "length", &lenv, &order, &sign))
         return ERR;
     int64_t length = 1;
+    if (lenv != UNDEF && !is_intlike(lenv) && op_special(vm, lenv, N___index__) != UNDEF) {
+        int64_t n;      /* an object with __index__ */
+        if (!index_value(vm, lenv, &n, NULL)) return ERR;
+        lenv = int_from_i64(vm, n);
+        if (lenv == ERR) return ERR;
+    }
     if (lenv != UNDEF) {
         if (!is_intlike(lenv)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", lenv);
         if (!int_to_i64(lenv, &length))
@@ -1311,7 +1317,7 @@ static Value m_to_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * CPython: a leading class (or int, when called on an instance) is skipped,
  * so it works both wired as a classmethod and as a plain class attribute. */
 static Value m_from_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    int skip = nargs >= 1 && (is_kind(args[0], OBJ_CLASS) || is_intlike(args[0]));   /* int.f(...) or (5).f(...) */
+    int skip = nargs >= 1 && is_kind(args[0], OBJ_CLASS);     /* a class method: never bound to an int */
     Value data, order, sign;
     if (!bytes_args(vm, "from_bytes", args + skip, nargs - skip, args + nargs, kw, "bytes", &data, &order, &sign))
         return ERR;
@@ -1325,7 +1331,7 @@ static Value m_from_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
      * iterables, memoryviews, objects with __bytes__. */
     BinBuf buf;
     if (!binbuf_get(data, &buf)) {
-        if (is_intlike(data)) return exc_raise(vm, E_TypeError, "cannot convert '%T' object to bytes", data);
+        if (is_intlike(data) || is_str(data)) return exc_raise(vm, E_TypeError, "cannot convert '%T' object to bytes", data);
         data = op_call(vm, obj_val(vm->types[T_BYTES]), &data, 1, NULL);
         if (data == ERR) return ERR;
         binbuf_get(data, &buf);
@@ -1365,13 +1371,15 @@ void int_init_methods(VM *vm) {
         NativeFn fn;
     } methods[] = {
         {"bit_length", m_bit_length}, {"bit_count", m_bit_count}, {"to_bytes", m_to_bytes},
-        {"from_bytes", m_from_bytes}, {"conjugate", m_conjugate}, {"as_integer_ratio", m_as_integer_ratio},
+        {"conjugate", m_conjugate}, {"as_integer_ratio", m_as_integer_ratio},
         {"is_integer", m_is_integer}, {"__index__", m_index}, {"__int__", m_int}, {"__trunc__", m_trunc},
         {"__floor__", m_floor}, {"__ceil__", m_ceil}, {"__round__", m_round}, {"__float__", m_float},
         {"__abs__", m_abs}, {"__neg__", m_neg}, {"__pos__", m_pos}, {"__invert__", m_invert},
     };
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
         class_add_native(vm, vm->types[T_INT], methods[i].name, methods[i].fn);
+    ObjNative *fb = native_new(vm, "from_bytes", m_from_bytes);     /* flagged as no method: never bound */
+    if (fb) dict_set_str(vm, vm->types[T_INT]->dict, fb->name, obj_val(fb));
     /* the attributes ops.c answers for instances, also seen on the class (dir, int.real) */
     class_add_property(vm, vm->types[T_INT], "real", m_real);
     class_add_property(vm, vm->types[T_INT], "imag", m_imag);

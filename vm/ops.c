@@ -687,7 +687,9 @@ static int tuple_hash(VM *vm, ObjTuple *t, uint64_t *out) {
 static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64_t *out, bool layout) {
     switch (VTAG(v)) {
     case VTAG_INT: case VTAG_BOOL: *out = int_hash(v); return 0;
-    case VTAG_CONST: *out = (uint64_t)(v >> 4); return 0;
+    case VTAG_CONST:    /* None's is 3.12's constant (it decides where None sits in a set) */
+        *out = v == NONE_VAL ? 0xFCA86420u : (uint64_t)v & 0x3FFFFFFFFFFFFFFFull;
+        return 0;
     case VTAG_OBJ: break;
     default: *out = flt_hash(as_float(v)); return 0;
     }
@@ -1631,6 +1633,9 @@ static void repr_leave(VM *vm) {
     vm->c_depth--;
 }
 
+bool op_repr_enter(VM *vm, Obj *o, bool *cycle) { return repr_enter(vm, o, cycle); }
+void op_repr_leave(VM *vm) { repr_leave(vm); }
+
 static bool repr_items(VM *vm, StrBuf *b, const Value *items, int64_t n) {
     for (int64_t i = 0; i < n; i++) {
         if (i) sb_adds(b, ", ");
@@ -2074,7 +2079,7 @@ Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw) 
         return builtin_compare(vm, (CmpOp)op, self, a);
     }
     case N___format__:
-        if (!is_str(a)) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %T", a);
+        if (!is_str(a)) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %A", a);
         if (AS(ObjStr, a)->len == 0) return op_str(vm, self);      /* format(x, '') is str(x) */
         self = subtype_plain(vm, self);
         return self == ERR ? ERR : fmt_format(vm, self, AS(ObjStr, a));

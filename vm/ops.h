@@ -58,6 +58,11 @@ Value op_repr(VM *vm, Value v);
 Value op_str(VM *vm, Value v);
 /* repr/str appended to a buffer; false after raising. */
 bool op_repr_to(VM *vm, Value v, StrBuf *b);
+/* Py_ReprEnter/Py_ReprLeave for native reprs of containers: false after an
+ * error; *cycle when o's repr is already under way (print "..."; then no
+ * leave). */
+bool op_repr_enter(VM *vm, Obj *o, bool *cycle);
+void op_repr_leave(VM *vm);
 bool op_str_to(VM *vm, Value v, StrBuf *b);
 
 /* Calls any callable with nargs positional values, then the values of the

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 
+#include "bytes.h"
 #include "containers.h"
 #include "bytes.h"
 #include "exc.h"

@@ -1627,7 +1627,7 @@ static Value m_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *s = S(args[0]);
     for (int i = 1; i <= 2; i++)
         if (!is_str(args[i]))
-            return exc_raise(vm, E_TypeError, "replace() argument %d must be str, not %T", i, args[i]);
+            return exc_raise(vm, E_TypeError, "replace() argument %d must be str, not %A", i, args[i]);
     ObjStr *old = S(args[1]), *new_ = S(args[2]);
     int64_t count = -1;
     if (nargs > 3 && !arg_int(vm, args[3], &count)) return ERR;
@@ -2054,7 +2054,7 @@ static Value m_rpartition(VM *vm, Value *a, int n, ObjTuple *kw) { return do_par
 static Value do_remove(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool suffix) {
     if (!check_fixed(vm, args, nargs, kw, name, 1)) return ERR;
     ObjStr *s = S(args[0]);
-    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "%s() argument must be str, not %T", name, args[1]);
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "%s() argument must be str, not %A", name, args[1]);
     ObjStr *p = S(args[1]);
     if (p->len == 0 || p->len > s->len) return same(vm, s);
     int64_t off = suffix ? s->len - p->len : 0;
@@ -2075,7 +2075,7 @@ static Value m_encode(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     for (int i = 0; i < 2; i++) {
         if (a[i] == UNDEF) continue;
         if (!is_str(a[i]))
-            return exc_raise(vm, E_TypeError, "encode() argument '%s' must be str, not %T", names[i], a[i]);
+            return exc_raise(vm, E_TypeError, "encode() argument '%s' must be str, not %A", names[i], a[i]);
         if (i == 0) enc = S(a[i])->data; else errors = S(a[i])->data;
     }
     return bytes_encode(vm, S(args[0]), enc, errors);
@@ -2189,7 +2189,7 @@ static Value m_format_map(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m___format__(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_fixed(vm, args, nargs, kw, "__format__", 1)) return ERR;
-    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %T", args[1]);
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "__format__() argument must be str, not %A", args[1]);
     ObjStr *s = S(args[0]);
     if (s->obj.cls != vm->types[T_STR]) {
         /* A subclass instance: format its text as a plain str. */

@@ -23,6 +23,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "import.h"
 #include "ops.h"
 #include "str.h"
 #include "subtype.h"
@@ -208,6 +209,36 @@ static Codec codec_lookup(const char *name) {
 
 static const char *const codec_names[] = {"utf-8", "ascii", "latin-1"};
 
+bool bytes_native_codec(const char *encoding) { return codec_lookup(encoding) != CODEC_UNKNOWN; }
+
+/* The codecs this file does not know (utf-16, unicode_escape, codecs
+   registered by scripts) and error handlers registered with
+   codecs.register_error live in the codecs module, written in Asy:
+   str.encode and bytes.decode hand such calls to codecs.<fn>(data,
+   encoding, errors). */
+static Value codecs_fallback(VM *vm, const char *fn, Value data, const char *encoding, const char *errors) {
+    if (!vm_push_root(vm, data)) return ERR;
+    Value r = ERR, mod = import_module(vm, "codecs");
+    ObjStr *name = mod == ERR ? NULL : str_intern_cstr(vm, fn);
+    Value f = name ? op_getattr(vm, mod, name) : ERR;
+    if (f != ERR && vm_push_root(vm, f)) {
+        Value args[3] = {data, str_from_cstr(vm, encoding), UNDEF};
+        if (args[1] != ERR && vm_push_root(vm, args[1])) {
+            args[2] = str_from_cstr(vm, errors);
+            if (args[2] != ERR) r = op_call(vm, f, args, 3, NULL);
+            vm_pop_roots(vm, 1);
+        }
+        vm_pop_roots(vm, 1);
+    }
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
+static Value decode_fallback(VM *vm, const uint8_t *p, size_t n, const char *encoding, const char *errors) {
+    Value data = bytes_new(vm, p, n);
+    return data == ERR ? ERR : codecs_fallback(vm, "_bytes_decode", data, encoding, errors);
+}
+
 static bool known_handler(const char *errors) {
     return !strcmp(errors, "strict") || !strcmp(errors, "ignore") || !strcmp(errors, "replace") ||
            !strcmp(errors, "backslashreplace") || !strcmp(errors, "surrogateescape");
@@ -216,7 +247,7 @@ static bool known_handler(const char *errors) {
 Value bytes_decode(VM *vm, const uint8_t *p, size_t n, const char *encoding, const char *errors) {
     Codec c = codec_lookup(encoding ? encoding : "utf-8");
     if (!errors) errors = "strict";
-    if (c == CODEC_UNKNOWN) return exc_raise(vm, E_LookupError, "unknown encoding: %s", encoding);
+    if (c == CODEC_UNKNOWN) return decode_fallback(vm, p, n, encoding, errors);
     if (c == CODEC_LATIN1) {
         StrBuf b = SB_INIT;
         for (size_t i = 0; i < n; i++) sb_add_utf8(&b, p[i]);
@@ -229,7 +260,7 @@ Value bytes_decode(VM *vm, const uint8_t *p, size_t n, const char *encoding, con
         bad = n;
     }
     if (bad == n) return str_new(vm, (const char *)p, n);
-    if (!known_handler(errors)) return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
+    if (!known_handler(errors)) return decode_fallback(vm, p, n, encoding, errors);
     if (c == CODEC_UTF8) return str_decode_utf8(vm, (const char *)p, n, errors);
     if (strcmp(errors, "strict")) {     /* ascii with a handler */
         StrBuf b = SB_INIT;
@@ -255,7 +286,7 @@ static void char_escape(StrBuf *b, uint32_t cp) {
 Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) {
     Codec c = codec_lookup(encoding ? encoding : "utf-8");
     if (!errors) errors = "strict";
-    if (c == CODEC_UNKNOWN) return exc_raise(vm, E_LookupError, "unknown encoding: %s", encoding);
+    if (c == CODEC_UNKNOWN) return codecs_fallback(vm, "_str_encode", obj_val(s), encoding, errors);
     if (s->ascii || (c == CODEC_UTF8 && utf8_valid(s->data, (size_t)s->len, NULL)))
         return bytes_new(vm, (const uint8_t *)s->data, (size_t)s->len);
     /* UTF-8 cannot encode the lone surrogates a str may hold */
@@ -278,7 +309,7 @@ Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) 
         if (!strcmp(errors, "surrogatepass") && c == CODEC_UTF8) { sb_add_utf8(&b, cp); continue; }
         sb_free(&b);
         if (strcmp(errors, "strict") != 0 && strcmp(errors, "surrogateescape") != 0 && strcmp(errors, "surrogatepass") != 0)
-            return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
+            return codecs_fallback(vm, "_str_encode", obj_val(s), encoding, errors);
         /* A run of unencodable characters is reported as one range. */
         int64_t j = i + 1;
         size_t q = pos;

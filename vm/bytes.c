@@ -72,7 +72,7 @@ static bool ba_resizable(VM *vm, ObjByteArray *ba) { return ba->exports == 0 || 
 static bool ba_splice(VM *vm, ObjByteArray *ba, int64_t start, int64_t stop, const uint8_t *p, int64_t n) {
     int64_t tail = ba->len - stop, newlen = start + n + tail;
     if (!ba_reserve(vm, ba, newlen)) return false;
-    memmove(ba->data + start + n, ba->data + stop, (size_t)tail);
+    if (tail) memmove(ba->data + start + n, ba->data + stop, (size_t)tail);  /* data may be NULL when empty */
     if (n) memcpy(ba->data + start, p, (size_t)n);
     ba->len = newlen;
     return true;

@@ -24,6 +24,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "import.h"
 #include "ops.h"
 #include "str.h"
 #include "subtype.h"
@@ -72,7 +73,7 @@ static bool ba_resizable(VM *vm, ObjByteArray *ba) { return ba->exports == 0 || 
 static bool ba_splice(VM *vm, ObjByteArray *ba, int64_t start, int64_t stop, const uint8_t *p, int64_t n) {
     int64_t tail = ba->len - stop, newlen = start + n + tail;
     if (!ba_reserve(vm, ba, newlen)) return false;
-    memmove(ba->data + start + n, ba->data + stop, (size_t)tail);
+    if (tail) memmove(ba->data + start + n, ba->data + stop, (size_t)tail);  /* data may be NULL when empty */
     if (n) memcpy(ba->data + start, p, (size_t)n);
     ba->len = newlen;
     return true;
@@ -239,9 +240,10 @@ static void wide_char(StrBuf *b, uint32_t cp, int width, bool be) {
     }
 }
 
-/* str -> UTF-16/32 (little-endian after a BOM for the plain names); lone
- * surrogates are errors unless the handler says otherwise. */
-static Value wide_encode(VM *vm, ObjStr *s, Codec c, const char *errors) {
+/* str -> UTF-16/32 (little-endian after a BOM for the plain names), strict:
+ * a lone surrogate is an error. (Other error handlers are the codecs
+ * module's, which bytes_encode hands them to.) */
+static Value wide_encode(VM *vm, ObjStr *s, Codec c) {
     int width = wide_width(c);
     bool be = wide_be(c);
     StrBuf b = SB_INIT;
@@ -249,18 +251,8 @@ static Value wide_encode(VM *vm, ObjStr *s, Codec c, const char *errors) {
     size_t pos = 0;
     for (int64_t i = 0; pos < (size_t)s->len; i++) {
         uint32_t cp = utf8_decode(s->data, (size_t)s->len, &pos);
-        if (cp < 0xD800 || cp > 0xDFFF || !strcmp(errors, "surrogatepass")) { wide_char(&b, cp, width, be); continue; }
-        if (!strcmp(errors, "ignore")) continue;
-        if (!strcmp(errors, "replace")) { wide_char(&b, '?', width, be); continue; }
-        if (!strcmp(errors, "backslashreplace")) {
-            char esc[12];
-            snprintf(esc, sizeof esc, "\\u%04x", cp);
-            for (char *e = esc; *e; e++) wide_char(&b, (uint32_t)*e, width, be);
-            continue;
-        }
+        if (cp < 0xD800 || cp > 0xDFFF) { wide_char(&b, cp, width, be); continue; }
         sb_free(&b);
-        if (strcmp(errors, "strict") && strcmp(errors, "surrogateescape") && strcmp(errors, "xmlcharrefreplace"))
-            return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
         return exc_unicode_error(vm, E_UnicodeEncodeError, codec_names[c], obj_val(s), i, i + 1,
                                  "surrogates not allowed");
     }
@@ -276,9 +268,9 @@ static uint32_t wide_read(const uint8_t *p, int width, bool be) {
     return u;
 }
 
-/* UTF-16/32 -> str. A BOM picks the byte order for the plain names
+/* UTF-16/32 -> str, strict. A BOM picks the byte order for the plain names
  * (little-endian without one), and the errors then name that codec. */
-static Value wide_decode(VM *vm, const uint8_t *p, size_t n, Codec c, const char *errors) {
+static Value wide_decode(VM *vm, const uint8_t *p, size_t n, Codec c) {
     int width = wide_width(c);
     bool be = wide_be(c);
     size_t i = 0;
@@ -287,10 +279,6 @@ static Value wide_decode(VM *vm, const uint8_t *p, size_t n, Codec c, const char
         else if (n >= (size_t)width && wide_read(p, width, true) == 0xFEFF) { i = (size_t)width; be = true; }
         c = (Codec)(c + (be ? 2 : 1));
     }
-    bool replace = !strcmp(errors, "replace"), ignore = !strcmp(errors, "ignore");
-    bool bslash = !strcmp(errors, "backslashreplace");
-    if (!replace && !ignore && !bslash && strcmp(errors, "strict") && strcmp(errors, "surrogateescape"))
-        return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
     StrBuf b = SB_INIT;
     while (i < n) {
         const char *why = NULL;
@@ -321,17 +309,42 @@ static Value wide_decode(VM *vm, const uint8_t *p, size_t n, Codec c, const char
             i += (size_t)width;
             continue;
         }
-        if (replace) sb_add(&b, "\xEF\xBF\xBD", 3);
-        for (size_t k = 0; bslash && k < bad; k++) sb_addf(&b, "\\x%02x", p[i + k]);
-        if (!replace && !ignore && !bslash) {
-            sb_free(&b);
-            Value obj = bytes_new(vm, p, n);
-            if (obj == ERR) return ERR;
-            return exc_unicode_error(vm, E_UnicodeDecodeError, codec_names[c], obj, (int64_t)i, (int64_t)(i + bad), why);
-        }
-        i += bad;
+        sb_free(&b);
+        Value obj = bytes_new(vm, p, n);
+        if (obj == ERR) return ERR;
+        return exc_unicode_error(vm, E_UnicodeDecodeError, codec_names[c], obj, (int64_t)i, (int64_t)(i + bad), why);
     }
     return str_from_buf(vm, &b);
+}
+
+bool bytes_native_codec(const char *encoding) { return codec_lookup(encoding) != CODEC_UNKNOWN; }
+
+/* The codecs this file does not know (utf-16, unicode_escape, codecs
+   registered by scripts) and error handlers registered with
+   codecs.register_error live in the codecs module, written in Asy:
+   str.encode and bytes.decode hand such calls to codecs.<fn>(data,
+   encoding, errors). */
+static Value codecs_fallback(VM *vm, const char *fn, Value data, const char *encoding, const char *errors) {
+    if (!vm_push_root(vm, data)) return ERR;
+    Value r = ERR, mod = import_module(vm, "codecs");
+    ObjStr *name = mod == ERR ? NULL : str_intern_cstr(vm, fn);
+    Value f = name ? op_getattr(vm, mod, name) : ERR;
+    if (f != ERR && vm_push_root(vm, f)) {
+        Value args[3] = {data, str_from_cstr(vm, encoding), UNDEF};
+        if (args[1] != ERR && vm_push_root(vm, args[1])) {
+            args[2] = str_from_cstr(vm, errors);
+            if (args[2] != ERR) r = op_call(vm, f, args, 3, NULL);
+            vm_pop_roots(vm, 1);
+        }
+        vm_pop_roots(vm, 1);
+    }
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
+static Value decode_fallback(VM *vm, const uint8_t *p, size_t n, const char *encoding, const char *errors) {
+    Value data = bytes_new(vm, p, n);
+    return data == ERR ? ERR : codecs_fallback(vm, "_bytes_decode", data, encoding, errors);
 }
 
 static bool known_handler(const char *errors) {
@@ -342,8 +355,11 @@ static bool known_handler(const char *errors) {
 Value bytes_decode(VM *vm, const uint8_t *p, size_t n, const char *encoding, const char *errors) {
     Codec c = codec_lookup(encoding ? encoding : "utf-8");
     if (!errors) errors = "strict";
-    if (c == CODEC_UNKNOWN) return exc_raise(vm, E_LookupError, "unknown encoding: %s", encoding);
-    if (is_wide(c)) return wide_decode(vm, p, n, c, errors);
+    /* UTF-16/32 with an error handler other than strict: the codecs module's
+     * (it has them all, and handlers registered by scripts). */
+    if (c == CODEC_UNKNOWN || (is_wide(c) && strcmp(errors, "strict") != 0))
+        return decode_fallback(vm, p, n, encoding, errors);
+    if (is_wide(c)) return wide_decode(vm, p, n, c);
     if (c == CODEC_LATIN1) {
         StrBuf b = SB_INIT;
         for (size_t i = 0; i < n; i++) sb_add_utf8(&b, p[i]);
@@ -356,7 +372,7 @@ Value bytes_decode(VM *vm, const uint8_t *p, size_t n, const char *encoding, con
         bad = n;
     }
     if (bad == n) return str_new(vm, (const char *)p, n);
-    if (!known_handler(errors)) return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
+    if (!known_handler(errors)) return decode_fallback(vm, p, n, encoding, errors);
     if (c == CODEC_UTF8) return str_decode_utf8(vm, (const char *)p, n, errors);
     if (strcmp(errors, "strict")) {     /* ascii with a handler */
         StrBuf b = SB_INIT;
@@ -382,8 +398,9 @@ static void char_escape(StrBuf *b, uint32_t cp) {
 Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) {
     Codec c = codec_lookup(encoding ? encoding : "utf-8");
     if (!errors) errors = "strict";
-    if (c == CODEC_UNKNOWN) return exc_raise(vm, E_LookupError, "unknown encoding: %s", encoding);
-    if (is_wide(c)) return wide_encode(vm, s, c, errors);
+    if (c == CODEC_UNKNOWN || (is_wide(c) && strcmp(errors, "strict") != 0))
+        return codecs_fallback(vm, "_str_encode", obj_val(s), encoding, errors);
+    if (is_wide(c)) return wide_encode(vm, s, c);
     if (s->ascii || (c == CODEC_UTF8 && utf8_valid(s->data, (size_t)s->len, NULL)))
         return bytes_new(vm, (const uint8_t *)s->data, (size_t)s->len);
     /* UTF-8 cannot encode the lone surrogates a str may hold */
@@ -406,7 +423,7 @@ Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors) 
         if (!strcmp(errors, "surrogatepass") && c == CODEC_UTF8) { sb_add_utf8(&b, cp); continue; }
         sb_free(&b);
         if (strcmp(errors, "strict") != 0 && strcmp(errors, "surrogateescape") != 0 && strcmp(errors, "surrogatepass") != 0)
-            return exc_raise(vm, E_LookupError, "unknown error handler name '%s'", errors);
+            return codecs_fallback(vm, "_str_encode", obj_val(s), encoding, errors);
         /* A run of unencodable characters is reported as one range. */
         int64_t j = i + 1;
         size_t q = pos;

@@ -11,6 +11,9 @@ Value bytearray_new(VM *vm, const uint8_t *data, size_t len);
  * backslashreplace (and xmlcharrefreplace when encoding). */
 Value bytes_decode(VM *vm, const uint8_t *p, size_t n, const char *encoding, const char *errors);
 Value bytes_encode(VM *vm, ObjStr *s, const char *encoding, const char *errors);
+/* Whether the VM itself knows the codec (utf-8, ascii, latin-1 and their
+   aliases); the others are the codecs module's. */
+bool bytes_native_codec(const char *encoding);
 bool bytes_init(VM *vm);
 
 bool builtins_iter_init(VM *vm);

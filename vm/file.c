@@ -911,6 +911,10 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (is_none(encoding)) encoding = str_from_cstr(vm, "utf-8");
         if (encoding == ERR || bytes_decode(vm, (const uint8_t *)"", 0, AS(ObjStr, encoding)->data, "strict") == ERR)
             return ERR;
+        /* Files decode chunk by chunk, which only the VM's own codecs do. */
+        if (!bytes_native_codec(AS(ObjStr, encoding)->data))
+            return exc_raise(vm, E_NotImplementedError, "open() with encoding '%s': use codecs.open()",
+                             AS(ObjStr, encoding)->data);
         if (single_byte_codec(AS(ObjStr, encoding)->data)) flags |= F_SINGLEBYTE;
     }
 

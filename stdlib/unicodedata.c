@@ -100,23 +100,19 @@ static Value or_default(VM *vm, Value *args, int nargs, const char *msg) {
     return nargs > 1 ? args[1] : exc_raise(vm, E_ValueError, "%s", msg);
 }
 
-static Value ud_decimal(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    int64_t c = char_default(vm, args, nargs, kw, "decimal");
+/* decimal() and digit(): the character's value if it has that property. */
+static Value int_value(VM *vm, Value *args, int nargs, ObjTuple *kw, bool want_decimal) {
+    const char *name = want_decimal ? "decimal" : "digit";
+    int64_t c = char_default(vm, args, nargs, kw, name);
     if (c < 0) return ERR;
     double v;
     bool digit, decimal;
-    if (unidata_numeric((uint32_t)c, &v, &digit, &decimal) && decimal) return int_val((int64_t)v);
-    return or_default(vm, args, nargs, "not a decimal");
+    if (unidata_numeric((uint32_t)c, &v, &digit, &decimal) && (want_decimal ? decimal : digit)) return int_val((int64_t)v);
+    return or_default(vm, args, nargs, want_decimal ? "not a decimal" : "not a digit");
 }
 
-static Value ud_digit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    int64_t c = char_default(vm, args, nargs, kw, "digit");
-    if (c < 0) return ERR;
-    double v;
-    bool digit, decimal;
-    if (unidata_numeric((uint32_t)c, &v, &digit, &decimal) && digit) return int_val((int64_t)v);
-    return or_default(vm, args, nargs, "not a digit");
-}
+static Value ud_decimal(VM *vm, Value *args, int nargs, ObjTuple *kw) { return int_value(vm, args, nargs, kw, true); }
+static Value ud_digit(VM *vm, Value *args, int nargs, ObjTuple *kw) { return int_value(vm, args, nargs, kw, false); }
 
 static Value ud_numeric(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t c = char_default(vm, args, nargs, kw, "numeric");

@@ -656,7 +656,7 @@ static bool iteration(VM *vm) {
     __atomic_store_n(&s->in_poll, 0, __ATOMIC_RELAXED);
     if (!polled) return false;
     if ((vm_signals(vm) & SIG_HANDLER) && gil_is_main(vm) && !run_signal_handlers(vm)) return false;
-    if ((vm->signals & SIG_INTERRUPT) && !handle_interrupt(vm)) return false;
+    if ((vm_signals(vm) & SIG_INTERRUPT) && !handle_interrupt(vm)) return false;
     due_timers(vm);
     if (vm->exc != UNDEF) return false;
     for (size_t n = s->ready.len; n > 0; n--) {

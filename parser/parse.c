@@ -1655,6 +1655,8 @@ static const Token *param_name(const ParamItem *p)
 
 static void check_duplicates(ParseCtx *ctx, const ParamItems *items)
 {
+    if (items->n <= 0)
+        return;
     NameAt *names = malloc(sizeof *names * (size_t)items->n);
     if (!names)
         return;

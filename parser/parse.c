@@ -3200,6 +3200,18 @@ static void rescan(ParseCtx *ctx, Lexer *lx)
     }
 }
 
+/* A copy of the lexer to read ahead with (freed by the caller); its errors
+ * go to *scratch and are ignored. NULL when out of memory. */
+static Lexer *lookahead_lexer(const Lexer *lx, ParseError *scratch)
+{
+    Lexer *scan = malloc(sizeof *scan);
+    if (!scan)
+        return NULL;
+    *scan = *lx;
+    scan->err = scratch;
+    return scan;
+}
+
 /* Whether the line that starts with the name `match` is a match statement,
  * as CPython's parser decides by trying: the subject must start like an
  * expression, and the line must end with a colon (a colon outside brackets
@@ -3208,12 +3220,10 @@ static void rescan(ParseCtx *ctx, Lexer *lx)
  * still makes it one, so that the error is CPython's "expected ':'". */
 static bool match_statement_follows(const Lexer *lx)
 {
-    Lexer *scan = malloc(sizeof *scan);
+    ParseError scratch;
+    Lexer *scan = lookahead_lexer(lx, &scratch);
     if (!scan)
         return false;
-    *scan = *lx;
-    ParseError scratch;
-    scan->err = &scratch;
     Token t;
     int first = lexer_next(scan, &t), last = first, code = first;
     while (code > 0 && code != TK_NEWLINE) {
@@ -3240,12 +3250,10 @@ static bool match_statement_follows(const Lexer *lx)
  * or `[` follow it: `type X = int`, `type L[T] = list[T]`. */
 static bool type_statement_follows(const Lexer *lx)
 {
-    Lexer *scan = malloc(sizeof *scan);
+    ParseError scratch;
+    Lexer *scan = lookahead_lexer(lx, &scratch);
     if (!scan)
         return false;
-    *scan = *lx;
-    ParseError scratch;
-    scan->err = &scratch;
     Token t;
     bool yes = lexer_next(scan, &t) == TK_NAME;
     if (yes) {

@@ -30,27 +30,10 @@
 /* Any number as a complex: complex, __complex__, then float's
  * conversions (int, float, __float__, __index__). */
 static bool to_complex(VM *vm, Value v, Cpx *out) {
-    if (!is_kind(v, OBJ_COMPLEX)) {
-        Value m = op_special(vm, v, N___complex__);
-        if (m != UNDEF) {
-            v = op_call1(vm, m, v);
-            if (v == ERR) return false;
-            if (!is_kind(v, OBJ_COMPLEX)) {
-                exc_raise(vm, E_TypeError, "__complex__ returned non-complex (type %T)", v);
-                return false;
-            }
-        }
-    }
-    int k = cpx_of(vm, v, out);
-    if (k) return k > 0;
-    if (op_special(vm, v, N___float__) == UNDEF && op_special(vm, v, N___index__) == UNDEF) {
-        exc_raise(vm, E_TypeError, "must be real number, not %T", v);
-        return false;
-    }
-    Value f = op_call1(vm, obj_val(vm->types[T_FLOAT]), v);
-    if (f == ERR) return false;
-    *out = (Cpx){as_float(f), 0.0};
-    return true;
+    bool was_cpx;
+    int k = cpx_coerce(vm, v, true, out, &was_cpx);
+    if (!k) exc_raise(vm, E_TypeError, "must be real number, not %T", v);
+    return k > 0;
 }
 
 /* A real argument (rect's): float's conversions, complex refused. */

@@ -51,6 +51,26 @@ int cpx_of(VM *vm, Value v, Cpx *out) {
     return 0;
 }
 
+int cpx_coerce(VM *vm, Value v, bool use_complex, Cpx *out, bool *was_cpx) {
+    Value m = use_complex && !is_kind(v, OBJ_COMPLEX) ? op_special(vm, v, N___complex__) : UNDEF;
+    if (m != UNDEF) {
+        v = op_call1(vm, m, v);
+        if (v == ERR) return -1;
+        if (!is_kind(v, OBJ_COMPLEX)) {
+            exc_raise(vm, E_TypeError, "__complex__ returned non-complex (type %T)", v);
+            return -1;
+        }
+    }
+    *was_cpx = is_kind(v, OBJ_COMPLEX);
+    int k = cpx_of(vm, v, out);
+    if (k) return k;
+    if (op_special(vm, v, N___float__) == UNDEF && op_special(vm, v, N___index__) == UNDEF) return 0;
+    Value f = op_call1(vm, obj_val(vm->types[T_FLOAT]), v);
+    if (f == ERR) return -1;
+    *out = (Cpx){as_float(f), 0.0};
+    return 1;
+}
+
 /* ---- arithmetic --------------------------------------------------------- */
 
 static Cpx c_mul(Cpx a, Cpx b) { return (Cpx){a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re}; }
@@ -312,27 +332,11 @@ static Value cpx_parse(VM *vm, ObjStr *str) {
 /* One argument of complex(): its value, and whether it was a complex
  * number (which the other argument's parts combine with). */
 static bool ctor_arg(VM *vm, Value v, bool first, Cpx *out, bool *is_cpx) {
-    Value m = first && !is_kind(v, OBJ_COMPLEX) ? op_special(vm, v, N___complex__) : UNDEF;
-    if (m != UNDEF) {
-        v = op_call1(vm, m, v);
-        if (v == ERR) return false;
-        if (!is_kind(v, OBJ_COMPLEX)) {
-            exc_raise(vm, E_TypeError, "__complex__ returned non-complex (type %T)", v);
-            return false;
-        }
-    }
-    *is_cpx = is_kind(v, OBJ_COMPLEX);
-    int k = cpx_of(vm, v, out);
+    int k = cpx_coerce(vm, v, first, out, is_cpx);
     if (k) return k > 0;
-    if (op_special(vm, v, N___float__) == UNDEF && op_special(vm, v, N___index__) == UNDEF) {
-        if (first) exc_raise(vm, E_TypeError, "complex() first argument must be a string or a number, not '%T'", v);
-        else exc_raise(vm, E_TypeError, "complex() second argument must be a number, not '%T'", v);
-        return false;
-    }
-    Value f = op_call1(vm, obj_val(vm->types[T_FLOAT]), v);
-    if (f == ERR) return false;
-    out->re = as_float(f);
-    return true;
+    if (first) exc_raise(vm, E_TypeError, "complex() first argument must be a string or a number, not '%T'", v);
+    else exc_raise(vm, E_TypeError, "complex() second argument must be a number, not '%T'", v);
+    return false;
 }
 
 static Value complex_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -99,6 +99,12 @@ Value cpx_new(VM *vm, double re, double im);
  * complex number: 1 when it is a number, 0 when not, -1 after raising
  * (an int too large for a float). */
 int cpx_of(VM *vm, Value v, Cpx *out);
+/* Any number as a complex, as complex() and cmath take it: a complex, what
+ * __complex__ returns (when use_complex), then float's conversions (int,
+ * float, __float__, __index__). 1 when done (*was_cpx says whether it was a
+ * complex), 0 when v is none of these (nothing raised: callers word the
+ * TypeError), -1 after raising. */
+int cpx_coerce(VM *vm, Value v, bool use_complex, Cpx *out, bool *was_cpx);
 /* a op b when a or b is a complex number and the other a number;
  * NOTIMPL_VAL when that is not so or complex lacks the operator. */
 Value cpx_binop(VM *vm, BinOp op, Value a, Value b);

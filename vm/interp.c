@@ -181,13 +181,17 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
 
 /* ---- globals ----------------------------------------------------------- */
 
+/* Out of line, so that load_global stays small enough to inline. */
+static __attribute__((noinline, cold)) Value name_error(VM *vm, ObjStr *name) {
+    exc_raise(vm, E_NameError, "name '%s' is not defined", name->data);
+    return exc_note_name(vm, name, UNDEF);
+}
+
 static Value load_global(VM *vm, ObjDict *globals, ObjStr *name) {
     Value v = dict_get_str(globals, name);
     if (v != UNDEF) return v;
     v = dict_get_str(vm->builtins, name);
-    if (v != UNDEF) return v;
-    exc_raise(vm, E_NameError, "name '%s' is not defined", name->data);
-    return exc_note_name(vm, name, UNDEF);
+    return v != UNDEF ? v : name_error(vm, name);
 }
 
 /* ---- the exception table ----------------------------------------------- */

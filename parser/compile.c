@@ -2707,7 +2707,9 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
     Scope *top = symtable_build(vm, arena, module, &err);
     if (!top) {
         if (err.too_deep) exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
-        else if (err.msg[0]) raise_syntax(vm, E_SyntaxError, err.msg, filename, src, len, err.line, err.col, err.col + 1);
+        else if (err.msg[0])
+            raise_syntax(vm, E_SyntaxError, err.msg, filename, src, len, err.line, err.col,
+                         err.end_line == err.line ? err.end_col : err.col + 1);
         else exc_nomem(vm);
         ast_arena_free(arena);
         return NULL;

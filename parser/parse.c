@@ -1644,8 +1644,8 @@ static Param *make_param(ParseCtx *ctx, Param *p, const ParamItem *it)
     return p;
 }
 
-/* The names of a parameter list must differ (a check of CPython's compiler,
- * so reported as a deferred error). */
+/* The names of a parameter list must differ (a check of CPython's symbol
+ * table, so reported as a deferred error). */
 static const Token *param_name(const ParamItem *p)
 {
     if (p->kind == PARAM_NAME)
@@ -1653,21 +1653,39 @@ static const Token *param_name(const ParamItem *p)
     return p->has_name ? &p->name : NULL;
 }
 
+/* The order in which CPython's symbol table defines the parameters, which
+ * decides the one reported as the duplicate: the named ones, then *args,
+ * then **kwargs. */
+static int param_rank(const ParamItem *p)
+{
+    return p->kind == PARAM_NAME ? 0 : p->kind == PARAM_STAR ? 1 : 2;
+}
+
 static void check_duplicates(ParseCtx *ctx, const ParamItems *items)
 {
     if (items->n <= 0)
         return;
     NameAt *names = malloc(sizeof *names * (size_t)items->n);
-    if (!names)
+    int *item_of = malloc(sizeof *item_of * (size_t)items->n);
+    if (!names || !item_of) {
+        free(names);
+        free(item_of);
         return;
-    int n = 0;
-    for (int i = 0; i < items->n; i++) {
-        const Token *t = param_name(&items->items[i]);
-        if (t)
-            names[n++] = (NameAt){ t->s, (size_t)t->len, i };
     }
-    int i = first_repeat(names, n);
+    int n = 0;
+    for (int rank = 0; rank < 3; rank++)
+        for (int i = 0; i < items->n; i++) {
+            const Token *t = param_name(&items->items[i]);
+            if (t && param_rank(&items->items[i]) == rank) {
+                item_of[n] = i;
+                names[n] = (NameAt){ t->s, (size_t)t->len, n };
+                n++;
+            }
+        }
+    int r = first_repeat(names, n);
+    int i = r >= 0 ? item_of[r] : -1;
     free(names);
+    free(item_of);
     if (i >= 0) {
         const Token *t = param_name(&items->items[i]);
         deferred_error_at(ctx, 0, t->line, t->col, t->line, t->col + t->len,
@@ -1696,7 +1714,7 @@ static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int
             if (it->default_) {
                 s->seen_default = true;
             } else if (s->seen_default) {
-                error_at_tok(ctx, &it->tok, "non-default argument follows default argument");
+                error_at_tok(ctx, &it->tok, "parameter without a default follows parameter with a default");
                 return false;
             }
             out->npos++;

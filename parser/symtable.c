@@ -18,12 +18,15 @@ typedef struct ST {
     int nesting;            /* C recursion depth of the walk */
 } ST;
 
-static void st_error(ST *st, Node *n, const char *fmt, const char *name) {
+/* A SyntaxError spanning node n, as CPython's symbol table reports it. */
+static void st_error(ST *st, const Node *n, const char *fmt, const char *name) {
     if (st->failed) return;
     st->failed = true;
     snprintf(st->err->msg, sizeof st->err->msg, fmt, name);
     st->err->line = n ? n->line : 1;
     st->err->col = n ? n->col : 0;
+    st->err->end_line = n ? n->end_line : 1;
+    st->err->end_col = n ? n->end_col : 1;
 }
 
 static void st_nomem(ST *st) {
@@ -83,7 +86,7 @@ static Symbol *add_sym(ST *st, Scope *s, ObjStr *name, int flags) {
     if (sym) { sym->flags |= flags; return sym; }
     if (!grow(st, (void **)&s->syms, &s->capsyms, s->nsyms, sizeof(Symbol))) return NULL;
     sym = &s->syms[s->nsyms++];
-    *sym = (Symbol){name, flags, NAME_GLOBAL_IMPLICIT, -1, 0, 0};
+    *sym = (Symbol){name, flags, NAME_GLOBAL_IMPLICIT, -1, NULL};
     return sym;
 }
 
@@ -126,11 +129,14 @@ static void use_name(ST *st, Node *n, const char *name) {
     (void)n;
 }
 
+/* Binds a name in the current scope; an import's binding does not count
+ * as one for the checks of `global` (CPython's DEF_IMPORT). */
+static void bind_flags(ST *st, const char *name, int flags) {
+    add_sym(st, st->cur, intern(st, name), SYM_ASSIGNED | flags);
+}
+
 static void bind_name(ST *st, Node *n, const char *name) {
-    ObjStr *s = intern(st, name);
-    Symbol *sym = add_sym(st, st->cur, s, 0);
-    if (!sym) return;
-    sym->flags |= SYM_ASSIGNED;
+    bind_flags(st, name, SYM_BOUND);
     (void)n;
 }
 
@@ -178,9 +184,16 @@ static void visit_function(ST *st, Node *n, ParamList *params, bool is_async) {
     visit_function_scope(st, n, params, is_async);
 }
 
+/* A comprehension's iterable, in which `:=` may not appear. */
+static void visit_comp_iter(ST *st, Node *iter) {
+    st->cur->comp_iter++;
+    visit_expr(st, iter);
+    st->cur->comp_iter--;
+}
+
 static void visit_comprehension(ST *st, Node *n) {
     Comprehension *g = n->u.comp.generators;
-    visit_expr(st, g[0].iter);      /* the first iterable runs outside */
+    visit_comp_iter(st, g[0].iter);     /* the first iterable runs outside */
     Scope *s = new_scope(st, SCOPE_FUNCTION, n);
     if (!s) return;
     s->is_comprehension = true;
@@ -190,7 +203,7 @@ static void visit_comprehension(ST *st, Node *n) {
     add_sym(st, s, intern(st, ".0"), SYM_PARAM | SYM_ASSIGNED);
     for (int i = 0; i < n->u.comp.ngenerators && !st->failed; i++) {
         if (g[i].is_async) s->is_coroutine = true;
-        if (i > 0) visit_expr(st, g[i].iter);
+        if (i > 0) visit_comp_iter(st, g[i].iter);
         visit_target(st, g[i].target);
         visit_list(st, &g[i].ifs);
     }
@@ -204,6 +217,10 @@ static void visit_comprehension(ST *st, Node *n) {
 
 /* `x := v` inside comprehensions binds x in the enclosing function. */
 static void visit_named(ST *st, Node *n) {
+    if (st->cur->comp_iter > 0) {
+        st_error(st, n, "assignment expression cannot be used in a comprehension iterable expression%s", "");
+        return;
+    }
     visit_expr(st, n->u.named.value);
     const char *name = n->u.named.target->u.name;
     Scope *s = st->cur;
@@ -305,8 +322,11 @@ static void visit_expr_inner(ST *st, Node *n) {
     case E_YIELD: case E_YIELDFROM:
         if (annotation_forbids(st, n, "yield expression")) return;
         if (st->cur->kind == SCOPE_FUNCTION) {
-            if (st->cur->is_comprehension && !st->cur->is_generator) {
-                st_error(st, n, "'yield' inside list comprehension%s", "");
+            if (st->cur->is_comprehension) {
+                NodeKind k = st->cur->node->kind;
+                st_error(st, n, "'yield' inside %s", k == E_LISTCOMP ? "list comprehension"
+                                                   : k == E_SETCOMP ? "set comprehension"
+                                                   : k == E_DICTCOMP ? "dict comprehension" : "generator expression");
                 return;
             }
             st->cur->is_generator = true;
@@ -318,7 +338,11 @@ static void visit_expr_inner(ST *st, Node *n) {
     }
 }
 
+/* `global` and `nonlocal`, with CPython's checks in its order. A name
+ * declared both ways is reported at its first declaration. */
 static void declare(ST *st, Node *n, bool global) {
+    const char *what = global ? "global" : "nonlocal";
+    char fmt[80];
     for (int i = 0; i < n->u.names.n; i++) {
         const char *name = n->u.names.names[i];
         ObjStr *s = intern(st, name);
@@ -328,29 +352,36 @@ static void declare(ST *st, Node *n, bool global) {
             return;
         }
         Symbol *sym = scope_lookup(st->cur, s);
-        if (sym) {
-            if (sym->flags & SYM_PARAM) {
-                st_error(st, n, global ? "name '%s' is parameter and global" : "name '%s' is parameter and nonlocal", name);
-                return;
-            }
-            if ((sym->flags & (global ? SYM_NONLOCAL : SYM_GLOBAL))) {
-                st_error(st, n, global ? "name '%s' is nonlocal and global" : "name '%s' is nonlocal and global", name);
-                return;
-            }
-            if (sym->flags & SYM_ASSIGNED) {
-                st_error(st, n, global ? "name '%s' is assigned to before global declaration"
-                                       : "name '%s' is assigned to before nonlocal declaration", name);
-                return;
-            }
-            if (sym->flags & SYM_USED) {
-                st_error(st, n, global ? "name '%s' is used prior to global declaration"
-                                       : "name '%s' is used prior to nonlocal declaration", name);
-                return;
-            }
+        int f = sym ? sym->flags : 0;
+        const char *why = f & SYM_PARAM ? "name '%%s' is parameter and %s"
+                        : f & SYM_USED ? "name '%%s' is used prior to %s declaration"
+                        : f & SYM_ANNOT ? "annotated name '%%s' can't be %s"
+                        : f & SYM_BOUND ? "name '%%s' is assigned to before %s declaration" : NULL;
+        if (why) {
+            snprintf(fmt, sizeof fmt, why, what);
+            st_error(st, n, fmt, name);
+            return;
+        }
+        if (f & (global ? SYM_NONLOCAL : SYM_GLOBAL)) {
+            st_error(st, sym->directive, "name '%s' is nonlocal and global", name);
+            return;
         }
         Symbol *d = add_sym(st, st->cur, s, global ? SYM_GLOBAL : SYM_NONLOCAL);
-        if (d) { d->line = n->line; d->col = n->col; }
+        if (d && !d->directive) d->directive = n;
     }
+}
+
+/* `x: int` inside a function, where x is declared global or nonlocal. */
+static void annotate_name(ST *st, Node *n) {
+    const char *name = n->u.annassign.target->u.name;
+    Symbol *sym = scope_lookup(st->cur, intern(st, name));
+    int f = sym ? sym->flags : 0;
+    if ((f & (SYM_GLOBAL | SYM_NONLOCAL)) && st->cur->kind != SCOPE_MODULE) {
+        st_error(st, n, f & SYM_GLOBAL ? "annotated name '%s' can't be global" : "annotated name '%s' can't be nonlocal",
+                 name);
+        return;
+    }
+    add_sym(st, st->cur, intern(st, name), SYM_ANNOT);
 }
 
 static void visit_annotation(ST *st, Node *a) {
@@ -472,14 +503,11 @@ static void visit_stmt(ST *st, Node *n) {
         break;
     case S_AUGASSIGN:
         visit_expr(st, n->u.augassign.value);
-        if (n->u.augassign.target->kind == E_NAME) {
-            use_name(st, n, n->u.augassign.target->u.name);
-            bind_name(st, n, n->u.augassign.target->u.name);
-        } else {
-            visit_target(st, n->u.augassign.target);
-        }
+        /* A name is only bound here, not used, for CPython's global checks. */
+        visit_target(st, n->u.augassign.target);
         break;
     case S_ANNASSIGN:
+        if (n->u.annassign.simple) annotate_name(st, n);
         visit_annotation(st, n->u.annassign.annotation);
         if (n->u.annassign.value) visit_expr(st, n->u.annassign.value);
         if (n->u.annassign.value || n->u.annassign.target->kind != E_NAME) visit_target(st, n->u.annassign.target);
@@ -564,17 +592,18 @@ static void visit_stmt(ST *st, Node *n) {
         for (int i = 0; i < n->u.import.nnames; i++) {
             Alias *a = &n->u.import.names[i];
             if (!strcmp(a->name, "*")) {
-                if (st->cur->kind != SCOPE_MODULE) st_error(st, n, "import * only allowed at module level%s", "");
+                Node star = {.line = a->line, .col = a->col, .end_line = a->line, .end_col = a->col + 1};
+                if (st->cur->kind != SCOPE_MODULE) st_error(st, &star, "import * only allowed at module level%s", "");
                 continue;
             }
-            if (a->asname) { bind_name(st, n, a->asname); continue; }
+            if (a->asname) { bind_flags(st, a->asname, 0); continue; }
             /* `import a.b` binds a */
             char first[256];
             size_t len = strcspn(a->name, ".");
             if (len >= sizeof first) len = sizeof first - 1;
             memcpy(first, a->name, len);
             first[len] = 0;
-            bind_name(st, n, first);
+            bind_flags(st, first, 0);
         }
         break;
     default:
@@ -740,8 +769,8 @@ static void resolve(ST *st, Scope *s, Bound *bound) {
         if (sym->flags & SYM_GLOBAL) sym->kind = NAME_GLOBAL_EXPLICIT;
         else if (sym->flags & SYM_NONLOCAL) {
             if (!in_bound(bound, sym->name)) {
-                Node at = {.line = sym->line, .col = sym->col};
-                st_error(st, sym->line ? &at : s->node, "no binding for nonlocal '%s' found", sym->name->data);
+                st_error(st, sym->directive ? sym->directive : s->node, "no binding for nonlocal '%s' found",
+                         sym->name->data);
                 return;
             }
             sym->kind = NAME_FREE;

@@ -18,6 +18,8 @@ typedef enum ScopeKind { SCOPE_MODULE, SCOPE_FUNCTION, SCOPE_CLASS } ScopeKind;
 #define SYM_GLOBAL 4        /* declared `global` */
 #define SYM_NONLOCAL 8      /* declared `nonlocal` */
 #define SYM_USED 16
+#define SYM_ANNOT 32        /* annotated as a bare name (`x: int`) */
+#define SYM_BOUND 64        /* bound by anything but an import (CPython's DEF_LOCAL) */
 
 /* Where the name lives, once resolved. */
 typedef enum NameKind {
@@ -33,7 +35,7 @@ typedef struct Symbol {
     int flags;
     NameKind kind;
     int index;              /* slot among locals, or among cells then frees */
-    int line, col;          /* where a global/nonlocal declaration was made */
+    const Node *directive;  /* the first global/nonlocal statement naming it */
 } Symbol;
 
 typedef struct Scope Scope;
@@ -47,6 +49,7 @@ struct Scope {
     Symbol *syms;
     int nsyms, capsyms;
     bool is_comprehension, is_lambda;
+    int comp_iter;          /* > 0 while visiting a comprehension's iterable here */
     bool is_generator, is_coroutine;
     bool is_annotation;     /* a PEP 695 annotation scope: a hidden function run at once */
     const char *annot_what; /* ... "a type alias", for its error messages */
@@ -63,7 +66,7 @@ struct Scope {
 
 typedef struct SymError {
     char msg[200];
-    int line, col;
+    int line, col, end_line, end_col;
     bool too_deep;          /* nesting beyond what the compiler handles: RecursionError */
 } SymError;
 

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "../parser/compile.h"
+#include "binbuf.h"
 #include "builtins.h"
+#include "class.h"
 #include "containers.h"
 #include "exc.h"
 #include "func.h"
@@ -17,18 +19,17 @@
 #include "ops.h"
 #include "str.h"
 
-/* The text of a source argument (str, bytes or bytearray), or NULL after
+/* The text of a source argument (str, or anything bytes-like), or NULL after
  * raising CPython's TypeError for anything else. */
 static const char *source_text(VM *vm, Value src, size_t *len, const char *fname, const char *what) {
     const char *text;
+    BinBuf b;
     if (is_str(src)) {
         text = AS(ObjStr, src)->data;
         *len = (size_t)AS(ObjStr, src)->len;
-    } else if (is_kind(src, OBJ_BYTES) || is_kind(src, OBJ_BYTEARRAY)) {
-        ObjBytes *b = AS(ObjBytes, src);
-        text = (const char *)b->data;
-        *len = (size_t)b->len;
-        if (!text) text = "";
+    } else if (binbuf_get(src, &b)) {
+        text = (const char *)b.p;
+        *len = (size_t)b.n;
     } else {
         exc_raise(vm, E_TypeError, "%s() arg 1 must be a string, bytes or %s object", fname, what);
         return NULL;
@@ -56,10 +57,10 @@ static bool is_mapping(VM *vm, Value v) {
 }
 
 /* Resolves the namespaces of eval/exec: the caller's when none is given,
- * locals defaulting to globals. A locals mapping that is not a dict is
- * copied into *copy, and written back by write_back. */
-static bool namespaces(VM *vm, const char *fname, Value g, Value l, ObjDict **globals, ObjDict **locals, Value *mapping) {
-    *mapping = UNDEF;
+ * locals defaulting to globals. A locals mapping that is not a dict gets a
+ * namespace_proxy (class.c), as a class body from __prepare__ does, so the
+ * code's LOAD_NAME/STORE_NAME/DELETE_NAME call the mapping's own methods. */
+static bool namespaces(VM *vm, const char *fname, Value g, Value l, ObjDict **globals, ObjDict **locals) {
     bool is_exec = fname[0] == 'e' && fname[1] == 'x';
     if (g != UNDEF && g != NONE_VAL && !is_dict(g)) {
         if (is_exec) exc_raise(vm, E_TypeError, "exec() globals must be a dict, not %T", g);
@@ -87,48 +88,16 @@ static bool namespaces(VM *vm, const char *fname, Value g, Value l, ObjDict **gl
     if (dict_get_str(*globals, vm_name(vm, N___builtins__)) == UNDEF &&
         dict_set_str(vm, *globals, vm_name(vm, N___builtins__), obj_val(vm->builtins)) < 0)
         return false;
-    if (is_dict(l)) {
-        *locals = AS(ObjDict, l) == *globals ? NULL : AS(ObjDict, l);
-        return true;
-    }
-    /* Another mapping: its items in a dict for the run. */
-    ObjDict *d = dict_new(vm);
-    if (!d) return false;
-    if (!vm_push_root(vm, obj_val(d))) return false;
-    Value keys = op_call_method(vm, l, vm_name(vm, N_keys), NULL, 0);
-    ObjList *kl = keys == ERR ? NULL : op_to_list(vm, keys);
-    bool ok = kl != NULL && vm_push_root(vm, obj_val(kl));
-    for (int64_t i = 0; ok && i < kl->len; i++) {
-        Value v = op_getitem(vm, l, kl->items[i]);
-        ok = v != ERR && dict_set(vm, d, kl->items[i], v) == 0;
-    }
-    vm_pop_roots(vm, kl ? 2 : 1);
-    if (!ok) return false;
-    *locals = d;
-    *mapping = l;
-    return true;
-}
-
-/* Stores what the code changed in the copied namespace `d` back into the
- * mapping (`before` is the copy as it was). */
-static bool write_back(VM *vm, ObjDict *d, ObjDict *before, Value mapping) {
-    int64_t pos = 0;
-    Value k, v;
-    while (dict_next(d, &pos, &k, &v)) {
-        Value old = dict_get(vm, before, k);
-        if (old == ERR) return false;
-        if (old != v && op_setitem(vm, mapping, k, v) < 0) return false;
-    }
+    if (!is_dict(l)) l = class_namespace_proxy(vm, l);
+    if (l == ERR) return false;
+    *locals = AS(ObjDict, l) == *globals ? NULL : AS(ObjDict, l);
     return true;
 }
 
 static Value run(VM *vm, const char *fname, Value src, Value g, Value l, CompileMode mode) {
-    ObjDict *globals, *locals = NULL, *before = NULL;
-    Value mapping;
-    if (!namespaces(vm, fname, g, l, &globals, &locals, &mapping)) return ERR;
+    ObjDict *globals, *locals = NULL;
+    if (!namespaces(vm, fname, g, l, &globals, &locals)) return ERR;
     if (!vm_push_root(vm, locals ? obj_val(locals) : NONE_VAL)) return ERR;
-    if (mapping != UNDEF && !(before = dict_copy(vm, locals))) { vm_pop_roots(vm, 1); return ERR; }
-    if (!vm_push_root(vm, before ? obj_val(before) : NONE_VAL)) { vm_pop_roots(vm, 1); return ERR; }
     ObjCode *code = compile_value(vm, src, "<string>", mode, fname);
     Value r = ERR;
     if (code && !(code->flags & CODE_MODULE)) {
@@ -139,58 +108,85 @@ static Value run(VM *vm, const char *fname, Value src, Value g, Value l, Compile
         r = interp_run_code(vm, code, globals, locals);
         vm_pop_roots(vm, 1);
     }
-    if (r != ERR && before && !write_back(vm, locals, before, mapping)) r = ERR;
-    vm_pop_roots(vm, 2);
+    vm_pop_roots(vm, 1);
     return r;
 }
 
 static Value b_eval(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "eval", nargs, kw, 1, 3)) return ERR;
     Value src = args[0];
-    if (!is_str(src) && !is_kind(src, OBJ_BYTES) && !is_kind(src, OBJ_BYTEARRAY) && !is_kind(src, OBJ_CODE))
-        return exc_raise(vm, E_TypeError, "eval() arg 1 must be a string, bytes or code object");
     return run(vm, "eval", src, nargs > 1 ? args[1] : UNDEF, nargs > 2 ? args[2] : UNDEF, COMPILE_EVAL);
 }
 
 static Value b_exec(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const accepted[] = {"closure", NULL};
-    if (!args_kw_only(vm, "exec", kw, accepted)) return ERR;
+    /* Only closure= may be a keyword (ignored: no code object here has
+     * free variables to fill); the message is argument clinic's. */
+    for (int64_t i = 0; kw && i < kw->len; i++) {
+        const char *k = AS(ObjStr, kw->items[i])->data;
+        if (strcmp(k, "closure") != 0)
+            return exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for exec()", k);
+    }
     if (nargs < 1 || nargs > 3) {
         return nargs < 1 ? exc_raise(vm, E_TypeError, "exec() takes at least 1 positional argument (0 given)")
                          : exc_raise(vm, E_TypeError, "exec() takes at most 3 positional arguments (%d given)", nargs);
     }
     Value src = args[0];
-    if (!is_str(src) && !is_kind(src, OBJ_BYTES) && !is_kind(src, OBJ_BYTEARRAY) && !is_kind(src, OBJ_CODE))
-        return exc_raise(vm, E_TypeError, "exec() arg 1 must be a string, bytes or code object");
     Value r = run(vm, "exec", src, nargs > 1 ? args[1] : UNDEF, nargs > 2 ? args[2] : UNDEF, COMPILE_EXEC);
     return r == ERR ? ERR : NONE_VAL;
 }
 
+/* compile()'s filename argument as a str (bytes and os.PathLike accepted). */
+static Value compile_filename(VM *vm, Value fn) {
+    if (is_kind(fn, OBJ_BYTES))
+        return str_decode_utf8(vm, (const char *)AS(ObjBytes, fn)->data, (size_t)AS(ObjBytes, fn)->len, "replace");
+    if (!is_str(fn)) {
+        Value p = op_getattr_opt(vm, fn, str_intern_cstr(vm, "__fspath__"));
+        if (p == UNDEF) return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", fn);
+        fn = p == ERR ? ERR : op_call0(vm, p);
+    }
+    if (fn != ERR && !is_str(fn)) return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", fn);
+    return fn;
+}
+
+/* An int argument of compile(), `dflt` when absent. */
+static bool int_arg(VM *vm, Value v, int64_t dflt, int64_t *out) {
+    if (v == UNDEF) { *out = dflt; return true; }
+    if (!is_int(v)) {
+        exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+        return false;
+    }
+    *out = as_int(v);
+    return true;
+}
+
+/* The flags compile() knows (CPython's PyCF_MASK, PyCF_MASK_OBSOLETE and
+ * PyCF_COMPILE_MASK): the __future__ features, CO_NESTED, and the
+ * ast/typing/interactive flags. */
+enum { CF_ONLY_AST = 0x400, CF_KNOWN = 0x1fe0000 | 0x10 | 0x200 | 0x400 | 0x1000 | 0x2000 | 0x4000 };
+
 /* compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1):
- * flags and optimize are accepted and ignored (there is no ast module). */
+ * the arguments are checked in CPython's order; flags and optimize change
+ * nothing (there are no asserts to strip, no ast module to compile to). */
 static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"source", "filename", "mode", "flags", "dont_inherit", "optimize",
                                         "_feature_version"};
     Value a[7];
     if (!args_bind(vm, "compile", args, nargs, kw, names, 7, 6, 3, 0, a)) return ERR;
-    size_t len;
-    const char *text = source_text(vm, a[0], &len, "compile", "AST");
-    if (!text) return ERR;
-    Value fn = a[1];
-    if (is_kind(fn, OBJ_BYTES)) fn = str_decode_utf8(vm, (const char *)AS(ObjBytes, fn)->data, (size_t)AS(ObjBytes, fn)->len, "replace");
-    else if (!is_str(fn)) {
-        Value p = op_getattr_opt(vm, fn, str_intern_cstr(vm, "__fspath__"));
-        if (p == UNDEF) return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", fn);
-        fn = p == ERR ? ERR : op_call0(vm, p);
-    }
+    Value fn = compile_filename(vm, a[1]);
     if (fn == ERR) return ERR;
-    if (!is_str(fn)) return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", fn);
     if (!is_str(a[2])) return exc_raise(vm, E_TypeError, "compile() argument 'mode' must be str, not %A", a[2]);
+    int64_t flags, optimize;
+    if (!int_arg(vm, a[3], 0, &flags) || !int_arg(vm, a[5], -1, &optimize)) return ERR;
+    if (flags & ~(int64_t)CF_KNOWN) return exc_raise(vm, E_ValueError, "compile(): unrecognised flags");
+    if (optimize < -1 || optimize > 2) return exc_raise(vm, E_ValueError, "compile(): invalid optimize value");
     const char *m = AS(ObjStr, a[2])->data;
     CompileMode mode = !strcmp(m, "exec") ? COMPILE_EXEC : !strcmp(m, "eval") ? COMPILE_EVAL : COMPILE_SINGLE;
     if (mode == COMPILE_SINGLE && strcmp(m, "single") != 0)
         return exc_raise(vm, E_ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
-    if (!vm_push_root(vm, fn)) return ERR;
+    if (flags & CF_ONLY_AST) return exc_raise(vm, E_NotImplementedError, "compile() to an AST is not supported");
+    size_t len;
+    const char *text = source_text(vm, a[0], &len, "compile", "AST");
+    if (!text || !vm_push_root(vm, fn)) return ERR;
     ObjCode *code = compile_string(vm, text, len, AS(ObjStr, fn)->data, mode);
     vm_pop_roots(vm, 1);
     return code ? obj_val(code) : ERR;

@@ -259,7 +259,11 @@ static void pop_handler(Compiler *c) {
 
 static bool push_fblock(Compiler *c, FBlockKind kind, int start, int end, Node *node) {
     Unit *u = c->u;
-    if (u->nfblocks >= 64) { error_at(c, node, "too many statically nested blocks"); return false; }
+    /* CPython's CO_MAXBLOCKS: loops, try, with and handlers nest 20 deep,
+     * where an except clause counts twice (its handler and its cleanup). */
+    int depth = u->nfblocks + (kind == FB_HANDLER || kind == FB_EXCEPT_STAR);
+    for (int i = 0; i < u->nfblocks; i++) depth += u->fblocks[i].kind == FB_HANDLER || u->fblocks[i].kind == FB_EXCEPT_STAR;
+    if (depth >= 20) { error_at(c, node, "too many statically nested blocks"); return false; }
     u->fblocks[u->nfblocks++] = (FBlock){kind, start, end, node, NULL, u->nhandlers};
     return true;
 }

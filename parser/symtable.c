@@ -16,6 +16,9 @@ typedef struct ST {
     bool failed;
     Scope *cur;
     int nesting;            /* C recursion depth of the walk */
+    int future_line;        /* the line of the last valid `from __future__` import, or -1 */
+    Node later_at;          /* the first error of CPython's compiler (line 0: none) */
+    const char *later_msg;
 } ST;
 
 /* A SyntaxError spanning node n, as CPython's symbol table reports it. */
@@ -113,6 +116,10 @@ static Scope *new_scope(ST *st, ScopeKind kind, Node *node) {
     return s;
 }
 
+static bool is_future_import(const Node *s) {
+    return s->kind == S_IMPORTFROM && s->u.import.module && !strcmp(s->u.import.module, "__future__");
+}
+
 static void visit_expr(ST *st, Node *n);
 static void visit_stmts(ST *st, NodeList *l);
 static void visit_pattern(ST *st, Node *p);
@@ -129,6 +136,24 @@ static void use_name(ST *st, Node *n, const char *name) {
     (void)n;
 }
 
+/* An error CPython's compiler reports, after all the symbol table's: the
+ * first one is noted and raised only if the walk finds nothing else. */
+static void later_error(ST *st, const Node *at, const char *msg) {
+    if (st->later_at.line || !at) return;
+    st->later_at = *at;
+    st->later_msg = msg;
+}
+
+/* `__debug__` cannot be bound or deleted (a check of CPython's compiler). */
+static void check_debug(ST *st, const Node *at, const char *name, bool del) {
+    if (strcmp(name, "__debug__") == 0) later_error(st, at, del ? "cannot delete __debug__" : "cannot assign to __debug__");
+}
+
+static void check_debug_at(ST *st, int line, int col, const char *name) {
+    Node at = {.line = line, .col = col, .end_line = line, .end_col = col + 1};
+    check_debug(st, &at, name, false);
+}
+
 /* Binds a name in the current scope; an import's binding does not count
  * as one for the checks of `global` (CPython's DEF_IMPORT). */
 static void bind_flags(ST *st, const char *name, int flags) {
@@ -136,8 +161,8 @@ static void bind_flags(ST *st, const char *name, int flags) {
 }
 
 static void bind_name(ST *st, Node *n, const char *name) {
+    check_debug(st, n, name, n && n->kind == E_NAME && n->ctx == CTX_DEL);
     bind_flags(st, name, SYM_BOUND);
-    (void)n;
 }
 
 /* Assignment targets: names bind; attributes and subscripts only use. */
@@ -153,6 +178,9 @@ static void visit_target(ST *st, Node *t) {
 }
 
 static void visit_params(ST *st, ParamList *p) {
+    for (int i = 0; i < p->n; i++) check_debug(st, st->cur->node, p->params[i].name, false);
+    if (p->vararg) check_debug(st, st->cur->node, p->vararg->name, false);
+    if (p->kwarg) check_debug(st, st->cur->node, p->kwarg->name, false);
     for (int i = 0; i < p->n; i++) add_sym(st, st->cur, intern(st, p->params[i].name), SYM_PARAM | SYM_ASSIGNED);
     if (p->vararg) add_sym(st, st->cur, intern(st, p->vararg->name), SYM_PARAM | SYM_ASSIGNED);
     if (p->kwarg) add_sym(st, st->cur, intern(st, p->kwarg->name), SYM_PARAM | SYM_ASSIGNED);
@@ -224,6 +252,7 @@ static void visit_named(ST *st, Node *n) {
     visit_expr(st, n->u.named.value);
     const char *name = n->u.named.target->u.name;
     Scope *s = st->cur;
+    check_debug(st, n->u.named.target, name, false);
     if (!s->is_comprehension) { bind_name(st, n, name); return; }
     ObjStr *iname = intern(st, name);
     while (s->is_comprehension) {
@@ -288,9 +317,15 @@ static void visit_expr_inner(ST *st, Node *n) {
     case E_CALL:
         visit_expr(st, n->u.call.func);
         visit_list(st, &n->u.call.args);
-        for (int i = 0; i < n->u.call.nkeywords; i++) visit_expr(st, n->u.call.keywords[i].value);
+        for (int i = 0; i < n->u.call.nkeywords; i++) {
+            if (n->u.call.keywords[i].name) check_debug(st, n, n->u.call.keywords[i].name, false);
+            visit_expr(st, n->u.call.keywords[i].value);
+        }
         break;
-    case E_ATTR: visit_expr(st, n->u.attr.value); break;
+    case E_ATTR:
+        if (n->ctx != CTX_LOAD) check_debug(st, n, n->u.attr.name, n->ctx == CTX_DEL);
+        visit_expr(st, n->u.attr.value);
+        break;
     case E_SUBSCRIPT: visit_expr(st, n->u.subscript.value); visit_expr(st, n->u.subscript.index); break;
     case E_SLICE:
         visit_expr(st, n->u.slice.lower); visit_expr(st, n->u.slice.upper); visit_expr(st, n->u.slice.step);
@@ -507,7 +542,10 @@ static void visit_stmt(ST *st, Node *n) {
         visit_target(st, n->u.augassign.target);
         break;
     case S_ANNASSIGN:
-        if (n->u.annassign.simple) annotate_name(st, n);
+        if (n->u.annassign.simple) {
+            check_debug(st, n->u.annassign.target, n->u.annassign.target->u.name, false);
+            annotate_name(st, n);
+        }
         visit_annotation(st, n->u.annassign.annotation);
         if (n->u.annassign.value) visit_expr(st, n->u.annassign.value);
         if (n->u.annassign.value || n->u.annassign.target->kind != E_NAME) visit_target(st, n->u.annassign.target);
@@ -566,7 +604,10 @@ static void visit_stmt(ST *st, Node *n) {
         for (int i = 0; i < n->u.try_.nhandlers; i++) {
             ExceptHandler *h = &n->u.try_.handlers[i];
             visit_expr(st, h->type);
-            if (h->name) bind_name(st, n, h->name);
+            if (h->name) {
+                check_debug_at(st, h->line, h->col, h->name);
+                bind_name(st, n, h->name);
+            }
             visit_stmts(st, &h->body);
         }
         visit_stmts(st, &n->u.try_.orelse);
@@ -589,6 +630,8 @@ static void visit_stmt(ST *st, Node *n) {
         }
         break;
     case S_IMPORT: case S_IMPORTFROM:
+        if (is_future_import(n) && n->line > st->future_line)
+            later_error(st, n, "from __future__ imports must occur at the beginning of the file");
         for (int i = 0; i < n->u.import.nnames; i++) {
             Alias *a = &n->u.import.names[i];
             if (!strcmp(a->name, "*")) {
@@ -596,6 +639,7 @@ static void visit_stmt(ST *st, Node *n) {
                 if (st->cur->kind != SCOPE_MODULE) st_error(st, &star, "import * only allowed at module level%s", "");
                 continue;
             }
+            check_debug(st, n, a->asname ? a->asname : a->name, false);
             if (a->asname) { bind_flags(st, a->asname, 0); continue; }
             /* `import a.b` binds a */
             char first[256];
@@ -786,14 +830,60 @@ static void resolve(ST *st, Scope *s, Bound *bound) {
     if (!st->failed) assign_slots(st, s);
 }
 
+/* ---- __future__ -------------------------------------------------------- */
+
+/* The features of `from __future__ import ...`: all are accepted, only
+ * `annotations` changes anything (compile.c). */
+static bool check_features(ST *st, Node *s) {
+    static const char *const known[] = {"nested_scopes", "generators", "division", "absolute_import",
+                                        "with_statement", "print_function", "unicode_literals",
+                                        "barry_as_FLUFL", "generator_stop", "annotations", NULL};
+    for (int i = 0; i < s->u.import.nnames; i++) {
+        const char *name = s->u.import.names[i].name;
+        const char *const *k = known;
+        while (*k && strcmp(*k, name) != 0) k++;
+        if (*k) continue;
+        st_error(st, s, !strcmp(name, "braces") ? "not a chance%s" : "future feature %.100s is not defined",
+                 !strcmp(name, "braces") ? "" : name);
+        return false;
+    }
+    return true;
+}
+
+/* CPython's future.c: the future imports that open the module (after its
+ * docstring) have their features checked; one that follows another
+ * statement on the same line is misplaced. Those further down are the
+ * compiler's error (S_IMPORTFROM in visit_stmt). */
+static bool check_future(ST *st, NodeList *body) {
+    st->future_line = -1;
+    int prev_line = 0;
+    bool done = false;
+    for (int i = 0; i < body->n; i++) {
+        Node *s = body->items[i];
+        if (i == 0 && s->kind == S_EXPR && s->u.value.value->kind == E_STR) continue;
+        if (done && s->line > prev_line) return true;
+        prev_line = s->line;
+        if (!is_future_import(s)) { done = true; continue; }
+        if (done) {
+            st_error(st, s, "from __future__ imports must occur at the beginning of the file%s", "");
+            return false;
+        }
+        if (!check_features(st, s)) return false;
+        st->future_line = s->line;
+    }
+    return true;
+}
+
 Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err) {
-    ST st = {vm, arena, err, false, NULL, 0};
+    ST st = {.vm = vm, .arena = arena, .err = err};
     err->msg[0] = 0;
     err->too_deep = false;
     Scope *top = new_scope(&st, SCOPE_MODULE, module);
     if (!top) return NULL;
     st.cur = top;
+    if (!check_future(&st, &module->u.block.body)) return NULL;
     visit_stmts(&st, &module->u.block.body);
+    if (!st.failed && st.later_at.line) st_error(&st, &st.later_at, "%s", st.later_msg);
     if (st.failed) return NULL;
     Bound none = {NULL, 0};
     resolve(&st, top, &none);

@@ -56,6 +56,7 @@ typedef enum LexErrorKind {
 } LexErrorKind;
 
 typedef struct Lexer {
+    const char *start;          /* first byte of the input */
     const char *cur;            /* next byte to scan */
     const char *lim;            /* end of input; *lim == '\0' */
     const char *line_start;     /* first byte of the line holding cur */

@@ -52,6 +52,12 @@ static int lex_error_at(Lexer *lx, LexErrorKind rank, const char *kind,
     lx->err->line = lx->err->end_line = line;
     lx->err->col = col;
     lx->err->end_col = end_col > col ? end_col : col + 1;
+    lx->err->origin = rank == LEXERR_TOKEN ? ORIGIN_TOKENIZER
+                    : rank == LEXERR_UNCLOSED ? ORIGIN_END_ZERO
+                    : rank == LEXERR_LAYOUT && !strcmp(kind, "TabError") ? ORIGIN_END_ZERO
+                    : rank == LEXERR_LAYOUT ? ORIGIN_END_NONE : ORIGIN_PARSER;
+    /* At the end of the input CPython's tokenizer is still on the last line. */
+    lx->err->tok_line = lx->line - (lx->line > 1 && lx->line_start >= lx->lim);
     return RAW_ERROR;
 }
 
@@ -190,10 +196,11 @@ static int leading_zeros(Lexer *lx, const char *s, const char *end)
         p++;
     if (p == end)
         return number_end(lx, end, NUM_DEC);
-    return lex_error_at(lx, LEXERR_TOKEN, "SyntaxError", lx->line,
-                        col_at(lx, s), col_at(lx, p),
-                        "leading zeros in decimal integer literals are not "
-                        "permitted; use an 0o prefix for octal integers");
+    lex_error_at(lx, LEXERR_TOKEN, "SyntaxError", lx->line, col_at(lx, s), col_at(lx, p),
+                 "leading zeros in decimal integer literals are not "
+                 "permitted; use an 0o prefix for octal integers");
+    lx->err->origin = ORIGIN_TOKEN_RANGE;
+    return RAW_ERROR;
 }
 
 /* ------------------------------------------------------------------------
@@ -863,7 +870,7 @@ static void init_common(Lexer *lx, const char *src, size_t len,
 {
     memset(lx, 0, offsetof(Lexer, indent));
     lx->indent[0] = lx->altindent[0] = 0;
-    lx->cur = lx->line_start = src;
+    lx->start = lx->cur = lx->line_start = src;
     lx->lim = src + len;
     lx->line = 1;
     lx->err = err;

@@ -18,6 +18,7 @@
 #ifndef ASY_AST_H
 #define ASY_AST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -237,14 +238,31 @@ struct Node {
     } u;
 };
 
+/* Which part of CPython reports an error, which decides the SyntaxError's
+ * `text` and `end_offset` (see raise_error in compile.c): its parser (the
+ * line as the tokenizer holds it, with its newline when the tokenizer is
+ * still on it), its tokenizer (the line without a newline, the end where it
+ * starts, or where it says for a range), the parser at a token it has no
+ * end for (end_offset -1: "unexpected indent", the end of the input) or at
+ * a position it gives no end (0: an unclosed bracket, a TabError), or its
+ * compiler and symbol table (the line read again from the file, else None). */
+typedef enum ErrOrigin {
+    ORIGIN_PARSER, ORIGIN_TOKENIZER, ORIGIN_TOKEN_RANGE, ORIGIN_END_NONE, ORIGIN_END_ZERO, ORIGIN_COMPILER
+} ErrOrigin;
+
 /* What a failed parse reports. `kind` is "SyntaxError", "IndentationError"
  * or "TabError"; `msg` is CPython's wording ("invalid syntax", "expected ':'",
  * "unexpected indent", ...). `line`/`col` locate the caret (col 0-based, in
- * bytes); `end_col` is past the last offending byte (or col + 1). */
+ * bytes); `end_col` is past the last offending byte (or col + 1).
+ * `tok_line` is the line the lexer had reached. */
 typedef struct ParseError {
     const char *kind;
     char msg[256];
     int line, col, end_line, end_col;
+    ErrOrigin origin;
+    int tok_line;
+    bool at_eof;        /* found at the end of the input (eval's offset is 0 there) */
+    bool eval_input;    /* eval's: no newline is implied at the end */
 } ParseError;
 
 typedef enum ParseMode {

@@ -87,52 +87,134 @@ typedef struct Compiler {
 
 /* ---- errors ------------------------------------------------------------ */
 
-static void source_text(Compiler *c, int line, const char **start, size_t *len) {
-    const char *p = c->src, *end = c->src + c->srclen;
-    for (int l = 1; l < line && p < end; p++) {
+/* Line `line` (1-based) of src: its bytes without the newline, and whether a
+ * newline ends it. False when src has no such line. */
+static bool line_of(const char *src, size_t srclen, int line, const char **start, size_t *len, bool *newline) {
+    if (!src || line < 1) return false;
+    const char *p = src, *end = src + srclen;
+    for (int l = 1; l < line; p++) {
+        if (p >= end) return false;
         if (*p == '\n') l++;
     }
+    if (p >= end && line > 1) return false;
     const char *e = p;
     while (e < end && *e != '\n') e++;
     *start = p;
     *len = (size_t)(e - p);
+    *newline = e < end;
+    return true;
 }
 
-/* Raises SyntaxError (or another subclass) at a position; col is 0-based. */
-static void raise_syntax(VM *vm, ExcId id, const char *msg, const char *filename, const char *src, size_t srclen,
-                         int line, int col, int end_col) {
-    Compiler tmp = {.vm = vm, .src = src, .srclen = srclen};
-    const char *text = NULL;
-    size_t tlen = 0;
-    if (src) source_text(&tmp, line, &text, &tlen);
-    Value m = str_from_cstr(vm, msg);
-    if (m == ERR) return;
-    ObjTuple *args = tuple_from(vm, &m, 1);
-    if (!args) return;
-    Value e = exc_new(vm, vm->exc_types[id], args);
-    if (e == ERR) return;
-    ObjDict *d = AS(ObjException, e)->base.dict;
+/* What CPython's compiler puts in `text`: the line read again from the
+ * file named, with its newline, or NULL when there is no such file (a
+ * string compiled as "<string>"). The caller frees it. */
+static char *file_line(const char *filename, int line) {
+    if (!filename || filename[0] == '<' || line < 1) return NULL;
+    FILE *f = fopen(filename, "rb");
+    if (!f) return NULL;
+    StrBuf cur = SB_INIT;
+    int l = 1, ch;
+    while (l <= line && (ch = fgetc(f)) != EOF) {
+        if (l == line) sb_addc(&cur, (char)ch);
+        if (ch == '\n') l++;
+    }
+    fclose(f);
+    if (!cur.len) { sb_free(&cur); return NULL; }
+    sb_addc(&cur, 0);
+    return cur.data;
+}
+
+/* The SyntaxError's `text`, by who reports the error (ErrOrigin, ast.h);
+ * *line_text is set to the source line offsets are counted in. */
+static Value error_text(VM *vm, const ParseError *e, const char *filename, const char *src, size_t srclen,
+                        const char **line_text, size_t *line_len) {
+    bool newline = false;
+    if (!line_of(src, srclen, e->line, line_text, line_len, &newline)) *line_text = NULL;
+    if (e->origin == ORIGIN_COMPILER) {
+        char *t = file_line(filename, e->line);
+        Value v = t ? str_decode_utf8(vm, t, strlen(t), "replace") : NONE_VAL;
+        free(t);
+        return v;
+    }
+    if (!*line_text) return e->line < 1 ? str_from_cstr(vm, "") : NONE_VAL;
+    /* The tokenizer's copy of the line ends in a newline (one is implied
+     * at the end of the input) while it has not read past it. */
+    bool keep_newline = e->origin != ORIGIN_TOKENIZER && e->origin != ORIGIN_TOKEN_RANGE && e->tok_line <= e->line;
+    StrBuf b = SB_INIT;
+    sb_add(&b, *line_text, *line_len);
+    if (keep_newline && (newline || !e->eval_input)) sb_addc(&b, '\n');
+    Value v = str_decode_utf8(vm, b.data ? b.data : "", b.len, "replace");
+    sb_free(&b);
+    return v;
+}
+
+/* CPython's 1-based offset of byte column col in a line: code points for
+ * the parser and tokenizer, bytes for the compiler. */
+static int64_t offset_in(const ParseError *e, const char *text, size_t len, int col) {
+    if (col < 0) return 0;      /* CPython's "no column" */
+    if (e->origin == ORIGIN_COMPILER || !text) return col + 1;
+    return (size_t)col <= len ? (int64_t)utf8_count(text, (size_t)col) + 1 : col + 1;
+}
+
+/* The end_offset, which depends on who reports the error. */
+static int64_t end_offset(const ParseError *e, const char *src, size_t srclen, int64_t offset) {
+    switch (e->origin) {
+    case ORIGIN_TOKENIZER: return offset;
+    case ORIGIN_END_NONE: return -1;
+    case ORIGIN_END_ZERO: return 0;
+    default: break;
+    }
+    if (e->line < 1) return 0;
+    const char *t;
+    size_t len;
+    bool nl;
+    if (!line_of(src, srclen, e->end_line, &t, &len, &nl)) t = NULL, len = 0;
+    return offset_in(e, t, len, e->end_col);
+}
+
+/* Raises the SyntaxError (or IndentationError, TabError) that e describes,
+ * with CPython's attributes: msg, filename, lineno, offset, text,
+ * end_lineno, end_offset. */
+static void raise_error(VM *vm, const ParseError *e, const char *filename, const char *src, size_t srclen) {
+    ExcId id = e->kind && !strcmp(e->kind, "IndentationError") ? E_IndentationError
+             : e->kind && !strcmp(e->kind, "TabError") ? E_TabError : E_SyntaxError;
+    Value m = str_from_cstr(vm, e->msg);
+    ObjTuple *args = m == ERR ? NULL : tuple_from(vm, &m, 1);
+    Value exc = args ? exc_new(vm, vm->exc_types[id], args) : ERR;
+    if (exc == ERR || !vm_push_root(vm, exc)) return;
+    const char *line_text;
+    size_t line_len;
     Value f = str_from_cstr(vm, filename);
-    Value t = text ? str_decode_utf8(vm, text, tlen, "replace") : NONE_VAL;
-    if (f == ERR || t == ERR) return;
-    /* CPython's offset counts code points from 1. */
-    int64_t off = text && col <= (int)tlen ? utf8_count(text, (size_t)col) + 1 : col + 1;
-    int64_t end = text && end_col <= (int)tlen && end_col > col ? utf8_count(text, (size_t)end_col) + 1 : off + 1;
+    Value t = f == ERR ? ERR : error_text(vm, e, filename, src, srclen, &line_text, &line_len);
+    vm_pop_roots(vm, 1);
+    if (t == ERR) return;
+    int64_t off = e->line < 1 ? 0 : offset_in(e, line_text, line_len, e->col);
+    bool one_line = e->origin != ORIGIN_PARSER && e->origin != ORIGIN_COMPILER;
+    ObjDict *d = AS(ObjException, exc)->base.dict;
     dict_set_str(vm, d, vm_name(vm, N_msg), m);
     dict_set_str(vm, d, vm_name(vm, N_filename), f);
-    dict_set_str(vm, d, vm_name(vm, N_lineno), int_val(line));
+    dict_set_str(vm, d, vm_name(vm, N_lineno), int_val(e->line < 0 ? 0 : e->line));
     dict_set_str(vm, d, vm_name(vm, N_offset), int_val(off));
     dict_set_str(vm, d, vm_name(vm, N_text), t);
-    dict_set_str(vm, d, vm_name(vm, N_end_lineno), int_val(line));
-    dict_set_str(vm, d, vm_name(vm, N_end_offset), int_val(end));
-    vm->exc = e;
+    dict_set_str(vm, d, vm_name(vm, N_end_lineno), int_val(one_line || e->line < 1 ? (e->line < 0 ? 0 : e->line) : e->end_line));
+    dict_set_str(vm, d, vm_name(vm, N_end_offset), int_val(end_offset(e, src, srclen, off)));
+    vm->exc = exc;
+}
+
+/* A SyntaxError of the compiler at [line, col) to [end_line, end_col). */
+static void raise_syntax(VM *vm, const char *msg, const char *filename, const char *src, size_t srclen, int line,
+                         int col, int end_line, int end_col) {
+    ParseError e = {.kind = "SyntaxError", .line = line, .col = col, .end_line = end_line, .end_col = end_col,
+                    .origin = ORIGIN_COMPILER};
+    snprintf(e.msg, sizeof e.msg, "%s", msg);
+    raise_error(vm, &e, filename, src, srclen);
 }
 
 static void error_at(Compiler *c, Node *n, const char *msg) {
     if (c->failed) return;
     c->failed = true;
-    raise_syntax(c->vm, E_SyntaxError, msg, c->filename, c->src, c->srclen, n ? n->line : 1, n ? n->col : 0,
-                 n && n->end_line == n->line ? n->end_col : (n ? n->col + 1 : 1));
+    raise_syntax(c->vm, msg, c->filename, c->src, c->srclen, n ? n->line : 1, n ? n->col : 0, n ? n->end_line : 1,
+                 n ? n->end_col : 1);
 }
 
 /* A SyntaxError with a hint (a note, shown under the message) that says
@@ -2390,9 +2472,10 @@ static void compile_annotation(Compiler *c, Node *a) {
         compile_expr(c, a);
         return;
     }
-    const char *text;
-    size_t len;
-    source_text(c, a->line, &text, &len);
+    const char *text = "";
+    size_t len = 0;
+    bool newline;
+    line_of(c->src, c->srclen, a->line, &text, &len, &newline);
     size_t from = (size_t)a->col, to = a->end_line == a->line ? (size_t)a->end_col : len;
     if (from > len) from = len;
     if (to > len || to < from) to = from;
@@ -2712,8 +2795,7 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
     if (!top) {
         if (err.too_deep) exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
         else if (err.msg[0])
-            raise_syntax(vm, E_SyntaxError, err.msg, filename, src, len, err.line, err.col,
-                         err.end_line == err.line ? err.end_col : err.col + 1);
+            raise_syntax(vm, err.msg, filename, src, len, err.line, err.col, err.end_line, err.end_col);
         else exc_nomem(vm);
         ast_arena_free(arena);
         return NULL;
@@ -2759,11 +2841,49 @@ static void raise_parse_error(VM *vm, ParseError *perr, const char *filename, co
     if (perr->kind && !strcmp(perr->kind, "MemoryError")) exc_nomem(vm);
     else if (perr->kind && !strcmp(perr->kind, "RecursionError")) exc_raise(vm, E_RecursionError, "%s", perr->msg);
     else {
-        ExcId id = perr->kind && !strcmp(perr->kind, "IndentationError") ? E_IndentationError
-                 : perr->kind && !strcmp(perr->kind, "TabError") ? E_TabError : E_SyntaxError;
-        raise_syntax(vm, id, perr->msg, filename, src, len, perr->line, perr->col,
-                     perr->end_line == perr->line ? perr->end_col : perr->col + 1);
+        raise_error(vm, perr, filename, src, len);
     }
+}
+
+/* eval's input gets no NEWLINE at its end: CPython reports an error at the
+ * end of it at offset 0 of its last line (line 0 for no input). */
+static void eval_error_at_end(ParseError *e, const char *src, size_t len) {
+    e->eval_input = true;
+    if (!e->at_eof || e->origin != ORIGIN_PARSER) return;
+    int lines = len && src[len - 1] != '\n';
+    for (size_t i = 0; i < len; i++) lines += src[i] == '\n';
+    e->line = e->end_line = e->tok_line = lines;
+    e->col = e->end_col = -1;
+}
+
+static bool is_compound(const Node *s) {
+    switch (s->kind) {
+    case S_IF: case S_WHILE: case S_FOR: case S_TRY: case S_WITH: case S_DEF: case S_CLASS: case S_MATCH: return true;
+    default: return false;
+    }
+}
+
+/* compile(..., 'single') takes one statement: one compound statement, or
+ * simple ones on a single line. CPython's messages otherwise. */
+static bool single_statement(VM *vm, Node *mod, const char *filename, const char *src, size_t len) {
+    NodeList *body = &mod->u.block.body;
+    ParseError e = {.kind = "SyntaxError", .origin = ORIGIN_PARSER};
+    for (int i = 1; i < body->n && !e.msg[0]; i++) {
+        const Node *prev = body->items[i - 1], *s = body->items[i];
+        if (is_compound(body->items[0])) {
+            e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = s->line, .col = s->col,
+                             .end_line = s->line, .end_col = s->col + 1, .tok_line = s->line + 1};
+        } else if (s->line > prev->end_line) {
+            e = (ParseError){.kind = "SyntaxError", .msg = "multiple statements found while compiling a single statement",
+                             .line = prev->end_line, .col = prev->end_col, .end_line = prev->end_line,
+                             .end_col = prev->end_col, .tok_line = prev->end_line};
+        }
+    }
+    if (body->n == 0)
+        e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = 0, .col = -1};
+    if (!e.msg[0]) return true;
+    raise_error(vm, &e, filename, src, len);
+    return false;
 }
 
 ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode) {
@@ -2774,7 +2894,8 @@ ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filenam
         Node *mod = ast_parse(arena, src, len, PARSE_FILE, &perr);
         ObjCode *code = NULL;
         if (!mod) raise_parse_error(vm, &perr, filename, src, len);
-        else code = compile_root(vm, mod, filename, src, len, mode, true);
+        else if (mode != COMPILE_SINGLE || single_statement(vm, mod, filename, src, len))
+            code = compile_root(vm, mod, filename, src, len, mode, true);
         ast_arena_free(arena);
         return code;
     }
@@ -2784,6 +2905,7 @@ ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filenam
     if (!arena) { exc_nomem(vm); return NULL; }
     ParseError perr;
     Node *expr = ast_parse(arena, src, len, PARSE_EVAL, &perr);
+    if (!expr) eval_error_at_end(&perr, src, len);
     Node *stmt = expr ? ast_alloc(arena, sizeof(Node)) : NULL;
     Node *mod = stmt ? ast_alloc(arena, sizeof(Node)) : NULL;
     Node **items = mod ? ast_alloc(arena, sizeof(Node *)) : NULL;

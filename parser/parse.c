@@ -28,6 +28,7 @@ static void fill_error(ParseError *e, const char *kind, int line, int col,
 {
     size_t off = 0;
     e->kind = kind;
+    e->origin = ORIGIN_PARSER;
     if (prefix && strncmp(fmt, "f-string", 8) != 0) {
         off = strlen(prefix);
         memcpy(e->msg, prefix, off);
@@ -37,7 +38,7 @@ static void fill_error(ParseError *e, const char *kind, int line, int col,
     e->col = col;
     e->end_line = end_line;
     e->end_col = end_col;
-    if (end_line < line || (end_line == line && end_col <= col)) {
+    if (end_line < line || (end_line == line && end_col < col)) {
         e->end_line = line;
         e->end_col = col + 1;
     }
@@ -54,6 +55,14 @@ static void verror(ParseCtx *ctx, const char *kind, int line, int col,
      * replacement field say so; the scanner's own errors do not. */
     fill_error(ctx->err, kind, line, col, end_line, end_col,
                ctx->fdepth > 0 ? "f-string: " : NULL, fmt, ap);
+    /* The line CPython's tokenizer is on: that of the last token read
+     * before this one, or of the error if it lies further (a rule reduced
+     * late, at the next statement's first token, is reported as early). */
+    const ParseCtx *top = ctx;
+    while (top->outer)
+        top = top->outer;
+    int last = top->last_real_code > 0 ? top->last_real.line : top->cur.line;
+    ctx->err->tok_line = last > line ? last : line;
 }
 
 void parse_error(ParseCtx *ctx, const char *kind, int line, int col,
@@ -88,11 +97,18 @@ void error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...)
     va_end(ap);
 }
 
+/* How many columns a token covers in CPython's error spans: a NEWLINE's
+ * span is empty. */
+static int tok_width(const Token *t)
+{
+    return t->len > 0 && (t->s[0] == '\n' || t->s[0] == '\r') ? 0 : t->len;
+}
+
 void error_at_tok(ParseCtx *ctx, const Token *t, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    verror(ctx, "SyntaxError", t->line, t->col, t->line, t->col + t->len, fmt, ap);
+    verror(ctx, "SyntaxError", t->line, t->col, t->line, t->col + tok_width(t), fmt, ap);
     va_end(ap);
 }
 
@@ -111,6 +127,7 @@ static void vdeferred(ParseCtx *ctx, int rank, const int span[4], const char *fm
     ctx->deferred_rank = rank;
     fill_error(&ctx->later, "SyntaxError", span[0], span[1], span[2], span[3], NULL,
                fmt, ap);
+    ctx->later.origin = ORIGIN_COMPILER;
 }
 
 static bool deferred_taken(const ParseCtx *ctx, int rank)
@@ -877,11 +894,12 @@ static void escape_error(ParseCtx *ctx, const StrTok *st, bool bytes, const char
     int line, col;
     token_end(&st->t, &line, &col);
     long start = escape_pos(base, from, false), end = escape_pos(base, to, true);
+    /* CPython reports it at the end of the literal, with no width. */
     if (bytes)
-        parse_error(ctx, "SyntaxError", line, col, line, col + 1,
+        parse_error(ctx, "SyntaxError", line, col, line, col,
                     "(value error) invalid \\x escape at position %ld", (long)(from - base));
     else
-        parse_error(ctx, "SyntaxError", line, col, line, col + 1,
+        parse_error(ctx, "SyntaxError", line, col, line, col,
                     "(unicode error) 'unicodeescape' codec can't decode bytes in "
                     "position %ld-%ld: %s", start, end, what);
 }
@@ -1338,7 +1356,7 @@ Node *mk_strings(ParseCtx *ctx, const StrSpan *span)
     if (sc.mixed) {
         /* CPython notices at the token after the literals. */
         parse_error(ctx, "SyntaxError", n->end_line, n->end_col, n->end_line,
-                    n->end_col + 1, "cannot mix bytes and nonbytes literals");
+                    n->end_col, "cannot mix bytes and nonbytes literals");
         return n;
     }
     return strings_value(ctx, span->n, &sc, n);
@@ -2709,7 +2727,7 @@ static void tok_end(const Token *t, int code, int *line, int *col)
         token_end(t, line, col);
     } else {
         *line = t->line;
-        *col = t->col + t->len;
+        *col = t->col + tok_width(t);
     }
 }
 
@@ -2809,6 +2827,40 @@ static bool primary_end(ParseCtx *ctx, int code, const Token *t, int *line, int 
     return ok;
 }
 
+/* Whether the parser has been given the end of the input (ENDMARKER, or
+ * the DEDENTs before it). */
+static bool at_input_end(const ParseCtx *ctx, int code)
+{
+    return code == 0 || (code == TK_DEDENT && (ctx->lx->done || ctx->lx->cur >= ctx->lx->lim));
+}
+
+/* Where CPython's ENDMARKER is: at the end of the last line, whose newline
+ * (if any) ends it rather than starting another. */
+static void eof_pos(const Lexer *lx, int *line, int *col)
+{
+    const char *start = lx->line_start;
+    *line = lx->line;
+    if (start >= lx->lim && *line > 1) {
+        (*line)--;
+        start = lx->lim - 1;
+        while (start > lx->start && start[-1] != '\n')
+            start--;
+        *col = (int)(lx->lim - 1 - start);
+        return;
+    }
+    *col = (int)(lx->lim - start);
+}
+
+/* An error CPython raises at the ENDMARKER, which has no end (end_offset -1). */
+static void error_at_eof(ParseCtx *ctx, const char *kind, const char *msg)
+{
+    int line, col;
+    eof_pos(ctx->lx, &line, &col);
+    parse_error(ctx, kind, line, col, line, col, "%s", msg);
+    ctx->err->origin = ORIGIN_END_NONE;
+    ctx->err->tok_line = line;
+}
+
 static bool expected_block(ParseCtx *ctx, int code, const Token *t)
 {
     if (ctx->prev_code != TK_NEWLINE || ctx->prev2_code != TK_COLON || code == TK_INDENT)
@@ -2816,13 +2868,12 @@ static bool expected_block(ParseCtx *ctx, int code, const Token *t)
     const char *what = block_owner(line_keyword(ctx));
     if (!what)
         return false;
-    /* At the end of input CPython points past trailing blanks if there are
-     * some, else at the header's NEWLINE. */
-    bool at_end = code == 0 || (code == TK_DEDENT && (ctx->lx->done || ctx->lx->cur >= ctx->lx->lim));
-    const Token *at = at_end && t->col == 0 ? &ctx->prev : t;
-    parse_error(ctx, "IndentationError", at->line, at->col, at->line, at->col + at->len,
-                "expected an indented block after %s on line %d", what,
-                ctx->line_tok[0].line);
+    char msg[96];
+    snprintf(msg, sizeof msg, "expected an indented block after %s on line %d", what, ctx->line_tok[0].line);
+    if (at_input_end(ctx, code))
+        error_at_eof(ctx, "IndentationError", msg);
+    else
+        parse_error(ctx, "IndentationError", t->line, t->col, t->line, t->col + t->len, "%s", msg);
     return true;
 }
 
@@ -2847,13 +2898,16 @@ static bool expected_colon(ParseCtx *ctx, int code, const Token *t)
     return true;
 }
 
-static bool expected_handler(ParseCtx *ctx, const Token *t)
+static bool expected_handler(ParseCtx *ctx, int code, const Token *t)
 {
     if (!AsyParseAccepts(ctx->parser, TK_EXCEPT) ||
         !AsyParseAccepts(ctx->parser, TK_FINALLY) || AsyParseAccepts(ctx->parser, TK_ELSE))
         return false;
-    int col = t->len == 0 && t->col > 0 ? t->col - 1 : t->col;
-    parse_error(ctx, "SyntaxError", t->line, col, t->line, col + (t->len ? t->len : 1),
+    if (t->len == 0 || at_input_end(ctx, code)) {
+        error_at_eof(ctx, "SyntaxError", "expected 'except' or 'finally' block");
+        return true;
+    }
+    parse_error(ctx, "SyntaxError", t->line, t->col, t->line, t->col + t->len,
                 "expected 'except' or 'finally' block");
     return true;
 }
@@ -3090,17 +3144,27 @@ static bool pattern_errors(ParseCtx *ctx, int code, const Token *t)
     return true;
 }
 
+static void syntax_error_at(ParseCtx *ctx, int code, const Token *t);
+
 void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t)
 {
     (void)parser;
     if (ctx->failed)
         return;
-    if (code == TK_INDENT && ctx->prev_code == TK_NEWLINE && expected_handler(ctx, t))
+    syntax_error_at(ctx, code, t);
+    ctx->err->at_eof = at_input_end(ctx, code) || (code == TK_NEWLINE && t->len == 0);
+}
+
+/* Words the error at token t (of type code) that the parser cannot take. */
+static void syntax_error_at(ParseCtx *ctx, int code, const Token *t)
+{
+    if (code == TK_INDENT && ctx->prev_code == TK_NEWLINE && expected_handler(ctx, code, t))
         return;
     if (code == TK_INDENT) {
         /* CPython's caret sits on the last column of the indentation. */
         parse_error(ctx, "IndentationError", t->line, t->col > 0 ? t->col - 1 : 0,
                     t->line, t->col, "unexpected indent");
+        ctx->err->origin = ORIGIN_END_NONE;
         ctx->rescan = false;
         return;
     }
@@ -3120,7 +3184,7 @@ void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t)
     if (ctx->in_pattern && pattern_errors(ctx, code, t))
         return;
     if (bad_assign_target(ctx) || bad_for_target(ctx, code) || except_errors(ctx, code, t) ||
-        expected_colon(ctx, code, t) || expected_handler(ctx, t) ||
+        expected_colon(ctx, code, t) || expected_handler(ctx, code, t) ||
         expected_else(ctx, code) || misc_errors(ctx, code, t) ||
         assign_in_expr(ctx, code) || legacy_print(ctx, code, t) ||
         forgot_comma(ctx, code, t) || unclosed_after(ctx, code, t))

@@ -258,13 +258,13 @@ static void visit_named(ST *st, Node *n) {
     while (s->is_comprehension) {
         Symbol *sym = scope_lookup(s, iname);
         if (sym && (sym->flags & SYM_ASSIGNED) && !(sym->flags & SYM_NONLOCAL)) {
-            st_error(st, n, "assignment expression cannot rebind comprehension iteration variable '%s'", name);
+            st_error(st, n->u.named.target, "assignment expression cannot rebind comprehension iteration variable '%s'", name);
             return;
         }
         s = s->parent;
     }
     if (s->kind == SCOPE_CLASS) {
-        st_error(st, n, "assignment expression within a comprehension cannot be used in a class body%s", "");
+        st_error(st, n->u.named.target, "assignment expression within a comprehension cannot be used in a class body%s", "");
         return;
     }
     int flag = s->kind == SCOPE_MODULE ? SYM_GLOBAL : SYM_NONLOCAL;

@@ -564,33 +564,43 @@ static Value dict_attr(VM *vm, ObjException *e, NameId n) {
     return dict_get_str(e->base.dict, vm_name(vm, n));
 }
 
-/* The "  File ..., line N" block and caret of a SyntaxError. */
+/* The "  File ..., line N" block and caret of a SyntaxError, as CPython's
+ * print_error_text writes them: the offsets index the UTF-8 text as bytes
+ * (so the caret is off under non-ASCII text there too), leading blanks are
+ * stripped, and no caret is written when it would fall left of the text. */
 static void format_syntax_error(VM *vm, ObjException *e, StrBuf *out) {
     Value file = dict_attr(vm, e, N_filename), line = dict_attr(vm, e, N_lineno);
     Value text = dict_attr(vm, e, N_text), off = dict_attr(vm, e, N_offset);
-    Value end = dict_attr(vm, e, N_end_offset);
+    Value end = dict_attr(vm, e, N_end_offset), end_line = dict_attr(vm, e, N_end_lineno);
     if (!is_str(file) || !is_int(line)) return;
     sb_addf(out, "  File \"%s\", line %lld\n", AS(ObjStr, file)->data, (long long)as_int(line));
     if (!is_str(text)) return;
     const char *s = AS(ObjStr, text)->data;
-    int64_t len = AS(ObjStr, text)->len, lead = 0;
-    while (lead < len && (s[lead] == ' ' || s[lead] == '\t' || s[lead] == '\f')) lead++;
-    while (len > lead && (s[len - 1] == '\n' || s[len - 1] == '\r')) len--;
+    int64_t size = AS(ObjStr, text)->len;
+    int64_t offset = is_int(off) ? as_int(off) : -1, end_offset = is_int(end) ? as_int(end) : -1;
+    /* An error over several lines is marked to the end of its first. */
+    if (is_int(end_line) && as_int(end_line) > as_int(line)) end_offset = size;
+    if (end_offset > size + 1) end_offset = size + 1;
+    int64_t carets = end_offset > 0 && end_offset > offset ? end_offset - offset : 1;
+    offset--;
+    while (*s == ' ' || *s == '\t' || *s == '\f') { s++; offset--; }
+    int64_t len = (int64_t)strlen(s);
+    if (len > 0 && s[len - 1] == '\n') len--;
+    if (offset > len) offset = len;
+    /* Only the line the offset falls in, if the text holds several. */
+    for (const char *nl; (nl = memchr(s, '\n', (size_t)len)) != NULL && nl - s < offset;) {
+        int64_t skip = nl - s + 1;
+        s += skip;
+        len -= skip;
+        offset -= skip;
+    }
     sb_adds(out, "    ");
-    sb_add(out, s + lead, (size_t)(len - lead));
+    sb_add(out, s, (size_t)len);
     sb_addc(out, '\n');
-    if (!is_int(off)) return;
-    /* offset is 1-based in code points; print the caret under it. */
-    int64_t col = as_int(off) - 1 - utf8_count(s, (size_t)lead);
-    int64_t width = is_int(end) && as_int(end) > as_int(off) ? as_int(end) - as_int(off) : 1;
-    int64_t textlen = utf8_count(s + lead, (size_t)(len - lead));
-    if (col < 0) col = 0;
-    if (col > textlen) col = textlen;
-    if (col + width > textlen + 1) width = textlen + 1 - col;
-    if (width < 1) width = 1;
+    if (offset < 0) return;
     sb_adds(out, "    ");
-    for (int64_t i = 0; i < col; i++) sb_addc(out, ' ');
-    for (int64_t i = 0; i < width; i++) sb_addc(out, '^');
+    for (int64_t i = 0; i < offset; i++) sb_addc(out, ' ');
+    for (int64_t i = 0; i < carets; i++) sb_addc(out, '^');
     sb_addc(out, '\n');
 }
 

@@ -38,6 +38,12 @@ typedef struct FBlock {
     int nhandlers;          /* handler stack size when the block began */
 } FBlock;
 
+/* A source span: lines 1-based, columns 0-based bytes (end exclusive), or
+ * col = -1 when only the line is known. */
+typedef struct Loc {
+    int line, end_line, col, end_col;
+} Loc;
+
 typedef struct Handler {
     int label, depth;
 } Handler;
@@ -66,7 +72,7 @@ struct Unit {
     int nhandlers;
     int region_start;       /* where the current protected region began */
     int depth, maxdepth;
-    int line;
+    Loc loc;                /* the source span of what is being compiled */
     int ncaches, nattrcaches;
     int loop_depth;
     bool interactive;
@@ -272,15 +278,30 @@ static int stack_effect(Opcode op, int arg) {
     }
 }
 
-static void set_line(Compiler *c, int line) {
+static Loc node_loc(const Node *n) {
+    return (Loc){n->line, n->end_line, n->col, n->end_col};
+}
+
+static Loc line_loc(int line) {
+    return (Loc){line, line, -1, -1};
+}
+
+/* Starts a position-table row at the next instruction unless `loc` is the
+ * current row's. Columns past int16 are dropped (the line is kept). */
+static void set_loc(Compiler *c, Loc loc) {
     Unit *u = c->u;
-    if (line <= 0 || (u->nlines && u->lines[u->nlines - 1].line == line)) return;
-    if (u->nlines && u->lines[u->nlines - 1].pc == (uint32_t)u->nins) {
-        u->lines[u->nlines - 1].line = line;
-        return;
+    if (loc.line <= 0) return;
+    if (loc.col > INT16_MAX || loc.end_col > INT16_MAX || loc.end_line < loc.line) loc = line_loc(loc.line);
+    LineEntry row = {(uint32_t)u->nins, loc.line, loc.end_line, (int16_t)loc.col, (int16_t)loc.end_col};
+    if (u->nlines) {
+        LineEntry *last = &u->lines[u->nlines - 1];
+        if (last->line == row.line && last->end_line == row.end_line && last->col == row.col &&
+            last->end_col == row.end_col)
+            return;
+        if (last->pc == row.pc) { *last = row; return; }
     }
     if (!grow(c, (void **)&u->lines, &u->caplines, u->nlines, sizeof(LineEntry))) return;
-    u->lines[u->nlines++] = (LineEntry){(uint32_t)u->nins, line};
+    u->lines[u->nlines++] = row;
 }
 
 static void emit_word(Compiler *c, uint32_t w) {
@@ -293,7 +314,7 @@ static void emit(Compiler *c, Opcode op, int arg) {
     if (c->failed) return;
     Unit *u = c->u;
     if (arg < 0 || arg > 0xFFFFFF) { error_at(c, NULL, "too many constants or names in one function"); return; }
-    set_line(c, u->line);
+    set_loc(c, u->loc);
     emit_word(c, INS(op, arg));
     u->depth += stack_effect(op, arg);
     if (u->depth > u->maxdepth) u->maxdepth = u->depth;
@@ -491,7 +512,7 @@ static bool enter_unit(Compiler *c, Scope *scope, const char *name, int firstlin
     u->qualname = make_qualname(c, name);
     u->parent = c->u;
     u->scope = scope;
-    u->line = firstline;
+    u->loc = line_loc(firstline);
     u->code = code_new(c->vm);
     if (!u->code) { free(u); nomem(c); return false; }
     u->code->firstline = firstline;
@@ -531,7 +552,7 @@ static ObjCode *leave_unit(Compiler *c) {
     code->ins = u->ins; code->nins = u->nins; u->ins = NULL;
     code->consts = u->consts; code->nconsts = u->nconsts; u->consts = NULL;
     code->names = u->names; code->nnames = u->nnames; u->names = NULL;
-    code->lines = u->lines; code->nlines = u->nlines; u->lines = NULL;
+    code->lines = position_table(u->lines, u->nlines);
     code->exc = u->exc; code->nexc = u->nexc; u->exc = NULL;
     code->nlocals = s->nlocals;
     code->ncells = s->ncells;
@@ -898,7 +919,7 @@ static void compile_call(Compiler *c, Node *n) {
     bool method = !ex && f->kind == E_ATTR;
     if (method) {
         compile_expr(c, f->u.attr.value);
-        c->u->line = n->line;
+        c->u->loc = node_loc(f);
         emit(c, OP_LOAD_METHOD, attr_index(c, f->u.attr.name));
     } else {
         compile_expr(c, f);
@@ -906,7 +927,7 @@ static void compile_call(Compiler *c, Node *n) {
     if (ex) { compile_call_ex(c, n); return; }
     compile_exprs(c, args);
     for (int i = 0; i < nkw; i++) compile_expr(c, n->u.call.keywords[i].value);
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     if (nkw) {
         load_kwnames(c, n->u.call.keywords, nkw);
         emit(c, method ? OP_CALL_METHOD_KW : OP_CALL_KW, args->n + nkw);
@@ -1071,8 +1092,8 @@ static void compile_expr(Compiler *c, Node *n) {
         }
         return;
     }
-    int saved_line = c->u->line;
-    c->u->line = n->line;
+    Loc saved_loc = c->u->loc;
+    c->u->loc = node_loc(n);
     switch (n->kind) {
     case E_NAME: compile_name(c, n->u.name, NAME_LOAD); break;
     case E_INT: load_const(c, int_literal(c, n)); break;
@@ -1098,7 +1119,7 @@ static void compile_expr(Compiler *c, Node *n) {
     case E_BINOP: {
         compile_expr(c, n->u.binop.left);
         compile_expr(c, n->u.binop.right);
-        c->u->line = n->line;
+        c->u->loc = node_loc(n);
         AstOp op = n->u.binop.op;
         if (op == OP_ADD) emit(c, OP_BINARY_ADD, 0);
         else if (op == OP_SUB) emit(c, OP_BINARY_SUB, 0);
@@ -1118,13 +1139,13 @@ static void compile_expr(Compiler *c, Node *n) {
     case E_CALL: compile_call(c, n); break;
     case E_ATTR:
         compile_expr(c, n->u.attr.value);
-        c->u->line = n->line;
+        c->u->loc = node_loc(n);
         emit(c, OP_LOAD_ATTR, attr_index(c, n->u.attr.name));
         break;
     case E_SUBSCRIPT:
         compile_expr(c, n->u.subscript.value);
         compile_subscript_index(c, n->u.subscript.index);
-        c->u->line = n->line;
+        c->u->loc = node_loc(n);
         emit(c, OP_BINARY_SUBSCR, 0);
         break;
     case E_SLICE:
@@ -1154,7 +1175,7 @@ static void compile_expr(Compiler *c, Node *n) {
         }
         /* await e: the `yield from` loop over the awaitable. */
         compile_expr(c, n->u.value.value);
-        c->u->line = n->line;
+        c->u->loc = node_loc(n);
         emit_await(c, 0);
         break;
     }
@@ -1177,7 +1198,7 @@ static void compile_expr(Compiler *c, Node *n) {
         error_at(c, n, "invalid syntax");
         break;
     }
-    c->u->line = saved_line;
+    c->u->loc = saved_loc;
     c->nesting--;
 }
 
@@ -1205,8 +1226,8 @@ static void compile_unpack(Compiler *c, Node *t) {
 
 static void compile_store(Compiler *c, Node *t) {
     if (c->failed) return;
-    int saved = c->u->line;
-    c->u->line = t->line;
+    Loc saved = c->u->loc;
+    c->u->loc = node_loc(t);
     switch (t->kind) {
     case E_NAME: compile_name(c, t->u.name, NAME_STORE); break;
     case E_ATTR:
@@ -1222,10 +1243,12 @@ static void compile_store(Compiler *c, Node *t) {
     case E_STARRED: error_at(c, t, "starred assignment target must be in a list or tuple"); break;
     default: error_at(c, t, "cannot assign to expression"); break;
     }
-    c->u->line = saved;
+    c->u->loc = saved;
 }
 
 static void compile_delete(Compiler *c, Node *t) {
+    Loc saved = c->u->loc;
+    c->u->loc = node_loc(t);
     switch (t->kind) {
     case E_NAME: compile_name(c, t->u.name, NAME_DEL); break;
     case E_ATTR:
@@ -1242,6 +1265,7 @@ static void compile_delete(Compiler *c, Node *t) {
         break;
     default: error_at(c, t, "cannot delete expression"); break;
     }
+    c->u->loc = saved;
 }
 
 static void compile_augassign(Compiler *c, Node *n) {
@@ -1252,13 +1276,13 @@ static void compile_augassign(Compiler *c, Node *n) {
         Symbol *sym = scope_lookup(c->u->scope, mangled(c, t->u.name));
         if (op == OP_ADD && sym && sym->kind == NAME_LOCAL && c->u->scope->kind == SCOPE_FUNCTION) {
             compile_expr(c, n->u.augassign.value);
-            c->u->line = n->line;
+            c->u->loc = node_loc(n);
             emit(c, OP_INPLACE_ADD_FAST, sym->index);
             break;
         }
         compile_name(c, t->u.name, NAME_LOAD);
         compile_expr(c, n->u.augassign.value);
-        c->u->line = n->line;
+        c->u->loc = node_loc(n);
         emit(c, OP_INPLACE_OP, op);
         compile_name(c, t->u.name, NAME_STORE);
         break;
@@ -1269,7 +1293,7 @@ static void compile_augassign(Compiler *c, Node *n) {
         emit(c, OP_COPY, 1);
         emit(c, OP_LOAD_ATTR, name);
         compile_expr(c, n->u.augassign.value);
-        c->u->line = n->line;
+        c->u->loc = node_loc(n);
         emit(c, OP_INPLACE_OP, op);
         emit(c, OP_SWAP, 2);
         emit(c, OP_STORE_ATTR, name);
@@ -1282,7 +1306,7 @@ static void compile_augassign(Compiler *c, Node *n) {
         emit(c, OP_COPY, 2);
         emit(c, OP_BINARY_SUBSCR, 0);
         compile_expr(c, n->u.augassign.value);
-        c->u->line = n->line;
+        c->u->loc = node_loc(n);
         emit(c, OP_INPLACE_OP, op);     /* [obj, key, r] */
         emit(c, OP_SWAP, 3);            /* [r, key, obj] */
         emit(c, OP_SWAP, 2);            /* [r, obj, key] */
@@ -1391,7 +1415,7 @@ static void compile_return(Compiler *c, Node *n) {
     else load_none(c);
     if (in_except_star(c, -1)) { error_at(c, n, EXCEPT_STAR_JUMP); return; }
     for (int i = u->nfblocks - 1; i >= 0 && !c->failed; i--) unwind_fblock(c, &u->fblocks[i], true);
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     emit(c, OP_RETURN_VALUE, 0);
     u->depth = depth;
 }
@@ -1440,7 +1464,7 @@ static void compile_while(Compiler *c, Node *n) {
     if (!push_fblock(c, FB_WHILE, start, end, n)) return;
     compile_stmts(c, &n->u.cond.body);
     pop_fblock(c);
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     emit_jump(c, OP_JUMP_BACKWARD, start);
     place(c, orelse);
     compile_stmts(c, &n->u.cond.orelse);
@@ -1454,11 +1478,11 @@ static void compile_async_for(Compiler *c, Node *n) {
     if (!is_async_def(u->scope)) { error_at(c, n, "'async for' outside async function"); return; }
     int start = new_label(c), except = new_label(c), end = new_label(c);
     compile_iterable(c, n->u.forloop.iter);
-    u->line = n->line;
+    u->loc = node_loc(n);
     emit(c, OP_GET_AITER, 0);
     int d = u->depth;       /* [aiter] */
     place(c, start);
-    u->line = n->line;
+    u->loc = node_loc(n);
     push_handler(c, except, d);
     emit(c, OP_GET_ANEXT, 0);
     emit_yield_from_loop(c);
@@ -1467,7 +1491,7 @@ static void compile_async_for(Compiler *c, Node *n) {
     compile_store(c, n->u.forloop.target);
     compile_stmts(c, &n->u.forloop.body);
     pop_fblock(c);
-    u->line = n->line;
+    u->loc = node_loc(n);
     emit_jump(c, OP_JUMP_BACKWARD, start);
     u->depth = d + 1;       /* [aiter, exc] */
     place(c, except);
@@ -1482,13 +1506,13 @@ static void compile_for(Compiler *c, Node *n) {
     compile_iterable(c, n->u.forloop.iter);
     emit(c, OP_GET_ITER, 0);
     place(c, start);
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     emit_jump(c, OP_FOR_ITER, cleanup);
     if (!push_fblock(c, FB_FOR, start, end, n)) return;
     compile_store(c, n->u.forloop.target);
     compile_stmts(c, &n->u.forloop.body);
     pop_fblock(c);
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     emit_jump(c, OP_JUMP_BACKWARD, start);
     c->u->depth--;          /* FOR_ITER popped the iterator */
     place(c, cleanup);
@@ -1503,14 +1527,14 @@ static void compile_raise(Compiler *c, Node *n) {
         nargs = 1;
         if (n->u.raise.cause) { compile_expr(c, n->u.raise.cause); nargs = 2; }
     }
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     emit(c, OP_RAISE_VARARGS, nargs);
 }
 
 static void compile_assert(Compiler *c, Node *n) {
     int ok = new_label(c);
     compile_jump_if(c, n->u.assert_.test, true, ok);
-    c->u->line = n->line;
+    c->u->loc = node_loc(n->u.assert_.test);     /* CPython's carets underline the test */
     emit(c, OP_LOAD_ASSERTION_ERROR, 0);
     if (n->u.assert_.msg) {
         compile_expr(c, n->u.assert_.msg);
@@ -1538,7 +1562,7 @@ static void compile_try_except(Compiler *c, Node *n) {
     push_handler(c, cleanup, d + 1);
     for (int i = 0; i < n->u.try_.nhandlers && !c->failed; i++) {
         ExceptHandler *h = &n->u.try_.handlers[i];
-        u->line = h->line;
+        u->loc = line_loc(h->line);
         int next = new_label(c);
         if (!h->type && i < n->u.try_.nhandlers - 1) {
             Node fake = {.line = h->line, .col = h->col, .end_line = h->line, .end_col = h->col + 6};
@@ -1618,7 +1642,7 @@ static void compile_try_star(Compiler *c, Node *n) {
     emit(c, OP_SWAP, 2);                /* [prev, orig, raised, exc] */
     for (int i = 0; i < n->u.try_.nhandlers && !c->failed; i++) {
         ExceptHandler *h = &n->u.try_.handlers[i];
-        u->line = h->line;
+        u->loc = line_loc(h->line);
         int no_match = new_label(c), next = new_label(c), raised = new_label(c);
         compile_expr(c, h->type);
         emit(c, OP_CHECK_EG_MATCH, 0);  /* [prev, orig, raised, rest, match] */
@@ -1721,7 +1745,7 @@ static void compile_with_items(Compiler *c, Node *n, int item) {
     int d = u->depth;
     int handler = new_label(c), cleanup = new_label(c), suppress = new_label(c), end = new_label(c);
     compile_expr(c, w->context);
-    u->line = n->line;
+    u->loc = node_loc(n);
     if (is_async) {
         emit(c, OP_BEFORE_ASYNC_WITH, 0);
         emit_await(c, 1);
@@ -1735,7 +1759,7 @@ static void compile_with_items(Compiler *c, Node *n, int item) {
     compile_with_items(c, n, item + 1);
     pop_fblock(c);
     pop_handler(c);
-    u->line = n->line;
+    u->loc = node_loc(n);
     load_none(c); load_none(c); load_none(c);
     emit(c, OP_CALL, 3);
     if (is_async) emit_await(c, 2);
@@ -2051,7 +2075,7 @@ static void compile_pattern_mapping(Compiler *c, Node *p, PatCtx *pc) {
     }
     check_mapping_keys(c, p);
     for (int i = 0; i < size; i++) compile_value(c, keys->items[i]);
-    c->u->line = p->line;
+    c->u->loc = node_loc(p);
     emit(c, OP_BUILD_TUPLE, size);
     emit(c, OP_MATCH_KEYS, 0);          /* [subject, keys, values or None] */
     pc->on_top += 2;
@@ -2104,7 +2128,7 @@ static void compile_pattern_class(Compiler *c, Node *p, PatCtx *pc) {
         if (!s) return;
         names->items[i] = obj_val(s);
     }
-    c->u->line = p->line;
+    c->u->loc = node_loc(p);
     emit(c, OP_LOAD_CONST, add_const(c, obj_val(names)));
     emit(c, OP_MATCH_CLASS, nargs);     /* [attributes or None] */
     emit(c, OP_COPY, 1);
@@ -2175,7 +2199,7 @@ static void compile_pattern_or(Compiler *c, Node *p, PatCtx *pc) {
         alt.base = entry;
         /* An irrefutable alternative must be the last, if allowed at all. */
         alt.allow_irrefutable = i == alts->n - 1 && pc->allow_irrefutable;
-        c->u->line = q->line;
+        c->u->loc = node_loc(q);
         emit(c, OP_COPY, 1);
         compile_pattern(c, q, &alt);
         if (c->failed) break;
@@ -2196,7 +2220,7 @@ static void compile_pattern_or(Compiler *c, Node *p, PatCtx *pc) {
     free(alt.fail_pop);
     if (c->failed) { free(control); return; }
     /* No alternative matched: pop the subject and fail. */
-    c->u->line = p->line;
+    c->u->loc = node_loc(p);
     emit(c, OP_POP_TOP, 0);
     jump_to_fail_pop(c, pc, OP_JUMP);
     c->u->depth = entry + ncontrol;
@@ -2220,8 +2244,8 @@ static void compile_pattern(Compiler *c, Node *p, PatCtx *pc) {
         exc_raise(c->vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
         return;
     }
-    int saved_line = c->u->line;
-    c->u->line = p->line;
+    Loc saved_loc = c->u->loc;
+    c->u->loc = node_loc(p);
     switch (p->kind) {
     case P_VALUE: compile_pattern_value(c, p, pc); break;
     case P_SINGLETON: compile_pattern_singleton(c, p, pc); break;
@@ -2233,7 +2257,7 @@ static void compile_pattern(Compiler *c, Node *p, PatCtx *pc) {
     case P_OR: compile_pattern_or(c, p, pc); break;
     default: error_at(c, p, "invalid syntax"); break;
     }
-    c->u->line = saved_line;
+    c->u->loc = saved_loc;
     c->nesting--;
 }
 
@@ -2249,7 +2273,7 @@ static void compile_match(Compiler *c, Node *n) {
     for (int i = 0; i < ncases - has_default && !c->failed; i++) {
         MatchCase *m = &n->u.match.cases[i];
         bool last = i == ncases - has_default - 1;
-        u->line = m->pattern->line;
+        u->loc = node_loc(m->pattern);
         if (!last) emit(c, OP_COPY, 1);
         pc.nstores = 0;
         pc.on_top = 0;
@@ -2266,7 +2290,7 @@ static void compile_match(Compiler *c, Node *n) {
         if (!last) emit(c, OP_POP_TOP, 0);
         compile_stmts(c, &m->body);
         emit_jump(c, OP_JUMP, end);
-        u->line = m->pattern->line;
+        u->loc = node_loc(m->pattern);
         emit_and_reset_fail_pop(c, &pc);
         u->depth = last ? d : d + 1;
     }
@@ -2274,7 +2298,7 @@ static void compile_match(Compiler *c, Node *n) {
     free(pc.fail_pop);
     if (has_default && !c->failed) {
         MatchCase *m = &n->u.match.cases[ncases - 1];
-        u->line = m->pattern->line;
+        u->loc = node_loc(m->pattern);
         emit(c, OP_NOP, 0);
         if (m->guard) compile_jump_if(c, m->guard, false, end);
         compile_stmts(c, &m->body);
@@ -2335,7 +2359,7 @@ static void compile_def_function(Compiler *c, Node *n, int flags) {
     set_code_params(code, &n->u.def.params);
     if (n->u.def.is_async) code->flags |= s->is_generator ? CODE_ASYNC_GEN : CODE_COROUTINE;
     else if (s->is_generator) code->flags |= CODE_GENERATOR;
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     compile_function_body(c, n);
     code = leave_unit(c);
     if (!code) return;
@@ -2355,7 +2379,7 @@ static void compile_def(Compiler *c, Node *n) {
         compile_def_function(c, n, flags);
     }
     for (int i = 0; i < n->u.def.decorators.n; i++) emit(c, OP_CALL, 1);
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     compile_name(c, n->u.def.name, NAME_STORE);
 }
 
@@ -2386,7 +2410,7 @@ static void compile_type_params(Compiler *c, NodeList *tps) {
     for (int i = 0; i < tps->n && !c->failed; i++) {
         Node *tp = tps->items[i];
         Node *bound = tp->u.typeparam.bound;
-        c->u->line = tp->line;
+        c->u->loc = node_loc(tp);
         load_typing_helper(c, "_type_param");
         int kind = tp->kind == T_TYPEVARTUPLE ? 1 : tp->kind == T_PARAMSPEC ? 2 : bound && bound->kind == E_TUPLE ? 3 : 0;
         emit(c, OP_LOAD_SMALL_INT, kind);
@@ -2450,7 +2474,7 @@ static void compile_type_alias(Compiler *c, Node *n) {
         if (!enter_generic_unit(c, name, n->line)) return;
         compile_type_params(c, &n->u.typealias.type_params);
     }
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     load_typing_helper(c, "_type_alias");
     load_str(c, name);
     if (generic) compile_name(c, ".type_params", NAME_LOAD);
@@ -2459,7 +2483,7 @@ static void compile_type_alias(Compiler *c, Node *n) {
     compile_name(c, "__name__", NAME_LOAD);
     emit(c, OP_CALL, 4);
     if (generic) call_generic_unit(c, 0, NULL);
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     compile_name(c, name, NAME_STORE);
 }
 
@@ -2666,7 +2690,7 @@ static void compile_class_call(Compiler *c, Node *n, bool generic) {
     }
     int nkw = n->u.cls.nkeywords;
     for (int i = 0; i < nkw; i++) compile_expr(c, n->u.cls.keywords[i].value);
-    c->u->line = n->line;
+    c->u->loc = node_loc(n);
     if (nkw) {
         load_kwnames(c, n->u.cls.keywords, nkw);
         emit(c, OP_CALL_KW, 2 + nbases + nkw);
@@ -2735,11 +2759,11 @@ static void compile_import_from(Compiler *c, Node *n) {
 static void compile_stmt(Compiler *c, Node *n) {
     if (c->failed) return;
     Unit *u = c->u;
-    u->line = n->line;
+    u->loc = node_loc(n);
     switch (n->kind) {
     case S_EXPR:
         compile_expr(c, n->u.value.value);
-        u->line = n->line;
+        u->loc = node_loc(n);
         emit(c, u->interactive && u->scope->kind == SCOPE_MODULE ? OP_PRINT_EXPR : OP_POP_TOP, 0);
         break;
     case S_ASSIGN: {

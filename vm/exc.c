@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carets.h"
 #include "class.h"
 #include "containers.h"
 #include "func.h"
@@ -223,7 +224,7 @@ int exc_matches(VM *vm, Value exc, Value type) {
     return class_is_subclass(as_obj(exc)->cls, AS(ObjClass, type));
 }
 
-void exc_add_tb(VM *vm, Value exc, ObjCode *code, int line) {
+void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
     (void)vm;
     if (!is_kind(exc, OBJ_EXC)) return;
     ObjException *e = AS(ObjException, exc);
@@ -234,7 +235,7 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, int line) {
         e->tb = tb;
         e->tbcap = cap;
     }
-    e->tb[e->ntb++] = (TbEntry){code, line};
+    e->tb[e->ntb++] = (TbEntry){code, code_line(code, ip), (uint32_t)(ip - code->ins)};
 }
 
 /* ---- str, repr, attributes --------------------------------------------- */
@@ -499,35 +500,47 @@ Value exc_traceback_attr(VM *vm, ObjIter *t, ObjStr *name) {
 static bool is_group(Value v);
 static ObjTuple *group_excs(Value eg);
 
-/* The stripped text of line `n` of a file; false if unavailable. */
-static bool source_line(const char *path, int n, StrBuf *out) {
+/* Line `n` of a file, without its newline; false if unavailable. */
+static bool read_source_line(const char *path, int n, StrBuf *line) {
     if (!path || path[0] == '<') return false;
     FILE *f = fopen(path, "rb");
     if (!f) return false;
     char buf[4096];
-    int line = 1;
+    int at = 1;
     bool found = false;
-    StrBuf cur = SB_INIT;
-    while (fgets(buf, sizeof buf, f)) {
+    while (!found && fgets(buf, sizeof buf, f)) {
         size_t len = strlen(buf);
-        if (line == n) sb_add(&cur, buf, len);
+        if (at == n) sb_add(line, buf, len);
         if (len && buf[len - 1] == '\n') {
-            if (line == n) { found = true; break; }
-            line++;
+            found = at == n;
+            at++;
         }
     }
-    if (!found && line == n && cur.len) found = true;
+    if (!found && at == n && line->len) found = true;
     fclose(f);
-    if (found) {
-        const char *s = cur.data;
-        size_t len = cur.len;
-        while (len && (*s == ' ' || *s == '\t' || *s == '\f')) { s++; len--; }
-        while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
-        if (len == 0) found = false;
-        else { sb_adds(out, "    "); sb_add(out, s, len); sb_addc(out, '\n'); }
-    }
-    sb_free(&cur);
+    while (line->len && (line->data[line->len - 1] == '\n' || line->data[line->len - 1] == '\r')) line->len--;
     return found;
+}
+
+/* The entry's source line, stripped, and the carets under the span that
+ * raised. */
+static void source_line(const TbEntry *t, StrBuf *out) {
+    StrBuf line = SB_INIT;
+    if (read_source_line(t->code->filename->data, t->line, &line)) {
+        const char *s = line.data;
+        size_t len = line.len;
+        while (len && (*s == ' ' || *s == '\t' || *s == '\f')) { s++; len--; }
+        while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+        if (len) {
+            sb_adds(out, "    ");
+            sb_add(out, s, len);
+            sb_addc(out, '\n');
+            LineEntry pos;
+            if (code_position(t->code, t->code->ins + t->pc, &pos) && pos.line == t->line)
+                tb_carets(line.data, line.len, &pos, out);
+        }
+    }
+    sb_free(&line);
 }
 
 static void repeated(StrBuf *out, int count) {
@@ -555,7 +568,7 @@ static void format_tb(VM *vm, ObjException *e, StrBuf *out, const char *header) 
         if (count > 3) continue;
         const char *file = t->code->filename->data;
         sb_addf(out, "  File \"%s\", line %d, in %s\n", file, t->line, t->code->name->data);
-        source_line(file, t->line, out);
+        source_line(t, out);
     }
     repeated(out, count);
 }

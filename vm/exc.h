@@ -34,7 +34,8 @@ Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args);
 bool exc_is(VM *vm, Value exc, ExcId id);
 /* `except T:` matching: T is a class or a tuple of classes; -1 if T is bad. */
 int exc_matches(VM *vm, Value exc, Value type);
-void exc_add_tb(VM *vm, Value exc, ObjCode *code, int line);
+/* Records that `exc` passed through the instruction before `ip` of `code`. */
+void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip);
 /* The text an uncaught exception prints, from "Traceback (most recent call
  * last):" to the last line. */
 void exc_format(VM *vm, Value exc, StrBuf *out);

@@ -55,17 +55,80 @@ ObjCode *code_new(VM *vm) {
     return gc_new(vm, sizeof(ObjCode), OBJ_CODE, vm->types[T_CODE]);
 }
 
-int code_line(ObjCode *code, const uint32_t *ip) {
-    if (!code->nlines) return code->firstline;
-    uint32_t pc = (uint32_t)(ip - code->ins);
-    if (pc > 0) pc--;
-    int lo = 0, hi = code->nlines - 1;
-    while (lo < hi) {       /* the last row whose pc <= the instruction's */
-        int mid = (lo + hi + 1) / 2;
-        if (code->lines[mid].pc <= pc) lo = mid;
-        else hi = mid - 1;
+/* ---- position tables ---------------------------------------------------
+ * A row takes five varints (7 bits a byte, low bits first): the pc and line
+ * as differences from the row before (the line zigzag-coded, as it may go
+ * back), end_line - line, col + 1 and end_col + 1 (0 when unknown). Most rows
+ * fit in five bytes; the table ends with a 0 byte where a pc difference would
+ * be (rows never repeat a pc). Only tracebacks and f_lineno read it, so a
+ * linear scan is fine. */
+
+static uint8_t *put_varint(uint8_t *p, uint32_t v) {
+    while (v >= 0x80) { *p++ = (uint8_t)(v | 0x80); v >>= 7; }
+    *p++ = (uint8_t)v;
+    return p;
+}
+
+static const uint8_t *get_varint(const uint8_t *p, uint32_t *v) {
+    uint32_t x = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+        x |= (uint32_t)(*p & 0x7F) << shift;
+        if (!(*p++ & 0x80)) break;
     }
-    return code->lines[lo].line;
+    *v = x;
+    return p;
+}
+
+static uint32_t zigzag(int32_t v) { return ((uint32_t)v << 1) ^ (uint32_t)(v >> 31); }
+static int32_t unzigzag(uint32_t v) { return (int32_t)(v >> 1) ^ -(int32_t)(v & 1); }
+
+uint8_t *position_table(const LineEntry *rows, int n) {
+    if (n <= 0) return NULL;
+    uint8_t *table = malloc((size_t)n * 25 + 1), *p = table;
+    if (!table) return NULL;
+    uint32_t pc = 0;
+    int32_t line = 0;
+    for (int i = 0; i < n; i++) {
+        const LineEntry *r = &rows[i];
+        p = put_varint(p, r->pc - pc + 1);          /* + 1: 0 ends the table */
+        p = put_varint(p, zigzag(r->line - line));
+        p = put_varint(p, (uint32_t)(r->end_line - r->line));
+        p = put_varint(p, (uint32_t)(r->col + 1));
+        p = put_varint(p, (uint32_t)(r->end_col + 1));
+        pc = r->pc;
+        line = r->line;
+    }
+    *p++ = 0;
+    uint8_t *small = realloc(table, (size_t)(p - table));
+    return small ? small : table;
+}
+
+bool code_position(ObjCode *code, const uint32_t *ip, LineEntry *row) {
+    if (!code->lines) return false;
+    uint32_t target = (uint32_t)(ip - code->ins);
+    if (target > 0) target--;
+    const uint8_t *p = code->lines;
+    LineEntry cur = {0, 0, 0, -1, -1};
+    bool found = false;
+    for (;;) {      /* the last row whose pc <= the instruction's */
+        uint32_t dpc, dline, span, col, end_col;
+        p = get_varint(p, &dpc);
+        if (dpc == 0 || (found && cur.pc + dpc - 1 > target)) break;
+        p = get_varint(get_varint(get_varint(get_varint(p, &dline), &span), &col), &end_col);
+        cur.pc += dpc - 1;
+        cur.line += unzigzag(dline);
+        cur.end_line = cur.line + (int32_t)span;
+        cur.col = (int16_t)((int32_t)col - 1);
+        cur.end_col = (int16_t)((int32_t)end_col - 1);
+        found = true;
+    }
+    if (found) *row = cur;
+    return found;
+}
+
+int code_line(ObjCode *code, const uint32_t *ip) {
+    LineEntry row;
+    return code_position(code, ip, &row) ? row.line : code->firstline;
 }
 
 /* ---- argument binding -------------------------------------------------- */

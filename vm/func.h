@@ -10,6 +10,11 @@ Value bound_new(VM *vm, Value self, Value func);
 ObjCell *cell_new(VM *vm, Value v);
 ObjCode *code_new(VM *vm);
 int code_line(ObjCode *code, const uint32_t *ip);   /* line of the instruction before ip */
+/* The position-table row of the instruction before ip; false without one. */
+bool code_position(ObjCode *code, const uint32_t *ip, LineEntry *row);
+/* Packs rows (pc ascending) for ObjCode.lines: malloc'd, NULL if n is 0 or
+ * memory ran out (the code then has no positions). */
+uint8_t *position_table(const LineEntry *rows, int n);
 
 /* Binds a call's arguments into a new frame's locals (slots) with CPython's
  * rules and messages ("f() missing 1 required positional argument: 'x'",

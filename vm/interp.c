@@ -1929,7 +1929,7 @@ error: {
             vm->exc = UNDEF;
         }
         if (!reraise) {
-            exc_add_tb(vm, e, code, code_line(code, ip));
+            exc_add_tb(vm, e, code, ip);
             /* An exception raised while handling another records it. */
             if (fb->handled != UNDEF && is_kind(e, OBJ_EXC) && e != fb->handled &&
                 AS(ObjException, e)->context == UNDEF) {
@@ -1962,7 +1962,7 @@ error: {
             }
             frame = fb->frame;
             LOAD_FRAME();
-            exc_add_tb(vm, e, code, code_line(code, ip));
+            exc_add_tb(vm, e, code, ip);
         }
     }
 }

@@ -233,10 +233,15 @@ typedef struct ObjBound {
     Value func;
 } ObjBound;
 
-/* One line-table row: instructions from `pc` on belong to `line`. */
+/* One position-table row: instructions from `pc` on come from the source
+ * span line:col .. end_line:end_col (columns are 0-based byte offsets, the
+ * end exclusive; col = -1 when only the line is known). Tracebacks print the
+ * line, and carets under the span as CPython does. Code objects keep their
+ * rows packed (func.c: position_table). */
 typedef struct LineEntry {
     uint32_t pc;
-    int32_t line;
+    int32_t line, end_line;
+    int16_t col, end_col;
 } LineEntry;
 
 /* One exception-table row: an exception raised at an instruction in
@@ -297,8 +302,8 @@ struct ObjCode {
     int32_t flags;
     int32_t stacksize;
     int32_t framesize;      /* words a frame of this code takes on the data stack */
-    int32_t nlines, nexc, ncaches, nattrcaches;
-    LineEntry *lines;
+    int32_t nexc, ncaches, nattrcaches;
+    uint8_t *lines;         /* the packed position table; NULL if empty */
     ExcEntry *exc;
     GlobalCache *caches;
     AttrCache *attrcaches;
@@ -372,6 +377,7 @@ typedef struct ObjInstance {
 typedef struct TbEntry {
     ObjCode *code;
     int32_t line;
+    uint32_t pc;            /* just past the instruction that raised or called */
 } TbEntry;
 
 /* Exceptions are instances (user subclasses add attributes to `dict`). */

@@ -46,12 +46,11 @@ case $version in
     *) echo "regen.sh: warning: $python is Python $version; expected files were made with 3.11/3.12" >&2 ;;
 esac
 
-# normalize_stderr DIR: copy stderr, dropping lines made only of whitespace,
-# '^' and '~' (CPython's caret markers under traceback source lines) and
-# cutting "DIR/" wherever it appears (CPython 3.9+, and Asy, name the main
-# script by its absolute path: `File "DIR/name.asy"` becomes `File "name.asy"`).
+# normalize_stderr DIR: copy stderr, dropping blank lines and cutting "DIR/"
+# wherever it appears (CPython 3.9+, and Asy, name the main script by its
+# absolute path: `File "DIR/name.asy"` becomes `File "name.asy"`). Caret lines stay.
 normalize_stderr() {
-    grep -v '^[[:space:]^~]*$' | NORM_DIR="$1/" awk '
+    grep -v '^[[:space:]]*$' | NORM_DIR="$1/" awk '
         {
             p = ENVIRON["NORM_DIR"]
             out = ""

@@ -16,12 +16,13 @@ python=${PYTHON:-python3}
 export PYTHONIOENCODING=utf-8 PYTHONUTF8=1 PYTHONDONTWRITEBYTECODE=1
 
 # collect_tests ARG...: print the .asy files named by the arguments
-# (files, or directories searched recursively), sorted.
+# (files, or directories searched recursively, skipping the _modules
+# folders of modules that tests import), sorted.
 collect_tests() {
     local arg
     for arg in "$@"; do
         if [ -d "$arg" ]; then
-            find "$arg" -type f -name '*.asy'
+            find "$arg" -type f -name '*.asy' -not -path '*/_modules/*'
         else
             printf '%s\n' "$arg"
         fi

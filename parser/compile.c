@@ -1052,6 +1052,7 @@ static void compile_comprehension(Compiler *c, Node *n) {
     const char *name = n->kind == E_LISTCOMP ? "<listcomp>" : n->kind == E_SETCOMP ? "<setcomp>"
                      : n->kind == E_DICTCOMP ? "<dictcomp>" : "<genexpr>";
     if (!s || !enter_unit(c, s, name, n->line)) return;
+    c->u->loc = node_loc(n);        /* the loop's own instructions, as CPython's */
     ObjCode *code = c->u->code;
     code->argcount = 1;
     if (n->kind == E_GENEXP) code->flags |= s->is_coroutine ? CODE_ASYNC_GEN : CODE_GENERATOR;

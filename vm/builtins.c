@@ -562,6 +562,7 @@ static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
 static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"number", "ndigits", NULL};
     if (!args_kw_only(vm, "round", kw, accepted)) return ERR;
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "round() takes at most 2 arguments (%d given)", nargs);
     Value x = nargs > 0 ? args[0] : args_kw(vm, args, nargs, kw, "number");
     Value nd = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "ndigits");
     if (x == UNDEF) return exc_raise(vm, E_TypeError, "round() missing required argument 'number' (pos 1)");
@@ -838,6 +839,7 @@ static Value property_make(VM *vm, ObjClass *cls, Value fget, Value fset, Value 
 static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"fget", "fset", "fdel", "doc", NULL};
     if (!args_kw_only(vm, "property", kw, accepted)) return ERR;
+    if (nargs > 5) return exc_raise(vm, E_TypeError, "property() takes at most 4 arguments (%d given)", nargs - 1);
     Value v[4];
     for (int i = 0; i < 4; i++) {
         v[i] = i + 1 < nargs ? args[i + 1] : args_kw(vm, args, nargs, kw, accepted[i]);

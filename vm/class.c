@@ -1501,6 +1501,17 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(s);
 }
 
+/* <super: <class 'B'>, <A object>>: the bare names (tp_name), as CPython. */
+static Value super_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    ObjIter *s = AS(ObjIter, args[0]);
+    ObjClass *oc = is_kind(s->b, OBJ_CLASS) && class_is_subclass(AS(ObjClass, s->b), AS(ObjClass, s->a))
+                       ? AS(ObjClass, s->b) : type_of(vm, s->b);
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "<super: <class '%s'>, <%s object>>", AS(ObjClass, s->a)->name->data, oc->name->data);
+    return str_from_buf(vm, &b);
+}
+
 /* Attribute lookup through super: the MRO of obj's class after `type`. */
 Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     ObjClass *start = AS(ObjClass, s->a);
@@ -1610,4 +1621,5 @@ void class_init_methods(VM *vm) {
     class_add_classmethod(vm, t, "__prepare__", type_prepare);
     n = native_new(vm, "__new__", super_new);
     if (n) dict_set_str(vm, vm->types[T_SUPER]->dict, n->name, obj_val(n));
+    class_add_native(vm, vm->types[T_SUPER], "__repr__", super_repr);
 }

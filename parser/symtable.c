@@ -221,7 +221,11 @@ static void visit_named(ST *st, Node *n) {
         st_error(st, n, "assignment expression within a comprehension cannot be used in a class body%s", "");
         return;
     }
-    int flag = s->kind == SCOPE_MODULE ? SYM_GLOBAL : SYM_NONLOCAL;
+    /* The target is global in the comprehension when it is in the function
+     * too: at module level, or declared `global` there. */
+    Symbol *target = scope_lookup(s, iname);
+    bool global = s->kind == SCOPE_MODULE || (target && (target->flags & SYM_GLOBAL));
+    int flag = global ? SYM_GLOBAL : SYM_NONLOCAL;
     for (Scope *c = st->cur; c != s; c = c->parent) add_sym(st, c, iname, flag | SYM_USED);
     add_sym(st, s, iname, SYM_ASSIGNED);
 }

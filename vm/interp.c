@@ -1660,7 +1660,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(IMPORT_NAME) {
         SAVE();
         Value fromlist = POP(), level = POP();
-        Value m = import_name(vm, names[ARG], fromlist, (int)as_int(level), frame->globals);
+        Value m = import_statement(vm, names[ARG], fromlist, (int)as_int(level), frame);
         CHECK(m);
         PUSH(m);
         NEXT();

@@ -157,7 +157,7 @@ typedef enum ExcId {
     X(__set__) X(__delete__) X(__missing__) X(__await__) X(__aiter__) \
     X(__anext__) X(__aenter__) X(__aexit__) X(__bases__) X(__base__) X(__weakref__) X(__reduce__) X(__mro__) \
     X(__file__) X(__path__) X(__package__) X(__spec__) X(__loader__) \
-    X(__build_class__) X(__init_subclass__) X(__set_name__) X(__class_getitem__) \
+    X(__build_class__) X(__import__) X(__init_subclass__) X(__set_name__) X(__class_getitem__) \
     X(args) X(value) X(code) X(msg) X(filename) X(lineno) X(offset) X(text) \
     X(end_lineno) X(end_offset) X(errno) X(strerror) X(name) X(obj) X(keys) \
     X(__traceback__) X(__cause__) X(__context__) X(__suppress_context__) \

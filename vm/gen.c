@@ -40,6 +40,7 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     }
     g->name = fn->name;
     g->qualname = fn->qualname;
+    g->handled = g->saved_handled = g->saved_outer = UNDEF;
     memset(f, 0, sizeof *f);
     f->slots = (Value *)f + FRAME_WORDS;
     for (size_t i = 0; i < nslots; i++) f->slots[i] = UNDEF;
@@ -269,6 +270,9 @@ Value gen_exc_from_args(VM *vm, Value *args, int nargs) {
 }
 
 void gen_mark(VM *vm, ObjGen *g) {
+    gc_mark_value(vm, g->handled);
+    gc_mark_value(vm, g->saved_handled);
+    gc_mark_value(vm, g->saved_outer);
     gc_mark_obj(vm, (Obj *)g->name);
     gc_mark_obj(vm, (Obj *)g->qualname);
     gc_mark_obj(vm, (Obj *)g->site);

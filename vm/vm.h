@@ -206,11 +206,20 @@ typedef struct Fiber {
     Frame *frame;           /* the innermost frame, or NULL */
     StackChunk *chunk;      /* the newest chunk of the data stack */
     StackChunk *spare;      /* one freed chunk kept to avoid malloc churn */
-    Value handled;          /* the exception being handled (sys.exc_info), or UNDEF */
+    Value handled;          /* the exception being handled (sys.exc_info), or UNDEF;
+                             * a running generator's own (see ObjGen.handled) */
+    Value handled_outer;    /* what the callers of the running generator handle,
+                             * seen while it handles none (fiber_handled) */
     int32_t depth;          /* frames on this fiber, for RecursionError */
     size_t stack_bytes;     /* the data stack's chunks, bounded by FIBER_STACK_MAX */
     struct Fiber *next_fiber;
 } Fiber;
+
+/* The exception being handled as sys.exc_info() sees it: the innermost
+ * one, looking out of generators that handle none (CPython's exc_info chain). */
+static inline Value fiber_handled(const Fiber *fb) {
+    return fb->handled != UNDEF ? fb->handled : fb->handled_outer;
+}
 
 /* ---- the VM ------------------------------------------------------------ */
 

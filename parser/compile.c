@@ -2204,6 +2204,10 @@ static void make_closure(Compiler *c, Scope *child, ObjCode *code, int flags) {
         for (int i = 0; i < child->nfrees; i++) {
             ObjStr *name = child->cells[child->ncells + i];
             Symbol *sym = scope_lookup(s, name);
+            if (sym && (sym->flags & SYM_FREE_CLASS)) {
+                emit(c, OP_LOAD_CLOSURE, sym->free_index);
+                continue;
+            }
             if (!sym || (sym->kind != NAME_CELL && sym->kind != NAME_FREE)) {
                 error_at(c, child->node, "internal error: no cell for a free variable");
                 return;

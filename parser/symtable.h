@@ -18,6 +18,7 @@ typedef enum ScopeKind { SCOPE_MODULE, SCOPE_FUNCTION, SCOPE_CLASS } ScopeKind;
 #define SYM_GLOBAL 4        /* declared `global` */
 #define SYM_NONLOCAL 8      /* declared `nonlocal` */
 #define SYM_USED 16
+#define SYM_FREE_CLASS 32   /* class scopes: also passed through to methods as a free variable */
 
 /* Where the name lives, once resolved. */
 typedef enum NameKind {
@@ -33,6 +34,7 @@ typedef struct Symbol {
     int flags;
     NameKind kind;
     int index;              /* slot among locals, or among cells then frees */
+    int free_index;         /* SYM_FREE_CLASS: its slot among the frees */
     int line, col;          /* where a global/nonlocal declaration was made */
 } Symbol;
 

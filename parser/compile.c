@@ -27,7 +27,8 @@
 
 typedef enum FBlockKind {
     FB_WHILE, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END, FB_HANDLER, FB_WITH, FB_ASYNC_WITH,
-    FB_EXCEPT_STAR      /* an except* body: nothing may jump out of it */
+    FB_EXCEPT_STAR,     /* an except* body: nothing may jump out of it */
+    FB_POP_VALUE        /* a finally body run by `return`: its value waits below */
 } FBlockKind;
 
 typedef struct FBlock {
@@ -1216,6 +1217,12 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
     switch (b->kind) {
     case FB_WHILE: case FB_TRY_EXCEPT: case FB_EXCEPT_STAR:
         break;
+    case FB_POP_VALUE:
+        /* break/continue (or another return) in that finally body drops
+         * the pending return value */
+        if (value) emit(c, OP_SWAP, 2);
+        emit(c, OP_POP_TOP, 0);
+        break;
     case FB_FOR:
         if (value) emit(c, OP_SWAP, 2);
         emit(c, OP_POP_TOP, 0);
@@ -1270,7 +1277,8 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
         int saved_nfb = u->nfblocks;
         memcpy(saved_blocks, u->fblocks, sizeof saved_blocks);
         u->nfblocks = idx;
-        compile_stmts(c, &fb.node->u.try_.finalbody);
+        if (!value || push_fblock(c, FB_POP_VALUE, -1, -1, fb.node))
+            compile_stmts(c, &fb.node->u.try_.finalbody);
         u->nfblocks = saved_nfb;
         memcpy(u->fblocks, saved_blocks, sizeof saved_blocks);
         close_region(c);

@@ -36,7 +36,7 @@ typedef struct FBlock {
     int start, end;         /* labels: continue target, break target */
     Node *node;             /* S_TRY (finally body) or the handler's name */
     const char *name;       /* the `as` name of a handler */
-    int nhandlers;          /* handler stack size when the block began */
+    int nhandlers;          /* handler stack size when the block began (before its own) */
 } FBlock;
 
 typedef struct Handler {
@@ -1608,8 +1608,10 @@ static void compile_try(Compiler *c, Node *n) {
     Unit *u = c->u;
     int d = u->depth;
     int handler = new_label(c), cleanup = new_label(c), end = new_label(c);
-    push_handler(c, handler, d);
+    /* The block first: a finally body run by return/break/continue is
+     * under the handlers outside the try, not its own. */
     if (!push_fblock(c, FB_FINALLY_TRY, -1, -1, n)) return;
+    push_handler(c, handler, d);
     if (n->u.try_.is_star) compile_try_star(c, n);
     else if (n->u.try_.nhandlers) compile_try_except(c, n);
     else compile_stmts(c, &n->u.try_.body);
@@ -1650,8 +1652,10 @@ static void compile_with_items(Compiler *c, Node *n, int item) {
     } else {
         emit(c, OP_BEFORE_WITH, 0);     /* [exit, entered] */
     }
-    push_handler(c, handler, d + 1);
+    /* The block first: leaving it by return/break/continue calls __exit__
+     * under the handlers outside the with, not its own. */
     if (!push_fblock(c, is_async ? FB_ASYNC_WITH : FB_WITH, -1, -1, n)) return;
+    push_handler(c, handler, d + 1);
     if (w->vars) compile_store(c, w->vars);
     else emit(c, OP_POP_TOP, 0);
     compile_with_items(c, n, item + 1);

@@ -27,7 +27,8 @@
 
 typedef enum FBlockKind {
     FB_WHILE, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END, FB_HANDLER, FB_WITH, FB_ASYNC_WITH,
-    FB_EXCEPT_STAR      /* an except* body: nothing may jump out of it */
+    FB_EXCEPT_STAR,     /* an except* body: nothing may jump out of it */
+    FB_POP_VALUE        /* a finally body run by `return`: its value waits below */
 } FBlockKind;
 
 typedef struct FBlock {
@@ -35,7 +36,7 @@ typedef struct FBlock {
     int start, end;         /* labels: continue target, break target */
     Node *node;             /* S_TRY (finally body) or the handler's name */
     const char *name;       /* the `as` name of a handler */
-    int nhandlers;          /* handler stack size when the block began */
+    int nhandlers;          /* handler stack size when the block began (before its own) */
 } FBlock;
 
 /* A source span: lines 1-based, columns 0-based bytes (end exclusive), or
@@ -1327,6 +1328,12 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
     switch (b->kind) {
     case FB_WHILE: case FB_TRY_EXCEPT: case FB_EXCEPT_STAR:
         break;
+    case FB_POP_VALUE:
+        /* break/continue (or another return) in that finally body drops
+         * the pending return value */
+        if (value) emit(c, OP_SWAP, 2);
+        emit(c, OP_POP_TOP, 0);
+        break;
     case FB_FOR:
         if (value) emit(c, OP_SWAP, 2);
         emit(c, OP_POP_TOP, 0);
@@ -1381,7 +1388,8 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
         int saved_nfb = u->nfblocks;
         memcpy(saved_blocks, u->fblocks, sizeof saved_blocks);
         u->nfblocks = idx;
-        compile_stmts(c, &fb.node->u.try_.finalbody);
+        if (!value || push_fblock(c, FB_POP_VALUE, -1, -1, fb.node))
+            compile_stmts(c, &fb.node->u.try_.finalbody);
         u->nfblocks = saved_nfb;
         memcpy(u->fblocks, saved_blocks, sizeof saved_blocks);
         close_region(c);
@@ -1711,8 +1719,10 @@ static void compile_try(Compiler *c, Node *n) {
     Unit *u = c->u;
     int d = u->depth;
     int handler = new_label(c), cleanup = new_label(c), end = new_label(c);
-    push_handler(c, handler, d);
+    /* The block first: a finally body run by return/break/continue is
+     * under the handlers outside the try, not its own. */
     if (!push_fblock(c, FB_FINALLY_TRY, -1, -1, n)) return;
+    push_handler(c, handler, d);
     if (n->u.try_.is_star) compile_try_star(c, n);
     else if (n->u.try_.nhandlers) compile_try_except(c, n);
     else compile_stmts(c, &n->u.try_.body);
@@ -1753,8 +1763,10 @@ static void compile_with_items(Compiler *c, Node *n, int item) {
     } else {
         emit(c, OP_BEFORE_WITH, 0);     /* [exit, entered] */
     }
-    push_handler(c, handler, d + 1);
+    /* The block first: leaving it by return/break/continue calls __exit__
+     * under the handlers outside the with, not its own. */
     if (!push_fblock(c, is_async ? FB_ASYNC_WITH : FB_WITH, -1, -1, n)) return;
+    push_handler(c, handler, d + 1);
     if (w->vars) compile_store(c, w->vars);
     else emit(c, OP_POP_TOP, 0);
     compile_with_items(c, n, item + 1);
@@ -2315,6 +2327,10 @@ static void make_closure(Compiler *c, Scope *child, ObjCode *code, int flags) {
         for (int i = 0; i < child->nfrees; i++) {
             ObjStr *name = child->cells[child->ncells + i];
             Symbol *sym = scope_lookup(s, name);
+            if (sym && (sym->flags & SYM_FREE_CLASS)) {
+                emit(c, OP_LOAD_CLOSURE, sym->free_index);
+                continue;
+            }
             if (!sym || (sym->kind != NAME_CELL && sym->kind != NAME_FREE)) {
                 error_at(c, child->node, "internal error: no cell for a free variable");
                 return;

@@ -89,7 +89,7 @@ static Symbol *add_sym(ST *st, Scope *s, ObjStr *name, int flags) {
     if (sym) { sym->flags |= flags; return sym; }
     if (!grow(st, (void **)&s->syms, &s->capsyms, s->nsyms, sizeof(Symbol))) return NULL;
     sym = &s->syms[s->nsyms++];
-    *sym = (Symbol){name, flags, NAME_GLOBAL_IMPLICIT, -1, NULL};
+    *sym = (Symbol){.name = name, .flags = flags, .kind = NAME_GLOBAL_IMPLICIT, .index = -1};
     return sym;
 }
 
@@ -267,7 +267,11 @@ static void visit_named(ST *st, Node *n) {
         st_error(st, n->u.named.target, "assignment expression within a comprehension cannot be used in a class body%s", "");
         return;
     }
-    int flag = s->kind == SCOPE_MODULE ? SYM_GLOBAL : SYM_NONLOCAL;
+    /* The target is global in the comprehension when it is in the function
+     * too: at module level, or declared `global` there. */
+    Symbol *target = scope_lookup(s, iname);
+    bool global = s->kind == SCOPE_MODULE || (target && (target->flags & SYM_GLOBAL));
+    int flag = global ? SYM_GLOBAL : SYM_NONLOCAL;
     for (Scope *c = st->cur; c != s; c = c->parent) add_sym(st, c, iname, flag | SYM_USED);
     add_sym(st, s, iname, SYM_ASSIGNED);
 }
@@ -735,7 +739,7 @@ static void assign_slots(ST *st, Scope *s) {
     int ncells = 0, nfrees = 0;
     for (int i = 0; i < s->nsyms; i++) {
         ncells += s->syms[i].kind == NAME_CELL;
-        nfrees += s->syms[i].kind == NAME_FREE;
+        nfrees += s->syms[i].kind == NAME_FREE || (s->syms[i].flags & SYM_FREE_CLASS);
     }
     s->cells = ast_alloc(st->arena, (size_t)(ncells + nfrees + 1) * sizeof(ObjStr *));
     s->cell2arg = ast_alloc(st->arena, (size_t)(ncells + 1) * sizeof(int));
@@ -749,8 +753,9 @@ static void assign_slots(ST *st, Scope *s) {
     }
     for (int i = 0; i < s->nsyms; i++) {
         Symbol *sym = &s->syms[i];
-        if (sym->kind != NAME_FREE) continue;
-        sym->index = s->ncells + s->nfrees;
+        if (sym->kind != NAME_FREE && !(sym->flags & SYM_FREE_CLASS)) continue;
+        sym->free_index = s->ncells + s->nfrees;
+        if (sym->kind == NAME_FREE) sym->index = sym->free_index;
         s->cells[s->ncells + s->nfrees++] = sym->name;
     }
 }
@@ -782,7 +787,7 @@ static void resolve_children(ST *st, Scope *s, Bound *bound) {
         Scope *c = s->children[i];
         for (int j = 0; j < c->nsyms; j++) {
             Symbol *cs = &c->syms[j];
-            if (cs->kind != NAME_FREE) continue;
+            if (cs->kind != NAME_FREE && !(cs->flags & SYM_FREE_CLASS)) continue;
             if (s->kind == SCOPE_CLASS && !strcmp(cs->name->data, "__class__")) {
                 s->needs_class_cell = true;
                 Symbol *sym = add_sym(st, s, cs->name, 0);
@@ -801,6 +806,11 @@ static void resolve_children(ST *st, Scope *s, Bound *bound) {
             } else if (!sym || sym->kind == NAME_GLOBAL_IMPLICIT) {
                 sym = add_sym(st, s, cs->name, 0);
                 if (sym) sym->kind = NAME_FREE;
+            } else if (s->kind == SCOPE_CLASS && sym->kind != NAME_FREE) {
+                /* x = ... in a class body whose methods use an enclosing
+                 * function's x: the class body keeps its own x and passes
+                 * the function's cell through (CPython's DEF_FREE_CLASS). */
+                sym->flags |= SYM_FREE_CLASS;
             }
         }
     }

@@ -20,6 +20,7 @@ typedef enum ScopeKind { SCOPE_MODULE, SCOPE_FUNCTION, SCOPE_CLASS } ScopeKind;
 #define SYM_USED 16
 #define SYM_ANNOT 32        /* annotated as a bare name (`x: int`) */
 #define SYM_BOUND 64        /* bound by anything but an import (CPython's DEF_LOCAL) */
+#define SYM_FREE_CLASS 128  /* class scopes: also passed through to methods as a free variable */
 
 /* Where the name lives, once resolved. */
 typedef enum NameKind {
@@ -36,6 +37,7 @@ typedef struct Symbol {
     NameKind kind;
     int index;              /* slot among locals, or among cells then frees */
     const Node *directive;  /* the first global/nonlocal statement naming it */
+    int free_index;         /* SYM_FREE_CLASS: its slot among the frees */
 } Symbol;
 
 typedef struct Scope Scope;

@@ -79,7 +79,7 @@ static Value sys_excepthook(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* The exception being handled (what an `except` block sees), or None. */
 static Value handled(VM *vm) {
-    Value e = vm->fiber->handled;
+    Value e = fiber_handled(vm->fiber);
     return is_kind(e, OBJ_EXC) ? e : NONE_VAL;
 }
 

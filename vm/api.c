@@ -303,7 +303,7 @@ static AsyStatus finish(VM *vm, Value r) {
     if (r != ERR) return ASY_OK;
     Value e = vm->exc;
     vm->exc = UNDEF;
-    vm->fiber->handled = UNDEF;
+    vm->fiber->handled = vm->fiber->handled_outer = UNDEF;
     if (exc_is(vm, e, E_SystemExit)) {
         ObjTuple *a = AS(ObjException, e)->args;
         /* SystemExit.code: the one argument, or the tuple of several. */

@@ -387,7 +387,7 @@ static Value b_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* __import__(name, globals=None, locals=None, fromlist=(), level=0): the
  * IMPORT_NAME instruction as a function. */
-static Value b_import(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+Value builtins_import(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"name", "globals", "locals", "fromlist", "level"};
     Value a[5];
     if (!args_bind(vm, "__import__", args, nargs, kw, names, 5, 5, 1, 0, a)) return ERR;
@@ -562,6 +562,7 @@ static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
 static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"number", "ndigits", NULL};
     if (!args_kw_only(vm, "round", kw, accepted)) return ERR;
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "round() takes at most 2 arguments (%d given)", nargs);
     Value x = nargs > 0 ? args[0] : args_kw(vm, args, nargs, kw, "number");
     Value nd = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "ndigits");
     if (x == UNDEF) return exc_raise(vm, E_TypeError, "round() missing required argument 'number' (pos 1)");
@@ -838,6 +839,7 @@ static Value property_make(VM *vm, ObjClass *cls, Value fget, Value fset, Value 
 static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"fget", "fset", "fdel", "doc", NULL};
     if (!args_kw_only(vm, "property", kw, accepted)) return ERR;
+    if (nargs > 5) return exc_raise(vm, E_TypeError, "property() takes at most 4 arguments (%d given)", nargs - 1);
     Value v[4];
     for (int i = 0; i < 4; i++) {
         v[i] = i + 1 < nargs ? args[i + 1] : args_kw(vm, args, nargs, kw, accepted[i]);
@@ -900,7 +902,7 @@ bool builtins_init(VM *vm) {
         {"print", b_print}, {"input", b_input}, {"exit", b_exit}, {"quit", b_exit}, {"len", b_len}, {"repr", b_repr}, {"ascii", b_ascii},
         {"isinstance", b_isinstance}, {"issubclass", b_issubclass}, {"id", b_id}, {"hash", b_hash},
         {"callable", b_callable}, {"getattr", b_getattr}, {"setattr", b_setattr}, {"hasattr", b_hasattr},
-        {"delattr", b_delattr}, {"__import__", b_import}, {"globals", b_globals}, {"locals", b_locals}, {"vars", b_vars},
+        {"delattr", b_delattr}, {"__import__", builtins_import}, {"globals", b_globals}, {"locals", b_locals}, {"vars", b_vars},
         {"dir", b_dir}, {"abs", b_abs}, {"divmod", b_divmod}, {"pow", b_pow}, {"round", b_round},
         {"chr", b_chr}, {"ord", b_ord}, {"hex", b_hex}, {"oct", b_oct}, {"bin", b_bin}, {"format", b_format},
     };

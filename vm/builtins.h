@@ -10,6 +10,8 @@ bool builtins_bootstrap_types(VM *vm);
 bool builtins_init(VM *vm);
 /* eval, exec and compile (builtins_eval.c). */
 bool builtins_eval_init(VM *vm);
+/* builtins.__import__ as made (the import statement skips calling it). */
+Value builtins_import(VM *vm, Value *args, int nargs, ObjTuple *kw);
 /* What locals() returns in frame f: its namespace, or a snapshot of a
  * function's variables. */
 Value builtins_frame_locals(VM *vm, Frame *f);

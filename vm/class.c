@@ -600,13 +600,19 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
             c->qualname = AS(ObjStr, v);
             continue;
         }
-        if (is_kind(v, OBJ_FUNCTION) && is_str(k) && (str_eq(AS(ObjStr, k), vm_name(vm, N___init_subclass__)) ||
-                                                      str_eq(AS(ObjStr, k), vm_name(vm, N___class_getitem__)))) {
-            /* implicitly classmethods, as type.__new__ makes them */
-            ObjWrapper *w = gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]);
-            if (!w) return ERR;
-            w->v = v;
-            v = obj_val(w);
+        if (is_kind(v, OBJ_FUNCTION) && is_str(k)) {
+            /* implicitly classmethods or (__new__) a staticmethod, as
+             * type.__new__ makes them: inst.__new__(C) must not bind inst */
+            ObjStr *ks = AS(ObjStr, k);
+            bool is_new = str_eq(ks, vm_name(vm, N___new__));
+            if (is_new || str_eq(ks, vm_name(vm, N___init_subclass__)) ||
+                str_eq(ks, vm_name(vm, N___class_getitem__))) {
+                ObjWrapper *w = gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER,
+                                       vm->types[is_new ? T_STATICMETHOD : T_CLASSMETHOD]);
+                if (!w) return ERR;
+                w->v = v;
+                v = obj_val(w);
+            }
         }
         if (dict_set(vm, c->dict, k, v) < 0) return ERR;
     }
@@ -1222,16 +1228,23 @@ static bool class_finish(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) {
         AS(ObjCell, cell)->v = obj_val(cls);
         if (dict_del(vm, cls->dict, obj_val(cellname)) < 0) return false;
     }
-    ObjDict *d = cls->dict;
-    for (int64_t pos = 0; pos < d->nentries; pos++) {
+    /* A snapshot, as in CPython: a __set_name__ that adds, replaces or
+     * deletes class attributes changes neither which are told nor the order. */
+    ObjDict *d = dict_copy(vm, cls->dict);
+    Value *root = d ? vm_roots_open(vm, 1) : NULL;
+    if (!root) return false;
+    *root = obj_val(d);
+    bool ok = true;
+    for (int64_t pos = 0; ok && pos < d->nentries; pos++) {
         DictEntry *e = &d->entries[pos];
         if (e->key == UNDEF || !is_kind(e->value, OBJ_INSTANCE)) continue;
         Value sn = op_special(vm, e->value, N___set_name__);
         if (sn == UNDEF) continue;
         Value argv[3] = {e->value, obj_val(cls), e->key};
-        if (op_call(vm, sn, argv, 3, NULL) == ERR) return false;
+        ok = op_call(vm, sn, argv, 3, NULL) != ERR;
     }
-    return init_subclass(vm, cls, kwv, kwnames);
+    vm_pop_roots(vm, 1);
+    return ok && init_subclass(vm, cls, kwv, kwnames);
 }
 
 static bool is_type_new(Value f);
@@ -1488,6 +1501,17 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(s);
 }
 
+/* <super: <class 'B'>, <A object>>: the bare names (tp_name), as CPython. */
+static Value super_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    ObjIter *s = AS(ObjIter, args[0]);
+    ObjClass *oc = is_kind(s->b, OBJ_CLASS) && class_is_subclass(AS(ObjClass, s->b), AS(ObjClass, s->a))
+                       ? AS(ObjClass, s->b) : type_of(vm, s->b);
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "<super: <class '%s'>, <%s object>>", AS(ObjClass, s->a)->name->data, oc->name->data);
+    return str_from_buf(vm, &b);
+}
+
 /* Attribute lookup through super: the MRO of obj's class after `type`. */
 Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     ObjClass *start = AS(ObjClass, s->a);
@@ -1597,4 +1621,5 @@ void class_init_methods(VM *vm) {
     class_add_classmethod(vm, t, "__prepare__", type_prepare);
     n = native_new(vm, "__new__", super_new);
     if (n) dict_set_str(vm, vm->types[T_SUPER]->dict, n->name, obj_val(n));
+    class_add_native(vm, vm->types[T_SUPER], "__repr__", super_repr);
 }

@@ -40,6 +40,7 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     }
     g->name = fn->name;
     g->qualname = fn->qualname;
+    g->handled = g->saved_handled = g->saved_outer = UNDEF;
     memset(f, 0, sizeof *f);
     f->slots = (Value *)f + FRAME_WORDS;
     for (size_t i = 0; i < nslots; i++) f->slots[i] = UNDEF;
@@ -243,15 +244,24 @@ int gen_close(VM *vm, ObjGen *g) {
     return 0;
 }
 
+/* typ(*args), which must give an exception, as CPython checks. */
+static Value exc_instantiate(VM *vm, ObjClass *typ, Value *args, int nargs) {
+    Value e = class_call(vm, typ, args, nargs, NULL);
+    if (e == ERR || is_kind(e, OBJ_EXC)) return e;
+    return exc_raise(vm, E_TypeError, "calling %R should have returned an instance of BaseException, not %T",
+                     obj_val(typ), e);
+}
+
 Value gen_exc_from_args(VM *vm, Value *args, int nargs) {
     Value typ = args[0], val = nargs > 1 ? args[1] : NONE_VAL, tb = nargs > 2 ? args[2] : NONE_VAL;
     if (tb != NONE_VAL && !(is_kind(tb, OBJ_ITER) && as_obj(tb)->cls == vm->types[T_TRACEBACK]))
         return exc_raise(vm, E_TypeError, "throw() third argument must be a traceback object");
     if (is_kind(typ, OBJ_CLASS) && class_is_subclass(AS(ObjClass, typ), vm->exc_types[E_BaseException])) {
-        if (val == NONE_VAL) return class_call(vm, AS(ObjClass, typ), NULL, 0, NULL);
-        if (is_instance(vm, val, AS(ObjClass, typ))) return val;
-        if (is_tuple(val)) return class_call(vm, AS(ObjClass, typ), AS(ObjTuple, val)->items, (int)AS(ObjTuple, val)->len, NULL);
-        return class_call(vm, AS(ObjClass, typ), &val, 1, NULL);
+        ObjClass *c = AS(ObjClass, typ);
+        if (val == NONE_VAL) return exc_instantiate(vm, c, NULL, 0);
+        if (is_instance(vm, val, c)) return val;
+        if (is_tuple(val)) return exc_instantiate(vm, c, AS(ObjTuple, val)->items, (int)AS(ObjTuple, val)->len);
+        return exc_instantiate(vm, c, &val, 1);
     }
     if (!is_kind(typ, OBJ_EXC))
         return exc_raise(vm, E_TypeError, "exceptions must be classes or instances deriving from BaseException, not %T", typ);
@@ -260,6 +270,9 @@ Value gen_exc_from_args(VM *vm, Value *args, int nargs) {
 }
 
 void gen_mark(VM *vm, ObjGen *g) {
+    gc_mark_value(vm, g->handled);
+    gc_mark_value(vm, g->saved_handled);
+    gc_mark_value(vm, g->saved_outer);
     gc_mark_obj(vm, (Obj *)g->name);
     gc_mark_obj(vm, (Obj *)g->qualname);
     gc_mark_obj(vm, (Obj *)g->site);

@@ -32,6 +32,9 @@ typedef struct ObjGen {
     uint8_t ag_running_async;   /* async generators: an asend/athrow is being awaited */
     uint8_t ag_closed;          /* async generators: aclose() began, or it ended by StopAsyncIteration/GeneratorExit */
     ObjStr *name, *qualname;
+    /* The exception its frame handles, kept across yields (UNDEF for none),
+     * and while it runs, the fiber's state to restore when it stops. */
+    Value handled, saved_handled, saved_outer;
 } ObjGen;
 
 #define YIELD_PLAIN 0       /* `yield` in a generator */

@@ -8,6 +8,7 @@
 #include "../parser/compile.h"
 #include "../stdlib/embedded.h"
 #include "../stdlib/modules.h"
+#include "builtins.h"
 #include "containers.h"
 #include "exc.h"
 #include "interp.h"
@@ -270,6 +271,16 @@ Value import_name(VM *vm, ObjStr *name, Value fromlist, int level, ObjDict *glob
     return import_module(vm, top);
 }
 
+Value import_statement(VM *vm, ObjStr *name, Value fromlist, int level, Frame *f) {
+    Value hook = dict_get_str(vm->builtins, vm_name(vm, N___import__));
+    if (hook == UNDEF) return exc_raise(vm, E_ImportError, "__import__ not found");
+    if (is_kind(hook, OBJ_NATIVE) && AS(ObjNative, hook)->fn == builtins_import)
+        return import_name(vm, name, fromlist, level, f->globals);
+    Value argv[5] = {obj_val(name), obj_val(f->globals), f->locals ? obj_val(f->locals) : NONE_VAL,
+                     fromlist == UNDEF ? NONE_VAL : fromlist, int_val(level)};
+    return op_call(vm, hook, argv, 5, NULL);
+}
+
 Value import_from(VM *vm, Value module, ObjStr *name) {
     Value v = op_getattr_opt(vm, module, name);
     if (v != UNDEF) return v;
@@ -297,6 +308,12 @@ Value import_from(VM *vm, Value module, ObjStr *name) {
         vm->exc = e;
         return ERR;
     }
+    /* Any object an __import__ hook returned: named by its __name__. */
+    Value pkg = op_getattr_opt(vm, module, vm_name(vm, N___name__));
+    if (pkg == ERR) return ERR;
+    if (is_str(pkg))
+        return exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (unknown location)", name->data,
+                         AS(ObjStr, pkg)->data);
     return exc_raise(vm, E_ImportError, "cannot import name '%s'", name->data);
 }
 

@@ -9,6 +9,9 @@
 /* IMPORT_NAME: `import a.b` gives a (fromlist None); `from a.b import c`
  * gives a.b. level > 0 is a relative import from the current package. */
 Value import_name(VM *vm, ObjStr *name, Value fromlist, int level, ObjDict *globals);
+/* The import statement (IMPORT_NAME) in frame f: import_name, or a call of
+ * builtins.__import__ when a script replaced it. */
+Value import_statement(VM *vm, ObjStr *name, Value fromlist, int level, Frame *f);
 /* IMPORT_FROM: an attribute of the module, or its submodule. */
 Value import_from(VM *vm, Value module, ObjStr *name);
 /* `from m import *` into `ns`. */

@@ -39,7 +39,7 @@
 Fiber *fiber_new(VM *vm) {
     Fiber *f = calloc(1, sizeof(Fiber));
     if (!f) return NULL;
-    f->handled = UNDEF;
+    f->handled = f->handled_outer = UNDEF;
     f->next_fiber = vm->fibers;
     vm->fibers = f;
     return f;
@@ -60,6 +60,7 @@ void fiber_free(VM *vm, Fiber *f) {
 
 void fiber_mark(VM *vm, Fiber *fb) {
     gc_mark_value(vm, fb->handled);
+    gc_mark_value(vm, fb->handled_outer);
     for (Frame *f = fb->frame; f; f = f->prev) {
         gc_mark_obj(vm, (Obj *)f->func);
         gc_mark_obj(vm, (Obj *)f->code);
@@ -112,11 +113,29 @@ static Frame *push_frame(VM *vm, Fiber *fb, ObjCode *code) {
     return f;
 }
 
+/* A generator's frame starts or continues: it handles its own exception
+ * (none at first), and sees its callers' through handled_outer. */
+static inline void gen_enter_handled(Fiber *fb, ObjGen *g) {
+    g->saved_handled = fb->handled;
+    g->saved_outer = fb->handled_outer;
+    fb->handled_outer = fiber_handled(fb);
+    fb->handled = g->handled;
+}
+
+/* It yields, returns or raises: its state is kept for the next resume. */
+static inline void gen_leave_handled(Fiber *fb, ObjGen *g) {
+    g->handled = fb->handled;
+    fb->handled = g->saved_handled;
+    fb->handled_outer = g->saved_outer;
+    g->saved_handled = g->saved_outer = UNDEF;
+}
+
 /* Unlinks the innermost frame; frames on the data stack are also freed. */
 static void pop_frame(Fiber *fb, Frame *f) {
     fb->frame = f->prev;
     if (f->flags & FRAME_OWNED) {
         fb->depth--;
+        gen_leave_handled(fb, f->gen);
         return;
     }
     StackChunk *ch = fb->chunk;
@@ -441,6 +460,7 @@ Value interp_resume(VM *vm, Frame *f, Value throw) {
     f->prev = fb->frame;
     fb->frame = f;
     fb->depth++;
+    gen_enter_handled(fb, f->gen);
     return interp_run(vm, f, throw);
 }
 
@@ -511,6 +531,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     Value *slots = frame->slots;
     uint32_t ins;
     bool reraise = false;
+    /* An exception thrown into a generator chains to what the generator
+     * handles, not its caller (as CPython's gen.throw). */
+    bool thrown = throw != UNDEF;
 
 /* Reloads the cached state after switching frames. */
 #define LOAD_FRAME() do { \
@@ -531,6 +554,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Frame *gf = (g)->frame; \
         if ((g)->state == GEN_SUSPENDED) *gf->sp++ = (sendv); \
         (g)->state = GEN_RUNNING; \
+        gen_enter_handled(fb, (g)); \
         SAVE(); \
         gf->prev = frame; \
         fb->frame = frame = gf; \
@@ -1550,8 +1574,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(RAISE_VARARGS) {
         SAVE();
         if (ARG == 0) {
-            if (fb->handled == UNDEF) { exc_raise(vm, E_RuntimeError, "No active exception to reraise"); goto error; }
-            vm->exc = fb->handled;
+            Value h = fiber_handled(fb);
+            if (h == UNDEF) { exc_raise(vm, E_RuntimeError, "No active exception to reraise"); goto error; }
+            vm->exc = h;
             reraise = true;
             goto error;
         }
@@ -1660,7 +1685,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(IMPORT_NAME) {
         SAVE();
         Value fromlist = POP(), level = POP();
-        Value m = import_name(vm, names[ARG], fromlist, (int)as_int(level), frame->globals);
+        Value m = import_statement(vm, names[ARG], fromlist, (int)as_int(level), frame);
         CHECK(m);
         PUSH(m);
         NEXT();
@@ -1931,9 +1956,8 @@ error: {
         if (!reraise) {
             exc_add_tb(vm, e, code, ip);
             /* An exception raised while handling another records it. */
-            if (fb->handled != UNDEF && is_kind(e, OBJ_EXC) && e != fb->handled &&
-                AS(ObjException, e)->context == UNDEF) {
-                Value ctx = fb->handled;
+            Value ctx = thrown ? fb->handled : fiber_handled(fb);
+            if (ctx != UNDEF && is_kind(e, OBJ_EXC) && e != ctx && AS(ObjException, e)->context == UNDEF) {
                 /* Avoid cycles in the chain. */
                 for (Value x = ctx; is_kind(x, OBJ_EXC); x = AS(ObjException, x)->context) {
                     if (AS(ObjException, x)->context == e) { AS(ObjException, x)->context = UNDEF; break; }
@@ -1941,7 +1965,7 @@ error: {
                 AS(ObjException, e)->context = ctx;
             }
         }
-        reraise = false;
+        reraise = thrown = false;
         for (;;) {
             ExcEntry *h = find_handler(code, ip);
             if (h) {

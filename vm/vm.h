@@ -157,7 +157,7 @@ typedef enum ExcId {
     X(__set__) X(__delete__) X(__missing__) X(__await__) X(__aiter__) \
     X(__anext__) X(__aenter__) X(__aexit__) X(__bases__) X(__base__) X(__weakref__) X(__reduce__) X(__mro__) \
     X(__file__) X(__path__) X(__package__) X(__spec__) X(__loader__) \
-    X(__build_class__) X(__init_subclass__) X(__set_name__) X(__class_getitem__) \
+    X(__build_class__) X(__import__) X(__init_subclass__) X(__set_name__) X(__class_getitem__) \
     X(args) X(value) X(code) X(msg) X(filename) X(lineno) X(offset) X(text) \
     X(end_lineno) X(end_offset) X(errno) X(strerror) X(name) X(obj) X(keys) \
     X(__traceback__) X(__cause__) X(__context__) X(__suppress_context__) \
@@ -206,11 +206,20 @@ typedef struct Fiber {
     Frame *frame;           /* the innermost frame, or NULL */
     StackChunk *chunk;      /* the newest chunk of the data stack */
     StackChunk *spare;      /* one freed chunk kept to avoid malloc churn */
-    Value handled;          /* the exception being handled (sys.exc_info), or UNDEF */
+    Value handled;          /* the exception being handled (sys.exc_info), or UNDEF;
+                             * a running generator's own (see ObjGen.handled) */
+    Value handled_outer;    /* what the callers of the running generator handle,
+                             * seen while it handles none (fiber_handled) */
     int32_t depth;          /* frames on this fiber, for RecursionError */
     size_t stack_bytes;     /* the data stack's chunks, bounded by FIBER_STACK_MAX */
     struct Fiber *next_fiber;
 } Fiber;
+
+/* The exception being handled as sys.exc_info() sees it: the innermost
+ * one, looking out of generators that handle none (CPython's exc_info chain). */
+static inline Value fiber_handled(const Fiber *fb) {
+    return fb->handled != UNDEF ? fb->handled : fb->handled_outer;
+}
 
 /* ---- the VM ------------------------------------------------------------ */
 

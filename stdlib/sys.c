@@ -114,7 +114,7 @@ static Value sys_format_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) 
     if (only < 0) return ERR;
     StrBuf b = SB_INIT;
     if (only) exc_format_only(vm, args[0], &b);
-    else exc_format(vm, args[0], &b);
+    else exc_format_style(vm, args[0], &b, SUGGEST_TRACEBACK);
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
     return str_from_buf(vm, &b);
 }

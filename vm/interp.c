@@ -30,6 +30,7 @@
 #include "opcodes.h"
 #include "ops.h"
 #include "str.h"
+#include "suggest.h"
 
 #define FRAME_WORDS ((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value))
 #define CHUNK_WORDS 8192
@@ -183,8 +184,7 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
 
 /* Out of line, so that load_global stays small enough to inline. */
 static __attribute__((noinline, cold)) Value name_error(VM *vm, ObjStr *name) {
-    exc_raise(vm, E_NameError, "name '%s' is not defined", name->data);
-    return exc_note_name(vm, name, UNDEF);
+    return suggest_name_error(vm, name);
 }
 
 static Value load_global(VM *vm, ObjDict *globals, ObjStr *name) {
@@ -641,8 +641,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int r = dict_del(vm, frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) {
-            exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data);
-            exc_note_name(vm, names[ARG], UNDEF);
+            name_error(vm, names[ARG]);
             goto error;
         }
         if (finalize_wanted(vm)) FINALIZE_NOW();
@@ -702,8 +701,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int r = dict_del(vm, frame->locals ? frame->locals : frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) {
-            exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data);
-            exc_note_name(vm, names[ARG], UNDEF);
+            name_error(vm, names[ARG]);
             goto error;
         }
         if (finalize_wanted(vm)) FINALIZE_NOW();

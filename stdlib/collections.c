@@ -961,23 +961,7 @@ static Value odict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     StrBuf b = SB_INIT;
     sb_adds(&b, cls_name(args[0]));
     sb_addc(&b, '(');
-    bool ok = true;
-    if (d->count) {
-        sb_addc(&b, '[');
-        int64_t pos = 0;
-        Value k, v;
-        bool first = true;
-        while (ok && dict_next(d, &pos, &k, &v)) {
-            if (!first) sb_adds(&b, ", ");
-            first = false;
-            sb_addc(&b, '(');
-            ok = op_repr_to(vm, k, &b);
-            sb_adds(&b, ", ");
-            ok = ok && op_repr_to(vm, v, &b);
-            sb_addc(&b, ')');
-        }
-        sb_addc(&b, ']');
-    }
+    bool ok = !d->count || dict_body_repr(vm, d, &b);     /* CPython 3.12: OrderedDict({...}) */
     sb_addc(&b, ')');
     op_repr_leave(vm);
     if (!ok) { sb_free(&b); return ERR; }

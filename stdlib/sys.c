@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "../vm/binbuf.h"
 #include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
@@ -114,7 +115,7 @@ static Value sys_format_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) 
     if (only < 0) return ERR;
     StrBuf b = SB_INIT;
     if (only) exc_format_only(vm, args[0], &b);
-    else exc_format(vm, args[0], &b);
+    else exc_format_style(vm, args[0], &b, SUGGEST_TRACEBACK);
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
     return str_from_buf(vm, &b);
 }
@@ -157,13 +158,40 @@ static Value sys_set_type_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
-/* sys.stdout / sys.stderr: objects with write() and flush(). */
+/* sys.stdout / sys.stderr: objects with CPython's TextIOWrapper methods
+ * that make sense for them (write, flush, writelines, isatty, fileno, ...),
+ * writing through vm_write so that an embedder can capture them; `buffer`
+ * takes bytes. */
+static int stream_fd(VM *vm, Value self) {
+    Value fd = op_getattr_opt(vm, self, str_intern_cstr(vm, "_fd"));
+    return fd == int_val(2) ? 2 : 1;
+}
+
 static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "write() argument must be str, not %A", args[1]);
-    Value fd = op_getattr_opt(vm, args[0], str_intern_cstr(vm, "_fd"));
-    vm_write(vm, fd == int_val(2) ? 2 : 1, AS(ObjStr, args[1])->data, (size_t)AS(ObjStr, args[1])->len);
+    vm_write(vm, stream_fd(vm, args[0]), AS(ObjStr, args[1])->data, (size_t)AS(ObjStr, args[1])->len);
     return int_val(AS(ObjStr, args[1])->cplen);
+}
+
+static Value stream_write_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
+    BinBuf b;
+    if (!binbuf_arg(vm, args[1], &b)) return ERR;
+    vm_write(vm, stream_fd(vm, args[0]), (const char *)b.p, (size_t)b.n);
+    return int_from_i64(vm, b.n);
+}
+
+static Value stream_writelines(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "writelines", nargs - 1, kw, 1, 1)) return ERR;
+    Value it = op_iter(vm, args[1]);
+    if (it == ERR || !vm_push_root(vm, it)) return ERR;
+    Value line, r = NONE_VAL;
+    while ((line = op_next(vm, it)) != UNDEF) {
+        if (line == ERR || stream_write(vm, (Value[]){args[0], line}, 2, NULL) == ERR) { r = ERR; break; }
+    }
+    vm_pop_roots(vm, 1);
+    return r;
 }
 
 /* flush(): the default host writes through C's stdio, whose buffer must
@@ -171,25 +199,77 @@ static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * os.system, fork). */
 static Value stream_flush(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)nargs; (void)kw;
-    Value fd = op_getattr_opt(vm, args[0], str_intern_cstr(vm, "_fd"));
-    fflush(fd == int_val(2) ? stderr : stdout);
+    fflush(stream_fd(vm, args[0]) == 2 ? stderr : stdout);
     return NONE_VAL;
 }
 
-static Value make_stream(VM *vm, const char *name, int fd) {
+static Value stream_isatty(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "isatty", nargs - 1, kw, 0, 0)) return ERR;
+    return bool_val(isatty(stream_fd(vm, args[0])));
+}
+
+static Value stream_fileno(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "fileno", nargs - 1, kw, 0, 0)) return ERR;
+    return int_val(stream_fd(vm, args[0]));
+}
+
+static Value stream_seekable(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "seekable", nargs - 1, kw, 0, 0)) return ERR;
+    return bool_val(lseek(stream_fd(vm, args[0]), 0, SEEK_CUR) != -1);
+}
+
+static Value stream_true(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)args; (void)nargs; (void)kw;
+    return TRUE_VAL;
+}
+
+static Value stream_false(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)args; (void)nargs; (void)kw;
+    return FALSE_VAL;
+}
+
+typedef struct StreamMethod { const char *name; NativeFn fn; } StreamMethod;
+
+static bool set_attr(VM *vm, Value obj, const char *key, Value v) {
+    return v != ERR && op_setattr(vm, obj, str_intern_cstr(vm, key), v) == 0;
+}
+
+/* An instance of a new class `cname` with these methods and _fd, name,
+ * mode and closed attributes. */
+static Value stream_object(VM *vm, const char *cname, const StreamMethod *methods, const char *name, int fd,
+                           const char *mode) {
     ObjDict *ns = dict_new(vm);
     ObjTuple *bases = tuple_new(vm, 0);
-    ObjStr *cname = str_intern_cstr(vm, "TextIOWrapper");
-    if (!ns || !bases || !cname) return ERR;
-    Value cls = class_new(vm, cname, bases, ns);
+    ObjStr *cn = str_intern_cstr(vm, cname);
+    if (!ns || !bases || !cn) return ERR;
+    Value cls = class_new(vm, cn, bases, ns);
     if (cls == ERR) return ERR;
-    ObjClass *c = AS(ObjClass, cls);
-    if (!class_add_native(vm, c, "write", stream_write) || !class_add_native(vm, c, "flush", stream_flush)) return ERR;
+    for (; methods->name; methods++)
+        if (!class_add_native(vm, AS(ObjClass, cls), methods->name, methods->fn)) return ERR;
     Value obj = op_call0(vm, cls);
     if (obj == ERR) return ERR;
-    if (op_setattr(vm, obj, str_intern_cstr(vm, "_fd"), int_val(fd)) < 0) return ERR;
-    if (op_setattr(vm, obj, str_intern_cstr(vm, "name"), str_from_cstr(vm, name)) < 0) return ERR;
-    return obj;
+    bool ok = set_attr(vm, obj, "name", str_from_cstr(vm, name)) && set_attr(vm, obj, "mode", str_from_cstr(vm, mode)) &&
+              set_attr(vm, obj, "_fd", int_val(fd)) && set_attr(vm, obj, "closed", FALSE_VAL);
+    return ok ? obj : ERR;
+}
+
+static Value make_stream(VM *vm, const char *name, int fd) {
+    static const StreamMethod text[] = {
+        {"write", stream_write}, {"writelines", stream_writelines}, {"flush", stream_flush},
+        {"isatty", stream_isatty}, {"fileno", stream_fileno}, {"writable", stream_true},
+        {"readable", stream_false}, {"seekable", stream_seekable}, {NULL, NULL}};
+    static const StreamMethod binary[] = {
+        {"write", stream_write_bytes}, {"flush", stream_flush}, {"isatty", stream_isatty},
+        {"fileno", stream_fileno}, {"writable", stream_true}, {"readable", stream_false},
+        {"seekable", stream_seekable}, {NULL, NULL}};
+    Value obj = stream_object(vm, "TextIOWrapper", text, name, fd, "w");
+    if (obj == ERR || !vm_push_root(vm, obj)) return ERR;
+    Value buf = stream_object(vm, "BufferedWriter", binary, name, fd, "wb");
+    bool ok = set_attr(vm, obj, "buffer", buf) && set_attr(vm, obj, "encoding", str_from_cstr(vm, "utf-8")) &&
+              set_attr(vm, obj, "errors", str_from_cstr(vm, "strict")) &&
+              set_attr(vm, obj, "line_buffering", bool_val(isatty(fd)));
+    vm_pop_roots(vm, 1);
+    return ok ? obj : ERR;
 }
 
 /* What stdlib/_sys_py.asy defines, made on first use. */

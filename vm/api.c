@@ -297,6 +297,34 @@ AsyStatus asy_set_argv(AsyVM *vm, int argc, const char *const *argv) {
 }
 
 /* Turns the pending exception into the run's status and error text. */
+/* A sys.excepthook the script installed shows an uncaught exception instead
+ * of the traceback (`text`, kept for asy_error_text). If the hook fails,
+ * both tracebacks are printed, as CPython does. */
+static void call_excepthook(VM *vm, Value e, StrBuf *text) {
+    vm->error_shown = false;
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (!is_kind(sys, OBJ_MODULE)) return;
+    ObjDict *d = AS(ObjModule, sys)->dict;
+    Value hook = dict_get_str(d, str_intern_cstr(vm, "excepthook"));
+    if (hook == UNDEF || hook == dict_get_str(d, str_intern_cstr(vm, "__excepthook__"))) return;
+    Value tb = exc_traceback(vm, e, AS(ObjException, e)->ntb - 1);
+    Value argv[3] = {obj_val(type_of(vm, e)), e, tb == ERR ? NONE_VAL : tb};
+    vm->exc = UNDEF;
+    if (!vm_push_root(vm, e)) return;
+    Value r = op_call(vm, hook, argv, 3, NULL);
+    vm_pop_roots(vm, 1);
+    if (r != ERR) { vm->error_shown = true; return; }
+    Value hook_error = vm->exc;
+    vm->exc = UNDEF;
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "Error in sys.excepthook:\n");
+    exc_format(vm, hook_error, &b);
+    sb_adds(&b, "\nOriginal exception was:\n");
+    sb_add(&b, text->data ? text->data : "", text->len);
+    sb_free(text);
+    *text = b;
+}
+
 static AsyStatus finish(VM *vm, Value r) {
     free(vm->error_text);
     vm->error_text = NULL;
@@ -324,6 +352,7 @@ static AsyStatus finish(VM *vm, Value r) {
     vm->exit_code = exc_is(vm, e, E_KeyboardInterrupt) ? 130 : 1;
     StrBuf b = SB_INIT;
     exc_format(vm, e, &b);
+    call_excepthook(vm, e, &b);
     vm->error_text = sb_take(&b);
     vm->exc = UNDEF;
     return ASY_ERROR;
@@ -456,7 +485,7 @@ int asy_exit_code(AsyVM *vm) { return vm->exit_code; }
 
 void asy_print_error(AsyVM *vm) {
     if (!vm->error_text) return;
-    vm_write(vm, 2, vm->error_text, strlen(vm->error_text));
+    if (!vm->error_shown) vm_write(vm, 2, vm->error_text, strlen(vm->error_text));
     free(vm->error_text);
     vm->error_text = NULL;
 }

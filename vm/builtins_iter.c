@@ -485,7 +485,7 @@ static Value min_max(VM *vm, Value *args, int nargs, ObjTuple *kw, bool is_max) 
     }
     if (have) result = r[1];
     else if (dflt != UNDEF) result = dflt;
-    else exc_raise(vm, E_ValueError, "%s() arg is an empty sequence", name);
+    else exc_raise(vm, E_ValueError, "%s() iterable argument is empty", name);     /* CPython 3.12 */
 done:
     vm_pop_roots(vm, 5);
     return result;

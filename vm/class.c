@@ -656,8 +656,8 @@ static bool is_object_slot(VM *vm, Value found, NameId name) {
     return found == dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, name));
 }
 
-/* "Can't instantiate abstract class X with abstract methods a, b", as
- * CPython 3.11's object.__new__ says it. */
+/* "Can't instantiate abstract class X without an implementation for
+ * abstract methods 'a', 'b'", as CPython 3.12's object.__new__ says it. */
 static __attribute__((noinline)) Value abstract_error(VM *vm, ObjClass *cls) {
     Value am = dict_get_str(cls->dict, vm_name(vm, N___abstractmethods__));
     ObjList *names = am == UNDEF ? NULL : op_to_list(vm, am);
@@ -668,10 +668,12 @@ static __attribute__((noinline)) Value abstract_error(VM *vm, ObjClass *cls) {
     if (!ok) return ERR;
     StrBuf b = SB_INIT;
     for (int64_t i = 0; i < names->len; i++) {
-        if (i) sb_adds(&b, ", ");
+        sb_adds(&b, i ? ", '" : "'");
         if (!op_str_to(vm, names->items[i], &b)) { sb_free(&b); return ERR; }
+        sb_addc(&b, '\'');
     }
-    Value r = exc_raise(vm, E_TypeError, "Can't instantiate abstract class %s with abstract method%s %s",
+    Value r = exc_raise(vm, E_TypeError,
+                        "Can't instantiate abstract class %s without an implementation for abstract method%s %s",
                         cls->name->data, names->len > 1 ? "s" : "", b.data ? b.data : "");
     sb_free(&b);
     return r;

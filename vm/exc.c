@@ -14,6 +14,7 @@
 #include "num.h"
 #include "ops.h"
 #include "str.h"
+#include "suggest.h"
 
 Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
     ObjException *e = gc_new(vm, sizeof(ObjException), OBJ_EXC, cls);
@@ -23,6 +24,7 @@ Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
     e->args = args ? args : vm->empty_tuple;
     e->cause = e->context = UNDEF;
     e->group = NULL;
+    e->scope = NULL;
     return obj_val(e);
 }
 
@@ -627,6 +629,7 @@ typedef struct PrintCtx {
     int depth;          /* CPython's exception_group_depth */
     int level;          /* C recursion, bounded */
     bool need_close;
+    SuggestStyle style;
     Value *seen;
     int nseen, capseen;
 } PrintCtx;
@@ -687,6 +690,7 @@ static void put_only(PrintCtx *ctx, Value exc) {
         sb_adds(out, ": ");
         sb_add(out, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
     }
+    suggest_append(vm, exc, out, ctx->style);
     sb_addc(out, '\n');
     Value notes = dict_attr(vm, e, N___notes__);
     if (is_list(notes)) {
@@ -703,7 +707,7 @@ static void put_only(PrintCtx *ctx, Value exc) {
 }
 
 void exc_format_only(VM *vm, Value exc, StrBuf *out) {
-    PrintCtx ctx = {.vm = vm, .out = out};
+    PrintCtx ctx = {.vm = vm, .out = out, .style = SUGGEST_TRACEBACK_ONLY};
     put_only(&ctx, exc);
 }
 
@@ -799,11 +803,13 @@ static void put_recursive(PrintCtx *ctx, Value exc) {
     ctx->level--;
 }
 
-void exc_format(VM *vm, Value exc, StrBuf *out) {
-    PrintCtx ctx = {.vm = vm, .out = out};
+void exc_format_style(VM *vm, Value exc, StrBuf *out, SuggestStyle style) {
+    PrintCtx ctx = {.vm = vm, .out = out, .style = style};
     put_recursive(&ctx, exc);
     free(ctx.seen);
 }
+
+void exc_format(VM *vm, Value exc, StrBuf *out) { exc_format_style(vm, exc, out, SUGGEST_UNCAUGHT); }
 
 /* ---- exception groups (PEP 654) ----------------------------------------- */
 

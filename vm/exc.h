@@ -4,6 +4,7 @@
 #define ASY_EXC_H
 
 #include "strbuf.h"
+#include "suggest.h"
 #include "vm.h"
 
 /* Raises a new exception of a builtin class with a formatted message and
@@ -39,6 +40,9 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip);
 /* The text an uncaught exception prints, from "Traceback (most recent call
  * last):" to the last line. */
 void exc_format(VM *vm, Value exc, StrBuf *out);
+/* The same, with the "Did you mean" hints of the traceback module rather
+ * than those of the uncaught-exception printer (see suggest.h). */
+void exc_format_style(VM *vm, Value exc, StrBuf *out, SuggestStyle style);
 /* CPython's unraisable hook: writes `prefix`, repr(obj) (unless obj is
  * UNDEF), a newline and the traceback of the pending exception to stderr,
  * and clears it. For errors nothing can catch: finalizers, callbacks run by

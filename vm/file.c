@@ -941,6 +941,23 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(f);
 }
 
+/* A text file's `buffer`: a binary file on the same descriptor, opened
+ * with closefd=False. Binary files buffer nothing, so a new one each time
+ * reads and writes alike; what the text file decoded ahead is not in it. */
+static Value p_buffer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjIter *f = self_file(vm, args, nargs, "buffer");
+    (void)kw;
+    if (!f) return ERR;
+    if (f->i < 0) return exc_raise(vm, E_ValueError, "I/O operation on closed file.");
+    const char *mode = (f->n & F_READ) && (f->n & (F_WRITE | F_APPEND)) ? ((f->n & F_APPEND) ? "ab+" : "rb+")
+                       : (f->n & F_APPEND) ? "ab" : (f->n & F_WRITE) ? "wb" : "rb";
+    Value open = dict_get_str(vm->builtins, str_intern_cstr(vm, "open"));
+    Value m = str_from_cstr(vm, mode);
+    if (open == UNDEF || m == ERR) return open == UNDEF ? exc_raise(vm, E_RuntimeError, "open() is gone") : ERR;
+    Value argv[7] = {int_val(f->i), m, int_val(-1), NONE_VAL, NONE_VAL, NONE_VAL, FALSE_VAL};
+    return op_call(vm, open, argv, 7, NULL);
+}
+
 /* ---- registration ----------------------------------------------------------- */
 
 static bool add_property(VM *vm, ObjClass *cls, const char *name, NativeFn get) {
@@ -969,7 +986,8 @@ static bool add_file_class(VM *vm, ObjModule *io, const char *name, bool text, V
     if (!add_property(vm, c, "name", p_name) || !add_property(vm, c, "mode", p_mode) ||
         !add_property(vm, c, "closed", p_closed))
         return false;
-    if (text && (!add_property(vm, c, "encoding", p_encoding) || !add_property(vm, c, "errors", p_errors)))
+    if (text && (!add_property(vm, c, "encoding", p_encoding) || !add_property(vm, c, "errors", p_errors) ||
+                 !add_property(vm, c, "buffer", p_buffer)))
         return false;
     ObjStr *key = str_intern_cstr(vm, name);
     return key && dict_set_str(vm, io->dict, key, obj_val(c)) == 0;

@@ -19,8 +19,9 @@
  * print from __del__ expecting that moment. While objects with __del__,
  * instances watched by weak references or plain generators with handlers
  * are alive, the interpreter therefore collects right away
- * (finalize_collect) after `del name`, after a store replaces or POP_TOP
- * drops such a value (a for loop left by break drops its generator), and
+ * (finalize_collect) after `del name`, after a store or del drops such a
+ * value from a variable, an attribute or a list or dict item, or POP_TOP
+ * drops one (a for loop left by break drops its generator), and
  * after a function returns (its locals may have held the last references). These forced collections draw on a budget of heap bytes
  * marked (fin_budget), so a program that keeps such objects alive through
  * millions of calls falls back to the ordinary collection schedule after a

@@ -30,6 +30,7 @@
 #include "opcodes.h"
 #include "ops.h"
 #include "str.h"
+#include "suggest.h"
 
 #define FRAME_WORDS ((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value))
 #define CHUNK_WORDS 8192
@@ -202,8 +203,7 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
 
 /* Out of line, so that load_global stays small enough to inline. */
 static __attribute__((noinline, cold)) Value name_error(VM *vm, ObjStr *name) {
-    exc_raise(vm, E_NameError, "name '%s' is not defined", name->data);
-    return exc_note_name(vm, name, UNDEF);
+    return suggest_name_error(vm, name);
 }
 
 static Value load_global(VM *vm, ObjDict *globals, ObjStr *name) {
@@ -514,6 +514,25 @@ static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
 /* A collection now, so __del__ runs when CPython's would (finalize.h). */
 #define FINALIZE_NOW() do { SAVE(); finalize_collect(vm); } while (0)
 
+/* What a store or del is about to drop from a plain list or dict, or from an
+ * instance's dict, so that the caller collects at once if it needs
+ * finalizing (finalize.h); UNDEF otherwise. Only int and str keys are looked
+ * up: they run no user code. */
+static Value dropped_item(VM *vm, Value obj, Value key) {
+    if (is_plain_kind(obj, OBJ_LIST) && is_int(key)) {
+        ObjList *l = AS(ObjList, obj);
+        int64_t i = as_int(key) < 0 ? as_int(key) + l->len : as_int(key);
+        return i >= 0 && i < l->len ? l->items[i] : UNDEF;
+    }
+    if (is_plain_kind(obj, OBJ_DICT) && (is_int(key) || is_str(key))) return dict_get(vm, AS(ObjDict, obj), key);
+    return UNDEF;
+}
+
+static Value dropped_attr(Value obj, ObjStr *name) {
+    if (!is_kind(obj, OBJ_INSTANCE) || !AS(ObjInstance, obj)->dict) return UNDEF;
+    return dict_get_str(AS(ObjInstance, obj)->dict, name);
+}
+
 static Value interp_run(VM *vm, Frame *entry, Value throw) {
     static const void *const dispatch[256] = {
         [0 ... 255] = &&L_BAD,
@@ -665,8 +684,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int r = dict_del(vm, frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) {
-            exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data);
-            exc_note_name(vm, names[ARG], UNDEF);
+            name_error(vm, names[ARG]);
             goto error;
         }
         if (finalize_wanted(vm)) FINALIZE_NOW();
@@ -726,8 +744,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int r = dict_del(vm, frame->locals ? frame->locals : frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) {
-            exc_raise(vm, E_NameError, "name '%s' is not defined", names[ARG]->data);
-            exc_note_name(vm, names[ARG], UNDEF);
+            name_error(vm, names[ARG]);
             goto error;
         }
         if (finalize_wanted(vm)) FINALIZE_NOW();
@@ -789,9 +806,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (ac->value == TRUE_VAL) {
                 ObjDict *d = AS(ObjInstance, obj)->dict;
                 int64_t k = ac->entry;
+                Value old = UNDEF;
                 if (k < d->nentries && d->entries[k].key == obj_val(names[ARG])) {
+                    old = d->entries[k].value;
                     d->entries[k].value = v;    /* an existing attribute: no hashing */
                 } else {
+                    if (finalize_wanted(vm)) old = dict_get_str(d, names[ARG]);
                     int64_t before = d->nentries;
                     CHECK_INT(dict_set_str(vm, d, names[ARG], v));
                     /* A new attribute is the last entry; else look it up. */
@@ -799,17 +819,22 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                     if (k >= 0) ac->entry = (int32_t)k;
                 }
                 sp -= 2;
+                if (finalize_wanted(vm) && finalize_pending(old)) FINALIZE_NOW();
                 NEXT();
             }
         }
+        Value old = finalize_wanted(vm) ? dropped_attr(obj, names[ARG]) : UNDEF;
         CHECK_INT(op_setattr(vm, obj, names[ARG], v));
         sp -= 2;
+        if (finalize_pending(old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_ATTR) {
         SAVE();
         Value obj = POP();
+        Value old = finalize_wanted(vm) ? dropped_attr(obj, names[ARG]) : UNDEF;
         CHECK_INT(op_delattr(vm, obj, names[ARG]));
+        if (finalize_pending(old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(LOAD_METHOD) {
@@ -1229,19 +1254,29 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             ObjList *l = AS(ObjList, obj);
             int64_t i = as_int(key);
             if (i < 0) i += l->len;
-            if (i >= 0 && i < l->len) { l->items[i] = v; sp -= 3; NEXT(); }
+            if (i >= 0 && i < l->len) {
+                Value old = l->items[i];
+                l->items[i] = v;
+                sp -= 3;
+                if (finalize_wanted(vm) && finalize_pending(old)) FINALIZE_NOW();
+                NEXT();
+            }
         }
         SAVE();
+        Value old = finalize_wanted(vm) ? dropped_item(vm, obj, key) : UNDEF;
         int r = op_setitem(vm, obj, key, v);
         CHECK_INT(r);
         sp -= 3;
+        if (finalize_pending(old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_SUBSCR) {
         SAVE();
+        Value old = finalize_wanted(vm) ? dropped_item(vm, PEEK(2), PEEK(1)) : UNDEF;
         int r = op_delitem(vm, PEEK(2), PEEK(1));
         CHECK_INT(r);
         sp -= 2;
+        if (finalize_pending(old)) FINALIZE_NOW();
         NEXT();
     }
 

@@ -389,6 +389,7 @@ typedef struct ObjException {
     TbEntry *tb;            /* innermost frame last, as printed */
     int32_t ntb, tbcap;
     ObjTuple *group;        /* a BaseExceptionGroup's (message, exceptions tuple); else NULL */
+    ObjTuple *scope;        /* where a NameError was raised, for its hint (suggest.c); or NULL */
 } ObjException;
 
 typedef struct ObjModule {

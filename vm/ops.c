@@ -1132,14 +1132,24 @@ static bool custom_getattribute(Value obj) {
     return is_obj(obj) && as_obj(obj)->kind != OBJ_CLASS && (as_obj(obj)->cls->obj.flags & CLASS_HAS_GETATTRIBUTE);
 }
 
+/* The result of a __getattribute__ or __getattr__ written in Asy: an
+ * AttributeError it raised gets the name and object looked up unless it has
+ * them, as in CPython, for the "Did you mean" hint. */
+static Value hook_result(VM *vm, Value v, Value obj, ObjStr *name) {
+    if (v != ERR || !exc_is(vm, vm->exc, E_AttributeError)) return v;
+    ObjDict *d = AS(ObjException, vm->exc)->base.dict;
+    if (dict_get_str(d, vm_name(vm, N_name)) != UNDEF || dict_get_str(d, vm_name(vm, N_obj)) != UNDEF) return ERR;
+    return exc_note_name(vm, name, obj);
+}
+
 static Value call_getattribute(VM *vm, Value obj, ObjStr *name) {
     Value argv[2] = {obj, obj_val(name)};
     Value v = op_call(vm, class_lookup(as_obj(obj)->cls, vm_name(vm, N___getattribute__)), argv, 2, NULL);
     if (v != ERR || !exc_is(vm, vm->exc, E_AttributeError)) return v;
     Value ga = getattr_hook(vm, obj);
-    if (ga == UNDEF) return ERR;
+    if (ga == UNDEF) return hook_result(vm, ERR, obj, name);
     vm->exc = UNDEF;
-    return op_call(vm, ga, argv, 2, NULL);
+    return hook_result(vm, op_call(vm, ga, argv, 2, NULL), obj, name);
 }
 
 Value op_getattr(VM *vm, Value obj, ObjStr *name) {
@@ -1148,9 +1158,9 @@ Value op_getattr(VM *vm, Value obj, ObjStr *name) {
     if (v != UNDEF) return v;
     Value ga = getattr_hook(vm, obj);
     if (ga == UNDEF) return attr_error(vm, obj, name);
-    if (is_kind(obj, OBJ_MODULE)) return op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL);
+    if (is_kind(obj, OBJ_MODULE)) return hook_result(vm, op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL), obj, name);
     Value argv[2] = {obj, obj_val(name)};
-    return op_call(vm, ga, argv, 2, NULL);
+    return hook_result(vm, op_call(vm, ga, argv, 2, NULL), obj, name);
 }
 
 Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {

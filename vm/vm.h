@@ -335,6 +335,7 @@ struct AsyVM {
     size_t capture_len, capture_cap;
     char *captured;             /* what the last asy_capture_end returned */
     char *error_text;           /* the traceback of the last failed run */
+    bool error_shown;           /* ... which the script's sys.excepthook has shown instead */
     int exit_code;              /* SystemExit's status */
     char *warned[64];           /* warnings already shown, for vm_queue_warning */
     int nwarned;

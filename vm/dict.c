@@ -9,6 +9,7 @@
 #include "func.h"
 #include "gc.h"
 #include "ops.h"
+#include "slots.h"
 #include "str.h"
 
 #define IX_EMPTY (-1)
@@ -514,11 +515,8 @@ void dict_init_methods(VM *vm) {
     class_add_native(vm, c, "values", m_values);
     class_add_native(vm, c, "items", m_items);
     static const TypeId reversible[] = {T_DICT, T_DICT_KEYS, T_DICT_VALUES, T_DICT_ITEMS};
-    ObjNative *rev = native_new(vm, "__reversed__", m_reversed);
-    for (size_t i = 0; rev && i < sizeof reversible / sizeof *reversible; i++) {
-        rev->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
-        dict_set_str(vm, vm->types[reversible[i]]->dict, rev->name, obj_val(rev));
-    }
+    for (size_t i = 0; i < sizeof reversible / sizeof *reversible; i++)
+        add_layout_native(vm, vm->types[reversible[i]], vm_name(vm, N___reversed__), m_reversed);
     for (TypeId t = T_DICT_KEYS; t <= T_DICT_ITEMS; t++) {
         class_add_property(vm, vm->types[t], "mapping", m_view_mapping);
         if (t != T_DICT_VALUES) class_add_native(vm, vm->types[t], "isdisjoint", m_view_isdisjoint);

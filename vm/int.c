@@ -1378,8 +1378,7 @@ void int_init_methods(VM *vm) {
     };
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
         class_add_native(vm, vm->types[T_INT], methods[i].name, methods[i].fn);
-    ObjNative *fb = native_new(vm, "from_bytes", m_from_bytes);     /* flagged as no method: never bound */
-    if (fb) dict_set_str(vm, vm->types[T_INT]->dict, fb->name, obj_val(fb));
+    class_add_static(vm, vm->types[T_INT], "from_bytes", m_from_bytes);    /* never bound */
     /* the attributes ops.c answers for instances, also seen on the class (dir, int.real) */
     class_add_property(vm, vm->types[T_INT], "real", m_real);
     class_add_property(vm, vm->types[T_INT], "imag", m_imag);

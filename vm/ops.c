@@ -959,8 +959,17 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     }
     case OBJ_NATIVE: {
         ObjNative *f = (ObjNative *)o;
-        if (!strcmp(n, "__name__") || !strcmp(n, "__qualname__")) return obj_val(f->name);
-        if (!strcmp(n, "__self__")) return f->self == UNDEF ? NONE_VAL : f->self;
+        if (!strcmp(n, "__name__")) return obj_val(f->name);
+        if (!strcmp(n, "__qualname__")) {
+            if (!f->owner) return obj_val(f->name);
+            StrBuf b = SB_INIT;
+            sb_addf(&b, "%s.%s", f->owner->qualname->data, f->name->data);
+            return str_from_buf(vm, &b);
+        }
+        if (!strcmp(n, "__objclass__") && f->owner && (o->flags & NATIVE_METHOD) && f->self == UNDEF)
+            return obj_val(f->owner);
+        if (!strcmp(n, "__self__") && !(f->self == UNDEF && (o->flags & NATIVE_METHOD)))      /* descriptors have none */
+            return f->self == UNDEF ? NONE_VAL : f->self;
         if (!strcmp(n, "__doc__")) return NONE_VAL;
         if (!strcmp(n, "__module__")) return str_from_cstr(vm, "builtins");
         break;
@@ -1180,6 +1189,28 @@ Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out) {
     return op_getattr(vm, obj, name);
 }
 
+/* CPython's tp_name of a native class: "int", "collections.deque". */
+static void add_tp_name(StrBuf *b, ObjClass *c) {
+    if (c->tp_name) { sb_adds(b, c->tp_name->data); return; }
+    if (is_str(c->module) && strcmp(AS(ObjStr, c->module)->data, "builtins") != 0)
+        sb_addf(b, "%s.", AS(ObjStr, c->module)->data);
+    sb_adds(b, c->name->data);
+}
+
+/* Setting or deleting through a property with no setter or deleter: a
+ * builtin type's getset descriptor is "not writable", as in CPython. */
+static int readonly_error(VM *vm, Value prop, ObjStr *name, ObjClass *cls, bool del) {
+    if (as_obj(prop)->cls == vm->types[T_GETSET_DESCRIPTOR] && is_kind(AS(ObjProperty, prop)->doc, OBJ_CLASS)) {
+        StrBuf b = SB_INIT;
+        add_tp_name(&b, AS(ObjClass, AS(ObjProperty, prop)->doc));
+        exc_raise(vm, E_AttributeError, "attribute '%s' of '%s' objects is not writable", name->data, b.data);
+        sb_free(&b);
+    } else
+        exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, cls->name->data,
+                  del ? "deleter" : "setter");
+    return -1;
+}
+
 /* Setting or deleting (v == UNDEF) an attribute of a class whose metaclass
  * is not type: the metaclass's __setattr__/__delattr__, or a property of
  * the metaclass. 1 when neither applies. */
@@ -1196,11 +1227,7 @@ static int meta_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     Value attr = class_lookup(meta, name);
     if (is_kind(attr, OBJ_PROPERTY)) {
         Value f = del ? AS(ObjProperty, attr)->fdel : AS(ObjProperty, attr)->fset;
-        if (f == NONE_VAL || f == UNDEF) {
-            exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, meta->name->data,
-                      del ? "deleter" : "setter");
-            return -1;
-        }
+        if (f == NONE_VAL || f == UNDEF) return readonly_error(vm, attr, name, meta, del);
         return (del ? op_call1(vm, f, obj_val(c)) : op_call2(vm, f, obj_val(c), v)) == ERR ? -1 : 0;
     }
     return 1;
@@ -1242,11 +1269,7 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     Value attr = class_lookup(cls, name);
     if (is_kind(attr, OBJ_PROPERTY)) {
         Value f = del ? AS(ObjProperty, attr)->fdel : AS(ObjProperty, attr)->fset;
-        if (f == NONE_VAL || f == UNDEF) {
-            exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, cls->name->data,
-                      del ? "deleter" : "setter");
-            return -1;
-        }
+        if (f == NONE_VAL || f == UNDEF) return readonly_error(vm, attr, name, cls, del);
         return (del ? op_call1(vm, f, obj) : op_call2(vm, f, obj, v)) == ERR ? -1 : 0;
     }
     if (is_kind(attr, OBJ_INSTANCE)) {
@@ -1749,6 +1772,30 @@ static bool call_repr_method(VM *vm, Value v, NameId name, StrBuf *b) {
     return true;
 }
 
+/* An address for `<... object at 0x...>`: values that are not objects
+ * have none, so their bits stand in. */
+static void *value_addr(Value v) { return is_obj(v) ? (void *)as_obj(v) : (void *)(uintptr_t)v; }
+
+/* CPython's reprs of builtin callables: a function, a method of a builtin
+ * type taken from the class (a method or slot descriptor), or one bound
+ * to self (cls is the class of the callable object: the bound method's
+ * when there is one). */
+static void native_repr(VM *vm, ObjNative *n, Value self, ObjClass *cls, StrBuf *b) {
+    const char *name = n->name->data;
+    if (self != UNDEF) {
+        if (cls == vm->types[T_METHOD_WRAPPER]) sb_addf(b, "<method-wrapper '%s'", name);
+        else sb_addf(b, "<built-in method %s", name);
+        sb_addf(b, " of %s object at %p>", type_name(vm, self), value_addr(self));
+    } else if (n->owner && (cls == vm->types[T_METHOD_DESCRIPTOR] || cls == vm->types[T_WRAPPER_DESCRIPTOR])) {
+        sb_addf(b, cls == vm->types[T_METHOD_DESCRIPTOR] ? "<method '%s' of '" : "<slot wrapper '%s' of '", name);
+        add_tp_name(b, n->owner);
+        sb_adds(b, "' objects>");
+    } else if (n->owner)
+        sb_addf(b, "<built-in method %s of type object at %p>", name, (void *)n->owner);
+    else
+        sb_addf(b, "<built-in function %s>", name);
+}
+
 static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBuf *b, bool layout) {
     char tmp[40];
     switch (VTAG(v)) {
@@ -1774,20 +1821,11 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
     case OBJ_FUNCTION:
         sb_addf(b, "<function %s at %p>", ((ObjFunction *)o)->qualname->data, (void *)o);
         return true;
-    case OBJ_NATIVE: {
-        ObjNative *n = (ObjNative *)o;
-        if (n->self != UNDEF)
-            sb_addf(b, "<built-in method %s of %s object at %p>", n->name->data, type_name(vm, n->self),
-                    is_obj(n->self) ? (void *)as_obj(n->self) : NULL);
-        else
-            sb_addf(b, "<built-in function %s>", n->name->data);
-        return true;
-    }
+    case OBJ_NATIVE: native_repr(vm, (ObjNative *)o, ((ObjNative *)o)->self, o->cls, b); return true;
     case OBJ_BOUND: {
         ObjBound *m = (ObjBound *)o;
-        if (is_kind(m->func, OBJ_NATIVE)) {
-            sb_addf(b, "<built-in method %s of %s object at %p>", AS(ObjNative, m->func)->name->data,
-                    type_name(vm, m->self), is_obj(m->self) ? (void *)as_obj(m->self) : NULL);
+        if (is_kind(m->func, OBJ_NATIVE) && o->cls != vm->types[T_METHOD]) {
+            native_repr(vm, AS(ObjNative, m->func), m->self, o->cls, b);
             return true;
         }
         Value qn = op_getattr_opt(vm, m->func, vm_name(vm, N___qualname__));

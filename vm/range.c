@@ -570,14 +570,9 @@ static Value rangeiter_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw)
     return int_value(vm, AS(ObjIter, args[0])->n);
 }
 
-static void add_static(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
-    ObjNative *n = native_new(vm, name, fn);
-    if (n) dict_set_str(vm, cls->dict, n->name, obj_val(n));
-}
-
 void range_init_methods(VM *vm) {
     ObjClass *r = vm->types[T_RANGE], *s = vm->types[T_SLICE];
-    add_static(vm, r, "__new__", range___new__);
+    class_add_static(vm, r, "__new__", range___new__);
     class_add_native(vm, r, "__len__", range_m_len);
     class_add_native(vm, r, "__bool__", range_m_bool);
     class_add_native(vm, r, "__getitem__", range_m_getitem);
@@ -592,7 +587,7 @@ void range_init_methods(VM *vm) {
     class_add_native(vm, r, "index", range_m_index);
     class_add_native(vm, vm->types[T_RANGE_ITER], "__length_hint__", rangeiter_length_hint);
 
-    add_static(vm, s, "__new__", slice___new__);
+    class_add_static(vm, s, "__new__", slice___new__);
     class_add_native(vm, s, "indices", slice_m_indices);
     class_add_native(vm, s, "__repr__", slice_m_repr);
     class_add_native(vm, s, "__eq__", slice_eq);

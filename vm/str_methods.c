@@ -2234,6 +2234,7 @@ void str_init_methods(VM *vm) {
     ObjNative *n = native_new(vm, "maketrans", m_maketrans);
     ObjWrapper *w = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_STATICMETHOD]) : NULL;
     if (!w) return;
+    n->owner = cls;
     w->v = obj_val(n);
     dict_set_str(vm, cls->dict, n->name, obj_val(w));
 }

@@ -50,7 +50,8 @@
     X(ASYNC_GENERATOR_ATHROW, "async_generator_athrow") X(ANEXT_AWAITABLE, "anext_awaitable") \
     X(MAPPINGPROXY, "mappingproxy") X(MEMBER_DESCRIPTOR, "member_descriptor") \
     X(GETSET_DESCRIPTOR, "getset_descriptor") X(NS_PROXY, "namespace_proxy") \
-    X(MEMORYVIEW, "memoryview")
+    X(MEMORYVIEW, "memoryview") X(METHOD_DESCRIPTOR, "method_descriptor") \
+    X(WRAPPER_DESCRIPTOR, "wrapper_descriptor") X(METHOD_WRAPPER, "method-wrapper")
 
 typedef enum TypeId {
 #define X(id, name) T_##id,

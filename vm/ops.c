@@ -861,10 +861,18 @@ static bool is_method_like(Value v) {
     return is_kind(v, OBJ_FUNCTION) || (is_kind(v, OBJ_NATIVE) && (as_obj(v)->flags & NATIVE_METHOD));
 }
 
+/* A method of a builtin type found on a class that does not derive from
+ * that type (`class A: f = list.append`) does not bind to its instances. */
+static bool binds_to(VM *vm, Value method, Value obj) {
+    if (!is_kind(method, OBJ_NATIVE) || native_applies(vm, AS(ObjNative, method), type_of(vm, obj))) return true;
+    native_wrong_receiver(vm, AS(ObjNative, method), obj);
+    return false;
+}
+
 /* Applies a class attribute found for an instance: binds functions, runs
  * properties, unwraps staticmethod/classmethod. */
 Value op_bind_attr(VM *vm, Value obj, Value attr) {
-    if (is_method_like(attr)) return bound_new(vm, obj, attr);
+    if (is_method_like(attr)) return binds_to(vm, attr, obj) ? bound_new(vm, obj, attr) : ERR;
     if (is_obj(attr)) {
         Obj *a = as_obj(attr);
         if (a->kind == OBJ_PROPERTY && !((a->flags & OBJ_SUBTYPE) && sub_override(vm, a, N___get__) != UNDEF)) {
@@ -1181,7 +1189,7 @@ Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out) {
             ObjDict *d = obj_dict(vm, obj);
             if (!d || dict_get_str(d, name) == UNDEF) {
                 *self_out = obj;
-                return attr;
+                return binds_to(vm, attr, obj) ? attr : ERR;
             }
         }
     }
@@ -1937,7 +1945,7 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
     case OBJ_FUNCTION: return interp_call_function(vm, (ObjFunction *)o, args, nargs, kwnames);
     case OBJ_NATIVE: {
         ObjNative *n = (ObjNative *)o;
-        if (n->self == UNDEF && nargs == 0 && (o->flags & NATIVE_METHOD)) return native_needs_self(vm, n);
+        if (n->self == UNDEF && (o->flags & NATIVE_METHOD)) return native_call_unbound(vm, n, args, nargs, kwnames);
         if (n->self == UNDEF) return n->fn(vm, args, nargs, kwnames);
         Value argv[nargs + nkw + 1];
         argv[0] = n->self;
@@ -1949,6 +1957,9 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
         Value argv[nargs + nkw + 1];
         argv[0] = b->self;
         copy_values(argv + 1, args, nargs + nkw);
+        /* A native bound by attribute lookup has the receiver it applies to. */
+        if (is_kind(b->func, OBJ_NATIVE) && AS(ObjNative, b->func)->self == UNDEF)
+            return AS(ObjNative, b->func)->fn(vm, argv, nargs + 1, kwnames);
         return op_call(vm, b->func, argv, nargs + 1, kwnames);
     }
     case OBJ_CLASS: return class_call(vm, (ObjClass *)o, args, nargs, kwnames);
@@ -1979,13 +1990,35 @@ Value op_fspath(VM *vm, Value v) {
 }
 
 /* A builtin type's method taken from the class and called without the
- * object it needs (`object.__repr__()`): the natives read args[0]. (Each
- * checks args[0]'s type itself: some take a class there, as from_bytes.) */
+ * object it needs (`object.__repr__()`): the natives read args[0]. */
 Value native_needs_self(VM *vm, ObjNative *n) {
     const char *name = n->name->data, *owner = n->owner ? n->owner->name->data : "object";
     if (name[0] == '_' && name[1] == '_')
         return exc_raise(vm, E_TypeError, "descriptor '%s' of '%s' object needs an argument", name, owner);
     return exc_raise(vm, E_TypeError, "unbound method %s.%s() needs an argument", owner, name);
+}
+
+bool native_applies(VM *vm, ObjNative *n, ObjClass *cls) {
+    return !n->owner || n->owner == vm->types[T_OBJECT] || class_is_subclass(cls, n->owner);
+}
+
+Value native_wrong_receiver(VM *vm, ObjNative *n, Value recv) {
+    StrBuf b = SB_INIT;
+    add_tp_name(&b, n->owner);
+    if (n->obj.cls == vm->types[T_WRAPPER_DESCRIPTOR])
+        exc_raise(vm, E_TypeError, "descriptor '%s' requires a '%s' object but received a '%T'", n->name->data,
+                  b.data, recv);
+    else
+        exc_raise(vm, E_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%T' object", n->name->data,
+                  b.data, recv);
+    sb_free(&b);
+    return ERR;
+}
+
+Value native_call_unbound(VM *vm, ObjNative *n, Value *args, int nargs, ObjTuple *kwnames) {
+    if (nargs == 0) return native_needs_self(vm, n);
+    if (!native_applies(vm, n, type_of(vm, args[0]))) return native_wrong_receiver(vm, n, args[0]);
+    return n->fn(vm, args, nargs, kwnames);
 }
 
 Value op_call0(VM *vm, Value f) { return op_call(vm, f, NULL, 0, NULL); }

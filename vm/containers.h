@@ -81,9 +81,15 @@ int64_t seq_index(VM *vm, Value index, int64_t len, const char *what);
 bool index_value(VM *vm, Value v, int64_t *out, const char *what);
 bool slice_bound(VM *vm, Value v, int64_t *out);
 int range_hash(VM *vm, ObjRange *r, uint64_t *out);       /* hash((len, start, step)) */
+/* One of a range's values as an int: RANGE_START, RANGE_STOP, RANGE_STEP or
+ * RANGE_LEN (ERR after MemoryError). */
+enum { RANGE_START, RANGE_STOP, RANGE_STEP, RANGE_LEN };
+Value range_field(VM *vm, ObjRange *r, int which);
+int64_t range_len(VM *vm, ObjRange *r);                    /* -1 after OverflowError */
+int range_equal(VM *vm, ObjRange *a, ObjRange *b);         /* 0/1, -1 on error */
 int range_contains(VM *vm, ObjRange *r, Value x);          /* 0/1, -1 on error */
 /* An iterator over the range (range_iterator: it->i next value, it->n
- * values left, it->step the step). */
+ * values left, it->step the step; a longrange_iterator for a big range). */
 Value range_iter(VM *vm, ObjRange *r);
 void range_init_methods(VM *vm);
 

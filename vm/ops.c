@@ -546,8 +546,8 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
     case OBJ_RANGE: {
         if (op != CMP_EQ && op != CMP_NE) return NOTIMPL_VAL;
-        ObjRange *x = AS(ObjRange, a), *y = AS(ObjRange, b);
-        bool eq = x->len == y->len && (x->len == 0 || (x->start == y->start && (x->len == 1 || x->step == y->step)));
+        int eq = range_equal(vm, AS(ObjRange, a), AS(ObjRange, b));
+        if (eq < 0) return ERR;
         return bool_val(op == CMP_EQ ? eq : !eq);
     }
     default:
@@ -1031,9 +1031,9 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     }
     case OBJ_RANGE: {
         ObjRange *r = (ObjRange *)o;
-        if (!strcmp(n, "start")) return int_from_i64(vm, r->start);
-        if (!strcmp(n, "stop")) return int_from_i64(vm, r->stop);
-        if (!strcmp(n, "step")) return int_from_i64(vm, r->step);
+        if (!strcmp(n, "start")) return range_field(vm, r, RANGE_START);
+        if (!strcmp(n, "stop")) return range_field(vm, r, RANGE_STOP);
+        if (!strcmp(n, "step")) return range_field(vm, r, RANGE_STEP);
         break;
     }
     case OBJ_PROPERTY: {
@@ -1478,7 +1478,7 @@ static inline __attribute__((always_inline)) int64_t len_of(VM *vm, Value v, boo
         case OBJ_TUPLE: return ((ObjTuple *)o)->len;
         case OBJ_DICT: return ((ObjDict *)o)->count;
         case OBJ_SET: return ((ObjSet *)o)->used;
-        case OBJ_RANGE: return ((ObjRange *)o)->len;
+        case OBJ_RANGE: return range_len(vm, (ObjRange *)o);
         case OBJ_BYTES: return ((ObjBytes *)o)->len;
         case OBJ_BYTEARRAY: return ((ObjByteArray *)o)->len;
         case OBJ_ITER:

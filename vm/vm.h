@@ -37,7 +37,7 @@
     X(PROPERTY, "property") X(STATICMETHOD, "staticmethod") \
     X(CLASSMETHOD, "classmethod") \
     X(LIST_ITER, "list_iterator") X(TUPLE_ITER, "tuple_iterator") \
-    X(STR_ITER, "str_ascii_iterator") X(RANGE_ITER, "range_iterator") \
+    X(STR_ITER, "str_ascii_iterator") X(RANGE_ITER, "range_iterator") X(LONGRANGE_ITER, "longrange_iterator") \
     X(DICT_KEYS, "dict_keys") X(DICT_VALUES, "dict_values") X(DICT_ITEMS, "dict_items") \
     X(DICT_KEYITER, "dict_keyiterator") X(DICT_VALUEITER, "dict_valueiterator") \
     X(DICT_ITEMITER, "dict_itemiterator") X(SET_ITER, "set_iterator") \

@@ -68,6 +68,14 @@ ObjSet *set_frozen_const(VM *vm, const Value *items, int64_t n);
 Value set_iter(VM *vm, ObjSet *s);
 void set_init_methods(VM *vm);
 
+/* The view type (T_DICT_KEYS, T_DICT_VALUES, T_DICT_ITEMS) of an object
+ * of class c, also through a subclass (OrderedDict's odict_keys, ...);
+ * T_COUNT when c is no view class. */
+TypeId dict_view_type(VM *vm, ObjClass *c);
+/* A view of the dict d (or dict subclass instance) of class cls: a view
+ * class or a subclass of one. */
+Value dict_view_new(VM *vm, Value d, ObjClass *cls);
+
 /* ---- range.c, slice.c ---- */
 Value range_new(VM *vm, int64_t start, int64_t stop, int64_t step);
 Value slice_new(VM *vm, Value start, Value stop, Value step);

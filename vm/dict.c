@@ -382,12 +382,21 @@ static Value m_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return d ? obj_val(d) : ERR;
 }
 
-static Value make_view(VM *vm, Value d, TypeId t) {
-    ObjIter *v = iter_new(vm, vm->types[t], NULL);     /* a view: iterable, not an iterator */
+TypeId dict_view_type(VM *vm, ObjClass *c) {
+    if (c->mro->len > 2) c = AS(ObjClass, c->mro->items[1]);       /* odict_keys: dict_keys */
+    for (TypeId t = T_DICT_KEYS; t <= T_DICT_ITEMS; t++)
+        if (c == vm->types[t]) return t;
+    return T_COUNT;
+}
+
+Value dict_view_new(VM *vm, Value d, ObjClass *cls) {
+    ObjIter *v = iter_new(vm, cls, NULL);     /* a view: iterable, not an iterator */
     if (!v) return ERR;
     v->a = d;
     return obj_val(v);
 }
+
+static Value make_view(VM *vm, Value d, TypeId t) { return dict_view_new(vm, d, vm->types[t]); }
 
 static Value m_keys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "dict.keys", nargs - 1, kw, 0, 0)) return ERR;

@@ -193,7 +193,9 @@ static Value seq_concat(VM *vm, Value a, Value b) {
 
 /* dict_keys and dict_items behave as sets in |, &, - and ^. */
 static bool is_set_view(VM *vm, Value v) {
-    return is_kind(v, OBJ_ITER) && (as_obj(v)->cls == vm->types[T_DICT_KEYS] || as_obj(v)->cls == vm->types[T_DICT_ITEMS]);
+    if (!is_kind(v, OBJ_ITER)) return false;
+    TypeId t = dict_view_type(vm, as_obj(v)->cls);
+    return t == T_DICT_KEYS || t == T_DICT_ITEMS;
 }
 
 static Value as_set(VM *vm, Value v) {
@@ -644,7 +646,7 @@ static inline __attribute__((always_inline)) int truthy_of(VM *vm, Value v, bool
         if (o->cls == vm->types[T_TYPE]) return 1;
         break;      /* the metaclass may define __bool__ or __len__ */
     default:
-        if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS])
+        if (o->kind == OBJ_ITER && dict_view_type(vm, o->cls) != T_COUNT)
             return AS(ObjDict, ((ObjIter *)o)->a)->count != 0;
         return 1;
     }
@@ -825,9 +827,9 @@ static inline __attribute__((always_inline)) int contains_of(VM *vm, Value c, Va
             return -1;
         }
         case OBJ_ITER:
-            if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_ITEMS]) {
+            if (is_set_view(vm, c)) {
                 ObjDict *d = AS(ObjDict, ((ObjIter *)o)->a);
-                if (o->cls == vm->types[T_DICT_KEYS]) {
+                if (dict_view_type(vm, o->cls) == T_DICT_KEYS) {
                     Value v = dict_get(vm, d, item);
                     return v == ERR ? -1 : v != UNDEF;
                 }
@@ -1482,8 +1484,7 @@ static inline __attribute__((always_inline)) int64_t len_of(VM *vm, Value v, boo
         case OBJ_BYTES: return ((ObjBytes *)o)->len;
         case OBJ_BYTEARRAY: return ((ObjByteArray *)o)->len;
         case OBJ_ITER:
-            if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS])
-                return AS(ObjDict, ((ObjIter *)o)->a)->count;
+            if (dict_view_type(vm, o->cls) != T_COUNT) return AS(ObjDict, ((ObjIter *)o)->a)->count;
             break;
         default:
             break;
@@ -1585,10 +1586,8 @@ static inline __attribute__((always_inline)) Value iter_of(VM *vm, Value v, bool
         case OBJ_ITER: {
             ObjIter *it = (ObjIter *)o;
             if (it->next) return v;
-            if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS]) {
-                TypeId t = o->cls == vm->types[T_DICT_KEYS] ? T_DICT_KEYS : o->cls == vm->types[T_DICT_VALUES] ? T_DICT_VALUES : T_DICT_ITEMS;
-                return dict_iter(vm, AS(ObjDict, it->a), t);
-            }
+            TypeId t = dict_view_type(vm, o->cls);
+            if (t != T_COUNT) return dict_iter(vm, AS(ObjDict, it->a), t);
             break;
         }
         default:
@@ -1712,6 +1711,7 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
     }
     default: {     /* dict views */
         ObjIter *view = (ObjIter *)o;
+        TypeId view_type = dict_view_type(vm, o->cls);
         sb_adds(b, o->cls->name->data);
         sb_adds(b, "([");
         ObjDict *d = AS(ObjDict, view->a);
@@ -1719,8 +1719,8 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
         Value k, val;
         while (ok && dict_next(d, &pos, &k, &val)) {
             if (i++) sb_adds(b, ", ");
-            if (o->cls == vm->types[T_DICT_KEYS]) ok = op_repr_to(vm, k, b);
-            else if (o->cls == vm->types[T_DICT_VALUES]) ok = op_repr_to(vm, val, b);
+            if (view_type == T_DICT_KEYS) ok = op_repr_to(vm, k, b);
+            else if (view_type == T_DICT_VALUES) ok = op_repr_to(vm, val, b);
             else {
                 sb_addc(b, '(');
                 ok = op_repr_to(vm, k, b);
@@ -1867,8 +1867,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
         sb_addf(b, "<cell at %p>", (void *)o);
         return true;
     case OBJ_ITER:
-        if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS])
-            return repr_container(vm, v, b);
+        if (dict_view_type(vm, o->cls) != T_COUNT) return repr_container(vm, v, b);
         break;
     default:
         break;

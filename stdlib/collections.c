@@ -946,6 +946,30 @@ static Value odict_ror(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return
 static Value odict_eq(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_cmp(vm, a, n, false); }
 static Value odict_ne(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_cmp(vm, a, n, true); }
 
+/* keys(), values() and items(): dict's views with CPython's odict_keys,
+ * odict_values and odict_items classes, subclasses of dict's (module
+ * attributes _odict_keys, ...). */
+static Value odict_view(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name) {
+    char meth[24], cls[24];
+    snprintf(meth, sizeof meth, "dict.%s", name);
+    snprintf(cls, sizeof cls, "_odict_%s", name);
+    if (!args_check(vm, meth, nargs - 1, kw, 0, 0)) return ERR;
+    ObjClass *c = mod_class(vm, cls);
+    return c ? dict_view_new(vm, args[0], c) : ERR;
+}
+static Value odict_keys(VM *vm, Value *a, int n, ObjTuple *kw) { return odict_view(vm, a, n, kw, "keys"); }
+static Value odict_values(VM *vm, Value *a, int n, ObjTuple *kw) { return odict_view(vm, a, n, kw, "values"); }
+static Value odict_items(VM *vm, Value *a, int n, ObjTuple *kw) { return odict_view(vm, a, n, kw, "items"); }
+
+static bool odict_view_classes(VM *vm, ObjModule *m) {
+    static const char *const names[] = {"_odict_keys", "_odict_values", "_odict_items"};
+    for (int i = 0; i < 3; i++) {
+        ObjClass *c = class_new_builtin(vm, names[i] + 1, vm->types[T_DICT_KEYS + i], OBJ_ITER);
+        if (!c || !module_add_value(vm, m, names[i], obj_val(c))) return false;
+    }
+    return true;
+}
+
 static Value odict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
     ObjDict *d = dict_of(vm, as_obj(args[0])->cls);
@@ -1645,7 +1669,8 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     static const MethodDef od_methods[] = {
         {"move_to_end", odict_move_to_end}, {"popitem", odict_popitem}, {"copy", odict_copy},
         {"__copy__", odict_copy}, {"__repr__", odict_repr}, {"__eq__", odict_eq}, {"__ne__", odict_ne},
-        {"__or__", odict_or}, {"__ror__", odict_ror},
+        {"__or__", odict_or}, {"__ror__", odict_ror}, {"keys", odict_keys}, {"values", odict_values},
+        {"items", odict_items},
     };
     static const MethodDef ct_methods[] = {
         {"__missing__", counter_missing}, {"update", counter_update}, {"subtract", counter_subtract},
@@ -1666,7 +1691,8 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     AS(ObjProperty, fp)->fset = AS(ObjProperty, fp)->fdel = obj_val(fs);
     dd->obj.flags |= CLASS_SUBTYPE;     /* instances are OBJ_SUBTYPE, with hidden state */
     if (!class_add_native(vm, dd, "__init__", defaultdict_init)) return false;
-    if (!dict_class(vm, m, "OrderedDict", odict_new, od_methods, sizeof od_methods / sizeof od_methods[0], modname))
+    if (!odict_view_classes(vm, m) ||
+        !dict_class(vm, m, "OrderedDict", odict_new, od_methods, sizeof od_methods / sizeof od_methods[0], modname))
         return false;
     ObjClass *ct = dict_class(vm, m, "Counter", counter_new, ct_methods, sizeof ct_methods / sizeof ct_methods[0], modname);
     if (!ct) return false;

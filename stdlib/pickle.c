@@ -963,6 +963,19 @@ static bool save_complex(Pickler *p, Value v) {
 
 static bool save_dict_subclass(Pickler *p, Value v);
 
+/* A range beyond int64_t, as its reduction: range(start, stop, step). */
+static bool save_big_range(Pickler *p, Value v) {
+    VM *vm = p->vm;
+    ObjRange *r = AS(ObjRange, v);
+    Value vals[3] = {range_field(vm, r, RANGE_START), range_field(vm, r, RANGE_STOP), range_field(vm, r, RANGE_STEP)};
+    ObjTuple *args = tuple_from(vm, vals, 3);
+    ObjTuple *rv = args ? tuple_from(vm, (Value[]){obj_val(vm->types[T_RANGE]), obj_val(args)}, 2) : NULL;
+    if (!rv || !hold(p, obj_val(rv))) return false;
+    bool ok = save_reduce_value(p, v, obj_val(rv));
+    unhold(p, 1);
+    return ok;
+}
+
 static bool save_obj(Pickler *p, Value v) {
     VM *vm = p->vm;
     Obj *o = as_obj(v);
@@ -990,6 +1003,7 @@ static bool save_obj(Pickler *p, Value v) {
         put_blob(p, OP_BYTEARRAY, AS(ObjByteArray, v)->data, (size_t)AS(ObjByteArray, v)->len);
         return memoize(p, v);
     case OBJ_RANGE:
+        if (o->flags & RANGE_BIG) return save_big_range(p, v);
         put_byte(p, OP_RANGE);
         put_svarint(p, AS(ObjRange, v)->start);
         put_svarint(p, AS(ObjRange, v)->stop);

@@ -33,6 +33,14 @@ typedef struct {
 } Rec;
 
 static Rec recs[NCP];
+/* For str's methods: UnicodeData's simple case mappings (0: none) and
+ * DerivedCoreProperties' binary properties (DCP_* bits). */
+static uint32_t simple_upper[NCP], simple_lower[NCP], simple_title[NCP];
+static uint8_t dcp[NCP];
+static char *special_casing[NCP][3];    /* SpecialCasing.txt, unconditional: lower, title, upper */
+static char *case_folding[NCP];         /* CaseFolding.txt, statuses C and F */
+enum { DCP_LOWER = 1, DCP_UPPER = 2, DCP_CASED = 4, DCP_CASE_IGNORABLE = 8, DCP_XID_START = 16,
+       DCP_XID_CONTINUE = 32 };
 static char *names[NCP];
 static char *decomps[NCP];
 static char *numerics[NCP];
@@ -135,6 +143,9 @@ static void read_unicodedata(const char *dir, unsigned *cjk, int *ncjk) {
             recs[c] = r;
             recs[c].eaw = 255;       /* assigned: EastAsianWidth.txt says */
         }
+        simple_upper[cp] = (uint32_t)strtoul(fl[12], NULL, 16);
+        simple_lower[cp] = (uint32_t)strtoul(fl[13], NULL, 16);
+        simple_title[cp] = fl[14][0] ? (uint32_t)strtoul(fl[14], NULL, 16) : simple_upper[cp];
         if (fl[5][0]) decomps[cp] = dup(fl[5]);
         if (fl[8][0]) numerics[cp] = dup(fl[8]);
     }
@@ -167,6 +178,44 @@ static void read_exclusions(const char *dir) {
         unsigned lo, hi;
         parse_range(fl[0], &lo, &hi);
         for (unsigned c = lo; c <= hi; c++) excluded[c] = 1;
+    }
+    fclose(f);
+}
+
+static void read_core_properties(const char *dir) {
+    static const struct { const char *name; uint8_t bit; } props[] = {
+        {"Lowercase", DCP_LOWER}, {"Uppercase", DCP_UPPER}, {"Cased", DCP_CASED},
+        {"Case_Ignorable", DCP_CASE_IGNORABLE}, {"XID_Start", DCP_XID_START}, {"XID_Continue", DCP_XID_CONTINUE}};
+    FILE *f = open_ucd(dir, "DerivedCoreProperties.txt");
+    char line[1024], *fl[4];
+    while (fgets(line, sizeof line, f)) {
+        if (split(line, fl, 4) < 2 || !fl[0][0]) continue;
+        for (size_t i = 0; i < sizeof props / sizeof *props; i++) {
+            if (strcmp(fl[1], props[i].name) != 0) continue;
+            unsigned lo, hi;
+            parse_range(fl[0], &lo, &hi);
+            for (unsigned c = lo; c <= hi; c++) dcp[c] |= props[i].bit;
+        }
+    }
+    fclose(f);
+}
+
+/* The full case mappings that hold in every language (CPython's str
+ * ignores the conditional ones but for the final sigma, its own code),
+ * and the full case folding. */
+static void read_casing(const char *dir) {
+    FILE *f = open_ucd(dir, "SpecialCasing.txt");
+    char line[1024], *fl[6];
+    while (fgets(line, sizeof line, f)) {
+        if (split(line, fl, 6) < 5 || !fl[0][0] || fl[4][0]) continue;
+        unsigned cp = (unsigned)strtoul(fl[0], NULL, 16);
+        for (int k = 0; k < 3; k++) special_casing[cp][k] = dup(fl[1 + k]);
+    }
+    fclose(f);
+    f = open_ucd(dir, "CaseFolding.txt");
+    while (fgets(line, sizeof line, f)) {
+        if (split(line, fl, 4) < 3 || !fl[0][0] || (strcmp(fl[1], "C") && strcmp(fl[1], "F"))) continue;
+        case_folding[(unsigned)strtoul(fl[0], NULL, 16)] = dup(fl[2]);
     }
     fclose(f);
 }
@@ -371,6 +420,112 @@ static void emit_numerics(void) {
     fprintf(out, "};\n");
     emit_u32s("uint32_t", "numeric_cps", cps, (size_t)nc);
     emit_u32s(utype((uint32_t)nv << 2), "numeric_idx", idx, (size_t)nc);
+}
+
+/* ---- str's character types and case mappings ---- */
+
+/* The UNI_* flags of unidata.h, as CPython's str methods define them. */
+static uint32_t ctype_flags(unsigned c) {
+    const char *cat = cats.s[recs[c].cat], *bidi = bidis.s[recs[c].bidi];
+    uint32_t f = 0;
+    if (cat[0] == 'L' && strchr("mtulo", cat[1])) f |= 1;                  /* UNI_ALPHA */
+    if (digit_kind[c] == 2) f |= 2;                                          /* UNI_DECIMAL */
+    if (digit_kind[c]) f |= 4;                                               /* UNI_DIGIT */
+    if (numerics[c]) f |= 8;                                                 /* UNI_NUMERIC */
+    if (!strcmp(bidi, "WS") || !strcmp(bidi, "B") || !strcmp(bidi, "S") || !strcmp(cat, "Zs")) f |= 16;
+    static const char *const unprintable[] = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"};
+    int printable = c == ' ';
+    if (!printable) {
+        printable = 1;
+        for (size_t i = 0; i < sizeof unprintable / sizeof *unprintable; i++)
+            if (!strcmp(cat, unprintable[i])) printable = 0;
+    }
+    if (printable) f |= 32;                                                  /* UNI_PRINTABLE */
+    if (dcp[c] & DCP_LOWER) f |= 64;
+    if (dcp[c] & DCP_UPPER) f |= 128;
+    if (!strcmp(cat, "Lt")) f |= 256;                                        /* UNI_TITLE */
+    if (dcp[c] & DCP_XID_START) f |= 512;
+    if (dcp[c] & DCP_XID_CONTINUE) f |= 1024;
+    if (dcp[c] & DCP_CASED) f |= 2048;
+    if (dcp[c] & DCP_CASE_IGNORABLE) f |= 4096;
+    return f;
+}
+
+/* Code points from a list of hex numbers; their count. */
+static int parse_cps(const char *s, uint32_t *out, int max) {
+    int n = 0;
+    for (char *end; n < max; s = end) {
+        uint32_t v = (uint32_t)strtoul(s, &end, 16);
+        if (end == s) break;
+        out[n++] = v;
+    }
+    return n;
+}
+
+static void put_utf8(char **p, uint32_t c) {
+    unsigned char *q = (unsigned char *)*p;
+    if (c < 0x80) *q++ = (unsigned char)c;
+    else if (c < 0x800) *q++ = (unsigned char)(0xC0 | c >> 6), *q++ = (unsigned char)(0x80 | (c & 0x3F));
+    else if (c < 0x10000)
+        *q++ = (unsigned char)(0xE0 | c >> 12), *q++ = (unsigned char)(0x80 | (c >> 6 & 0x3F)),
+        *q++ = (unsigned char)(0x80 | (c & 0x3F));
+    else
+        *q++ = (unsigned char)(0xF0 | c >> 18), *q++ = (unsigned char)(0x80 | (c >> 12 & 0x3F)),
+        *q++ = (unsigned char)(0x80 | (c >> 6 & 0x3F)), *q++ = (unsigned char)(0x80 | (c & 0x3F));
+    *p = (char *)q;
+}
+
+typedef struct { uint32_t flags; int32_t delta[4]; } Ctype;
+
+/* Records of flags and case deltas (upper, lower, title, fold: the simple
+ * mapping as cp + delta, or 0 for a mapping longer than one code point,
+ * found in unidata_special_casing with kind U, L, T or F), each code
+ * point's record through a two-level table. */
+static void emit_ctypes(uint32_t *vals) {
+    static Ctype uniq[8192];
+    int n = 0, nspecial = 0;
+    fprintf(out, "static const struct { uint32_t cp; char kind; const char *to; } unidata_special_casing[] = {\n");
+    for (unsigned c = 0; c < NCP; c++) {
+        /* full mappings: SpecialCasing's, else the simple ones; folding:
+         * CaseFolding's, else the character itself */
+        uint32_t simple[3] = {simple_upper[c] ? simple_upper[c] : c, simple_lower[c] ? simple_lower[c] : c,
+                              simple_title[c] ? simple_title[c] : simple_upper[c] ? simple_upper[c] : c};
+        Ctype t = {ctype_flags(c), {0, 0, 0, 0}};
+        static const char kinds[] = "ULTF";
+        static const int sc_field[3] = {2, 0, 1};       /* SpecialCasing's order: lower, title, upper */
+        for (int k = 0; k < 4; k++) {
+            uint32_t to[8];
+            int m = 1;
+            to[0] = k < 3 ? simple[k] : c;
+            if (k < 3 && special_casing[c][sc_field[k]]) m = parse_cps(special_casing[c][sc_field[k]], to, 8);
+            if (k == 3 && case_folding[c]) m = parse_cps(case_folding[c], to, 8);
+            if (m == 1) {
+                t.delta[k] = (int32_t)to[0] - (int32_t)c;
+                continue;
+            }
+            char buf[64], *p = buf;
+            for (int i = 0; i < m; i++) put_utf8(&p, to[i]);
+            fprintf(out, "{0x%X,'%c',\"", c, kinds[k]);
+            for (char *q = buf; q < p; q++) fprintf(out, "\\x%02x", (unsigned char)*q);
+            fprintf(out, "\"},\n");
+            nspecial++;
+        }
+        int i = c && !memcmp(&uniq[vals[c - 1]], &t, sizeof t) ? (int)vals[c - 1] : 0;
+        while (i < n && memcmp(&uniq[i], &t, sizeof t)) i++;
+        if (i == n) {
+            if (n == 8192) die("too many character types");
+            uniq[n++] = t;
+        }
+        vals[c] = (uint32_t)i;
+    }
+    fprintf(out, "};\n");
+    fprintf(out, "static const UniCtype unidata_ctypes[%d] = {\n", n);
+    for (int i = 0; i < n; i++)
+        fprintf(out, "{%u,{%d,%d,%d,%d}},\n", uniq[i].flags, uniq[i].delta[0], uniq[i].delta[1], uniq[i].delta[2],
+                uniq[i].delta[3]);
+    fprintf(out, "};\n");
+    emit_table("CTYPE", vals);
+    fprintf(stderr, "gen_unidata: %d character types, %d special casings\n", n, nspecial);
 }
 
 /* ---- names ---- */
@@ -604,12 +759,15 @@ int main(int argc, char **argv) {
     read_widths(argv[1]);
     read_exclusions(argv[1]);
     read_unihan(argv[2]);
+    read_core_properties(argv[1]);
+    read_casing(argv[1]);
     out = fopen(argv[3], "w");
     if (!out) die("cannot write %s", argv[3]);
     fprintf(out, "/* Generated by tools/gen_unidata.c from the Unicode Character Database: do not edit. */\n");
     static uint32_t vals[NCP];
     emit_records(vals);
     emit_decomps(vals);
+    emit_ctypes(vals);
     emit_strlist("unidata_categories", &cats);
     emit_strlist("unidata_bidis", &bidis);
     emit_strlist("unidata_widths", &eaws);

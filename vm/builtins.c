@@ -122,6 +122,7 @@ static bool add_fn(VM *vm, const char *name, NativeFn fn) {
 /* Stores fn as the constructor (__new__) of a builtin type. */
 static bool add_ctor(VM *vm, TypeId t, NativeFn fn) {
     ObjNative *n = native_new(vm, "__new__", fn);
+    if (n) n->owner = vm->types[t];       /* <built-in method __new__ of type object at ...> */
     return n && dict_set_str(vm, vm->types[t]->dict, vm_name(vm, N___new__), obj_val(n)) == 0;
 }
 
@@ -818,7 +819,9 @@ static Value method_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs != 3) return exc_raise(vm, E_TypeError, "method expected 2 arguments, got %d", nargs - 1);
     if (!op_callable(vm, args[1])) return exc_raise(vm, E_TypeError, "first argument must be callable");
     if (args[2] == NONE_VAL) return exc_raise(vm, E_TypeError, "instance must not be None");
-    return bound_new(vm, args[2], args[1]);
+    Value m = bound_new(vm, args[2], args[1]);
+    if (m != ERR) as_obj(m)->cls = vm->types[T_METHOD];     /* even around a native */
+    return m;
 }
 
 /* A property of class cls (property or a subclass). */

@@ -315,9 +315,7 @@ static Value rev_iter(VM *vm, TypeId t, IterNextFn next, Value seq, int64_t i) {
 }
 
 static bool is_dict_view(VM *vm, Value v) {
-    if (!is_kind(v, OBJ_ITER)) return false;
-    ObjClass *c = as_obj(v)->cls;
-    return c == vm->types[T_DICT_KEYS] || c == vm->types[T_DICT_VALUES] || c == vm->types[T_DICT_ITEMS];
+    return is_kind(v, OBJ_ITER) && dict_view_type(vm, as_obj(v)->cls) != T_COUNT;
 }
 
 /* reversed(seq) */

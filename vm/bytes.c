@@ -1851,12 +1851,6 @@ static const MethodDef bytearray_methods[] = {
     {"clear", ba_clear}, {"copy", ba_copy},
 };
 
-/* A native stored as is: called without a receiver when found on the class. */
-static bool add_static(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
-    ObjNative *n = native_new(vm, name, fn);
-    return n && dict_set_str(vm, cls->dict, n->name, obj_val(n)) == 0;
-}
-
 bool bytes_init(VM *vm) {
     ObjClass *b = vm->types[T_BYTES], *ba = vm->types[T_BYTEARRAY];
     for (size_t i = 0; i < sizeof shared_methods / sizeof shared_methods[0]; i++) {
@@ -1866,8 +1860,8 @@ bool bytes_init(VM *vm) {
     for (size_t i = 0; i < sizeof bytearray_methods / sizeof bytearray_methods[0]; i++) {
         if (!class_add_native(vm, ba, bytearray_methods[i].name, bytearray_methods[i].fn)) return false;
     }
-    return add_static(vm, b, "__new__", bytes_m_new) && add_static(vm, ba, "__new__", bytearray_m_new) &&
+    return class_add_static(vm, b, "__new__", bytes_m_new) && class_add_static(vm, ba, "__new__", bytearray_m_new) &&
            class_add_native(vm, ba, "__init__", bytearray_m_init) &&
-           add_static(vm, b, "fromhex", bytes_fromhex) && add_static(vm, ba, "fromhex", bytearray_fromhex) &&
-           add_static(vm, b, "maketrans", bytes_maketrans) && add_static(vm, ba, "maketrans", bytes_maketrans);
+           class_add_static(vm, b, "fromhex", bytes_fromhex) && class_add_static(vm, ba, "fromhex", bytearray_fromhex) &&
+           class_add_static(vm, b, "maketrans", bytes_maketrans) && class_add_static(vm, ba, "maketrans", bytes_maketrans);
 }

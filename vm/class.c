@@ -77,21 +77,29 @@ void class_changed(VM *vm, ObjClass *cls) {
     vm->class_version++;
 }
 
-bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
+bool class_add_static(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
     ObjNative *n = native_new(vm, name, fn);
     if (!n) return false;
-    n->obj.flags = NATIVE_METHOD;
     n->owner = cls;
+    return dict_set_str(vm, cls->dict, n->name, obj_val(n)) == 0;
+}
+
+bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
+    if (!strcmp(name, "__new__")) return class_add_static(vm, cls, name, fn);
+    ObjNative *n = native_new(vm, name, fn);
+    if (!n) return false;
+    native_make_method(vm, n, cls);
     return dict_set_str(vm, cls->dict, n->name, obj_val(n)) == 0;
 }
 
 bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter) {
     ObjNative *g = native_new(vm, name, getter);
-    ObjProperty *p = g ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
+    ObjProperty *p = g ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_GETSET_DESCRIPTOR]) : NULL;
     ObjStr *s = p ? str_intern_cstr(vm, name) : NULL;
     if (!s) return false;
     p->fget = obj_val(g);
-    p->fset = p->fdel = p->doc = NONE_VAL;
+    p->fset = p->fdel = NONE_VAL;
+    p->doc = obj_val(cls);      /* a getset descriptor's owner (descr_owner) */
     return dict_set_str(vm, cls->dict, s, obj_val(p)) == 0;
 }
 
@@ -99,6 +107,7 @@ bool class_add_classmethod(VM *vm, ObjClass *cls, const char *name, NativeFn fn)
     ObjNative *n = native_new(vm, name, fn);
     ObjWrapper *w = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
     if (!w) return false;
+    n->owner = cls;     /* its __qualname__ */
     w->v = obj_val(n);
     return dict_set_str(vm, cls->dict, n->name, obj_val(w)) == 0;
 }
@@ -1579,8 +1588,7 @@ void class_init_methods(VM *vm) {
         cp->fdel = cp->doc = NONE_VAL;
         dict_set_str(vm, o->dict, vm_name(vm, N___class__), obj_val(cp));
     }
-    ObjNative *n = native_new(vm, "__new__", object_new);
-    if (n) dict_set_str(vm, o->dict, n->name, obj_val(n));
+    class_add_static(vm, o, "__new__", object_new);
     /* A classmethod, as CPython's, so that super().__init_subclass__()
      * passes the class. */
     static const struct { const char *name; NativeFn fn; } classmethods[] = {
@@ -1591,8 +1599,7 @@ void class_init_methods(VM *vm) {
     for (size_t i = 0; i < sizeof immutable / sizeof *immutable; i++)
         class_add_native(vm, vm->types[immutable[i]], "__getnewargs__", getnewargs);
     ObjClass *t = vm->types[T_TYPE];
-    n = native_new(vm, "__new__", type_new);
-    if (n) dict_set_str(vm, t->dict, n->name, obj_val(n));
+    class_add_static(vm, t, "__new__", type_new);
     class_add_native(vm, t, "__init__", type_init);
     class_add_native(vm, t, "__call__", type_call);
     class_add_native(vm, t, "__repr__", type_repr);
@@ -1605,7 +1612,8 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, o, "__getattribute__", object_getattribute);
     class_add_native(vm, t, "__or__", type_or);
     class_add_native(vm, t, "__ror__", type_ror);
-    static const TypeId described[] = {T_FUNCTION, T_CLASSMETHOD, T_STATICMETHOD, T_PROPERTY};
+    static const TypeId described[] = {T_FUNCTION, T_CLASSMETHOD, T_STATICMETHOD, T_PROPERTY, T_METHOD_DESCRIPTOR,
+                                       T_WRAPPER_DESCRIPTOR};
     for (size_t i = 0; i < sizeof described / sizeof *described; i++)
         class_add_native(vm, vm->types[described[i]], "__get__", descr_get);
     class_add_native(vm, vm->types[T_PROPERTY], "__set__", descr_set);
@@ -1621,7 +1629,6 @@ void class_init_methods(VM *vm) {
     getset_init(vm);
     nsproxy_init(vm);
     class_add_classmethod(vm, t, "__prepare__", type_prepare);
-    n = native_new(vm, "__new__", super_new);
-    if (n) dict_set_str(vm, vm->types[T_SUPER]->dict, n->name, obj_val(n));
+    class_add_static(vm, vm->types[T_SUPER], "__new__", super_new);
     class_add_native(vm, vm->types[T_SUPER], "__repr__", super_repr);
 }

@@ -29,8 +29,11 @@ Value class_lookup_cached(ObjClass *cls, ObjStr *name);
 bool class_is_subclass(ObjClass *a, ObjClass *b);
 bool is_instance(VM *vm, Value v, ObjClass *cls);
 void class_changed(VM *vm, ObjClass *cls);       /* invalidates caches */
-/* Adds a native method to a builtin type's dict. */
+/* Adds a native method to a builtin type's dict (a `__new__` is static). */
 bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
+/* A native stored as is, called without a receiver when found on the class
+ * (`__new__`, `str.maketrans`); it prints as a method of the type object. */
+bool class_add_static(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
 /* A read-only property whose getter is a native taking self. */
 bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter);
 /* A native classmethod: fn gets the class (or the instance's) as args[0]. */

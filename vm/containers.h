@@ -68,6 +68,14 @@ ObjSet *set_frozen_const(VM *vm, const Value *items, int64_t n);
 Value set_iter(VM *vm, ObjSet *s);
 void set_init_methods(VM *vm);
 
+/* The view type (T_DICT_KEYS, T_DICT_VALUES, T_DICT_ITEMS) of an object
+ * of class c, also through a subclass (OrderedDict's odict_keys, ...);
+ * T_COUNT when c is no view class. */
+TypeId dict_view_type(VM *vm, ObjClass *c);
+/* A view of the dict d (or dict subclass instance) of class cls: a view
+ * class or a subclass of one. */
+Value dict_view_new(VM *vm, Value d, ObjClass *cls);
+
 /* ---- range.c, slice.c ---- */
 Value range_new(VM *vm, int64_t start, int64_t stop, int64_t step);
 Value slice_new(VM *vm, Value start, Value stop, Value step);
@@ -81,9 +89,15 @@ int64_t seq_index(VM *vm, Value index, int64_t len, const char *what);
 bool index_value(VM *vm, Value v, int64_t *out, const char *what);
 bool slice_bound(VM *vm, Value v, int64_t *out);
 int range_hash(VM *vm, ObjRange *r, uint64_t *out);       /* hash((len, start, step)) */
+/* One of a range's values as an int: RANGE_START, RANGE_STOP, RANGE_STEP or
+ * RANGE_LEN (ERR after MemoryError). */
+enum { RANGE_START, RANGE_STOP, RANGE_STEP, RANGE_LEN };
+Value range_field(VM *vm, ObjRange *r, int which);
+int64_t range_len(VM *vm, ObjRange *r);                    /* -1 after OverflowError */
+int range_equal(VM *vm, ObjRange *a, ObjRange *b);         /* 0/1, -1 on error */
 int range_contains(VM *vm, ObjRange *r, Value x);          /* 0/1, -1 on error */
 /* An iterator over the range (range_iterator: it->i next value, it->n
- * values left, it->step the step). */
+ * values left, it->step the step; a longrange_iterator for a big range). */
 Value range_iter(VM *vm, ObjRange *r);
 void range_init_methods(VM *vm);
 

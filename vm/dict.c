@@ -9,6 +9,7 @@
 #include "func.h"
 #include "gc.h"
 #include "ops.h"
+#include "slots.h"
 #include "str.h"
 
 #define IX_EMPTY (-1)
@@ -381,12 +382,21 @@ static Value m_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return d ? obj_val(d) : ERR;
 }
 
-static Value make_view(VM *vm, Value d, TypeId t) {
-    ObjIter *v = iter_new(vm, vm->types[t], NULL);     /* a view: iterable, not an iterator */
+TypeId dict_view_type(VM *vm, ObjClass *c) {
+    if (c->mro->len > 2) c = AS(ObjClass, c->mro->items[1]);       /* odict_keys: dict_keys */
+    for (TypeId t = T_DICT_KEYS; t <= T_DICT_ITEMS; t++)
+        if (c == vm->types[t]) return t;
+    return T_COUNT;
+}
+
+Value dict_view_new(VM *vm, Value d, ObjClass *cls) {
+    ObjIter *v = iter_new(vm, cls, NULL);     /* a view: iterable, not an iterator */
     if (!v) return ERR;
     v->a = d;
     return obj_val(v);
 }
+
+static Value make_view(VM *vm, Value d, TypeId t) { return dict_view_new(vm, d, vm->types[t]); }
 
 static Value m_keys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "dict.keys", nargs - 1, kw, 0, 0)) return ERR;
@@ -514,11 +524,8 @@ void dict_init_methods(VM *vm) {
     class_add_native(vm, c, "values", m_values);
     class_add_native(vm, c, "items", m_items);
     static const TypeId reversible[] = {T_DICT, T_DICT_KEYS, T_DICT_VALUES, T_DICT_ITEMS};
-    ObjNative *rev = native_new(vm, "__reversed__", m_reversed);
-    for (size_t i = 0; rev && i < sizeof reversible / sizeof *reversible; i++) {
-        rev->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
-        dict_set_str(vm, vm->types[reversible[i]]->dict, rev->name, obj_val(rev));
-    }
+    for (size_t i = 0; i < sizeof reversible / sizeof *reversible; i++)
+        add_layout_native(vm, vm->types[reversible[i]], vm_name(vm, N___reversed__), m_reversed);
     for (TypeId t = T_DICT_KEYS; t <= T_DICT_ITEMS; t++) {
         class_add_property(vm, vm->types[t], "mapping", m_view_mapping);
         if (t != T_DICT_VALUES) class_add_native(vm, vm->types[t], "isdisjoint", m_view_isdisjoint);

@@ -673,13 +673,10 @@ static Value fromhex(VM *vm, const char *s, size_t len) {
     return float_val(neg ? -d : d);
 }
 
-/* float.fromhex: a classmethod in CPython; a leading class (or float, when
- * called on an instance) is skipped, so it works wired either way. */
+/* float.fromhex(s), a classmethod. */
 static Value m_fromhex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (nargs >= 1 && (is_kind(args[0], OBJ_CLASS) || (nargs == 2 && is_float(args[0])))) {
-        args++;
-        nargs--;
-    }
+    args++;         /* a classmethod: args[0] is the class */
+    nargs--;
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "float.fromhex() takes no keyword arguments");
     if (nargs != 1) return exc_raise(vm, E_TypeError, "float.fromhex() takes exactly one argument (%d given)", nargs);
     if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "fromhex() argument must be str, not %T", args[0]);
@@ -692,13 +689,14 @@ void flt_init_methods(VM *vm) {
         const char *name;
         NativeFn fn;
     } methods[] = {
-        {"is_integer", m_is_integer}, {"hex", m_hex}, {"fromhex", m_fromhex},
+        {"is_integer", m_is_integer}, {"hex", m_hex},
         {"as_integer_ratio", m_as_integer_ratio}, {"conjugate", m_conjugate}, {"__float__", m_float},
         {"__pos__", m_pos}, {"__neg__", m_neg}, {"__abs__", m_abs}, {"__int__", m_int},
         {"__trunc__", m_trunc}, {"__floor__", m_floor}, {"__ceil__", m_ceil}, {"__round__", m_round},
     };
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
         class_add_native(vm, vm->types[T_FLOAT], methods[i].name, methods[i].fn);
+    class_add_classmethod(vm, vm->types[T_FLOAT], "fromhex", m_fromhex);
     class_add_property(vm, vm->types[T_FLOAT], "real", m_real);
     class_add_property(vm, vm->types[T_FLOAT], "imag", m_imag);
 }

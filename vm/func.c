@@ -37,8 +37,45 @@ ObjNative *native_new(VM *vm, const char *name, NativeFn fn) {
     return n;
 }
 
+/* The special methods CPython implements as type slots, sorted for bsearch. */
+static const char *const slot_names[] = {
+    "__abs__", "__add__", "__aiter__", "__and__", "__anext__", "__await__", "__bool__", "__call__",
+    "__contains__", "__del__", "__delattr__", "__delete__", "__delitem__", "__divmod__", "__eq__",
+    "__float__", "__floordiv__", "__ge__", "__get__", "__getattribute__", "__getitem__", "__gt__",
+    "__hash__", "__iadd__", "__iand__", "__ifloordiv__", "__ilshift__", "__imatmul__", "__imod__",
+    "__imul__", "__index__", "__init__", "__int__", "__invert__", "__ior__", "__ipow__", "__irshift__",
+    "__isub__", "__iter__", "__itruediv__", "__ixor__", "__le__", "__len__", "__lshift__", "__lt__",
+    "__matmul__", "__mod__", "__mul__", "__ne__", "__neg__", "__next__", "__or__", "__pos__", "__pow__",
+    "__radd__", "__rand__", "__rdivmod__", "__repr__", "__rfloordiv__", "__rlshift__", "__rmatmul__",
+    "__rmod__", "__rmul__", "__ror__", "__rpow__", "__rrshift__", "__rshift__", "__rsub__",
+    "__rtruediv__", "__rxor__", "__set__", "__setattr__", "__setitem__", "__str__", "__sub__",
+    "__truediv__", "__xor__"};
+
+static int cmp_name(const void *key, const void *elem) {
+    return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+static bool is_slot(VM *vm, const char *name, ObjClass *owner) {
+    if (name[0] != '_' || name[1] != '_') return false;
+    /* dict, list and the sets define these as plain methods too. */
+    bool kind_method = !strcmp(name, "__getitem__") ? owner == vm->types[T_DICT] || owner == vm->types[T_LIST]
+                     : !strcmp(name, "__contains__") ? owner == vm->types[T_DICT] || owner->instance_kind == OBJ_SET
+                     : false;
+    return !kind_method &&
+           bsearch(name, slot_names, sizeof slot_names / sizeof *slot_names, sizeof *slot_names, cmp_name);
+}
+
+void native_make_method(VM *vm, ObjNative *n, ObjClass *owner) {
+    n->obj.flags |= NATIVE_METHOD;
+    n->owner = owner;
+    n->obj.cls = vm->types[is_slot(vm, n->name->data, owner) ? T_WRAPPER_DESCRIPTOR : T_METHOD_DESCRIPTOR];
+}
+
 Value bound_new(VM *vm, Value self, Value func) {
-    ObjBound *b = gc_new(vm, sizeof(ObjBound), OBJ_BOUND, vm->types[T_METHOD]);
+    TypeId t = T_METHOD;
+    if (is_kind(func, OBJ_NATIVE))
+        t = as_obj(func)->cls == vm->types[T_WRAPPER_DESCRIPTOR] ? T_METHOD_WRAPPER : T_BUILTIN_FUNCTION;
+    ObjBound *b = gc_new(vm, sizeof(ObjBound), OBJ_BOUND, vm->types[t]);
     if (!b) return ERR;
     b->self = self;
     b->func = func;

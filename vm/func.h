@@ -6,6 +6,13 @@
 
 ObjFunction *func_new(VM *vm, ObjCode *code, ObjDict *globals);
 ObjNative *native_new(VM *vm, const char *name, NativeFn fn);
+/* Makes n a method of the builtin class owner (NATIVE_METHOD): its class
+ * becomes CPython's `wrapper_descriptor` for the names CPython implements
+ * as type slots (`str.__add__`), `method_descriptor` for the others. */
+void native_make_method(VM *vm, ObjNative *n, ObjClass *owner);
+/* A bound method: a `method` around a script function, a
+ * `builtin_function_or_method` (or `method-wrapper`, for a slot) around a
+ * native. */
 Value bound_new(VM *vm, Value self, Value func);
 ObjCell *cell_new(VM *vm, Value v);
 ObjCode *code_new(VM *vm);

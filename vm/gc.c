@@ -30,7 +30,7 @@ static size_t obj_size(Obj *o) {
     case OBJ_LIST: return sizeof(ObjList);
     case OBJ_DICT: return sizeof(ObjDict);
     case OBJ_SET: return sizeof(ObjSet);
-    case OBJ_RANGE: return sizeof(ObjRange);
+    case OBJ_RANGE: return o->flags & RANGE_BIG ? sizeof(ObjBigRange) : sizeof(ObjRange);
     case OBJ_SLICE: return sizeof(ObjSlice);
     case OBJ_FUNCTION: return sizeof(ObjFunction);
     case OBJ_NATIVE: return sizeof(ObjNative);
@@ -407,8 +407,11 @@ static void blacken_code(VM *vm, ObjCode *c) {
 static void blacken(VM *vm, Obj *o) {
     MARK(o->cls);
     switch ((ObjKind)o->kind) {
-    case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_RANGE: case OBJ_BYTEARRAY: case OBJ_FLOAT:
+    case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_BYTEARRAY: case OBJ_FLOAT:
     case OBJ_COMPLEX: case OBJ_KIND_COUNT:
+        break;
+    case OBJ_RANGE:
+        if (o->flags & RANGE_BIG) MARK(((ObjBigRange *)o)->vals);
         break;
     case OBJ_LIST: mark_values(vm, ((ObjList *)o)->items, ((ObjList *)o)->len); break;
     case OBJ_TUPLE: mark_values(vm, ((ObjTuple *)o)->items, ((ObjTuple *)o)->len); break;

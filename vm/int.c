@@ -35,6 +35,7 @@
 #include "num.h"
 #include "ops.h"
 #include "str.h"
+#include "unidata.h"
 
 #define BIG_MAX_BITS ((int64_t)INT_MAX - (1 << 20))
 #define HASH_BITS 61
@@ -937,22 +938,15 @@ Value int_from_digits(VM *vm, const char *digits, int base) {
     return r;
 }
 
-/* Unicode decimal digits: the code point of each block's zero (Unicode 14,
- * as CPython 3.11). int() and float() read them as ASCII digits. */
-static const uint32_t unicode_zeros[] = {
-    0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66,
-    0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80,
-    0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0,
-    0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0,
-    0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50,
-    0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec,
-    0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
-};
-
-static bool unicode_space(uint32_t c) {
-    return (c >= 9 && c <= 13) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
-           c == 0x3000;
+/* A non-ASCII character int() and float() read: a Unicode space as ' ',
+ * a decimal digit as its ASCII digit, anything else as '?' (which no
+ * parser accepts). */
+static char ascii_for(uint32_t cp) {
+    if (unidata_ctype(cp)->flags & UNI_SPACE) return ' ';
+    double value;
+    bool digit, decimal;
+    if (unidata_numeric(cp, &value, &digit, &decimal) && decimal) return (char)('0' + (int)value);
+    return '?';
 }
 
 /* Text with Unicode spaces and decimal digits turned into ASCII ones (and
@@ -969,12 +963,7 @@ static char *ascii_text(const char *s, size_t len, size_t *out_len) {
             pos++;
             continue;
         }
-        uint32_t cp = utf8_decode(s, len, &pos);
-        char out = '?';
-        if (unicode_space(cp)) out = ' ';
-        for (size_t i = 0; i < sizeof unicode_zeros / sizeof *unicode_zeros && out == '?'; i++)
-            if (cp >= unicode_zeros[i] && cp <= unicode_zeros[i] + 9) out = (char)('0' + (cp - unicode_zeros[i]));
-        t[n++] = out;
+        t[n++] = ascii_for(utf8_decode(s, len, &pos));
     }
     t[n] = 0;
     *out_len = n;
@@ -1378,8 +1367,7 @@ void int_init_methods(VM *vm) {
     };
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
         class_add_native(vm, vm->types[T_INT], methods[i].name, methods[i].fn);
-    ObjNative *fb = native_new(vm, "from_bytes", m_from_bytes);     /* flagged as no method: never bound */
-    if (fb) dict_set_str(vm, vm->types[T_INT]->dict, fb->name, obj_val(fb));
+    class_add_static(vm, vm->types[T_INT], "from_bytes", m_from_bytes);    /* never bound */
     /* the attributes ops.c answers for instances, also seen on the class (dir, int.real) */
     class_add_property(vm, vm->types[T_INT], "real", m_real);
     class_add_property(vm, vm->types[T_INT], "imag", m_imag);

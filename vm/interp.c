@@ -851,6 +851,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 ac->cls = cls;
                 ac->version = vm->class_version;
                 ac->value = class_lookup_cached(cls, name);
+                /* (a builtin type's method on a class not derived from it
+                 * takes the slow path, which refuses to bind it) */
+                if (is_kind(ac->value, OBJ_NATIVE) && !native_applies(vm, AS(ObjNative, ac->value), cls))
+                    ac->value = UNDEF;
             }
             Value m = ac->value;
             bool native = is_kind(m, OBJ_NATIVE) && (as_obj(m)->flags & NATIVE_METHOD);
@@ -965,8 +969,16 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         }
         if (is_kind(f, OBJ_NATIVE) && AS(ObjNative, f)->self == UNDEF) {
             SAVE();
-            Value r = nargs == 0 && (as_obj(f)->flags & NATIVE_METHOD) ? native_needs_self(vm, AS(ObjNative, f))
-                                                                         : AS(ObjNative, f)->fn(vm, args, nargs, kwnames);
+            /* A builtin type's method taken from its class (`str.upper(x)`)
+             * checks its object first; one that LOAD_METHOD found on the
+             * object's class needs not: CALL_METHOD then passes the object
+             * in the slot above the callable. (The instruction is read
+             * from ip[-1] rather than ins, so that ins need not stay live
+             * on the other call paths.) CALL_METHOD_KW takes the check. */
+            bool found_on_self = (ip[-1] & 0xFF) == OP_CALL_METHOD && args == fslot + 1;
+            Value r = __builtin_expect((as_obj(f)->flags & NATIVE_METHOD) && !found_on_self, 0)
+                          ? native_call_unbound(vm, AS(ObjNative, f), args, nargs, kwnames)
+                          : AS(ObjNative, f)->fn(vm, args, nargs, kwnames);
             sp = fslot;
             CHECK(r);
             PUSH(r);

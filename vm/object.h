@@ -183,6 +183,17 @@ typedef struct ObjRange {
     int64_t start, stop, step, len;
 } ObjRange;
 
+/* A range whose start, stop, step or length does not fit int64_t (flag
+ * RANGE_BIG) is an ObjBigRange: `vals` holds them as ints (start, stop,
+ * step, length), and r.len is the length, or -1 when that does not fit
+ * either (len() then raises OverflowError, as in CPython); r's other
+ * fields are unused. Ranges within int64_t never pay for the big ones. */
+#define RANGE_BIG 0x01
+typedef struct ObjBigRange {
+    ObjRange r;
+    struct ObjTuple *vals;
+} ObjBigRange;
+
 typedef struct ObjSlice {
     Obj obj;
     Value start, stop, step;

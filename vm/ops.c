@@ -193,7 +193,9 @@ static Value seq_concat(VM *vm, Value a, Value b) {
 
 /* dict_keys and dict_items behave as sets in |, &, - and ^. */
 static bool is_set_view(VM *vm, Value v) {
-    return is_kind(v, OBJ_ITER) && (as_obj(v)->cls == vm->types[T_DICT_KEYS] || as_obj(v)->cls == vm->types[T_DICT_ITEMS]);
+    if (!is_kind(v, OBJ_ITER)) return false;
+    TypeId t = dict_view_type(vm, as_obj(v)->cls);
+    return t == T_DICT_KEYS || t == T_DICT_ITEMS;
 }
 
 static Value as_set(VM *vm, Value v) {
@@ -546,8 +548,8 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
     case OBJ_RANGE: {
         if (op != CMP_EQ && op != CMP_NE) return NOTIMPL_VAL;
-        ObjRange *x = AS(ObjRange, a), *y = AS(ObjRange, b);
-        bool eq = x->len == y->len && (x->len == 0 || (x->start == y->start && (x->len == 1 || x->step == y->step)));
+        int eq = range_equal(vm, AS(ObjRange, a), AS(ObjRange, b));
+        if (eq < 0) return ERR;
         return bool_val(op == CMP_EQ ? eq : !eq);
     }
     default:
@@ -644,7 +646,7 @@ static inline __attribute__((always_inline)) int truthy_of(VM *vm, Value v, bool
         if (o->cls == vm->types[T_TYPE]) return 1;
         break;      /* the metaclass may define __bool__ or __len__ */
     default:
-        if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS])
+        if (o->kind == OBJ_ITER && dict_view_type(vm, o->cls) != T_COUNT)
             return AS(ObjDict, ((ObjIter *)o)->a)->count != 0;
         return 1;
     }
@@ -825,9 +827,9 @@ static inline __attribute__((always_inline)) int contains_of(VM *vm, Value c, Va
             return -1;
         }
         case OBJ_ITER:
-            if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_ITEMS]) {
+            if (is_set_view(vm, c)) {
                 ObjDict *d = AS(ObjDict, ((ObjIter *)o)->a);
-                if (o->cls == vm->types[T_DICT_KEYS]) {
+                if (dict_view_type(vm, o->cls) == T_DICT_KEYS) {
                     Value v = dict_get(vm, d, item);
                     return v == ERR ? -1 : v != UNDEF;
                 }
@@ -861,10 +863,18 @@ static bool is_method_like(Value v) {
     return is_kind(v, OBJ_FUNCTION) || (is_kind(v, OBJ_NATIVE) && (as_obj(v)->flags & NATIVE_METHOD));
 }
 
+/* A method of a builtin type found on a class that does not derive from
+ * that type (`class A: f = list.append`) does not bind to its instances. */
+static bool binds_to(VM *vm, Value method, Value obj) {
+    if (!is_kind(method, OBJ_NATIVE) || native_applies(vm, AS(ObjNative, method), type_of(vm, obj))) return true;
+    native_wrong_receiver(vm, AS(ObjNative, method), obj);
+    return false;
+}
+
 /* Applies a class attribute found for an instance: binds functions, runs
  * properties, unwraps staticmethod/classmethod. */
 Value op_bind_attr(VM *vm, Value obj, Value attr) {
-    if (is_method_like(attr)) return bound_new(vm, obj, attr);
+    if (is_method_like(attr)) return binds_to(vm, attr, obj) ? bound_new(vm, obj, attr) : ERR;
     if (is_obj(attr)) {
         Obj *a = as_obj(attr);
         if (a->kind == OBJ_PROPERTY && !((a->flags & OBJ_SUBTYPE) && sub_override(vm, a, N___get__) != UNDEF)) {
@@ -959,8 +969,17 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     }
     case OBJ_NATIVE: {
         ObjNative *f = (ObjNative *)o;
-        if (!strcmp(n, "__name__") || !strcmp(n, "__qualname__")) return obj_val(f->name);
-        if (!strcmp(n, "__self__")) return f->self == UNDEF ? NONE_VAL : f->self;
+        if (!strcmp(n, "__name__")) return obj_val(f->name);
+        if (!strcmp(n, "__qualname__")) {
+            if (!f->owner) return obj_val(f->name);
+            StrBuf b = SB_INIT;
+            sb_addf(&b, "%s.%s", f->owner->qualname->data, f->name->data);
+            return str_from_buf(vm, &b);
+        }
+        if (!strcmp(n, "__objclass__") && f->owner && (o->flags & NATIVE_METHOD) && f->self == UNDEF)
+            return obj_val(f->owner);
+        if (!strcmp(n, "__self__") && !(f->self == UNDEF && (o->flags & NATIVE_METHOD)))      /* descriptors have none */
+            return f->self == UNDEF ? NONE_VAL : f->self;
         if (!strcmp(n, "__doc__")) return NONE_VAL;
         if (!strcmp(n, "__module__")) return str_from_cstr(vm, "builtins");
         break;
@@ -1014,9 +1033,9 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     }
     case OBJ_RANGE: {
         ObjRange *r = (ObjRange *)o;
-        if (!strcmp(n, "start")) return int_from_i64(vm, r->start);
-        if (!strcmp(n, "stop")) return int_from_i64(vm, r->stop);
-        if (!strcmp(n, "step")) return int_from_i64(vm, r->step);
+        if (!strcmp(n, "start")) return range_field(vm, r, RANGE_START);
+        if (!strcmp(n, "stop")) return range_field(vm, r, RANGE_STOP);
+        if (!strcmp(n, "step")) return range_field(vm, r, RANGE_STEP);
         break;
     }
     case OBJ_PROPERTY: {
@@ -1182,12 +1201,34 @@ Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out) {
             ObjDict *d = obj_dict(vm, obj);
             if (!d || dict_get_str(d, name) == UNDEF) {
                 *self_out = obj;
-                return attr;
+                return binds_to(vm, attr, obj) ? attr : ERR;
             }
         }
     }
     *self_out = UNDEF;
     return op_getattr(vm, obj, name);
+}
+
+/* CPython's tp_name of a native class: "int", "collections.deque". */
+static void add_tp_name(StrBuf *b, ObjClass *c) {
+    if (c->tp_name) { sb_adds(b, c->tp_name->data); return; }
+    if (is_str(c->module) && strcmp(AS(ObjStr, c->module)->data, "builtins") != 0)
+        sb_addf(b, "%s.", AS(ObjStr, c->module)->data);
+    sb_adds(b, c->name->data);
+}
+
+/* Setting or deleting through a property with no setter or deleter: a
+ * builtin type's getset descriptor is "not writable", as in CPython. */
+static int readonly_error(VM *vm, Value prop, ObjStr *name, ObjClass *cls, bool del) {
+    if (as_obj(prop)->cls == vm->types[T_GETSET_DESCRIPTOR] && is_kind(AS(ObjProperty, prop)->doc, OBJ_CLASS)) {
+        StrBuf b = SB_INIT;
+        add_tp_name(&b, AS(ObjClass, AS(ObjProperty, prop)->doc));
+        exc_raise(vm, E_AttributeError, "attribute '%s' of '%s' objects is not writable", name->data, b.data);
+        sb_free(&b);
+    } else
+        exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, cls->name->data,
+                  del ? "deleter" : "setter");
+    return -1;
 }
 
 /* Setting or deleting (v == UNDEF) an attribute of a class whose metaclass
@@ -1206,11 +1247,7 @@ static int meta_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     Value attr = class_lookup(meta, name);
     if (is_kind(attr, OBJ_PROPERTY)) {
         Value f = del ? AS(ObjProperty, attr)->fdel : AS(ObjProperty, attr)->fset;
-        if (f == NONE_VAL || f == UNDEF) {
-            exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, meta->name->data,
-                      del ? "deleter" : "setter");
-            return -1;
-        }
+        if (f == NONE_VAL || f == UNDEF) return readonly_error(vm, attr, name, meta, del);
         return (del ? op_call1(vm, f, obj_val(c)) : op_call2(vm, f, obj_val(c), v)) == ERR ? -1 : 0;
     }
     return 1;
@@ -1252,11 +1289,7 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     Value attr = class_lookup(cls, name);
     if (is_kind(attr, OBJ_PROPERTY)) {
         Value f = del ? AS(ObjProperty, attr)->fdel : AS(ObjProperty, attr)->fset;
-        if (f == NONE_VAL || f == UNDEF) {
-            exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, cls->name->data,
-                      del ? "deleter" : "setter");
-            return -1;
-        }
+        if (f == NONE_VAL || f == UNDEF) return readonly_error(vm, attr, name, cls, del);
         return (del ? op_call1(vm, f, obj) : op_call2(vm, f, obj, v)) == ERR ? -1 : 0;
     }
     if (is_kind(attr, OBJ_INSTANCE)) {
@@ -1457,12 +1490,11 @@ static inline __attribute__((always_inline)) int64_t len_of(VM *vm, Value v, boo
         case OBJ_TUPLE: return ((ObjTuple *)o)->len;
         case OBJ_DICT: return ((ObjDict *)o)->count;
         case OBJ_SET: return ((ObjSet *)o)->used;
-        case OBJ_RANGE: return ((ObjRange *)o)->len;
+        case OBJ_RANGE: return range_len(vm, (ObjRange *)o);
         case OBJ_BYTES: return ((ObjBytes *)o)->len;
         case OBJ_BYTEARRAY: return ((ObjByteArray *)o)->len;
         case OBJ_ITER:
-            if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS])
-                return AS(ObjDict, ((ObjIter *)o)->a)->count;
+            if (dict_view_type(vm, o->cls) != T_COUNT) return AS(ObjDict, ((ObjIter *)o)->a)->count;
             break;
         default:
             break;
@@ -1564,10 +1596,8 @@ static inline __attribute__((always_inline)) Value iter_of(VM *vm, Value v, bool
         case OBJ_ITER: {
             ObjIter *it = (ObjIter *)o;
             if (it->next) return v;
-            if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS]) {
-                TypeId t = o->cls == vm->types[T_DICT_KEYS] ? T_DICT_KEYS : o->cls == vm->types[T_DICT_VALUES] ? T_DICT_VALUES : T_DICT_ITEMS;
-                return dict_iter(vm, AS(ObjDict, it->a), t);
-            }
+            TypeId t = dict_view_type(vm, o->cls);
+            if (t != T_COUNT) return dict_iter(vm, AS(ObjDict, it->a), t);
             break;
         }
         default:
@@ -1691,6 +1721,7 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
     }
     default: {     /* dict views */
         ObjIter *view = (ObjIter *)o;
+        TypeId view_type = dict_view_type(vm, o->cls);
         sb_adds(b, o->cls->name->data);
         sb_adds(b, "([");
         ObjDict *d = AS(ObjDict, view->a);
@@ -1698,8 +1729,8 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
         Value k, val;
         while (ok && dict_next(d, &pos, &k, &val)) {
             if (i++) sb_adds(b, ", ");
-            if (o->cls == vm->types[T_DICT_KEYS]) ok = op_repr_to(vm, k, b);
-            else if (o->cls == vm->types[T_DICT_VALUES]) ok = op_repr_to(vm, val, b);
+            if (view_type == T_DICT_KEYS) ok = op_repr_to(vm, k, b);
+            else if (view_type == T_DICT_VALUES) ok = op_repr_to(vm, val, b);
             else {
                 sb_addc(b, '(');
                 ok = op_repr_to(vm, k, b);
@@ -1759,6 +1790,30 @@ static bool call_repr_method(VM *vm, Value v, NameId name, StrBuf *b) {
     return true;
 }
 
+/* An address for `<... object at 0x...>`: values that are not objects
+ * have none, so their bits stand in. */
+static void *value_addr(Value v) { return is_obj(v) ? (void *)as_obj(v) : (void *)(uintptr_t)v; }
+
+/* CPython's reprs of builtin callables: a function, a method of a builtin
+ * type taken from the class (a method or slot descriptor), or one bound
+ * to self (cls is the class of the callable object: the bound method's
+ * when there is one). */
+static void native_repr(VM *vm, ObjNative *n, Value self, ObjClass *cls, StrBuf *b) {
+    const char *name = n->name->data;
+    if (self != UNDEF) {
+        if (cls == vm->types[T_METHOD_WRAPPER]) sb_addf(b, "<method-wrapper '%s'", name);
+        else sb_addf(b, "<built-in method %s", name);
+        sb_addf(b, " of %s object at %p>", type_name(vm, self), value_addr(self));
+    } else if (n->owner && (cls == vm->types[T_METHOD_DESCRIPTOR] || cls == vm->types[T_WRAPPER_DESCRIPTOR])) {
+        sb_addf(b, cls == vm->types[T_METHOD_DESCRIPTOR] ? "<method '%s' of '" : "<slot wrapper '%s' of '", name);
+        add_tp_name(b, n->owner);
+        sb_adds(b, "' objects>");
+    } else if (n->owner)
+        sb_addf(b, "<built-in method %s of type object at %p>", name, (void *)n->owner);
+    else
+        sb_addf(b, "<built-in function %s>", name);
+}
+
 static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBuf *b, bool layout) {
     char tmp[40];
     switch (VTAG(v)) {
@@ -1784,20 +1839,11 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
     case OBJ_FUNCTION:
         sb_addf(b, "<function %s at %p>", ((ObjFunction *)o)->qualname->data, (void *)o);
         return true;
-    case OBJ_NATIVE: {
-        ObjNative *n = (ObjNative *)o;
-        if (n->self != UNDEF)
-            sb_addf(b, "<built-in method %s of %s object at %p>", n->name->data, type_name(vm, n->self),
-                    is_obj(n->self) ? (void *)as_obj(n->self) : NULL);
-        else
-            sb_addf(b, "<built-in function %s>", n->name->data);
-        return true;
-    }
+    case OBJ_NATIVE: native_repr(vm, (ObjNative *)o, ((ObjNative *)o)->self, o->cls, b); return true;
     case OBJ_BOUND: {
         ObjBound *m = (ObjBound *)o;
-        if (is_kind(m->func, OBJ_NATIVE)) {
-            sb_addf(b, "<built-in method %s of %s object at %p>", AS(ObjNative, m->func)->name->data,
-                    type_name(vm, m->self), is_obj(m->self) ? (void *)as_obj(m->self) : NULL);
+        if (is_kind(m->func, OBJ_NATIVE) && o->cls != vm->types[T_METHOD]) {
+            native_repr(vm, AS(ObjNative, m->func), m->self, o->cls, b);
             return true;
         }
         Value qn = op_getattr_opt(vm, m->func, vm_name(vm, N___qualname__));
@@ -1831,8 +1877,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
         sb_addf(b, "<cell at %p>", (void *)o);
         return true;
     case OBJ_ITER:
-        if (o->cls == vm->types[T_DICT_KEYS] || o->cls == vm->types[T_DICT_VALUES] || o->cls == vm->types[T_DICT_ITEMS])
-            return repr_container(vm, v, b);
+        if (dict_view_type(vm, o->cls) != T_COUNT) return repr_container(vm, v, b);
         break;
     default:
         break;
@@ -1909,7 +1954,7 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
     case OBJ_FUNCTION: return interp_call_function(vm, (ObjFunction *)o, args, nargs, kwnames);
     case OBJ_NATIVE: {
         ObjNative *n = (ObjNative *)o;
-        if (n->self == UNDEF && nargs == 0 && (o->flags & NATIVE_METHOD)) return native_needs_self(vm, n);
+        if (n->self == UNDEF && (o->flags & NATIVE_METHOD)) return native_call_unbound(vm, n, args, nargs, kwnames);
         if (n->self == UNDEF) return n->fn(vm, args, nargs, kwnames);
         Value argv[nargs + nkw + 1];
         argv[0] = n->self;
@@ -1921,6 +1966,9 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
         Value argv[nargs + nkw + 1];
         argv[0] = b->self;
         copy_values(argv + 1, args, nargs + nkw);
+        /* A native bound by attribute lookup has the receiver it applies to. */
+        if (is_kind(b->func, OBJ_NATIVE) && AS(ObjNative, b->func)->self == UNDEF)
+            return AS(ObjNative, b->func)->fn(vm, argv, nargs + 1, kwnames);
         return op_call(vm, b->func, argv, nargs + 1, kwnames);
     }
     case OBJ_CLASS: return class_call(vm, (ObjClass *)o, args, nargs, kwnames);
@@ -1951,13 +1999,35 @@ Value op_fspath(VM *vm, Value v) {
 }
 
 /* A builtin type's method taken from the class and called without the
- * object it needs (`object.__repr__()`): the natives read args[0]. (Each
- * checks args[0]'s type itself: some take a class there, as from_bytes.) */
+ * object it needs (`object.__repr__()`): the natives read args[0]. */
 Value native_needs_self(VM *vm, ObjNative *n) {
     const char *name = n->name->data, *owner = n->owner ? n->owner->name->data : "object";
     if (name[0] == '_' && name[1] == '_')
         return exc_raise(vm, E_TypeError, "descriptor '%s' of '%s' object needs an argument", name, owner);
     return exc_raise(vm, E_TypeError, "unbound method %s.%s() needs an argument", owner, name);
+}
+
+bool native_applies(VM *vm, ObjNative *n, ObjClass *cls) {
+    return !n->owner || n->owner == vm->types[T_OBJECT] || class_is_subclass(cls, n->owner);
+}
+
+Value native_wrong_receiver(VM *vm, ObjNative *n, Value recv) {
+    StrBuf b = SB_INIT;
+    add_tp_name(&b, n->owner);
+    if (n->obj.cls == vm->types[T_WRAPPER_DESCRIPTOR])
+        exc_raise(vm, E_TypeError, "descriptor '%s' requires a '%s' object but received a '%T'", n->name->data,
+                  b.data, recv);
+    else
+        exc_raise(vm, E_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%T' object", n->name->data,
+                  b.data, recv);
+    sb_free(&b);
+    return ERR;
+}
+
+Value native_call_unbound(VM *vm, ObjNative *n, Value *args, int nargs, ObjTuple *kwnames) {
+    if (nargs == 0) return native_needs_self(vm, n);
+    if (!native_applies(vm, n, type_of(vm, args[0]))) return native_wrong_receiver(vm, n, args[0]);
+    return n->fn(vm, args, nargs, kwnames);
 }
 
 Value op_call0(VM *vm, Value f) { return op_call(vm, f, NULL, 0, NULL); }

@@ -69,6 +69,13 @@ bool op_str_to(VM *vm, Value v, StrBuf *b);
  * keywords named by kwnames (or NULL). May run script code (nested). */
 Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames);
 Value native_needs_self(VM *vm, ObjNative *n);     /* TypeError: a method called without its object */
+/* Whether an instance of cls may be the object of n, a builtin type's
+ * method: whether cls derives from n's owner. */
+bool native_applies(VM *vm, ObjNative *n, ObjClass *cls);
+Value native_wrong_receiver(VM *vm, ObjNative *n, Value recv);     /* TypeError, CPython's message */
+/* Calls n, a builtin type's method taken from its class (`str.upper(x)`),
+ * after checking that it has an object it applies to. */
+Value native_call_unbound(VM *vm, ObjNative *n, Value *args, int nargs, ObjTuple *kwnames);
 Value op_call0(VM *vm, Value callable);
 Value op_fspath(VM *vm, Value v);
 Value op_call1(VM *vm, Value callable, Value a);

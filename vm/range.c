@@ -1,10 +1,12 @@
 /* range and slice objects, and the index helpers every sequence uses.
  *
- * A range keeps its bounds in int64_t (CPython accepts any int): a bound or
- * a length beyond that raises OverflowError "Python int too large to convert
- * to C ssize_t". Its iterator is an ObjIter whose `i` is the next value,
- * `n` the values left and `step` the step, so the interpreter can run
- * `for x in range(...)` without calling next().
+ * A range keeps its bounds in int64_t. Its iterator is an ObjIter whose `i`
+ * is the next value, `n` the values left and `step` the step, so the
+ * interpreter can run `for x in range(...)` without calling next(). A range
+ * whose bounds or length do not fit (CPython accepts any int) is an
+ * ObjBigRange, whose operations work on int values (the "big ranges"
+ * section); its length, when beyond int64_t, makes len() raise
+ * OverflowError "Python int too large to convert to C ssize_t".
  *
  * Slices resolve against a length exactly as CPython's PySlice_Unpack and
  * PySlice_AdjustIndices do; huge bounds clamp to the int64_t range, as
@@ -17,6 +19,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "num.h"
 #include "ops.h"
 #include "str.h"
 
@@ -309,14 +312,189 @@ static int64_t range_at(ObjRange *r, int64_t i) {
     return (int64_t)((uint64_t)r->start + (uint64_t)i * (uint64_t)r->step);
 }
 
-/* A range argument: an int (or __index__) that fits int64_t. */
-static bool range_arg(VM *vm, Value v, int64_t *out) {
-    if (is_intlike(v)) {
-        if (is_bool(v)) *out = as_bool(v);
-        else if (!int_to_i64(v, out)) { too_big(vm); return false; }
-        return true;
+/* ---- big ranges ----------------------------------------------------------- */
+
+#define BIG(r) (((ObjBigRange *)(r))->vals->items)
+
+static bool is_big(ObjRange *r) { return r->obj.flags & RANGE_BIG; }
+
+/* v as an exact int: bools and the instances of int subclasses become
+ * plain ints; anything else goes through __index__. ERR after raising
+ * (TypeError with `msg`, or "'X' object cannot be interpreted as an
+ * integer" when msg is NULL). */
+static Value exact_int(VM *vm, Value v, const char *msg) {
+    if (is_bool(v)) return int_val(as_bool(v));
+    if (is_int(v) || (is_bigint(v) && !(as_obj(v)->flags & OBJ_SUBTYPE))) return v;
+    if (is_bigint(v)) return int_binop(vm, BIN_ADD, v, int_val(0));
+    Value m = op_special(vm, v, N___index__);
+    if (m == UNDEF) {
+        if (msg) return exc_raise(vm, E_TypeError, msg, v);
+        return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
     }
-    return index_value(vm, v, out, NULL);
+    Value r = op_call1(vm, m, v);
+    if (r == ERR) return ERR;
+    if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
+    return exact_int(vm, r, msg);
+}
+
+/* compute_range_length: the number of values, as an int. */
+static Value big_length(VM *vm, Value start, Value stop, Value step) {
+    bool up = int_sign(step) > 0;
+    Value lo = up ? start : stop, hi = up ? stop : start;
+    if (int_cmp(lo, hi) >= 0) return int_val(0);
+    Value span = int_binop(vm, BIN_SUB, hi, lo);
+    Value stride = up ? step : int_neg(vm, step);
+    if (span == ERR || stride == ERR) return ERR;
+    span = int_binop(vm, BIN_SUB, span, int_val(1));
+    Value n = span == ERR ? ERR : int_binop(vm, BIN_FLOORDIV, span, stride);
+    return n == ERR ? ERR : int_binop(vm, BIN_ADD, n, int_val(1));
+}
+
+/* The range of exact ints start, stop, step (not 0): a plain ObjRange when
+ * they and the length fit int64_t, else an ObjBigRange. */
+static Value range_of_ints(VM *vm, Value start, Value stop, Value step) {
+    int64_t a, b, c;
+    if (int_to_i64(start, &a) && int_to_i64(stop, &b) && int_to_i64(step, &c) && range_length(a, b, c) >= 0)
+        return range_new(vm, a, b, c);
+    Value len = big_length(vm, start, stop, step);
+    ObjTuple *vals = len == ERR ? NULL : tuple_from(vm, (Value[]){start, stop, step, len}, 4);
+    ObjBigRange *r = vals ? gc_new(vm, sizeof(ObjBigRange), OBJ_RANGE, vm->types[T_RANGE]) : NULL;
+    if (!r) return ERR;
+    r->r.obj.flags |= RANGE_BIG;
+    r->vals = vals;
+    r->r.start = r->r.stop = 0;
+    r->r.step = 1;
+    if (!int_to_i64(len, &r->r.len)) r->r.len = -1;
+    return obj_val(r);
+}
+
+Value range_field(VM *vm, ObjRange *r, int which) {
+    if (is_big(r)) return BIG(r)[which];
+    int64_t v = which == RANGE_START ? r->start : which == RANGE_STOP ? r->stop : which == RANGE_STEP ? r->step : r->len;
+    return int_value(vm, v);
+}
+
+int64_t range_len(VM *vm, ObjRange *r) {
+    if (r->len < 0) too_big(vm);
+    return r->len;
+}
+
+/* range_contains_long for a big range (x an exact int). */
+static int big_contains(VM *vm, ObjRange *r, Value x) {
+    Value start = BIG(r)[RANGE_START], stop = BIG(r)[RANGE_STOP], step = BIG(r)[RANGE_STEP];
+    bool up = int_sign(step) > 0;
+    if (up ? (int_cmp(x, start) < 0 || int_cmp(x, stop) >= 0) : (int_cmp(x, start) > 0 || int_cmp(x, stop) <= 0))
+        return 0;
+    Value off = int_binop(vm, BIN_SUB, x, start);
+    Value rem = off == ERR ? ERR : int_binop(vm, BIN_MOD, off, step);
+    return rem == ERR ? -1 : int_sign(rem) == 0;
+}
+
+/* The position of x, an exact int the range contains. */
+static Value big_position(VM *vm, ObjRange *r, Value x) {
+    Value off = int_binop(vm, BIN_SUB, x, BIG(r)[RANGE_START]);
+    return off == ERR ? ERR : int_binop(vm, BIN_FLOORDIV, off, BIG(r)[RANGE_STEP]);
+}
+
+/* start + i * step */
+static Value big_at(VM *vm, ObjRange *r, Value i) {
+    Value t = int_binop(vm, BIN_MUL, i, BIG(r)[RANGE_STEP]);
+    return t == ERR ? ERR : int_binop(vm, BIN_ADD, BIG(r)[RANGE_START], t);
+}
+
+static Value big_item(VM *vm, ObjRange *r, Value i) {
+    Value len = BIG(r)[RANGE_LEN];
+    if (int_sign(i) < 0 && (i = int_binop(vm, BIN_ADD, i, len)) == ERR) return ERR;
+    if (int_sign(i) < 0 || int_cmp(i, len) >= 0) return exc_raise(vm, E_IndexError, "range object index out of range");
+    return big_at(vm, r, i);
+}
+
+/* A slice bound resolved against the length as _PySlice_GetLongIndices
+ * does: negative ones count from the end, then clamp to [lower, upper]. */
+static Value big_bound(VM *vm, Value v, Value len, Value lower, Value upper) {
+    v = exact_int(vm, v, "slice indices must be integers or None or have an __index__ method");
+    if (v == ERR) return ERR;
+    if (int_sign(v) < 0) {
+        if ((v = int_binop(vm, BIN_ADD, v, len)) == ERR) return ERR;
+        return int_cmp(v, lower) < 0 ? lower : v;
+    }
+    return int_cmp(v, upper) > 0 ? upper : v;
+}
+
+/* compute_slice over ints: for a big range, or when the values of an
+ * int64_t one's slice would leave int64_t. */
+static Value big_slice(VM *vm, ObjRange *r, ObjSlice *sl) {
+    Value start = range_field(vm, r, RANGE_START), step = range_field(vm, r, RANGE_STEP);
+    Value len = range_field(vm, r, RANGE_LEN);
+    if (start == ERR || step == ERR || len == ERR) return ERR;
+    Value by = int_val(1);
+    if (sl->step != NONE_VAL) {
+        by = exact_int(vm, sl->step, "slice indices must be integers or None or have an __index__ method");
+        if (by == ERR) return ERR;
+        if (int_sign(by) == 0) return exc_raise(vm, E_ValueError, "slice step cannot be zero");
+    }
+    bool back = int_sign(by) < 0;
+    Value lower = int_val(back ? -1 : 0), upper = back ? int_binop(vm, BIN_SUB, len, int_val(1)) : len;
+    if (upper == ERR) return ERR;
+    Value from = sl->start == NONE_VAL ? (back ? upper : lower) : big_bound(vm, sl->start, len, lower, upper);
+    if (from == ERR) return ERR;
+    Value to = sl->stop == NONE_VAL ? (back ? lower : upper) : big_bound(vm, sl->stop, len, lower, upper);
+    if (to == ERR) return ERR;
+    Value a = int_binop(vm, BIN_MUL, from, step), b = int_binop(vm, BIN_MUL, to, step);
+    Value c = int_binop(vm, BIN_MUL, step, by);
+    if (a == ERR || b == ERR || c == ERR) return ERR;
+    a = int_binop(vm, BIN_ADD, start, a);
+    b = int_binop(vm, BIN_ADD, start, b);
+    if (a == ERR || b == ERR) return ERR;
+    return range_of_ints(vm, a, b, c);
+}
+
+/* longrange_iterator: `a` the next value, `b` the step, `c` the values left. */
+static Value longrangeiter_next(VM *vm, ObjIter *it) {
+    if (int_sign(it->c) <= 0) return UNDEF;
+    Value v = it->a;
+    Value next = int_binop(vm, BIN_ADD, v, it->b), left = int_binop(vm, BIN_SUB, it->c, int_val(1));
+    if (next == ERR || left == ERR) return ERR;
+    it->a = next;
+    it->c = left;
+    return v;
+}
+
+static Value longrangeiter_new(VM *vm, Value first, Value step, Value count) {
+    ObjIter *it = iter_new(vm, vm->types[T_LONGRANGE_ITER], longrangeiter_next);
+    if (!it) return ERR;
+    it->a = first;
+    it->b = step;
+    it->c = count;
+    return obj_val(it);
+}
+
+static Value big_reversed(VM *vm, ObjRange *r) {
+    Value len = BIG(r)[RANGE_LEN];
+    Value back = int_sign(len) ? int_binop(vm, BIN_SUB, len, int_val(1)) : int_val(0);
+    Value last = back == ERR ? ERR : big_at(vm, r, back), step = int_neg(vm, BIG(r)[RANGE_STEP]);
+    if (last == ERR || step == ERR) return ERR;
+    return longrangeiter_new(vm, last, step, len);
+}
+
+/* _PySequence_IterSearch over a big range (rooting each value across ==,
+ * which may run script code). */
+static int64_t big_search(VM *vm, ObjRange *r, Value x, bool count) {
+    Value it = longrangeiter_new(vm, BIG(r)[RANGE_START], BIG(r)[RANGE_STEP], BIG(r)[RANGE_LEN]);
+    if (it == ERR || !vm_push_root(vm, it)) return -2;
+    int64_t found = 0, result = count ? 0 : -1;
+    for (int64_t i = 0;; i++) {
+        Value v = longrangeiter_next(vm, AS(ObjIter, it));
+        if (v == UNDEF || v == ERR) { result = v == ERR ? -2 : count ? found : -1; break; }
+        if (!vm_push_root(vm, v)) { result = -2; break; }
+        int eq = op_eq(vm, v, x);
+        vm_pop_roots(vm, 1);
+        if (eq < 0) { result = -2; break; }
+        if (eq && !count) { result = i; break; }
+        found += eq;
+    }
+    vm_pop_roots(vm, 1);
+    return result;
 }
 
 /* range.__new__(cls, *args): range(stop), range(start, stop[, step]). */
@@ -325,17 +503,23 @@ static Value range___new__(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int n = nargs - 1;
     if (n < 1) return exc_raise(vm, E_TypeError, "range expected at least 1 argument, got %d", n);
     if (n > 3) return exc_raise(vm, E_TypeError, "range expected at most 3 arguments, got %d", n);
-    int64_t start = 0, stop, step = 1;
-    if (n == 1) {
-        if (!range_arg(vm, args[1], &stop)) return ERR;
-    } else {
-        if (!range_arg(vm, args[1], &start) || !range_arg(vm, args[2], &stop)) return ERR;
-        if (n == 3) {
-            if (!range_arg(vm, args[3], &step)) return ERR;
-            if (step == 0) return exc_raise(vm, E_ValueError, "range() arg 3 must not be zero");
-        }
+    Value v[3] = {int_val(0), UNDEF, int_val(1)};
+    if (is_int(args[1]) && (n == 1 || (is_int(args[2]) && (n == 2 || is_int(args[3]))))) {
+        /* the common case: small ints */
+        int64_t a = n == 1 ? 0 : as_int(args[1]), b = as_int(args[n == 1 ? 1 : 2]), c = n == 3 ? as_int(args[3]) : 1;
+        if (c == 0) return exc_raise(vm, E_ValueError, "range() arg 3 must not be zero");
+        return range_new(vm, a, b, c);
     }
-    return range_new(vm, start, stop, step);
+    int rooted = 0;         /* (__index__ may run script code between conversions) */
+    for (int i = 0; i < n; i++) {
+        Value a = exact_int(vm, args[1 + i], NULL);
+        if (a == ERR || !vm_push_root(vm, a)) { vm_pop_roots(vm, rooted); return ERR; }
+        rooted++;
+        v[n == 1 ? 1 : i] = a;
+    }
+    vm_pop_roots(vm, rooted);
+    if (int_sign(v[2]) == 0) return exc_raise(vm, E_ValueError, "range() arg 3 must not be zero");
+    return range_of_ints(vm, v[0], v[1], v[2]);
 }
 
 static Value rangeiter_next(VM *vm, ObjIter *it) {
@@ -356,12 +540,14 @@ static Value rangeiter_new(VM *vm, int64_t first, int64_t n, int64_t step) {
 }
 
 Value range_iter(VM *vm, ObjRange *r) {
+    if (is_big(r)) return longrangeiter_new(vm, BIG(r)[RANGE_START], BIG(r)[RANGE_STEP], BIG(r)[RANGE_LEN]);
     return rangeiter_new(vm, r->start, r->len, r->step);
 }
 
 /* range_reverse: from the last value down, by -step (modulo 2**64, so a
  * step of INT64_MIN still walks right). */
 Value range_reversed(VM *vm, ObjRange *r) {
+    if (is_big(r)) return big_reversed(vm, r);
     int64_t last = r->len ? range_at(r, r->len - 1) : r->start;
     return rangeiter_new(vm, last, r->len, (int64_t)(0 - (uint64_t)r->step));
 }
@@ -381,6 +567,7 @@ static int range_contains_int(ObjRange *r, Value v) {
  * Returns the count (count mode) or the first index, -1 when absent, -2
  * after raising. */
 static int64_t range_search(VM *vm, ObjRange *r, Value x, bool count) {
+    if (is_big(r)) return big_search(vm, r, x, count);
     int64_t found = 0;
     for (int64_t i = 0; i < r->len; i++) {
         Value v = int_value(vm, range_at(r, i));
@@ -394,8 +581,15 @@ static int64_t range_search(VM *vm, ObjRange *r, Value x, bool count) {
     return count ? found : -1;
 }
 
+/* Whether an int is among the values: 0/1, -1 on error. */
+static int contains_int(VM *vm, ObjRange *r, Value x) {
+    if (!is_big(r)) return range_contains_int(r, x);
+    x = exact_int(vm, x, NULL);
+    return x == ERR ? -1 : big_contains(vm, r, x);
+}
+
 int range_contains(VM *vm, ObjRange *r, Value x) {
-    if (is_intlike(x)) return range_contains_int(r, x);
+    if (is_intlike(x)) return contains_int(vm, r, x);
     int64_t i = range_search(vm, r, x, false);
     return i == -2 ? -1 : i >= 0;
 }
@@ -414,13 +608,18 @@ static Value range_slice(VM *vm, ObjRange *r, ObjSlice *sl) {
     int64_t a, b, c, t;
     if (__builtin_mul_overflow(start, r->step, &t) || __builtin_add_overflow(r->start, t, &a) ||
         __builtin_mul_overflow(stop, r->step, &t) || __builtin_add_overflow(r->start, t, &b) ||
-        __builtin_mul_overflow(step, r->step, &c))
-        return too_big(vm);
+        __builtin_mul_overflow(step, r->step, &c) || range_length(a, b, c) < 0)
+        return big_slice(vm, r, sl);
     return range_new(vm, a, b, c);
 }
 
 Value range_getitem(VM *vm, ObjRange *r, Value index) {
-    if (is_kind(index, OBJ_SLICE)) return range_slice(vm, r, AS(ObjSlice, index));
+    if (is_kind(index, OBJ_SLICE))
+        return is_big(r) ? big_slice(vm, r, AS(ObjSlice, index)) : range_slice(vm, r, AS(ObjSlice, index));
+    if (is_big(r)) {
+        Value i = exact_int(vm, index, "range indices must be integers or slices, not %T");
+        return i == ERR ? ERR : big_item(vm, r, i);
+    }
     int64_t i;
     if (is_intlike(index)) {
         if (is_bool(index)) i = as_bool(index);
@@ -431,13 +630,22 @@ Value range_getitem(VM *vm, ObjRange *r, Value index) {
     return range_item(vm, r, i);
 }
 
-/* range_equals: equal as sequences. */
-static bool range_eq(ObjRange *a, ObjRange *b) {
-    if (a == b) return true;
-    if (a->len != b->len) return false;
-    if (a->len == 0) return true;
-    if (a->start != b->start) return false;
-    return a->len == 1 || a->step == b->step;
+/* range_equals: equal as sequences (the same length, first value and,
+ * for two values or more, step). */
+int range_equal(VM *vm, ObjRange *a, ObjRange *b) {
+    if (a == b) return 1;
+    if (!is_big(a) && !is_big(b)) {
+        if (a->len != b->len) return 0;
+        return a->len == 0 || (a->start == b->start && (a->len == 1 || a->step == b->step));
+    }
+    for (int f = RANGE_LEN;; f = f == RANGE_LEN ? RANGE_START : RANGE_STEP) {
+        Value x = range_field(vm, a, f), y = range_field(vm, b, f);
+        if (x == ERR || y == ERR) return -1;
+        if (int_cmp(x, y) != 0) return 0;
+        if (f == RANGE_LEN && int_sign(x) == 0) return 1;
+        if (f == RANGE_START && a->len == 1) return 1;
+        if (f == RANGE_STEP) return 1;
+    }
 }
 
 /* ---- range methods ------------------------------------------------------- */
@@ -468,7 +676,7 @@ static ObjRange *range_self(VM *vm, const char *meth, Value *args, int nargs, Ob
 
 static Value range_m_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     RANGE_SELF("__len__", 0);
-    return int_value(vm, r->len);
+    return range_len(vm, r) < 0 ? ERR : int_value(vm, r->len);
 }
 
 static Value range_m_bool(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -499,7 +707,10 @@ static Value range_m_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value range_m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     RANGE_SELF("count", 1);
-    if (is_intlike(args[1])) return int_val(range_contains_int(r, args[1]));
+    if (is_intlike(args[1])) {
+        int c = contains_int(vm, r, args[1]);
+        return c < 0 ? ERR : int_val(c);
+    }
     int64_t n = range_search(vm, r, args[1], true);
     return n < 0 ? ERR : int_value(vm, n);
 }
@@ -513,7 +724,12 @@ static Value range_m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (i < 0) return exc_raise(vm, E_ValueError, "sequence.index(x): x not in sequence");
         return int_value(vm, i);
     }
-    if (!range_contains_int(r, x)) return exc_raise(vm, E_ValueError, "%R is not in range", x);
+    int c = contains_int(vm, r, x);
+    if (c <= 0) return c < 0 ? ERR : exc_raise(vm, E_ValueError, "%R is not in range", x);
+    if (is_big(r)) {
+        Value i = exact_int(vm, x, NULL);
+        return i == ERR ? ERR : big_position(vm, r, i);
+    }
     int64_t v = is_bool(x) ? as_bool(x) : 0;
     if (!is_bool(x)) int_to_i64(x, &v);
     uint64_t off = r->step > 0 ? (uint64_t)v - (uint64_t)r->start : (uint64_t)r->start - (uint64_t)v;
@@ -523,6 +739,20 @@ static Value range_m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value range_m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     RANGE_SELF("__repr__", 0);
+    if (is_big(r)) {
+        StrBuf b = SB_INIT;
+        sb_adds(&b, "range(");
+        int n = BIG(r)[RANGE_STEP] == int_val(1) ? 2 : 3;
+        for (int i = 0; i < n; i++) {
+            if (i) sb_adds(&b, ", ");
+            if (!op_repr_to(vm, BIG(r)[i], &b)) {
+                sb_free(&b);
+                return ERR;
+            }
+        }
+        sb_addc(&b, ')');
+        return str_from_buf(vm, &b);
+    }
     char buf[80];
     if (r->step == 1)
         snprintf(buf, sizeof buf, "range(%lld, %lld)", (long long)r->start, (long long)r->stop);
@@ -535,7 +765,8 @@ static Value range_m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value range_compare(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *meth, bool eq) {
     RANGE_SELF(meth, 1);
     if (!is_kind(args[1], OBJ_RANGE)) return NOTIMPL_VAL;
-    return bool_val(range_eq(r, AS(ObjRange, args[1])) == eq);
+    int e = range_equal(vm, r, AS(ObjRange, args[1]));
+    return e < 0 ? ERR : bool_val(e == eq);
 }
 static Value range_m_eq(VM *vm, Value *a, int n, ObjTuple *kw) { return range_compare(vm, a, n, kw, "__eq__", true); }
 static Value range_m_ne(VM *vm, Value *a, int n, ObjTuple *kw) { return range_compare(vm, a, n, kw, "__ne__", false); }
@@ -543,10 +774,10 @@ static Value range_m_ne(VM *vm, Value *a, int n, ObjTuple *kw) { return range_co
 /* range_hash: the hash of (len, start, step), with None for what does not
  * matter (start and step of an empty range, the step of a 1-item range). */
 int range_hash(VM *vm, ObjRange *r, uint64_t *out) {
-    Value items[3] = {int_value(vm, r->len), NONE_VAL, NONE_VAL};
+    Value items[3] = {range_field(vm, r, RANGE_LEN), NONE_VAL, NONE_VAL};
     if (r->len) {
-        items[1] = int_value(vm, r->start);
-        if (r->len != 1) items[2] = int_value(vm, r->step);
+        items[1] = range_field(vm, r, RANGE_START);
+        if (r->len != 1) items[2] = range_field(vm, r, RANGE_STEP);
     }
     for (int i = 0; i < 3; i++)
         if (items[i] == ERR) return -1;
@@ -570,14 +801,9 @@ static Value rangeiter_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw)
     return int_value(vm, AS(ObjIter, args[0])->n);
 }
 
-static void add_static(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
-    ObjNative *n = native_new(vm, name, fn);
-    if (n) dict_set_str(vm, cls->dict, n->name, obj_val(n));
-}
-
 void range_init_methods(VM *vm) {
     ObjClass *r = vm->types[T_RANGE], *s = vm->types[T_SLICE];
-    add_static(vm, r, "__new__", range___new__);
+    class_add_static(vm, r, "__new__", range___new__);
     class_add_native(vm, r, "__len__", range_m_len);
     class_add_native(vm, r, "__bool__", range_m_bool);
     class_add_native(vm, r, "__getitem__", range_m_getitem);
@@ -592,7 +818,7 @@ void range_init_methods(VM *vm) {
     class_add_native(vm, r, "index", range_m_index);
     class_add_native(vm, vm->types[T_RANGE_ITER], "__length_hint__", rangeiter_length_hint);
 
-    add_static(vm, s, "__new__", slice___new__);
+    class_add_static(vm, s, "__new__", slice___new__);
     class_add_native(vm, s, "indices", slice_m_indices);
     class_add_native(vm, s, "__repr__", slice_m_repr);
     class_add_native(vm, s, "__eq__", slice_eq);

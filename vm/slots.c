@@ -93,6 +93,7 @@ Value slot_wrapper(VM *vm, Value obj, ObjStr *name) {
         ObjNative *n = native_new(vm, slot_names[s], slot_fns[s]);
         if (!n) return ERR;
         n->self = obj;
+        n->obj.cls = vm->types[T_METHOD_WRAPPER];
         return obj_val(n);
     }
     return UNDEF;
@@ -150,6 +151,17 @@ static unsigned slot_kinds(NameId n) {
     }
 }
 
+
+/* Each class gets a native of its own, which knows its owner for its repr
+ * (`<slot wrapper '__add__' of 'int' objects>`) and its receiver check. */
+bool add_layout_native(VM *vm, ObjClass *c, ObjStr *name, NativeFn fn) {
+    ObjNative *n = native_new(vm, name->data, fn);
+    if (!n) return false;
+    native_make_method(vm, n, c);
+    n->obj.flags |= NATIVE_LAYOUT;
+    return dict_set_str(vm, c->dict, name, obj_val(n)) == 0;
+}
+
 void slot_init(VM *vm) {
     /* Every builtin type that may be subclassed gets those of them that
      * apply to it, unless it has its own: `list.__dict__` lists them, a
@@ -161,23 +173,19 @@ void slot_init(VM *vm) {
     for (size_t i = 0; i < sizeof layout_fns / sizeof *layout_fns; i++) {
         NameId id = layout_fns[i].name;
         ObjStr *name = vm_name(vm, id);
-        ObjNative *n = NULL;
         for (size_t t = 0; t < sizeof types / sizeof *types; t++) {
             ObjClass *c = vm->types[types[t]];
             if (!(slot_kinds(id) & K(c->instance_kind)) || dict_get_str(c->dict, name) != UNDEF) continue;
             bool unhashable = id == N___hash__ && (types[t] == T_BYTEARRAY || types[t] == T_LIST ||
                                                    types[t] == T_DICT || types[t] == T_SET);
-            if (!n && !(n = native_new(vm, name->data, layout_fns[i].fn))) return;
-            n->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
-            dict_set_str(vm, c->dict, name, unhashable ? NONE_VAL : obj_val(n));
+            if (unhashable) dict_set_str(vm, c->dict, name, NONE_VAL);
+            else if (!add_layout_native(vm, c, name, layout_fns[i].fn)) return;
         }
         /* The dict views, for the collections.abc checks. */
         bool view = id == N___iter__ || id == N___len__ || id == N___contains__;
         for (TypeId t = T_DICT_KEYS; view && t <= T_DICT_ITEMS; t++) {
             if (id == N___contains__ && t == T_DICT_VALUES) continue;
-            if (!n && !(n = native_new(vm, name->data, layout_fns[i].fn))) return;
-            n->obj.flags = NATIVE_METHOD | NATIVE_LAYOUT;
-            dict_set_str(vm, vm->types[t]->dict, name, obj_val(n));
+            if (!add_layout_native(vm, vm->types[t], name, layout_fns[i].fn)) return;
         }
     }
 }

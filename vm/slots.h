@@ -13,4 +13,7 @@ Value slot_wrapper(VM *vm, Value obj, ObjStr *name);
  * int.__add__, ...), as natives doing what the C layout does. */
 void slot_init(VM *vm);
 
+/* Adds to c's dict a NATIVE_LAYOUT method `name` of its own. */
+bool add_layout_native(VM *vm, ObjClass *c, ObjStr *name, NativeFn fn);
+
 #endif

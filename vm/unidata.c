@@ -21,6 +21,20 @@ const UniRecord *unidata_record(uint32_t cp) {
     return &unidata_records[LOOKUP(REC, cp)];
 }
 
+const UniCtype *unidata_ctype(uint32_t cp) { return &unidata_ctypes[LOOKUP(CTYPE, cp)]; }
+
+const char *unidata_special_case(uint32_t cp, int kind) {
+    static const char kinds[] = "ULTF";
+    size_t n = COUNT(unidata_special_casing), lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (unidata_special_casing[mid].cp < cp) lo = mid + 1; else hi = mid;
+    }
+    for (; lo < n && unidata_special_casing[lo].cp == cp; lo++)
+        if (unidata_special_casing[lo].kind == kinds[kind]) return unidata_special_casing[lo].to;
+    return NULL;
+}
+
 const char *unidata_category(uint32_t cp) { return unidata_categories[unidata_record(cp)->category]; }
 const char *unidata_bidirectional(uint32_t cp) { return unidata_bidis[unidata_record(cp)->bidi]; }
 const char *unidata_east_asian_width(uint32_t cp) { return unidata_widths[unidata_record(cp)->eaw]; }

@@ -18,6 +18,25 @@ typedef struct UniRecord {
 } UniRecord;
 
 const UniRecord *unidata_record(uint32_t cp);
+
+/* What str's methods ask of a character (CPython's type records): the
+ * UNI_* flags, and the case mappings as deltas (the mapping is cp +
+ * delta[kind]; a delta of 0 where the mapping changes cp stands for one
+ * longer than a code point, see unidata_special_case). */
+enum {
+    UNI_ALPHA = 1, UNI_DECIMAL = 2, UNI_DIGIT = 4, UNI_NUMERIC = 8, UNI_SPACE = 16,
+    UNI_PRINTABLE = 32, UNI_LOWER = 64, UNI_UPPER = 128, UNI_TITLE = 256,
+    UNI_XID_START = 512, UNI_XID_CONTINUE = 1024, UNI_CASED = 2048, UNI_CASE_IGNORABLE = 4096
+};
+enum { UNI_CASE_UPPER, UNI_CASE_LOWER, UNI_CASE_TITLE, UNI_CASE_FOLD };
+typedef struct UniCtype {
+    uint16_t flags;
+    int32_t delta[4];
+} UniCtype;
+const UniCtype *unidata_ctype(uint32_t cp);
+/* A full case mapping (`kind`) longer than one code point, as UTF-8; NULL
+ * when cp has none. */
+const char *unidata_special_case(uint32_t cp, int kind);
 const char *unidata_category(uint32_t cp);        /* "Lu", ... "Cn" */
 const char *unidata_bidirectional(uint32_t cp);   /* "" when unassigned */
 const char *unidata_east_asian_width(uint32_t cp);

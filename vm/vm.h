@@ -37,7 +37,7 @@
     X(PROPERTY, "property") X(STATICMETHOD, "staticmethod") \
     X(CLASSMETHOD, "classmethod") \
     X(LIST_ITER, "list_iterator") X(TUPLE_ITER, "tuple_iterator") \
-    X(STR_ITER, "str_ascii_iterator") X(RANGE_ITER, "range_iterator") \
+    X(STR_ITER, "str_ascii_iterator") X(RANGE_ITER, "range_iterator") X(LONGRANGE_ITER, "longrange_iterator") \
     X(DICT_KEYS, "dict_keys") X(DICT_VALUES, "dict_values") X(DICT_ITEMS, "dict_items") \
     X(DICT_KEYITER, "dict_keyiterator") X(DICT_VALUEITER, "dict_valueiterator") \
     X(DICT_ITEMITER, "dict_itemiterator") X(SET_ITER, "set_iterator") \
@@ -50,7 +50,8 @@
     X(ASYNC_GENERATOR_ATHROW, "async_generator_athrow") X(ANEXT_AWAITABLE, "anext_awaitable") \
     X(MAPPINGPROXY, "mappingproxy") X(MEMBER_DESCRIPTOR, "member_descriptor") \
     X(GETSET_DESCRIPTOR, "getset_descriptor") X(NS_PROXY, "namespace_proxy") \
-    X(MEMORYVIEW, "memoryview")
+    X(MEMORYVIEW, "memoryview") X(METHOD_DESCRIPTOR, "method_descriptor") \
+    X(WRAPPER_DESCRIPTOR, "wrapper_descriptor") X(METHOD_WRAPPER, "method-wrapper")
 
 typedef enum TypeId {
 #define X(id, name) T_##id,

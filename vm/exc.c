@@ -582,11 +582,15 @@ static Value dict_attr(VM *vm, ObjException *e, NameId n) {
 /* The "  File ..., line N" block and caret of a SyntaxError, as CPython's
  * print_error_text writes them: the offsets index the UTF-8 text as bytes
  * (so the caret is off under non-ASCII text there too), leading blanks are
- * stripped, and no caret is written when it would fall left of the text. */
+ * stripped, and no caret is written when it would fall left of the text.
+ * Only SyntaxError itself is given its end: its subclasses
+ * (IndentationError, TabError) get a single caret. */
 static void format_syntax_error(VM *vm, ObjException *e, StrBuf *out) {
     Value file = dict_attr(vm, e, N_filename), line = dict_attr(vm, e, N_lineno);
     Value text = dict_attr(vm, e, N_text), off = dict_attr(vm, e, N_offset);
-    Value end = dict_attr(vm, e, N_end_offset), end_line = dict_attr(vm, e, N_end_lineno);
+    bool exact = e->base.obj.cls == vm->exc_types[E_SyntaxError];
+    Value end = exact ? dict_attr(vm, e, N_end_offset) : UNDEF;
+    Value end_line = exact ? dict_attr(vm, e, N_end_lineno) : UNDEF;
     if (!is_str(file) || !is_int(line)) return;
     sb_addf(out, "  File \"%s\", line %lld\n", AS(ObjStr, file)->data, (long long)as_int(line));
     if (!is_str(text)) return;

@@ -150,6 +150,14 @@ static Value bind_submodule(VM *vm, Value parent, const char *leaf, Value m) {
     return m;
 }
 
+/* The pending ModuleNotFoundError gets the module's name as `name`. */
+static Value not_found_name(VM *vm, const char *fullname) {
+    Value name = str_from_cstr(vm, fullname);
+    if (name != ERR && is_kind(vm->exc, OBJ_EXC))
+        dict_set_str(vm, AS(ObjException, vm->exc)->base.dict, vm_name(vm, N_name), name);
+    return ERR;
+}
+
 static Value load_one(VM *vm, const char *fullname, const char *leaf, Value parent) {
     ObjStr *key = str_intern_cstr(vm, fullname);
     if (!key) return ERR;
@@ -184,16 +192,15 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
     } else {
         path = dict_get_str(AS(ObjModule, parent)->dict, vm_name(vm, N___path__));
         if (path == UNDEF) {
-            return exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'; '%s' is not a package", fullname,
-                             AS(ObjModule, parent)->name->data);
+            exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'; '%s' is not a package", fullname,
+                      AS(ObjModule, parent)->name->data);
+            return not_found_name(vm, fullname);
         }
     }
     Value m = find_and_load(vm, fullname, leaf, path);
     if (m == UNDEF) {
-        Value e = exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'", fullname);
-        Value name = str_from_cstr(vm, fullname);
-        if (name != ERR) dict_set_str(vm, AS(ObjException, vm->exc)->base.dict, vm_name(vm, N_name), name);
-        return e;
+        exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'", fullname);
+        return not_found_name(vm, fullname);
     }
     return m != ERR && parent != UNDEF ? bind_submodule(vm, parent, leaf, m) : m;
 }

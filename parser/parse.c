@@ -2782,12 +2782,31 @@ static int bracket_level(const ParseCtx *ctx, int code)
     return ctx->lx->level - is_opener(code) + is_closer(code) + (ctx->fdepth > 0);
 }
 
+/* Whether a token outside brackets can go on an expression (an operand
+ * or an operator; not `if`, which starts a guard more often than a
+ * conditional expression). */
+static bool continues_expr(int code)
+{
+    switch (code) {
+    case TK_PLUS: case TK_MINUS: case TK_STAR: case TK_SLASH: case TK_VBAR: case TK_AMPER:
+    case TK_LESS: case TK_GREATER: case TK_DOT: case TK_PERCENT: case TK_EQEQUAL:
+    case TK_NOTEQUAL: case TK_LESSEQUAL: case TK_GREATEREQUAL: case TK_TILDE:
+    case TK_CIRCUMFLEX: case TK_LSHIFT: case TK_RSHIFT: case TK_DOUBLESTAR:
+    case TK_DOUBLESLASH: case TK_AT: case TK_AND: case TK_OR: case TK_NOT: case TK_IN:
+    case TK_IS:
+        return true;
+    default:
+        return starts_expr(code);
+    }
+}
+
 /* Scans on from the primary expression whose first token `t` the lexer lx
- * has just returned (an atom and its trailers) to find where it ends.
+ * has just returned (an atom and its trailers) to find where it ends, or
+ * with `whole`, the expression (operators and all) it starts.
  * Reaching the end of input inside brackets is itself the error CPython
  * reports there; false is returned after reporting it. */
-static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
-                         int *line, int *col)
+static bool scan_expr(ParseCtx *ctx, Lexer *lx, int code, const Token *t, bool whole,
+                      int *line, int *col)
 {
     ParseError scratch;
     lx->err = &scratch;
@@ -2804,8 +2823,8 @@ static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
             ctx->failed = true;
             return false;
         }
-        if (c == 0 || (depth == 0 && !after_dot && c != TK_DOT && c != TK_LPAR &&
-                       c != TK_LSQB))
+        if (c == 0 || (depth == 0 && (whole ? !continues_expr(c)
+                                            : !after_dot && c != TK_DOT && c != TK_LPAR && c != TK_LSQB)))
             return true;
         depth += is_opener(c) - is_closer(c);
         after_dot = c == TK_DOT;
@@ -2813,8 +2832,14 @@ static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
     }
 }
 
-/* scan_primary() from the offending token t, on a copy of the lexer. */
-static bool primary_end(ParseCtx *ctx, int code, const Token *t, int *line, int *col)
+static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
+                         int *line, int *col)
+{
+    return scan_expr(ctx, lx, code, t, false, line, col);
+}
+
+/* scan_expr() from the offending token t, on a copy of the lexer. */
+static bool expr_end(ParseCtx *ctx, int code, const Token *t, bool whole, int *line, int *col)
 {
     Lexer *lx = malloc(sizeof *lx);
     if (!lx) {
@@ -2822,7 +2847,7 @@ static bool primary_end(ParseCtx *ctx, int code, const Token *t, int *line, int 
         return true;
     }
     *lx = *ctx->lx;
-    bool ok = scan_primary(ctx, lx, code, t, line, col);
+    bool ok = scan_expr(ctx, lx, code, t, whole, line, col);
     free(lx);
     return ok;
 }
@@ -3007,7 +3032,7 @@ static bool legacy_print(ParseCtx *ctx, int code, const Token *t)
         !starts_expr(code) || (strcmp(a->u.name, "print") && strcmp(a->u.name, "exec")))
         return false;
     int line, col;
-    if (!primary_end(ctx, code, t, &line, &col))
+    if (!expr_end(ctx, code, t, false, &line, &col))
         return true;
     parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
                 "Missing parentheses in call to '%s'. Did you mean %s(...)?",
@@ -3027,7 +3052,7 @@ static bool forgot_comma(ParseCtx *ctx, int code, const Token *t)
                                       !strcmp(a->u.name, "exec"))))
         return false;
     int line, col;
-    if (!primary_end(ctx, code, t, &line, &col))
+    if (!expr_end(ctx, code, t, false, &line, &col))
         return true;
     parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
                 "invalid syntax. Perhaps you forgot a comma?");
@@ -3112,7 +3137,7 @@ static bool unclosed_after(ParseCtx *ctx, int code, const Token *t)
             return false;
     }
     int line, col;
-    return !primary_end(ctx, code, t, &line, &col);
+    return !expr_end(ctx, code, t, false, &line, &col);
 }
 
 /* `for 1 in x`: CPython checks a for target before looking for the `in`. */
@@ -3133,7 +3158,9 @@ static bool bad_for_target(ParseCtx *ctx, int code)
 static bool pattern_errors(ParseCtx *ctx, int code, const Token *t)
 {
     if (ctx->prev_code == TK_AS && code != TK_NAME && starts_expr(code)) {
-        error_at_tok(ctx, t, "invalid pattern target");
+        int line, col;      /* CPython marks the whole expression after `as` */
+        if (expr_end(ctx, code, t, true, &line, &col))
+            parse_error(ctx, "SyntaxError", t->line, t->col, line, col, "invalid pattern target");
         return true;
     }
     if (expected_colon(ctx, code, t))
@@ -3523,6 +3550,63 @@ static int utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\f';
+}
+
+/* The encoding name a comment line declares (PEP 263: "coding" then ':'
+ * or '=' then the name), or NULL with *code set when the line holds code. */
+static const char *line_cookie(const char *s, const char *end, size_t *name_len, bool *code)
+{
+    while (s < end && is_blank(*s))
+        s++;
+    *code = s < end && *s != '#' && *s != '\n' && *s != '\r';
+    if (s >= end || *s != '#')
+        return NULL;
+    for (const char *p = s; p + 7 < end; p++) {
+        if (memcmp(p, "coding", 6) != 0 || (p[6] != ':' && p[6] != '='))
+            continue;
+        const char *n = p + 7;
+        while (n < end && (*n == ' ' || *n == '\t'))
+            n++;
+        const char *e = n;
+        while (e < end && (((unsigned char)*e < 0x80 && is_name_byte((unsigned char)*e)) || *e == '-' || *e == '.'))
+            e++;
+        if (e > n) {
+            *name_len = (size_t)(e - n);
+            return n;
+        }
+    }
+    return NULL;
+}
+
+/* The encoding the source declares in a comment on its first or second
+ * line (the second only after a line of no code), or NULL. */
+static const char *coding_cookie(const char *src, size_t len, size_t *name_len)
+{
+    const char *end = src + len, *s = src;
+    for (int line = 0; line < 2 && s < end; line++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *e = nl ? nl : end;
+        bool code;
+        const char *name = line_cookie(s, e, name_len, &code);
+        if (name || code || !nl)
+            return name;
+        s = nl + 1;
+    }
+    return NULL;
+}
+
+/* Whether a source given as bytes declares its encoding (a byte order
+ * mark or a coding comment), which makes CPython count columns in code
+ * points rather than bytes. */
+static bool declares_encoding(const char *src, size_t len)
+{
+    size_t n;
+    return (len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3)) || coding_cookie(src, len, &n);
+}
+
 /* Copies the source into the arena as the lexer wants it: UTF-8 checked,
  * "\r\n" and "\r" turned into "\n", a byte order mark dropped, and a NUL
  * sentinel after the end. */
@@ -3585,7 +3669,7 @@ static char *prepare_source(AstArena *a, const char *src, size_t len, ParseError
     return buf;
 }
 
-Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseError *err)
+static Node *parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseError *err)
 {
     memset(err, 0, sizeof *err);
     size_t n = 0;
@@ -3600,7 +3684,7 @@ Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseE
     Lexer lx;
     lexer_init(&lx, buf, n, err);
     ctx.lx = &lx;
-    if (mode == PARSE_EVAL) {
+    if (mode & PARSE_EVAL) {
         Token t = { buf, 0, 1, 0 };
         feed(&ctx, TK_START_EVAL, &t);
     }
@@ -3622,4 +3706,12 @@ Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseE
     if (!check_depth(&ctx, ctx.root))
         return NULL;
     return ctx.root;
+}
+
+Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseError *err)
+{
+    Node *n = parse(a, src, len, mode, err);
+    if (!n)
+        err->byte_offsets = (mode & PARSE_BYTES) && !declares_encoding(src ? src : "", src ? len : 0);
+    return n;
 }

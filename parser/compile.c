@@ -2924,6 +2924,12 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
 }
 
 ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode, bool bytes) {
+    /* Bytes starting with a byte order mark are UTF-8 text without it, as a str is. */
+    if (bytes && len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3)) {
+        src += 3;
+        len -= 3;
+        bytes = false;
+    }
     ParseMode from = bytes ? PARSE_BYTES : 0;
     if (mode != COMPILE_EVAL) {
         AstArena *arena = ast_arena_new();

@@ -639,6 +639,15 @@ Node *mk_dict(ParseCtx *ctx, DictItems *items, const Token *open, const Token *c
     return disj(ctx, n);
 }
 
+/* `[a, b for a in c]`: CPython marks the elements. */
+Node *comp_target_error(ParseCtx *ctx, NodeList elts)
+{
+    const Node *first = elts.items[0], *last = elts.items[elts.n - 1];
+    parse_error(ctx, "SyntaxError", first->line, first->col, last->end_line, last->end_col,
+                "did you forget parentheses around the comprehension target?");
+    return elts.items[0];
+}
+
 Node *mk_comp(ParseCtx *ctx, NodeKind kind, Node *elt, Node *value, CompList *gens,
               const Token *open, const Token *close)
 {
@@ -1484,10 +1493,10 @@ ArgList *args_genexp(ParseCtx *ctx, ArgList *a, Node *elt, CompList *gens)
         g->u.comp.ngenerators = gens->n;
         end_node(g, last->ifs.n ? last->ifs.items[last->ifs.n - 1] : last->iter);
     }
-    if (elt->kind == E_STARRED)
-        error_at_node(ctx, elt, "iterable unpacking cannot be used in comprehension");
     if (a->nitems > 1)
         genexp_error(ctx, g);
+    else if (elt->kind == E_STARRED)
+        error_at_node(ctx, elt, "iterable unpacking cannot be used in comprehension");
     a->bare_genexp = g;
     add_positional(ctx, a, g);
     return a;
@@ -3101,8 +3110,40 @@ static bool bad_keyword(ParseCtx *ctx, int code)
     return true;
 }
 
+/* `def f((a, b))`, `lambda (x): x`: a '(' among plain parameters that
+ * encloses names (and commas) only. */
+static bool parenthesized_params(ParseCtx *ctx, int code, const Token *t)
+{
+    if (!ctx->params || code != TK_LPAR || ctx->prev_code == TK_NAME)
+        return false;
+    Lexer *lx = malloc(sizeof *lx);
+    if (!lx)
+        return false;
+    *lx = *ctx->lx;
+    ParseError scratch;
+    lx->err = &scratch;
+    Token u;
+    int c, n = 0;
+    while ((c = lexer_next(lx, &u)) == (n % 2 ? TK_COMMA : TK_NAME))
+        n++;
+    bool unclosed = c < 0 && lx->error_kind == LEXERR_UNCLOSED;
+    free(lx);
+    if (unclosed) {     /* the error CPython reports first */
+        *ctx->err = scratch;
+        ctx->failed = true;
+        return true;
+    }
+    if (c != TK_RPAR || n == 0)
+        return false;
+    parse_error(ctx, "SyntaxError", t->line, t->col, u.line, u.col + 1, "%s parameters cannot be parenthesized",
+                ctx->params == 'd' ? "Function" : "Lambda expression");
+    return true;
+}
+
 static bool misc_errors(ParseCtx *ctx, int code, const Token *t)
 {
+    if (parenthesized_params(ctx, code, t))
+        return true;
     int kw = line_keyword(ctx);
     if (kw == TK_DEF && ctx->prev_code == TK_EQUAL && (code == TK_RPAR || code == TK_COMMA)) {
         error_at_tok(ctx, &ctx->prev, "expected default value expression");
@@ -3229,6 +3270,18 @@ static void syntax_error_at(ParseCtx *ctx, int code, const Token *t)
  * of the logical line. */
 static void track(ParseCtx *ctx, int code, const Token *t)
 {
+    if (code == TK_LPAR && ctx->prev_code == TK_NAME && ctx->prev2_code == TK_CLASS) {
+        ctx->class_paren = bracket_level(ctx, code) + 1;
+        ctx->class_for.s = NULL;
+    } else if (code == TK_NEWLINE) {
+        ctx->class_paren = 0;
+    }
+    if (code == TK_LAMBDA)
+        ctx->params = 'l';
+    else if (code == TK_LPAR && ctx->prev_code == TK_NAME && ctx->prev2_code == TK_DEF)
+        ctx->params = 'd';
+    else if (code != TK_NAME && code != TK_COMMA)
+        ctx->params = 0;
     ctx->prev2 = ctx->prev;
     ctx->prev2_code = ctx->prev_code;
     ctx->prev = *t;
@@ -3271,7 +3324,15 @@ static void track(ParseCtx *ctx, int code, const Token *t)
 static void feed(ParseCtx *ctx, int code, const Token *t)
 {
     ctx->cur = *t;
+    bool in_bases = ctx->class_paren && bracket_level(ctx, code) == ctx->class_paren;
+    if (code == TK_FOR && in_bases && !ctx->class_for.s)
+        ctx->class_for = *t;
     AsyParse(ctx->parser, code, *t);
+    /* A class's bases are arguments, but not a bare generator expression
+     * (a call takes one as its only argument): CPython finds nothing else
+     * wrong there and reports its `for`. */
+    if (!ctx->failed && code == TK_RPAR && in_bases && ctx->class_for.s)
+        error_at_tok(ctx, &ctx->class_for, "invalid syntax");
     if (ctx->failed) {
         ctx->fail_line = t->line;
         return;

@@ -596,9 +596,9 @@ test(A) ::= or_test(A).
 test(A) ::= or_test(B) IF or_test(C) ELSE test(D).  { A = mk_ifexp(ctx, B, C, D); }
 test(A) ::= lambdef(A).
 
-lambdef(A) ::= LAMBDA(K) COLON test(B).                 { A = mk_lambda(ctx, &K, NULL, B); }
-lambdef(A) ::= LAMBDA(K) lparams(P) COLON test(B).      { A = mk_lambda(ctx, &K, P, B); }
-lambdef(A) ::= LAMBDA(K) lparams(P) COMMA COLON test(B). { A = mk_lambda(ctx, &K, P, B); }
+lambdef(A) ::= LAMBDA(K) COLON(C) test(B).                 { A = mk_lambda(ctx, &K, NULL, &C, B); }
+lambdef(A) ::= LAMBDA(K) lparams(P) COLON(C) test(B).      { A = mk_lambda(ctx, &K, P, &C, B); }
+lambdef(A) ::= LAMBDA(K) lparams(P) COMMA COLON(C) test(B). { A = mk_lambda(ctx, &K, P, &C, B); }
 
 or_test(A) ::= and_test(A).
 or_test(A) ::= or_list(B).                  { A = mk_boolop(ctx, OP_OR, B); }

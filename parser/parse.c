@@ -1723,6 +1723,7 @@ static void check_duplicates(ParseCtx *ctx, const ParamItems *items)
 /* State while make_params() walks the items in order. */
 typedef struct ParamScan {
     ParamList *out;
+    const Token *colon;     /* a lambda's, NULL for a def */
     bool slash, star, dstar, seen_default;
 } ParamScan;
 
@@ -1766,7 +1767,9 @@ static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int
             error_at_tok(ctx, &it->eq, "var-positional argument cannot have default value");
         } else if (!it->has_name &&
                    (i + 1 == items->n || items->items[i + 1].kind != PARAM_NAME)) {
-            error_at_tok(ctx, &it->tok, "named arguments must follow bare *");
+            /* A lambda's is found at the token after the `*` (and comma). */
+            const Token *at = !s->colon ? &it->tok : i + 1 < items->n ? &items->items[i + 1].tok : s->colon;
+            error_at_tok(ctx, at, "named arguments must follow bare *");
         }
         s->star = true;
         if (it->has_name)
@@ -1783,7 +1786,7 @@ static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int
 
 /* Puts def or lambda parameters in the order ParamList wants, with CPython's
  * checks and messages. */
-static ParamList make_params(ParseCtx *ctx, const ParamItems *items)
+static ParamList make_params(ParseCtx *ctx, const ParamItems *items, const Token *colon)
 {
     ParamList out = {0};
     if (!items || items->n == 0)
@@ -1791,7 +1794,7 @@ static ParamList make_params(ParseCtx *ctx, const ParamItems *items)
     out.params = palloc(ctx, sizeof(Param) * (size_t)items->n);
     if (!out.params)
         return (ParamList){0};
-    ParamScan s = { .out = &out };
+    ParamScan s = { .out = &out, .colon = colon };
     for (int i = 0; i < items->n; i++)
         if (!scan_param(ctx, &s, items, i))
             break;
@@ -1799,10 +1802,10 @@ static ParamList make_params(ParseCtx *ctx, const ParamItems *items)
     return out;
 }
 
-Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, Node *body)
+Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, const Token *colon, Node *body)
 {
     Node *n = mk(ctx, E_LAMBDA);
-    n->u.lambda.params = make_params(ctx, params);
+    n->u.lambda.params = make_params(ctx, params, colon);
     n->u.lambda.body = body;
     start_at(n, kw);
     end_node(n, body);
@@ -2363,7 +2366,7 @@ Node *mk_def(ParseCtx *ctx, const Token *kw, bool is_async, const Token *name,
     Node *n = mk(ctx, S_DEF);
     n->u.def.name = ident(ctx, name);
     n->u.def.type_params = type_params;
-    n->u.def.params = make_params(ctx, params);
+    n->u.def.params = make_params(ctx, params, NULL);
     n->u.def.returns = returns;
     n->u.def.body = body;
     n->u.def.is_async = is_async;

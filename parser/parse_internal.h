@@ -243,7 +243,7 @@ Node *mk_slice(ParseCtx *ctx, Node *lower, const Token *c1, Node *upper,
                const Token *c2, Node *step);
 Node *mk_await(ParseCtx *ctx, const Token *kw, Node *value);
 Node *mk_yield(ParseCtx *ctx, NodeKind kind, const Token *kw, Node *value);
-Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, Node *body);
+Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, const Token *colon, Node *body);
 Node *mk_seq(ParseCtx *ctx, NodeKind kind, NodeList elts, const Token *open,
              const Token *close);
 Node *bare_tuple(ParseCtx *ctx, NodeList elts, const Token *comma);

@@ -263,11 +263,16 @@ typedef struct ParseError {
     int tok_line;
     bool at_eof;        /* found at the end of the input (eval's offset is 0 there) */
     bool eval_input;    /* eval's: no newline is implied at the end */
+    bool byte_offsets;  /* CPython's parser counts columns in bytes here (PARSE_BYTES) */
 } ParseError;
 
 typedef enum ParseMode {
-    PARSE_FILE,         /* a whole module: returns S_MODULE */
-    PARSE_EVAL          /* a single expression: returns the expression node */
+    PARSE_FILE = 0,     /* a whole module: returns S_MODULE */
+    PARSE_EVAL = 1,     /* a single expression: returns the expression node */
+    /* Or'ed in: the source came as bytes (a file, compile(b"...")), not
+     * as a str. CPython's parser then reports its errors' columns in
+     * bytes, unless the source declares its encoding. */
+    PARSE_BYTES = 2
 } ParseMode;
 
 AstArena *ast_arena_new(void);

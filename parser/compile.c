@@ -89,6 +89,8 @@ typedef struct Compiler {
     int nesting;            /* C recursion depth of the expression walker */
     bool top_names;         /* module-level reads go through LOAD_NAME (exec with locals) */
     bool future_annotations;    /* `from __future__ import annotations`: annotations stay text */
+    Node *last_pattern;     /* the pattern compile_pattern entered last, where CPython 3.11
+                               reports an or-pattern's error (its location is not restored) */
 } Compiler;
 
 
@@ -156,10 +158,12 @@ static Value error_text(VM *vm, const ParseError *e, const char *filename, const
 }
 
 /* CPython's 1-based offset of byte column col in a line: code points for
- * the parser and tokenizer, bytes for the compiler. */
+ * the parser and tokenizer, bytes for the compiler, and for the parser
+ * too when the source came as bytes (byte_offsets). */
 static int64_t offset_in(const ParseError *e, const char *text, size_t len, int col) {
     if (col < 0) return 0;      /* CPython's "no column" */
-    if (e->origin == ORIGIN_COMPILER || !text) return col + 1;
+    bool tokenizer = e->origin == ORIGIN_TOKENIZER || e->origin == ORIGIN_TOKEN_RANGE;
+    if (e->origin == ORIGIN_COMPILER || !text || (e->byte_offsets && !tokenizer)) return col + 1;
     return (size_t)col <= len ? (int64_t)utf8_count(text, (size_t)col) + 1 : col + 1;
 }
 
@@ -1410,6 +1414,14 @@ static bool in_except_star(Compiler *c, int outer) {
     return false;
 }
 
+/* Where CPython reports an error found while unwinding for a return: at
+ * a constant value on the return's line (it marks that for the line
+ * number), else at the statement. */
+static Node *return_error_node(Node *n) {
+    Node *v = n->u.value.value;
+    return v && is_const_elt(v) && v->line == n->line ? v : n;
+}
+
 static void compile_return(Compiler *c, Node *n) {
     Unit *u = c->u;
     if (u->scope->kind != SCOPE_FUNCTION) { error_at(c, n, "'return' outside function"); return; }
@@ -1422,7 +1434,7 @@ static void compile_return(Compiler *c, Node *n) {
     int depth = u->depth;
     if (n->u.value.value) compile_expr(c, n->u.value.value);
     else load_none(c);
-    if (in_except_star(c, -1)) { error_at(c, n, EXCEPT_STAR_JUMP); return; }
+    if (in_except_star(c, -1)) { error_at(c, return_error_node(n), EXCEPT_STAR_JUMP); return; }
     for (int i = u->nfblocks - 1; i >= 0 && !c->failed; i--) unwind_fblock(c, &u->fblocks[i], true);
     c->u->loc = node_loc(n);
     emit(c, OP_RETURN_VALUE, 0);
@@ -2018,7 +2030,7 @@ static void compile_pattern_sequence(Compiler *c, Node *p, PatCtx *pc) {
         Node *q = pats->items[i];
         if (q->kind == P_STAR) {
             if (star >= 0) {
-                error_at(c, q, "multiple starred names in sequence pattern");
+                error_at(c, p, "multiple starred names in sequence pattern");
                 return;
             }
             star_wildcard = is_star_wildcard(q);
@@ -2222,7 +2234,7 @@ static void compile_pattern_or(Compiler *c, Node *p, PatCtx *pc) {
             if (!control) { nomem(c); break; }
             if (ncontrol) memcpy(control, alt.stores, sizeof(const char *) * (size_t)ncontrol);
         } else if (alt.nstores != ncontrol || !reorder_stores(c, &alt, control)) {
-            error_at(c, q, "alternative patterns bind different names");
+            error_at(c, c->last_pattern, "alternative patterns bind different names");
             break;
         }
         emit_jump(c, OP_JUMP, end);
@@ -2259,6 +2271,7 @@ static void compile_pattern(Compiler *c, Node *p, PatCtx *pc) {
     }
     Loc saved_loc = c->u->loc;
     c->u->loc = node_loc(p);
+    c->last_pattern = p;
     switch (p->kind) {
     case P_VALUE: compile_pattern_value(c, p, pc); break;
     case P_SINGLETON: compile_pattern_singleton(c, p, pc); break;
@@ -2841,7 +2854,7 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
         ast_arena_free(arena);
         return NULL;
     }
-    Compiler c = {vm, filename, src, len, NULL, false, 0, top_names, false};
+    Compiler c = {.vm = vm, .filename = filename, .src = src, .srclen = len, .top_names = top_names};
     ObjCode *code = NULL;
     bool interactive = mode == COMPILE_SINGLE;
     if (enter_unit(&c, top, "<module>", 1)) {
@@ -2927,12 +2940,19 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
     return false;
 }
 
-ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode) {
+ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode, bool bytes) {
+    /* Bytes starting with a byte order mark are UTF-8 text without it, as a str is. */
+    if (bytes && len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3)) {
+        src += 3;
+        len -= 3;
+        bytes = false;
+    }
+    ParseMode from = bytes ? PARSE_BYTES : 0;
     if (mode != COMPILE_EVAL) {
         AstArena *arena = ast_arena_new();
         if (!arena) { exc_nomem(vm); return NULL; }
         ParseError perr;
-        Node *mod = ast_parse(arena, src, len, PARSE_FILE, &perr);
+        Node *mod = ast_parse(arena, src, len, PARSE_FILE | from, &perr);
         ObjCode *code = NULL;
         if (!mod) raise_parse_error(vm, &perr, filename, src, len);
         else if (mode != COMPILE_SINGLE || single_statement(vm, mod, filename, src, len))
@@ -2945,7 +2965,7 @@ ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filenam
     AstArena *arena = ast_arena_new();
     if (!arena) { exc_nomem(vm); return NULL; }
     ParseError perr;
-    Node *expr = ast_parse(arena, src, len, PARSE_EVAL, &perr);
+    Node *expr = ast_parse(arena, src, len, PARSE_EVAL | from, &perr);
     if (!expr) eval_error_at_end(&perr, src, len);
     Node *stmt = expr ? ast_alloc(arena, sizeof(Node)) : NULL;
     Node *mod = stmt ? ast_alloc(arena, sizeof(Node)) : NULL;
@@ -2965,11 +2985,11 @@ ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filenam
     return code;
 }
 
-ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive) {
+ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive, bool bytes) {
     AstArena *arena = ast_arena_new();
     if (!arena) { exc_nomem(vm); return NULL; }
     ParseError perr;
-    Node *mod = ast_parse(arena, src, len, PARSE_FILE, &perr);
+    Node *mod = ast_parse(arena, src, len, PARSE_FILE | (bytes ? PARSE_BYTES : 0), &perr);
     ObjCode *code = NULL;
     if (!mod) raise_parse_error(vm, &perr, filename, src, len);
     else code = compile_module(vm, mod, filename, src, len, interactive);

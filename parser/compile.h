@@ -12,8 +12,9 @@
 ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *src, size_t len, bool interactive);
 
 /* Parses and compiles in one step; NULL with vm->exc set on failure
- * (SyntaxError, IndentationError, MemoryError). */
-ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive);
+ * (SyntaxError, IndentationError, MemoryError). `bytes`: the source was
+ * read as bytes (a file), not given as a str (PARSE_BYTES). */
+ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive, bool bytes);
 
 /* What compile(), exec() and eval() compile, as CPython's modes: a module,
  * one expression whose value the code returns, or an interactive statement
@@ -22,7 +23,8 @@ typedef enum CompileMode { COMPILE_EXEC, COMPILE_EVAL, COMPILE_SINGLE } CompileM
 
 /* compile_source for the builtins: reads of names at module level go
  * through the frame's locals mapping first (LOAD_NAME), as CPython compiles
- * every module, so that exec(src, globals, locals) sees both. */
-ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode);
+ * every module, so that exec(src, globals, locals) sees both. `bytes` as
+ * for compile_source: compile(b"...") rather than compile("..."). */
+ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode, bool bytes);
 
 #endif

@@ -596,9 +596,9 @@ test(A) ::= or_test(A).
 test(A) ::= or_test(B) IF or_test(C) ELSE test(D).  { A = mk_ifexp(ctx, B, C, D); }
 test(A) ::= lambdef(A).
 
-lambdef(A) ::= LAMBDA(K) COLON test(B).                 { A = mk_lambda(ctx, &K, NULL, B); }
-lambdef(A) ::= LAMBDA(K) lparams(P) COLON test(B).      { A = mk_lambda(ctx, &K, P, B); }
-lambdef(A) ::= LAMBDA(K) lparams(P) COMMA COLON test(B). { A = mk_lambda(ctx, &K, P, B); }
+lambdef(A) ::= LAMBDA(K) COLON(C) test(B).                 { A = mk_lambda(ctx, &K, NULL, &C, B); }
+lambdef(A) ::= LAMBDA(K) lparams(P) COLON(C) test(B).      { A = mk_lambda(ctx, &K, P, &C, B); }
+lambdef(A) ::= LAMBDA(K) lparams(P) COMMA COLON(C) test(B). { A = mk_lambda(ctx, &K, P, &C, B); }
 
 or_test(A) ::= and_test(A).
 or_test(A) ::= or_list(B).                  { A = mk_boolop(ctx, OP_OR, B); }
@@ -700,6 +700,13 @@ atom(A) ::= LSQB(L) star_named_list(E) RSQB(R).     { A = mk_seq(ctx, E_LIST, E,
 atom(A) ::= LSQB(L) star_named_list(E) COMMA RSQB(R). { A = mk_seq(ctx, E_LIST, E, &L, &R); }
 atom(A) ::= LSQB(L) star_named(B) comp_for(G) RSQB(R).
     { A = mk_comp(ctx, E_LISTCOMP, B, NULL, G, &L, &R); }
+/* `[a, b for a in c]` (and the same with braces): an error. */
+atom(A) ::= LSQB star_named_list(E) COMMA star_named(B) comp_for RSQB.
+    { list_add(ctx, &E, B); A = comp_target_error(ctx, E); }
+atom(A) ::= LSQB star_named_list(E) COMMA comp_for RSQB.       { A = comp_target_error(ctx, E); }
+atom(A) ::= LBRACE star_named_list(E) COMMA star_named(B) comp_for RBRACE.
+    { list_add(ctx, &E, B); A = comp_target_error(ctx, E); }
+atom(A) ::= LBRACE star_named_list(E) COMMA comp_for RBRACE.   { A = comp_target_error(ctx, E); }
 
 /* Dicts, sets and their comprehensions. */
 atom(A) ::= LBRACE(L) RBRACE(R).                    { A = mk_dict(ctx, NULL, &L, &R); }
@@ -749,6 +756,7 @@ args(A) ::= args(A) COMMA named_test(B).                { A = args_pos(ctx, A, B
 args(A) ::= args(A) COMMA named_test(B) comp_for(G).    { A = args_genexp(ctx, A, B, G); }
 args(A) ::= args(A) COMMA test(K) EQUAL(E) test(V).     { A = arglist_kw(ctx, A, K, &E, V); }
 args(A) ::= args(A) COMMA STAR(S) test(B).              { A = args_star(ctx, A, &S, B); }
+args(A) ::= args(A) COMMA STAR(S) test(B) comp_for(G).  { A = args_genexp(ctx, A, mk_starred(ctx, &S, B), G); }
 args(A) ::= args(A) COMMA DOUBLESTAR(S) test(B).        { A = args_dstar(ctx, A, &S, B); }
 
 %type arg_first {ArgList *}
@@ -756,6 +764,7 @@ arg_first(A) ::= named_test(B).                 { A = args_pos(ctx, NULL, B); }
 arg_first(A) ::= named_test(B) comp_for(G).     { A = args_genexp(ctx, NULL, B, G); }
 arg_first(A) ::= test(K) EQUAL(E) test(V).      { A = arglist_kw(ctx, NULL, K, &E, V); }
 arg_first(A) ::= STAR(S) test(B).               { A = args_star(ctx, NULL, &S, B); }
+arg_first(A) ::= STAR(S) test(B) comp_for(G).   { A = args_genexp(ctx, NULL, mk_starred(ctx, &S, B), G); }
 arg_first(A) ::= DOUBLESTAR(S) test(B).         { A = args_dstar(ctx, NULL, &S, B); }
 
 subscripts(A) ::= sub_list(B).              { A = subscript_index(ctx, B, NULL); }

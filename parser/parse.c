@@ -639,6 +639,15 @@ Node *mk_dict(ParseCtx *ctx, DictItems *items, const Token *open, const Token *c
     return disj(ctx, n);
 }
 
+/* `[a, b for a in c]`: CPython marks the elements. */
+Node *comp_target_error(ParseCtx *ctx, NodeList elts)
+{
+    const Node *first = elts.items[0], *last = elts.items[elts.n - 1];
+    parse_error(ctx, "SyntaxError", first->line, first->col, last->end_line, last->end_col,
+                "did you forget parentheses around the comprehension target?");
+    return elts.items[0];
+}
+
 Node *mk_comp(ParseCtx *ctx, NodeKind kind, Node *elt, Node *value, CompList *gens,
               const Token *open, const Token *close)
 {
@@ -1484,10 +1493,10 @@ ArgList *args_genexp(ParseCtx *ctx, ArgList *a, Node *elt, CompList *gens)
         g->u.comp.ngenerators = gens->n;
         end_node(g, last->ifs.n ? last->ifs.items[last->ifs.n - 1] : last->iter);
     }
-    if (elt->kind == E_STARRED)
-        error_at_node(ctx, elt, "iterable unpacking cannot be used in comprehension");
     if (a->nitems > 1)
         genexp_error(ctx, g);
+    else if (elt->kind == E_STARRED)
+        error_at_node(ctx, elt, "iterable unpacking cannot be used in comprehension");
     a->bare_genexp = g;
     add_positional(ctx, a, g);
     return a;
@@ -1714,6 +1723,7 @@ static void check_duplicates(ParseCtx *ctx, const ParamItems *items)
 /* State while make_params() walks the items in order. */
 typedef struct ParamScan {
     ParamList *out;
+    const Token *colon;     /* a lambda's, NULL for a def */
     bool slash, star, dstar, seen_default;
 } ParamScan;
 
@@ -1757,7 +1767,9 @@ static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int
             error_at_tok(ctx, &it->eq, "var-positional argument cannot have default value");
         } else if (!it->has_name &&
                    (i + 1 == items->n || items->items[i + 1].kind != PARAM_NAME)) {
-            error_at_tok(ctx, &it->tok, "named arguments must follow bare *");
+            /* A lambda's is found at the token after the `*` (and comma). */
+            const Token *at = !s->colon ? &it->tok : i + 1 < items->n ? &items->items[i + 1].tok : s->colon;
+            error_at_tok(ctx, at, "named arguments must follow bare *");
         }
         s->star = true;
         if (it->has_name)
@@ -1774,7 +1786,7 @@ static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int
 
 /* Puts def or lambda parameters in the order ParamList wants, with CPython's
  * checks and messages. */
-static ParamList make_params(ParseCtx *ctx, const ParamItems *items)
+static ParamList make_params(ParseCtx *ctx, const ParamItems *items, const Token *colon)
 {
     ParamList out = {0};
     if (!items || items->n == 0)
@@ -1782,7 +1794,7 @@ static ParamList make_params(ParseCtx *ctx, const ParamItems *items)
     out.params = palloc(ctx, sizeof(Param) * (size_t)items->n);
     if (!out.params)
         return (ParamList){0};
-    ParamScan s = { .out = &out };
+    ParamScan s = { .out = &out, .colon = colon };
     for (int i = 0; i < items->n; i++)
         if (!scan_param(ctx, &s, items, i))
             break;
@@ -1790,10 +1802,10 @@ static ParamList make_params(ParseCtx *ctx, const ParamItems *items)
     return out;
 }
 
-Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, Node *body)
+Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, const Token *colon, Node *body)
 {
     Node *n = mk(ctx, E_LAMBDA);
-    n->u.lambda.params = make_params(ctx, params);
+    n->u.lambda.params = make_params(ctx, params, colon);
     n->u.lambda.body = body;
     start_at(n, kw);
     end_node(n, body);
@@ -2354,7 +2366,7 @@ Node *mk_def(ParseCtx *ctx, const Token *kw, bool is_async, const Token *name,
     Node *n = mk(ctx, S_DEF);
     n->u.def.name = ident(ctx, name);
     n->u.def.type_params = type_params;
-    n->u.def.params = make_params(ctx, params);
+    n->u.def.params = make_params(ctx, params, NULL);
     n->u.def.returns = returns;
     n->u.def.body = body;
     n->u.def.is_async = is_async;
@@ -2782,12 +2794,31 @@ static int bracket_level(const ParseCtx *ctx, int code)
     return ctx->lx->level - is_opener(code) + is_closer(code) + (ctx->fdepth > 0);
 }
 
+/* Whether a token outside brackets can go on an expression (an operand
+ * or an operator; not `if`, which starts a guard more often than a
+ * conditional expression). */
+static bool continues_expr(int code)
+{
+    switch (code) {
+    case TK_PLUS: case TK_MINUS: case TK_STAR: case TK_SLASH: case TK_VBAR: case TK_AMPER:
+    case TK_LESS: case TK_GREATER: case TK_DOT: case TK_PERCENT: case TK_EQEQUAL:
+    case TK_NOTEQUAL: case TK_LESSEQUAL: case TK_GREATEREQUAL: case TK_TILDE:
+    case TK_CIRCUMFLEX: case TK_LSHIFT: case TK_RSHIFT: case TK_DOUBLESTAR:
+    case TK_DOUBLESLASH: case TK_AT: case TK_AND: case TK_OR: case TK_NOT: case TK_IN:
+    case TK_IS:
+        return true;
+    default:
+        return starts_expr(code);
+    }
+}
+
 /* Scans on from the primary expression whose first token `t` the lexer lx
- * has just returned (an atom and its trailers) to find where it ends.
+ * has just returned (an atom and its trailers) to find where it ends, or
+ * with `whole`, the expression (operators and all) it starts.
  * Reaching the end of input inside brackets is itself the error CPython
  * reports there; false is returned after reporting it. */
-static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
-                         int *line, int *col)
+static bool scan_expr(ParseCtx *ctx, Lexer *lx, int code, const Token *t, bool whole,
+                      int *line, int *col)
 {
     ParseError scratch;
     lx->err = &scratch;
@@ -2804,8 +2835,8 @@ static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
             ctx->failed = true;
             return false;
         }
-        if (c == 0 || (depth == 0 && !after_dot && c != TK_DOT && c != TK_LPAR &&
-                       c != TK_LSQB))
+        if (c == 0 || (depth == 0 && (whole ? !continues_expr(c)
+                                            : !after_dot && c != TK_DOT && c != TK_LPAR && c != TK_LSQB)))
             return true;
         depth += is_opener(c) - is_closer(c);
         after_dot = c == TK_DOT;
@@ -2813,8 +2844,14 @@ static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
     }
 }
 
-/* scan_primary() from the offending token t, on a copy of the lexer. */
-static bool primary_end(ParseCtx *ctx, int code, const Token *t, int *line, int *col)
+static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
+                         int *line, int *col)
+{
+    return scan_expr(ctx, lx, code, t, false, line, col);
+}
+
+/* scan_expr() from the offending token t, on a copy of the lexer. */
+static bool expr_end(ParseCtx *ctx, int code, const Token *t, bool whole, int *line, int *col)
 {
     Lexer *lx = malloc(sizeof *lx);
     if (!lx) {
@@ -2822,7 +2859,7 @@ static bool primary_end(ParseCtx *ctx, int code, const Token *t, int *line, int 
         return true;
     }
     *lx = *ctx->lx;
-    bool ok = scan_primary(ctx, lx, code, t, line, col);
+    bool ok = scan_expr(ctx, lx, code, t, whole, line, col);
     free(lx);
     return ok;
 }
@@ -3007,7 +3044,7 @@ static bool legacy_print(ParseCtx *ctx, int code, const Token *t)
         !starts_expr(code) || (strcmp(a->u.name, "print") && strcmp(a->u.name, "exec")))
         return false;
     int line, col;
-    if (!primary_end(ctx, code, t, &line, &col))
+    if (!expr_end(ctx, code, t, false, &line, &col))
         return true;
     parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
                 "Missing parentheses in call to '%s'. Did you mean %s(...)?",
@@ -3027,7 +3064,7 @@ static bool forgot_comma(ParseCtx *ctx, int code, const Token *t)
                                       !strcmp(a->u.name, "exec"))))
         return false;
     int line, col;
-    if (!primary_end(ctx, code, t, &line, &col))
+    if (!expr_end(ctx, code, t, false, &line, &col))
         return true;
     parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
                 "invalid syntax. Perhaps you forgot a comma?");
@@ -3076,8 +3113,40 @@ static bool bad_keyword(ParseCtx *ctx, int code)
     return true;
 }
 
+/* `def f((a, b))`, `lambda (x): x`: a '(' among plain parameters that
+ * encloses names (and commas) only. */
+static bool parenthesized_params(ParseCtx *ctx, int code, const Token *t)
+{
+    if (!ctx->params || code != TK_LPAR || ctx->prev_code == TK_NAME)
+        return false;
+    Lexer *lx = malloc(sizeof *lx);
+    if (!lx)
+        return false;
+    *lx = *ctx->lx;
+    ParseError scratch;
+    lx->err = &scratch;
+    Token u;
+    int c, n = 0;
+    while ((c = lexer_next(lx, &u)) == (n % 2 ? TK_COMMA : TK_NAME))
+        n++;
+    bool unclosed = c < 0 && lx->error_kind == LEXERR_UNCLOSED;
+    free(lx);
+    if (unclosed) {     /* the error CPython reports first */
+        *ctx->err = scratch;
+        ctx->failed = true;
+        return true;
+    }
+    if (c != TK_RPAR || n == 0)
+        return false;
+    parse_error(ctx, "SyntaxError", t->line, t->col, u.line, u.col + 1, "%s parameters cannot be parenthesized",
+                ctx->params == 'd' ? "Function" : "Lambda expression");
+    return true;
+}
+
 static bool misc_errors(ParseCtx *ctx, int code, const Token *t)
 {
+    if (parenthesized_params(ctx, code, t))
+        return true;
     int kw = line_keyword(ctx);
     if (kw == TK_DEF && ctx->prev_code == TK_EQUAL && (code == TK_RPAR || code == TK_COMMA)) {
         error_at_tok(ctx, &ctx->prev, "expected default value expression");
@@ -3112,7 +3181,7 @@ static bool unclosed_after(ParseCtx *ctx, int code, const Token *t)
             return false;
     }
     int line, col;
-    return !primary_end(ctx, code, t, &line, &col);
+    return !expr_end(ctx, code, t, false, &line, &col);
 }
 
 /* `for 1 in x`: CPython checks a for target before looking for the `in`. */
@@ -3133,7 +3202,9 @@ static bool bad_for_target(ParseCtx *ctx, int code)
 static bool pattern_errors(ParseCtx *ctx, int code, const Token *t)
 {
     if (ctx->prev_code == TK_AS && code != TK_NAME && starts_expr(code)) {
-        error_at_tok(ctx, t, "invalid pattern target");
+        int line, col;      /* CPython marks the whole expression after `as` */
+        if (expr_end(ctx, code, t, true, &line, &col))
+            parse_error(ctx, "SyntaxError", t->line, t->col, line, col, "invalid pattern target");
         return true;
     }
     if (expected_colon(ctx, code, t))
@@ -3202,6 +3273,18 @@ static void syntax_error_at(ParseCtx *ctx, int code, const Token *t)
  * of the logical line. */
 static void track(ParseCtx *ctx, int code, const Token *t)
 {
+    if (code == TK_LPAR && ctx->prev_code == TK_NAME && ctx->prev2_code == TK_CLASS) {
+        ctx->class_paren = bracket_level(ctx, code) + 1;
+        ctx->class_for.s = NULL;
+    } else if (code == TK_NEWLINE) {
+        ctx->class_paren = 0;
+    }
+    if (code == TK_LAMBDA)
+        ctx->params = 'l';
+    else if (code == TK_LPAR && ctx->prev_code == TK_NAME && ctx->prev2_code == TK_DEF)
+        ctx->params = 'd';
+    else if (code != TK_NAME && code != TK_COMMA)
+        ctx->params = 0;
     ctx->prev2 = ctx->prev;
     ctx->prev2_code = ctx->prev_code;
     ctx->prev = *t;
@@ -3244,7 +3327,15 @@ static void track(ParseCtx *ctx, int code, const Token *t)
 static void feed(ParseCtx *ctx, int code, const Token *t)
 {
     ctx->cur = *t;
+    bool in_bases = ctx->class_paren && bracket_level(ctx, code) == ctx->class_paren;
+    if (code == TK_FOR && in_bases && !ctx->class_for.s)
+        ctx->class_for = *t;
     AsyParse(ctx->parser, code, *t);
+    /* A class's bases are arguments, but not a bare generator expression
+     * (a call takes one as its only argument): CPython finds nothing else
+     * wrong there and reports its `for`. */
+    if (!ctx->failed && code == TK_RPAR && in_bases && ctx->class_for.s)
+        error_at_tok(ctx, &ctx->class_for, "invalid syntax");
     if (ctx->failed) {
         ctx->fail_line = t->line;
         return;
@@ -3523,6 +3614,63 @@ static int utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\f';
+}
+
+/* The encoding name a comment line declares (PEP 263: "coding" then ':'
+ * or '=' then the name), or NULL with *code set when the line holds code. */
+static const char *line_cookie(const char *s, const char *end, size_t *name_len, bool *code)
+{
+    while (s < end && is_blank(*s))
+        s++;
+    *code = s < end && *s != '#' && *s != '\n' && *s != '\r';
+    if (s >= end || *s != '#')
+        return NULL;
+    for (const char *p = s; p + 7 < end; p++) {
+        if (memcmp(p, "coding", 6) != 0 || (p[6] != ':' && p[6] != '='))
+            continue;
+        const char *n = p + 7;
+        while (n < end && (*n == ' ' || *n == '\t'))
+            n++;
+        const char *e = n;
+        while (e < end && (((unsigned char)*e < 0x80 && is_name_byte((unsigned char)*e)) || *e == '-' || *e == '.'))
+            e++;
+        if (e > n) {
+            *name_len = (size_t)(e - n);
+            return n;
+        }
+    }
+    return NULL;
+}
+
+/* The encoding the source declares in a comment on its first or second
+ * line (the second only after a line of no code), or NULL. */
+static const char *coding_cookie(const char *src, size_t len, size_t *name_len)
+{
+    const char *end = src + len, *s = src;
+    for (int line = 0; line < 2 && s < end; line++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        const char *e = nl ? nl : end;
+        bool code;
+        const char *name = line_cookie(s, e, name_len, &code);
+        if (name || code || !nl)
+            return name;
+        s = nl + 1;
+    }
+    return NULL;
+}
+
+/* Whether a source given as bytes declares its encoding (a byte order
+ * mark or a coding comment), which makes CPython count columns in code
+ * points rather than bytes. */
+static bool declares_encoding(const char *src, size_t len)
+{
+    size_t n;
+    return (len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3)) || coding_cookie(src, len, &n);
+}
+
 /* Copies the source into the arena as the lexer wants it: UTF-8 checked,
  * "\r\n" and "\r" turned into "\n", a byte order mark dropped, and a NUL
  * sentinel after the end. */
@@ -3585,7 +3733,7 @@ static char *prepare_source(AstArena *a, const char *src, size_t len, ParseError
     return buf;
 }
 
-Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseError *err)
+static Node *parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseError *err)
 {
     memset(err, 0, sizeof *err);
     size_t n = 0;
@@ -3600,7 +3748,7 @@ Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseE
     Lexer lx;
     lexer_init(&lx, buf, n, err);
     ctx.lx = &lx;
-    if (mode == PARSE_EVAL) {
+    if (mode & PARSE_EVAL) {
         Token t = { buf, 0, 1, 0 };
         feed(&ctx, TK_START_EVAL, &t);
     }
@@ -3622,4 +3770,12 @@ Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseE
     if (!check_depth(&ctx, ctx.root))
         return NULL;
     return ctx.root;
+}
+
+Node *ast_parse(AstArena *a, const char *src, size_t len, ParseMode mode, ParseError *err)
+{
+    Node *n = parse(a, src, len, mode, err);
+    if (!n)
+        err->byte_offsets = (mode & PARSE_BYTES) && !declares_encoding(src ? src : "", src ? len : 0);
+    return n;
 }

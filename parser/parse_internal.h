@@ -180,6 +180,10 @@ struct ParseCtx {
     Token line_tok[2];      /* the first two tokens of the logical line */
     int line_code[2];
     int line_ntok;
+    int class_paren;        /* the bracket depth inside a class statement's '(' (0: none) */
+    Token class_for;        /* a `for` right inside it (class_for.s NULL: none) */
+    char params;            /* 'd' or 'l' while only names and commas have followed a def's
+                               '(' or a lambda: a '(' there is a parenthesized parameter */
     bool new_line;          /* the next token starts a logical line */
     int indent;             /* INDENTs fed minus DEDENTs fed */
     int match_blocks[LEX_MAX_INDENT + 1];   /* the indent of each open match's cases */
@@ -239,7 +243,7 @@ Node *mk_slice(ParseCtx *ctx, Node *lower, const Token *c1, Node *upper,
                const Token *c2, Node *step);
 Node *mk_await(ParseCtx *ctx, const Token *kw, Node *value);
 Node *mk_yield(ParseCtx *ctx, NodeKind kind, const Token *kw, Node *value);
-Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, Node *body);
+Node *mk_lambda(ParseCtx *ctx, const Token *kw, ParamItems *params, const Token *colon, Node *body);
 Node *mk_seq(ParseCtx *ctx, NodeKind kind, NodeList elts, const Token *open,
              const Token *close);
 Node *bare_tuple(ParseCtx *ctx, NodeList elts, const Token *comma);
@@ -250,6 +254,7 @@ Node *mk_with_as(ParseCtx *ctx, Node *context, const Token *as, Node *target);
 Node *group(ParseCtx *ctx, Node *n, const Token *open, const Token *close);
 DictItems *dict_add(ParseCtx *ctx, DictItems *d, Node *key, Node *value);
 Node *mk_dict(ParseCtx *ctx, DictItems *items, const Token *open, const Token *close);
+Node *comp_target_error(ParseCtx *ctx, NodeList elts);
 Node *mk_comp(ParseCtx *ctx, NodeKind kind, Node *elt, Node *value, CompList *gens,
               const Token *open, const Token *close);
 CompList *comp_add(ParseCtx *ctx, CompList *l, bool is_async, Node *target, Node *iter);

@@ -177,13 +177,26 @@ static void visit_target(ST *st, Node *t) {
     }
 }
 
+/* The parser reports parameters written twice; two that are one name
+ * once mangled (`__x` and `_A__x` in class A) are found here. */
+static void add_param(ST *st, const Param *p) {
+    ObjStr *name = intern(st, p->name);
+    Symbol *old = name ? scope_lookup(st->cur, name) : NULL;
+    if (old && (old->flags & SYM_PARAM)) {
+        Node at = {.line = p->line, .col = p->col, .end_line = p->line, .end_col = p->col + (int)strlen(p->name)};
+        st_error(st, &at, "duplicate argument '%s' in function definition", p->name);
+        return;
+    }
+    add_sym(st, st->cur, name, SYM_PARAM | SYM_ASSIGNED);
+}
+
 static void visit_params(ST *st, ParamList *p) {
     for (int i = 0; i < p->n; i++) check_debug(st, st->cur->node, p->params[i].name, false);
     if (p->vararg) check_debug(st, st->cur->node, p->vararg->name, false);
     if (p->kwarg) check_debug(st, st->cur->node, p->kwarg->name, false);
-    for (int i = 0; i < p->n; i++) add_sym(st, st->cur, intern(st, p->params[i].name), SYM_PARAM | SYM_ASSIGNED);
-    if (p->vararg) add_sym(st, st->cur, intern(st, p->vararg->name), SYM_PARAM | SYM_ASSIGNED);
-    if (p->kwarg) add_sym(st, st->cur, intern(st, p->kwarg->name), SYM_PARAM | SYM_ASSIGNED);
+    for (int i = 0; i < p->n; i++) add_param(st, &p->params[i]);
+    if (p->vararg) add_param(st, p->vararg);
+    if (p->kwarg) add_param(st, p->kwarg);
 }
 
 static void visit_defaults(ST *st, ParamList *p) {

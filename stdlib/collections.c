@@ -1106,7 +1106,7 @@ static Value count_of(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value counter_most_common(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"n"};
     if (!args_check(vm, "most_common", nargs - 1, NULL, 0, 1)) return ERR;
-    if (kw && !args_kw_only(vm, "most_common", kw, (const char *const[]){names[0], NULL})) return ERR;
+    if (kw && !args_kw_only_py(vm, "Counter.most_common", kw, (const char *const[]){names[0], NULL})) return ERR;
     Value n = nargs > 1 ? args[1] : kw && kw->len ? args[nargs] : NONE_VAL;
     ObjList *l = counter_sorted(vm, AS(ObjDict, args[0]));
     if (!l) return ERR;

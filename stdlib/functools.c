@@ -297,7 +297,7 @@ static bool do_update_wrapper(VM *vm, Value wrapper, Value wrapped, Value assign
 /* update_wrapper(wrapper, wrapped, assigned=..., updated=...) */
 static Value ft_update_wrapper(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"wrapper", "wrapped", "assigned", "updated", NULL};
-    if (!args_kw_only(vm, "update_wrapper", kw, names)) return ERR;
+    if (!args_kw_only_py(vm, "update_wrapper", kw, names)) return ERR;
     if (nargs > 4)
         return exc_raise(vm, E_TypeError, "update_wrapper() takes from 2 to 4 positional arguments but %d were given", nargs);
     Value p[4];
@@ -315,7 +315,7 @@ static Value ft_update_wrapper(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* wraps(wrapped, assigned=..., updated=...): partial(update_wrapper, wrapped=..., ...) */
 static Value ft_wraps(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"wrapped", "assigned", "updated", NULL};
-    if (!args_kw_only(vm, "wraps", kw, names)) return ERR;
+    if (!args_kw_only_py(vm, "wraps", kw, names)) return ERR;
     if (nargs > 3) return exc_raise(vm, E_TypeError, "wraps() takes from 1 to 3 positional arguments but %d were given", nargs);
     Value p[3];
     for (int i = 0; i < 3; i++) p[i] = i < nargs ? args[i] : args_kw(vm, args, nargs, kw, names[i]);
@@ -507,7 +507,7 @@ static Value lru_decorator(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* lru_cache(maxsize=128, typed=False), or lru_cache(user_function) */
 static Value ft_lru_cache(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"maxsize", "typed", NULL};
-    if (!args_kw_only(vm, "lru_cache", kw, names)) return ERR;
+    if (!args_kw_only_py(vm, "lru_cache", kw, names)) return ERR;
     if (nargs > 2) return exc_raise(vm, E_TypeError, "lru_cache() takes from 0 to 2 positional arguments but %d were given", nargs);
     Value maxsize = nargs > 0 ? args[0] : args_kw(vm, args, nargs, kw, "maxsize");
     Value typedv = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "typed");
@@ -585,7 +585,7 @@ static ObjClass *make_cacheinfo(VM *vm) {
 
 static Value ft_cmp_to_key(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"mycmp", NULL};
-    if (!args_kw_only(vm, "cmp_to_key", kw, names)) return ERR;
+    if (!args_kw_only_py(vm, "cmp_to_key", kw, names)) return ERR;
     Value cmp = nargs == 1 ? args[0] : args_kw(vm, args, nargs, kw, "mycmp");
     if (nargs > 1 || cmp == UNDEF)
         return exc_raise(vm, E_TypeError, "cmp_to_key() takes exactly 1 argument (%d given)", nargs + (kw ? (int)kw->len : 0));

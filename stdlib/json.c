@@ -295,13 +295,13 @@ static const char *const dumps_kw[] = {"skipkeys", "ensure_ascii", "check_circul
                                        "separators", "default", "sort_keys", NULL};
 
 /* Reads the keyword options of dump/dumps into an encoder. */
-static bool enc_setup(Encoder *e, VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw) {
+static bool enc_setup(Encoder *e, VM *vm, Value *args, int nargs, ObjTuple *kw) {
     memset(e, 0, sizeof *e);
     e->vm = vm;
     e->deflt = UNDEF;
     e->item_sep = ", "; e->key_sep = ": ";
     e->ensure_ascii = e->allow_nan = e->check_circular = true;
-    if (!args_kw_only(vm, fname, kw, dumps_kw)) return false;
+    if (!args_kw_only_py(vm, "JSONEncoder.__init__", kw, dumps_kw)) return false;
     static const char *const flags[] = {"skipkeys", "ensure_ascii", "check_circular", "allow_nan", "sort_keys"};
     bool *fields[] = {&e->skipkeys, &e->ensure_ascii, &e->check_circular, &e->allow_nan, &e->sort_keys};
     for (int i = 0; i < 5; i++) {
@@ -402,7 +402,7 @@ static Value json_dumps(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (viacls != UNDEF) return viacls;
     Encoder e;
     int saved_depth = vm->c_depth;
-    if (!enc_setup(&e, vm, "dumps", args, nargs, kw)) { free(e.indent_buf); return ERR; }
+    if (!enc_setup(&e, vm, args, nargs, kw)) { free(e.indent_buf); return ERR; }
     Value r = encode(&e, args[0]);
     vm->c_depth = saved_depth;
     return r;
@@ -415,7 +415,7 @@ static Value json_dump(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (viacls != UNDEF) return viacls;
     Encoder e;
     int saved_depth = vm->c_depth;
-    if (!enc_setup(&e, vm, "dump", args, nargs, kw)) { free(e.indent_buf); return ERR; }
+    if (!enc_setup(&e, vm, args, nargs, kw)) { free(e.indent_buf); return ERR; }
     Value s = encode(&e, args[0]);
     vm->c_depth = saved_depth;
     if (s == ERR) return ERR;
@@ -681,8 +681,8 @@ static Value dec_value(Decoder *d) {
 static const char *const loads_kw[] = {"cls", "object_hook", "parse_float", "parse_int", "parse_constant",
                                        "object_pairs_hook", "strict", NULL};
 
-static Value decode(VM *vm, Value s, Value *args, int nargs, ObjTuple *kw, const char *fname) {
-    if (!args_kw_only(vm, fname, kw, loads_kw)) return ERR;
+static Value decode(VM *vm, Value s, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_kw_only_py(vm, "JSONDecoder.__init__", kw, loads_kw)) return ERR;
     if (is_kind(s, OBJ_BYTES) || is_kind(s, OBJ_BYTEARRAY)) {
         const char *p = is_kind(s, OBJ_BYTES) ? (const char *)AS(ObjBytes, s)->data : (const char *)AS(ObjByteArray, s)->data;
         int64_t n = is_kind(s, OBJ_BYTES) ? AS(ObjBytes, s)->len : AS(ObjByteArray, s)->len;
@@ -721,7 +721,7 @@ static Value json_loads(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "loads() takes 1 positional argument but %d were given", nargs);
     Value viacls = with_cls(vm, "_loads_cls", args, nargs, kw);
     if (viacls != UNDEF) return viacls;
-    return decode(vm, args[0], args, nargs, kw, "loads");
+    return decode(vm, args[0], args, nargs, kw);
 }
 
 static Value json_load(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -734,7 +734,7 @@ static Value json_load(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value text = op_call0(vm, r);
     if (text == ERR) return ERR;
     if (!vm_push_root(vm, text)) return ERR;
-    Value v = decode(vm, text, args, nargs, kw, "load");
+    Value v = decode(vm, text, args, nargs, kw);
     vm_pop_roots(vm, 1);
     return v;
 }

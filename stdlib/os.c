@@ -69,7 +69,7 @@ static Value environ_dict(VM *vm) {
 
 static Value os_getenv(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"key", "default", NULL};
-    if (!args_kw_only(vm, "getenv", kw, accepted)) return ERR;
+    if (!args_kw_only_py(vm, "getenv", kw, accepted)) return ERR;
     Value key = nargs > 0 ? args[0] : args_kw(vm, args, nargs, kw, "key");
     Value dflt = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "default");
     if (nargs > 2) return exc_raise(vm, E_TypeError, "getenv() takes from 1 to 2 positional arguments but %d were given", nargs);
@@ -239,7 +239,7 @@ static Value os_makedirs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"mode", "exist_ok", NULL};
     const char *p;
     mode_t mode;
-    if (!args_kw_only(vm, "makedirs", kw, accepted)) return ERR;
+    if (!args_kw_only_py(vm, "makedirs", kw, accepted)) return ERR;
     if (nargs < 1 || nargs > 3) return exc_raise(vm, E_TypeError, "makedirs() takes from 1 to 3 positional arguments");
     if (!(p = path_arg(vm, "makedirs", &args[0])) || !mode_arg(vm, args, nargs, kw, &mode)) return ERR;
     Value eo = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "exist_ok");

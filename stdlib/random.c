@@ -431,7 +431,7 @@ out:
 static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"k", "counts", NULL};
     MTState *st = state_of(vm, args[0]);
-    if (!st || !args_kw_only(vm, "sample", kw, accepted)) return ERR;
+    if (!st || !args_kw_only_py(vm, "Random.sample", kw, accepted)) return ERR;
     Value pop = nargs > 1 ? args[1] : UNDEF, kv = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "k");
     if (nargs > 3) return exc_raise(vm, E_TypeError, "Random.sample() takes 3 positional arguments but %d were given", nargs);
     if (pop == UNDEF || kv == UNDEF)
@@ -488,7 +488,7 @@ static bool float_arg(VM *vm, Value v, double *out) {
 static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"weights", "cum_weights", "k", NULL};
     MTState *st = state_of(vm, args[0]);
-    if (!st || !args_kw_only(vm, "choices", kw, accepted)) return ERR;
+    if (!st || !args_kw_only_py(vm, "Random.choices", kw, accepted)) return ERR;
     if (nargs < 2 || nargs > 3)
         return exc_raise(vm, E_TypeError, "Random.choices() takes from 2 to 3 positional arguments but %d were given", nargs);
     Value pop = args[1], weights = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "weights");
@@ -579,7 +579,9 @@ static Value r_triangular(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* mu and sigma: positional or keywords, defaulting to 0 and 1. */
 static bool mu_sigma(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, double *mu, double *sigma) {
     static const char *const accepted[] = {"mu", "sigma", NULL};
-    if (!args_kw_only(vm, name, kw, accepted)) return false;
+    char qual[64];
+    snprintf(qual, sizeof qual, "Random.%s", name);
+    if (!args_kw_only_py(vm, qual, kw, accepted)) return false;
     if (nargs > 3) {
         exc_raise(vm, E_TypeError, "Random.%s() takes from 1 to 3 positional arguments but %d were given", name, nargs);
         return false;

@@ -386,7 +386,9 @@ static AsyStatus run_path(VM *vm, const char *path);
 static AsyStatus run(VM *vm, const char *source, size_t len, const char *filename, bool interactive) {
     vm->exc = UNDEF;
     set_path0(vm, interactive || filename[0] == '<' ? NULL : filename);
-    ObjCode *code = compile_source(vm, source, len, filename, interactive);
+    /* CPython reads a file (or stdin) as bytes, but is given -c's code as a str. */
+    bool bytes = !interactive && strcmp(filename, "<string>") != 0;
+    ObjCode *code = compile_source(vm, source, len, filename, interactive, bytes);
     if (!code) return finish(vm, ERR);
     /* CPython's -c code has no __file__; stdin's is "<stdin>". */
     if (!interactive && strcmp(filename, "<string>") != 0 && set_main_file(vm, filename) == ERR) return finish(vm, ERR);

@@ -45,7 +45,7 @@ static ObjCode *compile_value(VM *vm, Value src, const char *filename, CompileMo
     if (is_kind(src, OBJ_CODE)) return AS(ObjCode, src);
     size_t len;
     const char *text = source_text(vm, src, &len, fname, "code");
-    return text ? compile_string(vm, text, len, filename, mode) : NULL;
+    return text ? compile_string(vm, text, len, filename, mode, !is_str(src)) : NULL;
 }
 
 /* CPython's PyMapping_Check: whether v can be subscripted. */
@@ -187,7 +187,7 @@ static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     size_t len;
     const char *text = source_text(vm, a[0], &len, "compile", "AST");
     if (!text || !vm_push_root(vm, fn)) return ERR;
-    ObjCode *code = compile_string(vm, text, len, AS(ObjStr, fn)->data, mode);
+    ObjCode *code = compile_string(vm, text, len, AS(ObjStr, fn)->data, mode, !is_str(a[0]));
     vm_pop_roots(vm, 1);
     return code ? obj_val(code) : ERR;
 }

@@ -343,18 +343,27 @@ Value args_kw(VM *vm, Value *args, int nargs, ObjTuple *kwnames, const char *nam
     return UNDEF;
 }
 
-bool args_kw_only(VM *vm, const char *fname_, ObjTuple *kwnames, const char *const *accepted) {
+static bool kw_accepted(VM *vm, const char *fname_, ObjTuple *kwnames, const char *const *accepted, bool py) {
     if (!kwnames) return true;
     for (int64_t i = 0; i < kwnames->len; i++) {
         const char *k = AS(ObjStr, kwnames->items[i])->data;
         bool ok = false;
         for (const char *const *a = accepted; *a && !ok; a++) ok = strcmp(*a, k) == 0;
         if (!ok) {
-            exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname_, k);
+            if (py) exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname_, k);
+            else exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", k, fname_);
             return false;
         }
     }
     return true;
+}
+
+bool args_kw_only(VM *vm, const char *fname_, ObjTuple *kwnames, const char *const *accepted) {
+    return kw_accepted(vm, fname_, kwnames, accepted, false);
+}
+
+bool args_kw_only_py(VM *vm, const char *fname_, ObjTuple *kwnames, const char *const *accepted) {
+    return kw_accepted(vm, fname_, kwnames, accepted, true);
 }
 
 bool args_bind(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw, const char *const *names,

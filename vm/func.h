@@ -50,7 +50,11 @@ bool args_none(VM *vm, const char *type, const char *name, int nargs, ObjTuple *
 /* Raises TypeError "f() takes no keyword arguments" when there are any. */
 bool args_no_kw(VM *vm, const char *fname, ObjTuple *kwnames);
 
-/* Raises for keywords outside the accepted list (NULL-terminated). */
+/* Raises for keywords outside the accepted list (NULL-terminated), as
+ * CPython's C functions word it: "'k' is an invalid keyword argument for
+ * f()". args_kw_only_py words it as for a function CPython writes in
+ * Python: "f() got an unexpected keyword argument 'k'". */
 bool args_kw_only(VM *vm, const char *fname, ObjTuple *kwnames, const char *const *accepted);
+bool args_kw_only_py(VM *vm, const char *fname, ObjTuple *kwnames, const char *const *accepted);
 
 #endif

@@ -72,7 +72,7 @@ static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e)
     }
     char filename[256];
     snprintf(filename, sizeof filename, "<stdlib %s.asy>", e->name);
-    ObjCode *code = compile_source(vm, e->source, e->len, filename, false);
+    ObjCode *code = compile_source(vm, e->source, e->len, filename, false, true);
     if (!code) return ERR;
     Value r = interp_run_module(vm, code, m->dict);
     return r == ERR ? ERR : obj_val(m);
@@ -103,7 +103,7 @@ static Value exec_file_module(VM *vm, ObjModule *m, const char *path, bool packa
             return ERR;
         }
     }
-    ObjCode *code = compile_source(vm, src, len, path, false);
+    ObjCode *code = compile_source(vm, src, len, path, false, true);
     free(src);
     if (!code) return ERR;
     Value r = interp_run_module(vm, code, m->dict);

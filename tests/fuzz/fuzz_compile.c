@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         vm = asy_new(&cfg);
         if (!vm) return 0;
     }
-    ObjCode *code = compile_source(vm, (const char *)data, size, "<fuzz>", false);
+    ObjCode *code = compile_source(vm, (const char *)data, size, "<fuzz>", false, true);
     (void)code;
     vm->exc = UNDEF;
     /* Drop what this input allocated: nothing is rooted but the VM itself. */

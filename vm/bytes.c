@@ -493,6 +493,14 @@ static bool source_bytes(VM *vm, const char *tname, Value src, Value enc, Value 
         sb_add(sb, (const char *)AS(ObjBytes, t)->data, (size_t)AS(ObjBytes, t)->len);
         return true;
     }
+    Value view = memview_from_buffer_method(vm, src);       /* (array.array) */
+    if (view == ERR) return false;
+    if (view != UNDEF) {
+        Value t = memview_tobytes(vm, view);
+        if (t == ERR) return false;
+        sb_add(sb, (const char *)AS(ObjBytes, t)->data, (size_t)AS(ObjBytes, t)->len);
+        return true;
+    }
     if (is_obj(src) && as_obj(src)->kind == OBJ_INSTANCE) {
         ObjStr *name = str_intern_cstr(vm, "__bytes__");
         if (!name) return false;

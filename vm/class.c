@@ -1470,6 +1470,14 @@ static Value getnewargs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* super(type, obj) is an ObjIter of class super: a = type, b = obj. The
  * zero-argument form reads the calling frame: its __class__ cell and its
  * first argument. */
+/* The class whose MRO super(type, obj) searches: obj itself when it is a
+ * subclass of type, else its class; NULL when neither derives from type. */
+static ObjClass *super_obj_class(VM *vm, ObjClass *type, Value obj) {
+    if (is_kind(obj, OBJ_CLASS) && class_is_subclass(AS(ObjClass, obj), type)) return AS(ObjClass, obj);
+    ObjClass *oc = type_of(vm, obj);
+    return class_is_subclass(oc, type) ? oc : NULL;
+}
+
 static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)kw;
     Value type, obj;
@@ -1496,13 +1504,14 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             }
         }
         if (obj == UNDEF) return exc_raise(vm, E_RuntimeError, "super(): arg[0] deleted");
+    } else if (nargs == 2) {
+        type = args[1];     /* an unbound super object: its __get__ binds it */
+        obj = UNDEF;
     } else {
         return exc_raise(vm, E_TypeError, "super() takes 0 or 2 arguments");
     }
     if (!is_kind(type, OBJ_CLASS)) return exc_raise(vm, E_TypeError, "super() argument 1 must be a type, not %T", type);
-    ObjClass *oc = is_kind(obj, OBJ_CLASS) && class_is_subclass(AS(ObjClass, obj), AS(ObjClass, type))
-                       ? AS(ObjClass, obj) : type_of(vm, obj);
-    if (!class_is_subclass(oc, AS(ObjClass, type)))
+    if (obj != UNDEF && !super_obj_class(vm, AS(ObjClass, type), obj))
         return exc_raise(vm, E_TypeError, "super(type, obj): obj must be an instance or subtype of type");
     ObjIter *s = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_SUPER]);
     if (!s) return ERR;
@@ -1512,22 +1521,49 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(s);
 }
 
-/* <super: <class 'B'>, <A object>>: the bare names (tp_name), as CPython. */
-static Value super_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)nargs; (void)kw;
+/* super.__get__(obj, type=None): an unbound super bound to obj. */
+static Value super_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__get__", nargs - 1, kw, 1, 2)) return ERR;
     ObjIter *s = AS(ObjIter, args[0]);
-    ObjClass *oc = is_kind(s->b, OBJ_CLASS) && class_is_subclass(AS(ObjClass, s->b), AS(ObjClass, s->a))
-                       ? AS(ObjClass, s->b) : type_of(vm, s->b);
+    if (s->b != UNDEF || args[1] == NONE_VAL) return args[0];
+    Value argv[3] = {obj_val(vm->types[T_SUPER]), s->a, args[1]};
+    return super_new(vm, argv, 3, NULL);
+}
+
+static Value super_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *s = AS(ObjIter, args[0]);
     StrBuf b = SB_INIT;
-    sb_addf(&b, "<super: <class '%s'>, <%s object>>", AS(ObjClass, s->a)->name->data, oc->name->data);
+    sb_addf(&b, "<super: <class '%s'>, ", AS(ObjClass, s->a)->name->data);
+    if (s->b == UNDEF) sb_adds(&b, "NULL>");
+    else sb_addf(&b, "<%s object>>", super_obj_class(vm, AS(ObjClass, s->a), s->b)->name->data);
     return str_from_buf(vm, &b);
 }
 
-/* Attribute lookup through super: the MRO of obj's class after `type`. */
+/* What a super object answers itself: __thisclass__, __self__,
+ * __self_class__, __get__; UNDEF for other names. */
+static Value super_own_attr(VM *vm, ObjIter *s, ObjStr *name) {
+    const char *n = name->data;
+    if (!strcmp(n, "__thisclass__")) return s->a;
+    if (!strcmp(n, "__self__")) return s->b == UNDEF ? NONE_VAL : s->b;
+    if (!strcmp(n, "__self_class__"))
+        return s->b == UNDEF ? NONE_VAL : obj_val(super_obj_class(vm, AS(ObjClass, s->a), s->b));
+    if (!strcmp(n, "__get__")) return bound_new(vm, obj_val(s), dict_get_str(vm->types[T_SUPER]->dict, name));
+    return UNDEF;
+}
+
+/* Attribute lookup through super: the MRO of obj's class after `type`,
+ * then the super object's own attributes (the only ones of an unbound
+ * super). */
 Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     ObjClass *start = AS(ObjClass, s->a);
     Value obj = s->b;
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(vm->types[T_SUPER]);
+    if (obj == UNDEF) {
+        Value own = super_own_attr(vm, s, name);
+        if (own != UNDEF) return own;
+        return exc_raise(vm, E_AttributeError, "'super' object has no attribute '%s'", name->data);
+    }
     bool obj_is_class = is_kind(obj, OBJ_CLASS) && class_is_subclass(AS(ObjClass, obj), start);
     ObjClass *oc = obj_is_class ? AS(ObjClass, obj) : type_of(vm, obj);
     ObjTuple *mro = oc->mro;
@@ -1548,6 +1584,8 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
         if (is_kind(v, OBJ_PROPERTY)) return op_call1(vm, AS(ObjProperty, v)->fget, obj);
         return v;
     }
+    Value own = super_own_attr(vm, s, name);
+    if (own != UNDEF) return own;
     return exc_raise(vm, E_AttributeError, "'super' object has no attribute '%s'", name->data);
 }
 
@@ -1630,5 +1668,6 @@ void class_init_methods(VM *vm) {
     nsproxy_init(vm);
     class_add_classmethod(vm, t, "__prepare__", type_prepare);
     class_add_static(vm, vm->types[T_SUPER], "__new__", super_new);
+    class_add_native(vm, vm->types[T_SUPER], "__get__", super_get);
     class_add_native(vm, vm->types[T_SUPER], "__repr__", super_repr);
 }

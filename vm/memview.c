@@ -196,7 +196,21 @@ Value memview_of(VM *vm, Value v) {
     }
     if (is_kind(v, OBJ_BYTES)) return view_new(vm, v, 0, AS(ObjBytes, v)->len, 1, 'B', true);
     if (is_kind(v, OBJ_BYTEARRAY)) return view_new(vm, v, 0, AS(ObjByteArray, v)->len, 1, 'B', false);
+    Value r = memview_from_buffer_method(vm, v);
+    if (r != UNDEF) return r == ERR ? ERR : memview_of(vm, r);
     return exc_raise(vm, E_TypeError, "memoryview: a bytes-like object is required, not '%T'", v);
+}
+
+Value memview_from_buffer_method(VM *vm, Value v) {
+    if (!is_kind(v, OBJ_INSTANCE)) return UNDEF;
+    ObjStr *name = str_intern_cstr(vm, "__buffer__");
+    if (!name) return ERR;
+    Value f = class_lookup(as_obj(v)->cls, name);
+    if (f == UNDEF) return UNDEF;
+    Value argv[2] = {v, int_val(0)};
+    Value r = op_call(vm, f, argv, 2, NULL);
+    if (r == ERR || as_mv(r)) return r;
+    return exc_raise(vm, E_TypeError, "__buffer__ returned non-memoryview object");
 }
 
 /* The receiver, unreleased; else NULL after raising. */

@@ -6,8 +6,12 @@
 
 void memview_init(VM *vm);
 bool is_memview(Value v);
-/* memoryview(v): a view of a bytes, bytearray or memoryview, or TypeError. */
+/* memoryview(v): a view of a bytes, bytearray or memoryview, or of what
+ * v.__buffer__(0) returns (PEP 688), or TypeError. */
 Value memview_of(VM *vm, Value v);
+/* The memoryview an instance's __buffer__(0) returns; UNDEF when its
+ * class has none, ERR after raising. */
+Value memview_from_buffer_method(VM *vm, Value v);
 /* The bytes of memoryview v (a copy, in order; strided views too). */
 Value memview_tobytes(VM *vm, Value v);
 /* True if ba may change size: no memoryview exports it (after a collection

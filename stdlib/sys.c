@@ -7,6 +7,7 @@
 #include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
+#include "../vm/frameobj.h"
 #include "../vm/func.h"
 #include "../vm/interp.h"
 #include "../vm/num.h"
@@ -134,6 +135,12 @@ static Value sys_caller_location(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return t ? obj_val(t) : ERR;
 }
 
+/* _getframe([depth]): a frame object (vm/frameobj.h). */
+static Value sys_getframe(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_getframe", nargs, kw, 0, 1)) return ERR;
+    return frameobj_getframe(vm, nargs ? args[0] : int_val(0));
+}
+
 /* _caller_function(depth): the name of the function running in that frame
  * ("<module>" for a module body), or None past the outermost; logging's
  * funcName. */
@@ -244,6 +251,7 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "_format_exception", sys_format_exception) &&
            module_add_native(vm, m, "_caller_location", sys_caller_location) &&
            module_add_native(vm, m, "_caller_function", sys_caller_function) &&
+           module_add_native(vm, m, "_getframe", sys_getframe) &&
            module_add_native(vm, m, "_set_type_name", sys_set_type_name) &&
            module_add_value(vm, m, "__excepthook__", dict_get_str(m->dict, str_intern_cstr(vm, "excepthook"))) &&
            module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&

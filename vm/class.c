@@ -8,6 +8,7 @@
 #include "finalize.h"
 #include "func.h"
 #include "gc.h"
+#include "frameobj.h"
 #include "memview.h"
 #include "import.h"
 #include "interp.h"
@@ -1527,6 +1528,7 @@ void class_cache_ctors(VM *vm) {
 void class_init_methods(VM *vm) {
     mappingproxy_init(vm);
     memview_init(vm);
+    frameobj_init(vm);
     ObjClass *o = vm->types[T_OBJECT];
     class_add_native(vm, o, "__init__", object_init);
     class_add_native(vm, o, "__repr__", object_repr);

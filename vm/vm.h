@@ -50,7 +50,7 @@
     X(ASYNC_GENERATOR_ATHROW, "async_generator_athrow") X(ANEXT_AWAITABLE, "anext_awaitable") \
     X(MAPPINGPROXY, "mappingproxy") X(MEMBER_DESCRIPTOR, "member_descriptor") \
     X(GETSET_DESCRIPTOR, "getset_descriptor") X(NS_PROXY, "namespace_proxy") \
-    X(MEMORYVIEW, "memoryview")
+    X(MEMORYVIEW, "memoryview") X(FRAME, "frame")
 
 typedef enum TypeId {
 #define X(id, name) T_##id,

@@ -1529,6 +1529,7 @@ void class_init_methods(VM *vm) {
     mappingproxy_init(vm);
     memview_init(vm);
     frameobj_init(vm);
+    func_init_methods(vm);
     ObjClass *o = vm->types[T_OBJECT];
     class_add_native(vm, o, "__init__", object_init);
     class_add_native(vm, o, "__repr__", object_repr);

@@ -53,17 +53,15 @@ FrameObj *frameobj_new(VM *vm, Frame *f, const uint32_t *ip) {
     return o;
 }
 
-/* The frame o shows if it still runs on this thread's fiber, else NULL.
- * A frame that returned and was replaced by a call of the same code from
- * the same caller at the same address passes for it (documented). */
+/* The frame o shows if it runs on this thread's fiber now, else NULL: it
+ * has returned, or it is a suspended generator's (which may run again, so
+ * the answer is not kept). A frame that returned and was replaced by a
+ * call of the same code from the same caller at the same address passes
+ * for it (documented). */
 static Frame *live(VM *vm, FrameObj *o) {
-    if (!o->live) return NULL;
     for (Frame *f = vm->fiber->frame; f; f = f->prev) {
-        if (f != o->live) continue;
-        if (f->code == o->code && f->prev == o->live_prev) return f;
-        break;
+        if (f == o->live) return f->code == o->code && f->prev == o->live_prev ? f : NULL;
     }
-    o->live = NULL;     /* it ended: keep the snapshot from now on */
     return NULL;
 }
 
@@ -85,23 +83,34 @@ Value frameobj_getframe(VM *vm, Value depth) {
 
 /* ---- attributes ---------------------------------------------------------- */
 
+/* A running frame's object takes a new snapshot at every read, so that
+ * it shows the frame as it was when last looked at once it has returned. */
+static void refresh(VM *vm, FrameObj *o) {
+    Frame *f = live(vm, o);
+    if (!f) return;
+    uint32_t pc = (uint32_t)(f->ip - f->code->ins);
+    if (pc != o->pc) {
+        o->pc = pc;
+        o->line = 0;
+    }
+    Value pending = vm->exc;
+    Value locals = snapshot_locals(vm, f);
+    if (locals != ERR) o->locals = locals;
+    vm->exc = pending;      /* without memory, the older snapshot stays */
+}
+
+/* The frame object an attribute getter is called on, refreshed. */
 static FrameObj *self(VM *vm, Value v) {
-    if (is_kind(v, OBJ_CDATA) && as_obj(v)->cls == vm->types[T_FRAME]) return (FrameObj *)as_obj(v);
+    if (is_kind(v, OBJ_CDATA) && as_obj(v)->cls == vm->types[T_FRAME]) {
+        FrameObj *o = (FrameObj *)as_obj(v);
+        refresh(vm, o);
+        return o;
+    }
     exc_raise(vm, E_TypeError, "descriptor requires a 'frame' object but received a '%T'", v);
     return NULL;
 }
 
-/* Where a running frame is now. */
-static void refresh(VM *vm, FrameObj *o) {
-    Frame *f = live(vm, o);
-    if (f && (uint32_t)(f->ip - f->code->ins) != o->pc) {
-        o->pc = (uint32_t)(f->ip - f->code->ins);
-        o->line = 0;
-    }
-}
-
-static int line(VM *vm, FrameObj *o) {
-    refresh(vm, o);
+static int line(FrameObj *o) {
     if (o->line == 0) o->line = code_line(o->code, o->code->ins + o->pc);
     return o->line;
 }
@@ -145,29 +154,22 @@ GETTER(f_lineno) {
     (void)nargs; (void)kw;
     FrameObj *o = self(vm, args[0]);
     if (!o) return ERR;
-    return int_val(line(vm, o));
+    return int_val(line(o));
 }
 
 GETTER(f_lasti) {
     (void)nargs; (void)kw;
     FrameObj *o = self(vm, args[0]);
     if (!o) return ERR;
-    refresh(vm, o);
     return int_val(o->pc ? 2 * (int64_t)(o->pc - 1) : 0);
 }
 
-/* A function frame's variables: read again while it runs; after that the
- * last copy, made into a dict once. */
+/* A function frame's variables, from the latest snapshot of its slots
+ * (made into a dict once). */
 GETTER(f_locals) {
     (void)nargs; (void)kw;
     FrameObj *o = self(vm, args[0]);
     if (!o) return ERR;
-    Frame *f = live(vm, o);
-    if (f) {
-        Value d = builtins_frame_locals(vm, f);
-        if (d != ERR) o->locals = d;
-        return d;
-    }
     if (is_tuple(o->locals)) {
         Value d = builtins_slots_locals(vm, o->code, AS(ObjTuple, o->locals)->items);
         if (d == ERR) return ERR;
@@ -200,7 +202,7 @@ static Value f_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     FrameObj *o = self(vm, args[0]);
     if (!o) return ERR;
     StrBuf b = SB_INIT;
-    sb_addf(&b, "<frame at %p, file '%s', line %d, code %s>", (void *)o, o->code->filename->data, line(vm, o),
+    sb_addf(&b, "<frame at %p, file '%s', line %d, code %s>", (void *)o, o->code->filename->data, line(o),
             o->code->name->data);
     return str_from_buf(vm, &b);
 }

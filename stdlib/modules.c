@@ -32,6 +32,7 @@ static const NativeModule registry[] = {
     {"builtins", mod_builtins_init},
     {"_procpool", mod_procpool_init},
     {"_weakref", mod_weakref_init},
+    {"_traceback", mod_traceback_init},
     {"_abc", mod_abc_init},
     {"_struct", mod_struct_init},
     {"binascii", mod_binascii_init},

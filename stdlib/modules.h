@@ -33,6 +33,7 @@ bool mod_time_init(VM *vm, ObjModule *m);
 bool mod_thread_init(VM *vm, ObjModule *m);
 bool mod_procpool_init(VM *vm, ObjModule *m);
 bool mod_weakref_init(VM *vm, ObjModule *m);
+bool mod_traceback_init(VM *vm, ObjModule *m);
 bool mod_random_init(VM *vm, ObjModule *m);
 bool mod_os_init(VM *vm, ObjModule *m);
 /* The process functions of os (stdlib/os_proc.c), added by mod_os_init. */

@@ -8,6 +8,7 @@
 #include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
+#include "../vm/frameobj.h"
 #include "../vm/func.h"
 #include "../vm/interp.h"
 #include "../vm/num.h"
@@ -133,6 +134,12 @@ static Value sys_caller_location(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value items[3] = {obj_val(f->code->filename), int_val(frame_line(f)), obj_val(f->globals)};
     ObjTuple *t = tuple_from(vm, items, 3);
     return t ? obj_val(t) : ERR;
+}
+
+/* _getframe([depth]): a frame object (vm/frameobj.h). */
+static Value sys_getframe(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_getframe", nargs, kw, 0, 1)) return ERR;
+    return frameobj_getframe(vm, nargs ? args[0] : int_val(0));
 }
 
 /* _caller_function(depth): the name of the function running in that frame
@@ -324,6 +331,7 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "_format_exception", sys_format_exception) &&
            module_add_native(vm, m, "_caller_location", sys_caller_location) &&
            module_add_native(vm, m, "_caller_function", sys_caller_function) &&
+           module_add_native(vm, m, "_getframe", sys_getframe) &&
            module_add_native(vm, m, "_set_type_name", sys_set_type_name) &&
            module_add_value(vm, m, "__excepthook__", dict_get_str(m->dict, str_intern_cstr(vm, "excepthook"))) &&
            module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&

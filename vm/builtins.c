@@ -415,16 +415,21 @@ Value builtins_frame_locals(VM *vm, Frame *f) {
     if (!f) return obj_val(vm->main_module->dict);
     if (f->locals) return obj_val(f->locals);
     if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
+    return builtins_slots_locals(vm, f->code, f->slots);
+}
+
+/* The dict of a function frame's bound variables, from its slots (locals,
+ * then cells and free variables); frame objects keep copies of slots. */
+Value builtins_slots_locals(VM *vm, ObjCode *c, const Value *slots) {
     ObjDict *d = dict_new(vm);
     if (!d) return ERR;
-    ObjCode *c = f->code;
     for (int i = 0; i < c->nlocals; i++) {
-        Value v = f->slots[i];
+        Value v = slots[i];
         if (is_str(v)) as_obj(v)->flags &= ~STR_UNIQUE;    /* it escapes (see STR_UNIQUE) */
         if (v != UNDEF && dict_set_str(vm, d, c->varnames[i], v) < 0) return ERR;
     }
     for (int i = 0; i < c->ncells + c->nfrees; i++) {
-        Value cell = f->slots[c->nlocals + i];
+        Value cell = slots[c->nlocals + i];
         if (is_kind(cell, OBJ_CELL) && AS(ObjCell, cell)->v != UNDEF &&
             dict_set_str(vm, d, c->cellnames[i], AS(ObjCell, cell)->v) < 0)
             return ERR;

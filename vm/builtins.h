@@ -15,6 +15,8 @@ Value builtins_import(VM *vm, Value *args, int nargs, ObjTuple *kw);
 /* What locals() returns in frame f: its namespace, or a snapshot of a
  * function's variables. */
 Value builtins_frame_locals(VM *vm, Frame *f);
+/* The dict of a function's variables from a copy of its frame's slots. */
+Value builtins_slots_locals(VM *vm, ObjCode *code, const Value *slots);
 /* open() and the file classes (file.c). */
 bool file_init(VM *vm);
 

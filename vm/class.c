@@ -8,6 +8,7 @@
 #include "finalize.h"
 #include "func.h"
 #include "gc.h"
+#include "frameobj.h"
 #include "memview.h"
 #include "import.h"
 #include "interp.h"
@@ -1600,6 +1601,8 @@ void class_cache_ctors(VM *vm) {
 void class_init_methods(VM *vm) {
     mappingproxy_init(vm);
     memview_init(vm);
+    frameobj_init(vm);
+    func_init_methods(vm);
     ObjClass *o = vm->types[T_OBJECT];
     class_add_native(vm, o, "__init__", object_init);
     class_add_native(vm, o, "__repr__", object_repr);

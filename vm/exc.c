@@ -9,6 +9,7 @@
 #include "carets.h"
 #include "class.h"
 #include "containers.h"
+#include "frameobj.h"
 #include "func.h"
 #include "gc.h"
 #include "num.h"
@@ -227,8 +228,15 @@ int exc_matches(VM *vm, Value exc, Value type) {
 }
 
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
-    (void)vm;
     if (!is_kind(exc, OBJ_EXC)) return;
+    /* The frame object is made now, while the frame's variables exist
+     * (tb_frame.f_locals); without memory the entry has none. The frame is
+     * the fiber's innermost (the interpreter passes its code and ip rather
+     * than the frame: that keeps its dispatch loop's registers as they were). */
+    Frame *f = vm->fiber->frame;
+    Value pending = vm->exc;
+    FrameObj *frame = f && f->code == code ? frameobj_new(vm, f, ip) : NULL;
+    vm->exc = pending;
     ObjException *e = AS(ObjException, exc);
     if (e->ntb == e->tbcap) {
         int cap = e->tbcap ? e->tbcap * 2 : 8;
@@ -237,7 +245,14 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
         e->tb = tb;
         e->tbcap = cap;
     }
-    e->tb[e->ntb++] = (TbEntry){code, code_line(code, ip), (uint32_t)(ip - code->ins)};
+    e->tb[e->ntb++] = (TbEntry){code, 0, (uint32_t)(ip - code->ins), frame};
+}
+
+/* An entry's line, found when first asked for: reading the position table
+ * is most of what raising costs, and most exceptions are caught unread. */
+int exc_tb_line(TbEntry *t) {
+    if (t->line == 0) t->line = code_line(t->code, t->code->ins + t->pc);
+    return t->line;
 }
 
 /* ---- str, repr, attributes --------------------------------------------- */
@@ -490,10 +505,15 @@ Value exc_traceback_attr(VM *vm, ObjIter *t, ObjStr *name) {
     ObjException *e = AS(ObjException, t->a);
     if (t->i >= e->ntb) return UNDEF;
     TbEntry *entry = &e->tb[t->i];
-    if (!strcmp(name->data, "tb_lineno")) return int_val(entry->line);
+    if (!strcmp(name->data, "tb_lineno")) return int_val(exc_tb_line(entry));
     if (!strcmp(name->data, "tb_next")) return exc_traceback(vm, t->a, (int)t->i - 1);
-    if (!strcmp(name->data, "tb_frame")) return NONE_VAL;
-    if (!strcmp(name->data, "tb_lasti")) return int_val(0);
+    if (!strcmp(name->data, "tb_frame")) {
+        if (!entry->frame) return NONE_VAL;
+        /* The caller's frame is the next entry's, as the exception left it. */
+        if (t->i + 1 < e->ntb && e->tb[t->i + 1].frame) frameobj_set_back(entry->frame, obj_val(e->tb[t->i + 1].frame));
+        return obj_val(entry->frame);
+    }
+    if (!strcmp(name->data, "tb_lasti")) return int_val(entry->pc ? 2 * (int64_t)(entry->pc - 1) : 0);
     return UNDEF;
 }
 
@@ -526,9 +546,9 @@ static bool read_source_line(const char *path, int n, StrBuf *line) {
 
 /* The entry's source line, stripped, and the carets under the span that
  * raised. */
-static void source_line(const TbEntry *t, StrBuf *out) {
+static void source_line(TbEntry *t, StrBuf *out) {
     StrBuf line = SB_INIT;
-    if (read_source_line(t->code->filename->data, t->line, &line)) {
+    if (read_source_line(t->code->filename->data, exc_tb_line(t), &line)) {
         const char *s = line.data;
         size_t len = line.len;
         while (len && (*s == ' ' || *s == '\t' || *s == '\f')) { s++; len--; }
@@ -538,7 +558,7 @@ static void source_line(const TbEntry *t, StrBuf *out) {
             sb_add(out, s, len);
             sb_addc(out, '\n');
             LineEntry pos;
-            if (code_position(t->code, t->code->ins + t->pc, &pos) && pos.line == t->line)
+            if (code_position(t->code, t->code->ins + t->pc, &pos) && pos.line == exc_tb_line(t))
                 tb_carets(line.data, line.len, &pos, out);
         }
     }
@@ -560,7 +580,7 @@ static void format_tb(VM *vm, ObjException *e, StrBuf *out, const char *header) 
     int count = 0;
     for (int i = e->ntb - 1; i >= 0; i--) {
         TbEntry *t = &e->tb[i];
-        if (last && t->code == last->code && t->line == last->line) {
+        if (last && t->code == last->code && exc_tb_line(t) == exc_tb_line(last)) {
             count++;
         } else {
             repeated(out, count);
@@ -569,7 +589,7 @@ static void format_tb(VM *vm, ObjException *e, StrBuf *out, const char *header) 
         }
         if (count > 3) continue;
         const char *file = t->code->filename->data;
-        sb_addf(out, "  File \"%s\", line %d, in %s\n", file, t->line, t->code->name->data);
+        sb_addf(out, "  File \"%s\", line %d, in %s\n", file, exc_tb_line(t), t->code->name->data);
         source_line(t, out);
     }
     repeated(out, count);

@@ -35,8 +35,11 @@ Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args);
 bool exc_is(VM *vm, Value exc, ExcId id);
 /* `except T:` matching: T is a class or a tuple of classes; -1 if T is bad. */
 int exc_matches(VM *vm, Value exc, Value type);
-/* Records that `exc` passed through the instruction before `ip` of `code`. */
+/* Records that `exc` passed through the instruction before `ip` of `code`,
+ * the code of the fiber's innermost frame (with a frame object for it). */
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip);
+/* A traceback entry's line (computed on first use). */
+int exc_tb_line(TbEntry *t);
 /* The text an uncaught exception prints, from "Traceback (most recent call
  * last):" to the last line. */
 void exc_format(VM *vm, Value exc, StrBuf *out);

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "containers.h"
+#include "class.h"
 #include "exc.h"
 #include "gc.h"
+#include "ops.h"
 #include "str.h"
 #include "strbuf.h"
 
@@ -161,6 +163,51 @@ bool code_position(ObjCode *code, const uint32_t *ip, LineEntry *row) {
     }
     if (found) *row = cur;
     return found;
+}
+
+/* co_positions(): an iterator of (line, end_line, col, end_col) for each
+ * instruction, None where unknown; f_lasti // 2 indexes it, as in CPython. */
+static Value code_co_positions(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_none(vm, "code", "co_positions", nargs, kw)) return ERR;
+    if (!is_kind(args[0], OBJ_CODE))
+        return exc_raise(vm, E_TypeError, "descriptor 'co_positions' requires a 'code' object but received a '%T'", args[0]);
+    ObjCode *code = AS(ObjCode, args[0]);
+    ObjList *out = list_new(vm, code->nins);
+    if (!out) return ERR;
+    const uint8_t *p = code->lines;
+    LineEntry cur = {0, 0, 0, -1, -1}, next = cur;
+    bool have = false, more = p != NULL;
+    uint32_t dpc = 0;
+    if (more) p = get_varint(p, &dpc);
+    for (int32_t i = 0; i < code->nins; i++) {
+        /* Step through the rows whose pc has been reached. */
+        while (more && dpc != 0 && next.pc + dpc - 1 <= (uint32_t)i) {
+            uint32_t dline, span, col, end_col;
+            p = get_varint(get_varint(get_varint(get_varint(p, &dline), &span), &col), &end_col);
+            next.pc += dpc - 1;
+            next.line += unzigzag(dline);
+            next.end_line = next.line + (int32_t)span;
+            next.col = (int16_t)((int32_t)col - 1);
+            next.end_col = (int16_t)((int32_t)end_col - 1);
+            cur = next;
+            have = true;
+            p = get_varint(p, &dpc);
+        }
+        Value row[4] = {NONE_VAL, NONE_VAL, NONE_VAL, NONE_VAL};
+        if (have) {
+            row[0] = int_val(cur.line);
+            row[1] = int_val(cur.end_line);
+            if (cur.col >= 0) row[2] = int_val(cur.col);
+            if (cur.end_col >= 0) row[3] = int_val(cur.end_col);
+        }
+        ObjTuple *t = tuple_from(vm, row, 4);
+        if (!t || list_append(vm, out, obj_val(t)) < 0) return ERR;
+    }
+    return op_iter(vm, obj_val(out));
+}
+
+void func_init_methods(VM *vm) {
+    class_add_native(vm, vm->types[T_CODE], "co_positions", code_co_positions);
 }
 
 int code_line(ObjCode *code, const uint32_t *ip) {

@@ -22,6 +22,8 @@ bool code_position(ObjCode *code, const uint32_t *ip, LineEntry *row);
 /* Packs rows (pc ascending) for ObjCode.lines: malloc'd, NULL if n is 0 or
  * memory ran out (the code then has no positions). */
 uint8_t *position_table(const LineEntry *rows, int n);
+/* Adds the code type's methods (co_positions). */
+void func_init_methods(VM *vm);
 
 /* Binds a call's arguments into a new frame's locals (slots) with CPython's
  * rules and messages ("f() missing 1 required positional argument: 'x'",

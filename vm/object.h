@@ -387,8 +387,9 @@ typedef struct ObjInstance {
 
 typedef struct TbEntry {
     ObjCode *code;
-    int32_t line;
+    int32_t line;           /* 0 until exc_tb_line computes it */
     uint32_t pc;            /* just past the instruction that raised or called */
+    struct FrameObj *frame; /* tb_frame (vm/frameobj.h), NULL if memory ran out */
 } TbEntry;
 
 /* Exceptions are instances (user subclasses add attributes to `dict`). */
@@ -397,7 +398,7 @@ typedef struct ObjException {
     ObjTuple *args;
     Value cause, context;   /* UNDEF when unset */
     uint8_t suppress_context;
-    TbEntry *tb;            /* innermost frame last, as printed */
+    TbEntry *tb;            /* innermost frame first; printed the other way */
     int32_t ntb, tbcap;
     ObjTuple *group;        /* a BaseExceptionGroup's (message, exceptions tuple); else NULL */
     ObjTuple *scope;        /* where a NameError was raised, for its hint (suggest.c); or NULL */

@@ -51,7 +51,7 @@
     X(MAPPINGPROXY, "mappingproxy") X(MEMBER_DESCRIPTOR, "member_descriptor") \
     X(GETSET_DESCRIPTOR, "getset_descriptor") X(NS_PROXY, "namespace_proxy") \
     X(MEMORYVIEW, "memoryview") X(METHOD_DESCRIPTOR, "method_descriptor") \
-    X(WRAPPER_DESCRIPTOR, "wrapper_descriptor") X(METHOD_WRAPPER, "method-wrapper")
+    X(WRAPPER_DESCRIPTOR, "wrapper_descriptor") X(METHOD_WRAPPER, "method-wrapper") X(FRAME, "frame")
 
 typedef enum TypeId {
 #define X(id, name) T_##id,

@@ -1,0 +1,61 @@
+/* _traceback: what stdlib/traceback.asy takes from the VM so that its text
+ * is the VM's own: the caret line under a source line (vm/carets.c, the
+ * one caret algorithm) and an instruction's source span. */
+#include "../vm/carets.h"
+#include "../vm/containers.h"
+#include "../vm/exc.h"
+#include "../vm/func.h"
+#include "../vm/num.h"
+#include "../vm/str.h"
+#include "../vm/strbuf.h"
+#include "modules.h"
+
+static bool opt_int(Value v, int32_t *out) {
+    if (v == NONE_VAL) { *out = -1; return true; }
+    int64_t n;
+    if (!is_intlike(v) || !int_to_i64(v, &n) || n < -1 || n > INT16_MAX) return false;
+    *out = (int32_t)n;
+    return true;
+}
+
+/* carets(line, lineno, end_lineno, colno, end_colno): the "    ~~^~~\n"
+ * line CPython prints under `line` (the whole source line lineno) for that
+ * span (byte offsets), or "" where it prints none. */
+static Value tb_carets_fn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "carets", nargs, kw, 5, 5)) return ERR;
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "carets() argument 1 must be str, not %T", args[0]);
+    int32_t line, end_line, col, end_col;
+    if (!opt_int(args[1], &line) || !opt_int(args[2], &end_line) || !opt_int(args[3], &col) ||
+        !opt_int(args[4], &end_col) || line < 0)
+        return str_from_cstr(vm, "");
+    if (end_line < 0) end_line = line;
+    LineEntry pos = {0, line, end_line, (int16_t)col, (int16_t)end_col};
+    StrBuf b = SB_INIT;
+    ObjStr *s = AS(ObjStr, args[0]);
+    tb_carets(s->data, (size_t)s->len, &pos, &b);
+    return str_from_buf(vm, &b);
+}
+
+/* position(code, lasti): (line, end_line, col, end_col) of the instruction
+ * at f_lasti / tb_lasti, Nones where unknown. */
+static Value tb_position(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "position", nargs, kw, 2, 2)) return ERR;
+    if (!is_kind(args[0], OBJ_CODE)) return exc_raise(vm, E_TypeError, "position() argument 1 must be code, not %T", args[0]);
+    if (!is_int(args[1])) return exc_raise(vm, E_TypeError, "position() argument 2 must be int, not %T", args[1]);
+    ObjCode *code = AS(ObjCode, args[0]);
+    int64_t index = as_int(args[1]) / 2;
+    Value row[4] = {NONE_VAL, NONE_VAL, NONE_VAL, NONE_VAL};
+    LineEntry pos;
+    if (index >= 0 && index < code->nins && code_position(code, code->ins + index + 1, &pos)) {
+        row[0] = int_val(pos.line);
+        row[1] = int_val(pos.end_line);
+        if (pos.col >= 0) row[2] = int_val(pos.col);
+        if (pos.end_col >= 0) row[3] = int_val(pos.end_col);
+    }
+    ObjTuple *t = tuple_from(vm, row, 4);
+    return t ? obj_val(t) : ERR;
+}
+
+bool mod_traceback_init(VM *vm, ObjModule *m) {
+    return module_add_native(vm, m, "carets", tb_carets_fn) && module_add_native(vm, m, "position", tb_position);
+}

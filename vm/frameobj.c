@@ -1,0 +1,233 @@
+/* Frame objects (see frameobj.h): made on demand, snapshots that look at
+ * the live frame while it still runs. */
+#include "frameobj.h"
+
+#include "builtins.h"
+#include "class.h"
+#include "containers.h"
+#include "exc.h"
+#include "func.h"
+#include "gc.h"
+#include "interp.h"
+#include "num.h"
+#include "str.h"
+#include "strbuf.h"
+
+static void fo_mark(VM *vm, Obj *o) {
+    FrameObj *f = (FrameObj *)o;
+    gc_mark_obj(vm, (Obj *)f->code);
+    gc_mark_obj(vm, (Obj *)f->globals);
+    gc_mark_value(vm, f->locals);
+    gc_mark_value(vm, f->back);
+}
+
+static const CType frame_ctype = {sizeof(FrameObj), fo_mark, NULL, NULL};
+
+/* What the frame's variables are now: its namespace, or a copy of its
+ * slots (strings in it lose their UNIQUE mark: the copy shares them). */
+static Value snapshot_locals(VM *vm, Frame *f) {
+    if (f->locals) return obj_val(f->locals);
+    if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
+    ObjCode *c = f->code;
+    int64_t n = c->nlocals + c->ncells + c->nfrees;
+    for (int64_t i = 0; i < c->nlocals; i++) {
+        if (is_str(f->slots[i])) as_obj(f->slots[i])->flags &= ~STR_UNIQUE;
+    }
+    ObjTuple *t = tuple_from(vm, f->slots, n);
+    return t ? obj_val(t) : ERR;
+}
+
+FrameObj *frameobj_new(VM *vm, Frame *f, const uint32_t *ip) {
+    Value locals = snapshot_locals(vm, f);
+    if (locals == ERR) return NULL;
+    FrameObj *o = gc_new(vm, sizeof(FrameObj), OBJ_CDATA, vm->types[T_FRAME]);
+    if (!o) return NULL;
+    o->code = f->code;
+    o->globals = f->globals;
+    o->locals = locals;
+    o->back = UNDEF;
+    o->live = f;
+    o->live_prev = f->prev;
+    o->pc = (uint32_t)(ip - f->code->ins);
+    o->line = 0;
+    return o;
+}
+
+/* The frame o shows if it runs on this thread's fiber now, else NULL: it
+ * has returned, or it is a suspended generator's (which may run again, so
+ * the answer is not kept). A frame that returned and was replaced by a
+ * call of the same code from the same caller at the same address passes
+ * for it (documented). */
+static Frame *live(VM *vm, FrameObj *o) {
+    for (Frame *f = vm->fiber->frame; f; f = f->prev) {
+        if (f == o->live) return f->code == o->code && f->prev == o->live_prev ? f : NULL;
+    }
+    return NULL;
+}
+
+void frameobj_set_back(FrameObj *f, Value back) {
+    if (f->back == UNDEF) f->back = back;
+}
+
+Value frameobj_getframe(VM *vm, Value depth) {
+    if (!is_intlike(depth)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", depth);
+    int64_t n;
+    if (!int_to_i64(depth, &n) || n > INT32_MAX || n < INT32_MIN)
+        return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+    Frame *f = vm->fiber->frame;
+    for (; f && n > 0; n--) f = f->prev;
+    if (!f) return exc_raise(vm, E_ValueError, "call stack is not deep enough");
+    FrameObj *o = frameobj_new(vm, f, f->ip);
+    return o ? obj_val(o) : ERR;
+}
+
+/* ---- attributes ---------------------------------------------------------- */
+
+/* A running frame's object takes a new snapshot at every read, so that
+ * it shows the frame as it was when last looked at once it has returned. */
+static void refresh(VM *vm, FrameObj *o) {
+    Frame *f = live(vm, o);
+    if (!f) return;
+    uint32_t pc = (uint32_t)(f->ip - f->code->ins);
+    if (pc != o->pc) {
+        o->pc = pc;
+        o->line = 0;
+    }
+    Value pending = vm->exc;
+    Value locals = snapshot_locals(vm, f);
+    if (locals != ERR) o->locals = locals;
+    vm->exc = pending;      /* without memory, the older snapshot stays */
+}
+
+/* The frame object an attribute getter is called on, refreshed. */
+static FrameObj *self(VM *vm, Value v) {
+    if (is_kind(v, OBJ_CDATA) && as_obj(v)->cls == vm->types[T_FRAME]) {
+        FrameObj *o = (FrameObj *)as_obj(v);
+        refresh(vm, o);
+        return o;
+    }
+    exc_raise(vm, E_TypeError, "descriptor requires a 'frame' object but received a '%T'", v);
+    return NULL;
+}
+
+static int line(FrameObj *o) {
+    if (o->line == 0) o->line = code_line(o->code, o->code->ins + o->pc);
+    return o->line;
+}
+
+#define GETTER(name) static Value name(VM *vm, Value *args, int nargs, ObjTuple *kw)
+
+GETTER(f_code) {
+    (void)nargs; (void)kw;
+    FrameObj *o = self(vm, args[0]);
+    return o ? obj_val(o->code) : ERR;
+}
+
+GETTER(f_globals) {
+    (void)nargs; (void)kw;
+    FrameObj *o = self(vm, args[0]);
+    return o ? obj_val(o->globals) : ERR;
+}
+
+GETTER(f_builtins) {
+    (void)nargs; (void)kw;
+    FrameObj *o = self(vm, args[0]);
+    return o ? obj_val(vm->builtins) : ERR;
+}
+
+GETTER(f_trace) {
+    (void)nargs; (void)kw;
+    return self(vm, args[0]) ? NONE_VAL : ERR;
+}
+
+GETTER(f_trace_lines) {
+    (void)nargs; (void)kw;
+    return self(vm, args[0]) ? TRUE_VAL : ERR;
+}
+
+GETTER(f_trace_opcodes) {
+    (void)nargs; (void)kw;
+    return self(vm, args[0]) ? FALSE_VAL : ERR;
+}
+
+GETTER(f_lineno) {
+    (void)nargs; (void)kw;
+    FrameObj *o = self(vm, args[0]);
+    if (!o) return ERR;
+    return int_val(line(o));
+}
+
+GETTER(f_lasti) {
+    (void)nargs; (void)kw;
+    FrameObj *o = self(vm, args[0]);
+    if (!o) return ERR;
+    return int_val(o->pc ? 2 * (int64_t)(o->pc - 1) : 0);
+}
+
+/* A function frame's variables, from the latest snapshot of its slots
+ * (made into a dict once). */
+GETTER(f_locals) {
+    (void)nargs; (void)kw;
+    FrameObj *o = self(vm, args[0]);
+    if (!o) return ERR;
+    if (is_tuple(o->locals)) {
+        Value d = builtins_slots_locals(vm, o->code, AS(ObjTuple, o->locals)->items);
+        if (d == ERR) return ERR;
+        o->locals = d;
+    }
+    return o->locals;
+}
+
+/* The caller's frame object: made from the live caller while this frame
+ * runs; None for the outermost frame, or when it ended before anyone asked. */
+GETTER(f_back) {
+    (void)nargs; (void)kw;
+    FrameObj *o = self(vm, args[0]);
+    if (!o) return ERR;
+    if (o->back != UNDEF) return o->back;
+    Frame *f = live(vm, o);
+    if (!f) return NONE_VAL;
+    if (!f->prev) {
+        o->back = NONE_VAL;
+        return NONE_VAL;
+    }
+    FrameObj *b = frameobj_new(vm, f->prev, f->prev->ip);
+    if (!b) return ERR;
+    o->back = obj_val(b);
+    return o->back;
+}
+
+static Value f_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    FrameObj *o = self(vm, args[0]);
+    if (!o) return ERR;
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "<frame at %p, file '%s', line %d, code %s>", (void *)o, o->code->filename->data, line(o),
+            o->code->name->data);
+    return str_from_buf(vm, &b);
+}
+
+/* frame.clear(): CPython drops the locals of a frame that has ended and
+ * refuses a running one. */
+static Value f_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    FrameObj *o = self(vm, args[0]);
+    if (!o || !args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (live(vm, o)) return exc_raise(vm, E_RuntimeError, "cannot clear an executing frame");
+    ObjDict *d = dict_new(vm);
+    if (!d) return ERR;
+    if (!(o->code->flags & (CODE_MODULE | CODE_CLASSBODY))) o->locals = obj_val(d);
+    return NONE_VAL;
+}
+
+void frameobj_init(VM *vm) {
+    ObjClass *c = vm->types[T_FRAME];
+    c->ctype = &frame_ctype;
+    static const struct { const char *name; NativeFn fn; } attrs[] = {
+        {"f_code", f_code}, {"f_globals", f_globals}, {"f_builtins", f_builtins}, {"f_lineno", f_lineno},
+        {"f_lasti", f_lasti}, {"f_locals", f_locals}, {"f_back", f_back}, {"f_trace", f_trace},
+        {"f_trace_lines", f_trace_lines}, {"f_trace_opcodes", f_trace_opcodes},
+    };
+    for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++) class_add_property(vm, c, attrs[i].name, attrs[i].fn);
+    class_add_native(vm, c, "__repr__", f_repr);
+    class_add_native(vm, c, "clear", f_clear);
+}

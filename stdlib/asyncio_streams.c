@@ -52,10 +52,10 @@ typedef struct TcpListener {
     IoWatch io;
     VM *vm;
     uv_tcp_t tcp;
-    Value on_accept;            /* called with each new TcpConn */
+    Value on_accept;            /* called with each new TcpConn; UNDEF until serve() */
     Value close_fut;
     int accepts;                /* connections waiting for uv_accept */
-    bool listening, closing, closed;
+    bool closing, closed;
 } TcpListener;
 
 typedef struct WriteReq {
@@ -439,7 +439,7 @@ static void listener_close(VM *vm, IoWatch *w) {
 /* Accepts what libuv announced and hands each connection to on_accept. */
 static void listener_dispatch(VM *vm, IoWatch *w) {
     TcpListener *l = (TcpListener *)w->owner;
-    for (; l->accepts > 0 && !l->closing; l->accepts--) {
+    for (; l->accepts > 0 && !l->closing && l->on_accept != UNDEF; l->accepts--) {
         TcpConn *c = conn_new(vm);
         if (!c) {
             vm->exc = UNDEF;
@@ -459,11 +459,20 @@ static void listener_dispatch(VM *vm, IoWatch *w) {
 
 static const IoOps listener_ops = {listener_dispatch, listener_close};
 
-/* _tcp_bind(ip, port): a TcpListener bound to the address. */
+static void connection_cb(uv_stream_t *server, int status) {
+    TcpListener *l = server->data;
+    if (status == 0) l->accepts++;
+    sched_io_event(l->vm->sched, &l->io);
+}
+
+/* _tcp_bind(ip, port, backlog): a TcpListener bound to the address and
+ * listening (libuv reports a port in use only when listening starts). The
+ * connections it gets wait in the kernel's backlog until serve(). */
 static Value f_tcp_bind(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "_tcp_bind", nargs, kw, 2, 2)) return ERR;
+    if (!args_check(vm, "_tcp_bind", nargs, kw, 3, 3)) return ERR;
     struct sockaddr_storage sa;
     if (!parse_addr(vm, args[0], args[1], &sa)) return ERR;
+    if (!is_int(args[2])) return exc_raise(vm, E_TypeError, "backlog must be an int");
     Sched *s = vm->sched;
     TcpListener *l = gc_new(vm, sizeof(TcpListener), OBJ_CDATA, s->tcp_listener_cls);
     if (!l) return ERR;
@@ -478,13 +487,10 @@ static Value f_tcp_bind(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     sched_io_open(vm, &l->io, &listener_ops, &l->obj);
     unsigned flags = sa.ss_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0;
     r = uv_tcp_bind(&l->tcp, (struct sockaddr *)&sa, flags);
+    if (r == 0) r = uv_listen((uv_stream_t *)&l->tcp, (int)as_int(args[2]), connection_cb);
     if (r) {
         listener_close(vm, &l->io);
-        Value e = oserror(vm, r);
-        if (e == ERR) return ERR;
-        /* CPython's wording: "[Errno 98] error while attempting to bind
-         * on address ('127.0.0.1', 8888): address already in use". */
-        return exc_raise_value(vm, e);
+        return raise_oserror(vm, r);
     }
     return obj_val(l);
 }
@@ -499,23 +505,13 @@ static bool listener_check(VM *vm, Value self, const char *name, int nargs, ObjT
     return args_check(vm, name, nargs - 1, kw, n, n);
 }
 
-static void connection_cb(uv_stream_t *server, int status) {
-    TcpListener *l = server->data;
-    if (status == 0) l->accepts++;
-    sched_io_event(l->vm->sched, &l->io);
-}
-
-/* listener.listen(backlog, on_accept): starts accepting connections. */
-static Value l_listen(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!listener_check(vm, args[0], "listen", nargs, kw, 2)) return ERR;
+/* listener.serve(on_accept): hands each connection to on_accept. */
+static Value l_serve(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!listener_check(vm, args[0], "serve", nargs, kw, 1)) return ERR;
     TcpListener *l = LISTENER(args[0]);
-    if (!is_int(args[1])) return exc_raise(vm, E_TypeError, "backlog must be an int");
     if (l->closing) return exc_raise(vm, E_RuntimeError, "the listener is closed");
-    if (l->listening) return NONE_VAL;
-    l->on_accept = args[2];
-    int r = uv_listen((uv_stream_t *)&l->tcp, (int)as_int(args[1]), connection_cb);
-    if (r) return raise_oserror(vm, r);
-    l->listening = true;
+    l->on_accept = args[1];
+    listener_dispatch(vm, &l->io);
     return NONE_VAL;
 }
 
@@ -649,7 +645,7 @@ bool asyncio_streams_init(VM *vm, ObjModule *m) {
         for (size_t i = 0; i < sizeof cm / sizeof cm[0]; i++) {
             if (!class_add_native(vm, s->tcp_conn_cls, cm[i].name, cm[i].fn)) return false;
         }
-        if (!class_add_native(vm, s->tcp_listener_cls, "listen", l_listen) ||
+        if (!class_add_native(vm, s->tcp_listener_cls, "serve", l_serve) ||
             !class_add_native(vm, s->tcp_listener_cls, "close", l_close) ||
             !class_add_native(vm, s->tcp_listener_cls, "getsockname", l_getsockname))
             return false;

@@ -310,13 +310,15 @@ static void io_dispatch(VM *vm) {
     }
 }
 
-/* Closes every open handle and waits for libuv to let go of them (their
- * close callbacks run in the next loop iteration). */
+/* Closes every open handle and waits for libuv to let go of them: close
+ * callbacks run in the next loop iteration, and a name lookup that a
+ * thread has started cannot be cancelled, only waited for (UV_RUN_ONCE
+ * blocks only while such a request is out). */
 static void io_close_all(VM *vm) {
     Sched *s = vm->sched;
-    for (int round = 0; s->io_open && round < 100; round++) {
+    for (int round = 0; s->io_open && round < 1000; round++) {
         for (IoWatch *w = s->io_open; w; w = w->next) w->ops->close(vm, w);
-        uv_run(s->uv, UV_RUN_NOWAIT);
+        uv_run(s->uv, UV_RUN_ONCE);
         io_dispatch(vm);
     }
 }
@@ -563,7 +565,10 @@ static void report_blocked(VM *vm, RunItem *it) {
 
 /* ---- running ----------------------------------------------------------- */
 
-static void wake(uv_timer_t *t) { (void)t; }
+/* The deadline timer stops the poll it ends. Without that, a deadline that
+ * passed before libuv polled would fire in uv_run's first timer pass, and
+ * with a socket still watched libuv would then poll without a timeout. */
+static void wake(uv_timer_t *t) { uv_stop(t->loop); }
 
 /* Blocks in libuv without the interpreter lock: other threads run
  * meanwhile, and what they complete for the loop wakes it (s->wakeup).

@@ -34,7 +34,10 @@ typedef struct TcpConn {
     Obj obj;
     IoWatch io;
     VM *vm;
-    uv_tcp_t tcp;
+    union {
+        uv_tcp_t tcp;
+        uv_pipe_t pipe;         /* a subprocess's stdin, stdout or stderr */
+    };
     uv_connect_t connect;
     uv_shutdown_t shutdown;
     Value connect_fut, read_fut, drain_fut, close_fut;  /* UNDEF when none */
@@ -44,7 +47,7 @@ typedef struct TcpConn {
     int read_status;            /* 0, UV_EOF or an error, once reading ended */
     int connect_status;
     size_t writes;              /* writes libuv has not finished */
-    bool connecting, connected, closing, closed, reading, eof_sent;
+    bool connecting, connected, closing, closed, reading, eof_sent, is_pipe;
 } TcpConn;
 
 typedef struct TcpListener {
@@ -153,6 +156,8 @@ static void conn_free(VM *vm, Obj *o) {
 
 static const CType conn_ctype = {sizeof(TcpConn), conn_mark, conn_free, NULL};
 
+#define CONN(v) ((TcpConn *)as_obj(v))
+
 static void conn_closed_cb(uv_handle_t *h) {
     TcpConn *c = h->data;
     c->closed = true;
@@ -215,13 +220,15 @@ static void conn_dispatch(VM *vm, IoWatch *w) {
 
 static const IoOps conn_ops = {conn_dispatch, conn_close};
 
-static TcpConn *conn_new(VM *vm) {
+/* A new connection object whose handle is a TCP socket, or a pipe. */
+static TcpConn *conn_new(VM *vm, bool pipe) {
     Sched *s = vm->sched;
     TcpConn *c = gc_new(vm, sizeof(TcpConn), OBJ_CDATA, s->tcp_conn_cls);
     if (!c) return NULL;
     c->vm = vm;
+    c->is_pipe = pipe;
     c->connect_fut = c->read_fut = c->drain_fut = c->close_fut = UNDEF;
-    int r = uv_tcp_init(s->uv, &c->tcp);
+    int r = pipe ? uv_pipe_init(s->uv, &c->pipe, 0) : uv_tcp_init(s->uv, &c->tcp);
     if (r) {
         c->closing = c->closed = true;
         raise_oserror(vm, r);
@@ -231,6 +238,15 @@ static TcpConn *conn_new(VM *vm) {
     sched_io_open(vm, &c->io, &conn_ops, &c->obj);
     return c;
 }
+
+Value asyncio_stream_new_pipe(VM *vm, uv_pipe_t **pipe) {
+    TcpConn *c = conn_new(vm, true);
+    if (!c) return ERR;
+    *pipe = &c->pipe;
+    return obj_val(c);
+}
+
+void asyncio_stream_abandon(VM *vm, Value conn) { conn_close(vm, &CONN(conn)->io); }
 
 static void connect_cb(uv_connect_t *req, int status) {
     TcpConn *c = req->data;
@@ -244,7 +260,7 @@ static Value f_tcp_connect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_tcp_connect", nargs, kw, 2, 2)) return ERR;
     struct sockaddr_storage sa;
     if (!parse_addr(vm, args[0], args[1], &sa)) return ERR;
-    TcpConn *c = conn_new(vm);
+    TcpConn *c = conn_new(vm, false);
     if (!c) return ERR;
     Value f = new_future(vm, &c->connect_fut);
     if (f == ERR) {
@@ -262,8 +278,6 @@ static Value f_tcp_connect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     return f;
 }
-
-#define CONN(v) ((TcpConn *)as_obj(v))
 
 static bool conn_check(VM *vm, Value self, const char *name, int nargs, ObjTuple *kw, int n) {
     if (!is_kind(self, OBJ_CDATA) || as_obj(self)->cls != vm->sched->tcp_conn_cls) {
@@ -401,7 +415,7 @@ static Value c_is_closing(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value c_name(VM *vm, Value *args, int nargs, ObjTuple *kw, bool peer) {
     if (!conn_check(vm, args[0], peer ? "getpeername" : "getsockname", nargs, kw, 0)) return ERR;
     TcpConn *c = CONN(args[0]);
-    if (c->closing) return NONE_VAL;
+    if (c->closing || c->is_pipe) return NONE_VAL;
     struct sockaddr_storage sa;
     int len = sizeof sa;
     int r = peer ? uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &len)
@@ -440,7 +454,7 @@ static void listener_close(VM *vm, IoWatch *w) {
 static void listener_dispatch(VM *vm, IoWatch *w) {
     TcpListener *l = (TcpListener *)w->owner;
     for (; l->accepts > 0 && !l->closing && l->on_accept != UNDEF; l->accepts--) {
-        TcpConn *c = conn_new(vm);
+        TcpConn *c = conn_new(vm, false);
         if (!c) {
             vm->exc = UNDEF;
             continue;

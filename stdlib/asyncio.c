@@ -15,6 +15,8 @@
 #include "../vm/pool.h"
 #include "../vm/scheduler.h"
 #include "../vm/str.h"
+#include "asyncio_streams.h"
+#include "asyncio_subprocess.h"
 #include "asyncio_sync.h"
 #include "modules.h"
 
@@ -359,7 +361,7 @@ bool mod_asyncio_init(VM *vm, ObjModule *m) {
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;
     }
-    return asyncio_sync_init(vm, m) && module_add_value(vm, m, "Future", obj_val(s->future_cls)) &&
+    return asyncio_sync_init(vm, m) && asyncio_streams_init(vm, m) && asyncio_subprocess_init(vm, m) && module_add_value(vm, m, "Future", obj_val(s->future_cls)) &&
            module_add_value(vm, m, "Task", obj_val(s->task_cls)) &&
            module_add_value(vm, m, "Handle", obj_val(s->handle_cls)) &&
            module_add_value(vm, m, "TimerHandle", obj_val(s->timer_handle_cls)) &&

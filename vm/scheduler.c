@@ -55,11 +55,13 @@ Sched *sched_get(VM *vm) {
 }
 
 static void report_left(VM *vm);
+static void io_close_all(VM *vm);
 
 void sched_free(VM *vm) {
     Sched *s = vm->sched;
     if (!s) return;
     report_left(vm);
+    io_close_all(vm);
     uv_close((uv_handle_t *)&s->timer, NULL);
     uv_close((uv_handle_t *)&s->wakeup, NULL);
     uv_run(s->uv, UV_RUN_NOWAIT);
@@ -91,6 +93,7 @@ void sched_mark(VM *vm) {
         gc_mark_value(vm, s->timers.items[i].b);
     }
     for (Task *t = s->tasks; t; t = t->next) MARK(t);
+    for (IoWatch *w = s->io_open; w; w = w->next) MARK(w->owner);
     for (size_t i = 0; i < s->nreport; i++) MARK(s->report[i]);
     gc_mark_value(vm, s->item.a); gc_mark_value(vm, s->item.b); gc_mark_value(vm, s->item.c);
     gc_mark_value(vm, s->loop);
@@ -101,6 +104,7 @@ void sched_mark(VM *vm) {
     MARK(s->block_code);
     MARK(s->future_cls); MARK(s->task_cls); MARK(s->gather_cls); MARK(s->loop_cls);
     MARK(s->handle_cls); MARK(s->timer_handle_cls);
+    MARK(s->tcp_conn_cls); MARK(s->tcp_listener_cls); MARK(s->resolve_cls); MARK(s->proc_cls);
     MARK(s->cancelled_error); MARK(s->invalid_state_error);
     MARK(s->op_cls); MARK(s->queue_empty); MARK(s->queue_full); MARK(s->core_name);
     for (int i = 0; i < 3; i++) MARK(s->core_cls[i]);
@@ -266,8 +270,65 @@ void sched_task_done(VM *vm, Task *t) {
     s->ntasks--;
 }
 
+/* ---- I/O handles ------------------------------------------------------- */
+
+void sched_io_open(VM *vm, IoWatch *w, const IoOps *ops, Obj *owner) {
+    Sched *s = vm->sched;
+    w->ops = ops;
+    w->owner = owner;
+    w->queued = false;
+    w->prev = NULL;
+    w->next = s->io_open;
+    if (s->io_open) s->io_open->prev = w;
+    s->io_open = w;
+}
+
+void sched_io_forget(VM *vm, IoWatch *w) {
+    Sched *s = vm->sched;
+    if (w->prev) w->prev->next = w->next;
+    else if (s->io_open == w) s->io_open = w->next;
+    if (w->next) w->next->prev = w->prev;
+    w->prev = w->next = NULL;
+}
+
+/* After a poll: hands the events libuv recorded to their owners, in the
+ * order they came. */
+static void io_dispatch(VM *vm) {
+    Sched *s = vm->sched;
+    IoWatch *list = NULL;
+    while (s->io_events) {
+        IoWatch *w = s->io_events;
+        s->io_events = w->next_event;
+        w->next_event = list;
+        list = w;
+    }
+    while (list) {
+        IoWatch *w = list;
+        list = w->next_event;
+        w->queued = false;
+        w->ops->dispatch(vm, w);
+    }
+}
+
+/* Closes every open handle and waits for libuv to let go of them: close
+ * callbacks run in the next loop iteration, and a name lookup that a
+ * thread has started cannot be cancelled, only waited for (UV_RUN_ONCE
+ * blocks only while such a request is out). */
+static void io_close_all(VM *vm) {
+    Sched *s = vm->sched;
+    for (int round = 0; s->io_open && round < 1000; round++) {
+        for (IoWatch *w = s->io_open; w; w = w->next) w->ops->close(vm, w);
+        uv_run(s->uv, UV_RUN_ONCE);
+        io_dispatch(vm);
+    }
+}
+
 void sched_reset(VM *vm) {
     Sched *s = vm->sched;
+    Value exc = vm->exc;
+    vm->exc = UNDEF;
+    io_close_all(vm);
+    vm->exc = exc;
     for (size_t i = 0; i < s->ready.len; i++) {
         if (runq_at(&s->ready, i)->kind == RUN_SETTLE) s->external--;
     }
@@ -504,7 +565,10 @@ static void report_blocked(VM *vm, RunItem *it) {
 
 /* ---- running ----------------------------------------------------------- */
 
-static void wake(uv_timer_t *t) { (void)t; }
+/* The deadline timer stops the poll it ends. Without that, a deadline that
+ * passed before libuv polled would fire in uv_run's first timer pass, and
+ * with a socket still watched libuv would then poll without a timeout. */
+static void wake(uv_timer_t *t) { uv_stop(t->loop); }
 
 /* Blocks in libuv without the interpreter lock: other threads run
  * meanwhile, and what they complete for the loop wakes it (s->wakeup).
@@ -655,6 +719,7 @@ static bool iteration(VM *vm) {
     bool polled = poll_events(vm);
     __atomic_store_n(&s->in_poll, 0, __ATOMIC_RELAXED);
     if (!polled) return false;
+    if (s->io_events) io_dispatch(vm);
     if ((vm_signals(vm) & SIG_HANDLER) && gil_is_main(vm) && !run_signal_handlers(vm)) return false;
     if ((vm_signals(vm) & SIG_INTERRUPT) && !handle_interrupt(vm)) return false;
     due_timers(vm);

@@ -33,6 +33,27 @@ typedef enum RunKind {
     RUN_STOP            /* run_until's future is done: stop after this iteration */
 } RunKind;
 
+/* I/O on the loop (stdlib/asyncio_streams.c): an object that owns a libuv
+ * handle embeds an IoWatch. While the handle is open the watch is on the
+ * scheduler's open list, which keeps its owner alive (a GC root): libuv
+ * holds a pointer to it. libuv's callbacks run without the interpreter
+ * lock and touch no object: they record what happened in the owner's C
+ * fields and queue the watch (sched_io_event); after the poll, with the
+ * lock, the scheduler calls each queued watch's dispatch, which turns the
+ * events into results of futures. */
+typedef struct IoWatch IoWatch;
+typedef struct IoOps {
+    void (*dispatch)(VM *vm, IoWatch *w);
+    void (*close)(VM *vm, IoWatch *w);      /* the loop closes: uv_close it */
+} IoOps;
+struct IoWatch {
+    const IoOps *ops;
+    Obj *owner;
+    IoWatch *prev, *next;       /* the open list */
+    IoWatch *next_event;        /* the event list */
+    bool queued;                /* on the event list */
+};
+
 /* A callback scheduled with call_soon/call_later/call_at. */
 #define HANDLE_CANCELLED 1
 #define HANDLE_IN_HEAP 2
@@ -88,6 +109,11 @@ typedef struct Sched {
     ObjCode *block_code;        /* where the interpreter found it stuck */
     uint32_t block_off;
 
+    IoWatch *io_open;           /* open libuv handles: roots */
+    IoWatch *io_events;         /* handles with events to dispatch */
+    ObjClass *tcp_conn_cls, *tcp_listener_cls, *resolve_cls;   /* stdlib/asyncio_streams.c */
+    ObjClass *proc_cls;         /* stdlib/asyncio_subprocess.c */
+
     ObjClass *future_cls, *task_cls, *gather_cls, *loop_cls, *handle_cls, *timer_handle_cls;
     ObjClass *cancelled_error, *invalid_state_error;
 
@@ -128,6 +154,16 @@ void sched_log_exception(VM *vm, Future *f);
 bool sched_agen_started(VM *vm, struct ObjGen *g);
 /* The async generators that have not finished, handed over once. */
 Value sched_take_agens(VM *vm);
+/* An IoWatch's handle was opened / is closed for good. */
+void sched_io_open(VM *vm, IoWatch *w, const IoOps *ops, Obj *owner);
+void sched_io_forget(VM *vm, IoWatch *w);
+/* From a libuv callback (no lock): w has events to dispatch. */
+static inline void sched_io_event(Sched *s, IoWatch *w) {
+    if (w->queued) return;
+    w->queued = true;
+    w->next_event = s->io_events;
+    s->io_events = w;
+}
 /* Wakes the loop from a signal handler or another thread. */
 void sched_wake(VM *vm);
 /* _run_main: asyncio.run's run_until_complete, where Ctrl-C cancels the

@@ -2850,6 +2850,18 @@ static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
     return scan_expr(ctx, lx, code, t, false, line, col);
 }
 
+/* A copy of the lexer to read ahead with (freed by the caller); its errors
+ * go to *scratch and are ignored. NULL when out of memory. */
+static Lexer *lookahead_lexer(const Lexer *lx, ParseError *scratch)
+{
+    Lexer *scan = malloc(sizeof *scan);
+    if (!scan)
+        return NULL;
+    *scan = *lx;
+    scan->err = scratch;
+    return scan;
+}
+
 /* scan_expr() from the offending token t, on a copy of the lexer. */
 static bool expr_end(ParseCtx *ctx, int code, const Token *t, bool whole, int *line, int *col)
 {
@@ -3004,12 +3016,10 @@ static bool assign_in_expr(ParseCtx *ctx, int code)
         ctx->prev2_code == TK_DOUBLESTAR)
         return false;
     /* Only if an operand follows, which CPython reads, maybe to the end. */
-    Lexer *lx = malloc(sizeof *lx);
+    ParseError scratch;
+    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
     if (!lx)
         return false;
-    *lx = *ctx->lx;
-    ParseError scratch;
-    lx->err = &scratch;
     Token next;
     int line, col, c = lexer_next(lx, &next);
     bool operand = starts_expr(c) && c != TK_LAMBDA;
@@ -3119,12 +3129,10 @@ static bool parenthesized_params(ParseCtx *ctx, int code, const Token *t)
 {
     if (!ctx->params || code != TK_LPAR || ctx->prev_code == TK_NAME)
         return false;
-    Lexer *lx = malloc(sizeof *lx);
+    ParseError scratch;
+    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
     if (!lx)
         return false;
-    *lx = *ctx->lx;
-    ParseError scratch;
-    lx->err = &scratch;
     Token u;
     int c, n = 0;
     while ((c = lexer_next(lx, &u)) == (n % 2 ? TK_COMMA : TK_NAME))
@@ -3168,12 +3176,10 @@ static bool unclosed_after(ParseCtx *ctx, int code, const Token *t)
         return false;
     if (is_opener(code)) {
         /* CPython only reads on if the bracket's contents start well. */
-        Lexer *lx = malloc(sizeof *lx);
+        ParseError scratch;
+        Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
         if (!lx)
             return false;
-        *lx = *ctx->lx;
-        ParseError scratch;
-        lx->err = &scratch;
         Token next;
         int c = lexer_next(lx, &next);
         free(lx);
@@ -3371,18 +3377,6 @@ static void rescan(ParseCtx *ctx, Lexer *lx)
             *ctx->err = scratch;
         return;
     }
-}
-
-/* A copy of the lexer to read ahead with (freed by the caller); its errors
- * go to *scratch and are ignored. NULL when out of memory. */
-static Lexer *lookahead_lexer(const Lexer *lx, ParseError *scratch)
-{
-    Lexer *scan = malloc(sizeof *scan);
-    if (!scan)
-        return NULL;
-    *scan = *lx;
-    scan->err = scratch;
-    return scan;
 }
 
 /* Whether the line that starts with the name `match` is a match statement,

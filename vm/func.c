@@ -142,6 +142,19 @@ uint8_t *position_table(const LineEntry *rows, int n) {
     return small ? small : table;
 }
 
+/* Reads the rest of a row whose pc difference `dpc` has been read, over the
+ * row before it in *row. */
+static const uint8_t *next_row(const uint8_t *p, uint32_t dpc, LineEntry *row) {
+    uint32_t dline, span, col, end_col;
+    p = get_varint(get_varint(get_varint(get_varint(p, &dline), &span), &col), &end_col);
+    row->pc += dpc - 1;
+    row->line += unzigzag(dline);
+    row->end_line = row->line + (int32_t)span;
+    row->col = (int16_t)((int32_t)col - 1);
+    row->end_col = (int16_t)((int32_t)end_col - 1);
+    return p;
+}
+
 bool code_position(ObjCode *code, const uint32_t *ip, LineEntry *row) {
     if (!code->lines) return false;
     uint32_t target = (uint32_t)(ip - code->ins);
@@ -150,15 +163,10 @@ bool code_position(ObjCode *code, const uint32_t *ip, LineEntry *row) {
     LineEntry cur = {0, 0, 0, -1, -1};
     bool found = false;
     for (;;) {      /* the last row whose pc <= the instruction's */
-        uint32_t dpc, dline, span, col, end_col;
+        uint32_t dpc;
         p = get_varint(p, &dpc);
         if (dpc == 0 || (found && cur.pc + dpc - 1 > target)) break;
-        p = get_varint(get_varint(get_varint(get_varint(p, &dline), &span), &col), &end_col);
-        cur.pc += dpc - 1;
-        cur.line += unzigzag(dline);
-        cur.end_line = cur.line + (int32_t)span;
-        cur.col = (int16_t)((int32_t)col - 1);
-        cur.end_col = (int16_t)((int32_t)end_col - 1);
+        p = next_row(p, dpc, &cur);
         found = true;
     }
     if (found) *row = cur;
@@ -182,13 +190,7 @@ static Value code_co_positions(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     for (int32_t i = 0; i < code->nins; i++) {
         /* Step through the rows whose pc has been reached. */
         while (more && dpc != 0 && next.pc + dpc - 1 <= (uint32_t)i) {
-            uint32_t dline, span, col, end_col;
-            p = get_varint(get_varint(get_varint(get_varint(p, &dline), &span), &col), &end_col);
-            next.pc += dpc - 1;
-            next.line += unzigzag(dline);
-            next.end_line = next.line + (int32_t)span;
-            next.col = (int16_t)((int32_t)col - 1);
-            next.end_col = (int16_t)((int32_t)end_col - 1);
+            p = next_row(p, dpc, &next);
             cur = next;
             have = true;
             p = get_varint(p, &dpc);

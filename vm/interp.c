@@ -563,7 +563,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(POP_TOP) {
         Value v = *--sp;
         /* (a for loop left by break drops its iterator here) */
-        if (finalize_wanted(vm) && finalize_pending(v)) FINALIZE_NOW();
+        if (finalize_wanted(vm) && finalize_dropped(vm, v)) FINALIZE_NOW();
         NEXT();
     }
     CASE(COPY) { Value v = PEEK(ARG); PUSH(v); NEXT(); }
@@ -584,7 +584,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         NEXT();
     }
     CASE(STORE_FAST) {
-        if (finalize_wanted(vm) && finalize_pending(slots[ARG])) {
+        if (finalize_wanted(vm) && finalize_dropped(vm, slots[ARG])) {
             slots[ARG] = POP();
             FINALIZE_NOW();     /* the value replaced may have had its last reference here */
             NEXT();
@@ -599,6 +599,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                       code->varnames[ARG]->data);
             goto error;
         }
+        if (finalize_wanted(vm)) finalize_note_order(vm, slots[ARG]);     /* if it frees several */
         slots[ARG] = UNDEF;
         if (finalize_wanted(vm)) FINALIZE_NOW();
         NEXT();
@@ -652,11 +653,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = POP();
         Value old = finalize_wanted(vm) ? dict_get_str(frame->globals, names[ARG]) : UNDEF;
         CHECK_INT(dict_set_str(vm, frame->globals, names[ARG], v));
-        if (finalize_pending(old)) FINALIZE_NOW();
+        if (old != UNDEF && finalize_dropped(vm, old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_GLOBAL) {
         SAVE();
+        if (finalize_wanted(vm)) finalize_note_order(vm, dict_get_str(frame->globals, names[ARG]));
         int r = dict_del(vm, frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) {
@@ -708,7 +710,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             CHECK_INT(dict_set_str(vm, ns, names[ARG], v));
         }
         sp--;
-        if (finalize_pending(old)) FINALIZE_NOW();
+        if (old != UNDEF && finalize_dropped(vm, old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_NAME) {
@@ -717,7 +719,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             CHECK_INT(op_delitem(vm, obj_val(frame->locals), obj_val(names[ARG])));
             NEXT();
         }
-        int r = dict_del(vm, frame->locals ? frame->locals : frame->globals, obj_val(names[ARG]));
+        ObjDict *ns = frame->locals ? frame->locals : frame->globals;
+        if (finalize_wanted(vm)) finalize_note_order(vm, dict_get_str(ns, names[ARG]));
+        int r = dict_del(vm, ns, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) {
             name_error(vm, names[ARG]);
@@ -795,14 +799,14 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                     if (k >= 0) ac->entry = (int32_t)k;
                 }
                 sp -= 2;
-                if (finalize_wanted(vm) && finalize_pending(old)) FINALIZE_NOW();
+                if (finalize_wanted(vm) && finalize_dropped(vm, old)) FINALIZE_NOW();
                 NEXT();
             }
         }
         Value old = finalize_wanted(vm) ? dropped_attr(obj, names[ARG]) : UNDEF;
         CHECK_INT(op_setattr(vm, obj, names[ARG], v));
         sp -= 2;
-        if (finalize_pending(old)) FINALIZE_NOW();
+        if (old != UNDEF && finalize_dropped(vm, old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_ATTR) {
@@ -810,7 +814,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value obj = POP();
         Value old = finalize_wanted(vm) ? dropped_attr(obj, names[ARG]) : UNDEF;
         CHECK_INT(op_delattr(vm, obj, names[ARG]));
-        if (finalize_pending(old)) FINALIZE_NOW();
+        if (old != UNDEF && finalize_dropped(vm, old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(LOAD_METHOD) {
@@ -1234,7 +1238,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 Value old = l->items[i];
                 l->items[i] = v;
                 sp -= 3;
-                if (finalize_wanted(vm) && finalize_pending(old)) FINALIZE_NOW();
+                if (finalize_wanted(vm) && finalize_dropped(vm, old)) FINALIZE_NOW();
                 NEXT();
             }
         }
@@ -1243,7 +1247,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int r = op_setitem(vm, obj, key, v);
         CHECK_INT(r);
         sp -= 3;
-        if (finalize_pending(old)) FINALIZE_NOW();
+        if (old != UNDEF && finalize_dropped(vm, old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_SUBSCR) {
@@ -1252,7 +1256,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int r = op_delitem(vm, PEEK(2), PEEK(1));
         CHECK_INT(r);
         sp -= 2;
-        if (finalize_pending(old)) FINALIZE_NOW();
+        if (old != UNDEF && finalize_dropped(vm, old)) FINALIZE_NOW();
         NEXT();
     }
 

@@ -371,9 +371,31 @@ static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* e.__traceback__ = tb: e's frames become tb's (a traceback object of this
+ * or another exception: its entry and the inner ones), or none for None. */
+static int set_traceback(VM *vm, ObjException *e, Value tb) {
+    if (tb == NONE_VAL) { e->ntb = 0; return 0; }
+    if (!is_kind(tb, OBJ_ITER) || as_obj(tb)->cls != vm->types[T_TRACEBACK]) {
+        exc_raise(vm, E_TypeError, "__traceback__ must be a traceback or None");
+        return -1;
+    }
+    ObjIter *t = AS(ObjIter, tb);
+    ObjException *src = AS(ObjException, t->a);
+    int n = t->i < src->ntb ? (int)t->i + 1 : src->ntb;
+    if (n > e->tbcap) {
+        TbEntry *entries = realloc(e->tb, (size_t)n * sizeof *entries);
+        if (!entries) { exc_nomem(vm); return -1; }
+        e->tb = entries;
+        e->tbcap = n;
+    }
+    memmove(e->tb, src->tb, (size_t)n * sizeof *e->tb);
+    e->ntb = n;
+    return 0;
+}
+
 static Value m_with_traceback(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "with_traceback", nargs - 1, kw, 1, 1)) return ERR;
-    return args[0];
+    return set_traceback(vm, AS(ObjException, args[0]), args[1]) < 0 ? ERR : args[0];
 }
 
 static Value m_add_note(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -458,6 +480,7 @@ int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v) {
         e->suppress_context = v == TRUE_VAL;
         return 1;
     }
+    if (str_eq(name, vm_name(vm, N___traceback__))) return set_traceback(vm, e, v) < 0 ? -1 : 1;
     if (e->group && (str_eq(name, vm_name(vm, N_message)) || str_eq(name, vm_name(vm, N_exceptions)))) {
         exc_raise(vm, E_AttributeError, "readonly attribute");
         return -1;

@@ -234,10 +234,13 @@ void suggest_append(VM *vm, Value exc, StrBuf *out, SuggestStyle style) {
         hint = attr_hint(vm, obj, wrong);
     }
     bool forgot = name_error && is_stdlib_module(wrong->data);
+    Value saved = vm->exc;
+    if (hint && !vm_push_root(vm, obj_val(hint))) hint = NULL, vm->exc = saved;    /* an item of a dropped dir() list */
     if (hint) {
         sb_adds(out, ". Did you mean: ");
         add_repr(vm, out, hint);
         sb_addc(out, '?');
+        vm_pop_roots(vm, 1);
     }
     if (forgot) {
         sb_adds(out, hint ? " Or did you forget to import " : ". Did you forget to import ");

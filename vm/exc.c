@@ -24,6 +24,7 @@ Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
     e->cause = e->context = UNDEF;
     e->group = NULL;
     e->scope = NULL;
+    e->comp_line = 0;
     return obj_val(e);
 }
 
@@ -31,7 +32,7 @@ Value exc_nomem(VM *vm) {
     vm->exc = vm->memory_error != UNDEF ? vm->memory_error : NONE_VAL;
     if (is_kind(vm->exc, OBJ_EXC)) {
         ObjException *e = AS(ObjException, vm->exc);
-        e->ntb = 0;     /* reused: forget where it was raised last time */
+        e->ntb = e->comp_line = 0;     /* reused: forget where it was raised last time */
         e->context = e->cause = UNDEF;
     }
     return ERR;
@@ -225,10 +226,23 @@ int exc_matches(VM *vm, Value exc, Value type) {
     return class_is_subclass(as_obj(exc)->cls, AS(ObjClass, type));
 }
 
+bool exc_inlined_comprehension(ObjCode *code) {
+    const char *n = code->name->data;
+    return !strcmp(n, "<listcomp>") || !strcmp(n, "<setcomp>") || !strcmp(n, "<dictcomp>");
+}
+
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, int line) {
     (void)vm;
     if (!is_kind(exc, OBJ_EXC)) return;
     ObjException *e = AS(ObjException, exc);
+    /* CPython 3.12 runs list, set and dict comprehensions in the frame of
+     * the function around them: no frame of their own, and that frame's
+     * line is the one the comprehension was at. */
+    if (exc_inlined_comprehension(code)) {
+        if (!e->comp_line) e->comp_line = line;
+        return;
+    }
+    if (e->comp_line) line = e->comp_line, e->comp_line = 0;
     if (e->ntb == e->tbcap) {
         int cap = e->tbcap ? e->tbcap * 2 : 8;
         TbEntry *tb = realloc(e->tb, (size_t)cap * sizeof *tb);

@@ -36,6 +36,9 @@ bool exc_is(VM *vm, Value exc, ExcId id);
 /* `except T:` matching: T is a class or a tuple of classes; -1 if T is bad. */
 int exc_matches(VM *vm, Value exc, Value type);
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, int line);
+/* A list, set or dict comprehension's code, which CPython 3.12 compiles
+ * into the function around it. */
+bool exc_inlined_comprehension(ObjCode *code);
 /* The text an uncaught exception prints, from "Traceback (most recent call
  * last):" to the last line. */
 void exc_format(VM *vm, Value exc, StrBuf *out);

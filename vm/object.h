@@ -382,6 +382,7 @@ typedef struct ObjException {
     uint8_t suppress_context;
     TbEntry *tb;            /* innermost frame last, as printed */
     int32_t ntb, tbcap;
+    int32_t comp_line;      /* the line in a comprehension it left, for the frame around (exc_add_tb), or 0 */
     ObjTuple *group;        /* a BaseExceptionGroup's (message, exceptions tuple); else NULL */
     ObjTuple *scope;        /* where a NameError was raised, for its hint (suggest.c); or NULL */
 } ObjException;

@@ -282,7 +282,8 @@ static Value make_stream(VM *vm, const char *name, int fd) {
 /* What stdlib/_sys_py.asy defines, made on first use. */
 static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"stdin", "__stdin__", "version_info", "float_info", "int_info",
-                                        "hash_info", "flags", "implementation", "getsizeof", NULL};
+                                        "hash_info", "flags", "implementation", "getsizeof", "displayhook",
+                                        "__displayhook__", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
 }

@@ -36,26 +36,39 @@ static Value tb_carets_fn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_from_buf(vm, &b);
 }
 
+static Value position_tuple(VM *vm, bool known, const LineEntry *pos) {
+    Value row[4] = {NONE_VAL, NONE_VAL, NONE_VAL, NONE_VAL};
+    if (known) {
+        row[0] = int_val(pos->line);
+        row[1] = int_val(pos->end_line);
+        if (pos->col >= 0) row[2] = int_val(pos->col);
+        if (pos->end_col >= 0) row[3] = int_val(pos->end_col);
+    }
+    ObjTuple *t = tuple_from(vm, row, 4);
+    return t ? obj_val(t) : ERR;
+}
+
 /* position(code, lasti): (line, end_line, col, end_col) of the instruction
- * at f_lasti / tb_lasti, Nones where unknown. */
+ * at f_lasti, Nones where unknown. */
 static Value tb_position(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "position", nargs, kw, 2, 2)) return ERR;
     if (!is_kind(args[0], OBJ_CODE)) return exc_raise(vm, E_TypeError, "position() argument 1 must be code, not %T", args[0]);
     if (!is_int(args[1])) return exc_raise(vm, E_TypeError, "position() argument 2 must be int, not %T", args[1]);
     ObjCode *code = AS(ObjCode, args[0]);
     int64_t index = as_int(args[1]) / 2;
-    Value row[4] = {NONE_VAL, NONE_VAL, NONE_VAL, NONE_VAL};
     LineEntry pos;
-    if (index >= 0 && index < code->nins && code_position(code, code->ins + index + 1, &pos)) {
-        row[0] = int_val(pos.line);
-        row[1] = int_val(pos.end_line);
-        if (pos.col >= 0) row[2] = int_val(pos.col);
-        if (pos.end_col >= 0) row[3] = int_val(pos.end_col);
-    }
-    ObjTuple *t = tuple_from(vm, row, 4);
-    return t ? obj_val(t) : ERR;
+    return position_tuple(vm, index >= 0 && index < code->nins && code_position(code, code->ins + index + 1, &pos), &pos);
+}
+
+/* entry_position(tb): the same for a traceback entry, whose instruction may
+ * be in a comprehension run inline (CPython 3.12). */
+static Value tb_entry_position(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "entry_position", nargs, kw, 1, 1)) return ERR;
+    LineEntry pos;
+    return position_tuple(vm, exc_tb_position(vm, args[0], &pos), &pos);
 }
 
 bool mod_traceback_init(VM *vm, ObjModule *m) {
-    return module_add_native(vm, m, "carets", tb_carets_fn) && module_add_native(vm, m, "position", tb_position);
+    return module_add_native(vm, m, "carets", tb_carets_fn) && module_add_native(vm, m, "position", tb_position) &&
+           module_add_native(vm, m, "entry_position", tb_entry_position);
 }

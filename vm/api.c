@@ -310,7 +310,7 @@ static void call_excepthook(VM *vm, Value e, StrBuf *text) {
     Value tb = exc_traceback(vm, e, AS(ObjException, e)->ntb - 1);
     Value argv[3] = {obj_val(type_of(vm, e)), e, tb == ERR ? NONE_VAL : tb};
     vm->exc = UNDEF;
-    if (!vm_push_root(vm, e)) return;
+    if (!vm_push_root(vm, argv[2])) return;
     Value r = op_call(vm, hook, argv, 3, NULL);
     vm_pop_roots(vm, 1);
     if (r != ERR) { vm->error_shown = true; return; }
@@ -351,8 +351,10 @@ static AsyStatus finish(VM *vm, Value r) {
     }
     vm->exit_code = exc_is(vm, e, E_KeyboardInterrupt) ? 130 : 1;
     StrBuf b = SB_INIT;
+    bool rooted = vm_push_root(vm, e);     /* formatting may run code: str(), dir() */
     exc_format(vm, e, &b);
     call_excepthook(vm, e, &b);
+    if (rooted) vm_pop_roots(vm, 1);
     vm->error_text = sb_take(&b);
     vm->exc = UNDEF;
     return ASY_ERROR;

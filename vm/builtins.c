@@ -209,6 +209,10 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
     vm_write(vm, 1, b.data ? b.data : "", b.len);
     sb_free(&b);
+    Value flush = args_kw(vm, args, nargs, kw, "flush");
+    int t = flush == UNDEF ? 0 : op_truthy(vm, flush);
+    if (t < 0) return ERR;
+    if (t) fflush(stdout);      /* the text must be out before, say, os._exit() or a fork */
     return NONE_VAL;
 }
 

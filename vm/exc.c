@@ -26,6 +26,7 @@ Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
     e->cause = e->context = UNDEF;
     e->group = NULL;
     e->scope = NULL;
+    e->comp_code = NULL;
     return obj_val(e);
 }
 
@@ -34,6 +35,7 @@ Value exc_nomem(VM *vm) {
     if (is_kind(vm->exc, OBJ_EXC)) {
         ObjException *e = AS(ObjException, vm->exc);
         e->ntb = 0;     /* reused: forget where it was raised last time */
+        e->comp_code = NULL;
         e->context = e->cause = UNDEF;
     }
     return ERR;
@@ -227,6 +229,11 @@ int exc_matches(VM *vm, Value exc, Value type) {
     return class_is_subclass(as_obj(exc)->cls, AS(ObjClass, type));
 }
 
+bool exc_inlined_comprehension(ObjCode *code) {
+    const char *n = code->name->data;
+    return !strcmp(n, "<listcomp>") || !strcmp(n, "<setcomp>") || !strcmp(n, "<dictcomp>");
+}
+
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
     if (!is_kind(exc, OBJ_EXC)) return;
     /* The frame object is made now, while the frame's variables exist
@@ -238,6 +245,16 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
     FrameObj *frame = f && f->code == code ? frameobj_new(vm, f, ip) : NULL;
     vm->exc = pending;
     ObjException *e = AS(ObjException, exc);
+    /* CPython 3.12 runs list, set and dict comprehensions in the frame of
+     * the function around them: no frame of their own, and that frame's
+     * line and carets are those of the instruction in the comprehension. */
+    ObjCode *at = code;
+    uint32_t pc = (uint32_t)(ip - code->ins);
+    if (exc_inlined_comprehension(code)) {
+        if (!e->comp_code) e->comp_code = code, e->comp_pc = pc;
+        return;
+    }
+    if (e->comp_code) at = e->comp_code, pc = e->comp_pc, e->comp_code = NULL;
     if (e->ntb == e->tbcap) {
         int cap = e->tbcap ? e->tbcap * 2 : 8;
         TbEntry *tb = realloc(e->tb, (size_t)cap * sizeof *tb);
@@ -245,13 +262,22 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
         e->tb = tb;
         e->tbcap = cap;
     }
-    e->tb[e->ntb++] = (TbEntry){code, 0, (uint32_t)(ip - code->ins), frame};
+    e->tb[e->ntb++] = (TbEntry){code, at, 0, pc, frame};
+}
+
+bool exc_tb_position(VM *vm, Value tb, LineEntry *pos) {
+    if (!is_kind(tb, OBJ_ITER) || as_obj(tb)->cls != vm->types[T_TRACEBACK]) return false;
+    ObjIter *t = AS(ObjIter, tb);
+    ObjException *e = AS(ObjException, t->a);
+    if (t->i >= e->ntb) return false;
+    TbEntry *entry = &e->tb[t->i];
+    return code_position(entry->at, entry->at->ins + entry->pc, pos);
 }
 
 /* An entry's line, found when first asked for: reading the position table
  * is most of what raising costs, and most exceptions are caught unread. */
 int exc_tb_line(TbEntry *t) {
-    if (t->line == 0) t->line = code_line(t->code, t->code->ins + t->pc);
+    if (t->line == 0) t->line = code_line(t->at, t->at->ins + t->pc);
     return t->line;
 }
 
@@ -387,9 +413,31 @@ static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* e.__traceback__ = tb: e's frames become tb's (a traceback object of this
+ * or another exception: its entry and the inner ones), or none for None. */
+static int set_traceback(VM *vm, ObjException *e, Value tb) {
+    if (tb == NONE_VAL) { e->ntb = 0; return 0; }
+    if (!is_kind(tb, OBJ_ITER) || as_obj(tb)->cls != vm->types[T_TRACEBACK]) {
+        exc_raise(vm, E_TypeError, "__traceback__ must be a traceback or None");
+        return -1;
+    }
+    ObjIter *t = AS(ObjIter, tb);
+    ObjException *src = AS(ObjException, t->a);
+    int n = t->i < src->ntb ? (int)t->i + 1 : src->ntb;
+    if (n > e->tbcap) {
+        TbEntry *entries = realloc(e->tb, (size_t)n * sizeof *entries);
+        if (!entries) { exc_nomem(vm); return -1; }
+        e->tb = entries;
+        e->tbcap = n;
+    }
+    memmove(e->tb, src->tb, (size_t)n * sizeof *e->tb);
+    e->ntb = n;
+    return 0;
+}
+
 static Value m_with_traceback(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "with_traceback", nargs - 1, kw, 1, 1)) return ERR;
-    return args[0];
+    return set_traceback(vm, AS(ObjException, args[0]), args[1]) < 0 ? ERR : args[0];
 }
 
 static Value m_add_note(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -474,6 +522,7 @@ int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v) {
         e->suppress_context = v == TRUE_VAL;
         return 1;
     }
+    if (str_eq(name, vm_name(vm, N___traceback__))) return set_traceback(vm, e, v) < 0 ? -1 : 1;
     if (e->group && (str_eq(name, vm_name(vm, N_message)) || str_eq(name, vm_name(vm, N_exceptions)))) {
         exc_raise(vm, E_AttributeError, "readonly attribute");
         return -1;
@@ -558,7 +607,7 @@ static void source_line(TbEntry *t, StrBuf *out) {
             sb_add(out, s, len);
             sb_addc(out, '\n');
             LineEntry pos;
-            if (code_position(t->code, t->code->ins + t->pc, &pos) && pos.line == exc_tb_line(t))
+            if (code_position(t->at, t->at->ins + t->pc, &pos) && pos.line == exc_tb_line(t))
                 tb_carets(line.data, line.len, &pos, out);
         }
     }

@@ -40,6 +40,11 @@ int exc_matches(VM *vm, Value exc, Value type);
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip);
 /* A traceback entry's line (computed on first use). */
 int exc_tb_line(TbEntry *t);
+/* The span of a traceback object's instruction; false if unknown. */
+bool exc_tb_position(VM *vm, Value tb, LineEntry *pos);
+/* A list, set or dict comprehension's code, which CPython 3.12 compiles
+ * into the function around it. */
+bool exc_inlined_comprehension(ObjCode *code);
 /* The text an uncaught exception prints, from "Traceback (most recent call
  * last):" to the last line. */
 void exc_format(VM *vm, Value exc, StrBuf *out);

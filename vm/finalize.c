@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "class.h"
+#include "containers.h"
 #include "exc.h"
 #include "gc.h"
 #include "ops.h"
@@ -95,12 +96,74 @@ static void finalize_one(VM *vm, Obj *o) {
     vm->fiber->handled = saved;
 }
 
+enum { DROP_DEPTH = 4, DROP_VISITS = 256 };
+
+static bool among(Obj **items, size_t n, Obj *o) {
+    for (size_t i = 0; i < n; i++)
+        if (items[i] == o) return true;
+    return false;
+}
+
+/* *visits < 0 also stops the walk when it meets an object twice: a cycle,
+ * which CPython frees later, at its cycle collection, in the order the
+ * objects were made. */
+static void walk_dropped(VM *vm, Value v, int depth, int *visits) {
+    if (!is_obj(v) || depth > DROP_DEPTH || --*visits < 0) return;
+    Obj *o = as_obj(v);
+    if (finalize_pending(v)) {
+        if (among(vm->fin_order.items, vm->fin_order.len, o)) { *visits = -1; return; }
+        push(&vm->fin_order, o);
+    }
+    ObjDict *d = NULL;
+    switch ((ObjKind)o->kind) {
+    case OBJ_LIST:
+        for (int64_t i = ((ObjList *)o)->len - 1; i >= 0; i--) walk_dropped(vm, ((ObjList *)o)->items[i], depth + 1, visits);
+        return;
+    case OBJ_TUPLE:
+        for (int64_t i = ((ObjTuple *)o)->len - 1; i >= 0; i--) walk_dropped(vm, ((ObjTuple *)o)->items[i], depth + 1, visits);
+        return;
+    case OBJ_DICT: d = (ObjDict *)o; break;
+    case OBJ_INSTANCE: case OBJ_EXC: d = ((ObjInstance *)o)->dict; break;
+    default: return;
+    }
+    int64_t pos = 0;
+    Value key, val;
+    while (d && dict_next(d, &pos, &key, &val)) walk_dropped(vm, val, depth + 1, visits);
+}
+
+void finalize_note_order(VM *vm, Value v) {
+    vm->fin_order.len = 0;
+    int visits = DROP_VISITS;
+    walk_dropped(vm, v, 0, &visits);
+    if (visits < 0) vm->fin_order.len = 0;
+}
+
+/* The due objects that finalize_dropped noted go first, in its order. */
+static void put_dropped_first(VM *vm) {
+    FinList *due = &vm->fin_due, *order = &vm->fin_order;
+    Obj **out = order->len ? malloc(due->len * sizeof *out) : NULL;
+    if (out) {
+        size_t n = 0;
+        for (size_t k = 0; k < order->len; k++)
+            if (among(due->items, due->len, order->items[k]) && !among(out, n, order->items[k])) out[n++] = order->items[k];
+        size_t first = n;
+        for (size_t i = 0; i < due->len; i++)
+            if (!among(out, first, due->items[i])) out[n++] = due->items[i];
+        for (size_t i = 0; i < n; i++) due->items[i] = out[i];
+        free(out);
+    }
+    order->len = 0;
+}
+
 void finalize_run(VM *vm) {
-    if (vm->finalizing || !vm->fin_due.len) return;
+    if (vm->finalizing) return;
+    if (!vm->fin_due.len) { vm->fin_order.len = 0; return; }
     vm->finalizing = true;      /* a collection inside a finalizer does not start another round */
     Value pending = vm->exc;
     vm->exc = UNDEF;
-    /* The order they were made in, as CPython's refcounts mostly free them. */
+    /* What the program dropped first, as CPython's deallocation reaches it;
+     * the rest in the order they were made, as refcounts mostly free them. */
+    put_dropped_first(vm);
     for (size_t i = 0; i < vm->fin_due.len; i++) finalize_one(vm, vm->fin_due.items[i]);
     vm->fin_due.len = 0;
     vm->exc = pending;
@@ -108,10 +171,11 @@ void finalize_run(VM *vm) {
 }
 
 void finalize_collect(VM *vm) {
-    if (vm->finalizing) return;
+    if (vm->finalizing) { vm->fin_order.len = 0; return; }
     if (vm->fin_budget < vm->bytes_allocated) {     /* spent: the ordinary schedule from now on */
         vm->fin_budget = 0;
         vm->fin_forcing = false;
+        vm->fin_order.len = 0;
         return;
     }
     vm->fin_budget -= vm->bytes_allocated;
@@ -147,5 +211,6 @@ void finalize_all(VM *vm) {
 void finalize_free(VM *vm) {
     free(vm->fin_tracked.items);
     free(vm->fin_due.items);
-    vm->fin_tracked = vm->fin_due = (FinList){0};
+    free(vm->fin_order.items);
+    vm->fin_tracked = vm->fin_due = vm->fin_order = (FinList){0};
 }

@@ -50,11 +50,6 @@ void finalize_free(VM *vm);
 /* Collects now if objects with __del__ are alive and the budget allows
  * (see above); the caller has saved its frame state. */
 void finalize_collect(VM *vm);
-/* Recomputes fin_forcing after a collection or a new tracked object. */
-static inline void finalize_update_forcing(VM *vm) {
-    vm->fin_forcing = (vm->fin_live || vm->weak_live || vm->fin_gens) && vm->fin_budget;
-}
-static inline bool finalize_wanted(VM *vm) { return __builtin_expect(vm->fin_forcing, 0); }
 /* Whether v is an object with a __del__ still to run, an instance a weak
  * reference watches, or a suspended generator (which may be stopped in a
  * try/finally or with block). */
@@ -65,5 +60,35 @@ static inline bool finalize_pending(Value v) {
     if (o->kind == OBJ_GEN) return ((ObjGen *)o)->state == GEN_SUSPENDED;
     return (o->kind == OBJ_INSTANCE || o->kind == OBJ_EXC) && (o->flags & INST_WEAKREFD);
 }
+
+
+/* Before a collection for a value the program just dropped (finalize_wanted
+ * is true): notes the objects to finalize that it holds, itself or in its
+ * items and attributes a few levels deep, in the order CPython's
+ * deallocation reaches them (an object before its attributes, a list's or
+ * tuple's items last to first, a dict's in order). The next finalize_run
+ * runs them first, in that order. */
+void finalize_note_order(VM *vm, Value v);
+
+/* Whether dropping v calls for a collection: v is to be finalized, or (a
+ * guess that costs nothing for other values) the first or last item of a
+ * list or tuple is. If so, its order is noted. */
+static inline bool finalize_dropped(VM *vm, Value v) {
+    if (!is_obj(v)) return false;
+    Obj *o = as_obj(v);
+    bool due = finalize_pending(v);
+    if (!due && (o->kind == OBJ_LIST || o->kind == OBJ_TUPLE)) {
+        Value *items = o->kind == OBJ_LIST ? ((ObjList *)o)->items : ((ObjTuple *)o)->items;
+        int64_t n = o->kind == OBJ_LIST ? ((ObjList *)o)->len : ((ObjTuple *)o)->len;
+        due = n && (finalize_pending(items[0]) || finalize_pending(items[n - 1]));
+    }
+    if (due) finalize_note_order(vm, v);
+    return due;
+}
+/* Recomputes fin_forcing after a collection or a new tracked object. */
+static inline void finalize_update_forcing(VM *vm) {
+    vm->fin_forcing = (vm->fin_live || vm->weak_live || vm->fin_gens) && vm->fin_budget;
+}
+static inline bool finalize_wanted(VM *vm) { return __builtin_expect(vm->fin_forcing, 0); }
 
 #endif

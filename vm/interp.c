@@ -542,28 +542,28 @@ static Value dropped_attr(Value obj, ObjStr *name) {
 static __attribute__((noinline)) int setattr_finalizing(VM *vm, Value obj, ObjStr *name, Value v) {
     Value old = dropped_attr(obj, name);
     int r = op_setattr(vm, obj, name, v);
-    if (r >= 0 && finalize_pending(old)) finalize_collect(vm);
+    if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
     return r;
 }
 
 static __attribute__((noinline)) int delattr_finalizing(VM *vm, Value obj, ObjStr *name) {
     Value old = dropped_attr(obj, name);
     int r = op_delattr(vm, obj, name);
-    if (r >= 0 && finalize_pending(old)) finalize_collect(vm);
+    if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
     return r;
 }
 
 static __attribute__((noinline)) int setitem_finalizing(VM *vm, Value obj, Value key, Value v) {
     Value old = dropped_item(vm, obj, key);
     int r = op_setitem(vm, obj, key, v);
-    if (r >= 0 && finalize_pending(old)) finalize_collect(vm);
+    if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
     return r;
 }
 
 static __attribute__((noinline)) int delitem_finalizing(VM *vm, Value obj, Value key) {
     Value old = dropped_item(vm, obj, key);
     int r = op_delitem(vm, obj, key);
-    if (r >= 0 && finalize_pending(old)) finalize_collect(vm);
+    if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
     return r;
 }
 
@@ -621,7 +621,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(POP_TOP) {
         Value v = *--sp;
         /* (a for loop left by break drops its iterator here) */
-        if (finalize_wanted(vm) && finalize_pending(v)) FINALIZE_NOW();
+        if (finalize_wanted(vm) && finalize_dropped(vm, v)) FINALIZE_NOW();
         NEXT();
     }
     CASE(COPY) { Value v = PEEK(ARG); PUSH(v); NEXT(); }
@@ -642,7 +642,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         NEXT();
     }
     CASE(STORE_FAST) {
-        if (finalize_wanted(vm) && finalize_pending(slots[ARG])) {
+        if (finalize_wanted(vm) && finalize_dropped(vm, slots[ARG])) {
             slots[ARG] = POP();
             FINALIZE_NOW();     /* the value replaced may have had its last reference here */
             NEXT();
@@ -657,6 +657,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                       code->varnames[ARG]->data);
             goto error;
         }
+        if (finalize_wanted(vm)) finalize_note_order(vm, slots[ARG]);     /* if it frees several */
         slots[ARG] = UNDEF;
         if (finalize_wanted(vm)) FINALIZE_NOW();
         NEXT();
@@ -710,11 +711,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = POP();
         Value old = finalize_wanted(vm) ? dict_get_str(frame->globals, names[ARG]) : UNDEF;
         CHECK_INT(dict_set_str(vm, frame->globals, names[ARG], v));
-        if (finalize_pending(old)) FINALIZE_NOW();
+        if (old != UNDEF && finalize_dropped(vm, old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_GLOBAL) {
         SAVE();
+        if (finalize_wanted(vm)) finalize_note_order(vm, dict_get_str(frame->globals, names[ARG]));
         int r = dict_del(vm, frame->globals, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) {
@@ -766,7 +768,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             CHECK_INT(dict_set_str(vm, ns, names[ARG], v));
         }
         sp--;
-        if (finalize_pending(old)) FINALIZE_NOW();
+        if (old != UNDEF && finalize_dropped(vm, old)) FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_NAME) {
@@ -775,7 +777,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             CHECK_INT(op_delitem(vm, obj_val(frame->locals), obj_val(names[ARG])));
             NEXT();
         }
-        int r = dict_del(vm, frame->locals ? frame->locals : frame->globals, obj_val(names[ARG]));
+        ObjDict *ns = frame->locals ? frame->locals : frame->globals;
+        if (finalize_wanted(vm)) finalize_note_order(vm, dict_get_str(ns, names[ARG]));
+        int r = dict_del(vm, ns, obj_val(names[ARG]));
         CHECK_INT(r);
         if (!r) {
             name_error(vm, names[ARG]);

@@ -387,6 +387,7 @@ typedef struct ObjInstance {
 
 typedef struct TbEntry {
     ObjCode *code;
+    ObjCode *at;            /* whose instruction pc is: code's, or an inlined comprehension's */
     int32_t line;           /* 0 until exc_tb_line computes it */
     uint32_t pc;            /* just past the instruction that raised or called */
     struct FrameObj *frame; /* tb_frame (vm/frameobj.h), NULL if memory ran out */
@@ -400,6 +401,8 @@ typedef struct ObjException {
     uint8_t suppress_context;
     TbEntry *tb;            /* innermost frame first; printed the other way */
     int32_t ntb, tbcap;
+    ObjCode *comp_code;     /* the comprehension it left, for the frame around (exc_add_tb), or NULL */
+    uint32_t comp_pc;       /* and where in it */
     ObjTuple *group;        /* a BaseExceptionGroup's (message, exceptions tuple); else NULL */
     ObjTuple *scope;        /* where a NameError was raised, for its hint (suggest.c); or NULL */
 } ObjException;

@@ -90,24 +90,43 @@ static bool has_attr(VM *vm, Value obj, ObjStr *name) {
 }
 
 /* Where a NameError was raised, kept in the exception (ObjException.scope)
- * so that the hint is worked out only if it is printed: the function's code
- * (None for module and class bodies), the globals, and its `self`. */
-enum { SCOPE_CODE, SCOPE_GLOBALS, SCOPE_SELF, SCOPE_SELF_STATE, SCOPE_LEN };
+ * so that the hint is worked out only if it is printed: a tuple of the
+ * function codes whose local names count (None for module and class
+ * bodies), the globals, and the function's `self`. */
+enum { SCOPE_CODES, SCOPE_GLOBALS, SCOPE_SELF, SCOPE_SELF_STATE, SCOPE_LEN };
 enum { SELF_NONE, SELF_BOUND, SELF_UNBOUND };
+enum { MAX_SCOPE_CODES = 8 };
+
+static bool is_function_frame(Frame *f) { return f && !f->locals && !(f->code->flags & CODE_MODULE); }
+
+/* Notes the frame's `self` in items, unless one was found already. */
+static void note_self(Frame *f, Value *items) {
+    ObjCode *c = f->code;
+    if (items[SCOPE_SELF_STATE] != int_val(SELF_NONE)) return;
+    for (int i = 0; i < c->nlocals + c->ncells; i++) {
+        ObjStr *n = i < c->nlocals ? c->varnames[i] : c->cellnames[i - c->nlocals];
+        if (strcmp(n->data, "self") != 0) continue;
+        Value self = f->slots[i];
+        if (i >= c->nlocals) self = is_kind(self, OBJ_CELL) ? AS(ObjCell, self)->v : UNDEF;
+        items[SCOPE_SELF_STATE] = int_val(self == UNDEF ? SELF_UNBOUND : SELF_BOUND);
+        if (self != UNDEF) items[SCOPE_SELF] = self;
+        return;
+    }
+}
 
 static ObjTuple *scope_of(VM *vm, Frame *f) {
     Value items[SCOPE_LEN] = {NONE_VAL, obj_val(f->globals), NONE_VAL, int_val(SELF_NONE)};
-    ObjCode *c = f->code;
-    if (!f->locals && !(c->flags & CODE_MODULE)) {
-        items[SCOPE_CODE] = obj_val(c);
-        for (int i = 0; i < c->nlocals + c->ncells; i++) {
-            ObjStr *n = i < c->nlocals ? c->varnames[i] : c->cellnames[i - c->nlocals];
-            if (strcmp(n->data, "self") != 0) continue;
-            Value self = f->slots[i];
-            if (i >= c->nlocals) self = is_kind(self, OBJ_CELL) ? AS(ObjCell, self)->v : UNDEF;
-            items[SCOPE_SELF_STATE] = int_val(self == UNDEF ? SELF_UNBOUND : SELF_BOUND);
-            if (self != UNDEF) items[SCOPE_SELF] = self;
-        }
+    Value codes[MAX_SCOPE_CODES];
+    int n = 0;
+    for (Frame *g = f; is_function_frame(g) && n < MAX_SCOPE_CODES; g = g->prev) {
+        codes[n++] = obj_val(g->code);
+        note_self(g, items);
+        if (!exc_inlined_comprehension(g->code)) break;     /* CPython 3.12 inlines those */
+    }
+    if (n) {
+        ObjTuple *t = tuple_from(vm, codes, n);
+        if (!t) return NULL;
+        items[SCOPE_CODES] = obj_val(t);
     }
     return tuple_from(vm, items, SCOPE_LEN);
 }
@@ -122,13 +141,19 @@ Value suggest_name_error(VM *vm, ObjStr *name) {
     return ERR;
 }
 
-/* The closest of a function's local variables (CPython's co_varnames: its
- * parameters and locals, captured ones included). */
-static ObjStr *closest_local(ObjCode *c, ObjStr *wrong) {
+/* The closest of the functions' local variables (CPython's co_varnames:
+ * parameters and locals, captured ones included), outermost function first. */
+static ObjStr *closest_local(ObjTuple *codes, ObjStr *wrong) {
     Match m = {wrong, NULL, 0};
-    if (c->nlocals + c->ncells >= MAX_CANDIDATES) return NULL;
-    for (int i = 0; i < c->nlocals + c->ncells; i++)
-        consider(&m, obj_val(i < c->nlocals ? c->varnames[i] : c->cellnames[i - c->nlocals]));
+    int64_t total = 0;
+    for (int64_t k = 0; k < codes->len; k++)
+        total += AS(ObjCode, codes->items[k])->nlocals + AS(ObjCode, codes->items[k])->ncells;
+    if (total >= MAX_CANDIDATES) return NULL;
+    for (int64_t k = codes->len - 1; k >= 0; k--) {
+        ObjCode *c = AS(ObjCode, codes->items[k]);
+        for (int i = 0; i < c->nlocals + c->ncells; i++)
+            consider(&m, obj_val(i < c->nlocals ? c->varnames[i] : c->cellnames[i - c->nlocals]));
+    }
     return m.best;
 }
 
@@ -136,7 +161,7 @@ static ObjStr *closest_local(ObjCode *c, ObjStr *wrong) {
  * local, global or builtin name, looked for in that order. Nothing when
  * self is unbound, as in CPython. */
 static ObjStr *name_hint(VM *vm, ObjTuple *scope, ObjStr *wrong) {
-    Value code = scope->items[SCOPE_CODE], state = scope->items[SCOPE_SELF_STATE];
+    Value codes = scope->items[SCOPE_CODES], state = scope->items[SCOPE_SELF_STATE];
     if (state == int_val(SELF_UNBOUND)) return NULL;
     if (state == int_val(SELF_BOUND) && has_attr(vm, scope->items[SCOPE_SELF], wrong)) {
         StrBuf b = SB_INIT;
@@ -144,7 +169,7 @@ static ObjStr *name_hint(VM *vm, ObjTuple *scope, ObjStr *wrong) {
         Value s = str_from_buf(vm, &b);
         return s == ERR ? NULL : AS(ObjStr, s);
     }
-    ObjStr *hint = is_kind(code, OBJ_CODE) ? closest_local(AS(ObjCode, code), wrong) : NULL;
+    ObjStr *hint = is_kind(codes, OBJ_TUPLE) ? closest_local(AS(ObjTuple, codes), wrong) : NULL;
     if (!hint) hint = closest_key(wrong, AS(ObjDict, scope->items[SCOPE_GLOBALS]));
     if (!hint) hint = closest_key(wrong, vm->builtins);
     return hint;
@@ -234,10 +259,13 @@ void suggest_append(VM *vm, Value exc, StrBuf *out, SuggestStyle style) {
         hint = attr_hint(vm, obj, wrong);
     }
     bool forgot = name_error && is_stdlib_module(wrong->data);
+    Value saved = vm->exc;
+    if (hint && !vm_push_root(vm, obj_val(hint))) hint = NULL, vm->exc = saved;    /* an item of a dropped dir() list */
     if (hint) {
         sb_adds(out, ". Did you mean: ");
         add_repr(vm, out, hint);
         sb_addc(out, '?');
+        vm_pop_roots(vm, 1);
     }
     if (forgot) {
         sb_adds(out, hint ? " Or did you forget to import " : ". Did you forget to import ");

@@ -318,6 +318,7 @@ struct AsyVM {
     /* generators with handlers, closed if they die suspended, and objects
      * whose class has __del__ (finalize.h) */
     FinList fin_tracked, fin_due;
+    FinList fin_order;          /* finalize_dropped: who to finalize first, in that order */
     bool finalizing;
     size_t fin_live;            /* objects with __del__ in fin_tracked */
     size_t weak_live;           /* weak refs to live instances (weakref.c) */

@@ -229,21 +229,10 @@ int exc_matches(VM *vm, Value exc, Value type) {
     return class_is_subclass(as_obj(exc)->cls, AS(ObjClass, type));
 }
 
-bool exc_inlined_comprehension(ObjCode *code) {
-    const char *n = code->name->data;
-    return !strcmp(n, "<listcomp>") || !strcmp(n, "<setcomp>") || !strcmp(n, "<dictcomp>");
-}
+bool exc_inlined_comprehension(ObjCode *code) { return code->flags & CODE_INLINED_COMP; }
 
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
     if (!is_kind(exc, OBJ_EXC)) return;
-    /* The frame object is made now, while the frame's variables exist
-     * (tb_frame.f_locals); without memory the entry has none. The frame is
-     * the fiber's innermost (the interpreter passes its code and ip rather
-     * than the frame: that keeps its dispatch loop's registers as they were). */
-    Frame *f = vm->fiber->frame;
-    Value pending = vm->exc;
-    FrameObj *frame = f && f->code == code ? frameobj_new(vm, f, ip) : NULL;
-    vm->exc = pending;
     ObjException *e = AS(ObjException, exc);
     /* CPython 3.12 runs list, set and dict comprehensions in the frame of
      * the function around them: no frame of their own, and that frame's
@@ -255,6 +244,14 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
         return;
     }
     if (e->comp_code) at = e->comp_code, pc = e->comp_pc, e->comp_code = NULL;
+    /* The frame object is made now, while the frame's variables exist
+     * (tb_frame.f_locals); without memory the entry has none. The frame is
+     * the fiber's innermost (the interpreter passes its code and ip rather
+     * than the frame: that keeps its dispatch loop's registers as they were). */
+    Frame *f = vm->fiber->frame;
+    Value pending = vm->exc;
+    FrameObj *frame = f && f->code == code ? frameobj_new(vm, f, ip) : NULL;
+    vm->exc = pending;
     if (e->ntb == e->tbcap) {
         int cap = e->tbcap ? e->tbcap * 2 : 8;
         TbEntry *tb = realloc(e->tb, (size_t)cap * sizeof *tb);

@@ -297,6 +297,9 @@ typedef struct AttrCache {
 /* A generator function decorated with types.coroutine: its generators may
  * be awaited. */
 #define CODE_ITERABLE_COROUTINE 0x200
+/* A list, set or dict comprehension, which CPython 3.12 compiles into the
+ * function around it (tracebacks show no frame of its own). */
+#define CODE_INLINED_COMP 0x400
 
 struct ObjCode {
     Obj obj;

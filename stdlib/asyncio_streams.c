@@ -33,7 +33,6 @@
 typedef struct TcpConn {
     Obj obj;
     IoWatch io;
-    VM *vm;
     union {
         uv_tcp_t tcp;
         uv_pipe_t pipe;         /* a subprocess's stdin, stdout or stderr */
@@ -47,18 +46,16 @@ typedef struct TcpConn {
     int read_status;            /* 0, UV_EOF or an error, once reading ended */
     int connect_status;
     size_t writes;              /* writes libuv has not finished */
-    bool connecting, connected, closing, closed, reading, eof_sent, is_pipe;
+    bool connecting, connected, reading, eof_sent, is_pipe;
 } TcpConn;
 
 typedef struct TcpListener {
     Obj obj;
     IoWatch io;
-    VM *vm;
     uv_tcp_t tcp;
     Value on_accept;            /* called with each new TcpConn; UNDEF until serve() */
     Value close_fut;
     int accepts;                /* connections waiting for uv_accept */
-    bool closing, closed;
 } TcpListener;
 
 typedef struct WriteReq {
@@ -158,20 +155,6 @@ static const CType conn_ctype = {sizeof(TcpConn), conn_mark, conn_free, NULL};
 
 #define CONN(v) ((TcpConn *)as_obj(v))
 
-static void conn_closed_cb(uv_handle_t *h) {
-    TcpConn *c = h->data;
-    c->closed = true;
-    sched_io_event(c->vm->sched, &c->io);
-}
-
-static void conn_close(VM *vm, IoWatch *w) {
-    (void)vm;
-    TcpConn *c = (TcpConn *)w->owner;
-    if (c->closing) return;
-    c->closing = true;
-    uv_close((uv_handle_t *)&c->tcp, conn_closed_cb);
-}
-
 /* The bytes received so far, handed to the waiting reader. */
 static void deliver(VM *vm, TcpConn *c) {
     if (c->read_fut == UNDEF) return;
@@ -183,7 +166,7 @@ static void deliver(VM *vm, TcpConn *c) {
         Value b = bytes_new(vm, c->rbuf, c->rlen);
         if (b != ERR) c->rlen = 0;
         settle(vm, &c->read_fut, b, false);
-    } else if (c->read_status == UV_EOF || c->closed) {
+    } else if (c->read_status == UV_EOF || c->io.closed) {
         settle(vm, &c->read_fut, bytes_new(vm, NULL, 0), false);
     } else if (c->read_status) {
         settle(vm, &c->read_fut, oserror(vm, c->read_status), true);
@@ -199,7 +182,7 @@ static void conn_dispatch(VM *vm, IoWatch *w) {
         } else {
             if (c->connect_status) settle(vm, &c->connect_fut, oserror(vm, c->connect_status), true);
             c->connect_fut = UNDEF;
-            conn_close(vm, w);  /* failed, or nobody waits for it any more */
+            sched_io_close(w);  /* failed, or nobody waits for it any more */
         }
     }
     if (c->reading && (c->rlen || c->read_status) && (c->read_fut == UNDEF || fut_done((Future *)as_obj(c->read_fut)))) {
@@ -211,31 +194,26 @@ static void conn_dispatch(VM *vm, IoWatch *w) {
         uv_read_stop((uv_stream_t *)&c->tcp);
         c->reading = false;
     }
-    if (c->writes == 0 || c->closed) settle(vm, &c->drain_fut, NONE_VAL, false);
-    if (c->closed) {
-        settle(vm, &c->close_fut, NONE_VAL, false);
-        sched_io_forget(vm, w);
-    }
+    if (c->writes == 0 || c->io.closed) settle(vm, &c->drain_fut, NONE_VAL, false);
+    if (c->io.closed) settle(vm, &c->close_fut, NONE_VAL, false);
 }
 
-static const IoOps conn_ops = {conn_dispatch, conn_close};
+static const IoOps conn_ops = {conn_dispatch, NULL};
 
 /* A new connection object whose handle is a TCP socket, or a pipe. */
 static TcpConn *conn_new(VM *vm, bool pipe) {
     Sched *s = vm->sched;
     TcpConn *c = gc_new(vm, sizeof(TcpConn), OBJ_CDATA, s->tcp_conn_cls);
     if (!c) return NULL;
-    c->vm = vm;
     c->is_pipe = pipe;
     c->connect_fut = c->read_fut = c->drain_fut = c->close_fut = UNDEF;
     int r = pipe ? uv_pipe_init(s->uv, &c->pipe, 0) : uv_tcp_init(s->uv, &c->tcp);
     if (r) {
-        c->closing = c->closed = true;
+        c->io.closing = c->io.closed = true;
         raise_oserror(vm, r);
         return NULL;
     }
-    c->tcp.data = c;
-    sched_io_open(vm, &c->io, &conn_ops, &c->obj);
+    sched_io_open(vm, &c->io, &conn_ops, &c->obj, (uv_handle_t *)&c->tcp);
     return c;
 }
 
@@ -246,13 +224,16 @@ Value asyncio_stream_new_pipe(VM *vm, uv_pipe_t **pipe) {
     return obj_val(c);
 }
 
-void asyncio_stream_abandon(VM *vm, Value conn) { conn_close(vm, &CONN(conn)->io); }
+void asyncio_stream_abandon(VM *vm, Value conn) {
+    (void)vm;
+    sched_io_close(&CONN(conn)->io);
+}
 
 static void connect_cb(uv_connect_t *req, int status) {
     TcpConn *c = req->data;
     c->connect_status = status;
     c->connected = status == 0;
-    sched_io_event(c->vm->sched, &c->io);
+    sched_io_event(c->io.sched, &c->io);
 }
 
 /* _tcp_connect(ip, port): a future for the connected TcpConn. */
@@ -264,7 +245,7 @@ static Value f_tcp_connect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!c) return ERR;
     Value f = new_future(vm, &c->connect_fut);
     if (f == ERR) {
-        conn_close(vm, &c->io);
+        sched_io_close(&c->io);
         return ERR;
     }
     c->connect.data = c;
@@ -273,7 +254,7 @@ static Value f_tcp_connect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (r) {
         c->connecting = false;
         c->connect_fut = UNDEF;
-        conn_close(vm, &c->io);
+        sched_io_close(&c->io);
         return raise_oserror(vm, r);
     }
     return f;
@@ -289,7 +270,7 @@ static bool conn_check(VM *vm, Value self, const char *name, int nargs, ObjTuple
 
 static void alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
     (void)hint;
-    TcpConn *c = h->data;
+    TcpConn *c = io_owner(h);
     if (c->rcap - c->rlen < READ_CHUNK) {
         uint8_t *p = realloc(c->rbuf, c->rlen + READ_CHUNK);
         if (p) {
@@ -303,14 +284,14 @@ static void alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
 
 static void read_cb(uv_stream_t *st, ssize_t n, const uv_buf_t *buf) {
     (void)buf;
-    TcpConn *c = st->data;
+    TcpConn *c = io_owner((uv_handle_t *)st);
     if (n > 0) c->rlen += (size_t)n;
     else if (n < 0) {
         c->read_status = (int)n;
         uv_read_stop(st);
         c->reading = false;
     }
-    sched_io_event(c->vm->sched, &c->io);
+    sched_io_event(c->io.sched, &c->io);
 }
 
 /* conn.read(): a future for the next bytes (b'' at the end). */
@@ -321,7 +302,7 @@ static Value c_read(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_RuntimeError, "read() called while another coroutine is already waiting for incoming data");
     Value f = new_future(vm, &c->read_fut);
     if (f == ERR) return ERR;
-    if (c->rlen || c->read_status || c->closing) {
+    if (c->rlen || c->read_status || c->io.closing) {
         deliver(vm, c);
         if (c->read_fut != UNDEF) {     /* closing, its callback not run yet */
             settle(vm, &c->read_fut, bytes_new(vm, NULL, 0), false);
@@ -345,7 +326,7 @@ static void write_cb(uv_write_t *req, int status) {
     (void)status;   /* a broken connection shows up as a read error */
     c->writes--;
     free(w);
-    if (c->writes == 0) sched_io_event(c->vm->sched, &c->io);
+    if (c->writes == 0) sched_io_event(c->io.sched, &c->io);
 }
 
 /* conn.write(bytes): queues the bytes; libuv sends them. */
@@ -354,7 +335,7 @@ static Value c_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     TcpConn *c = CONN(args[0]);
     if (!is_kind(args[1], OBJ_BYTES)) return exc_raise(vm, E_TypeError, "write() needs bytes");
     ObjBytes *b = AS(ObjBytes, args[1]);
-    if (b->len == 0 || c->closing || c->eof_sent) return NONE_VAL;
+    if (b->len == 0 || c->io.closing || c->eof_sent) return NONE_VAL;
     WriteReq *w = malloc(sizeof *w + (size_t)b->len);
     if (!w) return exc_nomem(vm);
     memcpy(w->data, b->data, (size_t)b->len);
@@ -375,7 +356,7 @@ static Value c_drain(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     TcpConn *c = CONN(args[0]);
     if (c->drain_fut != UNDEF && !fut_done((Future *)as_obj(c->drain_fut))) return c->drain_fut;
     Value f = new_future(vm, &c->drain_fut);
-    if (f != ERR && (c->writes == 0 || c->closed)) settle(vm, &c->drain_fut, NONE_VAL, false);
+    if (f != ERR && (c->writes == 0 || c->io.closed)) settle(vm, &c->drain_fut, NONE_VAL, false);
     return f;
 }
 
@@ -388,7 +369,7 @@ static void shutdown_cb(uv_shutdown_t *req, int status) {
 static Value c_write_eof(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!conn_check(vm, args[0], "write_eof", nargs, kw, 0)) return ERR;
     TcpConn *c = CONN(args[0]);
-    if (c->closing || c->eof_sent) return NONE_VAL;
+    if (c->io.closing || c->eof_sent) return NONE_VAL;
     c->eof_sent = true;
     int r = uv_shutdown(&c->shutdown, (uv_stream_t *)&c->tcp, shutdown_cb);
     return r ? raise_oserror(vm, r) : NONE_VAL;
@@ -401,21 +382,21 @@ static Value c_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (c->close_fut != UNDEF) return c->close_fut;
     Value f = new_future(vm, &c->close_fut);
     if (f == ERR) return ERR;
-    if (c->closed) settle(vm, &c->close_fut, NONE_VAL, false);
-    else conn_close(vm, &c->io);
+    if (c->io.closed) settle(vm, &c->close_fut, NONE_VAL, false);
+    else sched_io_close(&c->io);
     c->close_fut = f;   /* kept, so that every wait_closed() gets this one */
     return f;
 }
 
 static Value c_is_closing(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!conn_check(vm, args[0], "is_closing", nargs, kw, 0)) return ERR;
-    return bool_val(CONN(args[0])->closing);
+    return bool_val(CONN(args[0])->io.closing);
 }
 
 static Value c_name(VM *vm, Value *args, int nargs, ObjTuple *kw, bool peer) {
     if (!conn_check(vm, args[0], peer ? "getpeername" : "getsockname", nargs, kw, 0)) return ERR;
     TcpConn *c = CONN(args[0]);
-    if (c->closing || c->is_pipe) return NONE_VAL;
+    if (c->io.closing || c->is_pipe) return NONE_VAL;
     struct sockaddr_storage sa;
     int len = sizeof sa;
     int r = peer ? uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&sa, &len)
@@ -436,47 +417,30 @@ static void listener_mark(VM *vm, Obj *o) {
 
 static const CType listener_ctype = {sizeof(TcpListener), listener_mark, NULL, NULL};
 
-static void listener_closed_cb(uv_handle_t *h) {
-    TcpListener *l = h->data;
-    l->closed = true;
-    sched_io_event(l->vm->sched, &l->io);
-}
-
-static void listener_close(VM *vm, IoWatch *w) {
-    (void)vm;
-    TcpListener *l = (TcpListener *)w->owner;
-    if (l->closing) return;
-    l->closing = true;
-    uv_close((uv_handle_t *)&l->tcp, listener_closed_cb);
-}
-
 /* Accepts what libuv announced and hands each connection to on_accept. */
 static void listener_dispatch(VM *vm, IoWatch *w) {
     TcpListener *l = (TcpListener *)w->owner;
-    for (; l->accepts > 0 && !l->closing && l->on_accept != UNDEF; l->accepts--) {
+    for (; l->accepts > 0 && !l->io.closing && l->on_accept != UNDEF; l->accepts--) {
         TcpConn *c = conn_new(vm, false);
         if (!c) {
             vm->exc = UNDEF;
             continue;
         }
         if (uv_accept((uv_stream_t *)&l->tcp, (uv_stream_t *)&c->tcp) != 0) {
-            conn_close(vm, &c->io);
+            sched_io_close(&c->io);
             continue;
         }
         if (!sched_push(vm, RUN_CALLBACK, l->on_accept, obj_val(c), UNDEF)) vm->exc = UNDEF;
     }
-    if (l->closed) {
-        settle(vm, &l->close_fut, NONE_VAL, false);
-        sched_io_forget(vm, w);
-    }
+    if (l->io.closed) settle(vm, &l->close_fut, NONE_VAL, false);
 }
 
-static const IoOps listener_ops = {listener_dispatch, listener_close};
+static const IoOps listener_ops = {listener_dispatch, NULL};
 
 static void connection_cb(uv_stream_t *server, int status) {
-    TcpListener *l = server->data;
+    TcpListener *l = io_owner((uv_handle_t *)server);
     if (status == 0) l->accepts++;
-    sched_io_event(l->vm->sched, &l->io);
+    sched_io_event(l->io.sched, &l->io);
 }
 
 /* _tcp_bind(ip, port, backlog): a TcpListener bound to the address and
@@ -490,20 +454,18 @@ static Value f_tcp_bind(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Sched *s = vm->sched;
     TcpListener *l = gc_new(vm, sizeof(TcpListener), OBJ_CDATA, s->tcp_listener_cls);
     if (!l) return ERR;
-    l->vm = vm;
     l->on_accept = l->close_fut = UNDEF;
     int r = uv_tcp_init(s->uv, &l->tcp);
     if (r) {
-        l->closing = l->closed = true;
+        l->io.closing = l->io.closed = true;
         return raise_oserror(vm, r);
     }
-    l->tcp.data = l;
-    sched_io_open(vm, &l->io, &listener_ops, &l->obj);
+    sched_io_open(vm, &l->io, &listener_ops, &l->obj, (uv_handle_t *)&l->tcp);
     unsigned flags = sa.ss_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0;
     r = uv_tcp_bind(&l->tcp, (struct sockaddr *)&sa, flags);
     if (r == 0) r = uv_listen((uv_stream_t *)&l->tcp, (int)as_int(args[2]), connection_cb);
     if (r) {
-        listener_close(vm, &l->io);
+        sched_io_close(&l->io);
         return raise_oserror(vm, r);
     }
     return obj_val(l);
@@ -523,7 +485,7 @@ static bool listener_check(VM *vm, Value self, const char *name, int nargs, ObjT
 static Value l_serve(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!listener_check(vm, args[0], "serve", nargs, kw, 1)) return ERR;
     TcpListener *l = LISTENER(args[0]);
-    if (l->closing) return exc_raise(vm, E_RuntimeError, "the listener is closed");
+    if (l->io.closing) return exc_raise(vm, E_RuntimeError, "the listener is closed");
     l->on_accept = args[1];
     listener_dispatch(vm, &l->io);
     return NONE_VAL;
@@ -535,8 +497,8 @@ static Value l_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (l->close_fut != UNDEF) return l->close_fut;
     Value f = new_future(vm, &l->close_fut);
     if (f == ERR) return ERR;
-    if (l->closed) settle(vm, &l->close_fut, NONE_VAL, false);
-    else listener_close(vm, &l->io);
+    if (l->io.closed) settle(vm, &l->close_fut, NONE_VAL, false);
+    else sched_io_close(&l->io);
     l->close_fut = f;
     return f;
 }
@@ -546,7 +508,7 @@ static Value l_getsockname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     TcpListener *l = LISTENER(args[0]);
     struct sockaddr_storage sa;
     int len = sizeof sa;
-    if (l->closing) return raise_oserror(vm, UV_EBADF);
+    if (l->io.closing) return raise_oserror(vm, UV_EBADF);
     int r = uv_tcp_getsockname(&l->tcp, (struct sockaddr *)&sa, &len);
     return r ? raise_oserror(vm, r) : addr_tuple(vm, &sa);
 }
@@ -558,7 +520,6 @@ static Value l_getsockname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 typedef struct Resolve {
     Obj obj;
     IoWatch io;
-    VM *vm;
     uv_getaddrinfo_t req;
     Value fut;
     struct addrinfo *res;
@@ -583,7 +544,7 @@ static Value resolve_list(VM *vm, struct addrinfo *res) {
 
 static void resolve_dispatch(VM *vm, IoWatch *w) {
     Resolve *r = (Resolve *)w->owner;
-    sched_io_forget(vm, w);
+    sched_io_forget(vm, w);     /* a request has one event */
     if (r->status == 0) {
         settle(vm, &r->fut, resolve_list(vm, r->res), false);
     } else {
@@ -607,7 +568,7 @@ static void resolved_cb(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
     Resolve *r = req->data;
     r->status = status;
     r->res = res;
-    sched_io_event(r->vm->sched, &r->io);
+    sched_io_event(r->io.sched, &r->io);
 }
 
 /* _resolve(host, port, passive): a future for the list of socket addresses
@@ -618,7 +579,6 @@ static Value f_resolve(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "a host name and an int port were expected");
     Resolve *r = gc_new(vm, sizeof(Resolve), OBJ_CDATA, vm->sched->resolve_cls);
     if (!r) return ERR;
-    r->vm = vm;
     r->fut = UNDEF;
     Value f = new_future(vm, &r->fut);
     if (f == ERR) return ERR;
@@ -632,7 +592,7 @@ static Value f_resolve(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     const char *host = args[0] == NONE_VAL ? NULL : AS(ObjStr, args[0])->data;
     int rc = uv_getaddrinfo(vm->sched->uv, &r->req, resolved_cb, host, port, &hints);
     if (rc) return exc_raise(vm, E_OSError, "[Errno %d] %s", rc, uv_strerror(rc));
-    sched_io_open(vm, &r->io, &resolve_ops, &r->obj);
+    sched_io_open(vm, &r->io, &resolve_ops, &r->obj, NULL);
     return f;
 }
 

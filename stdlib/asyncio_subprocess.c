@@ -32,32 +32,17 @@
 typedef struct ProcHandle {
     Obj obj;
     IoWatch io;
-    VM *vm;
     uv_process_t proc;
     Value exit_fut;             /* done with the return code once it exits */
     int64_t status;
     int term_signal;
     int pid;
-    bool exited, closing, closed;
+    bool exited;
 } ProcHandle;
 
 static void proc_mark(VM *vm, Obj *o) { gc_mark_value(vm, ((ProcHandle *)o)->exit_fut); }
 
 static const CType proc_ctype = {sizeof(ProcHandle), proc_mark, NULL, NULL};
-
-static void proc_closed_cb(uv_handle_t *h) {
-    ProcHandle *p = h->data;
-    p->closed = true;
-    sched_io_event(p->vm->sched, &p->io);
-}
-
-static void proc_close(VM *vm, IoWatch *w) {
-    (void)vm;
-    ProcHandle *p = (ProcHandle *)w->owner;
-    if (p->closing) return;
-    p->closing = true;
-    uv_close((uv_handle_t *)&p->proc, proc_closed_cb);
-}
 
 static void proc_dispatch(VM *vm, IoWatch *w) {
     ProcHandle *p = (ProcHandle *)w->owner;
@@ -66,19 +51,18 @@ static void proc_dispatch(VM *vm, IoWatch *w) {
         /* A signal shows as its negative number, as in subprocess. */
         Value code = int_val(p->term_signal ? -p->term_signal : p->status);
         if (!fut_done(f) && !future_set_result(vm, f, code)) vm->exc = UNDEF;
-        proc_close(vm, w);
+        sched_io_close(w);
     }
-    if (p->closed) sched_io_forget(vm, w);
 }
 
-static const IoOps proc_ops = {proc_dispatch, proc_close};
+static const IoOps proc_ops = {proc_dispatch, NULL};
 
 static void exit_cb(uv_process_t *h, int64_t status, int term_signal) {
-    ProcHandle *p = h->data;
+    ProcHandle *p = io_owner((uv_handle_t *)h);
     p->status = status;
     p->term_signal = term_signal;
     p->exited = true;
-    sched_io_event(p->vm->sched, &p->io);
+    sched_io_event(p->io.sched, &p->io);
 }
 
 /* A list of str as a NULL-terminated array of C strings (pointing into
@@ -148,9 +132,8 @@ static Value f_spawn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Sched *s = vm->sched;
     ProcHandle *p = gc_new(vm, sizeof(ProcHandle), OBJ_CDATA, s->proc_cls);
     if (!p || !vm_push_root(vm, obj_val(p))) return ERR;
-    p->vm = vm;
     p->exit_fut = UNDEF;
-    p->closing = p->closed = true;      /* until uv_spawn opens it */
+    p->io.closing = p->io.closed = true;    /* until uv_spawn opens it */
     Future *f = future_new(vm);
     if (!f) goto fail_root;
     p->exit_fut = obj_val(f);
@@ -177,22 +160,19 @@ static Value f_spawn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     opt.cwd = args[1] == NONE_VAL ? NULL : AS(ObjStr, args[1])->data;
     opt.stdio_count = 3;
     opt.stdio = stdio;
-    p->proc.data = p;
     int r = uv_spawn(s->uv, &p->proc, &opt);
     if (r) {
         /* uv_spawn leaves the handle to be closed even when it fails. */
-        p->closing = p->closed = false;
-        sched_io_open(vm, &p->io, &proc_ops, &p->obj);
-        proc_close(vm, &p->io);
+        sched_io_open(vm, &p->io, &proc_ops, &p->obj, (uv_handle_t *)&p->proc);
+        sched_io_close(&p->io);
         Value a[2] = {int_val(-r), str_from_cstr(vm, strerror(-r))};
         ObjTuple *t = a[1] == ERR ? NULL : tuple_from(vm, a, 2);
         Value e = t ? exc_new(vm, exc_oserror_class(vm, vm->exc_types[E_OSError], a, 2), t) : ERR;
         if (e != ERR) exc_raise_value(vm, e);
         goto fail_pipes;
     }
-    p->closing = p->closed = false;
     p->pid = p->proc.pid;
-    sched_io_open(vm, &p->io, &proc_ops, &p->obj);
+    sched_io_open(vm, &p->io, &proc_ops, &p->obj, (uv_handle_t *)&p->proc);
     free(argv);
     free(env);
     Value items[4] = {obj_val(p), conns[0], conns[1], conns[2]};
@@ -238,7 +218,7 @@ static Value p_kill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!proc_check(vm, args[0], "kill", nargs, kw, 1)) return ERR;
     ProcHandle *p = PROC(args[0]);
     if (!is_int(args[1])) return exc_raise(vm, E_TypeError, "signal must be an int");
-    if (p->exited || p->closing) return NONE_VAL;
+    if (p->exited || p->io.closing) return NONE_VAL;
     int r = uv_process_kill(&p->proc, (int)as_int(args[1]));
     if (r == UV_ESRCH) return NONE_VAL;
     return r ? exc_raise(vm, E_OSError, "[Errno %d] %s", -r, strerror(-r)) : NONE_VAL;

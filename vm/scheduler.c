@@ -272,11 +272,14 @@ void sched_task_done(VM *vm, Task *t) {
 
 /* ---- I/O handles ------------------------------------------------------- */
 
-void sched_io_open(VM *vm, IoWatch *w, const IoOps *ops, Obj *owner) {
+void sched_io_open(VM *vm, IoWatch *w, const IoOps *ops, Obj *owner, uv_handle_t *handle) {
     Sched *s = vm->sched;
     w->ops = ops;
     w->owner = owner;
-    w->queued = false;
+    w->sched = s;
+    w->handle = handle;
+    if (handle) handle->data = w;
+    w->queued = w->closing = w->closed = false;
     w->prev = NULL;
     w->next = s->io_open;
     if (s->io_open) s->io_open->prev = w;
@@ -289,6 +292,18 @@ void sched_io_forget(VM *vm, IoWatch *w) {
     else if (s->io_open == w) s->io_open = w->next;
     if (w->next) w->next->prev = w->prev;
     w->prev = w->next = NULL;
+}
+
+static void io_closed_cb(uv_handle_t *h) {
+    IoWatch *w = h->data;
+    w->closed = true;
+    sched_io_event(w->sched, w);
+}
+
+void sched_io_close(IoWatch *w) {
+    if (w->closing) return;
+    w->closing = true;
+    uv_close(w->handle, io_closed_cb);
 }
 
 /* After a poll: hands the events libuv recorded to their owners, in the
@@ -307,6 +322,7 @@ static void io_dispatch(VM *vm) {
         list = w->next_event;
         w->queued = false;
         w->ops->dispatch(vm, w);
+        if (w->closed) sched_io_forget(vm, w);
     }
 }
 
@@ -317,7 +333,10 @@ static void io_dispatch(VM *vm) {
 static void io_close_all(VM *vm) {
     Sched *s = vm->sched;
     for (int round = 0; s->io_open && round < 1000; round++) {
-        for (IoWatch *w = s->io_open; w; w = w->next) w->ops->close(vm, w);
+        for (IoWatch *w = s->io_open; w; w = w->next) {
+            if (w->ops->close) w->ops->close(vm, w);
+            else sched_io_close(w);
+        }
         uv_run(s->uv, UV_RUN_ONCE);
         io_dispatch(vm);
     }

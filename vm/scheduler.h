@@ -44,14 +44,19 @@ typedef enum RunKind {
 typedef struct IoWatch IoWatch;
 typedef struct IoOps {
     void (*dispatch)(VM *vm, IoWatch *w);
-    void (*close)(VM *vm, IoWatch *w);      /* the loop closes: uv_close it */
+    /* The loop closes: let go of the handle or request. NULL means
+     * sched_io_close, which suits every handle. */
+    void (*close)(VM *vm, IoWatch *w);
 } IoOps;
 struct IoWatch {
     const IoOps *ops;
     Obj *owner;
+    struct Sched *sched;        /* for libuv's callbacks */
+    uv_handle_t *handle;        /* its data points at this watch; NULL for a request */
     IoWatch *prev, *next;       /* the open list */
     IoWatch *next_event;        /* the event list */
     bool queued;                /* on the event list */
+    bool closing, closed;       /* uv_close was called / its callback ran */
 };
 
 /* A callback scheduled with call_soon/call_later/call_at. */
@@ -154,9 +159,18 @@ void sched_log_exception(VM *vm, Future *f);
 bool sched_agen_started(VM *vm, struct ObjGen *g);
 /* The async generators that have not finished, handed over once. */
 Value sched_take_agens(VM *vm);
-/* An IoWatch's handle was opened / is closed for good. */
-void sched_io_open(VM *vm, IoWatch *w, const IoOps *ops, Obj *owner);
+/* An IoWatch's handle (NULL for a request) was opened / is closed for
+ * good. Once a handle's close callback has run (w->closed), the dispatch
+ * after it is the last, and the watch leaves the open list by itself. */
+void sched_io_open(VM *vm, IoWatch *w, const IoOps *ops, Obj *owner, uv_handle_t *handle);
 void sched_io_forget(VM *vm, IoWatch *w);
+
+/* Closes the watch's handle once (uv_close); w->closed tells when libuv has
+ * let go of it. */
+void sched_io_close(IoWatch *w);
+
+/* The object that owns a watched handle, for libuv's callbacks. */
+static inline void *io_owner(const uv_handle_t *h) { return ((IoWatch *)h->data)->owner; }
 /* From a libuv callback (no lock): w has events to dispatch. */
 static inline void sched_io_event(Sched *s, IoWatch *w) {
     if (w->queued) return;

@@ -589,6 +589,52 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     bool thrown = throw != UNDEF;
 
 /* Reloads the cached state after switching frames. */
+/* The fast path of a call: a plain function given exactly its positional
+ * arguments, with room in the stack chunk for its frame. CALL and
+ * CALL_METHOD take it with their own temporaries before joining do_call,
+ * which sets the variables the general path needs: with one join point for
+ * every call, GCC kept those in memory, costing each call nine more
+ * instructions. */
+#define CALL_SIMPLE(FSLOT, ARGS, NARGS) do { \
+        Value f_ = *(FSLOT); \
+        if (!is_kind(f_, OBJ_FUNCTION)) break; \
+        ObjFunction *fn_ = AS(ObjFunction, f_); \
+        ObjCode *c_ = fn_->code; \
+        StackChunk *ch_ = fb->chunk; \
+        int n_ = (NARGS); \
+        if (!(c_->flags & CODE_SIMPLE) || n_ != c_->argcount || fb->depth >= vm->recursion_limit || \
+            ch_->top + c_->framesize > ch_->limit) \
+            break; \
+        Value *a_ = (ARGS); \
+        Frame *nf_ = (Frame *)ch_->top; \
+        ch_->top += c_->framesize; \
+        nf_->slots = (Value *)nf_ + FRAME_WORDS; \
+        for (int i_ = 0; i_ < n_; i_++) nf_->slots[i_] = a_[i_]; \
+        for (int i_ = n_; i_ < c_->nlocals; i_++) nf_->slots[i_] = UNDEF; \
+        nf_->code = c_; \
+        nf_->func = fn_; \
+        nf_->globals = fn_->globals; \
+        nf_->locals = NULL; \
+        nf_->gen = NULL; \
+        nf_->flags = 0; \
+        nf_->chunk_mark = 0; \
+        nf_->prev = frame; \
+        nf_->ip = c_->ins; \
+        nf_->sp = NULL; \
+        fb->depth++; \
+        frame->ip = ip; \
+        frame->sp = (FSLOT); \
+        fb->frame = frame = nf_; \
+        code = c_; \
+        ip = c_->ins; \
+        consts = c_->consts; \
+        names = c_->names; \
+        slots = nf_->slots; \
+        sp = slots + c_->nlocals; \
+        SAFEPOINT(); \
+        NEXT(); \
+    } while (0)
+
 #define LOAD_FRAME() do { \
         code = frame->code; ip = frame->ip; consts = code->consts; names = code->names; \
         slots = frame->slots; \
@@ -912,24 +958,31 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int nargs;
         ObjTuple *kwnames;
 
-    CASE(CALL)
+    CASE(CALL) {
+        Value *fs = sp - ARG - 1;
+        CALL_SIMPLE(fs, fs + 1, (int)ARG);
         nargs = ARG;
-        fslot = sp - nargs - 1;
-        args = fslot + 1;
+        fslot = fs;
+        args = fs + 1;
         kwnames = NULL;
         goto do_call;
+    }
     CASE(CALL_KW)
         kwnames = AS(ObjTuple, POP());
         fslot = sp - ARG - 1;
         args = fslot + 1;
         nargs = ARG - (int)kwnames->len;
         goto do_call;
-    CASE(CALL_METHOD)
-        fslot = sp - ARG - 2;
+    CASE(CALL_METHOD) {
+        Value *fs = sp - ARG - 2;
+        bool unbound = fs[1] == UNDEF;
+        CALL_SIMPLE(fs, fs + 1 + unbound, (int)ARG + !unbound);
+        fslot = fs;
         kwnames = NULL;
-        if (fslot[1] == UNDEF) { args = fslot + 2; nargs = ARG; }
-        else { args = fslot + 1; nargs = ARG + 1; }
+        args = fs + 1 + unbound;
+        nargs = (int)ARG + !unbound;
         goto do_call;
+    }
     CASE(CALL_METHOD_KW)
         kwnames = AS(ObjTuple, POP());
         fslot = sp - ARG - 2;
@@ -939,64 +992,6 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
 
     do_call: {
         Value f = *fslot;
-        if (is_kind(f, OBJ_FUNCTION)) {
-            /* The fast path: positional arguments only, room in the chunk. */
-            ObjFunction *fn = AS(ObjFunction, f);
-            ObjCode *c = fn->code;
-            StackChunk *ch = fb->chunk;
-            if ((c->flags & CODE_SIMPLE) && !kwnames && nargs == c->argcount &&
-                fb->depth < vm->recursion_limit && ch->top + c->framesize <= ch->limit) {
-                Frame *nf = (Frame *)ch->top;
-                ch->top += c->framesize;
-                nf->slots = (Value *)nf + FRAME_WORDS;
-                for (int i = 0; i < nargs; i++) nf->slots[i] = args[i];
-                for (int i = nargs; i < c->nlocals; i++) nf->slots[i] = UNDEF;
-                nf->code = c;
-                nf->func = fn;
-                nf->globals = fn->globals;
-                nf->locals = NULL;
-                nf->gen = NULL;
-                nf->flags = 0;
-                nf->chunk_mark = 0;
-                nf->prev = frame;
-                nf->ip = c->ins;
-                nf->sp = NULL;
-                fb->depth++;
-                frame->ip = ip;
-                frame->sp = fslot;
-                fb->frame = frame = nf;
-                code = c;
-                ip = c->ins;
-                consts = c->consts;
-                names = c->names;
-                slots = nf->slots;
-                sp = slots + c->nlocals;
-                SAFEPOINT();
-                NEXT();
-            }
-        }
-        if (is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GEN))) {
-            SAVE();
-            Value g = gen_new(vm, AS(ObjFunction, f), args, nargs, kwnames);
-            sp = fslot;
-            CHECK(g);
-            PUSH(g);
-            NEXT();
-        }
-        if (is_kind(f, OBJ_FUNCTION)) {
-            SAVE();
-            frame->sp = fslot;      /* the callee's result lands here */
-            if (kwnames && !vm_push_root(vm, obj_val(kwnames))) goto error_at_call;
-            Frame *nf = enter_function(vm, AS(ObjFunction, f), args, nargs, kwnames);
-            if (kwnames) vm_pop_roots(vm, 1);
-            if (!nf) goto error_at_call;
-            nf->prev = frame;
-            fb->frame = frame = nf;
-            LOAD_FRAME();
-            sp = frame_stack_base(frame);
-            SAFEPOINT();
-            NEXT();
-        }
         if (is_kind(f, OBJ_NATIVE) && AS(ObjNative, f)->self == UNDEF) {
             SAVE();
             /* A builtin type's method taken from its class (`str.upper(x)`)
@@ -1020,6 +1015,28 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             }
             NEXT();
         }
+        if (is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GEN))) {
+            SAVE();
+            Value g = gen_new(vm, AS(ObjFunction, f), args, nargs, kwnames);
+            sp = fslot;
+            CHECK(g);
+            PUSH(g);
+            NEXT();
+        }
+        if (is_kind(f, OBJ_FUNCTION)) {
+            SAVE();
+            frame->sp = fslot;      /* the callee's result lands here */
+            if (kwnames && !vm_push_root(vm, obj_val(kwnames))) goto error_at_call;
+            Frame *nf = enter_function(vm, AS(ObjFunction, f), args, nargs, kwnames);
+            if (kwnames) vm_pop_roots(vm, 1);
+            if (!nf) goto error_at_call;
+            nf->prev = frame;
+            fb->frame = frame = nf;
+            LOAD_FRAME();
+            sp = frame_stack_base(frame);
+            SAFEPOINT();
+            NEXT();
+        }
         if (is_kind(f, OBJ_BOUND) && is_kind(AS(ObjBound, f)->func, OBJ_FUNCTION)) {
             /* A bound method called as a value: self goes in front of the
              * arguments, in the slot CALL_METHOD leaves free or in one made
@@ -1034,6 +1051,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             *fslot = AS(ObjBound, f)->func;
             args--;
             nargs++;
+            if (!kwnames) CALL_SIMPLE(fslot, args, nargs);
             goto do_call;
         }
         if (is_kind(f, OBJ_CLASS) && !(as_obj(f)->flags & CLASS_BUILTIN)) {

@@ -170,10 +170,13 @@ static bool vm_init(VM *vm) {
     if (list_append(vm, argv, empty) < 0) return false;
     vm->sys_argv = obj_val(argv);
     vm->main_module = module_new(vm, "__main__");
-    /* CPython's __main__ always has (empty) annotations. */
+    /* CPython's __main__ always has (empty) annotations, and its
+     * __builtins__ is the builtins module (other modules get its dict). */
     ObjDict *ann = vm->main_module ? dict_new(vm) : NULL;
     ObjStr *key = ann ? str_intern_cstr(vm, "__annotations__") : NULL;
-    return key && dict_set_str(vm, vm->main_module->dict, key, obj_val(ann)) == 0;
+    Value bm = key ? import_module(vm, "builtins") : ERR;
+    return bm != ERR && dict_set_str(vm, vm->main_module->dict, key, obj_val(ann)) == 0 &&
+           dict_set_str(vm, vm->main_module->dict, vm_name(vm, N___builtins__), bm) == 0;
 }
 
 AsyVM *asy_new(const AsyConfig *cfg) {

@@ -577,6 +577,7 @@ static int scan(Lexer *lx, Token *t)
     const unsigned char *YYCURSOR = (const unsigned char *)lx->cur;
     const unsigned char *YYLIMIT = (const unsigned char *)lx->lim;
     const unsigned char *YYMARKER = YYCURSOR;
+    lx->comment = NULL;
     for (;;) {
         const char *s = (const char *)YYCURSOR;
         t->s = s;
@@ -599,7 +600,7 @@ static int scan(Lexer *lx, Token *t)
 
         $                   { END; return RAW_EOF; }
         [ \t\f]+            { continue; }
-        "#" [^\n\x00]*      { continue; }
+        "#" [^\n\x00]*      { lx->comment = s; continue; }
         "\\\n"              { next_line(lx, (const char *)YYCURSOR - 1); continue; }
         "\\"                { END; return continuation_error(lx, s); }
         "\n"                { END; return RAW_NEWLINE; }
@@ -827,6 +828,17 @@ static int end_of_input(Lexer *lx, Token *t)
     return layout_token(lx, t, 0);
 }
 
+/* CPython 3.12's NEWLINE token starts at the comment before it, if any,
+ * and takes in the line end: error spans at a NEWLINE are that wide. */
+static void newline_with_comment(Lexer *lx, Token *t)
+{
+    if (!lx->comment)
+        return;
+    t->len += (int)(t->s - lx->comment);
+    t->col -= (int)(t->s - lx->comment);
+    t->s = lx->comment;
+}
+
 int lexer_next(Lexer *lx, Token *t)
 {
     for (;;) {
@@ -852,6 +864,7 @@ int lexer_next(Lexer *lx, Token *t)
             next_line(lx, t->s);
             if (lx->level > 0 || !lx->layout)
                 continue;
+            newline_with_comment(lx, t);
             lx->at_bol = true;
             lx->line_open = false;
             return TK_NEWLINE;

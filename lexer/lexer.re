@@ -308,13 +308,20 @@ static int fstring_text(Lexer *lx, const char **pp, const FQuote *fq, int level,
 {
     const char *p = *pp;
     for (;;) {
-        if (p >= lx->lim || (*p == '\n' && !fq->triple) || (level > 0 && closes(p, fq))) {
+        if (p >= lx->lim || (*p == '\n' && !fq->triple)) {
             if (level > 0 && *p == '\n')
                 return token_error(lx, p, "f-string: newlines are not allowed in "
                                    "format specifiers for single quoted f-strings");
             if (level > 0)
                 return expecting_brace(lx, p);
             return unterminated(lx, q, p, line, col, fq->triple, true);
+        }
+        if (level > 0 && closes(p, fq)) {
+            /* A format spec that the f-string's closing quote ends. */
+            int at = col_at(lx, p);
+            lx->cur = p;
+            return lex_error_at(lx, LEXERR_TOKEN, "SyntaxError", lx->line, at, at + (fq->triple ? 3 : 1),
+                                "f-string: expecting '}', or format specs");
         }
         if (closes(p, fq)) {
             *pp = p + (fq->triple ? 3 : 1);
@@ -379,8 +386,12 @@ static int field_string(Lexer *lx, const char *start, const char *q, const FQuot
     if (string_literal(lx, start, q) >= 0)
         return 0;
     bool triple = q[1] == *q && q[2] == *q;
-    if (*q == fq->ch && triple == fq->triple && !strncmp(lx->err->msg, "unterminated", 12))
-        return expecting_brace(lx, lx->cur);
+    if (*q == fq->ch && triple == fq->triple && !strncmp(lx->err->msg, "unterminated", 12)) {
+        expecting_brace(lx, lx->cur);
+        /* The f-string's own quote ended the text, not the end of input:
+         * fstring_field keeps this message. */
+        lx->cur = q;
+    }
     return RAW_ERROR;
 }
 
@@ -439,7 +450,7 @@ static int fstring_expr(Lexer *lx, const char **pp, const FQuote *fq)
             }
             char open = stack[--depth];
             if ((open == '(') != (c == ')') || (open == '[') != (c == ']')) {
-                snprintf(msg, sizeof msg, "f-string: closing parenthesis '%c' does "
+                snprintf(msg, sizeof msg, "closing parenthesis '%c' does "
                          "not match opening parenthesis '%c'", c, open);
                 return token_error(lx, p, msg);
             }
@@ -470,7 +481,21 @@ static const char *skip_field_space(Lexer *lx, const char *p)
 
 /* A replacement field from *pp (past its '{') to past its '}':
  * `expr`, then `=`, `!conversion` and `:spec`, each optional. */
+static int fstring_field_body(Lexer *lx, const char **pp, const FQuote *fq, int level);
+
 static int fstring_field(Lexer *lx, const char **pp, const FQuote *fq, int level)
+{
+    int line = lx->line, col = col_at(lx, *pp - 1);
+    if (fstring_field_body(lx, pp, fq, level) == 0)
+        return 0;
+    /* Input that ends inside the field: 3.12 says its brace was never
+     * closed, as for a bracket. */
+    if (lx->cur >= lx->lim && !strcmp(lx->err->msg, "f-string: expecting '}'"))
+        lex_error_at(lx, LEXERR_UNCLOSED, "SyntaxError", line, col, col + 1, "'{' was never closed");
+    return RAW_ERROR;
+}
+
+static int fstring_field_body(Lexer *lx, const char **pp, const FQuote *fq, int level)
 {
     const char *p = *pp;
     if (level >= 2)

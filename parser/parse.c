@@ -2723,6 +2723,17 @@ static int line_keyword(const ParseCtx *ctx)
     return ctx->line_code[0];
 }
 
+/* `[]` after a name that takes type parameters: 3.12 finds no rule for
+ * it, so a def expects its '(' at the '[', a class or type alias's
+ * syntax is invalid at the ']'. */
+void empty_type_params(ParseCtx *ctx, const Token *lsqb, const Token *rsqb)
+{
+    if (line_keyword(ctx) == TK_DEF)
+        error_at_tok(ctx, lsqb, "expected '('");
+    else
+        error_at_tok(ctx, rsqb, "invalid syntax");
+}
+
 static const char *block_owner(int kw)
 {
     switch (kw) {

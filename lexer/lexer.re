@@ -498,7 +498,7 @@ static int fstring_field(Lexer *lx, const char **pp, const FQuote *fq, int level
 static int fstring_field_body(Lexer *lx, const char **pp, const FQuote *fq, int level)
 {
     const char *p = *pp;
-    if (level >= 2)
+    if (level >= 3)     /* 3.12 takes {a:{b:{c}}} */
         return token_error(lx, p - 1, "f-string: expressions nested too deeply");
     if (fstring_expr(lx, &p, fq) < 0)
         return RAW_ERROR;

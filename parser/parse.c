@@ -1209,7 +1209,7 @@ static bool fstring_conversion(FBuild *fb, StrTok *st, const char **pp, const ch
 static bool fstring_field(FBuild *fb, StrTok *st, const char **pp, const char *end,
                           int level)
 {
-    if (level >= 2)
+    if (level >= 3)     /* 3.12 takes {a:{b:{c}}} */
         return fstring_error(fb, st, "f-string: expressions nested too deeply");
     const char *start = *pp + 1, *p = start;
     if (!find_expr_end(fb, st, &p))

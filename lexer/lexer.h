@@ -58,6 +58,7 @@ typedef enum LexErrorKind {
 typedef struct Lexer {
     const char *start;          /* first byte of the input */
     const char *cur;            /* next byte to scan */
+    const char *comment;        /* a comment scan() skipped before the token, or NULL */
     const char *lim;            /* end of input; *lim == '\0' */
     const char *line_start;     /* first byte of the line holding cur */
     int line;                   /* line number of cur */

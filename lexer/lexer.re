@@ -308,13 +308,20 @@ static int fstring_text(Lexer *lx, const char **pp, const FQuote *fq, int level,
 {
     const char *p = *pp;
     for (;;) {
-        if (p >= lx->lim || (*p == '\n' && !fq->triple) || (level > 0 && closes(p, fq))) {
+        if (p >= lx->lim || (*p == '\n' && !fq->triple)) {
             if (level > 0 && *p == '\n')
                 return token_error(lx, p, "f-string: newlines are not allowed in "
                                    "format specifiers for single quoted f-strings");
             if (level > 0)
                 return expecting_brace(lx, p);
             return unterminated(lx, q, p, line, col, fq->triple, true);
+        }
+        if (level > 0 && closes(p, fq)) {
+            /* A format spec that the f-string's closing quote ends. */
+            int at = col_at(lx, p);
+            lx->cur = p;
+            return lex_error_at(lx, LEXERR_TOKEN, "SyntaxError", lx->line, at, at + (fq->triple ? 3 : 1),
+                                "f-string: expecting '}', or format specs");
         }
         if (closes(p, fq)) {
             *pp = p + (fq->triple ? 3 : 1);
@@ -379,8 +386,12 @@ static int field_string(Lexer *lx, const char *start, const char *q, const FQuot
     if (string_literal(lx, start, q) >= 0)
         return 0;
     bool triple = q[1] == *q && q[2] == *q;
-    if (*q == fq->ch && triple == fq->triple && !strncmp(lx->err->msg, "unterminated", 12))
-        return expecting_brace(lx, lx->cur);
+    if (*q == fq->ch && triple == fq->triple && !strncmp(lx->err->msg, "unterminated", 12)) {
+        expecting_brace(lx, lx->cur);
+        /* The f-string's own quote ended the text, not the end of input:
+         * fstring_field keeps this message. */
+        lx->cur = q;
+    }
     return RAW_ERROR;
 }
 
@@ -439,7 +450,7 @@ static int fstring_expr(Lexer *lx, const char **pp, const FQuote *fq)
             }
             char open = stack[--depth];
             if ((open == '(') != (c == ')') || (open == '[') != (c == ']')) {
-                snprintf(msg, sizeof msg, "f-string: closing parenthesis '%c' does "
+                snprintf(msg, sizeof msg, "closing parenthesis '%c' does "
                          "not match opening parenthesis '%c'", c, open);
                 return token_error(lx, p, msg);
             }
@@ -470,10 +481,24 @@ static const char *skip_field_space(Lexer *lx, const char *p)
 
 /* A replacement field from *pp (past its '{') to past its '}':
  * `expr`, then `=`, `!conversion` and `:spec`, each optional. */
+static int fstring_field_body(Lexer *lx, const char **pp, const FQuote *fq, int level);
+
 static int fstring_field(Lexer *lx, const char **pp, const FQuote *fq, int level)
 {
+    int line = lx->line, col = col_at(lx, *pp - 1);
+    if (fstring_field_body(lx, pp, fq, level) == 0)
+        return 0;
+    /* Input that ends inside the field: 3.12 says its brace was never
+     * closed, as for a bracket. */
+    if (lx->cur >= lx->lim && !strcmp(lx->err->msg, "f-string: expecting '}'"))
+        lex_error_at(lx, LEXERR_UNCLOSED, "SyntaxError", line, col, col + 1, "'{' was never closed");
+    return RAW_ERROR;
+}
+
+static int fstring_field_body(Lexer *lx, const char **pp, const FQuote *fq, int level)
+{
     const char *p = *pp;
-    if (level >= 2)
+    if (level >= 3)     /* 3.12 takes {a:{b:{c}}} */
         return token_error(lx, p - 1, "f-string: expressions nested too deeply");
     if (fstring_expr(lx, &p, fq) < 0)
         return RAW_ERROR;
@@ -577,6 +602,7 @@ static int scan(Lexer *lx, Token *t)
     const unsigned char *YYCURSOR = (const unsigned char *)lx->cur;
     const unsigned char *YYLIMIT = (const unsigned char *)lx->lim;
     const unsigned char *YYMARKER = YYCURSOR;
+    lx->comment = NULL;
     for (;;) {
         const char *s = (const char *)YYCURSOR;
         t->s = s;
@@ -599,7 +625,7 @@ static int scan(Lexer *lx, Token *t)
 
         $                   { END; return RAW_EOF; }
         [ \t\f]+            { continue; }
-        "#" [^\n\x00]*      { continue; }
+        "#" [^\n\x00]*      { lx->comment = s; continue; }
         "\\\n"              { next_line(lx, (const char *)YYCURSOR - 1); continue; }
         "\\"                { END; return continuation_error(lx, s); }
         "\n"                { END; return RAW_NEWLINE; }
@@ -827,6 +853,17 @@ static int end_of_input(Lexer *lx, Token *t)
     return layout_token(lx, t, 0);
 }
 
+/* CPython 3.12's NEWLINE token starts at the comment before it, if any,
+ * and takes in the line end: error spans at a NEWLINE are that wide. */
+static void newline_with_comment(Lexer *lx, Token *t)
+{
+    if (!lx->comment)
+        return;
+    t->len += (int)(t->s - lx->comment);
+    t->col -= (int)(t->s - lx->comment);
+    t->s = lx->comment;
+}
+
 int lexer_next(Lexer *lx, Token *t)
 {
     for (;;) {
@@ -852,6 +889,7 @@ int lexer_next(Lexer *lx, Token *t)
             next_line(lx, t->s);
             if (lx->level > 0 || !lx->layout)
                 continue;
+            newline_with_comment(lx, t);
             lx->at_bol = true;
             lx->line_open = false;
             return TK_NEWLINE;

@@ -89,8 +89,6 @@ typedef struct Compiler {
     int nesting;            /* C recursion depth of the expression walker */
     bool top_names;         /* module-level reads go through LOAD_NAME (exec with locals) */
     bool future_annotations;    /* `from __future__ import annotations`: annotations stay text */
-    Node *last_pattern;     /* the pattern compile_pattern entered last, where CPython 3.11
-                               reports an or-pattern's error (its location is not restored) */
 } Compiler;
 
 
@@ -2234,7 +2232,7 @@ static void compile_pattern_or(Compiler *c, Node *p, PatCtx *pc) {
             if (!control) { nomem(c); break; }
             if (ncontrol) memcpy(control, alt.stores, sizeof(const char *) * (size_t)ncontrol);
         } else if (alt.nstores != ncontrol || !reorder_stores(c, &alt, control)) {
-            error_at(c, c->last_pattern, "alternative patterns bind different names");
+            error_at(c, p, "alternative patterns bind different names");
             break;
         }
         emit_jump(c, OP_JUMP, end);
@@ -2271,7 +2269,6 @@ static void compile_pattern(Compiler *c, Node *p, PatCtx *pc) {
     }
     Loc saved_loc = c->u->loc;
     c->u->loc = node_loc(p);
-    c->last_pattern = p;
     switch (p->kind) {
     case P_VALUE: compile_pattern_value(c, p, pc); break;
     case P_SINGLETON: compile_pattern_singleton(c, p, pc); break;
@@ -2917,6 +2914,18 @@ static bool is_compound(const Node *s) {
     }
 }
 
+/* The NEWLINE token that ends a line after column col (past a ';'): 3.12
+ * spans it from the comment before it, if any, to past the line end. */
+static void line_end_span(const char *src, size_t len, int line, int col, int *start, int *end) {
+    size_t i = 0;
+    for (int l = 1; l < line && i < len; i++) l += src[i] == '\n';
+    size_t base = i, p = i + (size_t)col;
+    while (p < len && (src[p] == ' ' || src[p] == '\t' || src[p] == '\f' || src[p] == ';')) p++;
+    *start = (int)(p - base);
+    while (p < len && src[p] != '\n') p++;
+    *end = (int)(p - base) + 1;
+}
+
 /* compile(..., 'single') takes one statement: one compound statement, or
  * simple ones on a single line. CPython's messages otherwise. */
 static bool single_statement(VM *vm, Node *mod, const char *filename, const char *src, size_t len) {
@@ -2928,9 +2937,11 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
             e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = s->line, .col = s->col,
                              .end_line = s->line, .end_col = s->col + 1, .tok_line = s->line + 1};
         } else if (s->line > prev->end_line) {
+            int col, end_col;
+            line_end_span(src, len, prev->end_line, prev->end_col, &col, &end_col);
             e = (ParseError){.kind = "SyntaxError", .msg = "multiple statements found while compiling a single statement",
-                             .line = prev->end_line, .col = prev->end_col, .end_line = prev->end_line,
-                             .end_col = prev->end_col, .tok_line = prev->end_line};
+                             .line = prev->end_line, .col = col, .end_line = prev->end_line,
+                             .end_col = end_col, .tok_line = prev->end_line};
         }
     }
     if (body->n == 0)

@@ -478,8 +478,8 @@ classdef(A) ::= CLASS(K) NAME(N) type_params_opt(T) LPAR arglist(G) RPAR(R) COLO
 %type type_params_opt {NodeList}
 type_params_opt(A) ::= .                                    { A = (NodeList){0}; }
 type_params_opt(A) ::= LSQB type_param_list(B) RSQB.          { A = B; }
-type_params_opt(A) ::= LSQB(L) RSQB.
-    { A = (NodeList){0}; error_at_tok(ctx, &L, "Type parameter list cannot be empty"); }
+type_params_opt(A) ::= LSQB(L) RSQB(R).
+    { A = (NodeList){0}; empty_type_params(ctx, &L, &R); }
 type_params_opt(A) ::= LSQB type_param_list(B) COMMA RSQB.    { A = B; }
 
 %type type_param_list {NodeList}

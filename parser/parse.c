@@ -97,11 +97,13 @@ void error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...)
     va_end(ap);
 }
 
-/* How many columns a token covers in CPython's error spans: a NEWLINE's
- * span is empty. */
+/* How many columns a token covers in CPython's error spans: all of it (a
+ * NEWLINE's takes in its line end and any comment before it, as in 3.12);
+ * one for the tokens made up at the end of input, which 3.12 counts as a
+ * line end too. */
 static int tok_width(const Token *t)
 {
-    return t->len > 0 && (t->s[0] == '\n' || t->s[0] == '\r') ? 0 : t->len;
+    return t->len == 0 && *t->s == '\0' ? 1 : t->len;
 }
 
 void error_at_tok(ParseCtx *ctx, const Token *t, const char *fmt, ...)
@@ -900,15 +902,23 @@ static long escape_pos(const char *base, const char *at, bool end)
 static void escape_error(ParseCtx *ctx, const StrTok *st, bool bytes, const char *base,
                          const char *from, const char *to, const char *what)
 {
-    int line, col;
-    token_end(&st->t, &line, &col);
+    int line, col, end_line, end_col;
+    token_end(&st->t, &end_line, &end_col);
     long start = escape_pos(base, from, false), end = escape_pos(base, to, true);
-    /* CPython reports it at the end of the literal, with no width. */
+    /* CPython 3.12 spans the literal's token; an f-string's error comes when
+     * its closing quote has been read, and spans that. */
+    if (st->fstr) {
+        line = end_line;
+        col = end_col - (st->triple ? 3 : 1);
+    } else {
+        line = st->t.line;
+        col = st->t.col;
+    }
     if (bytes)
-        parse_error(ctx, "SyntaxError", line, col, line, col,
+        parse_error(ctx, "SyntaxError", line, col, end_line, end_col,
                     "(value error) invalid \\x escape at position %ld", (long)(from - base));
     else
-        parse_error(ctx, "SyntaxError", line, col, line, col,
+        parse_error(ctx, "SyntaxError", line, col, end_line, end_col,
                     "(unicode error) 'unicodeescape' codec can't decode bytes in "
                     "position %ld-%ld: %s", start, end, what);
 }
@@ -1199,7 +1209,7 @@ static bool fstring_conversion(FBuild *fb, StrTok *st, const char **pp, const ch
 static bool fstring_field(FBuild *fb, StrTok *st, const char **pp, const char *end,
                           int level)
 {
-    if (level >= 2)
+    if (level >= 3)     /* 3.12 takes {a:{b:{c}}} */
         return fstring_error(fb, st, "f-string: expressions nested too deeply");
     const char *start = *pp + 1, *p = start;
     if (!find_expr_end(fb, st, &p))
@@ -1363,9 +1373,9 @@ Node *mk_strings(ParseCtx *ctx, const StrSpan *span)
     token_end(&sc.tok[span->n - 1].t, &n->end_line, &n->end_col);
     disj(ctx, n);
     if (sc.mixed) {
-        /* CPython notices at the token after the literals. */
-        parse_error(ctx, "SyntaxError", n->end_line, n->end_col, n->end_line,
-                    n->end_col, "cannot mix bytes and nonbytes literals");
+        /* CPython notices at the token after the literals: the parser's
+         * look-ahead, which made it take them. */
+        error_at_tok(ctx, &ctx->cur, "cannot mix bytes and nonbytes literals");
         return n;
     }
     return strings_value(ctx, span->n, &sc, n);
@@ -2711,6 +2721,17 @@ static int line_keyword(const ParseCtx *ctx)
     if (ctx->line_code[0] == TK_ASYNC && ctx->line_ntok > 1)
         return ctx->line_code[1];
     return ctx->line_code[0];
+}
+
+/* `[]` after a name that takes type parameters: 3.12 finds no rule for
+ * it, so a def expects its '(' at the '[', a class or type alias's
+ * syntax is invalid at the ']'. */
+void empty_type_params(ParseCtx *ctx, const Token *lsqb, const Token *rsqb)
+{
+    if (line_keyword(ctx) == TK_DEF)
+        error_at_tok(ctx, lsqb, "expected '('");
+    else
+        error_at_tok(ctx, rsqb, "invalid syntax");
 }
 
 static const char *block_owner(int kw)

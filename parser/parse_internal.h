@@ -209,6 +209,7 @@ void parse_error(ParseCtx *ctx, const char *kind, int line, int col, int end_lin
                  int end_col, const char *fmt, ...);
 void error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...);
 void error_at_tok(ParseCtx *ctx, const Token *t, const char *fmt, ...);
+void empty_type_params(ParseCtx *ctx, const Token *lsqb, const Token *rsqb);
 void deferred_error_at_node(ParseCtx *ctx, const Node *n, const char *fmt, ...);
 void parse_oom(ParseCtx *ctx);
 void parse_syntax_error(ParseCtx *ctx, void *parser, int code, const Token *t);

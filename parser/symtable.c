@@ -190,10 +190,28 @@ static void add_param(ST *st, const Param *p) {
     add_sym(st, st->cur, name, SYM_PARAM | SYM_ASSIGNED);
 }
 
+/* 3.12 reports a parameter named __debug__ at the parameter: its name and
+ * annotation. */
+static void check_debug_param(ST *st, const Param *p) {
+    Node at = {.line = p->line, .col = p->col, .end_line = p->line, .end_col = p->col + (int)strlen(p->name)};
+    if (p->annotation) {
+        at.end_line = p->annotation->end_line;
+        at.end_col = p->annotation->end_col;
+    }
+    check_debug(st, &at, p->name, false);
+}
+
+/* ... and a keyword argument at the keyword, its value included. */
+static void check_debug_keyword(ST *st, const Keyword *k) {
+    if (!k->name) return;
+    Node at = {.line = k->line, .col = k->col, .end_line = k->value->end_line, .end_col = k->value->end_col};
+    check_debug(st, &at, k->name, false);
+}
+
 static void visit_params(ST *st, ParamList *p) {
-    for (int i = 0; i < p->n; i++) check_debug(st, st->cur->node, p->params[i].name, false);
-    if (p->vararg) check_debug(st, st->cur->node, p->vararg->name, false);
-    if (p->kwarg) check_debug(st, st->cur->node, p->kwarg->name, false);
+    for (int i = 0; i < p->n; i++) check_debug_param(st, &p->params[i]);
+    if (p->vararg) check_debug_param(st, p->vararg);
+    if (p->kwarg) check_debug_param(st, p->kwarg);
     for (int i = 0; i < p->n; i++) add_param(st, &p->params[i]);
     if (p->vararg) add_param(st, p->vararg);
     if (p->kwarg) add_param(st, p->kwarg);
@@ -335,7 +353,7 @@ static void visit_expr_inner(ST *st, Node *n) {
         visit_expr(st, n->u.call.func);
         visit_list(st, &n->u.call.args);
         for (int i = 0; i < n->u.call.nkeywords; i++) {
-            if (n->u.call.keywords[i].name) check_debug(st, n, n->u.call.keywords[i].name, false);
+            check_debug_keyword(st, &n->u.call.keywords[i]);
             visit_expr(st, n->u.call.keywords[i].value);
         }
         break;
@@ -529,7 +547,10 @@ static void visit_class_scope(ST *st, Node *n, bool generic) {
 
 static void visit_class_bases(ST *st, Node *n) {
     visit_list(st, &n->u.cls.bases);
-    for (int i = 0; i < n->u.cls.nkeywords; i++) visit_expr(st, n->u.cls.keywords[i].value);
+    for (int i = 0; i < n->u.cls.nkeywords; i++) {
+        check_debug_keyword(st, &n->u.cls.keywords[i]);
+        visit_expr(st, n->u.cls.keywords[i].value);
+    }
 }
 
 /* `type X[T] = value`: the value is evaluated lazily, in an annotation

@@ -83,7 +83,8 @@ static void enc_string(StrBuf *b, const ObjStr *s, bool ensure_ascii) {
 static bool enc_float(Encoder *e, double d) {
     if (d != d || d == 1.0 / 0.0 || d == -1.0 / 0.0) {
         if (!e->allow_nan) {
-            exc_raise(e->vm, E_ValueError, "Out of range float values are not JSON compliant");
+            exc_raise(e->vm, E_ValueError, "Out of range float values are not JSON compliant: %s",
+                      d != d ? "nan" : d > 0 ? "inf" : "-inf");
             return false;
         }
         sb_adds(&e->out, d != d ? "NaN" : d > 0 ? "Infinity" : "-Infinity");

@@ -290,6 +290,18 @@ static Value int_arg(VM *vm, Value v, int which) {
     return index_value(vm, v, &i, "randrange") ? int_from_i64(vm, i) : ERR;
 }
 
+/* 3.12's message: "empty range in randrange(start, stop[, step])", the
+ * step only when it is not 1. */
+static Value empty_range(VM *vm, Value start, Value stop, Value step) {
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "empty range in randrange(");
+    int_to_buf(start, 10, &b), sb_adds(&b, ", "), int_to_buf(stop, 10, &b);
+    if (step != UNDEF) sb_adds(&b, ", "), int_to_buf(step, 10, &b);
+    sb_adds(&b, ")");
+    Value msg = str_from_buf(vm, &b);
+    return msg == ERR ? ERR : exc_raise(vm, E_ValueError, "%S", AS(ObjStr, msg));
+}
+
 static Value randrange(VM *vm, MTState *st, Value start, Value stop, Value step) {
     Value istart = int_arg(vm, start, 1);
     if (istart == ERR) return ERR;
@@ -309,12 +321,7 @@ static Value randrange(VM *vm, MTState *st, Value start, Value stop, Value step)
             Value r = randbelow(vm, st, width);
             return r == ERR ? ERR : int_binop(vm, BIN_ADD, istart, r);
         }
-        StrBuf b = SB_INIT;
-        sb_adds(&b, "empty range for randrange() (");
-        int_to_buf(istart, 10, &b), sb_adds(&b, ", "), int_to_buf(istop, 10, &b), sb_adds(&b, ", ");
-        int_to_buf(width, 10, &b), sb_adds(&b, ")");
-        Value msg = str_from_buf(vm, &b);
-        return msg == ERR ? ERR : exc_raise(vm, E_ValueError, "%S", AS(ObjStr, msg));
+        return empty_range(vm, istart, istop, UNDEF);
     }
     int sign = int_sign(istep);
     if (sign == 0) return exc_raise(vm, E_ValueError, "zero step for randrange()");
@@ -323,7 +330,7 @@ static Value randrange(VM *vm, MTState *st, Value start, Value stop, Value step)
     if (n != ERR) n = int_binop(vm, sign > 0 ? BIN_SUB : BIN_ADD, n, int_val(1));
     if (n != ERR) n = int_binop(vm, BIN_FLOORDIV, n, istep);
     if (n == ERR) return ERR;
-    if (int_sign(n) <= 0) return exc_raise(vm, E_ValueError, "empty range for randrange()");
+    if (int_sign(n) <= 0) return empty_range(vm, istart, istop, istep);
     Value r = randbelow(vm, st, n);
     if (r != ERR) r = int_binop(vm, BIN_MUL, istep, r);
     return r == ERR ? ERR : int_binop(vm, BIN_ADD, istart, r);

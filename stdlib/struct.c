@@ -159,46 +159,43 @@ static bool to_u64(Value v, uint64_t *out) {
     return ok;
 }
 
+/* CPython 3.12 names the code and its range for every integer code, however
+ * far out of range the value is. */
 static bool range_error(VM *vm, char c, int size, bool is_signed) {
-    const char *names[] = {"byte", "short"};
-    if (size <= 2 && c != 'e') {
-        if (is_signed) raise_error(vm, "%s format requires %d <= number <= %d", names[size - 1],
-                                   size == 1 ? -128 : -32768, size == 1 ? 127 : 32767);
-        else raise_error(vm, "u%s format requires 0 <= number <= %d", names[size - 1], size == 1 ? 255 : 65535);
-    } else if (is_signed) {
+    if (is_signed) {
         int64_t hi = (int64_t)((1ull << (8 * size - 1)) - 1);
         raise_error(vm, "'%c' format requires %lld <= number <= %lld", c, (long long)(-hi - 1), (long long)hi);
     } else {
-        raise_error(vm, "'%c' format requires 0 <= number <= %llu", c, (unsigned long long)((1ull << (8 * size)) - 1));
+        uint64_t hi = size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+        raise_error(vm, "'%c' format requires 0 <= number <= %llu", c, (unsigned long long)hi);
     }
     return false;
 }
 
-/* Packs an integer code, with the range checks and messages of CPython's
- * _struct: 1- and 2-byte codes read a C long and check its range, wider
- * signed ones fail with "argument out of range" outside int64, unsigned
- * ones read an unsigned long (negative: out of range). */
+/* Packs an integer code with the range checks of CPython's _struct: 'P'
+ * takes any value that fits 64 bits, signed or not ("int too large to
+ * convert" otherwise); the other codes must fit their own range. */
 static bool pack_int(VM *vm, uint8_t *p, char c, int size, Value v, Fmt *f) {
     Value iv = int_of(vm, v);
     if (iv == ERR) return false;
     bool is_signed = strchr("bhilqn", c) != NULL;
+    int64_t i;
     uint64_t u;
-    if (is_signed || size <= 2 || c == 'P') {
-        int64_t i;
-        if (!int_to_i64(iv, &i)) {
-            if (c == 'P' && to_u64(iv, &u)) return put_uint(p, u, size, f->little), true;
-            return raise_error(vm, "argument out of range"), false;
-        }
-        if (size < 8 && c != 'P') {
-            int64_t lo = is_signed ? -(int64_t)(1ull << (8 * size - 1)) : 0;
-            int64_t hi = is_signed ? (int64_t)(1ull << (8 * size - 1)) - 1 : (int64_t)(1ull << (8 * size)) - 1;
-            if (i < lo || i > hi) return range_error(vm, c, size, is_signed);
-        }
+    if (c == 'P') {
+        if (int_to_i64(iv, &i)) u = (uint64_t)i;
+        else if (!to_u64(iv, &u)) return raise_error(vm, "int too large to convert"), false;
+        put_uint(p, u, size, f->little);
+        return true;
+    }
+    if (is_signed) {
+        if (!int_to_i64(iv, &i)) return range_error(vm, c, size, true);
+        int64_t lo = size == 8 ? INT64_MIN : -(int64_t)(1ull << (8 * size - 1));
+        int64_t hi = size == 8 ? INT64_MAX : (int64_t)(1ull << (8 * size - 1)) - 1;
+        if (i < lo || i > hi) return range_error(vm, c, size, true);
         put_uint(p, (uint64_t)i, size, f->little);
         return true;
     }
-    if (!to_u64(iv, &u)) return raise_error(vm, "argument out of range"), false;
-    if (size < 8 && u >> (8 * size)) return range_error(vm, c, size, false);
+    if (!to_u64(iv, &u) || (size < 8 && u >> (8 * size))) return range_error(vm, c, size, false);
     put_uint(p, u, size, f->little);
     return true;
 }

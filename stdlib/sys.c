@@ -128,8 +128,8 @@ static Value sys_format_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) 
 static Value sys_caller_location(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_caller_location", nargs, kw, 1, 1)) return ERR;
     if (!is_int(args[0])) return exc_raise(vm, E_TypeError, "depth must be an int, not %T", args[0]);
-    Frame *f = vm->fiber->frame;
-    for (int64_t n = as_int(args[0]); f && n > 0; n--) f = f->prev;
+    Frame *f = frame_visible(vm->fiber->frame);
+    for (int64_t n = as_int(args[0]); f && n > 0; n--) f = frame_visible(f->prev);
     if (!f) return NONE_VAL;
     Value items[3] = {obj_val(f->code->filename), int_val(frame_line(f)), obj_val(f->globals)};
     ObjTuple *t = tuple_from(vm, items, 3);
@@ -148,8 +148,8 @@ static Value sys_getframe(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value sys_caller_function(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_caller_function", nargs, kw, 1, 1)) return ERR;
     if (!is_int(args[0])) return exc_raise(vm, E_TypeError, "depth must be an int, not %T", args[0]);
-    Frame *f = vm->fiber->frame;
-    for (int64_t n = as_int(args[0]); f && n > 0; n--) f = f->prev;
+    Frame *f = frame_visible(vm->fiber->frame);
+    for (int64_t n = as_int(args[0]); f && n > 0; n--) f = frame_visible(f->prev);
     return f ? obj_val(f->code->name) : NONE_VAL;
 }
 

@@ -69,13 +69,21 @@ void frameobj_set_back(FrameObj *f, Value back) {
     if (f->back == UNDEF) f->back = back;
 }
 
+/* f, or the first frame above it that is not an inlined comprehension's:
+ * CPython 3.12 runs those in their function's frame, so frames seen from
+ * the language (sys._getframe, f_back) never show them. */
+Frame *frame_visible(Frame *f) {
+    while (f && exc_inlined_comprehension(f->code)) f = f->prev;
+    return f;
+}
+
 Value frameobj_getframe(VM *vm, Value depth) {
     if (!is_intlike(depth)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", depth);
     int64_t n;
     if (!int_to_i64(depth, &n) || n > INT32_MAX || n < INT32_MIN)
         return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
-    Frame *f = vm->fiber->frame;
-    for (; f && n > 0; n--) f = f->prev;
+    Frame *f = frame_visible(vm->fiber->frame);
+    for (; f && n > 0; n--) f = frame_visible(f->prev);
     if (!f) return exc_raise(vm, E_ValueError, "call stack is not deep enough");
     FrameObj *o = frameobj_new(vm, f, f->ip);
     return o ? obj_val(o) : ERR;
@@ -187,11 +195,12 @@ GETTER(f_back) {
     if (o->back != UNDEF) return o->back;
     Frame *f = live(vm, o);
     if (!f) return NONE_VAL;
-    if (!f->prev) {
+    Frame *prev = frame_visible(f->prev);
+    if (!prev) {
         o->back = NONE_VAL;
         return NONE_VAL;
     }
-    FrameObj *b = frameobj_new(vm, f->prev, f->prev->ip);
+    FrameObj *b = frameobj_new(vm, prev, prev->ip);
     if (!b) return ERR;
     o->back = obj_val(b);
     return o->back;

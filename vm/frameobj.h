@@ -37,6 +37,9 @@ FrameObj *frameobj_new(VM *vm, Frame *f, const uint32_t *ip);
 /* sys._getframe(depth): the frame object `depth` calls above the frame
  * calling it (a negative depth counts as 0). */
 Value frameobj_getframe(VM *vm, Value depth);
+
+/* f, or the nearest frame above it that is not an inlined comprehension's. */
+Frame *frame_visible(Frame *f);
 /* Sets f_back of a traceback entry's frame that has none yet (the next
  * entry's frame, or None), as CPython links a traceback's frames. */
 void frameobj_set_back(FrameObj *f, Value back);

@@ -92,6 +92,14 @@ static Value proxy_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_from_buf(vm, &b);
 }
 
+/* 3.12 hashes the mapping: an unhashable one's error names its type. */
+static Value proxy_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value m = target(vm, "__hash__", args, nargs, kw, 0, 0);
+    uint64_t h;
+    if (m == ERR || op_hash(vm, m, &h) < 0) return ERR;
+    return int_from_i64(vm, (int64_t)h);
+}
+
 static Value proxy_str(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value m = target(vm, "__str__", args, nargs, kw, 0, 0);
     return m == ERR ? ERR : op_str(vm, m);
@@ -124,10 +132,9 @@ void mappingproxy_init(VM *vm) {
         {"__getitem__", proxy_getitem}, {"__len__", proxy_len}, {"__iter__", proxy_iter}, {"__contains__", proxy_contains},
         {"get", proxy_get}, {"keys", proxy_keys}, {"values", proxy_values}, {"items", proxy_items}, {"copy", proxy_copy},
         {"__reversed__", proxy_reversed}, {"__repr__", proxy_repr}, {"__str__", proxy_str}, {"__eq__", proxy_eq},
-        {"__ne__", proxy_ne}, {"__or__", proxy_or}, {"__ror__", proxy_ror},
+        {"__ne__", proxy_ne}, {"__or__", proxy_or}, {"__ror__", proxy_ror}, {"__hash__", proxy_hash},
     };
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) class_add_native(vm, c, methods[i].name, methods[i].fn);
     ObjNative *n = native_new(vm, "__new__", proxy_new);
     if (n) dict_set_str(vm, c->dict, n->name, obj_val(n));
-    dict_set_str(vm, c->dict, vm_name(vm, N___hash__), NONE_VAL);
 }

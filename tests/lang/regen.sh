@@ -5,14 +5,25 @@
 #   tests/lang/regen.sh str/join.asy    # one test
 #   tests/lang/regen.sh int float       # whole areas (directories)
 #
-# The interpreter is $PYTHON (default: python3). Each test runs with its own
+# The interpreter is $PYTHON, by default CPython 3.12, the version Asy
+# targets: python3.12 from PATH, else pyenv's 3.12.1, else python3 (with a
+# warning if that is not 3.12). Each test runs with its own
 # directory as the working directory and its bare file name as the script, so
 # tracebacks say `File "name.asy", line N`. The .out format is described in
 # README.md; run_test.sh builds the same format from Asy's output.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-python=${PYTHON:-python3}
+pyenv312=/root/.pyenv/versions/3.12.1/bin/python3.12
+if [ -n "${PYTHON:-}" ]; then
+    python=$PYTHON
+elif python3.12 -c '' >/dev/null 2>&1; then    # (a pyenv shim may be on PATH and fail)
+    python=python3.12
+elif [ -x "$pyenv312" ]; then
+    python=$pyenv312
+else
+    python=python3
+fi
 export PYTHONIOENCODING=utf-8 PYTHONUTF8=1 PYTHONDONTWRITEBYTECODE=1
 
 # collect_tests ARG...: print the .asy files named by the arguments
@@ -40,12 +51,12 @@ if [ $# -eq 0 ]; then
 fi
 tests=$(collect_tests "$@")
 
-# The expected outputs are known to agree between CPython 3.11 and 3.12.
+# The expected outputs are CPython 3.12's: other versions word some
+# messages, warnings and syntax errors differently.
 version=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])') || exit 2
-case $version in
-    3.11|3.12) ;;
-    *) echo "regen.sh: warning: $python is Python $version; expected files were made with 3.11/3.12" >&2 ;;
-esac
+if [ "$version" != 3.12 ]; then
+    echo "regen.sh: warning: $python is Python $version; expected files are made with 3.12" >&2
+fi
 
 # normalize_stderr DIR: copy stderr, dropping blank lines and cutting "DIR/"
 # wherever it appears (CPython 3.9+, and Asy, name the main script by its
@@ -67,19 +78,9 @@ normalize_stderr() {
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# hand_written FILE: true if the test's first line says its expected output
-# was written by hand (3.12-only syntax, which a 3.11 would refuse).
-hand_written() {
-    head -n 1 "$1" | grep -q 'expected output written by hand'
-}
-
-count=0 skipped=0
+count=0
 while IFS= read -r test; do
     [ -n "$test" ] || continue
-    if hand_written "$test"; then
-        skipped=$((skipped + 1))
-        continue
-    fi
     dir=$(cd "$(dirname "$test")" && pwd -P)
     name=$(basename "$test")
     out="$dir/${name%.asy}.out"
@@ -102,6 +103,3 @@ while IFS= read -r test; do
     count=$((count + 1))
 done <<<"$tests"
 echo "regenerated $count expected output file(s)"
-if [ "$skipped" -gt 0 ]; then
-    echo "skipped $skipped test(s) whose expected output is written by hand"
-fi

@@ -585,13 +585,13 @@ static const ErrorCase errors[] = {
     { "f'{a)}'",
       "SyntaxError", "f-string: unmatched ')'", 1, 4 },
     { "f'{(a]}'",
-      "SyntaxError", "f-string: closing parenthesis ']' does not match opening parenthesis '('", 1, 5 },
-    { "f'{a:{b:{c}}}'",
-      "SyntaxError", "f-string: expressions nested too deeply", 1, 8 },
+      "SyntaxError", "closing parenthesis ']' does not match opening parenthesis '('", 1, 5 },
+    { "f'{a:{b:{c:{d}}}}'",
+      "SyntaxError", "f-string: expressions nested too deeply", 1, 11 },
     { "f'{\\n}'",
       "SyntaxError", "unexpected character after line continuation character", 1, 4 },
     { "f'{a#}'",
-      "SyntaxError", "f-string: expecting '}'", 1, 7 },
+      "SyntaxError", "'{' was never closed", 1, 2 },
     { "f'{a!rr}'",
       "SyntaxError", "f-string: invalid conversion character 'rr': expected 's', 'r', or 'a'", 1, 9 },
     { "f'{=}'",
@@ -653,9 +653,9 @@ static const ErrorCase errors[] = {
     { "{**a for a in b}",
       "SyntaxError", "dict unpacking cannot be used in dict comprehension", 1, 1 },
     { "x = \"\\x1\"",
-      "SyntaxError", "(unicode error) 'unicodeescape' codec can't decode bytes in position 0-2: truncated \\xXX escape", 1, 9 },
+      "SyntaxError", "(unicode error) 'unicodeescape' codec can't decode bytes in position 0-2: truncated \\xXX escape", 1, 4 },
     { "x = b\"\\x1\"",
-      "SyntaxError", "(value error) invalid \\x escape at position 0", 1, 10 },
+      "SyntaxError", "(value error) invalid \\x escape at position 0", 1, 4 },
     { "*a, *b = c",
       "SyntaxError", "multiple starred expressions in assignment", 1, 0 },
     { "*a = 1",
@@ -885,13 +885,13 @@ static void test_escape_errors(void **state)
 {
     (void)state;
     check_error("x = '\\N{NO SUCH NAME}'", "SyntaxError", "(unicode error) 'unicodeescape' "
-                "codec can't decode bytes in position 0-15: unknown Unicode character name", 1, 22);
+                "codec can't decode bytes in position 0-15: unknown Unicode character name", 1, 4);
     check_error("x = '\u00e9\\x4'", "SyntaxError", "(unicode error) 'unicodeescape' "
-                "codec can't decode bytes in position 10-12: truncated \\xXX escape", 1, 11);
+                "codec can't decode bytes in position 10-12: truncated \\xXX escape", 1, 4);
     check_error("x = '\\U00110000'", "SyntaxError", "(unicode error) 'unicodeescape' "
-                "codec can't decode bytes in position 0-9: illegal Unicode character", 1, 16);
+                "codec can't decode bytes in position 0-9: illegal Unicode character", 1, 4);
     check_error("x = '\\u12'", "SyntaxError", "(unicode error) 'unicodeescape' "
-                "codec can't decode bytes in position 0-3: truncated \\uXXXX escape", 1, 10);
+                "codec can't decode bytes in position 0-3: truncated \\uXXXX escape", 1, 4);
 }
 
 /* ---- modes and positions ---- */

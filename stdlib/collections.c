@@ -653,18 +653,23 @@ static Value deque_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     bool cycle;
     if (!op_repr_enter(vm, as_obj(args[0]), &cycle)) return ERR;
     if (cycle) return str_from_cstr(vm, "[...]");
+    /* The items as they are now (CPython lists them first): a repr that
+     * mutates the deque changes nothing here. */
+    ObjList *items = list_new(vm, r->n);
+    if (!items || !vm_push_root(vm, obj_val(items))) { op_repr_leave(vm); return ERR; }
+    for (int64_t k = 0; k < r->n; k++) items->items[items->len++] = *ring_slot(r, k);
     StrBuf b = SB_INIT;
     sb_adds(&b, cls_name(args[0]));
     sb_adds(&b, "([");
     bool ok = true;
-    for (int64_t k = 0; ok && k < r->n; k++) {
+    for (int64_t k = 0; ok && k < items->len; k++) {
         if (k) sb_adds(&b, ", ");
-        ok = op_repr_to(vm, *ring_slot(r, k), &b);
-        if (ok && k >= r->n) break;     /* a repr shrank the deque */
+        ok = op_repr_to(vm, items->items[k], &b);
     }
     sb_addc(&b, ']');
     if (r->step >= 0) sb_addf(&b, ", maxlen=%lld", (long long)r->step);
     sb_addc(&b, ')');
+    vm_pop_roots(vm, 1);
     op_repr_leave(vm);
     if (!ok) { sb_free(&b); return ERR; }
     return str_from_buf(vm, &b);
@@ -1627,12 +1632,28 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
         dict_set_str(vm, c->dict, str_intern_cstr(vm, "__match_args__"), obj_val(fields)) < 0 ||
         dict_set_str(vm, c->dict, str_intern_cstr(vm, "_field_defaults"), obj_val(defaults)) < 0)
         return ERR;
+    /* CPython's docstring: "Point(x, y)" */
+    StrBuf doc = SB_INIT;
+    sb_adds(&doc, c->name->data);
+    sb_addc(&doc, '(');
+    for (int64_t i = 0; i < fields->len; i++) {
+        if (i) sb_adds(&doc, ", ");
+        sb_adds(&doc, AS(ObjStr, fields->items[i])->data);
+    }
+    sb_addc(&doc, ')');
+    Value docstr = str_from_buf(vm, &doc);
+    if (docstr == ERR || dict_set_str(vm, c->dict, vm_name(vm, N___doc__), docstr) < 0) return ERR;
     for (int64_t i = 0; i < fields->len; i++) {
         if (!add_property(vm, c, AS(ObjStr, fields->items[i])->data, nt_getfield, int_val(i))) return ERR;
         Value prop = dict_get_str(c->dict, AS(ObjStr, fields->items[i]));
         ObjNative *fixed = native_new(vm, "__set__", nt_fixed);
         if (!fixed) return ERR;
         AS(ObjProperty, prop)->fset = AS(ObjProperty, prop)->fdel = obj_val(fixed);
+        char doc[48];
+        snprintf(doc, sizeof doc, "Alias for field number %lld", (long long)i);
+        Value d = str_from_cstr(vm, doc);
+        if (d == ERR) return ERR;
+        AS(ObjProperty, prop)->doc = d;
     }
     return obj_val(c);
 }

@@ -226,6 +226,8 @@ struct Node {
             NodeList body; ExceptHandler *handlers; int nhandlers;
             NodeList orelse, finalbody;
             int is_star;    /* try/except* (every handler is `except*`) */
+            int final_child;    /* the enclosing scope's first child scope
+                                   opened by finalbody (set by the symtable) */
         } try_;
         struct { WithItem *items; int nitems; NodeList body; int is_async; } with;
         struct { const char *module; int level; Alias *names; int nnames; } import;

@@ -515,6 +515,7 @@ static bool enter_unit(Compiler *c, Scope *scope, const char *name, int firstlin
     u->qualname = make_qualname(c, name);
     u->parent = c->u;
     u->scope = scope;
+    scope->next_child = 0;      /* a finally body's copies compile it again */
     u->loc = line_loc(firstline);
     u->code = code_new(c->vm);
     if (!u->code) { free(u); nomem(c); return false; }
@@ -887,20 +888,13 @@ static void load_kwnames(Compiler *c, Keyword *kws, int n) {
     emit(c, OP_LOAD_CONST, add_const(c, obj_val(t)));
 }
 
-static void compile_call_ex(Compiler *c, Node *n) {
-    NodeList *args = &n->u.call.args;
-    if (args->n == 1 && args->items[0]->kind == E_STARRED) {
-        compile_expr(c, args->items[0]->u.starred.value);
-        emit(c, OP_LIST_TO_TUPLE, 1);   /* accepts any iterable */
-    } else {
-        build_list_starred(c, args, true);
-        emit(c, OP_LIST_TO_TUPLE, 0);
-    }
-    int nkw = n->u.call.nkeywords;
+/* Ends a CALL_EX: the keywords (name=value or **mapping) merged into one
+ * dict, or none at all. */
+static void emit_call_ex_kwargs(Compiler *c, Keyword *kws, int nkw) {
     if (nkw == 0) { emit(c, OP_CALL_EX, 0); return; }
     emit(c, OP_BUILD_MAP, 0);
     for (int i = 0; i < nkw; i++) {
-        Keyword *k = &n->u.call.keywords[i];
+        Keyword *k = &kws[i];
         if (k->name) {
             load_str(c, k->name);
             compile_expr(c, k->value);
@@ -911,6 +905,18 @@ static void compile_call_ex(Compiler *c, Node *n) {
         emit(c, OP_DICT_MERGE, 1);
     }
     emit(c, OP_CALL_EX, 1);
+}
+
+static void compile_call_ex(Compiler *c, Node *n) {
+    NodeList *args = &n->u.call.args;
+    if (args->n == 1 && args->items[0]->kind == E_STARRED) {
+        compile_expr(c, args->items[0]->u.starred.value);
+        emit(c, OP_LIST_TO_TUPLE, 1);   /* accepts any iterable */
+    } else {
+        build_list_starred(c, args, true);
+        emit(c, OP_LIST_TO_TUPLE, 0);
+    }
+    emit_call_ex_kwargs(c, n->u.call.keywords, n->u.call.nkeywords);
 }
 
 static void compile_call(Compiler *c, Node *n) {
@@ -1324,6 +1330,18 @@ static void compile_augassign(Compiler *c, Node *n) {
 
 /* ---- leaving blocks: return, break, continue --------------------------- */
 
+/* A finally body is compiled once per way out of its try, and every copy
+ * opens the same child scopes: each starts at the first of them. A copy
+ * made on an early exit, before the body's own turn, leaves the scope
+ * where the try block had got to. */
+static void compile_finalbody(Compiler *c, Node *try_) {
+    Scope *s = c->u->scope;
+    int resume = s->next_child;
+    s->next_child = try_->u.try_.final_child;
+    compile_stmts(c, &try_->u.try_.finalbody);
+    if (resume < try_->u.try_.final_child) s->next_child = resume;
+}
+
 /* Emits what leaving fblock `b` needs. `value` says whether a return value
  * sits on top of the stack and must survive. */
 static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
@@ -1391,7 +1409,7 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
         memcpy(saved_blocks, u->fblocks, sizeof saved_blocks);
         u->nfblocks = idx;
         if (!value || push_fblock(c, FB_POP_VALUE, -1, -1, fb.node))
-            compile_stmts(c, &fb.node->u.try_.finalbody);
+            compile_finalbody(c, fb.node);
         u->nfblocks = saved_nfb;
         memcpy(u->fblocks, saved_blocks, sizeof saved_blocks);
         close_region(c);
@@ -1738,7 +1756,7 @@ static void compile_try(Compiler *c, Node *n) {
     else compile_stmts(c, &n->u.try_.body);
     pop_fblock(c);
     pop_handler(c);
-    compile_stmts(c, &n->u.try_.finalbody);
+    compile_finalbody(c, n);
     emit_jump(c, OP_JUMP, end);
 
     u->depth = d + 1;       /* [exc] */
@@ -1746,7 +1764,7 @@ static void compile_try(Compiler *c, Node *n) {
     emit(c, OP_PUSH_EXC_INFO, 0);   /* [prev, exc] */
     push_handler(c, cleanup, d + 1);
     if (!push_fblock(c, FB_FINALLY_END, -1, -1, n)) return;
-    compile_stmts(c, &n->u.try_.finalbody);
+    compile_finalbody(c, n);
     pop_fblock(c);
     emit(c, OP_RERAISE, 0);
     pop_handler(c);
@@ -2667,6 +2685,36 @@ static void compile_class(Compiler *c, Node *n) {
     compile_name(c, n->u.cls.name, NAME_STORE);
 }
 
+static void load_generic_base(Compiler *c) {
+    load_typing_helper(c, "_generic_base");
+    compile_name(c, ".type_params", NAME_LOAD);
+    emit(c, OP_CALL, 1);
+}
+
+/* `class C(*bases, **kw)`: the body and name already pushed go first in the
+ * argument list, then the bases as in a call with *args. */
+static void compile_class_call_ex(Compiler *c, Node *n, bool generic) {
+    emit(c, OP_BUILD_LIST, 2);
+    NodeList *bases = &n->u.cls.bases;
+    for (int i = 0; i < bases->n; i++) {
+        Node *e = bases->items[i];
+        if (e->kind == E_STARRED) {
+            compile_expr(c, e->u.starred.value);
+            emit(c, OP_LIST_EXTEND, 1);
+        } else {
+            compile_expr(c, e);
+            emit(c, OP_LIST_APPEND, 1);
+        }
+    }
+    if (generic) {
+        load_generic_base(c);
+        emit(c, OP_LIST_APPEND, 1);
+    }
+    emit(c, OP_LIST_TO_TUPLE, 0);
+    c->u->loc = node_loc(n);
+    emit_call_ex_kwargs(c, n->u.cls.keywords, n->u.cls.nkeywords);
+}
+
 /* Builds the class: __build_class__(body, name, *bases, **keywords), and
  * for a generic one typing.Generic[*type_params] as a last base. */
 static void compile_class_call(Compiler *c, Node *n, bool generic) {
@@ -2707,15 +2755,16 @@ static void compile_class_call(Compiler *c, Node *n, bool generic) {
     if (!code) return;
     make_closure(c, s, code, 0);
     load_str(c, n->u.cls.name);
+    int nkw = n->u.cls.nkeywords;
+    bool ex = has_starred(&n->u.cls.bases);
+    for (int i = 0; i < nkw; i++) ex |= n->u.cls.keywords[i].name == NULL;
+    if (ex) { compile_class_call_ex(c, n, generic); return; }
     compile_exprs(c, &n->u.cls.bases);
     int nbases = n->u.cls.bases.n;
     if (generic) {
-        load_typing_helper(c, "_generic_base");
-        compile_name(c, ".type_params", NAME_LOAD);
-        emit(c, OP_CALL, 1);
+        load_generic_base(c);
         nbases++;
     }
-    int nkw = n->u.cls.nkeywords;
     for (int i = 0; i < nkw; i++) compile_expr(c, n->u.cls.keywords[i].value);
     c->u->loc = node_loc(n);
     if (nkw) {

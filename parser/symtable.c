@@ -649,6 +649,7 @@ static void visit_stmt(ST *st, Node *n) {
             visit_stmts(st, &h->body);
         }
         visit_stmts(st, &n->u.try_.orelse);
+        n->u.try_.final_child = st->cur->nchildren;
         visit_stmts(st, &n->u.try_.finalbody);
         break;
     case S_WITH:

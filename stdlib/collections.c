@@ -227,6 +227,7 @@ static void ring_del(Ring *r, int64_t k) {
 }
 
 static void ring_clear(Ring *r) {
+    if (r->n == 0) return;      /* nothing changes: iterators stay valid */
     ObjList *b = ring_buf(r);
     for (int64_t k = 0; k < b->len; k++) b->items[k] = NONE_VAL;
     r->i = r->n = 0;
@@ -267,9 +268,32 @@ static bool ring_extend(VM *vm, Ring *r, Value iterable, bool left) {
     Ring *r = ring_of(vm, self);            \
     if (!r) return ERR
 
+static Value deque_init(VM *vm, Value *args, int nargs, ObjTuple *kw);
+
+/* deque.__new__ makes an empty deque whatever the arguments, which are
+ * __init__'s (a subclass's __init__ may take others). deque itself is a
+ * builtin type whose constructor is all there is to a call, so for it
+ * this runs __init__ too. */
 static Value deque_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Ring *r;
+    ObjClass *cls = AS(ObjClass, args[0]);
+    Value d = deque_make(vm, cls, -1, &r);
+    if (d == ERR || cls != mod_class(vm, "deque")) return d;
+    int nkw = kw ? (int)kw->len : 0;
+    Value argv[nargs + nkw];
+    memcpy(argv, args, sizeof argv);
+    argv[0] = d;
+    if (!vm_push_root(vm, d)) return ERR;
+    Value ok = deque_init(vm, argv, nargs, kw);
+    vm_pop_roots(vm, 1);
+    return ok == ERR ? ERR : d;
+}
+
+/* deque.__init__(iterable=(), maxlen=None): empties the deque, then fills it. */
+static Value deque_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    RING(args[0]);
     Value iterable = UNDEF, maxlen = NONE_VAL;
-    if (nargs > 3) return exc_raise(vm, E_TypeError, "deque expected at most 2 arguments, got %d", nargs - 1);
+    if (nargs > 3) return exc_raise(vm, E_TypeError, "deque() takes at most 2 arguments (%d given)", nargs - 1);
     if (nargs > 1) iterable = args[1];
     if (nargs > 2) maxlen = args[2];
     for (int64_t k = 0; kw && k < kw->len; k++) {
@@ -286,14 +310,10 @@ static Value deque_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (!int_to_i64(maxlen, &n)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
         if (n < 0) return exc_raise(vm, E_ValueError, "maxlen must be non-negative");
     }
-    Ring *r;
-    Value d = deque_make(vm, AS(ObjClass, args[0]), n, &r);
-    if (d == ERR) return ERR;
-    if (iterable == UNDEF) return d;
-    if (!vm_push_root(vm, d)) return ERR;
-    bool ok = ring_extend(vm, r, iterable, false);
-    vm_pop_roots(vm, 1);
-    return ok ? d : ERR;
+    ring_clear(r);
+    r->step = n;
+    if (iterable == UNDEF) return NONE_VAL;
+    return ring_extend(vm, r, iterable, false) ? NONE_VAL : ERR;
 }
 
 static Value deque_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -398,6 +418,10 @@ static Value deque_imul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         ring_clear(r);
         return args[0];
     }
+    /* With a maxlen only the last maxlen items stay, and the repeats are
+     * periodic: enough of them to fill it give the same tail. */
+    if (r->step >= 0 && n > r->step / r->n + 1) n = r->step / r->n + 1;
+    if (r->step < 0 && n > INT64_MAX / 16 / r->n) return exc_nomem(vm);
     ObjList *items = list_new(vm, r->n);
     if (!items || !vm_push_root(vm, obj_val(items))) return ERR;
     for (int64_t k = 0; k < r->n; k++) items->items[items->len++] = *ring_slot(r, k);
@@ -433,19 +457,25 @@ static Value deque_add(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* The index of the first item equal to x in [start, stop), -1 if none, -2
- * after raising. Comparisons may run script code that mutates the deque. */
-static int64_t ring_find(VM *vm, Ring *r, Value x, int64_t start, int64_t stop) {
+ * after raising. Comparisons may run script code that mutates the deque:
+ * that raises `mutated` (CPython's remove says IndexError, the others
+ * RuntimeError). */
+static int64_t ring_find_or(VM *vm, Ring *r, Value x, int64_t start, int64_t stop, ExcId mutated) {
     Value state = r->c;
     for (int64_t k = start; k < stop && k < r->n; k++) {
         int eq = op_eq(vm, *ring_slot(r, k), x);
         if (eq < 0) return -2;
         if (r->c != state) {
-            exc_raise(vm, E_RuntimeError, "deque mutated during iteration");
+            exc_raise(vm, mutated, "deque mutated during iteration");
             return -2;
         }
         if (eq) return k;
     }
     return -1;
+}
+
+static int64_t ring_find(VM *vm, Ring *r, Value x, int64_t start, int64_t stop) {
+    return ring_find_or(vm, r, x, start, stop, E_RuntimeError);
 }
 
 static Value deque_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -463,7 +493,7 @@ static Value deque_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* A start/stop argument of index(), clamped like a slice bound. */
 static bool bound_arg(VM *vm, Value v, int64_t len, int64_t *out) {
-    if (!index_value(vm, v, out, "slice indices")) return false;
+    if (!slice_bound(vm, v, out)) return false;     /* huge ints clamp too */
     if (*out < 0) *out = *out + len < 0 ? 0 : *out + len;
     if (*out > len) *out = len;
     return true;
@@ -484,7 +514,7 @@ static Value deque_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value deque_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "remove", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
-    int64_t k = ring_find(vm, r, args[1], 0, r->n);
+    int64_t k = ring_find_or(vm, r, args[1], 0, r->n, E_IndexError);
     if (k == -2) return ERR;
     if (k == -1) return exc_raise(vm, E_ValueError, "%R is not in deque", args[1]);
     ring_del(r, k);
@@ -623,18 +653,23 @@ static Value deque_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     bool cycle;
     if (!op_repr_enter(vm, as_obj(args[0]), &cycle)) return ERR;
     if (cycle) return str_from_cstr(vm, "[...]");
+    /* The items as they are now (CPython lists them first): a repr that
+     * mutates the deque changes nothing here. */
+    ObjList *items = list_new(vm, r->n);
+    if (!items || !vm_push_root(vm, obj_val(items))) { op_repr_leave(vm); return ERR; }
+    for (int64_t k = 0; k < r->n; k++) items->items[items->len++] = *ring_slot(r, k);
     StrBuf b = SB_INIT;
     sb_adds(&b, cls_name(args[0]));
     sb_adds(&b, "([");
     bool ok = true;
-    for (int64_t k = 0; ok && k < r->n; k++) {
+    for (int64_t k = 0; ok && k < items->len; k++) {
         if (k) sb_adds(&b, ", ");
-        ok = op_repr_to(vm, *ring_slot(r, k), &b);
-        if (ok && k >= r->n) break;     /* a repr shrank the deque */
+        ok = op_repr_to(vm, items->items[k], &b);
     }
     sb_addc(&b, ']');
     if (r->step >= 0) sb_addf(&b, ", maxlen=%lld", (long long)r->step);
     sb_addc(&b, ')');
+    vm_pop_roots(vm, 1);
     op_repr_leave(vm);
     if (!ok) { sb_free(&b); return ERR; }
     return str_from_buf(vm, &b);
@@ -676,7 +711,7 @@ static Value deque_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
     static const struct { const char *name; NativeFn fn; } methods[] = {
-        {"append", deque_append}, {"appendleft", deque_appendleft}, {"pop", deque_pop},
+        {"__init__", deque_init}, {"append", deque_append}, {"appendleft", deque_appendleft}, {"pop", deque_pop},
         {"popleft", deque_popleft}, {"extend", deque_extend}, {"extendleft", deque_extendleft},
         {"rotate", deque_rotate}, {"clear", deque_clear}, {"copy", deque_copy}, {"__copy__", deque_copy},
         {"count", deque_count}, {"index", deque_index}, {"remove", deque_remove},
@@ -1597,12 +1632,28 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
         dict_set_str(vm, c->dict, str_intern_cstr(vm, "__match_args__"), obj_val(fields)) < 0 ||
         dict_set_str(vm, c->dict, str_intern_cstr(vm, "_field_defaults"), obj_val(defaults)) < 0)
         return ERR;
+    /* CPython's docstring: "Point(x, y)" */
+    StrBuf doc = SB_INIT;
+    sb_adds(&doc, c->name->data);
+    sb_addc(&doc, '(');
+    for (int64_t i = 0; i < fields->len; i++) {
+        if (i) sb_adds(&doc, ", ");
+        sb_adds(&doc, AS(ObjStr, fields->items[i])->data);
+    }
+    sb_addc(&doc, ')');
+    Value docstr = str_from_buf(vm, &doc);
+    if (docstr == ERR || dict_set_str(vm, c->dict, vm_name(vm, N___doc__), docstr) < 0) return ERR;
     for (int64_t i = 0; i < fields->len; i++) {
         if (!add_property(vm, c, AS(ObjStr, fields->items[i])->data, nt_getfield, int_val(i))) return ERR;
         Value prop = dict_get_str(c->dict, AS(ObjStr, fields->items[i]));
         ObjNative *fixed = native_new(vm, "__set__", nt_fixed);
         if (!fixed) return ERR;
         AS(ObjProperty, prop)->fset = AS(ObjProperty, prop)->fdel = obj_val(fixed);
+        char doc[48];
+        snprintf(doc, sizeof doc, "Alias for field number %lld", (long long)i);
+        Value d = str_from_cstr(vm, doc);
+        if (d == ERR) return ERR;
+        AS(ObjProperty, prop)->doc = d;
     }
     return obj_val(c);
 }

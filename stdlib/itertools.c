@@ -254,13 +254,13 @@ static Value chain_next(VM *vm, ObjIter *it) {
     for (;;) {
         if (it->b == UNDEF) {
             if (it->a == UNDEF) return UNDEF;
+            /* A failing source ends the chain, as in CPython. */
             Value src = op_next(vm, it->a);
-            if (src == ERR) return ERR;
-            if (src == UNDEF) { it->a = UNDEF; return UNDEF; }
+            if (src == ERR || src == UNDEF) { it->a = UNDEF; return src; }
             it->c = src;    /* rooted while op_iter runs */
             Value i = op_iter(vm, src);
             it->c = UNDEF;
-            if (i == ERR) return ERR;
+            if (i == ERR) { it->a = UNDEF; return ERR; }
             it->b = i;
         }
         Value v = op_next(vm, it->b);
@@ -565,6 +565,18 @@ static Value tee_next(VM *vm, ObjIter *it) {
     if (buf->len == it->i && list_append(vm, buf, v) < 0) return ERR;
     it->i++;
     return v;
+}
+
+/* _tee.__copy__(): another reader of the same buffer, at the same place. */
+static Value tee_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__copy__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *src = AS(ObjIter, args[0]);
+    ObjIter *it = it_new(vm, IT_TEE, tee_next);
+    if (!it) return ERR;
+    it->a = src->a;
+    it->b = src->b;
+    it->i = src->i;
+    return obj_val(it);
 }
 
 static Value it_tee(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -904,6 +916,7 @@ bool mod_itertools_init(VM *vm, ObjModule *m) {
         if (!class_add_native(vm, c, "__iter__", m_iter) || !class_add_native(vm, c, "__next__", m_next)) return false;
         if (t == IT_COUNT && !class_add_native(vm, c, "__repr__", count_repr)) return false;
         if (t == IT_REPEAT && !class_add_native(vm, c, "__repr__", repeat_repr)) return false;
+        if (t == IT_TEE && !class_add_native(vm, c, "__copy__", tee_copy)) return false;
         if (t == IT_CHAIN) {
             ObjNative *n = native_new(vm, "from_iterable", chain_from_iterable);
             if (!n || dict_set_str(vm, c->dict, n->name, obj_val(n)) < 0) return false;

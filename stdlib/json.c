@@ -393,6 +393,13 @@ static Value with_cls(VM *vm, const char *helper, Value *args, int nargs, ObjTup
 static Value json_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"JSONEncoder", "JSONDecoder", "JSONDecodeError", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    /* CPython's json package imports its decoder and encoder submodules */
+    for (const char *const *sub = (const char *const[]){"decoder", "encoder", NULL}; *sub; sub++) {
+        if (!is_str(args[0]) || strcmp(AS(ObjStr, args[0])->data, *sub) != 0) continue;
+        char full[32];
+        snprintf(full, sizeof full, "json.%s", *sub);
+        return import_module(vm, full);
+    }
     return module_lazy_attr(vm, "json", "_json_py", names, args[0]);
 }
 
@@ -434,6 +441,7 @@ typedef struct Decoder {
     Value doc;              /* the str being parsed (for JSONDecodeError.doc) */
     ObjList *keep;          /* rooted: values under construction */
     Value object_hook, pairs_hook, parse_float, parse_int, parse_constant;   /* UNDEF: none */
+    bool lax;               /* strict=False: control characters allowed in strings */
 } Decoder;
 
 /* Raises json.JSONDecodeError(msg, doc, pos), `at` being a byte offset:
@@ -486,7 +494,7 @@ static Value dec_string(Decoder *d) {
         size_t start = d->pos;
         while (d->pos < d->len) {
             unsigned char c = (unsigned char)d->s[d->pos];
-            if (c == '"' || c == '\\' || c < 0x20) break;
+            if (c == '"' || c == '\\' || (c < 0x20 && !d->lax)) break;
             d->pos++;
         }
         sb_add(&b, d->s + start, d->pos - start);
@@ -699,6 +707,12 @@ static Value decode(VM *vm, Value s, Value *args, int nargs, ObjTuple *kw) {
     for (int i = 0; i < 5; i++) {
         Value h = args_kw(vm, args, nargs, kw, hooks[i]);
         *fields[i] = h == NONE_VAL ? UNDEF : h;
+    }
+    Value strict = args_kw(vm, args, nargs, kw, "strict");
+    if (strict != UNDEF) {
+        int t = op_truthy(vm, strict);
+        if (t < 0) return ERR;
+        d.lax = !t;
     }
     if (d.len >= 3 && memcmp(d.s, "\xEF\xBB\xBF", 3) == 0)
         return dec_error(&d, "Unexpected UTF-8 BOM (decode using utf-8-sig)", 0);

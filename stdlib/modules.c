@@ -1,6 +1,7 @@
 /* The native module registry (see modules.h). */
 #include "modules.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../vm/containers.h"
@@ -49,6 +50,28 @@ ModuleInitFn modules_find(const char *name) {
         if (strcmp(registry[i].name, name) == 0) return registry[i].init;
     }
     return NULL;
+}
+
+static int cmp_names(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+Value modules_native_names(VM *vm) {
+    enum { N = sizeof registry / sizeof registry[0] };
+    const char *names[N + 1];
+    for (size_t i = 0; i < N; i++) names[i] = registry[i].name;
+    names[N] = "builtins";
+    qsort(names, N + 1, sizeof names[0], cmp_names);
+    ObjTuple *t = tuple_new(vm, N + 1);
+    if (!t || !vm_push_root(vm, obj_val(t))) return ERR;
+    for (size_t i = 0; i <= N; i++) t->items[i] = NONE_VAL;
+    for (size_t i = 0; i <= N; i++) {
+        ObjStr *s = str_intern_cstr(vm, names[i]);
+        if (!s) { vm_pop_roots(vm, 1); return ERR; }
+        t->items[i] = obj_val(s);
+    }
+    vm_pop_roots(vm, 1);
+    return obj_val(t);
 }
 
 bool module_add_value(VM *vm, ObjModule *m, const char *name, Value v) {

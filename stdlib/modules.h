@@ -15,6 +15,10 @@ typedef struct NativeModule {
 /* The init function of a native module, or NULL. */
 ModuleInitFn modules_find(const char *name);
 
+/* The names of the native modules and builtins, sorted, as a tuple
+ * (sys.builtin_module_names). */
+Value modules_native_names(VM *vm);
+
 /* Adds a native function to a module's namespace. */
 bool module_add_native(VM *vm, ObjModule *m, const char *name, NativeFn fn);
 bool module_add_value(VM *vm, ObjModule *m, const char *name, Value v);

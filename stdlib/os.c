@@ -52,6 +52,15 @@ static Value os_error(VM *vm, int err, Value filename) { return os_error2(vm, er
  * is replaced in *arg by its str. */
 static const char *path_arg(VM *vm, const char *fname, Value *arg) {
     Value v = *arg = is_str(*arg) ? *arg : op_fspath(vm, *arg);
+    if (is_kind(v, OBJ_BYTES)) {
+        /* a bytes path is the file name's bytes as they are (NUL-ended) */
+        ObjBytes *b = AS(ObjBytes, v);
+        if (strlen((const char *)b->data) != (size_t)b->len) {
+            exc_raise(vm, E_ValueError, "%s: embedded null character in path", fname);
+            return NULL;
+        }
+        return (const char *)b->data;
+    }
     return v == ERR ? NULL : procargs_path(vm, fname, v);
 }
 
@@ -192,7 +201,8 @@ static Value os_listdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     struct dirent *e;
     while (l && (e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        Value name = str_decode_utf8(vm, e->d_name, strlen(e->d_name), "replace");
+        Value name = is_kind(pathv, OBJ_BYTES) ? bytes_new(vm, (const uint8_t *)e->d_name, strlen(e->d_name))
+                                                : str_decode_utf8(vm, e->d_name, strlen(e->d_name), "replace");
         if (name == ERR || list_append(vm, l, name) < 0) l = NULL;
     }
     closedir(d);
@@ -547,12 +557,16 @@ static Value p_getsize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* _stat(path, follow_symlinks): (mode, ino, dev, nlink, uid, gid, size,
  * atime_ns, mtime_ns, ctime_ns). */
 static Value os__stat(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    const char *p;
-    if (!args_check(vm, "_stat", nargs, kw, 2, 2) || !(p = path_arg(vm, "stat", &args[0]))) return ERR;
+    const char *p = NULL;
+    if (!args_check(vm, "_stat", nargs, kw, 2, 2)) return ERR;
+    bool fd = is_int(args[0]);      /* stat(fd) is fstat(fd) */
+    if (!fd && !(p = path_arg(vm, "stat", &args[0]))) return ERR;
     int follow = op_truthy(vm, args[1]);
     if (follow < 0) return ERR;
     struct stat st;
-    if ((follow ? stat(p, &st) : lstat(p, &st)) != 0) return os_error(vm, errno, args[0]);
+    int rc = fd ? (as_int(args[0]) < 0 || as_int(args[0]) > INT32_MAX ? (errno = EBADF, -1) : fstat((int)as_int(args[0]), &st))
+                : follow ? stat(p, &st) : lstat(p, &st);
+    if (rc != 0) return os_error(vm, errno, fd ? UNDEF : args[0]);
     int64_t raw[10] = {
         (int64_t)st.st_mode, (int64_t)st.st_ino, (int64_t)st.st_dev, (int64_t)st.st_nlink,
         (int64_t)st.st_uid, (int64_t)st.st_gid, (int64_t)st.st_size,
@@ -633,7 +647,8 @@ static Value os__terminal_size(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value os_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {
         "stat_result", "stat", "lstat", "fspath", "fsencode", "fsdecode", "getcwdb", "PathLike", "scandir", "DirEntry", "walk",
-        "replace", "removedirs", "get_terminal_size", "terminal_size", "curdir_entries", NULL};
+        "replace", "removedirs", "get_terminal_size", "terminal_size", "curdir_entries", "supports_fd", "fstat",
+        "supports_dir_fd", "supports_follow_symlinks", "supports_effective_ids", "supports_bytes_environ", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "os", "_os_py", names, args[0]);
 }

@@ -297,6 +297,13 @@ static Value os_getpgid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return g < 0 ? raise_errno(vm, errno, UNDEF) : int_val(g);
 }
 
+static Value os_getsid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int pid;
+    if (!args_check(vm, "getsid", nargs, kw, 1, 1) || !int_arg(vm, args[0], &pid)) return ERR;
+    pid_t s = getsid(pid);
+    return s < 0 ? raise_errno(vm, errno, UNDEF) : int_val(s);
+}
+
 static Value os_setpgid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int pid, pgrp;
     if (!args_check(vm, "setpgid", nargs, kw, 2, 2) || !int_arg(vm, args[0], &pid) || !int_arg(vm, args[1], &pgrp))
@@ -563,6 +570,37 @@ static Value os_get_inheritable(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return flags < 0 ? raise_errno(vm, errno, UNDEF) : bool_val(!(flags & FD_CLOEXEC));
 }
 
+static Value os_get_blocking(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd;
+    if (!args_check(vm, "get_blocking", nargs, kw, 1, 1) || !fd_arg(vm, args[0], &fd)) return ERR;
+    int flags = fcntl(fd, F_GETFL);
+    return flags < 0 ? raise_errno(vm, errno, UNDEF) : bool_val(!(flags & O_NONBLOCK));
+}
+
+static Value os_set_blocking(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd, on;
+    if (!args_check(vm, "set_blocking", nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || (on = op_truthy(vm, args[1])) < 0)
+        return ERR;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, on ? flags & ~O_NONBLOCK : flags | O_NONBLOCK) < 0)
+        return raise_errno(vm, errno, UNDEF);
+    return NONE_VAL;
+}
+
+/* pipe2(flags) -> (read_fd, write_fd) with O_CLOEXEC / O_NONBLOCK as asked. */
+static Value os_pipe2(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int flags, fds[2];
+    if (!args_check(vm, "pipe2", nargs, kw, 1, 1) || !int_arg(vm, args[0], &flags)) return ERR;
+    if (pipe2(fds, flags) < 0) return raise_errno(vm, errno, UNDEF);
+    ObjTuple *t = tuple_from(vm, (Value[]){int_val(fds[0]), int_val(fds[1])}, 2);
+    if (!t) {
+        close(fds[0]);
+        close(fds[1]);
+        return ERR;
+    }
+    return obj_val(t);
+}
+
 static Value os_set_inheritable(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd, on;
     if (!args_check(vm, "set_inheritable", nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || (on = op_truthy(vm, args[1])) < 0)
@@ -682,6 +720,7 @@ static const Entry functions[] = {
     {"dup", os_dup}, {"dup2", os_dup2}, {"lseek", os_lseek}, {"fsync", os_fsync}, {"ftruncate", os_ftruncate},
     {"isatty", os_isatty}, {"closerange", os_closerange},
     {"get_inheritable", os_get_inheritable}, {"set_inheritable", os_set_inheritable},
+    {"get_blocking", os_get_blocking}, {"set_blocking", os_set_blocking}, {"pipe2", os_pipe2}, {"getsid", os_getsid},
     {"strerror", os_strerror}, {"_uname", os__uname}, {"_times", os__times},
     {"_terminal_size", os__terminal_size}, {"confstr", os_confstr}, {"_set_echo", os__set_echo},
 };

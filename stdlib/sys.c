@@ -283,7 +283,13 @@ static Value make_stream(VM *vm, const char *name, int fd) {
 static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"stdin", "__stdin__", "version_info", "float_info", "int_info",
                                         "hash_info", "flags", "implementation", "getsizeof", "displayhook",
-                                        "__displayhook__", NULL};
+                                        "__displayhook__", "getfilesystemencodeerrors", "stdlib_module_names",
+                                        "orig_argv", "prefix", "exec_prefix", "base_prefix", "base_exec_prefix",
+                                        "platlibdir", "abiflags", "copyright", "pycache_prefix", "_xoptions",
+                                        "is_finalizing", "getrefcount", "getswitchinterval", "setswitchinterval",
+                                        "meta_path", "path_hooks", "path_importer_cache", "audit", "addaudithook",
+                                        "call_tracing", "unraisablehook", "__unraisablehook__", "breakpointhook",
+                                        "__breakpointhook__", "thread_info", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
 }
@@ -318,6 +324,7 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "intern", sys_intern) &&
            module_add_native(vm, m, "getdefaultencoding", sys_utf8) &&
            module_add_native(vm, m, "getfilesystemencoding", sys_utf8) &&
+           module_add_value(vm, m, "builtin_module_names", modules_native_names(vm)) &&
            module_add_value(vm, m, "warnoptions", obj_val(warnoptions)) &&
            module_add_value(vm, m, "executable", executable(vm)) &&
            module_add_value(vm, m, "maxunicode", int_val(0x10FFFF)) &&

@@ -1484,7 +1484,7 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value type, obj;
     if (nargs == 3) {
         type = args[1];
-        obj = args[2];
+        obj = args[2] == NONE_VAL ? UNDEF : args[2];   /* super(T, None) is unbound */
     } else if (nargs == 1) {
         Frame *f = vm->fiber->frame;
         ObjCode *c = f ? f->code : NULL;

@@ -1352,6 +1352,10 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         return dict_set_str(vm, f->dict, name, v);
     }
     if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
+    if (is_kind(obj, OBJ_PROPERTY) && cls == vm->types[T_PROPERTY] && str_eq(name, vm_name(vm, N___doc__))) {
+        AS(ObjProperty, obj)->doc = v;      /* a property's docstring is writable */
+        return 0;
+    }
     if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
     Value attr = class_lookup(cls, name);
     if (is_kind(attr, OBJ_PROPERTY)) return op_generic_setattr(vm, obj, name, v);   /* its setter or error */

@@ -96,8 +96,11 @@ static bool can_refer(Value v) {
     case OBJ_INSTANCE: case OBJ_EXC: case OBJ_FUNCTION: case OBJ_CLASS: case OBJ_GEN: case OBJ_SET:
     case OBJ_CDATA: case OBJ_MODULE: case OBJ_BOUND: case OBJ_CODE:
         return true;
+    case OBJ_BIGINT: case OBJ_TUPLE: case OBJ_BYTES:
+        return false;   /* CPython's variable-sized types: no weakrefs, even for subclasses */
     default:
-        return false;
+        /* an instance of a Python subclass of str, list, dict, float, ... */
+        return (as_obj(v)->flags & OBJ_SUBTYPE) != 0;
     }
 }
 

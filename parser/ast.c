@@ -29,6 +29,7 @@ struct AstArena {
     Chunk *chunks;
     char *ptr, *end;        /* the free part of the newest chunk */
     size_t next_size;       /* size of the next chunk */
+    SyntaxWarn *warnings, **warn_tail;
 };
 
 #define ARENA_FIRST_CHUNK (16 * 1024)
@@ -62,6 +63,27 @@ static void *new_chunk(AstArena *a, size_t size)
     c->next = a->chunks;
     a->chunks = c;
     return c->data;
+}
+
+void ast_warn(AstArena *a, int line, int col, int end_line, int end_col, const char *fmt, ...)
+{
+    SyntaxWarn *w = ast_alloc(a, sizeof *w);
+    if (!w)
+        return;     /* out of memory: the parse reports that */
+    *w = (SyntaxWarn){.line = line, .col = col, .end_line = end_line, .end_col = end_col};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->msg, sizeof w->msg, fmt, ap);
+    va_end(ap);
+    if (!a->warn_tail)
+        a->warn_tail = &a->warnings;
+    *a->warn_tail = w;
+    a->warn_tail = &w->next;
+}
+
+const SyntaxWarn *ast_warnings(const AstArena *a)
+{
+    return a->warnings;
 }
 
 void *ast_alloc(AstArena *a, size_t size)

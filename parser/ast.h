@@ -282,6 +282,19 @@ void ast_arena_free(AstArena *a);
 /* Zeroed memory that lives as long as the arena; NULL only when out of memory. */
 void *ast_alloc(AstArena *a, size_t size);
 
+/* A SyntaxWarning the parser found (an invalid escape sequence, ...). The
+ * parser has no VM: it keeps them in the arena, in source order, and the
+ * compiler's driver issues them through the warnings module once the parse
+ * has succeeded. */
+typedef struct SyntaxWarn {
+    struct SyntaxWarn *next;
+    int line, col, end_line, end_col;
+    char msg[120];
+} SyntaxWarn;
+void ast_warn(AstArena *a, int line, int col, int end_line, int end_col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+const SyntaxWarn *ast_warnings(const AstArena *a);
+
 /* Parses `src` (len bytes of UTF-8; need not be NUL-terminated). On success
  * returns the root node; on failure returns NULL and fills *err (the position
  * of the first error: nothing of a file with a syntax error ever runs).

@@ -9,16 +9,19 @@
  * compiler tracks the stack depth as it emits, to size each frame. */
 #include "compile.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../vm/bytes.h"
+#include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
 #include "../vm/gen.h"
+#include "../vm/import.h"
 #include "../vm/num.h"
 #include "../vm/opcodes.h"
 #include "../vm/ops.h"
@@ -89,6 +92,7 @@ typedef struct Compiler {
     int nesting;            /* C recursion depth of the expression walker */
     bool top_names;         /* module-level reads go through LOAD_NAME (exec with locals) */
     bool future_annotations;    /* `from __future__ import annotations`: annotations stay text */
+    AstArena *arena;        /* the symbol table's; also holds the compiler's SyntaxWarnings */
 } Compiler;
 
 
@@ -224,6 +228,147 @@ static void error_at(Compiler *c, Node *n, const char *msg) {
     c->failed = true;
     raise_syntax(c->vm, msg, c->filename, c->src, c->srclen, n ? n->line : 1, n ? n->col : 0, n ? n->end_line : 1,
                  n ? n->end_col : 1);
+}
+
+/* ---- SyntaxWarnings ------------------------------------------------------- */
+
+/* Issues a SyntaxWarning through the warnings module, whose filters decide
+ * what becomes of it; one they turn into an error is a SyntaxError at its
+ * place, as in CPython. False with the exception set. */
+static bool syntax_warning(VM *vm, const char *filename, const char *src, size_t len, const SyntaxWarn *w) {
+    Value mod = import_module(vm, "warnings");
+    Value fn = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "warn_explicit"));
+    Value msg = fn == ERR ? ERR : str_from_cstr(vm, w->msg);
+    if (msg == ERR || !vm_push_root(vm, msg)) return false;
+    Value file = str_from_cstr(vm, filename);
+    Value args[4] = {msg, obj_val(vm->exc_types[E_SyntaxWarning]), file, int_val(w->line)};
+    Value r = file == ERR ? ERR : op_call(vm, fn, args, 4, NULL);
+    vm_pop_roots(vm, 1);
+    if (r != ERR) return true;
+    if (is_instance(vm, vm->exc, vm->exc_types[E_SyntaxWarning])) {
+        vm->exc = UNDEF;
+        raise_syntax(vm, w->msg, filename, src, len, w->line, w->col, w->end_line, w->end_col);
+    }
+    return false;
+}
+
+/* The warnings kept in an arena: the parser's, issued once it has
+ * succeeded (or, if it failed at `err`, those before the error, which
+ * CPython's tokenizer has issued by then), and the compiler's, once the
+ * code is made. */
+static bool issue_warnings(VM *vm, const AstArena *a, const char *filename, const char *src, size_t len,
+                           const ParseError *err) {
+    for (const SyntaxWarn *w = ast_warnings(a); w; w = w->next) {
+        if (err && (w->line > err->line || (w->line == err->line && w->col >= err->col))) break;
+        if (!syntax_warning(vm, filename, src, len, w)) return false;
+    }
+    return true;
+}
+
+/* A SyntaxWarning of the compiler's, at node n. It is kept until the code
+ * is made (compile_root): running the warnings module's code now could
+ * collect the objects of the code under construction, which nothing roots. */
+static void compile_warn(Compiler *c, const Node *n, const char *fmt, ...) {
+    char msg[sizeof ((SyntaxWarn *)0)->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ast_warn(c->arena, n->line, n->col, n->end_line, n->end_col, "%s", msg);
+}
+
+/* The type of what an expression evaluates to, when its form alone tells
+ * (a literal or a display), else NULL: the compiler's warnings name it. */
+static const char *infer_type(const Node *e) {
+    switch (e->kind) {
+    case E_INT: return "int";
+    case E_FLOAT: return "float";
+    case E_IMAG: return "complex";
+    case E_STR: case E_FSTRING: case E_FORMATTED: return "str";
+    case E_BYTES: return "bytes";
+    case E_NONE: return "NoneType";
+    case E_TRUE: case E_FALSE: return "bool";
+    case E_ELLIPSIS: return "ellipsis";
+    case E_TUPLE: return "tuple";
+    case E_LIST: case E_LISTCOMP: return "list";
+    case E_DICT: case E_DICTCOMP: return "dict";
+    case E_SET: case E_SETCOMP: return "set";
+    case E_GENEXP: return "generator";
+    case E_LAMBDA: return "function";
+    case E_UNARY:
+        if (e->u.unary.op == OP_NOT) return NULL;
+        return e->u.unary.operand->kind == E_INT || e->u.unary.operand->kind == E_FLOAT ||
+                       e->u.unary.operand->kind == E_IMAG
+                   ? infer_type(e->u.unary.operand) : NULL;
+    default: return NULL;
+    }
+}
+
+/* Whether CPython's AST optimizer makes e a constant: a literal, a sign on
+ * a number, or a tuple of constants. */
+static bool is_constant(const Node *e) {
+    switch (e->kind) {
+    case E_INT: case E_FLOAT: case E_IMAG: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE:
+    case E_ELLIPSIS:
+        return true;
+    case E_UNARY: return e->u.unary.op != OP_NOT && infer_type(e) != NULL;
+    case E_TUPLE:
+        for (int i = 0; i < e->u.seq.elts.n; i++) {
+            if (!is_constant(e->u.seq.elts.items[i])) return false;
+        }
+        return true;
+    default: return false;
+    }
+}
+
+/* `x is 1`: identity with a literal (other than the singletons) is almost
+ * always a mistake for ==. */
+static void check_compare(Compiler *c, const Node *n) {
+    const Node *left = n->u.compare.left;
+    for (int i = 0; i < n->u.compare.comparators.n; i++) {
+        const Node *right = n->u.compare.comparators.items[i];
+        AstOp op = n->u.compare.ops[i];
+        if (op == OP_IS || op == OP_IS_NOT) {
+            const Node *lit = is_constant(left) && left->kind != E_NONE && left->kind != E_TRUE &&
+                                      left->kind != E_FALSE && left->kind != E_ELLIPSIS
+                                  ? left : right;
+            if (lit == right && !(is_constant(right) && right->kind != E_NONE && right->kind != E_TRUE &&
+                                  right->kind != E_FALSE && right->kind != E_ELLIPSIS))
+                lit = NULL;
+            if (lit) {
+                compile_warn(c, n, op == OP_IS ? "\"is\" with '%s' literal. Did you mean \"==\"?"
+                                               : "\"is not\" with '%s' literal. Did you mean \"!=\"?",
+                             infer_type(lit));
+                return;
+            }
+        }
+        left = right;
+    }
+}
+
+/* `[(1, 2) (3, 4)]`: calling a literal or a display means a comma is missing. */
+static void check_caller(Compiler *c, const Node *f) {
+    if (is_constant(f) || (infer_type(f) && f->kind != E_LAMBDA))
+        compile_warn(c, f, "'%s' object is not callable; perhaps you missed a comma?", infer_type(f));
+}
+
+/* `[1, 2] [0, 1]` and the like: subscripting what cannot be, or a sequence
+ * literal with an index of the wrong type. */
+static void check_subscript(Compiler *c, const Node *n) {
+    const Node *v = n->u.subscript.value, *index = n->u.subscript.index;
+    const char *vt = infer_type(v);
+    if (!vt) return;
+    bool unsubscriptable = v->kind == E_SET || v->kind == E_SETCOMP || v->kind == E_GENEXP || v->kind == E_LAMBDA ||
+                           (is_constant(v) && v->kind != E_STR && v->kind != E_BYTES && v->kind != E_TUPLE);
+    if (unsubscriptable) {
+        compile_warn(c, v, "'%s' object is not subscriptable; perhaps you missed a comma?", vt);
+        return;
+    }
+    bool sequence = v->kind == E_STR || v->kind == E_BYTES || v->kind == E_TUPLE || v->kind == E_LIST ||
+                    v->kind == E_LISTCOMP || v->kind == E_FSTRING || v->kind == E_FORMATTED;
+    const char *it = is_constant(index) || (infer_type(index) && index->kind != E_SLICE) ? infer_type(index) : NULL;
+    if (sequence && it && strcmp(it, "int") && strcmp(it, "bool"))
+        compile_warn(c, v, "%s indices must be integers or slices, not %s; perhaps you missed a comma?", vt, it);
 }
 
 /* A SyntaxError with a hint (a note, shown under the message) that says
@@ -788,6 +933,7 @@ static void emit_compare(Compiler *c, AstOp op) {
 }
 
 static void compile_compare(Compiler *c, Node *n) {
+    check_compare(c, n);
     int ncmp = n->u.compare.comparators.n;
     compile_expr(c, n->u.compare.left);
     if (ncmp == 1) {
@@ -920,6 +1066,7 @@ static void compile_call_ex(Compiler *c, Node *n) {
 }
 
 static void compile_call(Compiler *c, Node *n) {
+    check_caller(c, n->u.call.func);
     NodeList *args = &n->u.call.args;
     int nkw = n->u.call.nkeywords;
     bool ex = has_starred(args);
@@ -1153,6 +1300,7 @@ static void compile_expr(Compiler *c, Node *n) {
         emit(c, OP_LOAD_ATTR, attr_index(c, n->u.attr.name));
         break;
     case E_SUBSCRIPT:
+        check_subscript(c, n);
         compile_expr(c, n->u.subscript.value);
         compile_subscript_index(c, n->u.subscript.index);
         c->u->loc = node_loc(n);
@@ -1569,6 +1717,8 @@ static void compile_raise(Compiler *c, Node *n) {
 }
 
 static void compile_assert(Compiler *c, Node *n) {
+    if (n->u.assert_.test->kind == E_TUPLE && n->u.assert_.test->u.seq.elts.n > 0)
+        compile_warn(c, n, "assertion is always true, perhaps remove parentheses?");
     int ok = new_label(c);
     compile_jump_if(c, n->u.assert_.test, true, ok);
     c->u->loc = node_loc(n);        /* 3.12's carets underline the statement (3.11's the test) */
@@ -2900,7 +3050,7 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
         ast_arena_free(arena);
         return NULL;
     }
-    Compiler c = {.vm = vm, .filename = filename, .src = src, .srclen = len, .top_names = top_names};
+    Compiler c = {.vm = vm, .filename = filename, .src = src, .srclen = len, .top_names = top_names, .arena = arena};
     ObjCode *code = NULL;
     bool interactive = mode == COMPILE_SINGLE;
     if (enter_unit(&c, top, "<module>", 1)) {
@@ -2929,6 +3079,13 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
         c.u = u->parent;
         free_unit(u);
     }
+    if (!c.failed && code) {
+        if (!vm_push_root(vm, obj_val(code))) code = NULL;
+        else {
+            if (!issue_warnings(vm, arena, filename, src, len, NULL)) code = NULL;
+            vm_pop_roots(vm, 1);
+        }
+    }
     ast_arena_free(arena);
     return c.failed ? NULL : code;
 }
@@ -2937,7 +3094,9 @@ ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *
     return compile_root(vm, module, filename, src, len, interactive ? COMPILE_SINGLE : COMPILE_EXEC, false);
 }
 
-static void raise_parse_error(VM *vm, ParseError *perr, const char *filename, const char *src, size_t len) {
+static void raise_parse_error(VM *vm, const AstArena *arena, ParseError *perr, const char *filename, const char *src,
+                              size_t len) {
+    if (!issue_warnings(vm, arena, filename, src, len, perr)) return;
     if (perr->kind && !strcmp(perr->kind, "MemoryError")) exc_nomem(vm);
     else if (perr->kind && !strcmp(perr->kind, "RecursionError")) exc_raise(vm, E_RecursionError, "%s", perr->msg);
     else {
@@ -3014,7 +3173,8 @@ ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filenam
         ParseError perr;
         Node *mod = ast_parse(arena, src, len, PARSE_FILE | from, &perr);
         ObjCode *code = NULL;
-        if (!mod) raise_parse_error(vm, &perr, filename, src, len);
+        if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
+        else if (!issue_warnings(vm, arena, filename, src, len, NULL)) {}
         else if (mode != COMPILE_SINGLE || single_statement(vm, mod, filename, src, len))
             code = compile_root(vm, mod, filename, src, len, mode, true);
         ast_arena_free(arena);
@@ -3031,9 +3191,9 @@ ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filenam
     Node *mod = stmt ? ast_alloc(arena, sizeof(Node)) : NULL;
     Node **items = mod ? ast_alloc(arena, sizeof(Node *)) : NULL;
     ObjCode *code = NULL;
-    if (!expr) raise_parse_error(vm, &perr, filename, src, len);
+    if (!expr) raise_parse_error(vm, arena, &perr, filename, src, len);
     else if (!items) exc_nomem(vm);
-    else {
+    else if (issue_warnings(vm, arena, filename, src, len, NULL)) {
         *stmt = (Node){.kind = S_EXPR, .line = expr->line, .col = expr->col, .end_line = expr->end_line,
                        .end_col = expr->end_col, .u.value.value = expr};
         *mod = (Node){.kind = S_MODULE, .line = 1};
@@ -3051,8 +3211,8 @@ ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filenam
     ParseError perr;
     Node *mod = ast_parse(arena, src, len, PARSE_FILE | (bytes ? PARSE_BYTES : 0), &perr);
     ObjCode *code = NULL;
-    if (!mod) raise_parse_error(vm, &perr, filename, src, len);
-    else code = compile_module(vm, mod, filename, src, len, interactive);
+    if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
+    else if (issue_warnings(vm, arena, filename, src, len, NULL)) code = compile_module(vm, mod, filename, src, len, interactive);
     ast_arena_free(arena);
     return code;
 }

@@ -311,6 +311,12 @@ Node *mk_number(ParseCtx *ctx, const Token *t)
             if (s[i] == '.' || s[i] == 'e' || s[i] == 'E')
                 is_float = true;
     Node *n = mk_tok(ctx, imag ? E_IMAG : is_float ? E_FLOAT : E_INT, t);
+    /* The lexer lets a keyword follow a number unspaced (`1if x else 2`);
+     * 3.12 warns. */
+    unsigned char next = (unsigned char)s[t->len];
+    if (next == '_' || (unsigned)((next | 0x20) - 'a') < 26u)
+        ast_warn(ctx->arena, t->line, t->col, t->line, t->col + t->len, "invalid %s literal",
+                 imag ? "imaginary" : base == 16 ? "hexadecimal" : base == 8 ? "octal" : base == 2 ? "binary" : "decimal");
     char *d = digits_of(ctx, s + skip, t->len - skip - imag);
     if (!d)
         return n;
@@ -964,6 +970,17 @@ static int named_escape(ParseCtx *ctx, const StrTok *st, const char *base, const
     return put_utf8(out, cp[0]);
 }
 
+/* 3.12's SyntaxWarning for an escape sequence Python does not know (the
+ * backslash stays) or an octal escape past \377: n bytes at from, after the
+ * backslash. */
+static void escape_warning(ParseCtx *ctx, const StrTok *st, const char *what, const char *from, int n)
+{
+    int end_line, end_col;
+    token_end(&st->t, &end_line, &end_col);
+    ast_warn(ctx->arena, st->t.line, st->t.col, end_line, end_col, "invalid %sescape sequence '\\%.*s'", what,
+             n, from);
+}
+
 /* Decodes one escape sequence at p (just past the backslash) in the text
  * that starts at base. Returns the bytes written to out, or -1 after
  * reporting an error. *pp advances. */
@@ -986,6 +1003,8 @@ static int decode_escape(ParseCtx *ctx, const StrTok *st, const char *base, cons
         for (int i = 0; i < 2 && p < end && *p >= '0' && *p <= '7'; i++)
             v = v * 8 + (unsigned)(*p++ - '0');
         *pp = p;
+        if (v > 0377)
+            escape_warning(ctx, st, "octal ", bs + 1, (int)(p - bs - 1));
         if (st->bytes) {
             out[0] = (char)(v & 0xff);
             return 1;
@@ -1019,6 +1038,10 @@ static int decode_escape(ParseCtx *ctx, const StrTok *st, const char *base, cons
     if (c == 'N' && !st->bytes)
         return named_escape(ctx, st, base, pp, end, out);
     /* An unknown escape keeps its backslash, as in Python. */
+    int n = 1;
+    while (bs + 1 + n < end && ((unsigned char)bs[1 + n] & 0xC0) == 0x80)
+        n++;        /* the rest of a non-ASCII character */
+    escape_warning(ctx, st, "", bs + 1, n);
     out[0] = '\\';
     out[1] = c;
     return 2;

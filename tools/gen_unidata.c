@@ -141,7 +141,6 @@ static void read_unicodedata(const char *dir, unsigned *cjk, int *ncjk) {
         digit_kind[cp] = fl[6][0] ? 2 : fl[7][0] ? 1 : 0;
         for (unsigned c = lo; c <= cp; c++) {
             recs[c] = r;
-            recs[c].eaw = 255;       /* assigned: EastAsianWidth.txt says */
         }
         simple_upper[cp] = (uint32_t)strtoul(fl[12], NULL, 16);
         simple_lower[cp] = (uint32_t)strtoul(fl[13], NULL, 16);
@@ -166,8 +165,9 @@ static void read_widths(const char *dir) {
         for (unsigned c = lo; c <= hi; c++) width[c] = (uint8_t)w;
     }
     fclose(f);
-    /* Unassigned code points keep "F", as in CPython's table. */
-    for (unsigned c = 0; c < NCP; c++) recs[c].eaw = recs[c].eaw == 255 ? width[c] : 0;
+    /* Unassigned code points too take the file's value (N unless listed),
+     * as CPython 3.12's tables do. */
+    for (unsigned c = 0; c < NCP; c++) recs[c].eaw = width[c];
 }
 
 static void read_exclusions(const char *dir) {

@@ -259,6 +259,7 @@ static Value aw_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value aw_throw(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     CHECK_AW("throw");
     if (!args_check(vm, "throw", nargs - 1, kw, 1, 3)) return ERR;
+    if (nargs > 2 && !gen_warn_throw_signature(vm, "throw")) return ERR;
     Value e = gen_exc_from_args(vm, args + 1, nargs - 1);
     if (e == ERR) return ERR;
     bool done;
@@ -306,6 +307,7 @@ static Value ag_asend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value ag_athrow(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     CHECK_AG("athrow");
     if (!args_check(vm, "athrow", nargs - 1, kw, 1, 3)) return ERR;
+    if (nargs > 2 && !gen_warn_throw_signature(vm, "athrow")) return ERR;
     ObjTuple *t = tuple_from(vm, args + 1, nargs - 1);
     if (!t) return ERR;
     return new_awaitable(vm, T_ASYNC_GENERATOR_ATHROW, args[0], obj_val(t));

@@ -12,6 +12,7 @@
 #include "frameobj.h"
 #include "func.h"
 #include "gc.h"
+#include "import.h"
 #include "num.h"
 #include "ops.h"
 #include "str.h"
@@ -85,6 +86,22 @@ static void vformat(VM *vm, StrBuf *b, const char *fmt, va_list ap) {
         }
         if (!*p) break;
     }
+}
+
+bool exc_warn(VM *vm, ExcId category, const char *fmt, ...) {
+    StrBuf b = SB_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    vformat(vm, &b, fmt, ap);
+    va_end(ap);
+    Value msg = str_from_buf(vm, &b);
+    if (msg == ERR || !vm_push_root(vm, msg)) return false;
+    Value mod = import_module(vm, "warnings");
+    Value warn = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "warn"));
+    Value args[3] = {msg, obj_val(vm->exc_types[category]), int_val(1)};
+    Value r = warn == ERR ? ERR : op_call(vm, warn, args, 3, NULL);
+    vm_pop_roots(vm, 1);
+    return r != ERR;
 }
 
 Value exc_raise(VM *vm, ExcId id, const char *fmt, ...) {

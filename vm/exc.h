@@ -11,6 +11,12 @@
  * returns ERR. Besides printf's %s %d %ld %lld %c %%, it understands %S (an
  * ObjStr*), %T (the type name of a Value), %A (the same, but None for None, as in argument errors) and %R (the repr of a Value). */
 Value exc_raise(VM *vm, ExcId id, const char *fmt, ...);
+
+/* Issues a warning of a builtin category, formatted as exc_raise does,
+ * through the warnings module, whose filters decide whether it is shown,
+ * ignored or raised; the script line that called the native is its
+ * location. Returns false, with the exception set, if it was raised. */
+bool exc_warn(VM *vm, ExcId category, const char *fmt, ...);
 /* Gives the pending exception (an AttributeError or NameError just raised)
  * its `name` (and `obj` unless UNDEF) attributes, as CPython does; returns ERR. */
 Value exc_note_name(VM *vm, ObjStr *name, Value obj);

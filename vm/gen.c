@@ -252,6 +252,12 @@ static Value exc_instantiate(VM *vm, ObjClass *typ, Value *args, int nargs) {
                      obj_val(typ), e);
 }
 
+bool gen_warn_throw_signature(VM *vm, const char *method) {
+    return exc_warn(vm, E_DeprecationWarning,
+                    "the (type, exc, tb) signature of %s() is deprecated, use the single-arg signature instead.",
+                    method);
+}
+
 Value gen_exc_from_args(VM *vm, Value *args, int nargs) {
     Value typ = args[0], val = nargs > 1 ? args[1] : NONE_VAL, tb = nargs > 2 ? args[2] : NONE_VAL;
     if (tb != NONE_VAL && !(is_kind(tb, OBJ_ITER) && as_obj(tb)->cls == vm->types[T_TRACEBACK]))
@@ -361,6 +367,7 @@ static Value m_send(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_throw(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     CHECK_SELF("throw");
     if (!args_check(vm, "throw", nargs - 1, kw, 1, 3)) return ERR;
+    if (nargs > 2 && !gen_warn_throw_signature(vm, "throw")) return ERR;
     Value e = gen_exc_from_args(vm, args + 1, nargs - 1);
     if (e == ERR) return ERR;
     bool done;

@@ -68,6 +68,8 @@ int gen_close(VM *vm, ObjGen *g);
 
 /* The exception instance for throw(type[, value[, traceback]]). */
 Value gen_exc_from_args(VM *vm, Value *args, int nargs);
+/* 3.12's DeprecationWarning for throw(type, value[, tb]) and athrow(...). */
+bool gen_warn_throw_signature(VM *vm, const char *method);
 
 /* One step of an iterator driven by `yield from`/`await` (SEND): sends
  * `send` (None or UNDEF: next) or throws `throw` into it. Returns what it

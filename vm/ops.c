@@ -1123,6 +1123,7 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     Value b = is_obj(obj) ? builtin_attr(vm, obj, name) : number_attr(vm, obj, name);
     if (b != UNDEF) return b;
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls);
+    if (str_eq(name, vm_name(vm, N___doc__))) return class_getattr(vm, cls, name);    /* every value has one */
     if (!is_user(obj)) return slot_wrapper(vm, obj, name);
     return UNDEF;
 }

@@ -135,10 +135,10 @@ static Value index_of(VM *vm, Value v) {
     return r == UNDEF ? v : r;
 }
 
-static Value int_arg(VM *vm, Value v, const char *fname, int64_t *out) {
+static Value int_arg(VM *vm, Value v, int64_t *out) {
     v = index_of(vm, v);
     if (v == ERR) return ERR;
-    if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "%s: '%T' object cannot be interpreted as an integer", fname, v);
+    if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
     if (!int_to_i64(v, out)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C long");
     return TRUE_VAL;
 }
@@ -586,7 +586,10 @@ static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         Value plain = is_bool(x) ? int_val(as_bool(x)) : subtype_plain(vm, x);
         if (nd == NONE_VAL) return plain;
         int64_t n;
-        if (int_arg(vm, nd, "round", &n) == ERR) return ERR;
+        Value ndv = index_of(vm, nd);
+        if (ndv == ERR) return ERR;
+        if (!is_intlike(ndv)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", ndv);
+        if (!int_to_i64(ndv, &n)) return int_sign(ndv) > 0 ? plain : int_val(0);     /* beyond any digit */
         if (n >= 0) return plain;
         /* round to a negative number of digits: half to even on the integer */
         Value p = op_binary(vm, BIN_POW, int_val(10), int_from_i64(vm, -n));
@@ -689,7 +692,7 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     if (base != UNDEF) {
         int64_t b;
-        if (int_arg(vm, base, "int", &b) == ERR) return ERR;
+        if (int_arg(vm, base, &b) == ERR) return ERR;
         if (b != 0 && (b < 2 || b > 36)) return exc_raise(vm, E_ValueError, "int() base must be >= 2 and <= 36, or 0");
         if (is_str(x)) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, (int)b);
         if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return int_parse_bytes(vm, x, (int)b);

@@ -16,6 +16,7 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/num.h"
+#include "../vm/subtype.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
 #include "modules.h"
@@ -199,7 +200,7 @@ static Value rounding(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *
     Value v = args[0];
     if (is_float(v)) return int_from_double(vm, fn(as_float(v)));
     if (is_bool(v)) return int_val(as_bool(v));
-    if (is_intlike(v)) return v;
+    if (is_intlike(v)) return subtype_plain(vm, v);
     ObjStr *sname = str_intern_cstr(vm, special);
     if (!sname) return ERR;
     Value m = class_lookup(type_of(vm, v), sname);

@@ -186,7 +186,18 @@ static Value op_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (n >= 0) return int_from_i64(vm, n);
     if (!exc_is(vm, vm->exc, E_TypeError)) return ERR;
     vm->exc = UNDEF;
-    return nargs == 2 ? args[1] : int_val(0);
+    Value dflt = nargs == 2 ? args[1] : int_val(0);
+    if (!is_intlike(dflt)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", dflt);
+    /* no __len__: ask __length_hint__, which may answer NotImplemented */
+    ObjStr *name = str_intern_cstr(vm, "__length_hint__");
+    Value m = name ? class_lookup(type_of(vm, args[0]), name) : UNDEF;
+    if (!name) return ERR;
+    if (m == UNDEF) return dflt;
+    Value r = op_call1(vm, m, args[0]);
+    if (r == ERR || r == NOTIMPL_VAL) return r == ERR ? ERR : dflt;
+    if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__length_hint__ must be an integer, not %T", r);
+    if (int_sign(r) < 0) return exc_raise(vm, E_ValueError, "__length_hint__() should return >= 0");
+    return r;
 }
 
 /* ---- itemgetter, attrgetter, methodcaller ------------------------------ */

@@ -135,10 +135,10 @@ static Value index_of(VM *vm, Value v) {
     return r == UNDEF ? v : r;
 }
 
-static Value int_arg(VM *vm, Value v, const char *fname, int64_t *out) {
+static Value int_arg(VM *vm, Value v, int64_t *out) {
     v = index_of(vm, v);
     if (v == ERR) return ERR;
-    if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "%s: '%T' object cannot be interpreted as an integer", fname, v);
+    if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
     if (!int_to_i64(v, out)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C long");
     return TRUE_VAL;
 }
@@ -582,10 +582,15 @@ static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return n == ERR ? ERR : flt_round(vm, as_float(x), n);
     }
     if (is_intlike(x)) {
-        if (nd == NONE_VAL) return is_bool(x) ? int_val(as_bool(x)) : x;
+        /* the result is an exact int, even for a bool or a subclass */
+        Value plain = is_bool(x) ? int_val(as_bool(x)) : subtype_plain(vm, x);
+        if (nd == NONE_VAL) return plain;
         int64_t n;
-        if (int_arg(vm, nd, "round", &n) == ERR) return ERR;
-        if (n >= 0) return is_bool(x) ? int_val(as_bool(x)) : x;
+        Value ndv = index_of(vm, nd);
+        if (ndv == ERR) return ERR;
+        if (!is_intlike(ndv)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", ndv);
+        if (!int_to_i64(ndv, &n)) return int_sign(ndv) > 0 ? plain : int_val(0);     /* beyond any digit */
+        if (n >= 0) return plain;
         /* round to a negative number of digits: half to even on the integer */
         Value p = op_binary(vm, BIN_POW, int_val(10), int_from_i64(vm, -n));
         if (p == ERR) return ERR;
@@ -687,17 +692,17 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     if (base != UNDEF) {
         int64_t b;
-        if (int_arg(vm, base, "int", &b) == ERR) return ERR;
+        if (int_arg(vm, base, &b) == ERR) return ERR;
         if (b != 0 && (b < 2 || b > 36)) return exc_raise(vm, E_ValueError, "int() base must be >= 2 and <= 36, or 0");
         if (is_str(x)) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, (int)b);
-        if (is_kind(x, OBJ_BYTES)) return int_parse(vm, (const char *)AS(ObjBytes, x)->data, (size_t)AS(ObjBytes, x)->len, (int)b);
+        if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return int_parse_bytes(vm, x, (int)b);
         return exc_raise(vm, E_TypeError, "int() can't convert non-string with explicit base");
     }
     if (is_bool(x)) return int_val(as_bool(x));
     if (is_intlike(x)) return subtype_plain(vm, x);
     if (is_float(x)) return int_from_double(vm, as_float(x));
     if (is_str(x)) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, 10);
-    if (is_kind(x, OBJ_BYTES)) return int_parse(vm, (const char *)AS(ObjBytes, x)->data, (size_t)AS(ObjBytes, x)->len, 10);
+    if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return int_parse_bytes(vm, x, 10);
     Value r = number_from_special(vm, x, N___int__, "int");
     if (r == UNDEF) r = number_from_special(vm, x, N___index__, "int");
     if (r == UNDEF) {
@@ -720,7 +725,7 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return int_to_float(vm, x, &d) == ERR ? ERR : float_val(d);
     }
     if (is_str(x)) return flt_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len);
-    if (is_kind(x, OBJ_BYTES)) return flt_parse(vm, (const char *)AS(ObjBytes, x)->data, (size_t)AS(ObjBytes, x)->len);
+    if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return flt_parse_bytes(vm, x);
     Value r = number_from_special(vm, x, N___float__, "float");
     if (r == UNDEF) {
         r = number_from_special(vm, x, N___index__, "int");

@@ -54,6 +54,31 @@ static Value iter_m_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return v;
 }
 
+/* __length_hint__ of the sequence iterators: how many items are left, 0
+   once exhausted (operator.length_hint and list() presizing ask this). */
+static int64_t items_left(VM *vm, ObjIter *it) {
+    ObjClass *c = it->obj.cls;
+    Value a = it->a;
+    if (a == UNDEF) return 0;
+    if (c == vm->types[T_LIST_ITER]) return AS(ObjList, a)->len - it->i;
+    if (c == vm->types[T_TUPLE_ITER]) return AS(ObjTuple, a)->len - it->i;
+    if (c == vm->types[T_BYTES_ITER]) return AS(ObjBytes, a)->len - it->i;
+    if (c == vm->types[T_STR_ITER]) {
+        ObjStr *st = AS(ObjStr, a);
+        return it->i >= st->len ? 0 : st->cplen - utf8_count(st->data, (size_t)it->i);
+    }
+    if (c == vm->types[T_LIST_REVITER]) return it->i < AS(ObjList, a)->len ? it->i + 1 : 0;
+    if (is_str(a)) return utf8_count(AS(ObjStr, a)->data, (size_t)(it->i > 0 ? it->i : 0));   /* reversed(str) */
+    return it->i + 1;       /* reversed(sequence): the next index counts down to 0 */
+}
+
+static Value iter_m_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__length_hint__", nargs - 1, kw, 0, 0)) return ERR;
+    if (!is_kind(args[0], OBJ_ITER)) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", args[0]);
+    int64_t n = items_left(vm, AS(ObjIter, args[0]));
+    return int_val(n > 0 ? n : 0);
+}
+
 /* ---- enumerate ---------------------------------------------------------- */
 
 static Value enumerate_next(VM *vm, ObjIter *it) {
@@ -420,8 +445,8 @@ static Value builtin_sorted(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"key", "reverse"};
     Value p[2];
     if (!args_bind(vm, "sort", args + 1, 0, kw, names, 2, 0, 0, ARGS_INVALID_KW | ARGS_DUP_INVALID, p)) return ERR;
-    int64_t reverse = 0;
-    if (p[1] != UNDEF && !index_value(vm, p[1], &reverse, NULL)) return ERR;
+    int reverse = p[1] == UNDEF ? 0 : op_truthy(vm, p[1]);     /* any object, by its truth (3.12) */
+    if (reverse < 0) return ERR;
     ObjList *l = op_to_list(vm, args[0]);
     if (!l) return ERR;
     Value *root = vm_roots_open(vm, 1);
@@ -633,6 +658,11 @@ bool builtins_iter_init(VM *vm) {
         if (!class_add_native(vm, c, "__iter__", iter_m_iter) || !class_add_native(vm, c, "__next__", iter_m_next))
             return false;
     }
+    static const TypeId hint_types[] = {
+        T_LIST_ITER, T_TUPLE_ITER, T_BYTES_ITER, T_STR_ITER, T_LIST_REVITER, T_REVERSED,
+    };
+    for (size_t i = 0; i < sizeof hint_types / sizeof hint_types[0]; i++)
+        if (!class_add_native(vm, vm->types[hint_types[i]], "__length_hint__", iter_m_length_hint)) return false;
     static const struct { const char *name; NativeFn fn; } fns[] = {
         {"iter", builtin_iter}, {"next", builtin_next}, {"sorted", builtin_sorted},
         {"min", builtin_min}, {"max", builtin_max}, {"sum", builtin_sum},

@@ -665,11 +665,13 @@ static int hex_digit(char c) {
     return -1;
 }
 
+/* bytes.fromhex / bytearray.fromhex, classmethods: args[0] is the class. */
 static Value fromhex(VM *vm, Value *args, int nargs, ObjTuple *kw, bool bytearray) {
-    /* Called on the class or an instance: the string is the last argument. */
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "fromhex() takes no keyword arguments");
-    if (nargs < 1) return exc_raise(vm, E_TypeError, "fromhex() takes exactly one argument (0 given)");
-    Value s = args[nargs - 1];
+    if (nargs != 2)
+        return exc_raise(vm, E_TypeError, "%s.fromhex() takes exactly one argument (%d given)",
+                         bytearray ? "bytearray" : "bytes", nargs - 1);
+    Value s = args[1];
     if (!is_str(s)) return exc_raise(vm, E_TypeError, "fromhex() argument must be str, not %A", s);
     const char *p = AS(ObjStr, s)->data;
     int64_t n = AS(ObjStr, s)->len;
@@ -690,8 +692,13 @@ static Value fromhex(VM *vm, Value *args, int nargs, ObjTuple *kw, bool bytearra
     }
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
     const uint8_t *d = (const uint8_t *)(b.data ? b.data : "");
-    Value r = bytearray ? bytearray_new(vm, d, b.len) : bytes_new(vm, d, b.len);
+    /* A subclass gets cls(bytes_result), so its __new__/__init__ run. */
+    bool sub = args[0] != obj_val(vm->types[bytearray ? T_BYTEARRAY : T_BYTES]);
+    Value r = bytearray && !sub ? bytearray_new(vm, d, b.len) : bytes_new(vm, d, b.len);
     sb_free(&b);
+    if (r == ERR || !sub || !vm_push_root(vm, r)) return r;
+    r = op_call1(vm, args[0], r);
+    vm_pop_roots(vm, 1);
     return r;
 }
 
@@ -923,7 +930,8 @@ static Value partition_common(VM *vm, Value *args, int nargs, ObjTuple *kw, cons
         parts[2] = right ? whole : empty;
     } else {
         parts[0] = make_like(vm, args[0], self.p, at);
-        parts[1] = make_like(vm, args[0], sep.p, sep.n);
+        /* bytes hands back the separator object itself, as CPython does. */
+        parts[1] = is_kind(args[0], OBJ_BYTES) ? args[1] : make_like(vm, args[0], sep.p, sep.n);
         parts[2] = make_like(vm, args[0], self.p + at + sep.n, self.n - at - sep.n);
         if (parts[0] == ERR || parts[1] == ERR || parts[2] == ERR) return ERR;
     }
@@ -1570,6 +1578,15 @@ static Value m_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return self_buf(vm, "__len__", args, nargs, &self) ? int_from_i64(vm, self.n) : ERR;
 }
 
+/* bytes.__bytes__: the object itself, or an exact copy of a subclass's. */
+static Value m_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__bytes__", nargs - 1, kw, 0, 0)) return ERR;
+    if (!is_kind(args[0], OBJ_BYTES)) return exc_raise(vm, E_TypeError, "descriptor '__bytes__' requires a 'bytes' object but received a '%T'", args[0]);
+    if (as_obj(args[0])->cls == vm->types[T_BYTES]) return args[0];
+    ObjBytes *b = AS(ObjBytes, args[0]);
+    return bytes_new(vm, b->data, (size_t)b->len);
+}
+
 static Value ba_iter_next(VM *vm, ObjIter *it) {
     (void)vm;
     ObjByteArray *ba = AS(ObjByteArray, it->a);
@@ -1868,8 +1885,8 @@ bool bytes_init(VM *vm) {
     for (size_t i = 0; i < sizeof bytearray_methods / sizeof bytearray_methods[0]; i++) {
         if (!class_add_native(vm, ba, bytearray_methods[i].name, bytearray_methods[i].fn)) return false;
     }
-    return class_add_static(vm, b, "__new__", bytes_m_new) && class_add_static(vm, ba, "__new__", bytearray_m_new) &&
+    return class_add_native(vm, b, "__bytes__", m_bytes) && class_add_static(vm, b, "__new__", bytes_m_new) && class_add_static(vm, ba, "__new__", bytearray_m_new) &&
            class_add_native(vm, ba, "__init__", bytearray_m_init) &&
-           class_add_static(vm, b, "fromhex", bytes_fromhex) && class_add_static(vm, ba, "fromhex", bytearray_fromhex) &&
+           class_add_classmethod(vm, b, "fromhex", bytes_fromhex) && class_add_classmethod(vm, ba, "fromhex", bytearray_fromhex) &&
            class_add_static(vm, b, "maketrans", bytes_maketrans) && class_add_static(vm, ba, "maketrans", bytes_maketrans);
 }

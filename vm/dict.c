@@ -440,7 +440,7 @@ static Value m_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* Iterators over a dict and its views: it->a is the dict, it->i the next
- * entry, it->n the size it must keep. */
+ * entry, it->n the size it must keep, it->step the entries given so far. */
 static Value dict_iter_step(VM *vm, ObjIter *it, DictEntry **out) {
     ObjDict *d = AS(ObjDict, it->a);
     if (d->count != it->n) {
@@ -449,9 +449,17 @@ static Value dict_iter_step(VM *vm, ObjIter *it, DictEntry **out) {
     }
     while (it->i < d->nentries) {
         DictEntry *e = &d->entries[it->i++];
-        if (e->key != UNDEF) { *out = e; return TRUE_VAL; }
+        if (e->key != UNDEF) { *out = e; it->step++; return TRUE_VAL; }
     }
     return UNDEF;
+}
+
+static Value dictiter_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__length_hint__", nargs - 1, kw, 0, 0)) return ERR;
+    if (!is_kind(args[0], OBJ_ITER)) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", args[0]);
+    ObjIter *it = AS(ObjIter, args[0]);
+    ObjDict *d = AS(ObjDict, it->a);
+    return int_val(d->count == it->n && it->n > it->step ? it->n - it->step : 0);
 }
 
 static Value keyiter_next(VM *vm, ObjIter *it) {
@@ -480,6 +488,7 @@ Value dict_iter(VM *vm, ObjDict *d, TypeId view) {
     if (!it) return ERR;
     it->a = obj_val(d);
     it->n = d->count;
+    it->i = it->step = 0;
     return obj_val(it);
 }
 
@@ -534,4 +543,6 @@ void dict_init_methods(VM *vm) {
     dict_set_str(vm, vm->types[T_DICT_KEYS]->dict, vm_name(vm, N___hash__), NONE_VAL);
     dict_set_str(vm, vm->types[T_DICT_ITEMS]->dict, vm_name(vm, N___hash__), NONE_VAL);
     class_add_classmethod(vm, c, "fromkeys", m_fromkeys);
+    for (TypeId t = T_DICT_KEYITER; t <= T_DICT_ITEMITER; t++)
+        class_add_native(vm, vm->types[t], "__length_hint__", dictiter_length_hint);
 }

@@ -46,7 +46,7 @@
 enum {
     F_READ = 1, F_WRITE = 2, F_APPEND = 4, F_BINARY = 8, F_CLOSEFD = 16,
     F_NOTELL = 32,      /* next() is iterating: tell() is disabled, as in CPython */
-    F_SINGLEBYTE = 64,  /* latin-1 or ascii: one byte per character */
+    F_SINGLEBYTE = 64,  /* latin-1, ascii or cp1252: one byte per character */
 };
 /* newline=None (universal, translated), '', '\n', '\r', '\r\n' */
 enum { NL_NONE, NL_ANY, NL_LF, NL_CR, NL_CRLF };
@@ -797,7 +797,8 @@ static bool single_byte_codec(const char *enc) {
         norm[n] = c == '_' ? '-' : (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
     }
     norm[n] = 0;
-    static const char *const names[] = {"latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "ascii", "us-ascii", NULL};
+    static const char *const names[] = {"latin-1", "latin1", "iso-8859-1", "iso8859-1", "l1", "ascii", "us-ascii",
+                                        "cp1252", "windows-1252", NULL};
     for (int i = 0; names[i]; i++) {
         if (!strcmp(norm, names[i])) return true;
     }
@@ -911,8 +912,9 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (is_none(encoding)) encoding = str_from_cstr(vm, "utf-8");
         if (encoding == ERR || bytes_decode(vm, (const uint8_t *)"", 0, AS(ObjStr, encoding)->data, "strict") == ERR)
             return ERR;
-        /* Files decode chunk by chunk, which only the VM's own codecs do. */
-        if (!bytes_native_codec(AS(ObjStr, encoding)->data))
+        /* Files decode chunk by chunk, which only the VM's own codecs and
+           the one-byte ones (any chunk boundary will do) allow. */
+        if (!bytes_native_codec(AS(ObjStr, encoding)->data) && !single_byte_codec(AS(ObjStr, encoding)->data))
             return exc_raise(vm, E_NotImplementedError, "open() with encoding '%s': use codecs.open()",
                              AS(ObjStr, encoding)->data);
         if (single_byte_codec(AS(ObjStr, encoding)->data)) flags |= F_SINGLEBYTE;

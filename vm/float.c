@@ -407,7 +407,9 @@ static bool clean_number(const char *s, size_t n, char *out) {
     return mant_digits > 0 && (!seen_exp || exp_digits > 0);
 }
 
-Value flt_parse(VM *vm, const char *s, size_t len) {
+/* src is the bytes-like object parsed (ASCII only; shown by its repr in the
+   error), or None for a str. */
+static Value parse_text(VM *vm, const char *s, size_t len, Value src) {
     char small[128];
     char *t = len * 2 + 2 <= sizeof small ? small : malloc(len * 2 + 2);
     if (!t) return exc_nomem(vm);
@@ -417,12 +419,17 @@ Value flt_parse(VM *vm, const char *s, size_t len) {
     while (i < n && flt_is_space(t[i])) i++;
     while (n > i && flt_is_space(t[n - 1])) n--;
     bool ok = n > i && !memchr(t + i, 0, n - i) && clean_number(t + i, n - i, clean);
+    for (size_t k = 0; ok && src != NONE_VAL && k < len; k++) ok = (unsigned char)s[k] < 0x80;
     double d = ok ? strtod(clean, NULL) : 0;
     if (t != small) free(t);
     if (ok) return float_val(d);
     StrBuf msg = SB_INIT;
     sb_adds(&msg, "could not convert string to float: ");
-    str_repr_to(&msg, s, len);
+    if (src == NONE_VAL) str_repr_to(&msg, s, len);
+    else if (!op_repr_to(vm, src, &msg)) {
+        sb_free(&msg);
+        return ERR;
+    }
     sb_addc(&msg, 0);
     if (msg.oom) {
         sb_free(&msg);
@@ -431,6 +438,14 @@ Value flt_parse(VM *vm, const char *s, size_t len) {
     Value e = exc_raise(vm, E_ValueError, "%s", msg.data);
     sb_free(&msg);
     return e;
+}
+
+Value flt_parse(VM *vm, const char *s, size_t len) { return parse_text(vm, s, len, NONE_VAL); }
+
+Value flt_parse_bytes(VM *vm, Value src) {
+    if (is_kind(src, OBJ_BYTEARRAY))
+        return parse_text(vm, (const char *)AS(ObjByteArray, src)->data, (size_t)AS(ObjByteArray, src)->len, src);
+    return parse_text(vm, (const char *)AS(ObjBytes, src)->data, (size_t)AS(ObjBytes, src)->len, src);
 }
 
 /* ---- rounding --------------------------------------------------------------- */

@@ -27,12 +27,14 @@
 #include <string.h>
 
 #include "binbuf.h"
+#include "bytes.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
 #include "num.h"
+#include "subtype.h"
 #include "ops.h"
 #include "str.h"
 #include "unidata.h"
@@ -633,7 +635,8 @@ static Value big_shift(VM *vm, BinOp op, Value a, Value b) {
         if (!mp_new(vm, &r, x->used)) return ERR;
         return mp_finish(vm, &r, mp_signed_rsh(x, (int)n, &r));
     }
-    if (!fits || n > BIG_MAX_BITS - xbits) return too_big(vm);
+    if (!fits) return exc_raise(vm, E_OverflowError, "too many digits in integer");   /* count beyond 64 bits */
+    if (n > BIG_MAX_BITS - xbits) return too_big(vm);
     if (!mp_new(vm, &r, (xbits + n) / MP_DIGIT_BIT + 2)) return ERR;
     return mp_finish(vm, &r, mp_mul_2d(x, (int)n, &r));
 }
@@ -656,7 +659,7 @@ Value int_invert(VM *vm, Value a) {
 
 Value int_abs(VM *vm, Value a) {
     if (int_sign(a) < 0) return int_neg(vm, a);
-    return is_bool(a) ? int_val(as_bool(a)) : a;
+    return is_bool(a) ? int_val(as_bool(a)) : subtype_plain(vm, a);     /* abs() of a subclass is an int */
 }
 
 /* pow(x, y, m) for 0 <= x < m < 2^64: products stay below 2^128. */
@@ -974,9 +977,13 @@ static bool ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') ||
 
 /* ValueError "invalid literal for int() with base 10: '...'"; the repr is
  * cut at 200 characters as CPython's %.200R does. */
-static Value bad_literal(VM *vm, const char *s, size_t len, int base) {
+static Value bad_literal(VM *vm, const char *s, size_t len, int base, Value src) {
     StrBuf r = SB_INIT;
-    str_repr_to(&r, s, len);
+    if (src == NONE_VAL) str_repr_to(&r, s, len);
+    else if (!op_repr_to(vm, src, &r)) {     /* a bytes argument shows as b'...' */
+        sb_free(&r);
+        return ERR;
+    }
     if (r.oom) {
         sb_free(&r);
         return exc_nomem(vm);
@@ -1044,7 +1051,9 @@ static bool parse_int_text(const char *s, size_t len, int *base, bool *neg, uint
     return true;
 }
 
-Value int_parse(VM *vm, const char *s, size_t len, int base) {
+/* src is the bytes object being parsed, or None for a str: bytes take
+   ASCII digits only and show in the error message as bytes. */
+static Value parse_literal(VM *vm, const char *s, size_t len, int base, Value src) {
     if (base != 0 && (base < 2 || base > 36))
         return exc_raise(vm, E_ValueError, "int() base must be >= 2 and <= 36, or 0");
     const char *text = s;
@@ -1052,6 +1061,7 @@ Value int_parse(VM *vm, const char *s, size_t len, int base) {
     char *conv = NULL;
     for (size_t i = 0; i < len; i++) {
         if ((unsigned char)s[i] >= 0x80) {
+            if (src != NONE_VAL) return bad_literal(vm, s, len, base, src);
             conv = ascii_text(s, len, &tlen);
             if (!conv) return exc_nomem(vm);
             text = conv;
@@ -1068,7 +1078,7 @@ Value int_parse(VM *vm, const char *s, size_t len, int base) {
     bool neg;
     size_t nd;
     Value r;
-    if (memchr(text, 0, tlen) || !parse_int_text(text, tlen, &b, &neg, d, &nd)) r = bad_literal(vm, s, len, base);
+    if (memchr(text, 0, tlen) || !parse_int_text(text, tlen, &b, &neg, d, &nd)) r = bad_literal(vm, s, len, base, src);
     else if ((b & (b - 1)) != 0 && vm->int_max_str_digits > 0 && (int64_t)nd > vm->int_max_str_digits) {
         char has[64];
         snprintf(has, sizeof has, ": value has %zu digits", nd);
@@ -1077,6 +1087,21 @@ Value int_parse(VM *vm, const char *s, size_t len, int base) {
     if (d != small) free(d);
     free(conv);
     return r;
+}
+
+Value int_parse(VM *vm, const char *s, size_t len, int base) { return parse_literal(vm, s, len, base, NONE_VAL); }
+
+Value int_parse_bytes(VM *vm, Value bytes, int base) {
+    if (is_kind(bytes, OBJ_BYTEARRAY)) {     /* parsed (and shown in errors) as a bytes copy, as CPython */
+        ObjByteArray *ba = AS(ObjByteArray, bytes);
+        Value copy = bytes_new(vm, ba->data, (size_t)ba->len);
+        if (copy == ERR || !vm_push_root(vm, copy)) return ERR;
+        Value r = int_parse_bytes(vm, copy, base);
+        vm_pop_roots(vm, 1);
+        return r;
+    }
+    ObjBytes *b = AS(ObjBytes, bytes);
+    return parse_literal(vm, (const char *)b->data, (size_t)b->len, base, bytes);
 }
 
 /* ---- methods ---------------------------------------------------------------- */
@@ -1182,7 +1207,7 @@ static Value m_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (self == ERR) return ERR;
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "int.__round__() takes no keyword arguments");
     if (nargs > 2) return exc_raise(vm, E_TypeError, "int.__round__ expected at most 1 argument, got %d", nargs - 1);
-    if (nargs < 2 || args[1] == NONE_VAL) return self;
+    if (nargs < 2) return self;     /* 3.12: __round__(None) is a TypeError */
     if (!is_intlike(args[1]))
         return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", args[1]);
     int64_t n;

@@ -63,6 +63,7 @@ bool int_to_dec(VM *vm, Value v, StrBuf *b);
  * when base is 0 or matches); ValueError "invalid literal for int() with
  * base 10: 'x'" on bad input. */
 Value int_parse(VM *vm, const char *s, size_t len, int base);
+Value int_parse_bytes(VM *vm, Value bytes, int base);    /* int(b'...', base) */
 /* A literal from the compiler: digits in `base`, no prefix or underscores. */
 Value int_from_digits(VM *vm, const char *digits, int base);
 Value int_from_double(VM *vm, double d);    /* truncates; errors for inf/nan */
@@ -79,6 +80,7 @@ int flt_cmp_num(VM *vm, double a, Value b, CmpOp op);    /* 0/1 */
 uint64_t flt_hash(double d);            /* equal to int_hash for integral values */
 /* float(text): CPython's rules ("1.5", " 1e3 ", "inf", "-nan", "1_0.5"). */
 Value flt_parse(VM *vm, const char *s, size_t len);
+Value flt_parse_bytes(VM *vm, Value src);     /* float(b'...') and float(bytearray(...)) */
 double flt_floor_mod(double a, double b);
 Value flt_round(VM *vm, double d, Value ndigits);       /* round(x[, n]) */
 void flt_init_methods(VM *vm);          /* is_integer, hex, as_integer_ratio, ... */

@@ -143,6 +143,7 @@ static Value seq_repeat(VM *vm, Value seq, Value count) {
     if (n < 0) n = 0;
     if (is_kind(seq, OBJ_BYTES)) {
         ObjBytes *b = AS(ObjBytes, seq);
+        if (n == 1 && b->obj.cls == vm->types[T_BYTES]) return seq;     /* immutable: as CPython */
         if (n && b->len > INT64_MAX / n) return exc_nomem(vm);
         size_t total = (size_t)(b->len * n);
         uint8_t *buf = total < ((size_t)1 << 40) ? malloc(total ? total : 1) : NULL;
@@ -156,7 +157,7 @@ static Value seq_repeat(VM *vm, Value seq, Value count) {
     int64_t len = list ? AS(ObjList, seq)->len : AS(ObjTuple, seq)->len;
     Value *items = list ? AS(ObjList, seq)->items : AS(ObjTuple, seq)->items;
     if (len && n > INT64_MAX / 16 / len) return exc_nomem(vm);
-    if (!list && n == 1) return seq;
+    if (!list && n == 1 && as_obj(seq)->cls == vm->types[T_TUPLE]) return seq;
     int64_t total = len * n;
     if (list) {
         ObjList *r = list_new(vm, total);
@@ -182,8 +183,9 @@ static Value seq_concat(VM *vm, Value a, Value b) {
         return obj_val(r);
     }
     ObjTuple *x = AS(ObjTuple, a), *y = AS(ObjTuple, b);
-    if (y->len == 0) return a;
-    if (x->len == 0) return b;
+    /* A tuple subclass operand is copied into an exact tuple. */
+    if (y->len == 0 && x->obj.cls == vm->types[T_TUPLE]) return a;
+    if (x->len == 0 && y->obj.cls == vm->types[T_TUPLE]) return b;
     ObjTuple *r = tuple_new(vm, x->len + y->len);
     if (!r) return ERR;
     copy_values(r->items, x->items, x->len);
@@ -1121,6 +1123,7 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     Value b = is_obj(obj) ? builtin_attr(vm, obj, name) : number_attr(vm, obj, name);
     if (b != UNDEF) return b;
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(cls);
+    if (str_eq(name, vm_name(vm, N___doc__))) return class_getattr(vm, cls, name);    /* every value has one */
     if (!is_user(obj)) return slot_wrapper(vm, obj, name);
     return UNDEF;
 }

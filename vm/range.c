@@ -705,6 +705,29 @@ static Value range_m_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return range_reversed(vm, r);
 }
 
+/* range.__reduce__: (range, (start, stop, step)), for copy and pickle. */
+static Value range_m_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    if (!is_kind(args[0], OBJ_RANGE)) return exc_raise(vm, E_TypeError, "descriptor '__reduce__' requires a 'range' object");
+    static const char *const names[3] = {"start", "stop", "step"};
+    Value parts[3];
+    int rooted = 0;
+    ObjTuple *r = NULL;
+    for (; rooted < 3; rooted++) {
+        ObjStr *n = str_intern_cstr(vm, names[rooted]);
+        parts[rooted] = n ? op_getattr(vm, args[0], n) : ERR;
+        if (parts[rooted] == ERR || !vm_push_root(vm, parts[rooted])) goto done;
+    }
+    ObjTuple *t = tuple_from(vm, parts, 3);
+    if (!t || !vm_push_root(vm, obj_val(t))) goto done;
+    rooted++;
+    Value pair[2] = {obj_val(vm->types[T_RANGE]), obj_val(t)};
+    r = tuple_from(vm, pair, 2);
+done:
+    vm_pop_roots(vm, rooted);
+    return r ? obj_val(r) : ERR;
+}
+
 static Value range_m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     RANGE_SELF("count", 1);
     if (is_intlike(args[1])) {
@@ -815,6 +838,7 @@ void range_init_methods(VM *vm) {
     class_add_native(vm, r, "__ne__", range_m_ne);
     class_add_native(vm, r, "__hash__", range_m_hash);
     class_add_native(vm, r, "count", range_m_count);
+    class_add_native(vm, r, "__reduce__", range_m_reduce);
     class_add_native(vm, r, "index", range_m_index);
     class_add_native(vm, vm->types[T_RANGE_ITER], "__length_hint__", rangeiter_length_hint);
 

@@ -286,9 +286,13 @@ void str_sweep_interned(VM *vm) {
 
 /* ---- operations -------------------------------------------------------- */
 
+/* A str subclass is never handed back as the result: "" + s and s * 1 make
+   an exact str, as CPython does. */
+static bool str_exact(VM *vm, ObjStr *s) { return s->obj.cls == vm->types[T_STR]; }
+
 Value str_concat(VM *vm, ObjStr *a, ObjStr *b) {
-    if (a->len == 0) return obj_val(b);
-    if (b->len == 0) return obj_val(a);
+    if (a->len == 0 && str_exact(vm, b)) return obj_val(b);
+    if (b->len == 0 && str_exact(vm, a)) return obj_val(a);
     ObjStr *s = str_alloc(vm, (size_t)a->len + (size_t)b->len);
     if (!s) return ERR;
     memcpy(s->data, a->data, (size_t)a->len);
@@ -301,7 +305,7 @@ Value str_concat(VM *vm, ObjStr *a, ObjStr *b) {
 
 Value str_repeat(VM *vm, ObjStr *s, int64_t n) {
     if (n <= 0 || s->len == 0) return obj_val(vm->empty_str);
-    if (n == 1) return obj_val(s);
+    if (n == 1 && str_exact(vm, s)) return obj_val(s);
     if (s->len > INT64_MAX / n) return exc_nomem(vm);
     ObjStr *r = str_alloc(vm, (size_t)(s->len * n));
     if (!r) return ERR;

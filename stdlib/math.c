@@ -283,70 +283,93 @@ static Value m_isclose(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- sums, products, norms ------------------------------------------------- */
 
-/* fsum: Shewchuk's exact partial sums, rounded as CPython's math_fsum. */
+/* Shewchuk's exact partial sums: a growing list of non-overlapping doubles
+ * whose exact sum is the running total (fsum and sumprod). */
+typedef struct {
+    double stack[32], *p;
+    int64_t n, cap;
+} Partials;
+
+static void partials_init(Partials *s) { s->p = s->stack; s->n = 0; s->cap = 32; }
+static void partials_free(Partials *s) { if (s->p != s->stack) free(s->p); }
+
+/* Adds x to the partials. Returns false for no memory; *overflow is set
+ * when the new top partial is not finite (the list is then left as is). */
+static bool partials_add(Partials *s, double x, bool *overflow) {
+    int64_t i = 0;
+    for (int64_t j = 0; j < s->n; j++) {
+        double y = s->p[j];
+        if (fabs(x) < fabs(y)) { double t = x; x = y; y = t; }
+        double hi = x + y, lo = y - (hi - x);
+        if (lo != 0.0) s->p[i++] = lo;
+        x = hi;
+    }
+    s->n = i;
+    *overflow = !isfinite(x);
+    if (x == 0.0 || *overflow) return true;
+    if (s->n == s->cap) {
+        double *q = malloc((size_t)s->cap * 2 * sizeof *q);
+        if (!q) return false;
+        memcpy(q, s->p, (size_t)s->n * sizeof *q);
+        partials_free(s);
+        s->p = q;
+        s->cap *= 2;
+    }
+    s->p[s->n++] = x;
+    return true;
+}
+
+/* The partials' exact sum correctly rounded, as CPython's math_fsum ends. */
+static double partials_round(Partials *s) {
+    int64_t n = s->n;
+    double *p = s->p, hi = 0.0;
+    if (n == 0) return hi;
+    double lo = 0.0;
+    hi = p[--n];
+    while (n > 0) {
+        double x = hi, y = p[--n];
+        hi = x + y;
+        lo = y - (hi - x);
+        if (lo != 0.0) break;
+    }
+    if (n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0))) {
+        double y = lo * 2.0, x = hi + y;
+        if (y == x - hi) hi = x;
+    }
+    return hi;
+}
+
+/* fsum: exact partial sums, with CPython's handling of infinities and NaNs
+ * (summed apart) and of an overflow between finite values. */
 static Value m_fsum(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "math.fsum", nargs, kw, 1, 1)) return ERR;
     Value it = op_iter(vm, args[0]);
     if (it == ERR || !vm_push_root(vm, it)) return ERR;
-    double stack_p[32], *p = stack_p, special = 0.0, inf_sum = 0.0;
-    int64_t n = 0, cap = 32;
+    Partials s;
+    partials_init(&s);
+    double special = 0.0, inf_sum = 0.0;
     Value result = ERR;
     for (;;) {
         Value item = op_next(vm, it);
         if (item == ERR) goto done;
         if (item == UNDEF) break;
         double x;
+        bool overflow;
         if (!to_double(vm, item, &x)) goto done;
-        double xsave = x;
-        int64_t i = 0;
-        for (int64_t j = 0; j < n; j++) {
-            double y = p[j];
-            if (fabs(x) < fabs(y)) { double t = x; x = y; y = t; }
-            double hi = x + y, lo = y - (hi - x);
-            if (lo != 0.0) p[i++] = lo;
-            x = hi;
-        }
-        n = i;
-        if (x == 0.0) continue;
-        if (!isfinite(x)) {
-            if (isfinite(xsave)) { exc_raise(vm, E_OverflowError, "intermediate overflow in fsum"); goto done; }
-            if (isinf(xsave)) inf_sum += xsave;
-            special += xsave;
-            n = 0;
-            continue;
-        }
-        if (n == cap) {
-            double *q = malloc((size_t)cap * 2 * sizeof *q);
-            if (!q) { exc_nomem(vm); goto done; }
-            memcpy(q, p, (size_t)n * sizeof *q);
-            if (p != stack_p) free(p);
-            p = q;
-            cap *= 2;
-        }
-        p[n++] = x;
+        if (!partials_add(&s, x, &overflow)) { exc_nomem(vm); goto done; }
+        if (!overflow) continue;
+        if (isfinite(x)) { exc_raise(vm, E_OverflowError, "intermediate overflow in fsum"); goto done; }
+        if (isinf(x)) inf_sum += x;
+        special += x;
+        s.n = 0;
     }
     if (special != 0.0) {
         result = isnan(inf_sum) ? exc_raise(vm, E_ValueError, "-inf + inf in fsum") : float_val(special);
         goto done;
     }
-    double hi = 0.0;
-    if (n > 0) {
-        double lo = 0.0;
-        hi = p[--n];
-        while (n > 0) {
-            double x = hi, y = p[--n];
-            hi = x + y;
-            lo = y - (hi - x);
-            if (lo != 0.0) break;
-        }
-        if (n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0))) {
-            double y = lo * 2.0, x = hi + y;
-            if (y == x - hi) hi = x;
-        }
-    }
-    result = float_val(hi);
+    result = float_val(partials_round(&s));
 done:
-    if (p != stack_p) free(p);
+    partials_free(&s);
     vm_pop_roots(vm, 1);
     return result;
 }
@@ -374,6 +397,90 @@ static Value m_prod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     vm->nroots = base;
     return acc;
+}
+
+/* A float and a float, or a float and an int, as two doubles: the pairs
+ * sumprod sums exactly. An int too large for a float does not qualify. */
+static bool float_pair(VM *vm, Value p, Value q, double *x, double *y) {
+    if (!(is_float(p) && (is_float(q) || is_intlike(q))) && !(is_float(q) && is_intlike(p))) return false;
+    if (!is_float(p) && int_to_float(vm, p, x) == ERR) { vm->exc = UNDEF; return false; }
+    if (!is_float(q) && int_to_float(vm, q, y) == ERR) { vm->exc = UNDEF; return false; }
+    if (is_float(p)) *x = as_float(p);
+    if (is_float(q)) *y = as_float(q);
+    return true;
+}
+
+/* Adds x * y to the partials exactly (fma gives the product's rounding
+ * error); false when the total would not be finite. */
+static bool partials_add_product(VM *vm, Partials *s, double *naive, double x, double y) {
+    double hi = x * y, lo = fma(x, y, -hi);
+    bool overflow;
+    if (!isfinite(hi) || !isfinite(*naive + hi)) return false;
+    if (!partials_add(s, hi, &overflow) || !partials_add(s, lo, &overflow)) { exc_nomem(vm); return false; }
+    *naive += hi;
+    return true;
+}
+
+/* sumprod(p, q) sums the products as CPython does, in up to three phases
+ * that never come back: pairs of exact ints first (op_binary keeps them
+ * exact), then pairs of floats (or a float and an int) summed exactly and
+ * rounded once, then anything else with * and + from the total so far. So
+ * the result can depend on where the types change, as in CPython. */
+static Value m_sumprod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "math.sumprod", nargs, kw, 2, 2)) return ERR;
+    int base = vm->nroots;
+    Value total = int_val(0), its[2];
+    for (int k = 0; k < 2; k++) {
+        its[k] = op_iter(vm, args[k]);
+        if (its[k] == ERR || !vm_push_root(vm, its[k])) { vm->nroots = base; return ERR; }
+    }
+    if (!vm_push_root(vm, total) || !vm_push_root(vm, NONE_VAL) || !vm_push_root(vm, NONE_VAL)) {
+        vm->nroots = base;
+        return ERR;
+    }
+    Partials s;
+    partials_init(&s);
+    double naive = 0.0;
+    bool used = false;      /* some pair went to the partials */
+    int phase = 0;          /* 0: exact ints, 1: floats, 2: generic */
+    for (;;) {
+        Value p = op_next(vm, its[0]);
+        if (p == ERR) { total = ERR; break; }
+        vm->roots[base + 3] = p;
+        Value q = op_next(vm, its[1]);
+        if (q == ERR) { total = ERR; break; }
+        vm->roots[base + 4] = q;
+        if ((p == UNDEF) != (q == UNDEF)) { total = exc_raise(vm, E_ValueError, "Inputs are not the same length"); break; }
+        bool done = p == UNDEF;
+        if (phase == 0 && !done && (is_int(p) || is_bigint(p)) && (is_int(q) || is_bigint(q))) {
+            /* falls through to the generic step below */
+        } else if (phase <= 1) {
+            double x, y;
+            phase = 1;
+            if (!done && float_pair(vm, p, q, &x, &y) && partials_add_product(vm, &s, &naive, x, y)) {
+                used = true;
+                continue;
+            }
+            if (vm->exc != UNDEF) { total = ERR; break; }
+            phase = 2;
+            if (used) {
+                used = false;
+                total = op_binary(vm, BIN_ADD, total, float_val(partials_round(&s)));
+                if (total == ERR) break;
+                vm->roots[base + 2] = total;
+            }
+        }
+        if (done) break;
+        Value term = op_binary(vm, BIN_MUL, p, q);
+        if (term == ERR || !vm_push_root(vm, term)) { total = ERR; break; }
+        total = op_binary(vm, BIN_ADD, total, term);
+        vm_pop_roots(vm, 1);
+        if (total == ERR) break;
+        vm->roots[base + 2] = total;
+    }
+    partials_free(&s);
+    vm->nroots = base;
+    return total;
 }
 
 /* The Euclidean norm of n coordinates (hypot and dist); v is overwritten.
@@ -593,10 +700,41 @@ static Value m_lgamma(VM *vm, Value *a, int n, ObjTuple *kw) { return gamma_fn(v
 
 /* ---- the float grid ----------------------------------------------------------- */
 
+/* Doubles as integers in the order of their values (both zeros are 0), so
+ * that n steps along the floats is adding n. */
+static int64_t float_order(double d) {
+    int64_t b;
+    memcpy(&b, &d, sizeof b);
+    return b >= 0 ? b : -(b & INT64_MAX);
+}
+
+static double float_of_order(int64_t o) {
+    int64_t b = o >= 0 ? o : (-o) | INT64_MIN;
+    double d;
+    memcpy(&d, &b, sizeof d);
+    return d;
+}
+
+/* nextafter(x, y, steps=None): 3.12's steps moves that many floats toward
+ * y at once, stopping at y. */
 static Value m_nextafter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"steps", NULL};
     double x, y;
-    if (!two_doubles(vm, args, nargs, kw, "nextafter", &x, &y)) return ERR;
-    return float_val(nextafter(x, y));
+    if (!args_kw_only(vm, "nextafter", kw, accepted) || !two_doubles(vm, args, nargs, NULL, "nextafter", &x, &y))
+        return ERR;
+    Value sv = args_kw(vm, args, nargs, kw, "steps");
+    if (sv == UNDEF || sv == NONE_VAL) return float_val(nextafter(x, y));
+    Value steps = to_index(vm, sv);
+    if (steps == ERR) return ERR;
+    if (int_sign(steps) < 0) return exc_raise(vm, E_ValueError, "steps must be a non-negative integer");
+    if (isnan(x)) return float_val(x);
+    if (isnan(y)) return float_val(y);
+    int64_t n, ox = float_order(x), oy = float_order(y);
+    if (!int_to_i64(steps, &n)) n = INT64_MAX;
+    if (n == 0) return float_val(x);
+    uint64_t gap = oy > ox ? (uint64_t)oy - (uint64_t)ox : (uint64_t)ox - (uint64_t)oy;
+    if ((uint64_t)n >= gap) return float_val(y);
+    return float_val(float_of_order(oy > ox ? ox + n : ox - n));
 }
 
 /* ulp(x): the gap between |x| and the next float away from zero (toward
@@ -752,7 +890,7 @@ static const struct { const char *name; NativeFn fn; } functions[] = {
     {"floor", m_floor}, {"ceil", m_ceil}, {"trunc", m_trunc},
     {"modf", m_modf}, {"frexp", m_frexp}, {"ldexp", m_ldexp},
     {"isfinite", m_isfinite}, {"isinf", m_isinf}, {"isnan", m_isnan}, {"isclose", m_isclose},
-    {"fsum", m_fsum}, {"prod", m_prod}, {"hypot", m_hypot}, {"dist", m_dist},
+    {"fsum", m_fsum}, {"prod", m_prod}, {"sumprod", m_sumprod}, {"hypot", m_hypot}, {"dist", m_dist},
     {"gamma", m_gamma}, {"lgamma", m_lgamma}, {"nextafter", m_nextafter}, {"ulp", m_ulp},
     {"factorial", m_factorial}, {"gcd", m_gcd}, {"lcm", m_lcm}, {"isqrt", m_isqrt},
     {"comb", m_comb}, {"perm", m_perm},

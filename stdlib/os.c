@@ -656,7 +656,7 @@ static Value os_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value path_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {
         "islink", "lexists", "getmtime", "getatime", "getctime", "relpath", "commonprefix",
-        "commonpath", "realpath", "samefile", "splitdrive", "normcase", "expandvars", "ismount",
+        "commonpath", "realpath", "samefile", "splitdrive", "splitroot", "isjunction", "normcase", "expandvars", "ismount",
         "supports_unicode_filenames", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "os.path", "_os_py", names, args[0]);

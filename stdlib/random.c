@@ -729,6 +729,59 @@ static Value r_weibullvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return float_val(alpha * pow(-log(1.0 - random_double(st)), 1.0 / beta));
 }
 
+/* binomialvariate(n=1, p=0.5), 3.12: the number of successes in n trials,
+ * by CPython's methods so that a seed gives the same numbers: one draw for
+ * n == 1, Devroye's geometric method while n*p < 10, else Hörmann's BTRS
+ * (transformed rejection with a squeeze), with p <= 0.5 by symmetry. */
+static int64_t binomial_draw(MTState *st, int64_t n, double p) {
+    if (n == 1) return random_double(st) < p;
+    if (p > 0.5) return n - binomial_draw(st, n, 1.0 - p);
+    if ((double)n * p < 10.0) {
+        double c = log2(1.0 - p);
+        int64_t x = 0, y = 0;
+        if (c == 0.0) return 0;
+        for (;;) {
+            y += (int64_t)floor(log2(random_double(st)) / c) + 1;
+            if (y > n) return x;
+            x++;
+        }
+    }
+    double spq = sqrt((double)n * p * (1.0 - p));
+    double b = 1.15 + 2.53 * spq, a = -0.0873 + 0.0248 * b + 0.01 * p;
+    double c = (double)n * p + 0.5, vr = 0.92 - 4.2 / b;
+    double alpha = (2.83 + 5.1 / b) * spq, lpq = log(p / (1.0 - p));
+    double m = floor((double)(n + 1) * p), h = lgamma(m + 1) + lgamma((double)n - m + 1);
+    for (;;) {
+        double u = random_double(st) - 0.5, us = 0.5 - fabs(u);
+        double k = floor((2.0 * a / us + b) * u + c);
+        if (k < 0 || k > (double)n) continue;
+        double v = random_double(st);
+        if (us >= 0.07 && v <= vr) return (int64_t)k;     /* the squeeze */
+        v *= alpha / (a / (us * us) + b);
+        if (log(v) <= h - lgamma(k + 1) - lgamma((double)n - k + 1) + (k - m) * lpq) return (int64_t)k;
+    }
+}
+
+static Value r_binomialvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const accepted[] = {"n", "p", NULL};
+    MTState *st = state_of(vm, args[0]);
+    if (!st || !args_kw_only_py(vm, "Random.binomialvariate", kw, accepted)) return ERR;
+    if (nargs > 3)
+        return exc_raise(vm, E_TypeError,
+                         "Random.binomialvariate() takes from 1 to 3 positional arguments but %d were given", nargs);
+    Value nv = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "n");
+    Value pv = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "p");
+    int64_t n = 1;
+    double p = 0.5;
+    if (nv != UNDEF && !index_value(vm, nv, &n, "binomialvariate")) return ERR;
+    if (pv != UNDEF && !float_arg(vm, pv, &p)) return ERR;
+    if (n < 0) return exc_raise(vm, E_ValueError, "n must be non-negative");
+    if (p == 0.0) return int_val(0);
+    if (p == 1.0) return int_from_i64(vm, n);
+    if (!(p > 0.0 && p < 1.0)) return exc_raise(vm, E_ValueError, "p must be in the range 0.0 <= p <= 1.0");
+    return int_from_i64(vm, binomial_draw(st, n, p));
+}
+
 /* The state as CPython gives it: (3, (mt[0], ..., mt[623], index), gauss_next). */
 static Value r_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     METHOD("getstate", 0, 0);
@@ -776,7 +829,7 @@ static const struct { const char *name; NativeFn fn; } methods[] = {
     {"gauss", r_gauss}, {"normalvariate", r_normalvariate}, {"expovariate", r_expovariate},
     {"lognormvariate", r_lognormvariate}, {"vonmisesvariate", r_vonmisesvariate},
     {"gammavariate", r_gammavariate}, {"betavariate", r_betavariate}, {"paretovariate", r_paretovariate},
-    {"weibullvariate", r_weibullvariate}, {"getstate", r_getstate}, {"setstate", r_setstate},
+    {"weibullvariate", r_weibullvariate}, {"binomialvariate", r_binomialvariate}, {"getstate", r_getstate}, {"setstate", r_setstate},
 };
 
 bool mod_random_init(VM *vm, ObjModule *m) {

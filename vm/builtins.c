@@ -158,6 +158,30 @@ static Value std_stream(VM *vm, const char *name) {
     return cur == dict_get_str(d, str_intern_cstr(vm, orig)) ? UNDEF : cur;
 }
 
+Value builtins_display(VM *vm, Value v) {
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (is_kind(sys, OBJ_MODULE)) {
+        ObjDict *d = AS(ObjModule, sys)->dict;
+        Value hook = dict_get_str(d, str_intern_cstr(vm, "displayhook"));
+        if (hook != UNDEF && hook != dict_get_str(d, str_intern_cstr(vm, "__displayhook__")))
+            return op_call1(vm, hook, v) == ERR ? ERR : NONE_VAL;
+    }
+    if (v == NONE_VAL) return NONE_VAL;
+    Value r = op_repr(vm, v);
+    if (r == ERR) return ERR;
+    Value out = std_stream(vm, "stdout");
+    if (out == UNDEF) {
+        vm_write(vm, 1, AS(ObjStr, r)->data, (size_t)AS(ObjStr, r)->len);
+        vm_write(vm, 1, "\n", 1);
+    } else if (out != NONE_VAL) {
+        if (!vm_push_root(vm, r)) return ERR;
+        Value line = op_binary(vm, BIN_ADD, r, obj_val(vm->char_strs['\n']));
+        vm_pop_roots(vm, 1);
+        if (line == ERR || op_call_method(vm, out, str_intern_cstr(vm, "write"), &line, 1) == ERR) return ERR;
+    }
+    return dict_set_str(vm, vm->builtins, str_intern_cstr(vm, "_"), v) < 0 ? ERR : NONE_VAL;
+}
+
 /* print() to a stream object: write() once per piece, as CPython does. */
 static Value print_to(VM *vm, Value file, Value *args, int nargs, Value sep, Value end) {
     Value write = op_getattr(vm, file, str_intern_cstr(vm, "write"));     /* AttributeError if none */

@@ -12,6 +12,11 @@ bool builtins_init(VM *vm);
 bool builtins_eval_init(VM *vm);
 /* builtins.__import__ as made (the import statement skips calling it). */
 Value builtins_import(VM *vm, Value *args, int nargs, ObjTuple *kw);
+/* What an expression statement at the interactive prompt (compile mode
+ * 'single') does with its value: sys.displayhook(v) if the script set one,
+ * else repr(v) on sys.stdout (which doctest and redirect_stdout replace)
+ * and v kept as builtins._; None is skipped. NONE_VAL or ERR. */
+Value builtins_display(VM *vm, Value v);
 /* What locals() returns in frame f: its namespace, or a snapshot of a
  * function's variables. */
 Value builtins_frame_locals(VM *vm, Frame *f);

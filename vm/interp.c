@@ -1790,14 +1790,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     }
     CASE(PRINT_EXPR) {
         SAVE();
-        Value v = TOP();
-        if (v != NONE_VAL) {
-            Value r = op_repr(vm, v);
-            CHECK(r);
-            vm_write(vm, 1, AS(ObjStr, r)->data, (size_t)AS(ObjStr, r)->len);
-            vm_write(vm, 1, "\n", 1);
-            CHECK_INT(dict_set_str(vm, vm->builtins, str_intern_cstr(vm, "_"), v));
-        }
+        CHECK(builtins_display(vm, TOP()));
         sp--;
         NEXT();
     }

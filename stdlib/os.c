@@ -37,13 +37,7 @@ extern char **environ;
 /* Raises the OSError subclass for `err` with no, one or two file names
  * (UNDEF for none): CPython's "[Errno 17] File exists: 'a' -> 'b'". */
 static Value os_error2(VM *vm, int err, Value filename, Value filename2) {
-    Value args[5] = {int_val(err), str_from_cstr(vm, strerror(err)), filename, NONE_VAL, filename2};
-    if (args[1] == ERR) return ERR;
-    int n = filename == UNDEF ? 2 : filename2 == UNDEF ? 3 : 5;
-    ObjTuple *t = tuple_from(vm, args, n);
-    if (!t) return ERR;
-    Value e = exc_new(vm, exc_oserror_class(vm, vm->exc_types[E_OSError], args, n), t);
-    return e == ERR ? ERR : exc_raise_value(vm, e);
+    return procargs_oserror(vm, err, filename, filename2);
 }
 
 static Value os_error(VM *vm, int err, Value filename) { return os_error2(vm, err, filename, UNDEF); }
@@ -125,21 +119,6 @@ static Value os_kill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", is_int(args[0]) ? args[1] : args[0]);
     if (kill((pid_t)as_int(args[0]), (int)as_int(args[1])) < 0) return os_error(vm, errno, UNDEF);
     return NONE_VAL;
-}
-
-/* pipe() -> (read_fd, write_fd), not inherited by exec'd programs, as CPython. */
-static Value os_pipe(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)args;
-    if (!args_check(vm, "pipe", nargs, kw, 0, 0)) return ERR;
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) < 0) return os_error(vm, errno, UNDEF);
-    ObjTuple *t = tuple_from(vm, (Value[]){int_val(fds[0]), int_val(fds[1])}, 2);
-    if (!t) {
-        close(fds[0]);
-        close(fds[1]);
-        return ERR;
-    }
-    return obj_val(t);
 }
 
 static Value os_getppid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -667,7 +646,7 @@ static Value path_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 typedef struct { const char *name; NativeFn fn; } Entry;
 
 static const Entry os_functions[] = {
-    {"getenv", os_getenv}, {"getpid", os_getpid}, {"getppid", os_getppid}, {"_exit", os__exit}, {"kill", os_kill}, {"pipe", os_pipe}, {"cpu_count", os_cpu_count}, {"urandom", os_urandom}, {"getcwd", os_getcwd},
+    {"getenv", os_getenv}, {"getpid", os_getpid}, {"getppid", os_getppid}, {"_exit", os__exit}, {"kill", os_kill}, {"cpu_count", os_cpu_count}, {"urandom", os_urandom}, {"getcwd", os_getcwd},
     {"chdir", os_chdir}, {"listdir", os_listdir}, {"remove", os_remove}, {"unlink", os_unlink},
     {"rmdir", os_rmdir}, {"mkdir", os_mkdir}, {"makedirs", os_makedirs}, {"rename", os_rename},
     {"open", os_open}, {"close", os_close}, {"write", os_write}, {"read", os_read},

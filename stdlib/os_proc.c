@@ -47,13 +47,7 @@ extern char **environ;
 /* Raises the OSError subclass for `err`, with one or two file names (UNDEF
  * for none), as CPython's "[Errno 2] ...: 'a' -> 'b'". */
 static Value raise_errno2(VM *vm, int err, Value file, Value file2) {
-    Value args[5] = {int_val(err), str_from_cstr(vm, strerror(err)), file, NONE_VAL, file2};
-    if (args[1] == ERR) return ERR;
-    int n = file == UNDEF ? 2 : file2 == UNDEF ? 3 : 5;
-    ObjTuple *t = tuple_from(vm, args, n);
-    if (!t) return ERR;
-    Value e = exc_new(vm, exc_oserror_class(vm, vm->exc_types[E_OSError], args, n), t);
-    return e == ERR ? ERR : exc_raise_value(vm, e);
+    return procargs_oserror(vm, err, file, file2);
 }
 
 static Value raise_errno(VM *vm, int err, Value file) { return raise_errno2(vm, err, file, UNDEF); }
@@ -577,20 +571,29 @@ static Value os_get_blocking(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return flags < 0 ? raise_errno(vm, errno, UNDEF) : bool_val(!(flags & O_NONBLOCK));
 }
 
-static Value os_set_blocking(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+/* set_blocking(fd, on) and set_inheritable(fd, on): both clear a flag of
+ * the descriptor (get: F_GETFL or F_GETFD) when on, and set it when off. */
+static Value clear_fd_flag_if(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int get, int flag) {
     int fd, on;
-    if (!args_check(vm, "set_blocking", nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || (on = op_truthy(vm, args[1])) < 0)
+    if (!args_check(vm, name, nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || (on = op_truthy(vm, args[1])) < 0)
         return ERR;
-    int flags = fcntl(fd, F_GETFL);
-    if (flags < 0 || fcntl(fd, F_SETFL, on ? flags & ~O_NONBLOCK : flags | O_NONBLOCK) < 0)
-        return raise_errno(vm, errno, UNDEF);
+    int set = get == F_GETFL ? F_SETFL : F_SETFD;
+    int flags = fcntl(fd, get);
+    if (flags < 0 || fcntl(fd, set, on ? flags & ~flag : flags | flag) < 0) return raise_errno(vm, errno, UNDEF);
     return NONE_VAL;
 }
 
-/* pipe2(flags) -> (read_fd, write_fd) with O_CLOEXEC / O_NONBLOCK as asked. */
-static Value os_pipe2(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    int flags, fds[2];
-    if (!args_check(vm, "pipe2", nargs, kw, 1, 1) || !int_arg(vm, args[0], &flags)) return ERR;
+static Value os_set_blocking(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return clear_fd_flag_if(vm, args, nargs, kw, "set_blocking", F_GETFL, O_NONBLOCK);
+}
+
+static Value os_set_inheritable(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return clear_fd_flag_if(vm, args, nargs, kw, "set_inheritable", F_GETFD, FD_CLOEXEC);
+}
+
+/* A new pipe as (read_fd, write_fd). */
+static Value pipe_fds(VM *vm, int flags) {
+    int fds[2];
     if (pipe2(fds, flags) < 0) return raise_errno(vm, errno, UNDEF);
     ObjTuple *t = tuple_from(vm, (Value[]){int_val(fds[0]), int_val(fds[1])}, 2);
     if (!t) {
@@ -601,14 +604,17 @@ static Value os_pipe2(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(t);
 }
 
-static Value os_set_inheritable(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    int fd, on;
-    if (!args_check(vm, "set_inheritable", nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || (on = op_truthy(vm, args[1])) < 0)
-        return ERR;
-    int flags = fcntl(fd, F_GETFD);
-    if (flags < 0 || fcntl(fd, F_SETFD, on ? flags & ~FD_CLOEXEC : flags | FD_CLOEXEC) < 0)
-        return raise_errno(vm, errno, UNDEF);
-    return NONE_VAL;
+/* pipe(): not inherited by exec'd programs, as CPython's. */
+static Value os_pipe(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    return args_check(vm, "pipe", nargs, kw, 0, 0) ? pipe_fds(vm, O_CLOEXEC) : ERR;
+}
+
+/* pipe2(flags): O_CLOEXEC / O_NONBLOCK as asked. */
+static Value os_pipe2(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int flags;
+    if (!args_check(vm, "pipe2", nargs, kw, 1, 1) || !int_arg(vm, args[0], &flags)) return ERR;
+    return pipe_fds(vm, flags);
 }
 
 /* ---- information --------------------------------------------------------------------- */
@@ -720,7 +726,7 @@ static const Entry functions[] = {
     {"dup", os_dup}, {"dup2", os_dup2}, {"lseek", os_lseek}, {"fsync", os_fsync}, {"ftruncate", os_ftruncate},
     {"isatty", os_isatty}, {"closerange", os_closerange},
     {"get_inheritable", os_get_inheritable}, {"set_inheritable", os_set_inheritable},
-    {"get_blocking", os_get_blocking}, {"set_blocking", os_set_blocking}, {"pipe2", os_pipe2}, {"getsid", os_getsid},
+    {"get_blocking", os_get_blocking}, {"set_blocking", os_set_blocking}, {"pipe", os_pipe}, {"pipe2", os_pipe2}, {"getsid", os_getsid},
     {"strerror", os_strerror}, {"_uname", os__uname}, {"_times", os__times},
     {"_terminal_size", os__terminal_size}, {"confstr", os_confstr}, {"_set_echo", os__set_echo},
 };

@@ -138,3 +138,13 @@ char **procargs_env(VM *vm, const char *fname, Value env) {
     }
     return v;
 }
+
+Value procargs_oserror(VM *vm, int err, Value file, Value file2) {
+    Value args[5] = {int_val(err), str_from_cstr(vm, strerror(err)), file, NONE_VAL, file2};
+    if (args[1] == ERR) return ERR;
+    int n = file == UNDEF ? 2 : file2 == UNDEF ? 3 : 5;
+    ObjTuple *t = tuple_from(vm, args, n);
+    if (!t) return ERR;
+    Value e = exc_new(vm, exc_oserror_class(vm, vm->exc_types[E_OSError], args, n), t);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}

@@ -26,4 +26,9 @@ const char *procargs_fspath(VM *vm, const char *fname, Value *v, int *nroots);
 
 void procargs_free(char **v);
 
+/* Raises the OSError subclass for errno `err`, with no, one or two file
+ * names (UNDEF for none): CPython's "[Errno 17] File exists: 'a' -> 'b'".
+ * Returns ERR. */
+Value procargs_oserror(VM *vm, int err, Value file, Value file2);
+
 #endif

@@ -88,13 +88,18 @@ static void vformat(VM *vm, StrBuf *b, const char *fmt, va_list ap) {
     }
 }
 
-bool exc_warn(VM *vm, ExcId category, const char *fmt, ...) {
+/* A message as a str, formatted as exc_raise's. */
+static Value vmessage(VM *vm, const char *fmt, va_list ap) {
     StrBuf b = SB_INIT;
+    vformat(vm, &b, fmt, ap);
+    return str_from_buf(vm, &b);
+}
+
+bool exc_warn(VM *vm, ExcId category, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    vformat(vm, &b, fmt, ap);
+    Value msg = vmessage(vm, fmt, ap);
     va_end(ap);
-    Value msg = str_from_buf(vm, &b);
     if (msg == ERR || !vm_push_root(vm, msg)) return false;
     Value mod = import_module(vm, "warnings");
     Value warn = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "warn"));
@@ -105,12 +110,10 @@ bool exc_warn(VM *vm, ExcId category, const char *fmt, ...) {
 }
 
 Value exc_raise(VM *vm, ExcId id, const char *fmt, ...) {
-    StrBuf b = SB_INIT;
     va_list ap;
     va_start(ap, fmt);
-    vformat(vm, &b, fmt, ap);
+    Value msg = vmessage(vm, fmt, ap);
     va_end(ap);
-    Value msg = str_from_buf(vm, &b);
     if (msg == ERR) return ERR;
     ObjTuple *args = tuple_from(vm, &msg, 1);
     if (!args) return ERR;

@@ -321,26 +321,23 @@ static bool is_constant(const Node *e) {
     }
 }
 
-/* `x is 1`: identity with a literal (other than the singletons) is almost
- * always a mistake for ==. */
+/* A constant other than None, True, False and `...`: what `is` should
+ * not be used with. */
+static bool is_identity_literal(const Node *e) {
+    return is_constant(e) && e->kind != E_NONE && e->kind != E_TRUE && e->kind != E_FALSE && e->kind != E_ELLIPSIS;
+}
+
+/* `x is 1`: identity with a literal is almost always a mistake for ==. */
 static void check_compare(Compiler *c, const Node *n) {
     const Node *left = n->u.compare.left;
     for (int i = 0; i < n->u.compare.comparators.n; i++) {
         const Node *right = n->u.compare.comparators.items[i];
         AstOp op = n->u.compare.ops[i];
-        if (op == OP_IS || op == OP_IS_NOT) {
-            const Node *lit = is_constant(left) && left->kind != E_NONE && left->kind != E_TRUE &&
-                                      left->kind != E_FALSE && left->kind != E_ELLIPSIS
-                                  ? left : right;
-            if (lit == right && !(is_constant(right) && right->kind != E_NONE && right->kind != E_TRUE &&
-                                  right->kind != E_FALSE && right->kind != E_ELLIPSIS))
-                lit = NULL;
-            if (lit) {
-                compile_warn(c, n, op == OP_IS ? "\"is\" with '%s' literal. Did you mean \"==\"?"
-                                               : "\"is not\" with '%s' literal. Did you mean \"!=\"?",
-                             infer_type(lit));
-                return;
-            }
+        if ((op == OP_IS || op == OP_IS_NOT) && (is_identity_literal(left) || is_identity_literal(right))) {
+            compile_warn(c, n, op == OP_IS ? "\"is\" with '%s' literal. Did you mean \"==\"?"
+                                           : "\"is not\" with '%s' literal. Did you mean \"!=\"?",
+                         infer_type(is_identity_literal(left) ? left : right));
+            return;
         }
         left = right;
     }
@@ -348,7 +345,7 @@ static void check_compare(Compiler *c, const Node *n) {
 
 /* `[(1, 2) (3, 4)]`: calling a literal or a display means a comma is missing. */
 static void check_caller(Compiler *c, const Node *f) {
-    if (is_constant(f) || (infer_type(f) && f->kind != E_LAMBDA))
+    if (infer_type(f) && f->kind != E_LAMBDA)
         compile_warn(c, f, "'%s' object is not callable; perhaps you missed a comma?", infer_type(f));
 }
 
@@ -366,7 +363,7 @@ static void check_subscript(Compiler *c, const Node *n) {
     }
     bool sequence = v->kind == E_STR || v->kind == E_BYTES || v->kind == E_TUPLE || v->kind == E_LIST ||
                     v->kind == E_LISTCOMP || v->kind == E_FSTRING || v->kind == E_FORMATTED;
-    const char *it = is_constant(index) || (infer_type(index) && index->kind != E_SLICE) ? infer_type(index) : NULL;
+    const char *it = infer_type(index);
     if (sequence && it && strcmp(it, "int") && strcmp(it, "bool"))
         compile_warn(c, v, "%s indices must be integers or slices, not %s; perhaps you missed a comma?", vt, it);
 }

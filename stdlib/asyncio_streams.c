@@ -260,12 +260,29 @@ static Value f_tcp_connect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return f;
 }
 
-static bool conn_check(VM *vm, Value self, const char *name, int nargs, ObjTuple *kw, int n) {
-    if (!is_kind(self, OBJ_CDATA) || as_obj(self)->cls != vm->sched->tcp_conn_cls) {
-        exc_raise(vm, E_TypeError, "%s() needs a TCP connection", name);
+bool asyncio_handle_check(VM *vm, Value self, ObjClass *cls, const char *what, const char *name, int nargs,
+                          ObjTuple *kw, int n) {
+    if (!is_kind(self, OBJ_CDATA) || as_obj(self)->cls != cls) {
+        exc_raise(vm, E_TypeError, "%s() needs %s", name, what);
         return false;
     }
     return args_check(vm, name, nargs - 1, kw, n, n);
+}
+
+static bool conn_check(VM *vm, Value self, const char *name, int nargs, ObjTuple *kw, int n) {
+    return asyncio_handle_check(vm, self, vm->sched->tcp_conn_cls, "a TCP connection", name, nargs, kw, n);
+}
+
+/* close(): one future for every caller (each wait_closed() gets it), done
+ * once libuv has let go of the handle. */
+static Value close_future(VM *vm, IoWatch *w, Value *slot) {
+    if (*slot != UNDEF) return *slot;
+    Value f = new_future(vm, slot);
+    if (f == ERR) return ERR;
+    if (w->closed) settle(vm, slot, NONE_VAL, false);
+    else sched_io_close(w);
+    *slot = f;
+    return f;
 }
 
 static void alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *buf) {
@@ -378,14 +395,7 @@ static Value c_write_eof(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* conn.close(): a future done once libuv has let go of the socket. */
 static Value c_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!conn_check(vm, args[0], "close", nargs, kw, 0)) return ERR;
-    TcpConn *c = CONN(args[0]);
-    if (c->close_fut != UNDEF) return c->close_fut;
-    Value f = new_future(vm, &c->close_fut);
-    if (f == ERR) return ERR;
-    if (c->io.closed) settle(vm, &c->close_fut, NONE_VAL, false);
-    else sched_io_close(&c->io);
-    c->close_fut = f;   /* kept, so that every wait_closed() gets this one */
-    return f;
+    return close_future(vm, &CONN(args[0])->io, &CONN(args[0])->close_fut);
 }
 
 static Value c_is_closing(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -474,11 +484,7 @@ static Value f_tcp_bind(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 #define LISTENER(v) ((TcpListener *)as_obj(v))
 
 static bool listener_check(VM *vm, Value self, const char *name, int nargs, ObjTuple *kw, int n) {
-    if (!is_kind(self, OBJ_CDATA) || as_obj(self)->cls != vm->sched->tcp_listener_cls) {
-        exc_raise(vm, E_TypeError, "%s() needs a TCP listener", name);
-        return false;
-    }
-    return args_check(vm, name, nargs - 1, kw, n, n);
+    return asyncio_handle_check(vm, self, vm->sched->tcp_listener_cls, "a TCP listener", name, nargs, kw, n);
 }
 
 /* listener.serve(on_accept): hands each connection to on_accept. */
@@ -493,14 +499,7 @@ static Value l_serve(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value l_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!listener_check(vm, args[0], "close", nargs, kw, 0)) return ERR;
-    TcpListener *l = LISTENER(args[0]);
-    if (l->close_fut != UNDEF) return l->close_fut;
-    Value f = new_future(vm, &l->close_fut);
-    if (f == ERR) return ERR;
-    if (l->io.closed) settle(vm, &l->close_fut, NONE_VAL, false);
-    else sched_io_close(&l->io);
-    l->close_fut = f;
-    return f;
+    return close_future(vm, &LISTENER(args[0])->io, &LISTENER(args[0])->close_fut);
 }
 
 static Value l_getsockname(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -14,5 +14,10 @@ bool asyncio_streams_init(VM *vm, ObjModule *m);
 Value asyncio_stream_new_pipe(VM *vm, uv_pipe_t **pipe);
 /* Closes such a stream when the spawn failed. */
 void asyncio_stream_abandon(VM *vm, Value conn);
+/* A native method's receiver check: self must be an object of the handle
+ * class cls ("read() needs a TCP connection"), then args_check of n
+ * arguments. */
+bool asyncio_handle_check(VM *vm, Value self, ObjClass *cls, const char *what, const char *name, int nargs,
+                          ObjTuple *kw, int n);
 
 #endif

@@ -194,11 +194,7 @@ fail_root:
 #define PROC(v) ((ProcHandle *)as_obj(v))
 
 static bool proc_check(VM *vm, Value self, const char *name, int nargs, ObjTuple *kw, int n) {
-    if (!is_kind(self, OBJ_CDATA) || as_obj(self)->cls != vm->sched->proc_cls) {
-        exc_raise(vm, E_TypeError, "%s() needs a process handle", name);
-        return false;
-    }
-    return args_check(vm, name, nargs - 1, kw, n, n);
+    return asyncio_handle_check(vm, self, vm->sched->proc_cls, "a process handle", name, nargs, kw, n);
 }
 
 static Value p_pid(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -179,7 +179,8 @@ int main(int argc, char **argv) {
         for (int k = i; k < argc; k++) args[n++] = argv[k];
         asy_set_argv(vm, n, args);
         AsyStatus st = asy_run_module(vm, module);
-        if (st == ASY_ERROR && !strncmp(asy_error_text(vm), "No module named", 15)) {
+        const char *err = st == ASY_ERROR ? asy_error_text(vm) : NULL;
+        if (err && (!strncmp(err, "No module named", 15) || !strncmp(err, "No code object", 14))) {
             /* As CPython: "python: No module named x", status 1. */
             fprintf(stderr, "asy: %s", asy_error_text(vm));
             asy_free(vm);

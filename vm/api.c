@@ -21,6 +21,7 @@
 #include "num.h"
 #include "ops.h"
 #include "scheduler.h"
+#include "../stdlib/modules.h"
 #include "slots.h"
 #include "str.h"
 #include "weakref.h"
@@ -465,26 +466,58 @@ static bool module_file(const char *dir, const char *name, char *out, size_t siz
     return false;
 }
 
+/* Ends asy_run_module with a message of the `asy: ...` kind, as CPython's
+ * "python: No module named x": no traceback, status 1. */
+static AsyStatus module_error(VM *vm, const char *fmt, const char *name) {
+    vm->exc = UNDEF;
+    free(vm->error_text);
+    StrBuf b = SB_INIT;
+    sb_addf(&b, fmt, name, name);
+    vm->error_text = sb_take(&b);
+    return ASY_ERROR;
+}
+
+/* Sets sys.argv[0] to the file that runs, as `python -m` does. */
+static void set_argv0(VM *vm, const char *file) {
+    Value f = str_decode_utf8(vm, file, strlen(file), "replace");
+    if (f != ERR && is_list(vm->sys_argv) && AS(ObjList, vm->sys_argv)->len) AS(ObjList, vm->sys_argv)->items[0] = f;
+}
+
+/* `-m name` for a standard-library module written in Asy: its source runs as
+ * __main__ (a package's name.__main__). */
+static AsyStatus run_embedded_module(VM *vm, const char *name, const char *source, size_t len, bool package) {
+    char main[1024], file[1100];
+    snprintf(main, sizeof main, "%s%s", name, package ? ".__main__" : "");
+    if (package && !(source = import_embedded_source(main, &len, &package)))
+        return module_error(vm, "No module named %s.__main__; '%s' is a package and cannot be directly executed\n", name);
+    /* sys.argv[0] is the file's name, as argparse's usage text shows it
+     * (CPython's is the path of doctest.py); tracebacks name the source as
+     * imports do. */
+    const char *leaf = strrchr(main, '.');
+    snprintf(file, sizeof file, "%s.asy", leaf ? leaf + 1 : main);
+    set_argv0(vm, file);
+    snprintf(file, sizeof file, "<stdlib %s.asy>", main);
+    return run(vm, source, len, file, false);
+}
+
 AsyStatus asy_run_module(AsyVM *vm, const char *name) {
     set_path0(vm, NULL);
+    size_t len;
+    bool package;
+    const char *source = import_embedded_source(name, &len, &package);
+    if (source) return run_embedded_module(vm, name, source, len, package);
+    if (modules_find(name)) return module_error(vm, "No code object available for %s\n", name);
     Value sys = import_module(vm, "sys");
     Value path = sys == ERR ? UNDEF : dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
     char file[4096];
     for (int64_t i = 0; is_list(path) && i < AS(ObjList, path)->len; i++) {
         Value dir = AS(ObjList, path)->items[i];
         if (is_str(dir) && module_file(AS(ObjStr, dir)->data, name, file, sizeof file)) {
-            /* As `python -m`: sys.argv[0] is the module's file. */
-            Value f = str_decode_utf8(vm, file, strlen(file), "replace");
-            if (f != ERR && is_list(vm->sys_argv) && AS(ObjList, vm->sys_argv)->len) AS(ObjList, vm->sys_argv)->items[0] = f;
+            set_argv0(vm, file);
             return asy_run_file(vm, file);
         }
     }
-    vm->exc = UNDEF;
-    free(vm->error_text);
-    StrBuf b = SB_INIT;
-    sb_addf(&b, "No module named %s\n", name);
-    vm->error_text = sb_take(&b);
-    return ASY_ERROR;
+    return module_error(vm, "No module named %s\n", name);
 }
 
 const char *asy_error_text(AsyVM *vm) { return vm->error_text; }

@@ -138,6 +138,59 @@ void finalize_note_order(VM *vm, Value v) {
     if (visits < 0) vm->fin_order.len = 0;
 }
 
+/* Whether v may hold the last reference to an object to finalize: it is
+ * one, or holds one a few levels deep, or is too big or too opaque (a native
+ * object, say) to tell cheaply. Values that hold nothing are quickly out. */
+static bool may_hold_pending(Value v, int depth, int *visits) {
+    if (!is_obj(v)) return false;
+    Obj *o = as_obj(v);
+    switch ((ObjKind)o->kind) {
+    case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_RANGE:
+    case OBJ_CODE: case OBJ_CLASS: case OBJ_MODULE: case OBJ_NATIVE: case OBJ_FUNCTION:
+        return false;
+    default: break;
+    }
+    if (depth > DROP_DEPTH || --*visits < 0 || finalize_pending(v)) return true;
+    ObjDict *d = NULL;
+    switch ((ObjKind)o->kind) {
+    case OBJ_LIST: case OBJ_TUPLE: {
+        Value *items = o->kind == OBJ_LIST ? ((ObjList *)o)->items : ((ObjTuple *)o)->items;
+        int64_t n = o->kind == OBJ_LIST ? ((ObjList *)o)->len : ((ObjTuple *)o)->len;
+        for (int64_t i = 0; i < n; i++)
+            if (may_hold_pending(items[i], depth + 1, visits)) return true;
+        return false;
+    }
+    case OBJ_SET: {
+        int64_t pos = 0;
+        Value key;
+        while (set_next((ObjSet *)o, &pos, &key))
+            if (may_hold_pending(key, depth + 1, visits)) return true;
+        return false;
+    }
+    case OBJ_CELL: return may_hold_pending(((ObjCell *)o)->v, depth + 1, visits);
+    case OBJ_BOUND: return may_hold_pending(((ObjBound *)o)->self, depth + 1, visits);
+    case OBJ_DICT: d = (ObjDict *)o; break;
+    case OBJ_INSTANCE: case OBJ_EXC: d = ((ObjInstance *)o)->dict; break;
+    default: return true;
+    }
+    int64_t pos = 0;
+    Value key, val;
+    while (d && dict_next(d, &pos, &key, &val))
+        if (may_hold_pending(key, depth + 1, visits) || may_hold_pending(val, depth + 1, visits)) return true;
+    return false;
+}
+
+bool finalize_frame_drops(Frame *f, Value *sp) {
+    if (f->locals) return true;     /* a class body or exec(): its namespace may go */
+    int visits = DROP_VISITS;
+    Value *own = f->slots + f->code->nlocals + f->code->ncells;
+    for (Value *s = f->slots; s < own; s++)
+        if (may_hold_pending(*s, 0, &visits)) return true;
+    for (Value *s = frame_stack_base(f); s < sp; s++)
+        if (may_hold_pending(*s, 0, &visits)) return true;
+    return false;
+}
+
 /* The due objects that finalize_dropped noted go first, in its order. */
 static void put_dropped_first(VM *vm) {
     FinList *due = &vm->fin_due, *order = &vm->fin_order;

@@ -21,8 +21,11 @@
  * are alive, the interpreter therefore collects right away
  * (finalize_collect) after `del name`, after a store or del drops such a
  * value from a variable, an attribute or a list or dict item, or POP_TOP
- * drops one (a for loop left by break drops its generator), and
- * after a function returns (its locals may have held the last references). These forced collections draw on a budget of heap bytes
+ * drops one (a for loop left by break drops its generator), and after a
+ * function returns if its locals may have held the last references
+ * (finalize_frame_drops: a bounded look a few levels into them, so that
+ * returns from functions that hold nothing of the kind cost no collection).
+ * These forced collections draw on a budget of heap bytes
  * marked (fin_budget), so a program that keeps such objects alive through
  * millions of calls falls back to the ordinary collection schedule after a
  * bounded cost instead of slowing down. */
@@ -47,6 +50,11 @@ void finalize_run(VM *vm);
 void finalize_all(VM *vm);
 void finalize_free(VM *vm);
 
+/* At a return from f (its stack ending at sp), while finalize_wanted: whether
+ * its locals, cells or leftover stack values may hold the last reference to
+ * an object to finalize (see finalize_pending), so that collecting is worth
+ * it. Frees no memory and runs no code. */
+bool finalize_frame_drops(Frame *f, Value *sp);
 /* Collects now if objects with __del__ are alive and the budget allows
  * (see above); the caller has saved its frame state. */
 void finalize_collect(VM *vm);

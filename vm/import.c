@@ -78,6 +78,16 @@ static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e)
     return r == ERR ? ERR : obj_val(m);
 }
 
+const char *import_embedded_source(const char *fullname, size_t *len, bool *package) {
+    for (const EmbeddedModule *e = embedded_modules; e->name; e++) {
+        if (strcmp(e->name, fullname) != 0) continue;
+        *len = e->len;
+        *package = e->package;
+        return e->source;
+    }
+    return NULL;
+}
+
 /* Runs a source file as module `name` (already registered in sys.modules). */
 static Value exec_file_module(VM *vm, ObjModule *m, const char *path, bool package) {
     size_t len;

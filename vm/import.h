@@ -18,6 +18,9 @@ Value import_from(VM *vm, Value module, ObjStr *name);
 int import_star(VM *vm, Value module, ObjDict *ns);
 /* The module called `fullname` (dotted), importing it if needed. */
 Value import_module(VM *vm, const char *fullname);
+/* The source of the standard-library module `fullname` written in Asy
+ * (stdlib/<fullname>.asy), or NULL; *package tells whether it is a package. */
+const char *import_embedded_source(const char *fullname, size_t *len, bool *package);
 /* A new module object with __name__ set, registered in sys.modules. */
 ObjModule *module_new(VM *vm, const char *name);
 

@@ -1615,6 +1615,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 goto error;
             }
         }
+        /* the frame's locals may hold the last references to objects to
+         * finalize (finalize.h): collect once it is gone */
+        bool collect = finalize_wanted(vm) && finalize_frame_drops(done, sp);
         pop_frame(fb, done);
         if (done->flags & FRAME_OWNED) done->gen->state = GEN_DONE;
         if (done->flags & FRAME_ENTRY) return r;
@@ -1631,9 +1634,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             NEXT();
         }
         if (!(done->flags & FRAME_INIT)) PUSH(r);
-        /* the frame's locals may have held the last references to objects
-         * with __del__ (finalize.h) */
-        if (finalize_wanted(vm)) FINALIZE_NOW();
+        if (collect) FINALIZE_NOW();
         NEXT();
     }
     CASE(MAKE_FUNCTION) {

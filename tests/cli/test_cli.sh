@@ -42,6 +42,26 @@ check missing-file 2 "can't open file" "$ASY" "$dir/nothere.asy"
 check bad-option 2 "Unknown option: -z" "$ASY" -z
 check missing-c-arg 2 "Argument expected for the -c option" "$ASY" -c
 check missing-module 1 "No module named nothere" "$ASY" -m nothere
+check native-module 1 "No code object available for sys" "$ASY" -m sys
+check stdlib-package 1 "'asyncio' is a package and cannot be directly executed" "$ASY" -m asyncio
+
+# -m runs the standard library's own modules: unittest, doctest, timeit.
+mkdir -p "$dir/tests/sub"
+printf 'import unittest\nclass T(unittest.TestCase):\n    def test_ok(self): pass\n    def test_bad(self): self.assertEqual(1, 2)\n' > "$dir/tests/test_a.py"
+touch "$dir/tests/sub/__init__.py"
+printf 'import unittest\nclass U(unittest.TestCase):\n    def test_u(self): pass\n' > "$dir/tests/sub/test_b.py"
+printf 'import missing_module_x\n' > "$dir/tests/test_c.py"
+printf 'def double(x):\n    """\n    >>> double(2)\n    4\n    """\n    return x * 2\n' > "$dir/dt.py"
+check unittest-names 1 "FAILED (failures=1)" bash -c "cd '$dir/tests' && '$ASY' -m unittest -v test_a"
+check unittest-verbose 1 "test_ok (test_a.T.test_ok) ... ok" bash -c "cd '$dir/tests' && '$ASY' -m unittest -v test_a.py"
+check unittest-method 0 "Ran 1 test" bash -c "cd '$dir/tests' && '$ASY' -m unittest test_a.T.test_ok"
+check unittest-discover 1 "Ran 4 tests" bash -c "cd '$dir/tests' && '$ASY' -m unittest"
+check unittest-import-error 1 "Failed to import test module: test_c" bash -c "cd '$dir/tests' && '$ASY' -m unittest discover -p 'test_c*'"
+check unittest-discover-start 0 "Ran 1 test" bash -c "cd '$dir' && '$ASY' -m unittest discover -s tests/sub -t tests/sub"
+check doctest-ok 0 "1 passed" "$ASY" -m doctest -v "$dir/dt.py"
+check doctest-quiet 0 "" "$ASY" -m doctest "$dir/dt.py"
+check doctest-bad-option 2 "invalid choice: 'NOPE'" "$ASY" -m doctest -o NOPE "$dir/dt.py"
+check timeit 0 "loops, best of" "$ASY" -m timeit -n 10 -r 1 "1 + 1"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -70,9 +70,7 @@ struct Unit {
     int nexc, capexc;
     int *labels;            /* label -> instruction index, -1 until placed */
     int nlabels, caplabels;
-    FBlock fblocks[64];
     int nfblocks;
-    Handler handlers[64];
     int nhandlers;
     int region_start;       /* where the current protected region began */
     int depth, maxdepth;
@@ -80,6 +78,10 @@ struct Unit {
     int ncaches, nattrcaches;
     int loop_depth;
     bool interactive;
+    /* Last, and not zeroed by enter_unit (4 KB a function): only the first
+     * nfblocks and nhandlers entries are ever read. */
+    FBlock fblocks[64];
+    Handler handlers[64];
 };
 
 typedef struct Compiler {
@@ -652,8 +654,9 @@ static ObjStr *make_qualname(Compiler *c, const char *name) {
 }
 
 static bool enter_unit(Compiler *c, Scope *scope, const char *name, int firstline) {
-    Unit *u = calloc(1, sizeof(Unit));
+    Unit *u = malloc(sizeof(Unit));
     if (!u) { nomem(c); return false; }
+    memset(u, 0, offsetof(Unit, fblocks));
     u->qualname = make_qualname(c, name);
     u->parent = c->u;
     u->scope = scope;

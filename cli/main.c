@@ -22,6 +22,10 @@ static const char usage[] =
     "Options:\n"
     "  -c cmd     program passed in as string (terminates option list)\n"
     "  -m mod     run library module as a script (terminates option list)\n"
+    "  -W arg     warning control; arg is action:message:category:module:lineno\n"
+    "             (also -Warg; see the warnings module)\n"
+    "  -u, -B, -E, -s, -q\n"
+    "             accepted for CPython's sake; they change nothing\n"
     "  -h, --help print this help message and exit\n"
     "  -V, --version\n"
     "             print the Asy version and exit\n"
@@ -125,6 +129,8 @@ static bool parse_block_warn(const char *text, int *ms) {
 int main(int argc, char **argv) {
     int i = 1;
     const char *code = NULL, *module = NULL;
+    const char *warnopts[argc];
+    int nwarn = 0;
     AsyConfig cfg;
     asy_config_init(&cfg);
     /* As CPython: a write to a closed pipe or socket is a BrokenPipeError,
@@ -155,6 +161,18 @@ int main(int argc, char **argv) {
             i++;
             break;
         }
+        if (!strncmp(a, "-W", 2)) {
+            const char *w = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
+            if (!w) {
+                fprintf(stderr, "Argument expected for the -W option\n%sTry `asy -h' for more information.\n", usage);
+                return 2;
+            }
+            warnopts[nwarn++] = w;
+            continue;
+        }
+        /* CPython's switches that change nothing here: -u (output is not
+         * buffered anyway), -B (no bytecode files), -E, -s, -q. */
+        if (strlen(a) == 2 && strchr("uBEsq", a[1])) continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 0; }
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { printf("Asy %s\n", ASY_VERSION_STRING); return 0; }
         if (!strncmp(a, "--block-warn=", 13)) {
@@ -171,6 +189,11 @@ int main(int argc, char **argv) {
     AsyVM *vm = asy_new(&cfg);
     if (!vm) { fputs("asy: out of memory\n", stderr); return 1; }
     catch_sigint(vm);
+    if (nwarn && asy_set_warnoptions(vm, nwarn, warnopts) != ASY_OK) {
+        int st = status_of(vm, ASY_ERROR);
+        asy_free(vm);
+        return st;
+    }
     int status;
     if (module) {
         const char *args[argc + 1];

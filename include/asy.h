@@ -65,6 +65,10 @@ void *asy_user_data(AsyVM *vm);
 
 /* Sets sys.argv (argv[0] is the script name, as in Python). */
 AsyStatus asy_set_argv(AsyVM *vm, int argc, const char *const *argv);
+/* Adds warning filters as CPython's -W options do (appended to
+ * sys.warnoptions; "action:message:category:module:lineno"). An option that
+ * cannot be understood is reported on stderr and ignored. */
+AsyStatus asy_set_warnoptions(AsyVM *vm, int n, const char *const *options);
 
 /* Runs `len` bytes of source as the __main__ module; `filename` is what
  * tracebacks show. */

@@ -300,6 +300,21 @@ AsyStatus asy_set_argv(AsyVM *vm, int argc, const char *const *argv) {
     return ASY_OK;
 }
 
+static AsyStatus finish(VM *vm, Value r);
+
+AsyStatus asy_set_warnoptions(AsyVM *vm, int n, const char *const *options) {
+    Value sys = import_module(vm, "sys");
+    Value list = sys == ERR ? ERR : dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "warnoptions"));
+    if (!is_list(list)) return finish(vm, ERR);
+    for (int i = 0; i < n; i++) {
+        Value s = str_decode_utf8(vm, options[i], strlen(options[i]), "replace");
+        if (s == ERR || list_append(vm, AS(ObjList, list), s) < 0) return finish(vm, ERR);
+    }
+    /* The warnings module turns them into filters when it loads: now, so
+     * that a bad option is reported before the program runs. */
+    return n ? finish(vm, import_module(vm, "warnings")) : ASY_OK;
+}
+
 /* Turns the pending exception into the run's status and error text. */
 /* A sys.excepthook the script installed shows an uncaught exception instead
  * of the traceback (`text`, kept for asy_error_text). If the hook fails,

@@ -63,5 +63,16 @@ check doctest-quiet 0 "" "$ASY" -m doctest "$dir/dt.py"
 check doctest-bad-option 2 "invalid choice: 'NOPE'" "$ASY" -m doctest -o NOPE "$dir/dt.py"
 check timeit 0 "loops, best of" "$ASY" -m timeit -n 10 -r 1 "1 + 1"
 
+# -W adds warning filters, as CPython's; a bad one is reported and ignored.
+printf 'import warnings\nwarnings.warn("careful")\nprint("after")\n' > "$dir/warn.py"
+check warn-default 0 "UserWarning: careful" "$ASY" "$dir/warn.py"
+check warn-error 1 "UserWarning: careful" "$ASY" -W error "$dir/warn.py"
+check warn-error-joined 1 "UserWarning: careful" "$ASY" -Werror::UserWarning "$dir/warn.py"
+check warn-ignore 0 "after" "$ASY" -Wignore "$dir/warn.py"
+check warn-options 0 "['e', 'ignore::DeprecationWarning']" "$ASY" -We -W ignore::DeprecationWarning -c 'import sys; print(sys.warnoptions)'
+check warn-bad 0 "Invalid -W option ignored: invalid action: 'bogus'" "$ASY" -W bogus -c pass
+check warn-missing 2 "Argument expected for the -W option" "$ASY" -W
+check no-op-switches 0 "3" "$ASY" -u -B -E -s -c 'print(3)'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -1733,20 +1733,9 @@ static Value collections_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return module_lazy_attr(vm, "collections", "_collections_py", names, args[0]);
 }
 
-/* `from collections import *` must also bring the lazily loaded classes, so
- * the module lists its public names. The list joins the module (a GC root)
- * before the names are made. */
-static bool collections_add_all(VM *vm, ObjModule *m) {
-    static const char *const names[] = {"ChainMap", "Counter", "OrderedDict", "UserDict", "UserList",
-                                        "UserString", "defaultdict", "deque", "namedtuple"};
-    ObjList *all = list_new(vm, 0);
-    if (!all || !module_add_value(vm, m, "__all__", obj_val(all))) return false;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        ObjStr *s = str_intern_cstr(vm, names[i]);
-        if (!s || list_append(vm, all, obj_val(s)) < 0) return false;
-    }
-    return true;
-}
+/* `from collections import *` must also bring the lazily loaded classes. */
+static const char *const collections_all[] = {"ChainMap", "Counter", "OrderedDict", "UserDict", "UserList",
+                                              "UserString", "defaultdict", "deque", "namedtuple", NULL};
 
 bool mod_collections_init(VM *vm, ObjModule *m) {
     static const MethodDef dd_methods[] = {
@@ -1786,5 +1775,5 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     ObjNative *fk = native_new(vm, "fromkeys", counter_fromkeys);
     if (!fk || dict_set_str(vm, ct->dict, fk->name, obj_val(fk)) < 0) return false;
     return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple) &&
-           module_add_native(vm, m, "__getattr__", collections_getattr) && collections_add_all(vm, m);
+           module_add_native(vm, m, "__getattr__", collections_getattr) && module_add_all(vm, m, collections_all);
 }

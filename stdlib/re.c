@@ -1453,6 +1453,12 @@ bool mod_re_init(VM *vm, ObjModule *m) {
         if (!module_add_native(vm, m, funcs[i].name, funcs[i].fn)) return false;
     }
     ObjDict *cache = dict_new(vm);
+    /* CPython's __all__ but for the deprecated template(): `import *` needs
+     * it for the lazily loaded flags. */
+    static const char *const all[] = {
+        "match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer", "compile", "purge",
+        "escape", "error", "Pattern", "Match", "A", "I", "L", "M", "S", "X", "U", "ASCII", "IGNORECASE",
+        "LOCALE", "MULTILINE", "DOTALL", "VERBOSE", "UNICODE", "NOFLAG", "RegexFlag", NULL};
     return cache && module_add_value(vm, m, "_cache", obj_val(cache)) && add_classes(vm, m) &&
-           module_add_native(vm, m, "__getattr__", re_getattr);
+           module_add_native(vm, m, "__getattr__", re_getattr) && module_add_all(vm, m, all);
 }

@@ -846,6 +846,21 @@ static Value defaultdict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return copy_into(vm, d, args[0]);
 }
 
+/* d | other and other | d: a new defaultdict with d's class and factory,
+ * holding the left operand's items updated by the right one's. */
+static Value defaultdict_union(VM *vm, Value *args, int nargs, bool reflected) {
+    if (nargs != 2) return exc_raise(vm, E_TypeError, "expected 1 argument, got %d", nargs - 1);
+    if (!is_dict(args[1])) return NOTIMPL_VAL;
+    ObjDict *d = defaultdict_make(vm, as_obj(args[0])->cls, factory_of(vm, args[0]));
+    if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
+    int rc = dict_update(vm, d, reflected ? args[1] : args[0]);
+    if (rc == 0) rc = dict_update(vm, d, reflected ? args[0] : args[1]);
+    vm_pop_roots(vm, 1);
+    return rc < 0 ? ERR : obj_val(d);
+}
+static Value defaultdict_or(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return defaultdict_union(vm, a, n, false); }
+static Value defaultdict_ror(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return defaultdict_union(vm, a, n, true); }
+
 static Value defaultdict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
     StrBuf b = SB_INIT;
@@ -1343,9 +1358,15 @@ static Value nt_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value defs = class_lookup(cls, str_intern_cstr(vm, "_field_defaults"));
     int64_t n = fields->len, npos = nargs - 1;
     const char *name = cls->name->data;
-    if (npos > n)
+    if (npos > n) {
+        /* Fields with defaults make the count a range, as in CPython's message. */
+        int64_t ndefs = is_dict(defs) ? AS(ObjDict, defs)->count : 0;
+        if (ndefs > 0)
+            return exc_raise(vm, E_TypeError, "%s.__new__() takes from %lld to %lld positional arguments but %lld were given",
+                             name, (long long)(n - ndefs + 1), (long long)n + 1, (long long)npos + 1);
         return exc_raise(vm, E_TypeError, "%s.__new__() takes %lld positional arguments but %lld were given", name,
                          (long long)n + 1, (long long)npos + 1);
+    }
     ObjTuple *t = gc_new_instance(vm, sizeof(ObjTuple) + (size_t)n * sizeof(Value), OBJ_TUPLE, cls);
     if (!t) return ERR;
     t->len = n;
@@ -1712,10 +1733,14 @@ static Value collections_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return module_lazy_attr(vm, "collections", "_collections_py", names, args[0]);
 }
 
+/* `from collections import *` must also bring the lazily loaded classes. */
+static const char *const collections_all[] = {"ChainMap", "Counter", "OrderedDict", "UserDict", "UserList",
+                                              "UserString", "defaultdict", "deque", "namedtuple", NULL};
+
 bool mod_collections_init(VM *vm, ObjModule *m) {
     static const MethodDef dd_methods[] = {
         {"__missing__", defaultdict_missing}, {"copy", defaultdict_copy}, {"__copy__", defaultdict_copy},
-        {"__repr__", defaultdict_repr},
+        {"__repr__", defaultdict_repr}, {"__or__", defaultdict_or}, {"__ror__", defaultdict_ror},
     };
     static const MethodDef od_methods[] = {
         {"move_to_end", odict_move_to_end}, {"popitem", odict_popitem}, {"copy", odict_copy},
@@ -1750,5 +1775,5 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     ObjNative *fk = native_new(vm, "fromkeys", counter_fromkeys);
     if (!fk || dict_set_str(vm, ct->dict, fk->name, obj_val(fk)) < 0) return false;
     return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple) &&
-           module_add_native(vm, m, "__getattr__", collections_getattr);
+           module_add_native(vm, m, "__getattr__", collections_getattr) && module_add_all(vm, m, collections_all);
 }

@@ -731,6 +731,12 @@ static Value ft_total_ordering(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- the module --------------------------------------------------------- */
 
+/* CPython's public names: `from functools import *` must bring the lazy ones. */
+static const char *const functools_all[] = {
+    "update_wrapper", "wraps", "WRAPPER_ASSIGNMENTS", "WRAPPER_UPDATES", "total_ordering", "cache", "cmp_to_key",
+    "lru_cache", "reduce", "partial", "partialmethod", "singledispatch", "singledispatchmethod", "cached_property",
+    NULL};
+
 /* What stdlib/_functools_py.asy defines, loaded on first use. */
 static Value ft_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"cached_property", "singledispatch", "singledispatchmethod",
@@ -767,5 +773,6 @@ bool mod_functools_init(VM *vm, ObjModule *m) {
            module_add_value(vm, m, "_CacheInfo", obj_val(info)) &&
            module_add_value(vm, m, "KeyWrapper", obj_val(keyw)) &&
            module_add_value(vm, m, "WRAPPER_ASSIGNMENTS", names_tuple(vm, wrapper_assignments, 6)) &&
-           module_add_value(vm, m, "WRAPPER_UPDATES", names_tuple(vm, (const char *const[]){"__dict__"}, 1));
+           module_add_value(vm, m, "WRAPPER_UPDATES", names_tuple(vm, (const char *const[]){"__dict__"}, 1)) &&
+           module_add_all(vm, m, functools_all);
 }

@@ -759,5 +759,7 @@ bool mod_json_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "dump", json_dump) &&
            module_add_native(vm, m, "loads", json_loads) &&
            module_add_native(vm, m, "load", json_load) &&
-           module_add_native(vm, m, "__getattr__", json_getattr);
+           module_add_native(vm, m, "__getattr__", json_getattr) &&
+           module_add_all(vm, m, (const char *const[]){"dump", "dumps", "load", "loads", "JSONDecoder",
+                                                       "JSONDecodeError", "JSONEncoder", NULL});
 }

@@ -84,6 +84,16 @@ bool module_add_native(VM *vm, ObjModule *m, const char *name, NativeFn fn) {
     return n && module_add_value(vm, m, name, obj_val(n));
 }
 
+bool module_add_all(VM *vm, ObjModule *m, const char *const *names) {
+    ObjList *all = list_new(vm, 0);
+    if (!all || !module_add_value(vm, m, "__all__", obj_val(all))) return false;
+    for (size_t i = 0; names[i]; i++) {
+        ObjStr *s = str_intern_cstr(vm, names[i]);
+        if (!s || list_append(vm, all, obj_val(s)) < 0) return false;
+    }
+    return true;
+}
+
 Value module_lazy_attr(VM *vm, const char *module, const char *source, const char *const *names, Value name) {
     for (size_t i = 0; is_str(name) && names[i]; i++) {
         if (strcmp(AS(ObjStr, name)->data, names[i]) != 0) continue;

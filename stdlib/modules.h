@@ -27,6 +27,10 @@ bool module_add_value(VM *vm, ObjModule *m, const char *name, Value v);
  * (NULL-terminated) that module `source`, written in Asy, defines: imports
  * it, keeps the value in the module's namespace and returns it;
  * AttributeError for any other name. */
+/* Sets m.__all__ to the NULL-terminated names: a module whose names are
+ * partly loaded on first use (module_lazy_attr) needs it for `import *`.
+ * The list joins the module (a GC root) before the names are made. */
+bool module_add_all(VM *vm, ObjModule *m, const char *const *names);
 Value module_lazy_attr(VM *vm, const char *module, const char *source, const char *const *names, Value name);
 
 /* One per stdlib/<name>.c. */

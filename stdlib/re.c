@@ -84,13 +84,35 @@ static pcre2_code *pat_code(ObjIter *p) {
     return (pcre2_code *)(AS(ObjByteArray, p->c)->data + HDR);
 }
 
-/* Raises re.error(msg) with CPython's attributes msg, pattern and pos. */
+/* The 1-based line and column of code point pos in a str pattern; *multi
+   tells whether the pattern spans several lines (then the message names
+   the line and column too). */
+static void error_line_col(Value pattern, int64_t pos, int64_t *line, int64_t *col, bool *multi) {
+    *line = 1, *col = pos + 1, *multi = false;
+    if (!is_str(pattern)) return;
+    const ObjStr *s = AS(ObjStr, pattern);
+    *multi = memchr(s->data, '\n', (size_t)s->len) != NULL;
+    int64_t cp = 0, line_start = 0;
+    for (int64_t i = 0; i < s->len && cp < pos; i++) {
+        if (((unsigned char)s->data[i] & 0xC0) == 0x80) continue;
+        if (s->data[i] == '\n') (*line)++, line_start = cp + 1;
+        cp++;
+    }
+    *col = pos - line_start + 1;
+}
+
+/* Raises re.error(msg) with CPython's attributes msg, pattern, pos, lineno
+   and colno. */
 static Value raise_error(VM *vm, const char *msg, Value pattern, int64_t pos) {
     Value cls = re_attr(vm, "error");
     if (cls == ERR) return ERR;
+    int64_t line = 0, col = 0;
+    bool multi = false;
+    if (pos >= 0) error_line_col(pattern, pos, &line, &col, &multi);
     StrBuf b = SB_INIT;
     if (pos >= 0) sb_addf(&b, "%s at position %lld", msg, (long long)pos);
     else sb_adds(&b, msg);
+    if (multi) sb_addf(&b, " (line %lld, column %lld)", (long long)line, (long long)col);
     Value text = str_from_buf(vm, &b);
     ObjTuple *args = text != ERR ? tuple_from(vm, &text, 1) : NULL;
     Value exc = args ? exc_new(vm, AS(ObjClass, cls), args) : ERR;
@@ -98,6 +120,8 @@ static Value raise_error(VM *vm, const char *msg, Value pattern, int64_t pos) {
     if (m == ERR) return ERR;
     const struct { const char *name; Value v; } attrs[] = {
         {"msg", m}, {"pattern", pattern}, {"pos", pos >= 0 ? int_from_i64(vm, pos) : NONE_VAL},
+        {"lineno", pos >= 0 ? int_from_i64(vm, line) : NONE_VAL},
+        {"colno", pos >= 0 ? int_from_i64(vm, col) : NONE_VAL},
     };
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
         ObjStr *n = str_intern_cstr(vm, attrs[i].name);
@@ -398,6 +422,14 @@ static Value compile_new(VM *vm, ObjStr *pattern, int64_t flags) {
     translate(pattern->data, (size_t)pattern->len, &t);
     if (t.oom) { sb_free(&t); return exc_nomem(vm); }
     flags |= leading_flags(pattern->data, (size_t)pattern->len);
+    if (flags & RE_L) {
+        sb_free(&t);
+        return exc_raise(vm, E_ValueError, "cannot use LOCALE flag with a str pattern");
+    }
+    if ((flags & RE_A) && (flags & RE_U)) {
+        sb_free(&t);
+        return exc_raise(vm, E_ValueError, "ASCII and UNICODE flags are incompatible");
+    }
     uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
     if (!(flags & RE_A)) opts |= PCRE2_UCP;
     if (flags & RE_I) opts |= PCRE2_CASELESS;
@@ -677,7 +709,8 @@ static bool tpl_named(VM *vm, ObjList *l, StrBuf *lit, ObjIter *pat, Value repl,
     size_t start = ++i;
     while (i < len && r->data[i] != '>') i++;
     if (i >= len) {
-        raise_error(vm, "missing >, unterminated name", repl, utf8_count(r->data, start));
+        const char *msg = i == start ? "missing group name" : "missing >, unterminated name";
+        raise_error(vm, msg, repl, utf8_count(r->data, start));
         return false;
     }
     size_t n = i - start;
@@ -877,6 +910,10 @@ static Value do_split(VM *vm, Value pat, Value string, int64_t maxsplit) {
     if (!s) return ERR;
     ObjList *out = list_new(vm, 0);
     if (!out) return ERR;
+    if (maxsplit < 0) {     /* a negative maxsplit means no split at all */
+        if (list_append(vm, out, obj_val(s)) < 0) return ERR;
+        return obj_val(out);
+    }
     int64_t ngroups = AS(ObjIter, pat)->n;
     Scan sc = {.vm = vm, .code = pat_code(AS(ObjIter, pat)), .s = s, .end = (size_t)s->len};
     sc.md = md_new(vm, sc.code);
@@ -1328,6 +1365,17 @@ static Value m_get_regs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- the module --------------------------------------------------------- */
 
+/* Patterns and matches are immutable, so copy.copy() and copy.deepcopy()
+   hand back the object itself (CPython treats them as atomic too). */
+static Value re_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__copy__", nargs - 1, kw, 0, 0)) return ERR;
+    return args[0];
+}
+static Value re_deepcopy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__deepcopy__", nargs - 1, kw, 1, 1)) return ERR;
+    return args[0];
+}
+
 typedef struct Method {
     const char *name;
     NativeFn fn;
@@ -1353,7 +1401,7 @@ static bool add_classes(VM *vm, ObjModule *m) {
     static const Method pmethods[] = {
         {"match", pat_match}, {"fullmatch", pat_fullmatch}, {"search", pat_search}, {"findall", pat_findall},
         {"finditer", pat_finditer}, {"sub", pat_sub}, {"subn", pat_subn}, {"split", pat_split},
-        {"__repr__", pat_repr},
+        {"__repr__", pat_repr}, {"__copy__", re_copy}, {"__deepcopy__", re_deepcopy},
     };
     static const Method pprops[] = {
         {"pattern", pat_get_pattern}, {"flags", pat_get_flags}, {"groups", pat_get_groups},
@@ -1362,6 +1410,7 @@ static bool add_classes(VM *vm, ObjModule *m) {
     static const Method mmethods[] = {
         {"group", m_group}, {"groups", m_groups}, {"groupdict", m_groupdict}, {"start", m_start}, {"end", m_end},
         {"span", m_spanf}, {"expand", m_expand}, {"__getitem__", m_getitem}, {"__repr__", m_repr},
+        {"__copy__", re_copy}, {"__deepcopy__", re_deepcopy},
     };
     static const Method mprops[] = {
         {"string", m_get_string}, {"re", m_get_re}, {"pos", m_get_pos}, {"endpos", m_get_endpos},
@@ -1404,6 +1453,12 @@ bool mod_re_init(VM *vm, ObjModule *m) {
         if (!module_add_native(vm, m, funcs[i].name, funcs[i].fn)) return false;
     }
     ObjDict *cache = dict_new(vm);
+    /* CPython's __all__ but for the deprecated template(): `import *` needs
+     * it for the lazily loaded flags. */
+    static const char *const all[] = {
+        "match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer", "compile", "purge",
+        "escape", "error", "Pattern", "Match", "A", "I", "L", "M", "S", "X", "U", "ASCII", "IGNORECASE",
+        "LOCALE", "MULTILINE", "DOTALL", "VERBOSE", "UNICODE", "NOFLAG", "RegexFlag", NULL};
     return cache && module_add_value(vm, m, "_cache", obj_val(cache)) && add_classes(vm, m) &&
-           module_add_native(vm, m, "__getattr__", re_getattr);
+           module_add_native(vm, m, "__getattr__", re_getattr) && module_add_all(vm, m, all);
 }

@@ -340,14 +340,18 @@ int import_star(VM *vm, Value module, ObjDict *ns) {
     Value all = dict_get_str(d, str_intern_cstr(vm, "__all__"));
     if (all != UNDEF) {
         ObjList *names = op_to_list(vm, all);
-        if (!names) return -1;
-        for (int64_t i = 0; i < names->len; i++) {
+        /* Rooted: a getattr can run code (a module's lazy __getattr__
+         * importing its Asy half), and with it the collector. */
+        if (!names || !vm_push_root(vm, obj_val(names))) return -1;
+        int rc = 0;
+        for (int64_t i = 0; i < names->len && rc == 0; i++) {
             Value k = names->items[i];
             if (!is_str(k)) continue;
             Value v = op_getattr(vm, module, AS(ObjStr, k));
-            if (v == ERR || dict_set(vm, ns, k, v) < 0) return -1;
+            if (v == ERR || dict_set(vm, ns, k, v) < 0) rc = -1;
         }
-        return 0;
+        vm_pop_roots(vm, 1);
+        return rc;
     }
     int64_t pos = 0;
     Value k, v;

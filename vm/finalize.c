@@ -180,7 +180,7 @@ static bool may_hold_pending(Value v, int depth, int *visits) {
     return false;
 }
 
-bool finalize_frame_drops(Frame *f, Value *sp) {
+static bool frame_may_hold_pending(Frame *f, Value *sp) {
     if (f->locals) return true;     /* a class body or exec(): its namespace may go */
     int visits = DROP_VISITS;
     Value *own = f->slots + f->code->nlocals + f->code->ncells;
@@ -189,6 +189,11 @@ bool finalize_frame_drops(Frame *f, Value *sp) {
     for (Value *s = frame_stack_base(f); s < sp; s++)
         if (may_hold_pending(*s, 0, &visits)) return true;
     return false;
+}
+
+void finalize_frame_drops(VM *vm, Frame *f, Value *sp) {
+    /* A generator's frame or the C caller's entry frame returns elsewhere. */
+    if (!(f->flags & (FRAME_OWNED | FRAME_ENTRY)) && frame_may_hold_pending(f, sp)) vm->fin_after_return = true;
 }
 
 /* The due objects that finalize_dropped noted go first, in its order. */

@@ -50,11 +50,12 @@ void finalize_run(VM *vm);
 void finalize_all(VM *vm);
 void finalize_free(VM *vm);
 
-/* At a return from f (its stack ending at sp), while finalize_wanted: whether
- * its locals, cells or leftover stack values may hold the last reference to
- * an object to finalize (see finalize_pending), so that collecting is worth
- * it. Frees no memory and runs no code. */
-bool finalize_frame_drops(Frame *f, Value *sp);
+/* At a return from f (its stack ending at sp), while finalize_wanted: sets
+ * vm->fin_after_return, on which the return collects once the frame is gone,
+ * if its locals, cells or leftover stack values may hold the last reference
+ * to an object to finalize (see finalize_pending). Frees no memory and runs
+ * no code. */
+void finalize_frame_drops(VM *vm, Frame *f, Value *sp);
 /* Collects now if objects with __del__ are alive and the budget allows
  * (see above); the caller has saved its frame state. */
 void finalize_collect(VM *vm);

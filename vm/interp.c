@@ -1054,6 +1054,21 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (!kwnames) CALL_SIMPLE(fslot, args, nargs);
             goto do_call;
         }
+        if (is_kind(f, OBJ_CLASS) && AS(ObjClass, f)->ctor != UNDEF && as_obj(f)->cls == vm->types[T_TYPE] &&
+            f != obj_val(vm->types[T_TYPE])) {
+            /* A builtin type (str(x), int(s), list(it)): its native
+             * constructor takes the class first, in the slot below the
+             * arguments, which holds the callable or is CALL_METHOD's free
+             * one. (type() itself goes through class_call: type(name, bases,
+             * ns) may need the metaclass's __init__.) */
+            SAVE();
+            args[-1] = f;
+            Value r = AS(ObjNative, AS(ObjClass, f)->ctor)->fn(vm, args - 1, nargs + 1, kwnames);
+            sp = fslot;
+            CHECK(r);
+            PUSH(r);
+            NEXT();
+        }
         if (is_kind(f, OBJ_CLASS) && !(as_obj(f)->flags & CLASS_BUILTIN)) {
             SAVE();
             Value init;
@@ -1617,7 +1632,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         }
         /* the frame's locals may hold the last references to objects to
          * finalize (finalize.h): collect once it is gone */
-        bool collect = finalize_wanted(vm) && finalize_frame_drops(done, sp);
+        if (finalize_wanted(vm)) finalize_frame_drops(vm, done, sp);
         pop_frame(fb, done);
         if (done->flags & FRAME_OWNED) done->gen->state = GEN_DONE;
         if (done->flags & FRAME_ENTRY) return r;
@@ -1634,7 +1649,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             NEXT();
         }
         if (!(done->flags & FRAME_INIT)) PUSH(r);
-        if (collect) FINALIZE_NOW();
+        if (__builtin_expect(vm->fin_after_return, 0)) {
+            vm->fin_after_return = false;
+            FINALIZE_NOW();
+        }
         NEXT();
     }
     CASE(MAKE_FUNCTION) {

@@ -1944,7 +1944,7 @@ Value op_str(VM *vm, Value v) {
         uint64_t u = i < 0 ? (uint64_t)-i : (uint64_t)i;
         do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
         if (i < 0) *--p = '-';
-        return str_new(vm, p, (size_t)(tmp + sizeof tmp - p));
+        return str_new_ascii(vm, p, (size_t)(tmp + sizeof tmp - p));
     }
     StrBuf b = SB_INIT;
     if (!op_str_to(vm, v, &b)) { sb_free(&b); return ERR; }

@@ -84,12 +84,22 @@ static ObjStr *str_alloc(VM *vm, size_t len) {
     return s;
 }
 
+/* Whether no byte has its high bit set: eight at a time. */
+static bool all_ascii(const char *p, size_t len) {
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        if (w & 0x8080808080808080u) return false;
+    }
+    for (; i < len; i++)
+        if ((unsigned char)p[i] >= 0x80) return false;
+    return true;
+}
+
 static void str_finish(ObjStr *s) {
     s->data[s->len] = 0;
-    bool ascii = true;
-    for (int64_t i = 0; i < s->len; i++) {
-        if ((unsigned char)s->data[i] >= 0x80) { ascii = false; break; }
-    }
+    bool ascii = all_ascii(s->data, (size_t)s->len);
     s->ascii = ascii;
     s->cplen = ascii ? s->len : utf8_count(s->data, (size_t)s->len);
 }
@@ -102,6 +112,17 @@ Value str_new(VM *vm, const char *p, size_t len) {
     if (!s) return ERR;
     if (len) memcpy(s->data, p, len);
     str_finish(s);
+    return obj_val(s);
+}
+
+Value str_new_ascii(VM *vm, const char *p, size_t len) {
+    if (len <= 1) return str_new(vm, p, len);
+    ObjStr *s = str_alloc(vm, len);
+    if (!s) return ERR;
+    memcpy(s->data, p, len);
+    s->data[len] = 0;
+    s->ascii = true;
+    s->cplen = (int64_t)len;
     return obj_val(s);
 }
 
@@ -301,6 +322,37 @@ Value str_concat(VM *vm, ObjStr *a, ObjStr *b) {
     s->ascii = a->ascii && b->ascii;
     s->cplen = a->cplen + b->cplen;
     return obj_val(s);
+}
+
+Value str_join(VM *vm, ObjStr *sep, Value *items, int64_t n) {
+    if (n == 1 && is_str(items[0]) && str_exact(vm, AS(ObjStr, items[0]))) return items[0];
+    /* Measured first, so the result is made once at its size, its length
+     * in code points and its ASCII-ness summed rather than scanned. */
+    size_t len = n ? (size_t)sep->len * (size_t)(n - 1) : 0;
+    int64_t cplen = n ? sep->cplen * (n - 1) : 0;
+    bool ascii = sep->ascii;
+    for (int64_t i = 0; i < n; i++) {
+        if (!is_str(items[i]))
+            return exc_raise(vm, E_TypeError, "sequence item %lld: expected str instance, %T found", (long long)i, items[i]);
+        ObjStr *item = AS(ObjStr, items[i]);
+        len += (size_t)item->len;
+        cplen += item->cplen;
+        ascii = ascii && item->ascii;
+    }
+    if (len == 0) return obj_val(vm->empty_str);
+    ObjStr *r = str_alloc(vm, len);
+    if (!r) return ERR;
+    char *out = r->data;
+    for (int64_t i = 0; i < n; i++) {
+        ObjStr *item = AS(ObjStr, items[i]);
+        if (i && sep->len) { memcpy(out, sep->data, (size_t)sep->len); out += sep->len; }
+        memcpy(out, item->data, (size_t)item->len);
+        out += item->len;
+    }
+    r->data[len] = 0;
+    r->ascii = ascii;
+    r->cplen = cplen;
+    return obj_val(r);
 }
 
 Value str_repeat(VM *vm, ObjStr *s, int64_t n) {

@@ -10,6 +10,8 @@
 
 /* A new str from `len` bytes of valid UTF-8. */
 Value str_new(VM *vm, const char *s, size_t len);
+/* The same for text known to be ASCII (no scan). */
+Value str_new_ascii(VM *vm, const char *s, size_t len);
 Value str_from_cstr(VM *vm, const char *s);
 /* A new str from a buffer, which is freed (also on failure). */
 Value str_from_buf(VM *vm, StrBuf *b);
@@ -28,6 +30,8 @@ bool str_eq(const ObjStr *a, const ObjStr *b);
 int str_cmp(const ObjStr *a, const ObjStr *b);   /* by code point, like CPython */
 Value str_concat(VM *vm, ObjStr *a, ObjStr *b);
 Value str_repeat(VM *vm, ObjStr *s, int64_t n);
+/* sep.join(items): a TypeError if an item is not a str. */
+Value str_join(VM *vm, ObjStr *sep, Value *items, int64_t n);
 /* a + b for INPLACE_ADD_FAST: may extend a UNIQUE `a` in place. */
 Value str_append_unique(VM *vm, ObjStr *a, ObjStr *b);
 Value str_repr(VM *vm, ObjStr *s);

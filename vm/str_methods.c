@@ -362,28 +362,13 @@ static Value m_splitlines(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(l);
 }
 
-static Value join_items(VM *vm, ObjStr *sep, Value *items, int64_t n) {
-    if (n == 1 && is_str(items[0]) && S(items[0])->obj.cls == vm->types[T_STR]) return items[0];
-    StrBuf b = SB_INIT;
-    for (int64_t i = 0; i < n; i++) {
-        if (!is_str(items[i])) {
-            sb_free(&b);
-            return exc_raise(vm, E_TypeError, "sequence item %lld: expected str instance, %T found",
-                             (long long)i, items[i]);
-        }
-        if (i) sb_add(&b, sep->data, (size_t)sep->len);
-        sb_add(&b, S(items[i])->data, (size_t)S(items[i])->len);
-    }
-    return str_from_buf(vm, &b);
-}
-
 static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_fixed(vm, args, nargs, kw, "join", 1)) return ERR;
     ObjStr *sep = S(args[0]);
     Value it = args[1];
     bool own_iter = op_override(vm, it, N___iter__) != UNDEF;    /* a subclass's __iter__ answers */
-    if (is_list(it) && !own_iter) return join_items(vm, sep, AS(ObjList, it)->items, AS(ObjList, it)->len);
-    if (is_tuple(it) && !own_iter) return join_items(vm, sep, AS(ObjTuple, it)->items, AS(ObjTuple, it)->len);
+    if (is_list(it) && !own_iter) return str_join(vm, sep, AS(ObjList, it)->items, AS(ObjList, it)->len);
+    if (is_tuple(it) && !own_iter) return str_join(vm, sep, AS(ObjTuple, it)->items, AS(ObjTuple, it)->len);
     Value iter = op_iter(vm, it);
     if (iter == ERR) {
         if (!exc_is(vm, vm->exc, E_TypeError)) return ERR;
@@ -394,7 +379,7 @@ static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjList *l = op_to_list(vm, iter);
     vm_pop_roots(vm, 1);
     if (!l) return ERR;
-    return join_items(vm, sep, l->items, l->len);
+    return str_join(vm, sep, l->items, l->len);
 }
 
 /* ---- strip ------------------------------------------------------------- */

@@ -19,6 +19,7 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/memview.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -625,6 +626,22 @@ static Value bytesio_readinto(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return int_from_i64(vm, n);
 }
 
+/* getbuffer(): a memoryview of the contents. It views a copy, so it reads
+ * like CPython's but writes through it do not reach the BytesIO (and the
+ * BytesIO may still be resized while it lives). */
+static Value bytesio_getbuffer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    /* CPython's message here has no count (an Argument Clinic method) */
+    if (nargs > 1 || (kw && kw->len)) return exc_raise(vm, E_TypeError, "getbuffer() takes no arguments");
+    IOCore *c = open_core(vm, args[0], true);
+    if (!c) return ERR;
+    Value ba = bytearray_new(vm, (const uint8_t *)c->data, (size_t)c->len);
+    if (ba == ERR) return ERR;
+    vm_push_root(vm, ba);
+    Value view = memview_of(vm, ba);
+    vm_pop_roots(vm, 1);
+    return view;
+}
+
 /* ---- registration ------------------------------------------------------------ */
 
 #define BOTH(name) \
@@ -678,7 +695,7 @@ bool mod_io_init(VM *vm, ObjModule *m) {
     };
     static const Method binary[] = {
         {"__init__", bytesio_init}, {"read", b_read}, {"read1", b_read}, {"readline", b_readline},
-        {"readlines", b_readlines}, {"readinto", bytesio_readinto}, {"write", b_write},
+        {"readlines", b_readlines}, {"readinto", bytesio_readinto}, {"getbuffer", bytesio_getbuffer}, {"write", b_write},
         {"writelines", b_writelines}, {"getvalue", b_getvalue}, {"tell", b_tell}, {"seek", b_seek},
         {"truncate", b_truncate}, {"close", b_close}, {"readable", b_true}, {"writable", b_true},
         {"seekable", b_true}, {"isatty", b_isatty}, {"flush", b_flush}, {"fileno", b_fileno},

@@ -442,7 +442,11 @@ static Value getset_weakref_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* Adds the descriptor unless the class body defined the name itself, as
+ * CPython does: a method named __dict__ stays a method (obj.__dict__ and
+ * vars(obj) give it), while the instances still keep their attributes. */
 static bool getset_add(VM *vm, ObjClass *c, NameId name) {
+    if (dict_get_str(c->dict, vm_name(vm, name)) != UNDEF) return true;
     ObjProperty *p = gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_GETSET_DESCRIPTOR]);
     if (!p) return false;
     bool dict = name == N___dict__;

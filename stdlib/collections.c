@@ -26,8 +26,9 @@
  *    d[missing] reaches the class's __missing__ through op_getitem.
  *
  *  - namedtuple classes derive from tuple with instance kind OBJ_TUPLE;
- *    their instances are real tuples. Each field is a property whose getter
- *    is a bound native (self = the field's index); the class dict holds
+ *    their instances are real tuples. Each field is a descriptor of kind
+ *    OBJ_PROPERTY but class _tuplegetter (not a property, as in CPython)
+ *    whose getter is a bound native (self = the field's index); the class dict holds
  *    `_fields` and `_field_defaults`.
  *
  * These classes are not marked CLASS_BUILTIN, so that repr and str go to
@@ -1592,6 +1593,29 @@ static Value caller_module(VM *vm) {
     return is_str(n) ? n : str_from_cstr(vm, "__main__");
 }
 
+/* Field i of a namedtuple class: a read-only descriptor of class
+ * collections._tuplegetter, which (as in CPython) is not a property, so
+ * isinstance(P.x, property) is False and doctest does not collect it. */
+static bool nt_add_field(VM *vm, ObjClass *c, ObjStr *name, int64_t i) {
+    ObjClass *getter_cls = mod_class(vm, "_tuplegetter");
+    ObjNative *get = getter_cls ? native_new(vm, name->data, nt_getfield) : NULL;
+    Value g = get ? bound_new(vm, int_val(i), obj_val(get)) : ERR;
+    if (g == ERR || !vm_push_root(vm, g)) return false;
+    ObjNative *fixed = native_new(vm, "__set__", nt_fixed);
+    if (!fixed || !vm_push_root(vm, obj_val(fixed))) { vm_pop_roots(vm, 1); return false; }
+    char doc[48];
+    snprintf(doc, sizeof doc, "Alias for field number %lld", (long long)i);
+    Value d = str_from_cstr(vm, doc);
+    if (d == ERR || !vm_push_root(vm, d)) { vm_pop_roots(vm, 2); return false; }
+    ObjProperty *p = gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, getter_cls);
+    vm_pop_roots(vm, 3);
+    if (!p) return false;
+    p->fget = g;
+    p->fset = p->fdel = obj_val(fixed);
+    p->doc = d;
+    return dict_set_str(vm, c->dict, name, obj_val(p)) == 0;
+}
+
 static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"typename", "field_names", "rename", "defaults", "module"};
     Value p[5] = {UNDEF, UNDEF, UNDEF, UNDEF, UNDEF};
@@ -1665,16 +1689,7 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
     Value docstr = str_from_buf(vm, &doc);
     if (docstr == ERR || dict_set_str(vm, c->dict, vm_name(vm, N___doc__), docstr) < 0) return ERR;
     for (int64_t i = 0; i < fields->len; i++) {
-        if (!add_property(vm, c, AS(ObjStr, fields->items[i])->data, nt_getfield, int_val(i))) return ERR;
-        Value prop = dict_get_str(c->dict, AS(ObjStr, fields->items[i]));
-        ObjNative *fixed = native_new(vm, "__set__", nt_fixed);
-        if (!fixed) return ERR;
-        AS(ObjProperty, prop)->fset = AS(ObjProperty, prop)->fdel = obj_val(fixed);
-        char doc[48];
-        snprintf(doc, sizeof doc, "Alias for field number %lld", (long long)i);
-        Value d = str_from_cstr(vm, doc);
-        if (d == ERR) return ERR;
-        AS(ObjProperty, prop)->doc = d;
+        if (!nt_add_field(vm, c, AS(ObjStr, fields->items[i]), i)) return ERR;
     }
     return obj_val(c);
 }
@@ -1759,6 +1774,14 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     };
     Value modname = str_from_cstr(vm, "collections");
     if (modname == ERR || !deque_init_class(vm, m, modname)) return false;
+    ObjClass *tg = new_class(vm, "_tuplegetter", vm->types[T_OBJECT], OBJ_PROPERTY, modname);
+    if (!tg || !module_add_value(vm, m, "_tuplegetter", obj_val(tg))) return false;
+    static const char *const descr_methods[] = {"__get__", "__set__", "__delete__"};
+    for (size_t i = 0; i < 3; i++) {     /* property's own natives, which take any OBJ_PROPERTY */
+        Value fn = dict_get_str(vm->types[T_PROPERTY]->dict, str_intern_cstr(vm, descr_methods[i]));
+        if (!is_kind(fn, OBJ_NATIVE) || !class_add_native(vm, tg, descr_methods[i], AS(ObjNative, fn)->fn))
+            return false;
+    }
     ObjClass *dd = dict_class(vm, m, "defaultdict", defaultdict_new, dd_methods, sizeof dd_methods / sizeof dd_methods[0], modname);
     if (!dd || !class_add_property(vm, dd, "default_factory", defaultdict_factory_get)) return false;
     Value fp = dict_get_str(dd->dict, str_intern_cstr(vm, "default_factory"));

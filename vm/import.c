@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "../parser/compile.h"
@@ -135,18 +136,31 @@ static bool find_in_dir(const char *dir, const char *leaf, char *file, size_t si
     return false;
 }
 
+/* A module file's path made absolute, as CPython's FileFinder makes its
+ * sys.path entry: "" and "." are the current directory, a relative entry is
+ * joined to it. Modules get absolute __file__s (and __path__s) whatever
+ * entry found them. */
+static const char *abs_file(const char *file, char *buf, size_t size) {
+    if (*file == '/') return file;
+    if (!strncmp(file, "./", 2)) file += 2;
+    char cwd[2048];
+    if (!getcwd(cwd, sizeof cwd)) return file;
+    int n = snprintf(buf, size, "%s/%s", cwd, file);
+    return n > 0 && (size_t)n < size ? buf : file;
+}
+
 /* Looks for `leaf` (a module file or package) in the directories of `path`. */
 static Value find_and_load(VM *vm, const char *fullname, const char *leaf, Value path) {
     ObjList *dirs = is_list(path) ? AS(ObjList, path) : NULL;
     for (int64_t i = 0; dirs && i < dirs->len; i++) {
         if (!is_str(dirs->items[i])) continue;
         const char *dir = AS(ObjStr, dirs->items[i])->data;
-        char file[4096];
+        char file[2048], absbuf[4096];
         bool package = false;
         if (!find_in_dir(dir, leaf, file, sizeof file, &package)) continue;
         ObjModule *m = module_new(vm, fullname);
         if (!m) return ERR;
-        Value r = exec_file_module(vm, m, file, package);
+        Value r = exec_file_module(vm, m, abs_file(file, absbuf, sizeof absbuf), package);
         if (r == ERR) dict_del(vm, vm->modules, obj_val(m->name));
         return r;
     }

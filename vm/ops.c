@@ -1355,8 +1355,10 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         return dict_set_str(vm, f->dict, name, v);
     }
     if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
-    if (is_kind(obj, OBJ_PROPERTY) && cls == vm->types[T_PROPERTY] && str_eq(name, vm_name(vm, N___doc__))) {
-        AS(ObjProperty, obj)->doc = v;      /* a property's docstring is writable */
+    if (is_kind(obj, OBJ_PROPERTY) && !(as_obj(obj)->flags & OBJ_SUBTYPE) && cls != vm->types[T_MEMBER_DESCRIPTOR] &&
+        cls != vm->types[T_GETSET_DESCRIPTOR] && str_eq(name, vm_name(vm, N___doc__))) {
+        /* the docstring of a property (or a namedtuple field's _tuplegetter) is writable */
+        AS(ObjProperty, obj)->doc = v;
         return 0;
     }
     if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);

@@ -1,0 +1,2 @@
+# found through the "" entry of sys.path (the current directory)
+WHERE = "cwd"

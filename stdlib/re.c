@@ -289,11 +289,30 @@ static uint32_t pcre2_options(bool bytes, int64_t flags) {
     return opts;
 }
 
+/* Raises re.error(msg) at byte offset at (-1: none) of pattern t; the
+ * non-ASCII bytes of a bytes pattern show as \xhh, as CPython's. */
+static void raise_syntax_error(VM *vm, const Text *t, const char *msg, int64_t at) {
+    StrBuf b = SB_INIT;
+    for (const char *c = msg; *c; c++) {
+        if (t->bytes && (unsigned char)*c >= 0x80) sb_addf(&b, "\\x%02x", (unsigned char)*c);
+        else sb_addc(&b, *c);
+    }
+    char *text = sb_take(&b);
+    if (!text) { exc_nomem(vm); return; }
+    raise_error(vm, text, t->v, at >= 0 && !t->ascii ? utf8_count(t->data, (size_t)at) : at);
+    free(text);
+}
+
 /* The compiled code for pattern t, or NULL after raising. */
 static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags) {
-    StrBuf tr = SB_INIT;
-    re_translate(t->data, t->len, t->bytes, &tr);
-    if (tr.oom) { sb_free(&tr); exc_nomem(vm); return NULL; }
+    ReSyntax rs = {0};
+    if (!re_translate(&rs, t->data, t->len, t->bytes, flags)) {
+        raise_syntax_error(vm, t, rs.err, rs.err_at);
+        re_syntax_free(&rs);
+        return NULL;
+    }
+    if (!flags_ok(vm, t->bytes, flags)) { re_syntax_free(&rs); return NULL; }
+    if (rs.out.oom) { re_syntax_free(&rs); exc_nomem(vm); return NULL; }
     pcre2_general_context *gen = pcre2_general_context_create(re_alloc, re_release, vm);
     pcre2_compile_context *cc = gen ? pcre2_compile_context_create(gen) : NULL;
     pcre2_code *code = NULL;
@@ -301,20 +320,20 @@ static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags) {
     PCRE2_SIZE erroff = 0;
     if (cc) {
         pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
-        code = pcre2_compile((PCRE2_SPTR)(tr.data ? tr.data : ""), tr.len, pcre2_options(t->bytes, flags), &err,
-                             &erroff, cc);
+        code = pcre2_compile((PCRE2_SPTR)(rs.out.data ? rs.out.data : ""), rs.out.len,
+                             pcre2_options(t->bytes, flags), &err, &erroff, cc);
     }
     pcre2_compile_context_free(cc);
     pcre2_general_context_free(gen);
-    sb_free(&tr);
-    if (!cc) { exc_nomem(vm); return NULL; }
-    if (code) return code;
-    char buf[256];
-    int64_t at;
-    const char *msg = re_error_text(err, t->data, t->len, erroff, &at, buf, sizeof buf);
-    if (at >= 0 && !t->ascii) at = utf8_count(t->data, (size_t)at);
-    raise_error(vm, msg, t->v, at);
-    return NULL;
+    if (!cc) { re_syntax_free(&rs); exc_nomem(vm); return NULL; }
+    if (!code) {
+        char buf[256];
+        int64_t at;
+        const char *msg = re_error_text(err, t->data, t->len, re_source_offset(&rs, erroff), &at, buf, sizeof buf);
+        raise_syntax_error(vm, t, msg, at);
+    }
+    re_syntax_free(&rs);
+    return code;
 }
 
 /* A new Pattern for a str or bytes pattern; re.error for a bad one. */
@@ -329,7 +348,6 @@ static Value compile_new(VM *vm, Value pattern, int64_t flags) {
     Text t;
     text_get(pattern, &t);
     flags |= re_leading_flags(t.data, t.len);
-    if (!flags_ok(vm, t.bytes, flags)) return ERR;
     pcre2_code *code = compile_code(vm, &t, flags);
     if (!code) return ERR;
     holder->data = (uint8_t *)code - HDR;
@@ -1103,7 +1121,7 @@ static Value pat_get_groupindex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)kw;
     if (!pat_self(vm, args, nargs, "groupindex")) return ERR;
     ObjDict *d = dict_copy(vm, AS(ObjDict, AS(ObjIter, args[0])->b));
-    return d ? obj_val(d) : ERR;
+    return d ? mappingproxy_new(vm, obj_val(d)) : ERR;
 }
 
 /* ---- Match -------------------------------------------------------------- */

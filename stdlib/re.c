@@ -40,6 +40,7 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/memview.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -836,13 +837,16 @@ static Value do_sub(VM *vm, Value pat, Value repl, Value string, int64_t count, 
     ObjList *tpl = sub_template(vm, pat, repl, &err);
     if (err) return ERR;
     /* A callable repl runs script code: the Pattern (maybe only in the
-     * cache, which that code may clear) must stay alive, and a bytearray
-     * subject, which it may resize, is scanned in a copy. */
-    Value copy = tpl || !s->bytes || is_kind(string, OBJ_BYTES) ? NONE_VAL
-                                                                 : bytes_new(vm, (const uint8_t *)s->data, s->len);
+     * cache, which that code may clear) must stay alive; a bytearray
+     * subject is exported meanwhile (resizing it is a BufferError, as in
+     * CPython) and a memoryview's memory, which a release() could free,
+     * is scanned in a copy. */
+    ObjByteArray *exported = !tpl && is_kind(string, OBJ_BYTEARRAY) ? AS(ObjByteArray, string) : NULL;
+    Value copy = tpl || !is_memview(string) ? NONE_VAL : bytes_new(vm, (const uint8_t *)s->data, s->len);
     if (copy == ERR || !push_root(vm, pat)) return ERR;
     if (!push_root(vm, copy)) { vm_pop_roots(vm, 1); return ERR; }
     if (copy != NONE_VAL) s->data = (const char *)AS(ObjBytes, copy)->data;
+    if (exported) exported->exports++;
     Scan sc = {.vm = vm, .code = pat_code(AS(ObjIter, pat)), .s = s, .end = s->len};
     sc.md = md_new(vm, sc.code);
     StrBuf out = SB_INIT;
@@ -859,6 +863,7 @@ static Value do_sub(VM *vm, Value pat, Value repl, Value string, int64_t count, 
     }
     if (sc.md) pcre2_match_data_free(sc.md);
     vm_pop_roots(vm, 2);
+    if (exported) exported->exports--;
     if (r < 0) { sb_free(&out); return ERR; }
     *nsub = n;
     if (n == 0) { sb_free(&out); return substr(vm, s, 0, s->len); }

@@ -142,6 +142,19 @@ static int64_t tr_escape(Tr *t, bool in_class) {
     bool oct3 = d >= '0' && d <= '7' && t->i + 3 < t->len && is_octal(t->p[t->i + 2]) && is_octal(t->p[t->i + 3]);
     if (oct3 && (d - '0') * 64 + (t->p[t->i + 2] - '0') * 8 + (t->p[t->i + 3] - '0') > 0377)
         return tr_fail(t, t->i, "octal escape value %.*s outside of range 0-0o377", 4), -1;
+    if (!oct3 && !in_class && d >= '1' && d <= '9') {
+        /* A group reference: to a group opened before it, as in CPython
+         * (PCRE2 would take a number past the groups as octal). */
+        bool two = t->i + 2 < t->len && t->p[t->i + 2] >= '0' && t->p[t->i + 2] <= '9';
+        int g = two ? (d - '0') * 10 + (t->p[t->i + 2] - '0') : d - '0';
+        if (g > t->groups) {
+            char fmt[64];
+            snprintf(fmt, sizeof fmt, "invalid group reference %d%%.*s", g);
+            return tr_fail(t, t->i + 1, fmt, 0), -1;
+        }
+        tr_copy(t, two ? 3 : 2);
+        return -2;
+    }
     if (ud >= 0x80 && !t->bytes) {      /* an escaped non-ASCII character is itself */
         t->i++;
         sb_addc(t->out, '\\');

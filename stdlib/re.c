@@ -1,10 +1,15 @@
 /* The re module on PCRE2: compile, match/search/fullmatch, findall,
  * finditer, sub/subn, split, escape, with Pattern and Match objects and
- * CPython's semantics (positions in code points, empty matches as 3.7+).
+ * CPython's semantics (positions in code points for str, in bytes for
+ * bytes; empty matches as 3.7+).
  *
- * Python's regex syntax is PCRE2's but for a few spellings, which translate()
- * rewrites (\Z, \uXXXX, \UXXXXXXXX, {,n}). Replacement templates are parsed
- * here, never by pcre2_substitute, because their syntax differs.
+ * A pattern is a str or bytes. The same code serves both, through Text (a
+ * view of a str or bytes-like object): a str pattern compiles as UTF-8
+ * with Unicode classes, a bytes pattern as plain bytes with ASCII classes,
+ * and a subject must be of its pattern's kind. re_syntax.c rewrites
+ * Python's spellings that PCRE2 reads differently and words the compile
+ * errors as CPython. Replacement templates are parsed here, never by
+ * pcre2_substitute, because their syntax differs.
  *
  * Who owns the compiled code: the collector has no finalizers, so PCRE2
  * allocates through gc_malloc (re_alloc below puts the block's size in a
@@ -14,36 +19,33 @@
  * left. Match data comes from the same allocator and lives for one call.
  *
  * Layouts (both are ObjIters, so the collector traces a, b, c):
- *   Pattern  a the pattern str, b groupindex (a dict name -> number),
- *            c the bytearray holding the code; i flags, n number of groups
- *   Match    a the Pattern, b the subject str, c a tuple of 4 ints per group
- *            (start and end in code points, then in bytes; -1 when unset);
- *            i pos, n endpos, step lastindex (-1: None)
+ *   Pattern  a the pattern (str or bytes), b groupindex (a dict name ->
+ *            number), c the bytearray holding the code; i flags, n number
+ *            of groups
+ *   Match    a the Pattern, b the subject (str or bytes-like), c a tuple of
+ *            4 ints per group (start and end in positions, then in bytes;
+ *            -1 when unset); i pos, n endpos, step lastindex (-1: None)
  * The module's namespace holds the classes (Pattern, Match, error) and the
- * cache of compiled patterns (_cache, keyed by (pattern, flags)). */
+ * cache of compiled patterns (_cache, keyed by (type, pattern, flags)). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../vm/binbuf.h"
+#include "../vm/bytes.h"
 #include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/memview.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
 #include "modules.h"
-
-#define RE_I 2
-#define RE_L 4
-#define RE_M 8
-#define RE_S 16
-#define RE_U 32
-#define RE_X 64
-#define RE_A 256
+#include "re_syntax.h"
 
 #define CACHE_MAX 512
 #define HDR 16      /* the size header before each block PCRE2 gets */
@@ -84,19 +86,45 @@ static pcre2_code *pat_code(ObjIter *p) {
     return (pcre2_code *)(AS(ObjByteArray, p->c)->data + HDR);
 }
 
-/* The 1-based line and column of code point pos in a str pattern; *multi
-   tells whether the pattern spans several lines (then the message names
-   the line and column too). */
+/* The text of a pattern, subject or template: a str (UTF-8; positions are
+ * code points) or a bytes-like object (positions are bytes). The view is
+ * valid until script code runs. */
+typedef struct Text {
+    Value v;            /* the object itself */
+    const char *data;
+    size_t len;         /* in bytes */
+    int64_t npos;       /* in positions */
+    bool bytes;         /* bytes, bytearray or memoryview */
+    bool ascii;         /* one byte per position */
+} Text;
+
+/* False (no exception) if v is neither a str nor bytes-like. */
+static bool text_get(Value v, Text *t) {
+    t->v = v;
+    if (is_str(v)) {
+        const ObjStr *s = AS(ObjStr, v);
+        *t = (Text){v, s->data, (size_t)s->len, s->cplen, false, s->ascii};
+        return true;
+    }
+    BinBuf b;
+    if (!binbuf_get(v, &b)) return false;
+    *t = (Text){v, (const char *)b.p, (size_t)b.n, b.n, true, true};
+    return true;
+}
+
+/* The 1-based line and column of position pos in a pattern; *multi tells
+   whether the pattern spans several lines (then the message names the line
+   and column too). */
 static void error_line_col(Value pattern, int64_t pos, int64_t *line, int64_t *col, bool *multi) {
     *line = 1, *col = pos + 1, *multi = false;
-    if (!is_str(pattern)) return;
-    const ObjStr *s = AS(ObjStr, pattern);
-    *multi = memchr(s->data, '\n', (size_t)s->len) != NULL;
-    int64_t cp = 0, line_start = 0;
-    for (int64_t i = 0; i < s->len && cp < pos; i++) {
-        if (((unsigned char)s->data[i] & 0xC0) == 0x80) continue;
-        if (s->data[i] == '\n') (*line)++, line_start = cp + 1;
-        cp++;
+    Text s;
+    if (!text_get(pattern, &s)) return;
+    *multi = memchr(s.data, '\n', s.len) != NULL;
+    int64_t at = 0, line_start = 0;
+    for (size_t i = 0; i < s.len && at < pos; i++) {
+        if (!s.bytes && ((unsigned char)s.data[i] & 0xC0) == 0x80) continue;
+        if (s.data[i] == '\n') (*line)++, line_start = at + 1;
+        at++;
     }
     *col = pos - line_start + 1;
 }
@@ -134,15 +162,27 @@ static Value raise_no_group(VM *vm) {
     return exc_raise(vm, E_IndexError, "no such group");
 }
 
-/* The subject of a match: a str; bytes are not supported yet. */
-static ObjStr *subject_arg(VM *vm, Value s) {
-    if (is_str(s)) return AS(ObjStr, s);
-    if (is_kind(s, OBJ_BYTES) || is_kind(s, OBJ_BYTEARRAY)) {
-        exc_raise(vm, E_NotImplementedError, "re: bytes subjects are not supported");
-        return NULL;
+static bool pat_is_bytes(const ObjIter *p) { return !is_str(p->a); }
+
+/* The subject of a match: a str for a str pattern, bytes-like for a bytes
+ * pattern. */
+static bool subject_arg(VM *vm, Value pat, Value s, Text *t) {
+    if (!text_get(s, t)) {
+        exc_raise(vm, E_TypeError, "expected string or bytes-like object, got '%s'", type_name(vm, s));
+        return false;
     }
-    exc_raise(vm, E_TypeError, "expected string or bytes-like object, got '%s'", type_name(vm, s));
-    return NULL;
+    if (t->bytes == pat_is_bytes(AS(ObjIter, pat))) return true;
+    exc_raise(vm, E_TypeError, t->bytes ? "cannot use a string pattern on a bytes-like object"
+                                        : "cannot use a bytes pattern on a string-like object");
+    return false;
+}
+
+/* A replacement or expand() template: CPython decodes anything but a str
+ * as latin-1, hence its message. */
+static bool template_arg(VM *vm, Value v, Text *t) {
+    if (text_get(v, t)) return true;
+    exc_raise(vm, E_TypeError, "decoding to str: need a bytes-like object, %s found", type_name(vm, v));
+    return false;
 }
 
 /* An int argument with a default. */
@@ -158,7 +198,7 @@ static bool int_arg(VM *vm, Value v, int64_t dflt, int64_t *out) {
 
 /* Byte offsets to code points, moving a cursor: offsets mostly increase. */
 typedef struct Conv {
-    const ObjStr *s;
+    const Text *s;
     size_t byte;
     int64_t cp;
 } Conv;
@@ -171,8 +211,15 @@ static int64_t conv_cp(Conv *c, size_t off) {
     return c->cp;
 }
 
-static Value substr(VM *vm, const ObjStr *s, size_t b0, size_t b1) {
-    if (b0 == 0 && b1 == (size_t)s->len) return obj_val(s);
+/* Bytes [b0, b1) of a subject, as a str or bytes (a bytearray's too). */
+static Value substr(VM *vm, const Text *s, size_t b0, size_t b1) {
+    if (b1 > s->len) b1 = s->len;   /* a bytearray may have shrunk since */
+    bool whole = b0 == 0 && b1 == s->len;
+    if (s->bytes) {
+        if (whole && is_kind(s->v, OBJ_BYTES)) return s->v;
+        return bytes_new(vm, (const uint8_t *)s->data + b0, b1 > b0 ? b1 - b0 : 0);
+    }
+    if (whole) return s->v;
     if (b1 <= b0) return obj_val(vm->empty_str);
     return str_new(vm, s->data + b0, b1 - b0);
 }
@@ -193,87 +240,6 @@ static void re_release(void *ptr, void *data) {
     size_t total;
     memcpy(&total, p, sizeof total);
     gc_free(data, p, total);
-}
-
-static bool is_hex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool hex_run(const char *p, size_t len, size_t i, size_t n) {
-    if (i + n > len) return false;
-    for (size_t k = 0; k < n; k++) if (!is_hex(p[i + k])) return false;
-    return true;
-}
-
-/* Rewrites Python's spellings that PCRE2 reads differently. */
-static void translate(const char *p, size_t len, StrBuf *out) {
-    bool in_class = false;
-    for (size_t i = 0; i < len;) {
-        char c = p[i];
-        if (c == '\\' && i + 1 < len) {
-            char d = p[i + 1];
-            if (d == 'Z' && !in_class) {
-                sb_add(out, "\\z", 2);
-                i += 2;
-            } else if ((d == 'u' && hex_run(p, len, i + 2, 4)) || (d == 'U' && hex_run(p, len, i + 2, 8))) {
-                size_t n = d == 'u' ? 4 : 8;
-                sb_add(out, "\\x{", 3);
-                sb_add(out, p + i + 2, n);
-                sb_addc(out, '}');
-                i += 2 + n;
-            } else {
-                sb_add(out, p + i, 2);
-                i += 2;
-            }
-            continue;
-        }
-        if (in_class) {
-            if (c == ']') in_class = false;
-            sb_addc(out, c);
-            i++;
-            continue;
-        }
-        if (c == '[') {
-            in_class = true;
-            sb_addc(out, c);
-            i++;
-            if (i < len && p[i] == '^') sb_addc(out, p[i++]);
-            if (i < len && p[i] == ']') sb_addc(out, p[i++]);
-            continue;
-        }
-        if (c == '(' && i + 2 < len && p[i + 1] == '?' && strchr("aiLmsux-", p[i + 2])) {
-            /* Inline flags: PCRE2 has no a, L or u (ASCII, locale and
-             * unicode matching), so they are dropped. */
-            size_t k = i + 2;
-            while (k < len && p[k] && strchr("aiLmsux-", p[k])) k++;
-            if (k < len && (p[k] == ')' || p[k] == ':')) {
-                StrBuf flags = SB_INIT;
-                for (size_t f = i + 2; f < k; f++) {
-                    if (!strchr("aLu", p[f])) sb_addc(&flags, p[f]);
-                }
-                bool empty = flags.len == 0 || (flags.len == 1 && flags.data[0] == '-');
-                if (!empty || p[k] == ':') {
-                    sb_add(out, "(?", 2);
-                    if (!empty) sb_add(out, flags.data, flags.len);
-                    sb_addc(out, p[k]);
-                }
-                sb_free(&flags);
-                i = k + 1;
-                continue;
-            }
-        }
-        if (c == '{' && i + 1 < len && p[i + 1] == ',') {
-            size_t k = i + 2;
-            while (k < len && p[k] >= '0' && p[k] <= '9') k++;
-            if (k > i + 2 && k < len && p[k] == '}') {
-                sb_add(out, "{0", 2);
-                i++;
-                continue;
-            }
-        }
-        sb_addc(out, c);
-        i++;
-    }
 }
 
 /* groupindex: name -> number, in the order the groups are defined. */
@@ -299,164 +265,92 @@ static ObjDict *group_index(VM *vm, pcre2_code *code) {
     return d;
 }
 
-/* The byte offset of the '(' or '[' (as `want`) that the pattern leaves
- * open, the last one; -1 if none. Escapes and classes are skipped. */
-static int64_t unclosed(const char *p, size_t len, char want) {
-    int64_t stack[64], depth = 0, cls = -1;
-    for (size_t i = 0; i < len; i++) {
-        if (p[i] == '\\') { i++; continue; }
-        if (cls >= 0) {
-            if (p[i] == ']' && !(i == (size_t)cls + 1 || (i == (size_t)cls + 2 && p[cls + 1] == '^'))) cls = -1;
-            continue;
-        }
-        if (p[i] == '[') cls = (int64_t)i;
-        else if (p[i] == '(' && depth < 64) stack[depth++] = (int64_t)i;
-        else if (p[i] == ')' && depth > 0) depth--;
-    }
-    if (want == '[') return cls;
-    return depth > 0 ? stack[depth - 1] : -1;
+/* CPython's checks of the flags (the argument's and the pattern's leading
+ * inline ones) against each other and the pattern's kind. */
+static bool flags_ok(VM *vm, bool bytes, int64_t flags) {
+    const char *msg = NULL;
+    if (!bytes && (flags & RE_L)) msg = "cannot use LOCALE flag with a str pattern";
+    else if (bytes && (flags & RE_U)) msg = "cannot use UNICODE flag with a bytes pattern";
+    else if ((flags & RE_A) && (flags & RE_L)) msg = "ASCII and LOCALE flags are incompatible";
+    else if ((flags & RE_A) && (flags & RE_U)) msg = "ASCII and UNICODE flags are incompatible";
+    if (msg) exc_raise(vm, E_ValueError, "%s", msg);
+    return msg == NULL;
 }
 
-/* CPython's wording and position (a byte offset into the pattern, -1 for
- * none) for the compile errors scripts meet; PCRE2's own message for the
- * rest. `off` is PCRE2's offset, into the translated pattern (which differs
- * from the original only in rare spellings). */
-static const char *error_text(int err, const char *p, size_t len, size_t off, int64_t *pos, char *buf, size_t size) {
-    *pos = (int64_t)(off <= len ? off : len);
-    switch (err) {
-    case PCRE2_ERROR_QUANTIFIER_INVALID: {
-        size_t q = off < len ? off : len;    /* PCRE2 may point into a {m,n} */
-        while (q > 0 && q < len && strchr("0123456789,}", p[q])) q--;
-        if (q < len && p[q] == '{') *pos = (int64_t)q;
-        if (*pos > 0 && strchr("*+?}", p[*pos - 1])) return "multiple repeat";
-        return "nothing to repeat";
-    }
-    case PCRE2_ERROR_END_BACKSLASH:
-        *pos = (int64_t)len - 1;
-        return "bad escape (end of pattern)";
-    case PCRE2_ERROR_MISSING_NAME_TERMINATOR:
-        while (*pos > 0 && p[*pos - 1] != '<') (*pos)--;
-        return "missing >, unterminated name";
-    case PCRE2_ERROR_UNMATCHED_CLOSING_PARENTHESIS: return "unbalanced parenthesis";
-    case PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS:
-        if (unclosed(p, len, '(') >= 0) *pos = unclosed(p, len, '(');
-        return "missing ), unterminated subpattern";
-    case PCRE2_ERROR_MISSING_SQUARE_BRACKET:
-        if (unclosed(p, len, '[') >= 0) *pos = unclosed(p, len, '[');
-        return "unterminated character set";
-    case PCRE2_ERROR_QUANTIFIER_OUT_OF_ORDER:
-        while (*pos > 0 && p[*pos - 1] != '{') (*pos)--;
-        return "min repeat greater than max repeat";
-    case PCRE2_ERROR_UNKNOWN_ESCAPE: case PCRE2_ERROR_MALFORMED_UNICODE_PROPERTY:
-    case PCRE2_ERROR_UNKNOWN_UNICODE_PROPERTY: case PCRE2_ERROR_UNSUPPORTED_ESCAPE_SEQUENCE: {
-        int64_t b = *pos - 1;
-        while (b > 0 && p[b] != '\\') b--;
-        if (b < 0 || p[b] != '\\' || (size_t)b + 1 >= len) break;
-        *pos = b;
-        snprintf(buf, size, "bad escape \\%c", p[b + 1]);
-        return buf;
-    }
-    case PCRE2_ERROR_CLASS_RANGE_ORDER:
-        if (off >= 2 && off < len && p[off - 1] == '-') {
-            *pos = (int64_t)off - 2;
-            snprintf(buf, size, "bad character range %.3s", p + off - 2);
-            return buf;
-        }
-        break;
-    case PCRE2_ERROR_BAD_SUBPATTERN_REFERENCE:
-        if (off < len && p[off] >= '0' && p[off] <= '9') {
-            snprintf(buf, size, "invalid group reference %d", atoi(p + off));
-            return buf;
-        }
-        if (off < len) {
-            size_t e = off;
-            while (e < len && p[e] != ')') e++;
-            snprintf(buf, size, "unknown group name '%.*s'", (int)(e - off), p + off);
-            return buf;
-        }
-        break;
-    case PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH:
-        *pos = -1;
-        return "look-behind requires fixed-width pattern";
-    case PCRE2_ERROR_SUBPATTERN_NAME_EXPECTED: case PCRE2_ERROR_INVALID_SUBPATTERN_NAME: {
-        size_t e = off;
-        while (e < len && p[e] != '>' && p[e] != ')') e++;
-        if (e == off) return "missing group name";
-        snprintf(buf, size, "bad character in group name '%.*s'", (int)(e - off), p + off);
-        return buf;
-    }
-    default: break;
-    }
-    pcre2_get_error_message(err, (PCRE2_UCHAR *)buf, size);
-    return buf;
+/* PCRE2's options: a str pattern is UTF-8 with Unicode classes (unless
+ * ASCII); a bytes pattern is neither, so \w, \d, \s, \b and IGNORECASE
+ * are ASCII-only, as CPython's are for bytes (LOCALE is taken as ASCII). */
+static uint32_t pcre2_options(bool bytes, int64_t flags) {
+    uint32_t opts = bytes ? 0 : PCRE2_UTF | PCRE2_NO_UTF_CHECK;
+    if (!bytes && !(flags & RE_A)) opts |= PCRE2_UCP;
+    if (flags & RE_I) opts |= PCRE2_CASELESS;
+    if (flags & RE_M) opts |= PCRE2_MULTILINE;
+    if (flags & RE_S) opts |= PCRE2_DOTALL;
+    if (flags & RE_X) opts |= PCRE2_EXTENDED;
+    return opts;
 }
 
-/* The global flags the pattern sets at its start, as (?im): CPython counts
- * them in Pattern.flags. */
-static int64_t leading_flags(const char *p, size_t len) {
-    int64_t flags = 0;
-    size_t i = 0;
-    while (i + 2 < len && p[i] == '(' && p[i + 1] == '?') {
-        int64_t f = 0;
-        size_t j = i + 2;
-        const char *hit;
-        for (; j < len && p[j] && (hit = strchr("aiLmsux", p[j])); j++)
-            f |= (int64_t[]){RE_A, RE_I, RE_L, RE_M, RE_S, RE_U, RE_X}[hit - "aiLmsux"];
-        if (j == i + 2 || j >= len || p[j] != ')') break;
-        flags |= f;
-        i = j + 1;
+/* Raises re.error(msg) at byte offset at (-1: none) of pattern t; the
+ * non-ASCII bytes of a bytes pattern show as \xhh, as CPython's. */
+static void raise_syntax_error(VM *vm, const Text *t, const char *msg, int64_t at) {
+    StrBuf b = SB_INIT;
+    for (const char *c = msg; *c; c++) {
+        if (t->bytes && (unsigned char)*c >= 0x80) sb_addf(&b, "\\x%02x", (unsigned char)*c);
+        else sb_addc(&b, *c);
     }
-    return flags;
+    char *text = sb_take(&b);
+    if (!text) { exc_nomem(vm); return; }
+    raise_error(vm, text, t->v, at >= 0 && !t->ascii ? utf8_count(t->data, (size_t)at) : at);
+    free(text);
 }
 
-/* A new Pattern; re.error for a bad pattern. */
-static Value compile_new(VM *vm, ObjStr *pattern, int64_t flags) {
+/* The compiled code for pattern t, or NULL after raising. */
+static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags) {
+    ReSyntax rs = {0};
+    if (!re_translate(&rs, t->data, t->len, t->bytes, flags)) {
+        raise_syntax_error(vm, t, rs.err, rs.err_at);
+        re_syntax_free(&rs);
+        return NULL;
+    }
+    if (!flags_ok(vm, t->bytes, flags)) { re_syntax_free(&rs); return NULL; }
+    if (rs.out.oom) { re_syntax_free(&rs); exc_nomem(vm); return NULL; }
+    pcre2_general_context *gen = pcre2_general_context_create(re_alloc, re_release, vm);
+    pcre2_compile_context *cc = gen ? pcre2_compile_context_create(gen) : NULL;
+    pcre2_code *code = NULL;
+    int err = 0;
+    PCRE2_SIZE erroff = 0;
+    if (cc) {
+        pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
+        code = pcre2_compile((PCRE2_SPTR)(rs.out.data ? rs.out.data : ""), rs.out.len,
+                             pcre2_options(t->bytes, flags), &err, &erroff, cc);
+    }
+    pcre2_compile_context_free(cc);
+    pcre2_general_context_free(gen);
+    if (!cc) { re_syntax_free(&rs); exc_nomem(vm); return NULL; }
+    if (!code) {
+        char buf[256];
+        int64_t at;
+        const char *msg = re_error_text(err, t->data, t->len, re_source_offset(&rs, erroff), &at, buf, sizeof buf);
+        raise_syntax_error(vm, t, msg, at);
+    }
+    re_syntax_free(&rs);
+    return code;
+}
+
+/* A new Pattern for a str or bytes pattern; re.error for a bad one. */
+static Value compile_new(VM *vm, Value pattern, int64_t flags) {
     Value cls = re_attr(vm, "Pattern");
     if (cls == ERR) return ERR;
     ObjByteArray *holder = gc_new(vm, sizeof(ObjByteArray), OBJ_BYTEARRAY, vm->types[T_BYTEARRAY]);
     ObjIter *p = holder ? gc_new(vm, sizeof(ObjIter), OBJ_ITER, AS(ObjClass, cls)) : NULL;
     if (!p) return ERR;
-    p->a = obj_val(pattern);
+    p->a = pattern;
     p->b = p->c = NONE_VAL;
-    StrBuf t = SB_INIT;
-    translate(pattern->data, (size_t)pattern->len, &t);
-    if (t.oom) { sb_free(&t); return exc_nomem(vm); }
-    flags |= leading_flags(pattern->data, (size_t)pattern->len);
-    if (flags & RE_L) {
-        sb_free(&t);
-        return exc_raise(vm, E_ValueError, "cannot use LOCALE flag with a str pattern");
-    }
-    if ((flags & RE_A) && (flags & RE_U)) {
-        sb_free(&t);
-        return exc_raise(vm, E_ValueError, "ASCII and UNICODE flags are incompatible");
-    }
-    uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
-    if (!(flags & RE_A)) opts |= PCRE2_UCP;
-    if (flags & RE_I) opts |= PCRE2_CASELESS;
-    if (flags & RE_M) opts |= PCRE2_MULTILINE;
-    if (flags & RE_S) opts |= PCRE2_DOTALL;
-    if (flags & RE_X) opts |= PCRE2_EXTENDED;
-    pcre2_general_context *gen = pcre2_general_context_create(re_alloc, re_release, vm);
-    pcre2_compile_context *cc = gen ? pcre2_compile_context_create(gen) : NULL;
-    if (!cc) {
-        pcre2_general_context_free(gen);
-        sb_free(&t);
-        return exc_nomem(vm);
-    }
-    pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
-    int err = 0;
-    PCRE2_SIZE erroff = 0;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)(t.data ? t.data : ""), t.len, opts, &err, &erroff, cc);
-    pcre2_compile_context_free(cc);
-    pcre2_general_context_free(gen);
-    if (!code) {
-        char buf[256];
-        int64_t at;
-        const char *msg = error_text(err, pattern->data, (size_t)pattern->len, erroff, &at, buf, sizeof buf);
-        sb_free(&t);
-        return raise_error(vm, msg, obj_val(pattern), at < 0 ? -1 : utf8_count(pattern->data, (size_t)at));
-    }
-    sb_free(&t);
+    Text t;
+    text_get(pattern, &t);
+    flags |= re_leading_flags(t.data, t.len);
+    pcre2_code *code = compile_code(vm, &t, flags);
+    if (!code) return ERR;
     holder->data = (uint8_t *)code - HDR;
     memcpy(&holder->cap, holder->data, sizeof(size_t));
     p->c = obj_val(holder);
@@ -465,12 +359,13 @@ static Value compile_new(VM *vm, ObjStr *pattern, int64_t flags) {
     ObjDict *gi = group_index(vm, code);
     if (!gi) return ERR;
     p->b = obj_val(gi);
-    p->i = (flags & RE_A) ? flags : flags | RE_U;
+    p->i = (flags & RE_A) || t.bytes ? flags : flags | RE_U;
     p->n = ngroups;
     return obj_val(p);
 }
 
-/* The Pattern for a pattern argument (str or Pattern), from the cache. */
+/* The Pattern for a pattern argument (str, bytes or Pattern), from the
+ * cache, which is keyed by (type, pattern, flags) as CPython's. */
 static Value get_pattern(VM *vm, Value pattern, Value flagsv) {
     int64_t flags;
     if (!int_arg(vm, flagsv, 0, &flags)) return ERR;
@@ -478,17 +373,17 @@ static Value get_pattern(VM *vm, Value pattern, Value flagsv) {
         if (flags) return exc_raise(vm, E_ValueError, "cannot process flags argument with a compiled pattern");
         return pattern;
     }
-    if (is_kind(pattern, OBJ_BYTES))
-        return exc_raise(vm, E_NotImplementedError, "re: bytes patterns are not supported");
-    if (!is_str(pattern)) return exc_raise(vm, E_TypeError, "first argument must be string or compiled pattern");
+    if (is_kind(pattern, OBJ_BYTEARRAY)) return exc_raise(vm, E_TypeError, "unhashable type: 'bytearray'");
+    if (!is_str(pattern) && !is_kind(pattern, OBJ_BYTES))
+        return exc_raise(vm, E_TypeError, "first argument must be string or compiled pattern");
     Value cache = re_attr(vm, "_cache");
     if (cache == ERR) return ERR;
-    Value kv[2] = {pattern, int_from_i64(vm, flags)};
-    ObjTuple *key = tuple_from(vm, kv, 2);
+    Value kv[3] = {obj_val(as_obj(pattern)->cls), pattern, int_from_i64(vm, flags)};
+    ObjTuple *key = tuple_from(vm, kv, 3);
     if (!key) return ERR;
     Value p = is_dict(cache) ? dict_get(vm, AS(ObjDict, cache), obj_val(key)) : UNDEF;
     if (p == ERR || p != UNDEF) return p;
-    p = compile_new(vm, AS(ObjStr, pattern), flags);
+    p = compile_new(vm, pattern, flags);
     if (p == ERR || !is_dict(cache)) return p;
     if (AS(ObjDict, cache)->count >= CACHE_MAX) dict_clear(vm, AS(ObjDict, cache));
     return dict_set(vm, AS(ObjDict, cache), obj_val(key), p) < 0 ? ERR : p;
@@ -516,7 +411,7 @@ typedef struct Scan {
     VM *vm;
     pcre2_code *code;
     pcre2_match_data *md;
-    const ObjStr *s;
+    const Text *s;
     size_t start, end;
     bool after_empty;
     PCRE2_SIZE *ov;
@@ -533,7 +428,8 @@ static int scan_next(Scan *sc) {
             if (!sc->after_empty || sc->start >= sc->end) return 0;
             sc->after_empty = false;
             size_t pos = sc->start;
-            utf8_decode(sc->s->data, sc->end, &pos);
+            if (sc->s->bytes) pos++;
+            else utf8_decode(sc->s->data, sc->end, &pos);
             sc->start = pos;
             continue;
         }
@@ -547,14 +443,14 @@ static int scan_next(Scan *sc) {
     return 0;
 }
 
-/* pos/endpos in code points, clamped as CPython does, to bytes. */
-static void clamp_range(const ObjStr *s, int64_t pos, int64_t endpos, size_t *b0, size_t *b1) {
-    if (pos < 0) pos = 0;
-    if (pos > s->cplen) pos = s->cplen;
-    if (endpos < 0) endpos = 0;
-    if (endpos > s->cplen) endpos = s->cplen;
-    *b0 = (size_t)str_offset(s, pos);
-    *b1 = (size_t)str_offset(s, endpos);
+/* pos/endpos, clamped as CPython does (in place), to bytes. */
+static void clamp_range(const Text *s, int64_t *pos, int64_t *endpos, size_t *b0, size_t *b1) {
+    if (*pos < 0) *pos = 0;
+    if (*pos > s->npos) *pos = s->npos;
+    if (*endpos < 0) *endpos = 0;
+    if (*endpos > s->npos) *endpos = s->npos;
+    *b0 = s->ascii ? (size_t)*pos : (size_t)str_offset(AS(ObjStr, s->v), *pos);
+    *b1 = s->ascii ? (size_t)*endpos : (size_t)str_offset(AS(ObjStr, s->v), *endpos);
 }
 
 /* CPython's lastindex: the group that closed last. */
@@ -571,7 +467,7 @@ static int64_t last_index(const PCRE2_SIZE *ov, int rc) {
 }
 
 /* A Match object for the ovector of the last pcre2_match. */
-static Value match_new(VM *vm, Value pat, const ObjStr *s, const PCRE2_SIZE *ov, int rc, Conv *cv, int64_t pos,
+static Value match_new(VM *vm, Value pat, const Text *s, const PCRE2_SIZE *ov, int rc, Conv *cv, int64_t pos,
                        int64_t endpos) {
     Value cls = re_attr(vm, "Match");
     if (cls == ERR) return ERR;
@@ -591,7 +487,7 @@ static Value match_new(VM *vm, Value pat, const ObjStr *s, const PCRE2_SIZE *ov,
         v[3] = int_val((int64_t)ov[2 * g + 1]);
     }
     m->a = pat;
-    m->b = obj_val(s);
+    m->b = s->v;
     m->c = obj_val(spans);
     m->i = pos;
     m->n = endpos;
@@ -602,15 +498,11 @@ static Value match_new(VM *vm, Value pat, const ObjStr *s, const PCRE2_SIZE *ov,
 typedef enum Mode { MODE_MATCH, MODE_FULL, MODE_SEARCH } Mode;
 
 static Value do_match(VM *vm, Value pat, Value string, int64_t pos, int64_t endpos, Mode mode) {
-    ObjStr *s = subject_arg(vm, string);
-    if (!s) return ERR;
-    if (pos < 0) pos = 0;
-    if (pos > s->cplen) pos = s->cplen;
-    if (endpos < 0) endpos = 0;
-    if (endpos > s->cplen) endpos = s->cplen;
-    if (endpos < pos) return NONE_VAL;
+    Text st, *s = &st;
+    if (!subject_arg(vm, pat, string, s)) return ERR;
     size_t b0, b1;
-    clamp_range(s, pos, endpos, &b0, &b1);
+    clamp_range(s, &pos, &endpos, &b0, &b1);
+    if (endpos < pos) return NONE_VAL;
     pcre2_code *code = pat_code(AS(ObjIter, pat));
     pcre2_match_data *md = md_new(vm, code);
     if (!md) return ERR;
@@ -637,8 +529,8 @@ static Value findall_item(VM *vm, Scan *sc, int64_t ngroups) {
     ObjTuple *t = ngroups > 1 ? tuple_new(vm, ngroups) : NULL;
     if (ngroups > 1 && !t) return ERR;
     for (int64_t g = 1; g <= ngroups; g++) {
-        Value v = g >= sc->rc || sc->ov[2 * g] == PCRE2_UNSET ? obj_val(vm->empty_str)
-                                                              : substr(vm, sc->s, sc->ov[2 * g], sc->ov[2 * g + 1]);
+        bool unset = g >= sc->rc || sc->ov[2 * g] == PCRE2_UNSET;
+        Value v = unset ? substr(vm, sc->s, 0, 0) : substr(vm, sc->s, sc->ov[2 * g], sc->ov[2 * g + 1]);
         if (v == ERR) return ERR;
         if (!t) return v;
         t->items[g - 1] = v;
@@ -648,17 +540,13 @@ static Value findall_item(VM *vm, Scan *sc, int64_t ngroups) {
 
 /* findall (iter false) or the matches for finditer (iter true), as a list. */
 static Value do_findall(VM *vm, Value pat, Value string, int64_t pos, int64_t endpos, bool iter) {
-    ObjStr *s = subject_arg(vm, string);
-    if (!s) return ERR;
+    Text st, *s = &st;
+    if (!subject_arg(vm, pat, string, s)) return ERR;
     ObjList *out = list_new(vm, 0);
     if (!out) return ERR;
-    if (pos < 0) pos = 0;
-    if (pos > s->cplen) pos = s->cplen;
-    if (endpos < 0) endpos = 0;
-    if (endpos > s->cplen) endpos = s->cplen;
-    if (endpos < pos) return obj_val(out);
     Scan sc = {.vm = vm, .code = pat_code(AS(ObjIter, pat)), .s = s};
-    clamp_range(s, pos, endpos, &sc.start, &sc.end);
+    clamp_range(s, &pos, &endpos, &sc.start, &sc.end);
+    if (endpos < pos) return obj_val(out);
     sc.md = md_new(vm, sc.code);
     if (!sc.md) return ERR;
     Conv cv = {s, 0, 0};
@@ -674,122 +562,155 @@ static Value do_findall(VM *vm, Value pat, Value string, int64_t pos, int64_t en
 
 /* ---- replacement templates ---------------------------------------------- */
 
-static bool is_ident_start(unsigned char c) { return c == '_' || c >= 0x80 || ((c | 32) >= 'a' && (c | 32) <= 'z'); }
-static bool is_ident(unsigned char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+/* A template (sub's repl, expand's argument) is parsed into a list of
+ * literals (str or bytes, as the template) and group numbers (ints). Its
+ * kind need not be the pattern's: as in CPython, the mismatch is only a
+ * TypeError once a group's text or the result has to be joined. */
 
-static bool tpl_literal(VM *vm, ObjList *l, StrBuf *lit) {
+static bool is_ident_start(unsigned char c, bool bytes) {
+    return c == '_' || (c >= 0x80 && !bytes) || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+static bool is_ident(unsigned char c, bool bytes) { return is_ident_start(c, bytes) || (c >= '0' && c <= '9'); }
+
+/* The position (code point or byte) of byte offset off in t. */
+static int64_t text_pos(const Text *t, size_t off) { return t->ascii ? (int64_t)off : utf8_count(t->data, off); }
+
+/* A value of t's kind made of a buffer's bytes (the buffer is freed). */
+static Value text_from_buf(VM *vm, bool bytes, StrBuf *b) {
+    if (b->oom) { sb_free(b); return exc_nomem(vm); }
+    if (bytes) {
+        Value v = bytes_new(vm, (const uint8_t *)(b->data ? b->data : ""), b->len);
+        sb_free(b);
+        return v;
+    }
+    if (b->len == 0) { sb_free(b); return obj_val(vm->empty_str); }
+    return str_from_buf(vm, b);
+}
+
+static bool tpl_literal(VM *vm, ObjList *l, StrBuf *lit, bool bytes) {
     if (lit->len == 0) return true;
     if (lit->oom) { exc_nomem(vm); return false; }
-    Value v = str_new(vm, lit->data, lit->len);
+    Value v = bytes ? bytes_new(vm, (const uint8_t *)lit->data, lit->len) : str_new(vm, lit->data, lit->len);
     lit->len = 0;
     return v != ERR && list_append(vm, l, v) == 0;
 }
 
-static bool tpl_group(VM *vm, ObjList *l, StrBuf *lit, int64_t g, ObjIter *pat, Value repl, int64_t at) {
+/* Raises re.error(msg) at position `at` of the template (msg is freed). */
+static bool tpl_error(VM *vm, char *msg, const Text *r, int64_t at) {
+    if (!msg) { exc_nomem(vm); return false; }
+    raise_error(vm, msg, r->v, at);
+    free(msg);
+    return false;
+}
+
+static bool tpl_group(VM *vm, ObjList *l, StrBuf *lit, int64_t g, ObjIter *pat, const Text *r, int64_t at) {
     if (g > pat->n) {
         StrBuf b = SB_INIT;
         sb_addf(&b, "invalid group reference %lld", (long long)g);
-        char *msg = sb_take(&b);
-        if (!msg) { exc_nomem(vm); return false; }
-        raise_error(vm, msg, repl, at);
-        free(msg);
-        return false;
+        return tpl_error(vm, sb_take(&b), r, at);
     }
-    return tpl_literal(vm, l, lit) && list_append(vm, l, int_val(g)) == 0;
+    return tpl_literal(vm, l, lit, r->bytes) && list_append(vm, l, int_val(g)) == 0;
+}
+
+/* "bad character in group name NAME": a bytes name as CPython shows it,
+ * its non-ASCII bytes as \xhh escapes. */
+static bool tpl_bad_name(VM *vm, const Text *r, const char *name, size_t n, int64_t at) {
+    StrBuf shown = SB_INIT, b = SB_INIT;
+    for (size_t k = 0; k < n; k++) {
+        unsigned char c = (unsigned char)name[k];
+        if (r->bytes && c >= 0x80) sb_addf(&shown, "\\x%02x", c);
+        else sb_addc(&shown, (char)c);
+    }
+    sb_adds(&b, "bad character in group name ");
+    str_repr_to(&b, shown.data ? shown.data : "", shown.len);
+    sb_free(&shown);
+    return tpl_error(vm, sb_take(&b), r, at);
 }
 
 /* \g<name> or \g<number>; i is just past the 'g'. */
-static bool tpl_named(VM *vm, ObjList *l, StrBuf *lit, ObjIter *pat, Value repl, size_t *ip) {
-    const ObjStr *r = AS(ObjStr, repl);
-    size_t i = *ip, len = (size_t)r->len;
+static bool tpl_named(VM *vm, ObjList *l, StrBuf *lit, ObjIter *pat, const Text *r, size_t *ip) {
+    size_t i = *ip, len = r->len;
     if (i >= len || r->data[i] != '<') {
-        raise_error(vm, "missing <", repl, utf8_count(r->data, i));
+        raise_error(vm, "missing <", r->v, text_pos(r, i));
         return false;
     }
     size_t start = ++i;
     while (i < len && r->data[i] != '>') i++;
-    if (i >= len) {
+    if (i >= len || i == start) {
         const char *msg = i == start ? "missing group name" : "missing >, unterminated name";
-        raise_error(vm, msg, repl, utf8_count(r->data, start));
+        raise_error(vm, msg, r->v, text_pos(r, start));
         return false;
     }
     size_t n = i - start;
     *ip = i + 1;
     const char *name = r->data + start;
-    if (n == 0) {
-        raise_error(vm, "missing group name", repl, utf8_count(r->data, start));
-        return false;
-    }
     bool digits = true;
     for (size_t k = 0; k < n; k++) digits = digits && name[k] >= '0' && name[k] <= '9';
     if (digits) {
         int64_t g = 0;
         for (size_t k = 0; k < n && g <= pat->n; k++) g = g * 10 + (name[k] - '0');
-        return tpl_group(vm, l, lit, g, pat, repl, utf8_count(r->data, start));
+        return tpl_group(vm, l, lit, g, pat, r, text_pos(r, start));
     }
-    bool ident = is_ident_start((unsigned char)name[0]);
-    for (size_t k = 1; k < n; k++) ident = ident && is_ident((unsigned char)name[k]);
+    bool ident = is_ident_start((unsigned char)name[0], r->bytes);
+    for (size_t k = 1; k < n; k++) ident = ident && is_ident((unsigned char)name[k], r->bytes);
+    if (!ident) return tpl_bad_name(vm, r, name, n, text_pos(r, start));
     Value nm = str_new(vm, name, n);
-    if (nm == ERR) return false;
-    if (!ident) {
-        StrBuf b = SB_INIT;
-        sb_adds(&b, "bad character in group name ");
-        str_repr_to(&b, name, n);
-        char *msg = sb_take(&b);
-        if (!msg) { exc_nomem(vm); return false; }
-        raise_error(vm, msg, repl, utf8_count(r->data, start));
-        free(msg);
-        return false;
-    }
-    Value g = dict_get(vm, AS(ObjDict, pat->b), nm);
+    Value g = nm == ERR ? ERR : dict_get(vm, AS(ObjDict, pat->b), nm);
     if (g == ERR) return false;
     if (g == UNDEF) {
         exc_raise(vm, E_IndexError, "unknown group name %R", nm);
         return false;
     }
-    return tpl_literal(vm, l, lit) && list_append(vm, l, g) == 0;
+    return tpl_literal(vm, l, lit, r->bytes) && list_append(vm, l, g) == 0;
+}
+
+/* \0, \0o, \0oo or \ooo: an octal escape at d (avail bytes left); false
+ * if d starts none. A str template gets the code point, bytes the byte. */
+static bool tpl_octal(VM *vm, StrBuf *lit, const Text *r, const char *d, size_t avail, size_t *used, bool *ok) {
+    bool oct3 = avail >= 3 && d[0] <= '7' && d[1] >= '0' && d[1] <= '7' && d[2] >= '0' && d[2] <= '7';
+    if (d[0] != '0' && !oct3) return false;
+    size_t k = 1;
+    uint32_t v = (uint32_t)(d[0] - '0');
+    while (k < 3 && k < avail && d[k] >= '0' && d[k] <= '7') v = v * 8 + (uint32_t)(d[k++] - '0');
+    *used = k;
+    *ok = v <= 0377;
+    if (!*ok) {
+        StrBuf b = SB_INIT;
+        sb_addf(&b, "octal escape value \\%.*s outside of range 0-0o377", (int)k, d);
+        tpl_error(vm, sb_take(&b), r, text_pos(r, (size_t)(d - r->data) - 1));
+    } else if (r->bytes) {
+        sb_addc(lit, (char)v);
+    } else {
+        sb_add_utf8(lit, v);
+    }
+    return true;
 }
 
 /* One escape of a template; i is at the backslash and moves past it. */
-static bool tpl_escape(VM *vm, ObjList *l, StrBuf *lit, ObjIter *pat, Value repl, size_t *ip) {
-    const ObjStr *r = AS(ObjStr, repl);
-    size_t i = *ip, len = (size_t)r->len;
-    int64_t at = utf8_count(r->data, i);
+static bool tpl_escape(VM *vm, ObjList *l, StrBuf *lit, ObjIter *pat, const Text *r, size_t *ip) {
+    size_t i = *ip, len = r->len;
+    int64_t at = text_pos(r, i);
     if (i + 1 >= len) {
-        raise_error(vm, "bad escape (end of pattern)", repl, at);
+        raise_error(vm, "bad escape (end of pattern)", r->v, at);
         return false;
     }
     char c = r->data[i + 1];
     *ip = i + 2;
-    if (c == 'g') return tpl_named(vm, l, lit, pat, repl, ip);
+    if (c == 'g') return tpl_named(vm, l, lit, pat, r, ip);
     if (c >= '0' && c <= '9') {
         const char *d = r->data + i + 1;
-        size_t avail = len - (i + 1);
-        bool oct3 = avail >= 3 && d[0] <= '7' && d[1] >= '0' && d[1] <= '7' && d[2] >= '0' && d[2] <= '7';
-        if (c == '0' || oct3) {
-            /* An octal escape: \0, \0oo, or three octal digits. */
-            size_t k = 1, max = 3;
-            uint32_t v = (uint32_t)(c - '0');
-            while (k < max && k < avail && d[k] >= '0' && d[k] <= '7') v = v * 8 + (uint32_t)(d[k++] - '0');
-            if (v > 0377) {
-                StrBuf b = SB_INIT;
-                sb_addf(&b, "octal escape value \\%.*s outside of range 0-0o377", (int)k, d);
-                char *msg = sb_take(&b);
-                if (msg) raise_error(vm, msg, repl, at);
-                else exc_nomem(vm);
-                free(msg);
-                return false;
-            }
-            sb_add_utf8(lit, v);
-            *ip = i + 1 + k;
-            return true;
+        size_t avail = len - (i + 1), used = 0;
+        bool ok = true;
+        if (tpl_octal(vm, lit, r, d, avail, &used, &ok)) {
+            *ip = i + 1 + used;
+            return ok;
         }
         int64_t g = c - '0';
         if (avail >= 2 && d[1] >= '0' && d[1] <= '9') {
             g = g * 10 + (d[1] - '0');
             *ip = i + 3;
         }
-        return tpl_group(vm, l, lit, g, pat, repl, at + 1);
+        return tpl_group(vm, l, lit, g, pat, r, at + 1);
     }
     static const char esc_from[] = "abfnrtv\\", esc_to[] = "\a\b\f\n\r\t\v\\";
     const char *e = strchr(esc_from, c);
@@ -798,23 +719,23 @@ static bool tpl_escape(VM *vm, ObjList *l, StrBuf *lit, ObjIter *pat, Value repl
         return true;
     }
     if (((unsigned char)c | 32) >= 'a' && ((unsigned char)c | 32) <= 'z') {
-        char msg[32];
-        snprintf(msg, sizeof msg, "bad escape \\%c", c);
-        raise_error(vm, msg, repl, at);
-        return false;
+        StrBuf b = SB_INIT;
+        sb_addf(&b, "bad escape \\%c", c);
+        return tpl_error(vm, sb_take(&b), r, at);
     }
     sb_addc(lit, '\\');
     *ip = i + 1;
     return true;
 }
 
-/* A template as a list of strs (literal text) and ints (group numbers). */
-static ObjList *parse_template(VM *vm, ObjIter *pat, Value repl) {
-    const ObjStr *r = AS(ObjStr, repl);
+/* A template as a list of literals and group numbers; a template without
+ * a backslash is its own one literal. */
+static ObjList *parse_template(VM *vm, ObjIter *pat, const Text *r) {
+    if (!memchr(r->data, '\\', r->len)) return list_from(vm, &r->v, 1);
     ObjList *l = list_new(vm, 0);
     if (!l) return NULL;
     StrBuf lit = SB_INIT;
-    size_t i = 0, len = (size_t)r->len;
+    size_t i = 0, len = r->len;
     while (i < len) {
         if (r->data[i] != '\\') {
             size_t start = i;
@@ -822,100 +743,146 @@ static ObjList *parse_template(VM *vm, ObjIter *pat, Value repl) {
             sb_add(&lit, r->data + start, i - start);
             continue;
         }
-        if (!tpl_escape(vm, l, &lit, pat, repl, &i)) { sb_free(&lit); return NULL; }
+        if (!tpl_escape(vm, l, &lit, pat, r, &i)) { sb_free(&lit); return NULL; }
     }
-    bool ok = tpl_literal(vm, l, &lit);
+    bool ok = tpl_literal(vm, l, &lit, r->bytes);
     sb_free(&lit);
     return ok ? l : NULL;
 }
 
-/* Appends the expansion of a parsed template for the current match. */
-static void tpl_expand(const ObjList *tpl, const ObjStr *s, const PCRE2_SIZE *ov, int rc, StrBuf *out) {
+/* CPython joins a template's expansion as [first literal (maybe empty),
+ * then each group that took part and each non-empty literal after it]; the
+ * index a group of the wrong kind has in that list, for the message. */
+static int64_t tpl_item_index(const ObjList *tpl, int64_t k) {
+    int64_t idx = is_int(tpl->items[0]) ? 1 : 0;
+    for (int64_t j = 0; j < k; j++) idx += !is_int(tpl->items[j]);
+    return idx;
+}
+
+/* Appends the expansion of template tpl (of kind tbytes) for a match of
+ * subject s (groups at byte offsets ov, rc of them); false after raising. */
+static bool tpl_expand(VM *vm, const ObjList *tpl, bool tbytes, const Text *s, const PCRE2_SIZE *ov, int rc,
+                       StrBuf *out) {
     for (int64_t k = 0; k < tpl->len; k++) {
         Value v = tpl->items[k];
-        if (is_str(v)) {
-            sb_add(out, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len);
+        Text lit;
+        if (text_get(v, &lit)) {
+            sb_add(out, lit.data, lit.len);
             continue;
         }
         int64_t g = as_int(v);
-        if (g < rc && ov[2 * g] != PCRE2_UNSET && ov[2 * g + 1] > ov[2 * g])
-            sb_add(out, s->data + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+        if (g >= rc || ov[2 * g] == PCRE2_UNSET) continue;
+        if (s->bytes != tbytes) {
+            exc_raise(vm, E_TypeError, tbytes ? "sequence item %lld: expected a bytes-like object, %s found"
+                                              : "sequence item %lld: expected str instance, %s found",
+                      (long long)tpl_item_index(tpl, k), s->bytes ? "bytes" : "str");
+            return false;
+        }
+        size_t b0 = ov[2 * g] < s->len ? ov[2 * g] : s->len, b1 = ov[2 * g + 1] < s->len ? ov[2 * g + 1] : s->len;
+        if (b1 > b0) sb_add(out, s->data + b0, b1 - b0);
     }
+    return true;
+}
+
+/* sub's join: each piece must be of the pattern's kind. */
+static bool piece_check(VM *vm, bool bytes, bool piece_bytes, const char *type, int64_t idx) {
+    if (bytes == piece_bytes) return true;
+    exc_raise(vm, E_TypeError, bytes ? "sequence item %lld: expected a bytes-like object, %s found"
+                                     : "sequence item %lld: expected str instance, %s found",
+              (long long)idx, type);
+    return false;
+}
+
+/* Appends sub's replacement for the current match: the template's
+ * expansion, or what the callable returns (None adds nothing). */
+static bool sub_piece(VM *vm, Value pat, Value repl, const ObjList *tpl, Scan *sc, Conv *cv, int64_t *pieces,
+                      StrBuf *out) {
+    const Text *s = sc->s;
+    if (tpl) {
+        Text r;
+        text_get(repl, &r);
+        StrBuf tmp = SB_INIT;
+        bool ok = tpl_expand(vm, tpl, r.bytes, s, sc->ov, sc->rc, r.bytes == s->bytes ? out : &tmp);
+        sb_free(&tmp);
+        const char *type = tpl->len == 1 && tpl->items[0] == repl ? type_name(vm, repl) : r.bytes ? "bytes" : "str";
+        return ok && piece_check(vm, s->bytes, r.bytes, type, (*pieces)++);
+    }
+    Value m = match_new(vm, pat, s, sc->ov, sc->rc, cv, 0, s->npos);
+    Value v = m == ERR ? ERR : op_call1(vm, repl, m);
+    if (v == ERR) return false;
+    if (v == NONE_VAL) return true;
+    Text t;
+    bool ok = text_get(v, &t);
+    if (!piece_check(vm, s->bytes, ok ? t.bytes : !s->bytes, type_name(vm, v), (*pieces)++)) return false;
+    sb_add(out, t.data, t.len);
+    return true;
+}
+
+/* The parsed template of sub's repl, or NULL for a callable one (*err set
+ * after raising). */
+static ObjList *sub_template(VM *vm, Value pat, Value repl, bool *err) {
+    Text r;
+    *err = false;
+    if (!text_get(repl, &r) && op_callable(vm, repl)) return NULL;
+    ObjList *tpl = template_arg(vm, repl, &r) ? parse_template(vm, AS(ObjIter, pat), &r) : NULL;
+    *err = tpl == NULL;
+    return tpl;
 }
 
 /* sub/subn: the new string, and the number of replacements in *nsub. */
 static Value do_sub(VM *vm, Value pat, Value repl, Value string, int64_t count, int64_t *nsub) {
-    ObjStr *s = subject_arg(vm, string);
-    if (!s) return ERR;
-    ObjList *tpl = NULL;
-    if (is_str(repl)) {
-        if (!memchr(AS(ObjStr, repl)->data, '\\', (size_t)AS(ObjStr, repl)->len)) {
-            tpl = list_from(vm, &repl, 1);
-        } else {
-            tpl = parse_template(vm, AS(ObjIter, pat), repl);
-        }
-        if (!tpl) return ERR;
-    } else if (is_kind(repl, OBJ_BYTES)) {
-        return exc_raise(vm, E_TypeError, "expected str instance, bytes found");
-    } else if (!op_callable(vm, repl)) {
-        return exc_raise(vm, E_TypeError, "expected str instance, %s found", type_name(vm, repl));
-    }
+    Text st, *s = &st;
+    bool err;
+    if (!subject_arg(vm, pat, string, s)) return ERR;
+    ObjList *tpl = sub_template(vm, pat, repl, &err);
+    if (err) return ERR;
     /* A callable repl runs script code: the Pattern (maybe only in the
-     * cache, which that code may clear) must stay alive. */
-    if (!push_root(vm, pat)) return ERR;
-    Scan sc = {.vm = vm, .code = pat_code(AS(ObjIter, pat)), .s = s, .end = (size_t)s->len};
+     * cache, which that code may clear) must stay alive; a bytearray
+     * subject is exported meanwhile (resizing it is a BufferError, as in
+     * CPython) and a memoryview's memory, which a release() could free,
+     * is scanned in a copy. */
+    ObjByteArray *exported = !tpl && is_kind(string, OBJ_BYTEARRAY) ? AS(ObjByteArray, string) : NULL;
+    Value copy = tpl || !is_memview(string) ? NONE_VAL : bytes_new(vm, (const uint8_t *)s->data, s->len);
+    if (copy == ERR || !push_root(vm, pat)) return ERR;
+    if (!push_root(vm, copy)) { vm_pop_roots(vm, 1); return ERR; }
+    if (copy != NONE_VAL) s->data = (const char *)AS(ObjBytes, copy)->data;
+    if (exported) exported->exports++;
+    Scan sc = {.vm = vm, .code = pat_code(AS(ObjIter, pat)), .s = s, .end = s->len};
     sc.md = md_new(vm, sc.code);
-    if (!sc.md) { vm_pop_roots(vm, 1); return ERR; }
     StrBuf out = SB_INIT;
     Conv cv = {s, 0, 0};
     size_t last = 0;
-    int64_t n = 0;
-    int r = 0;
-    int64_t pieces = 0;    /* what CPython's join would count, for its message */
-    while ((count <= 0 || n < count) && (r = scan_next(&sc)) > 0) {
+    int64_t n = 0, pieces = 0;     /* pieces: what CPython's join counts, for its message */
+    int r = sc.md ? 0 : -1;
+    while (r == 0 && (count <= 0 || n < count) && (r = scan_next(&sc)) > 0) {
         if (sc.ov[0] > last) pieces++;
         sb_add(&out, s->data + last, sc.ov[0] - last);
         last = sc.ov[1];
         n++;
-        if (tpl) {
-            tpl_expand(tpl, s, sc.ov, sc.rc, &out);
-            continue;
-        }
-        Value m = match_new(vm, pat, s, sc.ov, sc.rc, &cv, 0, s->cplen);
-        Value v = m == ERR ? ERR : op_call1(vm, repl, m);
-        if (v == ERR) { r = -1; break; }
-        if (v == NONE_VAL) continue;
-        if (!is_str(v)) {
-            exc_raise(vm, E_TypeError, "sequence item %lld: expected str instance, %s found", (long long)pieces,
-                      type_name(vm, v));
-            r = -1;
-            break;
-        }
-        sb_add(&out, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len);
-        pieces++;
+        r = sub_piece(vm, pat, repl, tpl, &sc, &cv, &pieces, &out) ? 0 : -1;
     }
-    pcre2_match_data_free(sc.md);
-    vm_pop_roots(vm, 1);
+    if (sc.md) pcre2_match_data_free(sc.md);
+    vm_pop_roots(vm, 2);
+    if (exported) exported->exports--;
     if (r < 0) { sb_free(&out); return ERR; }
     *nsub = n;
-    if (n == 0) { sb_free(&out); return string; }
-    sb_add(&out, s->data + last, (size_t)s->len - last);
-    if (out.oom) { sb_free(&out); return exc_nomem(vm); }
-    if (out.len == 0) { sb_free(&out); return obj_val(vm->empty_str); }
-    return str_from_buf(vm, &out);
+    if (n == 0) { sb_free(&out); return substr(vm, s, 0, s->len); }
+    sb_add(&out, s->data + last, s->len - last);
+    return text_from_buf(vm, s->bytes, &out);
 }
 
 static Value do_split(VM *vm, Value pat, Value string, int64_t maxsplit) {
-    ObjStr *s = subject_arg(vm, string);
-    if (!s) return ERR;
+    Text st, *s = &st;
+    if (!subject_arg(vm, pat, string, s)) return ERR;
     ObjList *out = list_new(vm, 0);
     if (!out) return ERR;
     if (maxsplit < 0) {     /* a negative maxsplit means no split at all */
-        if (list_append(vm, out, obj_val(s)) < 0) return ERR;
+        Value v = substr(vm, s, 0, s->len);
+        if (v == ERR || list_append(vm, out, v) < 0) return ERR;
         return obj_val(out);
     }
     int64_t ngroups = AS(ObjIter, pat)->n;
-    Scan sc = {.vm = vm, .code = pat_code(AS(ObjIter, pat)), .s = s, .end = (size_t)s->len};
+    Scan sc = {.vm = vm, .code = pat_code(AS(ObjIter, pat)), .s = s, .end = s->len};
     sc.md = md_new(vm, sc.code);
     if (!sc.md) return ERR;
     size_t last = 0;
@@ -934,7 +901,7 @@ static Value do_split(VM *vm, Value pat, Value string, int64_t maxsplit) {
     }
     pcre2_match_data_free(sc.md);
     if (r < 0) return ERR;
-    Value v = substr(vm, s, last, (size_t)s->len);
+    Value v = substr(vm, s, last, s->len);
     return v == ERR || list_append(vm, out, v) < 0 ? ERR : obj_val(out);
 }
 
@@ -1016,18 +983,16 @@ static Value re_split(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value re_escape(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "escape", nargs, kw, 1, 1)) return ERR;
-    ObjStr *s = subject_arg(vm, args[0]);
-    if (!s) return ERR;
+    Text s;
+    if (!template_arg(vm, args[0], &s)) return ERR;
     static const char special[] = "()[]{}?*+-|^$\\.&~# \t\n\r\v\f";
     StrBuf b = SB_INIT;
-    for (int64_t i = 0; i < s->len; i++) {
-        char c = s->data[i];
+    for (size_t i = 0; i < s.len; i++) {
+        char c = s.data[i];
         if (c && strchr(special, c)) sb_addc(&b, '\\');
         sb_addc(&b, c);
     }
-    if (b.oom) { sb_free(&b); return exc_nomem(vm); }
-    if (b.len == 0) { sb_free(&b); return obj_val(vm->empty_str); }
-    return str_from_buf(vm, &b);
+    return text_from_buf(vm, s.bytes, &b);
 }
 
 static Value re_purge(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -1161,7 +1126,7 @@ static Value pat_get_groupindex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)kw;
     if (!pat_self(vm, args, nargs, "groupindex")) return ERR;
     ObjDict *d = dict_copy(vm, AS(ObjDict, AS(ObjIter, args[0])->b));
-    return d ? obj_val(d) : ERR;
+    return d ? mappingproxy_new(vm, obj_val(d)) : ERR;
 }
 
 /* ---- Match -------------------------------------------------------------- */
@@ -1189,11 +1154,19 @@ static int64_t m_group_index(VM *vm, ObjIter *m, Value g) {
     return -1;
 }
 
+/* The subject of a match, now (a bytearray may have changed since). */
+static bool m_subject(VM *vm, ObjIter *m, Text *s) {
+    if (text_get(m->b, s)) return true;
+    exc_raise(vm, E_ValueError, "operation forbidden on released memoryview object");
+    return false;
+}
+
 /* The text of group g, or dflt when it did not take part. */
 static Value m_group_str(VM *vm, ObjIter *m, int64_t g, Value dflt) {
     const Value *sp = m_span(m, g);
     if (as_int(sp[0]) < 0) return dflt;
-    return substr(vm, AS(ObjStr, m->b), (size_t)as_int(sp[2]), (size_t)as_int(sp[3]));
+    Text s;
+    return m_subject(vm, m, &s) ? substr(vm, &s, (size_t)as_int(sp[2]), (size_t)as_int(sp[3])) : ERR;
 }
 
 static Value m_group(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -1285,19 +1258,24 @@ static Value m_spanf(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_expand(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!match_self(vm, args, nargs, "expand") || !args_check(vm, "expand", nargs - 1, kw, 1, 1)) return ERR;
     ObjIter *m = AS(ObjIter, args[0]);
-    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "expected str instance, %s found", type_name(vm, args[1]));
-    ObjList *tpl = parse_template(vm, AS(ObjIter, m->a), args[1]);
-    if (!tpl) return ERR;
-    StrBuf out = SB_INIT;
-    for (int64_t k = 0; k < tpl->len; k++) {
-        Value v = tpl->items[k];
-        if (is_int(v)) v = m_group_str(vm, m, as_int(v), obj_val(vm->empty_str));
-        if (v == ERR) { sb_free(&out); return ERR; }
-        sb_add(&out, AS(ObjStr, v)->data, (size_t)AS(ObjStr, v)->len);
+    Text r, s;
+    if (!template_arg(vm, args[1], &r)) return ERR;
+    ObjList *tpl = parse_template(vm, AS(ObjIter, m->a), &r);
+    if (!tpl || !m_subject(vm, m, &s)) return ERR;
+    /* The groups' byte offsets as an ovector, for tpl_expand. */
+    int64_t ng = AS(ObjIter, m->a)->n + 1;
+    PCRE2_SIZE *ov = malloc(sizeof *ov * 2 * (size_t)ng);
+    if (!ov) return exc_nomem(vm);
+    for (int64_t g = 0; g < ng; g++) {
+        const Value *sp = m_span(m, g);
+        ov[2 * g] = as_int(sp[2]) < 0 ? PCRE2_UNSET : (PCRE2_SIZE)as_int(sp[2]);
+        ov[2 * g + 1] = as_int(sp[3]) < 0 ? PCRE2_UNSET : (PCRE2_SIZE)as_int(sp[3]);
     }
-    if (out.oom) { sb_free(&out); return exc_nomem(vm); }
-    if (out.len == 0) { sb_free(&out); return obj_val(vm->empty_str); }
-    return str_from_buf(vm, &out);
+    StrBuf out = SB_INIT;
+    bool ok = tpl_expand(vm, tpl, r.bytes, &s, ov, (int)ng, &out);
+    free(ov);
+    if (!ok) { sb_free(&out); return ERR; }
+    return text_from_buf(vm, r.bytes, &out);
 }
 
 static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -1,0 +1,559 @@
+/* Python's regex syntax as PCRE2's: see re_syntax.h. The translator walks
+ * the pattern once, unit by unit (an escape, a class, a group opening, a
+ * character), copying what PCRE2 reads as Python does and rewriting the
+ * rest: \Z, \uXXXX and \UXXXXXXXX, {,n}, the inline flags PCRE2 lacks (a,
+ * L, u), \s in str patterns, and IGNORECASE's dotted and dotless i. It
+ * also reports the errors PCRE2 would accept (escapes Python lacks, flags)
+ * or word differently (ranges, group names), at CPython's positions. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../vm/str.h"
+#include "re_syntax.h"
+
+/* The characters str.isspace() accepts, which CPython's \s matches in a
+ * str pattern (PCRE2's Unicode \s lacks \x1c-\x1f and \x85), and the
+ * other code points, for \S inside a class (where [^...] cannot go). */
+static const char space_set[] =
+    "\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}";
+static const char nonspace_set[] =
+    "\\x{0}-\\x{8}\\x{e}-\\x{1b}\\x{21}-\\x{84}\\x{86}-\\x{9f}\\x{a1}-\\x{167f}\\x{1681}-\\x{1fff}"
+    "\\x{200b}-\\x{2027}\\x{202a}-\\x{202e}\\x{2030}-\\x{205e}\\x{2060}-\\x{2fff}\\x{3001}-\\x{10ffff}";
+
+/* Under IGNORECASE CPython takes i, I, dotless ı (U+0131) and dotted İ
+ * (U+0130) as one letter; Unicode's simple case folding, PCRE2's, keeps
+ * the last two apart. */
+static const char four_i[] = "[iI\\x{131}\\x{130}]";
+static const char four_i_class_end[] = "iI\\x{131}\\x{130}]";
+static const int64_t four_i_cps[] = {'I', 'i', 0x130, 0x131};
+
+/* The escapes Python knows, by letter: any other letter is a bad escape
+ * (PCRE2 would read \h, \K, \Q, \p, ... as its own). Digits and
+ * punctuation are fine. */
+static const char escapes_out[] = "AbBdDsSwWZafnrtvxuUN";
+static const char escapes_in[] = "bdDsSwWafnrtvxuUN";
+
+typedef struct Tr {
+    ReSyntax *rs;
+    const char *p;
+    size_t len, i;
+    StrBuf *out;
+    bool bytes;         /* a bytes pattern: no \u, \U, \N */
+    bool unicode;       /* a str pattern without ASCII: \s is str.isspace() */
+    bool verbose;       /* VERBOSE: # starts a comment */
+    bool caseless;      /* IGNORECASE holds at i */
+    bool saved[100];    /* caseless when each open group began */
+    int depth;
+    int groups;         /* capturing groups opened so far */
+    bool at_start;      /* nothing but global flags so far */
+    bool global_flags;  /* the unit just read was (?flags) */
+} Tr;
+
+static bool is_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+static bool is_octal(char c) { return c >= '0' && c <= '7'; }
+static bool is_letter(char c) { return ((c | 32) >= 'a' && (c | 32) <= 'z'); }
+
+/* Fails with CPython's message fmt, whose one %.*s shows p[at, at+n). */
+static bool tr_fail(Tr *t, size_t at, const char *fmt, size_t n) {
+    snprintf(t->rs->err, sizeof t->rs->err, fmt, (int)n, t->p + at);
+    t->rs->err_at = (int64_t)at;
+    return false;
+}
+
+static bool tr_at(const Tr *t, size_t k, char c) { return t->i + k < t->len && t->p[t->i + k] == c; }
+
+static void tr_copy(Tr *t, size_t n) {
+    if (n > t->len - t->i) n = t->len - t->i;
+    sb_add(t->out, t->p + t->i, n);
+    t->i += n;
+}
+
+/* Writes s for the n bytes at i, and remembers where, for error offsets. */
+static void tr_rewrite(Tr *t, size_t n, const char *s) {
+    ReSyntax *rs = t->rs;
+    ReSpan span = {t->out->len, 0, t->i, t->i + n};
+    sb_adds(t->out, s);
+    t->i += n;
+    span.out1 = t->out->len;
+    if (rs->nspans == rs->capspans) {
+        size_t cap = rs->capspans ? 2 * rs->capspans : 8;
+        ReSpan *s2 = realloc(rs->spans, cap * sizeof *s2);
+        if (!s2) return;        /* error positions may be off; nothing worse */
+        rs->spans = s2, rs->capspans = cap;
+    }
+    rs->spans[rs->nspans++] = span;
+}
+
+/* The literal character at i (a whole UTF-8 sequence in a str pattern):
+ * its code point; copied out unless `copy` is false. */
+static int64_t tr_char(Tr *t, bool copy) {
+    size_t start = t->i;
+    int64_t cp = (unsigned char)t->p[t->i];
+    if (!t->bytes && cp >= 0x80) cp = utf8_decode(t->p, t->len, &t->i);
+    else t->i++;
+    if (copy) sb_add(t->out, t->p + start, t->i - start);
+    return cp;
+}
+
+/* \xhh, \uhhhh, \Uhhhhhhhh (the last two in str patterns only): the code
+ * point, or -1 after an error. */
+static int64_t tr_hex_escape(Tr *t) {
+    char d = t->p[t->i + 1];
+    size_t want = d == 'x' ? 2 : d == 'u' ? 4 : 8, k = 0;
+    if (t->bytes && d != 'x') return tr_fail(t, t->i, "bad escape %.*s", 2), -1;
+    while (k < want && t->i + 2 + k < t->len && is_hex(t->p[t->i + 2 + k])) k++;
+    if (k < want) return tr_fail(t, t->i, "incomplete escape %.*s", 2 + k), -1;
+    char digits[9] = {0}, buf[16];
+    memcpy(digits, t->p + t->i + 2, want);
+    int64_t cp = strtol(digits, NULL, 16);
+    if (cp > 0x10ffff) return tr_fail(t, t->i, "bad escape %.*s", 2 + want), -1;
+    snprintf(buf, sizeof buf, "\\x{%s}", digits);
+    tr_rewrite(t, 2 + want, buf);
+    return cp;
+}
+
+/* \s or \S in a str pattern: str.isspace()'s characters. */
+static void tr_space(Tr *t, bool in_class) {
+    bool neg = t->p[t->i + 1] == 'S';
+    StrBuf b = SB_INIT;
+    if (in_class) sb_adds(&b, neg ? nonspace_set : space_set);
+    else sb_addf(&b, "[%s%s]", neg ? "^" : "", space_set);
+    tr_rewrite(t, 2, b.data ? b.data : "");
+    sb_free(&b);
+}
+
+/* An escape at i, with a character after it, in a class or not: the code
+ * point it stands for, -2 for none (\d, \b, a group reference ...), -1
+ * after an error. */
+static int64_t tr_escape(Tr *t, bool in_class) {
+    char d = t->p[t->i + 1];
+    unsigned char ud = (unsigned char)d;
+    if (is_letter(d) && (!strchr(in_class ? escapes_in : escapes_out, d) || (t->bytes && strchr("uUN", d))))
+        return tr_fail(t, t->i, "bad escape %.*s", 2), -1;
+    if (d == 'x' || d == 'u' || d == 'U') return tr_hex_escape(t);
+    if (d == 'N' && !tr_at(t, 2, '{')) return tr_fail(t, t->i + 2, "missing {%.*s", 0), -1;
+    if (d == 'Z') return tr_rewrite(t, 2, "\\z"), -2;
+    if ((d == 's' || d == 'S') && t->unicode) return tr_space(t, in_class), -2;
+    bool oct3 = d >= '0' && d <= '7' && t->i + 3 < t->len && is_octal(t->p[t->i + 2]) && is_octal(t->p[t->i + 3]);
+    if (oct3 && (d - '0') * 64 + (t->p[t->i + 2] - '0') * 8 + (t->p[t->i + 3] - '0') > 0377)
+        return tr_fail(t, t->i, "octal escape value %.*s outside of range 0-0o377", 4), -1;
+    if (!oct3 && !in_class && d >= '1' && d <= '9') {
+        /* A group reference: to a group opened before it, as in CPython
+         * (PCRE2 would take a number past the groups as octal). */
+        bool two = t->i + 2 < t->len && t->p[t->i + 2] >= '0' && t->p[t->i + 2] <= '9';
+        int g = two ? (d - '0') * 10 + (t->p[t->i + 2] - '0') : d - '0';
+        if (g > t->groups) {
+            char fmt[64];
+            snprintf(fmt, sizeof fmt, "invalid group reference %d%%.*s", g);
+            return tr_fail(t, t->i + 1, fmt, 0), -1;
+        }
+        tr_copy(t, two ? 3 : 2);
+        return -2;
+    }
+    if (ud >= 0x80 && !t->bytes) {      /* an escaped non-ASCII character is itself */
+        t->i++;
+        sb_addc(t->out, '\\');
+        return tr_char(t, true);
+    }
+    tr_copy(t, 2);
+    return strchr("\\.^$*+?{}[]()|-#&~ ", d) && d ? d : -2;
+}
+
+/* ---- character classes --------------------------------------------------- */
+
+/* One item of a class at i: its code point, -2 for none (a class escape
+ * such as \d), -1 after an error. *set tells a class escape. A '[' is a
+ * literal, as in CPython, not the start of a POSIX [:name:]. */
+static int64_t tr_class_item(Tr *t, bool *set) {
+    *set = false;
+    if (t->p[t->i] == '\\' && t->i + 1 < t->len) {
+        *set = strchr("dDsSwW", t->p[t->i + 1]) && t->p[t->i + 1];
+        return tr_escape(t, true);
+    }
+    if (t->p[t->i] == '[') return tr_rewrite(t, 1, "\\["), '[';
+    return tr_char(t, true);
+}
+
+/* A class from its '[' to its ']' (PCRE2 reports a missing one). A range
+ * may not run between class escapes or backwards; under IGNORECASE a class
+ * that holds one of the four i's gets them all. */
+static bool tr_class(Tr *t) {
+    tr_copy(t, 1);
+    if (tr_at(t, 0, '^')) tr_copy(t, 1);
+    if (tr_at(t, 0, ']')) tr_copy(t, 1);
+    bool has_i = false;
+    while (t->i < t->len && t->p[t->i] != ']') {
+        size_t item = t->i;
+        bool set_a, set_b = false;
+        int64_t a = tr_class_item(t, &set_a), b = a;
+        if (a == -1) return false;
+        if (tr_at(t, 0, '-') && t->i + 1 < t->len && t->p[t->i + 1] != ']') {
+            tr_copy(t, 1);
+            b = tr_class_item(t, &set_b);
+            if (b == -1) return false;
+            if (set_a || set_b || (a >= 0 && b >= 0 && b < a))
+                return tr_fail(t, item, "bad character range %.*s", t->i - item);
+        }
+        for (size_t k = 0; k < 4 && a >= 0 && b >= 0; k++) has_i |= four_i_cps[k] >= a && four_i_cps[k] <= b;
+    }
+    if (t->i >= t->len) return true;
+    if (has_i && t->caseless && t->unicode) tr_rewrite(t, 1, four_i_class_end);
+    else tr_copy(t, 1);
+    return true;
+}
+
+/* ---- groups ---------------------------------------------------------------- */
+
+static bool is_name_char(unsigned char c, bool first, bool bytes) {
+    return c == '_' || is_letter((char)c) || (!first && c >= '0' && c <= '9') || (c >= 0x80 && !bytes);
+}
+
+/* CPython's checks of a group name at p[start, end) (end at its '>'). */
+static bool tr_check_name(Tr *t, size_t start, size_t end) {
+    if (end >= t->len || t->p[end] != '>') {
+        if (end == start) return tr_fail(t, start, "missing group name%.*s", 0);
+        return tr_fail(t, start, "missing >, unterminated name%.*s", 0);
+    }
+    if (end == start) return tr_fail(t, start, "missing group name%.*s", 0);
+    bool ok = true;
+    for (size_t k = start; k < end; k++) ok = ok && is_name_char((unsigned char)t->p[k], k == start, t->bytes);
+    if (ok) return true;
+    /* The name as CPython's %r shows it: a bytes name's non-ASCII bytes
+     * as \\xhh (decoded with backslashreplace, then repr'd). */
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "bad character in group name '");
+    for (size_t k = start; k < end; k++) {
+        unsigned char c = (unsigned char)t->p[k];
+        if (c >= 0x80 && t->bytes) sb_addf(&b, "\\\\x%02x", c);
+        else if (c == '\\' || c == '\'') sb_addf(&b, "\\%c", c);
+        else sb_addc(&b, (char)c);
+    }
+    sb_addc(&b, '\'');
+    snprintf(t->rs->err, sizeof t->rs->err, "%s", b.data ? b.data : "");
+    sb_free(&b);
+    t->rs->err_at = (int64_t)start;
+    return false;
+}
+
+/* (?P<name>: a new capturing group; CPython's error for a name used twice. */
+static bool tr_named_group(Tr *t) {
+    ReSyntax *rs = t->rs;
+    size_t start = t->i + 4, end = start;
+    while (end < t->len && t->p[end] != '>' && t->p[end] != ')') end++;
+    if (!tr_check_name(t, start, end)) return false;
+    int number = ++t->groups;
+    for (size_t k = 0; k < rs->nnames; k++) {
+        const ReName *n = &rs->names[k];
+        if (n->len != end - start || memcmp(t->p + n->off, t->p + start, n->len) != 0) continue;
+        char fmt[96];
+        snprintf(fmt, sizeof fmt, "redefinition of group name '%%.*s' as group %d; was group %d", number, n->number);
+        return tr_fail(t, start, fmt, n->len);
+    }
+    if (rs->nnames == rs->capnames) {
+        size_t cap = rs->capnames ? 2 * rs->capnames : 8;
+        ReName *n2 = realloc(rs->names, cap * sizeof *n2);
+        if (n2) rs->names = n2, rs->capnames = cap;
+    }
+    if (rs->nnames < rs->capnames) rs->names[rs->nnames++] = (ReName){start, end - start, number};
+    tr_copy(t, end + 1 - t->i);     /* PCRE2 checks the name itself */
+    return true;
+}
+
+/* The flag letters of an inline-flags group at p[from, to): CPython's
+ * checks, then the ones PCRE2 knows (i, m, s, x) written out. */
+static bool tr_flag_letters(Tr *t, size_t from, size_t to, StrBuf *keep) {
+    bool off = false;
+    int on_mask = 0, off_mask = 0;
+    for (size_t k = from; k < to; k++) {
+        char c = t->p[k];
+        const char *hit = strchr("aiLmsux", c);
+        if (c == '-' && !off) { off = true; sb_addc(keep, c); continue; }
+        if (!hit || !c) return tr_fail(t, k, "unknown flag%.*s", 0);
+        int bit = 1 << (hit - "aiLmsux");
+        *(off ? &off_mask : &on_mask) |= bit;
+        if (!strchr("aLu", c)) sb_addc(keep, c);
+    }
+    const int aul = 1 | 4 | 32;     /* a, L, u */
+    const char *msg = NULL;
+    if (t->bytes && (on_mask & 32)) msg = "bad inline flags: cannot use 'u' flag with a bytes pattern%.*s";
+    else if (!t->bytes && (on_mask & 4)) msg = "bad inline flags: cannot use 'L' flag with a str pattern%.*s";
+    else if ((on_mask & aul) & ((on_mask & aul) - 1)) msg = "bad inline flags: flags 'a', 'u' and 'L' are incompatible%.*s";
+    else if (off_mask & aul) msg = "bad inline flags: cannot turn off flags 'a', 'u' and 'L'%.*s";
+    else if (on_mask & off_mask) msg = "bad inline flags: flag turned on and off%.*s";
+    if (msg) return tr_fail(t, to, msg, 0);
+    if (on_mask & 2) t->caseless = true;
+    if (off_mask & 2) t->caseless = false;
+    return true;
+}
+
+/* (?flags) at the pattern's start, or (?flags-flags:...). */
+static bool tr_inline_flags(Tr *t) {
+    size_t from = t->i + 2, k = from;
+    while (k < t->len && (is_letter(t->p[k]) || t->p[k] == '-')) k++;
+    if (k >= t->len) return tr_fail(t, k, "missing -, : or )%.*s", 0);
+    if (t->p[k] != ')' && t->p[k] != ':') {
+        return tr_fail(t, k, is_letter(t->p[k]) || t->p[k] == '-' ? "unknown flag%.*s" : "missing -, : or )%.*s", 0);
+    }
+    bool scoped = t->p[k] == ':';
+    t->global_flags = !scoped;
+    if (!scoped && !t->at_start) return tr_fail(t, t->i, "global flags not at the start of the expression%.*s", 0);
+    if (scoped && t->depth < (int)sizeof t->saved) t->saved[t->depth] = t->caseless;
+    StrBuf keep = SB_INIT;
+    bool ok = tr_flag_letters(t, from, k, &keep);
+    if (ok) {
+        if (scoped) t->depth++;
+        StrBuf b = SB_INIT;
+        bool empty = keep.len == 0 || (keep.len == 1 && keep.data[0] == '-');
+        if (!empty || scoped) sb_addf(&b, "(?%.*s%c", empty ? 0 : (int)keep.len, keep.data ? keep.data : "", t->p[k]);
+        tr_rewrite(t, k + 1 - t->i, b.data ? b.data : "");
+        sb_free(&b);
+    }
+    sb_free(&keep);
+    return ok;
+}
+
+/* Copies through the first `end` character (included) from i: a comment,
+ * a group reference, a condition; false if there is none. */
+static bool tr_copy_through(Tr *t, char end) {
+    const char *e = memchr(t->p + t->i, end, t->len - t->i);
+    if (!e) return false;
+    tr_copy(t, (size_t)(e - (t->p + t->i)) + 1);
+    return true;
+}
+
+/* A group's opening at i: (, (?:, (?P<name>, (?=, (?!, (?<=, (?<!, (?>,
+ * (?(cond), (?flags:; or the non-groups (?flags), (?#...), (?P=name). */
+static bool tr_group(Tr *t) {
+    char c = t->i + 2 < t->len ? t->p[t->i + 2] : 0;
+    bool q = tr_at(t, 1, '?');
+    if (q && c == '#') {
+        if (!tr_copy_through(t, ')')) return tr_fail(t, t->i, "missing ), unterminated comment%.*s", 0);
+        return true;
+    }
+    if (q && c && strchr("aiLmsux-", c)) return tr_inline_flags(t);
+    if (q && t->i + 2 >= t->len) return tr_fail(t, t->len, "unexpected end of pattern%.*s", 0);
+    if (q && c == 'P') {
+        char d = t->i + 3 < t->len ? t->p[t->i + 3] : 0;
+        if (d == '=') {
+            if (!tr_copy_through(t, ')')) return tr_fail(t, t->i + 4, "missing ), unterminated name%.*s", 0);
+            return true;
+        }
+        if (d == '<') {
+            if (t->depth < (int)sizeof t->saved) t->saved[t->depth] = t->caseless;
+            t->depth++;
+            return tr_named_group(t);
+        }
+        if (!d) return tr_fail(t, t->len, "unexpected end of pattern%.*s", 0);
+        return tr_fail(t, t->i + 1, "unknown extension %.*s", d >= 0x20 && d < 0x7f ? 3 : 2);
+    }
+    if (q && c == '<' && !(t->i + 3 < t->len && strchr("=!", t->p[t->i + 3]) && t->p[t->i + 3]))
+        return tr_fail(t, t->i + 1, "unknown extension %.*s", t->i + 3 < t->len ? 3 : 2);
+    if (q && !strchr(":=!<>(", c)) return tr_fail(t, t->i + 1, "unknown extension %.*s", (c & 0x80) ? 1 : 2);
+    if (!q) t->groups++;
+    if (t->depth < (int)sizeof t->saved) t->saved[t->depth] = t->caseless;
+    t->depth++;
+    if (q && c == '(') {   /* the condition's own parentheses are copied whole */
+        t->i += 2;
+        sb_add(t->out, "(?", 2);
+        if (!tr_copy_through(t, ')')) tr_copy(t, t->len - t->i);
+        return true;
+    }
+    tr_copy(t, q ? 3 : 1);
+    return true;
+}
+
+static void tr_group_close(Tr *t) {
+    if (t->depth > 0 && --t->depth < (int)sizeof t->saved) t->caseless = t->saved[t->depth];
+    tr_copy(t, 1);
+}
+
+/* ---- the walk --------------------------------------------------------------- */
+
+/* A character outside classes: under IGNORECASE an i becomes the four. */
+static void tr_literal(Tr *t) {
+    size_t start = t->i;
+    int64_t cp = tr_char(t, false);
+    bool i_like = cp == 'i' || cp == 'I' || cp == 0x130 || cp == 0x131;
+    t->i = start;
+    if (i_like && t->caseless && t->unicode) tr_rewrite(t, cp < 0x80 ? 1 : 2, four_i);
+    else tr_char(t, true);
+}
+
+/* {,n} is {0,n} for PCRE2 (which reads {,n} as literal text). */
+static bool tr_brace(Tr *t) {
+    if (!tr_at(t, 1, ',')) return false;
+    size_t k = t->i + 2;
+    while (k < t->len && t->p[k] >= '0' && t->p[k] <= '9') k++;
+    if (k == t->i + 2 || k >= t->len || t->p[k] != '}') return false;
+    tr_rewrite(t, 1, "{0");
+    return true;
+}
+
+/* One unit at i; false after an error. */
+static bool tr_unit(Tr *t) {
+    char c = t->p[t->i];
+    bool ok = true;
+    t->global_flags = false;
+    if (c == '\\' && t->i + 1 < t->len) {
+        ok = tr_escape(t, false) != -1;
+    } else if (c == '[') {
+        ok = tr_class(t);
+    } else if (c == '(') {
+        ok = tr_group(t);
+    } else if (c == ')') {
+        tr_group_close(t);
+    } else if (c == '#' && t->verbose) {
+        if (!tr_copy_through(t, '\n')) tr_copy(t, t->len - t->i);
+    } else if (c == '{' && tr_brace(t)) {
+        /* rewritten */
+    } else {
+        tr_literal(t);
+    }
+    if (!t->global_flags) t->at_start = false;
+    return ok;
+}
+
+bool re_translate(ReSyntax *rs, const char *p, size_t len, bool bytes, int64_t flags) {
+    Tr t = {.rs = rs, .p = p, .len = len, .out = &rs->out, .bytes = bytes, .at_start = true};
+    t.unicode = !bytes && !(flags & RE_A);
+    t.verbose = (flags & RE_X) != 0;
+    t.caseless = (flags & RE_I) != 0;
+    rs->err_at = -1;
+    while (t.i < len) {
+        if (!tr_unit(&t)) return false;
+    }
+    return true;
+}
+
+void re_syntax_free(ReSyntax *rs) {
+    sb_free(&rs->out);
+    free(rs->spans);
+    free(rs->names);
+}
+
+size_t re_source_offset(const ReSyntax *rs, size_t off) {
+    size_t in = off;
+    for (size_t k = 0; k < rs->nspans; k++) {
+        const ReSpan *s = &rs->spans[k];
+        if (off < s->out0) break;
+        if (off < s->out1) return s->in0;
+        in = s->in1 + (off - s->out1);
+    }
+    return in;
+}
+
+/* The byte offset of the '(' or '[' (as `want`) that the pattern leaves
+ * open, the last one; -1 if none. Escapes and classes are skipped. */
+static int64_t unclosed(const char *p, size_t len, char want) {
+    int64_t stack[64], depth = 0, cls = -1;
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] == '\\') { i++; continue; }
+        if (cls >= 0) {
+            if (p[i] == ']' && !(i == (size_t)cls + 1 || (i == (size_t)cls + 2 && p[cls + 1] == '^'))) cls = -1;
+            continue;
+        }
+        if (p[i] == '[') cls = (int64_t)i;
+        else if (p[i] == '(' && depth < 64) stack[depth++] = (int64_t)i;
+        else if (p[i] == ')' && depth > 0) depth--;
+    }
+    if (want == '[') return cls;
+    return depth > 0 ? stack[depth - 1] : -1;
+}
+
+/* CPython's wording and position (a byte offset into the pattern, -1 for
+ * none) for the compile errors scripts meet; PCRE2's own message for the
+ * rest. `off` is PCRE2's offset, into the translated pattern (which differs
+ * from the original only in rare spellings). */
+const char *re_error_text(int err, const char *p, size_t len, size_t off, int64_t *pos, char *buf, size_t size) {
+    *pos = (int64_t)(off <= len ? off : len);
+    switch (err) {
+    case PCRE2_ERROR_QUANTIFIER_INVALID: {
+        size_t q = off < len ? off : len;    /* PCRE2 may point into a {m,n} */
+        while (q > 0 && q < len && strchr("0123456789,}", p[q])) q--;
+        if (q < len && p[q] == '{') *pos = (int64_t)q;
+        if (*pos > 0 && strchr("*+?}", p[*pos - 1])) return "multiple repeat";
+        return "nothing to repeat";
+    }
+    case PCRE2_ERROR_END_BACKSLASH:
+        *pos = (int64_t)len - 1;
+        return "bad escape (end of pattern)";
+    case PCRE2_ERROR_MISSING_NAME_TERMINATOR:
+        while (*pos > 0 && p[*pos - 1] != '<') (*pos)--;
+        return "missing >, unterminated name";
+    case PCRE2_ERROR_UNMATCHED_CLOSING_PARENTHESIS: return "unbalanced parenthesis";
+    case PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS:
+        if (unclosed(p, len, '(') >= 0) *pos = unclosed(p, len, '(');
+        return "missing ), unterminated subpattern";
+    case PCRE2_ERROR_MISSING_SQUARE_BRACKET:
+        if (unclosed(p, len, '[') >= 0) *pos = unclosed(p, len, '[');
+        return "unterminated character set";
+    case PCRE2_ERROR_QUANTIFIER_OUT_OF_ORDER:
+        while (*pos > 0 && p[*pos - 1] != '{') (*pos)--;
+        return "min repeat greater than max repeat";
+    case PCRE2_ERROR_UNKNOWN_ESCAPE: case PCRE2_ERROR_MALFORMED_UNICODE_PROPERTY:
+    case PCRE2_ERROR_UNKNOWN_UNICODE_PROPERTY: case PCRE2_ERROR_UNSUPPORTED_ESCAPE_SEQUENCE: {
+        int64_t b = *pos - 1;
+        while (b > 0 && p[b] != '\\') b--;
+        if (b < 0 || p[b] != '\\' || (size_t)b + 1 >= len) break;
+        *pos = b;
+        snprintf(buf, size, "bad escape \\%c", p[b + 1]);
+        return buf;
+    }
+    case PCRE2_ERROR_CLASS_RANGE_ORDER:
+        if (off >= 2 && off < len && p[off - 1] == '-') {
+            *pos = (int64_t)off - 2;
+            snprintf(buf, size, "bad character range %.3s", p + off - 2);
+            return buf;
+        }
+        break;
+    case PCRE2_ERROR_BAD_SUBPATTERN_REFERENCE:
+        if (off < len && p[off] >= '0' && p[off] <= '9') {
+            snprintf(buf, size, "invalid group reference %d", atoi(p + off));
+            return buf;
+        }
+        if (off < len) {
+            size_t e = off;
+            while (e < len && p[e] != ')') e++;
+            snprintf(buf, size, "unknown group name '%.*s'", (int)(e - off), p + off);
+            return buf;
+        }
+        break;
+    case PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH:
+        *pos = -1;
+        return "look-behind requires fixed-width pattern";
+    case PCRE2_ERROR_SUBPATTERN_NAME_EXPECTED: case PCRE2_ERROR_INVALID_SUBPATTERN_NAME: {
+        size_t e = off;
+        while (e < len && p[e] != '>' && p[e] != ')') e++;
+        if (e == off) return "missing group name";
+        snprintf(buf, size, "bad character in group name '%.*s'", (int)(e - off), p + off);
+        return buf;
+    }
+    default: break;
+    }
+    pcre2_get_error_message(err, (PCRE2_UCHAR *)buf, size);
+    return buf;
+}
+
+/* The global flags the pattern sets at its start, as (?im): CPython counts
+ * them in Pattern.flags. */
+int64_t re_leading_flags(const char *p, size_t len) {
+    int64_t flags = 0;
+    size_t i = 0;
+    while (i + 2 < len && p[i] == '(' && p[i + 1] == '?') {
+        int64_t f = 0;
+        size_t j = i + 2;
+        const char *hit;
+        for (; j < len && p[j] && (hit = strchr("aiLmsux", p[j])); j++)
+            f |= (int64_t[]){RE_A, RE_I, RE_L, RE_M, RE_S, RE_U, RE_X}[hit - "aiLmsux"];
+        if (j == i + 2 || j >= len || p[j] != ')') break;
+        flags |= f;
+        i = j + 1;
+    }
+    return flags;
+}
+

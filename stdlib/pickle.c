@@ -279,15 +279,16 @@ static bool save_bigint(Pickler *p, ObjBigInt *b) {
         put_svarint(p, i);
         return true;
     }
-    size_t n = mp_ubin_size(&b->n), written = 0;
+    const mp_int *m = int_mp(b);
+    size_t n = mp_ubin_size(m), written = 0;
     uint8_t *buf = malloc(n ? n : 1);
-    if (!buf || mp_to_ubin(&b->n, buf, n, &written) != MP_OKAY) {
+    if (!buf || mp_to_ubin(m, buf, n, &written) != MP_OKAY) {
         free(buf);
         exc_nomem(p->vm);
         return false;
     }
     put_byte(p, OP_BIGINT);
-    put_byte(p, mp_isneg(&b->n) ? 1 : 0);
+    put_byte(p, mp_isneg(m) ? 1 : 0);
     put_uvarint(p, written);
     sb_add(&p->out, (const char *)buf, written);
     free(buf);

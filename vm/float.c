@@ -282,7 +282,7 @@ int flt_cmp_num(VM *vm, double a, Value b, CmpOp op) {
     else {
         if (isnan(a)) return op == CMP_NE;
         if (isinf(a)) return cmp_result(op, a > 0 ? 1 : -1);
-        return cmp_result(op, cmp_big(a, &AS(ObjBigInt, b)->n));
+        return cmp_result(op, cmp_big(a, int_mp(AS(ObjBigInt, b))));
     }
     switch (op) {
     case CMP_LT: return a < y;

@@ -2,8 +2,9 @@
  *
  * Values in [-2^47, 2^47) live in the word (value.h); anything else is an
  * ObjBigInt. One that fits an __int128 is "wide" (BIGINT_WIDE): the value
- * sits in the object and its mp_int is a view of digits inside the object;
- * larger ones own a libtommath mp_int. Every result goes through wide_val or
+ * sits in the object and its mp_int is a view of digits inside the object,
+ * filled the first time libtommath reads it (int_mp; most wide results never
+ * reach libtommath); larger ones own a libtommath mp_int. Every result goes through wide_val or
  * int_from_mp, which pick the smallest form that fits, so equal ints have
  * equal forms: a big int is never small, and is wide exactly when it fits.
  * bool is an int subclass: every function here takes True/False as 1/0.
@@ -106,7 +107,7 @@ typedef struct MpView {
 
 /* Any int as a read-only mp_int: a big int's own, or a view of a small one. */
 static const mp_int *view(Value v, MpView *w) {
-    if (is_bigint(v)) return &AS(ObjBigInt, v)->n;
+    if (is_bigint(v)) return int_mp(AS(ObjBigInt, v));
     view_fill(small_of(v), &w->m, w->d, 3);
     return &w->m;
 }
@@ -142,16 +143,24 @@ static Value too_big(VM *vm) { return exc_nomem(vm); }
 
 /* ---- construction and conversion ---------------------------------------- */
 
-/* A wide big int holding v (one allocation, no libtommath). Out of line so
- * that callers producing small results stay lean. */
+/* A wide big int holding v (one allocation, no libtommath; its mp_int view
+ * is filled when libtommath first reads it, which most never are). Out of
+ * line so that callers producing small results stay lean. */
 static OUT_OF_LINE Value wide_new(VM *vm, i128 v) {
     ObjBigInt *o = gc_new(vm, sizeof(ObjBigInt), OBJ_BIGINT, vm->types[T_INT]);
     if (!o) return ERR;
     o->obj.flags = BIGINT_WIDE;
     o->wide[0] = (uint64_t)v;
     o->wide[1] = (uint64_t)((u128)v >> 64);
-    view_fill(v, &o->n, o->wd, (int)(sizeof o->wd / sizeof *o->wd));
     return obj_val(o);
+}
+
+const mp_int *int_mp(ObjBigInt *o) {
+    if ((o->obj.flags & (BIGINT_WIDE | BIGINT_VIEW)) == BIGINT_WIDE) {
+        view_fill((i128)((u128)o->wide[1] << 64 | o->wide[0]), &o->n, o->wd, (int)(sizeof o->wd / sizeof *o->wd));
+        o->obj.flags |= BIGINT_VIEW;
+    }
+    return &o->n;
 }
 
 /* v as an int: small when it fits the word, else wide. */
@@ -198,7 +207,7 @@ Value int_as_class(VM *vm, Value v, ObjClass *cls) {
     if (cls == vm->types[T_INT]) {
         if (wide) return wide_val(vm, w);
         mp_int m;
-        if (!mp_check(vm, mp_init_copy(&m, &AS(ObjBigInt, v)->n))) return ERR;
+        if (!mp_check(vm, mp_init_copy(&m, int_mp(AS(ObjBigInt, v))))) return ERR;
         return int_from_mp(vm, &m);
     }
     /* An instance of an int subclass is a big int whatever its value: the
@@ -210,8 +219,7 @@ Value int_as_class(VM *vm, Value v, ObjClass *cls) {
         o->obj.flags |= BIGINT_WIDE;
         o->wide[0] = (uint64_t)w;
         o->wide[1] = (uint64_t)((u128)w >> 64);
-        view_fill(w, &o->n, o->wd, (int)(sizeof o->wd / sizeof *o->wd));
-    } else if (!mp_check(vm, mp_init_copy(&o->n, &AS(ObjBigInt, v)->n))) {
+    } else if (!mp_check(vm, mp_init_copy(&o->n, int_mp(AS(ObjBigInt, v))))) {
         return ERR;
     }
     return obj_val(o);
@@ -276,7 +284,7 @@ Value int_to_float(VM *vm, Value v, double *out) {
         *out = (double)small_of(v);
         return NONE_VAL;
     }
-    const mp_int *m = &AS(ObjBigInt, v)->n;
+    const mp_int *m = int_mp(AS(ObjBigInt, v));
     int scale;
     double d = mp_to_double_scaled(m, &scale);
     if (mp_count_bits(m) > DBL_MAX_EXP) return exc_raise(vm, E_OverflowError, "int too large to convert to float");
@@ -296,14 +304,14 @@ Value int_from_double(VM *vm, double d) {
 }
 
 int64_t int_bit_length(Value v) {
-    if (is_bigint(v)) return mp_count_bits(&AS(ObjBigInt, v)->n);
+    if (is_bigint(v)) return mp_count_bits(int_mp(AS(ObjBigInt, v)));
     int64_t i = small_of(v);
     uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
     return u ? 64 - __builtin_clzll(u) : 0;
 }
 
 int int_sign(Value a) {
-    if (is_bigint(a)) return mp_isneg(&AS(ObjBigInt, a)->n) ? -1 : !mp_iszero(&AS(ObjBigInt, a)->n);
+    if (is_bigint(a)) return mp_isneg(int_mp(AS(ObjBigInt, a))) ? -1 : !mp_iszero(int_mp(AS(ObjBigInt, a)));
     int64_t i = small_of(a);
     return (i > 0) - (i < 0);
 }
@@ -324,7 +332,7 @@ uint64_t int_hash(Value v) {
     if (!is_bigint(v)) {
         h = small_of(v);        /* |h| < 2^47 < the modulus */
     } else {
-        const mp_int *m = &AS(ObjBigInt, v)->n;
+        const mp_int *m = int_mp(AS(ObjBigInt, v));
         uint64_t x = 0;
         for (int i = m->used - 1; i >= 0; i--) {
             x = ((x << MP_DIGIT_BIT) & HASH_MODULUS) | (x >> (HASH_BITS - MP_DIGIT_BIT));
@@ -609,7 +617,7 @@ static Value big_pow(VM *vm, Value a, Value b) {
     if (mp_iszero(x)) return int_val(fits && n == 0 ? 1 : 0);
     if (mp_count_bits(x) == 1) {
         if (!mp_isneg(x)) return int_val(1);
-        bool odd = fits ? (n & 1) : mp_isodd(&AS(ObjBigInt, b)->n);
+        bool odd = fits ? (n & 1) : mp_isodd(int_mp(AS(ObjBigInt, b)));
         return int_val(odd ? -1 : 1);
     }
     if (!fits || n > BIG_MAX_BITS) return too_big(vm);
@@ -645,16 +653,16 @@ Value int_neg(VM *vm, Value a) {
     i128 x;
     if (wide_of(a, &x) && x != I128_MIN) return wide_val(vm, -x);
     mp_int r;
-    if (!mp_new(vm, &r, AS(ObjBigInt, a)->n.used)) return ERR;
-    return mp_finish(vm, &r, mp_neg(&AS(ObjBigInt, a)->n, &r));
+    if (!mp_new(vm, &r, int_mp(AS(ObjBigInt, a))->used)) return ERR;
+    return mp_finish(vm, &r, mp_neg(int_mp(AS(ObjBigInt, a)), &r));
 }
 
 Value int_invert(VM *vm, Value a) {
     i128 x;
     if (wide_of(a, &x)) return wide_val(vm, ~x);
     mp_int r;
-    if (!mp_new(vm, &r, AS(ObjBigInt, a)->n.used + 1)) return ERR;
-    return mp_finish(vm, &r, mp_complement(&AS(ObjBigInt, a)->n, &r));
+    if (!mp_new(vm, &r, int_mp(AS(ObjBigInt, a))->used + 1)) return ERR;
+    return mp_finish(vm, &r, mp_complement(int_mp(AS(ObjBigInt, a)), &r));
 }
 
 Value int_abs(VM *vm, Value a) {
@@ -811,7 +819,7 @@ static void int_emit(Value v, int base, bool prefix, StrBuf *b) {
         sb_add(b, p, (size_t)(end - p));
         return;
     }
-    big_digits(&AS(ObjBigInt, v)->n, base, b);
+    big_digits(int_mp(AS(ObjBigInt, v)), base, b);
 }
 
 void int_to_buf(Value v, int base, StrBuf *b) { int_emit(v, base, false, b); }
@@ -1129,7 +1137,7 @@ static Value bit_count_of(VM *vm, Value v) {
         int64_t i = small_of(v);
         return int_val(__builtin_popcountll(i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i));
     }
-    const mp_int *m = &AS(ObjBigInt, v)->n;
+    const mp_int *m = int_mp(AS(ObjBigInt, v));
     int64_t c = 0;
     for (int i = 0; i < m->used; i++) c += __builtin_popcountll((unsigned long long)m->dp[i]);
     (void)vm;

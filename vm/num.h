@@ -36,6 +36,9 @@ Value int_from_mp(VM *vm, mp_int *m);
 Value int_as_class(VM *vm, Value v, ObjClass *cls);
 /* Copies an int value into an initialised mp_int. */
 bool int_to_mp(Value v, mp_int *out);
+/* A big int's value for libtommath to read (never mp_clear it): its own
+ * mp_int, or for a wide one a view of its digits, filled on first use. */
+const mp_int *int_mp(ObjBigInt *o);
 /* False when the value does not fit in int64_t. */
 bool int_to_i64(Value v, int64_t *out);
 /* OverflowError "int too large to convert to float" when it does not fit. */

@@ -116,10 +116,12 @@ typedef struct ObjByteArray {
  * `wide`; `n` is then a read-only view of the object's own digits `wd`, so
  * readers of `n` need not care, but there is nothing to mp_clear. */
 #define BIGINT_WIDE 1
+#define BIGINT_VIEW 2     /* a wide one's mp_int view is filled (int_mp) */
 
 typedef struct ObjBigInt {
     Obj obj;
-    mp_int n;           /* never fits a small int (int.c keeps that invariant); always readable */
+    mp_int n;           /* never fits a small int (int.c keeps that invariant); read it through
+                         * int_mp, which fills a wide one's view on first use */
     uint64_t wide[2];   /* BIGINT_WIDE: the value's low and high 64 bits */
     mp_digit wd[(128 + MP_DIGIT_BIT - 1) / MP_DIGIT_BIT];
 } ObjBigInt;

@@ -132,22 +132,26 @@ static inline void gen_leave_handled(Fiber *fb, ObjGen *g) {
 }
 
 /* Unlinks the innermost frame; frames on the data stack are also freed. */
-static void pop_frame(Fiber *fb, Frame *f) {
+/* A frame that began a new chunk of the data stack: the chunk becomes the
+ * spare (the previous spare is freed). */
+static __attribute__((noinline)) void pop_chunk(Fiber *fb, StackChunk *ch) {
+    fb->chunk = ch->prev;
+    if (fb->spare) fb->stack_bytes -= sizeof(StackChunk) + (size_t)(fb->spare->limit - fb->spare->data) * sizeof(Value);
+    free(fb->spare);
+    fb->spare = ch;
+}
+
+/* Inlined: every return of a script function comes here. */
+static inline __attribute__((always_inline)) void pop_frame(Fiber *fb, Frame *f) {
     fb->frame = f->prev;
+    fb->depth--;
     if (f->flags & FRAME_OWNED) {
-        fb->depth--;
         gen_leave_handled(fb, f->gen);
         return;
     }
     StackChunk *ch = fb->chunk;
     ch->top = (Value *)f;
-    fb->depth--;
-    if (f->chunk_mark) {
-        fb->chunk = ch->prev;
-        if (fb->spare) fb->stack_bytes -= sizeof(StackChunk) + (size_t)(fb->spare->limit - fb->spare->data) * sizeof(Value);
-        free(fb->spare);
-        fb->spare = ch;
-    }
+    if (__builtin_expect(f->chunk_mark, 0)) pop_chunk(fb, ch);
 }
 
 int frame_line(Frame *f) { return code_line(f->code, f->ip); }

@@ -33,6 +33,11 @@ ObjDict *dict_new(VM *vm);
 Value dict_get(VM *vm, ObjDict *d, Value key);
 /* For str keys: no user code can run, so no errors but for memory. */
 Value dict_get_str(ObjDict *d, ObjStr *key);
+/* True when str key is surely not in d: the first slot of its probe is one
+ * no entry ever took (deletions leave a different mark). False means "look". */
+static inline bool dict_lacks_str_fast(const ObjDict *d, const ObjStr *key) {
+    return !d || !d->index || (key->hash && d->index[key->hash & (uint64_t)d->mask] == -1);
+}
 /* The entry number of a str key, or -1 (for inline caches). */
 int64_t dict_find_str(ObjDict *d, ObjStr *key);
 int dict_set(VM *vm, ObjDict *d, Value key, Value v);

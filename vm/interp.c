@@ -924,7 +924,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         /* Cached class lookups for instances (unless their dict shadows the
          * name) and for builtin objects, which have no dict: str, list, ... */
         bool inst = is_kind(obj, OBJ_INSTANCE);
-        ObjClass *cls = type_of(vm, obj);
+        ObjClass *cls = inst ? as_obj(obj)->cls : type_of(vm, obj);
         if (inst || ((cls->obj.flags & CLASS_BUILTIN) && !is_kind(obj, OBJ_CLASS) && !is_kind(obj, OBJ_MODULE) &&
                      !is_kind(obj, OBJ_FUNCTION) && !is_kind(obj, OBJ_EXC) && cls != vm->types[T_SUPER])) {
             if (ac->cls != cls || ac->version != vm->class_version) {
@@ -938,7 +938,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             }
             Value m = ac->value;
             bool native = is_kind(m, OBJ_NATIVE) && (as_obj(m)->flags & NATIVE_METHOD);
-            bool method = inst ? (native || is_kind(m, OBJ_FUNCTION)) && dict_get_str(AS(ObjInstance, obj)->dict, name) == UNDEF
+            ObjDict *own = inst ? AS(ObjInstance, obj)->dict : NULL;
+            bool method = inst ? (native || is_kind(m, OBJ_FUNCTION)) &&
+                                     (dict_lacks_str_fast(own, name) || dict_get_str(own, name) == UNDEF)
                                : native;
             if (method) {
                 TOP() = m;

@@ -45,7 +45,7 @@ static size_t obj_size(Obj *o) {
     case OBJ_PROPERTY: return sizeof(ObjProperty);
     case OBJ_WRAPPER: return sizeof(ObjWrapper);
     case OBJ_BYTEARRAY: return sizeof(ObjByteArray);
-    case OBJ_GEN: return sizeof(ObjGen);
+    case OBJ_GEN: return sizeof(ObjGen) + ((ObjGen *)o)->frame_words * sizeof(Value);
     case OBJ_CDATA: return o->cls->ctype->size;
     case OBJ_FLOAT: return sizeof(ObjFloat);
     case OBJ_COMPLEX: return sizeof(ObjComplex);

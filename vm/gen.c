@@ -28,11 +28,12 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfrees);
     size_t words = frame_words(code);
     TypeId t = code->flags & CODE_COROUTINE ? T_COROUTINE : code->flags & CODE_ASYNC_GEN ? T_ASYNC_GENERATOR : T_GENERATOR;
-    ObjGen *g = gc_new(vm, sizeof(ObjGen), OBJ_GEN, vm->types[t]);
+    /* One allocation for the object and its frame, which lives as long. */
+    ObjGen *g = gc_new(vm, sizeof(ObjGen) + words * sizeof(Value), OBJ_GEN, vm->types[t]);
     if (!g) return ERR;
-    Frame *f = gc_malloc(vm, words * sizeof(Value));
-    if (!f) return ERR;
+    Frame *f = (Frame *)(g + 1);
     g->frame = f;
+    g->frame_words = (uint32_t)words;
     Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
     if (t == T_COROUTINE && caller && caller->ip) {
         g->site = caller->code;     /* where it was created, for "never awaited" */
@@ -41,8 +42,7 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     g->name = fn->name;
     g->qualname = fn->qualname;
     g->handled = g->saved_handled = g->saved_outer = UNDEF;
-    memset(f, 0, sizeof *f);
-    f->slots = (Value *)f + FRAME_WORDS;
+    f->slots = (Value *)f + FRAME_WORDS;     /* (gc_new zeroed the rest) */
     for (size_t i = 0; i < nslots; i++) f->slots[i] = UNDEF;
     f->code = code;
     f->func = fn;
@@ -51,7 +51,9 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     f->sp = frame_stack_base(f);
     f->flags = FRAME_OWNED;
     f->gen = g;
-    if (!func_bind_args(vm, fn, f->slots, args, nargs, kwnames)) {
+    if ((code->flags & CODE_SIMPLE) && !kwnames && nargs == code->argcount) {
+        for (int i = 0; i < nargs; i++) f->slots[i] = args[i];
+    } else if (!func_bind_args(vm, fn, f->slots, args, nargs, kwnames)) {
         g->state = GEN_DONE;
         return ERR;
     }
@@ -283,10 +285,7 @@ void gen_mark(VM *vm, ObjGen *g) {
     gc_mark_obj(vm, (Obj *)g->qualname);
     gc_mark_obj(vm, (Obj *)g->site);
     Frame *f = g->frame;
-    if (!f) return;
-    /* Freeing the frame reads its code for the size: keep it while the
-     * frame exists, finished or not. */
-    gc_mark_obj(vm, (Obj *)f->code);
+    gc_mark_obj(vm, (Obj *)f->code);     /* gi_code, even once finished */
     if (g->state == GEN_DONE) return;
     gc_mark_obj(vm, (Obj *)f->func);
     gc_mark_obj(vm, (Obj *)f->globals);
@@ -314,8 +313,6 @@ static void warn_never_awaited(VM *vm, ObjGen *g) {
 
 void gen_free(VM *vm, ObjGen *g) {
     if (g->state == GEN_CREATED && g->obj.cls == vm->types[T_COROUTINE]) warn_never_awaited(vm, g);
-    if (g->frame) gc_free(vm, g->frame, frame_words(g->frame->code) * sizeof(Value));
-    g->frame = NULL;
 }
 
 Value gen_getattr(VM *vm, ObjGen *g, const char *n) {

@@ -26,8 +26,9 @@ typedef enum GenState { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_DONE } GenS
 
 typedef struct ObjGen {
     Obj obj;                /* obj.spare: the offset of the call that created it in site */
-    Frame *frame;           /* owned; NULL once finished and released */
+    Frame *frame;           /* in the same allocation, right after the object */
     ObjCode *site;          /* the code that created a coroutine (for "never awaited"), or NULL */
+    uint32_t frame_words;   /* the frame's size, for the object's (gc.c) */
     uint8_t state;
     uint8_t ag_running_async;   /* async generators: an asend/athrow is being awaited */
     uint8_t ag_closed;          /* async generators: aclose() began, or it ended by StopAsyncIteration/GeneratorExit */

@@ -206,8 +206,8 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
  * member_descriptor): an ObjProperty of class member_descriptor whose
  * fget/fset/fdel natives are bound to the tuple (name, class), so the
  * attribute lookup runs them as it runs a property's. The value lives
- * where the instance keeps its attributes: a slotted instance's attribute
- * map (OBJ_SUBTYPE), else its dict. */
+ * in the map beside the heap (gc_subtype_dict): a slotted instance's
+ * attribute map (OBJ_SUBTYPE), else a map of its own, never its dict. */
 
 static ObjDict *member_storage(VM *vm, Value info, Value obj, bool make) {
     ObjTuple *t = AS(ObjTuple, info);
@@ -217,13 +217,14 @@ static ObjDict *member_storage(VM *vm, Value info, Value obj, bool make) {
                   AS(ObjStr, t->items[0])->data, owner->name->data, obj);
         return NULL;
     }
+    /* An instance with an instance dict (a base without __slots__, or
+     * '__dict__' among them) keeps its slot values beside it, in the map
+     * that holds a subtype instance's attributes, so __dict__ and vars()
+     * do not show them. */
     Obj *o = as_obj(obj);
-    if (o->flags & OBJ_SUBTYPE) {
-        ObjDict *d = make ? gc_subtype_dict_make(vm, o) : gc_subtype_dict(vm, o);
-        if (!d && make) exc_nomem(vm);
-        return d;
-    }
-    return o->kind == OBJ_INSTANCE || o->kind == OBJ_EXC ? ((ObjInstance *)o)->dict : NULL;
+    ObjDict *d = make ? gc_subtype_dict_make(vm, o) : gc_subtype_dict(vm, o);
+    if (!d && make && vm->exc == UNDEF) exc_nomem(vm);
+    return d;
 }
 
 static Value member_missing(VM *vm, Value info, Value obj) {
@@ -508,6 +509,57 @@ static Value slot_name(VM *vm, ObjClass *c, ObjStr *n) {
     return in ? obj_val(in) : ERR;
 }
 
+/* '__dict__' or '__weakref__' in c's __slots__ (is_dict: which), refused
+ * when its instances get that from a base already, or it came before
+ * (own_slots: the special names seen so far). */
+static bool slot_special_ok(VM *vm, ObjClass *c, int own_slots, bool is_dict) {
+    bool again = own_slots & (is_dict ? SLOT_DICT : SLOT_WEAKREF);
+    if (!again && !inherits_entry(vm, c, is_dict ? N___dict__ : N___weakref__)) return true;
+    exc_raise(vm, E_TypeError, "%s slot disallowed: we already got one", is_dict ? "__dict__" : "__weakref__");
+    return false;
+}
+
+/* The class of c's MRO whose own __slots__ give its instances their layout
+ * (CLASS_OWN_SLOTS), or NULL. */
+static ObjClass *slots_base(ObjClass *c) {
+    for (int64_t i = 0; i < c->mro->len; i++) {
+        ObjClass *b = AS(ObjClass, c->mro->items[i]);
+        if (b->obj.flags & CLASS_OWN_SLOTS) return b;
+    }
+    return NULL;
+}
+
+/* Variable-size builtins (int, tuple, bytes, type) take no slots at all
+ * (own_slots: what c's __slots__ name). */
+static bool slots_layout_ok(VM *vm, ObjClass *c, int own_slots) {
+    static const uint8_t varsize[] = {OBJ_BIGINT, OBJ_TUPLE, OBJ_BYTES, OBJ_CLASS};
+    for (size_t i = 0; own_slots && i < sizeof varsize; i++) {
+        if (c->instance_kind != varsize[i]) continue;
+        ObjClass *b = AS(ObjClass, c->bases->items[0]);
+        for (int64_t j = c->bases->len - 1; j >= 0; j--)
+            if (AS(ObjClass, c->bases->items[j])->instance_kind == varsize[i]) b = AS(ObjClass, c->bases->items[j]);
+        exc_raise(vm, E_TypeError, "nonempty __slots__ not supported for subtype of '%s'", b->name->data);
+        return false;
+    }
+    return true;
+}
+
+/* Two bases may not both have slotted layouts unless one derives from the
+ * other. */
+static bool slots_bases_ok(VM *vm, ObjClass *c) {
+    ObjClass *solid = NULL;
+    for (int64_t j = 0; j < c->bases->len; j++) {
+        ObjClass *s = slots_base(AS(ObjClass, c->bases->items[j]));
+        if (!s || (solid && class_is_subclass(solid, s))) continue;
+        if (solid && !class_is_subclass(s, solid)) {
+            exc_raise(vm, E_TypeError, "multiple bases have instance lay-out conflict");
+            return false;
+        }
+        solid = s;
+    }
+    return true;
+}
+
 /* __slots__: when every class of the MRO but object declares them (and none
  * has __dict__ among them), instances take only those names (CLASS_SLOTS).
  * Such an instance has no instance dict (so the interpreter's attribute
@@ -516,6 +568,7 @@ static Value slot_name(VM *vm, ObjClass *c, ObjStr *n) {
 static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
     ObjStr *slots_name = str_intern_cstr(vm, "__slots__");
     if (!slots_name) return false;
+    if (!slots_bases_ok(vm, c)) return false;
     Value own = dict_get_str(c->dict, slots_name);
     if (own == UNDEF) return true;
     *own_slots = OWN_SLOTS;
@@ -535,9 +588,16 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
             return false;
         }
         if (!strcmp(AS(ObjStr, n)->data, "__dict__") || !strcmp(AS(ObjStr, n)->data, "__weakref__")) {
-            has_dict |= AS(ObjStr, n)->data[2] == 'd';      /* instances keep a dict */
-            *own_slots |= AS(ObjStr, n)->data[2] == 'd' ? SLOT_DICT : SLOT_WEAKREF;
+            bool is_dict = AS(ObjStr, n)->data[2] == 'd';
+            if (!slot_special_ok(vm, c, *own_slots, is_dict)) { vm_pop_roots(vm, 1); return false; }
+            has_dict |= is_dict;      /* instances keep a dict */
+            *own_slots |= is_dict ? SLOT_DICT : SLOT_WEAKREF;
             continue;
+        }
+        if (!str_isidentifier(AS(ObjStr, n))) {
+            vm_pop_roots(vm, 1);
+            exc_raise(vm, E_TypeError, "__slots__ must be identifiers");
+            return false;
         }
         n = slot_name(vm, c, AS(ObjStr, n));
         if (n == ERR) { vm_pop_roots(vm, 1); return false; }
@@ -549,6 +609,11 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
         l->items[k++] = n;
     }
     l->len = k;
+    if (!slots_layout_ok(vm, c, (l->len ? OWN_SLOTS : 0) | (*own_slots & (SLOT_DICT | SLOT_WEAKREF)))) {
+        vm_pop_roots(vm, 1);
+        return false;
+    }
+    if (l->len) c->obj.flags |= CLASS_OWN_SLOTS;
     if (list_sort(vm, l, UNDEF, false) < 0) { vm_pop_roots(vm, 1); return false; }
     for (int64_t i = 0; i < l->len; i++) {
         Value n = l->items[i];

@@ -104,6 +104,23 @@ bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter
     return dict_set_str(vm, cls->dict, s, obj_val(p)) == 0;
 }
 
+bool class_add_member(VM *vm, ObjClass *cls, const char *name, NativeFn getter, const char *doc) {
+    Value d = str_from_cstr(vm, doc);
+    if (d == ERR || !vm_push_root(vm, d)) return false;
+    ObjStr *s = str_intern_cstr(vm, name);
+    ObjTuple *info = s ? tuple_from(vm, (Value[]){obj_val(s), obj_val(cls)}, 2) : NULL;
+    if (!info || !vm_push_root(vm, obj_val(info))) { vm_pop_roots(vm, 1); return false; }
+    ObjNative *g = native_new(vm, name, getter);
+    ObjProperty *p = g ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_MEMBER_DESCRIPTOR]) : NULL;
+    vm_pop_roots(vm, 2);
+    if (!p) return false;
+    g->self = obj_val(info);    /* (name, owner), as a __slots__ member's (member_info) */
+    p->fget = obj_val(g);
+    p->fset = p->fdel = NONE_VAL;
+    p->doc = d;
+    return dict_set_str(vm, cls->dict, s, obj_val(p)) == 0;
+}
+
 bool class_add_classmethod(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
     ObjNative *n = native_new(vm, name, fn);
     ObjWrapper *w = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
@@ -300,7 +317,8 @@ Value class_member_attr(VM *vm, Value descr, ObjStr *name) {
         return str_from_buf(vm, &b);
     }
     if (!strcmp(name->data, "__objclass__")) return items[1];
-    if (!strcmp(name->data, "__doc__")) return NONE_VAL;
+    if (!strcmp(name->data, "__doc__"))     /* a getset's doc is its owner; a member's is None or its doc */
+        return as_obj(descr)->cls == vm->types[T_MEMBER_DESCRIPTOR] ? AS(ObjProperty, descr)->doc : NONE_VAL;
     return UNDEF;
 }
 
@@ -1500,6 +1518,20 @@ static Value type_mro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * property (the attribute lookup applies them by layout; these answer
  * `f.__get__(obj, cls)` and hasattr(x, "__get__")) ---------------------- */
 
+/* A member or getset descriptor takes only instances of its owner class. */
+static bool descr_applies(VM *vm, Value descr, Value obj) {
+    ObjClass *dc = as_obj(descr)->cls;
+    if (dc != vm->types[T_MEMBER_DESCRIPTOR] && dc != vm->types[T_GETSET_DESCRIPTOR]) return true;
+    if (dc == vm->types[T_GETSET_DESCRIPTOR] && !is_kind(AS(ObjProperty, descr)->doc, OBJ_CLASS)) return true;
+    ObjStr *name;
+    ObjClass *owner;
+    descr_owner(vm, descr, &name, &owner);
+    if (class_is_subclass(type_of(vm, obj), owner)) return true;
+    exc_raise(vm, E_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%T' object", name->data,
+              owner->name->data, obj);
+    return false;
+}
+
 static Value descr_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__get__", nargs - 1, kw, 1, 2)) return ERR;
     Value self = args[0], obj = args[1], type = nargs > 2 ? args[2] : NONE_VAL;
@@ -1511,6 +1543,7 @@ static Value descr_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return bound_new(vm, type != NONE_VAL ? type : obj_val(type_of(vm, obj)), fn);
     }
     if (obj == NONE_VAL) return self;
+    if (!descr_applies(vm, self, obj)) return ERR;
     return op_bind_attr(vm, obj, self);
 }
 
@@ -1520,6 +1553,13 @@ static Value descr_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_kind(args[0], OBJ_PROPERTY)) return exc_raise(vm, E_TypeError, "descriptor requires a 'property' object");
     ObjProperty *p = AS(ObjProperty, args[0]);
     Value f = del ? p->fdel : p->fset;
+    if (!descr_applies(vm, args[0], args[1])) return ERR;
+    if ((f == NONE_VAL || f == UNDEF) && as_obj(args[0])->cls != vm->types[T_PROPERTY]) {
+        ObjStr *name;
+        ObjClass *owner;
+        descr_owner(vm, args[0], &name, &owner);
+        return op_setattr(vm, args[1], name, del ? UNDEF : args[2]) < 0 ? ERR : NONE_VAL;     /* its message */
+    }
     if (f == NONE_VAL || f == UNDEF)
         return exc_raise(vm, E_AttributeError, del ? "can't delete attribute" : "can't set attribute");
     Value r = del ? op_call1(vm, f, args[1]) : op_call2(vm, f, args[1], args[2]);

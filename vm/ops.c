@@ -1233,7 +1233,9 @@ static int readonly_error(VM *vm, Value prop, ObjStr *name, ObjClass *cls, bool 
         add_tp_name(&b, AS(ObjClass, AS(ObjProperty, prop)->doc));
         exc_raise(vm, E_AttributeError, "attribute '%s' of '%s' objects is not writable", name->data, b.data);
         sb_free(&b);
-    } else
+    } else if (as_obj(prop)->cls == vm->types[T_MEMBER_DESCRIPTOR])
+        exc_raise(vm, E_AttributeError, "readonly attribute");
+    else
         exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, cls->name->data,
                   del ? "deleter" : "setter");
     return -1;

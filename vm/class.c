@@ -305,6 +305,21 @@ static Value member_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_from_buf(vm, &b);
 }
 
+/* The docstrings of CPython's getset descriptors that Asy has (pydoc shows
+ * them); None for the others. */
+static Value getset_doc(VM *vm, ObjStr *name) {
+    static const char *const docs[][2] = {
+        {"__dict__", "dictionary for instance variables"},
+        {"__weakref__", "list of weak references to the object"},
+        {"real", "the real part of a complex number"},
+        {"imag", "the imaginary part of a complex number"},
+        {"numerator", "the numerator of a rational number in lowest terms"},
+        {"denominator", "the denominator of a rational number in lowest terms"}};
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+        if (!strcmp(name->data, docs[i][0])) return str_from_cstr(vm, docs[i][1]);
+    return NONE_VAL;
+}
+
 Value class_member_attr(VM *vm, Value descr, ObjStr *name) {
     ObjStr *dn;
     ObjClass *owner;
@@ -318,7 +333,7 @@ Value class_member_attr(VM *vm, Value descr, ObjStr *name) {
     }
     if (!strcmp(name->data, "__objclass__")) return items[1];
     if (!strcmp(name->data, "__doc__"))     /* a getset's doc is its owner; a member's is None or its doc */
-        return as_obj(descr)->cls == vm->types[T_MEMBER_DESCRIPTOR] ? AS(ObjProperty, descr)->doc : NONE_VAL;
+        return as_obj(descr)->cls == vm->types[T_MEMBER_DESCRIPTOR] ? AS(ObjProperty, descr)->doc : getset_doc(vm, dn);
     return UNDEF;
 }
 

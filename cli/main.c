@@ -24,7 +24,9 @@ static const char usage[] =
     "  -m mod     run library module as a script (terminates option list)\n"
     "  -W arg     warning control; arg is action:message:category:module:lineno\n"
     "             (also -Warg; see the warnings module)\n"
-    "  -u, -B, -E, -s, -q\n"
+    "  -u         unbuffered stdout: each write reaches the file at once\n"
+    "             (also $PYTHONUNBUFFERED, when not empty)\n"
+    "  -B, -E, -s, -q\n"
     "             accepted for CPython's sake; they change nothing\n"
     "  -h, --help print this help message and exit\n"
     "  -V, --version\n"
@@ -136,6 +138,8 @@ int main(int argc, char **argv) {
     /* As CPython: a write to a closed pipe or socket is a BrokenPipeError,
      * not the end of the process (child processes get SIGPIPE back). */
     signal(SIGPIPE, SIG_IGN);
+    const char *unbuf = getenv("PYTHONUNBUFFERED");
+    cfg.unbuffered = unbuf && *unbuf;
     const char *env = getenv("ASY_BLOCK_WARN");
     if (env && !parse_block_warn(env, &cfg.block_warn_ms)) {
         fprintf(stderr, "asy: ASY_BLOCK_WARN needs a number of milliseconds (0 turns it off), not '%s'\n", env);
@@ -170,9 +174,10 @@ int main(int argc, char **argv) {
             warnopts[nwarn++] = w;
             continue;
         }
-        /* CPython's switches that change nothing here: -u (output is not
-         * buffered anyway), -B (no bytecode files), -E, -s, -q. */
-        if (strlen(a) == 2 && strchr("uBEsq", a[1])) continue;
+        if (!strcmp(a, "-u")) { cfg.unbuffered = 1; continue; }
+        /* CPython's switches that change nothing here: -B (no bytecode
+         * files), -E, -s, -q. */
+        if (strlen(a) == 2 && strchr("BEsq", a[1])) continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 0; }
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { printf("Asy %s\n", ASY_VERSION_STRING); return 0; }
         if (!strncmp(a, "--block-warn=", 13)) {

@@ -42,6 +42,12 @@ typedef struct AsyConfig {
      * loop longer than this many milliseconds is reported on stderr.
      * Default 100; 0 turns it off. */
     int block_warn_ms;
+    /* Non-zero: the default write callback passes every write of stdout
+     * to its file descriptor at once, as `python -u` or PYTHONUNBUFFERED
+     * do (sys.stdout.write_through is True); otherwise stdout is buffered
+     * by C's stdio. Default 0 (the command line sets it from -u and
+     * PYTHONUNBUFFERED). */
+    int unbuffered;
 } AsyConfig;
 
 typedef enum AsyStatus {

@@ -277,17 +277,21 @@ static bool fd_arg(VM *vm, Value v, int *fd) {
     return true;
 }
 
+/* os.open(path, flags, mode=0o777, *, dir_fd=None): a relative path from
+ * the directory dir_fd when given (openat). */
 static Value os_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const accepted[] = {"mode", NULL};
+    static const char *const accepted[] = {"mode", "dir_fd", NULL};
     const char *p;
     int64_t flags, mode = 0777;
+    int dir_fd = AT_FDCWD;
     if (!args_kw_only(vm, "open", kw, accepted)) return ERR;
     if (nargs < 2 || nargs > 3) return exc_raise(vm, E_TypeError, "open() takes from 2 to 3 positional arguments");
     Value mv = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "mode");
+    Value dv = args_kw(vm, args, nargs, kw, "dir_fd");
     if (!(p = path_arg(vm, "open", &args[0])) || !index_value(vm, args[1], &flags, "flags") ||
-        (mv != UNDEF && !index_value(vm, mv, &mode, "mode")))
+        (mv != UNDEF && !index_value(vm, mv, &mode, "mode")) || (dv != UNDEF && dv != NONE_VAL && !fd_arg(vm, dv, &dir_fd)))
         return ERR;
-    int fd = open(p, (int)flags | O_CLOEXEC, (mode_t)mode);
+    int fd = openat(dir_fd, p, (int)flags | O_CLOEXEC, (mode_t)mode);
     return fd >= 0 ? int_val(fd) : os_error(vm, errno, args[0]);
 }
 

@@ -758,6 +758,20 @@ static bool save_exception(Pickler *p, Value v) {
     return ok;
 }
 
+/* object.__getstate__() for the pickler's own paths: the attribute dict
+ * (None when empty), or (dict, slots) for an instance that has both an
+ * instance dict and slot values, which its class's member descriptors
+ * keep beside it (vm/class.c). */
+static Value instance_state(VM *vm, Value v) {
+    Obj *o = as_obj(v);
+    ObjDict *d = (o->flags & OBJ_SUBTYPE) ? gc_subtype_dict(vm, o) : is_kind(v, OBJ_INSTANCE) ? AS(ObjInstance, v)->dict : NULL;
+    Value state = d && d->count ? obj_val(d) : NONE_VAL;
+    ObjDict *slots = (o->flags & OBJ_SUBTYPE) ? NULL : gc_subtype_dict(vm, o);
+    if (!slots || !slots->count) return state;
+    ObjTuple *t = tuple_from(vm, (Value[]){state, obj_val(slots)}, 2);
+    return t ? obj_val(t) : ERR;
+}
+
 /* The default for instances, as copyreg's reduce_newobj: NEWOBJ of the
  * class with __getnewargs__() (or nothing), then __getstate__() or the
  * instance dict. `items`: a list or dict iterator to write as well. */
@@ -771,11 +785,8 @@ static bool save_newobj(Pickler *p, Value v, Value listitems, Value dictitems) {
     }
     Value state = call_own(p, v, PN_GETSTATE);
     if (state == ERR) return false;
-    if (state == UNDEF) {
-        ObjDict *d = (as_obj(v)->flags & OBJ_SUBTYPE) ? gc_subtype_dict(vm, as_obj(v))
-                     : is_kind(v, OBJ_INSTANCE) ? AS(ObjInstance, v)->dict : NULL;
-        state = d && d->count ? obj_val(d) : NONE_VAL;
-    }
+    if (state == UNDEF) state = instance_state(vm, v);
+    if (state == ERR) return false;
     Reduce r = reduce_init(UNDEF, args == UNDEF ? obj_val(vm->empty_tuple) : args);
     r.cls = obj_val(as_obj(v)->cls);
     r.state = state;

@@ -271,10 +271,14 @@ static Value make_stream(VM *vm, const char *name, int fd) {
         {"seekable", stream_seekable}, {NULL, NULL}};
     Value obj = stream_object(vm, "TextIOWrapper", text, name, fd, "w");
     if (obj == ERR || !vm_push_root(vm, obj)) return ERR;
-    Value buf = stream_object(vm, "BufferedWriter", binary, name, fd, "wb");
+    /* As CPython's: unbuffered (-u) streams write through a raw FileIO;
+     * else stderr and terminals are line-buffered. */
+    bool unbuffered = vm->cfg.unbuffered;
+    Value buf = stream_object(vm, unbuffered ? "FileIO" : "BufferedWriter", binary, name, fd, "wb");
     bool ok = set_attr(vm, obj, "buffer", buf) && set_attr(vm, obj, "encoding", str_from_cstr(vm, "utf-8")) &&
               set_attr(vm, obj, "errors", str_from_cstr(vm, "strict")) &&
-              set_attr(vm, obj, "line_buffering", bool_val(isatty(fd)));
+              set_attr(vm, obj, "line_buffering", bool_val(!unbuffered && (fd == 2 || isatty(fd)))) &&
+              set_attr(vm, obj, "write_through", bool_val(unbuffered));
     vm_pop_roots(vm, 1);
     return ok ? obj : ERR;
 }

@@ -30,10 +30,9 @@
  * goes to stderr keeps the two in program order when they share a file or
  * pipe (as `python3 -u` would), at the cost of a flush per error write. */
 static void default_write(AsyVM *vm, int stream, const char *text, size_t len) {
-    (void)vm;
     if (stream == 2) fflush(stdout);
     fwrite(text, 1, len, stream == 2 ? stderr : stdout);
-    if (stream == 2) fflush(stderr);
+    if (stream == 2 || vm->cfg.unbuffered) fflush(stream == 2 ? stderr : stdout);
 }
 
 void asy_config_init(AsyConfig *cfg) {

@@ -273,6 +273,30 @@ static Value b_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return exc_system_exit(vm, args, nargs);
 }
 
+/* Calls module.attr(*args, **kw) for the builtins written in Asy; NULL
+ * lost: the attribute is required (a RuntimeError names it when gone). */
+static Value call_module_attr(VM *vm, const char *module, const char *attr, Value *args, int nargs, ObjTuple *kw,
+                              const char *lost) {
+    Value m = import_module(vm, module);
+    ObjStr *name = m == ERR ? NULL : str_intern_cstr(vm, attr);
+    if (!name) return ERR;
+    Value f = op_getattr_opt(vm, m, name);
+    if (f == ERR) return ERR;
+    if (f == UNDEF) return exc_raise(vm, E_RuntimeError, "%s", lost);
+    return op_call(vm, f, args, nargs, kw);
+}
+
+/* help(obj), which CPython's site module adds: stdlib/pydoc.asy. */
+static Value b_help(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return call_module_attr(vm, "pydoc", "help", args, nargs, kw, "help(): pydoc lost its help()");
+}
+
+/* breakpoint(*args, **kws): sys.breakpointhook(*args, **kws), whose
+ * default (stdlib/_sys_py.asy) honours PYTHONBREAKPOINT. */
+static Value b_breakpoint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return call_module_attr(vm, "sys", "breakpointhook", args, nargs, kw, "lost sys.breakpointhook");
+}
+
 /* ---- introspection ------------------------------------------------------- */
 
 static Value b_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -941,6 +965,7 @@ bool builtins_init(VM *vm) {
     if (!vm->builtins || !add_types(vm)) return false;
     static const struct { const char *name; NativeFn fn; } fns[] = {
         {"print", b_print}, {"input", b_input}, {"exit", b_exit}, {"quit", b_exit}, {"len", b_len}, {"repr", b_repr}, {"ascii", b_ascii},
+        {"help", b_help}, {"breakpoint", b_breakpoint},
         {"isinstance", b_isinstance}, {"issubclass", b_issubclass}, {"id", b_id}, {"hash", b_hash},
         {"callable", b_callable}, {"getattr", b_getattr}, {"setattr", b_setattr}, {"hasattr", b_hasattr},
         {"delattr", b_delattr}, {"__import__", builtins_import}, {"globals", b_globals}, {"locals", b_locals}, {"vars", b_vars},

@@ -104,6 +104,23 @@ bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter
     return dict_set_str(vm, cls->dict, s, obj_val(p)) == 0;
 }
 
+bool class_add_member(VM *vm, ObjClass *cls, const char *name, NativeFn getter, const char *doc) {
+    Value d = str_from_cstr(vm, doc);
+    if (d == ERR || !vm_push_root(vm, d)) return false;
+    ObjStr *s = str_intern_cstr(vm, name);
+    ObjTuple *info = s ? tuple_from(vm, (Value[]){obj_val(s), obj_val(cls)}, 2) : NULL;
+    if (!info || !vm_push_root(vm, obj_val(info))) { vm_pop_roots(vm, 1); return false; }
+    ObjNative *g = native_new(vm, name, getter);
+    ObjProperty *p = g ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_MEMBER_DESCRIPTOR]) : NULL;
+    vm_pop_roots(vm, 2);
+    if (!p) return false;
+    g->self = obj_val(info);    /* (name, owner), as a __slots__ member's (member_info) */
+    p->fget = obj_val(g);
+    p->fset = p->fdel = NONE_VAL;
+    p->doc = d;
+    return dict_set_str(vm, cls->dict, s, obj_val(p)) == 0;
+}
+
 bool class_add_classmethod(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
     ObjNative *n = native_new(vm, name, fn);
     ObjWrapper *w = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_CLASSMETHOD]) : NULL;
@@ -206,8 +223,8 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
  * member_descriptor): an ObjProperty of class member_descriptor whose
  * fget/fset/fdel natives are bound to the tuple (name, class), so the
  * attribute lookup runs them as it runs a property's. The value lives
- * where the instance keeps its attributes: a slotted instance's attribute
- * map (OBJ_SUBTYPE), else its dict. */
+ * in the map beside the heap (gc_subtype_dict): a slotted instance's
+ * attribute map (OBJ_SUBTYPE), else a map of its own, never its dict. */
 
 static ObjDict *member_storage(VM *vm, Value info, Value obj, bool make) {
     ObjTuple *t = AS(ObjTuple, info);
@@ -217,13 +234,14 @@ static ObjDict *member_storage(VM *vm, Value info, Value obj, bool make) {
                   AS(ObjStr, t->items[0])->data, owner->name->data, obj);
         return NULL;
     }
+    /* An instance with an instance dict (a base without __slots__, or
+     * '__dict__' among them) keeps its slot values beside it, in the map
+     * that holds a subtype instance's attributes, so __dict__ and vars()
+     * do not show them. */
     Obj *o = as_obj(obj);
-    if (o->flags & OBJ_SUBTYPE) {
-        ObjDict *d = make ? gc_subtype_dict_make(vm, o) : gc_subtype_dict(vm, o);
-        if (!d && make) exc_nomem(vm);
-        return d;
-    }
-    return o->kind == OBJ_INSTANCE || o->kind == OBJ_EXC ? ((ObjInstance *)o)->dict : NULL;
+    ObjDict *d = make ? gc_subtype_dict_make(vm, o) : gc_subtype_dict(vm, o);
+    if (!d && make && vm->exc == UNDEF) exc_nomem(vm);
+    return d;
 }
 
 static Value member_missing(VM *vm, Value info, Value obj) {
@@ -287,6 +305,21 @@ static Value member_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_from_buf(vm, &b);
 }
 
+/* The docstrings of CPython's getset descriptors that Asy has (pydoc shows
+ * them); None for the others. */
+static Value getset_doc(VM *vm, ObjStr *name) {
+    static const char *const docs[][2] = {
+        {"__dict__", "dictionary for instance variables"},
+        {"__weakref__", "list of weak references to the object"},
+        {"real", "the real part of a complex number"},
+        {"imag", "the imaginary part of a complex number"},
+        {"numerator", "the numerator of a rational number in lowest terms"},
+        {"denominator", "the denominator of a rational number in lowest terms"}};
+    for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
+        if (!strcmp(name->data, docs[i][0])) return str_from_cstr(vm, docs[i][1]);
+    return NONE_VAL;
+}
+
 Value class_member_attr(VM *vm, Value descr, ObjStr *name) {
     ObjStr *dn;
     ObjClass *owner;
@@ -299,7 +332,8 @@ Value class_member_attr(VM *vm, Value descr, ObjStr *name) {
         return str_from_buf(vm, &b);
     }
     if (!strcmp(name->data, "__objclass__")) return items[1];
-    if (!strcmp(name->data, "__doc__")) return NONE_VAL;
+    if (!strcmp(name->data, "__doc__"))     /* a getset's doc is its owner; a member's is None or its doc */
+        return as_obj(descr)->cls == vm->types[T_MEMBER_DESCRIPTOR] ? AS(ObjProperty, descr)->doc : getset_doc(vm, dn);
     return UNDEF;
 }
 
@@ -508,6 +542,57 @@ static Value slot_name(VM *vm, ObjClass *c, ObjStr *n) {
     return in ? obj_val(in) : ERR;
 }
 
+/* '__dict__' or '__weakref__' in c's __slots__ (is_dict: which), refused
+ * when its instances get that from a base already, or it came before
+ * (own_slots: the special names seen so far). */
+static bool slot_special_ok(VM *vm, ObjClass *c, int own_slots, bool is_dict) {
+    bool again = own_slots & (is_dict ? SLOT_DICT : SLOT_WEAKREF);
+    if (!again && !inherits_entry(vm, c, is_dict ? N___dict__ : N___weakref__)) return true;
+    exc_raise(vm, E_TypeError, "%s slot disallowed: we already got one", is_dict ? "__dict__" : "__weakref__");
+    return false;
+}
+
+/* The class of c's MRO whose own __slots__ give its instances their layout
+ * (CLASS_OWN_SLOTS), or NULL. */
+static ObjClass *slots_base(ObjClass *c) {
+    for (int64_t i = 0; i < c->mro->len; i++) {
+        ObjClass *b = AS(ObjClass, c->mro->items[i]);
+        if (b->obj.flags & CLASS_OWN_SLOTS) return b;
+    }
+    return NULL;
+}
+
+/* Variable-size builtins (int, tuple, bytes, type) take no slots at all
+ * (own_slots: what c's __slots__ name). */
+static bool slots_layout_ok(VM *vm, ObjClass *c, int own_slots) {
+    static const uint8_t varsize[] = {OBJ_BIGINT, OBJ_TUPLE, OBJ_BYTES, OBJ_CLASS};
+    for (size_t i = 0; own_slots && i < sizeof varsize; i++) {
+        if (c->instance_kind != varsize[i]) continue;
+        ObjClass *b = AS(ObjClass, c->bases->items[0]);
+        for (int64_t j = c->bases->len - 1; j >= 0; j--)
+            if (AS(ObjClass, c->bases->items[j])->instance_kind == varsize[i]) b = AS(ObjClass, c->bases->items[j]);
+        exc_raise(vm, E_TypeError, "nonempty __slots__ not supported for subtype of '%s'", b->name->data);
+        return false;
+    }
+    return true;
+}
+
+/* Two bases may not both have slotted layouts unless one derives from the
+ * other. */
+static bool slots_bases_ok(VM *vm, ObjClass *c) {
+    ObjClass *solid = NULL;
+    for (int64_t j = 0; j < c->bases->len; j++) {
+        ObjClass *s = slots_base(AS(ObjClass, c->bases->items[j]));
+        if (!s || (solid && class_is_subclass(solid, s))) continue;
+        if (solid && !class_is_subclass(s, solid)) {
+            exc_raise(vm, E_TypeError, "multiple bases have instance lay-out conflict");
+            return false;
+        }
+        solid = s;
+    }
+    return true;
+}
+
 /* __slots__: when every class of the MRO but object declares them (and none
  * has __dict__ among them), instances take only those names (CLASS_SLOTS).
  * Such an instance has no instance dict (so the interpreter's attribute
@@ -516,6 +601,7 @@ static Value slot_name(VM *vm, ObjClass *c, ObjStr *n) {
 static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
     ObjStr *slots_name = str_intern_cstr(vm, "__slots__");
     if (!slots_name) return false;
+    if (!slots_bases_ok(vm, c)) return false;
     Value own = dict_get_str(c->dict, slots_name);
     if (own == UNDEF) return true;
     *own_slots = OWN_SLOTS;
@@ -535,9 +621,16 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
             return false;
         }
         if (!strcmp(AS(ObjStr, n)->data, "__dict__") || !strcmp(AS(ObjStr, n)->data, "__weakref__")) {
-            has_dict |= AS(ObjStr, n)->data[2] == 'd';      /* instances keep a dict */
-            *own_slots |= AS(ObjStr, n)->data[2] == 'd' ? SLOT_DICT : SLOT_WEAKREF;
+            bool is_dict = AS(ObjStr, n)->data[2] == 'd';
+            if (!slot_special_ok(vm, c, *own_slots, is_dict)) { vm_pop_roots(vm, 1); return false; }
+            has_dict |= is_dict;      /* instances keep a dict */
+            *own_slots |= is_dict ? SLOT_DICT : SLOT_WEAKREF;
             continue;
+        }
+        if (!str_isidentifier(AS(ObjStr, n))) {
+            vm_pop_roots(vm, 1);
+            exc_raise(vm, E_TypeError, "__slots__ must be identifiers");
+            return false;
         }
         n = slot_name(vm, c, AS(ObjStr, n));
         if (n == ERR) { vm_pop_roots(vm, 1); return false; }
@@ -549,6 +642,11 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
         l->items[k++] = n;
     }
     l->len = k;
+    if (!slots_layout_ok(vm, c, (l->len ? OWN_SLOTS : 0) | (*own_slots & (SLOT_DICT | SLOT_WEAKREF)))) {
+        vm_pop_roots(vm, 1);
+        return false;
+    }
+    if (l->len) c->obj.flags |= CLASS_OWN_SLOTS;
     if (list_sort(vm, l, UNDEF, false) < 0) { vm_pop_roots(vm, 1); return false; }
     for (int64_t i = 0; i < l->len; i++) {
         Value n = l->items[i];
@@ -1435,6 +1533,20 @@ static Value type_mro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * property (the attribute lookup applies them by layout; these answer
  * `f.__get__(obj, cls)` and hasattr(x, "__get__")) ---------------------- */
 
+/* A member or getset descriptor takes only instances of its owner class. */
+static bool descr_applies(VM *vm, Value descr, Value obj) {
+    ObjClass *dc = as_obj(descr)->cls;
+    if (dc != vm->types[T_MEMBER_DESCRIPTOR] && dc != vm->types[T_GETSET_DESCRIPTOR]) return true;
+    if (dc == vm->types[T_GETSET_DESCRIPTOR] && !is_kind(AS(ObjProperty, descr)->doc, OBJ_CLASS)) return true;
+    ObjStr *name;
+    ObjClass *owner;
+    descr_owner(vm, descr, &name, &owner);
+    if (class_is_subclass(type_of(vm, obj), owner)) return true;
+    exc_raise(vm, E_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%T' object", name->data,
+              owner->name->data, obj);
+    return false;
+}
+
 static Value descr_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__get__", nargs - 1, kw, 1, 2)) return ERR;
     Value self = args[0], obj = args[1], type = nargs > 2 ? args[2] : NONE_VAL;
@@ -1446,6 +1558,7 @@ static Value descr_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return bound_new(vm, type != NONE_VAL ? type : obj_val(type_of(vm, obj)), fn);
     }
     if (obj == NONE_VAL) return self;
+    if (!descr_applies(vm, self, obj)) return ERR;
     return op_bind_attr(vm, obj, self);
 }
 
@@ -1455,6 +1568,13 @@ static Value descr_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_kind(args[0], OBJ_PROPERTY)) return exc_raise(vm, E_TypeError, "descriptor requires a 'property' object");
     ObjProperty *p = AS(ObjProperty, args[0]);
     Value f = del ? p->fdel : p->fset;
+    if (!descr_applies(vm, args[0], args[1])) return ERR;
+    if ((f == NONE_VAL || f == UNDEF) && as_obj(args[0])->cls != vm->types[T_PROPERTY]) {
+        ObjStr *name;
+        ObjClass *owner;
+        descr_owner(vm, args[0], &name, &owner);
+        return op_setattr(vm, args[1], name, del ? UNDEF : args[2]) < 0 ? ERR : NONE_VAL;     /* its message */
+    }
     if (f == NONE_VAL || f == UNDEF)
         return exc_raise(vm, E_AttributeError, del ? "can't delete attribute" : "can't set attribute");
     Value r = del ? op_call1(vm, f, args[1]) : op_call2(vm, f, args[1], args[2]);

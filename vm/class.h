@@ -36,6 +36,10 @@ bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
 bool class_add_static(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
 /* A read-only property whose getter is a native taking self. */
 bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter);
+/* A read-only member_descriptor (CPython's T_OBJECT members: complex.real):
+ * the getter gets (name, owner) as args[0] and the object as args[1], which
+ * descriptor lookup has checked is an instance of cls. */
+bool class_add_member(VM *vm, ObjClass *cls, const char *name, NativeFn getter, const char *doc);
 /* A native classmethod: fn gets the class (or the instance's) as args[0]. */
 bool class_add_classmethod(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
 ObjInstance *instance_new(VM *vm, ObjClass *cls);

@@ -405,6 +405,18 @@ SIMPLE_METHOD(m_neg, "__neg__", cpx_new(vm, -z.re, -z.im))
 SIMPLE_METHOD(m_pos, "__pos__", new_of(vm, z))
 SIMPLE_METHOD(m_abs, "__abs__", abs_of(vm, z))
 
+/* complex.real and complex.imag: member descriptors, as in CPython (the
+ * attribute lookup on a complex reads the parts directly, ops.c). */
+static Value member_real(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm, (void)nargs, (void)kw;
+    return float_val(AS(ObjComplex, args[1])->re);
+}
+
+static Value member_imag(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm, (void)nargs, (void)kw;
+    return float_val(AS(ObjComplex, args[1])->im);
+}
+
 void cpx_init(VM *vm) {
     static const struct {
         const char *name;
@@ -416,6 +428,8 @@ void cpx_init(VM *vm) {
     ObjClass *c = vm->types[T_COMPLEX];
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
         class_add_native(vm, c, methods[i].name, methods[i].fn);
+    class_add_member(vm, c, "real", member_real, "the real part of a complex number");
+    class_add_member(vm, c, "imag", member_imag, "the imaginary part of a complex number");
     ObjNative *n = native_new(vm, "__new__", complex_new);
     if (n) dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n));
 }

@@ -818,8 +818,29 @@ static int newline_mode(VM *vm, Value nl) {
     return -1;
 }
 
-/* The descriptor for `file` (a path or a descriptor), or -1 after raising. */
-static int open_fd(VM *vm, Value file, const OpenMode *m, bool closefd) {
+/* opener(name, flags): the descriptor it returns, or -1 after raising. */
+static int opener_fd(VM *vm, Value opener, Value name, const OpenMode *m) {
+    Value r = op_call2(vm, opener, name, int_val(m->oflags));
+    if (r == ERR) return -1;
+    int64_t n;
+    if (!is_intlike(r)) {
+        exc_raise(vm, E_TypeError, "expected integer from opener");
+        return -1;
+    }
+    if (!int_to_i64(r, &n) || n > 0x7fffffff || n < INT32_MIN) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+        return -1;
+    }
+    if (n < 0) {
+        exc_raise(vm, E_ValueError, "opener returned %d", (int)n);
+        return -1;
+    }
+    return (int)n;
+}
+
+/* The descriptor for `file` (a path or a descriptor, or what opener(name,
+ * flags) returns when opener is not None), or -1 after raising. */
+static int open_fd(VM *vm, Value file, Value name, Value opener, const OpenMode *m, bool closefd) {
     int fd;
     if (is_intlike(file) && !is_bool(file)) {
         int64_t n;
@@ -838,7 +859,12 @@ static int open_fd(VM *vm, Value file, const OpenMode *m, bool closefd) {
             exc_raise(vm, E_ValueError, "embedded null byte");
             return -1;
         }
-        do fd = open(path->data, m->oflags, 0666); while (fd < 0 && errno == EINTR);
+        if (!is_none(opener)) {
+            fd = opener_fd(vm, opener, name, m);
+            if (fd < 0) return -1;
+        } else {
+            do fd = open(path->data, m->oflags, 0666); while (fd < 0 && errno == EINTR);
+        }
         if (fd < 0) {
             raise_errno(vm, errno, file);
             return -1;
@@ -896,7 +922,7 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (t < 0) return ERR;
         closefd = t;
     }
-    if (v[7] != UNDEF && !is_none(v[7])) return exc_raise(vm, E_NotImplementedError, "open(): opener is not supported");
+    Value opener = v[7] == UNDEF ? NONE_VAL : v[7];
 
     OpenMode m;
     if (!parse_mode(vm, AS(ObjStr, mode), &m)) return ERR;
@@ -937,7 +963,9 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     f->a = obj_val(t);
     f->b = f->c = UNDEF;
     f->n = flags;
-    int fd = open_fd(vm, file, &m, closefd);
+    if (!vm_push_root(vm, obj_val(f))) return ERR;     /* the opener may collect */
+    int fd = open_fd(vm, file, v[0], opener, &m, closefd);
+    vm_pop_roots(vm, 1);
     if (fd < 0) return ERR;
     f->i = fd;
     return obj_val(f);

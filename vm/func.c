@@ -210,6 +210,7 @@ static Value code_co_positions(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 void func_init_methods(VM *vm) {
     class_add_native(vm, vm->types[T_CODE], "co_positions", code_co_positions);
+    func_new_init(vm);
 }
 
 int code_line(ObjCode *code, const uint32_t *ip) {

@@ -24,6 +24,12 @@ bool code_position(ObjCode *code, const uint32_t *ip, LineEntry *row);
 uint8_t *position_table(const LineEntry *rows, int n);
 /* Adds the code type's methods (co_positions). */
 void func_init_methods(VM *vm);
+/* func_new.c: function's constructor (types.FunctionType) and code.replace(). */
+void func_new_init(VM *vm);
+/* Sets (v UNDEF: deletes) fn.__code__ (a code object with as many free
+ * variables as fn's closure has cells), __defaults__ or __kwdefaults__:
+ * 0, -1 after raising, 1 for any other name. */
+int func_set_special(VM *vm, ObjFunction *fn, ObjStr *name, Value v);
 
 /* Binds a call's arguments into a new frame's locals (slots) with CPython's
  * rules and messages ("f() missing 1 required positional argument: 'x'",

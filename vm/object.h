@@ -336,6 +336,10 @@ struct ObjCode {
 #define CLASS_HAS_GETATTRIBUTE 64   /* overrides object.__getattribute__: no attribute caches */
 #define CLASS_CUSTOM_META 128       /* its metaclass is not type (calls go through class_instantiate) */
 #define CLASS_HAS_DEL 256   /* defines or inherits __del__: instances are finalized (vm/finalize.h) */
+/* Its own __slots__ name attributes (not just __dict__ or __weakref__):
+ * its instances have a layout of their own, which two bases cannot both
+ * extend (CPython's "instance lay-out conflict"). */
+#define CLASS_OWN_SLOTS 0x800
 /* What a sequence or mapping pattern matches (CPython's Py_TPFLAGS_SEQUENCE
  * and Py_TPFLAGS_MAPPING), besides list, tuple, range and dict, which
  * vm/match.c knows: a class with the flag, or one that derives from it. */

@@ -1002,6 +1002,11 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "co_posonlyargcount")) return int_val(c->posonlycount);
         if (!strcmp(n, "co_kwonlyargcount")) return int_val(c->kwonlycount);
         if (!strcmp(n, "co_nlocals")) return int_val(c->nlocals);
+        if (!strcmp(n, "co_consts")) {
+            ObjTuple *t = tuple_from(vm, c->consts, c->nconsts);
+            return t ? obj_val(t) : ERR;
+        }
+        if (!strcmp(n, "co_stacksize")) return int_val(c->stacksize);
         if (!strcmp(n, "co_varnames") || !strcmp(n, "co_names") || !strcmp(n, "co_cellvars") ||
             !strcmp(n, "co_freevars")) {
             ObjStr **names = n[3] == 'v' ? c->varnames : n[3] == 'n' ? c->names : c->cellnames;
@@ -1228,7 +1233,9 @@ static int readonly_error(VM *vm, Value prop, ObjStr *name, ObjClass *cls, bool 
         add_tp_name(&b, AS(ObjClass, AS(ObjProperty, prop)->doc));
         exc_raise(vm, E_AttributeError, "attribute '%s' of '%s' objects is not writable", name->data, b.data);
         sb_free(&b);
-    } else
+    } else if (as_obj(prop)->cls == vm->types[T_MEMBER_DESCRIPTOR])
+        exc_raise(vm, E_AttributeError, "readonly attribute");
+    else
         exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, cls->name->data,
                   del ? "deleter" : "setter");
     return -1;
@@ -1351,6 +1358,8 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         if (str_eq(name, vm_name(vm, N___qualname__)) && is_str(v)) { f->qualname = AS(ObjStr, v); return 0; }
         if (str_eq(name, vm_name(vm, N___doc__))) { f->doc = v; return 0; }
         if (str_eq(name, vm_name(vm, N___module__))) { f->module = v; return 0; }
+        int r = func_set_special(vm, f, name, v);
+        if (r <= 0) return r;
         if (!f->dict && !(f->dict = dict_new(vm))) return -1;
         return dict_set_str(vm, f->dict, name, v);
     }
@@ -1389,6 +1398,10 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
         return class_delattr(vm, c, name);
     }
     if (is_kind(class_lookup(type_of(vm, obj), name), OBJ_PROPERTY)) return op_generic_setattr(vm, obj, name, UNDEF);
+    if (is_kind(obj, OBJ_FUNCTION)) {
+        int r = func_set_special(vm, AS(ObjFunction, obj), name, UNDEF);
+        if (r <= 0) return r;
+    }
     ObjDict *d = obj_dict(vm, obj);
     if (d) {
         int r = dict_del(vm, d, obj_val(name));

@@ -53,6 +53,8 @@ bool utf8_valid(const char *s, size_t len, size_t *bad_pos);
 void str_init_methods(VM *vm);     /* str_methods.c: fills str's class dict */
 /* Whether repr() shows a code point as is (Unicode data, str_methods.c). */
 bool unicode_isprintable(uint32_t c);
+/* str.isidentifier() (str_methods.c). */
+bool str_isidentifier(const ObjStr *s);
 
 /* format.c */
 Value fmt_percent(VM *vm, ObjStr *fmt, Value args);     /* "..." % args */

@@ -730,16 +730,19 @@ static Value m_istitle(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return bool_val(cased);
 }
 
-static Value m_isidentifier(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!check_fixed(vm, args, nargs, kw, "isidentifier", 0)) return ERR;
-    ObjStr *s = S(args[0]);
-    if (s->len == 0) return FALSE_VAL;
+bool str_isidentifier(const ObjStr *s) {
+    if (s->len == 0) return false;
     size_t pos = 0;
     uint32_t first = utf8_decode(s->data, (size_t)s->len, &pos);
-    if (first != '_' && !uni_is(first, U_ID_START)) return FALSE_VAL;      /* '_' is no XID_Start */
+    if (first != '_' && !uni_is(first, U_ID_START)) return false;      /* '_' is no XID_Start */
     while (pos < (size_t)s->len)
-        if (!uni_is(utf8_decode(s->data, (size_t)s->len, &pos), U_ID_CONTINUE)) return FALSE_VAL;
-    return TRUE_VAL;
+        if (!uni_is(utf8_decode(s->data, (size_t)s->len, &pos), U_ID_CONTINUE)) return false;
+    return true;
+}
+
+static Value m_isidentifier(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_fixed(vm, args, nargs, kw, "isidentifier", 0)) return ERR;
+    return bool_val(str_isidentifier(S(args[0])));
 }
 
 /* ---- padding ----------------------------------------------------------- */

@@ -888,13 +888,15 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
                 return str_from_cstr(vm, "The base class of the class hierarchy.\n\nWhen called, it accepts no "
                                          "arguments and returns a new featureless\ninstance that has no instance "
                                          "attributes and cannot be given any.\n");
-            return d == UNDEF ? NONE_VAL : d;
+            if (d == UNDEF) return NONE_VAL;
+            /* a descriptor there is asked, as type_get_doc does: the MRO
+             * lookup below finds it first in the class's own dict */
         }
     }
     Value v = class_lookup(cls, name);
     if (v != UNDEF) {
         if (is_kind(v, OBJ_WRAPPER)) {
-            if (as_obj(v)->cls == vm->types[T_CLASSMETHOD]) return bound_new(vm, obj_val(cls), AS(ObjWrapper, v)->v);
+            if (as_obj(v)->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, obj_val(cls), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
         }
         if (is_kind(v, OBJ_PROPERTY) && is_class_property(v)) return obj_val(meta);     /* C.__class__ */
@@ -1443,7 +1445,7 @@ static Value descr_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_kind(self, OBJ_WRAPPER)) {
         Value fn = AS(ObjWrapper, self)->v;
         if (as_obj(self)->cls == vm->types[T_STATICMETHOD]) return fn;
-        return bound_new(vm, type != NONE_VAL ? type : obj_val(type_of(vm, obj)), fn);
+        return op_classmethod_bind(vm, type != NONE_VAL ? type : obj_val(type_of(vm, obj)), fn);
     }
     if (obj == NONE_VAL) return self;
     return op_bind_attr(vm, obj, self);
@@ -1580,7 +1582,7 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
         if (v == UNDEF) continue;
         if (is_kind(v, OBJ_WRAPPER)) {
             if (as_obj(v)->cls == vm->types[T_CLASSMETHOD])
-                return bound_new(vm, obj_is_class ? obj : obj_val(oc), AS(ObjWrapper, v)->v);
+                return op_classmethod_bind(vm, obj_is_class ? obj : obj_val(oc), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
         }
         if (obj_is_class) return v;

@@ -873,6 +873,23 @@ static bool binds_to(VM *vm, Value method, Value obj) {
     return false;
 }
 
+/* A classmethod binds its function to the class; when it wraps another
+ * descriptor (a property, a staticmethod, an object with __get__), CPython
+ * 3.12 still chains to that one's __get__(cls, cls) instead, so that
+ * `@classmethod @property` reads as a class property. */
+Value op_classmethod_bind(VM *vm, Value cls, Value fn) {
+    if (is_kind(fn, OBJ_PROPERTY)) return op_bind_attr(vm, cls, fn);
+    if (is_kind(fn, OBJ_WRAPPER)) {
+        if (as_obj(fn)->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, cls, AS(ObjWrapper, fn)->v);
+        return AS(ObjWrapper, fn)->v;
+    }
+    if (is_kind(fn, OBJ_INSTANCE) || (is_obj(fn) && (as_obj(fn)->flags & OBJ_SUBTYPE))) {
+        Value get = op_special(vm, fn, N___get__);
+        if (get != UNDEF) return op_call(vm, get, (Value[]){fn, cls, cls}, 3, NULL);
+    }
+    return bound_new(vm, cls, fn);
+}
+
 /* Applies a class attribute found for an instance: binds functions, runs
  * properties, unwraps staticmethod/classmethod. */
 Value op_bind_attr(VM *vm, Value obj, Value attr) {
@@ -885,7 +902,7 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
             return op_call1(vm, g, obj);
         }
         if (a->kind == OBJ_WRAPPER) {
-            if (a->cls == vm->types[T_CLASSMETHOD]) return bound_new(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
+            if (a->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
             return ((ObjWrapper *)a)->v;
         }
         if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE)) {

@@ -99,7 +99,7 @@ bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter
     ObjStr *s = p ? str_intern_cstr(vm, name) : NULL;
     if (!s) return false;
     p->fget = obj_val(g);
-    p->fset = p->fdel = NONE_VAL;
+    p->fset = p->fdel = p->name = NONE_VAL;
     p->doc = obj_val(cls);      /* a getset descriptor's owner (descr_owner) */
     return dict_set_str(vm, cls->dict, s, obj_val(p)) == 0;
 }
@@ -320,7 +320,7 @@ static Value member_make(VM *vm, ObjClass *c, Value name) {
     p->fget = f[0];
     p->fset = f[1];
     p->fdel = f[2];
-    p->doc = NONE_VAL;
+    p->doc = p->name = NONE_VAL;
     return obj_val(p);
 }
 
@@ -454,6 +454,7 @@ static bool getset_add(VM *vm, ObjClass *c, NameId name) {
     p->fset = dict ? vm->getset_fns[1] : NONE_VAL;
     p->fdel = dict ? vm->getset_fns[2] : NONE_VAL;
     p->doc = obj_val(c);
+    p->name = NONE_VAL;
     return dict_set_str(vm, c->dict, vm_name(vm, name), obj_val(p)) == 0;
 }
 
@@ -1237,6 +1238,19 @@ static bool init_subclass(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) 
     return op_call(vm, fn, argv, 1, nkw ? kwnames : NULL) != ERR;
 }
 
+/* Says which attribute's __set_name__ failed, as CPython 3.12 does in a
+ * note on the exception. */
+static void note_set_name_error(VM *vm, ObjClass *cls, Value attr, Value name) {
+    Value e = vm->exc;
+    if (!is_kind(e, OBJ_EXC) || !is_str(name)) return;
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "Error calling __set_name__ on '%s' instance '%s' in '%s'", type_of(vm, attr)->name->data,
+            AS(ObjStr, name)->data, cls->name->data);
+    Value note = str_from_buf(vm, &b);
+    if (note != ERR) exc_add_note(vm, e, note);
+    vm->exc = e;
+}
+
 /* type.__new__'s steps after making the class: the __class__ cell of its
  * methods, __set_name__ on its attributes, the parent's __init_subclass__. */
 static bool class_finish(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) {
@@ -1255,11 +1269,12 @@ static bool class_finish(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) {
     bool ok = true;
     for (int64_t pos = 0; ok && pos < d->nentries; pos++) {
         DictEntry *e = &d->entries[pos];
-        if (e->key == UNDEF || !is_kind(e->value, OBJ_INSTANCE)) continue;
+        if (e->key == UNDEF || !(is_kind(e->value, OBJ_INSTANCE) || is_kind(e->value, OBJ_PROPERTY))) continue;
         Value sn = op_special(vm, e->value, N___set_name__);
         if (sn == UNDEF) continue;
         Value argv[3] = {e->value, obj_val(cls), e->key};
         ok = op_call(vm, sn, argv, 3, NULL) != ERR;
+        if (!ok) note_set_name_error(vm, cls, e->value, e->key);
     }
     vm_pop_roots(vm, 1);
     return ok && init_subclass(vm, cls, kwv, kwnames);
@@ -1457,8 +1472,7 @@ static Value descr_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_kind(args[0], OBJ_PROPERTY)) return exc_raise(vm, E_TypeError, "descriptor requires a 'property' object");
     ObjProperty *p = AS(ObjProperty, args[0]);
     Value f = del ? p->fdel : p->fset;
-    if (f == NONE_VAL || f == UNDEF)
-        return exc_raise(vm, E_AttributeError, del ? "can't delete attribute" : "can't set attribute");
+    if (f == NONE_VAL || f == UNDEF) return op_property_missing(vm, args[0], type_of(vm, args[1]), del ? "deleter" : "setter");
     Value r = del ? op_call1(vm, f, args[1]) : op_call2(vm, f, args[1], args[2]);
     return r == ERR ? ERR : NONE_VAL;
 }
@@ -1632,7 +1646,7 @@ void class_init_methods(VM *vm) {
     if (cp) {
         cp->fget = obj_val(cg);
         cp->fset = obj_val(cs);
-        cp->fdel = cp->doc = NONE_VAL;
+        cp->fdel = cp->doc = cp->name = NONE_VAL;
         dict_set_str(vm, o->dict, vm_name(vm, N___class__), obj_val(cp));
     }
     class_add_static(vm, o, "__new__", object_new);

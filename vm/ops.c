@@ -743,7 +743,7 @@ static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64
 special:;
     Value m = op_special(vm, v, N___hash__);
     if (m == NONE_VAL) {
-        exc_raise(vm, E_TypeError, "unhashable type: '%s'", o->cls->name->data);
+        exc_raise(vm, E_TypeError, "unhashable type: '%s'", type_name(vm, v));
         return -1;
     }
     if (m != UNDEF) {

@@ -645,6 +645,7 @@ static ObjClass *make_keywrapper(VM *vm) {
         if (!class_add_native(vm, c, names[i], fns[i])) return NULL;
     }
     c->obj.flags |= CLASS_HAS_GETATTR;
+    if (!(c->tp_name = str_intern_cstr(vm, "functools.KeyWrapper"))) return NULL;
     return dict_set_str(vm, c->dict, vm_name(vm, N___hash__), NONE_VAL) < 0 ? NULL : c;
 }
 

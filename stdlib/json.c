@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../vm/bytes.h"
 #include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
@@ -690,13 +691,30 @@ static Value dec_value(Decoder *d) {
 static const char *const loads_kw[] = {"cls", "object_hook", "parse_float", "parse_int", "parse_constant",
                                        "object_pairs_hook", "strict", NULL};
 
+/* The encoding of a JSON document given as bytes, as json.detect_encoding
+ * tells it: by a BOM, else by where the zero bytes of UTF-16 or UTF-32
+ * fall in the first characters (ASCII, as JSON begins), else UTF-8. */
+static const char *detect_encoding(const uint8_t *b, int64_t n) {
+    if (n >= 4 && (!memcmp(b, "\x00\x00\xFE\xFF", 4) || !memcmp(b, "\xFF\xFE\x00\x00", 4))) return "utf-32";
+    if (n >= 2 && (!memcmp(b, "\xFE\xFF", 2) || !memcmp(b, "\xFF\xFE", 2))) return "utf-16";
+    if (n >= 3 && !memcmp(b, "\xEF\xBB\xBF", 3)) return "utf-8-sig";
+    if (n >= 4) {
+        if (!b[0]) return b[1] ? "utf-16-be" : "utf-32-be";
+        if (!b[1]) return b[2] || b[3] ? "utf-16-le" : "utf-32-le";
+    } else if (n == 2) {
+        if (!b[0]) return "utf-16-be";
+        if (!b[1]) return "utf-16-le";
+    }
+    return "utf-8";
+}
+
 static Value decode(VM *vm, Value s, Value *args, int nargs, ObjTuple *kw) {
     if (!args_kw_only_py(vm, "JSONDecoder.__init__", kw, loads_kw)) return ERR;
-    if (is_kind(s, OBJ_BYTES) || is_kind(s, OBJ_BYTEARRAY)) {
+    bool from_bytes = is_kind(s, OBJ_BYTES) || is_kind(s, OBJ_BYTEARRAY);
+    if (from_bytes) {
         const char *p = is_kind(s, OBJ_BYTES) ? (const char *)AS(ObjBytes, s)->data : (const char *)AS(ObjByteArray, s)->data;
         int64_t n = is_kind(s, OBJ_BYTES) ? AS(ObjBytes, s)->len : AS(ObjByteArray, s)->len;
-        if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) { p += 3; n -= 3; }
-        s = str_decode_utf8(vm, p, (size_t)n, "strict");
+        s = bytes_decode(vm, (const uint8_t *)p, (size_t)n, detect_encoding((const uint8_t *)p, n), "strict");
         if (s == ERR) return ERR;
     } else if (!is_str(s)) {
         return exc_raise(vm, E_TypeError, "the JSON object must be str, bytes or bytearray, not %T", s);
@@ -714,7 +732,9 @@ static Value decode(VM *vm, Value s, Value *args, int nargs, ObjTuple *kw) {
         if (t < 0) return ERR;
         d.lax = !t;
     }
-    if (d.len >= 3 && memcmp(d.s, "\xEF\xBB\xBF", 3) == 0)
+    /* (json.loads refuses a str that starts with a BOM; bytes had theirs
+     * removed, and another is then just an unexpected character) */
+    if (!from_bytes && d.len >= 3 && memcmp(d.s, "\xEF\xBB\xBF", 3) == 0)
         return dec_error(&d, "Unexpected UTF-8 BOM (decode using utf-8-sig)", 0);
     d.keep = list_new(vm, 8);
     if (!d.keep) return ERR;

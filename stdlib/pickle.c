@@ -1680,7 +1680,8 @@ static Value pk_load(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 bool mod_pickle_init(VM *vm, ObjModule *m) {
     static const char *const names[] = {"PickleError", "PicklingError", "UnpicklingError"};
-    Value modname = str_from_cstr(vm, "pickle");
+    /* CPython's come from its C accelerator, and tracebacks say so */
+    Value modname = str_from_cstr(vm, "_pickle");
     if (modname == ERR) return false;
     Value base = obj_val(vm->exc_types[E_Exception]), cls[3];
     for (int i = 0; i < 3; i++) {

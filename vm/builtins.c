@@ -875,6 +875,17 @@ static Value classmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return wrapper_new(vm, args, nargs, kw, T_CLASSMETHOD, "classmethod");
 }
 
+/* <staticmethod(<function f at ...>)>, <classmethod(...)>. */
+static Value wrapper_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    Value inner = op_repr(vm, AS(ObjWrapper, args[0])->v);
+    if (inner == ERR) return ERR;
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "<%s(%s)>", as_obj(args[0])->cls == vm->types[T_STATICMETHOD] ? "staticmethod" : "classmethod",
+            AS(ObjStr, inner)->data);
+    return str_from_buf(vm, &b);
+}
+
 /* types.MethodType(func, instance). */
 static Value method_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_no_kw(vm, "method", kw)) return ERR;
@@ -898,6 +909,12 @@ static Value property_make(VM *vm, ObjClass *cls, Value fget, Value fset, Value 
         if (doc == UNDEF || doc == ERR) { vm->exc = UNDEF; doc = NONE_VAL; }
     }
     p->doc = doc;
+    p->name = NONE_VAL;
+    if (p->obj.flags & OBJ_SUBTYPE) {
+        /* as CPython: else the subclass's own __doc__ (None) would hide it */
+        ObjDict *d = gc_subtype_dict_make(vm, &p->obj);
+        if (!d || dict_set_str(vm, d, vm_name(vm, N___doc__), doc) < 0) return ERR;
+    }
     return obj_val(p);
 }
 
@@ -915,22 +932,35 @@ static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return property_make(vm, cls, v[0], v[1], v[2], v[3]);
 }
 
+/* The copies getter(), setter() and deleter() make keep the name. */
+static Value property_named(Value copy, Value name) {
+    if (copy != ERR) AS(ObjProperty, copy)->name = name;
+    return copy;
+}
+
+/* property.__set_name__(owner, name): the name its error messages give. */
+static Value property_set_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__set_name__", nargs - 1, kw, 2, 2)) return ERR;
+    AS(ObjProperty, args[0])->name = args[2];
+    return NONE_VAL;
+}
+
 static Value property_getter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "getter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_make(vm, p->obj.cls, args[1], p->fset, p->fdel, NONE_VAL);
+    return property_named(property_make(vm, p->obj.cls, args[1], p->fset, p->fdel, NONE_VAL), p->name);
 }
 
 static Value property_setter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "setter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_make(vm, p->obj.cls, p->fget, args[1], p->fdel, p->doc);
+    return property_named(property_make(vm, p->obj.cls, p->fget, args[1], p->fdel, p->doc), p->name);
 }
 
 static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "deleter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_make(vm, p->obj.cls, p->fget, p->fset, args[1], p->doc);
+    return property_named(property_make(vm, p->obj.cls, p->fget, p->fset, args[1], p->doc), p->name);
 }
 
 /* ---- registration -------------------------------------------------------- */
@@ -980,8 +1010,11 @@ bool builtins_init(VM *vm) {
            add_ctor(vm, T_BOOL, bool_new) && add_ctor(vm, T_LIST, list_new_ctor) &&
            add_ctor(vm, T_TUPLE, tuple_new_ctor) && add_ctor(vm, T_DICT, dict_new_ctor) &&
            add_ctor(vm, T_STATICMETHOD, staticmethod_new) && add_ctor(vm, T_CLASSMETHOD, classmethod_new) &&
+           class_add_native(vm, vm->types[T_STATICMETHOD], "__repr__", wrapper_repr) &&
+           class_add_native(vm, vm->types[T_CLASSMETHOD], "__repr__", wrapper_repr) &&
            add_ctor(vm, T_METHOD, method_new) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
+           class_add_native(vm, prop, "__set_name__", property_set_name) &&
            class_add_native(vm, prop, "setter", property_setter) &&
            class_add_native(vm, prop, "deleter", property_deleter) && builtins_iter_init(vm) && builtins_eval_init(vm) && bytes_init(vm) && file_init(vm) &&
            agen_init(vm);

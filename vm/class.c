@@ -99,7 +99,7 @@ bool class_add_property(VM *vm, ObjClass *cls, const char *name, NativeFn getter
     ObjStr *s = p ? str_intern_cstr(vm, name) : NULL;
     if (!s) return false;
     p->fget = obj_val(g);
-    p->fset = p->fdel = NONE_VAL;
+    p->fset = p->fdel = p->name = NONE_VAL;
     p->doc = obj_val(cls);      /* a getset descriptor's owner (descr_owner) */
     return dict_set_str(vm, cls->dict, s, obj_val(p)) == 0;
 }
@@ -354,7 +354,7 @@ static Value member_make(VM *vm, ObjClass *c, Value name) {
     p->fget = f[0];
     p->fset = f[1];
     p->fdel = f[2];
-    p->doc = NONE_VAL;
+    p->doc = p->name = NONE_VAL;
     return obj_val(p);
 }
 
@@ -488,6 +488,7 @@ static bool getset_add(VM *vm, ObjClass *c, NameId name) {
     p->fset = dict ? vm->getset_fns[1] : NONE_VAL;
     p->fdel = dict ? vm->getset_fns[2] : NONE_VAL;
     p->doc = obj_val(c);
+    p->name = NONE_VAL;
     return dict_set_str(vm, c->dict, vm_name(vm, name), obj_val(p)) == 0;
 }
 
@@ -986,13 +987,15 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
                 return str_from_cstr(vm, "The base class of the class hierarchy.\n\nWhen called, it accepts no "
                                          "arguments and returns a new featureless\ninstance that has no instance "
                                          "attributes and cannot be given any.\n");
-            return d == UNDEF ? NONE_VAL : d;
+            if (d == UNDEF) return NONE_VAL;
+            /* a descriptor there is asked, as type_get_doc does: the MRO
+             * lookup below finds it first in the class's own dict */
         }
     }
     Value v = class_lookup(cls, name);
     if (v != UNDEF) {
         if (is_kind(v, OBJ_WRAPPER)) {
-            if (as_obj(v)->cls == vm->types[T_CLASSMETHOD]) return bound_new(vm, obj_val(cls), AS(ObjWrapper, v)->v);
+            if (as_obj(v)->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, obj_val(cls), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
         }
         if (is_kind(v, OBJ_PROPERTY) && is_class_property(v)) return obj_val(meta);     /* C.__class__ */
@@ -1333,6 +1336,19 @@ static bool init_subclass(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) 
     return op_call(vm, fn, argv, 1, nkw ? kwnames : NULL) != ERR;
 }
 
+/* Says which attribute's __set_name__ failed, as CPython 3.12 does in a
+ * note on the exception. */
+static void note_set_name_error(VM *vm, ObjClass *cls, Value attr, Value name) {
+    Value e = vm->exc;
+    if (!is_kind(e, OBJ_EXC) || !is_str(name)) return;
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "Error calling __set_name__ on '%s' instance '%s' in '%s'", type_of(vm, attr)->name->data,
+            AS(ObjStr, name)->data, cls->name->data);
+    Value note = str_from_buf(vm, &b);
+    if (note != ERR) exc_add_note(vm, e, note);
+    vm->exc = e;
+}
+
 /* type.__new__'s steps after making the class: the __class__ cell of its
  * methods, __set_name__ on its attributes, the parent's __init_subclass__. */
 static bool class_finish(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) {
@@ -1351,11 +1367,12 @@ static bool class_finish(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) {
     bool ok = true;
     for (int64_t pos = 0; ok && pos < d->nentries; pos++) {
         DictEntry *e = &d->entries[pos];
-        if (e->key == UNDEF || !is_kind(e->value, OBJ_INSTANCE)) continue;
+        if (e->key == UNDEF || !(is_kind(e->value, OBJ_INSTANCE) || is_kind(e->value, OBJ_PROPERTY))) continue;
         Value sn = op_special(vm, e->value, N___set_name__);
         if (sn == UNDEF) continue;
         Value argv[3] = {e->value, obj_val(cls), e->key};
         ok = op_call(vm, sn, argv, 3, NULL) != ERR;
+        if (!ok) note_set_name_error(vm, cls, e->value, e->key);
     }
     vm_pop_roots(vm, 1);
     return ok && init_subclass(vm, cls, kwv, kwnames);
@@ -1555,7 +1572,7 @@ static Value descr_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_kind(self, OBJ_WRAPPER)) {
         Value fn = AS(ObjWrapper, self)->v;
         if (as_obj(self)->cls == vm->types[T_STATICMETHOD]) return fn;
-        return bound_new(vm, type != NONE_VAL ? type : obj_val(type_of(vm, obj)), fn);
+        return op_classmethod_bind(vm, type != NONE_VAL ? type : obj_val(type_of(vm, obj)), fn);
     }
     if (obj == NONE_VAL) return self;
     if (!descr_applies(vm, self, obj)) return ERR;
@@ -1569,14 +1586,14 @@ static Value descr_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjProperty *p = AS(ObjProperty, args[0]);
     Value f = del ? p->fdel : p->fset;
     if (!descr_applies(vm, args[0], args[1])) return ERR;
-    if ((f == NONE_VAL || f == UNDEF) && as_obj(args[0])->cls != vm->types[T_PROPERTY]) {
+    ObjClass *dc = as_obj(args[0])->cls;
+    if ((f == NONE_VAL || f == UNDEF) && (dc == vm->types[T_MEMBER_DESCRIPTOR] || dc == vm->types[T_GETSET_DESCRIPTOR])) {
         ObjStr *name;
         ObjClass *owner;
         descr_owner(vm, args[0], &name, &owner);
         return op_setattr(vm, args[1], name, del ? UNDEF : args[2]) < 0 ? ERR : NONE_VAL;     /* its message */
     }
-    if (f == NONE_VAL || f == UNDEF)
-        return exc_raise(vm, E_AttributeError, del ? "can't delete attribute" : "can't set attribute");
+    if (f == NONE_VAL || f == UNDEF) return op_property_missing(vm, args[0], type_of(vm, args[1]), del ? "deleter" : "setter");
     Value r = del ? op_call1(vm, f, args[1]) : op_call2(vm, f, args[1], args[2]);
     return r == ERR ? ERR : NONE_VAL;
 }
@@ -1700,7 +1717,7 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
         if (v == UNDEF) continue;
         if (is_kind(v, OBJ_WRAPPER)) {
             if (as_obj(v)->cls == vm->types[T_CLASSMETHOD])
-                return bound_new(vm, obj_is_class ? obj : obj_val(oc), AS(ObjWrapper, v)->v);
+                return op_classmethod_bind(vm, obj_is_class ? obj : obj_val(oc), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
         }
         if (obj_is_class) return v;
@@ -1750,7 +1767,7 @@ void class_init_methods(VM *vm) {
     if (cp) {
         cp->fget = obj_val(cg);
         cp->fset = obj_val(cs);
-        cp->fdel = cp->doc = NONE_VAL;
+        cp->fdel = cp->doc = cp->name = NONE_VAL;
         dict_set_str(vm, o->dict, vm_name(vm, N___class__), obj_val(cp));
     }
     class_add_static(vm, o, "__new__", object_new);

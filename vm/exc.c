@@ -460,7 +460,11 @@ static Value m_with_traceback(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_add_note(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "add_note", nargs - 1, kw, 1, 1)) return ERR;
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "note must be a str, not '%T'", args[1]);
-    ObjDict *d = AS(ObjException, args[0])->base.dict;
+    return exc_add_note(vm, args[0], args[1]);
+}
+
+Value exc_add_note(VM *vm, Value exc, Value note) {
+    ObjDict *d = AS(ObjException, exc)->base.dict;
     Value notes = dict_get_str(d, vm_name(vm, N___notes__));
     if (notes == UNDEF) {
         ObjList *l = list_new(vm, 1);
@@ -468,7 +472,7 @@ static Value m_add_note(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         notes = obj_val(l);
     }
     if (!is_list(notes)) return exc_raise(vm, E_TypeError, "Cannot add note: __notes__ is not a list");
-    return list_append(vm, AS(ObjList, notes), args[1]) < 0 ? ERR : NONE_VAL;
+    return list_append(vm, AS(ObjList, notes), note) < 0 ? ERR : NONE_VAL;
 }
 
 /* Attributes computed from the exception's fields: UNDEF if `name` is none. */

@@ -20,6 +20,8 @@ bool exc_warn(VM *vm, ExcId category, const char *fmt, ...);
 /* Gives the pending exception (an AttributeError or NameError just raised)
  * its `name` (and `obj` unless UNDEF) attributes, as CPython does; returns ERR. */
 Value exc_note_name(VM *vm, ObjStr *name, Value obj);
+/* exc.add_note(note) for an exception object exc and a str note. */
+Value exc_add_note(VM *vm, Value exc, Value note);
 /* Raises UnicodeDecodeError/UnicodeEncodeError(encoding, object, start,
  * end, reason): CPython's arguments, from which str() and the attributes
  * come. Returns ERR. */

@@ -996,6 +996,7 @@ static bool add_property(VM *vm, ObjClass *cls, const char *name, NativeFn get) 
     if (!p) return false;
     p->fget = obj_val(n);
     p->fset = p->fdel = p->doc = NONE_VAL;
+    p->name = obj_val(n->name);
     return dict_set_str(vm, cls->dict, n->name, obj_val(p)) == 0;
 }
 

@@ -484,6 +484,7 @@ static void blacken(VM *vm, Obj *o) {
         ObjProperty *p = (ObjProperty *)o;
         gc_mark_value(vm, p->fget); gc_mark_value(vm, p->fset);
         gc_mark_value(vm, p->fdel); gc_mark_value(vm, p->doc);
+        gc_mark_value(vm, p->name);
         break;
     }
     case OBJ_WRAPPER: gc_mark_value(vm, ((ObjWrapper *)o)->v); break;

@@ -435,9 +435,12 @@ struct ObjIter {
     int64_t i, n, step;
 };
 
+/* property, and the member and getset descriptors (whose `doc` holds their
+ * owner class). `name` is what __set_name__ gave a property (None before),
+ * for its error messages. */
 typedef struct ObjProperty {
     Obj obj;
-    Value fget, fset, fdel, doc;
+    Value fget, fset, fdel, doc, name;
 } ObjProperty;
 
 /* staticmethod and classmethod: the wrapped callable. */

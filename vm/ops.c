@@ -743,7 +743,7 @@ static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64
 special:;
     Value m = op_special(vm, v, N___hash__);
     if (m == NONE_VAL) {
-        exc_raise(vm, E_TypeError, "unhashable type: '%s'", o->cls->name->data);
+        exc_raise(vm, E_TypeError, "unhashable type: '%s'", type_name(vm, v));
         return -1;
     }
     if (m != UNDEF) {
@@ -873,6 +873,31 @@ static bool binds_to(VM *vm, Value method, Value obj) {
     return false;
 }
 
+Value op_property_missing(VM *vm, Value prop, ObjClass *cls, const char *what) {
+    Value name = AS(ObjProperty, prop)->name;
+    if (is_str(name))
+        return exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", AS(ObjStr, name)->data,
+                         cls->qualname->data, what);
+    return exc_raise(vm, E_AttributeError, "property of '%s' object has no %s", cls->qualname->data, what);
+}
+
+/* A classmethod binds its function to the class; when it wraps another
+ * descriptor (a property, a staticmethod, an object with __get__), CPython
+ * 3.12 still chains to that one's __get__(cls, cls) instead, so that
+ * `@classmethod @property` reads as a class property. */
+Value op_classmethod_bind(VM *vm, Value cls, Value fn) {
+    if (is_kind(fn, OBJ_PROPERTY)) return op_bind_attr(vm, cls, fn);
+    if (is_kind(fn, OBJ_WRAPPER)) {
+        if (as_obj(fn)->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, cls, AS(ObjWrapper, fn)->v);
+        return AS(ObjWrapper, fn)->v;
+    }
+    if (is_kind(fn, OBJ_INSTANCE) || (is_obj(fn) && (as_obj(fn)->flags & OBJ_SUBTYPE))) {
+        Value get = op_special(vm, fn, N___get__);
+        if (get != UNDEF) return op_call(vm, get, (Value[]){fn, cls, cls}, 3, NULL);
+    }
+    return bound_new(vm, cls, fn);
+}
+
 /* Applies a class attribute found for an instance: binds functions, runs
  * properties, unwraps staticmethod/classmethod. */
 Value op_bind_attr(VM *vm, Value obj, Value attr) {
@@ -881,11 +906,11 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
         Obj *a = as_obj(attr);
         if (a->kind == OBJ_PROPERTY && !((a->flags & OBJ_SUBTYPE) && sub_override(vm, a, N___get__) != UNDEF)) {
             Value g = ((ObjProperty *)a)->fget;
-            if (g == NONE_VAL || g == UNDEF) return exc_raise(vm, E_AttributeError, "property has no getter");
+            if (g == NONE_VAL || g == UNDEF) return op_property_missing(vm, attr, type_of(vm, obj), "getter");
             return op_call1(vm, g, obj);
         }
         if (a->kind == OBJ_WRAPPER) {
-            if (a->cls == vm->types[T_CLASSMETHOD]) return bound_new(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
+            if (a->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
             return ((ObjWrapper *)a)->v;
         }
         if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE)) {
@@ -935,6 +960,20 @@ static Value attr_error(VM *vm, Value obj, ObjStr *name) {
 /* A subtype instance's attribute dict, made on first use; NULL after
  * MemoryError. */
 static ObjDict *subtype_dict(VM *vm, Obj *o) { return gc_subtype_dict_make(vm, o); }
+
+/* __isabstractmethod__ of a property, staticmethod or classmethod: whether
+ * any function it holds has a true one, as abc's checks ask. */
+static Value any_abstract(VM *vm, const Value *fns, int n) {
+    for (int i = 0; i < n; i++) {
+        if (fns[i] == NONE_VAL || fns[i] == UNDEF) continue;
+        Value a = op_getattr_opt(vm, fns[i], vm_name(vm, N___isabstractmethod__));
+        if (a == ERR) return ERR;
+        int t = a == UNDEF ? 0 : op_truthy(vm, a);
+        if (t < 0) return ERR;
+        if (t) return TRUE_VAL;
+    }
+    return FALSE_VAL;
+}
 
 static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(type_of(vm, obj));
@@ -1053,6 +1092,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "fset")) return p->fset;
         if (!strcmp(n, "fdel")) return p->fdel;
         if (!strcmp(n, "__doc__")) return p->doc;
+        if (!strcmp(n, "__isabstractmethod__")) return any_abstract(vm, (Value[]){p->fget, p->fset, p->fdel}, 3);
         break;
     }
     case OBJ_CELL:
@@ -1066,6 +1106,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         break;
     case OBJ_WRAPPER:
         if (!strcmp(n, "__func__") || !strcmp(n, "__wrapped__")) return ((ObjWrapper *)o)->v;
+        if (!strcmp(n, "__isabstractmethod__")) return any_abstract(vm, &((ObjWrapper *)o)->v, 1);
         break;
     case OBJ_MODULE:
         if (!strcmp(n, "__dict__")) return obj_val(((ObjModule *)o)->dict);
@@ -1236,8 +1277,7 @@ static int readonly_error(VM *vm, Value prop, ObjStr *name, ObjClass *cls, bool 
     } else if (as_obj(prop)->cls == vm->types[T_MEMBER_DESCRIPTOR])
         exc_raise(vm, E_AttributeError, "readonly attribute");
     else
-        exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, cls->name->data,
-                  del ? "deleter" : "setter");
+        op_property_missing(vm, prop, cls, del ? "deleter" : "setter");
     return -1;
 }
 

@@ -45,6 +45,11 @@ Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out);
  * property's getter run, staticmethod and classmethod unwrapped, a
  * descriptor's __get__ called. */
 Value op_bind_attr(VM *vm, Value obj, Value attr);
+/* Raises CPython 3.12's AttributeError for a property with no getter,
+ * setter or deleter (`what`) used on an instance of cls. Returns ERR. */
+Value op_property_missing(VM *vm, Value prop, ObjClass *cls, const char *what);
+/* What a classmethod wrapping fn gives for the class cls (see ops.c). */
+Value op_classmethod_bind(VM *vm, Value cls, Value fn);
 
 Value op_getitem(VM *vm, Value obj, Value key);
 int op_setitem(VM *vm, Value obj, Value key, Value v);

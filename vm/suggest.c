@@ -48,24 +48,32 @@ static int64_t distance(const char *a, int64_t na, const char *b, int64_t nb, in
     return row[nb];
 }
 
-/* The closest candidate so far; the first of equally close ones wins. */
+/* The closest candidate so far; the first of equally close ones wins.
+ * Until one is found, a candidate must be closer than `cap`: unbounded in
+ * the uncaught-exception printer (C), the wrong name's length in the
+ * traceback module, whose search starts from that distance. */
 typedef struct Match {
     ObjStr *wrong, *best;
-    int64_t best_dist;
+    int64_t best_dist, cap;
 } Match;
+
+static Match match_init(ObjStr *wrong, SuggestStyle style) {
+    return (Match){wrong, NULL, 0, style == SUGGEST_UNCAUGHT ? INT64_MAX : wrong->len};
+}
 
 static void consider(Match *m, Value cand) {
     if (!is_str(cand)) return;
     ObjStr *c = AS(ObjStr, cand);
     if (str_eq(c, m->wrong)) return;
     int64_t max = (m->wrong->len + c->len + 3) * MOVE_COST / 6;
-    if (m->best && m->best_dist - 1 < max) max = m->best_dist - 1;
+    int64_t cap = m->best ? m->best_dist : m->cap;
+    if (cap - 1 < max) max = cap - 1;
     int64_t d = distance(m->wrong->data, m->wrong->len, c->data, c->len, max);
     if (d <= max) m->best = c, m->best_dist = d;
 }
 
-static ObjStr *closest_key(ObjStr *wrong, ObjDict *d) {
-    Match m = {wrong, NULL, 0};
+static ObjStr *closest_key(ObjStr *wrong, ObjDict *d, SuggestStyle style) {
+    Match m = match_init(wrong, style);
     if (d->count >= MAX_CANDIDATES) return NULL;
     int64_t pos = 0;
     Value k;
@@ -73,8 +81,8 @@ static ObjStr *closest_key(ObjStr *wrong, ObjDict *d) {
     return m.best;
 }
 
-static ObjStr *closest_item(ObjStr *wrong, ObjList *l) {
-    Match m = {wrong, NULL, 0};
+static ObjStr *closest_item(ObjStr *wrong, ObjList *l, SuggestStyle style) {
+    Match m = match_init(wrong, style);
     if (l->len >= MAX_CANDIDATES) return NULL;
     for (int64_t i = 0; i < l->len; i++) consider(&m, l->items[i]);
     return m.best;
@@ -143,8 +151,8 @@ Value suggest_name_error(VM *vm, ObjStr *name) {
 
 /* The closest of the functions' local variables (CPython's co_varnames:
  * parameters and locals, captured ones included), outermost function first. */
-static ObjStr *closest_local(ObjTuple *codes, ObjStr *wrong) {
-    Match m = {wrong, NULL, 0};
+static ObjStr *closest_local(ObjTuple *codes, ObjStr *wrong, SuggestStyle style) {
+    Match m = match_init(wrong, style);
     int64_t total = 0;
     for (int64_t k = 0; k < codes->len; k++)
         total += AS(ObjCode, codes->items[k])->nlocals + AS(ObjCode, codes->items[k])->ncells;
@@ -160,7 +168,7 @@ static ObjStr *closest_local(ObjTuple *codes, ObjStr *wrong) {
 /* In a method whose self has the attribute, "self.name"; else the closest
  * local, global or builtin name, looked for in that order. Nothing when
  * self is unbound, as in CPython. */
-static ObjStr *name_hint(VM *vm, ObjTuple *scope, ObjStr *wrong) {
+static ObjStr *name_hint(VM *vm, ObjTuple *scope, ObjStr *wrong, SuggestStyle style) {
     Value codes = scope->items[SCOPE_CODES], state = scope->items[SCOPE_SELF_STATE];
     if (state == int_val(SELF_UNBOUND)) return NULL;
     if (state == int_val(SELF_BOUND) && has_attr(vm, scope->items[SCOPE_SELF], wrong)) {
@@ -169,9 +177,9 @@ static ObjStr *name_hint(VM *vm, ObjTuple *scope, ObjStr *wrong) {
         Value s = str_from_buf(vm, &b);
         return s == ERR ? NULL : AS(ObjStr, s);
     }
-    ObjStr *hint = is_kind(codes, OBJ_TUPLE) ? closest_local(AS(ObjTuple, codes), wrong) : NULL;
-    if (!hint) hint = closest_key(wrong, AS(ObjDict, scope->items[SCOPE_GLOBALS]));
-    if (!hint) hint = closest_key(wrong, vm->builtins);
+    ObjStr *hint = is_kind(codes, OBJ_TUPLE) ? closest_local(AS(ObjTuple, codes), wrong, style) : NULL;
+    if (!hint) hint = closest_key(wrong, AS(ObjDict, scope->items[SCOPE_GLOBALS]), style);
+    if (!hint) hint = closest_key(wrong, vm->builtins, style);
     return hint;
 }
 
@@ -227,13 +235,13 @@ static Value exc_field(VM *vm, Value exc, NameId n) {
 }
 
 /* The closest of dir(obj), computed when printed as CPython does. */
-static ObjStr *attr_hint(VM *vm, Value obj, ObjStr *wrong) {
+static ObjStr *attr_hint(VM *vm, Value obj, ObjStr *wrong, SuggestStyle style) {
     Value dir = dict_get_str(vm->builtins, str_intern_cstr(vm, "dir"));
     Value saved = vm->exc;
     vm->exc = UNDEF;
     Value names = dir == UNDEF ? UNDEF : op_call1(vm, dir, obj);
     vm->exc = saved;
-    return is_kind(names, OBJ_LIST) ? closest_item(wrong, AS(ObjList, names)) : NULL;
+    return is_kind(names, OBJ_LIST) ? closest_item(wrong, AS(ObjList, names), style) : NULL;
 }
 
 static void add_repr(VM *vm, StrBuf *out, ObjStr *s) {
@@ -252,11 +260,11 @@ void suggest_append(VM *vm, Value exc, StrBuf *out, SuggestStyle style) {
     ObjStr *wrong = AS(ObjStr, name), *hint = NULL;
     if (name_error) {
         ObjTuple *scope = AS(ObjException, exc)->scope;
-        if (style != SUGGEST_TRACEBACK_ONLY && scope) hint = name_hint(vm, scope, wrong);
+        if (style != SUGGEST_TRACEBACK_ONLY && scope) hint = name_hint(vm, scope, wrong, style);
     } else {
         Value obj = exc_field(vm, exc, N_obj);
         if (obj == UNDEF) return;
-        hint = attr_hint(vm, obj, wrong);
+        hint = attr_hint(vm, obj, wrong, style);
     }
     bool forgot = name_error && is_stdlib_module(wrong->data);
     Value saved = vm->exc;

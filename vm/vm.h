@@ -162,7 +162,7 @@ typedef enum ExcId {
     X(args) X(value) X(code) X(msg) X(filename) X(lineno) X(offset) X(text) \
     X(end_lineno) X(end_offset) X(errno) X(strerror) X(name) X(obj) X(keys) \
     X(__traceback__) X(__cause__) X(__context__) X(__suppress_context__) \
-    X(self) X(__notes__) X(exceptions) X(message) X(__version__) \
+    X(self) X(__notes__) X(__isabstractmethod__) X(exceptions) X(message) X(__version__) \
     X(__prepare__) X(__instancecheck__) X(__subclasscheck__) X(__mro_entries__) \
     X(__classcell__) X(__orig_bases__) X(__abstractmethods__) X(metaclass)
 

@@ -1587,10 +1587,13 @@ static Value m_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return bytes_new(vm, b->data, (size_t)b->len);
 }
 
+/* Like a list iterator, it forgets its bytearray once exhausted. */
 static Value ba_iter_next(VM *vm, ObjIter *it) {
     (void)vm;
+    if (it->a == UNDEF) return UNDEF;
     ObjByteArray *ba = AS(ObjByteArray, it->a);
     if (it->i < ba->len) return int_val(ba->data[it->i++]);
+    it->a = UNDEF;
     return UNDEF;
 }
 

@@ -70,8 +70,8 @@ static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
 /* Finds key's slot in the index. Returns the entry number or -1, and stores
  * in *slot where the key is or would go. -2 after an error in __eq__. */
 static int64_t lookup(VM *vm, ObjDict *d, Value key, uint64_t hash, int64_t *slot) {
-    if (!d->index) { *slot = -1; return -1; }
-restart:;
+restart:
+    if (!d->index) { *slot = -1; return -1; }     /* also after a clear() in __eq__ */
     uint64_t perturb = hash;
     int64_t j = (int64_t)(hash & (uint64_t)d->mask), free_slot = -1;
     for (;;) {

@@ -447,19 +447,55 @@ static bool c_depth_enter(VM *vm) {
     return true;
 }
 
-/* Lexicographic comparison of two arrays, as list and tuple compare. */
-static Value seq_compare(VM *vm, CmpOp op, Value *x, int64_t nx, Value *y, int64_t ny) {
+/* The items and length of a list or tuple, read afresh at each use: a
+ * user __eq__ called by seq_compare may resize or empty a list. */
+static inline Value *seq_items(Value s) {
+    return is_list(s) ? AS(ObjList, s)->items : AS(ObjTuple, s)->items;
+}
+static inline int64_t seq_len(Value s) {
+    return is_list(s) ? AS(ObjList, s)->len : AS(ObjTuple, s)->len;
+}
+
+/* seq_compare's item comparisons keep both items rooted: the call may take
+ * them out of their lists. */
+static bool push_two_roots(VM *vm, Value x, Value y) {
+    if (!vm_push_root(vm, x)) return false;
+    if (!vm_push_root(vm, y)) { vm_pop_roots(vm, 1); return false; }
+    return true;
+}
+
+static int seq_item_eq(VM *vm, Value x, Value y) {
+    if (!push_two_roots(vm, x, y)) return -1;
+    int eq = op_eq(vm, x, y);
+    vm_pop_roots(vm, 2);
+    return eq;
+}
+
+static Value seq_item_compare(VM *vm, CmpOp op, Value x, Value y) {
+    if (!push_two_roots(vm, x, y)) return ERR;
+    Value r = op_compare(vm, op, x, y);
+    vm_pop_roots(vm, 2);
+    return r;
+}
+
+/* Lexicographic comparison of two lists or two tuples, as CPython's: ==
+ * and != of different lengths call no __eq__, and what a user __eq__ leaves
+ * in the lists is what the rest of the comparison sees. */
+static Value seq_compare(VM *vm, CmpOp op, Value a, Value b) {
+    if ((op == CMP_EQ || op == CMP_NE) && seq_len(a) != seq_len(b)) return bool_val(op == CMP_NE);
     int64_t i = 0;
-    for (; i < nx && i < ny; i++) {
-        if (x[i] == y[i]) continue;
-        int eq = op_eq(vm, x[i], y[i]);
+    for (; i < seq_len(a) && i < seq_len(b); i++) {
+        Value x = seq_items(a)[i], y = seq_items(b)[i];
+        if (x == y) continue;
+        int eq = seq_item_eq(vm, x, y);
         if (eq < 0) return ERR;
         if (!eq) break;
     }
+    int64_t nx = seq_len(a), ny = seq_len(b);
     if (i >= nx || i >= ny) return bool_val(cmp_result(op, nx < ny ? -1 : nx > ny));
     if (op == CMP_EQ) return FALSE_VAL;
     if (op == CMP_NE) return TRUE_VAL;
-    return op_compare(vm, op, x[i], y[i]);
+    return seq_item_compare(vm, op, seq_items(a)[i], seq_items(b)[i]);
 }
 
 /* A keys or items view compares with a set or another such view as the
@@ -504,9 +540,7 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
     case OBJ_LIST: case OBJ_TUPLE: {
         if (!c_depth_enter(vm)) return ERR;
-        Value r = ka == OBJ_LIST
-                      ? seq_compare(vm, op, AS(ObjList, a)->items, AS(ObjList, a)->len, AS(ObjList, b)->items, AS(ObjList, b)->len)
-                      : seq_compare(vm, op, AS(ObjTuple, a)->items, AS(ObjTuple, a)->len, AS(ObjTuple, b)->items, AS(ObjTuple, b)->len);
+        Value r = seq_compare(vm, op, a, b);
         vm->c_depth--;
         return r;
     }
@@ -1536,10 +1570,14 @@ int64_t op_len(VM *vm, Value v) { return len_of(vm, v, false); }
 
 /* ---- iteration --------------------------------------------------------- */
 
+/* An exhausted list iterator forgets its list (a = UNDEF), as CPython's
+   does: items appended later are never seen by it. */
 static Value seq_next(VM *vm, ObjIter *it) {
     (void)vm;
+    if (it->a == UNDEF) return UNDEF;
     ObjList *l = AS(ObjList, it->a);
     if (it->i < l->len) return l->items[it->i++];
+    it->a = UNDEF;
     return UNDEF;
 }
 

@@ -1555,11 +1555,11 @@ static inline __attribute__((always_inline)) int64_t len_of(VM *vm, Value v, boo
         exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", r);
         return -1;
     }
-    if (!int_to_i64(r, &n)) {
+    if (!int_to_i64(r, &n) && int_sign(r) > 0) {
         exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
         return -1;
     }
-    if (n < 0) {
+    if (int_sign(r) < 0 || n < 0) {
         exc_raise(vm, E_ValueError, "__len__() should return >= 0");
         return -1;
     }

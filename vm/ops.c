@@ -498,16 +498,40 @@ static Value seq_compare(VM *vm, CmpOp op, Value a, Value b) {
     return seq_item_compare(vm, op, seq_items(a)[i], seq_items(b)[i]);
 }
 
-/* A keys or items view compares with a set or another such view as the
- * set of its elements. */
+/* Whether every element of a is in b, asked with `in` (so an items view's
+ * values need not be hashable). */
+static int all_contained_in(VM *vm, Value a, Value b) {
+    Value it = op_iter(vm, a);
+    if (it == ERR || !vm_push_root(vm, it)) return -1;
+    int r = 1;
+    for (;;) {
+        Value x = op_next(vm, it);
+        if (x == UNDEF) break;
+        if (x == ERR || !vm_push_root(vm, x)) { r = -1; break; }
+        int c = op_contains(vm, b, x);
+        vm_pop_roots(vm, 1);
+        if (c <= 0) { r = c; break; }
+    }
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
+/* A keys or items view compares with a set or another such view as
+ * CPython's views do: by sizes, then by membership of the smaller side's
+ * elements in the other. */
 static Value view_compare(VM *vm, CmpOp op, Value a, Value b) {
-    Value x = as_set(vm, a);
-    if (x == ERR || !vm_push_root(vm, x)) return ERR;
-    Value y = as_set(vm, b);
-    if (y == ERR || !vm_push_root(vm, y)) { vm_pop_roots(vm, 1); return ERR; }
-    int r = set_compare(vm, x, y, op);
-    vm_pop_roots(vm, 2);
-    return r < 0 ? ERR : bool_val(r);
+    int64_t na = op_len(vm, a), nb = na < 0 ? -1 : op_len(vm, b);
+    if (nb < 0) return ERR;
+    int ok = 0;
+    switch (op) {
+    case CMP_EQ: case CMP_NE: if (na == nb) ok = all_contained_in(vm, a, b); break;
+    case CMP_LT: if (na < nb) ok = all_contained_in(vm, a, b); break;
+    case CMP_LE: if (na <= nb) ok = all_contained_in(vm, a, b); break;
+    case CMP_GT: if (na > nb) ok = all_contained_in(vm, b, a); break;
+    default: if (na >= nb) ok = all_contained_in(vm, b, a); break;
+    }
+    if (ok < 0) return ERR;
+    return bool_val(op == CMP_NE ? !ok : ok);
 }
 
 /* Builtin comparisons; NOTIMPL when they don't apply. */
@@ -526,8 +550,8 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
     if (!is_obj(a) || !is_obj(b)) return NOTIMPL_VAL;
     ObjKind ka = (ObjKind)as_obj(a)->kind, kb = (ObjKind)as_obj(b)->kind;
-    if ((is_set_view(vm, a) && (kb == OBJ_SET || is_set_view(vm, b))) || (ka == OBJ_SET && is_set_view(vm, b)))
-        return view_compare(vm, op, a, b);
+    if (is_set_view(vm, a) && (kb == OBJ_SET || is_set_view(vm, b))) return view_compare(vm, op, a, b);
+    if (ka == OBJ_SET && is_set_view(vm, b)) return view_compare(vm, cmp_swap[op], b, a);
     if (ka != kb) return NOTIMPL_VAL;
     switch (ka) {
     case OBJ_STR: return bool_val(cmp_result(op, str_cmp(AS(ObjStr, a), AS(ObjStr, b))));

@@ -656,11 +656,11 @@ static Value b_ord(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         size_t pos = 0;
         return int_val(utf8_decode(s->data, (size_t)s->len, &pos));
     }
-    if (is_kind(v, OBJ_BYTES)) {
-        ObjBytes *b = AS(ObjBytes, v);
-        if (b->len != 1)
-            return exc_raise(vm, E_TypeError, "ord() expected a character, but string of length %lld found", (long long)b->len);
-        return int_val(b->data[0]);
+    if (is_kind(v, OBJ_BYTES) || is_kind(v, OBJ_BYTEARRAY)) {
+        int64_t n = is_kind(v, OBJ_BYTES) ? AS(ObjBytes, v)->len : AS(ObjByteArray, v)->len;
+        if (n != 1)
+            return exc_raise(vm, E_TypeError, "ord() expected a character, but string of length %lld found", (long long)n);
+        return int_val(is_kind(v, OBJ_BYTES) ? AS(ObjBytes, v)->data[0] : AS(ObjByteArray, v)->data[0]);
     }
     return exc_raise(vm, E_TypeError, "ord() expected string of length 1, but %T found", v);
 }

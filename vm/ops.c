@@ -13,6 +13,7 @@
 #include "gen.h"
 #include "interp.h"
 #include "slots.h"
+#include "binbuf.h"
 #include "bytes.h"
 #include "str.h"
 #include "subtype.h"
@@ -879,12 +880,9 @@ static inline __attribute__((always_inline)) int contains_of(VM *vm, Value c, Va
                 }
                 return memchr(b->data, (int)x, (size_t)b->len) != NULL;
             }
-            if (is_kind(item, OBJ_BYTES)) {
-                ObjBytes *n = AS(ObjBytes, item);
-                return n->len == 0 || memmem(b->data, (size_t)b->len, n->data, (size_t)n->len) != NULL;
-            }
-            exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", item);
-            return -1;
+            BinBuf n;   /* bytes, bytearray or memoryview */
+            if (!binbuf_arg(vm, item, &n)) return -1;
+            return n.n == 0 || memmem(b->data, (size_t)b->len, n.p, (size_t)n.n) != NULL;
         }
         case OBJ_ITER:
             if (is_set_view(vm, c)) {

@@ -94,11 +94,15 @@ restart:
                     if (str_eq(AS(ObjStr, k), AS(ObjStr, key))) { *slot = j; return ix; }
                 } else {
                     DictEntry *entries = d->entries;
-                    int64_t nentries = d->nentries;
                     int eq = op_eq(vm, k, key);
                     if (eq < 0) return -2;
-                    if (entries != d->entries || nentries != d->nentries || d->entries[ix].key != k)
-                        goto restart;   /* __eq__ changed the dict under us */
+                    /* Start again if __eq__ replaced the table or this entry,
+                       as CPython does; keys added or removed elsewhere in
+                       the same table (an lru_cache hit moving its key to the
+                       end) do not make the answer wrong, and restarting on
+                       them could loop for ever. */
+                    if (entries != d->entries || ix >= d->nentries || d->entries[ix].key != k)
+                        goto restart;
                     if (eq) { *slot = j; return ix; }
                 }
             }

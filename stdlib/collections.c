@@ -1738,11 +1738,11 @@ static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn cto
 
 /* ---- the classes written in Asy -------------------------------------------- */
 
-/* ChainMap, UserDict, UserList and UserString live in
+/* ChainMap, UserDict, UserList, UserString and _count_elements live in
  * stdlib/_collections_py.asy, loaded on first use; `collections.abc` is the
  * module of that name (stdlib/collections.abc.asy). */
 static Value collections_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const names[] = {"ChainMap", "UserDict", "UserList", "UserString", NULL};
+    static const char *const names[] = {"ChainMap", "UserDict", "UserList", "UserString", "_count_elements", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     if (is_str(args[0]) && !strcmp(AS(ObjStr, args[0])->data, "abc")) return import_module(vm, "collections.abc");
     return module_lazy_attr(vm, "collections", "_collections_py", names, args[0]);

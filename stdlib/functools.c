@@ -159,6 +159,8 @@ static Value partial_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t p = 0, j = 0;
     Value k, v;
     while (dict_next(merged, &p, &k, &v)) {
+        /* p.keywords is a plain dict that a script may give any key. */
+        if (!is_str(k)) return exc_raise(vm, E_TypeError, "keywords must be strings");
         names->items[j] = k;
         argv[npos + j++] = v;
     }

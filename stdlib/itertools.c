@@ -17,7 +17,7 @@
  *   _grouper          parent groupby     target key          -                 -
  *   islice            source iterator    next index (int)    -                 i: count, n: stop, step
  *   starmap           function           source iterator     -                 -
- *   _tee              source iterator    shared buffer list  -                 i: position
+ *   _tee              source iterator    shared buffer list  shared busy flag  i: position
  *   zip_longest       tuple of iterators fillvalue           -                 i: still active
  *   product           tuple of pools     last result         indices tuple     i: started, n: stopped
  *   permutations      pool tuple         indices tuple       cycles tuple      i: started, n: r, step: stopped
@@ -27,6 +27,8 @@
  *
  * (*) groupby's state tuple, private and mutated in place: tgtkey, currkey,
  * currvalue, currgrouper (UNDEF when unset).
+ * A tee's busy flag is a one-item list, True while one of the tees reads the
+ * source: another thread's tee must not read it meanwhile.
  *
  * A next function that calls script code (a user iterator, a predicate)
  * keeps the values it holds in the iterator's fields or in extra roots. */
@@ -117,13 +119,18 @@ static Value count_next(VM *vm, ObjIter *it) {
     return r;
 }
 
+/* What count() takes without asking for __add__: the builtin numbers. */
+static bool count_number(Value v) {
+    return is_number(v) || is_kind(v, OBJ_COMPLEX);
+}
+
 static Value count_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"start", "step"};
     Value p[2];
     if (!args_bind(vm, "count", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
     Value start = p[0] == UNDEF ? int_val(0) : p[0], step = p[1] == UNDEF ? int_val(1) : p[1];
-    if (!is_number(start) || !is_number(step)) {
-        Value bad = is_number(start) ? step : start;
+    if (!count_number(start) || !count_number(step)) {
+        Value bad = count_number(start) ? step : start;
         if (!(is_obj(bad) && op_special(vm, bad, N___add__) != UNDEF && is_kind(bad, OBJ_INSTANCE)))
             return exc_raise(vm, E_TypeError, "a number is required");
     }
@@ -211,6 +218,14 @@ static Value repeat_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     sb_addc(&b, ')');
     if (!ok) { sb_free(&b); return ERR; }
     return str_from_buf(vm, &b);
+}
+
+/* repeat.__length_hint__(): the times left; an endless repeat has no size. */
+static Value repeat_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__length_hint__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *it = AS(ObjIter, args[0]);
+    if (it->n < 0) return exc_raise(vm, E_TypeError, "len() of unsized object");
+    return int_val(it->n);
 }
 
 /* ---- accumulate, chain, compress --------------------------------------- */
@@ -558,9 +573,12 @@ static Value islice_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* ---- tee, zip_longest, pairwise, batched ------------------------------- */
 
 static Value tee_next(VM *vm, ObjIter *it) {
-    ObjList *buf = AS(ObjList, it->b);
+    ObjList *buf = AS(ObjList, it->b), *busy = AS(ObjList, it->c);
     if (it->i < buf->len) return buf->items[it->i++];
+    if (busy->items[0] == TRUE_VAL) return exc_raise(vm, E_RuntimeError, "cannot re-enter the tee iterator");
+    busy->items[0] = TRUE_VAL;
     Value v = op_next(vm, it->a);
+    busy->items[0] = FALSE_VAL;
     if (v == ERR || v == UNDEF) return v;
     if (buf->len == it->i && list_append(vm, buf, v) < 0) return ERR;
     it->i++;
@@ -575,6 +593,7 @@ static Value tee_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!it) return ERR;
     it->a = src->a;
     it->b = src->b;
+    it->c = src->c;
     it->i = src->i;
     return obj_val(it);
 }
@@ -588,13 +607,16 @@ static Value it_tee(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value src = op_iter(vm, args[0]);
     if (src == ERR) return ERR;
     ObjList *buf = list_new(vm, 0);
-    ObjTuple *t = buf ? tuple_new(vm, n) : NULL;
+    Value no = FALSE_VAL;
+    ObjList *busy = buf ? list_from(vm, &no, 1) : NULL;
+    ObjTuple *t = busy ? tuple_new(vm, n) : NULL;
     if (!t) return ERR;
     for (int64_t i = 0; i < n; i++) {
         ObjIter *it = it_new(vm, IT_TEE, tee_next);
         if (!it) return ERR;
         it->a = src;
         it->b = obj_val(buf);
+        it->c = obj_val(busy);
         t->items[i] = obj_val(it);
     }
     return obj_val(t);
@@ -915,7 +937,9 @@ bool mod_itertools_init(VM *vm, ObjModule *m) {
         }
         if (!class_add_native(vm, c, "__iter__", m_iter) || !class_add_native(vm, c, "__next__", m_next)) return false;
         if (t == IT_COUNT && !class_add_native(vm, c, "__repr__", count_repr)) return false;
-        if (t == IT_REPEAT && !class_add_native(vm, c, "__repr__", repeat_repr)) return false;
+        if (t == IT_REPEAT && (!class_add_native(vm, c, "__repr__", repeat_repr) ||
+                               !class_add_native(vm, c, "__length_hint__", repeat_length_hint)))
+            return false;
         if (t == IT_TEE && !class_add_native(vm, c, "__copy__", tee_copy)) return false;
         if (t == IT_CHAIN) {
             ObjNative *n = native_new(vm, "from_iterable", chain_from_iterable);

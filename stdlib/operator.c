@@ -194,6 +194,10 @@ static Value op_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!name) return ERR;
     if (m == UNDEF) return dflt;
     Value r = op_call1(vm, m, args[0]);
+    if (r == ERR && exc_is(vm, vm->exc, E_TypeError)) {
+        vm->exc = UNDEF;        /* "len() of unsized object": no hint */
+        return dflt;
+    }
     if (r == ERR || r == NOTIMPL_VAL) return r == ERR ? ERR : dflt;
     if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__length_hint__ must be an integer, not %T", r);
     if (int_sign(r) < 0) return exc_raise(vm, E_ValueError, "__length_hint__() should return >= 0");

@@ -680,11 +680,11 @@ static Value b_ord(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         size_t pos = 0;
         return int_val(utf8_decode(s->data, (size_t)s->len, &pos));
     }
-    if (is_kind(v, OBJ_BYTES)) {
-        ObjBytes *b = AS(ObjBytes, v);
-        if (b->len != 1)
-            return exc_raise(vm, E_TypeError, "ord() expected a character, but string of length %lld found", (long long)b->len);
-        return int_val(b->data[0]);
+    if (is_kind(v, OBJ_BYTES) || is_kind(v, OBJ_BYTEARRAY)) {
+        int64_t n = is_kind(v, OBJ_BYTES) ? AS(ObjBytes, v)->len : AS(ObjByteArray, v)->len;
+        if (n != 1)
+            return exc_raise(vm, E_TypeError, "ord() expected a character, but string of length %lld found", (long long)n);
+        return int_val(is_kind(v, OBJ_BYTES) ? AS(ObjBytes, v)->data[0] : AS(ObjByteArray, v)->data[0]);
     }
     return exc_raise(vm, E_TypeError, "ord() expected string of length 1, but %T found", v);
 }
@@ -727,6 +727,14 @@ static Value number_from_special(VM *vm, Value v, NameId name, const char *what)
     return r;
 }
 
+/* An instance of an int or float subclass that defines its own __int__ or
+ * __float__: what that gives; otherwise v itself. */
+static Value subclass_number(VM *vm, Value v, NameId name) {
+    if (!is_obj(v) || !(as_obj(v)->flags & OBJ_SUBTYPE)) return v;
+    Value r = number_from_special(vm, v, name, "int");
+    return r == UNDEF ? v : r;
+}
+
 static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (args[0] != obj_val(vm->types[T_INT])) return subtype_new(vm, T_INT, args, nargs, kw);
     static const char *const accepted[] = {"base", NULL};
@@ -740,16 +748,20 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     if (base != UNDEF) {
         int64_t b;
-        if (int_arg(vm, base, &b) == ERR) return ERR;
+        if (int_arg(vm, base, &b) == ERR) {
+            if (!exc_is(vm, vm->exc, E_OverflowError)) return ERR;
+            b = -1;     /* a base too big for C is out of range like any other */
+        }
         if (b != 0 && (b < 2 || b > 36)) return exc_raise(vm, E_ValueError, "int() base must be >= 2 and <= 36, or 0");
         if (is_str(x)) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, (int)b);
         if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return int_parse_bytes(vm, x, (int)b);
         return exc_raise(vm, E_TypeError, "int() can't convert non-string with explicit base");
     }
     if (is_bool(x)) return int_val(as_bool(x));
-    if (is_intlike(x)) return subtype_plain(vm, x);
+    if (is_intlike(x)) return subtype_plain(vm, subclass_number(vm, x, N___int__));
     if (is_float(x)) return int_from_double(vm, as_float(x));
     if (is_str(x)) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, 10);
+    if (is_memview(x) && (x = memview_tobytes(vm, x)) == ERR) return ERR;
     if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return int_parse_bytes(vm, x, 10);
     Value r = number_from_special(vm, x, N___int__, "int");
     if (r == UNDEF) r = number_from_special(vm, x, N___index__, "int");
@@ -767,12 +779,16 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs == 1) return float_val(0.0);
     Value x = args[1];
     if (is_float(x)) return x;
-    if (is_kind(x, OBJ_FLOAT)) return float_val(AS(ObjFloat, x)->d);
+    if (is_kind(x, OBJ_FLOAT)) {
+        x = subclass_number(vm, x, N___float__);
+        return x == ERR || is_float(x) ? x : float_val(AS(ObjFloat, x)->d);
+    }
     if (is_intlike(x)) {
         double d;
         return int_to_float(vm, x, &d) == ERR ? ERR : float_val(d);
     }
     if (is_str(x)) return flt_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len);
+    if (is_memview(x) && (x = memview_tobytes(vm, x)) == ERR) return ERR;
     if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return flt_parse_bytes(vm, x);
     Value r = number_from_special(vm, x, N___float__, "float");
     if (r == UNDEF) {

@@ -62,7 +62,8 @@ static int64_t items_left(VM *vm, ObjIter *it) {
     if (a == UNDEF) return 0;
     if (c == vm->types[T_LIST_ITER]) return AS(ObjList, a)->len - it->i;
     if (c == vm->types[T_TUPLE_ITER]) return AS(ObjTuple, a)->len - it->i;
-    if (c == vm->types[T_BYTES_ITER]) return AS(ObjBytes, a)->len - it->i;
+    if (c == vm->types[T_BYTES_ITER])
+        return (is_kind(a, OBJ_BYTES) ? AS(ObjBytes, a)->len : AS(ObjByteArray, a)->len) - it->i;
     if (c == vm->types[T_STR_ITER]) {
         ObjStr *st = AS(ObjStr, a);
         return it->i >= st->len ? 0 : st->cplen - utf8_count(st->data, (size_t)it->i);

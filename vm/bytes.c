@@ -957,7 +957,7 @@ static Value strip_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const ch
     if (right) {
         while (j > i && (ws ? is_space(self.p[j - 1]) : memchr(chars.p, self.p[j - 1], (size_t)chars.n) != NULL)) j--;
     }
-    if (i == 0 && j == self.n && is_kind(args[0], OBJ_BYTES)) return args[0];
+    if (i == 0 && j == self.n && is_plain_kind(args[0], OBJ_BYTES)) return args[0];
     return make_like(vm, args[0], self.p + i, j - i);
 }
 
@@ -1002,7 +1002,7 @@ static Value affix_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const ch
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
     if (a.n <= self.n && a.n > 0 && memcmp(self.p + (suffix ? self.n - a.n : 0), a.p, (size_t)a.n) == 0)
         return make_like(vm, args[0], self.p + (suffix ? 0 : a.n), self.n - a.n);
-    if (is_kind(args[0], OBJ_BYTES)) return args[0];
+    if (is_plain_kind(args[0], OBJ_BYTES)) return args[0];
     return make_like(vm, args[0], self.p, self.n);
 }
 
@@ -1114,7 +1114,7 @@ static Value pad_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char
     }
     BinBuf self;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
-    if (width <= self.n) return is_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
+    if (width <= self.n) return is_plain_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
     int64_t total = width - self.n, left;
     if (op == LJUST) left = 0;
     else if (op == RJUST) left = total;
@@ -1136,7 +1136,7 @@ static Value m_zfill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!int_arg(vm, args[1], &width)) return ERR;
     BinBuf self;
     if (!self_buf(vm, "zfill", args, nargs, &self)) return ERR;
-    if (width <= self.n) return is_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
+    if (width <= self.n) return is_plain_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
     StrBuf b = SB_INIT;
     int64_t i = 0;
     if (self.n && (self.p[0] == '+' || self.p[0] == '-')) sb_addc(&b, (char)self.p[i++]);
@@ -1587,10 +1587,13 @@ static Value m_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return bytes_new(vm, b->data, (size_t)b->len);
 }
 
+/* Like a list iterator, it forgets its bytearray once exhausted. */
 static Value ba_iter_next(VM *vm, ObjIter *it) {
     (void)vm;
+    if (it->a == UNDEF) return UNDEF;
     ObjByteArray *ba = AS(ObjByteArray, it->a);
     if (it->i < ba->len) return int_val(ba->data[it->i++]);
+    it->a = UNDEF;
     return UNDEF;
 }
 

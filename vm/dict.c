@@ -34,6 +34,18 @@ void dict_free_table(VM *vm, ObjDict *d) {
     d->index = NULL;
 }
 
+/* The first empty slot of hash's probe sequence: where a key known to be
+ * absent goes in an index without deleted slots (just rebuilt). */
+static int64_t empty_slot(const int32_t *index, int64_t mask, uint64_t hash) {
+    uint64_t perturb = hash;
+    int64_t j = (int64_t)(hash & (uint64_t)mask);
+    while (index[j] != IX_EMPTY) {
+        perturb >>= PERTURB_SHIFT;
+        j = (int64_t)((uint64_t)(j * 5 + 1) + perturb) & mask;
+    }
+    return j;
+}
+
 static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
     int64_t size = 8;
     while (usable(size) < min_count) {
@@ -50,13 +62,7 @@ static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
         DictEntry *e = &d->entries[i];
         if (e->key == UNDEF) continue;
         entries[n] = *e;
-        uint64_t perturb = e->hash;
-        int64_t j = (int64_t)(e->hash & (uint64_t)(size - 1));
-        while (index[j] != IX_EMPTY) {
-            perturb >>= PERTURB_SHIFT;
-            j = (int64_t)((uint64_t)(j * 5 + 1) + perturb) & (size - 1);
-        }
-        index[j] = (int32_t)n++;
+        index[empty_slot(index, size - 1, e->hash)] = (int32_t)n++;
     }
     dict_free_table(vm, d);
     d->index = index;
@@ -70,8 +76,8 @@ static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
 /* Finds key's slot in the index. Returns the entry number or -1, and stores
  * in *slot where the key is or would go. -2 after an error in __eq__. */
 static int64_t lookup(VM *vm, ObjDict *d, Value key, uint64_t hash, int64_t *slot) {
-    if (!d->index) { *slot = -1; return -1; }
-restart:;
+restart:
+    if (!d->index) { *slot = -1; return -1; }     /* also after a clear() in __eq__ */
     uint64_t perturb = hash;
     int64_t j = (int64_t)(hash & (uint64_t)d->mask), free_slot = -1;
     for (;;) {
@@ -88,11 +94,15 @@ restart:;
                     if (str_eq(AS(ObjStr, k), AS(ObjStr, key))) { *slot = j; return ix; }
                 } else {
                     DictEntry *entries = d->entries;
-                    int64_t nentries = d->nentries;
                     int eq = op_eq(vm, k, key);
                     if (eq < 0) return -2;
-                    if (entries != d->entries || nentries != d->nentries || d->entries[ix].key != k)
-                        goto restart;   /* __eq__ changed the dict under us */
+                    /* Start again if __eq__ replaced the table or this entry,
+                       as CPython does; keys added or removed elsewhere in
+                       the same table (an lru_cache hit moving its key to the
+                       end) do not make the answer wrong, and restarting on
+                       them could loop for ever. */
+                    if (entries != d->entries || ix >= d->nentries || d->entries[ix].key != k)
+                        goto restart;
                     if (eq) { *slot = j; return ix; }
                 }
             }
@@ -160,6 +170,19 @@ int64_t dict_find_str(ObjDict *d, ObjStr *key) {
     }
 }
 
+/* Adds key, absent from d, whose slot lookup just gave. */
+static int insert_new(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v, int64_t slot) {
+    if (d->nentries >= d->cap) {
+        if (!dict_resize(vm, d, d->count + 1 > d->count * 2 ? d->count + 1 : d->count * 2)) return -1;
+        slot = empty_slot(d->index, d->mask, hash);     /* the key is absent: no __eq__ to ask */
+    }
+    d->entries[d->nentries] = (DictEntry){key, v, hash};
+    d->index[slot] = (int32_t)d->nentries++;
+    d->count++;
+    d->version = ++vm->dict_version;
+    return 0;
+}
+
 static int insert(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v) {
     int64_t slot, ix = lookup(vm, d, key, hash, &slot);
     if (ix == -2) return -1;
@@ -168,15 +191,7 @@ static int insert(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v) {
         d->version = ++vm->dict_version;
         return 0;
     }
-    if (d->nentries >= d->cap) {
-        if (!dict_resize(vm, d, d->count + 1 > d->count * 2 ? d->count + 1 : d->count * 2)) return -1;
-        lookup(vm, d, key, hash, &slot);    /* no __eq__ runs: the key is absent */
-    }
-    d->entries[d->nentries] = (DictEntry){key, v, hash};
-    d->index[slot] = (int32_t)d->nentries++;
-    d->count++;
-    d->version = ++vm->dict_version;
-    return 0;
+    return insert_new(vm, d, key, hash, v, slot);
 }
 
 int dict_set(VM *vm, ObjDict *d, Value key, Value v) {
@@ -314,12 +329,17 @@ static Value m_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return v;
 }
 
+/* One hash and one probe, as CPython's: a key's __hash__ and __eq__ run
+   once each. */
 static Value m_setdefault(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "dict.setdefault", nargs - 1, kw, 1, 2)) return ERR;
-    Value v = dict_get(vm, SELF, args[1]);
-    if (v != UNDEF) return v;
+    uint64_t h;
+    if (op_hash(vm, args[1], &h) < 0) return ERR;
+    int64_t slot, ix = lookup(vm, SELF, args[1], h, &slot);
+    if (ix == -2) return ERR;
+    if (ix >= 0) return SELF->entries[ix].value;
     Value dflt = nargs > 2 ? args[2] : NONE_VAL;
-    return dict_set(vm, SELF, args[1], dflt) < 0 ? ERR : dflt;
+    return insert_new(vm, SELF, args[1], h, dflt, slot) < 0 ? ERR : dflt;
 }
 
 static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -449,7 +469,16 @@ static Value dict_iter_step(VM *vm, ObjIter *it, DictEntry **out) {
     }
     while (it->i < d->nentries) {
         DictEntry *e = &d->entries[it->i++];
-        if (e->key != UNDEF) { *out = e; it->step++; return TRUE_VAL; }
+        if (e->key == UNDEF) continue;
+        if (it->step == it->n) {
+            /* More keys than the dict had: one was deleted and another
+               added. The iterator is finished from now on, as CPython's. */
+            it->i = INT64_MAX;
+            return exc_raise(vm, E_RuntimeError, "dictionary keys changed during iteration");
+        }
+        *out = e;
+        it->step++;
+        return TRUE_VAL;
     }
     return UNDEF;
 }
@@ -463,17 +492,17 @@ static Value dictiter_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) 
 }
 
 static Value keyiter_next(VM *vm, ObjIter *it) {
-    DictEntry *e;
+    DictEntry *e = NULL;
     Value r = dict_iter_step(vm, it, &e);
     return r == TRUE_VAL ? e->key : r;
 }
 static Value valueiter_next(VM *vm, ObjIter *it) {
-    DictEntry *e;
+    DictEntry *e = NULL;
     Value r = dict_iter_step(vm, it, &e);
     return r == TRUE_VAL ? e->value : r;
 }
 static Value itemiter_next(VM *vm, ObjIter *it) {
-    DictEntry *e;
+    DictEntry *e = NULL;
     Value r = dict_iter_step(vm, it, &e);
     if (r != TRUE_VAL) return r;
     Value pair[2] = {e->key, e->value};

@@ -854,8 +854,10 @@ static int open_fd(VM *vm, Value file, Value name, Value opener, const OpenMode 
             exc_raise(vm, E_ValueError, "Cannot use closefd=False with file name");
             return -1;
         }
-        ObjStr *path = AS(ObjStr, file);
-        if ((int64_t)strlen(path->data) != path->len) {
+        /* A bytes path is the file name's bytes as they are. */
+        const char *path = is_str(file) ? AS(ObjStr, file)->data : (const char *)AS(ObjBytes, file)->data;
+        int64_t len = is_str(file) ? AS(ObjStr, file)->len : AS(ObjBytes, file)->len;
+        if ((int64_t)strlen(path) != len) {
             exc_raise(vm, E_ValueError, "embedded null byte");
             return -1;
         }
@@ -863,7 +865,7 @@ static int open_fd(VM *vm, Value file, Value name, Value opener, const OpenMode 
             fd = opener_fd(vm, opener, name, m);
             if (fd < 0) return -1;
         } else {
-            do fd = open(path->data, m->oflags, 0666); while (fd < 0 && errno == EINTR);
+            do fd = open(path, m->oflags, 0666); while (fd < 0 && errno == EINTR);
         }
         if (fd < 0) {
             raise_errno(vm, errno, file);
@@ -900,10 +902,9 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     Value file = v[0], encoding, errors, newline;
     if (file == UNDEF) return exc_raise(vm, E_TypeError, "open() missing required argument 'file' (pos 1)");
-    if (!is_str(file) && !(is_intlike(file) && !is_bool(file))) {
+    if (!is_str(file) && !is_kind(file, OBJ_BYTES) && !(is_intlike(file) && !is_bool(file))) {
         file = op_fspath(vm, file);
         if (file == ERR) return ERR;
-        if (!is_str(file)) return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", file);
     }
     Value mode = v[1] == UNDEF ? str_from_cstr(vm, "r") : v[1];
     if (mode == ERR) return ERR;

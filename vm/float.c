@@ -690,13 +690,17 @@ static Value fromhex(VM *vm, const char *s, size_t len) {
 
 /* float.fromhex(s), a classmethod. */
 static Value m_fromhex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value cls = args[0];
     args++;         /* a classmethod: args[0] is the class */
     nargs--;
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "float.fromhex() takes no keyword arguments");
     if (nargs != 1) return exc_raise(vm, E_TypeError, "float.fromhex() takes exactly one argument (%d given)", nargs);
     if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "fromhex() argument must be str, not %T", args[0]);
     ObjStr *s = AS(ObjStr, args[0]);
-    return fromhex(vm, s->data, (size_t)s->len);
+    Value r = fromhex(vm, s->data, (size_t)s->len);
+    /* A subclass gets an instance of itself, made by calling it. */
+    if (r == ERR || cls == obj_val(vm->types[T_FLOAT])) return r;
+    return op_call1(vm, cls, r);
 }
 
 void flt_init_methods(VM *vm) {

@@ -1601,8 +1601,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 NEXT();
             }
             if (o->obj.cls == vm->types[T_LIST_ITER]) {
-                ObjList *l = AS(ObjList, o->a);
-                if (o->i < l->len) { PUSH(l->items[o->i++]); NEXT(); }
+                if (o->a != UNDEF) {
+                    ObjList *l = AS(ObjList, o->a);
+                    if (o->i < l->len) { PUSH(l->items[o->i++]); NEXT(); }
+                    o->a = UNDEF;       /* exhausted for good (see seq_next) */
+                }
                 sp--;
                 ip = code->ins + ARG;
                 NEXT();

@@ -409,8 +409,16 @@ static Value m_sort(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* list.__init__(self, iterable=()): empties the list, then fills it (for
  * subclasses: the builtin itself fills a new list in its constructor). */
+/* Whether a list subclass defines its own __new__: its keyword arguments
+   are then that __new__'s business, and list.__init__ ignores them. */
+static bool own_new(VM *vm, ObjClass *cls) {
+    ObjStr *name = vm_name(vm, N___new__);
+    return cls != vm->types[T_LIST] && class_lookup(cls, name) != class_lookup(vm->types[T_LIST], name);
+}
+
 static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs < 1 || !is_list(args[0])) return exc_raise(vm, E_TypeError, "descriptor '__init__' requires a 'list' object");
+    if (kw && kw->len && own_new(vm, as_obj(args[0])->cls)) kw = NULL;
     if (!args_check(vm, "list", nargs - 1, kw, 0, 1)) return ERR;
     ObjList *l = SELF;
     if (nargs > 1 && args[1] == args[0]) {

@@ -13,6 +13,7 @@
 #include "gen.h"
 #include "interp.h"
 #include "slots.h"
+#include "binbuf.h"
 #include "bytes.h"
 #include "str.h"
 #include "subtype.h"
@@ -447,31 +448,91 @@ static bool c_depth_enter(VM *vm) {
     return true;
 }
 
-/* Lexicographic comparison of two arrays, as list and tuple compare. */
-static Value seq_compare(VM *vm, CmpOp op, Value *x, int64_t nx, Value *y, int64_t ny) {
+/* The items and length of a list or tuple, read afresh at each use: a
+ * user __eq__ called by seq_compare may resize or empty a list. */
+static inline Value *seq_items(Value s) {
+    return is_list(s) ? AS(ObjList, s)->items : AS(ObjTuple, s)->items;
+}
+static inline int64_t seq_len(Value s) {
+    return is_list(s) ? AS(ObjList, s)->len : AS(ObjTuple, s)->len;
+}
+
+/* seq_compare's item comparisons keep both items rooted: the call may take
+ * them out of their lists. */
+static bool push_two_roots(VM *vm, Value x, Value y) {
+    if (!vm_push_root(vm, x)) return false;
+    if (!vm_push_root(vm, y)) { vm_pop_roots(vm, 1); return false; }
+    return true;
+}
+
+static int seq_item_eq(VM *vm, Value x, Value y) {
+    if (!push_two_roots(vm, x, y)) return -1;
+    int eq = op_eq(vm, x, y);
+    vm_pop_roots(vm, 2);
+    return eq;
+}
+
+static Value seq_item_compare(VM *vm, CmpOp op, Value x, Value y) {
+    if (!push_two_roots(vm, x, y)) return ERR;
+    Value r = op_compare(vm, op, x, y);
+    vm_pop_roots(vm, 2);
+    return r;
+}
+
+/* Lexicographic comparison of two lists or two tuples, as CPython's: ==
+ * and != of different lengths call no __eq__, and what a user __eq__ leaves
+ * in the lists is what the rest of the comparison sees. */
+static Value seq_compare(VM *vm, CmpOp op, Value a, Value b) {
+    if ((op == CMP_EQ || op == CMP_NE) && seq_len(a) != seq_len(b)) return bool_val(op == CMP_NE);
     int64_t i = 0;
-    for (; i < nx && i < ny; i++) {
-        if (x[i] == y[i]) continue;
-        int eq = op_eq(vm, x[i], y[i]);
+    for (; i < seq_len(a) && i < seq_len(b); i++) {
+        Value x = seq_items(a)[i], y = seq_items(b)[i];
+        if (x == y) continue;
+        int eq = seq_item_eq(vm, x, y);
         if (eq < 0) return ERR;
         if (!eq) break;
     }
+    int64_t nx = seq_len(a), ny = seq_len(b);
     if (i >= nx || i >= ny) return bool_val(cmp_result(op, nx < ny ? -1 : nx > ny));
     if (op == CMP_EQ) return FALSE_VAL;
     if (op == CMP_NE) return TRUE_VAL;
-    return op_compare(vm, op, x[i], y[i]);
+    return seq_item_compare(vm, op, seq_items(a)[i], seq_items(b)[i]);
 }
 
-/* A keys or items view compares with a set or another such view as the
- * set of its elements. */
+/* Whether every element of a is in b, asked with `in` (so an items view's
+ * values need not be hashable). */
+static int all_contained_in(VM *vm, Value a, Value b) {
+    Value it = op_iter(vm, a);
+    if (it == ERR || !vm_push_root(vm, it)) return -1;
+    int r = 1;
+    for (;;) {
+        Value x = op_next(vm, it);
+        if (x == UNDEF) break;
+        if (x == ERR || !vm_push_root(vm, x)) { r = -1; break; }
+        int c = op_contains(vm, b, x);
+        vm_pop_roots(vm, 1);
+        if (c <= 0) { r = c; break; }
+    }
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
+/* A keys or items view compares with a set or another such view as
+ * CPython's views do: by sizes, then by membership of the smaller side's
+ * elements in the other. */
 static Value view_compare(VM *vm, CmpOp op, Value a, Value b) {
-    Value x = as_set(vm, a);
-    if (x == ERR || !vm_push_root(vm, x)) return ERR;
-    Value y = as_set(vm, b);
-    if (y == ERR || !vm_push_root(vm, y)) { vm_pop_roots(vm, 1); return ERR; }
-    int r = set_compare(vm, x, y, op);
-    vm_pop_roots(vm, 2);
-    return r < 0 ? ERR : bool_val(r);
+    int64_t na = op_len(vm, a), nb = na < 0 ? -1 : op_len(vm, b);
+    if (nb < 0) return ERR;
+    int ok = 0;
+    switch (op) {
+    case CMP_EQ: case CMP_NE: if (na == nb) ok = all_contained_in(vm, a, b); break;
+    case CMP_LT: if (na < nb) ok = all_contained_in(vm, a, b); break;
+    case CMP_LE: if (na <= nb) ok = all_contained_in(vm, a, b); break;
+    case CMP_GT: if (na > nb) ok = all_contained_in(vm, b, a); break;
+    default: if (na >= nb) ok = all_contained_in(vm, b, a); break;
+    }
+    if (ok < 0) return ERR;
+    return bool_val(op == CMP_NE ? !ok : ok);
 }
 
 /* Builtin comparisons; NOTIMPL when they don't apply. */
@@ -490,8 +551,8 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
     if (!is_obj(a) || !is_obj(b)) return NOTIMPL_VAL;
     ObjKind ka = (ObjKind)as_obj(a)->kind, kb = (ObjKind)as_obj(b)->kind;
-    if ((is_set_view(vm, a) && (kb == OBJ_SET || is_set_view(vm, b))) || (ka == OBJ_SET && is_set_view(vm, b)))
-        return view_compare(vm, op, a, b);
+    if (is_set_view(vm, a) && (kb == OBJ_SET || is_set_view(vm, b))) return view_compare(vm, op, a, b);
+    if (ka == OBJ_SET && is_set_view(vm, b)) return view_compare(vm, cmp_swap[op], b, a);
     if (ka != kb) return NOTIMPL_VAL;
     switch (ka) {
     case OBJ_STR: return bool_val(cmp_result(op, str_cmp(AS(ObjStr, a), AS(ObjStr, b))));
@@ -504,9 +565,7 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
     }
     case OBJ_LIST: case OBJ_TUPLE: {
         if (!c_depth_enter(vm)) return ERR;
-        Value r = ka == OBJ_LIST
-                      ? seq_compare(vm, op, AS(ObjList, a)->items, AS(ObjList, a)->len, AS(ObjList, b)->items, AS(ObjList, b)->len)
-                      : seq_compare(vm, op, AS(ObjTuple, a)->items, AS(ObjTuple, a)->len, AS(ObjTuple, b)->items, AS(ObjTuple, b)->len);
+        Value r = seq_compare(vm, op, a, b);
         vm->c_depth--;
         return r;
     }
@@ -821,12 +880,9 @@ static inline __attribute__((always_inline)) int contains_of(VM *vm, Value c, Va
                 }
                 return memchr(b->data, (int)x, (size_t)b->len) != NULL;
             }
-            if (is_kind(item, OBJ_BYTES)) {
-                ObjBytes *n = AS(ObjBytes, item);
-                return n->len == 0 || memmem(b->data, (size_t)b->len, n->data, (size_t)n->len) != NULL;
-            }
-            exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", item);
-            return -1;
+            BinBuf n;   /* bytes, bytearray or memoryview */
+            if (!binbuf_arg(vm, item, &n)) return -1;
+            return n.n == 0 || memmem(b->data, (size_t)b->len, n.p, (size_t)n.n) != NULL;
         }
         case OBJ_ITER:
             if (is_set_view(vm, c)) {
@@ -1574,11 +1630,11 @@ static inline __attribute__((always_inline)) int64_t len_of(VM *vm, Value v, boo
         exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", r);
         return -1;
     }
-    if (!int_to_i64(r, &n)) {
+    if (!int_to_i64(r, &n) && int_sign(r) > 0) {
         exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
         return -1;
     }
-    if (n < 0) {
+    if (int_sign(r) < 0 || n < 0) {
         exc_raise(vm, E_ValueError, "__len__() should return >= 0");
         return -1;
     }
@@ -1589,10 +1645,14 @@ int64_t op_len(VM *vm, Value v) { return len_of(vm, v, false); }
 
 /* ---- iteration --------------------------------------------------------- */
 
+/* An exhausted list iterator forgets its list (a = UNDEF), as CPython's
+   does: items appended later are never seen by it. */
 static Value seq_next(VM *vm, ObjIter *it) {
     (void)vm;
+    if (it->a == UNDEF) return UNDEF;
     ObjList *l = AS(ObjList, it->a);
     if (it->i < l->len) return l->items[it->i++];
+    it->a = UNDEF;
     return UNDEF;
 }
 

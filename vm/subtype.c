@@ -50,6 +50,12 @@ static Value copy_as(VM *vm, Value v, ObjClass *cls) {
     }
 }
 
+/* Whether cls, a subclass of base, has an __init__ other than base's. */
+static bool own_init(VM *vm, ObjClass *cls, ObjClass *base) {
+    ObjStr *name = vm_name(vm, N___init__);
+    return class_lookup(cls, name) != class_lookup(base, name);
+}
+
 Value subtype_new(VM *vm, TypeId t, Value *args, int nargs, ObjTuple *kwnames) {
     ObjClass *base = vm->types[t];
     const char *bn = base->name->data;
@@ -75,7 +81,10 @@ Value subtype_new(VM *vm, TypeId t, Value *args, int nargs, ObjTuple *kwnames) {
     default:
         break;
     }
-    /* Immutable: the builtin's own constructor makes the value. */
+    /* Immutable: the builtin's own constructor makes the value. tuple and
+       float take no keywords, but those given to a subclass with its own
+       __init__ are for that __init__, so they leave them out (as CPython). */
+    if ((t == T_TUPLE || t == T_FLOAT) && kwnames && kwnames->len && own_init(vm, cls, base)) kwnames = NULL;
     int nkw = kwnames ? (int)kwnames->len : 0;
     Value argv[nargs + nkw];
     argv[0] = obj_val(base);

@@ -2781,9 +2781,7 @@ static bool has_annotations(NodeList *body) {
 }
 
 static void setup_annotations(Compiler *c, NodeList *body) {
-    if (!has_annotations(body)) return;
-    emit(c, OP_BUILD_MAP, 0);
-    emit(c, OP_STORE_NAME, name_index(c, "__annotations__"));
+    if (has_annotations(body)) emit(c, OP_SETUP_ANNOTATIONS, 0);
 }
 
 /* `target: annotation [= value]`: the assignment, then (in a module or

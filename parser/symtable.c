@@ -587,7 +587,7 @@ static void visit_stmt(ST *st, Node *n) {
         visit_annotation(st, n->u.annassign.annotation);
         if (n->u.annassign.value) visit_expr(st, n->u.annassign.value);
         if (n->u.annassign.value || n->u.annassign.target->kind != E_NAME) visit_target(st, n->u.annassign.target);
-        else if (st->cur->kind == SCOPE_FUNCTION) bind_name(st, n, n->u.annassign.target->u.name);
+        else if (n->u.annassign.simple && st->cur->kind == SCOPE_FUNCTION) bind_name(st, n, n->u.annassign.target->u.name);
         break;
     case S_IF: case S_WHILE:
         visit_expr(st, n->u.cond.test);

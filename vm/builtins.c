@@ -955,7 +955,7 @@ bool builtins_init(VM *vm) {
            add_ctor(vm, T_BOOL, bool_new) && add_ctor(vm, T_LIST, list_new_ctor) &&
            add_ctor(vm, T_TUPLE, tuple_new_ctor) && add_ctor(vm, T_DICT, dict_new_ctor) &&
            add_ctor(vm, T_STATICMETHOD, staticmethod_new) && add_ctor(vm, T_CLASSMETHOD, classmethod_new) &&
-           add_ctor(vm, T_METHOD, method_new) &&
+           add_ctor(vm, T_METHOD, method_new) && add_ctor(vm, T_MODULE, module_ctor) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
            class_add_native(vm, prop, "setter", property_setter) &&
            class_add_native(vm, prop, "deleter", property_deleter) && builtins_iter_init(vm) && builtins_eval_init(vm) && bytes_init(vm) && file_init(vm) &&

@@ -865,6 +865,15 @@ bool class_is_data_descriptor(VM *vm, Value v) {
            (op_special(vm, v, N___set__) != UNDEF || op_special(vm, v, N___delete__) != UNDEF);
 }
 
+/* A class without annotations of its own gets an empty dict on first
+ * asking, kept, rather than a base's (as CPython's type.__annotations__). */
+static Value class_new_annotations(VM *vm, ObjClass *cls, ObjStr *name) {
+    ObjDict *d = dict_new(vm);
+    if (!d) return ERR;
+    Value v = obj_val(d);
+    return class_setattr(vm, cls, name, v) < 0 ? ERR : v;
+}
+
 Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     /* As type.__getattribute__: data descriptors of the metaclass, then
      * the class's MRO, then the metaclass's other attributes. */
@@ -880,6 +889,9 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
         if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
         if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+        if (str_eq(name, vm_name(vm, N___annotations__)) && !(cls->obj.flags & CLASS_BUILTIN) &&
+            dict_get_str(cls->dict, name) == UNDEF)
+            return class_new_annotations(vm, cls, name);
         if (str_eq(name, vm_name(vm, N___doc__))) {
             /* the class's own, never a base's (object's is not in its dict:
              * functions and descriptors answer __doc__ themselves) */

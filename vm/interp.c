@@ -817,6 +817,21 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (old != UNDEF && finalize_dropped(vm, old)) FINALIZE_NOW();
         NEXT();
     }
+    CASE(SETUP_ANNOTATIONS) {
+        /* One given beforehand (by __prepare__ or exec's namespace) is kept. */
+        SAVE();
+        ObjStr *name = vm_name(vm, N___annotations__);
+        bool custom = frame->locals && (frame->locals->obj.flags & OBJ_SUBTYPE);
+        ObjDict *ns = frame->locals ? frame->locals : frame->globals;
+        Value v = custom ? ns_get(vm, ns, name) : dict_get_str(ns, name);
+        CHECK(v);
+        if (v == UNDEF) {
+            ObjDict *d = dict_new(vm);
+            if (!d) goto error;
+            CHECK_INT(custom ? op_setitem(vm, obj_val(ns), obj_val(name), obj_val(d)) : dict_set_str(vm, ns, name, obj_val(d)));
+        }
+        NEXT();
+    }
     CASE(DELETE_NAME) {
         SAVE();
         if (frame->locals && (frame->locals->obj.flags & OBJ_SUBTYPE)) {

@@ -990,6 +990,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         ObjBound *b = (ObjBound *)o;
         if (!strcmp(n, "__self__")) return b->self;
         if (!strcmp(n, "__func__")) return b->func;
+        if (!strcmp(n, "__call__")) return slot_wrapper(vm, obj_val(o), name);     /* the method's own */
         return op_getattr_opt(vm, b->func, name);
     }
     case OBJ_CODE: {
@@ -1064,6 +1065,11 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         break;
     case OBJ_MODULE:
         if (!strcmp(n, "__dict__")) return obj_val(((ObjModule *)o)->dict);
+        if (!strcmp(n, "__annotations__")) {     /* none yet: an empty dict, kept */
+            ObjDict *a = dict_new(vm);
+            if (!a || dict_set_str(vm, ((ObjModule *)o)->dict, name, obj_val(a)) < 0) return ERR;
+            return obj_val(a);
+        }
         break;
     case OBJ_INSTANCE: case OBJ_EXC:
         if (!strcmp(n, "__dict__")) {

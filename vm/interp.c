@@ -722,6 +722,24 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         PUSH(cell->v);
         NEXT();
     }
+    CASE(LOAD_FROM_DICT_OR_DEREF) {
+        /* A class body's (or its annotation scope's) read of a closure
+         * variable: the class namespace may have it (put there by
+         * __prepare__ or locals()), and then wins. */
+        SAVE();
+        ObjStr *name = code->cellnames[ARG];
+        Value ns = TOP(), v = UNDEF;
+        if (is_kind(ns, OBJ_DICT))
+            v = (as_obj(ns)->flags & OBJ_SUBTYPE) ? ns_get(vm, AS(ObjDict, ns), name) : dict_get_str(AS(ObjDict, ns), name);
+        CHECK(v);
+        if (v == UNDEF) v = AS(ObjCell, slots[code->nlocals + ARG])->v;
+        if (v == UNDEF) {
+            exc_raise(vm, E_NameError, "cannot access free variable '%s' where it is not associated with a value in enclosing scope", name->data);
+            goto error;
+        }
+        TOP() = v;
+        NEXT();
+    }
     CASE(STORE_DEREF) AS(ObjCell, slots[code->nlocals + ARG])->v = POP(); NEXT();
     CASE(DELETE_DEREF) {
         ObjCell *cell = AS(ObjCell, slots[code->nlocals + ARG]);

@@ -673,6 +673,7 @@ static Value radix(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *nam
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
         v = op_call1(vm, m, v);
         if (v == ERR) return ERR;
+        if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", v);
     }
     return int_to_str(vm, v, base);
 }

@@ -991,13 +991,41 @@ int class_delattr(VM *vm, ObjClass *c, ObjStr *name) {
 
 /* ---- object's methods -------------------------------------------------- */
 
+/* Whether the object.__new__/__init__ argument checks apply to cls: a
+ * class of plain instances. (Asy's builtin types do not all have the
+ * __init__ CPython's have, so their subclasses are let through.) */
+static bool plain_layout(ObjClass *cls) {
+    return cls->instance_kind == OBJ_INSTANCE && !(cls->obj.flags & (CLASS_BUILTIN | CLASS_SUBTYPE));
+}
+
+static bool overrides(VM *vm, ObjClass *cls, NameId name) {
+    return !is_object_slot(vm, class_lookup(cls, vm_name(vm, name)), name);
+}
+
+/* CPython's excess-argument rules: object.__init__ takes extra arguments
+ * only when __new__ is overridden and __init__ is not (and object.__new__
+ * the other way round), so a stray super().__init__(x) is an error. */
 static Value object_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)vm; (void)args; (void)nargs; (void)kw;
+    if (nargs < 1 || (nargs == 1 && (!kw || !kw->len))) return NONE_VAL;
+    ObjClass *cls = type_of(vm, args[0]);
+    if (!plain_layout(cls)) return NONE_VAL;
+    if (overrides(vm, cls, N___init__))
+        return exc_raise(vm, E_TypeError, "object.__init__() takes exactly one argument (the instance to initialize)");
+    if (!overrides(vm, cls, N___new__))
+        return exc_raise(vm, E_TypeError, "%s.__init__() takes exactly one argument (the instance to initialize)",
+                         cls->name->data);
+    return NONE_VAL;
+}
+
+static Value object_new_args(VM *vm, ObjClass *cls, int nargs, ObjTuple *kw) {
+    if ((nargs == 1 && (!kw || !kw->len)) || !plain_layout(cls)) return NONE_VAL;
+    if (overrides(vm, cls, N___new__))
+        return exc_raise(vm, E_TypeError, "object.__new__() takes exactly one argument (the type to instantiate)");
+    if (!overrides(vm, cls, N___init__)) return exc_raise(vm, E_TypeError, "%s() takes no arguments", cls->name->data);
     return NONE_VAL;
 }
 
 static Value object_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)kw;
     if (nargs < 1 || !is_kind(args[0], OBJ_CLASS))
         return exc_raise(vm, E_TypeError, "object.__new__(X): X is not a type object");
     ObjClass *cls = AS(ObjClass, args[0]);
@@ -1005,6 +1033,7 @@ static Value object_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         cls->instance_kind != OBJ_INSTANCE)
         return exc_raise(vm, E_TypeError, "object.__new__(%s) is not safe, use %s.__new__()", cls->name->data,
                          cls->name->data);
+    if (object_new_args(vm, cls, nargs, kw) == ERR) return ERR;
     return default_new(vm, AS(ObjClass, args[0]), args + 1, nargs - 1);
 }
 

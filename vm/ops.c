@@ -1291,6 +1291,16 @@ static int set_class(VM *vm, Value obj, Value v) {
     return 0;
 }
 
+/* Setting or deleting an attribute of an object without a dict for it:
+ * CPython's message says "read-only" when the class has the name. */
+static int no_dict_error(VM *vm, Value obj, ObjStr *name, Value class_attr) {
+    if (class_attr != UNDEF)
+        exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", type_name(vm, obj), name->data);
+    else
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
+    return -1;
+}
+
 int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     ObjClass *cls = type_of(vm, obj);
     bool del = v == UNDEF;
@@ -1311,6 +1321,7 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if (del) {
         ObjDict *d = obj_dict(vm, obj);
+        if (!d && attr != UNDEF) return no_dict_error(vm, obj, name, attr);
         int r = d ? dict_del(vm, d, obj_val(name)) : 0;
         if (r < 0) return -1;
         if (!r) attr_error_raise(vm, obj, name);
@@ -1320,15 +1331,12 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         int r = exc_setattr(vm, AS(ObjException, obj), name, v);
         if (r) return r < 0 ? -1 : 0;
     }
-    if ((cls->obj.flags & CLASS_SLOTS) && dict_get_str(cls->slots, name) == UNDEF) {
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
-        return -1;
-    }
+    if ((cls->obj.flags & CLASS_SLOTS) && dict_get_str(cls->slots, name) == UNDEF)
+        return no_dict_error(vm, obj, name, attr);
     ObjDict *d = is_subtype(obj) ? subtype_dict(vm, as_obj(obj)) : is_user(obj) ? AS(ObjInstance, obj)->dict : NULL;
     if (!d) {
         if (is_subtype(obj)) return -1;
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
-        return -1;
+        return no_dict_error(vm, obj, name, attr);
     }
     return dict_set_str(vm, d, name, v);
 }
@@ -1994,7 +2002,12 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
         Value argv[nargs + nkw + 1];
         argv[0] = callable;
         copy_values(argv + 1, args, nargs + nkw);
-        return op_call(vm, m, argv, nargs + 1, kwnames);
+        /* a __call__ that is itself an instance with __call__ recurses in C */
+        if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while calling a Python object");
+        vm->c_depth++;
+        Value r = op_call(vm, m, argv, nargs + 1, kwnames);
+        vm->c_depth--;
+        return r;
     }
     }
 }

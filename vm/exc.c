@@ -251,6 +251,28 @@ int exc_matches(VM *vm, Value exc, Value type) {
 
 bool exc_inlined_comprehension(ObjCode *code) { return code->flags & CODE_INLINED_COMP; }
 
+/* As CPython: if ctx's chain of contexts leads back to e, the link to e
+ * is cut. A cycle the script made in that chain (`ex.__context__ = ex`)
+ * must not make the walk endless: a second pointer at half speed meets
+ * the first one inside any cycle (Floyd's algorithm). */
+void exc_chain_context(Value e, Value ctx) {
+    Value o = ctx, slow = ctx;
+    bool toggle = false;
+    while (is_kind(o, OBJ_EXC)) {
+        Value c = AS(ObjException, o)->context;
+        if (!is_kind(c, OBJ_EXC)) break;
+        if (c == e) {
+            AS(ObjException, o)->context = UNDEF;
+            break;
+        }
+        o = c;
+        if (o == slow) break;
+        if (toggle) slow = AS(ObjException, slow)->context;
+        toggle = !toggle;
+    }
+    AS(ObjException, e)->context = ctx;
+}
+
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
     if (!is_kind(exc, OBJ_EXC)) return;
     ObjException *e = AS(ObjException, exc);

@@ -2088,11 +2088,7 @@ error: {
             /* An exception raised while handling another records it. */
             Value ctx = thrown ? fb->handled : fiber_handled(fb);
             if (ctx != UNDEF && is_kind(e, OBJ_EXC) && e != ctx && AS(ObjException, e)->context == UNDEF) {
-                /* Avoid cycles in the chain. */
-                for (Value x = ctx; is_kind(x, OBJ_EXC); x = AS(ObjException, x)->context) {
-                    if (AS(ObjException, x)->context == e) { AS(ObjException, x)->context = UNDEF; break; }
-                }
-                AS(ObjException, e)->context = ctx;
+                exc_chain_context(e, ctx);
             }
         }
         reraise = thrown = false;

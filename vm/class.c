@@ -762,7 +762,7 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
             /* BaseException.__init__ runs next: args become the call's. */
             ObjTuple *t = tuple_from(vm, args, nargs);
             if (!t) return ERR;
-            AS(ObjException, obj)->args = t;
+            if (!exc_set_args(vm, AS(ObjException, obj), t)) return ERR;
             if (nkw && exc_init_kwargs(vm, obj, args + nargs, kwnames) < 0) return ERR;
         }
     } else if (!(cls->obj.flags & (CLASS_ABSTRACT | CLASS_SLOTS)) && cls->instance_kind == OBJ_INSTANCE &&

@@ -1319,6 +1319,10 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
             return op_call(vm, m, argv, del ? 2 : 3, NULL) == ERR ? -1 : 0;
         }
     }
+    if (is_kind(obj, OBJ_EXC)) {
+        int r = exc_setattr(vm, AS(ObjException, obj), name, v);
+        if (r) return r < 0 ? -1 : 0;
+    }
     if (del) {
         ObjDict *d = obj_dict(vm, obj);
         if (!d && attr != UNDEF) return no_dict_error(vm, obj, name, attr);
@@ -1326,10 +1330,6 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         if (r < 0) return -1;
         if (!r) attr_error_raise(vm, obj, name);
         return r ? 0 : -1;
-    }
-    if (is_kind(obj, OBJ_EXC)) {
-        int r = exc_setattr(vm, AS(ObjException, obj), name, v);
-        if (r) return r < 0 ? -1 : 0;
     }
     if ((cls->obj.flags & CLASS_SLOTS) && dict_get_str(cls->slots, name) == UNDEF)
         return no_dict_error(vm, obj, name, attr);

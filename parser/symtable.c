@@ -178,6 +178,25 @@ static void visit_target(ST *st, Node *t) {
     }
 }
 
+/* A comprehension's later `for x` may not bind a name that an earlier
+ * `x := ...` in it assigned in the enclosing scope. */
+static void check_inner_loop(ST *st, Node *t) {
+    if (st->failed) return;
+    switch (t->kind) {
+    case E_NAME: {
+        Symbol *sym = scope_lookup(st->cur, intern(st, t->u.name));
+        if (sym && (sym->flags & (SYM_NONLOCAL | SYM_GLOBAL)))
+            st_error(st, t, "comprehension inner loop cannot rebind assignment expression target '%s'", t->u.name);
+        break;
+    }
+    case E_TUPLE: case E_LIST:
+        for (int i = 0; i < t->u.seq.elts.n; i++) check_inner_loop(st, t->u.seq.elts.items[i]);
+        break;
+    case E_STARRED: check_inner_loop(st, t->u.starred.value); break;
+    default: break;
+    }
+}
+
 /* The parser reports parameters written twice; two that are one name
  * once mangled (`__x` and `_A__x` in class A) are found here. */
 static void add_param(ST *st, const Param *p) {
@@ -264,6 +283,7 @@ static void visit_comprehension(ST *st, Node *n) {
     for (int i = 0; i < n->u.comp.ngenerators && !st->failed; i++) {
         if (g[i].is_async) s->is_coroutine = true;
         if (i > 0) visit_comp_iter(st, g[i].iter);
+        check_inner_loop(st, g[i].target);
         visit_target(st, g[i].target);
         visit_list(st, &g[i].ifs);
     }

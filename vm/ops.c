@@ -1235,7 +1235,7 @@ static int readonly_error(VM *vm, Value prop, ObjStr *name, ObjClass *cls, bool 
         exc_raise(vm, E_AttributeError, "attribute '%s' of '%s' objects is not writable", name->data, b.data);
         sb_free(&b);
     } else
-        exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, cls->name->data,
+        exc_raise(vm, E_AttributeError, "property '%s' of '%s' object has no %s", name->data, cls->qualname->data,
                   del ? "deleter" : "setter");
     return -1;
 }

@@ -167,10 +167,16 @@ static int number_end(Lexer *lx, const char *end, int kind)
         return token_error(lx, end, msg);
     }
     if (c == '_' && kind != NUM_IMAG) {
+        /* `0b1_2`: the digit after the underscore is the one at fault */
+        unsigned char d = (unsigned char)end[1];
+        if ((kind == NUM_BIN && d >= '2' && d <= '9') || (kind == NUM_OCT && (d == '8' || d == '9')))
+            return number_end(lx, end + 1, kind);
         snprintf(msg, sizeof msg, "invalid %s literal", num_kind_name[kind]);
         return token_error(lx, end, msg);
     }
-    if (is_id_byte(c) && !keyword_follows(end)) {
+    /* A non-ASCII character ends the number: the next token reports it
+     * (`1⁄2` has an invalid character, `1é` is invalid syntax), as in CPython. */
+    if (c < 0x80 && is_id_byte(c) && !keyword_follows(end)) {
         snprintf(msg, sizeof msg, "invalid %s literal", num_kind_name[kind]);
         return token_error(lx, end - 1, msg);
     }

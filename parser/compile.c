@@ -592,6 +592,25 @@ static void load_str(Compiler *c, const char *s) {
 
 typedef enum NameOp { NAME_LOAD, NAME_STORE, NAME_DEL } NameOp;
 
+/* A read of a closure variable in a class body or an annotation scope that
+ * sees one: the class namespace first, as CPython's LOAD_FROM_DICT_OR_DEREF.
+ * false where a plain LOAD_DEREF does. */
+static bool load_class_deref(Compiler *c, Symbol *sym) {
+    Scope *s = c->u->scope;
+    if (s->kind == SCOPE_CLASS) {
+        if (!strcmp(sym->name->data, "__class__") || !strcmp(sym->name->data, "__classdict__")) return false;
+        emit(c, OP_LOAD_LOCALS, 0);
+    } else if (s->can_see_class) {
+        Symbol *cd = scope_lookup(s, intern(c, "__classdict__"));
+        if (!cd || (cd->kind != NAME_FREE && cd->kind != NAME_CELL) || cd == sym) return false;
+        emit(c, OP_LOAD_DEREF, cd->index);
+    } else {
+        return false;
+    }
+    emit(c, OP_LOAD_FROM_DICT_OR_DEREF, sym->index);
+    return true;
+}
+
 static void compile_name(Compiler *c, const char *name, NameOp nop) {
     Unit *u = c->u;
     ObjStr *s = mangled(c, name);
@@ -608,6 +627,7 @@ static void compile_name(Compiler *c, const char *name, NameOp nop) {
         else emit(c, named[nop], add_name(c, s));
         break;
     case NAME_CELL: case NAME_FREE:
+        if (nop == NAME_LOAD && load_class_deref(c, sym)) break;
         emit(c, deref[nop], sym->index);
         break;
     case NAME_GLOBAL_EXPLICIT:
@@ -2781,9 +2801,7 @@ static bool has_annotations(NodeList *body) {
 }
 
 static void setup_annotations(Compiler *c, NodeList *body) {
-    if (!has_annotations(body)) return;
-    emit(c, OP_BUILD_MAP, 0);
-    emit(c, OP_STORE_NAME, name_index(c, "__annotations__"));
+    if (has_annotations(body)) emit(c, OP_SETUP_ANNOTATIONS, 0);
 }
 
 /* `target: annotation [= value]`: the assignment, then (in a module or

@@ -15,6 +15,7 @@ typedef struct ST {
     SymError *err;
     bool failed;
     Scope *cur;
+    Scope *top;             /* the module's scope */
     int nesting;            /* C recursion depth of the walk */
     int future_line;        /* the line of the last valid `from __future__` import, or -1 */
     Node later_at;          /* the first error of CPython's compiler (line 0: none) */
@@ -177,6 +178,25 @@ static void visit_target(ST *st, Node *t) {
     }
 }
 
+/* A comprehension's later `for x` may not bind a name that an earlier
+ * `x := ...` in it assigned in the enclosing scope. */
+static void check_inner_loop(ST *st, Node *t) {
+    if (st->failed) return;
+    switch (t->kind) {
+    case E_NAME: {
+        Symbol *sym = scope_lookup(st->cur, intern(st, t->u.name));
+        if (sym && (sym->flags & (SYM_NONLOCAL | SYM_GLOBAL)))
+            st_error(st, t, "comprehension inner loop cannot rebind assignment expression target '%s'", t->u.name);
+        break;
+    }
+    case E_TUPLE: case E_LIST:
+        for (int i = 0; i < t->u.seq.elts.n; i++) check_inner_loop(st, t->u.seq.elts.items[i]);
+        break;
+    case E_STARRED: check_inner_loop(st, t->u.starred.value); break;
+    default: break;
+    }
+}
+
 /* The parser reports parameters written twice; two that are one name
  * once mangled (`__x` and `_A__x` in class A) are found here. */
 static void add_param(ST *st, const Param *p) {
@@ -263,6 +283,7 @@ static void visit_comprehension(ST *st, Node *n) {
     for (int i = 0; i < n->u.comp.ngenerators && !st->failed; i++) {
         if (g[i].is_async) s->is_coroutine = true;
         if (i > 0) visit_comp_iter(st, g[i].iter);
+        check_inner_loop(st, g[i].target);
         visit_target(st, g[i].target);
         visit_list(st, &g[i].ifs);
     }
@@ -438,6 +459,10 @@ static void declare(ST *st, Node *n, bool global) {
         }
         Symbol *d = add_sym(st, st->cur, s, global ? SYM_GLOBAL : SYM_NONLOCAL);
         if (d && !d->directive) d->directive = n;
+        /* As in CPython, a global declaration anywhere makes the module's
+         * own code use the globals for that name too (which differs from
+         * its locals under exec(code, globals, locals)). */
+        if (d && global && st->cur != st->top && !add_sym(st, st->top, s, SYM_GLOBAL)) return;
     }
 }
 
@@ -587,7 +612,7 @@ static void visit_stmt(ST *st, Node *n) {
         visit_annotation(st, n->u.annassign.annotation);
         if (n->u.annassign.value) visit_expr(st, n->u.annassign.value);
         if (n->u.annassign.value || n->u.annassign.target->kind != E_NAME) visit_target(st, n->u.annassign.target);
-        else if (st->cur->kind == SCOPE_FUNCTION) bind_name(st, n, n->u.annassign.target->u.name);
+        else if (n->u.annassign.simple && st->cur->kind == SCOPE_FUNCTION) bind_name(st, n, n->u.annassign.target->u.name);
         break;
     case S_IF: case S_WHILE:
         visit_expr(st, n->u.cond.test);
@@ -795,22 +820,32 @@ static void assign_slots(ST *st, Scope *s) {
     }
 }
 
+/* The names bound in enclosing functions that s passes on to its children,
+ * with room for `extra` more: all but those s declares global, which its
+ * children then see as globals too (`global x` in g makes x global in the
+ * functions nested in g, whatever an outer function binds). A class body's
+ * `global x` stays its own, as in CPython. */
+static bool inherit_bound(ST *st, Scope *s, Bound *bound, int extra, Bound *inner) {
+    inner->names = ast_alloc(st->arena, (size_t)(bound->n + extra) * sizeof(ObjStr *));
+    if (!inner->names) { st_nomem(st); return false; }
+    inner->n = 0;
+    for (int i = 0; i < bound->n; i++) {
+        Symbol *sym = scope_lookup(s, bound->names[i]);
+        if (s->kind != SCOPE_FUNCTION || !sym || !(sym->flags & SYM_GLOBAL)) inner->names[inner->n++] = bound->names[i];
+    }
+    return true;
+}
+
 static void resolve_children(ST *st, Scope *s, Bound *bound) {
     Bound inner = *bound;
     if (s->kind == SCOPE_FUNCTION) {
-        inner.names = ast_alloc(st->arena, (size_t)(bound->n + s->nsyms + 1) * sizeof(ObjStr *));
-        if (!inner.names) { st_nomem(st); return; }
-        if (bound->n) memcpy(inner.names, bound->names, (size_t)bound->n * sizeof(ObjStr *));
-        inner.n = bound->n;
+        if (!inherit_bound(st, s, bound, s->nsyms + 1, &inner)) return;
         for (int i = 0; i < s->nsyms; i++) {
             NameKind k = s->syms[i].kind;
             if (k == NAME_LOCAL || k == NAME_CELL || k == NAME_FREE) inner.names[inner.n++] = s->syms[i].name;
         }
     } else if (s->kind == SCOPE_CLASS) {
-        inner.names = ast_alloc(st->arena, (size_t)(bound->n + 2) * sizeof(ObjStr *));
-        if (!inner.names) { st_nomem(st); return; }
-        if (bound->n) memcpy(inner.names, bound->names, (size_t)bound->n * sizeof(ObjStr *));
-        inner.n = bound->n;
+        if (!inherit_bound(st, s, bound, 2, &inner)) return;
         inner.names[inner.n++] = intern(st, "__class__");
         inner.names[inner.n++] = intern(st, "__classdict__");
     } else {
@@ -925,7 +960,7 @@ Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err) {
     err->too_deep = false;
     Scope *top = new_scope(&st, SCOPE_MODULE, module);
     if (!top) return NULL;
-    st.cur = top;
+    st.cur = st.top = top;
     if (!check_future(&st, &module->u.block.body)) return NULL;
     visit_stmts(&st, &module->u.block.body);
     if (!st.failed && st.later_at.line) st_error(&st, &st.later_at, "%s", st.later_msg);

@@ -750,7 +750,9 @@ static bool save_class(Pickler *p, Value v) {
 static bool save_exception(Pickler *p, Value v) {
     ObjException *e = AS(ObjException, v);
     ObjDict *d = e->base.dict;
-    Reduce r = reduce_init(obj_val(as_obj(v)->cls), obj_val(e->args));
+    ObjTuple *args = exc_reduce_args(p->vm, e);
+    if (!args) return false;
+    Reduce r = reduce_init(obj_val(as_obj(v)->cls), obj_val(args));
     if (d && d->count) r.state = obj_val(d);
     if (!hold(p, r.args) || !hold(p, r.state)) return false;
     bool ok = save_reduce(p, v, &r);

@@ -697,6 +697,7 @@ static Value radix(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *nam
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
         v = op_call1(vm, m, v);
         if (v == ERR) return ERR;
+        if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", v);
     }
     return int_to_str(vm, v, base);
 }
@@ -1028,7 +1029,7 @@ bool builtins_init(VM *vm) {
            add_ctor(vm, T_STATICMETHOD, staticmethod_new) && add_ctor(vm, T_CLASSMETHOD, classmethod_new) &&
            class_add_native(vm, vm->types[T_STATICMETHOD], "__repr__", wrapper_repr) &&
            class_add_native(vm, vm->types[T_CLASSMETHOD], "__repr__", wrapper_repr) &&
-           add_ctor(vm, T_METHOD, method_new) &&
+           add_ctor(vm, T_METHOD, method_new) && add_ctor(vm, T_MODULE, module_ctor) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
            class_add_native(vm, prop, "__set_name__", property_set_name) &&
            class_add_native(vm, prop, "setter", property_setter) &&

@@ -861,7 +861,7 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
             /* BaseException.__init__ runs next: args become the call's. */
             ObjTuple *t = tuple_from(vm, args, nargs);
             if (!t) return ERR;
-            AS(ObjException, obj)->args = t;
+            if (!exc_set_args(vm, AS(ObjException, obj), t)) return ERR;
             if (nkw && exc_init_kwargs(vm, obj, args + nargs, kwnames) < 0) return ERR;
         }
     } else if (!(cls->obj.flags & (CLASS_ABSTRACT | CLASS_SLOTS)) && cls->instance_kind == OBJ_INSTANCE &&
@@ -964,6 +964,15 @@ bool class_is_data_descriptor(VM *vm, Value v) {
            (op_special(vm, v, N___set__) != UNDEF || op_special(vm, v, N___delete__) != UNDEF);
 }
 
+/* A class without annotations of its own gets an empty dict on first
+ * asking, kept, rather than a base's (as CPython's type.__annotations__). */
+static Value class_new_annotations(VM *vm, ObjClass *cls, ObjStr *name) {
+    ObjDict *d = dict_new(vm);
+    if (!d) return ERR;
+    Value v = obj_val(d);
+    return class_setattr(vm, cls, name, v) < 0 ? ERR : v;
+}
+
 Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     /* As type.__getattribute__: data descriptors of the metaclass, then
      * the class's MRO, then the metaclass's other attributes. */
@@ -979,6 +988,9 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
         if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
         if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+        if (str_eq(name, vm_name(vm, N___annotations__)) && !(cls->obj.flags & CLASS_BUILTIN) &&
+            dict_get_str(cls->dict, name) == UNDEF)
+            return class_new_annotations(vm, cls, name);
         if (str_eq(name, vm_name(vm, N___doc__))) {
             /* the class's own, never a base's (object's is not in its dict:
              * functions and descriptors answer __doc__ themselves) */
@@ -1080,13 +1092,41 @@ int class_delattr(VM *vm, ObjClass *c, ObjStr *name) {
 
 /* ---- object's methods -------------------------------------------------- */
 
+/* Whether the object.__new__/__init__ argument checks apply to cls: a
+ * class of plain instances. (Asy's builtin types do not all have the
+ * __init__ CPython's have, so their subclasses are let through.) */
+static bool plain_layout(ObjClass *cls) {
+    return cls->instance_kind == OBJ_INSTANCE && !(cls->obj.flags & (CLASS_BUILTIN | CLASS_SUBTYPE));
+}
+
+static bool overrides(VM *vm, ObjClass *cls, NameId name) {
+    return !is_object_slot(vm, class_lookup(cls, vm_name(vm, name)), name);
+}
+
+/* CPython's excess-argument rules: object.__init__ takes extra arguments
+ * only when __new__ is overridden and __init__ is not (and object.__new__
+ * the other way round), so a stray super().__init__(x) is an error. */
 static Value object_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)vm; (void)args; (void)nargs; (void)kw;
+    if (nargs < 1 || (nargs == 1 && (!kw || !kw->len))) return NONE_VAL;
+    ObjClass *cls = type_of(vm, args[0]);
+    if (!plain_layout(cls)) return NONE_VAL;
+    if (overrides(vm, cls, N___init__))
+        return exc_raise(vm, E_TypeError, "object.__init__() takes exactly one argument (the instance to initialize)");
+    if (!overrides(vm, cls, N___new__))
+        return exc_raise(vm, E_TypeError, "%s.__init__() takes exactly one argument (the instance to initialize)",
+                         cls->name->data);
+    return NONE_VAL;
+}
+
+static Value object_new_args(VM *vm, ObjClass *cls, int nargs, ObjTuple *kw) {
+    if ((nargs == 1 && (!kw || !kw->len)) || !plain_layout(cls)) return NONE_VAL;
+    if (overrides(vm, cls, N___new__))
+        return exc_raise(vm, E_TypeError, "object.__new__() takes exactly one argument (the type to instantiate)");
+    if (!overrides(vm, cls, N___init__)) return exc_raise(vm, E_TypeError, "%s() takes no arguments", cls->name->data);
     return NONE_VAL;
 }
 
 static Value object_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)kw;
     if (nargs < 1 || !is_kind(args[0], OBJ_CLASS))
         return exc_raise(vm, E_TypeError, "object.__new__(X): X is not a type object");
     ObjClass *cls = AS(ObjClass, args[0]);
@@ -1094,6 +1134,7 @@ static Value object_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         cls->instance_kind != OBJ_INSTANCE)
         return exc_raise(vm, E_TypeError, "object.__new__(%s) is not safe, use %s.__new__()", cls->name->data,
                          cls->name->data);
+    if (object_new_args(vm, cls, nargs, kw) == ERR) return ERR;
     return default_new(vm, AS(ObjClass, args[0]), args + 1, nargs - 1);
 }
 

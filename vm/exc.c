@@ -23,12 +23,42 @@ Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
     if (!e) return ERR;
     e->base.dict = dict_new(vm);
     if (!e->base.dict) return ERR;
-    e->args = args ? args : vm->empty_tuple;
     e->cause = e->context = UNDEF;
     e->group = NULL;
     e->scope = NULL;
+    e->oserr = NULL;
     e->comp_code = NULL;
-    return obj_val(e);
+    return exc_set_args(vm, e, args ? args : vm->empty_tuple) ? obj_val(e) : ERR;
+}
+
+/* OSError(errno, strerror[, filename[, winerror[, filename2]]]): the parts
+ * become its attributes, and with a filename args keeps only the first
+ * two, as CPython's (so repr(e) and e.args leave the name out). */
+static bool oserror_parse(VM *vm, ObjException *e) {
+    ObjTuple *a = e->args;
+    Value fn = a->len >= 3 ? a->items[2] : NONE_VAL, fn2 = a->len == 5 ? a->items[4] : NONE_VAL;
+    Value parts[4] = {a->items[0], a->items[1], fn, fn2};
+    if (!(e->oserr = tuple_from(vm, parts, 4))) return false;
+    if (fn != NONE_VAL && !(e->args = tuple_from(vm, a->items, 2))) return false;
+    return true;
+}
+
+ObjTuple *exc_reduce_args(VM *vm, ObjException *e) {
+    if (!e->oserr || e->oserr->items[2] == NONE_VAL) return e->args;
+    int64_t n = e->args->len;
+    bool two = e->oserr->items[3] != NONE_VAL;
+    Value items[n + 3];
+    memcpy(items, e->args->items, (size_t)n * sizeof *items);
+    items[n] = e->oserr->items[2];
+    items[n + 1] = NONE_VAL;
+    items[n + 2] = e->oserr->items[3];
+    return tuple_from(vm, items, n + (two ? 3 : 1));
+}
+
+bool exc_set_args(VM *vm, ObjException *e, ObjTuple *args) {
+    e->args = args;
+    if (args->len < 2 || args->len > 5 || !class_is_subclass(e->base.obj.cls, vm->exc_types[E_OSError])) return true;
+    return oserror_parse(vm, e);
 }
 
 Value exc_nomem(VM *vm) {
@@ -251,6 +281,28 @@ int exc_matches(VM *vm, Value exc, Value type) {
 
 bool exc_inlined_comprehension(ObjCode *code) { return code->flags & CODE_INLINED_COMP; }
 
+/* As CPython: if ctx's chain of contexts leads back to e, the link to e
+ * is cut. A cycle the script made in that chain (`ex.__context__ = ex`)
+ * must not make the walk endless: a second pointer at half speed meets
+ * the first one inside any cycle (Floyd's algorithm). */
+void exc_chain_context(Value e, Value ctx) {
+    Value o = ctx, slow = ctx;
+    bool toggle = false;
+    while (is_kind(o, OBJ_EXC)) {
+        Value c = AS(ObjException, o)->context;
+        if (!is_kind(c, OBJ_EXC)) break;
+        if (c == e) {
+            AS(ObjException, o)->context = UNDEF;
+            break;
+        }
+        o = c;
+        if (o == slow) break;
+        if (toggle) slow = AS(ObjException, slow)->context;
+        toggle = !toggle;
+    }
+    AS(ObjException, e)->context = ctx;
+}
+
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
     if (!is_kind(exc, OBJ_EXC)) return;
     ObjException *e = AS(ObjException, exc);
@@ -322,20 +374,23 @@ ObjClass *exc_oserror_class(VM *vm, ObjClass *cls, Value *args, int nargs) {
 }
 
 /* str(OSError(errno, strerror[, filename[, winerror, filename2]])):
- * "[Errno 2] text: 'name'", or "... 'name' -> 'name2'" for two paths. */
+ * "[Errno 2] text: 'name'", or "... 'name' -> 'name2'" for two paths; from
+ * its fields (a: errno, strerror, filename, filename2), which may have been
+ * set since. UNDEF when they do not make such a message. */
 static Value oserror_str(VM *vm, ObjTuple *a) {
+    if (a->items[2] == NONE_VAL && (a->items[0] == NONE_VAL || a->items[1] == NONE_VAL)) return UNDEF;
     StrBuf b = SB_INIT;
     sb_adds(&b, "[Errno ");
     if (!op_str_to(vm, a->items[0], &b)) { sb_free(&b); return ERR; }
     sb_adds(&b, "] ");
     if (!op_str_to(vm, a->items[1], &b)) { sb_free(&b); return ERR; }
-    if (a->len >= 3) {
+    if (a->items[2] != NONE_VAL) {
         sb_adds(&b, ": ");
         if (!op_repr_to(vm, a->items[2], &b)) { sb_free(&b); return ERR; }
     }
-    if (a->len >= 5 && a->items[4] != NONE_VAL) {
+    if (a->items[2] != NONE_VAL && a->items[3] != NONE_VAL) {
         sb_adds(&b, " -> ");
-        if (!op_repr_to(vm, a->items[4], &b)) { sb_free(&b); return ERR; }
+        if (!op_repr_to(vm, a->items[3], &b)) { sb_free(&b); return ERR; }
     }
     return str_from_buf(vm, &b);
 }
@@ -390,10 +445,11 @@ Value exc_str(VM *vm, Value exc) {
     ObjTuple *a = e->args;
     if (e->group) return group_str(vm, e);
     if (exc_is(vm, exc, E_SyntaxError)) return syntax_str(vm, e);
+    Value os = e->oserr ? oserror_str(vm, e->oserr) : UNDEF;
+    if (os != UNDEF) return os;
     if (a->len == 0) return obj_val(vm->empty_str);
     ObjTuple *ua = unicode_args(vm, e);
     if (ua) return unicode_str(vm, e, ua);
-    if (a->len >= 2 && a->len <= 5 && exc_is(vm, exc, E_OSError)) return oserror_str(vm, a);
     if (a->len == 1) {
         if (exc_is(vm, exc, E_KeyError)) return op_repr(vm, a->items[0]);
         return op_str(vm, a->items[0]);
@@ -423,10 +479,18 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)kw;
+    int nkw = kw ? (int)kw->len : 0;
+    ObjException *e = AS(ObjException, args[0]);
     ObjTuple *t = tuple_from(vm, args + 1, nargs - 1);
-    if (!t) return ERR;
-    AS(ObjException, args[0])->args = t;
+    if (!t || !exc_set_args(vm, e, t)) return ERR;
+    if (exc_is(vm, args[0], E_ImportError)) {
+        /* ImportError.__init__ sets name and path, None unless given */
+        ObjStr *path = str_intern_cstr(vm, "path");
+        if (!path || dict_set_str(vm, e->base.dict, vm_name(vm, N_name), NONE_VAL) < 0 ||
+            dict_set_str(vm, e->base.dict, path, NONE_VAL) < 0)
+            return ERR;
+    }
+    if (nkw && exc_init_kwargs(vm, args[0], args + nargs, kw) < 0) return ERR;
     return NONE_VAL;
 }
 
@@ -457,6 +521,23 @@ static Value m_with_traceback(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return set_traceback(vm, AS(ObjException, args[0]), args[1]) < 0 ? ERR : args[0];
 }
 
+/* BaseException.__setstate__(state): a dict's items become attributes
+ * (what unpickling gives an exception with a __dict__). */
+static Value m_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__setstate__", nargs - 1, kw, 1, 1)) return ERR;
+    Value state = args[1];
+    if (state == NONE_VAL) return NONE_VAL;
+    if (!is_dict(state)) return exc_raise(vm, E_TypeError, "state is not a dictionary");
+    ObjDict *d = AS(ObjDict, state);
+    for (int64_t i = 0; i < d->nentries; i++) {
+        Value k = d->entries[i].key;
+        if (k == UNDEF) continue;
+        if (!is_str(k)) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", k);
+        if (op_setattr(vm, args[0], AS(ObjStr, k), d->entries[i].value) < 0) return ERR;
+    }
+    return NONE_VAL;
+}
+
 static Value m_add_note(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "add_note", nargs - 1, kw, 1, 1)) return ERR;
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "note must be a str, not '%T'", args[1]);
@@ -475,6 +556,22 @@ Value exc_add_note(VM *vm, Value exc, Value note) {
     return list_append(vm, AS(ObjList, notes), note) < 0 ? ERR : NONE_VAL;
 }
 
+/* OSError's fields: errno, strerror, filename, filename2 (0-3), or -1. */
+static int oserror_field(VM *vm, ObjException *e, ObjStr *name) {
+    if (!class_is_subclass(e->base.obj.cls, vm->exc_types[E_OSError])) return -1;
+    if (str_eq(name, vm_name(vm, N_errno))) return 0;
+    if (str_eq(name, vm_name(vm, N_strerror))) return 1;
+    if (str_eq(name, vm_name(vm, N_filename))) return 2;
+    return strcmp(name->data, "filename2") == 0 ? 3 : -1;
+}
+
+static int oserror_setattr(VM *vm, ObjException *e, int field, Value v) {
+    Value parts[4] = {NONE_VAL, NONE_VAL, NONE_VAL, NONE_VAL};
+    if (e->oserr) memcpy(parts, e->oserr->items, sizeof parts);
+    parts[field] = v == UNDEF ? NONE_VAL : v;
+    return (e->oserr = tuple_from(vm, parts, 4)) ? 1 : -1;
+}
+
 /* Attributes computed from the exception's fields: UNDEF if `name` is none. */
 Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
     Value self = obj_val(e);
@@ -488,13 +585,8 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
         return first;
     if (str_eq(name, vm_name(vm, N_code)) && exc_is(vm, self, E_SystemExit))
         return e->args->len > 1 ? obj_val(e->args) : first;
-    if (exc_is(vm, self, E_OSError)) {
-        bool two = e->args->len >= 2;
-        if (str_eq(name, vm_name(vm, N_errno))) return two ? e->args->items[0] : NONE_VAL;
-        if (str_eq(name, vm_name(vm, N_strerror))) return two ? e->args->items[1] : NONE_VAL;
-        if (str_eq(name, vm_name(vm, N_filename))) return e->args->len >= 3 ? e->args->items[2] : NONE_VAL;
-        if (strcmp(name->data, "filename2") == 0) return e->args->len >= 5 ? e->args->items[4] : NONE_VAL;
-    }
+    int os_field = oserror_field(vm, e, name);
+    if (os_field >= 0) return e->oserr ? e->oserr->items[os_field] : NONE_VAL;
     if (exc_is(vm, self, E_SyntaxError)) {
         if (str_eq(name, vm_name(vm, N_msg))) return first;
         /* Those the compiler did not set (a SyntaxError made by a script). */
@@ -523,9 +615,31 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
     return UNDEF;
 }
 
-/* __cause__ and friends are fields, not dict entries. 1: handled, 0: not
- * one of them, -1: error. */
+/* Deleting one of the fields: refused, with CPython's messages. */
+static int exc_delattr(VM *vm, ObjException *e, ObjStr *name) {
+    static const NameId fields[] = {N_args, N___traceback__, N___cause__, N___context__};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        if (!str_eq(name, vm_name(vm, fields[i]))) continue;
+        exc_raise(vm, E_TypeError, "%s may not be deleted", name->data);
+        return -1;
+    }
+    if (str_eq(name, vm_name(vm, N___suppress_context__))) {
+        exc_raise(vm, E_TypeError, "can't delete numeric/char attribute");
+        return -1;
+    }
+    if (e->group && (str_eq(name, vm_name(vm, N_message)) || str_eq(name, vm_name(vm, N_exceptions)))) {
+        exc_raise(vm, E_AttributeError, "readonly attribute");
+        return -1;
+    }
+    return 0;
+}
+
+/* __cause__ and friends are fields, not dict entries (v is UNDEF to
+ * delete). 1: handled, 0: not one of them, -1: error. */
 int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v) {
+    int os_field = oserror_field(vm, e, name);
+    if (os_field >= 0) return oserror_setattr(vm, e, os_field, v);
+    if (v == UNDEF) return exc_delattr(vm, e, name);
     if (str_eq(name, vm_name(vm, N___cause__))) {
         if (v != NONE_VAL && !is_kind(v, OBJ_EXC)) {
             exc_raise(vm, E_TypeError, "exception cause must be None or derive from BaseException");
@@ -536,6 +650,10 @@ int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v) {
         return 1;
     }
     if (str_eq(name, vm_name(vm, N___context__))) {
+        if (v != NONE_VAL && !is_kind(v, OBJ_EXC)) {
+            exc_raise(vm, E_TypeError, "exception context must be None or derive from BaseException");
+            return -1;
+        }
         e->context = v == NONE_VAL ? UNDEF : v;
         return 1;
     }
@@ -1292,6 +1410,7 @@ void exc_init_types(VM *vm) {
     class_add_native(vm, b, "__repr__", m_repr);
     class_add_native(vm, b, "with_traceback", m_with_traceback);
     class_add_native(vm, b, "add_note", m_add_note);
+    class_add_native(vm, b, "__setstate__", m_setstate);
     ObjClass *beg = vm->exc_types[E_BaseExceptionGroup];
     class_add_native(vm, beg, "split", m_split);
     class_add_native(vm, beg, "subgroup", m_subgroup);

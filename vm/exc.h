@@ -46,6 +46,15 @@ int exc_matches(VM *vm, Value exc, Value type);
 /* Records that `exc` passed through the instruction before `ip` of `code`,
  * the code of the fiber's innermost frame (with a frame object for it). */
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip);
+/* Makes ctx (the exception being handled) the __context__ of e, raised
+ * meanwhile, without forming a cycle in the chain. */
+void exc_chain_context(Value e, Value ctx);
+/* Sets e.args as BaseException.__init__ does (an OSError's are parsed
+ * into errno, strerror, filename and filename2). false after MemoryError. */
+bool exc_set_args(VM *vm, ObjException *e, ObjTuple *args);
+/* The arguments that remake e (for pickling): its args, and an OSError's
+ * filename (and filename2) that left them. NULL after MemoryError. */
+ObjTuple *exc_reduce_args(VM *vm, ObjException *e);
 /* A traceback entry's line (computed on first use). */
 int exc_tb_line(TbEntry *t);
 /* The span of a traceback object's instruction; false if unknown. */

@@ -467,7 +467,7 @@ static void blacken(VM *vm, Obj *o) {
     }
     case OBJ_EXC: {
         ObjException *e = (ObjException *)o;
-        MARK(e->args); MARK(e->group); MARK(e->scope); gc_mark_value(vm, e->cause); gc_mark_value(vm, e->context);
+        MARK(e->args); MARK(e->group); MARK(e->scope); MARK(e->oserr); gc_mark_value(vm, e->cause); gc_mark_value(vm, e->context);
         for (int i = 0; i < e->ntb; i++) { MARK(e->tb[i].code); MARK(e->tb[i].at); MARK(e->tb[i].frame); }
         MARK(e->comp_code);
     }

@@ -12,6 +12,7 @@
 #include "builtins.h"
 #include "containers.h"
 #include "exc.h"
+#include "func.h"
 #include "interp.h"
 #include "gc.h"
 #include "ops.h"
@@ -40,6 +41,24 @@ ObjModule *module_new(VM *vm, const char *name) {
         dict_set_str(vm, vm->modules, s, obj_val(m)) < 0)
         return NULL;
     return m;
+}
+
+/* types.ModuleType(name, doc=None): a module that no import made, so it is
+ * not in sys.modules (args[0] is the class). */
+Value module_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"name", "doc"};
+    Value a[2];
+    if (!args_bind(vm, "module", args + 1, nargs - 1, kw, names, 2, 2, 1, 0, a)) return ERR;
+    if (!is_str(a[0])) return exc_raise(vm, E_TypeError, "module() argument 'name' must be str, not %T", a[0]);
+    ObjModule *m = gc_new(vm, sizeof(ObjModule), OBJ_MODULE, vm->types[T_MODULE]);
+    if (!m) return ERR;
+    m->name = AS(ObjStr, a[0]);
+    if (!(m->dict = dict_new(vm))) return ERR;
+    const NameId keys[] = {N___name__, N___doc__, N___package__, N___loader__, N___spec__};
+    const Value vals[] = {a[0], a[1] == UNDEF ? NONE_VAL : a[1], NONE_VAL, NONE_VAL, NONE_VAL};
+    for (int i = 0; i < 5; i++)
+        if (dict_set_str(vm, m->dict, vm_name(vm, keys[i]), vals[i]) < 0) return ERR;
+    return obj_val(m);
 }
 
 static bool is_file(const char *path) {

@@ -23,5 +23,7 @@ Value import_module(VM *vm, const char *fullname);
 const char *import_embedded_source(const char *fullname, size_t *len, bool *package);
 /* A new module object with __name__ set, registered in sys.modules. */
 ObjModule *module_new(VM *vm, const char *name);
+/* module.__new__: types.ModuleType(name, doc=None), not registered. */
+Value module_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw);
 
 #endif

@@ -726,6 +726,24 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         PUSH(cell->v);
         NEXT();
     }
+    CASE(LOAD_FROM_DICT_OR_DEREF) {
+        /* A class body's (or its annotation scope's) read of a closure
+         * variable: the class namespace may have it (put there by
+         * __prepare__ or locals()), and then wins. */
+        SAVE();
+        ObjStr *name = code->cellnames[ARG];
+        Value ns = TOP(), v = UNDEF;
+        if (is_kind(ns, OBJ_DICT))
+            v = (as_obj(ns)->flags & OBJ_SUBTYPE) ? ns_get(vm, AS(ObjDict, ns), name) : dict_get_str(AS(ObjDict, ns), name);
+        CHECK(v);
+        if (v == UNDEF) v = AS(ObjCell, slots[code->nlocals + ARG])->v;
+        if (v == UNDEF) {
+            exc_raise(vm, E_NameError, "cannot access free variable '%s' where it is not associated with a value in enclosing scope", name->data);
+            goto error;
+        }
+        TOP() = v;
+        NEXT();
+    }
     CASE(STORE_DEREF) AS(ObjCell, slots[code->nlocals + ARG])->v = POP(); NEXT();
     CASE(DELETE_DEREF) {
         ObjCell *cell = AS(ObjCell, slots[code->nlocals + ARG]);
@@ -819,6 +837,21 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         }
         sp--;
         if (old != UNDEF && finalize_dropped(vm, old)) FINALIZE_NOW();
+        NEXT();
+    }
+    CASE(SETUP_ANNOTATIONS) {
+        /* One given beforehand (by __prepare__ or exec's namespace) is kept. */
+        SAVE();
+        ObjStr *name = vm_name(vm, N___annotations__);
+        bool custom = frame->locals && (frame->locals->obj.flags & OBJ_SUBTYPE);
+        ObjDict *ns = frame->locals ? frame->locals : frame->globals;
+        Value v = custom ? ns_get(vm, ns, name) : dict_get_str(ns, name);
+        CHECK(v);
+        if (v == UNDEF) {
+            ObjDict *d = dict_new(vm);
+            if (!d) goto error;
+            CHECK_INT(custom ? op_setitem(vm, obj_val(ns), obj_val(name), obj_val(d)) : dict_set_str(vm, ns, name, obj_val(d)));
+        }
         NEXT();
     }
     CASE(DELETE_NAME) {
@@ -2064,11 +2097,7 @@ error: {
             /* An exception raised while handling another records it. */
             Value ctx = thrown ? fb->handled : fiber_handled(fb);
             if (ctx != UNDEF && is_kind(e, OBJ_EXC) && e != ctx && AS(ObjException, e)->context == UNDEF) {
-                /* Avoid cycles in the chain. */
-                for (Value x = ctx; is_kind(x, OBJ_EXC); x = AS(ObjException, x)->context) {
-                    if (AS(ObjException, x)->context == e) { AS(ObjException, x)->context = UNDEF; break; }
-                }
-                AS(ObjException, e)->context = ctx;
+                exc_chain_context(e, ctx);
             }
         }
         reraise = thrown = false;

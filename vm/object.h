@@ -414,6 +414,7 @@ typedef struct ObjException {
     uint32_t comp_pc;       /* and where in it */
     ObjTuple *group;        /* a BaseExceptionGroup's (message, exceptions tuple); else NULL */
     ObjTuple *scope;        /* where a NameError was raised, for its hint (suggest.c); or NULL */
+    ObjTuple *oserr;        /* an OSError's (errno, strerror, filename, filename2); or NULL */
 } ObjException;
 
 typedef struct ObjModule {

@@ -24,6 +24,7 @@
     OP(LOAD_DEREF, 1)           /* arg: cell index (after the locals) */ \
     OP(STORE_DEREF, -1) \
     OP(DELETE_DEREF, 0) \
+    OP(LOAD_FROM_DICT_OR_DEREF, 0) /* [ns] -> [ns[name], or the cell's value]; arg: cell index */ \
     OP(LOAD_CLOSURE, 1)         /* pushes the cell itself, for MAKE_FUNCTION */ \
     OP(LOAD_GLOBAL, 1)          /* arg: name; +1 word: global cache */ \
     OP(STORE_GLOBAL, -1) \
@@ -33,6 +34,7 @@
     OP(LOAD_FROM_DICT_OR_GLOBALS, 0) /* [ns] -> [ns[name], or the global or builtin]; arg: name */ \
     OP(STORE_NAME, -1) \
     OP(DELETE_NAME, 0) \
+    OP(SETUP_ANNOTATIONS, 0)    /* a module or class body: __annotations__ = {} unless the namespace has one */ \
     OP(LOAD_ATTR, 0)            /* arg: name; +1 word: attribute cache */ \
     OP(STORE_ATTR, -2)          /* [value, obj]; +1 word: attribute cache */ \
     OP(DELETE_ATTR, -1) \

@@ -1085,6 +1085,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         ObjBound *b = (ObjBound *)o;
         if (!strcmp(n, "__self__")) return b->self;
         if (!strcmp(n, "__func__")) return b->func;
+        if (!strcmp(n, "__call__")) return slot_wrapper(vm, obj_val(o), name);     /* the method's own */
         return op_getattr_opt(vm, b->func, name);
     }
     case OBJ_CODE: {
@@ -1166,6 +1167,11 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         break;
     case OBJ_MODULE:
         if (!strcmp(n, "__dict__")) return obj_val(((ObjModule *)o)->dict);
+        if (!strcmp(n, "__annotations__")) {     /* none yet: an empty dict, kept */
+            ObjDict *a = dict_new(vm);
+            if (!a || dict_set_str(vm, ((ObjModule *)o)->dict, name, obj_val(a)) < 0) return ERR;
+            return obj_val(a);
+        }
         break;
     case OBJ_INSTANCE: case OBJ_EXC:
         if (!strcmp(n, "__dict__")) {
@@ -1388,6 +1394,16 @@ static int set_class(VM *vm, Value obj, Value v) {
     return 0;
 }
 
+/* Setting or deleting an attribute of an object without a dict for it:
+ * CPython's message says "read-only" when the class has the name. */
+static int no_dict_error(VM *vm, Value obj, ObjStr *name, Value class_attr) {
+    if (class_attr != UNDEF)
+        exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", type_name(vm, obj), name->data);
+    else
+        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
+    return -1;
+}
+
 int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     ObjClass *cls = type_of(vm, obj);
     bool del = v == UNDEF;
@@ -1406,26 +1422,24 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
             return op_call(vm, m, argv, del ? 2 : 3, NULL) == ERR ? -1 : 0;
         }
     }
+    if (is_kind(obj, OBJ_EXC)) {
+        int r = exc_setattr(vm, AS(ObjException, obj), name, v);
+        if (r) return r < 0 ? -1 : 0;
+    }
     if (del) {
         ObjDict *d = obj_dict(vm, obj);
+        if (!d && attr != UNDEF) return no_dict_error(vm, obj, name, attr);
         int r = d ? dict_del(vm, d, obj_val(name)) : 0;
         if (r < 0) return -1;
         if (!r) attr_error_raise(vm, obj, name);
         return r ? 0 : -1;
     }
-    if (is_kind(obj, OBJ_EXC)) {
-        int r = exc_setattr(vm, AS(ObjException, obj), name, v);
-        if (r) return r < 0 ? -1 : 0;
-    }
-    if ((cls->obj.flags & CLASS_SLOTS) && dict_get_str(cls->slots, name) == UNDEF) {
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
-        return -1;
-    }
+    if ((cls->obj.flags & CLASS_SLOTS) && dict_get_str(cls->slots, name) == UNDEF)
+        return no_dict_error(vm, obj, name, attr);
     ObjDict *d = is_subtype(obj) ? subtype_dict(vm, as_obj(obj)) : is_user(obj) ? AS(ObjInstance, obj)->dict : NULL;
     if (!d) {
         if (is_subtype(obj)) return -1;
-        exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
-        return -1;
+        return no_dict_error(vm, obj, name, attr);
     }
     return dict_set_str(vm, d, name, v);
 }
@@ -2101,7 +2115,12 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
         Value argv[nargs + nkw + 1];
         argv[0] = callable;
         copy_values(argv + 1, args, nargs + nkw);
-        return op_call(vm, m, argv, nargs + 1, kwnames);
+        /* a __call__ that is itself an instance with __call__ recurses in C */
+        if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while calling a Python object");
+        vm->c_depth++;
+        Value r = op_call(vm, m, argv, nargs + 1, kwnames);
+        vm->c_depth--;
+        return r;
     }
     }
 }

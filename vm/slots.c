@@ -82,19 +82,35 @@ static bool is_sized(Value v) {
     }
 }
 
+/* `f.__call__` of a function, builtin or bound method: calls the object
+ * with whatever it is given (a decorator such as `@f.__call__`). */
+static Value slot_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return op_call(vm, args[0], args + 1, nargs - 1, kw);
+}
+
+static bool is_plain_callable(Value v) {
+    return is_kind(v, OBJ_FUNCTION) || is_kind(v, OBJ_NATIVE) || is_kind(v, OBJ_BOUND);
+}
+
+static Value method_wrapper(VM *vm, Value obj, const char *name, NativeFn fn) {
+    ObjNative *n = native_new(vm, name, fn);
+    if (!n) return ERR;
+    n->self = obj;
+    n->obj.cls = vm->types[T_METHOD_WRAPPER];
+    return obj_val(n);
+}
+
 Value slot_wrapper(VM *vm, Value obj, ObjStr *name) {
     if (name->len < 5 || name->data[0] != '_' || name->data[1] != '_') return UNDEF;
+    if (is_plain_callable(obj) && str_eq(name, vm_name(vm, N___call__)))
+        return method_wrapper(vm, obj, "__call__", slot_call);
     for (int s = 0; s < S_COUNT; s++) {
         if (strcmp(name->data, slot_names[s]) != 0) continue;
         /* Only where the operation applies. */
         if (s == S_NEXT && !(is_kind(obj, OBJ_ITER) && AS(ObjIter, obj)->next)) return UNDEF;
         if ((s == S_GETITEM || s == S_LEN || s == S_CONTAINS) && !is_sized(obj)) return UNDEF;
         if ((s == S_SETITEM || s == S_DELITEM) && !(is_list(obj) || is_dict(obj))) return UNDEF;
-        ObjNative *n = native_new(vm, slot_names[s], slot_fns[s]);
-        if (!n) return ERR;
-        n->self = obj;
-        n->obj.cls = vm->types[T_METHOD_WRAPPER];
-        return obj_val(n);
+        return method_wrapper(vm, obj, slot_names[s], slot_fns[s]);
     }
     return UNDEF;
 }

@@ -303,8 +303,9 @@ static AsyStatus finish(VM *vm, Value r);
 
 AsyStatus asy_set_warnoptions(AsyVM *vm, int n, const char *const *options) {
     Value sys = import_module(vm, "sys");
-    Value list = sys == ERR ? ERR : dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "warnoptions"));
-    if (!is_list(list)) return finish(vm, ERR);
+    if (sys == ERR) return finish(vm, ERR);
+    Value list = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "warnoptions"));
+    if (!is_list(list)) return finish(vm, exc_raise(vm, E_RuntimeError, "sys.warnoptions is not a list"));
     for (int i = 0; i < n; i++) {
         Value s = str_decode_utf8(vm, options[i], strlen(options[i]), "replace");
         if (s == ERR || list_append(vm, AS(ObjList, list), s) < 0) return finish(vm, ERR);

@@ -452,7 +452,12 @@ Value builtins_import(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value from = a[3] == UNDEF || op_truthy(vm, a[3]) == 0 ? NONE_VAL : a[3];
     ObjDict *globals = is_dict(a[1]) ? AS(ObjDict, a[1]) : vm->fiber->frame ? vm->fiber->frame->globals : NULL;
     ObjStr *name = str_intern(vm, AS(ObjStr, a[0])->data, (size_t)AS(ObjStr, a[0])->len);
-    return name ? import_name(vm, name, from, level, globals) : ERR;
+    /* Interned strings are held weakly, and the import runs code that may
+     * collect: the name is read all along. */
+    if (!name || !vm_push_root(vm, obj_val(name))) return ERR;
+    Value m = import_name(vm, name, from, level, globals);
+    vm_pop_roots(vm, 1);
+    return m;
 }
 
 static Value b_globals(VM *vm, Value *args, int nargs, ObjTuple *kw) {

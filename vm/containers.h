@@ -35,8 +35,9 @@ Value dict_get(VM *vm, ObjDict *d, Value key);
 Value dict_get_str(ObjDict *d, ObjStr *key);
 /* True when str key is surely not in d: the first slot of its probe is one
  * no entry ever took (deletions leave a different mark). False means "look". */
+#define DICT_IX_EMPTY (-1)     /* an index slot no entry ever took */
 static inline bool dict_lacks_str_fast(const ObjDict *d, const ObjStr *key) {
-    return !d || !d->index || (key->hash && d->index[key->hash & (uint64_t)d->mask] == -1);
+    return !d || !d->index || (key->hash && d->index[key->hash & (uint64_t)d->mask] == DICT_IX_EMPTY);
 }
 /* The entry number of a str key, or -1 (for inline caches). */
 int64_t dict_find_str(ObjDict *d, ObjStr *key);

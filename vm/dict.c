@@ -12,7 +12,7 @@
 #include "slots.h"
 #include "str.h"
 
-#define IX_EMPTY (-1)
+#define IX_EMPTY DICT_IX_EMPTY
 #define IX_DELETED (-2)
 #define PERTURB_SHIFT 5
 

@@ -131,7 +131,6 @@ static inline void gen_leave_handled(Fiber *fb, ObjGen *g) {
     g->saved_handled = g->saved_outer = UNDEF;
 }
 
-/* Unlinks the innermost frame; frames on the data stack are also freed. */
 /* A frame that began a new chunk of the data stack: the chunk becomes the
  * spare (the previous spare is freed). */
 static __attribute__((noinline)) void pop_chunk(Fiber *fb, StackChunk *ch) {
@@ -141,7 +140,8 @@ static __attribute__((noinline)) void pop_chunk(Fiber *fb, StackChunk *ch) {
     fb->spare = ch;
 }
 
-/* Inlined: every return of a script function comes here. */
+/* Unlinks the innermost frame; frames on the data stack are also freed.
+ * Inlined: every return of a script function comes here. */
 static inline __attribute__((always_inline)) void pop_frame(Fiber *fb, Frame *f) {
     fb->frame = f->prev;
     fb->depth--;
@@ -468,10 +468,10 @@ Value interp_resume(VM *vm, Frame *f, Value throw) {
     return interp_run(vm, f, throw);
 }
 
-/* Runs a class body with `ns` as its namespace (used by __build_class__). */
-/* A name in a class body's namespace when __prepare__ made it a dict
- * subclass: its __getitem__ answers (UNDEF on KeyError). */
+/* A name in a class body's namespace, UNDEF if absent; when __prepare__
+ * made it a dict subclass, its __getitem__ answers (KeyError is absence). */
 static Value ns_get(VM *vm, ObjDict *ns, ObjStr *name) {
+    if (!(ns->obj.flags & OBJ_SUBTYPE)) return dict_get_str(ns, name);
     Value v = op_getitem(vm, obj_val(ns), obj_val(name));
     if (v == ERR && exc_is(vm, vm->exc, E_KeyError)) {
         vm->exc = UNDEF;
@@ -480,6 +480,7 @@ static Value ns_get(VM *vm, ObjDict *ns, ObjStr *name) {
     return v;
 }
 
+/* Runs a class body with `ns` as its namespace (used by __build_class__). */
 static Value run_class_body(VM *vm, ObjFunction *fn, ObjDict *ns) {
     if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
     Frame *f = enter_function(vm, fn, NULL, 0, NULL);
@@ -734,7 +735,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         ObjStr *name = code->cellnames[ARG];
         Value ns = TOP(), v = UNDEF;
         if (is_kind(ns, OBJ_DICT))
-            v = (as_obj(ns)->flags & OBJ_SUBTYPE) ? ns_get(vm, AS(ObjDict, ns), name) : dict_get_str(AS(ObjDict, ns), name);
+            v = ns_get(vm, AS(ObjDict, ns), name);
         CHECK(v);
         if (v == UNDEF) v = AS(ObjCell, slots[code->nlocals + ARG])->v;
         if (v == UNDEF) {
@@ -797,9 +798,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(LOAD_NAME) {
         SAVE();
         ObjStr *name = names[ARG];
-        Value v = !frame->locals ? UNDEF
-                  : (frame->locals->obj.flags & OBJ_SUBTYPE) ? ns_get(vm, frame->locals, name)
-                                                            : dict_get_str(frame->locals, name);
+        Value v = frame->locals ? ns_get(vm, frame->locals, name) : UNDEF;
         CHECK(v);
         if (v == UNDEF) v = load_global(vm, frame->globals, name);
         CHECK(v);
@@ -818,7 +817,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         ObjStr *name = names[ARG];
         Value ns = TOP(), v = UNDEF;
         if (is_kind(ns, OBJ_DICT))
-            v = (as_obj(ns)->flags & OBJ_SUBTYPE) ? ns_get(vm, AS(ObjDict, ns), name) : dict_get_str(AS(ObjDict, ns), name);
+            v = ns_get(vm, AS(ObjDict, ns), name);
         CHECK(v);
         if (v == UNDEF) v = load_global(vm, frame->globals, name);
         CHECK(v);
@@ -845,7 +844,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         ObjStr *name = vm_name(vm, N___annotations__);
         bool custom = frame->locals && (frame->locals->obj.flags & OBJ_SUBTYPE);
         ObjDict *ns = frame->locals ? frame->locals : frame->globals;
-        Value v = custom ? ns_get(vm, ns, name) : dict_get_str(ns, name);
+        Value v = ns_get(vm, ns, name);
         CHECK(v);
         if (v == UNDEF) {
             ObjDict *d = dict_new(vm);
@@ -1093,8 +1092,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (!kwnames) CALL_SIMPLE(fslot, args, nargs);
             goto do_call;
         }
-        if (is_kind(f, OBJ_CLASS) && AS(ObjClass, f)->ctor != UNDEF && as_obj(f)->cls == vm->types[T_TYPE] &&
-            f != obj_val(vm->types[T_TYPE])) {
+        if (is_kind(f, OBJ_CLASS) && AS(ObjClass, f)->ctor != UNDEF && f != obj_val(vm->types[T_TYPE])) {
             /* A builtin type (str(x), int(s), list(it)): its native
              * constructor takes the class first, in the slot below the
              * arguments, which holds the callable or is CALL_METHOD's free

@@ -1047,6 +1047,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__defaults__")) return f->defaults ? obj_val(f->defaults) : NONE_VAL;
         if (!strcmp(n, "__kwdefaults__")) return f->kwdefaults ? obj_val(f->kwdefaults) : NONE_VAL;
         if (!strcmp(n, "__globals__")) return obj_val(f->globals);
+        if (!strcmp(n, "__builtins__")) return obj_val(vm->builtins);
         if (!strcmp(n, "__closure__")) return f->closure ? obj_val(f->closure) : NONE_VAL;
         if (!strcmp(n, "__type_params__")) {     /* a generic def sets its own (PEP 695) */
             ObjTuple *t = tuple_new(vm, 0);
@@ -1057,10 +1058,8 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
             return obj_val(f->dict);
         }
         if (!strcmp(n, "__annotations__")) {      /* none given: an empty dict, kept */
-            ObjDict *a = dict_new(vm);
-            if (!a || (!f->dict && !(f->dict = dict_new(vm))) || dict_set_str(vm, f->dict, name, obj_val(a)) < 0)
-                return ERR;
-            return obj_val(a);
+            if (!f->annotations && !(f->annotations = dict_new(vm))) return ERR;
+            return obj_val(f->annotations);
         }
         break;
     }
@@ -1464,8 +1463,6 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if (is_kind(obj, OBJ_FUNCTION)) {
         ObjFunction *f = AS(ObjFunction, obj);
-        if (str_eq(name, vm_name(vm, N___name__)) && is_str(v)) { f->name = AS(ObjStr, v); return 0; }
-        if (str_eq(name, vm_name(vm, N___qualname__)) && is_str(v)) { f->qualname = AS(ObjStr, v); return 0; }
         if (str_eq(name, vm_name(vm, N___doc__))) { f->doc = v; return 0; }
         if (str_eq(name, vm_name(vm, N___module__))) { f->module = v; return 0; }
         int r = func_set_special(vm, f, name, v);

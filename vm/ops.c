@@ -210,7 +210,36 @@ static Value as_set(VM *vm, Value v) {
     return r < 0 ? ERR : obj_val(s);
 }
 
+/* |, ^ and - as CPython does them: a new set of the left operand, updated
+ * in place with the right one (so the order of the result's items, which a
+ * print shows, comes out the same). */
+static Value view_update_binop(VM *vm, BinOp op, Value a, Value b) {
+    ObjSet *r = set_new(vm, vm->types[T_SET]);
+    if (!r || !vm_push_root(vm, obj_val(r))) return ERR;
+    Value res = ERR;
+    if (set_update(vm, r, a) == 0) {
+        if (op == BIN_OR) {
+            res = set_update(vm, r, b) < 0 ? ERR : obj_val(r);
+        } else {
+            Value y = as_set(vm, b);    /* a new set when b is a view: kept while r is updated */
+            if (y != ERR && vm_push_root(vm, y)) {
+                res = set_inplace(vm, op, obj_val(r), y);
+                vm_pop_roots(vm, 1);
+            }
+        }
+    }
+    vm_pop_roots(vm, 1);
+    return res;
+}
+
+static bool is_items_view(VM *vm, Value v) {
+    return is_set_view(vm, v) && dict_view_type(vm, as_obj(v)->cls) == T_DICT_ITEMS;
+}
+
+/* & (and items ^ items) on two new sets. */
 static Value view_binop(VM *vm, BinOp op, Value a, Value b) {
+    if (op != BIN_AND && !(op == BIN_XOR && is_items_view(vm, a) && is_items_view(vm, b)))
+        return view_update_binop(vm, op, a, b);
     Value x = as_set(vm, a);
     if (x == ERR || !vm_push_root(vm, x)) return ERR;
     Value y = as_set(vm, b);

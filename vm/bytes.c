@@ -900,13 +900,7 @@ static int any_buf(VM *vm, Value v, BinBuf *b) {
     return mv != UNDEF && binbuf_get(mv, b);
 }
 
-static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    const char *tn = nargs >= 1 ? self_type_name(args[0]) : "bytes";
-    if ((kw && kw->len) || nargs != 2)
-        return exc_raise(vm, E_TypeError, "%s.join() takes exactly one argument (%d given)", tn,
-                         nargs - 1 + (kw ? (int)kw->len : 0));
-    ObjList *items = op_to_list(vm, args[1]);
-    if (!items) return ERR;
+static Value join_parts(VM *vm, Value *args, int nargs, ObjList *items) {
     BinBuf self, part;
     if (!self_buf(vm, "join", args, nargs, &self)) return ERR;
     StrBuf b = SB_INIT;
@@ -922,6 +916,18 @@ static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         sb_add(&b, (const char *)part.p, (size_t)part.n);
     }
     return make_like_buf(vm, args[0], &b);
+}
+
+static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    const char *tn = nargs >= 1 ? self_type_name(args[0]) : "bytes";
+    if ((kw && kw->len) || nargs != 2)
+        return exc_raise(vm, E_TypeError, "%s.join() takes exactly one argument (%d given)", tn,
+                         nargs - 1 + (kw ? (int)kw->len : 0));
+    ObjList *items = op_to_list(vm, args[1]);
+    if (!items || !vm_push_root(vm, obj_val(items))) return ERR;     /* __buffer__ calls may collect */
+    Value r = join_parts(vm, args, nargs, items);
+    vm_pop_roots(vm, 1);
+    return r;
 }
 
 static Value partition_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool right) {

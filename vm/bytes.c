@@ -890,19 +890,25 @@ static Value m_splitlines(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(l);
 }
 
-static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    const char *tn = nargs >= 1 ? self_type_name(args[0]) : "bytes";
-    if ((kw && kw->len) || nargs != 2)
-        return exc_raise(vm, E_TypeError, "%s.join() takes exactly one argument (%d given)", tn,
-                         nargs - 1 + (kw ? (int)kw->len : 0));
-    ObjList *items = op_to_list(vm, args[1]);
-    if (!items) return ERR;
+/* binbuf_get, and also an object whose __buffer__ gives a contiguous
+ * memoryview (array.array): 1 found, 0 not bytes-like, -1 error. It may run
+ * script code, so views taken before it are to be taken again. */
+static int any_buf(VM *vm, Value v, BinBuf *b) {
+    if (binbuf_get(v, b)) return 1;
+    Value mv = memview_from_buffer_method(vm, v);
+    if (mv == ERR) return -1;
+    return mv != UNDEF && binbuf_get(mv, b);
+}
+
+static Value join_parts(VM *vm, Value *args, int nargs, ObjList *items) {
     BinBuf self, part;
     if (!self_buf(vm, "join", args, nargs, &self)) return ERR;
     StrBuf b = SB_INIT;
     for (int64_t i = 0; i < items->len; i++) {
-        if (!binbuf_get(items->items[i], &part)) {
+        int r = any_buf(vm, items->items[i], &part);
+        if (r <= 0 || !self_buf(vm, "join", args, nargs, &self)) {
             sb_free(&b);
+            if (r) return ERR;
             return exc_raise(vm, E_TypeError, "sequence item %lld: expected a bytes-like object, %T found",
                              (long long)i, items->items[i]);
         }
@@ -910,6 +916,18 @@ static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         sb_add(&b, (const char *)part.p, (size_t)part.n);
     }
     return make_like_buf(vm, args[0], &b);
+}
+
+static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    const char *tn = nargs >= 1 ? self_type_name(args[0]) : "bytes";
+    if ((kw && kw->len) || nargs != 2)
+        return exc_raise(vm, E_TypeError, "%s.join() takes exactly one argument (%d given)", tn,
+                         nargs - 1 + (kw ? (int)kw->len : 0));
+    ObjList *items = op_to_list(vm, args[1]);
+    if (!items || !vm_push_root(vm, obj_val(items))) return ERR;     /* __buffer__ calls may collect */
+    Value r = join_parts(vm, args, nargs, items);
+    vm_pop_roots(vm, 1);
+    return r;
 }
 
 static Value partition_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool right) {
@@ -1241,7 +1259,9 @@ static Value m_add(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__add__", nargs - 1, kw, 1, 1)) return ERR;
     BinBuf self, other;
     if (!self_buf(vm, "__add__", args, nargs, &self)) return ERR;
-    if (!binbuf_get(args[1], &other)) {
+    int r = any_buf(vm, args[1], &other);
+    if (r < 0 || (r && !self_buf(vm, "__add__", args, nargs, &self))) return ERR;
+    if (!r) {
         /* As in CPython, the other operand's __radd__ goes before the concat error. */
         if (is_kind(args[1], OBJ_INSTANCE) && op_special(vm, args[1], N___radd__) != UNDEF) return NOTIMPL_VAL;
         return exc_raise(vm, E_TypeError, "can't concat %T to %s", args[1], self_type_name(args[0]));
@@ -1766,7 +1786,9 @@ static Value ba_iadd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!ba) return ERR;
     if (!ba_resizable(vm, ba)) return ERR;
     BinBuf b;
-    if (!binbuf_get(args[1], &b)) return exc_raise(vm, E_TypeError, "can't concat %T to bytearray", args[1]);
+    int r = any_buf(vm, args[1], &b);
+    if (r < 0) return ERR;
+    if (!r) return exc_raise(vm, E_TypeError, "can't concat %T to bytearray", args[1]);
     StrBuf sb = SB_INIT;      /* a copy: b may be ba itself */
     sb_add(&sb, (const char *)b.p, (size_t)b.n);
     if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }

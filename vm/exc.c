@@ -263,20 +263,22 @@ static bool is_exc_class(VM *vm, Value t) {
     return is_kind(t, OBJ_CLASS) && class_is_subclass(AS(ObjClass, t), vm->exc_types[E_BaseException]);
 }
 
+/* As CPython: every item of an `except (A, B)` tuple must be an exception
+ * class (a nested tuple is not one), checked before any is matched, so a
+ * bad item is reported even when an earlier one would have matched. */
 int exc_matches(VM *vm, Value exc, Value type) {
-    if (is_tuple(type)) {
-        ObjTuple *t = AS(ObjTuple, type);
-        for (int64_t i = 0; i < t->len; i++) {
-            int r = exc_matches(vm, exc, t->items[i]);
-            if (r) return r;
+    Value *items = &type;
+    int64_t n = 1;
+    if (is_tuple(type)) { items = AS(ObjTuple, type)->items; n = AS(ObjTuple, type)->len; }
+    for (int64_t i = 0; i < n; i++) {
+        if (!is_exc_class(vm, items[i])) {
+            exc_raise(vm, E_TypeError, "catching classes that do not inherit from BaseException is not allowed");
+            return -1;
         }
-        return 0;
     }
-    if (!is_exc_class(vm, type)) {
-        exc_raise(vm, E_TypeError, "catching classes that do not inherit from BaseException is not allowed");
-        return -1;
-    }
-    return class_is_subclass(as_obj(exc)->cls, AS(ObjClass, type));
+    for (int64_t i = 0; i < n; i++)
+        if (class_is_subclass(as_obj(exc)->cls, AS(ObjClass, items[i]))) return 1;
+    return 0;
 }
 
 bool exc_inlined_comprehension(ObjCode *code) { return code->flags & CODE_INLINED_COMP; }

@@ -98,8 +98,53 @@ static int set_kwdefaults(VM *vm, ObjFunction *fn, Value v) {
     return 0;
 }
 
+/* __name__ and __qualname__ take only strings, and cannot be deleted. */
+static int set_name(VM *vm, ObjStr **slot, const char *what, Value v) {
+    if (!is_str(v)) {
+        exc_raise(vm, E_TypeError, "%s must be set to a string object", what);
+        return -1;
+    }
+    *slot = AS(ObjStr, v);
+    return 0;
+}
+
+static int set_dict(VM *vm, ObjFunction *fn, Value v) {
+    if (v == UNDEF) {
+        exc_raise(vm, E_TypeError, "cannot delete __dict__");
+        return -1;
+    }
+    if (!is_dict(v)) {
+        exc_raise(vm, E_TypeError, "__dict__ must be set to a dictionary, not a '%s'", type_name(vm, v));
+        return -1;
+    }
+    fn->dict = AS(ObjDict, v);
+    return 0;
+}
+
+/* Assigning (v UNDEF: deleting) an attribute a function keeps in a slot of
+ * its own: 0 done, -1 error, 1 not one of those (it goes to __dict__). */
 int func_set_special(VM *vm, ObjFunction *fn, ObjStr *name, Value v) {
-    if (!strcmp(name->data, "__code__")) return set_code(vm, fn, v);
+    const char *n = name->data;
+    if (!strcmp(n, "__globals__") || !strcmp(n, "__closure__") || !strcmp(n, "__builtins__")) {
+        exc_raise(vm, E_AttributeError, "readonly attribute");
+        return -1;
+    }
+    if (!strcmp(n, "__name__")) return set_name(vm, &fn->name, n, v);
+    if (!strcmp(n, "__qualname__")) return set_name(vm, &fn->qualname, n, v);
+    if (!strcmp(n, "__dict__")) return set_dict(vm, fn, v);
+    if (!strcmp(n, "__type_params__") && v != UNDEF && !is_tuple(v)) {
+        exc_raise(vm, E_TypeError, "__type_params__ must be set to a tuple");
+        return -1;
+    }
+    if (!strcmp(n, "__annotations__")) {      /* None (or del) drops them: the next read makes a new {} */
+        if (v != UNDEF && v != NONE_VAL && !is_dict(v)) {
+            exc_raise(vm, E_TypeError, "__annotations__ must be set to a dict object");
+            return -1;
+        }
+        fn->annotations = is_dict(v) ? AS(ObjDict, v) : NULL;
+        return 0;
+    }
+    if (!strcmp(n, "__code__")) return set_code(vm, fn, v);
     if (!strcmp(name->data, "__defaults__")) return set_defaults(vm, fn, v);
     if (!strcmp(name->data, "__kwdefaults__")) return set_kwdefaults(vm, fn, v);
     return 1;

@@ -441,7 +441,7 @@ static void blacken(VM *vm, Obj *o) {
     case OBJ_FUNCTION: {
         ObjFunction *f = (ObjFunction *)o;
         MARK(f->code); MARK(f->globals); MARK(f->defaults); MARK(f->kwdefaults);
-        MARK(f->closure); MARK(f->name); MARK(f->qualname); MARK(f->dict);
+        MARK(f->closure); MARK(f->name); MARK(f->qualname); MARK(f->dict); MARK(f->annotations);
         gc_mark_value(vm, f->doc); gc_mark_value(vm, f->module);
         break;
     }

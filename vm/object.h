@@ -216,6 +216,7 @@ typedef struct ObjFunction {
     ObjTuple *closure;      /* or NULL */
     ObjStr *name, *qualname;
     ObjDict *dict;          /* function attributes, made on first use */
+    ObjDict *annotations;   /* __annotations__, kept out of __dict__ as CPython; or NULL (made on first read) */
     Value doc;
     Value module;           /* __module__: a str */
 } ObjFunction;

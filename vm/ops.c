@@ -210,7 +210,36 @@ static Value as_set(VM *vm, Value v) {
     return r < 0 ? ERR : obj_val(s);
 }
 
+/* |, ^ and - as CPython does them: a new set of the left operand, updated
+ * in place with the right one (so the order of the result's items, which a
+ * print shows, comes out the same). */
+static Value view_update_binop(VM *vm, BinOp op, Value a, Value b) {
+    ObjSet *r = set_new(vm, vm->types[T_SET]);
+    if (!r || !vm_push_root(vm, obj_val(r))) return ERR;
+    Value res = ERR;
+    if (set_update(vm, r, a) == 0) {
+        if (op == BIN_OR) {
+            res = set_update(vm, r, b) < 0 ? ERR : obj_val(r);
+        } else {
+            Value y = as_set(vm, b);    /* a new set when b is a view: kept while r is updated */
+            if (y != ERR && vm_push_root(vm, y)) {
+                res = set_inplace(vm, op, obj_val(r), y);
+                vm_pop_roots(vm, 1);
+            }
+        }
+    }
+    vm_pop_roots(vm, 1);
+    return res;
+}
+
+static bool is_items_view(VM *vm, Value v) {
+    return is_set_view(vm, v) && dict_view_type(vm, as_obj(v)->cls) == T_DICT_ITEMS;
+}
+
+/* & (and items ^ items) on two new sets. */
 static Value view_binop(VM *vm, BinOp op, Value a, Value b) {
+    if (op != BIN_AND && !(op == BIN_XOR && is_items_view(vm, a) && is_items_view(vm, b)))
+        return view_update_binop(vm, op, a, b);
     Value x = as_set(vm, a);
     if (x == ERR || !vm_push_root(vm, x)) return ERR;
     Value y = as_set(vm, b);
@@ -1047,6 +1076,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__defaults__")) return f->defaults ? obj_val(f->defaults) : NONE_VAL;
         if (!strcmp(n, "__kwdefaults__")) return f->kwdefaults ? obj_val(f->kwdefaults) : NONE_VAL;
         if (!strcmp(n, "__globals__")) return obj_val(f->globals);
+        if (!strcmp(n, "__builtins__")) return obj_val(vm->builtins);
         if (!strcmp(n, "__closure__")) return f->closure ? obj_val(f->closure) : NONE_VAL;
         if (!strcmp(n, "__type_params__")) {     /* a generic def sets its own (PEP 695) */
             ObjTuple *t = tuple_new(vm, 0);
@@ -1057,10 +1087,8 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
             return obj_val(f->dict);
         }
         if (!strcmp(n, "__annotations__")) {      /* none given: an empty dict, kept */
-            ObjDict *a = dict_new(vm);
-            if (!a || (!f->dict && !(f->dict = dict_new(vm))) || dict_set_str(vm, f->dict, name, obj_val(a)) < 0)
-                return ERR;
-            return obj_val(a);
+            if (!f->annotations && !(f->annotations = dict_new(vm))) return ERR;
+            return obj_val(f->annotations);
         }
         break;
     }
@@ -1464,8 +1492,6 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if (is_kind(obj, OBJ_FUNCTION)) {
         ObjFunction *f = AS(ObjFunction, obj);
-        if (str_eq(name, vm_name(vm, N___name__)) && is_str(v)) { f->name = AS(ObjStr, v); return 0; }
-        if (str_eq(name, vm_name(vm, N___qualname__)) && is_str(v)) { f->qualname = AS(ObjStr, v); return 0; }
         if (str_eq(name, vm_name(vm, N___doc__))) { f->doc = v; return 0; }
         if (str_eq(name, vm_name(vm, N___module__))) { f->module = v; return 0; }
         int r = func_set_special(vm, f, name, v);

@@ -165,9 +165,28 @@ static int close_iter(VM *vm, Value it) {
     return r == ERR ? -1 : 0;
 }
 
+/* A sub-iterator that is neither a generator nor an awaitable wrapper: its
+ * own throw() method gets what was thrown as given, even a non-exception
+ * (CPython checks the value only where it is raised). */
+static bool is_plain_iter(VM *vm, Value it) {
+    return it != UNDEF && !is_kind(it, OBJ_GEN) && !agen_is_awaitable(vm, it);
+}
+
+/* e is GeneratorExit: an instance of it, or the class (thrown unchanged to
+ * a plain sub-iterator). */
+static bool is_genexit(VM *vm, Value e) {
+    if (is_kind(e, OBJ_CLASS)) return class_is_subclass(AS(ObjClass, e), vm->exc_types[E_GeneratorExit]);
+    return is_kind(e, OBJ_EXC) && exc_is(vm, e, E_GeneratorExit);
+}
+
 Value gen_throw(VM *vm, ObjGen *g, Value e, bool close_on_genexit, bool *done) {
     *done = false;
     if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "%s already executing", gen_kind_name(vm, g));
+    /* Anything but a plain sub-iterator needs the exception instance now. */
+    if (!is_kind(e, OBJ_EXC) && !is_plain_iter(vm, gen_yf(g))) {
+        e = gen_exc_from_args(vm, &e, 1);
+        if (e == ERR) return ERR;
+    }
     if (g->state == GEN_CREATED) {
         g->state = GEN_DONE;
         return exc_raise_value(vm, e);
@@ -181,7 +200,7 @@ Value gen_throw(VM *vm, ObjGen *g, Value e, bool close_on_genexit, bool *done) {
         vm->c_depth++;
         Value r = UNDEF;
         bool sub_done = false, throw_here = false;
-        if (close_on_genexit && exc_is(vm, e, E_GeneratorExit)) {
+        if (close_on_genexit && is_genexit(vm, e)) {
             if (close_iter(vm, yf) < 0) { e = vm->exc; vm->exc = UNDEF; }
             throw_here = true;
         } else {
@@ -208,6 +227,10 @@ Value gen_throw(VM *vm, ObjGen *g, Value e, bool close_on_genexit, bool *done) {
                 return gen_resume(vm, g, r, UNDEF, done);
             }
         }
+    }
+    if (!is_kind(e, OBJ_EXC)) {     /* a class or a non-exception kept for a sub-iterator */
+        e = gen_exc_from_args(vm, &e, 1);
+        if (e == ERR) return ERR;
     }
     return gen_resume(vm, g, NONE_VAL, e, done);
 }
@@ -365,7 +388,9 @@ static Value m_throw(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     CHECK_SELF("throw");
     if (!args_check(vm, "throw", nargs - 1, kw, 1, 3)) return ERR;
     if (nargs > 2 && !gen_warn_throw_signature(vm, "throw")) return ERR;
-    Value e = gen_exc_from_args(vm, args + 1, nargs - 1);
+    /* throw(x) leaves x as given: gen_throw makes the exception where it
+     * is raised, after a plain sub-iterator's throw() has had x itself. */
+    Value e = nargs == 2 ? args[1] : gen_exc_from_args(vm, args + 1, nargs - 1);
     if (e == ERR) return ERR;
     bool done;
     Value r = gen_throw(vm, SELF, e, true, &done);

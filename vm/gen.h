@@ -54,7 +54,9 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
  * UNDEF, or an exception to raise at the point where it stopped. */
 Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done);
 
-/* Throws exception instance `exc` into g where it stopped. When g is
+/* Throws `exc` into g where it stopped: an exception instance, or what
+ * throw(x) was given (made into the exception where it is raised, as
+ * gen_exc_from_args; a plain sub-iterator's throw() gets it unchanged). When g is
  * suspended in `yield from`/`await`, the sub-iterator gets it first (PEP
  * 380): its throw() (or, for GeneratorExit with close_on_genexit, its
  * close()); what it yields g yields, what it returns continues g after the

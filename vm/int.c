@@ -1335,11 +1335,20 @@ static Value m_to_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(b);
 }
 
+static Value int_from_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw, int skip);
+
 /* int.from_bytes(bytes, byteorder='big', *, signed=False). A classmethod in
  * CPython: a leading class (or int, when called on an instance) is skipped,
- * so it works both wired as a classmethod and as a plain class attribute. */
+ * so it works both wired as a classmethod and as a plain class attribute.
+ * Another class (bool, a subclass) is called with the int, as CPython does. */
 static Value m_from_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int skip = nargs >= 1 && is_kind(args[0], OBJ_CLASS);     /* a class method: never bound to an int */
+    Value r = int_from_bytes(vm, args, nargs, kw, skip);
+    if (r == ERR || !skip || args[0] == obj_val(vm->types[T_INT])) return r;
+    return op_call(vm, args[0], &r, 1, NULL);
+}
+
+static Value int_from_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw, int skip) {
     Value data, order, sign;
     if (!bytes_args(vm, "from_bytes", args + skip, nargs - skip, args + nargs, kw, "bytes", &data, &order, &sign))
         return ERR;
@@ -1400,7 +1409,7 @@ void int_init_methods(VM *vm) {
     };
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
         class_add_native(vm, vm->types[T_INT], methods[i].name, methods[i].fn);
-    class_add_static(vm, vm->types[T_INT], "from_bytes", m_from_bytes);    /* never bound */
+    class_add_classmethod(vm, vm->types[T_INT], "from_bytes", m_from_bytes);
     /* the attributes ops.c answers for instances, also seen on the class (dir, int.real) */
     class_add_property(vm, vm->types[T_INT], "real", m_real);
     class_add_property(vm, vm->types[T_INT], "imag", m_imag);

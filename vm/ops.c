@@ -795,11 +795,7 @@ static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64
     case OBJ_TUPLE: return tuple_hash(vm, (ObjTuple *)o, out);
     case OBJ_BYTES: {
         ObjBytes *b = (ObjBytes *)o;
-        if (!b->hash) {
-            uint64_t h = 1469598103934665603ull;
-            for (int64_t i = 0; i < b->len; i++) h = (h ^ b->data[i]) * 1099511628211ull;
-            b->hash = (h & 0x3FFFFFFFFFFFFFFFull) | 1;
-        }
+        if (!b->hash) b->hash = hash_bytes(b->data, (size_t)b->len);
         *out = b->hash;
         return 0;
     }

@@ -202,8 +202,9 @@ Value str_char(VM *vm, uint32_t cp) {
 /* ---- hashing, equality, order ------------------------------------------ */
 
 /* FNV-1a over 8-byte words, with a final avalanche: fast for the short
- * identifiers that dominate, and well spread for the dict index. */
-static uint64_t hash_bytes(const char *data, size_t n) {
+ * identifiers that dominate, and well spread for the dict index. Bytes
+ * hash with it too, so that hash('spam') == hash(b'spam') as in CPython. */
+uint64_t hash_bytes(const void *data, size_t n) {
     uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)n;
     const unsigned char *p = (const unsigned char *)data;
     size_t i = 0;

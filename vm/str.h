@@ -26,6 +26,7 @@ ObjStr *str_intern_cstr(VM *vm, const char *s);
 void str_sweep_interned(VM *vm);
 
 uint64_t str_hash(ObjStr *s);
+uint64_t hash_bytes(const void *data, size_t n);   /* a str's hash of these UTF-8 bytes */
 bool str_eq(const ObjStr *a, const ObjStr *b);
 int str_cmp(const ObjStr *a, const ObjStr *b);   /* by code point, like CPython */
 Value str_concat(VM *vm, ObjStr *a, ObjStr *b);

@@ -868,7 +868,7 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
                (own_init || !(nargs || nkw))) {
         /* the common case: a plain instance with its dict */
         ObjInstance *o = gc_new(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
-        if (!o || !(o->dict = dict_new(vm))) return ERR;
+        if (!o || !(o->dict = dict_new_sized(vm, cls->dict_hint))) return ERR;
         obj = obj_val(o);
     } else {
         if (!own_init && (nargs || nkw) && cls->instance_kind != OBJ_EXC)

@@ -29,6 +29,7 @@ void tuple_init_methods(VM *vm);
 
 /* ---- dict.c ---- */
 ObjDict *dict_new(VM *vm);
+ObjDict *dict_new_sized(VM *vm, int64_t n);    /* with room for n entries */
 /* The value for key; UNDEF when absent; ERR when hashing or comparing raised. */
 Value dict_get(VM *vm, ObjDict *d, Value key);
 /* For str keys: no user code can run, so no errors but for memory. */

@@ -46,8 +46,9 @@ static int64_t empty_slot(const int32_t *index, int64_t mask, uint64_t hash) {
     return j;
 }
 
-static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
-    int64_t size = 8;
+/* A new table with room for min_count entries, its index at least `size`
+ * slots; the live entries move over. */
+static bool table_resize(VM *vm, ObjDict *d, int64_t min_count, int64_t size) {
     while (usable(size) < min_count) {
         if (size > (INT32_MAX / 2)) { exc_nomem(vm); return false; }
         size *= 2;
@@ -71,6 +72,19 @@ static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
     d->cap = cap;
     d->nentries = n;
     return true;
+}
+
+static bool dict_resize(VM *vm, ObjDict *d, int64_t min_count) {
+    return table_resize(vm, d, min_count, 8);
+}
+
+/* An instance's dict, with room for the attributes its class's instances
+ * had (class_alloc): two attributes take a 4-slot index, not the 8 slots
+ * a growing dict starts with, and no resize at the first store. */
+ObjDict *dict_new_sized(VM *vm, int64_t n) {
+    ObjDict *d = dict_new(vm);
+    if (d && n > 0 && !table_resize(vm, d, n, 4)) return NULL;
+    return d;
 }
 
 /* Finds key's slot in the index. Returns the entry number or -1, and stores

@@ -934,6 +934,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                     /* A new attribute is the last entry; else look it up. */
                     k = d->nentries > before ? d->nentries - 1 : dict_find_str(d, names[ARG]);
                     if (k >= 0) ac->entry = (int32_t)k;
+                    if (d->count > cls->dict_hint && d->count <= CLASS_DICT_HINT_MAX) cls->dict_hint = (uint8_t)d->count;
                 }
                 sp -= 2;
                 NEXT();

@@ -347,6 +347,7 @@ struct ObjCode {
 #define CLASS_SEQUENCE 0x1000
 #define CLASS_MAPPING 0x2000
 
+#define CLASS_DICT_HINT_MAX 10
 struct ObjClass {
     Obj obj;
     ObjStr *name;
@@ -357,6 +358,9 @@ struct ObjClass {
     ObjTuple *mro;          /* this class first */
     ObjDict *dict;
     uint8_t instance_kind;  /* the ObjKind of its instances */
+    /* How many attributes its instances' dicts reached (STORE_ATTR notes it,
+     * up to CLASS_DICT_HINT_MAX): new instances' dicts start with that room. */
+    uint8_t dict_hint;
     Value ctor;             /* builtin types: the native __new__, called directly; else UNDEF */
     /* What calling the class needs, cached while vm->class_version is
      * init_version: the __init__ to run (UNDEF: none of its own) and the

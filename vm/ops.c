@@ -319,10 +319,13 @@ static Value index_repeat(VM *vm, Value a, Value b) {
     return count == ERR ? ERR : seq_repeat(vm, seq, count);
 }
 
-/* a.__op__(b), then b.__rop__(a); a subclass's reflected method goes first. */
+/* a.__op__(b), then b.__rop__(a); a subclass's reflected method goes
+ * first, if it overrides the one a's class has (CPython's
+ * method_is_overloaded): an inherited __rop__ waits its turn. */
 static Value user_binop(VM *vm, BinOp op, Value a, Value b) {
     ObjClass *ta = type_of(vm, a), *tb = type_of(vm, b);
-    bool rfirst = ta != tb && class_is_subclass(tb, ta) && op_special(vm, b, binop_rname[op]) != UNDEF;
+    Value rb = ta != tb && class_is_subclass(tb, ta) ? op_special(vm, b, binop_rname[op]) : UNDEF;
+    bool rfirst = rb != UNDEF && rb != op_special(vm, a, binop_rname[op]);
     if (rfirst) {
         Value r = call_special(vm, b, binop_rname[op], &a, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;

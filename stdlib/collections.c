@@ -873,9 +873,22 @@ static Value defaultdict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     StrBuf b = SB_INIT;
     sb_adds(&b, cls_name(args[0]));
     sb_addc(&b, '(');
-    bool ok = op_repr_to(vm, factory_of(vm, args[0]), &b);
+    /* As CPython: a factory whose repr comes back to it (a bound method of
+     * this dict) prints as "...", and the dict's own cycles as {...}. */
+    Value f = factory_of(vm, args[0]);
+    bool cycle = false, ok = !is_obj(f) || op_repr_enter(vm, as_obj(f), &cycle);
+    if (ok && cycle) sb_adds(&b, "...");
+    else if (ok) {
+        ok = op_repr_to(vm, f, &b);
+        if (is_obj(f)) op_repr_leave(vm);
+    }
     sb_adds(&b, ", ");
-    ok = ok && dict_body_repr(vm, AS(ObjDict, args[0]), &b);
+    ok = ok && op_repr_enter(vm, as_obj(args[0]), &cycle);
+    if (ok && cycle) sb_adds(&b, AS(ObjDict, args[0])->count ? "{...}" : "{}");
+    else if (ok) {
+        ok = dict_body_repr(vm, AS(ObjDict, args[0]), &b);
+        op_repr_leave(vm);
+    }
     sb_addc(&b, ')');
     if (!ok) { sb_free(&b); return ERR; }
     return str_from_buf(vm, &b);
@@ -1030,6 +1043,29 @@ static bool odict_view_classes(VM *vm, ObjModule *m) {
         if (!c || !module_add_value(vm, m, names[i], obj_val(c))) return false;
     }
     return true;
+}
+
+/* od.pop(key, default=...) and od.setdefault(key, default=None): dict's,
+ * with the keywords CPython's OrderedDict methods take. */
+static Value odict_keyed(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name) {
+    static const char *const names[] = {"key", "default"};
+    Value p[2];
+    if (!args_bind(vm, name, args + 1, nargs - 1, kw, names, 2, 2, 1, 0, p)) return ERR;
+    Value fn = dict_get_str(vm->types[T_DICT]->dict, str_intern_cstr(vm, name));
+    if (fn == UNDEF) return exc_raise(vm, E_RuntimeError, "dict.%s is gone", name);
+    return op_call(vm, fn, (Value[]){args[0], p[0], p[1]}, p[1] == UNDEF ? 2 : 3, NULL);
+}
+static Value odict_pop(VM *vm, Value *a, int n, ObjTuple *kw) { return odict_keyed(vm, a, n, kw, "pop"); }
+static Value odict_setdefault(VM *vm, Value *a, int n, ObjTuple *kw) { return odict_keyed(vm, a, n, kw, "setdefault"); }
+
+static Value dict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw);
+
+/* OrderedDict.fromkeys(iterable, value=None) */
+static Value odict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"iterable", "value"};
+    Value p[2];
+    if (!args_bind(vm, "fromkeys", args + 1, nargs - 1, kw, names, 2, 2, 1, ARGS_INVALID_KW, p)) return ERR;
+    return dict_fromkeys(vm, (Value[]){args[0], p[0], p[1]}, p[1] == UNDEF ? 2 : 3, NULL);
 }
 
 static Value odict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -1833,7 +1869,7 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     };
     static const MethodDef od_methods[] = {
         {"__init__", odict_init}, {"move_to_end", odict_move_to_end}, {"popitem", odict_popitem}, {"copy", odict_copy},
-        {"__copy__", odict_copy}, {"__repr__", odict_repr}, {"__eq__", odict_eq}, {"__ne__", odict_ne},
+        {"pop", odict_pop}, {"setdefault", odict_setdefault}, {"__repr__", odict_repr}, {"__eq__", odict_eq}, {"__ne__", odict_ne},
         {"__or__", odict_or}, {"__ror__", odict_ror}, {"keys", odict_keys}, {"values", odict_values},
         {"items", odict_items},
     };
@@ -1864,14 +1900,19 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     AS(ObjProperty, fp)->fset = AS(ObjProperty, fp)->fdel = obj_val(fs);
     dd->obj.flags |= CLASS_SUBTYPE;     /* instances are OBJ_SUBTYPE, with hidden state */
     if (!class_add_native(vm, dd, "__init__", defaultdict_init)) return false;
-    if (!odict_view_classes(vm, m) ||
-        !dict_class(vm, m, "OrderedDict", odict_new, od_methods, sizeof od_methods / sizeof od_methods[0], modname))
-        return false;
+    ObjClass *od = odict_view_classes(vm, m) ? dict_class(vm, m, "OrderedDict", odict_new, od_methods,
+                                                          sizeof od_methods / sizeof od_methods[0], modname) : NULL;
+    if (!od) return false;
+    /* Instances take attributes, which copy and pickle keep (through
+     * object.__reduce_ex__, as CPython's OrderedDict.__reduce__). */
+    od->obj.flags |= CLASS_SUBTYPE;
+    if (!class_add_dict_getset(vm, od) || !class_add_classmethod(vm, od, "fromkeys", odict_fromkeys)) return false;
     ObjClass *ct = dict_class(vm, m, "Counter", counter_new, ct_methods, sizeof ct_methods / sizeof ct_methods[0], modname);
     if (!ct) return false;
     /* Instances are OBJ_SUBTYPE, so that `del c[k]` reaches __delitem__ and
      * they take attributes, as CPython's. */
     ct->obj.flags |= CLASS_SUBTYPE;
+    if (!class_add_dict_getset(vm, ct)) return false;
     ObjNative *fk = native_new(vm, "fromkeys", counter_fromkeys);
     if (!fk || dict_set_str(vm, ct->dict, fk->name, obj_val(fk)) < 0) return false;
     return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple) &&

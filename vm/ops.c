@@ -1859,6 +1859,7 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
         break;
     }
     default: {     /* dict views */
+        if (cycle) { sb_adds(b, "..."); return true; }     /* d[k] = d.values() */
         ObjIter *view = (ObjIter *)o;
         TypeId view_type = dict_view_type(vm, o->cls);
         sb_adds(b, o->cls->name->data);

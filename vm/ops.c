@@ -712,6 +712,10 @@ static inline __attribute__((always_inline)) int truthy_of(VM *vm, Value v, bool
     default:
         if (o->kind == OBJ_ITER && dict_view_type(vm, o->cls) != T_COUNT)
             return AS(ObjDict, ((ObjIter *)o)->a)->count != 0;
+        if (o->cls == vm->types[T_MAPPINGPROXY]) {     /* as long as its mapping */
+            int64_t n = op_len(vm, v);
+            return n < 0 ? -1 : n != 0;
+        }
         return 1;
     }
     if (layout) return layout_fail(vm, v, N___bool__) - 1;
@@ -1288,8 +1292,14 @@ static Value call_getattribute(VM *vm, Value obj, ObjStr *name) {
 Value op_getattr(VM *vm, Value obj, ObjStr *name) {
     if (custom_getattribute(obj)) return call_getattribute(vm, obj, name);
     Value v = lookup_attr(vm, obj, name);
-    if (v != UNDEF) return v;
+    if (v != UNDEF && v != ERR) return v;
     Value ga = getattr_hook(vm, obj);
+    if (v == ERR) {
+        /* An AttributeError from a descriptor (a property's getter) passes
+         * the lookup on to __getattr__, as CPython's slot does. */
+        if (ga == UNDEF || !exc_is(vm, vm->exc, E_AttributeError)) return ERR;
+        vm->exc = UNDEF;
+    }
     if (ga == UNDEF) return attr_error(vm, obj, name);
     if (is_kind(obj, OBJ_MODULE)) return hook_result(vm, op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL), obj, name);
     Value argv[2] = {obj, obj_val(name)};
@@ -1298,6 +1308,11 @@ Value op_getattr(VM *vm, Value obj, ObjStr *name) {
 
 Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
     Value v = custom_getattribute(obj) ? UNDEF : lookup_attr(vm, obj, name);
+    if (v == ERR && exc_is(vm, vm->exc, E_AttributeError)) {
+        /* (a descriptor's __get__ raised it: absent too, as in CPython) */
+        vm->exc = UNDEF;
+        v = UNDEF;
+    }
     if (v != UNDEF || (getattr_hook(vm, obj) == UNDEF && !custom_getattribute(obj))) return v;
     v = op_getattr(vm, obj, name);
     if (v == ERR && exc_is(vm, vm->exc, E_AttributeError)) {

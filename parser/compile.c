@@ -662,6 +662,11 @@ static ObjStr *make_qualname(Compiler *c, const char *name) {
     /* PEP 695 annotation scopes do not show in qualified names. */
     while (u && u->scope->is_annotation) u = u->parent;
     if (!u || u->scope->kind == SCOPE_MODULE) return intern(c, name);
+    /* A def or class whose name the enclosing scope declares `global` is
+     * named as at module level, as CPython does. */
+    ObjStr *mangled = scope_mangle(c->vm, u->scope, name);
+    Symbol *sym = mangled ? scope_lookup(u->scope, mangled) : NULL;
+    if (sym && sym->kind == NAME_GLOBAL_EXPLICIT) return intern(c, name);
     StrBuf b = SB_INIT;
     sb_adds(&b, u->qualname->data);
     if (u->scope->kind == SCOPE_FUNCTION) sb_adds(&b, ".<locals>");

@@ -100,6 +100,12 @@ static ObjClass *new_class(VM *vm, const char *name, ObjClass *base, ObjKind kin
     return dict_set_str(vm, c->dict, vm_name(vm, N___module__), modname) == 0 ? c : NULL;
 }
 
+/* cls[args]: a types.GenericAlias, as for the builtin containers. */
+static Value class_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__class_getitem__", nargs - 1, kw, 1, 1)) return ERR;
+    return class_generic_alias(vm, args[0], args[1]);
+}
+
 /* "{k: v, ...}" for a dict's items. */
 static bool dict_body_repr(VM *vm, ObjDict *d, StrBuf *b) {
     sb_addc(b, '{');
@@ -867,9 +873,22 @@ static Value defaultdict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     StrBuf b = SB_INIT;
     sb_adds(&b, cls_name(args[0]));
     sb_addc(&b, '(');
-    bool ok = op_repr_to(vm, factory_of(vm, args[0]), &b);
+    /* As CPython: a factory whose repr comes back to it (a bound method of
+     * this dict) prints as "...", and the dict's own cycles as {...}. */
+    Value f = factory_of(vm, args[0]);
+    bool cycle = false, ok = !is_obj(f) || op_repr_enter(vm, as_obj(f), &cycle);
+    if (ok && cycle) sb_adds(&b, "...");
+    else if (ok) {
+        ok = op_repr_to(vm, f, &b);
+        if (is_obj(f)) op_repr_leave(vm);
+    }
     sb_adds(&b, ", ");
-    ok = ok && dict_body_repr(vm, AS(ObjDict, args[0]), &b);
+    ok = ok && op_repr_enter(vm, as_obj(args[0]), &cycle);
+    if (ok && cycle) sb_adds(&b, AS(ObjDict, args[0])->count ? "{...}" : "{}");
+    else if (ok) {
+        ok = dict_body_repr(vm, AS(ObjDict, args[0]), &b);
+        op_repr_leave(vm);
+    }
     sb_addc(&b, ')');
     if (!ok) { sb_free(&b); return ERR; }
     return str_from_buf(vm, &b);
@@ -877,13 +896,18 @@ static Value defaultdict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- OrderedDict -------------------------------------------------------- */
 
+/* OrderedDict() starts empty whatever the arguments; __init__ fills it, so
+ * a subclass's __init__ may take others. */
 static Value odict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 argument, got %d", nargs - 1);
+    (void)nargs; (void)kw;
     ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
-    if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
-    bool ok = dict_fill(vm, d, nargs > 1 ? args[1] : UNDEF, args + nargs, kw);
-    vm_pop_roots(vm, 1);
-    return ok ? obj_val(d) : ERR;
+    return d ? obj_val(d) : ERR;
+}
+
+static Value odict_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 arguments, got %d", nargs - 1);
+    if (!is_kind(args[0], OBJ_DICT)) return exc_raise(vm, E_TypeError, "descriptor '__init__' requires an 'OrderedDict' object");
+    return dict_fill(vm, AS(ObjDict, args[0]), nargs > 1 ? args[1] : UNDEF, args + nargs, kw) ? NONE_VAL : ERR;
 }
 
 /* Parses the `last` argument of move_to_end/popitem. */
@@ -1021,6 +1045,29 @@ static bool odict_view_classes(VM *vm, ObjModule *m) {
     return true;
 }
 
+/* od.pop(key, default=...) and od.setdefault(key, default=None): dict's,
+ * with the keywords CPython's OrderedDict methods take. */
+static Value odict_keyed(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name) {
+    static const char *const names[] = {"key", "default"};
+    Value p[2];
+    if (!args_bind(vm, name, args + 1, nargs - 1, kw, names, 2, 2, 1, 0, p)) return ERR;
+    Value fn = dict_get_str(vm->types[T_DICT]->dict, str_intern_cstr(vm, name));
+    if (fn == UNDEF) return exc_raise(vm, E_RuntimeError, "dict.%s is gone", name);
+    return op_call(vm, fn, (Value[]){args[0], p[0], p[1]}, p[1] == UNDEF ? 2 : 3, NULL);
+}
+static Value odict_pop(VM *vm, Value *a, int n, ObjTuple *kw) { return odict_keyed(vm, a, n, kw, "pop"); }
+static Value odict_setdefault(VM *vm, Value *a, int n, ObjTuple *kw) { return odict_keyed(vm, a, n, kw, "setdefault"); }
+
+static Value dict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw);
+
+/* OrderedDict.fromkeys(iterable, value=None) */
+static Value odict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"iterable", "value"};
+    Value p[2];
+    if (!args_bind(vm, "fromkeys", args + 1, nargs - 1, kw, names, 2, 2, 1, ARGS_INVALID_KW, p)) return ERR;
+    return dict_fromkeys(vm, (Value[]){args[0], p[0], p[1]}, p[1] == UNDEF ? 2 : 3, NULL);
+}
+
 static Value odict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
     ObjDict *d = dict_of(vm, as_obj(args[0])->cls);
@@ -1045,63 +1092,123 @@ static Value odict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- Counter ------------------------------------------------------------ */
 
-/* d[key] += n (or -= n), missing keys counting as 0. */
-static bool count_add(VM *vm, ObjDict *d, Value key, Value n, bool sub) {
-    Value cur = dict_get(vm, d, key);
+/* Whether self's class counts through dict's own get and __setitem__, so
+ * counting may write the dict directly; a subclass that overrides either
+ * sees each count go through it, as with CPython's _count_elements. */
+static bool counter_plain(VM *vm, ObjDict *d) {
+    ObjClass *dc = vm->types[T_DICT], *c = d->obj.cls;
+    ObjStr *get = str_intern_cstr(vm, "get"), *set = vm_name(vm, N___setitem__);
+    return get && class_lookup(c, get) == dict_get_str(dc->dict, get) &&
+           class_lookup(c, set) == dict_get_str(dc->dict, set);
+}
+
+/* d[key] += n (or -= n), missing keys counting as 0; through d.get and
+ * d[key] = ... unless plain. */
+static bool count_add(VM *vm, ObjDict *d, Value key, Value n, bool sub, bool plain) {
+    Value cur;
+    if (plain) {
+        cur = dict_get(vm, d, key);
+    } else {
+        ObjStr *get = str_intern_cstr(vm, "get");
+        cur = get ? op_call_method(vm, obj_val(d), get, (Value[]){key, int_val(0)}, 2) : ERR;
+    }
     if (cur == ERR) return false;
     Value r = cur == UNDEF ? (sub ? op_neg(vm, n) : n) : op_binary(vm, sub ? BIN_SUB : BIN_ADD, cur, n);
     if (r == ERR || !vm_push_root(vm, r)) return false;
-    int rc = dict_set(vm, d, key, r);
+    int rc = plain ? dict_set(vm, d, key, r) : op_setitem(vm, obj_val(d), key, r);
     vm_pop_roots(vm, 1);
     return rc == 0;
+}
+
+/* Whether src is a mapping: a dict, or an instance of
+ * collections.abc.Mapping (whose counts Counter reads through items()).
+ * -1 on error. */
+static int is_mapping(VM *vm, Value src) {
+    if (is_dict(src)) return 1;
+    Value abc = import_module(vm, "collections.abc");
+    if (abc == ERR) return -1;
+    Value mapping = is_kind(abc, OBJ_MODULE) ? dict_get_str(AS(ObjModule, abc)->dict, str_intern_cstr(vm, "Mapping")) : UNDEF;
+    return is_kind(mapping, OBJ_CLASS) && is_instance(vm, src, AS(ObjClass, mapping));
+}
+
+/* A mapping's (key, count) pairs, flattened into one list. */
+static ObjList *mapping_pairs(VM *vm, Value src) {
+    if (is_dict(src)) {
+        ObjList *items = list_new(vm, AS(ObjDict, src)->count * 2);
+        if (!items) return NULL;
+        int64_t pos = 0;
+        Value k, v;
+        while (dict_next(AS(ObjDict, src), &pos, &k, &v)) {
+            items->items[items->len++] = k;
+            items->items[items->len++] = v;
+        }
+        return items;
+    }
+    Value pairs = op_call_method(vm, src, str_intern_cstr(vm, "items"), NULL, 0);
+    ObjList *l = pairs == ERR ? NULL : op_to_list(vm, pairs);
+    if (!l || !vm_push_root(vm, obj_val(l))) return NULL;
+    ObjList *items = list_new(vm, l->len * 2);
+    for (int64_t i = 0; items && i < l->len; i++) {
+        Value p = l->items[i];
+        if (!is_tuple(p) || AS(ObjTuple, p)->len != 2) {
+            exc_raise(vm, E_TypeError, "items() must give (key, value) pairs");
+            items = NULL;
+            break;
+        }
+        items->items[items->len++] = AS(ObjTuple, p)->items[0];
+        items->items[items->len++] = AS(ObjTuple, p)->items[1];
+    }
+    vm_pop_roots(vm, 1);
+    return items;
 }
 
 /* Counter.update / subtract: from a mapping (adding its counts) or an
  * iterable (counting its items), then keywords. */
 static bool counter_feed(VM *vm, ObjDict *d, Value src, Value *kwvals, ObjTuple *kw, bool sub) {
+    bool plain = counter_plain(vm, d);
     if (src != UNDEF && src != NONE_VAL) {
-        if (is_dict(src)) {
-            ObjList *items = list_new(vm, AS(ObjDict, src)->count * 2);
-            if (!items) return false;
-            int64_t pos = 0;
-            Value k, v;
-            while (dict_next(AS(ObjDict, src), &pos, &k, &v)) {
-                items->items[items->len++] = k;
-                items->items[items->len++] = v;
-            }
-            if (!vm_push_root(vm, obj_val(items))) return false;
-            bool ok = true;
-            for (int64_t i = 0; ok && i < items->len; i += 2)
-                ok = count_add(vm, d, items->items[i], items->items[i + 1], sub);
-            vm_pop_roots(vm, 1);
-            if (!ok) return false;
-        } else {
-            ObjList *l = op_to_list(vm, src);
-            if (!l || !vm_push_root(vm, obj_val(l))) return false;
-            bool ok = true;
-            for (int64_t i = 0; ok && i < l->len; i++) ok = count_add(vm, d, l->items[i], int_val(1), sub);
-            vm_pop_roots(vm, 1);
-            if (!ok) return false;
-        }
+        int m = is_mapping(vm, src);
+        if (m < 0) return false;
+        int step = m ? 2 : 1;
+        ObjList *items = m ? mapping_pairs(vm, src) : op_to_list(vm, src);
+        if (!items || !vm_push_root(vm, obj_val(items))) return false;
+        bool ok = true;
+        for (int64_t i = 0; ok && i < items->len; i += step)
+            ok = count_add(vm, d, items->items[i], step == 2 ? items->items[i + 1] : int_val(1), sub, plain);
+        vm_pop_roots(vm, 1);
+        if (!ok) return false;
     }
     for (int64_t i = 0; kw && i < kw->len; i++) {
-        if (!count_add(vm, d, kw->items[i], kwvals[i], sub)) return false;
+        if (!count_add(vm, d, kw->items[i], kwvals[i], sub, plain)) return false;
     }
     return true;
 }
 
+/* Counter() starts empty whatever the arguments: __init__ counts them, so
+ * a subclass's __init__ may take others. */
 static Value counter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
+    return d ? obj_val(d) : ERR;
+}
+
+static Value counter_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs > 2)
         return exc_raise(vm, E_TypeError, "Counter.__init__() takes from 1 to 2 positional arguments but %d were given", nargs);
-    ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
-    if (!d || !vm_push_root(vm, obj_val(d))) return ERR;
-    bool ok = counter_feed(vm, d, nargs > 1 ? args[1] : UNDEF, args + nargs, kw, false);
-    vm_pop_roots(vm, 1);
-    return ok ? obj_val(d) : ERR;
+    if (!is_kind(args[0], OBJ_DICT)) return exc_raise(vm, E_TypeError, "descriptor '__init__' requires a 'Counter' object");
+    return counter_feed(vm, AS(ObjDict, args[0]), nargs > 1 ? args[1] : UNDEF, args + nargs, kw, false) ? NONE_VAL : ERR;
+}
+
+/* del c[key] ignores a missing key. */
+static Value counter_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__delitem__", nargs - 1, kw, 1, 1)) return ERR;
+    Value cur = dict_get(vm, AS(ObjDict, args[0]), args[1]);
+    if (cur == ERR) return ERR;
+    return cur == UNDEF || dict_del(vm, AS(ObjDict, args[0]), args[1]) >= 0 ? NONE_VAL : ERR;
 }
 
 static Value counter_update_impl(VM *vm, Value *args, int nargs, ObjTuple *kw, bool sub) {
-    if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 argument, got %d", nargs - 1);
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "Counter.%s() takes from 1 to 2 positional arguments but %d were given", sub ? "subtract" : "update", nargs);
     return counter_feed(vm, AS(ObjDict, args[0]), nargs > 1 ? args[1] : UNDEF, args + nargs, kw, sub) ? NONE_VAL : ERR;
 }
 static Value counter_update(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -1200,9 +1307,15 @@ static Value counter_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     sb_adds(&b, cls_name(args[0]));
     sb_addc(&b, '(');
     bool ok = true;
-    if (d->count) {
-        ObjList *l = counter_sorted(vm, d);
-        if (!l || !vm_push_root(vm, obj_val(l))) { sb_free(&b); return ERR; }
+    ObjList *l = d->count ? counter_sorted(vm, d) : NULL;
+    if (d->count && !l) {
+        /* Counts that do not compare print in insertion order, as CPython's
+         * repr falls back to dict(self) on TypeError. */
+        if (!exc_is(vm, vm->exc, E_TypeError)) { sb_free(&b); return ERR; }
+        vm->exc = UNDEF;
+        ok = dict_body_repr(vm, d, &b);
+    } else if (l) {
+        if (!vm_push_root(vm, obj_val(l))) { sb_free(&b); return ERR; }
         sb_addc(&b, '{');
         for (int64_t i = 0; ok && i < l->len; i++) {
             ObjTuple *t = AS(ObjTuple, l->items[i]);
@@ -1661,7 +1774,7 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
         }
     }
     ObjStr *tn = str_intern(vm, AS(ObjStr, p[0])->data, (size_t)AS(ObjStr, p[0])->len);
-    Value modname = is_str(p[4]) ? p[4] : caller_module(vm);
+    Value modname = p[4] != UNDEF && p[4] != NONE_VAL ? p[4] : caller_module(vm);
     ObjTuple *fields = tn && modname != ERR ? tuple_from(vm, fl->items, fl->len) : NULL;
     ObjClass *c = fields ? new_class(vm, tn->data, vm->types[T_TUPLE], OBJ_TUPLE, modname) : NULL;
     if (!c) return ERR;
@@ -1669,11 +1782,15 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
         {"__repr__", nt_repr}, {"_asdict", nt_asdict}, {"_replace", nt_replace},
         {"__getnewargs__", nt_getnewargs},
     };
-    if (!add_static_new(vm, c, nt_new) || !class_add_classmethod(vm, c, "_make", nt_make)) return ERR;
+    if (!add_static_new(vm, c, nt_new) || !class_add_classmethod(vm, c, "_make", nt_make) ||
+        !class_add_classmethod(vm, c, "__class_getitem__", class_getitem))
+        return ERR;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return ERR;
     }
-    if (dict_set_str(vm, c->dict, str_intern_cstr(vm, "_fields"), obj_val(fields)) < 0 ||
+    ObjTuple *no_slots = tuple_from(vm, NULL, 0);
+    if (!no_slots || dict_set_str(vm, c->dict, str_intern_cstr(vm, "__slots__"), obj_val(no_slots)) < 0 ||
+        dict_set_str(vm, c->dict, str_intern_cstr(vm, "_fields"), obj_val(fields)) < 0 ||
         dict_set_str(vm, c->dict, str_intern_cstr(vm, "__match_args__"), obj_val(fields)) < 0 ||
         dict_set_str(vm, c->dict, str_intern_cstr(vm, "_field_defaults"), obj_val(defaults)) < 0)
         return ERR;
@@ -1701,13 +1818,6 @@ typedef struct MethodDef {
     NativeFn fn;
 } MethodDef;
 
-/* These classes' __new__ takes the arguments and fills the dict, so their
- * __init__ takes the same and does nothing (not dict.__init__'s update). */
-static Value filled_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)vm; (void)args; (void)nargs; (void)kw;
-    return NONE_VAL;
-}
-
 /* cls.fromkeys(iterable, value=None): cls() filled through its __setitem__. */
 static Value dict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "fromkeys", nargs - 1, kw, 1, 2)) return ERR;
@@ -1727,8 +1837,8 @@ static Value dict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn ctor, const MethodDef *methods,
                             size_t n, Value modname) {
     ObjClass *c = new_class(vm, name, vm->types[T_DICT], OBJ_DICT, modname);
-    if (!c || !add_static_new(vm, c, ctor) || !class_add_native(vm, c, "__init__", filled_init) ||
-        !class_add_classmethod(vm, c, "fromkeys", dict_fromkeys))
+    if (!c || !add_static_new(vm, c, ctor) || !class_add_classmethod(vm, c, "fromkeys", dict_fromkeys) ||
+        !class_add_classmethod(vm, c, "__class_getitem__", class_getitem))
         return NULL;
     for (size_t i = 0; i < n; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return NULL;
@@ -1758,13 +1868,13 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
         {"__repr__", defaultdict_repr}, {"__or__", defaultdict_or}, {"__ror__", defaultdict_ror},
     };
     static const MethodDef od_methods[] = {
-        {"move_to_end", odict_move_to_end}, {"popitem", odict_popitem}, {"copy", odict_copy},
-        {"__copy__", odict_copy}, {"__repr__", odict_repr}, {"__eq__", odict_eq}, {"__ne__", odict_ne},
+        {"__init__", odict_init}, {"move_to_end", odict_move_to_end}, {"popitem", odict_popitem}, {"copy", odict_copy},
+        {"pop", odict_pop}, {"setdefault", odict_setdefault}, {"__repr__", odict_repr}, {"__eq__", odict_eq}, {"__ne__", odict_ne},
         {"__or__", odict_or}, {"__ror__", odict_ror}, {"keys", odict_keys}, {"values", odict_values},
         {"items", odict_items},
     };
     static const MethodDef ct_methods[] = {
-        {"__missing__", counter_missing}, {"update", counter_update}, {"subtract", counter_subtract},
+        {"__init__", counter_init}, {"__delitem__", counter_delitem}, {"__missing__", counter_missing}, {"update", counter_update}, {"subtract", counter_subtract},
         {"total", counter_total}, {"most_common", counter_most_common}, {"elements", counter_elements},
         {"copy", counter_copy}, {"__copy__", counter_copy}, {"__repr__", counter_repr},
         {"__add__", counter_add}, {"__sub__", counter_sub}, {"__or__", counter_or}, {"__and__", counter_and},
@@ -1790,11 +1900,19 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     AS(ObjProperty, fp)->fset = AS(ObjProperty, fp)->fdel = obj_val(fs);
     dd->obj.flags |= CLASS_SUBTYPE;     /* instances are OBJ_SUBTYPE, with hidden state */
     if (!class_add_native(vm, dd, "__init__", defaultdict_init)) return false;
-    if (!odict_view_classes(vm, m) ||
-        !dict_class(vm, m, "OrderedDict", odict_new, od_methods, sizeof od_methods / sizeof od_methods[0], modname))
-        return false;
+    ObjClass *od = odict_view_classes(vm, m) ? dict_class(vm, m, "OrderedDict", odict_new, od_methods,
+                                                          sizeof od_methods / sizeof od_methods[0], modname) : NULL;
+    if (!od) return false;
+    /* Instances take attributes, which copy and pickle keep (through
+     * object.__reduce_ex__, as CPython's OrderedDict.__reduce__). */
+    od->obj.flags |= CLASS_SUBTYPE;
+    if (!class_add_dict_getset(vm, od) || !class_add_classmethod(vm, od, "fromkeys", odict_fromkeys)) return false;
     ObjClass *ct = dict_class(vm, m, "Counter", counter_new, ct_methods, sizeof ct_methods / sizeof ct_methods[0], modname);
     if (!ct) return false;
+    /* Instances are OBJ_SUBTYPE, so that `del c[k]` reaches __delitem__ and
+     * they take attributes, as CPython's. */
+    ct->obj.flags |= CLASS_SUBTYPE;
+    if (!class_add_dict_getset(vm, ct)) return false;
     ObjNative *fk = native_new(vm, "fromkeys", counter_fromkeys);
     if (!fk || dict_set_str(vm, ct->dict, fk->name, obj_val(fk)) < 0) return false;
     return module_add_native(vm, m, "_count_of", count_of) && module_add_native(vm, m, "namedtuple", collections_namedtuple) &&

@@ -167,6 +167,8 @@ static int enc_key(Encoder *e, Value k) {
     sb_addc(b, '"');
     if (is_float(k)) {
         if (!enc_float(e, as_float(k))) return -1;
+    } else if (is_kind(k, OBJ_FLOAT)) {     /* a float subclass's instance */
+        if (!enc_float(e, AS(ObjFloat, k)->d)) return -1;
     } else if (is_bool(k)) {
         sb_adds(b, as_bool(k) ? "true" : "false");
     } else if (k == NONE_VAL) {

@@ -810,16 +810,14 @@ static bool save_deque(Pickler *p, Value v) {
     ObjTuple *args = tuple_from(vm, (Value[]){obj_val(vm->empty_tuple), maxlen}, 2);
     Value it = args && hold(p, obj_val(args)) ? op_iter(vm, v) : ERR;
     if (it == ERR || !hold(p, it)) return false;
-    ObjDict *attrs = dict_new(vm);
-    if (!attrs || !hold(p, obj_val(attrs))) return false;
-    int64_t pos = 0;
-    Value k, val;
-    while (dict_next(AS(ObjInstance, v)->dict, &pos, &k, &val)) {
-        if (is_str(k) && dict_set_str(vm, attrs, AS(ObjStr, k), val) < 0) return false;
-    }
+    /* copyreg's _deque_state: the attributes and any __slots__ values. */
+    Value cr = import_module(vm, "copyreg");
+    Value fn = cr == ERR ? ERR : op_getattr(vm, cr, str_intern_cstr(vm, "_deque_state"));
+    Value state = fn == ERR ? ERR : op_call1(vm, fn, v);
+    if (state == ERR || !hold(p, state)) return false;
     Reduce r = reduce_init(obj_val(as_obj(v)->cls), obj_val(args));
     r.listitems = it;
-    if (attrs->count) r.state = obj_val(attrs);
+    if (state != NONE_VAL) r.state = state;
     bool ok = save_reduce(p, v, &r);
     unhold(p, 4);
     return ok;

@@ -169,10 +169,7 @@ static int64_t buf_find(BinBuf hay, BinBuf needle, int64_t start, int64_t end, b
         const uint8_t *r = memmem(hay.p + start, (size_t)(end - start), needle.p, (size_t)needle.n);
         return r ? r - hay.p : -1;
     }
-    for (int64_t i = end - needle.n; i >= start; i--) {
-        if (memcmp(hay.p + i, needle.p, (size_t)needle.n) == 0) return i;
-    }
-    return -1;
+    return str_rfind_bytes((const char *)hay.p, start, end, (const char *)needle.p, needle.n);
 }
 
 static int64_t buf_count(BinBuf hay, BinBuf needle, int64_t start, int64_t end) {
@@ -1477,18 +1474,17 @@ missing:
     return false;
 }
 
-static bool fmt_num_arg(VM *vm, Value args, int64_t *argi, int64_t *out) {
+/* fmt_pct_digits for this file's int64_t positions. */
+static bool pct_digits(VM *vm, const uint8_t *p, int64_t n, int64_t *i, bool prec, int64_t *out) {
+    size_t at = (size_t)*i;
+    bool ok = fmt_pct_digits(vm, (const char *)p, (size_t)n, &at, prec, true, out);
+    *i = (int64_t)at;
+    return ok;
+}
+
+static bool fmt_num_arg(VM *vm, Value args, int64_t *argi, int64_t *out, bool prec) {
     Value v;
-    if (!fmt_next_arg(vm, args, argi, &v)) return false;
-    if (!is_intlike(v)) {
-        exc_raise(vm, E_TypeError, "* wants int");
-        return false;
-    }
-    if (!int_to_i64(v, out)) {
-        exc_raise(vm, E_ValueError, "width too big");
-        return false;
-    }
-    return true;
+    return fmt_next_arg(vm, args, argi, &v) && fmt_pct_star_value(vm, v, prec, out);
 }
 
 static bool fmt_is_mapping(VM *vm, Value v) {
@@ -1529,21 +1525,21 @@ static Value bytes_format(VM *vm, Value self, const uint8_t *p, int64_t n, Value
             else break;
         }
         if (i < n && p[i] == '*') {
-            if (!fmt_num_arg(vm, args, &argi, &f.width)) goto fail;
-            if (f.width < 0) { f.left = true; f.width = -f.width; }
+            if (!fmt_num_arg(vm, args, &argi, &f.width, false)) goto fail;
+            if (f.width < 0) { f.left = true; f.width = f.width == INT64_MIN ? INT64_MAX : -f.width; }
             i++;
-        } else {
-            while (i < n && is_digit(p[i])) f.width = (f.width < 0 ? 0 : f.width) * 10 + (p[i++] - '0');
+        } else if (i < n && is_digit(p[i])) {
+            if (!pct_digits(vm, p, n, &i, false, &f.width)) goto fail;
         }
         if (i < n && p[i] == '.') {
             i++;
             f.prec = 0;
             if (i < n && p[i] == '*') {
-                if (!fmt_num_arg(vm, args, &argi, &f.prec)) goto fail;
+                if (!fmt_num_arg(vm, args, &argi, &f.prec, true)) goto fail;
                 if (f.prec < 0) f.prec = 0;
                 i++;
-            } else {
-                while (i < n && is_digit(p[i])) f.prec = f.prec * 10 + (p[i++] - '0');
+            } else if (!pct_digits(vm, p, n, &i, true, &f.prec)) {
+                goto fail;
             }
         }
         while (i < n && (p[i] == 'h' || p[i] == 'l' || p[i] == 'L')) i++;

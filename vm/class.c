@@ -492,6 +492,8 @@ static bool getset_add(VM *vm, ObjClass *c, NameId name) {
     return dict_set_str(vm, c->dict, vm_name(vm, name), obj_val(p)) == 0;
 }
 
+bool class_add_dict_getset(VM *vm, ObjClass *c) { return getset_add(vm, c, N___dict__); }
+
 /* Whether a class of the MRO after c's first has `name` in its dict. */
 static bool inherits_entry(VM *vm, ObjClass *c, NameId name) {
     for (int64_t i = 1; i < c->mro->len; i++)

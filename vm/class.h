@@ -60,6 +60,9 @@ Value class_meta_call(VM *vm, ObjClass *cls);
 Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name);
 /* A property, or an object whose class defines __set__ or __delete__. */
 bool class_is_data_descriptor(VM *vm, Value v);
+/* Gives a native class whose instances are OBJ_SUBTYPE (so they keep
+ * attributes) the __dict__ descriptor script classes get. */
+bool class_add_dict_getset(VM *vm, ObjClass *c);
 /* types.GenericAlias(origin, args): what `list[int]` gives. */
 Value class_generic_alias(VM *vm, Value origin, Value args);
 /* Setting and deleting a class attribute as type.__setattr__ and

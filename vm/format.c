@@ -795,15 +795,36 @@ static bool pct_next(VM *vm, PctCtx *c, Value *out) {
     return true;
 }
 
-static bool pct_star(VM *vm, PctCtx *c, int64_t *out) {
-    Value v;
-    if (!pct_next(vm, c, &v)) return false;
-    if (!is_int(v) && !is_bool(v)) {
+bool fmt_pct_digits(VM *vm, const char *s, size_t len, size_t *i, bool prec, bool bytes, int64_t *out) {
+    /* CPython keeps a width in a Py_ssize_t and a precision in a C int. */
+    int64_t n = 0, most = prec ? INT32_MAX : INT64_MAX;
+    while (*i < len && s[*i] >= '0' && s[*i] <= '9') {
+        int d = s[(*i)++] - '0';
+        if (n > (most - d) / 10) {
+            exc_raise(vm, E_ValueError, !prec ? "width too big" : bytes ? "prec too big" : "precision too big");
+            return false;
+        }
+        n = n * 10 + d;
+    }
+    *out = n;
+    return true;
+}
+
+bool fmt_pct_star_value(VM *vm, Value v, bool prec, int64_t *out) {
+    if (!is_intlike(v)) {
         exc_raise(vm, E_TypeError, "* wants int");
         return false;
     }
-    *out = is_int(v) ? as_int(v) : as_bool(v);
+    if (!int_to_i64(v, out) || (prec && (*out > INT32_MAX || *out < INT32_MIN))) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C %s", prec ? "int" : "ssize_t");
+        return false;
+    }
     return true;
+}
+
+static bool pct_star(VM *vm, PctCtx *c, int64_t *out, bool prec) {
+    Value v;
+    return pct_next(vm, c, &v) && fmt_pct_star_value(vm, v, prec, out);
 }
 
 /* Pads text (len code points) to the width with spaces, or with zeros
@@ -987,20 +1008,20 @@ static bool pct_conversion(VM *vm, PctCtx *c, ObjStr *fmt, size_t *pos, StrBuf *
     }
     if (i < len && s[i] == '*') {
         i++;
-        if (!pct_star(vm, c, &f.width)) return false;
-        if (f.width < 0) { f.left = true; f.width = -f.width; }
-    } else {
-        while (i < len && s[i] >= '0' && s[i] <= '9') f.width = (f.width < 0 ? 0 : f.width) * 10 + (s[i++] - '0');
+        if (!pct_star(vm, c, &f.width, false)) return false;
+        if (f.width < 0) { f.left = true; f.width = f.width == INT64_MIN ? INT64_MAX : -f.width; }
+    } else if (i < len && s[i] >= '0' && s[i] <= '9') {
+        if (!fmt_pct_digits(vm, s, len, &i, false, false, &f.width)) return false;
     }
     if (i < len && s[i] == '.') {
         i++;
         f.prec = 0;
         if (i < len && s[i] == '*') {
             i++;
-            if (!pct_star(vm, c, &f.prec)) return false;
+            if (!pct_star(vm, c, &f.prec, true)) return false;
             if (f.prec < 0) f.prec = 0;
-        } else {
-            while (i < len && s[i] >= '0' && s[i] <= '9') f.prec = f.prec * 10 + (s[i++] - '0');
+        } else if (!fmt_pct_digits(vm, s, len, &i, true, false, &f.prec)) {
+            return false;
         }
     }
     while (i < len && (s[i] == 'h' || s[i] == 'l' || s[i] == 'L')) i++;

@@ -348,10 +348,13 @@ static Value index_repeat(VM *vm, Value a, Value b) {
     return count == ERR ? ERR : seq_repeat(vm, seq, count);
 }
 
-/* a.__op__(b), then b.__rop__(a); a subclass's reflected method goes first. */
+/* a.__op__(b), then b.__rop__(a); a subclass's reflected method goes
+ * first, if it overrides the one a's class has (CPython's
+ * method_is_overloaded): an inherited __rop__ waits its turn. */
 static Value user_binop(VM *vm, BinOp op, Value a, Value b) {
     ObjClass *ta = type_of(vm, a), *tb = type_of(vm, b);
-    bool rfirst = ta != tb && class_is_subclass(tb, ta) && op_special(vm, b, binop_rname[op]) != UNDEF;
+    Value rb = ta != tb && class_is_subclass(tb, ta) ? op_special(vm, b, binop_rname[op]) : UNDEF;
+    bool rfirst = rb != UNDEF && rb != op_special(vm, a, binop_rname[op]);
     if (rfirst) {
         Value r = call_special(vm, b, binop_rname[op], &a, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
@@ -738,6 +741,10 @@ static inline __attribute__((always_inline)) int truthy_of(VM *vm, Value v, bool
     default:
         if (o->kind == OBJ_ITER && dict_view_type(vm, o->cls) != T_COUNT)
             return AS(ObjDict, ((ObjIter *)o)->a)->count != 0;
+        if (o->cls == vm->types[T_MAPPINGPROXY]) {     /* as long as its mapping */
+            int64_t n = op_len(vm, v);
+            return n < 0 ? -1 : n != 0;
+        }
         return 1;
     }
     if (layout) return layout_fail(vm, v, N___bool__) - 1;
@@ -1309,8 +1316,14 @@ static Value call_getattribute(VM *vm, Value obj, ObjStr *name) {
 Value op_getattr(VM *vm, Value obj, ObjStr *name) {
     if (custom_getattribute(obj)) return call_getattribute(vm, obj, name);
     Value v = lookup_attr(vm, obj, name);
-    if (v != UNDEF) return v;
+    if (v != UNDEF && v != ERR) return v;
     Value ga = getattr_hook(vm, obj);
+    if (v == ERR) {
+        /* An AttributeError from a descriptor (a property's getter) passes
+         * the lookup on to __getattr__, as CPython's slot does. */
+        if (ga == UNDEF || !exc_is(vm, vm->exc, E_AttributeError)) return ERR;
+        vm->exc = UNDEF;
+    }
     if (ga == UNDEF) return attr_error(vm, obj, name);
     if (is_kind(obj, OBJ_MODULE)) return hook_result(vm, op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL), obj, name);
     Value argv[2] = {obj, obj_val(name)};
@@ -1319,6 +1332,11 @@ Value op_getattr(VM *vm, Value obj, ObjStr *name) {
 
 Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
     Value v = custom_getattribute(obj) ? UNDEF : lookup_attr(vm, obj, name);
+    if (v == ERR && exc_is(vm, vm->exc, E_AttributeError)) {
+        /* (a descriptor's __get__ raised it: absent too, as in CPython) */
+        vm->exc = UNDEF;
+        v = UNDEF;
+    }
     if (v != UNDEF || (getattr_hook(vm, obj) == UNDEF && !custom_getattribute(obj))) return v;
     v = op_getattr(vm, obj, name);
     if (v == ERR && exc_is(vm, vm->exc, E_AttributeError)) {
@@ -1878,6 +1896,7 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
         break;
     }
     default: {     /* dict views */
+        if (cycle) { sb_adds(b, "..."); return true; }     /* d[k] = d.values() */
         ObjIter *view = (ObjIter *)o;
         TypeId view_type = dict_view_type(vm, o->cls);
         sb_adds(b, o->cls->name->data);

@@ -57,10 +57,20 @@ bool unicode_isprintable(uint32_t c);
 /* str.isidentifier() (str_methods.c). */
 bool str_isidentifier(const ObjStr *s);
 
+/* The last offset of needle (n bytes) in hay[from, to), or -1, in linear
+ * time (str_methods.c; bytes.rfind uses it too). */
+int64_t str_rfind_bytes(const char *hay, int64_t from, int64_t to, const char *nd, int64_t n);
+
 /* format.c */
 Value fmt_percent(VM *vm, ObjStr *fmt, Value args);     /* "..." % args */
 Value fmt_format(VM *vm, Value v, ObjStr *spec);        /* format(v, spec) */
 Value fmt_str_format(VM *vm, ObjStr *fmt, Value *args, int nargs, ObjTuple *kwnames); /* str.format */
 Value fmt_format_map(VM *vm, ObjStr *fmt, Value mapping);                              /* str.format_map */
+/* The width or precision of a %-conversion, shared with bytes %: written
+ * as digits at s[*i] (ValueError "width too big" / "precision too big",
+ * bytes' "prec too big", past CPython's limits), or a '*' argument v
+ * (OverflowError). */
+bool fmt_pct_digits(VM *vm, const char *s, size_t len, size_t *i, bool prec, bool bytes, int64_t *out);
+bool fmt_pct_star_value(VM *vm, Value v, bool prec, int64_t *out);
 
 #endif

@@ -98,23 +98,52 @@ static uint32_t prev_cp(const char *s, size_t len, size_t *pos) {
     return utf8_decode(s, len, &p);
 }
 
-/* Byte search: the first (or last) offset of needle in hay[from, to), or -1. */
+/* Byte search: the first (or last) offset of needle in hay[from, to), or -1.
+ * Both take linear time, as CPython's adaptive search: glibc's memmem is a
+ * two-way search, and rfind runs KMP over the reversed text for long
+ * needles (a naive scan is quadratic on 'a'*N + 'b' patterns). */
 static int64_t find_bytes(const char *hay, int64_t from, int64_t to, const char *nd, int64_t n) {
     if (n == 0) return from <= to ? from : -1;
-    for (int64_t i = from; i + n <= to; i++) {
-        const char *p = memchr(hay + i, nd[0], (size_t)(to - n + 1 - i));
-        if (!p) return -1;
-        i = p - hay;
-        if (memcmp(p, nd, (size_t)n) == 0) return i;
-    }
-    return -1;
+    if (to - from < n) return -1;
+    const char *p = memmem(hay + from, (size_t)(to - from), nd, (size_t)n);
+    return p ? p - hay : -1;
 }
 
-static int64_t rfind_bytes(const char *hay, int64_t from, int64_t to, const char *nd, int64_t n) {
-    if (n == 0) return from <= to ? to : -1;
+static int64_t rfind_naive(const char *hay, int64_t from, int64_t to, const char *nd, int64_t n) {
     for (int64_t i = to - n; i >= from; i--)
         if (hay[i] == nd[0] && memcmp(hay + i, nd, (size_t)n) == 0) return i;
     return -1;
+}
+
+/* KMP from the right: fail[k] is the length of the longest proper border
+ * of the needle's last k+1 bytes. -2 if out of memory. */
+static int64_t rfind_kmp(const char *hay, int64_t from, int64_t to, const char *nd, int64_t n) {
+    int64_t *fail = malloc((size_t)n * sizeof *fail);
+    if (!fail) return -2;
+    fail[0] = 0;
+    for (int64_t k = 1, b = 0; k < n; k++) {
+        while (b > 0 && nd[n - 1 - k] != nd[n - 1 - b]) b = fail[b - 1];
+        if (nd[n - 1 - k] == nd[n - 1 - b]) b++;
+        fail[k] = b;
+    }
+    int64_t r = -1;
+    for (int64_t i = to - 1, m = 0; i >= from; i--) {
+        while (m > 0 && hay[i] != nd[n - 1 - m]) m = fail[m - 1];
+        if (hay[i] == nd[n - 1 - m]) m++;
+        if (m == n) { r = i; break; }
+    }
+    free(fail);
+    return r;
+}
+
+int64_t str_rfind_bytes(const char *hay, int64_t from, int64_t to, const char *nd, int64_t n) {
+    if (n == 0) return from <= to ? to : -1;
+    if (to - from < n) return -1;
+    if (n > 16 && to - from > 256) {
+        int64_t r = rfind_kmp(hay, from, to, nd, n);
+        if (r != -2) return r;
+    }
+    return rfind_naive(hay, from, to, nd, n);
 }
 
 /* ---- argument checking (CPython's several message styles) -------------- */
@@ -300,7 +329,7 @@ static bool split_sep(VM *vm, ObjList *l, ObjStr *s, ObjStr *sep, int64_t maxspl
         return add_piece(vm, l, s, i, s->len) == 0;
     }
     int64_t end = s->len, at;
-    while (maxsplit-- != 0 && (at = rfind_bytes(s->data, 0, end, sep->data, sep->len)) >= 0) {
+    while (maxsplit-- != 0 && (at = str_rfind_bytes(s->data, 0, end, sep->data, sep->len)) >= 0) {
         if (add_piece(vm, l, s, at + sep->len, end) < 0) return false;
         end = at;
     }
@@ -506,7 +535,7 @@ static Value do_find(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *n
     if (!get_range(vm, args, nargs, kw, name, false, &r)) return ERR;
     int64_t at = -1;
     if (r.bstart <= r.bend || r.sub->len == 0)
-        at = right ? rfind_bytes(r.s->data, r.bstart, r.bend, r.sub->data, r.sub->len)
+        at = right ? str_rfind_bytes(r.s->data, r.bstart, r.bend, r.sub->data, r.sub->len)
                    : find_bytes(r.s->data, r.bstart, r.bend, r.sub->data, r.sub->len);
     if (at < 0) {
         if (raise) return exc_raise(vm, E_ValueError, "substring not found");
@@ -837,7 +866,7 @@ static Value do_partition(VM *vm, Value *args, int nargs, ObjTuple *kw, const ch
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "must be str, not %T", args[1]);
     ObjStr *sep = S(args[1]);
     if (sep->len == 0) return exc_raise(vm, E_ValueError, "empty separator");
-    int64_t at = right ? rfind_bytes(s->data, 0, s->len, sep->data, sep->len)
+    int64_t at = right ? str_rfind_bytes(s->data, 0, s->len, sep->data, sep->len)
                        : find_bytes(s->data, 0, s->len, sep->data, sep->len);
     ObjTuple *t = tuple_new(vm, 3);
     if (!t) return ERR;

@@ -196,7 +196,8 @@ static Value item_get(VM *vm, const Core *c, int64_t i) {
     case 'u': {
         uint32_t x;
         memcpy(&x, p, 4);
-        return x > 0x10FFFF ? bad_char(vm, x) : str_char(vm, x);
+        if (x > 0x10FFFF) return exc_raise(vm, E_ValueError, "chr() arg not in range(0x110000)");
+        return str_char(vm, x);
     }
     case 'l': case 'q': { int64_t x; memcpy(&x, p, 8); return int_from_i64(vm, x); }
     default: { uint64_t x; memcpy(&x, p, 8); return int_from_u64(vm, x); }
@@ -366,21 +367,14 @@ static bool extend_iterable(VM *vm, Core *c, Value iterable) {
     return ok;
 }
 
-/* Appends the bytes p[0:n] as items; ValueError unless whole items, or
- * for a 'u' array code points beyond U+10FFFF. */
+/* Appends the bytes p[0:n] as items; ValueError unless whole items. (A
+ * 'u' array takes any 4 bytes, as CPython's: reading a code point beyond
+ * U+10FFFF raises.) */
 static bool append_bytes(VM *vm, Core *c, const uint8_t *p, int64_t n) {
     int size = c->kind->size;
     if (n % size) {
         exc_raise(vm, E_ValueError, "bytes length not a multiple of item size");
         return false;
-    }
-    for (int64_t i = 0; c->kind->code == 'u' && i < n; i += 4) {
-        uint32_t cp;
-        memcpy(&cp, p + i, 4);
-        if (cp > 0x10FFFF) {
-            bad_char(vm, cp);
-            return false;
-        }
     }
     return append_items(vm, c, p, n / size);
 }
@@ -404,6 +398,12 @@ static bool append_str(VM *vm, Core *c, ObjStr *s) {
 static bool buffer_of(VM *vm, Value v, BinBuf *b, Value *root) {
     *root = NONE_VAL;
     if (binbuf_get(v, b)) return true;
+    Core *c = core_find(vm, v);
+    if (c && c->kind->size != 1) {
+        /* CPython asks for a buffer of bytes, which only 'b' and 'B' arrays give */
+        exc_raise(vm, E_TypeError, "a bytes-like object is required");
+        return false;
+    }
     Value mv = memview_from_buffer_method(vm, v);
     if (mv == ERR) return false;
     if (mv != UNDEF) {
@@ -982,7 +982,11 @@ static Value compare(VM *vm, Value *args, int nargs, ObjTuple *kw, CmpOp op) {
     if (!d) return NOTIMPL_VAL;
     int64_t la = core_len(c), lb = core_len(d);
     if ((op == CMP_EQ || op == CMP_NE) && la != lb) return bool_val(op == CMP_NE);
+    /* Items of one integer or character kind are equal when their bytes are. */
+    bool raw = c->kind == d->kind && !is_float_kind(c->kind);
     for (int64_t i = 0; i < la && i < lb; i++) {
+        if (raw && memcmp(core_at(c, i), core_at(d, i), c->kind->size) == 0) continue;
+        if (raw && (op == CMP_EQ || op == CMP_NE)) return bool_val(op == CMP_NE);
         Value x = item_get(vm, c, i), y = x == ERR ? ERR : item_get(vm, d, i);
         int eq = y == ERR ? -1 : op_compare_bool(vm, CMP_EQ, x, y);
         if (eq < 0) return ERR;
@@ -1088,6 +1092,19 @@ static Value a_itemsize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return c ? int_val(c->kind->size) : ERR;
 }
 
+/* A plain array takes no attributes of its own (CPython's has no dict);
+ * a subclass's instances take any. */
+static Value a_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Core *c = method_self(vm, "__setattr__", args, nargs, kw, 2, 2);
+    if (!c) return ERR;
+    if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", args[1]);
+    ObjStr *name = AS(ObjStr, args[1]);
+    ObjClass *cls = as_obj(args[0])->cls;
+    if (cls == array_class(c) && class_lookup(cls, name) == UNDEF)
+        return exc_raise(vm, E_AttributeError, "'array.array' object has no attribute '%s'", name->data);
+    return op_generic_setattr(vm, args[0], name, args[2]) < 0 ? ERR : NONE_VAL;
+}
+
 static Value a_class_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__class_getitem__", nargs - 1, kw, 1, 1)) return ERR;
     return class_generic_alias(vm, args[0], args[1]);
@@ -1163,7 +1180,7 @@ static const MethodDef array_methods[] = {
     {"__iadd__", a_iadd}, {"__mul__", a_mul}, {"__rmul__", a_rmul}, {"__imul__", a_imul},
     {"__eq__", a_eq}, {"__ne__", a_ne}, {"__lt__", a_lt}, {"__le__", a_le}, {"__gt__", a_gt}, {"__ge__", a_ge},
     {"__hash__", a_hash}, {"__copy__", a_copy}, {"__deepcopy__", a_deepcopy}, {"__reduce_ex__", a_reduce_ex},
-    {"__buffer__", a_buffer}, {"__release_buffer__", a_release_buffer},
+    {"__buffer__", a_buffer}, {"__release_buffer__", a_release_buffer}, {"__setattr__", a_setattr},
     {"append", a_append}, {"extend", a_extend}, {"insert", a_insert}, {"pop", a_pop}, {"remove", a_remove},
     {"index", a_index}, {"count", a_count}, {"reverse", a_reverse}, {"byteswap", a_byteswap},
     {"buffer_info", a_buffer_info}, {"tobytes", a_tobytes}, {"frombytes", a_frombytes}, {"tolist", a_tolist},

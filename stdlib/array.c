@@ -104,8 +104,14 @@ static Core *self_core(VM *vm, Value self) {
 
 /* A new empty array of class cls (array.array or a subclass). */
 static Value array_make(VM *vm, ObjTuple *types, ObjClass *cls, const Kind *k, Core **out) {
+    if (cls->instance_kind != OBJ_INSTANCE || (cls->obj.flags & CLASS_SLOTS)) {
+        /* a class that also derives from list, an exception, ...: an array
+         * needs a plain instance with an attribute dict */
+        exc_raise(vm, E_TypeError, "multiple bases have instance lay-out conflict");
+        return ERR;
+    }
     ObjInstance *self = instance_new(vm, cls);
-    ObjDict *hidden = self && self->dict ? gc_subtype_dict_make(vm, &self->dict->obj) : NULL;
+    ObjDict *hidden = self ? gc_subtype_dict_make(vm, &self->dict->obj) : NULL;
     Value buf = hidden ? bytearray_new(vm, NULL, 0) : ERR;
     Core *c = buf != ERR ? gc_new(vm, sizeof(Core), OBJ_CDATA, AS(ObjClass, types->items[2])) : NULL;
     if (!c) return ERR;
@@ -452,9 +458,14 @@ static ObjTuple *types_of(VM *vm, ObjClass *cls) {
 /* array.__new__(cls, typecode[, initializer]): the whole construction, as
  * in CPython (array has no __init__ of its own). */
 static Value array_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjClass *cls = is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0]) : NULL;
-    ObjTuple *types = cls ? types_of(vm, cls) : NULL;
-    if (!types) return exc_raise(vm, E_TypeError, "array.__new__(X): X is not a subtype of array.array");
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "array.array.__new__(): not enough arguments");
+    if (!is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "array.array.__new__(X): X is not a type object (%T)", args[0]);
+    ObjClass *cls = AS(ObjClass, args[0]);
+    ObjTuple *types = types_of(vm, cls);
+    if (!types)
+        return exc_raise(vm, E_TypeError, "array.array.__new__(%s): %s is not a subtype of array.array",
+                         cls->name->data, cls->name->data);
     if (kw && kw->len && cls == AS(ObjClass, types->items[0]))
         return exc_raise(vm, E_TypeError, "array.array() takes no keyword arguments");
     int n = nargs - 1;

@@ -52,11 +52,15 @@ static const Kind kinds[] = {
     {'d', 8, false, NULL, 16},
 };
 
+static const Kind *kind_of_code(char code) {
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (kinds[i].code == code) return &kinds[i];
+    return NULL;
+}
+
 static const Kind *kind_of(Value code) {
     if (!is_str(code) || AS(ObjStr, code)->len != 1) return NULL;
-    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (kinds[i].code == AS(ObjStr, code)->data[0]) return &kinds[i];
-    return NULL;
+    return kind_of_code(AS(ObjStr, code)->data[0]);
 }
 
 static bool is_float_kind(const Kind *k) { return k->code == 'f' || k->code == 'd'; }
@@ -271,21 +275,27 @@ static bool pack_wide(VM *vm, const Kind *k, Value n, uint8_t *out) {
     return true;
 }
 
+/* x within the range of kind k (of fewer than 8 bytes), or OverflowError
+ * naming its C type. */
+static bool in_kind_range(VM *vm, const Kind *k, int64_t x) {
+    int bits = 8 * k->size;
+    int64_t lo = k->is_signed ? -((int64_t)1 << (bits - 1)) : 0;
+    int64_t hi = k->is_signed ? ((int64_t)1 << (bits - 1)) - 1 : ((int64_t)1 << bits) - 1;
+    if (x >= lo && x <= hi) return true;
+    exc_raise(vm, E_OverflowError, "%s is %s", k->name, x > hi ? "greater than maximum" : "less than minimum");
+    return false;
+}
+
 static bool pack_int(VM *vm, const Kind *k, Value v, uint8_t *out) {
     Value n = int_arg(vm, v);
     if (n == ERR) return false;
     if (k->code == 'q' || k->code == 'Q' || k->code == 'I' || k->code == 'L') return pack_wide(vm, k, n, out);
     int64_t x;
     if (!int_to_i64(n, &x)) return overflow(vm, "Python int too large to convert to C long");
-    if (k->size < 8) {
-        int bits = 8 * k->size;
-        int64_t lo = k->is_signed ? -((int64_t)1 << (bits - 1)) : 0;
-        int64_t hi = k->is_signed ? ((int64_t)1 << (bits - 1)) - 1 : ((int64_t)1 << bits) - 1;
-        if (x > hi || x < lo) {
-            exc_raise(vm, E_OverflowError, "%s is %s", k->name, x > hi ? "greater than maximum" : "less than minimum");
-            return false;
-        }
-    }
+    /* CPython reads a 'b' item as a C short and an 'H' item as a C int
+     * first: values outside those ranges are reported as such. */
+    const Kind *first = k->code == 'b' ? kind_of_code('h') : k->code == 'H' ? kind_of_code('i') : NULL;
+    if ((first && !in_kind_range(vm, first, x)) || (k->size < 8 && !in_kind_range(vm, k, x))) return false;
     store_uint(out, k->size, (uint64_t)x);
     return true;
 }

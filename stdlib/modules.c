@@ -43,6 +43,7 @@ static const NativeModule registry[] = {
     {"_signal", mod_signal_init},
     {"errno", mod_errno_init},
     {"unicodedata", mod_unicodedata_init},
+    {"array", mod_array_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

@@ -67,5 +67,6 @@ bool mod_subprocess_init(VM *vm, ObjModule *m);
 bool mod_signal_init(VM *vm, ObjModule *m);
 bool mod_errno_init(VM *vm, ObjModule *m);
 bool mod_unicodedata_init(VM *vm, ObjModule *m);
+bool mod_array_init(VM *vm, ObjModule *m);
 
 #endif

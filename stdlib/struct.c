@@ -19,6 +19,7 @@
 #include "../vm/ops.h"
 #include "../vm/str.h"
 #include "../vm/binbuf.h"
+#include "../vm/memview.h"
 #include "modules.h"
 
 /* A parsed format: its text, byte order and mode, and what fmt_scan found. */
@@ -453,14 +454,28 @@ static Value s_pack_into(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* A bytes-like argument, or the memoryview that its __buffer__ gives (an
+ * array.array's), kept as a root until the caller pops it (*rooted). */
+static bool buffer_arg(VM *vm, Value v, BinBuf *b, bool *rooted) {
+    *rooted = false;
+    if (binbuf_get(v, b)) return true;
+    Value mv = memview_from_buffer_method(vm, v);
+    if (mv == ERR) return false;
+    if (mv == UNDEF || !binbuf_get(mv, b)) return binbuf_arg(vm, v, b);
+    return (*rooted = vm_push_root(vm, mv));
+}
+
 static Value s_unpack(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Fmt f;
     BinBuf b;
     if (!args_no_kw(vm, "unpack", kw)) return ERR;
     if (nargs != 2) return exc_raise(vm, E_TypeError, "unpack expected 2 arguments, got %d", nargs);
-    if (!fmt_scan(vm, args[0], &f) || !binbuf_arg(vm, args[1], &b)) return ERR;
-    if (b.n != f.size) return raise_error(vm, "unpack requires a buffer of %lld bytes", (long long)f.size);
-    return unpack_values(vm, &f, b.p);
+    bool rooted;
+    if (!fmt_scan(vm, args[0], &f) || !buffer_arg(vm, args[1], &b, &rooted)) return ERR;
+    Value r = b.n != f.size ? raise_error(vm, "unpack requires a buffer of %lld bytes", (long long)f.size)
+                            : unpack_values(vm, &f, b.p);
+    if (rooted) vm_pop_roots(vm, 1);
+    return r;
 }
 
 static Value s_unpack_from(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -472,8 +487,11 @@ static Value s_unpack_from(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_bind(vm, "unpack_from", args, nargs, kw, names, 3, 3, 2, 0, a)) return ERR;
     if (!fmt_scan(vm, a[0], &f)) return ERR;
     if (a[2] != UNDEF && !index_value(vm, a[2], &off, NULL)) return ERR;
-    if (!binbuf_arg(vm, a[1], &b) || !place(vm, &off, b.n, f.size, false)) return ERR;
-    return unpack_values(vm, &f, b.p + off);
+    bool rooted;
+    if (!buffer_arg(vm, a[1], &b, &rooted)) return ERR;
+    Value r = place(vm, &off, b.n, f.size, false) ? unpack_values(vm, &f, b.p + off) : ERR;
+    if (rooted) vm_pop_roots(vm, 1);
+    return r;
 }
 
 /* _iter_check(format, buffer): the struct's size after checking that the
@@ -483,7 +501,9 @@ static Value s_iter_check(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     BinBuf b;
     if (!args_check(vm, "iter_unpack", nargs, kw, 2, 2) || !fmt_scan(vm, args[0], &f)) return ERR;
     if (f.size == 0) return raise_error(vm, "cannot iteratively unpack with a struct of length 0");
-    if (!binbuf_arg(vm, args[1], &b)) return ERR;
+    bool rooted;
+    if (!buffer_arg(vm, args[1], &b, &rooted)) return ERR;
+    if (rooted) vm_pop_roots(vm, 1);     /* only its length is read */
     if (b.n % f.size)
         return raise_error(vm, "iterative unpacking requires a buffer of a multiple of %lld bytes", (long long)f.size);
     return int_from_i64(vm, f.size);

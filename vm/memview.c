@@ -25,6 +25,7 @@
 typedef struct MemView {
     Obj obj;
     Value base;         /* the bytes or bytearray whose memory this is */
+    Value owner;        /* what .obj reports: base, or the object that exported it (an array) */
     int64_t offset;     /* of item 0, in bytes */
     int64_t len;        /* items */
     int64_t stride;     /* bytes from one item to the next; < 0 when reversed */
@@ -33,7 +34,10 @@ typedef struct MemView {
     bool readonly, released;
 } MemView;
 
-static void mv_mark(VM *vm, Obj *o) { gc_mark_value(vm, ((MemView *)o)->base); }
+static void mv_mark(VM *vm, Obj *o) {
+    gc_mark_value(vm, ((MemView *)o)->base);
+    gc_mark_value(vm, ((MemView *)o)->owner);
+}
 
 /* An unreleased view of a bytearray ends its export when collected. */
 static void unexport(MemView *m) {
@@ -177,7 +181,7 @@ bad_value:
 static Value view_new(VM *vm, Value base, int64_t offset, int64_t len, int64_t stride, char fmt, bool readonly) {
     MemView *m = gc_new(vm, sizeof(MemView), OBJ_CDATA, vm->types[T_MEMORYVIEW]);
     if (!m) return ERR;
-    m->base = base;
+    m->base = m->owner = base;
     m->offset = offset, m->len = len, m->stride = stride;
     m->fmt = fmt;
     m->itemsize = format_size((char[]){fmt, 0});
@@ -187,12 +191,28 @@ static Value view_new(VM *vm, Value base, int64_t offset, int64_t len, int64_t s
     return obj_val(m);
 }
 
+/* Another view of src's memory, with src's owner. */
+static Value view_like(VM *vm, const MemView *src, int64_t offset, int64_t len, int64_t stride, char fmt, bool readonly) {
+    Value v = view_new(vm, src->base, offset, len, stride, fmt, readonly);
+    if (v != ERR) ((MemView *)as_obj(v))->owner = src->owner;
+    return v;
+}
+
+Value memview_typed(VM *vm, Value base, Value owner, char fmt) {
+    BinBuf b = {0};
+    binbuf_get(base, &b);
+    int size = format_size((char[]){fmt, 0});
+    Value v = view_new(vm, base, 0, b.n / size, size, fmt, is_kind(base, OBJ_BYTES));
+    if (v != ERR) ((MemView *)as_obj(v))->owner = owner;
+    return v;
+}
+
 /* A view of v's whole memory: memoryview(v). */
 Value memview_of(VM *vm, Value v) {
     MemView *src = as_mv(v);
     if (src) {
         if (src->released) return exc_raise(vm, E_ValueError, "operation forbidden on released memoryview object");
-        return view_new(vm, src->base, src->offset, src->len, src->stride, src->fmt, src->readonly);
+        return view_like(vm, src, src->offset, src->len, src->stride, src->fmt, src->readonly);
     }
     if (is_kind(v, OBJ_BYTES)) return view_new(vm, v, 0, AS(ObjBytes, v)->len, 1, 'B', true);
     if (is_kind(v, OBJ_BYTEARRAY)) return view_new(vm, v, 0, AS(ObjByteArray, v)->len, 1, 'B', false);
@@ -282,7 +302,7 @@ static Value mv_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         int64_t start, stop, step;
         int64_t n = slice_indices(vm, AS(ObjSlice, key), m->len, &start, &stop, &step);
         if (n < 0) return ERR;
-        return view_new(vm, m->base, m->offset + start * m->stride, n, m->stride * step, m->fmt, m->readonly);
+        return view_like(vm, m, m->offset + start * m->stride, n, m->stride * step, m->fmt, m->readonly);
     }
     int64_t i;
     if (!is_intlike(key) && op_special(vm, key, N___index__) == UNDEF)
@@ -398,7 +418,7 @@ static Value mv_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value mv_toreadonly(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     MemView *m = self_mv(vm, args, nargs, kw, "toreadonly", 0, 0);
-    return m ? view_new(vm, m->base, m->offset, m->len, m->stride, m->fmt, true) : ERR;
+    return m ? view_like(vm, m, m->offset, m->len, m->stride, m->fmt, true) : ERR;
 }
 
 /* cast(format[, shape]): the same bytes read as items of another format;
@@ -430,7 +450,7 @@ static Value mv_cast(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (n <= 0) return exc_raise(vm, E_ValueError, "memoryview.cast(): elements of shape must be integers > 0");
         if (n != len) return exc_raise(vm, E_TypeError, "memoryview: product(shape) * itemsize != buffer size");
     }
-    return view_new(vm, m->base, m->offset, len, size, fmt, m->readonly);
+    return view_like(vm, m, m->offset, len, size, fmt, m->readonly);
 }
 
 static Value mv_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -493,7 +513,7 @@ static MemView *attr_self(VM *vm, Value *args, int nargs, ObjTuple *kw, const ch
 
 static Value tuple1(VM *vm, Value v) { ObjTuple *t = tuple_from(vm, &v, 1); return t ? obj_val(t) : ERR; }
 
-static Value a_obj(VM *vm, Value *a, int n, ObjTuple *kw) { MemView *m = attr_self(vm, a, n, kw, "obj"); return m ? m->base : ERR; }
+static Value a_obj(VM *vm, Value *a, int n, ObjTuple *kw) { MemView *m = attr_self(vm, a, n, kw, "obj"); return m ? m->owner : ERR; }
 static Value a_nbytes(VM *vm, Value *a, int n, ObjTuple *kw) {
     MemView *m = attr_self(vm, a, n, kw, "nbytes");
     return m ? int_val(m->len * m->itemsize) : ERR;

@@ -180,7 +180,7 @@ static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
 static bool subtype_layout(uint8_t k) {
     switch ((ObjKind)k) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT: case OBJ_SET:
-    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY:
+    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY: case OBJ_ITER:
         return true;
     default:
         return false;

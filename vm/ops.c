@@ -1701,7 +1701,7 @@ static Value getitem_next(VM *vm, ObjIter *it) {
 }
 
 ObjIter *iter_new(VM *vm, ObjClass *cls, IterNextFn next) {
-    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, cls);
+    ObjIter *it = gc_new_instance(vm, sizeof(ObjIter), OBJ_ITER, cls);
     if (!it) return NULL;
     it->next = next;
     it->a = it->b = it->c = UNDEF;
@@ -1741,6 +1741,7 @@ static inline __attribute__((always_inline)) Value iter_of(VM *vm, Value v, bool
         }
     }
     if (layout) return layout_fail(vm, v, N___iter__) ? UNDEF : ERR;
+    if (op_special(vm, v, N___iter__) == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not iterable", v);
     Value r = call_special(vm, v, N___iter__, NULL, 0);
     if (r == ERR) return ERR;
     if (r != UNDEF) {
@@ -1754,8 +1755,14 @@ static inline __attribute__((always_inline)) Value iter_of(VM *vm, Value v, bool
 
 Value op_iter(VM *vm, Value v) { return iter_of(vm, v, false); }
 
+IterNextFn op_native_next(VM *vm, Value it) {
+    if (!is_kind(it, OBJ_ITER) || !by_layout(vm, as_obj(it), N___next__)) return NULL;
+    return AS(ObjIter, it)->next;
+}
+
 Value op_next(VM *vm, Value it) {
-    if (is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) return AS(ObjIter, it)->next(vm, AS(ObjIter, it));
+    IterNextFn next = op_native_next(vm, it);
+    if (next) return next(vm, AS(ObjIter, it));
     if (is_generator(vm, it)) {
         bool done;
         Value r = gen_resume(vm, AS(ObjGen, it), NONE_VAL, UNDEF, &done);

@@ -109,7 +109,10 @@ Value op_special(VM *vm, Value obj, NameId name) {
 static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs) {
     Value m = op_special(vm, obj, name);
     if (m == UNDEF) return UNDEF;
-    if (m == NONE_VAL) return UNDEF;
+    /* A special method set to None blocks the operation: CPython fills the
+       slot all the same and calls None (callers that give None a meaning of
+       its own, __hash__, __iter__, __contains__, test for it first). */
+    if (m == NONE_VAL) return exc_raise(vm, E_TypeError, "'NoneType' object is not callable");
     Value argv[4];
     argv[0] = obj;
     for (int i = 0; i < nargs; i++) argv[i + 1] = args[i];
@@ -902,6 +905,10 @@ static inline __attribute__((always_inline)) int contains_of(VM *vm, Value c, Va
         }
     }
     if (layout) return layout_fail(vm, c, N___contains__) - 1;
+    if (op_special(vm, c, N___contains__) == NONE_VAL) {
+        exc_raise(vm, E_TypeError, "'%T' object is not a container", c);
+        return -1;
+    }
     Value r = call_special(vm, c, N___contains__, &item, 1);
     if (r == ERR) return -1;
     if (r != UNDEF) return op_truthy(vm, r);

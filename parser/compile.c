@@ -662,6 +662,10 @@ static ObjStr *make_qualname(Compiler *c, const char *name) {
     /* PEP 695 annotation scopes do not show in qualified names. */
     while (u && u->scope->is_annotation) u = u->parent;
     if (!u || u->scope->kind == SCOPE_MODULE) return intern(c, name);
+    /* A def or class whose name the enclosing scope declares global is
+       named as a module-level one would be. */
+    Symbol *sym = scope_lookup(u->scope, scope_mangle(c->vm, u->scope, name));
+    if (sym && (sym->flags & SYM_GLOBAL)) return intern(c, name);
     StrBuf b = SB_INIT;
     sb_adds(&b, u->qualname->data);
     if (u->scope->kind == SCOPE_FUNCTION) sb_adds(&b, ".<locals>");

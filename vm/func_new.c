@@ -98,10 +98,49 @@ static int set_kwdefaults(VM *vm, ObjFunction *fn, Value v) {
     return 0;
 }
 
+/* __name__ and __qualname__: strings, never deleted. */
+static int set_str(VM *vm, ObjStr **slot, const char *what, Value v) {
+    if (!is_str(v)) {
+        exc_raise(vm, E_TypeError, "%s must be set to a string object", what);
+        return -1;
+    }
+    *slot = AS(ObjStr, v);
+    return 0;
+}
+
+static int set_dict(VM *vm, ObjFunction *fn, Value v) {
+    if (v == UNDEF) {
+        exc_raise(vm, E_TypeError, "cannot delete __dict__");
+        return -1;
+    }
+    if (!is_dict(v)) {
+        exc_raise(vm, E_TypeError, "__dict__ must be set to a dictionary, not a '%T'", v);
+        return -1;
+    }
+    fn->dict = AS(ObjDict, v);
+    return 0;
+}
+
+static int fail(VM *vm, ExcId type, const char *msg) {
+    exc_raise(vm, type, "%s", msg);
+    return -1;
+}
+
 int func_set_special(VM *vm, ObjFunction *fn, ObjStr *name, Value v) {
-    if (!strcmp(name->data, "__code__")) return set_code(vm, fn, v);
-    if (!strcmp(name->data, "__defaults__")) return set_defaults(vm, fn, v);
-    if (!strcmp(name->data, "__kwdefaults__")) return set_kwdefaults(vm, fn, v);
+    const char *n = name->data;
+    if (n[0] != '_' || n[1] != '_') return 1;
+    if (!strcmp(n, "__code__")) return set_code(vm, fn, v);
+    if (!strcmp(n, "__defaults__")) return set_defaults(vm, fn, v);
+    if (!strcmp(n, "__kwdefaults__")) return set_kwdefaults(vm, fn, v);
+    if (!strcmp(n, "__name__")) return set_str(vm, &fn->name, "__name__", v);
+    if (!strcmp(n, "__qualname__")) return set_str(vm, &fn->qualname, "__qualname__", v);
+    if (!strcmp(n, "__doc__")) { fn->doc = v == UNDEF ? NONE_VAL : v; return 0; }
+    if (!strcmp(n, "__module__") && v != UNDEF) { fn->module = v; return 0; }
+    if (!strcmp(n, "__dict__")) return set_dict(vm, fn, v);
+    if (!strcmp(n, "__globals__") || !strcmp(n, "__closure__") || !strcmp(n, "__builtins__"))
+        return fail(vm, E_AttributeError, "readonly attribute");
+    /* kept in the function's dict, where a generic def stores its own */
+    if (!strcmp(n, "__type_params__") && !is_tuple(v)) return fail(vm, E_TypeError, "__type_params__ must be set to a tuple");
     return 1;
 }
 
@@ -215,4 +254,10 @@ void func_new_init(VM *vm) {
     ObjNative *n = native_new(vm, "__new__", function_new);
     if (n) dict_set_str(vm, vm->types[T_FUNCTION]->dict, vm_name(vm, N___new__), obj_val(n));
     class_add_native(vm, vm->types[T_CODE], "replace", code_replace);
+}
+
+Value func_builtins(VM *vm, ObjFunction *f) {
+    Value b = dict_get_str(f->globals, str_intern_cstr(vm, "__builtins__"));
+    if (is_kind(b, OBJ_MODULE)) return obj_val(AS(ObjModule, b)->dict);
+    return is_dict(b) ? b : obj_val(vm->builtins);
 }

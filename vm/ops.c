@@ -1055,6 +1055,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__kwdefaults__")) return f->kwdefaults ? obj_val(f->kwdefaults) : NONE_VAL;
         if (!strcmp(n, "__globals__")) return obj_val(f->globals);
         if (!strcmp(n, "__closure__")) return f->closure ? obj_val(f->closure) : NONE_VAL;
+        if (!strcmp(n, "__builtins__")) return func_builtins(vm, f);
         if (!strcmp(n, "__type_params__")) {     /* a generic def sets its own (PEP 695) */
             ObjTuple *t = tuple_new(vm, 0);
             return t ? obj_val(t) : ERR;
@@ -1159,12 +1160,6 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__isabstractmethod__")) return any_abstract(vm, (Value[]){p->fget, p->fset, p->fdel}, 3);
         break;
     }
-    case OBJ_CELL:
-        if (!strcmp(n, "cell_contents")) {
-            Value v = ((ObjCell *)o)->v;
-            return v == UNDEF ? exc_raise(vm, E_ValueError, "Cell is empty") : v;
-        }
-        break;
     case OBJ_ITER:
         if (o->cls == vm->types[T_TRACEBACK]) return exc_traceback_attr(vm, (ObjIter *)o, name);
         break;
@@ -1471,10 +1466,6 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if (is_kind(obj, OBJ_FUNCTION)) {
         ObjFunction *f = AS(ObjFunction, obj);
-        if (str_eq(name, vm_name(vm, N___name__)) && is_str(v)) { f->name = AS(ObjStr, v); return 0; }
-        if (str_eq(name, vm_name(vm, N___qualname__)) && is_str(v)) { f->qualname = AS(ObjStr, v); return 0; }
-        if (str_eq(name, vm_name(vm, N___doc__))) { f->doc = v; return 0; }
-        if (str_eq(name, vm_name(vm, N___module__))) { f->module = v; return 0; }
         int r = func_set_special(vm, f, name, v);
         if (r <= 0) return r;
         if (!f->dict && !(f->dict = dict_new(vm))) return -1;

@@ -1457,15 +1457,22 @@ missing:
     return false;
 }
 
-static bool fmt_num_arg(VM *vm, Value args, int64_t *argi, int64_t *out) {
+/* A `*` width (a C ssize_t in CPython) or precision (a C int); widths
+ * beyond 2**31 fail as CPython's allocation of them would. */
+static bool fmt_num_arg(VM *vm, Value args, int64_t *argi, int64_t *out, bool prec) {
     Value v;
     if (!fmt_next_arg(vm, args, argi, &v)) return false;
     if (!is_intlike(v)) {
         exc_raise(vm, E_TypeError, "* wants int");
         return false;
     }
-    if (!int_to_i64(v, out)) {
-        exc_raise(vm, E_ValueError, "width too big");
+    bool fits = int_to_i64(v, out);
+    if (!fits || (prec && (*out > INT32_MAX || *out < INT32_MIN))) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C %s", prec ? "int" : "ssize_t");
+        return false;
+    }
+    if (!prec && (*out > INT32_MAX || *out < -INT32_MAX)) {
+        exc_nomem(vm);
         return false;
     }
     return true;
@@ -1509,7 +1516,7 @@ static Value bytes_format(VM *vm, Value self, const uint8_t *p, int64_t n, Value
             else break;
         }
         if (i < n && p[i] == '*') {
-            if (!fmt_num_arg(vm, args, &argi, &f.width)) goto fail;
+            if (!fmt_num_arg(vm, args, &argi, &f.width, false)) goto fail;
             if (f.width < 0) { f.left = true; f.width = -f.width; }
             i++;
         } else {
@@ -1519,7 +1526,7 @@ static Value bytes_format(VM *vm, Value self, const uint8_t *p, int64_t n, Value
             i++;
             f.prec = 0;
             if (i < n && p[i] == '*') {
-                if (!fmt_num_arg(vm, args, &argi, &f.prec)) goto fail;
+                if (!fmt_num_arg(vm, args, &argi, &f.prec, true)) goto fail;
                 if (f.prec < 0) f.prec = 0;
                 i++;
             } else {

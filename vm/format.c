@@ -795,14 +795,24 @@ static bool pct_next(VM *vm, PctCtx *c, Value *out) {
     return true;
 }
 
-static bool pct_star(VM *vm, PctCtx *c, int64_t *out) {
+/* A `*` width (a C ssize_t in CPython) or precision (a C int). */
+static bool pct_star(VM *vm, PctCtx *c, int64_t *out, bool prec) {
     Value v;
     if (!pct_next(vm, c, &v)) return false;
-    if (!is_int(v) && !is_bool(v)) {
+    if (!is_intlike(v)) {
         exc_raise(vm, E_TypeError, "* wants int");
         return false;
     }
-    *out = is_int(v) ? as_int(v) : as_bool(v);
+    bool fits = int_to_i64(v, out);
+    if (!fits || (prec && (*out > INT32_MAX || *out < INT32_MIN))) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C %s", prec ? "int" : "ssize_t");
+        return false;
+    }
+    /* CPython tries to allocate such a width; padding gigabytes is no use */
+    if (!prec && (*out > INT32_MAX || *out < -INT32_MAX)) {
+        exc_nomem(vm);
+        return false;
+    }
     return true;
 }
 
@@ -987,7 +997,7 @@ static bool pct_conversion(VM *vm, PctCtx *c, ObjStr *fmt, size_t *pos, StrBuf *
     }
     if (i < len && s[i] == '*') {
         i++;
-        if (!pct_star(vm, c, &f.width)) return false;
+        if (!pct_star(vm, c, &f.width, false)) return false;
         if (f.width < 0) { f.left = true; f.width = -f.width; }
     } else {
         while (i < len && s[i] >= '0' && s[i] <= '9') f.width = (f.width < 0 ? 0 : f.width) * 10 + (s[i++] - '0');
@@ -997,7 +1007,7 @@ static bool pct_conversion(VM *vm, PctCtx *c, ObjStr *fmt, size_t *pos, StrBuf *
         f.prec = 0;
         if (i < len && s[i] == '*') {
             i++;
-            if (!pct_star(vm, c, &f.prec)) return false;
+            if (!pct_star(vm, c, &f.prec, true)) return false;
             if (f.prec < 0) f.prec = 0;
         } else {
             while (i < len && s[i] >= '0' && s[i] <= '9') f.prec = f.prec * 10 + (s[i++] - '0');

@@ -107,6 +107,9 @@ static Scope *new_scope(ST *st, ScopeKind kind, Node *node) {
     s->kind = kind;
     s->node = node;
     s->parent = st->cur;
+    /* A lambda or comprehension inside a comprehension's iterable is part
+     * of that iterable: no walrus anywhere in it (as CPython's symtable). */
+    s->comp_iter = st->cur ? st->cur->comp_iter : 0;
     /* A class body mangles with its own name; functions inherit theirs. */
     s->private_name = kind == SCOPE_CLASS ? node->u.cls.name : st->cur ? st->cur->private_name : NULL;
     if (st->cur) {

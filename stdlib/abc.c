@@ -9,24 +9,17 @@
 #include "../vm/func.h"
 #include "../vm/class.h"
 #include "../vm/exc.h"
+#include "../vm/match.h"
 #include "modules.h"
 
 enum { TP_SEQUENCE = 1 << 5, TP_MAPPING = 1 << 6 };
 
-/* _collection_flags(cls): the flags cls has or inherits, as CPython's values. */
+/* _collection_flags(cls): the flag cls has or inherits, as CPython's value. */
 static Value f_collection_flags(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_collection_flags", nargs, kw, 1, 1)) return ERR;
     if (!is_kind(args[0], OBJ_CLASS)) return int_val(0);
-    ObjTuple *mro = AS(ObjClass, args[0])->mro;
-    int64_t flags = 0;
-    for (int64_t i = 0; i < mro->len; i++) {
-        ObjClass *c = AS(ObjClass, mro->items[i]);
-        if (c->obj.flags & CLASS_SEQUENCE) flags |= TP_SEQUENCE;
-        if (c->obj.flags & CLASS_MAPPING) flags |= TP_MAPPING;
-        if (c == vm->types[T_LIST] || c == vm->types[T_TUPLE] || c == vm->types[T_RANGE]) flags |= TP_SEQUENCE;
-        if (c == vm->types[T_DICT]) flags |= TP_MAPPING;
-    }
-    return int_val(flags);
+    int f = match_collection(vm, AS(ObjClass, args[0]));
+    return int_val(f == CLASS_SEQUENCE ? TP_SEQUENCE : f == CLASS_MAPPING ? TP_MAPPING : 0);
 }
 
 /* _set_collection_flags(cls, flags): marks a class made by a script;
@@ -38,6 +31,7 @@ static Value f_set_collection_flags(VM *vm, Value *args, int nargs, ObjTuple *kw
     ObjClass *c = AS(ObjClass, args[0]);
     if (c->obj.flags & CLASS_BUILTIN) return FALSE_VAL;
     int64_t f = as_int(args[1]);
+    if (f & (TP_SEQUENCE | TP_MAPPING)) c->obj.flags &= (uint16_t)~(CLASS_SEQUENCE | CLASS_MAPPING);
     if (f & TP_SEQUENCE) c->obj.flags |= CLASS_SEQUENCE;
     if (f & TP_MAPPING) c->obj.flags |= CLASS_MAPPING;
     return TRUE_VAL;

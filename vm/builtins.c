@@ -31,6 +31,7 @@ static bool subclassable(TypeId t) {
     switch (t) {
     case T_OBJECT: case T_INT: case T_FLOAT: case T_COMPLEX: case T_STR: case T_BYTES: case T_BYTEARRAY: case T_LIST:
     case T_TUPLE: case T_DICT: case T_SET: case T_FROZENSET: case T_PROPERTY: case T_TYPE:
+    case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED:
         return true;
     default:
         return false;
@@ -53,6 +54,7 @@ static ObjKind instance_kind(TypeId t) {
     case T_DICT: return OBJ_DICT;
     case T_SET: case T_FROZENSET: return OBJ_SET;
     case T_PROPERTY: return OBJ_PROPERTY;
+    case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED: return OBJ_ITER;
     default: return OBJ_KIND_COUNT;
     }
 }
@@ -316,63 +318,15 @@ static Value b_ascii(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return r == ERR ? ERR : str_ascii(vm, AS(ObjStr, r));
 }
 
-/* The __instancecheck__ or __subclasscheck__ of spec's metaclass when it is
- * not type's; else UNDEF. */
-static Value meta_check(VM *vm, ObjClass *spec, NameId name) {
-    if (spec->obj.cls == vm->types[T_TYPE]) return UNDEF;
-    Value m = class_lookup(spec->obj.cls, vm_name(vm, name));
-    return m == UNDEF || m == dict_get_str(vm->types[T_TYPE]->dict, vm_name(vm, name)) ? UNDEF : m;
-}
-
-/* isinstance(v, spec) (inst) or issubclass(v, spec): spec is a class or a
- * (nested) tuple of classes; a metaclass may decide for its classes. */
-static int class_matches(VM *vm, Value v, Value spec, bool inst) {
-    if (is_kind(spec, OBJ_CLASS)) {
-        ObjClass *c = inst ? type_of(vm, v) : AS(ObjClass, v);
-        if (inst && c == AS(ObjClass, spec)) return 1;
-        Value m = meta_check(vm, AS(ObjClass, spec), inst ? N___instancecheck__ : N___subclasscheck__);
-        if (m == UNDEF) {
-            if (!inst && !is_kind(v, OBJ_CLASS)) {
-                exc_raise(vm, E_TypeError, "issubclass() arg 1 must be a class");
-                return -1;
-            }
-            return class_is_subclass(c, AS(ObjClass, spec));
-        }
-        Value argv[2] = {spec, v};
-        Value r = op_call(vm, m, argv, 2, NULL);
-        return r == ERR ? -1 : op_truthy(vm, r);
-    }
-    if (is_tuple(spec)) {
-        ObjTuple *t = AS(ObjTuple, spec);
-        for (int64_t i = 0; i < t->len; i++) {
-            int r = class_matches(vm, v, t->items[i], inst);
-            if (r) return r;
-        }
-        return 0;
-    }
-    if (is_obj(spec) && !is_kind(spec, OBJ_CLASS)) {
-        /* Something else may implement the check itself (typing's aliases, unions). */
-        Value m = op_special(vm, spec, inst ? N___instancecheck__ : N___subclasscheck__);
-        if (m != UNDEF) {
-            Value argv[2] = {spec, v};
-            Value r = op_call(vm, m, argv, 2, NULL);
-            return r == ERR ? -1 : op_truthy(vm, r);
-        }
-    }
-    exc_raise(vm, E_TypeError, inst ? "isinstance() arg 2 must be a type, a tuple of types, or a union"
-                                    : "issubclass() arg 2 must be a class, a tuple of classes, or a union");
-    return -1;
-}
-
 static Value b_isinstance(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "isinstance", nargs, kw, 2, 2)) return ERR;
-    int r = class_matches(vm, args[0], args[1], true);
+    int r = isinstance_check(vm, args[0], args[1], true);
     return r < 0 ? ERR : bool_val(r);
 }
 
 static Value b_issubclass(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "issubclass", nargs, kw, 2, 2)) return ERR;
-    int r = class_matches(vm, args[0], args[1], false);
+    int r = isinstance_check(vm, args[0], args[1], false);
     return r < 0 ? ERR : bool_val(r);
 }
 

@@ -49,7 +49,9 @@ static Value iter_m_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
     if (!is_kind(args[0], OBJ_ITER) || !AS(ObjIter, args[0])->next)
         return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", args[0]);
-    Value v = op_next(vm, args[0]);
+    /* The layout's own step, not op_next: a subclass's __next__ reaches
+       this through super() and would otherwise call itself. */
+    Value v = AS(ObjIter, args[0])->next(vm, AS(ObjIter, args[0]));
     if (v == UNDEF) return stop_iteration(vm);
     return v;
 }
@@ -73,11 +75,42 @@ static int64_t items_left(VM *vm, ObjIter *it) {
     return it->i + 1;       /* reversed(sequence): the next index counts down to 0 */
 }
 
+static Value seq_rev_next(VM *vm, ObjIter *it);
+
 static Value iter_m_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__length_hint__", nargs - 1, kw, 0, 0)) return ERR;
     if (!is_kind(args[0], OBJ_ITER)) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", args[0]);
     int64_t n = items_left(vm, AS(ObjIter, args[0]));
+    ObjIter *it = AS(ObjIter, args[0]);
+    if (it->next == seq_rev_next && n > 0) {
+        /* reversed(sequence): the sequence may have shrunk since */
+        int64_t len = op_len(vm, it->a);
+        if (len < 0) return ERR;
+        if (len < n) n = 0;
+    }
     return int_val(n > 0 ? n : 0);
+}
+
+/* The class a __new__ of type t makes an instance of: args[0], which is t
+ * or a Python subclass of it (whose instances share the ObjIter layout). */
+static ObjClass *new_class(VM *vm, Value *args, int nargs, TypeId t) {
+    ObjClass *base = vm->types[t];
+    const char *bn = base->name->data;
+    if (nargs < 1) {
+        exc_raise(vm, E_TypeError, "%s.__new__(): not enough arguments", bn);
+        return NULL;
+    }
+    if (!is_kind(args[0], OBJ_CLASS)) {
+        exc_raise(vm, E_TypeError, "%s.__new__(X): X is not a type object (%T)", bn, args[0]);
+        return NULL;
+    }
+    ObjClass *cls = AS(ObjClass, args[0]);
+    if (!class_is_subclass(cls, base)) {
+        exc_raise(vm, E_TypeError, "%s.__new__(%s): %s is not a subtype of %s", bn, cls->name->data,
+                  cls->name->data, bn);
+        return NULL;
+    }
+    return cls;
 }
 
 /* ---- enumerate ---------------------------------------------------------- */
@@ -101,9 +134,11 @@ static Value enumerate_next(VM *vm, ObjIter *it) {
 /* enumerate.__new__(cls, iterable, start=0) */
 static Value enumerate_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"iterable", "start"};
+    ObjClass *cls = new_class(vm, args, nargs, T_ENUMERATE);
+    if (!cls) return ERR;
     Value p[2];
     if (!args_bind(vm, "enumerate", args + 1, nargs - 1, kw, names, 2, 2, 0, ARGS_INVALID_KW | ARGS_DUP_INVALID, p)) return ERR;
-    if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "enumerate() missing required argument 'iterable'");
+    if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
     Value start = int_val(0);
     if (p[1] != UNDEF) {
         start = p[1];
@@ -118,7 +153,7 @@ static Value enumerate_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     Value src = op_iter(vm, p[0]);
     if (src == ERR) return ERR;
-    ObjIter *it = iter_new(vm, vm->types[T_ENUMERATE], enumerate_next);
+    ObjIter *it = iter_new(vm, cls, enumerate_next);
     if (!it) return ERR;
     it->a = src;
     it->b = start;
@@ -186,6 +221,8 @@ static ObjTuple *iter_tuple(VM *vm, Value *args, int n) {
 
 /* zip.__new__(cls, *iterables, strict=False) */
 static Value zip_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjClass *cls = new_class(vm, args, nargs, T_ZIP);
+    if (!cls) return ERR;
     int nkw = kw ? (int)kw->len : 0;
     bool strict = false;
     if (nkw > 1) return exc_raise(vm, E_TypeError, "zip() takes at most 1 keyword argument (%d given)", nkw);
@@ -199,7 +236,7 @@ static Value zip_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     ObjTuple *its = iter_tuple(vm, args + 1, nargs - 1);
     if (!its) return ERR;
-    ObjIter *it = iter_new(vm, vm->types[T_ZIP], zip_next);
+    ObjIter *it = iter_new(vm, cls, zip_next);
     if (!it) return ERR;
     it->a = obj_val(its);
     it->i = strict;
@@ -237,11 +274,13 @@ static Value map_next(VM *vm, ObjIter *it) {
 
 /* map.__new__(cls, func, *iterables) */
 static Value map_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjClass *cls = new_class(vm, args, nargs, T_MAP);
+    if (!cls) return ERR;
     if (!args_no_kw(vm, "map", kw)) return ERR;
     if (nargs < 3) return exc_raise(vm, E_TypeError, "map() must have at least two arguments.");
     ObjTuple *its = iter_tuple(vm, args + 2, nargs - 2);
     if (!its) return ERR;
-    ObjIter *it = iter_new(vm, vm->types[T_MAP], map_next);
+    ObjIter *it = iter_new(vm, cls, map_next);
     if (!it) return ERR;
     it->a = args[1];
     it->b = obj_val(its);
@@ -269,11 +308,13 @@ static Value filter_next(VM *vm, ObjIter *it) {
 
 /* filter.__new__(cls, function_or_none, iterable) */
 static Value filter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjClass *cls = new_class(vm, args, nargs, T_FILTER);
+    if (!cls) return ERR;
     if (!args_no_kw(vm, "filter", kw)) return ERR;
     if (nargs != 3) return exc_raise(vm, E_TypeError, "filter expected 2 arguments, got %d", nargs - 1);
     Value src = op_iter(vm, args[2]);
     if (src == ERR) return ERR;
-    ObjIter *it = iter_new(vm, vm->types[T_FILTER], filter_next);
+    ObjIter *it = iter_new(vm, cls, filter_next);
     if (!it) return ERR;
     it->a = args[1];
     it->b = src;
@@ -332,8 +373,8 @@ static Value seq_rev_next(VM *vm, ObjIter *it) {
     return v;
 }
 
-static Value rev_iter(VM *vm, TypeId t, IterNextFn next, Value seq, int64_t i) {
-    ObjIter *it = iter_new(vm, vm->types[t], next);
+static Value rev_iter(VM *vm, ObjClass *cls, IterNextFn next, Value seq, int64_t i) {
+    ObjIter *it = iter_new(vm, cls, next);
     if (!it) return ERR;
     it->a = seq;
     it->i = i;
@@ -344,20 +385,22 @@ static bool is_dict_view(VM *vm, Value v) {
     return is_kind(v, OBJ_ITER) && dict_view_type(vm, as_obj(v)->cls) != T_COUNT;
 }
 
-/* reversed(seq) */
-static Value reversed_of(VM *vm, Value seq) {
+/* reversed(seq), made an instance of cls (reversed or a subclass) unless
+ * seq has its own __reversed__ (as CPython, which calls it whatever cls). */
+static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
+    ObjClass *lrev = vm->types[T_LIST_REVITER];
     if (is_obj(seq)) {
         switch ((ObjKind)as_obj(seq)->kind) {
-        case OBJ_LIST: return rev_iter(vm, T_LIST_REVITER, list_rev_next, seq, AS(ObjList, seq)->len - 1);
-        case OBJ_TUPLE: return rev_iter(vm, T_REVERSED, tuple_rev_next, seq, AS(ObjTuple, seq)->len - 1);
-        case OBJ_BYTES: return rev_iter(vm, T_REVERSED, bytes_rev_next, seq, AS(ObjBytes, seq)->len - 1);
-        case OBJ_STR: return rev_iter(vm, T_REVERSED, str_rev_next, seq, AS(ObjStr, seq)->len);
+        case OBJ_LIST: return rev_iter(vm, lrev, list_rev_next, seq, AS(ObjList, seq)->len - 1);
+        case OBJ_TUPLE: return rev_iter(vm, cls, tuple_rev_next, seq, AS(ObjTuple, seq)->len - 1);
+        case OBJ_BYTES: return rev_iter(vm, cls, bytes_rev_next, seq, AS(ObjBytes, seq)->len - 1);
+        case OBJ_STR: return rev_iter(vm, cls, str_rev_next, seq, AS(ObjStr, seq)->len);
         case OBJ_DICT: case OBJ_ITER:
             if (is_dict(seq) || is_dict_view(vm, seq)) {
                 /* Dicts keep insertion order: reverse a snapshot of it. */
                 ObjList *l = op_to_list(vm, seq);
                 if (!l) return ERR;
-                return rev_iter(vm, T_LIST_REVITER, list_rev_next, obj_val(l), l->len - 1);
+                return rev_iter(vm, lrev, list_rev_next, obj_val(l), l->len - 1);
             }
             break;
         default:
@@ -371,14 +414,16 @@ static Value reversed_of(VM *vm, Value seq) {
         return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
     int64_t n = op_len(vm, seq);
     if (n < 0) return ERR;
-    return rev_iter(vm, T_REVERSED, seq_rev_next, seq, n - 1);
+    return rev_iter(vm, cls, seq_rev_next, seq, n - 1);
 }
 
 /* reversed.__new__(cls, sequence) */
 static Value reversed_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_no_kw(vm, "reversed", kw)) return ERR;
+    ObjClass *cls = new_class(vm, args, nargs, T_REVERSED);
+    if (!cls) return ERR;
     if (nargs != 2) return exc_raise(vm, E_TypeError, "reversed expected 1 argument, got %d", nargs - 1);
-    return reversed_of(vm, args[1]);
+    return reversed_of(vm, cls, args[1]);
 }
 
 /* ---- iter and next ------------------------------------------------------ */
@@ -392,6 +437,7 @@ static Value call_iter_next(VM *vm, ObjIter *it) {
         it->a = it->b = UNDEF;
         return UNDEF;
     }
+    if (it->a == UNDEF) return UNDEF;     /* the call exhausted this iterator (gh-101892) */
     Value *root = vm_roots_open(vm, 1);
     if (!root) return ERR;
     *root = v;
@@ -421,8 +467,9 @@ static Value builtin_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value builtin_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "next", nargs, kw, 1, 2)) return ERR;
     Value it = args[0], v;
-    if (is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) {
-        v = AS(ObjIter, it)->next(vm, AS(ObjIter, it));
+    IterNextFn next = op_native_next(vm, it);
+    if (next) {
+        v = next(vm, AS(ObjIter, it));
         if (v != UNDEF) return v;
         if (nargs == 2) return args[1];
         return stop_iteration(vm);
@@ -664,6 +711,7 @@ bool builtins_iter_init(VM *vm) {
     };
     for (size_t i = 0; i < sizeof hint_types / sizeof hint_types[0]; i++)
         if (!class_add_native(vm, vm->types[hint_types[i]], "__length_hint__", iter_m_length_hint)) return false;
+    if (!iter_reduce_init(vm)) return false;
     static const struct { const char *name; NativeFn fn; } fns[] = {
         {"iter", builtin_iter}, {"next", builtin_next}, {"sorted", builtin_sorted},
         {"min", builtin_min}, {"max", builtin_max}, {"sum", builtin_sum},

@@ -17,5 +17,7 @@ bool bytes_native_codec(const char *encoding);
 bool bytes_init(VM *vm);
 
 bool builtins_iter_init(VM *vm);
+/* __reduce__ and __setstate__ of the native iterators (iter_reduce.c). */
+bool iter_reduce_init(VM *vm);
 
 #endif

@@ -180,7 +180,7 @@ static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
 static bool subtype_layout(uint8_t k) {
     switch ((ObjKind)k) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT: case OBJ_SET:
-    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY:
+    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY: case OBJ_ITER:
         return true;
     default:
         return false;
@@ -1508,14 +1508,15 @@ static Value type_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value type_instancecheck(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_class(vm, args, nargs, "__instancecheck__") || !args_check(vm, "__instancecheck__", nargs - 1, kw, 1, 1))
         return ERR;
-    return bool_val(class_is_subclass(type_of(vm, args[1]), AS(ObjClass, args[0])));
+    int r = isinstance_real(vm, args[1], args[0]);
+    return r < 0 ? ERR : bool_val(r);
 }
 
 static Value type_subclasscheck(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_class(vm, args, nargs, "__subclasscheck__") || !args_check(vm, "__subclasscheck__", nargs - 1, kw, 1, 1))
         return ERR;
-    if (!is_kind(args[1], OBJ_CLASS)) return exc_raise(vm, E_TypeError, "issubclass() arg 1 must be a class");
-    return bool_val(class_is_subclass(AS(ObjClass, args[1]), AS(ObjClass, args[0])));
+    int r = issubclass_real(vm, args[1], args[0]);
+    return r < 0 ? ERR : bool_val(r);
 }
 
 /* type.__prepare__(name, bases, **kwds): the namespace of a class body. */

@@ -27,6 +27,13 @@ Value class_lookup(ObjClass *cls, ObjStr *name);
  * load the slow way. */
 Value class_lookup_cached(ObjClass *cls, ObjStr *name);
 bool class_is_subclass(ObjClass *a, ObjClass *b);
+/* isinstance(v, spec) (inst) or issubclass(v, spec), hooks and tuples
+ * included: 1, 0, or -1 after raising (isinstance.c). */
+int isinstance_check(VM *vm, Value v, Value spec, bool inst);
+/* What type.__instancecheck__ and __subclasscheck__ do: the check without
+ * hooks, by MRO, __class__ and __bases__. */
+int isinstance_real(VM *vm, Value v, Value cls);
+int issubclass_real(VM *vm, Value derived, Value cls);
 bool is_instance(VM *vm, Value v, ObjClass *cls);
 void class_changed(VM *vm, ObjClass *cls);       /* invalidates caches */
 /* Adds a native method to a builtin type's dict (a `__new__` is static). */

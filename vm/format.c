@@ -819,6 +819,11 @@ bool fmt_pct_star_value(VM *vm, Value v, bool prec, int64_t *out) {
         exc_raise(vm, E_OverflowError, "Python int too large to convert to C %s", prec ? "int" : "ssize_t");
         return false;
     }
+    /* CPython tries to allocate such a width; padding gigabytes is no use */
+    if (!prec && (*out > INT32_MAX || *out < -INT32_MAX)) {
+        exc_nomem(vm);
+        return false;
+    }
     return true;
 }
 

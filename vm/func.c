@@ -208,7 +208,67 @@ static Value code_co_positions(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return op_iter(vm, obj_val(out));
 }
 
+/* ---- cells --------------------------------------------------------------- */
+
+/* cell([contents]): types.CellType, empty without an argument. */
+static Value cell_m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (kw && kw->len) return exc_raise(vm, E_TypeError, "cell() takes no keyword arguments");
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "cell expected at most 1 argument, got %d", nargs - 1);
+    ObjCell *c = cell_new(vm, nargs == 2 ? args[1] : UNDEF);
+    return c ? obj_val(c) : ERR;
+}
+
+static Value cell_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    Value v = AS(ObjCell, args[0])->v;
+    return v == UNDEF ? exc_raise(vm, E_ValueError, "Cell is empty") : v;
+}
+
+static Value cell_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)kw;
+    AS(ObjCell, args[0])->v = nargs > 1 ? args[1] : UNDEF;
+    return NONE_VAL;
+}
+
+/* Cells compare by contents; an empty cell comes before any other. */
+static Value cell_compare(VM *vm, Value *args, int nargs, CmpOp op) {
+    if (nargs != 2 || !is_kind(args[0], OBJ_CELL) || !is_kind(args[1], OBJ_CELL)) return NOTIMPL_VAL;
+    Value a = AS(ObjCell, args[0])->v, b = AS(ObjCell, args[1])->v;
+    if (a != UNDEF && b != UNDEF) return op_compare(vm, op, a, b);
+    int c = (a != UNDEF) - (b != UNDEF);
+    static const bool lt[] = {[CMP_LT] = true, [CMP_LE] = true, [CMP_NE] = true};
+    static const bool eq[] = {[CMP_EQ] = true, [CMP_LE] = true, [CMP_GE] = true};
+    static const bool gt[] = {[CMP_GT] = true, [CMP_GE] = true, [CMP_NE] = true};
+    return bool_val(c < 0 ? lt[op] : c == 0 ? eq[op] : gt[op]);
+}
+
+#define CELL_CMP(fn, op) \
+    static Value fn(VM *vm, Value *args, int nargs, ObjTuple *kw) { (void)kw; return cell_compare(vm, args, nargs, op); }
+CELL_CMP(cell_lt, CMP_LT)
+CELL_CMP(cell_le, CMP_LE)
+CELL_CMP(cell_eq, CMP_EQ)
+CELL_CMP(cell_ne, CMP_NE)
+CELL_CMP(cell_gt, CMP_GT)
+CELL_CMP(cell_ge, CMP_GE)
+
+static void cell_init(VM *vm) {
+    ObjClass *c = vm->types[T_CELL];
+    ObjNative *n = native_new(vm, "__new__", cell_m_new);
+    if (n) dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n));
+    class_add_property(vm, c, "cell_contents", cell_get);
+    Value p = dict_get_str(c->dict, str_intern_cstr(vm, "cell_contents"));
+    ObjNative *set = native_new(vm, "cell_contents", cell_set);
+    if (is_kind(p, OBJ_PROPERTY) && set) AS(ObjProperty, p)->fset = AS(ObjProperty, p)->fdel = obj_val(set);
+    static const struct { const char *name; NativeFn fn; } cmps[] = {
+        {"__lt__", cell_lt}, {"__le__", cell_le}, {"__eq__", cell_eq},
+        {"__ne__", cell_ne}, {"__gt__", cell_gt}, {"__ge__", cell_ge},
+    };
+    for (size_t i = 0; i < sizeof cmps / sizeof cmps[0]; i++) class_add_native(vm, c, cmps[i].name, cmps[i].fn);
+    dict_set_str(vm, c->dict, vm_name(vm, N___hash__), NONE_VAL);
+}
+
 void func_init_methods(VM *vm) {
+    cell_init(vm);
     class_add_native(vm, vm->types[T_CODE], "co_positions", code_co_positions);
     func_new_init(vm);
 }

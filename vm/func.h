@@ -27,9 +27,13 @@ void func_init_methods(VM *vm);
 /* func_new.c: function's constructor (types.FunctionType) and code.replace(). */
 void func_new_init(VM *vm);
 /* Sets (v UNDEF: deletes) fn.__code__ (a code object with as many free
- * variables as fn's closure has cells), __defaults__ or __kwdefaults__:
- * 0, -1 after raising, 1 for any other name. */
+ * variables as fn's closure has cells), __defaults__, __kwdefaults__,
+ * __name__, __qualname__ (strings), __doc__, __module__ or __dict__ (a
+ * dict), or refuses the read-only ones, with CPython's errors: 0, -1 after
+ * raising, 1 for a name the function's dict holds. */
 int func_set_special(VM *vm, ObjFunction *fn, ObjStr *name, Value v);
+/* f.__builtins__: its globals' __builtins__ (a module's dict), else the VM's. */
+Value func_builtins(VM *vm, ObjFunction *f);
 
 /* Binds a call's arguments into a new frame's locals (slots) with CPython's
  * rules and messages ("f() missing 1 required positional argument: 'x'",

@@ -131,8 +131,10 @@ int func_set_special(VM *vm, ObjFunction *fn, ObjStr *name, Value v) {
     }
     if (!strcmp(n, "__name__")) return set_name(vm, &fn->name, n, v);
     if (!strcmp(n, "__qualname__")) return set_name(vm, &fn->qualname, n, v);
+    if (!strcmp(n, "__doc__")) { fn->doc = v == UNDEF ? NONE_VAL : v; return 0; }
+    if (!strcmp(n, "__module__") && v != UNDEF) { fn->module = v; return 0; }
     if (!strcmp(n, "__dict__")) return set_dict(vm, fn, v);
-    if (!strcmp(n, "__type_params__") && v != UNDEF && !is_tuple(v)) {
+    if (!strcmp(n, "__type_params__") && !is_tuple(v)) {     /* del included */
         exc_raise(vm, E_TypeError, "__type_params__ must be set to a tuple");
         return -1;
     }
@@ -260,4 +262,10 @@ void func_new_init(VM *vm) {
     ObjNative *n = native_new(vm, "__new__", function_new);
     if (n) dict_set_str(vm, vm->types[T_FUNCTION]->dict, vm_name(vm, N___new__), obj_val(n));
     class_add_native(vm, vm->types[T_CODE], "replace", code_replace);
+}
+
+Value func_builtins(VM *vm, ObjFunction *f) {
+    Value b = dict_get_str(f->globals, str_intern_cstr(vm, "__builtins__"));
+    if (is_kind(b, OBJ_MODULE)) return obj_val(AS(ObjModule, b)->dict);
+    return is_dict(b) ? b : obj_val(vm->builtins);
 }

@@ -129,8 +129,9 @@ Value gen_iter_step(VM *vm, Value it, Value send, Value throw, bool close_on_gen
         r = op_call_method(vm, it, str_intern_cstr(vm, "throw"), &throw, 1);
         if (r == UNDEF) return exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'throw'", it);
     } else if (send == NONE_VAL || send == UNDEF) {
-        if (is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) {
-            r = AS(ObjIter, it)->next(vm, AS(ObjIter, it));
+        IterNextFn next = op_native_next(vm, it);
+        if (next) {
+            r = next(vm, AS(ObjIter, it));
             if (r == UNDEF) { *done = true; return NONE_VAL; }
             if (r != ERR) return r;     /* an ERR may be StopIteration(value): below */
         } else {

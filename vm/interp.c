@@ -1605,7 +1605,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     }
     CASE(GET_ITER) {
         Value v = TOP();
-        if (is_kind(v, OBJ_ITER) && AS(ObjIter, v)->next) NEXT();
+        if (is_plain_kind(v, OBJ_ITER) && AS(ObjIter, v)->next) NEXT();
         SAVE();
         Value it = op_iter(vm, v);
         CHECK(it);

@@ -11,28 +11,29 @@
 #include "ops.h"
 #include "str.h"
 
-/* Whether v's class is, or derives from, one of the builtin types `ids`
- * or a class flagged `flag`. */
-static bool class_has(VM *vm, Value v, const TypeId *ids, int nids, int flag) {
-    ObjTuple *mro = type_of(vm, v)->mro;
+/* The collection flag of one class on an MRO: its own, or what its being
+ * a builtin sequence or mapping type gives. */
+static int own_collection(VM *vm, ObjClass *c) {
+    int f = c->obj.flags & (CLASS_SEQUENCE | CLASS_MAPPING);
+    if (f) return f;
+    if (c == vm->types[T_LIST] || c == vm->types[T_TUPLE] || c == vm->types[T_RANGE] ||
+        c == vm->types[T_MEMORYVIEW])
+        return CLASS_SEQUENCE;
+    return c == vm->types[T_DICT] ? CLASS_MAPPING : 0;
+}
+
+int match_collection(VM *vm, ObjClass *cls) {
+    ObjTuple *mro = cls->mro;
     for (int64_t i = 0; i < mro->len; i++) {
-        ObjClass *c = AS(ObjClass, mro->items[i]);
-        if (c->obj.flags & flag) return true;
-        for (int k = 0; k < nids; k++)
-            if (c == vm->types[ids[k]]) return true;
+        int f = own_collection(vm, AS(ObjClass, mro->items[i]));
+        if (f) return f;
     }
-    return false;
+    return 0;
 }
 
-bool match_is_sequence(VM *vm, Value v) {
-    static const TypeId seqs[] = {T_LIST, T_TUPLE, T_RANGE};
-    return class_has(vm, v, seqs, 3, CLASS_SEQUENCE);
-}
+bool match_is_sequence(VM *vm, Value v) { return match_collection(vm, type_of(vm, v)) == CLASS_SEQUENCE; }
 
-bool match_is_mapping(VM *vm, Value v) {
-    static const TypeId maps[] = {T_DICT};
-    return class_has(vm, v, maps, 1, CLASS_MAPPING);
-}
+bool match_is_mapping(VM *vm, Value v) { return match_collection(vm, type_of(vm, v)) == CLASS_MAPPING; }
 
 /* map.get(key, missing), or UNDEF when the key is missing. An exact dict
  * is looked up directly. */

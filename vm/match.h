@@ -6,7 +6,13 @@
 
 #include "vm.h"
 
-/* MATCH_SEQUENCE: list, tuple, range, a class flagged CLASS_SEQUENCE
+/* CLASS_SEQUENCE, CLASS_MAPPING or 0, as CPython's Py_TPFLAGS_SEQUENCE and
+ * Py_TPFLAGS_MAPPING: the flag a class was given (by collections.abc's
+ * register()) or else that of the first class on its MRO that has one, so
+ * `class M(UserDict, Sequence)` is a mapping. */
+int match_collection(VM *vm, ObjClass *cls);
+
+/* MATCH_SEQUENCE: list, tuple, range, memoryview, a class flagged CLASS_SEQUENCE
  * (collections.deque, UserList, UserString) and what derives from them;
  * never str, bytes or bytearray. */
 bool match_is_sequence(VM *vm, Value v);

@@ -109,7 +109,10 @@ Value op_special(VM *vm, Value obj, NameId name) {
 static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs) {
     Value m = op_special(vm, obj, name);
     if (m == UNDEF) return UNDEF;
-    if (m == NONE_VAL) return UNDEF;
+    /* A special method set to None blocks the operation: CPython fills the
+       slot all the same and calls None (callers that give None a meaning of
+       its own, __hash__, __iter__, __contains__, test for it first). */
+    if (m == NONE_VAL) return exc_raise(vm, E_TypeError, "'NoneType' object is not callable");
     Value argv[4];
     argv[0] = obj;
     for (int i = 0; i < nargs; i++) argv[i + 1] = args[i];
@@ -934,6 +937,10 @@ static inline __attribute__((always_inline)) int contains_of(VM *vm, Value c, Va
         }
     }
     if (layout) return layout_fail(vm, c, N___contains__) - 1;
+    if (op_special(vm, c, N___contains__) == NONE_VAL) {
+        exc_raise(vm, E_TypeError, "'%T' object is not a container", c);
+        return -1;
+    }
     Value r = call_special(vm, c, N___contains__, &item, 1);
     if (r == ERR) return -1;
     if (r != UNDEF) return op_truthy(vm, r);
@@ -1079,8 +1086,8 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__defaults__")) return f->defaults ? obj_val(f->defaults) : NONE_VAL;
         if (!strcmp(n, "__kwdefaults__")) return f->kwdefaults ? obj_val(f->kwdefaults) : NONE_VAL;
         if (!strcmp(n, "__globals__")) return obj_val(f->globals);
-        if (!strcmp(n, "__builtins__")) return obj_val(vm->builtins);
         if (!strcmp(n, "__closure__")) return f->closure ? obj_val(f->closure) : NONE_VAL;
+        if (!strcmp(n, "__builtins__")) return func_builtins(vm, f);
         if (!strcmp(n, "__type_params__")) {     /* a generic def sets its own (PEP 695) */
             ObjTuple *t = tuple_new(vm, 0);
             return t ? obj_val(t) : ERR;
@@ -1183,12 +1190,6 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__isabstractmethod__")) return any_abstract(vm, (Value[]){p->fget, p->fset, p->fdel}, 3);
         break;
     }
-    case OBJ_CELL:
-        if (!strcmp(n, "cell_contents")) {
-            Value v = ((ObjCell *)o)->v;
-            return v == UNDEF ? exc_raise(vm, E_ValueError, "Cell is empty") : v;
-        }
-        break;
     case OBJ_ITER:
         if (o->cls == vm->types[T_TRACEBACK]) return exc_traceback_attr(vm, (ObjIter *)o, name);
         break;
@@ -1506,8 +1507,6 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if (is_kind(obj, OBJ_FUNCTION)) {
         ObjFunction *f = AS(ObjFunction, obj);
-        if (str_eq(name, vm_name(vm, N___doc__))) { f->doc = v; return 0; }
-        if (str_eq(name, vm_name(vm, N___module__))) { f->module = v; return 0; }
         int r = func_set_special(vm, f, name, v);
         if (r <= 0) return r;
         if (!f->dict && !(f->dict = dict_new(vm))) return -1;
@@ -1741,7 +1740,7 @@ static Value getitem_next(VM *vm, ObjIter *it) {
 }
 
 ObjIter *iter_new(VM *vm, ObjClass *cls, IterNextFn next) {
-    ObjIter *it = gc_new(vm, sizeof(ObjIter), OBJ_ITER, cls);
+    ObjIter *it = gc_new_instance(vm, sizeof(ObjIter), OBJ_ITER, cls);
     if (!it) return NULL;
     it->next = next;
     it->a = it->b = it->c = UNDEF;
@@ -1781,6 +1780,7 @@ static inline __attribute__((always_inline)) Value iter_of(VM *vm, Value v, bool
         }
     }
     if (layout) return layout_fail(vm, v, N___iter__) ? UNDEF : ERR;
+    if (op_special(vm, v, N___iter__) == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not iterable", v);
     Value r = call_special(vm, v, N___iter__, NULL, 0);
     if (r == ERR) return ERR;
     if (r != UNDEF) {
@@ -1794,8 +1794,14 @@ static inline __attribute__((always_inline)) Value iter_of(VM *vm, Value v, bool
 
 Value op_iter(VM *vm, Value v) { return iter_of(vm, v, false); }
 
+IterNextFn op_native_next(VM *vm, Value it) {
+    if (!is_kind(it, OBJ_ITER) || !by_layout(vm, as_obj(it), N___next__)) return NULL;
+    return AS(ObjIter, it)->next;
+}
+
 Value op_next(VM *vm, Value it) {
-    if (is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) return AS(ObjIter, it)->next(vm, AS(ObjIter, it));
+    IterNextFn next = op_native_next(vm, it);
+    if (next) return next(vm, AS(ObjIter, it));
     if (is_generator(vm, it)) {
         bool done;
         Value r = gen_resume(vm, AS(ObjGen, it), NONE_VAL, UNDEF, &done);

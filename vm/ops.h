@@ -58,6 +58,9 @@ int64_t op_len(VM *vm, Value v);                        /* -1 after raising */
 
 Value op_iter(VM *vm, Value v);
 Value op_next(VM *vm, Value it);                        /* UNDEF when exhausted */
+/* The native next function of the ObjIter it, or NULL when it is none or
+ * its class (a subclass of enumerate, zip, ...) overrides __next__. */
+IterNextFn op_native_next(VM *vm, Value it);
 
 Value op_repr(VM *vm, Value v);
 Value op_str(VM *vm, Value v);
@@ -108,7 +111,8 @@ Value op_override_named(VM *vm, Value v, ObjStr *name);
  * they do not apply, as their methods do. */
 Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw);
 
-/* A new native iterator of class cls: `next` plus a/b/c set to UNDEF. */
+/* A new native iterator of class cls: `next` plus a/b/c set to UNDEF. A
+ * Python subclass of an iterator type gets an OBJ_SUBTYPE instance. */
 ObjIter *iter_new(VM *vm, ObjClass *cls, IterNextFn next);
 
 /* Converts an iterable to a list of its items (a new list). */

@@ -333,7 +333,7 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
         e->tb = tb;
         e->tbcap = cap;
     }
-    e->tb[e->ntb++] = (TbEntry){code, at, 0, pc, frame};
+    e->tb[e->ntb++] = (TbEntry){code, at, 0, pc, frame, NULL};
 }
 
 bool exc_tb_position(VM *vm, Value tb, LineEntry *pos) {
@@ -680,14 +680,19 @@ int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v) {
 
 /* ---- traceback objects ------------------------------------------------- */
 
-/* A traceback object is an ObjIter: a = the exception, i = its entry. */
+/* A traceback object is an ObjIter: a = the exception, i = its entry. It
+ * is made once per entry (`e.__traceback__ is e.__traceback__`); an entry
+ * copied from another exception (with_traceback) keeps that one's object. */
 Value exc_traceback(VM *vm, Value exc, int index) {
     if (!is_kind(exc, OBJ_EXC) || index < 0) return NONE_VAL;
+    ObjException *e = AS(ObjException, exc);
+    if (index < e->ntb && e->tb[index].obj) return obj_val(e->tb[index].obj);
     ObjIter *t = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_TRACEBACK]);
     if (!t) return ERR;
     t->a = exc;
     t->b = t->c = UNDEF;
     t->i = index;
+    if (index < e->ntb) e->tb[index].obj = t;
     return obj_val(t);
 }
 
@@ -1313,8 +1318,12 @@ int exc_group_match(VM *vm, Value exc, Value type, Value *match, Value *rest) {
  * Asy's are inline, so their entries). */
 static bool same_metadata(Value e, Value orig) {
     ObjException *a = AS(ObjException, e), *b = AS(ObjException, orig);
-    return a->cause == b->cause && a->context == b->context && a->ntb == b->ntb &&
-           (a->ntb == 0 || !memcmp(a->tb, b->tb, (size_t)a->ntb * sizeof *a->tb));
+    if (a->cause != b->cause || a->context != b->context || a->ntb != b->ntb) return false;
+    for (int i = 0; i < a->ntb; i++) {
+        TbEntry *x = &a->tb[i], *y = &b->tb[i];
+        if (x->code != y->code || x->at != y->at || x->pc != y->pc || x->frame != y->frame) return false;
+    }
+    return true;
 }
 
 /* Appends the leaf exceptions of e (e itself if not a group). */

@@ -468,7 +468,7 @@ static void blacken(VM *vm, Obj *o) {
     case OBJ_EXC: {
         ObjException *e = (ObjException *)o;
         MARK(e->args); MARK(e->group); MARK(e->scope); MARK(e->oserr); gc_mark_value(vm, e->cause); gc_mark_value(vm, e->context);
-        for (int i = 0; i < e->ntb; i++) { MARK(e->tb[i].code); MARK(e->tb[i].at); MARK(e->tb[i].frame); }
+        for (int i = 0; i < e->ntb; i++) { MARK(e->tb[i].code); MARK(e->tb[i].at); MARK(e->tb[i].frame); MARK(e->tb[i].obj); }
         MARK(e->comp_code);
     }
         /* an exception is also an instance */

@@ -405,6 +405,7 @@ typedef struct TbEntry {
     int32_t line;           /* 0 until exc_tb_line computes it */
     uint32_t pc;            /* just past the instruction that raised or called */
     struct FrameObj *frame; /* tb_frame (vm/frameobj.h), NULL if memory ran out */
+    struct ObjIter *obj;    /* its traceback object, once made: it keeps its identity */
 } TbEntry;
 
 /* Exceptions are instances (user subclasses add attributes to `dict`). */

@@ -140,23 +140,12 @@ static bool can_resize(VM *vm, Core *c) {
     return false;
 }
 
-static bool reserve(VM *vm, ObjByteArray *ba, int64_t need) {
-    if (need <= ba->cap) return true;
-    int64_t cap = ba->cap < 16 ? 16 : ba->cap;
-    while (cap < need) cap = cap > INT64_MAX / 2 ? need : cap * 2;
-    uint8_t *d = gc_realloc(vm, ba->data, (size_t)ba->cap, (size_t)cap);
-    if (!d) return false;
-    ba->data = d;
-    ba->cap = cap;
-    return true;
-}
-
 /* Replaces items [start, stop) by the n items at p, which must not point
  * into the array; the caller has checked can_resize if the size changes. */
 static bool splice(VM *vm, Core *c, int64_t start, int64_t stop, const uint8_t *p, int64_t n) {
     int64_t size = c->kind->size, len = core_len(c);
     if (n > (INT64_MAX / size) - (len - (stop - start))) { exc_nomem(vm); return false; }
-    if (!reserve(vm, c->buf, (len - (stop - start) + n) * size)) return false;
+    if (!bytearray_reserve(vm, c->buf, (len - (stop - start) + n) * size)) return false;
     uint8_t *d = c->buf->data;
     if (len > stop) memmove(d + (start + n) * size, d + stop * size, (size_t)((len - stop) * size));
     if (n) memcpy(d + start * size, p, (size_t)(n * size));
@@ -365,7 +354,7 @@ static bool append_value(VM *vm, Core *c, Value v) {
     uint8_t item[8];
     if (!item_pack(vm, c->kind, v, item) || !can_resize(vm, c)) return false;
     ObjByteArray *b = c->buf;
-    if (!reserve(vm, b, b->len + c->kind->size)) return false;
+    if (!bytearray_reserve(vm, b, b->len + c->kind->size)) return false;
     memcpy(b->data + b->len, item, c->kind->size);
     b->len += c->kind->size;
     return true;
@@ -398,7 +387,7 @@ static bool append_bytes(VM *vm, Core *c, const uint8_t *p, int64_t n) {
 /* Appends the code points of s to a 'u' array. */
 static bool append_str(VM *vm, Core *c, ObjStr *s) {
     if (s->cplen == 0) return true;
-    if (!can_resize(vm, c) || !reserve(vm, c->buf, c->buf->len + 4 * s->cplen)) return false;
+    if (!can_resize(vm, c) || !bytearray_reserve(vm, c->buf, c->buf->len + 4 * s->cplen)) return false;
     size_t pos = 0;
     while (pos < (size_t)s->len) {
         uint32_t cp = utf8_decode(s->data, (size_t)s->len, &pos);
@@ -500,7 +489,7 @@ static Value array_from(VM *vm, const Core *c, const uint8_t *p, int64_t n, Core
     Core *r;
     Value a = array_make(vm, c->types, array_class(c), c->kind, &r);
     int64_t nbytes = n * c->kind->size;
-    if (a == ERR || (nbytes && !reserve(vm, r->buf, nbytes))) return ERR;
+    if (a == ERR || (nbytes && !bytearray_reserve(vm, r->buf, nbytes))) return ERR;
     if (nbytes && p) memcpy(r->buf->data, p, (size_t)nbytes);
     else if (nbytes) memset(r->buf->data, 0, (size_t)nbytes);
     r->buf->len = nbytes;
@@ -988,7 +977,7 @@ static Value a_imul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (len == 0 || n == 1) return args[0];
     if (n == 0) return delete_items(vm, c, 0, len) ? args[0] : ERR;
     if (n > INT64_MAX / c->kind->size / len) return exc_nomem(vm);
-    if (!can_resize(vm, c) || !reserve(vm, c->buf, c->buf->len * n)) return ERR;
+    if (!can_resize(vm, c) || !bytearray_reserve(vm, c->buf, c->buf->len * n)) return ERR;
     repeat_fill(c->buf->data, c->buf->len, c->buf->len * n);
     c->buf->len *= n;
     return args[0];

@@ -43,7 +43,7 @@ Value bytes_new(VM *vm, const uint8_t *data, size_t len) {
 
 /* ---- bytearray storage -------------------------------------------------- */
 
-static bool ba_reserve(VM *vm, ObjByteArray *ba, int64_t need) {
+bool bytearray_reserve(VM *vm, ObjByteArray *ba, int64_t need) {
     if (need <= ba->cap) return true;
     int64_t cap = ba->cap < 8 ? 8 : ba->cap;
     while (cap < need) cap = cap > INT64_MAX / 2 ? need : cap * 2;
@@ -57,7 +57,7 @@ static bool ba_reserve(VM *vm, ObjByteArray *ba, int64_t need) {
 Value bytearray_new(VM *vm, const uint8_t *data, size_t len) {
     ObjByteArray *ba = gc_new(vm, sizeof(ObjByteArray), OBJ_BYTEARRAY, vm->types[T_BYTEARRAY]);
     if (!ba) return ERR;
-    if (!ba_reserve(vm, ba, (int64_t)len)) return ERR;
+    if (!bytearray_reserve(vm, ba, (int64_t)len)) return ERR;
     if (len && data) memcpy(ba->data, data, len);
     else if (len) memset(ba->data, 0, len);
     ba->len = (int64_t)len;
@@ -72,7 +72,7 @@ static bool ba_resizable(VM *vm, ObjByteArray *ba) { return ba->exports == 0 || 
 /* Replaces ba[start:stop] with n bytes from p (which must not point into ba). */
 static bool ba_splice(VM *vm, ObjByteArray *ba, int64_t start, int64_t stop, const uint8_t *p, int64_t n) {
     int64_t tail = ba->len - stop, newlen = start + n + tail;
-    if (!ba_reserve(vm, ba, newlen)) return false;
+    if (!bytearray_reserve(vm, ba, newlen)) return false;
     if (tail) memmove(ba->data + start + n, ba->data + stop, (size_t)tail);  /* data may be NULL when empty */
     if (n) memcpy(ba->data + start, p, (size_t)n);
     ba->len = newlen;
@@ -1748,7 +1748,7 @@ static Value ba_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjByteArray *ba = self_ba(vm, "append", args, nargs);
     uint8_t c;
     if (!ba || !ba_resizable(vm, ba) || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
-    if (!ba_reserve(vm, ba, ba->len + 1)) return ERR;
+    if (!bytearray_reserve(vm, ba, ba->len + 1)) return ERR;
     ba->data[ba->len++] = c;
     return NONE_VAL;
 }

@@ -7,6 +7,8 @@
 
 Value bytes_new(VM *vm, const uint8_t *data, size_t len);
 Value bytearray_new(VM *vm, const uint8_t *data, size_t len);
+/* Room for `need` bytes in ba's buffer (its length unchanged); false after MemoryError. */
+bool bytearray_reserve(VM *vm, ObjByteArray *ba, int64_t need);
 /* Codecs: utf-8, ascii, latin-1; errors strict, ignore, replace,
  * backslashreplace (and xmlcharrefreplace when encoding). */
 Value bytes_decode(VM *vm, const uint8_t *p, size_t n, const char *encoding, const char *errors);

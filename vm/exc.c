@@ -263,19 +263,27 @@ static bool is_exc_class(VM *vm, Value t) {
     return is_kind(t, OBJ_CLASS) && class_is_subclass(AS(ObjClass, t), vm->exc_types[E_BaseException]);
 }
 
-/* As CPython: every item of an `except (A, B)` tuple must be an exception
- * class (a nested tuple is not one), checked before any is matched, so a
- * bad item is reported even when an earlier one would have matched. */
-int exc_matches(VM *vm, Value exc, Value type) {
-    Value *items = &type;
-    int64_t n = 1;
-    if (is_tuple(type)) { items = AS(ObjTuple, type)->items; n = AS(ObjTuple, type)->len; }
-    for (int64_t i = 0; i < n; i++) {
-        if (!is_exc_class(vm, items[i])) {
+/* The classes an `except T` or `except* T` names (T or the items of a
+ * tuple T, a nested tuple not being one), checked as CPython does: every
+ * one must be an exception class, before any is matched, so a bad item is
+ * reported even when an earlier one would have matched. */
+static bool except_classes(VM *vm, Value *type, Value **items, int64_t *n) {
+    *items = type;
+    *n = 1;
+    if (is_tuple(*type)) { *items = AS(ObjTuple, *type)->items; *n = AS(ObjTuple, *type)->len; }
+    for (int64_t i = 0; i < *n; i++) {
+        if (!is_exc_class(vm, (*items)[i])) {
             exc_raise(vm, E_TypeError, "catching classes that do not inherit from BaseException is not allowed");
-            return -1;
+            return false;
         }
     }
+    return true;
+}
+
+int exc_matches(VM *vm, Value exc, Value type) {
+    Value *items;
+    int64_t n;
+    if (!except_classes(vm, &type, &items, &n)) return -1;
     for (int64_t i = 0; i < n; i++)
         if (class_is_subclass(as_obj(exc)->cls, AS(ObjClass, items[i]))) return 1;
     return 0;
@@ -1261,15 +1269,9 @@ static Value m_derive(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* `except* T`: the type must be a class (or tuple of classes) deriving
  * from BaseException, and not from BaseExceptionGroup. */
 static bool check_star_type(VM *vm, Value type) {
-    Value *items = &type;
-    int64_t n = 1;
-    if (is_tuple(type)) { items = AS(ObjTuple, type)->items; n = AS(ObjTuple, type)->len; }
-    for (int64_t i = 0; i < n; i++) {
-        if (!is_exc_class(vm, items[i])) {
-            exc_raise(vm, E_TypeError, "catching classes that do not inherit from BaseException is not allowed");
-            return false;
-        }
-    }
+    Value *items;
+    int64_t n;
+    if (!except_classes(vm, &type, &items, &n)) return false;
     for (int64_t i = 0; i < n; i++) {
         if (class_is_subclass(AS(ObjClass, items[i]), vm->exc_types[E_BaseExceptionGroup])) {
             exc_raise(vm, E_TypeError, "catching ExceptionGroup with except* is not allowed. Use except instead.");

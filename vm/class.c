@@ -1545,6 +1545,24 @@ static Value types_attr(VM *vm, const char *name) {
     return m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, name));
 }
 
+/* Whether a builtin (native) class is generic as CPython's is, `list[int]`
+ * making a types.GenericAlias (those with a __class_getitem__ there);
+ * `int[int]` is a TypeError. Classes written in Asy define their own. */
+bool class_is_generic_builtin(ObjClass *c) {
+    static const char *const names[] = {
+        "list", "dict", "tuple", "set", "frozenset", "type", "enumerate", "BaseExceptionGroup",
+        "ExceptionGroup", "mappingproxy", "async_generator", "deque", "defaultdict", "OrderedDict",
+        "Counter", "ChainMap", "Pattern", "Match", "SimpleQueue", "Future", "Task", "Queue",
+        "PriorityQueue", "LifoQueue", "ContextVar", "Token", "chain", "array", "partial",
+        "partialmethod", "cached_property", "ReferenceType", "ref", "KeyedRef", "WeakMethod",
+        "DirEntry", "stat_result", "Popen", "CompletedProcess",
+    };
+    if (!(c->obj.flags & CLASS_BUILTIN)) return false;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(c->name->data, names[i])) return true;
+    return false;
+}
+
 Value class_generic_alias(VM *vm, Value origin, Value args) {
     Value f = types_attr(vm, "GenericAlias");
     Value pair[2] = {origin, args};

@@ -1592,8 +1592,9 @@ static inline __attribute__((always_inline)) Value getitem_of(VM *vm, Value obj,
             Value cg = class_getattr(vm, (ObjClass *)o, vm_name(vm, N___class_getitem__));
             if (cg == ERR) return ERR;
             if (cg != UNDEF) return op_call1(vm, cg, key);
-            if (o->flags & CLASS_BUILTIN) return class_generic_alias(vm, obj, key);     /* list[int] */
-            return exc_raise(vm, E_TypeError, "type '%s' is not subscriptable", ((ObjClass *)o)->name->data);
+            if (class_is_generic_builtin((ObjClass *)o)) return class_generic_alias(vm, obj, key);     /* list[int] */
+            ObjClass *c = (ObjClass *)o;
+            return exc_raise(vm, E_TypeError, "type '%s' is not subscriptable", (c->tp_name ? c->tp_name : c->name)->data);
         }
         default:
             break;

@@ -1545,7 +1545,9 @@ static Value bytes_format(VM *vm, Value self, const uint8_t *p, int64_t n, Value
         while (i < n && (p[i] == 'h' || p[i] == 'l' || p[i] == 'L')) i++;
         if (i >= n) { exc_raise(vm, E_ValueError, "incomplete format"); goto fail; }
         f.conv = (char)p[i++];
-        if (f.conv == '%') { sb_addc(&out, '%'); continue; }
+        /* only "%%" is a literal percent; with flags or a key it is an
+         * unsupported conversion (after its argument is taken, as CPython) */
+        if (f.conv == '%' && p + i - 2 == pct) { sb_addc(&out, '%'); continue; }
         if (arg == UNDEF && !fmt_next_arg(vm, args, &argi, &arg)) goto fail;
         if (!fmt_one(vm, &out, &f, arg, i - 1)) goto fail;
     }

@@ -1034,14 +1034,16 @@ static bool pct_conversion(VM *vm, PctCtx *c, ObjStr *fmt, size_t *pos, StrBuf *
     size_t at = i;
     uint32_t conv = utf8_decode(s, len, &i);
     *pos = i;
-    if (!strchr("sracdiuxXoeEfFgG%", (int)conv) || conv == 0) {
+    /* The argument is taken first, as CPython does: `'%y' % ()` is "not
+     * enough arguments". A '%' here had flags or a key: only "%%" (the
+     * caller's) is a literal percent. */
+    if (arg == UNDEF && !pct_next(vm, c, &arg)) return false;
+    if (conv == 0 || conv > 127 || !strchr("sracdiuxXoeEfFgG", (int)conv)) {
         int64_t idx = fmt->ascii ? (int64_t)at : utf8_count(s, at);
         exc_raise(vm, E_ValueError, "unsupported format character '%c' (0x%x) at index %lld",
                   conv >= 32 && conv <= 126 ? (int)conv : '?', (unsigned)conv, (long long)idx);
         return false;
     }
-    if (arg == UNDEF && !pct_next(vm, c, &arg)) return false;
-    if (conv == '%') { sb_addc(out, '%'); return true; }
     if (!vm_push_root(vm, arg)) return false;
     bool ok = pct_one(vm, out, &f, arg, (char)conv);
     vm_pop_roots(vm, 1);

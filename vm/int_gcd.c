@@ -72,7 +72,7 @@ static mp_err combine(const mp_int *a, int64_t p, const mp_int *b, int64_t q, mp
 /* One step on a >= b > 0: several Euclidean steps at once through the
  * cofactors, or one division when the leading bits decide none. */
 static mp_err lehmer_step(mp_int *a, mp_int *b, mp_int *t, mp_int *u) {
-    int shift = mp_count_bits(a) - LEAD_BITS;
+    int shift = mp_bits(a) - LEAD_BITS;
     if (shift < 0) shift = 0;
     Cofactors m = lehmer_run(lead_bits(a, shift), lead_bits(b, shift));
     mp_err err;
@@ -104,7 +104,7 @@ mp_err int_gcd_mp(const mp_int *x, const mp_int *y, mp_int *g) {
     if (err != MP_OKAY) return err;
     if ((err = mp_abs(x, &a)) != MP_OKAY || (err = mp_abs(y, &b)) != MP_OKAY) goto done;
     if (mp_cmp_mag(&a, &b) == MP_LT) mp_exch(&a, &b);
-    while (!mp_iszero(&b) && mp_count_bits(&a) > 64)
+    while (!mp_iszero(&b) && mp_bits(&a) > 64)
         if ((err = lehmer_step(&a, &b, &t, &u)) != MP_OKAY) goto done;
     if (mp_iszero(&b))
         err = mp_copy(&a, g);

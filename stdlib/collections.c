@@ -1778,6 +1778,12 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
     ObjTuple *fields = tn && modname != ERR ? tuple_from(vm, fl->items, fl->len) : NULL;
     ObjClass *c = fields ? new_class(vm, tn->data, vm->types[T_TUPLE], OBJ_TUPLE, modname) : NULL;
     if (!c) return ERR;
+    /* __slots__ = (), as CPython's: a subclass with empty __slots__ makes
+     * instances without a dict too */
+    c->slots = dict_new(vm);
+    if (!c->slots || dict_set_str(vm, c->dict, str_intern_cstr(vm, "__slots__"), obj_val(vm->empty_tuple)) < 0)
+        return ERR;
+    c->obj.flags |= CLASS_SLOTS;
     static const struct { const char *name; NativeFn fn; } methods[] = {
         {"__repr__", nt_repr}, {"_asdict", nt_asdict}, {"_replace", nt_replace},
         {"__getnewargs__", nt_getnewargs},

@@ -800,8 +800,13 @@ static Value gcd_lcm(VM *vm, Value *args, int nargs, ObjTuple *kw, bool lcm) {
         mp_int a, b, r;
         if (mp_init_multi(&a, &b, &r, NULL) != MP_OKAY) return exc_nomem(vm);
         mp_err err = int_to_mp(acc, &a) && int_to_mp(x, &b) ? MP_OKAY : MP_MEM;
-        if (err == MP_OKAY) err = lcm ? mp_lcm(&a, &b, &r) : mp_gcd(&a, &b, &r);
-        if (err == MP_OKAY) err = mp_abs(&r, &r);
+        if (err == MP_OKAY) err = int_gcd_mp(&a, &b, &r);
+        if (err == MP_OKAY && lcm && !mp_iszero(&r)) {
+            /* |a| / gcd * |b| */
+            err = mp_div(&a, &r, &a, NULL);
+            if (err == MP_OKAY) err = mp_mul(&a, &b, &r);
+            if (err == MP_OKAY) err = mp_abs(&r, &r);
+        }
         mp_clear_multi(&a, &b, NULL);
         acc = mp_result(vm, &r, err);
         if (acc == ERR) return ERR;

@@ -935,13 +935,27 @@ static bool save_subtype(Pickler *p, Value v) {
     }
     case OBJ_INSTANCE: return save_newobj(p, v, NONE_VAL, NONE_VAL);      /* __slots__ */
     default: {
-        /* str, bytes, bytearray, tuple, int, float: cls.__new__(cls, value) */
-        Value plain = is_kind(v, OBJ_BYTEARRAY)
-                          ? bytes_new(vm, AS(ObjByteArray, v)->data, (size_t)AS(ObjByteArray, v)->len)
-                          : subtype_plain(vm, v);
-        ObjTuple *args = plain == ERR ? NULL : tuple_from(vm, &plain, 1);
+        /* str, bytes, bytearray, tuple, int, float: cls.__new__(cls,
+         * *self.__getnewargs__()), which is (value,) but for a subclass
+         * of a namedtuple (its fields) */
+        ObjTuple *args = NULL;
+        Value nargs = is_kind(v, OBJ_BYTEARRAY) ? UNDEF : call_own(p, v, PN_GETNEWARGS);
+        if (nargs == ERR) return false;
+        if (nargs != UNDEF && !is_tuple(nargs)) {
+            exc_raise(vm, E_TypeError, "__getnewargs__ should return a tuple, not '%T'", nargs);
+            return false;
+        }
+        if (nargs != UNDEF) {
+            args = AS(ObjTuple, nargs);     /* held by call_own */
+        } else {
+            Value plain = is_kind(v, OBJ_BYTEARRAY)
+                              ? bytes_new(vm, AS(ObjByteArray, v)->data, (size_t)AS(ObjByteArray, v)->len)
+                              : subtype_plain(vm, v);
+            args = plain == ERR ? NULL : tuple_from(vm, &plain, 1);
+            if (!args || !hold(p, obj_val(args))) return false;
+        }
         Value state = call_own(p, v, PN_GETSTATE);
-        if (!args || !hold(p, obj_val(args)) || state == ERR) return false;
+        if (state == ERR) return false;
         ObjDict *d = gc_subtype_dict(vm, o);
         /* a bytearray is filled by __init__: cls(value), as its __reduce_ex__ */
         bool call = is_kind(v, OBJ_BYTEARRAY);

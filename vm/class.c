@@ -664,10 +664,12 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
     for (int64_t i = 1; i < c->mro->len; i++) {
         ObjClass *b = AS(ObjClass, c->mro->items[i]);
         if (b == vm->types[T_OBJECT]) continue;
+        /* a builtin tuple, list, str... gives its instances no dict */
+        if ((b->obj.flags & CLASS_BUILTIN) && subtype_layout(b->instance_kind)) continue;
         if (!(b->obj.flags & CLASS_SLOTS)) return true;     /* a base without slots gives a dict */
         if (dict_update(vm, names, obj_val(b->slots)) < 0) return false;
     }
-    if (c->instance_kind != OBJ_INSTANCE) return true;
+    if (c->instance_kind != OBJ_INSTANCE && !subtype_layout(c->instance_kind)) return true;
     c->slots = names;
     c->obj.flags |= CLASS_SLOTS | CLASS_SUBTYPE;
     return true;

@@ -247,7 +247,7 @@ static int cmp_big(double a, const mp_int *m) {
     bool mneg = mp_isneg(m);
     if ((a < 0) != mneg || a == 0) return a == 0 ? (mneg ? 1 : -1) : (a < 0 ? -1 : 1);
     int sign = mneg ? -1 : 1;   /* compare magnitudes, then apply the sign */
-    int bits = mp_count_bits(m);
+    int bits = mp_bits(m);
     int e;
     frexp(fabs(a), &e);         /* |a| in [2^(e-1), 2^e) */
     if (e != bits) return e < bits ? -sign : sign;

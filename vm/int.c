@@ -171,7 +171,7 @@ static inline Value wide_val(VM *vm, i128 v) {
 
 /* m's value, when it fits an i128. */
 static bool mp_to_wide(const mp_int *m, i128 *out) {
-    if (mp_count_bits(m) > 128) return false;
+    if (mp_bits(m) > 128) return false;
     u128 u = 0;
     for (int i = m->used - 1; i >= 0; i--) u = u << MP_DIGIT_BIT | m->dp[i];
     if (u > (u128)I128_MAX + mp_isneg(m)) return false;
@@ -266,7 +266,7 @@ static uint64_t mp_top64(const mp_int *m, int bits, bool *sticky) {
  * scaled by: |m| ~ result * 2^*scale. Exact rounding: the bits below the top
  * 64 only matter as a sticky bit. */
 static double mp_to_double_scaled(const mp_int *m, int *scale) {
-    int bits = mp_count_bits(m);
+    int bits = mp_bits(m);
     if (bits <= 64) {
         *scale = 0;
         return (double)mp_get_mag_u64(m);
@@ -287,7 +287,7 @@ Value int_to_float(VM *vm, Value v, double *out) {
     const mp_int *m = int_mp(AS(ObjBigInt, v));
     int scale;
     double d = mp_to_double_scaled(m, &scale);
-    if (mp_count_bits(m) > DBL_MAX_EXP) return exc_raise(vm, E_OverflowError, "int too large to convert to float");
+    if (mp_bits(m) > DBL_MAX_EXP) return exc_raise(vm, E_OverflowError, "int too large to convert to float");
     d = ldexp(d, scale);
     if (isinf(d)) return exc_raise(vm, E_OverflowError, "int too large to convert to float");
     *out = mp_isneg(m) ? -d : d;
@@ -304,7 +304,7 @@ Value int_from_double(VM *vm, double d) {
 }
 
 int64_t int_bit_length(Value v) {
-    if (is_bigint(v)) return mp_count_bits(int_mp(AS(ObjBigInt, v)));
+    if (is_bigint(v)) return mp_bits(int_mp(AS(ObjBigInt, v)));
     int64_t i = small_of(v);
     uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
     return u ? 64 - __builtin_clzll(u) : 0;
@@ -477,9 +477,32 @@ static inline Value wide_binop(VM *vm, BinOp op, Value a, Value b, i128 x, i128 
     }
 }
 
+/* Floor division and modulo by a one-digit divisor: mp_div_d, which is
+ * many times faster than mp_div's general algorithm for these. */
+static Value big_divmod_digit(VM *vm, BinOp op, const mp_int *x, const mp_int *y) {
+    mp_digit rem;
+    mp_int q;
+    if (!mp_new(vm, &q, x->used + 1)) return ERR;
+    mp_err e = mp_div_d(x, y->dp[0], &q, &rem);     /* q = trunc(x / |y|) */
+    if (e == MP_OKAY && mp_isneg(y)) e = mp_neg(&q, &q);
+    int64_t r = mp_isneg(x) ? -(int64_t)rem : (int64_t)rem;     /* trunc's remainder */
+    int64_t ys = mp_isneg(y) ? -(int64_t)y->dp[0] : (int64_t)y->dp[0];
+    /* floor when the remainder's sign differs from y's */
+    if (e == MP_OKAY && rem != 0 && mp_isneg(x) != mp_isneg(y)) {
+        e = mp_sub_d(&q, 1, &q);
+        r += ys;
+    }
+    if (op == BIN_MOD) {
+        mp_clear(&q);
+        return mp_check(vm, e) ? int_from_i64(vm, r) : ERR;
+    }
+    return mp_finish(vm, &q, e);
+}
+
 /* Floor division and modulo of big operands. */
 static Value big_divmod(VM *vm, BinOp op, const mp_int *x, const mp_int *y) {
     if (mp_iszero(y)) return div_zero(vm, op);
+    if (y->used == 1) return big_divmod_digit(vm, op, x, y);
     mp_int q, r;
     if (!mp_new(vm, &q, x->used + 1)) return ERR;
     if (!mp_new(vm, &r, y->used + 1)) {
@@ -514,7 +537,7 @@ static OUT_OF_LINE Value big_binop(VM *vm, BinOp op, Value a, Value b) {
         if (!mp_new(vm, &r, n + 1)) return ERR;
         return mp_finish(vm, &r, mp_sub(x, y, &r));
     case BIN_MUL:
-        if ((int64_t)mp_count_bits(x) + mp_count_bits(y) > BIG_MAX_BITS) return too_big(vm);
+        if ((int64_t)mp_bits(x) + mp_bits(y) > BIG_MAX_BITS) return too_big(vm);
         if (!mp_new(vm, &r, (int64_t)x->used + y->used + 1)) return ERR;
         return mp_finish(vm, &r, mp_mul(x, y, &r));
     case BIN_TRUEDIV: return big_truediv(vm, x, y);
@@ -554,7 +577,7 @@ static Value big_truediv(VM *vm, const mp_int *a, const mp_int *b) {
     if (mp_iszero(b)) return div_zero(vm, BIN_TRUEDIV);
     bool negate = mp_isneg(a) != mp_isneg(b);
     if (mp_iszero(a)) return float_val(negate ? -0.0 : 0.0);
-    int64_t abits = mp_count_bits(a), bbits = mp_count_bits(b);
+    int64_t abits = mp_bits(a), bbits = mp_bits(b);
     if (abits <= DBL_MANT_DIG && bbits <= DBL_MANT_DIG) {
         double r = (double)mp_get_mag_u64(a) / (double)mp_get_mag_u64(b);
         return float_val(negate ? -r : r);
@@ -593,7 +616,7 @@ static Value big_truediv(VM *vm, const mp_int *a, const mp_int *b) {
         return ERR;
     }
     inexact = inexact || !mp_iszero(&r);
-    int64_t x_bits = mp_count_bits(&q);
+    int64_t x_bits = mp_bits(&q);
     uint64_t low = mp_get_mag_u64(&q) | (uint64_t)inexact;
     mp_clear_multi(&x, &q, &r, NULL);
 
@@ -615,7 +638,7 @@ static Value big_pow(VM *vm, Value a, Value b) {
     bool fits = int_to_i64(b, &n);      /* b >= 0 here */
     /* 0, 1 and -1 stay small whatever the exponent */
     if (mp_iszero(x)) return int_val(fits && n == 0 ? 1 : 0);
-    if (mp_count_bits(x) == 1) {
+    if (mp_bits(x) == 1) {
         if (!mp_isneg(x)) return int_val(1);
         bool odd = fits ? (n & 1) : mp_isodd(int_mp(AS(ObjBigInt, b)));
         return int_val(odd ? -1 : 1);
@@ -636,7 +659,7 @@ static Value big_shift(VM *vm, BinOp op, Value a, Value b) {
     int64_t n = 0;
     bool fits = int_to_i64(b, &n);
     if (mp_iszero(x)) return int_val(0);
-    int64_t xbits = mp_count_bits(x);
+    int64_t xbits = mp_bits(x);
     mp_int r;
     if (op == BIN_RSHIFT) {
         if (!fits || n >= xbits) return int_val(mp_isneg(x) ? -1 : 0);
@@ -761,7 +784,7 @@ static unsigned mp_bits_at(const mp_int *m, int64_t pos, int n) {
  * others divide by the largest power of the base that fits a digit, which
  * keeps the quadratic part small (about 18 decimal digits per pass). */
 static void big_digits(const mp_int *m, int base, StrBuf *b) {
-    int64_t bits = mp_count_bits(m);
+    int64_t bits = mp_bits(m);
     if ((base & (base - 1)) == 0) {
         int s = __builtin_ctz((unsigned)base);
         int64_t nd = (bits + s - 1) / s;
@@ -1305,7 +1328,7 @@ static Value m_to_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         mp_clear(&mag);
         return ERR;
     }
-    int64_t bits = mp_count_bits(&mag);
+    int64_t bits = mp_bits(&mag);
     if (is_signed && (bits > 0 || neg)) bits++;
     if (bits > length * 8) {
         mp_clear(&mag);

@@ -34,6 +34,13 @@ Value int_from_mp(VM *vm, mp_int *m);
  * small int when it fits), for a subclass a big int object of that class,
  * whatever the value. */
 Value int_as_class(VM *vm, Value v, ObjClass *cls);
+/* mp_count_bits without its bit-by-bit loop (a clamped mp_int's top digit
+ * is not zero): it is on the path of every big int result. */
+static inline int mp_bits(const mp_int *m) {
+    return m->used == 0 ? 0 : (m->used - 1) * MP_DIGIT_BIT + 64 - __builtin_clzll((unsigned long long)m->dp[m->used - 1]);
+}
+/* g = gcd(x, y) >= 0, by Lehmer's method (int_gcd.c); g may not be x or y. */
+mp_err int_gcd_mp(const mp_int *x, const mp_int *y, mp_int *g);
 /* Copies an int value into an initialised mp_int. */
 bool int_to_mp(Value v, mp_int *out);
 /* A big int's value for libtommath to read (never mp_clear it): its own

@@ -127,8 +127,9 @@ static int list_setslice(VM *vm, ObjList *l, ObjSlice *sl, Value v) {
     if (stop < start) stop = start;
     int64_t grow = src->len - (stop - start);
     if (grow > 0 && !list_reserve(vm, l, l->len + grow)) return -1;
-    memmove(l->items + stop + grow, l->items + stop, (size_t)(l->len - stop) * sizeof(Value));
-    copy_values(l->items + start, src->items, src->len);
+    /* an empty list may have no buffer at all: no pointer arithmetic on NULL */
+    if (l->len > stop) memmove(l->items + stop + grow, l->items + stop, (size_t)(l->len - stop) * sizeof(Value));
+    if (src->len) copy_values(l->items + start, src->items, src->len);
     l->len += grow;
     return 0;
 }

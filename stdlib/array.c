@@ -1115,11 +1115,6 @@ static Value a_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return op_generic_setattr(vm, args[0], name, args[2]) < 0 ? ERR : NONE_VAL;
 }
 
-static Value a_class_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__class_getitem__", nargs - 1, kw, 1, 1)) return ERR;
-    return class_generic_alias(vm, args[0], args[1]);
-}
-
 /* ---- the iterator ---------------------------------------------------------- */
 
 /* It reads the live array (a = the array, b = its core, i = the next
@@ -1235,7 +1230,7 @@ bool mod_array_init(VM *vm, ObjModule *m) {
         !add_methods(vm, a, array_methods, sizeof array_methods / sizeof array_methods[0]) ||
         !add_methods(vm, it, iter_methods, sizeof iter_methods / sizeof iter_methods[0]) ||
         !class_add_property(vm, a, "typecode", a_typecode) || !class_add_property(vm, a, "itemsize", a_itemsize) ||
-        !class_add_classmethod(vm, a, "__class_getitem__", a_class_getitem))
+        !class_add_generic(vm, a))
         return false;
     return module_add_value(vm, m, "array", obj_val(a)) && module_add_value(vm, m, "ArrayType", obj_val(a)) &&
            module_add_value(vm, m, "typecodes", str_from_cstr(vm, "bBuhHiIlLqQfd")) &&

@@ -100,12 +100,6 @@ static ObjClass *new_class(VM *vm, const char *name, ObjClass *base, ObjKind kin
     return dict_set_str(vm, c->dict, vm_name(vm, N___module__), modname) == 0 ? c : NULL;
 }
 
-/* cls[args]: a types.GenericAlias, as for the builtin containers. */
-static Value class_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__class_getitem__", nargs - 1, kw, 1, 1)) return ERR;
-    return class_generic_alias(vm, args[0], args[1]);
-}
-
 /* "{k: v, ...}" for a dict's items. */
 static bool dict_body_repr(VM *vm, ObjDict *d, StrBuf *b) {
     sb_addc(b, '{');
@@ -738,7 +732,7 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }
-    if (!class_add_native(vm, c, "__hash__", deque_hash)) return false;
+    if (!class_add_native(vm, c, "__hash__", deque_hash) || !class_add_generic(vm, c)) return false;
     if (!add_property(vm, c, "maxlen", deque_maxlen, NONE_VAL)) return false;
     if (!module_add_value(vm, m, "deque", obj_val(c))) return false;
 
@@ -1788,8 +1782,7 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
         {"__repr__", nt_repr}, {"_asdict", nt_asdict}, {"_replace", nt_replace},
         {"__getnewargs__", nt_getnewargs},
     };
-    if (!add_static_new(vm, c, nt_new) || !class_add_classmethod(vm, c, "_make", nt_make) ||
-        !class_add_classmethod(vm, c, "__class_getitem__", class_getitem))
+    if (!add_static_new(vm, c, nt_new) || !class_add_classmethod(vm, c, "_make", nt_make))
         return ERR;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return ERR;
@@ -1843,8 +1836,7 @@ static Value dict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn ctor, const MethodDef *methods,
                             size_t n, Value modname) {
     ObjClass *c = new_class(vm, name, vm->types[T_DICT], OBJ_DICT, modname);
-    if (!c || !add_static_new(vm, c, ctor) || !class_add_classmethod(vm, c, "fromkeys", dict_fromkeys) ||
-        !class_add_classmethod(vm, c, "__class_getitem__", class_getitem))
+    if (!c || !add_static_new(vm, c, ctor) || !class_add_classmethod(vm, c, "fromkeys", dict_fromkeys))
         return NULL;
     for (size_t i = 0; i < n; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return NULL;
@@ -1899,7 +1891,8 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
             return false;
     }
     ObjClass *dd = dict_class(vm, m, "defaultdict", defaultdict_new, dd_methods, sizeof dd_methods / sizeof dd_methods[0], modname);
-    if (!dd || !class_add_property(vm, dd, "default_factory", defaultdict_factory_get)) return false;
+    if (!dd || !class_add_property(vm, dd, "default_factory", defaultdict_factory_get) || !class_add_generic(vm, dd))
+        return false;
     Value fp = dict_get_str(dd->dict, str_intern_cstr(vm, "default_factory"));
     ObjNative *fs = native_new(vm, "default_factory", defaultdict_factory_set);
     if (!fs) return false;

@@ -468,6 +468,7 @@ static bool make_types(VM *vm) {
     ObjIter *missing = iter_new(vm, c[CT_MISSING], NULL);
     ObjStr *mname = missing ? str_intern_cstr(vm, "MISSING") : NULL;
     if (!mname || dict_set_str(vm, c[CT_TOKEN]->dict, mname, obj_val(missing)) < 0) return false;
+    if (!class_add_generic(vm, c[CT_VAR]) || !class_add_generic(vm, c[CT_TOKEN])) return false;
     for (int t = 0; t < CONTEXT_NTYPES; t++) vm->context_types[t] = c[t];
     return true;
 }

@@ -761,7 +761,7 @@ bool mod_functools_init(VM *vm, ObjModule *m) {
         return false;
     ObjClass *info = make_cacheinfo(vm);
     ObjClass *keyw = make_keywrapper(vm);
-    if (!partial || !lru || !state || !info || !keyw) return false;
+    if (!partial || !lru || !state || !info || !keyw || !class_add_generic(vm, partial)) return false;
     static const struct { const char *name; NativeFn fn; } fns[] = {
         {"reduce", ft_reduce}, {"update_wrapper", ft_update_wrapper}, {"wraps", ft_wraps},
         {"lru_cache", ft_lru_cache}, {"cache", ft_cache}, {"cmp_to_key", ft_cmp_to_key},

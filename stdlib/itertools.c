@@ -943,7 +943,7 @@ bool mod_itertools_init(VM *vm, ObjModule *m) {
         if (t == IT_TEE && !class_add_native(vm, c, "__copy__", tee_copy)) return false;
         if (t == IT_CHAIN) {
             ObjNative *n = native_new(vm, "from_iterable", chain_from_iterable);
-            if (!n || dict_set_str(vm, c->dict, n->name, obj_val(n)) < 0) return false;
+            if (!n || dict_set_str(vm, c->dict, n->name, obj_val(n)) < 0 || !class_add_generic(vm, c)) return false;
         }
         if (!module_add_value(vm, m, type_names[t], obj_val(c))) return false;
     }

@@ -1372,7 +1372,7 @@ static ObjClass *make_class(VM *vm, const char *name, const Method *methods, siz
     for (size_t i = 0; i < np; i++) {
         if (!class_add_property(vm, c, props[i].name, props[i].fn)) return NULL;
     }
-    return c;
+    return class_add_generic(vm, c) ? c : NULL;
 }
 
 static bool add_classes(VM *vm, ObjModule *m) {

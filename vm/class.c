@@ -1547,28 +1547,21 @@ static Value types_attr(VM *vm, const char *name) {
     return m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, name));
 }
 
-/* Whether a builtin (native) class is generic as CPython's is, `list[int]`
- * making a types.GenericAlias (those with a __class_getitem__ there);
- * `int[int]` is a TypeError. Classes written in Asy define their own. */
-bool class_is_generic_builtin(ObjClass *c) {
-    static const char *const names[] = {
-        "list", "dict", "tuple", "set", "frozenset", "type", "enumerate", "BaseExceptionGroup",
-        "ExceptionGroup", "mappingproxy", "async_generator", "deque", "defaultdict", "OrderedDict",
-        "Counter", "ChainMap", "Pattern", "Match", "SimpleQueue", "Future", "Task", "Queue",
-        "PriorityQueue", "LifoQueue", "ContextVar", "Token", "chain", "array", "partial",
-        "partialmethod", "cached_property", "ReferenceType", "ref", "KeyedRef", "WeakMethod",
-        "DirEntry", "stat_result", "Popen", "CompletedProcess",
-    };
-    if (!(c->obj.flags & CLASS_BUILTIN)) return false;
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (!strcmp(c->name->data, names[i])) return true;
-    return false;
-}
-
 Value class_generic_alias(VM *vm, Value origin, Value args) {
     Value f = types_attr(vm, "GenericAlias");
     Value pair[2] = {origin, args};
     return f == ERR ? ERR : op_call(vm, f, pair, 2, NULL);
+}
+
+/* cls.__class_getitem__(item): a types.GenericAlias, as CPython's generic
+ * builtin classes answer `list[int]`. */
+static Value generic_class_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__class_getitem__", nargs - 1, kw, 1, 1)) return ERR;
+    return class_generic_alias(vm, args[0], args[1]);
+}
+
+bool class_add_generic(VM *vm, ObjClass *c) {
+    return class_add_classmethod(vm, c, "__class_getitem__", generic_class_getitem);
 }
 
 /* type.__or__ and __ror__: `int | None` is a types.UnionType. */
@@ -1878,4 +1871,8 @@ void class_init_methods(VM *vm) {
     class_add_static(vm, vm->types[T_SUPER], "__new__", super_new);
     class_add_native(vm, vm->types[T_SUPER], "__get__", super_get);
     class_add_native(vm, vm->types[T_SUPER], "__repr__", super_repr);
+    static const TypeId generic[] = {T_LIST, T_DICT, T_TUPLE, T_SET, T_FROZENSET, T_ENUMERATE, T_MAPPINGPROXY,
+                                     T_ASYNC_GENERATOR};
+    for (size_t i = 0; i < sizeof generic / sizeof *generic; i++) class_add_generic(vm, vm->types[generic[i]]);
+    class_add_generic(vm, vm->exc_types[E_BaseExceptionGroup]);
 }

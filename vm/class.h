@@ -72,7 +72,9 @@ bool class_is_data_descriptor(VM *vm, Value v);
 bool class_add_dict_getset(VM *vm, ObjClass *c);
 /* types.GenericAlias(origin, args): what `list[int]` gives. */
 Value class_generic_alias(VM *vm, Value origin, Value args);
-bool class_is_generic_builtin(ObjClass *c);
+/* Gives a native class CPython's generic-class `__class_getitem__`
+ * (`cls[int]` is a types.GenericAlias). */
+bool class_add_generic(VM *vm, ObjClass *c);
 /* Setting and deleting a class attribute as type.__setattr__ and
  * type.__delattr__ do (no metaclass hook); -1 after raising. */
 int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v);

@@ -438,6 +438,15 @@ static bool gather_cancel(VM *vm, Gather *g, Value msg) {
     return any;
 }
 
+/* Future and Task live in CPython's _asyncio module (their reprs say so)
+ * and are generic (`asyncio.Future[int]`). */
+bool future_class_setup(VM *vm, ObjClass *c) {
+    Value mod = str_from_cstr(vm, "_asyncio");
+    if (mod == ERR || dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) return false;
+    c->module = mod;
+    return class_add_generic(vm, c);
+}
+
 bool future_init_classes(VM *vm) {
     Sched *s = vm->sched;
     ObjClass *c = class_new_builtin(vm, "Future", vm->types[T_OBJECT], OBJ_CDATA);
@@ -455,6 +464,7 @@ bool future_init_classes(VM *vm) {
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }
+    if (!future_class_setup(vm, c)) return false;
     ObjClass *g = class_new_builtin(vm, "_GatheringFuture", c, OBJ_CDATA);
     if (!g) return false;
     g->ctype = &gather_ctype;

@@ -124,5 +124,7 @@ void gather_child_done(VM *vm, Gather *g, Future *child);
 /* The classes and methods (future.c, task.c); called by sched_get. */
 bool future_init_classes(VM *vm);
 bool task_init_class(VM *vm);
+/* Sets a Future-derived native class's module (_asyncio) and its class subscript. */
+bool future_class_setup(VM *vm, ObjClass *c);
 
 #endif

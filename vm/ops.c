@@ -1592,9 +1592,13 @@ static inline __attribute__((always_inline)) Value getitem_of(VM *vm, Value obj,
             Value cg = class_getattr(vm, (ObjClass *)o, vm_name(vm, N___class_getitem__));
             if (cg == ERR) return ERR;
             if (cg != UNDEF) return op_call1(vm, cg, key);
-            if (class_is_generic_builtin((ObjClass *)o)) return class_generic_alias(vm, obj, key);     /* list[int] */
+            if (o == &vm->types[T_TYPE]->obj) return class_generic_alias(vm, obj, key); /* type[int] */
             ObjClass *c = (ObjClass *)o;
-            return exc_raise(vm, E_TypeError, "type '%s' is not subscriptable", (c->tp_name ? c->tp_name : c->name)->data);
+            StrBuf b = SB_INIT;
+            if (c->obj.flags & CLASS_BUILTIN) add_tp_name(&b, c); else sb_adds(&b, c->name->data);
+            exc_raise(vm, E_TypeError, "type '%s' is not subscriptable", b.data ? b.data : "");
+            sb_free(&b);
+            return ERR;
         }
         default:
             break;

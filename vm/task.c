@@ -341,5 +341,5 @@ bool task_init_class(VM *vm) {
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }
-    return true;
+    return future_class_setup(vm, c);
 }

@@ -224,7 +224,8 @@ bool mod_weakref_init(VM *vm, ObjModule *m) {
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }
-    return class_add_property(vm, c, "__callback__", r_callback) && module_add_value(vm, m, "ref", obj_val(c)) &&
+    return class_add_property(vm, c, "__callback__", r_callback) && class_add_generic(vm, c) &&
+           module_add_value(vm, m, "ref", obj_val(c)) &&
            module_add_value(vm, m, "ReferenceType", obj_val(c)) &&
            module_add_native(vm, m, "getweakrefcount", f_getweakrefcount) &&
            module_add_native(vm, m, "getweakrefs", f_getweakrefs);

@@ -45,6 +45,8 @@
 #include "../vm/func.h"
 #include "../vm/gc.h"
 #include "../vm/import.h"
+#include "../vm/interp.h"
+#include "../parser/compile.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -1458,66 +1460,72 @@ static ObjTuple *nt_fields(VM *vm, ObjClass *cls) {
     return is_tuple(f) ? AS(ObjTuple, f) : NULL;
 }
 
-/* Point(x, y): binds positional and keyword arguments to the fields. */
-static Value nt_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjClass *cls = AS(ObjClass, args[0]);
-    ObjTuple *fields = nt_fields(vm, cls);
-    if (!fields) return exc_raise(vm, E_TypeError, "%s is not a namedtuple class", cls->name->data);
-    Value defs = class_lookup(cls, str_intern_cstr(vm, "_field_defaults"));
-    int64_t n = fields->len, npos = nargs - 1;
-    const char *name = cls->name->data;
-    if (npos > n) {
-        /* Fields with defaults make the count a range, as in CPython's message. */
-        int64_t ndefs = is_dict(defs) ? AS(ObjDict, defs)->count : 0;
-        if (ndefs > 0)
-            return exc_raise(vm, E_TypeError, "%s.__new__() takes from %lld to %lld positional arguments but %lld were given",
-                             name, (long long)(n - ndefs + 1), (long long)n + 1, (long long)npos + 1);
-        return exc_raise(vm, E_TypeError, "%s.__new__() takes %lld positional arguments but %lld were given", name,
-                         (long long)n + 1, (long long)npos + 1);
+/* "x, y, z": the field names, as the class's doc and __new__ list them. */
+static void nt_arg_list(StrBuf *b, ObjTuple *fields) {
+    for (int64_t i = 0; i < fields->len; i++) {
+        if (i) sb_adds(b, ", ");
+        sb_adds(b, AS(ObjStr, fields->items[i])->data);
     }
-    ObjTuple *t = gc_new_instance(vm, sizeof(ObjTuple) + (size_t)n * sizeof(Value), OBJ_TUPLE, cls);
-    if (!t) return ERR;
-    t->len = n;
-    for (int64_t i = 0; i < n; i++) t->items[i] = i < npos ? args[i + 1] : UNDEF;
-    for (int64_t k = 0; kw && k < kw->len; k++) {
-        int64_t i = 0;
-        while (i < n && !str_eq(AS(ObjStr, fields->items[i]), AS(ObjStr, kw->items[k]))) i++;
-        if (i == n)
-            return exc_raise(vm, E_TypeError, "%s.__new__() got an unexpected keyword argument '%s'", name,
-                             AS(ObjStr, kw->items[k])->data);
-        if (t->items[i] != UNDEF)
-            return exc_raise(vm, E_TypeError, "%s.__new__() got multiple values for argument '%s'", name,
-                             AS(ObjStr, kw->items[k])->data);
-        t->items[i] = args[nargs + k];
+}
+
+/* Sets fn.<name> = v (a str made from text when v is UNDEF). */
+static bool set_fn_attr(VM *vm, Value fn, const char *name, const char *text, Value v) {
+    if (v == UNDEF) v = str_from_cstr(vm, text);
+    return v != ERR && op_setattr(vm, fn, str_intern_cstr(vm, name), v) == 0;
+}
+
+/* Evaluates `src` in a namespace of its own holding _tuple_new
+ * (tuple.__new__) and no builtins, as CPython's namedtuple does; module
+ * "namedtuple_<typename>". The caller keeps the class rooted. */
+static Value nt_eval(VM *vm, ObjClass *c, const StrBuf *src) {
+    ObjCode *code = src->oom ? NULL : compile_string(vm, src->data, (size_t)src->len, "<string>", COMPILE_EVAL, false);
+    if (!code || !vm_push_root(vm, obj_val(code))) return ERR;
+    Value tnew = dict_get_str(vm->types[T_TUPLE]->dict, vm_name(vm, N___new__));
+    if (is_kind(tnew, OBJ_WRAPPER)) tnew = AS(ObjWrapper, tnew)->v;
+    ObjDict *ns = dict_new(vm), *nobuiltins = dict_new(vm);
+    StrBuf mod = SB_INIT;
+    sb_addf(&mod, "namedtuple_%s", c->name->data);
+    Value modname = mod.oom ? ERR : str_from_buf(vm, &mod);
+    bool ok = ns && nobuiltins && modname != ERR && dict_set_str(vm, ns, str_intern_cstr(vm, "_tuple_new"), tnew) == 0 &&
+              dict_set_str(vm, ns, str_intern_cstr(vm, "__builtins__"), obj_val(nobuiltins)) == 0 &&
+              dict_set_str(vm, ns, vm_name(vm, N___name__), modname) == 0 && vm_push_root(vm, obj_val(ns));
+    Value fn = ok ? interp_run_code(vm, code, ns, ns) : ERR;
+    vm_pop_roots(vm, ok ? 2 : 1);
+    return fn;
+}
+
+/* The class's __new__, made as CPython makes it: a function of the field
+ * names, `lambda _cls, x, y: tuple.__new__(_cls, (x, y))`, so that its
+ * signature, __defaults__ (which old code assigns to) and call errors are
+ * a function's. The class's defaults are in field order. */
+static bool nt_add_new(VM *vm, ObjClass *c, ObjTuple *fields, ObjDict *defaults) {
+    StrBuf args = SB_INIT, src = SB_INIT, qual = SB_INIT, doc = SB_INIT;
+    nt_arg_list(&args, fields);
+    const char *a = args.data ? args.data : "";
+    sb_addf(&src, "lambda _cls%s%s: _tuple_new(_cls, (%s%s))", fields->len ? ", " : "", a, a, fields->len ? "," : "");
+    sb_addf(&qual, "%s.__new__", c->name->data);
+    sb_addf(&doc, "Create new instance of %s(%s)", c->name->data, a);
+    /* Running the code may collect, and the new class is not reachable
+     * from anywhere yet. */
+    bool rooted = vm_push_root(vm, obj_val(c));
+    Value fn = rooted ? nt_eval(vm, c, &src) : ERR;
+    bool ok = fn != ERR && vm_push_root(vm, fn);
+    if (ok) {
+        ObjTuple *dt = tuple_new(vm, defaults->count);
+        int64_t pos = 0, i = 0;
+        Value k, v;
+        while (dt && dict_next(defaults, &pos, &k, &v)) dt->items[i++] = v;
+        ObjWrapper *w = dt ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_STATICMETHOD]) : NULL;
+        ok = w && !qual.oom && !doc.oom && set_fn_attr(vm, fn, "__name__", "__new__", UNDEF) &&
+             set_fn_attr(vm, fn, "__qualname__", qual.data, UNDEF) && set_fn_attr(vm, fn, "__doc__", doc.data, UNDEF) &&
+             (!dt->len || set_fn_attr(vm, fn, "__defaults__", NULL, obj_val(dt)));
+        if (ok) w->v = fn;
+        ok = ok && dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(w)) == 0;
+        vm_pop_roots(vm, 1);
     }
-    StrBuf missing = SB_INIT;
-    int nmissing = 0;
-    for (int64_t i = 0; i < n; i++) {
-        if (t->items[i] != UNDEF) continue;
-        Value d = is_dict(defs) ? dict_get_str(AS(ObjDict, defs), AS(ObjStr, fields->items[i])) : UNDEF;
-        if (d != UNDEF) { t->items[i] = d; continue; }
-        t->items[i] = NONE_VAL;
-        nmissing++;
-    }
-    if (nmissing) {
-        /* CPython's wording: 'x', 'y' and 'z'. */
-        int seen = 0;
-        for (int64_t i = 0; i < n; i++) {
-            Value d = is_dict(defs) ? dict_get_str(AS(ObjDict, defs), AS(ObjStr, fields->items[i])) : UNDEF;
-            bool given = i < npos;
-            for (int64_t k = 0; !given && kw && k < kw->len; k++)
-                given = str_eq(AS(ObjStr, fields->items[i]), AS(ObjStr, kw->items[k]));
-            if (given || d != UNDEF) continue;
-            seen++;
-            if (seen > 1) sb_adds(&missing, seen == nmissing ? (nmissing > 2 ? ", and " : " and ") : ", ");
-            sb_addf(&missing, "'%s'", AS(ObjStr, fields->items[i])->data);
-        }
-        Value e = exc_raise(vm, E_TypeError, "%s.__new__() missing %d required positional argument%s: %s", name,
-                            nmissing, nmissing == 1 ? "" : "s", missing.data ? missing.data : "");
-        sb_free(&missing);
-        return e;
-    }
-    return obj_val(t);
+    if (rooted) vm_pop_roots(vm, 1);
+    sb_free(&args); sb_free(&src); sb_free(&qual); sb_free(&doc);
+    return ok;
 }
 
 static Value nt_getfield(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -1782,8 +1790,7 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
         {"__repr__", nt_repr}, {"_asdict", nt_asdict}, {"_replace", nt_replace},
         {"__getnewargs__", nt_getnewargs},
     };
-    if (!add_static_new(vm, c, nt_new) || !class_add_classmethod(vm, c, "_make", nt_make))
-        return ERR;
+    if (!class_add_classmethod(vm, c, "_make", nt_make)) return ERR;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return ERR;
     }
@@ -1791,16 +1798,14 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
     if (!no_slots || dict_set_str(vm, c->dict, str_intern_cstr(vm, "__slots__"), obj_val(no_slots)) < 0 ||
         dict_set_str(vm, c->dict, str_intern_cstr(vm, "_fields"), obj_val(fields)) < 0 ||
         dict_set_str(vm, c->dict, str_intern_cstr(vm, "__match_args__"), obj_val(fields)) < 0 ||
-        dict_set_str(vm, c->dict, str_intern_cstr(vm, "_field_defaults"), obj_val(defaults)) < 0)
+        dict_set_str(vm, c->dict, str_intern_cstr(vm, "_field_defaults"), obj_val(defaults)) < 0 ||
+        !nt_add_new(vm, c, fields, defaults))     /* after: fields and defaults are reachable from c */
         return ERR;
     /* CPython's docstring: "Point(x, y)" */
     StrBuf doc = SB_INIT;
     sb_adds(&doc, c->name->data);
     sb_addc(&doc, '(');
-    for (int64_t i = 0; i < fields->len; i++) {
-        if (i) sb_adds(&doc, ", ");
-        sb_adds(&doc, AS(ObjStr, fields->items[i])->data);
-    }
+    nt_arg_list(&doc, fields);
     sb_addc(&doc, ')');
     Value docstr = str_from_buf(vm, &doc);
     if (docstr == ERR || dict_set_str(vm, c->dict, vm_name(vm, N___doc__), docstr) < 0) return ERR;

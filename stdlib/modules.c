@@ -44,6 +44,7 @@ static const NativeModule registry[] = {
     {"errno", mod_errno_init},
     {"unicodedata", mod_unicodedata_init},
     {"array", mod_array_init},
+    {"_string", mod__string_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

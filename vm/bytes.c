@@ -1431,9 +1431,11 @@ static bool fmt_one(VM *vm, StrBuf *out, FmtSpec *f, Value v, int64_t at) {
                 return false;
             }
             ch = (char)b.p[0];
-        } else if (is_intlike(v)) {
+        } else if (is_intlike(v) || op_special(vm, v, N___index__) != UNDEF) {
             int64_t i;
-            if (!int_to_i64(v, &i) || i < 0 || i > 255) {
+            if (!is_intlike(v) && !index_value(vm, v, &i, NULL)) return false;
+            if (is_intlike(v) && !int_to_i64(v, &i)) i = -1;
+            if (i < 0 || i > 255) {
                 exc_raise(vm, E_OverflowError, "%%c arg not in range(256)");
                 return false;
             }

@@ -36,6 +36,7 @@ ObjNative *native_new(VM *vm, const char *name, NativeFn fn) {
     n->self = UNDEF;
     n->data = UNDEF;
     n->owner = NULL;
+    n->module = UNDEF;
     return n;
 }
 

@@ -691,11 +691,11 @@ static Value number_from_special(VM *vm, Value v, NameId name, const char *what)
     }
     const char *dunder = name == N___int__ ? "__int__" : "__index__";
     if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "%s returned non-%s (type %T)", dunder, what, r);
-    if (is_obj(r) && (as_obj(r)->flags & OBJ_SUBTYPE)) {
+    if (is_bool(r) || (is_obj(r) && (as_obj(r)->flags & OBJ_SUBTYPE))) {
         char fmt[256];
         snprintf(fmt, sizeof fmt, "%%s returned non-int (type %%T)%s", deprecated);
         if (!exc_warn(vm, E_DeprecationWarning, fmt, dunder, r, "int")) return ERR;
-        return subtype_plain(vm, r);
+        return is_bool(r) ? int_val(as_bool(r)) : subtype_plain(vm, r);
     }
     return r;
 }

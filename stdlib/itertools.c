@@ -74,6 +74,36 @@ static ObjIter *it_new(VM *vm, int t, IterNextFn next) {
     return c ? iter_new(vm, c, next) : NULL;
 }
 
+/* Checks t.__new__'s first argument, the class to make an instance of
+ * (t's class or a subclass), before anything reads the others. */
+static bool new_cls_ok(VM *vm, Value *args, int nargs, int t) {
+    const char *n = type_names[t];
+    ObjClass *base = it_class(vm, t);
+    if (!base) return false;
+    if (nargs < 1) {
+        exc_raise(vm, E_TypeError, "itertools.%s.__new__(): not enough arguments", n);
+        return false;
+    }
+    if (!is_kind(args[0], OBJ_CLASS)) {
+        exc_raise(vm, E_TypeError, "itertools.%s.__new__(X): X is not a type object (%T)", n, args[0]);
+        return false;
+    }
+    ObjClass *c = AS(ObjClass, args[0]);
+    if (!class_is_subclass(c, base)) {
+        exc_raise(vm, E_TypeError, "itertools.%s.__new__(%s): %s is not a subtype of itertools.%s", n, c->name->data,
+                  c->name->data, n);
+        return false;
+    }
+    return true;
+}
+
+/* t.__new__ refuses keywords unless cls has an __init__ of its own. */
+static bool no_kw(VM *vm, Value cls, int t, ObjTuple *kw) {
+    if (!kw || !kw->len) return true;
+    ObjClass *base = it_class(vm, t);
+    return base && args_no_kw_new(vm, type_names[t], cls, base, kw);
+}
+
 /* A tuple of all the items of an iterable. */
 static ObjTuple *to_tuple(VM *vm, Value iterable) {
     if (is_tuple(iterable)) return AS(ObjTuple, iterable);
@@ -125,6 +155,7 @@ static bool count_number(Value v) {
 }
 
 static Value count_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!new_cls_ok(vm, args, nargs, IT_COUNT)) return ERR;
     static const char *const names[] = {"start", "step"};
     Value p[2];
     if (!args_bind(vm, "count", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
@@ -134,7 +165,7 @@ static Value count_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (!(is_obj(bad) && op_special(vm, bad, N___add__) != UNDEF && is_kind(bad, OBJ_INSTANCE)))
             return exc_raise(vm, E_TypeError, "a number is required");
     }
-    ObjIter *it = it_new(vm, IT_COUNT, count_next);
+    ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), count_next);
     if (!it) return ERR;
     it->a = is_bool(start) ? int_val(as_bool(start)) : start;
     it->b = is_bool(step) ? int_val(as_bool(step)) : step;
@@ -171,12 +202,13 @@ static Value cycle_next(VM *vm, ObjIter *it) {
 }
 
 static Value cycle_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_no_kw(vm, "cycle", kw)) return ERR;
+    if (!new_cls_ok(vm, args, nargs, IT_CYCLE)) return ERR;
+    if (!no_kw(vm, args[0], IT_CYCLE, kw)) return ERR;
     if (nargs != 2) return exc_raise(vm, E_TypeError, "cycle expected 1 argument, got %d", nargs - 1);
     Value src = op_iter(vm, args[1]);
     if (src == ERR) return ERR;
     ObjList *saved = list_new(vm, 0);
-    ObjIter *it = saved ? it_new(vm, IT_CYCLE, cycle_next) : NULL;
+    ObjIter *it = saved ? iter_new(vm, AS(ObjClass, args[0]), cycle_next) : NULL;
     if (!it) return ERR;
     it->a = src;
     it->b = obj_val(saved);
@@ -191,6 +223,7 @@ static Value repeat_next(VM *vm, ObjIter *it) {
 }
 
 static Value repeat_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!new_cls_ok(vm, args, nargs, IT_REPEAT)) return ERR;
     static const char *const names[] = {"object", "times"};
     Value p[2];
     if (!args_bind(vm, "repeat", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
@@ -201,7 +234,7 @@ static Value repeat_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (!int_to_i64(p[1], &n)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
         if (n < 0) n = 0;
     }
-    ObjIter *it = it_new(vm, IT_REPEAT, repeat_next);
+    ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), repeat_next);
     if (!it) return ERR;
     it->a = p[0];
     it->n = n;
@@ -248,13 +281,14 @@ static Value accumulate_next(VM *vm, ObjIter *it) {
 }
 
 static Value accumulate_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!new_cls_ok(vm, args, nargs, IT_ACCUMULATE)) return ERR;
     static const char *const names[] = {"iterable", "func", "initial"};
     Value p[3];
     if (!args_bind(vm, "accumulate", args + 1, nargs - 1, kw, names, 3, 2, 0, 0, p)) return ERR;
     if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "accumulate() missing required argument 'iterable' (pos 1)");
     Value src = op_iter(vm, p[0]);
     if (src == ERR) return ERR;
-    ObjIter *it = it_new(vm, IT_ACCUMULATE, accumulate_next);
+    ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), accumulate_next);
     if (!it) return ERR;
     it->a = src;
     it->b = p[1] == UNDEF ? NONE_VAL : p[1];
@@ -284,24 +318,25 @@ static Value chain_next(VM *vm, ObjIter *it) {
     }
 }
 
-static Value chain_of(VM *vm, Value sources) {
+static Value chain_of(VM *vm, Value cls, Value sources) {
     Value src = op_iter(vm, sources);
     if (src == ERR) return ERR;
-    ObjIter *it = it_new(vm, IT_CHAIN, chain_next);
+    ObjIter *it = iter_new(vm, AS(ObjClass, cls), chain_next);
     if (!it) return ERR;
     it->a = src;
     return obj_val(it);
 }
 
 static Value chain_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_no_kw(vm, "chain", kw)) return ERR;
+    if (!new_cls_ok(vm, args, nargs, IT_CHAIN)) return ERR;
+    if (!no_kw(vm, args[0], IT_CHAIN, kw)) return ERR;
     ObjTuple *t = tuple_from(vm, args + 1, nargs - 1);
-    return t ? chain_of(vm, obj_val(t)) : ERR;
+    return t ? chain_of(vm, args[0], obj_val(t)) : ERR;
 }
 
 static Value chain_from_iterable(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "from_iterable", nargs, kw, 1, 1)) return ERR;
-    return chain_of(vm, args[0]);
+    if (!args_check(vm, "from_iterable", nargs - 1, kw, 1, 1) || !new_cls_ok(vm, args, nargs, IT_CHAIN)) return ERR;
+    return chain_of(vm, args[0], args[1]);
 }
 
 static Value compress_next(VM *vm, ObjIter *it) {
@@ -320,13 +355,14 @@ static Value compress_next(VM *vm, ObjIter *it) {
 }
 
 static Value compress_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!new_cls_ok(vm, args, nargs, IT_COMPRESS)) return ERR;
     static const char *const names[] = {"data", "selectors"};
     Value p[2];
     if (!args_bind(vm, "compress", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
     if (p[0] == UNDEF || p[1] == UNDEF)
         return exc_raise(vm, E_TypeError, "compress() missing required argument '%s' (pos %d)",
                          p[0] == UNDEF ? "data" : "selectors", p[0] == UNDEF ? 1 : 2);
-    ObjIter *it = it_new(vm, IT_COMPRESS, compress_next);
+    ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), compress_next);
     if (!it) return ERR;
     if (!vm_push_root(vm, obj_val(it))) return ERR;
     it->a = op_iter(vm, p[0]);
@@ -395,12 +431,13 @@ static Value starmap_next(VM *vm, ObjIter *it) {
 
 /* func(pred, iterable) constructors. */
 static Value pred_iter_new(VM *vm, Value *args, int nargs, ObjTuple *kw, int type, IterNextFn next) {
+    if (!new_cls_ok(vm, args, nargs, type)) return ERR;
     const char *name = type_names[type];
-    if (!args_no_kw(vm, name, kw)) return ERR;
+    if (!no_kw(vm, args[0], type, kw)) return ERR;
     if (nargs != 3) return exc_raise(vm, E_TypeError, "%s expected 2 arguments, got %d", name, nargs - 1);
     Value src = op_iter(vm, args[2]);
     if (src == ERR) return ERR;
-    ObjIter *it = it_new(vm, type, next);
+    ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), next);
     if (!it) return ERR;
     it->a = args[1];
     it->b = src;
@@ -487,6 +524,7 @@ static Value groupby_next(VM *vm, ObjIter *gb) {
 }
 
 static Value groupby_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!new_cls_ok(vm, args, nargs, IT_GROUPBY)) return ERR;
     static const char *const names[] = {"iterable", "key"};
     Value p[2];
     if (!args_bind(vm, "groupby", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
@@ -494,7 +532,7 @@ static Value groupby_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value src = op_iter(vm, p[0]);
     if (src == ERR) return ERR;
     ObjTuple *st = tuple_new(vm, 4);
-    ObjIter *it = st ? it_new(vm, IT_GROUPBY, groupby_next) : NULL;
+    ObjIter *it = st ? iter_new(vm, AS(ObjClass, args[0]), groupby_next) : NULL;
     if (!it) return ERR;
     for (int i = 0; i < 4; i++) st->items[i] = UNDEF;
     it->a = src;
@@ -538,7 +576,8 @@ static int64_t islice_arg(VM *vm, Value v, const char *msg) {
 }
 
 static Value islice_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_no_kw(vm, "islice", kw)) return ERR;
+    if (!new_cls_ok(vm, args, nargs, IT_ISLICE)) return ERR;
+    if (!no_kw(vm, args[0], IT_ISLICE, kw)) return ERR;
     if (nargs < 3 || nargs > 5)
         return exc_raise(vm, E_TypeError, "islice expected at %s, got %d", nargs < 3 ? "least 2 arguments" : "most 4 arguments",
                          nargs - 1);
@@ -561,7 +600,7 @@ static Value islice_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     Value src = op_iter(vm, args[1]);
     if (src == ERR) return ERR;
-    ObjIter *it = it_new(vm, IT_ISLICE, islice_next);
+    ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), islice_next);
     if (!it) return ERR;
     it->a = src;
     it->b = int_val(start);
@@ -647,6 +686,7 @@ static Value zip_longest_next(VM *vm, ObjIter *it) {
 }
 
 static Value zip_longest_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!new_cls_ok(vm, args, nargs, IT_ZIP_LONGEST)) return ERR;
     int nkw = kw ? (int)kw->len : 0;
     Value fill = NONE_VAL;
     for (int k = 0; k < nkw; k++) {
@@ -656,7 +696,7 @@ static Value zip_longest_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         fill = args[nargs + k];
     }
     ObjTuple *its = tuple_new(vm, nargs - 1);
-    ObjIter *it = its ? it_new(vm, IT_ZIP_LONGEST, zip_longest_next) : NULL;
+    ObjIter *it = its ? iter_new(vm, AS(ObjClass, args[0]), zip_longest_next) : NULL;
     if (!it) return ERR;
     it->a = obj_val(its);
     it->b = fill;
@@ -671,29 +711,46 @@ static Value zip_longest_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(it);
 }
 
+/* A source that calls next() on this pairwise again (reentry) changes the
+ * fields midway: as CPython, a call keeps its source and its first item
+ * in locals (rooted) and pairs those. */
 static Value pairwise_next(VM *vm, ObjIter *it) {
-    if (it->a == UNDEF) return UNDEF;
-    if (it->b == UNDEF) {
-        Value first = op_next(vm, it->a);
-        if (first == ERR) return ERR;
-        if (first == UNDEF) { it->a = UNDEF; return UNDEF; }
-        it->b = first;
+    Value src = it->a;
+    if (src == UNDEF) return UNDEF;
+    Value *roots = vm_roots_open(vm, 2);
+    if (!roots) return ERR;
+    roots[0] = src;
+    Value old = it->b, r = UNDEF;
+    if (old == UNDEF) {
+        old = op_next(vm, src);
+        if (old == ERR || old == UNDEF) {
+            if (old == UNDEF) it->a = UNDEF;
+            vm_pop_roots(vm, 2);
+            return old;
+        }
+        it->b = old;
     }
-    Value v = op_next(vm, it->a);
-    if (v == ERR) return ERR;
-    if (v == UNDEF) { it->a = it->b = UNDEF; return UNDEF; }
-    ObjTuple *t = tuple_from(vm, (Value[]){it->b, v}, 2);
-    if (!t) return ERR;
-    it->b = v;
-    return obj_val(t);
+    roots[1] = old;
+    Value v = op_next(vm, src);
+    if (v == UNDEF) it->a = it->b = UNDEF;
+    if (v != ERR && v != UNDEF) {
+        ObjTuple *t = tuple_from(vm, (Value[]){old, v}, 2);
+        r = t ? obj_val(t) : ERR;
+        if (t) it->b = v;
+    } else {
+        r = v;
+    }
+    vm_pop_roots(vm, 2);
+    return r;
 }
 
 static Value pairwise_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_no_kw(vm, "pairwise", kw)) return ERR;
+    if (!new_cls_ok(vm, args, nargs, IT_PAIRWISE)) return ERR;
+    if (!no_kw(vm, args[0], IT_PAIRWISE, kw)) return ERR;
     if (nargs != 2) return exc_raise(vm, E_TypeError, "pairwise expected 1 argument, got %d", nargs - 1);
     Value src = op_iter(vm, args[1]);
     if (src == ERR) return ERR;
-    ObjIter *it = it_new(vm, IT_PAIRWISE, pairwise_next);
+    ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), pairwise_next);
     if (!it) return ERR;
     it->a = src;
     return obj_val(it);
@@ -718,6 +775,7 @@ static Value batched_next(VM *vm, ObjIter *it) {
 }
 
 static Value batched_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!new_cls_ok(vm, args, nargs, IT_BATCHED)) return ERR;
     static const char *const names[] = {"iterable", "n"};
     Value p[2];
     if (!args_bind(vm, "batched", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
@@ -730,7 +788,7 @@ static Value batched_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (n < 1) return exc_raise(vm, E_ValueError, "n must be at least one");
     Value src = op_iter(vm, p[0]);
     if (src == ERR) return ERR;
-    ObjIter *it = it_new(vm, IT_BATCHED, batched_next);
+    ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), batched_next);
     if (!it) return ERR;
     it->a = src;
     it->n = n;
@@ -783,6 +841,7 @@ static Value product_next(VM *vm, ObjIter *it) {
 }
 
 static Value product_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!new_cls_ok(vm, args, nargs, IT_PRODUCT)) return ERR;
     int nkw = kw ? (int)kw->len : 0;
     int64_t repeat = 1;
     for (int k = 0; k < nkw; k++) {
@@ -793,7 +852,7 @@ static Value product_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     int64_t np = nargs - 1;
     ObjTuple *pools = tuple_new(vm, np * repeat);
-    ObjIter *it = pools ? it_new(vm, IT_PRODUCT, product_next) : NULL;
+    ObjIter *it = pools ? iter_new(vm, AS(ObjClass, args[0]), product_next) : NULL;
     if (!it) return ERR;
     it->a = obj_val(pools);
     if (!vm_push_root(vm, obj_val(it))) return ERR;
@@ -841,6 +900,7 @@ static Value permutations_next(VM *vm, ObjIter *it) {
 }
 
 static Value permutations_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!new_cls_ok(vm, args, nargs, IT_PERMUTATIONS)) return ERR;
     static const char *const names[] = {"iterable", "r"};
     Value p[2];
     if (!args_bind(vm, "permutations", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
@@ -851,7 +911,7 @@ static Value permutations_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (p[1] != UNDEF && p[1] != NONE_VAL && (r = nonneg_arg(vm, p[1], "r must be non-negative")) < 0) return ERR;
     ObjTuple *idx = int_tuple(vm, pool->len, 0, 1);
     ObjTuple *cyc = idx ? int_tuple(vm, r < pool->len ? r : pool->len, pool->len, -1) : NULL;
-    ObjIter *it = cyc ? it_new(vm, IT_PERMUTATIONS, permutations_next) : NULL;
+    ObjIter *it = cyc ? iter_new(vm, AS(ObjClass, args[0]), permutations_next) : NULL;
     if (!it) return ERR;
     it->a = obj_val(pool);
     it->b = obj_val(idx);
@@ -886,6 +946,7 @@ static Value combinations_next(VM *vm, ObjIter *it) {
 }
 
 static Value combinations_make(VM *vm, Value *args, int nargs, ObjTuple *kw, int type) {
+    if (!new_cls_ok(vm, args, nargs, type)) return ERR;
     const char *name = type_names[type];
     static const char *const names[] = {"iterable", "r"};
     Value p[2];
@@ -898,7 +959,7 @@ static Value combinations_make(VM *vm, Value *args, int nargs, ObjTuple *kw, int
     int64_t r = nonneg_arg(vm, p[1], "r must be non-negative");
     if (r < 0) return ERR;
     ObjTuple *idx = int_tuple(vm, r, 0, type == IT_COMBINATIONS ? 1 : 0);
-    ObjIter *it = idx ? it_new(vm, type, combinations_next) : NULL;
+    ObjIter *it = idx ? iter_new(vm, AS(ObjClass, args[0]), combinations_next) : NULL;
     if (!it) return ERR;
     it->a = obj_val(pool);
     it->b = obj_val(idx);
@@ -930,6 +991,7 @@ bool mod_itertools_init(VM *vm, ObjModule *m) {
     for (int t = 0; t < IT_NTYPES; t++) {
         ObjClass *c = class_new_builtin(vm, type_names[t], vm->types[T_OBJECT], OBJ_ITER);
         if (!c) return false;
+        if (t != IT_GROUPER && t != IT_TEE) c->obj.flags |= CLASS_BASETYPE;
         c->module = modname;
         if (ctors[t]) {
             ObjNative *n = native_new(vm, "__new__", ctors[t]);
@@ -941,10 +1003,9 @@ bool mod_itertools_init(VM *vm, ObjModule *m) {
                                !class_add_native(vm, c, "__length_hint__", repeat_length_hint)))
             return false;
         if (t == IT_TEE && !class_add_native(vm, c, "__copy__", tee_copy)) return false;
-        if (t == IT_CHAIN) {
-            ObjNative *n = native_new(vm, "from_iterable", chain_from_iterable);
-            if (!n || dict_set_str(vm, c->dict, n->name, obj_val(n)) < 0 || !class_add_generic(vm, c)) return false;
-        }
+        if (t == IT_CHAIN && (!class_add_classmethod(vm, c, "from_iterable", chain_from_iterable) ||
+                              !class_add_generic(vm, c)))
+            return false;
         if (!module_add_value(vm, m, type_names[t], obj_val(c))) return false;
     }
     return module_add_native(vm, m, "tee", it_tee);

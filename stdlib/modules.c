@@ -44,6 +44,7 @@ static const NativeModule registry[] = {
     {"errno", mod_errno_init},
     {"unicodedata", mod_unicodedata_init},
     {"array", mod_array_init},
+    {"_string", mod__string_init},
 };
 
 ModuleInitFn modules_find(const char *name) {
@@ -76,6 +77,11 @@ Value modules_native_names(VM *vm) {
 }
 
 bool module_add_value(VM *vm, ObjModule *m, const char *name, Value v) {
+    /* A module's own function says where it lives (__module__); one it
+     * re-exports from another keeps its first home. */
+    if (is_kind(v, OBJ_NATIVE) && AS(ObjNative, v)->module == UNDEF && !(as_obj(v)->flags & NATIVE_METHOD) &&
+        m->name && strcmp(m->name->data, "builtins") != 0)
+        AS(ObjNative, v)->module = obj_val(m->name);
     ObjStr *s = str_intern_cstr(vm, name);
     return s && v != ERR && dict_set_str(vm, m->dict, s, v) == 0;
 }

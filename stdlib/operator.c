@@ -13,6 +13,7 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/import.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -376,7 +377,70 @@ static Value methodcaller_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return repr_call(vm, "methodcaller", all, AS(ObjDict, mc->c));
 }
 
-static bool add_callable_class(VM *vm, ObjModule *m, const char *name, NativeFn new_fn, NativeFn call, NativeFn repr) {
+/* ---- pickling ----------------------------------------------------------- */
+
+/* (class of self, args): what __reduce__ gives when self is rebuilt by
+ * calling its class. */
+static Value reduce_call(VM *vm, Value self, ObjTuple *args) {
+    if (!args || !vm_push_root(vm, obj_val(args))) return ERR;
+    ObjTuple *t = tuple_from(vm, (Value[]){obj_val(as_obj(self)->cls), obj_val(args)}, 2);
+    vm_pop_roots(vm, 1);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value itemgetter_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    return reduce_call(vm, args[0], AS(ObjTuple, AS(ObjIter, args[0])->a));
+}
+
+static Value attrgetter_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    return reduce_call(vm, args[0], AS(ObjTuple, AS(ObjIter, args[0])->b));
+}
+
+/* functools.partial(cls, name, **kwargs): how a methodcaller with keyword
+ * arguments is rebuilt, since its constructor takes them as keywords. */
+static Value methodcaller_partial(VM *vm, ObjIter *mc) {
+    ObjDict *kwargs = AS(ObjDict, mc->c);
+    Value functools = import_module(vm, "functools");
+    Value partial = functools == ERR ? ERR : op_getattr(vm, functools, str_intern_cstr(vm, "partial"));
+    if (partial == ERR || !vm_push_root(vm, partial)) return ERR;
+    ObjTuple *names = tuple_new(vm, kwargs->count);
+    if (!names || !vm_push_root(vm, obj_val(names))) { vm_pop_roots(vm, 1); return ERR; }
+    Value argv[kwargs->count + 2];
+    argv[0] = obj_val(mc->obj.cls);
+    argv[1] = mc->a;
+    int64_t p = 0, j = 0;
+    Value k, v;
+    while (dict_next(kwargs, &p, &k, &v)) {
+        names->items[j] = k;
+        argv[2 + j++] = v;
+    }
+    Value r = op_call(vm, partial, argv, 2, names);
+    vm_pop_roots(vm, 2);
+    return r;
+}
+
+static Value methodcaller_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *mc = AS(ObjIter, args[0]);
+    ObjTuple *pos = AS(ObjTuple, mc->b);
+    if (AS(ObjDict, mc->c)->count == 0) {
+        ObjTuple *all = tuple_new(vm, pos->len + 1);
+        if (!all) return ERR;
+        all->items[0] = mc->a;
+        copy_values(all->items + 1, pos->items, pos->len);
+        return reduce_call(vm, args[0], all);
+    }
+    Value f = methodcaller_partial(vm, mc);
+    if (f == ERR || !vm_push_root(vm, f)) return ERR;
+    ObjTuple *t = tuple_from(vm, (Value[]){f, mc->b}, 2);
+    vm_pop_roots(vm, 1);
+    return t ? obj_val(t) : ERR;
+}
+
+static bool add_callable_class(VM *vm, ObjModule *m, const char *name, NativeFn new_fn, NativeFn call, NativeFn repr,
+                               NativeFn reduce) {
     ObjClass *c = class_new_builtin(vm, name, vm->types[T_OBJECT], OBJ_ITER);
     Value mod = str_from_cstr(vm, "operator");
     if (!c || mod == ERR) return false;
@@ -384,7 +448,7 @@ static bool add_callable_class(VM *vm, ObjModule *m, const char *name, NativeFn 
     ObjNative *n = native_new(vm, "__new__", new_fn);
     return n && dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n)) == 0 &&
            class_add_native(vm, c, "__call__", call) && class_add_native(vm, c, "__repr__", repr) &&
-           module_add_value(vm, m, name, obj_val(c));
+           class_add_native(vm, c, "__reduce__", reduce) && module_add_value(vm, m, name, obj_val(c));
 }
 
 bool mod_operator_init(VM *vm, ObjModule *m) {
@@ -421,7 +485,15 @@ bool mod_operator_init(VM *vm, ObjModule *m) {
         Value v = dict_get_str(m->dict, str_intern_cstr(vm, aliases[i][1]));
         if (!module_add_value(vm, m, aliases[i][0], v)) return false;
     }
-    return add_callable_class(vm, m, "itemgetter", itemgetter_new, itemgetter_call, itemgetter_repr) &&
-           add_callable_class(vm, m, "attrgetter", attrgetter_new, attrgetter_call, attrgetter_repr) &&
-           add_callable_class(vm, m, "methodcaller", methodcaller_new, methodcaller_call, methodcaller_repr);
+    enum { NFNS = sizeof fns / sizeof fns[0] };
+    const char *all[NFNS + 4];
+    for (size_t i = 0; i < NFNS; i++) all[i] = fns[i].name;
+    all[NFNS] = "itemgetter", all[NFNS + 1] = "attrgetter", all[NFNS + 2] = "methodcaller", all[NFNS + 3] = NULL;
+    return add_callable_class(vm, m, "itemgetter", itemgetter_new, itemgetter_call, itemgetter_repr,
+                              itemgetter_reduce) &&
+           add_callable_class(vm, m, "attrgetter", attrgetter_new, attrgetter_call, attrgetter_repr,
+                              attrgetter_reduce) &&
+           add_callable_class(vm, m, "methodcaller", methodcaller_new, methodcaller_call, methodcaller_repr,
+                              methodcaller_reduce) &&
+           module_add_all(vm, m, all);
 }

@@ -679,11 +679,31 @@ static Value number_from_special(VM *vm, Value v, NameId name, const char *what)
     if (m == UNDEF) return UNDEF;
     Value r = op_call1(vm, m, v);
     if (r == ERR) return ERR;
-    if (name == N___float__)
-        return is_float(r) ? r : exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r);
-    if (!is_intlike(r))
-        return exc_raise(vm, E_TypeError, "%s returned non-%s (type %T)", name == N___int__ ? "__int__" : "__index__",
-                         what, r);
+    /* An instance of a subclass is still taken, with CPython's warning. */
+    static const char *const deprecated = ".  The ability to return an instance of a strict subclass of %s is "
+                                          "deprecated, and may be removed in a future version of Python.";
+    if (name == N___float__) {
+        if (is_float(r)) return r;
+        if (!is_kind(r, OBJ_FLOAT)) return exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r);
+        char fmt[256];
+        snprintf(fmt, sizeof fmt, "%%T.__float__ returned non-float (type %%T)%s", deprecated);
+        double d = AS(ObjFloat, r)->d;
+        if (!vm_push_root(vm, r)) return ERR;      /* the warning runs code */
+        bool ok = exc_warn(vm, E_DeprecationWarning, fmt, v, r, "float");
+        vm_pop_roots(vm, 1);
+        return ok ? float_val(d) : ERR;
+    }
+    const char *dunder = name == N___int__ ? "__int__" : "__index__";
+    if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "%s returned non-%s (type %T)", dunder, what, r);
+    if (is_bool(r) || (is_obj(r) && (as_obj(r)->flags & OBJ_SUBTYPE))) {
+        char fmt[256];
+        snprintf(fmt, sizeof fmt, "%%s returned non-int (type %%T)%s", deprecated);
+        if (!vm_push_root(vm, r)) return ERR;      /* the warning runs code */
+        bool ok = exc_warn(vm, E_DeprecationWarning, fmt, dunder, r, "int");
+        Value plain = !ok ? ERR : is_bool(r) ? int_val(as_bool(r)) : subtype_plain(vm, r);
+        vm_pop_roots(vm, 1);
+        return plain;
+    }
     return r;
 }
 

@@ -276,7 +276,7 @@ static Value map_next(VM *vm, ObjIter *it) {
 static Value map_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjClass *cls = new_class(vm, args, nargs, T_MAP);
     if (!cls) return ERR;
-    if (!args_no_kw(vm, "map", kw)) return ERR;
+    if (!args_no_kw_new(vm, "map", args[0], vm->types[T_MAP], kw)) return ERR;
     if (nargs < 3) return exc_raise(vm, E_TypeError, "map() must have at least two arguments.");
     ObjTuple *its = iter_tuple(vm, args + 2, nargs - 2);
     if (!its) return ERR;
@@ -310,7 +310,7 @@ static Value filter_next(VM *vm, ObjIter *it) {
 static Value filter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjClass *cls = new_class(vm, args, nargs, T_FILTER);
     if (!cls) return ERR;
-    if (!args_no_kw(vm, "filter", kw)) return ERR;
+    if (!args_no_kw_new(vm, "filter", args[0], vm->types[T_FILTER], kw)) return ERR;
     if (nargs != 3) return exc_raise(vm, E_TypeError, "filter expected 2 arguments, got %d", nargs - 1);
     Value src = op_iter(vm, args[2]);
     if (src == ERR) return ERR;
@@ -419,7 +419,7 @@ static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
 
 /* reversed.__new__(cls, sequence) */
 static Value reversed_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_no_kw(vm, "reversed", kw)) return ERR;
+    if (!args_no_kw_new(vm, "reversed", nargs > 0 ? args[0] : UNDEF, vm->types[T_REVERSED], kw)) return ERR;
     ObjClass *cls = new_class(vm, args, nargs, T_REVERSED);
     if (!cls) return ERR;
     if (nargs != 2) return exc_raise(vm, E_TypeError, "reversed expected 1 argument, got %d", nargs - 1);

@@ -114,7 +114,8 @@ static ObjByteArray *self_ba(VM *vm, const char *meth, Value *args, int nargs) {
 /* A byte value: an int in range(256) (or __index__). */
 static bool byte_value(VM *vm, Value v, uint8_t *out, const char *range_msg) {
     int64_t i;
-    if (!index_value(vm, v, &i, NULL)) return false;
+    if (is_bigint(v) && !int_to_i64(v, &i)) i = -1;     /* too big for an index: out of range all the same */
+    else if (!index_value(vm, v, &i, NULL)) return false;
     if (i < 0 || i > 255) {
         exc_raise(vm, E_ValueError, "%s", range_msg);
         return false;
@@ -457,9 +458,31 @@ static bool cstr_arg(VM *vm, const char *fname, const char *pname, int pos, Valu
 
 /* ---- constructors ------------------------------------------------------- */
 
+/* src.__bytes__() into sb when its class has one: 1 when done, 0 when
+ * there is none, -1 after raising. */
+static int dunder_bytes(VM *vm, Value src, StrBuf *sb) {
+    ObjStr *name = str_intern_cstr(vm, "__bytes__");
+    if (!name) return -1;
+    Value f = class_lookup(as_obj(src)->cls, name);
+    if (f == UNDEF) return 0;
+    Value r = op_call(vm, f, &src, 1, NULL);
+    if (r == ERR) return -1;
+    if (!is_kind(r, OBJ_BYTES)) {
+        exc_raise(vm, E_TypeError, "__bytes__ returned non-bytes (type %T)", r);
+        return -1;
+    }
+    sb_add(sb, (const char *)AS(ObjBytes, r)->data, (size_t)AS(ObjBytes, r)->len);
+    return 1;
+}
+
 /* The bytes of bytes(source, encoding, errors) / bytearray(...), into sb. */
 static bool source_bytes(VM *vm, const char *tname, Value src, Value enc, Value errs, StrBuf *sb) {
     if (is_str(src)) {
+        /* bytes() asks a str subclass for __bytes__ before wanting an encoding */
+        if (enc == UNDEF && (as_obj(src)->flags & OBJ_SUBTYPE) && strcmp(tname, "bytes") == 0) {
+            int d = dunder_bytes(vm, src, sb);
+            if (d) return d > 0;
+        }
         if (enc == UNDEF) {
             exc_raise(vm, E_TypeError, "string argument without an encoding");
             return false;
@@ -499,19 +522,8 @@ static bool source_bytes(VM *vm, const char *tname, Value src, Value enc, Value 
         return true;
     }
     if (is_obj(src) && as_obj(src)->kind == OBJ_INSTANCE) {
-        ObjStr *name = str_intern_cstr(vm, "__bytes__");
-        if (!name) return false;
-        Value f = class_lookup(as_obj(src)->cls, name);
-        if (f != UNDEF) {
-            Value r = op_call(vm, f, &src, 1, NULL);
-            if (r == ERR) return false;
-            if (!is_kind(r, OBJ_BYTES)) {
-                exc_raise(vm, E_TypeError, "__bytes__ returned non-bytes (type %T)", r);
-                return false;
-            }
-            sb_add(sb, (const char *)AS(ObjBytes, r)->data, (size_t)AS(ObjBytes, r)->len);
-            return true;
-        }
+        int d = dunder_bytes(vm, src, sb);
+        if (d) return d > 0;
     }
     if (is_intlike(src) || op_special(vm, src, N___index__) != UNDEF) {
         int64_t n;
@@ -623,8 +635,10 @@ static Value m_hex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value p[2];
     if (!args_bind(vm, "hex", args + 1, nargs - 1, kw, names, 2, 2, 0, ARGS_INVALID_KW, p)) return ERR;
     char sep = 0;
+    bool has_sep = false;     /* the separator may be NUL */
     int64_t per = 1;
     if (p[0] != UNDEF) {
+        has_sep = true;
         BinBuf sb;
         if (is_str(p[0])) {
             if (AS(ObjStr, p[0])->cplen != 1) return exc_raise(vm, E_ValueError, "sep must be length 1.");
@@ -632,19 +646,25 @@ static Value m_hex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             sep = AS(ObjStr, p[0])->data[0];
         } else if (binbuf_get(p[0], &sb)) {
             if (sb.n != 1) return exc_raise(vm, E_ValueError, "sep must be length 1.");
+            if (sb.p[0] >= 0x80) return exc_raise(vm, E_ValueError, "sep must be ASCII.");
             sep = (char)sb.p[0];
         } else {
             return exc_raise(vm, E_TypeError, "object of type '%T' has no len()", p[0]);
         }
     }
-    if (p[1] != UNDEF && !index_value(vm, p[1], &per, NULL)) return ERR;
+    if (p[1] != UNDEF) {
+        if (is_bigint(p[1]) && !int_to_i64(p[1], &per)) per = INT64_MAX;
+        else if (!index_value(vm, p[1], &per, NULL)) return ERR;
+        if (per > INT32_MAX || per < INT32_MIN)
+            return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+    }
     BinBuf self;
     if (!self_buf(vm, "hex", args, nargs, &self)) return ERR;
     static const char digits[] = "0123456789abcdef";
     StrBuf b = SB_INIT;
     int64_t group = per < 0 ? -per : per;
     for (int64_t i = 0; i < self.n; i++) {
-        if (sep && group && i > 0) {
+        if (has_sep && group && i > 0) {
             /* Groups count from the right for a positive bytes_per_sep. */
             bool cut = per > 0 ? (self.n - i) % group == 0 : i % group == 0;
             if (cut) sb_addc(&b, sep);
@@ -1431,9 +1451,11 @@ static bool fmt_one(VM *vm, StrBuf *out, FmtSpec *f, Value v, int64_t at) {
                 return false;
             }
             ch = (char)b.p[0];
-        } else if (is_intlike(v)) {
+        } else if (is_intlike(v) || op_special(vm, v, N___index__) != UNDEF) {
             int64_t i;
-            if (!int_to_i64(v, &i) || i < 0 || i > 255) {
+            if (!is_intlike(v) && !index_value(vm, v, &i, NULL)) return false;
+            if (is_intlike(v) && !int_to_i64(v, &i)) i = -1;
+            if (i < 0 || i > 255) {
                 exc_raise(vm, E_OverflowError, "%%c arg not in range(256)");
                 return false;
             }

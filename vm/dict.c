@@ -265,12 +265,25 @@ int dict_update(VM *vm, ObjDict *d, Value other) {
     /* A dict subclass that iterates its own way is read as a mapping, as
      * CPython's PyDict_Merge does. */
     if (is_dict(other) && op_override(vm, other, N___iter__) == UNDEF) {
+        /* A key's __eq__ may change `other`: its entry is rooted while it
+         * is inserted, and a change of size is an error, as in CPython. */
         ObjDict *o = AS(ObjDict, other);
-        for (int64_t pos = 0; pos < o->nentries; pos++) {
+        int64_t count = o->count;
+        Value *roots = vm_roots_open(vm, 2);
+        if (!roots) return -1;
+        int rc = 0;
+        for (int64_t pos = 0; pos < o->nentries && rc == 0; pos++) {
             DictEntry e = o->entries[pos];
-            if (e.key != UNDEF && insert(vm, d, e.key, e.hash, e.value) < 0) return -1;
+            if (e.key == UNDEF) continue;
+            roots[0] = e.key, roots[1] = e.value;
+            rc = insert(vm, d, e.key, e.hash, e.value) < 0 ? -1 : 0;
+            if (rc == 0 && o->count != count) {
+                exc_raise(vm, E_RuntimeError, "dict mutated during update");
+                rc = -1;
+            }
         }
-        return 0;
+        vm_pop_roots(vm, 2);
+        return rc;
     }
     /* A mapping with keys(), or an iterable of pairs. */
     Value keys = op_getattr_opt(vm, other, vm_name(vm, N_keys));

@@ -945,6 +945,10 @@ static bool pct_text(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) 
 
 static bool pct_char(VM *vm, StrBuf *out, const PctSpec *f, Value v) {
     StrBuf t = SB_INIT;
+    if (!is_str(v) && !is_intlike(v) && op_special(vm, v, N___index__) != UNDEF) {
+        v = pct_int_arg(vm, v, 'c');        /* an object with __index__ is its int */
+        if (v == ERR) return false;
+    }
     if (is_str(v) && S(v)->cplen == 1) {
         sb_add(&t, S(v)->data, (size_t)S(v)->len);
     } else if (is_intlike(v)) {

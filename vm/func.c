@@ -36,6 +36,7 @@ ObjNative *native_new(VM *vm, const char *name, NativeFn fn) {
     n->self = UNDEF;
     n->data = UNDEF;
     n->owner = NULL;
+    n->module = UNDEF;
     return n;
 }
 
@@ -515,6 +516,15 @@ bool args_no_kw(VM *vm, const char *fname, ObjTuple *kwnames) {
     if (!kwnames || kwnames->len == 0) return true;
     exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", fname);
     return false;
+}
+
+bool args_no_kw_new(VM *vm, const char *fname, Value cls, ObjClass *base, ObjTuple *kwnames) {
+    if (!kwnames || kwnames->len == 0) return true;
+    ObjStr *init = vm_name(vm, N___init__);
+    if (is_kind(cls, OBJ_CLASS) && cls != obj_val(base) &&
+        class_lookup(AS(ObjClass, cls), init) != class_lookup(base, init))
+        return true;
+    return args_no_kw(vm, fname, kwnames);
 }
 
 bool args_none(VM *vm, const char *type, const char *name, int nargs, ObjTuple *kwnames) {

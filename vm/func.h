@@ -61,6 +61,10 @@ bool args_none(VM *vm, const char *type, const char *name, int nargs, ObjTuple *
 
 /* Raises TypeError "f() takes no keyword arguments" when there are any. */
 bool args_no_kw(VM *vm, const char *fname, ObjTuple *kwnames);
+/* The same for the __new__ of a builtin type `base` (map, itertools.chain,
+ * ...) called for class cls: a subclass that defines its own __init__ may
+ * be given keywords, which that __init__ takes, as in CPython. */
+bool args_no_kw_new(VM *vm, const char *fname, Value cls, ObjClass *base, ObjTuple *kwnames);
 
 /* Raises for keywords outside the accepted list (NULL-terminated), as
  * CPython's C functions word it: "'k' is an invalid keyword argument for

@@ -447,7 +447,7 @@ static void blacken(VM *vm, Obj *o) {
     }
     case OBJ_NATIVE: {
         ObjNative *n = (ObjNative *)o;
-        MARK(n->name); gc_mark_value(vm, n->self); gc_mark_value(vm, n->data);
+        MARK(n->name); gc_mark_value(vm, n->self); gc_mark_value(vm, n->data); gc_mark_value(vm, n->module);
         if (n->owner) MARK(n->owner);
         break;
     }

@@ -239,6 +239,7 @@ typedef struct ObjNative {
     Value self;         /* bound receiver for builtin methods taken as values, else UNDEF */
     Value data;         /* per-function data for the native, or UNDEF */
     struct ObjClass *owner; /* NATIVE_METHOD: the class it was added to (messages), or NULL */
+    Value module;       /* __module__: the name of the native module that first took it, else UNDEF (builtins) */
 } ObjNative;
 
 typedef struct ObjBound {

@@ -1116,7 +1116,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__self__") && !(f->self == UNDEF && (o->flags & NATIVE_METHOD)))      /* descriptors have none */
             return f->self == UNDEF ? NONE_VAL : f->self;
         if (!strcmp(n, "__doc__")) return NONE_VAL;
-        if (!strcmp(n, "__module__")) return str_from_cstr(vm, "builtins");
+        if (!strcmp(n, "__module__")) return f->module != UNDEF ? f->module : str_from_cstr(vm, "builtins");
         break;
     }
     case OBJ_BOUND: {

@@ -588,8 +588,15 @@ static int contains_int(VM *vm, ObjRange *r, Value x) {
     return x == ERR ? -1 : big_contains(vm, r, x);
 }
 
+/* Whether x takes the arithmetic path of in, count and index: an int or
+ * bool, but not an instance of an int subclass, whose __eq__ may say
+ * otherwise (CPython compares those item by item). */
+static bool plain_int(Value x) {
+    return is_intlike(x) && !(is_obj(x) && (as_obj(x)->flags & OBJ_SUBTYPE));
+}
+
 int range_contains(VM *vm, ObjRange *r, Value x) {
-    if (is_intlike(x)) return contains_int(vm, r, x);
+    if (plain_int(x)) return contains_int(vm, r, x);
     int64_t i = range_search(vm, r, x, false);
     return i == -2 ? -1 : i >= 0;
 }
@@ -730,7 +737,7 @@ done:
 
 static Value range_m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     RANGE_SELF("count", 1);
-    if (is_intlike(args[1])) {
+    if (plain_int(args[1])) {
         int c = contains_int(vm, r, args[1]);
         return c < 0 ? ERR : int_val(c);
     }
@@ -741,7 +748,7 @@ static Value range_m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value range_m_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     RANGE_SELF("index", 1);
     Value x = args[1];
-    if (!is_intlike(x)) {
+    if (!plain_int(x)) {
         int64_t i = range_search(vm, r, x, false);
         if (i == -2) return ERR;
         if (i < 0) return exc_raise(vm, E_ValueError, "sequence.index(x): x not in sequence");

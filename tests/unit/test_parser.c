@@ -603,7 +603,7 @@ static const ErrorCase errors[] = {
     { "f'abc",
       "SyntaxError", "unterminated f-string literal (detected at line 1)", 1, 0 },
     { "f'{a!r=}'",
-      "SyntaxError", "f-string: expecting '}'", 1, 6 },
+      "SyntaxError", "f-string: expecting ':' or '}'", 1, 6 },
     { "x = = 1\ny = 'abc",
       "SyntaxError", "unterminated string literal (detected at line 2)", 2, 4 },
     { "x = (1 2)\ny = 'abc",

@@ -44,6 +44,7 @@ static const NativeModule registry[] = {
     {"errno", mod_errno_init},
     {"unicodedata", mod_unicodedata_init},
     {"array", mod_array_init},
+    {"_dis", mod_dis_native_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

@@ -1513,6 +1513,10 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         return dict_set_str(vm, f->dict, name, v);
     }
     if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
+    if (is_kind(obj, OBJ_GEN)) {
+        int r = gen_setattr(vm, AS(ObjGen, obj), name, v);
+        if (r <= 0) return r;
+    }
     if (is_kind(obj, OBJ_PROPERTY) && !(as_obj(obj)->flags & OBJ_SUBTYPE) && cls != vm->types[T_MEMBER_DESCRIPTOR] &&
         cls != vm->types[T_GETSET_DESCRIPTOR] && str_eq(name, vm_name(vm, N___doc__))) {
         /* the docstring of a property (or a namedtuple field's _tuplegetter) is writable */
@@ -1537,6 +1541,10 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
             return op_call(vm, da, argv, 2, NULL) == ERR ? -1 : 0;
         }
         return op_generic_setattr(vm, obj, name, UNDEF);
+    }
+    if (is_kind(obj, OBJ_GEN)) {
+        int r = gen_setattr(vm, AS(ObjGen, obj), name, UNDEF);     /* the names cannot go */
+        if (r <= 0) return r;
     }
     if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);

@@ -1195,6 +1195,11 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         break;
     case OBJ_WRAPPER:
         if (!strcmp(n, "__func__") || !strcmp(n, "__wrapped__")) return ((ObjWrapper *)o)->v;
+        /* classmethod and staticmethod show their function's names and
+         * docs, as CPython copies them since 3.10. */
+        if (!strcmp(n, "__module__") || !strcmp(n, "__name__") || !strcmp(n, "__qualname__") ||
+            !strcmp(n, "__doc__") || !strcmp(n, "__annotations__"))
+            return op_getattr_opt(vm, ((ObjWrapper *)o)->v, name);
         if (!strcmp(n, "__isabstractmethod__")) return any_abstract(vm, &((ObjWrapper *)o)->v, 1);
         break;
     case OBJ_MODULE:

@@ -2169,7 +2169,11 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
         return op_call(vm, b->func, argv, nargs + 1, kwnames);
     }
     case OBJ_CLASS: return class_call(vm, (ObjClass *)o, args, nargs, kwnames);
-    case OBJ_WRAPPER: return op_call(vm, ((ObjWrapper *)o)->v, args, nargs, kwnames);
+    case OBJ_WRAPPER:
+        /* staticmethod is callable since 3.10; classmethod is not. */
+        if (!class_is_subclass(o->cls, vm->types[T_CLASSMETHOD]))
+            return op_call(vm, ((ObjWrapper *)o)->v, args, nargs, kwnames);
+        return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
     default: {
         Value m = op_special(vm, callable, N___call__);
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);

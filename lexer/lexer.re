@@ -477,11 +477,20 @@ static bool is_field_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\v' || c == '\r';
 }
 
+/* Skips spaces, newlines and comments: 3.12 lets a replacement field
+ * span lines, so `{x = # note` and a newline may come before its `}`. */
 static const char *skip_field_space(Lexer *lx, const char *p)
 {
-    for (; p < lx->lim && is_field_space(*p); p++)
-        if (*p == '\n')
+    for (; p < lx->lim; p++) {
+        if (*p == '#') {
+            while (p + 1 < lx->lim && p[1] != '\n')
+                p++;
+        } else if (*p == '\n') {
             next_line(lx, p);
+        } else if (!is_field_space(*p)) {
+            break;
+        }
+    }
     return p;
 }
 
@@ -501,20 +510,78 @@ static int fstring_field(Lexer *lx, const char **pp, const FQuote *fq, int level
     return RAW_ERROR;
 }
 
+/* Whether the text from p to end holds nothing but spaces and comments. */
+static bool only_space(const char *p, const char *end)
+{
+    for (; p < end; p++) {
+        if (*p == '#') {
+            while (p + 1 < end && p[1] != '\n')
+                p++;
+        } else if (!is_field_space(*p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The conversion `!r` at *pp, checked as 3.12 checks it. */
+static int fstring_conversion(Lexer *lx, const char **pp, const FQuote *fq)
+{
+    const char *p = *pp + 1;
+    if (only_space(p, lx->lim) || closes(p, fq)) {
+        /* The field's brace was never closed: the caller says so. */
+        *pp = closes(p, fq) ? p : lx->lim;
+        return 0;
+    }
+    if (*p == ':' || *p == '}')
+        return token_error(lx, p, "f-string: missing conversion character");
+    if (is_field_space(*p)) {
+        const char *name = skip_field_space(lx, p);
+        if (is_id_byte((unsigned char)*name))
+            return token_error(lx, *pp, "f-string: conversion type must come right "
+                               "after the exclamanation mark");
+        if (*name == ':' || *name == '}')
+            return token_error(lx, name, "f-string: missing conversion character");
+    }
+    if (!is_id_byte((unsigned char)*p) || (*p >= '0' && *p <= '9'))
+        return token_error(lx, p, "f-string: invalid conversion character");
+    const char *name = p;
+    while (is_id_byte((unsigned char)*p))
+        p++;
+    if (p - name != 1 || (*name != 's' && *name != 'r' && *name != 'a')) {
+        char msg[96];
+        int n = p - name > 20 ? 20 : (int)(p - name);
+        snprintf(msg, sizeof msg, "f-string: invalid conversion character '%.*s': "
+                 "expected 's', 'r', or 'a'", n, name);
+        return token_error(lx, name, msg);
+    }
+    p = skip_field_space(lx, p);
+    if (p < lx->lim && *p != ':' && *p != '}' && !closes(p, fq))
+        return token_error(lx, p, "f-string: expecting ':' or '}'");
+    *pp = p;
+    return 0;
+}
+
 static int fstring_field_body(Lexer *lx, const char **pp, const FQuote *fq, int level)
 {
     const char *p = *pp;
     if (level >= 3)     /* 3.12 takes {a:{b:{c}}} */
         return token_error(lx, p - 1, "f-string: expressions nested too deeply");
+    const char *start = p;
     if (fstring_expr(lx, &p, fq) < 0)
         return RAW_ERROR;
-    if (*p == '=')
-        p = skip_field_space(lx, p + 1);
-    if (*p == '!') {
-        for (p++; is_id_byte((unsigned char)*p); p++)
-            ;
-        p = skip_field_space(lx, p);
+    if (only_space(start, p) && p < lx->lim) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "f-string: valid expression required before '%c'", *p);
+        return token_error(lx, p, msg);
     }
+    if (*p == '=') {
+        p = skip_field_space(lx, p + 1);
+        if (p < lx->lim && *p != '!' && *p != ':' && *p != '}' && !closes(p, fq))
+            return token_error(lx, p, "f-string: expecting '!', or ':', or '}'");
+    }
+    if (*p == '!' && fstring_conversion(lx, &p, fq) < 0)
+        return RAW_ERROR;
     if (*p == ':') {
         p++;
         if (fstring_text(lx, &p, fq, level + 1, NULL, 0, 0) < 0)

@@ -986,6 +986,27 @@ static void compile_compare(Compiler *c, Node *n) {
     place(c, end);
 }
 
+/* `not (a is b)` as `a is not b` (and `in` likewise), as CPython folds it.
+ * False when n is no single identity or membership test. */
+static bool compile_negated_test(Compiler *c, Node *n) {
+    if (n->kind != E_COMPARE || n->u.compare.comparators.n != 1) return false;
+    AstOp op = n->u.compare.ops[0];
+    static const AstOp inverse[] = {[OP_IS] = OP_IS_NOT, [OP_IS_NOT] = OP_IS, [OP_IN] = OP_NOT_IN,
+                                    [OP_NOT_IN] = OP_IN};
+    if (op != OP_IS && op != OP_IS_NOT && op != OP_IN && op != OP_NOT_IN) return false;
+    /* CPython folds before it checks, so its warning names the new test. */
+    n->u.compare.ops[0] = inverse[op];
+    check_compare(c, n);
+    n->u.compare.ops[0] = op;
+    compile_expr(c, n->u.compare.left);
+    Node *right = n->u.compare.comparators.items[0];
+    if (op == OP_IN || op == OP_NOT_IN) compile_iterable(c, right);
+    else compile_expr(c, right);
+    emit_compare(c, inverse[op]);
+    return true;
+}
+
+
 /* Jumps to `label` when the truth of n equals `cond`; pops n either way. */
 static void compile_jump_if(Compiler *c, Node *n, bool cond, int label) {
     if (n->kind == E_UNARY && n->u.unary.op == OP_NOT) {
@@ -1310,6 +1331,7 @@ static void compile_expr(Compiler *c, Node *n) {
         break;
     }
     case E_UNARY:
+        if (n->u.unary.op == OP_NOT && compile_negated_test(c, n->u.unary.operand)) break;
         compile_expr(c, n->u.unary.operand);
         emit(c, n->u.unary.op == OP_NOT ? OP_UNARY_NOT : n->u.unary.op == OP_NEG ? OP_UNARY_NEG
                 : n->u.unary.op == OP_POS ? OP_UNARY_POS : OP_UNARY_INVERT, 0);

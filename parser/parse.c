@@ -51,10 +51,13 @@ static void verror(ParseCtx *ctx, const char *kind, int line, int col,
         return;
     ctx->failed = true;
     ctx->rescan = true;
-    /* Like CPython, errors of the parser proper inside an f-string's
-     * replacement field say so; the scanner's own errors do not. */
-    fill_error(ctx->err, kind, line, col, end_line, end_col,
-               ctx->fdepth > 0 ? "f-string: " : NULL, fmt, ap);
+    /* In a replacement field 3.12 names a plain syntax error after what
+     * it could not read: the expression (its first token failed) or what
+     * follows it. Other messages are the same as outside f-strings. */
+    if (ctx->fdepth > 0 && !strcmp(fmt, "invalid syntax"))
+        fmt = ctx->ftokens <= 1 ? "f-string: expecting a valid expression after '{'"
+                                : "f-string: expecting '=', or '!', or ':', or '}'";
+    fill_error(ctx->err, kind, line, col, end_line, end_col, NULL, fmt, ap);
     /* The line CPython's tokenizer is on: that of the last token read
      * before this one, or of the error if it lies further (a rule reduced
      * late, at the next statement's first token, is reported as early). */
@@ -617,7 +620,8 @@ Node *paren_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
     if (elts.n == 1 && !comma) {
         Node *e = elts.items[0];
         if (e->kind == E_STARRED)
-            error_at_node(ctx, e, "cannot use starred expression here");
+            error_at_node(ctx, e, ctx->fdepth > 0 ? "can't use starred expression here"
+                                                  : "cannot use starred expression here");
         return group(ctx, e, open, close);
     }
     return mk_seq(ctx, E_TUPLE, elts, open, close);
@@ -1206,6 +1210,19 @@ static Node *field_value(FBuild *fb, StrTok *st, const char *start, const char *
     return fstring_expr(fb->ctx, start, (size_t)(end - start), line, col);
 }
 
+static const char *skip_space_comments(const char *p, const char *end)
+{
+    for (; p < end; p++) {
+        if (*p == '#') {
+            while (p + 1 < end && p[1] != '\n')
+                p++;
+        } else if (!is_space(*p)) {
+            break;
+        }
+    }
+    return p;
+}
+
 /* The conversion after the `!` at *pp: a name, as in CPython 3.12. */
 static bool fstring_conversion(FBuild *fb, StrTok *st, const char **pp, const char *end,
                                char *conversion)
@@ -1222,10 +1239,40 @@ static bool fstring_conversion(FBuild *fb, StrTok *st, const char **pp, const ch
         return fstring_error(fb, st, msg);
     }
     *conversion = *name;
-    while (p < end && is_space(*p))
-        p++;
-    *pp = p;
+    *pp = skip_space_comments(p, end);
     return true;
+}
+
+/* Copies the source text of a self-documenting field (`{x = }`) without
+ * its comments, as 3.12 shows it. Strings are skipped whole so that a `#`
+ * inside one stays. Returns the bytes written. */
+static size_t copy_uncommented(char *dst, const char *p, const char *end)
+{
+    char *d = dst;
+    while (p < end) {
+        if (*p == '#') {
+            while (p < end && *p != '\n')
+                p++;
+            continue;
+        }
+        if (*p != '\'' && *p != '"') {
+            *d++ = *p++;
+            continue;
+        }
+        char q = *p;
+        size_t ql = p + 2 < end && p[1] == q && p[2] == q ? 3 : 1;
+        memcpy(d, p, ql);
+        d += ql, p += ql;
+        while (p < end && !(*p == q && (ql == 1 || (p + 2 < end && p[1] == q && p[2] == q)))) {
+            if (*p == '\\' && p + 1 < end)
+                *d++ = *p++;
+            *d++ = *p++;
+        }
+        size_t n = p < end ? ql : 0;
+        memcpy(d, p, n);
+        d += n, p += n;
+    }
+    return (size_t)(d - dst);
 }
 
 /* A replacement field `{expr=!c:spec}` at *pp (on its `{`). */
@@ -1243,12 +1290,10 @@ static bool fstring_field(FBuild *fb, StrTok *st, const char **pp, const char *e
     bool self_doc = false;
     if (*p == '=') {
         /* `{x = }` shows its own text first, spaces included. */
-        for (p++; p < end && is_space(*p); p++)
-            ;
+        p = skip_space_comments(p + 1, end);
         if (p >= end)
             return fstring_error(fb, st, "f-string: expecting '}'");
-        memcpy(fb->buf + fb->len, start, (size_t)(p - start));
-        fb->len += (size_t)(p - start);
+        fb->len += copy_uncommented(fb->buf + fb->len, start, p);
         self_doc = true;
     }
     fb_flush(fb, NULL);
@@ -3557,6 +3602,7 @@ static Node *fstring_expr(ParseCtx *outer, const char *text, size_t len, int lin
             if (!ctx.failed)
                 feed(&ctx, 0, &t);
         } else {
+            ctx.ftokens++;
             feed(&ctx, code, &t);
         }
     }

@@ -165,6 +165,7 @@ struct ParseCtx {
     const char *lim;        /* the end of the source (a NUL) */
     int fdepth;             /* f-string nesting: 0 outside f-strings */
     ParseCtx *outer;        /* the parse an f-string expression is part of */
+    int ftokens;            /* the tokens of a replacement field fed so far */
 
     /* What the error messages look at. */
     Token prev, prev2;      /* the last two tokens fed */

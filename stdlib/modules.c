@@ -45,6 +45,7 @@ static const NativeModule registry[] = {
     {"unicodedata", mod_unicodedata_init},
     {"array", mod_array_init},
     {"_string", mod__string_init},
+    {"_dis", mod_dis_native_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

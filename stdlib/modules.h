@@ -54,6 +54,7 @@ bool mod_collections_init(VM *vm, ObjModule *m);
 bool mod_re_init(VM *vm, ObjModule *m);
 bool mod_asyncio_init(VM *vm, ObjModule *m);
 bool mod_gc_init(VM *vm, ObjModule *m);
+bool mod_dis_native_init(VM *vm, ObjModule *m);
 bool mod_contextvars_init(VM *vm, ObjModule *m);
 bool mod_pickle_init(VM *vm, ObjModule *m);
 bool mod_io_init(VM *vm, ObjModule *m);

@@ -168,25 +168,42 @@ Value exc_unicode_error(VM *vm, ExcId id, const char *encoding, Value object, in
     return ERR;
 }
 
-/* The (encoding, object, start, end, reason) arguments of a Unicode error
- * made with them, else NULL. */
-static ObjTuple *unicode_args(VM *vm, ObjException *e) {
+static const char *const unicode_names[5] = {"encoding", "object", "start", "end", "reason"};
+
+/* The (encoding, object, start, end, reason) of a Unicode error made with
+ * its usual arguments (a UnicodeTranslateError has no encoding: None), else
+ * false. With `set`, fields a script assigned since win over the arguments,
+ * as str() reads them. */
+static bool unicode_fields(VM *vm, ObjException *e, Value out[5], bool set) {
     Value self = obj_val(e);
-    if (!exc_is(vm, self, E_UnicodeDecodeError) && !exc_is(vm, self, E_UnicodeEncodeError)) return NULL;
+    bool translate = exc_is(vm, self, E_UnicodeTranslateError);
+    if (!translate && !exc_is(vm, self, E_UnicodeDecodeError) && !exc_is(vm, self, E_UnicodeEncodeError))
+        return false;
     ObjTuple *a = e->args;
-    if (a->len != 5 || !is_str(a->items[0]) || !is_int(a->items[2]) || !is_int(a->items[3]) || !is_str(a->items[4]))
-        return NULL;
-    return a;
+    int n = translate ? 4 : 5;
+    if (a->len != n) return false;
+    out[0] = NONE_VAL;
+    for (int i = 0; i < n; i++) out[5 - n + i] = a->items[i];
+    for (int i = 0; set && e->base.dict && i < 5; i++) {
+        ObjStr *name = str_intern_cstr(vm, unicode_names[i]);
+        Value v = name ? dict_get_str(e->base.dict, name) : UNDEF;
+        if (v != UNDEF) out[i] = v;
+    }
+    return (translate || is_str(out[0])) && is_int(out[2]) && is_int(out[3]) && is_str(out[4]);
 }
 
 /* "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
- * or "bytes in position 0-1" for a range; characters for encoding. */
-static Value unicode_str(VM *vm, ObjException *e, ObjTuple *a) {
+ * or "bytes in position 0-1" for a range; characters for encoding, and
+ * "can't translate character ..." without a codec. */
+static Value unicode_str(VM *vm, ObjException *e, const Value f[5]) {
     bool decode = exc_is(vm, obj_val(e), E_UnicodeDecodeError);
-    int64_t start = as_int(a->items[2]), end = as_int(a->items[3]);
+    int64_t start = as_int(f[2]), end = as_int(f[3]);
     StrBuf b = SB_INIT;
-    sb_addf(&b, "'%s' codec can't %s ", AS(ObjStr, a->items[0])->data, decode ? "decode" : "encode");
-    Value obj = a->items[1];
+    if (is_str(f[0]))
+        sb_addf(&b, "'%s' codec can't %s ", AS(ObjStr, f[0])->data, decode ? "decode" : "encode");
+    else
+        sb_adds(&b, "can't translate ");
+    Value obj = f[1];
     int64_t n = decode ? (is_kind(obj, OBJ_BYTES) ? AS(ObjBytes, obj)->len : -1)
                        : (is_str(obj) ? AS(ObjStr, obj)->cplen : -1);
     if (start >= 0 && start < n && end == start + 1) {
@@ -206,7 +223,7 @@ static Value unicode_str(VM *vm, ObjException *e, ObjTuple *a) {
         sb_addf(&b, "%s in position %lld-%lld: ", decode ? "bytes" : "characters", (long long)start,
                 (long long)end - 1);
     }
-    sb_adds(&b, AS(ObjStr, a->items[4])->data);
+    sb_adds(&b, AS(ObjStr, f[4])->data);
     return str_from_buf(vm, &b);
 }
 
@@ -458,8 +475,8 @@ Value exc_str(VM *vm, Value exc) {
     Value os = e->oserr ? oserror_str(vm, e->oserr) : UNDEF;
     if (os != UNDEF) return os;
     if (a->len == 0) return obj_val(vm->empty_str);
-    ObjTuple *ua = unicode_args(vm, e);
-    if (ua) return unicode_str(vm, e, ua);
+    Value uf[5];
+    if (unicode_fields(vm, e, uf, true)) return unicode_str(vm, e, uf);
     if (a->len == 1) {
         if (exc_is(vm, exc, E_KeyError)) return op_repr(vm, a->items[0]);
         return op_str(vm, a->items[0]);
@@ -609,11 +626,10 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N_message))) return e->group->items[0];
         if (str_eq(name, vm_name(vm, N_exceptions))) return e->group->items[1];
     }
-    ObjTuple *ua = unicode_args(vm, e);
-    if (ua) {
-        static const char *const fields[] = {"encoding", "object", "start", "end", "reason"};
+    Value uf[5];
+    if (unicode_fields(vm, e, uf, false)) {
         for (int i = 0; i < 5; i++) {
-            if (!strcmp(name->data, fields[i])) return ua->items[i];
+            if (!strcmp(name->data, unicode_names[i])) return uf[i];
         }
     }
     if ((exc_is(vm, self, E_AttributeError) || exc_is(vm, self, E_NameError)) && str_eq(name, vm_name(vm, N_name)))

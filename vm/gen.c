@@ -11,6 +11,7 @@
 #include "containers.h"
 #include "exc.h"
 #include "finalize.h"
+#include "frameobj.h"
 #include "func.h"
 #include "gc.h"
 #include "interp.h"
@@ -180,18 +181,30 @@ static bool is_genexit(VM *vm, Value e) {
     return is_kind(e, OBJ_EXC) && exc_is(vm, e, E_GeneratorExit);
 }
 
+/* The exception that throw(e) raises in the generator: e made an instance.
+ * When e is an exception class whose instantiation fails, that error is
+ * raised there instead, as in CPython; ERR only when e is no exception. */
+static Value thrown_instance(VM *vm, Value e) {
+    Value inst = gen_exc_from_args(vm, &e, 1);
+    if (inst != ERR || !is_kind(e, OBJ_CLASS) ||
+        !class_is_subclass(AS(ObjClass, e), vm->exc_types[E_BaseException]))
+        return inst;
+    inst = vm->exc;
+    vm->exc = UNDEF;
+    return inst;
+}
+
 Value gen_throw(VM *vm, ObjGen *g, Value e, bool close_on_genexit, bool *done) {
     *done = false;
     if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "%s already executing", gen_kind_name(vm, g));
     /* Anything but a plain sub-iterator needs the exception instance now. */
     if (!is_kind(e, OBJ_EXC) && !is_plain_iter(vm, gen_yf(g))) {
-        e = gen_exc_from_args(vm, &e, 1);
+        e = thrown_instance(vm, e);
         if (e == ERR) return ERR;
     }
-    if (g->state == GEN_CREATED) {
-        g->state = GEN_DONE;
-        return exc_raise_value(vm, e);
-    }
+    /* A generator not started yet raises it at its first line, so the
+     * traceback shows its frame, as CPython's. */
+    if (g->state == GEN_CREATED) return gen_resume(vm, g, NONE_VAL, e, done);
     Value yf = gen_yf(g);
     if (yf != UNDEF) {
         if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
@@ -230,7 +243,7 @@ Value gen_throw(VM *vm, ObjGen *g, Value e, bool close_on_genexit, bool *done) {
         }
     }
     if (!is_kind(e, OBJ_EXC)) {     /* a class or a non-exception kept for a sub-iterator */
-        e = gen_exc_from_args(vm, &e, 1);
+        e = thrown_instance(vm, e);
         if (e == ERR) return ERR;
     }
     return gen_resume(vm, g, NONE_VAL, e, done);
@@ -340,7 +353,6 @@ void gen_free(VM *vm, ObjGen *g) {
 }
 
 Value gen_getattr(VM *vm, ObjGen *g, const char *n) {
-    (void)vm;
     if (!strcmp(n, "__name__")) return obj_val(g->name);
     if (!strcmp(n, "__qualname__")) return obj_val(g->qualname);
     bool prefixed = (n[0] == 'g' && n[1] == 'i') || (n[0] == 'c' && n[1] == 'r') || (n[0] == 'a' && n[1] == 'g');
@@ -349,12 +361,30 @@ Value gen_getattr(VM *vm, ObjGen *g, const char *n) {
     if (!strcmp(p, "code")) return g->frame ? obj_val(g->frame->code) : NONE_VAL;
     if (!strcmp(p, "running")) return bool_val(g->state == GEN_RUNNING);
     if (!strcmp(p, "suspended")) return bool_val(g->state == GEN_SUSPENDED);
-    if (!strcmp(p, "frame")) return NONE_VAL;     /* no frame objects */
+    if (!strcmp(p, "frame")) {
+        /* A snapshot of the generator's frame, as long as it has one. */
+        if (g->state == GEN_DONE || !g->frame) return NONE_VAL;
+        FrameObj *f = frameobj_new(vm, g->frame, g->frame->ip);
+        if (f && g->state == GEN_CREATED) f->line = g->frame->code->firstline;   /* at its def, as CPython */
+        return f ? obj_val(f) : ERR;
+    }
     if (!strcmp(p, "yieldfrom") || !strcmp(p, "await")) {
         Value d = g->frame && g->state == GEN_SUSPENDED ? gen_yf(g) : UNDEF;
         return d == UNDEF ? NONE_VAL : d;
     }
     return UNDEF;
+}
+
+int gen_setattr(VM *vm, ObjGen *g, ObjStr *name, Value v) {
+    bool qual = !strcmp(name->data, "__qualname__");
+    if (!qual && strcmp(name->data, "__name__")) return 1;
+    if (!is_str(v)) {
+        exc_raise(vm, E_TypeError, "%s must be set to a string object", name->data);
+        return -1;
+    }
+    if (qual) g->qualname = AS(ObjStr, v);
+    else g->name = AS(ObjStr, v);
+    return 0;
 }
 
 /* ---- methods ----------------------------------------------------------- */

@@ -65,6 +65,9 @@ Value gen_throw(VM *vm, ObjGen *g, Value exc, bool close_on_genexit, bool *done)
 
 /* The gi_/cr_/ag_ attributes, __name__ and __qualname__; UNDEF if not one. */
 Value gen_getattr(VM *vm, ObjGen *g, const char *name);
+/* Sets __name__ or __qualname__ (0, or -1 after raising TypeError); 1 for
+ * any other name. */
+int gen_setattr(VM *vm, ObjGen *g, ObjStr *name, Value v);
 
 /* generator.close(): 0, or -1 after raising. */
 int gen_close(VM *vm, ObjGen *g);

@@ -1195,6 +1195,11 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         break;
     case OBJ_WRAPPER:
         if (!strcmp(n, "__func__") || !strcmp(n, "__wrapped__")) return ((ObjWrapper *)o)->v;
+        /* classmethod and staticmethod show their function's names and
+         * docs, as CPython copies them since 3.10. */
+        if (!strcmp(n, "__module__") || !strcmp(n, "__name__") || !strcmp(n, "__qualname__") ||
+            !strcmp(n, "__doc__") || !strcmp(n, "__annotations__"))
+            return op_getattr_opt(vm, ((ObjWrapper *)o)->v, name);
         if (!strcmp(n, "__isabstractmethod__")) return any_abstract(vm, &((ObjWrapper *)o)->v, 1);
         break;
     case OBJ_MODULE:
@@ -1513,6 +1518,10 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         return dict_set_str(vm, f->dict, name, v);
     }
     if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
+    if (is_kind(obj, OBJ_GEN)) {
+        int r = gen_setattr(vm, AS(ObjGen, obj), name, v);
+        if (r <= 0) return r;
+    }
     if (is_kind(obj, OBJ_PROPERTY) && !(as_obj(obj)->flags & OBJ_SUBTYPE) && cls != vm->types[T_MEMBER_DESCRIPTOR] &&
         cls != vm->types[T_GETSET_DESCRIPTOR] && str_eq(name, vm_name(vm, N___doc__))) {
         /* the docstring of a property (or a namedtuple field's _tuplegetter) is writable */
@@ -1537,6 +1546,10 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
             return op_call(vm, da, argv, 2, NULL) == ERR ? -1 : 0;
         }
         return op_generic_setattr(vm, obj, name, UNDEF);
+    }
+    if (is_kind(obj, OBJ_GEN)) {
+        int r = gen_setattr(vm, AS(ObjGen, obj), name, UNDEF);     /* the names cannot go */
+        if (r <= 0) return r;
     }
     if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
@@ -2160,7 +2173,11 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
         return op_call(vm, b->func, argv, nargs + 1, kwnames);
     }
     case OBJ_CLASS: return class_call(vm, (ObjClass *)o, args, nargs, kwnames);
-    case OBJ_WRAPPER: return op_call(vm, ((ObjWrapper *)o)->v, args, nargs, kwnames);
+    case OBJ_WRAPPER:
+        /* staticmethod is callable since 3.10; classmethod is not. */
+        if (!class_is_subclass(o->cls, vm->types[T_CLASSMETHOD]))
+            return op_call(vm, ((ObjWrapper *)o)->v, args, nargs, kwnames);
+        return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
     default: {
         Value m = op_special(vm, callable, N___call__);
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);

@@ -1084,6 +1084,101 @@ static Value pat_split(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return do_split(vm, args[0], p[0], maxsplit);
 }
 
+/* ---- Pattern.scanner ---------------------------------------------------- */
+
+/* A scanner walks its subject match by match, as finditer does, but one
+ * call at a time: match() wants the next match right where the previous
+ * one ended, search() anywhere after it. Layout (an ObjIter):
+ *   a the Pattern, b the subject, c a tuple (byte, position, end byte) of
+ *   where the next match may start and the end of the range, None once no
+ *   match is left; i pos, n endpos (clamped, for the matches); step 1 after
+ *   an empty match (the next may not be empty at the same place). */
+
+static bool scanner_self(VM *vm, Value *args, int nargs, const char *fname) {
+    if (nargs >= 1 && is_instance_of(vm, args[0], "_SRE_Scanner")) return true;
+    exc_raise(vm, E_TypeError, "descriptor '%s' for '_sre.SRE_Scanner' objects doesn't apply to a '%s' object",
+              fname, nargs ? type_name(vm, args[0]) : "NoneType");
+    return false;
+}
+
+static Value pat_scanner(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value string;
+    int64_t pos, endpos;
+    if (!pat_range_args(vm, args, nargs, kw, "scanner", &string, &pos, &endpos)) return ERR;
+    Text s;
+    if (!subject_arg(vm, args[0], string, &s)) return ERR;
+    size_t b0, b1;
+    clamp_range(&s, &pos, &endpos, &b0, &b1);
+    Value cls = re_attr(vm, "_SRE_Scanner");
+    if (cls == ERR) return ERR;
+    ObjTuple *cur = tuple_from(vm, (Value[]){int_val((int64_t)b0), int_val(pos), int_val((int64_t)b1)}, 3);
+    if (!cur || !push_root(vm, obj_val(cur))) return ERR;
+    ObjIter *sc = gc_new(vm, sizeof(ObjIter), OBJ_ITER, AS(ObjClass, cls));
+    vm_pop_roots(vm, 1);
+    if (!sc) return ERR;
+    sc->a = args[0];
+    sc->b = string;
+    sc->c = endpos < pos ? NONE_VAL : obj_val(cur);
+    sc->i = pos;
+    sc->n = endpos;
+    sc->step = 0;
+    return obj_val(sc);
+}
+
+/* The next match from where the scanner stands, anchored there for match(). */
+static Value scanner_next(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, bool search) {
+    if (!scanner_self(vm, args, nargs, fname) || !args_check(vm, fname, nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *sc = AS(ObjIter, args[0]);
+    if (!is_tuple(sc->c)) return NONE_VAL;
+    const Value *cur = AS(ObjTuple, sc->c)->items;
+    Text s;
+    if (!subject_arg(vm, sc->a, sc->b, &s)) return ERR;
+    size_t end = (size_t)as_int(cur[2]), start = (size_t)as_int(cur[0]);
+    if (end > s.len) end = s.len;       /* a bytearray may have shrunk */
+    if (start > end) { sc->c = NONE_VAL; return NONE_VAL; }
+    Scan scan = {.vm = vm, .code = pat_code(AS(ObjIter, sc->a)), .s = &s, .start = start, .end = end,
+                 .after_empty = sc->step != 0};
+    scan.md = md_new(vm, scan.code);
+    if (!scan.md) return ERR;
+    int r;
+    if (search) {
+        r = scan_next(&scan);
+    } else {
+        uint32_t o = PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED | (scan.after_empty ? PCRE2_NOTEMPTY_ATSTART : 0);
+        int rc = pcre2_match(scan.code, (PCRE2_SPTR)s.data, end, start, o, scan.md, NULL);
+        r = rc == PCRE2_ERROR_NOMATCH ? 0 : rc < 0 ? (raise_match_error(vm, rc), -1) : 1;
+        if (r > 0) scan.ov = pcre2_get_ovector_pointer(scan.md), scan.rc = rc;
+    }
+    Value m = r < 0 ? ERR : NONE_VAL;
+    if (r > 0) {
+        Conv cv = {&s, start, as_int(cur[1])};
+        m = match_new(vm, sc->a, &s, scan.ov, scan.rc, &cv, sc->i, sc->n);
+        ObjTuple *next = NULL;
+        if (m != ERR && push_root(vm, m)) {
+            Value at[3] = {int_val((int64_t)scan.ov[1]), int_val(conv_cp(&cv, scan.ov[1])), int_val((int64_t)end)};
+            next = tuple_from(vm, at, 3);
+            vm_pop_roots(vm, 1);
+        }
+        if (!next) m = ERR;
+        else sc->c = obj_val(next), sc->step = scan.ov[0] == scan.ov[1];
+    } else if (r == 0) {
+        sc->c = NONE_VAL;
+    }
+    pcre2_match_data_free(scan.md);
+    return m;
+}
+
+static Value scanner_match(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return scanner_next(vm, args, nargs, kw, "match", false);
+}
+static Value scanner_search(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return scanner_next(vm, args, nargs, kw, "search", true);
+}
+static Value scanner_get_pattern(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    return scanner_self(vm, args, nargs, "pattern") ? AS(ObjIter, args[0])->a : ERR;
+}
+
 static Value pat_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!pat_self(vm, args, nargs, "__repr__") || !args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
     ObjIter *p = AS(ObjIter, args[0]);
@@ -1379,7 +1474,7 @@ static bool add_classes(VM *vm, ObjModule *m) {
     static const Method pmethods[] = {
         {"match", pat_match}, {"fullmatch", pat_fullmatch}, {"search", pat_search}, {"findall", pat_findall},
         {"finditer", pat_finditer}, {"sub", pat_sub}, {"subn", pat_subn}, {"split", pat_split},
-        {"__repr__", pat_repr}, {"__copy__", re_copy}, {"__deepcopy__", re_deepcopy},
+        {"scanner", pat_scanner}, {"__repr__", pat_repr}, {"__copy__", re_copy}, {"__deepcopy__", re_deepcopy},
     };
     static const Method pprops[] = {
         {"pattern", pat_get_pattern}, {"flags", pat_get_flags}, {"groups", pat_get_groups},
@@ -1399,7 +1494,10 @@ static bool add_classes(VM *vm, ObjModule *m) {
     ObjClass *mc = pc ? make_class(vm, "Match", mmethods, sizeof mmethods / sizeof mmethods[0], mprops,
                                    sizeof mprops / sizeof mprops[0])
                       : NULL;
-    if (!mc) return false;
+    static const Method smethods[] = {{"match", scanner_match}, {"search", scanner_search}};
+    static const Method sprops[] = {{"pattern", scanner_get_pattern}};
+    ObjClass *sc = mc ? make_class(vm, "SRE_Scanner", smethods, 2, sprops, 1) : NULL;
+    if (!sc) return false;
     ObjDict *ns = dict_new(vm);
     ObjTuple *bases = tuple_from(vm, (Value[]){obj_val(vm->exc_types[E_Exception])}, 1);
     ObjStr *name = str_intern_cstr(vm, "error");
@@ -1408,7 +1506,8 @@ static bool add_classes(VM *vm, ObjModule *m) {
     if (dict_set_str(vm, ns, vm_name(vm, N___module__), modname) < 0) return false;
     Value err = class_new(vm, name, bases, ns);
     return err != ERR && module_add_value(vm, m, "Pattern", obj_val(pc)) &&
-           module_add_value(vm, m, "Match", obj_val(mc)) && module_add_value(vm, m, "error", err);
+           module_add_value(vm, m, "Match", obj_val(mc)) && module_add_value(vm, m, "_SRE_Scanner", obj_val(sc)) &&
+           module_add_value(vm, m, "error", err);
 }
 
 /* The flags (re.I, ...) and RegexFlag live in stdlib/_re_py.asy, loaded on
@@ -1416,7 +1515,7 @@ static bool add_classes(VM *vm, ObjModule *m) {
 static Value re_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"RegexFlag", "NOFLAG", "A", "ASCII", "I", "IGNORECASE", "L", "LOCALE",
                                         "U", "UNICODE", "M", "MULTILINE", "S", "DOTALL", "X", "VERBOSE",
-                                        "T", "TEMPLATE", "DEBUG", NULL};
+                                        "T", "TEMPLATE", "DEBUG", "Scanner", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "re", "_re_py", names, args[0]);
 }

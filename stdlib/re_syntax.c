@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../vm/str.h"
+#include "../vm/unidata.h"
 #include "re_syntax.h"
 
 /* The characters str.isspace() accepts, which CPython's \s matches in a
@@ -117,6 +118,27 @@ static int64_t tr_hex_escape(Tr *t) {
     return cp;
 }
 
+/* \N{name} in a str pattern (after its '{' was seen): the code point, or
+ * -1 after an error. */
+static int64_t tr_named_escape(Tr *t) {
+    size_t name = t->i + 3;
+    const char *close = memchr(t->p + name, '}', t->len - name);
+    if (name >= t->len || (close && close == t->p + name))
+        return tr_fail(t, name, "missing character name%.*s", 0), -1;
+    if (!close) return tr_fail(t, name, "missing }, unterminated name%.*s", 0), -1;
+    size_t n = (size_t)(close - (t->p + name));
+    uint32_t cp[4];
+    if (unidata_lookup(t->p + name, n, false, cp) != 1) {
+        snprintf(t->rs->err, sizeof t->rs->err, "undefined character name '%.*s'", (int)n, t->p + name);
+        t->rs->err_at = (int64_t)t->i;
+        return -1;
+    }
+    char buf[16];
+    snprintf(buf, sizeof buf, "\\x{%x}", (unsigned)cp[0]);
+    tr_rewrite(t, n + 4, buf);
+    return cp[0];
+}
+
 /* \s or \S in a str pattern: str.isspace()'s characters. */
 static void tr_space(Tr *t, bool in_class) {
     bool neg = t->p[t->i + 1] == 'S';
@@ -137,6 +159,8 @@ static int64_t tr_escape(Tr *t, bool in_class) {
         return tr_fail(t, t->i, "bad escape %.*s", 2), -1;
     if (d == 'x' || d == 'u' || d == 'U') return tr_hex_escape(t);
     if (d == 'N' && !tr_at(t, 2, '{')) return tr_fail(t, t->i + 2, "missing {%.*s", 0), -1;
+    if (d == 'N') return tr_named_escape(t);
+    if (d == 'B' && !in_class) return tr_rewrite(t, 2, "(?:\\B(?!\\A\\z))"), -2;   /* never in an empty string */
     if (d == 'Z') return tr_rewrite(t, 2, "\\z"), -2;
     if ((d == 's' || d == 'S') && t->unicode) return tr_space(t, in_class), -2;
     bool oct3 = d >= '0' && d <= '7' && t->i + 3 < t->len && is_octal(t->p[t->i + 2]) && is_octal(t->p[t->i + 3]);
@@ -301,6 +325,10 @@ static bool tr_inline_flags(Tr *t) {
     }
     bool scoped = t->p[k] == ':';
     t->global_flags = !scoped;
+    /* A global x holds from the start (CPython parses again): from here it
+     * makes whitespace and comments no unit, so flags may follow them. */
+    const char *x = memchr(t->p + from, 'x', k - from), *minus = memchr(t->p + from, '-', k - from);
+    if (!scoped && x && (!minus || x < minus)) t->verbose = true;
     if (!scoped && !t->at_start) return tr_fail(t, t->i, "global flags not at the start of the expression%.*s", 0);
     if (scoped && t->depth < (int)sizeof t->saved) t->saved[t->depth] = t->caseless;
     StrBuf keep = SB_INIT;
@@ -374,14 +402,26 @@ static void tr_group_close(Tr *t) {
 
 /* ---- the walk --------------------------------------------------------------- */
 
-/* A character outside classes: under IGNORECASE an i becomes the four. */
+/* A character outside classes: under IGNORECASE an i becomes the four.
+ * PCRE2's extended mode skips NEL and a few Unicode spaces that Python's
+ * VERBOSE keeps (it skips ASCII whitespace only): those are written as
+ * escapes, whatever the flags, since (?x) may come later. */
 static void tr_literal(Tr *t) {
     size_t start = t->i;
     int64_t cp = tr_char(t, false);
     bool i_like = cp == 'i' || cp == 'I' || cp == 0x130 || cp == 0x131;
+    bool pcre_space = cp == 0x85 || cp == 0x200e || cp == 0x200f || cp == 0x2028 || cp == 0x2029;
+    size_t n = t->i - start;
     t->i = start;
-    if (i_like && t->caseless && t->unicode) tr_rewrite(t, cp < 0x80 ? 1 : 2, four_i);
-    else tr_char(t, true);
+    if (i_like && t->caseless && t->unicode) {
+        tr_rewrite(t, n, four_i);
+    } else if (pcre_space) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "\\x{%llx}", (unsigned long long)cp);
+        tr_rewrite(t, n, buf);
+    } else {
+        tr_char(t, true);
+    }
 }
 
 /* {,n} is {0,n} for PCRE2 (which reads {,n} as literal text). */
@@ -409,6 +449,10 @@ static bool tr_unit(Tr *t) {
         tr_group_close(t);
     } else if (c == '#' && t->verbose) {
         if (!tr_copy_through(t, '\n')) tr_copy(t, t->len - t->i);
+        return true;                /* global flags may still follow */
+    } else if (t->verbose && c && strchr(" \t\n\r\v\f", c)) {
+        tr_copy(t, 1);
+        return true;
     } else if (c == '{' && tr_brace(t)) {
         /* rewritten */
     } else {

@@ -567,11 +567,6 @@ static Value do_findall(VM *vm, Value pat, Value string, int64_t pos, int64_t en
  * kind need not be the pattern's: as in CPython, the mismatch is only a
  * TypeError once a group's text or the result has to be joined. */
 
-static bool is_ident_start(unsigned char c, bool bytes) {
-    return c == '_' || (c >= 0x80 && !bytes) || ((c | 32) >= 'a' && (c | 32) <= 'z');
-}
-static bool is_ident(unsigned char c, bool bytes) { return is_ident_start(c, bytes) || (c >= '0' && c <= '9'); }
-
 /* The position (code point or byte) of byte offset off in t. */
 static int64_t text_pos(const Text *t, size_t off) { return t->ascii ? (int64_t)off : utf8_count(t->data, off); }
 
@@ -615,15 +610,20 @@ static bool tpl_group(VM *vm, ObjList *l, StrBuf *lit, int64_t g, ObjIter *pat, 
 /* "bad character in group name NAME": a bytes name as CPython shows it,
  * its non-ASCII bytes as \xhh escapes. */
 static bool tpl_bad_name(VM *vm, const Text *r, const char *name, size_t n, int64_t at) {
-    StrBuf shown = SB_INIT, b = SB_INIT;
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "bad character in group name ");
+    if (!r->bytes) {
+        str_repr_to(&b, name, n);
+        return tpl_error(vm, sb_take(&b), r, at);
+    }
+    sb_addc(&b, '\'');
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)name[k];
-        if (r->bytes && c >= 0x80) sb_addf(&shown, "\\x%02x", c);
-        else sb_addc(&shown, (char)c);
+        if (c >= 0x80) sb_addf(&b, "\\x%02x", c);
+        else if (c == '\\' || c == '\'') sb_addf(&b, "\\%c", c);
+        else sb_addc(&b, (char)c);
     }
-    sb_adds(&b, "bad character in group name ");
-    str_repr_to(&b, shown.data ? shown.data : "", shown.len);
-    sb_free(&shown);
+    sb_addc(&b, '\'');
     return tpl_error(vm, sb_take(&b), r, at);
 }
 
@@ -651,9 +651,7 @@ static bool tpl_named(VM *vm, ObjList *l, StrBuf *lit, ObjIter *pat, const Text 
         for (size_t k = 0; k < n && g <= pat->n; k++) g = g * 10 + (name[k] - '0');
         return tpl_group(vm, l, lit, g, pat, r, text_pos(r, start));
     }
-    bool ident = is_ident_start((unsigned char)name[0], r->bytes);
-    for (size_t k = 1; k < n; k++) ident = ident && is_ident((unsigned char)name[k], r->bytes);
-    if (!ident) return tpl_bad_name(vm, r, name, n, text_pos(r, start));
+    if (!re_name_ok(name, n, r->bytes)) return tpl_bad_name(vm, r, name, n, text_pos(r, start));
     Value nm = str_new(vm, name, n);
     Value g = nm == ERR ? ERR : dict_get(vm, AS(ObjDict, pat->b), nm);
     if (g == ERR) return false;
@@ -1179,6 +1177,56 @@ static Value scanner_get_pattern(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return scanner_self(vm, args, nargs, "pattern") ? AS(ObjIter, args[0])->a : ERR;
 }
 
+/* repr(v), cut after `max` code points as CPython's reprs of patterns and
+ * matches do (their closing quote goes too). */
+static bool repr_cut(VM *vm, Value v, size_t max, StrBuf *b) {
+    StrBuf r = SB_INIT;
+    if (!op_repr_to(vm, v, &r)) { sb_free(&r); return false; }
+    size_t end = 0;
+    for (size_t n = 0; end < r.len && n < max; n++) utf8_decode(r.data, r.len, &end);
+    sb_add(b, r.data ? r.data : "", end);
+    sb_free(&r);
+    return true;
+}
+
+/* Patterns are equal when their pattern, its type and their flags are. */
+static Value pat_eq(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!pat_self(vm, args, nargs, "__eq__") || !args_check(vm, "__eq__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_pattern(vm, args[1])) return NOTIMPL_VAL;
+    ObjIter *a = AS(ObjIter, args[0]), *b = AS(ObjIter, args[1]);
+    if (a == b) return TRUE_VAL;
+    if (a->i != b->i || is_str(a->a) != is_str(b->a)) return FALSE_VAL;
+    int eq = op_eq(vm, a->a, b->a);
+    return eq < 0 ? ERR : eq ? TRUE_VAL : FALSE_VAL;
+}
+
+static Value pat_ne(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value eq = pat_eq(vm, args, nargs, kw);
+    return eq == TRUE_VAL ? FALSE_VAL : eq == FALSE_VAL ? TRUE_VAL : eq;
+}
+
+static Value pat_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!pat_self(vm, args, nargs, "__hash__") || !args_check(vm, "__hash__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *p = AS(ObjIter, args[0]);
+    uint64_t h;
+    if (op_hash(vm, p->a, &h) < 0) return ERR;
+    h = h * 1000003u ^ (uint64_t)p->i;
+    return int_from_i64(vm, (int64_t)(h >> 1));
+}
+
+/* Pickled as re._compile(pattern, flags), as CPython does. */
+static Value pat_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!pat_self(vm, args, nargs, "__reduce__") || !args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *p = AS(ObjIter, args[0]);
+    Value fn = re_attr(vm, "_compile"), flags = int_from_i64(vm, p->i);
+    if (fn == ERR || flags == ERR) return ERR;
+    ObjTuple *a = tuple_from(vm, (Value[]){p->a, flags}, 2);
+    if (!a || !push_root(vm, obj_val(a))) return ERR;
+    ObjTuple *r = tuple_from(vm, (Value[]){fn, obj_val(a)}, 2);
+    vm_pop_roots(vm, 1);
+    return r ? obj_val(r) : ERR;
+}
+
 static Value pat_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!pat_self(vm, args, nargs, "__repr__") || !args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
     ObjIter *p = AS(ObjIter, args[0]);
@@ -1188,7 +1236,7 @@ static Value pat_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     };
     StrBuf b = SB_INIT;
     sb_adds(&b, "re.compile(");
-    if (!op_repr_to(vm, p->a, &b)) { sb_free(&b); return ERR; }
+    if (!repr_cut(vm, p->a, 200, &b)) { sb_free(&b); return ERR; }
     int64_t f = p->i & ~(int64_t)RE_U;
     if (f) {
         sb_adds(&b, ", ");
@@ -1244,6 +1292,10 @@ static int64_t m_group_index(VM *vm, ObjIter *m, Value g) {
     } else if (is_str(g)) {
         Value v = dict_get_str(AS(ObjDict, AS(ObjIter, m->a)->b), AS(ObjStr, g));
         if (is_int(v)) return as_int(v);
+    } else if (class_lookup(type_of(vm, g), vm_name(vm, N___index__)) != UNDEF) {
+        int64_t i;     /* an object with __index__ is a number, as in CPython */
+        if (!index_value(vm, g, &i, "group")) return -1;
+        if (i >= 0 && i <= n) return i;
     }
     raise_no_group(vm);
     return -1;
@@ -1381,7 +1433,7 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (g == ERR) return ERR;
     StrBuf b = SB_INIT;
     sb_addf(&b, "<re.Match object; span=(%lld, %lld), match=", (long long)as_int(sp[0]), (long long)as_int(sp[1]));
-    if (!op_repr_to(vm, g, &b)) { sb_free(&b); return ERR; }
+    if (!repr_cut(vm, g, 50, &b)) { sb_free(&b); return ERR; }
     sb_addc(&b, '>');
     return str_from_buf(vm, &b);
 }
@@ -1474,7 +1526,8 @@ static bool add_classes(VM *vm, ObjModule *m) {
     static const Method pmethods[] = {
         {"match", pat_match}, {"fullmatch", pat_fullmatch}, {"search", pat_search}, {"findall", pat_findall},
         {"finditer", pat_finditer}, {"sub", pat_sub}, {"subn", pat_subn}, {"split", pat_split},
-        {"scanner", pat_scanner}, {"__repr__", pat_repr}, {"__copy__", re_copy}, {"__deepcopy__", re_deepcopy},
+        {"scanner", pat_scanner}, {"__eq__", pat_eq}, {"__ne__", pat_ne}, {"__hash__", pat_hash},
+        {"__reduce__", pat_reduce}, {"__repr__", pat_repr}, {"__copy__", re_copy}, {"__deepcopy__", re_deepcopy},
     };
     static const Method pprops[] = {
         {"pattern", pat_get_pattern}, {"flags", pat_get_flags}, {"groups", pat_get_groups},
@@ -1522,7 +1575,7 @@ static Value re_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 bool mod_re_init(VM *vm, ObjModule *m) {
     static const Method funcs[] = {
-        {"compile", re_compile}, {"match", re_match}, {"fullmatch", re_fullmatch}, {"search", re_search},
+        {"compile", re_compile}, {"_compile", re_compile}, {"match", re_match}, {"fullmatch", re_fullmatch}, {"search", re_search},
         {"findall", re_findall}, {"finditer", re_finditer}, {"sub", re_sub}, {"subn", re_subn},
         {"split", re_split}, {"escape", re_escape}, {"purge", re_purge},
     };

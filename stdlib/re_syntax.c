@@ -46,8 +46,17 @@ typedef struct Tr {
     bool unicode;       /* a str pattern without ASCII: \s is str.isspace() */
     bool verbose;       /* VERBOSE: # starts a comment */
     bool caseless;      /* IGNORECASE holds at i */
-    bool saved[100];    /* caseless when each open group began */
+    struct {            /* for each open group: */
+        bool caseless, unicode;     /* the flags when it began */
+        int group;                  /* its number, 0 for none */
+        bool cond;                  /* a conditional group, and */
+        int bars;                   /* the |s met in it */
+    } saved[100];
     int depth;
+    int condrefs[32];   /* (?(n)...) references, checked at the end */
+    size_t condref_at[32];
+    int ncondrefs;
+    bool ucp;           /* PCRE2 reads \w, \d, \b as Unicode (else ASCII) */
     int groups;         /* capturing groups opened so far */
     bool at_start;      /* nothing but global flags so far */
     bool global_flags;  /* the unit just read was (?flags) */
@@ -67,6 +76,25 @@ static bool tr_fail(Tr *t, size_t at, const char *fmt, size_t n) {
 }
 
 static bool tr_at(const Tr *t, size_t k, char c) { return t->i + k < t->len && t->p[t->i + k] == c; }
+
+/* A group opens: its flags are restored when it closes. */
+static void tr_push(Tr *t, int group) {
+    if (t->depth < (int)(sizeof t->saved / sizeof t->saved[0])) {
+        t->saved[t->depth].caseless = t->caseless;
+        t->saved[t->depth].unicode = t->unicode;
+        t->saved[t->depth].group = group;
+        t->saved[t->depth].cond = false;
+        t->saved[t->depth].bars = 0;
+    }
+    t->depth++;
+}
+
+/* Whether capturing group g is still open (CPython refuses references). */
+static bool tr_group_open(const Tr *t, int g) {
+    for (int k = 0; k < t->depth && k < (int)(sizeof t->saved / sizeof t->saved[0]); k++)
+        if (t->saved[k].group == g) return true;
+    return false;
+}
 
 static void tr_copy(Tr *t, size_t n) {
     if (n > t->len - t->i) n = t->len - t->i;
@@ -164,6 +192,7 @@ static int64_t tr_escape(Tr *t, bool in_class) {
     if (d == 'Z') return tr_rewrite(t, 2, "\\z"), -2;
     if ((d == 's' || d == 'S') && t->unicode) return tr_space(t, in_class), -2;
     bool oct3 = d >= '0' && d <= '7' && t->i + 3 < t->len && is_octal(t->p[t->i + 2]) && is_octal(t->p[t->i + 3]);
+    if (in_class && (d == '8' || d == '9')) return tr_fail(t, t->i, "bad escape %.*s", 2), -1;
     if (oct3 && (d - '0') * 64 + (t->p[t->i + 2] - '0') * 8 + (t->p[t->i + 3] - '0') > 0377)
         return tr_fail(t, t->i, "octal escape value %.*s outside of range 0-0o377", 4), -1;
     if (!oct3 && !in_class && d >= '1' && d <= '9') {
@@ -176,6 +205,7 @@ static int64_t tr_escape(Tr *t, bool in_class) {
             snprintf(fmt, sizeof fmt, "invalid group reference %d%%.*s", g);
             return tr_fail(t, t->i + 1, fmt, 0), -1;
         }
+        if (tr_group_open(t, g)) return tr_fail(t, t->i, "cannot refer to an open group%.*s", 0), -1;
         tr_copy(t, two ? 3 : 2);
         return -2;
     }
@@ -233,27 +263,32 @@ static bool tr_class(Tr *t) {
 
 /* ---- groups ---------------------------------------------------------------- */
 
-static bool is_name_char(unsigned char c, bool first, bool bytes) {
-    return c == '_' || is_letter((char)c) || (!first && c >= '0' && c <= '9') || (c >= 0x80 && !bytes);
+/* Whether p[0, n) is a group name: str.isidentifier(), ASCII only in a
+ * bytes pattern. */
+bool re_name_ok(const char *p, size_t n, bool bytes) {
+    size_t i = 0;
+    while (i < n) {
+        bool first = i == 0;
+        uint32_t c = (unsigned char)p[i];
+        if (c >= 0x80 && bytes) return false;
+        if (c >= 0x80) c = (uint32_t)utf8_decode(p, n, &i);
+        else i++;
+        bool ok = c == '_' || is_letter((char)c) || (!first && c >= '0' && c <= '9');
+        if (c >= 0x80) ok = (unidata_ctype(c)->flags & (first ? UNI_XID_START : UNI_XID_CONTINUE)) != 0;
+        if (!ok) return false;
+    }
+    return n > 0;
 }
 
-/* CPython's checks of a group name at p[start, end) (end at its '>'). */
-static bool tr_check_name(Tr *t, size_t start, size_t end) {
-    if (end >= t->len || t->p[end] != '>') {
-        if (end == start) return tr_fail(t, start, "missing group name%.*s", 0);
-        return tr_fail(t, start, "missing >, unterminated name%.*s", 0);
-    }
-    if (end == start) return tr_fail(t, start, "missing group name%.*s", 0);
-    bool ok = true;
-    for (size_t k = start; k < end; k++) ok = ok && is_name_char((unsigned char)t->p[k], k == start, t->bytes);
-    if (ok) return true;
-    /* The name as CPython's %r shows it: a bytes name's non-ASCII bytes
-     * as \\xhh (decoded with backslashreplace, then repr'd). */
+/* "bad character in group name NAME" for p[start, end), the name as
+ * CPython's %r shows it: a bytes name's non-ASCII bytes as \\xhh (decoded
+ * with backslashreplace, then repr'd). */
+static bool tr_bad_name(Tr *t, size_t start, size_t end) {
     StrBuf b = SB_INIT;
     sb_adds(&b, "bad character in group name '");
     for (size_t k = start; k < end; k++) {
         unsigned char c = (unsigned char)t->p[k];
-        if (c >= 0x80 && t->bytes) sb_addf(&b, "\\\\x%02x", c);
+        if (c >= 0x80 && t->bytes) sb_addf(&b, "\\x%02x", c);
         else if (c == '\\' || c == '\'') sb_addf(&b, "\\%c", c);
         else sb_addc(&b, (char)c);
     }
@@ -264,13 +299,71 @@ static bool tr_check_name(Tr *t, size_t start, size_t end) {
     return false;
 }
 
+/* The number of the group named p[start, end), 0 if none is. */
+static int tr_find_name(const Tr *t, size_t start, size_t end) {
+    for (size_t k = 0; k < t->rs->nnames; k++) {
+        const ReName *n = &t->rs->names[k];
+        if (n->len == end - start && memcmp(t->p + n->off, t->p + start, n->len) == 0) return n->number;
+    }
+    return 0;
+}
+
+/* CPython's checks of a group name at p[start, end) (end at its '>'). */
+static bool tr_check_name(Tr *t, size_t start, size_t end) {
+    if (end >= t->len || t->p[end] != '>') {
+        if (end == start) return tr_fail(t, start, "missing group name%.*s", 0);
+        return tr_fail(t, start, "missing >, unterminated name%.*s", 0);
+    }
+    if (end == start) return tr_fail(t, start, "missing group name%.*s", 0);
+    return re_name_ok(t->p + start, end - start, t->bytes) || tr_bad_name(t, start, end);
+}
+
+/* (?P=name): a reference to a group that is named and closed. */
+static bool tr_named_ref(Tr *t) {
+    size_t start = t->i + 4;
+    const char *close = memchr(t->p + start, ')', t->len - start);
+    if (start >= t->len || close == t->p + start) return tr_fail(t, start, "missing group name%.*s", 0);
+    if (!close) return tr_fail(t, start, "missing ), unterminated name%.*s", 0);
+    size_t end = (size_t)(close - t->p);
+    if (!re_name_ok(t->p + start, end - start, t->bytes)) return tr_bad_name(t, start, end);
+    int g = tr_find_name(t, start, end);
+    if (!g) return tr_fail(t, start, "unknown group name '%.*s'", end - start);
+    if (tr_group_open(t, g)) return tr_fail(t, start, "cannot refer to an open group%.*s", 0);
+    tr_copy(t, end + 1 - t->i);
+    return true;
+}
+
+/* (?(name) or (?(number): the condition of a conditional group (opened
+ * already), checked as CPython does; a number may name a later group. */
+static bool tr_condition(Tr *t) {
+    size_t start = t->i + 3;
+    const char *close = memchr(t->p + start, ')', t->len - start);
+    if (start >= t->len || close == t->p + start) return tr_fail(t, start, "missing group name%.*s", 0);
+    if (!close) return tr_fail(t, start, "missing ), unterminated name%.*s", 0);
+    size_t end = (size_t)(close - t->p), k = start;
+    while (k < end && t->p[k] >= '0' && t->p[k] <= '9') k++;
+    if (k == end) {
+        long g = strtol(t->p + start, NULL, 10);
+        if (g == 0) return tr_fail(t, start, "bad group number%.*s", 0);
+        if (t->ncondrefs < 32) t->condref_at[t->ncondrefs] = start, t->condrefs[t->ncondrefs++] = (int)(g > 99999 ? 99999 : g);
+    } else if (!re_name_ok(t->p + start, end - start, t->bytes)) {
+        return tr_bad_name(t, start, end);
+    } else if (!tr_find_name(t, start, end)) {
+        return tr_fail(t, start, "unknown group name '%.*s'", end - start);
+    }
+    if (t->depth <= (int)(sizeof t->saved / sizeof t->saved[0])) t->saved[t->depth - 1].cond = true;
+    tr_copy(t, end + 1 - t->i);
+    return true;
+}
+
 /* (?P<name>: a new capturing group; CPython's error for a name used twice. */
 static bool tr_named_group(Tr *t) {
     ReSyntax *rs = t->rs;
     size_t start = t->i + 4, end = start;
-    while (end < t->len && t->p[end] != '>' && t->p[end] != ')') end++;
+    while (end < t->len && t->p[end] != '>') end++;     /* a ')' is in the name */
     if (!tr_check_name(t, start, end)) return false;
     int number = ++t->groups;
+    tr_push(t, number);
     for (size_t k = 0; k < rs->nnames; k++) {
         const ReName *n = &rs->names[k];
         if (n->len != end - start || memcmp(t->p + n->off, t->p + start, n->len) != 0) continue;
@@ -330,11 +423,10 @@ static bool tr_inline_flags(Tr *t) {
     const char *x = memchr(t->p + from, 'x', k - from), *minus = memchr(t->p + from, '-', k - from);
     if (!scoped && x && (!minus || x < minus)) t->verbose = true;
     if (!scoped && !t->at_start) return tr_fail(t, t->i, "global flags not at the start of the expression%.*s", 0);
-    if (scoped && t->depth < (int)sizeof t->saved) t->saved[t->depth] = t->caseless;
+    if (scoped) tr_push(t, 0);
     StrBuf keep = SB_INIT;
     bool ok = tr_flag_letters(t, from, k, &keep);
     if (ok) {
-        if (scoped) t->depth++;
         StrBuf b = SB_INIT;
         bool empty = keep.len == 0 || (keep.len == 1 && keep.data[0] == '-');
         if (!empty || scoped) sb_addf(&b, "(?%.*s%c", empty ? 0 : (int)keep.len, keep.data ? keep.data : "", t->p[k]);
@@ -367,36 +459,26 @@ static bool tr_group(Tr *t) {
     if (q && t->i + 2 >= t->len) return tr_fail(t, t->len, "unexpected end of pattern%.*s", 0);
     if (q && c == 'P') {
         char d = t->i + 3 < t->len ? t->p[t->i + 3] : 0;
-        if (d == '=') {
-            if (!tr_copy_through(t, ')')) return tr_fail(t, t->i + 4, "missing ), unterminated name%.*s", 0);
-            return true;
-        }
-        if (d == '<') {
-            if (t->depth < (int)sizeof t->saved) t->saved[t->depth] = t->caseless;
-            t->depth++;
-            return tr_named_group(t);
-        }
+        if (d == '=') return tr_named_ref(t);
+        if (d == '<') return tr_named_group(t);
         if (!d) return tr_fail(t, t->len, "unexpected end of pattern%.*s", 0);
         return tr_fail(t, t->i + 1, "unknown extension %.*s", d >= 0x20 && d < 0x7f ? 3 : 2);
     }
+    if (q && c == '<' && t->i + 3 >= t->len) return tr_fail(t, t->len, "unexpected end of pattern%.*s", 0);
     if (q && c == '<' && !(t->i + 3 < t->len && strchr("=!", t->p[t->i + 3]) && t->p[t->i + 3]))
         return tr_fail(t, t->i + 1, "unknown extension %.*s", t->i + 3 < t->len ? 3 : 2);
     if (q && !strchr(":=!<>(", c)) return tr_fail(t, t->i + 1, "unknown extension %.*s", (c & 0x80) ? 1 : 2);
-    if (!q) t->groups++;
-    if (t->depth < (int)sizeof t->saved) t->saved[t->depth] = t->caseless;
-    t->depth++;
-    if (q && c == '(') {   /* the condition's own parentheses are copied whole */
-        t->i += 2;
-        sb_add(t->out, "(?", 2);
-        if (!tr_copy_through(t, ')')) tr_copy(t, t->len - t->i);
-        return true;
-    }
+    tr_push(t, q ? 0 : ++t->groups);
+    if (q && c == '(') return tr_condition(t);
     tr_copy(t, q ? 3 : 1);
     return true;
 }
 
 static void tr_group_close(Tr *t) {
-    if (t->depth > 0 && --t->depth < (int)sizeof t->saved) t->caseless = t->saved[t->depth];
+    if (t->depth > 0 && --t->depth < (int)(sizeof t->saved / sizeof t->saved[0])) {
+        t->caseless = t->saved[t->depth].caseless;
+        t->unicode = t->saved[t->depth].unicode;
+    }
     tr_copy(t, 1);
 }
 
@@ -453,6 +535,9 @@ static bool tr_unit(Tr *t) {
     } else if (t->verbose && c && strchr(" \t\n\r\v\f", c)) {
         tr_copy(t, 1);
         return true;
+    } else if (c == '|' && t->depth > 0 && t->depth <= (int)(sizeof t->saved / sizeof t->saved[0]) &&
+               t->saved[t->depth - 1].cond && ++t->saved[t->depth - 1].bars > 1) {
+        return tr_fail(t, t->i, "conditional backref with more than two branches%.*s", 0);
     } else if (c == '{' && tr_brace(t)) {
         /* rewritten */
     } else {
@@ -468,8 +553,15 @@ bool re_translate(ReSyntax *rs, const char *p, size_t len, bool bytes, int64_t f
     t.verbose = (flags & RE_X) != 0;
     t.caseless = (flags & RE_I) != 0;
     rs->err_at = -1;
+    t.ucp = t.unicode;
     while (t.i < len) {
         if (!tr_unit(&t)) return false;
+    }
+    for (int k = 0; k < t.ncondrefs; k++) {
+        if (t.condrefs[k] <= t.groups) continue;
+        char fmt[64];
+        snprintf(fmt, sizeof fmt, "invalid group reference %d%%.*s", t.condrefs[k]);
+        return tr_fail(&t, t.condref_at[k], fmt, 0);
     }
     return true;
 }
@@ -567,6 +659,8 @@ const char *re_error_text(int err, const char *p, size_t len, size_t off, int64_
             return buf;
         }
         break;
+    case PCRE2_ERROR_TOO_MANY_CONDITION_BRANCHES:
+        return "conditional backref with more than two branches";
     case PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH:
         *pos = -1;
         return "look-behind requires fixed-width pattern";

@@ -61,4 +61,8 @@ const char *re_error_text(int err, const char *p, size_t len, size_t off, int64_
  * them in Pattern.flags. */
 int64_t re_leading_flags(const char *p, size_t len);
 
+/* Whether p[0, n) may name a group: str.isidentifier(), ASCII only in a
+ * bytes pattern (also for \g<name> in templates). */
+bool re_name_ok(const char *p, size_t n, bool bytes);
+
 #endif

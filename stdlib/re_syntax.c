@@ -167,6 +167,42 @@ static int64_t tr_named_escape(Tr *t) {
     return cp[0];
 }
 
+/* \w, \d, \s, \b and their negations inside (?a:...) of a Unicode
+ * pattern or (?u:...) of an ASCII one, where PCRE2 (whose UCP option holds
+ * for a whole pattern) would read them the pattern's way: the classes
+ * spelt out. Unicode's \w is PCRE2's Xwd property, \s str.isspace(). */
+static const struct { char c; const char *ascii, *ascii_in_class, *uni; } scoped_classes[] = {
+    {'w', "[A-Za-z0-9_]", "A-Za-z0-9_", "\\p{Xwd}"},
+    {'W', "[^A-Za-z0-9_]", "\\x{0}-\\x{2f}\\x{3a}-\\x{40}\\x{5b}-\\x{5e}\\x{60}\\x{7b}-\\x{10ffff}", "\\P{Xwd}"},
+    {'d', "[0-9]", "0-9", "\\p{Nd}"},
+    {'D', "[^0-9]", "\\x{0}-\\x{2f}\\x{3a}-\\x{10ffff}", "\\P{Nd}"},
+    {'s', "[\\t-\\r ]", "\\t-\\r ", NULL},
+    {'S', "[^\\t-\\r ]", "\\x{0}-\\x{8}\\x{e}-\\x{1f}\\x{21}-\\x{10ffff}", NULL},
+};
+
+/* True when the escape at i was such a class (or \b, \B) and is rewritten. */
+static bool tr_scoped_class(Tr *t, bool in_class) {
+    char d = t->p[t->i + 1];
+    if (t->bytes || t->unicode == t->ucp || !strchr("wWdDsSbB", d)) return false;
+    if (d == 'b' || d == 'B') {
+        if (in_class) return false;
+        const char *w = t->unicode ? "\\p{Xwd}" : "[A-Za-z0-9_]";
+        char buf[160];
+        if (d == 'b') snprintf(buf, sizeof buf, "(?:(?<=%s)(?!%s)|(?<!%s)(?=%s))", w, w, w, w);
+        else snprintf(buf, sizeof buf, "(?:(?<=%s)(?=%s)|(?<!%s)(?!%s)(?!\\A\\z))", w, w, w, w);
+        tr_rewrite(t, 2, buf);
+        return true;
+    }
+    for (size_t k = 0; k < sizeof scoped_classes / sizeof scoped_classes[0]; k++) {
+        if (scoped_classes[k].c != d) continue;
+        if (t->unicode && !scoped_classes[k].uni) return false;     /* tr_space's */
+        tr_rewrite(t, 2, t->unicode ? scoped_classes[k].uni : in_class ? scoped_classes[k].ascii_in_class
+                                                                        : scoped_classes[k].ascii);
+        return true;
+    }
+    return false;
+}
+
 /* \s or \S in a str pattern: str.isspace()'s characters. */
 static void tr_space(Tr *t, bool in_class) {
     bool neg = t->p[t->i + 1] == 'S';
@@ -186,6 +222,7 @@ static int64_t tr_escape(Tr *t, bool in_class) {
     if (is_letter(d) && (!strchr(in_class ? escapes_in : escapes_out, d) || (t->bytes && strchr("uUN", d))))
         return tr_fail(t, t->i, "bad escape %.*s", 2), -1;
     if (d == 'x' || d == 'u' || d == 'U') return tr_hex_escape(t);
+    if (tr_scoped_class(t, in_class)) return -2;
     if (d == 'N' && !tr_at(t, 2, '{')) return tr_fail(t, t->i + 2, "missing {%.*s", 0), -1;
     if (d == 'N') return tr_named_escape(t);
     if (d == 'B' && !in_class) return tr_rewrite(t, 2, "(?:\\B(?!\\A\\z))"), -2;   /* never in an empty string */
@@ -405,17 +442,23 @@ static bool tr_flag_letters(Tr *t, size_t from, size_t to, StrBuf *keep) {
     if (msg) return tr_fail(t, to, msg, 0);
     if (on_mask & 2) t->caseless = true;
     if (off_mask & 2) t->caseless = false;
+    if (on_mask & 1) t->unicode = false;
+    if (on_mask & 32) t->unicode = !t->bytes;
     return true;
 }
 
 /* (?flags) at the pattern's start, or (?flags-flags:...). */
 static bool tr_inline_flags(Tr *t) {
     size_t from = t->i + 2, k = from;
-    while (k < t->len && (is_letter(t->p[k]) || t->p[k] == '-')) k++;
-    if (k >= t->len) return tr_fail(t, k, "missing -, : or )%.*s", 0);
-    if (t->p[k] != ')' && t->p[k] != ':') {
-        return tr_fail(t, k, is_letter(t->p[k]) || t->p[k] == '-' ? "unknown flag%.*s" : "missing -, : or )%.*s", 0);
+    for (; k < t->len && is_letter(t->p[k]); k++)
+        if (!strchr("aiLmsux", t->p[k])) return tr_fail(t, k, "unknown flag%.*s", 0);
+    if (k < t->len && t->p[k] == '-') {     /* flags turned off: a scoped group only */
+        if (++k >= t->len || !is_letter(t->p[k])) return tr_fail(t, k, "missing flag%.*s", 0);
+        for (; k < t->len && is_letter(t->p[k]); k++)
+            if (!strchr("aiLmsux", t->p[k])) return tr_fail(t, k, "unknown flag%.*s", 0);
+        if (k >= t->len || t->p[k] != ':') return tr_fail(t, k, "missing :%.*s", 0);
     }
+    if (k >= t->len || (t->p[k] != ')' && t->p[k] != ':')) return tr_fail(t, k, "missing -, : or )%.*s", 0);
     bool scoped = t->p[k] == ':';
     t->global_flags = !scoped;
     /* A global x holds from the start (CPython parses again): from here it
@@ -497,6 +540,13 @@ static void tr_literal(Tr *t) {
     t->i = start;
     if (i_like && t->caseless && t->unicode) {
         tr_rewrite(t, n, four_i);
+    } else if (cp >= 0x80 && t->caseless && !t->unicode && !t->bytes) {
+        /* IGNORECASE under ASCII folds ASCII letters only; PCRE2's UTF
+         * mode would fold any letter. */
+        StrBuf b = SB_INIT;
+        sb_addf(&b, "(?-i:\\x{%llx})", (unsigned long long)cp);
+        tr_rewrite(t, n, b.data ? b.data : "");
+        sb_free(&b);
     } else if (pcre_space) {
         char buf[16];
         snprintf(buf, sizeof buf, "\\x{%llx}", (unsigned long long)cp);

@@ -366,7 +366,11 @@ static bool do_update_wrapper(VM *vm, Value wrapper, Value wrapped, Value assign
         if (!is_str(name)) { exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", name); ok = false; break; }
         Value src = op_getattr_opt(vm, wrapped, AS(ObjStr, name));
         if (src == ERR) { ok = false; break; }
-        if (src == UNDEF) continue;
+        if (src == UNDEF) {     /* the wrapper's attribute must still be there: {} updates it */
+            ObjDict *empty = dict_new(vm);
+            if (!empty) { ok = false; break; }
+            src = obj_val(empty);
+        }
         root[1] = src;
         Value dst = op_getattr(vm, wrapper, AS(ObjStr, name));
         if (dst == ERR) { ok = false; break; }
@@ -714,11 +718,13 @@ static Value ft_cmp_to_key(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value key_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "K", nargs - 1, kw, 1, 1)) return ERR;
+    static const char *const names[] = {"obj"};
+    Value obj;
+    if (!args_bind(vm, "K", args + 1, nargs - 1, kw, names, 1, 1, 1, 0, &obj)) return ERR;
     ObjIter *k = state_new(vm, as_obj(args[0])->cls);
     if (!k) return ERR;
     k->a = AS(ObjIter, args[0])->a;
-    k->b = args[1];
+    k->b = obj;
     return obj_val(k);
 }
 
@@ -857,7 +863,7 @@ static const char *const functools_all[] = {
 /* What stdlib/_functools_py.asy defines, loaded on first use. */
 static Value ft_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"cached_property", "singledispatch", "singledispatchmethod",
-                                        "partialmethod", "recursive_repr", "get_cache_token", NULL};
+                                        "partialmethod", "recursive_repr", "get_cache_token", "RLock", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "functools", "_functools_py", names, args[0]);
 }

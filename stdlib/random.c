@@ -4,8 +4,12 @@
  *
  * random.Random is a class whose instances keep the generator state in a
  * bytearray under `_state` (an MTState); the module's functions are the
- * bound methods of one hidden instance, as in CPython. */
+ * bound methods of one hidden instance, as in CPython. random.SystemRandom
+ * is its subclass whose state says `system`: every 32-bit word then comes
+ * from the kernel (getrandom), so all the methods draw from it, and it has
+ * no seed or state to save. */
 #include <fcntl.h>
+#include <sys/random.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +35,7 @@ typedef struct MTState {
     int32_t mti;
     int32_t has_gauss;      /* gauss() keeps its second value for the next call */
     double gauss_next;
+    int32_t system;         /* SystemRandom: words from the kernel, not MT */
 } MTState;
 
 /* ---- the generator (CPython's _randommodule.c) ---------------------------- */
@@ -60,9 +65,19 @@ static void init_by_array(MTState *st, const uint32_t *key, size_t len) {
     mt[0] = 0x80000000u;
 }
 
+/* A word from the kernel's generator (/dev/urandom's). */
+static uint32_t system_word(void) {
+    uint32_t w = 0;
+    for (int tries = 0; tries < 100; tries++) {
+        if (getrandom(&w, sizeof w, 0) == (ssize_t)sizeof w) break;
+    }
+    return w;
+}
+
 static uint32_t genrand(MTState *st) {
     static const uint32_t mag01[2] = {0, 0x9908b0dfu};
     uint32_t y, *mt = st->mt;
+    if (st->system) return system_word();
     if (st->mti >= MT_N) {
         int kk;
         for (kk = 0; kk < MT_N - MT_M; kk++) {
@@ -243,7 +258,10 @@ static Value r_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!st || !args_check(vm, name, nargs - 1, kw, min, max)) return ERR
 
 static Value r_seed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("seed", 0, 2);
+    MTState *st = state_of(vm, args[0]);
+    if (!st) return ERR;
+    if (st->system) return NONE_VAL;       /* SystemRandom.seed(*args, **kwds) does nothing */
+    if (!args_check(vm, "seed", nargs - 1, kw, 0, 2)) return ERR;
     return seed_value(vm, st, nargs > 1 ? args[1] : NONE_VAL) ? NONE_VAL : ERR;
 }
 
@@ -783,8 +801,13 @@ static Value r_binomialvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* The state as CPython gives it: (3, (mt[0], ..., mt[623], index), gauss_next). */
+static Value no_state(VM *vm) {
+    return exc_raise(vm, E_NotImplementedError, "System entropy source does not have state.");
+}
+
 static Value r_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     METHOD("getstate", 0, 0);
+    if (st->system) return no_state(vm);
     ObjTuple *words = tuple_new(vm, MT_N + 1);
     if (!words) return ERR;
     for (int i = 0; i < MT_N; i++) words->items[i] = int_val((int64_t)st->mt[i]);
@@ -797,6 +820,7 @@ static Value r_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value r_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     METHOD("setstate", 1, 1);
+    if (st->system) return no_state(vm);
     Value s = args[1];
     if (!is_tuple(s) || AS(ObjTuple, s)->len != 3) return exc_raise(vm, E_TypeError, "state vector must be a tuple");
     ObjTuple *t = AS(ObjTuple, s);
@@ -817,6 +841,15 @@ static Value r_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ns.has_gauss = t->items[2] != NONE_VAL;
     if (ns.has_gauss && !float_arg(vm, t->items[2], &ns.gauss_next)) return ERR;
     *st = ns;
+    return NONE_VAL;
+}
+
+/* SystemRandom(x=None): a Random drawing from the kernel (x is ignored). */
+static Value sr_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "SystemRandom", nargs - 1, kw, 0, 1) || r_init(vm, args, 1, NULL) == ERR) return ERR;
+    MTState *st = state_of(vm, args[0]);
+    if (!st) return ERR;
+    st->system = 1;
     return NONE_VAL;
 }
 
@@ -844,6 +877,15 @@ bool mod_random_init(VM *vm, ObjModule *m) {
         if (!class_add_native(vm, AS(ObjClass, cls), methods[i].name, methods[i].fn)) return false;
     }
     if (!module_add_value(vm, m, "Random", cls)) return false;
+    ObjDict *sns = dict_new(vm);
+    ObjTuple *sbases = sns ? tuple_from(vm, &cls, 1) : NULL;
+    ObjStr *sname = str_intern_cstr(vm, "SystemRandom");
+    if (!sbases || !sname || dict_set_str(vm, sns, vm_name(vm, N___module__), str_from_cstr(vm, "random")) < 0)
+        return false;
+    Value scls = class_new(vm, sname, sbases, sns);
+    if (scls == ERR || !class_add_native(vm, AS(ObjClass, scls), "__init__", sr_init) ||
+        !module_add_value(vm, m, "SystemRandom", scls))
+        return false;
     ObjInstance *inst = instance_new(vm, AS(ObjClass, cls));
     if (!inst) return false;
     Value self = obj_val(inst);

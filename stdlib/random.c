@@ -222,6 +222,10 @@ static bool seed_value(VM *vm, MTState *st, Value a) {
     if (a == NONE_VAL || a == UNDEF) { seed_urandom(st); return true; }
     if (is_intlike(a)) return seed_int(vm, st, is_bool(a) ? int_val(as_bool(a)) : a);
     if (is_str(a) || is_kind(a, OBJ_BYTES) || is_kind(a, OBJ_BYTEARRAY)) return seed_bytes(vm, st, a);
+    if (!is_float(a)) {
+        exc_raise(vm, E_TypeError, "The only supported seed types are: None,\nint, float, str, bytes, and bytearray.");
+        return false;
+    }
     uint64_t h;
     if (op_hash(vm, a, &h) < 0) return false;
     return seed_int(vm, st, int_from_i64(vm, (int64_t)h));
@@ -261,8 +265,10 @@ static Value r_seed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     MTState *st = state_of(vm, args[0]);
     if (!st) return ERR;
     if (st->system) return NONE_VAL;       /* SystemRandom.seed(*args, **kwds) does nothing */
-    if (!args_check(vm, "seed", nargs - 1, kw, 0, 2)) return ERR;
-    return seed_value(vm, st, nargs > 1 ? args[1] : NONE_VAL) ? NONE_VAL : ERR;
+    static const char *const names[] = {"a", "version"};
+    Value p[2];
+    if (!args_bind(vm, "Random.seed", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
+    return seed_value(vm, st, p[0] == UNDEF ? NONE_VAL : p[0]) ? NONE_VAL : ERR;
 }
 
 static Value r_random(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -511,13 +517,18 @@ static bool float_arg(VM *vm, Value v, double *out) {
 }
 
 static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const accepted[] = {"weights", "cum_weights", "k", NULL};
+    /* choices(population, weights=None, *, cum_weights=None, k=1) */
+    static const char *const names[] = {"population", "weights", "cum_weights", "k"};
     MTState *st = state_of(vm, args[0]);
-    if (!st || !args_kw_only_py(vm, "Random.choices", kw, accepted)) return ERR;
-    if (nargs < 2 || nargs > 3)
+    Value p[4];
+    if (!st) return ERR;
+    /* a Python method in CPython: its wording for the counts */
+    if (nargs > 3)
         return exc_raise(vm, E_TypeError, "Random.choices() takes from 2 to 3 positional arguments but %d were given", nargs);
-    Value pop = args[1], weights = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "weights");
-    Value cum = args_kw(vm, args, nargs, kw, "cum_weights"), kv = args_kw(vm, args, nargs, kw, "k");
+    if (nargs < 2 && args_kw(vm, args, nargs, kw, "population") == UNDEF)
+        return exc_raise(vm, E_TypeError, "Random.choices() missing 1 required positional argument: 'population'");
+    if (!args_bind(vm, "Random.choices", args + 1, nargs - 1, kw, names, 4, 2, 1, 0, p)) return ERR;
+    Value pop = p[0], weights = p[1], cum = p[2], kv = p[3];
     if (weights == NONE_VAL) weights = UNDEF;
     if (cum == NONE_VAL) cum = UNDEF;
     int64_t n = op_len(vm, pop), k = 1;
@@ -648,9 +659,9 @@ static Value r_normalvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value r_expovariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("expovariate", 1, 1);
-    double lambd;
-    if (!float_arg(vm, args[1], &lambd)) return ERR;
+    METHOD("expovariate", 0, 1);
+    double lambd = 1.0;     /* 3.12's default */
+    if (nargs > 1 && !float_arg(vm, args[1], &lambd)) return ERR;
     if (lambd == 0.0) return exc_raise(vm, E_ZeroDivisionError, "float division by zero");
     return float_val(-log(1.0 - random_double(st)) / lambd);
 }
@@ -886,6 +897,20 @@ bool mod_random_init(VM *vm, ObjModule *m) {
     if (scls == ERR || !class_add_native(vm, AS(ObjClass, scls), "__init__", sr_init) ||
         !module_add_value(vm, m, "SystemRandom", scls))
         return false;
+    /* CPython's module constants, and its __all__ */
+    static const struct { const char *name; double v; } consts[] = {
+        {"NV_MAGICCONST", 1.7155277699214135}, {"TWOPI", 6.283185307179586}, {"LOG4", 1.3862943611198906},
+        {"SG_MAGICCONST", 2.504077396776274}, {"RECIP_BPF", 1.1102230246251565e-16},
+    };
+    for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
+        if (!module_add_value(vm, m, consts[i].name, float_val(consts[i].v))) return false;
+    }
+    static const char *const all[] = {
+        "Random", "SystemRandom", "betavariate", "binomialvariate", "choice", "choices", "expovariate",
+        "gammavariate", "gauss", "getrandbits", "getstate", "lognormvariate", "normalvariate", "paretovariate",
+        "randbytes", "randint", "random", "randrange", "sample", "seed", "setstate", "shuffle", "triangular",
+        "uniform", "vonmisesvariate", "weibullvariate", NULL};
+    if (!module_add_value(vm, m, "BPF", int_val(53)) || !module_add_all(vm, m, all)) return false;
     ObjInstance *inst = instance_new(vm, AS(ObjClass, cls));
     if (!inst) return false;
     Value self = obj_val(inst);

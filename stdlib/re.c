@@ -312,7 +312,10 @@ static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags) {
         re_syntax_free(&rs);
         return NULL;
     }
-    if (!flags_ok(vm, t->bytes, flags)) { re_syntax_free(&rs); return NULL; }
+    if (!flags_ok(vm, t->bytes, flags) || (rs.warn[0] && !exc_warn(vm, E_FutureWarning, "%s", rs.warn))) {
+        re_syntax_free(&rs);
+        return NULL;
+    }
     if (rs.out.oom) { re_syntax_free(&rs); exc_nomem(vm); return NULL; }
     pcre2_general_context *gen = pcre2_general_context_create(re_alloc, re_release, vm);
     pcre2_compile_context *cc = gen ? pcre2_compile_context_create(gen) : NULL;

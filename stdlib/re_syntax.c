@@ -273,18 +273,29 @@ static int64_t tr_class_item(Tr *t, bool *set) {
 /* A class from its '[' to its ']' (PCRE2 reports a missing one). A range
  * may not run between class escapes or backwards; under IGNORECASE a class
  * that holds one of the four i's gets them all. */
+/* CPython's FutureWarning for what may mean a set operation some day. */
+static void tr_warn(Tr *t, const char *what, size_t at) {
+    if (!t->rs->warn[0]) snprintf(t->rs->warn, sizeof t->rs->warn, "Possible %s at position %zu", what, at);
+}
+
 static bool tr_class(Tr *t) {
     tr_copy(t, 1);
+    if (tr_at(t, 0, '[')) tr_warn(t, "nested set", t->i);
     if (tr_at(t, 0, '^')) tr_copy(t, 1);
     if (tr_at(t, 0, ']')) tr_copy(t, 1);
     bool has_i = false;
-    while (t->i < t->len && t->p[t->i] != ']') {
+    for (size_t items = 0; t->i < t->len && t->p[t->i] != ']'; items++) {
         size_t item = t->i;
+        char c = t->p[t->i];
+        if (items && c && strchr("-&~|", c) && tr_at(t, 1, c))
+            tr_warn(t, c == '-' ? "set difference" : c == '&' ? "set intersection"
+                       : c == '~' ? "set symmetric difference" : "set union", t->i);
         bool set_a, set_b = false;
         int64_t a = tr_class_item(t, &set_a), b = a;
         if (a == -1) return false;
         if (tr_at(t, 0, '-') && t->i + 1 < t->len && t->p[t->i + 1] != ']') {
             tr_copy(t, 1);
+            if (tr_at(t, 0, '-')) tr_warn(t, "set difference", t->i - 1);
             b = tr_class_item(t, &set_b);
             if (b == -1) return false;
             if (set_a || set_b || (a >= 0 && b >= 0 && b < a))

@@ -40,6 +40,8 @@ typedef struct ReSyntax {
     size_t nnames, capnames;
     int64_t err_at;         /* after a failed re_translate: where, and */
     char err[160];          /* CPython's message */
+    char warn[96];          /* a FutureWarning to issue ("" for none): the
+                             * first nested set or set operation met */
 } ReSyntax;
 
 /* Checks pattern p (bytes when `bytes`; flags: the argument's and the

@@ -352,7 +352,13 @@ static Value compile_new(VM *vm, Value pattern, int64_t flags) {
     Text t;
     text_get(pattern, &t);
     flags |= re_leading_flags(t.data, t.len);
+    /* compile_code may run script code (a FutureWarning's filters) */
+    Value *root = vm_roots_open(vm, 2);
+    if (!root) return ERR;
+    root[0] = obj_val(holder);
+    root[1] = obj_val(p);
     pcre2_code *code = compile_code(vm, &t, flags);
+    vm_pop_roots(vm, 2);
     if (!code) return ERR;
     holder->data = (uint8_t *)code - HDR;
     memcpy(&holder->cap, holder->data, sizeof(size_t));
@@ -386,10 +392,17 @@ static Value get_pattern(VM *vm, Value pattern, Value flagsv) {
     if (!key) return ERR;
     Value p = is_dict(cache) ? dict_get(vm, AS(ObjDict, cache), obj_val(key)) : UNDEF;
     if (p == ERR || p != UNDEF) return p;
+    Value *root = vm_roots_open(vm, 2);     /* compiling may run script code */
+    if (!root) return ERR;
+    root[0] = obj_val(key);
     p = compile_new(vm, pattern, flags);
-    if (p == ERR || !is_dict(cache)) return p;
-    if (AS(ObjDict, cache)->count >= CACHE_MAX) dict_clear(vm, AS(ObjDict, cache));
-    return dict_set(vm, AS(ObjDict, cache), obj_val(key), p) < 0 ? ERR : p;
+    if (p != ERR && is_dict(cache)) {
+        root[1] = p;
+        if (AS(ObjDict, cache)->count >= CACHE_MAX) dict_clear(vm, AS(ObjDict, cache));
+        if (dict_set(vm, AS(ObjDict, cache), obj_val(key), p) < 0) p = ERR;
+    }
+    vm_pop_roots(vm, 2);
+    return p;
 }
 
 /* ---- matching ----------------------------------------------------------- */

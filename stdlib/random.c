@@ -217,6 +217,23 @@ static bool seed_bytes(VM *vm, MTState *st, Value a) {
     return v != ERR && seed_int(vm, st, v);
 }
 
+/* seed(a, version=1) for a str or bytes: CPython's old string hash of its
+ * code points (a bytes' as latin-1), then seeded as that int. */
+static bool seed_v1(VM *vm, MTState *st, Value a) {
+    bool str = is_str(a);
+    const char *p = str ? AS(ObjStr, a)->data : (const char *)AS(ObjBytes, a)->data;
+    size_t n = str ? (size_t)AS(ObjStr, a)->len : (size_t)AS(ObjBytes, a)->len, i = 0;
+    uint64_t x = 0, count = 0;
+    while (i < n) {
+        uint64_t c = str ? (uint64_t)utf8_decode(p, n, &i) : (unsigned char)p[i++];
+        if (count++ == 0) x = c << 7;
+        x = (1000003u * x) ^ c;
+    }
+    x ^= count;
+    Value v = int_from_u64(vm, x);
+    return v != ERR && seed_int(vm, st, v);
+}
+
 static bool seed_value(VM *vm, MTState *st, Value a) {
     st->has_gauss = 0;
     if (a == NONE_VAL || a == UNDEF) { seed_urandom(st); return true; }
@@ -268,6 +285,10 @@ static Value r_seed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"a", "version"};
     Value p[2];
     if (!args_bind(vm, "Random.seed", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
+    if (p[1] == int_val(1) && (is_str(p[0]) || is_kind(p[0], OBJ_BYTES))) {
+        st->has_gauss = 0;
+        return seed_v1(vm, st, p[0]) ? NONE_VAL : ERR;
+    }
     return seed_value(vm, st, p[0] == UNDEF ? NONE_VAL : p[0]) ? NONE_VAL : ERR;
 }
 
@@ -512,8 +533,12 @@ static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static bool float_arg(VM *vm, Value v, double *out) {
     if (is_float(v)) { *out = as_float(v); return true; }
     if (is_intlike(v)) return int_to_float(vm, v, out) != ERR;
-    exc_raise(vm, E_TypeError, "must be real number, not %T", v);
-    return false;
+    Cpx c;      /* a Fraction, a Decimal, anything with __float__ or __index__ */
+    bool was_cpx;
+    int r = cpx_coerce(vm, v, false, &c, &was_cpx);
+    if (r > 0) *out = c.re;
+    if (r == 0) exc_raise(vm, E_TypeError, "must be real number, not %T", v);
+    return r > 0;
 }
 
 static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {

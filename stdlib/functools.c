@@ -4,7 +4,9 @@
  * partial and the lru_cache wrapper are classes made with class_new (so
  * they can be subclassed, carry a __dict__ and bind as methods the way
  * CPython's do) whose methods are natives. A partial keeps func/args/
- * keywords in its instance dict. An lru_cache wrapper keeps its state in an
+ * keywords in the map beside its instance dict (gc_subtype_dict, where
+ * __slots__ values go), so that vars(p) holds only what a script put there,
+ * as in CPython; read-only properties show them. An lru_cache wrapper keeps its state in an
  * `_lru_state` object (an ObjIter with no next function) stored in its dict
  * under __lru_state__ (what a call holds meanwhile is on the list
  * `_lru_state.pending`):
@@ -86,6 +88,22 @@ static ObjIter *state_new(VM *vm, ObjClass *cls) {
 
 /* ---- partial ------------------------------------------------------------ */
 
+static Value pstate_get(VM *vm, Value self, const char *name) {
+    ObjDict *d = is_obj(self) ? gc_subtype_dict(vm, as_obj(self)) : NULL;
+    return d ? dict_get_str(d, str_intern_cstr(vm, name)) : UNDEF;
+}
+
+static bool pstate_set(VM *vm, Value self, Value func, Value args, Value keywords) {
+    ObjDict *d = gc_subtype_dict_make(vm, as_obj(self));
+    if (!d) {
+        if (vm->exc == UNDEF) exc_nomem(vm);
+        return false;
+    }
+    return dict_set_str(vm, d, str_intern_cstr(vm, "func"), func) == 0 &&
+           dict_set_str(vm, d, str_intern_cstr(vm, "args"), args) == 0 &&
+           dict_set_str(vm, d, str_intern_cstr(vm, "keywords"), keywords) == 0;
+}
+
 /* partial.__init__(self, func, /, *args, **keywords) */
 static Value partial_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs < 2) return exc_raise(vm, E_TypeError, "type 'partial' takes at least one argument");
@@ -95,9 +113,11 @@ static Value partial_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int npos = nargs - 2, nkw = kw ? (int)kw->len : 0;
     ObjTuple *inner_args = NULL;
     ObjDict *keywords = NULL;
-    if (is_kind(func, OBJ_INSTANCE) && type_of(vm, func) == type_of(vm, self)) {
-        /* partial(partial(f, 1), 2) flattens to partial(f, 1, 2). */
-        Value f = dict_attr(vm, func, "func"), a = dict_attr(vm, func, "args"), k = dict_attr(vm, func, "keywords");
+    if (is_kind(func, OBJ_INSTANCE) && type_of(vm, func) == type_of(vm, self) &&
+        AS(ObjInstance, func)->dict->count == 0) {
+        /* partial(partial(f, 1), 2) flattens to partial(f, 1, 2) (not when
+         * the inner one has attributes of its own). */
+        Value f = pstate_get(vm, func, "func"), a = pstate_get(vm, func, "args"), k = pstate_get(vm, func, "keywords");
         if (f != UNDEF && is_tuple(a) && is_dict(k)) {
             func = f;
             inner_args = AS(ObjTuple, a);
@@ -114,15 +134,12 @@ static Value partial_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     for (int i = 0; i < nkw; i++) {
         if (dict_set_str(vm, keywords, AS(ObjStr, kw->items[i]), args[nargs + i]) < 0) return ERR;
     }
-    if (!set_dict_attr(vm, self, "func", func) || !set_dict_attr(vm, self, "args", obj_val(all)) ||
-        !set_dict_attr(vm, self, "keywords", obj_val(keywords)))
-        return ERR;
-    return NONE_VAL;
+    return pstate_set(vm, self, func, obj_val(all), obj_val(keywords)) ? NONE_VAL : ERR;
 }
 
 static bool partial_parts(VM *vm, Value self, Value *func, ObjTuple **pargs, ObjDict **pkw) {
-    *func = dict_attr(vm, self, "func");
-    Value a = dict_attr(vm, self, "args"), k = dict_attr(vm, self, "keywords");
+    *func = pstate_get(vm, self, "func");
+    Value a = pstate_get(vm, self, "args"), k = pstate_get(vm, self, "keywords");
     if (*func == UNDEF || !is_tuple(a) || !is_dict(k)) {
         exc_raise(vm, E_TypeError, "partial object is not initialized");
         return false;
@@ -178,6 +195,9 @@ static Value partial_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjTuple *pargs;
     ObjDict *pkw;
     if (!partial_parts(vm, args[0], &func, &pargs, &pkw)) return ERR;
+    bool cycle;
+    if (!op_repr_enter(vm, as_obj(args[0]), &cycle)) return ERR;
+    if (cycle) return str_from_cstr(vm, "...");     /* a partial among its own parts */
     ObjClass *c = type_of(vm, args[0]);
     StrBuf b = SB_INIT;
     if (is_str(c->module) && strcmp(AS(ObjStr, c->module)->data, "functools") == 0) sb_adds(&b, "functools.");
@@ -196,9 +216,75 @@ static Value partial_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         sb_addc(&b, '=');
         ok = ok && op_repr_to(vm, v, &b);
     }
+    op_repr_leave(vm);
     sb_addc(&b, ')');
     if (!ok) { sb_free(&b); return ERR; }
     return str_from_buf(vm, &b);
+}
+
+/* The read-only attributes func, args and keywords. */
+static Value partial_part(VM *vm, Value *args, int nargs, int which) {
+    Value func;
+    ObjTuple *pargs;
+    ObjDict *pkw;
+    if (nargs < 1 || !partial_parts(vm, args[0], &func, &pargs, &pkw)) return ERR;
+    return which == 0 ? func : which == 1 ? obj_val(pargs) : obj_val(pkw);
+}
+static Value partial_func(VM *vm, Value *args, int nargs, ObjTuple *kw) { (void)kw; return partial_part(vm, args, nargs, 0); }
+static Value partial_args(VM *vm, Value *args, int nargs, ObjTuple *kw) { (void)kw; return partial_part(vm, args, nargs, 1); }
+static Value partial_keywords(VM *vm, Value *args, int nargs, ObjTuple *kw) { (void)kw; return partial_part(vm, args, nargs, 2); }
+
+/* (type(p), (func,), (func, args, keywords, __dict__ or None)) */
+static Value partial_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    Value func;
+    ObjTuple *pargs;
+    ObjDict *pkw;
+    if (!partial_parts(vm, args[0], &func, &pargs, &pkw)) return ERR;
+    ObjDict *d = AS(ObjInstance, args[0])->dict;
+    Value *root = vm_roots_open(vm, 2);
+    if (!root) return ERR;
+    ObjTuple *fa = tuple_from(vm, &func, 1);
+    root[0] = fa ? obj_val(fa) : NONE_VAL;
+    Value st[4] = {func, obj_val(pargs), obj_val(pkw), d && d->count ? obj_val(d) : NONE_VAL};
+    ObjTuple *state = fa ? tuple_from(vm, st, 4) : NULL;
+    root[1] = state ? obj_val(state) : NONE_VAL;
+    ObjTuple *r = state ? tuple_from(vm, (Value[]){obj_val(type_of(vm, args[0])), obj_val(fa), obj_val(state)}, 3)
+                        : NULL;
+    vm_pop_roots(vm, 2);
+    return r ? obj_val(r) : ERR;
+}
+
+/* __setstate__((func, args, keywords, dict)), as pickle and copy call it:
+ * args and keywords become a plain tuple and dict, None an empty one. */
+static Value partial_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__setstate__", nargs - 1, kw, 1, 1)) return ERR;
+    Value self = args[0], state = args[1];
+    if (!is_kind(self, OBJ_INSTANCE)) return exc_raise(vm, E_TypeError, "partial object expected");
+    if (!is_tuple(state) || AS(ObjTuple, state)->len != 4)
+        return exc_raise(vm, E_TypeError, "invalid partial state");
+    ObjTuple *t = AS(ObjTuple, state);
+    Value func = t->items[0], fargs = t->items[1], fkw = t->items[2], fdict = t->items[3];
+    if (!op_callable(vm, func) || !is_tuple(fargs) || (fkw != NONE_VAL && !is_dict(fkw)) ||
+        (fdict != NONE_VAL && !is_dict(fdict)))
+        return exc_raise(vm, E_TypeError, "invalid partial state");
+    Value *root = vm_roots_open(vm, 2);
+    if (!root) return ERR;
+    if (type_of(vm, fargs) != vm->types[T_TUPLE]) {
+        ObjTuple *c = tuple_from(vm, AS(ObjTuple, fargs)->items, AS(ObjTuple, fargs)->len);
+        fargs = c ? obj_val(c) : ERR;
+    }
+    root[0] = fargs;
+    if (fargs != ERR && (fkw == NONE_VAL || type_of(vm, fkw) != vm->types[T_DICT])) {
+        ObjDict *c = fkw == NONE_VAL ? dict_new(vm) : dict_copy(vm, AS(ObjDict, fkw));
+        fkw = c ? obj_val(c) : ERR;
+    }
+    root[1] = fkw;
+    ObjDict *d = fdict == NONE_VAL ? dict_new(vm) : AS(ObjDict, fdict);
+    bool ok = fargs != ERR && fkw != ERR && d && pstate_set(vm, self, func, fargs, fkw);
+    if (ok) AS(ObjInstance, self)->dict = d;
+    vm_pop_roots(vm, 2);
+    return ok ? NONE_VAL : ERR;
 }
 
 /* ---- reduce ------------------------------------------------------------- */
@@ -280,7 +366,11 @@ static bool do_update_wrapper(VM *vm, Value wrapper, Value wrapped, Value assign
         if (!is_str(name)) { exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", name); ok = false; break; }
         Value src = op_getattr_opt(vm, wrapped, AS(ObjStr, name));
         if (src == ERR) { ok = false; break; }
-        if (src == UNDEF) continue;
+        if (src == UNDEF) {     /* the wrapper's attribute must still be there: {} updates it */
+            ObjDict *empty = dict_new(vm);
+            if (!empty) { ok = false; break; }
+            src = obj_val(empty);
+        }
         root[1] = src;
         Value dst = op_getattr(vm, wrapper, AS(ObjStr, name));
         if (dst == ERR) { ok = false; break; }
@@ -326,17 +416,19 @@ static Value ft_wraps(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (p[2] == UNDEF) p[2] = names_tuple(vm, (const char *const[]){"__dict__"}, 1);
     Value cls = self_attr(vm, "partial"), uw = self_attr(vm, "update_wrapper");
     if (p[1] == ERR || p[2] == ERR || cls == ERR || uw == ERR) return ERR;
+    /* root[0..2] the new tuples, root[3] the partial, root[4] its keywords */
+    Value *root = vm_roots_open(vm, 5);
+    if (!root) return ERR;
+    copy_values(root, p, 3);
     ObjInstance *o = instance_new(vm, AS(ObjClass, cls));
-    ObjDict *kwd = dict_new(vm);
-    if (!o || !kwd) return ERR;
-    for (int i = 0; i < 3; i++) {
-        if (dict_set_str(vm, kwd, str_intern_cstr(vm, names[i]), p[i]) < 0) return ERR;
-    }
-    Value self = obj_val(o);
-    if (!set_dict_attr(vm, self, "func", uw) || !set_dict_attr(vm, self, "args", obj_val(vm->empty_tuple)) ||
-        !set_dict_attr(vm, self, "keywords", obj_val(kwd)))
-        return ERR;
-    return self;
+    root[3] = o ? obj_val(o) : NONE_VAL;
+    ObjDict *kwd = o ? dict_new(vm) : NULL;
+    root[4] = kwd ? obj_val(kwd) : NONE_VAL;
+    bool ok = kwd != NULL;
+    for (int i = 0; ok && i < 3; i++) ok = dict_set_str(vm, kwd, str_intern_cstr(vm, names[i]), p[i]) == 0;
+    ok = ok && pstate_set(vm, obj_val(o), uw, obj_val(vm->empty_tuple), obj_val(kwd));
+    vm_pop_roots(vm, 5);
+    return ok ? obj_val(o) : ERR;
 }
 
 /* ---- lru_cache ---------------------------------------------------------- */
@@ -434,6 +526,14 @@ static Value lru_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value r = lru_lookup(vm, st, key, pend, args + 1, nargs - 1, kw);
     if (pend->len > mark) pend->len = mark;
     return r;
+}
+
+/* A cached function is copied as itself, as CPython's wrapper is. */
+static Value lru_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return args_check(vm, "__copy__", nargs - 1, kw, 0, 0) ? args[0] : ERR;
+}
+static Value lru_deepcopy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return args_check(vm, "__deepcopy__", nargs - 1, kw, 1, 1) ? args[0] : ERR;
 }
 
 static Value lru_cache_info(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -564,6 +664,19 @@ static Value ci_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_from_buf(vm, &b);
 }
 
+/* CacheInfo(hits, misses, maxsize, currsize), by position or keyword, as
+ * the namedtuple it is in CPython. */
+static Value ci_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"hits", "misses", "maxsize", "currsize"};
+    Value p[4];
+    if (nargs < 1 || !is_kind(args[0], OBJ_CLASS)) return exc_raise(vm, E_TypeError, "CacheInfo.__new__(): not a type");
+    if (!args_bind(vm, "__new__", args + 1, nargs - 1, kw, names, 4, 4, 4, 0, p)) return ERR;
+    ObjTuple *t = tuple_from(vm, p, 4);
+    if (!t) return ERR;
+    t->obj.cls = AS(ObjClass, args[0]);
+    return obj_val(t);
+}
+
 static ObjClass *make_cacheinfo(VM *vm) {
     ObjClass *c = class_new_builtin(vm, "CacheInfo", vm->types[T_TUPLE], OBJ_TUPLE);
     Value mod = str_from_cstr(vm, "functools");
@@ -580,6 +693,11 @@ static ObjClass *make_cacheinfo(VM *vm) {
         p->fset = p->fdel = p->doc = NONE_VAL;
         if (dict_set_str(vm, c->dict, str_intern_cstr(vm, names[i]), obj_val(p)) < 0) return NULL;
     }
+    ObjNative *n = native_new(vm, "__new__", ci_new);
+    ObjWrapper *w = n ? gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[T_STATICMETHOD]) : NULL;
+    if (!w) return NULL;
+    w->v = obj_val(n);
+    if (dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(w)) < 0) return NULL;
     return class_add_native(vm, c, "__repr__", ci_repr) ? c : NULL;
 }
 
@@ -600,11 +718,13 @@ static Value ft_cmp_to_key(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value key_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "K", nargs - 1, kw, 1, 1)) return ERR;
+    static const char *const names[] = {"obj"};
+    Value obj;
+    if (!args_bind(vm, "K", args + 1, nargs - 1, kw, names, 1, 1, 1, 0, &obj)) return ERR;
     ObjIter *k = state_new(vm, as_obj(args[0])->cls);
     if (!k) return ERR;
     k->a = AS(ObjIter, args[0])->a;
-    k->b = args[1];
+    k->b = obj;
     return obj_val(k);
 }
 
@@ -743,18 +863,24 @@ static const char *const functools_all[] = {
 /* What stdlib/_functools_py.asy defines, loaded on first use. */
 static Value ft_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"cached_property", "singledispatch", "singledispatchmethod",
-                                        "partialmethod", "recursive_repr", "get_cache_token", NULL};
+                                        "partialmethod", "recursive_repr", "get_cache_token", "RLock", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "functools", "_functools_py", names, args[0]);
 }
 
 bool mod_functools_init(VM *vm, ObjModule *m) {
-    static const char *const pnames[] = {"__init__", "__call__", "__repr__"};
-    static const NativeFn pfns[] = {partial_init, partial_call, partial_repr};
-    ObjClass *partial = make_class(vm, "partial", pnames, pfns, 3);
-    static const char *const lnames[] = {"__call__", "__get__", "cache_info", "cache_clear", "cache_parameters"};
-    static const NativeFn lfns[] = {lru_call, lru_get, lru_cache_info, lru_cache_clear, lru_cache_parameters};
-    ObjClass *lru = make_class(vm, "_lru_cache_wrapper", lnames, lfns, 5);
+    static const char *const pnames[] = {"__init__", "__call__", "__repr__", "__reduce__", "__setstate__"};
+    static const NativeFn pfns[] = {partial_init, partial_call, partial_repr, partial_reduce, partial_setstate};
+    ObjClass *partial = make_class(vm, "partial", pnames, pfns, 5);
+    if (!partial || !class_add_property(vm, partial, "func", partial_func) ||
+        !class_add_property(vm, partial, "args", partial_args) ||
+        !class_add_property(vm, partial, "keywords", partial_keywords))
+        return false;
+    static const char *const lnames[] = {"__call__", "__get__", "cache_info", "cache_clear", "cache_parameters",
+                                         "__copy__", "__deepcopy__"};
+    static const NativeFn lfns[] = {lru_call, lru_get, lru_cache_info, lru_cache_clear, lru_cache_parameters,
+                                    lru_copy, lru_deepcopy};
+    ObjClass *lru = make_class(vm, "_lru_cache_wrapper", lnames, lfns, 7);
     ObjClass *state = make_state_class(vm, "_lru_state");
     ObjList *pending = list_new(vm, 0);
     if (!state || !pending || dict_set_str(vm, state->dict, str_intern_cstr(vm, "pending"), obj_val(pending)) < 0)

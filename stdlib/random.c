@@ -4,8 +4,12 @@
  *
  * random.Random is a class whose instances keep the generator state in a
  * bytearray under `_state` (an MTState); the module's functions are the
- * bound methods of one hidden instance, as in CPython. */
+ * bound methods of one hidden instance, as in CPython. random.SystemRandom
+ * is its subclass whose state says `system`: every 32-bit word then comes
+ * from the kernel (getrandom), so all the methods draw from it, and it has
+ * no seed or state to save. */
 #include <fcntl.h>
+#include <sys/random.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +35,7 @@ typedef struct MTState {
     int32_t mti;
     int32_t has_gauss;      /* gauss() keeps its second value for the next call */
     double gauss_next;
+    int32_t system;         /* SystemRandom: words from the kernel, not MT */
 } MTState;
 
 /* ---- the generator (CPython's _randommodule.c) ---------------------------- */
@@ -60,9 +65,19 @@ static void init_by_array(MTState *st, const uint32_t *key, size_t len) {
     mt[0] = 0x80000000u;
 }
 
+/* A word from the kernel's generator (/dev/urandom's). */
+static uint32_t system_word(void) {
+    uint32_t w = 0;
+    for (int tries = 0; tries < 100; tries++) {
+        if (getrandom(&w, sizeof w, 0) == (ssize_t)sizeof w) break;
+    }
+    return w;
+}
+
 static uint32_t genrand(MTState *st) {
     static const uint32_t mag01[2] = {0, 0x9908b0dfu};
     uint32_t y, *mt = st->mt;
+    if (st->system) return system_word();
     if (st->mti >= MT_N) {
         int kk;
         for (kk = 0; kk < MT_N - MT_M; kk++) {
@@ -202,11 +217,32 @@ static bool seed_bytes(VM *vm, MTState *st, Value a) {
     return v != ERR && seed_int(vm, st, v);
 }
 
+/* seed(a, version=1) for a str or bytes: CPython's old string hash of its
+ * code points (a bytes' as latin-1), then seeded as that int. */
+static bool seed_v1(VM *vm, MTState *st, Value a) {
+    bool str = is_str(a);
+    const char *p = str ? AS(ObjStr, a)->data : (const char *)AS(ObjBytes, a)->data;
+    size_t n = str ? (size_t)AS(ObjStr, a)->len : (size_t)AS(ObjBytes, a)->len, i = 0;
+    uint64_t x = 0, count = 0;
+    while (i < n) {
+        uint64_t c = str ? (uint64_t)utf8_decode(p, n, &i) : (unsigned char)p[i++];
+        if (count++ == 0) x = c << 7;
+        x = (1000003u * x) ^ c;
+    }
+    x ^= count;
+    Value v = int_from_u64(vm, x);
+    return v != ERR && seed_int(vm, st, v);
+}
+
 static bool seed_value(VM *vm, MTState *st, Value a) {
     st->has_gauss = 0;
     if (a == NONE_VAL || a == UNDEF) { seed_urandom(st); return true; }
     if (is_intlike(a)) return seed_int(vm, st, is_bool(a) ? int_val(as_bool(a)) : a);
     if (is_str(a) || is_kind(a, OBJ_BYTES) || is_kind(a, OBJ_BYTEARRAY)) return seed_bytes(vm, st, a);
+    if (!is_float(a)) {
+        exc_raise(vm, E_TypeError, "The only supported seed types are: None,\nint, float, str, bytes, and bytearray.");
+        return false;
+    }
     uint64_t h;
     if (op_hash(vm, a, &h) < 0) return false;
     return seed_int(vm, st, int_from_i64(vm, (int64_t)h));
@@ -243,8 +279,17 @@ static Value r_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!st || !args_check(vm, name, nargs - 1, kw, min, max)) return ERR
 
 static Value r_seed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("seed", 0, 2);
-    return seed_value(vm, st, nargs > 1 ? args[1] : NONE_VAL) ? NONE_VAL : ERR;
+    MTState *st = state_of(vm, args[0]);
+    if (!st) return ERR;
+    if (st->system) return NONE_VAL;       /* SystemRandom.seed(*args, **kwds) does nothing */
+    static const char *const names[] = {"a", "version"};
+    Value p[2];
+    if (!args_bind(vm, "Random.seed", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, p)) return ERR;
+    if (p[1] == int_val(1) && (is_str(p[0]) || is_kind(p[0], OBJ_BYTES))) {
+        st->has_gauss = 0;
+        return seed_v1(vm, st, p[0]) ? NONE_VAL : ERR;
+    }
+    return seed_value(vm, st, p[0] == UNDEF ? NONE_VAL : p[0]) ? NONE_VAL : ERR;
 }
 
 static Value r_random(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -488,18 +533,27 @@ static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static bool float_arg(VM *vm, Value v, double *out) {
     if (is_float(v)) { *out = as_float(v); return true; }
     if (is_intlike(v)) return int_to_float(vm, v, out) != ERR;
-    exc_raise(vm, E_TypeError, "must be real number, not %T", v);
-    return false;
+    Cpx c;      /* a Fraction, a Decimal, anything with __float__ or __index__ */
+    bool was_cpx;
+    int r = cpx_coerce(vm, v, false, &c, &was_cpx);
+    if (r > 0) *out = c.re;
+    if (r == 0) exc_raise(vm, E_TypeError, "must be real number, not %T", v);
+    return r > 0;
 }
 
 static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const accepted[] = {"weights", "cum_weights", "k", NULL};
+    /* choices(population, weights=None, *, cum_weights=None, k=1) */
+    static const char *const names[] = {"population", "weights", "cum_weights", "k"};
     MTState *st = state_of(vm, args[0]);
-    if (!st || !args_kw_only_py(vm, "Random.choices", kw, accepted)) return ERR;
-    if (nargs < 2 || nargs > 3)
+    Value p[4];
+    if (!st) return ERR;
+    /* a Python method in CPython: its wording for the counts */
+    if (nargs > 3)
         return exc_raise(vm, E_TypeError, "Random.choices() takes from 2 to 3 positional arguments but %d were given", nargs);
-    Value pop = args[1], weights = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "weights");
-    Value cum = args_kw(vm, args, nargs, kw, "cum_weights"), kv = args_kw(vm, args, nargs, kw, "k");
+    if (nargs < 2 && args_kw(vm, args, nargs, kw, "population") == UNDEF)
+        return exc_raise(vm, E_TypeError, "Random.choices() missing 1 required positional argument: 'population'");
+    if (!args_bind(vm, "Random.choices", args + 1, nargs - 1, kw, names, 4, 2, 1, 0, p)) return ERR;
+    Value pop = p[0], weights = p[1], cum = p[2], kv = p[3];
     if (weights == NONE_VAL) weights = UNDEF;
     if (cum == NONE_VAL) cum = UNDEF;
     int64_t n = op_len(vm, pop), k = 1;
@@ -630,9 +684,9 @@ static Value r_normalvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value r_expovariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("expovariate", 1, 1);
-    double lambd;
-    if (!float_arg(vm, args[1], &lambd)) return ERR;
+    METHOD("expovariate", 0, 1);
+    double lambd = 1.0;     /* 3.12's default */
+    if (nargs > 1 && !float_arg(vm, args[1], &lambd)) return ERR;
     if (lambd == 0.0) return exc_raise(vm, E_ZeroDivisionError, "float division by zero");
     return float_val(-log(1.0 - random_double(st)) / lambd);
 }
@@ -783,8 +837,13 @@ static Value r_binomialvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* The state as CPython gives it: (3, (mt[0], ..., mt[623], index), gauss_next). */
+static Value no_state(VM *vm) {
+    return exc_raise(vm, E_NotImplementedError, "System entropy source does not have state.");
+}
+
 static Value r_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     METHOD("getstate", 0, 0);
+    if (st->system) return no_state(vm);
     ObjTuple *words = tuple_new(vm, MT_N + 1);
     if (!words) return ERR;
     for (int i = 0; i < MT_N; i++) words->items[i] = int_val((int64_t)st->mt[i]);
@@ -797,6 +856,7 @@ static Value r_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value r_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     METHOD("setstate", 1, 1);
+    if (st->system) return no_state(vm);
     Value s = args[1];
     if (!is_tuple(s) || AS(ObjTuple, s)->len != 3) return exc_raise(vm, E_TypeError, "state vector must be a tuple");
     ObjTuple *t = AS(ObjTuple, s);
@@ -817,6 +877,15 @@ static Value r_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ns.has_gauss = t->items[2] != NONE_VAL;
     if (ns.has_gauss && !float_arg(vm, t->items[2], &ns.gauss_next)) return ERR;
     *st = ns;
+    return NONE_VAL;
+}
+
+/* SystemRandom(x=None): a Random drawing from the kernel (x is ignored). */
+static Value sr_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "SystemRandom", nargs - 1, kw, 0, 1) || r_init(vm, args, 1, NULL) == ERR) return ERR;
+    MTState *st = state_of(vm, args[0]);
+    if (!st) return ERR;
+    st->system = 1;
     return NONE_VAL;
 }
 
@@ -844,6 +913,29 @@ bool mod_random_init(VM *vm, ObjModule *m) {
         if (!class_add_native(vm, AS(ObjClass, cls), methods[i].name, methods[i].fn)) return false;
     }
     if (!module_add_value(vm, m, "Random", cls)) return false;
+    ObjDict *sns = dict_new(vm);
+    ObjTuple *sbases = sns ? tuple_from(vm, &cls, 1) : NULL;
+    ObjStr *sname = str_intern_cstr(vm, "SystemRandom");
+    if (!sbases || !sname || dict_set_str(vm, sns, vm_name(vm, N___module__), str_from_cstr(vm, "random")) < 0)
+        return false;
+    Value scls = class_new(vm, sname, sbases, sns);
+    if (scls == ERR || !class_add_native(vm, AS(ObjClass, scls), "__init__", sr_init) ||
+        !module_add_value(vm, m, "SystemRandom", scls))
+        return false;
+    /* CPython's module constants, and its __all__ */
+    static const struct { const char *name; double v; } consts[] = {
+        {"NV_MAGICCONST", 1.7155277699214135}, {"TWOPI", 6.283185307179586}, {"LOG4", 1.3862943611198906},
+        {"SG_MAGICCONST", 2.504077396776274}, {"RECIP_BPF", 1.1102230246251565e-16},
+    };
+    for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
+        if (!module_add_value(vm, m, consts[i].name, float_val(consts[i].v))) return false;
+    }
+    static const char *const all[] = {
+        "Random", "SystemRandom", "betavariate", "binomialvariate", "choice", "choices", "expovariate",
+        "gammavariate", "gauss", "getrandbits", "getstate", "lognormvariate", "normalvariate", "paretovariate",
+        "randbytes", "randint", "random", "randrange", "sample", "seed", "setstate", "shuffle", "triangular",
+        "uniform", "vonmisesvariate", "weibullvariate", NULL};
+    if (!module_add_value(vm, m, "BPF", int_val(53)) || !module_add_all(vm, m, all)) return false;
     ObjInstance *inst = instance_new(vm, AS(ObjClass, cls));
     if (!inst) return false;
     Value self = obj_val(inst);

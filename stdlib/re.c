@@ -312,7 +312,10 @@ static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags) {
         re_syntax_free(&rs);
         return NULL;
     }
-    if (!flags_ok(vm, t->bytes, flags)) { re_syntax_free(&rs); return NULL; }
+    if (!flags_ok(vm, t->bytes, flags) || (rs.warn[0] && !exc_warn(vm, E_FutureWarning, "%s", rs.warn))) {
+        re_syntax_free(&rs);
+        return NULL;
+    }
     if (rs.out.oom) { re_syntax_free(&rs); exc_nomem(vm); return NULL; }
     pcre2_general_context *gen = pcre2_general_context_create(re_alloc, re_release, vm);
     pcre2_compile_context *cc = gen ? pcre2_compile_context_create(gen) : NULL;
@@ -349,7 +352,13 @@ static Value compile_new(VM *vm, Value pattern, int64_t flags) {
     Text t;
     text_get(pattern, &t);
     flags |= re_leading_flags(t.data, t.len);
+    /* compile_code may run script code (a FutureWarning's filters) */
+    Value *root = vm_roots_open(vm, 2);
+    if (!root) return ERR;
+    root[0] = obj_val(holder);
+    root[1] = obj_val(p);
     pcre2_code *code = compile_code(vm, &t, flags);
+    vm_pop_roots(vm, 2);
     if (!code) return ERR;
     holder->data = (uint8_t *)code - HDR;
     memcpy(&holder->cap, holder->data, sizeof(size_t));
@@ -383,10 +392,17 @@ static Value get_pattern(VM *vm, Value pattern, Value flagsv) {
     if (!key) return ERR;
     Value p = is_dict(cache) ? dict_get(vm, AS(ObjDict, cache), obj_val(key)) : UNDEF;
     if (p == ERR || p != UNDEF) return p;
+    Value *root = vm_roots_open(vm, 2);     /* compiling may run script code */
+    if (!root) return ERR;
+    root[0] = obj_val(key);
     p = compile_new(vm, pattern, flags);
-    if (p == ERR || !is_dict(cache)) return p;
-    if (AS(ObjDict, cache)->count >= CACHE_MAX) dict_clear(vm, AS(ObjDict, cache));
-    return dict_set(vm, AS(ObjDict, cache), obj_val(key), p) < 0 ? ERR : p;
+    if (p != ERR && is_dict(cache)) {
+        root[1] = p;
+        if (AS(ObjDict, cache)->count >= CACHE_MAX) dict_clear(vm, AS(ObjDict, cache));
+        if (dict_set(vm, AS(ObjDict, cache), obj_val(key), p) < 0) p = ERR;
+    }
+    vm_pop_roots(vm, 2);
+    return p;
 }
 
 /* ---- matching ----------------------------------------------------------- */
@@ -567,11 +583,6 @@ static Value do_findall(VM *vm, Value pat, Value string, int64_t pos, int64_t en
  * kind need not be the pattern's: as in CPython, the mismatch is only a
  * TypeError once a group's text or the result has to be joined. */
 
-static bool is_ident_start(unsigned char c, bool bytes) {
-    return c == '_' || (c >= 0x80 && !bytes) || ((c | 32) >= 'a' && (c | 32) <= 'z');
-}
-static bool is_ident(unsigned char c, bool bytes) { return is_ident_start(c, bytes) || (c >= '0' && c <= '9'); }
-
 /* The position (code point or byte) of byte offset off in t. */
 static int64_t text_pos(const Text *t, size_t off) { return t->ascii ? (int64_t)off : utf8_count(t->data, off); }
 
@@ -615,15 +626,20 @@ static bool tpl_group(VM *vm, ObjList *l, StrBuf *lit, int64_t g, ObjIter *pat, 
 /* "bad character in group name NAME": a bytes name as CPython shows it,
  * its non-ASCII bytes as \xhh escapes. */
 static bool tpl_bad_name(VM *vm, const Text *r, const char *name, size_t n, int64_t at) {
-    StrBuf shown = SB_INIT, b = SB_INIT;
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "bad character in group name ");
+    if (!r->bytes) {
+        str_repr_to(&b, name, n);
+        return tpl_error(vm, sb_take(&b), r, at);
+    }
+    sb_addc(&b, '\'');
     for (size_t k = 0; k < n; k++) {
         unsigned char c = (unsigned char)name[k];
-        if (r->bytes && c >= 0x80) sb_addf(&shown, "\\x%02x", c);
-        else sb_addc(&shown, (char)c);
+        if (c >= 0x80) sb_addf(&b, "\\x%02x", c);
+        else if (c == '\\' || c == '\'') sb_addf(&b, "\\%c", c);
+        else sb_addc(&b, (char)c);
     }
-    sb_adds(&b, "bad character in group name ");
-    str_repr_to(&b, shown.data ? shown.data : "", shown.len);
-    sb_free(&shown);
+    sb_addc(&b, '\'');
     return tpl_error(vm, sb_take(&b), r, at);
 }
 
@@ -651,9 +667,7 @@ static bool tpl_named(VM *vm, ObjList *l, StrBuf *lit, ObjIter *pat, const Text 
         for (size_t k = 0; k < n && g <= pat->n; k++) g = g * 10 + (name[k] - '0');
         return tpl_group(vm, l, lit, g, pat, r, text_pos(r, start));
     }
-    bool ident = is_ident_start((unsigned char)name[0], r->bytes);
-    for (size_t k = 1; k < n; k++) ident = ident && is_ident((unsigned char)name[k], r->bytes);
-    if (!ident) return tpl_bad_name(vm, r, name, n, text_pos(r, start));
+    if (!re_name_ok(name, n, r->bytes)) return tpl_bad_name(vm, r, name, n, text_pos(r, start));
     Value nm = str_new(vm, name, n);
     Value g = nm == ERR ? ERR : dict_get(vm, AS(ObjDict, pat->b), nm);
     if (g == ERR) return false;
@@ -1084,6 +1098,151 @@ static Value pat_split(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return do_split(vm, args[0], p[0], maxsplit);
 }
 
+/* ---- Pattern.scanner ---------------------------------------------------- */
+
+/* A scanner walks its subject match by match, as finditer does, but one
+ * call at a time: match() wants the next match right where the previous
+ * one ended, search() anywhere after it. Layout (an ObjIter):
+ *   a the Pattern, b the subject, c a tuple (byte, position, end byte) of
+ *   where the next match may start and the end of the range, None once no
+ *   match is left; i pos, n endpos (clamped, for the matches); step 1 after
+ *   an empty match (the next may not be empty at the same place). */
+
+static bool scanner_self(VM *vm, Value *args, int nargs, const char *fname) {
+    if (nargs >= 1 && is_instance_of(vm, args[0], "_SRE_Scanner")) return true;
+    exc_raise(vm, E_TypeError, "descriptor '%s' for '_sre.SRE_Scanner' objects doesn't apply to a '%s' object",
+              fname, nargs ? type_name(vm, args[0]) : "NoneType");
+    return false;
+}
+
+static Value pat_scanner(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value string;
+    int64_t pos, endpos;
+    if (!pat_range_args(vm, args, nargs, kw, "scanner", &string, &pos, &endpos)) return ERR;
+    Text s;
+    if (!subject_arg(vm, args[0], string, &s)) return ERR;
+    size_t b0, b1;
+    clamp_range(&s, &pos, &endpos, &b0, &b1);
+    Value cls = re_attr(vm, "_SRE_Scanner");
+    if (cls == ERR) return ERR;
+    ObjTuple *cur = tuple_from(vm, (Value[]){int_val((int64_t)b0), int_val(pos), int_val((int64_t)b1)}, 3);
+    if (!cur || !push_root(vm, obj_val(cur))) return ERR;
+    ObjIter *sc = gc_new(vm, sizeof(ObjIter), OBJ_ITER, AS(ObjClass, cls));
+    vm_pop_roots(vm, 1);
+    if (!sc) return ERR;
+    sc->a = args[0];
+    sc->b = string;
+    sc->c = endpos < pos ? NONE_VAL : obj_val(cur);
+    sc->i = pos;
+    sc->n = endpos;
+    sc->step = 0;
+    return obj_val(sc);
+}
+
+/* The next match from where the scanner stands, anchored there for match(). */
+static Value scanner_next(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, bool search) {
+    if (!scanner_self(vm, args, nargs, fname) || !args_check(vm, fname, nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *sc = AS(ObjIter, args[0]);
+    if (!is_tuple(sc->c)) return NONE_VAL;
+    const Value *cur = AS(ObjTuple, sc->c)->items;
+    Text s;
+    if (!subject_arg(vm, sc->a, sc->b, &s)) return ERR;
+    size_t end = (size_t)as_int(cur[2]), start = (size_t)as_int(cur[0]);
+    if (end > s.len) end = s.len;       /* a bytearray may have shrunk */
+    if (start > end) { sc->c = NONE_VAL; return NONE_VAL; }
+    Scan scan = {.vm = vm, .code = pat_code(AS(ObjIter, sc->a)), .s = &s, .start = start, .end = end,
+                 .after_empty = sc->step != 0};
+    scan.md = md_new(vm, scan.code);
+    if (!scan.md) return ERR;
+    int r;
+    if (search) {
+        r = scan_next(&scan);
+    } else {
+        uint32_t o = PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED | (scan.after_empty ? PCRE2_NOTEMPTY_ATSTART : 0);
+        int rc = pcre2_match(scan.code, (PCRE2_SPTR)s.data, end, start, o, scan.md, NULL);
+        r = rc == PCRE2_ERROR_NOMATCH ? 0 : rc < 0 ? (raise_match_error(vm, rc), -1) : 1;
+        if (r > 0) scan.ov = pcre2_get_ovector_pointer(scan.md), scan.rc = rc;
+    }
+    Value m = r < 0 ? ERR : NONE_VAL;
+    if (r > 0) {
+        Conv cv = {&s, start, as_int(cur[1])};
+        m = match_new(vm, sc->a, &s, scan.ov, scan.rc, &cv, sc->i, sc->n);
+        ObjTuple *next = NULL;
+        if (m != ERR && push_root(vm, m)) {
+            Value at[3] = {int_val((int64_t)scan.ov[1]), int_val(conv_cp(&cv, scan.ov[1])), int_val((int64_t)end)};
+            next = tuple_from(vm, at, 3);
+            vm_pop_roots(vm, 1);
+        }
+        if (!next) m = ERR;
+        else sc->c = obj_val(next), sc->step = scan.ov[0] == scan.ov[1];
+    } else if (r == 0) {
+        sc->c = NONE_VAL;
+    }
+    pcre2_match_data_free(scan.md);
+    return m;
+}
+
+static Value scanner_match(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return scanner_next(vm, args, nargs, kw, "match", false);
+}
+static Value scanner_search(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return scanner_next(vm, args, nargs, kw, "search", true);
+}
+static Value scanner_get_pattern(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    return scanner_self(vm, args, nargs, "pattern") ? AS(ObjIter, args[0])->a : ERR;
+}
+
+/* repr(v), cut after `max` code points as CPython's reprs of patterns and
+ * matches do (their closing quote goes too). */
+static bool repr_cut(VM *vm, Value v, size_t max, StrBuf *b) {
+    StrBuf r = SB_INIT;
+    if (!op_repr_to(vm, v, &r)) { sb_free(&r); return false; }
+    size_t end = 0;
+    for (size_t n = 0; end < r.len && n < max; n++) utf8_decode(r.data, r.len, &end);
+    sb_add(b, r.data ? r.data : "", end);
+    sb_free(&r);
+    return true;
+}
+
+/* Patterns are equal when their pattern, its type and their flags are. */
+static Value pat_eq(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!pat_self(vm, args, nargs, "__eq__") || !args_check(vm, "__eq__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_pattern(vm, args[1])) return NOTIMPL_VAL;
+    ObjIter *a = AS(ObjIter, args[0]), *b = AS(ObjIter, args[1]);
+    if (a == b) return TRUE_VAL;
+    if (a->i != b->i || is_str(a->a) != is_str(b->a)) return FALSE_VAL;
+    int eq = op_eq(vm, a->a, b->a);
+    return eq < 0 ? ERR : eq ? TRUE_VAL : FALSE_VAL;
+}
+
+static Value pat_ne(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value eq = pat_eq(vm, args, nargs, kw);
+    return eq == TRUE_VAL ? FALSE_VAL : eq == FALSE_VAL ? TRUE_VAL : eq;
+}
+
+static Value pat_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!pat_self(vm, args, nargs, "__hash__") || !args_check(vm, "__hash__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *p = AS(ObjIter, args[0]);
+    uint64_t h;
+    if (op_hash(vm, p->a, &h) < 0) return ERR;
+    h = h * 1000003u ^ (uint64_t)p->i;
+    return int_from_i64(vm, (int64_t)(h >> 1));
+}
+
+/* Pickled as re._compile(pattern, flags), as CPython does. */
+static Value pat_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!pat_self(vm, args, nargs, "__reduce__") || !args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjIter *p = AS(ObjIter, args[0]);
+    Value fn = re_attr(vm, "_compile"), flags = int_from_i64(vm, p->i);
+    if (fn == ERR || flags == ERR) return ERR;
+    ObjTuple *a = tuple_from(vm, (Value[]){p->a, flags}, 2);
+    if (!a || !push_root(vm, obj_val(a))) return ERR;
+    ObjTuple *r = tuple_from(vm, (Value[]){fn, obj_val(a)}, 2);
+    vm_pop_roots(vm, 1);
+    return r ? obj_val(r) : ERR;
+}
+
 static Value pat_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!pat_self(vm, args, nargs, "__repr__") || !args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
     ObjIter *p = AS(ObjIter, args[0]);
@@ -1093,7 +1252,7 @@ static Value pat_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     };
     StrBuf b = SB_INIT;
     sb_adds(&b, "re.compile(");
-    if (!op_repr_to(vm, p->a, &b)) { sb_free(&b); return ERR; }
+    if (!repr_cut(vm, p->a, 200, &b)) { sb_free(&b); return ERR; }
     int64_t f = p->i & ~(int64_t)RE_U;
     if (f) {
         sb_adds(&b, ", ");
@@ -1149,6 +1308,10 @@ static int64_t m_group_index(VM *vm, ObjIter *m, Value g) {
     } else if (is_str(g)) {
         Value v = dict_get_str(AS(ObjDict, AS(ObjIter, m->a)->b), AS(ObjStr, g));
         if (is_int(v)) return as_int(v);
+    } else if (class_lookup(type_of(vm, g), vm_name(vm, N___index__)) != UNDEF) {
+        int64_t i;     /* an object with __index__ is a number, as in CPython */
+        if (!index_value(vm, g, &i, "group")) return -1;
+        if (i >= 0 && i <= n) return i;
     }
     raise_no_group(vm);
     return -1;
@@ -1286,7 +1449,7 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (g == ERR) return ERR;
     StrBuf b = SB_INIT;
     sb_addf(&b, "<re.Match object; span=(%lld, %lld), match=", (long long)as_int(sp[0]), (long long)as_int(sp[1]));
-    if (!op_repr_to(vm, g, &b)) { sb_free(&b); return ERR; }
+    if (!repr_cut(vm, g, 50, &b)) { sb_free(&b); return ERR; }
     sb_addc(&b, '>');
     return str_from_buf(vm, &b);
 }
@@ -1379,7 +1542,8 @@ static bool add_classes(VM *vm, ObjModule *m) {
     static const Method pmethods[] = {
         {"match", pat_match}, {"fullmatch", pat_fullmatch}, {"search", pat_search}, {"findall", pat_findall},
         {"finditer", pat_finditer}, {"sub", pat_sub}, {"subn", pat_subn}, {"split", pat_split},
-        {"__repr__", pat_repr}, {"__copy__", re_copy}, {"__deepcopy__", re_deepcopy},
+        {"scanner", pat_scanner}, {"__eq__", pat_eq}, {"__ne__", pat_ne}, {"__hash__", pat_hash},
+        {"__reduce__", pat_reduce}, {"__repr__", pat_repr}, {"__copy__", re_copy}, {"__deepcopy__", re_deepcopy},
     };
     static const Method pprops[] = {
         {"pattern", pat_get_pattern}, {"flags", pat_get_flags}, {"groups", pat_get_groups},
@@ -1399,7 +1563,10 @@ static bool add_classes(VM *vm, ObjModule *m) {
     ObjClass *mc = pc ? make_class(vm, "Match", mmethods, sizeof mmethods / sizeof mmethods[0], mprops,
                                    sizeof mprops / sizeof mprops[0])
                       : NULL;
-    if (!mc) return false;
+    static const Method smethods[] = {{"match", scanner_match}, {"search", scanner_search}};
+    static const Method sprops[] = {{"pattern", scanner_get_pattern}};
+    ObjClass *sc = mc ? make_class(vm, "SRE_Scanner", smethods, 2, sprops, 1) : NULL;
+    if (!sc) return false;
     ObjDict *ns = dict_new(vm);
     ObjTuple *bases = tuple_from(vm, (Value[]){obj_val(vm->exc_types[E_Exception])}, 1);
     ObjStr *name = str_intern_cstr(vm, "error");
@@ -1408,7 +1575,8 @@ static bool add_classes(VM *vm, ObjModule *m) {
     if (dict_set_str(vm, ns, vm_name(vm, N___module__), modname) < 0) return false;
     Value err = class_new(vm, name, bases, ns);
     return err != ERR && module_add_value(vm, m, "Pattern", obj_val(pc)) &&
-           module_add_value(vm, m, "Match", obj_val(mc)) && module_add_value(vm, m, "error", err);
+           module_add_value(vm, m, "Match", obj_val(mc)) && module_add_value(vm, m, "_SRE_Scanner", obj_val(sc)) &&
+           module_add_value(vm, m, "error", err);
 }
 
 /* The flags (re.I, ...) and RegexFlag live in stdlib/_re_py.asy, loaded on
@@ -1416,14 +1584,14 @@ static bool add_classes(VM *vm, ObjModule *m) {
 static Value re_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"RegexFlag", "NOFLAG", "A", "ASCII", "I", "IGNORECASE", "L", "LOCALE",
                                         "U", "UNICODE", "M", "MULTILINE", "S", "DOTALL", "X", "VERBOSE",
-                                        "T", "TEMPLATE", "DEBUG", NULL};
+                                        "T", "TEMPLATE", "DEBUG", "Scanner", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "re", "_re_py", names, args[0]);
 }
 
 bool mod_re_init(VM *vm, ObjModule *m) {
     static const Method funcs[] = {
-        {"compile", re_compile}, {"match", re_match}, {"fullmatch", re_fullmatch}, {"search", re_search},
+        {"compile", re_compile}, {"_compile", re_compile}, {"match", re_match}, {"fullmatch", re_fullmatch}, {"search", re_search},
         {"findall", re_findall}, {"finditer", re_finditer}, {"sub", re_sub}, {"subn", re_subn},
         {"split", re_split}, {"escape", re_escape}, {"purge", re_purge},
     };

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../vm/str.h"
+#include "../vm/unidata.h"
 #include "re_syntax.h"
 
 /* The characters str.isspace() accepts, which CPython's \s matches in a
@@ -45,8 +46,17 @@ typedef struct Tr {
     bool unicode;       /* a str pattern without ASCII: \s is str.isspace() */
     bool verbose;       /* VERBOSE: # starts a comment */
     bool caseless;      /* IGNORECASE holds at i */
-    bool saved[100];    /* caseless when each open group began */
+    struct {            /* for each open group: */
+        bool caseless, unicode;     /* the flags when it began */
+        int group;                  /* its number, 0 for none */
+        bool cond;                  /* a conditional group, and */
+        int bars;                   /* the |s met in it */
+    } saved[100];
     int depth;
+    int condrefs[32];   /* (?(n)...) references, checked at the end */
+    size_t condref_at[32];
+    int ncondrefs;
+    bool ucp;           /* PCRE2 reads \w, \d, \b as Unicode (else ASCII) */
     int groups;         /* capturing groups opened so far */
     bool at_start;      /* nothing but global flags so far */
     bool global_flags;  /* the unit just read was (?flags) */
@@ -66,6 +76,25 @@ static bool tr_fail(Tr *t, size_t at, const char *fmt, size_t n) {
 }
 
 static bool tr_at(const Tr *t, size_t k, char c) { return t->i + k < t->len && t->p[t->i + k] == c; }
+
+/* A group opens: its flags are restored when it closes. */
+static void tr_push(Tr *t, int group) {
+    if (t->depth < (int)(sizeof t->saved / sizeof t->saved[0])) {
+        t->saved[t->depth].caseless = t->caseless;
+        t->saved[t->depth].unicode = t->unicode;
+        t->saved[t->depth].group = group;
+        t->saved[t->depth].cond = false;
+        t->saved[t->depth].bars = 0;
+    }
+    t->depth++;
+}
+
+/* Whether capturing group g is still open (CPython refuses references). */
+static bool tr_group_open(const Tr *t, int g) {
+    for (int k = 0; k < t->depth && k < (int)(sizeof t->saved / sizeof t->saved[0]); k++)
+        if (t->saved[k].group == g) return true;
+    return false;
+}
 
 static void tr_copy(Tr *t, size_t n) {
     if (n > t->len - t->i) n = t->len - t->i;
@@ -117,6 +146,63 @@ static int64_t tr_hex_escape(Tr *t) {
     return cp;
 }
 
+/* \N{name} in a str pattern (after its '{' was seen): the code point, or
+ * -1 after an error. */
+static int64_t tr_named_escape(Tr *t) {
+    size_t name = t->i + 3;
+    const char *close = memchr(t->p + name, '}', t->len - name);
+    if (name >= t->len || (close && close == t->p + name))
+        return tr_fail(t, name, "missing character name%.*s", 0), -1;
+    if (!close) return tr_fail(t, name, "missing }, unterminated name%.*s", 0), -1;
+    size_t n = (size_t)(close - (t->p + name));
+    uint32_t cp[4];
+    if (unidata_lookup(t->p + name, n, false, cp) != 1) {
+        snprintf(t->rs->err, sizeof t->rs->err, "undefined character name '%.*s'", (int)n, t->p + name);
+        t->rs->err_at = (int64_t)t->i;
+        return -1;
+    }
+    char buf[16];
+    snprintf(buf, sizeof buf, "\\x{%x}", (unsigned)cp[0]);
+    tr_rewrite(t, n + 4, buf);
+    return cp[0];
+}
+
+/* \w, \d, \s, \b and their negations inside (?a:...) of a Unicode
+ * pattern or (?u:...) of an ASCII one, where PCRE2 (whose UCP option holds
+ * for a whole pattern) would read them the pattern's way: the classes
+ * spelt out. Unicode's \w is PCRE2's Xwd property, \s str.isspace(). */
+static const struct { char c; const char *ascii, *ascii_in_class, *uni; } scoped_classes[] = {
+    {'w', "[A-Za-z0-9_]", "A-Za-z0-9_", "\\p{Xwd}"},
+    {'W', "[^A-Za-z0-9_]", "\\x{0}-\\x{2f}\\x{3a}-\\x{40}\\x{5b}-\\x{5e}\\x{60}\\x{7b}-\\x{10ffff}", "\\P{Xwd}"},
+    {'d', "[0-9]", "0-9", "\\p{Nd}"},
+    {'D', "[^0-9]", "\\x{0}-\\x{2f}\\x{3a}-\\x{10ffff}", "\\P{Nd}"},
+    {'s', "[\\t-\\r ]", "\\t-\\r ", NULL},
+    {'S', "[^\\t-\\r ]", "\\x{0}-\\x{8}\\x{e}-\\x{1f}\\x{21}-\\x{10ffff}", NULL},
+};
+
+/* True when the escape at i was such a class (or \b, \B) and is rewritten. */
+static bool tr_scoped_class(Tr *t, bool in_class) {
+    char d = t->p[t->i + 1];
+    if (t->bytes || t->unicode == t->ucp || !strchr("wWdDsSbB", d)) return false;
+    if (d == 'b' || d == 'B') {
+        if (in_class) return false;
+        const char *w = t->unicode ? "\\p{Xwd}" : "[A-Za-z0-9_]";
+        char buf[160];
+        if (d == 'b') snprintf(buf, sizeof buf, "(?:(?<=%s)(?!%s)|(?<!%s)(?=%s))", w, w, w, w);
+        else snprintf(buf, sizeof buf, "(?:(?<=%s)(?=%s)|(?<!%s)(?!%s)(?!\\A\\z))", w, w, w, w);
+        tr_rewrite(t, 2, buf);
+        return true;
+    }
+    for (size_t k = 0; k < sizeof scoped_classes / sizeof scoped_classes[0]; k++) {
+        if (scoped_classes[k].c != d) continue;
+        if (t->unicode && !scoped_classes[k].uni) return false;     /* tr_space's */
+        tr_rewrite(t, 2, t->unicode ? scoped_classes[k].uni : in_class ? scoped_classes[k].ascii_in_class
+                                                                        : scoped_classes[k].ascii);
+        return true;
+    }
+    return false;
+}
+
 /* \s or \S in a str pattern: str.isspace()'s characters. */
 static void tr_space(Tr *t, bool in_class) {
     bool neg = t->p[t->i + 1] == 'S';
@@ -136,10 +222,14 @@ static int64_t tr_escape(Tr *t, bool in_class) {
     if (is_letter(d) && (!strchr(in_class ? escapes_in : escapes_out, d) || (t->bytes && strchr("uUN", d))))
         return tr_fail(t, t->i, "bad escape %.*s", 2), -1;
     if (d == 'x' || d == 'u' || d == 'U') return tr_hex_escape(t);
+    if (tr_scoped_class(t, in_class)) return -2;
     if (d == 'N' && !tr_at(t, 2, '{')) return tr_fail(t, t->i + 2, "missing {%.*s", 0), -1;
+    if (d == 'N') return tr_named_escape(t);
+    if (d == 'B' && !in_class) return tr_rewrite(t, 2, "(?:\\B(?!\\A\\z))"), -2;   /* never in an empty string */
     if (d == 'Z') return tr_rewrite(t, 2, "\\z"), -2;
     if ((d == 's' || d == 'S') && t->unicode) return tr_space(t, in_class), -2;
     bool oct3 = d >= '0' && d <= '7' && t->i + 3 < t->len && is_octal(t->p[t->i + 2]) && is_octal(t->p[t->i + 3]);
+    if (in_class && (d == '8' || d == '9')) return tr_fail(t, t->i, "bad escape %.*s", 2), -1;
     if (oct3 && (d - '0') * 64 + (t->p[t->i + 2] - '0') * 8 + (t->p[t->i + 3] - '0') > 0377)
         return tr_fail(t, t->i, "octal escape value %.*s outside of range 0-0o377", 4), -1;
     if (!oct3 && !in_class && d >= '1' && d <= '9') {
@@ -152,6 +242,7 @@ static int64_t tr_escape(Tr *t, bool in_class) {
             snprintf(fmt, sizeof fmt, "invalid group reference %d%%.*s", g);
             return tr_fail(t, t->i + 1, fmt, 0), -1;
         }
+        if (tr_group_open(t, g)) return tr_fail(t, t->i, "cannot refer to an open group%.*s", 0), -1;
         tr_copy(t, two ? 3 : 2);
         return -2;
     }
@@ -182,18 +273,29 @@ static int64_t tr_class_item(Tr *t, bool *set) {
 /* A class from its '[' to its ']' (PCRE2 reports a missing one). A range
  * may not run between class escapes or backwards; under IGNORECASE a class
  * that holds one of the four i's gets them all. */
+/* CPython's FutureWarning for what may mean a set operation some day. */
+static void tr_warn(Tr *t, const char *what, size_t at) {
+    if (!t->rs->warn[0]) snprintf(t->rs->warn, sizeof t->rs->warn, "Possible %s at position %zu", what, at);
+}
+
 static bool tr_class(Tr *t) {
     tr_copy(t, 1);
+    if (tr_at(t, 0, '[')) tr_warn(t, "nested set", t->i);
     if (tr_at(t, 0, '^')) tr_copy(t, 1);
     if (tr_at(t, 0, ']')) tr_copy(t, 1);
     bool has_i = false;
-    while (t->i < t->len && t->p[t->i] != ']') {
+    for (size_t items = 0; t->i < t->len && t->p[t->i] != ']'; items++) {
         size_t item = t->i;
+        char c = t->p[t->i];
+        if (items && c && strchr("-&~|", c) && tr_at(t, 1, c))
+            tr_warn(t, c == '-' ? "set difference" : c == '&' ? "set intersection"
+                       : c == '~' ? "set symmetric difference" : "set union", t->i);
         bool set_a, set_b = false;
         int64_t a = tr_class_item(t, &set_a), b = a;
         if (a == -1) return false;
         if (tr_at(t, 0, '-') && t->i + 1 < t->len && t->p[t->i + 1] != ']') {
             tr_copy(t, 1);
+            if (tr_at(t, 0, '-')) tr_warn(t, "set difference", t->i - 1);
             b = tr_class_item(t, &set_b);
             if (b == -1) return false;
             if (set_a || set_b || (a >= 0 && b >= 0 && b < a))
@@ -209,27 +311,32 @@ static bool tr_class(Tr *t) {
 
 /* ---- groups ---------------------------------------------------------------- */
 
-static bool is_name_char(unsigned char c, bool first, bool bytes) {
-    return c == '_' || is_letter((char)c) || (!first && c >= '0' && c <= '9') || (c >= 0x80 && !bytes);
+/* Whether p[0, n) is a group name: str.isidentifier(), ASCII only in a
+ * bytes pattern. */
+bool re_name_ok(const char *p, size_t n, bool bytes) {
+    size_t i = 0;
+    while (i < n) {
+        bool first = i == 0;
+        uint32_t c = (unsigned char)p[i];
+        if (c >= 0x80 && bytes) return false;
+        if (c >= 0x80) c = (uint32_t)utf8_decode(p, n, &i);
+        else i++;
+        bool ok = c == '_' || is_letter((char)c) || (!first && c >= '0' && c <= '9');
+        if (c >= 0x80) ok = (unidata_ctype(c)->flags & (first ? UNI_XID_START : UNI_XID_CONTINUE)) != 0;
+        if (!ok) return false;
+    }
+    return n > 0;
 }
 
-/* CPython's checks of a group name at p[start, end) (end at its '>'). */
-static bool tr_check_name(Tr *t, size_t start, size_t end) {
-    if (end >= t->len || t->p[end] != '>') {
-        if (end == start) return tr_fail(t, start, "missing group name%.*s", 0);
-        return tr_fail(t, start, "missing >, unterminated name%.*s", 0);
-    }
-    if (end == start) return tr_fail(t, start, "missing group name%.*s", 0);
-    bool ok = true;
-    for (size_t k = start; k < end; k++) ok = ok && is_name_char((unsigned char)t->p[k], k == start, t->bytes);
-    if (ok) return true;
-    /* The name as CPython's %r shows it: a bytes name's non-ASCII bytes
-     * as \\xhh (decoded with backslashreplace, then repr'd). */
+/* "bad character in group name NAME" for p[start, end), the name as
+ * CPython's %r shows it: a bytes name's non-ASCII bytes as \\xhh (decoded
+ * with backslashreplace, then repr'd). */
+static bool tr_bad_name(Tr *t, size_t start, size_t end) {
     StrBuf b = SB_INIT;
     sb_adds(&b, "bad character in group name '");
     for (size_t k = start; k < end; k++) {
         unsigned char c = (unsigned char)t->p[k];
-        if (c >= 0x80 && t->bytes) sb_addf(&b, "\\\\x%02x", c);
+        if (c >= 0x80 && t->bytes) sb_addf(&b, "\\x%02x", c);
         else if (c == '\\' || c == '\'') sb_addf(&b, "\\%c", c);
         else sb_addc(&b, (char)c);
     }
@@ -240,13 +347,71 @@ static bool tr_check_name(Tr *t, size_t start, size_t end) {
     return false;
 }
 
+/* The number of the group named p[start, end), 0 if none is. */
+static int tr_find_name(const Tr *t, size_t start, size_t end) {
+    for (size_t k = 0; k < t->rs->nnames; k++) {
+        const ReName *n = &t->rs->names[k];
+        if (n->len == end - start && memcmp(t->p + n->off, t->p + start, n->len) == 0) return n->number;
+    }
+    return 0;
+}
+
+/* CPython's checks of a group name at p[start, end) (end at its '>'). */
+static bool tr_check_name(Tr *t, size_t start, size_t end) {
+    if (end >= t->len || t->p[end] != '>') {
+        if (end == start) return tr_fail(t, start, "missing group name%.*s", 0);
+        return tr_fail(t, start, "missing >, unterminated name%.*s", 0);
+    }
+    if (end == start) return tr_fail(t, start, "missing group name%.*s", 0);
+    return re_name_ok(t->p + start, end - start, t->bytes) || tr_bad_name(t, start, end);
+}
+
+/* (?P=name): a reference to a group that is named and closed. */
+static bool tr_named_ref(Tr *t) {
+    size_t start = t->i + 4;
+    const char *close = memchr(t->p + start, ')', t->len - start);
+    if (start >= t->len || close == t->p + start) return tr_fail(t, start, "missing group name%.*s", 0);
+    if (!close) return tr_fail(t, start, "missing ), unterminated name%.*s", 0);
+    size_t end = (size_t)(close - t->p);
+    if (!re_name_ok(t->p + start, end - start, t->bytes)) return tr_bad_name(t, start, end);
+    int g = tr_find_name(t, start, end);
+    if (!g) return tr_fail(t, start, "unknown group name '%.*s'", end - start);
+    if (tr_group_open(t, g)) return tr_fail(t, start, "cannot refer to an open group%.*s", 0);
+    tr_copy(t, end + 1 - t->i);
+    return true;
+}
+
+/* (?(name) or (?(number): the condition of a conditional group (opened
+ * already), checked as CPython does; a number may name a later group. */
+static bool tr_condition(Tr *t) {
+    size_t start = t->i + 3;
+    const char *close = memchr(t->p + start, ')', t->len - start);
+    if (start >= t->len || close == t->p + start) return tr_fail(t, start, "missing group name%.*s", 0);
+    if (!close) return tr_fail(t, start, "missing ), unterminated name%.*s", 0);
+    size_t end = (size_t)(close - t->p), k = start;
+    while (k < end && t->p[k] >= '0' && t->p[k] <= '9') k++;
+    if (k == end) {
+        long g = strtol(t->p + start, NULL, 10);
+        if (g == 0) return tr_fail(t, start, "bad group number%.*s", 0);
+        if (t->ncondrefs < 32) t->condref_at[t->ncondrefs] = start, t->condrefs[t->ncondrefs++] = (int)(g > 99999 ? 99999 : g);
+    } else if (!re_name_ok(t->p + start, end - start, t->bytes)) {
+        return tr_bad_name(t, start, end);
+    } else if (!tr_find_name(t, start, end)) {
+        return tr_fail(t, start, "unknown group name '%.*s'", end - start);
+    }
+    if (t->depth <= (int)(sizeof t->saved / sizeof t->saved[0])) t->saved[t->depth - 1].cond = true;
+    tr_copy(t, end + 1 - t->i);
+    return true;
+}
+
 /* (?P<name>: a new capturing group; CPython's error for a name used twice. */
 static bool tr_named_group(Tr *t) {
     ReSyntax *rs = t->rs;
     size_t start = t->i + 4, end = start;
-    while (end < t->len && t->p[end] != '>' && t->p[end] != ')') end++;
+    while (end < t->len && t->p[end] != '>') end++;     /* a ')' is in the name */
     if (!tr_check_name(t, start, end)) return false;
     int number = ++t->groups;
+    tr_push(t, number);
     for (size_t k = 0; k < rs->nnames; k++) {
         const ReName *n = &rs->names[k];
         if (n->len != end - start || memcmp(t->p + n->off, t->p + start, n->len) != 0) continue;
@@ -288,25 +453,34 @@ static bool tr_flag_letters(Tr *t, size_t from, size_t to, StrBuf *keep) {
     if (msg) return tr_fail(t, to, msg, 0);
     if (on_mask & 2) t->caseless = true;
     if (off_mask & 2) t->caseless = false;
+    if (on_mask & 1) t->unicode = false;
+    if (on_mask & 32) t->unicode = !t->bytes;
     return true;
 }
 
 /* (?flags) at the pattern's start, or (?flags-flags:...). */
 static bool tr_inline_flags(Tr *t) {
     size_t from = t->i + 2, k = from;
-    while (k < t->len && (is_letter(t->p[k]) || t->p[k] == '-')) k++;
-    if (k >= t->len) return tr_fail(t, k, "missing -, : or )%.*s", 0);
-    if (t->p[k] != ')' && t->p[k] != ':') {
-        return tr_fail(t, k, is_letter(t->p[k]) || t->p[k] == '-' ? "unknown flag%.*s" : "missing -, : or )%.*s", 0);
+    for (; k < t->len && is_letter(t->p[k]); k++)
+        if (!strchr("aiLmsux", t->p[k])) return tr_fail(t, k, "unknown flag%.*s", 0);
+    if (k < t->len && t->p[k] == '-') {     /* flags turned off: a scoped group only */
+        if (++k >= t->len || !is_letter(t->p[k])) return tr_fail(t, k, "missing flag%.*s", 0);
+        for (; k < t->len && is_letter(t->p[k]); k++)
+            if (!strchr("aiLmsux", t->p[k])) return tr_fail(t, k, "unknown flag%.*s", 0);
+        if (k >= t->len || t->p[k] != ':') return tr_fail(t, k, "missing :%.*s", 0);
     }
+    if (k >= t->len || (t->p[k] != ')' && t->p[k] != ':')) return tr_fail(t, k, "missing -, : or )%.*s", 0);
     bool scoped = t->p[k] == ':';
     t->global_flags = !scoped;
+    /* A global x holds from the start (CPython parses again): from here it
+     * makes whitespace and comments no unit, so flags may follow them. */
+    const char *x = memchr(t->p + from, 'x', k - from), *minus = memchr(t->p + from, '-', k - from);
+    if (!scoped && x && (!minus || x < minus)) t->verbose = true;
     if (!scoped && !t->at_start) return tr_fail(t, t->i, "global flags not at the start of the expression%.*s", 0);
-    if (scoped && t->depth < (int)sizeof t->saved) t->saved[t->depth] = t->caseless;
+    if (scoped) tr_push(t, 0);
     StrBuf keep = SB_INIT;
     bool ok = tr_flag_letters(t, from, k, &keep);
     if (ok) {
-        if (scoped) t->depth++;
         StrBuf b = SB_INIT;
         bool empty = keep.len == 0 || (keep.len == 1 && keep.data[0] == '-');
         if (!empty || scoped) sb_addf(&b, "(?%.*s%c", empty ? 0 : (int)keep.len, keep.data ? keep.data : "", t->p[k]);
@@ -339,49 +513,58 @@ static bool tr_group(Tr *t) {
     if (q && t->i + 2 >= t->len) return tr_fail(t, t->len, "unexpected end of pattern%.*s", 0);
     if (q && c == 'P') {
         char d = t->i + 3 < t->len ? t->p[t->i + 3] : 0;
-        if (d == '=') {
-            if (!tr_copy_through(t, ')')) return tr_fail(t, t->i + 4, "missing ), unterminated name%.*s", 0);
-            return true;
-        }
-        if (d == '<') {
-            if (t->depth < (int)sizeof t->saved) t->saved[t->depth] = t->caseless;
-            t->depth++;
-            return tr_named_group(t);
-        }
+        if (d == '=') return tr_named_ref(t);
+        if (d == '<') return tr_named_group(t);
         if (!d) return tr_fail(t, t->len, "unexpected end of pattern%.*s", 0);
         return tr_fail(t, t->i + 1, "unknown extension %.*s", d >= 0x20 && d < 0x7f ? 3 : 2);
     }
+    if (q && c == '<' && t->i + 3 >= t->len) return tr_fail(t, t->len, "unexpected end of pattern%.*s", 0);
     if (q && c == '<' && !(t->i + 3 < t->len && strchr("=!", t->p[t->i + 3]) && t->p[t->i + 3]))
         return tr_fail(t, t->i + 1, "unknown extension %.*s", t->i + 3 < t->len ? 3 : 2);
     if (q && !strchr(":=!<>(", c)) return tr_fail(t, t->i + 1, "unknown extension %.*s", (c & 0x80) ? 1 : 2);
-    if (!q) t->groups++;
-    if (t->depth < (int)sizeof t->saved) t->saved[t->depth] = t->caseless;
-    t->depth++;
-    if (q && c == '(') {   /* the condition's own parentheses are copied whole */
-        t->i += 2;
-        sb_add(t->out, "(?", 2);
-        if (!tr_copy_through(t, ')')) tr_copy(t, t->len - t->i);
-        return true;
-    }
+    tr_push(t, q ? 0 : ++t->groups);
+    if (q && c == '(') return tr_condition(t);
     tr_copy(t, q ? 3 : 1);
     return true;
 }
 
 static void tr_group_close(Tr *t) {
-    if (t->depth > 0 && --t->depth < (int)sizeof t->saved) t->caseless = t->saved[t->depth];
+    if (t->depth > 0 && --t->depth < (int)(sizeof t->saved / sizeof t->saved[0])) {
+        t->caseless = t->saved[t->depth].caseless;
+        t->unicode = t->saved[t->depth].unicode;
+    }
     tr_copy(t, 1);
 }
 
 /* ---- the walk --------------------------------------------------------------- */
 
-/* A character outside classes: under IGNORECASE an i becomes the four. */
+/* A character outside classes: under IGNORECASE an i becomes the four.
+ * PCRE2's extended mode skips NEL and a few Unicode spaces that Python's
+ * VERBOSE keeps (it skips ASCII whitespace only): those are written as
+ * escapes, whatever the flags, since (?x) may come later. */
 static void tr_literal(Tr *t) {
     size_t start = t->i;
     int64_t cp = tr_char(t, false);
     bool i_like = cp == 'i' || cp == 'I' || cp == 0x130 || cp == 0x131;
+    bool pcre_space = cp == 0x85 || cp == 0x200e || cp == 0x200f || cp == 0x2028 || cp == 0x2029;
+    size_t n = t->i - start;
     t->i = start;
-    if (i_like && t->caseless && t->unicode) tr_rewrite(t, cp < 0x80 ? 1 : 2, four_i);
-    else tr_char(t, true);
+    if (i_like && t->caseless && t->unicode) {
+        tr_rewrite(t, n, four_i);
+    } else if (cp >= 0x80 && t->caseless && !t->unicode && !t->bytes) {
+        /* IGNORECASE under ASCII folds ASCII letters only; PCRE2's UTF
+         * mode would fold any letter. */
+        StrBuf b = SB_INIT;
+        sb_addf(&b, "(?-i:\\x{%llx})", (unsigned long long)cp);
+        tr_rewrite(t, n, b.data ? b.data : "");
+        sb_free(&b);
+    } else if (pcre_space) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "\\x{%llx}", (unsigned long long)cp);
+        tr_rewrite(t, n, buf);
+    } else {
+        tr_char(t, true);
+    }
 }
 
 /* {,n} is {0,n} for PCRE2 (which reads {,n} as literal text). */
@@ -409,6 +592,13 @@ static bool tr_unit(Tr *t) {
         tr_group_close(t);
     } else if (c == '#' && t->verbose) {
         if (!tr_copy_through(t, '\n')) tr_copy(t, t->len - t->i);
+        return true;                /* global flags may still follow */
+    } else if (t->verbose && c && strchr(" \t\n\r\v\f", c)) {
+        tr_copy(t, 1);
+        return true;
+    } else if (c == '|' && t->depth > 0 && t->depth <= (int)(sizeof t->saved / sizeof t->saved[0]) &&
+               t->saved[t->depth - 1].cond && ++t->saved[t->depth - 1].bars > 1) {
+        return tr_fail(t, t->i, "conditional backref with more than two branches%.*s", 0);
     } else if (c == '{' && tr_brace(t)) {
         /* rewritten */
     } else {
@@ -424,8 +614,15 @@ bool re_translate(ReSyntax *rs, const char *p, size_t len, bool bytes, int64_t f
     t.verbose = (flags & RE_X) != 0;
     t.caseless = (flags & RE_I) != 0;
     rs->err_at = -1;
+    t.ucp = t.unicode;
     while (t.i < len) {
         if (!tr_unit(&t)) return false;
+    }
+    for (int k = 0; k < t.ncondrefs; k++) {
+        if (t.condrefs[k] <= t.groups) continue;
+        char fmt[64];
+        snprintf(fmt, sizeof fmt, "invalid group reference %d%%.*s", t.condrefs[k]);
+        return tr_fail(&t, t.condref_at[k], fmt, 0);
     }
     return true;
 }
@@ -523,6 +720,8 @@ const char *re_error_text(int err, const char *p, size_t len, size_t off, int64_
             return buf;
         }
         break;
+    case PCRE2_ERROR_TOO_MANY_CONDITION_BRANCHES:
+        return "conditional backref with more than two branches";
     case PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH:
         *pos = -1;
         return "look-behind requires fixed-width pattern";

@@ -40,6 +40,8 @@ typedef struct ReSyntax {
     size_t nnames, capnames;
     int64_t err_at;         /* after a failed re_translate: where, and */
     char err[160];          /* CPython's message */
+    char warn[96];          /* a FutureWarning to issue ("" for none): the
+                             * first nested set or set operation met */
 } ReSyntax;
 
 /* Checks pattern p (bytes when `bytes`; flags: the argument's and the
@@ -60,5 +62,9 @@ const char *re_error_text(int err, const char *p, size_t len, size_t off, int64_
 /* The global flags the pattern sets at its start, as (?im): CPython counts
  * them in Pattern.flags. */
 int64_t re_leading_flags(const char *p, size_t len);
+
+/* Whether p[0, n) may name a group: str.isidentifier(), ASCII only in a
+ * bytes pattern (also for \g<name> in templates). */
+bool re_name_ok(const char *p, size_t n, bool bytes);
 
 #endif

@@ -1223,8 +1223,15 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         NEXT();
     }
     CASE(BINARY_OP) {
-        SAVE();
         Value b = POP(), a = TOP();
+        int64_t ir;
+        if (is_int(a) && is_int(b) && small_int_binop((BinOp)ARG, as_int(a), as_int(b), &ir)) {
+            TOP() = int_val(ir);
+            NEXT();
+        }
+        sp++;
+        SAVE();
+        sp--;
         Value r = is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, (BinOp)ARG, a, b) : NOTIMPL_VAL;
         if (r == NOTIMPL_VAL) r = op_binary(vm, (BinOp)ARG, a, b);   /* not int's (int @ int) or not ints */
         CHECK(r);
@@ -1233,9 +1240,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     }
     CASE(INPLACE_OP) {
         Value b = POP(), a = TOP();
-        if (ARG == BIN_ADD && is_int(a) && is_int(b)) {
+        if (is_int(a) && is_int(b)) {
             int64_t r = as_int(a) + as_int(b);
-            if (small_int_fits(r)) { TOP() = int_val(r); NEXT(); }
+            if (ARG == BIN_ADD ? small_int_fits(r) : small_int_binop((BinOp)ARG, as_int(a), as_int(b), &r)) {
+                TOP() = int_val(r);
+                NEXT();
+            }
         }
         sp++;
         SAVE();

@@ -25,6 +25,34 @@ static inline bool is_plain_intlike(Value v) {
     return is_int(v) || is_bool(v) || is_plain_kind_fast(v, OBJ_BIGINT);
 }
 
+/* x op y for two small ints by the operators without a fast path of their
+ * own in the interpreter (// % << >> & | ^), in plain 64-bit arithmetic:
+ * false when the general path is needed (a zero divisor, a negative
+ * shift count, a result outside the small range). Python's floor
+ * semantics: the quotient rounds down, the remainder takes y's sign. */
+static inline bool small_int_binop(BinOp op, int64_t x, int64_t y, int64_t *r) {
+    switch (op) {
+    case BIN_FLOORDIV:
+    case BIN_MOD: {
+        if (y == 0) return false;
+        int64_t q = x / y, m = x % y;     /* no overflow: both are 48-bit */
+        if (m != 0 && (m < 0) != (y < 0)) { q--; m += y; }
+        *r = op == BIN_MOD ? m : q;
+        return small_int_fits(*r);
+    }
+    case BIN_LSHIFT:
+        return y >= 0 && y < 63 && !__builtin_mul_overflow(x, (int64_t)1 << y, r) && small_int_fits(*r);
+    case BIN_RSHIFT:
+        if (y < 0) return false;
+        *r = x >> (y < 63 ? y : 63);     /* arithmetic: rounds toward -inf */
+        return true;
+    case BIN_AND: *r = x & y; return true;
+    case BIN_OR: *r = x | y; return true;
+    case BIN_XOR: *r = x ^ y; return true;
+    default: return false;
+    }
+}
+
 /* ---- int.c ---- */
 Value int_from_i64(VM *vm, int64_t i);
 Value int_from_u64(VM *vm, uint64_t u);

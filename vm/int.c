@@ -328,21 +328,15 @@ int int_cmp(Value a, Value b) {
  * Reducing digit by digit works for any digit size: multiplying by 2^k
  * modulo 2^61 - 1 is a rotation of the 61-bit value. */
 uint64_t int_hash(Value v) {
-    int64_t h;
-    if (!is_bigint(v)) {
-        h = small_of(v);        /* |h| < 2^47 < the modulus */
-    } else {
-        const mp_int *m = int_mp(AS(ObjBigInt, v));
-        uint64_t x = 0;
-        for (int i = m->used - 1; i >= 0; i--) {
-            x = ((x << MP_DIGIT_BIT) & HASH_MODULUS) | (x >> (HASH_BITS - MP_DIGIT_BIT));
-            x += m->dp[i];
-            if (x >= HASH_MODULUS) x -= HASH_MODULUS;
-        }
-        h = mp_isneg(m) ? -(int64_t)x : (int64_t)x;
+    if (!is_bigint(v)) return small_int_hash(small_of(v));
+    const mp_int *m = int_mp(AS(ObjBigInt, v));
+    uint64_t x = 0;
+    for (int i = m->used - 1; i >= 0; i--) {
+        x = ((x << MP_DIGIT_BIT) & HASH_MODULUS) | (x >> (HASH_BITS - MP_DIGIT_BIT));
+        x += m->dp[i];
+        if (x >= HASH_MODULUS) x -= HASH_MODULUS;
     }
-    if (h == -1) h = -2;
-    return (uint64_t)h;
+    return small_int_hash(mp_isneg(m) ? -(int64_t)x : (int64_t)x);    /* the -1 rule holds for any value */
 }
 
 /* ---- arithmetic ------------------------------------------------------------ */

@@ -1363,6 +1363,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             int64_t i = as_int(key);
             if (i < 0) i += l->len;
             if (i >= 0 && i < l->len) { sp--; TOP() = l->items[i]; NEXT(); }
+        } else if (is_plain_kind(obj, OBJ_TUPLE) && is_int(key)) {
+            ObjTuple *t = AS(ObjTuple, obj);
+            int64_t i = as_int(key);
+            if (i < 0) i += t->len;
+            if (i >= 0 && i < t->len) { sp--; TOP() = t->items[i]; NEXT(); }
         }
         SAVE();
         Value r = op_getitem(vm, obj, key);

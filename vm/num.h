@@ -89,6 +89,9 @@ Value int_pow3(VM *vm, Value base, Value exp, Value mod);   /* pow(a, b, m) */
 int int_cmp(Value a, Value b);          /* -1, 0, 1; both ints */
 int int_sign(Value a);
 uint64_t int_hash(Value v);             /* CPython's: modulo 2**61 - 1 */
+/* A small int's hash: itself (|i| < 2^47 is under the modulus), -1 being
+ * reserved. Inline for the hot callers (tuple and dict keys). */
+static inline uint64_t small_int_hash(int64_t i) { return (uint64_t)(i == -1 ? -2 : i); }
 /* repr in base 10, or with prefix for 2/8/16 (bin/oct/hex). */
 Value int_to_str(VM *vm, Value v, int base);
 void int_to_buf(Value v, int base, StrBuf *b);   /* digits only, with '-' */

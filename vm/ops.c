@@ -775,7 +775,8 @@ static int tuple_hash(VM *vm, ObjTuple *t, uint64_t *out) {
     uint64_t acc = 2870177450012600261ull;
     for (int64_t i = 0; i < t->len; i++) {
         uint64_t h;
-        if (op_hash(vm, t->items[i], &h) < 0) return -1;
+        if (is_int(t->items[i])) h = small_int_hash(as_int(t->items[i]));
+        else if (op_hash(vm, t->items[i], &h) < 0) return -1;
         acc += h * 14029467366897019727ull;
         acc = (acc << 31) | (acc >> 33);
         acc *= 11400714785074694791ull;
@@ -788,7 +789,8 @@ static int tuple_hash(VM *vm, ObjTuple *t, uint64_t *out) {
 
 static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64_t *out, bool layout) {
     switch (VTAG(v)) {
-    case VTAG_INT: case VTAG_BOOL: *out = int_hash(v); return 0;
+    case VTAG_INT: *out = small_int_hash(as_int(v)); return 0;
+    case VTAG_BOOL: *out = int_hash(v); return 0;
     case VTAG_CONST:    /* None's is 3.12's constant (it decides where None sits in a set) */
         *out = v == NONE_VAL ? 0xFCA86420u : (uint64_t)v & 0x3FFFFFFFFFFFFFFFull;
         return 0;

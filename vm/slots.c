@@ -95,7 +95,7 @@ static bool kind_in(Value v, unsigned kinds) {
  * CPython type does: hasattr(1, '__iter__') is false, so code that tests
  * for a protocol that way sees what CPython shows it. Objects of native
  * library types (OBJ_CDATA: deque, array ...) keep the container slots. */
-static bool slot_applies(Value obj, Slot s) {
+static bool slot_applies(VM *vm, Value obj, Slot s) {
     const unsigned seqs = 1u << OBJ_STR | 1u << OBJ_BYTES | 1u << OBJ_BYTEARRAY | 1u << OBJ_LIST |
                           1u << OBJ_TUPLE;
     switch (s) {
@@ -104,11 +104,16 @@ static bool slot_applies(Value obj, Slot s) {
     case S_GETITEM: return is_sized(obj) && !is_kind(obj, OBJ_SET);
     case S_SETITEM: case S_DELITEM: return is_list(obj) || is_dict(obj);
     case S_ITER:
+        /* (a coroutine or async generator is an OBJ_GEN without __iter__) */
+        if (is_kind(obj, OBJ_GEN)) return as_obj(obj)->cls == vm->types[T_GENERATOR];
         return kind_in(obj, seqs | 1u << OBJ_DICT | 1u << OBJ_SET | 1u << OBJ_RANGE | 1u << OBJ_ITER |
-                                1u << OBJ_GEN | 1u << OBJ_CDATA);
+                                1u << OBJ_CDATA);
     case S_BOOL: return is_num_value(obj) || obj == NONE_VAL || obj == NOTIMPL_VAL || is_kind(obj, OBJ_RANGE);
     case S_ADD: case S_MUL: return is_num_value(obj) || kind_in(obj, seqs | 1u << OBJ_CDATA);
-    case S_SUB: return is_num_value(obj) || kind_in(obj, 1u << OBJ_SET | 1u << OBJ_CDATA);
+    case S_SUB:
+        return is_num_value(obj) || kind_in(obj, 1u << OBJ_SET | 1u << OBJ_CDATA) ||
+               (is_obj(obj) && (as_obj(obj)->cls == vm->types[T_DICT_KEYS] ||
+                                as_obj(obj)->cls == vm->types[T_DICT_ITEMS]));
     case S_MOD:
         return (is_num_value(obj) && !is_kind(obj, OBJ_COMPLEX)) ||
                kind_in(obj, 1u << OBJ_STR | 1u << OBJ_BYTES | 1u << OBJ_BYTEARRAY);
@@ -140,7 +145,7 @@ Value slot_wrapper(VM *vm, Value obj, ObjStr *name) {
         return method_wrapper(vm, obj, "__call__", slot_call);
     for (int s = 0; s < S_COUNT; s++) {
         if (strcmp(name->data, slot_names[s]) != 0) continue;
-        if (!slot_applies(obj, (Slot)s)) return UNDEF;
+        if (!slot_applies(vm, obj, (Slot)s)) return UNDEF;
         return method_wrapper(vm, obj, slot_names[s], slot_fns[s]);
     }
     return UNDEF;

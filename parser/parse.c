@@ -17,6 +17,7 @@
 #include "grammar.h"
 #include "parse_internal.h"
 #include "unidata.h"
+#include "unidata_norm.h"
 
 /* ========================================================================
  * Errors
@@ -207,9 +208,44 @@ static char *copy_str(ParseCtx *ctx, const char *s, size_t len)
     return p;
 }
 
+static int put_utf8(char *out, unsigned cp);   /* below, with the string escapes */
+
+/* A non-ASCII identifier in NFKC, as PEP 3131 has the parser store it, so
+ * that 'ﬁ' and 'fi' (or a decomposed and a precomposed 'é') name the same
+ * variable. NULL when memory ran out. */
+static char *nfkc_ident(ParseCtx *ctx, const char *s, size_t len)
+{
+    uint32_t *cps = malloc(len * sizeof *cps);
+    if (!cps)
+        return NULL;
+    size_t n = 0;
+    for (const char *p = s; p < s + len;)
+        cps[n++] = lexer_utf8_decode(&p);
+    size_t out_n = 0;
+    uint32_t *norm = unidata_normalize(cps, n, true, true, &out_n);
+    free(cps);
+    if (!norm)
+        return NULL;
+    char *d = palloc(ctx, out_n * 4 + 1);
+    if (d) {
+        size_t k = 0;
+        for (size_t i = 0; i < out_n; i++)
+            k += (size_t)put_utf8(d + k, norm[i]);
+        d[k] = '\0';
+    }
+    free(norm);
+    return d;
+}
+
 const char *ident(ParseCtx *ctx, const Token *t)
 {
-    char *s = copy_str(ctx, t->s, (size_t)t->len);
+    char *s = NULL;
+    for (int i = 0; i < t->len; i++)
+        if ((unsigned char)t->s[i] >= 0x80) {
+            s = nfkc_ident(ctx, t->s, (size_t)t->len);
+            return s ? s : "";
+        }
+    s = copy_str(ctx, t->s, (size_t)t->len);
     return s ? s : "";
 }
 

@@ -706,12 +706,6 @@ static Value deque_le(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return 
 static Value deque_gt(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return deque_cmp(vm, a, n, CMP_GT); }
 static Value deque_ge(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return deque_cmp(vm, a, n, CMP_GE); }
 
-/* CPython names the type with its module here. */
-static Value deque_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)args; (void)nargs; (void)kw;
-    return exc_raise(vm, E_TypeError, "unhashable type: 'collections.deque'");
-}
-
 static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
     static const struct { const char *name; NativeFn fn; } methods[] = {
         {"__init__", deque_init}, {"append", deque_append}, {"appendleft", deque_appendleft}, {"pop", deque_pop},
@@ -728,13 +722,17 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
     ObjClass *c = class_new_builtin(vm, "deque", vm->types[T_OBJECT], OBJ_INSTANCE);
     if (!c) return false;
     c->module = modname;
+    /* messages name it as CPython's tp_name does: 'collections.deque' */
+    if (!(c->tp_name = str_intern_cstr(vm, "collections.deque"))) return false;
     c->obj.flags |= CLASS_SEQUENCE;     /* for `case [a, b]:` */
     ObjNative *n = native_new(vm, "__new__", deque_new);
     if (!n || dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n)) < 0) return false;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }
-    if (!class_add_native(vm, c, "__hash__", deque_hash) || !class_add_generic(vm, c)) return false;
+    /* unhashable, as CPython's (deque.__hash__ is None, so it is no
+     * collections.abc.Hashable); hash() says 'collections.deque' */
+    if (dict_set_str(vm, c->dict, vm_name(vm, N___hash__), NONE_VAL) < 0 || !class_add_generic(vm, c)) return false;
     if (!add_property(vm, c, "maxlen", deque_maxlen, NONE_VAL)) return false;
     if (!module_add_value(vm, m, "deque", obj_val(c))) return false;
 

@@ -789,9 +789,13 @@ static Value gcd_lcm(VM *vm, Value *args, int nargs, ObjTuple *kw, bool lcm) {
     for (int i = 0; i < nargs; i++) {
         Value x = to_index(vm, args[i]);
         if (x == ERR) return ERR;
+        if (!lcm) {
+            acc = int_gcd(vm, acc, x);
+            if (acc == ERR) return ERR;
+            continue;
+        }
         if (is_int(acc) && is_int(x)) {
             int64_t a = as_int(acc), b = as_int(x);
-            if (!lcm) { acc = int_val(gcd64(a, b)); continue; }
             if (a == 0 || b == 0) { acc = int_val(0); continue; }
             int64_t g = gcd64(a, b);
             __int128 r = (__int128)(a < 0 ? -a : a) / g * (b < 0 ? -b : b);

@@ -687,6 +687,50 @@ Value int_abs(VM *vm, Value a) {
     return is_bool(a) ? int_val(as_bool(a)) : subtype_plain(vm, a);     /* abs() of a subclass is an int */
 }
 
+/* Binary gcd of machine words: shifts and subtractions, no division. */
+static uint64_t gcd_u64(uint64_t a, uint64_t b) {
+    if (a == 0) return b;
+    if (b == 0) return a;
+    int shift = __builtin_ctzll(a | b);
+    a >>= __builtin_ctzll(a);
+    do {
+        b >>= __builtin_ctzll(b);
+        if (a > b) { uint64_t t = a; a = b; b = t; }
+        b -= a;
+    } while (b);
+    return a << shift;
+}
+
+/* gcd(|a|, |b|) of two wide magnitudes: Euclid's divisions until both fit
+ * a word (one or two, for operands just past 64 bits), then gcd_u64. */
+static u128 gcd_u128(u128 a, u128 b) {
+    while (b > UINT64_MAX) {
+        u128 t = a % b;
+        a = b;
+        b = t;
+    }
+    if (b == 0) return a;
+    if (a > UINT64_MAX) a %= b;
+    return gcd_u64((uint64_t)a, (uint64_t)b);
+}
+
+Value int_gcd(VM *vm, Value a, Value b) {
+    i128 x, y;
+    if (wide_of(a, &x) && wide_of(b, &y)) {
+        /* |x| may be 2^127, which i128 cannot hold: gcd it with y first */
+        u128 g = gcd_u128(mag128(x), mag128(y));
+        if (g <= (u128)I128_MAX) return wide_val(vm, (i128)g);
+    }
+    MpView wa, wb;
+    mp_int g;
+    if (!mp_check(vm, mp_init(&g))) return ERR;
+    if (!mp_check(vm, int_gcd_mp(view(a, &wa), view(b, &wb), &g))) {
+        mp_clear(&g);
+        return ERR;
+    }
+    return int_from_mp(vm, &g);
+}
+
 /* pow(x, y, m) for 0 <= x < m < 2^64: products stay below 2^128. */
 static uint64_t powmod_u64(uint64_t x, u128 y, uint64_t m) {
     u128 r = 1 % m, b = x;

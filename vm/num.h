@@ -69,6 +69,9 @@ static inline int mp_bits(const mp_int *m) {
 }
 /* g = gcd(x, y) >= 0, by Lehmer's method (int_gcd.c); g may not be x or y. */
 mp_err int_gcd_mp(const mp_int *x, const mp_int *y, mp_int *g);
+/* gcd(a, b) >= 0 of two ints, as math.gcd: machine words for operands
+ * that fit 128 bits, int_gcd_mp past that. */
+Value int_gcd(VM *vm, Value a, Value b);
 /* Copies an int value into an initialised mp_int. */
 bool int_to_mp(Value v, mp_int *out);
 /* A big int's value for libtommath to read (never mp_clear it): its own

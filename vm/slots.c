@@ -82,6 +82,45 @@ static bool is_sized(Value v) {
     }
 }
 
+static bool is_num_value(Value v) {
+    return is_int(v) || is_float(v) || is_bool(v) || is_kind(v, OBJ_BIGINT) || is_kind(v, OBJ_FLOAT) ||
+           is_kind(v, OBJ_COMPLEX);
+}
+
+static bool kind_in(Value v, unsigned kinds) {
+    return is_obj(v) && (kinds & (1u << as_obj(v)->kind));
+}
+
+/* Whether builtin object obj has the special method of slot s, as its
+ * CPython type does: hasattr(1, '__iter__') is false, so code that tests
+ * for a protocol that way sees what CPython shows it. Objects of native
+ * library types (OBJ_CDATA: deque, array ...) keep the container slots. */
+static bool slot_applies(VM *vm, Value obj, Slot s) {
+    const unsigned seqs = 1u << OBJ_STR | 1u << OBJ_BYTES | 1u << OBJ_BYTEARRAY | 1u << OBJ_LIST |
+                          1u << OBJ_TUPLE;
+    switch (s) {
+    case S_NEXT: return is_kind(obj, OBJ_ITER) && AS(ObjIter, obj)->next;
+    case S_LEN: case S_CONTAINS: return is_sized(obj);
+    case S_GETITEM: return is_sized(obj) && !is_kind(obj, OBJ_SET);
+    case S_SETITEM: case S_DELITEM: return is_list(obj) || is_dict(obj);
+    case S_ITER:
+        /* (a coroutine or async generator is an OBJ_GEN without __iter__) */
+        if (is_kind(obj, OBJ_GEN)) return as_obj(obj)->cls == vm->types[T_GENERATOR];
+        return kind_in(obj, seqs | 1u << OBJ_DICT | 1u << OBJ_SET | 1u << OBJ_RANGE | 1u << OBJ_ITER |
+                                1u << OBJ_CDATA);
+    case S_BOOL: return is_num_value(obj) || obj == NONE_VAL || obj == NOTIMPL_VAL || is_kind(obj, OBJ_RANGE);
+    case S_ADD: case S_MUL: return is_num_value(obj) || kind_in(obj, seqs | 1u << OBJ_CDATA);
+    case S_SUB:
+        return is_num_value(obj) || kind_in(obj, 1u << OBJ_SET | 1u << OBJ_CDATA) ||
+               (is_obj(obj) && (as_obj(obj)->cls == vm->types[T_DICT_KEYS] ||
+                                as_obj(obj)->cls == vm->types[T_DICT_ITEMS]));
+    case S_MOD:
+        return (is_num_value(obj) && !is_kind(obj, OBJ_COMPLEX)) ||
+               kind_in(obj, 1u << OBJ_STR | 1u << OBJ_BYTES | 1u << OBJ_BYTEARRAY);
+    default: return true;
+    }
+}
+
 /* `f.__call__` of a function, builtin or bound method: calls the object
  * with whatever it is given (a decorator such as `@f.__call__`). */
 static Value slot_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -106,10 +145,7 @@ Value slot_wrapper(VM *vm, Value obj, ObjStr *name) {
         return method_wrapper(vm, obj, "__call__", slot_call);
     for (int s = 0; s < S_COUNT; s++) {
         if (strcmp(name->data, slot_names[s]) != 0) continue;
-        /* Only where the operation applies. */
-        if (s == S_NEXT && !(is_kind(obj, OBJ_ITER) && AS(ObjIter, obj)->next)) return UNDEF;
-        if ((s == S_GETITEM || s == S_LEN || s == S_CONTAINS) && !is_sized(obj)) return UNDEF;
-        if ((s == S_SETITEM || s == S_DELITEM) && !(is_list(obj) || is_dict(obj))) return UNDEF;
+        if (!slot_applies(vm, obj, (Slot)s)) return UNDEF;
         return method_wrapper(vm, obj, slot_names[s], slot_fns[s]);
     }
     return UNDEF;

@@ -101,6 +101,20 @@ static size_t offset_of(Conv *c, int line, int col) {
     return o > c->len ? c->len : o;
 }
 
+static bool is_name_byte(unsigned char ch) { return ch == '_' || isalnum(ch) || ch >= 0x80; }
+
+static size_t skip_blanks(Conv *c, size_t o) {
+    while (o < c->len && strchr(" \t\f\\\r\n", c->src[o])) o++;
+    return o;
+}
+
+/* The line and column of a byte offset, searching from line `line` on. */
+static void pos_of(Conv *c, size_t off, int line, int *out_line, int *out_col) {
+    while (line < c->nlines && (size_t)c->line_start[line + 1] <= off) line++;
+    *out_line = line;
+    *out_col = (int)(off - (size_t)c->line_start[line]);
+}
+
 /* ---- lists ----------------------------------------------------------------- */
 
 typedef Value (*ConvFn)(Conv *c, Node *n);
@@ -161,15 +175,165 @@ static Value conv_constant(Conv *c, Node *n) {
     return node;
 }
 
-static Value conv_fstring(Conv *c, Node *n);
+/* ---- f-string part positions ------------------------------------------------
+ *
+ * The C tree gives every part of an f-string the span of the whole literal
+ * (CPython 3.11's, which Asy's compiler follows). CPython 3.12's ast gives
+ * each literal run the span of its source text and each field its braces,
+ * so the converter scans the literal's source again and moves the parts'
+ * spans (the tree is its own, made for this conversion). Fields are jumped
+ * over by their value's known end, so quotes inside them need no lexing.
+ * A scan that loses step with the parts stops, leaving the rest as they were. */
+
+typedef struct FScan {
+    Conv *c;
+    const NodeList *parts;
+    int i;                      /* the next part to place */
+    size_t run_start, run_end;  /* the pending literal text */
+    long run_bytes;             /* its length in the source; -1: none */
+    int line;                   /* a line at or before the scan, for pos_of */
+} FScan;
+
+static void span_from(FScan *fs, Node *n, size_t from, size_t to) {
+    pos_of(fs->c, from, fs->line, &n->line, &n->col);
+    pos_of(fs->c, to, n->line, &n->end_line, &n->end_col);
+}
+
+static void run_add(FScan *fs, size_t from, size_t to, long bytes) {
+    if (fs->run_bytes < 0) {
+        fs->run_start = from;
+        fs->run_bytes = 0;
+    }
+    fs->run_end = to;
+    fs->run_bytes += bytes;
+}
+
+/* The pending text becomes the next part, which must be a literal. */
+static bool run_flush(FScan *fs) {
+    long bytes = fs->run_bytes;
+    fs->run_bytes = -1;
+    if (bytes <= 0) return true;
+    if (fs->i >= fs->parts->n || fs->parts->items[fs->i]->kind != E_STR) return false;
+    span_from(fs, fs->parts->items[fs->i++], fs->run_start, fs->run_end);
+    return true;
+}
+
+static size_t fscan_text(FScan *fs, size_t p, size_t end, int level, char quote, bool triple, bool raw);
+
+/* A field at p (its `{`): the offset past its `}`, or 0. */
+static size_t fscan_field(FScan *fs, size_t p, size_t end, int level) {
+    Conv *c = fs->c;
+    int k = fs->i;
+    while (k < fs->parts->n && fs->parts->items[k]->kind != E_FORMATTED) k++;
+    if (k >= fs->parts->n || k - fs->i > 1) return 0;
+    Node *f = fs->parts->items[k], *v = f->u.formatted.value;
+    size_t q = offset_of(c, v->end_line, v->end_col);
+    while (q < end && !strchr("=!:}", c->src[q])) q++;
+    if (q < end && c->src[q] == '=') {
+        /* `{x = }` shows its text, which joins the literal before it. */
+        q = skip_blanks(c, q + 1);
+        run_add(fs, p + 1, q, (long)(q - p - 1));
+    }
+    if (!run_flush(fs) || fs->i != k) return 0;
+    fs->i = k + 1;
+    if (q < end && c->src[q] == '!') q = skip_blanks(c, q + 2);
+    Node *spec = f->u.formatted.spec;
+    if (q < end && c->src[q] == ':' && spec) {
+        FScan sub = {.c = c, .parts = &spec->u.list, .run_bytes = -1, .line = fs->line};
+        size_t close = fscan_text(&sub, q + 1, end, level + 1, 0, false, false);
+        if (!close || !run_flush(&sub) || sub.i != spec->u.list.n) return 0;
+        span_from(fs, spec, q, close);
+        q = close;
+    }
+    if (q >= end || c->src[q] != '}') return 0;
+    span_from(fs, f, p, q + 1);
+    return q + 1;
+}
+
+/* Literal text and fields from p: up to the closing quote (level 0) or the
+ * `}` that ends a format spec. Returns where it stopped, or 0. */
+static size_t fscan_text(FScan *fs, size_t p, size_t end, int level, char quote, bool triple, bool raw) {
+    const char *s = fs->c->src;
+    size_t lit = p;
+    while (p < end) {
+        char ch = s[p];
+        if (level == 0 && ch == quote && (!triple || (p + 2 < end && s[p + 1] == quote && s[p + 2] == quote))) break;
+        if (ch == '\\' && !raw && p + 1 < end && s[p + 1] != '{' && s[p + 1] != '}') {
+            if (s[p + 1] == 'N' && p + 2 < end && s[p + 2] == '{') {
+                while (p < end && s[p] != '}') p++;
+                p++;
+            } else {
+                p += 2;
+            }
+            continue;
+        }
+        if (ch != '{' && ch != '}') {
+            p++;
+            continue;
+        }
+        if (level == 0 && p + 1 < end && s[p + 1] == ch) {
+            p += 2;
+            continue;
+        }
+        if (ch == '}') break;
+        if (p > lit) run_add(fs, lit, p, (long)(p - lit));
+        p = fscan_field(fs, p, end, level);
+        if (!p) return 0;
+        lit = p;
+    }
+    if (p > lit) run_add(fs, lit, p, (long)(p - lit));
+    return p;
+}
+
+/* One string token at p: its literal text and fields. Returns the offset
+ * past it, or 0. */
+static size_t fscan_token(FScan *fs, size_t p, size_t end) {
+    const char *s = fs->c->src;
+    size_t start = p;
+    bool raw = false, fstr = false;
+    for (; p < end && s[p] != '\'' && s[p] != '"'; p++) {
+        raw |= (s[p] | 0x20) == 'r';
+        fstr |= (s[p] | 0x20) == 'f';
+    }
+    if (p >= end) return 0;
+    char quote = s[p];
+    bool triple = p + 2 < end && s[p + 1] == quote && s[p + 2] == quote;
+    size_t q = triple ? 3 : 1, body = p + q;
+    if (fstr) {
+        p = fscan_text(fs, body, end, 0, quote, triple, raw);
+        return p ? p + q : 0;
+    }
+    for (p = body; p < end; p++) {
+        if (s[p] == '\\') { p++; continue; }
+        if (s[p] == quote && (!triple || (p + 2 < end && s[p + 1] == quote && s[p + 2] == quote))) break;
+    }
+    run_add(fs, start, p + q, (long)(p - body));
+    return p + q;
+}
+
+/* Moves the parts of the f-string n to their 3.12 spans. */
+static void fstring_positions(Conv *c, Node *n) {
+    FScan fs = {.c = c, .parts = &n->u.list, .run_bytes = -1, .line = n->line};
+    size_t p = offset_of(c, n->line, n->col), end = offset_of(c, n->end_line, n->end_col);
+    while (p < end) {
+        p = fscan_token(&fs, p, end);
+        if (!p) return;
+        /* Between the tokens of an implicit concatenation: blanks and comments. */
+        for (p = skip_blanks(c, p); p < end && c->src[p] == '#'; p = skip_blanks(c, p))
+            while (p < end && c->src[p] != '\n') p++;
+    }
+    run_flush(&fs);
+}
+
+static Value joined_str(Conv *c, Node *n, bool spec);
 
 static Value conv_formatted(Conv *c, Node *n) {
     Value node = node_at(c, "FormattedValue", n);
     char conv = n->u.formatted.conversion;
     Node *spec = n->u.formatted.spec;
     if (!set(c, node, "value", conv_expr(c, n->u.formatted.value)) ||
-        !set(c, node, "conversion", int_val(conv ? (unsigned char)conv : -1)) ||
-        !set(c, node, "format_spec", spec ? conv_fstring(c, spec) : NONE_VAL))
+        !set(c, node, "conversion", int_val(conv ? (int)(unsigned char)conv : -1)) ||
+        !set(c, node, "format_spec", spec ? joined_str(c, spec, true) : NONE_VAL))
         return ERR;
     return node;
 }
@@ -178,10 +342,24 @@ static Value fstring_part(Conv *c, Node *n) {
     return n->kind == E_FORMATTED ? conv_formatted(c, n) : conv_constant(c, n);
 }
 
-static Value conv_fstring(Conv *c, Node *n) {
+/* A JoinedStr; `spec` for a format spec, which 3.12 ends with an empty
+ * Constant at its `}` when its last part is a field. */
+static Value joined_str(Conv *c, Node *n, bool spec) {
     Value node = node_at(c, "JoinedStr", n);
-    if (!set(c, node, "values", conv_list(c, &n->u.list, fstring_part))) return ERR;
-    return node;
+    Value values = conv_list(c, &n->u.list, fstring_part);
+    if (values != ERR && spec && n->u.list.n && n->u.list.items[n->u.list.n - 1]->kind == E_FORMATTED) {
+        Value empty = node_new(c, "Constant");
+        if (!set(c, empty, "value", str_new(c->vm, "", 0)) || !set(c, empty, "kind", NONE_VAL) ||
+            !set_pos(c, empty, n->end_line, n->end_col, n->end_line, n->end_col) ||
+            list_append(c->vm, AS(ObjList, values), empty) < 0)
+            return ERR;
+    }
+    return set(c, node, "values", values) ? node : ERR;
+}
+
+static Value conv_fstring(Conv *c, Node *n) {
+    fstring_positions(c, n);
+    return joined_str(c, n, false);
 }
 
 /* ---- arguments, keywords, comprehensions ------------------------------------ */
@@ -521,20 +699,6 @@ static Value case_list(Conv *c, const MatchCase *cases, int n) {
             return ERR;
     }
     return obj_val(out);
-}
-
-static bool is_name_byte(unsigned char ch) { return ch == '_' || isalnum(ch) || ch >= 0x80; }
-
-static size_t skip_blanks(Conv *c, size_t o) {
-    while (o < c->len && strchr(" \t\f\\\r\n", c->src[o])) o++;
-    return o;
-}
-
-/* The line and column of a byte offset, searching from line `line` on. */
-static void pos_of(Conv *c, size_t off, int line, int *out_line, int *out_col) {
-    while (line < c->nlines && (size_t)c->line_start[line + 1] <= off) line++;
-    *out_line = line;
-    *out_col = (int)(off - (size_t)c->line_start[line]);
 }
 
 /* Where an alias that starts at `o` ends: after `*`, its dotted name, or

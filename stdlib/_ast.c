@@ -163,11 +163,12 @@ static Value constant_value(Conv *c, Node *n) {
     }
 }
 
-/* Constant(value, kind): kind is 'u' for a str literal written u'...'. */
-static Value conv_constant(Conv *c, Node *n) {
+/* Constant(value, kind): kind is 'u' for a str literal written u'...'
+ * (never for the literal text of an f-string: `in_fstring`). */
+static Value make_constant(Conv *c, Node *n, bool in_fstring) {
     Value node = node_at(c, "Constant", n);
     Value kind = NONE_VAL;
-    if (n->kind == E_STR) {
+    if (n->kind == E_STR && !in_fstring) {
         size_t o = offset_of(c, n->line, n->col);
         if (o < c->len && (c->src[o] == 'u' || c->src[o] == 'U')) kind = str_from_cstr(c->vm, "u");
     }
@@ -326,6 +327,7 @@ static void fstring_positions(Conv *c, Node *n) {
 }
 
 static Value joined_str(Conv *c, Node *n, bool spec);
+static Value conv_constant(Conv *c, Node *n) { return make_constant(c, n, false); }
 
 static Value conv_formatted(Conv *c, Node *n) {
     Value node = node_at(c, "FormattedValue", n);
@@ -339,7 +341,7 @@ static Value conv_formatted(Conv *c, Node *n) {
 }
 
 static Value fstring_part(Conv *c, Node *n) {
-    return n->kind == E_FORMATTED ? conv_formatted(c, n) : conv_constant(c, n);
+    return n->kind == E_FORMATTED ? conv_formatted(c, n) : make_constant(c, n, true);
 }
 
 /* A JoinedStr; `spec` for a format spec, which 3.12 ends with an empty

@@ -201,6 +201,8 @@ static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (optimize < -1 || optimize > 2) return exc_raise(vm, E_ValueError, "compile(): invalid optimize value");
     if ((flags & CF_ONLY_AST) || !is_source(a[0])) return compile_ast(vm, a, fn, flags);
     const char *m = AS(ObjStr, a[2])->data;
+    if (!strcmp(m, "func_type"))
+        return exc_raise(vm, E_ValueError, "compile() mode 'func_type' requires flag PyCF_ONLY_AST");
     CompileMode mode = !strcmp(m, "exec") ? COMPILE_EXEC : !strcmp(m, "eval") ? COMPILE_EVAL : COMPILE_SINGLE;
     if (mode == COMPILE_SINGLE && strcmp(m, "single") != 0)
         return exc_raise(vm, E_ValueError, "compile() mode must be 'exec', 'eval' or 'single'");

@@ -3250,6 +3250,23 @@ ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filenam
     return code;
 }
 
+Node *compile_parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, const char *filename, CompileMode mode,
+                         bool bytes) {
+    if (bytes && len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3)) {
+        src += 3;
+        len -= 3;
+        bytes = false;
+    }
+    ParseError perr;
+    ParseMode how = (mode == COMPILE_EVAL ? PARSE_EVAL : PARSE_FILE) | (bytes ? PARSE_BYTES : 0);
+    Node *tree = ast_parse(arena, src, len, how, &perr);
+    if (!tree && mode == COMPILE_EVAL) eval_error_at_end(&perr, src, len);
+    if (!tree) raise_parse_error(vm, arena, &perr, filename, src, len);
+    else if (!issue_warnings(vm, arena, filename, src, len, NULL)) tree = NULL;
+    else if (mode == COMPILE_SINGLE && !single_statement(vm, tree, filename, src, len)) tree = NULL;
+    return tree;
+}
+
 ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive, bool bytes) {
     AstArena *arena = ast_arena_new();
     if (!arena) { exc_nomem(vm); return NULL; }

@@ -27,4 +27,11 @@ typedef enum CompileMode { COMPILE_EXEC, COMPILE_EVAL, COMPILE_SINGLE } CompileM
  * for compile_source: compile(b"...") rather than compile("..."). */
 ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode, bool bytes);
 
+/* Parses without compiling, for the ast module: the S_MODULE of `exec` and
+ * `single` (which must hold one statement), the expression of `eval`. Raises
+ * the SyntaxError compile() would and issues the parser's warnings; NULL
+ * with vm->exc set on failure. The tree lives in `arena`. */
+Node *compile_parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, const char *filename, CompileMode mode,
+                         bool bytes);
+
 #endif

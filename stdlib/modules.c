@@ -46,6 +46,7 @@ static const NativeModule registry[] = {
     {"array", mod_array_init},
     {"_string", mod__string_init},
     {"_dis", mod_dis_native_init},
+    {"_ast", mod__ast_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

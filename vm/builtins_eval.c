@@ -15,6 +15,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "import.h"
 #include "interp.h"
 #include "ops.h"
 #include "str.h"
@@ -164,9 +165,28 @@ static bool int_arg(VM *vm, Value v, int64_t dflt, int64_t *out) {
  * ast/typing/interactive flags. */
 enum { CF_ONLY_AST = 0x400, CF_KNOWN = 0x1fe0000 | 0x10 | 0x200 | 0x400 | 0x1000 | 0x2000 | 0x4000 };
 
+/* Whether compile() compiles v itself: text or a code object; anything else
+ * (an AST, or a wrong type) goes to the ast module. */
+static bool is_source(Value v) {
+    BinBuf b;
+    return is_str(v) || is_kind(v, OBJ_CODE) || binbuf_get(v, &b);
+}
+
+/* compile() to an AST (PyCF_ONLY_AST) or of one: ast._compile (stdlib/ast.asy)
+ * parses into node objects, or compiles a tree from its unparsed text. */
+static Value compile_ast(VM *vm, Value *a, Value fn, int64_t flags) {
+    if (!vm_push_root(vm, fn)) return ERR;
+    Value mod = import_module(vm, "ast");
+    Value hook = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "_compile"));
+    Value args[6] = {a[0], fn, a[2], int_val(flags), a[4] == UNDEF ? FALSE_VAL : a[4], a[5] == UNDEF ? int_val(-1) : a[5]};
+    Value r = hook == ERR ? ERR : op_call(vm, hook, args, 6, NULL);
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
 /* compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1):
- * the arguments are checked in CPython's order; flags and optimize change
- * nothing (there are no asserts to strip, no ast module to compile to). */
+ * the arguments are checked in CPython's order; optimize changes nothing
+ * (there are no asserts to strip). */
 static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"source", "filename", "mode", "flags", "dont_inherit", "optimize",
                                         "_feature_version"};
@@ -179,11 +199,13 @@ static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!int_arg(vm, a[3], 0, &flags) || !int_arg(vm, a[5], -1, &optimize)) return ERR;
     if (flags & ~(int64_t)CF_KNOWN) return exc_raise(vm, E_ValueError, "compile(): unrecognised flags");
     if (optimize < -1 || optimize > 2) return exc_raise(vm, E_ValueError, "compile(): invalid optimize value");
+    if ((flags & CF_ONLY_AST) || !is_source(a[0])) return compile_ast(vm, a, fn, flags);
     const char *m = AS(ObjStr, a[2])->data;
+    if (!strcmp(m, "func_type"))
+        return exc_raise(vm, E_ValueError, "compile() mode 'func_type' requires flag PyCF_ONLY_AST");
     CompileMode mode = !strcmp(m, "exec") ? COMPILE_EXEC : !strcmp(m, "eval") ? COMPILE_EVAL : COMPILE_SINGLE;
     if (mode == COMPILE_SINGLE && strcmp(m, "single") != 0)
         return exc_raise(vm, E_ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
-    if (flags & CF_ONLY_AST) return exc_raise(vm, E_NotImplementedError, "compile() to an AST is not supported");
     size_t len;
     const char *text = source_text(vm, a[0], &len, "compile", "AST");
     if (!text || !vm_push_root(vm, fn)) return ERR;

@@ -317,6 +317,14 @@ static bool source_init(VM *vm, Value self, Source *src) {
     return true;
 }
 
+/* A value kept (rooted) while an overriding random() or getrandbits()
+ * runs; false after raising. */
+static bool keep(VM *vm, Value v) {
+    if (v == ERR) return false;
+    if (!vm_push_root(vm, v)) { exc_nomem(vm); return false; }
+    return true;
+}
+
 static double src_random(Source *s) {
     if (s->failed) return 0.0;
     if (!s->py_random) return random_double(s->st);
@@ -357,16 +365,20 @@ static Value below_by_random(Source *s, Value n) {
     return s->failed ? ERR : int_val((int64_t)floor(r * maxsize) % small);
 }
 
-/* _randbelow(n) for a positive int n. */
+/* _randbelow(n) for a positive int n (kept across the calls it makes). */
 static Value src_below(Source *s, Value n) {
     if (s->failed) return ERR;
-    if (s->below_by_random) return below_by_random(s, n);
-    if (!s->py_bits) return randbelow(s->vm, s->st, n);
-    int64_t k = int_bit_length(n);
-    for (;;) {
-        Value r = src_bits(s, k);
-        if (r == ERR || int_cmp(r, n) < 0) return r;
+    if (!s->py_bits && !s->below_by_random) return randbelow(s->vm, s->st, n);
+    if (!keep(s->vm, n)) return ERR;
+    Value r;
+    if (s->below_by_random) {
+        r = below_by_random(s, n);
+    } else {
+        int64_t k = int_bit_length(n);
+        do r = src_bits(s, k); while (r != ERR && int_cmp(r, n) >= 0);
     }
+    vm_pop_roots(s->vm, 1);
+    return r;
 }
 
 /* _randbelow(n) for the native loops over indexes; false after raising. */
@@ -427,9 +439,12 @@ static Value r_randbytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!index_value(vm, args[1], &n, "randbytes")) return ERR;
     if (n < 0) return exc_raise(vm, E_ValueError, "negative argument not allowed");
     if (src.py_bits) {      /* self.getrandbits(n * 8).to_bytes(n, 'little') */
-        ObjStr *to_bytes = str_intern_cstr(vm, "to_bytes"), *little = str_intern_cstr(vm, "little");
-        Value bits = to_bytes && little ? src_bits(&src, n * 8) : ERR;
-        return bits == ERR ? ERR : op_call_method(vm, bits, to_bytes, (Value[]){int_val(n), obj_val(little)}, 2);
+        Value bits = src_bits(&src, n * 8);
+        if (!keep(vm, bits)) return ERR;
+        ObjStr *to_bytes = str_intern_cstr(vm, "to_bytes"), *little = to_bytes ? str_intern_cstr(vm, "little") : NULL;
+        Value r = little ? op_call_method(vm, bits, to_bytes, (Value[]){int_val(n), obj_val(little)}, 2) : ERR;
+        vm_pop_roots(vm, 1);
+        return r;
     }
     Value b = bytes_new(vm, NULL, (size_t)n);
     if (b == ERR) return ERR;
@@ -466,20 +481,20 @@ static Value empty_range(VM *vm, Value start, Value stop, Value step) {
     return msg == ERR ? ERR : exc_raise(vm, E_ValueError, "%S", AS(ObjStr, msg));
 }
 
-static Value randrange(VM *vm, Source *src, Value start, Value stop, Value step) {
+static Value randrange_kept(VM *vm, Source *src, Value start, Value stop, Value step) {
     Value istart = int_arg(vm, start);
-    if (istart == ERR) return ERR;
+    if (!keep(vm, istart)) return ERR;
     if (stop == UNDEF || stop == NONE_VAL) {
         if (step != UNDEF) return exc_raise(vm, E_TypeError, "Missing a non-None stop argument");
         if (int_sign(istart) > 0) return src_below(src, istart);
         return exc_raise(vm, E_ValueError, "empty range for randrange()");
     }
     Value istop = int_arg(vm, stop);
-    if (istop == ERR) return ERR;
+    if (!keep(vm, istop)) return ERR;
     Value width = int_binop(vm, BIN_SUB, istop, istart);
-    if (width == ERR) return ERR;
+    if (!keep(vm, width)) return ERR;
     Value istep = step == UNDEF ? int_val(1) : int_arg(vm, step);
-    if (istep == ERR) return ERR;
+    if (!keep(vm, istep)) return ERR;
     if (istep == int_val(1)) {
         if (int_sign(width) > 0) {
             Value r = src_below(src, width);
@@ -498,6 +513,13 @@ static Value randrange(VM *vm, Source *src, Value start, Value stop, Value step)
     Value r = src_below(src, n);
     if (r != ERR) r = int_binop(vm, BIN_MUL, istep, r);
     return r == ERR ? ERR : int_binop(vm, BIN_ADD, istart, r);
+}
+
+static Value randrange(VM *vm, Source *src, Value start, Value stop, Value step) {
+    int base = vm->nroots;
+    Value r = randrange_kept(vm, src, start, stop, step);
+    vm->nroots = base;
+    return r;
 }
 
 static Value r_randrange(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -627,13 +649,14 @@ static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (k > 5) setsize += (int64_t)pow(4.0, ceil(log((double)(k * 3)) / log(4.0)));
     if (n <= setsize) {
         ObjList *pool = op_to_list(vm, pop);
-        if (!pool) { vm_pop_roots(vm, 1); return ERR; }
+        if (!pool || !vm_push_root(vm, obj_val(pool))) { vm_pop_roots(vm, 1); return pool ? exc_nomem(vm) : ERR; }
         for (int64_t i = 0; i < k; i++) {
             uint64_t j;
             if (!src_below_u64(&src, (uint64_t)(n - i), &j)) { ret = ERR; break; }
             result->items[result->len++] = pool->items[j];
             pool->items[j] = pool->items[n - i - 1];
         }
+        vm_pop_roots(vm, 1);
     } else {
         int64_t cap = 8;
         while (cap < 2 * k + 2) cap *= 2;
@@ -683,6 +706,7 @@ static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t n = op_len(vm, pop), k = 1;
     if (n < 0 || (kv != UNDEF && !index_value(vm, kv, &k, "choices"))) return ERR;
     if (k < 0) k = 0;
+    int base = vm->nroots;
     ObjList *result = list_new(vm, k);
     if (!result || !vm_push_root(vm, obj_val(result))) return ERR;
     Value ret = obj_val(result);
@@ -701,7 +725,7 @@ static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         goto done;
     }
     ObjList *w = op_to_list(vm, weights != UNDEF ? weights : cum);
-    if (!w) { ret = ERR; goto done; }
+    if (!w || !keep(vm, obj_val(w))) { ret = ERR; goto done; }     /* weights' __float__ may collect */
     cw = malloc((size_t)(w->len ? w->len : 1) * sizeof *cw);
     if (!cw) { ret = exc_nomem(vm); goto done; }
     for (int64_t i = 0; i < w->len; i++) {
@@ -727,7 +751,7 @@ static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
 done:
     free(cw);
-    vm_pop_roots(vm, 1);
+    vm->nroots = base;
     return ret;
 }
 
@@ -739,8 +763,10 @@ static Value r_uniform(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!(is_float(args[1]) || is_intlike(args[1])) || !(is_float(args[2]) || is_intlike(args[2]))) {
         /* other numbers (or not numbers): a + (b - a) * random() by their operators */
         Value d = op_binary(vm, BIN_SUB, args[2], args[1]);
-        double r = d == ERR ? 0.0 : src_random(&src);
-        Value p = d == ERR || src.failed ? ERR : op_binary(vm, BIN_MUL, d, float_val(r));
+        if (!keep(vm, d)) return ERR;
+        double r = src_random(&src);
+        Value p = src.failed ? ERR : op_binary(vm, BIN_MUL, d, float_val(r));
+        vm_pop_roots(vm, 1);
         return p == ERR ? ERR : op_binary(vm, BIN_ADD, args[1], p);
     }
     if (!float_arg(vm, args[1], &a) || !float_arg(vm, args[2], &b)) return ERR;

@@ -273,10 +273,137 @@ static Value r_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return seed_value(vm, st, nargs > 1 ? args[1] : NONE_VAL) ? NONE_VAL : ERR;
 }
 
+/* ---- where the draws come from ----------------------------------------------
+ * CPython's Random is Python code over a C core: its methods call
+ * self.random() and, through _randbelow, self.getrandbits(k), so a subclass
+ * (or a patch of Random.random) that replaces one of those changes every
+ * method built on it. A Source tells, once per call from the class, whether
+ * the native ones are still there; then the draws read the state directly. */
+typedef struct {
+    VM *vm;
+    Value self;
+    MTState *st;
+    bool py_random, py_bits;    /* call self.random() / self.getrandbits(k) */
+    bool below_by_random;       /* _randbelow from random(): the class gave random, not getrandbits */
+    bool failed;                /* a call raised: draws stop, the method returns ERR */
+} Source;
+
+static Value r_random(VM *vm, Value *args, int nargs, ObjTuple *kw);
+static Value r_getrandbits(VM *vm, Value *args, int nargs, ObjTuple *kw);
+static bool float_arg(VM *vm, Value v, double *out);
+
+/* Is self.name something else than the native method (an instance
+ * attribute, as `g.random = values.pop`, counts)? */
+static bool overridden(Value self, ObjClass *cls, ObjStr *name, NativeFn native) {
+    if (is_kind(self, OBJ_INSTANCE) && dict_get_str(AS(ObjInstance, self)->dict, name) != UNDEF) return true;
+    Value f = class_lookup(cls, name);
+    return !(is_kind(f, OBJ_NATIVE) && AS(ObjNative, f)->fn == native);
+}
+
+static bool source_init(VM *vm, Value self, Source *src) {
+    *src = (Source){.vm = vm, .self = self, .st = state_of(vm, self)};
+    ObjStr *rname = str_intern_cstr(vm, "random"), *bname = str_intern_cstr(vm, "getrandbits");
+    if (!src->st || !rname || !bname) return false;
+    ObjClass *cls = type_of(vm, self);
+    src->py_random = overridden(self, cls, rname, r_random);
+    src->py_bits = overridden(self, cls, bname, r_getrandbits);
+    /* CPython's __init_subclass__: the first class of the MRO defining
+     * getrandbits or random decides how _randbelow draws. */
+    for (int64_t i = 0; i < cls->mro->len; i++) {
+        ObjDict *d = AS(ObjClass, cls->mro->items[i])->dict;
+        if (dict_get_str(d, bname) != UNDEF) break;
+        if (dict_get_str(d, rname) != UNDEF) { src->below_by_random = true; break; }
+    }
+    return true;
+}
+
+/* A value kept (rooted) while an overriding random() or getrandbits()
+ * runs; false after raising. */
+static bool keep(VM *vm, Value v) {
+    if (v == ERR) return false;
+    if (!vm_push_root(vm, v)) { exc_nomem(vm); return false; }
+    return true;
+}
+
+static double src_random(Source *s) {
+    if (s->failed) return 0.0;
+    if (!s->py_random) return random_double(s->st);
+    ObjStr *name = str_intern_cstr(s->vm, "random");
+    Value r = name ? op_call_method(s->vm, s->self, name, NULL, 0) : ERR;
+    double d = 0.0;
+    if (r == ERR || !float_arg(s->vm, r, &d)) s->failed = true;
+    return d;
+}
+
+static Value src_bits(Source *s, int64_t k) {
+    if (s->failed) return ERR;
+    if (!s->py_bits) return getrandbits_value(s->vm, s->st, k);
+    ObjStr *name = str_intern_cstr(s->vm, "getrandbits");
+    Value kv = int_val(k);
+    Value r = name ? op_call_method(s->vm, s->self, name, &kv, 1) : ERR;
+    if (r != ERR && !is_intlike(r)) r = exc_raise(s->vm, E_TypeError, "'>=' not supported between instances of '%T' and 'int'", r);
+    if (r == ERR) s->failed = true;
+    return r;
+}
+
+/* _randbelow_without_getrandbits: from 53-bit floats, rejecting the top
+ * sliver that would bias the result (too large an n only warns). */
+static Value below_by_random(Source *s, Value n) {
+    const double maxsize = 9007199254740992.0;   /* 2**53 */
+    int64_t small;
+    if (!int_to_i64(n, &small) || small >= (int64_t)maxsize) {
+        if (!exc_warn(s->vm, E_UserWarning, "Underlying random() generator does not supply \n"
+                      "enough bits to choose from a population range this large.\n"
+                      "To remove the range limitation, add a getrandbits() method.")) return ERR;
+        double nd, r = src_random(s);
+        if (s->failed || int_to_float(s->vm, n, &nd) == ERR) return ERR;
+        return int_from_double(s->vm, floor(r * nd));
+    }
+    int64_t rem = (int64_t)maxsize % small;
+    double limit = (maxsize - (double)rem) / maxsize, r = src_random(s);
+    while (!s->failed && r >= limit) r = src_random(s);
+    return s->failed ? ERR : int_val((int64_t)floor(r * maxsize) % small);
+}
+
+/* _randbelow(n) for a positive int n (kept across the calls it makes). */
+static Value src_below(Source *s, Value n) {
+    if (s->failed) return ERR;
+    if (!s->py_bits && !s->below_by_random) return randbelow(s->vm, s->st, n);
+    if (!keep(s->vm, n)) return ERR;
+    Value r;
+    if (s->below_by_random) {
+        r = below_by_random(s, n);
+    } else {
+        int64_t k = int_bit_length(n);
+        do r = src_bits(s, k); while (r != ERR && int_cmp(r, n) >= 0);
+    }
+    vm_pop_roots(s->vm, 1);
+    return r;
+}
+
+/* _randbelow(n) for the native loops over indexes; false after raising. */
+static bool src_below_u64(Source *s, uint64_t n, uint64_t *out) {
+    if (!s->py_bits && !s->below_by_random && !s->failed) { *out = below_u64(s->st, n); return true; }
+    Value nv = int_from_u64(s->vm, n), r = nv == ERR ? ERR : src_below(s, nv);
+    int64_t v;
+    if (r == ERR || !int_to_i64(r, &v) || v < 0) {
+        if (r != ERR) exc_raise(s->vm, E_ValueError, "_randbelow() gave %R, not below %llu", r, (unsigned long long)n);
+        s->failed = true;
+        return false;
+    }
+    *out = (uint64_t)v;
+    return true;
+}
+
 /* Every method starts with its state and a count check. */
 #define METHOD(name, min, max) \
     MTState *st = state_of(vm, args[0]); \
     if (!st || !args_check(vm, name, nargs - 1, kw, min, max)) return ERR
+
+/* ... or, for those that draw, with its Source. */
+#define DRAWING_METHOD(name, min, max) \
+    Source src; \
+    if (!source_init(vm, args[0], &src) || !args_check(vm, name, nargs - 1, kw, min, max)) return ERR
 
 static Value r_seed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     MTState *st = state_of(vm, args[0]);
@@ -306,10 +433,19 @@ static Value r_getrandbits(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value r_randbytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("randbytes", 1, 1);
+    DRAWING_METHOD("randbytes", 1, 1);
+    MTState *st = src.st;
     int64_t n;
     if (!index_value(vm, args[1], &n, "randbytes")) return ERR;
     if (n < 0) return exc_raise(vm, E_ValueError, "negative argument not allowed");
+    if (src.py_bits) {      /* self.getrandbits(n * 8).to_bytes(n, 'little') */
+        Value bits = src_bits(&src, n * 8);
+        if (!keep(vm, bits)) return ERR;
+        ObjStr *to_bytes = str_intern_cstr(vm, "to_bytes"), *little = to_bytes ? str_intern_cstr(vm, "little") : NULL;
+        Value r = little ? op_call_method(vm, bits, to_bytes, (Value[]){int_val(n), obj_val(little)}, 2) : ERR;
+        vm_pop_roots(vm, 1);
+        return r;
+    }
     Value b = bytes_new(vm, NULL, (size_t)n);
     if (b == ERR) return ERR;
     uint8_t *p = AS(ObjBytes, b)->data;
@@ -321,18 +457,16 @@ static Value r_randbytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return b;
 }
 
-/* An int argument of randrange; floats equal to an int are accepted, as
- * CPython still does (with a deprecation warning). */
-static Value int_arg(VM *vm, Value v, int which) {
+/* An int argument of randrange: an int or an object with __index__ (3.12
+ * no longer takes floats, even integral ones). */
+static Value int_arg(VM *vm, Value v) {
     if (is_bool(v)) return int_val(as_bool(v));
     if (is_intlike(v)) return v;
-    if (is_float(v)) {
-        double d = as_float(v);
-        if (d != floor(d) || isinf(d)) return exc_raise(vm, E_ValueError, "non-integer arg %d for randrange()", which);
-        return int_from_double(vm, d);
-    }
-    int64_t i;
-    return index_value(vm, v, &i, "randrange") ? int_from_i64(vm, i) : ERR;
+    Value m = op_special(vm, v, N___index__);
+    if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+    v = op_call1(vm, m, v);
+    if (v != ERR && !is_intlike(v)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", v);
+    return v;
 }
 
 /* 3.12's message: "empty range in randrange(start, stop[, step])", the
@@ -347,23 +481,23 @@ static Value empty_range(VM *vm, Value start, Value stop, Value step) {
     return msg == ERR ? ERR : exc_raise(vm, E_ValueError, "%S", AS(ObjStr, msg));
 }
 
-static Value randrange(VM *vm, MTState *st, Value start, Value stop, Value step) {
-    Value istart = int_arg(vm, start, 1);
-    if (istart == ERR) return ERR;
+static Value randrange_kept(VM *vm, Source *src, Value start, Value stop, Value step) {
+    Value istart = int_arg(vm, start);
+    if (!keep(vm, istart)) return ERR;
     if (stop == UNDEF || stop == NONE_VAL) {
         if (step != UNDEF) return exc_raise(vm, E_TypeError, "Missing a non-None stop argument");
-        if (int_sign(istart) > 0) return randbelow(vm, st, istart);
+        if (int_sign(istart) > 0) return src_below(src, istart);
         return exc_raise(vm, E_ValueError, "empty range for randrange()");
     }
-    Value istop = int_arg(vm, stop, 2);
-    if (istop == ERR) return ERR;
+    Value istop = int_arg(vm, stop);
+    if (!keep(vm, istop)) return ERR;
     Value width = int_binop(vm, BIN_SUB, istop, istart);
-    if (width == ERR) return ERR;
-    Value istep = step == UNDEF ? int_val(1) : int_arg(vm, step, 3);
-    if (istep == ERR) return ERR;
+    if (!keep(vm, width)) return ERR;
+    Value istep = step == UNDEF ? int_val(1) : int_arg(vm, step);
+    if (!keep(vm, istep)) return ERR;
     if (istep == int_val(1)) {
         if (int_sign(width) > 0) {
-            Value r = randbelow(vm, st, width);
+            Value r = src_below(src, width);
             return r == ERR ? ERR : int_binop(vm, BIN_ADD, istart, r);
         }
         return empty_range(vm, istart, istop, UNDEF);
@@ -376,39 +510,49 @@ static Value randrange(VM *vm, MTState *st, Value start, Value stop, Value step)
     if (n != ERR) n = int_binop(vm, BIN_FLOORDIV, n, istep);
     if (n == ERR) return ERR;
     if (int_sign(n) <= 0) return empty_range(vm, istart, istop, istep);
-    Value r = randbelow(vm, st, n);
+    Value r = src_below(src, n);
     if (r != ERR) r = int_binop(vm, BIN_MUL, istep, r);
     return r == ERR ? ERR : int_binop(vm, BIN_ADD, istart, r);
 }
 
+static Value randrange(VM *vm, Source *src, Value start, Value stop, Value step) {
+    int base = vm->nroots;
+    Value r = randrange_kept(vm, src, start, stop, step);
+    vm->nroots = base;
+    return r;
+}
+
 static Value r_randrange(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("randrange", 1, 3);
-    return randrange(vm, st, args[1], nargs > 2 ? args[2] : UNDEF, nargs > 3 ? args[3] : UNDEF);
+    DRAWING_METHOD("randrange", 1, 3);
+    return randrange(vm, &src, args[1], nargs > 2 ? args[2] : UNDEF, nargs > 3 ? args[3] : UNDEF);
 }
 
 static Value r_randint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("randint", 2, 2);
-    Value b = int_arg(vm, args[2], 2);
+    DRAWING_METHOD("randint", 2, 2);
+    Value b = int_arg(vm, args[2]);
     if (b == ERR) return ERR;
     Value stop = int_binop(vm, BIN_ADD, b, int_val(1));
-    return stop == ERR ? ERR : randrange(vm, st, args[1], stop, UNDEF);
+    return stop == ERR ? ERR : randrange(vm, &src, args[1], stop, UNDEF);
 }
 
 static Value r_choice(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("choice", 1, 1);
+    DRAWING_METHOD("choice", 1, 1);
     int64_t n = op_len(vm, args[1]);
     if (n < 0) return ERR;
     if (n == 0) return exc_raise(vm, E_IndexError, "Cannot choose from an empty sequence");
-    return op_getitem(vm, args[1], int_from_u64(vm, below_u64(st, (uint64_t)n)));
+    uint64_t i;
+    return src_below_u64(&src, (uint64_t)n, &i) ? op_getitem(vm, args[1], int_from_u64(vm, i)) : ERR;
 }
 
 static Value r_shuffle(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("shuffle", 1, 1);
+    DRAWING_METHOD("shuffle", 1, 1);
     Value x = args[1];
     int64_t n = op_len(vm, x);
     if (n < 0) return ERR;
     for (int64_t i = n - 1; i >= 1; i--) {
-        int64_t j = (int64_t)below_u64(st, (uint64_t)i + 1);
+        uint64_t uj;
+        if (!src_below_u64(&src, (uint64_t)i + 1, &uj)) return ERR;
+        int64_t j = (int64_t)uj;
         if (is_list(x) && AS(ObjList, x)->len == n) {
             Value *it = AS(ObjList, x)->items, t = it[i];
             it[i] = it[j], it[j] = t;
@@ -482,8 +626,8 @@ out:
 
 static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"k", "counts", NULL};
-    MTState *st = state_of(vm, args[0]);
-    if (!st || !args_kw_only_py(vm, "Random.sample", kw, accepted)) return ERR;
+    Source src;
+    if (!source_init(vm, args[0], &src) || !args_kw_only_py(vm, "Random.sample", kw, accepted)) return ERR;
     Value pop = nargs > 1 ? args[1] : UNDEF, kv = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "k");
     if (nargs > 3) return exc_raise(vm, E_TypeError, "Random.sample() takes 3 positional arguments but %d were given", nargs);
     if (pop == UNDEF || kv == UNDEF)
@@ -505,12 +649,14 @@ static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (k > 5) setsize += (int64_t)pow(4.0, ceil(log((double)(k * 3)) / log(4.0)));
     if (n <= setsize) {
         ObjList *pool = op_to_list(vm, pop);
-        if (!pool) { vm_pop_roots(vm, 1); return ERR; }
+        if (!pool || !vm_push_root(vm, obj_val(pool))) { vm_pop_roots(vm, 1); return pool ? exc_nomem(vm) : ERR; }
         for (int64_t i = 0; i < k; i++) {
-            int64_t j = (int64_t)below_u64(st, (uint64_t)(n - i));
+            uint64_t j;
+            if (!src_below_u64(&src, (uint64_t)(n - i), &j)) { ret = ERR; break; }
             result->items[result->len++] = pool->items[j];
             pool->items[j] = pool->items[n - i - 1];
         }
+        vm_pop_roots(vm, 1);
     } else {
         int64_t cap = 8;
         while (cap < 2 * k + 2) cap *= 2;
@@ -518,9 +664,10 @@ static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (!set) { vm_pop_roots(vm, 1); return exc_nomem(vm); }
         memset(set, 0xff, (size_t)cap * sizeof *set);
         for (int64_t i = 0; i < k; i++) {
-            int64_t j = (int64_t)below_u64(st, (uint64_t)n);
-            while (!pick_unique(set, cap - 1, j)) j = (int64_t)below_u64(st, (uint64_t)n);
-            Value v = op_getitem(vm, pop, int_val(j));
+            uint64_t j;
+            bool ok = src_below_u64(&src, (uint64_t)n, &j);
+            while (ok && !pick_unique(set, cap - 1, (int64_t)j)) ok = src_below_u64(&src, (uint64_t)n, &j);
+            Value v = ok ? op_getitem(vm, pop, int_val((int64_t)j)) : ERR;
             if (v == ERR) { ret = ERR; break; }
             result->items[result->len++] = v;
         }
@@ -544,9 +691,9 @@ static bool float_arg(VM *vm, Value v, double *out) {
 static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     /* choices(population, weights=None, *, cum_weights=None, k=1) */
     static const char *const names[] = {"population", "weights", "cum_weights", "k"};
-    MTState *st = state_of(vm, args[0]);
+    Source src;
     Value p[4];
-    if (!st) return ERR;
+    if (!source_init(vm, args[0], &src)) return ERR;
     /* a Python method in CPython: its wording for the counts */
     if (nargs > 3)
         return exc_raise(vm, E_TypeError, "Random.choices() takes from 2 to 3 positional arguments but %d were given", nargs);
@@ -559,13 +706,15 @@ static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t n = op_len(vm, pop), k = 1;
     if (n < 0 || (kv != UNDEF && !index_value(vm, kv, &k, "choices"))) return ERR;
     if (k < 0) k = 0;
+    int base = vm->nroots;
     ObjList *result = list_new(vm, k);
     if (!result || !vm_push_root(vm, obj_val(result))) return ERR;
     Value ret = obj_val(result);
     double *cw = NULL;
     if (weights == UNDEF && cum == UNDEF) {
         for (int64_t i = 0; i < k; i++) {
-            Value v = op_getitem(vm, pop, int_val((int64_t)floor(random_double(st) * (double)n)));
+            double r = src_random(&src);
+            Value v = src.failed ? ERR : op_getitem(vm, pop, int_val((int64_t)floor(r * (double)n)));
             if (v == ERR) { ret = ERR; goto done; }
             result->items[result->len++] = v;
         }
@@ -576,7 +725,7 @@ static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         goto done;
     }
     ObjList *w = op_to_list(vm, weights != UNDEF ? weights : cum);
-    if (!w) { ret = ERR; goto done; }
+    if (!w || !keep(vm, obj_val(w))) { ret = ERR; goto done; }     /* weights' __float__ may collect */
     cw = malloc((size_t)(w->len ? w->len : 1) * sizeof *cw);
     if (!cw) { ret = exc_nomem(vm); goto done; }
     for (int64_t i = 0; i < w->len; i++) {
@@ -589,7 +738,8 @@ static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (total <= 0.0) { ret = exc_raise(vm, E_ValueError, "Total of weights must be greater than zero"); goto done; }
     if (!isfinite(total)) { ret = exc_raise(vm, E_ValueError, "Total of weights must be finite"); goto done; }
     for (int64_t i = 0; i < k; i++) {
-        double x = random_double(st) * total;
+        double x = src_random(&src) * total;
+        if (src.failed) { ret = ERR; goto done; }
         int64_t lo = 0, hi = n - 1;   /* bisect_right(cw, x, 0, n - 1) */
         while (lo < hi) {
             int64_t mid = (lo + hi) / 2;
@@ -601,28 +751,33 @@ static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
 done:
     free(cw);
-    vm_pop_roots(vm, 1);
+    vm->nroots = base;
     return ret;
 }
 
 /* ---- distributions ------------------------------------------------------------ */
 
 static Value r_uniform(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("uniform", 2, 2);
+    DRAWING_METHOD("uniform", 2, 2);
     double a, b;
     if (!(is_float(args[1]) || is_intlike(args[1])) || !(is_float(args[2]) || is_intlike(args[2]))) {
         /* other numbers (or not numbers): a + (b - a) * random() by their operators */
         Value d = op_binary(vm, BIN_SUB, args[2], args[1]);
-        Value p = d == ERR ? ERR : op_binary(vm, BIN_MUL, d, float_val(random_double(st)));
+        if (!keep(vm, d)) return ERR;
+        double r = src_random(&src);
+        Value p = src.failed ? ERR : op_binary(vm, BIN_MUL, d, float_val(r));
+        vm_pop_roots(vm, 1);
         return p == ERR ? ERR : op_binary(vm, BIN_ADD, args[1], p);
     }
     if (!float_arg(vm, args[1], &a) || !float_arg(vm, args[2], &b)) return ERR;
-    return float_val(a + (b - a) * random_double(st));
+    double r = src_random(&src);
+    return src.failed ? ERR : float_val(a + (b - a) * r);
 }
 
 static Value r_triangular(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("triangular", 0, 3);
-    double low = 0.0, high = 1.0, c = 0.5, u = random_double(st);
+    DRAWING_METHOD("triangular", 0, 3);
+    double low = 0.0, high = 1.0, c = 0.5, u = src_random(&src);
+    if (src.failed) return ERR;
     if ((nargs > 1 && !float_arg(vm, args[1], &low)) || (nargs > 2 && !float_arg(vm, args[2], &high))) return ERR;
     if (nargs > 3 && args[3] != NONE_VAL) {
         double mode;
@@ -654,15 +809,17 @@ static bool mu_sigma(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *n
 }
 
 static Value r_gauss(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    MTState *st = state_of(vm, args[0]);
+    Source src;
     double mu, sigma, z;
-    if (!st || !mu_sigma(vm, args, nargs, kw, "gauss", &mu, &sigma)) return ERR;
+    if (!source_init(vm, args[0], &src) || !mu_sigma(vm, args, nargs, kw, "gauss", &mu, &sigma)) return ERR;
+    MTState *st = src.st;
     if (st->has_gauss) {
         z = st->gauss_next;
         st->has_gauss = 0;
     } else {
-        double x2pi = random_double(st) * 2.0 * M_PI;
-        double g2rad = sqrt(-2.0 * log(1.0 - random_double(st)));
+        double x2pi = src_random(&src) * 2.0 * M_PI;
+        double g2rad = sqrt(-2.0 * log(1.0 - src_random(&src)));
+        if (src.failed) return ERR;
         z = cos(x2pi) * g2rad;
         st->gauss_next = sin(x2pi) * g2rad;
         st->has_gauss = 1;
@@ -671,12 +828,13 @@ static Value r_gauss(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value r_normalvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    MTState *st = state_of(vm, args[0]);
+    Source src;
     double mu, sigma, z;
-    if (!st || !mu_sigma(vm, args, nargs, kw, "normalvariate", &mu, &sigma)) return ERR;
+    if (!source_init(vm, args[0], &src) || !mu_sigma(vm, args, nargs, kw, "normalvariate", &mu, &sigma)) return ERR;
     const double magic = 4 * exp(-0.5) / sqrt(2.0);
     for (;;) {
-        double u1 = random_double(st), u2 = 1.0 - random_double(st);
+        double u1 = src_random(&src), u2 = 1.0 - src_random(&src);
+        if (src.failed) return ERR;
         z = magic * (u1 - 0.5) / u2;
         if (z * z / 4.0 <= -log(u2)) break;
     }
@@ -684,11 +842,12 @@ static Value r_normalvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value r_expovariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("expovariate", 0, 1);
+    DRAWING_METHOD("expovariate", 0, 1);
     double lambd = 1.0;     /* 3.12's default */
     if (nargs > 1 && !float_arg(vm, args[1], &lambd)) return ERR;
     if (lambd == 0.0) return exc_raise(vm, E_ZeroDivisionError, "float division by zero");
-    return float_val(-log(1.0 - random_double(st)) / lambd);
+    double r = src_random(&src);
+    return src.failed ? ERR : float_val(-log(1.0 - r) / lambd);
 }
 
 /* The remaining distributions follow CPython's algorithms step by step, so
@@ -705,23 +864,28 @@ static Value r_lognormvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value r_vonmisesvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("vonmisesvariate", 2, 2);
+    DRAWING_METHOD("vonmisesvariate", 2, 2);
     double mu, kappa, z;
     if (!float_arg(vm, args[1], &mu) || !float_arg(vm, args[2], &kappa)) return ERR;
-    if (kappa <= 1e-6) return float_val(2.0 * M_PI * random_double(st));
+    if (kappa <= 1e-6) {
+        double r = src_random(&src);
+        return src.failed ? ERR : float_val(2.0 * M_PI * r);
+    }
     double s = 0.5 / kappa, r = s + sqrt(1.0 + s * s);
     for (;;) {
-        z = cos(M_PI * random_double(st));
-        double d = z / (r + z), u2 = random_double(st);
+        z = cos(M_PI * src_random(&src));
+        double d = z / (r + z), u2 = src_random(&src);
+        if (src.failed) return ERR;
         if (u2 < 1.0 - d * d || u2 <= (1.0 - d) * exp(d)) break;
     }
     double q = 1.0 / r, f = (q + z) / (1.0 + q * z);
-    double theta = random_double(st) > 0.5 ? mu + acos(f) : mu - acos(f);
+    double theta = src_random(&src) > 0.5 ? mu + acos(f) : mu - acos(f);
+    if (src.failed) return ERR;
     return float_val(py_fmod_pos(theta, 2.0 * M_PI));
 }
 
 /* gammavariate(alpha, beta); false after raising. */
-static bool gamma_draw(VM *vm, MTState *st, double alpha, double beta, double *out) {
+static bool gamma_draw(VM *vm, Source *src, double alpha, double beta, double *out) {
     if (alpha <= 0.0 || beta <= 0.0) {
         exc_raise(vm, E_ValueError, "gammavariate: alpha and beta must be > 0.0");
         return false;
@@ -730,21 +894,23 @@ static bool gamma_draw(VM *vm, MTState *st, double alpha, double beta, double *o
         /* Cheng's algorithm GB */
         double ainv = sqrt(2.0 * alpha - 1.0), bbb = alpha - log(4.0), ccc = alpha + ainv;
         for (;;) {
-            double u1 = random_double(st);
+            double u1 = src_random(src);
+            if (src->failed) return false;
             if (!(1e-7 < u1 && u1 < 0.9999999)) continue;
-            double u2 = 1.0 - random_double(st);
+            double u2 = 1.0 - src_random(src);
             double v = log(u1 / (1.0 - u1)) / ainv, x = alpha * exp(v);
             double z = u1 * u1 * u2, r = bbb + ccc * v - x;
             if (r + (1.0 + log(4.5)) - 4.5 * z >= 0.0 || r >= log(z)) { *out = x * beta; return true; }
         }
     }
-    if (alpha == 1.0) { *out = -log(1.0 - random_double(st)) * beta; return true; }
+    if (alpha == 1.0) { *out = -log(1.0 - src_random(src)) * beta; return !src->failed; }
     /* alpha < 1: the algorithm GS of Statistical Computing (Kennedy & Gentle) */
     double x;
     for (;;) {
-        double u = random_double(st), b = (M_E + alpha) / M_E, p = b * u;
+        double u = src_random(src), b = (M_E + alpha) / M_E, p = b * u;
         x = p <= 1.0 ? pow(p, 1.0 / alpha) : -log((b - p) / alpha);
-        double u1 = random_double(st);
+        double u1 = src_random(src);
+        if (src->failed) return false;
         if (p > 1.0 ? u1 <= pow(x, alpha - 1.0) : u1 <= exp(-x)) break;
     }
     *out = x * beta;
@@ -752,51 +918,63 @@ static bool gamma_draw(VM *vm, MTState *st, double alpha, double beta, double *o
 }
 
 static Value r_gammavariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("gammavariate", 2, 2);
+    DRAWING_METHOD("gammavariate", 2, 2);
     double alpha, beta, x;
     if (!float_arg(vm, args[1], &alpha) || !float_arg(vm, args[2], &beta)) return ERR;
-    return gamma_draw(vm, st, alpha, beta, &x) ? float_val(x) : ERR;
+    return gamma_draw(vm, &src, alpha, beta, &x) ? float_val(x) : ERR;
+}
+
+/* betavariate's self.gammavariate(alpha, 1.0): the native draw unless a
+ * subclass (or a patch) replaced gammavariate. */
+static bool gamma_of(VM *vm, Source *src, double alpha, double *out) {
+    ObjStr *name = str_intern_cstr(vm, "gammavariate");
+    if (!name) return false;
+    if (!overridden(src->self, type_of(vm, src->self), name, r_gammavariate)) return gamma_draw(vm, src, alpha, 1.0, out);
+    Value r = op_call_method(vm, src->self, name, (Value[]){float_val(alpha), float_val(1.0)}, 2);
+    return r != ERR && float_arg(vm, r, out);
 }
 
 static Value r_betavariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("betavariate", 2, 2);
+    DRAWING_METHOD("betavariate", 2, 2);
     double alpha, beta, y, z;
     if (!float_arg(vm, args[1], &alpha) || !float_arg(vm, args[2], &beta)) return ERR;
-    if (!gamma_draw(vm, st, alpha, 1.0, &y)) return ERR;
+    if (!gamma_of(vm, &src, alpha, &y)) return ERR;
     if (y == 0.0) return float_val(0.0);
-    return gamma_draw(vm, st, beta, 1.0, &z) ? float_val(y / (y + z)) : ERR;
+    return gamma_of(vm, &src, beta, &z) ? float_val(y / (y + z)) : ERR;
 }
 
 static Value r_paretovariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("paretovariate", 1, 1);
+    DRAWING_METHOD("paretovariate", 1, 1);
     double alpha;
     if (!float_arg(vm, args[1], &alpha)) return ERR;
     if (alpha == 0.0) return exc_raise(vm, E_ZeroDivisionError, "float division by zero");
-    return float_val(pow(1.0 - random_double(st), -1.0 / alpha));
+    double r = src_random(&src);
+    return src.failed ? ERR : float_val(pow(1.0 - r, -1.0 / alpha));
 }
 
 static Value r_weibullvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    METHOD("weibullvariate", 2, 2);
+    DRAWING_METHOD("weibullvariate", 2, 2);
     double alpha, beta;
     if (!float_arg(vm, args[1], &alpha) || !float_arg(vm, args[2], &beta)) return ERR;
     if (beta == 0.0) return exc_raise(vm, E_ZeroDivisionError, "float division by zero");
-    return float_val(alpha * pow(-log(1.0 - random_double(st)), 1.0 / beta));
+    double r = src_random(&src);
+    return src.failed ? ERR : float_val(alpha * pow(-log(1.0 - r), 1.0 / beta));
 }
 
 /* binomialvariate(n=1, p=0.5), 3.12: the number of successes in n trials,
  * by CPython's methods so that a seed gives the same numbers: one draw for
  * n == 1, Devroye's geometric method while n*p < 10, else Hörmann's BTRS
  * (transformed rejection with a squeeze), with p <= 0.5 by symmetry. */
-static int64_t binomial_draw(MTState *st, int64_t n, double p) {
-    if (n == 1) return random_double(st) < p;
-    if (p > 0.5) return n - binomial_draw(st, n, 1.0 - p);
+static int64_t binomial_draw(Source *src, int64_t n, double p) {
+    if (n == 1) return src_random(src) < p;
+    if (p > 0.5) return n - binomial_draw(src, n, 1.0 - p);
     if ((double)n * p < 10.0) {
         double c = log2(1.0 - p);
         int64_t x = 0, y = 0;
         if (c == 0.0) return 0;
         for (;;) {
-            y += (int64_t)floor(log2(random_double(st)) / c) + 1;
-            if (y > n) return x;
+            y += (int64_t)floor(log2(src_random(src)) / c) + 1;
+            if (y > n || src->failed) return x;
             x++;
         }
     }
@@ -806,10 +984,12 @@ static int64_t binomial_draw(MTState *st, int64_t n, double p) {
     double alpha = (2.83 + 5.1 / b) * spq, lpq = log(p / (1.0 - p));
     double m = floor((double)(n + 1) * p), h = lgamma(m + 1) + lgamma((double)n - m + 1);
     for (;;) {
-        double u = random_double(st) - 0.5, us = 0.5 - fabs(u);
+        double u = src_random(src) - 0.5, us = 0.5 - fabs(u);
+        if (src->failed) return 0;
         double k = floor((2.0 * a / us + b) * u + c);
         if (k < 0 || k > (double)n) continue;
-        double v = random_double(st);
+        double v = src_random(src);
+        if (src->failed) return 0;
         if (us >= 0.07 && v <= vr) return (int64_t)k;     /* the squeeze */
         v *= alpha / (a / (us * us) + b);
         if (log(v) <= h - lgamma(k + 1) - lgamma((double)n - k + 1) + (k - m) * lpq) return (int64_t)k;
@@ -818,8 +998,8 @@ static int64_t binomial_draw(MTState *st, int64_t n, double p) {
 
 static Value r_binomialvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"n", "p", NULL};
-    MTState *st = state_of(vm, args[0]);
-    if (!st || !args_kw_only_py(vm, "Random.binomialvariate", kw, accepted)) return ERR;
+    Source src;
+    if (!source_init(vm, args[0], &src) || !args_kw_only_py(vm, "Random.binomialvariate", kw, accepted)) return ERR;
     if (nargs > 3)
         return exc_raise(vm, E_TypeError,
                          "Random.binomialvariate() takes from 1 to 3 positional arguments but %d were given", nargs);
@@ -833,7 +1013,8 @@ static Value r_binomialvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (p == 0.0) return int_val(0);
     if (p == 1.0) return int_from_i64(vm, n);
     if (!(p > 0.0 && p < 1.0)) return exc_raise(vm, E_ValueError, "p must be in the range 0.0 <= p <= 1.0");
-    return int_from_i64(vm, binomial_draw(st, n, p));
+    int64_t x = binomial_draw(&src, n, p);
+    return src.failed ? ERR : int_from_i64(vm, x);
 }
 
 /* The state as CPython gives it: (3, (mt[0], ..., mt[623], index), gauss_next). */
@@ -854,6 +1035,41 @@ static Value r_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return t ? obj_val(t) : ERR;
 }
 
+/* The words of a state into ns: version 3's tuple as it is; version 2's
+ * (any iterable) taken modulo 2**32, where CPython's ValueError while
+ * converting them becomes a TypeError. */
+static bool load_words(VM *vm, Value words, bool v2, MTState *ns) {
+    ObjList *l = NULL;
+    if (!is_tuple(words)) {
+        if (!v2) { exc_raise(vm, E_TypeError, "state vector must be a tuple"); return false; }
+        l = op_to_list(vm, words);
+        if (!l) {
+            if (class_is_subclass(type_of(vm, vm->exc), vm->exc_types[E_ValueError]))
+                exc_raise_value(vm, obj_val(vm->exc_types[E_TypeError]));
+            return false;
+        }
+        if (!vm_push_root(vm, obj_val(l))) return false;
+    }
+    Value *items = l ? l->items : AS(ObjTuple, words)->items;
+    int64_t len = l ? l->len : AS(ObjTuple, words)->len;
+    bool ok = len == MT_N + 1;
+    if (!ok) exc_raise(vm, E_ValueError, "state vector is the wrong size");
+    for (int i = 0; ok && i <= MT_N; i++) {
+        Value x = items[i];
+        if (v2) x = op_binary(vm, BIN_MOD, x, int_from_u64(vm, 1ull << 32));   /* x % 2**32, whatever x is */
+        int64_t v;
+        if (x == ERR) ok = false;
+        else if (!is_intlike(x)) ok = !exc_raise(vm, E_TypeError, "state vector items must be integers");
+        else if (!int_to_i64(x, &v) || v < 0 || v > 0xFFFFFFFFLL)
+            ok = !exc_raise(vm, E_OverflowError, "state vector item out of range");
+        else if (i < MT_N) ns->mt[i] = (uint32_t)v;
+        else if (v > MT_N) ok = !exc_raise(vm, E_ValueError, "invalid state");
+        else ns->mti = (int32_t)v;
+    }
+    if (l) vm_pop_roots(vm, 1);
+    return ok;
+}
+
 static Value r_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     METHOD("setstate", 1, 1);
     if (st->system) return no_state(vm);
@@ -862,22 +1078,31 @@ static Value r_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjTuple *t = AS(ObjTuple, s);
     if (!is_int(t->items[0]) || as_int(t->items[0]) < 2 || as_int(t->items[0]) > 3)
         return exc_raise(vm, E_ValueError, "state with version %R passed to Random.setstate() of version 3", t->items[0]);
-    if (!is_tuple(t->items[1]) || AS(ObjTuple, t->items[1])->len != MT_N + 1)
-        return exc_raise(vm, E_ValueError, "state vector is the wrong size");
-    ObjTuple *w = AS(ObjTuple, t->items[1]);
     MTState ns = *st;
-    for (int i = 0; i <= MT_N; i++) {
-        int64_t v;
-        if (!is_intlike(w->items[i]) || !int_to_i64(w->items[i], &v) || v < 0 || v > 0xFFFFFFFFLL)
-            return exc_raise(vm, E_TypeError, "state vector items must be integers");
-        if (i < MT_N) ns.mt[i] = (uint32_t)v;
-        else if (v > MT_N) return exc_raise(vm, E_ValueError, "invalid state");
-        else ns.mti = (int32_t)v;
-    }
+    if (!load_words(vm, t->items[1], as_int(t->items[0]) == 2, &ns)) return ERR;
     ns.has_gauss = t->items[2] != NONE_VAL;
     if (ns.has_gauss && !float_arg(vm, t->items[2], &ns.gauss_next)) return ERR;
     *st = ns;
     return NONE_VAL;
+}
+
+/* Pickling goes through the state, as CPython's Random.__reduce__:
+ * (class, (), getstate()); SystemRandom has none to give. */
+static Value r_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjStr *name = str_intern_cstr(vm, "getstate");
+    Value state = name ? op_call_method(vm, args[0], name, NULL, 0) : ERR;
+    if (state == ERR || !vm_push_root(vm, state)) return ERR;
+    ObjTuple *empty = tuple_new(vm, 0);
+    ObjTuple *t = empty ? tuple_from(vm, (Value[]){obj_val(type_of(vm, args[0])), obj_val(empty), state}, 3) : NULL;
+    vm_pop_roots(vm, 1);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value r_setstate_pickled(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__setstate__", nargs - 1, kw, 1, 1)) return ERR;
+    ObjStr *name = str_intern_cstr(vm, "setstate");
+    return name ? op_call_method(vm, args[0], name, &args[1], 1) : ERR;
 }
 
 /* SystemRandom(x=None): a Random drawing from the kernel (x is ignored). */
@@ -899,6 +1124,7 @@ static const struct { const char *name; NativeFn fn; } methods[] = {
     {"lognormvariate", r_lognormvariate}, {"vonmisesvariate", r_vonmisesvariate},
     {"gammavariate", r_gammavariate}, {"betavariate", r_betavariate}, {"paretovariate", r_paretovariate},
     {"weibullvariate", r_weibullvariate}, {"binomialvariate", r_binomialvariate}, {"getstate", r_getstate}, {"setstate", r_setstate},
+    {"__reduce__", r_reduce}, {"__setstate__", r_setstate_pickled},
 };
 
 bool mod_random_init(VM *vm, ObjModule *m) {
@@ -941,6 +1167,7 @@ bool mod_random_init(VM *vm, ObjModule *m) {
     Value self = obj_val(inst);
     if (r_init(vm, &self, 1, NULL) == ERR || !module_add_value(vm, m, "_inst", self)) return false;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (methods[i].name[0] == '_') continue;     /* __reduce__ and __setstate__ are not module functions */
         Value f = dict_get_str(AS(ObjClass, cls)->dict, str_intern_cstr(vm, methods[i].name));
         if (!module_add_value(vm, m, methods[i].name, bound_new(vm, self, f))) return false;
     }

@@ -6,6 +6,7 @@
  * tm_gmtoff. */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -20,6 +21,7 @@
 #include "../vm/str.h"
 #include "../vm/strbuf.h"
 #include "modules.h"
+#include "procargs.h"
 
 #define ST_NFIELDS 9
 
@@ -48,7 +50,106 @@ CLOCK_FNS(time, CLOCK_REALTIME)
 CLOCK_FNS(monotonic, CLOCK_MONOTONIC)
 CLOCK_FNS(perf_counter, CLOCK_MONOTONIC)
 CLOCK_FNS(process_time, CLOCK_PROCESS_CPUTIME_ID)
+CLOCK_FNS(thread_time, CLOCK_THREAD_CPUTIME_ID)
 #undef CLOCK_FNS
+
+/* The clock_* functions take a clock id; a bad one is the system's EINVAL. */
+static bool clock_id_arg(VM *vm, Value v, clockid_t *out) {
+    int64_t id;
+    if (!index_value(vm, v, &id, "clk_id")) return false;
+    if (id < INT32_MIN || id > INT32_MAX) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+        return false;
+    }
+    *out = (clockid_t)id;
+    return true;
+}
+
+static Value clock_call(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool ns, bool res) {
+    clockid_t id;
+    if (!args_check(vm, name, nargs, kw, 1, 1) || !clock_id_arg(vm, args[0], &id)) return ERR;
+    struct timespec ts;
+    if ((res ? clock_getres(id, &ts) : clock_gettime(id, &ts)) != 0) return procargs_oserror(vm, errno, UNDEF, UNDEF);
+    if (ns) return int_from_i64(vm, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+    return float_val((double)ts.tv_sec + (double)ts.tv_nsec * 1e-9);
+}
+
+static Value t_clock_gettime(VM *vm, Value *a, int n, ObjTuple *kw) { return clock_call(vm, a, n, kw, "clock_gettime", false, false); }
+static Value t_clock_gettime_ns(VM *vm, Value *a, int n, ObjTuple *kw) { return clock_call(vm, a, n, kw, "clock_gettime_ns", true, false); }
+static Value t_clock_getres(VM *vm, Value *a, int n, ObjTuple *kw) { return clock_call(vm, a, n, kw, "clock_getres", false, true); }
+
+static Value clock_set(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool ns) {
+    clockid_t id;
+    if (!args_check(vm, name, nargs, kw, 2, 2) || !clock_id_arg(vm, args[0], &id)) return ERR;
+    struct timespec ts;
+    if (ns) {
+        int64_t v;
+        if (!index_value(vm, args[1], &v, "time")) return ERR;
+        ts.tv_sec = (time_t)(v / 1000000000), ts.tv_nsec = (long)(v % 1000000000);
+        if (ts.tv_nsec < 0) ts.tv_sec--, ts.tv_nsec += 1000000000;
+    } else {
+        double secs;
+        if (is_float(args[1])) secs = as_float(args[1]);
+        else if (!is_intlike(args[1])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", args[1]);
+        else if (int_to_float(vm, args[1], &secs) == ERR) return ERR;
+        double whole = floor(secs);
+        ts.tv_sec = (time_t)whole, ts.tv_nsec = (long)((secs - whole) * 1e9);
+    }
+    return clock_settime(id, &ts) == 0 ? NONE_VAL : procargs_oserror(vm, errno, UNDEF, UNDEF);
+}
+
+static Value t_clock_settime(VM *vm, Value *a, int n, ObjTuple *kw) { return clock_set(vm, a, n, kw, "clock_settime", false); }
+static Value t_clock_settime_ns(VM *vm, Value *a, int n, ObjTuple *kw) { return clock_set(vm, a, n, kw, "clock_settime_ns", true); }
+
+static Value t_pthread_getcpuclockid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int64_t tid;
+    if (!args_check(vm, "pthread_getcpuclockid", nargs, kw, 1, 1) || !index_value(vm, args[0], &tid, "thread_id"))
+        return ERR;
+    clockid_t id;
+    int err = pthread_getcpuclockid((pthread_t)tid, &id);
+    return err ? procargs_oserror(vm, err, UNDEF, UNDEF) : int_from_i64(vm, (int64_t)id);
+}
+
+/* get_clock_info(name): a types.SimpleNamespace describing one of the
+ * clocks above (all are clock_gettime clocks here). */
+static Value t_get_clock_info(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const struct { const char *name, *clock; clockid_t id; bool monotonic; } clocks[] = {
+        {"time", "CLOCK_REALTIME", CLOCK_REALTIME, false},
+        {"monotonic", "CLOCK_MONOTONIC", CLOCK_MONOTONIC, true},
+        {"perf_counter", "CLOCK_MONOTONIC", CLOCK_MONOTONIC, true},
+        {"process_time", "CLOCK_PROCESS_CPUTIME_ID", CLOCK_PROCESS_CPUTIME_ID, true},
+        {"thread_time", "CLOCK_THREAD_CPUTIME_ID", CLOCK_THREAD_CPUTIME_ID, true},
+    };
+    if (!args_check(vm, "get_clock_info", nargs, kw, 1, 1)) return ERR;
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "get_clock_info() argument must be str, not %A", args[0]);
+    for (size_t i = 0; i < sizeof clocks / sizeof clocks[0]; i++) {
+        if (strcmp(AS(ObjStr, args[0])->data, clocks[i].name) != 0) continue;
+        struct timespec res;
+        if (clock_getres(clocks[i].id, &res) != 0) return procargs_oserror(vm, errno, UNDEF, UNDEF);
+        char impl[64];
+        snprintf(impl, sizeof impl, "clock_gettime(%s)", clocks[i].clock);
+        Value types = import_module(vm, "types");
+        ObjStr *ns_name = str_intern_cstr(vm, "SimpleNamespace");
+        Value ns = types == ERR || !ns_name ? ERR : op_getattr(vm, types, ns_name);
+        if (ns == ERR) return ERR;
+        Value vals[4] = {str_from_cstr(vm, impl), bool_val(clocks[i].monotonic), bool_val(!clocks[i].monotonic),
+                         float_val((double)res.tv_sec + (double)res.tv_nsec * 1e-9)};
+        if (vals[0] == ERR || !vm_push_root(vm, vals[0])) return ERR;
+        const char *names[4] = {"implementation", "monotonic", "adjustable", "resolution"};
+        ObjTuple *kwn = tuple_new(vm, 4);
+        if (!kwn || !vm_push_root(vm, obj_val(kwn))) { vm_pop_roots(vm, 1); return ERR; }
+        for (int k = 0; k < 4; k++) kwn->items[k] = NONE_VAL;
+        for (int k = 0; kwn && k < 4; k++) {
+            ObjStr *key = str_intern_cstr(vm, names[k]);
+            if (!key) { kwn = NULL; break; }
+            kwn->items[k] = obj_val(key);
+        }
+        Value r = kwn ? op_call(vm, ns, vals, 0, kwn) : ERR;
+        vm_pop_roots(vm, 2);
+        return r;
+    }
+    return exc_raise(vm, E_ValueError, "unknown clock");
+}
 
 /* A number of seconds from an int or float argument. */
 static bool seconds_arg(VM *vm, Value v, double *out) {
@@ -118,10 +219,14 @@ static Value struct_time_new(VM *vm, const struct tm *tm) {
 /* The time_t of an optional seconds argument (None or absent: now). */
 static bool when_arg(VM *vm, Value *args, int nargs, time_t *out) {
     if (nargs == 0 || args[0] == NONE_VAL) { *out = time(NULL); return true; }
+    int64_t whole;
+    if (is_intlike(args[0]) && int_to_i64(args[0], &whole)) { *out = (time_t)whole; return true; }
     double secs;
     if (!seconds_arg(vm, args[0], &secs)) return false;
     if (isnan(secs)) { exc_raise(vm, E_ValueError, "Invalid value NaN (not a number)"); return false; }
-    if (fabs(secs) > 1e17) { exc_raise(vm, E_OverflowError, "timestamp out of range for platform time_t"); return false; }
+    /* beyond time_t; a time_t whose year the C library cannot represent
+     * fails later, in localtime/gmtime, with OSError(EOVERFLOW) */
+    if (fabs(secs) >= 9223372036854775808.0) { exc_raise(vm, E_OverflowError, "timestamp out of range for platform time_t"); return false; }
     *out = (time_t)(secs < 0 ? ceil(secs) : floor(secs));
     return true;
 }
@@ -131,8 +236,9 @@ static Value convert(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *n
     time_t t;
     if (!when_arg(vm, args, nargs, &t)) return ERR;
     struct tm tm;
+    errno = 0;
     if (!(local ? localtime_r(&t, &tm) : gmtime_r(&t, &tm)))
-        return exc_raise(vm, E_OverflowError, "timestamp out of range for platform time_t");
+        return procargs_oserror(vm, errno ? errno : EINVAL, UNDEF, UNDEF);
     return struct_time_new(vm, &tm);
 }
 
@@ -211,20 +317,38 @@ static Value t_mktime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return float_val((double)t);
 }
 
+/* The field checks strftime and asctime make before indexing tables by
+ * the fields; a 0 month, day of month or day of year stands for the first
+ * one, as CPython allows. */
+static bool tm_range_error(VM *vm, const char *what) {
+    exc_raise(vm, E_ValueError, "%s out of range", what);
+    return false;
+}
+
+static bool check_tm(VM *vm, struct tm *tm) {
+    if (tm->tm_mon == -1) tm->tm_mon = 0;
+    if (tm->tm_mon < 0 || tm->tm_mon > 11) return tm_range_error(vm, "month");
+    if (tm->tm_mday == 0) tm->tm_mday = 1;
+    if (tm->tm_mday < 0 || tm->tm_mday > 31) return tm_range_error(vm, "day of month");
+    if (tm->tm_hour < 0 || tm->tm_hour > 23) return tm_range_error(vm, "hour");
+    if (tm->tm_min < 0 || tm->tm_min > 59) return tm_range_error(vm, "minute");
+    if (tm->tm_sec < 0 || tm->tm_sec > 61) return tm_range_error(vm, "seconds");
+    if (tm->tm_wday < 0) return tm_range_error(vm, "day of week");
+    if (tm->tm_yday == -1) tm->tm_yday = 0;
+    if (tm->tm_yday < 0 || tm->tm_yday > 365) return tm_range_error(vm, "day of year");
+    return true;
+}
+
 static Value t_strftime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "strftime", nargs, kw, 1, 2)) return ERR;
     if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "strftime() argument 1 must be str, not %A", args[0]);
     struct tm tm;
-    if (!tm_or_now(vm, args, nargs, 1, "strftime", &tm)) return ERR;
-    if (tm.tm_mon < 0 || tm.tm_mon > 11) return exc_raise(vm, E_ValueError, "month out of range");
-    if (tm.tm_mday < 0 || tm.tm_mday > 31) return exc_raise(vm, E_ValueError, "day of month out of range");
-    if (tm.tm_hour < 0 || tm.tm_hour > 23) return exc_raise(vm, E_ValueError, "hour out of range");
-    if (tm.tm_min < 0 || tm.tm_min > 59) return exc_raise(vm, E_ValueError, "minute out of range");
-    if (tm.tm_sec < 0 || tm.tm_sec > 61) return exc_raise(vm, E_ValueError, "seconds out of range");
-    if (tm.tm_wday < 0) tm.tm_wday += 7;
-    if (tm.tm_yday < -1 || tm.tm_yday > 365) return exc_raise(vm, E_ValueError, "day of year out of range");
-    if (tm.tm_yday < 0) tm.tm_yday = 0;
+    if (!tm_or_now(vm, args, nargs, 1, "strftime", &tm) || !check_tm(vm, &tm)) return ERR;
+    /* glibc's %Z reads tm_isdst as an index: keep it within -1..1 */
+    if (tm.tm_isdst < -1) tm.tm_isdst = -1;
+    else if (tm.tm_isdst > 1) tm.tm_isdst = 1;
     const ObjStr *fmt = AS(ObjStr, args[0]);
+    if (strlen(fmt->data) != (size_t)fmt->len) return exc_raise(vm, E_ValueError, "embedded null character");
     if (fmt->len == 0) return obj_val(vm->empty_str);
     /* strftime's 0 is both "too small" and "empty result": grow up to a bound. */
     for (size_t cap = 256 + (size_t)fmt->len * 4; cap <= (size_t)fmt->len * 256 + 4096; cap *= 4) {
@@ -245,16 +369,17 @@ static Value format_asctime(VM *vm, const struct tm *tm) {
     static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
     static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    if (tm->tm_mon < 0 || tm->tm_mon > 11) return exc_raise(vm, E_ValueError, "month out of range");
     char buf[96];
-    snprintf(buf, sizeof buf, "%s %s%3d %.2d:%.2d:%.2d %lld", days[((tm->tm_wday % 7) + 7) % 7],
+    snprintf(buf, sizeof buf, "%s %s%3d %.2d:%.2d:%.2d %lld", days[tm->tm_wday],
              months[tm->tm_mon], tm->tm_mday, tm->tm_hour, tm->tm_min, tm->tm_sec, (long long)tm->tm_year + 1900);
     return str_from_cstr(vm, buf);
 }
 
 static Value t_asctime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     struct tm tm;
-    if (!args_check(vm, "asctime", nargs, kw, 0, 1) || !tm_or_now(vm, args, nargs, 0, "asctime", &tm)) return ERR;
+    if (!args_check(vm, "asctime", nargs, kw, 0, 1) || !tm_or_now(vm, args, nargs, 0, "asctime", &tm) ||
+        !check_tm(vm, &tm))
+        return ERR;
     return format_asctime(vm, &tm);
 }
 
@@ -263,7 +388,8 @@ static Value t_ctime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     time_t t;
     struct tm tm;
     if (!when_arg(vm, args, nargs, &t)) return ERR;
-    if (!localtime_r(&t, &tm)) return exc_raise(vm, E_OverflowError, "timestamp out of range for platform time_t");
+    errno = 0;
+    if (!localtime_r(&t, &tm)) return procargs_oserror(vm, errno ? errno : EINVAL, UNDEF, UNDEF);
     return format_asctime(vm, &tm);
 }
 
@@ -321,6 +447,10 @@ static const struct { const char *name; NativeFn fn; } functions[] = {
     {"time", t_time}, {"time_ns", t_time_ns}, {"monotonic", t_monotonic}, {"monotonic_ns", t_monotonic_ns},
     {"perf_counter", t_perf_counter}, {"perf_counter_ns", t_perf_counter_ns},
     {"process_time", t_process_time}, {"process_time_ns", t_process_time_ns},
+    {"thread_time", t_thread_time}, {"thread_time_ns", t_thread_time_ns},
+    {"clock_gettime", t_clock_gettime}, {"clock_gettime_ns", t_clock_gettime_ns}, {"clock_getres", t_clock_getres},
+    {"clock_settime", t_clock_settime}, {"clock_settime_ns", t_clock_settime_ns},
+    {"pthread_getcpuclockid", t_pthread_getcpuclockid}, {"get_clock_info", t_get_clock_info},
     {"sleep", t_sleep}, {"gmtime", t_gmtime}, {"localtime", t_localtime}, {"mktime", t_mktime},
     {"strftime", t_strftime}, {"asctime", t_asctime}, {"ctime", t_ctime}, {"tzset", t_tzset},
     {"__getattr__", t_getattr},
@@ -330,5 +460,16 @@ bool mod_time_init(VM *vm, ObjModule *m) {
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         if (!module_add_native(vm, m, functions[i].name, functions[i].fn)) return false;
     }
-    return publish_zone(vm, m);
+    /* struct_time's items with tm_zone and tm_gmtoff (programs test it to
+     * know whether those two are there) */
+    static const struct { const char *name; int id; } ids[] = {
+        {"CLOCK_REALTIME", CLOCK_REALTIME}, {"CLOCK_MONOTONIC", CLOCK_MONOTONIC},
+        {"CLOCK_MONOTONIC_RAW", CLOCK_MONOTONIC_RAW}, {"CLOCK_PROCESS_CPUTIME_ID", CLOCK_PROCESS_CPUTIME_ID},
+        {"CLOCK_THREAD_CPUTIME_ID", CLOCK_THREAD_CPUTIME_ID}, {"CLOCK_BOOTTIME", CLOCK_BOOTTIME},
+        {"CLOCK_TAI", CLOCK_TAI},
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        if (!module_add_value(vm, m, ids[i].name, int_val(ids[i].id))) return false;
+    }
+    return module_add_value(vm, m, "_STRUCT_TM_ITEMS", int_val(11)) && publish_zone(vm, m);
 }

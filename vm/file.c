@@ -38,6 +38,7 @@
 #include "func.h"
 #include "gc.h"
 #include "gil.h"
+#include "import.h"
 #include "num.h"
 #include "ops.h"
 #include "str.h"
@@ -789,6 +790,15 @@ static bool str_or_none(VM *vm, Value v, const char *name, Value *out) {
     return false;
 }
 
+/* Whether codecs has `enc` as one of its single-byte code pages (the
+ * rarer ones, checked after the names below): 1, 0, or -1 after raising. */
+static int codecs_single_byte(VM *vm, Value enc) {
+    Value m = import_module(vm, "codecs");
+    Value fn = m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, "_single_byte"));
+    Value r = fn == ERR ? ERR : op_call1(vm, fn, enc);
+    return r == ERR ? -1 : r == TRUE_VAL;
+}
+
 static bool single_byte_codec(const char *enc) {
     char norm[32];
     size_t n = 0;
@@ -941,10 +951,11 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             return ERR;
         /* Files decode chunk by chunk, which only the VM's own codecs and
            the one-byte ones (any chunk boundary will do) allow. */
-        if (!bytes_native_codec(AS(ObjStr, encoding)->data) && !single_byte_codec(AS(ObjStr, encoding)->data))
-            return exc_raise(vm, E_NotImplementedError, "open() with encoding '%s': use codecs.open()",
-                             AS(ObjStr, encoding)->data);
-        if (single_byte_codec(AS(ObjStr, encoding)->data)) flags |= F_SINGLEBYTE;
+        int single = single_byte_codec(AS(ObjStr, encoding)->data);
+        if (!single && !bytes_native_codec(AS(ObjStr, encoding)->data) && (single = codecs_single_byte(vm, encoding)) <= 0)
+            return single < 0 ? ERR : exc_raise(vm, E_NotImplementedError, "open() with encoding '%s': use codecs.open()",
+                                                AS(ObjStr, encoding)->data);
+        if (single) flags |= F_SINGLEBYTE;
     }
 
     const char *cname = !binary ? "TextIOWrapper" : (m.flags & F_READ) && (m.flags & F_WRITE) ? "BufferedRandom"

@@ -31,7 +31,7 @@ static bool subclassable(TypeId t) {
     switch (t) {
     case T_OBJECT: case T_INT: case T_FLOAT: case T_COMPLEX: case T_STR: case T_BYTES: case T_BYTEARRAY: case T_LIST:
     case T_TUPLE: case T_DICT: case T_SET: case T_FROZENSET: case T_PROPERTY: case T_TYPE:
-    case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED:
+    case T_STATICMETHOD: case T_CLASSMETHOD: case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED:
         return true;
     default:
         return false;
@@ -54,6 +54,7 @@ static ObjKind instance_kind(TypeId t) {
     case T_DICT: return OBJ_DICT;
     case T_SET: case T_FROZENSET: return OBJ_SET;
     case T_PROPERTY: return OBJ_PROPERTY;
+    case T_STATICMETHOD: case T_CLASSMETHOD: return OBJ_WRAPPER;
     case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED: return OBJ_ITER;
     default: return OBJ_KIND_COUNT;
     }
@@ -855,12 +856,53 @@ static Value dict_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(d);
 }
 
+/* staticmethod(f), classmethod(f), or a subclass of either (args[0]):
+ * a subclass's __init__ may take other arguments, so, as CPython's generic
+ * __new__, the subclass's call takes any and the wrapper's __init__ (the
+ * subclass's super().__init__(f)) sets the callable. */
+static bool wrapper_args(VM *vm, const char *name, int nargs, ObjTuple *kw) {
+    if (!args_no_kw(vm, name, kw)) return false;
+    if (nargs == 1) return true;
+    exc_raise(vm, E_TypeError, "%s expected 1 argument, got %d", name, nargs);
+    return false;
+}
+
+/* A subclass's instance shows its callable's names and doc from its own
+ * attribute dict, as CPython's wrappers copy them (the subclass's own
+ * __doc__ would hide them otherwise). */
+static bool wrapper_copy_names(VM *vm, ObjWrapper *w) {
+    if (!(w->obj.flags & OBJ_SUBTYPE)) return true;
+    static const NameId names[] = {N___module__, N___name__, N___qualname__, N___doc__};
+    ObjDict *d = gc_subtype_dict_make(vm, &w->obj);
+    if (!d) return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        Value v = op_getattr_opt(vm, w->v, vm_name(vm, names[i]));
+        if (v == ERR) return false;
+        if (v != UNDEF && dict_set_str(vm, d, vm_name(vm, names[i]), v) < 0) return false;
+    }
+    return true;
+}
+
+/* staticmethod(f), classmethod(f), or a subclass of either (args[0]):
+ * a subclass's __init__ may take other arguments, so, as CPython's generic
+ * __new__, the subclass's call takes any and the wrapper's __init__ (the
+ * subclass's super().__init__(f)) sets the callable. */
 static Value wrapper_new(VM *vm, Value *args, int nargs, ObjTuple *kw, TypeId t, const char *name) {
-    if (!args_check(vm, name, nargs - 1, kw, 1, 1)) return ERR;
-    ObjWrapper *w = gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[t]);
+    ObjClass *cls = vm->types[t];
+    if (is_kind(args[0], OBJ_CLASS) && AS(ObjClass, args[0]) != cls && class_is_subclass(AS(ObjClass, args[0]), cls))
+        cls = AS(ObjClass, args[0]);
+    else if (!wrapper_args(vm, name, nargs - 1, kw))
+        return ERR;
+    ObjWrapper *w = gc_new_instance(vm, sizeof(ObjWrapper), OBJ_WRAPPER, cls);
     if (!w) return ERR;
-    w->v = args[1];
+    w->v = nargs > 1 ? args[1] : NONE_VAL;
     return obj_val(w);
+}
+
+static Value wrapper_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!wrapper_args(vm, op_is_classmethod(vm, args[0]) ? "classmethod" : "staticmethod", nargs - 1, kw)) return ERR;
+    AS(ObjWrapper, args[0])->v = args[1];
+    return wrapper_copy_names(vm, AS(ObjWrapper, args[0])) ? NONE_VAL : ERR;
 }
 
 static Value staticmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -877,7 +919,7 @@ static Value wrapper_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value inner = op_repr(vm, AS(ObjWrapper, args[0])->v);
     if (inner == ERR) return ERR;
     StrBuf b = SB_INIT;
-    sb_addf(&b, "<%s(%s)>", as_obj(args[0])->cls == vm->types[T_STATICMETHOD] ? "staticmethod" : "classmethod",
+    sb_addf(&b, "<%s(%s)>", op_is_classmethod(vm, args[0]) ? "classmethod" : "staticmethod",
             AS(ObjStr, inner)->data);
     return str_from_buf(vm, &b);
 }
@@ -893,25 +935,38 @@ static Value method_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return m;
 }
 
-/* A property of class cls (property or a subclass). */
+/* A property of class cls (property or a subclass). Without a doc it
+ * takes its getter's, and remembers that (PROP_GETTER_DOC) so that copies
+ * with a new getter take the new one's. A subclass's instance keeps its
+ * doc in its attribute dict, as CPython, since the subclass's own __doc__
+ * would hide it otherwise; a slotted subclass without room for it drops
+ * an explicit doc silently but refuses a getter's (CPython's historical
+ * behaviour). */
 static Value property_make(VM *vm, ObjClass *cls, Value fget, Value fset, Value fdel, Value doc) {
     ObjProperty *p = gc_new_instance(vm, sizeof(ObjProperty), OBJ_PROPERTY, cls);
     if (!p) return ERR;
     p->fget = fget;
     p->fset = fset;
     p->fdel = fdel;
+    p->name = NONE_VAL;
+    p->doc = NONE_VAL;
     if (doc == NONE_VAL && fget != NONE_VAL) {
         doc = op_getattr_opt(vm, fget, vm_name(vm, N___doc__));
         if (doc == UNDEF || doc == ERR) { vm->exc = UNDEF; doc = NONE_VAL; }
+        if (doc != NONE_VAL) p->obj.flags |= PROP_GETTER_DOC;
     }
-    p->doc = doc;
-    p->name = NONE_VAL;
-    if (p->obj.flags & OBJ_SUBTYPE) {
-        /* as CPython: else the subclass's own __doc__ (None) would hide it */
-        ObjDict *d = gc_subtype_dict_make(vm, &p->obj);
-        if (!d || dict_set_str(vm, d, vm_name(vm, N___doc__), doc) < 0) return ERR;
+    if (!(p->obj.flags & OBJ_SUBTYPE)) {
+        p->doc = doc;
+        return obj_val(p);
     }
-    return obj_val(p);
+    if (!vm_push_root(vm, obj_val(p))) return ERR;
+    int r = op_setattr(vm, obj_val(p), vm_name(vm, N___doc__), doc);
+    vm_pop_roots(vm, 1);
+    if (r < 0 && !(p->obj.flags & PROP_GETTER_DOC) && exc_is(vm, vm->exc, E_AttributeError)) {
+        vm->exc = UNDEF;
+        r = 0;
+    }
+    return r < 0 ? ERR : obj_val(p);
 }
 
 static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -928,15 +983,24 @@ static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return property_make(vm, cls, v[0], v[1], v[2], v[3]);
 }
 
-/* The copies getter(), setter() and deleter() make keep the name. */
-static Value property_named(Value copy, Value name) {
-    if (copy != ERR) AS(ObjProperty, copy)->name = name;
+/* getter(), setter() and deleter(): a copy made by calling the property's
+ * class (a subclass's __init__ runs), with the doc given explicitly unless
+ * it came from the getter, and the name kept. A subclass's instance keeps
+ * no doc of its own (p->doc is None), so its copies lose an explicit one,
+ * as in CPython. */
+static Value property_copy(VM *vm, ObjProperty *p, Value fget, Value fset, Value fdel) {
+    Value doc = (p->obj.flags & PROP_GETTER_DOC) && fget != NONE_VAL ? NONE_VAL : p->doc;
+    Value copy = op_call(vm, obj_val(p->obj.cls), (Value[]){fget, fset, fdel, doc}, 4, NULL);
+    if (copy == ERR) return ERR;
+    if (is_kind(copy, OBJ_PROPERTY)) AS(ObjProperty, copy)->name = p->name;
     return copy;
 }
 
 /* property.__set_name__(owner, name): the name its error messages give. */
 static Value property_set_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__set_name__", nargs - 1, kw, 2, 2)) return ERR;
+    if (!args_no_kw(vm, "__set_name__", kw)) return ERR;
+    if (nargs != 3)
+        return exc_raise(vm, E_TypeError, "__set_name__() takes 2 positional arguments but %d were given", nargs - 1);
     AS(ObjProperty, args[0])->name = args[2];
     return NONE_VAL;
 }
@@ -944,19 +1008,19 @@ static Value property_set_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value property_getter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "getter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_named(property_make(vm, p->obj.cls, args[1], p->fset, p->fdel, NONE_VAL), p->name);
+    return property_copy(vm, p, args[1], p->fset, p->fdel);
 }
 
 static Value property_setter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "setter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_named(property_make(vm, p->obj.cls, p->fget, args[1], p->fdel, p->doc), p->name);
+    return property_copy(vm, p, p->fget, args[1], p->fdel);
 }
 
 static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "deleter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_named(property_make(vm, p->obj.cls, p->fget, p->fset, args[1], p->doc), p->name);
+    return property_copy(vm, p, p->fget, p->fset, args[1]);
 }
 
 /* ---- registration -------------------------------------------------------- */
@@ -1008,6 +1072,8 @@ bool builtins_init(VM *vm) {
            add_ctor(vm, T_STATICMETHOD, staticmethod_new) && add_ctor(vm, T_CLASSMETHOD, classmethod_new) &&
            class_add_native(vm, vm->types[T_STATICMETHOD], "__repr__", wrapper_repr) &&
            class_add_native(vm, vm->types[T_CLASSMETHOD], "__repr__", wrapper_repr) &&
+           class_add_native(vm, vm->types[T_STATICMETHOD], "__init__", wrapper_init) &&
+           class_add_native(vm, vm->types[T_CLASSMETHOD], "__init__", wrapper_init) &&
            add_ctor(vm, T_METHOD, method_new) && add_ctor(vm, T_MODULE, module_ctor) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
            class_add_native(vm, prop, "__set_name__", property_set_name) &&

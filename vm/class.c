@@ -180,7 +180,7 @@ static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
 static bool subtype_layout(uint8_t k) {
     switch ((ObjKind)k) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT: case OBJ_SET:
-    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY: case OBJ_ITER:
+    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY: case OBJ_ITER: case OBJ_WRAPPER:
         return true;
     default:
         return false;
@@ -1010,8 +1010,8 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     }
     Value v = class_lookup(cls, name);
     if (v != UNDEF) {
-        if (is_kind(v, OBJ_WRAPPER)) {
-            if (as_obj(v)->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, obj_val(cls), AS(ObjWrapper, v)->v);
+        if (op_plain_wrapper(vm, v)) {
+            if (op_is_classmethod(vm, v)) return op_classmethod_bind(vm, obj_val(cls), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
         }
         if (is_kind(v, OBJ_PROPERTY) && is_class_property(v)) return obj_val(meta);     /* C.__class__ */
@@ -1368,7 +1368,7 @@ static bool init_subclass(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) 
     Value fn = UNDEF;
     for (int64_t i = 1; i < mro->len && fn == UNDEF; i++)
         fn = dict_get_str(AS(ObjClass, mro->items[i])->dict, vm_name(vm, N___init_subclass__));
-    if (is_kind(fn, OBJ_WRAPPER) && as_obj(fn)->cls == vm->types[T_CLASSMETHOD]) fn = AS(ObjWrapper, fn)->v;
+    if (is_kind(fn, OBJ_WRAPPER) && op_is_classmethod(vm, fn)) fn = AS(ObjWrapper, fn)->v;
     if (fn == UNDEF || is_kind(fn, OBJ_NATIVE)) {
         /* object.__init_subclass__ takes nothing. */
         if (nkw == 0) return true;
@@ -1628,7 +1628,7 @@ static Value descr_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "__get__(None, None) is invalid");
     if (is_kind(self, OBJ_WRAPPER)) {
         Value fn = AS(ObjWrapper, self)->v;
-        if (as_obj(self)->cls == vm->types[T_STATICMETHOD]) return fn;
+        if (!op_is_classmethod(vm, self)) return fn;
         return op_classmethod_bind(vm, type != NONE_VAL ? type : obj_val(type_of(vm, obj)), fn);
     }
     if (obj == NONE_VAL) return self;
@@ -1772,8 +1772,8 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
         ObjClass *c = AS(ObjClass, mro->items[i]);
         Value v = dict_get_str(c->dict, name);
         if (v == UNDEF) continue;
-        if (is_kind(v, OBJ_WRAPPER)) {
-            if (as_obj(v)->cls == vm->types[T_CLASSMETHOD])
+        if (op_plain_wrapper(vm, v)) {
+            if (op_is_classmethod(vm, v))
                 return op_classmethod_bind(vm, obj_is_class ? obj : obj_val(oc), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
         }

@@ -117,7 +117,7 @@ static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs
     argv[0] = obj;
     for (int i = 0; i < nargs; i++) argv[i + 1] = args[i];
     if (is_kind(m, OBJ_WRAPPER)) {
-        if (as_obj(m)->cls == vm->types[T_STATICMETHOD]) return op_call(vm, AS(ObjWrapper, m)->v, args, nargs, NULL);
+        if (!op_is_classmethod(vm, m)) return op_call(vm, AS(ObjWrapper, m)->v, args, nargs, NULL);
         argv[0] = obj_val(type_of(vm, obj));
         return op_call(vm, AS(ObjWrapper, m)->v, argv, nargs + 1, NULL);
     }
@@ -976,6 +976,15 @@ Value op_property_missing(VM *vm, Value prop, ObjClass *cls, const char *what) {
     return exc_raise(vm, E_AttributeError, "property of '%s' object has no %s", cls->qualname->data, what);
 }
 
+bool op_is_classmethod(VM *vm, Value w) {
+    ObjClass *c = as_obj(w)->cls;
+    return c == vm->types[T_CLASSMETHOD] || (c != vm->types[T_STATICMETHOD] && class_is_subclass(c, vm->types[T_CLASSMETHOD]));
+}
+
+bool op_plain_wrapper(VM *vm, Value v) {
+    return is_kind(v, OBJ_WRAPPER) && op_override(vm, v, N___get__) == UNDEF;
+}
+
 /* A classmethod binds its function to the class; when it wraps another
  * descriptor (a property, a staticmethod, an object with __get__), CPython
  * 3.12 still chains to that one's __get__(cls, cls) instead, so that
@@ -983,7 +992,7 @@ Value op_property_missing(VM *vm, Value prop, ObjClass *cls, const char *what) {
 Value op_classmethod_bind(VM *vm, Value cls, Value fn) {
     if (is_kind(fn, OBJ_PROPERTY)) return op_bind_attr(vm, cls, fn);
     if (is_kind(fn, OBJ_WRAPPER)) {
-        if (as_obj(fn)->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, cls, AS(ObjWrapper, fn)->v);
+        if (op_is_classmethod(vm, fn)) return op_classmethod_bind(vm, cls, AS(ObjWrapper, fn)->v);
         return AS(ObjWrapper, fn)->v;
     }
     if (is_kind(fn, OBJ_INSTANCE) || (is_obj(fn) && (as_obj(fn)->flags & OBJ_SUBTYPE))) {
@@ -1004,8 +1013,8 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
             if (g == NONE_VAL || g == UNDEF) return op_property_missing(vm, attr, type_of(vm, obj), "getter");
             return op_call1(vm, g, obj);
         }
-        if (a->kind == OBJ_WRAPPER) {
-            if (a->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
+        if (a->kind == OBJ_WRAPPER && !((a->flags & OBJ_SUBTYPE) && sub_override(vm, a, N___get__) != UNDEF)) {
+            if (op_is_classmethod(vm, attr)) return op_classmethod_bind(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
             return ((ObjWrapper *)a)->v;
         }
         if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE)) {
@@ -2174,10 +2183,13 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
     }
     case OBJ_CLASS: return class_call(vm, (ObjClass *)o, args, nargs, kwnames);
     case OBJ_WRAPPER:
-        /* staticmethod is callable since 3.10; classmethod is not. */
-        if (!class_is_subclass(o->cls, vm->types[T_CLASSMETHOD]))
-            return op_call(vm, ((ObjWrapper *)o)->v, args, nargs, kwnames);
-        return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
+        /* staticmethod is callable since 3.10; classmethod is not; a
+         * subclass's __call__ is called as any other's */
+        if (op_override(vm, callable, N___call__) == UNDEF) {
+            if (!op_is_classmethod(vm, callable)) return op_call(vm, ((ObjWrapper *)o)->v, args, nargs, kwnames);
+            return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
+        }
+        /* fall through */
     default: {
         Value m = op_special(vm, callable, N___call__);
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);

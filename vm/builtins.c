@@ -425,7 +425,7 @@ static Value b_globals(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* locals(): a snapshot of the calling frame's variables. */
 Value builtins_frame_locals(VM *vm, Frame *f) {
     if (!f) return obj_val(vm->main_module->dict);
-    if (f->locals) return obj_val(f->locals);
+    if (f->locals) return class_namespace_mapping(vm, obj_val(f->locals));
     if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
     return builtins_slots_locals(vm, f->code, f->slots);
 }
@@ -478,7 +478,15 @@ static Value b_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!s) return ERR;
     if (nargs == 0) {
         Value l = builtins_frame_locals(vm, vm->fiber->frame);
-        if (l == ERR || add_keys(vm, s, AS(ObjDict, l)) < 0) return ERR;
+        if (l == ERR) return ERR;
+        if (!is_plain_kind(l, OBJ_DICT)) {
+            /* eval's or a class body's mapping: its keys(), sorted */
+            Value keys = op_call_method(vm, l, str_intern_cstr(vm, "keys"), NULL, 0);
+            ObjList *names = keys == ERR ? NULL : op_to_list(vm, keys);
+            if (!names || list_sort(vm, names, UNDEF, false) < 0) return ERR;
+            return obj_val(names);
+        }
+        if (add_keys(vm, s, AS(ObjDict, l)) < 0) return ERR;
     } else {
         /* type(o).__dir__(o), sorted */
         ObjStr *dn = str_intern_cstr(vm, "__dir__");

@@ -395,6 +395,13 @@ static Value nsproxy_contains(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return r < 0 ? ERR : bool_val(r);
 }
 
+Value class_namespace_mapping(VM *vm, Value ns) {
+    if (!is_obj(ns) || as_obj(ns)->cls != vm->types[T_NS_PROXY]) return ns;
+    Value t = proxy_target(vm, ns);
+    if (t == ERR) vm->exc = UNDEF;
+    return t == ERR ? ns : t;
+}
+
 Value class_namespace_proxy(VM *vm, Value mapping) {
     ObjDict *p = gc_new_instance(vm, sizeof(ObjDict), OBJ_DICT, vm->types[T_NS_PROXY]);
     ObjDict *a = p ? gc_subtype_dict_make(vm, &p->obj) : NULL;

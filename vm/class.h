@@ -89,6 +89,8 @@ void mappingproxy_init(VM *vm);
 /* What a class body runs in when __prepare__ returned a mapping that is
  * not a dict: a dict-layout object whose item access goes to `mapping`. */
 Value class_namespace_proxy(VM *vm, Value mapping);
+/* The mapping behind a namespace_proxy; any other namespace as it is. */
+Value class_namespace_mapping(VM *vm, Value ns);
 /* __name__, __qualname__, __objclass__ and __doc__ of a member descriptor
  * (the class attribute of a name in __slots__); UNDEF for other names. */
 Value class_member_attr(VM *vm, Value descr, ObjStr *name);

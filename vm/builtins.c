@@ -31,7 +31,7 @@ static bool subclassable(TypeId t) {
     switch (t) {
     case T_OBJECT: case T_INT: case T_FLOAT: case T_COMPLEX: case T_STR: case T_BYTES: case T_BYTEARRAY: case T_LIST:
     case T_TUPLE: case T_DICT: case T_SET: case T_FROZENSET: case T_PROPERTY: case T_TYPE:
-    case T_STATICMETHOD: case T_CLASSMETHOD: case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED:
+    case T_STATICMETHOD: case T_CLASSMETHOD: case T_MODULE: case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED:
         return true;
     default:
         return false;
@@ -55,6 +55,7 @@ static ObjKind instance_kind(TypeId t) {
     case T_SET: case T_FROZENSET: return OBJ_SET;
     case T_PROPERTY: return OBJ_PROPERTY;
     case T_STATICMETHOD: case T_CLASSMETHOD: return OBJ_WRAPPER;
+    case T_MODULE: return OBJ_MODULE;
     case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED: return OBJ_ITER;
     default: return OBJ_KIND_COUNT;
     }
@@ -1082,7 +1083,7 @@ bool builtins_init(VM *vm) {
            class_add_native(vm, vm->types[T_CLASSMETHOD], "__repr__", wrapper_repr) &&
            class_add_native(vm, vm->types[T_STATICMETHOD], "__init__", wrapper_init) &&
            class_add_native(vm, vm->types[T_CLASSMETHOD], "__init__", wrapper_init) &&
-           add_ctor(vm, T_METHOD, method_new) && add_ctor(vm, T_MODULE, module_ctor) &&
+           add_ctor(vm, T_METHOD, method_new) && add_ctor(vm, T_MODULE, module_ctor) && class_add_native(vm, vm->types[T_MODULE], "__init__", module_init) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
            class_add_native(vm, prop, "__set_name__", property_set_name) &&
            class_add_native(vm, prop, "setter", property_setter) &&

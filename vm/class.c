@@ -180,7 +180,7 @@ static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
 static bool subtype_layout(uint8_t k) {
     switch ((ObjKind)k) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT: case OBJ_SET:
-    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY: case OBJ_ITER: case OBJ_WRAPPER:
+    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY: case OBJ_ITER: case OBJ_WRAPPER: case OBJ_MODULE:
         return true;
     default:
         return false;
@@ -514,7 +514,8 @@ static bool inherits_entry(VM *vm, ObjClass *c, NameId name) {
  * take no weak references of their own (CPython's variable-size types and
  * sets keep theirs elsewhere). */
 static bool class_getsets(VM *vm, ObjClass *c, int own_slots) {
-    if (c->instance_kind == OBJ_CLASS) return true;
+    /* (a ModuleType subclass's instances have the module's own dict) */
+    if (c->instance_kind == OBJ_CLASS || c->instance_kind == OBJ_MODULE) return true;
     if ((!own_slots || (own_slots & SLOT_DICT)) && !(c->obj.flags & CLASS_SLOTS) && !inherits_entry(vm, c, N___dict__) &&
         !getset_add(vm, c, N___dict__))
         return false;
@@ -1315,6 +1316,11 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         Value d = op_getattr_opt(vm, o, vm_name(vm, N___dict__));
         if (d == ERR) ok = false;
         else if (is_dict(d)) ok = dir_add(vm, l, seen, AS(ObjDict, d));
+        else if (is_kind(o, OBJ_MODULE)) {
+            /* a ModuleType subclass may hide its dict */
+            exc_raise(vm, E_TypeError, "<module>.__dict__ is not a dictionary");
+            ok = false;
+        }
     }
     if (ok && !is_kind(o, OBJ_MODULE)) {
         ObjTuple *mro = (is_kind(o, OBJ_CLASS) ? AS(ObjClass, o) : type_of(vm, o))->mro;

@@ -1031,6 +1031,7 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
 static ObjDict *obj_dict(VM *vm, Value v) {
     if (!is_obj(v)) return NULL;
     Obj *o = as_obj(v);
+    if (o->kind == OBJ_MODULE) return ((ObjModule *)o)->dict;    /* a ModuleType subclass's too */
     if (o->flags & OBJ_SUBTYPE) return gc_subtype_dict(vm, o);
     switch ((ObjKind)o->kind) {
     case OBJ_INSTANCE: case OBJ_EXC: return ((ObjInstance *)o)->dict;
@@ -1282,6 +1283,13 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     return UNDEF;
 }
 
+/* Whether a missing attribute of obj goes to a module's own __getattr__
+ * (PEP 562), called with the name alone: a module's, unless its class
+ * (a ModuleType subclass) defines the method. */
+static bool module_own_hook(Value obj) {
+    return is_kind(obj, OBJ_MODULE) && !(as_obj(obj)->cls->obj.flags & CLASS_HAS_GETATTR);
+}
+
 /* What is asked for a name the lookup did not find: the class's __getattr__,
  * or a module's own (PEP 562). UNDEF if neither. */
 static Value getattr_hook(VM *vm, Value obj) {
@@ -1292,7 +1300,7 @@ static Value getattr_hook(VM *vm, Value obj) {
         if (meta == vm->types[T_TYPE] || !(meta->obj.flags & CLASS_HAS_GETATTR)) return UNDEF;
         return class_lookup(meta, vm_name(vm, N___getattr__));
     }
-    if (is_kind(obj, OBJ_MODULE)) return dict_get_str(AS(ObjModule, obj)->dict, vm_name(vm, N___getattr__));
+    if (module_own_hook(obj)) return dict_get_str(AS(ObjModule, obj)->dict, vm_name(vm, N___getattr__));
     if (!(type_of(vm, obj)->obj.flags & CLASS_HAS_GETATTR)) return UNDEF;
     return class_lookup(type_of(vm, obj), vm_name(vm, N___getattr__));
 }
@@ -1340,7 +1348,7 @@ Value op_getattr(VM *vm, Value obj, ObjStr *name) {
         vm->exc = UNDEF;
     }
     if (ga == UNDEF) return attr_error(vm, obj, name);
-    if (is_kind(obj, OBJ_MODULE)) return hook_result(vm, op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL), obj, name);
+    if (module_own_hook(obj)) return hook_result(vm, op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL), obj, name);
     Value argv[2] = {obj, obj_val(name)};
     return hook_result(vm, op_call(vm, ga, argv, 2, NULL), obj, name);
 }
@@ -1434,6 +1442,19 @@ static int set_class(VM *vm, Value obj, Value v) {
         return -1;
     }
     ObjClass *to = AS(ObjClass, v);
+    if (is_kind(obj, OBJ_MODULE) && to->instance_kind == OBJ_MODULE) {
+        /* a module may become an instance of a ModuleType subclass (the
+         * idiom for module properties) and back: they share its layout */
+        if ((to->obj.flags | cls->obj.flags) & CLASS_SLOTS) {
+            exc_raise(vm, E_TypeError, "__class__ assignment: '%s' object layout differs from '%s'", to->name->data,
+                      cls->name->data);
+            return -1;
+        }
+        as_obj(obj)->cls = to;
+        if (to->obj.flags & CLASS_BUILTIN) as_obj(obj)->flags &= ~OBJ_SUBTYPE;
+        else as_obj(obj)->flags |= OBJ_SUBTYPE;
+        return 0;
+    }
     if ((to->obj.flags & CLASS_BUILTIN) || (cls->obj.flags & CLASS_BUILTIN)) {
         exc_raise(vm, E_TypeError, "__class__ assignment only supported for mutable types or ModuleType subclasses");
         return -1;
@@ -1493,7 +1514,10 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if ((cls->obj.flags & CLASS_SLOTS) && dict_get_str(cls->slots, name) == UNDEF)
         return no_dict_error(vm, obj, name, attr);
-    ObjDict *d = is_subtype(obj) ? subtype_dict(vm, as_obj(obj)) : is_user(obj) ? AS(ObjInstance, obj)->dict : NULL;
+    ObjDict *d = is_kind(obj, OBJ_MODULE) ? AS(ObjModule, obj)->dict
+                 : is_subtype(obj)        ? subtype_dict(vm, as_obj(obj))
+                 : is_user(obj)           ? AS(ObjInstance, obj)->dict
+                                          : NULL;
     if (!d) {
         if (is_subtype(obj)) return -1;
         return no_dict_error(vm, obj, name, attr);
@@ -1526,7 +1550,10 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         if (!f->dict && !(f->dict = dict_new(vm))) return -1;
         return dict_set_str(vm, f->dict, name, v);
     }
-    if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
+    if (is_kind(obj, OBJ_MODULE)) {
+        if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
+        return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
+    }
     if (is_kind(obj, OBJ_GEN)) {
         int r = gen_setattr(vm, AS(ObjGen, obj), name, v);
         if (r <= 0) return r;
@@ -2077,6 +2104,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
         sb_adds(b, "'>");
         return true;
     case OBJ_MODULE:
+        if (!layout && !by_layout(vm, o, N___repr__)) break;
         sb_addf(b, "<module '%s'>", ((ObjModule *)o)->name->data);
         return true;
     case OBJ_CODE:

@@ -683,6 +683,29 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
     return true;
 }
 
+/* The flags that say which hooks a class has along its MRO. */
+static void class_hook_flags(VM *vm, ObjClass *c) {
+    c->obj.flags &= (uint16_t)~(CLASS_HAS_GETATTR | CLASS_HAS_DEL | CLASS_HAS_GETATTRIBUTE);
+    if (class_lookup(c, vm_name(vm, N___getattr__)) != UNDEF) c->obj.flags |= CLASS_HAS_GETATTR;
+    if (class_lookup(c, vm_name(vm, N___del__)) != UNDEF) c->obj.flags |= CLASS_HAS_DEL;
+    Value ga = class_lookup(c, vm_name(vm, N___getattribute__));
+    if (ga != UNDEF && ga != dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, N___getattribute__)))
+        c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
+}
+
+bool class_set_mro(VM *vm, ObjClass *c) {
+    ObjList *mro = list_new(vm, 4);
+    if (!mro || !vm_push_root(vm, obj_val(mro))) return false;
+    bool ok = c3_merge(vm, c, c->bases, mro);
+    ObjTuple *t = ok ? tuple_from(vm, mro->items, mro->len) : NULL;
+    vm_pop_roots(vm, 1);
+    if (!t) return false;
+    c->mro = t;
+    class_hook_flags(vm, c);
+    class_changed(vm, c);
+    return true;
+}
+
 Value class_new(VM *vm, ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     return class_new_meta(vm, vm->types[T_TYPE], name, bases, ns);
 }
@@ -713,15 +736,11 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     c->obj.flags = CLASS_BASETYPE | (subtype_layout(kind) ? CLASS_SUBTYPE : 0) |
                    (meta != vm->types[T_TYPE] ? CLASS_CUSTOM_META : 0);
     Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
-    if (dict_get_str(ns, vm_name(vm, N___module__)) == UNDEF && caller && caller->globals) {
-        /* type(name, bases, ns) without __module__: the caller's module, first */
-        Value mod = dict_get_str(caller->globals, vm_name(vm, N___name__));
-        if (is_str(mod) && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) return ERR;
-    }
     int64_t pos = 0;
     Value k, v;
     while (dict_next(ns, &pos, &k, &v)) {
-        if (is_str(k) && str_eq(AS(ObjStr, k), vm_name(vm, N___qualname__)) && is_str(v)) {
+        if (is_str(k) && str_eq(AS(ObjStr, k), vm_name(vm, N___qualname__))) {
+            if (!is_str(v)) return exc_raise(vm, E_TypeError, "type __qualname__ must be a str, not %T", v);
             c->qualname = AS(ObjStr, v);
             continue;
         }
@@ -741,13 +760,15 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
         }
         if (dict_set(vm, c->dict, k, v) < 0) return ERR;
     }
+    if (dict_get_str(ns, vm_name(vm, N___module__)) == UNDEF && caller && caller->globals) {
+        /* type(name, bases, ns) without __module__: the caller's module,
+         * after the namespace's own entries (CPython's order) */
+        Value mod = dict_get_str(caller->globals, vm_name(vm, N___name__));
+        if (is_str(mod) && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) return ERR;
+    }
     Value mod = dict_get_str(c->dict, vm_name(vm, N___module__));
     c->module = mod == UNDEF ? UNDEF : mod;
-    if (class_lookup(c, vm_name(vm, N___getattr__)) != UNDEF) c->obj.flags |= CLASS_HAS_GETATTR;
-    if (class_lookup(c, vm_name(vm, N___del__)) != UNDEF) c->obj.flags |= CLASS_HAS_DEL;
-    Value ga = class_lookup(c, vm_name(vm, N___getattribute__));
-    if (ga != UNDEF && ga != dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, N___getattribute__)))
-        c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
+    class_hook_flags(vm, c);
     int own_slots = 0;
     if (!class_slots(vm, c, &own_slots) || !class_getsets(vm, c, own_slots)) return ERR;
     for (int64_t i = 0; i < bases->len; i++) {
@@ -1000,6 +1021,11 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
         if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
         if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+        if (!strcmp(name->data, "__type_params__")) {
+            /* the class's own (PEP 695), else none */
+            Value tp = cls == vm->types[T_TYPE] ? UNDEF : dict_get_str(cls->dict, name);
+            return tp != UNDEF ? tp : obj_val(vm->empty_tuple);
+        }
         if (str_eq(name, vm_name(vm, N___annotations__)) && !(cls->obj.flags & CLASS_BUILTIN) &&
             dict_get_str(cls->dict, name) == UNDEF)
             return class_new_annotations(vm, cls, name);
@@ -1071,13 +1097,13 @@ static int note_abstract(VM *vm, ObjClass *c, ObjStr *name, Value v) {
 }
 
 int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
+    int special = class_set_special(vm, c, name, v);
+    if (special <= 0) return special;
     if (c->obj.flags & CLASS_BUILTIN) {
         exc_raise(vm, E_TypeError, "cannot set '%s' attribute of immutable type '%s'", name->data, c->name->data);
         return -1;
     }
-    if (str_eq(name, vm_name(vm, N___name__)) && is_str(v)) c->name = AS(ObjStr, v);
-    else if (str_eq(name, vm_name(vm, N___qualname__)) && is_str(v)) c->qualname = AS(ObjStr, v);
-    else if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
+    if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
     if (str_eq(name, vm_name(vm, N___module__))) c->module = v;
     if (str_eq(name, vm_name(vm, N___getattr__))) c->obj.flags |= CLASS_HAS_GETATTR;
     if (str_eq(name, vm_name(vm, N___getattribute__))) c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
@@ -1088,6 +1114,8 @@ int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
 }
 
 int class_delattr(VM *vm, ObjClass *c, ObjStr *name) {
+    int special = class_set_special(vm, c, name, UNDEF);
+    if (special <= 0) return special;
     if (c->obj.flags & CLASS_BUILTIN) {
         exc_raise(vm, E_TypeError, "cannot delete '%s' attribute of immutable type '%s'", name->data, c->name->data);
         return -1;
@@ -1456,6 +1484,9 @@ static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "type.__new__() argument 1 must be str, not %A", args[1]);
     if (!is_tuple(args[2])) return exc_raise(vm, E_TypeError, "type.__new__() argument 2 must be tuple, not %A", args[2]);
     if (!is_dict(args[3])) return exc_raise(vm, E_TypeError, "type.__new__() argument 3 must be dict, not %A", args[3]);
+    if (!class_name_ok(vm, args[1])) return ERR;
+    Value doc = dict_get_str(AS(ObjDict, args[3]), vm_name(vm, N___doc__));
+    if (is_str(doc) && !class_utf8_ok(vm, doc)) return ERR;
     ObjTuple *bases = AS(ObjTuple, args[2]);
     /* (the metaclass first, as CPython: a base that is not a class is
      * usually a metaclass conflict) */

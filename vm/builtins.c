@@ -726,6 +726,8 @@ static Value subclass_number(VM *vm, Value v, NameId name) {
 }
 
 static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (args[0] == obj_val(vm->types[T_BOOL]))
+        return exc_raise(vm, E_TypeError, "int.__new__(bool) is not safe, use bool.__new__()");
     if (args[0] != obj_val(vm->types[T_INT])) return subtype_new(vm, T_INT, args, nargs, kw);
     static const char *const accepted[] = {"base", NULL};
     if (!args_kw_only(vm, "int", kw, accepted)) return ERR;
@@ -757,7 +759,10 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (r == UNDEF) r = number_from_special(vm, x, N___index__, "int");
     if (r == UNDEF) {
         Value t = op_getattr_opt(vm, x, str_intern_cstr(vm, "__trunc__"));
-        if (t != UNDEF && t != ERR) return op_call0(vm, t);
+        if (t != UNDEF && t != ERR) {
+            if (!exc_warn(vm, E_DeprecationWarning, "The delegation of int() to __trunc__ is deprecated.")) return ERR;
+            return op_call0(vm, t);
+        }
         return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", x);
     }
     return r;

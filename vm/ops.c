@@ -451,6 +451,12 @@ Value op_pos(VM *vm, Value a) {
 }
 
 Value op_invert(VM *vm, Value a) {
+    if (is_bool(a) && !exc_warn(vm, E_DeprecationWarning,
+                                "Bitwise inversion '~' on bool is deprecated. This returns the bitwise inversion of the "
+                                "underlying int object and is usually not what you expect from negating a bool. Use "
+                                "the 'not' operator for boolean negation or ~int(x) if you really want the bitwise "
+                                "inversion of the underlying int."))
+        return ERR;
     if (is_plain_intlike(a)) return int_invert(vm, a);
     Value r = call_special(vm, a, N___invert__, NULL, 0);
     if (r != UNDEF) return r;
@@ -715,11 +721,16 @@ int op_eq(VM *vm, Value a, Value b) {
 
 /* ---- truth, hashing, membership ---------------------------------------- */
 
+/* NotImplemented is true, with 3.12's DeprecationWarning. */
+static __attribute__((noinline, cold)) int notimpl_truthy(VM *vm) {
+    return exc_warn(vm, E_DeprecationWarning, "NotImplemented should not be used in a boolean context") ? 1 : -1;
+}
+
 static inline __attribute__((always_inline)) int truthy_of(VM *vm, Value v, bool layout) {
     switch (VTAG(v)) {
     case VTAG_BOOL: return as_bool(v);
     case VTAG_INT: return as_int(v) != 0;
-    case VTAG_CONST: return v != NONE_VAL;
+    case VTAG_CONST: return v == NOTIMPL_VAL ? notimpl_truthy(vm) : v != NONE_VAL;
     case VTAG_OBJ: break;
     default: return as_float(v) != 0.0;
     }

@@ -760,8 +760,11 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (r == UNDEF) {
         Value t = op_getattr_opt(vm, x, str_intern_cstr(vm, "__trunc__"));
         if (t != UNDEF && t != ERR) {
-            if (!exc_warn(vm, E_DeprecationWarning, "The delegation of int() to __trunc__ is deprecated.")) return ERR;
-            return op_call0(vm, t);
+            /* (the warning may run script code: t, a bound method, is held) */
+            if (!vm_push_root(vm, t)) return ERR;
+            bool ok = exc_warn(vm, E_DeprecationWarning, "The delegation of int() to __trunc__ is deprecated.");
+            vm_pop_roots(vm, 1);
+            return ok ? op_call0(vm, t) : ERR;
         }
         return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", x);
     }
@@ -964,17 +967,16 @@ static Value property_make(VM *vm, ObjClass *cls, Value fget, Value fset, Value 
     p->fdel = fdel;
     p->name = NONE_VAL;
     p->doc = NONE_VAL;
+    /* (reading the getter's doc or setting it may run script code) */
+    if (!vm_push_root(vm, obj_val(p))) return ERR;
     if (doc == NONE_VAL && fget != NONE_VAL) {
         doc = op_getattr_opt(vm, fget, vm_name(vm, N___doc__));
         if (doc == UNDEF || doc == ERR) { vm->exc = UNDEF; doc = NONE_VAL; }
         if (doc != NONE_VAL) p->obj.flags |= PROP_GETTER_DOC;
     }
-    if (!(p->obj.flags & OBJ_SUBTYPE)) {
-        p->doc = doc;
-        return obj_val(p);
-    }
-    if (!vm_push_root(vm, obj_val(p))) return ERR;
-    int r = op_setattr(vm, obj_val(p), vm_name(vm, N___doc__), doc);
+    int r = 0;
+    if (!(p->obj.flags & OBJ_SUBTYPE)) p->doc = doc;
+    else r = op_setattr(vm, obj_val(p), vm_name(vm, N___doc__), doc);
     vm_pop_roots(vm, 1);
     if (r < 0 && !(p->obj.flags & PROP_GETTER_DOC) && exc_is(vm, vm->exc, E_AttributeError)) {
         vm->exc = UNDEF;

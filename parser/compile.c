@@ -1332,6 +1332,12 @@ static void compile_expr(Compiler *c, Node *n) {
     }
     case E_UNARY:
         if (n->u.unary.op == OP_NOT && compile_negated_test(c, n->u.unary.operand)) break;
+        if (n->u.unary.op == OP_INVERT && (n->u.unary.operand->kind == E_TRUE || n->u.unary.operand->kind == E_FALSE)) {
+            /* CPython folds ~True and ~False at compile time, without
+             * the warning ~ on a bool value gives */
+            emit(c, OP_LOAD_CONST, add_const(c, int_val(n->u.unary.operand->kind == E_TRUE ? -2 : -1)));
+            break;
+        }
         compile_expr(c, n->u.unary.operand);
         emit(c, n->u.unary.op == OP_NOT ? OP_UNARY_NOT : n->u.unary.op == OP_NEG ? OP_UNARY_NEG
                 : n->u.unary.op == OP_POS ? OP_UNARY_POS : OP_UNARY_INVERT, 0);

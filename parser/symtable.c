@@ -787,6 +787,24 @@ static bool add_local(ST *st, Scope *s, ObjStr *name) {
     return true;
 }
 
+static bool is_cell_sym(const Symbol *sym) { return sym->kind == NAME_CELL; }
+static bool is_free_sym(const Symbol *sym) { return sym->kind == NAME_FREE || (sym->flags & SYM_FREE_CLASS); }
+
+static int sym_name_cmp(const void *a, const void *b) {
+    /* UTF-8 bytes compare as the code points they encode */
+    return strcmp((*(Symbol *const *)a)->name->data, (*(Symbol *const *)b)->name->data);
+}
+
+/* The symbols of s that `want` picks, sorted by name, into out; their count. */
+static int sorted_syms(Scope *s, Symbol **out, bool (*want)(const Symbol *)) {
+    int n = 0;
+    for (int i = 0; i < s->nsyms; i++) {
+        if (want(&s->syms[i])) out[n++] = &s->syms[i];
+    }
+    qsort(out, (size_t)n, sizeof *out, sym_name_cmp);
+    return n;
+}
+
 static void assign_slots(ST *st, Scope *s) {
     if (s->kind == SCOPE_FUNCTION) {
         /* Parameters first, in order (they were added to syms first). */
@@ -807,16 +825,20 @@ static void assign_slots(ST *st, Scope *s) {
     s->cells = ast_alloc(st->arena, (size_t)(ncells + nfrees + 1) * sizeof(ObjStr *));
     s->cell2arg = ast_alloc(st->arena, (size_t)(ncells + 1) * sizeof(int));
     if (!s->cells || !s->cell2arg) { st_nomem(st); return; }
-    for (int i = 0; i < s->nsyms; i++) {
-        Symbol *sym = &s->syms[i];
-        if (sym->kind != NAME_CELL) continue;
+    /* CPython orders co_cellvars and co_freevars by name, which shows in
+     * __closure__ and in the closure= that exec() takes. */
+    Symbol **order = ast_alloc(st->arena, (size_t)(s->nsyms + 1) * sizeof(Symbol *));
+    if (!order) { st_nomem(st); return; }
+    int n = sorted_syms(s, order, is_cell_sym);
+    for (int i = 0; i < n; i++) {
+        Symbol *sym = order[i];
         s->cell2arg[s->ncells] = (sym->flags & SYM_PARAM) ? sym->index : -1;
         sym->index = s->ncells;
         s->cells[s->ncells++] = sym->name;
     }
-    for (int i = 0; i < s->nsyms; i++) {
-        Symbol *sym = &s->syms[i];
-        if (sym->kind != NAME_FREE && !(sym->flags & SYM_FREE_CLASS)) continue;
+    n = sorted_syms(s, order, is_free_sym);
+    for (int i = 0; i < n; i++) {
+        Symbol *sym = order[i];
         sym->free_index = s->ncells + s->nfrees;
         if (sym->kind == NAME_FREE) sym->index = sym->free_index;
         s->cells[s->ncells + s->nfrees++] = sym->name;

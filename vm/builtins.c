@@ -31,7 +31,7 @@ static bool subclassable(TypeId t) {
     switch (t) {
     case T_OBJECT: case T_INT: case T_FLOAT: case T_COMPLEX: case T_STR: case T_BYTES: case T_BYTEARRAY: case T_LIST:
     case T_TUPLE: case T_DICT: case T_SET: case T_FROZENSET: case T_PROPERTY: case T_TYPE:
-    case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED:
+    case T_STATICMETHOD: case T_CLASSMETHOD: case T_MODULE: case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED:
         return true;
     default:
         return false;
@@ -54,6 +54,8 @@ static ObjKind instance_kind(TypeId t) {
     case T_DICT: return OBJ_DICT;
     case T_SET: case T_FROZENSET: return OBJ_SET;
     case T_PROPERTY: return OBJ_PROPERTY;
+    case T_STATICMETHOD: case T_CLASSMETHOD: return OBJ_WRAPPER;
+    case T_MODULE: return OBJ_MODULE;
     case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED: return OBJ_ITER;
     default: return OBJ_KIND_COUNT;
     }
@@ -424,7 +426,7 @@ static Value b_globals(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* locals(): a snapshot of the calling frame's variables. */
 Value builtins_frame_locals(VM *vm, Frame *f) {
     if (!f) return obj_val(vm->main_module->dict);
-    if (f->locals) return obj_val(f->locals);
+    if (f->locals) return class_namespace_mapping(vm, obj_val(f->locals));
     if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
     return builtins_slots_locals(vm, f->code, f->slots);
 }
@@ -477,7 +479,15 @@ static Value b_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!s) return ERR;
     if (nargs == 0) {
         Value l = builtins_frame_locals(vm, vm->fiber->frame);
-        if (l == ERR || add_keys(vm, s, AS(ObjDict, l)) < 0) return ERR;
+        if (l == ERR) return ERR;
+        if (!is_plain_kind(l, OBJ_DICT)) {
+            /* eval's or a class body's mapping: its keys(), sorted */
+            Value keys = op_call_method(vm, l, str_intern_cstr(vm, "keys"), NULL, 0);
+            ObjList *names = keys == ERR ? NULL : op_to_list(vm, keys);
+            if (!names || list_sort(vm, names, UNDEF, false) < 0) return ERR;
+            return obj_val(names);
+        }
+        if (add_keys(vm, s, AS(ObjDict, l)) < 0) return ERR;
     } else {
         /* type(o).__dir__(o), sorted */
         ObjStr *dn = str_intern_cstr(vm, "__dir__");
@@ -716,6 +726,8 @@ static Value subclass_number(VM *vm, Value v, NameId name) {
 }
 
 static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (args[0] == obj_val(vm->types[T_BOOL]))
+        return exc_raise(vm, E_TypeError, "int.__new__(bool) is not safe, use bool.__new__()");
     if (args[0] != obj_val(vm->types[T_INT])) return subtype_new(vm, T_INT, args, nargs, kw);
     static const char *const accepted[] = {"base", NULL};
     if (!args_kw_only(vm, "int", kw, accepted)) return ERR;
@@ -747,7 +759,13 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (r == UNDEF) r = number_from_special(vm, x, N___index__, "int");
     if (r == UNDEF) {
         Value t = op_getattr_opt(vm, x, str_intern_cstr(vm, "__trunc__"));
-        if (t != UNDEF && t != ERR) return op_call0(vm, t);
+        if (t != UNDEF && t != ERR) {
+            /* (the warning may run script code: t, a bound method, is held) */
+            if (!vm_push_root(vm, t)) return ERR;
+            bool ok = exc_warn(vm, E_DeprecationWarning, "The delegation of int() to __trunc__ is deprecated.");
+            vm_pop_roots(vm, 1);
+            return ok ? op_call0(vm, t) : ERR;
+        }
         return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", x);
     }
     return r;
@@ -855,12 +873,53 @@ static Value dict_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(d);
 }
 
+/* staticmethod(f), classmethod(f), or a subclass of either (args[0]):
+ * a subclass's __init__ may take other arguments, so, as CPython's generic
+ * __new__, the subclass's call takes any and the wrapper's __init__ (the
+ * subclass's super().__init__(f)) sets the callable. */
+static bool wrapper_args(VM *vm, const char *name, int nargs, ObjTuple *kw) {
+    if (!args_no_kw(vm, name, kw)) return false;
+    if (nargs == 1) return true;
+    exc_raise(vm, E_TypeError, "%s expected 1 argument, got %d", name, nargs);
+    return false;
+}
+
+/* A subclass's instance shows its callable's names and doc from its own
+ * attribute dict, as CPython's wrappers copy them (the subclass's own
+ * __doc__ would hide them otherwise). */
+static bool wrapper_copy_names(VM *vm, ObjWrapper *w) {
+    if (!(w->obj.flags & OBJ_SUBTYPE)) return true;
+    static const NameId names[] = {N___module__, N___name__, N___qualname__, N___doc__};
+    ObjDict *d = gc_subtype_dict_make(vm, &w->obj);
+    if (!d) return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        Value v = op_getattr_opt(vm, w->v, vm_name(vm, names[i]));
+        if (v == ERR) return false;
+        if (v != UNDEF && dict_set_str(vm, d, vm_name(vm, names[i]), v) < 0) return false;
+    }
+    return true;
+}
+
+/* staticmethod(f), classmethod(f), or a subclass of either (args[0]):
+ * a subclass's __init__ may take other arguments, so, as CPython's generic
+ * __new__, the subclass's call takes any and the wrapper's __init__ (the
+ * subclass's super().__init__(f)) sets the callable. */
 static Value wrapper_new(VM *vm, Value *args, int nargs, ObjTuple *kw, TypeId t, const char *name) {
-    if (!args_check(vm, name, nargs - 1, kw, 1, 1)) return ERR;
-    ObjWrapper *w = gc_new(vm, sizeof(ObjWrapper), OBJ_WRAPPER, vm->types[t]);
+    ObjClass *cls = vm->types[t];
+    if (is_kind(args[0], OBJ_CLASS) && AS(ObjClass, args[0]) != cls && class_is_subclass(AS(ObjClass, args[0]), cls))
+        cls = AS(ObjClass, args[0]);
+    else if (!wrapper_args(vm, name, nargs - 1, kw))
+        return ERR;
+    ObjWrapper *w = gc_new_instance(vm, sizeof(ObjWrapper), OBJ_WRAPPER, cls);
     if (!w) return ERR;
-    w->v = args[1];
+    w->v = nargs > 1 ? args[1] : NONE_VAL;
     return obj_val(w);
+}
+
+static Value wrapper_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!wrapper_args(vm, op_is_classmethod(vm, args[0]) ? "classmethod" : "staticmethod", nargs - 1, kw)) return ERR;
+    AS(ObjWrapper, args[0])->v = args[1];
+    return wrapper_copy_names(vm, AS(ObjWrapper, args[0])) ? NONE_VAL : ERR;
 }
 
 static Value staticmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -877,7 +936,7 @@ static Value wrapper_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value inner = op_repr(vm, AS(ObjWrapper, args[0])->v);
     if (inner == ERR) return ERR;
     StrBuf b = SB_INIT;
-    sb_addf(&b, "<%s(%s)>", as_obj(args[0])->cls == vm->types[T_STATICMETHOD] ? "staticmethod" : "classmethod",
+    sb_addf(&b, "<%s(%s)>", op_is_classmethod(vm, args[0]) ? "classmethod" : "staticmethod",
             AS(ObjStr, inner)->data);
     return str_from_buf(vm, &b);
 }
@@ -893,25 +952,37 @@ static Value method_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return m;
 }
 
-/* A property of class cls (property or a subclass). */
+/* A property of class cls (property or a subclass). Without a doc it
+ * takes its getter's, and remembers that (PROP_GETTER_DOC) so that copies
+ * with a new getter take the new one's. A subclass's instance keeps its
+ * doc in its attribute dict, as CPython, since the subclass's own __doc__
+ * would hide it otherwise; a slotted subclass without room for it drops
+ * an explicit doc silently but refuses a getter's (CPython's historical
+ * behaviour). */
 static Value property_make(VM *vm, ObjClass *cls, Value fget, Value fset, Value fdel, Value doc) {
     ObjProperty *p = gc_new_instance(vm, sizeof(ObjProperty), OBJ_PROPERTY, cls);
     if (!p) return ERR;
     p->fget = fget;
     p->fset = fset;
     p->fdel = fdel;
+    p->name = NONE_VAL;
+    p->doc = NONE_VAL;
+    /* (reading the getter's doc or setting it may run script code) */
+    if (!vm_push_root(vm, obj_val(p))) return ERR;
     if (doc == NONE_VAL && fget != NONE_VAL) {
         doc = op_getattr_opt(vm, fget, vm_name(vm, N___doc__));
         if (doc == UNDEF || doc == ERR) { vm->exc = UNDEF; doc = NONE_VAL; }
+        if (doc != NONE_VAL) p->obj.flags |= PROP_GETTER_DOC;
     }
-    p->doc = doc;
-    p->name = NONE_VAL;
-    if (p->obj.flags & OBJ_SUBTYPE) {
-        /* as CPython: else the subclass's own __doc__ (None) would hide it */
-        ObjDict *d = gc_subtype_dict_make(vm, &p->obj);
-        if (!d || dict_set_str(vm, d, vm_name(vm, N___doc__), doc) < 0) return ERR;
+    int r = 0;
+    if (!(p->obj.flags & OBJ_SUBTYPE)) p->doc = doc;
+    else r = op_setattr(vm, obj_val(p), vm_name(vm, N___doc__), doc);
+    vm_pop_roots(vm, 1);
+    if (r < 0 && !(p->obj.flags & PROP_GETTER_DOC) && exc_is(vm, vm->exc, E_AttributeError)) {
+        vm->exc = UNDEF;
+        r = 0;
     }
-    return obj_val(p);
+    return r < 0 ? ERR : obj_val(p);
 }
 
 static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -928,15 +999,24 @@ static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return property_make(vm, cls, v[0], v[1], v[2], v[3]);
 }
 
-/* The copies getter(), setter() and deleter() make keep the name. */
-static Value property_named(Value copy, Value name) {
-    if (copy != ERR) AS(ObjProperty, copy)->name = name;
+/* getter(), setter() and deleter(): a copy made by calling the property's
+ * class (a subclass's __init__ runs), with the doc given explicitly unless
+ * it came from the getter, and the name kept. A subclass's instance keeps
+ * no doc of its own (p->doc is None), so its copies lose an explicit one,
+ * as in CPython. */
+static Value property_copy(VM *vm, ObjProperty *p, Value fget, Value fset, Value fdel) {
+    Value doc = (p->obj.flags & PROP_GETTER_DOC) && fget != NONE_VAL ? NONE_VAL : p->doc;
+    Value copy = op_call(vm, obj_val(p->obj.cls), (Value[]){fget, fset, fdel, doc}, 4, NULL);
+    if (copy == ERR) return ERR;
+    if (is_kind(copy, OBJ_PROPERTY)) AS(ObjProperty, copy)->name = p->name;
     return copy;
 }
 
 /* property.__set_name__(owner, name): the name its error messages give. */
 static Value property_set_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__set_name__", nargs - 1, kw, 2, 2)) return ERR;
+    if (!args_no_kw(vm, "__set_name__", kw)) return ERR;
+    if (nargs != 3)
+        return exc_raise(vm, E_TypeError, "__set_name__() takes 2 positional arguments but %d were given", nargs - 1);
     AS(ObjProperty, args[0])->name = args[2];
     return NONE_VAL;
 }
@@ -944,19 +1024,19 @@ static Value property_set_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value property_getter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "getter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_named(property_make(vm, p->obj.cls, args[1], p->fset, p->fdel, NONE_VAL), p->name);
+    return property_copy(vm, p, args[1], p->fset, p->fdel);
 }
 
 static Value property_setter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "setter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_named(property_make(vm, p->obj.cls, p->fget, args[1], p->fdel, p->doc), p->name);
+    return property_copy(vm, p, p->fget, args[1], p->fdel);
 }
 
 static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "deleter", nargs - 1, kw, 1, 1)) return ERR;
     ObjProperty *p = AS(ObjProperty, args[0]);
-    return property_named(property_make(vm, p->obj.cls, p->fget, p->fset, args[1], p->doc), p->name);
+    return property_copy(vm, p, p->fget, p->fset, args[1]);
 }
 
 /* ---- registration -------------------------------------------------------- */
@@ -1008,7 +1088,9 @@ bool builtins_init(VM *vm) {
            add_ctor(vm, T_STATICMETHOD, staticmethod_new) && add_ctor(vm, T_CLASSMETHOD, classmethod_new) &&
            class_add_native(vm, vm->types[T_STATICMETHOD], "__repr__", wrapper_repr) &&
            class_add_native(vm, vm->types[T_CLASSMETHOD], "__repr__", wrapper_repr) &&
-           add_ctor(vm, T_METHOD, method_new) && add_ctor(vm, T_MODULE, module_ctor) &&
+           class_add_native(vm, vm->types[T_STATICMETHOD], "__init__", wrapper_init) &&
+           class_add_native(vm, vm->types[T_CLASSMETHOD], "__init__", wrapper_init) &&
+           add_ctor(vm, T_METHOD, method_new) && add_ctor(vm, T_MODULE, module_ctor) && class_add_native(vm, vm->types[T_MODULE], "__init__", module_init) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
            class_add_native(vm, prop, "__set_name__", property_set_name) &&
            class_add_native(vm, prop, "setter", property_setter) &&

@@ -91,20 +91,46 @@ static bool namespaces(VM *vm, const char *fname, Value g, Value l, ObjDict **gl
         return false;
     if (!is_dict(l)) l = class_namespace_proxy(vm, l);
     if (l == ERR) return false;
-    *locals = AS(ObjDict, l) == *globals ? NULL : AS(ObjDict, l);
+    /* Globals that are a dict subclass serve as the locals too, so that
+     * LOAD_NAME asks their __getitem__ (__missing__), as CPython's does;
+     * LOAD_GLOBAL (in functions) reads them as a plain dict. */
+    *locals = AS(ObjDict, l) == *globals && !(as_obj(l)->flags & OBJ_SUBTYPE) ? NULL : AS(ObjDict, l);
     return true;
 }
 
-static Value run(VM *vm, const char *fname, Value src, Value g, Value l, CompileMode mode) {
+/* A function's code object, run as CPython's exec and eval run it: as a
+ * call with no arguments of a function made from it, whose fast locals
+ * ignore the locals given; free variables take the cells of `closure`. */
+static Value run_function_code(VM *vm, const char *fname, ObjCode *code, ObjDict *globals, Value closure) {
+    if (code->nfrees && fname[1] == 'v')
+        return exc_raise(vm, E_TypeError, "code object passed to eval() may not contain free variables");
+    if (code->nfrees) {
+        bool ok = is_tuple(closure) && AS(ObjTuple, closure)->len == code->nfrees;
+        for (int64_t i = 0; ok && i < AS(ObjTuple, closure)->len; i++)
+            ok = is_kind(AS(ObjTuple, closure)->items[i], OBJ_CELL);
+        if (!ok) return exc_raise(vm, E_TypeError, "code object requires a closure of exactly length %d", code->nfrees);
+    }
+    ObjFunction *fn = func_new(vm, code, globals);
+    if (!fn) return ERR;
+    if (code->nfrees) fn->closure = AS(ObjTuple, closure);
+    if (!vm_push_root(vm, obj_val(fn))) return ERR;
+    Value r = op_call(vm, obj_val(fn), NULL, 0, NULL);
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
+static Value run(VM *vm, const char *fname, Value src, Value g, Value l, CompileMode mode, Value closure) {
     ObjDict *globals, *locals = NULL;
     if (!namespaces(vm, fname, g, l, &globals, &locals)) return ERR;
     if (!vm_push_root(vm, locals ? obj_val(locals) : NONE_VAL)) return ERR;
     ObjCode *code = compile_value(vm, src, "<string>", mode, fname);
     Value r = ERR;
-    if (code && !(code->flags & CODE_MODULE)) {
-        /* A function's code needs the frame set-up a call does (cells, a
-         * generator object), which this run does not make. */
-        exc_raise(vm, E_TypeError, "%s() of a function's code object is not supported", fname);
+    if (code && closure != UNDEF && closure != NONE_VAL && !is_kind(src, OBJ_CODE)) {
+        exc_raise(vm, E_TypeError, "closure can only be used when source is a code object");
+    } else if (code && closure != UNDEF && closure != NONE_VAL && !code->nfrees) {
+        exc_raise(vm, E_TypeError, "cannot use a closure with this code object");
+    } else if (code && !(code->flags & CODE_MODULE)) {
+        r = run_function_code(vm, fname, code, globals, closure);
     } else if (code && vm_push_root(vm, obj_val(code))) {
         r = interp_run_code(vm, code, globals, locals);
         vm_pop_roots(vm, 1);
@@ -116,23 +142,24 @@ static Value run(VM *vm, const char *fname, Value src, Value g, Value l, Compile
 static Value b_eval(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "eval", nargs, kw, 1, 3)) return ERR;
     Value src = args[0];
-    return run(vm, "eval", src, nargs > 1 ? args[1] : UNDEF, nargs > 2 ? args[2] : UNDEF, COMPILE_EVAL);
+    return run(vm, "eval", src, nargs > 1 ? args[1] : UNDEF, nargs > 2 ? args[2] : UNDEF, COMPILE_EVAL, UNDEF);
 }
 
 static Value b_exec(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    /* Only closure= may be a keyword (ignored: no code object here has
-     * free variables to fill); the message is argument clinic's. */
+    /* Only closure= may be a keyword; the message is argument clinic's. */
+    Value closure = UNDEF;
     for (int64_t i = 0; kw && i < kw->len; i++) {
         const char *k = AS(ObjStr, kw->items[i])->data;
         if (strcmp(k, "closure") != 0)
             return exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for exec()", k);
+        closure = args[nargs + i];
     }
     if (nargs < 1 || nargs > 3) {
         return nargs < 1 ? exc_raise(vm, E_TypeError, "exec() takes at least 1 positional argument (0 given)")
                          : exc_raise(vm, E_TypeError, "exec() takes at most 3 positional arguments (%d given)", nargs);
     }
     Value src = args[0];
-    Value r = run(vm, "exec", src, nargs > 1 ? args[1] : UNDEF, nargs > 2 ? args[2] : UNDEF, COMPILE_EXEC);
+    Value r = run(vm, "exec", src, nargs > 1 ? args[1] : UNDEF, nargs > 2 ? args[2] : UNDEF, COMPILE_EXEC, closure);
     return r == ERR ? ERR : NONE_VAL;
 }
 

@@ -180,7 +180,7 @@ static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
 static bool subtype_layout(uint8_t k) {
     switch ((ObjKind)k) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT: case OBJ_SET:
-    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY: case OBJ_ITER:
+    case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY: case OBJ_ITER: case OBJ_WRAPPER: case OBJ_MODULE:
         return true;
     default:
         return false;
@@ -395,6 +395,13 @@ static Value nsproxy_contains(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return r < 0 ? ERR : bool_val(r);
 }
 
+Value class_namespace_mapping(VM *vm, Value ns) {
+    if (!is_obj(ns) || as_obj(ns)->cls != vm->types[T_NS_PROXY]) return ns;
+    Value t = proxy_target(vm, ns);
+    if (t == ERR) vm->exc = UNDEF;
+    return t == ERR ? ns : t;
+}
+
 Value class_namespace_proxy(VM *vm, Value mapping) {
     ObjDict *p = gc_new_instance(vm, sizeof(ObjDict), OBJ_DICT, vm->types[T_NS_PROXY]);
     ObjDict *a = p ? gc_subtype_dict_make(vm, &p->obj) : NULL;
@@ -507,7 +514,8 @@ static bool inherits_entry(VM *vm, ObjClass *c, NameId name) {
  * take no weak references of their own (CPython's variable-size types and
  * sets keep theirs elsewhere). */
 static bool class_getsets(VM *vm, ObjClass *c, int own_slots) {
-    if (c->instance_kind == OBJ_CLASS) return true;
+    /* (a ModuleType subclass's instances have the module's own dict) */
+    if (c->instance_kind == OBJ_CLASS || c->instance_kind == OBJ_MODULE) return true;
     if ((!own_slots || (own_slots & SLOT_DICT)) && !(c->obj.flags & CLASS_SLOTS) && !inherits_entry(vm, c, N___dict__) &&
         !getset_add(vm, c, N___dict__))
         return false;
@@ -675,6 +683,29 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
     return true;
 }
 
+/* The flags that say which hooks a class has along its MRO. */
+static void class_hook_flags(VM *vm, ObjClass *c) {
+    c->obj.flags &= (uint16_t)~(CLASS_HAS_GETATTR | CLASS_HAS_DEL | CLASS_HAS_GETATTRIBUTE);
+    if (class_lookup(c, vm_name(vm, N___getattr__)) != UNDEF) c->obj.flags |= CLASS_HAS_GETATTR;
+    if (class_lookup(c, vm_name(vm, N___del__)) != UNDEF) c->obj.flags |= CLASS_HAS_DEL;
+    Value ga = class_lookup(c, vm_name(vm, N___getattribute__));
+    if (ga != UNDEF && ga != dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, N___getattribute__)))
+        c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
+}
+
+bool class_set_mro(VM *vm, ObjClass *c) {
+    ObjList *mro = list_new(vm, 4);
+    if (!mro || !vm_push_root(vm, obj_val(mro))) return false;
+    bool ok = c3_merge(vm, c, c->bases, mro);
+    ObjTuple *t = ok ? tuple_from(vm, mro->items, mro->len) : NULL;
+    vm_pop_roots(vm, 1);
+    if (!t) return false;
+    c->mro = t;
+    class_hook_flags(vm, c);
+    class_changed(vm, c);
+    return true;
+}
+
 Value class_new(VM *vm, ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     return class_new_meta(vm, vm->types[T_TYPE], name, bases, ns);
 }
@@ -705,15 +736,11 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     c->obj.flags = CLASS_BASETYPE | (subtype_layout(kind) ? CLASS_SUBTYPE : 0) |
                    (meta != vm->types[T_TYPE] ? CLASS_CUSTOM_META : 0);
     Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
-    if (dict_get_str(ns, vm_name(vm, N___module__)) == UNDEF && caller && caller->globals) {
-        /* type(name, bases, ns) without __module__: the caller's module, first */
-        Value mod = dict_get_str(caller->globals, vm_name(vm, N___name__));
-        if (is_str(mod) && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) return ERR;
-    }
     int64_t pos = 0;
     Value k, v;
     while (dict_next(ns, &pos, &k, &v)) {
-        if (is_str(k) && str_eq(AS(ObjStr, k), vm_name(vm, N___qualname__)) && is_str(v)) {
+        if (is_str(k) && str_eq(AS(ObjStr, k), vm_name(vm, N___qualname__))) {
+            if (!is_str(v)) return exc_raise(vm, E_TypeError, "type __qualname__ must be a str, not %T", v);
             c->qualname = AS(ObjStr, v);
             continue;
         }
@@ -733,13 +760,15 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
         }
         if (dict_set(vm, c->dict, k, v) < 0) return ERR;
     }
+    if (dict_get_str(ns, vm_name(vm, N___module__)) == UNDEF && caller && caller->globals) {
+        /* type(name, bases, ns) without __module__: the caller's module,
+         * after the namespace's own entries (CPython's order) */
+        Value mod = dict_get_str(caller->globals, vm_name(vm, N___name__));
+        if (is_str(mod) && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) return ERR;
+    }
     Value mod = dict_get_str(c->dict, vm_name(vm, N___module__));
     c->module = mod == UNDEF ? UNDEF : mod;
-    if (class_lookup(c, vm_name(vm, N___getattr__)) != UNDEF) c->obj.flags |= CLASS_HAS_GETATTR;
-    if (class_lookup(c, vm_name(vm, N___del__)) != UNDEF) c->obj.flags |= CLASS_HAS_DEL;
-    Value ga = class_lookup(c, vm_name(vm, N___getattribute__));
-    if (ga != UNDEF && ga != dict_get_str(vm->types[T_OBJECT]->dict, vm_name(vm, N___getattribute__)))
-        c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
+    class_hook_flags(vm, c);
     int own_slots = 0;
     if (!class_slots(vm, c, &own_slots) || !class_getsets(vm, c, own_slots)) return ERR;
     for (int64_t i = 0; i < bases->len; i++) {
@@ -992,6 +1021,11 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
         if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
         if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+        if (!strcmp(name->data, "__type_params__")) {
+            /* the class's own (PEP 695), else none */
+            Value tp = cls == vm->types[T_TYPE] ? UNDEF : dict_get_str(cls->dict, name);
+            return tp != UNDEF ? tp : obj_val(vm->empty_tuple);
+        }
         if (str_eq(name, vm_name(vm, N___annotations__)) && !(cls->obj.flags & CLASS_BUILTIN) &&
             dict_get_str(cls->dict, name) == UNDEF)
             return class_new_annotations(vm, cls, name);
@@ -1010,8 +1044,8 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     }
     Value v = class_lookup(cls, name);
     if (v != UNDEF) {
-        if (is_kind(v, OBJ_WRAPPER)) {
-            if (as_obj(v)->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, obj_val(cls), AS(ObjWrapper, v)->v);
+        if (op_plain_wrapper(vm, v)) {
+            if (op_is_classmethod(vm, v)) return op_classmethod_bind(vm, obj_val(cls), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
         }
         if (is_kind(v, OBJ_PROPERTY) && is_class_property(v)) return obj_val(meta);     /* C.__class__ */
@@ -1063,13 +1097,13 @@ static int note_abstract(VM *vm, ObjClass *c, ObjStr *name, Value v) {
 }
 
 int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
+    int special = class_set_special(vm, c, name, v);
+    if (special <= 0) return special;
     if (c->obj.flags & CLASS_BUILTIN) {
         exc_raise(vm, E_TypeError, "cannot set '%s' attribute of immutable type '%s'", name->data, c->name->data);
         return -1;
     }
-    if (str_eq(name, vm_name(vm, N___name__)) && is_str(v)) c->name = AS(ObjStr, v);
-    else if (str_eq(name, vm_name(vm, N___qualname__)) && is_str(v)) c->qualname = AS(ObjStr, v);
-    else if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
+    if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
     if (str_eq(name, vm_name(vm, N___module__))) c->module = v;
     if (str_eq(name, vm_name(vm, N___getattr__))) c->obj.flags |= CLASS_HAS_GETATTR;
     if (str_eq(name, vm_name(vm, N___getattribute__))) c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
@@ -1080,6 +1114,8 @@ int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
 }
 
 int class_delattr(VM *vm, ObjClass *c, ObjStr *name) {
+    int special = class_set_special(vm, c, name, UNDEF);
+    if (special <= 0) return special;
     if (c->obj.flags & CLASS_BUILTIN) {
         exc_raise(vm, E_TypeError, "cannot delete '%s' attribute of immutable type '%s'", name->data, c->name->data);
         return -1;
@@ -1308,6 +1344,11 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         Value d = op_getattr_opt(vm, o, vm_name(vm, N___dict__));
         if (d == ERR) ok = false;
         else if (is_dict(d)) ok = dir_add(vm, l, seen, AS(ObjDict, d));
+        else if (is_kind(o, OBJ_MODULE)) {
+            /* a ModuleType subclass may hide its dict */
+            exc_raise(vm, E_TypeError, "<module>.__dict__ is not a dictionary");
+            ok = false;
+        }
     }
     if (ok && !is_kind(o, OBJ_MODULE)) {
         ObjTuple *mro = (is_kind(o, OBJ_CLASS) ? AS(ObjClass, o) : type_of(vm, o))->mro;
@@ -1368,7 +1409,7 @@ static bool init_subclass(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) 
     Value fn = UNDEF;
     for (int64_t i = 1; i < mro->len && fn == UNDEF; i++)
         fn = dict_get_str(AS(ObjClass, mro->items[i])->dict, vm_name(vm, N___init_subclass__));
-    if (is_kind(fn, OBJ_WRAPPER) && as_obj(fn)->cls == vm->types[T_CLASSMETHOD]) fn = AS(ObjWrapper, fn)->v;
+    if (is_kind(fn, OBJ_WRAPPER) && op_is_classmethod(vm, fn)) fn = AS(ObjWrapper, fn)->v;
     if (fn == UNDEF || is_kind(fn, OBJ_NATIVE)) {
         /* object.__init_subclass__ takes nothing. */
         if (nkw == 0) return true;
@@ -1443,6 +1484,9 @@ static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "type.__new__() argument 1 must be str, not %A", args[1]);
     if (!is_tuple(args[2])) return exc_raise(vm, E_TypeError, "type.__new__() argument 2 must be tuple, not %A", args[2]);
     if (!is_dict(args[3])) return exc_raise(vm, E_TypeError, "type.__new__() argument 3 must be dict, not %A", args[3]);
+    if (!class_name_ok(vm, args[1])) return ERR;
+    Value doc = dict_get_str(AS(ObjDict, args[3]), vm_name(vm, N___doc__));
+    if (is_str(doc) && !class_utf8_ok(vm, doc)) return ERR;
     ObjTuple *bases = AS(ObjTuple, args[2]);
     /* (the metaclass first, as CPython: a base that is not a class is
      * usually a metaclass conflict) */
@@ -1628,7 +1672,7 @@ static Value descr_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "__get__(None, None) is invalid");
     if (is_kind(self, OBJ_WRAPPER)) {
         Value fn = AS(ObjWrapper, self)->v;
-        if (as_obj(self)->cls == vm->types[T_STATICMETHOD]) return fn;
+        if (!op_is_classmethod(vm, self)) return fn;
         return op_classmethod_bind(vm, type != NONE_VAL ? type : obj_val(type_of(vm, obj)), fn);
     }
     if (obj == NONE_VAL) return self;
@@ -1772,8 +1816,8 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
         ObjClass *c = AS(ObjClass, mro->items[i]);
         Value v = dict_get_str(c->dict, name);
         if (v == UNDEF) continue;
-        if (is_kind(v, OBJ_WRAPPER)) {
-            if (as_obj(v)->cls == vm->types[T_CLASSMETHOD])
+        if (op_plain_wrapper(vm, v)) {
+            if (op_is_classmethod(vm, v))
                 return op_classmethod_bind(vm, obj_is_class ? obj : obj_val(oc), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
         }

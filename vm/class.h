@@ -36,6 +36,19 @@ int isinstance_real(VM *vm, Value v, Value cls);
 int issubclass_real(VM *vm, Value derived, Value cls);
 bool is_instance(VM *vm, Value v, ObjClass *cls);
 void class_changed(VM *vm, ObjClass *cls);       /* invalidates caches */
+/* Computes c's MRO again from its bases (after __bases__ changed); false
+ * after raising, the old MRO kept. */
+bool class_set_mro(VM *vm, ObjClass *c);
+/* type's own data descriptors, set or deleted (v UNDEF) on a class:
+ * __name__, __qualname__, __bases__ (vm/type_attrs.c), the read-only ones,
+ * and the names that cannot be deleted. 1 when name is none of them. */
+int class_set_special(VM *vm, ObjClass *c, ObjStr *name, Value v);
+/* A class name's checks (type.__new__ and __name__): a str without NUL
+ * characters that encodes to UTF-8; false after raising. */
+bool class_name_ok(VM *vm, Value name);
+/* Whether a str encodes to UTF-8 (no lone surrogates); false after raising
+ * UnicodeEncodeError. */
+bool class_utf8_ok(VM *vm, Value s);
 /* Adds a native method to a builtin type's dict (a `__new__` is static). */
 bool class_add_native(VM *vm, ObjClass *cls, const char *name, NativeFn fn);
 /* A native stored as is, called without a receiver when found on the class
@@ -89,6 +102,8 @@ void mappingproxy_init(VM *vm);
 /* What a class body runs in when __prepare__ returned a mapping that is
  * not a dict: a dict-layout object whose item access goes to `mapping`. */
 Value class_namespace_proxy(VM *vm, Value mapping);
+/* The mapping behind a namespace_proxy; any other namespace as it is. */
+Value class_namespace_mapping(VM *vm, Value ns);
 /* __name__, __qualname__, __objclass__ and __doc__ of a member descriptor
  * (the class attribute of a name in __slots__); UNDEF for other names. */
 Value class_member_attr(VM *vm, Value descr, ObjStr *name);

@@ -9,6 +9,7 @@
 #include "exc.h"
 #include "func.h"
 #include "gc.h"
+#include "interp.h"
 #include "ops.h"
 #include "str.h"
 
@@ -265,7 +266,5 @@ void func_new_init(VM *vm) {
 }
 
 Value func_builtins(VM *vm, ObjFunction *f) {
-    Value b = dict_get_str(f->globals, str_intern_cstr(vm, "__builtins__"));
-    if (is_kind(b, OBJ_MODULE)) return obj_val(AS(ObjModule, b)->dict);
-    return is_dict(b) ? b : obj_val(vm->builtins);
+    return interp_builtins(vm, f->globals);
 }

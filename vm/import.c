@@ -14,6 +14,7 @@
 #include "exc.h"
 #include "func.h"
 #include "interp.h"
+#include "class.h"
 #include "gc.h"
 #include "ops.h"
 #include "str.h"
@@ -43,22 +44,48 @@ ObjModule *module_new(VM *vm, const char *name) {
     return m;
 }
 
-/* types.ModuleType(name, doc=None): a module that no import made, so it is
- * not in sys.modules (args[0] is the class). */
-Value module_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+/* Sets a module's name and the attributes module.__init__ gives it. */
+static bool module_fill(VM *vm, ObjModule *m, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"name", "doc"};
     Value a[2];
-    if (!args_bind(vm, "module", args + 1, nargs - 1, kw, names, 2, 2, 1, 0, a)) return ERR;
-    if (!is_str(a[0])) return exc_raise(vm, E_TypeError, "module() argument 'name' must be str, not %T", a[0]);
-    ObjModule *m = gc_new(vm, sizeof(ObjModule), OBJ_MODULE, vm->types[T_MODULE]);
-    if (!m) return ERR;
+    if (!args_bind(vm, "module", args, nargs, kw, names, 2, 2, 1, 0, a)) return false;
+    if (!is_str(a[0])) {
+        exc_raise(vm, E_TypeError, "module() argument 'name' must be str, not %T", a[0]);
+        return false;
+    }
     m->name = AS(ObjStr, a[0]);
-    if (!(m->dict = dict_new(vm))) return ERR;
     const NameId keys[] = {N___name__, N___doc__, N___package__, N___loader__, N___spec__};
     const Value vals[] = {a[0], a[1] == UNDEF ? NONE_VAL : a[1], NONE_VAL, NONE_VAL, NONE_VAL};
-    for (int i = 0; i < 5; i++)
-        if (dict_set_str(vm, m->dict, vm_name(vm, keys[i]), vals[i]) < 0) return ERR;
-    return obj_val(m);
+    for (int i = 0; i < 5; i++) {
+        /* __init__ keeps what a module has already for the last three */
+        if (i >= 2 && dict_get_str(m->dict, vm_name(vm, keys[i])) != UNDEF) continue;
+        if (dict_set_str(vm, m->dict, vm_name(vm, keys[i]), vals[i]) < 0) return false;
+    }
+    return true;
+}
+
+/* types.ModuleType(name, doc=None): a module that no import made, so it is
+ * not in sys.modules (args[0] is the class). A subclass's call takes any
+ * arguments, which its __init__ (then module.__init__) gets, as CPython's
+ * generic __new__. */
+Value module_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjClass *cls = vm->types[T_MODULE];
+    if (is_kind(args[0], OBJ_CLASS) && class_is_subclass(AS(ObjClass, args[0]), cls)) cls = AS(ObjClass, args[0]);
+    ObjModule *m = gc_new_instance(vm, sizeof(ObjModule), OBJ_MODULE, cls);
+    if (!m) return ERR;
+    m->name = str_intern_cstr(vm, "?");
+    if (!m->name || !(m->dict = dict_new(vm))) return ERR;
+    if (cls != vm->types[T_MODULE]) return obj_val(m);
+    if (!vm_push_root(vm, obj_val(m))) return ERR;
+    bool ok = module_fill(vm, m, args + 1, nargs - 1, kw);
+    vm_pop_roots(vm, 1);
+    return ok ? obj_val(m) : ERR;
+}
+
+Value module_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!is_kind(args[0], OBJ_MODULE))
+        return exc_raise(vm, E_TypeError, "descriptor '__init__' requires a 'module' object but received a '%T'", args[0]);
+    return module_fill(vm, AS(ObjModule, args[0]), args + 1, nargs - 1, kw) ? NONE_VAL : ERR;
 }
 
 static bool is_file(const char *path) {

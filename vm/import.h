@@ -25,5 +25,7 @@ const char *import_embedded_source(const char *fullname, size_t *len, bool *pack
 ObjModule *module_new(VM *vm, const char *name);
 /* module.__new__: types.ModuleType(name, doc=None), not registered. */
 Value module_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw);
+/* module.__init__(self, name, doc=None). */
+Value module_init(VM *vm, Value *args, int nargs, ObjTuple *kw);
 
 #endif

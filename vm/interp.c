@@ -210,11 +210,67 @@ static __attribute__((noinline, cold)) Value name_error(VM *vm, ObjStr *name) {
     return suggest_name_error(vm, name);
 }
 
+/* A name in a class body's namespace, UNDEF if absent; when __prepare__
+ * made it a dict subclass, its __getitem__ answers (KeyError is absence). */
+static Value ns_get(VM *vm, ObjDict *ns, ObjStr *name) {
+    if (!(ns->obj.flags & OBJ_SUBTYPE)) return dict_get_str(ns, name);
+    Value v = op_getitem(vm, obj_val(ns), obj_val(name));
+    if (v == ERR && exc_is(vm, vm->exc, E_KeyError)) {
+        vm->exc = UNDEF;
+        return UNDEF;
+    }
+    return v;
+}
+
+Value interp_builtins(VM *vm, ObjDict *globals) {
+    Value b = dict_get_str(globals, vm_name(vm, N___builtins__));
+    if (b == UNDEF) return obj_val(vm->builtins);
+    return is_kind(b, OBJ_MODULE) ? obj_val(AS(ObjModule, b)->dict) : b;
+}
+
+/* A name from the builtins that code with these globals sees; *shared
+ * tells whether that is the VM's own dict, whose version LOAD_GLOBAL's
+ * cache checks (another one's value is not cached). */
+static __attribute__((noinline)) Value load_builtin(VM *vm, ObjDict *globals, ObjStr *name, bool *shared) {
+    Value b = interp_builtins(vm, globals), v;
+    *shared = b == obj_val(vm->builtins);
+    if (is_plain_kind(b, OBJ_DICT)) {
+        v = dict_get_str(AS(ObjDict, b), name);
+    } else {
+        /* exec's globals may name any mapping; CPython asks its
+         * __getitem__, and a KeyError means the name is missing */
+        v = op_getitem(vm, b, obj_val(name));
+        if (v == ERR && exc_is(vm, vm->exc, E_KeyError)) {
+            vm->exc = UNDEF;
+            v = UNDEF;
+        }
+        if (v == ERR) return ERR;
+    }
+    return v != UNDEF ? v : name_error(vm, name);
+}
+
+/* LOAD_GLOBAL's lookup: globals that are a dict subclass (exec's) answer
+ * through their __getitem__, as in CPython 3.12, and are not cached. */
+static Value load_global_shared(VM *vm, ObjDict *globals, ObjStr *name, bool *shared) {
+    *shared = true;
+    Value v;
+    if (globals->obj.flags & OBJ_SUBTYPE) {
+        *shared = false;
+        v = ns_get(vm, globals, name);
+        if (v == ERR) return ERR;
+        if (v != UNDEF) return v;
+        bool ignored;
+        return load_builtin(vm, globals, name, &ignored);
+    }
+    v = dict_get_str(globals, name);
+    return v != UNDEF ? v : load_builtin(vm, globals, name, shared);
+}
+
+/* LOAD_NAME's and LOAD_FROM_DICT_OR_GLOBALS's: the globals as a dict. */
 static Value load_global(VM *vm, ObjDict *globals, ObjStr *name) {
     Value v = dict_get_str(globals, name);
-    if (v != UNDEF) return v;
-    v = dict_get_str(vm->builtins, name);
-    return v != UNDEF ? v : name_error(vm, name);
+    bool shared;
+    return v != UNDEF ? v : load_builtin(vm, globals, name, &shared);
 }
 
 /* ---- the exception table ----------------------------------------------- */
@@ -466,18 +522,6 @@ Value interp_resume(VM *vm, Frame *f, Value throw) {
     fb->depth++;
     gen_enter_handled(fb, f->gen);
     return interp_run(vm, f, throw);
-}
-
-/* A name in a class body's namespace, UNDEF if absent; when __prepare__
- * made it a dict subclass, its __getitem__ answers (KeyError is absence). */
-static Value ns_get(VM *vm, ObjDict *ns, ObjStr *name) {
-    if (!(ns->obj.flags & OBJ_SUBTYPE)) return dict_get_str(ns, name);
-    Value v = op_getitem(vm, obj_val(ns), obj_val(name));
-    if (v == ERR && exc_is(vm, vm->exc, E_KeyError)) {
-        vm->exc = UNDEF;
-        return UNDEF;
-    }
-    return v;
 }
 
 /* Runs a class body with `ns` as its namespace (used by __build_class__). */
@@ -767,11 +811,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             NEXT();
         }
         SAVE();
-        Value v = load_global(vm, g, names[ARG]);
+        bool shared;
+        Value v = load_global_shared(vm, g, names[ARG], &shared);
         CHECK(v);
         gc->gversion = g->version;
         gc->bversion = vm->builtins->version;
-        gc->value = v;
+        gc->value = shared ? v : UNDEF;
         PUSH(v);
         NEXT();
     }
@@ -1724,7 +1769,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         NEXT();
     }
     CASE(LOAD_BUILD_CLASS) {
-        Value v = dict_get_str(vm->builtins, vm_name(vm, N___build_class__));
+        Value b = interp_builtins(vm, frame->globals);
+        Value v = is_dict(b) ? dict_get_str(AS(ObjDict, b), vm_name(vm, N___build_class__)) : UNDEF;
         if (v == UNDEF) { SAVE(); exc_raise(vm, E_NameError, "__build_class__ not found"); goto error; }
         PUSH(v);
         NEXT();

@@ -9,6 +9,10 @@ Value interp_run_module(VM *vm, ObjCode *code, ObjDict *globals);
 /* The same with a namespace for the names of the module level (exec and
  * eval with a locals mapping); NULL means the globals. */
 Value interp_run_code(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals);
+/* The builtins that code running with these globals sees: their
+ * __builtins__ (a module's dict, or the mapping itself), the VM's dict
+ * when they have none. */
+Value interp_builtins(VM *vm, ObjDict *globals);
 /* Calls a script function from C: binds the arguments, runs the frame on
  * the current fiber to completion (a nested dispatch loop). */
 Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames);

@@ -446,6 +446,7 @@ struct ObjIter {
 /* property, and the member and getset descriptors (whose `doc` holds their
  * owner class). `name` is what __set_name__ gave a property (None before),
  * for its error messages. */
+#define PROP_GETTER_DOC 1   /* flags: its doc is its getter's */
 typedef struct ObjProperty {
     Obj obj;
     Value fget, fset, fdel, doc, name;

@@ -117,7 +117,7 @@ static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs
     argv[0] = obj;
     for (int i = 0; i < nargs; i++) argv[i + 1] = args[i];
     if (is_kind(m, OBJ_WRAPPER)) {
-        if (as_obj(m)->cls == vm->types[T_STATICMETHOD]) return op_call(vm, AS(ObjWrapper, m)->v, args, nargs, NULL);
+        if (!op_is_classmethod(vm, m)) return op_call(vm, AS(ObjWrapper, m)->v, args, nargs, NULL);
         argv[0] = obj_val(type_of(vm, obj));
         return op_call(vm, AS(ObjWrapper, m)->v, argv, nargs + 1, NULL);
     }
@@ -451,6 +451,12 @@ Value op_pos(VM *vm, Value a) {
 }
 
 Value op_invert(VM *vm, Value a) {
+    if (is_bool(a) && !exc_warn(vm, E_DeprecationWarning,
+                                "Bitwise inversion '~' on bool is deprecated. This returns the bitwise inversion of the "
+                                "underlying int object and is usually not what you expect from negating a bool. Use "
+                                "the 'not' operator for boolean negation or ~int(x) if you really want the bitwise "
+                                "inversion of the underlying int."))
+        return ERR;
     if (is_plain_intlike(a)) return int_invert(vm, a);
     Value r = call_special(vm, a, N___invert__, NULL, 0);
     if (r != UNDEF) return r;
@@ -715,11 +721,16 @@ int op_eq(VM *vm, Value a, Value b) {
 
 /* ---- truth, hashing, membership ---------------------------------------- */
 
+/* NotImplemented is true, with 3.12's DeprecationWarning. */
+static __attribute__((noinline, cold)) int notimpl_truthy(VM *vm) {
+    return exc_warn(vm, E_DeprecationWarning, "NotImplemented should not be used in a boolean context") ? 1 : -1;
+}
+
 static inline __attribute__((always_inline)) int truthy_of(VM *vm, Value v, bool layout) {
     switch (VTAG(v)) {
     case VTAG_BOOL: return as_bool(v);
     case VTAG_INT: return as_int(v) != 0;
-    case VTAG_CONST: return v != NONE_VAL;
+    case VTAG_CONST: return v == NOTIMPL_VAL ? notimpl_truthy(vm) : v != NONE_VAL;
     case VTAG_OBJ: break;
     default: return as_float(v) != 0.0;
     }
@@ -978,6 +989,15 @@ Value op_property_missing(VM *vm, Value prop, ObjClass *cls, const char *what) {
     return exc_raise(vm, E_AttributeError, "property of '%s' object has no %s", cls->qualname->data, what);
 }
 
+bool op_is_classmethod(VM *vm, Value w) {
+    ObjClass *c = as_obj(w)->cls;
+    return c == vm->types[T_CLASSMETHOD] || (c != vm->types[T_STATICMETHOD] && class_is_subclass(c, vm->types[T_CLASSMETHOD]));
+}
+
+bool op_plain_wrapper(VM *vm, Value v) {
+    return is_kind(v, OBJ_WRAPPER) && op_override(vm, v, N___get__) == UNDEF;
+}
+
 /* A classmethod binds its function to the class; when it wraps another
  * descriptor (a property, a staticmethod, an object with __get__), CPython
  * 3.12 still chains to that one's __get__(cls, cls) instead, so that
@@ -985,7 +1005,7 @@ Value op_property_missing(VM *vm, Value prop, ObjClass *cls, const char *what) {
 Value op_classmethod_bind(VM *vm, Value cls, Value fn) {
     if (is_kind(fn, OBJ_PROPERTY)) return op_bind_attr(vm, cls, fn);
     if (is_kind(fn, OBJ_WRAPPER)) {
-        if (as_obj(fn)->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, cls, AS(ObjWrapper, fn)->v);
+        if (op_is_classmethod(vm, fn)) return op_classmethod_bind(vm, cls, AS(ObjWrapper, fn)->v);
         return AS(ObjWrapper, fn)->v;
     }
     if (is_kind(fn, OBJ_INSTANCE) || (is_obj(fn) && (as_obj(fn)->flags & OBJ_SUBTYPE))) {
@@ -1006,8 +1026,8 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
             if (g == NONE_VAL || g == UNDEF) return op_property_missing(vm, attr, type_of(vm, obj), "getter");
             return op_call1(vm, g, obj);
         }
-        if (a->kind == OBJ_WRAPPER) {
-            if (a->cls == vm->types[T_CLASSMETHOD]) return op_classmethod_bind(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
+        if (a->kind == OBJ_WRAPPER && !((a->flags & OBJ_SUBTYPE) && sub_override(vm, a, N___get__) != UNDEF)) {
+            if (op_is_classmethod(vm, attr)) return op_classmethod_bind(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
             return ((ObjWrapper *)a)->v;
         }
         if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE)) {
@@ -1024,6 +1044,7 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
 static ObjDict *obj_dict(VM *vm, Value v) {
     if (!is_obj(v)) return NULL;
     Obj *o = as_obj(v);
+    if (o->kind == OBJ_MODULE) return ((ObjModule *)o)->dict;    /* a ModuleType subclass's too */
     if (o->flags & OBJ_SUBTYPE) return gc_subtype_dict(vm, o);
     switch ((ObjKind)o->kind) {
     case OBJ_INSTANCE: case OBJ_EXC: return ((ObjInstance *)o)->dict;
@@ -1275,6 +1296,13 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     return UNDEF;
 }
 
+/* Whether a missing attribute of obj goes to a module's own __getattr__
+ * (PEP 562), called with the name alone: a module's, unless its class
+ * (a ModuleType subclass) defines the method. */
+static bool module_own_hook(Value obj) {
+    return is_kind(obj, OBJ_MODULE) && !(as_obj(obj)->cls->obj.flags & CLASS_HAS_GETATTR);
+}
+
 /* What is asked for a name the lookup did not find: the class's __getattr__,
  * or a module's own (PEP 562). UNDEF if neither. */
 static Value getattr_hook(VM *vm, Value obj) {
@@ -1285,7 +1313,7 @@ static Value getattr_hook(VM *vm, Value obj) {
         if (meta == vm->types[T_TYPE] || !(meta->obj.flags & CLASS_HAS_GETATTR)) return UNDEF;
         return class_lookup(meta, vm_name(vm, N___getattr__));
     }
-    if (is_kind(obj, OBJ_MODULE)) return dict_get_str(AS(ObjModule, obj)->dict, vm_name(vm, N___getattr__));
+    if (module_own_hook(obj)) return dict_get_str(AS(ObjModule, obj)->dict, vm_name(vm, N___getattr__));
     if (!(type_of(vm, obj)->obj.flags & CLASS_HAS_GETATTR)) return UNDEF;
     return class_lookup(type_of(vm, obj), vm_name(vm, N___getattr__));
 }
@@ -1333,7 +1361,7 @@ Value op_getattr(VM *vm, Value obj, ObjStr *name) {
         vm->exc = UNDEF;
     }
     if (ga == UNDEF) return attr_error(vm, obj, name);
-    if (is_kind(obj, OBJ_MODULE)) return hook_result(vm, op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL), obj, name);
+    if (module_own_hook(obj)) return hook_result(vm, op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL), obj, name);
     Value argv[2] = {obj, obj_val(name)};
     return hook_result(vm, op_call(vm, ga, argv, 2, NULL), obj, name);
 }
@@ -1427,6 +1455,19 @@ static int set_class(VM *vm, Value obj, Value v) {
         return -1;
     }
     ObjClass *to = AS(ObjClass, v);
+    if (is_kind(obj, OBJ_MODULE) && to->instance_kind == OBJ_MODULE) {
+        /* a module may become an instance of a ModuleType subclass (the
+         * idiom for module properties) and back: they share its layout */
+        if ((to->obj.flags | cls->obj.flags) & CLASS_SLOTS) {
+            exc_raise(vm, E_TypeError, "__class__ assignment: '%s' object layout differs from '%s'", to->name->data,
+                      cls->name->data);
+            return -1;
+        }
+        as_obj(obj)->cls = to;
+        if (to->obj.flags & CLASS_BUILTIN) as_obj(obj)->flags &= ~OBJ_SUBTYPE;
+        else as_obj(obj)->flags |= OBJ_SUBTYPE;
+        return 0;
+    }
     if ((to->obj.flags & CLASS_BUILTIN) || (cls->obj.flags & CLASS_BUILTIN)) {
         exc_raise(vm, E_TypeError, "__class__ assignment only supported for mutable types or ModuleType subclasses");
         return -1;
@@ -1486,7 +1527,10 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if ((cls->obj.flags & CLASS_SLOTS) && dict_get_str(cls->slots, name) == UNDEF)
         return no_dict_error(vm, obj, name, attr);
-    ObjDict *d = is_subtype(obj) ? subtype_dict(vm, as_obj(obj)) : is_user(obj) ? AS(ObjInstance, obj)->dict : NULL;
+    ObjDict *d = is_kind(obj, OBJ_MODULE) ? AS(ObjModule, obj)->dict
+                 : is_subtype(obj)        ? subtype_dict(vm, as_obj(obj))
+                 : is_user(obj)           ? AS(ObjInstance, obj)->dict
+                                          : NULL;
     if (!d) {
         if (is_subtype(obj)) return -1;
         return no_dict_error(vm, obj, name, attr);
@@ -1519,7 +1563,10 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         if (!f->dict && !(f->dict = dict_new(vm))) return -1;
         return dict_set_str(vm, f->dict, name, v);
     }
-    if (is_kind(obj, OBJ_MODULE)) return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
+    if (is_kind(obj, OBJ_MODULE)) {
+        if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
+        return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
+    }
     if (is_kind(obj, OBJ_GEN)) {
         int r = gen_setattr(vm, AS(ObjGen, obj), name, v);
         if (r <= 0) return r;
@@ -2070,6 +2117,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
         sb_adds(b, "'>");
         return true;
     case OBJ_MODULE:
+        if (!layout && !by_layout(vm, o, N___repr__)) break;
         sb_addf(b, "<module '%s'>", ((ObjModule *)o)->name->data);
         return true;
     case OBJ_CODE:
@@ -2176,10 +2224,13 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
     }
     case OBJ_CLASS: return class_call(vm, (ObjClass *)o, args, nargs, kwnames);
     case OBJ_WRAPPER:
-        /* staticmethod is callable since 3.10; classmethod is not. */
-        if (!class_is_subclass(o->cls, vm->types[T_CLASSMETHOD]))
-            return op_call(vm, ((ObjWrapper *)o)->v, args, nargs, kwnames);
-        return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
+        /* staticmethod is callable since 3.10; classmethod is not; a
+         * subclass's __call__ is called as any other's */
+        if (op_override(vm, callable, N___call__) == UNDEF) {
+            if (!op_is_classmethod(vm, callable)) return op_call(vm, ((ObjWrapper *)o)->v, args, nargs, kwnames);
+            return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
+        }
+        /* fall through */
     default: {
         Value m = op_special(vm, callable, N___call__);
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);

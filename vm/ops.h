@@ -50,6 +50,12 @@ Value op_bind_attr(VM *vm, Value obj, Value attr);
 Value op_property_missing(VM *vm, Value prop, ObjClass *cls, const char *what);
 /* What a classmethod wrapping fn gives for the class cls (see ops.c). */
 Value op_classmethod_bind(VM *vm, Value cls, Value fn);
+/* A staticmethod or classmethod object (OBJ_WRAPPER) is a classmethod or
+ * an instance of a subclass of it. */
+bool op_is_classmethod(VM *vm, Value w);
+/* v is a staticmethod or classmethod whose binding is the builtin one (a
+ * subclass may override __get__). */
+bool op_plain_wrapper(VM *vm, Value v);
 
 Value op_getitem(VM *vm, Value obj, Value key);
 int op_setitem(VM *vm, Value obj, Value key, Value v);

@@ -37,19 +37,31 @@ static Value snapshot_locals(VM *vm, Frame *f) {
     return t ? obj_val(t) : ERR;
 }
 
+/* Puts the snapshot of frame f stopped at ip into o. */
+static void snap(FrameObj *o, Frame *f, const uint32_t *ip, Value locals) {
+    o->code = f->code;
+    o->globals = f->globals;
+    o->locals = locals;
+    o->live = f;
+    o->live_prev = f->prev;
+    o->pc = (uint32_t)(ip - f->code->ins);
+    o->line = 0;
+}
+
+FrameObj *frameobj_retake(VM *vm, FrameObj *o, Frame *f, const uint32_t *ip) {
+    Value locals = snapshot_locals(vm, f);
+    if (locals == ERR) return NULL;
+    snap(o, f, ip, locals);
+    return o;
+}
+
 FrameObj *frameobj_new(VM *vm, Frame *f, const uint32_t *ip) {
     Value locals = snapshot_locals(vm, f);
     if (locals == ERR) return NULL;
     FrameObj *o = gc_new(vm, sizeof(FrameObj), OBJ_CDATA, vm->types[T_FRAME]);
     if (!o) return NULL;
-    o->code = f->code;
-    o->globals = f->globals;
-    o->locals = locals;
     o->back = UNDEF;
-    o->live = f;
-    o->live_prev = f->prev;
-    o->pc = (uint32_t)(ip - f->code->ins);
-    o->line = 0;
+    snap(o, f, ip, locals);
     return o;
 }
 

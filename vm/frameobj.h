@@ -34,6 +34,9 @@ typedef struct FrameObj {
 /* A frame object for frame f stopped at ip (just past the instruction
  * running), or NULL after raising MemoryError. */
 FrameObj *frameobj_new(VM *vm, Frame *f, const uint32_t *ip);
+/* o made again for frame f stopped at ip (a generator's frame object, read
+ * again after it ran): o, or NULL after raising MemoryError. */
+FrameObj *frameobj_retake(VM *vm, FrameObj *o, Frame *f, const uint32_t *ip);
 /* sys._getframe(depth): the frame object `depth` calls above the frame
  * calling it (a negative depth counts as 0). */
 Value frameobj_getframe(VM *vm, Value depth);

@@ -42,7 +42,7 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     }
     g->name = fn->name;
     g->qualname = fn->qualname;
-    g->handled = g->saved_handled = g->saved_outer = UNDEF;
+    g->handled = g->saved_handled = g->saved_outer = g->frameobj = UNDEF;
     f->slots = (Value *)f + FRAME_WORDS;     /* (gc_new zeroed the rest) */
     for (size_t i = 0; i < nslots; i++) f->slots[i] = UNDEF;
     f->code = code;
@@ -318,6 +318,7 @@ void gen_mark(VM *vm, ObjGen *g) {
     gc_mark_value(vm, g->handled);
     gc_mark_value(vm, g->saved_handled);
     gc_mark_value(vm, g->saved_outer);
+    gc_mark_value(vm, g->frameobj);
     gc_mark_obj(vm, (Obj *)g->name);
     gc_mark_obj(vm, (Obj *)g->qualname);
     gc_mark_obj(vm, (Obj *)g->site);
@@ -364,9 +365,12 @@ Value gen_getattr(VM *vm, ObjGen *g, const char *n) {
     if (!strcmp(p, "frame")) {
         /* A snapshot of the generator's frame, as long as it has one. */
         if (g->state == GEN_DONE || !g->frame) return NONE_VAL;
-        FrameObj *f = frameobj_new(vm, g->frame, g->frame->ip);
-        if (f && g->state == GEN_CREATED) f->line = g->frame->code->firstline;   /* at its def, as CPython */
-        return f ? obj_val(f) : ERR;
+        FrameObj *f = g->frameobj == UNDEF ? frameobj_new(vm, g->frame, g->frame->ip)
+                      : frameobj_retake(vm, (FrameObj *)as_obj(g->frameobj), g->frame, g->frame->ip);
+        if (!f) return ERR;
+        if (g->state == GEN_CREATED) f->line = g->frame->code->firstline;   /* at its def, as CPython */
+        g->frameobj = obj_val(f);
+        return g->frameobj;
     }
     if (!strcmp(p, "yieldfrom") || !strcmp(p, "await")) {
         Value d = g->frame && g->state == GEN_SUSPENDED ? gen_yf(g) : UNDEF;

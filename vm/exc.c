@@ -358,7 +358,9 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
         e->tb = tb;
         e->tbcap = cap;
     }
-    e->tb[e->ntb++] = (TbEntry){code, at, 0, pc, frame, NULL};
+    /* At pc 0 nothing ran yet (a throw() into a generator not started):
+     * CPython shows the def line. */
+    e->tb[e->ntb++] = (TbEntry){code, at, pc == 0 ? code->firstline : 0, pc, frame, NULL};
 }
 
 bool exc_tb_position(VM *vm, Value tb, LineEntry *pos) {

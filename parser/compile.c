@@ -842,6 +842,21 @@ static bool is_const_set(Node *n) {
 
 static Value literal_value(Compiler *c, Node *e);
 
+/* A string literal's constant. Like CPython, one made only of ASCII letters,
+ * digits and underscores is interned, so the same identifier-like literal
+ * in two modules (or in exec'd code) is one object: `classify(6) is
+ * "perfect"` holds across modules, as tests written for CPython expect. */
+static Value const_str(Compiler *c, const char *p, size_t len) {
+    bool name_chars = len > 1;
+    for (size_t i = 0; name_chars && i < len; i++) {
+        char ch = p[i];
+        name_chars = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+    }
+    if (!name_chars) return str_new(c->vm, p, len);
+    ObjStr *s = str_intern(c->vm, p, len);
+    return s ? obj_val(s) : ERR;
+}
+
 static Value const_value(Compiler *c, Node *e) {
     if (e->kind != E_TUPLE) return literal_value(c, e);
     ObjTuple *t = tuple_new(c->vm, e->u.seq.elts.n);
@@ -1303,7 +1318,7 @@ static void compile_expr(Compiler *c, Node *n) {
     case E_FLOAT: emit(c, OP_LOAD_CONST, add_const(c, float_val(n->u.fval))); break;
     case E_IMAG: load_const(c, imag_const(c, n->u.fval)); break;
     case E_STR: {
-        Value s = str_new(c->vm, n->u.str.s, n->u.str.len);
+        Value s = const_str(c, n->u.str.s, n->u.str.len);
         if (s == ERR) { c->failed = true; break; }
         emit(c, OP_LOAD_CONST, add_const(c, s));
         break;
@@ -2164,7 +2179,7 @@ static Value literal_value(Compiler *c, Node *e) {
     case E_INT: v = int_literal(c, e); break;
     case E_FLOAT: v = float_val(e->u.fval); break;
     case E_IMAG: v = imag_const(c, e->u.fval); break;
-    case E_STR: v = str_new(c->vm, e->u.str.s, e->u.str.len); break;
+    case E_STR: v = const_str(c, e->u.str.s, e->u.str.len); break;
     case E_BYTES: v = bytes_new(c->vm, (const uint8_t *)e->u.str.s, e->u.str.len); break;
     case E_NONE: return NONE_VAL;
     case E_TRUE: return TRUE_VAL;

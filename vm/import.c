@@ -381,9 +381,13 @@ Value import_from(VM *vm, Value module, ObjStr *name) {
         else
             exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (unknown location)", name->data,
                       m->name->data);
-        /* e.name is the module's name, as CPython sets it. */
+        /* e.name is the module's name and e.path its file, as CPython sets them. */
         Value e = vm->exc;
-        if (is_kind(e, OBJ_EXC)) dict_set_str(vm, AS(ObjException, e)->base.dict, vm_name(vm, N_name), obj_val(m->name));
+        if (is_kind(e, OBJ_EXC)) {
+            ObjDict *d = AS(ObjException, e)->base.dict;
+            dict_set_str(vm, d, vm_name(vm, N_name), obj_val(m->name));
+            if (is_str(file)) dict_set_str(vm, d, vm_name(vm, N_path), file);
+        }
         vm->exc = e;
         return ERR;
     }

@@ -160,7 +160,7 @@ typedef enum ExcId {
     X(__file__) X(__path__) X(__package__) X(__spec__) X(__loader__) \
     X(__build_class__) X(__import__) X(__init_subclass__) X(__set_name__) X(__class_getitem__) \
     X(args) X(value) X(code) X(msg) X(filename) X(lineno) X(offset) X(text) \
-    X(end_lineno) X(end_offset) X(errno) X(strerror) X(name) X(obj) X(keys) \
+    X(end_lineno) X(end_offset) X(errno) X(strerror) X(name) X(path) X(obj) X(keys) \
     X(__traceback__) X(__cause__) X(__context__) X(__suppress_context__) \
     X(self) X(__notes__) X(__isabstractmethod__) X(exceptions) X(message) X(__version__) \
     X(__prepare__) X(__instancecheck__) X(__subclasscheck__) X(__mro_entries__) \

@@ -246,24 +246,11 @@ static Value f_formatter_field_name_split(VM *vm, Value *args, int nargs, ObjTup
     return t ? obj_val(t) : ERR;
 }
 
-static Value m_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__iter__", nargs - 1, kw, 0, 0)) return ERR;
-    return args[0];
-}
-
-static Value m_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
-    Value v = op_next(vm, args[0]);
-    if (v != UNDEF) return v;
-    Value e = exc_new(vm, vm->exc_types[E_StopIteration], vm->empty_tuple);
-    return e == ERR ? ERR : exc_raise_value(vm, e);
-}
-
 /* A function of the module with its iterator class in its data. */
 static bool add_maker(VM *vm, ObjModule *m, const char *name, NativeFn fn, const char *cls_name) {
     ObjClass *c = class_new_builtin(vm, cls_name, vm->types[T_OBJECT], OBJ_ITER);
     if (!c || !vm_push_root(vm, obj_val(c))) return false;
-    bool ok = class_add_native(vm, c, "__iter__", m_iter) && class_add_native(vm, c, "__next__", m_next);
+    bool ok = class_add_iter_protocol(vm, c);
     ObjNative *n = ok ? native_new(vm, name, fn) : NULL;
     if (n) n->data = obj_val(c);
     vm_pop_roots(vm, 1);

@@ -637,19 +637,6 @@ static Value deque_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return deque_iter_make(vm, args[0], true);
 }
 
-static Value it_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__iter__", nargs - 1, kw, 0, 0)) return ERR;
-    return args[0];
-}
-
-static Value it_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
-    Value v = op_next(vm, args[0]);
-    if (v != UNDEF) return v;
-    Value e = exc_new(vm, vm->exc_types[E_StopIteration], vm->empty_tuple);
-    return e == ERR ? ERR : exc_raise_value(vm, e);
-}
-
 static Value deque_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
     RING(args[0]);
@@ -744,7 +731,7 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
         ObjClass *ic = class_new_builtin(vm, iters[i], vm->types[T_OBJECT], OBJ_ITER);
         if (!ic) return false;
         ic->module = modname;
-        if (!class_add_native(vm, ic, "__iter__", it_iter) || !class_add_native(vm, ic, "__next__", it_next) ||
+        if (!class_add_iter_protocol(vm, ic) ||
             !module_add_value(vm, m, iters[i], obj_val(ic)))
             return false;
     }

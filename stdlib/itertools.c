@@ -126,19 +126,6 @@ static int64_t nonneg_arg(VM *vm, Value v, const char *neg_msg) {
     return n;
 }
 
-static Value m_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__iter__", nargs - 1, kw, 0, 0)) return ERR;
-    return args[0];
-}
-
-static Value m_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
-    Value v = op_next(vm, args[0]);
-    if (v != UNDEF) return v;
-    Value e = exc_new(vm, vm->exc_types[E_StopIteration], vm->empty_tuple);
-    return e == ERR ? ERR : exc_raise_value(vm, e);
-}
-
 /* ---- count, cycle, repeat ---------------------------------------------- */
 
 static Value count_next(VM *vm, ObjIter *it) {
@@ -997,7 +984,7 @@ bool mod_itertools_init(VM *vm, ObjModule *m) {
             ObjNative *n = native_new(vm, "__new__", ctors[t]);
             if (!n || dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n)) < 0) return false;
         }
-        if (!class_add_native(vm, c, "__iter__", m_iter) || !class_add_native(vm, c, "__next__", m_next)) return false;
+        if (!class_add_iter_protocol(vm, c)) return false;
         if (t == IT_COUNT && !class_add_native(vm, c, "__repr__", count_repr)) return false;
         if (t == IT_REPEAT && (!class_add_native(vm, c, "__repr__", repeat_repr) ||
                                !class_add_native(vm, c, "__length_hint__", repeat_length_hint)))

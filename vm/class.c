@@ -1604,6 +1604,23 @@ static Value generic_class_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw)
     return class_generic_alias(vm, args[0], args[1]);
 }
 
+static Value iter_self(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__iter__", nargs - 1, kw, 0, 0)) return ERR;
+    return args[0];
+}
+
+static Value iter_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
+    Value v = op_next(vm, args[0]);
+    if (v != UNDEF) return v;
+    Value e = exc_new(vm, vm->exc_types[E_StopIteration], vm->empty_tuple);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}
+
+bool class_add_iter_protocol(VM *vm, ObjClass *c) {
+    return class_add_native(vm, c, "__iter__", iter_self) && class_add_native(vm, c, "__next__", iter_next);
+}
+
 bool class_add_generic(VM *vm, ObjClass *c) {
     return class_add_classmethod(vm, c, "__class_getitem__", generic_class_getitem);
 }

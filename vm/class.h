@@ -88,6 +88,9 @@ Value class_generic_alias(VM *vm, Value origin, Value args);
 /* Gives a native class CPython's generic-class `__class_getitem__`
  * (`cls[int]` is a types.GenericAlias). */
 bool class_add_generic(VM *vm, ObjClass *c);
+/* Gives a native iterator class (instances are OBJ_ITER, stepped by
+ * op_next) the methods __iter__ (itself) and __next__. */
+bool class_add_iter_protocol(VM *vm, ObjClass *c);
 /* Setting and deleting a class attribute as type.__setattr__ and
  * type.__delattr__ do (no metaclass hook); -1 after raising. */
 int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v);

@@ -262,10 +262,8 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
     } else {
         path = dict_get_str(AS(ObjModule, parent)->dict, vm_name(vm, N___path__));
         if (path == UNDEF) {
-            /* named as imported: 'os.path', not its module's name 'posixpath' */
-            char pname[1024];
-            snprintf(pname, sizeof pname, "%.*s", (int)(leaf - fullname) - 1, fullname);
-            exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'; '%s' is not a package", fullname, pname);
+            exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'; '%s' is not a package", fullname,
+                      AS(ObjModule, parent)->name->data);
             return not_found_name(vm, fullname);
         }
     }

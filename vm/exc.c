@@ -638,7 +638,7 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
         return NONE_VAL;
     if (exc_is(vm, self, E_AttributeError) && str_eq(name, vm_name(vm, N_obj))) return NONE_VAL;
     if (exc_is(vm, self, E_ImportError) && (str_eq(name, vm_name(vm, N_name)) || str_eq(name, vm_name(vm, N_msg)) ||
-                                            !strcmp(name->data, "path")))
+                                            !strcmp(name->data, "path") || !strcmp(name->data, "name_from")))
         return str_eq(name, vm_name(vm, N_msg)) ? first : NONE_VAL;
     return UNDEF;
 }

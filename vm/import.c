@@ -385,6 +385,8 @@ Value import_from(VM *vm, Value module, ObjStr *name) {
             ObjDict *d = AS(ObjException, e)->base.dict;
             dict_set_str(vm, d, vm_name(vm, N_name), obj_val(m->name));
             if (is_str(file)) dict_set_str(vm, d, vm_name(vm, N_path), file);
+            /* name_from: what the "Did you mean" hint is looked for (3.12). */
+            dict_set_str(vm, d, str_intern_cstr(vm, "name_from"), obj_val(name));
         }
         vm->exc = e;
         return ERR;

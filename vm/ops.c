@@ -2023,7 +2023,9 @@ static bool module_name_prefix(VM *vm, ObjClass *c, StrBuf *b) {
     return true;
 }
 
-static bool call_repr_method(VM *vm, Value v, NameId name, StrBuf *b) {
+/* Calls v's __str__ or __repr__ (name) into b; `shown` names the method in
+ * the error for a non-string result. */
+static bool call_text_method(VM *vm, Value v, NameId name, const char *shown, StrBuf *b) {
     if (vm->c_depth >= C_DEPTH_MAX) {
         exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
         return false;
@@ -2033,11 +2035,15 @@ static bool call_repr_method(VM *vm, Value v, NameId name, StrBuf *b) {
     vm->c_depth--;
     if (r == ERR) return false;
     if (!is_str(r)) {
-        exc_raise(vm, E_TypeError, "%s returned non-string (type %T)", name == N___str__ ? "__str__" : "__repr__", r);
+        exc_raise(vm, E_TypeError, "%s returned non-string (type %T)", shown, r);
         return false;
     }
     sb_add(b, AS(ObjStr, r)->data, (size_t)AS(ObjStr, r)->len);
     return true;
+}
+
+static bool call_repr_method(VM *vm, Value v, NameId name, StrBuf *b) {
+    return call_text_method(vm, v, name, name == N___str__ ? "__str__" : "__repr__", b);
 }
 
 /* An address for `<... object at 0x...>`: values that are not objects
@@ -2164,6 +2170,10 @@ bool op_str_to(VM *vm, Value v, StrBuf *b) {
      * types print their repr. */
     if (is_obj(v) && !(as_obj(v)->cls->obj.flags & CLASS_BUILTIN) && op_special(vm, v, N___str__) != UNDEF)
         return call_repr_method(vm, v, N___str__, b);
+    /* object.__str__ calls the class's __repr__, but CPython checks the
+     * result as str()'s: "__str__ returned non-string". */
+    if (is_kind(v, OBJ_INSTANCE) && op_special(vm, v, N___repr__) != UNDEF)
+        return call_text_method(vm, v, N___repr__, "__str__", b);
     return op_repr_to(vm, v, b);
 }
 

@@ -251,14 +251,33 @@ static void add_repr(VM *vm, StrBuf *out, ObjStr *s) {
     if (is_str(r)) sb_add(out, AS(ObjStr, r)->data, (size_t)AS(ObjStr, r)->len);
 }
 
+/* For `from M import wrong`: the closest of dir(__import__(M)), as
+ * CPython 3.12's traceback module looks (for a dotted M, its top package). */
+static ObjStr *import_hint(VM *vm, Value exc, ObjStr *wrong, SuggestStyle style) {
+    Value mod_name = exc_field(vm, exc, N_name);
+    Value imp = dict_get_str(vm->builtins, vm_name(vm, N___import__));
+    if (!is_str(mod_name) || imp == UNDEF) return NULL;
+    Value saved = vm->exc;
+    Value mod = op_call1(vm, imp, mod_name);
+    vm->exc = saved;
+    if (mod == ERR || !vm_push_root(vm, mod)) { vm->exc = saved; return NULL; }
+    ObjStr *hint = attr_hint(vm, mod, wrong, style);
+    vm_pop_roots(vm, 1);
+    return hint;
+}
+
 void suggest_append(VM *vm, Value exc, StrBuf *out, SuggestStyle style) {
     if (!is_kind(exc, OBJ_EXC)) return;
     bool name_error = exc_is(vm, exc, E_NameError);
-    if (!name_error && !exc_is(vm, exc, E_AttributeError)) return;
-    Value name = exc_field(vm, exc, N_name);
+    bool import_error = !name_error && exc_is(vm, exc, E_ImportError);
+    if (!name_error && !import_error && !exc_is(vm, exc, E_AttributeError)) return;
+    Value name = import_error ? dict_get_str(AS(ObjException, exc)->base.dict, str_intern_cstr(vm, "name_from"))
+                              : exc_field(vm, exc, N_name);
     if (!is_str(name)) return;
     ObjStr *wrong = AS(ObjStr, name), *hint = NULL;
-    if (name_error) {
+    if (import_error) {
+        hint = import_hint(vm, exc, wrong, style);
+    } else if (name_error) {
         ObjTuple *scope = AS(ObjException, exc)->scope;
         if (style != SUGGEST_TRACEBACK_ONLY && scope) hint = name_hint(vm, scope, wrong, style);
     } else {

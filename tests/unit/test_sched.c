@@ -117,7 +117,10 @@ static void test_timers_filter(void **state) {
 }
 
 /* The whole scheduler through the API: gather starts A, B, C in order,
- * sleeps wake by deadline, call_soon runs in FIFO order after the task. */
+ * sleeps wake by deadline, call_soon runs in FIFO order after the task.
+ * asyncio is imported first and the deadlines lie half a second apart, so
+ * that a slow build (GC stress under ASan, a loaded machine) between the
+ * starts cannot reorder the wake-ups. */
 static void test_scheduler_order(void **state) {
     (void)state;
     AsyVM *vm = asy_new(NULL);
@@ -132,8 +135,10 @@ static void test_scheduler_order(void **state) {
         "    loop = asyncio.get_running_loop()\n"
         "    loop.call_soon(print, 'soon 1')\n"
         "    loop.call_soon(print, 'soon 2')\n"
-        "    await asyncio.gather(w('A', 0.03), w('B', 0.01), w('C', 0.02))\n"
+        "    await asyncio.gather(w('A', 1.5), w('B', 0.5), w('C', 1.0))\n"
         "asyncio.run(main())\n";
+    static const char import[] = "import asyncio\n";
+    assert_int_equal(asy_run_source(vm, import, strlen(import), "<test>"), ASY_OK);
     asy_capture_begin(vm);
     assert_int_equal(asy_run_source(vm, src, strlen(src), "<test>"), ASY_OK);
     size_t len;
@@ -144,7 +149,8 @@ static void test_scheduler_order(void **state) {
 
 /* Ctrl-C from the host (asy_interrupt, here from another thread): the first
  * one cancels asyncio.run's main task, whose finally blocks run, and the run
- * ends in KeyboardInterrupt. */
+ * ends in KeyboardInterrupt. asyncio is imported before the interrupting
+ * thread starts, so that its 200 ms find main waiting even in slow builds. */
 static void interrupt_later(void *arg) {
     uv_sleep(200);
     asy_interrupt(arg);
@@ -165,6 +171,8 @@ static void test_interrupt_cancels_main(void **state) {
         "    finally:\n"
         "        print('finally')\n"
         "asyncio.run(main())\n";
+    static const char import[] = "import asyncio\n";
+    assert_int_equal(asy_run_source(vm, import, strlen(import), "<test>"), ASY_OK);
     uv_thread_t th;
     assert_int_equal(uv_thread_create(&th, interrupt_later, vm), 0);
     asy_capture_begin(vm);

@@ -26,6 +26,7 @@
 #include "../vm/opcodes.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
+#include "consts.h"
 #include "symtable.h"
 
 typedef enum FBlockKind {
@@ -95,6 +96,7 @@ typedef struct Compiler {
     bool top_names;         /* module-level reads go through LOAD_NAME (exec with locals) */
     bool future_annotations;    /* `from __future__ import annotations`: annotations stay text */
     AstArena *arena;        /* the symbol table's; also holds the compiler's SyntaxWarnings */
+    ConstPool pool;         /* this compilation's constants, by value */
 } Compiler;
 
 
@@ -306,27 +308,18 @@ static const char *infer_type(const Node *e) {
     }
 }
 
-/* Whether CPython's AST optimizer makes e a constant: a literal, a sign on
- * a number, or a tuple of constants. */
-static bool is_constant(const Node *e) {
-    switch (e->kind) {
-    case E_INT: case E_FLOAT: case E_IMAG: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE:
-    case E_ELLIPSIS:
-        return true;
-    case E_UNARY: return e->u.unary.op != OP_NOT && infer_type(e) != NULL;
-    case E_TUPLE:
-        for (int i = 0; i < e->u.seq.elts.n; i++) {
-            if (!is_constant(e->u.seq.elts.items[i])) return false;
-        }
-        return true;
-    default: return false;
-    }
-}
+/* e's value when CPython's AST optimizer makes it a constant (consts.c),
+ * else UNDEF. */
+static Value fold(Compiler *c, const Node *e) { return const_fold(c->vm, e); }
 
-/* A constant other than None, True, False and `...`: what `is` should
- * not be used with. */
-static bool is_identity_literal(const Node *e) {
-    return is_constant(e) && e->kind != E_NONE && e->kind != E_TRUE && e->kind != E_FALSE && e->kind != E_ELLIPSIS;
+static bool is_constant(Compiler *c, const Node *e) { return fold(c, e) != UNDEF; }
+
+/* The type of a constant other than None, True, False and `...`: what
+ * `is` should not be used with; NULL for other expressions. */
+static const char *identity_literal_type(Compiler *c, const Node *e) {
+    Value v = fold(c, e);
+    if (v == UNDEF || v == NONE_VAL || is_bool(v) || v == ELLIPSIS_VAL) return NULL;
+    return type_name(c->vm, v);
 }
 
 /* `x is 1`: identity with a literal is almost always a mistake for ==. */
@@ -335,10 +328,13 @@ static void check_compare(Compiler *c, const Node *n) {
     for (int i = 0; i < n->u.compare.comparators.n; i++) {
         const Node *right = n->u.compare.comparators.items[i];
         AstOp op = n->u.compare.ops[i];
-        if ((op == OP_IS || op == OP_IS_NOT) && (is_identity_literal(left) || is_identity_literal(right))) {
+        const char *type = NULL;
+        if (op == OP_IS || op == OP_IS_NOT) type = identity_literal_type(c, left);
+        if ((op == OP_IS || op == OP_IS_NOT) && !type) type = identity_literal_type(c, right);
+        if (type) {
             compile_warn(c, n, op == OP_IS ? "\"is\" with '%s' literal. Did you mean \"==\"?"
                                            : "\"is not\" with '%s' literal. Did you mean \"!=\"?",
-                         infer_type(is_identity_literal(left) ? left : right));
+                         type);
             return;
         }
         left = right;
@@ -358,7 +354,7 @@ static void check_subscript(Compiler *c, const Node *n) {
     const char *vt = infer_type(v);
     if (!vt) return;
     bool unsubscriptable = v->kind == E_SET || v->kind == E_SETCOMP || v->kind == E_GENEXP || v->kind == E_LAMBDA ||
-                           (is_constant(v) && v->kind != E_STR && v->kind != E_BYTES && v->kind != E_TUPLE);
+                           (is_constant(c, v) && v->kind != E_STR && v->kind != E_BYTES && v->kind != E_TUPLE);
     if (unsubscriptable) {
         compile_warn(c, v, "'%s' object is not subscriptable; perhaps you missed a comma?", vt);
         return;
@@ -524,15 +520,9 @@ static void pop_fblock(Compiler *c) { c->u->nfblocks--; }
 
 static int add_const(Compiler *c, Value v) {
     Unit *u = c->u;
-    for (int i = 0; i < u->nconsts; i++) {
-        Value k = u->consts[i];
-        if (k == v) return i;
-        if (is_str(k) && is_str(v) && str_eq(AS(ObjStr, k), AS(ObjStr, v))) return i;
-        /* equal literals share a constant; -0j and 0j stay apart */
-        if (is_kind(k, OBJ_COMPLEX) && is_kind(v, OBJ_COMPLEX) &&
-            !memcmp(&AS(ObjComplex, k)->re, &AS(ObjComplex, v)->re, 2 * sizeof(double)))
-            return i;
-    }
+    v = const_pool_merge(c->vm, &c->pool, v);   /* equal constants are one object */
+    for (int i = 0; i < u->nconsts; i++)
+        if (u->consts[i] == v) return i;
     if (!grow(c, (void **)&u->consts, &u->capconsts, u->nconsts, sizeof(Value))) return 0;
     u->consts[u->nconsts] = v;
     return u->nconsts++;
@@ -818,51 +808,26 @@ static void build_list_starred(Compiler *c, NodeList *elts, bool in_call) {
     }
 }
 
-/* An element that CPython's optimizer makes a constant: a literal, maybe
- * negated, or a tuple of such. */
-static bool is_const_elt(Node *e) {
-    if (e->kind == E_UNARY && e->u.unary.op == OP_NEG) e = e->u.unary.operand;
-    switch (e->kind) {
-    case E_INT: case E_FLOAT: case E_IMAG: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE:
-        return true;
-    case E_TUPLE:
-        for (int i = 0; i < e->u.seq.elts.n; i++)
-            if (!is_const_elt(e->u.seq.elts.items[i])) return false;
-        return true;
-    default: return false;
-    }
-}
-
-static bool is_const_set(Node *n) {
-    if (n->kind != E_SET) return false;
+/* A display of constants, no starred items among them (fold). */
+static bool is_const_display(Compiler *c, Node *n) {
     for (int i = 0; i < n->u.seq.elts.n; i++)
-        if (!is_const_elt(n->u.seq.elts.items[i])) return false;
+        if (!is_constant(c, n->u.seq.elts.items[i])) return false;
     return true;
 }
 
+static bool is_const_set(Compiler *c, Node *n) { return n->kind == E_SET && is_const_display(c, n); }
+
 static Value literal_value(Compiler *c, Node *e);
 
-/* A string literal's constant. Like CPython, one made only of ASCII letters,
- * digits and underscores is interned, so the same identifier-like literal
- * in two modules (or in exec'd code) is one object: `classify(6) is
- * "perfect"` holds across modules, as tests written for CPython expect. */
-static Value const_str(Compiler *c, const char *p, size_t len) {
-    bool name_chars = len > 1;
-    for (size_t i = 0; name_chars && i < len; i++) {
-        char ch = p[i];
-        name_chars = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
-    }
-    if (!name_chars) return str_new(c->vm, p, len);
-    ObjStr *s = str_intern(c->vm, p, len);
-    return s ? obj_val(s) : ERR;
-}
-
-static Value const_value(Compiler *c, Node *e) {
-    if (e->kind != E_TUPLE) return literal_value(c, e);
-    ObjTuple *t = tuple_new(c->vm, e->u.seq.elts.n);
-    for (int i = 0; t && i < e->u.seq.elts.n; i++) {
-        Value v = const_value(c, e->u.seq.elts.items[i]);
-        if (v == ERR) return ERR;
+/* The tuple of a constant display's items. */
+static Value const_items(Compiler *c, Node *n) {
+    NodeList *elts = &n->u.seq.elts;
+    ObjTuple *t = tuple_new(c->vm, elts->n);
+    for (int i = 0; t && i < elts->n; i++) t->items[i] = NONE_VAL;
+    for (int i = 0; t && i < elts->n; i++) {
+        Value v = fold(c, elts->items[i]);
+        if (v == UNDEF) v = ERR;    /* is_const_display said it folds: out of memory */
+        if (v == ERR) { c->failed = true; return ERR; }
         t->items[i] = v;
     }
     if (!t) c->failed = true;
@@ -875,13 +840,8 @@ static Value const_value(Compiler *c, Node *e) {
  * order depend on that, so Asy does the same. (No GC runs while
  * compiling.) */
 static Value const_frozenset(Compiler *c, Node *n) {
-    NodeList *elts = &n->u.seq.elts;
-    ObjTuple *t = tuple_new(c->vm, elts->n);
-    for (int i = 0; t && i < elts->n; i++) {
-        Value v = const_value(c, elts->items[i]);
-        if (v == ERR) return ERR;
-        t->items[i] = v;
-    }
+    Value items = const_items(c, n);
+    ObjTuple *t = items == ERR ? NULL : AS(ObjTuple, items);
     ObjSet *f = NULL;
     for (int round = 0; t && round < 2; round++) {
         f = set_new(c->vm, c->vm->types[T_FROZENSET]);
@@ -897,7 +857,7 @@ static Value const_frozenset(Compiler *c, Node *n) {
 /* An iterable of `for`, of a comprehension or the right of `in`: CPython
  * makes a set display of constants there a frozenset constant. */
 static void compile_iterable(Compiler *c, Node *n) {
-    Value f = n->kind == E_SET && n->u.seq.elts.n > 0 && is_const_set(n) ? const_frozenset(c, n) : UNDEF;
+    Value f = n->kind == E_SET && n->u.seq.elts.n > 0 && is_const_set(c, n) ? const_frozenset(c, n) : UNDEF;
     if (f == ERR) return;
     if (f != UNDEF) load_const(c, f);
     else compile_expr(c, n);
@@ -906,13 +866,19 @@ static void compile_iterable(Compiler *c, Node *n) {
 static void compile_sequence(Compiler *c, Node *n) {
     NodeList *elts = &n->u.seq.elts;
     Opcode build = n->kind == E_TUPLE ? OP_BUILD_TUPLE : n->kind == E_LIST ? OP_BUILD_LIST : OP_BUILD_SET;
-    if (elts->n >= 3 && is_const_set(n)) {
-        /* {1, 2, 3}: CPython's frozenset constant merged into a new set */
-        Value f = const_frozenset(c, n);
-        if (f == ERR) return;
-        emit(c, OP_BUILD_SET, 0);
-        load_const(c, f);
-        emit(c, OP_SET_UPDATE, 1);
+    Value t = n->kind == E_TUPLE ? fold(c, n) : UNDEF;
+    if (t != UNDEF) {
+        load_const(c, t);
+        return;
+    }
+    if (elts->n >= 3 && n->kind != E_TUPLE && is_const_display(c, n)) {
+        /* [1, 2, 3]: CPython's constant tuple extending a new list, and
+         * {1, 2, 3}: its frozenset constant merged into a new set */
+        Value items = n->kind == E_SET ? const_frozenset(c, n) : const_items(c, n);
+        if (items == ERR) return;
+        emit(c, build, 0);
+        load_const(c, items);
+        emit(c, n->kind == E_SET ? OP_SET_UPDATE : OP_LIST_EXTEND, 1);
         return;
     }
     if (!has_starred(elts)) {
@@ -1301,6 +1267,14 @@ static Value imag_const(Compiler *c, double im) {
     return v;
 }
 
+/* An operator, sign or subscript over constants, as its value. */
+static bool load_folded(Compiler *c, Node *n) {
+    Value v = fold(c, n);
+    if (v == UNDEF) return false;
+    load_const(c, v);
+    return true;
+}
+
 static void compile_expr(Compiler *c, Node *n) {
     if (c->failed) return;
     if (++c->nesting > COMPILE_MAX_NESTING) {
@@ -1318,7 +1292,7 @@ static void compile_expr(Compiler *c, Node *n) {
     case E_FLOAT: emit(c, OP_LOAD_CONST, add_const(c, float_val(n->u.fval))); break;
     case E_IMAG: load_const(c, imag_const(c, n->u.fval)); break;
     case E_STR: {
-        Value s = const_str(c, n->u.str.s, n->u.str.len);
+        Value s = const_str(c->vm, n->u.str.s, n->u.str.len);
         if (s == ERR) { c->failed = true; break; }
         emit(c, OP_LOAD_CONST, add_const(c, s));
         break;
@@ -1335,6 +1309,7 @@ static void compile_expr(Compiler *c, Node *n) {
     case E_FALSE: emit(c, OP_LOAD_CONST, add_const(c, FALSE_VAL)); break;
     case E_ELLIPSIS: emit(c, OP_LOAD_CONST, add_const(c, ELLIPSIS_VAL)); break;
     case E_BINOP: {
+        if (load_folded(c, n)) break;
         compile_expr(c, n->u.binop.left);
         compile_expr(c, n->u.binop.right);
         c->u->loc = node_loc(n);
@@ -1346,13 +1321,8 @@ static void compile_expr(Compiler *c, Node *n) {
         break;
     }
     case E_UNARY:
+        if (load_folded(c, n)) break;
         if (n->u.unary.op == OP_NOT && compile_negated_test(c, n->u.unary.operand)) break;
-        if (n->u.unary.op == OP_INVERT && (n->u.unary.operand->kind == E_TRUE || n->u.unary.operand->kind == E_FALSE)) {
-            /* CPython folds ~True and ~False at compile time, without
-             * the warning ~ on a bool value gives */
-            emit(c, OP_LOAD_CONST, add_const(c, int_val(n->u.unary.operand->kind == E_TRUE ? -2 : -1)));
-            break;
-        }
         compile_expr(c, n->u.unary.operand);
         emit(c, n->u.unary.op == OP_NOT ? OP_UNARY_NOT : n->u.unary.op == OP_NEG ? OP_UNARY_NEG
                 : n->u.unary.op == OP_POS ? OP_UNARY_POS : OP_UNARY_INVERT, 0);
@@ -1369,6 +1339,7 @@ static void compile_expr(Compiler *c, Node *n) {
         break;
     case E_SUBSCRIPT:
         check_subscript(c, n);
+        if (load_folded(c, n)) break;
         compile_expr(c, n->u.subscript.value);
         compile_subscript_index(c, n->u.subscript.index);
         c->u->loc = node_loc(n);
@@ -1649,9 +1620,9 @@ static bool in_except_star(Compiler *c, int outer) {
 /* Where CPython reports an error found while unwinding for a return: at
  * a constant value on the return's line (it marks that for the line
  * number), else at the statement. */
-static Node *return_error_node(Node *n) {
+static Node *return_error_node(Compiler *c, Node *n) {
     Node *v = n->u.value.value;
-    return v && is_const_elt(v) && v->line == n->line ? v : n;
+    return v && is_constant(c, v) && v->line == n->line ? v : n;
 }
 
 static void compile_return(Compiler *c, Node *n) {
@@ -1666,7 +1637,7 @@ static void compile_return(Compiler *c, Node *n) {
     int depth = u->depth;
     if (n->u.value.value) compile_expr(c, n->u.value.value);
     else load_none(c);
-    if (in_except_star(c, -1)) { error_at(c, return_error_node(n), EXCEPT_STAR_JUMP); return; }
+    if (in_except_star(c, -1)) { error_at(c, return_error_node(c, n), EXCEPT_STAR_JUMP); return; }
     for (int i = u->nfblocks - 1; i >= 0 && !c->failed; i--) unwind_fblock(c, &u->fblocks[i], true);
     c->u->loc = node_loc(n);
     emit(c, OP_RETURN_VALUE, 0);
@@ -2165,6 +2136,9 @@ static bool is_literal(Node *e) {
 /* The value of a literal (folded, as CPython's AST optimizer does: -1 is a
  * constant); UNDEF for other expressions. */
 static Value literal_value(Compiler *c, Node *e) {
+    Value folded = fold(c, e);
+    if (folded != UNDEF) return folded;
+    /* what fails to fold raises again, now as the compile's error */
     if (e->kind == E_BINOP) {
         Value l = literal_value(c, e->u.binop.left), r = literal_value(c, e->u.binop.right);
         if (l == ERR || r == ERR) return ERR;
@@ -2179,7 +2153,7 @@ static Value literal_value(Compiler *c, Node *e) {
     case E_INT: v = int_literal(c, e); break;
     case E_FLOAT: v = float_val(e->u.fval); break;
     case E_IMAG: v = imag_const(c, e->u.fval); break;
-    case E_STR: v = const_str(c, e->u.str.s, e->u.str.len); break;
+    case E_STR: v = const_str(c->vm, e->u.str.s, e->u.str.len); break;
     case E_BYTES: v = bytes_new(c->vm, (const uint8_t *)e->u.str.s, e->u.str.len); break;
     case E_NONE: return NONE_VAL;
     case E_TRUE: return TRUE_VAL;
@@ -3145,6 +3119,7 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
         c.u = u->parent;
         free_unit(u);
     }
+    const_pool_free(&c.pool);
     if (!c.failed && code) {
         if (!vm_push_root(vm, obj_val(code))) code = NULL;
         else {

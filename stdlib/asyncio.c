@@ -115,6 +115,12 @@ static bool handle_classes(VM *vm) {
     ObjClass *t = h ? class_new_builtin(vm, "TimerHandle", h, OBJ_CDATA) : NULL;
     if (!t) return false;
     h->ctype = t->ctype = &handle_ctype;
+    Value mod = str_from_cstr(vm, "asyncio.events");     /* where CPython defines them */
+    for (int i = 0; i < 2; i++) {
+        ObjClass *c = i ? t : h;
+        if (mod == ERR || dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) return false;
+        c->module = mod;
+    }
     s->handle_cls = h;
     s->timer_handle_cls = t;
     return class_add_native(vm, h, "cancel", h_cancel) && class_add_native(vm, h, "cancelled", h_cancelled) &&

@@ -44,6 +44,14 @@ ObjModule *module_new(VM *vm, const char *name) {
     return m;
 }
 
+void module_repr_to(VM *vm, ObjModule *m, StrBuf *b) {
+    Value file = dict_get_str(m->dict, vm_name(vm, N___file__));
+    sb_addf(b, "<module '%s'", m->name->data);
+    if (is_str(file)) sb_addf(b, " from '%s'", AS(ObjStr, file)->data);
+    else if (modules_find(m->name->data) && dict_get_str(vm->modules, m->name) == obj_val(m)) sb_adds(b, " (built-in)");
+    sb_adds(b, ">");
+}
+
 /* Sets a module's name and the attributes module.__init__ gives it. */
 static bool module_fill(VM *vm, ObjModule *m, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"name", "doc"};
@@ -112,6 +120,14 @@ static bool set_package(VM *vm, ObjModule *m) {
     return dict_set_str(vm, m->dict, vm_name(vm, N___package__), obj_val(m->name)) == 0;
 }
 
+/* Runs a module's code in its namespace, flagged as initializing meanwhile. */
+static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
+    m->obj.flags |= MODULE_INITIALIZING;
+    Value r = interp_run_module(vm, code, m->dict);
+    m->obj.flags &= ~MODULE_INITIALIZING;
+    return r == ERR ? ERR : obj_val(m);
+}
+
 static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e) {
     if (e->package) {
         ObjList *p = list_new(vm, 0);
@@ -121,8 +137,7 @@ static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e)
     snprintf(filename, sizeof filename, "<stdlib %s.asy>", e->name);
     ObjCode *code = compile_source(vm, e->source, e->len, filename, false, true);
     if (!code) return ERR;
-    Value r = interp_run_module(vm, code, m->dict);
-    return r == ERR ? ERR : obj_val(m);
+    return run_module_code(vm, m, code);
 }
 
 const char *import_embedded_source(const char *fullname, size_t *len, bool *package) {
@@ -163,8 +178,7 @@ static Value exec_file_module(VM *vm, ObjModule *m, const char *path, bool packa
     ObjCode *code = compile_source(vm, src, len, path, false, true);
     free(src);
     if (!code) return ERR;
-    Value r = interp_run_module(vm, code, m->dict);
-    return r == ERR ? ERR : obj_val(m);
+    return run_module_code(vm, m, code);
 }
 
 /* The file of module `leaf` in `dir`, as CPython's path finder looks:
@@ -373,12 +387,11 @@ Value import_from(VM *vm, Value module, ObjStr *name) {
             vm->exc = UNDEF;
         }
         Value file = dict_get_str(m->dict, vm_name(vm, N___file__));
-        if (is_str(file))
-            exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (%s)", name->data, m->name->data,
-                      AS(ObjStr, file)->data);
-        else
-            exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (unknown location)", name->data,
-                      m->name->data);
+        bool half = m->obj.flags & MODULE_INITIALIZING;
+        exc_raise(vm, E_ImportError, "cannot import name '%s' from %s'%s'%s (%s)", name->data,
+                  half ? "partially initialized module " : "", m->name->data,
+                  half ? " (most likely due to a circular import)" : "",
+                  is_str(file) ? AS(ObjStr, file)->data : "unknown location");
         /* e.name is the module's name and e.path its file, as CPython sets them. */
         Value e = vm->exc;
         if (is_kind(e, OBJ_EXC)) {

@@ -4,6 +4,7 @@
 #ifndef ASY_IMPORT_H
 #define ASY_IMPORT_H
 
+#include "strbuf.h"
 #include "vm.h"
 
 /* IMPORT_NAME: `import a.b` gives a (fromlist None); `from a.b import c`
@@ -23,6 +24,9 @@ Value import_module(VM *vm, const char *fullname);
 const char *import_embedded_source(const char *fullname, size_t *len, bool *package);
 /* A new module object with __name__ set, registered in sys.modules. */
 ObjModule *module_new(VM *vm, const char *name);
+/* CPython's repr of a module: `<module 'm' from 'FILE'>` for one run from a
+ * file, `<module 'sys' (built-in)>` for a native one, else `<module 'm'>`. */
+void module_repr_to(VM *vm, ObjModule *m, StrBuf *b);
 /* module.__new__: types.ModuleType(name, doc=None), not registered. */
 Value module_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw);
 /* module.__init__(self, name, doc=None). */

@@ -424,6 +424,10 @@ typedef struct ObjException {
     ObjTuple *oserr;        /* an OSError's (errno, strerror, filename, filename2); or NULL */
 } ObjException;
 
+/* ObjModule flag: its body is running, so an import that meets it (a
+ * circular one) sees it half made, and errors say so. */
+#define MODULE_INITIALIZING 1
+
 typedef struct ObjModule {
     Obj obj;
     ObjStr *name;

@@ -11,6 +11,7 @@
 #include "func.h"
 #include "gc.h"
 #include "gen.h"
+#include "import.h"
 #include "interp.h"
 #include "slots.h"
 #include "binbuf.h"
@@ -1057,7 +1058,11 @@ static ObjDict *obj_dict(VM *vm, Value v) {
 /* The AttributeError of a failed lookup; `name` and `obj` are set only
  * for reading (store and del leave them None, as CPython 3.11 does). */
 static Value attr_error_raise(VM *vm, Value obj, ObjStr *name) {
-    if (is_kind(obj, OBJ_MODULE))
+    if (is_kind(obj, OBJ_MODULE) && (as_obj(obj)->flags & MODULE_INITIALIZING))
+        exc_raise(vm, E_AttributeError,
+                  "partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)",
+                  AS(ObjModule, obj)->name->data, name->data);
+    else if (is_kind(obj, OBJ_MODULE))
         exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'", AS(ObjModule, obj)->name->data,
                   name->data);
     else if (is_kind(obj, OBJ_CLASS)) {
@@ -2124,7 +2129,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
         return true;
     case OBJ_MODULE:
         if (!layout && !by_layout(vm, o, N___repr__)) break;
-        sb_addf(b, "<module '%s'>", ((ObjModule *)o)->name->data);
+        module_repr_to(vm, (ObjModule *)o, b);
         return true;
     case OBJ_CODE:
         sb_addf(b, "<code object %s at %p, file \"%s\", line %d>", ((ObjCode *)o)->name->data, (void *)o,

@@ -215,8 +215,8 @@ static bool is_dotdot(const char *s, size_t n) { return n == 2 && s[0] == '.' &&
 /* normpath into b: empty and "." components go, ".." takes the previous
  * component away (at the root it just goes; in a relative path with
  * nothing left it stays), and exactly two leading slashes stay two (POSIX
- * leaves "//" to the system). Components are kept as offsets into s, each
- * the end of the previous one being reachable through the stack. */
+ * leaves "//" to the system). The kept components are a stack of
+ * (start, size) pairs into s, which ".." pops. */
 static bool normalize(const char *s, size_t len, StrBuf *b) {
     if (len == 0) {
         sb_addc(b, '.');
@@ -312,6 +312,16 @@ static int stat_any(VM *vm, Value arg, bool follow, struct stat *st, Value *path
     return follow ? stat(t.s, st) : lstat(t.s, st);
 }
 
+/* Whether the pending exception is one that genericpath's tests answer
+ * False for rather than raise: OSError and ValueError (from __fspath__,
+ * say), and for islink AttributeError too. It is dropped then. */
+static bool quiet_failure(VM *vm, bool attribute_too) {
+    bool quiet = exc_is(vm, vm->exc, E_OSError) || exc_is(vm, vm->exc, E_ValueError) ||
+                 (attribute_too && exc_is(vm, vm->exc, E_AttributeError));
+    if (quiet) vm->exc = UNDEF;
+    return quiet;
+}
+
 /* exists, isfile, isdir, islink, lexists: false whenever stat fails. */
 static Value stat_test(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, const char *param, bool follow,
                        mode_t type) {
@@ -319,7 +329,7 @@ static Value stat_test(VM *vm, Value *args, int nargs, ObjTuple *kw, const char 
     Value arg, path;
     if (!one_arg(vm, name, param, args, nargs, kw, &arg)) return ERR;
     int rc = stat_any(vm, arg, follow, &st, &path);
-    if (rc == -2) return ERR;
+    if (rc == -2 && !quiet_failure(vm, !follow && type == S_IFLNK)) return ERR;
     return bool_val(rc == 0 && (type == 0 || (st.st_mode & S_IFMT) == type));
 }
 

@@ -18,6 +18,7 @@ static const NativeModule registry[] = {
     {"time", mod_time_init},
     {"random", mod_random_init},
     {"os", mod_os_init},
+    {"_posixpath", mod__posixpath_init},
     {"json", mod_json_init},
     {"functools", mod_functools_init},
     {"itertools", mod_itertools_init},

@@ -46,6 +46,8 @@ bool mod_random_init(VM *vm, ObjModule *m);
 bool mod_os_init(VM *vm, ObjModule *m);
 /* The process functions of os (stdlib/os_proc.c), added by mod_os_init. */
 bool os_proc_init(VM *vm, ObjModule *m);
+/* The native half of posixpath and genericpath (stdlib/_posixpath.c). */
+bool mod__posixpath_init(VM *vm, ObjModule *m);
 bool mod_json_init(VM *vm, ObjModule *m);
 bool mod_functools_init(VM *vm, ObjModule *m);
 bool mod_itertools_init(VM *vm, ObjModule *m);

@@ -1,17 +1,17 @@
-/* The os module and its os.path submodule (POSIX only): environment,
- * working directory, directory listing and creation, removal, renaming,
- * and the path functions of CPython's posixpath, with the same algorithms
- * so that edge cases ("a//b/", "~user", ".bashrc") come out the same.
+/* The os module (POSIX only): environment, working directory, directory
+ * listing and creation, removal, renaming, file descriptors and the raw
+ * stat calls. os.path is the posixpath module (stdlib/posixpath.asy over
+ * the natives of stdlib/_posixpath.c), imported on first use.
  *
  * System errors raise the OSError subclass for their errno, with args
  * (errno, strerror, filename) so that str(e) reads as CPython's
- * "[Errno 2] No such file or directory: 'x'". Paths are str only. */
+ * "[Errno 2] No such file or directory: 'x'". Paths are str, bytes or
+ * os.PathLike. */
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -21,6 +21,7 @@
 
 #include "../vm/binbuf.h"
 #include "../vm/bytes.h"
+#include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
@@ -28,7 +29,6 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
-#include "../vm/strbuf.h"
 #include "modules.h"
 #include "procargs.h"
 
@@ -56,10 +56,6 @@ static const char *path_arg(VM *vm, const char *fname, Value *arg) {
         return (const char *)b->data;
     }
     return v == ERR ? NULL : procargs_path(vm, fname, v);
-}
-
-static Value str_arg_error(VM *vm, Value v) {
-    return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", v);
 }
 
 /* ---- environment and process ------------------------------------------------ */
@@ -329,223 +325,24 @@ static Value os_read(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return r;
 }
 
-/* ---- os.path -------------------------------------------------------------------- */
-
-/* A str argument of an os.path function; NULL after TypeError. */
-/* A str argument, or an os.PathLike's str (stored back in *arg). */
-static ObjStr *str_arg(VM *vm, Value *arg) {
-    if (!is_str(*arg)) {
-        Value v = op_fspath(vm, *arg);
-        if (v == ERR) return NULL;
-        if (!is_str(v)) {
-            str_arg_error(vm, v);
-            return NULL;
-        }
-        *arg = v;
-    }
-    return AS(ObjStr, *arg);
-}
-
-static Value p_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "join", nargs, kw, 1, INT32_MAX)) return ERR;
-    StrBuf b = SB_INIT;
-    for (int i = 0; i < nargs; i++) {
-        ObjStr *s;
-        if (!(s = str_arg(vm, &args[i]))) { sb_free(&b); return ERR; }
-        if (s->len && s->data[0] == '/') b.len = 0;
-        else if (b.len && b.data[b.len - 1] != '/') sb_addc(&b, '/');
-        sb_add(&b, s->data, (size_t)s->len);
-    }
-    return str_from_buf(vm, &b);
-}
-
-/* Where split() cuts p: after the last '/'; *head_len drops trailing
- * slashes unless the head is all slashes. */
-static size_t split_at(const ObjStr *p, size_t *head_len) {
-    size_t i = (size_t)p->len;
-    while (i > 0 && p->data[i - 1] != '/') i--;
-    size_t h = i;
-    while (h > 0 && p->data[h - 1] == '/') h--;
-    *head_len = h == 0 ? i : h;
-    return i;
-}
-
-static Value p_split(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjStr *p;
-    if (!args_check(vm, "split", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
-    size_t hl, i = split_at(p, &hl);
-    Value items[2] = {str_new(vm, p->data, hl), str_new(vm, p->data + i, (size_t)p->len - i)};
-    if (items[0] == ERR || items[1] == ERR) return ERR;
-    ObjTuple *t = tuple_from(vm, items, 2);
-    return t ? obj_val(t) : ERR;
-}
-
-static Value p_basename(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjStr *p;
-    if (!args_check(vm, "basename", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
-    size_t hl, i = split_at(p, &hl);
-    return str_new(vm, p->data + i, (size_t)p->len - i);
-}
-
-static Value p_dirname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjStr *p;
-    if (!args_check(vm, "dirname", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
-    size_t hl;
-    split_at(p, &hl);
-    return str_new(vm, p->data, hl);
-}
-
-static Value p_splitext(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjStr *p;
-    if (!args_check(vm, "splitext", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
-    const char *s = p->data, *sep = strrchr(s, '/'), *dot = strrchr(s, '.');
-    size_t cut = (size_t)p->len;
-    if (dot && (!sep || dot > sep)) {
-        /* A leading run of dots (".bashrc", "..") is part of the name. */
-        for (const char *c = sep ? sep + 1 : s; c < dot; c++) {
-            if (*c != '.') { cut = (size_t)(dot - s); break; }
-        }
-    }
-    Value items[2] = {str_new(vm, s, cut), str_new(vm, s + cut, (size_t)p->len - cut)};
-    if (items[0] == ERR || items[1] == ERR) return ERR;
-    ObjTuple *t = tuple_from(vm, items, 2);
-    return t ? obj_val(t) : ERR;
-}
-
-/* posixpath.normpath: drops empty and "." parts, resolves ".." lexically,
- * keeps exactly two leading slashes (POSIX leaves "//" implementation-defined). */
-static Value normpath(VM *vm, const char *s, size_t len) {
-    if (len == 0) return str_from_cstr(vm, ".");
-    int slashes = s[0] == '/' ? (len > 1 && s[1] == '/' && !(len > 2 && s[2] == '/') ? 2 : 1) : 0;
-    size_t *starts = malloc((len / 2 + 1) * sizeof *starts), *lens = malloc((len / 2 + 1) * sizeof *lens);
-    if (!starts || !lens) { free(starts); free(lens); return exc_nomem(vm); }
-    size_t n = 0;
-    for (size_t i = 0; i < len;) {
-        size_t j = i;
-        while (j < len && s[j] != '/') j++;
-        size_t cl = j - i;
-        bool dotdot = cl == 2 && s[i] == '.' && s[i + 1] == '.';
-        if (cl == 0 || (cl == 1 && s[i] == '.')) {
-            /* skip */
-        } else if (!dotdot || (!slashes && n == 0) || (n > 0 && lens[n - 1] == 2 && !memcmp(s + starts[n - 1], "..", 2))) {
-            starts[n] = i, lens[n] = cl, n++;
-        } else if (n > 0) {
-            n--;
-        }
-        i = j + 1;
-    }
-    StrBuf b = SB_INIT;
-    for (int k = 0; k < slashes; k++) sb_addc(&b, '/');
-    for (size_t k = 0; k < n; k++) {
-        if (k) sb_addc(&b, '/');
-        sb_add(&b, s + starts[k], lens[k]);
-    }
-    free(starts);
-    free(lens);
-    if (b.len == 0) sb_addc(&b, '.');
-    return str_from_buf(vm, &b);
-}
-
-static Value p_normpath(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjStr *p;
-    if (!args_check(vm, "normpath", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
-    return normpath(vm, p->data, (size_t)p->len);
-}
-
-static Value p_abspath(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjStr *p;
-    if (!args_check(vm, "abspath", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
-    if (p->len && p->data[0] == '/') return normpath(vm, p->data, (size_t)p->len);
-    char *cwd = getcwd(NULL, 0);
-    if (!cwd) return os_error(vm, errno, UNDEF);
-    StrBuf b = SB_INIT;
-    sb_adds(&b, cwd);
-    free(cwd);
-    if (p->len) {
-        if (b.len && b.data[b.len - 1] != '/') sb_addc(&b, '/');
-        sb_add(&b, p->data, (size_t)p->len);
-    }
-    Value r = normpath(vm, b.data, b.len);
-    sb_free(&b);
-    return r;
-}
-
-static Value p_isabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjStr *p;
-    if (!args_check(vm, "isabs", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
-    return bool_val(p->len && p->data[0] == '/');
-}
-
-static Value p_expanduser(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjStr *p;
-    if (!args_check(vm, "expanduser", nargs, kw, 1, 1) || !(p = str_arg(vm, &args[0]))) return ERR;
-    if (p->len == 0 || p->data[0] != '~') return args[0];
-    const char *slash = strchr(p->data + 1, '/');
-    size_t i = slash ? (size_t)(slash - p->data) : (size_t)p->len;
-    const char *home = NULL;
-    if (i == 1) {
-        home = getenv("HOME");
-        if (!home) {
-            struct passwd *pw = getpwuid(getuid());
-            home = pw ? pw->pw_dir : NULL;
-        }
-    } else {
-        char name[256];
-        if (i - 1 >= sizeof name) return args[0];
-        memcpy(name, p->data + 1, i - 1);
-        name[i - 1] = 0;
-        struct passwd *pw = getpwnam(name);
-        home = pw ? pw->pw_dir : NULL;
-    }
-    if (!home) return args[0];
-    size_t hl = strlen(home);
-    while (hl > 0 && home[hl - 1] == '/') hl--;
-    StrBuf b = SB_INIT;
-    sb_add(&b, home, hl);
-    sb_add(&b, p->data + i, (size_t)p->len - i);
-    if (b.len == 0) sb_addc(&b, '/');
-    return str_from_buf(vm, &b);
-}
-
-/* exists/isfile/isdir: false for any error, as CPython. */
-static Value stat_test(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int which) {
-    if (!args_check(vm, name, nargs, kw, 1, 1)) return ERR;
-    if (!is_str(args[0]) && !is_intlike(args[0])) {
-        Value v = op_fspath(vm, args[0]);
-        if (v == ERR) return ERR;
-        args[0] = v;
-    }
-    if (!is_str(args[0])) return FALSE_VAL;
-    struct stat st;
-    if (stat(AS(ObjStr, args[0])->data, &st) != 0) return FALSE_VAL;
-    return bool_val(which == 0 || (which == 1 ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode)));
-}
-
-static Value p_exists(VM *vm, Value *a, int n, ObjTuple *kw) { return stat_test(vm, a, n, kw, "exists", 0); }
-static Value p_isfile(VM *vm, Value *a, int n, ObjTuple *kw) { return stat_test(vm, a, n, kw, "isfile", 1); }
-static Value p_isdir(VM *vm, Value *a, int n, ObjTuple *kw) { return stat_test(vm, a, n, kw, "isdir", 2); }
-
-static Value p_getsize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    const char *p;
-    if (!args_check(vm, "getsize", nargs, kw, 1, 1) || !(p = path_arg(vm, "stat", &args[0]))) return ERR;
-    struct stat st;
-    if (stat(p, &st) != 0) return os_error(vm, errno, args[0]);
-    return int_from_i64(vm, (int64_t)st.st_size);
-}
-
 /* ---- file status and links ---------------------------------------------------
- * The natives give raw values; stat_result, scandir, walk and the rest of
- * os.path are Asy code (stdlib/_os_py.asy), reached through __getattr__. */
+ * The natives give raw values; stat_result, scandir, walk and the rest are
+ * Asy code (stdlib/_os_py.asy), reached through __getattr__. */
 
 /* _stat(path, follow_symlinks): (mode, ino, dev, nlink, uid, gid, size,
  * atime_ns, mtime_ns, ctime_ns). */
 static Value os__stat(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     const char *p = NULL;
     if (!args_check(vm, "_stat", nargs, kw, 2, 2)) return ERR;
-    bool fd = is_int(args[0]);      /* stat(fd) is fstat(fd) */
-    if (!fd && !(p = path_arg(vm, "stat", &args[0]))) return ERR;
     int follow = op_truthy(vm, args[1]);
     if (follow < 0) return ERR;
+    bool fd = follow && is_int(args[0]);      /* stat(fd) is fstat(fd); lstat takes no fd */
+    ObjStr *dunder = str_intern_cstr(vm, "__fspath__");
+    if (!fd && !is_str(args[0]) && !is_kind(args[0], OBJ_BYTES) && dunder &&
+        class_lookup(type_of(vm, args[0]), dunder) == UNDEF)
+        return exc_raise(vm, E_TypeError, follow ? "stat: path should be string, bytes, os.PathLike or integer, not %T"
+                                                 : "lstat: path should be string, bytes or os.PathLike, not %T", args[0]);
+    if (!fd && !(p = path_arg(vm, follow ? "stat" : "lstat", &args[0]))) return ERR;
     struct stat st;
     int rc = fd ? (as_int(args[0]) < 0 || as_int(args[0]) > INT32_MAX ? (errno = EBADF, -1) : fstat((int)as_int(args[0]), &st))
                 : follow ? stat(p, &st) : lstat(p, &st);
@@ -576,6 +373,8 @@ static Value os_readlink(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     char buf[PATH_MAX];
     ssize_t n = readlink(p, buf, sizeof buf);
     if (n < 0) return os_error(vm, errno, args[0]);
+    /* the link's text in the type of the path: bytes for bytes */
+    if (is_kind(args[0], OBJ_BYTES)) return bytes_new(vm, (const uint8_t *)buf, (size_t)n);
     return str_decode_utf8(vm, buf, (size_t)n, "replace");
 }
 
@@ -627,22 +426,26 @@ static Value os__terminal_size(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return t ? obj_val(t) : ERR;
 }
 
+/* os.path is the posixpath module, imported when first asked for (it is
+ * Asy code, which importing os does not run) and then registered as
+ * CPython's os registers it: as os.path and as sys.modules['os.path']. */
+static Value path_module(VM *vm) {
+    Value path = import_module(vm, "posixpath");
+    ObjStr *os_name = str_intern_cstr(vm, "os"), *key = str_intern_cstr(vm, "os.path");
+    Value os = os_name ? dict_get_str(vm->modules, os_name) : UNDEF;
+    if (path == ERR || !key || dict_set_str(vm, vm->modules, key, path) < 0) return ERR;
+    if (is_kind(os, OBJ_MODULE) && !module_add_value(vm, AS(ObjModule, os), "path", path)) return ERR;
+    return path;
+}
+
 static Value os_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {
         "stat_result", "stat", "lstat", "fspath", "fsencode", "fsdecode", "getcwdb", "PathLike", "scandir", "DirEntry", "walk",
         "replace", "removedirs", "get_terminal_size", "terminal_size", "curdir_entries", "supports_fd", "fstat",
         "supports_dir_fd", "supports_follow_symlinks", "supports_effective_ids", "supports_bytes_environ", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    if (is_str(args[0]) && !strcmp(AS(ObjStr, args[0])->data, "path")) return path_module(vm);
     return module_lazy_attr(vm, "os", "_os_py", names, args[0]);
-}
-
-static Value path_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const names[] = {
-        "islink", "lexists", "getmtime", "getatime", "getctime", "relpath", "commonprefix",
-        "commonpath", "realpath", "samefile", "splitdrive", "splitroot", "isjunction", "normcase", "expandvars", "ismount",
-        "supports_unicode_filenames", NULL};
-    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
-    return module_lazy_attr(vm, "os.path", "_os_py", names, args[0]);
 }
 
 /* ---- the modules ------------------------------------------------------------------ */
@@ -656,13 +459,6 @@ static const Entry os_functions[] = {
     {"open", os_open}, {"close", os_close}, {"write", os_write}, {"read", os_read},
     {"_stat", os__stat}, {"readlink", os_readlink}, {"symlink", os_symlink}, {"chmod", os_chmod},
     {"access", os_access}, {"getuid", os_getuid}, {"isatty", os_isatty}, {"_terminal_size", os__terminal_size}, {"__getattr__", os_getattr},
-};
-
-static const Entry path_functions[] = {
-    {"join", p_join}, {"split", p_split}, {"basename", p_basename}, {"dirname", p_dirname},
-    {"splitext", p_splitext}, {"normpath", p_normpath}, {"abspath", p_abspath}, {"isabs", p_isabs},
-    {"expanduser", p_expanduser}, {"exists", p_exists}, {"isfile", p_isfile}, {"isdir", p_isdir},
-    {"getsize", p_getsize}, {"__getattr__", path_getattr},
 };
 
 static bool add_all(VM *vm, ObjModule *m, const Entry *e, size_t n) {
@@ -697,13 +493,8 @@ static bool add_flags(VM *vm, ObjModule *m) {
 }
 
 bool mod_os_init(VM *vm, ObjModule *m) {
-    ObjModule *path = module_new(vm, "os.path");
-    if (!path || !add_all(vm, path, path_functions, sizeof path_functions / sizeof path_functions[0]) ||
-        !add_strings(vm, path))
-        return false;
     return add_all(vm, m, os_functions, sizeof os_functions / sizeof os_functions[0]) && add_strings(vm, m) && add_flags(vm, m) &&
            module_add_value(vm, m, "name", str_from_cstr(vm, "posix")) &&
            module_add_value(vm, m, "environ", make_environ(vm)) &&
-           module_add_value(vm, m, "path", obj_val(path)) &&
            os_proc_init(vm, m);
 }

@@ -37,7 +37,9 @@ const char *procargs_path(VM *vm, const char *fname, Value v) {
     }
     ObjStr *s = AS(ObjStr, v);
     if (strlen(s->data) != (size_t)s->len) {
-        exc_raise(vm, E_ValueError, "%s: embedded null character in path", fname);
+        /* CPython's file system encoder refuses it before the function
+         * sees it (a bytes path gets "<fname>: embedded null character") */
+        exc_raise(vm, E_ValueError, "embedded null byte");
         return NULL;
     }
     return s->data;

@@ -23,7 +23,7 @@ REFS = {
     "collections.abc": ["_collections_abc.py"],
     "_collections_py": ["collections/__init__.py"],
     "_functools_py": ["functools.py"],
-    "_os_py": ["os.py", "posixpath.py", "genericpath.py"],
+    "_os_py": ["os.py"],
     "logging": ["logging/__init__.py"],
     "unittest": ["unittest/" + f for f in ("case.py", "main.py", "runner.py", "loader.py", "suite.py",
                                             "result.py", "util.py")],

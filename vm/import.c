@@ -1,6 +1,7 @@
 /* import (see import.h). */
 #include "import.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -242,6 +243,25 @@ static Value not_found_name(VM *vm, const char *fullname) {
     return ERR;
 }
 
+/* A module that is no package may still hold a submodule that its native
+ * __getattr__ makes on first use and registers in sys.modules: os.path,
+ * which is posixpath, as CPython's os registers it. UNDEF when the parent
+ * has no such submodule (the lookup's AttributeError is dropped). */
+static Value lazy_submodule(VM *vm, Value parent, const char *fullname, const char *leaf) {
+    Value hook = dict_get_str(AS(ObjModule, parent)->dict, vm_name(vm, N___getattr__));
+    Value name = is_kind(hook, OBJ_NATIVE) ? str_from_cstr(vm, leaf) : UNDEF;
+    if (name == ERR || name == UNDEF) return name;
+    Value m = op_call1(vm, hook, name);
+    if (m == ERR) {
+        if (!exc_is(vm, vm->exc, E_AttributeError)) return ERR;
+        vm->exc = UNDEF;
+        return UNDEF;
+    }
+    ObjStr *key = str_intern_cstr(vm, fullname);
+    if (!key) return ERR;
+    return is_kind(m, OBJ_MODULE) && dict_get_str(vm->modules, key) == m ? m : UNDEF;
+}
+
 static Value load_one(VM *vm, const char *fullname, const char *leaf, Value parent) {
     ObjStr *key = str_intern_cstr(vm, fullname);
     if (!key) return ERR;
@@ -275,9 +295,13 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
         path = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
     } else {
         path = dict_get_str(AS(ObjModule, parent)->dict, vm_name(vm, N___path__));
+        Value lazy = path == UNDEF ? lazy_submodule(vm, parent, fullname, leaf) : UNDEF;
+        if (lazy != UNDEF) return lazy;
         if (path == UNDEF) {
-            exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'; '%s' is not a package", fullname,
-                      AS(ObjModule, parent)->name->data);
+            /* the parent as the import spelt it: 'os.path', not 'posixpath' */
+            char spelt[1024];
+            snprintf(spelt, sizeof spelt, "%.*s", (int)(leaf - fullname - 1), fullname);
+            exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'; '%s' is not a package", fullname, spelt);
             return not_found_name(vm, fullname);
         }
     }

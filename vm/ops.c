@@ -782,21 +782,61 @@ special:;
 
 int op_truthy(VM *vm, Value v) { return truthy_of(vm, v, false); }
 
-/* CPython's tuple hash (xxHash-based), so sets of tuples order as there. */
-static int tuple_hash(VM *vm, ObjTuple *t, uint64_t *out) {
-    uint64_t acc = 2870177450012600261ull;
-    for (int64_t i = 0; i < t->len; i++) {
-        uint64_t h;
-        if (is_int(t->items[i])) h = small_int_hash(as_int(t->items[i]));
-        else if (op_hash(vm, t->items[i], &h) < 0) return -1;
-        acc += h * 14029467366897019727ull;
-        acc = (acc << 31) | (acc >> 33);
-        acc *= 11400714785074694791ull;
-    }
+/* CPython's tuple hash (xxHash-based), so sets of tuples order as there.
+ * Tuples nested in tuples are walked with a stack of their own instead of
+ * C recursion, so no depth of nesting can overflow the C stack. */
+static const uint64_t tuple_hash_seed = 2870177450012600261ull;
+
+static inline uint64_t tuple_hash_mix(uint64_t acc, uint64_t h) {
+    acc += h * 14029467366897019727ull;
+    acc = (acc << 31) | (acc >> 33);
+    return acc * 11400714785074694791ull;
+}
+
+static inline uint64_t tuple_hash_end(const ObjTuple *t, uint64_t acc) {
     acc += (uint64_t)t->len ^ (2870177450012600261ull ^ 3527539ull);
-    if (acc == (uint64_t)-1) acc = 1546275796;
-    *out = acc;
-    return 0;
+    return acc == (uint64_t)-1 ? 1546275796 : acc;
+}
+
+typedef struct TupleHashLevel {
+    ObjTuple *t;
+    int64_t next;
+    uint64_t acc;
+} TupleHashLevel;
+
+static int tuple_hash(VM *vm, ObjTuple *t, uint64_t *out) {
+    TupleHashLevel local[16], *outer = local;
+    size_t depth = 0, cap = 16;
+    int64_t next = 0;
+    uint64_t acc = tuple_hash_seed;
+    int rc = 0;
+    for (;;) {
+        if (next == t->len) {           /* t is done: back to the tuple holding it */
+            uint64_t h = tuple_hash_end(t, acc);
+            if (depth == 0) { *out = h; break; }
+            TupleHashLevel *up = &outer[--depth];
+            t = up->t, next = up->next, acc = tuple_hash_mix(up->acc, h);
+            continue;
+        }
+        Value v = t->items[next++];
+        uint64_t h;
+        if (is_plain_kind_fast(v, OBJ_TUPLE)) {
+            if (depth == cap) {
+                TupleHashLevel *a = outer == local ? malloc(2 * cap * sizeof *a) : realloc(outer, 2 * cap * sizeof *a);
+                if (!a) { exc_nomem(vm); rc = -1; break; }
+                if (outer == local) memcpy(a, local, sizeof local);
+                outer = a, cap *= 2;
+            }
+            outer[depth++] = (TupleHashLevel){t, next, acc};
+            t = AS(ObjTuple, v), next = 0, acc = tuple_hash_seed;
+            continue;
+        }
+        if (is_int(v)) h = small_int_hash(as_int(v));
+        else if (op_hash(vm, v, &h) < 0) { rc = -1; break; }
+        acc = tuple_hash_mix(acc, h);
+    }
+    if (outer != local) free(outer);
+    return rc;
 }
 
 static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64_t *out, bool layout) {

@@ -28,6 +28,7 @@
 #include "func.h"
 #include "gc.h"
 #include "ops.h"
+#include "slots.h"
 #include "str.h"
 
 
@@ -385,29 +386,47 @@ static bool is_dict_view(VM *vm, Value v) {
     return is_kind(v, OBJ_ITER) && dict_view_type(vm, as_obj(v)->cls) != T_COUNT;
 }
 
-/* reversed(seq), made an instance of cls (reversed or a subclass) unless
- * seq has its own __reversed__ (as CPython, which calls it whatever cls). */
-static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
+/* reversed() of the builtin sequences, dicts and dict views by their
+ * layout; UNDEF for anything else. */
+static Value reversed_layout(VM *vm, ObjClass *cls, Value seq) {
     ObjClass *lrev = vm->types[T_LIST_REVITER];
-    if (is_obj(seq)) {
-        switch ((ObjKind)as_obj(seq)->kind) {
-        case OBJ_LIST: return rev_iter(vm, lrev, list_rev_next, seq, AS(ObjList, seq)->len - 1);
-        case OBJ_TUPLE: return rev_iter(vm, cls, tuple_rev_next, seq, AS(ObjTuple, seq)->len - 1);
-        case OBJ_BYTES: return rev_iter(vm, cls, bytes_rev_next, seq, AS(ObjBytes, seq)->len - 1);
-        case OBJ_STR: return rev_iter(vm, cls, str_rev_next, seq, AS(ObjStr, seq)->len);
-        case OBJ_DICT: case OBJ_ITER:
-            if (is_dict(seq) || is_dict_view(vm, seq)) {
-                /* Dicts keep insertion order: reverse a snapshot of it. */
-                ObjList *l = op_to_list(vm, seq);
-                if (!l) return ERR;
-                return rev_iter(vm, lrev, list_rev_next, obj_val(l), l->len - 1);
-            }
-            break;
-        default:
-            break;
+    if (!is_obj(seq)) return UNDEF;
+    switch ((ObjKind)as_obj(seq)->kind) {
+    case OBJ_LIST: return rev_iter(vm, lrev, list_rev_next, seq, AS(ObjList, seq)->len - 1);
+    case OBJ_TUPLE: return rev_iter(vm, cls, tuple_rev_next, seq, AS(ObjTuple, seq)->len - 1);
+    case OBJ_BYTES: return rev_iter(vm, cls, bytes_rev_next, seq, AS(ObjBytes, seq)->len - 1);
+    case OBJ_STR: return rev_iter(vm, cls, str_rev_next, seq, AS(ObjStr, seq)->len);
+    case OBJ_DICT: case OBJ_ITER:
+        if (is_dict(seq) || is_dict_view(vm, seq)) {
+            /* Dicts keep insertion order: reverse a snapshot of it. */
+            ObjList *l = op_to_list(vm, seq);
+            if (!l) return ERR;
+            return rev_iter(vm, lrev, list_rev_next, obj_val(l), l->len - 1);
         }
+        return UNDEF;
+    default:
+        return UNDEF;
     }
-    Value m = op_special(vm, seq, N___reversed__);
+}
+
+/* reversed(seq), made an instance of cls (reversed or a subclass) unless
+ * seq has its own __reversed__ (as CPython, which calls it whatever cls).
+ * An instance of a subclass goes by layout only if it keeps the builtin's
+ * __reversed__ (list, dict); one of tuple, str or bytes (which have none)
+ * goes through its __getitem__, which it may override. */
+static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
+    bool sub = is_obj(seq) && (as_obj(seq)->flags & OBJ_SUBTYPE);
+    Value m = sub ? op_special(vm, seq, N___reversed__) : UNDEF;     /* (the builtin's own is not found) */
+    bool layout = !sub;
+    if (sub && m == UNDEF) {
+        ObjKind k = (ObjKind)as_obj(seq)->kind;
+        layout = k == OBJ_LIST || k == OBJ_DICT || k == OBJ_ITER || op_special(vm, seq, N___getitem__) == UNDEF;
+    }
+    if (layout) {
+        Value r = reversed_layout(vm, cls, seq);
+        if (r != UNDEF) return r;
+    }
+    if (!sub) m = op_special(vm, seq, N___reversed__);
     if (m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
     if (m != UNDEF) return op_call(vm, m, &seq, 1, NULL);
     if (op_special(vm, seq, N___getitem__) == UNDEF)
@@ -415,6 +434,14 @@ static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
     int64_t n = op_len(vm, seq);
     if (n < 0) return ERR;
     return rev_iter(vm, cls, seq_rev_next, seq, n - 1);
+}
+
+/* list.__reversed__: what reversed() gives for a list. A layout method
+ * (NATIVE_LAYOUT), so reversed() of a subclass still finds an override. */
+static Value list_m_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reversed__", nargs - 1, kw, 0, 0)) return ERR;
+    if (!is_kind(args[0], OBJ_LIST)) return exc_raise(vm, E_TypeError, "descriptor '__reversed__' requires a 'list' object");
+    return reversed_layout(vm, vm->types[T_REVERSED], args[0]);
 }
 
 /* reversed.__new__(cls, sequence) */
@@ -711,6 +738,7 @@ bool builtins_iter_init(VM *vm) {
     };
     for (size_t i = 0; i < sizeof hint_types / sizeof hint_types[0]; i++)
         if (!class_add_native(vm, vm->types[hint_types[i]], "__length_hint__", iter_m_length_hint)) return false;
+    if (!add_layout_native(vm, vm->types[T_LIST], vm_name(vm, N___reversed__), list_m_reversed)) return false;
     if (!iter_reduce_init(vm)) return false;
     static const struct { const char *name; NativeFn fn; } fns[] = {
         {"iter", builtin_iter}, {"next", builtin_next}, {"sorted", builtin_sorted},

@@ -512,7 +512,7 @@ static Value b_abs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_intlike(v)) return int_abs(vm, v);
     Value m = op_special(vm, v, N___abs__);
     if (m == UNDEF) return exc_raise(vm, E_TypeError, "bad operand type for abs(): '%T'", v);
-    return op_call1(vm, m, v);
+    return op_call_special(vm, v, m, NULL, 0);
 }
 
 static Value b_divmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -623,8 +623,7 @@ static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     Value m = op_special(vm, x, N___round__);
     if (m == UNDEF) return exc_raise(vm, E_TypeError, "type %T doesn't define __round__ method", x);
-    Value argv[2] = {x, nd};
-    return op_call(vm, m, argv, nd == NONE_VAL ? 1 : 2, NULL);
+    return op_call_special(vm, x, m, &nd, nd == NONE_VAL ? 0 : 1);
 }
 
 static Value b_chr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -664,7 +663,7 @@ static Value radix(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *nam
     if (!is_intlike(v)) {
         Value m = op_special(vm, v, N___index__);
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
-        v = op_call1(vm, m, v);
+        v = op_call_special(vm, v, m, NULL, 0);
         if (v == ERR) return ERR;
         if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", v);
     }
@@ -687,7 +686,7 @@ static Value b_format(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value number_from_special(VM *vm, Value v, NameId name, const char *what) {
     Value m = op_special(vm, v, name);
     if (m == UNDEF) return UNDEF;
-    Value r = op_call1(vm, m, v);
+    Value r = op_call_special(vm, v, m, NULL, 0);
     if (r == ERR) return ERR;
     /* An instance of a subclass is still taken, with CPython's warning. */
     static const char *const deprecated = ".  The ability to return an instance of a strict subclass of %s is "

@@ -409,7 +409,7 @@ static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
     }
     Value m = op_special(vm, seq, N___reversed__);
     if (m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
-    if (m != UNDEF) return op_call(vm, m, &seq, 1, NULL);
+    if (m != UNDEF) return op_call_special(vm, seq, m, NULL, 0);
     if (op_special(vm, seq, N___getitem__) == UNDEF)
         return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
     int64_t n = op_len(vm, seq);
@@ -477,7 +477,7 @@ static Value builtin_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     /* Call __next__ directly, so that its StopIteration (and value) propagates. */
     Value m = op_special(vm, it, N___next__);
     if (m == UNDEF || m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", it);
-    v = op_call(vm, m, &it, 1, NULL);
+    v = op_call_special(vm, it, m, NULL, 0);
     if (v == ERR && nargs == 2 && exc_is(vm, vm->exc, E_StopIteration)) {
         vm->exc = UNDEF;
         return args[1];

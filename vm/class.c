@@ -851,6 +851,23 @@ static void call_cache(VM *vm, ObjClass *cls) {
     cls->init_version = vm->class_version;
 }
 
+/* Runs an __init__ that is no function but a property or an object with
+ * __get__ (bound to the instance first, as CPython does) at once; obj,
+ * or ERR; UNDEF when initf is a function, for the caller to run. */
+static Value init_bound(VM *vm, Value obj, Value initf, Value *args, int nargs, ObjTuple *kwnames) {
+    if (!vm_push_root(vm, obj)) return ERR;
+    Value f = op_special_bound(vm, obj, initf);
+    if (f == UNDEF) {
+        vm_pop_roots(vm, 1);
+        return UNDEF;
+    }
+    Value r = f == ERR ? ERR : op_call(vm, f, args, nargs, kwnames);
+    vm_pop_roots(vm, 1);
+    if (r == ERR) return ERR;
+    if (r != NONE_VAL) return exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", r);
+    return obj;
+}
+
 Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames, Value *init) {
     *init = UNDEF;
     int nkw = kwnames ? (int)kwnames->len : 0;
@@ -911,8 +928,11 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
         if (nkw && cls->instance_kind == OBJ_EXC && !own_init && exc_init_kwargs(vm, obj, args + nargs, kwnames) < 0)
             return ERR;
     }
-    if (own_init) *init = initf;
     if ((type_of(vm, obj)->obj.flags & CLASS_HAS_DEL) && is_obj(obj)) finalize_track_del(vm, as_obj(obj));
+    if (!own_init) return obj;
+    Value done = init_bound(vm, obj, initf, args, nargs, kwnames);
+    if (done != UNDEF) return done;
+    *init = initf;
     return obj;
 }
 
@@ -975,6 +995,8 @@ Value class_instantiate(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple 
 Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames) {
     Value mc = class_meta_call(vm, cls);
     if (mc != UNDEF) {
+        Value bound = op_special_bound(vm, obj_val(cls), mc);
+        if (bound != UNDEF) return bound == ERR ? ERR : op_call(vm, bound, args, nargs, kwnames);
         int nkw = kwnames ? (int)kwnames->len : 0;
         Value argv[nargs + nkw + 1];
         argv[0] = obj_val(cls);

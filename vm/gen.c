@@ -138,7 +138,7 @@ Value gen_iter_step(VM *vm, Value it, Value send, Value throw, bool close_on_gen
         } else {
             Value m = op_special(vm, it, N___next__);
             if (m == UNDEF || m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", it);
-            r = op_call1(vm, m, it);
+            r = op_call_special(vm, it, m, NULL, 0);
         }
     } else {
         r = op_call_method(vm, it, str_intern_cstr(vm, "send"), &send, 1);

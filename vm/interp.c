@@ -451,10 +451,16 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames);
 /* BEFORE_WITH / BEFORE_ASYNC_WITH once the manager is checked: the bound
  * exit replaces the manager on the stack (*top), and enter(cm) is called. */
 static Value with_enter(VM *vm, Value *top, Value cm, Value enter, Value exitf) {
-    Value bound = bound_new(vm, cm, exitf);
+    /* Both are bound before __enter__ runs, as CPython looks them up;
+     * a property or descriptor binds through its __get__. */
+    Value enter_bound = op_special_bound(vm, cm, enter);
+    if (enter_bound == ERR || !vm_push_root(vm, enter_bound)) return ERR;
+    Value bound = op_special_bound(vm, cm, exitf);
+    if (bound == UNDEF) bound = bound_new(vm, cm, exitf);
+    vm_pop_roots(vm, 1);
     if (bound == ERR) return ERR;
     *top = bound;
-    return op_call1(vm, enter, cm);
+    return enter_bound != UNDEF ? op_call(vm, enter_bound, NULL, 0, NULL) : op_call1(vm, enter, cm);
 }
 
 /* PEP 479: StopIteration leaving a generator's frame would read as "the
@@ -2018,7 +2024,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 exc_raise(vm, E_TypeError, "object %T can't be used in 'await' expression", v);
             goto error;
         }
-        Value it = op_call1(vm, m, v);
+        Value it = op_call_special(vm, v, m, NULL, 0);
         CHECK(it);
         if (!(is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) && !is_generator(vm, it) &&
             op_special(vm, it, N___next__) == UNDEF) {
@@ -2040,7 +2046,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             exc_raise(vm, E_TypeError, "'async for' requires an object with __aiter__ method, got %T", obj);
             goto error;
         }
-        Value it = op_call1(vm, m, obj);
+        Value it = op_call_special(vm, obj, m, NULL, 0);
         CHECK(it);
         if (!is_async_generator(vm, it) && op_special(vm, it, N___anext__) == UNDEF) {
             exc_raise(vm, E_TypeError, "'async for' received an object from __aiter__ that does not implement __anext__: %T", it);
@@ -2063,7 +2069,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             exc_raise(vm, E_TypeError, "'async for' requires an iterator with __anext__ method, got %T", ait);
             goto error;
         }
-        Value next = op_call1(vm, m, ait);
+        Value next = op_call_special(vm, ait, m, NULL, 0);
         CHECK(next);
         PUSH(next);
         SAVE();

@@ -105,10 +105,20 @@ Value op_special(VM *vm, Value obj, NameId name) {
     return UNDEF;
 }
 
-/* Calls the special method `name` of obj with args; UNDEF if it has none. */
-static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs) {
-    Value m = op_special(vm, obj, name);
-    if (m == UNDEF) return UNDEF;
+static bool is_method_like(Value v);
+
+Value op_special_bound(VM *vm, Value obj, Value m) {
+    if (is_method_like(m) || !is_obj(m)) return UNDEF;
+    if (!is_kind(m, OBJ_PROPERTY) && !is_kind(m, OBJ_INSTANCE) && !is_kind(m, OBJ_WRAPPER) &&
+        !(as_obj(m)->flags & OBJ_SUBTYPE))
+        return UNDEF;
+    return op_bind_attr(vm, obj, m);
+}
+
+/* op_call_special, and with lookup_soft, an error while binding reads as "no method" (UNDEF):
+ * rich comparisons then fall back as if the method were missing, as
+ * CPython's do. */
+static Value call_found(VM *vm, Value obj, Value m, Value *args, int nargs, bool lookup_soft) {
     /* A special method set to None blocks the operation: CPython fills the
        slot all the same and calls None (callers that give None a meaning of
        its own, __hash__, __iter__, __contains__, test for it first). */
@@ -121,7 +131,23 @@ static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs
         argv[0] = obj_val(type_of(vm, obj));
         return op_call(vm, AS(ObjWrapper, m)->v, argv, nargs + 1, NULL);
     }
-    return op_call(vm, m, argv, nargs + 1, NULL);
+    Value f = op_special_bound(vm, obj, m);
+    if (f == UNDEF) return op_call(vm, m, argv, nargs + 1, NULL);
+    if (f == ERR && lookup_soft) {
+        vm->exc = UNDEF;
+        return UNDEF;
+    }
+    return f == ERR ? ERR : op_call(vm, f, args, nargs, NULL);
+}
+
+Value op_call_special(VM *vm, Value obj, Value m, Value *args, int nargs) {
+    return call_found(vm, obj, m, args, nargs, false);
+}
+
+/* Calls the special method `name` of obj with args; UNDEF if it has none. */
+static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs) {
+    Value m = op_special(vm, obj, name);
+    return m == UNDEF ? UNDEF : call_found(vm, obj, m, args, nargs, false);
 }
 
 /* ---- arithmetic -------------------------------------------------------- */
@@ -662,9 +688,11 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
 /* Calls x's rich comparison method; a class without __ne__ gets object's,
  * which inverts what __eq__ answers (NotImplemented stays as it is). */
 static Value cmp_call(VM *vm, CmpOp op, Value x, Value y) {
-    Value r = call_special(vm, x, cmp_name[op], &y, 1);
+    Value m = op_special(vm, x, cmp_name[op]);
+    Value r = m == UNDEF ? UNDEF : call_found(vm, x, m, &y, 1, true);
     if (r != UNDEF || op != CMP_NE) return r;
-    r = call_special(vm, x, N___eq__, &y, 1);
+    m = op_special(vm, x, N___eq__);
+    r = m == UNDEF ? UNDEF : call_found(vm, x, m, &y, 1, true);
     if (r == ERR || r == UNDEF || r == NOTIMPL_VAL) return r;
     int t = op_truthy(vm, r);
     return t < 0 ? ERR : bool_val(!t);
@@ -2244,13 +2272,20 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
     default: {
         Value m = op_special(vm, callable, N___call__);
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
-        Value argv[nargs + nkw + 1];
-        argv[0] = callable;
-        copy_values(argv + 1, args, nargs + nkw);
         /* a __call__ that is itself an instance with __call__ recurses in C */
         if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while calling a Python object");
+        Value bound = op_special_bound(vm, callable, m);
+        if (bound == ERR) return ERR;
         vm->c_depth++;
-        Value r = op_call(vm, m, argv, nargs + 1, kwnames);
+        Value r;
+        if (bound != UNDEF) {
+            r = op_call(vm, bound, args, nargs, kwnames);
+        } else {
+            Value argv[nargs + nkw + 1];
+            argv[0] = callable;
+            copy_values(argv + 1, args, nargs + nkw);
+            r = op_call(vm, m, argv, nargs + 1, kwnames);
+        }
         vm->c_depth--;
         return r;
     }

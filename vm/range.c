@@ -43,7 +43,7 @@ bool index_value(VM *vm, Value v, int64_t *out, const char *what) {
                 exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
             return false;
         }
-        Value r = op_call1(vm, m, v);
+        Value r = op_call_special(vm, v, m, NULL, 0);
         if (r == ERR) return false;
         if (!is_intlike(r)) {
             exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
@@ -107,7 +107,7 @@ static bool slice_index(VM *vm, Value v, int64_t *out) {
         return false;
     }
     if (!is_intlike(v)) {
-        Value r = op_call1(vm, op_special(vm, v, N___index__), v);
+        Value r = op_call_special(vm, v, op_special(vm, v, N___index__), NULL, 0);
         if (r == ERR) return false;
         if (!is_intlike(r)) {
             exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
@@ -331,7 +331,7 @@ static Value exact_int(VM *vm, Value v, const char *msg) {
         if (msg) return exc_raise(vm, E_TypeError, msg, v);
         return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
     }
-    Value r = op_call1(vm, m, v);
+    Value r = op_call_special(vm, v, m, NULL, 0);
     if (r == ERR) return ERR;
     if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
     return exact_int(vm, r, msg);

@@ -3172,15 +3172,89 @@ static bool assign_in_expr(ParseCtx *ctx, int code)
     return true;
 }
 
+/* Whether the name just read (ctx->prev) begins an `expression` of
+ * CPython's grammar, where it tries its invalid_legacy_expression rule:
+ * a statement's start, after `=`, `(`, `,`, `return`, a dict key's `:`...;
+ * not an operand (`1 + print x`), an attribute, a comprehension's `if`,
+ * nor a name that an import, global or parameter list declares. */
+static bool starts_expression(const ParseCtx *ctx)
+{
+    int kw = line_keyword(ctx);
+    if (ctx->line_ntok == 1)
+        return true;
+    if (ctx->params || kw == TK_IMPORT || kw == TK_FROM || kw == TK_GLOBAL || kw == TK_NONLOCAL)
+        return false;
+    bool second = ctx->prev2.s == ctx->line_tok[0].s;     /* the name is the line's second token */
+    switch (ctx->prev2_code) {
+    case TK_COLON: case TK_SEMI: case TK_LPAR: case TK_LSQB: case TK_LBRACE: case TK_COMMA:
+    case TK_EQUAL: case TK_COLONEQUAL: case TK_RARROW: case TK_PLUSEQUAL: case TK_MINEQUAL:
+    case TK_STAREQUAL: case TK_SLASHEQUAL: case TK_PERCENTEQUAL: case TK_AMPEREQUAL:
+    case TK_VBAREQUAL: case TK_CIRCUMFLEXEQUAL: case TK_LSHIFTEQUAL: case TK_RSHIFTEQUAL:
+    case TK_DOUBLESTAREQUAL: case TK_DOUBLESLASHEQUAL: case TK_ATEQUAL: case TK_RETURN:
+    case TK_DEL: case TK_ELIF: case TK_WHILE: case TK_ASSERT: case TK_WITH: case TK_YIELD:
+    case TK_ELSE: case TK_RAISE: case TK_FROM: case TK_EXCEPT:
+        return true;
+    case TK_IF: case TK_AT:     /* an if statement, a decorator */
+        return second;
+    case TK_IN:                 /* a for statement's iterable */
+        return kw == TK_FOR && bracket_level(ctx, TK_NAME) <= 0;
+    default:
+        return false;
+    }
+}
+
+/* Where the longest expression list that starts with token t (of type
+ * code) ends, as CPython's PEG parser reads `star_expressions` there: the
+ * parser's tables are consulted, as if for an eval input, at each token
+ * whether the input could end after it (nothing is built). False when no
+ * prefix is complete (the rule does not match); false with ctx->failed set
+ * when the input ends inside brackets, which is the error to report. */
+static bool longest_expr(ParseCtx *ctx, int code, const Token *t, int *line, int *col)
+{
+    enum { MAX_TOKENS = 256 };
+    int codes[MAX_TOKENS + 3];
+    int n = 0;
+    codes[n++] = TK_START_EVAL;
+    ParseError scratch;
+    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
+    void *parser = AsyParseAlloc(malloc, ctx);
+    bool found = false;
+    Token u = *t;
+    int c = code;
+    while (lx && parser && c > 0 && c != TK_NEWLINE && n < MAX_TOKENS) {
+        codes[n++] = c;
+        if (!AsyParseAcceptsSeq(parser, codes, n))
+            break;
+        codes[n] = TK_NEWLINE;
+        codes[n + 1] = 0;
+        if (AsyParseAcceptsSeq(parser, codes, n + 2)) {
+            found = true;
+            tok_end(&u, c, line, col);
+        }
+        c = lexer_next(lx, &u);
+    }
+    if (lx && c < 0 && lx->error_kind == LEXERR_UNCLOSED) {
+        *ctx->err = scratch;
+        ctx->failed = true;
+        found = false;
+    }
+    free(lx);
+    if (parser)
+        AsyParseFree(parser, free);
+    return found;
+}
+
+/* `print x` and `exec code`: Python 2's statements, where an expression
+ * (the longest one that parses) follows the name. */
 static bool legacy_print(ParseCtx *ctx, int code, const Token *t)
 {
     Node *a = expr_before(ctx);
-    if (!a || a->kind != E_NAME || ctx->line_ntok != 1 || code == TK_LPAR ||
-        !starts_expr(code) || (strcmp(a->u.name, "print") && strcmp(a->u.name, "exec")))
+    if (!a || a->kind != E_NAME || code == TK_LPAR || !starts_expr(code) ||
+        (strcmp(a->u.name, "print") && strcmp(a->u.name, "exec")) || !starts_expression(ctx))
         return false;
     int line, col;
-    if (!expr_end(ctx, code, t, false, &line, &col))
-        return true;
+    if (!longest_expr(ctx, code, t, &line, &col))
+        return ctx->failed;
     parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
                 "Missing parentheses in call to '%s'. Did you mean %s(...)?",
                 a->u.name, a->u.name);

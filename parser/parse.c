@@ -1646,13 +1646,17 @@ ArgList *arglist_kw(ParseCtx *ctx, ArgList *a, Node *name, const Token *eq, Node
 {
     if (!(a = args_item(ctx, a)))
         return NULL;
-    if (name->kind == E_TRUE || name->kind == E_FALSE || name->kind == E_NONE) {
+    int span[4];
+    own_span(ctx, name, span);
+    /* `f((x)=1)`: a parenthesized name is an expression, not a keyword. */
+    bool grouped = span[1] != name->col || span[0] != name->line;
+    if (!grouped && (name->kind == E_TRUE || name->kind == E_FALSE || name->kind == E_NONE)) {
         parse_error(ctx, "SyntaxError", name->line, name->col, eq->line,
                     eq->col + 1, "cannot assign to %s", expr_name(name));
         return a;
     }
-    if (name->kind != E_NAME) {
-        parse_error(ctx, "SyntaxError", name->line, name->col, eq->line, eq->col + 1,
+    if (name->kind != E_NAME || grouped) {
+        parse_error(ctx, "SyntaxError", span[0], span[1], eq->line, eq->col + 1,
                     "expression cannot contain assignment, perhaps you meant \"==\"?");
         return a;
     }

@@ -527,12 +527,16 @@ param(A) ::= STAR(S) NAME(N) COLON star_expr(T).
     { A = param_new(ctx, PARAM_STAR, &S, &N, T, NULL, NULL); }
 param(A) ::= STAR(S) NAME(N) EQUAL(E) test(D).
     { A = param_new(ctx, PARAM_STAR, &S, &N, NULL, &E, D); }
+param(A) ::= STAR(S) NAME(N) COLON test(T) EQUAL(E) test(D).
+    { A = param_new(ctx, PARAM_STAR, &S, &N, T, &E, D); }
 param(A) ::= DOUBLESTAR(S) NAME(N).
     { A = param_new(ctx, PARAM_DSTAR, &S, &N, NULL, NULL, NULL); }
 param(A) ::= DOUBLESTAR(S) NAME(N) COLON test(T).
     { A = param_new(ctx, PARAM_DSTAR, &S, &N, T, NULL, NULL); }
 param(A) ::= DOUBLESTAR(S) NAME(N) EQUAL(E) test(D).
     { A = param_new(ctx, PARAM_DSTAR, &S, &N, NULL, &E, D); }
+param(A) ::= DOUBLESTAR(S) NAME(N) COLON test(T) EQUAL(E) test(D).
+    { A = param_new(ctx, PARAM_DSTAR, &S, &N, T, &E, D); }
 param(A) ::= SLASH(S).
     { A = param_new(ctx, PARAM_SLASH, &S, NULL, NULL, NULL, NULL); }
 

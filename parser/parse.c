@@ -1626,6 +1626,8 @@ ArgList *args_star(ParseCtx *ctx, ArgList *a, const Token *star, Node *value)
     if (a->bare_genexp)
         genexp_error(ctx, a->bare_genexp);
     list_add(ctx, &a->args, mk_starred(ctx, star, value));
+    ctx->unpacked = value;
+    ctx->unpacked_tok = *star;
     return a;
 }
 
@@ -1683,6 +1685,8 @@ ArgList *args_dstar(ParseCtx *ctx, ArgList *a, const Token *dstar, Node *value)
         k->col = dstar->col;
     }
     a->seen_dstar = true;
+    ctx->unpacked = value;
+    ctx->unpacked_tok = *dstar;
     return a;
 }
 
@@ -1850,8 +1854,7 @@ static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int
     const ParamItem *it = &items->items[i];
     ParamList *out = s->out;
     if (s->dstar) {
-        error_at_tok(ctx, it->has_name ? &it->name : &it->tok,
-                     "arguments cannot follow var-keyword argument");
+        error_at_tok(ctx, &it->tok, "arguments cannot follow var-keyword argument");
         return false;
     }
     switch (it->kind) {
@@ -1883,8 +1886,9 @@ static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int
             error_at_tok(ctx, &it->tok, "* argument may appear only once");
         } else if (it->default_) {
             error_at_tok(ctx, &it->eq, "var-positional argument cannot have default value");
-        } else if (!it->has_name &&
-                   (i + 1 == items->n || items->items[i + 1].kind != PARAM_NAME)) {
+        } else if (!it->has_name && (i + 1 == items->n || (items->items[i + 1].kind != PARAM_NAME &&
+                                                            items->items[i + 1].kind != PARAM_SLASH))) {
+            /* (a `/` after it is reported as misplaced instead) */
             /* A lambda's is found at the token after the `*` (and comma). */
             const Token *at = !s->colon ? &it->tok : i + 1 < items->n ? &items->items[i + 1].tok : s->colon;
             error_at_tok(ctx, at, "named arguments must follow bare *");
@@ -3309,15 +3313,29 @@ static bool dict_errors(ParseCtx *ctx, int code)
     return true;
 }
 
-/* `f(a.b= )`: CPython checks a keyword's name as soon as it sees the `=`. */
+/* `f(a.b= )`: CPython checks a keyword's name as soon as it sees the `=`;
+ * `f(a=)` lacks the value. */
 static bool bad_keyword(ParseCtx *ctx, int code)
 {
     Node *name = stack_node(ctx, 1);
-    if (innermost_bracket(ctx, code) != '(' || !AsyParsePeek(ctx->parser, 0, TK_EQUAL) ||
-        !name || name->kind == E_NAME)
+    if (innermost_bracket(ctx, code) != '(' || !AsyParsePeek(ctx->parser, 0, TK_EQUAL) || !name ||
+        AsyParsePeek(ctx->parser, 2, TK_COLON))      /* a parameter's annotation */
         return false;
     const Token *eq = &ctx->prev;
-    if (name->kind == E_TRUE || name->kind == E_FALSE || name->kind == E_NONE)
+    int span[4];
+    own_span(ctx, name, span);
+    bool grouped = span[1] != name->col || span[0] != name->line;
+    if (name->kind == E_NAME && !grouped) {
+        if (code != TK_RPAR && code != TK_COMMA)
+            return false;
+        parse_error(ctx, "SyntaxError", name->line, name->col, eq->line, eq->col + 1,
+                    "expected argument value expression");
+        return true;
+    }
+    if (grouped)
+        parse_error(ctx, "SyntaxError", span[0], span[1], eq->line, eq->col + 1,
+                    "expression cannot contain assignment, perhaps you meant \"==\"?");
+    else if (name->kind == E_TRUE || name->kind == E_FALSE || name->kind == E_NONE)
         parse_error(ctx, "SyntaxError", name->line, name->col, eq->line, eq->col + 1,
                     "cannot assign to %s", expr_name(name));
     else
@@ -3354,13 +3372,67 @@ static bool parenthesized_params(ParseCtx *ctx, int code, const Token *t)
     return true;
 }
 
+/* `def f(a=, b)`, `lambda a=, b: 0`: a parameter's `=` without a value.
+ * The parameter's NAME token lies under the `=`, or under its annotation
+ * and colon (where `*args: int=` is the error CPython reports first). */
+static bool missing_default(ParseCtx *ctx, int code, int kw)
+{
+    if (ctx->prev_code != TK_EQUAL || (code != TK_RPAR && code != TK_COMMA) ||
+        (kw != TK_DEF && code == TK_RPAR))
+        return false;
+    void *p = ctx->parser;
+    const char *msg = "expected default value expression";
+    if (!AsyParsePeek(p, 1, TK_NAME)) {
+        if (kw != TK_DEF || !AsyParsePeek(p, 2, TK_COLON) || !AsyParsePeek(p, 3, TK_NAME))
+            return false;
+        if (AsyParsePeek(p, 4, TK_STAR))
+            msg = "var-positional argument cannot have default value";
+        else if (AsyParsePeek(p, 4, TK_DOUBLESTAR))
+            msg = "var-keyword argument cannot have default value";
+    }
+    error_at_tok(ctx, &ctx->prev, "%s", msg);
+    return true;
+}
+
+/* `f(*args=x)`, `f(**kw=x)`: CPython marks the unpacking through the
+ * value after the `=`. */
+static bool unpacking_assigned(ParseCtx *ctx, int code, const Token *t)
+{
+    Node *a = expr_before(ctx);
+    if (code != TK_EQUAL || !a || a != ctx->unpacked)
+        return false;
+    const Token *star = &ctx->unpacked_tok;
+    bool dstar = star->len == 2;
+    int line, col;
+    tok_end(t, code, &line, &col);
+    ParseError scratch;
+    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
+    if (lx) {
+        Token next;
+        int c = lexer_next(lx, &next);
+        if (!starts_expr(c)) {      /* `f(*a=)`: CPython's rule needs the value */
+            free(lx);
+            return false;
+        }
+        bool ok = scan_expr(ctx, lx, c, &next, true, &line, &col);
+        free(lx);
+        if (!ok)
+            return true;
+    }
+    parse_error(ctx, "SyntaxError", star->line, star->col, line, col, "cannot assign to %s argument unpacking",
+                dstar ? "keyword" : "iterable");
+    return true;
+}
+
 static bool misc_errors(ParseCtx *ctx, int code, const Token *t)
 {
     if (parenthesized_params(ctx, code, t))
         return true;
     int kw = line_keyword(ctx);
-    if (kw == TK_DEF && ctx->prev_code == TK_EQUAL && (code == TK_RPAR || code == TK_COMMA)) {
-        error_at_tok(ctx, &ctx->prev, "expected default value expression");
+    if (missing_default(ctx, code, kw) || unpacking_assigned(ctx, code, t))
+        return true;
+    if (kw == TK_DEF && ctx->prev_code == TK_SLASH && code == TK_STAR && innermost_bracket(ctx, code) == '(') {
+        error_at_tok(ctx, t, "expected comma between / and *");
         return true;
     }
     if (kw == TK_FROM && ctx->prev_code == TK_COMMA && code == TK_NEWLINE &&

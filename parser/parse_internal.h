@@ -192,6 +192,8 @@ struct ParseCtx {
     bool in_pattern;        /* between `case` and the guard or colon that ends the patterns */
     Node *disj;             /* the latest node at `or` level or tighter */
     Node *last_group;       /* the latest `(x)`, which is just x */
+    Node *unpacked;         /* the latest `*x` or `**x` call argument's x */
+    Token unpacked_tok;     /* ... and its `*` or `**` */
     Group *groups;          /* every `(x)` so far, for restore_groups() */
     int ngroups, capgroups;
 };

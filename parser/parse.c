@@ -3394,6 +3394,34 @@ static bool missing_default(ParseCtx *ctx, int code, int kw)
     return true;
 }
 
+/* `import a from b`: the two kinds of import mixed up. */
+static bool import_from_swapped(ParseCtx *ctx, int code)
+{
+    const Token *imp = &ctx->import_tok;
+    if (code != TK_FROM || ctx->import_stmt != ctx->nstmts || !imp->s || ctx->prev2_code == TK_AS)
+        return false;
+    /* CPython's rule wants a dotted name after the `from`. */
+    ParseError scratch;
+    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
+    if (!lx)
+        return false;
+    Token u;
+    int line = 0, col = 0;
+    bool name = false;
+    for (int c = lexer_next(lx, &u); c == TK_NAME; c = lexer_next(lx, &u)) {
+        name = true;
+        tok_end(&u, c, &line, &col);
+        if (lexer_next(lx, &u) != TK_DOT)
+            break;
+    }
+    free(lx);
+    if (!name)
+        return false;
+    parse_error(ctx, "SyntaxError", imp->line, imp->col, line, col,
+                "Did you mean to use 'from ... import ...' instead?");
+    return true;
+}
+
 /* `f(*args=x)`, `f(**kw=x)`: CPython marks the unpacking through the
  * value after the `=`. */
 static bool unpacking_assigned(ParseCtx *ctx, int code, const Token *t)
@@ -3429,7 +3457,7 @@ static bool misc_errors(ParseCtx *ctx, int code, const Token *t)
     if (parenthesized_params(ctx, code, t))
         return true;
     int kw = line_keyword(ctx);
-    if (missing_default(ctx, code, kw) || unpacking_assigned(ctx, code, t))
+    if (missing_default(ctx, code, kw) || unpacking_assigned(ctx, code, t) || import_from_swapped(ctx, code))
         return true;
     if (kw == TK_DEF && ctx->prev_code == TK_SLASH && code == TK_STAR && innermost_bracket(ctx, code) == '(') {
         error_at_tok(ctx, t, "expected comma between / and *");
@@ -3566,6 +3594,11 @@ static void track(ParseCtx *ctx, int code, const Token *t)
         ctx->params = 'd';
     else if (code != TK_NAME && code != TK_COMMA)
         ctx->params = 0;
+    if (code == TK_IMPORT && (ctx->prev_code <= 0 || ctx->prev_code == TK_NEWLINE || ctx->prev_code == TK_INDENT ||
+                              ctx->prev_code == TK_DEDENT || ctx->prev_code == TK_SEMI || ctx->prev_code == TK_COLON)) {
+        ctx->import_tok = *t;       /* an import statement's keyword */
+        ctx->import_stmt = ctx->nstmts;
+    }
     ctx->prev2 = ctx->prev;
     ctx->prev2_code = ctx->prev_code;
     ctx->prev = *t;

@@ -194,6 +194,8 @@ struct ParseCtx {
     Node *last_group;       /* the latest `(x)`, which is just x */
     Node *unpacked;         /* the latest `*x` or `**x` call argument's x */
     Token unpacked_tok;     /* ... and its `*` or `**` */
+    Token import_tok;       /* the `import` that opens statement number import_stmt */
+    int import_stmt;
     Group *groups;          /* every `(x)` so far, for restore_groups() */
     int ngroups, capgroups;
 };

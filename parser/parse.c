@@ -648,7 +648,7 @@ Node *paren_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
         if (elts.items[i]->kind == E_WITH_AS) {
             /* In a with statement, CPython first reads on to the colon. */
             if (line_keyword(ctx) == TK_WITH)
-                error_at_tok(ctx, &ctx->cur, "invalid syntax");
+                error_at_tok(ctx, &ctx->cur, ctx->cur_code == TK_NEWLINE ? "expected ':'" : "invalid syntax");
             else
                 error_at_node(ctx, elts.items[i], "invalid syntax");
             return ctx->poison;
@@ -3641,6 +3641,7 @@ static void track(ParseCtx *ctx, int code, const Token *t)
 static void feed(ParseCtx *ctx, int code, const Token *t)
 {
     ctx->cur = *t;
+    ctx->cur_code = code;
     bool in_bases = ctx->class_paren && bracket_level(ctx, code) == ctx->class_paren;
     if (code == TK_FOR && in_bases && !ctx->class_for.s)
         ctx->class_for = *t;

@@ -175,6 +175,7 @@ struct ParseCtx {
     Token last_newline;     /* the last NEWLINE fed */
     int nstmts;             /* NEWLINE and `;` tokens fed: a statement count */
     Token cur;              /* the token being fed */
+    int cur_code;
     Node *kw_value;         /* the value of the latest keyword argument */
     NodeList assign;        /* the targets of an assignment being parsed */
     int assign_stmt;        /* ... in statement number assign_stmt */

@@ -3296,7 +3296,31 @@ static char innermost_bracket(const ParseCtx *ctx, int code)
     return level > 0 && level <= LEX_MAX_PAREN ? lx->paren[level - 1] : 0;
 }
 
-static bool dict_errors(ParseCtx *ctx, int code)
+/* `{k: *v}`: marked from the star to the end of the expression after it. */
+static bool starred_dict_value(ParseCtx *ctx, const Token *star)
+{
+    ParseError scratch;
+    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
+    if (!lx)
+        return false;
+    Token next;
+    int line, col, c = lexer_next(lx, &next);
+    bool expr = starts_expr(c), ok = expr && scan_expr(ctx, lx, c, &next, true, &line, &col);
+    free(lx);
+    if (!expr) {        /* `{k: *}`: CPython fails at the token after the star */
+        if (c < 0)
+            return false;
+        tok_end(&next, c, &line, &col);
+        parse_error(ctx, "SyntaxError", next.line, next.col, line, col, "invalid syntax");
+        return true;
+    }
+    if (ok)
+        parse_error(ctx, "SyntaxError", star->line, star->col, line, col,
+                    "cannot use a starred expression in a dictionary value");
+    return true;
+}
+
+static bool dict_errors(ParseCtx *ctx, int code, const Token *t)
 {
     if (innermost_bracket(ctx, code) != '{')
         return false;
@@ -3304,6 +3328,8 @@ static bool dict_errors(ParseCtx *ctx, int code)
         error_at_tok(ctx, &ctx->prev, "expression expected after dictionary key and ':'");
         return true;
     }
+    if (ctx->prev_code == TK_COLON && code == TK_STAR)
+        return starred_dict_value(ctx, t);
     Node *key = expr_before(ctx);
     if (!key || code == TK_COLON || !AsyParseAccepts(ctx->parser, TK_COLON) ||
         AsyParseAccepts(ctx->parser, TK_COMMA))
@@ -3468,7 +3494,7 @@ static bool misc_errors(ParseCtx *ctx, int code, const Token *t)
         error_at_tok(ctx, t, "trailing comma not allowed without surrounding parentheses");
         return true;
     }
-    return dict_errors(ctx, code) || bad_keyword(ctx, code);
+    return dict_errors(ctx, code, t) || bad_keyword(ctx, code);
 }
 
 /* An expression cut short by the end of input inside brackets: CPython

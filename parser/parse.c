@@ -3047,9 +3047,12 @@ static bool expected_block(ParseCtx *ctx, int code, const Token *t)
 {
     if (ctx->prev_code != TK_NEWLINE || ctx->prev2_code != TK_COLON || code == TK_INDENT)
         return false;
-    const char *what = block_owner(line_keyword(ctx));
+    int kw = line_keyword(ctx);
+    const char *what = block_owner(kw);
     if (!what)
         return false;
+    if (kw == TK_EXCEPT && ctx->line_ntok > 1 && ctx->line_code[1] == TK_STAR)
+        what = "'except*' statement";
     char msg[96];
     snprintf(msg, sizeof msg, "expected an indented block after %s on line %d", what, ctx->line_tok[0].line);
     if (at_input_end(ctx, code))

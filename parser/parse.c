@@ -3526,7 +3526,9 @@ static bool unclosed_after(ParseCtx *ctx, int code, const Token *t)
 static bool bad_for_target(ParseCtx *ctx, int code)
 {
     Node *a = expr_before(ctx);
-    if (ctx->prev2_code != TK_FOR || code == TK_IN || !a)
+    /* (the target's last element, `for a, (b + 1): ...`, at a for statement's end of targets) */
+    bool last = line_keyword(ctx) == TK_FOR && bracket_level(ctx, code) <= 0 && AsyParseAccepts(ctx->parser, TK_IN);
+    if ((ctx->prev2_code != TK_FOR && !last) || code == TK_IN || !a)
         return false;
     Node *bad = invalid_target(a, T_FOR);
     if (!bad)

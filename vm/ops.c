@@ -452,7 +452,8 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
         Value r = layout_inplace(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
     }
-    if (is_user(a) || own || is_kind(a, OBJ_BYTEARRAY)) {
+    /* (OBJ_ITER: a mappingproxy's __ior__ refuses the operation) */
+    if (is_user(a) || own || is_kind(a, OBJ_BYTEARRAY) || is_kind(a, OBJ_ITER)) {
         Value r = call_special(vm, a, binop_iname[op], &b, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
     }

@@ -642,6 +642,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     /* An exception thrown into a generator chains to what the generator
      * handles, not its caller (as CPython's gen.throw). */
     bool thrown = throw != UNDEF;
+    bool raised = false;    /* a raise statement's exception (chained anew) */
 
 /* Reloads the cached state after switching frames. */
 /* The fast path of a call: a plain function given exactly its positional
@@ -1795,6 +1796,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value cause = ARG == 2 ? POP() : UNDEF;
         Value e = POP();
         SAVE();
+        raised = true;
         if (exc_raise_value(vm, e) == ERR && vm->exc != e && !is_kind(e, OBJ_CLASS)) goto error;
         if (cause != UNDEF) {
             Value ex = vm->exc;
@@ -2159,14 +2161,22 @@ error: {
             vm->exc = UNDEF;
         }
         if (!reraise) {
+            /* An exception raised while handling another records it: one
+             * a raise statement raises, or a native call made (no frame
+             * has seen it yet); not one coming back through a native from
+             * a frame it already left (map(f, ...), gen.throw()), which
+             * was chained where it was raised, maybe then unchained
+             * (`exc.__context__ = None`), as in CPython. */
+            bool fresh = raised || thrown ||
+                         (is_kind(e, OBJ_EXC) && AS(ObjException, e)->ntb == 0 && !AS(ObjException, e)->comp_code);
             exc_add_tb(vm, e, code, ip);
-            /* An exception raised while handling another records it. */
             Value ctx = thrown ? fb->handled : fiber_handled(fb);
-            if (ctx != UNDEF && is_kind(e, OBJ_EXC) && e != ctx && AS(ObjException, e)->context == UNDEF) {
+            if (fresh && ctx != UNDEF && is_kind(e, OBJ_EXC) && e != ctx &&
+                (raised || AS(ObjException, e)->context == UNDEF)) {
                 exc_chain_context(e, ctx);
             }
         }
-        reraise = thrown = false;
+        reraise = thrown = raised = false;
         for (;;) {
             ExcEntry *h = find_handler(code, ip);
             if (h) {

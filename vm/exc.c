@@ -1198,6 +1198,10 @@ static Value group_subset(VM *vm, Value orig, ObjList *excs, ObjList *keep) {
     if (list_append(vm, keep, eg) < 0) return ERR;
     ObjException *s = AS(ObjException, orig), *d = AS(ObjException, eg);
     if (s->ntb && s != d) {
+        /* The part shares the group's traceback objects, as CPython's
+         * shares its traceback: made now, so that the copy points at them. */
+        for (int i = 0; i < s->ntb; i++)
+            if (exc_traceback(vm, orig, i) == ERR) return ERR;
         TbEntry *tb = malloc((size_t)s->ntb * sizeof *tb);
         if (!tb) return exc_nomem(vm);
         memcpy(tb, s->tb, (size_t)s->ntb * sizeof *tb);

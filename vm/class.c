@@ -1761,7 +1761,7 @@ static ObjClass *super_obj_class(VM *vm, ObjClass *type, Value obj) {
 }
 
 static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)kw;
+    if (kw && kw->len) return exc_raise(vm, E_TypeError, "super() takes no keyword arguments");
     Value type, obj;
     if (nargs == 3) {
         type = args[1];
@@ -1771,13 +1771,16 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         ObjCode *c = f ? f->code : NULL;
         if (!c || c->argcount == 0) return exc_raise(vm, E_RuntimeError, "super(): no arguments");
         type = UNDEF;
+        bool found = false;
         for (int i = 0; i < c->ncells + c->nfrees; i++) {
             if (strcmp(c->cellnames[i]->data, "__class__") == 0) {
                 Value cell = f->slots[c->nlocals + i];
                 type = is_kind(cell, OBJ_CELL) ? AS(ObjCell, cell)->v : UNDEF;
+                found = true;
             }
         }
-        if (type == UNDEF) return exc_raise(vm, E_RuntimeError, "super(): __class__ cell not found");
+        if (type == UNDEF)
+            return exc_raise(vm, E_RuntimeError, found ? "super(): empty __class__ cell" : "super(): __class__ cell not found");
         obj = f->slots[0];
         if (obj == UNDEF && c->ncells) {
             /* self was moved into a cell */
@@ -1790,7 +1793,7 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         type = args[1];     /* an unbound super object: its __get__ binds it */
         obj = UNDEF;
     } else {
-        return exc_raise(vm, E_TypeError, "super() takes 0 or 2 arguments");
+        return exc_raise(vm, E_TypeError, "super() expected at most 2 arguments, got %d", nargs - 1);
     }
     if (!is_kind(type, OBJ_CLASS)) return exc_raise(vm, E_TypeError, "super() argument 1 must be a type, not %T", type);
     if (obj != UNDEF && !super_obj_class(vm, AS(ObjClass, type), obj))

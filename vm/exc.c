@@ -1455,11 +1455,46 @@ void exc_init_types(VM *vm) {
     if (vm->memory_error == ERR) vm->memory_error = UNDEF;
 }
 
+/* sys.unraisablehook when the program has set it (to something other than
+ * sys.__unraisablehook__): it is called with an UnraisableHookArgs, as in
+ * CPython, whose err_msg is None for the default "Exception ignored in"
+ * text. True when the hook took the report; when it raises, *e becomes
+ * its error, reported in its name. */
+static bool call_unraisablehook(VM *vm, Value *e, const char **prefix, Value obj) {
+    Value sys = vm->modules ? dict_get_str(vm->modules, str_intern_cstr(vm, "sys")) : UNDEF;
+    if (!is_kind(sys, OBJ_MODULE) || !is_kind(*e, OBJ_EXC)) return false;
+    ObjDict *d = AS(ObjModule, sys)->dict;
+    Value hook = dict_get_str(d, str_intern_cstr(vm, "unraisablehook"));
+    if (hook == UNDEF || hook == dict_get_str(d, str_intern_cstr(vm, "__unraisablehook__"))) return false;
+    ObjStr *name = str_intern_cstr(vm, "_unraisable_args");
+    Value make = name ? op_getattr(vm, sys, name) : ERR;
+    Value msg = NONE_VAL;
+    size_t len = strlen(*prefix);
+    if (strcmp(*prefix, "Exception ignored in: ") != 0)     /* its own words, without the ": " */
+        msg = str_new(vm, *prefix, len >= 2 && !strcmp(*prefix + len - 2, ": ") ? len - 2 : len);
+    Value args = make == ERR || msg == ERR ? ERR : op_call(vm, make, (Value[]){*e, msg, obj == UNDEF ? NONE_VAL : obj}, 3, NULL);
+    if (args != ERR && op_call1(vm, hook, args) != ERR) return true;
+    *e = vm->exc;
+    vm->exc = UNDEF;
+    *prefix = "Exception ignored in sys.unraisablehook: ";
+    return false;
+}
+
 void exc_report_unraisable(VM *vm, const char *prefix, Value obj) {
     Value e = vm->exc;
     vm->exc = UNDEF;
     bool rooted = vm_push_root(vm, e);     /* repr() may run script code */
     vm->exc = UNDEF;
+    if (call_unraisablehook(vm, &e, &prefix, obj)) {
+        if (rooted) vm_pop_roots(vm, 1);
+        return;
+    }
+    if (!strcmp(prefix, "Exception ignored in sys.unraisablehook: ")) {
+        /* (the hook's own error, shown with the hook) */
+        Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+        obj = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "unraisablehook"));
+        if (rooted) vm->roots[vm->nroots - 1] = e;
+    }
     StrBuf b = SB_INIT;
     sb_adds(&b, prefix);
     if (obj != UNDEF && !op_repr_to(vm, obj, &b)) {

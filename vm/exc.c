@@ -363,6 +363,14 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
     e->tb[e->ntb++] = (TbEntry){code, at, pc == 0 ? code->firstline : 0, pc, frame, NULL};
 }
 
+void exc_reraised_at(Value e, Frame *frame, ObjCode *code, const uint32_t *ip) {
+    if (!is_kind(e, OBJ_EXC) || AS(ObjException, e)->ntb == 0) return;
+    FrameObj *fo = AS(ObjException, e)->tb[AS(ObjException, e)->ntb - 1].frame;
+    if (!fo || fo->live != frame || fo->code != code) return;
+    fo->pc = (uint32_t)(ip - code->ins);
+    fo->line = 0;
+}
+
 bool exc_tb_position(VM *vm, Value tb, LineEntry *pos) {
     if (!is_kind(tb, OBJ_ITER) || as_obj(tb)->cls != vm->types[T_TRACEBACK]) return false;
     ObjIter *t = AS(ObjIter, tb);

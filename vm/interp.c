@@ -643,6 +643,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
      * handles, not its caller (as CPython's gen.throw). */
     bool thrown = throw != UNDEF;
     bool raised = false;    /* a raise statement's exception (chained anew) */
+    bool moved = false;     /* re-raised where the frame has moved on from its raise */
 
 /* Reloads the cached state after switching frames. */
 /* The fast path of a call: a plain function given exactly its positional
@@ -1790,7 +1791,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             Value h = fiber_handled(fb);
             if (h == UNDEF) { exc_raise(vm, E_RuntimeError, "No active exception to reraise"); goto error; }
             vm->exc = h;
-            reraise = true;
+            reraise = moved = true;
             goto error;
         }
         Value cause = ARG == 2 ? POP() : UNDEF;
@@ -1820,6 +1821,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         SAVE();
         vm->exc = POP();
         reraise = true;
+        moved = ARG == 0;   /* (1: a cleanup's, where the frame stays at the raise) */
         goto error;
     }
     CASE(PUSH_EXC_INFO) {
@@ -2175,8 +2177,10 @@ error: {
                 (raised || AS(ObjException, e)->context == UNDEF)) {
                 exc_chain_context(e, ctx);
             }
+        } else if (moved) {
+            exc_reraised_at(e, frame, code, ip);
         }
-        reraise = thrown = raised = false;
+        reraise = thrown = raised = moved = false;
         for (;;) {
             ExcEntry *h = find_handler(code, ip);
             if (h) {

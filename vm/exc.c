@@ -55,7 +55,21 @@ ObjTuple *exc_reduce_args(VM *vm, ObjException *e) {
     return tuple_from(vm, items, n + (two ? 3 : 1));
 }
 
+/* SyntaxError(msg, details): details as CPython's SyntaxError.__init__
+ * takes them, (filename, lineno, offset, text[, end_lineno, end_offset]). */
+static bool syntax_details_ok(VM *vm, ObjException *e, ObjTuple *args) {
+    if (args->len != 2 || !class_is_subclass(e->base.obj.cls, vm->exc_types[E_SyntaxError])) return true;
+    Value d = args->items[1];
+    int64_t n = is_tuple(d) ? AS(ObjTuple, d)->len : is_list(d) ? AS(ObjList, d)->len : -1;
+    if (n < 0) return true;     /* (other sequences are not read as details) */
+    if (n < 4) exc_raise(vm, E_TypeError, "function takes at least 4 arguments (%d given)", (int)n);
+    else if (n > 6) exc_raise(vm, E_TypeError, "function takes at most 6 arguments (%d given)", (int)n);
+    else if (n == 5) exc_raise(vm, E_TypeError, "end_offset must be provided when end_lineno is provided");
+    return n >= 4 && n <= 6 && n != 5;
+}
+
 bool exc_set_args(VM *vm, ObjException *e, ObjTuple *args) {
+    if (!syntax_details_ok(vm, e, args)) return false;
     e->args = args;
     if (args->len < 2 || args->len > 5 || !class_is_subclass(e->base.obj.cls, vm->exc_types[E_OSError])) return true;
     return oserror_parse(vm, e);
@@ -449,10 +463,12 @@ static Value syntax_field(VM *vm, ObjException *e, NameId n) {
     static const NameId order[] = {N_filename, N_lineno, N_offset, N_text, N_end_lineno, N_end_offset};
     Value v = e->base.dict ? dict_get_str(e->base.dict, vm_name(vm, n)) : UNDEF;
     if (v != UNDEF) return v;
-    if (e->args->len != 2 || !is_tuple(e->args->items[1])) return NONE_VAL;
-    ObjTuple *t = AS(ObjTuple, e->args->items[1]);
-    for (int i = 0; i < 6; i++) {
-        if (order[i] == n) return i < t->len ? t->items[i] : NONE_VAL;
+    if (e->args->len != 2) return NONE_VAL;
+    Value d = e->args->items[1];
+    Value *items = is_tuple(d) ? AS(ObjTuple, d)->items : is_list(d) ? AS(ObjList, d)->items : NULL;
+    int64_t len = is_tuple(d) ? AS(ObjTuple, d)->len : is_list(d) ? AS(ObjList, d)->len : 0;
+    for (int i = 0; items && i < 6; i++) {
+        if (order[i] == n) return i < len ? items[i] : NONE_VAL;
     }
     return NONE_VAL;
 }
@@ -626,6 +642,7 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
     if (os_field >= 0) return e->oserr ? e->oserr->items[os_field] : NONE_VAL;
     if (exc_is(vm, self, E_SyntaxError)) {
         if (str_eq(name, vm_name(vm, N_msg))) return first;
+        if (!strcmp(name->data, "print_file_and_line")) return NONE_VAL;
         /* Those the compiler did not set (a SyntaxError made by a script). */
         static const NameId located[] = {N_filename, N_lineno, N_offset, N_text, N_end_lineno, N_end_offset};
         for (size_t i = 0; i < sizeof located / sizeof located[0]; i++) {

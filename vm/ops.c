@@ -1975,6 +1975,7 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
         sb_addc(b, ']');
         break;
     case OBJ_TUPLE: {
+        if (cycle) { sb_adds(b, "(...)"); return true; }
         ObjTuple *t = (ObjTuple *)o;
         sb_addc(b, '(');
         ok = repr_items(vm, b, t->items, t->len);

@@ -768,6 +768,8 @@ Value set_iter(VM *vm, ObjSet *s) {
     return obj_val(it);
 }
 
+static Value set_repr_items(VM *vm, ObjSet *s, bool exact, const char *name);
+
 /* set_repr: "{1, 2}", "set()", "frozenset({1})", "S({1})" for a subclass. */
 Value set_repr(VM *vm, ObjSet *s) {
     const char *name = s->obj.cls->name->data;
@@ -777,6 +779,20 @@ Value set_repr(VM *vm, ObjSet *s) {
         sb_addf(&b, "%s()", name);
         return str_from_buf(vm, &b);
     }
+    /* A set reached again inside its own items' reprs shows as "set(...)". */
+    bool cycle;
+    if (!op_repr_enter(vm, &s->obj, &cycle)) return ERR;
+    if (cycle) {
+        sb_addf(&b, "%s(...)", name);
+        return str_from_buf(vm, &b);
+    }
+    Value r = set_repr_items(vm, s, exact, name);
+    op_repr_leave(vm);
+    return r;
+}
+
+/* set_repr's text of a non-empty set not being shown already. */
+static Value set_repr_items(VM *vm, ObjSet *s, bool exact, const char *name) {
     /* A snapshot first: an item's __repr__ may change the set. */
     ObjList *keys = list_new(vm, s->used);
     if (!keys) return ERR;
@@ -784,6 +800,7 @@ Value set_repr(VM *vm, ObjSet *s) {
     Value k;
     while (set_next(s, &pos, &k) && keys->len < keys->cap) keys->items[keys->len++] = k;
     if (!vm_push_root(vm, obj_val(keys))) return ERR;
+    StrBuf b = SB_INIT;
     if (!exact) sb_addf(&b, "%s(", name);
     sb_addc(&b, '{');
     for (int64_t i = 0; i < keys->len; i++) {

@@ -855,8 +855,9 @@ static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64
         exc_raise(vm, E_TypeError, "unhashable type: '%s'", o->cls->name->data);
         return -1;
     case OBJ_SET:
-        if (o->cls == vm->types[T_SET]) {
-            exc_raise(vm, E_TypeError, "unhashable type: 'set'");
+        if (o->cls == vm->types[T_SET] ||
+            (o->cls != vm->types[T_FROZENSET] && class_is_subclass(o->cls, vm->types[T_SET]))) {
+            exc_raise(vm, E_TypeError, "unhashable type: '%s'", o->cls->name->data);
             return -1;
         }
         *out = set_frozen_hash((ObjSet *)o);

@@ -1112,6 +1112,8 @@ static Value set___new__(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     bool exact = cls == vm->types[frozen ? T_FROZENSET : T_SET];
     if (exact && kw && kw->len > 0)
         return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", name);
+    /* a frozenset subclass takes keywords only for an __init__ of its own */
+    if (frozen && !args_no_kw_new(vm, "frozenset", args[0], vm->types[T_FROZENSET], kw)) return ERR;
     if ((exact || frozen) && nargs > 2)
         return exc_raise(vm, E_TypeError, "%s expected at most 1 argument, got %d", name, nargs - 1);
     if (!frozen && !exact) {

@@ -246,6 +246,8 @@ static bool set_next_entry(ObjSet *s, int64_t *pos, Value *key, uint64_t *hash) 
     return true;
 }
 
+bool set_next_hash(ObjSet *s, int64_t *pos, Value *key, uint64_t *hash) { return set_next_entry(s, pos, key, hash); }
+
 /* ---- the public entry points ------------------------------------------- */
 
 int set_add(VM *vm, ObjSet *s, Value key) { return set_add_key(vm, s, key); }
@@ -356,8 +358,9 @@ int set_update(VM *vm, ObjSet *s, Value other) {
             return -1;
         int64_t pos = 0;
         Value k, v;
-        while (dict_next(d, &pos, &k, &v))
-            if (set_add_key(vm, s, k) < 0) return -1;
+        uint64_t h;
+        while (dict_next_hash(d, &pos, &k, &v, &h))    /* the dict's hashes serve */
+            if (set_add_entry(vm, s, k, h) < 0) return -1;
         return 0;
     }
     if ((is_list(other) || is_tuple(other)) && op_override(vm, other, N___iter__) == UNDEF) {
@@ -539,7 +542,7 @@ static ObjSet *set_difference(VM *vm, ObjSet *so, Value other) {
         if (is_set(other)) {
             in = set_contains_entry(vm, AS(ObjSet, other), k, h);
         } else {
-            Value v = dict_get(vm, AS(ObjDict, other), k);
+            Value v = dict_get_hashed(vm, AS(ObjDict, other), k, h);
             in = v == ERR ? -1 : v != UNDEF;
         }
         if (in == 0 && set_add_entry(vm, result, k, h) < 0) in = -1;
@@ -557,10 +560,10 @@ static int set_symmetric_difference_update(VM *vm, ObjSet *so, Value other) {
         ObjDict *d = AS(ObjDict, other);
         int64_t pos = 0;
         Value k, v;
-        while (dict_next(d, &pos, &k, &v)) {
-            uint64_t h;
+        uint64_t h;
+        while (dict_next_hash(d, &pos, &k, &v, &h)) {
             if (!vm_push_root(vm, k)) return -1;
-            int r = hash_key(vm, k, &h) < 0 ? -1 : set_discard_entry(vm, so, k, h);
+            int r = set_discard_entry(vm, so, k, h);
             if (r == 0) r = set_add_entry(vm, so, k, h);
             vm_pop_roots(vm, 1);
             if (r < 0) return -1;

@@ -644,9 +644,10 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
         if (!c_depth_enter(vm)) return ERR;
         int64_t pos = 0;
         Value k, v;
+        uint64_t h;
         bool eq = true;
-        while (eq && dict_next(x, &pos, &k, &v)) {
-            Value w = dict_get(vm, y, k);
+        while (eq && dict_next_hash(x, &pos, &k, &v, &h)) {
+            Value w = dict_get_hashed(vm, y, k, h);     /* (x's hash: no __hash__ call) */
             if (w == ERR) { vm->c_depth--; return ERR; }
             if (w == UNDEF) { eq = false; break; }
             int e = op_eq(vm, v, w);

@@ -724,6 +724,17 @@ static Value subclass_number(VM *vm, Value v, NameId name) {
     return r == UNDEF ? v : r;
 }
 
+/* What __trunc__ gave int(): an int as an exact int, else an Integral
+ * through its __index__ (CPython's PyNumber_Long). */
+static Value int_from_trunc(VM *vm, Value r) {
+    if (r == ERR) return ERR;
+    if (is_bool(r)) return int_val(as_bool(r));
+    if (is_intlike(r)) return subtype_plain(vm, r);
+    if (op_special(vm, r, N___index__) == UNDEF)
+        return exc_raise(vm, E_TypeError, "__trunc__ returned non-Integral (type %T)", r);
+    return number_from_special(vm, r, N___index__, "int");
+}
+
 static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (args[0] == obj_val(vm->types[T_BOOL]))
         return exc_raise(vm, E_TypeError, "int.__new__(bool) is not safe, use bool.__new__()");
@@ -763,7 +774,7 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             if (!vm_push_root(vm, t)) return ERR;
             bool ok = exc_warn(vm, E_DeprecationWarning, "The delegation of int() to __trunc__ is deprecated.");
             vm_pop_roots(vm, 1);
-            return ok ? op_call0(vm, t) : ERR;
+            return ok ? int_from_trunc(vm, op_call0(vm, t)) : ERR;
         }
         return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", x);
     }

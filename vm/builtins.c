@@ -762,9 +762,11 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_bool(x)) return int_val(as_bool(x));
     if (is_intlike(x)) return subtype_plain(vm, subclass_number(vm, x, N___int__));
     if (is_float(x)) return int_from_double(vm, as_float(x));
-    if (is_str(x)) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, 10);
+    /* (a str or bytes subclass with an __int__ or __index__ of its own takes it first) */
+    bool own = (op_override(vm, x, N___int__) != UNDEF || op_override(vm, x, N___index__) != UNDEF);
+    if (is_str(x) && !own) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, 10);
     if (is_memview(x) && (x = memview_tobytes(vm, x)) == ERR) return ERR;
-    if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return int_parse_bytes(vm, x, 10);
+    if ((is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) && !own) return int_parse_bytes(vm, x, 10);
     Value r = number_from_special(vm, x, N___int__, "int");
     if (r == UNDEF) r = number_from_special(vm, x, N___index__, "int");
     if (r == UNDEF) {
@@ -795,9 +797,11 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         double d;
         return int_to_float(vm, x, &d) == ERR ? ERR : float_val(d);
     }
-    if (is_str(x)) return flt_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len);
+    /* (a str or bytes subclass with a __float__ of its own takes it first) */
+    bool own = op_override(vm, x, N___float__) != UNDEF;
+    if (is_str(x) && !own) return flt_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len);
     if (is_memview(x) && (x = memview_tobytes(vm, x)) == ERR) return ERR;
-    if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return flt_parse_bytes(vm, x);
+    if ((is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) && !own) return flt_parse_bytes(vm, x);
     Value r = number_from_special(vm, x, N___float__, "float");
     if (r == UNDEF) {
         r = number_from_special(vm, x, N___index__, "int");

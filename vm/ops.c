@@ -165,10 +165,8 @@ static const NameId binop_iname[BIN_COUNT] = {
 
 static Value seq_repeat(VM *vm, Value seq, Value count) {
     int64_t n;
-    if (!int_to_i64(count, &n)) {
-        if (int_sign(count) < 0) n = 0;
-        else return exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
-    }
+    if (!int_to_i64(count, &n))     /* (a huge negative count as well, as CPython) */
+        return exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
     if (is_str(seq)) return str_repeat(vm, AS(ObjStr, seq), n);
     if (n < 0) n = 0;
     if (is_kind(seq, OBJ_BYTES)) {
@@ -430,8 +428,11 @@ Value op_binary(VM *vm, BinOp op, Value a, Value b) {
 static Value layout_inplace(VM *vm, BinOp op, Value a, Value b) {
     if (is_list(a)) {
         if (op == BIN_ADD) return list_extend(vm, AS(ObjList, a), b) < 0 ? ERR : a;
-        if (op == BIN_MUL && is_intlike(b)) {
-            Value r = seq_repeat(vm, a, b);
+        if (op == BIN_MUL && (is_intlike(b) || (is_obj(b) && op_special(vm, b, N___index__) != UNDEF))) {
+            Value count = b;
+            int64_t k;
+            if (!is_intlike(b) && (!index_value(vm, b, &k, NULL) || (count = int_from_i64(vm, k)) == ERR)) return ERR;
+            Value r = seq_repeat(vm, a, count);
             if (r == ERR) return ERR;
             ObjList *l = AS(ObjList, a), *src = AS(ObjList, r);
             l->len = 0;

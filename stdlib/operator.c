@@ -107,7 +107,9 @@ static Value op_is_not(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value op_index_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!nargs_is(vm, "index", nargs, kw, 1)) return ERR;
     Value v = args[0];
-    if (is_intlike(v)) return v;    /* an int (a bool, a subclass's instance) as it is */
+    /* an int as an exact int (PyNumber_Index copies a bool or a subclass's instance) */
+    if (is_bool(v)) return int_val(as_bool(v));
+    if (is_intlike(v)) return subtype_plain(vm, v);
     Value m = op_special(vm, v, N___index__);
     if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
     Value r = op_call_special(vm, v, m, NULL, 0);

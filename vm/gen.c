@@ -163,8 +163,14 @@ static Value gen_yf(ObjGen *g) {
 static int close_iter(VM *vm, Value it) {
     if (is_kind(it, OBJ_GEN)) return gen_close(vm, AS(ObjGen, it));
     if (agen_is_awaitable(vm, it)) return agen_await_close(vm, AS(ObjIter, it));
-    Value r = op_call_method(vm, it, str_intern_cstr(vm, "close"), NULL, 0);
-    return r == ERR ? -1 : 0;
+    /* An error looking close() up is reported, not raised, as CPython's
+     * gen_close_iter does; one from calling it is raised. */
+    Value m = op_getattr_opt(vm, it, str_intern_cstr(vm, "close"));
+    if (m == ERR) {
+        exc_report_unraisable(vm, "Exception ignored in: ", it);
+        return 0;
+    }
+    return m == UNDEF || op_call0(vm, m) != ERR ? 0 : -1;
 }
 
 /* A sub-iterator that is neither a generator nor an awaitable wrapper: its

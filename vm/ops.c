@@ -229,7 +229,8 @@ static bool is_set_view(VM *vm, Value v) {
 }
 
 static Value as_set(VM *vm, Value v) {
-    if (is_kind(v, OBJ_SET)) return v;
+    /* (a frozenset is copied too: the result of a view's & is a set) */
+    if (is_kind(v, OBJ_SET) && as_obj(v)->cls == vm->types[T_SET]) return v;
     ObjSet *s = set_new(vm, vm->types[T_SET]);
     if (!s || !vm_push_root(vm, obj_val(s))) return ERR;
     int r = set_update(vm, s, v);

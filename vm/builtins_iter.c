@@ -70,7 +70,7 @@ static int64_t items_left(VM *vm, ObjIter *it) {
         ObjStr *st = AS(ObjStr, a);
         return it->i >= st->len ? 0 : st->cplen - utf8_count(st->data, (size_t)it->i);
     }
-    if (c == vm->types[T_LIST_REVITER]) return it->i < AS(ObjList, a)->len ? it->i + 1 : 0;
+    if (c == vm->types[T_LIST_REVITER]) return it->i >= 0 && it->i < AS(ObjList, a)->len ? it->i + 1 : 0;
     if (is_str(a)) return utf8_count(AS(ObjStr, a)->data, (size_t)(it->i > 0 ? it->i : 0));   /* reversed(str) */
     return it->i + 1;       /* reversed(sequence): the next index counts down to 0 */
 }
@@ -327,7 +327,7 @@ static Value list_rev_next(VM *vm, ObjIter *it) {
     (void)vm;
     ObjList *l = AS(ObjList, it->a);
     if (it->i >= 0 && it->i < l->len) return l->items[it->i--];
-    it->i = -1;
+    it->i = LIST_REVITER_DONE;     /* exhausted: it pickles as iter([]) from now on */
     return UNDEF;
 }
 

@@ -61,6 +61,11 @@ void dict_free_table(VM *vm, ObjDict *d);     /* for the collector */
 Value dict_iter(VM *vm, ObjDict *d, TypeId view);
 void dict_init_methods(VM *vm);
 
+/* A list_reverseiterator's index once next() found no item left: it then
+ * pickles as iter([]), while at -1 before that it is still (reversed, (l,), -1),
+ * as CPython tells the two apart (builtins_iter.c, iter_reduce.c). */
+#define LIST_REVITER_DONE (-2)
+
 /* ---- set.c ---- */
 ObjSet *set_new(VM *vm, ObjClass *cls);   /* vm->types[T_SET] or T_FROZENSET */
 int set_add(VM *vm, ObjSet *s, Value key);

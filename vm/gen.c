@@ -82,8 +82,8 @@ Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done) {
     *done = false;
     if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "%s already executing", gen_kind_name(vm, g));
     if (g->state == GEN_DONE) {
-        if (throw != UNDEF) return exc_raise_value(vm, throw);
         if (g->obj.cls == vm->types[T_COROUTINE]) return exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
+        if (throw != UNDEF) return exc_raise_value(vm, throw);
         *done = true;
         return NONE_VAL;
     }
@@ -158,6 +158,8 @@ static Value gen_yf(ObjGen *g) {
     if (g->state != GEN_SUSPENDED || gen_yield_kind(g) != YIELD_DELEGATE) return UNDEF;
     return g->frame->sp[-1];
 }
+
+bool gen_awaiting(ObjGen *g) { return gen_yf(g) != UNDEF; }
 
 /* Closes a sub-iterator: 0, or -1 after raising. */
 static int close_iter(VM *vm, Value it) {

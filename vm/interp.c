@@ -1944,6 +1944,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = TOP();
         if (is_generator(vm, v)) NEXT();
         SAVE();
+        if (is_coroutine(vm, v)) {
+            /* only a coroutine, or a generator made one by types.coroutine, awaits one */
+            if (code->flags & (CODE_COROUTINE | CODE_ITERABLE_COROUTINE)) NEXT();
+            exc_raise(vm, E_TypeError, "cannot 'yield from' a coroutine object in a non-coroutine generator");
+            goto error;
+        }
         Value it = op_iter(vm, v);
         CHECK(it);
         TOP() = it;
@@ -1954,6 +1960,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = POP(), it = TOP();
         if (is_kind(it, OBJ_GEN)) {
             ObjGen *g = AS(ObjGen, it);
+            if (g->state == GEN_DONE && g->obj.cls == vm->types[T_COROUTINE]) {
+                SAVE();
+                exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
+                goto error;
+            }
             if (g->state == GEN_DONE) { TOP() = NONE_VAL; ip = code->ins + ARG; NEXT(); }
             if (g->state == GEN_RUNNING) { SAVE(); exc_raise(vm, E_ValueError, "generator already executing"); goto error; }
             if (g->state == GEN_CREATED && v != NONE_VAL) {
@@ -2010,8 +2021,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = TOP();
         SAVE();
         if (is_coroutine(vm, v)) {
-            if (AS(ObjGen, v)->state != GEN_CREATED) {
-                exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
+            /* (a finished one fails when SEND resumes it) */
+            if (AS(ObjGen, v)->state == GEN_SUSPENDED && gen_awaiting(AS(ObjGen, v))) {
+                exc_raise(vm, E_RuntimeError, "coroutine is being awaited already");
                 goto error;
             }
             NEXT();

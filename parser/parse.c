@@ -3786,6 +3786,13 @@ static int soft_keyword(ParseCtx *ctx, const Lexer *lx, const Token *t)
     return TK_NAME;
 }
 
+/* Whether the next token starts a simple statement that shares its line:
+ * after a `;`, or after the colon of a compound statement's header. */
+static bool simple_statement_start(const ParseCtx *ctx, const Lexer *lx)
+{
+    return lx->level == 0 && (ctx->prev_code == TK_SEMI || ctx->prev_code == TK_COLON);
+}
+
 static void run(ParseCtx *ctx, Lexer *lx)
 {
     Token t;
@@ -3797,6 +3804,9 @@ static void run(ParseCtx *ctx, Lexer *lx)
         }
         if (code == TK_NAME && ctx->new_line)
             code = soft_keyword(ctx, lx, &t);
+        else if (code == TK_NAME && simple_statement_start(ctx, lx) && t.len == 4 && !memcmp(t.s, "type", 4) &&
+                 type_statement_follows(lx))
+            code = TK_TYPE;     /* `def f(): type X = int`, `x = 1; type Y = str` */
         feed(ctx, code, &t);
         if (ctx->failed || code == 0)
             return;

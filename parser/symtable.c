@@ -322,6 +322,13 @@ static void visit_named(ST *st, Node *n) {
         st_error(st, n->u.named.target, "assignment expression within a comprehension cannot be used in a class body%s", "");
         return;
     }
+    if (s->is_annotation) {     /* a type alias, a TypeVar bound, a generic's bases or signature */
+        char msg[120];
+        snprintf(msg, sizeof msg, "assignment expression within a comprehension cannot be used %s %s",
+                 strcmp(s->annot_what, "the definition of a generic") ? "in" : "within", s->annot_what);
+        st_error(st, n->u.named.target, "%s", msg);
+        return;
+    }
     /* The target is global in the comprehension when it is in the function
      * too: at module level, or declared `global` there. */
     Symbol *target = scope_lookup(s, iname);

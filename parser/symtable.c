@@ -918,6 +918,19 @@ static void resolve_children(ST *st, Scope *s, Bound *bound) {
     }
 }
 
+/* A `nonlocal` name that an enclosing annotation scope binds is one of
+ * its type parameters (nothing else binds there), which CPython refuses.
+ * Class bodies are passed over, as name resolution does. */
+static bool nonlocal_type_param(Scope *s, ObjStr *name) {
+    for (Scope *p = s->parent; p && p->kind != SCOPE_MODULE; p = p->parent) {
+        if (p->kind == SCOPE_CLASS) continue;
+        Symbol *sym = scope_lookup(p, name);
+        if (sym && (sym->flags & (SYM_ASSIGNED | SYM_PARAM)) && !(sym->flags & (SYM_NONLOCAL | SYM_GLOBAL)))
+            return p->is_annotation;
+    }
+    return false;
+}
+
 static void resolve(ST *st, Scope *s, Bound *bound) {
     if (s->kind == SCOPE_FUNCTION && s->uses_class_cell) add_sym(st, s, intern(st, "__class__"), SYM_USED);
     for (int i = 0; i < s->nsyms && !st->failed; i++) {
@@ -927,6 +940,11 @@ static void resolve(ST *st, Scope *s, Bound *bound) {
             if (!in_bound(bound, sym->name)) {
                 st_error(st, sym->directive ? sym->directive : s->node, "no binding for nonlocal '%s' found",
                          sym->name->data);
+                return;
+            }
+            if (nonlocal_type_param(s, sym->name)) {
+                st_error(st, sym->directive ? sym->directive : s->node,
+                         "nonlocal binding not allowed for type parameter '%s'", sym->name->data);
                 return;
             }
             sym->kind = NAME_FREE;

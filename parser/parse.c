@@ -1663,6 +1663,8 @@ ArgList *arglist_kw(ParseCtx *ctx, ArgList *a, Node *name, const Token *eq, Node
         return a;
     }
     ctx->kw_value = value;
+    ctx->kw_name = name;
+    ctx->kw_eq = *eq;
     Keyword *k = add_keyword(ctx, a);
     if (k) {
         k->name = name->u.name;
@@ -3481,12 +3483,25 @@ static bool unpacking_assigned(ParseCtx *ctx, int code, const Token *t)
     return true;
 }
 
+/* `f(a = x for x in y)`: a generator after a keyword argument's `=`,
+ * where CPython guesses a comparison was meant. */
+static bool keyword_genexp(ParseCtx *ctx, int code)
+{
+    Node *a = expr_before(ctx);
+    if (code != TK_FOR || !a || a != ctx->kw_value || !ctx->kw_name || innermost_bracket(ctx, code) != '(')
+        return false;
+    parse_error(ctx, "SyntaxError", ctx->kw_name->line, ctx->kw_name->col, ctx->kw_eq.line, ctx->kw_eq.col + 1,
+                "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+    return true;
+}
+
 static bool misc_errors(ParseCtx *ctx, int code, const Token *t)
 {
     if (parenthesized_params(ctx, code, t))
         return true;
     int kw = line_keyword(ctx);
-    if (missing_default(ctx, code, kw) || unpacking_assigned(ctx, code, t) || import_from_swapped(ctx, code))
+    if (missing_default(ctx, code, kw) || unpacking_assigned(ctx, code, t) || import_from_swapped(ctx, code) ||
+        keyword_genexp(ctx, code))
         return true;
     if (kw == TK_DEF && ctx->prev_code == TK_SLASH && code == TK_STAR && innermost_bracket(ctx, code) == '(') {
         error_at_tok(ctx, t, "expected comma between / and *");

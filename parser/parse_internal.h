@@ -177,6 +177,8 @@ struct ParseCtx {
     Token cur;              /* the token being fed */
     int cur_code;
     Node *kw_value;         /* the value of the latest keyword argument */
+    Node *kw_name;          /* ... its name */
+    Token kw_eq;            /* ... and its `=` */
     NodeList assign;        /* the targets of an assignment being parsed */
     int assign_stmt;        /* ... in statement number assign_stmt */
     Token line_tok[2];      /* the first two tokens of the logical line */

@@ -659,13 +659,14 @@ static int bad_byte(Lexer *lx, const char *p)
 
 static int continuation_error(Lexer *lx, const char *p)
 {
-    if (p + 1 >= lx->lim) {
+    if (p + 1 >= lx->lim || (p[1] == '\n' && p + 2 >= lx->lim)) {
         int col = col_at(lx, p) + 1;
         return lex_error_at(lx, LEXERR_LAYOUT, "SyntaxError", lx->line, col,
                             col + 1, "unexpected EOF while parsing");
     }
-    return token_error(lx, p + 1, "unexpected character after line "
-                       "continuation character");
+    token_error(lx, p + 1, "unexpected character after line continuation character");
+    lx->err->origin = ORIGIN_END_ZERO;     /* CPython gives this one no end */
+    return RAW_ERROR;
 }
 
 /* Scans one raw token. Sets t->s/line/col; lexer_next() sets t->len from
@@ -699,7 +700,12 @@ static int scan(Lexer *lx, Token *t)
         $                   { END; return RAW_EOF; }
         [ \t\f]+            { continue; }
         "#" [^\n\x00]*      { lx->comment = s; continue; }
-        "\\\n"              { next_line(lx, (const char *)YYCURSOR - 1); continue; }
+        "\\\n"              {
+            if (YYCURSOR >= YYLIMIT && lx->level == 0)    /* nothing left to continue with */
+                return continuation_error(lx, s);
+            next_line(lx, (const char *)YYCURSOR - 1);
+            continue;
+        }
         "\\"                { END; return continuation_error(lx, s); }
         "\n"                { END; return RAW_NEWLINE; }
 
@@ -864,7 +870,7 @@ static int measure_indent(Lexer *lx)
 {
     for (;;) {
         const char *p = lx->cur;
-        int col = 0, altcol = 0;
+        int col = 0, altcol = 0, cont_col = -1;
         for (;; p++) {
             if (*p == ' ') {
                 col++, altcol++;
@@ -873,10 +879,20 @@ static int measure_indent(Lexer *lx)
                 altcol++;
             } else if (*p == '\f') {
                 col = altcol = 0;
+            } else if (*p == '\\') {
+                /* A continuation in the indentation: the line goes on, as
+                 * deep as the first backslash (a blank line if it ends). */
+                if (p[1] != '\n' || p + 2 >= lx->lim)
+                    return continuation_error(lx, p);
+                if (cont_col < 0)
+                    cont_col = col;
+                next_line(lx, ++p);
             } else {
                 break;
             }
         }
+        if (cont_col >= 0)
+            col = altcol = cont_col;
         if (*p == '#')
             p += strcspn(p, "\n");
         if (p < lx->lim && *p == '\n') {

@@ -1819,7 +1819,7 @@ static void compile_try_except(Compiler *c, Node *n) {
             load_none(c);
             compile_name(c, h->name, NAME_STORE);
             compile_name(c, h->name, NAME_DEL);
-            emit(c, OP_RERAISE, 0);
+            emit(c, OP_RERAISE, 1);     /* a cleanup: the frame stays where the handler raised */
         } else {
             emit(c, OP_POP_TOP, 0);     /* [prev] */
             if (!push_fblock(c, FB_HANDLER, -1, -1, n)) return;
@@ -1831,7 +1831,9 @@ static void compile_try_except(Compiler *c, Node *n) {
         u->depth = d + 2;       /* [prev, exc] */
         place(c, next);
     }
-    emit(c, OP_RERAISE, 0);     /* nothing matched */
+    /* nothing matched: the frame is left at the last except clause */
+    if (n->u.try_.nhandlers > 0) u->loc = line_loc(n->u.try_.handlers[n->u.try_.nhandlers - 1].line);
+    emit(c, OP_RERAISE, 0);
     pop_handler(c);
     u->depth = d + 2;
     place(c, cleanup);
@@ -2003,7 +2005,7 @@ static void compile_with_items(Compiler *c, Node *n, int item) {
     emit(c, OP_WITH_EXCEPT_START, 0);
     if (is_async) emit_await(c, 2);
     emit_jump(c, OP_POP_JUMP_IF_TRUE, suppress);
-    emit(c, OP_RERAISE, 0);
+    emit(c, OP_RERAISE, 1);     /* not suppressed: the frame stays where the block raised */
     pop_handler(c);
     u->depth = d + 3;
     place(c, suppress);

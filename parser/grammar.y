@@ -490,10 +490,13 @@ type_param(A) ::= NAME(N).                  { A = mk_type_param(ctx, T_TYPEVAR, 
 type_param(A) ::= NAME(N) COLON test(B).    { A = mk_type_param(ctx, T_TYPEVAR, &N, &N, B); }
 type_param(A) ::= STAR(S) NAME(N).          { A = mk_type_param(ctx, T_TYPEVARTUPLE, &S, &N, NULL); }
 type_param(A) ::= DOUBLESTAR(S) NAME(N).    { A = mk_type_param(ctx, T_PARAMSPEC, &S, &N, NULL); }
+/* (a parenthesized tuple after the colon is constraints, anything else a bound) */
 type_param(A) ::= STAR(S) NAME(N) COLON(C) test(B).
-    { A = mk_type_param(ctx, T_TYPEVARTUPLE, &S, &N, B); error_at_tok(ctx, &C, "cannot use bound with TypeVarTuple"); }
+    { A = mk_type_param(ctx, T_TYPEVARTUPLE, &S, &N, B);
+      error_at_tok(ctx, &C, "cannot use %s with TypeVarTuple", B->kind == E_TUPLE ? "constraints" : "bound"); }
 type_param(A) ::= DOUBLESTAR(S) NAME(N) COLON(C) test(B).
-    { A = mk_type_param(ctx, T_PARAMSPEC, &S, &N, B); error_at_tok(ctx, &C, "cannot use bound with ParamSpec"); }
+    { A = mk_type_param(ctx, T_PARAMSPEC, &S, &N, B);
+      error_at_tok(ctx, &C, "cannot use %s with ParamSpec", B->kind == E_TUPLE ? "constraints" : "bound"); }
 
 /*************************************************************************
 ** Parameters of def and lambda: a flat list of items, put in order and
@@ -527,12 +530,16 @@ param(A) ::= STAR(S) NAME(N) COLON star_expr(T).
     { A = param_new(ctx, PARAM_STAR, &S, &N, T, NULL, NULL); }
 param(A) ::= STAR(S) NAME(N) EQUAL(E) test(D).
     { A = param_new(ctx, PARAM_STAR, &S, &N, NULL, &E, D); }
+param(A) ::= STAR(S) NAME(N) COLON test(T) EQUAL(E) test(D).
+    { A = param_new(ctx, PARAM_STAR, &S, &N, T, &E, D); }
 param(A) ::= DOUBLESTAR(S) NAME(N).
     { A = param_new(ctx, PARAM_DSTAR, &S, &N, NULL, NULL, NULL); }
 param(A) ::= DOUBLESTAR(S) NAME(N) COLON test(T).
     { A = param_new(ctx, PARAM_DSTAR, &S, &N, T, NULL, NULL); }
 param(A) ::= DOUBLESTAR(S) NAME(N) EQUAL(E) test(D).
     { A = param_new(ctx, PARAM_DSTAR, &S, &N, NULL, &E, D); }
+param(A) ::= DOUBLESTAR(S) NAME(N) COLON test(T) EQUAL(E) test(D).
+    { A = param_new(ctx, PARAM_DSTAR, &S, &N, T, &E, D); }
 param(A) ::= SLASH(S).
     { A = param_new(ctx, PARAM_SLASH, &S, NULL, NULL, NULL, NULL); }
 

@@ -648,7 +648,7 @@ Node *paren_group(ParseCtx *ctx, NodeList elts, bool comma, const Token *open,
         if (elts.items[i]->kind == E_WITH_AS) {
             /* In a with statement, CPython first reads on to the colon. */
             if (line_keyword(ctx) == TK_WITH)
-                error_at_tok(ctx, &ctx->cur, "invalid syntax");
+                error_at_tok(ctx, &ctx->cur, ctx->cur_code == TK_NEWLINE ? "expected ':'" : "invalid syntax");
             else
                 error_at_node(ctx, elts.items[i], "invalid syntax");
             return ctx->poison;
@@ -1626,6 +1626,8 @@ ArgList *args_star(ParseCtx *ctx, ArgList *a, const Token *star, Node *value)
     if (a->bare_genexp)
         genexp_error(ctx, a->bare_genexp);
     list_add(ctx, &a->args, mk_starred(ctx, star, value));
+    ctx->unpacked = value;
+    ctx->unpacked_tok = *star;
     return a;
 }
 
@@ -1646,17 +1648,23 @@ ArgList *arglist_kw(ParseCtx *ctx, ArgList *a, Node *name, const Token *eq, Node
 {
     if (!(a = args_item(ctx, a)))
         return NULL;
-    if (name->kind == E_TRUE || name->kind == E_FALSE || name->kind == E_NONE) {
+    int span[4];
+    own_span(ctx, name, span);
+    /* `f((x)=1)`: a parenthesized name is an expression, not a keyword. */
+    bool grouped = span[1] != name->col || span[0] != name->line;
+    if (!grouped && (name->kind == E_TRUE || name->kind == E_FALSE || name->kind == E_NONE)) {
         parse_error(ctx, "SyntaxError", name->line, name->col, eq->line,
                     eq->col + 1, "cannot assign to %s", expr_name(name));
         return a;
     }
-    if (name->kind != E_NAME) {
-        parse_error(ctx, "SyntaxError", name->line, name->col, eq->line, eq->col + 1,
+    if (name->kind != E_NAME || grouped) {
+        parse_error(ctx, "SyntaxError", span[0], span[1], eq->line, eq->col + 1,
                     "expression cannot contain assignment, perhaps you meant \"==\"?");
         return a;
     }
     ctx->kw_value = value;
+    ctx->kw_name = name;
+    ctx->kw_eq = *eq;
     Keyword *k = add_keyword(ctx, a);
     if (k) {
         k->name = name->u.name;
@@ -1679,6 +1687,8 @@ ArgList *args_dstar(ParseCtx *ctx, ArgList *a, const Token *dstar, Node *value)
         k->col = dstar->col;
     }
     a->seen_dstar = true;
+    ctx->unpacked = value;
+    ctx->unpacked_tok = *dstar;
     return a;
 }
 
@@ -1846,8 +1856,7 @@ static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int
     const ParamItem *it = &items->items[i];
     ParamList *out = s->out;
     if (s->dstar) {
-        error_at_tok(ctx, it->has_name ? &it->name : &it->tok,
-                     "arguments cannot follow var-keyword argument");
+        error_at_tok(ctx, &it->tok, "arguments cannot follow var-keyword argument");
         return false;
     }
     switch (it->kind) {
@@ -1879,8 +1888,9 @@ static bool scan_param(ParseCtx *ctx, ParamScan *s, const ParamItems *items, int
             error_at_tok(ctx, &it->tok, "* argument may appear only once");
         } else if (it->default_) {
             error_at_tok(ctx, &it->eq, "var-positional argument cannot have default value");
-        } else if (!it->has_name &&
-                   (i + 1 == items->n || items->items[i + 1].kind != PARAM_NAME)) {
+        } else if (!it->has_name && (i + 1 == items->n || (items->items[i + 1].kind != PARAM_NAME &&
+                                                            items->items[i + 1].kind != PARAM_SLASH))) {
+            /* (a `/` after it is reported as misplaced instead) */
             /* A lambda's is found at the token after the `*` (and comma). */
             const Token *at = !s->colon ? &it->tok : i + 1 < items->n ? &items->items[i + 1].tok : s->colon;
             error_at_tok(ctx, at, "named arguments must follow bare *");
@@ -3039,9 +3049,12 @@ static bool expected_block(ParseCtx *ctx, int code, const Token *t)
 {
     if (ctx->prev_code != TK_NEWLINE || ctx->prev2_code != TK_COLON || code == TK_INDENT)
         return false;
-    const char *what = block_owner(line_keyword(ctx));
+    int kw = line_keyword(ctx);
+    const char *what = block_owner(kw);
     if (!what)
         return false;
+    if (kw == TK_EXCEPT && ctx->line_ntok > 1 && ctx->line_code[1] == TK_STAR)
+        what = "'except*' statement";
     char msg[96];
     snprintf(msg, sizeof msg, "expected an indented block after %s on line %d", what, ctx->line_tok[0].line);
     if (at_input_end(ctx, code))
@@ -3172,15 +3185,89 @@ static bool assign_in_expr(ParseCtx *ctx, int code)
     return true;
 }
 
+/* Whether the name just read (ctx->prev) begins an `expression` of
+ * CPython's grammar, where it tries its invalid_legacy_expression rule:
+ * a statement's start, after `=`, `(`, `,`, `return`, a dict key's `:`...;
+ * not an operand (`1 + print x`), an attribute, a comprehension's `if`,
+ * nor a name that an import, global or parameter list declares. */
+static bool starts_expression(const ParseCtx *ctx)
+{
+    int kw = line_keyword(ctx);
+    if (ctx->line_ntok == 1)
+        return true;
+    if (ctx->params || kw == TK_IMPORT || kw == TK_FROM || kw == TK_GLOBAL || kw == TK_NONLOCAL)
+        return false;
+    bool second = ctx->prev2.s == ctx->line_tok[0].s;     /* the name is the line's second token */
+    switch (ctx->prev2_code) {
+    case TK_COLON: case TK_SEMI: case TK_LPAR: case TK_LSQB: case TK_LBRACE: case TK_COMMA:
+    case TK_EQUAL: case TK_COLONEQUAL: case TK_RARROW: case TK_PLUSEQUAL: case TK_MINEQUAL:
+    case TK_STAREQUAL: case TK_SLASHEQUAL: case TK_PERCENTEQUAL: case TK_AMPEREQUAL:
+    case TK_VBAREQUAL: case TK_CIRCUMFLEXEQUAL: case TK_LSHIFTEQUAL: case TK_RSHIFTEQUAL:
+    case TK_DOUBLESTAREQUAL: case TK_DOUBLESLASHEQUAL: case TK_ATEQUAL: case TK_RETURN:
+    case TK_DEL: case TK_ELIF: case TK_WHILE: case TK_ASSERT: case TK_WITH: case TK_YIELD:
+    case TK_ELSE: case TK_RAISE: case TK_FROM: case TK_EXCEPT:
+        return true;
+    case TK_IF: case TK_AT:     /* an if statement, a decorator */
+        return second;
+    case TK_IN:                 /* a for statement's iterable */
+        return kw == TK_FOR && bracket_level(ctx, TK_NAME) <= 0;
+    default:
+        return false;
+    }
+}
+
+/* Where the longest expression list that starts with token t (of type
+ * code) ends, as CPython's PEG parser reads `star_expressions` there: the
+ * parser's tables are consulted, as if for an eval input, at each token
+ * whether the input could end after it (nothing is built). False when no
+ * prefix is complete (the rule does not match); false with ctx->failed set
+ * when the input ends inside brackets, which is the error to report. */
+static bool longest_expr(ParseCtx *ctx, int code, const Token *t, int *line, int *col)
+{
+    enum { MAX_TOKENS = 256 };
+    int codes[MAX_TOKENS + 3];
+    int n = 0;
+    codes[n++] = TK_START_EVAL;
+    ParseError scratch;
+    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
+    void *parser = AsyParseAlloc(malloc, ctx);
+    bool found = false;
+    Token u = *t;
+    int c = code;
+    while (lx && parser && c > 0 && c != TK_NEWLINE && n < MAX_TOKENS) {
+        codes[n++] = c;
+        if (!AsyParseAcceptsSeq(parser, codes, n))
+            break;
+        codes[n] = TK_NEWLINE;
+        codes[n + 1] = 0;
+        if (AsyParseAcceptsSeq(parser, codes, n + 2)) {
+            found = true;
+            tok_end(&u, c, line, col);
+        }
+        c = lexer_next(lx, &u);
+    }
+    if (lx && c < 0 && lx->error_kind == LEXERR_UNCLOSED) {
+        *ctx->err = scratch;
+        ctx->failed = true;
+        found = false;
+    }
+    free(lx);
+    if (parser)
+        AsyParseFree(parser, free);
+    return found;
+}
+
+/* `print x` and `exec code`: Python 2's statements, where an expression
+ * (the longest one that parses) follows the name. */
 static bool legacy_print(ParseCtx *ctx, int code, const Token *t)
 {
     Node *a = expr_before(ctx);
-    if (!a || a->kind != E_NAME || ctx->line_ntok != 1 || code == TK_LPAR ||
-        !starts_expr(code) || (strcmp(a->u.name, "print") && strcmp(a->u.name, "exec")))
+    if (!a || a->kind != E_NAME || code == TK_LPAR || !starts_expr(code) ||
+        (strcmp(a->u.name, "print") && strcmp(a->u.name, "exec")) || !starts_expression(ctx))
         return false;
     int line, col;
-    if (!expr_end(ctx, code, t, false, &line, &col))
-        return true;
+    if (!longest_expr(ctx, code, t, &line, &col))
+        return ctx->failed;
     parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
                 "Missing parentheses in call to '%s'. Did you mean %s(...)?",
                 a->u.name, a->u.name);
@@ -3214,7 +3301,31 @@ static char innermost_bracket(const ParseCtx *ctx, int code)
     return level > 0 && level <= LEX_MAX_PAREN ? lx->paren[level - 1] : 0;
 }
 
-static bool dict_errors(ParseCtx *ctx, int code)
+/* `{k: *v}`: marked from the star to the end of the expression after it. */
+static bool starred_dict_value(ParseCtx *ctx, const Token *star)
+{
+    ParseError scratch;
+    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
+    if (!lx)
+        return false;
+    Token next;
+    int line, col, c = lexer_next(lx, &next);
+    bool expr = starts_expr(c), ok = expr && scan_expr(ctx, lx, c, &next, true, &line, &col);
+    free(lx);
+    if (!expr) {        /* `{k: *}`: CPython fails at the token after the star */
+        if (c < 0)
+            return false;
+        tok_end(&next, c, &line, &col);
+        parse_error(ctx, "SyntaxError", next.line, next.col, line, col, "invalid syntax");
+        return true;
+    }
+    if (ok)
+        parse_error(ctx, "SyntaxError", star->line, star->col, line, col,
+                    "cannot use a starred expression in a dictionary value");
+    return true;
+}
+
+static bool dict_errors(ParseCtx *ctx, int code, const Token *t)
 {
     if (innermost_bracket(ctx, code) != '{')
         return false;
@@ -3222,6 +3333,8 @@ static bool dict_errors(ParseCtx *ctx, int code)
         error_at_tok(ctx, &ctx->prev, "expression expected after dictionary key and ':'");
         return true;
     }
+    if (ctx->prev_code == TK_COLON && code == TK_STAR)
+        return starred_dict_value(ctx, t);
     Node *key = expr_before(ctx);
     if (!key || code == TK_COLON || !AsyParseAccepts(ctx->parser, TK_COLON) ||
         AsyParseAccepts(ctx->parser, TK_COMMA))
@@ -3231,15 +3344,29 @@ static bool dict_errors(ParseCtx *ctx, int code)
     return true;
 }
 
-/* `f(a.b= )`: CPython checks a keyword's name as soon as it sees the `=`. */
+/* `f(a.b= )`: CPython checks a keyword's name as soon as it sees the `=`;
+ * `f(a=)` lacks the value. */
 static bool bad_keyword(ParseCtx *ctx, int code)
 {
     Node *name = stack_node(ctx, 1);
-    if (innermost_bracket(ctx, code) != '(' || !AsyParsePeek(ctx->parser, 0, TK_EQUAL) ||
-        !name || name->kind == E_NAME)
+    if (innermost_bracket(ctx, code) != '(' || !AsyParsePeek(ctx->parser, 0, TK_EQUAL) || !name ||
+        AsyParsePeek(ctx->parser, 2, TK_COLON))      /* a parameter's annotation */
         return false;
     const Token *eq = &ctx->prev;
-    if (name->kind == E_TRUE || name->kind == E_FALSE || name->kind == E_NONE)
+    int span[4];
+    own_span(ctx, name, span);
+    bool grouped = span[1] != name->col || span[0] != name->line;
+    if (name->kind == E_NAME && !grouped) {
+        if (code != TK_RPAR && code != TK_COMMA)
+            return false;
+        parse_error(ctx, "SyntaxError", name->line, name->col, eq->line, eq->col + 1,
+                    "expected argument value expression");
+        return true;
+    }
+    if (grouped)
+        parse_error(ctx, "SyntaxError", span[0], span[1], eq->line, eq->col + 1,
+                    "expression cannot contain assignment, perhaps you meant \"==\"?");
+    else if (name->kind == E_TRUE || name->kind == E_FALSE || name->kind == E_NONE)
         parse_error(ctx, "SyntaxError", name->line, name->col, eq->line, eq->col + 1,
                     "cannot assign to %s", expr_name(name));
     else
@@ -3276,13 +3403,108 @@ static bool parenthesized_params(ParseCtx *ctx, int code, const Token *t)
     return true;
 }
 
+/* `def f(a=, b)`, `lambda a=, b: 0`: a parameter's `=` without a value.
+ * The parameter's NAME token lies under the `=`, or under its annotation
+ * and colon (where `*args: int=` is the error CPython reports first). */
+static bool missing_default(ParseCtx *ctx, int code, int kw)
+{
+    if (ctx->prev_code != TK_EQUAL || (code != TK_RPAR && code != TK_COMMA) ||
+        (kw != TK_DEF && code == TK_RPAR))
+        return false;
+    void *p = ctx->parser;
+    const char *msg = "expected default value expression";
+    if (!AsyParsePeek(p, 1, TK_NAME)) {
+        if (kw != TK_DEF || !AsyParsePeek(p, 2, TK_COLON) || !AsyParsePeek(p, 3, TK_NAME))
+            return false;
+        if (AsyParsePeek(p, 4, TK_STAR))
+            msg = "var-positional argument cannot have default value";
+        else if (AsyParsePeek(p, 4, TK_DOUBLESTAR))
+            msg = "var-keyword argument cannot have default value";
+    }
+    error_at_tok(ctx, &ctx->prev, "%s", msg);
+    return true;
+}
+
+/* `import a from b`: the two kinds of import mixed up. */
+static bool import_from_swapped(ParseCtx *ctx, int code)
+{
+    const Token *imp = &ctx->import_tok;
+    if (code != TK_FROM || ctx->import_stmt != ctx->nstmts || !imp->s || ctx->prev2_code == TK_AS)
+        return false;
+    /* CPython's rule wants a dotted name after the `from`. */
+    ParseError scratch;
+    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
+    if (!lx)
+        return false;
+    Token u;
+    int line = 0, col = 0;
+    bool name = false;
+    for (int c = lexer_next(lx, &u); c == TK_NAME; c = lexer_next(lx, &u)) {
+        name = true;
+        tok_end(&u, c, &line, &col);
+        if (lexer_next(lx, &u) != TK_DOT)
+            break;
+    }
+    free(lx);
+    if (!name)
+        return false;
+    parse_error(ctx, "SyntaxError", imp->line, imp->col, line, col,
+                "Did you mean to use 'from ... import ...' instead?");
+    return true;
+}
+
+/* `f(*args=x)`, `f(**kw=x)`: CPython marks the unpacking through the
+ * value after the `=`. */
+static bool unpacking_assigned(ParseCtx *ctx, int code, const Token *t)
+{
+    Node *a = expr_before(ctx);
+    if (code != TK_EQUAL || !a || a != ctx->unpacked)
+        return false;
+    const Token *star = &ctx->unpacked_tok;
+    bool dstar = star->len == 2;
+    int line, col;
+    tok_end(t, code, &line, &col);
+    ParseError scratch;
+    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
+    if (lx) {
+        Token next;
+        int c = lexer_next(lx, &next);
+        if (!starts_expr(c)) {      /* `f(*a=)`: CPython's rule needs the value */
+            free(lx);
+            return false;
+        }
+        bool ok = scan_expr(ctx, lx, c, &next, true, &line, &col);
+        free(lx);
+        if (!ok)
+            return true;
+    }
+    parse_error(ctx, "SyntaxError", star->line, star->col, line, col, "cannot assign to %s argument unpacking",
+                dstar ? "keyword" : "iterable");
+    return true;
+}
+
+/* `f(a = x for x in y)`: a generator after a keyword argument's `=`,
+ * where CPython guesses a comparison was meant. */
+static bool keyword_genexp(ParseCtx *ctx, int code)
+{
+    Node *a = expr_before(ctx);
+    if (code != TK_FOR || !a || a != ctx->kw_value || !ctx->kw_name || innermost_bracket(ctx, code) != '(')
+        return false;
+    parse_error(ctx, "SyntaxError", ctx->kw_name->line, ctx->kw_name->col, ctx->kw_eq.line, ctx->kw_eq.col + 1,
+                "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
+    return true;
+}
+
 static bool misc_errors(ParseCtx *ctx, int code, const Token *t)
 {
     if (parenthesized_params(ctx, code, t))
         return true;
     int kw = line_keyword(ctx);
-    if (kw == TK_DEF && ctx->prev_code == TK_EQUAL && (code == TK_RPAR || code == TK_COMMA)) {
-        error_at_tok(ctx, &ctx->prev, "expected default value expression");
+    if (missing_default(ctx, code, kw) || unpacking_assigned(ctx, code, t) || import_from_swapped(ctx, code) ||
+        keyword_genexp(ctx, code))
+        return true;
+    if (kw == TK_DEF && ctx->prev_code == TK_SLASH && code == TK_STAR && innermost_bracket(ctx, code) == '(') {
+        error_at_tok(ctx, t, "expected comma between / and *");
         return true;
     }
     if (kw == TK_FROM && ctx->prev_code == TK_COMMA && code == TK_NEWLINE &&
@@ -3290,7 +3512,7 @@ static bool misc_errors(ParseCtx *ctx, int code, const Token *t)
         error_at_tok(ctx, t, "trailing comma not allowed without surrounding parentheses");
         return true;
     }
-    return dict_errors(ctx, code) || bad_keyword(ctx, code);
+    return dict_errors(ctx, code, t) || bad_keyword(ctx, code);
 }
 
 /* An expression cut short by the end of input inside brackets: CPython
@@ -3319,7 +3541,9 @@ static bool unclosed_after(ParseCtx *ctx, int code, const Token *t)
 static bool bad_for_target(ParseCtx *ctx, int code)
 {
     Node *a = expr_before(ctx);
-    if (ctx->prev2_code != TK_FOR || code == TK_IN || !a)
+    /* (the target's last element, `for a, (b + 1): ...`, at a for statement's end of targets) */
+    bool last = line_keyword(ctx) == TK_FOR && bracket_level(ctx, code) <= 0 && AsyParseAccepts(ctx->parser, TK_IN);
+    if ((ctx->prev2_code != TK_FOR && !last) || code == TK_IN || !a)
         return false;
     Node *bad = invalid_target(a, T_FOR);
     if (!bad)
@@ -3416,6 +3640,11 @@ static void track(ParseCtx *ctx, int code, const Token *t)
         ctx->params = 'd';
     else if (code != TK_NAME && code != TK_COMMA)
         ctx->params = 0;
+    if (code == TK_IMPORT && (ctx->prev_code <= 0 || ctx->prev_code == TK_NEWLINE || ctx->prev_code == TK_INDENT ||
+                              ctx->prev_code == TK_DEDENT || ctx->prev_code == TK_SEMI || ctx->prev_code == TK_COLON)) {
+        ctx->import_tok = *t;       /* an import statement's keyword */
+        ctx->import_stmt = ctx->nstmts;
+    }
     ctx->prev2 = ctx->prev;
     ctx->prev2_code = ctx->prev_code;
     ctx->prev = *t;
@@ -3458,6 +3687,7 @@ static void track(ParseCtx *ctx, int code, const Token *t)
 static void feed(ParseCtx *ctx, int code, const Token *t)
 {
     ctx->cur = *t;
+    ctx->cur_code = code;
     bool in_bases = ctx->class_paren && bracket_level(ctx, code) == ctx->class_paren;
     if (code == TK_FOR && in_bases && !ctx->class_for.s)
         ctx->class_for = *t;
@@ -3571,6 +3801,13 @@ static int soft_keyword(ParseCtx *ctx, const Lexer *lx, const Token *t)
     return TK_NAME;
 }
 
+/* Whether the next token starts a simple statement that shares its line:
+ * after a `;`, or after the colon of a compound statement's header. */
+static bool simple_statement_start(const ParseCtx *ctx, const Lexer *lx)
+{
+    return lx->level == 0 && (ctx->prev_code == TK_SEMI || ctx->prev_code == TK_COLON);
+}
+
 static void run(ParseCtx *ctx, Lexer *lx)
 {
     Token t;
@@ -3582,6 +3819,9 @@ static void run(ParseCtx *ctx, Lexer *lx)
         }
         if (code == TK_NAME && ctx->new_line)
             code = soft_keyword(ctx, lx, &t);
+        else if (code == TK_NAME && simple_statement_start(ctx, lx) && t.len == 4 && !memcmp(t.s, "type", 4) &&
+                 type_statement_follows(lx))
+            code = TK_TYPE;     /* `def f(): type X = int`, `x = 1; type Y = str` */
         feed(ctx, code, &t);
         if (ctx->failed || code == 0)
             return;

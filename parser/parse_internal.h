@@ -175,7 +175,10 @@ struct ParseCtx {
     Token last_newline;     /* the last NEWLINE fed */
     int nstmts;             /* NEWLINE and `;` tokens fed: a statement count */
     Token cur;              /* the token being fed */
+    int cur_code;
     Node *kw_value;         /* the value of the latest keyword argument */
+    Node *kw_name;          /* ... its name */
+    Token kw_eq;            /* ... and its `=` */
     NodeList assign;        /* the targets of an assignment being parsed */
     int assign_stmt;        /* ... in statement number assign_stmt */
     Token line_tok[2];      /* the first two tokens of the logical line */
@@ -192,6 +195,10 @@ struct ParseCtx {
     bool in_pattern;        /* between `case` and the guard or colon that ends the patterns */
     Node *disj;             /* the latest node at `or` level or tighter */
     Node *last_group;       /* the latest `(x)`, which is just x */
+    Node *unpacked;         /* the latest `*x` or `**x` call argument's x */
+    Token unpacked_tok;     /* ... and its `*` or `**` */
+    Token import_tok;       /* the `import` that opens statement number import_stmt */
+    int import_stmt;
     Group *groups;          /* every `(x)` so far, for restore_groups() */
     int ngroups, capgroups;
 };

@@ -322,6 +322,13 @@ static void visit_named(ST *st, Node *n) {
         st_error(st, n->u.named.target, "assignment expression within a comprehension cannot be used in a class body%s", "");
         return;
     }
+    if (s->is_annotation) {     /* a type alias, a TypeVar bound, a generic's bases or signature */
+        char msg[120];
+        snprintf(msg, sizeof msg, "assignment expression within a comprehension cannot be used %s %s",
+                 strcmp(s->annot_what, "the definition of a generic") ? "in" : "within", s->annot_what);
+        st_error(st, n->u.named.target, "%s", msg);
+        return;
+    }
     /* The target is global in the comprehension when it is in the function
      * too: at module level, or declared `global` there. */
     Symbol *target = scope_lookup(s, iname);
@@ -911,6 +918,19 @@ static void resolve_children(ST *st, Scope *s, Bound *bound) {
     }
 }
 
+/* A `nonlocal` name that an enclosing annotation scope binds is one of
+ * its type parameters (nothing else binds there), which CPython refuses.
+ * Class bodies are passed over, as name resolution does. */
+static bool nonlocal_type_param(Scope *s, ObjStr *name) {
+    for (Scope *p = s->parent; p && p->kind != SCOPE_MODULE; p = p->parent) {
+        if (p->kind == SCOPE_CLASS) continue;
+        Symbol *sym = scope_lookup(p, name);
+        if (sym && (sym->flags & (SYM_ASSIGNED | SYM_PARAM)) && !(sym->flags & (SYM_NONLOCAL | SYM_GLOBAL)))
+            return p->is_annotation;
+    }
+    return false;
+}
+
 static void resolve(ST *st, Scope *s, Bound *bound) {
     if (s->kind == SCOPE_FUNCTION && s->uses_class_cell) add_sym(st, s, intern(st, "__class__"), SYM_USED);
     for (int i = 0; i < s->nsyms && !st->failed; i++) {
@@ -920,6 +940,11 @@ static void resolve(ST *st, Scope *s, Bound *bound) {
             if (!in_bound(bound, sym->name)) {
                 st_error(st, sym->directive ? sym->directive : s->node, "no binding for nonlocal '%s' found",
                          sym->name->data);
+                return;
+            }
+            if (nonlocal_type_param(s, sym->name)) {
+                st_error(st, sym->directive ? sym->directive : s->node,
+                         "nonlocal binding not allowed for type parameter '%s'", sym->name->data);
                 return;
             }
             sym->kind = NAME_FREE;

@@ -17,6 +17,7 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
+#include "../vm/subtype.h"
 #include "modules.h"
 
 /* CPython's operator functions check their argument count this way. */
@@ -106,14 +107,22 @@ static Value op_is_not(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value op_index_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!nargs_is(vm, "index", nargs, kw, 1)) return ERR;
     Value v = args[0];
+    /* an int as an exact int (PyNumber_Index copies a bool or a subclass's instance) */
     if (is_bool(v)) return int_val(as_bool(v));
-    if (is_intlike(v)) return v;
+    if (is_intlike(v)) return subtype_plain(vm, v);
     Value m = op_special(vm, v, N___index__);
     if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
-    Value r = op_call1(vm, m, v);
+    Value r = op_call_special(vm, v, m, NULL, 0);
     if (r == ERR) return ERR;
     if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
-    return r;
+    if (!is_bool(r) && !(is_obj(r) && (as_obj(r)->flags & OBJ_SUBTYPE))) return r;
+    /* A bool or an int subclass's instance is made an int, with CPython's warning. */
+    if (!vm_push_root(vm, r)) return ERR;
+    bool ok = exc_warn(vm, E_DeprecationWarning, "__index__ returned non-int (type %T).  The ability to return an "
+                       "instance of a strict subclass of int is deprecated, and may be removed in a future version "
+                       "of Python.", r);
+    vm_pop_roots(vm, 1);
+    return !ok ? ERR : is_bool(r) ? int_val(as_bool(r)) : subtype_plain(vm, r);
 }
 
 static bool is_sequence(VM *vm, Value v) {

@@ -204,7 +204,7 @@ Value agen_get_awaitable(VM *vm, Value v) {
     if (is_coroutine(vm, v) || agen_is_awaitable(vm, v)) return v;
     Value m = op_special(vm, v, N___await__);
     if (m == UNDEF || m == NONE_VAL) return exc_raise(vm, E_TypeError, "object %T can't be used in 'await' expression", v);
-    Value it = op_call1(vm, m, v);
+    Value it = op_call_special(vm, v, m, NULL, 0);
     if (it == ERR) return ERR;
     if (!is_generator(vm, it) && !(is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) && !agen_is_awaitable(vm, it) &&
         op_special(vm, it, N___next__) == UNDEF) {
@@ -349,7 +349,7 @@ static Value builtin_aiter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_async_generator(vm, v)) return v;
     Value m = op_special(vm, v, N___aiter__);
     if (m == UNDEF || m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not an async iterable", v);
-    Value it = op_call1(vm, m, v);
+    Value it = op_call_special(vm, v, m, NULL, 0);
     if (it == ERR) return ERR;
     if (!is_async_generator(vm, it) && op_special(vm, it, N___anext__) == UNDEF)
         return exc_raise(vm, E_TypeError, "aiter() returned not an async iterator of type '%T'", it);
@@ -364,7 +364,7 @@ static Value builtin_anext(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     } else {
         Value m = op_special(vm, it, N___anext__);
         if (m == UNDEF || m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not an async iterator", it);
-        aw = op_call1(vm, m, it);
+        aw = op_call_special(vm, it, m, NULL, 0);
     }
     if (aw == ERR || nargs == 1) return aw;
     return new_awaitable(vm, T_ANEXT_AWAITABLE, aw, args[1]);

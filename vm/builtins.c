@@ -512,7 +512,7 @@ static Value b_abs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_intlike(v)) return int_abs(vm, v);
     Value m = op_special(vm, v, N___abs__);
     if (m == UNDEF) return exc_raise(vm, E_TypeError, "bad operand type for abs(): '%T'", v);
-    return op_call1(vm, m, v);
+    return op_call_special(vm, v, m, NULL, 0);
 }
 
 static Value b_divmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -623,8 +623,7 @@ static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     Value m = op_special(vm, x, N___round__);
     if (m == UNDEF) return exc_raise(vm, E_TypeError, "type %T doesn't define __round__ method", x);
-    Value argv[2] = {x, nd};
-    return op_call(vm, m, argv, nd == NONE_VAL ? 1 : 2, NULL);
+    return op_call_special(vm, x, m, &nd, nd == NONE_VAL ? 0 : 1);
 }
 
 static Value b_chr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -664,7 +663,7 @@ static Value radix(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *nam
     if (!is_intlike(v)) {
         Value m = op_special(vm, v, N___index__);
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
-        v = op_call1(vm, m, v);
+        v = op_call_special(vm, v, m, NULL, 0);
         if (v == ERR) return ERR;
         if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", v);
     }
@@ -687,7 +686,7 @@ static Value b_format(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value number_from_special(VM *vm, Value v, NameId name, const char *what) {
     Value m = op_special(vm, v, name);
     if (m == UNDEF) return UNDEF;
-    Value r = op_call1(vm, m, v);
+    Value r = op_call_special(vm, v, m, NULL, 0);
     if (r == ERR) return ERR;
     /* An instance of a subclass is still taken, with CPython's warning. */
     static const char *const deprecated = ".  The ability to return an instance of a strict subclass of %s is "
@@ -725,6 +724,17 @@ static Value subclass_number(VM *vm, Value v, NameId name) {
     return r == UNDEF ? v : r;
 }
 
+/* What __trunc__ gave int(): an int as an exact int, else an Integral
+ * through its __index__ (CPython's PyNumber_Long). */
+static Value int_from_trunc(VM *vm, Value r) {
+    if (r == ERR) return ERR;
+    if (is_bool(r)) return int_val(as_bool(r));
+    if (is_intlike(r)) return subtype_plain(vm, r);
+    if (op_special(vm, r, N___index__) == UNDEF)
+        return exc_raise(vm, E_TypeError, "__trunc__ returned non-Integral (type %T)", r);
+    return number_from_special(vm, r, N___index__, "int");
+}
+
 static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (args[0] == obj_val(vm->types[T_BOOL]))
         return exc_raise(vm, E_TypeError, "int.__new__(bool) is not safe, use bool.__new__()");
@@ -752,9 +762,11 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_bool(x)) return int_val(as_bool(x));
     if (is_intlike(x)) return subtype_plain(vm, subclass_number(vm, x, N___int__));
     if (is_float(x)) return int_from_double(vm, as_float(x));
-    if (is_str(x)) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, 10);
+    /* (a str or bytes subclass with an __int__ or __index__ of its own takes it first) */
+    bool own = (op_override(vm, x, N___int__) != UNDEF || op_override(vm, x, N___index__) != UNDEF);
+    if (is_str(x) && !own) return int_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len, 10);
     if (is_memview(x) && (x = memview_tobytes(vm, x)) == ERR) return ERR;
-    if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return int_parse_bytes(vm, x, 10);
+    if ((is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) && !own) return int_parse_bytes(vm, x, 10);
     Value r = number_from_special(vm, x, N___int__, "int");
     if (r == UNDEF) r = number_from_special(vm, x, N___index__, "int");
     if (r == UNDEF) {
@@ -764,7 +776,7 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             if (!vm_push_root(vm, t)) return ERR;
             bool ok = exc_warn(vm, E_DeprecationWarning, "The delegation of int() to __trunc__ is deprecated.");
             vm_pop_roots(vm, 1);
-            return ok ? op_call0(vm, t) : ERR;
+            return ok ? int_from_trunc(vm, op_call0(vm, t)) : ERR;
         }
         return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", x);
     }
@@ -785,9 +797,11 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         double d;
         return int_to_float(vm, x, &d) == ERR ? ERR : float_val(d);
     }
-    if (is_str(x)) return flt_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len);
+    /* (a str or bytes subclass with a __float__ of its own takes it first) */
+    bool own = op_override(vm, x, N___float__) != UNDEF;
+    if (is_str(x) && !own) return flt_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len);
     if (is_memview(x) && (x = memview_tobytes(vm, x)) == ERR) return ERR;
-    if (is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) return flt_parse_bytes(vm, x);
+    if ((is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) && !own) return flt_parse_bytes(vm, x);
     Value r = number_from_special(vm, x, N___float__, "float");
     if (r == UNDEF) {
         r = number_from_special(vm, x, N___index__, "int");

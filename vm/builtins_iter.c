@@ -71,7 +71,7 @@ static int64_t items_left(VM *vm, ObjIter *it) {
         ObjStr *st = AS(ObjStr, a);
         return it->i >= st->len ? 0 : st->cplen - utf8_count(st->data, (size_t)it->i);
     }
-    if (c == vm->types[T_LIST_REVITER]) return it->i < AS(ObjList, a)->len ? it->i + 1 : 0;
+    if (c == vm->types[T_LIST_REVITER]) return it->i >= 0 && it->i < AS(ObjList, a)->len ? it->i + 1 : 0;
     if (is_str(a)) return utf8_count(AS(ObjStr, a)->data, (size_t)(it->i > 0 ? it->i : 0));   /* reversed(str) */
     return it->i + 1;       /* reversed(sequence): the next index counts down to 0 */
 }
@@ -328,7 +328,7 @@ static Value list_rev_next(VM *vm, ObjIter *it) {
     (void)vm;
     ObjList *l = AS(ObjList, it->a);
     if (it->i >= 0 && it->i < l->len) return l->items[it->i--];
-    it->i = -1;
+    it->i = LIST_REVITER_DONE;     /* exhausted: it pickles as iter([]) from now on */
     return UNDEF;
 }
 
@@ -428,7 +428,7 @@ static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
     }
     if (!sub) m = op_special(vm, seq, N___reversed__);
     if (m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
-    if (m != UNDEF) return op_call(vm, m, &seq, 1, NULL);
+    if (m != UNDEF) return op_call_special(vm, seq, m, NULL, 0);
     if (op_special(vm, seq, N___getitem__) == UNDEF)
         return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
     int64_t n = op_len(vm, seq);
@@ -504,7 +504,7 @@ static Value builtin_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     /* Call __next__ directly, so that its StopIteration (and value) propagates. */
     Value m = op_special(vm, it, N___next__);
     if (m == UNDEF || m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", it);
-    v = op_call(vm, m, &it, 1, NULL);
+    v = op_call_special(vm, it, m, NULL, 0);
     if (v == ERR && nargs == 2 && exc_is(vm, vm->exc, E_StopIteration)) {
         vm->exc = UNDEF;
         return args[1];

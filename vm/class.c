@@ -851,6 +851,23 @@ static void call_cache(VM *vm, ObjClass *cls) {
     cls->init_version = vm->class_version;
 }
 
+/* Runs an __init__ that is no function but a property or an object with
+ * __get__ (bound to the instance first, as CPython does) at once; obj,
+ * or ERR; UNDEF when initf is a function, for the caller to run. */
+static Value init_bound(VM *vm, Value obj, Value initf, Value *args, int nargs, ObjTuple *kwnames) {
+    if (!vm_push_root(vm, obj)) return ERR;
+    Value f = op_special_bound(vm, obj, initf);
+    if (f == UNDEF) {
+        vm_pop_roots(vm, 1);
+        return UNDEF;
+    }
+    Value r = f == ERR ? ERR : op_call(vm, f, args, nargs, kwnames);
+    vm_pop_roots(vm, 1);
+    if (r == ERR) return ERR;
+    if (r != NONE_VAL) return exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", r);
+    return obj;
+}
+
 Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames, Value *init) {
     *init = UNDEF;
     int nkw = kwnames ? (int)kwnames->len : 0;
@@ -911,8 +928,11 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
         if (nkw && cls->instance_kind == OBJ_EXC && !own_init && exc_init_kwargs(vm, obj, args + nargs, kwnames) < 0)
             return ERR;
     }
-    if (own_init) *init = initf;
     if ((type_of(vm, obj)->obj.flags & CLASS_HAS_DEL) && is_obj(obj)) finalize_track_del(vm, as_obj(obj));
+    if (!own_init) return obj;
+    Value done = init_bound(vm, obj, initf, args, nargs, kwnames);
+    if (done != UNDEF) return done;
+    *init = initf;
     return obj;
 }
 
@@ -975,6 +995,8 @@ Value class_instantiate(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple 
 Value class_call(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnames) {
     Value mc = class_meta_call(vm, cls);
     if (mc != UNDEF) {
+        Value bound = op_special_bound(vm, obj_val(cls), mc);
+        if (bound != UNDEF) return bound == ERR ? ERR : op_call(vm, bound, args, nargs, kwnames);
         int nkw = kwnames ? (int)kwnames->len : 0;
         Value argv[nargs + nkw + 1];
         argv[0] = obj_val(cls);
@@ -1805,7 +1827,7 @@ static ObjClass *super_obj_class(VM *vm, ObjClass *type, Value obj) {
 }
 
 static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)kw;
+    if (kw && kw->len) return exc_raise(vm, E_TypeError, "super() takes no keyword arguments");
     Value type, obj;
     if (nargs == 3) {
         type = args[1];
@@ -1815,13 +1837,16 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         ObjCode *c = f ? f->code : NULL;
         if (!c || c->argcount == 0) return exc_raise(vm, E_RuntimeError, "super(): no arguments");
         type = UNDEF;
+        bool found = false;
         for (int i = 0; i < c->ncells + c->nfrees; i++) {
             if (strcmp(c->cellnames[i]->data, "__class__") == 0) {
                 Value cell = f->slots[c->nlocals + i];
                 type = is_kind(cell, OBJ_CELL) ? AS(ObjCell, cell)->v : UNDEF;
+                found = true;
             }
         }
-        if (type == UNDEF) return exc_raise(vm, E_RuntimeError, "super(): __class__ cell not found");
+        if (type == UNDEF)
+            return exc_raise(vm, E_RuntimeError, found ? "super(): empty __class__ cell" : "super(): __class__ cell not found");
         obj = f->slots[0];
         if (obj == UNDEF && c->ncells) {
             /* self was moved into a cell */
@@ -1834,7 +1859,7 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         type = args[1];     /* an unbound super object: its __get__ binds it */
         obj = UNDEF;
     } else {
-        return exc_raise(vm, E_TypeError, "super() takes 0 or 2 arguments");
+        return exc_raise(vm, E_TypeError, "super() expected at most 2 arguments, got %d", nargs - 1);
     }
     if (!is_kind(type, OBJ_CLASS)) return exc_raise(vm, E_TypeError, "super() argument 1 must be a type, not %T", type);
     if (obj != UNDEF && !super_obj_class(vm, AS(ObjClass, type), obj))

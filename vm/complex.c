@@ -54,7 +54,7 @@ int cpx_of(VM *vm, Value v, Cpx *out) {
 int cpx_coerce(VM *vm, Value v, bool use_complex, Cpx *out, bool *was_cpx) {
     Value m = use_complex && !is_kind(v, OBJ_COMPLEX) ? op_special(vm, v, N___complex__) : UNDEF;
     if (m != UNDEF) {
-        v = op_call1(vm, m, v);
+        v = op_call_special(vm, v, m, NULL, 0);
         if (v == ERR) return -1;
         if (!is_kind(v, OBJ_COMPLEX)) {
             exc_raise(vm, E_TypeError, "__complex__ returned non-complex (type %T)", v);

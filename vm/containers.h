@@ -47,6 +47,12 @@ int dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value v);
 int dict_del(VM *vm, ObjDict *d, Value key);           /* 1 deleted, 0 absent */
 /* Iteration in insertion order: start with *pos = 0. */
 bool dict_next(ObjDict *d, int64_t *pos, Value *key, Value *value);
+/* The same with each key's stored hash; and lookup and store with a hash
+ * known already (a set's or dict's): what moves keys between sets and
+ * dicts without calling their __hash__ again, as CPython does. */
+bool dict_next_hash(ObjDict *d, int64_t *pos, Value *key, Value *value, uint64_t *hash);
+Value dict_get_hashed(VM *vm, ObjDict *d, Value key, uint64_t hash);     /* UNDEF absent, ERR */
+int dict_set_hashed(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v);
 int dict_update(VM *vm, ObjDict *d, Value other);     /* dict, mapping or pairs */
 ObjDict *dict_copy(VM *vm, ObjDict *d);
 void dict_clear(VM *vm, ObjDict *d);
@@ -55,6 +61,11 @@ void dict_free_table(VM *vm, ObjDict *d);     /* for the collector */
 Value dict_iter(VM *vm, ObjDict *d, TypeId view);
 void dict_init_methods(VM *vm);
 
+/* A list_reverseiterator's index once next() found no item left: it then
+ * pickles as iter([]), while at -1 before that it is still (reversed, (l,), -1),
+ * as CPython tells the two apart (builtins_iter.c, iter_reduce.c). */
+#define LIST_REVITER_DONE (-2)
+
 /* ---- set.c ---- */
 ObjSet *set_new(VM *vm, ObjClass *cls);   /* vm->types[T_SET] or T_FROZENSET */
 int set_add(VM *vm, ObjSet *s, Value key);
@@ -62,6 +73,7 @@ int set_contains(VM *vm, ObjSet *s, Value key);      /* 0/1 */
 int set_discard(VM *vm, ObjSet *s, Value key);       /* 1 removed, 0 absent */
 int set_update(VM *vm, ObjSet *s, Value iterable);
 bool set_next(ObjSet *s, int64_t *pos, Value *key);
+bool set_next_hash(ObjSet *s, int64_t *pos, Value *key, uint64_t *hash);     /* with the stored hash */
 Value set_binop(VM *vm, BinOp op, Value a, Value b); /* | & ^ -; NOTIMPL otherwise */
 int set_compare(VM *vm, Value a, Value b, CmpOp op); /* subset/superset/eq; -2: not sets */
 /* CPython's frozenset hash (also used by op_hash). */

@@ -162,6 +162,12 @@ Value dict_get(VM *vm, ObjDict *d, Value key) {
     return ix < 0 ? UNDEF : d->entries[ix].value;
 }
 
+Value dict_get_hashed(VM *vm, ObjDict *d, Value key, uint64_t hash) {
+    int64_t slot, ix = lookup(vm, d, key, hash, &slot);
+    if (ix == -2) return ERR;
+    return ix < 0 ? UNDEF : d->entries[ix].value;
+}
+
 Value dict_get_str(ObjDict *d, ObjStr *key) {
     bool other = false;
     return get_str(d, key, &other);
@@ -214,6 +220,8 @@ int dict_set(VM *vm, ObjDict *d, Value key, Value v) {
     return insert(vm, d, key, h, v);
 }
 
+int dict_set_hashed(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v) { return insert(vm, d, key, hash, v); }
+
 int dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value v) {
     return insert(vm, d, obj_val(key), str_hash(key), v);
 }
@@ -233,11 +241,17 @@ int dict_del(VM *vm, ObjDict *d, Value key) {
 }
 
 bool dict_next(ObjDict *d, int64_t *pos, Value *key, Value *value) {
+    uint64_t hash;
+    return dict_next_hash(d, pos, key, value, &hash);
+}
+
+bool dict_next_hash(ObjDict *d, int64_t *pos, Value *key, Value *value, uint64_t *hash) {
     while (*pos < d->nentries) {
         DictEntry *e = &d->entries[(*pos)++];
         if (e->key == UNDEF) continue;
         if (key) *key = e->key;
         if (value) *value = e->value;
+        *hash = e->hash;
         return true;
     }
     return false;
@@ -458,6 +472,25 @@ static Value m_items(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return make_view(vm, args[0], T_DICT_ITEMS);
 }
 
+/* dict.fromkeys from an exact set, frozenset or dict: their keys' stored
+ * hashes are reused (no __hash__ calls), as in CPython. False when src is
+ * none of those; else *r is ERR after an error. */
+static bool fromkeys_hashed(VM *vm, ObjDict *d, Value src, Value value, Value *r) {
+    ObjClass *c = is_obj(src) ? as_obj(src)->cls : NULL;
+    bool set = c == vm->types[T_SET] || c == vm->types[T_FROZENSET];
+    if (!set && c != vm->types[T_DICT]) return false;
+    int64_t pos = 0;
+    Value k, v;
+    uint64_t h;
+    while (set ? set_next_hash(AS(ObjSet, src), &pos, &k, &h) : dict_next_hash(AS(ObjDict, src), &pos, &k, &v, &h)) {
+        if (dict_set_hashed(vm, d, k, h, value) < 0) {
+            *r = ERR;
+            break;
+        }
+    }
+    return true;
+}
+
 /* dict.fromkeys(iterable[, value]), a classmethod: a subclass gets an
  * instance of itself, made by calling it and filled through its own
  * __setitem__, as in CPython. */
@@ -474,6 +507,10 @@ static Value m_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return ERR;
     }
     if (!vm_push_root(vm, r)) return ERR;
+    if (plain && fromkeys_hashed(vm, AS(ObjDict, r), args[1], nargs > 2 ? args[2] : NONE_VAL, &r)) {
+        vm_pop_roots(vm, 1);
+        return r;
+    }
     Value it = op_iter(vm, args[1]), value = nargs > 2 ? args[2] : NONE_VAL;
     if (it == ERR || !vm_push_root(vm, it)) { vm_pop_roots(vm, 1); return ERR; }
     for (;;) {

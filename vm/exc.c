@@ -55,7 +55,21 @@ ObjTuple *exc_reduce_args(VM *vm, ObjException *e) {
     return tuple_from(vm, items, n + (two ? 3 : 1));
 }
 
+/* SyntaxError(msg, details): details as CPython's SyntaxError.__init__
+ * takes them, (filename, lineno, offset, text[, end_lineno, end_offset]). */
+static bool syntax_details_ok(VM *vm, ObjException *e, ObjTuple *args) {
+    if (args->len != 2 || !class_is_subclass(e->base.obj.cls, vm->exc_types[E_SyntaxError])) return true;
+    Value d = args->items[1];
+    int64_t n = is_tuple(d) ? AS(ObjTuple, d)->len : is_list(d) ? AS(ObjList, d)->len : -1;
+    if (n < 0) return true;     /* (other sequences are not read as details) */
+    if (n < 4) exc_raise(vm, E_TypeError, "function takes at least 4 arguments (%d given)", (int)n);
+    else if (n > 6) exc_raise(vm, E_TypeError, "function takes at most 6 arguments (%d given)", (int)n);
+    else if (n == 5) exc_raise(vm, E_TypeError, "end_offset must be provided when end_lineno is provided");
+    return n >= 4 && n <= 6 && n != 5;
+}
+
 bool exc_set_args(VM *vm, ObjException *e, ObjTuple *args) {
+    if (!syntax_details_ok(vm, e, args)) return false;
     e->args = args;
     if (args->len < 2 || args->len > 5 || !class_is_subclass(e->base.obj.cls, vm->exc_types[E_OSError])) return true;
     return oserror_parse(vm, e);
@@ -363,6 +377,14 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
     e->tb[e->ntb++] = (TbEntry){code, at, pc == 0 ? code->firstline : 0, pc, frame, NULL};
 }
 
+void exc_reraised_at(Value e, Frame *frame, ObjCode *code, const uint32_t *ip) {
+    if (!is_kind(e, OBJ_EXC) || AS(ObjException, e)->ntb == 0) return;
+    FrameObj *fo = AS(ObjException, e)->tb[AS(ObjException, e)->ntb - 1].frame;
+    if (!fo || fo->live != frame || fo->code != code) return;
+    fo->pc = (uint32_t)(ip - code->ins);
+    fo->line = 0;
+}
+
 bool exc_tb_position(VM *vm, Value tb, LineEntry *pos) {
     if (!is_kind(tb, OBJ_ITER) || as_obj(tb)->cls != vm->types[T_TRACEBACK]) return false;
     ObjIter *t = AS(ObjIter, tb);
@@ -441,10 +463,12 @@ static Value syntax_field(VM *vm, ObjException *e, NameId n) {
     static const NameId order[] = {N_filename, N_lineno, N_offset, N_text, N_end_lineno, N_end_offset};
     Value v = e->base.dict ? dict_get_str(e->base.dict, vm_name(vm, n)) : UNDEF;
     if (v != UNDEF) return v;
-    if (e->args->len != 2 || !is_tuple(e->args->items[1])) return NONE_VAL;
-    ObjTuple *t = AS(ObjTuple, e->args->items[1]);
-    for (int i = 0; i < 6; i++) {
-        if (order[i] == n) return i < t->len ? t->items[i] : NONE_VAL;
+    if (e->args->len != 2) return NONE_VAL;
+    Value d = e->args->items[1];
+    Value *items = is_tuple(d) ? AS(ObjTuple, d)->items : is_list(d) ? AS(ObjList, d)->items : NULL;
+    int64_t len = is_tuple(d) ? AS(ObjTuple, d)->len : is_list(d) ? AS(ObjList, d)->len : 0;
+    for (int i = 0; items && i < 6; i++) {
+        if (order[i] == n) return i < len ? items[i] : NONE_VAL;
     }
     return NONE_VAL;
 }
@@ -618,6 +642,7 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
     if (os_field >= 0) return e->oserr ? e->oserr->items[os_field] : NONE_VAL;
     if (exc_is(vm, self, E_SyntaxError)) {
         if (str_eq(name, vm_name(vm, N_msg))) return first;
+        if (!strcmp(name->data, "print_file_and_line")) return NONE_VAL;
         /* Those the compiler did not set (a SyntaxError made by a script). */
         static const NameId located[] = {N_filename, N_lineno, N_offset, N_text, N_end_lineno, N_end_offset};
         for (size_t i = 0; i < sizeof located / sizeof located[0]; i++) {
@@ -1198,6 +1223,10 @@ static Value group_subset(VM *vm, Value orig, ObjList *excs, ObjList *keep) {
     if (list_append(vm, keep, eg) < 0) return ERR;
     ObjException *s = AS(ObjException, orig), *d = AS(ObjException, eg);
     if (s->ntb && s != d) {
+        /* The part shares the group's traceback objects, as CPython's
+         * shares its traceback: made now, so that the copy points at them. */
+        for (int i = 0; i < s->ntb; i++)
+            if (exc_traceback(vm, orig, i) == ERR) return ERR;
         TbEntry *tb = malloc((size_t)s->ntb * sizeof *tb);
         if (!tb) return exc_nomem(vm);
         memcpy(tb, s->tb, (size_t)s->ntb * sizeof *tb);
@@ -1451,11 +1480,46 @@ void exc_init_types(VM *vm) {
     if (vm->memory_error == ERR) vm->memory_error = UNDEF;
 }
 
+/* sys.unraisablehook when the program has set it (to something other than
+ * sys.__unraisablehook__): it is called with an UnraisableHookArgs, as in
+ * CPython, whose err_msg is None for the default "Exception ignored in"
+ * text. True when the hook took the report; when it raises, *e becomes
+ * its error, reported in its name. */
+static bool call_unraisablehook(VM *vm, Value *e, const char **prefix, Value obj) {
+    Value sys = vm->modules ? dict_get_str(vm->modules, str_intern_cstr(vm, "sys")) : UNDEF;
+    if (!is_kind(sys, OBJ_MODULE) || !is_kind(*e, OBJ_EXC)) return false;
+    ObjDict *d = AS(ObjModule, sys)->dict;
+    Value hook = dict_get_str(d, str_intern_cstr(vm, "unraisablehook"));
+    if (hook == UNDEF || hook == dict_get_str(d, str_intern_cstr(vm, "__unraisablehook__"))) return false;
+    ObjStr *name = str_intern_cstr(vm, "_unraisable_args");
+    Value make = name ? op_getattr(vm, sys, name) : ERR;
+    Value msg = NONE_VAL;
+    size_t len = strlen(*prefix);
+    if (strcmp(*prefix, "Exception ignored in: ") != 0)     /* its own words, without the ": " */
+        msg = str_new(vm, *prefix, len >= 2 && !strcmp(*prefix + len - 2, ": ") ? len - 2 : len);
+    Value args = make == ERR || msg == ERR ? ERR : op_call(vm, make, (Value[]){*e, msg, obj == UNDEF ? NONE_VAL : obj}, 3, NULL);
+    if (args != ERR && op_call1(vm, hook, args) != ERR) return true;
+    *e = vm->exc;
+    vm->exc = UNDEF;
+    *prefix = "Exception ignored in sys.unraisablehook: ";
+    return false;
+}
+
 void exc_report_unraisable(VM *vm, const char *prefix, Value obj) {
     Value e = vm->exc;
     vm->exc = UNDEF;
     bool rooted = vm_push_root(vm, e);     /* repr() may run script code */
     vm->exc = UNDEF;
+    if (call_unraisablehook(vm, &e, &prefix, obj)) {
+        if (rooted) vm_pop_roots(vm, 1);
+        return;
+    }
+    if (!strcmp(prefix, "Exception ignored in sys.unraisablehook: ")) {
+        /* (the hook's own error, shown with the hook) */
+        Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+        obj = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "unraisablehook"));
+        if (rooted) vm->roots[vm->nroots - 1] = e;
+    }
     StrBuf b = SB_INIT;
     sb_adds(&b, prefix);
     if (obj != UNDEF && !op_repr_to(vm, obj, &b)) {

@@ -46,6 +46,10 @@ int exc_matches(VM *vm, Value exc, Value type);
 /* Records that `exc` passed through the instruction before `ip` of `code`,
  * the code of the fiber's innermost frame (with a frame object for it). */
 void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip);
+/* An exception re-raised in the frame that caught it (a finally's end, an
+ * except clause that did not match): the frame object its traceback holds
+ * shows where the frame got to (f_lineno), as CPython's frame does. */
+void exc_reraised_at(Value e, Frame *frame, ObjCode *code, const uint32_t *ip);
 /* Makes ctx (the exception being handled) the __context__ of e, raised
  * meanwhile, without forming a cycle in the chain. */
 void exc_chain_context(Value e, Value ctx);

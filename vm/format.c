@@ -457,7 +457,7 @@ static Value format_complex(VM *vm, double re, double im, ObjStr *spec) {
 static Value format_via_method(VM *vm, Value meth, Value v, ObjStr *spec) {
     Value sv = spec ? obj_val(spec) : str_new(vm, "", 0);
     if (sv == ERR) return ERR;
-    Value r = op_call2(vm, meth, v, sv);
+    Value r = op_call_special(vm, v, meth, &sv, 1);
     if (r == ERR) return ERR;
     if (!is_str(r)) return exc_raise(vm, E_TypeError, "__format__ must return a str, not %T", r);
     return r;
@@ -858,7 +858,7 @@ static Value pct_int_arg(VM *vm, Value v, char conv) {
     Value m = op_special(vm, v, N___index__);
     if (m == UNDEF && real) m = op_special(vm, v, N___int__);
     if (m != UNDEF) {
-        Value r = op_call1(vm, m, v);
+        Value r = op_call_special(vm, v, m, NULL, 0);
         if (r == ERR || is_intlike(r)) return r;
         return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
     }
@@ -897,7 +897,7 @@ static bool pct_float(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv)
     else {
         Value m = op_special(vm, v, N___float__);
         if (m == UNDEF) { exc_raise(vm, E_TypeError, "must be real number, not %T", v); return false; }
-        Value r = op_call1(vm, m, v);
+        Value r = op_call_special(vm, v, m, NULL, 0);
         if (r == ERR) return false;
         if (!is_float(r)) { exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r); return false; }
         d = as_float(r);

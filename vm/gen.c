@@ -82,8 +82,8 @@ Value gen_resume(VM *vm, ObjGen *g, Value send, Value throw, bool *done) {
     *done = false;
     if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "%s already executing", gen_kind_name(vm, g));
     if (g->state == GEN_DONE) {
-        if (throw != UNDEF) return exc_raise_value(vm, throw);
         if (g->obj.cls == vm->types[T_COROUTINE]) return exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
+        if (throw != UNDEF) return exc_raise_value(vm, throw);
         *done = true;
         return NONE_VAL;
     }
@@ -138,7 +138,7 @@ Value gen_iter_step(VM *vm, Value it, Value send, Value throw, bool close_on_gen
         } else {
             Value m = op_special(vm, it, N___next__);
             if (m == UNDEF || m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", it);
-            r = op_call1(vm, m, it);
+            r = op_call_special(vm, it, m, NULL, 0);
         }
     } else {
         r = op_call_method(vm, it, str_intern_cstr(vm, "send"), &send, 1);
@@ -159,12 +159,20 @@ static Value gen_yf(ObjGen *g) {
     return g->frame->sp[-1];
 }
 
+bool gen_awaiting(ObjGen *g) { return gen_yf(g) != UNDEF; }
+
 /* Closes a sub-iterator: 0, or -1 after raising. */
 static int close_iter(VM *vm, Value it) {
     if (is_kind(it, OBJ_GEN)) return gen_close(vm, AS(ObjGen, it));
     if (agen_is_awaitable(vm, it)) return agen_await_close(vm, AS(ObjIter, it));
-    Value r = op_call_method(vm, it, str_intern_cstr(vm, "close"), NULL, 0);
-    return r == ERR ? -1 : 0;
+    /* An error looking close() up is reported, not raised, as CPython's
+     * gen_close_iter does; one from calling it is raised. */
+    Value m = op_getattr_opt(vm, it, str_intern_cstr(vm, "close"));
+    if (m == ERR) {
+        exc_report_unraisable(vm, "Exception ignored in: ", it);
+        return 0;
+    }
+    return m == UNDEF || op_call0(vm, m) != ERR ? 0 : -1;
 }
 
 /* A sub-iterator that is neither a generator nor an awaitable wrapper: its
@@ -496,6 +504,48 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_from_buf(vm, &b);
 }
 
+static Value w_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    UNWRAP("__iter__");
+    return args[0];
+}
+
+static Value w_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    UNWRAP("__next__");
+    if (!args_check(vm, "__next__", nargs - 1, kw, 0, 0)) return ERR;
+    return w_send(vm, (Value[]){args[0], NONE_VAL}, 2, NULL);
+}
+
+/* The gi_ and cr_ attributes as properties of the classes, so that dir()
+ * and inspect list them; gen_getattr gives their values. */
+#define GEN_PROPERTY(fn, attr) \
+    static Value fn(VM *vm, Value *args, int nargs, ObjTuple *kw) { \
+        (void)kw; \
+        CHECK_SELF(attr); \
+        return gen_getattr(vm, SELF, attr); \
+    }
+GEN_PROPERTY(p_gi_code, "gi_code")
+GEN_PROPERTY(p_gi_frame, "gi_frame")
+GEN_PROPERTY(p_gi_running, "gi_running")
+GEN_PROPERTY(p_gi_suspended, "gi_suspended")
+GEN_PROPERTY(p_gi_yieldfrom, "gi_yieldfrom")
+GEN_PROPERTY(p_cr_await, "cr_await")
+GEN_PROPERTY(p_cr_code, "cr_code")
+GEN_PROPERTY(p_cr_frame, "cr_frame")
+GEN_PROPERTY(p_cr_running, "cr_running")
+GEN_PROPERTY(p_cr_suspended, "cr_suspended")
+
+static bool add_properties(VM *vm) {
+    ObjClass *g = vm->types[T_GENERATOR], *c = vm->types[T_COROUTINE];
+    return class_add_property(vm, g, "gi_code", p_gi_code) && class_add_property(vm, g, "gi_frame", p_gi_frame) &&
+           class_add_property(vm, g, "gi_running", p_gi_running) &&
+           class_add_property(vm, g, "gi_suspended", p_gi_suspended) &&
+           class_add_property(vm, g, "gi_yieldfrom", p_gi_yieldfrom) &&
+           class_add_property(vm, c, "cr_await", p_cr_await) && class_add_property(vm, c, "cr_code", p_cr_code) &&
+           class_add_property(vm, c, "cr_frame", p_cr_frame) && class_add_property(vm, c, "cr_running", p_cr_running) &&
+           class_add_property(vm, c, "cr_suspended", p_cr_suspended);
+}
+
 bool gen_init(VM *vm) {
     ObjClass *g = vm->types[T_GENERATOR], *c = vm->types[T_COROUTINE];
     return class_add_native(vm, g, "__next__", m_next) && class_add_native(vm, g, "send", m_send) &&
@@ -506,5 +556,7 @@ bool gen_init(VM *vm) {
            class_add_native(vm, c, "__await__", m_await) &&
            class_add_native(vm, vm->types[T_CORO_WRAPPER], "send", w_send) &&
            class_add_native(vm, vm->types[T_CORO_WRAPPER], "throw", w_throw) &&
-           class_add_native(vm, vm->types[T_CORO_WRAPPER], "close", w_close);
+           class_add_native(vm, vm->types[T_CORO_WRAPPER], "close", w_close) &&
+           class_add_native(vm, vm->types[T_CORO_WRAPPER], "__iter__", w_iter) &&
+           class_add_native(vm, vm->types[T_CORO_WRAPPER], "__next__", w_next) && add_properties(vm);
 }

@@ -74,6 +74,8 @@ int gen_setattr(VM *vm, ObjGen *g, ObjStr *name, Value v);
 
 /* generator.close(): 0, or -1 after raising. */
 int gen_close(VM *vm, ObjGen *g);
+/* Whether suspended g waits on a sub-iterator (yield from, await). */
+bool gen_awaiting(ObjGen *g);
 
 /* The exception instance for throw(type[, value[, traceback]]). */
 Value gen_exc_from_args(VM *vm, Value *args, int nargs);

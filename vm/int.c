@@ -1321,9 +1321,10 @@ static int byteorder_arg(VM *vm, const char *fname, Value order) {
         exc_raise(vm, E_TypeError, "%s() argument 'byteorder' must be str, not %A", fname, order);
         return -1;
     }
-    const char *o = AS(ObjStr, order)->data;
-    if (!strcmp(o, "big")) return 1;
-    if (!strcmp(o, "little")) return 0;
+    /* (the whole string: "big\0" is not "big") */
+    ObjStr *o = AS(ObjStr, order);
+    if (o->len == 3 && !memcmp(o->data, "big", 3)) return 1;
+    if (o->len == 6 && !memcmp(o->data, "little", 6)) return 0;
     exc_raise(vm, E_ValueError, "byteorder must be either 'little' or 'big'");
     return -1;
 }

@@ -451,10 +451,16 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames);
 /* BEFORE_WITH / BEFORE_ASYNC_WITH once the manager is checked: the bound
  * exit replaces the manager on the stack (*top), and enter(cm) is called. */
 static Value with_enter(VM *vm, Value *top, Value cm, Value enter, Value exitf) {
-    Value bound = bound_new(vm, cm, exitf);
+    /* Both are bound before __enter__ runs, as CPython looks them up;
+     * a property or descriptor binds through its __get__. */
+    Value enter_bound = op_special_bound(vm, cm, enter);
+    if (enter_bound == ERR || !vm_push_root(vm, enter_bound)) return ERR;
+    Value bound = op_special_bound(vm, cm, exitf);
+    if (bound == UNDEF) bound = bound_new(vm, cm, exitf);
+    vm_pop_roots(vm, 1);
     if (bound == ERR) return ERR;
     *top = bound;
-    return op_call1(vm, enter, cm);
+    return enter_bound != UNDEF ? op_call(vm, enter_bound, NULL, 0, NULL) : op_call1(vm, enter, cm);
 }
 
 /* PEP 479: StopIteration leaving a generator's frame would read as "the
@@ -636,6 +642,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     /* An exception thrown into a generator chains to what the generator
      * handles, not its caller (as CPython's gen.throw). */
     bool thrown = throw != UNDEF;
+    bool raised = false;    /* a raise statement's exception (chained anew) */
+    bool moved = false;     /* re-raised where the frame has moved on from its raise */
 
 /* Reloads the cached state after switching frames. */
 /* The fast path of a call: a plain function given exactly its positional
@@ -1783,12 +1791,13 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             Value h = fiber_handled(fb);
             if (h == UNDEF) { exc_raise(vm, E_RuntimeError, "No active exception to reraise"); goto error; }
             vm->exc = h;
-            reraise = true;
+            reraise = moved = true;
             goto error;
         }
         Value cause = ARG == 2 ? POP() : UNDEF;
         Value e = POP();
         SAVE();
+        raised = true;
         if (exc_raise_value(vm, e) == ERR && vm->exc != e && !is_kind(e, OBJ_CLASS)) goto error;
         if (cause != UNDEF) {
             Value ex = vm->exc;
@@ -1812,6 +1821,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         SAVE();
         vm->exc = POP();
         reraise = true;
+        moved = ARG == 0;   /* (1: a cleanup's, where the frame stays at the raise) */
         goto error;
     }
     CASE(PUSH_EXC_INFO) {
@@ -1934,6 +1944,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = TOP();
         if (is_generator(vm, v)) NEXT();
         SAVE();
+        if (is_coroutine(vm, v)) {
+            /* only a coroutine, or a generator made one by types.coroutine, awaits one */
+            if (code->flags & (CODE_COROUTINE | CODE_ITERABLE_COROUTINE)) NEXT();
+            exc_raise(vm, E_TypeError, "cannot 'yield from' a coroutine object in a non-coroutine generator");
+            goto error;
+        }
         Value it = op_iter(vm, v);
         CHECK(it);
         TOP() = it;
@@ -1944,6 +1960,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = POP(), it = TOP();
         if (is_kind(it, OBJ_GEN)) {
             ObjGen *g = AS(ObjGen, it);
+            if (g->state == GEN_DONE && g->obj.cls == vm->types[T_COROUTINE]) {
+                SAVE();
+                exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
+                goto error;
+            }
             if (g->state == GEN_DONE) { TOP() = NONE_VAL; ip = code->ins + ARG; NEXT(); }
             if (g->state == GEN_RUNNING) { SAVE(); exc_raise(vm, E_ValueError, "generator already executing"); goto error; }
             if (g->state == GEN_CREATED && v != NONE_VAL) {
@@ -2000,8 +2021,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = TOP();
         SAVE();
         if (is_coroutine(vm, v)) {
-            if (AS(ObjGen, v)->state != GEN_CREATED) {
-                exc_raise(vm, E_RuntimeError, "cannot reuse already awaited coroutine");
+            /* (a finished one fails when SEND resumes it) */
+            if (AS(ObjGen, v)->state == GEN_SUSPENDED && gen_awaiting(AS(ObjGen, v))) {
+                exc_raise(vm, E_RuntimeError, "coroutine is being awaited already");
                 goto error;
             }
             NEXT();
@@ -2018,7 +2040,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 exc_raise(vm, E_TypeError, "object %T can't be used in 'await' expression", v);
             goto error;
         }
-        Value it = op_call1(vm, m, v);
+        Value it = op_call_special(vm, v, m, NULL, 0);
         CHECK(it);
         if (!(is_kind(it, OBJ_ITER) && AS(ObjIter, it)->next) && !is_generator(vm, it) &&
             op_special(vm, it, N___next__) == UNDEF) {
@@ -2040,7 +2062,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             exc_raise(vm, E_TypeError, "'async for' requires an object with __aiter__ method, got %T", obj);
             goto error;
         }
-        Value it = op_call1(vm, m, obj);
+        Value it = op_call_special(vm, obj, m, NULL, 0);
         CHECK(it);
         if (!is_async_generator(vm, it) && op_special(vm, it, N___anext__) == UNDEF) {
             exc_raise(vm, E_TypeError, "'async for' received an object from __aiter__ that does not implement __anext__: %T", it);
@@ -2063,7 +2085,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             exc_raise(vm, E_TypeError, "'async for' requires an iterator with __anext__ method, got %T", ait);
             goto error;
         }
-        Value next = op_call1(vm, m, ait);
+        Value next = op_call_special(vm, ait, m, NULL, 0);
         CHECK(next);
         PUSH(next);
         SAVE();
@@ -2153,14 +2175,24 @@ error: {
             vm->exc = UNDEF;
         }
         if (!reraise) {
+            /* An exception raised while handling another records it: one
+             * a raise statement raises, or a native call made (no frame
+             * has seen it yet); not one coming back through a native from
+             * a frame it already left (map(f, ...), gen.throw()), which
+             * was chained where it was raised, maybe then unchained
+             * (`exc.__context__ = None`), as in CPython. */
+            bool fresh = raised || thrown ||
+                         (is_kind(e, OBJ_EXC) && AS(ObjException, e)->ntb == 0 && !AS(ObjException, e)->comp_code);
             exc_add_tb(vm, e, code, ip);
-            /* An exception raised while handling another records it. */
             Value ctx = thrown ? fb->handled : fiber_handled(fb);
-            if (ctx != UNDEF && is_kind(e, OBJ_EXC) && e != ctx && AS(ObjException, e)->context == UNDEF) {
+            if (fresh && ctx != UNDEF && is_kind(e, OBJ_EXC) && e != ctx &&
+                (raised || AS(ObjException, e)->context == UNDEF)) {
                 exc_chain_context(e, ctx);
             }
+        } else if (moved) {
+            exc_reraised_at(e, frame, code, ip);
         }
-        reraise = thrown = false;
+        reraise = thrown = raised = moved = false;
         for (;;) {
             ExcEntry *h = find_handler(code, ip);
             if (h) {

@@ -137,7 +137,8 @@ static Value reduce_reversed(VM *vm, ObjIter *it) {
     int64_t index = it->i;
     if (is_str(seq)) index = it->i > 0 ? utf8_count(AS(ObjStr, seq)->data, (size_t)it->i) - 1 : -1;
     if (list && index >= AS(ObjList, seq)->len) index = -1;
-    if (index < 0) {
+    /* (a list's is done only once next() found nothing; until then it is at -1) */
+    if (list ? index == LIST_REVITER_DONE : index < 0) {
         if (!list) return reduce_one(vm, obj_val(it->obj.cls), obj_val(vm->empty_tuple), UNDEF);
         ObjList *empty = list_new(vm, 0);
         if (!empty || !vm_push_root(vm, obj_val(empty))) return ERR;
@@ -230,6 +231,7 @@ static Value set_index(VM *vm, ObjIter *it, int64_t n) {
     if (len < 0) return NONE_VAL;
     if (c == vm->types[T_LIST_REVITER] || class_is_subclass(c, vm->types[T_REVERSED])) {
         if (c != vm->types[T_LIST_REVITER] && it->i < (is_str(it->a) ? 1 : 0)) return NONE_VAL;    /* exhausted */
+        if (c == vm->types[T_LIST_REVITER] && it->i == LIST_REVITER_DONE) return NONE_VAL;
         n = clamp(n, -1, len == INT64_MAX ? n : len - 1);
         it->i = is_str(it->a) ? str_offset(AS(ObjStr, it->a), n + 1) : n;
         return NONE_VAL;

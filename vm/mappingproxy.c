@@ -126,13 +126,21 @@ static Value proxy_ror(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return m == ERR ? ERR : op_binary(vm, BIN_OR, args[1], m);
 }
 
+/* proxy |= other would only rebind the name to a new dict: CPython refuses it. */
+static Value proxy_ior(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Value m = target(vm, "__ior__", args, nargs, kw, 1, 1);
+    if (m == ERR) return ERR;
+    return exc_raise(vm, E_TypeError, "'|=' is not supported by %T; use '|' instead", args[0]);
+}
+
 void mappingproxy_init(VM *vm) {
     ObjClass *c = vm->types[T_MAPPINGPROXY];
     static const struct { const char *name; NativeFn fn; } methods[] = {
         {"__getitem__", proxy_getitem}, {"__len__", proxy_len}, {"__iter__", proxy_iter}, {"__contains__", proxy_contains},
         {"get", proxy_get}, {"keys", proxy_keys}, {"values", proxy_values}, {"items", proxy_items}, {"copy", proxy_copy},
         {"__reversed__", proxy_reversed}, {"__repr__", proxy_repr}, {"__str__", proxy_str}, {"__eq__", proxy_eq},
-        {"__ne__", proxy_ne}, {"__or__", proxy_or}, {"__ror__", proxy_ror}, {"__hash__", proxy_hash},
+        {"__ne__", proxy_ne}, {"__or__", proxy_or}, {"__ror__", proxy_ror}, {"__ior__", proxy_ior},
+        {"__hash__", proxy_hash},
     };
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) class_add_native(vm, c, methods[i].name, methods[i].fn);
     ObjNative *n = native_new(vm, "__new__", proxy_new);

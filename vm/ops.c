@@ -106,10 +106,20 @@ Value op_special(VM *vm, Value obj, NameId name) {
     return UNDEF;
 }
 
-/* Calls the special method `name` of obj with args; UNDEF if it has none. */
-static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs) {
-    Value m = op_special(vm, obj, name);
-    if (m == UNDEF) return UNDEF;
+static bool is_method_like(Value v);
+
+Value op_special_bound(VM *vm, Value obj, Value m) {
+    if (is_method_like(m) || !is_obj(m)) return UNDEF;
+    if (!is_kind(m, OBJ_PROPERTY) && !is_kind(m, OBJ_INSTANCE) && !is_kind(m, OBJ_WRAPPER) &&
+        !(as_obj(m)->flags & OBJ_SUBTYPE))
+        return UNDEF;
+    return op_bind_attr(vm, obj, m);
+}
+
+/* op_call_special, and with lookup_soft, an error while binding reads as "no method" (UNDEF):
+ * rich comparisons then fall back as if the method were missing, as
+ * CPython's do. */
+static Value call_found(VM *vm, Value obj, Value m, Value *args, int nargs, bool lookup_soft) {
     /* A special method set to None blocks the operation: CPython fills the
        slot all the same and calls None (callers that give None a meaning of
        its own, __hash__, __iter__, __contains__, test for it first). */
@@ -122,7 +132,23 @@ static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs
         argv[0] = obj_val(type_of(vm, obj));
         return op_call(vm, AS(ObjWrapper, m)->v, argv, nargs + 1, NULL);
     }
-    return op_call(vm, m, argv, nargs + 1, NULL);
+    Value f = op_special_bound(vm, obj, m);
+    if (f == UNDEF) return op_call(vm, m, argv, nargs + 1, NULL);
+    if (f == ERR && lookup_soft) {
+        vm->exc = UNDEF;
+        return UNDEF;
+    }
+    return f == ERR ? ERR : op_call(vm, f, args, nargs, NULL);
+}
+
+Value op_call_special(VM *vm, Value obj, Value m, Value *args, int nargs) {
+    return call_found(vm, obj, m, args, nargs, false);
+}
+
+/* Calls the special method `name` of obj with args; UNDEF if it has none. */
+static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs) {
+    Value m = op_special(vm, obj, name);
+    return m == UNDEF ? UNDEF : call_found(vm, obj, m, args, nargs, false);
 }
 
 /* ---- arithmetic -------------------------------------------------------- */
@@ -140,10 +166,8 @@ static const NameId binop_iname[BIN_COUNT] = {
 
 static Value seq_repeat(VM *vm, Value seq, Value count) {
     int64_t n;
-    if (!int_to_i64(count, &n)) {
-        if (int_sign(count) < 0) n = 0;
-        else return exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
-    }
+    if (!int_to_i64(count, &n))     /* (a huge negative count as well, as CPython) */
+        return exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
     if (is_str(seq)) return str_repeat(vm, AS(ObjStr, seq), n);
     if (n < 0) n = 0;
     if (is_kind(seq, OBJ_BYTES)) {
@@ -206,7 +230,8 @@ static bool is_set_view(VM *vm, Value v) {
 }
 
 static Value as_set(VM *vm, Value v) {
-    if (is_kind(v, OBJ_SET)) return v;
+    /* (a frozenset is copied too: the result of a view's & is a set) */
+    if (is_kind(v, OBJ_SET) && as_obj(v)->cls == vm->types[T_SET]) return v;
     ObjSet *s = set_new(vm, vm->types[T_SET]);
     if (!s || !vm_push_root(vm, obj_val(s))) return ERR;
     int r = set_update(vm, s, v);
@@ -405,8 +430,11 @@ Value op_binary(VM *vm, BinOp op, Value a, Value b) {
 static Value layout_inplace(VM *vm, BinOp op, Value a, Value b) {
     if (is_list(a)) {
         if (op == BIN_ADD) return list_extend(vm, AS(ObjList, a), b) < 0 ? ERR : a;
-        if (op == BIN_MUL && is_intlike(b)) {
-            Value r = seq_repeat(vm, a, b);
+        if (op == BIN_MUL && (is_intlike(b) || (is_obj(b) && op_special(vm, b, N___index__) != UNDEF))) {
+            Value count = b;
+            int64_t k;
+            if (!is_intlike(b) && (!index_value(vm, b, &k, NULL) || (count = int_from_i64(vm, k)) == ERR)) return ERR;
+            Value r = seq_repeat(vm, a, count);
             if (r == ERR) return ERR;
             ObjList *l = AS(ObjList, a), *src = AS(ObjList, r);
             l->len = 0;
@@ -427,7 +455,8 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
         Value r = layout_inplace(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
     }
-    if (is_user(a) || own || is_kind(a, OBJ_BYTEARRAY)) {
+    /* (OBJ_ITER: a mappingproxy's __ior__ refuses the operation) */
+    if (is_user(a) || own || is_kind(a, OBJ_BYTEARRAY) || is_kind(a, OBJ_ITER)) {
         Value r = call_special(vm, a, binop_iname[op], &b, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
     }
@@ -618,9 +647,10 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
         if (!c_depth_enter(vm)) return ERR;
         int64_t pos = 0;
         Value k, v;
+        uint64_t h;
         bool eq = true;
-        while (eq && dict_next(x, &pos, &k, &v)) {
-            Value w = dict_get(vm, y, k);
+        while (eq && dict_next_hash(x, &pos, &k, &v, &h)) {
+            Value w = dict_get_hashed(vm, y, k, h);     /* (x's hash: no __hash__ call) */
             if (w == ERR) { vm->c_depth--; return ERR; }
             if (w == UNDEF) { eq = false; break; }
             int e = op_eq(vm, v, w);
@@ -663,9 +693,11 @@ static Value builtin_compare(VM *vm, CmpOp op, Value a, Value b) {
 /* Calls x's rich comparison method; a class without __ne__ gets object's,
  * which inverts what __eq__ answers (NotImplemented stays as it is). */
 static Value cmp_call(VM *vm, CmpOp op, Value x, Value y) {
-    Value r = call_special(vm, x, cmp_name[op], &y, 1);
+    Value m = op_special(vm, x, cmp_name[op]);
+    Value r = m == UNDEF ? UNDEF : call_found(vm, x, m, &y, 1, true);
     if (r != UNDEF || op != CMP_NE) return r;
-    r = call_special(vm, x, N___eq__, &y, 1);
+    m = op_special(vm, x, N___eq__);
+    r = m == UNDEF ? UNDEF : call_found(vm, x, m, &y, 1, true);
     if (r == ERR || r == UNDEF || r == NOTIMPL_VAL) return r;
     int t = op_truthy(vm, r);
     return t < 0 ? ERR : bool_val(!t);
@@ -867,8 +899,9 @@ static inline __attribute__((always_inline)) int hash_of(VM *vm, Value v, uint64
         exc_raise(vm, E_TypeError, "unhashable type: '%s'", o->cls->name->data);
         return -1;
     case OBJ_SET:
-        if (o->cls == vm->types[T_SET]) {
-            exc_raise(vm, E_TypeError, "unhashable type: 'set'");
+        if (o->cls == vm->types[T_SET] ||
+            (o->cls != vm->types[T_FROZENSET] && class_is_subclass(o->cls, vm->types[T_SET]))) {
+            exc_raise(vm, E_TypeError, "unhashable type: '%s'", o->cls->name->data);
             return -1;
         }
         *out = set_frozen_hash((ObjSet *)o);
@@ -1991,6 +2024,7 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
         sb_addc(b, ']');
         break;
     case OBJ_TUPLE: {
+        if (cycle) { sb_adds(b, "(...)"); return true; }
         ObjTuple *t = (ObjTuple *)o;
         sb_addc(b, '(');
         ok = repr_items(vm, b, t->items, t->len);
@@ -2289,13 +2323,20 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
     default: {
         Value m = op_special(vm, callable, N___call__);
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
-        Value argv[nargs + nkw + 1];
-        argv[0] = callable;
-        copy_values(argv + 1, args, nargs + nkw);
         /* a __call__ that is itself an instance with __call__ recurses in C */
         if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while calling a Python object");
+        Value bound = op_special_bound(vm, callable, m);
+        if (bound == ERR) return ERR;
         vm->c_depth++;
-        Value r = op_call(vm, m, argv, nargs + 1, kwnames);
+        Value r;
+        if (bound != UNDEF) {
+            r = op_call(vm, bound, args, nargs, kwnames);
+        } else {
+            Value argv[nargs + nkw + 1];
+            argv[0] = callable;
+            copy_values(argv + 1, args, nargs + nkw);
+            r = op_call(vm, m, argv, nargs + 1, kwnames);
+        }
         vm->c_depth--;
         return r;
     }

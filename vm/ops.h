@@ -103,6 +103,15 @@ bool op_callable(VM *vm, Value v);
 /* Special method lookup on the type (not the instance): UNDEF if absent,
  * or when it is object's or what a builtin type does anyway (NATIVE_LAYOUT). */
 Value op_special(VM *vm, Value obj, NameId name);
+/* A special method m found on obj's type that is no function (a property,
+ * an object with or without __get__): the callable it stands for, bound
+ * to obj through __get__ as CPython's slot lookup does (a callable without
+ * __get__ as it is, called without obj). UNDEF for a function or a native
+ * method, which take obj as their first argument; ERR when __get__ raises. */
+Value op_special_bound(VM *vm, Value obj, Value m);
+/* Calls m, a special method op_special found for obj, with args (at most
+ * 3): obj goes first for a function, else m is bound as above. */
+Value op_call_special(VM *vm, Value obj, Value m, Value *args, int nargs);
 /* For an instance of a Python subclass of a builtin type (OBJ_SUBTYPE):
  * the special method `name` its class overrides; UNDEF when it does not,
  * or v is no such instance. */

@@ -43,7 +43,7 @@ bool index_value(VM *vm, Value v, int64_t *out, const char *what) {
                 exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
             return false;
         }
-        Value r = op_call1(vm, m, v);
+        Value r = op_call_special(vm, v, m, NULL, 0);
         if (r == ERR) return false;
         if (!is_intlike(r)) {
             exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
@@ -107,7 +107,7 @@ static bool slice_index(VM *vm, Value v, int64_t *out) {
         return false;
     }
     if (!is_intlike(v)) {
-        Value r = op_call1(vm, op_special(vm, v, N___index__), v);
+        Value r = op_call_special(vm, v, op_special(vm, v, N___index__), NULL, 0);
         if (r == ERR) return false;
         if (!is_intlike(r)) {
             exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
@@ -204,18 +204,57 @@ static ObjSlice *slice_self(VM *vm, const char *meth, Value *args, int nargs, Ob
     return AS(ObjSlice, args[0]);
 }
 
-/* slice.indices(length): (start, stop, step) resolved against length. */
+static Value exact_int(VM *vm, Value v, const char *msg);
+
+/* One bound of slice.indices: None is `dflt`, a negative index counts from
+ * the end, and the result is clamped to [lower, upper]. */
+static Value indices_bound(VM *vm, Value v, Value dflt, Value len, Value lower, Value upper) {
+    if (v == NONE_VAL) return dflt;
+    v = exact_int(vm, v, "slice indices must be integers or None or have an __index__ method");
+    if (v == ERR) return ERR;
+    if (int_sign(v) < 0) {
+        v = int_binop(vm, BIN_ADD, v, len);
+        if (v == ERR) return ERR;
+        return int_cmp(v, lower) < 0 ? lower : v;
+    }
+    return int_cmp(v, upper) > 0 ? upper : v;
+}
+
+/* slice.indices(length): (start, stop, step) resolved against length, in
+ * ints of any size (CPython's _PySlice_GetLongIndices), since the bounds
+ * and the length may exceed a machine word. Lower and upper are 0 and
+ * length, or -1 and length - 1 for a negative step. */
 static Value slice_m_indices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjSlice *s = slice_self(vm, "indices", args, nargs, kw, 1);
     if (!s) return ERR;
-    int64_t len, start, stop, step;
-    if (!index_value(vm, args[1], &len, NULL)) return ERR;
-    if (len < 0) return exc_raise(vm, E_ValueError, "length should not be negative");
-    if (slice_indices(vm, s, len, &start, &stop, &step) < 0) return ERR;
-    Value items[3] = {int_value(vm, start), int_value(vm, stop), int_value(vm, step)};
-    for (int i = 0; i < 3; i++)
-        if (items[i] == ERR) return ERR;
+    Value len = exact_int(vm, args[1], NULL);
+    if (len == ERR) return ERR;
+    if (int_sign(len) < 0) return exc_raise(vm, E_ValueError, "length should not be negative");
+    Value step = s->step == NONE_VAL ? int_val(1)
+               : exact_int(vm, s->step, "slice indices must be integers or None or have an __index__ method");
+    if (step == ERR) return ERR;
+    if (int_sign(step) == 0) return exc_raise(vm, E_ValueError, "slice step cannot be zero");
+    bool back = int_sign(step) < 0;
+    Value lower = int_val(back ? -1 : 0);
+    Value upper = back ? int_binop(vm, BIN_SUB, len, int_val(1)) : len;
+    if (upper == ERR) return ERR;
+    /* (__index__ may run a collection: the ints made so far are rooted) */
+    int roots = 0;
+    Value made[3] = {len, step, upper}, start = ERR, stop = ERR;
+    for (; roots < 3; roots++)
+        if (!vm_push_root(vm, made[roots])) goto done;
+    start = indices_bound(vm, s->start, back ? upper : lower, len, lower, upper);
+    if (start == ERR || !vm_push_root(vm, start)) goto done;
+    roots++;
+    stop = indices_bound(vm, s->stop, back ? lower : upper, len, lower, upper);
+done:
+    if (stop == ERR) {
+        vm_pop_roots(vm, roots);
+        return ERR;
+    }
+    Value items[3] = {start, stop, step};
     ObjTuple *t = tuple_from(vm, items, 3);
+    vm_pop_roots(vm, roots);
     return t ? obj_val(t) : ERR;
 }
 
@@ -331,7 +370,7 @@ static Value exact_int(VM *vm, Value v, const char *msg) {
         if (msg) return exc_raise(vm, E_TypeError, msg, v);
         return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
     }
-    Value r = op_call1(vm, m, v);
+    Value r = op_call_special(vm, v, m, NULL, 0);
     if (r == ERR) return ERR;
     if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
     return exact_int(vm, r, msg);

@@ -246,6 +246,8 @@ static bool set_next_entry(ObjSet *s, int64_t *pos, Value *key, uint64_t *hash) 
     return true;
 }
 
+bool set_next_hash(ObjSet *s, int64_t *pos, Value *key, uint64_t *hash) { return set_next_entry(s, pos, key, hash); }
+
 /* ---- the public entry points ------------------------------------------- */
 
 int set_add(VM *vm, ObjSet *s, Value key) { return set_add_key(vm, s, key); }
@@ -356,8 +358,9 @@ int set_update(VM *vm, ObjSet *s, Value other) {
             return -1;
         int64_t pos = 0;
         Value k, v;
-        while (dict_next(d, &pos, &k, &v))
-            if (set_add_key(vm, s, k) < 0) return -1;
+        uint64_t h;
+        while (dict_next_hash(d, &pos, &k, &v, &h))    /* the dict's hashes serve */
+            if (set_add_entry(vm, s, k, h) < 0) return -1;
         return 0;
     }
     if ((is_list(other) || is_tuple(other)) && op_override(vm, other, N___iter__) == UNDEF) {
@@ -539,7 +542,7 @@ static ObjSet *set_difference(VM *vm, ObjSet *so, Value other) {
         if (is_set(other)) {
             in = set_contains_entry(vm, AS(ObjSet, other), k, h);
         } else {
-            Value v = dict_get(vm, AS(ObjDict, other), k);
+            Value v = dict_get_hashed(vm, AS(ObjDict, other), k, h);
             in = v == ERR ? -1 : v != UNDEF;
         }
         if (in == 0 && set_add_entry(vm, result, k, h) < 0) in = -1;
@@ -557,10 +560,10 @@ static int set_symmetric_difference_update(VM *vm, ObjSet *so, Value other) {
         ObjDict *d = AS(ObjDict, other);
         int64_t pos = 0;
         Value k, v;
-        while (dict_next(d, &pos, &k, &v)) {
-            uint64_t h;
+        uint64_t h;
+        while (dict_next_hash(d, &pos, &k, &v, &h)) {
             if (!vm_push_root(vm, k)) return -1;
-            int r = hash_key(vm, k, &h) < 0 ? -1 : set_discard_entry(vm, so, k, h);
+            int r = set_discard_entry(vm, so, k, h);
             if (r == 0) r = set_add_entry(vm, so, k, h);
             vm_pop_roots(vm, 1);
             if (r < 0) return -1;
@@ -768,6 +771,8 @@ Value set_iter(VM *vm, ObjSet *s) {
     return obj_val(it);
 }
 
+static Value set_repr_items(VM *vm, ObjSet *s, bool exact, const char *name);
+
 /* set_repr: "{1, 2}", "set()", "frozenset({1})", "S({1})" for a subclass. */
 Value set_repr(VM *vm, ObjSet *s) {
     const char *name = s->obj.cls->name->data;
@@ -777,6 +782,20 @@ Value set_repr(VM *vm, ObjSet *s) {
         sb_addf(&b, "%s()", name);
         return str_from_buf(vm, &b);
     }
+    /* A set reached again inside its own items' reprs shows as "set(...)". */
+    bool cycle;
+    if (!op_repr_enter(vm, &s->obj, &cycle)) return ERR;
+    if (cycle) {
+        sb_addf(&b, "%s(...)", name);
+        return str_from_buf(vm, &b);
+    }
+    Value r = set_repr_items(vm, s, exact, name);
+    op_repr_leave(vm);
+    return r;
+}
+
+/* set_repr's text of a non-empty set not being shown already. */
+static Value set_repr_items(VM *vm, ObjSet *s, bool exact, const char *name) {
     /* A snapshot first: an item's __repr__ may change the set. */
     ObjList *keys = list_new(vm, s->used);
     if (!keys) return ERR;
@@ -784,6 +803,7 @@ Value set_repr(VM *vm, ObjSet *s) {
     Value k;
     while (set_next(s, &pos, &k) && keys->len < keys->cap) keys->items[keys->len++] = k;
     if (!vm_push_root(vm, obj_val(keys))) return ERR;
+    StrBuf b = SB_INIT;
     if (!exact) sb_addf(&b, "%s(", name);
     sb_addc(&b, '{');
     for (int64_t i = 0; i < keys->len; i++) {
@@ -1095,6 +1115,8 @@ static Value set___new__(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     bool exact = cls == vm->types[frozen ? T_FROZENSET : T_SET];
     if (exact && kw && kw->len > 0)
         return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", name);
+    /* a frozenset subclass takes keywords only for an __init__ of its own */
+    if (frozen && !args_no_kw_new(vm, "frozenset", args[0], vm->types[T_FROZENSET], kw)) return ERR;
     if ((exact || frozen) && nargs > 2)
         return exc_raise(vm, E_TypeError, "%s expected at most 1 argument, got %d", name, nargs - 1);
     if (!frozen && !exact) {

@@ -233,7 +233,7 @@ static bool arg_int(VM *vm, Value v, int64_t *out) {
     if (!is_bigint(v) && !is_float(v)) {
         Value f = op_special(vm, v, N___index__);
         if (f != UNDEF) {
-            v = op_call1(vm, f, v);
+            v = op_call_special(vm, v, f, NULL, 0);
             if (v == ERR) return false;
             if (is_int(v) || is_bool(v)) return arg_int(vm, v, out);
             if (!is_bigint(v)) {

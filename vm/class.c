@@ -1307,12 +1307,14 @@ static Value object_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return object_copyreg(vm, "_object_getstate", args[0]);
 }
 
-/* Adds the keys of d to the list l (and the set seen), skipping repeats. */
+/* Adds the keys of d to the list l (and the set seen), skipping repeats
+ * and the non-str keys that natives keep hidden state under (a deque's
+ * ring is at key 0 of its instance dict). */
 static bool dir_add(VM *vm, ObjList *l, ObjDict *seen, ObjDict *d) {
     int64_t pos = 0;
     Value k;
     while (d && dict_next(d, &pos, &k, NULL)) {
-        if (dict_get(vm, seen, k) != UNDEF) continue;
+        if (!is_str(k) || dict_get(vm, seen, k) != UNDEF) continue;
         if (dict_set(vm, seen, k, NONE_VAL) < 0 || list_append(vm, l, k) < 0) return false;
     }
     return true;

@@ -3,6 +3,8 @@
  * super(). */
 #include "class.h"
 
+#include "builtin_docs.h"
+
 #include "containers.h"
 #include "exc.h"
 #include "finalize.h"
@@ -1021,6 +1023,11 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
         if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
         if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+        if (!strcmp(name->data, "__text_signature__")) {
+            /* CPython's for a builtin type, else None */
+            const BuiltinDoc *doc = (cls->obj.flags & CLASS_BUILTIN) ? builtin_doc_find(cls->name->data, "") : NULL;
+            return doc && doc->sig ? str_from_cstr(vm, doc->sig) : NONE_VAL;
+        }
         if (!strcmp(name->data, "__type_params__")) {
             /* the class's own (PEP 695), else none */
             Value tp = cls == vm->types[T_TYPE] ? UNDEF : dict_get_str(cls->dict, name);
@@ -1033,11 +1040,11 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
             /* the class's own, never a base's (object's is not in its dict:
              * functions and descriptors answer __doc__ themselves) */
             Value d = dict_get_str(cls->dict, name);
-            if (d == UNDEF && cls == vm->types[T_OBJECT])
-                return str_from_cstr(vm, "The base class of the class hierarchy.\n\nWhen called, it accepts no "
-                                         "arguments and returns a new featureless\ninstance that has no instance "
-                                         "attributes and cannot be given any.\n");
-            if (d == UNDEF) return NONE_VAL;
+            if (d == UNDEF) {
+                /* a builtin type's is CPython's */
+                const BuiltinDoc *doc = (cls->obj.flags & CLASS_BUILTIN) ? builtin_doc_find(cls->name->data, "") : NULL;
+                return doc && doc->doc ? str_from_cstr(vm, doc->doc) : NONE_VAL;
+            }
             /* a descriptor there is asked, as type_get_doc does: the MRO
              * lookup below finds it first in the class's own dict */
         }

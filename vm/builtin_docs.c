@@ -5,7 +5,7 @@
 
 #include "builtin_docs.h"
 
-#include "builtin_docs_data.h"
+#include "builtin_docs_data.h"     /* generated in the build directory */
 
 static int compare(const BuiltinDoc *d, const char *owner, const char *name) {
     int c = strcmp(d->owner, owner);

@@ -1,6 +1,7 @@
 /* Docstrings and text signatures of the builtin functions and types, their
- * methods and the math module, as CPython's (vm/builtin_docs_data.h, made
- * by tools/gen_builtin_docs.py). */
+ * methods and the math module, as CPython's: vm/builtin_docs.tsv (written
+ * by tools/gen_builtin_docs.py), made a C table at build time by
+ * tools/embed_builtin_docs.c. */
 #ifndef ASY_BUILTIN_DOCS_H
 #define ASY_BUILTIN_DOCS_H
 

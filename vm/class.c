@@ -1777,7 +1777,7 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         type = args[1];     /* an unbound super object: its __get__ binds it */
         obj = UNDEF;
     } else {
-        return exc_raise(vm, E_TypeError, "super() takes 0 or 2 arguments");
+        return exc_raise(vm, E_TypeError, "super() expected at most 2 arguments, got %d", nargs - 1);
     }
     if (!is_kind(type, OBJ_CLASS)) return exc_raise(vm, E_TypeError, "super() argument 1 must be a type, not %T", type);
     if (obj != UNDEF && !super_obj_class(vm, AS(ObjClass, type), obj))

@@ -1959,6 +1959,7 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
         sb_addc(b, ']');
         break;
     case OBJ_TUPLE: {
+        if (cycle) { sb_adds(b, "(...)"); return true; }   /* through a list or dict it holds */
         ObjTuple *t = (ObjTuple *)o;
         sb_addc(b, '(');
         ok = repr_items(vm, b, t->items, t->len);

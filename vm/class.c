@@ -1327,6 +1327,23 @@ static bool dir_add(VM *vm, ObjList *l, ObjDict *seen, ObjDict *d) {
     return true;
 }
 
+/* A native module that loads part of itself on first use (a native
+ * __getattr__, stdlib/modules.c's module_lazy_attr) lists those names in
+ * its __all__: dir() shows them before they are loaded, as CPython's
+ * module, which has them all along, does. */
+static bool dir_add_lazy(VM *vm, ObjList *l, ObjDict *seen, ObjDict *md) {
+    Value getattr = dict_get_str(md, str_intern_cstr(vm, "__getattr__"));
+    Value all = dict_get_str(md, str_intern_cstr(vm, "__all__"));
+    if (!is_kind(getattr, OBJ_NATIVE) || !is_list(all)) return true;
+    ObjList *names = AS(ObjList, all);
+    for (int64_t i = 0; i < names->len; i++) {
+        Value k = names->items[i];
+        if (!is_str(k) || dict_get(vm, seen, k) != UNDEF) continue;
+        if (dict_set(vm, seen, k, NONE_VAL) < 0 || list_append(vm, l, k) < 0) return false;
+    }
+    return true;
+}
+
 /* object.__dir__(): the instance's attributes, then its class's along the
  * MRO; type.__dir__(cls): the attributes along cls's MRO. A module's are
  * its namespace's (PEP 562: a module-level __dir__ answers). */
@@ -1352,7 +1369,7 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_kind(o, OBJ_CLASS)) {
         Value d = op_getattr_opt(vm, o, vm_name(vm, N___dict__));
         if (d == ERR) ok = false;
-        else if (is_dict(d)) ok = dir_add(vm, l, seen, AS(ObjDict, d));
+        else if (is_dict(d)) ok = dir_add(vm, l, seen, AS(ObjDict, d)) && dir_add_lazy(vm, l, seen, AS(ObjDict, d));
         else if (is_kind(o, OBJ_MODULE)) {
             /* a ModuleType subclass may hide its dict */
             exc_raise(vm, E_TypeError, "<module>.__dict__ is not a dictionary");

@@ -42,6 +42,12 @@ static const NativeModule registry[] = {
 #ifdef ASY_HAVE_SQLITE3
     {"_sqlite3", mod_sqlite3_init},
 #endif
+#ifdef ASY_HAVE_BZ2
+    {"_bz2", mod_bz2_init},
+#endif
+#ifdef ASY_HAVE_LZMA
+    {"_lzma", mod_lzma_init},
+#endif
     {"_subprocess", mod_subprocess_init},
     {"_signal", mod_signal_init},
     {"errno", mod_errno_init},

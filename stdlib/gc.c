@@ -1,5 +1,6 @@
-/* The gc module: collect() runs the collector now; enable/disable are
- * accepted for compatibility (collection stays driven by allocation). */
+/* The gc module: collect() runs the collector now; the rest (enable,
+ * disable, thresholds, debug flags, is_tracked...) is stdlib/_gc_py.asy,
+ * loaded on first use: collection stays driven by allocation. */
 #include "../vm/func.h"
 #include "../vm/gc.h"
 #include "../vm/scheduler.h"
@@ -16,17 +17,23 @@ static Value f_collect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return int_val(0);
 }
 
-static Value f_noop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)args;
-    return args_check(vm, "enable", nargs, kw, 0, 0) ? NONE_VAL : ERR;
-}
+static const char *const lazy_names[] = {"enable", "disable", "isenabled", "get_threshold", "set_threshold",
+                                         "get_count", "get_debug", "set_debug", "get_stats", "is_tracked",
+                                         "is_finalized", "freeze", "unfreeze", "get_freeze_count", "garbage",
+                                         "callbacks", "DEBUG_STATS", "DEBUG_COLLECTABLE", "DEBUG_UNCOLLECTABLE",
+                                         "DEBUG_SAVEALL", "DEBUG_LEAK", NULL};
 
-static Value f_isenabled(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)args;
-    return args_check(vm, "isenabled", nargs, kw, 0, 0) ? TRUE_VAL : ERR;
+static Value gc_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "gc", "_gc_py", lazy_names, args[0]);
 }
 
 bool mod_gc_init(VM *vm, ObjModule *m) {
-    return module_add_native(vm, m, "collect", f_collect) && module_add_native(vm, m, "enable", f_noop) &&
-           module_add_native(vm, m, "disable", f_noop) && module_add_native(vm, m, "isenabled", f_isenabled);
+    static const char *const all[] = {"collect", "enable", "disable", "isenabled", "get_threshold",
+                                      "set_threshold", "get_count", "get_debug", "set_debug", "get_stats",
+                                      "is_tracked", "is_finalized", "freeze", "unfreeze", "get_freeze_count",
+                                      "garbage", "callbacks", "DEBUG_STATS", "DEBUG_COLLECTABLE",
+                                      "DEBUG_UNCOLLECTABLE", "DEBUG_SAVEALL", "DEBUG_LEAK", NULL};
+    return module_add_native(vm, m, "collect", f_collect) && module_add_native(vm, m, "__getattr__", gc_getattr) &&
+           module_add_all(vm, m, all);
 }

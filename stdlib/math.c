@@ -102,8 +102,17 @@ UNARY(sinh, sinh, true) UNARY(cosh, cosh, true) UNARY(tanh, tanh, false)
 UNARY(asinh, asinh, false) UNARY(acosh, acosh, false) UNARY(atanh, atanh, false)
 UNARY(log1p, log1p, false) UNARY(fabs, fabs, false) UNARY(cbrt, cbrt, false)
 UNARY(erf, erf, false) UNARY(erfc, erfc, false)
-UNARY(degrees, deg, true) UNARY(radians, rad, false)
 #undef UNARY
+
+/* degrees() and radians() are plain products in CPython: no range error,
+ * math.degrees(1e308) is inf. */
+static Value scale(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, double (*fn)(double)) {
+    double x;
+    if (!args_check(vm, name, nargs, kw, 1, 1) || !to_double(vm, args[0], &x)) return ERR;
+    return float_val(fn(x));
+}
+static Value m_degrees(VM *vm, Value *a, int n, ObjTuple *kw) { return scale(vm, a, n, kw, "math.degrees", deg); }
+static Value m_radians(VM *vm, Value *a, int n, ObjTuple *kw) { return scale(vm, a, n, kw, "math.radians", rad); }
 
 static bool two_doubles(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, double *x, double *y) {
     return args_check(vm, name, nargs, kw, 2, 2) && to_double(vm, args[0], x) && to_double(vm, args[1], y);

@@ -40,6 +40,15 @@ static const NativeModule registry[] = {
     {"binascii", mod_binascii_init},
     {"_hashlib", mod_hashlib_init},
     {"zlib", mod_zlib_init},
+#ifdef ASY_HAVE_SQLITE3
+    {"_sqlite3", mod_sqlite3_init},
+#endif
+#ifdef ASY_HAVE_BZ2
+    {"_bz2", mod_bz2_init},
+#endif
+#ifdef ASY_HAVE_LZMA
+    {"_lzma", mod_lzma_init},
+#endif
     {"_subprocess", mod_subprocess_init},
     {"_signal", mod_signal_init},
     {"errno", mod_errno_init},

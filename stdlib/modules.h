@@ -68,6 +68,9 @@ bool mod_struct_init(VM *vm, ObjModule *m);
 bool mod_binascii_init(VM *vm, ObjModule *m);
 bool mod_hashlib_init(VM *vm, ObjModule *m);
 bool mod_zlib_init(VM *vm, ObjModule *m);
+bool mod_sqlite3_init(VM *vm, ObjModule *m);     /* when built with libsqlite3 */
+bool mod_bz2_init(VM *vm, ObjModule *m);         /* with libbz2 */
+bool mod_lzma_init(VM *vm, ObjModule *m);        /* with liblzma */
 bool mod_subprocess_init(VM *vm, ObjModule *m);
 bool mod_signal_init(VM *vm, ObjModule *m);
 bool mod_errno_init(VM *vm, ObjModule *m);

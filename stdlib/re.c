@@ -279,9 +279,12 @@ static bool flags_ok(VM *vm, bool bytes, int64_t flags) {
 
 /* PCRE2's options: a str pattern is UTF-8 with Unicode classes (unless
  * ASCII); a bytes pattern is neither, so \w, \d, \s, \b and IGNORECASE
- * are ASCII-only, as CPython's are for bytes (LOCALE is taken as ASCII). */
+ * are ASCII-only, as CPython's are for bytes (LOCALE is taken as ASCII).
+ * A multiline ^ also matches after a newline that ends the subject, as in
+ * CPython (PCRE2's default does not: ALT_CIRCUMFLEX, which only acts in
+ * multiline mode, so an inline (?m) gets it too). */
 static uint32_t pcre2_options(bool bytes, int64_t flags) {
-    uint32_t opts = bytes ? 0 : PCRE2_UTF | PCRE2_NO_UTF_CHECK;
+    uint32_t opts = (bytes ? 0 : PCRE2_UTF | PCRE2_NO_UTF_CHECK) | PCRE2_ALT_CIRCUMFLEX;
     if (!bytes && !(flags & RE_A)) opts |= PCRE2_UCP;
     if (flags & RE_I) opts |= PCRE2_CASELESS;
     if (flags & RE_M) opts |= PCRE2_MULTILINE;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "../vm/binbuf.h"
+#include "../vm/bytes.h"
 #include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
@@ -14,6 +15,7 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
+#include "../vm/strbuf.h"
 #include "modules.h"
 
 static Value sys_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -237,6 +239,52 @@ static Value stream_false(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 typedef struct StreamMethod { const char *name; NativeFn fn; } StreamMethod;
 
+static bool set_attr(VM *vm, Value obj, const char *key, Value v);
+
+/* reconfigure(*, encoding, errors, newline, line_buffering, write_through):
+ * records what is asked (output is written as UTF-8 whatever the encoding
+ * says); a new encoding without errors resets errors to 'strict', as in
+ * CPython. Unknown encodings raise LookupError. */
+static Value stream_reconfigure(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"encoding", "errors", "newline", "line_buffering", "write_through"};
+    Value v[5];
+    if (nargs > 1) return exc_raise(vm, E_TypeError, "reconfigure() takes no positional arguments");
+    if (!args_bind(vm, "reconfigure", args + 1, nargs - 1, kw, names, 5, 0, 0, ARGS_INVALID_KW, v)) return ERR;
+    for (int i = 0; i < 2; i++) {
+        if (v[i] != UNDEF && !is_none(v[i]) && !is_str(v[i]))
+            return exc_raise(vm, E_TypeError, "reconfigure() argument '%s' must be str or None, not %T", names[i], v[i]);
+    }
+    if (v[0] != UNDEF && !is_none(v[0])) {
+        if (bytes_decode(vm, (const uint8_t *)"", 0, AS(ObjStr, v[0])->data, "strict") == ERR) return ERR;
+        if (v[1] == UNDEF || is_none(v[1])) v[1] = str_from_cstr(vm, "strict");
+        if (!set_attr(vm, args[0], "encoding", v[0])) return ERR;
+    }
+    if (v[1] != UNDEF && !is_none(v[1]) && !set_attr(vm, args[0], "errors", v[1])) return ERR;
+    for (int i = 3; i < 5; i++) {
+        if (v[i] == UNDEF || is_none(v[i])) continue;
+        int t = op_truthy(vm, v[i]);
+        if (t < 0 || !set_attr(vm, args[0], names[i], bool_val(t))) return ERR;
+    }
+    return NONE_VAL;
+}
+
+/* <_io.TextIOWrapper name='<stdout>' mode='w' encoding='utf-8'>, as CPython's. */
+static Value stream_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    static const char *const keys[] = {"name", "mode", "encoding"};
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "<_io.TextIOWrapper");
+    for (int i = 0; i < 3; i++) {
+        Value v = op_getattr(vm, args[0], str_intern_cstr(vm, keys[i]));
+        sb_addf(&b, " %s=", keys[i]);
+        if (v == ERR || !op_repr_to(vm, v, &b)) { sb_free(&b); return ERR; }
+    }
+    sb_addc(&b, '>');
+    return str_from_buf(vm, &b);
+}
+
+
+
 static bool set_attr(VM *vm, Value obj, const char *key, Value v) {
     return v != ERR && op_setattr(vm, obj, str_intern_cstr(vm, key), v) == 0;
 }
@@ -248,7 +296,8 @@ static Value stream_object(VM *vm, const char *cname, const StreamMethod *method
     ObjDict *ns = dict_new(vm);
     ObjTuple *bases = tuple_new(vm, 0);
     ObjStr *cn = str_intern_cstr(vm, cname);
-    if (!ns || !bases || !cn) return ERR;
+    Value modname = str_from_cstr(vm, "_io");
+    if (!ns || !bases || !cn || modname == ERR || dict_set_str(vm, ns, vm_name(vm, N___module__), modname) < 0) return ERR;
     Value cls = class_new(vm, cn, bases, ns);
     if (cls == ERR) return ERR;
     for (; methods->name; methods++)
@@ -264,7 +313,8 @@ static Value make_stream(VM *vm, const char *name, int fd) {
     static const StreamMethod text[] = {
         {"write", stream_write}, {"writelines", stream_writelines}, {"flush", stream_flush},
         {"isatty", stream_isatty}, {"fileno", stream_fileno}, {"writable", stream_true},
-        {"readable", stream_false}, {"seekable", stream_seekable}, {NULL, NULL}};
+        {"readable", stream_false}, {"seekable", stream_seekable}, {"reconfigure", stream_reconfigure},
+        {"__repr__", stream_repr}, {NULL, NULL}};
     static const StreamMethod binary[] = {
         {"write", stream_write_bytes}, {"flush", stream_flush}, {"isatty", stream_isatty},
         {"fileno", stream_fileno}, {"writable", stream_true}, {"readable", stream_false},

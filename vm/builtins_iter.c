@@ -139,7 +139,17 @@ static Value enumerate_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!cls) return ERR;
     Value p[2];
     if (!args_bind(vm, "enumerate", args + 1, nargs - 1, kw, names, 2, 2, 0, ARGS_INVALID_KW | ARGS_DUP_INVALID, p)) return ERR;
-    if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
+    if (p[0] == UNDEF) {
+        /* CPython 3.12's words differ between enumerate itself (its
+         * vectorcall: with keywords only, the first is "invalid") and a
+         * subclass (its __new__'s argument parser) */
+        if (cls != vm->types[T_ENUMERATE])
+            return exc_raise(vm, E_TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
+        if (kw && kw->len)
+            return exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for enumerate()",
+                             AS(ObjStr, kw->items[0])->data);
+        return exc_raise(vm, E_TypeError, "enumerate() missing required argument 'iterable'");
+    }
     Value start = int_val(0);
     if (p[1] != UNDEF) {
         start = p[1];
@@ -482,7 +492,7 @@ static Value call_iter_next(VM *vm, ObjIter *it) {
 static Value builtin_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "iter", nargs, kw, 1, 2)) return ERR;
     if (nargs == 1) return op_iter(vm, args[0]);
-    if (!op_callable(vm, args[0])) return exc_raise(vm, E_TypeError, "iter(v, w): v must be callable");
+    if (!op_callable(vm, args[0])) return exc_raise(vm, E_TypeError, "iter(object, sentinel): object must be callable");
     ObjIter *it = iter_new(vm, vm->types[T_CALL_ITER], call_iter_next);
     if (!it) return ERR;
     it->a = args[0];
@@ -627,16 +637,20 @@ static Value builtin_sum(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     if (!args_bind(vm, "sum", args, nargs, kw, names, 2, 2, 0, ARGS_INVALID_KW | ARGS_DUP_INVALID, p)) return ERR;
     Value acc = p[1] == UNDEF ? int_val(0) : p[1];
-    if (is_str(acc)) return exc_raise(vm, E_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
-    if (is_kind(acc, OBJ_BYTES)) return exc_raise(vm, E_TypeError, "sum() can't sum bytes [use b''.join(seq) instead]");
-    if (is_kind(acc, OBJ_BYTEARRAY))
-        return exc_raise(vm, E_TypeError, "sum() can't sum bytearray [use b''.join(seq) instead]");
     Value *r = vm_roots_open(vm, 2);     /* the iterator and the running total */
     if (!r) return ERR;
     Value result = ERR;
-    r[0] = op_iter(vm, p[0]);
+    r[0] = op_iter(vm, p[0]);       /* first, as CPython: sum(1, '') is "not iterable" */
     r[1] = acc;
     if (r[0] == ERR) goto done;
+    if (is_str(acc)) {
+        exc_raise(vm, E_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
+        goto done;
+    }
+    if (is_kind(acc, OBJ_BYTES) || is_kind(acc, OBJ_BYTEARRAY)) {
+        exc_raise(vm, E_TypeError, "sum() can't sum %s [use b''.join(seq) instead]", is_kind(acc, OBJ_BYTES) ? "bytes" : "bytearray");
+        goto done;
+    }
     /* CPython 3.12's phases: ints while total and items are ints; then,
      * if the total is a float, floats with Neumaier's compensated
      * summation (ints added plainly); then plain additions to the end. */

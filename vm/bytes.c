@@ -96,6 +96,14 @@ static Value make_like_buf(VM *vm, Value self, StrBuf *sb) {
 
 static const char *self_type_name(Value self) { return is_kind(self, OBJ_BYTEARRAY) ? "bytearray" : "bytes"; }
 
+/* args_check for a method CPython takes one fixed argument (or none): its
+ * messages name the type, "bytes.zfill() takes exactly one argument (0 given)". */
+static bool check_method(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int n) {
+    char qual[64];
+    snprintf(qual, sizeof qual, "%s.%s", nargs >= 1 ? self_type_name(args[0]) : "bytes", name);
+    return args_check(vm, qual, nargs - 1, kw, n, n);
+}
+
 /* The receiver of a method shared by bytes and bytearray. */
 static bool self_buf(VM *vm, const char *meth, Value *args, int nargs, BinBuf *out) {
     if (nargs >= 1 && binbuf_get(args[0], out)) return true;
@@ -940,7 +948,15 @@ static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if ((kw && kw->len) || nargs != 2)
         return exc_raise(vm, E_TypeError, "%s.join() takes exactly one argument (%d given)", tn,
                          nargs - 1 + (kw ? (int)kw->len : 0));
-    ObjList *items = op_to_list(vm, args[1]);
+    Value it = op_iter(vm, args[1]);
+    if (it == ERR) {
+        if (!exc_is(vm, vm->exc, E_TypeError)) return ERR;
+        vm->exc = UNDEF;
+        return exc_raise(vm, E_TypeError, "can only join an iterable");
+    }
+    if (!vm_push_root(vm, it)) return ERR;
+    ObjList *items = op_to_list(vm, it);
+    vm_pop_roots(vm, 1);
     if (!items || !vm_push_root(vm, obj_val(items))) return ERR;     /* __buffer__ calls may collect */
     Value r = join_parts(vm, args, nargs, items);
     vm_pop_roots(vm, 1);
@@ -948,7 +964,7 @@ static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value partition_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool right) {
-    if (!args_check(vm, name, nargs - 1, kw, 1, 1)) return ERR;
+    if (!check_method(vm, args, nargs, kw, name, 1)) return ERR;
     BinBuf self, sep;
     if (!binbuf_arg(vm, args[1], &sep)) return ERR;
     if (sep.n == 0) return exc_raise(vm, E_ValueError, "empty separator");
@@ -1031,7 +1047,7 @@ static Value m_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value affix_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool suffix) {
-    if (!args_check(vm, name, nargs - 1, kw, 1, 1)) return ERR;
+    if (!check_method(vm, args, nargs, kw, name, 1)) return ERR;
     BinBuf self, a;
     if (!binbuf_arg(vm, args[1], &a)) return ERR;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
@@ -1166,7 +1182,7 @@ static Value m_ljust(VM *vm, Value *a, int n, ObjTuple *kw) { return pad_common(
 static Value m_rjust(VM *vm, Value *a, int n, ObjTuple *kw) { return pad_common(vm, a, n, kw, "rjust", RJUST); }
 
 static Value m_zfill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "zfill", nargs - 1, kw, 1, 1)) return ERR;
+    if (!check_method(vm, args, nargs, kw, "zfill", 1)) return ERR;
     int64_t width;
     if (!int_arg(vm, args[1], &width)) return ERR;
     BinBuf self;
@@ -1768,7 +1784,7 @@ static Value ba_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "append", nargs - 1, kw, 1, 1)) return ERR;
+    if (!check_method(vm, args, nargs, kw, "append", 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "append", args, nargs);
     uint8_t c;
     if (!ba || !ba_resizable(vm, ba) || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
@@ -1778,7 +1794,7 @@ static Value ba_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "extend", nargs - 1, kw, 1, 1)) return ERR;
+    if (!check_method(vm, args, nargs, kw, "extend", 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "extend", args, nargs);
     if (!ba) return ERR;
     if (!ba_resizable(vm, ba)) return ERR;
@@ -1854,7 +1870,7 @@ static Value ba_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "remove", nargs - 1, kw, 1, 1)) return ERR;
+    if (!check_method(vm, args, nargs, kw, "remove", 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "remove", args, nargs);
     uint8_t c;
     if (!ba || !ba_resizable(vm, ba) || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
@@ -1865,7 +1881,7 @@ static Value ba_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "reverse", nargs - 1, kw, 0, 0)) return ERR;
+    if (!check_method(vm, args, nargs, kw, "reverse", 0)) return ERR;
     ObjByteArray *ba = self_ba(vm, "reverse", args, nargs);
     if (!ba) return ERR;
     for (int64_t i = 0, j = ba->len - 1; i < j; i++, j--) {
@@ -1875,7 +1891,7 @@ static Value ba_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (!check_method(vm, args, nargs, kw, "clear", 0)) return ERR;
     ObjByteArray *ba = self_ba(vm, "clear", args, nargs);
     if (!ba) return ERR;
     if (!ba_resizable(vm, ba)) return ERR;
@@ -1884,7 +1900,7 @@ static Value ba_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    if (!check_method(vm, args, nargs, kw, "copy", 0)) return ERR;
     ObjByteArray *ba = self_ba(vm, "copy", args, nargs);
     return ba ? bytearray_new(vm, ba->data, (size_t)ba->len) : ERR;
 }

@@ -3,6 +3,8 @@
  * super(). */
 #include "class.h"
 
+#include "builtin_docs.h"
+
 #include "containers.h"
 #include "exc.h"
 #include "finalize.h"
@@ -1043,6 +1045,11 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
         if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
         if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+        if (!strcmp(name->data, "__text_signature__")) {
+            /* CPython's for a builtin type, else None */
+            const BuiltinDoc *doc = (cls->obj.flags & CLASS_BUILTIN) ? builtin_doc_find(cls->name->data, "") : NULL;
+            return doc && doc->sig ? str_from_cstr(vm, doc->sig) : NONE_VAL;
+        }
         if (!strcmp(name->data, "__type_params__")) {
             /* the class's own (PEP 695), else none */
             Value tp = cls == vm->types[T_TYPE] ? UNDEF : dict_get_str(cls->dict, name);
@@ -1055,11 +1062,11 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
             /* the class's own, never a base's (object's is not in its dict:
              * functions and descriptors answer __doc__ themselves) */
             Value d = dict_get_str(cls->dict, name);
-            if (d == UNDEF && cls == vm->types[T_OBJECT])
-                return str_from_cstr(vm, "The base class of the class hierarchy.\n\nWhen called, it accepts no "
-                                         "arguments and returns a new featureless\ninstance that has no instance "
-                                         "attributes and cannot be given any.\n");
-            if (d == UNDEF) return NONE_VAL;
+            if (d == UNDEF) {
+                /* a builtin type's is CPython's */
+                const BuiltinDoc *doc = (cls->obj.flags & CLASS_BUILTIN) ? builtin_doc_find(cls->name->data, "") : NULL;
+                return doc && doc->doc ? str_from_cstr(vm, doc->doc) : NONE_VAL;
+            }
             /* a descriptor there is asked, as type_get_doc does: the MRO
              * lookup below finds it first in the class's own dict */
         }
@@ -1330,11 +1337,29 @@ static Value object_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* Adds the keys of d to the list l (and the set seen), skipping repeats
- * and keys no attribute name can be (a deque keeps its ring under 0). */
+ * and the non-str keys that natives keep hidden state under (a deque's
+ * ring is at key 0 of its instance dict). */
 static bool dir_add(VM *vm, ObjList *l, ObjDict *seen, ObjDict *d) {
     int64_t pos = 0;
     Value k;
     while (d && dict_next(d, &pos, &k, NULL)) {
+        if (!is_str(k) || dict_get(vm, seen, k) != UNDEF) continue;
+        if (dict_set(vm, seen, k, NONE_VAL) < 0 || list_append(vm, l, k) < 0) return false;
+    }
+    return true;
+}
+
+/* A native module that loads part of itself on first use (a native
+ * __getattr__, stdlib/modules.c's module_lazy_attr) lists those names in
+ * its __all__: dir() shows them before they are loaded, as CPython's
+ * module, which has them all along, does. */
+static bool dir_add_lazy(VM *vm, ObjList *l, ObjDict *seen, ObjDict *md) {
+    Value getattr = dict_get_str(md, str_intern_cstr(vm, "__getattr__"));
+    Value all = dict_get_str(md, str_intern_cstr(vm, "__all__"));
+    if (!is_kind(getattr, OBJ_NATIVE) || !is_list(all)) return true;
+    ObjList *names = AS(ObjList, all);
+    for (int64_t i = 0; i < names->len; i++) {
+        Value k = names->items[i];
         if (!is_str(k) || dict_get(vm, seen, k) != UNDEF) continue;
         if (dict_set(vm, seen, k, NONE_VAL) < 0 || list_append(vm, l, k) < 0) return false;
     }
@@ -1430,7 +1455,7 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_kind(o, OBJ_CLASS)) {
         Value d = op_getattr_opt(vm, o, vm_name(vm, N___dict__));
         if (d == ERR) ok = false;
-        else if (is_dict(d)) ok = dir_add(vm, l, seen, AS(ObjDict, d));
+        else if (is_dict(d)) ok = dir_add(vm, l, seen, AS(ObjDict, d)) && dir_add_lazy(vm, l, seen, AS(ObjDict, d));
         else if (is_kind(o, OBJ_MODULE)) {
             /* a ModuleType subclass may hide its dict */
             exc_raise(vm, E_TypeError, "<module>.__dict__ is not a dictionary");

@@ -1000,6 +1000,20 @@ static Value p_buffer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return op_call(vm, open, argv, 7, NULL);
 }
 
+/* _io._set_name(file, name): what the file's name attribute and repr show;
+ * sys.stdin is open(0) named '<stdin>', as CPython's. */
+static Value io_set_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_set_name", nargs - 1, kw, 2, 2)) return ERR;
+    ObjIter *f = self_file(vm, args + 1, 1, "_set_name");
+    if (!f) return ERR;
+    ObjTuple *old = AS(ObjTuple, f->a);
+    ObjTuple *t = tuple_from(vm, old->items, old->len);
+    if (!t) return ERR;
+    t->items[INFO_NAME] = args[2];
+    f->a = obj_val(t);
+    return NONE_VAL;
+}
+
 /* ---- registration ----------------------------------------------------------- */
 
 static bool add_property(VM *vm, ObjClass *cls, const char *name, NativeFn get) {
@@ -1068,6 +1082,10 @@ bool file_init(VM *vm) {
     ObjStr *key = str_intern_cstr(vm, "open");
     if (!open_fn || !key) return false;
     open_fn->self = obj_val(io);
-    return dict_set_str(vm, io->dict, key, obj_val(open_fn)) == 0 &&
-           dict_set_str(vm, vm->builtins, key, obj_val(open_fn)) == 0;
+    if (dict_set_str(vm, io->dict, key, obj_val(open_fn)) < 0 || dict_set_str(vm, vm->builtins, key, obj_val(open_fn)) < 0)
+        return false;
+    ObjNative *set_name = native_new(vm, "_set_name", io_set_name);
+    if (!set_name) return false;
+    set_name->self = obj_val(io);
+    return dict_set_str(vm, io->dict, set_name->name, obj_val(set_name)) == 0;
 }

@@ -139,6 +139,12 @@ int func_set_special(VM *vm, ObjFunction *fn, ObjStr *name, Value v) {
         exc_raise(vm, E_TypeError, "__type_params__ must be set to a tuple");
         return -1;
     }
+    if (!strcmp(n, "__type_params__") && AS(ObjTuple, v)->len == 0) {
+        /* the default: kept out of __dict__ (functools.wraps copies it to
+         * every wrapper, and CPython's __dict__ does not show it) */
+        if (fn->dict && dict_del(vm, fn->dict, obj_val(name)) < 0) return -1;
+        return 0;
+    }
     if (!strcmp(n, "__annotations__")) {      /* None (or del) drops them: the next read makes a new {} */
         if (v != UNDEF && v != NONE_VAL && !is_dict(v)) {
             exc_raise(vm, E_TypeError, "__annotations__ must be set to a dict object");

@@ -15,6 +15,7 @@
 #include "interp.h"
 #include "slots.h"
 #include "binbuf.h"
+#include "builtin_docs.h"
 #include "bytes.h"
 #include "str.h"
 #include "subtype.h"
@@ -1157,6 +1158,14 @@ static Value attr_error(VM *vm, Value obj, ObjStr *name) {
  * MemoryError. */
 static ObjDict *subtype_dict(VM *vm, Obj *o) { return gc_subtype_dict_make(vm, o); }
 
+
+/* CPython's docstring and text signature for a native: a method is found
+ * under its class's name, a module function under its module's. */
+static const BuiltinDoc *native_doc(ObjNative *f) {
+    const char *owner = f->owner ? f->owner->name->data : is_str(f->module) ? AS(ObjStr, f->module)->data : "builtins";
+    return builtin_doc_find(owner, f->name->data);
+}
+
 /* __isabstractmethod__ of a property, staticmethod or classmethod: whether
  * any function it holds has a true one, as abc's checks ask. */
 static Value any_abstract(VM *vm, const Value *fns, int n) {
@@ -1216,7 +1225,11 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
             return obj_val(f->owner);
         if (!strcmp(n, "__self__") && !(f->self == UNDEF && (o->flags & NATIVE_METHOD)))      /* descriptors have none */
             return f->self == UNDEF ? NONE_VAL : f->self;
-        if (!strcmp(n, "__doc__")) return NONE_VAL;
+        if (!strcmp(n, "__doc__") || !strcmp(n, "__text_signature__")) {
+            const BuiltinDoc *d = native_doc(f);
+            const char *text = !d ? NULL : n[2] == 'd' ? d->doc : d->sig;
+            return text ? str_from_cstr(vm, text) : NONE_VAL;
+        }
         if (!strcmp(n, "__module__")) return f->module != UNDEF ? f->module : str_from_cstr(vm, "builtins");
         break;
     }
@@ -2024,7 +2037,7 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
         sb_addc(b, ']');
         break;
     case OBJ_TUPLE: {
-        if (cycle) { sb_adds(b, "(...)"); return true; }
+        if (cycle) { sb_adds(b, "(...)"); return true; }   /* through a list or dict it holds */
         ObjTuple *t = (ObjTuple *)o;
         sb_addc(b, '(');
         ok = repr_items(vm, b, t->items, t->len);

@@ -374,8 +374,8 @@ static Value m_splitlines(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"keepends"};
     Value a[1];
     if (!parse_kw(vm, args, nargs, kw, "splitlines", names, 1, a)) return ERR;
-    int64_t keep = 0;
-    if (a[0] != UNDEF && !arg_int(vm, a[0], &keep)) return ERR;
+    int keep = 0;       /* any object: its truth, as CPython's bool converter */
+    if (a[0] != UNDEF && (keep = op_truthy(vm, a[0])) < 0) return ERR;
     ObjStr *s = S(args[0]);
     ObjList *l = list_new(vm, 0);
     if (!l) return ERR;

@@ -112,6 +112,15 @@ static bool set_package(VM *vm, ObjModule *m) {
     return dict_set_str(vm, m->dict, vm_name(vm, N___package__), obj_val(m->name)) == 0;
 }
 
+/* Runs an imported module's code in its namespace, flagged as initializing
+ * meanwhile (see MOD_INITIALIZING). */
+static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
+    m->obj.flags |= MOD_INITIALIZING;
+    Value r = interp_run_module(vm, code, m->dict);
+    m->obj.flags &= (uint16_t)~MOD_INITIALIZING;
+    return r == ERR ? ERR : obj_val(m);
+}
+
 static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e) {
     if (e->package) {
         ObjList *p = list_new(vm, 0);
@@ -121,8 +130,7 @@ static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e)
     snprintf(filename, sizeof filename, "<stdlib %s.asy>", e->name);
     ObjCode *code = compile_source(vm, e->source, e->len, filename, false, true);
     if (!code) return ERR;
-    Value r = interp_run_module(vm, code, m->dict);
-    return r == ERR ? ERR : obj_val(m);
+    return run_module_code(vm, m, code);
 }
 
 const char *import_embedded_source(const char *fullname, size_t *len, bool *package) {
@@ -163,8 +171,7 @@ static Value exec_file_module(VM *vm, ObjModule *m, const char *path, bool packa
     ObjCode *code = compile_source(vm, src, len, path, false, true);
     free(src);
     if (!code) return ERR;
-    Value r = interp_run_module(vm, code, m->dict);
-    return r == ERR ? ERR : obj_val(m);
+    return run_module_code(vm, m, code);
 }
 
 /* The file of module `leaf` in `dir`, as CPython's path finder looks:
@@ -373,7 +380,12 @@ Value import_from(VM *vm, Value module, ObjStr *name) {
             vm->exc = UNDEF;
         }
         Value file = dict_get_str(m->dict, vm_name(vm, N___file__));
-        if (is_str(file))
+        if (m->obj.flags & MOD_INITIALIZING)
+            exc_raise(vm, E_ImportError,
+                      "cannot import name '%s' from partially initialized module '%s' "
+                      "(most likely due to a circular import) (%s)",
+                      name->data, m->name->data, is_str(file) ? AS(ObjStr, file)->data : "unknown location");
+        else if (is_str(file))
             exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (%s)", name->data, m->name->data,
                       AS(ObjStr, file)->data);
         else

@@ -424,6 +424,11 @@ typedef struct ObjException {
     ObjTuple *oserr;        /* an OSError's (errno, strerror, filename, filename2); or NULL */
 } ObjException;
 
+/* ObjModule flag: its code is running (set by the importer around a file or
+ * embedded module's execution), so a failed attribute lookup or `from m
+ * import x` on it blames a circular import, as CPython's messages do. */
+#define MOD_INITIALIZING 1
+
 typedef struct ObjModule {
     Obj obj;
     ObjStr *name;

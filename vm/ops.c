@@ -1057,7 +1057,11 @@ static ObjDict *obj_dict(VM *vm, Value v) {
 /* The AttributeError of a failed lookup; `name` and `obj` are set only
  * for reading (store and del leave them None, as CPython 3.11 does). */
 static Value attr_error_raise(VM *vm, Value obj, ObjStr *name) {
-    if (is_kind(obj, OBJ_MODULE))
+    if (is_kind(obj, OBJ_MODULE) && (as_obj(obj)->flags & MOD_INITIALIZING))
+        exc_raise(vm, E_AttributeError,
+                  "partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)",
+                  AS(ObjModule, obj)->name->data, name->data);
+    else if (is_kind(obj, OBJ_MODULE))
         exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'", AS(ObjModule, obj)->name->data,
                   name->data);
     else if (is_kind(obj, OBJ_CLASS)) {

@@ -585,8 +585,9 @@ void gc_collect(VM *vm) {
     if (vm->pending_warnings) vm_flush_warnings(vm);
     size_t next = vm->bytes_allocated * 2;
     vm->next_gc = next > vm->cfg.gc_initial ? next : vm->cfg.gc_initial;
-    finalize_run(vm);
+    bool watched = finalize_run(vm);
     weakref_run_callbacks(vm);
+    if (watched) gc_collect(vm);    /* clears the refs to what __del__ left dead */
 }
 
 /* ---- freeing ----------------------------------------------------------- */

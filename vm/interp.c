@@ -1821,7 +1821,13 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         fb->handled = e;
         NEXT();
     }
-    CASE(POP_EXCEPT) fb->handled = POP(); NEXT();
+    CASE(POP_EXCEPT) {
+        Value done = fb->handled;
+        fb->handled = POP();
+        /* the exception may have held the last reference to an object with __del__ */
+        if (finalize_wanted(vm) && finalize_exc_dropped(vm, done)) FINALIZE_NOW();
+        NEXT();
+    }
     CASE(POP_EXCEPT_RERAISE) {
         Value e = POP();
         fb->handled = POP();

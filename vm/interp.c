@@ -963,7 +963,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 Value attr = class_lookup(cls, names[ARG]);
                 bool plain = op_special(vm, obj, N___setattr__) == UNDEF &&
                              !(is_kind(attr, OBJ_PROPERTY) || (is_kind(attr, OBJ_INSTANCE) &&
-                               op_special(vm, attr, N___set__) != UNDEF));
+                               (op_special(vm, attr, N___set__) != UNDEF ||
+                                op_special(vm, attr, N___delete__) != UNDEF)));
                 ac->cls = cls;
                 ac->version = vm->class_version;
                 ac->value = bool_val(plain);

@@ -1516,6 +1516,11 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
             Value argv[3] = {attr, obj, v};
             return op_call(vm, m, argv, del ? 2 : 3, NULL) == ERR ? -1 : 0;
         }
+        /* One of the two makes it a data descriptor: the other is missing. */
+        if (op_special(vm, attr, del ? N___set__ : N___delete__) != UNDEF) {
+            exc_raise(vm, E_AttributeError, del ? "__delete__" : "__set__");
+            return -1;
+        }
     }
     if (is_kind(obj, OBJ_EXC)) {
         int r = exc_setattr(vm, AS(ObjException, obj), name, v);

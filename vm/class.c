@@ -161,9 +161,17 @@ static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
         if (cand == UNDEF) {
             StrBuf b = SB_INIT;
             sb_adds(&b, "Cannot create a consistent method resolution\norder (MRO) for bases ");
-            for (int64_t i = 0; i < bases->len; i++) {
-                if (i) sb_adds(&b, ", ");
-                sb_adds(&b, AS(ObjClass, bases->items[i])->name->data);
+            /* CPython names the heads left unmerged, each once, in list order */
+            bool first = true;
+            for (int64_t i = 0; i < nseq; i++) {
+                if (heads[i] >= seqs[i]->len) continue;
+                Value c = seqs[i]->items[heads[i]];
+                bool seen = false;
+                for (int64_t j = 0; j < i && !seen; j++) seen = heads[j] < seqs[j]->len && seqs[j]->items[heads[j]] == c;
+                if (seen) continue;
+                if (!first) sb_adds(&b, ", ");
+                sb_adds(&b, AS(ObjClass, c)->name->data);
+                first = false;
             }
             exc_raise(vm, E_TypeError, "%s", b.data ? b.data : "");
             sb_free(&b);

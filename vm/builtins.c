@@ -809,6 +809,10 @@ static Value str_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value x = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "object");
     Value enc = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "encoding");
     Value errors = nargs > 3 ? args[3] : args_kw(vm, args, nargs, kw, "errors");
+    if (enc != UNDEF && !is_str(enc))
+        return exc_raise(vm, E_TypeError, "str() argument 'encoding' must be str, not %A", enc);
+    if (errors != UNDEF && !is_str(errors))
+        return exc_raise(vm, E_TypeError, "str() argument 'errors' must be str, not %A", errors);
     if (x == UNDEF) return obj_val(vm->empty_str);
     if (enc == UNDEF && errors == UNDEF) return op_str(vm, x);
     if (is_memview(x)) x = memview_tobytes(vm, x);

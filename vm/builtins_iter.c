@@ -455,7 +455,7 @@ static Value call_iter_next(VM *vm, ObjIter *it) {
 static Value builtin_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "iter", nargs, kw, 1, 2)) return ERR;
     if (nargs == 1) return op_iter(vm, args[0]);
-    if (!op_callable(vm, args[0])) return exc_raise(vm, E_TypeError, "iter(v, w): v must be callable");
+    if (!op_callable(vm, args[0])) return exc_raise(vm, E_TypeError, "iter(object, sentinel): object must be callable");
     ObjIter *it = iter_new(vm, vm->types[T_CALL_ITER], call_iter_next);
     if (!it) return ERR;
     it->a = args[0];

@@ -580,6 +580,10 @@ static Value construct(VM *vm, const char *tname, Value *args, int nargs, ObjTup
     static const char *const names[] = {"source", "encoding", "errors"};
     Value p[3];
     if (!args_bind(vm, tname, args + 1, nargs - 1, kw, names, 3, 3, 0, ARGS_INVALID_KW, p)) return ERR;
+    /* the types of encoding and errors are checked first, as CPython's argument clinic does */
+    const char *unused;
+    if (!cstr_arg(vm, tname, "encoding", 2, p[1], &unused) || !cstr_arg(vm, tname, "errors", 3, p[2], &unused))
+        return ERR;
     if (p[0] == UNDEF) {
         if (p[1] != UNDEF) return exc_raise(vm, E_TypeError, "encoding without a string argument");
         if (p[2] != UNDEF) return exc_raise(vm, E_TypeError, "errors without a string argument");
@@ -1602,12 +1606,10 @@ static Value ba_repr_str(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
     ObjByteArray *ba = self_ba(vm, "__repr__", args, nargs);
     if (!ba) return ERR;
-    Value b = bytes_new(vm, ba->data, (size_t)ba->len);
-    if (b == ERR) return ERR;
     StrBuf sb = SB_INIT;
     sb_adds(&sb, as_obj(args[0])->cls->name->data);     /* a subclass's own name, as CPython */
     sb_addc(&sb, '(');
-    if (!op_repr_to(vm, b, &sb)) { sb_free(&sb); return ERR; }
+    bytes_repr_to(&sb, ba->data, ba->len, true);
     sb_addc(&sb, ')');
     return str_from_buf(vm, &sb);
 }

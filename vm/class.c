@@ -2,6 +2,7 @@
  * lookup along it, instance creation, object's and type's own methods, and
  * super(). */
 #include "class.h"
+#include "dir_extras.h"
 
 #include "containers.h"
 #include "exc.h"
@@ -1175,8 +1176,9 @@ static Value object_new_args(VM *vm, ObjClass *cls, int nargs, ObjTuple *kw) {
 }
 
 static Value object_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (nargs < 1 || !is_kind(args[0], OBJ_CLASS))
-        return exc_raise(vm, E_TypeError, "object.__new__(X): X is not a type object");
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "object.__new__(): not enough arguments");
+    if (!is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "object.__new__(X): X is not a type object (%T)", args[0]);
     ObjClass *cls = AS(ObjClass, args[0]);
     if ((cls->obj.flags & CLASS_BUILTIN) && cls != vm->types[T_OBJECT] && cls->instance_kind != OBJ_EXC &&
         cls->instance_kind != OBJ_INSTANCE)
@@ -1361,6 +1363,7 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (ok && !is_kind(o, OBJ_MODULE)) {
         ObjTuple *mro = (is_kind(o, OBJ_CLASS) ? AS(ObjClass, o) : type_of(vm, o))->mro;
         for (int64_t i = 0; ok && i < mro->len; i++) ok = dir_add(vm, l, seen, AS(ObjClass, mro->items[i])->dict);
+        if (ok) ok = dir_add_extras(vm, o, mro, l, seen);
         /* every class has a __doc__ (object's is not kept in its dict) */
         Value doc = obj_val(vm_name(vm, N___doc__));
         if (ok && dict_get(vm, seen, doc) == UNDEF) ok = list_append(vm, l, doc) == 0;

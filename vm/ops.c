@@ -2006,14 +2006,15 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
     return ok;
 }
 
-static void bytes_repr_to(StrBuf *b, const uint8_t *p, int64_t n) {
+void bytes_repr_to(StrBuf *b, const uint8_t *p, int64_t n, bool bytearray) {
     bool sq = memchr(p, '\'', (size_t)n) != NULL, dq = memchr(p, '"', (size_t)n) != NULL;
     char q = sq && !dq ? '"' : '\'';
     sb_addc(b, 'b');
     sb_addc(b, q);
     for (int64_t i = 0; i < n; i++) {
         uint8_t c = p[i];
-        if (c == q || c == '\\') { sb_addc(b, '\\'); sb_addc(b, (char)c); }
+        /* bytearray's repr escapes a single quote even inside double ones */
+        if (c == q || c == '\\' || (bytearray && c == '\'')) { sb_addc(b, '\\'); sb_addc(b, (char)c); }
         else if (c == '\n') sb_adds(b, "\\n");
         else if (c == '\r') sb_adds(b, "\\r");
         else if (c == '\t') sb_adds(b, "\\t");
@@ -2100,7 +2101,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
     case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT:
         if (layout || (o->cls->obj.flags & (CLASS_BUILTIN | CLASS_SUBTYPE))) return repr_container(vm, v, b);
         break;
-    case OBJ_BYTES: bytes_repr_to(b, ((ObjBytes *)o)->data, ((ObjBytes *)o)->len); return true;
+    case OBJ_BYTES: bytes_repr_to(b, ((ObjBytes *)o)->data, ((ObjBytes *)o)->len, false); return true;
     case OBJ_FUNCTION:
         sb_addf(b, "<function %s at %p>", ((ObjFunction *)o)->qualname->data, (void *)o);
         return true;

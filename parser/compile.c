@@ -95,6 +95,11 @@ typedef struct Compiler {
     bool top_names;         /* module-level reads go through LOAD_NAME (exec with locals) */
     bool future_annotations;    /* `from __future__ import annotations`: annotations stay text */
     AstArena *arena;        /* the symbol table's; also holds the compiler's SyntaxWarnings */
+    /* The constants of every unit so far, for merge_const: strs, bytes and
+     * big ints by value (a dict: they never equal each other), tuples in a
+     * list (`(1,)`, `(1.0,)` and `(True,)` are equal but distinct). */
+    ObjDict *merged;
+    ObjList *merged_tuples;
 } Compiler;
 
 
@@ -522,7 +527,44 @@ static void pop_fblock(Compiler *c) { c->u->nfblocks--; }
 
 /* ---- constants and names ----------------------------------------------- */
 
+/* Equal constants of the same type, tuples item by item (items are merged
+ * first, so identical): -0.0 and 0.0, 1 and True stay apart. */
+static bool same_const(Value a, Value b) {
+    if (a == b) return true;
+    if (!is_kind(a, OBJ_TUPLE) || !is_kind(b, OBJ_TUPLE)) return false;
+    ObjTuple *x = AS(ObjTuple, a), *y = AS(ObjTuple, b);
+    if (x->len != y->len) return false;
+    for (int64_t i = 0; i < x->len; i++)
+        if (!same_const(x->items[i], y->items[i])) return false;
+    return true;
+}
+
+/* The one object for a constant across the module being compiled, as
+ * CPython's compiler merges equal constants: `s = "a b"` at the top and in
+ * a function, or two `(1, 2)` displays, are the same object (`is` holds). */
+static Value merge_const(Compiler *c, Value v) {
+    if (!is_obj(v)) return v;
+    int kind = as_obj(v)->kind;
+    if (kind == OBJ_TUPLE) {
+        ObjTuple *t = AS(ObjTuple, v);
+        for (int64_t i = 0; i < t->len; i++) t->items[i] = merge_const(c, t->items[i]);
+        if (!c->merged_tuples && !(c->merged_tuples = list_new(c->vm, 0))) return v;
+        for (int64_t i = 0; i < c->merged_tuples->len; i++)
+            if (same_const(c->merged_tuples->items[i], v)) return c->merged_tuples->items[i];
+        list_append(c->vm, c->merged_tuples, v);    /* (without memory: merely not merged) */
+        return v;
+    }
+    if (kind != OBJ_STR && kind != OBJ_BYTES && kind != OBJ_BIGINT) return v;
+    if (!c->merged && !(c->merged = dict_new(c->vm))) return v;
+    Value known = dict_get(c->vm, c->merged, v);
+    if (known == ERR) { c->vm->exc = UNDEF; return v; }
+    if (known != UNDEF) return known;
+    if (dict_set(c->vm, c->merged, v, v) < 0) c->vm->exc = UNDEF;     /* merely not merged */
+    return v;
+}
+
 static int add_const(Compiler *c, Value v) {
+    v = merge_const(c, v);
     Unit *u = c->u;
     for (int i = 0; i < u->nconsts; i++) {
         Value k = u->consts[i];
@@ -913,6 +955,12 @@ static void compile_sequence(Compiler *c, Node *n) {
         emit(c, OP_BUILD_SET, 0);
         load_const(c, f);
         emit(c, OP_SET_UPDATE, 1);
+        return;
+    }
+    if (n->kind == E_TUPLE && elts->n > 0 && is_const_elt(n)) {
+        /* a tuple of constants is one constant, as CPython folds it */
+        Value t = const_value(c, n);
+        if (t != ERR) emit(c, OP_LOAD_CONST, add_const(c, t));
         return;
     }
     if (!has_starred(elts)) {

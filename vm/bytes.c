@@ -944,15 +944,27 @@ static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if ((kw && kw->len) || nargs != 2)
         return exc_raise(vm, E_TypeError, "%s.join() takes exactly one argument (%d given)", tn,
                          nargs - 1 + (kw ? (int)kw->len : 0));
-    ObjList *items = op_to_list(vm, args[1]);
+    Value it = op_iter(vm, args[1]);
+    if (it == ERR && exc_is(vm, vm->exc, E_TypeError))
+        return exc_raise(vm, E_TypeError, "can only join an iterable");
+    ObjList *items = it == ERR ? NULL : op_to_list(vm, it);
     if (!items || !vm_push_root(vm, obj_val(items))) return ERR;     /* __buffer__ calls may collect */
     Value r = join_parts(vm, args, nargs, items);
     vm_pop_roots(vm, 1);
     return r;
 }
 
+/* The argument count check of a method CPython gives a fixed count (one
+ * argument or none): its messages name it qualified, "bytearray.append()". */
+static bool fixed_args(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int n) {
+    if ((!kw || !kw->len) && nargs - 1 == n) return true;
+    char q[64];
+    snprintf(q, sizeof q, "%s.%s", is_kind(args[0], OBJ_BYTEARRAY) ? "bytearray" : "bytes", name);
+    return args_check(vm, q, nargs - 1, kw, n, n);
+}
+
 static Value partition_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool right) {
-    if (!args_check(vm, name, nargs - 1, kw, 1, 1)) return ERR;
+    if (!fixed_args(vm, args, nargs, kw, name, 1)) return ERR;
     BinBuf self, sep;
     if (!binbuf_arg(vm, args[1], &sep)) return ERR;
     if (sep.n == 0) return exc_raise(vm, E_ValueError, "empty separator");
@@ -1035,7 +1047,7 @@ static Value m_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value affix_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool suffix) {
-    if (!args_check(vm, name, nargs - 1, kw, 1, 1)) return ERR;
+    if (!fixed_args(vm, args, nargs, kw, name, 1)) return ERR;
     BinBuf self, a;
     if (!binbuf_arg(vm, args[1], &a)) return ERR;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
@@ -1170,7 +1182,7 @@ static Value m_ljust(VM *vm, Value *a, int n, ObjTuple *kw) { return pad_common(
 static Value m_rjust(VM *vm, Value *a, int n, ObjTuple *kw) { return pad_common(vm, a, n, kw, "rjust", RJUST); }
 
 static Value m_zfill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "zfill", nargs - 1, kw, 1, 1)) return ERR;
+    if (!fixed_args(vm, args, nargs, kw, "zfill", 1)) return ERR;
     int64_t width;
     if (!int_arg(vm, args[1], &width)) return ERR;
     BinBuf self;
@@ -1770,7 +1782,7 @@ static Value ba_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "append", nargs - 1, kw, 1, 1)) return ERR;
+    if (!fixed_args(vm, args, nargs, kw, "append", 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "append", args, nargs);
     uint8_t c;
     if (!ba || !ba_resizable(vm, ba) || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
@@ -1780,7 +1792,7 @@ static Value ba_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "extend", nargs - 1, kw, 1, 1)) return ERR;
+    if (!fixed_args(vm, args, nargs, kw, "extend", 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "extend", args, nargs);
     if (!ba) return ERR;
     if (!ba_resizable(vm, ba)) return ERR;
@@ -1856,7 +1868,7 @@ static Value ba_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "remove", nargs - 1, kw, 1, 1)) return ERR;
+    if (!fixed_args(vm, args, nargs, kw, "remove", 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "remove", args, nargs);
     uint8_t c;
     if (!ba || !ba_resizable(vm, ba) || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
@@ -1867,7 +1879,7 @@ static Value ba_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "reverse", nargs - 1, kw, 0, 0)) return ERR;
+    if (!fixed_args(vm, args, nargs, kw, "reverse", 0)) return ERR;
     ObjByteArray *ba = self_ba(vm, "reverse", args, nargs);
     if (!ba) return ERR;
     for (int64_t i = 0, j = ba->len - 1; i < j; i++, j--) {
@@ -1877,7 +1889,7 @@ static Value ba_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (!fixed_args(vm, args, nargs, kw, "clear", 0)) return ERR;
     ObjByteArray *ba = self_ba(vm, "clear", args, nargs);
     if (!ba) return ERR;
     if (!ba_resizable(vm, ba)) return ERR;
@@ -1886,7 +1898,7 @@ static Value ba_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    if (!fixed_args(vm, args, nargs, kw, "copy", 0)) return ERR;
     ObjByteArray *ba = self_ba(vm, "copy", args, nargs);
     return ba ? bytearray_new(vm, ba->data, (size_t)ba->len) : ERR;
 }

@@ -319,13 +319,11 @@ static Value m_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.pop", nargs - 1, kw, 0, 1)) return ERR;
     ObjList *l = SELF;
+    int64_t i = -1;
+    if (nargs > 1 && !ssize_arg(vm, args[1], &i)) return ERR;     /* the index's type first, as CPython */
     if (l->len == 0) return exc_raise(vm, E_IndexError, "pop from empty list");
-    int64_t i = l->len - 1;
-    if (nargs > 1) {
-        if (!ssize_arg(vm, args[1], &i)) return ERR;
-        if (i < 0) i += l->len;
-        if (i < 0 || i >= l->len) return exc_raise(vm, E_IndexError, "pop index out of range");
-    }
+    if (i < 0) i += l->len;
+    if (i < 0 || i >= l->len) return exc_raise(vm, E_IndexError, "pop index out of range");
     Value v = l->items[i];
     memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
     l->len--;

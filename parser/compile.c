@@ -8,6 +8,7 @@
  * code inline (a `finally` body is compiled once more on each such path). The
  * compiler tracks the stack depth as it emits, to size each frame. */
 #include "compile.h"
+#include "fold.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -334,16 +335,29 @@ static bool is_identity_literal(const Node *e) {
     return is_constant(e) && e->kind != E_NONE && e->kind != E_TRUE && e->kind != E_FALSE && e->kind != E_ELLIPSIS;
 }
 
+static Value folded(Compiler *c, Node *n);
+
+/* The type of the literal e is, or is folded into (`"a" + "b"`), when it
+ * is one `is` should not be used with; else NULL. */
+static const char *identity_literal_type(Compiler *c, const Node *e) {
+    if (is_identity_literal(e)) return infer_type(e);
+    if (e->kind != E_BINOP && e->kind != E_UNARY && e->kind != E_SUBSCRIPT) return NULL;
+    Value v = folded(c, (Node *)e);
+    if (v == UNDEF || v == ERR || v == NONE_VAL || is_bool(v) || v == ELLIPSIS_VAL) return NULL;
+    return type_name(c->vm, v);
+}
+
 /* `x is 1`: identity with a literal is almost always a mistake for ==. */
 static void check_compare(Compiler *c, const Node *n) {
     const Node *left = n->u.compare.left;
     for (int i = 0; i < n->u.compare.comparators.n; i++) {
         const Node *right = n->u.compare.comparators.items[i];
         AstOp op = n->u.compare.ops[i];
-        if ((op == OP_IS || op == OP_IS_NOT) && (is_identity_literal(left) || is_identity_literal(right))) {
+        const char *t = NULL;
+        if ((op == OP_IS || op == OP_IS_NOT) &&
+            ((t = identity_literal_type(c, left)) || (t = identity_literal_type(c, right)))) {
             compile_warn(c, n, op == OP_IS ? "\"is\" with '%s' literal. Did you mean \"==\"?"
-                                           : "\"is not\" with '%s' literal. Did you mean \"!=\"?",
-                         infer_type(is_identity_literal(left) ? left : right));
+                                           : "\"is not\" with '%s' literal. Did you mean \"!=\"?", t);
             return;
         }
         left = right;
@@ -957,11 +971,11 @@ static void compile_sequence(Compiler *c, Node *n) {
         emit(c, OP_SET_UPDATE, 1);
         return;
     }
-    if (n->kind == E_TUPLE && elts->n > 0 && is_const_elt(n)) {
+    if (n->kind == E_TUPLE && elts->n > 0) {
         /* a tuple of constants is one constant, as CPython folds it */
-        Value t = const_value(c, n);
-        if (t != ERR) emit(c, OP_LOAD_CONST, add_const(c, t));
-        return;
+        Value t = folded(c, n);
+        if (t == ERR) return;
+        if (t != UNDEF) { emit(c, OP_LOAD_CONST, add_const(c, t)); return; }
     }
     if (!has_starred(elts)) {
         compile_exprs(c, elts);
@@ -1349,6 +1363,21 @@ static Value imag_const(Compiler *c, double im) {
     return v;
 }
 
+/* A literal's constant, for fold_expr. */
+static Value fold_leaf(void *ctx, const Node *n) {
+    Compiler *c = ctx;
+    if (n->kind == E_ELLIPSIS) return ELLIPSIS_VAL;
+    return literal_value(c, (Node *)n);
+}
+
+/* The constant CPython's optimizer folds n into, or UNDEF (ERR after an
+ * error, c->failed set). */
+static Value folded(Compiler *c, Node *n) {
+    Value v = fold_expr(c->vm, n, fold_leaf, c);
+    if (v == ERR) c->failed = true;
+    return v;
+}
+
 static void compile_expr(Compiler *c, Node *n) {
     if (c->failed) return;
     if (++c->nesting > COMPILE_MAX_NESTING) {
@@ -1383,6 +1412,9 @@ static void compile_expr(Compiler *c, Node *n) {
     case E_FALSE: emit(c, OP_LOAD_CONST, add_const(c, FALSE_VAL)); break;
     case E_ELLIPSIS: emit(c, OP_LOAD_CONST, add_const(c, ELLIPSIS_VAL)); break;
     case E_BINOP: {
+        Value k = folded(c, n);
+        if (k == ERR) break;
+        if (k != UNDEF) { load_const(c, k); break; }
         compile_expr(c, n->u.binop.left);
         compile_expr(c, n->u.binop.right);
         c->u->loc = node_loc(n);
@@ -1401,6 +1433,11 @@ static void compile_expr(Compiler *c, Node *n) {
             emit(c, OP_LOAD_CONST, add_const(c, int_val(n->u.unary.operand->kind == E_TRUE ? -2 : -1)));
             break;
         }
+        if (n->u.unary.op != OP_NOT) {
+            Value k = folded(c, n);
+            if (k == ERR) break;
+            if (k != UNDEF) { load_const(c, k); break; }
+        }
         compile_expr(c, n->u.unary.operand);
         emit(c, n->u.unary.op == OP_NOT ? OP_UNARY_NOT : n->u.unary.op == OP_NEG ? OP_UNARY_NEG
                 : n->u.unary.op == OP_POS ? OP_UNARY_POS : OP_UNARY_INVERT, 0);
@@ -1415,13 +1452,17 @@ static void compile_expr(Compiler *c, Node *n) {
         c->u->loc = node_loc(n);
         emit(c, OP_LOAD_ATTR, attr_index(c, n->u.attr.name));
         break;
-    case E_SUBSCRIPT:
+    case E_SUBSCRIPT: {
         check_subscript(c, n);
+        Value k = folded(c, n);
+        if (k == ERR) break;
+        if (k != UNDEF) { load_const(c, k); break; }
         compile_expr(c, n->u.subscript.value);
         compile_subscript_index(c, n->u.subscript.index);
         c->u->loc = node_loc(n);
         emit(c, OP_BINARY_SUBSCR, 0);
         break;
+    }
     case E_SLICE:
         compile_subscript_index(c, n);
         break;

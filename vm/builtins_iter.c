@@ -138,8 +138,10 @@ static Value enumerate_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!cls) return ERR;
     Value p[2];
     if (!args_bind(vm, "enumerate", args + 1, nargs - 1, kw, names, 2, 2, 0, ARGS_INVALID_KW | ARGS_DUP_INVALID, p)) return ERR;
+    if (p[0] == UNDEF && cls != vm->types[T_ENUMERATE])
+        return exc_raise(vm, E_TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
     if (p[0] == UNDEF) {
-        /* (CPython's own vectorcall words these: no position, and a keyword alone is refused) */
+        /* (enumerate's own vectorcall words these: no position, and a keyword alone is refused) */
         if (kw && kw->len)
             return exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for enumerate()",
                              AS(ObjStr, kw->items[0])->data);

@@ -775,13 +775,22 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value r = number_from_special(vm, x, N___int__, "int");
     if (r == UNDEF) r = number_from_special(vm, x, N___index__, "int");
     if (r == UNDEF) {
-        Value t = op_getattr_opt(vm, x, str_intern_cstr(vm, "__trunc__"));
-        if (t != UNDEF && t != ERR) {
-            /* (the warning may run script code: t, a bound method, is held) */
+        /* a special method: looked up on the class, not through __getattr__ */
+        ObjStr *tn = str_intern_cstr(vm, "__trunc__");
+        Value t = tn ? class_lookup(type_of(vm, x), tn) : UNDEF;
+        if (t != UNDEF && t != NONE_VAL) {
+            /* (the warning may run script code: t is held) */
             if (!vm_push_root(vm, t)) return ERR;
             bool ok = exc_warn(vm, E_DeprecationWarning, "The delegation of int() to __trunc__ is deprecated.");
             vm_pop_roots(vm, 1);
-            return ok ? op_call0(vm, t) : ERR;
+            Value r = ok ? op_call1(vm, t, x) : ERR;
+            if (r == ERR) return ERR;
+            /* an exact int comes of it: an int subclass's value, or an Integral's __index__ */
+            if (is_intlike(r)) return is_bool(r) ? int_val(as_bool(r)) : subtype_plain(vm, r);
+            Value i = number_from_special(vm, r, N___index__, "int");
+            if (i == UNDEF)
+                return exc_raise(vm, E_TypeError, "__trunc__ returned non-Integral (type %T)", r);
+            return i;
         }
         return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", x);
     }

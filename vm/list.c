@@ -266,8 +266,8 @@ int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
     for (int64_t i = 0; i < tmp->cap; i++) tmp->items[i] = NONE_VAL;
     tmp->len = tmp->cap;
     merge_sort(&c, keys->items, vals ? vals->items : NULL, tmp->items, vals ? tmp->items + n : NULL, 0, n);
+    if (c.failed) goto done;    /* a comparison's error comes first, as in CPython */
     if (l->items || l->len) { exc_raise(vm, E_ValueError, "list modified during sort"); goto done; }
-    if (c.failed) goto done;
     if (reverse) {
         for (int64_t i = 0, j = n - 1; i < j; i++, j--) {
             Value *sorted = vals ? vals->items : keys->items, t = sorted[i];

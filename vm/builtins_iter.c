@@ -608,16 +608,18 @@ static Value builtin_sum(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     if (!args_bind(vm, "sum", args, nargs, kw, names, 2, 2, 0, ARGS_INVALID_KW | ARGS_DUP_INVALID, p)) return ERR;
     Value acc = p[1] == UNDEF ? int_val(0) : p[1];
-    if (is_str(acc)) return exc_raise(vm, E_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
-    if (is_kind(acc, OBJ_BYTES)) return exc_raise(vm, E_TypeError, "sum() can't sum bytes [use b''.join(seq) instead]");
-    if (is_kind(acc, OBJ_BYTEARRAY))
-        return exc_raise(vm, E_TypeError, "sum() can't sum bytearray [use b''.join(seq) instead]");
     Value *r = vm_roots_open(vm, 2);     /* the iterator and the running total */
     if (!r) return ERR;
     Value result = ERR;
-    r[0] = op_iter(vm, p[0]);
+    r[0] = op_iter(vm, p[0]);   /* (before the start is checked, as in CPython) */
     r[1] = acc;
     if (r[0] == ERR) goto done;
+    if (is_str(acc)) { exc_raise(vm, E_TypeError, "sum() can't sum strings [use ''.join(seq) instead]"); goto done; }
+    if (is_kind(acc, OBJ_BYTES)) { exc_raise(vm, E_TypeError, "sum() can't sum bytes [use b''.join(seq) instead]"); goto done; }
+    if (is_kind(acc, OBJ_BYTEARRAY)) {
+        exc_raise(vm, E_TypeError, "sum() can't sum bytearray [use b''.join(seq) instead]");
+        goto done;
+    }
     /* CPython 3.12's phases: ints while total and items are ints; then,
      * if the total is a float, floats with Neumaier's compensated
      * summation (ints added plainly); then plain additions to the end. */

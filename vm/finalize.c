@@ -55,9 +55,31 @@ static bool has_code_to_run(ObjGen *g) {
     return false;
 }
 
+/* In a forced collection, the objects with __del__ on a cycle of garbage
+ * (and all they reach) are kept: CPython frees such a cycle only when its
+ * cycle collector runs (gc.collect(), or its allocation schedule), not when
+ * the program drops its last outside reference, which is when a forced
+ * collection runs. An ordinary collection finalizes them. */
+static void keep_garbage_cycles(VM *vm) {
+    FinList *t = &vm->fin_tracked;
+    FinList cyclic = {0};
+    for (size_t i = 0; i < t->len; i++) {
+        Obj *o = t->items[i];
+        if (o->marked || is_gen(o)) continue;
+        bool instance = o->kind == OBJ_INSTANCE || o->kind == OBJ_EXC;
+        if ((instance && (o->flags & INST_CYCLIC_GARBAGE)) || gc_in_garbage_cycle(vm, o)) {
+            if (instance) o->flags |= INST_CYCLIC_GARBAGE;
+            push(&cyclic, o);
+        }
+    }
+    for (size_t i = 0; i < cyclic.len; i++) gc_keep_marked(vm, cyclic.items[i]);
+    free(cyclic.items);
+}
+
 void finalize_before_sweep(VM *vm) {
     FinList *t = &vm->fin_tracked;
     size_t n = 0;
+    if (vm->gc_forced) keep_garbage_cycles(vm);
     vm->fin_gens = 0;
     for (size_t i = 0; i < t->len; i++) {
         Obj *o = t->items[i];
@@ -270,7 +292,9 @@ void finalize_collect(VM *vm) {
         return;
     }
     vm->fin_budget -= vm->bytes_allocated;
+    vm->gc_forced = true;
     gc_collect(vm);
+    vm->gc_forced = false;
 }
 
 void finalize_all(VM *vm) {

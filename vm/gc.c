@@ -304,7 +304,7 @@ Value *vm_roots_open(VM *vm, int n) {
 
 void gc_mark_obj(VM *vm, Obj *o) {
     if (!o || o->marked) return;
-    o->marked = 1;
+    o->marked = vm->mark_value;
     if (vm->ngray == vm->graycap) {
         int64_t cap = vm->graycap ? vm->graycap * 2 : 256;
         Obj **g = realloc(vm->gray, (size_t)cap * sizeof *g);
@@ -351,7 +351,7 @@ static bool hold_weakly(VM *vm, Obj *holder) {
 static void mark_subclasses(VM *vm, ObjClass *c) {
     ObjList *l = c->subclasses;
     if (!l) return;
-    if (hold_weakly(vm, &c->obj)) l->obj.marked = 1;
+    if (hold_weakly(vm, &c->obj)) l->obj.marked = vm->mark_value;
     else MARK(l);
 }
 
@@ -565,6 +565,49 @@ static bool mark_subtype_dicts(VM *vm) {
 static void drain_all(VM *vm) {
     do drain(vm);
     while (vm->nsub && mark_subtype_dicts(vm));
+}
+
+/* A trial marking (mark value 2) from o's children, through objects not
+ * marked yet; every object it marks is unmarked again before it returns.
+ * It follows what blacken follows (the attribute dicts of builtin subclass
+ * instances aside) and gives up past TRIAL_MAX objects. */
+enum { TRIAL_MAX = 100000 };
+
+bool gc_in_garbage_cycle(VM *vm, Obj *o) {
+    Obj **seen = NULL;
+    int64_t nseen = 0, cap = 0;
+    bool cyclic = false, ok = true;
+    vm->mark_value = 2;
+    blacken(vm, o);
+    while (vm->ngray > 0 && !cyclic && ok) {
+        Obj *x = vm->gray[--vm->ngray];
+        if (nseen == cap) {
+            cap = cap ? cap * 2 : 64;
+            Obj **g = cap <= TRIAL_MAX ? realloc(seen, (size_t)cap * sizeof *g) : NULL;
+            if (!g) { ok = false; vm->gray[vm->ngray++] = x; break; }
+            seen = g;
+        }
+        seen[nseen++] = x;
+        cyclic = x == o;
+        if (!cyclic) blacken(vm, x);
+    }
+    /* undo: what was traced, and what waits in the gray stack */
+    for (int64_t i = 0; i < nseen; i++) seen[i]->marked = 0;
+    while (vm->ngray > 0) vm->gray[--vm->ngray]->marked = 0;
+    free(seen);
+    vm->mark_value = 1;
+    if (vm->gray_overflow) {    /* some trial marks were not queued: find them */
+        vm->gray_overflow = false;
+        for (Obj *p = vm->objects; p; p = p->gcnext)
+            if (p->marked == 2) p->marked = 0;
+        return false;
+    }
+    return cyclic && ok;
+}
+
+void gc_keep_marked(VM *vm, Obj *o) {
+    gc_mark_obj(vm, o);
+    drain_all(vm);
 }
 
 void gc_collect(VM *vm) {

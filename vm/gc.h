@@ -45,6 +45,11 @@ static inline void gc_safepoint(VM *vm) {
 
 void gc_mark_value(VM *vm, Value v);
 void gc_mark_obj(VM *vm, Obj *o);
+/* Between marking and sweeping: whether o, unmarked, is on a cycle of
+ * unmarked objects (a trial marking, undone); gc_keep_marked marks o and
+ * all it reaches, so that this collection keeps them. */
+bool gc_in_garbage_cycle(VM *vm, Obj *o);
+void gc_keep_marked(VM *vm, Obj *o);
 
 /* Frees every object (asy_free). */
 void gc_free_all(VM *vm);

@@ -65,6 +65,10 @@ struct Obj {
  * so its death is observable and stores that replace it collect early
  * (finalize.h). */
 #define INST_WEAKREFD 0x2000
+/* Instance flag: found on a cycle of garbage by a forced collection, which
+ * kept it for an ordinary one (finalize.c keep_garbage_cycles); later
+ * forced collections keep it without looking again. */
+#define INST_CYCLIC_GARBAGE 0x1000
 
 /* ObjStr flags. A string built by `name += text` on a local variable
  * (INPLACE_ADD_FAST) is allocated with spare room (capacity in obj.spare)

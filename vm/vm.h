@@ -254,6 +254,8 @@ struct AsyVM {
     Obj **gray;
     int64_t ngray, graycap;
     bool gray_overflow;         /* a marked object could not be queued */
+    uint8_t mark_value;         /* what marking sets: 1, or 2 in gc_in_garbage_cycle's trial */
+    bool gc_forced;             /* the collection is a forced one (finalize_collect) */
     Obj **weak_holders;         /* marked objects holding others weakly (gc.c) */
     Value getset_fns[4];        /* the natives of __dict__/__weakref__ descriptors (class.c) */
     int64_t nweak_holders, weak_holders_cap;

@@ -103,6 +103,7 @@ void finalize_mark(VM *vm) {
 /* Runs one finalizer, with CPython's unraisable report of what escapes it:
  * close() for a generator, __del__ for anything else. */
 static void finalize_one(VM *vm, Obj *o) {
+    vm->fin_ran++;
     Value saved = vm->fiber->handled;
     if (!vm_push_root(vm, obj_val(o))) {
         vm->exc = UNDEF;        /* nested too deep to run it: it is dropped */

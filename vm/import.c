@@ -116,8 +116,14 @@ static bool set_package(VM *vm, ObjModule *m) {
  * meanwhile (see MOD_INITIALIZING). */
 static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
     m->obj.flags |= MOD_INITIALIZING;
+    vm->import_depth++;
     Value r = interp_run_module(vm, code, m->dict);
     m->obj.flags &= (uint16_t)~MOD_INITIALIZING;
+    /* The garbage an import leaves (its helper classes, say) is collected
+     * soon after it, at the next safe point, as CPython's allocation-driven
+     * cycle collector does during imports: gc.collect() in the program then
+     * counts only the program's own cycles. */
+    if (--vm->import_depth == 0) vm->gc_request = true;
     return r == ERR ? ERR : obj_val(m);
 }
 

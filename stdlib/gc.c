@@ -12,9 +12,9 @@ static Value f_collect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     /* A native called from script code is at a safe point: everything the
      * interpreter holds is on its stacks, and natives further up the C
      * stack root what they hold before calling back into scripts. */
-    gc_collect(vm);
+    int64_t found = gc_collect_count(vm);
     if (vm->sched) sched_flush_reports(vm);   /* "Task exception was never retrieved" */
-    return int_val(0);
+    return int_val(found);
 }
 
 static const char *const lazy_names[] = {"enable", "disable", "isenabled", "get_threshold", "set_threshold",

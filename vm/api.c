@@ -181,6 +181,7 @@ static bool vm_init(VM *vm) {
 
 AsyVM *asy_new(const AsyConfig *cfg) {
     VM *vm = calloc(1, sizeof(VM));
+    if (vm) vm->mark_value = 1, vm->gc_counted = -1;
     if (!vm) return NULL;
     if (cfg) vm->cfg = *cfg;
     else asy_config_init(&vm->cfg);

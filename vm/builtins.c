@@ -550,19 +550,46 @@ static Value b_divmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return t ? obj_val(t) : ERR;
 }
 
+/* The power slot of a builtin numeric type (CPython's long_pow, float_pow,
+ * complex_pow), as ternary pow() asks them: kind 1 int, 2 float, 3 complex.
+ * UNDEF where the slot declines (NotImplemented). */
+static int pow_kind(Value v) {
+    return is_intlike(v) ? 1 : is_float(v) ? 2 : is_kind(v, OBJ_COMPLEX) ? 3 : 0;
+}
+
+static Value pow3_slot(VM *vm, int kind, Value *a) {
+    switch (kind) {
+    case 1:
+        if (!is_intlike(a[0]) || !is_intlike(a[1]) || !is_intlike(a[2])) return UNDEF;
+        return int_pow3(vm, a[0], a[1], a[2]);
+    case 2:     /* float's refuses a modulus before it looks at the operands */
+        return exc_raise(vm, E_TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+    case 3:
+        if (!pow_kind(a[0]) || !pow_kind(a[1])) return UNDEF;
+        return exc_raise(vm, E_ValueError, "complex modulo");
+    default: return UNDEF;
+    }
+}
+
+/* pow(a, b, m) for builtin operands: the slots of a's, b's and m's types in
+ * turn (each once), as CPython's ternary_op. */
+static Value pow3_builtin(VM *vm, Value *a) {
+    int kinds[3] = {pow_kind(a[0]), pow_kind(a[1]), pow_kind(a[2])};
+    for (int i = 0; i < 3; i++) {
+        if ((i > 0 && kinds[i] == kinds[0]) || (i > 1 && kinds[i] == kinds[1])) continue;
+        Value r = pow3_slot(vm, kinds[i], a);
+        if (r != UNDEF) return r;
+    }
+    return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%T', '%T', '%T'", a[0], a[1], a[2]);
+}
+
 static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
     static const char *const names[] = {"base", "exp", "mod"};
     Value args[3];
     if (!args_bind(vm, "pow", argv, nargc, kw, names, 3, 3, 2, ARGS_INVALID_KW, args)) return ERR;
     if (args[2] != UNDEF && args[2] != NONE_VAL) {
-        /* the operands' types are asked in turn, ints declining: a complex
-         * number first refuses a modulus */
-        int first = 0;
-        while (first < 2 && is_intlike(args[first])) first++;
-        if (is_kind(args[first], OBJ_COMPLEX)) return exc_raise(vm, E_ValueError, "complex modulo");
-        if (!is_number(args[0])) {
-            /* a class's __pow__(exp, mod) (ternary pow has no reflected form
-             * for the first operand) */
+        if (!is_number(args[0]) && !is_kind(args[0], OBJ_COMPLEX)) {
+            /* a class's __pow__(exp, mod) (ternary pow has no reflected form) */
             ObjStr *pn = str_intern_cstr(vm, "__pow__");
             Value f = pn ? class_lookup(type_of(vm, args[0]), pn) : UNDEF;
             if (f != UNDEF && f != NONE_VAL) {
@@ -570,18 +597,8 @@ static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
                 Value r = op_call(vm, f, argv, 3, NULL);
                 if (r != NOTIMPL_VAL) return r;
             }
-            return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%T', '%T', '%T'",
-                             args[0], args[1], args[2]);
         }
-        /* float's pow refuses a modulus when it is asked (a float among
-         * two numbers); otherwise no type takes these operands */
-        bool num1 = is_number(args[1]) || is_kind(args[1], OBJ_COMPLEX) || is_kind(args[1], OBJ_FLOAT);
-        if (!num1 || (!is_number(args[2]) && !is_float(args[0]) && !is_float(args[1])))
-            return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%T', '%T', '%T'",
-                             args[0], args[1], args[2]);
-        if (!is_intlike(args[0]) || !is_intlike(args[1]) || !is_intlike(args[2]))
-            return exc_raise(vm, E_TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
-        return int_pow3(vm, args[0], args[1], args[2]);
+        return pow3_builtin(vm, args);
     }
     return op_binary(vm, BIN_POW, args[0], args[1]);
 }
@@ -770,13 +787,15 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value r = number_from_special(vm, x, N___int__, "int");
     if (r == UNDEF) r = number_from_special(vm, x, N___index__, "int");
     if (r == UNDEF) {
-        Value t = op_getattr_opt(vm, x, str_intern_cstr(vm, "__trunc__"));
-        if (t != UNDEF && t != ERR) {
-            /* (the warning may run script code: t, a bound method, is held) */
+        /* a special method: looked up on the class, not through __getattr__ */
+        ObjStr *tn = str_intern_cstr(vm, "__trunc__");
+        Value t = tn ? class_lookup(type_of(vm, x), tn) : UNDEF;
+        if (t != UNDEF && t != NONE_VAL) {
+            /* (the warning may run script code: t is held) */
             if (!vm_push_root(vm, t)) return ERR;
             bool ok = exc_warn(vm, E_DeprecationWarning, "The delegation of int() to __trunc__ is deprecated.");
             vm_pop_roots(vm, 1);
-            return ok ? int_from_trunc(vm, op_call0(vm, t)) : ERR;
+            return ok ? int_from_trunc(vm, op_call_special(vm, x, t, NULL, 0)) : ERR;
         }
         return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", x);
     }
@@ -823,6 +842,10 @@ static Value str_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value x = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "object");
     Value enc = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "encoding");
     Value errors = nargs > 3 ? args[3] : args_kw(vm, args, nargs, kw, "errors");
+    if (enc != UNDEF && !is_str(enc))
+        return exc_raise(vm, E_TypeError, "str() argument 'encoding' must be str, not %A", enc);
+    if (errors != UNDEF && !is_str(errors))
+        return exc_raise(vm, E_TypeError, "str() argument 'errors' must be str, not %A", errors);
     if (x == UNDEF) return obj_val(vm->empty_str);
     if (enc == UNDEF && errors == UNDEF) return op_str(vm, x);
     if (is_memview(x)) x = memview_tobytes(vm, x);

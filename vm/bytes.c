@@ -588,6 +588,10 @@ static Value construct(VM *vm, const char *tname, Value *args, int nargs, ObjTup
     static const char *const names[] = {"source", "encoding", "errors"};
     Value p[3];
     if (!args_bind(vm, tname, args + 1, nargs - 1, kw, names, 3, 3, 0, ARGS_INVALID_KW, p)) return ERR;
+    /* the types of encoding and errors are checked first, as CPython's argument clinic does */
+    const char *unused;
+    if (!cstr_arg(vm, tname, "encoding", 2, p[1], &unused) || !cstr_arg(vm, tname, "errors", 3, p[2], &unused))
+        return ERR;
     if (p[0] == UNDEF) {
         if (p[1] != UNDEF) return exc_raise(vm, E_TypeError, "encoding without a string argument");
         if (p[2] != UNDEF) return exc_raise(vm, E_TypeError, "errors without a string argument");
@@ -1347,27 +1351,8 @@ static void fmt_pad(StrBuf *out, const FmtSpec *f, const char *s, size_t n, size
 
 static bool fmt_int(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
     char c = f->conv;
-    if (is_float(v)) {
-        if (c == 'x' || c == 'X' || c == 'o') {
-            exc_raise(vm, E_TypeError, "%%%c format: an integer is required, not float", c);
-            return false;
-        }
-        v = int_from_double(vm, as_float(v));
-        if (v == ERR) return false;
-    } else if (!is_intlike(v)) {
-        int64_t i;
-        if (op_special(vm, v, N___index__) == UNDEF) {
-            if (c == 'x' || c == 'X' || c == 'o')
-                exc_raise(vm, E_TypeError, "%%%c format: an integer is required, not %T", c, v);
-            else
-                exc_raise(vm, E_TypeError, "%%%c format: a real number is required, not %T", c, v);
-            return false;
-        }
-        if (!index_value(vm, v, &i, NULL)) return false;
-        v = int_from_i64(vm, i);
-        if (v == ERR) return false;
-    }
-    if (is_bool(v)) v = int_val(as_bool(v));
+    v = fmt_pct_int_arg(vm, v, c);     /* as str's % does */
+    if (v == ERR) return false;
     int base = c == 'x' || c == 'X' ? 16 : c == 'o' ? 8 : 10;
     if (base == 10 && !int_str_digits_ok(vm, v)) return false;
     StrBuf digits = SB_INIT;
@@ -1393,9 +1378,8 @@ static bool fmt_int(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
 
 static bool fmt_float(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
     double d;
-    if (is_float(v)) d = as_float(v);
-    else if (is_intlike(v)) { if (int_to_float(vm, v, &d) == ERR) return false; }
-    else {
+    if (!fmt_pct_double(vm, v, &d)) {
+        /* (bytes' own words for any failure, as CPython's formatfloat) */
         exc_raise(vm, E_TypeError, "float argument required, not %T", v);
         return false;
     }
@@ -1469,8 +1453,13 @@ static bool fmt_one(VM *vm, StrBuf *out, FmtSpec *f, Value v, int64_t at) {
             ch = (char)b.p[0];
         } else if (is_intlike(v) || op_special(vm, v, N___index__) != UNDEF) {
             int64_t i;
-            if (!is_intlike(v) && !index_value(vm, v, &i, NULL)) return false;
-            if (is_intlike(v) && !int_to_i64(v, &i)) i = -1;
+            Value n = is_intlike(v) ? v : fmt_index_of(vm, v);
+            if (n == ERR && exc_is(vm, vm->exc, E_TypeError)) {
+                exc_raise(vm, E_TypeError, "%%c requires an integer in range(256) or a single byte");
+                return false;
+            }
+            if (n == ERR) return false;
+            if (!int_to_i64(n, &i)) i = -1;
             if (i < 0 || i > 255) {
                 exc_raise(vm, E_OverflowError, "%%c arg not in range(256)");
                 return false;
@@ -1618,12 +1607,10 @@ static Value ba_repr_str(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
     ObjByteArray *ba = self_ba(vm, "__repr__", args, nargs);
     if (!ba) return ERR;
-    Value b = bytes_new(vm, ba->data, (size_t)ba->len);
-    if (b == ERR) return ERR;
     StrBuf sb = SB_INIT;
     sb_adds(&sb, as_obj(args[0])->cls->name->data);     /* a subclass's own name, as CPython */
     sb_addc(&sb, '(');
-    if (!op_repr_to(vm, b, &sb)) { sb_free(&sb); return ERR; }
+    bytes_repr_to(&sb, ba->data, ba->len, true);
     sb_addc(&sb, ')');
     return str_from_buf(vm, &sb);
 }

@@ -2,6 +2,7 @@
  * lookup along it, instance creation, object's and type's own methods, and
  * super(). */
 #include "class.h"
+#include "dir_extras.h"
 
 #include "builtin_docs.h"
 
@@ -163,9 +164,17 @@ static bool c3_merge(VM *vm, ObjClass *cls, ObjTuple *bases, ObjList *out) {
         if (cand == UNDEF) {
             StrBuf b = SB_INIT;
             sb_adds(&b, "Cannot create a consistent method resolution\norder (MRO) for bases ");
-            for (int64_t i = 0; i < bases->len; i++) {
-                if (i) sb_adds(&b, ", ");
-                sb_adds(&b, AS(ObjClass, bases->items[i])->name->data);
+            /* CPython names the heads left unmerged, each once, in list order */
+            bool first = true;
+            for (int64_t i = 0; i < nseq; i++) {
+                if (heads[i] >= seqs[i]->len) continue;
+                Value c = seqs[i]->items[heads[i]];
+                bool seen = false;
+                for (int64_t j = 0; j < i && !seen; j++) seen = heads[j] < seqs[j]->len && seqs[j]->items[heads[j]] == c;
+                if (seen) continue;
+                if (!first) sb_adds(&b, ", ");
+                sb_adds(&b, AS(ObjClass, c)->name->data);
+                first = false;
             }
             exc_raise(vm, E_TypeError, "%s", b.data ? b.data : "");
             sb_free(&b);
@@ -1196,8 +1205,9 @@ static Value object_new_args(VM *vm, ObjClass *cls, int nargs, ObjTuple *kw) {
 }
 
 static Value object_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (nargs < 1 || !is_kind(args[0], OBJ_CLASS))
-        return exc_raise(vm, E_TypeError, "object.__new__(X): X is not a type object");
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "object.__new__(): not enough arguments");
+    if (!is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "object.__new__(X): X is not a type object (%T)", args[0]);
     ObjClass *cls = AS(ObjClass, args[0]);
     if ((cls->obj.flags & CLASS_BUILTIN) && cls != vm->types[T_OBJECT] && cls->instance_kind != OBJ_EXC &&
         cls->instance_kind != OBJ_INSTANCE)
@@ -1366,70 +1376,6 @@ static bool dir_add_lazy(VM *vm, ObjList *l, ObjDict *seen, ObjDict *md) {
     return true;
 }
 
-/* Attributes builtin objects answer from their C layout (ops.c's lookups)
- * rather than from their class's dict: CPython's type dicts hold member
- * and getset descriptors for them, so dir() lists them as CPython's does. */
-static const struct { TypeId type; const char *names; } layout_attrs[] = {
-    {T_TYPE, "__base__ __bases__ __dict__ __module__ __mro__ __name__ __qualname__ __type_params__"},
-    {T_RANGE, "start step stop"},
-    {T_SLICE, "start step stop"},
-    {T_FUNCTION, "__annotations__ __builtins__ __call__ __closure__ __code__ __defaults__ __dict__ __globals__ "
-                 "__kwdefaults__ __module__ __name__ __qualname__ __type_params__"},
-    {T_BUILTIN_FUNCTION, "__call__ __module__ __name__ __qualname__ __self__"},
-    {T_METHOD, "__call__ __func__ __self__"},
-    {T_GENERATOR, "__name__ __qualname__ gi_code gi_frame gi_running gi_suspended gi_yieldfrom"},
-    {T_COROUTINE, "__name__ __qualname__ cr_await cr_code cr_frame cr_running cr_suspended"},
-    {T_ASYNC_GENERATOR, "__name__ __qualname__ ag_await ag_code ag_frame ag_running ag_suspended"},
-    {T_PROPERTY, "__isabstractmethod__ fdel fget fset"},
-    {T_STATICMETHOD, "__annotations__ __func__ __isabstractmethod__ __module__ __name__ __qualname__ __wrapped__"},
-    {T_CLASSMETHOD, "__annotations__ __func__ __isabstractmethod__ __module__ __name__ __qualname__ __wrapped__"},
-    {T_CODE, "co_argcount co_cellvars co_consts co_filename co_firstlineno co_flags co_freevars "
-             "co_kwonlyargcount co_name co_names co_nlocals co_posonlyargcount co_qualname co_stacksize co_varnames"},
-    {T_SUPER, "__self__ __self_class__ __thisclass__"},
-};
-
-static const struct { ExcId exc; const char *names; } exc_layout_attrs[] = {
-    {E_BaseException, "__cause__ __context__ __suppress_context__ __traceback__ args"},
-    {E_OSError, "characters_written errno filename filename2 strerror"},
-    {E_StopIteration, "value"},
-    {E_SyntaxError, "end_lineno end_offset filename lineno msg offset text"},
-    {E_BaseExceptionGroup, "exceptions message"},
-    {E_UnicodeError, "encoding end object reason start"},
-    {E_SystemExit, "code"},
-    {E_ImportError, "msg name name_from path"},
-    {E_AttributeError, "name obj"},
-    {E_NameError, "name"},
-};
-
-/* Adds the space-separated names to l (and seen), skipping repeats. */
-static bool dir_add_names(VM *vm, ObjList *l, ObjDict *seen, const char *names) {
-    for (const char *p = names; *p;) {
-        const char *e = strchr(p, ' ');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        ObjStr *s = str_intern(vm, p, n);
-        if (!s) return false;
-        if (dict_get(vm, seen, obj_val(s)) == UNDEF &&
-            (dict_set(vm, seen, obj_val(s), NONE_VAL) < 0 || list_append(vm, l, obj_val(s)) < 0))
-            return false;
-        p += n + (e != NULL);
-    }
-    return true;
-}
-
-/* The layout attributes of the builtin classes along mro. */
-static bool dir_add_layout(VM *vm, ObjList *l, ObjDict *seen, ObjTuple *mro) {
-    for (int64_t i = 0; i < mro->len; i++) {
-        ObjClass *c = AS(ObjClass, mro->items[i]);
-        if (!(c->obj.flags & CLASS_BUILTIN)) continue;
-        for (size_t k = 0; k < sizeof layout_attrs / sizeof *layout_attrs; k++)
-            if (c == vm->types[layout_attrs[k].type] && !dir_add_names(vm, l, seen, layout_attrs[k].names)) return false;
-        for (size_t k = 0; k < sizeof exc_layout_attrs / sizeof *exc_layout_attrs; k++)
-            if (c == vm->exc_types[exc_layout_attrs[k].exc] && !dir_add_names(vm, l, seen, exc_layout_attrs[k].names))
-                return false;
-    }
-    return true;
-}
-
 /* object.__dir__(): the instance's attributes, then its class's along the
  * MRO; type.__dir__(cls): the attributes along cls's MRO. A module's are
  * its namespace's (PEP 562: a module-level __dir__ answers). */
@@ -1465,7 +1411,7 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (ok && !is_kind(o, OBJ_MODULE)) {
         ObjTuple *mro = (is_kind(o, OBJ_CLASS) ? AS(ObjClass, o) : type_of(vm, o))->mro;
         for (int64_t i = 0; ok && i < mro->len; i++) ok = dir_add(vm, l, seen, AS(ObjClass, mro->items[i])->dict);
-        ok = ok && dir_add_layout(vm, l, seen, mro);
+        if (ok) ok = dir_add_extras(vm, o, mro, l, seen);
         /* every class has a __doc__ (object's is not kept in its dict) */
         Value doc = obj_val(vm_name(vm, N___doc__));
         if (ok && dict_get(vm, seen, doc) == UNDEF) ok = list_append(vm, l, doc) == 0;

@@ -6,6 +6,7 @@
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
+#include "frameobj.h"
 #include "gc.h"
 #include "ops.h"
 #include "str.h"
@@ -54,9 +55,31 @@ static bool has_code_to_run(ObjGen *g) {
     return false;
 }
 
+/* In a forced collection, the objects with __del__ on a cycle of garbage
+ * (and all they reach) are kept: CPython frees such a cycle only when its
+ * cycle collector runs (gc.collect(), or its allocation schedule), not when
+ * the program drops its last outside reference, which is when a forced
+ * collection runs. An ordinary collection finalizes them. */
+static void keep_garbage_cycles(VM *vm) {
+    FinList *t = &vm->fin_tracked;
+    FinList cyclic = {0};
+    for (size_t i = 0; i < t->len; i++) {
+        Obj *o = t->items[i];
+        if (o->marked || is_gen(o)) continue;
+        bool instance = o->kind == OBJ_INSTANCE || o->kind == OBJ_EXC;
+        if ((instance && (o->flags & INST_CYCLIC_GARBAGE)) || gc_in_garbage_cycle(vm, o)) {
+            if (instance) o->flags |= INST_CYCLIC_GARBAGE;
+            push(&cyclic, o);
+        }
+    }
+    for (size_t i = 0; i < cyclic.len; i++) gc_keep_marked(vm, cyclic.items[i]);
+    free(cyclic.items);
+}
+
 void finalize_before_sweep(VM *vm) {
     FinList *t = &vm->fin_tracked;
     size_t n = 0;
+    if (vm->gc_forced) keep_garbage_cycles(vm);
     vm->fin_gens = 0;
     for (size_t i = 0; i < t->len; i++) {
         Obj *o = t->items[i];
@@ -80,6 +103,7 @@ void finalize_mark(VM *vm) {
 /* Runs one finalizer, with CPython's unraisable report of what escapes it:
  * close() for a generator, __del__ for anything else. */
 static void finalize_one(VM *vm, Obj *o) {
+    vm->fin_ran++;
     Value saved = vm->fiber->handled;
     if (!vm_push_root(vm, obj_val(o))) {
         vm->exc = UNDEF;        /* nested too deep to run it: it is dropped */
@@ -138,6 +162,21 @@ void finalize_note_order(VM *vm, Value v) {
     if (visits < 0) vm->fin_order.len = 0;
 }
 
+static bool may_hold_pending(Value v, int depth, int *visits);
+
+/* An exception's args, and the variables of the frames its traceback
+ * keeps: a function's (a private copy of its slots) or a class body's
+ * namespace, not a module's globals, which live on anyway. */
+static bool exc_may_hold_pending(ObjException *e, int depth, int *visits) {
+    if (e->args && may_hold_pending(obj_val(e->args), depth + 1, visits)) return true;
+    for (int32_t i = 0; i < e->ntb; i++) {
+        FrameObj *f = e->tb[i].frame;
+        if (!f || (is_obj(f->locals) && as_obj(f->locals) == (Obj *)f->globals)) continue;
+        if (may_hold_pending(f->locals, depth + 1, visits)) return true;
+    }
+    return false;
+}
+
 /* Whether v may hold the last reference to an object to finalize: it is
  * one, or holds one a few levels deep, or is too big or too opaque (a native
  * object, say) to tell cheaply. Values that hold nothing are quickly out. */
@@ -170,7 +209,11 @@ static bool may_hold_pending(Value v, int depth, int *visits) {
     case OBJ_CELL: return may_hold_pending(((ObjCell *)o)->v, depth + 1, visits);
     case OBJ_BOUND: return may_hold_pending(((ObjBound *)o)->self, depth + 1, visits);
     case OBJ_DICT: d = (ObjDict *)o; break;
-    case OBJ_INSTANCE: case OBJ_EXC: d = ((ObjInstance *)o)->dict; break;
+    case OBJ_EXC:
+        if (exc_may_hold_pending((ObjException *)o, depth, visits)) return true;
+        d = ((ObjInstance *)o)->dict;
+        break;
+    case OBJ_INSTANCE: d = ((ObjInstance *)o)->dict; break;
     default: return true;
     }
     int64_t pos = 0;
@@ -189,6 +232,13 @@ static bool frame_may_hold_pending(Frame *f, Value *sp) {
     for (Value *s = frame_stack_base(f); s < sp; s++)
         if (may_hold_pending(*s, 0, &visits)) return true;
     return false;
+}
+
+bool finalize_exc_dropped(VM *vm, Value exc) {
+    int visits = DROP_VISITS;
+    if (!is_kind(exc, OBJ_EXC) || !may_hold_pending(exc, 0, &visits)) return false;
+    finalize_note_order(vm, exc);
+    return true;
 }
 
 void finalize_frame_drops(VM *vm, Frame *f, Value *sp) {
@@ -213,19 +263,25 @@ static void put_dropped_first(VM *vm) {
     order->len = 0;
 }
 
-void finalize_run(VM *vm) {
-    if (vm->finalizing) return;
-    if (!vm->fin_due.len) { vm->fin_order.len = 0; return; }
+bool finalize_run(VM *vm) {
+    if (vm->finalizing) return false;
+    if (!vm->fin_due.len) { vm->fin_order.len = 0; return false; }
     vm->finalizing = true;      /* a collection inside a finalizer does not start another round */
     Value pending = vm->exc;
     vm->exc = UNDEF;
     /* What the program dropped first, as CPython's deallocation reaches it;
      * the rest in the order they were made, as refcounts mostly free them. */
     put_dropped_first(vm);
-    for (size_t i = 0; i < vm->fin_due.len; i++) finalize_one(vm, vm->fin_due.items[i]);
+    bool watched = false;
+    for (size_t i = 0; i < vm->fin_due.len; i++) {
+        Obj *o = vm->fin_due.items[i];
+        watched |= (o->kind == OBJ_INSTANCE || o->kind == OBJ_EXC) && (o->flags & INST_WEAKREFD);
+        finalize_one(vm, o);
+    }
     vm->fin_due.len = 0;
     vm->exc = pending;
     vm->finalizing = false;
+    return watched;
 }
 
 void finalize_collect(VM *vm) {
@@ -237,7 +293,9 @@ void finalize_collect(VM *vm) {
         return;
     }
     vm->fin_budget -= vm->bytes_allocated;
+    vm->gc_forced = true;
     gc_collect(vm);
+    vm->gc_forced = false;
 }
 
 void finalize_all(VM *vm) {

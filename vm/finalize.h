@@ -43,8 +43,12 @@ bool finalize_track_del(VM *vm, Obj *o);
 /* The collector's step between marking and sweeping. */
 void finalize_before_sweep(VM *vm);
 void finalize_mark(VM *vm);
-/* After a collection: runs the finalizers of what before_sweep kept. */
-void finalize_run(VM *vm);
+/* After a collection: runs the finalizers of what before_sweep kept. True
+ * if one of them was an instance a weak reference watches: that collection
+ * kept it alive for its __del__, so its refs still point at it, and it
+ * takes another collection to clear them (and call their callbacks) unless
+ * __del__ resurrected it; CPython clears them right after __del__. */
+bool finalize_run(VM *vm);
 /* The VM's end: closes every tracked generator still suspended and calls
  * __del__ of every tracked object still alive. */
 void finalize_all(VM *vm);
@@ -94,6 +98,11 @@ static inline bool finalize_dropped(VM *vm, Value v) {
     if (due) finalize_note_order(vm, v);
     return due;
 }
+/* Whether the end of an except clause, which drops the exception it
+ * handled, calls for a collection: the exception, its args or the variables
+ * of the frames its traceback keeps may hold an object to finalize (as
+ * finalize_frame_drops looks). If so, its order is noted. */
+bool finalize_exc_dropped(VM *vm, Value exc);
 /* Recomputes fin_forcing after a collection or a new tracked object. */
 static inline void finalize_update_forcing(VM *vm) {
     vm->fin_forcing = (vm->fin_live || vm->weak_live || vm->fin_gens) && vm->fin_budget;

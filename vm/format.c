@@ -850,24 +850,40 @@ static void pct_pad(StrBuf *out, const PctSpec *f, const char *text, size_t nbyt
     }
 }
 
-/* An int for %d and %x: ints as they are, floats truncated (%d only). */
-static Value pct_int_arg(VM *vm, Value v, char conv) {
+/* v.__index__(), which must give an int; UNDEF when v has none. */
+Value fmt_index_of(VM *vm, Value v) {
+    Value m = op_special(vm, v, N___index__);
+    if (m == UNDEF) return UNDEF;
+    Value r = op_call1(vm, m, v);
+    if (r == ERR || is_intlike(r)) return r;
+    return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
+}
+
+/* Whether v is a number to %-formatting (CPython's PyNumber_Check). */
+static bool pct_numeric(VM *vm, Value v) {
+    return is_number(v) || is_kind(v, OBJ_COMPLEX) || op_special(vm, v, N___index__) != UNDEF ||
+           op_special(vm, v, N___int__) != UNDEF || op_special(vm, v, N___float__) != UNDEF;
+}
+
+/* An int for %d and %x, as CPython's formatlong gets it: %d, %i and %u
+ * take what int() makes of a number (floats truncated, __int__ before
+ * __index__), %x and %o its __index__; a TypeError on the way becomes the
+ * format's own. */
+Value fmt_pct_int_arg(VM *vm, Value v, char conv) {
     if (is_intlike(v)) return is_bool(v) ? int_val(as_bool(v)) : v;
     bool real = conv == 'd' || conv == 'i' || conv == 'u';
-    if (is_float(v) && real) return int_from_double(vm, as_float(v));
-    Value m = op_special(vm, v, N___index__);
-    if (m == UNDEF && real) m = op_special(vm, v, N___int__);
-    if (m != UNDEF) {
-        Value r = op_call_special(vm, v, m, NULL, 0);
-        if (r == ERR || is_intlike(r)) return r;
-        return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
+    Value r = UNDEF;
+    if (pct_numeric(vm, v)) {
+        r = real ? op_call1(vm, obj_val(vm->types[T_INT]), v) : fmt_index_of(vm, v);
+        if (r != ERR && r != UNDEF) return r;
+        if (r == ERR && !exc_is(vm, vm->exc, E_TypeError)) return ERR;
     }
     if (real) return exc_raise(vm, E_TypeError, "%%%c format: a real number is required, not %T", conv, v);
     return exc_raise(vm, E_TypeError, "%%%c format: an integer is required, not %T", conv, v);
 }
 
 static bool pct_int(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) {
-    v = pct_int_arg(vm, v, conv);
+    v = fmt_pct_int_arg(vm, v, conv);
     if (v == ERR) return false;
     int base = conv == 'x' || conv == 'X' ? 16 : conv == 'o' ? 8 : 10;
     if (base == 10 && !int_str_digits_ok(vm, v)) return false;
@@ -890,18 +906,25 @@ static bool pct_int(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) {
     return true;
 }
 
+bool fmt_pct_double(VM *vm, Value v, double *out) {
+    if (is_float(v)) { *out = as_float(v); return true; }
+    if (is_intlike(v)) return int_to_float(vm, v, out) != ERR;
+    /* __float__, else __index__ (CPython's PyFloat_AsDouble) */
+    Value m = op_special(vm, v, N___float__);
+    Value r = m != UNDEF ? op_call1(vm, m, v) : fmt_index_of(vm, v);
+    if (r == UNDEF) { exc_raise(vm, E_TypeError, "must be real number, not %T", v); return false; }
+    if (r == ERR) return false;
+    if (m != UNDEF && !is_float(r)) {
+        exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r);
+        return false;
+    }
+    if (is_float(r)) { *out = as_float(r); return true; }
+    return int_to_float(vm, r, out) != ERR;
+}
+
 static bool pct_float(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) {
     double d;
-    if (is_float(v)) d = as_float(v);
-    else if (is_intlike(v)) { if (int_to_float(vm, v, &d) == ERR) return false; }
-    else {
-        Value m = op_special(vm, v, N___float__);
-        if (m == UNDEF) { exc_raise(vm, E_TypeError, "must be real number, not %T", v); return false; }
-        Value r = op_call_special(vm, v, m, NULL, 0);
-        if (r == ERR) return false;
-        if (!is_float(r)) { exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r); return false; }
-        d = as_float(r);
-    }
+    if (!fmt_pct_double(vm, v, &d)) return false;
     char fmt[8] = "%";
     size_t k = 1;
     if (f->alt) fmt[k++] = '#';
@@ -945,9 +968,13 @@ static bool pct_text(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) 
 
 static bool pct_char(VM *vm, StrBuf *out, const PctSpec *f, Value v) {
     StrBuf t = SB_INIT;
-    if (!is_str(v) && !is_intlike(v) && op_special(vm, v, N___index__) != UNDEF) {
-        v = pct_int_arg(vm, v, 'c');        /* an object with __index__ is its int */
-        if (v == ERR) return false;
+    if (!is_str(v) && !is_intlike(v)) {
+        v = fmt_index_of(vm, v);        /* an object with __index__ is its int */
+        if (v == ERR && !exc_is(vm, vm->exc, E_TypeError)) return false;
+        if (v == ERR || v == UNDEF) {
+            exc_raise(vm, E_TypeError, "%%c requires int or char");
+            return false;
+        }
     }
     if (is_str(v) && S(v)->cplen == 1) {
         sb_add(&t, S(v)->data, (size_t)S(v)->len);

@@ -303,8 +303,12 @@ Value *vm_roots_open(VM *vm, int n) {
 /* ---- marking ----------------------------------------------------------- */
 
 void gc_mark_obj(VM *vm, Obj *o) {
+    if (vm->gc_visit) {     /* gc_trace used to list o's referents (gc_cycles.c) */
+        if (o) vm->gc_visit(vm, o);
+        return;
+    }
     if (!o || o->marked) return;
-    o->marked = 1;
+    o->marked = vm->mark_value;
     if (vm->ngray == vm->graycap) {
         int64_t cap = vm->graycap ? vm->graycap * 2 : 256;
         Obj **g = realloc(vm->gray, (size_t)cap * sizeof *g);
@@ -337,6 +341,7 @@ static void mark_values(VM *vm, const Value *v, int64_t n) {
  * sweep, and the cache entries that name one. (Without room to remember
  * the holder, its members are marked as usual.) */
 static bool hold_weakly(VM *vm, Obj *holder) {
+    if (vm->gc_visit) return false;     /* listing referents: all of them */
     if (vm->nweak_holders == vm->weak_holders_cap) {
         int64_t cap = vm->weak_holders_cap ? vm->weak_holders_cap * 2 : 64;
         Obj **w = realloc(vm->weak_holders, (size_t)cap * sizeof *w);
@@ -351,7 +356,7 @@ static bool hold_weakly(VM *vm, Obj *holder) {
 static void mark_subclasses(VM *vm, ObjClass *c) {
     ObjList *l = c->subclasses;
     if (!l) return;
-    if (hold_weakly(vm, &c->obj)) l->obj.marked = 1;
+    if (hold_weakly(vm, &c->obj)) l->obj.marked = vm->mark_value;
     else MARK(l);
 }
 
@@ -404,7 +409,7 @@ static void blacken_code(VM *vm, ObjCode *c) {
     MARK(c->filename);
 }
 
-static void blacken(VM *vm, Obj *o) {
+void gc_trace(VM *vm, Obj *o) {
     MARK(o->cls);
     switch ((ObjKind)o->kind) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_BYTEARRAY: case OBJ_FLOAT:
@@ -537,13 +542,13 @@ static void sweep(VM *vm) {
 
 /* Blackens gray objects until none is left. */
 static void drain(VM *vm) {
-    while (vm->ngray > 0) blacken(vm, vm->gray[--vm->ngray]);
+    while (vm->ngray > 0) gc_trace(vm, vm->gray[--vm->ngray]);
     while (vm->gray_overflow) {
         vm->gray_overflow = false;
         for (Obj *o = vm->objects; o; o = o->gcnext) {
             if (!o->marked) continue;
-            blacken(vm, o);
-            while (vm->ngray > 0) blacken(vm, vm->gray[--vm->ngray]);
+            gc_trace(vm, o);
+            while (vm->ngray > 0) gc_trace(vm, vm->gray[--vm->ngray]);
         }
     }
 }
@@ -562,20 +567,22 @@ static bool mark_subtype_dicts(VM *vm) {
     return more;
 }
 
-static void drain_all(VM *vm) {
+void gc_drain(VM *vm) {
     do drain(vm);
     while (vm->nsub && mark_subtype_dicts(vm));
 }
 
+
 void gc_collect(VM *vm) {
     vm->gc_request = false;
     mark_roots(vm);
-    drain_all(vm);
+    gc_drain(vm);
+    if (vm->gc_counted == -2) vm->gc_counted = gc_count_cyclic_garbage(vm);
     /* Futures with unseen exceptions about to die are kept to be reported,
      * and generators with finally blocks to run, to be closed. */
     sched_before_sweep(vm);
     finalize_before_sweep(vm);
-    drain_all(vm);
+    gc_drain(vm);
     /* The dead objects' attribute dicts go with them. */
     if (vm->nsub && !sub_rebuild(vm, vm->subcap, true)) sub_prune_in_place(vm);
     prune_weak(vm);
@@ -585,8 +592,21 @@ void gc_collect(VM *vm) {
     if (vm->pending_warnings) vm_flush_warnings(vm);
     size_t next = vm->bytes_allocated * 2;
     vm->next_gc = next > vm->cfg.gc_initial ? next : vm->cfg.gc_initial;
-    finalize_run(vm);
+    bool watched = finalize_run(vm);
     weakref_run_callbacks(vm);
+    if (watched) gc_collect(vm);    /* clears the refs to what __del__ left dead */
+}
+
+int64_t gc_collect_count(VM *vm) {
+    vm->gc_counted = -2;        /* asks gc_collect to count */
+    size_t ran = vm->fin_ran;
+    gc_collect(vm);
+    int64_t n = vm->gc_counted < 0 ? 0 : vm->gc_counted;
+    vm->gc_counted = -1;
+    /* CPython frees what it finalized in the same run, unless __del__
+     * revived it; the next count must not see those objects again */
+    if (vm->fin_ran != ran) gc_collect(vm);
+    return n;
 }
 
 /* ---- freeing ----------------------------------------------------------- */

@@ -39,12 +39,31 @@ static inline size_t gc_array_size(size_t n, size_t size) {
 Value *vm_roots_open(VM *vm, int n);
 
 void gc_collect(VM *vm);
+/* A collection that also returns how many of the objects it found dead
+ * CPython's cycle collector would have found (gc_count_cyclic_garbage):
+ * gc.collect()'s result. */
+int64_t gc_collect_count(VM *vm);
 static inline void gc_safepoint(VM *vm) {
     if (__builtin_expect(vm->gc_request, 0)) gc_collect(vm);
 }
 
 void gc_mark_value(VM *vm, Value v);
 void gc_mark_obj(VM *vm, Obj *o);
+/* The collector's own steps, shared with gc_cycles.c: marking o's
+ * referents (or listing them to vm->gc_visit), and marking until no
+ * marked object is left untraced. */
+void gc_trace(VM *vm, Obj *o);
+void gc_drain(VM *vm);
+
+/* gc_cycles.c, between marking and sweeping. Whether o, unmarked, is on a
+ * cycle of unmarked objects (a trial marking, undone); gc_keep_marked marks
+ * o and all it reaches, so that this collection keeps them;
+ * gc_count_cyclic_garbage counts the unmarked objects that reference
+ * counting would not free (on or below a cycle) as CPython's gc.collect()
+ * counts them. */
+bool gc_in_garbage_cycle(VM *vm, Obj *o);
+void gc_keep_marked(VM *vm, Obj *o);
+int64_t gc_count_cyclic_garbage(VM *vm);
 
 /* Frees every object (asy_free). */
 void gc_free_all(VM *vm);

@@ -121,11 +121,18 @@ static bool set_package(VM *vm, ObjModule *m) {
     return dict_set_str(vm, m->dict, vm_name(vm, N___package__), obj_val(m->name)) == 0;
 }
 
-/* Runs a module's code in its namespace, flagged as initializing meanwhile. */
+/* Runs an imported module's code in its namespace, flagged as initializing
+ * meanwhile (see MOD_INITIALIZING). */
 static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
-    m->obj.flags |= MODULE_INITIALIZING;
+    m->obj.flags |= MOD_INITIALIZING;
+    vm->import_depth++;
     Value r = interp_run_module(vm, code, m->dict);
-    m->obj.flags &= ~MODULE_INITIALIZING;
+    m->obj.flags &= (uint16_t)~MOD_INITIALIZING;
+    /* The garbage an import leaves (its helper classes, say) is collected
+     * soon after it, at the next safe point, as CPython's allocation-driven
+     * cycle collector does during imports: gc.collect() in the program then
+     * counts only the program's own cycles. */
+    if (--vm->import_depth == 0) vm->gc_request = true;
     return r == ERR ? ERR : obj_val(m);
 }
 
@@ -411,11 +418,17 @@ Value import_from(VM *vm, Value module, ObjStr *name) {
             vm->exc = UNDEF;
         }
         Value file = dict_get_str(m->dict, vm_name(vm, N___file__));
-        bool half = m->obj.flags & MODULE_INITIALIZING;
-        exc_raise(vm, E_ImportError, "cannot import name '%s' from %s'%s'%s (%s)", name->data,
-                  half ? "partially initialized module " : "", m->name->data,
-                  half ? " (most likely due to a circular import)" : "",
-                  is_str(file) ? AS(ObjStr, file)->data : "unknown location");
+        if (m->obj.flags & MOD_INITIALIZING)
+            exc_raise(vm, E_ImportError,
+                      "cannot import name '%s' from partially initialized module '%s' "
+                      "(most likely due to a circular import) (%s)",
+                      name->data, m->name->data, is_str(file) ? AS(ObjStr, file)->data : "unknown location");
+        else if (is_str(file))
+            exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (%s)", name->data, m->name->data,
+                      AS(ObjStr, file)->data);
+        else
+            exc_raise(vm, E_ImportError, "cannot import name '%s' from '%s' (unknown location)", name->data,
+                      m->name->data);
         /* e.name is the module's name and e.path its file, as CPython sets them. */
         Value e = vm->exc;
         if (is_kind(e, OBJ_EXC)) {

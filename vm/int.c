@@ -1346,9 +1346,10 @@ static Value m_to_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (!int_to_i64(lenv, &length))
             return int_sign(lenv) < 0 ? exc_raise(vm, E_ValueError, "length argument must be non-negative")
                                       : exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
-        if (length < 0) return exc_raise(vm, E_ValueError, "length argument must be non-negative");
     }
+    /* the byteorder's type is checked before the length's sign, as CPython's clinic does */
     int big_endian = byteorder_arg(vm, "to_bytes", order);
+    if (big_endian >= 0 && length < 0) return exc_raise(vm, E_ValueError, "length argument must be non-negative");
     if (big_endian < 0) return ERR;
     int is_signed = sign == UNDEF ? 0 : op_truthy(vm, sign);
     if (is_signed < 0) return ERR;

@@ -971,7 +971,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 Value attr = class_lookup(cls, names[ARG]);
                 bool plain = op_special(vm, obj, N___setattr__) == UNDEF &&
                              !(is_kind(attr, OBJ_PROPERTY) || (is_kind(attr, OBJ_INSTANCE) &&
-                               op_special(vm, attr, N___set__) != UNDEF));
+                               (op_special(vm, attr, N___set__) != UNDEF ||
+                                op_special(vm, attr, N___delete__) != UNDEF)));
                 ac->cls = cls;
                 ac->version = vm->class_version;
                 ac->value = bool_val(plain);
@@ -1831,7 +1832,13 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         fb->handled = e;
         NEXT();
     }
-    CASE(POP_EXCEPT) fb->handled = POP(); NEXT();
+    CASE(POP_EXCEPT) {
+        Value done = fb->handled;
+        fb->handled = POP();
+        /* the exception may have held the last reference to an object with __del__ */
+        if (finalize_wanted(vm) && finalize_exc_dropped(vm, done)) FINALIZE_NOW();
+        NEXT();
+    }
     CASE(POP_EXCEPT_RERAISE) {
         Value e = POP();
         fb->handled = POP();

@@ -266,8 +266,8 @@ int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
     for (int64_t i = 0; i < tmp->cap; i++) tmp->items[i] = NONE_VAL;
     tmp->len = tmp->cap;
     merge_sort(&c, keys->items, vals ? vals->items : NULL, tmp->items, vals ? tmp->items + n : NULL, 0, n);
+    if (c.failed) goto done;    /* a comparison's error comes first, as in CPython */
     if (l->items || l->len) { exc_raise(vm, E_ValueError, "list modified during sort"); goto done; }
-    if (c.failed) goto done;
     if (reverse) {
         for (int64_t i = 0, j = n - 1; i < j; i++, j--) {
             Value *sorted = vals ? vals->items : keys->items, t = sorted[i];
@@ -319,13 +319,11 @@ static Value m_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.pop", nargs - 1, kw, 0, 1)) return ERR;
     ObjList *l = SELF;
+    int64_t i = -1;
+    if (nargs > 1 && !ssize_arg(vm, args[1], &i)) return ERR;     /* the index's type first, as CPython */
     if (l->len == 0) return exc_raise(vm, E_IndexError, "pop from empty list");
-    int64_t i = l->len - 1;
-    if (nargs > 1) {
-        if (!ssize_arg(vm, args[1], &i)) return ERR;
-        if (i < 0) i += l->len;
-        if (i < 0 || i >= l->len) return exc_raise(vm, E_IndexError, "pop index out of range");
-    }
+    if (i < 0) i += l->len;
+    if (i < 0 || i >= l->len) return exc_raise(vm, E_IndexError, "pop index out of range");
     Value v = l->items[i];
     memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
     l->len--;

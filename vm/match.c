@@ -186,7 +186,7 @@ static int match_attrs(VM *vm, Value subject, ObjClass *cls, int nargs, ObjTuple
 }
 
 Value match_class(VM *vm, Value subject, Value cls_val, int nargs, ObjTuple *names) {
-    if (!is_kind(cls_val, OBJ_CLASS)) return exc_raise(vm, E_TypeError, "called match pattern must be a type");
+    if (!is_kind(cls_val, OBJ_CLASS)) return exc_raise(vm, E_TypeError, "called match pattern must be a class");
     ObjClass *cls = AS(ObjClass, cls_val);
     if (!class_is_subclass(type_of(vm, subject), cls)) return NONE_VAL;
     ObjList *attrs = list_new(vm, nargs + names->len);

@@ -65,6 +65,10 @@ struct Obj {
  * so its death is observable and stores that replace it collect early
  * (finalize.h). */
 #define INST_WEAKREFD 0x2000
+/* Instance flag: found on a cycle of garbage by a forced collection, which
+ * kept it for an ordinary one (finalize.c keep_garbage_cycles); later
+ * forced collections keep it without looking again. */
+#define INST_CYCLIC_GARBAGE 0x1000
 
 /* ObjStr flags. A string built by `name += text` on a local variable
  * (INPLACE_ADD_FAST) is allocated with spare room (capacity in obj.spare)
@@ -424,9 +428,10 @@ typedef struct ObjException {
     ObjTuple *oserr;        /* an OSError's (errno, strerror, filename, filename2); or NULL */
 } ObjException;
 
-/* ObjModule flag: its body is running, so an import that meets it (a
- * circular one) sees it half made, and errors say so. */
-#define MODULE_INITIALIZING 1
+/* ObjModule flag: its code is running (set by the importer around a file or
+ * embedded module's execution), so a failed attribute lookup or `from m
+ * import x` on it blames a circular import, as CPython's messages do. */
+#define MOD_INITIALIZING 1
 
 typedef struct ObjModule {
     Obj obj;

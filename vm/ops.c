@@ -1132,7 +1132,7 @@ static ObjDict *obj_dict(VM *vm, Value v) {
 /* The AttributeError of a failed lookup; `name` and `obj` are set only
  * for reading (store and del leave them None, as CPython 3.11 does). */
 static Value attr_error_raise(VM *vm, Value obj, ObjStr *name) {
-    if (is_kind(obj, OBJ_MODULE) && (as_obj(obj)->flags & MODULE_INITIALIZING))
+    if (is_kind(obj, OBJ_MODULE) && (as_obj(obj)->flags & MOD_INITIALIZING))
         exc_raise(vm, E_AttributeError,
                   "partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)",
                   AS(ObjModule, obj)->name->data, name->data);
@@ -1602,6 +1602,11 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         if (m != UNDEF) {
             Value argv[3] = {attr, obj, v};
             return op_call(vm, m, argv, del ? 2 : 3, NULL) == ERR ? -1 : 0;
+        }
+        /* One of the two makes it a data descriptor: the other is missing. */
+        if (op_special(vm, attr, del ? N___set__ : N___delete__) != UNDEF) {
+            exc_raise(vm, E_AttributeError, del ? "__delete__" : "__set__");
+            return -1;
         }
     }
     if (is_kind(obj, OBJ_EXC)) {
@@ -2089,14 +2094,15 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
     return ok;
 }
 
-static void bytes_repr_to(StrBuf *b, const uint8_t *p, int64_t n) {
+void bytes_repr_to(StrBuf *b, const uint8_t *p, int64_t n, bool bytearray) {
     bool sq = memchr(p, '\'', (size_t)n) != NULL, dq = memchr(p, '"', (size_t)n) != NULL;
     char q = sq && !dq ? '"' : '\'';
     sb_addc(b, 'b');
     sb_addc(b, q);
     for (int64_t i = 0; i < n; i++) {
         uint8_t c = p[i];
-        if (c == q || c == '\\') { sb_addc(b, '\\'); sb_addc(b, (char)c); }
+        /* bytearray's repr escapes a single quote even inside double ones */
+        if (c == q || c == '\\' || (bytearray && c == '\'')) { sb_addc(b, '\\'); sb_addc(b, (char)c); }
         else if (c == '\n') sb_adds(b, "\\n");
         else if (c == '\r') sb_adds(b, "\\r");
         else if (c == '\t') sb_adds(b, "\\t");
@@ -2183,7 +2189,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
     case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT:
         if (layout || (o->cls->obj.flags & (CLASS_BUILTIN | CLASS_SUBTYPE))) return repr_container(vm, v, b);
         break;
-    case OBJ_BYTES: bytes_repr_to(b, ((ObjBytes *)o)->data, ((ObjBytes *)o)->len); return true;
+    case OBJ_BYTES: bytes_repr_to(b, ((ObjBytes *)o)->data, ((ObjBytes *)o)->len, false); return true;
     case OBJ_FUNCTION:
         sb_addf(b, "<function %s at %p>", ((ObjFunction *)o)->qualname->data, (void *)o);
         return true;

@@ -72,6 +72,8 @@ Value op_repr(VM *vm, Value v);
 Value op_str(VM *vm, Value v);
 /* repr/str appended to a buffer; false after raising. */
 bool op_repr_to(VM *vm, Value v, StrBuf *b);
+/* The repr of bytes p[0:n] (b'...') into b; bytearray's escapes every single quote. */
+void bytes_repr_to(StrBuf *b, const uint8_t *p, int64_t n, bool bytearray);
 /* Py_ReprEnter/Py_ReprLeave for native reprs of containers: false after an
  * error; *cycle when o's repr is already under way (print "..."; then no
  * leave). */

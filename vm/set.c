@@ -1107,8 +1107,9 @@ static Value m_ixor(VM *vm, Value *a, int n, ObjTuple *kw) { return inplace(vm, 
  * calls no __init__ for builtin types); a set subclass gets an empty
  * instance that set.__init__ fills. */
 static Value set___new__(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (nargs < 1 || !is_kind(args[0], OBJ_CLASS))
-        return exc_raise(vm, E_TypeError, "set.__new__(X): X is not a type object");
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "set.__new__(): not enough arguments");
+    if (!is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "set.__new__(X): X is not a type object (%T)", args[0]);
     ObjClass *cls = AS(ObjClass, args[0]);
     bool frozen = cls == vm->types[T_FROZENSET] || class_is_subclass(cls, vm->types[T_FROZENSET]);
     const char *name = frozen ? "frozenset" : "set";

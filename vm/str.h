@@ -72,5 +72,13 @@ Value fmt_format_map(VM *vm, ObjStr *fmt, Value mapping);                       
  * (OverflowError). */
 bool fmt_pct_digits(VM *vm, const char *s, size_t len, size_t *i, bool prec, bool bytes, int64_t *out);
 bool fmt_pct_star_value(VM *vm, Value v, bool prec, int64_t *out);
+/* The int a %d/%i/%u (or, for another conv, %x/%X/%o) conversion formats
+ * v as, with CPython's errors; shared with bytes %. */
+Value fmt_pct_int_arg(VM *vm, Value v, char conv);
+/* The double a %f/%e/%g conversion formats v as (__float__, else
+ * __index__); false after raising. */
+bool fmt_pct_double(VM *vm, Value v, double *out);
+/* v.__index__() (an int), UNDEF when v's class has no __index__. */
+Value fmt_index_of(VM *vm, Value v);
 
 #endif

@@ -254,6 +254,12 @@ struct AsyVM {
     Obj **gray;
     int64_t ngray, graycap;
     bool gray_overflow;         /* a marked object could not be queued */
+    uint8_t mark_value;         /* what marking sets: 1, or 2 in gc_in_garbage_cycle's trial */
+    bool gc_forced;             /* the collection is a forced one (finalize_collect) */
+    void (*gc_visit)(VM *vm, Obj *o);   /* set: gc_trace lists referents to it, marks nothing */
+    void *gc_visit_data;
+    int64_t gc_counted;         /* gc_collect_count's result; -1 when not asked for */
+    int import_depth;           /* module code being run by imports (import.c) */
     Obj **weak_holders;         /* marked objects holding others weakly (gc.c) */
     Value getset_fns[4];        /* the natives of __dict__/__weakref__ descriptors (class.c) */
     int64_t nweak_holders, weak_holders_cap;
@@ -323,6 +329,7 @@ struct AsyVM {
     size_t fin_live;            /* objects with __del__ in fin_tracked */
     size_t weak_live;           /* weak refs to live instances (weakref.c) */
     size_t fin_gens;            /* tracked generators (not coroutines) in fin_tracked */
+    size_t fin_ran;             /* finalizers run so far (gc_collect_count) */
     size_t fin_budget;          /* heap bytes forced collections may still mark */
     bool fin_forcing;           /* fin_live and fin_budget left: collect early */
     bool fin_after_return;      /* the returning frame may have held such objects */

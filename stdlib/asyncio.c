@@ -202,6 +202,27 @@ static Value f_run_until_complete(VM *vm, Value *args, int nargs, ObjTuple *kw) 
     return r;
 }
 
+/* _run_forever(loop): runs the loop until _stop(), with `loop` as the
+ * running loop object. */
+static Value f_run_forever(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_run_forever", nargs, kw, 1, 1)) return ERR;
+    Sched *s = vm->sched;
+    Value prev = s->loop;
+    s->loop = args[0];
+    Value r = sched_run_forever(vm);
+    s->loop = prev;
+    return r;
+}
+
+/* _stop(): the loop stops after the iteration it is in (or, when it is
+ * not running, after the first iteration of its next run). */
+static Value f_stop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "_stop", nargs, kw, 0, 0)) return ERR;
+    sched_stop(vm);
+    return NONE_VAL;
+}
+
 /* The loop running on this thread, or None. */
 static Value f_get_running_loop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
@@ -362,7 +383,7 @@ bool mod_asyncio_init(VM *vm, ObjModule *m) {
         {"_all_tasks", f_all_tasks}, {"_set_exception_handler", f_set_exception_handler},
         {"_report", f_report}, {"isfuture", f_isfuture}, {"_run_main", f_run_main}, {"_reset", f_reset},
         {"_iscoroutinefunction", f_iscoroutinefunction}, {"_iterable_coroutine", f_iterable_coroutine},
-        {"_take_asyncgens", f_take_asyncgens},
+        {"_take_asyncgens", f_take_asyncgens}, {"_run_forever", f_run_forever}, {"_stop", f_stop},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;

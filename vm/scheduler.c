@@ -603,7 +603,7 @@ static void run_once(VM *vm) {
  * happen any more while the loop still waits: a deadlock. */
 static bool poll_events(VM *vm) {
     Sched *s = vm->sched;
-    if (s->ready.len) {
+    if (s->ready.len || s->stopping) {     /* (a stopping loop only takes what is there) */
         /* Nothing libuv watches (no active handle or request: no I/O, no
          * thread work): no events to take, so skip the poll and its clock
          * read. (uv_loop_alive would say the same, in a call.) */
@@ -772,6 +772,34 @@ static void remove_stop(Future *f) {
     l->len = n;
 }
 
+/* Runs iterations until something asks the loop to stop (stop(), or the
+ * done callback of run_until's future) or an error ends it. As asyncio's
+ * run_forever, one iteration always runs, so a stop() that came before
+ * the run ends it after that one. */
+static bool run_loop(VM *vm) {
+    Sched *s = vm->sched;
+    s->running = true;
+    s->loop_ts = vm->ts;
+    watchdog_start(vm);
+    bool ok;
+    do ok = iteration(vm);
+    while (ok && !s->stopping);
+    watchdog_stop(vm);
+    __atomic_store_n(&s->blocked_since, 0, __ATOMIC_RELAXED);
+    s->block_code = NULL;
+    s->running = false;
+    s->loop_ts = NULL;
+    s->stopping = false;
+    return ok;
+}
+
+Value sched_run_forever(VM *vm) {
+    if (vm->sched->running) return exc_raise(vm, E_RuntimeError, "This event loop is already running");
+    return run_loop(vm) ? NONE_VAL : ERR;
+}
+
+void sched_stop(VM *vm) { vm->sched->stopping = true; }
+
 Value sched_run_until(VM *vm, Future *fut) {
     Sched *s = vm->sched;
     if (s->running) return exc_raise(vm, E_RuntimeError, "This event loop is already running");
@@ -779,24 +807,16 @@ Value sched_run_until(VM *vm, Future *fut) {
      * which it runs. */
     if (!future_add_callback(vm, fut, UNDEF, CB_STOP)) return ERR;
     if (!vm_push_root(vm, obj_val(fut))) return ERR;
-    s->running = true;
-    s->stopping = false;
-    s->loop_ts = vm->ts;
-    watchdog_start(vm);
-    bool ok = true;
-    while (ok && !s->stopping) ok = iteration(vm);
-    watchdog_stop(vm);
-    __atomic_store_n(&s->blocked_since, 0, __ATOMIC_RELAXED);
-    s->block_code = NULL;
-    s->running = false;
-    s->loop_ts = NULL;
-    s->stopping = false;
+    bool ok = run_loop(vm);
     vm_pop_roots(vm, 1);
     if (!ok) {
         remove_stop(fut);
         return ERR;
     }
-    if (!fut_done(fut)) return exc_raise(vm, E_RuntimeError, "Event loop stopped before Future completed.");
+    if (!fut_done(fut)) {
+        remove_stop(fut);
+        return exc_raise(vm, E_RuntimeError, "Event loop stopped before Future completed.");
+    }
     return future_result(vm, fut);
 }
 

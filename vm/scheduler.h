@@ -190,6 +190,9 @@ void sched_after_fork(VM *vm);
 void sched_reset(VM *vm);
 /* Runs the loop until `fut` is done; returns its result, or ERR. */
 Value sched_run_until(VM *vm, Future *fut);
+/* loop.run_forever(): iterations until sched_stop (loop.stop()). */
+Value sched_run_forever(VM *vm);
+void sched_stop(VM *vm);
 /* The loop's exception handler: reports an error from a callback or task. */
 void sched_report(VM *vm, const char *message, Value exc, Value what);
 /* Prints what the collector found: "Task exception was never retrieved". */

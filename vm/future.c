@@ -4,6 +4,7 @@
 #include "future.h"
 
 #include "../stdlib/contextvars.h"
+#include "async_format.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -181,11 +182,17 @@ bool future_add_callback(VM *vm, Future *f, Value fn, Value ctx) {
 
 static const char *const state_names[] = {"pending", "cancelled", "finished"};
 
-static void repr_result(VM *vm, Future *f, StrBuf *b) {
+/* " result=..." (shortened by reprlib) or " exception=...", once finished. */
+void future_result_info(VM *vm, Future *f, StrBuf *b) {
     if (fut_state(f) != FUT_FINISHED || (f->obj.cls->obj.flags & CLASS_AWAIT_OP)) return;
-    Value saved = vm->exc;
-    sb_adds(b, (f->obj.flags & FUT_EXC) ? " exception=" : " result=");
-    if (!op_repr_to(vm, f->result, b)) { vm->exc = saved; sb_adds(b, "<?>"); }
+    if (f->obj.flags & FUT_EXC) {
+        sb_adds(b, " exception=");
+        Value saved = vm->exc;
+        if (!op_repr_to(vm, f->result, b)) { vm->exc = saved; sb_adds(b, "<?>"); }
+    } else {
+        sb_adds(b, " result=");
+        async_short_repr(vm, f->result, b);
+    }
 }
 
 Value future_repr(VM *vm, Future *f) {
@@ -193,7 +200,8 @@ Value future_repr(VM *vm, Future *f) {
     /* An operation waiting in a queue or lock shows as the future it is. */
     sb_addf(&b, "<%s ", (f->obj.cls->obj.flags & CLASS_AWAIT_OP) ? "Future" : f->obj.cls->name->data);
     sb_adds(&b, state_names[fut_state(f)]);
-    repr_result(vm, f, &b);
+    future_result_info(vm, f, &b);
+    async_callbacks_info(vm, f, &b);
     sb_addc(&b, '>');
     return str_from_buf(vm, &b);
 }

@@ -13,6 +13,7 @@
 #ifndef ASY_FUTURE_H
 #define ASY_FUTURE_H
 
+#include "strbuf.h"
 #include "vm.h"
 
 /* The state lives in obj.flags with the other bits. */
@@ -107,6 +108,8 @@ bool future_add_callback(VM *vm, Future *f, Value fn, Value ctx);
  * coroutine raised). */
 Value future_cancelled_error(VM *vm, Future *f);
 Value future_repr(VM *vm, Future *f);
+/* The " result=..." or " exception=..." part of a finished future's repr. */
+void future_result_info(VM *vm, Future *f, StrBuf *b);
 
 /* A new task for coroutine `coro`, scheduled to start; NULL after raising. */
 Task *task_new(VM *vm, Value coro, Value name, Value context);

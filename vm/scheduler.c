@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../stdlib/contextvars.h"
+#include "async_format.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -32,7 +33,7 @@ Sched *sched_get(VM *vm) {
     if (vm->sched) return vm->sched;
     Sched *s = calloc(1, sizeof *s);
     if (!s) { exc_nomem(vm); return NULL; }
-    s->loop = s->exc_handler = s->agens = s->sync_fallbacks = UNDEF;
+    s->loop = s->exc_handler = s->agens = s->sync_fallbacks = s->fmt_callback = s->fmt_short = UNDEF;
     s->item.a = s->item.b = s->item.c = UNDEF;
     s->uv = malloc(sizeof *s->uv);
     if (!s->uv || uv_loop_init(s->uv) != 0) {
@@ -98,6 +99,8 @@ void sched_mark(VM *vm) {
     gc_mark_value(vm, s->item.a); gc_mark_value(vm, s->item.b); gc_mark_value(vm, s->item.c);
     gc_mark_value(vm, s->loop);
     gc_mark_value(vm, s->exc_handler);
+    gc_mark_value(vm, s->fmt_callback);
+    gc_mark_value(vm, s->fmt_short);
     gc_mark_value(vm, s->agens);
     MARK(s->current);
     MARK(s->main_task);
@@ -157,40 +160,85 @@ void sched_before_sweep(VM *vm) {
 
 static void write_str(VM *vm, const char *text) { vm_write(vm, 2, text, strlen(text)); }
 
-/* The loop's default exception handler: the message, what it was about,
- * and the traceback, on stderr. */
-static void default_report(VM *vm, const char *message, Value exc, Value what) {
+static bool fatal(VM *vm, Value e);
+
+typedef struct { ObjStr *key; Value value; } CtxEntry;
+
+static int entry_order(const void *a, const void *b) {
+    return strcmp(((const CtxEntry *)a)->key->data, ((const CtxEntry *)b)->key->data);
+}
+
+/* The loop's default exception handler, as asyncio's: the message, then
+ * "key: repr(value)" for the context's other entries in key order, then
+ * the exception's traceback, on stderr. */
+void sched_default_report(VM *vm, ObjDict *ctx) {
+    Value saved = vm->exc;
     StrBuf b = SB_INIT;
-    sb_addf(&b, "%s\n", message);
-    if (what != UNDEF) {
-        bool fut = is_future(what);
-        sb_adds(&b, fut ? "future: " : "handle: ");
-        Value saved = vm->exc;
-        if (!op_repr_to(vm, what, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
+    Value msg = dict_get_str(ctx, str_intern_cstr(vm, "message"));
+    if (is_str(msg) && AS(ObjStr, msg)->len) sb_adds(&b, AS(ObjStr, msg)->data);
+    else sb_adds(&b, "Unhandled exception in event loop");
+    sb_addc(&b, '\n');
+    CtxEntry extra[16];
+    int n = 0;
+    int64_t pos = 0;
+    Value k, v;
+    while (n < 16 && dict_next(ctx, &pos, &k, &v)) {
+        if (!is_str(k) || !strcmp(AS(ObjStr, k)->data, "message") || !strcmp(AS(ObjStr, k)->data, "exception")) continue;
+        extra[n++] = (CtxEntry){AS(ObjStr, k), v};
+    }
+    qsort(extra, (size_t)n, sizeof extra[0], entry_order);
+    for (int i = 0; i < n; i++) {
+        sb_addf(&b, "%s: ", extra[i].key->data);
+        if (!op_repr_to(vm, extra[i].value, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
         sb_addc(&b, '\n');
     }
-    if (exc != UNDEF) exc_format(vm, exc, &b);
+    Value exc = dict_get_str(ctx, str_intern_cstr(vm, "exception"));
+    if (is_kind(exc, OBJ_EXC)) exc_format(vm, exc, &b);
     char *text = sb_take(&b);
     if (text) write_str(vm, text);
     free(text);
+    vm->exc = saved;
 }
 
-void sched_report(VM *vm, const char *message, Value exc, Value what) {
+/* A dict of the given entries (those that are not UNDEF), or NULL. */
+static ObjDict *report_context(VM *vm, const char *message, Value exc, const char *key, Value what) {
+    ObjDict *ctx = dict_new(vm);
+    if (!ctx || !vm_push_root(vm, obj_val(ctx))) return NULL;
+    Value msg = str_from_cstr(vm, message);
+    bool ok = msg != ERR && dict_set_str(vm, ctx, str_intern_cstr(vm, "message"), msg) == 0;
+    if (ok && exc != UNDEF) ok = dict_set_str(vm, ctx, str_intern_cstr(vm, "exception"), exc) == 0;
+    if (ok && what != UNDEF) ok = dict_set_str(vm, ctx, str_intern_cstr(vm, key), what) == 0;
+    vm_pop_roots(vm, 1);
+    return ok ? ctx : NULL;
+}
+
+/* loop.call_exception_handler(context) for the scheduler's own reports:
+ * the handler set with set_exception_handler, else the default one. */
+void sched_report(VM *vm, const char *message, Value exc, const char *key, Value what) {
     Sched *s = vm->sched;
-    if (s->exc_handler != UNDEF && s->loop != UNDEF) {
-        ObjDict *ctx = dict_new(vm);
-        Value msg = ctx ? str_from_cstr(vm, message) : ERR;
-        bool ok = msg != ERR && dict_set_str(vm, ctx, str_intern_cstr(vm, "message"), msg) == 0;
-        if (ok && exc != UNDEF) ok = dict_set_str(vm, ctx, str_intern_cstr(vm, "exception"), exc) == 0;
-        if (ok && what != UNDEF)
-            ok = dict_set_str(vm, ctx, str_intern_cstr(vm, is_future(what) ? "future" : "handle"), what) == 0;
-        Value r = ok ? op_call(vm, s->exc_handler, (Value[]){s->loop, obj_val(ctx)}, 2, NULL) : ERR;
-        if (r != ERR) return;
+    Value saved = vm->exc;
+    ObjDict *ctx = report_context(vm, message, exc, key, what);
+    if (!ctx) {         /* out of memory: say what we can */
+        vm->exc = saved;
+        write_str(vm, message);
+        write_str(vm, "\n");
+        return;
+    }
+    if (s->exc_handler == UNDEF || s->loop == UNDEF) {
+        sched_default_report(vm, ctx);
+        return;
+    }
+    if (!vm_push_root(vm, obj_val(ctx))) return;
+    Value r = op_call(vm, s->exc_handler, (Value[]){s->loop, obj_val(ctx)}, 2, NULL);
+    if (r == ERR && !fatal(vm, vm->exc)) {
+        /* As asyncio: the handler's own error, with the context it got. */
         Value e = vm->exc;
         vm->exc = UNDEF;
-        default_report(vm, "Unhandled error in exception handler", e, UNDEF);
+        ObjDict *outer = report_context(vm, "Unhandled error in exception handler", e, "context", obj_val(ctx));
+        if (outer) sched_default_report(vm, outer);
     }
-    default_report(vm, message, exc, what);
+    vm_pop_roots(vm, 1);
+    vm->exc = saved;
 }
 
 static void report_one(VM *vm, Future *f) {
@@ -198,7 +246,7 @@ static void report_one(VM *vm, Future *f) {
     f->obj.flags &= ~(FUT_LOG_TB | FUT_LISTED);
     bool task = f->obj.cls == vm->sched->task_cls;
     sched_report(vm, task ? "Task exception was never retrieved" : "Future exception was never retrieved", f->result,
-                 obj_val(f));
+                 "future", obj_val(f));
 }
 
 void sched_flush_reports(VM *vm) {
@@ -213,6 +261,26 @@ static void report_left(VM *vm) {
     s->exc_handler = UNDEF;
     for (size_t i = 0; i < s->nlogged; i++) report_one(vm, s->logged[i]);
     s->nlogged = 0;
+}
+
+/* ---- handles ----------------------------------------------------------- */
+
+Handle *sched_handle_new(VM *vm, ObjClass *cls, Value fn, Value args, Value ctx, double when) {
+    if (!is_kind(args, OBJ_TUPLE)) {
+        exc_raise(vm, E_TypeError, "handle arguments must be a tuple");
+        return NULL;
+    }
+    if (ctx == NONE_VAL) {
+        ctx = context_copy_current(vm);     /* as asyncio's Handle */
+        if (ctx == ERR) return NULL;
+    }
+    Handle *h = gc_new(vm, sizeof(Handle), OBJ_CDATA, cls);
+    if (!h) return NULL;
+    h->fn = fn;
+    h->args = args;
+    h->ctx = ctx;
+    h->when = when;
+    return h;
 }
 
 /* ---- queues ------------------------------------------------------------ */
@@ -661,32 +729,44 @@ static bool fatal(VM *vm, Value e) {
     return exc_is(vm, e, E_KeyboardInterrupt) || exc_is(vm, e, E_SystemExit);
 }
 
+/* An error escaped a callback: "Exception in callback f(1, 2) at x.py:3"
+ * goes to the exception handler with the handle. A future's done callback
+ * gets a handle made for the report: asyncio's are handles too. */
+static void callback_failed(VM *vm, Value fn, Value *args, int nargs, Value ctx, Value handle) {
+    Value e = vm->exc;
+    vm->exc = UNDEF;
+    Value argt = UNDEF;
+    if (handle == UNDEF) {
+        ObjTuple *t = tuple_from(vm, args, nargs);
+        Handle *h = t ? sched_handle_new(vm, vm->sched->handle_cls, fn, obj_val(t), ctx == UNDEF ? NONE_VAL : ctx, NAN)
+                      : NULL;
+        if (h) handle = obj_val(h);
+    }
+    if (handle != UNDEF) argt = ((Handle *)as_obj(handle))->args;
+    vm->exc = UNDEF;
+    if (!vm_push_root(vm, e)) return;
+    if (!vm_push_root(vm, handle)) {
+        vm_pop_roots(vm, 1);
+        return;
+    }
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "Exception in callback ");
+    async_describe_callback(vm, fn, argt, &b);
+    char *msg = sb_take(&b);
+    sched_report(vm, msg ? msg : "Exception in callback", e, "handle", handle);
+    free(msg);
+    vm_pop_roots(vm, 2);
+}
+
 /* Calls fn(args) for a callback, in its context; errors go to the
  * exception handler. */
-static bool run_callback(VM *vm, Value fn, Value *args, int nargs, Value ctx, Value what) {
+static bool run_callback(VM *vm, Value fn, Value *args, int nargs, Value ctx, Value handle) {
     Value prev = ctx == UNDEF ? UNDEF : context_enter(vm, ctx);
     Value r = prev == ERR ? ERR : op_call(vm, fn, args, nargs, NULL);
     if (ctx != UNDEF && prev != ERR) context_exit(vm, prev);
     if (r != ERR) return true;
-    Value e = vm->exc;
-    if (fatal(vm, e)) return false;
-    vm->exc = UNDEF;
-    /* "Exception in callback f(1, 2)", as asyncio describes a handle. */
-    StrBuf b = SB_INIT;
-    sb_adds(&b, "Exception in callback ");
-    Value name = op_getattr_opt(vm, fn, vm_name(vm, N___qualname__));
-    if (is_str(name)) sb_adds(&b, AS(ObjStr, name)->data);
-    else if (!op_repr_to(vm, fn, &b)) sb_adds(&b, "<?>");
-    sb_addc(&b, '(');
-    for (int i = 0; i < nargs; i++) {
-        if (i) sb_adds(&b, ", ");
-        if (!op_repr_to(vm, args[i], &b)) sb_adds(&b, "<?>");
-    }
-    sb_addc(&b, ')');
-    vm->exc = UNDEF;
-    char *msg = sb_take(&b);
-    sched_report(vm, msg ? msg : "Exception in callback", e, what);
-    free(msg);
+    if (fatal(vm, vm->exc)) return false;
+    callback_failed(vm, fn, args, nargs, ctx, handle);
     return true;
 }
 

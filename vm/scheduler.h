@@ -86,6 +86,7 @@ typedef struct Sched {
     uint32_t task_counter;
     uint64_t steps;             /* task steps run: the blocked-loop detector watches it */
     Value exc_handler;          /* loop.set_exception_handler(), or UNDEF */
+    Value fmt_callback, fmt_short;  /* asyncio's describers (async_format.c), or UNDEF */
     Value agens;                /* a list: async generators started while the loop runs */
     Future **logged;            /* futures holding an unretrieved exception (not roots) */
     size_t nlogged, logcap;
@@ -193,8 +194,14 @@ Value sched_run_until(VM *vm, Future *fut);
 /* loop.run_forever(): iterations until sched_stop (loop.stop()). */
 Value sched_run_forever(VM *vm);
 void sched_stop(VM *vm);
-/* The loop's exception handler: reports an error from a callback or task. */
-void sched_report(VM *vm, const char *message, Value exc, Value what);
+/* A Handle (or TimerHandle, by cls) for fn(*args) in context ctx (None:
+ * a copy of the current one); `when` is NaN but for a TimerHandle. */
+Handle *sched_handle_new(VM *vm, ObjClass *cls, Value fn, Value args, Value ctx, double when);
+/* loop.call_exception_handler({"message": message, "exception": exc, key:
+ * what}) (exc and what may be UNDEF): the handler set, else the default. */
+void sched_report(VM *vm, const char *message, Value exc, const char *key, Value what);
+/* The default handler: prints the context (a dict) as asyncio does. */
+void sched_default_report(VM *vm, ObjDict *ctx);
 /* Prints what the collector found: "Task exception was never retrieved". */
 void sched_flush_reports(VM *vm);
 

@@ -6,6 +6,7 @@
 #include "future.h"
 
 #include "../stdlib/contextvars.h"
+#include "async_format.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -242,29 +243,31 @@ static void coro_info(VM *vm, Value coro, StrBuf *b) {
                 g->state == GEN_CREATED ? code->firstline : code_line(code, g->frame->ip));
 }
 
+/* asyncio's order: state, name, coroutine, the future waited on, the
+ * outcome, the done callbacks. */
 static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)nargs; (void)kw;
     Task *t = SELF;
     Value name = task_name(vm, t);
     if (name == ERR) return ERR;
     static const char *states[] = {"pending", "cancelled", "finished"};
+    bool cancelling = t->cancels > 0 && !fut_done(&t->fut);
     StrBuf b = SB_INIT;
-    sb_addf(&b, "<Task %s name=", states[fut_state(&t->fut)]);
+    sb_addf(&b, "<Task %s name=", cancelling ? "cancelling" : states[fut_state(&t->fut)]);
     Value saved = vm->exc;
     if (!op_repr_to(vm, name, &b)) vm->exc = saved;
     sb_adds(&b, " coro=<");
     coro_info(vm, t->coro, &b);
     sb_addc(&b, '>');
-    if (fut_state(&t->fut) == FUT_FINISHED) {
-        sb_adds(&b, (t->fut.obj.flags & FUT_EXC) ? " exception=" : " result=");
-        if (!op_repr_to(vm, t->fut.result, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
-    }
     if (t->waiter != UNDEF) {
         sb_adds(&b, " wait_for=");
-        Value fr = future_repr(vm, (Future *)as_obj(t->waiter));
+        /* (a queue or lock operation shows as the future it is) */
+        Value fr = is_await_op(t->waiter) ? future_repr(vm, (Future *)as_obj(t->waiter)) : op_repr(vm, t->waiter);
         if (fr == ERR) { vm->exc = saved; sb_adds(&b, "<?>"); }
         else sb_add(&b, AS(ObjStr, fr)->data, (size_t)AS(ObjStr, fr)->len);
     }
+    future_result_info(vm, &t->fut, &b);
+    async_callbacks_info(vm, &t->fut, &b);
     sb_addc(&b, '>');
     return str_from_buf(vm, &b);
 }

@@ -322,6 +322,72 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return future_repr(vm, SELF);
 }
 
+/* ---- the attributes of asyncio's pure-Python Future -------------------- *
+ * Read-only views of the state, which programs (and tests) look at. */
+
+static Value p_state(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_state")) return ERR;
+    static const char *const names[] = {"PENDING", "CANCELLED", "FINISHED"};
+    return str_from_cstr(vm, names[fut_state(SELF)]);
+}
+
+static Value p_result(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_result")) return ERR;
+    Future *f = SELF;
+    return fut_state(f) == FUT_FINISHED && !(f->obj.flags & FUT_EXC) ? f->result : NONE_VAL;
+}
+
+static Value p_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_exception")) return ERR;
+    Future *f = SELF;
+    return fut_state(f) == FUT_FINISHED && (f->obj.flags & FUT_EXC) ? f->result : NONE_VAL;
+}
+
+static Value p_cancel_message(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_cancel_message")) return ERR;
+    Future *f = SELF;
+    bool cancelled = fut_state(f) == FUT_CANCELLED || (f->obj.flags & TASK_MUST_CANCEL);
+    return cancelled && !(f->obj.flags & FUT_EXC) && f->result != UNDEF ? f->result : NONE_VAL;
+}
+
+static Value p_blocking(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_asyncio_future_blocking")) return ERR;
+    return bool_val(SELF->obj.flags & FUT_BLOCKING);
+}
+
+static Value p_log_traceback(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_log_traceback")) return ERR;
+    return bool_val(SELF->obj.flags & FUT_LOG_TB);
+}
+
+static Value p_none(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)args; (void)nargs; (void)kw;
+    return NONE_VAL;
+}
+
+static Value p_loop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args; (void)nargs; (void)kw;
+    return vm->sched->loop == UNDEF ? NONE_VAL : vm->sched->loop;
+}
+
+static bool add_properties(VM *vm, ObjClass *c) {
+    static const struct { const char *name; NativeFn fn; } props[] = {
+        {"_state", p_state}, {"_result", p_result}, {"_exception", p_exception},
+        {"_cancel_message", p_cancel_message}, {"_asyncio_future_blocking", p_blocking},
+        {"_log_traceback", p_log_traceback}, {"_source_traceback", p_none}, {"_loop", p_loop},
+    };
+    for (size_t i = 0; i < sizeof props / sizeof props[0]; i++) {
+        if (!class_add_property(vm, c, props[i].name, props[i].fn)) return false;
+    }
+    return true;
+}
+
 /* fut.__await__(): an iterator that yields the future while it is pending
  * (`await fut` itself does not need one: the interpreter knows futures). */
 static Value await_next(VM *vm, ObjIter *it) {
@@ -472,7 +538,7 @@ bool future_init_classes(VM *vm) {
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }
-    if (!future_class_setup(vm, c)) return false;
+    if (!future_class_setup(vm, c) || !add_properties(vm, c)) return false;
     ObjClass *g = class_new_builtin(vm, "_GatheringFuture", c, OBJ_CDATA);
     if (!g) return false;
     g->ctype = &gather_ctype;

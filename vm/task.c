@@ -329,6 +329,57 @@ static Value m_uncancel(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return int_val(t->cancels);
 }
 
+/* get_stack(*, limit=None): the coroutine's frame while it has one, else
+ * the frames of the traceback of the exception it ended with, as asyncio.
+ * (A suspended coroutine's frame has no f_back: the stack is that frame.) */
+static Value m_get_stack(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"limit"};
+    Value out[1];
+    if (!check_task(vm, args[0], "get_stack")) return ERR;
+    if (nargs > 1) return exc_raise(vm, E_TypeError, "get_stack() takes no positional arguments");
+    if (!args_bind(vm, "get_stack", args + 1, nargs - 1, kw, names, 1, 0, 0, 0, out)) return ERR;
+    int64_t limit = -1;
+    if (out[0] != UNDEF && out[0] != NONE_VAL) {
+        if (!is_int(out[0])) return exc_raise(vm, E_TypeError, "limit must be an int or None");
+        limit = as_int(out[0]) < 0 ? 0 : as_int(out[0]);
+    }
+    Task *t = SELF;
+    ObjList *frames = list_new(vm, 0);
+    if (!frames || !vm_push_root(vm, obj_val(frames))) return ERR;
+    Value f = is_kind(t->coro, OBJ_GEN) ? op_getattr(vm, t->coro, str_intern_cstr(vm, "cr_frame")) : NONE_VAL;
+    bool ok = f != ERR;
+    if (ok && f != NONE_VAL) {
+        if (limit != 0) ok = list_append(vm, frames, f) == 0;
+    } else if (ok && fut_state(&t->fut) == FUT_FINISHED && (t->fut.obj.flags & FUT_EXC)) {
+        Value tb = op_getattr(vm, t->fut.result, str_intern_cstr(vm, "__traceback__"));
+        for (; ok && tb != NONE_VAL && limit != 0; limit--) {
+            Value fr = tb == ERR ? ERR : op_getattr(vm, tb, str_intern_cstr(vm, "tb_frame"));
+            ok = fr != ERR && list_append(vm, frames, fr) == 0;
+            if (ok) tb = op_getattr(vm, tb, str_intern_cstr(vm, "tb_next"));
+            ok = ok && tb != ERR;
+        }
+    }
+    vm_pop_roots(vm, 1);
+    return ok ? obj_val(frames) : ERR;
+}
+
+/* Read-only views of asyncio's pure-Python Task attributes. */
+static Value p_coro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    return check_task(vm, args[0], "_coro") ? SELF->coro : ERR;
+}
+
+static Value p_fut_waiter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_task(vm, args[0], "_fut_waiter")) return ERR;
+    return SELF->waiter == UNDEF ? NONE_VAL : SELF->waiter;
+}
+
+static Value p_must_cancel(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    return check_task(vm, args[0], "_must_cancel") ? bool_val(SELF->fut.obj.flags & TASK_MUST_CANCEL) : ERR;
+}
+
 bool task_init_class(VM *vm) {
     Sched *s = vm->sched;
     ObjClass *c = class_new_builtin(vm, "Task", s->future_cls, OBJ_CDATA);
@@ -339,10 +390,11 @@ bool task_init_class(VM *vm) {
     static const struct { const char *name; NativeFn fn; } methods[] = {
         {"__new__", m_new}, {"get_coro", m_get_coro}, {"get_name", m_get_name},
         {"set_name", m_set_name}, {"get_context", m_get_context}, {"cancelling", m_cancelling},
-        {"uncancel", m_uncancel}, {"__repr__", m_repr},
+        {"uncancel", m_uncancel}, {"__repr__", m_repr}, {"get_stack", m_get_stack},
     };
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }
-    return future_class_setup(vm, c);
+    return class_add_property(vm, c, "_coro", p_coro) && class_add_property(vm, c, "_fut_waiter", p_fut_waiter) &&
+           class_add_property(vm, c, "_must_cancel", p_must_cancel) && future_class_setup(vm, c);
 }

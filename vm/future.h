@@ -113,6 +113,8 @@ void future_result_info(VM *vm, Future *f, StrBuf *b);
 
 /* A new task for coroutine `coro`, scheduled to start; NULL after raising. */
 Task *task_new(VM *vm, Value coro, Value name, Value context);
+/* The same with eager_start=True: on a running loop, its first step runs now. */
+Task *task_new_eager(VM *vm, Value coro, Value name, Value context);
 bool task_cancel(VM *vm, Task *t, Value msg);
 /* Runs one step of t, throwing `exc` in unless it is UNDEF. False only when
  * the step ended in an exception that must stop the loop (KeyboardInterrupt,

@@ -38,7 +38,8 @@ static const CType task_ctype = {sizeof(Task), task_mark, NULL, NULL};
 /* A coroutine, or a native asyncio operation that stands for one. */
 static bool is_task_coro(VM *vm, Value v) { return is_coroutine(vm, v) || is_await_op(v); }
 
-Task *task_new(VM *vm, Value coro, Value name, Value context) {
+/* A new task for coro, numbered, not yet scheduled. */
+static Task *task_alloc(VM *vm, Value coro, Value name, Value context) {
     Sched *s = vm->sched;
     if (!is_task_coro(vm, coro)) {
         exc_raise(vm, E_TypeError, "a coroutine was expected, got %R", coro);
@@ -57,9 +58,29 @@ Task *task_new(VM *vm, Value coro, Value name, Value context) {
         if (t->context == ERR) return NULL;
     }
     t->number = ++s->task_counter;
-    if (!sched_push(vm, RUN_STEP, obj_val(t), UNDEF, UNDEF)) return NULL;
+    return t;
+}
+
+Task *task_new(VM *vm, Value coro, Value name, Value context) {
+    Task *t = task_alloc(vm, coro, name, context);
+    if (!t || !sched_push(vm, RUN_STEP, obj_val(t), UNDEF, UNDEF)) return NULL;
     sched_task_started(vm, t);
     return t;
+}
+
+/* Task(..., eager_start=True) on a running loop: the first step runs now,
+ * inside the creator's call, as asyncio's eager tasks; a task that
+ * finishes there never waits in the ready queue. */
+Task *task_new_eager(VM *vm, Value coro, Value name, Value context) {
+    if (!vm->sched->running) return task_new(vm, coro, name, context);
+    Task *t = task_alloc(vm, coro, name, context);
+    if (!t) return NULL;
+    sched_task_started(vm, t);
+    if (!vm_push_root(vm, obj_val(t))) return NULL;
+    bool ok = task_step(vm, t, UNDEF);
+    vm_pop_roots(vm, 1);
+    if (ok && fut_done(&t->fut)) t->coro = NONE_VAL;      /* as asyncio drops it (repr, get_coro) */
+    return ok ? t : NULL;
 }
 
 Value task_name(VM *vm, Task *t) {
@@ -202,6 +223,7 @@ bool task_step(VM *vm, Task *t, Value exc) {
         f->result = UNDEF;
     }
     t->waiter = UNDEF;
+    Task *caller = s->current;      /* the task creating an eager one, or NULL */
     s->current = t;
     s->steps++;
     Fiber *fb = vm->fiber;
@@ -210,7 +232,7 @@ bool task_step(VM *vm, Task *t, Value exc) {
     Value prev = context_enter(vm, t->context);
     if (prev == ERR) {
         fb->handled = outer;
-        s->current = NULL;
+        s->current = caller;
         return step_ended(vm, t, ERR);
     }
     bool done;
@@ -218,7 +240,7 @@ bool task_step(VM *vm, Task *t, Value exc) {
     context_exit(vm, prev);
     t->handled = fb->handled;
     fb->handled = outer;
-    s->current = NULL;
+    s->current = caller;
     if (r == ERR || done) return step_ended(vm, t, r);
     return step_yielded(vm, t, r);
 }
@@ -256,9 +278,11 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     sb_addf(&b, "<Task %s name=", cancelling ? "cancelling" : states[fut_state(&t->fut)]);
     Value saved = vm->exc;
     if (!op_repr_to(vm, name, &b)) vm->exc = saved;
-    sb_adds(&b, " coro=<");
-    coro_info(vm, t->coro, &b);
-    sb_addc(&b, '>');
+    if (t->coro != NONE_VAL) {
+        sb_adds(&b, " coro=<");
+        coro_info(vm, t->coro, &b);
+        sb_addc(&b, '>');
+    }
     if (t->waiter != UNDEF) {
         sb_adds(&b, " wait_for=");
         /* (a queue or lock operation shows as the future it is) */
@@ -290,7 +314,10 @@ static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         name = op_str(vm, name);
         if (name == ERR) return ERR;
     }
-    Task *t = task_new(vm, out[0], name, out[3] == NONE_VAL ? UNDEF : out[3]);
+    int eager = out[4] == UNDEF ? 0 : op_truthy(vm, out[4]);
+    if (eager < 0) return ERR;
+    Value ctx = out[3] == NONE_VAL ? UNDEF : out[3];
+    Task *t = eager ? task_new_eager(vm, out[0], name, ctx) : task_new(vm, out[0], name, ctx);
     return t ? obj_val(t) : ERR;
 }
 

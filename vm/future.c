@@ -418,7 +418,7 @@ static Value m_await(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * (asyncio.gather wraps other awaitables in coroutines before it gets here). */
 static Value ensure_future(VM *vm, Value v) {
     if (is_py_future(v)) return v;
-    if (is_coroutine(vm, v) || is_await_op(v)) {
+    if (task_is_coro(vm, v)) {
         Task *t = task_new(vm, v, UNDEF, UNDEF);
         return t ? obj_val(t) : ERR;
     }

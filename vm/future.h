@@ -112,6 +112,8 @@ Value future_repr(VM *vm, Future *f);
 void future_result_info(VM *vm, Future *f, StrBuf *b);
 
 /* A new task for coroutine `coro`, scheduled to start; NULL after raising. */
+/* Whether a task can run v: what asyncio.iscoroutine() accepts. */
+bool task_is_coro(VM *vm, Value v);
 Task *task_new(VM *vm, Value coro, Value name, Value context);
 /* The same with eager_start=True: on a running loop, its first step runs now. */
 Task *task_new_eager(VM *vm, Value coro, Value name, Value context);

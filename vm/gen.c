@@ -68,7 +68,9 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
         }
         for (int i = 0; i < code->nfrees; i++) cells[code->ncells + i] = fn->closure->items[i];
     }
-    if (code->nexc && t != T_ASYNC_GENERATOR) finalize_track(vm, g, t == T_GENERATOR);
+    /* (Every async generator: one that asyncio's loop hooks is finalized
+     * even without handlers, as its aclose() runs as a task.) */
+    if (code->nexc || t == T_ASYNC_GENERATOR) finalize_track(vm, g, t == T_GENERATOR);
     return obj_val(g);
 }
 

@@ -10,6 +10,7 @@
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
+#include "finalize.h"
 #include "func.h"
 #include "gc.h"
 #include "gen.h"
@@ -33,7 +34,7 @@ Sched *sched_get(VM *vm) {
     if (vm->sched) return vm->sched;
     Sched *s = calloc(1, sizeof *s);
     if (!s) { exc_nomem(vm); return NULL; }
-    s->loop = s->exc_handler = s->agens = s->sync_fallbacks = s->fmt_callback = s->fmt_short = UNDEF;
+    s->loop = s->exc_handler = s->sync_fallbacks = s->fmt_callback = s->fmt_short = UNDEF;
     s->item.a = s->item.b = s->item.c = UNDEF;
     s->uv = malloc(sizeof *s->uv);
     if (!s->uv || uv_loop_init(s->uv) != 0) {
@@ -76,6 +77,7 @@ void sched_free(VM *vm) {
     uv_cond_destroy(&s->wd_cond);
     free(s->logged);
     free(s->report);
+    free(s->agens);
     free(s);
     vm->sched = NULL;
 }
@@ -101,7 +103,6 @@ void sched_mark(VM *vm) {
     gc_mark_value(vm, s->exc_handler);
     gc_mark_value(vm, s->fmt_callback);
     gc_mark_value(vm, s->fmt_short);
-    gc_mark_value(vm, s->agens);
     MARK(s->current);
     MARK(s->main_task);
     MARK(s->block_code);
@@ -443,40 +444,60 @@ void sched_after_fork(VM *vm) {
 
 /* ---- async generators ------------------------------------------------- */
 
-static bool agen_live(Value v) { return AS(ObjGen, v)->state != GEN_DONE; }
-
 bool sched_agen_started(VM *vm, ObjGen *g) {
     Sched *s = vm->sched;
     if (!s->running) return true;
-    if (s->agens == UNDEF) {
-        ObjList *l = list_new(vm, 8);
-        if (!l) return false;
-        s->agens = obj_val(l);
-    }
-    ObjList *l = AS(ObjList, s->agens);
-    if (l->len >= 64 && (l->len & (l->len - 1)) == 0) {
-        /* At each power of two, drop the finished ones. */
-        int64_t n = 0;
-        for (int64_t i = 0; i < l->len; i++) {
-            if (agen_live(l->items[i])) l->items[n++] = l->items[i];
+    if (s->nagens == s->agencap) {
+        size_t cap = s->agencap ? s->agencap * 2 : 16;
+        ObjGen **a = realloc(s->agens, cap * sizeof *a);
+        if (!a) {
+            exc_nomem(vm);
+            return false;
         }
-        l->len = n;
+        s->agens = a;
+        s->agencap = cap;
     }
-    return list_append(vm, l, obj_val(g)) == 0;
+    s->agens[s->nagens++] = g;
+    g->ag_hooked = 1;
+    return finalize_agen_hooked(vm, g);
+}
+
+void sched_prune_agens(VM *vm) {
+    Sched *s = vm->sched;
+    if (!s) return;
+    size_t n = 0;
+    for (size_t i = 0; i < s->nagens; i++) {
+        if (s->agens[i]->obj.marked) s->agens[n++] = s->agens[i];
+    }
+    s->nagens = n;
 }
 
 Value sched_take_agens(VM *vm) {
     Sched *s = vm->sched;
     ObjList *out = list_new(vm, 0);
     if (!out) return ERR;
-    if (s->agens != UNDEF) {
-        ObjList *l = AS(ObjList, s->agens);
-        for (int64_t i = 0; i < l->len; i++) {
-            if (agen_live(l->items[i]) && list_append(vm, out, l->items[i]) < 0) return ERR;
-        }
-        s->agens = UNDEF;
+    for (size_t i = 0; i < s->nagens; i++) {
+        if (s->agens[i]->state != GEN_DONE && list_append(vm, out, obj_val(s->agens[i])) < 0) return ERR;
     }
+    s->nagens = 0;
     return obj_val(out);
+}
+
+void sched_agen_finalize(VM *vm, ObjGen *g) {
+    Sched *s = vm->sched;
+    /* The hook first forgets it: shutdown_asyncgens will not close it again. */
+    size_t n = 0;
+    for (size_t i = 0; i < s->nagens; i++) {
+        if (s->agens[i] != g) s->agens[n++] = s->agens[i];
+    }
+    s->nagens = n;
+    if (!s->running || s->loop == UNDEF || !s->handle_cls) return;
+    Value create = op_getattr(vm, s->loop, str_intern_cstr(vm, "create_task"));
+    Value aclose = create == ERR ? ERR : op_call_method(vm, obj_val(g), str_intern_cstr(vm, "aclose"), NULL, 0);
+    ObjTuple *args = aclose == ERR ? NULL : tuple_from(vm, &aclose, 1);
+    Handle *h = args ? sched_handle_new(vm, s->handle_cls, create, obj_val(args), NONE_VAL, NAN) : NULL;
+    if (!h || !sched_push(vm, RUN_HANDLE, obj_val(h), UNDEF, UNDEF))
+        exc_report_unraisable(vm, "Exception ignored in: ", obj_val(g));
 }
 
 /* ---- signals: Ctrl-C and the blocked-loop detector --------------------- */

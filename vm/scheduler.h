@@ -87,7 +87,10 @@ typedef struct Sched {
     uint64_t steps;             /* task steps run: the blocked-loop detector watches it */
     Value exc_handler;          /* loop.set_exception_handler(), or UNDEF */
     Value fmt_callback, fmt_short;  /* asyncio's describers (async_format.c), or UNDEF */
-    Value agens;                /* a list: async generators started while the loop runs */
+    /* Async generators first iterated while the loop ran (asyncio's
+     * firstiter hook), held weakly: sched_prune_agens drops the dead. */
+    struct ObjGen **agens;
+    size_t nagens, agencap;
     Future **logged;            /* futures holding an unretrieved exception (not roots) */
     size_t nlogged, logcap;
     Future **report;            /* those found unreachable: reported after the collection */
@@ -155,11 +158,20 @@ void sched_task_started(VM *vm, Task *t);
 void sched_task_done(VM *vm, Task *t);
 void sched_log_exception(VM *vm, Future *f);
 
-/* An async generator's first step while the loop runs: it is kept so that
- * shutdown_asyncgens can close it. False after MemoryError. */
+/* An async generator's first step: while the loop runs, it is noted
+ * (weakly) so that shutdown_asyncgens can close it, and if it is dropped
+ * unfinished its aclose() runs as a task (finalize.c calls
+ * sched_agen_finalize). False after MemoryError. */
 bool sched_agen_started(VM *vm, struct ObjGen *g);
 /* The async generators that have not finished, handed over once. */
 Value sched_take_agens(VM *vm);
+/* asyncio's finalizer hook for an unreachable, unfinished async generator:
+ * loop.call_soon(loop.create_task, agen.aclose()) while the loop runs;
+ * nothing once it has stopped. Errors are reported, not raised. */
+void sched_agen_finalize(VM *vm, struct ObjGen *g);
+/* The collector, after all marking: forgets the async generators it is
+ * about to free. */
+void sched_prune_agens(VM *vm);
 /* An IoWatch's handle (NULL for a request) was opened / is closed for
  * good. Once a handle's close callback has run (w->closed), the dispatch
  * after it is the last, and the watch leaves the open list by itself. */

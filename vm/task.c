@@ -32,16 +32,25 @@ static void task_mark(VM *vm, Obj *o) {
 
 static const CType task_ctype = {sizeof(Task), task_mark, NULL, NULL};
 
-/* A coroutine, or one of asyncio's native operations (Queue.get(), ...),
- * which are coroutines to Python code; resume() drives those through their
- * send() and throw(). */
-/* A coroutine, or a native asyncio operation that stands for one. */
-static bool is_task_coro(VM *vm, Value v) { return is_coroutine(vm, v) || is_await_op(v); }
+/* What asyncio.iscoroutine() accepts: a coroutine, one of asyncio's native
+ * operations (Queue.get(), ...), which are coroutines to Python code, or
+ * any object whose class has the methods of collections.abc.Coroutine (an
+ * async generator's aclose() awaitable, say). resume() drives all but the
+ * first through their send() and throw(). */
+bool task_is_coro(VM *vm, Value v) {
+    if (is_coroutine(vm, v) || is_await_op(v)) return true;
+    if (!is_obj(v)) return false;
+    static const char *const methods[] = {"__await__", "send", "throw", "close"};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (class_lookup(as_obj(v)->cls, str_intern_cstr(vm, methods[i])) == UNDEF) return false;
+    }
+    return true;
+}
 
 /* A new task for coro, numbered, not yet scheduled. */
 static Task *task_alloc(VM *vm, Value coro, Value name, Value context) {
     Sched *s = vm->sched;
-    if (!is_task_coro(vm, coro)) {
+    if (!task_is_coro(vm, coro)) {
         exc_raise(vm, E_TypeError, "a coroutine was expected, got %R", coro);
         return NULL;
     }
@@ -250,8 +259,14 @@ bool task_step(VM *vm, Task *t, Value exc) {
 /* "main() running at x.asy:5", as asyncio describes a task's coroutine. */
 static void coro_info(VM *vm, Value coro, StrBuf *b) {
     if (!is_kind(coro, OBJ_GEN)) {
+        /* Another kind of coroutine: its name, as asyncio words it. */
         Value saved = vm->exc;
-        if (!op_repr_to(vm, coro, b)) { vm->exc = saved; sb_adds(b, "<?>"); }
+        Value name = op_getattr_opt(vm, coro, vm_name(vm, N___qualname__));
+        if (!is_str(name) || !AS(ObjStr, name)->len) name = op_getattr_opt(vm, coro, vm_name(vm, N___name__));
+        vm->exc = saved;
+        if (is_str(name) && AS(ObjStr, name)->len) sb_adds(b, AS(ObjStr, name)->data);
+        else sb_addf(b, "<%s without __name__>", as_obj(coro)->cls->name->data);
+        sb_adds(b, "()");
         return;
     }
     ObjGen *g = AS(ObjGen, coro);

@@ -52,7 +52,7 @@ static bool push_callback(VM *vm, Future *f, Value fn, Value ctx) {
     Value fv = obj_val(f);
     if (ctx == CB_WAKEUP) return sched_push(vm, RUN_WAKEUP, fn, fv, UNDEF);
     if (ctx == CB_GATHER) return sched_push(vm, RUN_GATHER, fn, fv, UNDEF);
-    if (ctx == CB_STOP) return sched_push(vm, RUN_STOP, UNDEF, UNDEF, UNDEF);
+    if (ctx == CB_STOP) return sched_push(vm, RUN_STOP, fv, UNDEF, UNDEF);
     return sched_push(vm, RUN_CALLBACK, fn, fv, ctx);
 }
 

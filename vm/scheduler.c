@@ -174,6 +174,7 @@ static int entry_order(const void *a, const void *b) {
  * the exception's traceback, on stderr. */
 void sched_default_report(VM *vm, ObjDict *ctx) {
     Value saved = vm->exc;
+    if (!vm_push_root(vm, obj_val(ctx))) return;     /* reprs below run code */
     StrBuf b = SB_INIT;
     Value msg = dict_get_str(ctx, str_intern_cstr(vm, "message"));
     if (is_str(msg) && AS(ObjStr, msg)->len) sb_adds(&b, AS(ObjStr, msg)->data);
@@ -188,6 +189,15 @@ void sched_default_report(VM *vm, ObjDict *ctx) {
         extra[n++] = (CtxEntry){AS(ObjStr, k), v};
     }
     qsort(extra, (size_t)n, sizeof extra[0], entry_order);
+    /* The reprs run code that could change the dict: hold the values. */
+    ObjTuple *held = tuple_new(vm, n);
+    if (!held || !vm_push_root(vm, obj_val(held))) {
+        sb_free(&b);
+        vm_pop_roots(vm, 1);
+        vm->exc = saved;
+        return;
+    }
+    for (int i = 0; i < n; i++) held->items[i] = extra[i].value;
     for (int i = 0; i < n; i++) {
         sb_addf(&b, "%s: ", extra[i].key->data);
         if (!op_repr_to(vm, extra[i].value, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
@@ -198,6 +208,7 @@ void sched_default_report(VM *vm, ObjDict *ctx) {
     char *text = sb_take(&b);
     if (text) write_str(vm, text);
     free(text);
+    vm_pop_roots(vm, 2);
     vm->exc = saved;
 }
 
@@ -827,7 +838,10 @@ static bool run_item(VM *vm, RunItem *it) {
         vm->exc = UNDEF;
         return future_set_exception(vm, f, e);
     }
-    case RUN_STOP: s->stopping = true; return true;
+    case RUN_STOP:
+        /* (One left queued by a run that ended in an error stops nothing.) */
+        if ((Future *)as_obj(it->a) == s->run_fut) s->stopping = true;
+        return true;
     }
     return true;
 }
@@ -908,10 +922,16 @@ Value sched_run_until(VM *vm, Future *fut) {
      * which it runs. */
     if (!future_add_callback(vm, fut, UNDEF, CB_STOP)) return ERR;
     if (!vm_push_root(vm, obj_val(fut))) return ERR;
+    Future *outer = s->run_fut;
+    s->run_fut = fut;
     bool ok = run_loop(vm);
+    s->run_fut = outer;
     vm_pop_roots(vm, 1);
     if (!ok) {
         remove_stop(fut);
+        /* The future that ended the run with SystemExit or
+         * KeyboardInterrupt: its exception is being raised, not lost. */
+        if (fut_done(fut)) fut->obj.flags &= ~FUT_LOG_TB;
         return ERR;
     }
     if (!fut_done(fut)) {

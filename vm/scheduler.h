@@ -30,7 +30,7 @@ typedef enum RunKind {
     RUN_HANDLE,         /* a: Handle from call_soon/call_later */
     RUN_RESULT,         /* a: Future; b: result to set unless it was cancelled (sleep) */
     RUN_SETTLE,         /* from another thread: a: Future; b: result, or exception if c is True */
-    RUN_STOP            /* run_until's future is done: stop after this iteration */
+    RUN_STOP            /* run_until's future (a) is done: stop after this iteration */
 } RunKind;
 
 /* I/O on the loop (stdlib/asyncio_streams.c): an object that owns a libuv
@@ -82,6 +82,7 @@ typedef struct Sched {
     bool running;               /* run_until_complete is running the loop */
     struct ThreadState *loop_ts;    /* the thread running it */
     bool stopping;              /* leave after this iteration */
+    struct Future *run_fut;     /* the future run_until waits for, or NULL */
     RunItem item;               /* the item being run: a root while it runs */
     uint32_t task_counter;
     uint64_t steps;             /* task steps run: the blocked-loop detector watches it */

@@ -322,13 +322,25 @@ static bool timer_alive(const Timer *t, void *ctx) {
     return !timer_dead(t);
 }
 
-void sched_timer_cancelled(VM *vm) {
+void sched_timer_cancelled(VM *vm) { vm->sched->timers_dead++; }
+
+/* As asyncio's _run_once begins: a heap of more than 100 timers, most of
+ * them cancelled, is rebuilt without those; otherwise the cancelled ones
+ * at its top go. (The heap's shape decides the order of equal deadlines.) */
+static void drop_cancelled_timers(VM *vm) {
     Sched *s = vm->sched;
-    s->timers_dead++;
-    /* Like asyncio: once most of the heap is dead, rebuild it without them. */
-    if (s->timers_dead > 100 && s->timers_dead * 2 > s->timers.len) {
+    if (!s->timers_dead) return;
+    if (s->timers.len > 100 && s->timers_dead * 2 > s->timers.len) {
         timers_filter(&s->timers, timer_alive, NULL);
         s->timers_dead = 0;
+        return;
+    }
+    Timer *top;
+    while ((top = timers_top(&s->timers)) && timer_dead(top)) {
+        Timer t;
+        timers_pop(&s->timers, &t);
+        if (t.kind == RUN_HANDLE) as_obj(t.a)->flags &= ~HANDLE_IN_HEAP;
+        if (s->timers_dead) s->timers_dead--;
     }
 }
 
@@ -849,6 +861,7 @@ static bool run_item(VM *vm, RunItem *it) {
 /* One iteration of the loop (see scheduler.h). */
 static bool iteration(VM *vm) {
     Sched *s = vm->sched;
+    drop_cancelled_timers(vm);
     __atomic_store_n(&s->in_poll, 1, __ATOMIC_RELAXED);
     bool polled = poll_events(vm);
     __atomic_store_n(&s->in_poll, 0, __ATOMIC_RELAXED);

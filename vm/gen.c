@@ -374,6 +374,8 @@ Value gen_getattr(VM *vm, ObjGen *g, const char *n) {
         g->frameobj = obj_val(f);
         return g->frameobj;
     }
+    /* Where a coroutine was made: only with sys.set_coroutine_origin_tracking_depth, which Asy lacks. */
+    if (n[0] == 'c' && !strcmp(p, "origin") && g->obj.cls == vm->types[T_COROUTINE]) return NONE_VAL;
     if (!strcmp(p, "yieldfrom") || !strcmp(p, "await")) {
         Value d = g->frame && g->state == GEN_SUSPENDED ? gen_yf(g) : UNDEF;
         return d == UNDEF ? NONE_VAL : d;

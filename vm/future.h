@@ -30,8 +30,9 @@
 #define GATHER_CANCEL_REQ 256   /* a gather()'s cancel() reached a child */
 #define GATHER_RETURN_EXC 512   /* gather(..., return_exceptions=True) */
 
-/* Class flag (ObjClass obj.flags) of Future and its native subclasses. */
-#define CLASS_FUTURE 0x100
+/* Class flag (ObjClass obj.flags) of Future and its native subclasses.
+ * (Not 0x100: that is CLASS_HAS_DEL, and futures have no __del__.) */
+#define CLASS_FUTURE 0x400
 /* Also set on the class of asyncio's native awaitable operations (what
  * Queue.get(), Event.wait(), Lock.acquire() return, stdlib/asyncio_sync.c):
  * they have the Future layout and a ctype->await_step, and wait as futures,

@@ -365,7 +365,7 @@ static Value f_set_formatters(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value f_run_main(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_run_main", nargs, kw, 2, 2)) return ERR;
     Sched *s = vm->sched;
-    if (!is_kind(args[1], OBJ_CDATA) || as_obj(args[1])->cls != s->task_cls)
+    if (!is_task(args[1]))
         return exc_raise(vm, E_TypeError, "a task was expected, got %R", args[1]);
     Value prev = s->loop;
     s->loop = args[0];

@@ -31,12 +31,16 @@ static void gather_mark(VM *vm, Obj *o) {
 static const CType future_ctype = {sizeof(Future), future_mark, NULL, NULL};
 static const CType gather_ctype = {sizeof(Gather), gather_mark, NULL, NULL};
 
-Future *future_new(VM *vm) {
-    Future *f = gc_new(vm, sizeof(Future), OBJ_CDATA, vm->sched->future_cls);
+/* A pending future of class cls: Future or a Python subclass of it (whose
+ * instances keep their attributes beside the heap, as OBJ_SUBTYPE). */
+static Future *future_new_of(VM *vm, ObjClass *cls) {
+    Future *f = gc_new_instance(vm, sizeof(Future), OBJ_CDATA, cls);
     if (!f) return NULL;
     f->result = f->callbacks = UNDEF;
     return f;
 }
+
+Future *future_new(VM *vm) { return future_new_of(vm, vm->sched->future_cls); }
 
 static Value invalid_state(VM *vm, const char *msg) {
     Value m = str_from_cstr(vm, msg);
@@ -115,7 +119,7 @@ static bool gather_cancel(VM *vm, Gather *g, Value msg);
 
 bool future_cancel(VM *vm, Future *f, Value msg) {
     ObjClass *cls = f->obj.cls;
-    if (cls == vm->sched->task_cls) return task_cancel(vm, (Task *)f, msg);
+    if (is_task(obj_val(f))) return task_cancel(vm, (Task *)f, msg);
     f->obj.flags &= ~FUT_LOG_TB;
     if (fut_done(f)) return false;
     if (cls == vm->sched->gather_cls) return gather_cancel(vm, (Gather *)f, msg);
@@ -214,15 +218,29 @@ static bool check_future(VM *vm, Value v, const char *method) {
     return false;
 }
 
-static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+/* Future.__init__(*, loop=None): nothing to do (Asy has one loop). */
+static Value init_args(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"loop"};
     Value out[1];
-    if (!args_bind(vm, "Future", args + 1, nargs - 1, kw, names, 1, 0, 0, 0, out)) return ERR;
+    return args_bind(vm, "Future", args, nargs, kw, names, 1, 0, 0, 0, out) ? NONE_VAL : ERR;
+}
+
+static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_future(vm, args[0], "__init__")) return ERR;
+    return init_args(vm, args + 1, nargs - 1, kw);
+}
+
+/* Future.__new__(cls, ...): Future itself (a builtin type: no __init__
+ * call follows) checks its arguments here; a Python subclass's __init__
+ * gets them. */
+static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!sched_get(vm)) return ERR;
-    Future *f = future_new(vm);
-    if (!f) return ERR;
-    if (is_kind(args[0], OBJ_CLASS)) f->obj.cls = AS(ObjClass, args[0]);
-    return obj_val(f);
+    ObjClass *cls = is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0]) : vm->sched->future_cls;
+    if (!(cls->obj.flags & CLASS_FUTURE) || cls->ctype != vm->sched->future_cls->ctype)
+        return exc_raise(vm, E_TypeError, "_asyncio.Future.__new__(%s): %s is not a subtype of _asyncio.Future", cls->name->data, cls->name->data);
+    if (cls == vm->sched->future_cls && init_args(vm, args + 1, nargs - 1, kw) == ERR) return ERR;
+    Future *f = future_new_of(vm, cls);
+    return f ? obj_val(f) : ERR;
 }
 
 static Value m_result(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -247,15 +265,13 @@ static Value m_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_set_result(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_future(vm, args[0], "set_result") || !args_check(vm, "set_result", nargs - 1, kw, 1, 1)) return ERR;
-    if (as_obj(args[0])->cls == vm->sched->task_cls)
-        return exc_raise(vm, E_RuntimeError, "Task does not support set_result operation");
+    if (is_task(args[0])) return exc_raise(vm, E_RuntimeError, "Task does not support set_result operation");
     return future_set_result(vm, SELF, args[1]) ? NONE_VAL : ERR;
 }
 
 static Value m_set_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_future(vm, args[0], "set_exception") || !args_check(vm, "set_exception", nargs - 1, kw, 1, 1)) return ERR;
-    if (as_obj(args[0])->cls == vm->sched->task_cls)
-        return exc_raise(vm, E_RuntimeError, "Task does not support set_exception operation");
+    if (is_task(args[0])) return exc_raise(vm, E_RuntimeError, "Task does not support set_exception operation");
     return future_set_exception(vm, SELF, args[1]) ? NONE_VAL : ERR;
 }
 
@@ -526,10 +542,10 @@ bool future_init_classes(VM *vm) {
     ObjClass *c = class_new_builtin(vm, "Future", vm->types[T_OBJECT], OBJ_CDATA);
     if (!c) return false;
     c->ctype = &future_ctype;
-    c->obj.flags |= CLASS_FUTURE;
+    c->obj.flags |= CLASS_FUTURE | CLASS_BASETYPE;
     s->future_cls = c;
     static const struct { const char *name; NativeFn fn; } methods[] = {
-        {"__new__", m_new}, {"result", m_result}, {"exception", m_exception},
+        {"__new__", m_new}, {"__init__", m_init}, {"result", m_result}, {"exception", m_exception},
         {"set_result", m_set_result}, {"set_exception", m_set_exception}, {"cancel", m_cancel},
         {"cancelled", m_cancelled}, {"done", m_done}, {"add_done_callback", m_add_done_callback},
         {"remove_done_callback", m_remove_done_callback}, {"get_loop", m_get_loop},

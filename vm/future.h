@@ -113,6 +113,8 @@ Value future_repr(VM *vm, Future *f);
 void future_result_info(VM *vm, Future *f, StrBuf *b);
 
 /* A new task for coroutine `coro`, scheduled to start; NULL after raising. */
+/* A Task, or an instance of a Python subclass of Task. */
+bool is_task(Value v);
 /* Whether a task can run v: what asyncio.iscoroutine() accepts. */
 bool task_is_coro(VM *vm, Value v);
 Task *task_new(VM *vm, Value coro, Value name, Value context);

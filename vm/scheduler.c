@@ -256,7 +256,7 @@ void sched_report(VM *vm, const char *message, Value exc, const char *key, Value
 static void report_one(VM *vm, Future *f) {
     if (!(f->obj.flags & FUT_LOG_TB)) return;
     f->obj.flags &= ~(FUT_LOG_TB | FUT_LISTED);
-    bool task = f->obj.cls == vm->sched->task_cls;
+    bool task = is_task(obj_val(f));
     sched_report(vm, task ? "Task exception was never retrieved" : "Future exception was never retrieved", f->result,
                  "future", obj_val(f));
 }

@@ -47,49 +47,56 @@ bool task_is_coro(VM *vm, Value v) {
     return true;
 }
 
-/* A new task for coro, numbered, not yet scheduled. */
-static Task *task_alloc(VM *vm, Value coro, Value name, Value context) {
+bool is_task(Value v) { return is_kind(v, OBJ_CDATA) && as_obj(v)->cls->ctype == &task_ctype; }
+
+/* A new task of class cls (Task or a Python subclass) with no coroutine
+ * yet (coro None: Task.__new__ makes one so, Task.__init__ sets it up). */
+static Task *task_alloc(VM *vm, ObjClass *cls) {
+    Task *t = gc_new_instance(vm, sizeof(Task), OBJ_CDATA, cls);
+    if (!t) return NULL;
+    t->fut.result = t->fut.callbacks = UNDEF;
+    t->coro = NONE_VAL;
+    t->waiter = t->handled = t->context = t->name = UNDEF;
+    return t;
+}
+
+/* Gives t its coroutine, name, context and number, and schedules its
+ * first step; with `eager` on a running loop, runs that step now, inside
+ * the creator's call, as asyncio's eager tasks do (a task that finishes
+ * there never waits in the ready queue). */
+static bool task_start(VM *vm, Task *t, Value coro, Value name, Value context, bool eager) {
     Sched *s = vm->sched;
     if (!task_is_coro(vm, coro)) {
         exc_raise(vm, E_TypeError, "a coroutine was expected, got %R", coro);
-        return NULL;
+        return false;
     }
-    Task *t = gc_new(vm, sizeof(Task), OBJ_CDATA, s->task_cls);
-    if (!t) return NULL;
-    t->fut.result = t->fut.callbacks = UNDEF;
+    /* Each task runs in a copy of its creator's context, as in asyncio. */
+    if (context == UNDEF && (context = context_copy_current(vm)) == ERR) return false;
     t->coro = coro;
-    t->waiter = t->handled = UNDEF;
     t->context = context;
     t->name = name;
-    if (context == UNDEF) {
-        /* Each task runs in a copy of its creator's context, as in asyncio. */
-        t->context = context_copy_current(vm);
-        if (t->context == ERR) return NULL;
+    if (name == UNDEF) t->number = ++s->task_counter;    /* only unnamed tasks take a number, as asyncio's */
+    if (!eager || !s->running) {
+        if (!sched_push(vm, RUN_STEP, obj_val(t), UNDEF, UNDEF)) return false;
+        sched_task_started(vm, t);
+        return true;
     }
-    t->number = ++s->task_counter;
-    return t;
-}
-
-Task *task_new(VM *vm, Value coro, Value name, Value context) {
-    Task *t = task_alloc(vm, coro, name, context);
-    if (!t || !sched_push(vm, RUN_STEP, obj_val(t), UNDEF, UNDEF)) return NULL;
     sched_task_started(vm, t);
-    return t;
-}
-
-/* Task(..., eager_start=True) on a running loop: the first step runs now,
- * inside the creator's call, as asyncio's eager tasks; a task that
- * finishes there never waits in the ready queue. */
-Task *task_new_eager(VM *vm, Value coro, Value name, Value context) {
-    if (!vm->sched->running) return task_new(vm, coro, name, context);
-    Task *t = task_alloc(vm, coro, name, context);
-    if (!t) return NULL;
-    sched_task_started(vm, t);
-    if (!vm_push_root(vm, obj_val(t))) return NULL;
+    if (!vm_push_root(vm, obj_val(t))) return false;
     bool ok = task_step(vm, t, UNDEF);
     vm_pop_roots(vm, 1);
     if (ok && fut_done(&t->fut)) t->coro = NONE_VAL;      /* as asyncio drops it (repr, get_coro) */
-    return ok ? t : NULL;
+    return ok;
+}
+
+Task *task_new(VM *vm, Value coro, Value name, Value context) {
+    Task *t = task_alloc(vm, vm->sched->task_cls);
+    return t && task_start(vm, t, coro, name, context, false) ? t : NULL;
+}
+
+Task *task_new_eager(VM *vm, Value coro, Value name, Value context) {
+    Task *t = task_alloc(vm, vm->sched->task_cls);
+    return t && task_start(vm, t, coro, name, context, true) ? t : NULL;
 }
 
 Value task_name(VM *vm, Task *t) {
@@ -314,16 +321,18 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* ---- the Task class ---------------------------------------------------- */
 
 static bool check_task(VM *vm, Value v, const char *method) {
-    if (is_kind(v, OBJ_CDATA) && as_obj(v)->cls == vm->sched->task_cls) return true;
+    if (is_task(v)) return true;
     exc_raise(vm, E_TypeError, "descriptor '%s' requires a 'Task' object but received a '%T'", method, v);
     return false;
 }
 
-static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+/* Task.__init__(coro, *, loop=None, name=None, context=None,
+ * eager_start=False): schedules it (or, eagerly, runs its first step). */
+static Value init_task(VM *vm, Task *t, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"coro", "loop", "name", "context", "eager_start"};
     Value out[5];
-    if (!args_bind(vm, "Task", args + 1, nargs - 1, kw, names, 5, 1, 1, 0, out)) return ERR;
-    if (!sched_get(vm)) return ERR;
+    if (!args_bind(vm, "Task", args, nargs, kw, names, 5, 1, 1, 0, out)) return ERR;
+    if (t->coro != NONE_VAL || fut_done(&t->fut)) return exc_raise(vm, E_RuntimeError, "Task is already initialized");
     Value name = out[2] == UNDEF || out[2] == NONE_VAL ? UNDEF : out[2];
     if (name != UNDEF && !is_str(name)) {
         name = op_str(vm, name);
@@ -332,8 +341,26 @@ static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int eager = out[4] == UNDEF ? 0 : op_truthy(vm, out[4]);
     if (eager < 0) return ERR;
     Value ctx = out[3] == NONE_VAL ? UNDEF : out[3];
-    Task *t = eager ? task_new_eager(vm, out[0], name, ctx) : task_new(vm, out[0], name, ctx);
-    return t ? obj_val(t) : ERR;
+    return task_start(vm, t, out[0], name, ctx, eager) ? NONE_VAL : ERR;
+}
+
+static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_task(vm, args[0], "__init__")) return ERR;
+    return init_task(vm, SELF, args + 1, nargs - 1, kw);
+}
+
+/* Task.__new__(cls, ...): calling Task itself (a builtin type: no __init__
+ * call follows) makes and starts the task here; a Python subclass gets an
+ * empty task, which its __init__ starts through Task.__init__. */
+static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!sched_get(vm)) return ERR;
+    ObjClass *cls = is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0]) : vm->sched->task_cls;
+    if (cls->ctype != &task_ctype)
+        return exc_raise(vm, E_TypeError, "_asyncio.Task.__new__(%s): %s is not a subtype of _asyncio.Task", cls->name->data, cls->name->data);
+    Task *t = task_alloc(vm, cls);
+    if (!t) return ERR;
+    if (cls != vm->sched->task_cls) return obj_val(t);
+    return init_task(vm, t, args + 1, nargs - 1, kw) == ERR ? ERR : obj_val(t);
 }
 
 static Value m_get_coro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -427,10 +454,10 @@ bool task_init_class(VM *vm) {
     ObjClass *c = class_new_builtin(vm, "Task", s->future_cls, OBJ_CDATA);
     if (!c) return false;
     c->ctype = &task_ctype;
-    c->obj.flags |= CLASS_FUTURE;
+    c->obj.flags |= CLASS_FUTURE | CLASS_BASETYPE;
     s->task_cls = c;
     static const struct { const char *name; NativeFn fn; } methods[] = {
-        {"__new__", m_new}, {"get_coro", m_get_coro}, {"get_name", m_get_name},
+        {"__new__", m_new}, {"__init__", m_init}, {"get_coro", m_get_coro}, {"get_name", m_get_name},
         {"set_name", m_set_name}, {"get_context", m_get_context}, {"cancelling", m_cancelling},
         {"uncancel", m_uncancel}, {"__repr__", m_repr}, {"get_stack", m_get_stack},
     };

@@ -264,6 +264,7 @@ void asy_free(AsyVM *vm) {
     pool_shutdown_all(vm);
     if (gil_abandon(vm)) return;
     vm->exiting = true;
+    sched_report_pending(vm);
     if (vm->modules) finalize_all(vm);
     if (vm->signal_detach) vm->signal_detach(vm);  /* before the loop its C handler wakes goes */
     pool_free(vm);

@@ -77,6 +77,7 @@ void sched_free(VM *vm) {
     uv_cond_destroy(&s->wd_cond);
     free(s->logged);
     free(s->report);
+    free(s->orphans);
     free(s->agens);
     free(s);
     vm->sched = NULL;
@@ -157,6 +158,20 @@ void sched_before_sweep(VM *vm) {
         s->logged[n++] = f;
     }
     s->nlogged = n;
+    /* A pending task that dies is reported as asyncio's Task.__del__ does. */
+    n = 0;
+    for (size_t i = 0; i < s->norphans; i++) {
+        Future *t = s->orphans[i];
+        if (fut_done(t)) continue;
+        if (t->obj.marked) {
+            s->orphans[n++] = t;
+            continue;
+        }
+        if (!grow(&s->report, &s->reportcap, s->nreport + 1)) continue;
+        MARK(t);
+        s->report[s->nreport++] = t;
+    }
+    s->norphans = n;
 }
 
 static void write_str(VM *vm, const char *text) { vm_write(vm, 2, text, strlen(text)); }
@@ -254,6 +269,10 @@ void sched_report(VM *vm, const char *message, Value exc, const char *key, Value
 }
 
 static void report_one(VM *vm, Future *f) {
+    if (!fut_done(f)) {     /* a task freed while pending */
+        sched_report(vm, "Task was destroyed but it is pending!", UNDEF, "task", obj_val(f));
+        return;
+    }
     if (!(f->obj.flags & FUT_LOG_TB)) return;
     f->obj.flags &= ~(FUT_LOG_TB | FUT_LISTED);
     bool task = is_task(obj_val(f));
@@ -266,13 +285,24 @@ void sched_flush_reports(VM *vm) {
     while (s->nreport) report_one(vm, s->report[--s->nreport]);
 }
 
-/* At the end, whatever still holds an unseen exception is reported too. */
+/* At the end, whatever still holds an unseen exception is reported too,
+ * and the tasks loop.close() left pending, as their destruction is. */
 static void report_left(VM *vm) {
     Sched *s = vm->sched;
     sched_flush_reports(vm);
     s->exc_handler = UNDEF;
     for (size_t i = 0; i < s->nlogged; i++) report_one(vm, s->logged[i]);
     s->nlogged = 0;
+    for (size_t i = 0; i < s->norphans; i++) {
+        if (!fut_done(s->orphans[i])) report_one(vm, s->orphans[i]);
+    }
+    s->norphans = 0;
+}
+
+void sched_report_pending(VM *vm) {
+    Sched *s = vm->sched;
+    if (!s || s->running) return;
+    for (Task *t = s->tasks; t; t = t->next) report_one(vm, &t->fut);
 }
 
 /* ---- handles ----------------------------------------------------------- */
@@ -446,7 +476,11 @@ void sched_reset(VM *vm) {
     runq_free(&s->ready);
     timers_free(&s->timers);
     s->timers_dead = 0;
-    while (s->tasks) sched_task_done(vm, s->tasks);
+    while (s->tasks) {
+        /* No longer roots: reported if they die pending (sched_before_sweep). */
+        if (grow(&s->orphans, &s->orphancap, s->norphans + 1)) s->orphans[s->norphans++] = &s->tasks->fut;
+        sched_task_done(vm, s->tasks);
+    }
 }
 
 void sched_after_fork(VM *vm) {
@@ -454,6 +488,7 @@ void sched_after_fork(VM *vm) {
     if (!s) return;
     uv_loop_fork(s->uv);
     sched_reset(vm);
+    s->norphans = 0;
     s->external = 0;
     s->running = s->stopping = false;
     s->loop_ts = NULL;

@@ -96,6 +96,8 @@ typedef struct Sched {
     size_t nlogged, logcap;
     Future **report;            /* those found unreachable: reported after the collection */
     size_t nreport, reportcap;
+    Future **orphans;           /* pending tasks loop.close() dropped (not roots): reported when freed */
+    size_t norphans, orphancap;
 
     /* Wakes the loop from a signal handler (Ctrl-C, asy_interrupt: the
      * first cancels the main task of asyncio.run, a second raises
@@ -215,6 +217,10 @@ Handle *sched_handle_new(VM *vm, ObjClass *cls, Value fn, Value args, Value ctx,
 void sched_report(VM *vm, const char *message, Value exc, const char *key, Value what);
 /* The default handler: prints the context (a dict) as asyncio does. */
 void sched_default_report(VM *vm, ObjDict *ctx);
+/* At the VM's end, before the finalizers run: a loop that was never
+ * closed still has pending tasks, which CPython's shutdown destroys with
+ * "Task was destroyed but it is pending!". */
+void sched_report_pending(VM *vm);
 /* Prints what the collector found: "Task exception was never retrieved". */
 void sched_flush_reports(VM *vm);
 

@@ -268,9 +268,18 @@ void sched_report(VM *vm, const char *message, Value exc, const char *key, Value
     vm->exc = saved;
 }
 
+/* A task freed while pending. Collected, its coroutine is closed first,
+ * as CPython's collector mostly finalizes it before the task. */
+static void report_destroyed(VM *vm, Task *t, bool close_coro) {
+    if (close_coro && is_kind(t->coro, OBJ_GEN) && AS(ObjGen, t->coro)->state == GEN_SUSPENDED &&
+        gen_close(vm, AS(ObjGen, t->coro)) < 0)
+        exc_report_unraisable(vm, "Exception ignored in: ", t->coro);
+    sched_report(vm, "Task was destroyed but it is pending!", UNDEF, "task", obj_val(t));
+}
+
 static void report_one(VM *vm, Future *f) {
-    if (!fut_done(f)) {     /* a task freed while pending */
-        sched_report(vm, "Task was destroyed but it is pending!", UNDEF, "task", obj_val(f));
+    if (!fut_done(f)) {
+        report_destroyed(vm, (Task *)f, true);
         return;
     }
     if (!(f->obj.flags & FUT_LOG_TB)) return;
@@ -302,7 +311,7 @@ static void report_left(VM *vm) {
 void sched_report_pending(VM *vm) {
     Sched *s = vm->sched;
     if (!s || s->running) return;
-    for (Task *t = s->tasks; t; t = t->next) report_one(vm, &t->fut);
+    for (Task *t = s->tasks; t; t = t->next) report_destroyed(vm, t, false);
 }
 
 /* ---- handles ----------------------------------------------------------- */

@@ -456,7 +456,8 @@ Value gather_new(VM *vm, Value *args, int nargs, bool return_exceptions) {
     }
     /* The same awaitable twice is one child awaited twice, as in asyncio. */
     ObjDict *seen = dict_new(vm);
-    if (!seen) return ERR;
+    ObjList *done = seen ? list_new(vm, 0) : NULL;
+    if (!done) return ERR;
     for (int i = 0; i < nargs; i++) {
         Value fut = dict_get(vm, seen, args[i]);
         if (fut == ERR) return ERR;
@@ -464,9 +465,17 @@ Value gather_new(VM *vm, Value *args, int nargs, bool return_exceptions) {
             fut = ensure_future(vm, args[i]);
             if (fut == ERR || dict_set(vm, seen, args[i], fut) < 0) return ERR;
             g->nfuts++;
-            if (!future_add_callback(vm, (Future *)as_obj(fut), obj_val(g), CB_GATHER)) return ERR;
+            if (fut_done((Future *)as_obj(fut)) ? list_append(vm, done, fut) < 0
+                                                : !future_add_callback(vm, (Future *)as_obj(fut), obj_val(g), CB_GATHER))
+                return ERR;
         }
         if (list_append(vm, children, fut) < 0) return ERR;
+    }
+    /* As asyncio 3.12: children already done count at once, so a gather of
+     * finished futures is finished when made (awaiting it does not yield). */
+    for (int64_t i = 0; i < done->len; i++) {
+        gather_child_done(vm, g, (Future *)as_obj(done->items[i]));
+        if (vm->exc != UNDEF) return ERR;
     }
     return obj_val(g);
 }

@@ -4,6 +4,7 @@
  * the event loop object, wait_for, TaskGroup, queues, locks...) on top. */
 #include <math.h>
 
+#include "../vm/async_format.h"
 #include "../vm/class.h"
 #include "contextvars.h"
 #include "../vm/containers.h"
@@ -31,24 +32,6 @@ static void handle_mark(VM *vm, Obj *o) {
 
 static const CType handle_ctype = {sizeof(Handle), handle_mark, NULL, NULL};
 
-static Handle *handle_new(VM *vm, ObjClass *cls, Value fn, Value args, Value ctx, double when) {
-    if (!is_kind(args, OBJ_TUPLE)) {
-        exc_raise(vm, E_TypeError, "handle arguments must be a tuple");
-        return NULL;
-    }
-    if (ctx == NONE_VAL) {
-        ctx = context_copy_current(vm);     /* as asyncio's Handle */
-        if (ctx == ERR) return NULL;
-    }
-    Handle *h = gc_new(vm, sizeof(Handle), OBJ_CDATA, cls);
-    if (!h) return NULL;
-    h->fn = fn;
-    h->args = args;
-    h->ctx = ctx;
-    h->when = when;
-    return h;
-}
-
 static bool is_handle(VM *vm, Value v) {
     Sched *s = vm->sched;
     return is_kind(v, OBJ_CDATA) && (as_obj(v)->cls == s->handle_cls || as_obj(v)->cls == s->timer_handle_cls);
@@ -62,6 +45,7 @@ static Value h_cancel(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Handle *h = HSELF;
     if (!(h->obj.flags & HANDLE_CANCELLED)) {
         h->obj.flags |= HANDLE_CANCELLED;
+        h->fn = h->args = UNDEF;    /* let them go, as asyncio does (its repr no longer shows them) */
         if (h->obj.flags & HANDLE_IN_HEAP) sched_timer_cancelled(vm);
     }
     return NONE_VAL;
@@ -85,26 +69,74 @@ static Value h_get_context(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return HSELF->ctx == UNDEF ? NONE_VAL : HSELF->ctx;
 }
 
+/* ---- TimerHandle comparisons: by deadline, as asyncio's ----------------- */
+
+static bool is_timer_handle(VM *vm, Value v) {
+    return is_kind(v, OBJ_CDATA) && as_obj(v)->cls == vm->sched->timer_handle_cls;
+}
+
+static Value th_compare(VM *vm, Value *args, int nargs, ObjTuple *kw, CmpOp op, const char *name) {
+    if (!args_check(vm, name, nargs, kw, 2, 2)) return ERR;
+    if (!is_timer_handle(vm, args[0]) || !is_timer_handle(vm, args[1])) return NOTIMPL_VAL;
+    double a = ((Handle *)as_obj(args[0]))->when, b = ((Handle *)as_obj(args[1]))->when;
+    switch (op) {
+    case CMP_LT: return bool_val(a < b);
+    case CMP_LE: return bool_val(a <= b);
+    case CMP_GT: return bool_val(a > b);
+    default: return bool_val(a >= b);
+    }
+}
+
+static Value th_lt(VM *vm, Value *args, int nargs, ObjTuple *kw) { return th_compare(vm, args, nargs, kw, CMP_LT, "__lt__"); }
+static Value th_le(VM *vm, Value *args, int nargs, ObjTuple *kw) { return th_compare(vm, args, nargs, kw, CMP_LE, "__le__"); }
+static Value th_gt(VM *vm, Value *args, int nargs, ObjTuple *kw) { return th_compare(vm, args, nargs, kw, CMP_GT, "__gt__"); }
+static Value th_ge(VM *vm, Value *args, int nargs, ObjTuple *kw) { return th_compare(vm, args, nargs, kw, CMP_GE, "__ge__"); }
+
+/* Equal: same deadline, callback, arguments and cancelled state. */
+static Value th_eq(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__eq__", nargs, kw, 2, 2)) return ERR;
+    if (!is_timer_handle(vm, args[0]) || !is_timer_handle(vm, args[1])) return NOTIMPL_VAL;
+    Handle *a = (Handle *)as_obj(args[0]), *b = (Handle *)as_obj(args[1]);
+    if (a == b) return TRUE_VAL;
+    if (a->when != b->when || (a->obj.flags & HANDLE_CANCELLED) != (b->obj.flags & HANDLE_CANCELLED)) return FALSE_VAL;
+    for (int i = 0; i < 2; i++) {
+        Value x = i ? a->args : a->fn, y = i ? b->args : b->fn;
+        if (x == UNDEF || y == UNDEF) {
+            if (x != y) return FALSE_VAL;
+            continue;
+        }
+        int eq = op_eq(vm, x, y);
+        if (eq < 0) return ERR;
+        if (!eq) return FALSE_VAL;
+    }
+    return TRUE_VAL;
+}
+
+static Value th_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__hash__", nargs, kw, 1, 1)) return ERR;
+    if (!is_timer_handle(vm, args[0])) return exc_raise(vm, E_TypeError, "__hash__() needs a TimerHandle");
+    uint64_t h;
+    if (op_hash(vm, float_val(((Handle *)as_obj(args[0]))->when), &h) < 0) return ERR;
+    return int_from_i64(vm, (int64_t)h);
+}
+
+/* "<TimerHandle cancelled when=12.5>", "<Handle f(1) at x.py:3>". */
 static Value h_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)nargs; (void)kw;
+    if (!is_handle(vm, args[0])) return exc_raise(vm, E_TypeError, "__repr__() needs a Handle");
     Handle *h = HSELF;
     StrBuf b = SB_INIT;
     sb_addf(&b, "<%s", h->obj.cls->name->data);
     if (h->obj.flags & HANDLE_CANCELLED) sb_adds(&b, " cancelled");
-    if (!isnan(h->when)) sb_addf(&b, " when=%.17g", h->when);
-    sb_addc(&b, ' ');
-    Value saved = vm->exc;
-    Value name = op_getattr_opt(vm, h->fn, vm_name(vm, N___qualname__));
-    if (is_str(name)) sb_adds(&b, AS(ObjStr, name)->data);
-    else if (!op_repr_to(vm, h->fn, &b)) sb_adds(&b, "<?>");
-    vm->exc = saved;
-    sb_addc(&b, '(');
-    ObjTuple *a = AS(ObjTuple, h->args);
-    for (int64_t i = 0; i < a->len; i++) {
-        if (i) sb_adds(&b, ", ");
-        if (!op_repr_to(vm, a->items[i], &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
+    if (!isnan(h->when)) {
+        sb_adds(&b, " when=");
+        if (!op_repr_to(vm, float_val(h->when), &b)) { sb_free(&b); return ERR; }
     }
-    sb_adds(&b, ")>");
+    if (h->fn != UNDEF) {
+        sb_addc(&b, ' ');
+        async_describe_callback(vm, h->fn, h->args, &b);
+    }
+    sb_addc(&b, '>');
     return str_from_buf(vm, &b);
 }
 
@@ -125,7 +157,10 @@ static bool handle_classes(VM *vm) {
     s->timer_handle_cls = t;
     return class_add_native(vm, h, "cancel", h_cancel) && class_add_native(vm, h, "cancelled", h_cancelled) &&
            class_add_native(vm, h, "get_context", h_get_context) && class_add_native(vm, h, "__repr__", h_repr) &&
-           class_add_native(vm, t, "when", h_when);
+           class_add_native(vm, t, "when", h_when) && class_add_native(vm, t, "__lt__", th_lt) &&
+           class_add_native(vm, t, "__le__", th_le) && class_add_native(vm, t, "__gt__", th_gt) &&
+           class_add_native(vm, t, "__ge__", th_ge) && class_add_native(vm, t, "__eq__", th_eq) &&
+           class_add_native(vm, t, "__hash__", th_hash);
 }
 
 /* ---- functions ---------------------------------------------------------- */
@@ -147,7 +182,7 @@ static bool number_arg(VM *vm, Value v, const char *what, double *out) {
 /* _call_soon(callback, args, context) -> Handle */
 static Value f_call_soon(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_call_soon", nargs, kw, 3, 3)) return ERR;
-    Handle *h = handle_new(vm, vm->sched->handle_cls, args[0], args[1], args[2], NAN);
+    Handle *h = sched_handle_new(vm, vm->sched->handle_cls, args[0], args[1], args[2], NAN);
     if (!h || !sched_push(vm, RUN_HANDLE, obj_val(h), UNDEF, UNDEF)) return ERR;
     return obj_val(h);
 }
@@ -156,7 +191,7 @@ static Value f_call_soon(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value f_call_at(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     double when;
     if (!args_check(vm, "_call_at", nargs, kw, 4, 4) || !number_arg(vm, args[0], "float", &when)) return ERR;
-    Handle *h = handle_new(vm, vm->sched->timer_handle_cls, args[1], args[2], args[3], when);
+    Handle *h = sched_handle_new(vm, vm->sched->timer_handle_cls, args[1], args[2], args[3], when);
     if (!h || !sched_timer(vm, when, RUN_HANDLE, obj_val(h), UNDEF)) return ERR;
     h->obj.flags |= HANDLE_IN_HEAP;
     return obj_val(h);
@@ -202,6 +237,27 @@ static Value f_run_until_complete(VM *vm, Value *args, int nargs, ObjTuple *kw) 
     return r;
 }
 
+/* _run_forever(loop): runs the loop until _stop(), with `loop` as the
+ * running loop object. */
+static Value f_run_forever(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_run_forever", nargs, kw, 1, 1)) return ERR;
+    Sched *s = vm->sched;
+    Value prev = s->loop;
+    s->loop = args[0];
+    Value r = sched_run_forever(vm);
+    s->loop = prev;
+    return r;
+}
+
+/* _stop(): the loop stops after the iteration it is in (or, when it is
+ * not running, after the first iteration of its next run). */
+static Value f_stop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "_stop", nargs, kw, 0, 0)) return ERR;
+    sched_stop(vm);
+    return NONE_VAL;
+}
+
 /* The loop running on this thread, or None. */
 static Value f_get_running_loop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
@@ -222,7 +278,7 @@ static Value f_running_loop_any(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * thread; wakes the loop. */
 static Value f_call_soon_threadsafe(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_call_soon_threadsafe", nargs, kw, 3, 3)) return ERR;
-    Handle *h = handle_new(vm, vm->sched->handle_cls, args[0], args[1], args[2], NAN);
+    Handle *h = sched_handle_new(vm, vm->sched->handle_cls, args[0], args[1], args[2], NAN);
     if (!h || !sched_push(vm, RUN_HANDLE, obj_val(h), UNDEF, UNDEF)) return ERR;
     sched_wake(vm);
     return obj_val(h);
@@ -287,15 +343,20 @@ static Value f_set_exception_handler(VM *vm, Value *args, int nargs, ObjTuple *k
     return NONE_VAL;
 }
 
-/* _report(message, exception, future_or_handle): the default handler. */
+/* _report(context): the loop's default exception handler. */
 static Value f_report(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "_report", nargs, kw, 3, 3)) return ERR;
-    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "message must be a str");
-    Value handler = vm->sched->exc_handler;
-    vm->sched->exc_handler = UNDEF;
-    sched_report(vm, AS(ObjStr, args[0])->data, args[1] == NONE_VAL ? UNDEF : args[1],
-                 args[2] == NONE_VAL ? UNDEF : args[2]);
-    vm->sched->exc_handler = handler;
+    if (!args_check(vm, "_report", nargs, kw, 1, 1)) return ERR;
+    if (!is_dict(args[0])) return exc_raise(vm, E_TypeError, "context must be a dict");
+    sched_default_report(vm, AS(ObjDict, args[0]));
+    return NONE_VAL;
+}
+
+/* _set_formatters(describe_callback, short_repr): how reprs and reports
+ * word callbacks and results (vm/async_format.c). */
+static Value f_set_formatters(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_set_formatters", nargs, kw, 2, 2)) return ERR;
+    vm->sched->fmt_callback = args[0];
+    vm->sched->fmt_short = args[1];
     return NONE_VAL;
 }
 
@@ -304,7 +365,7 @@ static Value f_report(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value f_run_main(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_run_main", nargs, kw, 2, 2)) return ERR;
     Sched *s = vm->sched;
-    if (!is_kind(args[1], OBJ_CDATA) || as_obj(args[1])->cls != s->task_cls)
+    if (!is_task(args[1]))
         return exc_raise(vm, E_TypeError, "a task was expected, got %R", args[1]);
     Value prev = s->loop;
     s->loop = args[0];
@@ -360,9 +421,9 @@ bool mod_asyncio_init(VM *vm, ObjModule *m) {
         {"_running_loop_any", f_running_loop_any}, {"_call_soon_threadsafe", f_call_soon_threadsafe},
         {"_run_in_thread", f_run_in_thread}, {"_pool_shutdown", f_pool_shutdown},
         {"_all_tasks", f_all_tasks}, {"_set_exception_handler", f_set_exception_handler},
-        {"_report", f_report}, {"isfuture", f_isfuture}, {"_run_main", f_run_main}, {"_reset", f_reset},
+        {"_report", f_report}, {"_set_formatters", f_set_formatters}, {"isfuture", f_isfuture}, {"_run_main", f_run_main}, {"_reset", f_reset},
         {"_iscoroutinefunction", f_iscoroutinefunction}, {"_iterable_coroutine", f_iterable_coroutine},
-        {"_take_asyncgens", f_take_asyncgens},
+        {"_take_asyncgens", f_take_asyncgens}, {"_run_forever", f_run_forever}, {"_stop", f_stop},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;

@@ -10,6 +10,7 @@
  * the future that wait() returns and closes the handle. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../vm/class.h"
 #include "../vm/containers.h"
@@ -91,7 +92,7 @@ static char **cstr_array(VM *vm, Value list, const char *what) {
 
 /* Fills libuv's description of one standard stream; a pipe gets a new
  * stream object in *conn. */
-static bool stdio_spec(VM *vm, Value spec, int fd, uv_stdio_container_t *out, Value *conn, uv_pipe_t *stdout_pipe) {
+static bool stdio_spec(VM *vm, Value spec, int fd, uv_stdio_container_t *out, Value *conn) {
     int64_t k = is_int(spec) ? as_int(spec) : spec == NONE_VAL ? SPEC_INHERIT : 1;
     *conn = NONE_VAL;
     if (k == SPEC_INHERIT) {
@@ -100,13 +101,7 @@ static bool stdio_spec(VM *vm, Value spec, int fd, uv_stdio_container_t *out, Va
     } else if (k == SPEC_DEVNULL) {
         out->flags = UV_IGNORE;
     } else if (k == SPEC_STDOUT && fd == 2) {
-        if (stdout_pipe) {
-            out->flags = UV_INHERIT_STREAM;
-            out->data.stream = (uv_stream_t *)stdout_pipe;
-        } else {
-            out->flags = UV_INHERIT_FD;
-            out->data.fd = 1;
-        }
+        *out = out[-1];     /* wherever stdout goes (a pipe is merged_output_pipe's) */
     } else if (k == SPEC_PIPE) {
         uv_pipe_t *pipe;
         *conn = asyncio_stream_new_pipe(vm, &pipe);
@@ -120,6 +115,45 @@ static bool stdio_spec(VM *vm, Value spec, int fd, uv_stdio_container_t *out, Va
         exc_raise(vm, E_ValueError, "unsupported value for a standard stream: %R", spec);
         return false;
     }
+    return true;
+}
+
+static void raise_uv(VM *vm, int r) {
+    Value a[2] = {int_val(-r), str_from_cstr(vm, strerror(-r))};
+    ObjTuple *t = a[1] == ERR ? NULL : tuple_from(vm, a, 2);
+    Value e = t ? exc_new(vm, exc_oserror_class(vm, vm->exc_types[E_OSError], a, 2), t) : ERR;
+    if (e != ERR) exc_raise_value(vm, e);
+}
+
+/* stdout=PIPE with stderr=STDOUT: both of the child's streams go into one
+ * pipe, which libuv cannot give twice while it creates it, so it is made
+ * here: the child inherits its write end as fds 1 and 2, and the parent's
+ * stream (*conn) reads the other. The caller closes *write_fd once the
+ * child has it. */
+static bool merged_output_pipe(VM *vm, uv_stdio_container_t *stdio, Value *conn, uv_file *write_fd) {
+    uv_file fds[2];
+    int r = uv_pipe(fds, 0, 0);
+    if (r) {
+        raise_uv(vm, r);
+        return false;
+    }
+    uv_pipe_t *pipe;
+    *conn = asyncio_stream_new_pipe(vm, &pipe);
+    if (*conn == ERR || (r = uv_pipe_open(pipe, fds[0])) != 0) {
+        if (*conn != ERR) {
+            asyncio_stream_abandon(vm, *conn);
+            raise_uv(vm, r);
+        }
+        *conn = NONE_VAL;
+        close(fds[0]);
+        close(fds[1]);
+        return false;
+    }
+    for (int fd = 1; fd <= 2; fd++) {
+        stdio[fd].flags = UV_INHERIT_FD;
+        stdio[fd].data.fd = fds[1];
+    }
+    *write_fd = fds[1];
     return true;
 }
 
@@ -148,9 +182,11 @@ static Value f_spawn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
      * open (the scheduler's list). */
     uv_stdio_container_t stdio[3];
     Value conns[3] = {NONE_VAL, NONE_VAL, NONE_VAL};
-    for (int i = 0; i < 3; i++) {
-        uv_pipe_t *outp = i == 2 && conns[1] != NONE_VAL ? (uv_pipe_t *)stdio[1].data.stream : NULL;
-        if (!stdio_spec(vm, args[3 + i], i, &stdio[i], &conns[i], outp)) goto fail_pipes;
+    uv_file merged_fd = -1;
+    bool merged = args[4] == int_val(SPEC_PIPE) && args[5] == int_val(SPEC_STDOUT);
+    if (merged && !merged_output_pipe(vm, stdio, &conns[1], &merged_fd)) goto fail_pipes;
+    for (int i = 0; i < (merged ? 1 : 3); i++) {
+        if (!stdio_spec(vm, args[3 + i], i, &stdio[i], &conns[i])) goto fail_pipes;
     }
     uv_process_options_t opt = {0};
     opt.exit_cb = exit_cb;
@@ -161,6 +197,8 @@ static Value f_spawn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     opt.stdio_count = 3;
     opt.stdio = stdio;
     int r = uv_spawn(s->uv, &p->proc, &opt);
+    if (merged_fd >= 0) close(merged_fd);     /* the child has its own copies */
+    merged_fd = -1;
     if (r) {
         /* uv_spawn leaves the handle to be closed even when it fails. */
         sched_io_open(vm, &p->io, &proc_ops, &p->obj, (uv_handle_t *)&p->proc);
@@ -180,6 +218,7 @@ static Value f_spawn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     vm_pop_roots(vm, 1);
     return t ? obj_val(t) : ERR;
 fail_pipes:
+    if (merged_fd >= 0) close(merged_fd);
     for (int i = 0; i < 3; i++) {
         if (conns[i] != NONE_VAL && conns[i] != ERR) asyncio_stream_abandon(vm, conns[i]);
     }

@@ -118,6 +118,11 @@ void vm_flush_warnings(VM *vm) {
             vm_write(vm, 2, rev->text, strlen(rev->text));
             vm_write(vm, 2, "\n", 1);
             vm_write_source_line(vm, rev->file, rev->line);
+            /* CPython's warnings name the freed object as their source, and
+             * say how to learn where it was allocated; not at shutdown, where
+             * the warnings module no longer formats them. */
+            static const char hint[] = "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n";
+            if (!vm->exiting) vm_write(vm, 2, hint, sizeof hint - 1);
         }
         free(rev->text);
         free(rev->file);
@@ -259,6 +264,8 @@ void asy_free(AsyVM *vm) {
     join_threads(vm);
     pool_shutdown_all(vm);
     if (gil_abandon(vm)) return;
+    vm->exiting = true;
+    sched_report_pending(vm);
     if (vm->modules) finalize_all(vm);
     if (vm->signal_detach) vm->signal_detach(vm);  /* before the loop its C handler wakes goes */
     pool_free(vm);

@@ -192,9 +192,23 @@ static bool subtype_layout(uint8_t k) {
     switch ((ObjKind)k) {
     case OBJ_STR: case OBJ_BYTES: case OBJ_BIGINT: case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT: case OBJ_SET:
     case OBJ_BYTEARRAY: case OBJ_FLOAT: case OBJ_COMPLEX: case OBJ_PROPERTY: case OBJ_ITER: case OBJ_WRAPPER: case OBJ_MODULE:
+    case OBJ_CDATA:     /* the native types that allow it (CLASS_BASETYPE): asyncio's Future and Task */
         return true;
     default:
         return false;
+    }
+}
+
+/* A subclass of a native type (OBJ_CDATA) has its instances' C layout:
+ * the collector reads their size and fields from the class's ctype. */
+static void inherit_native_layout(ObjClass *c) {
+    for (int64_t i = 1; i < c->mro->len; i++) {
+        ObjClass *b = AS(ObjClass, c->mro->items[i]);
+        if (b->ctype) {
+            c->ctype = b->ctype;
+            c->obj.flags |= b->obj.flags & CLASS_NATIVE_INHERITED;
+            return;
+        }
     }
 }
 
@@ -746,6 +760,7 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     if (!c->mro) return ERR;
     c->obj.flags = CLASS_BASETYPE | (subtype_layout(kind) ? CLASS_SUBTYPE : 0) |
                    (meta != vm->types[T_TYPE] ? CLASS_CUSTOM_META : 0);
+    if (kind == OBJ_CDATA) inherit_native_layout(c);
     Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
     int64_t pos = 0;
     Value k, v;

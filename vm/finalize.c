@@ -9,6 +9,7 @@
 #include "frameobj.h"
 #include "gc.h"
 #include "ops.h"
+#include "scheduler.h"
 #include "str.h"
 
 static bool push(FinList *l, Obj *o) {
@@ -33,6 +34,17 @@ bool finalize_track(VM *vm, ObjGen *g, bool plain) {
     return true;
 }
 
+bool finalize_agen_hooked(VM *vm, ObjGen *g) {
+    /* Tracked since it was made (gen.c); `async for` loops left by break
+     * drop such generators, so they keep the early collections on. */
+    if (!(g->obj.flags & GEN_PLAIN_TRACKED)) {
+        g->obj.flags |= GEN_PLAIN_TRACKED;
+        vm->fin_gens++;
+        finalize_update_forcing(vm);
+    }
+    return true;
+}
+
 bool finalize_track_del(VM *vm, Obj *o) {
     if (o->flags & OBJ_FINALIZABLE) return true;
     if (!push(&vm->fin_tracked, o)) return false;
@@ -44,8 +56,14 @@ bool finalize_track_del(VM *vm, Obj *o) {
 
 static bool is_gen(Obj *o) { return o->kind == OBJ_GEN; }
 
-/* Whether closing it would run code: it stopped inside a protected region. */
+/* An async generator that asyncio's finalizer hook handles: first iterated
+ * while the loop ran, and not closed since (as CPython's ag_closed). */
+static bool hooked_agen(ObjGen *g) { return g->ag_hooked && !g->ag_closed; }
+
+/* Whether finalizing it would run code: it stopped inside a protected
+ * region, or it is an unfinished async generator the loop hooked. */
 static bool has_code_to_run(ObjGen *g) {
+    if (hooked_agen(g)) return g->state == GEN_SUSPENDED;
     if (g->state != GEN_SUSPENDED || !g->frame) return false;
     ObjCode *c = g->frame->code;
     uint32_t off = (uint32_t)(g->frame->ip - c->ins) - 1;
@@ -109,7 +127,9 @@ static void finalize_one(VM *vm, Obj *o) {
         vm->exc = UNDEF;        /* nested too deep to run it: it is dropped */
         return;
     }
-    if (is_gen(o)) {
+    if (is_gen(o) && hooked_agen((ObjGen *)o)) {
+        sched_agen_finalize(vm, (ObjGen *)o);
+    } else if (is_gen(o)) {
         if (gen_close(vm, (ObjGen *)o) < 0) exc_report_unraisable(vm, "Exception ignored in: ", obj_val(o));
     } else {
         Value del = class_lookup(o->cls, vm_name(vm, N___del__));

@@ -12,8 +12,10 @@
  * resurrects itself is freed by a later collection without another call.
  * What escapes a finalizer is printed as CPython's "Exception ignored in:
  * ...". At the VM's end, the tracked objects still alive are finalized too,
- * oldest first, as CPython's interpreter shutdown does. Async generators
- * are not tracked: asyncio.run's shutdown_asyncgens closes them.
+ * oldest first, as CPython's interpreter shutdown does. An async generator
+ * first iterated while asyncio's loop ran is finalized as that loop's hook
+ * does it: its aclose() is scheduled as a task (while the loop still runs;
+ * asyncio.run's shutdown_asyncgens closes the rest).
  *
  * CPython frees an object the moment its last reference goes, and programs
  * print from __del__ expecting that moment. While objects with __del__,
@@ -38,6 +40,11 @@
  * (then it is simply not finalized). A plain generator (not a coroutine)
  * turns on the early collections, since for-loops drop them midway. */
 bool finalize_track(VM *vm, ObjGen *g, bool plain);
+/* An async generator (tracked since it was made) that asyncio's loop
+ * hooked: dropped unfinished, its aclose() is scheduled as a task, as the
+ * loop's finalizer hook does, and `async for ... break` drops such
+ * generators, so it turns on the early collections. */
+bool finalize_agen_hooked(VM *vm, ObjGen *g);
 /* Tracks an object whose class has __del__ (once; false after MemoryError). */
 bool finalize_track_del(VM *vm, Obj *o);
 /* The collector's step between marking and sweeping. */

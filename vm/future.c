@@ -4,6 +4,7 @@
 #include "future.h"
 
 #include "../stdlib/contextvars.h"
+#include "async_format.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -30,12 +31,16 @@ static void gather_mark(VM *vm, Obj *o) {
 static const CType future_ctype = {sizeof(Future), future_mark, NULL, NULL};
 static const CType gather_ctype = {sizeof(Gather), gather_mark, NULL, NULL};
 
-Future *future_new(VM *vm) {
-    Future *f = gc_new(vm, sizeof(Future), OBJ_CDATA, vm->sched->future_cls);
+/* A pending future of class cls: Future or a Python subclass of it (whose
+ * instances keep their attributes beside the heap, as OBJ_SUBTYPE). */
+static Future *future_new_of(VM *vm, ObjClass *cls) {
+    Future *f = gc_new_instance(vm, sizeof(Future), OBJ_CDATA, cls);
     if (!f) return NULL;
     f->result = f->callbacks = UNDEF;
     return f;
 }
+
+Future *future_new(VM *vm) { return future_new_of(vm, vm->sched->future_cls); }
 
 static Value invalid_state(VM *vm, const char *msg) {
     Value m = str_from_cstr(vm, msg);
@@ -51,7 +56,7 @@ static bool push_callback(VM *vm, Future *f, Value fn, Value ctx) {
     Value fv = obj_val(f);
     if (ctx == CB_WAKEUP) return sched_push(vm, RUN_WAKEUP, fn, fv, UNDEF);
     if (ctx == CB_GATHER) return sched_push(vm, RUN_GATHER, fn, fv, UNDEF);
-    if (ctx == CB_STOP) return sched_push(vm, RUN_STOP, UNDEF, UNDEF, UNDEF);
+    if (ctx == CB_STOP) return sched_push(vm, RUN_STOP, fv, UNDEF, UNDEF);
     return sched_push(vm, RUN_CALLBACK, fn, fv, ctx);
 }
 
@@ -114,7 +119,7 @@ static bool gather_cancel(VM *vm, Gather *g, Value msg);
 
 bool future_cancel(VM *vm, Future *f, Value msg) {
     ObjClass *cls = f->obj.cls;
-    if (cls == vm->sched->task_cls) return task_cancel(vm, (Task *)f, msg);
+    if (is_task(obj_val(f))) return task_cancel(vm, (Task *)f, msg);
     f->obj.flags &= ~FUT_LOG_TB;
     if (fut_done(f)) return false;
     if (cls == vm->sched->gather_cls) return gather_cancel(vm, (Gather *)f, msg);
@@ -181,11 +186,17 @@ bool future_add_callback(VM *vm, Future *f, Value fn, Value ctx) {
 
 static const char *const state_names[] = {"pending", "cancelled", "finished"};
 
-static void repr_result(VM *vm, Future *f, StrBuf *b) {
+/* " result=..." (shortened by reprlib) or " exception=...", once finished. */
+void future_result_info(VM *vm, Future *f, StrBuf *b) {
     if (fut_state(f) != FUT_FINISHED || (f->obj.cls->obj.flags & CLASS_AWAIT_OP)) return;
-    Value saved = vm->exc;
-    sb_adds(b, (f->obj.flags & FUT_EXC) ? " exception=" : " result=");
-    if (!op_repr_to(vm, f->result, b)) { vm->exc = saved; sb_adds(b, "<?>"); }
+    if (f->obj.flags & FUT_EXC) {
+        sb_adds(b, " exception=");
+        Value saved = vm->exc;
+        if (!op_repr_to(vm, f->result, b)) { vm->exc = saved; sb_adds(b, "<?>"); }
+    } else {
+        sb_adds(b, " result=");
+        async_short_repr(vm, f->result, b);
+    }
 }
 
 Value future_repr(VM *vm, Future *f) {
@@ -193,7 +204,8 @@ Value future_repr(VM *vm, Future *f) {
     /* An operation waiting in a queue or lock shows as the future it is. */
     sb_addf(&b, "<%s ", (f->obj.cls->obj.flags & CLASS_AWAIT_OP) ? "Future" : f->obj.cls->name->data);
     sb_adds(&b, state_names[fut_state(f)]);
-    repr_result(vm, f, &b);
+    future_result_info(vm, f, &b);
+    async_callbacks_info(vm, f, &b);
     sb_addc(&b, '>');
     return str_from_buf(vm, &b);
 }
@@ -206,15 +218,29 @@ static bool check_future(VM *vm, Value v, const char *method) {
     return false;
 }
 
-static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+/* Future.__init__(*, loop=None): nothing to do (Asy has one loop). */
+static Value init_args(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"loop"};
     Value out[1];
-    if (!args_bind(vm, "Future", args + 1, nargs - 1, kw, names, 1, 0, 0, 0, out)) return ERR;
+    return args_bind(vm, "Future", args, nargs, kw, names, 1, 0, 0, 0, out) ? NONE_VAL : ERR;
+}
+
+static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_future(vm, args[0], "__init__")) return ERR;
+    return init_args(vm, args + 1, nargs - 1, kw);
+}
+
+/* Future.__new__(cls, ...): Future itself (a builtin type: no __init__
+ * call follows) checks its arguments here; a Python subclass's __init__
+ * gets them. */
+static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!sched_get(vm)) return ERR;
-    Future *f = future_new(vm);
-    if (!f) return ERR;
-    if (is_kind(args[0], OBJ_CLASS)) f->obj.cls = AS(ObjClass, args[0]);
-    return obj_val(f);
+    ObjClass *cls = is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0]) : vm->sched->future_cls;
+    if (!(cls->obj.flags & CLASS_FUTURE) || cls->ctype != vm->sched->future_cls->ctype)
+        return exc_raise(vm, E_TypeError, "_asyncio.Future.__new__(%s): %s is not a subtype of _asyncio.Future", cls->name->data, cls->name->data);
+    if (cls == vm->sched->future_cls && init_args(vm, args + 1, nargs - 1, kw) == ERR) return ERR;
+    Future *f = future_new_of(vm, cls);
+    return f ? obj_val(f) : ERR;
 }
 
 static Value m_result(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -239,15 +265,13 @@ static Value m_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_set_result(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_future(vm, args[0], "set_result") || !args_check(vm, "set_result", nargs - 1, kw, 1, 1)) return ERR;
-    if (as_obj(args[0])->cls == vm->sched->task_cls)
-        return exc_raise(vm, E_RuntimeError, "Task does not support set_result operation");
+    if (is_task(args[0])) return exc_raise(vm, E_RuntimeError, "Task does not support set_result operation");
     return future_set_result(vm, SELF, args[1]) ? NONE_VAL : ERR;
 }
 
 static Value m_set_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_future(vm, args[0], "set_exception") || !args_check(vm, "set_exception", nargs - 1, kw, 1, 1)) return ERR;
-    if (as_obj(args[0])->cls == vm->sched->task_cls)
-        return exc_raise(vm, E_RuntimeError, "Task does not support set_exception operation");
+    if (is_task(args[0])) return exc_raise(vm, E_RuntimeError, "Task does not support set_exception operation");
     return future_set_exception(vm, SELF, args[1]) ? NONE_VAL : ERR;
 }
 
@@ -314,6 +338,72 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return future_repr(vm, SELF);
 }
 
+/* ---- the attributes of asyncio's pure-Python Future -------------------- *
+ * Read-only views of the state, which programs (and tests) look at. */
+
+static Value p_state(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_state")) return ERR;
+    static const char *const names[] = {"PENDING", "CANCELLED", "FINISHED"};
+    return str_from_cstr(vm, names[fut_state(SELF)]);
+}
+
+static Value p_result(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_result")) return ERR;
+    Future *f = SELF;
+    return fut_state(f) == FUT_FINISHED && !(f->obj.flags & FUT_EXC) ? f->result : NONE_VAL;
+}
+
+static Value p_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_exception")) return ERR;
+    Future *f = SELF;
+    return fut_state(f) == FUT_FINISHED && (f->obj.flags & FUT_EXC) ? f->result : NONE_VAL;
+}
+
+static Value p_cancel_message(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_cancel_message")) return ERR;
+    Future *f = SELF;
+    bool cancelled = fut_state(f) == FUT_CANCELLED || (f->obj.flags & TASK_MUST_CANCEL);
+    return cancelled && !(f->obj.flags & FUT_EXC) && f->result != UNDEF ? f->result : NONE_VAL;
+}
+
+static Value p_blocking(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_asyncio_future_blocking")) return ERR;
+    return bool_val(SELF->obj.flags & FUT_BLOCKING);
+}
+
+static Value p_log_traceback(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_future(vm, args[0], "_log_traceback")) return ERR;
+    return bool_val(SELF->obj.flags & FUT_LOG_TB);
+}
+
+static Value p_none(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)vm; (void)args; (void)nargs; (void)kw;
+    return NONE_VAL;
+}
+
+static Value p_loop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args; (void)nargs; (void)kw;
+    return vm->sched->loop == UNDEF ? NONE_VAL : vm->sched->loop;
+}
+
+static bool add_properties(VM *vm, ObjClass *c) {
+    static const struct { const char *name; NativeFn fn; } props[] = {
+        {"_state", p_state}, {"_result", p_result}, {"_exception", p_exception},
+        {"_cancel_message", p_cancel_message}, {"_asyncio_future_blocking", p_blocking},
+        {"_log_traceback", p_log_traceback}, {"_source_traceback", p_none}, {"_loop", p_loop},
+    };
+    for (size_t i = 0; i < sizeof props / sizeof props[0]; i++) {
+        if (!class_add_property(vm, c, props[i].name, props[i].fn)) return false;
+    }
+    return true;
+}
+
 /* fut.__await__(): an iterator that yields the future while it is pending
  * (`await fut` itself does not need one: the interpreter knows futures). */
 static Value await_next(VM *vm, ObjIter *it) {
@@ -344,7 +434,7 @@ static Value m_await(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * (asyncio.gather wraps other awaitables in coroutines before it gets here). */
 static Value ensure_future(VM *vm, Value v) {
     if (is_py_future(v)) return v;
-    if (is_coroutine(vm, v) || is_await_op(v)) {
+    if (task_is_coro(vm, v)) {
         Task *t = task_new(vm, v, UNDEF, UNDEF);
         return t ? obj_val(t) : ERR;
     }
@@ -366,7 +456,8 @@ Value gather_new(VM *vm, Value *args, int nargs, bool return_exceptions) {
     }
     /* The same awaitable twice is one child awaited twice, as in asyncio. */
     ObjDict *seen = dict_new(vm);
-    if (!seen) return ERR;
+    ObjList *done = seen ? list_new(vm, 0) : NULL;
+    if (!done) return ERR;
     for (int i = 0; i < nargs; i++) {
         Value fut = dict_get(vm, seen, args[i]);
         if (fut == ERR) return ERR;
@@ -374,9 +465,17 @@ Value gather_new(VM *vm, Value *args, int nargs, bool return_exceptions) {
             fut = ensure_future(vm, args[i]);
             if (fut == ERR || dict_set(vm, seen, args[i], fut) < 0) return ERR;
             g->nfuts++;
-            if (!future_add_callback(vm, (Future *)as_obj(fut), obj_val(g), CB_GATHER)) return ERR;
+            if (fut_done((Future *)as_obj(fut)) ? list_append(vm, done, fut) < 0
+                                                : !future_add_callback(vm, (Future *)as_obj(fut), obj_val(g), CB_GATHER))
+                return ERR;
         }
         if (list_append(vm, children, fut) < 0) return ERR;
+    }
+    /* As asyncio 3.12: children already done count at once, so a gather of
+     * finished futures is finished when made (awaiting it does not yield). */
+    for (int64_t i = 0; i < done->len; i++) {
+        gather_child_done(vm, g, (Future *)as_obj(done->items[i]));
+        if (vm->exc != UNDEF) return ERR;
     }
     return obj_val(g);
 }
@@ -452,10 +551,10 @@ bool future_init_classes(VM *vm) {
     ObjClass *c = class_new_builtin(vm, "Future", vm->types[T_OBJECT], OBJ_CDATA);
     if (!c) return false;
     c->ctype = &future_ctype;
-    c->obj.flags |= CLASS_FUTURE;
+    c->obj.flags |= CLASS_FUTURE | CLASS_BASETYPE;
     s->future_cls = c;
     static const struct { const char *name; NativeFn fn; } methods[] = {
-        {"__new__", m_new}, {"result", m_result}, {"exception", m_exception},
+        {"__new__", m_new}, {"__init__", m_init}, {"result", m_result}, {"exception", m_exception},
         {"set_result", m_set_result}, {"set_exception", m_set_exception}, {"cancel", m_cancel},
         {"cancelled", m_cancelled}, {"done", m_done}, {"add_done_callback", m_add_done_callback},
         {"remove_done_callback", m_remove_done_callback}, {"get_loop", m_get_loop},
@@ -464,7 +563,7 @@ bool future_init_classes(VM *vm) {
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }
-    if (!future_class_setup(vm, c)) return false;
+    if (!future_class_setup(vm, c) || !add_properties(vm, c)) return false;
     ObjClass *g = class_new_builtin(vm, "_GatheringFuture", c, OBJ_CDATA);
     if (!g) return false;
     g->ctype = &gather_ctype;

@@ -13,6 +13,7 @@
 #ifndef ASY_FUTURE_H
 #define ASY_FUTURE_H
 
+#include "strbuf.h"
 #include "vm.h"
 
 /* The state lives in obj.flags with the other bits. */
@@ -29,8 +30,9 @@
 #define GATHER_CANCEL_REQ 256   /* a gather()'s cancel() reached a child */
 #define GATHER_RETURN_EXC 512   /* gather(..., return_exceptions=True) */
 
-/* Class flag (ObjClass obj.flags) of Future and its native subclasses. */
-#define CLASS_FUTURE 0x100
+/* Class flag (ObjClass obj.flags) of Future and its native subclasses.
+ * (Not 0x100: that is CLASS_HAS_DEL, and futures have no __del__.) */
+#define CLASS_FUTURE 0x400
 /* Also set on the class of asyncio's native awaitable operations (what
  * Queue.get(), Event.wait(), Lock.acquire() return, stdlib/asyncio_sync.c):
  * they have the Future layout and a ctype->await_step, and wait as futures,
@@ -107,9 +109,17 @@ bool future_add_callback(VM *vm, Future *f, Value fn, Value ctx);
  * coroutine raised). */
 Value future_cancelled_error(VM *vm, Future *f);
 Value future_repr(VM *vm, Future *f);
+/* The " result=..." or " exception=..." part of a finished future's repr. */
+void future_result_info(VM *vm, Future *f, StrBuf *b);
 
 /* A new task for coroutine `coro`, scheduled to start; NULL after raising. */
+/* A Task, or an instance of a Python subclass of Task. */
+bool is_task(Value v);
+/* Whether a task can run v: what asyncio.iscoroutine() accepts. */
+bool task_is_coro(VM *vm, Value v);
 Task *task_new(VM *vm, Value coro, Value name, Value context);
+/* The same with eager_start=True: on a running loop, its first step runs now. */
+Task *task_new_eager(VM *vm, Value coro, Value name, Value context);
 bool task_cancel(VM *vm, Task *t, Value msg);
 /* Runs one step of t, throwing `exc` in unless it is UNDEF. False only when
  * the step ended in an exception that must stop the loop (KeyboardInterrupt,

@@ -583,6 +583,7 @@ void gc_collect(VM *vm) {
     sched_before_sweep(vm);
     finalize_before_sweep(vm);
     gc_drain(vm);
+    sched_prune_agens(vm);      /* held weakly: those about to be freed go */
     /* The dead objects' attribute dicts go with them. */
     if (vm->nsub && !sub_rebuild(vm, vm->subcap, true)) sub_prune_in_place(vm);
     prune_weak(vm);

@@ -68,7 +68,9 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
         }
         for (int i = 0; i < code->nfrees; i++) cells[code->ncells + i] = fn->closure->items[i];
     }
-    if (code->nexc && t != T_ASYNC_GENERATOR) finalize_track(vm, g, t == T_GENERATOR);
+    /* (Every async generator: one that asyncio's loop hooks is finalized
+     * even without handlers, as its aclose() runs as a task.) */
+    if (code->nexc || t == T_ASYNC_GENERATOR) finalize_track(vm, g, t == T_GENERATOR);
     return obj_val(g);
 }
 
@@ -380,6 +382,8 @@ Value gen_getattr(VM *vm, ObjGen *g, const char *n) {
         g->frameobj = obj_val(f);
         return g->frameobj;
     }
+    /* Where a coroutine was made: only with sys.set_coroutine_origin_tracking_depth, which Asy lacks. */
+    if (n[0] == 'c' && !strcmp(p, "origin") && g->obj.cls == vm->types[T_COROUTINE]) return NONE_VAL;
     if (!strcmp(p, "yieldfrom") || !strcmp(p, "await")) {
         Value d = g->frame && g->state == GEN_SUSPENDED ? gen_yf(g) : UNDEF;
         return d == UNDEF ? NONE_VAL : d;

@@ -20,8 +20,9 @@
 
 typedef enum GenState { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_DONE } GenState;
 
-/* Obj flag of a generator: a plain generator tracked by finalize.c, whose
- * life keeps the early collections on (finalize.h). */
+/* Obj flag of a generator tracked by finalize.c whose life keeps the early
+ * collections on (finalize.h): a plain generator, or an async generator
+ * asyncio's loop hooked. */
 #define GEN_PLAIN_TRACKED 0x2000
 
 typedef struct ObjGen {
@@ -32,6 +33,7 @@ typedef struct ObjGen {
     uint8_t state;
     uint8_t ag_running_async;   /* async generators: an asend/athrow is being awaited */
     uint8_t ag_closed;          /* async generators: aclose() began, or it ended by StopAsyncIteration/GeneratorExit */
+    uint8_t ag_hooked;          /* async generators: first iterated while asyncio's loop ran (sched_agen_started) */
     ObjStr *name, *qualname;
     /* The exception its frame handles, kept across yields (UNDEF for none),
      * and while it runs, the fiber's state to restore when it stops. */

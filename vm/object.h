@@ -342,6 +342,9 @@ struct ObjCode {
 #define CLASS_HAS_GETATTRIBUTE 64   /* overrides object.__getattribute__: no attribute caches */
 #define CLASS_CUSTOM_META 128       /* its metaclass is not type (calls go through class_instantiate) */
 #define CLASS_HAS_DEL 256   /* defines or inherits __del__: instances are finalized (vm/finalize.h) */
+/* 0x200 and 0x400 are vm/future.h's CLASS_AWAIT_OP and CLASS_FUTURE, which
+ * a Python subclass of such a native type keeps. */
+#define CLASS_NATIVE_INHERITED 0x600
 /* Its own __slots__ name attributes (not just __dict__ or __weakref__):
  * its instances have a layout of their own, which two bases cannot both
  * extend (CPython's "instance lay-out conflict"). */

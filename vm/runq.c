@@ -51,32 +51,37 @@ void runq_free(RunQueue *q) {
 
 /* ---- the timer heap ---------------------------------------------------- */
 
-static bool before(const Timer *x, const Timer *y) {
-    return x->when < y->when || (x->when == y->when && x->seq < y->seq);
-}
+/* The heap is heapq's, step for step, comparing deadlines only, as
+ * asyncio's TimerHandles compare: timers with equal deadlines then come
+ * out in the order CPython's loop runs them (which is not always the
+ * order they were made). */
 
-static void sift_up(Timer *t, size_t i) {
+/* heapq._siftdown: moves t[i] up towards `top` while it is earlier. */
+static void sift_up(Timer *t, size_t top, size_t i) {
     Timer x = t[i];
-    while (i > 0) {
+    while (i > top) {
         size_t parent = (i - 1) / 2;
-        if (!before(&x, &t[parent])) break;
+        if (!(x.when < t[parent].when)) break;
         t[i] = t[parent];
         i = parent;
     }
     t[i] = x;
 }
 
+/* heapq._siftup: moves the earlier child up all the way to a leaf, then
+ * puts t[i] there and lets it rise back. */
 static void sift_down(Timer *t, size_t n, size_t i) {
+    size_t top = i;
     Timer x = t[i];
-    for (;;) {
-        size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && before(&t[child + 1], &t[child])) child++;
-        if (!before(&t[child], &x)) break;
+    size_t child = 2 * i + 1;
+    while (child < n) {
+        if (child + 1 < n && !(t[child].when < t[child + 1].when)) child++;
         t[i] = t[child];
         i = child;
+        child = 2 * i + 1;
     }
     t[i] = x;
+    sift_up(t, top, i);
 }
 
 bool timers_push(TimerHeap *h, double when, Value a, Value b, uint32_t kind) {
@@ -87,8 +92,8 @@ bool timers_push(TimerHeap *h, double when, Value a, Value b, uint32_t kind) {
         h->items = items;
         h->cap = cap;
     }
-    h->items[h->len] = (Timer){when, h->seq++, a, b, kind};
-    sift_up(h->items, h->len++);
+    h->items[h->len] = (Timer){when, a, b, kind};
+    sift_up(h->items, 0, h->len++);
     return true;
 }
 

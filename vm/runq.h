@@ -54,7 +54,6 @@ static inline void runq_shrink(RunQueue *q) {
 
 typedef struct Timer {
     double when;
-    uint64_t seq;
     Value a, b;
     uint32_t kind;
 } Timer;
@@ -62,7 +61,6 @@ typedef struct Timer {
 typedef struct TimerHeap {
     Timer *items;
     size_t len, cap;
-    uint64_t seq;               /* the next insertion number */
 } TimerHeap;
 
 bool timers_push(TimerHeap *h, double when, Value a, Value b, uint32_t kind);

@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "../stdlib/contextvars.h"
+#include "async_format.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
+#include "finalize.h"
 #include "func.h"
 #include "gc.h"
 #include "gen.h"
@@ -32,7 +34,7 @@ Sched *sched_get(VM *vm) {
     if (vm->sched) return vm->sched;
     Sched *s = calloc(1, sizeof *s);
     if (!s) { exc_nomem(vm); return NULL; }
-    s->loop = s->exc_handler = s->agens = s->sync_fallbacks = UNDEF;
+    s->loop = s->exc_handler = s->sync_fallbacks = s->fmt_callback = s->fmt_short = UNDEF;
     s->item.a = s->item.b = s->item.c = UNDEF;
     s->uv = malloc(sizeof *s->uv);
     if (!s->uv || uv_loop_init(s->uv) != 0) {
@@ -75,6 +77,8 @@ void sched_free(VM *vm) {
     uv_cond_destroy(&s->wd_cond);
     free(s->logged);
     free(s->report);
+    free(s->orphans);
+    free(s->agens);
     free(s);
     vm->sched = NULL;
 }
@@ -98,7 +102,8 @@ void sched_mark(VM *vm) {
     gc_mark_value(vm, s->item.a); gc_mark_value(vm, s->item.b); gc_mark_value(vm, s->item.c);
     gc_mark_value(vm, s->loop);
     gc_mark_value(vm, s->exc_handler);
-    gc_mark_value(vm, s->agens);
+    gc_mark_value(vm, s->fmt_callback);
+    gc_mark_value(vm, s->fmt_short);
     MARK(s->current);
     MARK(s->main_task);
     MARK(s->block_code);
@@ -153,52 +158,135 @@ void sched_before_sweep(VM *vm) {
         s->logged[n++] = f;
     }
     s->nlogged = n;
+    /* A pending task that dies is reported as asyncio's Task.__del__ does. */
+    n = 0;
+    for (size_t i = 0; i < s->norphans; i++) {
+        Future *t = s->orphans[i];
+        if (fut_done(t)) continue;
+        if (t->obj.marked) {
+            s->orphans[n++] = t;
+            continue;
+        }
+        if (!grow(&s->report, &s->reportcap, s->nreport + 1)) continue;
+        MARK(t);
+        s->report[s->nreport++] = t;
+    }
+    s->norphans = n;
 }
 
 static void write_str(VM *vm, const char *text) { vm_write(vm, 2, text, strlen(text)); }
 
-/* The loop's default exception handler: the message, what it was about,
- * and the traceback, on stderr. */
-static void default_report(VM *vm, const char *message, Value exc, Value what) {
+static bool fatal(VM *vm, Value e);
+
+typedef struct { ObjStr *key; Value value; } CtxEntry;
+
+static int entry_order(const void *a, const void *b) {
+    return strcmp(((const CtxEntry *)a)->key->data, ((const CtxEntry *)b)->key->data);
+}
+
+/* The loop's default exception handler, as asyncio's: the message, then
+ * "key: repr(value)" for the context's other entries in key order, then
+ * the exception's traceback, on stderr. */
+void sched_default_report(VM *vm, ObjDict *ctx) {
+    Value saved = vm->exc;
+    if (!vm_push_root(vm, obj_val(ctx))) return;     /* reprs below run code */
     StrBuf b = SB_INIT;
-    sb_addf(&b, "%s\n", message);
-    if (what != UNDEF) {
-        bool fut = is_future(what);
-        sb_adds(&b, fut ? "future: " : "handle: ");
-        Value saved = vm->exc;
-        if (!op_repr_to(vm, what, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
+    Value msg = dict_get_str(ctx, str_intern_cstr(vm, "message"));
+    if (is_str(msg) && AS(ObjStr, msg)->len) sb_adds(&b, AS(ObjStr, msg)->data);
+    else sb_adds(&b, "Unhandled exception in event loop");
+    sb_addc(&b, '\n');
+    CtxEntry extra[16];
+    int n = 0;
+    int64_t pos = 0;
+    Value k, v;
+    while (n < 16 && dict_next(ctx, &pos, &k, &v)) {
+        if (!is_str(k) || !strcmp(AS(ObjStr, k)->data, "message") || !strcmp(AS(ObjStr, k)->data, "exception")) continue;
+        extra[n++] = (CtxEntry){AS(ObjStr, k), v};
+    }
+    qsort(extra, (size_t)n, sizeof extra[0], entry_order);
+    /* The reprs run code that could change the dict: hold the values. */
+    ObjTuple *held = tuple_new(vm, n);
+    if (!held || !vm_push_root(vm, obj_val(held))) {
+        sb_free(&b);
+        vm_pop_roots(vm, 1);
+        vm->exc = saved;
+        return;
+    }
+    for (int i = 0; i < n; i++) held->items[i] = extra[i].value;
+    for (int i = 0; i < n; i++) {
+        sb_addf(&b, "%s: ", extra[i].key->data);
+        if (!op_repr_to(vm, extra[i].value, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
         sb_addc(&b, '\n');
     }
-    if (exc != UNDEF) exc_format(vm, exc, &b);
+    Value exc = dict_get_str(ctx, str_intern_cstr(vm, "exception"));
+    if (is_kind(exc, OBJ_EXC)) exc_format(vm, exc, &b);
     char *text = sb_take(&b);
     if (text) write_str(vm, text);
     free(text);
+    vm_pop_roots(vm, 2);
+    vm->exc = saved;
 }
 
-void sched_report(VM *vm, const char *message, Value exc, Value what) {
+/* A dict of the given entries (those that are not UNDEF), or NULL. */
+static ObjDict *report_context(VM *vm, const char *message, Value exc, const char *key, Value what) {
+    ObjDict *ctx = dict_new(vm);
+    if (!ctx || !vm_push_root(vm, obj_val(ctx))) return NULL;
+    Value msg = str_from_cstr(vm, message);
+    bool ok = msg != ERR && dict_set_str(vm, ctx, str_intern_cstr(vm, "message"), msg) == 0;
+    if (ok && exc != UNDEF) ok = dict_set_str(vm, ctx, str_intern_cstr(vm, "exception"), exc) == 0;
+    if (ok && what != UNDEF) ok = dict_set_str(vm, ctx, str_intern_cstr(vm, key), what) == 0;
+    vm_pop_roots(vm, 1);
+    return ok ? ctx : NULL;
+}
+
+/* loop.call_exception_handler(context) for the scheduler's own reports:
+ * the handler set with set_exception_handler, else the default one. */
+void sched_report(VM *vm, const char *message, Value exc, const char *key, Value what) {
     Sched *s = vm->sched;
-    if (s->exc_handler != UNDEF && s->loop != UNDEF) {
-        ObjDict *ctx = dict_new(vm);
-        Value msg = ctx ? str_from_cstr(vm, message) : ERR;
-        bool ok = msg != ERR && dict_set_str(vm, ctx, str_intern_cstr(vm, "message"), msg) == 0;
-        if (ok && exc != UNDEF) ok = dict_set_str(vm, ctx, str_intern_cstr(vm, "exception"), exc) == 0;
-        if (ok && what != UNDEF)
-            ok = dict_set_str(vm, ctx, str_intern_cstr(vm, is_future(what) ? "future" : "handle"), what) == 0;
-        Value r = ok ? op_call(vm, s->exc_handler, (Value[]){s->loop, obj_val(ctx)}, 2, NULL) : ERR;
-        if (r != ERR) return;
+    Value saved = vm->exc;
+    ObjDict *ctx = report_context(vm, message, exc, key, what);
+    if (!ctx) {         /* out of memory: say what we can */
+        vm->exc = saved;
+        write_str(vm, message);
+        write_str(vm, "\n");
+        return;
+    }
+    if (s->exc_handler == UNDEF || s->loop == UNDEF) {
+        sched_default_report(vm, ctx);
+        return;
+    }
+    if (!vm_push_root(vm, obj_val(ctx))) return;
+    Value r = op_call(vm, s->exc_handler, (Value[]){s->loop, obj_val(ctx)}, 2, NULL);
+    if (r == ERR && !fatal(vm, vm->exc)) {
+        /* As asyncio: the handler's own error, with the context it got. */
         Value e = vm->exc;
         vm->exc = UNDEF;
-        default_report(vm, "Unhandled error in exception handler", e, UNDEF);
+        ObjDict *outer = report_context(vm, "Unhandled error in exception handler", e, "context", obj_val(ctx));
+        if (outer) sched_default_report(vm, outer);
     }
-    default_report(vm, message, exc, what);
+    vm_pop_roots(vm, 1);
+    vm->exc = saved;
+}
+
+/* A task freed while pending. Collected, its coroutine is closed first,
+ * as CPython's collector mostly finalizes it before the task. */
+static void report_destroyed(VM *vm, Task *t, bool close_coro) {
+    if (close_coro && is_kind(t->coro, OBJ_GEN) && AS(ObjGen, t->coro)->state == GEN_SUSPENDED &&
+        gen_close(vm, AS(ObjGen, t->coro)) < 0)
+        exc_report_unraisable(vm, "Exception ignored in: ", t->coro);
+    sched_report(vm, "Task was destroyed but it is pending!", UNDEF, "task", obj_val(t));
 }
 
 static void report_one(VM *vm, Future *f) {
+    if (!fut_done(f)) {
+        report_destroyed(vm, (Task *)f, true);
+        return;
+    }
     if (!(f->obj.flags & FUT_LOG_TB)) return;
     f->obj.flags &= ~(FUT_LOG_TB | FUT_LISTED);
-    bool task = f->obj.cls == vm->sched->task_cls;
+    bool task = is_task(obj_val(f));
     sched_report(vm, task ? "Task exception was never retrieved" : "Future exception was never retrieved", f->result,
-                 obj_val(f));
+                 "future", obj_val(f));
 }
 
 void sched_flush_reports(VM *vm) {
@@ -206,13 +294,44 @@ void sched_flush_reports(VM *vm) {
     while (s->nreport) report_one(vm, s->report[--s->nreport]);
 }
 
-/* At the end, whatever still holds an unseen exception is reported too. */
+/* At the end, whatever still holds an unseen exception is reported too,
+ * and the tasks loop.close() left pending, as their destruction is. */
 static void report_left(VM *vm) {
     Sched *s = vm->sched;
     sched_flush_reports(vm);
     s->exc_handler = UNDEF;
     for (size_t i = 0; i < s->nlogged; i++) report_one(vm, s->logged[i]);
     s->nlogged = 0;
+    for (size_t i = 0; i < s->norphans; i++) {
+        if (!fut_done(s->orphans[i])) report_one(vm, s->orphans[i]);
+    }
+    s->norphans = 0;
+}
+
+void sched_report_pending(VM *vm) {
+    Sched *s = vm->sched;
+    if (!s || s->running) return;
+    for (Task *t = s->tasks; t; t = t->next) report_destroyed(vm, t, false);
+}
+
+/* ---- handles ----------------------------------------------------------- */
+
+Handle *sched_handle_new(VM *vm, ObjClass *cls, Value fn, Value args, Value ctx, double when) {
+    if (!is_kind(args, OBJ_TUPLE)) {
+        exc_raise(vm, E_TypeError, "handle arguments must be a tuple");
+        return NULL;
+    }
+    if (ctx == NONE_VAL) {
+        ctx = context_copy_current(vm);     /* as asyncio's Handle */
+        if (ctx == ERR) return NULL;
+    }
+    Handle *h = gc_new(vm, sizeof(Handle), OBJ_CDATA, cls);
+    if (!h) return NULL;
+    h->fn = fn;
+    h->args = args;
+    h->ctx = ctx;
+    h->when = when;
+    return h;
 }
 
 /* ---- queues ------------------------------------------------------------ */
@@ -242,13 +361,25 @@ static bool timer_alive(const Timer *t, void *ctx) {
     return !timer_dead(t);
 }
 
-void sched_timer_cancelled(VM *vm) {
+void sched_timer_cancelled(VM *vm) { vm->sched->timers_dead++; }
+
+/* As asyncio's _run_once begins: a heap of more than 100 timers, most of
+ * them cancelled, is rebuilt without those; otherwise the cancelled ones
+ * at its top go. (The heap's shape decides the order of equal deadlines.) */
+static void drop_cancelled_timers(VM *vm) {
     Sched *s = vm->sched;
-    s->timers_dead++;
-    /* Like asyncio: once most of the heap is dead, rebuild it without them. */
-    if (s->timers_dead > 100 && s->timers_dead * 2 > s->timers.len) {
+    if (!s->timers_dead) return;
+    if (s->timers.len > 100 && s->timers_dead * 2 > s->timers.len) {
         timers_filter(&s->timers, timer_alive, NULL);
         s->timers_dead = 0;
+        return;
+    }
+    Timer *top;
+    while ((top = timers_top(&s->timers)) && timer_dead(top)) {
+        Timer t;
+        timers_pop(&s->timers, &t);
+        if (t.kind == RUN_HANDLE) as_obj(t.a)->flags &= ~HANDLE_IN_HEAP;
+        if (s->timers_dead) s->timers_dead--;
     }
 }
 
@@ -354,7 +485,11 @@ void sched_reset(VM *vm) {
     runq_free(&s->ready);
     timers_free(&s->timers);
     s->timers_dead = 0;
-    while (s->tasks) sched_task_done(vm, s->tasks);
+    while (s->tasks) {
+        /* No longer roots: reported if they die pending (sched_before_sweep). */
+        if (grow(&s->orphans, &s->orphancap, s->norphans + 1)) s->orphans[s->norphans++] = &s->tasks->fut;
+        sched_task_done(vm, s->tasks);
+    }
 }
 
 void sched_after_fork(VM *vm) {
@@ -362,6 +497,7 @@ void sched_after_fork(VM *vm) {
     if (!s) return;
     uv_loop_fork(s->uv);
     sched_reset(vm);
+    s->norphans = 0;
     s->external = 0;
     s->running = s->stopping = false;
     s->loop_ts = NULL;
@@ -375,40 +511,60 @@ void sched_after_fork(VM *vm) {
 
 /* ---- async generators ------------------------------------------------- */
 
-static bool agen_live(Value v) { return AS(ObjGen, v)->state != GEN_DONE; }
-
 bool sched_agen_started(VM *vm, ObjGen *g) {
     Sched *s = vm->sched;
     if (!s->running) return true;
-    if (s->agens == UNDEF) {
-        ObjList *l = list_new(vm, 8);
-        if (!l) return false;
-        s->agens = obj_val(l);
-    }
-    ObjList *l = AS(ObjList, s->agens);
-    if (l->len >= 64 && (l->len & (l->len - 1)) == 0) {
-        /* At each power of two, drop the finished ones. */
-        int64_t n = 0;
-        for (int64_t i = 0; i < l->len; i++) {
-            if (agen_live(l->items[i])) l->items[n++] = l->items[i];
+    if (s->nagens == s->agencap) {
+        size_t cap = s->agencap ? s->agencap * 2 : 16;
+        ObjGen **a = realloc(s->agens, cap * sizeof *a);
+        if (!a) {
+            exc_nomem(vm);
+            return false;
         }
-        l->len = n;
+        s->agens = a;
+        s->agencap = cap;
     }
-    return list_append(vm, l, obj_val(g)) == 0;
+    s->agens[s->nagens++] = g;
+    g->ag_hooked = 1;
+    return finalize_agen_hooked(vm, g);
+}
+
+void sched_prune_agens(VM *vm) {
+    Sched *s = vm->sched;
+    if (!s) return;
+    size_t n = 0;
+    for (size_t i = 0; i < s->nagens; i++) {
+        if (s->agens[i]->obj.marked) s->agens[n++] = s->agens[i];
+    }
+    s->nagens = n;
 }
 
 Value sched_take_agens(VM *vm) {
     Sched *s = vm->sched;
     ObjList *out = list_new(vm, 0);
     if (!out) return ERR;
-    if (s->agens != UNDEF) {
-        ObjList *l = AS(ObjList, s->agens);
-        for (int64_t i = 0; i < l->len; i++) {
-            if (agen_live(l->items[i]) && list_append(vm, out, l->items[i]) < 0) return ERR;
-        }
-        s->agens = UNDEF;
+    for (size_t i = 0; i < s->nagens; i++) {
+        if (s->agens[i]->state != GEN_DONE && list_append(vm, out, obj_val(s->agens[i])) < 0) return ERR;
     }
+    s->nagens = 0;
     return obj_val(out);
+}
+
+void sched_agen_finalize(VM *vm, ObjGen *g) {
+    Sched *s = vm->sched;
+    /* The hook first forgets it: shutdown_asyncgens will not close it again. */
+    size_t n = 0;
+    for (size_t i = 0; i < s->nagens; i++) {
+        if (s->agens[i] != g) s->agens[n++] = s->agens[i];
+    }
+    s->nagens = n;
+    if (!s->running || s->loop == UNDEF || !s->handle_cls) return;
+    Value create = op_getattr(vm, s->loop, str_intern_cstr(vm, "create_task"));
+    Value aclose = create == ERR ? ERR : op_call_method(vm, obj_val(g), str_intern_cstr(vm, "aclose"), NULL, 0);
+    ObjTuple *args = aclose == ERR ? NULL : tuple_from(vm, &aclose, 1);
+    Handle *h = args ? sched_handle_new(vm, s->handle_cls, create, obj_val(args), NONE_VAL, NAN) : NULL;
+    if (!h || !sched_push(vm, RUN_HANDLE, obj_val(h), UNDEF, UNDEF))
+        exc_report_unraisable(vm, "Exception ignored in: ", obj_val(g));
 }
 
 /* ---- signals: Ctrl-C and the blocked-loop detector --------------------- */
@@ -603,7 +759,7 @@ static void run_once(VM *vm) {
  * happen any more while the loop still waits: a deadlock. */
 static bool poll_events(VM *vm) {
     Sched *s = vm->sched;
-    if (s->ready.len) {
+    if (s->ready.len || s->stopping) {     /* (a stopping loop only takes what is there) */
         /* Nothing libuv watches (no active handle or request: no I/O, no
          * thread work): no events to take, so skip the poll and its clock
          * read. (uv_loop_alive would say the same, in a call.) */
@@ -661,32 +817,44 @@ static bool fatal(VM *vm, Value e) {
     return exc_is(vm, e, E_KeyboardInterrupt) || exc_is(vm, e, E_SystemExit);
 }
 
+/* An error escaped a callback: "Exception in callback f(1, 2) at x.py:3"
+ * goes to the exception handler with the handle. A future's done callback
+ * gets a handle made for the report: asyncio's are handles too. */
+static void callback_failed(VM *vm, Value fn, Value *args, int nargs, Value ctx, Value handle) {
+    Value e = vm->exc;
+    vm->exc = UNDEF;
+    Value argt = UNDEF;
+    if (handle == UNDEF) {
+        ObjTuple *t = tuple_from(vm, args, nargs);
+        Handle *h = t ? sched_handle_new(vm, vm->sched->handle_cls, fn, obj_val(t), ctx == UNDEF ? NONE_VAL : ctx, NAN)
+                      : NULL;
+        if (h) handle = obj_val(h);
+    }
+    if (handle != UNDEF) argt = ((Handle *)as_obj(handle))->args;
+    vm->exc = UNDEF;
+    if (!vm_push_root(vm, e)) return;
+    if (!vm_push_root(vm, handle)) {
+        vm_pop_roots(vm, 1);
+        return;
+    }
+    StrBuf b = SB_INIT;
+    sb_adds(&b, "Exception in callback ");
+    async_describe_callback(vm, fn, argt, &b);
+    char *msg = sb_take(&b);
+    sched_report(vm, msg ? msg : "Exception in callback", e, "handle", handle);
+    free(msg);
+    vm_pop_roots(vm, 2);
+}
+
 /* Calls fn(args) for a callback, in its context; errors go to the
  * exception handler. */
-static bool run_callback(VM *vm, Value fn, Value *args, int nargs, Value ctx, Value what) {
+static bool run_callback(VM *vm, Value fn, Value *args, int nargs, Value ctx, Value handle) {
     Value prev = ctx == UNDEF ? UNDEF : context_enter(vm, ctx);
     Value r = prev == ERR ? ERR : op_call(vm, fn, args, nargs, NULL);
     if (ctx != UNDEF && prev != ERR) context_exit(vm, prev);
     if (r != ERR) return true;
-    Value e = vm->exc;
-    if (fatal(vm, e)) return false;
-    vm->exc = UNDEF;
-    /* "Exception in callback f(1, 2)", as asyncio describes a handle. */
-    StrBuf b = SB_INIT;
-    sb_adds(&b, "Exception in callback ");
-    Value name = op_getattr_opt(vm, fn, vm_name(vm, N___qualname__));
-    if (is_str(name)) sb_adds(&b, AS(ObjStr, name)->data);
-    else if (!op_repr_to(vm, fn, &b)) sb_adds(&b, "<?>");
-    sb_addc(&b, '(');
-    for (int i = 0; i < nargs; i++) {
-        if (i) sb_adds(&b, ", ");
-        if (!op_repr_to(vm, args[i], &b)) sb_adds(&b, "<?>");
-    }
-    sb_addc(&b, ')');
-    vm->exc = UNDEF;
-    char *msg = sb_take(&b);
-    sched_report(vm, msg ? msg : "Exception in callback", e, what);
-    free(msg);
+    if (fatal(vm, vm->exc)) return false;
+    callback_failed(vm, fn, args, nargs, ctx, handle);
     return true;
 }
 
@@ -726,7 +894,10 @@ static bool run_item(VM *vm, RunItem *it) {
         vm->exc = UNDEF;
         return future_set_exception(vm, f, e);
     }
-    case RUN_STOP: s->stopping = true; return true;
+    case RUN_STOP:
+        /* (One left queued by a run that ended in an error stops nothing.) */
+        if ((Future *)as_obj(it->a) == s->run_fut) s->stopping = true;
+        return true;
     }
     return true;
 }
@@ -734,6 +905,7 @@ static bool run_item(VM *vm, RunItem *it) {
 /* One iteration of the loop (see scheduler.h). */
 static bool iteration(VM *vm) {
     Sched *s = vm->sched;
+    drop_cancelled_timers(vm);
     __atomic_store_n(&s->in_poll, 1, __ATOMIC_RELAXED);
     bool polled = poll_events(vm);
     __atomic_store_n(&s->in_poll, 0, __ATOMIC_RELAXED);
@@ -772,6 +944,34 @@ static void remove_stop(Future *f) {
     l->len = n;
 }
 
+/* Runs iterations until something asks the loop to stop (stop(), or the
+ * done callback of run_until's future) or an error ends it. As asyncio's
+ * run_forever, one iteration always runs, so a stop() that came before
+ * the run ends it after that one. */
+static bool run_loop(VM *vm) {
+    Sched *s = vm->sched;
+    s->running = true;
+    s->loop_ts = vm->ts;
+    watchdog_start(vm);
+    bool ok;
+    do ok = iteration(vm);
+    while (ok && !s->stopping);
+    watchdog_stop(vm);
+    __atomic_store_n(&s->blocked_since, 0, __ATOMIC_RELAXED);
+    s->block_code = NULL;
+    s->running = false;
+    s->loop_ts = NULL;
+    s->stopping = false;
+    return ok;
+}
+
+Value sched_run_forever(VM *vm) {
+    if (vm->sched->running) return exc_raise(vm, E_RuntimeError, "This event loop is already running");
+    return run_loop(vm) ? NONE_VAL : ERR;
+}
+
+void sched_stop(VM *vm) { vm->sched->stopping = true; }
+
 Value sched_run_until(VM *vm, Future *fut) {
     Sched *s = vm->sched;
     if (s->running) return exc_raise(vm, E_RuntimeError, "This event loop is already running");
@@ -779,24 +979,22 @@ Value sched_run_until(VM *vm, Future *fut) {
      * which it runs. */
     if (!future_add_callback(vm, fut, UNDEF, CB_STOP)) return ERR;
     if (!vm_push_root(vm, obj_val(fut))) return ERR;
-    s->running = true;
-    s->stopping = false;
-    s->loop_ts = vm->ts;
-    watchdog_start(vm);
-    bool ok = true;
-    while (ok && !s->stopping) ok = iteration(vm);
-    watchdog_stop(vm);
-    __atomic_store_n(&s->blocked_since, 0, __ATOMIC_RELAXED);
-    s->block_code = NULL;
-    s->running = false;
-    s->loop_ts = NULL;
-    s->stopping = false;
+    Future *outer = s->run_fut;
+    s->run_fut = fut;
+    bool ok = run_loop(vm);
+    s->run_fut = outer;
     vm_pop_roots(vm, 1);
     if (!ok) {
         remove_stop(fut);
+        /* The future that ended the run with SystemExit or
+         * KeyboardInterrupt: its exception is being raised, not lost. */
+        if (fut_done(fut)) fut->obj.flags &= ~FUT_LOG_TB;
         return ERR;
     }
-    if (!fut_done(fut)) return exc_raise(vm, E_RuntimeError, "Event loop stopped before Future completed.");
+    if (!fut_done(fut)) {
+        remove_stop(fut);
+        return exc_raise(vm, E_RuntimeError, "Event loop stopped before Future completed.");
+    }
     return future_result(vm, fut);
 }
 

@@ -30,7 +30,7 @@ typedef enum RunKind {
     RUN_HANDLE,         /* a: Handle from call_soon/call_later */
     RUN_RESULT,         /* a: Future; b: result to set unless it was cancelled (sleep) */
     RUN_SETTLE,         /* from another thread: a: Future; b: result, or exception if c is True */
-    RUN_STOP            /* run_until's future is done: stop after this iteration */
+    RUN_STOP            /* run_until's future (a) is done: stop after this iteration */
 } RunKind;
 
 /* I/O on the loop (stdlib/asyncio_streams.c): an object that owns a libuv
@@ -82,15 +82,22 @@ typedef struct Sched {
     bool running;               /* run_until_complete is running the loop */
     struct ThreadState *loop_ts;    /* the thread running it */
     bool stopping;              /* leave after this iteration */
+    struct Future *run_fut;     /* the future run_until waits for, or NULL */
     RunItem item;               /* the item being run: a root while it runs */
     uint32_t task_counter;
     uint64_t steps;             /* task steps run: the blocked-loop detector watches it */
     Value exc_handler;          /* loop.set_exception_handler(), or UNDEF */
-    Value agens;                /* a list: async generators started while the loop runs */
+    Value fmt_callback, fmt_short;  /* asyncio's describers (async_format.c), or UNDEF */
+    /* Async generators first iterated while the loop ran (asyncio's
+     * firstiter hook), held weakly: sched_prune_agens drops the dead. */
+    struct ObjGen **agens;
+    size_t nagens, agencap;
     Future **logged;            /* futures holding an unretrieved exception (not roots) */
     size_t nlogged, logcap;
     Future **report;            /* those found unreachable: reported after the collection */
     size_t nreport, reportcap;
+    Future **orphans;           /* pending tasks loop.close() dropped (not roots): reported when freed */
+    size_t norphans, orphancap;
 
     /* Wakes the loop from a signal handler (Ctrl-C, asy_interrupt: the
      * first cancels the main task of asyncio.run, a second raises
@@ -154,11 +161,20 @@ void sched_task_started(VM *vm, Task *t);
 void sched_task_done(VM *vm, Task *t);
 void sched_log_exception(VM *vm, Future *f);
 
-/* An async generator's first step while the loop runs: it is kept so that
- * shutdown_asyncgens can close it. False after MemoryError. */
+/* An async generator's first step: while the loop runs, it is noted
+ * (weakly) so that shutdown_asyncgens can close it, and if it is dropped
+ * unfinished its aclose() runs as a task (finalize.c calls
+ * sched_agen_finalize). False after MemoryError. */
 bool sched_agen_started(VM *vm, struct ObjGen *g);
 /* The async generators that have not finished, handed over once. */
 Value sched_take_agens(VM *vm);
+/* asyncio's finalizer hook for an unreachable, unfinished async generator:
+ * loop.call_soon(loop.create_task, agen.aclose()) while the loop runs;
+ * nothing once it has stopped. Errors are reported, not raised. */
+void sched_agen_finalize(VM *vm, struct ObjGen *g);
+/* The collector, after all marking: forgets the async generators it is
+ * about to free. */
+void sched_prune_agens(VM *vm);
 /* An IoWatch's handle (NULL for a request) was opened / is closed for
  * good. Once a handle's close callback has run (w->closed), the dispatch
  * after it is the last, and the watch leaves the open list by itself. */
@@ -190,8 +206,21 @@ void sched_after_fork(VM *vm);
 void sched_reset(VM *vm);
 /* Runs the loop until `fut` is done; returns its result, or ERR. */
 Value sched_run_until(VM *vm, Future *fut);
-/* The loop's exception handler: reports an error from a callback or task. */
-void sched_report(VM *vm, const char *message, Value exc, Value what);
+/* loop.run_forever(): iterations until sched_stop (loop.stop()). */
+Value sched_run_forever(VM *vm);
+void sched_stop(VM *vm);
+/* A Handle (or TimerHandle, by cls) for fn(*args) in context ctx (None:
+ * a copy of the current one); `when` is NaN but for a TimerHandle. */
+Handle *sched_handle_new(VM *vm, ObjClass *cls, Value fn, Value args, Value ctx, double when);
+/* loop.call_exception_handler({"message": message, "exception": exc, key:
+ * what}) (exc and what may be UNDEF): the handler set, else the default. */
+void sched_report(VM *vm, const char *message, Value exc, const char *key, Value what);
+/* The default handler: prints the context (a dict) as asyncio does. */
+void sched_default_report(VM *vm, ObjDict *ctx);
+/* At the VM's end, before the finalizers run: a loop that was never
+ * closed still has pending tasks, which CPython's shutdown destroys with
+ * "Task was destroyed but it is pending!". */
+void sched_report_pending(VM *vm);
 /* Prints what the collector found: "Task exception was never retrieved". */
 void sched_flush_reports(VM *vm);
 

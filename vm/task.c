@@ -6,6 +6,7 @@
 #include "future.h"
 
 #include "../stdlib/contextvars.h"
+#include "async_format.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -31,34 +32,71 @@ static void task_mark(VM *vm, Obj *o) {
 
 static const CType task_ctype = {sizeof(Task), task_mark, NULL, NULL};
 
-/* A coroutine, or one of asyncio's native operations (Queue.get(), ...),
- * which are coroutines to Python code; resume() drives those through their
- * send() and throw(). */
-/* A coroutine, or a native asyncio operation that stands for one. */
-static bool is_task_coro(VM *vm, Value v) { return is_coroutine(vm, v) || is_await_op(v); }
-
-Task *task_new(VM *vm, Value coro, Value name, Value context) {
-    Sched *s = vm->sched;
-    if (!is_task_coro(vm, coro)) {
-        exc_raise(vm, E_TypeError, "a coroutine was expected, got %R", coro);
-        return NULL;
+/* What asyncio.iscoroutine() accepts: a coroutine, one of asyncio's native
+ * operations (Queue.get(), ...), which are coroutines to Python code, or
+ * any object whose class has the methods of collections.abc.Coroutine (an
+ * async generator's aclose() awaitable, say). resume() drives all but the
+ * first through their send() and throw(). */
+bool task_is_coro(VM *vm, Value v) {
+    if (is_coroutine(vm, v) || is_await_op(v)) return true;
+    if (!is_obj(v)) return false;
+    static const char *const methods[] = {"__await__", "send", "throw", "close"};
+    for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+        if (class_lookup(as_obj(v)->cls, str_intern_cstr(vm, methods[i])) == UNDEF) return false;
     }
-    Task *t = gc_new(vm, sizeof(Task), OBJ_CDATA, s->task_cls);
+    return true;
+}
+
+bool is_task(Value v) { return is_kind(v, OBJ_CDATA) && as_obj(v)->cls->ctype == &task_ctype; }
+
+/* A new task of class cls (Task or a Python subclass) with no coroutine
+ * yet (coro None: Task.__new__ makes one so, Task.__init__ sets it up). */
+static Task *task_alloc(VM *vm, ObjClass *cls) {
+    Task *t = gc_new_instance(vm, sizeof(Task), OBJ_CDATA, cls);
     if (!t) return NULL;
     t->fut.result = t->fut.callbacks = UNDEF;
+    t->coro = NONE_VAL;
+    t->waiter = t->handled = t->context = t->name = UNDEF;
+    return t;
+}
+
+/* Gives t its coroutine, name, context and number, and schedules its
+ * first step; with `eager` on a running loop, runs that step now, inside
+ * the creator's call, as asyncio's eager tasks do (a task that finishes
+ * there never waits in the ready queue). */
+static bool task_start(VM *vm, Task *t, Value coro, Value name, Value context, bool eager) {
+    Sched *s = vm->sched;
+    if (!task_is_coro(vm, coro)) {
+        exc_raise(vm, E_TypeError, "a coroutine was expected, got %R", coro);
+        return false;
+    }
+    /* Each task runs in a copy of its creator's context, as in asyncio. */
+    if (context == UNDEF && (context = context_copy_current(vm)) == ERR) return false;
     t->coro = coro;
-    t->waiter = t->handled = UNDEF;
     t->context = context;
     t->name = name;
-    if (context == UNDEF) {
-        /* Each task runs in a copy of its creator's context, as in asyncio. */
-        t->context = context_copy_current(vm);
-        if (t->context == ERR) return NULL;
+    if (name == UNDEF) t->number = ++s->task_counter;    /* only unnamed tasks take a number, as asyncio's */
+    if (!eager || !s->running) {
+        if (!sched_push(vm, RUN_STEP, obj_val(t), UNDEF, UNDEF)) return false;
+        sched_task_started(vm, t);
+        return true;
     }
-    t->number = ++s->task_counter;
-    if (!sched_push(vm, RUN_STEP, obj_val(t), UNDEF, UNDEF)) return NULL;
     sched_task_started(vm, t);
-    return t;
+    if (!vm_push_root(vm, obj_val(t))) return false;
+    bool ok = task_step(vm, t, UNDEF);
+    vm_pop_roots(vm, 1);
+    if (ok && fut_done(&t->fut)) t->coro = NONE_VAL;      /* as asyncio drops it (repr, get_coro) */
+    return ok;
+}
+
+Task *task_new(VM *vm, Value coro, Value name, Value context) {
+    Task *t = task_alloc(vm, vm->sched->task_cls);
+    return t && task_start(vm, t, coro, name, context, false) ? t : NULL;
+}
+
+Task *task_new_eager(VM *vm, Value coro, Value name, Value context) {
+    Task *t = task_alloc(vm, vm->sched->task_cls);
+    return t && task_start(vm, t, coro, name, context, true) ? t : NULL;
 }
 
 Value task_name(VM *vm, Task *t) {
@@ -201,6 +239,7 @@ bool task_step(VM *vm, Task *t, Value exc) {
         f->result = UNDEF;
     }
     t->waiter = UNDEF;
+    Task *caller = s->current;      /* the task creating an eager one, or NULL */
     s->current = t;
     s->steps++;
     Fiber *fb = vm->fiber;
@@ -209,7 +248,7 @@ bool task_step(VM *vm, Task *t, Value exc) {
     Value prev = context_enter(vm, t->context);
     if (prev == ERR) {
         fb->handled = outer;
-        s->current = NULL;
+        s->current = caller;
         return step_ended(vm, t, ERR);
     }
     bool done;
@@ -217,7 +256,7 @@ bool task_step(VM *vm, Task *t, Value exc) {
     context_exit(vm, prev);
     t->handled = fb->handled;
     fb->handled = outer;
-    s->current = NULL;
+    s->current = caller;
     if (r == ERR || done) return step_ended(vm, t, r);
     return step_yielded(vm, t, r);
 }
@@ -227,8 +266,14 @@ bool task_step(VM *vm, Task *t, Value exc) {
 /* "main() running at x.asy:5", as asyncio describes a task's coroutine. */
 static void coro_info(VM *vm, Value coro, StrBuf *b) {
     if (!is_kind(coro, OBJ_GEN)) {
+        /* Another kind of coroutine: its name, as asyncio words it. */
         Value saved = vm->exc;
-        if (!op_repr_to(vm, coro, b)) { vm->exc = saved; sb_adds(b, "<?>"); }
+        Value name = op_getattr_opt(vm, coro, vm_name(vm, N___qualname__));
+        if (!is_str(name) || !AS(ObjStr, name)->len) name = op_getattr_opt(vm, coro, vm_name(vm, N___name__));
+        vm->exc = saved;
+        if (is_str(name) && AS(ObjStr, name)->len) sb_adds(b, AS(ObjStr, name)->data);
+        else sb_addf(b, "<%s without __name__>", as_obj(coro)->cls->name->data);
+        sb_adds(b, "()");
         return;
     }
     ObjGen *g = AS(ObjGen, coro);
@@ -242,29 +287,33 @@ static void coro_info(VM *vm, Value coro, StrBuf *b) {
                 g->state == GEN_CREATED ? code->firstline : code_line(code, g->frame->ip));
 }
 
+/* asyncio's order: state, name, coroutine, the future waited on, the
+ * outcome, the done callbacks. */
 static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)nargs; (void)kw;
     Task *t = SELF;
     Value name = task_name(vm, t);
     if (name == ERR) return ERR;
     static const char *states[] = {"pending", "cancelled", "finished"};
+    bool cancelling = t->cancels > 0 && !fut_done(&t->fut);
     StrBuf b = SB_INIT;
-    sb_addf(&b, "<Task %s name=", states[fut_state(&t->fut)]);
+    sb_addf(&b, "<Task %s name=", cancelling ? "cancelling" : states[fut_state(&t->fut)]);
     Value saved = vm->exc;
     if (!op_repr_to(vm, name, &b)) vm->exc = saved;
-    sb_adds(&b, " coro=<");
-    coro_info(vm, t->coro, &b);
-    sb_addc(&b, '>');
-    if (fut_state(&t->fut) == FUT_FINISHED) {
-        sb_adds(&b, (t->fut.obj.flags & FUT_EXC) ? " exception=" : " result=");
-        if (!op_repr_to(vm, t->fut.result, &b)) { vm->exc = saved; sb_adds(&b, "<?>"); }
+    if (t->coro != NONE_VAL) {
+        sb_adds(&b, " coro=<");
+        coro_info(vm, t->coro, &b);
+        sb_addc(&b, '>');
     }
     if (t->waiter != UNDEF) {
         sb_adds(&b, " wait_for=");
-        Value fr = future_repr(vm, (Future *)as_obj(t->waiter));
+        /* (a queue or lock operation shows as the future it is) */
+        Value fr = is_await_op(t->waiter) ? future_repr(vm, (Future *)as_obj(t->waiter)) : op_repr(vm, t->waiter);
         if (fr == ERR) { vm->exc = saved; sb_adds(&b, "<?>"); }
         else sb_add(&b, AS(ObjStr, fr)->data, (size_t)AS(ObjStr, fr)->len);
     }
+    future_result_info(vm, &t->fut, &b);
+    async_callbacks_info(vm, &t->fut, &b);
     sb_addc(&b, '>');
     return str_from_buf(vm, &b);
 }
@@ -272,23 +321,46 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* ---- the Task class ---------------------------------------------------- */
 
 static bool check_task(VM *vm, Value v, const char *method) {
-    if (is_kind(v, OBJ_CDATA) && as_obj(v)->cls == vm->sched->task_cls) return true;
+    if (is_task(v)) return true;
     exc_raise(vm, E_TypeError, "descriptor '%s' requires a 'Task' object but received a '%T'", method, v);
     return false;
 }
 
-static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+/* Task.__init__(coro, *, loop=None, name=None, context=None,
+ * eager_start=False): schedules it (or, eagerly, runs its first step). */
+static Value init_task(VM *vm, Task *t, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"coro", "loop", "name", "context", "eager_start"};
     Value out[5];
-    if (!args_bind(vm, "Task", args + 1, nargs - 1, kw, names, 5, 1, 1, 0, out)) return ERR;
-    if (!sched_get(vm)) return ERR;
+    if (!args_bind(vm, "Task", args, nargs, kw, names, 5, 1, 1, 0, out)) return ERR;
+    if (t->coro != NONE_VAL || fut_done(&t->fut)) return exc_raise(vm, E_RuntimeError, "Task is already initialized");
     Value name = out[2] == UNDEF || out[2] == NONE_VAL ? UNDEF : out[2];
     if (name != UNDEF && !is_str(name)) {
         name = op_str(vm, name);
         if (name == ERR) return ERR;
     }
-    Task *t = task_new(vm, out[0], name, out[3] == NONE_VAL ? UNDEF : out[3]);
-    return t ? obj_val(t) : ERR;
+    int eager = out[4] == UNDEF ? 0 : op_truthy(vm, out[4]);
+    if (eager < 0) return ERR;
+    Value ctx = out[3] == NONE_VAL ? UNDEF : out[3];
+    return task_start(vm, t, out[0], name, ctx, eager) ? NONE_VAL : ERR;
+}
+
+static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!check_task(vm, args[0], "__init__")) return ERR;
+    return init_task(vm, SELF, args + 1, nargs - 1, kw);
+}
+
+/* Task.__new__(cls, ...): calling Task itself (a builtin type: no __init__
+ * call follows) makes and starts the task here; a Python subclass gets an
+ * empty task, which its __init__ starts through Task.__init__. */
+static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!sched_get(vm)) return ERR;
+    ObjClass *cls = is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0]) : vm->sched->task_cls;
+    if (cls->ctype != &task_ctype)
+        return exc_raise(vm, E_TypeError, "_asyncio.Task.__new__(%s): %s is not a subtype of _asyncio.Task", cls->name->data, cls->name->data);
+    Task *t = task_alloc(vm, cls);
+    if (!t) return ERR;
+    if (cls != vm->sched->task_cls) return obj_val(t);
+    return init_task(vm, t, args + 1, nargs - 1, kw) == ERR ? ERR : obj_val(t);
 }
 
 static Value m_get_coro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -326,20 +398,72 @@ static Value m_uncancel(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return int_val(t->cancels);
 }
 
+/* get_stack(*, limit=None): the coroutine's frame while it has one, else
+ * the frames of the traceback of the exception it ended with, as asyncio.
+ * (A suspended coroutine's frame has no f_back: the stack is that frame.) */
+static Value m_get_stack(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"limit"};
+    Value out[1];
+    if (!check_task(vm, args[0], "get_stack")) return ERR;
+    if (nargs > 1) return exc_raise(vm, E_TypeError, "get_stack() takes no positional arguments");
+    if (!args_bind(vm, "get_stack", args + 1, nargs - 1, kw, names, 1, 0, 0, 0, out)) return ERR;
+    int64_t limit = -1;
+    if (out[0] != UNDEF && out[0] != NONE_VAL) {
+        if (!is_int(out[0])) return exc_raise(vm, E_TypeError, "limit must be an int or None");
+        limit = as_int(out[0]) < 0 ? 0 : as_int(out[0]);
+    }
+    Task *t = SELF;
+    ObjList *frames = list_new(vm, 0);
+    if (!frames || !vm_push_root(vm, obj_val(frames))) return ERR;
+    Value f = is_kind(t->coro, OBJ_GEN) ? op_getattr(vm, t->coro, str_intern_cstr(vm, "cr_frame")) : NONE_VAL;
+    bool ok = f != ERR;
+    if (ok && f != NONE_VAL) {
+        if (limit != 0) ok = list_append(vm, frames, f) == 0;
+    } else if (ok && fut_state(&t->fut) == FUT_FINISHED && (t->fut.obj.flags & FUT_EXC)) {
+        Value tb = op_getattr(vm, t->fut.result, str_intern_cstr(vm, "__traceback__"));
+        for (; ok && tb != NONE_VAL && limit != 0; limit--) {
+            Value fr = tb == ERR ? ERR : op_getattr(vm, tb, str_intern_cstr(vm, "tb_frame"));
+            ok = fr != ERR && list_append(vm, frames, fr) == 0;
+            if (ok) tb = op_getattr(vm, tb, str_intern_cstr(vm, "tb_next"));
+            ok = ok && tb != ERR;
+        }
+    }
+    vm_pop_roots(vm, 1);
+    return ok ? obj_val(frames) : ERR;
+}
+
+/* Read-only views of asyncio's pure-Python Task attributes. */
+static Value p_coro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    return check_task(vm, args[0], "_coro") ? SELF->coro : ERR;
+}
+
+static Value p_fut_waiter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    if (!check_task(vm, args[0], "_fut_waiter")) return ERR;
+    return SELF->waiter == UNDEF ? NONE_VAL : SELF->waiter;
+}
+
+static Value p_must_cancel(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    return check_task(vm, args[0], "_must_cancel") ? bool_val(SELF->fut.obj.flags & TASK_MUST_CANCEL) : ERR;
+}
+
 bool task_init_class(VM *vm) {
     Sched *s = vm->sched;
     ObjClass *c = class_new_builtin(vm, "Task", s->future_cls, OBJ_CDATA);
     if (!c) return false;
     c->ctype = &task_ctype;
-    c->obj.flags |= CLASS_FUTURE;
+    c->obj.flags |= CLASS_FUTURE | CLASS_BASETYPE;
     s->task_cls = c;
     static const struct { const char *name; NativeFn fn; } methods[] = {
-        {"__new__", m_new}, {"get_coro", m_get_coro}, {"get_name", m_get_name},
+        {"__new__", m_new}, {"__init__", m_init}, {"get_coro", m_get_coro}, {"get_name", m_get_name},
         {"set_name", m_set_name}, {"get_context", m_get_context}, {"cancelling", m_cancelling},
-        {"uncancel", m_uncancel}, {"__repr__", m_repr},
+        {"uncancel", m_uncancel}, {"__repr__", m_repr}, {"get_stack", m_get_stack},
     };
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }
-    return future_class_setup(vm, c);
+    return class_add_property(vm, c, "_coro", p_coro) && class_add_property(vm, c, "_fut_waiter", p_fut_waiter) &&
+           class_add_property(vm, c, "_must_cancel", p_must_cancel) && future_class_setup(vm, c);
 }

@@ -350,6 +350,7 @@ struct AsyVM {
     char *warned[64];           /* warnings already shown, for vm_queue_warning */
     int nwarned;
     struct PendingWarning *pending_warnings;   /* queued during a collection */
+    bool exiting;               /* asy_free has begun: warnings come out as at CPython's shutdown */
 };
 
 typedef struct PendingWarning {
@@ -402,9 +403,10 @@ static inline void vm_pop_roots(VM *vm, int n) { vm->nroots -= n; }
 /* Writes through the host's write callback (or the capture buffer). */
 void vm_write(VM *vm, int stream, const char *s, size_t len);
 
-/* Queues a warning ("file:line: RuntimeWarning: ...") to be shown by
- * vm_flush_warnings, unless the same text was shown before (Python's
- * default warning filter). Allocates no objects, so the sweep may call it. */
+/* Queues a warning about an object being freed ("file:line: RuntimeWarning:
+ * coroutine ... was never awaited") to be shown by vm_flush_warnings, unless
+ * the same text was shown before (Python's default warning filter).
+ * Allocates no objects, so the sweep may call it. */
 void vm_queue_warning(VM *vm, const char *text, const char *file, int line);
 /* Writes "  <source line>" for a warning, if the file can be read. */
 void vm_write_source_line(VM *vm, const char *file, int line);

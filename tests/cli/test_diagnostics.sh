@@ -42,7 +42,8 @@ async def main():
 asyncio.run(main())
 PY
 expect never-awaited 0 "never.asy:7: RuntimeWarning: coroutine 'get_data' was never awaited
-  get_data()" "$ASY" never.asy
+  get_data()
+RuntimeWarning: Enable tracemalloc to get the object allocation traceback" "$ASY" never.asy
 
 cat > block.asy <<'PY'
 import asyncio

@@ -79,7 +79,10 @@ static void keep_garbage_cycles(VM *vm) {
 void finalize_before_sweep(VM *vm) {
     FinList *t = &vm->fin_tracked;
     size_t n = 0;
-    if (vm->gc_forced) keep_garbage_cycles(vm);
+    /* (under GC stress, where the allocation schedule collects all the
+     * time, its collections keep them too, so that when they go does not
+     * depend on it) */
+    if (vm->gc_forced || (vm->cfg.gc_stress && !vm->gc_explicit && !vm->finalizing)) keep_garbage_cycles(vm);
     vm->fin_gens = 0;
     for (size_t i = 0; i < t->len; i++) {
         Obj *o = t->items[i];

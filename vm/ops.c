@@ -2007,7 +2007,7 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
 }
 
 void bytes_repr_to(StrBuf *b, const uint8_t *p, int64_t n, bool bytearray) {
-    bool sq = memchr(p, '\'', (size_t)n) != NULL, dq = memchr(p, '"', (size_t)n) != NULL;
+    bool sq = n > 0 && memchr(p, '\'', (size_t)n) != NULL, dq = n > 0 && memchr(p, '"', (size_t)n) != NULL;
     char q = sq && !dq ? '"' : '\'';
     sb_addc(b, 'b');
     sb_addc(b, q);

@@ -256,6 +256,7 @@ struct AsyVM {
     bool gray_overflow;         /* a marked object could not be queued */
     uint8_t mark_value;         /* what marking sets: 1, or 2 in gc_in_garbage_cycle's trial */
     bool gc_forced;             /* the collection is a forced one (finalize_collect) */
+    bool gc_explicit;           /* the collection is gc.collect()'s (gc_collect_count) */
     void (*gc_visit)(VM *vm, Obj *o);   /* set: gc_trace lists referents to it, marks nothing */
     void *gc_visit_data;
     int64_t gc_counted;         /* gc_collect_count's result; -1 when not asked for */

@@ -21,6 +21,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "slots.h"
 #include "bytes.h"
 #include "class.h"
 #include "containers.h"
@@ -393,32 +394,58 @@ static bool is_dict_view(VM *vm, Value v) {
     return is_kind(v, OBJ_ITER) && dict_view_type(vm, as_obj(v)->cls) != T_COUNT;
 }
 
-/* reversed(seq), made an instance of cls (reversed or a subclass) unless
- * seq has its own __reversed__ (as CPython, which calls it whatever cls). */
-static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
+/* The reverse iterator of a builtin sequence or mapping as its own type
+ * makes it (cls for those without __reversed__: reversed or a subclass);
+ * UNDEF for other objects. */
+static Value builtin_reversed(VM *vm, ObjClass *cls, Value seq) {
     ObjClass *lrev = vm->types[T_LIST_REVITER];
-    if (is_obj(seq)) {
-        switch ((ObjKind)as_obj(seq)->kind) {
-        case OBJ_LIST: return rev_iter(vm, lrev, list_rev_next, seq, AS(ObjList, seq)->len - 1);
-        case OBJ_TUPLE: return rev_iter(vm, cls, tuple_rev_next, seq, AS(ObjTuple, seq)->len - 1);
-        case OBJ_BYTES: return rev_iter(vm, cls, bytes_rev_next, seq, AS(ObjBytes, seq)->len - 1);
-        case OBJ_STR: return rev_iter(vm, cls, str_rev_next, seq, AS(ObjStr, seq)->len);
-        case OBJ_DICT: case OBJ_ITER:
-            if (is_dict(seq) || is_dict_view(vm, seq)) {
-                /* Dicts keep insertion order: reverse a snapshot of it. */
-                ObjList *l = op_to_list(vm, seq);
-                if (!l) return ERR;
-                return rev_iter(vm, lrev, list_rev_next, obj_val(l), l->len - 1);
-            }
-            break;
-        default:
-            break;
+    if (!is_obj(seq)) return UNDEF;
+    switch ((ObjKind)as_obj(seq)->kind) {
+    case OBJ_LIST: return rev_iter(vm, lrev, list_rev_next, seq, AS(ObjList, seq)->len - 1);
+    case OBJ_TUPLE: return rev_iter(vm, cls, tuple_rev_next, seq, AS(ObjTuple, seq)->len - 1);
+    case OBJ_BYTES: return rev_iter(vm, cls, bytes_rev_next, seq, AS(ObjBytes, seq)->len - 1);
+    case OBJ_STR: return rev_iter(vm, cls, str_rev_next, seq, AS(ObjStr, seq)->len);
+    case OBJ_DICT: case OBJ_ITER:
+        if (is_dict(seq) || is_dict_view(vm, seq)) {
+            /* Dicts keep insertion order: reverse a snapshot of it. */
+            ObjList *l = op_to_list(vm, seq);
+            if (!l) return ERR;
+            return rev_iter(vm, lrev, list_rev_next, obj_val(l), l->len - 1);
         }
+        return UNDEF;
+    default:
+        return UNDEF;
+    }
+}
+
+Value builtins_reversed_layout(VM *vm, Value seq) {
+    Value r = builtin_reversed(vm, vm->types[T_REVERSED], seq);
+    return r == UNDEF ? exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq) : r;
+}
+
+/* list.__reversed__: a layout method (see builtins_reversed_layout). */
+static Value list_m_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "list.__reversed__", nargs - 1, kw, 0, 0)) return ERR;
+    return builtins_reversed_layout(vm, args[0]);
+}
+
+/* reversed(seq), made an instance of cls (reversed or a subclass) unless
+ * seq has its own __reversed__ (as CPython, which calls it whatever cls).
+ * An instance of a subclass goes by its class's methods: an overriding
+ * __reversed__, or else list's and dict's own way, or else the sequence
+ * protocol (a tuple or str subclass's __len__ and __getitem__). */
+static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
+    bool sub = is_obj(seq) && (as_obj(seq)->flags & OBJ_SUBTYPE);
+    if (!sub) {
+        Value r = builtin_reversed(vm, cls, seq);
+        if (r != UNDEF) return r;
     }
     Value m = op_special(vm, seq, N___reversed__);
     if (m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
     if (m != UNDEF) return op_call(vm, m, &seq, 1, NULL);
-    if (op_special(vm, seq, N___getitem__) == UNDEF)
+    if (sub && (is_kind(seq, OBJ_LIST) || is_kind(seq, OBJ_DICT))) return builtin_reversed(vm, cls, seq);
+    bool builtin_seq = sub && (is_kind(seq, OBJ_TUPLE) || is_kind(seq, OBJ_STR) || is_kind(seq, OBJ_BYTES));
+    if (!builtin_seq && op_special(vm, seq, N___getitem__) == UNDEF)
         return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
     int64_t n = op_len(vm, seq);
     if (n < 0) return ERR;
@@ -716,6 +743,7 @@ bool builtins_iter_init(VM *vm) {
         if (!class_add_native(vm, c, "__iter__", iter_m_iter) || !class_add_native(vm, c, "__next__", iter_m_next))
             return false;
     }
+    if (!add_layout_native(vm, vm->types[T_LIST], vm_name(vm, N___reversed__), list_m_reversed)) return false;
     static const TypeId hint_types[] = {
         T_LIST_ITER, T_TUPLE_ITER, T_BYTES_ITER, T_STR_ITER, T_LIST_REVITER, T_REVERSED,
     };

@@ -3,6 +3,7 @@
  * perturbation, so long runs of similar hashes still spread out. A deleted
  * entry keeps its place in `entries` (key UNDEF) until the next resize
  * compacts them. */
+#include "builtins.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
@@ -552,7 +553,7 @@ Value dict_iter(VM *vm, ObjDict *d, TypeId view) {
  * layout method (NATIVE_LAYOUT), which reversed() itself passes over. */
 static Value m_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__reversed__", nargs - 1, kw, 0, 0)) return ERR;
-    return op_call1(vm, obj_val(vm->types[T_REVERSED]), args[0]);
+    return builtins_reversed_layout(vm, args[0]);
 }
 
 /* isdisjoint and mapping of the keys, values and items views. */

@@ -1567,8 +1567,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(LIST_TO_TUPLE) {
         SAVE();
         Value v = TOP();
-        if (is_tuple(v)) NEXT();
-        ObjList *l = is_list(v) ? AS(ObjList, v) : op_to_list(vm, v);
+        /* (a subclass goes through its own __iter__, as CPython's PySequence_Tuple) */
+        if (is_plain_kind(v, OBJ_TUPLE)) NEXT();
+        ObjList *l = is_plain_kind(v, OBJ_LIST) ? AS(ObjList, v) : op_to_list(vm, v);
         if (!l) {
             if (exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF &&
                 op_special(vm, v, N___getitem__) == UNDEF) {

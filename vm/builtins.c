@@ -808,6 +808,10 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return x == ERR || is_float(x) ? x : float_val(AS(ObjFloat, x)->d);
     }
     if (is_intlike(x)) {
+        if (is_obj(x) && (as_obj(x)->flags & OBJ_SUBTYPE)) {     /* an int subclass's own __float__ */
+            Value r = number_from_special(vm, x, N___float__, "float");
+            if (r != UNDEF) return r;
+        }
         double d;
         return int_to_float(vm, x, &d) == ERR ? ERR : float_val(d);
     }

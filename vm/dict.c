@@ -105,7 +105,7 @@ restart:
             if (e->key == key) { *slot = j; return ix; }
             if (e->hash == hash) {
                 Value k = e->key;
-                if (is_str(k) && is_str(key)) {
+                if (is_str(k) && is_str(key) && !((as_obj(k)->flags | as_obj(key)->flags) & OBJ_SUBTYPE)) {
                     if (str_eq(AS(ObjStr, k), AS(ObjStr, key))) { *slot = j; return ix; }
                 } else {
                     DictEntry *entries = d->entries;
@@ -141,8 +141,10 @@ static Value get_str(ObjDict *d, ObjStr *key, bool *other) {
             DictEntry *e = &d->entries[ix];
             if (e->key == obj_val(key)) return e->value;
             if (e->hash == hash) {
-                if (is_str(e->key) && str_eq(AS(ObjStr, e->key), key)) return e->value;
-                if (!is_str(e->key)) *other = true;
+                /* (a str subclass key may compare its own way) */
+                bool plain = is_str(e->key) && !(as_obj(e->key)->flags & OBJ_SUBTYPE);
+                if (plain && str_eq(AS(ObjStr, e->key), key)) return e->value;
+                if (!plain) *other = true;
             }
         }
         perturb >>= PERTURB_SHIFT;
@@ -151,7 +153,7 @@ static Value get_str(ObjDict *d, ObjStr *key, bool *other) {
 }
 
 Value dict_get(VM *vm, ObjDict *d, Value key) {
-    if (is_str(key)) {
+    if (is_str(key) && !(as_obj(key)->flags & OBJ_SUBTYPE)) {     /* (a subclass may hash its own way) */
         bool other = false;
         Value v = get_str(d, AS(ObjStr, key), &other);
         if (v != UNDEF || !other) return v;

@@ -182,7 +182,8 @@ static bool less(SortCtx *c, Value a, Value b) {
     if (c->failed) return false;
     if (is_int(a) && is_int(b)) return as_int(a) < as_int(b);
     if (is_float(a) && is_float(b)) return as_float(a) < as_float(b);
-    if (is_str(a) && is_str(b)) return str_cmp(AS(ObjStr, a), AS(ObjStr, b)) < 0;
+    if (is_str(a) && is_str(b) && !((as_obj(a)->flags | as_obj(b)->flags) & OBJ_SUBTYPE))
+        return str_cmp(AS(ObjStr, a), AS(ObjStr, b)) < 0;    /* (a str subclass may order its own way) */
     int r = op_compare_bool(c->vm, CMP_LT, a, b);
     if (r < 0) c->failed = true;
     return r > 0;

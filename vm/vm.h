@@ -178,6 +178,10 @@ typedef enum NameId {
 #define FRAME_ENTRY 1       /* returning from it returns from interp_run */
 #define FRAME_OWNED 2       /* lives in a generator/coroutine, not on the data stack */
 #define FRAME_INIT 4        /* runs __init__ for a class call: the result is the instance */
+/* A function frame whose `locals` is the dict locals() returned (CPython
+ * 3.12's frame locals dict: every locals() call refreshes and returns it, and
+ * exec() without a namespace writes into it), not a namespace. */
+#define FRAME_LOCALS_DICT 8
 
 struct Frame {
     Frame *prev;

@@ -8,6 +8,7 @@
 #include "containers.h"
 #include "exc.h"
 #include "func.h"
+#include "finalize.h"
 #include "gc.h"
 #include "ops.h"
 #include "slots.h"
@@ -414,6 +415,7 @@ static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "dict.clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (finalize_items_dropped(vm, args[0])) vm->fin_after_call = true;     /* __del__ runs after the call */
     dict_clear(vm, SELF);
     return NONE_VAL;
 }

@@ -237,6 +237,24 @@ static bool frame_may_hold_pending(Frame *f, Value *sp) {
     return false;
 }
 
+enum { ITEMS_LOOKED_AT = 4096 };
+
+bool finalize_items_dropped(VM *vm, Value container) {
+    if (!finalize_wanted(vm)) return false;
+    bool due = false;
+    if (is_plain_kind(container, OBJ_LIST)) {
+        ObjList *l = AS(ObjList, container);
+        for (int64_t i = 0; i < l->len && i < ITEMS_LOOKED_AT && !due; i++) due = finalize_pending(l->items[i]);
+    } else if (is_plain_kind(container, OBJ_DICT)) {
+        int64_t pos = 0, n = 0;
+        Value k, v;
+        while (!due && n++ < ITEMS_LOOKED_AT && dict_next(AS(ObjDict, container), &pos, &k, &v))
+            due = finalize_pending(k) || finalize_pending(v);
+    }
+    if (due) finalize_note_order(vm, container);
+    return due;
+}
+
 bool finalize_exc_dropped(VM *vm, Value exc) {
     int visits = DROP_VISITS;
     if (!is_kind(exc, OBJ_EXC) || !may_hold_pending(exc, 0, &visits)) return false;

@@ -604,15 +604,17 @@ static __attribute__((noinline)) int delattr_finalizing(VM *vm, Value obj, ObjSt
 
 static __attribute__((noinline)) int setitem_finalizing(VM *vm, Value obj, Value key, Value v) {
     Value old = dropped_item(vm, obj, key);
+    bool slice = is_kind(key, OBJ_SLICE) && finalize_items_dropped(vm, obj);    /* lst[a:b] = ... */
     int r = op_setitem(vm, obj, key, v);
-    if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
+    if (r >= 0 && (slice || finalize_dropped(vm, old))) finalize_collect(vm);
     return r;
 }
 
 static __attribute__((noinline)) int delitem_finalizing(VM *vm, Value obj, Value key) {
     Value old = dropped_item(vm, obj, key);
+    bool slice = is_kind(key, OBJ_SLICE) && finalize_items_dropped(vm, obj);    /* del lst[a:b] */
     int r = op_delitem(vm, obj, key);
-    if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
+    if (r >= 0 && (slice || finalize_dropped(vm, old))) finalize_collect(vm);
     return r;
 }
 
@@ -1097,6 +1099,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (__builtin_expect(vm_signals(vm), 0)) {
                 SAVE();
                 if (!vm_handle_signals(vm, false)) goto error;
+            }
+            if (__builtin_expect(vm->fin_after_call, 0)) {     /* it dropped objects with __del__ */
+                vm->fin_after_call = false;
+                FINALIZE_NOW();
             }
             NEXT();
         }

@@ -5,6 +5,7 @@
 #include "containers.h"
 #include "exc.h"
 #include "func.h"
+#include "finalize.h"
 #include "gc.h"
 #include "ops.h"
 #include "str.h"
@@ -377,6 +378,7 @@ static Value m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (finalize_items_dropped(vm, args[0])) vm->fin_after_call = true;     /* __del__ runs after the call */
     SELF->len = 0;
     return NONE_VAL;
 }

@@ -338,6 +338,7 @@ struct AsyVM {
     size_t fin_budget;          /* heap bytes forced collections may still mark */
     bool fin_forcing;           /* fin_live and fin_budget left: collect early */
     bool fin_after_return;      /* the returning frame may have held such objects */
+    bool fin_after_call;        /* the native just called dropped such objects (list.clear) */
     /* every weak reference, and those whose callbacks are due (weakref.h) */
     WeakRefList weakrefs, weakref_calls;
     bool weakref_running;

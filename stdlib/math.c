@@ -25,9 +25,12 @@
 
 /* Any real number as a double: floats, ints, __float__, __index__. */
 static bool to_double(VM *vm, Value v, double *out) {
+    /* (as CPython's PyFloat_AsDouble: a float subclass's value as it is, an
+     * int subclass's own __float__ first) */
     if (is_float(v)) { *out = as_float(v); return true; }
-    if (is_intlike(v)) return int_to_float(vm, v, out) != ERR;
+    if (is_kind(v, OBJ_FLOAT)) { *out = AS(ObjFloat, v)->d; return true; }
     Value m = op_special(vm, v, N___float__);
+    if (m == UNDEF && is_intlike(v)) return int_to_float(vm, v, out) != ERR;
     if (m != UNDEF) {
         Value r = op_call1(vm, m, v);
         if (r == ERR) return false;

@@ -423,12 +423,43 @@ static Value b_globals(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return f ? obj_val(f->globals) : obj_val(vm->main_module->dict);
 }
 
-/* locals(): a snapshot of the calling frame's variables. */
+/* Sets d[name] to a bound variable's value, or removes an unbound one. */
+static int sync_name(VM *vm, ObjDict *d, ObjStr *name, Value v) {
+    if (v != UNDEF) return dict_set_str(vm, d, name, v);
+    return dict_del(vm, d, obj_val(name)) < 0 ? -1 : 0;
+}
+
+/* A function frame's locals dict brought up to date with its variables, as
+ * CPython's PyFrame_FastToLocals does: names it does not know (what exec()
+ * stored in it) stay. */
+static Value refresh_locals(VM *vm, Frame *f) {
+    ObjDict *d = f->locals;
+    ObjCode *c = f->code;
+    for (int i = 0; i < c->nlocals; i++) {
+        Value v = f->slots[i];
+        if (is_str(v)) as_obj(v)->flags &= ~STR_UNIQUE;    /* it escapes (see STR_UNIQUE) */
+        if (sync_name(vm, d, c->varnames[i], v) < 0) return ERR;
+    }
+    for (int i = 0; i < c->ncells + c->nfrees; i++) {
+        Value cell = f->slots[c->nlocals + i];
+        Value v = is_kind(cell, OBJ_CELL) ? AS(ObjCell, cell)->v : UNDEF;
+        if (sync_name(vm, d, c->cellnames[i], v) < 0) return ERR;
+    }
+    return obj_val(d);
+}
+
+/* locals(): the calling frame's variables. A function frame keeps the dict,
+ * refreshed at each call (FRAME_LOCALS_DICT). */
 Value builtins_frame_locals(VM *vm, Frame *f) {
     if (!f) return obj_val(vm->main_module->dict);
+    if (f->locals && (f->flags & FRAME_LOCALS_DICT)) return refresh_locals(vm, f);
     if (f->locals) return class_namespace_mapping(vm, obj_val(f->locals));
     if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
-    return builtins_slots_locals(vm, f->code, f->slots);
+    Value d = builtins_slots_locals(vm, f->code, f->slots);
+    if (d == ERR) return ERR;
+    f->locals = AS(ObjDict, d);
+    f->flags |= FRAME_LOCALS_DICT;
+    return d;
 }
 
 /* The dict of a function frame's bound variables, from its slots (locals,
@@ -813,6 +844,10 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return x == ERR || is_float(x) ? x : float_val(AS(ObjFloat, x)->d);
     }
     if (is_intlike(x)) {
+        if (is_obj(x) && (as_obj(x)->flags & OBJ_SUBTYPE)) {     /* an int subclass's own __float__ */
+            Value r = number_from_special(vm, x, N___float__, "float");
+            if (r != UNDEF) return r;
+        }
         double d;
         return int_to_float(vm, x, &d) == ERR ? ERR : float_val(d);
     }

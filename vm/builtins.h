@@ -25,4 +25,9 @@ Value builtins_slots_locals(VM *vm, ObjCode *code, const Value *slots);
 /* open() and the file classes (file.c). */
 bool file_init(VM *vm);
 
+/* The reverse iterator a list, tuple, str, bytes, dict or dict view makes
+ * of itself, ignoring a subclass's overrides: their __reversed__ layout
+ * methods (builtins_iter.c). */
+Value builtins_reversed_layout(VM *vm, Value seq);
+
 #endif

@@ -21,6 +21,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "slots.h"
 #include "bytes.h"
 #include "class.h"
 #include "containers.h"
@@ -421,16 +422,18 @@ static Value reversed_layout(VM *vm, ObjClass *cls, Value seq) {
 
 /* reversed(seq), made an instance of cls (reversed or a subclass) unless
  * seq has its own __reversed__ (as CPython, which calls it whatever cls).
- * An instance of a subclass goes by layout only if it keeps the builtin's
- * __reversed__ (list, dict); one of tuple, str or bytes (which have none)
- * goes through its __getitem__, which it may override. */
+ * An instance of a subclass goes by layout unless it overrides
+ * __reversed__, or, for tuple, str and bytes (which have none), its
+ * __getitem__ or __len__: then it goes through those. */
 static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
     bool sub = is_obj(seq) && (as_obj(seq)->flags & OBJ_SUBTYPE);
     Value m = sub ? op_special(vm, seq, N___reversed__) : UNDEF;     /* (the builtin's own is not found) */
-    bool layout = !sub;
+    bool layout = !sub, builtin_seq = false;
     if (sub && m == UNDEF) {
         ObjKind k = (ObjKind)as_obj(seq)->kind;
-        layout = k == OBJ_LIST || k == OBJ_DICT || k == OBJ_ITER || op_special(vm, seq, N___getitem__) == UNDEF;
+        builtin_seq = k == OBJ_TUPLE || k == OBJ_STR || k == OBJ_BYTES;
+        layout = !builtin_seq ||
+                 (op_special(vm, seq, N___getitem__) == UNDEF && op_special(vm, seq, N___len__) == UNDEF);
     }
     if (layout) {
         Value r = reversed_layout(vm, cls, seq);
@@ -439,19 +442,23 @@ static Value reversed_of(VM *vm, ObjClass *cls, Value seq) {
     if (!sub) m = op_special(vm, seq, N___reversed__);
     if (m == NONE_VAL) return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
     if (m != UNDEF) return op_call_special(vm, seq, m, NULL, 0);
-    if (op_special(vm, seq, N___getitem__) == UNDEF)
+    if (!builtin_seq && op_special(vm, seq, N___getitem__) == UNDEF)
         return exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq);
     int64_t n = op_len(vm, seq);
     if (n < 0) return ERR;
     return rev_iter(vm, cls, seq_rev_next, seq, n - 1);
 }
 
-/* list.__reversed__: what reversed() gives for a list. A layout method
- * (NATIVE_LAYOUT), so reversed() of a subclass still finds an override. */
+/* What list.__reversed__ and dict.__reversed__ give (layout methods, so
+ * reversed() of a subclass still finds an override first). */
+Value builtins_reversed_layout(VM *vm, Value seq) {
+    Value r = reversed_layout(vm, vm->types[T_REVERSED], seq);
+    return r == UNDEF ? exc_raise(vm, E_TypeError, "'%T' object is not reversible", seq) : r;
+}
+
 static Value list_m_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__reversed__", nargs - 1, kw, 0, 0)) return ERR;
-    if (!is_kind(args[0], OBJ_LIST)) return exc_raise(vm, E_TypeError, "descriptor '__reversed__' requires a 'list' object");
-    return reversed_layout(vm, vm->types[T_REVERSED], args[0]);
+    return builtins_reversed_layout(vm, args[0]);
 }
 
 /* reversed.__new__(cls, sequence) */

@@ -1022,9 +1022,12 @@ static Value m_rstrip(VM *vm, Value *a, int n, ObjTuple *kw) { return strip_comm
 
 static Value m_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "replace", nargs - 1, kw, 2, 3)) return ERR;
+    BinBuf self, old, new_;
+    /* the patterns' types first, as CPython; read again after the count's
+     * __index__, which may resize a bytearray */
+    if (!binbuf_arg(vm, args[1], &old) || !binbuf_arg(vm, args[2], &new_)) return ERR;
     int64_t count = -1;
     if (nargs > 3 && !int_arg(vm, args[3], &count)) return ERR;
-    BinBuf self, old, new_;
     if (!binbuf_arg(vm, args[1], &old) || !binbuf_arg(vm, args[2], &new_)) return ERR;
     if (!self_buf(vm, "replace", args, nargs, &self)) return ERR;
     if (count < 0) count = INT64_MAX;
@@ -1229,6 +1232,8 @@ static Value m_expandtabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_translate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"table", "delete"};
     Value p[2];
+    if (nargs < 2)      /* (the table is positional-only) */
+        return exc_raise(vm, E_TypeError, "translate() takes at least 1 positional argument (0 given)");
     if (!args_bind(vm, "translate", args + 1, nargs - 1, kw, names, 2, 2, 1, ARGS_INVALID_KW, p)) return ERR;
     BinBuf table = {NULL, 0}, del = {NULL, 0};
     if (p[0] != NONE_VAL) {

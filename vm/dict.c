@@ -3,10 +3,12 @@
  * perturbation, so long runs of similar hashes still spread out. A deleted
  * entry keeps its place in `entries` (key UNDEF) until the next resize
  * compacts them. */
+#include "builtins.h"
 #include "class.h"
 #include "containers.h"
 #include "exc.h"
 #include "func.h"
+#include "finalize.h"
 #include "gc.h"
 #include "ops.h"
 #include "slots.h"
@@ -104,7 +106,7 @@ restart:
             if (e->key == key) { *slot = j; return ix; }
             if (e->hash == hash) {
                 Value k = e->key;
-                if (is_str(k) && is_str(key)) {
+                if (is_str(k) && is_str(key) && !((as_obj(k)->flags | as_obj(key)->flags) & OBJ_SUBTYPE)) {
                     if (str_eq(AS(ObjStr, k), AS(ObjStr, key))) { *slot = j; return ix; }
                 } else {
                     DictEntry *entries = d->entries;
@@ -140,8 +142,10 @@ static Value get_str(ObjDict *d, ObjStr *key, bool *other) {
             DictEntry *e = &d->entries[ix];
             if (e->key == obj_val(key)) return e->value;
             if (e->hash == hash) {
-                if (is_str(e->key) && str_eq(AS(ObjStr, e->key), key)) return e->value;
-                if (!is_str(e->key)) *other = true;
+                /* (a str subclass key may compare its own way) */
+                bool plain = is_str(e->key) && !(as_obj(e->key)->flags & OBJ_SUBTYPE);
+                if (plain && str_eq(AS(ObjStr, e->key), key)) return e->value;
+                if (!plain) *other = true;
             }
         }
         perturb >>= PERTURB_SHIFT;
@@ -150,7 +154,7 @@ static Value get_str(ObjDict *d, ObjStr *key, bool *other) {
 }
 
 Value dict_get(VM *vm, ObjDict *d, Value key) {
-    if (is_str(key)) {
+    if (is_str(key) && !(as_obj(key)->flags & OBJ_SUBTYPE)) {     /* (a subclass may hash its own way) */
         bool other = false;
         Value v = get_str(d, AS(ObjStr, key), &other);
         if (v != UNDEF || !other) return v;
@@ -425,6 +429,7 @@ static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "dict.clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (finalize_items_dropped(vm, args[0])) vm->fin_after_call = true;     /* __del__ runs after the call */
     dict_clear(vm, SELF);
     return NONE_VAL;
 }
@@ -589,7 +594,7 @@ Value dict_iter(VM *vm, ObjDict *d, TypeId view) {
  * layout method (NATIVE_LAYOUT), which reversed() itself passes over. */
 static Value m_reversed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__reversed__", nargs - 1, kw, 0, 0)) return ERR;
-    return op_call1(vm, obj_val(vm->types[T_REVERSED]), args[0]);
+    return builtins_reversed_layout(vm, args[0]);
 }
 
 /* isdisjoint and mapping of the keys, values and items views. */

@@ -97,7 +97,10 @@ static void keep_garbage_cycles(VM *vm) {
 void finalize_before_sweep(VM *vm) {
     FinList *t = &vm->fin_tracked;
     size_t n = 0;
-    if (vm->gc_forced) keep_garbage_cycles(vm);
+    /* (under GC stress, where the allocation schedule collects all the
+     * time, its collections keep them too, so that when they go does not
+     * depend on it) */
+    if (vm->gc_forced || (vm->cfg.gc_stress && !vm->gc_explicit && !vm->finalizing)) keep_garbage_cycles(vm);
     vm->fin_gens = 0;
     for (size_t i = 0; i < t->len; i++) {
         Obj *o = t->items[i];
@@ -252,6 +255,24 @@ static bool frame_may_hold_pending(Frame *f, Value *sp) {
     for (Value *s = frame_stack_base(f); s < sp; s++)
         if (may_hold_pending(*s, 0, &visits)) return true;
     return false;
+}
+
+enum { ITEMS_LOOKED_AT = 4096 };
+
+bool finalize_items_dropped(VM *vm, Value container) {
+    if (!finalize_wanted(vm)) return false;
+    bool due = false;
+    if (is_plain_kind(container, OBJ_LIST)) {
+        ObjList *l = AS(ObjList, container);
+        for (int64_t i = 0; i < l->len && i < ITEMS_LOOKED_AT && !due; i++) due = finalize_pending(l->items[i]);
+    } else if (is_plain_kind(container, OBJ_DICT)) {
+        int64_t pos = 0, n = 0;
+        Value k, v;
+        while (!due && n++ < ITEMS_LOOKED_AT && dict_next(AS(ObjDict, container), &pos, &k, &v))
+            due = finalize_pending(k) || finalize_pending(v);
+    }
+    if (due) finalize_note_order(vm, container);
+    return due;
 }
 
 bool finalize_exc_dropped(VM *vm, Value exc) {

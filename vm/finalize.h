@@ -110,6 +110,11 @@ static inline bool finalize_dropped(VM *vm, Value v) {
  * of the frames its traceback keeps may hold an object to finalize (as
  * finalize_frame_drops looks). If so, its order is noted. */
 bool finalize_exc_dropped(VM *vm, Value exc);
+/* Before a builtin drops the items of a plain list or dict at once
+ * (list.clear, dict.clear, a slice store or del): whether one of them (one
+ * of the first few thousand) is to be finalized, with their order noted;
+ * then the caller collects once they are gone. */
+bool finalize_items_dropped(VM *vm, Value container);
 /* Recomputes fin_forcing after a collection or a new tracked object. */
 static inline void finalize_update_forcing(VM *vm) {
     vm->fin_forcing = (vm->fin_live || vm->weak_live || vm->fin_gens) && vm->fin_budget;

@@ -907,10 +907,12 @@ static bool pct_int(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) {
 }
 
 bool fmt_pct_double(VM *vm, Value v, double *out) {
+    /* CPython's PyFloat_AsDouble: a float subclass's value as it is; else
+     * __float__ (an int subclass's own first), else __index__ */
     if (is_float(v)) { *out = as_float(v); return true; }
-    if (is_intlike(v)) return int_to_float(vm, v, out) != ERR;
-    /* __float__, else __index__ (CPython's PyFloat_AsDouble) */
+    if (is_kind(v, OBJ_FLOAT)) { *out = AS(ObjFloat, v)->d; return true; }
     Value m = op_special(vm, v, N___float__);
+    if (m == UNDEF && is_intlike(v)) return int_to_float(vm, v, out) != ERR;
     Value r = m != UNDEF ? op_call1(vm, m, v) : fmt_index_of(vm, v);
     if (r == UNDEF) { exc_raise(vm, E_TypeError, "must be real number, not %T", v); return false; }
     if (r == ERR) return false;

@@ -26,7 +26,7 @@ static const CType frame_ctype = {sizeof(FrameObj), fo_mark, NULL, NULL};
 /* What the frame's variables are now: its namespace, or a copy of its
  * slots (strings in it lose their UNIQUE mark: the copy shares them). */
 static Value snapshot_locals(VM *vm, Frame *f) {
-    if (f->locals) return obj_val(f->locals);
+    if (f->locals && !(f->flags & FRAME_LOCALS_DICT)) return obj_val(f->locals);
     if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
     ObjCode *c = f->code;
     int64_t n = c->nlocals + c->ncells + c->nfrees;

@@ -600,6 +600,7 @@ void gc_collect(VM *vm) {
 
 int64_t gc_collect_count(VM *vm) {
     vm->gc_counted = -2;        /* asks gc_collect to count */
+    vm->gc_explicit = true;
     size_t ran = vm->fin_ran;
     gc_collect(vm);
     int64_t n = vm->gc_counted < 0 ? 0 : vm->gc_counted;
@@ -607,6 +608,7 @@ int64_t gc_collect_count(VM *vm) {
     /* CPython frees what it finalized in the same run, unless __del__
      * revived it; the next count must not see those objects again */
     if (vm->fin_ran != ran) gc_collect(vm);
+    vm->gc_explicit = false;
     return n;
 }
 

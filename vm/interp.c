@@ -610,15 +610,17 @@ static __attribute__((noinline)) int delattr_finalizing(VM *vm, Value obj, ObjSt
 
 static __attribute__((noinline)) int setitem_finalizing(VM *vm, Value obj, Value key, Value v) {
     Value old = dropped_item(vm, obj, key);
+    bool slice = is_kind(key, OBJ_SLICE) && finalize_items_dropped(vm, obj);    /* lst[a:b] = ... */
     int r = op_setitem(vm, obj, key, v);
-    if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
+    if (r >= 0 && (slice || finalize_dropped(vm, old))) finalize_collect(vm);
     return r;
 }
 
 static __attribute__((noinline)) int delitem_finalizing(VM *vm, Value obj, Value key) {
     Value old = dropped_item(vm, obj, key);
+    bool slice = is_kind(key, OBJ_SLICE) && finalize_items_dropped(vm, obj);    /* del lst[a:b] */
     int r = op_delitem(vm, obj, key);
-    if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
+    if (r >= 0 && (slice || finalize_dropped(vm, old))) finalize_collect(vm);
     return r;
 }
 
@@ -1106,6 +1108,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 SAVE();
                 if (!vm_handle_signals(vm, false)) goto error;
             }
+            if (__builtin_expect(vm->fin_after_call, 0)) {     /* it dropped objects with __del__ */
+                vm->fin_after_call = false;
+                FINALIZE_NOW();
+            }
             NEXT();
         }
         if (is_kind(f, OBJ_FUNCTION) && (AS(ObjFunction, f)->code->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GEN))) {
@@ -1575,8 +1581,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(LIST_TO_TUPLE) {
         SAVE();
         Value v = TOP();
-        if (is_tuple(v)) NEXT();
-        ObjList *l = is_list(v) ? AS(ObjList, v) : op_to_list(vm, v);
+        /* (a subclass goes through its own __iter__, as CPython's PySequence_Tuple) */
+        if (is_plain_kind(v, OBJ_TUPLE)) NEXT();
+        ObjList *l = is_plain_kind(v, OBJ_LIST) ? AS(ObjList, v) : op_to_list(vm, v);
         if (!l) {
             if (exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF &&
                 op_special(vm, v, N___getitem__) == UNDEF) {

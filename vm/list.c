@@ -5,6 +5,7 @@
 #include "containers.h"
 #include "exc.h"
 #include "func.h"
+#include "finalize.h"
 #include "gc.h"
 #include "ops.h"
 #include "str.h"
@@ -182,7 +183,8 @@ static bool less(SortCtx *c, Value a, Value b) {
     if (c->failed) return false;
     if (is_int(a) && is_int(b)) return as_int(a) < as_int(b);
     if (is_float(a) && is_float(b)) return as_float(a) < as_float(b);
-    if (is_str(a) && is_str(b)) return str_cmp(AS(ObjStr, a), AS(ObjStr, b)) < 0;
+    if (is_str(a) && is_str(b) && !((as_obj(a)->flags | as_obj(b)->flags) & OBJ_SUBTYPE))
+        return str_cmp(AS(ObjStr, a), AS(ObjStr, b)) < 0;    /* (a str subclass may order its own way) */
     int r = op_compare_bool(c->vm, CMP_LT, a, b);
     if (r < 0) c->failed = true;
     return r > 0;
@@ -376,6 +378,7 @@ static Value m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (finalize_items_dropped(vm, args[0])) vm->fin_after_call = true;     /* __del__ runs after the call */
     SELF->len = 0;
     return NONE_VAL;
 }

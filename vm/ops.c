@@ -749,7 +749,9 @@ int op_compare_bool(VM *vm, CmpOp op, Value a, Value b) {
 int op_eq(VM *vm, Value a, Value b) {
     if (a == b) return 1;
     if (is_int(a) && is_int(b)) return 0;
-    if (is_str(a) && is_str(b)) return str_eq(AS(ObjStr, a), AS(ObjStr, b));
+    /* (a str subclass may define its own __eq__) */
+    if (is_str(a) && is_str(b) && !((as_obj(a)->flags | as_obj(b)->flags) & OBJ_SUBTYPE))
+        return str_eq(AS(ObjStr, a), AS(ObjStr, b));
     return op_compare_bool(vm, CMP_EQ, a, b);
 }
 
@@ -2095,7 +2097,7 @@ static bool repr_container(VM *vm, Value v, StrBuf *b) {
 }
 
 void bytes_repr_to(StrBuf *b, const uint8_t *p, int64_t n, bool bytearray) {
-    bool sq = memchr(p, '\'', (size_t)n) != NULL, dq = memchr(p, '"', (size_t)n) != NULL;
+    bool sq = n > 0 && memchr(p, '\'', (size_t)n) != NULL, dq = n > 0 && memchr(p, '"', (size_t)n) != NULL;
     char q = sq && !dq ? '"' : '\'';
     sb_addc(b, 'b');
     sb_addc(b, q);

@@ -517,12 +517,13 @@ typedef struct Range {
 static bool get_range(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool sub_any, Range *r) {
     if (!check_old(vm, args, nargs, kw, name, 1, 3)) return false;
     r->s = S(args[0]);
-    if (!sub_any && !is_str(args[1])) { exc_raise(vm, E_TypeError, "must be str, not %T", args[1]); return false; }
-    r->sub = is_str(args[1]) ? S(args[1]) : NULL;
     r->start = 0;
     r->end = INT64_MAX / 2;
+    /* the bounds are parsed before the substring is looked at, as CPython does */
     if (nargs > 2 && !arg_bound(vm, args[2], &r->start)) return false;
     if (nargs > 3 && !arg_bound(vm, args[3], &r->end)) return false;
+    if (!sub_any && !is_str(args[1])) { exc_raise(vm, E_TypeError, "must be str, not %T", args[1]); return false; }
+    r->sub = is_str(args[1]) ? S(args[1]) : NULL;
     adjust(&r->start, &r->end, r->s->cplen);
     if (r->start > r->s->cplen) { r->bstart = r->s->len + 1; r->bend = r->s->len; return true; }
     r->bstart = str_offset(r->s, r->start);

@@ -105,7 +105,9 @@ enum { SCOPE_CODES, SCOPE_GLOBALS, SCOPE_SELF, SCOPE_SELF_STATE, SCOPE_LEN };
 enum { SELF_NONE, SELF_BOUND, SELF_UNBOUND };
 enum { MAX_SCOPE_CODES = 8 };
 
-static bool is_function_frame(Frame *f) { return f && !f->locals && !(f->code->flags & CODE_MODULE); }
+static bool is_function_frame(Frame *f) {
+    return f && (!f->locals || (f->flags & FRAME_LOCALS_DICT)) && !(f->code->flags & CODE_MODULE);
+}
 
 /* Notes the frame's `self` in items, unless one was found already. */
 static void note_self(Frame *f, Value *items) {

@@ -178,6 +178,10 @@ typedef enum NameId {
 #define FRAME_ENTRY 1       /* returning from it returns from interp_run */
 #define FRAME_OWNED 2       /* lives in a generator/coroutine, not on the data stack */
 #define FRAME_INIT 4        /* runs __init__ for a class call: the result is the instance */
+/* A function frame whose `locals` is the dict locals() returned (CPython
+ * 3.12's frame locals dict: every locals() call refreshes and returns it, and
+ * exec() without a namespace writes into it), not a namespace. */
+#define FRAME_LOCALS_DICT 8
 
 struct Frame {
     Frame *prev;
@@ -256,6 +260,7 @@ struct AsyVM {
     bool gray_overflow;         /* a marked object could not be queued */
     uint8_t mark_value;         /* what marking sets: 1, or 2 in gc_in_garbage_cycle's trial */
     bool gc_forced;             /* the collection is a forced one (finalize_collect) */
+    bool gc_explicit;           /* the collection is gc.collect()'s (gc_collect_count) */
     void (*gc_visit)(VM *vm, Obj *o);   /* set: gc_trace lists referents to it, marks nothing */
     void *gc_visit_data;
     int64_t gc_counted;         /* gc_collect_count's result; -1 when not asked for */
@@ -333,6 +338,7 @@ struct AsyVM {
     size_t fin_budget;          /* heap bytes forced collections may still mark */
     bool fin_forcing;           /* fin_live and fin_budget left: collect early */
     bool fin_after_return;      /* the returning frame may have held such objects */
+    bool fin_after_call;        /* the native just called dropped such objects (list.clear) */
     /* every weak reference, and those whose callbacks are due (weakref.h) */
     WeakRefList weakrefs, weakref_calls;
     bool weakref_running;

@@ -264,8 +264,12 @@ void asy_free(AsyVM *vm) {
     join_threads(vm);
     pool_shutdown_all(vm);
     if (gil_abandon(vm)) return;
-    vm->exiting = true;
     sched_report_pending(vm);
+    /* What the program dropped before its end goes first, warned about as
+     * during the run; what is still alive is then freed as at CPython's
+     * shutdown. */
+    if (vm->modules && vm->fiber) gc_collect(vm);
+    vm->exiting = true;
     if (vm->modules) finalize_all(vm);
     if (vm->signal_detach) vm->signal_detach(vm);  /* before the loop its C handler wakes goes */
     pool_free(vm);

@@ -89,6 +89,25 @@ static bool round_trips(double x, int p, char *digits, int *exp10) {
     return read_digits(digits, *exp10) == x;
 }
 
+/* The shortest digits of a normal x > 0 found without a search, in the
+ * common cases: when some decimal of at most 15 digits reads back as x, it
+ * is the 15-digit rounding of x with its trailing zeros dropped (15-digit
+ * decimals are spaced far wider than x's rounding interval, so the nearest
+ * one is that decimal); else 16 digits, else 17. False for subnormals,
+ * whose intervals are wider, and when 16 digits need the neighbour check. */
+static bool shortest_normal(double x, char *digits, int *exp10) {
+    if (x < DBL_MIN) return false;
+    sig_digits(x, 15, digits, exp10);
+    if (read_digits(digits, *exp10) == x) return true;
+    sig_digits(x, 16, digits, exp10);
+    if (read_digits(digits, *exp10) == x) return true;
+    char other[24];
+    int other_exp;
+    if (round_trips(x, 16, other, &other_exp)) return false;   /* a 16-digit neighbour: the search decides */
+    sig_digits(x, 17, digits, exp10);
+    return true;
+}
+
 void flt_repr(double d, char *out) {
     if (isnan(d)) {
         strcpy(out, "nan");
@@ -105,16 +124,19 @@ void flt_repr(double d, char *out) {
         strcpy(o, "0.0");
         return;
     }
-    /* Some p-digit decimal reads back as x exactly when p is at least the
-     * shortest length, so binary search for it. */
     char digits[24], best[24];
-    int exp10 = 0, best_exp = 0, lo = 1, hi = 17;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (round_trips(x, mid, digits, &exp10)) hi = mid;
-        else lo = mid + 1;
+    int exp10 = 0, best_exp = 0;
+    if (!shortest_normal(x, best, &best_exp)) {
+        /* Some p-digit decimal reads back as x exactly when p is at least
+         * the shortest length, so binary search for it. */
+        int lo = 1, hi = 17;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (round_trips(x, mid, digits, &exp10)) hi = mid;
+            else lo = mid + 1;
+        }
+        if (!round_trips(x, lo, best, &best_exp)) sig_digits(x, 17, best, &best_exp);
     }
-    if (!round_trips(x, lo, best, &best_exp)) sig_digits(x, 17, best, &best_exp);
     int n = (int)strlen(best);
     while (n > 1 && best[n - 1] == '0') best[--n] = 0;
 
@@ -459,8 +481,17 @@ static Value round_to_int(VM *vm, double x) {
 
 /* |x| (finite, nonzero) rounded to n decimal places, half to even on the
  * exact binary value: with x = m * 2^e, the integer nearest to
- * m * 2^e * 10^n, then strtod of "<that>e<-n>". */
+ * m * 2^e * 10^n, then strtod of "<that>e<-n>". For n >= 0 glibc's
+ * printf("%.*f") writes exactly that decimal (it rounds the exact value,
+ * ties to even), which is much faster. */
 static Value round_digits(VM *vm, double x, int n) {
+    if (n >= 0) {
+        char fixed[DBL_MAX_10_EXP + 400];
+        snprintf(fixed, sizeof fixed, "%.*f", n, fabs(x));
+        double y = strtod(fixed, NULL);
+        if (isinf(y)) return exc_raise(vm, E_OverflowError, "rounded value too large to represent");
+        return float_val(copysign(y, x));
+    }
     int e;
     double f = frexp(fabs(x), &e);
     uint64_t m = (uint64_t)ldexp(f, DBL_MANT_DIG);

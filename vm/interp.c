@@ -302,6 +302,8 @@ static Value unpack_error(VM *vm, int64_t got, int64_t want, bool at_least) {
 
 /* Writes the items of `seq` to dest[0..n) in order; false after raising.
  * Items are gathered in a rooted list, since __next__ may run script code. */
+enum { UNPACK_SMALL = 16 };     /* unpacking targets kept in a local array */
+
 static bool unpack(VM *vm, Value seq, Value *dest, int n) {
     if (is_plain_kind(seq, OBJ_TUPLE) || is_plain_kind(seq, OBJ_LIST)) {
         int64_t len = is_tuple(seq) ? AS(ObjTuple, seq)->len : AS(ObjList, seq)->len;
@@ -1616,21 +1618,36 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             for (int i = n - 1; i >= 0; i--) PUSH(AS(ObjTuple, seq)->items[i]);
             NEXT();
         }
-        Value tmp[n > 0 ? n : 1];
+        /* No variable-length array here: the computed gotos leave its
+         * scope without giving its stack back, so a loop would exhaust the
+         * C stack. A fixed array, or the heap for long targets. */
+        Value small[UNPACK_SMALL];
+        Value *tmp = n <= UNPACK_SMALL ? small : malloc((size_t)n * sizeof(Value));
+        if (!tmp) { exc_nomem(vm); goto error; }
         /* Keep seq on the stack (a root) while iterating it. */
-        if (!unpack(vm, seq, tmp, n)) goto error;
-        sp--;
-        for (int i = n - 1; i >= 0; i--) PUSH(tmp[i]);
+        bool ok = unpack(vm, seq, tmp, n);
+        if (ok) {
+            sp--;
+            for (int i = n - 1; i >= 0; i--) PUSH(tmp[i]);
+        }
+        if (tmp != small) free(tmp);
+        if (!ok) goto error;
         NEXT();
     }
     CASE(UNPACK_EX) {
         SAVE();
-        int before = ARG & 0xFFF, after = ARG >> 12;
+        int before = ARG & 0xFFF, after = ARG >> 12, n = before + after + 1;
         Value seq = TOP();
-        Value tmp[before + after + 1];
-        if (!unpack_ex(vm, seq, tmp, before, after)) goto error;
-        sp--;
-        for (int i = before + after; i >= 0; i--) PUSH(tmp[i]);
+        Value small[UNPACK_SMALL];     /* (no variable-length array: see UNPACK_SEQUENCE) */
+        Value *tmp = n <= UNPACK_SMALL ? small : malloc((size_t)n * sizeof(Value));
+        if (!tmp) { exc_nomem(vm); goto error; }
+        bool ok = unpack_ex(vm, seq, tmp, before, after);
+        if (ok) {
+            sp--;
+            for (int i = n - 1; i >= 0; i--) PUSH(tmp[i]);
+        }
+        if (tmp != small) free(tmp);
+        if (!ok) goto error;
         NEXT();
     }
 

@@ -24,6 +24,10 @@ Value builtins_frame_locals(VM *vm, Frame *f);
 Value builtins_slots_locals(VM *vm, ObjCode *code, const Value *slots);
 /* open() and the file classes (file.c). */
 bool file_init(VM *vm);
+/* The collector frees o: if it is a file object that owns its descriptor
+ * and was never closed, the descriptor is closed (as CPython's file objects
+ * close when they die). */
+void file_release(Obj *o);
 
 /* The reverse iterator a list, tuple, str, bytes, dict or dict view makes
  * of itself, ignoring a subclass's overrides: their __reversed__ layout

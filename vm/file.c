@@ -21,8 +21,10 @@
  * extended by single bytes instead, so newlines and characters are never
  * split across chunks. tell() maps the position in `c` back to bytes.
  *
- * The collector has no finalizers: an unreachable file that was never
- * closed keeps its descriptor until the process exits. */
+ * A file that was never closed is closed when the collector frees it
+ * (file_release); so that programs that open files in a loop and leave them
+ * to die, as CPython's reference counts allow, do not run out of
+ * descriptors, every FILES_PER_GC opens ask the next safe point to collect. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -57,6 +59,7 @@ enum { NL_NONE, NL_ANY, NL_LF, NL_CR, NL_CRLF };
 enum { INFO_NAME, INFO_MODE, INFO_ENCODING, INFO_ERRORS, INFO_NEWLINE, INFO_UNSUPPORTED, INFO_COUNT };
 
 #define CHUNK 8192
+#define FILES_PER_GC 128
 
 static Value file_next(VM *vm, ObjIter *f);
 
@@ -980,7 +983,13 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     vm_pop_roots(vm, 1);
     if (fd < 0) return ERR;
     f->i = fd;
+    if (++vm->files_since_gc >= FILES_PER_GC) vm->gc_request = true;
     return obj_val(f);
+}
+
+void file_release(Obj *o) {
+    ObjIter *f = (ObjIter *)o;
+    if (f->next == file_next && f->i >= 0 && (f->n & F_CLOSEFD)) close((int)f->i);
 }
 
 /* A text file's `buffer`: a binary file on the same descriptor, opened

@@ -11,6 +11,7 @@
 
 #include "exc.h"
 #include "containers.h"
+#include "builtins.h"
 #include "gen.h"
 #include "finalize.h"
 #include "gil.h"
@@ -575,6 +576,7 @@ void gc_drain(VM *vm) {
 
 void gc_collect(VM *vm) {
     vm->gc_request = false;
+    vm->files_since_gc = 0;
     mark_roots(vm);
     gc_drain(vm);
     if (vm->gc_counted == -2) vm->gc_counted = gc_count_cyclic_garbage(vm);
@@ -638,6 +640,7 @@ static void gc_free_object(VM *vm, Obj *o) {
     case OBJ_EXC: free(((ObjException *)o)->tb); break;
     case OBJ_BYTEARRAY: gc_free(vm, ((ObjByteArray *)o)->data, (size_t)((ObjByteArray *)o)->cap); break;
     case OBJ_GEN: gen_free(vm, (ObjGen *)o); break;
+    case OBJ_ITER: file_release(o); break;
     case OBJ_CDATA: if (o->cls->ctype->free) o->cls->ctype->free(vm, o); break;
     default: break;
     }

@@ -255,6 +255,7 @@ struct AsyVM {
     Obj *objects;
     size_t bytes_allocated, next_gc;
     bool gc_request;            /* a safe point should collect */
+    int files_since_gc;         /* files opened since the last collection (file.c) */
     Obj **gray;
     int64_t ngray, graycap;
     bool gray_overflow;         /* a marked object could not be queued */

@@ -41,6 +41,7 @@ struct ThreadState {
     long native_id;
     bool main;                  /* the VM's first thread: it takes Ctrl-C */
     bool idle;                  /* a pool worker waiting for work */
+    Obj *import_wait;           /* a module another thread is importing, waited for (import.c) */
     Value roots[ROOTS_MAX];
 };
 

@@ -17,6 +17,7 @@
 #include "interp.h"
 #include "class.h"
 #include "gc.h"
+#include "gil.h"
 #include "ops.h"
 #include "str.h"
 
@@ -125,6 +126,7 @@ static bool set_package(VM *vm, ObjModule *m) {
  * meanwhile (see MOD_INITIALIZING). */
 static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
     m->obj.flags |= MOD_INITIALIZING;
+    m->init_ts = vm->ts;
     vm->import_depth++;
     Value r = interp_run_module(vm, code, m->dict);
     m->obj.flags &= (uint16_t)~MOD_INITIALIZING;
@@ -269,11 +271,40 @@ static Value lazy_submodule(VM *vm, Value parent, const char *fullname, const ch
     return is_kind(m, OBJ_MODULE) && dict_get_str(vm->modules, key) == m ? m : UNDEF;
 }
 
+/* Whether the thread running m's code waits, itself, for a module this
+ * thread is running: then waiting for m would never end. */
+static bool import_deadlock(VM *vm, ObjModule *m) {
+    Obj *theirs = m->init_ts->import_wait;
+    return theirs && theirs->kind == OBJ_MODULE && (theirs->flags & MOD_INITIALIZING) &&
+           ((ObjModule *)theirs)->init_ts == vm->ts;
+}
+
+/* A module found in sys.modules whose code another thread is still
+ * running: wait until it is done, as CPython's per-module import locks
+ * make an import wait, so this thread sees it whole (`os.path` asked for
+ * by two threads at once). The thread running it that meets it again is in
+ * a circular import and gets it as it is, as does a deadlock. */
+static Value wait_initialized(VM *vm, Value v) {
+    if (!is_kind(v, OBJ_MODULE)) return v;
+    ObjModule *m = AS(ObjModule, v);
+    if (!(m->obj.flags & MOD_INITIALIZING) || m->init_ts == vm->ts || !vm_push_root(vm, v)) return v;
+    vm->ts->import_wait = &m->obj;
+    while ((m->obj.flags & MOD_INITIALIZING) && m->init_ts != vm->ts && !import_deadlock(vm, m)) {
+        ThreadState *t = gil_release(vm);
+        if (!t) break;      /* no other thread has ever run */
+        uv_sleep(1);
+        gil_acquire(vm, t);
+    }
+    vm->ts->import_wait = NULL;
+    vm_pop_roots(vm, 1);
+    return v;
+}
+
 static Value load_one(VM *vm, const char *fullname, const char *leaf, Value parent) {
     ObjStr *key = str_intern_cstr(vm, fullname);
     if (!key) return ERR;
     Value cached = dict_get_str(vm->modules, key);
-    if (cached != UNDEF) return cached;
+    if (cached != UNDEF) return wait_initialized(vm, cached);
     ModuleInitFn init = parent == UNDEF ? modules_find(fullname) : NULL;
     if (init) {
         ObjModule *m = module_new(vm, fullname);

@@ -440,6 +440,7 @@ typedef struct ObjModule {
     Obj obj;
     ObjStr *name;
     ObjDict *dict;
+    struct ThreadState *init_ts;    /* MOD_INITIALIZING: the thread running its code */
 } ObjModule;
 
 typedef struct ObjIter ObjIter;

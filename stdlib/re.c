@@ -535,7 +535,7 @@ static Value do_match(VM *vm, Value pat, Value string, int64_t pos, int64_t endp
     } else if (rc < 0) {
         r = raise_match_error(vm, rc);
     } else {
-        Conv cv = {s, 0, 0};
+        Conv cv = {s, b0, pos};     /* (byte b0 is code point pos: no walk from the start) */
         r = match_new(vm, pat, s, pcre2_get_ovector_pointer(md), rc, &cv, pos, endpos);
     }
     pcre2_match_data_free(md);
@@ -568,7 +568,7 @@ static Value do_findall(VM *vm, Value pat, Value string, int64_t pos, int64_t en
     if (endpos < pos) return obj_val(out);
     sc.md = md_new(vm, sc.code);
     if (!sc.md) return ERR;
-    Conv cv = {s, 0, 0};
+    Conv cv = {s, sc.start, pos};
     int r;
     while ((r = scan_next(&sc)) > 0) {
         Value v = iter ? match_new(vm, pat, s, sc.ov, sc.rc, &cv, pos, endpos)

@@ -591,6 +591,7 @@ void gc_collect(VM *vm) {
     prune_weak(vm);
     weakref_before_sweep(vm);   /* after all marking: what is unmarked now dies */
     str_sweep_interned(vm);
+    str_cursors_forget();      /* before the sweep: freed addresses may come back */
     sweep(vm);
     if (vm->pending_warnings) vm_flush_warnings(vm);
     size_t next = vm->bytes_allocated * 2;
@@ -650,6 +651,7 @@ static void gc_free_object(VM *vm, Obj *o) {
 }
 
 void gc_free_all(VM *vm) {
+    str_cursors_forget();
     Obj *o = vm->objects;
     while (o) {
         Obj *next = o->gcnext;

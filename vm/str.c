@@ -63,14 +63,60 @@ bad:
     return false;
 }
 
-int64_t str_offset(const ObjStr *s, int64_t i) {
-    if (s->ascii) return i;
-    int64_t off = 0;
-    while (i > 0 && off < s->len) {
+/* ---- code point offsets ------------------------------------------------ */
+
+/* Where code point i of a non-ASCII string starts is found by walking its
+ * UTF-8. So that s[i] in a loop over a long string does not walk from the
+ * start every time, the last position found in each of a few strings is
+ * remembered (per thread), and a walk starts from the nearest of it, the
+ * start and the end. A remembered pointer is only trusted in the epoch it
+ * was noted in: the collector starts a new one whenever it frees objects
+ * (gc.c), since a freed string's address may come back as another's. */
+enum { CURSORS = 8, CURSOR_MIN_LEN = 64 };
+typedef struct StrCursor {
+    const ObjStr *s;
+    uint64_t epoch;
+    int64_t cp, off;
+} StrCursor;
+static _Thread_local StrCursor cursors[CURSORS];
+static _Atomic uint64_t cursor_epoch = 1;
+
+void str_cursors_forget(void) { cursor_epoch++; }
+
+static int64_t walk_forward(const ObjStr *s, int64_t off, int64_t n) {
+    while (n > 0 && off < s->len) {
         off++;
         while (off < s->len && ((unsigned char)s->data[off] & 0xC0) == 0x80) off++;
-        i--;
+        n--;
     }
+    return off;
+}
+
+static int64_t walk_back(const ObjStr *s, int64_t off, int64_t n) {
+    while (n > 0 && off > 0) {
+        off--;
+        while (off > 0 && ((unsigned char)s->data[off] & 0xC0) == 0x80) off--;
+        n--;
+    }
+    return off;
+}
+
+int64_t str_offset(const ObjStr *s, int64_t i) {
+    if (s->ascii) return i;
+    if (s->len < CURSOR_MIN_LEN) return walk_forward(s, 0, i);
+    if (i <= 0) return 0;
+    if (i >= s->cplen) return s->len;
+    StrCursor *c = &cursors[((uintptr_t)s >> 4) % CURSORS];
+    uint64_t epoch = cursor_epoch;
+    int64_t from_cp = 0, from_off = 0;
+    if (c->s == s && c->epoch == epoch && llabs(c->cp - i) < i) {
+        from_cp = c->cp;
+        from_off = c->off;
+    }
+    int64_t off = s->cplen - i < llabs(from_cp - i) ? walk_back(s, s->len, s->cplen - i)
+                  : i >= from_cp                    ? walk_forward(s, from_off, i - from_cp)
+                                                    : walk_back(s, from_off, from_cp - i);
+    *c = (StrCursor){s, epoch, i, off};
     return off;
 }
 

@@ -46,6 +46,8 @@ Value str_ascii(VM *vm, ObjStr *repr);
 
 /* Byte offset of code point `i` (0 <= i <= cplen). O(1) for ASCII. */
 int64_t str_offset(const ObjStr *s, int64_t i);
+/* The collector freed objects: the positions str_offset remembers go. */
+void str_cursors_forget(void);
 /* Decodes one code point at s[*pos], advancing *pos; invalid bytes give 0xFFFD. */
 uint32_t utf8_decode(const char *s, size_t len, size_t *pos);
 int64_t utf8_count(const char *s, size_t len);           /* code points */

@@ -527,7 +527,9 @@ static bool get_range(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *
     adjust(&r->start, &r->end, r->s->cplen);
     if (r->start > r->s->cplen) { r->bstart = r->s->len + 1; r->bend = r->s->len; return true; }
     r->bstart = str_offset(r->s, r->start);
-    r->bend = r->end < r->start ? r->bstart - 1 : advance(r->s, r->bstart, r->end - r->start);
+    r->bend = r->end < r->start     ? r->bstart - 1
+              : r->end - r->start > 64 ? str_offset(r->s, r->end)    /* (no long walk in a loop) */
+                                       : advance(r->s, r->bstart, r->end - r->start);
     return true;
 }
 

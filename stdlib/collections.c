@@ -953,12 +953,15 @@ static Value odict_popitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!last_arg(vm, "popitem", args, nargs, kw, 0, &last)) return ERR;
     ObjDict *d = AS(ObjDict, args[0]);
     if (d->count == 0) return exc_raise(vm, E_KeyError, "dictionary is empty");
-    int64_t pos = 0;
-    Value k, v, key = UNDEF, val = UNDEF;
-    while (dict_next(d, &pos, &k, &v)) {
-        key = k;
-        val = v;
-        if (!last) break;
+    Value key = UNDEF, val = UNDEF;
+    if (last) {     /* the last live entry, from the end */
+        for (int64_t i = d->live_hi - 1; i >= d->live_lo && key == UNDEF; i--) {
+            key = d->entries[i].key;
+            val = d->entries[i].value;
+        }
+    } else {
+        int64_t pos = 0;
+        dict_next(d, &pos, &key, &val);
     }
     ObjTuple *t = tuple_from(vm, (Value[]){key, val}, 2);
     if (!t || !vm_push_root(vm, obj_val(t))) return ERR;

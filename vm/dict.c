@@ -73,6 +73,8 @@ static bool table_resize(VM *vm, ObjDict *d, int64_t min_count, int64_t size) {
     d->mask = size - 1;
     d->cap = cap;
     d->nentries = n;
+    d->live_lo = 0;
+    d->live_hi = n;
     return true;
 }
 
@@ -202,6 +204,7 @@ static int insert_new(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v, int
     }
     d->entries[d->nentries] = (DictEntry){key, v, hash};
     d->index[slot] = (int32_t)d->nentries++;
+    d->live_hi = d->nentries;
     d->count++;
     d->version = ++vm->dict_version;
     return 0;
@@ -241,6 +244,8 @@ int dict_del(VM *vm, ObjDict *d, Value key) {
     d->entries[ix].value = UNDEF;
     d->count--;
     d->version = ++vm->dict_version;
+    while (d->live_lo < d->live_hi && d->entries[d->live_lo].key == UNDEF) d->live_lo++;
+    while (d->live_hi > d->live_lo && d->entries[d->live_hi - 1].key == UNDEF) d->live_hi--;
     return 1;
 }
 
@@ -250,6 +255,7 @@ bool dict_next(ObjDict *d, int64_t *pos, Value *key, Value *value) {
 }
 
 bool dict_next_hash(ObjDict *d, int64_t *pos, Value *key, Value *value, uint64_t *hash) {
+    if (*pos < d->live_lo) *pos = d->live_lo;
     while (*pos < d->nentries) {
         DictEntry *e = &d->entries[(*pos)++];
         if (e->key == UNDEF) continue;
@@ -276,6 +282,7 @@ ObjDict *dict_copy(VM *vm, ObjDict *src) {
 void dict_clear(VM *vm, ObjDict *d) {
     dict_free_table(vm, d);
     d->mask = d->cap = d->nentries = d->count = 0;
+    d->live_lo = d->live_hi = 0;
     d->version = ++vm->dict_version;
 }
 
@@ -398,7 +405,7 @@ static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_popitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "dict.popitem", nargs - 1, kw, 0, 0)) return ERR;
     ObjDict *d = SELF;
-    for (int64_t i = d->nentries - 1; i >= 0; i--) {
+    for (int64_t i = d->live_hi - 1; i >= d->live_lo; i--) {
         DictEntry e = d->entries[i];
         if (e.key == UNDEF) continue;
         Value pair[2] = {e.key, e.value};
@@ -536,6 +543,7 @@ static Value dict_iter_step(VM *vm, ObjIter *it, DictEntry **out) {
         it->n = -1;     /* stays broken, as in CPython */
         return exc_raise(vm, E_RuntimeError, "dictionary changed size during iteration");
     }
+    if (it->i < d->live_lo) it->i = d->live_lo;
     while (it->i < d->nentries) {
         DictEntry *e = &d->entries[it->i++];
         if (e->key == UNDEF) continue;

@@ -157,6 +157,10 @@ struct ObjDict {
     int32_t *index;     /* -1 empty, -2 deleted, else an entry number */
     int64_t nentries;   /* entries used, deleted ones included */
     int64_t count;      /* live entries */
+    /* The live entries lie in [live_lo, live_hi) (hints that deletions at
+     * either end move, so that taking items from the front or back one by
+     * one does not rescan the deleted ones). */
+    int64_t live_lo, live_hi;
     int64_t cap;        /* entries allocated */
     int64_t mask;       /* index size - 1; 0 with index == NULL when empty */
     /* Set from the VM's counter on every change, so that no two states of

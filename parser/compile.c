@@ -1465,6 +1465,26 @@ static void compile_delete(Compiler *c, Node *t) {
     c->u->loc = saved;
 }
 
+/* `s = s + t` with s a local variable of a function: as CPython, a string
+ * that only s holds grows in place (LOAD_FAST_KEEP, ADD_STORE_FAST), so
+ * building a string this way in a loop is not quadratic. False for any
+ * other assignment. */
+static bool compile_add_to_local(Compiler *c, Node *n) {
+    Node *value = n->u.assign.value, *target = n->u.assign.targets.items[0];
+    if (n->u.assign.targets.n != 1 || target->kind != E_NAME || value->kind != E_BINOP || value->u.binop.op != OP_ADD ||
+        value->u.binop.left->kind != E_NAME || strcmp(value->u.binop.left->u.name, target->u.name) != 0 ||
+        c->u->scope->kind != SCOPE_FUNCTION)
+        return false;
+    Symbol *sym = scope_lookup(c->u->scope, mangled(c, target->u.name));
+    if (!sym || sym->kind != NAME_LOCAL) return false;
+    c->u->loc = node_loc(value->u.binop.left);
+    emit(c, OP_LOAD_FAST_KEEP, sym->index);
+    compile_expr(c, value->u.binop.right);
+    c->u->loc = node_loc(value);
+    emit(c, OP_ADD_STORE_FAST, sym->index);
+    return true;
+}
+
 static void compile_augassign(Compiler *c, Node *n) {
     Node *t = n->u.augassign.target;
     int op = (int)n->u.augassign.op;
@@ -3035,6 +3055,7 @@ static void compile_stmt(Compiler *c, Node *n) {
         emit(c, u->interactive && u->scope->kind == SCOPE_MODULE ? OP_PRINT_EXPR : OP_POP_TOP, 0);
         break;
     case S_ASSIGN: {
+        if (compile_add_to_local(c, n)) break;
         compile_expr(c, n->u.assign.value);
         int nt = n->u.assign.targets.n;
         for (int i = 0; i < nt; i++) {

@@ -1339,6 +1339,44 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp--;
         NEXT();
     }
+    CASE(LOAD_FAST_KEEP) {
+        /* `s` of `s = s + t`: ADD_STORE_FAST consumes it, so it does not
+         * escape and may still grow in place (see STR_UNIQUE) */
+        Value v = slots[ARG];
+        if (v == UNDEF) {
+            SAVE();
+            exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
+                      code->varnames[ARG]->data);
+            goto error;
+        }
+        PUSH(v);
+        NEXT();
+    }
+    CASE(ADD_STORE_FAST) {
+        Value b = POP(), a = TOP();
+        if (is_int(a) && is_int(b)) {
+            int64_t r = as_int(a) + as_int(b);
+            if (small_int_fits(r)) { sp--; slots[ARG] = int_val(r); NEXT(); }
+        }
+        sp++;
+        SAVE();
+        sp--;
+        /* In place only while the variable still holds the string alone:
+         * anything that read it meanwhile (t itself may) cleared the flag. */
+        Value r = is_plain_kind_fast(a, OBJ_STR) && is_plain_kind_fast(b, OBJ_STR) && slots[ARG] == a
+                      ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
+                  : is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, BIN_ADD, a, b)
+                                                               : op_binary(vm, BIN_ADD, a, b);
+        CHECK(r);
+        sp--;
+        if (finalize_wanted(vm) && finalize_dropped(vm, slots[ARG])) {
+            slots[ARG] = r;
+            FINALIZE_NOW();
+            NEXT();
+        }
+        slots[ARG] = r;
+        NEXT();
+    }
 #define COMPARE(NAME, cmp, CMP) \
     CASE(NAME) { \
         Value b = POP(), a = TOP(); \

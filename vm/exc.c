@@ -902,6 +902,7 @@ typedef struct PrintCtx {
     SuggestStyle style;
     Value *seen;
     int nseen, capseen;
+    bool no_notes;      /* the last line alone (traceback.py adds the notes its own way) */
 } PrintCtx;
 
 enum { MAX_GROUP_WIDTH = 15, MAX_GROUP_DEPTH = 10, MAX_PRINT_LEVEL = 200 };
@@ -934,6 +935,41 @@ static void put_lines(PrintCtx *ctx, const StrBuf *text, const char *first_margi
     }
 }
 
+/* One note's text, its lines under the margin; what fails to make it
+ * prints as `failed`. */
+static void put_note(PrintCtx *ctx, Value text, const char *failed) {
+    StrBuf t = SB_INIT;
+    if (text == ERR) {
+        ctx->vm->exc = UNDEF;
+        sb_adds(&t, failed);
+    } else {
+        sb_add(&t, AS(ObjStr, text)->data, (size_t)AS(ObjStr, text)->len);
+    }
+    put_lines(ctx, &t, NULL);
+    sb_free(&t);
+    sb_addc(ctx->out, '\n');
+}
+
+/* The notes after the last line, as CPython's print_exception_notes: each
+ * item of a list or tuple as its str(), anything else (a str too) as its
+ * repr(). */
+static void put_notes(PrintCtx *ctx, Value notes) {
+    VM *vm = ctx->vm;
+    if (notes == UNDEF) return;
+    Value saved = vm->exc;
+    if (is_list(notes) || is_tuple(notes)) {
+        for (int64_t i = 0;; i++) {
+            bool list = is_list(notes);
+            if (i >= (list ? AS(ObjList, notes)->len : AS(ObjTuple, notes)->len)) break;
+            Value n = list ? AS(ObjList, notes)->items[i] : AS(ObjTuple, notes)->items[i];
+            put_note(ctx, is_str(n) ? n : op_str(vm, n), "<note str() failed>");
+        }
+    } else {
+        put_note(ctx, op_repr(vm, notes), "<__notes__ repr() failed>");
+    }
+    vm->exc = saved;
+}
+
 static void put_only(PrintCtx *ctx, Value exc) {
     VM *vm = ctx->vm;
     StrBuf *out = ctx->out;
@@ -962,22 +998,11 @@ static void put_only(PrintCtx *ctx, Value exc) {
     }
     suggest_append(vm, exc, out, ctx->style);
     sb_addc(out, '\n');
-    Value notes = dict_attr(vm, e, N___notes__);
-    if (is_list(notes)) {
-        for (int64_t i = 0; i < AS(ObjList, notes)->len; i++) {
-            Value n = AS(ObjList, notes)->items[i];
-            if (!is_str(n)) continue;
-            StrBuf t = SB_INIT;
-            sb_add(&t, AS(ObjStr, n)->data, (size_t)AS(ObjStr, n)->len);
-            put_lines(ctx, &t, NULL);
-            sb_free(&t);
-            sb_addc(out, '\n');
-        }
-    }
+    if (!ctx->no_notes) put_notes(ctx, dict_attr(vm, e, N___notes__));
 }
 
-void exc_format_only(VM *vm, Value exc, StrBuf *out) {
-    PrintCtx ctx = {.vm = vm, .out = out, .style = SUGGEST_TRACEBACK_ONLY};
+void exc_format_only(VM *vm, Value exc, StrBuf *out, bool notes) {
+    PrintCtx ctx = {.vm = vm, .out = out, .style = SUGGEST_TRACEBACK_ONLY, .no_notes = !notes};
     put_only(&ctx, exc);
 }
 

@@ -78,7 +78,7 @@ void exc_format_style(VM *vm, Value exc, StrBuf *out, SuggestStyle style);
  * the VM, threads. */
 void exc_report_unraisable(VM *vm, const char *prefix, Value obj);
 /* "TypeError: message" (or "TypeError" alone), as the last traceback line. */
-void exc_format_only(VM *vm, Value exc, StrBuf *out);
+void exc_format_only(VM *vm, Value exc, StrBuf *out, bool notes);
 /* str(exc) */
 Value exc_str(VM *vm, Value exc);
 /* Attributes held in fields (args, __cause__, StopIteration.value, ...):

@@ -1245,6 +1245,26 @@ static Value count_of(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return AS(ObjTuple, args[0])->items[1];
 }
 
+/* most_common(n) with an n that is no int: CPython's heapq.nlargest
+ * compares it with 1 and the size first, so a float equal to 1 is fine, and
+ * anything else fails as that comparison or the slicing or range after it
+ * does. True when n equals 1 (l is then cut to its first item). */
+static bool most_common_odd_n(VM *vm, Value n, ObjList *l) {
+    int eq = op_eq(vm, n, int_val(1));
+    if (eq < 0) return false;
+    if (eq) {
+        if (l->len > 1) l->len = 1;
+        return true;
+    }
+    Value ge = op_compare(vm, CMP_GE, n, int_val(l->len));
+    if (ge == ERR) return false;
+    int big = op_truthy(vm, ge);
+    if (big < 0) return false;
+    if (big) exc_raise(vm, E_TypeError, "slice indices must be integers or None or have an __index__ method");
+    else exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", n);
+    return false;
+}
+
 static Value counter_most_common(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"n"};
     if (!args_check(vm, "most_common", nargs - 1, NULL, 0, 1)) return ERR;
@@ -1252,6 +1272,7 @@ static Value counter_most_common(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value n = nargs > 1 ? args[1] : kw && kw->len ? args[nargs] : NONE_VAL;
     ObjList *l = counter_sorted(vm, AS(ObjDict, args[0]));
     if (!l) return ERR;
+    if (n != NONE_VAL && !is_intlike(n)) return most_common_odd_n(vm, n, l) ? obj_val(l) : ERR;
     if (n != NONE_VAL) {
         int64_t k;
         if (!index_value(vm, n, &k, "most_common")) return ERR;

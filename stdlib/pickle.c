@@ -1692,6 +1692,16 @@ static Value pk_load(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return r;
 }
 
+/* Pickler and Unpickler live in stdlib/_pickle_py.asy, loaded on first use. */
+static Value pk_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"Pickler", "Unpickler", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "pickle", "_pickle_py", names, args[0]);
+}
+
+static const char *const pickle_all[] = {"PickleError", "PicklingError", "UnpicklingError", "Pickler", "Unpickler",
+                                         "dump", "dumps", "load", "loads", "HIGHEST_PROTOCOL", "DEFAULT_PROTOCOL", NULL};
+
 bool mod_pickle_init(VM *vm, ObjModule *m) {
     static const char *const names[] = {"PickleError", "PicklingError", "UnpicklingError"};
     /* CPython's come from its C accelerator, and tracebacks say so */
@@ -1711,5 +1721,6 @@ bool mod_pickle_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "dumps", pk_dumps) &&
            module_add_native(vm, m, "dump", pk_dump) &&
            module_add_native(vm, m, "loads", pk_loads) &&
-           module_add_native(vm, m, "load", pk_load);
+           module_add_native(vm, m, "load", pk_load) &&
+           module_add_native(vm, m, "__getattr__", pk_getattr) && module_add_all(vm, m, pickle_all);
 }

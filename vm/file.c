@@ -1023,6 +1023,14 @@ static Value io_set_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* __reduce__ and __reduce_ex__: an open file cannot be pickled or copied,
+ * with the message CPython's _io classes give. */
+static Value f_cannot_pickle(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "cannot pickle file objects");
+    return exc_raise(vm, E_TypeError, "cannot pickle '%s' instances", type_of(vm, args[0])->name->data);
+}
+
 /* ---- registration ----------------------------------------------------------- */
 
 static bool add_property(VM *vm, ObjClass *cls, const char *name, NativeFn get) {
@@ -1042,6 +1050,7 @@ static bool add_file_class(VM *vm, ObjModule *io, const char *name, bool text, V
         {"tell", f_tell}, {"truncate", f_truncate}, {"fileno", f_fileno}, {"isatty", f_isatty},
         {"readable", f_readable}, {"writable", f_writable}, {"seekable", f_seekable},
         {"__enter__", f_enter}, {"__exit__", f_exit}, {"__repr__", f_repr},
+        {"__reduce__", f_cannot_pickle}, {"__reduce_ex__", f_cannot_pickle},
     };
     ObjClass *c = class_new_builtin(vm, name, vm->types[T_OBJECT], OBJ_ITER);
     if (!c) return false;

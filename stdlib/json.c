@@ -282,7 +282,9 @@ static bool enc_value(Encoder *e, Value v) {
         }
     }
     if (e->deflt == UNDEF) {
-        exc_raise(vm, E_TypeError, "Object of type %T is not JSON serializable", v);
+        /* json's encoder names the class by __name__, not tp_name. */
+        exc_raise(vm, E_TypeError, "Object of type %S is not JSON serializable",
+                  type_of(vm, v)->name);
         return false;
     }
     if (!enc_push(e, is_obj(v) ? as_obj(v) : NULL)) return false;

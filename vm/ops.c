@@ -1578,6 +1578,21 @@ static int set_class(VM *vm, Value obj, Value v) {
     return 0;
 }
 
+/* The fields that builtin_attr reads from the C layout of a property,
+ * slice, range, classmethod or staticmethod are CPython's read-only
+ * members ("readonly attribute" when set or deleted). */
+static bool readonly_member(VM *vm, Value obj, ObjStr *name) {
+    if (!is_obj(obj)) return false;
+    switch ((ObjKind)as_obj(obj)->kind) {
+    case OBJ_PROPERTY: case OBJ_SLICE: case OBJ_RANGE: case OBJ_WRAPPER: break;
+    default: return false;
+    }
+    if (as_obj(obj)->flags & OBJ_SUBTYPE) return false;
+    Value v = builtin_attr(vm, obj, name);
+    if (v == ERR) vm->exc = UNDEF;
+    return v != UNDEF && v != ERR && !str_eq(name, vm_name(vm, N___class__));
+}
+
 /* Setting or deleting an attribute of an object without a dict for it:
  * CPython's message says "read-only" when the class has the name. */
 static int no_dict_error(VM *vm, Value obj, ObjStr *name, Value class_attr) {
@@ -1680,6 +1695,8 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     if (is_kind(attr, OBJ_PROPERTY)) return op_generic_setattr(vm, obj, name, v);   /* its setter or error */
     if (attr != UNDEF)
         exc_raise(vm, E_AttributeError, "'%s' object attribute '%s' is read-only", type_name(vm, obj), name->data);
+    else if (readonly_member(vm, obj, name))
+        exc_raise(vm, E_AttributeError, "readonly attribute");
     else
         attr_error_raise(vm, obj, name);
     return -1;
@@ -1717,7 +1734,8 @@ int op_delattr(VM *vm, Value obj, ObjStr *name) {
         if (r < 0) return -1;
         if (r) return 0;
     }
-    attr_error_raise(vm, obj, name);
+    if (readonly_member(vm, obj, name)) exc_raise(vm, E_AttributeError, "readonly attribute");
+    else attr_error_raise(vm, obj, name);
     return -1;
 }
 

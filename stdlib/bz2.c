@@ -22,17 +22,10 @@
 #include "../vm/ops.h"
 #include "../vm/str.h"
 #include "../vm/strbuf.h"
+#include "cstream.h"
 #include "modules.h"
 
 #define CHUNK 16384
-
-/* The bytes a buffer holds (freed), or MemoryError if it ran out. */
-static Value bytes_from_sb(VM *vm, StrBuf *sb) {
-    if (sb->oom) { sb_free(sb); return exc_nomem(vm); }
-    Value r = bytes_new(vm, (const uint8_t *)(sb->data ? sb->data : ""), sb->len);
-    sb_free(sb);
-    return r;
-}
 
 typedef struct Bz2Stream {
     Obj obj;
@@ -40,16 +33,11 @@ typedef struct Bz2Stream {
     bool compressing;
     bool live;              /* initialised and not yet ended */
     bool flushed;           /* Compressor: flush() was called */
-    bool eof;               /* Decompressor: the end of the stream was seen */
-    bool needs_input;       /* Decompressor: pending is used up */
-    Value pending;          /* Decompressor: input not yet decompressed (bytes) */
-    Value unused_data;      /* Decompressor: bytes after the end of the stream */
+    DecompState d;          /* Decompressor: its input and end */
 } Bz2Stream;
 
 static void bz2_mark(VM *vm, Obj *o) {
-    Bz2Stream *s = (Bz2Stream *)o;
-    gc_mark_value(vm, s->pending);
-    gc_mark_value(vm, s->unused_data);
+    decomp_mark(vm, &((Bz2Stream *)o)->d);
 }
 
 static void bz2_free(VM *vm, Obj *o) {
@@ -77,13 +65,9 @@ static Bz2Stream *stream_new(VM *vm, ObjClass *cls, bool compressing) {
     if (!s) return NULL;
     memset(&s->bz, 0, sizeof s->bz);
     s->compressing = compressing;
-    s->live = s->flushed = s->eof = false;
-    s->needs_input = true;
-    s->pending = s->unused_data = UNDEF;
-    Value empty = bytes_new(vm, NULL, 0);
-    if (empty == ERR) return NULL;
-    s->pending = s->unused_data = empty;
-    return s;
+    s->live = s->flushed = false;
+    s->d.pending = s->d.unused_data = UNDEF;
+    return decomp_init(vm, &s->d) ? s : NULL;
 }
 
 static Bz2Stream *self_stream(VM *vm, Value *args, int nargs, bool compressing) {
@@ -142,7 +126,7 @@ static Value c_compress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     StrBuf out = SB_INIT;
     int rc = run_compress(s, b.p, (size_t)b.n, BZ_RUN, &out);
     if (rc != BZ_RUN_OK) { sb_free(&out); return raise_bz2(vm, rc); }
-    return bytes_from_sb(vm, &out);
+    return cstream_bytes(vm, &out);
 }
 
 static Value c_flush(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -155,7 +139,7 @@ static Value c_flush(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (rc != BZ_STREAM_END) { sb_free(&out); return raise_bz2(vm, rc); }
     BZ2_bzCompressEnd(&s->bz);
     s->live = false;
-    return bytes_from_sb(vm, &out);
+    return cstream_bytes(vm, &out);
 }
 
 /* ---- decompressing ------------------------------------------------------------- */
@@ -171,13 +155,20 @@ static Value decompressor_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(s);
 }
 
-/* Joins two byte strings (either may be empty). */
-static Value concat(VM *vm, const uint8_t *a, size_t na, const uint8_t *b, size_t nb) {
-    Value r = bytes_new(vm, NULL, na + nb);
-    if (r == ERR) return ERR;
-    if (na) memcpy(AS(ObjBytes, r)->data, a, na);
-    if (nb) memcpy(AS(ObjBytes, r)->data + na, b, nb);
-    return r;
+/* Decodes the input set in the stream, at most max_length bytes of output when >= 0. */
+static int run_decompress(Bz2Stream *s, int64_t max_length, StrBuf *out) {
+    char buf[CHUNK];
+    int rc = BZ_OK;
+    while (max_length < 0 || (int64_t)out->len < max_length) {
+        size_t room = sizeof buf;
+        if (max_length >= 0 && (int64_t)room > max_length - (int64_t)out->len) room = (size_t)(max_length - (int64_t)out->len);
+        s->bz.next_out = buf;
+        s->bz.avail_out = (unsigned)room;
+        rc = BZ2_bzDecompress(&s->bz);
+        sb_add(out, buf, room - s->bz.avail_out);
+        if (rc != BZ_OK || (s->bz.avail_in == 0 && s->bz.avail_out > 0)) break;
+    }
+    return rc;
 }
 
 /* decompress(data, max_length=-1): what the data (after the input left
@@ -187,104 +178,55 @@ static Value d_decompress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Bz2Stream *s = self_stream(vm, args, nargs, false);
     Value a[2];
     int64_t max_length = -1;
-    BinBuf b, pend;
+    BinBuf b;
     if (!s || !args_bind(vm, "decompress", args + 1, nargs - 1, kw, names, 2, 2, 1, 0, a)) return ERR;
     if (a[1] != UNDEF && (!is_intlike(a[1]) || !int_to_i64(a[1], &max_length)))
         return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", a[1]);
     if (!binbuf_arg(vm, a[0], &b)) return ERR;
-    if (s->eof) return exc_raise(vm, E_EOFError, "End of stream already reached");
-    binbuf_get(s->pending, &pend);
-    Value input = concat(vm, pend.p, (size_t)pend.n, b.p, (size_t)b.n);
+    if (s->d.eof) return exc_raise(vm, E_EOFError, "End of stream already reached");
+    Value input = decomp_input(vm, &s->d, &b);
     if (input == ERR || !vm_push_root(vm, input)) return ERR;
-    const uint8_t *in = AS(ObjBytes, input)->data;
-    size_t avail = (size_t)AS(ObjBytes, input)->len;
+    s->bz.next_in = (char *)AS(ObjBytes, input)->data;
+    s->bz.avail_in = (unsigned)AS(ObjBytes, input)->len;
     StrBuf out = SB_INIT;
-    char buf[CHUNK];
-    int rc = BZ_OK;
-    s->bz.next_in = (char *)in;
-    s->bz.avail_in = (unsigned)avail;
-    while (max_length < 0 || (int64_t)out.len < max_length) {
-        size_t room = sizeof buf;
-        if (max_length >= 0 && (int64_t)room > max_length - (int64_t)out.len) room = (size_t)(max_length - (int64_t)out.len);
-        s->bz.next_out = buf;
-        s->bz.avail_out = (unsigned)room;
-        rc = BZ2_bzDecompress(&s->bz);
-        sb_add(&out, buf, room - s->bz.avail_out);
-        if (rc != BZ_OK || (s->bz.avail_in == 0 && s->bz.avail_out > 0)) break;
-    }
+    int rc = run_decompress(s, max_length, &out);
     if (rc != BZ_OK && rc != BZ_STREAM_END) {
         vm_pop_roots(vm, 1);
         sb_free(&out);
         return raise_bz2(vm, rc);
     }
-    const uint8_t *rest = (const uint8_t *)s->bz.next_in;
-    size_t left = s->bz.avail_in;
-    Value kept = bytes_new(vm, rest, left);
-    Value empty = kept == ERR ? ERR : bytes_new(vm, NULL, 0);
+    bool ended = rc == BZ_STREAM_END;
+    bool ok = decomp_settle(vm, &s->d, (const uint8_t *)s->bz.next_in, s->bz.avail_in, ended);
     vm_pop_roots(vm, 1);
-    if (empty == ERR) { sb_free(&out); return ERR; }
-    if (rc == BZ_STREAM_END) {
-        s->eof = true;
-        s->needs_input = false;
-        s->unused_data = kept;
-        s->pending = empty;
+    if (!ok) { sb_free(&out); return ERR; }
+    if (ended) {
         BZ2_bzDecompressEnd(&s->bz);
         s->live = false;
-    } else {
-        s->pending = kept;
-        s->needs_input = left == 0;
     }
-    return bytes_from_sb(vm, &out);
+    return cstream_bytes(vm, &out);
 }
 
-static Value d_eof(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)kw;
+static DecompState *self_d(VM *vm, Value *args, int nargs) {
     Bz2Stream *s = self_stream(vm, args, nargs, false);
-    return s ? bool_val(s->eof) : ERR;
+    return s ? &s->d : NULL;
 }
 
+static Value d_eof(VM *vm, Value *args, int nargs, ObjTuple *kw) { (void)kw; return decomp_eof(self_d(vm, args, nargs)); }
 static Value d_unused_data(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)kw;
-    Bz2Stream *s = self_stream(vm, args, nargs, false);
-    return s ? s->unused_data : ERR;
+    return decomp_unused_data(self_d(vm, args, nargs));
 }
-
 static Value d_needs_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)kw;
-    Bz2Stream *s = self_stream(vm, args, nargs, false);
-    return s ? bool_val(s->needs_input) : ERR;
+    return decomp_needs_input(self_d(vm, args, nargs));
 }
 
 /* ---- the module ------------------------------------------------------------------ */
 
-typedef struct Method {
-    const char *name;
-    NativeFn fn;
-} Method;
-
-static bool add_class(VM *vm, ObjModule *m, const char *name, NativeFn new_fn, const Method *methods, size_t n,
-                      const Method *props, size_t np) {
-    ObjClass *c = class_new_builtin(vm, name, vm->types[T_OBJECT], OBJ_CDATA);
-    Value mod = str_from_cstr(vm, "_bz2");
-    if (!c || mod == ERR) return false;
-    c->ctype = &bz2_ctype;
-    c->module = mod;
-    if (dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0 ||
-        !class_add_native(vm, c, "__new__", new_fn))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
-    }
-    for (size_t i = 0; i < np; i++) {
-        if (!class_add_property(vm, c, props[i].name, props[i].fn)) return false;
-    }
-    return module_add_value(vm, m, name, obj_val(c));
-}
-
 bool mod_bz2_init(VM *vm, ObjModule *m) {
-    static const Method cm[] = {{"compress", c_compress}, {"flush", c_flush}};
-    static const Method dm[] = {{"decompress", d_decompress}};
-    static const Method dp[] = {{"eof", d_eof}, {"unused_data", d_unused_data}, {"needs_input", d_needs_input}};
-    return add_class(vm, m, "BZ2Compressor", compressor_new, cm, 2, NULL, 0) &&
-           add_class(vm, m, "BZ2Decompressor", decompressor_new, dm, 1, dp, 3);
+    static const CStreamMethod cm[] = {{"compress", c_compress}, {"flush", c_flush}};
+    static const CStreamMethod dm[] = {{"decompress", d_decompress}};
+    static const CStreamMethod dp[] = {{"eof", d_eof}, {"unused_data", d_unused_data}, {"needs_input", d_needs_input}};
+    return cstream_add_class(vm, m, "_bz2", &bz2_ctype, "BZ2Compressor", compressor_new, cm, 2, NULL, 0) &&
+           cstream_add_class(vm, m, "_bz2", &bz2_ctype, "BZ2Decompressor", decompressor_new, dm, 1, dp, 3);
 }

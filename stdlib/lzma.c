@@ -24,17 +24,11 @@
 #include "../vm/ops.h"
 #include "../vm/str.h"
 #include "../vm/strbuf.h"
+#include "cstream.h"
 #include "modules.h"
 
 #define CHUNK 16384
 
-/* The bytes a buffer holds (freed), or MemoryError if it ran out. */
-static Value bytes_from_sb(VM *vm, StrBuf *sb) {
-    if (sb->oom) { sb_free(sb); return exc_nomem(vm); }
-    Value r = bytes_new(vm, (const uint8_t *)(sb->data ? sb->data : ""), sb->len);
-    sb_free(sb);
-    return r;
-}
 enum { FORMAT_AUTO, FORMAT_XZ, FORMAT_ALONE, FORMAT_RAW };
 #define CHECK_UNKNOWN (LZMA_CHECK_ID_MAX + 1)
 
@@ -44,17 +38,12 @@ typedef struct XzStream {
     bool compressing;
     bool live;              /* initialised and not yet ended */
     bool flushed;           /* Compressor: flush() was called */
-    bool eof;               /* Decompressor: the end of the stream was seen */
-    bool needs_input;       /* Decompressor: pending is used up */
     int check;              /* Decompressor: the stream's integrity check, once known */
-    Value pending;          /* Decompressor: input not yet decompressed (bytes) */
-    Value unused_data;      /* Decompressor: bytes after the end of the stream */
+    DecompState d;          /* Decompressor: its input and end */
 } XzStream;
 
 static void xz_mark(VM *vm, Obj *o) {
-    XzStream *s = (XzStream *)o;
-    gc_mark_value(vm, s->pending);
-    gc_mark_value(vm, s->unused_data);
+    decomp_mark(vm, &((XzStream *)o)->d);
 }
 
 static void xz_free(VM *vm, Obj *o) {
@@ -96,17 +85,15 @@ static Value raise_lzma(VM *vm, lzma_ret rc) {
 /* ---- objects --------------------------------------------------------------------- */
 
 static XzStream *stream_new(VM *vm, ObjClass *cls, bool compressing) {
-    Value empty = bytes_new(vm, NULL, 0);
-    XzStream *s = empty == ERR ? NULL : gc_new(vm, sizeof(XzStream), OBJ_CDATA, cls);
+    XzStream *s = gc_new(vm, sizeof(XzStream), OBJ_CDATA, cls);
     if (!s) return NULL;
     lzma_stream init = LZMA_STREAM_INIT;
     s->lz = init;
     s->compressing = compressing;
-    s->live = s->flushed = s->eof = false;
-    s->needs_input = true;
+    s->live = s->flushed = false;
     s->check = CHECK_UNKNOWN;
-    s->pending = s->unused_data = empty;
-    return s;
+    s->d.pending = s->d.unused_data = UNDEF;
+    return decomp_init(vm, &s->d) ? s : NULL;
 }
 
 static XzStream *self_stream(VM *vm, Value *args, int nargs, bool compressing) {
@@ -194,7 +181,7 @@ static Value c_compress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     StrBuf out = SB_INIT;
     lzma_ret rc = run_compress(s, b.p, (size_t)b.n, LZMA_RUN, &out);
     if (rc != LZMA_OK) { sb_free(&out); return raise_lzma(vm, rc); }
-    return bytes_from_sb(vm, &out);
+    return cstream_bytes(vm, &out);
 }
 
 static Value c_flush(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -207,7 +194,7 @@ static Value c_flush(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (rc != LZMA_STREAM_END) { sb_free(&out); return raise_lzma(vm, rc); }
     lzma_end(&s->lz);
     s->live = false;
-    return bytes_from_sb(vm, &out);
+    return cstream_bytes(vm, &out);
 }
 
 /* ---- decompressing ------------------------------------------------------------ */
@@ -242,14 +229,6 @@ static Value decompressor_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(s);
 }
 
-static Value concat(VM *vm, const uint8_t *a, size_t na, const uint8_t *b, size_t nb) {
-    Value r = bytes_new(vm, NULL, na + nb);
-    if (r == ERR) return ERR;
-    if (na) memcpy(AS(ObjBytes, r)->data, a, na);
-    if (nb) memcpy(AS(ObjBytes, r)->data + na, b, nb);
-    return r;
-}
-
 /* Decodes input, at most max_length bytes of output when >= 0. */
 static lzma_ret run_decompress(XzStream *s, int64_t max_length, StrBuf *out) {
     uint8_t buf[CHUNK];
@@ -277,13 +256,12 @@ static Value d_decompress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     XzStream *s = self_stream(vm, args, nargs, false);
     Value a[2];
     int64_t max_length;
-    BinBuf b, pend;
+    BinBuf b;
     if (!s || !args_bind(vm, "decompress", args + 1, nargs - 1, kw, names, 2, 2, 1, 0, a) ||
         !opt_int(vm, a[1], -1, &max_length) || !binbuf_arg(vm, a[0], &b))
         return ERR;
-    if (s->eof) return exc_raise(vm, E_EOFError, "Already at end of stream");
-    binbuf_get(s->pending, &pend);
-    Value input = concat(vm, pend.p, (size_t)pend.n, b.p, (size_t)b.n);
+    if (s->d.eof) return exc_raise(vm, E_EOFError, "Already at end of stream");
+    Value input = decomp_input(vm, &s->d, &b);
     if (input == ERR || !vm_push_root(vm, input)) return ERR;
     s->lz.next_in = AS(ObjBytes, input)->data;
     s->lz.avail_in = (size_t)AS(ObjBytes, input)->len;
@@ -294,41 +272,30 @@ static Value d_decompress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         sb_free(&out);
         return raise_lzma(vm, rc);
     }
-    size_t left = s->lz.avail_in;
-    Value kept = bytes_new(vm, s->lz.next_in, left);
-    Value empty = kept == ERR ? ERR : bytes_new(vm, NULL, 0);
+    bool ended = rc == LZMA_STREAM_END;
+    bool ok = decomp_settle(vm, &s->d, s->lz.next_in, s->lz.avail_in, ended);
     vm_pop_roots(vm, 1);
-    if (empty == ERR) { sb_free(&out); return ERR; }
-    if (rc == LZMA_STREAM_END) {
-        s->eof = true;
-        s->needs_input = false;
-        s->unused_data = kept;
-        s->pending = empty;
+    if (!ok) { sb_free(&out); return ERR; }
+    if (ended) {
         lzma_end(&s->lz);
         s->live = false;
-    } else {
-        s->pending = kept;
-        s->needs_input = left == 0;
     }
-    return bytes_from_sb(vm, &out);
+    return cstream_bytes(vm, &out);
 }
 
-static Value d_eof(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)kw;
+static DecompState *self_d(VM *vm, Value *args, int nargs) {
     XzStream *s = self_stream(vm, args, nargs, false);
-    return s ? bool_val(s->eof) : ERR;
+    return s ? &s->d : NULL;
 }
 
+static Value d_eof(VM *vm, Value *args, int nargs, ObjTuple *kw) { (void)kw; return decomp_eof(self_d(vm, args, nargs)); }
 static Value d_unused_data(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)kw;
-    XzStream *s = self_stream(vm, args, nargs, false);
-    return s ? s->unused_data : ERR;
+    return decomp_unused_data(self_d(vm, args, nargs));
 }
-
 static Value d_needs_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)kw;
-    XzStream *s = self_stream(vm, args, nargs, false);
-    return s ? bool_val(s->needs_input) : ERR;
+    return decomp_needs_input(self_d(vm, args, nargs));
 }
 
 static Value d_check(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -344,29 +311,6 @@ static Value f_is_check_supported(VM *vm, Value *args, int nargs, ObjTuple *kw) 
 }
 
 /* ---- the module ------------------------------------------------------------------ */
-
-typedef struct Method {
-    const char *name;
-    NativeFn fn;
-} Method;
-
-static bool add_class(VM *vm, ObjModule *m, const char *name, NativeFn new_fn, const Method *methods, size_t n,
-                      const Method *props, size_t np) {
-    ObjClass *c = class_new_builtin(vm, name, vm->types[T_OBJECT], OBJ_CDATA);
-    Value mod = str_from_cstr(vm, "_lzma");
-    if (!c || mod == ERR) return false;
-    c->ctype = &xz_ctype;
-    c->module = mod;
-    if (dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0 || !class_add_native(vm, c, "__new__", new_fn))
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
-    }
-    for (size_t i = 0; i < np; i++) {
-        if (!class_add_property(vm, c, props[i].name, props[i].fn)) return false;
-    }
-    return module_add_value(vm, m, name, obj_val(c));
-}
 
 /* LZMAError, an Exception subclass of module _lzma. */
 static bool add_error(VM *vm, ObjModule *m) {
@@ -384,9 +328,9 @@ static bool add_error(VM *vm, ObjModule *m) {
 }
 
 bool mod_lzma_init(VM *vm, ObjModule *m) {
-    static const Method cm[] = {{"compress", c_compress}, {"flush", c_flush}};
-    static const Method dm[] = {{"decompress", d_decompress}};
-    static const Method dp[] = {{"eof", d_eof}, {"unused_data", d_unused_data}, {"needs_input", d_needs_input},
+    static const CStreamMethod cm[] = {{"compress", c_compress}, {"flush", c_flush}};
+    static const CStreamMethod dm[] = {{"decompress", d_decompress}};
+    static const CStreamMethod dp[] = {{"eof", d_eof}, {"unused_data", d_unused_data}, {"needs_input", d_needs_input},
                                 {"check", d_check}};
     static const struct { const char *name; int64_t value; } consts[] = {
         {"FORMAT_AUTO", FORMAT_AUTO}, {"FORMAT_XZ", FORMAT_XZ}, {"FORMAT_ALONE", FORMAT_ALONE},
@@ -404,7 +348,7 @@ bool mod_lzma_init(VM *vm, ObjModule *m) {
         if (!module_add_value(vm, m, consts[i].name, int_from_i64(vm, consts[i].value))) return false;
     }
     return module_add_value(vm, m, "FILTER_LZMA1", int_from_u64(vm, LZMA_FILTER_LZMA1)) && add_error(vm, m) &&
-           add_class(vm, m, "LZMACompressor", compressor_new, cm, 2, NULL, 0) &&
-           add_class(vm, m, "LZMADecompressor", decompressor_new, dm, 1, dp, 4) &&
+           cstream_add_class(vm, m, "_lzma", &xz_ctype, "LZMACompressor", compressor_new, cm, 2, NULL, 0) &&
+           cstream_add_class(vm, m, "_lzma", &xz_ctype, "LZMADecompressor", decompressor_new, dm, 1, dp, 4) &&
            module_add_native(vm, m, "is_check_supported", f_is_check_supported);
 }

@@ -18,6 +18,7 @@
 #include "../vm/ops.h"
 #include "../vm/str.h"
 #include "../vm/binbuf.h"
+#include "cstream.h"
 #include "modules.h"
 
 #define DEF_BUF_SIZE 16384
@@ -88,13 +89,6 @@ static Value raise_zlib(VM *vm, z_stream *zs, int rc, const char *doing) {
 static bool int_arg(VM *vm, Value v, int64_t dflt, int64_t *out) {
     *out = dflt;
     return v == UNDEF || index_value(vm, v, out, NULL);
-}
-
-static Value bytes_from_sb(VM *vm, StrBuf *sb) {
-    if (sb->oom) { sb_free(sb); return exc_nomem(vm); }
-    Value r = bytes_new(vm, (const uint8_t *)(sb->data ? sb->data : ""), sb->len);
-    sb_free(sb);
-    return r;
 }
 
 /* zlib counts its input in a uInt: larger inputs are refused rather than
@@ -191,7 +185,7 @@ static Value z_compress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     rc = run_deflate(&zs, Z_FINISH, &out);
     deflateEnd(&zs);
     if (rc != Z_STREAM_END) { sb_free(&out); return raise_zlib(vm, &zs, rc, "while compressing data"); }
-    return bytes_from_sb(vm, &out);
+    return cstream_bytes(vm, &out);
 }
 
 static Value z_decompress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -218,7 +212,7 @@ static Value z_decompress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return r;
     }
     inflateEnd(&zs);
-    return bytes_from_sb(vm, &out);
+    return cstream_bytes(vm, &out);
 }
 
 /* ---- stream objects ------------------------------------------------------------------- */
@@ -279,7 +273,7 @@ static Value c_compress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     z->zs.avail_in = (uInt)b.n;
     int rc = run_deflate(&z->zs, Z_NO_FLUSH, &out);
     if (rc != Z_OK) { sb_free(&out); return raise_zlib(vm, &z->zs, rc, "while compressing data"); }
-    return bytes_from_sb(vm, &out);
+    return cstream_bytes(vm, &out);
 }
 
 static Value c_flush(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -298,7 +292,7 @@ static Value c_flush(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         deflateEnd(&z->zs);
         z->live = false;
     }
-    return bytes_from_sb(vm, &out);
+    return cstream_bytes(vm, &out);
 }
 
 static Value z_decompressobj(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -367,7 +361,7 @@ static Value inflate_value(VM *vm, ZStream *z, Value data, int flush, int64_t ma
         sb_free(&out);
         return raise_zlib(vm, &z->zs, rc, "while decompressing data");
     }
-    Value r = bytes_from_sb(vm, &out);
+    Value r = cstream_bytes(vm, &out);
     if (r == ERR || !vm_push_root(vm, r)) return ERR;
     bool ok = save_leftover(vm, z, rc);
     vm_pop_roots(vm, 1);
@@ -440,36 +434,14 @@ static Value d_eof(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- the module ------------------------------------------------------------------ */
 
-typedef struct Method {
-    const char *name;
-    NativeFn fn;
-} Method;
-
-static bool add_class(VM *vm, ObjModule *m, const char *name, const Method *methods, size_t n, const Method *props,
-                      size_t np) {
-    ObjClass *c = class_new_builtin(vm, name, vm->types[T_OBJECT], OBJ_CDATA);
-    Value mod = str_from_cstr(vm, "zlib");
-    if (!c || mod == ERR) return false;
-    c->ctype = &zstream_ctype;
-    c->module = mod;
-    if (dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) < 0) return false;
-    for (size_t i = 0; i < n; i++) {
-        if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
-    }
-    for (size_t i = 0; i < np; i++) {
-        if (!class_add_property(vm, c, props[i].name, props[i].fn)) return false;
-    }
-    return module_add_value(vm, m, name, obj_val(c));
-}
-
 bool mod_zlib_init(VM *vm, ObjModule *m) {
-    static const Method funcs[] = {
+    static const CStreamMethod funcs[] = {
         {"crc32", z_crc32}, {"adler32", z_adler32}, {"compress", z_compress}, {"decompress", z_decompress},
         {"compressobj", z_compressobj}, {"decompressobj", z_decompressobj},
     };
-    static const Method cmethods[] = {{"compress", c_compress}, {"flush", c_flush}, {"copy", c_copy}};
-    static const Method dmethods[] = {{"decompress", d_decompress}, {"flush", d_flush}, {"copy", d_copy}};
-    static const Method dprops[] = {
+    static const CStreamMethod cmethods[] = {{"compress", c_compress}, {"flush", c_flush}, {"copy", c_copy}};
+    static const CStreamMethod dmethods[] = {{"decompress", d_decompress}, {"flush", d_flush}, {"copy", d_copy}};
+    static const CStreamMethod dprops[] = {
         {"unused_data", d_unused_data}, {"unconsumed_tail", d_unconsumed_tail}, {"eof", d_eof},
     };
     static const struct { const char *name; int value; } consts[] = {
@@ -489,7 +461,8 @@ bool mod_zlib_init(VM *vm, ObjModule *m) {
     }
     if (!module_add_value(vm, m, "ZLIB_VERSION", str_from_cstr(vm, ZLIB_VERSION)) ||
         !module_add_value(vm, m, "ZLIB_RUNTIME_VERSION", str_from_cstr(vm, zlibVersion())) ||
-        !add_class(vm, m, "Compress", cmethods, 3, NULL, 0) || !add_class(vm, m, "Decompress", dmethods, 3, dprops, 3))
+        !cstream_add_class(vm, m, "zlib", &zstream_ctype, "Compress", NULL, cmethods, 3, NULL, 0) ||
+        !cstream_add_class(vm, m, "zlib", &zstream_ctype, "Decompress", NULL, dmethods, 3, dprops, 3))
         return false;
     ObjDict *ns = dict_new(vm);
     ObjTuple *bases = tuple_from(vm, (Value[]){obj_val(vm->exc_types[E_Exception])}, 1);

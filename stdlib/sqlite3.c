@@ -652,18 +652,22 @@ static Value st_step(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(row);
 }
 
-/* A list of one string (or None) per column, from getter. */
-static Value column_strings(VM *vm, Statement *s, const char *(*getter)(sqlite3_stmt *, int)) {
-    int n = sqlite3_column_count(s->stmt);
+/* A list of getter's string (or None) for each index from first to last:
+ * the columns' names or declared types, or the parameters' names. */
+static Value name_list(VM *vm, Statement *s, const char *(*getter)(sqlite3_stmt *, int), int first, int last) {
     ObjList *l = list_new(vm, 0);
     if (!l || !vm_push_root(vm, obj_val(l))) return ERR;
-    for (int i = 0; i < n; i++) {
+    for (int i = first; i <= last; i++) {
         const char *t = getter(s->stmt, i);
         Value v = t ? str_decode_utf8(vm, t, strlen(t), "replace") : NONE_VAL;
         if (v == ERR || list_append(vm, l, v) < 0) { vm_pop_roots(vm, 1); return ERR; }
     }
     vm_pop_roots(vm, 1);
     return obj_val(l);
+}
+
+static Value column_strings(VM *vm, Statement *s, const char *(*getter)(sqlite3_stmt *, int)) {
+    return name_list(vm, s, getter, 0, sqlite3_column_count(s->stmt) - 1);
 }
 
 static Value st_columns(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -685,16 +689,7 @@ static Value st_param_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value st_param_names(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Statement *s = self_statement(vm, args, nargs);
     if (!s || !args_check(vm, "param_names", nargs - 1, kw, 0, 0)) return ERR;
-    int n = sqlite3_bind_parameter_count(s->stmt);
-    ObjList *l = list_new(vm, 0);
-    if (!l || !vm_push_root(vm, obj_val(l))) return ERR;
-    for (int i = 1; i <= n; i++) {
-        const char *t = sqlite3_bind_parameter_name(s->stmt, i);
-        Value v = t ? str_decode_utf8(vm, t, strlen(t), "replace") : NONE_VAL;
-        if (v == ERR || list_append(vm, l, v) < 0) { vm_pop_roots(vm, 1); return ERR; }
-    }
-    vm_pop_roots(vm, 1);
-    return obj_val(l);
+    return name_list(vm, s, sqlite3_bind_parameter_name, 1, sqlite3_bind_parameter_count(s->stmt));
 }
 
 static Value st_readonly(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -48,6 +48,7 @@ bool gil_init(VM *vm) {
     uv_mutex_init(&g->mu);
     uv_cond_init(&g->cond);
     uv_cond_init(&g->switched);
+    uv_cond_init(&g->notified);
     g->locked = true;
     g->interval_ns = SWITCH_INTERVAL_NS;
     ts->vm = vm;
@@ -91,6 +92,7 @@ void gil_free(VM *vm) {
     uv_mutex_destroy(&g->mu);
     uv_cond_destroy(&g->cond);
     uv_cond_destroy(&g->switched);
+    uv_cond_destroy(&g->notified);
     free(vm->ts);
     free(g);
     vm->gil = NULL;
@@ -161,6 +163,32 @@ void gil_acquire(VM *vm, ThreadState *ts) {
     /* The request was for the previous holder. */
     vm_signal_clear(ts->vm, SIG_GIL_DROP);
     load(ts->vm, ts);
+}
+
+void gil_wait_notified(VM *vm) {
+    Gil *g = vm->gil;
+    ThreadState *ts = vm->ts;
+    if (!g->multi) return;
+    save(vm, ts);
+    uv_mutex_lock(&g->mu);
+    drop(g);
+    /* The lock's mutex is held from the release to the wait, so a notice
+     * given by the next holder cannot be missed. */
+    uint64_t seen = g->notices;
+    while (g->notices == seen && !g->finalizing) uv_cond_wait(&g->notified, &g->mu);
+    take(g, ts);
+    uv_mutex_unlock(&g->mu);
+    vm_signal_clear(vm, SIG_GIL_DROP);
+    load(vm, ts);
+}
+
+void gil_notify(VM *vm) {
+    Gil *g = vm->gil;
+    if (!g->multi) return;
+    uv_mutex_lock(&g->mu);
+    g->notices++;
+    uv_cond_broadcast(&g->notified);
+    uv_mutex_unlock(&g->mu);
 }
 
 void gil_yield(VM *vm) {
@@ -284,5 +312,6 @@ void gil_after_fork(VM *vm) {
     uv_mutex_init(&g->mu);
     uv_cond_init(&g->cond);
     uv_cond_init(&g->switched);
+    uv_cond_init(&g->notified);
     vm_signal_clear(vm, SIG_GIL_DROP);
 }

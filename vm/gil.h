@@ -49,6 +49,8 @@ typedef struct Gil {
     uv_mutex_t mu;
     uv_cond_t cond;             /* the lock was released */
     uv_cond_t switched;         /* another thread took it (forced switches) */
+    uv_cond_t notified;         /* gil_notify was called (notices counts them) */
+    uint64_t notices;
     bool locked;
     bool multi;                 /* a second thread has existed: the lock is real */
     bool finalizing;            /* the VM is gone: threads that wake up exit */
@@ -78,6 +80,12 @@ ThreadState *gil_release(VM *vm);
 void gil_acquire(VM *vm, ThreadState *ts);
 /* At a safe point, when another thread asked for the lock: let it run. */
 void gil_yield(VM *vm);
+/* Waiting for something only the lock's holders change (a module another
+ * thread is still running): gil_wait_notified releases the lock until a
+ * holder calls gil_notify, then takes it back; callers check again. Both
+ * are no-ops while no other thread has ever existed. */
+void gil_wait_notified(VM *vm);
+void gil_notify(VM *vm);
 
 /* How long the main thread has waited for the lock so far, the current
  * wait included (any thread may ask). */

@@ -130,6 +130,7 @@ static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
     vm->import_depth++;
     Value r = interp_run_module(vm, code, m->dict);
     m->obj.flags &= (uint16_t)~MOD_INITIALIZING;
+    gil_notify(vm);     /* threads in wait_initialized look again */
     /* The garbage an import leaves (its helper classes, say) is collected
      * soon after it, at the next safe point, as CPython's allocation-driven
      * cycle collector does during imports: gc.collect() in the program then
@@ -289,12 +290,9 @@ static Value wait_initialized(VM *vm, Value v) {
     ObjModule *m = AS(ObjModule, v);
     if (!(m->obj.flags & MOD_INITIALIZING) || m->init_ts == vm->ts || !vm_push_root(vm, v)) return v;
     vm->ts->import_wait = &m->obj;
-    while ((m->obj.flags & MOD_INITIALIZING) && m->init_ts != vm->ts && !import_deadlock(vm, m)) {
-        ThreadState *t = gil_release(vm);
-        if (!t) break;      /* no other thread has ever run */
-        uv_sleep(1);
-        gil_acquire(vm, t);
-    }
+    while ((m->obj.flags & MOD_INITIALIZING) && m->init_ts != vm->ts && !import_deadlock(vm, m) &&
+           vm->gil->multi)
+        gil_wait_notified(vm);
     vm->ts->import_wait = NULL;
     vm_pop_roots(vm, 1);
     return v;

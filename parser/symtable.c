@@ -273,8 +273,17 @@ static void visit_comp_iter(ST *st, Node *iter) {
     st->cur->comp_iter--;
 }
 
+/* CPython 3.12 refuses lambdas and comprehensions in an annotation scope
+ * that sees a class's namespace (gh-109118). */
+static bool class_annotation_forbids(ST *st, Node *n, const char *what) {
+    if (!st->cur->can_see_class) return false;
+    st_error(st, n, "Cannot use %s in annotation scope within class scope", what);
+    return true;
+}
+
 static void visit_comprehension(ST *st, Node *n) {
     Comprehension *g = n->u.comp.generators;
+    if (class_annotation_forbids(st, n, "comprehension")) return;
     visit_comp_iter(st, g[0].iter);     /* the first iterable runs outside */
     Scope *s = new_scope(st, SCOPE_FUNCTION, n);
     if (!s) return;
@@ -379,7 +388,9 @@ static void visit_expr_inner(ST *st, Node *n) {
     case E_IFEXP:
         visit_expr(st, n->u.ifexp.test); visit_expr(st, n->u.ifexp.body); visit_expr(st, n->u.ifexp.orelse);
         break;
-    case E_LAMBDA: visit_function(st, n, &n->u.lambda.params, false); break;
+    case E_LAMBDA:
+        if (!class_annotation_forbids(st, n, "lambda")) visit_function(st, n, &n->u.lambda.params, false);
+        break;
     case E_CALL:
         visit_expr(st, n->u.call.func);
         visit_list(st, &n->u.call.args);
@@ -654,6 +665,7 @@ static void visit_stmt(ST *st, Node *n) {
         if (n->u.cls.type_params.n) {
             Scope *saved = st->cur;
             if (!enter_annotation_scope(st, n, "the definition of a generic")) return;
+            st->cur->private_name = n->u.cls.name;      /* class Foo[__T]: _Foo__T, as CPython */
             visit_type_params(st, &n->u.cls.type_params);
             visit_class_scope(st, n, true);
             visit_class_bases(st, n);
@@ -931,6 +943,27 @@ static bool nonlocal_type_param(Scope *s, ObjStr *name) {
     return false;
 }
 
+/* The class whose namespace an annotation scope sees (PEP 695), or NULL. */
+static Scope *visible_class(Scope *s) {
+    if (!s->can_see_class) return NULL;
+    Scope *p = s->parent;
+    while (p && p->kind != SCOPE_CLASS) p = p->parent;
+    return p;
+}
+
+/* A name an annotation scope reads that the class it sees declares global
+ * is global; one the class binds is looked up in the class, then the
+ * globals, past any function around the class (CPython's analyze_name). */
+static bool class_decides(Scope *s, Symbol *sym) {
+    Scope *cls = visible_class(s);
+    Symbol *c = cls ? scope_lookup(cls, sym->name) : NULL;
+    if (!c || !strcmp(sym->name->data, "__classdict__")) return false;
+    if (c->flags & SYM_GLOBAL) sym->kind = NAME_GLOBAL_EXPLICIT;
+    else if ((c->flags & (SYM_ASSIGNED | SYM_PARAM)) && !(c->flags & SYM_NONLOCAL)) sym->kind = NAME_GLOBAL_IMPLICIT;
+    else return false;
+    return true;
+}
+
 static void resolve(ST *st, Scope *s, Bound *bound) {
     if (s->kind == SCOPE_FUNCTION && s->uses_class_cell) add_sym(st, s, intern(st, "__class__"), SYM_USED);
     for (int i = 0; i < s->nsyms && !st->failed; i++) {
@@ -950,6 +983,8 @@ static void resolve(ST *st, Scope *s, Bound *bound) {
             sym->kind = NAME_FREE;
         } else if (sym->flags & (SYM_ASSIGNED | SYM_PARAM)) {
             sym->kind = s->kind == SCOPE_MODULE ? NAME_GLOBAL_IMPLICIT : NAME_LOCAL;
+        } else if (class_decides(s, sym)) {
+            /* (kind set) */
         } else if (s->kind != SCOPE_MODULE && in_bound(bound, sym->name)) {
             sym->kind = NAME_FREE;
         } else {

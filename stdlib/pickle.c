@@ -603,8 +603,12 @@ static bool save_newobj_call(Pickler *p, Value obj, Reduce *r) {
 static bool save_reduce_value(Pickler *p, Value obj, Value rv) {
     VM *vm = p->vm;
     if (is_str(rv)) {
-        ObjClass *cls = type_of(vm, obj);
-        ObjStr *module = is_str(cls->module) ? AS(ObjStr, cls->module) : vm_name(vm, N___main__);
+        /* a global named by the object's own __module__ (CPython's
+         * whichmodule), or found by a search of the loaded modules */
+        Value m = op_getattr_opt(vm, obj, vm_name(vm, N___module__));
+        if (m == ERR) return false;
+        ObjStr *module = is_str(m) ? AS(ObjStr, m) : which_module(vm, obj, AS(ObjStr, rv));
+        if (!module) module = vm_name(vm, N___main__);
         return save_global_as(p, obj, module, AS(ObjStr, rv), false);
     }
     if (!is_tuple(rv)) {

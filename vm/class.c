@@ -464,6 +464,7 @@ static ObjDict *instance_dict(VM *vm, Value obj, bool make) {
 
 static Value getset_dict_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__get__", nargs, kw, 1, 1)) return ERR;
+    if (is_kind(args[0], OBJ_CLASS)) return mappingproxy_new(vm, obj_val(AS(ObjClass, args[0])->dict));    /* type's */
     if (!is_obj(args[0]) || (!(as_obj(args[0])->flags & OBJ_SUBTYPE) && !is_kind(args[0], OBJ_INSTANCE) &&
                              !is_kind(args[0], OBJ_EXC)))
         return exc_raise(vm, E_TypeError, "descriptor '__dict__' doesn't apply to a '%T' object", args[0]);
@@ -484,6 +485,7 @@ static Value getset_dict_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return ERR;
     }
     Obj *o = is_obj(obj) ? as_obj(obj) : NULL;
+    if (o && o->kind == OBJ_CLASS) return exc_raise(vm, E_AttributeError, "attribute '__dict__' of 'type' objects is not writable");
     if (o && (o->flags & OBJ_SUBTYPE)) {
         /* hidden native state paired with the old dict moves to the new one
          * (a defaultdict's factory, stdlib/collections.c) */
@@ -562,6 +564,8 @@ static void getset_init(VM *vm) {
         vm->getset_fns[i] = obj_val(n);
     }
     getset_add(vm, vm->exc_types[E_BaseException], N___dict__);
+    /* type's own, which a metaclass's MRO finds before that of another base */
+    getset_add(vm, vm->types[T_TYPE], N___dict__);
 }
 
 /* A name in __slots__ as the class body would mangle it (`__x` in class
@@ -1516,6 +1520,14 @@ static bool class_finish(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) {
     Value cell = dict_get_str(cls->dict, cellname);
     if (is_kind(cell, OBJ_CELL)) {
         AS(ObjCell, cell)->v = obj_val(cls);
+        if (dict_del(vm, cls->dict, obj_val(cellname)) < 0) return false;
+    }
+    /* The __classdict__ cell of the class's annotation scopes (PEP 695):
+     * from now on they read the class's own dict, as CPython's. */
+    cellname = vm_name(vm, N___classdictcell__);
+    cell = dict_get_str(cls->dict, cellname);
+    if (is_kind(cell, OBJ_CELL)) {
+        AS(ObjCell, cell)->v = obj_val(cls->dict);
         if (dict_del(vm, cls->dict, obj_val(cellname)) < 0) return false;
     }
     /* A snapshot, as in CPython: a __set_name__ that adds, replaces or

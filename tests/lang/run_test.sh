@@ -4,7 +4,8 @@
 #   tests/lang/run_test.sh ASY_BINARY path/to/name.asy
 #
 # The interpreter runs with the script's directory as working directory, the
-# bare file name as its argument, stdin from /dev/null and a 60 s timeout.
+# bare file name as its argument, stdin from /dev/null and a 60 s timeout
+# (ASY_TEST_TIMEOUT seconds if set: slow builds such as GC stress want more).
 # Its stdout, exit status and stderr are put into the .out format (see
 # README.md) and compared with name.out. Exit 0 on a match; on a mismatch print
 # a unified diff (expected vs actual) and exit 1; exit 2 on usage errors.
@@ -66,7 +67,8 @@ fi
 old_style() {
     if grep -q '^ *[~^][~^ ]*$' "$expected"; then cat; else grep -v '^[[:space:]^~]*$'; fi
 }
-(cd "$dir" && timeout 60 "$asy" "$name" </dev/null >"$tmp/stdout" 2>"$tmp/stderr")
+limit=${ASY_TEST_TIMEOUT:-60}
+(cd "$dir" && timeout "$limit" "$asy" "$name" </dev/null >"$tmp/stdout" 2>"$tmp/stderr")
 status=$?
 {
     cat "$tmp/stdout"
@@ -84,6 +86,6 @@ if diff -u --label "expected: $expected" --label "actual: $name" \
     exit 0
 fi
 if [ "$status" -eq 124 ]; then
-    echo "run_test.sh: $name timed out after 60 s" >&2
+    echo "run_test.sh: $name timed out after $limit s" >&2
 fi
 exit 1

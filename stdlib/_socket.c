@@ -435,7 +435,7 @@ static Value s_connect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         !int_argv(vm, args[1], &family, NULL) || !timeout_arg(vm, args[3], &timeout) ||
         (ex = op_truthy(vm, args[4])) < 0 || !addr_arg(vm, family, args[2], ex ? "connect_ex" : "connect", &a))
         return ERR;
-    int err = 0;
+    int err;
     for (;;) {
         ThreadState *ts = gil_release(vm);
         int r = connect(fd, (struct sockaddr *)&a.ss, a.len);
@@ -443,19 +443,16 @@ static Value s_connect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         gil_acquire(vm, ts);
         if (err != EINTR) break;
         if (vm_signals(vm) && !vm_handle_signals(vm, false)) return ERR;
-        err = timeout == 0 ? EINPROGRESS : -2;   /* interrupted: the connection goes on */
-        if (err == EINPROGRESS) break;
-        err = connect_wait(vm, fd, timeout);
-        if (err == -1) return ERR;
-        goto done;
+        /* interrupted: the connection goes on in the background */
+        err = timeout == 0 ? EINPROGRESS : EALREADY;
+        break;
     }
-    if (err == EINPROGRESS && timeout > 0) {
+    if ((err == EINPROGRESS && timeout > 0) || err == EALREADY) {
         err = connect_wait(vm, fd, timeout);
         if (err == -1) return ERR;
         if (err == ETIMEDOUT && !ex) return timed_out(vm);
         if (err == ETIMEDOUT) err = EWOULDBLOCK;
     }
-done:
     if (ex) return int_val(err);
     return err == 0 ? NONE_VAL : sock_error(vm, err);
 }

@@ -57,6 +57,8 @@ static const NativeModule registry[] = {
     {"_string", mod__string_init},
     {"_dis", mod_dis_native_init},
     {"_ast", mod__ast_init},
+    {"_socket", mod__socket_init},
+    {"_select", mod__select_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

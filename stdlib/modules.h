@@ -76,5 +76,7 @@ bool mod_signal_init(VM *vm, ObjModule *m);
 bool mod_errno_init(VM *vm, ObjModule *m);
 bool mod_unicodedata_init(VM *vm, ObjModule *m);
 bool mod_array_init(VM *vm, ObjModule *m);
+bool mod__socket_init(VM *vm, ObjModule *m);    /* stdlib/_socket.c, under socket.asy */
+bool mod__select_init(VM *vm, ObjModule *m);    /* stdlib/_select.c, under select.asy */
 
 #endif

@@ -2800,7 +2800,14 @@ static void compile_def_annotations(Compiler *c, Node *n) {
     for (int i = 0; i < k; i++) {
         if (!order[i]->annotation) continue;
         load_mangled(c, order[i]->name);
-        compile_annotation(c, order[i]->annotation);
+        Node *a = order[i]->annotation;
+        if (a->kind == E_STARRED && order[i] == p->vararg && !c->future_annotations) {
+            /* PEP 646 `*args: *Ts`: the one item the starred value unpacks to */
+            compile_expr(c, a->u.starred.value);
+            emit(c, OP_UNPACK_SEQUENCE, 1);
+        } else {
+            compile_annotation(c, a);
+        }
     }
     if (n->u.def.returns) {
         load_str(c, "return");

@@ -2677,9 +2677,10 @@ static void compile_type_params(Compiler *c, NodeList *tps) {
         if (bound) compile_lazy(c, bound, tp->u.typeparam.name);
         else load_none(c);
         emit(c, OP_CALL, 3);
+        emit(c, OP_COPY, 1);
         compile_name(c, tp->u.typeparam.name, NAME_STORE);
     }
-    for (int i = 0; i < tps->n; i++) compile_name(c, tps->items[i]->u.typeparam.name, NAME_LOAD);
+    /* (from the stack: a load by name would look in the class first) */
     emit(c, OP_BUILD_TUPLE, tps->n);
     compile_name(c, ".type_params", NAME_STORE);
 }
@@ -2801,8 +2802,8 @@ static void compile_def_annotations(Compiler *c, Node *n) {
         if (!order[i]->annotation) continue;
         load_mangled(c, order[i]->name);
         Node *a = order[i]->annotation;
-        if (a->kind == E_STARRED && order[i] == p->vararg && !c->future_annotations) {
-            /* PEP 646 `*args: *Ts`: the one item the starred value unpacks to */
+        if (order[i] == p->vararg && a->kind == E_STARRED && !c->future_annotations) {
+            /* `*args: *Ts` (PEP 646): the one item that unpacking Ts gives */
             compile_expr(c, a->u.starred.value);
             emit(c, OP_UNPACK_SEQUENCE, 1);
         } else {
@@ -2967,6 +2968,12 @@ static void compile_class_call(Compiler *c, Node *n, bool generic) {
         Symbol *sym = scope_lookup(s, intern(c, "__class__"));
         emit(c, OP_LOAD_CLOSURE, sym ? sym->index : 0);
         emit(c, OP_STORE_NAME, name_index(c, "__classcell__"));
+    }
+    if (s->needs_classdict) {
+        /* type.__new__ points it at the new class's dict (class_finish) */
+        Symbol *sym = scope_lookup(s, intern(c, "__classdict__"));
+        emit(c, OP_LOAD_CLOSURE, sym ? sym->index : 0);
+        emit(c, OP_STORE_NAME, name_index(c, "__classdictcell__"));
     }
     load_none(c);
     emit(c, OP_RETURN_VALUE, 0);

@@ -344,7 +344,8 @@ static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                                         "is_finalizing", "getrefcount", "getswitchinterval", "setswitchinterval",
                                         "meta_path", "path_hooks", "path_importer_cache", "audit", "addaudithook",
                                         "call_tracing", "unraisablehook", "__unraisablehook__", "breakpointhook",
-                                        "__breakpointhook__", "thread_info", "_unraisable_args", NULL};
+                                        "__breakpointhook__", "thread_info", "_unraisable_args", "gettrace", "getprofile",
+                                        "settrace", "setprofile", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
 }

@@ -94,6 +94,15 @@ static Value make_like_buf(VM *vm, Value self, StrBuf *sb) {
     return r;
 }
 
+/* Results past 2 GiB fail at once with MemoryError: CPython tries to
+ * allocate them whole, and filling one byte at a time would run for minutes
+ * first. False (raised) when n bytes is too many. */
+static bool size_ok(VM *vm, int64_t n) {
+    if (n <= INT32_MAX) return true;
+    exc_nomem(vm);
+    return false;
+}
+
 static const char *self_type_name(Value self) { return is_kind(self, OBJ_BYTEARRAY) ? "bytearray" : "bytes"; }
 
 /* args_check for a method CPython takes one fixed argument (or none): its
@@ -1187,6 +1196,7 @@ static Value pad_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char
     BinBuf self;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
     if (width <= self.n) return is_plain_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
+    if (!size_ok(vm, width)) return ERR;
     int64_t total = width - self.n, left;
     if (op == LJUST) left = 0;
     else if (op == RJUST) left = total;
@@ -1209,6 +1219,7 @@ static Value m_zfill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     BinBuf self;
     if (!self_buf(vm, "zfill", args, nargs, &self)) return ERR;
     if (width <= self.n) return is_plain_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
+    if (!size_ok(vm, width)) return ERR;
     StrBuf b = SB_INIT;
     int64_t i = 0;
     if (self.n && (self.p[0] == '+' || self.p[0] == '-')) sb_addc(&b, (char)self.p[i++]);
@@ -1223,6 +1234,7 @@ static Value m_expandtabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_bind(vm, "expandtabs", args + 1, nargs - 1, kw, names, 1, 1, 0, ARGS_INVALID_KW, p)) return ERR;
     int64_t tab = 8;
     if (p[0] != UNDEF && !int_arg(vm, p[0], &tab)) return ERR;
+    if (tab > INT32_MAX || tab < INT32_MIN) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     BinBuf self;
     if (!self_buf(vm, "expandtabs", args, nargs, &self)) return ERR;
     StrBuf b = SB_INIT;
@@ -1338,6 +1350,7 @@ static Value m_mul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_buf(vm, "__mul__", args, nargs, &self)) return ERR;
     if (n < 0) n = 0;
     if (self.n && n > INT64_MAX / 2 / self.n) return exc_nomem(vm);
+    if (!size_ok(vm, n * self.n)) return ERR;
     StrBuf b = SB_INIT;
     for (int64_t i = 0; i < n; i++) sb_add(&b, (const char *)self.p, (size_t)self.n);
     return make_like_buf(vm, args[0], &b);

@@ -530,6 +530,11 @@ static Value groupby_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- islice ------------------------------------------------------------- */
 
+/* The next index to yield, kept as a small int: indices past SMALL_INT_MAX
+ * (2**47 items, more than any source yields in practice) are capped there,
+ * where int_val would wrap them to small ones. */
+static int64_t islice_index(int64_t i) { return i > SMALL_INT_MAX || i < 0 ? SMALL_INT_MAX : i; }
+
 static Value islice_next(VM *vm, ObjIter *it) {
     if (it->a == UNDEF) return UNDEF;
     int64_t next = as_int(it->b), stop = it->n;
@@ -547,7 +552,7 @@ static Value islice_next(VM *vm, ObjIter *it) {
     int64_t old = next;
     next += it->step;
     if (next < old || (stop != -1 && next > stop)) next = stop;
-    it->b = int_val(next);
+    it->b = int_val(islice_index(next));
     return v;
 }
 
@@ -590,7 +595,7 @@ static Value islice_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), islice_next);
     if (!it) return ERR;
     it->a = src;
-    it->b = int_val(start);
+    it->b = int_val(islice_index(start));
     it->n = stop;
     it->step = step;
     return obj_val(it);

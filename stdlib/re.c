@@ -877,6 +877,12 @@ static Value do_sub(VM *vm, Value pat, Value repl, Value string, int64_t count, 
         last = sc.ov[1];
         n++;
         r = sub_piece(vm, pat, repl, tpl, &sc, &cv, &pieces, &out) ? 0 : -1;
+        /* A result past 2 GiB fails as CPython's join of the pieces does,
+           rather than growing until the machine runs out of memory. */
+        if (r == 0 && (out.oom || out.len > (size_t)INT32_MAX)) {
+            exc_nomem(vm);
+            r = -1;
+        }
     }
     if (sc.md) pcre2_match_data_free(sc.md);
     vm_pop_roots(vm, 2);

@@ -11,6 +11,7 @@
 #include "../vm/exc.h"
 #include "../vm/frameobj.h"
 #include "../vm/func.h"
+#include "../vm/import.h"
 #include "../vm/interp.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
@@ -177,8 +178,37 @@ static int stream_fd(VM *vm, Value self) {
     return fd == int_val(2) ? 2 : 1;
 }
 
+/* close() only marks the object closed (the descriptor stays open, as
+ * CPython's sys streams are made with closefd=False); writing or flushing
+ * it afterwards raises ValueError, and so does print() to it. */
+static bool stream_closed(VM *vm, Value self) {
+    if (op_getattr_opt(vm, self, str_intern_cstr(vm, "closed")) != TRUE_VAL) return false;
+    exc_raise(vm, E_ValueError, "I/O operation on closed file.");
+    return true;
+}
+
+static Value stream_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "close", nargs - 1, kw, 0, 0)) return ERR;
+    if (op_getattr_opt(vm, args[0], str_intern_cstr(vm, "closed")) == TRUE_VAL) return NONE_VAL;
+    fflush(stream_fd(vm, args[0]) == 2 ? stderr : stdout);
+    return op_setattr(vm, args[0], str_intern_cstr(vm, "closed"), TRUE_VAL) < 0 ? ERR : NONE_VAL;
+}
+
+/* read(), readline() and readlines() of an output stream:
+ * io.UnsupportedOperation('not readable'), as CPython's. */
+static Value stream_not_readable(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args; (void)nargs; (void)kw;
+    Value io = import_module(vm, "io");
+    Value cls = io == ERR ? ERR : op_getattr(vm, io, str_intern_cstr(vm, "UnsupportedOperation"));
+    if (cls == ERR) return ERR;
+    Value msg = str_from_cstr(vm, "not readable");
+    Value e = msg == ERR ? ERR : op_call1(vm, cls, msg);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
+}
+
 static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
+    if (stream_closed(vm, args[0])) return ERR;
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "write() argument must be str, not %A", args[1]);
     vm_write(vm, stream_fd(vm, args[0]), AS(ObjStr, args[1])->data, (size_t)AS(ObjStr, args[1])->len);
     return int_val(AS(ObjStr, args[1])->cplen);
@@ -209,6 +239,7 @@ static Value stream_writelines(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * os.system, fork). */
 static Value stream_flush(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)nargs; (void)kw;
+    if (stream_closed(vm, args[0])) return ERR;
     fflush(stream_fd(vm, args[0]) == 2 ? stderr : stdout);
     return NONE_VAL;
 }
@@ -315,7 +346,8 @@ static Value make_stream(VM *vm, const char *name, int fd) {
         {"write", stream_write}, {"writelines", stream_writelines}, {"flush", stream_flush},
         {"isatty", stream_isatty}, {"fileno", stream_fileno}, {"writable", stream_true},
         {"readable", stream_false}, {"seekable", stream_seekable}, {"reconfigure", stream_reconfigure},
-        {"__repr__", stream_repr}, {NULL, NULL}};
+        {"__repr__", stream_repr}, {"close", stream_close}, {"read", stream_not_readable},
+        {"readline", stream_not_readable}, {"readlines", stream_not_readable}, {NULL, NULL}};
     static const StreamMethod binary[] = {
         {"write", stream_write_bytes}, {"flush", stream_flush}, {"isatty", stream_isatty},
         {"fileno", stream_fileno}, {"writable", stream_true}, {"readable", stream_false},
@@ -344,7 +376,8 @@ static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                                         "is_finalizing", "getrefcount", "getswitchinterval", "setswitchinterval",
                                         "meta_path", "path_hooks", "path_importer_cache", "audit", "addaudithook",
                                         "call_tracing", "unraisablehook", "__unraisablehook__", "breakpointhook",
-                                        "__breakpointhook__", "thread_info", "_unraisable_args", NULL};
+                                        "__breakpointhook__", "thread_info", "_unraisable_args", "gettrace", "getprofile",
+                                        "settrace", "setprofile", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
 }

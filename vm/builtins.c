@@ -162,6 +162,17 @@ static Value std_stream(VM *vm, const char *name) {
     return cur == dict_get_str(d, str_intern_cstr(vm, orig)) ? UNDEF : cur;
 }
 
+/* True (with ValueError raised) once the VM's own sys.__stdout__ has been
+ * closed: print() then fails as it does on CPython's closed stream. */
+static bool own_stdout_closed(VM *vm) {
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (!is_kind(sys, OBJ_MODULE)) return false;
+    Value out = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "__stdout__"));
+    if (out == UNDEF || op_getattr_opt(vm, out, str_intern_cstr(vm, "closed")) != TRUE_VAL) return false;
+    exc_raise(vm, E_ValueError, "I/O operation on closed file.");
+    return true;
+}
+
 Value builtins_display(VM *vm, Value v) {
     Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
     if (is_kind(sys, OBJ_MODULE)) {
@@ -224,6 +235,7 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return NONE_VAL;
     }
     /* The VM's own stdout: one write of the whole line. */
+    if (own_stdout_closed(vm)) return ERR;
     StrBuf b = SB_INIT;
     for (int i = 0; i < nargs; i++) {
         if (i) {

@@ -553,13 +553,14 @@ static Value builtin_sorted(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value min_max(VM *vm, Value *args, int nargs, ObjTuple *kw, bool is_max) {
     const char *name = is_max ? "max" : "min";
     Value key = UNDEF, dflt = UNDEF;
+    /* CPython counts the positional arguments before it reads keywords. */
+    if (nargs == 0) return exc_raise(vm, E_TypeError, "%s expected at least 1 argument, got 0", name);
     for (int64_t k = 0; kw && k < kw->len; k++) {
         const char *kn = AS(ObjStr, kw->items[k])->data;
         if (strcmp(kn, "key") == 0) key = args[nargs + k];
         else if (strcmp(kn, "default") == 0) dflt = args[nargs + k];
         else return exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", kn, name);
     }
-    if (nargs == 0) return exc_raise(vm, E_TypeError, "%s expected at least 1 argument, got 0", name);
     if (dflt != UNDEF && nargs > 1)
         return exc_raise(vm, E_TypeError, "Cannot specify a default for %s() with multiple positional arguments", name);
     if (key == NONE_VAL) key = UNDEF;

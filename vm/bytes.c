@@ -94,14 +94,34 @@ static Value make_like_buf(VM *vm, Value self, StrBuf *sb) {
     return r;
 }
 
+/* Results past 2 GiB fail at once with MemoryError: CPython tries to
+ * allocate them whole, and filling one byte at a time would run for minutes
+ * first. False (raised) when n bytes is too many. */
+static bool size_ok(VM *vm, int64_t n) {
+    if (n <= INT32_MAX) return true;
+    exc_nomem(vm);
+    return false;
+}
+
 static const char *self_type_name(Value self) { return is_kind(self, OBJ_BYTEARRAY) ? "bytearray" : "bytes"; }
 
 /* args_check for a method CPython takes one fixed argument (or none): its
  * messages name the type, "bytes.zfill() takes exactly one argument (0 given)". */
-static bool check_method(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int n) {
+static bool check_range(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int min, int max) {
     char qual[64];
     snprintf(qual, sizeof qual, "%s.%s", nargs >= 1 ? self_type_name(args[0]) : "bytes", name);
-    return args_check(vm, qual, nargs - 1, kw, n, n);
+    return args_check(vm, qual, nargs - 1, kw, min, max);
+}
+
+static bool check_method(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int n) {
+    return check_range(vm, args, nargs, kw, name, n, n);
+}
+
+/* "bytes.find() takes no keyword arguments": false (raised) when kw has any. */
+static bool no_keywords(VM *vm, const char *type_name, ObjTuple *kw, const char *name) {
+    if (!kw || !kw->len) return true;
+    exc_raise(vm, E_TypeError, "%s.%s() takes no keyword arguments", type_name, name);
+    return false;
 }
 
 /* The receiver of a method shared by bytes and bytearray. */
@@ -696,7 +716,7 @@ static int hex_digit(char c) {
 
 /* bytes.fromhex / bytearray.fromhex, classmethods: args[0] is the class. */
 static Value fromhex(VM *vm, Value *args, int nargs, ObjTuple *kw, bool bytearray) {
-    if (kw && kw->len) return exc_raise(vm, E_TypeError, "fromhex() takes no keyword arguments");
+    if (!no_keywords(vm, bytearray ? "bytearray" : "bytes", kw, "fromhex")) return ERR;
     if (nargs != 2)
         return exc_raise(vm, E_TypeError, "%s.fromhex() takes exactly one argument (%d given)",
                          bytearray ? "bytearray" : "bytes", nargs - 1);
@@ -766,7 +786,7 @@ static bool sub_arg(VM *vm, Value v, BinBuf *out, uint8_t *byte) {
 typedef enum FindKind { FIND, RFIND, INDEX, RINDEX, COUNT } FindKind;
 
 static Value find_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, FindKind kind) {
-    if (kw && kw->len) return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", name);
+    if (!no_keywords(vm, nargs >= 1 ? self_type_name(args[0]) : "bytes", kw, name)) return ERR;
     if (nargs < 2) return exc_raise(vm, E_TypeError, "%s() takes at least 1 argument (0 given)", name);
     if (nargs > 4) return exc_raise(vm, E_TypeError, "%s() takes at most 3 arguments (%d given)", name, nargs - 1);
     BinBuf self, sub;
@@ -790,7 +810,7 @@ static Value m_rindex(VM *vm, Value *a, int n, ObjTuple *kw) { return find_commo
 static Value m_count(VM *vm, Value *a, int n, ObjTuple *kw) { return find_common(vm, a, n, kw, "count", COUNT); }
 
 static Value starts_ends(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool ends) {
-    if (kw && kw->len) return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", name);
+    if (!no_keywords(vm, nargs >= 1 ? self_type_name(args[0]) : "bytes", kw, name)) return ERR;
     if (nargs < 2) return exc_raise(vm, E_TypeError, "%s() takes at least 1 argument (0 given)", name);
     if (nargs > 4) return exc_raise(vm, E_TypeError, "%s() takes at most 3 arguments (%d given)", name, nargs - 1);
     BinBuf self;
@@ -949,7 +969,8 @@ static Value join_parts(VM *vm, Value *args, int nargs, ObjList *items) {
 
 static Value m_join(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     const char *tn = nargs >= 1 ? self_type_name(args[0]) : "bytes";
-    if ((kw && kw->len) || nargs != 2)
+    if (!no_keywords(vm, tn, kw, "join")) return ERR;
+    if (nargs != 2)
         return exc_raise(vm, E_TypeError, "%s.join() takes exactly one argument (%d given)", tn,
                          nargs - 1 + (kw ? (int)kw->len : 0));
     Value it = op_iter(vm, args[1]);
@@ -1000,7 +1021,7 @@ static Value m_rpartition(VM *vm, Value *a, int n, ObjTuple *kw) { return partit
 /* ---- strip, replace, affixes -------------------------------------------- */
 
 static Value strip_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool left, bool right) {
-    if (!args_check(vm, name, nargs - 1, kw, 0, 1)) return ERR;
+    if (!check_range(vm, args, nargs, kw, name, 0, 1)) return ERR;
     BinBuf self, chars = {NULL, 0};
     bool ws = nargs < 2 || args[1] == NONE_VAL;
     if (!ws && !binbuf_arg(vm, args[1], &chars)) return ERR;
@@ -1021,7 +1042,7 @@ static Value m_lstrip(VM *vm, Value *a, int n, ObjTuple *kw) { return strip_comm
 static Value m_rstrip(VM *vm, Value *a, int n, ObjTuple *kw) { return strip_common(vm, a, n, kw, "rstrip", false, true); }
 
 static Value m_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "replace", nargs - 1, kw, 2, 3)) return ERR;
+    if (!check_range(vm, args, nargs, kw, "replace", 2, 3)) return ERR;
     BinBuf self, old, new_;
     /* the patterns' types first, as CPython; read again after the count's
      * __index__, which may resize a bytearray */
@@ -1074,9 +1095,10 @@ typedef enum CaseOp { UPPER, LOWER, SWAPCASE, CAPITALIZE, TITLE } CaseOp;
 static Value case_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, CaseOp op) {
     BinBuf self;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
-    if ((kw && kw->len) || nargs != 1)
+    if (!no_keywords(vm, self_type_name(args[0]), kw, name)) return ERR;
+    if (nargs != 1)
         return exc_raise(vm, E_TypeError, "%s.%s() takes no arguments (%d given)", self_type_name(args[0]), name,
-                         nargs - 1 + (kw ? (int)kw->len : 0));
+                         nargs - 1);
     Value r = make_like(vm, args[0], self.p, self.n);
     if (r == ERR) return ERR;
     uint8_t *d = is_kind(r, OBJ_BYTES) ? AS(ObjBytes, r)->data : AS(ObjByteArray, r)->data;
@@ -1113,9 +1135,10 @@ typedef enum IsOp { IS_DIGIT, IS_ALPHA, IS_ALNUM, IS_SPACE, IS_LOWER, IS_UPPER, 
 static Value is_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, IsOp op) {
     BinBuf s;
     if (!self_buf(vm, name, args, nargs, &s)) return ERR;
-    if ((kw && kw->len) || nargs != 1)
+    if (!no_keywords(vm, self_type_name(args[0]), kw, name)) return ERR;
+    if (nargs != 1)
         return exc_raise(vm, E_TypeError, "%s.%s() takes no arguments (%d given)", self_type_name(args[0]), name,
-                         nargs - 1 + (kw ? (int)kw->len : 0));
+                         nargs - 1);
     if (op == IS_ASCII) {
         for (int64_t i = 0; i < s.n; i++) if (s.p[i] >= 0x80) return FALSE_VAL;
         return TRUE_VAL;
@@ -1160,7 +1183,7 @@ static Value m_isascii(VM *vm, Value *a, int n, ObjTuple *kw) { return is_common
 typedef enum PadOp { CENTER, LJUST, RJUST } PadOp;
 
 static Value pad_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, PadOp op) {
-    if (!args_check(vm, name, nargs - 1, kw, 1, 2)) return ERR;
+    if (!check_range(vm, args, nargs, kw, name, 1, 2)) return ERR;
     int64_t width;
     if (!int_arg(vm, args[1], &width)) return ERR;
     uint8_t fill = ' ';
@@ -1173,6 +1196,7 @@ static Value pad_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char
     BinBuf self;
     if (!self_buf(vm, name, args, nargs, &self)) return ERR;
     if (width <= self.n) return is_plain_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
+    if (!size_ok(vm, width)) return ERR;
     int64_t total = width - self.n, left;
     if (op == LJUST) left = 0;
     else if (op == RJUST) left = total;
@@ -1195,6 +1219,7 @@ static Value m_zfill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     BinBuf self;
     if (!self_buf(vm, "zfill", args, nargs, &self)) return ERR;
     if (width <= self.n) return is_plain_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
+    if (!size_ok(vm, width)) return ERR;
     StrBuf b = SB_INIT;
     int64_t i = 0;
     if (self.n && (self.p[0] == '+' || self.p[0] == '-')) sb_addc(&b, (char)self.p[i++]);
@@ -1209,6 +1234,7 @@ static Value m_expandtabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_bind(vm, "expandtabs", args + 1, nargs - 1, kw, names, 1, 1, 0, ARGS_INVALID_KW, p)) return ERR;
     int64_t tab = 8;
     if (p[0] != UNDEF && !int_arg(vm, p[0], &tab)) return ERR;
+    if (tab > INT32_MAX || tab < INT32_MIN) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     BinBuf self;
     if (!self_buf(vm, "expandtabs", args, nargs, &self)) return ERR;
     StrBuf b = SB_INIT;
@@ -1324,6 +1350,7 @@ static Value m_mul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_buf(vm, "__mul__", args, nargs, &self)) return ERR;
     if (n < 0) n = 0;
     if (self.n && n > INT64_MAX / 2 / self.n) return exc_nomem(vm);
+    if (!size_ok(vm, n * self.n)) return ERR;
     StrBuf b = SB_INIT;
     for (int64_t i = 0; i < n; i++) sb_add(&b, (const char *)self.p, (size_t)self.n);
     return make_like_buf(vm, args[0], &b);
@@ -1835,7 +1862,7 @@ static Value ba_imul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "pop", nargs - 1, kw, 0, 1)) return ERR;
+    if (!check_range(vm, args, nargs, kw, "pop", 0, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "pop", args, nargs);
     if (!ba) return ERR;
     if (!ba_resizable(vm, ba)) return ERR;
@@ -1850,7 +1877,7 @@ static Value ba_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value ba_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "insert", nargs - 1, kw, 2, 2)) return ERR;
+    if (!check_range(vm, args, nargs, kw, "insert", 2, 2)) return ERR;
     ObjByteArray *ba = self_ba(vm, "insert", args, nargs);
     int64_t i;
     uint8_t c;

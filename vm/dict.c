@@ -507,7 +507,7 @@ static bool fromkeys_hashed(VM *vm, ObjDict *d, Value src, Value value, Value *r
  * instance of itself, made by calling it and filled through its own
  * __setitem__, as in CPython. */
 static Value m_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "fromkeys", nargs - 1, kw, 1, 2)) return ERR;
+    if (!args_check(vm, "dict.fromkeys", nargs - 1, kw, 1, 2)) return ERR;
     Value cls = is_kind(args[0], OBJ_CLASS) ? args[0] : obj_val(type_of(vm, args[0]));
     bool plain = cls == obj_val(vm->types[T_DICT]);
     Value r;

@@ -122,6 +122,12 @@ static bool parse_spec(VM *vm, ObjStr *spec, uint32_t default_type, char default
         pos++;
     }
     if (!read_digits(vm, cp, n, &pos, &f->width)) goto done;
+    /* CPython tries to allocate such a width and fails; padding it one
+       fill character at a time would run for minutes first. */
+    if (f->width > INT32_MAX) {
+        exc_nomem(vm);
+        goto done;
+    }
     if (pos < n && (cp[pos] == ',' || cp[pos] == '_')) {
         f->grouping = (char)cp[pos++];
         if (pos < n && (cp[pos] == ',' || cp[pos] == '_')) {
@@ -805,6 +811,11 @@ bool fmt_pct_digits(VM *vm, const char *s, size_t len, size_t *i, bool prec, boo
             return false;
         }
         n = n * 10 + d;
+    }
+    /* as for a '*' width: CPython tries to allocate it and fails */
+    if (!prec && n > INT32_MAX) {
+        exc_nomem(vm);
+        return false;
     }
     *out = n;
     return true;

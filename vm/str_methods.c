@@ -810,6 +810,7 @@ static Value do_just(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *n
     }
     int64_t marg = width - s->cplen;
     if (marg <= 0) return same(vm, s);
+    if (marg > INT32_MAX) return exc_nomem(vm);     /* CPython fails to allocate it */
     if (which == 0) return pad(vm, s, 0, marg, fill, flen);
     if (which == 1) return pad(vm, s, marg, 0, fill, flen);
     int64_t left = marg / 2 + (marg & width & 1);
@@ -826,6 +827,7 @@ static Value m_zfill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t width;
     if (!arg_int(vm, args[1], &width)) return ERR;
     if (width <= s->cplen) return same(vm, s);
+    if (width > INT32_MAX) return exc_nomem(vm);     /* CPython fails to allocate it */
     StrBuf b = SB_INIT;
     int64_t i = 0;
     if (s->len && (s->data[0] == '+' || s->data[0] == '-')) sb_addc(&b, s->data[i++]);
@@ -840,6 +842,7 @@ static Value m_expandtabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!parse_kw(vm, args, nargs, kw, "expandtabs", names, 1, a)) return ERR;
     int64_t tab = 8;
     if (a[0] != UNDEF && !arg_int(vm, a[0], &tab)) return ERR;
+    if (tab > INT32_MAX || tab < INT32_MIN) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     ObjStr *s = S(args[0]);
     if (!memchr(s->data, '\t', (size_t)s->len)) return same(vm, s);
     StrBuf b = SB_INIT;

@@ -2041,6 +2041,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 exc_raise(vm, E_TypeError, "can't send non-None value to a just-started generator");
                 goto error;
             }
+            if (fb->depth >= vm->recursion_limit) {
+                /* (a generator that yields from a new instance of itself) */
+                SAVE();
+                exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+                goto error;
+            }
             RESUME_GEN(g, v);
         }
         if (is_future(it)) {

@@ -954,9 +954,10 @@ special:;
 
 int op_hash(VM *vm, Value v, uint64_t *out) { return hash_of(vm, v, out, false); }
 
+/* 1, 0, -1 after raising; -2 when iter(container) itself raised. */
 static int iter_contains(VM *vm, Value container, Value item) {
     Value it = op_iter(vm, container);
-    if (it == ERR) return -1;
+    if (it == ERR) return -2;
     if (!vm_push_root(vm, it)) return -1;
     int found = 0;
     for (;;) {
@@ -1039,7 +1040,11 @@ static inline __attribute__((always_inline)) int contains_of(VM *vm, Value c, Va
         exc_raise(vm, E_TypeError, "argument of type '%T' is not iterable", c);
         return -1;
     }
-    return iter_contains(vm, c, item);
+    int found = iter_contains(vm, c, item);
+    if (found == -2 && exc_is(vm, vm->exc, E_TypeError))
+        /* as CPython, a TypeError from iter() (__iter__ = None, say) is restated */
+        exc_raise(vm, E_TypeError, "argument of type '%T' is not iterable", c);
+    return found < 0 ? -1 : found;
 }
 
 int op_contains(VM *vm, Value c, Value item) { return contains_of(vm, c, item, false); }

@@ -85,6 +85,7 @@ bool class_add_static(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
     ObjNative *n = native_new(vm, name, fn);
     if (!n) return false;
     n->owner = cls;
+    if (!strcmp(name, "__new__")) n->obj.flags |= NATIVE_NEW;
     return dict_set_str(vm, cls->dict, n->name, obj_val(n)) == 0;
 }
 

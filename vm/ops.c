@@ -2338,7 +2338,7 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
     case OBJ_FUNCTION: return interp_call_function(vm, (ObjFunction *)o, args, nargs, kwnames);
     case OBJ_NATIVE: {
         ObjNative *n = (ObjNative *)o;
-        if (n->self == UNDEF && (o->flags & NATIVE_METHOD)) return native_call_unbound(vm, n, args, nargs, kwnames);
+        if (n->self == UNDEF && (o->flags & (NATIVE_METHOD | NATIVE_NEW))) return native_call_unbound(vm, n, args, nargs, kwnames);
         if (n->self == UNDEF) return n->fn(vm, args, nargs, kwnames);
         Value argv[nargs + nkw + 1];
         argv[0] = n->self;
@@ -2427,7 +2427,28 @@ Value native_wrong_receiver(VM *vm, ObjNative *n, Value recv) {
     return ERR;
 }
 
+/* X.__new__(cls, ...) called directly: CPython's checks of cls, so that
+ * the C function can take it for a subclass of its type. */
+static Value native_new_checked(VM *vm, ObjNative *n, Value *args, int nargs, ObjTuple *kwnames) {
+    StrBuf b = SB_INIT;
+    add_tp_name(&b, n->owner);
+    if (nargs == 0)
+        exc_raise(vm, E_TypeError, "%s.__new__(): not enough arguments", b.data);
+    else if (!is_kind(args[0], OBJ_CLASS))
+        exc_raise(vm, E_TypeError, "%s.__new__(X): X is not a type object (%T)", b.data, args[0]);
+    else if (!class_is_subclass(AS(ObjClass, args[0]), n->owner))
+        exc_raise(vm, E_TypeError, "%s.__new__(%s): %s is not a subtype of %s", b.data, AS(ObjClass, args[0])->name->data,
+                  AS(ObjClass, args[0])->name->data, b.data);
+    else {
+        sb_free(&b);
+        return n->fn(vm, args, nargs, kwnames);
+    }
+    sb_free(&b);
+    return ERR;
+}
+
 Value native_call_unbound(VM *vm, ObjNative *n, Value *args, int nargs, ObjTuple *kwnames) {
+    if (n->obj.flags & NATIVE_NEW) return native_new_checked(vm, n, args, nargs, kwnames);
     if (nargs == 0) return native_needs_self(vm, n);
     if (!native_applies(vm, n, type_of(vm, args[0]))) return native_wrong_receiver(vm, n, args[0]);
     return n->fn(vm, args, nargs, kwnames);

@@ -2504,6 +2504,9 @@ bool op_callable(VM *vm, Value v) {
     if (!is_obj(v)) return false;
     switch ((ObjKind)as_obj(v)->kind) {
     case OBJ_FUNCTION: case OBJ_NATIVE: case OBJ_BOUND: case OBJ_CLASS: return true;
+    case OBJ_WRAPPER:   /* a staticmethod is callable, a classmethod not (as op_call) */
+        if (op_override(vm, v, N___call__) == UNDEF && !op_is_classmethod(vm, v)) return true;
+        /* fall through */
     default: return op_special(vm, v, N___call__) != UNDEF;
     }
 }

@@ -67,6 +67,28 @@ static ObjClass *mod_class(VM *vm, const char *name) {
     return v == ERR ? NULL : AS(ObjClass, v);
 }
 
+/* The class a native __new__ was called with, after CPython's checks: there
+ * is one, it is a class, and a subclass of the type (named `name`) whose
+ * __new__ this is. NULL after raising. */
+static ObjClass *new_class_arg(VM *vm, Value *args, int nargs, const char *name) {
+    if (nargs < 1) {
+        exc_raise(vm, E_TypeError, "%s.__new__(): not enough arguments", name);
+        return NULL;
+    }
+    if (!is_kind(args[0], OBJ_CLASS)) {
+        exc_raise(vm, E_TypeError, "%s.__new__(X): X is not a type object (%T)", name, args[0]);
+        return NULL;
+    }
+    ObjClass *base = mod_class(vm, strrchr(name, '.') + 1), *cls = AS(ObjClass, args[0]);
+    if (!base) return NULL;
+    if (!class_is_subclass(cls, base)) {
+        exc_raise(vm, E_TypeError, "%s.__new__(%s): %s is not a subtype of %s", name, cls->name->data,
+                  cls->name->data, base->name->data);
+        return NULL;
+    }
+    return cls;
+}
+
 static Value raise_key_error(VM *vm, Value key) {
     ObjTuple *t = tuple_from(vm, &key, 1);
     Value e = t ? exc_new(vm, vm->exc_types[E_KeyError], t) : ERR;
@@ -279,7 +301,8 @@ static Value deque_init(VM *vm, Value *args, int nargs, ObjTuple *kw);
  * this runs __init__ too. */
 static Value deque_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Ring *r;
-    ObjClass *cls = AS(ObjClass, args[0]);
+    ObjClass *cls = new_class_arg(vm, args, nargs, "collections.deque");
+    if (!cls) return ERR;
     Value d = deque_make(vm, cls, -1, &r);
     if (d == ERR || cls != mod_class(vm, "deque")) return d;
     int nkw = kw ? (int)kw->len : 0;
@@ -801,7 +824,7 @@ static bool defaultdict_fill(VM *vm, Value self, Value *args, int nargs, ObjTupl
  * super() or inherited) takes the arguments, as in CPython. */
 static Value defaultdict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjClass *base = mod_class(vm, "defaultdict");
-    if (!base) return ERR;
+    if (!base || !new_class_arg(vm, args, nargs, "collections.defaultdict")) return ERR;
     bool sub = is_kind(args[0], OBJ_CLASS) && AS(ObjClass, args[0]) != base && class_is_subclass(AS(ObjClass, args[0]), base);
     ObjDict *d = defaultdict_make(vm, sub ? AS(ObjClass, args[0]) : base, NONE_VAL);
     if (!d || sub) return d ? obj_val(d) : ERR;
@@ -880,8 +903,9 @@ static Value defaultdict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* OrderedDict() starts empty whatever the arguments; __init__ fills it, so
  * a subclass's __init__ may take others. */
 static Value odict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)nargs; (void)kw;
-    ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
+    (void)kw;
+    ObjClass *cls = new_class_arg(vm, args, nargs, "collections.OrderedDict");
+    ObjDict *d = cls ? dict_of(vm, cls) : NULL;
     return d ? obj_val(d) : ERR;
 }
 
@@ -1171,8 +1195,9 @@ static bool counter_feed(VM *vm, ObjDict *d, Value src, Value *kwvals, ObjTuple 
 /* Counter() starts empty whatever the arguments: __init__ counts them, so
  * a subclass's __init__ may take others. */
 static Value counter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)nargs; (void)kw;
-    ObjDict *d = dict_of(vm, AS(ObjClass, args[0]));
+    (void)kw;
+    ObjClass *cls = new_class_arg(vm, args, nargs, "collections.Counter");
+    ObjDict *d = cls ? dict_of(vm, cls) : NULL;
     return d ? obj_val(d) : ERR;
 }
 

@@ -85,6 +85,7 @@ bool class_add_static(VM *vm, ObjClass *cls, const char *name, NativeFn fn) {
     ObjNative *n = native_new(vm, name, fn);
     if (!n) return false;
     n->owner = cls;
+    if (!strcmp(name, "__new__")) n->obj.flags |= NATIVE_NEW;
     return dict_set_str(vm, cls->dict, n->name, obj_val(n)) == 0;
 }
 
@@ -1206,7 +1207,7 @@ static bool overrides(VM *vm, ObjClass *cls, NameId name) {
 static Value object_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs < 1 || (nargs == 1 && (!kw || !kw->len))) return NONE_VAL;
     ObjClass *cls = type_of(vm, args[0]);
-    if (!plain_layout(cls)) return NONE_VAL;
+    if (!plain_layout(cls) && cls != vm->types[T_OBJECT]) return NONE_VAL;
     if (overrides(vm, cls, N___init__))
         return exc_raise(vm, E_TypeError, "object.__init__() takes exactly one argument (the instance to initialize)");
     if (!overrides(vm, cls, N___new__))

@@ -785,6 +785,7 @@ typedef struct PctCtx {
     Value *items;
     int64_t n, idx;
     bool mapping;
+    Value keyed;    /* the value a %(key) named: the one argument left, for a '*' or the conversion */
 } PctCtx;
 
 typedef struct PctSpec {
@@ -1041,10 +1042,11 @@ static bool pct_conversion(VM *vm, PctCtx *c, ObjStr *fmt, size_t *pos, StrBuf *
         if (!c->mapping) { exc_raise(vm, E_TypeError, "format requires a mapping"); return false; }
         Value key = str_new(vm, s + start, i - 1 - start);
         if (key == ERR) return false;
-        arg = op_getitem(vm, c->args, key);
-        if (arg == ERR) return false;
-        c->items = NULL;
-        c->n = c->idx = 0;
+        c->keyed = op_getitem(vm, c->args, key);
+        if (c->keyed == ERR) return false;
+        c->items = &c->keyed;
+        c->n = 1;
+        c->idx = 0;
     }
     for (; i < len; i++) {
         char ch = s[i];

@@ -235,7 +235,10 @@ static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * gets them. */
 static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!sched_get(vm)) return ERR;
-    ObjClass *cls = is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0]) : vm->sched->future_cls;
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "_asyncio.Future.__new__(): not enough arguments");
+    if (!is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "_asyncio.Future.__new__(X): X is not a type object (%T)", args[0]);
+    ObjClass *cls = AS(ObjClass, args[0]);
     if (!(cls->obj.flags & CLASS_FUTURE) || cls->ctype != vm->sched->future_cls->ctype)
         return exc_raise(vm, E_TypeError, "_asyncio.Future.__new__(%s): %s is not a subtype of _asyncio.Future", cls->name->data, cls->name->data);
     if (cls == vm->sched->future_cls && init_args(vm, args + 1, nargs - 1, kw) == ERR) return ERR;

@@ -1098,7 +1098,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
              * from ip[-1] rather than ins, so that ins need not stay live
              * on the other call paths.) CALL_METHOD_KW takes the check. */
             bool found_on_self = (ip[-1] & 0xFF) == OP_CALL_METHOD && args == fslot + 1;
-            Value r = __builtin_expect((as_obj(f)->flags & NATIVE_METHOD) && !found_on_self, 0)
+            uint16_t nf = as_obj(f)->flags;
+            Value r = __builtin_expect((nf & NATIVE_NEW) || ((nf & NATIVE_METHOD) && !found_on_self), 0)
                           ? native_call_unbound(vm, AS(ObjNative, f), args, nargs, kwnames)
                           : AS(ObjNative, f)->fn(vm, args, nargs, kwnames);
             sp = fslot;
@@ -2039,6 +2040,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (g->state == GEN_CREATED && v != NONE_VAL) {
                 SAVE();
                 exc_raise(vm, E_TypeError, "can't send non-None value to a just-started generator");
+                goto error;
+            }
+            if (fb->depth >= vm->recursion_limit) {
+                /* (a generator that yields from a new instance of itself) */
+                SAVE();
+                exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
                 goto error;
             }
             RESUME_GEN(g, v);

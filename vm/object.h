@@ -239,6 +239,9 @@ typedef Value (*NativeFn)(VM *vm, Value *args, int nargs, ObjTuple *kwnames);
  * layout (slots.c); special method lookup for dispatch passes over it,
  * since the operation already tried the layout. */
 #define NATIVE_LAYOUT 2
+/* flags: a builtin type's static __new__ (class_add_static): a call checks
+ * that args[0] is a subclass of the owner, which the C function assumes. */
+#define NATIVE_NEW 4
 
 typedef struct ObjNative {
     Obj obj;

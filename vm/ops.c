@@ -954,9 +954,10 @@ special:;
 
 int op_hash(VM *vm, Value v, uint64_t *out) { return hash_of(vm, v, out, false); }
 
+/* 1, 0, -1 after raising; -2 when iter(container) itself raised. */
 static int iter_contains(VM *vm, Value container, Value item) {
     Value it = op_iter(vm, container);
-    if (it == ERR) return -1;
+    if (it == ERR) return -2;
     if (!vm_push_root(vm, it)) return -1;
     int found = 0;
     for (;;) {
@@ -1039,7 +1040,11 @@ static inline __attribute__((always_inline)) int contains_of(VM *vm, Value c, Va
         exc_raise(vm, E_TypeError, "argument of type '%T' is not iterable", c);
         return -1;
     }
-    return iter_contains(vm, c, item);
+    int found = iter_contains(vm, c, item);
+    if (found == -2 && exc_is(vm, vm->exc, E_TypeError))
+        /* as CPython, a TypeError from iter() (__iter__ = None, say) is restated */
+        exc_raise(vm, E_TypeError, "argument of type '%T' is not iterable", c);
+    return found < 0 ? -1 : found;
 }
 
 int op_contains(VM *vm, Value c, Value item) { return contains_of(vm, c, item, false); }
@@ -2333,7 +2338,7 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
     case OBJ_FUNCTION: return interp_call_function(vm, (ObjFunction *)o, args, nargs, kwnames);
     case OBJ_NATIVE: {
         ObjNative *n = (ObjNative *)o;
-        if (n->self == UNDEF && (o->flags & NATIVE_METHOD)) return native_call_unbound(vm, n, args, nargs, kwnames);
+        if (n->self == UNDEF && (o->flags & (NATIVE_METHOD | NATIVE_NEW))) return native_call_unbound(vm, n, args, nargs, kwnames);
         if (n->self == UNDEF) return n->fn(vm, args, nargs, kwnames);
         Value argv[nargs + nkw + 1];
         argv[0] = n->self;
@@ -2422,7 +2427,28 @@ Value native_wrong_receiver(VM *vm, ObjNative *n, Value recv) {
     return ERR;
 }
 
+/* X.__new__(cls, ...) called directly: CPython's checks of cls, so that
+ * the C function can take it for a subclass of its type. */
+static Value native_new_checked(VM *vm, ObjNative *n, Value *args, int nargs, ObjTuple *kwnames) {
+    StrBuf b = SB_INIT;
+    add_tp_name(&b, n->owner);
+    if (nargs == 0)
+        exc_raise(vm, E_TypeError, "%s.__new__(): not enough arguments", b.data);
+    else if (!is_kind(args[0], OBJ_CLASS))
+        exc_raise(vm, E_TypeError, "%s.__new__(X): X is not a type object (%T)", b.data, args[0]);
+    else if (!class_is_subclass(AS(ObjClass, args[0]), n->owner))
+        exc_raise(vm, E_TypeError, "%s.__new__(%s): %s is not a subtype of %s", b.data, AS(ObjClass, args[0])->name->data,
+                  AS(ObjClass, args[0])->name->data, b.data);
+    else {
+        sb_free(&b);
+        return n->fn(vm, args, nargs, kwnames);
+    }
+    sb_free(&b);
+    return ERR;
+}
+
 Value native_call_unbound(VM *vm, ObjNative *n, Value *args, int nargs, ObjTuple *kwnames) {
+    if (n->obj.flags & NATIVE_NEW) return native_new_checked(vm, n, args, nargs, kwnames);
     if (nargs == 0) return native_needs_self(vm, n);
     if (!native_applies(vm, n, type_of(vm, args[0]))) return native_wrong_receiver(vm, n, args[0]);
     return n->fn(vm, args, nargs, kwnames);
@@ -2478,6 +2504,9 @@ bool op_callable(VM *vm, Value v) {
     if (!is_obj(v)) return false;
     switch ((ObjKind)as_obj(v)->kind) {
     case OBJ_FUNCTION: case OBJ_NATIVE: case OBJ_BOUND: case OBJ_CLASS: return true;
+    case OBJ_WRAPPER:   /* a staticmethod is callable, a classmethod not (as op_call) */
+        if (op_override(vm, v, N___call__) == UNDEF && !op_is_classmethod(vm, v)) return true;
+        /* fall through */
     default: return op_special(vm, v, N___call__) != UNDEF;
     }
 }

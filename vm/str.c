@@ -251,6 +251,7 @@ Value str_char(VM *vm, uint32_t cp) {
  * identifiers that dominate, and well spread for the dict index. Bytes
  * hash with it too, so that hash('spam') == hash(b'spam') as in CPython. */
 uint64_t hash_bytes(const void *data, size_t n) {
+    if (n == 0) return 0;   /* hash('') and hash(b'') are 0 in CPython, whatever the seed */
     uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)n;
     const unsigned char *p = (const unsigned char *)data;
     size_t i = 0;

@@ -354,7 +354,10 @@ static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * empty task, which its __init__ starts through Task.__init__. */
 static Value m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!sched_get(vm)) return ERR;
-    ObjClass *cls = is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0]) : vm->sched->task_cls;
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "_asyncio.Task.__new__(): not enough arguments");
+    if (!is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "_asyncio.Task.__new__(X): X is not a type object (%T)", args[0]);
+    ObjClass *cls = AS(ObjClass, args[0]);
     if (cls->ctype != &task_ctype)
         return exc_raise(vm, E_TypeError, "_asyncio.Task.__new__(%s): %s is not a subtype of _asyncio.Task", cls->name->data, cls->name->data);
     Task *t = task_alloc(vm, cls);

@@ -60,7 +60,8 @@ static struct pollfd *pollfds_arg(VM *vm, Value v, int64_t *count) {
 static Value sel_wait(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_wait", nargs, kw, 2, 2)) return ERR;
     double timeout = -1;
-    if (args[1] != NONE_VAL && int_to_float(vm, args[1], &timeout) == ERR) return ERR;
+    if (is_float(args[1])) timeout = as_float(args[1]);
+    else if (args[1] != NONE_VAL && int_to_float(vm, args[1], &timeout) == ERR) return ERR;
     int64_t n = 0;
     struct pollfd *p = pollfds_arg(vm, args[0], &n);
     if (!p) return ERR;

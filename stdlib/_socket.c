@@ -867,6 +867,39 @@ static Value s_inet_aton(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return bytes_new(vm, (const uint8_t *)&in, 4);
 }
 
+/* getservbyname(name, proto) / getservbyport(port, proto): proto None
+ * for any. The netdb calls are not thread-safe, but run with the lock. */
+static Value s_getservbyname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "getservbyname", nargs, kw, 1, 2)) return ERR;
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "getservbyname() argument 1 must be str, not %T", args[0]);
+    if (nargs > 1 && args[1] != NONE_VAL && !is_str(args[1]))
+        return exc_raise(vm, E_TypeError, "getservbyname() argument 2 must be str, not %T", args[1]);
+    const char *proto = nargs > 1 && args[1] != NONE_VAL ? AS(ObjStr, args[1])->data : NULL;
+    struct servent *se = getservbyname(AS(ObjStr, args[0])->data, proto);
+    if (!se) return exc_raise(vm, E_OSError, "service/proto not found");
+    return int_val(ntohs((uint16_t)se->s_port));
+}
+
+static Value s_getservbyport(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int port;
+    if (!args_check(vm, "getservbyport", nargs, kw, 1, 2) || !int_argv(vm, args[0], &port, NULL)) return ERR;
+    if (port < 0 || port > 0xffff) return exc_raise(vm, E_OverflowError, "getservbyport: port must be 0-65535.");
+    if (nargs > 1 && args[1] != NONE_VAL && !is_str(args[1]))
+        return exc_raise(vm, E_TypeError, "getservbyport() argument 2 must be str, not %T", args[1]);
+    const char *proto = nargs > 1 && args[1] != NONE_VAL ? AS(ObjStr, args[1])->data : NULL;
+    struct servent *se = getservbyport(htons((uint16_t)port), proto);
+    if (!se) return exc_raise(vm, E_OSError, "port/proto not found");
+    return str_from_cstr(vm, se->s_name);
+}
+
+static Value s_getprotobyname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "getprotobyname", nargs, kw, 1, 1)) return ERR;
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "getprotobyname() argument must be str, not %T", args[0]);
+    struct protoent *pe = getprotobyname(AS(ObjStr, args[0])->data);
+    if (!pe) return exc_raise(vm, E_OSError, "protocol not found");
+    return int_val(pe->p_proto);
+}
+
 static Value s_set_errors(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_set_errors", nargs, kw, 2, 2)) return ERR;
     ObjStr *mname = str_intern_cstr(vm, "_socket");
@@ -891,6 +924,7 @@ static const struct { const char *name; NativeFn fn; } functions[] = {
     {"getsockopt", s_getsockopt}, {"gethostname", s_gethostname}, {"getaddrinfo", s_getaddrinfo},
     {"getnameinfo", s_getnameinfo}, {"_reverse", s_reverse}, {"inet_pton", s_inet_pton},
     {"inet_ntop", s_inet_ntop}, {"inet_aton", s_inet_aton}, {"_set_errors", s_set_errors},
+    {"getservbyname", s_getservbyname}, {"getservbyport", s_getservbyport}, {"getprotobyname", s_getprotobyname},
 };
 
 #define C(x) {#x, x}

@@ -228,6 +228,12 @@ Value interp_builtins(VM *vm, ObjDict *globals) {
     return is_kind(b, OBJ_MODULE) ? obj_val(AS(ObjModule, b)->dict) : b;
 }
 
+/* A local variable read (or deleted) before anything was stored in it. */
+static __attribute__((noinline, cold)) void unbound_local(VM *vm, ObjStr *name) {
+    exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
+              name->data);
+}
+
 /* A name from the builtins that code with these globals sees; *shared
  * tells whether that is the VM's own dict, whose version LOAD_GLOBAL's
  * cache checks (another one's value is not cached). */
@@ -741,8 +747,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             as_obj(v)->flags &= ~STR_UNIQUE;    /* it escapes: immutable from now on */
         if (v == UNDEF) {
             SAVE();
-            exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
-                      code->varnames[ARG]->data);
+            unbound_local(vm, code->varnames[ARG]);
             goto error;
         }
         PUSH(v);
@@ -760,8 +765,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(DELETE_FAST) {
         if (slots[ARG] == UNDEF) {
             SAVE();
-            exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
-                      code->varnames[ARG]->data);
+            unbound_local(vm, code->varnames[ARG]);
             goto error;
         }
         if (finalize_wanted(vm)) finalize_note_order(vm, slots[ARG]);     /* if it frees several */
@@ -775,7 +779,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             SAVE();
             ObjStr *name = code->cellnames[ARG];
             if (ARG < code->ncells)
-                exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value", name->data);
+                unbound_local(vm, name);
             else
                 exc_raise(vm, E_NameError, "cannot access free variable '%s' where it is not associated with a value in enclosing scope", name->data);
             goto error;
@@ -1323,8 +1327,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value b = TOP(), a = slots[ARG];
         if (a == UNDEF) {
             SAVE();
-            exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
-                      code->varnames[ARG]->data);
+            unbound_local(vm, code->varnames[ARG]);
             goto error;
         }
         if (is_int(a) && is_int(b)) {
@@ -1346,8 +1349,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = slots[ARG];
         if (v == UNDEF) {
             SAVE();
-            exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
-                      code->varnames[ARG]->data);
+            unbound_local(vm, code->varnames[ARG]);
             goto error;
         }
         PUSH(v);

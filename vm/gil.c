@@ -165,23 +165,6 @@ void gil_acquire(VM *vm, ThreadState *ts) {
     load(ts->vm, ts);
 }
 
-void gil_wait_notified(VM *vm) {
-    Gil *g = vm->gil;
-    ThreadState *ts = vm->ts;
-    if (!g->multi) return;
-    save(vm, ts);
-    uv_mutex_lock(&g->mu);
-    drop(g);
-    /* The lock's mutex is held from the release to the wait, so a notice
-     * given by the next holder cannot be missed. */
-    uint64_t seen = g->notices;
-    while (g->notices == seen && !g->finalizing) uv_cond_wait(&g->notified, &g->mu);
-    take(g, ts);
-    uv_mutex_unlock(&g->mu);
-    vm_signal_clear(vm, SIG_GIL_DROP);
-    load(vm, ts);
-}
-
 void gil_notify(VM *vm) {
     Gil *g = vm->gil;
     if (!g->multi) return;
@@ -191,14 +174,21 @@ void gil_notify(VM *vm) {
     uv_mutex_unlock(&g->mu);
 }
 
-void gil_yield(VM *vm) {
+/* Releases the lock and takes it back: after another thread has had it
+ * (gil_yield's forced switch), or after a holder's gil_notify. */
+static void release_until(VM *vm, bool notice) {
     Gil *g = vm->gil;
     ThreadState *ts = vm->ts;
     if (!g->multi) return;
     save(vm, ts);
     uv_mutex_lock(&g->mu);
     drop(g);
-    if (g->waiting > 0) {
+    if (notice) {
+        /* The mutex is held from the release to the wait, so a notice
+         * given by the next holder cannot be missed. */
+        uint64_t seen = g->notices;
+        while (g->notices == seen && !g->finalizing) uv_cond_wait(&g->notified, &g->mu);
+    } else if (g->waiting > 0) {
         /* A forced switch: do not take the lock back before another thread
          * has had it, or the fastest thread would always win. */
         uint64_t before = g->switches;
@@ -209,6 +199,9 @@ void gil_yield(VM *vm) {
     vm_signal_clear(vm, SIG_GIL_DROP);
     load(vm, ts);
 }
+
+void gil_yield(VM *vm) { release_until(vm, false); }
+void gil_wait_notified(VM *vm) { release_until(vm, true); }
 
 int gil_cond_wait(VM *vm, bool main, uv_cond_t *cond, uv_mutex_t *mu, uint64_t deadline) {
     if (!main && !deadline) {

@@ -1417,7 +1417,9 @@ static bool fmt_float(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
 static bool fmt_bytes(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
     BinBuf b;
     Value r = v;
-    if (!binbuf_get(v, &b)) {
+    int got = binbuf_any(vm, v, &b);
+    if (got < 0) return false;
+    if (!got) {
         ObjStr *name = str_intern_cstr(vm, "__bytes__");
         Value m = name && is_obj(v) ? class_lookup(as_obj(v)->cls, name) : UNDEF;
         if (m == UNDEF || is_str(v)) {

@@ -224,7 +224,7 @@ static Value ba_crc32(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     uint32_t crc = 0;
     if (!args_check(vm, "crc32", nargs, kw, 1, 2)) return ERR;
     if (!binbuf_arg(vm, args[0], &b) || (nargs > 1 && !masked_arg(vm, args[1], 32, &crc))) return ERR;
-    binbuf_get(args[0], &b);    /* again: __index__ may have resized it */
+    if (binbuf_any(vm, args[0], &b) < 0) return ERR;    /* again: __index__ may have resized it */
     uLong c = crc;
     for (int64_t done = 0; done < b.n;) {   /* zlib takes a uInt length */
         uInt chunk = b.n - done > 0x40000000 ? 0x40000000 : (uInt)(b.n - done);
@@ -241,7 +241,7 @@ static Value ba_crc_hqx(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_no_kw(vm, "crc_hqx", kw)) return ERR;
     if (nargs != 2) return exc_raise(vm, E_TypeError, "crc_hqx expected 2 arguments, got %d", nargs);
     if (!binbuf_arg(vm, args[0], &b) || !masked_arg(vm, args[1], 16, &crc)) return ERR;
-    binbuf_get(args[0], &b);    /* again: __index__ may have resized it */
+    if (binbuf_any(vm, args[0], &b) < 0) return ERR;    /* again: __index__ may have resized it */
     for (int64_t i = 0; i < b.n; i++) {
         crc ^= (uint32_t)b.p[i] << 8;
         for (int k = 0; k < 8; k++) crc = crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1;

@@ -46,7 +46,8 @@ static HashObj *hash_self(VM *vm, Value *args, int nargs, const char *method) {
 
 /* The data to hash: bytes-like; str and others with CPython's messages. */
 static bool data_arg(VM *vm, Value v, BinBuf *b) {
-    if (binbuf_get(v, b)) return true;
+    int r = binbuf_any(vm, v, b);
+    if (r) return r > 0;
     if (is_str(v)) exc_raise(vm, E_TypeError, "Strings must be encoded before hashing");
     else exc_raise(vm, E_TypeError, "object supporting the buffer API required");
     return false;
@@ -134,7 +135,14 @@ static Value h_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     HashObj *h = hash_alloc(vm, (HashId)id);
     if (!h) return ERR;
     h->ctx = ctx;
-    if (data != UNDEF && binbuf_get(data, &b)) hash_update(&h->ctx, b.p, (size_t)b.n);
+    if (data != UNDEF) {
+        /* (again: allocating h may have moved a bytearray's memory) */
+        if (!vm_push_root(vm, obj_val(h))) return ERR;
+        int r = binbuf_any(vm, data, &b);
+        vm_pop_roots(vm, 1);
+        if (r < 0) return ERR;
+        if (r) hash_update(&h->ctx, b.p, (size_t)b.n);
+    }
     return obj_val(h);
 }
 

@@ -455,6 +455,10 @@ static bool add_callable_class(VM *vm, ObjModule *m, const char *name, NativeFn 
     if (!c || mod == ERR) return false;
     c->module = mod;
     ObjNative *n = native_new(vm, "__new__", new_fn);
+    if (n) {
+        n->owner = c;                   /* called directly, the class argument is checked (NATIVE_NEW) */
+        n->obj.flags |= NATIVE_NEW;
+    }
     return n && dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n)) == 0 &&
            class_add_native(vm, c, "__call__", call) && class_add_native(vm, c, "__repr__", repr) &&
            class_add_native(vm, c, "__reduce__", reduce) && module_add_value(vm, m, name, obj_val(c));

@@ -15,6 +15,11 @@ typedef struct BinBuf {
 
 bool memview_buf(Value v, BinBuf *b);   /* memview.c */
 bool memview_wbuf(Value v, uint8_t **p, int64_t *n);
+/* The memory of an instance whose __buffer__ exports its own storage
+ * (array.array), which v keeps alive: 1 and *b, 0 when it has none, -1
+ * after raising. (A view some other object owns could be freed under the
+ * caller, so it is not taken.) */
+int memview_exported_buf(VM *vm, Value v, BinBuf *b);
 
 static inline bool binbuf_get(Value v, BinBuf *b) {
     if (is_kind(v, OBJ_BYTES)) {
@@ -39,9 +44,17 @@ static inline bool binbuf_writable(Value v, uint8_t **p, int64_t *n) {
     return is_kind(v, OBJ_CDATA) && memview_wbuf(v, p, n);
 }
 
+/* binbuf_get, or an exported buffer (array.array): 1, 0 when v has
+ * none, -1 after raising. */
+static inline int binbuf_any(VM *vm, Value v, BinBuf *b) {
+    if (binbuf_get(v, b)) return 1;
+    return is_kind(v, OBJ_INSTANCE) ? memview_exported_buf(vm, v, b) : 0;
+}
+
 /* binbuf_get, or TypeError "a bytes-like object is required, not 'T'". */
 static inline bool binbuf_arg(VM *vm, Value v, BinBuf *b) {
-    if (binbuf_get(v, b)) return true;
+    int r = binbuf_any(vm, v, b);
+    if (r) return r > 0;
     exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", v);
     return false;
 }

@@ -895,11 +895,16 @@ static Value str_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "str() argument 'errors' must be str, not %A", errors);
     if (x == UNDEF) return obj_val(vm->empty_str);
     if (enc == UNDEF && errors == UNDEF) return op_str(vm, x);
-    if (is_memview(x)) x = memview_tobytes(vm, x);
-    if (x == ERR) return ERR;
+    if (is_str(x)) return exc_raise(vm, E_TypeError, "decoding str is not supported");
     if (!is_kind(x, OBJ_BYTES) && !is_kind(x, OBJ_BYTEARRAY)) {
-        if (is_str(x)) return exc_raise(vm, E_TypeError, "decoding str is not supported");
-        return exc_raise(vm, E_TypeError, "decoding to str: need a bytes-like object, %T found", x);
+        /* any other buffer (memoryview, array.array, __buffer__) through a copy of its bytes */
+        Value mv = is_memview(x) ? x : memview_from_buffer_method(vm, x);
+        if (mv == ERR) return ERR;
+        if (mv == UNDEF) return exc_raise(vm, E_TypeError, "decoding to str: need a bytes-like object, %T found", x);
+        if (!vm_push_root(vm, mv)) return ERR;
+        x = memview_tobytes(vm, mv);
+        vm_pop_roots(vm, 1);
+        if (x == ERR) return ERR;
     }
     if (!vm_push_root(vm, x)) return ERR;
     Value argv[3] = {x, enc == UNDEF ? str_from_cstr(vm, "utf-8") : enc, errors == UNDEF ? str_from_cstr(vm, "strict") : errors};

@@ -772,7 +772,8 @@ static Value m_decode(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* The `sub` of find/count/index: bytes-like or a byte value. */
 static bool sub_arg(VM *vm, Value v, BinBuf *out, uint8_t *byte) {
-    if (binbuf_get(v, out)) return true;
+    int r = binbuf_any(vm, v, out);
+    if (r) return r > 0;
     if (is_intlike(v) || (is_obj(v) && as_obj(v)->kind == OBJ_INSTANCE && op_special(vm, v, N___index__) != UNDEF)) {
         if (!byte_value(vm, v, byte, "byte must be in range(0, 256)")) return false;
         out->p = byte;
@@ -822,7 +823,9 @@ static Value starts_ends(VM *vm, Value *args, int nargs, ObjTuple *kw, const cha
     for (int64_t k = 0; k < count; k++) {
         Value v = is_tuple(pat) ? AS(ObjTuple, pat)->items[k] : pat;
         BinBuf sub;
-        if (!binbuf_get(v, &sub)) {
+        int got = binbuf_any(vm, v, &sub);
+        if (got < 0) return ERR;
+        if (!got) {
             if (is_tuple(pat))
                 return exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", v);
             return exc_raise(vm, E_TypeError, "%s first arg must be bytes or a tuple of bytes, not %T", name, v);
@@ -1441,7 +1444,9 @@ static bool fmt_float(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
 static bool fmt_bytes(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
     BinBuf b;
     Value r = v;
-    if (!binbuf_get(v, &b)) {
+    int got = binbuf_any(vm, v, &b);
+    if (got < 0) return false;
+    if (!got) {
         ObjStr *name = str_intern_cstr(vm, "__bytes__");
         Value m = name && is_obj(v) ? class_lookup(as_obj(v)->cls, name) : UNDEF;
         if (m == UNDEF || is_str(v)) {

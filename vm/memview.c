@@ -233,6 +233,13 @@ Value memview_from_buffer_method(VM *vm, Value v) {
     return exc_raise(vm, E_TypeError, "__buffer__ returned non-memoryview object");
 }
 
+int memview_exported_buf(VM *vm, Value v, BinBuf *b) {
+    Value mv = memview_from_buffer_method(vm, v);
+    if (mv == ERR) return -1;
+    if (mv == UNDEF || as_mv(mv)->owner != v) return 0;
+    return memview_buf(mv, b);
+}
+
 /* The receiver, unreleased; else NULL after raising. */
 static MemView *self_mv(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int min, int max) {
     if (!args_check(vm, name, nargs - 1, kw, min, max)) return NULL;

@@ -1113,6 +1113,8 @@ static Value set___new__(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjClass *cls = AS(ObjClass, args[0]);
     bool frozen = cls == vm->types[T_FROZENSET] || class_is_subclass(cls, vm->types[T_FROZENSET]);
     const char *name = frozen ? "frozenset" : "set";
+    if (!frozen && !class_is_subclass(cls, vm->types[T_SET]))     /* (it would make a set of class cls) */
+        return exc_raise(vm, E_TypeError, "set.__new__(%s): %s is not a subtype of set", cls->name->data, cls->name->data);
     bool exact = cls == vm->types[frozen ? T_FROZENSET : T_SET];
     if (exact && kw && kw->len > 0)
         return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", name);

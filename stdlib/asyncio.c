@@ -224,16 +224,24 @@ static Value f_gather(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return gather_new(vm, t->items, (int)t->len, truth);
 }
 
+/* Makes `loop` the running loop object, and the one whose exception
+ * handler takes the scheduler's reports until another runs; the previous
+ * running loop is given back. */
+static Value enter_loop(VM *vm, Value loop) {
+    Sched *s = vm->sched;
+    Value prev = s->loop;
+    s->loop = s->report_loop = loop;
+    return prev;
+}
+
 /* _run_until_complete(loop, future): runs the loop with `loop` as the
  * running loop object. */
 static Value f_run_until_complete(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_run_until_complete", nargs, kw, 2, 2)) return ERR;
     if (!is_future(args[1])) return exc_raise(vm, E_TypeError, "a future was expected, got %R", args[1]);
-    Sched *s = vm->sched;
-    Value prev = s->loop;
-    s->loop = args[0];
+    Value prev = enter_loop(vm, args[0]);
     Value r = sched_run_until(vm, (Future *)as_obj(args[1]));
-    s->loop = prev;
+    vm->sched->loop = prev;
     return r;
 }
 
@@ -241,11 +249,9 @@ static Value f_run_until_complete(VM *vm, Value *args, int nargs, ObjTuple *kw) 
  * running loop object. */
 static Value f_run_forever(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_run_forever", nargs, kw, 1, 1)) return ERR;
-    Sched *s = vm->sched;
-    Value prev = s->loop;
-    s->loop = args[0];
+    Value prev = enter_loop(vm, args[0]);
     Value r = sched_run_forever(vm);
-    s->loop = prev;
+    vm->sched->loop = prev;
     return r;
 }
 
@@ -337,12 +343,6 @@ static Value f_all_tasks(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(l);
 }
 
-static Value f_set_exception_handler(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "_set_exception_handler", nargs, kw, 1, 1)) return ERR;
-    vm->sched->exc_handler = args[0] == NONE_VAL ? UNDEF : args[0];
-    return NONE_VAL;
-}
-
 /* _report(context): the loop's default exception handler. */
 static Value f_report(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_report", nargs, kw, 1, 1)) return ERR;
@@ -367,8 +367,7 @@ static Value f_run_main(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Sched *s = vm->sched;
     if (!is_task(args[1]))
         return exc_raise(vm, E_TypeError, "a task was expected, got %R", args[1]);
-    Value prev = s->loop;
-    s->loop = args[0];
+    Value prev = enter_loop(vm, args[0]);
     Value r = sched_run_main(vm, (Task *)as_obj(args[1]));
     s->loop = prev;
     return r;
@@ -420,7 +419,7 @@ bool mod_asyncio_init(VM *vm, ObjModule *m) {
         {"_get_running_loop", f_get_running_loop}, {"current_task", f_current_task},
         {"_running_loop_any", f_running_loop_any}, {"_call_soon_threadsafe", f_call_soon_threadsafe},
         {"_run_in_thread", f_run_in_thread}, {"_pool_shutdown", f_pool_shutdown},
-        {"_all_tasks", f_all_tasks}, {"_set_exception_handler", f_set_exception_handler},
+        {"_all_tasks", f_all_tasks},
         {"_report", f_report}, {"_set_formatters", f_set_formatters}, {"isfuture", f_isfuture}, {"_run_main", f_run_main}, {"_reset", f_reset},
         {"_iscoroutinefunction", f_iscoroutinefunction}, {"_iterable_coroutine", f_iterable_coroutine},
         {"_take_asyncgens", f_take_asyncgens}, {"_run_forever", f_run_forever}, {"_stop", f_stop},

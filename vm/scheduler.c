@@ -34,7 +34,7 @@ Sched *sched_get(VM *vm) {
     if (vm->sched) return vm->sched;
     Sched *s = calloc(1, sizeof *s);
     if (!s) { exc_nomem(vm); return NULL; }
-    s->loop = s->exc_handler = s->sync_fallbacks = s->fmt_callback = s->fmt_short = UNDEF;
+    s->loop = s->report_loop = s->sync_fallbacks = s->fmt_callback = s->fmt_short = UNDEF;
     s->item.a = s->item.b = s->item.c = UNDEF;
     s->uv = malloc(sizeof *s->uv);
     if (!s->uv || uv_loop_init(s->uv) != 0) {
@@ -101,7 +101,7 @@ void sched_mark(VM *vm) {
     for (size_t i = 0; i < s->nreport; i++) MARK(s->report[i]);
     gc_mark_value(vm, s->item.a); gc_mark_value(vm, s->item.b); gc_mark_value(vm, s->item.c);
     gc_mark_value(vm, s->loop);
-    gc_mark_value(vm, s->exc_handler);
+    gc_mark_value(vm, s->report_loop);
     gc_mark_value(vm, s->fmt_callback);
     gc_mark_value(vm, s->fmt_short);
     MARK(s->current);
@@ -239,10 +239,22 @@ static ObjDict *report_context(VM *vm, const char *message, Value exc, const cha
     return ok ? ctx : NULL;
 }
 
-/* loop.call_exception_handler(context) for the scheduler's own reports:
- * the handler set with set_exception_handler, else the default one. */
-void sched_report(VM *vm, const char *message, Value exc, const char *key, Value what) {
+/* The handler loop.set_exception_handler() gave the loop that is running,
+ * or that ran last (a task freed after asyncio.run() still reports to its
+ * loop's handler, as in CPython), or UNDEF for the default one. */
+static Value report_handler(VM *vm, Value *loop) {
     Sched *s = vm->sched;
+    *loop = s->loop != UNDEF ? s->loop : s->report_loop;
+    if (*loop == UNDEF) return UNDEF;
+    Value saved = vm->exc;
+    Value h = op_getattr_opt(vm, *loop, str_intern_cstr(vm, "_exception_handler"));
+    vm->exc = saved;
+    return h == ERR || h == NONE_VAL ? UNDEF : h;
+}
+
+/* loop.call_exception_handler(context) for the scheduler's own reports:
+ * the loop's handler, else the default one. */
+void sched_report(VM *vm, const char *message, Value exc, const char *key, Value what) {
     Value saved = vm->exc;
     ObjDict *ctx = report_context(vm, message, exc, key, what);
     if (!ctx) {         /* out of memory: say what we can */
@@ -251,12 +263,14 @@ void sched_report(VM *vm, const char *message, Value exc, const char *key, Value
         write_str(vm, "\n");
         return;
     }
-    if (s->exc_handler == UNDEF || s->loop == UNDEF) {
+    if (!vm_push_root(vm, obj_val(ctx))) return;
+    Value loop, handler = report_handler(vm, &loop);
+    if (handler == UNDEF) {
         sched_default_report(vm, ctx);
+        vm_pop_roots(vm, 1);
         return;
     }
-    if (!vm_push_root(vm, obj_val(ctx))) return;
-    Value r = op_call(vm, s->exc_handler, (Value[]){s->loop, obj_val(ctx)}, 2, NULL);
+    Value r = op_call(vm, handler, (Value[]){loop, obj_val(ctx)}, 2, NULL);
     if (r == ERR && !fatal(vm, vm->exc)) {
         /* As asyncio: the handler's own error, with the context it got. */
         Value e = vm->exc;
@@ -299,7 +313,7 @@ void sched_flush_reports(VM *vm) {
 static void report_left(VM *vm) {
     Sched *s = vm->sched;
     sched_flush_reports(vm);
-    s->exc_handler = UNDEF;
+    s->report_loop = UNDEF;     /* at exit, the default handler */
     for (size_t i = 0; i < s->nlogged; i++) report_one(vm, s->logged[i]);
     s->nlogged = 0;
     for (size_t i = 0; i < s->norphans; i++) {

@@ -86,7 +86,7 @@ typedef struct Sched {
     RunItem item;               /* the item being run: a root while it runs */
     uint32_t task_counter;
     uint64_t steps;             /* task steps run: the blocked-loop detector watches it */
-    Value exc_handler;          /* loop.set_exception_handler(), or UNDEF */
+    Value report_loop;          /* the loop of the last run: its exception handler takes the reports */
     Value fmt_callback, fmt_short;  /* asyncio's describers (async_format.c), or UNDEF */
     /* Async generators first iterated while the loop ran (asyncio's
      * firstiter hook), held weakly: sched_prune_agens drops the dead. */

@@ -45,6 +45,7 @@
 #include "ops.h"
 #include "str.h"
 #include "strbuf.h"
+#include "textenc.h"
 
 enum {
     F_READ = 1, F_WRITE = 2, F_APPEND = 4, F_BINARY = 8, F_CLOSEFD = 16,
@@ -949,7 +950,8 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nl < 0) return ERR;
     int flags = m.flags | (closefd ? F_CLOSEFD : 0) | nl << NL_SHIFT;
     if (!binary) {
-        if (is_none(encoding)) encoding = str_from_cstr(vm, "utf-8");
+        if (is_none(encoding) || (is_str(encoding) && !strcmp(AS(ObjStr, encoding)->data, "locale")))
+            encoding = str_from_cstr(vm, textenc_default(vm));
         if (encoding == ERR || bytes_decode(vm, (const uint8_t *)"", 0, AS(ObjStr, encoding)->data, "strict") == ERR)
             return ERR;
         /* Files decode chunk by chunk, which only the VM's own codecs and
@@ -1082,6 +1084,7 @@ static bool add_unsupported(VM *vm, ObjModule *io) {
 }
 
 bool file_init(VM *vm) {
+    textenc_init(vm);
     /* The file classes live in a module object of their own, CPython's _io,
      * which is also open's __self__: sys.modules does not exist yet. */
     ObjModule *io = gc_new(vm, sizeof(ObjModule), OBJ_MODULE, vm->types[T_MODULE]);
@@ -1106,5 +1109,9 @@ bool file_init(VM *vm) {
     ObjNative *set_name = native_new(vm, "_set_name", io_set_name);
     if (!set_name) return false;
     set_name->self = obj_val(io);
-    return dict_set_str(vm, io->dict, set_name->name, obj_val(set_name)) == 0;
+    /* what io, locale and sys.flags report of the default encoding */
+    Value enc = str_from_cstr(vm, textenc_default(vm));
+    return enc != ERR && dict_set_str(vm, io->dict, set_name->name, obj_val(set_name)) == 0 &&
+           dict_set_str(vm, io->dict, str_intern_cstr(vm, "_text_encoding"), enc) == 0 &&
+           dict_set_str(vm, io->dict, str_intern_cstr(vm, "_utf8_mode"), int_val(textenc_utf8_mode(vm))) == 0;
 }

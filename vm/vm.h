@@ -323,6 +323,10 @@ struct AsyVM {
     bool (*signal_run)(VM *vm);
     void (*signal_detach)(VM *vm);
 
+    /* the default text encoding (textenc.c): CPython's UTF-8 mode, and
+     * whether the name shown is the locale's "UTF-8" rather than "utf-8" */
+    bool utf8_mode, utf8_locale_name;
+
     /* contextvars (stdlib/contextvars.c, C API in stdlib/contextvars.h) */
     Value context;              /* the current Context; UNDEF until one is needed */
     ObjClass *context_types[CONTEXT_NTYPES];   /* its classes; NULL until first needed */

@@ -978,6 +978,7 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     f->a = obj_val(t);
     f->b = f->c = UNDEF;
     f->n = flags;
+    f->i = -1;      /* no descriptor yet: if opening fails, the collector must not close fd 0 */
     if (!vm_push_root(vm, obj_val(f))) return ERR;     /* the opener may collect */
     int fd = open_fd(vm, file, v[0], opener, &m, closefd);
     vm_pop_roots(vm, 1);

@@ -23,7 +23,9 @@
 
 /* ---- argument conversion ------------------------------------------------ */
 
-/* Any real number as a double: floats, ints, __float__, __index__. */
+/* Any real number as a double: floats, ints, __float__, __index__.
+ * (Special methods go through op_call_special, which runs a descriptor's
+ * __get__ as CPython's slot lookup does.) */
 static bool to_double(VM *vm, Value v, double *out) {
     /* (as CPython's PyFloat_AsDouble: a float subclass's value as it is, an
      * int subclass's own __float__ first) */
@@ -32,7 +34,7 @@ static bool to_double(VM *vm, Value v, double *out) {
     Value m = op_special(vm, v, N___float__);
     if (m == UNDEF && is_intlike(v)) return int_to_float(vm, v, out) != ERR;
     if (m != UNDEF) {
-        Value r = op_call1(vm, m, v);
+        Value r = op_call_special(vm, v, m, NULL, 0);
         if (r == ERR) return false;
         if (!is_float(r)) {
             exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r);
@@ -43,7 +45,7 @@ static bool to_double(VM *vm, Value v, double *out) {
     }
     m = op_special(vm, v, N___index__);
     if (m != UNDEF) {
-        Value r = op_call1(vm, m, v);
+        Value r = op_call_special(vm, v, m, NULL, 0);
         if (r == ERR) return false;
         if (!is_intlike(r)) {
             exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
@@ -61,7 +63,7 @@ static Value to_index(VM *vm, Value v) {
     if (is_intlike(v)) return v;
     Value m = op_special(vm, v, N___index__);
     if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
-    Value r = op_call1(vm, m, v);
+    Value r = op_call_special(vm, v, m, NULL, 0);
     if (r == ERR) return ERR;
     if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
     return is_bool(r) ? int_val(as_bool(r)) : r;
@@ -216,7 +218,7 @@ static Value rounding(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *
     ObjStr *sname = str_intern_cstr(vm, special);
     if (!sname) return ERR;
     Value m = class_lookup(type_of(vm, v), sname);
-    if (m != UNDEF) return op_call1(vm, m, v);
+    if (m != UNDEF) return op_call_special(vm, v, m, NULL, 0);
     if (fn == trunc) return exc_raise(vm, E_TypeError, "type %T doesn't define __trunc__ method", v);
     double x;
     if (!to_double(vm, v, &x)) return ERR;

@@ -1264,9 +1264,13 @@ static Value object_eq(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value object_ne(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__ne__", nargs - 1, kw, 1, 1)) return ERR;
     Value eq = class_lookup(type_of(vm, args[0]), vm_name(vm, N___eq__));
-    Value r = eq == UNDEF || (is_kind(eq, OBJ_NATIVE) && AS(ObjNative, eq)->fn == object_eq)
-                  ? (args[0] == args[1] ? TRUE_VAL : NOTIMPL_VAL)
-                  : op_compare(vm, CMP_EQ, args[0], args[1]);
+    Value r;
+    if (eq == UNDEF || (is_kind(eq, OBJ_NATIVE) && AS(ObjNative, eq)->fn == object_eq))
+        r = args[0] == args[1] ? TRUE_VAL : NOTIMPL_VAL;
+    else if (is_kind(eq, OBJ_FUNCTION) || is_kind(eq, OBJ_NATIVE))
+        r = op_call(vm, eq, args, 2, NULL);     /* self's __eq__ alone: its NotImplemented stays */
+    else
+        r = op_compare(vm, CMP_EQ, args[0], args[1]);
     if (r == ERR || r == NOTIMPL_VAL) return r;
     int t = op_truthy(vm, r);
     return t < 0 ? ERR : bool_val(!t);

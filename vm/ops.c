@@ -2253,9 +2253,17 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
         sb_addf(b, "<code object %s at %p, file \"%s\", line %d>", ((ObjCode *)o)->name->data, (void *)o,
                 ((ObjCode *)o)->filename->data, ((ObjCode *)o)->firstline);
         return true;
-    case OBJ_CELL:
-        sb_addf(b, "<cell at %p>", (void *)o);
+    case OBJ_CELL: {
+        /* CPython shows the content's type and id() */
+        Value c = ((ObjCell *)o)->v;
+        if (c == UNDEF) {
+            sb_addf(b, "<cell at %p: empty>", (void *)o);
+        } else {
+            uint64_t id = is_obj(c) ? (uint64_t)(uintptr_t)as_obj(c) : (uint64_t)(c & 0x7FFFFFFFFFFFFFFFull);
+            sb_addf(b, "<cell at %p: %s object at 0x%llx>", (void *)o, type_name(vm, c), (unsigned long long)id);
+        }
         return true;
+    }
     case OBJ_ITER:
         if (dict_view_type(vm, o->cls) != T_COUNT) return repr_container(vm, v, b);
         break;

@@ -286,6 +286,7 @@ typedef struct {
     bool py_random, py_bits;    /* call self.random() / self.getrandbits(k) */
     bool below_by_random;       /* _randbelow from random(): the class gave random, not getrandbits */
     bool failed;                /* a call raised: draws stop, the method returns ERR */
+    uint32_t draws;             /* native draws so far, to poll for signals now and then */
 } Source;
 
 static Value r_random(VM *vm, Value *args, int nargs, ObjTuple *kw);
@@ -327,7 +328,15 @@ static bool keep(VM *vm, Value v) {
 
 static double src_random(Source *s) {
     if (s->failed) return 0.0;
-    if (!s->py_random) return random_double(s->st);
+    if (!s->py_random) {
+        /* The rejection loops never end for a NaN or infinite parameter (as
+           in CPython); polling lets Ctrl-C or a signal handler stop them. */
+        if ((++s->draws & 0xFFFF) == 0 && vm_signals(s->vm) && !vm_handle_signals(s->vm, false)) {
+            s->failed = true;
+            return 0.0;
+        }
+        return random_double(s->st);
+    }
     ObjStr *name = str_intern_cstr(s->vm, "random");
     Value r = name ? op_call_method(s->vm, s->self, name, NULL, 0) : ERR;
     double d = 0.0;

@@ -369,8 +369,18 @@ static AsyStatus finish(VM *vm, Value r) {
         Value code = a->len == 0 ? NONE_VAL : a->len == 1 ? a->items[0] : obj_val(a);
         if (code == NONE_VAL) vm->exit_code = 0;
         else if (is_bool(code)) vm->exit_code = code == TRUE_VAL;   /* sys.exit(not ok) */
-        else if (is_int(code)) vm->exit_code = (int)as_int(code);
-        else {
+        else if (is_intlike(code)) {
+            /* as CPython's C long: truncated to the int the OS takes, and
+             * past 64 bits an OverflowError reported and status -1 */
+            int64_t n;
+            if (int_to_i64(code, &n)) {
+                vm->exit_code = (int)n;
+            } else {
+                static const char msg[] = "OverflowError: Python int too large to convert to C long\n";
+                vm_write(vm, 2, msg, sizeof msg - 1);
+                vm->exit_code = -1;
+            }
+        } else {
             /* sys.exit("message") prints the message and exits with 1. */
             StrBuf b = SB_INIT;
             if (op_str_to(vm, code, &b)) { sb_addc(&b, '\n'); vm_write(vm, 2, b.data, b.len); }

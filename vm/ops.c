@@ -2544,10 +2544,19 @@ static int num_rank(Value v) {
     return is_kind(v, OBJ_COMPLEX) ? 3 : 0;
 }
 
+static bool obj_kind_same(Value a, Value b) {
+    return (is_kind(a, OBJ_BYTES) && is_kind(b, OBJ_BYTES)) || (is_kind(a, OBJ_BYTEARRAY) && is_kind(b, OBJ_BYTEARRAY));
+}
+
 /* self.__op__(other) (or __rop__) of a builtin type called directly: a
  * number declines an operand above it on the tower (`(5).__add__(1.0)` is
  * NotImplemented); a sequence's + and * raise for what they cannot take. */
 static Value layout_binop(VM *vm, BinOp op, bool reflected, Value self, Value other) {
+    /* str's, bytes' and bytearray's % formats only its own kind on the left:
+     * b"abc".__rmod__("%r") is NotImplemented, as CPython's. */
+    bool text = is_str(self) || is_kind(self, OBJ_BYTES) || is_kind(self, OBJ_BYTEARRAY);
+    if (reflected && op == BIN_MOD && text && !(is_str(self) ? is_str(other) : obj_kind_same(self, other)))
+        return NOTIMPL_VAL;
     int rank = num_rank(self);
     if (rank && num_rank(other) > rank) return NOTIMPL_VAL;
     if (rank && !num_rank(other) && op != BIN_MOD) return NOTIMPL_VAL;      /* not `3 * "a"` */

@@ -104,9 +104,9 @@ static Value fold_unary(VM *vm, const Node *e, int depth) {
         return t < 0 ? ERR : bool_val(!t);
     }
     default:
-        /* CPython folds ~True and ~False without the warning ~ on a bool
-         * gives at run time. */
-        if (is_bool(v)) return int_val(v == TRUE_VAL ? -2 : -1);
+        /* CPython's optimizer warns when it folds ~True (see
+         * VM.compile_warns). */
+        if (is_bool(v) && !vm->compile_warns) return int_val(v == TRUE_VAL ? -2 : -1);
         return op_invert(vm, v);
     }
 }

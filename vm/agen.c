@@ -165,7 +165,11 @@ static Value athrow_step(VM *vm, ObjIter *o, Value send, Value throw, bool *done
 
 static Value anext_step(VM *vm, ObjIter *o, Value send, Value throw, bool *done) {
     if (o->c == UNDEF) {
-        Value it = is_coroutine(vm, o->a) ? o->a : agen_get_awaitable(vm, o->a);
+        /* A generator made awaitable by types.coroutine is stepped as it
+         * is, as await does (interp.c's GET_AWAITABLE). */
+        bool gen_coro = is_kind(o->a, OBJ_GEN) && AS(ObjGen, o->a)->frame &&
+                        (AS(ObjGen, o->a)->frame->code->flags & CODE_ITERABLE_COROUTINE);
+        Value it = is_coroutine(vm, o->a) || gen_coro ? o->a : agen_get_awaitable(vm, o->a);
         if (it == ERR) return ERR;
         o->c = it;
     }

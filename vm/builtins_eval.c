@@ -42,11 +42,21 @@ static const char *source_text(VM *vm, Value src, size_t *len, const char *fname
     return text;
 }
 
+/* compile_string with the optimizer's warnings on (VM.compile_warns). */
+static ObjCode *compile_warning(VM *vm, const char *text, size_t len, const char *filename, CompileMode mode,
+                                bool from_bytes) {
+    bool saved = vm->compile_warns;
+    vm->compile_warns = true;
+    ObjCode *code = compile_string(vm, text, len, filename, mode, from_bytes);
+    vm->compile_warns = saved;
+    return code;
+}
+
 static ObjCode *compile_value(VM *vm, Value src, const char *filename, CompileMode mode, const char *fname) {
     if (is_kind(src, OBJ_CODE)) return AS(ObjCode, src);
     size_t len;
     const char *text = source_text(vm, src, &len, fname, "code");
-    return text ? compile_string(vm, text, len, filename, mode, !is_str(src)) : NULL;
+    return text ? compile_warning(vm, text, len, filename, mode, !is_str(src)) : NULL;
 }
 
 /* CPython's PyMapping_Check: whether v can be subscripted. */
@@ -236,7 +246,7 @@ static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     size_t len;
     const char *text = source_text(vm, a[0], &len, "compile", "AST");
     if (!text || !vm_push_root(vm, fn)) return ERR;
-    ObjCode *code = compile_string(vm, text, len, AS(ObjStr, fn)->data, mode, !is_str(a[0]));
+    ObjCode *code = compile_warning(vm, text, len, AS(ObjStr, fn)->data, mode, !is_str(a[0]));
     vm_pop_roots(vm, 1);
     return code ? obj_val(code) : ERR;
 }

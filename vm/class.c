@@ -1351,18 +1351,27 @@ static Value object_copyreg(VM *vm, const char *fn, Value self) {
 
 static Value object_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw);
 
+/* Protocols 0 and 1: copyreg._reduce_ex (the _reconstructor form). */
+static Value object_reduce_old(VM *vm, Value self, Value proto) {
+    Value m = import_module(vm, "copyreg");
+    Value f = m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, "_reduce_ex"));
+    return f == ERR ? ERR : op_call(vm, f, (Value[]){self, proto}, 2, NULL);
+}
+
 /* (a class's own __reduce__ answers, as in CPython) */
 static Value object_reduce_ex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__reduce_ex__", nargs - 1, kw, 1, 1)) return ERR;
     Value r = class_lookup(type_of(vm, args[0]), vm_name(vm, N___reduce__));
     if (r != UNDEF && !(is_kind(r, OBJ_NATIVE) && AS(ObjNative, r)->fn == object_reduce))
         return op_call_method(vm, args[0], vm_name(vm, N___reduce__), NULL, 0);
+    if (is_int(args[1]) && as_int(args[1]) < 2) return object_reduce_old(vm, args[0], args[1]);
     return object_copyreg(vm, "reduce_object", args[0]);
 }
 
+/* object.__reduce__() is protocol 0's, as CPython's. */
 static Value object_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
-    return object_copyreg(vm, "reduce_object", args[0]);
+    return object_reduce_old(vm, args[0], int_val(0));
 }
 
 static Value object_getstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {

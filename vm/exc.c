@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "carets.h"
 #include "class.h"
 #include "containers.h"
@@ -198,12 +199,15 @@ static bool unicode_fields(VM *vm, ObjException *e, Value out[5], bool set) {
     if (a->len != n) return false;
     out[0] = NONE_VAL;
     for (int i = 0; i < n; i++) out[5 - n + i] = a->items[i];
+    if (!((translate || is_str(out[0])) && is_int(out[2]) && is_int(out[3]) && is_str(out[4]))) return false;
+    /* Assigned fields may be of any type: str() shows them through str(),
+     * as CPython's does (e.reason = 42). */
     for (int i = 0; set && e->base.dict && i < 5; i++) {
         ObjStr *name = str_intern_cstr(vm, unicode_names[i]);
         Value v = name ? dict_get_str(e->base.dict, name) : UNDEF;
         if (v != UNDEF) out[i] = v;
     }
-    return (translate || is_str(out[0])) && is_int(out[2]) && is_int(out[3]) && is_str(out[4]);
+    return is_int(out[2]) && is_int(out[3]);
 }
 
 /* "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte",
@@ -213,10 +217,13 @@ static Value unicode_str(VM *vm, ObjException *e, const Value f[5]) {
     bool decode = exc_is(vm, obj_val(e), E_UnicodeDecodeError);
     int64_t start = as_int(f[2]), end = as_int(f[3]);
     StrBuf b = SB_INIT;
-    if (is_str(f[0]))
-        sb_addf(&b, "'%s' codec can't %s ", AS(ObjStr, f[0])->data, decode ? "decode" : "encode");
-    else
+    if (!exc_is(vm, obj_val(e), E_UnicodeTranslateError)) {
+        sb_addc(&b, '\'');
+        if (!op_str_to(vm, f[0], &b)) { sb_free(&b); return ERR; }
+        sb_addf(&b, "' codec can't %s ", decode ? "decode" : "encode");
+    } else {
         sb_adds(&b, "can't translate ");
+    }
     Value obj = f[1];
     int64_t n = decode ? (is_kind(obj, OBJ_BYTES) ? AS(ObjBytes, obj)->len : -1)
                        : (is_str(obj) ? AS(ObjStr, obj)->cplen : -1);
@@ -237,7 +244,7 @@ static Value unicode_str(VM *vm, ObjException *e, const Value f[5]) {
         sb_addf(&b, "%s in position %lld-%lld: ", decode ? "bytes" : "characters", (long long)start,
                 (long long)end - 1);
     }
-    sb_adds(&b, AS(ObjStr, f[4])->data);
+    if (!op_str_to(vm, f[4], &b)) { sb_free(&b); return ERR; }
     return str_from_buf(vm, &b);
 }
 
@@ -655,6 +662,9 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
     }
     Value uf[5];
     if (unicode_fields(vm, e, uf, false)) {
+        /* A decode error's object is bytes even when made from a bytearray. */
+        if (!strcmp(name->data, "object") && is_kind(uf[1], OBJ_BYTEARRAY))
+            return bytes_new(vm, AS(ObjByteArray, uf[1])->data, (size_t)AS(ObjByteArray, uf[1])->len);
         for (int i = 0; i < 5; i++) {
             if (!strcmp(name->data, unicode_names[i])) return uf[i];
         }
@@ -852,11 +862,13 @@ static Value dict_attr(VM *vm, ObjException *e, NameId n) {
  * Only SyntaxError itself is given its end: its subclasses
  * (IndentationError, TabError) get a single caret. */
 static void format_syntax_error(VM *vm, ObjException *e, StrBuf *out) {
-    Value file = dict_attr(vm, e, N_filename), line = dict_attr(vm, e, N_lineno);
-    Value text = dict_attr(vm, e, N_text), off = dict_attr(vm, e, N_offset);
+    /* syntax_field: a SyntaxError raised by a script carries its location
+     * in its args, not in attributes the compiler set. */
+    Value file = syntax_field(vm, e, N_filename), line = syntax_field(vm, e, N_lineno);
+    Value text = syntax_field(vm, e, N_text), off = syntax_field(vm, e, N_offset);
     bool exact = e->base.obj.cls == vm->exc_types[E_SyntaxError];
-    Value end = exact ? dict_attr(vm, e, N_end_offset) : UNDEF;
-    Value end_line = exact ? dict_attr(vm, e, N_end_lineno) : UNDEF;
+    Value end = exact ? syntax_field(vm, e, N_end_offset) : UNDEF;
+    Value end_line = exact ? syntax_field(vm, e, N_end_lineno) : UNDEF;
     if (!is_str(file) || !is_int(line)) return;
     sb_addf(out, "  File \"%s\", line %lld\n", AS(ObjStr, file)->data, (long long)as_int(line));
     if (!is_str(text)) return;

@@ -32,6 +32,8 @@ typedef struct MemView {
     int itemsize;
     char fmt;           /* the struct format character */
     bool readonly, released;
+    bool hashed;        /* hash is set: it outlives release(), as CPython's */
+    uint64_t hash;
 } MemView;
 
 static void mv_mark(VM *vm, Obj *o) {
@@ -187,6 +189,7 @@ static Value view_new(VM *vm, Value base, int64_t offset, int64_t len, int64_t s
     m->itemsize = format_size((char[]){fmt, 0});
     m->readonly = readonly;
     m->released = false;
+    m->hashed = false;
     if (is_kind(base, OBJ_BYTEARRAY)) AS(ObjByteArray, base)->exports++;
     return obj_val(m);
 }
@@ -501,6 +504,8 @@ static Value mv_eq(VM *vm, Value *a, int n, ObjTuple *kw) { return mv_eq_ne(vm, 
 static Value mv_ne(VM *vm, Value *a, int n, ObjTuple *kw) { return mv_eq_ne(vm, a, n, kw, false); }
 
 static Value mv_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    MemView *seen = nargs == 1 && !kw ? as_mv(args[0]) : NULL;
+    if (seen && seen->hashed) return int_from_i64(vm, (int64_t)seen->hash);
     MemView *m = self_mv(vm, args, nargs, kw, "__hash__", 0, 0);
     if (!m) return ERR;
     if (!m->readonly) return exc_raise(vm, E_ValueError, "cannot hash writable memoryview object");
@@ -509,6 +514,7 @@ static Value mv_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value b = to_bytes(vm, m);
     uint64_t h;
     if (b == ERR || op_hash(vm, b, &h) < 0) return ERR;
+    m->hash = h, m->hashed = true;
     return int_from_i64(vm, (int64_t)h);
 }
 

@@ -361,8 +361,12 @@ static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
     if (op == BIN_POW && !inplace)
         return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
                          type_name(vm, a), type_name(vm, b));
-    return exc_raise(vm, E_TypeError, "unsupported operand type(s) for %s%s: '%s' and '%s'",
-                     binop_sym[op], inplace ? "=" : "", type_name(vm, a), type_name(vm, b));
+    /* Python 2's `print >> stream`: CPython adds a hint for the builtin print. */
+    bool py2_print = op == BIN_RSHIFT && !inplace && is_kind(a, OBJ_NATIVE) && AS(ObjNative, a)->self == UNDEF &&
+                     AS(ObjNative, a)->name && strcmp(AS(ObjNative, a)->name->data, "print") == 0;
+    return exc_raise(vm, E_TypeError, "unsupported operand type(s) for %s%s: '%s' and '%s'%s",
+                     binop_sym[op], inplace ? "=" : "", type_name(vm, a), type_name(vm, b),
+                     py2_print ? ". Did you mean \"print(<message>, file=<output_stream>)\"?" : "");
 }
 
 /* seq * n where n is not an int but has __index__ (the last thing CPython
@@ -2311,7 +2315,13 @@ bool op_str_to(VM *vm, Value v, StrBuf *b) {
 Value op_repr(VM *vm, Value v) {
     if (is_str(v) && AS(ObjStr, v)->len == 0 && !is_subtype(v)) return str_new(vm, "''", 2);
     if (is_kind(v, OBJ_INSTANCE) && op_special(vm, v, N___repr__) != UNDEF) {
+        /* Guarded: __repr__ may be a native (object.__str__) that comes
+         * straight back here, with no Python frame to count the depth. */
+        if (vm->c_depth >= C_DEPTH_MAX)
+            return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
+        vm->c_depth++;
         Value r = call_special(vm, v, N___repr__, NULL, 0);
+        vm->c_depth--;
         if (r == ERR || is_str(r)) return r;
         return exc_raise(vm, E_TypeError, "__repr__ returned non-string (type %T)", r);
     }
@@ -2542,10 +2552,19 @@ static int num_rank(Value v) {
     return is_kind(v, OBJ_COMPLEX) ? 3 : 0;
 }
 
+static bool obj_kind_same(Value a, Value b) {
+    return (is_kind(a, OBJ_BYTES) && is_kind(b, OBJ_BYTES)) || (is_kind(a, OBJ_BYTEARRAY) && is_kind(b, OBJ_BYTEARRAY));
+}
+
 /* self.__op__(other) (or __rop__) of a builtin type called directly: a
  * number declines an operand above it on the tower (`(5).__add__(1.0)` is
  * NotImplemented); a sequence's + and * raise for what they cannot take. */
 static Value layout_binop(VM *vm, BinOp op, bool reflected, Value self, Value other) {
+    /* str's, bytes' and bytearray's % formats only its own kind on the left:
+     * b"abc".__rmod__("%r") is NotImplemented, as CPython's. */
+    bool text = is_str(self) || is_kind(self, OBJ_BYTES) || is_kind(self, OBJ_BYTEARRAY);
+    if (reflected && op == BIN_MOD && text && !(is_str(self) ? is_str(other) : obj_kind_same(self, other)))
+        return NOTIMPL_VAL;
     int rank = num_rank(self);
     if (rank && num_rank(other) > rank) return NOTIMPL_VAL;
     if (rank && !num_rank(other) && op != BIN_MOD) return NOTIMPL_VAL;      /* not `3 * "a"` */

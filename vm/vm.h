@@ -350,6 +350,11 @@ struct AsyVM {
 
     Obj **repr_active;          /* containers whose repr is being built: [...] for cycles */
     int nrepr, reprcap;
+    /* compiling for eval/exec/compile(): the optimizer's warnings (~True)
+     * reach the caller, as CPython's do; a script's or module's own
+     * compile folds quietly (CPython's warning there goes to a frame the
+     * default filters ignore) */
+    bool compile_warns;
 
     /* output */
     char *capture;              /* asy_capture_* buffer, or NULL */

@@ -14,16 +14,26 @@ static bool is_utf8(const char *codeset) {
     return !strcasecmp(codeset, "UTF-8") || !strcasecmp(codeset, "utf8");
 }
 
+/* The LC_CTYPE locale name the environment asks for, as setlocale(LC_CTYPE,
+ * "") reads it. */
+static const char *ctype_name(void) {
+    static const char *const vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+    for (int i = 0; i < 3; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) return v;
+    }
+    return "C";
+}
+
 void textenc_init(VM *vm) {
+    /* newlocale, not setlocale: nothing process-wide changes, so VMs made
+     * on several threads (or a host's own locale) are left alone. */
+    const char *name = ctype_name();
+    locale_t loc = newlocale(LC_CTYPE_MASK, name, (locale_t)0);
+    bool c_locale = !loc || !strcmp(name, "C") || !strcmp(name, "POSIX");
+    bool utf8_codeset = loc && is_utf8(nl_langinfo_l(CODESET, loc));
+    if (loc) freelocale(loc);
     const char *env = getenv("PYTHONUTF8");
-    char saved[128];
-    const char *cur = setlocale(LC_CTYPE, NULL);
-    snprintf(saved, sizeof saved, "%s", cur ? cur : "C");
-    const char *name = setlocale(LC_CTYPE, "");
-    bool c_locale = !name || !strcmp(name, "C") || !strcmp(name, "POSIX");
-    const char *codeset = name ? nl_langinfo(CODESET) : "";
-    bool utf8_codeset = codeset && is_utf8(codeset);
-    setlocale(LC_CTYPE, saved);
     if (env && (!strcmp(env, "0") || !strcmp(env, "1"))) vm->utf8_mode = env[0] == '1';
     else vm->utf8_mode = c_locale;
     vm->utf8_locale_name = !vm->utf8_mode && utf8_codeset;

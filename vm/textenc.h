@@ -10,8 +10,7 @@
 
 #include "vm.h"
 
-/* Reads the environment and the locale, once, when the VM starts (setlocale
- * is not thread-safe, and the locale is put back as it was). */
+/* Reads the environment and the locale it names, once, when the VM starts. */
 void textenc_init(VM *vm);
 /* open()'s and locale.getpreferredencoding()'s encoding. */
 const char *textenc_default(VM *vm);

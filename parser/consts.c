@@ -104,10 +104,11 @@ static Value fold_unary(VM *vm, const Node *e, int depth) {
         return t < 0 ? ERR : bool_val(!t);
     }
     default:
-        /* CPython's optimizer warns when it folds ~True (see
-         * VM.compile_warns). */
-        if (is_bool(v) && !vm->compile_warns) return int_val(v == TRUE_VAL ? -2 : -1);
-        return op_invert(vm, v);
+        /* CPython's optimizer warns when it folds ~True: counted here,
+         * warned after compiling (see VM.compile_warns) */
+        if (!is_bool(v)) return op_invert(vm, v);
+        if (vm->compile_warns) vm->compile_bool_inverts++;
+        return int_val(v == TRUE_VAL ? -2 : -1);
     }
 }
 

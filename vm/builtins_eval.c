@@ -46,9 +46,20 @@ static const char *source_text(VM *vm, Value src, size_t *len, const char *fname
 static ObjCode *compile_warning(VM *vm, const char *text, size_t len, const char *filename, CompileMode mode,
                                 bool from_bytes) {
     bool saved = vm->compile_warns;
+    int saved_count = vm->compile_bool_inverts;
     vm->compile_warns = true;
+    vm->compile_bool_inverts = 0;
     ObjCode *code = compile_string(vm, text, len, filename, mode, from_bytes);
+    int n = vm->compile_bool_inverts;
     vm->compile_warns = saved;
+    vm->compile_bool_inverts = saved_count;
+    if (!code || !n) return code;
+    /* the folder's warnings, now that the code is made and rooted */
+    if (!vm_push_root(vm, obj_val(code))) return NULL;
+    for (int i = 0; i < n; i++) {
+        if (!op_warn_bool_invert(vm)) { vm_pop_roots(vm, 1); return NULL; }
+    }
+    vm_pop_roots(vm, 1);
     return code;
 }
 

@@ -485,13 +485,16 @@ Value op_pos(VM *vm, Value a) {
     return exc_raise(vm, E_TypeError, "bad operand type for unary +: '%T'", a);
 }
 
+bool op_warn_bool_invert(VM *vm) {
+    return exc_warn(vm, E_DeprecationWarning,
+                    "Bitwise inversion '~' on bool is deprecated. This returns the bitwise inversion of the "
+                    "underlying int object and is usually not what you expect from negating a bool. Use "
+                    "the 'not' operator for boolean negation or ~int(x) if you really want the bitwise "
+                    "inversion of the underlying int.");
+}
+
 Value op_invert(VM *vm, Value a) {
-    if (is_bool(a) && !exc_warn(vm, E_DeprecationWarning,
-                                "Bitwise inversion '~' on bool is deprecated. This returns the bitwise inversion of the "
-                                "underlying int object and is usually not what you expect from negating a bool. Use "
-                                "the 'not' operator for boolean negation or ~int(x) if you really want the bitwise "
-                                "inversion of the underlying int."))
-        return ERR;
+    if (is_bool(a) && !op_warn_bool_invert(vm)) return ERR;
     if (is_plain_intlike(a)) return int_invert(vm, a);
     Value r = call_special(vm, a, N___invert__, NULL, 0);
     if (r != UNDEF) return r;

@@ -18,6 +18,8 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b);   /* a op= b */
 Value op_neg(VM *vm, Value a);
 Value op_pos(VM *vm, Value a);
 Value op_invert(VM *vm, Value a);
+/* The DeprecationWarning of ~ on a bool (3.12); false if it became an error. */
+bool op_warn_bool_invert(VM *vm);
 Value op_compare(VM *vm, CmpOp op, Value a, Value b);   /* the result object */
 int op_compare_bool(VM *vm, CmpOp op, Value a, Value b);
 int op_eq(VM *vm, Value a, Value b);                    /* ==, identity first */

@@ -353,8 +353,11 @@ struct AsyVM {
     /* compiling for eval/exec/compile(): the optimizer's warnings (~True)
      * reach the caller, as CPython's do; a script's or module's own
      * compile folds quietly (CPython's warning there goes to a frame the
-     * default filters ignore) */
+     * default filters ignore). The folder only counts them; the warnings
+     * are given once the code is made, as warnings run script code, which
+     * may collect, and the compiler's objects are not roots. */
     bool compile_warns;
+    int compile_bool_inverts;
 
     /* output */
     char *capture;              /* asy_capture_* buffer, or NULL */

@@ -90,11 +90,17 @@ void weakref_free(VM *vm) {
 
 /* ---- the Python side ------------------------------------------------------ */
 
-static bool can_refer(Value v) {
+static bool can_refer(VM *vm, Value v) {
     if (!is_obj(v)) return false;
+    ObjClass *cls = as_obj(v)->cls;
     switch ((ObjKind)as_obj(v)->kind) {
-    case OBJ_INSTANCE: case OBJ_EXC: case OBJ_FUNCTION: case OBJ_CLASS: case OBJ_GEN: case OBJ_SET:
-    case OBJ_CDATA: case OBJ_MODULE: case OBJ_BOUND: case OBJ_CODE:
+    case OBJ_INSTANCE:
+        /* not a bare object(), nor a class whose __slots__ leave out
+         * __weakref__ (it then has no such descriptor) */
+        if (cls == vm->types[T_OBJECT]) return false;
+        return !(cls->obj.flags & CLASS_SLOTS) || class_lookup(cls, vm_name(vm, N___weakref__)) != UNDEF;
+    case OBJ_EXC: case OBJ_FUNCTION: case OBJ_CLASS: case OBJ_GEN: case OBJ_SET:
+    case OBJ_CDATA: case OBJ_MODULE: case OBJ_BOUND: case OBJ_CODE: case OBJ_NATIVE:
         return true;
     case OBJ_BIGINT: case OBJ_TUPLE: case OBJ_BYTES:
         return false;   /* CPython's variable-sized types: no weakrefs, even for subclasses */
@@ -114,7 +120,7 @@ static WeakRef *check_ref(VM *vm, Value v) {
 static Value r_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "ref", nargs - 1, kw, 1, 2)) return ERR;
     Value target = args[1], cb = nargs > 2 ? args[2] : NONE_VAL;
-    if (!can_refer(target)) return exc_raise(vm, E_TypeError, "cannot create weak reference to '%T' object", target);
+    if (!can_refer(vm, target)) return exc_raise(vm, E_TypeError, "cannot create weak reference to '%T' object", target);
     ObjClass *cls = AS(ObjClass, args[0]);
     if (cb == NONE_VAL) {
         for (size_t i = 0; i < vm->weakrefs.len; i++) {

@@ -2985,30 +2985,25 @@ static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
     return scan_expr(ctx, lx, code, t, false, line, col);
 }
 
-/* A copy of the lexer to read ahead with (freed by the caller); its errors
- * go to *scratch and are ignored. NULL when out of memory. */
-static Lexer *lookahead_lexer(const Lexer *lx, ParseError *scratch)
+/* A copy of the lexer to read ahead with, on the stack (a look ahead never
+ * starts another); its errors go to err and are ignored. */
+typedef struct {
+    Lexer lx;
+    ParseError err;
+} Peek;
+
+static Lexer *peek_from(Peek *p, const Lexer *lx)
 {
-    Lexer *scan = malloc(sizeof *scan);
-    if (!scan)
-        return NULL;
-    *scan = *lx;
-    scan->err = scratch;
-    return scan;
+    p->lx = *lx;
+    p->lx.err = &p->err;
+    return &p->lx;
 }
 
 /* scan_expr() from the offending token t, on a copy of the lexer. */
 static bool expr_end(ParseCtx *ctx, int code, const Token *t, bool whole, int *line, int *col)
 {
-    Lexer *lx = malloc(sizeof *lx);
-    if (!lx) {
-        tok_end(t, code, line, col);
-        return true;
-    }
-    *lx = *ctx->lx;
-    bool ok = scan_expr(ctx, lx, code, t, whole, line, col);
-    free(lx);
-    return ok;
+    Peek peek;
+    return scan_expr(ctx, peek_from(&peek, ctx->lx), code, t, whole, line, col);
 }
 
 /* Whether the parser has been given the end of the input (ENDMARKER, or
@@ -3154,15 +3149,12 @@ static bool assign_in_expr(ParseCtx *ctx, int code)
         ctx->prev2_code == TK_DOUBLESTAR)
         return false;
     /* Only if an operand follows, which CPython reads, maybe to the end. */
-    ParseError scratch;
-    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
-    if (!lx)
-        return false;
+    Peek peek;
+    Lexer *lx = peek_from(&peek, ctx->lx);
     Token next;
     int line, col, c = lexer_next(lx, &next);
     bool operand = starts_expr(c) && c != TK_LAMBDA;
     bool ok = operand && scan_primary(ctx, lx, c, &next, &line, &col);
-    free(lx);
     if (!operand || !ok)
         return !operand ? false : true;
     switch (a->kind) {
@@ -3228,13 +3220,13 @@ static bool longest_expr(ParseCtx *ctx, int code, const Token *t, int *line, int
     int codes[MAX_TOKENS + 3];
     int n = 0;
     codes[n++] = TK_START_EVAL;
-    ParseError scratch;
-    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
+    Peek peek;
+    Lexer *lx = peek_from(&peek, ctx->lx);
     void *parser = AsyParseAlloc(malloc, ctx);
     bool found = false;
     Token u = *t;
     int c = code;
-    while (lx && parser && c > 0 && c != TK_NEWLINE && n < MAX_TOKENS) {
+    while (parser && c > 0 && c != TK_NEWLINE && n < MAX_TOKENS) {
         codes[n++] = c;
         if (!AsyParseAcceptsSeq(parser, codes, n))
             break;
@@ -3246,12 +3238,11 @@ static bool longest_expr(ParseCtx *ctx, int code, const Token *t, int *line, int
         }
         c = lexer_next(lx, &u);
     }
-    if (lx && c < 0 && lx->error_kind == LEXERR_UNCLOSED) {
-        *ctx->err = scratch;
+    if (c < 0 && lx->error_kind == LEXERR_UNCLOSED) {
+        *ctx->err = peek.err;
         ctx->failed = true;
         found = false;
     }
-    free(lx);
     if (parser)
         AsyParseFree(parser, free);
     return found;
@@ -3304,14 +3295,11 @@ static char innermost_bracket(const ParseCtx *ctx, int code)
 /* `{k: *v}`: marked from the star to the end of the expression after it. */
 static bool starred_dict_value(ParseCtx *ctx, const Token *star)
 {
-    ParseError scratch;
-    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
-    if (!lx)
-        return false;
+    Peek peek;
+    Lexer *lx = peek_from(&peek, ctx->lx);
     Token next;
     int line, col, c = lexer_next(lx, &next);
     bool expr = starts_expr(c), ok = expr && scan_expr(ctx, lx, c, &next, true, &line, &col);
-    free(lx);
     if (!expr) {        /* `{k: *}`: CPython fails at the token after the star */
         if (c < 0)
             return false;
@@ -3381,18 +3369,15 @@ static bool parenthesized_params(ParseCtx *ctx, int code, const Token *t)
 {
     if (!ctx->params || code != TK_LPAR || ctx->prev_code == TK_NAME)
         return false;
-    ParseError scratch;
-    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
-    if (!lx)
-        return false;
+    Peek peek;
+    Lexer *lx = peek_from(&peek, ctx->lx);
     Token u;
     int c, n = 0;
     while ((c = lexer_next(lx, &u)) == (n % 2 ? TK_COMMA : TK_NAME))
         n++;
     bool unclosed = c < 0 && lx->error_kind == LEXERR_UNCLOSED;
-    free(lx);
     if (unclosed) {     /* the error CPython reports first */
-        *ctx->err = scratch;
+        *ctx->err = peek.err;
         ctx->failed = true;
         return true;
     }
@@ -3432,10 +3417,8 @@ static bool import_from_swapped(ParseCtx *ctx, int code)
     if (code != TK_FROM || ctx->import_stmt != ctx->nstmts || !imp->s || ctx->prev2_code == TK_AS)
         return false;
     /* CPython's rule wants a dotted name after the `from`. */
-    ParseError scratch;
-    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
-    if (!lx)
-        return false;
+    Peek peek;
+    Lexer *lx = peek_from(&peek, ctx->lx);
     Token u;
     int line = 0, col = 0;
     bool name = false;
@@ -3445,7 +3428,6 @@ static bool import_from_swapped(ParseCtx *ctx, int code)
         if (lexer_next(lx, &u) != TK_DOT)
             break;
     }
-    free(lx);
     if (!name)
         return false;
     parse_error(ctx, "SyntaxError", imp->line, imp->col, line, col,
@@ -3464,20 +3446,14 @@ static bool unpacking_assigned(ParseCtx *ctx, int code, const Token *t)
     bool dstar = star->len == 2;
     int line, col;
     tok_end(t, code, &line, &col);
-    ParseError scratch;
-    Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
-    if (lx) {
-        Token next;
-        int c = lexer_next(lx, &next);
-        if (!starts_expr(c)) {      /* `f(*a=)`: CPython's rule needs the value */
-            free(lx);
-            return false;
-        }
-        bool ok = scan_expr(ctx, lx, c, &next, true, &line, &col);
-        free(lx);
-        if (!ok)
-            return true;
-    }
+    Peek peek;
+    Lexer *lx = peek_from(&peek, ctx->lx);
+    Token next;
+    int c = lexer_next(lx, &next);
+    if (!starts_expr(c))        /* `f(*a=)`: CPython's rule needs the value */
+        return false;
+    if (!scan_expr(ctx, lx, c, &next, true, &line, &col))
+        return true;
     parse_error(ctx, "SyntaxError", star->line, star->col, line, col, "cannot assign to %s argument unpacking",
                 dstar ? "keyword" : "iterable");
     return true;
@@ -3523,13 +3499,10 @@ static bool unclosed_after(ParseCtx *ctx, int code, const Token *t)
         return false;
     if (is_opener(code)) {
         /* CPython only reads on if the bracket's contents start well. */
-        ParseError scratch;
-        Lexer *lx = lookahead_lexer(ctx->lx, &scratch);
-        if (!lx)
-            return false;
+        Peek peek;
+        Lexer *lx = peek_from(&peek, ctx->lx);
         Token next;
         int c = lexer_next(lx, &next);
-        free(lx);
         if (c >= 0 && !starts_expr(c))
             return false;
     }
@@ -3742,10 +3715,8 @@ static void rescan(ParseCtx *ctx, Lexer *lx)
  * still makes it one, so that the error is CPython's "expected ':'". */
 static bool match_statement_follows(const Lexer *lx)
 {
-    ParseError scratch;
-    Lexer *scan = lookahead_lexer(lx, &scratch);
-    if (!scan)
-        return false;
+    Peek peek;
+    Lexer *scan = peek_from(&peek, lx);
     Token t;
     int first = lexer_next(scan, &t), last = first, code = first;
     while (code > 0 && code != TK_NEWLINE) {
@@ -3753,7 +3724,6 @@ static bool match_statement_follows(const Lexer *lx)
             last = code;
         code = lexer_next(scan, &t);
     }
-    free(scan);
     if (!starts_expr(first) && first != TK_STAR && first != TK_NOT)
         return false;
     if (code == TK_NEWLINE && last == TK_COLON)
@@ -3772,17 +3742,14 @@ static bool match_statement_follows(const Lexer *lx)
  * or `[` follow it: `type X = int`, `type L[T] = list[T]`. */
 static bool type_statement_follows(const Lexer *lx)
 {
-    ParseError scratch;
-    Lexer *scan = lookahead_lexer(lx, &scratch);
-    if (!scan)
-        return false;
+    Peek peek;
+    Lexer *scan = peek_from(&peek, lx);
     Token t;
     bool yes = lexer_next(scan, &t) == TK_NAME;
     if (yes) {
         int code = lexer_next(scan, &t);
         yes = code == TK_EQUAL || code == TK_LSQB;
     }
-    free(scan);
     return yes;
 }
 

@@ -347,7 +347,8 @@ static Value m_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (i == -2) return ERR;
     if (i < 0) return exc_raise(vm, E_ValueError, "list.remove(x): x not in list");
     ObjList *l = SELF;
-    if (finalize_dropped(vm, l->items[i])) vm->fin_after_call = true;       /* __del__ runs after the call */
+    if (finalize_wanted(vm) && finalize_dropped(vm, l->items[i]))
+        vm->fin_after_call = true;                                  /* __del__ runs after the call */
     memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
     l->len--;
     return NONE_VAL;

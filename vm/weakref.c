@@ -116,19 +116,23 @@ static WeakRef *check_ref(VM *vm, Value v) {
     return NULL;
 }
 
-/* ref(object[, callback]): a plain ref without a callback is shared, as in CPython. */
+/* ref(object[, callback]): a plain ref without a callback is shared, as in
+ * CPython (not a subclass's: its instances may carry attributes). */
 static Value r_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "ref", nargs - 1, kw, 1, 2)) return ERR;
+    /* Keyword arguments are left to a subclass's __init__, as in CPython. */
+    if (!args_check(vm, "__new__", nargs - 1 - (kw ? (int)kw->len : 0), NULL, 1, 2)) return ERR;
     Value target = args[1], cb = nargs > 2 ? args[2] : NONE_VAL;
+    ObjClass *cls = is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0]) : NULL;
+    if (!cls || cls->ctype != &weakref_ctype)
+        return exc_raise(vm, E_TypeError, "weakref.ReferenceType.__new__(X): X is not a subtype of weakref.ReferenceType");
     if (!can_refer(vm, target)) return exc_raise(vm, E_TypeError, "cannot create weak reference to '%T' object", target);
-    ObjClass *cls = AS(ObjClass, args[0]);
-    if (cb == NONE_VAL) {
+    if (cb == NONE_VAL && !(cls->obj.flags & CLASS_SUBTYPE)) {
         for (size_t i = 0; i < vm->weakrefs.len; i++) {
             WeakRef *r = vm->weakrefs.items[i];
             if (r->target == target && r->callback == NONE_VAL && r->obj.cls == cls) return obj_val(r);
         }
     }
-    WeakRef *r = gc_new(vm, sizeof(WeakRef), OBJ_CDATA, cls);
+    WeakRef *r = gc_new_instance(vm, sizeof(WeakRef), OBJ_CDATA, cls);
     if (!r) return ERR;
     r->target = target;
     r->callback = cb;
@@ -140,6 +144,13 @@ static Value r_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         finalize_update_forcing(vm);
     }
     return obj_val(r);
+}
+
+/* __init__(object[, callback]): __new__ did the work; a subclass's
+ * __init__ may pass its own arguments up. */
+static Value r_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    return args_check(vm, "__init__", nargs - 1 - (kw ? (int)kw->len : 0), NULL, 1, 2) ? NONE_VAL : ERR;
 }
 
 static Value r_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -157,7 +168,7 @@ static Value r_hash(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (op_hash(vm, r->target, &r->hash) < 0) return ERR;
         r->hashed = true;
     }
-    return int_val((int64_t)(r->hash >> 16));
+    return int_from_i64(vm, (int64_t)r->hash);
 }
 
 /* Two refs are equal when both targets live and are equal; else only when
@@ -195,6 +206,8 @@ static Value r_callback(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return r ? r->callback : ERR;
 }
 
+/* The refs to target. The callers collect first, so that refs nothing holds
+ * any more do not count (CPython's die as soon as they are dropped). */
 static int64_t count_refs(VM *vm, Value target, ObjList *out) {
     int64_t n = 0;
     for (size_t i = 0; i < vm->weakrefs.len; i++) {
@@ -208,18 +221,20 @@ static int64_t count_refs(VM *vm, Value target, ObjList *out) {
 
 static Value f_getweakrefcount(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "getweakrefcount", nargs, kw, 1, 1)) return ERR;
+    gc_collect(vm);
     return int_val(count_refs(vm, args[0], NULL));
 }
 
 static Value f_getweakrefs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "getweakrefs", nargs, kw, 1, 1)) return ERR;
+    gc_collect(vm);
     ObjList *l = list_new(vm, 0);
     return l && count_refs(vm, args[0], l) >= 0 ? obj_val(l) : ERR;
 }
 
 bool mod_weakref_init(VM *vm, ObjModule *m) {
     static const struct { const char *name; NativeFn fn; } methods[] = {
-        {"__new__", r_new}, {"__call__", r_call}, {"__hash__", r_hash}, {"__eq__", r_eq}, {"__ne__", r_ne},
+        {"__new__", r_new}, {"__init__", r_init}, {"__call__", r_call}, {"__hash__", r_hash}, {"__eq__", r_eq}, {"__ne__", r_ne},
         {"__repr__", r_repr},
     };
     ObjClass *c = class_new_builtin(vm, "ReferenceType", vm->types[T_OBJECT], OBJ_CDATA);
@@ -227,6 +242,7 @@ bool mod_weakref_init(VM *vm, ObjModule *m) {
     if (modname == ERR || dict_set_str(vm, c->dict, vm_name(vm, N___module__), modname) < 0) return false;
     c->module = modname;
     c->ctype = &weakref_ctype;
+    c->obj.flags |= CLASS_BASETYPE;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }

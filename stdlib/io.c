@@ -676,7 +676,7 @@ static bool add_file_names(VM *vm, ObjModule *m) {
     ObjDict *files = file_classes(vm);
     if (!files) return false;
     static const char *const names[] = {"TextIOWrapper", "BufferedReader", "BufferedWriter", "BufferedRandom",
-                                        "UnsupportedOperation"};
+                                        "FileIO", "UnsupportedOperation"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         Value v = dict_get_str(files, str_intern_cstr(vm, names[i]));
         if (v == UNDEF || !module_add_value(vm, m, names[i], v)) return false;

@@ -692,10 +692,17 @@ static Value f_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value f_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjIter *f = self_file(vm, args, nargs, "__repr__");
     if (!f || !args_check(vm, "__repr__", nargs, kw, 1, 1)) return ERR;
+    const char *cname = as_obj(args[0])->cls->name->data;
+    bool raw = !strcmp(cname, "FileIO");
+    if (raw && f->i < 0) return str_from_cstr(vm, "<_io.FileIO [closed]>");
     StrBuf b = SB_INIT;
-    sb_addf(&b, "<_io.%s name=", as_obj(args[0])->cls->name->data);
+    sb_addf(&b, "<_io.%s name=", cname);
     bool ok = op_repr_to(vm, info(f, INFO_NAME), &b);
-    if (ok && !is_binary(f)) {
+    if (ok && raw) {
+        sb_adds(&b, " mode=");
+        ok = op_repr_to(vm, info(f, INFO_MODE), &b);
+        sb_adds(&b, f->n & F_CLOSEFD ? " closefd=True" : " closefd=False");
+    } else if (ok && !is_binary(f)) {
         sb_adds(&b, " mode=");
         ok = op_repr_to(vm, info(f, INFO_MODE), &b);
         sb_adds(&b, " encoding=");
@@ -737,6 +744,18 @@ static Value p_closed(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjIter *f = self_file(vm, args, nargs, "closed");
     (void)kw;
     return f ? bool_val(f->i < 0) : ERR;
+}
+
+/* FileIO's readall() and closefd (open(..., buffering=0) gives a FileIO). */
+static Value f_readall(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "readall", nargs - 1, kw, 0, 0)) return ERR;
+    return f_read(vm, args, 1, NULL);
+}
+
+static Value p_closefd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjIter *f = self_file(vm, args, nargs, "closefd");
+    (void)kw;
+    return f ? bool_val(f->n & F_CLOSEFD) : ERR;
 }
 
 /* ---- open() --------------------------------------------------------------- */
@@ -963,7 +982,9 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (single) flags |= F_SINGLEBYTE;
     }
 
-    const char *cname = !binary ? "TextIOWrapper" : (m.flags & F_READ) && (m.flags & F_WRITE) ? "BufferedRandom"
+    /* Binary files buffer nothing either way: buffering=0 only names them FileIO. */
+    const char *cname = !binary ? "TextIOWrapper" : buffering == 0 ? "FileIO"
+                        : (m.flags & F_READ) && (m.flags & F_WRITE) ? "BufferedRandom"
                         : (m.flags & F_READ) ? "BufferedReader" : "BufferedWriter";
     ObjStr *cn = str_intern_cstr(vm, cname), *un = str_intern_cstr(vm, "UnsupportedOperation");
     if (!cn || !un) return ERR;
@@ -995,21 +1016,37 @@ void file_release(Obj *o) {
     if (f->next == file_next && f->i >= 0 && (f->n & F_CLOSEFD)) close((int)f->i);
 }
 
-/* A text file's `buffer`: a binary file on the same descriptor, opened
- * with closefd=False. Binary files buffer nothing, so a new one each time
- * reads and writes alike; what the text file decoded ahead is not in it. */
-static Value p_buffer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjIter *f = self_file(vm, args, nargs, "buffer");
-    (void)kw;
-    if (!f) return ERR;
+/* A binary file on f's descriptor, opened with closefd=False and f's name
+ * (FileIO when buffering is 0). Binary files buffer nothing, so a new one
+ * each time reads and writes alike; what a text file decoded ahead is not
+ * in it. */
+static Value reopen_binary(VM *vm, ObjIter *f, int buffering) {
     if (f->i < 0) return exc_raise(vm, E_ValueError, "I/O operation on closed file.");
     const char *mode = (f->n & F_READ) && (f->n & (F_WRITE | F_APPEND)) ? ((f->n & F_APPEND) ? "ab+" : "rb+")
                        : (f->n & F_APPEND) ? "ab" : (f->n & F_WRITE) ? "wb" : "rb";
     Value open = dict_get_str(vm->builtins, str_intern_cstr(vm, "open"));
     Value m = str_from_cstr(vm, mode);
     if (open == UNDEF || m == ERR) return open == UNDEF ? exc_raise(vm, E_RuntimeError, "open() is gone") : ERR;
-    Value argv[7] = {int_val(f->i), m, int_val(-1), NONE_VAL, NONE_VAL, NONE_VAL, FALSE_VAL};
-    return op_call(vm, open, argv, 7, NULL);
+    Value argv[7] = {int_val(f->i), m, int_val(buffering), NONE_VAL, NONE_VAL, NONE_VAL, FALSE_VAL};
+    Value g = op_call(vm, open, argv, 7, NULL);
+    if (g == ERR) return ERR;
+    ObjTuple *info = AS(ObjTuple, AS(ObjIter, g)->a);    /* fresh, not shared: open() made it */
+    info->items[INFO_NAME] = AS(ObjTuple, f->a)->items[INFO_NAME];
+    return g;
+}
+
+/* A text file's `buffer`. */
+static Value p_buffer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjIter *f = self_file(vm, args, nargs, "buffer");
+    (void)kw;
+    return f ? reopen_binary(vm, f, -1) : ERR;
+}
+
+/* A buffered binary file's `raw`, its FileIO. */
+static Value p_raw(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjIter *f = self_file(vm, args, nargs, "raw");
+    (void)kw;
+    return f ? reopen_binary(vm, f, 0) : ERR;
 }
 
 /* _io._set_name(file, name): what the file's name attribute and repr show;
@@ -1067,6 +1104,7 @@ static bool add_file_class(VM *vm, ObjModule *io, const char *name, bool text, V
     if (text && (!add_property(vm, c, "encoding", p_encoding) || !add_property(vm, c, "errors", p_errors) ||
                  !add_property(vm, c, "buffer", p_buffer)))
         return false;
+    if (!text && strcmp(name, "FileIO") && !add_property(vm, c, "raw", p_raw)) return false;
     ObjStr *key = str_intern_cstr(vm, name);
     return key && dict_set_str(vm, io->dict, key, obj_val(c)) == 0;
 }
@@ -1098,8 +1136,11 @@ bool file_init(VM *vm) {
     if (!add_file_class(vm, io, "TextIOWrapper", true, modname) ||
         !add_file_class(vm, io, "BufferedReader", false, modname) ||
         !add_file_class(vm, io, "BufferedWriter", false, modname) ||
-        !add_file_class(vm, io, "BufferedRandom", false, modname) || !add_unsupported(vm, io))
+        !add_file_class(vm, io, "BufferedRandom", false, modname) || !add_file_class(vm, io, "FileIO", false, modname) ||
+        !add_unsupported(vm, io))
         return false;
+    ObjClass *raw = AS(ObjClass, dict_get_str(io->dict, str_intern_cstr(vm, "FileIO")));
+    if (!class_add_native(vm, raw, "readall", f_readall) || !add_property(vm, raw, "closefd", p_closefd)) return false;
     ObjNative *open_fn = native_new(vm, "open", b_open);
     ObjStr *key = str_intern_cstr(vm, "open");
     if (!open_fn || !key) return false;

@@ -17,6 +17,7 @@
 #include "../vm/ops.h"
 #include "../vm/str.h"
 #include "../vm/strbuf.h"
+#include "../vm/textenc.h"
 #include "modules.h"
 
 static Value sys_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -210,8 +211,16 @@ static Value stream_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "write", nargs - 1, kw, 1, 1)) return ERR;
     if (stream_closed(vm, args[0])) return ERR;
     if (!is_str(args[1])) return exc_raise(vm, E_TypeError, "write() argument must be str, not %A", args[1]);
-    vm_write(vm, stream_fd(vm, args[0]), AS(ObjStr, args[1])->data, (size_t)AS(ObjStr, args[1])->len);
-    return int_val(AS(ObjStr, args[1])->cplen);
+    ObjStr *s = AS(ObjStr, args[1]);
+    if (str_has_surrogates(s)) {    /* what UTF-8 cannot hold goes through the stream's errors handler */
+        Value errs = op_getattr_opt(vm, args[0], str_intern_cstr(vm, "errors"));
+        Value b = bytes_encode(vm, s, "utf-8", is_str(errs) ? AS(ObjStr, errs)->data : "strict");
+        if (b == ERR) return ERR;
+        vm_write(vm, stream_fd(vm, args[0]), (const char *)AS(ObjBytes, b)->data, (size_t)AS(ObjBytes, b)->len);
+    } else {
+        vm_write(vm, stream_fd(vm, args[0]), s->data, (size_t)s->len);
+    }
+    return int_val(s->cplen);
 }
 
 static Value stream_write_bytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -359,7 +368,7 @@ static Value make_stream(VM *vm, const char *name, int fd) {
     bool unbuffered = vm->cfg.unbuffered;
     Value buf = stream_object(vm, unbuffered ? "FileIO" : "BufferedWriter", binary, name, fd, "wb");
     bool ok = set_attr(vm, obj, "buffer", buf) && set_attr(vm, obj, "encoding", str_from_cstr(vm, "utf-8")) &&
-              set_attr(vm, obj, "errors", str_from_cstr(vm, "strict")) &&
+              set_attr(vm, obj, "errors", str_from_cstr(vm, fd == 2 ? "backslashreplace" : textenc_stdio_errors(vm))) &&
               set_attr(vm, obj, "line_buffering", bool_val(!unbuffered && (fd == 2 || isatty(fd)))) &&
               set_attr(vm, obj, "write_through", bool_val(unbuffered));
     vm_pop_roots(vm, 1);

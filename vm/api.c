@@ -59,6 +59,13 @@ void vm_write(VM *vm, int stream, const char *s, size_t len) {
         vm->capture[vm->capture_len] = 0;
         return;
     }
+    if (stream == 2 && utf8_has_surrogates(s, len)) {  /* sys.stderr's errors handler: backslashreplace */
+        StrBuf b = SB_INIT;
+        utf8_add_escaping_surrogates(&b, s, len);
+        if (!b.oom) vm->cfg.write(vm, stream, b.data, b.len);
+        sb_free(&b);
+        return;
+    }
     vm->cfg.write(vm, stream, s, len);
 }
 

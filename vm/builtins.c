@@ -152,6 +152,12 @@ static Value int_arg(VM *vm, Value v, int64_t *out) {
 /* Where print() writes without file=: sys.stdout (or sys.stderr), or UNDEF
  * while that is still the VM's own stream (sys.__stdout__), whose text goes
  * straight to the host. */
+/* sys.<name> (UNDEF if sys or it is missing). */
+static Value std_stream_object(VM *vm, const char *name) {
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    return is_kind(sys, OBJ_MODULE) ? dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, name)) : UNDEF;
+}
+
 static Value std_stream(VM *vm, const char *name) {
     Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
     if (!is_kind(sys, OBJ_MODULE)) return UNDEF;
@@ -247,8 +253,16 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_str(end)) sb_add(&b, AS(ObjStr, end)->data, (size_t)AS(ObjStr, end)->len);
     else sb_addc(&b, '\n');
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
-    vm_write(vm, 1, b.data ? b.data : "", b.len);
-    sb_free(&b);
+    Value out = b.len && utf8_has_surrogates(b.data, b.len) ? std_stream_object(vm, "__stdout__") : UNDEF;
+    if (out != UNDEF) {     /* the stream's errors handler decides what becomes of the surrogates */
+        ObjStr *write = str_intern_cstr(vm, "write");
+        Value line = write ? str_new(vm, b.data, b.len) : ERR;
+        sb_free(&b);
+        if (line == ERR || op_call_method(vm, out, write, &line, 1) == ERR) return ERR;
+    } else {
+        vm_write(vm, 1, b.data ? b.data : "", b.len);
+        sb_free(&b);
+    }
     Value flush = args_kw(vm, args, nargs, kw, "flush");
     int t = flush == UNDEF ? 0 : op_truthy(vm, flush);
     if (t < 0) return ERR;

@@ -522,7 +522,8 @@ static Value write_value(VM *vm, ObjIter *f, Value v) {
         count = AS(ObjStr, v)->cplen;
         Value t = translate_for_write(vm, f, v);
         if (t == ERR || !text_sync(vm, f)) return ERR;
-        if (f->n & F_SINGLEBYTE) {
+        /* One-byte codecs, and lone surrogates in UTF-8, go through the errors handler. */
+        if ((f->n & F_SINGLEBYTE) || str_has_surrogates(AS(ObjStr, t))) {
             Value errs = info(f, INFO_ERRORS);
             t = bytes_encode(vm, AS(ObjStr, t), AS(ObjStr, info(f, INFO_ENCODING))->data,
                              is_str(errs) ? AS(ObjStr, errs)->data : "strict");
@@ -1154,5 +1155,7 @@ bool file_init(VM *vm) {
     Value enc = str_from_cstr(vm, textenc_default(vm));
     return enc != ERR && dict_set_str(vm, io->dict, set_name->name, obj_val(set_name)) == 0 &&
            dict_set_str(vm, io->dict, str_intern_cstr(vm, "_text_encoding"), enc) == 0 &&
-           dict_set_str(vm, io->dict, str_intern_cstr(vm, "_utf8_mode"), int_val(textenc_utf8_mode(vm))) == 0;
+           dict_set_str(vm, io->dict, str_intern_cstr(vm, "_utf8_mode"), int_val(textenc_utf8_mode(vm))) == 0 &&
+           dict_set_str(vm, io->dict, str_intern_cstr(vm, "_stdio_errors"),
+                        str_from_cstr(vm, textenc_stdio_errors(vm))) == 0;
 }

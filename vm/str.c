@@ -36,6 +36,29 @@ int64_t utf8_count(const char *s, size_t len) {
     return n;
 }
 
+/* U+D800..U+DFFF are ED A0..BF xx in a str's bytes. */
+static const char *next_surrogate(const char *p, const char *end) {
+    while ((p = memchr(p, 0xED, (size_t)(end - p))) && p + 2 < end) {
+        if ((uint8_t)p[1] >= 0xA0) return p;
+        p++;
+    }
+    return NULL;
+}
+
+bool utf8_has_surrogates(const char *s, size_t len) { return next_surrogate(s, s + len) != NULL; }
+
+bool str_has_surrogates(const ObjStr *s) { return !s->ascii && utf8_has_surrogates(s->data, (size_t)s->len); }
+
+void utf8_add_escaping_surrogates(StrBuf *b, const char *s, size_t len) {
+    const char *end = s + len, *p;
+    while ((p = next_surrogate(s, end))) {
+        sb_add(b, s, (size_t)(p - s));
+        sb_addf(b, "\\u%04x", 0xD000u | ((uint8_t)p[1] & 0x3Fu) << 6 | ((uint8_t)p[2] & 0x3Fu));
+        s = p + 3;
+    }
+    sb_add(b, s, (size_t)(end - s));
+}
+
 bool utf8_valid(const char *s, size_t len, size_t *bad_pos) {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;

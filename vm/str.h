@@ -52,6 +52,13 @@ void str_cursors_forget(void);
 uint32_t utf8_decode(const char *s, size_t len, size_t *pos);
 int64_t utf8_count(const char *s, size_t len);           /* code points */
 bool utf8_valid(const char *s, size_t len, size_t *bad_pos);
+/* Whether s holds a lone surrogate (which UTF-8 output must encode through
+ * an error handler): the only thing a str's bytes may hold that is not UTF-8. */
+bool str_has_surrogates(const ObjStr *s);
+bool utf8_has_surrogates(const char *s, size_t len);
+/* Appends s to b with each lone surrogate as \udXXX (the backslashreplace
+ * handler, sys.stderr's). */
+void utf8_add_escaping_surrogates(StrBuf *b, const char *s, size_t len);
 
 void str_init_methods(VM *vm);     /* str_methods.c: fills str's class dict */
 /* Whether repr() shows a code point as is (Unicode data, str_methods.c). */

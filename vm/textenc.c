@@ -42,3 +42,16 @@ void textenc_init(VM *vm) {
 const char *textenc_default(VM *vm) { return vm->utf8_locale_name ? "UTF-8" : "utf-8"; }
 
 bool textenc_utf8_mode(VM *vm) { return vm->utf8_mode; }
+
+const char *textenc_stdio_errors(VM *vm) {
+    const char *io = getenv("PYTHONIOENCODING");
+    if (io && *io) {
+        const char *colon = strchr(io, ':');
+        if (colon && colon[1]) return colon + 1;
+        if (colon != io) return "strict";
+    }
+    /* CPython's locale coercion targets count as the C locale */
+    const char *name = ctype_name();
+    bool coerced = is_utf8(name) || (!strncmp(name, "C.", 2) && is_utf8(name + 2));
+    return vm->utf8_mode || coerced ? "surrogateescape" : "strict";
+}

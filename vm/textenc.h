@@ -15,5 +15,10 @@ void textenc_init(VM *vm);
 /* open()'s and locale.getpreferredencoding()'s encoding. */
 const char *textenc_default(VM *vm);
 bool textenc_utf8_mode(VM *vm);
+/* The error handler of sys.stdin and sys.stdout, as CPython picks it:
+ * PYTHONIOENCODING's ":errors" part (strict when it names an encoding
+ * only), else surrogateescape in UTF-8 mode or under a C.UTF-8 locale,
+ * strict under other locales. sys.stderr's is always backslashreplace. */
+const char *textenc_stdio_errors(VM *vm);
 
 #endif

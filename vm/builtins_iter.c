@@ -408,12 +408,9 @@ static Value reversed_layout(VM *vm, ObjClass *cls, Value seq) {
     case OBJ_BYTES: return rev_iter(vm, cls, bytes_rev_next, seq, AS(ObjBytes, seq)->len - 1);
     case OBJ_STR: return rev_iter(vm, cls, str_rev_next, seq, AS(ObjStr, seq)->len);
     case OBJ_DICT: case OBJ_ITER:
-        if (is_dict(seq) || is_dict_view(vm, seq)) {
-            /* Dicts keep insertion order: reverse a snapshot of it. */
-            ObjList *l = op_to_list(vm, seq);
-            if (!l) return ERR;
-            return rev_iter(vm, lrev, list_rev_next, obj_val(l), l->len - 1);
-        }
+        if (is_dict(seq)) return dict_reviter(vm, AS(ObjDict, seq), T_DICT);
+        if (is_dict_view(vm, seq))
+            return dict_reviter(vm, AS(ObjDict, AS(ObjIter, seq)->a), dict_view_type(vm, as_obj(seq)->cls));
         return UNDEF;
     default:
         return UNDEF;
@@ -747,7 +744,7 @@ bool builtins_iter_init(VM *vm) {
     /* Every native iterator type answers __iter__ and __next__ by name. */
     static const TypeId iter_types[] = {
         T_ENUMERATE, T_ZIP, T_MAP, T_FILTER, T_REVERSED, T_LIST_REVITER, T_CALL_ITER, T_LIST_ITER,
-        T_TUPLE_ITER, T_STR_ITER, T_RANGE_ITER, T_DICT_KEYITER, T_DICT_VALUEITER, T_DICT_ITEMITER,
+        T_TUPLE_ITER, T_STR_ITER, T_RANGE_ITER, T_DICT_KEYITER, T_DICT_VALUEITER, T_DICT_ITEMITER, T_DICT_REVKEYITER, T_DICT_REVVALUEITER, T_DICT_REVITEMITER,
         T_SET_ITER, T_BYTES_ITER, T_SEQ_ITER,
     };
     for (size_t i = 0; i < sizeof iter_types / sizeof iter_types[0]; i++) {

@@ -66,7 +66,8 @@ Value bytearray_new(VM *vm, const uint8_t *data, size_t len) {
 
 /* False (after BufferError) if a memoryview exports ba: its size must not
  * change. Called before the methods that resize allocate anything, since it
- * may collect. */
+ * may collect, and only once the arguments are checked and the size is
+ * known to change (CPython's resize allows a change to the same size). */
 static bool ba_resizable(VM *vm, ObjByteArray *ba) { return ba->exports == 0 || memview_resize_ok(vm, ba); }
 
 /* Replaces ba[start:stop] with n bytes from p (which must not point into ba). */
@@ -644,7 +645,7 @@ static Value bytearray_m_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value bytearray_m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs < 1 || !is_kind(args[0], OBJ_BYTEARRAY))
         return exc_raise(vm, E_TypeError, "descriptor '__init__' requires a 'bytearray' object");
-    if (!ba_resizable(vm, AS(ObjByteArray, args[0]))) return ERR;
+    if (AS(ObjByteArray, args[0])->len && !ba_resizable(vm, AS(ObjByteArray, args[0]))) return ERR;
     Value argv[nargs + (kw ? (int)kw->len : 0)];
     argv[0] = obj_val(vm->types[T_BYTEARRAY]);
     copy_values(argv + 1, args + 1, nargs - 1 + (kw ? (int)kw->len : 0));
@@ -1782,11 +1783,10 @@ static Value ba_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__delitem__", nargs - 1, kw, 1, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "__delitem__", args, nargs);
     if (!ba) return ERR;
-    if (!ba_resizable(vm, ba)) return ERR;
     Value key = args[1];
     if (!is_kind(key, OBJ_SLICE)) {
         int64_t i = seq_index(vm, key, ba->len, "bytearray");
-        if (i < 0) return ERR;
+        if (i < 0 || !ba_resizable(vm, ba)) return ERR;
         ba_splice(vm, ba, i, i + 1, NULL, 0);
         return NONE_VAL;
     }
@@ -1794,6 +1794,7 @@ static Value ba_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t n = slice_indices(vm, AS(ObjSlice, key), ba->len, &start, &stop, &step);
     if (n < 0) return ERR;
     if (n == 0) return NONE_VAL;
+    if (!ba_resizable(vm, ba)) return ERR;
     if (step < 0) {     /* the same bytes, walked forwards */
         start += (n - 1) * step;
         step = -step;
@@ -1811,7 +1812,8 @@ static Value ba_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_method(vm, args, nargs, kw, "append", 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "append", args, nargs);
     uint8_t c;
-    if (!ba || !ba_resizable(vm, ba) || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
+    /* the value is checked before the size may change, as in CPython */
+    if (!ba || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)") || !ba_resizable(vm, ba)) return ERR;
     if (!bytearray_reserve(vm, ba, ba->len + 1)) return ERR;
     ba->data[ba->len++] = c;
     return NONE_VAL;
@@ -1821,7 +1823,6 @@ static Value ba_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_method(vm, args, nargs, kw, "extend", 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "extend", args, nargs);
     if (!ba) return ERR;
-    if (!ba_resizable(vm, ba)) return ERR;
     Value v = args[1];
     if (is_str(v)) {      /* CPython iterates the str and fails on its first character */
         if (AS(ObjStr, v)->len == 0) return NONE_VAL;
@@ -1835,7 +1836,7 @@ static Value ba_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     StrBuf sb = SB_INIT;
     if (!source_bytes(vm, "bytearray", v, UNDEF, UNDEF, &sb)) { sb_free(&sb); return ERR; }
     if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
-    bool ok = ba_splice(vm, ba, ba->len, ba->len, (const uint8_t *)sb.data, (int64_t)sb.len);
+    bool ok = (sb.len == 0 || ba_resizable(vm, ba)) && ba_splice(vm, ba, ba->len, ba->len, (const uint8_t *)sb.data, (int64_t)sb.len);
     sb_free(&sb);
     return ok ? NONE_VAL : ERR;
 }
@@ -1844,24 +1845,29 @@ static Value ba_iadd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__iadd__", nargs - 1, kw, 1, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "__iadd__", args, nargs);
     if (!ba) return ERR;
-    if (!ba_resizable(vm, ba)) return ERR;
     BinBuf b;
     int r = any_buf(vm, args[1], &b);
     if (r < 0) return ERR;
     if (!r) return exc_raise(vm, E_TypeError, "can't concat %T to bytearray", args[1]);
-    StrBuf sb = SB_INIT;      /* a copy: b may be ba itself */
+    if (b.n == 0) return args[0];
+    StrBuf sb = SB_INIT;      /* a copy: b may be ba itself, and may go in a collection */
     sb_add(&sb, (const char *)b.p, (size_t)b.n);
     if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
-    bool ok = ba_splice(vm, ba, ba->len, ba->len, (const uint8_t *)sb.data, (int64_t)sb.len);
+    bool ok = ba_resizable(vm, ba) && ba_splice(vm, ba, ba->len, ba->len, (const uint8_t *)sb.data, (int64_t)sb.len);
     sb_free(&sb);
     return ok ? args[0] : ERR;
 }
 
 static Value ba_imul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (nargs >= 1 && is_kind(args[0], OBJ_BYTEARRAY) && !ba_resizable(vm, AS(ObjByteArray, args[0]))) return ERR;
     Value r = m_mul(vm, args, nargs, kw);
     if (r == ERR || r == NOTIMPL_VAL) return r;
     ObjByteArray *ba = AS(ObjByteArray, args[0]), *src = AS(ObjByteArray, r);
+    if (src->len != ba->len) {
+        if (!vm_push_root(vm, r)) return ERR;
+        bool ok = ba_resizable(vm, ba);
+        vm_pop_roots(vm, 1);
+        if (!ok) return ERR;
+    }
     if (!ba_splice(vm, ba, 0, ba->len, src->data, src->len)) return ERR;
     return args[0];
 }
@@ -1870,12 +1876,12 @@ static Value ba_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_range(vm, args, nargs, kw, "pop", 0, 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "pop", args, nargs);
     if (!ba) return ERR;
-    if (!ba_resizable(vm, ba)) return ERR;
     int64_t i = -1;
     if (nargs > 1 && !index_value(vm, args[1], &i, NULL)) return ERR;
     if (ba->len == 0) return exc_raise(vm, E_IndexError, "pop from empty bytearray");
     if (i < 0) i += ba->len;
     if (i < 0 || i >= ba->len) return exc_raise(vm, E_IndexError, "pop index out of range");
+    if (!ba_resizable(vm, ba)) return ERR;
     uint8_t c = ba->data[i];
     ba_splice(vm, ba, i, i + 1, NULL, 0);
     return int_val(c);
@@ -1886,8 +1892,8 @@ static Value ba_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjByteArray *ba = self_ba(vm, "insert", args, nargs);
     int64_t i;
     uint8_t c;
-    if (!ba || !ba_resizable(vm, ba) || !index_value(vm, args[1], &i, NULL)) return ERR;
-    if (!byte_value(vm, args[2], &c, "byte must be in range(0, 256)")) return ERR;
+    if (!ba || !index_value(vm, args[1], &i, NULL)) return ERR;
+    if (!byte_value(vm, args[2], &c, "byte must be in range(0, 256)") || !ba_resizable(vm, ba)) return ERR;
     if (i < 0) { i += ba->len; if (i < 0) i = 0; }
     if (i > ba->len) i = ba->len;
     return ba_splice(vm, ba, i, i, &c, 1) ? NONE_VAL : ERR;
@@ -1897,9 +1903,10 @@ static Value ba_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_method(vm, args, nargs, kw, "remove", 1)) return ERR;
     ObjByteArray *ba = self_ba(vm, "remove", args, nargs);
     uint8_t c;
-    if (!ba || !ba_resizable(vm, ba) || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
+    if (!ba || !byte_value(vm, args[1], &c, "byte must be in range(0, 256)")) return ERR;
     uint8_t *at = ba->len ? memchr(ba->data, c, (size_t)ba->len) : NULL;
     if (!at) return exc_raise(vm, E_ValueError, "value not found in bytearray");
+    if (!ba_resizable(vm, ba)) return ERR;
     ba_splice(vm, ba, at - ba->data, at - ba->data + 1, NULL, 0);
     return NONE_VAL;
 }
@@ -1918,7 +1925,7 @@ static Value ba_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_method(vm, args, nargs, kw, "clear", 0)) return ERR;
     ObjByteArray *ba = self_ba(vm, "clear", args, nargs);
     if (!ba) return ERR;
-    if (!ba_resizable(vm, ba)) return ERR;
+    if (ba->len && !ba_resizable(vm, ba)) return ERR;
     ba->len = 0;
     return NONE_VAL;
 }

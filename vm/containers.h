@@ -59,6 +59,7 @@ void dict_clear(VM *vm, ObjDict *d);
 void dict_free_table(VM *vm, ObjDict *d);     /* for the collector */
 /* An iterator over the keys, values or items (view = T_DICT_KEYS/...). */
 Value dict_iter(VM *vm, ObjDict *d, TypeId view);
+Value dict_reviter(VM *vm, ObjDict *d, TypeId view);
 void dict_init_methods(VM *vm);
 
 /* A list_reverseiterator's index once next() found no item left: it then

@@ -537,8 +537,11 @@ static Value m_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* Iterators over a dict and its views: it->a is the dict, it->i the next
  * entry, it->n the size it must keep, it->step the entries given so far. */
+#define ITER_DONE (-2)     /* it->n of an exhausted iterator: it ends for good */
+
 static Value dict_iter_step(VM *vm, ObjIter *it, DictEntry **out) {
     ObjDict *d = AS(ObjDict, it->a);
+    if (it->n == ITER_DONE) return UNDEF;
     if (d->count != it->n) {
         it->n = -1;     /* stays broken, as in CPython */
         return exc_raise(vm, E_RuntimeError, "dictionary changed size during iteration");
@@ -557,6 +560,29 @@ static Value dict_iter_step(VM *vm, ObjIter *it, DictEntry **out) {
         it->step++;
         return TRUE_VAL;
     }
+    it->n = ITER_DONE;      /* a later change to the dict is no error */
+    return UNDEF;
+}
+
+/* The reversed() iterators of a dict and its views: as above, from the
+ * last entry down (it->i), with no check for replaced keys (CPython has
+ * none there either). */
+static Value dict_reviter_step(VM *vm, ObjIter *it, DictEntry **out) {
+    ObjDict *d = AS(ObjDict, it->a);
+    if (it->n == ITER_DONE) return UNDEF;
+    if (d->count != it->n) {
+        it->n = -1;
+        return exc_raise(vm, E_RuntimeError, "dictionary changed size during iteration");
+    }
+    if (it->i >= d->nentries) it->i = d->nentries - 1;
+    while (it->i >= 0 && it->i >= d->live_lo) {
+        DictEntry *e = &d->entries[it->i--];
+        if (e->key == UNDEF) continue;
+        *out = e;
+        it->step++;
+        return TRUE_VAL;
+    }
+    it->n = ITER_DONE;
     return UNDEF;
 }
 
@@ -585,6 +611,40 @@ static Value itemiter_next(VM *vm, ObjIter *it) {
     Value pair[2] = {e->key, e->value};
     ObjTuple *t = tuple_from(vm, pair, 2);
     return t ? obj_val(t) : ERR;
+}
+
+static Value revkeyiter_next(VM *vm, ObjIter *it) {
+    DictEntry *e = NULL;
+    Value r = dict_reviter_step(vm, it, &e);
+    return r == TRUE_VAL ? e->key : r;
+}
+static Value revvalueiter_next(VM *vm, ObjIter *it) {
+    DictEntry *e = NULL;
+    Value r = dict_reviter_step(vm, it, &e);
+    return r == TRUE_VAL ? e->value : r;
+}
+static Value revitemiter_next(VM *vm, ObjIter *it) {
+    DictEntry *e = NULL;
+    Value r = dict_reviter_step(vm, it, &e);
+    if (r != TRUE_VAL) return r;
+    Value pair[2] = {e->key, e->value};
+    ObjTuple *t = tuple_from(vm, pair, 2);
+    return t ? obj_val(t) : ERR;
+}
+
+/* reversed() of a dict (view is T_DICT or T_DICT_KEYS) or of a view. */
+Value dict_reviter(VM *vm, ObjDict *d, TypeId view) {
+    TypeId t = view == T_DICT_VALUES ? T_DICT_REVVALUEITER : view == T_DICT_ITEMS ? T_DICT_REVITEMITER
+                                                                                   : T_DICT_REVKEYITER;
+    ObjIter *it = iter_new(vm, vm->types[t], t == T_DICT_REVVALUEITER  ? revvalueiter_next
+                                             : t == T_DICT_REVITEMITER ? revitemiter_next
+                                                                       : revkeyiter_next);
+    if (!it) return ERR;
+    it->a = obj_val(d);
+    it->n = d->count;
+    it->i = d->nentries - 1;
+    it->step = 0;
+    return obj_val(it);
 }
 
 Value dict_iter(VM *vm, ObjDict *d, TypeId view) {
@@ -649,6 +709,6 @@ void dict_init_methods(VM *vm) {
     dict_set_str(vm, vm->types[T_DICT_KEYS]->dict, vm_name(vm, N___hash__), NONE_VAL);
     dict_set_str(vm, vm->types[T_DICT_ITEMS]->dict, vm_name(vm, N___hash__), NONE_VAL);
     class_add_classmethod(vm, c, "fromkeys", m_fromkeys);
-    for (TypeId t = T_DICT_KEYITER; t <= T_DICT_ITEMITER; t++)
+    for (TypeId t = T_DICT_KEYITER; t <= T_DICT_REVITEMITER; t++)
         class_add_native(vm, vm->types[t], "__length_hint__", dictiter_length_hint);
 }

@@ -40,7 +40,9 @@
     X(STR_ITER, "str_ascii_iterator") X(RANGE_ITER, "range_iterator") X(LONGRANGE_ITER, "longrange_iterator") \
     X(DICT_KEYS, "dict_keys") X(DICT_VALUES, "dict_values") X(DICT_ITEMS, "dict_items") \
     X(DICT_KEYITER, "dict_keyiterator") X(DICT_VALUEITER, "dict_valueiterator") \
-    X(DICT_ITEMITER, "dict_itemiterator") X(SET_ITER, "set_iterator") \
+    X(DICT_ITEMITER, "dict_itemiterator") X(DICT_REVKEYITER, "dict_reversekeyiterator") \
+    X(DICT_REVVALUEITER, "dict_reversevalueiterator") X(DICT_REVITEMITER, "dict_reverseitemiterator") \
+    X(SET_ITER, "set_iterator") \
     X(BYTES_ITER, "bytes_iterator") X(ENUMERATE, "enumerate") X(ZIP, "zip") \
     X(MAP, "map") X(FILTER, "filter") X(REVERSED, "reversed") \
     X(LIST_REVITER, "list_reverseiterator") X(CALL_ITER, "callable_iterator") \

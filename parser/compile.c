@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../vm/bytes.h"
+#include "source_coding.h"
 #include "../vm/class.h"
 #include "../vm/containers.h"
 #include "../vm/exc.h"
@@ -3237,13 +3238,8 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
     return false;
 }
 
-ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode, bool bytes) {
-    /* Bytes starting with a byte order mark are UTF-8 text without it, as a str is. */
-    if (bytes && len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3)) {
-        src += 3;
-        len -= 3;
-        bytes = false;
-    }
+static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode,
+                             bool bytes) {
     ParseMode from = bytes ? PARSE_BYTES : 0;
     if (mode != COMPILE_EVAL) {
         AstArena *arena = ast_arena_new();
@@ -3283,13 +3279,22 @@ ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filenam
     return code;
 }
 
-Node *compile_parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, const char *filename, CompileMode mode,
-                         bool bytes) {
+ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode, bool bytes) {
+    /* Bytes starting with a byte order mark are UTF-8 text without it, as a str is. */
     if (bytes && len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3)) {
         src += 3;
         len -= 3;
         bytes = false;
     }
+    int roots = source_recode(vm, &src, &len, &bytes);
+    if (roots < 0) return NULL;
+    ObjCode *code = compile_text(vm, src, len, filename, mode, bytes);
+    vm_pop_roots(vm, roots);
+    return code;
+}
+
+static Node *parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, const char *filename, CompileMode mode,
+                        bool bytes) {
     ParseError perr;
     ParseMode how = (mode == COMPILE_EVAL ? PARSE_EVAL : PARSE_FILE) | (bytes ? PARSE_BYTES : 0);
     Node *tree = ast_parse(arena, src, len, how, &perr);
@@ -3300,7 +3305,22 @@ Node *compile_parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, c
     return tree;
 }
 
-ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive, bool bytes) {
+Node *compile_parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, const char *filename, CompileMode mode,
+                         bool bytes) {
+    if (bytes && len >= 3 && !memcmp(src, "\xef\xbb\xbf", 3)) {
+        src += 3;
+        len -= 3;
+        bytes = false;
+    }
+    int roots = source_recode(vm, &src, &len, &bytes);
+    if (roots < 0) return NULL;
+    Node *tree = parse_tree(vm, arena, src, len, filename, mode, bytes);
+    vm_pop_roots(vm, roots);
+    return tree;
+}
+
+static ObjCode *compile_file_text(VM *vm, const char *src, size_t len, const char *filename, bool interactive,
+                                  bool bytes) {
     AstArena *arena = ast_arena_new();
     if (!arena) { exc_nomem(vm); return NULL; }
     ParseError perr;
@@ -3309,5 +3329,13 @@ ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filenam
     if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
     else if (issue_warnings(vm, arena, filename, src, len, NULL)) code = compile_module(vm, mod, filename, src, len, interactive);
     ast_arena_free(arena);
+    return code;
+}
+
+ObjCode *compile_source(VM *vm, const char *src, size_t len, const char *filename, bool interactive, bool bytes) {
+    int roots = source_recode(vm, &src, &len, &bytes);
+    if (roots < 0) return NULL;
+    ObjCode *code = compile_file_text(vm, src, len, filename, interactive, bytes);
+    vm_pop_roots(vm, roots);
     return code;
 }

@@ -24,6 +24,7 @@
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
+#include "../vm/import.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -940,6 +941,23 @@ static Value f_parse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return result;
 }
 
+/* The node classes live in stdlib/ast.asy, which copies them into this
+ * module when it runs; `import _ast` alone finds them through this module
+ * __getattr__, which imports ast first (CPython's _ast has them built in). */
+static Value f_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "attribute name must be string");
+    ObjStr *name = AS(ObjStr, args[0]);
+    Value self = import_module(vm, "_ast");
+    if (self == ERR) return ERR;
+    /* dunders are asked by the import system and friends: no need for ast */
+    bool dunder = name->len > 4 && !strncmp(name->data, "__", 2);
+    if (!dunder && import_module(vm, "ast") == ERR) return ERR;
+    Value v = dict_get_str(AS(ObjModule, self)->dict, name);
+    if (v != UNDEF) return v;
+    return exc_raise(vm, E_AttributeError, "module '_ast' has no attribute '%s'", name->data);
+}
+
 bool mod__ast_init(VM *vm, ObjModule *m) {
-    return module_add_native(vm, m, "parse", f_parse);
+    return module_add_native(vm, m, "parse", f_parse) && module_add_native(vm, m, "__getattr__", f_getattr);
 }

@@ -1097,8 +1097,13 @@ static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         v[i] = i + 1 < nargs ? args[i + 1] : args_kw(vm, args, nargs, kw, accepted[i]);
         if (v[i] == UNDEF) v[i] = NONE_VAL;
     }
-    ObjClass *cls = is_kind(args[0], OBJ_CLASS) && class_is_subclass(AS(ObjClass, args[0]), vm->types[T_PROPERTY])
-                        ? AS(ObjClass, args[0]) : vm->types[T_PROPERTY];
+    /* property.__new__(cls) called directly checks cls, as tp_new's wrapper */
+    if (!is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "property.__new__(X): X is not a type object (%T)", args[0]);
+    ObjClass *cls = AS(ObjClass, args[0]);
+    if (!class_is_subclass(cls, vm->types[T_PROPERTY]))
+        return exc_raise(vm, E_TypeError, "property.__new__(%s): %s is not a subtype of property", cls->name->data,
+                         cls->name->data);
     return property_make(vm, cls, v[0], v[1], v[2], v[3]);
 }
 
@@ -1108,6 +1113,10 @@ static Value property_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * no doc of its own (p->doc is None), so its copies lose an explicit one,
  * as in CPython. */
 static Value property_copy(VM *vm, ObjProperty *p, Value fget, Value fset, Value fdel) {
+    /* None keeps the function the property has (CPython's property_copy) */
+    if (fget == NONE_VAL && p->fget != UNDEF) fget = p->fget;
+    if (fset == NONE_VAL && p->fset != UNDEF) fset = p->fset;
+    if (fdel == NONE_VAL && p->fdel != UNDEF) fdel = p->fdel;
     Value doc = (p->obj.flags & PROP_GETTER_DOC) && fget != NONE_VAL ? NONE_VAL : p->doc;
     Value copy = op_call(vm, obj_val(p->obj.cls), (Value[]){fget, fset, fdel, doc}, 4, NULL);
     if (copy == ERR) return ERR;

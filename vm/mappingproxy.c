@@ -112,6 +112,10 @@ static Value compare(VM *vm, CmpOp op, const char *name, Value *args, int nargs,
 }
 static Value proxy_eq(VM *vm, Value *args, int nargs, ObjTuple *kw) { return compare(vm, CMP_EQ, "__eq__", args, nargs, kw); }
 static Value proxy_ne(VM *vm, Value *args, int nargs, ObjTuple *kw) { return compare(vm, CMP_NE, "__ne__", args, nargs, kw); }
+static Value proxy_lt(VM *vm, Value *args, int nargs, ObjTuple *kw) { return compare(vm, CMP_LT, "__lt__", args, nargs, kw); }
+static Value proxy_le(VM *vm, Value *args, int nargs, ObjTuple *kw) { return compare(vm, CMP_LE, "__le__", args, nargs, kw); }
+static Value proxy_gt(VM *vm, Value *args, int nargs, ObjTuple *kw) { return compare(vm, CMP_GT, "__gt__", args, nargs, kw); }
+static Value proxy_ge(VM *vm, Value *args, int nargs, ObjTuple *kw) { return compare(vm, CMP_GE, "__ge__", args, nargs, kw); }
 
 /* proxy | other and other | proxy: the mapping's `|` (a new dict). */
 static Value proxy_or(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -139,7 +143,8 @@ void mappingproxy_init(VM *vm) {
         {"__getitem__", proxy_getitem}, {"__len__", proxy_len}, {"__iter__", proxy_iter}, {"__contains__", proxy_contains},
         {"get", proxy_get}, {"keys", proxy_keys}, {"values", proxy_values}, {"items", proxy_items}, {"copy", proxy_copy},
         {"__reversed__", proxy_reversed}, {"__repr__", proxy_repr}, {"__str__", proxy_str}, {"__eq__", proxy_eq},
-        {"__ne__", proxy_ne}, {"__or__", proxy_or}, {"__ror__", proxy_ror}, {"__ior__", proxy_ior},
+        {"__ne__", proxy_ne}, {"__lt__", proxy_lt}, {"__le__", proxy_le}, {"__gt__", proxy_gt}, {"__ge__", proxy_ge},
+        {"__or__", proxy_or}, {"__ror__", proxy_ror}, {"__ior__", proxy_ior},
         {"__hash__", proxy_hash},
     };
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) class_add_native(vm, c, methods[i].name, methods[i].fn);

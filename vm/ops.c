@@ -1194,6 +1194,20 @@ static Value any_abstract(VM *vm, const Value *fns, int n) {
     return FALSE_VAL;
 }
 
+/* A builtin's __qualname__. Bound (self), it is named after its
+ * receiver's type or the class a classmethod is bound to, as CPython's
+ * meth_get__qualname__: True.to_bytes is bool.to_bytes; a __new__ keeps
+ * the class that defines it. Unbound, after the class that has it. */
+static Value native_qualname(VM *vm, ObjNative *f, Value self) {
+    if (!f->owner) return obj_val(f->name);
+    ObjClass *named = f->owner;
+    if (self != UNDEF && !is_kind(self, OBJ_MODULE) && strcmp(f->name->data, "__new__") != 0)
+        named = is_kind(self, OBJ_CLASS) ? AS(ObjClass, self) : type_of(vm, self);
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "%s.%s", named->qualname->data, f->name->data);
+    return str_from_buf(vm, &b);
+}
+
 static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___class__))) return obj_val(type_of(vm, obj));
     if (!is_obj(obj)) return UNDEF;
@@ -1229,12 +1243,7 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
     case OBJ_NATIVE: {
         ObjNative *f = (ObjNative *)o;
         if (!strcmp(n, "__name__")) return obj_val(f->name);
-        if (!strcmp(n, "__qualname__")) {
-            if (!f->owner) return obj_val(f->name);
-            StrBuf b = SB_INIT;
-            sb_addf(&b, "%s.%s", f->owner->qualname->data, f->name->data);
-            return str_from_buf(vm, &b);
-        }
+        if (!strcmp(n, "__qualname__")) return native_qualname(vm, f, f->self);
         if (!strcmp(n, "__objclass__") && f->owner && (o->flags & NATIVE_METHOD) && f->self == UNDEF)
             return obj_val(f->owner);
         if (!strcmp(n, "__self__") && !(f->self == UNDEF && (o->flags & NATIVE_METHOD)))      /* descriptors have none */
@@ -1252,6 +1261,8 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__self__")) return b->self;
         if (!strcmp(n, "__func__")) return b->func;
         if (!strcmp(n, "__call__")) return slot_wrapper(vm, obj_val(o), name);     /* the method's own */
+        if (!strcmp(n, "__qualname__") && is_kind(b->func, OBJ_NATIVE))
+            return native_qualname(vm, AS(ObjNative, b->func), b->self);
         return op_getattr_opt(vm, b->func, name);
     }
     case OBJ_CODE: {
@@ -1548,6 +1559,19 @@ static int meta_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     return 1;
 }
 
+/* Whether two classes' instances carry the same slot names (CPython's
+ * same_slots_added): the names, not just how many, must match, each at
+ * the same place. */
+static bool same_slot_names(ObjClass *a, ObjClass *b) {
+    if (!a->slots || !b->slots) return a->slots == b->slots;
+    if (a->slots->count != b->slots->count) return false;
+    int64_t pos = 0;
+    Value key, val;
+    while (dict_next(a->slots, &pos, &key, &val))
+        if (!is_str(key) || dict_get_str(b->slots, AS(ObjStr, key)) != val) return false;
+    return true;
+}
+
 /* obj.__class__ = v: another class of the same layout. */
 static int set_class(VM *vm, Value obj, Value v) {
     ObjClass *cls = type_of(vm, obj);
@@ -1580,7 +1604,7 @@ static int set_class(VM *vm, Value obj, Value v) {
     uint16_t layout = CLASS_SLOTS | CLASS_SUBTYPE;
     if (to->instance_kind != cls->instance_kind || (to->obj.flags & layout) != (cls->obj.flags & layout) ||
         (to->slots && dict_update(vm, dict_new(vm), obj_val(to->slots)) < 0) ||
-        (to->slots && to->slots->count != cls->slots->count)) {
+        !same_slot_names(to, cls)) {
         if (vm->exc != UNDEF) return -1;
         exc_raise(vm, E_TypeError, "__class__ assignment: '%s' object layout differs from '%s'", to->name->data,
                   cls->name->data);

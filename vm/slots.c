@@ -233,6 +233,8 @@ void slot_init(VM *vm) {
             if (unhashable) dict_set_str(vm, c->dict, name, NONE_VAL);
             else if (!add_layout_native(vm, c, name, layout_fns[i].fn)) return;
         }
+        /* NoneType's own __bool__, as CPython's (type(None).__bool__(None)). */
+        if (id == N___bool__ && !add_layout_native(vm, vm->types[T_NONE], name, layout_fns[i].fn)) return;
         /* The dict views, for the collections.abc checks. */
         bool view = id == N___iter__ || id == N___len__ || id == N___contains__;
         for (TypeId t = T_DICT_KEYS; view && t <= T_DICT_ITEMS; t++) {

@@ -1497,6 +1497,7 @@ static void compile_augassign(Compiler *c, Node *n) {
             emit(c, OP_INPLACE_ADD_FAST, sym->index);
             break;
         }
+        c->u->loc = node_loc(t);        /* an unbound `x` shows x's caret */
         compile_name(c, t->u.name, NAME_LOAD);
         compile_expr(c, n->u.augassign.value);
         c->u->loc = node_loc(n);
@@ -1508,6 +1509,7 @@ static void compile_augassign(Compiler *c, Node *n) {
         int name = attr_index(c, t->u.attr.name);
         compile_expr(c, t->u.attr.value);
         emit(c, OP_COPY, 1);
+        c->u->loc = node_loc(t);        /* a failing read shows `a.x`'s carets */
         emit(c, OP_LOAD_ATTR, name);
         compile_expr(c, n->u.augassign.value);
         c->u->loc = node_loc(n);
@@ -1521,6 +1523,7 @@ static void compile_augassign(Compiler *c, Node *n) {
         compile_subscript_index(c, t->u.subscript.index);
         emit(c, OP_COPY, 2);
         emit(c, OP_COPY, 2);
+        c->u->loc = node_loc(t);        /* as CPython: `d[k]`'s span, carets */
         emit(c, OP_BINARY_SUBSCR, 0);
         compile_expr(c, n->u.augassign.value);
         c->u->loc = node_loc(n);

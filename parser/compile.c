@@ -1515,6 +1515,7 @@ static void compile_augassign(Compiler *c, Node *n) {
         c->u->loc = node_loc(n);
         emit(c, OP_INPLACE_OP, op);
         emit(c, OP_SWAP, 2);
+        c->u->loc = node_loc(t);
         emit(c, OP_STORE_ATTR, name);
         break;
     }
@@ -1530,6 +1531,7 @@ static void compile_augassign(Compiler *c, Node *n) {
         emit(c, OP_INPLACE_OP, op);     /* [obj, key, r] */
         emit(c, OP_SWAP, 3);            /* [r, key, obj] */
         emit(c, OP_SWAP, 2);            /* [r, obj, key] */
+        c->u->loc = node_loc(t);
         emit(c, OP_STORE_SUBSCR, 0);
         break;
     default:

@@ -360,6 +360,10 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
      * line and carets are those of the instruction in the comprehension. */
     ObjCode *at = code;
     uint32_t pc = (uint32_t)(ip - code->ins);
+    if (code->flags & CODE_NO_TB) {
+        e->comp_code = NULL;
+        return;
+    }
     if (exc_inlined_comprehension(code)) {
         if (!e->comp_code) e->comp_code = code, e->comp_pc = pc;
         return;

@@ -152,6 +152,25 @@ static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
     return r == ERR ? ERR : obj_val(m);
 }
 
+/* Embedded modules that stand for modules CPython writes in C, wholly or
+ * in the parts that fail in practice: their frames stay out of tracebacks,
+ * which then end at the script's call, as CPython's do. */
+static const char *const c_like_modules[] = {
+    "heapq", "bisect", "datetime", "decimal", "dataclasses", "_structseq", "_sys_py", "_gc_py",
+    "_pickle_py", "_re_py", "_os_py", "_operator", NULL};
+
+static void mark_no_tb(ObjCode *code) {
+    code->flags |= CODE_NO_TB;
+    for (int32_t i = 0; i < code->nconsts; i++)
+        if (is_kind(code->consts[i], OBJ_CODE)) mark_no_tb(AS(ObjCode, code->consts[i]));
+}
+
+static bool c_like(const char *name) {
+    for (int i = 0; c_like_modules[i]; i++)
+        if (!strcmp(c_like_modules[i], name)) return true;
+    return false;
+}
+
 static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e) {
     if (e->package) {
         ObjList *p = list_new(vm, 0);
@@ -161,6 +180,7 @@ static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e)
     snprintf(filename, sizeof filename, "<stdlib %s.asy>", e->name);
     ObjCode *code = compile_source(vm, e->source, e->len, filename, false, true);
     if (!code) return ERR;
+    if (c_like(e->name)) mark_no_tb(code);
     return run_module_code(vm, m, code);
 }
 

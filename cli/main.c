@@ -17,8 +17,12 @@
 
 #include "asy.h"
 
-static const char usage[] =
-    "usage: asy [option] ... [-c cmd | -m mod | file | -] [arg] ...\n"
+/* The usage line alone follows a usage error, as CPython prints it; -h
+ * prints it with the options. */
+#define USAGE_LINE "usage: asy [option] ... [-c cmd | -m mod | file | -] [arg] ...\n"
+static const char usage[] = USAGE_LINE;
+static const char help[] =
+    USAGE_LINE
     "Options:\n"
     "  -c cmd     program passed in as string (terminates option list)\n"
     "  -m mod     run library module as a script (terminates option list)\n"
@@ -178,7 +182,7 @@ int main(int argc, char **argv) {
         /* CPython's switches that change nothing here: -B (no bytecode
          * files), -E, -s, -q. */
         if (strlen(a) == 2 && strchr("BEsq", a[1])) continue;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(usage, stdout); return 0; }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(help, stdout); return 0; }
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { printf("Asy %s\n", ASY_VERSION_STRING); return 0; }
         if (!strncmp(a, "--block-warn=", 13)) {
             if (!parse_block_warn(a + 13, &cfg.block_warn_ms)) {
@@ -226,7 +230,12 @@ int main(int argc, char **argv) {
         FILE *f = fopen(argv[i], "rb");
         if (!f) {
             /* As CPython: a usage-level error, status 2. */
-            fprintf(stderr, "asy: can't open file '%s': [Errno %d] %s\n", argv[i], errno, strerror(errno));
+            /* named by its absolute path, as CPython names it */
+            int err = errno;
+            char cwd[4096];
+            bool rel = argv[i][0] != '/' && getcwd(cwd, sizeof cwd);
+            fprintf(stderr, "asy: can't open file '%s%s%s': [Errno %d] %s\n", rel ? cwd : "", rel ? "/" : "", argv[i], err,
+                    strerror(err));
             asy_free(vm);
             return 2;
         }

@@ -1498,6 +1498,7 @@ static void compile_augassign(Compiler *c, Node *n) {
             emit(c, OP_INPLACE_ADD_FAST, sym->index);
             break;
         }
+        c->u->loc = node_loc(t);        /* an unbound `x` shows x's caret */
         compile_name(c, t->u.name, NAME_LOAD);
         compile_expr(c, n->u.augassign.value);
         c->u->loc = node_loc(n);
@@ -1509,11 +1510,13 @@ static void compile_augassign(Compiler *c, Node *n) {
         int name = attr_index(c, t->u.attr.name);
         compile_expr(c, t->u.attr.value);
         emit(c, OP_COPY, 1);
+        c->u->loc = node_loc(t);        /* a failing read shows `a.x`'s carets */
         emit(c, OP_LOAD_ATTR, name);
         compile_expr(c, n->u.augassign.value);
         c->u->loc = node_loc(n);
         emit(c, OP_INPLACE_OP, op);
         emit(c, OP_SWAP, 2);
+        c->u->loc = node_loc(t);
         emit(c, OP_STORE_ATTR, name);
         break;
     }
@@ -1522,12 +1525,14 @@ static void compile_augassign(Compiler *c, Node *n) {
         compile_subscript_index(c, t->u.subscript.index);
         emit(c, OP_COPY, 2);
         emit(c, OP_COPY, 2);
+        c->u->loc = node_loc(t);        /* as CPython: `d[k]`'s span, carets */
         emit(c, OP_BINARY_SUBSCR, 0);
         compile_expr(c, n->u.augassign.value);
         c->u->loc = node_loc(n);
         emit(c, OP_INPLACE_OP, op);     /* [obj, key, r] */
         emit(c, OP_SWAP, 3);            /* [r, key, obj] */
         emit(c, OP_SWAP, 2);            /* [r, obj, key] */
+        c->u->loc = node_loc(t);
         emit(c, OP_STORE_SUBSCR, 0);
         break;
     default:

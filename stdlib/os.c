@@ -438,14 +438,37 @@ static Value path_module(VM *vm) {
     return path;
 }
 
+/* The names stdlib/_os_py.asy defines, loaded on first use. */
+static const char *const lazy_names[] = {
+    "stat_result", "stat", "lstat", "fspath", "fsencode", "fsdecode", "getcwdb", "PathLike", "scandir", "DirEntry", "walk",
+    "replace", "removedirs", "get_terminal_size", "terminal_size", "supports_fd", "fstat",
+    "supports_dir_fd", "supports_follow_symlinks", "supports_effective_ids", "supports_bytes_environ", NULL};
+
 static Value os_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const names[] = {
-        "stat_result", "stat", "lstat", "fspath", "fsencode", "fsdecode", "getcwdb", "PathLike", "scandir", "DirEntry", "walk",
-        "replace", "removedirs", "get_terminal_size", "terminal_size", "curdir_entries", "supports_fd", "fstat",
-        "supports_dir_fd", "supports_follow_symlinks", "supports_effective_ids", "supports_bytes_environ", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     if (is_str(args[0]) && !strcmp(AS(ObjStr, args[0])->data, "path")) return path_module(vm);
-    return module_lazy_attr(vm, "os", "_os_py", names, args[0]);
+    return module_lazy_attr(vm, "os", "_os_py", lazy_names, args[0]);
+}
+
+/* __all__: the public names, the lazy ones and "path" included, so dir(os)
+ * lists them before first use (vm/class.c: dir_add_lazy), as CPython's does
+ * and as `from os import pathx`'s "Did you mean: 'path'?" needs. */
+static bool add_all_list(VM *vm, ObjModule *m) {
+    ObjList *all = list_new(vm, 0);
+    if (!all || !module_add_value(vm, m, "__all__", obj_val(all))) return false;
+    int64_t pos = 0;
+    Value k, v;
+    while (dict_next(m->dict, &pos, &k, &v)) {
+        if (!is_str(k) || AS(ObjStr, k)->data[0] == '_') continue;
+        if (list_append(vm, all, k) < 0) return false;
+    }
+    Value path = str_from_cstr(vm, "path");
+    if (path == ERR || list_append(vm, all, path) < 0) return false;
+    for (size_t i = 0; lazy_names[i]; i++) {
+        Value n = str_from_cstr(vm, lazy_names[i]);
+        if (n == ERR || list_append(vm, all, n) < 0) return false;
+    }
+    return true;
 }
 
 /* ---- the modules ------------------------------------------------------------------ */
@@ -496,5 +519,5 @@ bool mod_os_init(VM *vm, ObjModule *m) {
     return add_all(vm, m, os_functions, sizeof os_functions / sizeof os_functions[0]) && add_strings(vm, m) && add_flags(vm, m) &&
            module_add_value(vm, m, "name", str_from_cstr(vm, "posix")) &&
            module_add_value(vm, m, "environ", make_environ(vm)) &&
-           os_proc_init(vm, m);
+           os_proc_init(vm, m) && add_all_list(vm, m);
 }

@@ -15,6 +15,7 @@
 #include "gc.h"
 #include "import.h"
 #include "num.h"
+#include "opcodes.h"
 #include "ops.h"
 #include "str.h"
 #include "suggest.h"
@@ -359,6 +360,10 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
      * line and carets are those of the instruction in the comprehension. */
     ObjCode *at = code;
     uint32_t pc = (uint32_t)(ip - code->ins);
+    if (code->flags & CODE_NO_TB) {
+        e->comp_code = NULL;
+        return;
+    }
     if (exc_inlined_comprehension(code)) {
         if (!e->comp_code) e->comp_code = code, e->comp_pc = pc;
         return;
@@ -392,13 +397,28 @@ void exc_reraised_at(Value e, Frame *frame, ObjCode *code, const uint32_t *ip) {
     fo->line = 0;
 }
 
+/* The span an entry's carets go under. An unbound local read by `x += v`'s
+ * fused INPLACE_ADD_FAST (interp.c) gets the name's span, as CPython's
+ * separate load of `x` has: the instruction's own span is the statement. */
+static bool entry_position(VM *vm, ObjException *e, int i, LineEntry *pos) {
+    TbEntry *t = &e->tb[i];
+    if (!code_position(t->at, t->at->ins + t->pc, pos)) return false;
+    if (i == 0 && t->pc > 0 && e->base.obj.cls == vm->exc_types[E_UnboundLocalError]) {
+        uint32_t w = t->at->ins[t->pc - 1];
+        if (INS_OP(w) == OP_INPLACE_ADD_FAST && pos->line == pos->end_line) {
+            ObjStr *name = t->at->varnames[INS_ARG(w)];
+            pos->end_col = (int16_t)(pos->col + name->len);
+        }
+    }
+    return true;
+}
+
 bool exc_tb_position(VM *vm, Value tb, LineEntry *pos) {
     if (!is_kind(tb, OBJ_ITER) || as_obj(tb)->cls != vm->types[T_TRACEBACK]) return false;
     ObjIter *t = AS(ObjIter, tb);
     ObjException *e = AS(ObjException, t->a);
     if (t->i >= e->ntb) return false;
-    TbEntry *entry = &e->tb[t->i];
-    return code_position(entry->at, entry->at->ins + entry->pc, pos);
+    return entry_position(vm, e, (int)t->i, pos);
 }
 
 /* An entry's line, found when first asked for: reading the position table
@@ -802,7 +822,8 @@ static bool read_source_line(const char *path, int n, StrBuf *line) {
 
 /* The entry's source line, stripped, and the carets under the span that
  * raised. */
-static void source_line(TbEntry *t, StrBuf *out) {
+static void source_line(VM *vm, ObjException *e, int i, StrBuf *out) {
+    TbEntry *t = &e->tb[i];
     StrBuf line = SB_INIT;
     if (read_source_line(t->code->filename->data, exc_tb_line(t), &line)) {
         const char *s = line.data;
@@ -814,7 +835,7 @@ static void source_line(TbEntry *t, StrBuf *out) {
             sb_add(out, s, len);
             sb_addc(out, '\n');
             LineEntry pos;
-            if (code_position(t->at, t->at->ins + t->pc, &pos) && pos.line == exc_tb_line(t))
+            if (entry_position(vm, e, i, &pos) && pos.line == exc_tb_line(t))
                 tb_carets(line.data, line.len, &pos, out);
         }
     }
@@ -827,7 +848,6 @@ static void repeated(StrBuf *out, int count) {
 }
 
 static void format_tb(VM *vm, ObjException *e, StrBuf *out, const char *header) {
-    (void)vm;
     if (e->ntb == 0) return;
     sb_adds(out, header);
     /* Entries run innermost first; print outermost first. More than three
@@ -846,7 +866,7 @@ static void format_tb(VM *vm, ObjException *e, StrBuf *out, const char *header) 
         if (count > 3) continue;
         const char *file = t->code->filename->data;
         sb_addf(out, "  File \"%s\", line %d, in %s\n", file, exc_tb_line(t), t->code->name->data);
-        source_line(t, out);
+        source_line(vm, e, i, out);
     }
     repeated(out, count);
 }

@@ -49,7 +49,15 @@ ObjModule *module_new(VM *vm, const char *name) {
 void module_repr_to(VM *vm, ObjModule *m, StrBuf *b) {
     Value file = dict_get_str(m->dict, vm_name(vm, N___file__));
     sb_addf(b, "<module '%s'", m->name->data);
+    Value path = file == NONE_VAL ? dict_get_str(m->dict, vm_name(vm, N___path__)) : UNDEF;
     if (is_str(file)) sb_addf(b, " from '%s'", AS(ObjStr, file)->data);
+    else if (is_list(path)) {      /* a namespace package: " (namespace) from ['dir']" */
+        sb_adds(b, " (namespace) from [");
+        ObjList *l = AS(ObjList, path);
+        for (int64_t i = 0; i < l->len; i++)
+            if (is_str(l->items[i])) sb_addf(b, "%s'%s'", i ? ", " : "", AS(ObjStr, l->items[i])->data);
+        sb_adds(b, "]");
+    }
     else if (modules_find(m->name->data) && dict_get_str(vm->modules, m->name) == obj_val(m)) sb_adds(b, " (built-in)");
     sb_adds(b, ">");
 }
@@ -103,6 +111,11 @@ static bool is_file(const char *path) {
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static bool is_dir(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static char *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
@@ -139,6 +152,25 @@ static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
     return r == ERR ? ERR : obj_val(m);
 }
 
+/* Embedded modules that stand for modules CPython writes in C, wholly or
+ * in the parts that fail in practice: their frames stay out of tracebacks,
+ * which then end at the script's call, as CPython's do. */
+static const char *const c_like_modules[] = {
+    "heapq", "bisect", "datetime", "decimal", "dataclasses", "_structseq", "_sys_py", "_gc_py",
+    "_pickle_py", "_re_py", "_os_py", "_operator", NULL};
+
+static void mark_no_tb(ObjCode *code) {
+    code->flags |= CODE_NO_TB;
+    for (int32_t i = 0; i < code->nconsts; i++)
+        if (is_kind(code->consts[i], OBJ_CODE)) mark_no_tb(AS(ObjCode, code->consts[i]));
+}
+
+static bool c_like(const char *name) {
+    for (int i = 0; c_like_modules[i]; i++)
+        if (!strcmp(c_like_modules[i], name)) return true;
+    return false;
+}
+
 static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e) {
     if (e->package) {
         ObjList *p = list_new(vm, 0);
@@ -148,6 +180,7 @@ static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e)
     snprintf(filename, sizeof filename, "<stdlib %s.asy>", e->name);
     ObjCode *code = compile_source(vm, e->source, e->len, filename, false, true);
     if (!code) return ERR;
+    if (c_like(e->name)) mark_no_tb(code);
     return run_module_code(vm, m, code);
 }
 
@@ -220,22 +253,49 @@ static const char *abs_file(const char *file, char *buf, size_t size) {
     return n > 0 && (size_t)n < size ? buf : file;
 }
 
-/* Looks for `leaf` (a module file or package) in the directories of `path`. */
+/* A namespace package (PEP 420): the directories named `leaf` without an
+ * __init__ found along the path, none of which held a module or package of
+ * that name. It runs no code; __file__ is None and __path__ lists them. */
+static Value namespace_package(VM *vm, const char *fullname, ObjList *found) {
+    ObjModule *m = module_new(vm, fullname);
+    if (!m) return ERR;
+    if (dict_set_str(vm, m->dict, vm_name(vm, N___file__), NONE_VAL) < 0 ||
+        dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(found)) < 0 || !set_package(vm, m)) {
+        dict_del(vm, vm->modules, obj_val(m->name));
+        return ERR;
+    }
+    return obj_val(m);
+}
+
+/* Looks for `leaf` (a module file or package) in the directories of `path`,
+ * and failing that for a namespace package's directories. */
 static Value find_and_load(VM *vm, const char *fullname, const char *leaf, Value path) {
     ObjList *dirs = is_list(path) ? AS(ObjList, path) : NULL;
+    ObjList *ns_dirs = NULL;
     for (int64_t i = 0; dirs && i < dirs->len; i++) {
         if (!is_str(dirs->items[i])) continue;
         const char *dir = AS(ObjStr, dirs->items[i])->data;
         char file[2048], absbuf[4096];
         bool package = false;
-        if (!find_in_dir(dir, leaf, file, sizeof file, &package)) continue;
+        if (!find_in_dir(dir, leaf, file, sizeof file, &package)) {
+            snprintf(file, sizeof file, "%s%s%s", dir, *dir ? "/" : "", leaf);
+            if (!is_dir(file)) continue;
+            if (!ns_dirs && (!(ns_dirs = list_new(vm, 0)) || !vm_push_root(vm, obj_val(ns_dirs)))) return ERR;
+            Value d = str_from_cstr(vm, abs_file(file, absbuf, sizeof absbuf));
+            if (d == ERR || list_append(vm, ns_dirs, d) < 0) { vm_pop_roots(vm, 1); return ERR; }
+            continue;
+        }
+        if (ns_dirs) vm_pop_roots(vm, 1);
         ObjModule *m = module_new(vm, fullname);
         if (!m) return ERR;
         Value r = exec_file_module(vm, m, abs_file(file, absbuf, sizeof absbuf), package);
         if (r == ERR) dict_del(vm, vm->modules, obj_val(m->name));
         return r;
     }
-    return UNDEF;
+    if (!ns_dirs) return UNDEF;
+    Value r = namespace_package(vm, fullname, ns_dirs);
+    vm_pop_roots(vm, 1);
+    return r;
 }
 
 /* A submodule becomes an attribute of its package. */
@@ -302,6 +362,10 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
     ObjStr *key = str_intern_cstr(vm, fullname);
     if (!key) return ERR;
     Value cached = dict_get_str(vm->modules, key);
+    if (cached == NONE_VAL) {
+        exc_raise(vm, E_ModuleNotFoundError, "import of %s halted; None in sys.modules", fullname);
+        return not_found_name(vm, fullname);
+    }
     if (cached != UNDEF) return wait_initialized(vm, cached);
     ModuleInitFn init = parent == UNDEF ? modules_find(fullname) : NULL;
     if (init) {

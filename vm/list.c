@@ -229,6 +229,57 @@ static void merge_sort(SortCtx *c, Value *keys, Value *vals, Value *tk, Value *t
     if (vals) copy_values(vals + lo, tv + lo, hi - lo);
 }
 
+/* Lists shorter than 64 are sorted as CPython's timsort sorts them (one
+ * run: count_run, then binary insertion of the rest), so that comparisons
+ * that print or count come in CPython's order and number. */
+static void swap_range(Value *a, int64_t n) {
+    for (int64_t i = 0, j = n - 1; i < j; i++, j--) {
+        Value t = a[i]; a[i] = a[j]; a[j] = t;
+    }
+}
+
+/* Whether no comparison among these runs script code (less()'s fast
+ * paths): then the order they are made in cannot show. */
+static bool all_plain(const Value *keys, int64_t n) {
+    bool ints = is_int(keys[0]), floats = is_float(keys[0]);
+    for (int64_t i = 0; i < n; i++) {
+        Value k = keys[i];
+        if (ints ? !is_int(k) : floats ? !is_float(k) : !is_str(k) || (as_obj(k)->flags & OBJ_SUBTYPE)) return false;
+    }
+    return true;
+}
+
+static void small_sort(SortCtx *c, Value *keys, Value *vals, int64_t n) {
+    /* the leading run: strictly descending (reversed, which keeps it
+     * stable) or non-descending */
+    int64_t run = 2;
+    if (less(c, keys[1], keys[0])) {
+        while (run < n && less(c, keys[run], keys[run - 1])) run++;
+        swap_range(keys, run);
+        if (vals) swap_range(vals, run);
+    } else {
+        while (run < n && !less(c, keys[run], keys[run - 1])) run++;
+    }
+    for (int64_t i = run; i < n && !c->failed; i++) {
+        /* the pivot stays in place while the comparisons run */
+        Value k = keys[i];
+        int64_t lo = 0, hi = i;
+        do {
+            int64_t mid = lo + ((hi - lo) >> 1);
+            if (less(c, k, keys[mid])) hi = mid;
+            else lo = mid + 1;
+        } while (lo < hi);
+        if (c->failed) return;
+        Value v = vals ? vals[i] : 0;
+        for (int64_t j = i; j > lo; j--) {
+            keys[j] = keys[j - 1];
+            if (vals) vals[j] = vals[j - 1];
+        }
+        keys[lo] = k;
+        if (vals) vals[lo] = v;
+    }
+}
+
 int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
     int64_t n = l->len;
     if (n < 2) return 0;
@@ -267,7 +318,8 @@ int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
     SortCtx c = {vm, false};
     for (int64_t i = 0; i < tmp->cap; i++) tmp->items[i] = NONE_VAL;
     tmp->len = tmp->cap;
-    merge_sort(&c, keys->items, vals ? vals->items : NULL, tmp->items, vals ? tmp->items + n : NULL, 0, n);
+    if (n < 64 && !all_plain(keys->items, n)) small_sort(&c, keys->items, vals ? vals->items : NULL, n);
+    else merge_sort(&c, keys->items, vals ? vals->items : NULL, tmp->items, vals ? tmp->items + n : NULL, 0, n);
     if (c.failed) goto done;    /* a comparison's error comes first, as in CPython */
     if (l->items || l->len) { exc_raise(vm, E_ValueError, "list modified during sort"); goto done; }
     if (reverse) {

@@ -315,6 +315,10 @@ typedef struct AttrCache {
 /* A list, set or dict comprehension, which CPython 3.12 compiles into the
  * function around it (tracebacks show no frame of its own). */
 #define CODE_INLINED_COMP 0x400
+/* Code of an embedded module standing for one CPython writes in C (heapq,
+ * datetime, ...): tracebacks show no frame of it, as they show none of a C
+ * function (vm/import.c: c_like_modules). */
+#define CODE_NO_TB 0x800
 
 struct ObjCode {
     Obj obj;

@@ -253,16 +253,19 @@ static void add_repr(VM *vm, StrBuf *out, ObjStr *s) {
     if (is_str(r)) sb_add(out, AS(ObjStr, r)->data, (size_t)AS(ObjStr, r)->len);
 }
 
-/* For `from M import wrong`: the closest of dir(__import__(M)), as
- * CPython 3.12's traceback module looks (for a dotted M, its top package). */
+/* For `from M import wrong`: the closest of dir(M). An uncaught exception
+ * looks M up in sys.modules only, as CPython's C display does (a module whose
+ * import failed is gone from there, and importing it again would run its
+ * code twice); the traceback module calls __import__(M) as CPython 3.12's
+ * traceback.py does (for a dotted M, its top package). */
 static ObjStr *import_hint(VM *vm, Value exc, ObjStr *wrong, SuggestStyle style) {
     Value mod_name = exc_field(vm, exc, N_name);
     Value imp = dict_get_str(vm->builtins, vm_name(vm, N___import__));
     if (!is_str(mod_name) || imp == UNDEF) return NULL;
     Value saved = vm->exc;
-    Value mod = op_call1(vm, imp, mod_name);
+    Value mod = style == SUGGEST_UNCAUGHT ? dict_get_str(vm->modules, AS(ObjStr, mod_name)) : op_call1(vm, imp, mod_name);
     vm->exc = saved;
-    if (mod == ERR || !vm_push_root(vm, mod)) { vm->exc = saved; return NULL; }
+    if (mod == ERR || mod == UNDEF || !vm_push_root(vm, mod)) { vm->exc = saved; return NULL; }
     ObjStr *hint = attr_hint(vm, mod, wrong, style);
     vm_pop_roots(vm, 1);
     return hint;

@@ -39,7 +39,10 @@ check uncaught 1 "KeyError: 'k'" "$ASY" "$dir/raise.asy"
 check traceback 1 "line 2, in f" "$ASY" "$dir/raise.asy"
 check syntax 1 "SyntaxError: '(' was never closed" "$ASY" "$dir/syntax.asy"
 check missing-file 2 "can't open file" "$ASY" "$dir/nothere.asy"
+check missing-file-abs 2 "can't open file '$dir/./nothere.asy'" bash -c "cd '$dir' && '$ASY' ./nothere.asy"
 check bad-option 2 "Unknown option: -z" "$ASY" -z
+check bad-option-short-usage 2 "[arg] ...
+Try \`asy -h'" "$ASY" -z
 check missing-c-arg 2 "Argument expected for the -c option" "$ASY" -c
 check missing-module 1 "No module named nothere" "$ASY" -m nothere
 check native-module 1 "No code object available for sys" "$ASY" -m sys

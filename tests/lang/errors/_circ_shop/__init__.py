@@ -1,0 +1,2 @@
+print("init _circ_shop")
+from .cart import Cart

@@ -1,0 +1,2 @@
+from .cart import Cart
+def price_of(name): return 1

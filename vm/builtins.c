@@ -536,7 +536,7 @@ static Value b_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         ObjStr *dn = str_intern_cstr(vm, "__dir__");
         Value f = dn ? class_lookup(type_of(vm, args[0]), dn) : UNDEF;
         if (f == UNDEF) return exc_raise(vm, E_TypeError, "object does not provide __dir__");
-        Value r = op_call1(vm, f, args[0]);
+        Value r = op_call_special(vm, args[0], f, NULL, 0);
         ObjList *l = r == ERR ? NULL : op_to_list(vm, r);
         if (!l || list_sort(vm, l, UNDEF, false) < 0) return ERR;
         return obj_val(l);
@@ -973,20 +973,25 @@ static bool wrapper_args(VM *vm, const char *name, int nargs, ObjTuple *kw) {
     return false;
 }
 
-/* A subclass's instance shows its callable's names and doc from its own
- * attribute dict, as CPython's wrappers copy them (the subclass's own
- * __doc__ would hide them otherwise). */
-static bool wrapper_copy_names(VM *vm, ObjWrapper *w) {
-    if (!(w->obj.flags & OBJ_SUBTYPE)) return true;
-    static const NameId names[] = {N___module__, N___name__, N___qualname__, N___doc__};
-    ObjDict *d = gc_subtype_dict_make(vm, &w->obj);
-    if (!d) return false;
+/* Copies the callable's names and doc into d, as CPython's wrappers copy
+ * them when made (those the callable lacks are left out). */
+static bool wrapper_copy_names(VM *vm, ObjWrapper *w, ObjDict *d) {
+    static const char *const names[] = {"__module__", "__name__", "__qualname__", "__doc__", "__annotations__"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        Value v = op_getattr_opt(vm, w->v, vm_name(vm, names[i]));
+        /* (a subclass's own __doc__ would hide the callable's otherwise) */
+        ObjStr *name = str_intern_cstr(vm, names[i]);
+        Value v = name ? op_getattr_opt(vm, w->v, name) : ERR;
         if (v == ERR) return false;
-        if (v != UNDEF && dict_set_str(vm, d, vm_name(vm, names[i]), v) < 0) return false;
+        if (v != UNDEF && dict_set_str(vm, d, name, v) < 0) return false;
     }
     return true;
+}
+
+ObjDict *builtins_wrapper_dict(VM *vm, ObjWrapper *w) {
+    ObjDict *d = gc_subtype_dict(vm, &w->obj);
+    if (d) return d;
+    d = gc_subtype_dict_make(vm, &w->obj);
+    return d && wrapper_copy_names(vm, w, d) ? d : NULL;
 }
 
 /* staticmethod(f), classmethod(f), or a subclass of either (args[0]):
@@ -1007,8 +1012,11 @@ static Value wrapper_new(VM *vm, Value *args, int nargs, ObjTuple *kw, TypeId t,
 
 static Value wrapper_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!wrapper_args(vm, op_is_classmethod(vm, args[0]) ? "classmethod" : "staticmethod", nargs - 1, kw)) return ERR;
-    AS(ObjWrapper, args[0])->v = args[1];
-    return wrapper_copy_names(vm, AS(ObjWrapper, args[0])) ? NONE_VAL : ERR;
+    ObjWrapper *w = AS(ObjWrapper, args[0]);
+    w->v = args[1];
+    if (!(w->obj.flags & OBJ_SUBTYPE)) return NONE_VAL;  /* copied when first asked for */
+    ObjDict *d = gc_subtype_dict_make(vm, &w->obj);
+    return d && wrapper_copy_names(vm, w, d) ? NONE_VAL : ERR;
 }
 
 static Value staticmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -16,6 +16,7 @@
 #include "slots.h"
 #include "binbuf.h"
 #include "builtin_docs.h"
+#include "builtins.h"
 #include "bytes.h"
 #include "str.h"
 #include "subtype.h"
@@ -1119,7 +1120,8 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
             if (op_is_classmethod(vm, attr)) return op_classmethod_bind(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
             return ((ObjWrapper *)a)->v;
         }
-        if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE)) {
+        /* an unbound super(C) stored on a class binds as CPython's does */
+        if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE) || a->cls == vm->types[T_SUPER]) {
             Value get = op_special(vm, attr, N___get__);
             if (get != UNDEF) {
                 Value argv[3] = {attr, obj, obj_val(type_of(vm, obj))};
@@ -1139,6 +1141,7 @@ static ObjDict *obj_dict(VM *vm, Value v) {
     case OBJ_INSTANCE: case OBJ_EXC: return ((ObjInstance *)o)->dict;
     case OBJ_MODULE: return ((ObjModule *)o)->dict;
     case OBJ_FUNCTION: return ((ObjFunction *)o)->dict;
+    case OBJ_WRAPPER: return gc_subtype_dict(vm, o);     /* once made (builtins_wrapper_dict) */
     default: return NULL;
     }
 }
@@ -1323,6 +1326,10 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         break;
     case OBJ_WRAPPER:
         if (!strcmp(n, "__func__") || !strcmp(n, "__wrapped__")) return ((ObjWrapper *)o)->v;
+        if (!strcmp(n, "__dict__") && !(o->flags & OBJ_SUBTYPE)) {
+            ObjDict *d = builtins_wrapper_dict(vm, (ObjWrapper *)o);
+            return d ? obj_val(d) : ERR;
+        }
         /* classmethod and staticmethod show their function's names and
          * docs, as CPython copies them since 3.10. */
         if (!strcmp(n, "__module__") || !strcmp(n, "__name__") || !strcmp(n, "__qualname__") ||
@@ -1663,6 +1670,22 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     return dict_set_str(vm, d, name, v);
 }
 
+/* A staticmethod or classmethod takes any attribute in its dict but its
+ * callable (__func__, __wrapped__) and __isabstractmethod__. */
+static int wrapper_setattr(VM *vm, ObjWrapper *w, ObjStr *name, Value v) {
+    const char *n = name->data;
+    if (!strcmp(n, "__func__") || !strcmp(n, "__wrapped__")) {
+        exc_raise(vm, E_AttributeError, "readonly attribute");
+        return -1;
+    }
+    if (!strcmp(n, "__isabstractmethod__") || !strcmp(n, "__dict__")) {
+        exc_raise(vm, E_AttributeError, "attribute '%s' of '%s' objects is not writable", n, w->obj.cls->name->data);
+        return -1;
+    }
+    ObjDict *d = builtins_wrapper_dict(vm, w);
+    return d ? dict_set_str(vm, d, name, v) : -1;
+}
+
 int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
@@ -1703,6 +1726,7 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         return 0;
     }
     if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
+    if (is_kind(obj, OBJ_WRAPPER)) return wrapper_setattr(vm, AS(ObjWrapper, obj), name, v);
     Value attr = class_lookup(cls, name);
     if (is_kind(attr, OBJ_PROPERTY)) return op_generic_setattr(vm, obj, name, v);   /* its setter or error */
     if (attr != UNDEF)

@@ -162,6 +162,15 @@ static Value std_stream(VM *vm, const char *name) {
     return cur == dict_get_str(d, str_intern_cstr(vm, orig)) ? UNDEF : cur;
 }
 
+/* Whether sys.<name> is gone (deleted, or None when none_too): print()
+ * and input() then raise CPython's "lost sys.<name>". */
+static bool std_stream_lost(VM *vm, const char *name, bool none_too) {
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (!is_kind(sys, OBJ_MODULE)) return false;
+    Value cur = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, name));
+    return cur == UNDEF || (none_too && cur == NONE_VAL);
+}
+
 /* True (with ValueError raised) once the VM's own sys.__stdout__ has been
  * closed: print() then fails as it does on CPython's closed stream. */
 static bool own_stdout_closed(VM *vm) {
@@ -225,7 +234,10 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "sep must be None or a string, not %T", sep);
     if (end != UNDEF && end != NONE_VAL && !is_str(end))
         return exc_raise(vm, E_TypeError, "end must be None or a string, not %T", end);
-    if (file == UNDEF || file == NONE_VAL) file = std_stream(vm, "stdout");
+    if (file == UNDEF || file == NONE_VAL) {
+        if (std_stream_lost(vm, "stdout", false)) return exc_raise(vm, E_RuntimeError, "lost sys.stdout");
+        file = std_stream(vm, "stdout");
+    }
     if (file == NONE_VAL) return NONE_VAL;      /* sys.stdout = None */
     if (file != UNDEF) {
         if (print_to(vm, file, args, nargs, sep, end) == ERR) return ERR;
@@ -261,6 +273,9 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * sys.stdin.readline() share one buffer. */
 static Value b_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "input", nargs, kw, 0, 1)) return ERR;
+    static const char *const streams[] = {"stdin", "stdout", "stderr"};
+    for (int i = 0; i < 3; i++)
+        if (std_stream_lost(vm, streams[i], true)) return exc_raise(vm, E_RuntimeError, "input(): lost sys.%s", streams[i]);
     if (nargs) {
         Value out = std_stream(vm, "stdout");
         Value s = op_str(vm, args[0]);

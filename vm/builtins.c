@@ -167,8 +167,17 @@ static Value std_stream(VM *vm, const char *name) {
 static bool std_stream_lost(VM *vm, const char *name, bool none_too) {
     Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
     if (!is_kind(sys, OBJ_MODULE)) return false;
-    Value cur = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, name));
-    return cur == UNDEF || (none_too && cur == NONE_VAL);
+    ObjDict *d = AS(ObjModule, sys)->dict;
+    ObjStr *key = str_intern_cstr(vm, name);
+    Value cur = dict_get_str(d, key);
+    char orig[16];
+    snprintf(orig, sizeof orig, "__%s__", name);
+    if (cur == UNDEF && dict_get_str(d, str_intern_cstr(vm, orig)) == UNDEF) {
+        /* not loaded yet: sys makes stdin (with __stdin__) on first use */
+        cur = op_getattr_opt(vm, sys, key);
+        if (cur == ERR) vm->exc = UNDEF;
+    }
+    return cur == UNDEF || cur == ERR || (none_too && cur == NONE_VAL);
 }
 
 /* True (with ValueError raised) once the VM's own sys.__stdout__ has been

@@ -2357,8 +2357,33 @@ Value op_repr(VM *vm, Value v) {
     return str_from_buf(vm, &b);
 }
 
+/* str() of an instance: what its __str__ returns (or its __repr__, through
+ * object.__str__), kept as it is, so an instance of a str subclass stays
+ * one, as CPython's PyObject_Str; UNDEF when neither is the class's own. */
+static Value instance_str(VM *vm, Value v) {
+    NameId name = N___str__;
+    ObjDict *od = vm->types[T_OBJECT]->dict;
+    Value m = op_special(vm, v, N___str__);
+    if (m == UNDEF || m == dict_get_str(od, vm_name(vm, N___str__))) {
+        name = N___repr__;
+        m = op_special(vm, v, N___repr__);
+        if (m == UNDEF || m == dict_get_str(od, vm_name(vm, N___repr__))) return UNDEF;
+    }
+    if (vm->c_depth >= C_DEPTH_MAX)
+        return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
+    vm->c_depth++;
+    Value r = call_special(vm, v, name, NULL, 0);
+    vm->c_depth--;
+    if (r == ERR || is_str(r)) return r;
+    return exc_raise(vm, E_TypeError, "__str__ returned non-string (type %T)", r);
+}
+
 Value op_str(VM *vm, Value v) {
     if (is_str(v) && !is_subtype(v)) return v;
+    if (is_kind(v, OBJ_INSTANCE)) {
+        Value r = instance_str(vm, v);
+        if (r != UNDEF) return r;
+    }
     if (is_int(v)) {
         /* Small ints are the common case (str(i) in loops): no printf. */
         char tmp[24], *p = tmp + sizeof tmp;

@@ -800,6 +800,17 @@ static Value number_from_special(VM *vm, Value v, NameId name, const char *what)
     return r;
 }
 
+/* The bytes of any other buffer (memoryview, array.array, __buffer__),
+ * which int() and float() parse as they parse bytes; UNDEF for an
+ * object that exports none. */
+static Value buffer_bytes(VM *vm, Value x) {
+    Value mv = is_memview(x) ? x : memview_from_buffer_method(vm, x);
+    if (mv == ERR || mv == UNDEF || !vm_push_root(vm, mv)) return mv == UNDEF ? UNDEF : ERR;
+    Value b = memview_tobytes(vm, mv);
+    vm_pop_roots(vm, 1);
+    return b;
+}
+
 /* An instance of an int or float subclass that defines its own __int__ or
  * __float__: what that gives; otherwise v itself. */
 static Value subclass_number(VM *vm, Value v, NameId name) {
@@ -864,6 +875,8 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             vm_pop_roots(vm, 1);
             return ok ? int_from_trunc(vm, op_call_special(vm, x, t, NULL, 0)) : ERR;
         }
+        Value b = buffer_bytes(vm, x);
+        if (b != UNDEF) return b == ERR ? ERR : int_parse_bytes(vm, b, 10);
         return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", x);
     }
     return r;
@@ -890,7 +903,6 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     /* (a str or bytes subclass with a __float__ of its own takes it first) */
     bool own = op_override(vm, x, N___float__) != UNDEF;
     if (is_str(x) && !own) return flt_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len);
-    if (is_memview(x) && (x = memview_tobytes(vm, x)) == ERR) return ERR;
     if ((is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) && !own) return flt_parse_bytes(vm, x);
     Value r = number_from_special(vm, x, N___float__, "float");
     if (r == UNDEF) {
@@ -900,8 +912,10 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             return int_to_float(vm, r, &d) == ERR ? ERR : float_val(d);
         }
     }
-    if (r == UNDEF) return exc_raise(vm, E_TypeError, "float() argument must be a string or a real number, not '%T'", x);
-    return r;
+    if (r != UNDEF) return r;
+    Value b = buffer_bytes(vm, x);
+    if (b != UNDEF) return b == ERR ? ERR : flt_parse_bytes_as(vm, b, x);    /* (x is the caller's) */
+    return exc_raise(vm, E_TypeError, "float() argument must be a string or a real number, not '%T'", x);
 }
 
 static Value str_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -2359,11 +2359,13 @@ Value op_repr(VM *vm, Value v) {
 
 /* str() of an instance: what its __str__ returns (or its __repr__, through
  * object.__str__), kept as it is, so an instance of a str subclass stays
- * one, as CPython's PyObject_Str; UNDEF when neither is the class's own. */
+ * one, as CPython's PyObject_Str; UNDEF when neither is the class's own.
+ * An instance of a builtin type's subclass: its class's own __str__. */
 static Value instance_str(VM *vm, Value v) {
     NameId name = N___str__;
     ObjDict *od = vm->types[T_OBJECT]->dict;
-    Value m = op_special(vm, v, N___str__);
+    Value m = is_subtype(v) ? op_override(vm, v, N___str__) : op_special(vm, v, N___str__);
+    if (is_subtype(v) && m == UNDEF) return UNDEF;
     if (m == UNDEF || m == dict_get_str(od, vm_name(vm, N___str__))) {
         name = N___repr__;
         m = op_special(vm, v, N___repr__);
@@ -2380,7 +2382,7 @@ static Value instance_str(VM *vm, Value v) {
 
 Value op_str(VM *vm, Value v) {
     if (is_str(v) && !is_subtype(v)) return v;
-    if (is_kind(v, OBJ_INSTANCE)) {
+    if (is_kind(v, OBJ_INSTANCE) || is_subtype(v)) {
         Value r = instance_str(vm, v);
         if (r != UNDEF) return r;
     }

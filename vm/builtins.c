@@ -655,7 +655,8 @@ static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
     Value args[3];
     if (!args_bind(vm, "pow", argv, nargc, kw, names, 3, 3, 2, ARGS_INVALID_KW, args)) return ERR;
     if (args[2] != UNDEF && args[2] != NONE_VAL) {
-        if (!is_number(args[0]) && !is_kind(args[0], OBJ_COMPLEX)) {
+        /* (a number subclass's own __pow__ too) */
+        if ((!is_number(args[0]) && !is_kind(args[0], OBJ_COMPLEX)) || op_override(vm, args[0], N___pow__) != UNDEF) {
             /* a class's __pow__(exp, mod) (ternary pow has no reflected form) */
             ObjStr *pn = str_intern_cstr(vm, "__pow__");
             Value f = pn ? class_lookup(type_of(vm, args[0]), pn) : UNDEF;

@@ -1080,7 +1080,9 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     ObjClass *meta = cls->obj.cls;
     bool plain = meta == vm->types[T_TYPE];
     Value mv = plain ? UNDEF : class_lookup(meta, name);
-    if (mv != UNDEF && class_is_data_descriptor(vm, mv)) return op_bind_attr(vm, obj_val(cls), mv);
+    if (mv != UNDEF && class_is_data_descriptor(vm, mv) &&
+        (is_kind(mv, OBJ_PROPERTY) || op_special(vm, mv, N___get__) != UNDEF))     /* (one without __get__: below) */
+        return op_bind_attr(vm, obj_val(cls), mv);
     if (name->data[0] == '_') {
         /* type's own data descriptors, which win over the class's MRO */
         if (str_eq(name, vm_name(vm, N___name__))) return obj_val(cls->name);

@@ -1392,8 +1392,11 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     ObjClass *cls = type_of(vm, obj);
     if (cls == vm->types[T_SUPER]) return super_getattr(vm, AS(ObjIter, obj), name);
     Value attr = class_lookup(cls, name);
-    /* Data descriptors on the class win over the instance dict. */
-    if (attr != UNDEF && is_obj(attr) && class_is_data_descriptor(vm, attr)) return op_bind_attr(vm, obj, attr);
+    /* Data descriptors on the class win over the instance dict (one
+     * without __get__ gives the dict's value, or itself, as CPython's). */
+    if (attr != UNDEF && is_obj(attr) && class_is_data_descriptor(vm, attr) &&
+        (is_kind(attr, OBJ_PROPERTY) || op_special(vm, attr, N___get__) != UNDEF))
+        return op_bind_attr(vm, obj, attr);
     ObjDict *d = obj_dict(vm, obj);
     if (d) {
         Value v = dict_get_str(d, name);
@@ -1551,6 +1554,18 @@ static int meta_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
         Value f = del ? AS(ObjProperty, attr)->fdel : AS(ObjProperty, attr)->fset;
         if (f == NONE_VAL || f == UNDEF) return readonly_error(vm, attr, name, meta, del);
         return (del ? op_call1(vm, f, obj_val(c)) : op_call2(vm, f, obj_val(c), v)) == ERR ? -1 : 0;
+    }
+    if (is_kind(attr, OBJ_INSTANCE) || is_subtype(attr)) {
+        /* another data descriptor of the metaclass: its __set__ or __delete__ */
+        Value m = op_special(vm, attr, del ? N___delete__ : N___set__);
+        if (m != UNDEF) {
+            Value argv[3] = {attr, obj_val(c), v};
+            return op_call(vm, m, argv, del ? 2 : 3, NULL) == ERR ? -1 : 0;
+        }
+        if (op_special(vm, attr, del ? N___set__ : N___delete__) != UNDEF) {
+            exc_raise(vm, E_AttributeError, del ? "__delete__" : "__set__");
+            return -1;
+        }
     }
     return 1;
 }

@@ -30,7 +30,8 @@ static const char help[] =
     "             (also -Warg; see the warnings module)\n"
     "  -u         unbuffered stdout: each write reaches the file at once\n"
     "             (also $PYTHONUNBUFFERED, when not empty)\n"
-    "  -B, -E, -s, -q\n"
+    "  -X opt     implementation-specific option, kept in sys._xoptions\n"
+    "  -B, -E, -I, -s, -S, -q\n"
     "             accepted for CPython's sake; they change nothing\n"
     "  -h, --help print this help message and exit\n"
     "  -V, --version\n"
@@ -135,8 +136,8 @@ static bool parse_block_warn(const char *text, int *ms) {
 int main(int argc, char **argv) {
     int i = 1;
     const char *code = NULL, *module = NULL;
-    const char *warnopts[argc];
-    int nwarn = 0;
+    const char *warnopts[argc], *xopts[argc];
+    int nwarn = 0, nx = 0;
     AsyConfig cfg;
     asy_config_init(&cfg);
     /* As CPython: a write to a closed pipe or socket is a BrokenPipeError,
@@ -178,10 +179,19 @@ int main(int argc, char **argv) {
             warnopts[nwarn++] = w;
             continue;
         }
+        if (!strncmp(a, "-X", 2)) {
+            const char *x = a[2] ? a + 2 : i + 1 < argc ? argv[++i] : NULL;
+            if (!x) {
+                fprintf(stderr, "Argument expected for the -X option\n%sTry `asy -h' for more information.\n", usage);
+                return 2;
+            }
+            xopts[nx++] = x;
+            continue;
+        }
         if (!strcmp(a, "-u")) { cfg.unbuffered = 1; continue; }
         /* CPython's switches that change nothing here: -B (no bytecode
-         * files), -E, -s, -q. */
-        if (strlen(a) == 2 && strchr("BEsq", a[1])) continue;
+         * files), -E, -I, -s, -S, -q. */
+        if (strlen(a) == 2 && strchr("BEIsSq", a[1])) continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(help, stdout); return 0; }
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { printf("Asy %s\n", ASY_VERSION_STRING); return 0; }
         if (!strncmp(a, "--block-warn=", 13)) {
@@ -198,7 +208,8 @@ int main(int argc, char **argv) {
     AsyVM *vm = asy_new(&cfg);
     if (!vm) { fputs("asy: out of memory\n", stderr); return 1; }
     catch_sigint(vm);
-    if (nwarn && asy_set_warnoptions(vm, nwarn, warnopts) != ASY_OK) {
+    if ((nx && asy_set_xoptions(vm, nx, xopts) != ASY_OK) ||
+        (nwarn && asy_set_warnoptions(vm, nwarn, warnopts) != ASY_OK)) {
         int st = status_of(vm, ASY_ERROR);
         asy_free(vm);
         return st;

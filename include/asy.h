@@ -75,6 +75,9 @@ AsyStatus asy_set_argv(AsyVM *vm, int argc, const char *const *argv);
  * sys.warnoptions; "action:message:category:module:lineno"). An option that
  * cannot be understood is reported on stderr and ignored. */
 AsyStatus asy_set_warnoptions(AsyVM *vm, int n, const char *const *options);
+/* Records CPython's -X options in sys._xoptions: "name=value" as a str,
+ * a bare "name" as True. Asy's behaviour does not depend on them. */
+AsyStatus asy_set_xoptions(AsyVM *vm, int n, const char *const *options);
 
 /* Runs `len` bytes of source as the __main__ module; `filename` is what
  * tracebacks show. */

@@ -2981,7 +2981,14 @@ static void compile_class_call(Compiler *c, Node *n, bool generic) {
         emit(c, OP_LOAD_CLOSURE, sym ? sym->index : 0);
         emit(c, OP_STORE_NAME, name_index(c, "__classdictcell__"));
     }
-    load_none(c);
+    if (s->needs_class_cell) {
+        /* the body returns the cell, for __build_class__ to check that
+         * type.__new__ filled it with the class (CPython's too) */
+        Symbol *sym = scope_lookup(s, intern(c, "__class__"));
+        emit(c, OP_LOAD_CLOSURE, sym ? sym->index : 0);
+    } else {
+        load_none(c);
+    }
     emit(c, OP_RETURN_VALUE, 0);
     ObjCode *code = leave_unit(c);
     if (!code) return;

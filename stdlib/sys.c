@@ -388,7 +388,17 @@ static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                                         "__breakpointhook__", "thread_info", "_unraisable_args", "gettrace", "getprofile",
                                         "settrace", "setprofile", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
-    return module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
+    Value v = module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
+    /* stdin and __stdin__ arrive together: a stdin missing beside its
+     * __stdin__ was deleted (input() then says it is lost) */
+    if (v != ERR && (!strcmp(AS(ObjStr, args[0])->data, "stdin") || !strcmp(AS(ObjStr, args[0])->data, "__stdin__"))) {
+        ObjStr *other = str_intern_cstr(vm, AS(ObjStr, args[0])->data[0] == '_' ? "stdin" : "__stdin__");
+        if (!other || !vm_push_root(vm, v)) return ERR;
+        Value w = module_lazy_attr(vm, "sys", "_sys_py", names, obj_val(other));
+        vm_pop_roots(vm, 1);
+        if (w == ERR) return ERR;
+    }
+    return v;
 }
 
 static Value sys_intern(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -334,6 +334,25 @@ AsyStatus asy_set_warnoptions(AsyVM *vm, int n, const char *const *options) {
     return n ? finish(vm, import_module(vm, "warnings")) : ASY_OK;
 }
 
+AsyStatus asy_set_xoptions(AsyVM *vm, int n, const char *const *options) {
+    Value sys = import_module(vm, "sys");
+    if (sys == ERR) return finish(vm, ERR);
+    Value d = op_getattr(vm, sys, str_intern_cstr(vm, "_xoptions"));     /* (loaded on first use) */
+    if (d == ERR) return finish(vm, ERR);
+    if (!is_dict(d)) return finish(vm, exc_raise(vm, E_RuntimeError, "sys._xoptions is not a dict"));
+    for (int i = 0; i < n; i++) {
+        const char *eq = strchr(options[i], '=');
+        size_t klen = eq ? (size_t)(eq - options[i]) : strlen(options[i]);
+        Value k = str_decode_utf8(vm, options[i], klen, "replace");
+        if (k == ERR || !vm_push_root(vm, k)) return finish(vm, ERR);
+        Value v = eq ? str_decode_utf8(vm, eq + 1, strlen(eq + 1), "replace") : TRUE_VAL;
+        int r = v == ERR ? -1 : dict_set(vm, AS(ObjDict, d), k, v);
+        vm_pop_roots(vm, 1);
+        if (r < 0) return finish(vm, ERR);
+    }
+    return ASY_OK;
+}
+
 /* Turns the pending exception into the run's status and error text. */
 /* A sys.excepthook the script installed shows an uncaught exception instead
  * of the traceback (`text`, kept for asy_error_text). If the hook fails,

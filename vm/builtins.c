@@ -168,6 +168,24 @@ static Value std_stream(VM *vm, const char *name) {
     return cur == dict_get_str(d, str_intern_cstr(vm, orig)) ? UNDEF : cur;
 }
 
+/* Whether sys.<name> is gone (deleted, or None when none_too): print()
+ * and input() then raise CPython's "lost sys.<name>". */
+static bool std_stream_lost(VM *vm, const char *name, bool none_too) {
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (!is_kind(sys, OBJ_MODULE)) return false;
+    ObjDict *d = AS(ObjModule, sys)->dict;
+    ObjStr *key = str_intern_cstr(vm, name);
+    Value cur = dict_get_str(d, key);
+    char orig[16];
+    snprintf(orig, sizeof orig, "__%s__", name);
+    if (cur == UNDEF && dict_get_str(d, str_intern_cstr(vm, orig)) == UNDEF) {
+        /* not loaded yet: sys makes stdin (with __stdin__) on first use */
+        cur = op_getattr_opt(vm, sys, key);
+        if (cur == ERR) vm->exc = UNDEF;
+    }
+    return cur == UNDEF || cur == ERR || (none_too && cur == NONE_VAL);
+}
+
 /* True (with ValueError raised) once the VM's own sys.__stdout__ has been
  * closed: print() then fails as it does on CPython's closed stream. */
 static bool own_stdout_closed(VM *vm) {
@@ -231,7 +249,10 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "sep must be None or a string, not %T", sep);
     if (end != UNDEF && end != NONE_VAL && !is_str(end))
         return exc_raise(vm, E_TypeError, "end must be None or a string, not %T", end);
-    if (file == UNDEF || file == NONE_VAL) file = std_stream(vm, "stdout");
+    if (file == UNDEF || file == NONE_VAL) {
+        if (std_stream_lost(vm, "stdout", false)) return exc_raise(vm, E_RuntimeError, "lost sys.stdout");
+        file = std_stream(vm, "stdout");
+    }
     if (file == NONE_VAL) return NONE_VAL;      /* sys.stdout = None */
     if (file != UNDEF) {
         if (print_to(vm, file, args, nargs, sep, end) == ERR) return ERR;
@@ -275,6 +296,9 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * sys.stdin.readline() share one buffer. */
 static Value b_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "input", nargs, kw, 0, 1)) return ERR;
+    static const char *const streams[] = {"stdin", "stdout", "stderr"};
+    for (int i = 0; i < 3; i++)
+        if (std_stream_lost(vm, streams[i], true)) return exc_raise(vm, E_RuntimeError, "input(): lost sys.%s", streams[i]);
     if (nargs) {
         Value out = std_stream(vm, "stdout");
         Value s = op_str(vm, args[0]);
@@ -550,7 +574,7 @@ static Value b_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         ObjStr *dn = str_intern_cstr(vm, "__dir__");
         Value f = dn ? class_lookup(type_of(vm, args[0]), dn) : UNDEF;
         if (f == UNDEF) return exc_raise(vm, E_TypeError, "object does not provide __dir__");
-        Value r = op_call1(vm, f, args[0]);
+        Value r = op_call_special(vm, args[0], f, NULL, 0);
         ObjList *l = r == ERR ? NULL : op_to_list(vm, r);
         if (!l || list_sort(vm, l, UNDEF, false) < 0) return ERR;
         return obj_val(l);
@@ -645,7 +669,8 @@ static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
     Value args[3];
     if (!args_bind(vm, "pow", argv, nargc, kw, names, 3, 3, 2, ARGS_INVALID_KW, args)) return ERR;
     if (args[2] != UNDEF && args[2] != NONE_VAL) {
-        if (!is_number(args[0]) && !is_kind(args[0], OBJ_COMPLEX)) {
+        /* (a number subclass's own __pow__ too) */
+        if ((!is_number(args[0]) && !is_kind(args[0], OBJ_COMPLEX)) || op_override(vm, args[0], N___pow__) != UNDEF) {
             /* a class's __pow__(exp, mod) (ternary pow has no reflected form) */
             ObjStr *pn = str_intern_cstr(vm, "__pow__");
             Value f = pn ? class_lookup(type_of(vm, args[0]), pn) : UNDEF;
@@ -790,6 +815,17 @@ static Value number_from_special(VM *vm, Value v, NameId name, const char *what)
     return r;
 }
 
+/* The bytes of any other buffer (memoryview, array.array, __buffer__),
+ * which int() and float() parse as they parse bytes; UNDEF for an
+ * object that exports none. */
+static Value buffer_bytes(VM *vm, Value x) {
+    Value mv = is_memview(x) ? x : memview_from_buffer_method(vm, x);
+    if (mv == ERR || mv == UNDEF || !vm_push_root(vm, mv)) return mv == UNDEF ? UNDEF : ERR;
+    Value b = memview_tobytes(vm, mv);
+    vm_pop_roots(vm, 1);
+    return b;
+}
+
 /* An instance of an int or float subclass that defines its own __int__ or
  * __float__: what that gives; otherwise v itself. */
 static Value subclass_number(VM *vm, Value v, NameId name) {
@@ -854,6 +890,8 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             vm_pop_roots(vm, 1);
             return ok ? int_from_trunc(vm, op_call_special(vm, x, t, NULL, 0)) : ERR;
         }
+        Value b = buffer_bytes(vm, x);
+        if (b != UNDEF) return b == ERR ? ERR : int_parse_bytes(vm, b, 10);
         return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", x);
     }
     return r;
@@ -880,7 +918,6 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     /* (a str or bytes subclass with a __float__ of its own takes it first) */
     bool own = op_override(vm, x, N___float__) != UNDEF;
     if (is_str(x) && !own) return flt_parse(vm, AS(ObjStr, x)->data, (size_t)AS(ObjStr, x)->len);
-    if (is_memview(x) && (x = memview_tobytes(vm, x)) == ERR) return ERR;
     if ((is_kind(x, OBJ_BYTES) || is_kind(x, OBJ_BYTEARRAY)) && !own) return flt_parse_bytes(vm, x);
     Value r = number_from_special(vm, x, N___float__, "float");
     if (r == UNDEF) {
@@ -890,8 +927,10 @@ static Value float_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             return int_to_float(vm, r, &d) == ERR ? ERR : float_val(d);
         }
     }
-    if (r == UNDEF) return exc_raise(vm, E_TypeError, "float() argument must be a string or a real number, not '%T'", x);
-    return r;
+    if (r != UNDEF) return r;
+    Value b = buffer_bytes(vm, x);
+    if (b != UNDEF) return b == ERR ? ERR : flt_parse_bytes_as(vm, b, x);    /* (x is the caller's) */
+    return exc_raise(vm, E_TypeError, "float() argument must be a string or a real number, not '%T'", x);
 }
 
 static Value str_new_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -987,20 +1026,25 @@ static bool wrapper_args(VM *vm, const char *name, int nargs, ObjTuple *kw) {
     return false;
 }
 
-/* A subclass's instance shows its callable's names and doc from its own
- * attribute dict, as CPython's wrappers copy them (the subclass's own
- * __doc__ would hide them otherwise). */
-static bool wrapper_copy_names(VM *vm, ObjWrapper *w) {
-    if (!(w->obj.flags & OBJ_SUBTYPE)) return true;
-    static const NameId names[] = {N___module__, N___name__, N___qualname__, N___doc__};
-    ObjDict *d = gc_subtype_dict_make(vm, &w->obj);
-    if (!d) return false;
+/* Copies the callable's names and doc into d, as CPython's wrappers copy
+ * them when made (those the callable lacks are left out). */
+static bool wrapper_copy_names(VM *vm, ObjWrapper *w, ObjDict *d) {
+    static const char *const names[] = {"__module__", "__name__", "__qualname__", "__doc__", "__annotations__"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        Value v = op_getattr_opt(vm, w->v, vm_name(vm, names[i]));
+        /* (a subclass's own __doc__ would hide the callable's otherwise) */
+        ObjStr *name = str_intern_cstr(vm, names[i]);
+        Value v = name ? op_getattr_opt(vm, w->v, name) : ERR;
         if (v == ERR) return false;
-        if (v != UNDEF && dict_set_str(vm, d, vm_name(vm, names[i]), v) < 0) return false;
+        if (v != UNDEF && dict_set_str(vm, d, name, v) < 0) return false;
     }
     return true;
+}
+
+ObjDict *builtins_wrapper_dict(VM *vm, ObjWrapper *w) {
+    ObjDict *d = gc_subtype_dict(vm, &w->obj);
+    if (d) return d;
+    d = gc_subtype_dict_make(vm, &w->obj);
+    return d && wrapper_copy_names(vm, w, d) ? d : NULL;
 }
 
 /* staticmethod(f), classmethod(f), or a subclass of either (args[0]):
@@ -1021,8 +1065,11 @@ static Value wrapper_new(VM *vm, Value *args, int nargs, ObjTuple *kw, TypeId t,
 
 static Value wrapper_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!wrapper_args(vm, op_is_classmethod(vm, args[0]) ? "classmethod" : "staticmethod", nargs - 1, kw)) return ERR;
-    AS(ObjWrapper, args[0])->v = args[1];
-    return wrapper_copy_names(vm, AS(ObjWrapper, args[0])) ? NONE_VAL : ERR;
+    ObjWrapper *w = AS(ObjWrapper, args[0]);
+    w->v = args[1];
+    if (!(w->obj.flags & OBJ_SUBTYPE)) return NONE_VAL;  /* copied when first asked for */
+    ObjDict *d = gc_subtype_dict_make(vm, &w->obj);
+    return d && wrapper_copy_names(vm, w, d) ? NONE_VAL : ERR;
 }
 
 static Value staticmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {

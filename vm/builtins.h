@@ -34,4 +34,10 @@ void file_release(Obj *o);
  * methods (builtins_iter.c). */
 Value builtins_reversed_layout(VM *vm, Value seq);
 
+/* The attribute dict of a staticmethod or classmethod (kept beside the
+ * heap, gc_subtype_dict), made on first use with the callable's
+ * __module__, __name__, __qualname__, __doc__ and __annotations__ copied
+ * in, as CPython's wrappers have them from the start; NULL on error. */
+ObjDict *builtins_wrapper_dict(VM *vm, ObjWrapper *w);
+
 #endif

@@ -494,7 +494,7 @@ static int dunder_bytes(VM *vm, Value src, StrBuf *sb) {
     if (!name) return -1;
     Value f = class_lookup(as_obj(src)->cls, name);
     if (f == UNDEF) return 0;
-    Value r = op_call(vm, f, &src, 1, NULL);
+    Value r = op_call_special(vm, src, f, NULL, 0);
     if (r == ERR) return -1;
     if (!is_kind(r, OBJ_BYTES)) {
         exc_raise(vm, E_TypeError, "__bytes__ returned non-bytes (type %T)", r);
@@ -1455,7 +1455,7 @@ static bool fmt_bytes(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
                       "%%b requires a bytes-like object, or an object that implements __bytes__, not '%T'", v);
             return false;
         }
-        r = op_call(vm, m, &v, 1, NULL);
+        r = op_call_special(vm, v, m, NULL, 0);
         if (r == ERR) return false;
         if (!binbuf_get(r, &b)) {
             exc_raise(vm, E_TypeError, "__bytes__ returned non-bytes (type %T)", r);

@@ -572,10 +572,13 @@ static void getset_init(VM *vm) {
 /* A name in __slots__ as the class body would mangle it (`__x` in class
  * C is `_C__x`). */
 static Value slot_name(VM *vm, ObjClass *c, ObjStr *n) {
-    if (n->len < 3 || strncmp(n->data, "__", 2) != 0 || !strcmp(n->data + n->len - 2, "__")) return obj_val(n);
     const char *cname = c->name->data;
     while (*cname == '_') cname++;
-    if (!*cname) return obj_val(n);
+    if (n->len < 3 || strncmp(n->data, "__", 2) != 0 || !strcmp(n->data + n->len - 2, "__") || !*cname) {
+        /* interned, so a str subclass's item names a plain attribute */
+        ObjStr *in = str_intern(vm, n->data, (size_t)n->len);
+        return in ? obj_val(in) : ERR;
+    }
     StrBuf b = {0};
     sb_addf(&b, "_%s%s", cname, n->data);
     Value v = str_from_buf(vm, &b);
@@ -872,7 +875,8 @@ static Value default_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
 static void call_cache(VM *vm, ObjClass *cls) {
     bool exc = cls->instance_kind == OBJ_EXC;
     Value newf = class_lookup(cls, vm_name(vm, N___new__));
-    if (is_kind(newf, OBJ_WRAPPER)) newf = AS(ObjWrapper, newf)->v;     /* staticmethod */
+    /* a staticmethod unwrapped; a classmethod stays, for class_alloc */
+    if (is_kind(newf, OBJ_WRAPPER) && !op_is_classmethod(vm, newf)) newf = AS(ObjWrapper, newf)->v;
     /* Exceptions are made by exc_construct whatever their native __new__. */
     if (newf == UNDEF || is_object_slot(vm, newf, N___new__) || (exc && is_kind(newf, OBJ_NATIVE))) newf = UNDEF;
     Value initf = class_lookup(cls, vm_name(vm, N___init__));
@@ -932,12 +936,23 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
     if (newf != UNDEF) {
         /* A script __new__, or a builtin base's (type.__new__ for a
          * metaclass): called with the class first. */
-        Value argv[nargs + nkw + 1];
-        argv[0] = obj_val(cls);
-        copy_values(argv + 1, args, nargs + nkw);
-        obj = op_call(vm, newf, argv, nargs + 1, kwnames);
+        bool cm = is_kind(newf, OBJ_WRAPPER);   /* a classmethod __new__ gets the class twice */
+        Value argv[nargs + nkw + 2];
+        int k = 0;
+        argv[k++] = obj_val(cls);
+        if (cm) argv[k++] = obj_val(cls);
+        copy_values(argv + k, args, nargs + nkw);
+        obj = op_call(vm, cm ? AS(ObjWrapper, newf)->v : newf, argv, nargs + k, kwnames);
         if (obj == ERR) return ERR;
         if (!is_instance(vm, obj, cls)) return obj;     /* __init__ is skipped */
+        ObjClass *oc = type_of(vm, obj);
+        if (oc != cls) {
+            /* __new__ made an instance of a subclass: its own __init__
+             * runs, as CPython's type_call looks it up on type(obj). */
+            if (oc->init_version != vm->class_version) call_cache(vm, oc);
+            initf = oc->init;
+            own_init = initf != UNDEF;
+        }
         if (!own_init && is_kind(obj, OBJ_EXC)) {
             /* BaseException.__init__ runs next: args become the call's. */
             ObjTuple *t = tuple_from(vm, args, nargs);
@@ -1065,7 +1080,9 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     ObjClass *meta = cls->obj.cls;
     bool plain = meta == vm->types[T_TYPE];
     Value mv = plain ? UNDEF : class_lookup(meta, name);
-    if (mv != UNDEF && class_is_data_descriptor(vm, mv)) return op_bind_attr(vm, obj_val(cls), mv);
+    if (mv != UNDEF && class_is_data_descriptor(vm, mv) &&
+        (is_kind(mv, OBJ_PROPERTY) || op_special(vm, mv, N___get__) != UNDEF))     /* (one without __get__: below) */
+        return op_bind_attr(vm, obj_val(cls), mv);
     if (name->data[0] == '_') {
         /* type's own data descriptors, which win over the class's MRO */
         if (str_eq(name, vm_name(vm, N___name__))) return obj_val(cls->name);
@@ -1532,7 +1549,11 @@ static void note_set_name_error(VM *vm, ObjClass *cls, Value attr, Value name) {
 static bool class_finish(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) {
     ObjStr *cellname = vm_name(vm, N___classcell__);
     Value cell = dict_get_str(cls->dict, cellname);
-    if (is_kind(cell, OBJ_CELL)) {
+    if (cell != UNDEF && !is_kind(cell, OBJ_CELL)) {
+        exc_raise(vm, E_TypeError, "__classcell__ must be a nonlocal cell, not %R", obj_val(type_of(vm, cell)));
+        return false;
+    }
+    if (cell != UNDEF) {
         AS(ObjCell, cell)->v = obj_val(cls);
         if (dict_del(vm, cls->dict, obj_val(cellname)) < 0) return false;
     }

@@ -52,13 +52,23 @@ int cpx_of(VM *vm, Value v, Cpx *out) {
 }
 
 int cpx_coerce(VM *vm, Value v, bool use_complex, Cpx *out, bool *was_cpx) {
-    Value m = use_complex && !is_kind(v, OBJ_COMPLEX) ? op_special(vm, v, N___complex__) : UNDEF;
+    /* a subclass's instance is asked too (its __complex__ may differ) */
+    bool plain = is_kind(v, OBJ_COMPLEX) && !(as_obj(v)->flags & OBJ_SUBTYPE);
+    Value m = use_complex && !plain ? op_special(vm, v, N___complex__) : UNDEF;
     if (m != UNDEF) {
         v = op_call_special(vm, v, m, NULL, 0);
         if (v == ERR) return -1;
         if (!is_kind(v, OBJ_COMPLEX)) {
             exc_raise(vm, E_TypeError, "__complex__ returned non-complex (type %T)", v);
             return -1;
+        }
+        if (as_obj(v)->flags & OBJ_SUBTYPE) {
+            if (!vm_push_root(vm, v)) return -1;    /* the warning runs code */
+            bool ok = exc_warn(vm, E_DeprecationWarning, "__complex__ returned non-complex (type %T).  The ability "
+                               "to return an instance of a strict subclass of complex is deprecated, and may be "
+                               "removed in a future version of Python.", v);
+            vm_pop_roots(vm, 1);
+            if (!ok) return -1;
         }
     }
     *was_cpx = is_kind(v, OBJ_COMPLEX);

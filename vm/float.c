@@ -464,10 +464,12 @@ static Value parse_text(VM *vm, const char *s, size_t len, Value src) {
 
 Value flt_parse(VM *vm, const char *s, size_t len) { return parse_text(vm, s, len, NONE_VAL); }
 
-Value flt_parse_bytes(VM *vm, Value src) {
+Value flt_parse_bytes(VM *vm, Value src) { return flt_parse_bytes_as(vm, src, src); }
+
+Value flt_parse_bytes_as(VM *vm, Value src, Value shown) {
     if (is_kind(src, OBJ_BYTEARRAY))
-        return parse_text(vm, (const char *)AS(ObjByteArray, src)->data, (size_t)AS(ObjByteArray, src)->len, src);
-    return parse_text(vm, (const char *)AS(ObjBytes, src)->data, (size_t)AS(ObjBytes, src)->len, src);
+        return parse_text(vm, (const char *)AS(ObjByteArray, src)->data, (size_t)AS(ObjByteArray, src)->len, shown);
+    return parse_text(vm, (const char *)AS(ObjBytes, src)->data, (size_t)AS(ObjBytes, src)->len, shown);
 }
 
 /* ---- rounding --------------------------------------------------------------- */

@@ -2323,6 +2323,20 @@ static ObjTuple *resolve_bases(VM *vm, ObjTuple *bases) {
     return tuple_from(vm, out->items, out->len);
 }
 
+/* A class body that made a __class__ cell returns it: type.__new__ must
+ * have filled it with the class it made (a metaclass that dropped
+ * __classcell__ from the namespace, or passed it to another class, is
+ * caught here, as CPython's __build_class__ does). cls, or ERR. */
+static Value class_cell_check(VM *vm, Value cell, Value name, Value cls) {
+    if (!is_kind(cell, OBJ_CELL) || !is_kind(cls, OBJ_CLASS)) return cls;
+    Value v = AS(ObjCell, cell)->v;
+    if (v == cls) return cls;
+    if (v == UNDEF)
+        return exc_raise(vm, E_RuntimeError,
+                         "__class__ not set defining %R as %R. Was __classcell__ propagated to type.__new__?", name, cls);
+    return exc_raise(vm, E_TypeError, "__class__ set to %R defining %R as %R", v, name, cls);
+}
+
 /* __build_class__(body, name, *bases, metaclass=..., **kwds): as CPython's,
  * the metaclass (given, or the bases'), its __prepare__, the body run in
  * that namespace, then metaclass(name, bases, ns, **kwds). */
@@ -2346,7 +2360,7 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames) {
     }
     if (subnames) subnames->len = nsub;
     if (nsub == 0) subnames = NULL;
-    Value *roots = vm_roots_open(vm, 4);
+    Value *roots = vm_roots_open(vm, 5);
     if (!roots) return ERR;
     if (subnames) roots[0] = obj_val(subnames);
     ObjTuple *orig = tuple_from(vm, args + 2, nargs - 2);
@@ -2387,19 +2401,20 @@ static Value build_class(VM *vm, Value *args, int nargs, ObjTuple *kwnames) {
     /* a mapping that is not a dict: the body runs in a proxy to it */
     Value body_ns = is_dict(ns) ? ns : class_namespace_proxy(vm, ns);
     if (body_ns == ERR || !vm_push_root(vm, body_ns)) goto fail;
-    bool body_ok = run_class_body(vm, AS(ObjFunction, args[0]), AS(ObjDict, body_ns)) != ERR;
+    Value cell = run_class_body(vm, AS(ObjFunction, args[0]), AS(ObjDict, body_ns));
     vm_pop_roots(vm, 1);
-    if (!body_ok) goto fail;
+    if (cell == ERR) goto fail;
+    roots[4] = cell;
     if (bases != orig && (is_plain_kind(ns, OBJ_DICT)
                               ? dict_set_str(vm, AS(ObjDict, ns), vm_name(vm, N___orig_bases__), obj_val(orig))
                               : op_setitem(vm, ns, obj_val(vm_name(vm, N___orig_bases__)), obj_val(orig))) < 0)
         goto fail;
     argv[2] = ns;
     Value cls = plain ? class_build(vm, vm->types[T_TYPE], argv, subnames) : op_call(vm, meta, argv, 3, subnames);
-    vm_pop_roots(vm, 4);
-    return cls;
+    vm_pop_roots(vm, 5);
+    return cls == ERR ? ERR : class_cell_check(vm, cell, args[1], cls);
 fail:
-    vm_pop_roots(vm, 4);
+    vm_pop_roots(vm, 5);
     return ERR;
 }
 

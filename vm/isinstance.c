@@ -134,8 +134,7 @@ int isinstance_check(VM *vm, Value v, Value spec, bool inst) {
     Value m = checker(vm, spec, inst ? N___instancecheck__ : N___subclasscheck__);
     if (m != UNDEF) {
         if (!depth_enter(vm, inst ? "in __instancecheck__" : "in __subclasscheck__")) return -1;
-        Value argv[2] = {spec, v};
-        Value r = op_call(vm, m, argv, 2, NULL);
+        Value r = op_call_special(vm, spec, m, &v, 1);     /* bound if a descriptor */
         vm->c_depth--;
         return r == ERR ? -1 : op_truthy(vm, r);
     }

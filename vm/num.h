@@ -125,6 +125,8 @@ uint64_t flt_hash(double d);            /* equal to int_hash for integral values
 /* float(text): CPython's rules ("1.5", " 1e3 ", "inf", "-nan", "1_0.5"). */
 Value flt_parse(VM *vm, const char *s, size_t len);
 Value flt_parse_bytes(VM *vm, Value src);     /* float(b'...') and float(bytearray(...)) */
+/* The same, an error naming `shown` (the buffer object the bytes came from). */
+Value flt_parse_bytes_as(VM *vm, Value src, Value shown);
 double flt_floor_mod(double a, double b);
 Value flt_round(VM *vm, double d, Value ndigits);       /* round(x[, n]) */
 void flt_init_methods(VM *vm);          /* is_integer, hex, as_integer_ratio, ... */

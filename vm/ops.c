@@ -16,6 +16,7 @@
 #include "slots.h"
 #include "binbuf.h"
 #include "builtin_docs.h"
+#include "builtins.h"
 #include "bytes.h"
 #include "str.h"
 #include "subtype.h"
@@ -1119,7 +1120,8 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
             if (op_is_classmethod(vm, attr)) return op_classmethod_bind(vm, obj_val(type_of(vm, obj)), ((ObjWrapper *)a)->v);
             return ((ObjWrapper *)a)->v;
         }
-        if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE)) {
+        /* an unbound super(C) stored on a class binds as CPython's does */
+        if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE) || a->cls == vm->types[T_SUPER]) {
             Value get = op_special(vm, attr, N___get__);
             if (get != UNDEF) {
                 Value argv[3] = {attr, obj, obj_val(type_of(vm, obj))};
@@ -1139,6 +1141,7 @@ static ObjDict *obj_dict(VM *vm, Value v) {
     case OBJ_INSTANCE: case OBJ_EXC: return ((ObjInstance *)o)->dict;
     case OBJ_MODULE: return ((ObjModule *)o)->dict;
     case OBJ_FUNCTION: return ((ObjFunction *)o)->dict;
+    case OBJ_WRAPPER: return gc_subtype_dict(vm, o);     /* once made (builtins_wrapper_dict) */
     default: return NULL;
     }
 }
@@ -1334,6 +1337,10 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         break;
     case OBJ_WRAPPER:
         if (!strcmp(n, "__func__") || !strcmp(n, "__wrapped__")) return ((ObjWrapper *)o)->v;
+        if (!strcmp(n, "__dict__") && !(o->flags & OBJ_SUBTYPE)) {
+            ObjDict *d = builtins_wrapper_dict(vm, (ObjWrapper *)o);
+            return d ? obj_val(d) : ERR;
+        }
         /* classmethod and staticmethod show their function's names and
          * docs, as CPython copies them since 3.10. */
         if (!strcmp(n, "__module__") || !strcmp(n, "__name__") || !strcmp(n, "__qualname__") ||
@@ -1396,8 +1403,11 @@ static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     ObjClass *cls = type_of(vm, obj);
     if (cls == vm->types[T_SUPER]) return super_getattr(vm, AS(ObjIter, obj), name);
     Value attr = class_lookup(cls, name);
-    /* Data descriptors on the class win over the instance dict. */
-    if (attr != UNDEF && is_obj(attr) && class_is_data_descriptor(vm, attr)) return op_bind_attr(vm, obj, attr);
+    /* Data descriptors on the class win over the instance dict (one
+     * without __get__ gives the dict's value, or itself, as CPython's). */
+    if (attr != UNDEF && is_obj(attr) && class_is_data_descriptor(vm, attr) &&
+        (is_kind(attr, OBJ_PROPERTY) || op_special(vm, attr, N___get__) != UNDEF))
+        return op_bind_attr(vm, obj, attr);
     ObjDict *d = obj_dict(vm, obj);
     if (d) {
         Value v = dict_get_str(d, name);
@@ -1556,6 +1566,18 @@ static int meta_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
         if (f == NONE_VAL || f == UNDEF) return readonly_error(vm, attr, name, meta, del);
         return (del ? op_call1(vm, f, obj_val(c)) : op_call2(vm, f, obj_val(c), v)) == ERR ? -1 : 0;
     }
+    if (is_kind(attr, OBJ_INSTANCE) || is_subtype(attr)) {
+        /* another data descriptor of the metaclass: its __set__ or __delete__ */
+        Value m = op_special(vm, attr, del ? N___delete__ : N___set__);
+        if (m != UNDEF) {
+            Value argv[3] = {attr, obj_val(c), v};
+            return op_call(vm, m, argv, del ? 2 : 3, NULL) == ERR ? -1 : 0;
+        }
+        if (op_special(vm, attr, del ? N___set__ : N___delete__) != UNDEF) {
+            exc_raise(vm, E_AttributeError, del ? "__delete__" : "__set__");
+            return -1;
+        }
+    }
     return 1;
 }
 
@@ -1687,6 +1709,22 @@ int op_generic_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     return dict_set_str(vm, d, name, v);
 }
 
+/* A staticmethod or classmethod takes any attribute in its dict but its
+ * callable (__func__, __wrapped__) and __isabstractmethod__. */
+static int wrapper_setattr(VM *vm, ObjWrapper *w, ObjStr *name, Value v) {
+    const char *n = name->data;
+    if (!strcmp(n, "__func__") || !strcmp(n, "__wrapped__")) {
+        exc_raise(vm, E_AttributeError, "readonly attribute");
+        return -1;
+    }
+    if (!strcmp(n, "__isabstractmethod__") || !strcmp(n, "__dict__")) {
+        exc_raise(vm, E_AttributeError, "attribute '%s' of '%s' objects is not writable", n, w->obj.cls->name->data);
+        return -1;
+    }
+    ObjDict *d = builtins_wrapper_dict(vm, w);
+    return d ? dict_set_str(vm, d, name, v) : -1;
+}
+
 int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
@@ -1727,6 +1765,7 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
         return 0;
     }
     if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
+    if (is_kind(obj, OBJ_WRAPPER)) return wrapper_setattr(vm, AS(ObjWrapper, obj), name, v);
     Value attr = class_lookup(cls, name);
     if (is_kind(attr, OBJ_PROPERTY)) return op_generic_setattr(vm, obj, name, v);   /* its setter or error */
     if (attr != UNDEF)
@@ -2357,8 +2396,35 @@ Value op_repr(VM *vm, Value v) {
     return str_from_buf(vm, &b);
 }
 
+/* str() of an instance: what its __str__ returns (or its __repr__, through
+ * object.__str__), kept as it is, so an instance of a str subclass stays
+ * one, as CPython's PyObject_Str; UNDEF when neither is the class's own.
+ * An instance of a builtin type's subclass: its class's own __str__. */
+static Value instance_str(VM *vm, Value v) {
+    NameId name = N___str__;
+    ObjDict *od = vm->types[T_OBJECT]->dict;
+    Value m = is_subtype(v) ? op_override(vm, v, N___str__) : op_special(vm, v, N___str__);
+    if (is_subtype(v) && m == UNDEF) return UNDEF;
+    if (m == UNDEF || m == dict_get_str(od, vm_name(vm, N___str__))) {
+        name = N___repr__;
+        m = op_special(vm, v, N___repr__);
+        if (m == UNDEF || m == dict_get_str(od, vm_name(vm, N___repr__))) return UNDEF;
+    }
+    if (vm->c_depth >= C_DEPTH_MAX)
+        return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
+    vm->c_depth++;
+    Value r = call_special(vm, v, name, NULL, 0);
+    vm->c_depth--;
+    if (r == ERR || is_str(r)) return r;
+    return exc_raise(vm, E_TypeError, "__str__ returned non-string (type %T)", r);
+}
+
 Value op_str(VM *vm, Value v) {
     if (is_str(v) && !is_subtype(v)) return v;
+    if (is_kind(v, OBJ_INSTANCE) || is_subtype(v)) {
+        Value r = instance_str(vm, v);
+        if (r != UNDEF) return r;
+    }
     if (is_int(v)) {
         /* Small ints are the common case (str(i) in loops): no printf. */
         char tmp[24], *p = tmp + sizeof tmp;

@@ -30,7 +30,8 @@ static Value raise_error(VM *vm, const char *msg) {
 
 /* What the a2b_ functions decode: bytes-like, or a str of ASCII only. */
 static bool ascii_arg(VM *vm, Value v, BinBuf *b) {
-    if (binbuf_get(v, b)) return true;
+    int r = binbuf_any(vm, v, b);
+    if (r) return r > 0;
     if (is_str(v)) {
         ObjStr *s = AS(ObjStr, v);
         for (int64_t i = 0; i < s->len; i++) {
@@ -202,6 +203,179 @@ static Value ba_a2b_base64(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return bytes_from_sb(vm, &sb);
 }
 
+/* ---- uuencode --------------------------------------------------------------- */
+
+/* One uuencoded line: a length character, then 6-bit groups as ' '+value
+ * (a zero as '`' with backtick), the data padded with zero bytes to a
+ * multiple of three. */
+static Value ba_b2a_uu(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"data", "backtick"};
+    Value a[2];
+    BinBuf b;
+    if (nargs > 1) return exc_raise(vm, E_TypeError, "b2a_uu() takes exactly 1 positional argument (%d given)", nargs);
+    if (!args_bind(vm, "b2a_uu", args, nargs, kw, names, 2, 1, 1, 0, a)) return ERR;
+    int tick = a[1] == UNDEF ? 0 : op_truthy(vm, a[1]);
+    if (tick < 0 || !binbuf_arg(vm, a[0], &b)) return ERR;
+    if (b.n > 45) return raise_error(vm, "At most 45 bytes at once");
+    StrBuf sb = SB_INIT;
+    sb_addc(&sb, tick && !b.n ? '`' : (char)(' ' + b.n));
+    for (int64_t i = 0; i < b.n; i += 3) {
+        uint32_t w = (uint32_t)b.p[i] << 16;
+        if (i + 1 < b.n) w |= (uint32_t)b.p[i + 1] << 8;
+        if (i + 2 < b.n) w |= b.p[i + 2];
+        for (int k = 18; k >= 0; k -= 6) {
+            unsigned v = (w >> k) & 63;
+            sb_addc(&sb, tick && !v ? '`' : (char)(' ' + v));
+        }
+    }
+    sb_addc(&sb, '\n');
+    return bytes_from_sb(vm, &sb);
+}
+
+/* Decodes one line: the first character gives the byte count (an empty
+ * line reads as a NUL there, as CPython's does); characters missing at the
+ * end, or a line end, count as zeros; after the data only spaces, '`' and
+ * line ends may follow. */
+static Value ba_a2b_uu(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    BinBuf b;
+    if (!args_check(vm, "a2b_uu", nargs, kw, 1, 1) || !ascii_arg(vm, args[0], &b)) return ERR;
+    int want = ((b.n ? b.p[0] : 0) - ' ') & 63;
+    int64_t i = 1;
+    uint32_t bits = 0;
+    int nbits = 0;
+    StrBuf sb = SB_INIT;
+    while (want > 0) {
+        unsigned v = 0;
+        if (i < b.n && b.p[i] != '\n' && b.p[i] != '\r') {
+            if (b.p[i] < ' ' || b.p[i] > ' ' + 64) { sb_free(&sb); return raise_error(vm, "Illegal char"); }
+            v = (b.p[i] - ' ') & 63;
+        }
+        i++;
+        bits = bits << 6 | v;
+        nbits += 6;
+        if (nbits >= 8) {
+            nbits -= 8;
+            sb_addc(&sb, (char)(bits >> nbits));
+            bits &= (1u << nbits) - 1;
+            want--;
+        }
+    }
+    for (; i < b.n; i++) {
+        uint8_t c = b.p[i];
+        if (c != ' ' && c != ' ' + 64 && c != '\n' && c != '\r') {
+            sb_free(&sb);
+            return raise_error(vm, "Trailing garbage");
+        }
+    }
+    return bytes_from_sb(vm, &sb);
+}
+
+/* ---- quoted-printable ----------------------------------------------------------- */
+
+#define QP_LINE 76
+
+/* =XX escapes (either case) and soft line breaks ('=' before a line end)
+ * are undone; '==' gives '=', and an '=' before anything else stays;
+ * with header, '_' is a space. */
+static Value ba_a2b_qp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"data", "header"};
+    Value a[2];
+    BinBuf b;
+    if (!args_bind(vm, "a2b_qp", args, nargs, kw, names, 2, 2, 1, 0, a)) return ERR;
+    int header = a[1] == UNDEF ? 0 : op_truthy(vm, a[1]);
+    if (header < 0 || !ascii_arg(vm, a[0], &b)) return ERR;
+    StrBuf sb = SB_INIT;
+    int64_t i = 0;
+    while (i < b.n) {
+        uint8_t c = b.p[i];
+        if (c != '=') {
+            sb_addc(&sb, header && c == '_' ? ' ' : (char)c);
+            i++;
+            continue;
+        }
+        if (++i >= b.n) break;
+        if (b.p[i] == '\n' || b.p[i] == '\r') {          /* soft break */
+            while (i < b.n && b.p[i] != '\n') i++;
+            if (i < b.n) i++;
+        } else if (b.p[i] == '=') {
+            sb_addc(&sb, '=');
+            i++;
+        } else if (i + 1 < b.n && hexval(b.p[i]) >= 0 && hexval(b.p[i + 1]) >= 0) {
+            sb_addc(&sb, (char)(hexval(b.p[i]) << 4 | hexval(b.p[i + 1])));
+            i += 2;
+        } else {
+            sb_addc(&sb, '=');
+        }
+    }
+    return bytes_from_sb(vm, &sb);
+}
+
+/* Whether byte i of the data must be written as =XX. */
+static bool qp_escape(const BinBuf *b, int64_t i, int64_t col, int quotetabs, int istext, int header) {
+    uint8_t c = b->p[i];
+    bool last = i + 1 == b->n;
+    if (c > 126 || c == '=' || (header && c == '_')) return true;
+    if (c == '.' && col == 0 && (last || b->p[i + 1] == '\n' || b->p[i + 1] == '\r' || b->p[i + 1] == 0))
+        return true;                       /* a lone '.' line means end of mail to SMTP */
+    if (!istext && (c == '\r' || c == '\n')) return true;
+    if ((c == '\t' || c == ' ') && last) return true;
+    return c < 33 && c != '\r' && c != '\n' && (quotetabs || (c != '\t' && c != ' '));
+}
+
+static void qp_hex(StrBuf *sb, uint8_t c) {
+    static const char up[] = "0123456789ABCDEF";
+    sb_addc(sb, '=');
+    sb_addc(sb, up[c >> 4]);
+    sb_addc(sb, up[c & 15]);
+}
+
+/* Lines are kept under 76 columns with soft breaks; the line ends are
+ * those of the data (CRLF when its first LF follows a CR); a space or tab
+ * ending a line is escaped. */
+static Value ba_b2a_qp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"data", "quotetabs", "istext", "header"};
+    Value a[4];
+    BinBuf b;
+    if (!args_bind(vm, "b2a_qp", args, nargs, kw, names, 4, 4, 1, 0, a)) return ERR;
+    int flag[3] = {0, 1, 0};
+    for (int k = 0; k < 3; k++) {
+        if (a[k + 1] != UNDEF && (flag[k] = op_truthy(vm, a[k + 1])) < 0) return ERR;
+    }
+    int quotetabs = flag[0], istext = flag[1], header = flag[2];
+    if (!binbuf_arg(vm, a[0], &b)) return ERR;
+    const uint8_t *lf = b.n ? memchr(b.p, '\n', (size_t)b.n) : NULL;
+    const char *eol = lf && lf > b.p && lf[-1] == '\r' ? "\r\n" : "\n";
+    StrBuf sb = SB_INIT;
+    int64_t col = 0, i = 0;
+    while (i < b.n) {
+        uint8_t c = b.p[i];
+        if (qp_escape(&b, i, col, quotetabs, istext, header)) {
+            if (col + 3 >= QP_LINE) { sb_addc(&sb, '='); sb_adds(&sb, eol); col = 0; }
+            qp_hex(&sb, c);
+            col += 3;
+            i++;
+        } else if (istext && (c == '\n' || (c == '\r' && i + 1 < b.n && b.p[i + 1] == '\n'))) {
+            if (sb.len && (sb.data[sb.len - 1] == ' ' || sb.data[sb.len - 1] == '\t')) {
+                uint8_t ws = (uint8_t)sb.data[--sb.len];
+                qp_hex(&sb, ws);
+            }
+            sb_adds(&sb, eol);
+            col = 0;
+            i += c == '\r' ? 2 : 1;
+        } else {
+            if (i + 1 != b.n && b.p[i + 1] != '\n' && col + 1 >= QP_LINE) {
+                sb_addc(&sb, '=');
+                sb_adds(&sb, eol);
+                col = 0;
+            }
+            col++;
+            sb_addc(&sb, header && c == ' ' ? '_' : (char)c);
+            i++;
+        }
+    }
+    return bytes_from_sb(vm, &sb);
+}
+
 /* ---- CRCs --------------------------------------------------------------------- */
 
 /* An int argument reduced modulo 2**bits, as CPython's unsigned masks. */
@@ -265,7 +439,8 @@ bool mod_binascii_init(VM *vm, ObjModule *m) {
     static const struct { const char *name; NativeFn fn; } funcs[] = {
         {"hexlify", ba_hexlify_fn}, {"b2a_hex", ba_b2a_hex}, {"unhexlify", ba_unhexlify},
         {"a2b_hex", ba_unhexlify}, {"b2a_base64", ba_b2a_base64}, {"a2b_base64", ba_a2b_base64},
-        {"crc32", ba_crc32}, {"crc_hqx", ba_crc_hqx},
+        {"crc32", ba_crc32}, {"crc_hqx", ba_crc_hqx}, {"b2a_uu", ba_b2a_uu}, {"a2b_uu", ba_a2b_uu},
+        {"b2a_qp", ba_b2a_qp}, {"a2b_qp", ba_a2b_qp},
     };
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++) {
         if (!module_add_native(vm, m, funcs[i].name, funcs[i].fn)) return false;

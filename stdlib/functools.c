@@ -815,6 +815,21 @@ DERIVED(_gt_from_ge, N___ge__, AND_NE)
 DERIVED(_lt_from_ge, N___ge__, NOT)
 #undef DERIVED
 
+/* The module's own function object for a derived comparison (as in
+ * CPython, the methods total_ordering adds are functools._gt_from_lt and
+ * its kin, so they pickle by name); a new one if the module is gone. */
+static Value derived_fn(VM *vm, const char *name, NativeFn fn) {
+    Value mod = dict_get_str(vm->modules, str_intern_cstr(vm, "functools"));
+    if (is_kind(mod, OBJ_MODULE)) {
+        Value f = dict_get_str(AS(ObjModule, mod)->dict, str_intern_cstr(vm, name));
+        if (is_kind(f, OBJ_NATIVE) && AS(ObjNative, f)->fn == fn) return f;
+    }
+    ObjNative *n = native_new(vm, name, fn);
+    if (!n) return ERR;
+    n->obj.flags = NATIVE_METHOD;
+    return obj_val(n);
+}
+
 static Value ft_total_ordering(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "total_ordering", nargs, kw, 1, 1)) return ERR;
     if (!is_kind(args[0], OBJ_CLASS)) return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '__lt__'", args[0]);
@@ -844,10 +859,8 @@ static Value ft_total_ordering(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         int k = 0;
         while (k < 4 && strcmp(vm_name(vm, convert[k].root)->data, name) != 0) k++;
         if (k < 4 && defined[k]) continue;
-        ObjNative *n = native_new(vm, fnames[root][j], convert[root].fns[j]);
-        if (!n) return ERR;
-        n->obj.flags = NATIVE_METHOD;
-        if (op_setattr(vm, args[0], str_intern_cstr(vm, name), obj_val(n)) < 0) return ERR;
+        Value f = derived_fn(vm, fnames[root][j], convert[root].fns[j]);
+        if (f == ERR || op_setattr(vm, args[0], str_intern_cstr(vm, name), f) < 0) return ERR;
     }
     return args[0];
 }
@@ -895,6 +908,17 @@ bool mod_functools_init(VM *vm, ObjModule *m) {
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;
+    }
+    static const struct { const char *name; NativeFn fn; } derived[] = {
+        {"_gt_from_lt", _gt_from_lt}, {"_le_from_lt", _le_from_lt}, {"_ge_from_lt", _ge_from_lt},
+        {"_ge_from_le", _ge_from_le}, {"_lt_from_le", _lt_from_le}, {"_gt_from_le", _gt_from_le},
+        {"_lt_from_gt", _lt_from_gt}, {"_ge_from_gt", _ge_from_gt}, {"_le_from_gt", _le_from_gt},
+        {"_le_from_ge", _le_from_ge}, {"_gt_from_ge", _gt_from_ge}, {"_lt_from_ge", _lt_from_ge},
+    };
+    for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++) {
+        ObjNative *n = native_new(vm, derived[i].name, derived[i].fn);
+        if (!n || !module_add_value(vm, m, derived[i].name, obj_val(n))) return false;
+        n->obj.flags = NATIVE_METHOD;     /* binds like a def in a class */
     }
     return module_add_value(vm, m, "partial", obj_val(partial)) &&
            module_add_value(vm, m, "_lru_cache_wrapper", obj_val(lru)) &&

@@ -49,6 +49,7 @@ static bool data_arg(VM *vm, Value v, BinBuf *b) {
     int r = binbuf_any(vm, v, b);
     if (r) return r > 0;
     if (is_str(v)) exc_raise(vm, E_TypeError, "Strings must be encoded before hashing");
+    else if (is_kind(v, OBJ_CDATA) && memview_buf_error(vm, v)) return false;
     else exc_raise(vm, E_TypeError, "object supporting the buffer API required");
     return false;
 }

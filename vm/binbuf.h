@@ -15,6 +15,9 @@ typedef struct BinBuf {
 
 bool memview_buf(Value v, BinBuf *b);   /* memview.c */
 bool memview_wbuf(Value v, uint8_t **p, int64_t *n);
+/* For a memoryview memview_buf refused (released, or not C-contiguous):
+ * raises CPython's ValueError or BufferError and gives true. */
+bool memview_buf_error(VM *vm, Value v);
 /* The memory of an instance whose __buffer__ exports its own storage
  * (array.array), which v keeps alive: 1 and *b, 0 when it has none, -1
  * after raising. (A view some other object owns could be freed under the
@@ -55,6 +58,7 @@ static inline int binbuf_any(VM *vm, Value v, BinBuf *b) {
 static inline bool binbuf_arg(VM *vm, Value v, BinBuf *b) {
     int r = binbuf_any(vm, v, b);
     if (r) return r > 0;
+    if (is_kind(v, OBJ_CDATA) && memview_buf_error(vm, v)) return false;
     exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", v);
     return false;
 }

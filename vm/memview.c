@@ -72,6 +72,14 @@ bool memview_buf(Value v, BinBuf *b) {
     return true;
 }
 
+bool memview_buf_error(VM *vm, Value v) {
+    MemView *m = as_mv(v);
+    if (!m) return false;
+    if (m->released) exc_raise(vm, E_ValueError, "operation forbidden on released memoryview object");
+    else exc_raise(vm, E_BufferError, "memoryview: underlying buffer is not C-contiguous");
+    return true;
+}
+
 bool memview_wbuf(Value v, uint8_t **p, int64_t *n) {
     BinBuf b;
     if (!memview_buf(v, &b) || as_mv(v)->readonly) return false;

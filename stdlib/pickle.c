@@ -355,7 +355,8 @@ static Value pk_find_class_fn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* Pickler, Unpickler and PickleBuffer live in stdlib/_pickle_py.asy. */
 static Value pk_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const names[] = {"Pickler", "Unpickler", "PickleBuffer", "_Pickler", "_Unpickler", NULL};
+    static const char *const names[] = {"Pickler", "Unpickler", "PickleBuffer", "_Pickler", "_Unpickler",
+                                        "dispatch_table", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "pickle", "_pickle_py", names, args[0]);
 }
@@ -411,6 +412,8 @@ bool mod_pickle_init(VM *vm, ObjModule *m) {
         Value b = bytes_new(vm, (const uint8_t *)opcode_names[i].code, strlen(opcode_names[i].code));
         if (b == ERR || !module_add_value(vm, m, opcode_names[i].name, b)) return false;
     }
+    ObjTuple *bt = tuple_from(vm, (Value[]){obj_val(vm->types[T_BYTES]), obj_val(vm->types[T_BYTEARRAY])}, 2);
+    if (!bt || !module_add_value(vm, m, "bytes_types", obj_val(bt))) return false;
     return module_add_value(vm, m, "HIGHEST_PROTOCOL", int_val(PK_HIGHEST_PROTOCOL)) &&
            module_add_value(vm, m, "DEFAULT_PROTOCOL", int_val(PK_DEFAULT_PROTOCOL)) &&
            module_add_native(vm, m, "dumps", pk_dumps_fn) &&

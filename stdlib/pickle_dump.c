@@ -569,6 +569,12 @@ static bool save_global(Pickler *p, Value v, ObjStr *name) {
         if (parent == ERR) vm->exc = UNDEF;
     }
     found = pk_walk_qualname(vm, m, name);
+    if (last && parent == m && found == v) {
+        /* the dotted path led back to the module: its last part names v */
+        name = str_intern_cstr(vm, last + 1);
+        if (!name || !hold(p, obj_val(name))) return false;
+        last = NULL;
+    }
     if (found == ERR) vm->exc = UNDEF;
     if (found == UNDEF || found == ERR) {
         pk_raise(vm, PK_PICKLING, "Can't pickle %R: attribute lookup %S on %S failed", v, name, module);
@@ -1294,6 +1300,43 @@ static bool save_reduction(Pickler *p, Value v, Value rv) {
     return ok;
 }
 
+/* A pickle.PickleBuffer at protocol 5: in band as bytes or bytearray
+ * data, or out of band (NEXT_BUFFER) when buffer_callback says so. */
+static int save_picklebuffer(Pickler *p, Value v) {
+    VM *vm = p->vm;
+    ObjClass *cls = as_obj(v)->cls;
+    if (p->proto < 5 || strcmp(cls->name->data, "PickleBuffer") != 0 || !is_str(cls->module) ||
+        strcmp(AS(ObjStr, cls->module)->data, "pickle") != 0)
+        return 0;
+    ObjStr *rn = str_intern_cstr(vm, "raw"), *ro = str_intern_cstr(vm, "readonly");
+    ObjStr *tb = str_intern_cstr(vm, "tobytes");
+    Value view = rn ? op_call_method(vm, v, rn, NULL, 0) : ERR;
+    if (view == ERR || !hold(p, view)) return -1;
+    Value readonly = ro ? op_getattr(vm, view, ro) : ERR;
+    if (readonly == ERR) return -1;
+    bool in_band = true;
+    if (p->buffer_callback != UNDEF) {
+        Value r = op_call1(vm, p->buffer_callback, v);
+        int t = r == ERR ? -1 : op_truthy(vm, r);
+        if (t < 0) return -1;
+        in_band = t;
+    }
+    if (!in_band) {
+        put_byte(p, OP_NEXT_BUFFER);
+        if (readonly == TRUE_VAL) put_byte(p, OP_READONLY_BUFFER);
+        return 1;
+    }
+    Value data = tb ? op_call_method(vm, view, tb, NULL, 0) : ERR;
+    if (data == ERR || !hold(p, data)) return -1;
+    ObjBytes *b = AS(ObjBytes, data);
+    if (readonly == TRUE_VAL) return save_bytes_data(p, v, b->data, (size_t)b->len) ? 1 : -1;
+    char hdr[9];
+    hdr[0] = (char)OP_BYTEARRAY8;
+    le_bytes(hdr + 1, (uint64_t)b->len, 8);
+    write_payload(p, hdr, 9, b->data, (size_t)b->len);
+    return memo_put(p, v) ? 1 : -1;
+}
+
 static bool save_obj(Pickler *p, Value v) {
     VM *vm = p->vm;
     ObjClass *cls = as_obj(v)->cls;
@@ -1315,6 +1358,10 @@ static bool save_obj(Pickler *p, Value v) {
     }
     if (is_kind(v, OBJ_CLASS) && cls == vm->types[T_TYPE]) return save_type(p, v);
     if (is_kind(v, OBJ_FUNCTION)) return save_global(p, v, NULL);
+    if (is_kind(v, OBJ_INSTANCE)) {
+        int r = save_picklebuffer(p, v);
+        if (r) return r > 0;
+    }
     Value rv = get_reduction(p, v);
     if (rv == ERR) return false;
     if (rv != UNDEF) return save_reduction(p, v, rv);

@@ -449,7 +449,7 @@ static bool ld_dict(Unpickler *u) {
 /* Appends items [from, depth) to the list below them, then drops them. */
 static bool do_append(Unpickler *u, int64_t from) {
     VM *vm = u->vm;
-    if (from <= 0 || from > depth(u)) return underflow(u);
+    if (from <= u->fence || from > depth(u)) return underflow(u);
     if (from == depth(u)) return true;
     Value target = u->stack->items[from - 1];
     if (is_list(target) && !(as_obj(target)->flags & OBJ_SUBTYPE)) {
@@ -491,7 +491,7 @@ static bool ld_appends(Unpickler *u) {
 
 static bool do_setitems(Unpickler *u, int64_t from) {
     VM *vm = u->vm;
-    if (from <= 0 || from > depth(u)) return underflow(u);
+    if (from <= u->fence || from > depth(u)) return underflow(u);
     if (from == depth(u)) return true;
     if ((depth(u) - from) % 2) return fail(vm, "odd number of items for SETITEMS");
     Value target = u->stack->items[from - 1];
@@ -517,7 +517,7 @@ static bool ld_additems(Unpickler *u) {
     VM *vm = u->vm;
     int64_t m = pop_mark(u);
     if (m < 0) return false;
-    if (m <= 0 || m > depth(u)) return underflow(u);
+    if (m <= u->fence || m > depth(u)) return underflow(u);
     if (m == depth(u)) return true;
     Value target = u->stack->items[m - 1];
     bool plain = is_kind(target, OBJ_SET) && as_obj(target)->cls == vm->types[T_SET];
@@ -739,12 +739,13 @@ static bool set_attrs(Unpickler *u, Value obj, Value state, bool slots) {
     int64_t pos = 0;
     Value k, v;
     while (dict_next(AS(ObjDict, state), &pos, &k, &v)) {
-        if (!is_str(k)) {
+        if (!inst && !is_str(k)) {
             exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", k);
             return false;
         }
         if (!push(u, k) || !push(u, v)) return false;
-        bool ok = inst ? dict_set_str(vm, inst, AS(ObjStr, k), v) == 0 : op_setattr(vm, obj, AS(ObjStr, k), v) == 0;
+        /* the instance dict takes any key, as CPython's BUILD does */
+        bool ok = inst ? dict_set(vm, inst, k, v) == 0 : op_setattr(vm, obj, AS(ObjStr, k), v) == 0;
         u->stack->len -= 2;
         if (!ok) return false;
     }
@@ -882,7 +883,10 @@ static bool rd_index_text(Unpickler *u, bool put, uint64_t *n) {
     if (put && !need(u, 1)) return false;
     int64_t i;
     if (!int_to_i64(v, &i) || i < 0) {
-        if (put && int_sign(v) < 0) return fail(u->vm, "negative PUT argument");
+        if (put && int_sign(v) < 0) {
+            exc_raise(u->vm, E_ValueError, "negative PUT argument");
+            return false;
+        }
         if (!put && int_sign(v) < 0) {
             pk_raise(u->vm, PK_UNPICKLING, "Memo value not found at index %R", v);
             return false;

@@ -743,6 +743,12 @@ static bool set_attrs(Unpickler *u, Value obj, Value state, bool slots) {
             exc_raise(vm, E_TypeError, "attribute name must be string, not '%T'", k);
             return false;
         }
+        if (is_str(k)) {
+            /* attribute names are interned, as CPython's BUILD does */
+            ObjStr *ik = str_intern(vm, AS(ObjStr, k)->data, (size_t)AS(ObjStr, k)->len);
+            if (!ik) return false;
+            k = obj_val(ik);
+        }
         if (!push(u, k) || !push(u, v)) return false;
         /* the instance dict takes any key, as CPython's BUILD does */
         bool ok = inst ? dict_set(vm, inst, k, v) == 0 : op_setattr(vm, obj, AS(ObjStr, k), v) == 0;

@@ -353,6 +353,22 @@ static Value pk_find_class_fn(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return pk_find_class(vm, AS(ObjStr, args[0]), AS(ObjStr, args[1]), (int)proto, fix);
 }
 
+/* _type_name(cls): CPython's tp_name for the type, which its "cannot
+ * pickle" errors show: module.qualname for a native class outside
+ * builtins, else the name. */
+static Value pk_type_name(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_type_name", nargs, kw, 1, 1)) return ERR;
+    if (!is_kind(args[0], OBJ_CLASS)) return exc_raise(vm, E_TypeError, "a class is required");
+    ObjClass *c = AS(ObjClass, args[0]);
+    if (!(c->obj.flags & CLASS_BUILTIN) || !is_str(c->module) || strcmp(AS(ObjStr, c->module)->data, "builtins") == 0)
+        return obj_val(c->name);
+    StrBuf b = SB_INIT;
+    sb_add(&b, AS(ObjStr, c->module)->data, (size_t)AS(ObjStr, c->module)->len);
+    sb_addc(&b, '.');
+    sb_add(&b, c->qualname->data, (size_t)c->qualname->len);
+    return str_from_buf(vm, &b);
+}
+
 /* Pickler, Unpickler and PickleBuffer live in stdlib/_pickle_py.asy. */
 static Value pk_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"Pickler", "Unpickler", "PickleBuffer", "_Pickler", "_Unpickler",
@@ -428,5 +444,6 @@ bool mod_pickle_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "_dump_with", pk_dump_with) &&
            module_add_native(vm, m, "_load_with", pk_load_with) &&
            module_add_native(vm, m, "_find_class", pk_find_class_fn) &&
+           module_add_native(vm, m, "_type_name", pk_type_name) &&
            module_add_native(vm, m, "__getattr__", pk_getattr) && module_add_all(vm, m, pickle_all);
 }

@@ -47,6 +47,7 @@ typedef struct Pickler {
     MemoSlot *memo;         /* by address; cap is a power of two */
     int64_t memo_cap;
     Value pers_func, reducer_override, dispatch_table, buffer_callback;     /* UNDEF: none */
+    ObjStr *native_builtins;    /* in keep: the module name of builtin functions */
     PkNames names;
 } Pickler;
 
@@ -441,7 +442,19 @@ static ObjStr *module_of(Pickler *p, Value v, ObjStr *name) {
             m = UNDEF;
         }
     }
-    if (is_str(m)) return AS(ObjStr, m);
+    if (is_str(m) && is_kind(v, OBJ_NATIVE) && strcmp(AS(ObjStr, m)->data, "builtins") == 0) {
+        /* CPython's builtin functions name their module with another
+         * 'builtins' str than its types do: one memo entry for each */
+        if (!p->native_builtins) {
+            Value nb = str_new(vm, "builtins", 8);
+            if (nb == ERR || list_append(vm, p->keep, nb) < 0) return NULL;
+            p->native_builtins = AS(ObjStr, nb);
+        }
+        return p->native_builtins;
+    }
+    /* interned, as CPython's module names are: a second global from the
+     * same module finds the first one's name in the memo */
+    if (is_str(m)) return str_intern(vm, AS(ObjStr, m)->data, (size_t)AS(ObjStr, m)->len);
     if (is_kind(v, OBJ_CLASS)) return str_intern_cstr(vm, "builtins");
     ObjStr *found = which_module(vm, v, name);
     return found ? found : vm_name(vm, N___main__);

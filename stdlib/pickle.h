@@ -1,8 +1,8 @@
 /* pickle for C: turning a value into bytes and back, for the process pool
  * (stdlib/pickle.c implements both this and the Python module).
  *
- * The bytes are Asy's own format, described in docs/serialization.md; they
- * are not CPython's pickle protocol. What round-trips: None, bools,
+ * The bytes are CPython's pickle format (protocol 4), described in
+ * docs/serialization.md. What round-trips: None, bools,
  * Ellipsis, NotImplemented, ints of any size, floats, str, bytes,
  * bytearray, tuple, list, dict, set, frozenset, range, slice; functions,
  * classes and builtins by reference (module and qualified name); bound

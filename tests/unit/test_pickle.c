@@ -1,7 +1,7 @@
 /* pickle's C API (stdlib/pickle.h): round trips, and the reader's
  * robustness against data no writer made: nesting far deeper than the C
  * stack allows for recursion, every prefix of a pickle, corrupted bytes.
- * docs/serialization.md describes the bytes built by hand here. */
+ * The bytes built by hand here are CPython's pickle opcodes (pickletools). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -35,15 +35,6 @@ static const char *take_error(VM *vm) {
     return name;
 }
 
-/* header + body, with the body length filled in (bodies under 128 bytes). */
-static size_t with_header(const uint8_t *body, size_t n, uint8_t *out) {
-    out[0] = 0xA5;
-    out[1] = 1;
-    out[2] = (uint8_t)n;
-    memcpy(out + 3, body, n);
-    return n + 3;
-}
-
 static void test_round_trip(void **state) {
     VM *vm = *state;
     ObjList *l = list_new(vm, 0);
@@ -66,23 +57,16 @@ static void test_round_trip(void **state) {
     vm_pop_roots(vm, 2);
 }
 
-/* 'l' (push a list) n times, then 'a' 1 (append the top to the one below)
- * n - 1 times: a list nested n deep, read without recursion. */
+/* EMPTY_LIST n times, then APPEND (the top into the one below) n - 1
+ * times: a list nested n deep, read without recursion. */
 static void test_deep_nesting_reads(void **state) {
     VM *vm = *state;
     enum { N = 100000 };
-    size_t len = 2 + 3 + N + 2 * (N - 1) + 1;
+    size_t len = N + (N - 1) + 1;
     uint8_t *d = malloc(len), *p = d;
     assert_non_null(d);
-    uint64_t body = len - 5;
-    *p++ = 0xA5;
-    *p++ = 1;
-    for (int i = 0; i < 3; i++, body >>= 7) *p++ = (uint8_t)((body & 0x7F) | (i < 2 ? 0x80 : 0));
-    for (int i = 0; i < N; i++) *p++ = 'l';
-    for (int i = 0; i < N - 1; i++) {
-        *p++ = 'a';
-        *p++ = 1;
-    }
+    for (int i = 0; i < N; i++) *p++ = ']';
+    for (int i = 0; i < N - 1; i++) *p++ = 'a';
     *p++ = '.';
     assert_int_equal((size_t)(p - d), len);
     Value r = pickle_loads(vm, d, len);
@@ -130,7 +114,9 @@ static void test_every_prefix_is_refused(void **state) {
         uint8_t *prefix = malloc(i ? (size_t)i : 1);
         memcpy(prefix, bytes->data, (size_t)i);
         assert_true(pickle_loads(vm, prefix, (size_t)i) == ERR);
-        assert_string_equal(take_error(vm), i == 0 ? "EOFError" : "UnpicklingError");
+        /* EOFError where an opcode should start, else truncated data */
+        const char *e = take_error(vm);
+        assert_true(strcmp(e, "EOFError") == 0 || strcmp(e, "UnpicklingError") == 0);
         free(prefix);
     }
     vm_pop_roots(vm, 1);
@@ -139,41 +125,41 @@ static void test_every_prefix_is_refused(void **state) {
 static void test_bad_data(void **state) {
     VM *vm = *state;
     static const struct { const char *body; size_t n; const char *error; } cases[] = {
-        {"N", 1, "UnpicklingError"},            /* no STOP */
+        {"N", 1, "EOFError"},                   /* no STOP */
         {".", 1, "UnpicklingError"},            /* STOP on an empty stack */
-        {"NN.", 3, "UnpicklingError"},          /* two values left */
-        {"N.N", 3, "UnpicklingError"},          /* STOP before the end */
-        {"a\x01.", 3, "UnpicklingError"},       /* APPENDS with nothing below */
-        {"t\x05.", 3, "UnpicklingError"},       /* TUPLE of more than the stack */
-        {"g\x00.", 3, "UnpicklingError"},       /* GET of an empty memo */
-        {"p\x01.", 3, "UnpicklingError"},       /* POP of nothing */
-        {"s\x7f.", 3, "UnpicklingError"},       /* a length past the end */
-        {"s\x02\xc3(.", 5, "UnpicklingError"},  /* invalid UTF-8 */
-        {"i\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f.", 12, "UnpicklingError"},   /* a varint over 64 bits */
-        {"r\x00\x02\x00.", 5, "UnpicklingError"},   /* range step 0 */
-        {"L\x02\x00.", 4, "UnpicklingError"},   /* bad sign byte */
-        {"\x80.", 2, "UnpicklingError"},        /* an unknown opcode */
-        {"NNO.", 4, "UnpicklingError"},         /* NEWOBJ of a non-class */
-        {"NNR.", 4, "UnpicklingError"},         /* REDUCE without an args tuple */
-        {"Ni\x00U.", 5, "UnpicklingError"},     /* BUILD with a state that is not a dict */
-        {"ldi\x00Nu\x01U.", 9, "UnpicklingError"},   /* BUILD with a non-str attribute name */
-        {"G\x01/\x01x.", 6, "ModuleNotFoundError"},   /* GLOBAL: a path as a module name */
-        {"G\x04" "a..b\x01x.", 9, "ModuleNotFoundError"}, /* GLOBAL: an empty module name part */
-        {"G\x08" "builtins\x06nosuch.", 18, "AttributeError"},
-        {"dNu\x01.", 5, "UnpicklingError"},     /* SETITEMS with half a pair */
-        {"lZ\x01.", 4, "TypeError"},            /* an unhashable frozenset item */
+        {"(.", 2, "UnpicklingError"},           /* STOP on a MARK */
+        {"a.", 2, "UnpicklingError"},           /* APPEND with nothing below */
+        {"t.", 2, "UnpicklingError"},           /* TUPLE without a MARK */
+        {"h\x00.", 3, "UnpicklingError"},       /* BINGET of an empty memo */
+        {"0.", 2, "UnpicklingError"},           /* POP of nothing */
+        {"X\x7f\x00\x00\x00.", 6, "UnpicklingError"},    /* a length past the end */
+        {"X\x02\x00\x00\x00\xc3(.", 8, "UnicodeDecodeError"},   /* invalid UTF-8 */
+        {"\x8b\xff\xff\xff\xff.", 6, "UnpicklingError"},      /* LONG4's negative length */
+        {"\x95\xff\xff\xff\xff\xff\xff\xff\xff.", 10, "UnpicklingError"},   /* a frame past the end */
+        {"\xff.", 2, "UnpicklingError"},        /* an unknown opcode */
+        {"\x80\x09.", 3, "ValueError"},         /* an unknown protocol */
+        {"NN\x81.", 4, "UnpicklingError"},      /* NEWOBJ of a non-class */
+        {"NNR.", 4, "TypeError"},               /* REDUCE without an args tuple */
+        {"]Nb.", 4, NULL},                      /* BUILD with None: nothing to do */
+        {"]K\x01" "b.", 5, "UnpicklingError"},     /* BUILD with a state that is not a dict */
+        {"c/\nx\n.", 6, "ModuleNotFoundError"},       /* GLOBAL: a path as a module name */
+        {"ca..b\nx\n.", 9, "ModuleNotFoundError"},    /* GLOBAL: an empty module name part */
+        {"cbuiltins\nnosuch\n.", 18, "AttributeError"},
+        {"}(Nu.", 5, "UnpicklingError"},        /* SETITEMS with half a pair */
+        {"(]\x91.", 4, "TypeError"},            /* an unhashable frozenset item */
+        {"p-1\n.", 5, "UnpicklingError"},       /* PUT of nothing */
+        {"\x97.", 2, "UnpicklingError"},        /* NEXT_BUFFER without buffers */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        uint8_t data[64];
-        size_t n = with_header((const uint8_t *)cases[i].body, cases[i].n, data);
-        Value r = pickle_loads(vm, data, n);
+        Value r = pickle_loads(vm, (const uint8_t *)cases[i].body, cases[i].n);
+        if (!cases[i].error) {
+            assert_true(is_list(r));
+            continue;
+        }
         if (r != ERR) fail_msg("case %zu loaded", i);
         const char *got = take_error(vm);
         if (strcmp(got, cases[i].error) != 0) fail_msg("case %zu: %s, expected %s", i, got, cases[i].error);
     }
-    uint8_t v2[] = {0xA5, 2, 1, '.'};
-    assert_true(pickle_loads(vm, v2, sizeof v2) == ERR);
-    assert_string_equal(take_error(vm), "UnpicklingError");
 }
 
 /* Corrupted pickles of a data-only value: an error or a value, never a
@@ -197,7 +183,7 @@ static void test_corruption(void **state) {
         memcpy(d, good->data, (size_t)good->len);
         for (int k = 0; k < 1 + trial % 4; k++) {
             seed = seed * 1103515245 + 12345;
-            size_t at = 3 + (seed >> 8) % (size_t)(good->len - 3);
+            size_t at = 2 + (seed >> 8) % (size_t)(good->len - 2);
             seed = seed * 1103515245 + 12345;
             d[at] = (uint8_t)(seed >> 16);
         }

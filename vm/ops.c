@@ -1728,6 +1728,10 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if (is_kind(obj, OBJ_MODULE)) {
         if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
+        if (str_eq(name, vm_name(vm, N___dict__))) {      /* a module keeps its namespace */
+            exc_raise(vm, E_AttributeError, "readonly attribute");
+            return -1;
+        }
         return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
     }
     if (is_kind(obj, OBJ_GEN)) {
@@ -2271,9 +2275,12 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
             native_repr(vm, AS(ObjNative, m->func), m->self, o->cls, b);
             return true;
         }
+        /* the function's __qualname__, else its __name__, else '?' */
         Value qn = op_getattr_opt(vm, m->func, vm_name(vm, N___qualname__));
+        if (qn == UNDEF) qn = op_getattr_opt(vm, m->func, vm_name(vm, N___name__));
+        if (qn == ERR) return false;
         sb_adds(b, "<bound method ");
-        if (is_str(qn)) sb_adds(b, AS(ObjStr, qn)->data);
+        sb_adds(b, is_str(qn) ? AS(ObjStr, qn)->data : "?");
         sb_adds(b, " of ");
         if (!op_repr_to(vm, m->self, b)) return false;
         sb_addc(b, '>');

@@ -1454,14 +1454,15 @@ static Value hook_result(VM *vm, Value v, Value obj, ObjStr *name) {
     return exc_note_name(vm, name, obj);
 }
 
+/* (the hooks are bound first when they are descriptors but no functions) */
 static Value call_getattribute(VM *vm, Value obj, ObjStr *name) {
-    Value argv[2] = {obj, obj_val(name)};
-    Value v = op_call(vm, class_lookup(as_obj(obj)->cls, vm_name(vm, N___getattribute__)), argv, 2, NULL);
+    Value n = obj_val(name);
+    Value v = op_call_special(vm, obj, class_lookup(as_obj(obj)->cls, vm_name(vm, N___getattribute__)), &n, 1);
     if (v != ERR || !exc_is(vm, vm->exc, E_AttributeError)) return v;
     Value ga = getattr_hook(vm, obj);
     if (ga == UNDEF) return hook_result(vm, ERR, obj, name);
     vm->exc = UNDEF;
-    return hook_result(vm, op_call(vm, ga, argv, 2, NULL), obj, name);
+    return hook_result(vm, op_call_special(vm, obj, ga, &n, 1), obj, name);
 }
 
 Value op_getattr(VM *vm, Value obj, ObjStr *name) {
@@ -1477,8 +1478,8 @@ Value op_getattr(VM *vm, Value obj, ObjStr *name) {
     }
     if (ga == UNDEF) return attr_error(vm, obj, name);
     if (module_own_hook(obj)) return hook_result(vm, op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL), obj, name);
-    Value argv[2] = {obj, obj_val(name)};
-    return hook_result(vm, op_call(vm, ga, argv, 2, NULL), obj, name);
+    Value n = obj_val(name);
+    return hook_result(vm, op_call_special(vm, obj, ga, &n, 1), obj, name);
 }
 
 Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {

@@ -831,7 +831,13 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     }
     Value mod = dict_get_str(c->dict, vm_name(vm, N___module__));
     c->module = mod == UNDEF ? UNDEF : mod;
-    if (meta != vm->types[T_TYPE] && !class_custom_mro(vm, c)) return ERR;
+    if (meta != vm->types[T_TYPE]) {
+        /* a custom mro() may call the methods: their __class__ cell is
+         * filled first, as CPython fills it with the attributes */
+        Value cell = dict_get_str(c->dict, vm_name(vm, N___classcell__));
+        if (is_kind(cell, OBJ_CELL)) AS(ObjCell, cell)->v = obj_val(c);
+        if (!class_custom_mro(vm, c)) return ERR;
+    }
     class_hook_flags(vm, c);
     int own_slots = 0;
     if (!class_slots(vm, c, &own_slots) || !class_getsets(vm, c, own_slots)) return ERR;

@@ -612,6 +612,9 @@ static void compile_name(Compiler *c, const char *name, NameOp nop) {
     static const Opcode deref[] = {OP_LOAD_DEREF, OP_STORE_DEREF, OP_DELETE_DEREF};
     static const Opcode global[] = {OP_LOAD_GLOBAL, OP_STORE_GLOBAL, OP_DELETE_GLOBAL};
     static const Opcode named[] = {OP_LOAD_NAME, OP_STORE_NAME, OP_DELETE_NAME};
+    /* The methods' implicit __class__ cell is not the class body's
+     * __class__, which is a name of the namespace, as in CPython. */
+    if (kind == NAME_CELL && u->scope->kind == SCOPE_CLASS && !strcmp(s->data, "__class__")) kind = NAME_LOCAL;
     switch (kind) {
     case NAME_LOCAL:
         if (u->scope->kind == SCOPE_FUNCTION) emit(c, fast[nop], sym->index);

@@ -411,10 +411,10 @@ static Value b_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "getattr", nargs, kw, 2, 3)) return ERR;
     Value name = attr_name(vm, args[1], "getattr");
     if (name == ERR) return ERR;
+    /* (one lookup: a __getattr__ that raised runs once) */
+    if (nargs == 2) return op_getattr(vm, args[0], AS(ObjStr, name));
     Value v = op_getattr_opt(vm, args[0], AS(ObjStr, name));
-    if (v != UNDEF) return v;
-    if (nargs == 3) return args[2];
-    return op_getattr(vm, args[0], AS(ObjStr, name));
+    return v == UNDEF ? args[2] : v;
 }
 
 static Value b_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {

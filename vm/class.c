@@ -726,6 +726,34 @@ static void class_hook_flags(VM *vm, ObjClass *c) {
         c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
 }
 
+/* A metaclass's own mro() decides c's MRO, as CPython's mro_invoke: its
+ * result (any iterable of classes) replaces the C3 one already in c->mro,
+ * which type.mro() gives it. */
+static bool class_custom_mro(VM *vm, ObjClass *c) {
+    ObjStr *name = str_intern_cstr(vm, "mro");
+    if (!name) return false;
+    Value m = class_lookup(c->obj.cls, name);
+    if (m == UNDEF || m == dict_get_str(vm->types[T_TYPE]->dict, name)) return true;
+    if (!vm_push_root(vm, obj_val(c))) return false;     /* (not yet reachable) */
+    Value r = op_call_special(vm, obj_val(c), m, NULL, 0);
+    int roots = 1;
+    ObjList *l = r == ERR || !vm_push_root(vm, r) || !++roots ? NULL : op_to_list(vm, r);
+    ObjTuple *t = NULL;
+    if (l) {
+        int64_t i = 0;
+        while (i < l->len && is_kind(l->items[i], OBJ_CLASS)) i++;
+        if (i < l->len) {
+            exc_raise(vm, E_TypeError, "mro() returned a non-class ('%s')", type_of(vm, l->items[i])->name->data);
+        } else {
+            t = tuple_from(vm, l->items, l->len);
+        }
+    }
+    vm_pop_roots(vm, roots);
+    if (!t) return false;
+    c->mro = t;
+    return true;
+}
+
 bool class_set_mro(VM *vm, ObjClass *c) {
     ObjList *mro = list_new(vm, 4);
     if (!mro || !vm_push_root(vm, obj_val(mro))) return false;
@@ -734,6 +762,7 @@ bool class_set_mro(VM *vm, ObjClass *c) {
     vm_pop_roots(vm, 1);
     if (!t) return false;
     c->mro = t;
+    if ((c->obj.flags & CLASS_CUSTOM_META) && !class_custom_mro(vm, c)) return false;
     class_hook_flags(vm, c);
     class_changed(vm, c);
     return true;
@@ -802,6 +831,13 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     }
     Value mod = dict_get_str(c->dict, vm_name(vm, N___module__));
     c->module = mod == UNDEF ? UNDEF : mod;
+    if (meta != vm->types[T_TYPE]) {
+        /* a custom mro() may call the methods: their __class__ cell is
+         * filled first, as CPython fills it with the attributes */
+        Value cell = dict_get_str(c->dict, vm_name(vm, N___classcell__));
+        if (is_kind(cell, OBJ_CELL)) AS(ObjCell, cell)->v = obj_val(c);
+        if (!class_custom_mro(vm, c)) return ERR;
+    }
     class_hook_flags(vm, c);
     int own_slots = 0;
     if (!class_slots(vm, c, &own_slots) || !class_getsets(vm, c, own_slots)) return ERR;
@@ -1780,9 +1816,17 @@ static Value object_getattribute(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value type_mro(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_class(vm, args, nargs, "mro") || !args_check(vm, "mro", nargs - 1, kw, 0, 0)) return ERR;
-    ObjTuple *m = AS(ObjClass, args[0])->mro;
-    ObjList *l = list_from(vm, m->items, m->len);
-    return l ? obj_val(l) : ERR;
+    ObjClass *c = AS(ObjClass, args[0]);
+    if (!(c->obj.flags & CLASS_CUSTOM_META) || !c->bases) {
+        ObjList *l = list_from(vm, c->mro->items, c->mro->len);
+        return l ? obj_val(l) : ERR;
+    }
+    /* the C3 order afresh: __mro__ may be a metaclass's own mro()'s */
+    ObjList *l = list_new(vm, 4);
+    if (!l || !vm_push_root(vm, obj_val(l))) return ERR;
+    bool ok = c3_merge(vm, c, c->bases, l);
+    vm_pop_roots(vm, 1);
+    return ok ? obj_val(l) : ERR;
 }
 
 /* ---- the descriptor protocol of functions, classmethod, staticmethod and

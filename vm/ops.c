@@ -1465,14 +1465,15 @@ static Value hook_result(VM *vm, Value v, Value obj, ObjStr *name) {
     return exc_note_name(vm, name, obj);
 }
 
+/* (the hooks are bound first when they are descriptors but no functions) */
 static Value call_getattribute(VM *vm, Value obj, ObjStr *name) {
-    Value argv[2] = {obj, obj_val(name)};
-    Value v = op_call(vm, class_lookup(as_obj(obj)->cls, vm_name(vm, N___getattribute__)), argv, 2, NULL);
+    Value n = obj_val(name);
+    Value v = op_call_special(vm, obj, class_lookup(as_obj(obj)->cls, vm_name(vm, N___getattribute__)), &n, 1);
     if (v != ERR || !exc_is(vm, vm->exc, E_AttributeError)) return v;
     Value ga = getattr_hook(vm, obj);
     if (ga == UNDEF) return hook_result(vm, ERR, obj, name);
     vm->exc = UNDEF;
-    return hook_result(vm, op_call(vm, ga, argv, 2, NULL), obj, name);
+    return hook_result(vm, op_call_special(vm, obj, ga, &n, 1), obj, name);
 }
 
 Value op_getattr(VM *vm, Value obj, ObjStr *name) {
@@ -1488,8 +1489,8 @@ Value op_getattr(VM *vm, Value obj, ObjStr *name) {
     }
     if (ga == UNDEF) return attr_error(vm, obj, name);
     if (module_own_hook(obj)) return hook_result(vm, op_call(vm, ga, (Value[]){obj_val(name)}, 1, NULL), obj, name);
-    Value argv[2] = {obj, obj_val(name)};
-    return hook_result(vm, op_call(vm, ga, argv, 2, NULL), obj, name);
+    Value n = obj_val(name);
+    return hook_result(vm, op_call_special(vm, obj, ga, &n, 1), obj, name);
 }
 
 Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
@@ -1752,6 +1753,10 @@ int op_setattr(VM *vm, Value obj, ObjStr *name, Value v) {
     }
     if (is_kind(obj, OBJ_MODULE)) {
         if (str_eq(name, vm_name(vm, N___class__))) return set_class(vm, obj, v);
+        if (str_eq(name, vm_name(vm, N___dict__))) {      /* a module keeps its namespace */
+            exc_raise(vm, E_AttributeError, "readonly attribute");
+            return -1;
+        }
         return dict_set_str(vm, AS(ObjModule, obj)->dict, name, v);
     }
     if (is_kind(obj, OBJ_GEN)) {
@@ -2295,9 +2300,12 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
             native_repr(vm, AS(ObjNative, m->func), m->self, o->cls, b);
             return true;
         }
+        /* the function's __qualname__, else its __name__, else '?' */
         Value qn = op_getattr_opt(vm, m->func, vm_name(vm, N___qualname__));
+        if (qn == UNDEF) qn = op_getattr_opt(vm, m->func, vm_name(vm, N___name__));
+        if (qn == ERR) return false;
         sb_adds(b, "<bound method ");
-        if (is_str(qn)) sb_adds(b, AS(ObjStr, qn)->data);
+        sb_adds(b, is_str(qn) ? AS(ObjStr, qn)->data : "?");
         sb_adds(b, " of ");
         if (!op_repr_to(vm, m->self, b)) return false;
         sb_addc(b, '>');

@@ -175,6 +175,7 @@ static bool vm_init(VM *vm) {
     exc_init_types(vm);
     if (!vm->exc_types[E_COUNT - 1] || !init_methods(vm) || !builtins_init(vm) || !interp_init(vm)) return false;
     class_cache_ctors(vm);
+    if (!class_register_builtins(vm)) return false;
     vm->modules = dict_new(vm);
     ObjList *argv = list_new(vm, 1);
     if (!vm->modules || !argv) return false;

@@ -132,6 +132,38 @@ static bool add_ctor(VM *vm, TypeId t, NativeFn fn) {
 
 static Value number_from_special(VM *vm, Value v, NameId name, const char *what);
 
+/* ---- Ellipsis and NotImplemented -------------------------------------
+ * Their types' __new__ give the singleton (type(...)() is ...), and
+ * __reduce__ gives the name pickle stores them under, as CPython's. */
+
+static Value singleton_new(VM *vm, Value *args, int nargs, ObjTuple *kw, TypeId t, Value single) {
+    ObjClass *own = vm->types[t];
+    const char *shown = t == T_ELLIPSIS ? "EllipsisType" : own->name->data;
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "%s.__new__(): not enough arguments", own->name->data);
+    if (!is_kind(args[0], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "%s.__new__(X): X is not a type object (%T)", own->name->data, args[0]);
+    ObjClass *cls = AS(ObjClass, args[0]);
+    if (!class_is_subclass(cls, own))
+        return exc_raise(vm, E_TypeError, "%s.__new__(%s): %s is not a subtype of %s", own->name->data,
+                         cls->name->data, cls->name->data, own->name->data);
+    if (nargs > 1 || (kw && kw->len)) return exc_raise(vm, E_TypeError, "%s takes no arguments", shown);
+    return single;
+}
+static Value ellipsis_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return singleton_new(vm, args, nargs, kw, T_ELLIPSIS, ELLIPSIS_VAL);
+}
+static Value notimpl_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return singleton_new(vm, args, nargs, kw, T_NOTIMPL, NOTIMPL_VAL);
+}
+
+static Value singleton_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    if (args[0] == ELLIPSIS_VAL) return str_from_cstr(vm, "Ellipsis");
+    if (args[0] == NOTIMPL_VAL) return str_from_cstr(vm, "NotImplemented");
+    return exc_raise(vm, E_TypeError, "descriptor '__reduce__' requires a singleton but received a '%T'", args[0]);
+}
+
+
 /* v, or what its __index__ gives (v unchanged when it has none). */
 static Value index_of(VM *vm, Value v) {
     if (is_intlike(v)) return v;
@@ -1249,6 +1281,9 @@ bool builtins_init(VM *vm) {
            class_add_native(vm, vm->types[T_CLASSMETHOD], "__repr__", wrapper_repr) &&
            class_add_native(vm, vm->types[T_STATICMETHOD], "__init__", wrapper_init) &&
            class_add_native(vm, vm->types[T_CLASSMETHOD], "__init__", wrapper_init) &&
+           add_ctor(vm, T_ELLIPSIS, ellipsis_new) && add_ctor(vm, T_NOTIMPL, notimpl_new) &&
+           class_add_native(vm, vm->types[T_ELLIPSIS], "__reduce__", singleton_reduce) &&
+           class_add_native(vm, vm->types[T_NOTIMPL], "__reduce__", singleton_reduce) &&
            add_ctor(vm, T_METHOD, method_new) && add_ctor(vm, T_MODULE, module_ctor) && class_add_native(vm, vm->types[T_MODULE], "__init__", module_init) &&
            add_ctor(vm, T_PROPERTY, property_new) && class_add_native(vm, prop, "getter", property_getter) &&
            class_add_native(vm, prop, "__set_name__", property_set_name) &&

@@ -79,11 +79,23 @@ static int64_t items_left(VM *vm, ObjIter *it) {
 
 static Value seq_rev_next(VM *vm, ObjIter *it);
 
+/* iter(obj) over __getitem__: len(obj) less the items given, when obj has a
+ * __len__ (whose errors, RecursionError included, propagate), else
+ * NotImplemented; 0 once exhausted, as CPython's iter_len. */
+static Value seq_iter_hint(VM *vm, ObjIter *it) {
+    if (it->a == UNDEF) return int_val(0);
+    if (class_lookup(type_of(vm, it->a), vm_name(vm, N___len__)) == UNDEF) return NOTIMPL_VAL;
+    int64_t len = op_len(vm, it->a);
+    if (len < 0) return ERR;
+    return int_val(len > it->i ? len - it->i : 0);
+}
+
 static Value iter_m_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__length_hint__", nargs - 1, kw, 0, 0)) return ERR;
     if (!is_kind(args[0], OBJ_ITER)) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", args[0]);
-    int64_t n = items_left(vm, AS(ObjIter, args[0]));
     ObjIter *it = AS(ObjIter, args[0]);
+    if (it->obj.cls == vm->types[T_SEQ_ITER]) return seq_iter_hint(vm, it);
+    int64_t n = items_left(vm, it);
     if (it->next == seq_rev_next && n > 0) {
         /* reversed(sequence): the sequence may have shrunk since */
         int64_t len = op_len(vm, it->a);
@@ -753,7 +765,7 @@ bool builtins_iter_init(VM *vm) {
             return false;
     }
     static const TypeId hint_types[] = {
-        T_LIST_ITER, T_TUPLE_ITER, T_BYTES_ITER, T_STR_ITER, T_LIST_REVITER, T_REVERSED,
+        T_LIST_ITER, T_TUPLE_ITER, T_BYTES_ITER, T_STR_ITER, T_LIST_REVITER, T_REVERSED, T_SEQ_ITER,
     };
     for (size_t i = 0; i < sizeof hint_types / sizeof hint_types[0]; i++)
         if (!class_add_native(vm, vm->types[hint_types[i]], "__length_hint__", iter_m_length_hint)) return false;

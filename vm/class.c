@@ -2017,6 +2017,27 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     return exc_raise(vm, E_AttributeError, "'super' object has no attribute '%s'", name->data);
 }
 
+/* Registers one builtin class with its bases, once. */
+static bool register_builtin(VM *vm, ObjClass *c) {
+    if (!c || !c->bases) return true;
+    for (int64_t i = 0; i < c->bases->len; i++) {
+        ObjClass *b = AS(ObjClass, c->bases->items[i]);
+        if (!b->subclasses && !(b->subclasses = list_new(vm, 0))) return false;
+        bool known = false;
+        for (int64_t j = 0; j < b->subclasses->len && !known; j++) known = b->subclasses->items[j] == obj_val(c);
+        if (!known && list_append(vm, b->subclasses, obj_val(c)) < 0) return false;
+    }
+    return true;
+}
+
+bool class_register_builtins(VM *vm) {
+    for (int i = 0; i < T_COUNT; i++)
+        if (!register_builtin(vm, vm->types[i])) return false;
+    for (int i = 0; i < E_COUNT; i++)
+        if (!register_builtin(vm, vm->exc_types[i])) return false;
+    return true;
+}
+
 void class_cache_ctors(VM *vm) {
     for (int i = 0; i < T_COUNT; i++) {
         ObjClass *c = vm->types[i];

@@ -110,6 +110,10 @@ Value class_namespace_mapping(VM *vm, Value ns);
 /* __name__, __qualname__, __objclass__ and __doc__ of a member descriptor
  * (the class attribute of a name in __slots__); UNDEF for other names. */
 Value class_member_attr(VM *vm, Value descr, ObjStr *name);
+/* Lists the builtin types and exceptions in their bases' __subclasses__()
+ * (type in object.__subclasses__(), KeyError in LookupError's), as
+ * CPython's static types register themselves. */
+bool class_register_builtins(VM *vm);
 /* Caches each builtin type's native __new__ (after every module registered
  * its constructors), so calling int or str skips the dict lookups. */
 void class_cache_ctors(VM *vm);                 /* object and type methods */

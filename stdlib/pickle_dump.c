@@ -640,8 +640,9 @@ static bool save_global(Pickler *p, Value v, ObjStr *name) {
     if (last && parent != m) {
         /* a nested name: getattr(parent, last) */
         ObjStr *ln = str_intern_cstr(vm, last + 1);
+        if (!ln || !hold(p, obj_val(ln))) return false;
         ObjStr *ga = pname(p, PN_GETATTR);
-        if (!ln || !ga || !hold(p, obj_val(ln))) return false;
+        if (!ga) return false;
         Value getattr = dict_get_str(vm->builtins, ga);
         return reduce_with(p, getattr, (Value[]){parent, obj_val(ln)}, 2, v);
     }

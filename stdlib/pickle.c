@@ -24,7 +24,7 @@
 static const char *const pn_text[PN_COUNT] = {
     "__reduce_ex__", "__reduce__", "__setstate__", "extend", "append", "add", "getattr", "__name__",
     "__qualname__", "__module__", "persistent_id", "persistent_load", "reducer_override", "dispatch_table",
-    "find_class", "latin1", "__getinitargs__", "__new__", "__wrapped__",
+    "find_class", "latin1", "__getinitargs__", "__new__", "__wrapped__", "decode", "_proto",
 };
 
 ObjStr *pk_name(VM *vm, PkNames *n, int id) {

@@ -454,7 +454,12 @@ static ObjStr *module_of(Pickler *p, Value v, ObjStr *name) {
     }
     /* interned, as CPython's module names are: a second global from the
      * same module finds the first one's name in the memo */
-    if (is_str(m)) return str_intern(vm, AS(ObjStr, m)->data, (size_t)AS(ObjStr, m)->len);
+    if (is_str(m)) {
+        if (!hold(p, m)) return NULL;
+        ObjStr *r = str_intern(vm, AS(ObjStr, m)->data, (size_t)AS(ObjStr, m)->len);
+        unhold(p, 1);
+        return r;
+    }
     if (is_kind(v, OBJ_CLASS)) return str_intern_cstr(vm, "builtins");
     ObjStr *found = which_module(vm, v, name);
     return found ? found : vm_name(vm, N___main__);
@@ -578,9 +583,11 @@ static bool save_global(Pickler *p, Value v, ObjStr *name) {
     const char *last = strrchr(name->data, '.');
     if (last) {
         ObjStr *pre = str_intern(vm, name->data, (size_t)(last - name->data));
-        parent = pre ? pk_walk_qualname(vm, m, pre) : ERR;
+        if (!pre || !hold(p, obj_val(pre))) return false;
+        parent = pk_walk_qualname(vm, m, pre);
         if (parent == ERR) vm->exc = UNDEF;
     }
+    if (!hold(p, parent)) return false;
     found = pk_walk_qualname(vm, m, name);
     if (last && parent == m && found == v) {
         /* the dotted path led back to the module: its last part names v */
@@ -597,7 +604,6 @@ static bool save_global(Pickler *p, Value v, ObjStr *name) {
         pk_raise(vm, PK_PICKLING, "Can't pickle %R: it's not the same object as %S.%S", v, module, name);
         return false;
     }
-    if (!hold(p, parent)) return false;
     if (p->proto >= 2) {
         int64_t code = extension_code(p, module, name);
         if (code < 0) return false;
@@ -634,8 +640,9 @@ static bool save_global(Pickler *p, Value v, ObjStr *name) {
     if (last && parent != m) {
         /* a nested name: getattr(parent, last) */
         ObjStr *ln = str_intern_cstr(vm, last + 1);
+        if (!ln || !hold(p, obj_val(ln))) return false;
         ObjStr *ga = pname(p, PN_GETATTR);
-        if (!ln || !ga || !hold(p, obj_val(ln))) return false;
+        if (!ga) return false;
         Value getattr = dict_get_str(vm->builtins, ga);
         return reduce_with(p, getattr, (Value[]){parent, obj_val(ln)}, 2, v);
     }
@@ -972,8 +979,9 @@ static bool save_bytes(Pickler *p, Value v) {
         return false;
     }
     Value text = bytes_decode(vm, b->data, (size_t)b->len, "latin-1", "strict");
+    if (text == ERR || !hold(p, text)) return false;
     ObjStr *latin1 = pname(p, PN_LATIN1);
-    if (text == ERR || !latin1 || !hold(p, text)) return false;
+    if (!latin1) return false;
     bool ok = reduce_with(p, enc, (Value[]){text, obj_val(latin1)}, 2, v);
     unhold(p, 2);
     return ok;
@@ -1272,12 +1280,16 @@ static Value get_reduction(Pickler *p, Value v) {
         /* any mapping: table.get(type(obj)) */
         ObjStr *get = str_intern_cstr(vm, "get");
         Value f = get ? op_getattr(vm, table, get) : ERR;
-        reducer = f == ERR ? ERR : op_call1(vm, f, obj_val(type_of(vm, v)));
+        if (f == ERR || !hold(p, f)) return ERR;
+        reducer = op_call1(vm, f, obj_val(type_of(vm, v)));
+        unhold(p, 1);
         if (reducer == NONE_VAL) reducer = UNDEF;
     }
     if (reducer == ERR) return ERR;
     if (reducer != UNDEF) {
+        if (!hold(p, reducer)) return ERR;
         Value rv = op_call1(vm, reducer, v);
+        unhold(p, 1);
         return rv == ERR || !hold(p, rv) ? ERR : rv;
     }
     return UNDEF;
@@ -1302,7 +1314,9 @@ static Value call_reduce_ex(Pickler *p, Value v) {
             pk_raise(vm, PK_PICKLING, "Can't pickle %R object: %R", obj_val(type_of(vm, v)), v);
             return ERR;
         }
+        if (!hold(p, r)) return ERR;
         rv = op_call0(vm, r);
+        unhold(p, 1);
     }
     return rv == ERR || !hold(p, rv) ? ERR : rv;
 }
@@ -1321,10 +1335,11 @@ static int save_picklebuffer(Pickler *p, Value v) {
     if (p->proto < 5 || strcmp(cls->name->data, "PickleBuffer") != 0 || !is_str(cls->module) ||
         strcmp(AS(ObjStr, cls->module)->data, "pickle") != 0)
         return 0;
-    ObjStr *rn = str_intern_cstr(vm, "raw"), *ro = str_intern_cstr(vm, "readonly");
-    ObjStr *tb = str_intern_cstr(vm, "tobytes");
+    /* each name interned just before use: a later allocation may sweep it */
+    ObjStr *rn = str_intern_cstr(vm, "raw");
     Value view = rn ? op_call_method(vm, v, rn, NULL, 0) : ERR;
     if (view == ERR || !hold(p, view)) return -1;
+    ObjStr *ro = str_intern_cstr(vm, "readonly");
     Value readonly = ro ? op_getattr(vm, view, ro) : ERR;
     if (readonly == ERR) return -1;
     bool in_band = true;
@@ -1339,6 +1354,7 @@ static int save_picklebuffer(Pickler *p, Value v) {
         if (readonly == TRUE_VAL) put_byte(p, OP_READONLY_BUFFER);
         return 1;
     }
+    ObjStr *tb = str_intern_cstr(vm, "tobytes");
     Value data = tb ? op_call_method(vm, view, tb, NULL, 0) : ERR;
     if (data == ERR || !hold(p, data)) return -1;
     ObjBytes *b = AS(ObjBytes, data);
@@ -1473,12 +1489,13 @@ Value pk_dumps(VM *vm, Value obj, const PkDumpOptions *opt) {
         Value pk = opt->pickler;
         ObjStr *n1 = pname(&p, PN_PERSISTENT_ID), *n2 = pname(&p, PN_REDUCER_OVERRIDE);
         ObjStr *n3 = pname(&p, PN_DISPATCH_TABLE);
+        /* each kept before the next lookup allocates */
         Value a = n1 && n2 && n3 ? op_getattr_opt(vm, pk, n1) : ERR;
-        Value b = a != ERR ? op_getattr_opt(vm, pk, n2) : ERR;
-        Value c = b != ERR ? op_getattr_opt(vm, pk, n3) : ERR;
-        ok = c != ERR && list_append(vm, p.keep, a == UNDEF ? NONE_VAL : a) == 0 &&
-             list_append(vm, p.keep, b == UNDEF ? NONE_VAL : b) == 0 &&
-             list_append(vm, p.keep, c == UNDEF ? NONE_VAL : c) == 0;
+        ok = a != ERR && list_append(vm, p.keep, a == UNDEF ? NONE_VAL : a) == 0;
+        Value b = ok ? op_getattr_opt(vm, pk, n2) : ERR;
+        ok = b != ERR && list_append(vm, p.keep, b == UNDEF ? NONE_VAL : b) == 0;
+        Value c = ok ? op_getattr_opt(vm, pk, n3) : ERR;
+        ok = c != ERR && list_append(vm, p.keep, c == UNDEF ? NONE_VAL : c) == 0;
         if (ok) {
             p.pers_func = a == NONE_VAL ? UNDEF : a;
             p.reducer_override = b == NONE_VAL ? UNDEF : b;

@@ -351,9 +351,11 @@ static Value decode_py2(Unpickler *u, const uint8_t *s, size_t n) {
     if (bytes_native_codec(enc)) {
         r = bytes_decode(vm, s, n, enc, u->opt->errors ? u->opt->errors : "strict");
     } else {
-        ObjStr *dn = str_intern_cstr(vm, "decode");
-        Value e = str_from_cstr(vm, enc), er = e == ERR ? ERR : str_from_cstr(vm, u->opt->errors ? u->opt->errors : "strict");
-        r = !dn || er == ERR ? ERR : op_call_method(vm, b, dn, (Value[]){e, er}, 2);
+        Value e = str_from_cstr(vm, enc);
+        Value er = e != ERR && push(u, e) ? str_from_cstr(vm, u->opt->errors ? u->opt->errors : "strict") : ERR;
+        ObjStr *dn = er != ERR && push(u, er) ? pk_name(vm, &u->names, PN_DECODE) : NULL;
+        r = dn ? op_call_method(vm, b, dn, (Value[]){e, er}, 2) : ERR;
+        u->stack->len -= 2;
     }
     u->stack->len--;
     return r;
@@ -376,7 +378,8 @@ static Value call_codec(Unpickler *u, const char *fn, const uint8_t *s, size_t n
     Value r;
     if (arg) {
         Value a = str_from_cstr(vm, arg);
-        r = a == ERR ? ERR : op_call2(vm, f, b, a);
+        r = a != ERR && push(u, a) ? op_call2(vm, f, b, a) : ERR;
+        if (r != ERR) u->stack->len--;
     } else {
         r = op_call1(vm, f, b);
     }
@@ -671,8 +674,8 @@ static Value call_new(Unpickler *u, Value cls, ObjTuple *args, ObjDict *kwargs) 
         if (list_append(vm, all, args->items[i]) < 0) return ERR;
     }
     ObjTuple *a = tuple_from(vm, all->items, all->len);
-    Value r = a ? op_call_tuple(vm, f, a, kwargs) : ERR;
-    u->stack->len -= 2;
+    Value r = a && push(u, obj_val(a)) ? op_call_tuple(vm, f, a, kwargs) : ERR;
+    if (r != ERR) u->stack->len -= 3;
     return r;
 }
 
@@ -807,7 +810,8 @@ static bool ld_persid(Unpickler *u, bool binary) {
     if (f == ERR) return false;
     if (f == UNDEF || f == NONE_VAL)
         return fail(vm, "A load persistent id instruction was encountered, but no persistent_load function was specified.");
-    return replace(u, 1, op_call1(vm, f, pid));
+    if (!push(u, f)) return false;
+    return replace(u, 2, op_call1(vm, f, pid));
 }
 
 /* ---- protocol 5 buffers ----------------------------------------------------------------- */
@@ -930,7 +934,7 @@ static bool step(Unpickler *u, Value *result) {
         }
         u->proto = s[0];
         if (u->opt->unpickler != UNDEF) {
-            ObjStr *pn = str_intern_cstr(vm, "_proto");
+            ObjStr *pn = pk_name(vm, &u->names, PN_PROTO);
             return pn && op_setattr(vm, u->opt->unpickler, pn, int_val(u->proto)) == 0;
         }
         return true;

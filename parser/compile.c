@@ -206,6 +206,7 @@ static void raise_error(VM *vm, const ParseError *e, const char *filename, const
     vm_pop_roots(vm, 1);
     if (t == ERR) return;
     int64_t off = e->line < 1 ? 0 : offset_in(e, line_text, line_len, e->col);
+    if (vm->compile_file_input && e->at_eof && e->origin == ORIGIN_END_NONE) off = 0;
     bool one_line = e->origin != ORIGIN_PARSER && e->origin != ORIGIN_COMPILER;
     ObjDict *d = AS(ObjException, exc)->base.dict;
     dict_set_str(vm, d, vm_name(vm, N_msg), m);

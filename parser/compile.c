@@ -1045,6 +1045,7 @@ static void compile_fstring(Compiler *c, Node *n) {
         int flags = p->u.formatted.conversion == 's' ? 1 : p->u.formatted.conversion == 'r' ? 2
                   : p->u.formatted.conversion == 'a' ? 3 : 0;
         if (p->u.formatted.spec) { compile_expr(c, p->u.formatted.spec); flags |= 4; }
+        c->u->loc = node_loc(p);        /* the field `{x!r:>5}`: its carets */
         emit(c, OP_FORMAT_VALUE, flags);
     }
     if (parts->n > 1) emit(c, OP_BUILD_STRING, parts->n);

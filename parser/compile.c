@@ -207,6 +207,7 @@ static void raise_error(VM *vm, const ParseError *e, const char *filename, const
     vm_pop_roots(vm, 1);
     if (t == ERR) return;
     int64_t off = e->line < 1 ? 0 : offset_in(e, line_text, line_len, e->col);
+    if (vm->compile_file_input && e->at_eof && e->origin == ORIGIN_END_NONE) off = 0;
     bool one_line = e->origin != ORIGIN_PARSER && e->origin != ORIGIN_COMPILER;
     ObjDict *d = AS(ObjException, exc)->base.dict;
     dict_set_str(vm, d, vm_name(vm, N_msg), m);
@@ -1048,6 +1049,7 @@ static void compile_fstring(Compiler *c, Node *n) {
         int flags = p->u.formatted.conversion == 's' ? 1 : p->u.formatted.conversion == 'r' ? 2
                   : p->u.formatted.conversion == 'a' ? 3 : 0;
         if (p->u.formatted.spec) { compile_expr(c, p->u.formatted.spec); flags |= 4; }
+        c->u->loc = node_loc(p);        /* the field `{x!r:>5}`: its carets */
         emit(c, OP_FORMAT_VALUE, flags);
     }
     if (parts->n > 1) emit(c, OP_BUILD_STRING, parts->n);

@@ -1323,6 +1323,9 @@ static bool fstring_field(FBuild *fb, StrTok *st, const char **pp, const char *e
     Node *value = field_value(fb, st, start, p);
     if (!value)
         return false;
+    int fline, fcol;        /* the field's `{` (field_value located its text after it) */
+    locate(st, start, &fline, &fcol);
+    fcol--;
     bool self_doc = false;
     if (*p == '=') {
         /* `{x = }` shows its own text first, spaces included. */
@@ -1361,7 +1364,11 @@ static bool fstring_field(FBuild *fb, StrTok *st, const char **pp, const char *e
     f->u.formatted.value = value;
     f->u.formatted.conversion = conversion;
     f->u.formatted.spec = spec;
-    span_nodes(f, fb->where, fb->where);
+    /* the field's own span, `{x!r:>5}`, as CPython gives FORMAT_VALUE: a
+     * failing __format__ or repr is marked under it */
+    int eline, ecol;
+    locate(st, *pp, &eline, &ecol);
+    f->line = fline, f->col = fcol, f->end_line = eline, f->end_col = ecol;
     list_add(fb->ctx, &fb->parts, f);
     return true;
 }

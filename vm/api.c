@@ -458,7 +458,9 @@ static AsyStatus run(VM *vm, const char *source, size_t len, const char *filenam
     set_path0(vm, interactive || filename[0] == '<' ? NULL : filename);
     /* CPython reads a file (or stdin) as bytes, but is given -c's code as a str. */
     bool bytes = !interactive && strcmp(filename, "<string>") != 0;
+    vm->compile_file_input = bytes;
     ObjCode *code = compile_source(vm, source, len, filename, interactive, bytes);
+    vm->compile_file_input = false;
     if (!code) return finish(vm, ERR);
     /* CPython's -c code has no __file__; stdin's is "<stdin>". */
     if (!interactive && strcmp(filename, "<string>") != 0 && set_main_file(vm, filename) == ERR) return finish(vm, ERR);

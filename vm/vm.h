@@ -360,6 +360,10 @@ struct AsyVM {
      * may collect, and the compiler's objects are not roots. */
     bool compile_warns;
     int compile_bool_inverts;
+    /* compiling the main script read from a file or stdin: CPython's
+     * tokenizer has let go of its last line at the end of such input, so a
+     * block missing there is reported at offset 0 (no caret) */
+    bool compile_file_input;
 
     /* output */
     char *capture;              /* asy_capture_* buffer, or NULL */

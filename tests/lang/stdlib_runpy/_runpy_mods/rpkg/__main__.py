@@ -1,0 +1,1 @@
+print("rpkg __main__ running as", __name__, "package", repr(__package__))

@@ -111,6 +111,7 @@ static Value unpack(VM *vm, char f, const uint8_t *p) {
     case '?': return bool_val(*p != 0);
     case 'f': { float x; memcpy(&x, p, 4); return float_val(x); }
     case 'd': { double x; memcpy(&x, p, 8); return float_val(x); }
+    case 'e': { uint16_t h; memcpy(&h, p, 2); return float_val(half_to_double(h)); }
     case 'B': return int_val(*p);
     case 'b': return int_val((int8_t)*p);
     }
@@ -141,12 +142,17 @@ static bool pack(VM *vm, char f, uint8_t *p, Value v) {
         *p = (uint8_t)t;
         return true;
     }
-    if (f == 'f' || f == 'd') {
+    if (f == 'f' || f == 'd' || f == 'e') {
         double d;
         if (is_float(v)) d = as_float(v);
         else if (!is_intlike(v) || int_to_float(vm, v, &d) == ERR) goto bad_type;
         if (f == 'f') { float x = (float)d; memcpy(p, &x, 4); }
-        else memcpy(p, &d, 8);
+        else if (f == 'd') memcpy(p, &d, 8);
+        else {
+            uint16_t h;
+            if (!half_from_double(d, &h)) goto bad_value;
+            memcpy(p, &h, 2);
+        }
         return true;
     }
     if (!is_intlike(v)) goto bad_type;
@@ -331,6 +337,16 @@ static bool assign_slice(VM *vm, MemView *m, ObjSlice *s, Value v) {
     if (n < 0) return false;
     MemView *src = as_mv(v);
     BinBuf b;
+    if (!src && !binbuf_get(v, &b)) {     /* an exporter such as array.array: its own view */
+        Value r = memview_from_buffer_method(vm, v);
+        if (r == ERR) return false;
+        if (r != UNDEF) {
+            if (!vm_push_root(vm, r)) return false;
+            bool ok = assign_slice(vm, m, s, r);
+            vm_pop_roots(vm, 1);
+            return ok;
+        }
+    }
     StrBuf copy = SB_INIT;    /* the source's bytes: it may overlap the target */
     char fmt = 'B';
     if (src && !src->released) {
@@ -385,6 +401,14 @@ static Value mv_tobytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value p[1];
     MemView *m = self_mv(vm, args, 1, NULL, "tobytes", 0, 0);
     if (!m || !args_bind(vm, "tobytes", args + 1, nargs - 1, kw, names, 1, 1, 0, 0, p)) return ERR;
+    /* one-dimensional views read the same in every order, but the order is checked */
+    if (p[0] != UNDEF && p[0] != NONE_VAL) {
+        if (!is_str(p[0]))
+            return exc_raise(vm, E_TypeError, "tobytes() argument 'order' must be str or None, not %T", p[0]);
+        const char *o = AS(ObjStr, p[0])->data;
+        if (strcmp(o, "C") && strcmp(o, "F") && strcmp(o, "A"))
+            return exc_raise(vm, E_ValueError, "order must be 'C', 'F' or 'A'");
+    }
     return to_bytes(vm, m);
 }
 

@@ -501,20 +501,36 @@ static Value mv_eq_ne(VM *vm, Value *args, int nargs, ObjTuple *kw, bool eq) {
     if (!args_check(vm, eq ? "__eq__" : "__ne__", nargs - 1, kw, 1, 1)) return ERR;
     MemView *a = as_mv(args[0]), *b = as_mv(args[1]);
     if (!a) return NOTIMPL_VAL;
-    if (args[0] == args[1]) return bool_val(eq);
-    if (a->released || (b && b->released)) return bool_val(!eq);
+    bool floats = a->fmt == 'd' || a->fmt == 'f' || a->fmt == 'e';    /* (a NaN item is unequal to itself) */
+    if (args[0] == args[1] && !floats) return bool_val(eq);
+    if (a->released || (b && b->released)) return bool_val(args[0] == args[1] ? eq : !eq);
     MemView tmp;    /* bytes and bytearray compare as a 'B' view, made on the stack */
+    if (!b && !is_kind(args[1], OBJ_BYTES) && !is_kind(args[1], OBJ_BYTEARRAY)) {
+        /* another exporter (array.array): compare with the view it gives */
+        Value r = memview_from_buffer_method(vm, args[1]);
+        if (r == ERR || r == UNDEF) return r == ERR ? ERR : NOTIMPL_VAL;
+        if (!vm_push_root(vm, r)) return ERR;
+        Value argv[2] = {args[0], r};
+        Value res = mv_eq_ne(vm, argv, 2, NULL, eq);
+        vm_pop_roots(vm, 1);
+        return res;
+    }
     if (!b) {
-        if (!is_kind(args[1], OBJ_BYTES) && !is_kind(args[1], OBJ_BYTEARRAY)) return NOTIMPL_VAL;
         BinBuf buf;
         binbuf_get(args[1], &buf);
         tmp = (MemView){.base = args[1], .len = buf.n, .stride = 1, .itemsize = 1, .fmt = 'B', .readonly = true};
         b = &tmp;
     }
     if (a->len != b->len) return bool_val(!eq);
-    if (a->fmt == b->fmt) {
+    if (a->fmt == b->fmt && !floats) {
         for (int64_t i = 0; i < a->len; i++)
             if (memcmp(item_at(a, i), item_at(b, i), (size_t)a->itemsize) != 0) return bool_val(!eq);
+        return bool_val(eq);
+    }
+    if (floats && (b->fmt == 'd' || b->fmt == 'f' || b->fmt == 'e')) {
+        for (int64_t i = 0; i < a->len; i++)
+            if (as_float(unpack(vm, a->fmt, item_at(a, i))) != as_float(unpack(vm, b->fmt, item_at(b, i))))
+                return bool_val(!eq);
         return bool_val(eq);
     }
     Value la = to_list(vm, a);

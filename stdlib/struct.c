@@ -208,36 +208,6 @@ static Value unpack_int(VM *vm, const uint8_t *p, char c, int size, Fmt *f) {
     return int_from_i64(vm, (int64_t)u);
 }
 
-/* A double to IEEE 754 half precision, rounding to nearest even; false when
- * it is too large. */
-static bool half_from_double(double x, uint16_t *out) {
-    uint16_t sign = signbit(x) ? 0x8000 : 0;
-    double a = fabs(x);
-    if (isnan(x)) { *out = sign | 0x7e00; return true; }
-    if (isinf(x)) { *out = sign | 0x7c00; return true; }
-    int e;
-    frexp(a, &e);
-    int exp = e - 1;    /* a = 1.m * 2**exp */
-    if (a == 0.0 || exp < -14) {
-        /* subnormal: units of 2**-24; 1024 units carry into the smallest normal */
-        *out = sign | (uint16_t)nearbyint(ldexp(a, 24));
-        return true;
-    }
-    double m = nearbyint((ldexp(a, -exp) - 1.0) * 1024.0);
-    if (m >= 1024.0) m = 0.0, exp++;
-    if (exp > 15) return false;
-    *out = sign | (uint16_t)((exp + 15) << 10) | (uint16_t)m;
-    return true;
-}
-
-static double half_to_double(uint16_t h) {
-    double sign = h & 0x8000 ? -1.0 : 1.0;
-    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
-    if (e == 0) return sign * ldexp(m, -24);
-    if (e == 31) return m ? NAN : sign * INFINITY;
-    return sign * ldexp(1024 + m, e - 25);
-}
-
 /* The float behind v (float, int, __float__ or __index__), or struct.error. */
 static bool float_of(VM *vm, Value v, double *out) {
     if (is_float(v)) { *out = as_float(v); return true; }

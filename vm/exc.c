@@ -431,8 +431,10 @@ int exc_tb_line(TbEntry *t) {
 /* ---- str, repr, attributes --------------------------------------------- */
 
 ObjClass *exc_oserror_class(VM *vm, ObjClass *cls, Value *args, int nargs) {
-    if (cls != vm->exc_types[E_OSError] || nargs < 2 || !is_int(args[0])) return cls;
-    switch (as_int(args[0])) {
+    /* CPython maps the errno only for 2 to 5 arguments */
+    if (cls != vm->exc_types[E_OSError] || nargs < 2 || nargs > 5 || !(is_int(args[0]) || is_bool(args[0])))
+        return cls;
+    switch (is_bool(args[0]) ? (int64_t)(args[0] == TRUE_VAL) : as_int(args[0])) {
     case ENOENT: return vm->exc_types[E_FileNotFoundError];
     case EEXIST: return vm->exc_types[E_FileExistsError];
     case EACCES: case EPERM: return vm->exc_types[E_PermissionError];

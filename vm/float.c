@@ -752,3 +752,35 @@ void flt_init_methods(VM *vm) {
     class_add_property(vm, vm->types[T_FLOAT], "real", m_real);
     class_add_property(vm, vm->types[T_FLOAT], "imag", m_imag);
 }
+
+/* ---- IEEE 754 half precision (struct and memoryview format "e") ---------- */
+
+/* A double to IEEE 754 half precision, rounding to nearest even; false when
+ * it is too large. */
+bool half_from_double(double x, uint16_t *out) {
+    uint16_t sign = signbit(x) ? 0x8000 : 0;
+    double a = fabs(x);
+    if (isnan(x)) { *out = sign | 0x7e00; return true; }
+    if (isinf(x)) { *out = sign | 0x7c00; return true; }
+    int e;
+    frexp(a, &e);
+    int exp = e - 1;    /* a = 1.m * 2**exp */
+    if (a == 0.0 || exp < -14) {
+        /* subnormal: units of 2**-24; 1024 units carry into the smallest normal */
+        *out = sign | (uint16_t)nearbyint(ldexp(a, 24));
+        return true;
+    }
+    double m = nearbyint((ldexp(a, -exp) - 1.0) * 1024.0);
+    if (m >= 1024.0) m = 0.0, exp++;
+    if (exp > 15) return false;
+    *out = sign | (uint16_t)((exp + 15) << 10) | (uint16_t)m;
+    return true;
+}
+
+double half_to_double(uint16_t h) {
+    double sign = h & 0x8000 ? -1.0 : 1.0;
+    int e = (h >> 10) & 0x1f, m = h & 0x3ff;
+    if (e == 0) return sign * ldexp(m, -24);
+    if (e == 31) return m ? NAN : sign * INFINITY;
+    return sign * ldexp(1024 + m, e - 25);
+}

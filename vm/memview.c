@@ -119,6 +119,7 @@ static Value unpack(VM *vm, char f, const uint8_t *p) {
     case '?': return bool_val(*p != 0);
     case 'f': { float x; memcpy(&x, p, 4); return float_val(x); }
     case 'd': { double x; memcpy(&x, p, 8); return float_val(x); }
+    case 'e': { uint16_t h; memcpy(&h, p, 2); return float_val(half_to_double(h)); }
     case 'B': return int_val(*p);
     case 'b': return int_val((int8_t)*p);
     }
@@ -149,12 +150,17 @@ static bool pack(VM *vm, char f, uint8_t *p, Value v) {
         *p = (uint8_t)t;
         return true;
     }
-    if (f == 'f' || f == 'd') {
+    if (f == 'f' || f == 'd' || f == 'e') {
         double d;
         if (is_float(v)) d = as_float(v);
         else if (!is_intlike(v) || int_to_float(vm, v, &d) == ERR) goto bad_type;
         if (f == 'f') { float x = (float)d; memcpy(p, &x, 4); }
-        else memcpy(p, &d, 8);
+        else if (f == 'd') memcpy(p, &d, 8);
+        else {
+            uint16_t h;
+            if (!half_from_double(d, &h)) goto bad_value;
+            memcpy(p, &h, 2);
+        }
         return true;
     }
     if (!is_intlike(v)) goto bad_type;
@@ -339,6 +345,16 @@ static bool assign_slice(VM *vm, MemView *m, ObjSlice *s, Value v) {
     if (n < 0) return false;
     MemView *src = as_mv(v);
     BinBuf b;
+    if (!src && !binbuf_get(v, &b)) {     /* an exporter such as array.array: its own view */
+        Value r = memview_from_buffer_method(vm, v);
+        if (r == ERR) return false;
+        if (r != UNDEF) {
+            if (!vm_push_root(vm, r)) return false;
+            bool ok = assign_slice(vm, m, s, r);
+            vm_pop_roots(vm, 1);
+            return ok;
+        }
+    }
     StrBuf copy = SB_INIT;    /* the source's bytes: it may overlap the target */
     char fmt = 'B';
     if (src && !src->released) {
@@ -393,6 +409,14 @@ static Value mv_tobytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value p[1];
     MemView *m = self_mv(vm, args, 1, NULL, "tobytes", 0, 0);
     if (!m || !args_bind(vm, "tobytes", args + 1, nargs - 1, kw, names, 1, 1, 0, 0, p)) return ERR;
+    /* one-dimensional views read the same in every order, but the order is checked */
+    if (p[0] != UNDEF && p[0] != NONE_VAL) {
+        if (!is_str(p[0]))
+            return exc_raise(vm, E_TypeError, "tobytes() argument 'order' must be str or None, not %T", p[0]);
+        const char *o = AS(ObjStr, p[0])->data;
+        if (strcmp(o, "C") && strcmp(o, "F") && strcmp(o, "A"))
+            return exc_raise(vm, E_ValueError, "order must be 'C', 'F' or 'A'");
+    }
     return to_bytes(vm, m);
 }
 
@@ -485,20 +509,36 @@ static Value mv_eq_ne(VM *vm, Value *args, int nargs, ObjTuple *kw, bool eq) {
     if (!args_check(vm, eq ? "__eq__" : "__ne__", nargs - 1, kw, 1, 1)) return ERR;
     MemView *a = as_mv(args[0]), *b = as_mv(args[1]);
     if (!a) return NOTIMPL_VAL;
-    if (args[0] == args[1]) return bool_val(eq);
-    if (a->released || (b && b->released)) return bool_val(!eq);
+    bool floats = a->fmt == 'd' || a->fmt == 'f' || a->fmt == 'e';    /* (a NaN item is unequal to itself) */
+    if (args[0] == args[1] && !floats) return bool_val(eq);
+    if (a->released || (b && b->released)) return bool_val(args[0] == args[1] ? eq : !eq);
     MemView tmp;    /* bytes and bytearray compare as a 'B' view, made on the stack */
+    if (!b && !is_kind(args[1], OBJ_BYTES) && !is_kind(args[1], OBJ_BYTEARRAY)) {
+        /* another exporter (array.array): compare with the view it gives */
+        Value r = memview_from_buffer_method(vm, args[1]);
+        if (r == ERR || r == UNDEF) return r == ERR ? ERR : NOTIMPL_VAL;
+        if (!vm_push_root(vm, r)) return ERR;
+        Value argv[2] = {args[0], r};
+        Value res = mv_eq_ne(vm, argv, 2, NULL, eq);
+        vm_pop_roots(vm, 1);
+        return res;
+    }
     if (!b) {
-        if (!is_kind(args[1], OBJ_BYTES) && !is_kind(args[1], OBJ_BYTEARRAY)) return NOTIMPL_VAL;
         BinBuf buf;
         binbuf_get(args[1], &buf);
         tmp = (MemView){.base = args[1], .len = buf.n, .stride = 1, .itemsize = 1, .fmt = 'B', .readonly = true};
         b = &tmp;
     }
     if (a->len != b->len) return bool_val(!eq);
-    if (a->fmt == b->fmt) {
+    if (a->fmt == b->fmt && !floats) {
         for (int64_t i = 0; i < a->len; i++)
             if (memcmp(item_at(a, i), item_at(b, i), (size_t)a->itemsize) != 0) return bool_val(!eq);
+        return bool_val(eq);
+    }
+    if (floats && (b->fmt == 'd' || b->fmt == 'f' || b->fmt == 'e')) {
+        for (int64_t i = 0; i < a->len; i++)
+            if (as_float(unpack(vm, a->fmt, item_at(a, i))) != as_float(unpack(vm, b->fmt, item_at(b, i))))
+                return bool_val(!eq);
         return bool_val(eq);
     }
     Value la = to_list(vm, a);

@@ -81,6 +81,10 @@ const mp_int *int_mp(ObjBigInt *o);
 bool int_to_i64(Value v, int64_t *out);
 /* OverflowError "int too large to convert to float" when it does not fit. */
 Value int_to_float(VM *vm, Value v, double *out);
+/* IEEE 754 half precision (format "e"): to it rounding to nearest even (false
+ * when too large), and back. */
+bool half_from_double(double x, uint16_t *out);
+double half_to_double(uint16_t h);
 /* a op b for ints; NOTIMPL_VAL if an operand is not an int. Division and
  * true division by zero raise ZeroDivisionError with CPython's messages;
  * pow with a negative exponent returns a float. */

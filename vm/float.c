@@ -108,6 +108,57 @@ static bool shortest_normal(double x, char *digits, int *exp10) {
     return true;
 }
 
+/* The shortest digits of x without printf, when x is m / 10^k for an
+ * integer m below 2^50 (the floats programs usually print: 1.5, 0.1,
+ * 2500.0, 3.14159). The smallest such k gives the fewest digits, and the
+ * test is exact: m and 10^k are exact doubles, so m / 10^k is the
+ * correctly rounded quotient, the double that m·10^-k reads back as. At
+ * each k the candidate is unique: the product x·10^k is off the exact one
+ * by at most 1/16 below 2^50, while a decimal that reads back as x lies
+ * within x's half-ulp·10^k of it. False when no k <= 17 qualifies. */
+static bool shortest_scaled(double x, char *digits, int *exp10) {
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+                                   1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17};
+    const double limit = 1125899906842624.0;   /* 2^50 */
+    for (int k = 0; k < 18; k++) {
+        double p = x * pow10[k];
+        if (p >= limit) return false;
+        double m = nearbyint(p);
+        if (m == 0 || m / pow10[k] != x) continue;
+        int n = snprintf(digits, 24, "%llu", (unsigned long long)m);
+        *exp10 = n - 1 - k;
+        return true;
+    }
+    return false;
+}
+
+/* The exact product a·10^prec is p + err (fma gives err exactly); it is
+ * rounded half to even, as printf rounds the exact binary value. Only when
+ * p is within 1/4 of a half-integer can err move the rounding, and there
+ * 0.5 - frac is exact. */
+bool flt_fixed(double a, int prec, char *out) {
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+                                   1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    if (prec < 0 || prec > 15 || !(a >= 0) || (a != 0 && a < 1e-290)) return false;
+    double p = a * pow10[prec];
+    if (!(p < 1125899906842624.0)) return false;   /* 2^50 */
+    double err = fma(a, pow10[prec], -p), r = nearbyint(p), frac = p - r;
+    bool odd = fmod(r, 2) != 0;
+    if (err > 0.5 - frac || (err == 0.5 - frac && odd)) r += 1;
+    else if (err < -0.5 - frac || (err == -0.5 - frac && odd)) r -= 1;
+    char digits[24];
+    int n = snprintf(digits, sizeof digits, "%0*llu", prec + 1, (unsigned long long)r);
+    memcpy(out, digits, (size_t)(n - prec));
+    out += n - prec;
+    if (prec) {
+        *out++ = '.';
+        memcpy(out, digits + n - prec, (size_t)prec);
+        out += prec;
+    }
+    *out = 0;
+    return true;
+}
+
 void flt_repr(double d, char *out) {
     if (isnan(d)) {
         strcpy(out, "nan");
@@ -126,7 +177,7 @@ void flt_repr(double d, char *out) {
     }
     char digits[24], best[24];
     int exp10 = 0, best_exp = 0;
-    if (!shortest_normal(x, best, &best_exp)) {
+    if (!(x >= DBL_MIN && shortest_scaled(x, best, &best_exp)) && !shortest_normal(x, best, &best_exp)) {
         /* Some p-digit decimal reads back as x exactly when p is at least
          * the shortest length, so binary search for it. */
         int lo = 1, hi = 17;

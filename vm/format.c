@@ -303,6 +303,12 @@ static Value format_int_spec(VM *vm, Value v, ObjStr *spec, const char *tname) {
 
 /* snprintf of one double into a malloc'd string. */
 static char *dfmt(const char *fmt, int prec, double d) {
+    char fixed[40];
+    if (!strcmp(fmt, "%.*f") && flt_fixed(d, prec, fixed)) {    /* the common case, without printf */
+        char *p = malloc(strlen(fixed) + 1);
+        if (p) strcpy(p, fixed);
+        return p;
+    }
     int n = snprintf(NULL, 0, fmt, prec, d);
     char *p = n >= 0 ? malloc((size_t)n + 1) : NULL;
     if (p) snprintf(p, (size_t)n + 1, fmt, prec, d);
@@ -899,6 +905,10 @@ static bool pct_int(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) {
     if (v == ERR) return false;
     int base = conv == 'x' || conv == 'X' ? 16 : conv == 'o' ? 8 : 10;
     if (base == 10 && !int_str_digits_ok(vm, v)) return false;
+    if (base == 10 && f->width < 0 && f->prec < 0 && !f->plus && !f->space) {
+        int_to_buf(v, 10, out);     /* a plain %d: no padding, sign or zeros to place */
+        return true;
+    }
     StrBuf digits = SB_INIT, num = SB_INIT;
     int_to_buf(v, base, &digits);
     if (digits.oom) { sb_free(&digits); exc_nomem(vm); return false; }
@@ -972,6 +982,10 @@ static bool pct_text(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) 
         s = conv == 'r' ? op_repr(vm, v) : op_str(vm, v);
     }
     if (s == ERR) return false;
+    if (f->prec < 0 && f->width < 0) {     /* a plain %s: the text as it is */
+        sb_add(out, S(s)->data, (size_t)S(s)->len);
+        return true;
+    }
     int64_t len = f->prec >= 0 && f->prec < S(s)->cplen ? f->prec : S(s)->cplen;
     StrBuf t = SB_INIT;
     add_prefix_cps(&t, S(s), len);

@@ -122,6 +122,9 @@ void int_init_methods(VM *vm);          /* bit_length, to_bytes, ... */
 /* CPython's repr: the shortest string that reads back the same ("0.1",
  * "1e+16", "inf", "nan", "-0.0"). Writes at most 32 bytes. */
 void flt_repr(double d, char *out);
+/* printf("%.*f", prec, a) for 0 <= a < 2^50 / 10^prec and prec <= 15,
+ * without printf, into out (40 bytes); false when a is outside that. */
+bool flt_fixed(double a, int prec, char *out);
 Value flt_binop(VM *vm, BinOp op, double a, double b);  /* NOTIMPL for bit ops */
 /* Compares a float with any number exactly (big ints included). */
 int flt_cmp_num(VM *vm, double a, Value b, CmpOp op);    /* 0/1 */

@@ -291,6 +291,22 @@ static Value member_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return dict_set_str(vm, d, AS(ObjStr, AS(ObjTuple, args[0])->items[0]), args[2]) < 0 ? ERR : NONE_VAL;
 }
 
+static bool is_member(VM *vm, Value attr) {
+    return is_kind(attr, OBJ_PROPERTY) && as_obj(attr)->cls == vm->types[T_MEMBER_DESCRIPTOR];
+}
+
+Value class_member_get(VM *vm, Value attr, Value obj) {
+    if (!is_member(vm, attr)) return UNDEF;
+    Value args[2] = {AS(ObjNative, AS(ObjProperty, attr)->fget)->self, obj};
+    return member_get(vm, args, 2, NULL);
+}
+
+int class_member_set(VM *vm, Value attr, Value obj, Value v) {
+    if (!is_member(vm, attr)) return 1;
+    Value args[3] = {AS(ObjNative, AS(ObjProperty, attr)->fset)->self, obj, v};
+    return member_set(vm, args, 3, NULL) == ERR ? -1 : 0;
+}
+
 static Value member_del(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__delete__", nargs - 1, kw, 1, 1)) return ERR;
     ObjDict *d = member_storage(vm, args[0], args[1], false);

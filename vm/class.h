@@ -26,6 +26,13 @@ Value class_lookup(ObjClass *cls, ObjStr *name);
  * or None for a class that overrides __getattribute__, which sends every
  * load the slow way. */
 Value class_lookup_cached(ObjClass *cls, ObjStr *name);
+/* For the interpreter's attribute caches: a __slots__ member read or
+ * written without the descriptor call. attr is what the class lookup
+ * found; class_member_get gives UNDEF and class_member_set 1 when it is
+ * not a member descriptor, else what the descriptor would (ERR / -1 with
+ * the AttributeError or TypeError raised). */
+Value class_member_get(VM *vm, Value attr, Value obj);
+int class_member_set(VM *vm, Value attr, Value obj, Value v);
 bool class_is_subclass(ObjClass *a, ObjClass *b);
 /* isinstance(v, spec) (inst) or issubclass(v, spec), hooks and tuples
  * included: 1, 0, or -1 after raising (isinstance.c). */

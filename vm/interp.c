@@ -959,6 +959,14 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                     TOP() = bm;
                     NEXT();
                 }
+            } else if (!(cls->obj.flags & CLASS_HAS_GETATTR)) {
+                SAVE();
+                Value v = class_member_get(vm, ac->value, obj);     /* a __slots__ member */
+                if (v != UNDEF) {
+                    CHECK(v);
+                    TOP() = v;
+                    NEXT();
+                }
             }
         }
         SAVE();
@@ -969,23 +977,26 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     }
     CASE(STORE_ATTR) {
         /* The cache records whether, for this class version, a store is a
-         * plain instance-dict store (no __setattr__, no property). */
+         * plain instance-dict store (no __setattr__, no property), or the
+         * __slots__ member descriptor it goes to. */
         AttrCache *ac = &code->attrcaches[*ip++];
         Value obj = PEEK(1), v = PEEK(2);
         SAVE();
-        if (is_kind(obj, OBJ_INSTANCE) && AS(ObjInstance, obj)->dict) {
+        if (is_kind(obj, OBJ_INSTANCE)) {
             ObjClass *cls = as_obj(obj)->cls;
             if (ac->cls != cls || ac->version != vm->class_version) {
                 Value attr = class_lookup(cls, names[ARG]);
-                bool plain = op_special(vm, obj, N___setattr__) == UNDEF &&
-                             !(is_kind(attr, OBJ_PROPERTY) || (is_kind(attr, OBJ_INSTANCE) &&
-                               (op_special(vm, attr, N___set__) != UNDEF ||
-                                op_special(vm, attr, N___delete__) != UNDEF)));
+                bool custom = op_special(vm, obj, N___setattr__) != UNDEF;
+                bool plain = !custom && !(is_kind(attr, OBJ_PROPERTY) || (is_kind(attr, OBJ_INSTANCE) &&
+                                          (op_special(vm, attr, N___set__) != UNDEF ||
+                                           op_special(vm, attr, N___delete__) != UNDEF)));
                 ac->cls = cls;
                 ac->version = vm->class_version;
-                ac->value = bool_val(plain);
+                /* or the __slots__ member descriptor a store goes to */
+                ac->value = !custom && is_kind(attr, OBJ_PROPERTY) &&
+                            as_obj(attr)->cls == vm->types[T_MEMBER_DESCRIPTOR] ? attr : bool_val(plain);
             }
-            if (ac->value == TRUE_VAL && !finalize_wanted(vm)) {
+            if (ac->value == TRUE_VAL && AS(ObjInstance, obj)->dict && !finalize_wanted(vm)) {
                 ObjDict *d = AS(ObjInstance, obj)->dict;
                 int64_t k = ac->entry;
                 if (k < d->nentries && d->entries[k].key == obj_val(names[ARG])) {
@@ -998,6 +1009,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                     if (k >= 0) ac->entry = (int32_t)k;
                     if (d->count > cls->dict_hint && d->count <= CLASS_DICT_HINT_MAX) cls->dict_hint = (uint8_t)d->count;
                 }
+                sp -= 2;
+                NEXT();
+            }
+            if (is_kind(ac->value, OBJ_PROPERTY) && !finalize_wanted(vm)) {
+                CHECK_INT(class_member_set(vm, ac->value, obj, v));
                 sp -= 2;
                 NEXT();
             }

@@ -30,9 +30,11 @@ static const char help[] =
     "             (also -Warg; see the warnings module)\n"
     "  -u         unbuffered stdout: each write reaches the file at once\n"
     "             (also $PYTHONUNBUFFERED, when not empty)\n"
+    "  -P         don't prepend the script's directory (or '' for -c and -m)\n"
+    "             to sys.path (also $PYTHONSAFEPATH, when not empty, and -I)\n"
     "  -X opt     implementation-specific option, kept in sys._xoptions\n"
     "  -B, -E, -I, -s, -S, -q\n"
-    "             accepted for CPython's sake; they change nothing\n"
+    "             accepted for CPython's sake; otherwise they change nothing\n"
     "  -h, --help print this help message and exit\n"
     "  -V, --version\n"
     "             print the Asy version and exit\n"
@@ -145,6 +147,8 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     const char *unbuf = getenv("PYTHONUNBUFFERED");
     cfg.unbuffered = unbuf && *unbuf;
+    const char *safe = getenv("PYTHONSAFEPATH");
+    cfg.safe_path = safe && *safe;
     const char *env = getenv("ASY_BLOCK_WARN");
     if (env && !parse_block_warn(env, &cfg.block_warn_ms)) {
         fprintf(stderr, "asy: ASY_BLOCK_WARN needs a number of milliseconds (0 turns it off), not '%s'\n", env);
@@ -189,6 +193,7 @@ int main(int argc, char **argv) {
             continue;
         }
         if (!strcmp(a, "-u")) { cfg.unbuffered = 1; continue; }
+        if (!strcmp(a, "-P") || !strcmp(a, "-I")) { cfg.safe_path = 1; continue; }    /* (-I implies -P) */
         /* CPython's switches that change nothing here: -B (no bytecode
          * files), -E, -I, -s, -S, -q. */
         if (strlen(a) == 2 && strchr("BEIsSq", a[1])) continue;

@@ -48,6 +48,10 @@ typedef struct AsyConfig {
      * by C's stdio. Default 0 (the command line sets it from -u and
      * PYTHONUNBUFFERED). */
     int unbuffered;
+    /* Non-zero: sys.path does not get the script's directory (or '' for
+     * -c, -m and the REPL) first, and sys.flags.safe_path is True, as
+     * `python -P` or PYTHONSAFEPATH. Default 0. */
+    int safe_path;
 } AsyConfig;
 
 typedef enum AsyStatus {

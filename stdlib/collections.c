@@ -1583,10 +1583,12 @@ static bool nt_add_new(VM *vm, ObjClass *c, ObjTuple *fields, ObjDict *defaults)
 
 static Value nt_getfield(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)kw;
-    if (nargs != 2 || !is_tuple(args[1])) return exc_raise(vm, E_TypeError, "descriptor needs a namedtuple");
     int64_t i = as_int(args[0]);
+    if (nargs != 2 || !is_tuple(args[1]))
+        return exc_raise(vm, E_TypeError, "descriptor for index '%lld' for tuple subclasses doesn't apply to '%T' object",
+                         (long long)i, nargs == 2 ? args[1] : NONE_VAL);
     ObjTuple *t = AS(ObjTuple, args[1]);
-    return i < t->len ? t->items[i] : exc_raise(vm, E_IndexError, "tuple index out of range");
+    return i >= 0 && i < t->len ? t->items[i] : exc_raise(vm, E_IndexError, "tuple index out of range");
 }
 
 /* A field's setter and deleter: fields are fixed, as CPython's _tuplegetter. */
@@ -1761,27 +1763,76 @@ static Value caller_module(VM *vm) {
     return is_str(n) ? n : str_from_cstr(vm, "__main__");
 }
 
-/* Field i of a namedtuple class: a read-only descriptor of class
- * collections._tuplegetter, which (as in CPython) is not a property, so
- * isinstance(P.x, property) is False and doctest does not collect it. */
+/* A _tuplegetter for field i: a read-only descriptor of kind OBJ_PROPERTY
+ * (its getter nt_getfield bound to i) but class collections._tuplegetter,
+ * which (as in CPython) is not a property, so isinstance(P.x, property) is
+ * False and doctest does not collect it. */
+static Value tuplegetter_make(VM *vm, ObjClass *getter_cls, int64_t i, Value doc) {
+    ObjNative *get = native_new(vm, "_tuplegetter", nt_getfield);
+    Value g = get ? bound_new(vm, int_val(i), obj_val(get)) : ERR;
+    if (g == ERR || !vm_push_root(vm, g)) return ERR;
+    ObjNative *fixed = native_new(vm, "__set__", nt_fixed);
+    if (!fixed || !vm_push_root(vm, obj_val(fixed))) { vm_pop_roots(vm, 1); return ERR; }
+    ObjProperty *p = gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, getter_cls);
+    vm_pop_roots(vm, 2);
+    if (!p) return ERR;
+    p->fget = g;
+    p->fset = p->fdel = obj_val(fixed);
+    p->doc = doc;
+    return obj_val(p);
+}
+
+/* The field index a _tuplegetter reads (0 for one not made here). */
+static int64_t tuplegetter_index(Value self) {
+    ObjProperty *p = AS(ObjProperty, self);
+    return is_kind(p->fget, OBJ_BOUND) ? as_int(AS(ObjBound, p->fget)->self) : 0;
+}
+
+/* _tuplegetter(index, doc), as CPython's constructor (namedtuple's pickled
+ * fields come back through it). */
+static Value tuplegetter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjClass *cls = new_class_arg(vm, args, nargs, "collections._tuplegetter");
+    if (!cls) return ERR;
+    if (kw && kw->len) return exc_raise(vm, E_TypeError, "_tuplegetter() takes no keyword arguments");
+    if (nargs != 3) return exc_raise(vm, E_TypeError, "_tuplegetter expected 2 arguments, got %d", nargs - 1);
+    int64_t i;
+    if (!index_value(vm, args[1], &i, NULL)) return ERR;
+    return tuplegetter_make(vm, cls, i, args[2]);
+}
+
+static Value tuplegetter_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "_tuplegetter(%lld, ", (long long)tuplegetter_index(args[0]));
+    bool ok = op_repr_to(vm, AS(ObjProperty, args[0])->doc, &b);
+    sb_addc(&b, ')');
+    if (!ok) { sb_free(&b); return ERR; }
+    return str_from_buf(vm, &b);
+}
+
+/* (type(self), (index, doc)), so a field descriptor pickles. */
+static Value tuplegetter_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    Value inner[2] = {int_val(tuplegetter_index(args[0])), AS(ObjProperty, args[0])->doc};
+    ObjTuple *t = tuple_from(vm, inner, 2);
+    if (!t || !vm_push_root(vm, obj_val(t))) return ERR;
+    Value outer[2] = {obj_val(as_obj(args[0])->cls), obj_val(t)};
+    ObjTuple *r = tuple_from(vm, outer, 2);
+    vm_pop_roots(vm, 1);
+    return r ? obj_val(r) : ERR;
+}
+
+/* Field i of a namedtuple class, with CPython's doc. */
 static bool nt_add_field(VM *vm, ObjClass *c, ObjStr *name, int64_t i) {
     ObjClass *getter_cls = mod_class(vm, "_tuplegetter");
-    ObjNative *get = getter_cls ? native_new(vm, name->data, nt_getfield) : NULL;
-    Value g = get ? bound_new(vm, int_val(i), obj_val(get)) : ERR;
-    if (g == ERR || !vm_push_root(vm, g)) return false;
-    ObjNative *fixed = native_new(vm, "__set__", nt_fixed);
-    if (!fixed || !vm_push_root(vm, obj_val(fixed))) { vm_pop_roots(vm, 1); return false; }
+    if (!getter_cls) return false;
     char doc[48];
     snprintf(doc, sizeof doc, "Alias for field number %lld", (long long)i);
     Value d = str_from_cstr(vm, doc);
-    if (d == ERR || !vm_push_root(vm, d)) { vm_pop_roots(vm, 2); return false; }
-    ObjProperty *p = gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, getter_cls);
-    vm_pop_roots(vm, 3);
-    if (!p) return false;
-    p->fget = g;
-    p->fset = p->fdel = obj_val(fixed);
-    p->doc = d;
-    return dict_set_str(vm, c->dict, name, obj_val(p)) == 0;
+    if (d == ERR || !vm_push_root(vm, d)) return false;
+    Value p = tuplegetter_make(vm, getter_cls, i, d);
+    vm_pop_roots(vm, 1);
+    return p != ERR && dict_set_str(vm, c->dict, name, p) == 0;
 }
 
 static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -1942,12 +1993,16 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     if (modname == ERR || !deque_init_class(vm, m, modname)) return false;
     ObjClass *tg = new_class(vm, "_tuplegetter", vm->types[T_OBJECT], OBJ_PROPERTY, modname);
     if (!tg || !module_add_value(vm, m, "_tuplegetter", obj_val(tg))) return false;
+    tg->obj.flags |= CLASS_BUILTIN;      /* not subclassable, as CPython's */
     static const char *const descr_methods[] = {"__get__", "__set__", "__delete__"};
     for (size_t i = 0; i < 3; i++) {     /* property's own natives, which take any OBJ_PROPERTY */
         Value fn = dict_get_str(vm->types[T_PROPERTY]->dict, str_intern_cstr(vm, descr_methods[i]));
         if (!is_kind(fn, OBJ_NATIVE) || !class_add_native(vm, tg, descr_methods[i], AS(ObjNative, fn)->fn))
             return false;
     }
+    if (!add_static_new(vm, tg, tuplegetter_new) || !class_add_native(vm, tg, "__repr__", tuplegetter_repr) ||
+        !class_add_native(vm, tg, "__reduce__", tuplegetter_reduce))
+        return false;
     ObjClass *dd = dict_class(vm, m, "defaultdict", defaultdict_new, dd_methods, sizeof dd_methods / sizeof dd_methods[0], modname);
     if (!dd || !class_add_property(vm, dd, "default_factory", defaultdict_factory_get) || !class_add_generic(vm, dd))
         return false;

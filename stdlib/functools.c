@@ -53,6 +53,13 @@ static bool set_dict_attr(VM *vm, Value self, const char *name, Value v) {
     return s && dict_set_str(vm, AS(ObjInstance, self)->dict, s, v) == 0;
 }
 
+/* The deleter of these classes' __dict__: their instances' dict is fixed
+ * as CPython's generic __dict__ setter keeps it (assigning one is fine). */
+static Value dict_no_delete(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args; (void)nargs; (void)kw;
+    return exc_raise(vm, E_TypeError, "cannot delete __dict__");
+}
+
 /* A class of this module made with class_new, with native methods. */
 static ObjClass *make_class(VM *vm, const char *name, const char *const *mnames, const NativeFn *fns, int n) {
     ObjDict *ns = dict_new(vm);
@@ -66,6 +73,10 @@ static ObjClass *make_class(VM *vm, const char *name, const char *const *mnames,
     for (int i = 0; i < n; i++) {
         if (!class_add_native(vm, AS(ObjClass, cls), mnames[i], fns[i])) return NULL;
     }
+    Value getset = dict_get_str(AS(ObjClass, cls)->dict, vm_name(vm, N___dict__));
+    ObjNative *nodel = is_kind(getset, OBJ_PROPERTY) ? native_new(vm, "__delete__", dict_no_delete) : NULL;
+    if (!nodel) return NULL;
+    AS(ObjProperty, getset)->fdel = obj_val(nodel);
     class_changed(vm, AS(ObjClass, cls));
     return AS(ObjClass, cls);
 }

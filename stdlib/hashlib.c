@@ -298,11 +298,13 @@ static Value h_pbkdf2_hmac(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_str(a[0])) return exc_raise(vm, E_TypeError, "pbkdf2_hmac() argument 'hash_name' must be str, not %T", a[0]);
     if (!binbuf_arg(vm, a[1], &pw) || !binbuf_arg(vm, a[2], &salt) || !index_value(vm, a[3], &iters, NULL)) return ERR;
     if (iters < 1) return exc_raise(vm, E_ValueError, "iteration value must be greater than 0.");
+    if (iters > INT32_MAX) return exc_raise(vm, E_OverflowError, "iteration value is too great.");
     int id = hash_lookup(AS(ObjStr, a[0])->data);
     if (id < 0 || id >= H_SHAKE128) return raise_unsupported(vm);
     dklen = hash_info(id)->digest_size;
     if (a[4] != UNDEF && a[4] != NONE_VAL && !index_value(vm, a[4], &dklen, NULL)) return ERR;
     if (dklen < 1) return exc_raise(vm, E_ValueError, "key length must be greater than 0.");
+    if (dklen > INT32_MAX) return exc_raise(vm, E_OverflowError, "key length is too great.");   /* a C int, as OpenSSL's */
     Value r = bytes_new(vm, NULL, (size_t)dklen);
     if (r == ERR || !binbuf_get(a[1], &pw) || !binbuf_get(a[2], &salt)) return ERR;
     uint8_t *out = AS(ObjBytes, r)->data;

@@ -431,6 +431,37 @@ static Value pred_iter_new(VM *vm, Value *args, int nargs, ObjTuple *kw, int typ
     return obj_val(it);
 }
 
+/* CPython 3.12's pickling of these four (deprecated there, removed in
+ * 3.14): (type, (pred or func, source iterator)) and, for dropwhile and
+ * takewhile, whether they are done dropping / stopped, which __setstate__
+ * puts back. */
+static Value pred_iter_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    if (!exc_warn(vm, E_DeprecationWarning,
+                  "Pickle, copy, and deepcopy support will be removed from itertools in Python 3.14."))
+        return ERR;
+    ObjIter *it = AS(ObjIter, args[0]);
+    Value fields[2] = {it->a, it->b};
+    ObjTuple *inner = tuple_from(vm, fields, 2);
+    if (!inner || !vm_push_root(vm, obj_val(inner))) return ERR;
+    bool stateful = it->next == dropwhile_next || it->next == takewhile_next;
+    Value outer[3] = {obj_val(as_obj(args[0])->cls), obj_val(inner), int_val(it->i != 0)};
+    ObjTuple *r = tuple_from(vm, outer, stateful ? 3 : 2);
+    vm_pop_roots(vm, 1);
+    return r ? obj_val(r) : ERR;
+}
+
+static Value pred_iter_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__setstate__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!exc_warn(vm, E_DeprecationWarning,
+                  "Pickle, copy, and deepcopy support will be removed from itertools in Python 3.14."))
+        return ERR;
+    int t = op_truthy(vm, args[1]);
+    if (t < 0) return ERR;
+    AS(ObjIter, args[0])->i = t;
+    return NONE_VAL;
+}
+
 static Value dropwhile_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return pred_iter_new(vm, args, nargs, kw, IT_DROPWHILE, dropwhile_next);
 }
@@ -554,6 +585,43 @@ static Value islice_next(VM *vm, ObjIter *it) {
     if (next < old || (stop != -1 && next > stop)) next = stop;
     it->b = int_val(islice_index(next));
     return v;
+}
+
+/* CPython 3.12's (deprecated) pickling: (type, (source, next, stop, step),
+ * count), or an empty source once exhausted; __setstate__ takes the count. */
+static Value islice_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    if (!exc_warn(vm, E_DeprecationWarning,
+                  "Pickle, copy, and deepcopy support will be removed from itertools in Python 3.14."))
+        return ERR;
+    ObjIter *it = AS(ObjIter, args[0]);
+    Value src = it->a;
+    if (src == UNDEF) {
+        ObjList *empty = list_new(vm, 0);
+        src = empty ? op_iter(vm, obj_val(empty)) : ERR;
+        if (src == ERR) return ERR;
+    }
+    if (!vm_push_root(vm, src)) return ERR;
+    Value fields[4] = {src, it->a == UNDEF ? int_val(0) : it->b, it->n == -1 ? NONE_VAL : int_val(it->n),
+                       int_val(it->step)};
+    ObjTuple *inner = tuple_from(vm, fields, it->a == UNDEF ? 2 : 4);
+    vm_pop_roots(vm, 1);
+    if (!inner || !vm_push_root(vm, obj_val(inner))) return ERR;
+    Value outer[3] = {obj_val(as_obj(args[0])->cls), obj_val(inner), int_val(it->a == UNDEF ? 0 : it->i)};
+    ObjTuple *r = tuple_from(vm, outer, 3);
+    vm_pop_roots(vm, 1);
+    return r ? obj_val(r) : ERR;
+}
+
+static Value islice_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__setstate__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!exc_warn(vm, E_DeprecationWarning,
+                  "Pickle, copy, and deepcopy support will be removed from itertools in Python 3.14."))
+        return ERR;
+    int64_t cnt;
+    if (!index_value(vm, args[1], &cnt, NULL)) return ERR;
+    AS(ObjIter, args[0])->i = cnt;
+    return NONE_VAL;
 }
 
 /* An islice bound: None or an int in [0, sys.maxsize]; -1 for None, -2 after raising. */
@@ -995,6 +1063,14 @@ bool mod_itertools_init(VM *vm, ObjModule *m) {
                                !class_add_native(vm, c, "__length_hint__", repeat_length_hint)))
             return false;
         if (t == IT_TEE && !class_add_native(vm, c, "__copy__", tee_copy)) return false;
+        if ((t == IT_DROPWHILE || t == IT_TAKEWHILE || t == IT_FILTERFALSE || t == IT_STARMAP) &&
+            !class_add_native(vm, c, "__reduce__", pred_iter_reduce))
+            return false;
+        if ((t == IT_DROPWHILE || t == IT_TAKEWHILE) && !class_add_native(vm, c, "__setstate__", pred_iter_setstate))
+            return false;
+        if (t == IT_ISLICE && (!class_add_native(vm, c, "__reduce__", islice_reduce) ||
+                               !class_add_native(vm, c, "__setstate__", islice_setstate)))
+            return false;
         if (t == IT_CHAIN && (!class_add_classmethod(vm, c, "from_iterable", chain_from_iterable) ||
                               !class_add_generic(vm, c)))
             return false;

@@ -415,6 +415,35 @@ static Value os_isatty(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return bool_val(fd >= 0 && fd <= INT32_MAX && isatty((int)fd));
 }
 
+/* openpty(): a new pseudo-terminal's (master, slave) descriptors, both
+ * non-inheritable as CPython's. */
+static Value os_openpty(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "openpty", nargs, kw, 0, 0)) return ERR;
+    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) return os_error(vm, errno, UNDEF);
+    const char *name = grantpt(master) == 0 && unlockpt(master) == 0 ? ptsname(master) : NULL;
+    int slave = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+    if (slave < 0) {
+        int err = errno;
+        close(master);
+        return os_error(vm, err, UNDEF);
+    }
+    Value items[2] = {int_val(master), int_val(slave)};
+    ObjTuple *t = tuple_from(vm, items, 2);
+    if (!t) { close(master); close(slave); return ERR; }
+    return obj_val(t);
+}
+
+/* ttyname(fd): the path of the terminal open on fd, or OSError. */
+static Value os_ttyname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int64_t fd;
+    if (!args_check(vm, "ttyname", nargs, kw, 1, 1) || !index_value(vm, args[0], &fd, NULL)) return ERR;
+    char buf[PATH_MAX];
+    int err = fd < 0 || fd > INT32_MAX ? EBADF : ttyname_r((int)fd, buf, sizeof buf);
+    return err ? os_error(vm, err, UNDEF) : str_from_cstr(vm, buf);
+}
+
 /* _terminal_size(fd): (columns, lines) of the terminal on fd, or OSError. */
 static Value os__terminal_size(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t fd;
@@ -481,7 +510,7 @@ static const Entry os_functions[] = {
     {"rmdir", os_rmdir}, {"mkdir", os_mkdir}, {"makedirs", os_makedirs}, {"rename", os_rename},
     {"open", os_open}, {"close", os_close}, {"write", os_write}, {"read", os_read},
     {"_stat", os__stat}, {"readlink", os_readlink}, {"symlink", os_symlink}, {"chmod", os_chmod},
-    {"access", os_access}, {"getuid", os_getuid}, {"isatty", os_isatty}, {"_terminal_size", os__terminal_size}, {"__getattr__", os_getattr},
+    {"access", os_access}, {"getuid", os_getuid}, {"isatty", os_isatty}, {"openpty", os_openpty}, {"ttyname", os_ttyname}, {"_terminal_size", os__terminal_size}, {"__getattr__", os_getattr},
 };
 
 static bool add_all(VM *vm, ObjModule *m, const Entry *e, size_t n) {

@@ -449,15 +449,18 @@ static bool utime_pair(VM *vm, Value t, bool ns, struct timespec out[2]) {
         Value x = AS(ObjTuple, t)->items[i];
         if (ns) {
             int64_t n;
+            if (!is_intlike(x) && !is_float(x)) {     /* CPython splits ns with divmod(x, 10**9) */
+                exc_raise(vm, E_TypeError, "unsupported operand type(s) for divmod(): '%T' and 'int'", x);
+                return false;
+            }
             if (!index_value(vm, x, &n, NULL)) return false;
             out[i].tv_sec = (time_t)(n / 1000000000), out[i].tv_nsec = (long)(n % 1000000000);
         } else {
             double d;
+            int64_t n;
             if (is_float(x)) d = as_float(x);
-            else if (!is_intlike(x) || int_to_float(vm, x, &d) == ERR) {
-                if (!is_intlike(x)) exc_raise(vm, E_TypeError, "an integer is required (got type %T)", x);
-                return false;
-            }
+            else if (is_intlike(x) ? int_to_float(vm, x, &d) == ERR : !index_value(vm, x, &n, NULL)) return false;
+            else if (!is_intlike(x)) d = (double)n;     /* an __index__ object, as CPython's time_t conversion */
             double whole = (double)(int64_t)d;
             if (whole > d) whole -= 1;
             out[i].tv_sec = (time_t)whole, out[i].tv_nsec = (long)((d - whole) * 1e9);

@@ -439,6 +439,7 @@ static Value set_main_file(VM *vm, const char *filename) {
 /* sys.path[0]: the script's directory with symlinks resolved, as CPython
  * computes it ("" for -c and the REPL). */
 static void set_path0(VM *vm, const char *filename) {
+    if (vm->cfg.safe_path) return;
     Value sys = import_module(vm, "sys");
     if (sys == ERR) { vm->exc = UNDEF; return; }
     Value path = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));

@@ -232,6 +232,14 @@ static Value f_getweakrefs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return l && count_refs(vm, args[0], l) >= 0 ? obj_val(l) : ERR;
 }
 
+/* _weakref.proxy and its types: they are Asy code in stdlib/weakref.asy
+ * (which imports this module), so they are fetched from there on first use. */
+static Value w_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"proxy", "ProxyType", "CallableProxyType", NULL};
+    if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    return module_lazy_attr(vm, "_weakref", "weakref", names, args[0]);
+}
+
 bool mod_weakref_init(VM *vm, ObjModule *m) {
     static const struct { const char *name; NativeFn fn; } methods[] = {
         {"__new__", r_new}, {"__init__", r_init}, {"__call__", r_call}, {"__hash__", r_hash}, {"__eq__", r_eq}, {"__ne__", r_ne},
@@ -250,5 +258,5 @@ bool mod_weakref_init(VM *vm, ObjModule *m) {
            module_add_value(vm, m, "ref", obj_val(c)) &&
            module_add_value(vm, m, "ReferenceType", obj_val(c)) &&
            module_add_native(vm, m, "getweakrefcount", f_getweakrefcount) &&
-           module_add_native(vm, m, "getweakrefs", f_getweakrefs);
+           module_add_native(vm, m, "getweakrefs", f_getweakrefs) && module_add_native(vm, m, "__getattr__", w_getattr);
 }

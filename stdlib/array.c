@@ -888,12 +888,13 @@ static Value a_fromfile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* __buffer__(flags): a view of the items (PEP 688), which memoryview(),
- * bytes(), bytearray() and bytes.join call. A 'u' array's is of its bytes. */
+ * bytes(), bytearray() and bytes.join call. A 'u' array's has CPython's format
+ * 'w': its bytes can be read through it, its items cannot. */
 static Value a_buffer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Core *c = method_self(vm, "__buffer__", args, nargs, kw, 1, 1);
     int64_t flags;
     if (!c || !index_value(vm, args[1], &flags, NULL)) return ERR;
-    return memview_typed(vm, obj_val(c->buf), args[0], c->kind->code == 'u' ? 'B' : c->kind->code);
+    return memview_typed(vm, obj_val(c->buf), args[0], c->kind->code == 'u' ? 'w' : c->kind->code);
 }
 
 static Value a_release_buffer(VM *vm, Value *args, int nargs, ObjTuple *kw) {

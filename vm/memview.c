@@ -106,6 +106,7 @@ static int format_size(const char *f) {
     case 'h': case 'H': case 'e': return 2;
     case 'i': case 'I': case 'f': return 4;
     case 'l': case 'L': case 'q': case 'Q': case 'n': case 'N': case 'd': case 'P': return 8;
+    case 'w': return 4;     /* array('u')'s items: a view has them but cannot read them */
     default: return 0;
     }
 }
@@ -115,6 +116,7 @@ static bool signed_format(char f) { return f == 'b' || f == 'h' || f == 'i' || f
 
 static Value unpack(VM *vm, char f, const uint8_t *p) {
     switch (f) {
+    case 'w': return exc_raise(vm, E_NotImplementedError, "memoryview: format w not supported");
     case 'c': return bytes_new(vm, p, 1);
     case '?': return bool_val(*p != 0);
     case 'f': { float x; memcpy(&x, p, 4); return float_val(x); }
@@ -139,6 +141,10 @@ static Value unpack(VM *vm, char f, const uint8_t *p) {
  * of the wrong type) or ValueError (out of the format's range). */
 static bool pack(VM *vm, char f, uint8_t *p, Value v) {
     int n = format_size((char[]){f, 0});
+    if (f == 'w') {
+        exc_raise(vm, E_NotImplementedError, "memoryview: format w not supported");
+        return false;
+    }
     if (f == 'c') {
         if (!is_kind(v, OBJ_BYTES) || AS(ObjBytes, v)->len != 1) goto bad_value;
         *p = AS(ObjBytes, v)->data[0];
@@ -472,7 +478,7 @@ static Value mv_cast(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!m || !args_bind(vm, "cast", args + 1, nargs - 1, kw, names, 2, 2, 1, 0, p)) return ERR;
     if (!is_str(p[0])) return exc_raise(vm, E_TypeError, "memoryview: format argument must be a string");
     const char *f = AS(ObjStr, p[0])->data;
-    int size = format_size(f);
+    int size = strchr(f, 'w') ? 0 : format_size(f);
     if (!size) return exc_raise(vm, E_ValueError, "memoryview: destination format must be a native single character format prefixed with an optional '@'");
     char fmt = f[0] == '@' ? f[1] : f[0];
     if (!contiguous(m)) return exc_raise(vm, E_TypeError, "memoryview: casts are restricted to C-contiguous views");
@@ -529,6 +535,7 @@ static Value mv_eq_ne(VM *vm, Value *args, int nargs, ObjTuple *kw, bool eq) {
         tmp = (MemView){.base = args[1], .len = buf.n, .stride = 1, .itemsize = 1, .fmt = 'B', .readonly = true};
         b = &tmp;
     }
+    if (a->fmt == 'w' || b->fmt == 'w') return bool_val(!eq);     /* items it cannot read */
     if (a->len != b->len) return bool_val(!eq);
     if (a->fmt == b->fmt && !floats) {
         for (int64_t i = 0; i < a->len; i++)

@@ -119,12 +119,16 @@ static WeakRef *check_ref(VM *vm, Value v) {
 /* ref(object[, callback]): a plain ref without a callback is shared, as in
  * CPython (not a subclass's: its instances may carry attributes). */
 static Value r_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    /* Keyword arguments are left to a subclass's __init__, as in CPython. */
-    if (!args_check(vm, "__new__", nargs - 1 - (kw ? (int)kw->len : 0), NULL, 1, 2)) return ERR;
-    Value target = args[1], cb = nargs > 2 ? args[2] : NONE_VAL;
     ObjClass *cls = is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0]) : NULL;
-    if (!cls || cls->ctype != &weakref_ctype)
-        return exc_raise(vm, E_TypeError, "weakref.ReferenceType.__new__(X): X is not a subtype of weakref.ReferenceType");
+    if (!cls) return exc_raise(vm, E_TypeError, "weakref.ReferenceType.__new__(X): X is not a type object (%T)", args[0]);
+    if (cls->ctype != &weakref_ctype)
+        return exc_raise(vm, E_TypeError, "weakref.ReferenceType.__new__(%s): %s is not a subtype of weakref.ReferenceType",
+                         cls->name->data, cls->name->data);
+    /* Keyword arguments are left to a subclass's __init__, as in CPython. */
+    if (kw && kw->len && !(cls->obj.flags & CLASS_SUBTYPE))
+        return exc_raise(vm, E_TypeError, "ref() takes no keyword arguments");
+    if (!args_check(vm, "__new__", nargs - 1, NULL, 1, 2)) return ERR;
+    Value target = args[1], cb = nargs > 2 ? args[2] : NONE_VAL;
     if (!can_refer(vm, target)) return exc_raise(vm, E_TypeError, "cannot create weak reference to '%T' object", target);
     if (cb == NONE_VAL && !(cls->obj.flags & CLASS_SUBTYPE)) {
         for (size_t i = 0; i < vm->weakrefs.len; i++) {
@@ -149,8 +153,8 @@ static Value r_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* __init__(object[, callback]): __new__ did the work; a subclass's
  * __init__ may pass its own arguments up. */
 static Value r_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    (void)args;
-    return args_check(vm, "__init__", nargs - 1 - (kw ? (int)kw->len : 0), NULL, 1, 2) ? NONE_VAL : ERR;
+    (void)args; (void)kw;
+    return args_check(vm, "__init__", nargs - 1, NULL, 1, 2) ? NONE_VAL : ERR;
 }
 
 static Value r_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {

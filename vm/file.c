@@ -1030,9 +1030,11 @@ static Value reopen_binary(VM *vm, ObjIter *f, int buffering) {
     if (open == UNDEF || m == ERR) return open == UNDEF ? exc_raise(vm, E_RuntimeError, "open() is gone") : ERR;
     Value argv[7] = {int_val(f->i), m, int_val(buffering), NONE_VAL, NONE_VAL, NONE_VAL, FALSE_VAL};
     Value g = op_call(vm, open, argv, 7, NULL);
-    if (g == ERR) return ERR;
-    ObjTuple *info = AS(ObjTuple, AS(ObjIter, g)->a);    /* fresh, not shared: open() made it */
-    info->items[INFO_NAME] = AS(ObjTuple, f->a)->items[INFO_NAME];
+    /* (builtins.open may have been replaced by something else) */
+    if (is_kind(g, OBJ_ITER) && AS(ObjIter, g)->next == file_next) {
+        ObjTuple *info = AS(ObjTuple, AS(ObjIter, g)->a);    /* fresh, not shared: open() made it */
+        info->items[INFO_NAME] = AS(ObjTuple, f->a)->items[INFO_NAME];
+    }
     return g;
 }
 

@@ -124,6 +124,9 @@ static int set_bases(VM *vm, ObjClass *c, Value v) {
         }
     }
     ObjTuple *old = c->bases;
+    /* A metaclass's mro() runs script code, which may collect: the old
+     * bases stay rooted until their subclass lists are updated. */
+    if (!vm_push_root(vm, obj_val(old))) return -1;
     c->bases = bases;
     if (!remake_mros(vm, c, 0)) {
         /* put everything back as it was (the old MROs were valid) */
@@ -132,9 +135,11 @@ static int set_bases(VM *vm, ObjClass *c, Value v) {
         c->bases = old;
         remake_mros(vm, c, 0);
         vm->exc = exc;
+        vm_pop_roots(vm, 1);
         return -1;
     }
     for (int64_t i = 0; i < old->len; i++) drop_subclass(vm, AS(ObjClass, old->items[i]), c);
+    vm_pop_roots(vm, 1);
     for (int64_t i = 0; i < bases->len; i++) {
         ObjClass *b = AS(ObjClass, bases->items[i]);
         if (!b->subclasses && !(b->subclasses = list_new(vm, 0))) return -1;

@@ -563,19 +563,22 @@ static Value find_class(Unpickler *u, Value module, Value name) {
     return pk_find_class(vm, AS(ObjStr, module), AS(ObjStr, name), u->proto, u->opt->fix_imports);
 }
 
-static bool ld_global(Unpickler *u) {
+/* GLOBAL's and INST's two text lines, module then name, found through
+ * find_class; the two strings stay on the stack (rooted) under the result. */
+static Value rd_global(Unpickler *u) {
     VM *vm = u->vm;
-    const uint8_t *s;
-    size_t n;
-    if (!rd_line(u, &s, &n)) return false;
-    Value module = str_decode_utf8(vm, (const char *)s, n, "strict");
-    if (module == ERR || !push(u, module)) return false;
-    if (!rd_line(u, &s, &n)) return false;
-    Value name = str_decode_utf8(vm, (const char *)s, n, "strict");
-    if (name == ERR || !push(u, name)) return false;
-    Value cls = find_class(u, module, name);
-    return replace(u, 2, cls);
+    Value parts[2];
+    for (int i = 0; i < 2; i++) {
+        const uint8_t *s;
+        size_t n;
+        if (!rd_line(u, &s, &n)) return ERR;
+        parts[i] = str_decode_utf8(vm, (const char *)s, n, "strict");
+        if (parts[i] == ERR || !push(u, parts[i])) return ERR;
+    }
+    return find_class(u, parts[0], parts[1]);
 }
+
+static bool ld_global(Unpickler *u) { return replace(u, 2, rd_global(u)); }
 
 static bool ld_stack_global(Unpickler *u) {
     if (!need(u, 2)) return false;
@@ -639,15 +642,7 @@ static bool ld_inst(Unpickler *u) {
     if (!args) return false;
     u->stack->len = m;
     if (!push(u, obj_val(args))) return false;
-    const uint8_t *s;
-    size_t n;
-    if (!rd_line(u, &s, &n)) return false;
-    Value module = str_decode_utf8(vm, (const char *)s, n, "strict");
-    if (module == ERR || !push(u, module)) return false;
-    if (!rd_line(u, &s, &n)) return false;
-    Value name = str_decode_utf8(vm, (const char *)s, n, "strict");
-    if (name == ERR || !push(u, name)) return false;
-    Value cls = find_class(u, module, name);
+    Value cls = rd_global(u);
     if (cls == ERR || !push(u, cls)) return false;
     return replace(u, 4, instantiate(u, cls, args));
 }

@@ -1235,13 +1235,17 @@ static Node *field_value(FBuild *fb, StrTok *st, const char *start, const char *
         fstring_error(fb, st, msg);
         return NULL;
     }
+    int line, col;
     if (*end == ':' && end - p >= 6 && !memcmp(p, "lambda", 6) &&
         !is_name_byte((unsigned char)p[6])) {
-        fstring_error(fb, st, "f-string: lambda expressions are not allowed "
-                      "without parentheses");
+        /* CPython's range: from `lambda` through the colon */
+        int eline, ecol;
+        locate(st, p, &line, &col);
+        locate(st, end + 1, &eline, &ecol);
+        parse_error(fb->ctx, "SyntaxError", line, col, eline, ecol,
+                    "f-string: lambda expressions are not allowed without parentheses");
         return NULL;
     }
-    int line, col;
     locate(st, start, &line, &col);
     return fstring_expr(fb->ctx, start, (size_t)(end - start), line, col);
 }

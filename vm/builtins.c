@@ -5,6 +5,7 @@
 
 #include "bytes.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -621,7 +622,7 @@ static Value b_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value b_abs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "abs", nargs, kw, 1, 1)) return ERR;
     Value v = args[0];
-    if (is_float(v)) return float_val(as_float(v) < 0 ? -as_float(v) : as_float(v) == 0 ? 0.0 : as_float(v));
+    if (is_float(v)) return float_val(fabs(as_float(v)));
     if (is_intlike(v)) return int_abs(vm, v);
     Value m = op_special(vm, v, N___abs__);
     if (m == UNDEF) return exc_raise(vm, E_TypeError, "bad operand type for abs(): '%T'", v);

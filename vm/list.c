@@ -76,6 +76,13 @@ int list_extend(VM *vm, ObjList *l, Value iterable) {
     }
     Value it = op_iter(vm, iterable);
     if (it == ERR || !vm_push_root(vm, it)) return -1;
+    /* A script class's __len__ or __length_hint__ is asked, as CPython asks
+     * it to presize: its errors (but TypeError) propagate. */
+    if (is_obj(iterable) && !(as_obj(iterable)->cls->obj.flags & CLASS_BUILTIN) &&
+        op_length_hint(vm, iterable, int_val(0)) == ERR) {
+        vm_pop_roots(vm, 1);
+        return -1;
+    }
     int rc = 0;
     for (;;) {
         Value v = op_next(vm, it);

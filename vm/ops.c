@@ -1959,6 +1959,27 @@ static inline __attribute__((always_inline)) int64_t len_of(VM *vm, Value v, boo
 
 int64_t op_len(VM *vm, Value v) { return len_of(vm, v, false); }
 
+Value op_length_hint(VM *vm, Value v, Value dflt) {
+    int64_t n = op_len(vm, v);
+    if (n >= 0) return int_from_i64(vm, n);
+    if (!exc_is(vm, vm->exc, E_TypeError)) return ERR;
+    vm->exc = UNDEF;
+    /* no __len__: ask __length_hint__, which may answer NotImplemented */
+    Value m = class_lookup(type_of(vm, v), vm_name(vm, N___length_hint__));
+    if (m == UNDEF) return dflt;
+    Value r = op_call1(vm, m, v);
+    if (r == ERR && exc_is(vm, vm->exc, E_TypeError)) {
+        vm->exc = UNDEF;        /* "len() of unsized object": no hint */
+        return dflt;
+    }
+    if (r == ERR || r == NOTIMPL_VAL) return r == ERR ? ERR : dflt;
+    if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__length_hint__ must be an integer, not %T", r);
+    int64_t n64;
+    if (!int_to_i64(r, &n64)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+    if (n64 < 0) return exc_raise(vm, E_ValueError, "__length_hint__() should return >= 0");
+    return int_from_i64(vm, n64);
+}
+
 /* ---- iteration --------------------------------------------------------- */
 
 /* An exhausted list iterator forgets its list (a = UNDEF), as CPython's

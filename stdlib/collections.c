@@ -121,18 +121,6 @@ static bool add_static_new(VM *vm, ObjClass *c, NativeFn fn) {
     return dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(w)) == 0;
 }
 
-/* A read-only property whose getter is fn(data, self). */
-static bool add_property(VM *vm, ObjClass *c, const char *name, NativeFn fn, Value data) {
-    ObjNative *n = native_new(vm, name, fn);
-    Value g = n ? bound_new(vm, data, obj_val(n)) : ERR;
-    ObjProperty *p = g != ERR ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
-    ObjStr *s = p ? str_intern_cstr(vm, name) : NULL;
-    if (!s) return false;
-    p->fget = g;
-    p->fset = p->fdel = p->doc = NONE_VAL;
-    return dict_set_str(vm, c->dict, s, obj_val(p)) == 0;
-}
-
 /* A class of this module: not CLASS_BUILTIN (see the top of the file). */
 static ObjClass *new_class(VM *vm, const char *name, ObjClass *base, ObjKind kind, Value modname) {
     ObjClass *c = class_new_builtin(vm, name, base, kind);
@@ -362,19 +350,19 @@ static Value deque_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "append", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.append", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     return ring_push(vm, r, args[1], false) ? NONE_VAL : ERR;
 }
 
 static Value deque_appendleft(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "appendleft", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.appendleft", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     return ring_push(vm, r, args[1], true) ? NONE_VAL : ERR;
 }
 
 static Value deque_pop_end(VM *vm, Value *args, int nargs, ObjTuple *kw, bool left) {
-    if (!args_check(vm, left ? "popleft" : "pop", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, left ? "deque.popleft" : "deque.pop", nargs - 1, kw, 0, 0)) return ERR;
     RING(args[0]);
     if (r->n == 0) return exc_raise(vm, E_IndexError, "pop from an empty deque");
     return ring_pop(r, left);
@@ -383,13 +371,13 @@ static Value deque_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) { return de
 static Value deque_popleft(VM *vm, Value *args, int nargs, ObjTuple *kw) { return deque_pop_end(vm, args, nargs, kw, true); }
 
 static Value deque_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "extend", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.extend", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     return ring_extend(vm, r, args[1], false) ? NONE_VAL : ERR;
 }
 
 static Value deque_extendleft(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "extendleft", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.extendleft", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     return ring_extend(vm, r, args[1], true) ? NONE_VAL : ERR;
 }
@@ -401,10 +389,10 @@ static Value deque_iadd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_rotate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "rotate", nargs - 1, kw, 0, 1)) return ERR;
+    if (!args_check(vm, "deque.rotate", nargs - 1, kw, 0, 1)) return ERR;
     RING(args[0]);
     int64_t n = 1;
-    if (nargs > 1 && !index_value(vm, args[1], &n, "deque.rotate")) return ERR;
+    if (nargs > 1 && !index_value(vm, args[1], &n, NULL)) return ERR;
     if (r->n <= 1) return NONE_VAL;
     int64_t k = n % r->n;
     if (k < 0) k += r->n;
@@ -432,14 +420,14 @@ static Value deque_rotate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "deque.clear", nargs - 1, kw, 0, 0)) return ERR;
     RING(args[0]);
     ring_clear(r);
     return NONE_VAL;
 }
 
 static Value deque_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "deque.copy", nargs - 1, kw, 0, 0)) return ERR;
     RING(args[0]);
     Ring *nr;
     Value d = deque_make(vm, as_obj(args[0])->cls, r->step, &nr);
@@ -524,7 +512,7 @@ static int64_t ring_find(VM *vm, Ring *r, Value x, int64_t start, int64_t stop) 
 }
 
 static Value deque_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "count", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.count", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     int64_t count = 0, k = 0;
     for (;;) {
@@ -557,7 +545,7 @@ static Value deque_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "remove", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.remove", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     int64_t k = ring_find_or(vm, r, args[1], 0, r->n, E_IndexError);
     if (k == -2) return ERR;
@@ -567,7 +555,7 @@ static Value deque_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "reverse", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "deque.reverse", nargs - 1, kw, 0, 0)) return ERR;
     RING(args[0]);
     for (int64_t a = 0, b = r->n - 1; a < b; a++, b--) {
         Value t = *ring_slot(r, a);
@@ -582,7 +570,7 @@ static Value deque_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "insert", nargs - 1, kw, 2, 2)) return ERR;
     RING(args[0]);
     int64_t i;
-    if (!index_value(vm, args[1], &i, "deque.insert")) return ERR;
+    if (!index_value(vm, args[1], &i, NULL)) return ERR;
     if (r->n == r->step) return exc_raise(vm, E_IndexError, "deque already at its maximum size");
     if (i < 0) i = i + r->n < 0 ? 0 : i + r->n;
     if (i > r->n) i = r->n;
@@ -594,7 +582,7 @@ static Value deque_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value deque_maxlen(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)nargs; (void)kw;
-    RING(args[1]);
+    RING(args[0]);
     return r->step < 0 ? NONE_VAL : int_val(r->step);
 }
 
@@ -762,7 +750,8 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
     /* unhashable, as CPython's (deque.__hash__ is None, so it is no
      * collections.abc.Hashable); hash() says 'collections.deque' */
     if (dict_set_str(vm, c->dict, vm_name(vm, N___hash__), NONE_VAL) < 0 || !class_add_generic(vm, c)) return false;
-    if (!add_property(vm, c, "maxlen", deque_maxlen, NONE_VAL)) return false;
+    /* a getset descriptor, as CPython's: setting it is "not writable" */
+    if (!class_add_property(vm, c, "maxlen", deque_maxlen)) return false;
     if (!module_add_value(vm, m, "deque", obj_val(c))) return false;
 
     ObjClass *rc = class_new_builtin(vm, "_deque_ring", vm->types[T_OBJECT], OBJ_ITER);

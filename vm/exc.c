@@ -878,6 +878,23 @@ Value exc_traceback_attr(VM *vm, ObjIter *t, ObjStr *name) {
     return UNDEF;
 }
 
+/* traceback.__dir__(): only the four tb_ attributes, as CPython's tb_dir
+ * (the attributes come from ops.c's lookup, not the class dict, so the
+ * generic dir() would not list them). */
+static Value m_tb_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "traceback.__dir__", nargs - 1, kw, 0, 0)) return ERR;
+    static const char *const names[] = {"tb_frame", "tb_next", "tb_lasti", "tb_lineno"};
+    ObjList *l = list_new(vm, 4);
+    if (!l || !vm_push_root(vm, obj_val(l))) return ERR;
+    for (int i = 0; i < 4; i++) {
+        Value s = str_from_cstr(vm, names[i]);
+        if (s == ERR || list_append(vm, l, s) < 0) { vm_pop_roots(vm, 1); return ERR; }
+    }
+    vm_pop_roots(vm, 1);
+    return obj_val(l);
+}
+
 /* ---- traceback text ---------------------------------------------------- */
 
 static bool is_group(Value v);
@@ -1617,6 +1634,7 @@ void exc_init_types(VM *vm) {
     class_add_native(vm, beg, "split", m_split);
     class_add_native(vm, beg, "subgroup", m_subgroup);
     class_add_native(vm, beg, "derive", m_derive);
+    class_add_native(vm, vm->types[T_TRACEBACK], "__dir__", m_tb_dir);
     if (!add_fields(vm)) return;
     /* Raised when memory runs out, so raising it needs no allocation. */
     vm->memory_error = exc_new(vm, vm->exc_types[E_MemoryError], NULL);

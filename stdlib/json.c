@@ -351,8 +351,10 @@ static bool enc_setup(Encoder *e, VM *vm, Value *args, int nargs, ObjTuple *kw) 
             exc_raise(vm, E_ValueError, "too many values to unpack (expected 2)");
             return false;
         }
-        if (!is_str(it[0]) || !is_str(it[1])) {
-            exc_raise(vm, E_TypeError, "make_encoder() argument 6 must be str, not %T", is_str(it[0]) ? it[1] : it[0]);
+        /* make_encoder takes the key separator as argument 5, the item one as 6 */
+        if (!is_str(it[1]) || !is_str(it[0])) {
+            exc_raise(vm, E_TypeError, "make_encoder() argument %d must be str, not %T", is_str(it[1]) ? 6 : 5,
+                      is_str(it[1]) ? it[0] : it[1]);
             return false;
         }
         e->item_sep = AS(ObjStr, it[0])->data;

@@ -2325,8 +2325,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
         return true;
     case OBJ_MODULE:
         if (!layout && !by_layout(vm, o, N___repr__)) break;
-        module_repr_to(vm, (ObjModule *)o, b);
-        return true;
+        return module_repr_to(vm, (ObjModule *)o, b);
     case OBJ_CODE:
         sb_addf(b, "<code object %s at %p, file \"%s\", line %d>", ((ObjCode *)o)->name->data, (void *)o,
                 ((ObjCode *)o)->filename->data, ((ObjCode *)o)->firstline);

@@ -2523,8 +2523,9 @@ Value op_fspath(VM *vm, Value v) {
  * object it needs (`object.__repr__()`): the natives read args[0]. */
 Value native_needs_self(VM *vm, ObjNative *n) {
     const char *name = n->name->data, *owner = n->owner ? n->owner->name->data : "object";
-    if (name[0] == '_' && name[1] == '_')
-        return exc_raise(vm, E_TypeError, "descriptor '%s' of '%s' object needs an argument", name, owner);
+    if (name[0] == '_' && name[1] == '_')       /* (a descriptor names the type as its tp_name does) */
+        return exc_raise(vm, E_TypeError, "descriptor '%s' of '%s' object needs an argument", name,
+                         n->owner && n->owner->tp_name ? n->owner->tp_name->data : owner);
     return exc_raise(vm, E_TypeError, "unbound method %s.%s() needs an argument", owner, name);
 }
 

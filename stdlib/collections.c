@@ -864,7 +864,8 @@ static Value defaultdict_missing(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (f == NONE_VAL) return raise_key_error(vm, args[1]);
     Value v = op_call0(vm, f);
     if (v == ERR || !vm_push_root(vm, v)) return ERR;
-    int rc = dict_set(vm, AS(ObjDict, args[0]), args[1], v);    /* may run __hash__ */
+    /* self[key] = value: a subclass's __setitem__ sees it, as in CPython */
+    int rc = op_setitem(vm, args[0], args[1], v);
     vm_pop_roots(vm, 1);
     return rc < 0 ? ERR : v;
 }

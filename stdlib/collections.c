@@ -404,7 +404,7 @@ static Value deque_rotate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "rotate", nargs - 1, kw, 0, 1)) return ERR;
     RING(args[0]);
     int64_t n = 1;
-    if (nargs > 1 && !index_value(vm, args[1], &n, "deque.rotate")) return ERR;
+    if (nargs > 1 && !ssize_value(vm, args[1], &n)) return ERR;
     if (r->n <= 1) return NONE_VAL;
     int64_t k = n % r->n;
     if (k < 0) k += r->n;
@@ -582,7 +582,7 @@ static Value deque_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "insert", nargs - 1, kw, 2, 2)) return ERR;
     RING(args[0]);
     int64_t i;
-    if (!index_value(vm, args[1], &i, "deque.insert")) return ERR;
+    if (!ssize_value(vm, args[1], &i)) return ERR;
     if (r->n == r->step) return exc_raise(vm, E_IndexError, "deque already at its maximum size");
     if (i < 0) i = i + r->n < 0 ? 0 : i + r->n;
     if (i > r->n) i = r->n;

@@ -193,19 +193,10 @@ static Value m_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return list_extend(vm, SELF, args[1]) < 0 ? ERR : NONE_VAL;
 }
 
-/* The index argument of insert and pop: a C ssize_t, as in CPython. */
-static bool ssize_arg(VM *vm, Value v, int64_t *out) {
-    if (is_bigint(v) && !int_to_i64(v, out)) {
-        exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
-        return false;
-    }
-    return index_value(vm, v, out, NULL);
-}
-
 static Value m_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.insert", nargs - 1, kw, 2, 2)) return ERR;
     int64_t i;
-    if (!ssize_arg(vm, args[1], &i)) return ERR;
+    if (!ssize_value(vm, args[1], &i)) return ERR;
     return list_insert(vm, SELF, i, args[2]) < 0 ? ERR : NONE_VAL;
 }
 
@@ -213,7 +204,7 @@ static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.pop", nargs - 1, kw, 0, 1)) return ERR;
     ObjList *l = SELF;
     int64_t i = -1;
-    if (nargs > 1 && !ssize_arg(vm, args[1], &i)) return ERR;     /* the index's type first, as CPython */
+    if (nargs > 1 && !ssize_value(vm, args[1], &i)) return ERR;     /* the index's type first, as CPython */
     if (l->len == 0) return exc_raise(vm, E_IndexError, "pop from empty list");
     if (i < 0) i += l->len;
     if (i < 0 || i >= l->len) return exc_raise(vm, E_IndexError, "pop index out of range");

@@ -2346,8 +2346,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
         return true;
     case OBJ_MODULE:
         if (!layout && !by_layout(vm, o, N___repr__)) break;
-        module_repr_to(vm, (ObjModule *)o, b);
-        return true;
+        return module_repr_to(vm, (ObjModule *)o, b);
     case OBJ_CODE:
         sb_addf(b, "<code object %s at %p, file \"%s\", line %d>", ((ObjCode *)o)->name->data, (void *)o,
                 ((ObjCode *)o)->filename->data, ((ObjCode *)o)->firstline);
@@ -2545,8 +2544,9 @@ Value op_fspath(VM *vm, Value v) {
  * object it needs (`object.__repr__()`): the natives read args[0]. */
 Value native_needs_self(VM *vm, ObjNative *n) {
     const char *name = n->name->data, *owner = n->owner ? n->owner->name->data : "object";
-    if (name[0] == '_' && name[1] == '_')
-        return exc_raise(vm, E_TypeError, "descriptor '%s' of '%s' object needs an argument", name, owner);
+    if (name[0] == '_' && name[1] == '_')       /* (a descriptor names the type as its tp_name does) */
+        return exc_raise(vm, E_TypeError, "descriptor '%s' of '%s' object needs an argument", name,
+                         n->owner && n->owner->tp_name ? n->owner->tp_name->data : owner);
     return exc_raise(vm, E_TypeError, "unbound method %s.%s() needs an argument", owner, name);
 }
 

@@ -1283,7 +1283,12 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__call__")) return slot_wrapper(vm, obj_val(o), name);     /* the method's own */
         if (!strcmp(n, "__qualname__") && is_kind(b->func, OBJ_NATIVE))
             return native_qualname(vm, AS(ObjNative, b->func), b->self);
-        return op_getattr_opt(vm, b->func, name);
+        Value v = op_getattr_opt(vm, b->func, name);
+        /* A name the function lacks: its AttributeError, which CPython's
+         * method passes on ("'function' object has no attribute ..."). The
+         * dunders still go on to the method's own slot wrappers. */
+        if (v != UNDEF || (n[0] == '_' && n[1] == '_')) return v;
+        return op_getattr(vm, b->func, name);
     }
     case OBJ_CODE: {
         ObjCode *c = (ObjCode *)o;

@@ -993,10 +993,33 @@ static bool compile_negated_test(Compiler *c, Node *n) {
 }
 
 
+/* Turns a single identity or membership test into its opposite (`is` to
+ * `is not`, `in` to `not in`); false, changing nothing, for any other node.
+ * Applying it twice restores the node. */
+static bool invert_test(Node *n) {
+    if (n->kind != E_COMPARE || n->u.compare.comparators.n != 1) return false;
+    AstOp *op = &n->u.compare.ops[0];
+    switch (*op) {
+    case OP_IS: *op = OP_IS_NOT; return true;
+    case OP_IS_NOT: *op = OP_IS; return true;
+    case OP_IN: *op = OP_NOT_IN; return true;
+    case OP_NOT_IN: *op = OP_IN; return true;
+    default: return false;
+    }
+}
+
 /* Jumps to `label` when the truth of n equals `cond`; pops n either way. */
 static void compile_jump_if(Compiler *c, Node *n, bool cond, int label) {
     if (n->kind == E_UNARY && n->u.unary.op == OP_NOT) {
-        compile_jump_if(c, n->u.unary.operand, !cond, label);
+        Node *t = n->u.unary.operand;
+        /* `not (a is b)` is `a is not b`, as CPython folds it (so its
+         * SyntaxWarning names the folded test) */
+        if (invert_test(t)) {
+            compile_jump_if(c, t, cond, label);
+            invert_test(t);
+            return;
+        }
+        compile_jump_if(c, t, !cond, label);
         return;
     }
     if (n->kind == E_BOOLOP) {

@@ -2642,6 +2642,16 @@ static void compile_function_body(Compiler *c, Node *n) {
 
 static void compile_def_annotations(Compiler *c, Node *n);
 
+/* Calls the decorators, on the stack below the function or class, the
+ * last first; each call is at its decorator's line and span, as in
+ * CPython, so an error raised by one shows `@decorator` in tracebacks. */
+static void apply_decorators(Compiler *c, NodeList *decorators) {
+    for (int i = decorators->n - 1; i >= 0; i--) {
+        c->u->loc = node_loc(decorators->items[i]);
+        emit(c, OP_CALL, 1);
+    }
+}
+
 /* Makes the function of a def, whose defaults (flags) are on the stack,
  * and sets its annotations. */
 static void compile_def_function(Compiler *c, Node *n, int flags) {
@@ -2671,7 +2681,7 @@ static void compile_def(Compiler *c, Node *n) {
         compile_defaults(c, &n->u.def.params, &flags);
         compile_def_function(c, n, flags);
     }
-    for (int i = 0; i < n->u.def.decorators.n; i++) emit(c, OP_CALL, 1);
+    apply_decorators(c, &n->u.def.decorators);
     c->u->loc = node_loc(n);
     compile_name(c, n->u.def.name, NAME_STORE);
 }
@@ -2935,7 +2945,8 @@ static void compile_class(Compiler *c, Node *n) {
     } else {
         compile_class_call(c, n, false);
     }
-    for (int i = 0; i < n->u.cls.decorators.n; i++) emit(c, OP_CALL, 1);
+    apply_decorators(c, &n->u.cls.decorators);
+    c->u->loc = node_loc(n);
     compile_name(c, n->u.cls.name, NAME_STORE);
 }
 

@@ -993,10 +993,33 @@ static bool compile_negated_test(Compiler *c, Node *n) {
 }
 
 
+/* Turns a single identity or membership test into its opposite (`is` to
+ * `is not`, `in` to `not in`); false, changing nothing, for any other node.
+ * Applying it twice restores the node. */
+static bool invert_test(Node *n) {
+    if (n->kind != E_COMPARE || n->u.compare.comparators.n != 1) return false;
+    AstOp *op = &n->u.compare.ops[0];
+    switch (*op) {
+    case OP_IS: *op = OP_IS_NOT; return true;
+    case OP_IS_NOT: *op = OP_IS; return true;
+    case OP_IN: *op = OP_NOT_IN; return true;
+    case OP_NOT_IN: *op = OP_IN; return true;
+    default: return false;
+    }
+}
+
 /* Jumps to `label` when the truth of n equals `cond`; pops n either way. */
 static void compile_jump_if(Compiler *c, Node *n, bool cond, int label) {
     if (n->kind == E_UNARY && n->u.unary.op == OP_NOT) {
-        compile_jump_if(c, n->u.unary.operand, !cond, label);
+        Node *t = n->u.unary.operand;
+        /* `not (a is b)` is `a is not b`, as CPython folds it (so its
+         * SyntaxWarning names the folded test) */
+        if (invert_test(t)) {
+            compile_jump_if(c, t, cond, label);
+            invert_test(t);
+            return;
+        }
+        compile_jump_if(c, t, !cond, label);
         return;
     }
     if (n->kind == E_BOOLOP) {
@@ -2619,6 +2642,16 @@ static void compile_function_body(Compiler *c, Node *n) {
 
 static void compile_def_annotations(Compiler *c, Node *n);
 
+/* Calls the decorators, on the stack below the function or class, the
+ * last first; each call is at its decorator's line and span, as in
+ * CPython, so an error raised by one shows `@decorator` in tracebacks. */
+static void apply_decorators(Compiler *c, NodeList *decorators) {
+    for (int i = decorators->n - 1; i >= 0; i--) {
+        c->u->loc = node_loc(decorators->items[i]);
+        emit(c, OP_CALL, 1);
+    }
+}
+
 /* Makes the function of a def, whose defaults (flags) are on the stack,
  * and sets its annotations. */
 static void compile_def_function(Compiler *c, Node *n, int flags) {
@@ -2648,7 +2681,7 @@ static void compile_def(Compiler *c, Node *n) {
         compile_defaults(c, &n->u.def.params, &flags);
         compile_def_function(c, n, flags);
     }
-    for (int i = 0; i < n->u.def.decorators.n; i++) emit(c, OP_CALL, 1);
+    apply_decorators(c, &n->u.def.decorators);
     c->u->loc = node_loc(n);
     compile_name(c, n->u.def.name, NAME_STORE);
 }
@@ -2912,7 +2945,8 @@ static void compile_class(Compiler *c, Node *n) {
     } else {
         compile_class_call(c, n, false);
     }
-    for (int i = 0; i < n->u.cls.decorators.n; i++) emit(c, OP_CALL, 1);
+    apply_decorators(c, &n->u.cls.decorators);
+    c->u->loc = node_loc(n);
     compile_name(c, n->u.cls.name, NAME_STORE);
 }
 

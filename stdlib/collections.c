@@ -2100,6 +2100,11 @@ static Value dict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static ObjClass *dict_class(VM *vm, ObjModule *m, const char *name, NativeFn ctor, const MethodDef *methods,
                             size_t n, Value modname) {
     ObjClass *c = new_class(vm, name, vm->types[T_DICT], OBJ_DICT, modname);
+    /* What messages call it: CPython's C types say "collections.OrderedDict";
+     * Counter is written in Python there, so it goes by its name. */
+    char tp[64];
+    snprintf(tp, sizeof tp, "collections.%s", name);
+    if (c && strcmp(name, "Counter") != 0 && !(c->tp_name = str_intern_cstr(vm, tp))) return NULL;
     if (!c || !add_static_new(vm, c, ctor) || !class_add_classmethod(vm, c, "fromkeys", dict_fromkeys))
         return NULL;
     for (size_t i = 0; i < n; i++) {

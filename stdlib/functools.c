@@ -70,6 +70,9 @@ static ObjClass *make_class(VM *vm, const char *name, const char *const *mnames,
     if (dict_set_str(vm, ns, vm_name(vm, N___module__), mod) < 0) return NULL;
     Value cls = class_new(vm, cname, bases, ns);
     if (cls == ERR) return NULL;
+    char tp[64];
+    snprintf(tp, sizeof tp, "functools.%s", name);     /* what messages call it, as CPython */
+    if (!(AS(ObjClass, cls)->tp_name = str_intern_cstr(vm, tp))) return NULL;
     for (int i = 0; i < n; i++) {
         if (!class_add_native(vm, AS(ObjClass, cls), mnames[i], fns[i])) return NULL;
     }

@@ -663,6 +663,9 @@ static ObjClass *make_class(VM *vm, ObjModule *m, const char *name, const Method
     Value cls = class_new(vm, s, bases, ns);
     if (cls == ERR) return NULL;
     ObjClass *c = AS(ObjClass, cls);
+    char tp[64];
+    snprintf(tp, sizeof tp, "_io.%s", name);           /* what messages call it, as CPython */
+    if (!(c->tp_name = str_intern_cstr(vm, tp))) return NULL;
     for (size_t i = 0; i < n; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return NULL;
     }

@@ -1227,7 +1227,8 @@ int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     int special = class_set_special(vm, c, name, v);
     if (special <= 0) return special;
     if (c->obj.flags & CLASS_BUILTIN) {
-        exc_raise(vm, E_TypeError, "cannot set '%s' attribute of immutable type '%s'", name->data, c->name->data);
+        exc_raise(vm, E_TypeError, "cannot set '%s' attribute of immutable type '%s'", name->data,
+                  class_tp_name(vm, c));
         return -1;
     }
     if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
@@ -1244,7 +1245,8 @@ int class_delattr(VM *vm, ObjClass *c, ObjStr *name) {
     int special = class_set_special(vm, c, name, UNDEF);
     if (special <= 0) return special;
     if (c->obj.flags & CLASS_BUILTIN) {
-        exc_raise(vm, E_TypeError, "cannot delete '%s' attribute of immutable type '%s'", name->data, c->name->data);
+        exc_raise(vm, E_TypeError, "cannot delete '%s' attribute of immutable type '%s'", name->data,
+                  class_tp_name(vm, c));
         return -1;
     }
     int r = dict_del(vm, c->dict, obj_val(name));

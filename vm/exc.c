@@ -981,14 +981,15 @@ static Value dict_attr(VM *vm, ObjException *e, NameId n) {
  * print_error_text writes them: the offsets index the UTF-8 text as bytes
  * (so the caret is off under non-ASCII text there too), leading blanks are
  * stripped, and no caret is written when it would fall left of the text.
- * Only SyntaxError itself is given its end: its subclasses
- * (IndentationError, TabError) get a single caret. */
-static void format_syntax_error(VM *vm, ObjException *e, StrBuf *out) {
+ * Printing an uncaught one, only SyntaxError itself is given its end: its
+ * subclasses (IndentationError, TabError) get a single caret. The
+ * traceback module (`module_style`) marks every one to its end. */
+static void format_syntax_error(VM *vm, ObjException *e, StrBuf *out, bool module_style) {
     /* syntax_field: a SyntaxError raised by a script carries its location
      * in its args, not in attributes the compiler set. */
     Value file = syntax_field(vm, e, N_filename), line = syntax_field(vm, e, N_lineno);
     Value text = syntax_field(vm, e, N_text), off = syntax_field(vm, e, N_offset);
-    bool exact = e->base.obj.cls == vm->exc_types[E_SyntaxError];
+    bool exact = module_style || e->base.obj.cls == vm->exc_types[E_SyntaxError];
     Value end = exact ? syntax_field(vm, e, N_end_offset) : UNDEF;
     Value end_line = exact ? syntax_field(vm, e, N_end_lineno) : UNDEF;
     if (!is_str(file) || !is_int(line)) return;
@@ -1002,7 +1003,8 @@ static void format_syntax_error(VM *vm, ObjException *e, StrBuf *out) {
     if (end_offset > size + 1) end_offset = size + 1;
     int64_t carets = end_offset > 0 && end_offset > offset ? end_offset - offset : 1;
     offset--;
-    while (*s == ' ' || *s == '\t' || *s == '\f') { s++; offset--; }
+    /* traceback.py strips no tabs, and keeps the text's whitespace under it */
+    while (*s == ' ' || *s == '\f' || (*s == '\t' && !module_style)) { s++; offset--; }
     int64_t len = (int64_t)strlen(s);
     if (len > 0 && s[len - 1] == '\n') len--;
     if (offset > len) offset = len;
@@ -1018,7 +1020,8 @@ static void format_syntax_error(VM *vm, ObjException *e, StrBuf *out) {
     sb_addc(out, '\n');
     if (offset < 0) return;
     sb_adds(out, "    ");
-    for (int64_t i = 0; i < offset; i++) sb_addc(out, ' ');
+    for (int64_t i = 0; i < offset; i++)
+        sb_addc(out, module_style && i < len && (s[i] == '\t' || s[i] == '\f' || s[i] == '\v') ? s[i] : ' ');
     for (int64_t i = 0; i < carets; i++) sb_addc(out, '^');
     sb_addc(out, '\n');
 }
@@ -1112,7 +1115,7 @@ static void put_only(PrintCtx *ctx, Value exc) {
     ObjClass *c = as_obj(exc)->cls;
     if (exc_is(vm, exc, E_SyntaxError)) {
         StrBuf t = SB_INIT;
-        format_syntax_error(vm, e, &t);
+        format_syntax_error(vm, e, &t, ctx->style != SUGGEST_UNCAUGHT);
         put_lines(ctx, &t, NULL);
         sb_free(&t);
     }

@@ -35,9 +35,26 @@ ObjClass *type_of(VM *vm, Value v) {
     }
 }
 
-const char *type_name(VM *vm, Value v) {
-    ObjClass *c = type_of(vm, v);
+/* What error messages call a class (CPython's tp_name): a native class
+ * from a module other than builtins is "module.name" there, as CPython's
+ * C types are ("itertools.count", "_io.StringIO"); the name is made on
+ * the first message that needs it and kept in tp_name. Classes written in
+ * Asy or Python are called by their __name__. */
+const char *class_tp_name(VM *vm, ObjClass *c) {
+    if (c->tp_name) return c->tp_name->data;
+    if ((c->obj.flags & CLASS_BUILTIN) && is_str(c->module) &&
+        strcmp(AS(ObjStr, c->module)->data, "builtins") != 0) {
+        StrBuf b = SB_INIT;
+        sb_addf(&b, "%s.%s", AS(ObjStr, c->module)->data, c->qualname->data);
+        ObjStr *s = b.data ? str_intern_cstr(vm, b.data) : NULL;
+        sb_free(&b);
+        if (s) c->tp_name = s;
+    }
     return (c->tp_name ? c->tp_name : c->name)->data;
+}
+
+const char *type_name(VM *vm, Value v) {
+    return class_tp_name(vm, type_of(vm, v));
 }
 
 static bool is_user(Value v) {
@@ -1158,8 +1175,8 @@ static Value attr_error_raise(VM *vm, Value obj, ObjStr *name) {
                   name->data);
     else if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
-        exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'",
-                  (c->tp_name ? c->tp_name : c->name)->data, name->data);
+        exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'", class_tp_name(vm, c),
+                  name->data);
     } else
         exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", type_name(vm, obj), name->data);
     return ERR;
@@ -1266,7 +1283,12 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "__call__")) return slot_wrapper(vm, obj_val(o), name);     /* the method's own */
         if (!strcmp(n, "__qualname__") && is_kind(b->func, OBJ_NATIVE))
             return native_qualname(vm, AS(ObjNative, b->func), b->self);
-        return op_getattr_opt(vm, b->func, name);
+        Value v = op_getattr_opt(vm, b->func, name);
+        /* A name the function lacks: its AttributeError, which CPython's
+         * method passes on ("'function' object has no attribute ..."). The
+         * dunders still go on to the method's own slot wrappers. */
+        if (v != UNDEF || (n[0] == '_' && n[1] == '_')) return v;
+        return op_getattr(vm, b->func, name);
     }
     case OBJ_CODE: {
         ObjCode *c = (ObjCode *)o;
@@ -1526,11 +1548,8 @@ Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out) {
 }
 
 /* CPython's tp_name of a native class: "int", "collections.deque". */
-static void add_tp_name(StrBuf *b, ObjClass *c) {
-    if (c->tp_name) { sb_adds(b, c->tp_name->data); return; }
-    if (is_str(c->module) && strcmp(AS(ObjStr, c->module)->data, "builtins") != 0)
-        sb_addf(b, "%s.", AS(ObjStr, c->module)->data);
-    sb_adds(b, c->name->data);
+static void add_tp_name(VM *vm, StrBuf *b, ObjClass *c) {
+    sb_adds(b, class_tp_name(vm, c));
 }
 
 /* Setting or deleting through a property with no setter or deleter: a
@@ -1538,7 +1557,7 @@ static void add_tp_name(StrBuf *b, ObjClass *c) {
 static int readonly_error(VM *vm, Value prop, ObjStr *name, ObjClass *cls, bool del) {
     if (as_obj(prop)->cls == vm->types[T_GETSET_DESCRIPTOR] && is_kind(AS(ObjProperty, prop)->doc, OBJ_CLASS)) {
         StrBuf b = SB_INIT;
-        add_tp_name(&b, AS(ObjClass, AS(ObjProperty, prop)->doc));
+        add_tp_name(vm, &b, AS(ObjClass, AS(ObjProperty, prop)->doc));
         exc_raise(vm, E_AttributeError, "attribute '%s' of '%s' objects is not writable", name->data, b.data);
         sb_free(&b);
     } else if (as_obj(prop)->cls == vm->types[T_MEMBER_DESCRIPTOR])
@@ -1853,7 +1872,7 @@ static inline __attribute__((always_inline)) Value getitem_of(VM *vm, Value obj,
             if (o == &vm->types[T_TYPE]->obj) return class_generic_alias(vm, obj, key); /* type[int] */
             ObjClass *c = (ObjClass *)o;
             StrBuf b = SB_INIT;
-            if (c->obj.flags & CLASS_BUILTIN) add_tp_name(&b, c); else sb_adds(&b, c->name->data);
+            if (c->obj.flags & CLASS_BUILTIN) add_tp_name(vm, &b, c); else sb_adds(&b, c->name->data);
             exc_raise(vm, E_TypeError, "type '%s' is not subscriptable", b.data ? b.data : "");
             sb_free(&b);
             return ERR;
@@ -2281,7 +2300,7 @@ static void native_repr(VM *vm, ObjNative *n, Value self, ObjClass *cls, StrBuf 
         sb_addf(b, " of %s object at %p>", type_name(vm, self), value_addr(self));
     } else if (n->owner && (cls == vm->types[T_METHOD_DESCRIPTOR] || cls == vm->types[T_WRAPPER_DESCRIPTOR])) {
         sb_addf(b, cls == vm->types[T_METHOD_DESCRIPTOR] ? "<method '%s' of '" : "<slot wrapper '%s' of '", name);
-        add_tp_name(b, n->owner);
+        add_tp_name(vm, b, n->owner);
         sb_adds(b, "' objects>");
     } else if (n->owner)
         sb_addf(b, "<built-in method %s of type object at %p>", name, (void *)n->owner);
@@ -2556,7 +2575,7 @@ bool native_applies(VM *vm, ObjNative *n, ObjClass *cls) {
 
 Value native_wrong_receiver(VM *vm, ObjNative *n, Value recv) {
     StrBuf b = SB_INIT;
-    add_tp_name(&b, n->owner);
+    add_tp_name(vm, &b, n->owner);
     if (n->obj.cls == vm->types[T_WRAPPER_DESCRIPTOR])
         exc_raise(vm, E_TypeError, "descriptor '%s' requires a '%s' object but received a '%T'", n->name->data,
                   b.data, recv);
@@ -2571,7 +2590,7 @@ Value native_wrong_receiver(VM *vm, ObjNative *n, Value recv) {
  * the C function can take it for a subclass of its type. */
 static Value native_new_checked(VM *vm, ObjNative *n, Value *args, int nargs, ObjTuple *kwnames) {
     StrBuf b = SB_INIT;
-    add_tp_name(&b, n->owner);
+    add_tp_name(vm, &b, n->owner);
     if (nargs == 0)
         exc_raise(vm, E_TypeError, "%s.__new__(): not enough arguments", b.data);
     else if (!is_kind(args[0], OBJ_CLASS))

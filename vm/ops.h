@@ -12,6 +12,7 @@
 
 ObjClass *type_of(VM *vm, Value v);
 const char *type_name(VM *vm, Value v);
+const char *class_tp_name(VM *vm, ObjClass *c);
 
 Value op_binary(VM *vm, BinOp op, Value a, Value b);
 Value op_inplace(VM *vm, BinOp op, Value a, Value b);   /* a op= b */

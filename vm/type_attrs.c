@@ -25,7 +25,7 @@ bool class_name_ok(VM *vm, Value name) {
 
 static int special_error(VM *vm, ObjClass *c, ObjStr *name, bool del) {
     exc_raise(vm, E_TypeError, "cannot %s '%s' attribute of immutable type '%s'", del ? "delete" : "set", name->data,
-              c->name->data);
+              class_tp_name(vm, c));
     return -1;
 }
 

@@ -3092,6 +3092,12 @@ static bool expected_handler(ParseCtx *ctx, int code, const Token *t)
     if (!AsyParseAccepts(ctx->parser, TK_EXCEPT) ||
         !AsyParseAccepts(ctx->parser, TK_FINALLY) || AsyParseAccepts(ctx->parser, TK_ELSE))
         return false;
+    if (code == TK_DEDENT && !at_input_end(ctx, code)) {
+        /* CPython points just before the dedented line's first token, with no end */
+        parse_error(ctx, "SyntaxError", t->line, t->col - 1, t->line, -1, "expected 'except' or 'finally' block");
+        ctx->err->origin = ORIGIN_END_NONE;
+        return true;
+    }
     if (t->len == 0 || at_input_end(ctx, code)) {
         error_at_eof(ctx, "SyntaxError", "expected 'except' or 'finally' block");
         return true;
@@ -3577,6 +3583,9 @@ static void syntax_error_at(ParseCtx *ctx, int code, const Token *t)
     if (expected_block(ctx, code, t))
         return;
     if (code == TK_DEDENT) {
+        /* a try body closed by a dedent of several levels */
+        if (expected_handler(ctx, code, t))
+            return;
         if (ctx->lx->done || ctx->lx->cur >= ctx->lx->lim)
             t = &ctx->last_newline;
         parse_error(ctx, "IndentationError", t->line, t->col, t->line, t->col + 1,

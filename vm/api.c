@@ -631,6 +631,8 @@ int asy_source_incomplete(const char *source, size_t len) {
         bool header = end && source[end - 1] == ':';
         return (header || indented) && !(len >= 2 && source[len - 1] == '\n' && source[len - 2] == '\n');
     }
+    /* a try body that the end of the input closed may still get its except */
+    if (err.at_eof && strstr(err.msg, "expected 'except' or 'finally' block")) return 1;
     return strstr(err.msg, "unexpected EOF") || strstr(err.msg, "was never closed") ||
            strstr(err.msg, "expected an indented block") || strstr(err.msg, "unterminated triple-quoted");
 }

@@ -1049,8 +1049,10 @@ static void *parse_many(void *want)
     return NULL;
 }
 
-/* The REPL's "more lines?" question: a try body that reaches the end of
- * the input waits for its except or finally, as CPython's REPL does. */
+/* The REPL's "more lines?" question, answered as CPython's REPL does: a
+ * try body that reaches the end of the input waits for its except or
+ * finally, a decorator for its def or class, a compound statement for the
+ * blank line that ends it. */
 static void test_repl_incomplete(void **state)
 {
     (void)state;
@@ -1059,6 +1061,12 @@ static void test_repl_incomplete(void **state)
         { "def f():\n  try:\n    x\n", 1 }, { "try:\n    x\nexcept:\n", 1 },
         { "try:\n    x\ny = 1\n", 0 }, { "def f():\n  try:\n    x\ny\n", 0 },
         { "x = 1\n", 0 }, { "if x:\n", 1 }, { "(1,\n", 1 },
+        /* a decorator waits for what it decorates */
+        { "@dec\n", 1 }, { "@dec\n\n", 1 }, { "class A:\n  @dec\n", 1 }, { "@dec x\n", 0 },
+        { "@dec\ndef f(): pass\n", 1 }, { "@dec\ndef f(): pass\n\n", 0 },
+        /* a compound statement ends at a blank line, even on one line */
+        { "def f(): return 3\n", 1 }, { "for i in x: pass\n  \n", 0 }, { "x = (1,\n  2)\n", 0 },
+        { "if x:\n  a\n", 1 }, { "if x:\n  a\n\n", 0 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (asy_source_incomplete(cases[i].src, strlen(cases[i].src)) != cases[i].incomplete)

@@ -292,6 +292,7 @@ void asy_free(AsyVM *vm) {
     weakref_free(vm);
     free(vm->capture);
     free(vm->captured);
+    free(vm->prompt);
     free(vm->error_text);
     for (int i = 0; i < vm->nwarned; i++) free(vm->warned[i]);
     gil_free(vm);
@@ -626,6 +627,30 @@ static bool last_line_decorates(const char *source, size_t len) {
         if (p < end) p++;
     }
     return found && *found == '@';
+}
+
+/* The REPL's prompt: str(sys.ps1), or str(sys.ps2) on a continuation line.
+ * The first call gives sys the two attributes CPython sets when it is
+ * interactive (programs test hasattr(sys, 'ps1') to know they are). A
+ * prompt whose str() fails is the default one. */
+const char *asy_prompt(AsyVM *vm, int continuation) {
+    static const char *const names[] = {"ps1", "ps2"}, *const defaults[] = {">>> ", "... "};
+    int which = continuation != 0;
+    Value sys = import_module(vm, "sys");
+    if (sys == ERR) { vm->exc = UNDEF; return defaults[which]; }
+    ObjDict *d = AS(ObjModule, sys)->dict;
+    for (int i = 0; i < 2; i++) {
+        ObjStr *k = str_intern_cstr(vm, names[i]);
+        if (k && dict_get_str(d, k) == UNDEF) dict_set_str(vm, d, k, str_from_cstr(vm, defaults[i]));
+    }
+    ObjStr *k = str_intern_cstr(vm, names[which]);
+    Value p = k ? dict_get_str(d, k) : UNDEF;
+    Value s = p == UNDEF ? ERR : op_str(vm, p);
+    char *text = s != ERR && is_str(s) ? strdup(AS(ObjStr, s)->data) : NULL;
+    if (!text) { vm->exc = UNDEF; return defaults[which]; }
+    free(vm->prompt);
+    vm->prompt = text;
+    return text;
 }
 
 /* Whether the text ends with a line of only spaces and tabs. */

@@ -3096,6 +3096,12 @@ static bool expected_handler(ParseCtx *ctx, int code, const Token *t)
     if (!AsyParseAccepts(ctx->parser, TK_EXCEPT) ||
         !AsyParseAccepts(ctx->parser, TK_FINALLY) || AsyParseAccepts(ctx->parser, TK_ELSE))
         return false;
+    if (code == TK_DEDENT && !at_input_end(ctx, code)) {
+        /* CPython points just before the dedented line's first token, with no end */
+        parse_error(ctx, "SyntaxError", t->line, t->col - 1, t->line, -1, "expected 'except' or 'finally' block");
+        ctx->err->origin = ORIGIN_END_NONE;
+        return true;
+    }
     if (t->len == 0 || at_input_end(ctx, code)) {
         error_at_eof(ctx, "SyntaxError", "expected 'except' or 'finally' block");
         return true;
@@ -3581,11 +3587,29 @@ static void syntax_error_at(ParseCtx *ctx, int code, const Token *t)
     if (expected_block(ctx, code, t))
         return;
     if (code == TK_DEDENT) {
-        if (ctx->lx->done || ctx->lx->cur >= ctx->lx->lim)
-            t = &ctx->last_newline;
-        parse_error(ctx, "IndentationError", t->line, t->col, t->line, t->col + 1,
-                    "unexpected unindent");
+        /* a try body closed by a dedent of several levels */
+        if (expected_handler(ctx, code, t))
+            return;
+        /* CPython gives no end: at the end of the input it points past the
+         * last line, else just before the dedented line's first token */
+        if (at_input_end(ctx, code))
+            error_at_eof(ctx, "IndentationError", "unexpected unindent");
+        else {
+            parse_error(ctx, "IndentationError", t->line, t->col - 1, t->line, -1, "unexpected unindent");
+            ctx->err->origin = ORIGIN_END_NONE;
+        }
         ctx->rescan = false;
+        return;
+    }
+    /* A decorator with nothing after it: CPython names the last line, with
+     * no column */
+    if (code == 0 && ctx->prev_code == TK_NEWLINE && AsyParseAccepts(ctx->parser, TK_DEF) &&
+        AsyParseAccepts(ctx->parser, TK_CLASS) && AsyParseAccepts(ctx->parser, TK_AT)) {
+        int line, col;
+        eof_pos(ctx->lx, &line, &col);
+        parse_error(ctx, "SyntaxError", line, -1, line, -1, "invalid syntax");
+        ctx->err->origin = ORIGIN_END_ZERO;
+        ctx->err->tok_line = line;
         return;
     }
     /* Past the end, CPython points at the last NEWLINE. */

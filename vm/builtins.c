@@ -1233,6 +1233,17 @@ static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- registration -------------------------------------------------------- */
 
+/* The module attributes every module has: `import builtins` shares this
+ * dict, and CPython's builtins namespace holds them too (its __spec__ and
+ * __loader__ name the built-in importer, which Asy has not: None, as for
+ * its other native modules). */
+static bool add_module_attrs(VM *vm) {
+    return add(vm, "__doc__", str_from_cstr(vm, "Built-in functions, types, exceptions, and other objects: the names "
+                                                "every module sees without importing them.")) &&
+           add(vm, "__package__", str_from_cstr(vm, "")) && add(vm, "__loader__", NONE_VAL) &&
+           add(vm, "__spec__", NONE_VAL);
+}
+
 static bool add_types(VM *vm) {
     static const struct { const char *name; TypeId t; } visible[] = {
         {"object", T_OBJECT}, {"type", T_TYPE}, {"bool", T_BOOL}, {"int", T_INT}, {"float", T_FLOAT},
@@ -1255,7 +1266,8 @@ static bool add_types(VM *vm) {
         return false;
     return add(vm, "NotImplemented", NOTIMPL_VAL) && add(vm, "Ellipsis", ELLIPSIS_VAL) &&
            add(vm, "None", NONE_VAL) && add(vm, "True", TRUE_VAL) && add(vm, "False", FALSE_VAL) &&
-           add(vm, "__debug__", TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins"));
+           add(vm, "__debug__", TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins")) &&
+           add_module_attrs(vm);
 }
 
 bool builtins_init(VM *vm) {

@@ -369,6 +369,7 @@ struct AsyVM {
     char *capture;              /* asy_capture_* buffer, or NULL */
     size_t capture_len, capture_cap;
     char *captured;             /* what the last asy_capture_end returned */
+    char *prompt;               /* what the last asy_prompt returned */
     char *error_text;           /* the traceback of the last failed run */
     bool error_shown;           /* ... which the script's sys.excepthook has shown instead */
     int exit_code;              /* SystemExit's status */

@@ -158,7 +158,7 @@ int list_delitem(VM *vm, ObjList *l, Value index) {
     if (is_kind(index, OBJ_SLICE)) {
         int64_t start, stop, step;
         int64_t n = slice_indices(vm, AS(ObjSlice, index), l->len, &start, &stop, &step);
-        if (n < 0) return -1;
+        if (n <= 0) return n;   /* (an empty slice's start may lie outside the list) */
         if (step < 0) { start = start + (n - 1) * step; step = -step; }
         int64_t w = start;
         for (int64_t r = start, k = 0; r < l->len; r++) {

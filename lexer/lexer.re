@@ -45,6 +45,7 @@ static int lex_error_at(Lexer *lx, LexErrorKind rank, const char *kind,
 {
     va_list ap;
     lx->error_kind = rank;
+    lx->err_in_fstring = lx->fdepth > 0;
     lx->err->kind = kind;
     va_start(ap, fmt);
     vsnprintf(lx->err->msg, sizeof lx->err->msg, fmt, ap);

@@ -3723,7 +3723,7 @@ static void lexer_failed(ParseCtx *ctx, const Lexer *lx, const Token *t)
 
 /* After a parser error CPython tokenizes the rest of the input: a later
  * malformed token, or a bracket left open before the error's line, is
- * reported instead. */
+ * reported instead, unless its tokenizer was inside an f-string then. */
 static void rescan(ParseCtx *ctx, Lexer *lx)
 {
     ParseError scratch;
@@ -3735,7 +3735,7 @@ static void rescan(ParseCtx *ctx, Lexer *lx)
             return;
         if (code > 0)
             continue;
-        if (lx->error_kind == LEXERR_TOKEN ||
+        if ((lx->error_kind == LEXERR_TOKEN && !lx->err_in_fstring) ||
             (lx->error_kind == LEXERR_UNCLOSED && scratch.line < ctx->fail_line))
             *ctx->err = scratch;
         return;

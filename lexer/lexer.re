@@ -393,7 +393,8 @@ static int field_string(Lexer *lx, const char *start, const char *q, const FQuot
         return 0;
     bool triple = q[1] == *q && q[2] == *q;
     if (*q == fq->ch && triple == fq->triple && !strncmp(lx->err->msg, "unterminated", 12)) {
-        expecting_brace(lx, lx->cur);
+        /* CPython points at that quote, the end of the f-string. */
+        expecting_brace(lx, q);
         /* The f-string's own quote ended the text, not the end of input:
          * fstring_field keeps this message. */
         lx->cur = q;

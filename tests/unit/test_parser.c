@@ -579,7 +579,7 @@ static const ErrorCase errors[] = {
     { "f'{a!}'",
       "SyntaxError", "f-string: missing conversion character", 1, 5 },
     { "f'{a'",
-      "SyntaxError", "f-string: expecting '}'", 1, 5 },
+      "SyntaxError", "f-string: expecting '}'", 1, 4 },
     { "f'}'",
       "SyntaxError", "f-string: single '}' is not allowed", 1, 2 },
     { "f'{a)}'",

@@ -1237,8 +1237,12 @@ static Node *field_value(FBuild *fb, StrTok *st, const char *start, const char *
     }
     if (*end == ':' && end - p >= 6 && !memcmp(p, "lambda", 6) &&
         !is_name_byte((unsigned char)p[6])) {
-        fstring_error(fb, st, "f-string: lambda expressions are not allowed "
-                      "without parentheses");
+        /* CPython marks `lambda ...:`, from the keyword to the colon. */
+        int line, col, end_line, end_col;
+        locate(st, p, &line, &col);
+        locate(st, end + 1, &end_line, &end_col);
+        parse_error(fb->ctx, "SyntaxError", line, col, end_line, end_col,
+                    "f-string: lambda expressions are not allowed without parentheses");
         return NULL;
     }
     int line, col;

@@ -597,7 +597,7 @@ static const ErrorCase errors[] = {
     { "f'{=}'",
       "SyntaxError", "f-string: valid expression required before '='", 1, 3 },
     { "f'{lambda x: 1}'",
-      "SyntaxError", "f-string: lambda expressions are not allowed without parentheses", 1, 16 },
+      "SyntaxError", "f-string: lambda expressions are not allowed without parentheses", 1, 3 },
     { "f'{\"a'",
       "SyntaxError", "unterminated string literal (detected at line 1)", 1, 3 },
     { "f'abc",

@@ -318,6 +318,55 @@ static const char *fstring_escape(Lexer *lx, const char *p, const FQuote *fq)
     return p + 2;
 }
 
+/* After an f-string whose closing quote cut a format spec short, inside
+ * brackets of the code around it: CPython's tokenizer keeps
+ * the field's '{' open, so the first closing bracket that follows (past
+ * strings, comments and brackets opened meanwhile) mismatches it. Returns
+ * that bracket and its line and line start, or NULL when a '}' comes first
+ * or none does. */
+static const char *spec_cut_closer(const Lexer *lx, const char *p, int *line, const char **start)
+{
+    int depth = 0;
+    while (p < lx->lim) {
+        char c = *p;
+        if (c == '\n') {
+            (*line)++;
+            *start = ++p;
+        } else if (c == '#') {
+            while (p < lx->lim && *p != '\n')
+                p++;
+        } else if (c == '\'' || c == '"') {
+            bool triple = p + 2 < lx->lim && p[1] == c && p[2] == c;
+            for (p += triple ? 3 : 1; p < lx->lim; p++) {
+                if (*p == c && (!triple || (p + 2 < lx->lim && p[1] == c && p[2] == c)))
+                    break;
+                if (*p == '\\')
+                    p++;
+                else if (*p == '\n' && !triple)
+                    return NULL;
+                else if (*p == '\n') {
+                    (*line)++;
+                    *start = p + 1;
+                }
+            }
+            if (p >= lx->lim)
+                return NULL;
+            p += triple ? 3 : 1;
+        } else if (c == '(' || c == '[' || c == '{') {
+            depth++;
+            p++;
+        } else if (c == ')' || c == ']' || c == '}') {
+            if (depth == 0)
+                return c == '}' ? NULL : p;
+            depth--;
+            p++;
+        } else {
+            p++;
+        }
+    }
+    return NULL;
+}
+
 /* Scans f-string text from *pp: the body of an f-string (level 0: up to and
  * past its closing quotes; doubled braces stand for one), or a format spec
  * (level 1 and up: up to its closing brace, left unconsumed). */
@@ -337,6 +386,20 @@ static int fstring_text(Lexer *lx, const char **pp, const FQuote *fq, int level,
         if (level > 0 && closes(p, fq)) {
             /* A format spec that the f-string's closing quote ends. */
             lx->cur = p;
+            int cline = lx->line;
+            const char *cstart = NULL;
+            const char *closer = lx->level > 0 ? spec_cut_closer(lx, p + (fq->triple ? 3 : 1), &cline, &cstart) : NULL;
+            if (closer) {
+                int ccol = cstart ? (int)(closer - cstart) : col_at(lx, closer);
+                char msg[96];
+                if (cline != lx->line)
+                    snprintf(msg, sizeof msg, "closing parenthesis '%c' does not match "
+                             "opening parenthesis '{' on line %d", *closer, lx->line);
+                else
+                    snprintf(msg, sizeof msg, "closing parenthesis '%c' does not match "
+                             "opening parenthesis '{'", *closer);
+                return lex_error_at(lx, LEXERR_TOKEN, "SyntaxError", cline, ccol, ccol + 1, "%s", msg);
+            }
             return field_error(lx, p, p + (fq->triple ? 3 : 1), "f-string: expecting '}', or format specs");
         }
         if (closes(p, fq)) {

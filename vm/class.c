@@ -1650,7 +1650,9 @@ static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjClass *mcls = AS(ObjClass, args[0]);
     if (mcls == type && nargs == 2 && nkw == 0) return obj_val(type_of(vm, args[1]));
     if (nargs != 4) {
-        if (mcls == type && nkw) return exc_raise(vm, E_TypeError, "type() takes no keyword arguments");
+        /* CPython: keywords with one argument are refused as such; any
+         * other count than 1 or 3 is "1 or 3 arguments", keywords or not. */
+        if (mcls == type && nkw && nargs == 2) return exc_raise(vm, E_TypeError, "type() takes no keyword arguments");
         if (mcls == type) return exc_raise(vm, E_TypeError, "type() takes 1 or 3 arguments");
         return exc_raise(vm, E_TypeError, "type.__new__() takes exactly 3 arguments (%d given)", nargs - 1);
     }

@@ -436,7 +436,10 @@ static Value r_random(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value r_getrandbits(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     METHOD("getrandbits", 1, 1);
     int64_t k;
-    if (!index_value(vm, args[1], &k, "getrandbits")) return ERR;
+    /* (the count is a C int) */
+    if (is_bigint(args[1]) && !int_to_i64(args[1], &k)) k = INT64_MAX;
+    else if (!ssize_value(vm, args[1], &k)) return ERR;
+    if (k > INT32_MAX || k < INT32_MIN) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     if (k < 0) return exc_raise(vm, E_ValueError, "number of bits must be non-negative");
     return getrandbits_value(vm, st, k);
 }
@@ -445,8 +448,11 @@ static Value r_randbytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     DRAWING_METHOD("randbytes", 1, 1);
     MTState *st = src.st;
     int64_t n;
-    if (!index_value(vm, args[1], &n, "randbytes")) return ERR;
-    if (n < 0) return exc_raise(vm, E_ValueError, "negative argument not allowed");
+    /* self.getrandbits(n * 8): the count of bits is a C int */
+    if (is_bigint(args[1]) && !int_to_i64(args[1], &n)) n = INT64_MAX;
+    else if (!ssize_value(vm, args[1], &n)) return ERR;
+    if (n > INT32_MAX / 8 || n < INT32_MIN / 8) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+    if (n < 0) return exc_raise(vm, E_ValueError, "number of bits must be non-negative");
     if (src.py_bits) {      /* self.getrandbits(n * 8).to_bytes(n, 'little') */
         Value bits = src_bits(&src, n * 8);
         if (!keep(vm, bits)) return ERR;
@@ -713,7 +719,7 @@ static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (weights == NONE_VAL) weights = UNDEF;
     if (cum == NONE_VAL) cum = UNDEF;
     int64_t n = op_len(vm, pop), k = 1;
-    if (n < 0 || (kv != UNDEF && !index_value(vm, kv, &k, "choices"))) return ERR;
+    if (n < 0 || (kv != UNDEF && !ssize_value(vm, kv, &k))) return ERR;
     if (k < 0) k = 0;
     int base = vm->nroots;
     ObjList *result = list_new(vm, k);

@@ -56,7 +56,7 @@ CLOCK_FNS(thread_time, CLOCK_THREAD_CPUTIME_ID)
 /* The clock_* functions take a clock id; a bad one is the system's EINVAL. */
 static bool clock_id_arg(VM *vm, Value v, clockid_t *out) {
     int64_t id;
-    if (!index_value(vm, v, &id, "clk_id")) return false;
+    if (!ssize_value(vm, v, &id)) return false;
     if (id < INT32_MIN || id > INT32_MAX) {
         exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
         return false;
@@ -84,7 +84,13 @@ static Value clock_set(VM *vm, Value *args, int nargs, ObjTuple *kw, const char 
     struct timespec ts;
     if (ns) {
         int64_t v;
-        if (!index_value(vm, args[1], &v, "time")) return ERR;
+        /* an int itself, as CPython's _PyTime_FromNanosecondsObject wants */
+        if (!is_intlike(args[1])) return exc_raise(vm, E_TypeError, "expect int, got %T", args[1]);
+        if (!ssize_value(vm, args[1], &v)) {
+            if (!exc_is(vm, vm->exc, E_OverflowError)) return ERR;
+            vm->exc = UNDEF;
+            return exc_raise(vm, E_OverflowError, "timestamp too large to convert to C _PyTime_t");
+        }
         ts.tv_sec = (time_t)(v / 1000000000), ts.tv_nsec = (long)(v % 1000000000);
         if (ts.tv_nsec < 0) ts.tv_sec--, ts.tv_nsec += 1000000000;
     } else {

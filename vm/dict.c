@@ -632,7 +632,7 @@ static Value revitemiter_next(VM *vm, ObjIter *it) {
     return t ? obj_val(t) : ERR;
 }
 
-/* An OrderedDict's iterators, as CPython's odict_iterator: any change of
+/* An OrderedDict's iterators (class odict_iterator), as CPython's: any change of
  * its keys or their order since the iterator was made is an error, but only
  * while a next item is due (one made after the last item is no error); new
  * values for its keys are fine. it->b and it->c hold the dict's nentries and
@@ -694,7 +694,7 @@ Value dict_reviter(VM *vm, ObjDict *d, TypeId view) {
     TypeId t = view == T_DICT_VALUES ? T_DICT_REVVALUEITER : view == T_DICT_ITEMS ? T_DICT_REVITEMITER
                                                                                    : T_DICT_REVKEYITER;
     bool ordered = d->obj.spare & DICT_ORDERED;
-    ObjIter *it = iter_new(vm, vm->types[t], t == T_DICT_REVVALUEITER  ? (ordered ? odict_revvalueiter_next : revvalueiter_next)
+    ObjIter *it = iter_new(vm, vm->types[ordered ? T_ODICT_ITER : t], t == T_DICT_REVVALUEITER  ? (ordered ? odict_revvalueiter_next : revvalueiter_next)
                                              : t == T_DICT_REVITEMITER ? (ordered ? odict_revitemiter_next : revitemiter_next)
                                                                        : (ordered ? odict_revkeyiter_next : revkeyiter_next));
     if (!it) return ERR;
@@ -709,7 +709,7 @@ Value dict_reviter(VM *vm, ObjDict *d, TypeId view) {
 Value dict_iter(VM *vm, ObjDict *d, TypeId view) {
     TypeId t = view == T_DICT_VALUES ? T_DICT_VALUEITER : view == T_DICT_ITEMS ? T_DICT_ITEMITER : T_DICT_KEYITER;
     bool ordered = d->obj.spare & DICT_ORDERED;
-    ObjIter *it = iter_new(vm, vm->types[t], t == T_DICT_VALUEITER ? (ordered ? odict_valueiter_next : valueiter_next)
+    ObjIter *it = iter_new(vm, vm->types[ordered ? T_ODICT_ITER : t], t == T_DICT_VALUEITER ? (ordered ? odict_valueiter_next : valueiter_next)
                                            : t == T_DICT_ITEMITER  ? (ordered ? odict_itemiter_next : itemiter_next)
                                                                    : (ordered ? odict_keyiter_next : keyiter_next));
     if (!it) return ERR;

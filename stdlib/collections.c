@@ -915,6 +915,7 @@ static Value odict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)kw;
     ObjClass *cls = new_class_arg(vm, args, nargs, "collections.OrderedDict");
     ObjDict *d = cls ? dict_of(vm, cls) : NULL;
+    if (d) d->obj.spare = DICT_ORDERED;     /* (its iterators are odict_iterator's) */
     return d ? obj_val(d) : ERR;
 }
 
@@ -1119,6 +1120,8 @@ static Value odict_move_to_end(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!vm_push_root(vm, v)) return ERR;
     bool ok = last ? dict_del(vm, d, args[1]) >= 0 && dict_set(vm, d, args[1], v) == 0
                    : dict_move_front(vm, d, args[1], v);
+    if (d->obj.spare & DICT_ORDERED)        /* the order changed: iterators notice */
+        d->obj.spare = DICT_ORDERED | ((d->obj.spare + 1) & ~DICT_ORDERED);
     vm_pop_roots(vm, 1);
     return ok ? NONE_VAL : ERR;
 }
@@ -1248,7 +1251,11 @@ static Value odict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
     ObjClass *oc = mod_class(vm, "OrderedDict"), *cls = as_obj(args[0])->cls;
     if (!oc) return ERR;
-    if (own_new(vm, cls) == own_new(vm, oc)) return copy_into(vm, dict_of(vm, cls), args[0]);
+    if (own_new(vm, cls) == own_new(vm, oc)) {
+        ObjDict *d = dict_of(vm, cls);
+        if (d) d->obj.spare = DICT_ORDERED;
+        return copy_into(vm, d, args[0]);
+    }
     Value d = op_call0(vm, obj_val(cls));
     if (d == ERR || !vm_push_root(vm, d)) return ERR;
     bool ok = od_add_keys(vm, d, args[0], UNDEF);

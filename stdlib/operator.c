@@ -113,16 +113,7 @@ static Value op_index_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value m = op_special(vm, v, N___index__);
     if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
     Value r = op_call_special(vm, v, m, NULL, 0);
-    if (r == ERR) return ERR;
-    if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
-    if (!is_bool(r) && !(is_obj(r) && (as_obj(r)->flags & OBJ_SUBTYPE))) return r;
-    /* A bool or an int subclass's instance is made an int, with CPython's warning. */
-    if (!vm_push_root(vm, r)) return ERR;
-    bool ok = exc_warn(vm, E_DeprecationWarning, "__index__ returned non-int (type %T).  The ability to return an "
-                       "instance of a strict subclass of int is deprecated, and may be removed in a future version "
-                       "of Python.", r);
-    vm_pop_roots(vm, 1);
-    return !ok ? ERR : is_bool(r) ? int_val(as_bool(r)) : subtype_plain(vm, r);
+    return r == ERR ? ERR : index_result(vm, r);
 }
 
 static bool is_sequence(VM *vm, Value v) {

@@ -198,7 +198,7 @@ static Value os_rmdir(VM *vm, Value *a, int n, ObjTuple *kw) { return path_call(
 static bool mode_arg(VM *vm, Value *args, int nargs, ObjTuple *kw, mode_t *mode) {
     Value m = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "mode");
     int64_t v = 0777;
-    if (m != UNDEF && !index_value(vm, m, &v, "mode")) return false;
+    if (m != UNDEF && !ssize_value(vm, m, &v)) return false;
     *mode = (mode_t)v;
     return true;
 }
@@ -264,7 +264,7 @@ static Value os_rename(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static bool fd_arg(VM *vm, Value v, int *fd) {
     int64_t i;
-    if (!index_value(vm, v, &i, "fd")) return false;
+    if (!ssize_value(vm, v, &i)) return false;
     if (i < INT_MIN || i > INT_MAX) {
         exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
         return false;
@@ -284,8 +284,8 @@ static Value os_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs < 2 || nargs > 3) return exc_raise(vm, E_TypeError, "open() takes from 2 to 3 positional arguments");
     Value mv = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "mode");
     Value dv = args_kw(vm, args, nargs, kw, "dir_fd");
-    if (!(p = path_arg(vm, "open", &args[0])) || !index_value(vm, args[1], &flags, "flags") ||
-        (mv != UNDEF && !index_value(vm, mv, &mode, "mode")) || (dv != UNDEF && dv != NONE_VAL && !fd_arg(vm, dv, &dir_fd)))
+    if (!(p = path_arg(vm, "open", &args[0])) || !ssize_value(vm, args[1], &flags) ||
+        (mv != UNDEF && !ssize_value(vm, mv, &mode)) || (dv != UNDEF && dv != NONE_VAL && !fd_arg(vm, dv, &dir_fd)))
         return ERR;
     int fd = openat(dir_fd, p, (int)flags | O_CLOEXEC, (mode_t)mode);
     return fd >= 0 ? int_val(fd) : os_error(vm, errno, args[0]);
@@ -313,7 +313,7 @@ static Value os_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value os_read(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
     int64_t n;
-    if (!args_check(vm, "read", nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || !index_value(vm, args[1], &n, "n"))
+    if (!args_check(vm, "read", nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || !ssize_value(vm, args[1], &n))
         return ERR;
     if (n < 0) return os_error(vm, EINVAL, UNDEF);
     uint8_t *buf = malloc(n ? (size_t)n : 1);
@@ -390,7 +390,7 @@ static Value os_chmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     const char *p;
     int64_t mode;
     if (!args_check(vm, "chmod", nargs, kw, 2, 2) || !(p = path_arg(vm, "chmod", &args[0])) ||
-        !index_value(vm, args[1], &mode, "mode"))
+        !ssize_value(vm, args[1], &mode))
         return ERR;
     return chmod(p, (mode_t)mode) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
 }
@@ -399,7 +399,7 @@ static Value os_access(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     const char *p;
     int64_t mode;
     if (!args_check(vm, "access", nargs, kw, 2, 2) || !(p = path_arg(vm, "access", &args[0])) ||
-        !index_value(vm, args[1], &mode, "mode"))
+        !ssize_value(vm, args[1], &mode))
         return ERR;
     return bool_val(access(p, (int)mode) == 0);
 }
@@ -411,7 +411,7 @@ static Value os_getuid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_isatty(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t fd;
-    if (!args_check(vm, "isatty", nargs, kw, 1, 1) || !index_value(vm, args[0], &fd, "fd")) return ERR;
+    if (!args_check(vm, "isatty", nargs, kw, 1, 1) || !ssize_value(vm, args[0], &fd)) return ERR;
     return bool_val(fd >= 0 && fd <= INT32_MAX && isatty((int)fd));
 }
 
@@ -447,7 +447,7 @@ static Value os_ttyname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* _terminal_size(fd): (columns, lines) of the terminal on fd, or OSError. */
 static Value os__terminal_size(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t fd;
-    if (!args_check(vm, "_terminal_size", nargs, kw, 1, 1) || !index_value(vm, args[0], &fd, "fd")) return ERR;
+    if (!args_check(vm, "_terminal_size", nargs, kw, 1, 1) || !ssize_value(vm, args[0], &fd)) return ERR;
     struct winsize w;
     if (fd < 0 || fd > INT32_MAX || ioctl((int)fd, TIOCGWINSZ, &w) != 0) return os_error(vm, fd < 0 || fd > INT32_MAX ? EBADF : errno, UNDEF);
     Value items[2] = {int_val(w.ws_col), int_val(w.ws_row)};

@@ -436,7 +436,10 @@ static Value r_random(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value r_getrandbits(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     METHOD("getrandbits", 1, 1);
     int64_t k;
-    if (!index_value(vm, args[1], &k, "getrandbits")) return ERR;
+    /* (the count is a C int) */
+    if (is_bigint(args[1]) && !int_to_i64(args[1], &k)) k = INT64_MAX;
+    else if (!ssize_value(vm, args[1], &k)) return ERR;
+    if (k > INT32_MAX || k < INT32_MIN) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     if (k < 0) return exc_raise(vm, E_ValueError, "number of bits must be non-negative");
     return getrandbits_value(vm, st, k);
 }
@@ -445,8 +448,11 @@ static Value r_randbytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     DRAWING_METHOD("randbytes", 1, 1);
     MTState *st = src.st;
     int64_t n;
-    if (!index_value(vm, args[1], &n, "randbytes")) return ERR;
-    if (n < 0) return exc_raise(vm, E_ValueError, "negative argument not allowed");
+    /* self.getrandbits(n * 8): the count of bits is a C int */
+    if (is_bigint(args[1]) && !int_to_i64(args[1], &n)) n = INT64_MAX;
+    else if (!ssize_value(vm, args[1], &n)) return ERR;
+    if (n > INT32_MAX / 8 || n < INT32_MIN / 8) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+    if (n < 0) return exc_raise(vm, E_ValueError, "number of bits must be non-negative");
     if (src.py_bits) {      /* self.getrandbits(n * 8).to_bytes(n, 'little') */
         Value bits = src_bits(&src, n * 8);
         if (!keep(vm, bits)) return ERR;
@@ -633,6 +639,29 @@ out:
     return ret;
 }
 
+/* sample()'s k: CPython's checks 0 <= k <= n, then makes [None] * k, so a
+ * k that is not an int fails as those do. */
+static bool sample_k(VM *vm, Value kv, int64_t n, int64_t *k) {
+    if (!is_intlike(kv)) {
+        int in = op_compare_bool(vm, CMP_LE, int_val(0), kv);
+        if (in > 0) in = op_compare_bool(vm, CMP_LE, kv, int_val(n));
+        if (in < 0) return false;
+        if (!in) {
+            exc_raise(vm, E_ValueError, "Sample larger than population or is negative");
+            return false;
+        }
+        if (op_special(vm, kv, N___index__) == UNDEF) {
+            exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%T'", kv);
+            return false;
+        }
+    }
+    if (is_bigint(kv) && !int_to_i64(kv, k)) {        /* far outside 0..n */
+        exc_raise(vm, E_ValueError, "Sample larger than population or is negative");
+        return false;
+    }
+    return ssize_value(vm, kv, k);
+}
+
 static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const accepted[] = {"k", "counts", NULL};
     Source src;
@@ -649,7 +678,7 @@ static Value r_sample(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                                                    is_kind(pop, OBJ_INSTANCE)))
         return exc_raise(vm, E_TypeError, "Population must be a sequence.  For dicts or sets, use sorted(d).");
     int64_t n = op_len(vm, pop), k;
-    if (n < 0 || !index_value(vm, kv, &k, "sample")) return ERR;
+    if (n < 0 || !sample_k(vm, kv, n, &k)) return ERR;
     if (k < 0 || k > n) return exc_raise(vm, E_ValueError, "Sample larger than population or is negative");
     ObjList *result = list_new(vm, k);
     if (!result || !vm_push_root(vm, obj_val(result))) return ERR;
@@ -713,7 +742,7 @@ static Value r_choices(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (weights == NONE_VAL) weights = UNDEF;
     if (cum == NONE_VAL) cum = UNDEF;
     int64_t n = op_len(vm, pop), k = 1;
-    if (n < 0 || (kv != UNDEF && !index_value(vm, kv, &k, "choices"))) return ERR;
+    if (n < 0 || (kv != UNDEF && !ssize_value(vm, kv, &k))) return ERR;
     if (k < 0) k = 0;
     int base = vm->nroots;
     ObjList *result = list_new(vm, k);
@@ -1016,7 +1045,9 @@ static Value r_binomialvariate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value pv = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "p");
     int64_t n = 1;
     double p = 0.5;
-    if (nv != UNDEF && !index_value(vm, nv, &n, "binomialvariate")) return ERR;
+    /* (CPython's first look at n is `n < 0`) */
+    if (nv != UNDEF && !is_intlike(nv) && op_compare_bool(vm, CMP_LT, nv, int_val(0)) < 0) return ERR;
+    if (nv != UNDEF && !ssize_value(vm, nv, &n)) return ERR;
     if (pv != UNDEF && !float_arg(vm, pv, &p)) return ERR;
     if (n < 0) return exc_raise(vm, E_ValueError, "n must be non-negative");
     if (p == 0.0) return int_val(0);

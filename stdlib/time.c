@@ -56,7 +56,7 @@ CLOCK_FNS(thread_time, CLOCK_THREAD_CPUTIME_ID)
 /* The clock_* functions take a clock id; a bad one is the system's EINVAL. */
 static bool clock_id_arg(VM *vm, Value v, clockid_t *out) {
     int64_t id;
-    if (!index_value(vm, v, &id, "clk_id")) return false;
+    if (!ssize_value(vm, v, &id)) return false;
     if (id < INT32_MIN || id > INT32_MAX) {
         exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
         return false;
@@ -84,7 +84,13 @@ static Value clock_set(VM *vm, Value *args, int nargs, ObjTuple *kw, const char 
     struct timespec ts;
     if (ns) {
         int64_t v;
-        if (!index_value(vm, args[1], &v, "time")) return ERR;
+        /* an int itself, as CPython's _PyTime_FromNanosecondsObject wants */
+        if (!is_intlike(args[1])) return exc_raise(vm, E_TypeError, "expect int, got %T", args[1]);
+        if (!ssize_value(vm, args[1], &v)) {
+            if (!exc_is(vm, vm->exc, E_OverflowError)) return ERR;
+            vm->exc = UNDEF;
+            return exc_raise(vm, E_OverflowError, "timestamp too large to convert to C _PyTime_t");
+        }
         ts.tv_sec = (time_t)(v / 1000000000), ts.tv_nsec = (long)(v % 1000000000);
         if (ts.tv_nsec < 0) ts.tv_sec--, ts.tv_nsec += 1000000000;
     } else {
@@ -101,10 +107,22 @@ static Value clock_set(VM *vm, Value *args, int nargs, ObjTuple *kw, const char 
 static Value t_clock_settime(VM *vm, Value *a, int n, ObjTuple *kw) { return clock_set(vm, a, n, kw, "clock_settime", false); }
 static Value t_clock_settime_ns(VM *vm, Value *a, int n, ObjTuple *kw) { return clock_set(vm, a, n, kw, "clock_settime_ns", true); }
 
+/* pthread_getcpuclockid(thread_id): the C library takes any number for a
+ * pthread_t and crashes on one that names no thread (CPython's does), so
+ * only the ids of this VM's threads reach it; any other is ESRCH, as 0 is. */
 static Value t_pthread_getcpuclockid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    int64_t tid;
-    if (!args_check(vm, "pthread_getcpuclockid", nargs, kw, 1, 1) || !index_value(vm, args[0], &tid, "thread_id"))
-        return ERR;
+    if (!args_check(vm, "pthread_getcpuclockid", nargs, kw, 1, 1)) return ERR;
+    Value a = args[0];
+    if (!is_intlike(a))
+        return exc_raise(vm, E_TypeError, "pthread_getcpuclockid() argument 1 must be int, not %s",
+                         a == NONE_VAL ? "None" : type_name(vm, a));
+    int64_t tid = 0;
+    bool known = false;
+    if (is_bool(a) || is_int(a) || int_to_i64(a, &tid)) {
+        if (is_bool(a) || is_int(a)) tid = is_bool(a) ? as_bool(a) : as_int(a);
+        for (ThreadState *ts = vm->gil->threads; ts && !known; ts = ts->next) known = ts->ident == (uint64_t)tid;
+    }
+    if (!known) return procargs_oserror(vm, ESRCH, UNDEF, UNDEF);
     clockid_t id;
     int err = pthread_getcpuclockid((pthread_t)tid, &id);
     return err ? procargs_oserror(vm, err, UNDEF, UNDEF) : int_from_i64(vm, (int64_t)id);

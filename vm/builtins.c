@@ -796,8 +796,7 @@ static Value radix(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *nam
         Value m = op_special(vm, v, N___index__);
         if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
         v = op_call_special(vm, v, m, NULL, 0);
-        if (v == ERR) return ERR;
-        if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", v);
+        if (v == ERR || (v = index_result(vm, v)) == ERR) return ERR;
     }
     return int_to_str(vm, v, base);
 }

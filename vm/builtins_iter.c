@@ -757,7 +757,7 @@ bool builtins_iter_init(VM *vm) {
     static const TypeId iter_types[] = {
         T_ENUMERATE, T_ZIP, T_MAP, T_FILTER, T_REVERSED, T_LIST_REVITER, T_CALL_ITER, T_LIST_ITER,
         T_TUPLE_ITER, T_STR_ITER, T_RANGE_ITER, T_DICT_KEYITER, T_DICT_VALUEITER, T_DICT_ITEMITER, T_DICT_REVKEYITER, T_DICT_REVVALUEITER, T_DICT_REVITEMITER,
-        T_SET_ITER, T_BYTES_ITER, T_SEQ_ITER,
+        T_ODICT_ITER, T_SET_ITER, T_BYTES_ITER, T_SEQ_ITER,
     };
     for (size_t i = 0; i < sizeof iter_types / sizeof iter_types[0]; i++) {
         ObjClass *c = vm->types[iter_types[i]];

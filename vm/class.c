@@ -1934,6 +1934,15 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         Frame *f = vm->fiber->frame;
         ObjCode *c = f ? f->code : NULL;
         if (!c || c->argcount == 0) return exc_raise(vm, E_RuntimeError, "super(): no arguments");
+        /* the first argument, then __class__, as CPython checks them */
+        obj = f->slots[0];
+        if (obj == UNDEF && c->ncells) {
+            /* self was moved into a cell */
+            for (int i = 0; i < c->ncells; i++) {
+                if (c->cell2arg && c->cell2arg[i] == 0) obj = AS(ObjCell, f->slots[c->nlocals + i])->v;
+            }
+        }
+        if (obj == UNDEF) return exc_raise(vm, E_RuntimeError, "super(): arg[0] deleted");
         type = UNDEF;
         bool found = false;
         for (int i = 0; i < c->ncells + c->nfrees; i++) {
@@ -1945,14 +1954,6 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         }
         if (type == UNDEF)
             return exc_raise(vm, E_RuntimeError, found ? "super(): empty __class__ cell" : "super(): __class__ cell not found");
-        obj = f->slots[0];
-        if (obj == UNDEF && c->ncells) {
-            /* self was moved into a cell */
-            for (int i = 0; i < c->ncells; i++) {
-                if (c->cell2arg && c->cell2arg[i] == 0) obj = AS(ObjCell, f->slots[c->nlocals + i])->v;
-            }
-        }
-        if (obj == UNDEF) return exc_raise(vm, E_RuntimeError, "super(): arg[0] deleted");
     } else if (nargs == 2) {
         type = args[1];     /* an unbound super object: its __get__ binds it */
         obj = UNDEF;

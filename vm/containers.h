@@ -107,6 +107,10 @@ int64_t slice_indices(VM *vm, ObjSlice *s, int64_t len, int64_t *start, int64_t 
 int64_t seq_index(VM *vm, Value index, int64_t len, const char *what);
 /* An int index from any int-like (or __index__); TypeError naming `what`. */
 bool index_value(VM *vm, Value v, int64_t *out, const char *what);
+/* What an __index__ method returned, as PyNumber_Index takes it: an int
+ * as is; a bool or an int subclass's instance as a plain int, after 3.12's
+ * DeprecationWarning; anything else TypeError. ERR after raising. */
+Value index_result(VM *vm, Value r);
 /* A C ssize_t argument (list.insert's index, deque.rotate's count): an int
  * or an object with __index__; too big is OverflowError, as CPython's. */
 bool ssize_value(VM *vm, Value v, int64_t *out);

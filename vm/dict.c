@@ -632,29 +632,91 @@ static Value revitemiter_next(VM *vm, ObjIter *it) {
     return t ? obj_val(t) : ERR;
 }
 
+/* An OrderedDict's iterators (class odict_iterator), as CPython's: any change of
+ * its keys or their order since the iterator was made is an error, but only
+ * while a next item is due (one made after the last item is no error); new
+ * values for its keys are fine. it->b and it->c hold the dict's nentries and
+ * obj.spare when made; it->i is the entry of the next item. */
+static Value odict_iter_step(VM *vm, ObjIter *it, DictEntry **out, bool rev) {
+    ObjDict *d = AS(ObjDict, it->a);
+    if (it->n == ITER_DONE) return UNDEF;
+    if (d->count != it->n || d->nentries != as_int(it->b) || d->obj.spare != (uint32_t)as_int(it->c)) {
+        it->n = ITER_DONE;
+        return exc_raise(vm, E_RuntimeError, "OrderedDict mutated during iteration");
+    }
+    *out = &d->entries[it->i];
+    it->step++;
+    /* the next live entry, if any: none left, and the iterator is done */
+    int64_t i = it->i + (rev ? -1 : 1);
+    while (i >= 0 && i < d->nentries && d->entries[i].key == UNDEF) i += rev ? -1 : 1;
+    if (i < 0 || i >= d->nentries) it->n = ITER_DONE;
+    it->i = i;
+    return TRUE_VAL;
+}
+static Value odict_key_next(VM *vm, ObjIter *it, bool rev) {
+    DictEntry *e = NULL;
+    Value r = odict_iter_step(vm, it, &e, rev);
+    return r == TRUE_VAL ? e->key : r;
+}
+static Value odict_value_next(VM *vm, ObjIter *it, bool rev) {
+    DictEntry *e = NULL;
+    Value r = odict_iter_step(vm, it, &e, rev);
+    return r == TRUE_VAL ? e->value : r;
+}
+static Value odict_item_next(VM *vm, ObjIter *it, bool rev) {
+    DictEntry *e = NULL;
+    Value r = odict_iter_step(vm, it, &e, rev);
+    if (r != TRUE_VAL) return r;
+    Value pair[2] = {e->key, e->value};
+    ObjTuple *t = tuple_from(vm, pair, 2);
+    return t ? obj_val(t) : ERR;
+}
+static Value odict_keyiter_next(VM *vm, ObjIter *it) { return odict_key_next(vm, it, false); }
+static Value odict_valueiter_next(VM *vm, ObjIter *it) { return odict_value_next(vm, it, false); }
+static Value odict_itemiter_next(VM *vm, ObjIter *it) { return odict_item_next(vm, it, false); }
+static Value odict_revkeyiter_next(VM *vm, ObjIter *it) { return odict_key_next(vm, it, true); }
+static Value odict_revvalueiter_next(VM *vm, ObjIter *it) { return odict_value_next(vm, it, true); }
+static Value odict_revitemiter_next(VM *vm, ObjIter *it) { return odict_item_next(vm, it, true); }
+
+/* Sets up an OrderedDict's iterator: it starts at its first (or, reversed,
+ * last) live entry, and is done at once when there is none. */
+static void odict_iter_start(ObjDict *d, ObjIter *it, bool rev) {
+    it->b = int_val(d->nentries);
+    it->c = int_val((int64_t)d->obj.spare);
+    int64_t i = rev ? d->nentries - 1 : 0;
+    while (i >= 0 && i < d->nentries && d->entries[i].key == UNDEF) i += rev ? -1 : 1;
+    it->i = i;
+    if (i < 0 || i >= d->nentries) it->n = ITER_DONE;
+}
+
 /* reversed() of a dict (view is T_DICT or T_DICT_KEYS) or of a view. */
 Value dict_reviter(VM *vm, ObjDict *d, TypeId view) {
     TypeId t = view == T_DICT_VALUES ? T_DICT_REVVALUEITER : view == T_DICT_ITEMS ? T_DICT_REVITEMITER
                                                                                    : T_DICT_REVKEYITER;
-    ObjIter *it = iter_new(vm, vm->types[t], t == T_DICT_REVVALUEITER  ? revvalueiter_next
-                                             : t == T_DICT_REVITEMITER ? revitemiter_next
-                                                                       : revkeyiter_next);
+    bool ordered = d->obj.spare & DICT_ORDERED;
+    ObjIter *it = iter_new(vm, vm->types[ordered ? T_ODICT_ITER : t], t == T_DICT_REVVALUEITER  ? (ordered ? odict_revvalueiter_next : revvalueiter_next)
+                                             : t == T_DICT_REVITEMITER ? (ordered ? odict_revitemiter_next : revitemiter_next)
+                                                                       : (ordered ? odict_revkeyiter_next : revkeyiter_next));
     if (!it) return ERR;
     it->a = obj_val(d);
     it->n = d->count;
     it->i = d->nentries - 1;
     it->step = 0;
+    if (ordered) odict_iter_start(d, it, true);
     return obj_val(it);
 }
 
 Value dict_iter(VM *vm, ObjDict *d, TypeId view) {
     TypeId t = view == T_DICT_VALUES ? T_DICT_VALUEITER : view == T_DICT_ITEMS ? T_DICT_ITEMITER : T_DICT_KEYITER;
-    ObjIter *it = iter_new(vm, vm->types[t],
-                           t == T_DICT_VALUEITER ? valueiter_next : t == T_DICT_ITEMITER ? itemiter_next : keyiter_next);
+    bool ordered = d->obj.spare & DICT_ORDERED;
+    ObjIter *it = iter_new(vm, vm->types[ordered ? T_ODICT_ITER : t], t == T_DICT_VALUEITER ? (ordered ? odict_valueiter_next : valueiter_next)
+                                           : t == T_DICT_ITEMITER  ? (ordered ? odict_itemiter_next : itemiter_next)
+                                                                   : (ordered ? odict_keyiter_next : keyiter_next));
     if (!it) return ERR;
     it->a = obj_val(d);
     it->n = d->count;
     it->i = it->step = 0;
+    if (ordered) odict_iter_start(d, it, false);
     return obj_val(it);
 }
 

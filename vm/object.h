@@ -150,7 +150,11 @@ typedef struct DictEntry {
 } DictEntry;
 
 /* An insertion-ordered hash table in CPython's compact layout: `entries` in
- * insertion order, and an open-addressing `index` of positions into it. */
+ * insertion order, and an open-addressing `index` of positions into it.
+ * obj.spare is 0 but for an OrderedDict (stdlib/collections.c): DICT_ORDERED
+ * marks it, and the low bits count its move_to_end()s, so that its
+ * iterators (vm/dict.c) see any change of its keys or their order. */
+#define DICT_ORDERED 0x80000000u
 struct ObjDict {
     Obj obj;
     DictEntry *entries;

@@ -22,6 +22,7 @@
 #include "num.h"
 #include "ops.h"
 #include "str.h"
+#include "subtype.h"
 
 static Value int_value(VM *vm, int64_t i) {
     return small_int_fits(i) ? int_val(i) : int_from_i64(vm, i);
@@ -33,6 +34,17 @@ static Value too_big(VM *vm) {
 
 /* ---- index helpers ------------------------------------------------------- */
 
+Value index_result(VM *vm, Value r) {
+    if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
+    if (!is_bool(r) && !(is_obj(r) && (as_obj(r)->flags & OBJ_SUBTYPE))) return r;
+    if (!vm_push_root(vm, r)) return ERR;
+    bool ok = exc_warn(vm, E_DeprecationWarning, "__index__ returned non-int (type %T).  The ability to return an "
+                       "instance of a strict subclass of int is deprecated, and may be removed in a future version "
+                       "of Python.", r);
+    vm_pop_roots(vm, 1);
+    return !ok ? ERR : is_bool(r) ? int_val(as_bool(r)) : subtype_plain(vm, r);
+}
+
 bool index_value(VM *vm, Value v, int64_t *out, const char *what) {
     if (!is_intlike(v)) {
         Value m = op_special(vm, v, N___index__);
@@ -43,13 +55,8 @@ bool index_value(VM *vm, Value v, int64_t *out, const char *what) {
                 exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
             return false;
         }
-        Value r = op_call_special(vm, v, m, NULL, 0);
-        if (r == ERR) return false;
-        if (!is_intlike(r)) {
-            exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
-            return false;
-        }
-        v = r;
+        v = op_call_special(vm, v, m, NULL, 0);
+        if (v == ERR || (v = index_result(vm, v)) == ERR) return false;
     }
     if (is_bool(v)) {
         *out = as_bool(v);
@@ -72,11 +79,7 @@ bool ssize_value(VM *vm, Value v, int64_t *out) {
             return false;
         }
         v = op_call_special(vm, v, m, NULL, 0);
-        if (v == ERR) return false;
-        if (!is_intlike(v)) {
-            exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", v);
-            return false;
-        }
+        if (v == ERR || (v = index_result(vm, v)) == ERR) return false;
     }
     if (is_bool(v)) {
         *out = as_bool(v);
@@ -135,11 +138,7 @@ static bool slice_index(VM *vm, Value v, int64_t *out) {
     }
     if (!is_intlike(v)) {
         Value r = op_call_special(vm, v, op_special(vm, v, N___index__), NULL, 0);
-        if (r == ERR) return false;
-        if (!is_intlike(r)) {
-            exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
-            return false;
-        }
+        if (r == ERR || (r = index_result(vm, r)) == ERR) return false;
         v = r;
     }
     if (is_bool(v)) *out = as_bool(v);
@@ -398,8 +397,7 @@ static Value exact_int(VM *vm, Value v, const char *msg) {
         return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
     }
     Value r = op_call_special(vm, v, m, NULL, 0);
-    if (r == ERR) return ERR;
-    if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", r);
+    if (r == ERR || (r = index_result(vm, r)) == ERR) return ERR;
     return exact_int(vm, r, msg);
 }
 

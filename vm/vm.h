@@ -42,6 +42,7 @@
     X(DICT_KEYITER, "dict_keyiterator") X(DICT_VALUEITER, "dict_valueiterator") \
     X(DICT_ITEMITER, "dict_itemiterator") X(DICT_REVKEYITER, "dict_reversekeyiterator") \
     X(DICT_REVVALUEITER, "dict_reversevalueiterator") X(DICT_REVITEMITER, "dict_reverseitemiterator") \
+    X(ODICT_ITER, "odict_iterator") \
     X(SET_ITER, "set_iterator") \
     X(BYTES_ITER, "bytes_iterator") X(ENUMERATE, "enumerate") X(ZIP, "zip") \
     X(MAP, "map") X(FILTER, "filter") X(REVERSED, "reversed") \

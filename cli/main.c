@@ -28,6 +28,8 @@ static const char help[] =
     "  -m mod     run library module as a script (terminates option list)\n"
     "  -W arg     warning control; arg is action:message:category:module:lineno\n"
     "             (also -Warg; see the warnings module)\n"
+    "  -i         inspect interactively after running the script, -c or -m\n"
+    "             (an interactive session on stdin even when it is not a tty)\n"
     "  -u         unbuffered stdout: each write reaches the file at once\n"
     "             (also $PYTHONUNBUFFERED, when not empty)\n"
     "  -P         don't prepend the script's directory (or '' for -c and -m)\n"
@@ -97,17 +99,22 @@ static char *read_all(FILE *f, size_t *len) {
     return buf;
 }
 
-/* A plain line-by-line REPL: lines accumulate until the input is complete. */
-static int repl(AsyVM *vm) {
-    printf("Asy %s (Python %s compatible)\n", ASY_VERSION_STRING, ASY_PYTHON_VERSION);
+/* A plain line-by-line REPL: lines accumulate until the input is complete.
+ * As CPython's, it writes its banner and prompts to stdout at a terminal
+ * and to stderr otherwise (-i on a pipe), where they stay out of the
+ * program's output. The banner is for a session that ran nothing first. */
+static int repl(AsyVM *vm, bool banner) {
+    FILE *out = isatty(0) ? stdout : stderr;
+    if (banner) fprintf(out, "Asy %s (Python %s compatible)\n", ASY_VERSION_STRING, ASY_PYTHON_VERSION);
     char line[65536];
     size_t cap = 4096, len = 0;
     char *src = malloc(cap);
     if (!src) return 1;
     for (;;) {
-        fputs(asy_prompt(vm, len != 0), stdout);
         fflush(stdout);
-        if (!fgets(line, sizeof line, stdin)) { putchar('\n'); break; }
+        fputs(asy_prompt(vm, len != 0), out);
+        fflush(out);
+        if (!fgets(line, sizeof line, stdin)) { fputc('\n', out); break; }
         size_t n = strlen(line);
         if (len + n + 1 > cap) {
             char *p = realloc(src, cap = (len + n + 1) * 2);
@@ -138,6 +145,7 @@ static bool parse_block_warn(const char *text, int *ms) {
 int main(int argc, char **argv) {
     int i = 1;
     const char *code = NULL, *module = NULL;
+    bool inspect = false;
     const char *warnopts[argc], *xopts[argc];
     int nwarn = 0, nx = 0;
     AsyConfig cfg;
@@ -193,6 +201,7 @@ int main(int argc, char **argv) {
             continue;
         }
         if (!strcmp(a, "-u")) { cfg.unbuffered = 1; continue; }
+        if (!strcmp(a, "-i")) { inspect = true; continue; }
         if (!strcmp(a, "-P") || !strcmp(a, "-I")) { cfg.safe_path = 1; continue; }    /* (-I implies -P) */
         /* CPython's switches that change nothing here: -B (no bytecode
          * files), -E, -I, -s, -S, -q. */
@@ -258,9 +267,10 @@ int main(int argc, char **argv) {
         fclose(f);
         asy_set_argv(vm, argc - i, (const char *const *)argv + i);
         status = status_of(vm, asy_run_file(vm, argv[i]));
-    } else if (i >= argc && isatty(0)) {
+    } else if (i >= argc && (isatty(0) || inspect)) {
         asy_set_argv(vm, 0, NULL);
-        status = repl(vm);
+        status = repl(vm, true);
+        inspect = false;
     } else {
         const char *args[argc + 1];
         int n = 0;
@@ -272,6 +282,9 @@ int main(int argc, char **argv) {
         status = src ? status_of(vm, asy_run_source(vm, src, len, "<stdin>")) : 1;
         free(src);
     }
+    /* -i: the session continues in the program's namespace, whatever
+     * became of the program (CPython's exit status is then the session's) */
+    if (inspect && !died_of_interrupt) status = repl(vm, false);
     fflush(stdout);
     the_vm = NULL;
     asy_free(vm);

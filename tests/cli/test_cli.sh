@@ -77,5 +77,15 @@ check warn-bad 0 "Invalid -W option ignored: invalid action: 'bogus'" "$ASY" -W 
 check warn-missing 2 "Argument expected for the -W option" "$ASY" -W
 check no-op-switches 0 "3" "$ASY" -u -B -E -s -c 'print(3)'
 
+# -i: an interactive session (on stdin, even a pipe) after the program, in
+# its namespace; prompts go to stderr when stdin is not a terminal.
+printf 'x = 5\n' > "$dir/five.py"
+check inspect-script 0 "(5, ['$dir/five.py', 'a'])" bash -c "printf 'import sys\\nx, sys.argv\\n' | '$ASY' -i '$dir/five.py' a 2>/dev/null"
+check inspect-c 0 "3" bash -c "printf 'y + 1\\n' | '$ASY' -i -c 'y = 2' 2>/dev/null"
+check inspect-after-error 0 "ZeroDivisionError" bash -c "printf 'print(1)\\n' | '$ASY' -i -c '1/0'"
+check inspect-exit 4 "" bash -c "printf 'raise SystemExit(4)\\n' | '$ASY' -i -c pass"
+check inspect-prompts 0 ">>> 7" bash -c "printf '7\\n' | '$ASY' -i 2>&1"
+check inspect-ps1 0 "'>>> '" bash -c "printf 'import sys\\nsys.ps1\\n' | '$ASY' -i 2>/dev/null"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

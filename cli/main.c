@@ -114,7 +114,18 @@ static int repl(AsyVM *vm, bool banner) {
         fflush(stdout);
         fputs(asy_prompt(vm, len != 0), out);
         fflush(out);
-        if (!fgets(line, sizeof line, stdin)) { fputc('\n', out); break; }
+        if (!fgets(line, sizeof line, stdin)) {
+            /* Ctrl-C at the prompt drops the lines typed so far, as CPython's */
+            if (asy_take_interrupt(vm) && ferror(stdin)) {
+                clearerr(stdin);
+                fputc('\n', out);
+                fputs("KeyboardInterrupt\n", stderr);
+                len = 0;
+                continue;
+            }
+            fputc('\n', out);
+            break;
+        }
         size_t n = strlen(line);
         if (len + n + 1 > cap) {
             char *p = realloc(src, cap = (len + n + 1) * 2);

@@ -122,6 +122,11 @@ int asy_exit_code(AsyVM *vm);
  * signal handler or another thread. */
 void asy_interrupt(AsyVM *vm);
 
+/* Whether a Ctrl-C (asy_interrupt) is pending, which it then drops: a host
+ * that was waiting for input itself (the REPL at its prompt) answers it
+ * there rather than in the next code it runs. */
+int asy_take_interrupt(AsyVM *vm);
+
 /* Prints the pending error (traceback) through the write callback and
  * clears it. */
 void asy_print_error(AsyVM *vm);

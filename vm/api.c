@@ -304,6 +304,12 @@ void asy_interrupt(AsyVM *vm) {
     sched_wake(vm);
 }
 
+int asy_take_interrupt(AsyVM *vm) {
+    bool pending = vm_signals(vm) & SIG_INTERRUPT;
+    vm_signal_clear(vm, SIG_INTERRUPT);
+    return pending;
+}
+
 void *asy_user_data(AsyVM *vm) { return vm->cfg.user_data; }
 
 AsyStatus asy_set_argv(AsyVM *vm, int argc, const char *const *argv) {

@@ -1307,8 +1307,15 @@ static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * __loader__ name the built-in importer, which Asy has not: None, as for
  * its other native modules). */
 static bool add_module_attrs(VM *vm) {
-    return add(vm, "__doc__", str_from_cstr(vm, "Built-in functions, types, exceptions, and other objects: the names "
-                                                "every module sees without importing them.")) &&
+    /* the text of CPython's builtins module docstring, as builtin_docs.tsv keeps its other docstrings */
+    return add(vm, "__doc__", str_from_cstr(vm, "Built-in functions, types, exceptions, and other objects.\n\n"
+                                                "This module provides direct access to all 'built-in'\n"
+                                                "identifiers of Python; for example, builtins.len is\n"
+                                                "the full name for the built-in function len().\n\n"
+                                                "This module is not normally accessed explicitly by most\n"
+                                                "applications, but can be useful in modules that provide\n"
+                                                "objects with the same name as a built-in value, but in\n"
+                                                "which the built-in of that name is also needed.")) &&
            add(vm, "__package__", str_from_cstr(vm, "")) && add(vm, "__loader__", NONE_VAL) &&
            add(vm, "__spec__", NONE_VAL);
 }
@@ -1335,7 +1342,7 @@ static bool add_types(VM *vm) {
         return false;
     return add(vm, "NotImplemented", NOTIMPL_VAL) && add(vm, "Ellipsis", ELLIPSIS_VAL) &&
            add(vm, "None", NONE_VAL) && add(vm, "True", TRUE_VAL) && add(vm, "False", FALSE_VAL) &&
-           add(vm, "__debug__", TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins")) &&
+           add(vm, "__debug__", vm->cfg.optimize ? FALSE_VAL : TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins")) &&
            add_module_attrs(vm);
 }
 

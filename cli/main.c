@@ -30,6 +30,8 @@ static const char help[] =
     "             (also -Warg; see the warnings module)\n"
     "  -i         inspect interactively after running the script, -c or -m\n"
     "             (an interactive session on stdin even when it is not a tty)\n"
+    "  -O         remove assert statements and make __debug__ False; -OO also\n"
+    "             removes docstrings (sys.flags.optimize is 1 or 2)\n"
     "  -u         unbuffered stdout: each write reaches the file at once\n"
     "             (also $PYTHONUNBUFFERED, when not empty)\n"
     "  -P         don't prepend the script's directory (or '' for -c and -m)\n"
@@ -213,6 +215,7 @@ int main(int argc, char **argv) {
         }
         if (!strcmp(a, "-u")) { cfg.unbuffered = 1; continue; }
         if (!strcmp(a, "-i")) { inspect = true; continue; }
+        if (!strcmp(a, "-O") || !strcmp(a, "-OO")) { cfg.optimize += (int)strlen(a) - 1; continue; }
         if (!strcmp(a, "-P") || !strcmp(a, "-I")) { cfg.safe_path = 1; continue; }    /* (-I implies -P) */
         /* CPython's switches that change nothing here: -B (no bytecode
          * files), -E, -I, -s, -S, -q. */

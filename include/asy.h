@@ -52,6 +52,10 @@ typedef struct AsyConfig {
      * -c, -m and the REPL) first, and sys.flags.safe_path is True, as
      * `python -P` or PYTHONSAFEPATH. Default 0. */
     int safe_path;
+    /* The optimization level, as `python -O` (1: assert statements are
+     * not compiled and __debug__ is False) or -OO (2: docstrings are
+     * dropped too); sys.flags.optimize. Default 0. */
+    int optimize;
 } AsyConfig;
 
 typedef enum AsyStatus {

@@ -200,6 +200,8 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     else asy_config_init(&vm->cfg);
     if (!vm->cfg.write) vm->cfg.write = default_write;
     if (!vm->cfg.gc_initial) vm->cfg.gc_initial = 4u << 20;
+    if (vm->cfg.optimize < 0 || vm->cfg.optimize > 2) vm->cfg.optimize = vm->cfg.optimize < 0 ? 0 : 2;
+    vm->compile_optimize = (int8_t)vm->cfg.optimize;
     vm->next_gc = vm->cfg.gc_initial;
     vm->exc = UNDEF;
     vm->memory_error = UNDEF;

@@ -87,5 +87,11 @@ check inspect-exit 4 "" bash -c "printf 'raise SystemExit(4)\\n' | '$ASY' -i -c 
 check inspect-prompts 0 ">>> 7" bash -c "printf '7\\n' | '$ASY' -i 2>&1"
 check inspect-ps1 0 "'>>> '" bash -c "printf 'import sys\\nsys.ps1\\n' | '$ASY' -i 2>/dev/null"
 
+# -O strips assert statements and makes __debug__ False; -OO drops docstrings.
+printf 'def f():\n    "doc"\nassert False\nimport sys\nprint(__debug__, sys.flags.optimize, f.__doc__)\n' > "$dir/opt.py"
+check optimize-none 1 "AssertionError" "$ASY" "$dir/opt.py"
+check optimize-O 0 "False 1 doc" "$ASY" -O "$dir/opt.py"
+check optimize-OO 0 "False 2 None" "$ASY" -OO "$dir/opt.py"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -37,7 +37,8 @@ static const char help[] =
     "  -P         don't prepend the script's directory (or '' for -c and -m)\n"
     "             to sys.path (also $PYTHONSAFEPATH, when not empty, and -I)\n"
     "  -X opt     implementation-specific option, kept in sys._xoptions\n"
-    "  -B, -E, -I, -s, -S, -q\n"
+    "  -q         don't print the version banner when the session is interactive\n"
+    "  -B, -E, -I, -s, -S\n"
     "             accepted for CPython's sake; otherwise they change nothing\n"
     "  -h, --help print this help message and exit\n"
     "  -V, --version\n"
@@ -158,7 +159,7 @@ static bool parse_block_warn(const char *text, int *ms) {
 int main(int argc, char **argv) {
     int i = 1;
     const char *code = NULL, *module = NULL;
-    bool inspect = false;
+    bool inspect = false, quiet = false;
     const char *warnopts[argc], *xopts[argc];
     int nwarn = 0, nx = 0;
     AsyConfig cfg;
@@ -217,9 +218,10 @@ int main(int argc, char **argv) {
         if (!strcmp(a, "-i")) { inspect = true; continue; }
         if (!strcmp(a, "-O") || !strcmp(a, "-OO")) { cfg.optimize += (int)strlen(a) - 1; continue; }
         if (!strcmp(a, "-P") || !strcmp(a, "-I")) { cfg.safe_path = 1; continue; }    /* (-I implies -P) */
+        if (!strcmp(a, "-q")) { quiet = true; continue; }
         /* CPython's switches that change nothing here: -B (no bytecode
-         * files), -E, -I, -s, -S, -q. */
-        if (strlen(a) == 2 && strchr("BEIsSq", a[1])) continue;
+         * files), -E, -I, -s, -S. */
+        if (strlen(a) == 2 && strchr("BEIsS", a[1])) continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(help, stdout); return 0; }
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { printf("Asy %s\n", ASY_VERSION_STRING); return 0; }
         if (!strncmp(a, "--block-warn=", 13)) {
@@ -283,7 +285,7 @@ int main(int argc, char **argv) {
         status = status_of(vm, asy_run_file(vm, argv[i]));
     } else if (i >= argc && (isatty(0) || inspect)) {
         asy_set_argv(vm, 0, NULL);
-        status = repl(vm, true);
+        status = repl(vm, !quiet);
         inspect = false;
     } else {
         const char *args[argc + 1];

@@ -85,6 +85,7 @@ check inspect-c 0 "3" bash -c "printf 'y + 1\\n' | '$ASY' -i -c 'y = 2' 2>/dev/n
 check inspect-after-error 0 "ZeroDivisionError" bash -c "printf 'print(1)\\n' | '$ASY' -i -c '1/0'"
 check inspect-exit 4 "" bash -c "printf 'raise SystemExit(4)\\n' | '$ASY' -i -c pass"
 check inspect-prompts 0 ">>> 7" bash -c "printf '7\\n' | '$ASY' -i 2>&1"
+check inspect-quiet 0 "" bash -c "printf '' | '$ASY' -q -i 2>&1 | grep -c Asy | grep -qx 0 && printf ''"
 check inspect-ps1 0 "'>>> '" bash -c "printf 'import sys\\nsys.ps1\\n' | '$ASY' -i 2>/dev/null"
 
 # -O strips assert statements and makes __debug__ False; -OO drops docstrings.

@@ -147,6 +147,12 @@ static int repl(AsyVM *vm, bool banner) {
     return 0;
 }
 
+/* Whether an environment variable is set and not empty. */
+static bool env_set(const char *name) {
+    const char *v = getenv(name);
+    return v && *v;
+}
+
 /* A blocked-loop threshold in milliseconds, 0 to 24 hours. */
 static bool parse_block_warn(const char *text, int *ms) {
     char *end;
@@ -171,6 +177,7 @@ int main(int argc, char **argv) {
     cfg.unbuffered = unbuf && *unbuf;
     const char *safe = getenv("PYTHONSAFEPATH");
     cfg.safe_path = safe && *safe;
+    cfg.inspect = env_set("PYTHONINSPECT");
     const char *env = getenv("ASY_BLOCK_WARN");
     if (env && !parse_block_warn(env, &cfg.block_warn_ms)) {
         fprintf(stderr, "asy: ASY_BLOCK_WARN needs a number of milliseconds (0 turns it off), not '%s'\n", env);
@@ -215,7 +222,7 @@ int main(int argc, char **argv) {
             continue;
         }
         if (!strcmp(a, "-u")) { cfg.unbuffered = 1; continue; }
-        if (!strcmp(a, "-i")) { inspect = true; continue; }
+        if (!strcmp(a, "-i")) { inspect = true; cfg.inspect = cfg.interactive = 1; continue; }
         if (!strcmp(a, "-O") || !strcmp(a, "-OO")) { cfg.optimize += (int)strlen(a) - 1; continue; }
         if (!strcmp(a, "-P") || !strcmp(a, "-I")) { cfg.safe_path = 1; continue; }    /* (-I implies -P) */
         if (!strcmp(a, "-q")) { quiet = true; continue; }
@@ -245,6 +252,7 @@ int main(int argc, char **argv) {
         return st;
     }
     int status;
+    bool ran_program = true;
     if (module) {
         const char *args[argc + 1];
         int n = 0;
@@ -286,7 +294,7 @@ int main(int argc, char **argv) {
     } else if (i >= argc && (isatty(0) || inspect)) {
         asy_set_argv(vm, 0, NULL);
         status = repl(vm, !quiet);
-        inspect = false;
+        inspect = ran_program = false;
     } else {
         const char *args[argc + 1];
         int n = 0;
@@ -299,8 +307,11 @@ int main(int argc, char **argv) {
         free(src);
     }
     /* -i: the session continues in the program's namespace, whatever
-     * became of the program (CPython's exit status is then the session's) */
-    if (inspect && !died_of_interrupt) status = repl(vm, false);
+     * became of the program (CPython's exit status is then the session's).
+     * PYTHONINSPECT, also when the program set it in os.environ, does the
+     * same at a terminal. */
+    if (!died_of_interrupt && (inspect || (ran_program && env_set("PYTHONINSPECT") && isatty(0))))
+        status = repl(vm, false);
     fflush(stdout);
     the_vm = NULL;
     asy_free(vm);

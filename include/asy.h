@@ -56,6 +56,10 @@ typedef struct AsyConfig {
      * not compiled and __debug__ is False) or -OO (2: docstrings are
      * dropped too); sys.flags.optimize. Default 0. */
     int optimize;
+    /* sys.flags.inspect and sys.flags.interactive, as `python -i` sets
+     * both and PYTHONINSPECT the first. Default 0; the host runs the
+     * interactive session itself. */
+    int inspect, interactive;
 } AsyConfig;
 
 typedef enum AsyStatus {

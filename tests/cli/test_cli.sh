@@ -86,6 +86,9 @@ check inspect-after-error 0 "ZeroDivisionError" bash -c "printf 'print(1)\\n' | 
 check inspect-exit 4 "" bash -c "printf 'raise SystemExit(4)\\n' | '$ASY' -i -c pass"
 check inspect-prompts 0 ">>> 7" bash -c "printf '7\\n' | '$ASY' -i 2>&1"
 check inspect-quiet 0 "" bash -c "printf '' | '$ASY' -q -i 2>&1 | grep -c Asy | grep -qx 0 && printf ''"
+check inspect-flags 0 "1 1" bash -c "printf '' | '$ASY' -i -c 'import sys; print(sys.flags.inspect, sys.flags.interactive)' 2>/dev/null"
+check inspect-env-flags 0 "1 0" bash -c "printf '' | PYTHONINSPECT=1 '$ASY' -c 'import sys; print(sys.flags.inspect, sys.flags.interactive)'"
+check no-inspect-flags 0 "0 0" "$ASY" -c 'import sys; print(sys.flags.inspect, sys.flags.interactive)'
 check inspect-ps1 0 "'>>> '" bash -c "printf 'import sys\\nsys.ps1\\n' | '$ASY' -i 2>/dev/null"
 
 # -O strips assert statements and makes __debug__ False; -OO drops docstrings.

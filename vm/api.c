@@ -399,7 +399,10 @@ static AsyStatus finish(VM *vm, Value r) {
     Value e = vm->exc;
     vm->exc = UNDEF;
     vm->fiber->handled = vm->fiber->handled_outer = UNDEF;
-    if (exc_is(vm, e, E_SystemExit)) {
+    /* Under -i (or PYTHONINSPECT) a program's SystemExit does not end the
+     * process: it is reported as any uncaught exception, and the session
+     * that follows can still exit. */
+    if (exc_is(vm, e, E_SystemExit) && !(vm->cfg.inspect && !vm->running_interactive)) {
         ObjTuple *a = AS(ObjException, e)->args;
         /* SystemExit.code: the one argument, or the tuple of several. */
         Value code = a->len == 0 ? NONE_VAL : a->len == 1 ? a->items[0] : obj_val(a);
@@ -474,8 +477,12 @@ static AsyStatus run(VM *vm, const char *source, size_t len, const char *filenam
     if (!code) return finish(vm, ERR);
     /* CPython's -c code has no __file__; stdin's is "<stdin>". */
     if (!interactive && strcmp(filename, "<string>") != 0 && set_main_file(vm, filename) == ERR) return finish(vm, ERR);
+    bool was = vm->running_interactive;
+    vm->running_interactive = interactive;
     Value r = interp_run_module(vm, code, vm->main_module->dict);
-    return finish(vm, r);
+    AsyStatus st = finish(vm, r);
+    vm->running_interactive = was;
+    return st;
 }
 
 AsyStatus asy_run_source(AsyVM *vm, const char *source, size_t len, const char *filename) {

@@ -365,6 +365,7 @@ struct AsyVM {
      * block missing there is reported at offset 0 (no caret) */
     bool compile_file_input;
     int8_t compile_optimize;    /* what the compiler strips: cfg.optimize, or compile()'s optimize */
+    bool running_interactive;   /* asy_run_interactive is running (SystemExit exits even under -i) */
 
     /* output */
     char *capture;              /* asy_capture_* buffer, or NULL */

@@ -89,6 +89,8 @@ check inspect-quiet 0 "" bash -c "printf '' | '$ASY' -q -i 2>&1 | grep -c Asy | 
 check inspect-flags 0 "1 1" bash -c "printf '' | '$ASY' -i -c 'import sys; print(sys.flags.inspect, sys.flags.interactive)' 2>/dev/null"
 check inspect-env-flags 0 "1 0" bash -c "printf '' | PYTHONINSPECT=1 '$ASY' -c 'import sys; print(sys.flags.inspect, sys.flags.interactive)'"
 check no-inspect-flags 0 "0 0" "$ASY" -c 'import sys; print(sys.flags.inspect, sys.flags.interactive)'
+check inspect-program-exit 0 "SystemExit: 3" bash -c "printf 'print(1)\\n' | '$ASY' -i -c 'raise SystemExit(3)'"
+check inspect-env-exit 1 "SystemExit: 3" bash -c "PYTHONINSPECT=1 '$ASY' -c 'raise SystemExit(3)' < /dev/null"
 check inspect-ps1 0 "'>>> '" bash -c "printf 'import sys\\nsys.ps1\\n' | '$ASY' -i 2>/dev/null"
 
 # -O strips assert statements and makes __debug__ False; -OO drops docstrings.

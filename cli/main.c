@@ -28,12 +28,17 @@ static const char help[] =
     "  -m mod     run library module as a script (terminates option list)\n"
     "  -W arg     warning control; arg is action:message:category:module:lineno\n"
     "             (also -Warg; see the warnings module)\n"
+    "  -i         inspect interactively after running the script, -c or -m\n"
+    "             (an interactive session on stdin even when it is not a tty)\n"
+    "  -O         remove assert statements and make __debug__ False; -OO also\n"
+    "             removes docstrings (sys.flags.optimize is 1 or 2)\n"
     "  -u         unbuffered stdout: each write reaches the file at once\n"
     "             (also $PYTHONUNBUFFERED, when not empty)\n"
     "  -P         don't prepend the script's directory (or '' for -c and -m)\n"
     "             to sys.path (also $PYTHONSAFEPATH, when not empty, and -I)\n"
     "  -X opt     implementation-specific option, kept in sys._xoptions\n"
-    "  -B, -E, -I, -s, -S, -q\n"
+    "  -q         don't print the version banner when the session is interactive\n"
+    "  -B, -E, -I, -s, -S\n"
     "             accepted for CPython's sake; otherwise they change nothing\n"
     "  -h, --help print this help message and exit\n"
     "  -V, --version\n"
@@ -97,17 +102,33 @@ static char *read_all(FILE *f, size_t *len) {
     return buf;
 }
 
-/* A plain line-by-line REPL: lines accumulate until the input is complete. */
-static int repl(AsyVM *vm) {
-    printf("Asy %s (Python %s compatible)\n", ASY_VERSION_STRING, ASY_PYTHON_VERSION);
+/* A plain line-by-line REPL: lines accumulate until the input is complete.
+ * As CPython's, it writes its banner and prompts to stdout at a terminal
+ * and to stderr otherwise (-i on a pipe), where they stay out of the
+ * program's output. The banner is for a session that ran nothing first. */
+static int repl(AsyVM *vm, bool banner) {
+    FILE *out = isatty(0) ? stdout : stderr;
+    if (banner) fprintf(out, "Asy %s (Python %s compatible)\n", ASY_VERSION_STRING, ASY_PYTHON_VERSION);
     char line[65536];
     size_t cap = 4096, len = 0;
     char *src = malloc(cap);
     if (!src) return 1;
     for (;;) {
-        fputs(asy_prompt(vm, len != 0), stdout);
         fflush(stdout);
-        if (!fgets(line, sizeof line, stdin)) { putchar('\n'); break; }
+        fputs(asy_prompt(vm, len != 0), out);
+        fflush(out);
+        if (!fgets(line, sizeof line, stdin)) {
+            /* Ctrl-C at the prompt drops the lines typed so far, as CPython's */
+            if (asy_take_interrupt(vm) && ferror(stdin)) {
+                clearerr(stdin);
+                fputc('\n', out);
+                fputs("KeyboardInterrupt\n", stderr);
+                len = 0;
+                continue;
+            }
+            fputc('\n', out);
+            break;
+        }
         size_t n = strlen(line);
         if (len + n + 1 > cap) {
             char *p = realloc(src, cap = (len + n + 1) * 2);
@@ -126,6 +147,12 @@ static int repl(AsyVM *vm) {
     return 0;
 }
 
+/* Whether an environment variable is set and not empty. */
+static bool env_set(const char *name) {
+    const char *v = getenv(name);
+    return v && *v;
+}
+
 /* A blocked-loop threshold in milliseconds, 0 to 24 hours. */
 static bool parse_block_warn(const char *text, int *ms) {
     char *end;
@@ -138,6 +165,7 @@ static bool parse_block_warn(const char *text, int *ms) {
 int main(int argc, char **argv) {
     int i = 1;
     const char *code = NULL, *module = NULL;
+    bool inspect = false, quiet = false;
     const char *warnopts[argc], *xopts[argc];
     int nwarn = 0, nx = 0;
     AsyConfig cfg;
@@ -149,6 +177,7 @@ int main(int argc, char **argv) {
     cfg.unbuffered = unbuf && *unbuf;
     const char *safe = getenv("PYTHONSAFEPATH");
     cfg.safe_path = safe && *safe;
+    cfg.inspect = env_set("PYTHONINSPECT");
     const char *env = getenv("ASY_BLOCK_WARN");
     if (env && !parse_block_warn(env, &cfg.block_warn_ms)) {
         fprintf(stderr, "asy: ASY_BLOCK_WARN needs a number of milliseconds (0 turns it off), not '%s'\n", env);
@@ -193,10 +222,13 @@ int main(int argc, char **argv) {
             continue;
         }
         if (!strcmp(a, "-u")) { cfg.unbuffered = 1; continue; }
+        if (!strcmp(a, "-i")) { inspect = true; cfg.inspect = cfg.interactive = 1; continue; }
+        if (!strcmp(a, "-O") || !strcmp(a, "-OO")) { cfg.optimize += (int)strlen(a) - 1; continue; }
         if (!strcmp(a, "-P") || !strcmp(a, "-I")) { cfg.safe_path = 1; continue; }    /* (-I implies -P) */
+        if (!strcmp(a, "-q")) { quiet = true; continue; }
         /* CPython's switches that change nothing here: -B (no bytecode
-         * files), -E, -I, -s, -S, -q. */
-        if (strlen(a) == 2 && strchr("BEIsSq", a[1])) continue;
+         * files), -E, -I, -s, -S. */
+        if (strlen(a) == 2 && strchr("BEIsS", a[1])) continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(help, stdout); return 0; }
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { printf("Asy %s\n", ASY_VERSION_STRING); return 0; }
         if (!strncmp(a, "--block-warn=", 13)) {
@@ -220,6 +252,7 @@ int main(int argc, char **argv) {
         return st;
     }
     int status;
+    bool ran_program = true;
     if (module) {
         const char *args[argc + 1];
         int n = 0;
@@ -258,9 +291,10 @@ int main(int argc, char **argv) {
         fclose(f);
         asy_set_argv(vm, argc - i, (const char *const *)argv + i);
         status = status_of(vm, asy_run_file(vm, argv[i]));
-    } else if (i >= argc && isatty(0)) {
+    } else if (i >= argc && (isatty(0) || inspect)) {
         asy_set_argv(vm, 0, NULL);
-        status = repl(vm);
+        status = repl(vm, !quiet);
+        inspect = ran_program = false;
     } else {
         const char *args[argc + 1];
         int n = 0;
@@ -272,6 +306,12 @@ int main(int argc, char **argv) {
         status = src ? status_of(vm, asy_run_source(vm, src, len, "<stdin>")) : 1;
         free(src);
     }
+    /* -i: the session continues in the program's namespace, whatever
+     * became of the program (CPython's exit status is then the session's).
+     * PYTHONINSPECT, also when the program set it in os.environ, does the
+     * same at a terminal. */
+    if (!died_of_interrupt && (inspect || (ran_program && env_set("PYTHONINSPECT") && isatty(0))))
+        status = repl(vm, false);
     fflush(stdout);
     the_vm = NULL;
     asy_free(vm);

@@ -52,6 +52,14 @@ typedef struct AsyConfig {
      * -c, -m and the REPL) first, and sys.flags.safe_path is True, as
      * `python -P` or PYTHONSAFEPATH. Default 0. */
     int safe_path;
+    /* The optimization level, as `python -O` (1: assert statements are
+     * not compiled and __debug__ is False) or -OO (2: docstrings are
+     * dropped too); sys.flags.optimize. Default 0. */
+    int optimize;
+    /* sys.flags.inspect and sys.flags.interactive, as `python -i` sets
+     * both and PYTHONINSPECT the first. Default 0; the host runs the
+     * interactive session itself. */
+    int inspect, interactive;
 } AsyConfig;
 
 typedef enum AsyStatus {
@@ -121,6 +129,11 @@ int asy_exit_code(AsyVM *vm);
  * (a second interrupt then raises KeyboardInterrupt). Safe to call from a
  * signal handler or another thread. */
 void asy_interrupt(AsyVM *vm);
+
+/* Whether a Ctrl-C (asy_interrupt) is pending, which it then drops: a host
+ * that was waiting for input itself (the REPL at its prompt) answers it
+ * there rather than in the next code it runs. */
+int asy_take_interrupt(AsyVM *vm);
 
 /* Prints the pending error (traceback) through the write callback and
  * clears it. */

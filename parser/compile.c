@@ -1327,7 +1327,13 @@ static void compile_expr(Compiler *c, Node *n) {
     Loc saved_loc = c->u->loc;
     c->u->loc = node_loc(n);
     switch (n->kind) {
-    case E_NAME: compile_name(c, n->u.name, NAME_LOAD); break;
+    case E_NAME:
+        /* __debug__ is a constant, as CPython's AST optimizer makes it */
+        if (!strcmp(n->u.name, "__debug__"))
+            emit(c, OP_LOAD_CONST, add_const(c, c->vm->compile_optimize >= 1 ? FALSE_VAL : TRUE_VAL));
+        else
+            compile_name(c, n->u.name, NAME_LOAD);
+        break;
     case E_INT: load_const(c, int_literal(c, n)); break;
     case E_FLOAT: emit(c, OP_LOAD_CONST, add_const(c, float_val(n->u.fval))); break;
     case E_IMAG: load_const(c, imag_const(c, n->u.fval)); break;
@@ -1823,6 +1829,8 @@ static void compile_raise(Compiler *c, Node *n) {
 static void compile_assert(Compiler *c, Node *n) {
     if (n->u.assert_.test->kind == E_TUPLE && n->u.assert_.test->u.seq.elts.n > 0)
         compile_warn(c, n, "assertion is always true, perhaps remove parentheses?");
+    if (c->vm->compile_optimize >= 1)
+        return;     /* -O: asserts are not compiled */
     int ok = new_label(c);
     compile_jump_if(c, n->u.assert_.test, true, ok);
     c->u->loc = node_loc(n);        /* 3.12's carets underline the statement (3.11's the test) */
@@ -2635,10 +2643,15 @@ static bool is_docstring(NodeList *body) {
     return body->n && body->items[0]->kind == S_EXPR && body->items[0]->u.value.value->kind == E_STR;
 }
 
+/* -OO drops docstrings: the statement goes, and __doc__ stays None. */
+static bool keeps_docstrings(Compiler *c) { return c->vm->compile_optimize < 2; }
+
 static void compile_function_body(Compiler *c, Node *n) {
     NodeList *body = &n->u.def.body;
     int start = 0;
-    if (is_docstring(body)) {
+    if (is_docstring(body) && !keeps_docstrings(c)) {
+        start = 1;
+    } else if (is_docstring(body)) {
         Node *d = body->items[0]->u.value.value;
         Value doc = str_new(c->vm, d->u.str.s, d->u.str.len);
         if (doc == ERR) { c->failed = true; return; }
@@ -3015,8 +3028,10 @@ static void compile_class_call(Compiler *c, Node *n, bool generic) {
     setup_annotations(c, body);
     int start = 0;
     if (is_docstring(body)) {
-        compile_expr(c, body->items[0]->u.value.value);
-        emit(c, OP_STORE_NAME, name_index(c, "__doc__"));
+        if (keeps_docstrings(c)) {
+            compile_expr(c, body->items[0]->u.value.value);
+            emit(c, OP_STORE_NAME, name_index(c, "__doc__"));
+        }
         start = 1;
     }
     for (int i = start; i < body->n && !c->failed; i++) compile_stmt(c, body->items[i]);
@@ -3205,8 +3220,10 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
             emit(&c, OP_RETURN_VALUE, 0);
             start = body->n;
         } else if (is_docstring(body) && !interactive) {
-            compile_expr(&c, body->items[0]->u.value.value);
-            emit(&c, OP_STORE_GLOBAL, name_index(&c, "__doc__"));
+            if (keeps_docstrings(&c)) {
+                compile_expr(&c, body->items[0]->u.value.value);
+                emit(&c, OP_STORE_GLOBAL, name_index(&c, "__doc__"));
+            }
             start = 1;
         }
         for (int i = start; i < body->n && !c.failed; i++) compile_stmt(&c, body->items[i]);

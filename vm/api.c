@@ -200,6 +200,8 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     else asy_config_init(&vm->cfg);
     if (!vm->cfg.write) vm->cfg.write = default_write;
     if (!vm->cfg.gc_initial) vm->cfg.gc_initial = 4u << 20;
+    if (vm->cfg.optimize < 0 || vm->cfg.optimize > 2) vm->cfg.optimize = vm->cfg.optimize < 0 ? 0 : 2;
+    vm->compile_optimize = (int8_t)vm->cfg.optimize;
     vm->next_gc = vm->cfg.gc_initial;
     vm->exc = UNDEF;
     vm->memory_error = UNDEF;
@@ -304,6 +306,12 @@ void asy_interrupt(AsyVM *vm) {
     sched_wake(vm);
 }
 
+int asy_take_interrupt(AsyVM *vm) {
+    bool pending = vm_signals(vm) & SIG_INTERRUPT;
+    vm_signal_clear(vm, SIG_INTERRUPT);
+    return pending;
+}
+
 void *asy_user_data(AsyVM *vm) { return vm->cfg.user_data; }
 
 AsyStatus asy_set_argv(AsyVM *vm, int argc, const char *const *argv) {
@@ -391,7 +399,10 @@ static AsyStatus finish(VM *vm, Value r) {
     Value e = vm->exc;
     vm->exc = UNDEF;
     vm->fiber->handled = vm->fiber->handled_outer = UNDEF;
-    if (exc_is(vm, e, E_SystemExit)) {
+    /* Under -i (or PYTHONINSPECT) a program's SystemExit does not end the
+     * process: it is reported as any uncaught exception, and the session
+     * that follows can still exit. */
+    if (exc_is(vm, e, E_SystemExit) && !(vm->cfg.inspect && !vm->running_interactive)) {
         ObjTuple *a = AS(ObjException, e)->args;
         /* SystemExit.code: the one argument, or the tuple of several. */
         Value code = a->len == 0 ? NONE_VAL : a->len == 1 ? a->items[0] : obj_val(a);
@@ -466,8 +477,12 @@ static AsyStatus run(VM *vm, const char *source, size_t len, const char *filenam
     if (!code) return finish(vm, ERR);
     /* CPython's -c code has no __file__; stdin's is "<stdin>". */
     if (!interactive && strcmp(filename, "<string>") != 0 && set_main_file(vm, filename) == ERR) return finish(vm, ERR);
+    bool was = vm->running_interactive;
+    vm->running_interactive = interactive;
     Value r = interp_run_module(vm, code, vm->main_module->dict);
-    return finish(vm, r);
+    AsyStatus st = finish(vm, r);
+    vm->running_interactive = was;
+    return st;
 }
 
 AsyStatus asy_run_source(AsyVM *vm, const char *source, size_t len, const char *filename) {

@@ -355,9 +355,58 @@ static Value b_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* exit([code]) and quit([code]), which CPython's site module adds: raise
  * SystemExit. */
-static Value b_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "exit", nargs, kw, 0, 1)) return ERR;
-    return exc_system_exit(vm, args, nargs);
+/* exit and quit are, as CPython's site module makes them,
+ * _sitebuiltins.Quitter instances: the repr says how to leave the REPL
+ * (typing `exit` there shows it), and a call closes sys.stdin, as
+ * CPython's does, then raises SystemExit(code). */
+static Value quitter_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    ObjStr *kn = str_intern_cstr(vm, "name"), *ke = kn ? str_intern_cstr(vm, "eof") : NULL;
+    Value name = ke ? op_getattr(vm, args[0], kn) : ERR;
+    Value sname = name == ERR ? ERR : op_str(vm, name);
+    if (sname == ERR || !vm_push_root(vm, sname)) return ERR;
+    Value eof = op_getattr(vm, args[0], ke);
+    Value seof = eof == ERR ? ERR : op_str(vm, eof);
+    vm_pop_roots(vm, 1);
+    if (seof == ERR) return ERR;
+    StrBuf b = SB_INIT;
+    sb_addf(&b, "Use %s() or %s to exit", AS(ObjStr, sname)->data, AS(ObjStr, seof)->data);
+    return str_from_buf(vm, &b);
+}
+
+static Value quitter_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__call__", nargs - 1, kw, 0, 1)) return ERR;
+    Value code = nargs > 1 ? args[1] : NONE_VAL;
+    Value sys = import_module(vm, "sys");
+    ObjStr *k = sys == ERR ? NULL : str_intern_cstr(vm, "stdin");
+    Value in = k ? op_getattr_opt(vm, sys, k) : UNDEF;
+    ObjStr *close = in != UNDEF && in != ERR && in != NONE_VAL ? str_intern_cstr(vm, "close") : NULL;
+    if (close) op_call_method(vm, in, close, NULL, 0);
+    vm->exc = UNDEF;   /* a stdin that will not close does not stop the exit */
+    return exc_system_exit(vm, &code, 1);
+}
+
+static bool add_quitter(VM *vm, ObjClass *cls, const char *name) {
+    ObjInstance *q = instance_new(vm, cls);
+    if (!q || !vm_push_root(vm, obj_val(q))) return false;
+    ObjStr *kn = str_intern_cstr(vm, "name"), *ke = kn ? str_intern_cstr(vm, "eof") : NULL;
+    bool ok = ke && dict_set_str(vm, q->dict, kn, str_from_cstr(vm, name)) == 0 &&
+              dict_set_str(vm, q->dict, ke, str_from_cstr(vm, "Ctrl-D (i.e. EOF)")) == 0 &&
+              add(vm, name, obj_val(q));
+    vm_pop_roots(vm, 1);
+    return ok;
+}
+
+static bool add_quitters(VM *vm) {
+    ObjClass *c = class_new_builtin(vm, "Quitter", vm->types[T_OBJECT], OBJ_INSTANCE);
+    if (!c || !vm_push_root(vm, obj_val(c))) return false;
+    Value mod = str_from_cstr(vm, "_sitebuiltins");
+    bool ok = mod != ERR && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) == 0;
+    if (ok) c->module = mod;
+    ok = ok && class_add_native(vm, c, "__repr__", quitter_repr) && class_add_native(vm, c, "__call__", quitter_call) &&
+         add_quitter(vm, c, "exit") && add_quitter(vm, c, "quit");
+    vm_pop_roots(vm, 1);
+    return ok;
 }
 
 /* Calls module.attr(*args, **kw) for the builtins written in Asy; NULL
@@ -374,8 +423,29 @@ static Value call_module_attr(VM *vm, const char *module, const char *attr, Valu
 }
 
 /* help(obj), which CPython's site module adds: stdlib/pydoc.asy. */
-static Value b_help(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    return call_module_attr(vm, "pydoc", "help", args, nargs, kw, "help(): pydoc lost its help()");
+/* help is, as CPython's, a _sitebuiltins._Helper instance: its repr tells
+ * how to use it, and a call is pydoc.help's. */
+static Value helper_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return call_module_attr(vm, "pydoc", "help", args + 1, nargs - 1, kw, "help(): pydoc lost its help()");
+}
+
+static Value helper_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    return str_from_cstr(vm, "Type help() for interactive help, or help(object) for help about object.");
+}
+
+static bool add_helper(VM *vm) {
+    ObjClass *c = class_new_builtin(vm, "_Helper", vm->types[T_OBJECT], OBJ_INSTANCE);
+    if (!c || !vm_push_root(vm, obj_val(c))) return false;
+    Value mod = str_from_cstr(vm, "_sitebuiltins");
+    bool ok = mod != ERR && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) == 0;
+    if (ok) c->module = mod;
+    ObjInstance *h = ok && class_add_native(vm, c, "__repr__", helper_repr) &&
+                     class_add_native(vm, c, "__call__", helper_call) ? instance_new(vm, c) : NULL;
+    ok = h && add(vm, "help", obj_val(h));
+    vm_pop_roots(vm, 1);
+    return ok;
 }
 
 /* breakpoint(*args, **kws): sys.breakpointhook(*args, **kws), whose
@@ -1237,8 +1307,15 @@ static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * __loader__ name the built-in importer, which Asy has not: None, as for
  * its other native modules). */
 static bool add_module_attrs(VM *vm) {
-    return add(vm, "__doc__", str_from_cstr(vm, "Built-in functions, types, exceptions, and other objects: the names "
-                                                "every module sees without importing them.")) &&
+    /* the text of CPython's builtins module docstring, as builtin_docs.tsv keeps its other docstrings */
+    return add(vm, "__doc__", str_from_cstr(vm, "Built-in functions, types, exceptions, and other objects.\n\n"
+                                                "This module provides direct access to all 'built-in'\n"
+                                                "identifiers of Python; for example, builtins.len is\n"
+                                                "the full name for the built-in function len().\n\n"
+                                                "This module is not normally accessed explicitly by most\n"
+                                                "applications, but can be useful in modules that provide\n"
+                                                "objects with the same name as a built-in value, but in\n"
+                                                "which the built-in of that name is also needed.")) &&
            add(vm, "__package__", str_from_cstr(vm, "")) && add(vm, "__loader__", NONE_VAL) &&
            add(vm, "__spec__", NONE_VAL);
 }
@@ -1265,7 +1342,7 @@ static bool add_types(VM *vm) {
         return false;
     return add(vm, "NotImplemented", NOTIMPL_VAL) && add(vm, "Ellipsis", ELLIPSIS_VAL) &&
            add(vm, "None", NONE_VAL) && add(vm, "True", TRUE_VAL) && add(vm, "False", FALSE_VAL) &&
-           add(vm, "__debug__", TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins")) &&
+           add(vm, "__debug__", vm->cfg.optimize ? FALSE_VAL : TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins")) &&
            add_module_attrs(vm);
 }
 
@@ -1273,8 +1350,8 @@ bool builtins_init(VM *vm) {
     vm->builtins = dict_new(vm);
     if (!vm->builtins || !add_types(vm)) return false;
     static const struct { const char *name; NativeFn fn; } fns[] = {
-        {"print", b_print}, {"input", b_input}, {"exit", b_exit}, {"quit", b_exit}, {"len", b_len}, {"repr", b_repr}, {"ascii", b_ascii},
-        {"help", b_help}, {"breakpoint", b_breakpoint},
+        {"print", b_print}, {"input", b_input}, {"len", b_len}, {"repr", b_repr}, {"ascii", b_ascii},
+        {"breakpoint", b_breakpoint},
         {"isinstance", b_isinstance}, {"issubclass", b_issubclass}, {"id", b_id}, {"hash", b_hash},
         {"callable", b_callable}, {"getattr", b_getattr}, {"setattr", b_setattr}, {"hasattr", b_hasattr},
         {"delattr", b_delattr}, {"__import__", builtins_import}, {"globals", b_globals}, {"locals", b_locals}, {"vars", b_vars},
@@ -1284,6 +1361,7 @@ bool builtins_init(VM *vm) {
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!add_fn(vm, fns[i].name, fns[i].fn)) return false;
     }
+    if (!add_quitters(vm) || !add_helper(vm)) return false;
     ObjClass *prop = vm->types[T_PROPERTY];
     return add_ctor(vm, T_INT, int_new) && add_ctor(vm, T_FLOAT, float_new) && add_ctor(vm, T_STR, str_new_ctor) &&
            add_ctor(vm, T_BOOL, bool_new) && add_ctor(vm, T_LIST, list_new_ctor) &&

@@ -233,8 +233,9 @@ static Value compile_ast(VM *vm, Value *a, Value fn, int64_t flags) {
 }
 
 /* compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1):
- * the arguments are checked in CPython's order; optimize changes nothing
- * (there are no asserts to strip). */
+ * the arguments are checked in CPython's order; optimize is the level the
+ * compiler strips at (asserts and __debug__ at 1, docstrings too at 2),
+ * -1 the interpreter's own (-O). */
 static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"source", "filename", "mode", "flags", "dont_inherit", "optimize",
                                         "_feature_version"};
@@ -257,7 +258,10 @@ static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     size_t len;
     const char *text = source_text(vm, a[0], &len, "compile", "AST");
     if (!text || !vm_push_root(vm, fn)) return ERR;
+    int8_t saved = vm->compile_optimize;
+    if (optimize >= 0) vm->compile_optimize = (int8_t)optimize;
     ObjCode *code = compile_warning(vm, text, len, AS(ObjStr, fn)->data, mode, !is_str(a[0]));
+    vm->compile_optimize = saved;
     vm_pop_roots(vm, 1);
     return code ? obj_val(code) : ERR;
 }

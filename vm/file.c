@@ -1159,6 +1159,9 @@ bool file_init(VM *vm) {
            dict_set_str(vm, io->dict, str_intern_cstr(vm, "_text_encoding"), enc) == 0 &&
            dict_set_str(vm, io->dict, str_intern_cstr(vm, "_utf8_mode"), int_val(textenc_utf8_mode(vm))) == 0 &&
            dict_set_str(vm, io->dict, str_intern_cstr(vm, "_safe_path"), vm->cfg.safe_path ? TRUE_VAL : FALSE_VAL) == 0 &&
+           dict_set_str(vm, io->dict, str_intern_cstr(vm, "_optimize"), int_val(vm->cfg.optimize)) == 0 &&
+           dict_set_str(vm, io->dict, str_intern_cstr(vm, "_inspect"), int_val(vm->cfg.inspect != 0)) == 0 &&
+           dict_set_str(vm, io->dict, str_intern_cstr(vm, "_interactive"), int_val(vm->cfg.interactive != 0)) == 0 &&
            dict_set_str(vm, io->dict, str_intern_cstr(vm, "_stdio_errors"),
                         str_from_cstr(vm, textenc_stdio_errors(vm))) == 0;
 }

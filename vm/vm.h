@@ -365,6 +365,8 @@ struct AsyVM {
      * tokenizer has let go of its last line at the end of such input, so a
      * block missing there is reported at offset 0 (no caret) */
     bool compile_file_input;
+    int8_t compile_optimize;    /* what the compiler strips: cfg.optimize, or compile()'s optimize */
+    bool running_interactive;   /* asy_run_interactive is running (SystemExit exits even under -i) */
 
     /* output */
     char *capture;              /* asy_capture_* buffer, or NULL */

@@ -77,5 +77,27 @@ check warn-bad 0 "Invalid -W option ignored: invalid action: 'bogus'" "$ASY" -W 
 check warn-missing 2 "Argument expected for the -W option" "$ASY" -W
 check no-op-switches 0 "3" "$ASY" -u -B -E -s -c 'print(3)'
 
+# -i: an interactive session (on stdin, even a pipe) after the program, in
+# its namespace; prompts go to stderr when stdin is not a terminal.
+printf 'x = 5\n' > "$dir/five.py"
+check inspect-script 0 "(5, ['$dir/five.py', 'a'])" bash -c "printf 'import sys\\nx, sys.argv\\n' | '$ASY' -i '$dir/five.py' a 2>/dev/null"
+check inspect-c 0 "3" bash -c "printf 'y + 1\\n' | '$ASY' -i -c 'y = 2' 2>/dev/null"
+check inspect-after-error 0 "ZeroDivisionError" bash -c "printf 'print(1)\\n' | '$ASY' -i -c '1/0'"
+check inspect-exit 4 "" bash -c "printf 'raise SystemExit(4)\\n' | '$ASY' -i -c pass"
+check inspect-prompts 0 ">>> 7" bash -c "printf '7\\n' | '$ASY' -i 2>&1"
+check inspect-quiet 0 "" bash -c "printf '' | '$ASY' -q -i 2>&1 | grep -c Asy | grep -qx 0 && printf ''"
+check inspect-flags 0 "1 1" bash -c "printf '' | '$ASY' -i -c 'import sys; print(sys.flags.inspect, sys.flags.interactive)' 2>/dev/null"
+check inspect-env-flags 0 "1 0" bash -c "printf '' | PYTHONINSPECT=1 '$ASY' -c 'import sys; print(sys.flags.inspect, sys.flags.interactive)'"
+check no-inspect-flags 0 "0 0" "$ASY" -c 'import sys; print(sys.flags.inspect, sys.flags.interactive)'
+check inspect-program-exit 0 "SystemExit: 3" bash -c "printf 'print(1)\\n' | '$ASY' -i -c 'raise SystemExit(3)'"
+check inspect-env-exit 1 "SystemExit: 3" bash -c "PYTHONINSPECT=1 '$ASY' -c 'raise SystemExit(3)' < /dev/null"
+check inspect-ps1 0 "'>>> '" bash -c "printf 'import sys\\nsys.ps1\\n' | '$ASY' -i 2>/dev/null"
+
+# -O strips assert statements and makes __debug__ False; -OO drops docstrings.
+printf 'def f():\n    "doc"\nassert False\nimport sys\nprint(__debug__, sys.flags.optimize, f.__doc__)\n' > "$dir/opt.py"
+check optimize-none 1 "AssertionError" "$ASY" "$dir/opt.py"
+check optimize-O 0 "False 1 doc" "$ASY" -O "$dir/opt.py"
+check optimize-OO 0 "False 2 None" "$ASY" -OO "$dir/opt.py"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

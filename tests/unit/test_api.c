@@ -116,6 +116,21 @@ static void test_prompt(void **state) {
     asy_free(vm);
 }
 
+/* asy_take_interrupt: a Ctrl-C that the host answered itself (the REPL
+ * at its prompt) does not raise in the next code run. */
+static void test_take_interrupt(void **state) {
+    (void)state;
+    AsyVM *vm = asy_new(NULL);
+    assert_non_null(vm);
+    assert_int_equal(asy_take_interrupt(vm), 0);
+    asy_interrupt(vm);
+    assert_int_equal(asy_take_interrupt(vm), 1);
+    assert_int_equal(asy_take_interrupt(vm), 0);
+    const char *src = "x = 0\nfor i in range(100000): x += i\n";
+    assert_int_equal(asy_run_source(vm, src, strlen(src), NULL), ASY_OK);
+    asy_free(vm);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_independent_vms),
@@ -124,6 +139,7 @@ int main(void) {
         cmocka_unit_test(test_write_callback_and_user_data),
         cmocka_unit_test(test_argv),
         cmocka_unit_test(test_prompt),
+        cmocka_unit_test(test_take_interrupt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

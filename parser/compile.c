@@ -1249,11 +1249,15 @@ static void compile_comprehension_body(Compiler *c, Node *n, int gen, int depth_
             compile_expr(c, n->u.comp.value);
             emit(c, OP_MAP_ADD, depth_of_result + 2);
             break;
-        default:    /* generator expression */
+        default: {  /* generator expression: it yields at its element, as CPython's */
             compile_expr(c, n->u.comp.elt);
+            Loc saved = c->u->loc;
+            c->u->loc = node_loc(n->u.comp.elt);
             emit(c, OP_YIELD_VALUE, c->u->code->flags & CODE_ASYNC_GEN ? YIELD_ASYNC : YIELD_PLAIN);
             emit(c, OP_POP_TOP, 0);
+            c->u->loc = saved;
             break;
+        }
         }
     }
     emit_jump(c, OP_JUMP_BACKWARD, start);
@@ -1429,10 +1433,12 @@ static void compile_expr(Compiler *c, Node *n) {
         if (n->kind == E_YIELD) {
             if (n->u.value.value) compile_expr(c, n->u.value.value);
             else load_none(c);
+            c->u->loc = node_loc(n);    /* a frame paused here is at the yield */
             emit(c, OP_YIELD_VALUE, c->u->code->flags & CODE_ASYNC_GEN ? YIELD_ASYNC : YIELD_PLAIN);
         } else {
             if (s->is_coroutine) { error_at(c, n, "'yield from' inside async function"); break; }
             compile_expr(c, n->u.value.value);
+            c->u->loc = node_loc(n);
             emit(c, OP_GET_YIELD_FROM_ITER, 0);
             emit_yield_from_loop(c);
         }

@@ -402,6 +402,12 @@ void exc_reraised_at(Value e, Frame *frame, ObjCode *code, const uint32_t *ip) {
  * separate load of `x` has: the instruction's own span is the statement. */
 static bool entry_position(VM *vm, ObjException *e, int i, LineEntry *pos) {
     TbEntry *t = &e->tb[i];
+    if (t->pc == 0) {
+        /* nothing ran yet (a throw() into a generator not started): the
+         * def line, without columns, as CPython's prologue has it */
+        *pos = (LineEntry){.line = t->at->firstline, .end_line = t->at->firstline, .col = -1, .end_col = -1};
+        return true;
+    }
     if (!code_position(t->at, t->at->ins + t->pc, pos)) return false;
     if (i == 0 && t->pc > 0 && e->base.obj.cls == vm->exc_types[E_UnboundLocalError]) {
         uint32_t w = t->at->ins[t->pc - 1];

@@ -1634,11 +1634,16 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
         memcpy(saved, u->handlers, sizeof saved);
         close_region(c);
         u->nhandlers = b->nhandlers;
+        /* at the with statement, as CPython: an error __exit__ raises
+         * shows the `with` line, not the return or break leaving it */
+        Loc saved_loc = u->loc;
+        u->loc = node_loc(b->node);
         if (value) emit(c, OP_SWAP, 2);
         load_none(c); load_none(c); load_none(c);
         emit(c, OP_CALL, 3);
         if (b->kind == FB_ASYNC_WITH) emit_await(c, 2);
         emit(c, OP_POP_TOP, 0);
+        u->loc = saved_loc;
         close_region(c);
         u->nhandlers = saved_nh;
         memcpy(u->handlers, saved, sizeof saved);

@@ -105,7 +105,7 @@ static int repl(AsyVM *vm) {
     char *src = malloc(cap);
     if (!src) return 1;
     for (;;) {
-        fputs(len ? "... " : ">>> ", stdout);
+        fputs(asy_prompt(vm, len != 0), stdout);
         fflush(stdout);
         if (!fgets(line, sizeof line, stdin)) { putchar('\n'); break; }
         size_t n = strlen(line);

@@ -99,6 +99,12 @@ AsyStatus asy_run_module(AsyVM *vm, const char *name);
  * Python's REPL. */
 AsyStatus asy_run_interactive(AsyVM *vm, const char *source, size_t len);
 
+/* The interactive prompt to show: str(sys.ps1), or str(sys.ps2) when
+ * `continuation` is nonzero; the first call sets sys.ps1 and sys.ps2 to
+ * '>>> ' and '... ' when they are missing, as CPython's REPL does. The
+ * text is valid until the next call. */
+const char *asy_prompt(AsyVM *vm, int continuation);
+
 /* Whether `source` is an incomplete interactive input that needs more lines
  * (an open bracket, a compound statement header, a triple-quoted string). */
 int asy_source_incomplete(const char *source, size_t len);

@@ -73,6 +73,7 @@ typedef struct Lexer {
     bool layout;                /* synthesize layout tokens (false in f-strings) */
     bool done;                  /* the end of input was returned */
     int fdepth;                 /* f-strings open around the scan (PEP 701) */
+    bool err_in_fstring;        /* the last error came from inside an f-string */
     LexErrorKind error_kind;    /* of the last -1 returned */
     ParseError *err;
 

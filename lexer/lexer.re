@@ -45,6 +45,7 @@ static int lex_error_at(Lexer *lx, LexErrorKind rank, const char *kind,
 {
     va_list ap;
     lx->error_kind = rank;
+    lx->err_in_fstring = lx->fdepth > 0;
     lx->err->kind = kind;
     va_start(ap, fmt);
     vsnprintf(lx->err->msg, sizeof lx->err->msg, fmt, ap);
@@ -67,6 +68,17 @@ static int token_error(Lexer *lx, const char *p, const char *msg)
     int col = col_at(lx, p);
     return lex_error_at(lx, LEXERR_TOKEN, "SyntaxError", lx->line, col,
                         col + 1, "%s", msg);
+}
+
+/* An error inside an f-string's replacement field, from p to end: CPython
+ * 3.12's parser reports these (not its tokenizer), so they keep the range
+ * and the line's newline that parser errors have. */
+static int field_error(Lexer *lx, const char *p, const char *end, const char *msg)
+{
+    int col = col_at(lx, p);
+    lex_error_at(lx, LEXERR_TOKEN, "SyntaxError", lx->line, col, col_at(lx, end), "%s", msg);
+    lx->err->origin = ORIGIN_PARSER;
+    return RAW_ERROR;
 }
 
 /* ------------------------------------------------------------------------
@@ -324,10 +336,8 @@ static int fstring_text(Lexer *lx, const char **pp, const FQuote *fq, int level,
         }
         if (level > 0 && closes(p, fq)) {
             /* A format spec that the f-string's closing quote ends. */
-            int at = col_at(lx, p);
             lx->cur = p;
-            return lex_error_at(lx, LEXERR_TOKEN, "SyntaxError", lx->line, at, at + (fq->triple ? 3 : 1),
-                                "f-string: expecting '}', or format specs");
+            return field_error(lx, p, p + (fq->triple ? 3 : 1), "f-string: expecting '}', or format specs");
         }
         if (closes(p, fq)) {
             *pp = p + (fq->triple ? 3 : 1);
@@ -393,7 +403,7 @@ static int field_string(Lexer *lx, const char *start, const char *q, const FQuot
         return 0;
     bool triple = q[1] == *q && q[2] == *q;
     if (*q == fq->ch && triple == fq->triple && !strncmp(lx->err->msg, "unterminated", 12)) {
-        expecting_brace(lx, lx->cur);
+        expecting_brace(lx, q);     /* (CPython's caret: that quote) */
         /* The f-string's own quote ended the text, not the end of input:
          * fstring_field keeps this message. */
         lx->cur = q;
@@ -534,17 +544,19 @@ static int fstring_conversion(Lexer *lx, const char **pp, const FQuote *fq)
         return 0;
     }
     if (*p == ':' || *p == '}')
-        return token_error(lx, p, "f-string: missing conversion character");
+        return field_error(lx, p, p + 1, "f-string: missing conversion character");
     if (is_field_space(*p)) {
-        const char *name = skip_field_space(lx, p);
-        if (is_id_byte((unsigned char)*name))
-            return token_error(lx, *pp, "f-string: conversion type must come right "
+        const char *name = skip_field_space(lx, p), *e = name;
+        while (is_id_byte((unsigned char)*e))
+            e++;
+        if (e > name)
+            return field_error(lx, *pp, e, "f-string: conversion type must come right "
                                "after the exclamanation mark");
         if (*name == ':' || *name == '}')
-            return token_error(lx, name, "f-string: missing conversion character");
+            return field_error(lx, name, name + 1, "f-string: missing conversion character");
     }
     if (!is_id_byte((unsigned char)*p) || (*p >= '0' && *p <= '9'))
-        return token_error(lx, p, "f-string: invalid conversion character");
+        return field_error(lx, p, p + 1, "f-string: invalid conversion character");
     const char *name = p;
     while (is_id_byte((unsigned char)*p))
         p++;
@@ -553,11 +565,11 @@ static int fstring_conversion(Lexer *lx, const char **pp, const FQuote *fq)
         int n = p - name > 20 ? 20 : (int)(p - name);
         snprintf(msg, sizeof msg, "f-string: invalid conversion character '%.*s': "
                  "expected 's', 'r', or 'a'", n, name);
-        return token_error(lx, name, msg);
+        return field_error(lx, name, p, msg);
     }
     p = skip_field_space(lx, p);
     if (p < lx->lim && *p != ':' && *p != '}' && !closes(p, fq))
-        return token_error(lx, p, "f-string: expecting ':' or '}'");
+        return field_error(lx, p, p + 1, "f-string: expecting ':' or '}'");
     *pp = p;
     return 0;
 }
@@ -573,12 +585,12 @@ static int fstring_field_body(Lexer *lx, const char **pp, const FQuote *fq, int 
     if (only_space(start, p) && p < lx->lim) {
         char msg[64];
         snprintf(msg, sizeof msg, "f-string: valid expression required before '%c'", *p);
-        return token_error(lx, p, msg);
+        return field_error(lx, p, p + 1, msg);
     }
     if (*p == '=') {
         p = skip_field_space(lx, p + 1);
         if (p < lx->lim && *p != '!' && *p != ':' && *p != '}' && !closes(p, fq))
-            return token_error(lx, p, "f-string: expecting '!', or ':', or '}'");
+            return field_error(lx, p, p + 1, "f-string: expecting '!', or ':', or '}'");
     }
     if (*p == '!' && fstring_conversion(lx, &p, fq) < 0)
         return RAW_ERROR;

@@ -343,27 +343,38 @@ static void check_compare(Compiler *c, const Node *n) {
     }
 }
 
+/* The type CPython's compiler infers for e after its AST optimizer: a
+ * folded constant's (`not 1` is a bool, `1 + 2` an int), else infer_type's.
+ * *folded is the constant, or UNDEF. */
+static const char *folded_type(Compiler *c, const Node *e, Value *folded) {
+    *folded = fold(c, e);
+    return *folded != UNDEF ? type_name(c->vm, *folded) : infer_type(e);
+}
+
 /* `[(1, 2) (3, 4)]`: calling a literal or a display means a comma is missing. */
 static void check_caller(Compiler *c, const Node *f) {
-    if (infer_type(f) && f->kind != E_LAMBDA)
-        compile_warn(c, f, "'%s' object is not callable; perhaps you missed a comma?", infer_type(f));
+    Value fv;
+    const char *t = f->kind == E_LAMBDA ? NULL : folded_type(c, f, &fv);
+    if (t) compile_warn(c, f, "'%s' object is not callable; perhaps you missed a comma?", t);
 }
 
 /* `[1, 2] [0, 1]` and the like: subscripting what cannot be, or a sequence
  * literal with an index of the wrong type. */
 static void check_subscript(Compiler *c, const Node *n) {
     const Node *v = n->u.subscript.value, *index = n->u.subscript.index;
-    const char *vt = infer_type(v);
+    Value fv, fi;
+    const char *vt = folded_type(c, v, &fv);
     if (!vt) return;
     bool unsubscriptable = v->kind == E_SET || v->kind == E_SETCOMP || v->kind == E_GENEXP || v->kind == E_LAMBDA ||
-                           (is_constant(c, v) && v->kind != E_STR && v->kind != E_BYTES && v->kind != E_TUPLE);
+                           (fv != UNDEF && !is_str(fv) && !is_kind(fv, OBJ_BYTES) && !is_tuple(fv));
     if (unsubscriptable) {
         compile_warn(c, v, "'%s' object is not subscriptable; perhaps you missed a comma?", vt);
         return;
     }
-    bool sequence = v->kind == E_STR || v->kind == E_BYTES || v->kind == E_TUPLE || v->kind == E_LIST ||
-                    v->kind == E_LISTCOMP || v->kind == E_FSTRING || v->kind == E_FORMATTED;
-    const char *it = infer_type(index);
+    bool sequence = fv != UNDEF ? is_str(fv) || is_kind(fv, OBJ_BYTES) || is_tuple(fv)
+                                : v->kind == E_TUPLE || v->kind == E_LIST || v->kind == E_LISTCOMP ||
+                                  v->kind == E_FSTRING || v->kind == E_FORMATTED;
+    const char *it = folded_type(c, index, &fi);
     if (sequence && it && strcmp(it, "int") && strcmp(it, "bool"))
         compile_warn(c, v, "%s indices must be integers or slices, not %s; perhaps you missed a comma?", vt, it);
 }

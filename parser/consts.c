@@ -95,7 +95,7 @@ static Value fold(VM *vm, const Node *e, int depth);
 
 static Value fold_unary(VM *vm, const Node *e, int depth) {
     Value v = fold(vm, e->u.unary.operand, depth);
-    if (v == UNDEF) return UNDEF;
+    if (v == UNDEF || v == ERR) return v;     /* (an operand that failed: `not None[0]`) */
     switch (e->u.unary.op) {
     case OP_NEG: return op_neg(vm, v);
     case OP_POS: return op_pos(vm, v);
@@ -115,9 +115,9 @@ static Value fold_unary(VM *vm, const Node *e, int depth) {
 static Value fold_binop(VM *vm, const Node *e, int depth) {
     if (e->u.binop.op == OP_MATMUL) return UNDEF;
     Value a = fold(vm, e->u.binop.left, depth);
-    if (a == UNDEF) return UNDEF;
+    if (a == UNDEF || a == ERR) return a;
     Value b = fold(vm, e->u.binop.right, depth);
-    if (b == UNDEF) return UNDEF;
+    if (b == UNDEF || b == ERR) return b;
     BinOp op = (BinOp)e->u.binop.op;    /* AstOp's first entries are BinOp's */
     return fold_is_small(vm, op, a, b) ? op_binary(vm, op, a, b) : UNDEF;
 }
@@ -146,8 +146,8 @@ static Value fold(VM *vm, const Node *e, int depth) {
     case E_TUPLE: return fold_tuple(vm, e, depth);
     case E_SUBSCRIPT: {
         Value v = fold(vm, e->u.subscript.value, depth);
-        Value i = v == UNDEF ? UNDEF : fold(vm, e->u.subscript.index, depth);
-        return i == UNDEF ? UNDEF : op_getitem(vm, v, i);
+        Value i = v == UNDEF || v == ERR ? v : fold(vm, e->u.subscript.index, depth);
+        return i == UNDEF || i == ERR ? i : op_getitem(vm, v, i);
     }
     default: return literal(vm, e);
     }

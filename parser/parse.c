@@ -1235,13 +1235,17 @@ static Node *field_value(FBuild *fb, StrTok *st, const char *start, const char *
         fstring_error(fb, st, msg);
         return NULL;
     }
+    int line, col;
     if (*end == ':' && end - p >= 6 && !memcmp(p, "lambda", 6) &&
         !is_name_byte((unsigned char)p[6])) {
-        fstring_error(fb, st, "f-string: lambda expressions are not allowed "
-                      "without parentheses");
+        /* CPython's range: from `lambda` through the colon */
+        int eline, ecol;
+        locate(st, p, &line, &col);
+        locate(st, end + 1, &eline, &ecol);
+        parse_error(fb->ctx, "SyntaxError", line, col, eline, ecol,
+                    "f-string: lambda expressions are not allowed without parentheses");
         return NULL;
     }
-    int line, col;
     locate(st, start, &line, &col);
     return fstring_expr(fb->ctx, start, (size_t)(end - start), line, col);
 }
@@ -3092,6 +3096,12 @@ static bool expected_handler(ParseCtx *ctx, int code, const Token *t)
     if (!AsyParseAccepts(ctx->parser, TK_EXCEPT) ||
         !AsyParseAccepts(ctx->parser, TK_FINALLY) || AsyParseAccepts(ctx->parser, TK_ELSE))
         return false;
+    if (code == TK_DEDENT && !at_input_end(ctx, code)) {
+        /* CPython points just before the dedented line's first token, with no end */
+        parse_error(ctx, "SyntaxError", t->line, t->col - 1, t->line, -1, "expected 'except' or 'finally' block");
+        ctx->err->origin = ORIGIN_END_NONE;
+        return true;
+    }
     if (t->len == 0 || at_input_end(ctx, code)) {
         error_at_eof(ctx, "SyntaxError", "expected 'except' or 'finally' block");
         return true;
@@ -3577,11 +3587,29 @@ static void syntax_error_at(ParseCtx *ctx, int code, const Token *t)
     if (expected_block(ctx, code, t))
         return;
     if (code == TK_DEDENT) {
-        if (ctx->lx->done || ctx->lx->cur >= ctx->lx->lim)
-            t = &ctx->last_newline;
-        parse_error(ctx, "IndentationError", t->line, t->col, t->line, t->col + 1,
-                    "unexpected unindent");
+        /* a try body closed by a dedent of several levels */
+        if (expected_handler(ctx, code, t))
+            return;
+        /* CPython gives no end: at the end of the input it points past the
+         * last line, else just before the dedented line's first token */
+        if (at_input_end(ctx, code))
+            error_at_eof(ctx, "IndentationError", "unexpected unindent");
+        else {
+            parse_error(ctx, "IndentationError", t->line, t->col - 1, t->line, -1, "unexpected unindent");
+            ctx->err->origin = ORIGIN_END_NONE;
+        }
         ctx->rescan = false;
+        return;
+    }
+    /* A decorator with nothing after it: CPython names the last line, with
+     * no column */
+    if (code == 0 && ctx->prev_code == TK_NEWLINE && AsyParseAccepts(ctx->parser, TK_DEF) &&
+        AsyParseAccepts(ctx->parser, TK_CLASS) && AsyParseAccepts(ctx->parser, TK_AT)) {
+        int line, col;
+        eof_pos(ctx->lx, &line, &col);
+        parse_error(ctx, "SyntaxError", line, -1, line, -1, "invalid syntax");
+        ctx->err->origin = ORIGIN_END_ZERO;
+        ctx->err->tok_line = line;
         return;
     }
     /* Past the end, CPython points at the last NEWLINE. */
@@ -3695,7 +3723,7 @@ static void lexer_failed(ParseCtx *ctx, const Lexer *lx, const Token *t)
 
 /* After a parser error CPython tokenizes the rest of the input: a later
  * malformed token, or a bracket left open before the error's line, is
- * reported instead. */
+ * reported instead, unless its tokenizer was inside an f-string then. */
 static void rescan(ParseCtx *ctx, Lexer *lx)
 {
     ParseError scratch;
@@ -3707,7 +3735,7 @@ static void rescan(ParseCtx *ctx, Lexer *lx)
             return;
         if (code > 0)
             continue;
-        if (lx->error_kind == LEXERR_TOKEN ||
+        if ((lx->error_kind == LEXERR_TOKEN && !lx->err_in_fstring) ||
             (lx->error_kind == LEXERR_UNCLOSED && scratch.line < ctx->fail_line))
             *ctx->err = scratch;
         return;

@@ -121,18 +121,6 @@ static bool add_static_new(VM *vm, ObjClass *c, NativeFn fn) {
     return dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(w)) == 0;
 }
 
-/* A read-only property whose getter is fn(data, self). */
-static bool add_property(VM *vm, ObjClass *c, const char *name, NativeFn fn, Value data) {
-    ObjNative *n = native_new(vm, name, fn);
-    Value g = n ? bound_new(vm, data, obj_val(n)) : ERR;
-    ObjProperty *p = g != ERR ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
-    ObjStr *s = p ? str_intern_cstr(vm, name) : NULL;
-    if (!s) return false;
-    p->fget = g;
-    p->fset = p->fdel = p->doc = NONE_VAL;
-    return dict_set_str(vm, c->dict, s, obj_val(p)) == 0;
-}
-
 /* A class of this module: not CLASS_BUILTIN (see the top of the file). */
 static ObjClass *new_class(VM *vm, const char *name, ObjClass *base, ObjKind kind, Value modname) {
     ObjClass *c = class_new_builtin(vm, name, base, kind);
@@ -362,19 +350,19 @@ static Value deque_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_append(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "append", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.append", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     return ring_push(vm, r, args[1], false) ? NONE_VAL : ERR;
 }
 
 static Value deque_appendleft(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "appendleft", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.appendleft", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     return ring_push(vm, r, args[1], true) ? NONE_VAL : ERR;
 }
 
 static Value deque_pop_end(VM *vm, Value *args, int nargs, ObjTuple *kw, bool left) {
-    if (!args_check(vm, left ? "popleft" : "pop", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, left ? "deque.popleft" : "deque.pop", nargs - 1, kw, 0, 0)) return ERR;
     RING(args[0]);
     if (r->n == 0) return exc_raise(vm, E_IndexError, "pop from an empty deque");
     return ring_pop(r, left);
@@ -383,13 +371,13 @@ static Value deque_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) { return de
 static Value deque_popleft(VM *vm, Value *args, int nargs, ObjTuple *kw) { return deque_pop_end(vm, args, nargs, kw, true); }
 
 static Value deque_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "extend", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.extend", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     return ring_extend(vm, r, args[1], false) ? NONE_VAL : ERR;
 }
 
 static Value deque_extendleft(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "extendleft", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.extendleft", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     return ring_extend(vm, r, args[1], true) ? NONE_VAL : ERR;
 }
@@ -401,10 +389,10 @@ static Value deque_iadd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_rotate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "rotate", nargs - 1, kw, 0, 1)) return ERR;
+    if (!args_check(vm, "deque.rotate", nargs - 1, kw, 0, 1)) return ERR;
     RING(args[0]);
     int64_t n = 1;
-    if (nargs > 1 && !index_value(vm, args[1], &n, "deque.rotate")) return ERR;
+    if (nargs > 1 && !ssize_value(vm, args[1], &n)) return ERR;
     if (r->n <= 1) return NONE_VAL;
     int64_t k = n % r->n;
     if (k < 0) k += r->n;
@@ -432,14 +420,14 @@ static Value deque_rotate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "clear", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "deque.clear", nargs - 1, kw, 0, 0)) return ERR;
     RING(args[0]);
     ring_clear(r);
     return NONE_VAL;
 }
 
 static Value deque_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "deque.copy", nargs - 1, kw, 0, 0)) return ERR;
     RING(args[0]);
     Ring *nr;
     Value d = deque_make(vm, as_obj(args[0])->cls, r->step, &nr);
@@ -524,7 +512,7 @@ static int64_t ring_find(VM *vm, Ring *r, Value x, int64_t start, int64_t stop) 
 }
 
 static Value deque_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "count", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.count", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     int64_t count = 0, k = 0;
     for (;;) {
@@ -557,7 +545,7 @@ static Value deque_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "remove", nargs - 1, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "deque.remove", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
     int64_t k = ring_find_or(vm, r, args[1], 0, r->n, E_IndexError);
     if (k == -2) return ERR;
@@ -567,7 +555,7 @@ static Value deque_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "reverse", nargs - 1, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "deque.reverse", nargs - 1, kw, 0, 0)) return ERR;
     RING(args[0]);
     for (int64_t a = 0, b = r->n - 1; a < b; a++, b--) {
         Value t = *ring_slot(r, a);
@@ -582,7 +570,7 @@ static Value deque_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "insert", nargs - 1, kw, 2, 2)) return ERR;
     RING(args[0]);
     int64_t i;
-    if (!index_value(vm, args[1], &i, "deque.insert")) return ERR;
+    if (!ssize_value(vm, args[1], &i)) return ERR;
     if (r->n == r->step) return exc_raise(vm, E_IndexError, "deque already at its maximum size");
     if (i < 0) i = i + r->n < 0 ? 0 : i + r->n;
     if (i > r->n) i = r->n;
@@ -594,7 +582,7 @@ static Value deque_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value deque_maxlen(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)nargs; (void)kw;
-    RING(args[1]);
+    RING(args[0]);
     return r->step < 0 ? NONE_VAL : int_val(r->step);
 }
 
@@ -762,7 +750,8 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
     /* unhashable, as CPython's (deque.__hash__ is None, so it is no
      * collections.abc.Hashable); hash() says 'collections.deque' */
     if (dict_set_str(vm, c->dict, vm_name(vm, N___hash__), NONE_VAL) < 0 || !class_add_generic(vm, c)) return false;
-    if (!add_property(vm, c, "maxlen", deque_maxlen, NONE_VAL)) return false;
+    /* a getset descriptor, as CPython's: setting it is "not writable" */
+    if (!class_add_property(vm, c, "maxlen", deque_maxlen)) return false;
     if (!module_add_value(vm, m, "deque", obj_val(c))) return false;
 
     ObjClass *rc = class_new_builtin(vm, "_deque_ring", vm->types[T_OBJECT], OBJ_ITER);
@@ -864,7 +853,8 @@ static Value defaultdict_missing(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (f == NONE_VAL) return raise_key_error(vm, args[1]);
     Value v = op_call0(vm, f);
     if (v == ERR || !vm_push_root(vm, v)) return ERR;
-    int rc = dict_set(vm, AS(ObjDict, args[0]), args[1], v);    /* may run __hash__ */
+    /* self[key] = value: a subclass's __setitem__ sees it, as in CPython */
+    int rc = op_setitem(vm, args[0], args[1], v);
     vm_pop_roots(vm, 1);
     return rc < 0 ? ERR : v;
 }
@@ -928,10 +918,152 @@ static Value odict_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return d ? obj_val(d) : ERR;
 }
 
+/* OrderedDict's updates store each item with self[key] = value, as
+ * CPython's (MutableMapping.update's way), so a subclass's __setitem__
+ * sees every one (the LRU recipe of the docs relies on it). */
+
+/* self[key] = value for each pair an iterable gives; a pair is any
+ * iterable of two. */
+static bool od_add_pairs(VM *vm, Value self, Value pairs) {
+    Value it = op_iter(vm, pairs);
+    if (it == ERR || !vm_push_root(vm, it)) return false;
+    bool ok = true;
+    for (;;) {
+        Value pair = op_next(vm, it);
+        if (pair == UNDEF || pair == ERR) { ok = pair == UNDEF; break; }
+        Value kv[3] = {UNDEF, UNDEF, UNDEF};
+        Value pit = op_iter(vm, pair);
+        ok = pit != ERR && vm_push_root(vm, pit);
+        if (!ok) break;
+        int got = 0;
+        while (ok && got < 3) {
+            Value x = op_next(vm, pit);
+            if (x == UNDEF) break;
+            ok = x != ERR && vm_push_root(vm, x);
+            if (ok) kv[got++] = x;
+        }
+        if (ok && got < 2)
+            ok = exc_raise(vm, E_ValueError, "need more than %d value%s to unpack", got, got == 1 ? "" : "s") != ERR;
+        else if (ok && got > 2)
+            ok = exc_raise(vm, E_ValueError, "too many values to unpack (expected 2)") != ERR;
+        else if (ok)
+            ok = op_setitem(vm, self, kv[0], kv[1]) == 0;
+        vm_pop_roots(vm, 1 + got);
+        if (!ok) break;
+    }
+    vm_pop_roots(vm, 1);
+    return ok;
+}
+
+/* A list of d's keys as they are now. */
+static Value keys_now(VM *vm, ObjDict *d) {
+    ObjList *l = list_new(vm, d->count);
+    if (!l) return ERR;
+    int64_t pos = 0;
+    Value k;
+    while (dict_next(d, &pos, &k, NULL)) l->items[l->len++] = k;
+    return obj_val(l);
+}
+
+/* self[k] = other[k] for each k of other.keys() (keys UNDEF: of a list of
+ * other's keys as they are now, other being a dict) */
+static bool od_add_keys(VM *vm, Value self, Value other, Value keys) {
+    Value ks = keys != UNDEF ? op_call0(vm, keys) : keys_now(vm, AS(ObjDict, other));
+    Value it = ks == ERR ? ERR : op_iter(vm, ks);
+    if (it == ERR || !vm_push_root(vm, it)) return false;
+    bool ok = true;
+    for (;;) {
+        Value k = op_next(vm, it);
+        if (k == UNDEF || k == ERR) { ok = k == UNDEF; break; }
+        if (!vm_push_root(vm, k)) { ok = false; break; }
+        Value v = op_getitem(vm, other, k);
+        ok = v != ERR && vm_push_root(vm, v);
+        if (ok) {
+            ok = op_setitem(vm, self, k, v) == 0;
+            vm_pop_roots(vm, 1);
+        }
+        vm_pop_roots(vm, 1);
+        if (!ok) break;
+    }
+    vm_pop_roots(vm, 1);
+    return ok;
+}
+
+/* The positional argument of update(): a dict (its items as they are
+ * now), else whatever has keys(), else items(), else pairs. */
+static bool od_update_arg(VM *vm, Value self, Value other) {
+    if (is_dict(other) && as_obj(other)->cls == vm->types[T_DICT]) {
+        ObjDict *d = AS(ObjDict, other);
+        ObjList *snap = list_new(vm, d->count * 2);
+        if (!snap || !vm_push_root(vm, obj_val(snap))) return false;
+        int64_t pos = 0;
+        Value k, v;
+        while (dict_next(d, &pos, &k, &v)) {
+            snap->items[snap->len++] = k;
+            snap->items[snap->len++] = v;
+        }
+        bool ok = true;
+        for (int64_t i = 0; ok && i < snap->len; i += 2) ok = op_setitem(vm, self, snap->items[i], snap->items[i + 1]) == 0;
+        vm_pop_roots(vm, 1);
+        return ok;
+    }
+    Value keys = op_getattr_opt(vm, other, str_intern_cstr(vm, "keys"));
+    if (keys == ERR) return false;
+    if (keys != UNDEF) {
+        if (!vm_push_root(vm, keys)) return false;
+        bool ok = od_add_keys(vm, self, other, keys);
+        vm_pop_roots(vm, 1);
+        return ok;
+    }
+    Value items = op_getattr_opt(vm, other, str_intern_cstr(vm, "items"));
+    if (items == ERR) return false;
+    if (items == UNDEF) return od_add_pairs(vm, self, other);
+    Value got = op_call0(vm, items);
+    if (got == ERR || !vm_push_root(vm, got)) return false;
+    bool ok = od_add_pairs(vm, self, got);
+    vm_pop_roots(vm, 1);
+    return ok;
+}
+
+/* update(other=(), /, **kw) on self, nargs counting self */
+static bool od_update(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (nargs > 1 && !od_update_arg(vm, args[0], args[1])) return false;
+    for (int64_t i = 0; kw && i < kw->len; i++)
+        if (op_setitem(vm, args[0], kw->items[i], args[nargs + i]) < 0) return false;
+    return true;
+}
+
+/* Whether an unbound method got an OrderedDict, else the TypeError CPython
+ * gives (called with no argument at all, native_needs_self answers). */
+static bool odict_self(VM *vm, const char *what, Value *args, int nargs) {
+    ObjClass *oc = mod_class(vm, "OrderedDict");
+    if (!oc || nargs < 1) return false;
+    if (is_kind(args[0], OBJ_DICT) && (is_instance(vm, args[0], oc) || from_fresh_copy(vm, type_of(vm, args[0]), oc)))
+        return true;
+    if (strcmp(what, "__init__") == 0)
+        exc_raise(vm, E_TypeError, "descriptor '__init__' requires a 'collections.OrderedDict' object but received a '%T'", args[0]);
+    else
+        exc_raise(vm, E_TypeError, "descriptor '%s' for 'collections.OrderedDict' objects doesn't apply to a '%T' object",
+                  what, args[0]);
+    return false;
+}
+
 static Value odict_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!odict_self(vm, "__init__", args, nargs)) return ERR;
     if (nargs > 2) return exc_raise(vm, E_TypeError, "expected at most 1 arguments, got %d", nargs - 1);
-    if (!is_kind(args[0], OBJ_DICT)) return exc_raise(vm, E_TypeError, "descriptor '__init__' requires an 'OrderedDict' object");
-    return dict_fill(vm, AS(ObjDict, args[0]), nargs > 1 ? args[1] : UNDEF, args + nargs, kw) ? NONE_VAL : ERR;
+    return od_update(vm, args, nargs, kw) ? NONE_VAL : ERR;
+}
+
+static Value odict_update(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!odict_self(vm, "update", args, nargs)) return ERR;
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "update() takes at most 1 positional argument (%d given)", nargs - 1);
+    return od_update(vm, args, nargs, kw) ? NONE_VAL : ERR;
+}
+
+/* od |= other: other's items stored one by one, as update() */
+static Value odict_ior(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__ior__", nargs - 1, kw, 1, 1)) return ERR;
+    return od_update_arg(vm, args[0], args[1]) ? args[0] : ERR;
 }
 
 /* Parses the `last` argument of move_to_end/popitem. */
@@ -1038,9 +1170,9 @@ static Value odict_union(VM *vm, Value *args, int nargs, bool reflected) {
     if (!is_dict(args[1])) return NOTIMPL_VAL;
     Value d = op_call1(vm, obj_val(as_obj(args[0])->cls), reflected ? args[1] : args[0]);
     if (d == ERR || !vm_push_root(vm, d)) return ERR;
-    int rc = dict_update(vm, AS(ObjDict, d), reflected ? args[0] : args[1]);
+    bool ok = od_update_arg(vm, d, reflected ? args[0] : args[1]);
     vm_pop_roots(vm, 1);
-    return rc < 0 ? ERR : d;
+    return ok ? d : ERR;
 }
 static Value odict_or(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_union(vm, a, n, false); }
 static Value odict_ror(VM *vm, Value *a, int n, ObjTuple *kw) { (void)kw; return odict_union(vm, a, n, true); }
@@ -1083,7 +1215,22 @@ static Value odict_keyed(VM *vm, Value *args, int nargs, ObjTuple *kw, const cha
     return op_call(vm, fn, (Value[]){args[0], p[0], p[1]}, p[1] == UNDEF ? 2 : 3, NULL);
 }
 static Value odict_pop(VM *vm, Value *a, int n, ObjTuple *kw) { return odict_keyed(vm, a, n, kw, "pop"); }
-static Value odict_setdefault(VM *vm, Value *a, int n, ObjTuple *kw) { return odict_keyed(vm, a, n, kw, "setdefault"); }
+
+/* A subclass's setdefault goes through `in`, self[key] and self[key] =
+ * default, which it may have redefined (CPython's does the same). */
+static Value odict_setdefault(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjClass *oc = mod_class(vm, "OrderedDict");
+    if (!oc) return ERR;
+    if (nargs < 1 || own_new(vm, as_obj(args[0])->cls) == own_new(vm, oc)) return odict_keyed(vm, args, nargs, kw, "setdefault");
+    static const char *const names[] = {"key", "default"};
+    Value p[2];
+    if (!args_bind(vm, "setdefault", args + 1, nargs - 1, kw, names, 2, 2, 1, 0, p)) return ERR;
+    Value dflt = p[1] == UNDEF ? NONE_VAL : p[1];
+    int in = op_contains(vm, args[0], p[0]);
+    if (in < 0) return ERR;
+    if (in) return op_getitem(vm, args[0], p[0]);
+    return op_setitem(vm, args[0], p[0], dflt) < 0 ? ERR : dflt;
+}
 
 static Value dict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw);
 
@@ -1095,10 +1242,18 @@ static Value odict_fromkeys(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return dict_fromkeys(vm, (Value[]){args[0], p[0], p[1]}, p[1] == UNDEF ? 2 : 3, NULL);
 }
 
+/* od.copy(): a subclass's copy is type(od)() filled with self[key] = od[key]
+ * (both of which it may have redefined), as CPython's. */
 static Value odict_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "copy", nargs - 1, kw, 0, 0)) return ERR;
-    ObjDict *d = dict_of(vm, as_obj(args[0])->cls);
-    return copy_into(vm, d, args[0]);
+    ObjClass *oc = mod_class(vm, "OrderedDict"), *cls = as_obj(args[0])->cls;
+    if (!oc) return ERR;
+    if (own_new(vm, cls) == own_new(vm, oc)) return copy_into(vm, dict_of(vm, cls), args[0]);
+    Value d = op_call0(vm, obj_val(cls));
+    if (d == ERR || !vm_push_root(vm, d)) return ERR;
+    bool ok = od_add_keys(vm, d, args[0], UNDEF);
+    vm_pop_roots(vm, 1);
+    return ok ? d : ERR;
 }
 
 static Value odict_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -1980,7 +2135,7 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
         {"__repr__", defaultdict_repr}, {"__or__", defaultdict_or}, {"__ror__", defaultdict_ror},
     };
     static const MethodDef od_methods[] = {
-        {"__init__", odict_init}, {"move_to_end", odict_move_to_end}, {"popitem", odict_popitem}, {"copy", odict_copy},
+        {"__init__", odict_init}, {"update", odict_update}, {"__ior__", odict_ior}, {"move_to_end", odict_move_to_end}, {"popitem", odict_popitem}, {"copy", odict_copy},
         {"pop", odict_pop}, {"setdefault", odict_setdefault}, {"__repr__", odict_repr}, {"__eq__", odict_eq}, {"__ne__", odict_ne},
         {"__or__", odict_or}, {"__ror__", odict_ror}, {"keys", odict_keys}, {"values", odict_values},
         {"items", odict_items},
@@ -2023,6 +2178,7 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     /* Instances take attributes, which copy and pickle keep (through
      * object.__reduce_ex__, as CPython's OrderedDict.__reduce__). */
     od->obj.flags |= CLASS_SUBTYPE;
+    if (!(od->tp_name = str_intern_cstr(vm, "collections.OrderedDict"))) return false;
     if (!class_add_dict_getset(vm, od) || !class_add_classmethod(vm, od, "fromkeys", odict_fromkeys)) return false;
     ObjClass *ct = dict_class(vm, m, "Counter", counter_new, ct_methods, sizeof ct_methods / sizeof ct_methods[0], modname);
     if (!ct) return false;

@@ -351,8 +351,10 @@ static bool enc_setup(Encoder *e, VM *vm, Value *args, int nargs, ObjTuple *kw) 
             exc_raise(vm, E_ValueError, "too many values to unpack (expected 2)");
             return false;
         }
-        if (!is_str(it[0]) || !is_str(it[1])) {
-            exc_raise(vm, E_TypeError, "make_encoder() argument 6 must be str, not %T", is_str(it[0]) ? it[1] : it[0]);
+        /* make_encoder takes the key separator as argument 5, the item one as 6 */
+        if (!is_str(it[1]) || !is_str(it[0])) {
+            exc_raise(vm, E_TypeError, "make_encoder() argument %d must be str, not %T", is_str(it[1]) ? 6 : 5,
+                      is_str(it[1]) ? it[0] : it[1]);
             return false;
         }
         e->item_sep = AS(ObjStr, it[0])->data;
@@ -445,6 +447,7 @@ typedef struct Decoder {
     size_t len, pos;
     Value doc;              /* the str being parsed (for JSONDecodeError.doc) */
     ObjList *keep;          /* rooted: values under construction */
+    ObjDict *memo;          /* rooted: object keys seen so far, so repeated keys share one str (as CPython's) */
     Value object_hook, pairs_hook, parse_float, parse_int, parse_constant;   /* UNDEF: none */
     bool lax;               /* strict=False: control characters allowed in strings */
 } Decoder;
@@ -621,7 +624,12 @@ static Value dec_object(Decoder *d) {
             return dec_error(d, "Expecting property name enclosed in double quotes", d->pos);
         d->pos++;
         Value key = dec_string(d);
-        if (key == ERR || dec_keep(d, key) == ERR) return ERR;
+        if (key == ERR) return ERR;
+        Value seen = dict_get(vm, d->memo, key);
+        if (seen == ERR) return ERR;
+        if (seen != UNDEF) key = seen;
+        else if (dict_set(vm, d->memo, key, key) < 0) return ERR;
+        if (dec_keep(d, key) == ERR) return ERR;
         dec_ws(d);
         if (d->pos >= d->len || d->s[d->pos] != ':') return dec_error(d, "Expecting ':' delimiter", d->pos);
         d->pos++;
@@ -743,6 +751,8 @@ static Value decode(VM *vm, Value s, Value *args, int nargs, ObjTuple *kw) {
     d.keep = list_new(vm, 8);
     if (!d.keep) return ERR;
     if (!vm_push_root(vm, obj_val(d.keep))) return ERR;
+    d.memo = dict_new(vm);
+    if (!d.memo || dec_keep(&d, obj_val(d.memo)) == ERR) { vm_pop_roots(vm, 1); return ERR; }
     if (!vm_push_root(vm, s)) { vm_pop_roots(vm, 1); return ERR; }
     int saved_depth = vm->c_depth;
     Value r = dec_value(&d);

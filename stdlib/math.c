@@ -280,14 +280,18 @@ static Value m_isinf(VM *vm, Value *a, int n, ObjTuple *kw) { return predicate(v
 static Value m_isnan(VM *vm, Value *a, int n, ObjTuple *kw) { return predicate(vm, a, n, kw, "math.isnan", 2); }
 
 static Value m_isclose(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const accepted[] = {"rel_tol", "abs_tol", NULL};
-    if (!args_kw_only(vm, "isclose", kw, accepted)) return ERR;
-    if (nargs != 2) return exc_raise(vm, E_TypeError, "isclose() takes exactly 2 positional arguments (%d given)", nargs);
+    /* a and b may be passed by keyword too, as CPython's signature allows */
+    static const char *const names[] = {"a", "b", "rel_tol", "abs_tol"};
+    Value p[4];
+    if (nargs > 2) return exc_raise(vm, E_TypeError, "isclose() takes exactly 2 positional arguments (%d given)", nargs);
+    for (int i = nargs; i < 2; i++)
+        if (args_kw(vm, args, nargs, kw, names[i]) == UNDEF)
+            return exc_raise(vm, E_TypeError, "isclose() missing required argument '%s' (pos %d)", names[i], i + 1);
+    if (!args_bind(vm, "isclose", args, nargs, kw, names, 4, 2, 2, ARGS_INVALID_KW, p)) return ERR;
     double a, b, rel = 1e-9, abs_tol = 0.0;
-    Value vr = args_kw(vm, args, nargs, kw, "rel_tol"), va = args_kw(vm, args, nargs, kw, "abs_tol");
-    if (!to_double(vm, args[0], &a) || !to_double(vm, args[1], &b)) return ERR;
-    if (vr != UNDEF && !to_double(vm, vr, &rel)) return ERR;
-    if (va != UNDEF && !to_double(vm, va, &abs_tol)) return ERR;
+    if (!to_double(vm, p[0], &a) || !to_double(vm, p[1], &b)) return ERR;
+    if (p[2] != UNDEF && !to_double(vm, p[2], &rel)) return ERR;
+    if (p[3] != UNDEF && !to_double(vm, p[3], &abs_tol)) return ERR;
     if (rel < 0.0 || abs_tol < 0.0) return exc_raise(vm, E_ValueError, "tolerances must be non-negative");
     if (a == b) return TRUE_VAL;
     if (isinf(a) || isinf(b)) return FALSE_VAL;

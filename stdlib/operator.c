@@ -190,28 +190,11 @@ static Value seq_search(VM *vm, Value *args, int nargs, ObjTuple *kw, bool count
 static Value op_countOf(VM *vm, Value *args, int nargs, ObjTuple *kw) { return seq_search(vm, args, nargs, kw, true); }
 static Value op_indexOf(VM *vm, Value *args, int nargs, ObjTuple *kw) { return seq_search(vm, args, nargs, kw, false); }
 
-static Value op_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+static Value m_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "length_hint", nargs, kw, 1, 2)) return ERR;
-    int64_t n = op_len(vm, args[0]);
-    if (n >= 0) return int_from_i64(vm, n);
-    if (!exc_is(vm, vm->exc, E_TypeError)) return ERR;
-    vm->exc = UNDEF;
     Value dflt = nargs == 2 ? args[1] : int_val(0);
     if (!is_intlike(dflt)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", dflt);
-    /* no __len__: ask __length_hint__, which may answer NotImplemented */
-    ObjStr *name = str_intern_cstr(vm, "__length_hint__");
-    Value m = name ? class_lookup(type_of(vm, args[0]), name) : UNDEF;
-    if (!name) return ERR;
-    if (m == UNDEF) return dflt;
-    Value r = op_call1(vm, m, args[0]);
-    if (r == ERR && exc_is(vm, vm->exc, E_TypeError)) {
-        vm->exc = UNDEF;        /* "len() of unsized object": no hint */
-        return dflt;
-    }
-    if (r == ERR || r == NOTIMPL_VAL) return r == ERR ? ERR : dflt;
-    if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__length_hint__ must be an integer, not %T", r);
-    if (int_sign(r) < 0) return exc_raise(vm, E_ValueError, "__length_hint__() should return >= 0");
-    return r;
+    return op_length_hint(vm, args[0], dflt);
 }
 
 /* ---- itemgetter, attrgetter, methodcaller ------------------------------ */
@@ -481,7 +464,7 @@ bool mod_operator_init(VM *vm, ObjModule *m) {
         {"is_not", op_is_not, false}, {"index", op_index_, true}, {"concat", op_concat, true},
         {"iconcat", op_iconcat, true}, {"contains", op_contains_, true}, {"getitem", op_getitem_, true},
         {"setitem", op_setitem_, true}, {"delitem", op_delitem_, true}, {"countOf", op_countOf, false},
-        {"indexOf", op_indexOf, false}, {"length_hint", op_length_hint, false}, {"call", op_call_, true},
+        {"indexOf", op_indexOf, false}, {"length_hint", m_length_hint, false}, {"call", op_call_, true},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         ObjNative *n = native_new(vm, fns[i].name, fns[i].fn);

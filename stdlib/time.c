@@ -434,13 +434,21 @@ static Value t_tzset(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- the module ---------------------------------------------------------- */
 
-/* strptime and struct_time are written in Asy (stdlib/_strptime.asy,
- * stdlib/_structseq.asy), loaded on first use. */
+/* time.strptime(string[, format]) is a builtin (so dir(time) lists it)
+ * whose work is written in Asy: _strptime._strptime_time, loaded on first
+ * use, as CPython's time module does it. */
+static Value t_strptime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (kw && kw->len) return exc_raise(vm, E_TypeError, "strptime() takes no keyword arguments");
+    Value src = import_module(vm, "_strptime");
+    Value f = src == ERR ? ERR : op_getattr(vm, src, str_intern_cstr(vm, "_strptime_time"));
+    return f == ERR ? ERR : op_call(vm, f, args, nargs, NULL);
+}
+
+/* struct_time is written in Asy (stdlib/_structseq.asy), loaded on first use. */
 static Value t_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const names[] = {"strptime", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     if (is_str(args[0]) && strcmp(AS(ObjStr, args[0])->data, "struct_time") == 0) return struct_time_class(vm);
-    return module_lazy_attr(vm, "time", "_strptime", names, args[0]);
+    return exc_raise(vm, E_AttributeError, "module 'time' has no attribute %R", args[0]);
 }
 
 static const struct { const char *name; NativeFn fn; } functions[] = {
@@ -452,7 +460,7 @@ static const struct { const char *name; NativeFn fn; } functions[] = {
     {"clock_settime", t_clock_settime}, {"clock_settime_ns", t_clock_settime_ns},
     {"pthread_getcpuclockid", t_pthread_getcpuclockid}, {"get_clock_info", t_get_clock_info},
     {"sleep", t_sleep}, {"gmtime", t_gmtime}, {"localtime", t_localtime}, {"mktime", t_mktime},
-    {"strftime", t_strftime}, {"asctime", t_asctime}, {"ctime", t_ctime}, {"tzset", t_tzset},
+    {"strftime", t_strftime}, {"strptime", t_strptime}, {"asctime", t_asctime}, {"ctime", t_ctime}, {"tzset", t_tzset},
     {"__getattr__", t_getattr},
 };
 

@@ -292,6 +292,7 @@ void asy_free(AsyVM *vm) {
     weakref_free(vm);
     free(vm->capture);
     free(vm->captured);
+    free(vm->prompt);
     free(vm->error_text);
     for (int i = 0; i < vm->nwarned; i++) free(vm->warned[i]);
     gil_free(vm);
@@ -621,22 +622,72 @@ const char *asy_capture_end(AsyVM *vm, size_t *len) {
     return c ? c : empty;
 }
 
+/* Whether the last line that is not blank or a comment starts with '@'. */
+static bool last_line_decorates(const char *source, size_t len) {
+    const char *p = source, *end = source + len, *found = NULL;
+    while (p < end) {
+        const char *q = p;
+        while (q < end && (*q == ' ' || *q == '\t' || *q == '\f')) q++;
+        if (q < end && *q != '\n' && *q != '\r' && *q != '#') found = q;
+        while (p < end && *p != '\n') p++;
+        if (p < end) p++;
+    }
+    return found && *found == '@';
+}
+
+/* The REPL's prompt: str(sys.ps1), or str(sys.ps2) on a continuation line.
+ * The first call gives sys the two attributes CPython sets when it is
+ * interactive (programs test hasattr(sys, 'ps1') to know they are). A
+ * prompt whose str() fails is the default one. */
+const char *asy_prompt(AsyVM *vm, int continuation) {
+    static const char *const names[] = {"ps1", "ps2"}, *const defaults[] = {">>> ", "... "};
+    int which = continuation != 0;
+    Value sys = import_module(vm, "sys");
+    if (sys == ERR) { vm->exc = UNDEF; return defaults[which]; }
+    ObjDict *d = AS(ObjModule, sys)->dict;
+    for (int i = 0; i < 2; i++) {
+        ObjStr *k = str_intern_cstr(vm, names[i]);
+        if (k && dict_get_str(d, k) == UNDEF) dict_set_str(vm, d, k, str_from_cstr(vm, defaults[i]));
+    }
+    ObjStr *k = str_intern_cstr(vm, names[which]);
+    Value p = k ? dict_get_str(d, k) : UNDEF;
+    Value s = p == UNDEF ? ERR : op_str(vm, p);
+    char *text = s != ERR && is_str(s) ? strdup(AS(ObjStr, s)->data) : NULL;
+    if (!text) { vm->exc = UNDEF; return defaults[which]; }
+    free(vm->prompt);
+    vm->prompt = text;
+    return text;
+}
+
+/* Whether the text ends with a line of only spaces and tabs. */
+static bool ends_with_blank_line(const char *source, size_t len) {
+    if (!len || source[len - 1] != '\n') return false;
+    size_t i = len - 1;
+    while (i && (source[i - 1] == ' ' || source[i - 1] == '\t')) i--;
+    return i == 0 || source[i - 1] == '\n';
+}
+
 int asy_source_incomplete(const char *source, size_t len) {
     AstArena *a = ast_arena_new();
     if (!a) return 0;
     ParseError err;
     Node *n = ast_parse(a, source, len, PARSE_FILE, &err);
-    ast_arena_free(a);
     if (n) {
-        /* A compound statement's header and body need a blank line to end. */
-        size_t end = len;
-        while (end && (source[end - 1] == '\n' || source[end - 1] == ' ')) end--;
-        const char *last = source + end;
-        while (last > source && last[-1] != '\n') last--;
-        bool indented = *last == ' ' || *last == '\t';
-        bool header = end && source[end - 1] == ':';
-        return (header || indented) && !(len >= 2 && source[len - 1] == '\n' && source[len - 2] == '\n');
+        /* A compound statement, even on one line, ends at a blank line (more
+         * of its block, or an else/except clause, may follow), as in
+         * CPython's REPL. */
+        NodeList *body = &n->u.block.body;
+        NodeKind k = body->n ? body->items[body->n - 1]->kind : S_PASS;
+        ast_arena_free(a);
+        bool compound = k == S_IF || k == S_WHILE || k == S_FOR || k == S_DEF || k == S_CLASS ||
+                        k == S_TRY || k == S_WITH || k == S_MATCH;
+        return compound && !ends_with_blank_line(source, len);
     }
+    ast_arena_free(a);
+    /* a try body that the end of the input closed may still get its except,
+     * and a decorator its def or class */
+    if (err.at_eof && (strstr(err.msg, "expected 'except' or 'finally' block") || last_line_decorates(source, len)))
+        return 1;
     return strstr(err.msg, "unexpected EOF") || strstr(err.msg, "was never closed") ||
            strstr(err.msg, "expected an indented block") || strstr(err.msg, "unterminated triple-quoted");
 }

@@ -5,6 +5,7 @@
 
 #include "bytes.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -625,7 +626,7 @@ static Value b_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value b_abs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "abs", nargs, kw, 1, 1)) return ERR;
     Value v = args[0];
-    if (is_float(v)) return float_val(as_float(v) < 0 ? -as_float(v) : as_float(v) == 0 ? 0.0 : as_float(v));
+    if (is_float(v)) return float_val(fabs(as_float(v)));
     if (is_intlike(v)) return int_abs(vm, v);
     Value m = op_special(vm, v, N___abs__);
     if (m == UNDEF) return exc_raise(vm, E_TypeError, "bad operand type for abs(): '%T'", v);
@@ -1236,6 +1237,17 @@ static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- registration -------------------------------------------------------- */
 
+/* The module attributes every module has: `import builtins` shares this
+ * dict, and CPython's builtins namespace holds them too (its __spec__ and
+ * __loader__ name the built-in importer, which Asy has not: None, as for
+ * its other native modules). */
+static bool add_module_attrs(VM *vm) {
+    return add(vm, "__doc__", str_from_cstr(vm, "Built-in functions, types, exceptions, and other objects: the names "
+                                                "every module sees without importing them.")) &&
+           add(vm, "__package__", str_from_cstr(vm, "")) && add(vm, "__loader__", NONE_VAL) &&
+           add(vm, "__spec__", NONE_VAL);
+}
+
 static bool add_types(VM *vm) {
     static const struct { const char *name; TypeId t; } visible[] = {
         {"object", T_OBJECT}, {"type", T_TYPE}, {"bool", T_BOOL}, {"int", T_INT}, {"float", T_FLOAT},
@@ -1258,7 +1270,8 @@ static bool add_types(VM *vm) {
         return false;
     return add(vm, "NotImplemented", NOTIMPL_VAL) && add(vm, "Ellipsis", ELLIPSIS_VAL) &&
            add(vm, "None", NONE_VAL) && add(vm, "True", TRUE_VAL) && add(vm, "False", FALSE_VAL) &&
-           add(vm, "__debug__", TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins"));
+           add(vm, "__debug__", TRUE_VAL) && add(vm, "__name__", str_from_cstr(vm, "builtins")) &&
+           add_module_attrs(vm);
 }
 
 bool builtins_init(VM *vm) {

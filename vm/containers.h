@@ -107,6 +107,9 @@ int64_t slice_indices(VM *vm, ObjSlice *s, int64_t len, int64_t *start, int64_t 
 int64_t seq_index(VM *vm, Value index, int64_t len, const char *what);
 /* An int index from any int-like (or __index__); TypeError naming `what`. */
 bool index_value(VM *vm, Value v, int64_t *out, const char *what);
+/* A C ssize_t argument (list.insert's index, deque.rotate's count): an int
+ * or an object with __index__; too big is OverflowError, as CPython's. */
+bool ssize_value(VM *vm, Value v, int64_t *out);
 bool slice_bound(VM *vm, Value v, int64_t *out);
 int range_hash(VM *vm, ObjRange *r, uint64_t *out);       /* hash((len, start, step)) */
 /* One of a range's values as an int: RANGE_START, RANGE_STOP, RANGE_STEP or

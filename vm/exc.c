@@ -669,8 +669,7 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___suppress_context__))) return bool_val(e->suppress_context);
     if (str_eq(name, vm_name(vm, N___traceback__))) return exc_traceback(vm, self, e->ntb - 1);
     Value first = e->args->len ? e->args->items[0] : NONE_VAL;
-    if (str_eq(name, vm_name(vm, N_value)) && (exc_is(vm, self, E_StopIteration) || exc_is(vm, self, E_StopAsyncIteration)))
-        return first;
+    if (str_eq(name, vm_name(vm, N_value)) && exc_is(vm, self, E_StopIteration)) return first;
     if (str_eq(name, vm_name(vm, N_code)) && exc_is(vm, self, E_SystemExit))
         return e->args->len > 1 ? obj_val(e->args) : first;
     int os_field = oserror_field(vm, e, name);
@@ -767,6 +766,90 @@ int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v) {
     return 0;
 }
 
+/* ---- the fields as descriptors of the classes --------------------------
+ * CPython's exception types carry their fields as member and getset
+ * descriptors (`BaseException.args`, `OSError.errno`), which dir() and
+ * vars() show. Asy keeps the values in the exception's struct or its dict;
+ * each descriptor's natives, bound to (name, owner), read the dict first
+ * and then exc_getattr, and store through exc_setattr, so an instance
+ * answers as it did before the class had the descriptor. */
+
+static Value field_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)nargs; (void)kw;
+    ObjStr *name = AS(ObjStr, AS(ObjTuple, args[0])->items[0]);
+    if (!is_kind(args[1], OBJ_EXC)) return exc_raise(vm, E_TypeError, "descriptor '%s' needs an exception", name->data);
+    ObjException *e = AS(ObjException, args[1]);
+    Value v = e->base.dict ? dict_get_str(e->base.dict, name) : UNDEF;
+    if (v == UNDEF) v = exc_getattr(vm, e, name);
+    return v == UNDEF ? exc_raise(vm, E_AttributeError, "%s", name->data) : v;
+}
+
+/* Setting (args[2]) or deleting (nargs == 2) a field. */
+static Value field_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    ObjStr *name = AS(ObjStr, AS(ObjTuple, args[0])->items[0]);
+    if (!is_kind(args[1], OBJ_EXC)) return exc_raise(vm, E_TypeError, "descriptor '%s' needs an exception", name->data);
+    ObjException *e = AS(ObjException, args[1]);
+    Value v = nargs > 2 ? args[2] : UNDEF;
+    int r = exc_setattr(vm, e, name, v);
+    if (r) return r < 0 ? ERR : NONE_VAL;
+    ObjDict *d = e->base.dict;
+    if (v != UNDEF) return d && dict_set_str(vm, d, name, v) == 0 ? NONE_VAL : ERR;
+    r = d ? dict_del(vm, d, obj_val(name)) : 0;
+    return r < 0 ? ERR : r ? NONE_VAL : exc_raise(vm, E_AttributeError, "%s", name->data);
+}
+
+static bool add_field(VM *vm, ObjClass *c, const char *name, bool getset) {
+    ObjStr *s = str_intern_cstr(vm, name);
+    ObjTuple *info = s ? tuple_from(vm, (Value[]){obj_val(s), obj_val(c)}, 2) : NULL;
+    if (!info || !vm_push_root(vm, obj_val(info))) return false;
+    ObjProperty *p = gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[getset ? T_GETSET_DESCRIPTOR : T_MEMBER_DESCRIPTOR]);
+    bool ok = p && vm_push_root(vm, obj_val(p));
+    if (ok) {
+        p->fget = p->fset = p->fdel = p->name = NONE_VAL;
+        p->doc = getset ? obj_val(c) : NONE_VAL;    /* a getset's owner (class.c's descr_owner) */
+        Value *slots[3] = {&p->fget, &p->fset, &p->fdel};
+        for (int i = 0; ok && i < 3; i++) {
+            ObjNative *n = native_new(vm, name, i ? field_set : field_get);     /* (a getset's name) */
+            if (n) n->self = obj_val(info), *slots[i] = obj_val(n);
+            ok = n != NULL;
+        }
+        ok = ok && dict_set_str(vm, c->dict, s, obj_val(p)) == 0;
+        vm_pop_roots(vm, 1);
+    }
+    vm_pop_roots(vm, 1);
+    return ok;
+}
+
+/* Each class's fields, as CPython 3.12 declares them ('+': a getset). */
+static bool add_fields(VM *vm) {
+    static const struct { int id; const char *names; } table[] = {
+        {E_BaseException, "+args +__traceback__ +__context__ +__cause__ __suppress_context__"},
+        {E_BaseExceptionGroup, "message exceptions"},
+        {E_StopIteration, "value"},
+        {E_SystemExit, "code"},
+        {E_OSError, "errno strerror filename filename2 +characters_written"},
+        {E_SyntaxError, "msg filename lineno offset text end_lineno end_offset print_file_and_line"},
+        {E_ImportError, "msg name path name_from"},
+        {E_NameError, "name"},
+        {E_AttributeError, "name obj"},
+        {E_UnicodeEncodeError, "encoding object start end reason"},
+        {E_UnicodeDecodeError, "encoding object start end reason"},
+        {E_UnicodeTranslateError, "encoding object start end reason"},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
+        for (const char *p = table[i].names; *p;) {
+            char word[32];
+            size_t n = strcspn(p, " ");
+            bool getset = *p == '+';
+            snprintf(word, sizeof word, "%.*s", (int)(n - getset), p + getset);
+            if (!add_field(vm, vm->exc_types[table[i].id], word, getset)) return false;
+            p += n + (p[n] == ' ');
+        }
+    }
+    return true;
+}
+
 /* ---- traceback objects ------------------------------------------------- */
 
 /* A traceback object is an ObjIter: a = the exception, i = its entry. It
@@ -799,6 +882,23 @@ Value exc_traceback_attr(VM *vm, ObjIter *t, ObjStr *name) {
     }
     if (!strcmp(name->data, "tb_lasti")) return int_val(entry->pc ? 2 * (int64_t)(entry->pc - 1) : 0);
     return UNDEF;
+}
+
+/* traceback.__dir__(): only the four tb_ attributes, as CPython's tb_dir
+ * (the attributes come from ops.c's lookup, not the class dict, so the
+ * generic dir() would not list them). */
+static Value m_tb_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "traceback.__dir__", nargs - 1, kw, 0, 0)) return ERR;
+    static const char *const names[] = {"tb_frame", "tb_next", "tb_lasti", "tb_lineno"};
+    ObjList *l = list_new(vm, 4);
+    if (!l || !vm_push_root(vm, obj_val(l))) return ERR;
+    for (int i = 0; i < 4; i++) {
+        Value s = str_from_cstr(vm, names[i]);
+        if (s == ERR || list_append(vm, l, s) < 0) { vm_pop_roots(vm, 1); return ERR; }
+    }
+    vm_pop_roots(vm, 1);
+    return obj_val(l);
 }
 
 /* ---- traceback text ---------------------------------------------------- */
@@ -1543,6 +1643,8 @@ void exc_init_types(VM *vm) {
     class_add_native(vm, beg, "split", m_split);
     class_add_native(vm, beg, "subgroup", m_subgroup);
     class_add_native(vm, beg, "derive", m_derive);
+    class_add_native(vm, vm->types[T_TRACEBACK], "__dir__", m_tb_dir);
+    if (!add_fields(vm)) return;
     /* Raised when memory runs out, so raising it needs no allocation. */
     vm->memory_error = exc_new(vm, vm->exc_types[E_MemoryError], NULL);
     if (vm->memory_error == ERR) vm->memory_error = UNDEF;

@@ -174,7 +174,8 @@ static Value unknown_code(VM *vm, uint32_t type, const char *tname) {
 static void pad_text(StrBuf *out, const Spec *f, char default_align, const char *text, size_t nbytes, int64_t len) {
     int64_t padn = f->width > len ? f->width - len : 0;
     char align = f->align ? f->align : default_align;
-    int64_t left = align == '>' ? padn : align == '^' ? padn / 2 : 0;
+    /* ('=' pads after a sign; text has none: an int's 'c', for one) */
+    int64_t left = align == '>' || align == '=' ? padn : align == '^' ? padn / 2 : 0;
     add_times(out, f->fill, f->flen, left);
     sb_add(out, text, nbytes);
     add_times(out, f->fill, f->flen, padn - left);

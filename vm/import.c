@@ -46,20 +46,32 @@ ObjModule *module_new(VM *vm, const char *name) {
     return m;
 }
 
-void module_repr_to(VM *vm, ObjModule *m, StrBuf *b) {
+bool module_repr_to(VM *vm, ObjModule *m, StrBuf *b) {
+    Value name = dict_get_str(m->dict, vm_name(vm, N___name__));
     Value file = dict_get_str(m->dict, vm_name(vm, N___file__));
-    sb_addf(b, "<module '%s'", m->name->data);
+    Value loader = dict_get_str(m->dict, vm_name(vm, N___loader__));
+    sb_adds(b, "<module ");
+    if (name == UNDEF) sb_adds(b, "'?'");           /* (del m.__name__) */
+    else if (!op_repr_to(vm, name, b)) return false;
     Value path = file == NONE_VAL ? dict_get_str(m->dict, vm_name(vm, N___path__)) : UNDEF;
-    if (is_str(file)) sb_addf(b, " from '%s'", AS(ObjStr, file)->data);
-    else if (is_list(path)) {      /* a namespace package: " (namespace) from ['dir']" */
+    if (is_list(path)) {      /* a namespace package: " (namespace) from ['dir']" */
         sb_adds(b, " (namespace) from [");
         ObjList *l = AS(ObjList, path);
         for (int64_t i = 0; i < l->len; i++)
             if (is_str(l->items[i])) sb_addf(b, "%s'%s'", i ? ", " : "", AS(ObjStr, l->items[i])->data);
         sb_adds(b, "]");
+    } else if (file != UNDEF) {
+        sb_adds(b, " from ");
+        if (!op_repr_to(vm, file, b)) return false;
+    } else if (loader != UNDEF && loader != NONE_VAL) {     /* no file: the loader tells where it came from */
+        sb_adds(b, " (");
+        if (!op_repr_to(vm, loader, b)) return false;
+        sb_adds(b, ")");
+    } else if (modules_find(m->name->data) && dict_get_str(vm->modules, m->name) == obj_val(m)) {
+        sb_adds(b, " (built-in)");
     }
-    else if (modules_find(m->name->data) && dict_get_str(vm->modules, m->name) == obj_val(m)) sb_adds(b, " (built-in)");
     sb_adds(b, ">");
+    return true;
 }
 
 /* Sets a module's name and the attributes module.__init__ gives it. */

@@ -25,8 +25,10 @@ const char *import_embedded_source(const char *fullname, size_t *len, bool *pack
 /* A new module object with __name__ set, registered in sys.modules. */
 ObjModule *module_new(VM *vm, const char *name);
 /* CPython's repr of a module: `<module 'm' from 'FILE'>` for one run from a
- * file, `<module 'sys' (built-in)>` for a native one, else `<module 'm'>`. */
-void module_repr_to(VM *vm, ObjModule *m, StrBuf *b);
+ * file, `<module 'm' (LOADER)>` for one with a loader and no file,
+ * `<module 'sys' (built-in)>` for a native one, else `<module 'm'>`; the
+ * name is the module's __name__ ('?' without one). False if a repr raised. */
+bool module_repr_to(VM *vm, ObjModule *m, StrBuf *b);
 /* module.__new__: types.ModuleType(name, doc=None), not registered. */
 Value module_ctor(VM *vm, Value *args, int nargs, ObjTuple *kw);
 /* module.__init__(self, name, doc=None). */

@@ -234,6 +234,20 @@ static __attribute__((noinline, cold)) void unbound_local(VM *vm, ObjStr *name) 
               name->data);
 }
 
+/* A free variable read (or deleted) while its cell is empty. CPython 3.12
+ * compiles a list, set or dict comprehension into the function around it,
+ * so one of that function's own variables is a local there: the error is
+ * unbound_local's. */
+static __attribute__((noinline, cold)) void unbound_free(VM *vm, Frame *f, ObjStr *name) {
+    for (; (f->code->flags & CODE_INLINED_COMP) && f->prev; f = f->prev) {
+        ObjCode *outer = f->prev->code;
+        for (int i = 0; i < outer->ncells; i++)
+            if (str_eq(outer->cellnames[i], name)) { unbound_local(vm, name); return; }
+    }
+    exc_raise(vm, E_NameError, "cannot access free variable '%s' where it is not associated with a value in enclosing scope",
+              name->data);
+}
+
 /* A name from the builtins that code with these globals sees; *shared
  * tells whether that is the VM's own dict, whose version LOAD_GLOBAL's
  * cache checks (another one's value is not cached). */
@@ -781,7 +795,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (ARG < code->ncells)
                 unbound_local(vm, name);
             else
-                exc_raise(vm, E_NameError, "cannot access free variable '%s' where it is not associated with a value in enclosing scope", name->data);
+                unbound_free(vm, frame, name);
             goto error;
         }
         PUSH(cell->v);
@@ -810,8 +824,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         ObjCell *cell = AS(ObjCell, slots[code->nlocals + ARG]);
         if (cell->v == UNDEF) {
             SAVE();
-            exc_raise(vm, E_NameError, "cannot access free variable '%s' where it is not associated with a value in enclosing scope",
-                      code->cellnames[ARG]->data);
+            if (ARG < code->ncells)
+                unbound_local(vm, code->cellnames[ARG]);
+            else
+                unbound_free(vm, frame, code->cellnames[ARG]);
             goto error;
         }
         cell->v = UNDEF;

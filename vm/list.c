@@ -76,6 +76,13 @@ int list_extend(VM *vm, ObjList *l, Value iterable) {
     }
     Value it = op_iter(vm, iterable);
     if (it == ERR || !vm_push_root(vm, it)) return -1;
+    /* A script class's __len__ or __length_hint__ is asked, as CPython asks
+     * it to presize: its errors (but TypeError) propagate. */
+    if (is_obj(iterable) && !(as_obj(iterable)->cls->obj.flags & CLASS_BUILTIN) &&
+        op_length_hint(vm, iterable, int_val(0)) == ERR) {
+        vm_pop_roots(vm, 1);
+        return -1;
+    }
     int rc = 0;
     for (;;) {
         Value v = op_next(vm, it);
@@ -151,7 +158,7 @@ int list_delitem(VM *vm, ObjList *l, Value index) {
     if (is_kind(index, OBJ_SLICE)) {
         int64_t start, stop, step;
         int64_t n = slice_indices(vm, AS(ObjSlice, index), l->len, &start, &stop, &step);
-        if (n < 0) return -1;
+        if (n <= 0) return n;   /* (an empty slice's start may lie outside the list) */
         if (step < 0) { start = start + (n - 1) * step; step = -step; }
         int64_t w = start;
         for (int64_t r = start, k = 0; r < l->len; r++) {
@@ -186,19 +193,10 @@ static Value m_extend(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return list_extend(vm, SELF, args[1]) < 0 ? ERR : NONE_VAL;
 }
 
-/* The index argument of insert and pop: a C ssize_t, as in CPython. */
-static bool ssize_arg(VM *vm, Value v, int64_t *out) {
-    if (is_bigint(v) && !int_to_i64(v, out)) {
-        exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
-        return false;
-    }
-    return index_value(vm, v, out, NULL);
-}
-
 static Value m_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.insert", nargs - 1, kw, 2, 2)) return ERR;
     int64_t i;
-    if (!ssize_arg(vm, args[1], &i)) return ERR;
+    if (!ssize_value(vm, args[1], &i)) return ERR;
     return list_insert(vm, SELF, i, args[2]) < 0 ? ERR : NONE_VAL;
 }
 
@@ -206,7 +204,7 @@ static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.pop", nargs - 1, kw, 0, 1)) return ERR;
     ObjList *l = SELF;
     int64_t i = -1;
-    if (nargs > 1 && !ssize_arg(vm, args[1], &i)) return ERR;     /* the index's type first, as CPython */
+    if (nargs > 1 && !ssize_value(vm, args[1], &i)) return ERR;     /* the index's type first, as CPython */
     if (l->len == 0) return exc_raise(vm, E_IndexError, "pop from empty list");
     if (i < 0) i += l->len;
     if (i < 0 || i >= l->len) return exc_raise(vm, E_IndexError, "pop index out of range");

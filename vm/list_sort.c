@@ -412,7 +412,8 @@ static int timsort(Sorter *s) {
 
 int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
     int64_t n = l->len;
-    if (n < 2) return 0;
+    /* (one item is sorted already, but a key function still runs on it) */
+    if (n == 0 || (n == 1 && (key == UNDEF || key == NONE_VAL))) return 0;
     /* Sort copies held in lists the collector can see (comparisons and
      * keys may run script code); the list itself appears empty meanwhile,
      * as in CPython. */

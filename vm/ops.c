@@ -1978,6 +1978,27 @@ static inline __attribute__((always_inline)) int64_t len_of(VM *vm, Value v, boo
 
 int64_t op_len(VM *vm, Value v) { return len_of(vm, v, false); }
 
+Value op_length_hint(VM *vm, Value v, Value dflt) {
+    int64_t n = op_len(vm, v);
+    if (n >= 0) return int_from_i64(vm, n);
+    if (!exc_is(vm, vm->exc, E_TypeError)) return ERR;
+    vm->exc = UNDEF;
+    /* no __len__: ask __length_hint__, which may answer NotImplemented */
+    Value m = class_lookup(type_of(vm, v), vm_name(vm, N___length_hint__));
+    if (m == UNDEF) return dflt;
+    Value r = op_call1(vm, m, v);
+    if (r == ERR && exc_is(vm, vm->exc, E_TypeError)) {
+        vm->exc = UNDEF;        /* "len() of unsized object": no hint */
+        return dflt;
+    }
+    if (r == ERR || r == NOTIMPL_VAL) return r == ERR ? ERR : dflt;
+    if (!is_intlike(r)) return exc_raise(vm, E_TypeError, "__length_hint__ must be an integer, not %T", r);
+    int64_t n64;
+    if (!int_to_i64(r, &n64)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+    if (n64 < 0) return exc_raise(vm, E_ValueError, "__length_hint__() should return >= 0");
+    return int_from_i64(vm, n64);
+}
+
 /* ---- iteration --------------------------------------------------------- */
 
 /* An exhausted list iterator forgets its list (a = UNDEF), as CPython's
@@ -2344,8 +2365,7 @@ static inline __attribute__((always_inline)) bool repr_of(VM *vm, Value v, StrBu
         return true;
     case OBJ_MODULE:
         if (!layout && !by_layout(vm, o, N___repr__)) break;
-        module_repr_to(vm, (ObjModule *)o, b);
-        return true;
+        return module_repr_to(vm, (ObjModule *)o, b);
     case OBJ_CODE:
         sb_addf(b, "<code object %s at %p, file \"%s\", line %d>", ((ObjCode *)o)->name->data, (void *)o,
                 ((ObjCode *)o)->filename->data, ((ObjCode *)o)->firstline);
@@ -2543,8 +2563,9 @@ Value op_fspath(VM *vm, Value v) {
  * object it needs (`object.__repr__()`): the natives read args[0]. */
 Value native_needs_self(VM *vm, ObjNative *n) {
     const char *name = n->name->data, *owner = n->owner ? n->owner->name->data : "object";
-    if (name[0] == '_' && name[1] == '_')
-        return exc_raise(vm, E_TypeError, "descriptor '%s' of '%s' object needs an argument", name, owner);
+    if (name[0] == '_' && name[1] == '_')       /* (a descriptor names the type as its tp_name does) */
+        return exc_raise(vm, E_TypeError, "descriptor '%s' of '%s' object needs an argument", name,
+                         n->owner && n->owner->tp_name ? n->owner->tp_name->data : owner);
     return exc_raise(vm, E_TypeError, "unbound method %s.%s() needs an argument", owner, name);
 }
 

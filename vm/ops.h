@@ -64,6 +64,9 @@ Value op_getitem(VM *vm, Value obj, Value key);
 int op_setitem(VM *vm, Value obj, Value key, Value v);
 int op_delitem(VM *vm, Value obj, Value key);
 int64_t op_len(VM *vm, Value v);                        /* -1 after raising */
+/* operator.length_hint(v, dflt): len(v), else v.__length_hint__(), else
+ * dflt; ERR after raising (an error other than TypeError propagates). */
+Value op_length_hint(VM *vm, Value v, Value dflt);
 
 Value op_iter(VM *vm, Value v);
 Value op_next(VM *vm, Value it);                        /* UNDEF when exhausted */

@@ -64,6 +64,33 @@ bool index_value(VM *vm, Value v, int64_t *out, const char *what) {
     return false;
 }
 
+bool ssize_value(VM *vm, Value v, int64_t *out) {
+    if (!is_intlike(v)) {
+        Value m = op_special(vm, v, N___index__);
+        if (m == UNDEF) {
+            exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+            return false;
+        }
+        v = op_call_special(vm, v, m, NULL, 0);
+        if (v == ERR) return false;
+        if (!is_intlike(v)) {
+            exc_raise(vm, E_TypeError, "__index__ returned non-int (type %T)", v);
+            return false;
+        }
+    }
+    if (is_bool(v)) {
+        *out = as_bool(v);
+        return true;
+    }
+    if (is_int(v)) {
+        *out = as_int(v);
+        return true;
+    }
+    if (int_to_i64(v, out)) return true;
+    exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+    return false;
+}
+
 /* A start or stop argument of list.index and tuple.index: an int (huge
  * ones clamped) or an object with __index__. */
 bool slice_bound(VM *vm, Value v, int64_t *out) {

@@ -270,30 +270,8 @@ Value str_char(VM *vm, uint32_t cp) {
 
 /* ---- hashing, equality, order ------------------------------------------ */
 
-/* FNV-1a over 8-byte words, with a final avalanche: fast for the short
- * identifiers that dominate, and well spread for the dict index. Bytes
- * hash with it too, so that hash('spam') == hash(b'spam') as in CPython. */
-uint64_t hash_bytes(const void *data, size_t n) {
-    if (n == 0) return 0;   /* hash('') and hash(b'') are 0 in CPython, whatever the seed */
-    uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)n;
-    const unsigned char *p = (const unsigned char *)data;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        h = (h ^ w) * 0x100000001b3ull;
-        h ^= h >> 29;
-    }
-    for (; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h &= 0x3FFFFFFFFFFFFFFFull;     /* keep hash() a positive int, never -1 */
-    return h ? h : 1;
-}
-
 uint64_t str_hash(ObjStr *s) {
-    if (!s->hash) s->hash = hash_bytes(s->data, (size_t)s->len);
+    if (!s->hash) s->hash = hash_utf8(s->data, (size_t)s->len, s->ascii);
     return s->hash;
 }
 
@@ -340,7 +318,7 @@ static bool intern_grow(VM *vm) {
 ObjStr *str_intern(VM *vm, const char *p, size_t len) {
     StrTable *t = &vm->strings;
     if ((t->used + 1) * 4 >= t->cap * 3 && !intern_grow(vm)) { exc_nomem(vm); return NULL; }
-    uint64_t h = hash_bytes(p, len);
+    uint64_t h = hash_utf8(p, len, all_ascii(p, len));
     int64_t j = (int64_t)(h & (uint64_t)(t->cap - 1));
     int64_t tomb = -1;
     for (;;) {

@@ -26,7 +26,11 @@ ObjStr *str_intern_cstr(VM *vm, const char *s);
 void str_sweep_interned(VM *vm);
 
 uint64_t str_hash(ObjStr *s);
-uint64_t hash_bytes(const void *data, size_t n);   /* a str's hash of these UTF-8 bytes */
+/* SipHash-1-3 with a zero key, as CPython's hash under PYTHONHASHSEED=0
+ * (vm/strhash.c): of raw bytes, and of a str's UTF-8 (as CPython's 1-, 2-
+ * or 4-byte code units; `ascii` when every byte is below 0x80). */
+uint64_t hash_bytes(const void *data, size_t n);
+uint64_t hash_utf8(const char *p, size_t len, bool ascii);
 bool str_eq(const ObjStr *a, const ObjStr *b);
 int str_cmp(const ObjStr *a, const ObjStr *b);   /* by code point, like CPython */
 Value str_concat(VM *vm, ObjStr *a, ObjStr *b);

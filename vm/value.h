@@ -5,7 +5,7 @@
  * top 16 bits are 0xFFF9..0xFFFC (negative quiet NaNs with a payload). The
  * hardware's own NaN (0xFFF8 0000 0000 0000 on x86, 0x7FF8... elsewhere)
  * never collides, and the few places that build a double from outside bits
- * canonicalise NaNs first (asy_float).
+ * canonicalise NaNs first (float_val) to the quiet NaN of their sign.
  *
  *   top 16 bits   meaning          low 48 bits
  *   < 0xFFF9      a double         (the rest of the double)
@@ -66,8 +66,9 @@ static inline Obj *as_obj(Value v) { return (Obj *)(uintptr_t)(v & VPAYLOAD_MASK
 
 static inline Value float_val(double d) {
     Value v;
-    if (d != d) return 0x7FF8000000000000ull;   /* one canonical NaN */
     memcpy(&v, &d, sizeof v);
+    /* a NaN becomes the quiet NaN of its sign (math.copysign sees it) */
+    if (d != d) return (v & 0x8000000000000000ull) | 0x7FF8000000000000ull;
     return v;
 }
 static inline bool small_int_fits(int64_t i) { return i >= SMALL_INT_MIN && i <= SMALL_INT_MAX; }

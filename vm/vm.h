@@ -142,7 +142,7 @@ typedef enum ExcId {
 /* Interned names the runtime looks up often. */
 #define COMMON_NAMES(X) \
     X(__init__) X(__new__) X(__repr__) X(__str__) X(__eq__) X(__ne__) X(__lt__) \
-    X(__le__) X(__gt__) X(__ge__) X(__hash__) X(__bool__) X(__len__) \
+    X(__le__) X(__gt__) X(__ge__) X(__hash__) X(__bool__) X(__len__) X(__length_hint__) \
     X(__contains__) X(__getitem__) X(__setitem__) X(__delitem__) X(__iter__) \
     X(__next__) X(__call__) X(__getattr__) X(__getattribute__) X(__setattr__) \
     X(__delattr__) X(__del__) X(__enter__) X(__exit__) X(__name__) X(__qualname__) \
@@ -369,6 +369,7 @@ struct AsyVM {
     char *capture;              /* asy_capture_* buffer, or NULL */
     size_t capture_len, capture_cap;
     char *captured;             /* what the last asy_capture_end returned */
+    char *prompt;               /* what the last asy_prompt returned */
     char *error_text;           /* the traceback of the last failed run */
     bool error_shown;           /* ... which the script's sys.excepthook has shown instead */
     int exit_code;              /* SystemExit's status */

@@ -24,7 +24,9 @@ elif [ -x "$pyenv312" ]; then
 else
     python=python3
 fi
-export PYTHONIOENCODING=utf-8 PYTHONUTF8=1 PYTHONDONTWRITEBYTECODE=1
+# PYTHONHASHSEED=0: Asy hashes str and bytes as CPython does without hash
+# randomization (vm/strhash.c), so sets of strings print in that order.
+export PYTHONIOENCODING=utf-8 PYTHONUTF8=1 PYTHONDONTWRITEBYTECODE=1 PYTHONHASHSEED=0
 
 # collect_tests ARG...: print the .asy files named by the arguments
 # (files, or directories searched recursively, skipping the _modules

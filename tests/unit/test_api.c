@@ -96,6 +96,26 @@ static void test_argv(void **state) {
     asy_free(vm);
 }
 
+/* asy_prompt: str(sys.ps1) and str(sys.ps2), which the first call sets
+ * when they are missing, as CPython's interactive mode does. */
+static void test_prompt(void **state) {
+    (void)state;
+    AsyVM *vm = asy_new(NULL);
+    assert_non_null(vm);
+    assert_string_equal(asy_prompt(vm, 0), ">>> ");
+    assert_string_equal(asy_prompt(vm, 1), "... ");
+    const char *src = "import sys\nprint(sys.ps1, sys.ps2, sep='|')\n"
+                      "class P:\n    def __str__(self): return 'n> '\nsys.ps1 = P()\n";
+    asy_capture_begin(vm);
+    assert_int_equal(asy_run_source(vm, src, strlen(src), NULL), ASY_OK);
+    assert_string_equal(asy_capture_end(vm, NULL), ">>> |... \n");
+    assert_string_equal(asy_prompt(vm, 0), "n> ");
+    const char *bad = "class B:\n    def __str__(self): raise ValueError\nsys.ps2 = B()\n";
+    assert_int_equal(asy_run_source(vm, bad, strlen(bad), NULL), ASY_OK);
+    assert_string_equal(asy_prompt(vm, 1), "... ");
+    asy_free(vm);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_independent_vms),
@@ -103,6 +123,7 @@ int main(void) {
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_write_callback_and_user_data),
         cmocka_unit_test(test_argv),
+        cmocka_unit_test(test_prompt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -281,7 +281,7 @@ static void test_fstrings(void **state)
     LEX("f'{{' f'}}' f'{x!r}'", "f'{{' f'}}' f'{x!r}' NEWLINE $");
     LEX("f'''{\nx # c'''\n}''' y", "f'''{\nx # c'''\n}''' y NEWLINE $");
     LEX("f'{[1,\n 2]}'", "f'{[1,\n 2]}' NEWLINE $");
-    LEX("f'{x'", "!SyntaxError: f-string: expecting '}' @1:5");
+    LEX("f'{x'", "!SyntaxError: f-string: expecting '}' @1:4");    /* the quote */
     LEX("f'{x)}'", "!SyntaxError: f-string: unmatched ')' @1:4");
     LEX("f'}'", "!SyntaxError: f-string: single '}' is not allowed @1:2");
     LEX("f'abc", "!SyntaxError: unterminated f-string literal (detected at line 1) @1:0");

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "ast.h"
+#include "../include/asy.h"
 
 typedef struct ValidCase {
     const char *src, *dump;
@@ -486,6 +487,10 @@ static const ErrorCase errors[] = {
       "SyntaxError", "expected 'except' or 'finally' block", 3, 0 },
     { "class A:\n  @dec\n",
       "IndentationError", "unexpected unindent", 2, 6 },
+    { "def f():\n  try:\n    x\ny\n",
+      "SyntaxError", "expected 'except' or 'finally' block", 4, -1 },
+    { "while 1:\n  try:\n    x\n",
+      "SyntaxError", "expected 'except' or 'finally' block", 3, 5 },
     { "1abc",
       "SyntaxError", "invalid decimal literal", 1, 0 },
     { "0x1g",
@@ -578,8 +583,8 @@ static const ErrorCase errors[] = {
       "SyntaxError", "f-string: invalid conversion character 'x': expected 's', 'r', or 'a'", 1, 5 },
     { "f'{a!}'",
       "SyntaxError", "f-string: missing conversion character", 1, 5 },
-    { "f'{a'",
-      "SyntaxError", "f-string: expecting '}'", 1, 5 },
+    { "f'{a'",      /* at the closing quote, as CPython */
+      "SyntaxError", "f-string: expecting '}'", 1, 4 },
     { "f'}'",
       "SyntaxError", "f-string: single '}' is not allowed", 1, 2 },
     { "f'{a)}'",
@@ -597,7 +602,7 @@ static const ErrorCase errors[] = {
     { "f'{=}'",
       "SyntaxError", "f-string: valid expression required before '='", 1, 3 },
     { "f'{lambda x: 1}'",
-      "SyntaxError", "f-string: lambda expressions are not allowed without parentheses", 1, 16 },
+      "SyntaxError", "f-string: lambda expressions are not allowed without parentheses", 1, 3 },
     { "f'{\"a'",
       "SyntaxError", "unterminated string literal (detected at line 1)", 1, 3 },
     { "f'abc",
@@ -1044,6 +1049,31 @@ static void *parse_many(void *want)
     return NULL;
 }
 
+/* The REPL's "more lines?" question, answered as CPython's REPL does: a
+ * try body that reaches the end of the input waits for its except or
+ * finally, a decorator for its def or class, a compound statement for the
+ * blank line that ends it. */
+static void test_repl_incomplete(void **state)
+{
+    (void)state;
+    static const struct { const char *src; int incomplete; } cases[] = {
+        { "try:\n", 1 }, { "try:\n    x = 1\n", 1 }, { "try:\n    x = 1\n\n", 1 },
+        { "def f():\n  try:\n    x\n", 1 }, { "try:\n    x\nexcept:\n", 1 },
+        { "try:\n    x\ny = 1\n", 0 }, { "def f():\n  try:\n    x\ny\n", 0 },
+        { "x = 1\n", 0 }, { "if x:\n", 1 }, { "(1,\n", 1 },
+        /* a decorator waits for what it decorates */
+        { "@dec\n", 1 }, { "@dec\n\n", 1 }, { "class A:\n  @dec\n", 1 }, { "@dec x\n", 0 },
+        { "@dec\ndef f(): pass\n", 1 }, { "@dec\ndef f(): pass\n\n", 0 },
+        /* a compound statement ends at a blank line, even on one line */
+        { "def f(): return 3\n", 1 }, { "for i in x: pass\n  \n", 0 }, { "x = (1,\n  2)\n", 0 },
+        { "if x:\n  a\n", 1 }, { "if x:\n  a\n\n", 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (asy_source_incomplete(cases[i].src, strlen(cases[i].src)) != cases[i].incomplete)
+            fail_msg("asy_source_incomplete(%s) != %d", cases[i].src, cases[i].incomplete);
+    }
+}
+
 static void test_threads(void **state)
 {
     (void)state;
@@ -1074,6 +1104,7 @@ int main(void)
         cmocka_unit_test(test_nesting_limits),
         cmocka_unit_test(test_source_forms),
         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_repl_incomplete),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

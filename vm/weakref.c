@@ -98,7 +98,15 @@ static bool can_refer(VM *vm, Value v) {
         /* not a bare object(), nor a class whose __slots__ leave out
          * __weakref__ (it then has no such descriptor) */
         if (cls == vm->types[T_OBJECT]) return false;
-        return !(cls->obj.flags & CLASS_SLOTS) || class_lookup(cls, vm_name(vm, N___weakref__)) != UNDEF;
+        if (!(cls->obj.flags & CLASS_SLOTS) || class_lookup(cls, vm_name(vm, N___weakref__)) != UNDEF) return true;
+        /* a native class with no dict for its instances (collections.deque)
+         * still takes weak references, as do its slotted subclasses */
+        for (int64_t i = 0; i < cls->mro->len; i++) {
+            ObjClass *b = AS(ObjClass, cls->mro->items[i]);
+            if (b != vm->types[T_OBJECT] && (b->obj.flags & CLASS_BUILTIN) && b->instance_kind == OBJ_INSTANCE)
+                return true;
+        }
+        return false;
     case OBJ_EXC: case OBJ_FUNCTION: case OBJ_CLASS: case OBJ_GEN: case OBJ_SET:
     case OBJ_CDATA: case OBJ_MODULE: case OBJ_BOUND: case OBJ_CODE: case OBJ_NATIVE:
         return true;

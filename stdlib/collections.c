@@ -2175,6 +2175,10 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     ObjClass *dd = dict_class(vm, m, "defaultdict", defaultdict_new, dd_methods, sizeof dd_methods / sizeof dd_methods[0], modname);
     if (!dd || !class_add_property(vm, dd, "default_factory", defaultdict_factory_get) || !class_add_generic(vm, dd))
         return false;
+    /* no __dict__, as CPython's: a defaultdict takes no attributes (its
+     * factory is hidden state, not one); subclasses have a dict as usual */
+    if (!(dd->slots = dict_new(vm))) return false;
+    dd->obj.flags |= CLASS_SLOTS;
     Value fp = dict_get_str(dd->dict, str_intern_cstr(vm, "default_factory"));
     ObjNative *fs = native_new(vm, "default_factory", defaultdict_factory_set);
     if (!fs) return false;

@@ -113,8 +113,11 @@ static bool can_refer(VM *vm, Value v) {
     case OBJ_BIGINT: case OBJ_TUPLE: case OBJ_BYTES:
         return false;   /* CPython's variable-sized types: no weakrefs, even for subclasses */
     default:
-        /* an instance of a Python subclass of str, list, dict, float, ... */
-        return (as_obj(v)->flags & OBJ_SUBTYPE) != 0;
+        /* an instance of a Python subclass of str, list, dict, float, ...,
+         * unless __slots__ (or a native dict-layout class such as
+         * defaultdict, which has none either) left out __weakref__ */
+        if (!(as_obj(v)->flags & OBJ_SUBTYPE)) return false;
+        return !(cls->obj.flags & CLASS_SLOTS) || class_lookup(cls, vm_name(vm, N___weakref__)) != UNDEF;
     }
 }
 

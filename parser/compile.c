@@ -438,6 +438,24 @@ static Loc node_loc(const Node *n) {
     return (Loc){n->line, n->end_line, n->col, n->end_col};
 }
 
+/* The position of an attribute access `attr` (or of the call `outer` made
+ * through it): when the access spans lines, it starts at the attribute's
+ * name, as CPython 3.12 places it, so a traceback points at `.strip()` on
+ * its own line rather than at where the chain began. CPython counts the
+ * name in characters back from the end's byte offset; so does this. */
+static Loc attr_loc(const Node *attr, const Node *outer) {
+    Loc loc = node_loc(outer);
+    if (attr->line == attr->end_line) return loc;
+    int len = 0;
+    for (const char *p = attr->u.attr.name; *p; p++) len += ((unsigned char)*p & 0xC0) != 0x80;
+    loc.line = attr->end_line;
+    loc.col = len <= attr->end_col ? attr->end_col - len : -1;
+    if (loc.col < 0) loc.end_col = -1;
+    if (loc.end_line < loc.line) loc.end_line = loc.line;
+    if (loc.line == loc.end_line && loc.end_col < loc.col) loc.end_col = loc.col;
+    return loc;
+}
+
 static Loc line_loc(int line) {
     return (Loc){line, line, -1, -1};
 }
@@ -1142,7 +1160,7 @@ static void compile_call(Compiler *c, Node *n) {
     bool method = !ex && f->kind == E_ATTR;
     if (method) {
         compile_expr(c, f->u.attr.value);
-        c->u->loc = node_loc(f);
+        c->u->loc = attr_loc(f, f);
         emit(c, OP_LOAD_METHOD, attr_index(c, f->u.attr.name));
     } else {
         compile_expr(c, f);
@@ -1150,7 +1168,7 @@ static void compile_call(Compiler *c, Node *n) {
     if (ex) { compile_call_ex(c, n); return; }
     compile_exprs(c, args);
     for (int i = 0; i < nkw; i++) compile_expr(c, n->u.call.keywords[i].value);
-    c->u->loc = node_loc(n);
+    c->u->loc = method ? attr_loc(f, n) : node_loc(n);
     if (nkw) {
         load_kwnames(c, n->u.call.keywords, nkw);
         emit(c, method ? OP_CALL_METHOD_KW : OP_CALL_KW, args->n + nkw);
@@ -1242,11 +1260,15 @@ static void compile_comprehension_body(Compiler *c, Node *n, int gen, int depth_
             compile_expr(c, n->u.comp.value);
             emit(c, OP_MAP_ADD, depth_of_result + 2);
             break;
-        default:    /* generator expression */
+        default: {  /* generator expression: it yields at its element, as CPython's */
             compile_expr(c, n->u.comp.elt);
+            Loc saved = c->u->loc;
+            c->u->loc = node_loc(n->u.comp.elt);
             emit(c, OP_YIELD_VALUE, c->u->code->flags & CODE_ASYNC_GEN ? YIELD_ASYNC : YIELD_PLAIN);
             emit(c, OP_POP_TOP, 0);
+            c->u->loc = saved;
             break;
+        }
         }
     }
     emit_jump(c, OP_JUMP_BACKWARD, start);
@@ -1380,7 +1402,7 @@ static void compile_expr(Compiler *c, Node *n) {
     case E_CALL: compile_call(c, n); break;
     case E_ATTR:
         compile_expr(c, n->u.attr.value);
-        c->u->loc = node_loc(n);
+        c->u->loc = attr_loc(n, n);
         emit(c, OP_LOAD_ATTR, attr_index(c, n->u.attr.name));
         break;
     case E_SUBSCRIPT:
@@ -1428,10 +1450,12 @@ static void compile_expr(Compiler *c, Node *n) {
         if (n->kind == E_YIELD) {
             if (n->u.value.value) compile_expr(c, n->u.value.value);
             else load_none(c);
+            c->u->loc = node_loc(n);    /* a frame paused here is at the yield */
             emit(c, OP_YIELD_VALUE, c->u->code->flags & CODE_ASYNC_GEN ? YIELD_ASYNC : YIELD_PLAIN);
         } else {
             if (s->is_coroutine) { error_at(c, n, "'yield from' inside async function"); break; }
             compile_expr(c, n->u.value.value);
+            c->u->loc = node_loc(n);
             emit(c, OP_GET_YIELD_FROM_ITER, 0);
             emit_yield_from_loop(c);
         }
@@ -1475,6 +1499,7 @@ static void compile_store(Compiler *c, Node *t) {
     case E_NAME: compile_name(c, t->u.name, NAME_STORE); break;
     case E_ATTR:
         compile_expr(c, t->u.attr.value);
+        c->u->loc = attr_loc(t, t);
         emit(c, OP_STORE_ATTR, attr_index(c, t->u.attr.name));
         break;
     case E_SUBSCRIPT:
@@ -1496,6 +1521,7 @@ static void compile_delete(Compiler *c, Node *t) {
     case E_NAME: compile_name(c, t->u.name, NAME_DEL); break;
     case E_ATTR:
         compile_expr(c, t->u.attr.value);
+        c->u->loc = attr_loc(t, t);
         emit(c, OP_DELETE_ATTR, attr_index(c, t->u.attr.name));
         break;
     case E_SUBSCRIPT:
@@ -1555,13 +1581,13 @@ static void compile_augassign(Compiler *c, Node *n) {
         int name = attr_index(c, t->u.attr.name);
         compile_expr(c, t->u.attr.value);
         emit(c, OP_COPY, 1);
-        c->u->loc = node_loc(t);        /* a failing read shows `a.x`'s carets */
+        c->u->loc = attr_loc(t, t);     /* a failing read shows `a.x`'s carets */
         emit(c, OP_LOAD_ATTR, name);
         compile_expr(c, n->u.augassign.value);
         c->u->loc = node_loc(n);
         emit(c, OP_INPLACE_OP, op);
         emit(c, OP_SWAP, 2);
-        c->u->loc = node_loc(t);
+        c->u->loc = attr_loc(t, t);
         emit(c, OP_STORE_ATTR, name);
         break;
     }
@@ -1625,11 +1651,16 @@ static void unwind_fblock(Compiler *c, FBlock *b, bool value) {
         memcpy(saved, u->handlers, sizeof saved);
         close_region(c);
         u->nhandlers = b->nhandlers;
+        /* at the with statement, as CPython: an error __exit__ raises
+         * shows the `with` line, not the return or break leaving it */
+        Loc saved_loc = u->loc;
+        u->loc = node_loc(b->node);
         if (value) emit(c, OP_SWAP, 2);
         load_none(c); load_none(c); load_none(c);
         emit(c, OP_CALL, 3);
         if (b->kind == FB_ASYNC_WITH) emit_await(c, 2);
         emit(c, OP_POP_TOP, 0);
+        u->loc = saved_loc;
         close_region(c);
         u->nhandlers = saved_nh;
         memcpy(u->handlers, saved, sizeof saved);

@@ -269,6 +269,9 @@ static void ring_clear(Ring *r) {
 static Value deque_make(VM *vm, ObjClass *cls, int64_t maxlen, Ring **out) {
     ObjClass *rc = mod_class(vm, "_deque_ring");
     ObjInstance *d = rc ? instance_new(vm, cls) : NULL;
+    /* (a class with slots, deque itself, makes its instances without a
+     * dict: the ring needs one) */
+    if (d && !d->dict && !(d->dict = dict_new(vm))) return ERR;
     ObjList *buf = d ? list_new(vm, 8) : NULL;
     Ring *r = buf ? gc_new(vm, sizeof(Ring), OBJ_ITER, rc) : NULL;
     if (!r) return ERR;
@@ -742,6 +745,12 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
     /* messages name it as CPython's tp_name does: 'collections.deque' */
     if (!(c->tp_name = str_intern_cstr(vm, "collections.deque"))) return false;
     c->obj.flags |= CLASS_SEQUENCE;     /* for `case [a, b]:` */
+    /* No __dict__, as CPython's deque: its instances take no attributes
+     * (an empty `slots`); the ring stays under the int key of the instance
+     * dict deque_make gives it, which no attribute reaches. Subclasses
+     * without __slots__ have a dict as usual. */
+    if (!(c->slots = dict_new(vm))) return false;
+    c->obj.flags |= CLASS_SLOTS;
     ObjNative *n = native_new(vm, "__new__", deque_new);
     if (!n || dict_set_str(vm, c->dict, vm_name(vm, N___new__), obj_val(n)) < 0) return false;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
@@ -2173,6 +2182,10 @@ bool mod_collections_init(VM *vm, ObjModule *m) {
     ObjClass *dd = dict_class(vm, m, "defaultdict", defaultdict_new, dd_methods, sizeof dd_methods / sizeof dd_methods[0], modname);
     if (!dd || !class_add_property(vm, dd, "default_factory", defaultdict_factory_get) || !class_add_generic(vm, dd))
         return false;
+    /* no __dict__, as CPython's: a defaultdict takes no attributes (its
+     * factory is hidden state, not one); subclasses have a dict as usual */
+    if (!(dd->slots = dict_new(vm))) return false;
+    dd->obj.flags |= CLASS_SLOTS;
     Value fp = dict_get_str(dd->dict, str_intern_cstr(vm, "default_factory"));
     ObjNative *fs = native_new(vm, "default_factory", defaultdict_factory_set);
     if (!fs) return false;

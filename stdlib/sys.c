@@ -341,6 +341,10 @@ static Value stream_object(VM *vm, const char *cname, const StreamMethod *method
     if (!ns || !bases || !cn || modname == ERR || dict_set_str(vm, ns, vm_name(vm, N___module__), modname) < 0) return ERR;
     Value cls = class_new(vm, cn, bases, ns);
     if (cls == ERR) return ERR;
+    /* messages call it as CPython's: '_io.TextIOWrapper' */
+    char tp[64];
+    snprintf(tp, sizeof tp, "_io.%s", cname);
+    if (!(AS(ObjClass, cls)->tp_name = str_intern_cstr(vm, tp))) return ERR;
     for (; methods->name; methods++)
         if (!class_add_native(vm, AS(ObjClass, cls), methods->name, methods->fn)) return ERR;
     Value obj = op_call0(vm, cls);

@@ -422,8 +422,12 @@ static AsyStatus finish(VM *vm, Value r) {
         } else {
             /* sys.exit("message") prints the message and exits with 1. */
             StrBuf b = SB_INIT;
-            if (op_str_to(vm, code, &b)) { sb_addc(&b, '\n'); vm_write(vm, 2, b.data, b.len); }
-            else vm->exc = UNDEF;
+            if (op_str_to(vm, code, &b)) {
+                sb_addc(&b, '\n');
+                if (!exc_write_sys_stderr(vm, b.data, b.len)) vm_write(vm, 2, b.data, b.len);
+            } else {
+                vm->exc = UNDEF;
+            }
             sb_free(&b);
             vm->exit_code = 1;
         }
@@ -434,6 +438,8 @@ static AsyStatus finish(VM *vm, Value r) {
     bool rooted = vm_push_root(vm, e);     /* formatting may run code: str(), dir() */
     exc_format(vm, e, &b);
     call_excepthook(vm, e, &b);
+    /* the report goes to a sys.stderr the program put in place, if any */
+    if (!vm->error_shown && b.data && exc_write_sys_stderr(vm, b.data, b.len)) vm->error_shown = true;
     if (rooted) vm_pop_roots(vm, 1);
     vm->error_text = sb_take(&b);
     vm->exc = UNDEF;

@@ -182,15 +182,16 @@ static Value int_arg(VM *vm, Value v, int64_t *out) {
 
 /* ---- output and input ---------------------------------------------------- */
 
-/* Where print() writes without file=: sys.stdout (or sys.stderr), or UNDEF
- * while that is still the VM's own stream (sys.__stdout__), whose text goes
- * straight to the host. */
 /* sys.<name> (UNDEF if sys or it is missing). */
 static Value std_stream_object(VM *vm, const char *name) {
     Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
     return is_kind(sys, OBJ_MODULE) ? dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, name)) : UNDEF;
 }
 
+/* Where print() writes without file=: sys.stdout (or sys.stderr), or UNDEF
+ * while that is still the VM's own stream (sys.__stdout__), whose text goes
+ * straight to the host. A program that gave that stream a write of its
+ * own (`sys.stdout.write = log.append`) gets it called, as in CPython. */
 static Value std_stream(VM *vm, const char *name) {
     Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
     if (!is_kind(sys, OBJ_MODULE)) return UNDEF;
@@ -198,7 +199,10 @@ static Value std_stream(VM *vm, const char *name) {
     char orig[16];
     snprintf(orig, sizeof orig, "__%s__", name);
     Value cur = dict_get_str(d, str_intern_cstr(vm, name));
-    return cur == dict_get_str(d, str_intern_cstr(vm, orig)) ? UNDEF : cur;
+    if (cur != dict_get_str(d, str_intern_cstr(vm, orig))) return cur;
+    bool own_write = is_kind(cur, OBJ_INSTANCE) && AS(ObjInstance, cur)->dict &&
+                     dict_get_str(AS(ObjInstance, cur)->dict, str_intern_cstr(vm, "write")) != UNDEF;
+    return own_write ? cur : UNDEF;
 }
 
 /* Whether sys.<name> is gone (deleted, or None when none_too): print()

@@ -402,6 +402,12 @@ void exc_reraised_at(Value e, Frame *frame, ObjCode *code, const uint32_t *ip) {
  * separate load of `x` has: the instruction's own span is the statement. */
 static bool entry_position(VM *vm, ObjException *e, int i, LineEntry *pos) {
     TbEntry *t = &e->tb[i];
+    if (t->pc == 0) {
+        /* nothing ran yet (a throw() into a generator not started): the
+         * def line, without columns, as CPython's prologue has it */
+        *pos = (LineEntry){.line = t->at->firstline, .end_line = t->at->firstline, .col = -1, .end_col = -1};
+        return true;
+    }
     if (!code_position(t->at, t->at->ins + t->pc, pos)) return false;
     if (i == 0 && t->pc > 0 && e->base.obj.cls == vm->exc_types[E_UnboundLocalError]) {
         uint32_t w = t->at->ins[t->pc - 1];
@@ -1669,6 +1675,32 @@ static bool call_unraisablehook(VM *vm, Value *e, const char **prefix, Value obj
     return false;
 }
 
+/* Writes text to sys.stderr when the program replaced it (or gave the
+ * VM's own stream a write of its own), as CPython writes its reports to
+ * whatever sys.stderr is; false, writing nothing, while it is the VM's own
+ * stream, whose text goes straight to descriptor 2. A write that fails is
+ * dropped, as CPython drops it. */
+bool exc_write_sys_stderr(VM *vm, const char *text, size_t len) {
+    Value sys = vm->modules ? dict_get_str(vm->modules, str_intern_cstr(vm, "sys")) : UNDEF;
+    if (!is_kind(sys, OBJ_MODULE)) return false;
+    ObjDict *d = AS(ObjModule, sys)->dict;
+    Value cur = dict_get_str(d, str_intern_cstr(vm, "stderr"));
+    if (cur == UNDEF || cur == NONE_VAL) return false;
+    if (cur == dict_get_str(d, str_intern_cstr(vm, "__stderr__")) &&
+        !(is_kind(cur, OBJ_INSTANCE) && AS(ObjInstance, cur)->dict &&
+          dict_get_str(AS(ObjInstance, cur)->dict, str_intern_cstr(vm, "write")) != UNDEF))
+        return false;
+    Value saved = vm->exc;
+    Value s = str_decode_utf8(vm, text, len, "replace");
+    if (s != ERR && vm_push_root(vm, s)) {
+        if (op_call_method(vm, cur, str_intern_cstr(vm, "write"), &s, 1) != ERR)
+            op_call_method(vm, cur, str_intern_cstr(vm, "flush"), NULL, 0);
+        vm_pop_roots(vm, 1);
+    }
+    vm->exc = saved;
+    return true;
+}
+
 void exc_report_unraisable(VM *vm, const char *prefix, Value obj) {
     Value e = vm->exc;
     vm->exc = UNDEF;
@@ -1693,7 +1725,7 @@ void exc_report_unraisable(VM *vm, const char *prefix, Value obj) {
     sb_addc(&b, '\n');
     if (e != UNDEF) exc_format(vm, e, &b);
     vm->exc = UNDEF;
-    vm_write(vm, 2, b.data, b.len);
+    if (!exc_write_sys_stderr(vm, b.data ? b.data : "", b.len)) vm_write(vm, 2, b.data, b.len);
     sb_free(&b);
     if (rooted) vm_pop_roots(vm, 1);
 }

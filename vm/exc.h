@@ -77,6 +77,7 @@ void exc_format_style(VM *vm, Value exc, StrBuf *out, SuggestStyle style);
  * and clears it. For errors nothing can catch: finalizers, callbacks run by
  * the VM, threads. */
 void exc_report_unraisable(VM *vm, const char *prefix, Value obj);
+bool exc_write_sys_stderr(VM *vm, const char *text, size_t len);
 /* "TypeError: message" (or "TypeError" alone), as the last traceback line. */
 void exc_format_only(VM *vm, Value exc, StrBuf *out, bool notes);
 /* str(exc) */

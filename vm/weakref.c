@@ -98,15 +98,26 @@ static bool can_refer(VM *vm, Value v) {
         /* not a bare object(), nor a class whose __slots__ leave out
          * __weakref__ (it then has no such descriptor) */
         if (cls == vm->types[T_OBJECT]) return false;
-        return !(cls->obj.flags & CLASS_SLOTS) || class_lookup(cls, vm_name(vm, N___weakref__)) != UNDEF;
+        if (!(cls->obj.flags & CLASS_SLOTS) || class_lookup(cls, vm_name(vm, N___weakref__)) != UNDEF) return true;
+        /* a native class with no dict for its instances (collections.deque)
+         * still takes weak references, as do its slotted subclasses */
+        for (int64_t i = 0; i < cls->mro->len; i++) {
+            ObjClass *b = AS(ObjClass, cls->mro->items[i]);
+            if (b != vm->types[T_OBJECT] && (b->obj.flags & CLASS_BUILTIN) && b->instance_kind == OBJ_INSTANCE)
+                return true;
+        }
+        return false;
     case OBJ_EXC: case OBJ_FUNCTION: case OBJ_CLASS: case OBJ_GEN: case OBJ_SET:
     case OBJ_CDATA: case OBJ_MODULE: case OBJ_BOUND: case OBJ_CODE: case OBJ_NATIVE:
         return true;
     case OBJ_BIGINT: case OBJ_TUPLE: case OBJ_BYTES:
         return false;   /* CPython's variable-sized types: no weakrefs, even for subclasses */
     default:
-        /* an instance of a Python subclass of str, list, dict, float, ... */
-        return (as_obj(v)->flags & OBJ_SUBTYPE) != 0;
+        /* an instance of a Python subclass of str, list, dict, float, ...,
+         * unless __slots__ (or a native dict-layout class such as
+         * defaultdict, which has none either) left out __weakref__ */
+        if (!(as_obj(v)->flags & OBJ_SUBTYPE)) return false;
+        return !(cls->obj.flags & CLASS_SLOTS) || class_lookup(cls, vm_name(vm, N___weakref__)) != UNDEF;
     }
 }
 

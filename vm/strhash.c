@@ -37,7 +37,7 @@ static void sip_init(Sip *s) {
 
 /* The last block carries the total length in its top byte; the result is
  * CPython's Py_hash_t as bits, -1 (its error value) becoming -2. */
-static uint64_t sip_final(Sip *s, size_t total) {
+static inline uint64_t sip_final(Sip *s, size_t total) {
     sip_block(s, s->tail | ((uint64_t)total << 56));
     s->v2 ^= 0xff;
     sip_round(s);
@@ -61,7 +61,17 @@ uint64_t hash_bytes(const void *data, size_t n) {
 #endif
         sip_block(&s, m);
     }
-    for (unsigned k = 0; i < n; i++, k++) s.tail |= (uint64_t)p[i] << (8 * k);
+    const unsigned char *t = p + i;
+    switch (n - i) {    /* the last 0 to 7 bytes, little-endian */
+    case 7: s.tail |= (uint64_t)t[6] << 48; /* fall through */
+    case 6: s.tail |= (uint64_t)t[5] << 40; /* fall through */
+    case 5: s.tail |= (uint64_t)t[4] << 32; /* fall through */
+    case 4: s.tail |= (uint64_t)t[3] << 24; /* fall through */
+    case 3: s.tail |= (uint64_t)t[2] << 16; /* fall through */
+    case 2: s.tail |= (uint64_t)t[1] << 8;  /* fall through */
+    case 1: s.tail |= (uint64_t)t[0]; break;
+    default: break;
+    }
     return sip_final(&s, n);
 }
 

@@ -808,11 +808,16 @@ static bool add_field(VM *vm, ObjClass *c, const char *name, bool getset) {
     if (ok) {
         p->fget = p->fset = p->fdel = p->name = NONE_VAL;
         p->doc = getset ? obj_val(c) : NONE_VAL;    /* a getset's owner (class.c's descr_owner) */
-        Value *slots[3] = {&p->fget, &p->fset, &p->fdel};
-        for (int i = 0; ok && i < 3; i++) {
-            ObjNative *n = native_new(vm, name, i ? field_set : field_get);     /* (a getset's name) */
-            if (n) n->self = obj_val(info), *slots[i] = obj_val(n);
-            ok = n != NULL;
+        /* (the natives carry the field's name, a getset's; one sets and deletes) */
+        ObjNative *get = native_new(vm, name, field_get), *set = NULL;
+        if (get) {
+            get->self = obj_val(info);
+            p->fget = obj_val(get);     /* (rooted through p from here) */
+            set = native_new(vm, name, field_set);
+        }
+        if ((ok = set != NULL)) {
+            set->self = obj_val(info);
+            p->fset = p->fdel = obj_val(set);
         }
         ok = ok && dict_set_str(vm, c->dict, s, obj_val(p)) == 0;
         vm_pop_roots(vm, 1);

@@ -271,7 +271,7 @@ Value str_char(VM *vm, uint32_t cp) {
 /* ---- hashing, equality, order ------------------------------------------ */
 
 uint64_t str_hash(ObjStr *s) {
-    if (!s->hash) s->hash = hash_utf8(s->data, (size_t)s->len, s->ascii);
+    if (!s->hash) s->hash = s->ascii ? hash_bytes(s->data, (size_t)s->len) : hash_utf8(s->data, (size_t)s->len);
     return s->hash;
 }
 
@@ -318,7 +318,7 @@ static bool intern_grow(VM *vm) {
 ObjStr *str_intern(VM *vm, const char *p, size_t len) {
     StrTable *t = &vm->strings;
     if ((t->used + 1) * 4 >= t->cap * 3 && !intern_grow(vm)) { exc_nomem(vm); return NULL; }
-    uint64_t h = hash_utf8(p, len, all_ascii(p, len));
+    uint64_t h = hash_utf8(p, len);
     int64_t j = (int64_t)(h & (uint64_t)(t->cap - 1));
     int64_t tomb = -1;
     for (;;) {

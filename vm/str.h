@@ -28,9 +28,9 @@ void str_sweep_interned(VM *vm);
 uint64_t str_hash(ObjStr *s);
 /* SipHash-1-3 with a zero key, as CPython's hash under PYTHONHASHSEED=0
  * (vm/strhash.c): of raw bytes, and of a str's UTF-8 (as CPython's 1-, 2-
- * or 4-byte code units; `ascii` when every byte is below 0x80). */
+ * or 4-byte code units; for ASCII, the bytes themselves). */
 uint64_t hash_bytes(const void *data, size_t n);
-uint64_t hash_utf8(const char *p, size_t len, bool ascii);
+uint64_t hash_utf8(const char *p, size_t len);
 bool str_eq(const ObjStr *a, const ObjStr *b);
 int str_cmp(const ObjStr *a, const ObjStr *b);   /* by code point, like CPython */
 Value str_concat(VM *vm, ObjStr *a, ObjStr *b);

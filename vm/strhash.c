@@ -47,18 +47,20 @@ static inline uint64_t sip_final(Sip *s, size_t total) {
     return h == UINT64_MAX ? UINT64_MAX - 1 : h;
 }
 
-uint64_t hash_bytes(const void *data, size_t n) {
-    if (n == 0) return 0;   /* hash('') and hash(b'') are 0, whatever the seed */
-    const unsigned char *p = data;
+/* SipHash of n > 0 bytes; *high collects their bits (a byte >= 0x80
+ * shows in 0x80 of some byte of it). */
+static inline uint64_t sip_bytes(const unsigned char *p, size_t n, uint64_t *high) {
     Sip s;
     sip_init(&s);
     size_t i = 0;
+    uint64_t seen = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t m;
         memcpy(&m, p + i, 8);
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
         m = __builtin_bswap64(m);
 #endif
+        seen |= m;
         sip_block(&s, m);
     }
     const unsigned char *t = p + i;
@@ -72,7 +74,13 @@ uint64_t hash_bytes(const void *data, size_t n) {
     case 1: s.tail |= (uint64_t)t[0]; break;
     default: break;
     }
+    *high = seen | s.tail;
     return sip_final(&s, n);
+}
+
+uint64_t hash_bytes(const void *data, size_t n) {
+    uint64_t high;
+    return n ? sip_bytes(data, n, &high) : 0;     /* hash('') and hash(b'') are 0, whatever the seed */
 }
 
 /* Appends one code point of `width` bytes to the stream. */
@@ -87,8 +95,8 @@ static void sip_feed(Sip *s, uint32_t cp, unsigned width) {
     }
 }
 
-uint64_t hash_utf8(const char *p, size_t len, bool ascii) {
-    if (ascii) return hash_bytes(p, len);
+/* A str with a code point past 0x7F: CPython's 1-, 2- or 4-byte units. */
+static uint64_t hash_wide(const char *p, size_t len) {
     uint32_t max = 0;
     size_t count = 0;
     for (size_t pos = 0; pos < len; count++) {
@@ -100,4 +108,11 @@ uint64_t hash_utf8(const char *p, size_t len, bool ascii) {
     sip_init(&s);
     for (size_t pos = 0; pos < len;) sip_feed(&s, utf8_decode(p, len, &pos), width);
     return sip_final(&s, count * width);
+}
+
+uint64_t hash_utf8(const char *p, size_t len) {
+    uint64_t high;
+    uint64_t h = len ? sip_bytes((const unsigned char *)p, len, &high) : 0;
+    /* ASCII bytes are CPython's 1-byte units as they are */
+    return !len || !(high & 0x8080808080808080ull) ? h : hash_wide(p, len);
 }

@@ -206,7 +206,8 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     vm->context = UNDEF;
     vm->sys_argv = UNDEF;
     vm->signal_handlers = UNDEF;
-    vm->recursion_limit = 1000;
+    vm->recursion_limit = vm->call_limit = 1000;
+    vm->prof_func = UNDEF;
     vm->int_max_str_digits = 4300;
     vm->fin_budget = (size_t)256 << 20;   /* heap bytes forced collections may mark (finalize.h) */
     vm->fiber = gil_init(vm) ? fiber_new(vm) : NULL;

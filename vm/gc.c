@@ -511,6 +511,7 @@ static void mark_roots(VM *vm) {
     MARK(vm->main_module);
     gc_mark_value(vm, vm->sys_argv);
     gc_mark_value(vm, vm->signal_handlers);
+    gc_mark_value(vm, vm->prof_func);
     gc_mark_value(vm, vm->exc);
     gc_mark_value(vm, vm->memory_error);
     gc_mark_value(vm, vm->context);

@@ -174,27 +174,11 @@ static bool setup_cells(VM *vm, Frame *f, ObjFunction *fn) {
 
 /* Pushes and fills the frame of a call to a script function. NULL after
  * raising (bad arguments, recursion limit, memory). */
-/* The 'call' event of a frame enter_function made: linked as the innermost
- * while the hook runs. */
-static __attribute__((noinline, cold)) bool enter_profiled(VM *vm, Fiber *fb, Frame *f) {
-    fb->frame = f;
-    bool ok = prof_call(vm, f);
-    fb->frame = f->prev;
-    f->sp = NULL;
-    return ok;
-}
-
-static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
-    Fiber *fb = vm->fiber;
+/* Pushes and fills the frame of a call to fn (the depth already checked).
+ * NULL after raising (bad arguments, memory). */
+static inline __attribute__((always_inline)) Frame *make_frame(VM *vm, Fiber *fb, ObjFunction *fn, Value *args,
+                                                                int nargs, ObjTuple *kwnames) {
     ObjCode *code = fn->code;
-    bool hooked = false;
-    if (__builtin_expect(fb->depth >= vm->call_limit, 0)) {     /* (0 while profiling: profile.h) */
-        if (fb->depth >= vm->recursion_limit) {
-            exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-            return NULL;
-        }
-        hooked = prof_active(vm);
-    }
     Frame *f = push_frame(vm, fb, code);
     if (!f) return NULL;
     fb->depth++;
@@ -215,8 +199,39 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
     }
     if ((code->ncells || code->nfrees) && !setup_cells(vm, f, fn)) { pop_frame(fb, f); return NULL; }
     f->sp = NULL;
-    if (__builtin_expect(hooked, 0) && !enter_profiled(vm, fb, f)) { pop_frame(fb, f); return NULL; }
     return f;
+}
+
+/* enter_function past call_limit: too deep, or profiled (profile.h): the
+ * frame is made, then linked as the innermost while the hook gets its
+ * 'call'. */
+static __attribute__((noinline, cold)) Frame *enter_slow(VM *vm, ObjFunction *fn, Value *args, int nargs,
+                                                        ObjTuple *kwnames) {
+    Fiber *fb = vm->fiber;
+    if (fb->depth >= vm->recursion_limit) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+        return NULL;
+    }
+    Frame *f = make_frame(vm, fb, fn, args, nargs, kwnames);
+    if (!f || !prof_active(vm)) return f;
+    fb->frame = f;
+    bool ok = prof_call(vm, f);
+    fb->frame = f->prev;
+    f->sp = NULL;
+    if (!ok) {
+        pop_frame(fb, f);
+        return NULL;
+    }
+    return f;
+}
+
+/* Pushes and fills the frame of a call to a script function. NULL after
+ * raising (bad arguments, recursion limit, memory). */
+static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
+    Fiber *fb = vm->fiber;
+    if (__builtin_expect(fb->depth >= vm->call_limit, 0))      /* (0 while profiling) */
+        return enter_slow(vm, fn, args, nargs, kwnames);
+    return make_frame(vm, fb, fn, args, nargs, kwnames);
 }
 
 /* ---- globals ----------------------------------------------------------- */

@@ -18,6 +18,7 @@
 #include "pool.h"
 #include "import.h"
 #include "interp.h"
+#include "memtrace.h"
 #include "num.h"
 #include "ops.h"
 #include "scheduler.h"
@@ -201,6 +202,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     if (!vm->cfg.write) vm->cfg.write = default_write;
     if (!vm->cfg.gc_initial) vm->cfg.gc_initial = 4u << 20;
     vm->next_gc = vm->cfg.gc_initial;
+    gc_update_watch(vm);
     vm->exc = UNDEF;
     vm->memory_error = UNDEF;
     vm->context = UNDEF;
@@ -216,6 +218,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     vm->cfg.gc_stress = 0;
     bool ok = vm->fiber && vm_init(vm);
     vm->cfg.gc_stress = stress;
+    gc_update_watch(vm);
     vm->gc_request = false;
     if (!ok) { asy_free(vm); return NULL; }
     return vm;
@@ -284,6 +287,7 @@ void asy_free(AsyVM *vm) {
     pool_free(vm);
     sched_free(vm);
     while (vm->fibers) fiber_free(vm, vm->fibers);
+    memtrace_stop(vm);
     gc_free_all(vm);
     vm_flush_warnings(vm);
     free(vm->strings.slots);

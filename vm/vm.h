@@ -257,6 +257,9 @@ struct AsyVM {
     /* memory and collection (gc.c) */
     Obj *objects;
     size_t bytes_allocated, next_gc;
+    /* what an allocation compares bytes_allocated with: next_gc, or 0 under
+     * GC stress or tracemalloc, which watch every allocation (gc.c) */
+    size_t alloc_watch;
     bool gc_request;            /* a safe point should collect */
     int files_since_gc;         /* files opened since the last collection (file.c) */
     Obj **gray;
@@ -315,6 +318,8 @@ struct AsyVM {
     Value prof_func;
     ThreadState *prof_ts;
     bool prof_busy;
+    /* tracemalloc's tracer (memtrace.h): NULL unless tracing */
+    struct MemTrace *memtrace;
     int64_t int_max_str_digits; /* sys.set_int_max_str_digits: 0 is no limit */
     uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
     uint64_t dict_version;      /* the last version given to a dict (object.h) */

@@ -60,6 +60,7 @@ static const NativeModule registry[] = {
     {"_socket", mod__socket_init},
     {"_select", mod__select_init},
     {"_tracemalloc", mod__tracemalloc_init},
+    {"_resource", mod__resource_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

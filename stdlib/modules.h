@@ -64,6 +64,7 @@ bool mod_builtins_init(VM *vm, ObjModule *m);
 bool mod_abc_init(VM *vm, ObjModule *m);
 bool mod__string_init(VM *vm, ObjModule *m);
 bool mod__tracemalloc_init(VM *vm, ObjModule *m);
+bool mod__resource_init(VM *vm, ObjModule *m);
 bool mod__ast_init(VM *vm, ObjModule *m);
 bool mod_struct_init(VM *vm, ObjModule *m);
 bool mod_binascii_init(VM *vm, ObjModule *m);

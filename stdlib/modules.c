@@ -61,6 +61,7 @@ static const NativeModule registry[] = {
     {"_select", mod__select_init},
     {"_tracemalloc", mod__tracemalloc_init},
     {"_resource", mod__resource_init},
+    {"fcntl", mod_fcntl_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

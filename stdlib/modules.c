@@ -62,6 +62,7 @@ static const NativeModule registry[] = {
     {"_tracemalloc", mod__tracemalloc_init},
     {"_resource", mod__resource_init},
     {"fcntl", mod_fcntl_init},
+    {"_termios", mod__termios_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

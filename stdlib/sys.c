@@ -69,14 +69,14 @@ static Value sys_setrecursionlimit(VM *vm, Value *args, int nargs, ObjTuple *kw)
 
 /* sys.setprofile(function): the hook of vm/profile.h, for this thread. */
 static Value sys_setprofile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "setprofile", nargs, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "sys.setprofile", nargs, kw, 1, 1)) return ERR;
     prof_set(vm, args[0]);
     return NONE_VAL;
 }
 
 static Value sys_getprofile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
-    if (!args_check(vm, "getprofile", nargs, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "sys.getprofile", nargs, kw, 0, 0)) return ERR;
     return vm->prof_func != UNDEF && vm->prof_ts == vm->ts ? vm->prof_func : NONE_VAL;
 }
 

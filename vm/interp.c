@@ -1887,7 +1887,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             }
             if (done->flags & FRAME_PROFILED) {
                 SAVE();
-                prof_return(vm, done, r);
+                if (!prof_return(vm, done, r)) goto error;
             }
         }
         /* the frame's locals may hold the last references to objects to
@@ -2088,7 +2088,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = POP();
         SAVE();
         Frame *done = frame;
-        if (__builtin_expect(done->flags & FRAME_PROFILED, 0)) prof_return(vm, done, v);
+        if (__builtin_expect(done->flags & FRAME_PROFILED, 0) && !prof_return(vm, done, v)) goto error;
         done->gen->state = GEN_SUSPENDED;
         pop_frame(fb, done);
         if (done->flags & FRAME_ENTRY) return v;
@@ -2369,7 +2369,7 @@ error: {
                 done->ip = ip;
                 done->sp = frame_stack_base(done);
                 if (vm_push_root(vm, e)) {
-                    prof_return(vm, done, NONE_VAL);
+                    prof_unwind(vm, done);
                     vm_pop_roots(vm, 1);
                 }
             }

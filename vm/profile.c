@@ -47,14 +47,22 @@ bool prof_call(VM *vm, Frame *f) {
     return ok;
 }
 
-void prof_return(VM *vm, Frame *f, Value r) {
+bool prof_return(VM *vm, Frame *f, Value r) {
+    if (!prof_active(vm)) return true;
+    if (!vm_push_root(vm, r)) return false;
+    bool ok = fire(vm, f, PROF_RETURN, r);
+    vm_pop_roots(vm, 1);
+    return ok;
+}
+
+void prof_unwind(VM *vm, Frame *f) {
     if (!prof_active(vm)) return;
     Value pending = vm->exc;
     vm->exc = UNDEF;
     if (!vm_push_root(vm, pending)) { vm->exc = pending; return; }
-    if (!vm_push_root(vm, r)) { vm_pop_roots(vm, 1); vm->exc = pending; return; }
-    if (!fire(vm, f, PROF_RETURN, r)) exc_report_unraisable(vm, "Exception ignored in the profile function: ", UNDEF);
-    vm_pop_roots(vm, 2);
+    if (!fire(vm, f, PROF_RETURN, NONE_VAL))
+        exc_report_unraisable(vm, "Exception ignored in the profile function: ", UNDEF);
+    vm_pop_roots(vm, 1);
     vm->exc = pending;
 }
 

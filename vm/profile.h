@@ -13,7 +13,7 @@
  *
  * The hook belongs to the thread that set it (CPython's is per thread);
  * while it runs no events fire, and a hook that raises is removed and its
- * exception replaces the call (as in CPython). */
+ * exception replaces the call or return (as in CPython). */
 #ifndef ASY_PROFILE_H
 #define ASY_PROFILE_H
 
@@ -34,10 +34,13 @@ static inline bool prof_active(VM *vm) { return vm->prof_func != UNDEF && !vm->p
 /* The 'call' event of frame f, already filled and linked as the fiber's
  * innermost: marks it FRAME_PROFILED. False after raising. */
 bool prof_call(VM *vm, Frame *f);
-/* The 'return' event of f (still the innermost frame), returning r (None
- * for a frame left by an exception). A hook that raises is removed and its
- * error reported as unraisable: the return itself goes on. */
-void prof_return(VM *vm, Frame *f, Value r);
+/* The 'return' event of f (still the innermost frame), returning or
+ * yielding r. False after raising: a hook that raises is removed and its
+ * exception comes out of the returning frame, as in CPython. */
+bool prof_return(VM *vm, Frame *f, Value r);
+/* The same for a frame an exception is leaving (the exception pending
+ * elsewhere): a hook's own error is reported as unraisable. */
+void prof_unwind(VM *vm, Frame *f);
 /* 'c_call', 'c_return' or 'c_exception' for native fn called from frame f.
  * False after raising (c_call only; the others report as prof_return). */
 bool prof_native(VM *vm, int what, Value fn);

@@ -59,6 +59,10 @@ static const NativeModule registry[] = {
     {"_ast", mod__ast_init},
     {"_socket", mod__socket_init},
     {"_select", mod__select_init},
+    {"_tracemalloc", mod__tracemalloc_init},
+    {"_resource", mod__resource_init},
+    {"fcntl", mod_fcntl_init},
+    {"_termios", mod__termios_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

@@ -11,6 +11,7 @@
 #include "../vm/exc.h"
 #include "../vm/frameobj.h"
 #include "../vm/func.h"
+#include "../vm/profile.h"
 #include "../vm/import.h"
 #include "../vm/interp.h"
 #include "../vm/num.h"
@@ -62,7 +63,21 @@ static Value sys_setrecursionlimit(VM *vm, Value *args, int nargs, ObjTuple *kw)
                          "cannot set the recursion limit to %d at the recursion depth %d: the limit is too low",
                          (int)n, vm->fiber->depth);
     vm->recursion_limit = (int)n;
+    prof_update_limit(vm);
     return NONE_VAL;
+}
+
+/* sys.setprofile(function): the hook of vm/profile.h, for this thread. */
+static Value sys_setprofile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "sys.setprofile", nargs, kw, 1, 1)) return ERR;
+    prof_set(vm, args[0]);
+    return NONE_VAL;
+}
+
+static Value sys_getprofile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "sys.getprofile", nargs, kw, 0, 0)) return ERR;
+    return vm->prof_func != UNDEF && vm->prof_ts == vm->ts ? vm->prof_func : NONE_VAL;
 }
 
 /* sys.excepthook(type, value, traceback): the uncaught-exception text, written
@@ -389,8 +404,8 @@ static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                                         "is_finalizing", "getrefcount", "getswitchinterval", "setswitchinterval",
                                         "meta_path", "path_hooks", "path_importer_cache", "audit", "addaudithook",
                                         "call_tracing", "unraisablehook", "__unraisablehook__", "breakpointhook",
-                                        "__breakpointhook__", "thread_info", "_unraisable_args", "gettrace", "getprofile",
-                                        "settrace", "setprofile", NULL};
+                                        "__breakpointhook__", "thread_info", "_unraisable_args", "gettrace", 
+                                        "settrace", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     Value v = module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
     /* stdin and __stdin__ arrive together: a stdin missing beside its
@@ -455,6 +470,8 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_value(vm, m, "__excepthook__", dict_get_str(m->dict, str_intern_cstr(vm, "excepthook"))) &&
            module_add_native(vm, m, "getrecursionlimit", sys_getrecursionlimit) &&
            module_add_native(vm, m, "setrecursionlimit", sys_setrecursionlimit) &&
+           module_add_native(vm, m, "setprofile", sys_setprofile) &&
+           module_add_native(vm, m, "getprofile", sys_getprofile) &&
            module_add_native(vm, m, "get_int_max_str_digits", sys_get_int_max_str_digits) &&
            module_add_native(vm, m, "set_int_max_str_digits", sys_set_int_max_str_digits) &&
            module_add_value(vm, m, "argv", vm->sys_argv) &&

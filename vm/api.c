@@ -18,6 +18,7 @@
 #include "pool.h"
 #include "import.h"
 #include "interp.h"
+#include "memtrace.h"
 #include "num.h"
 #include "ops.h"
 #include "scheduler.h"
@@ -203,12 +204,14 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     if (vm->cfg.optimize < 0 || vm->cfg.optimize > 2) vm->cfg.optimize = vm->cfg.optimize < 0 ? 0 : 2;
     vm->compile_optimize = (int8_t)vm->cfg.optimize;
     vm->next_gc = vm->cfg.gc_initial;
+    gc_update_watch(vm);
     vm->exc = UNDEF;
     vm->memory_error = UNDEF;
     vm->context = UNDEF;
     vm->sys_argv = UNDEF;
     vm->signal_handlers = UNDEF;
-    vm->recursion_limit = 1000;
+    vm->recursion_limit = vm->call_limit = 1000;
+    vm->prof_func = UNDEF;
     vm->int_max_str_digits = 4300;
     vm->fin_budget = (size_t)256 << 20;   /* heap bytes forced collections may mark (finalize.h) */
     vm->fiber = gil_init(vm) ? fiber_new(vm) : NULL;
@@ -217,6 +220,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     vm->cfg.gc_stress = 0;
     bool ok = vm->fiber && vm_init(vm);
     vm->cfg.gc_stress = stress;
+    gc_update_watch(vm);
     vm->gc_request = false;
     if (!ok) { asy_free(vm); return NULL; }
     return vm;
@@ -285,6 +289,7 @@ void asy_free(AsyVM *vm) {
     pool_free(vm);
     sched_free(vm);
     while (vm->fibers) fiber_free(vm, vm->fibers);
+    memtrace_stop(vm);
     gc_free_all(vm);
     vm_flush_warnings(vm);
     free(vm->strings.slots);

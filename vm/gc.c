@@ -17,6 +17,7 @@
 #include "gil.h"
 #include "pool.h"
 #include "interp.h"
+#include "memtrace.h"
 #include "scheduler.h"
 #include "str.h"
 #include "weakref.h"
@@ -64,9 +65,22 @@ static bool over_limit(VM *vm, size_t size) {
     return vm->cfg.memory_limit && vm->bytes_allocated + size > vm->cfg.memory_limit;
 }
 
-static void note_alloc(VM *vm, size_t size) {
-    vm->bytes_allocated += size;
+void gc_update_watch(VM *vm) {
+    vm->alloc_watch = vm->cfg.gc_stress || vm->memtrace ? 0 : vm->next_gc;
+}
+
+/* Past alloc_watch: a collection is due, or every allocation is watched
+ * (GC stress, tracemalloc). */
+static __attribute__((noinline)) void note_watched(VM *vm, const void *old, const void *p, size_t size) {
     if (vm->bytes_allocated > vm->next_gc || vm->cfg.gc_stress) vm->gc_request = true;
+    if (vm->memtrace) memtrace_note(vm, old, p, size);
+}
+
+/* Counts the bytes of block p (moved from old, or new when old is NULL):
+ * one comparison unless watched. */
+static inline void note_alloc(VM *vm, const void *old, const void *p, size_t size) {
+    vm->bytes_allocated += size;
+    if (__builtin_expect(vm->bytes_allocated > vm->alloc_watch, 0)) note_watched(vm, old, p, size);
 }
 
 /* ---- small objects ------------------------------------------------------
@@ -132,7 +146,7 @@ void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
     o->kind = (uint8_t)kind;
     o->gcnext = vm->objects;
     vm->objects = o;
-    note_alloc(vm, size);
+    note_alloc(vm, NULL, o, size);
     return o;
 }
 
@@ -273,7 +287,7 @@ void *gc_realloc(VM *vm, void *p, size_t old_size, size_t new_size) {
         if (!q) goto fail;
     }
     vm->bytes_allocated -= old_size;
-    note_alloc(vm, new_size);
+    note_alloc(vm, p, q, new_size);
     return q;
 fail:
     exc_nomem(vm);
@@ -282,6 +296,7 @@ fail:
 
 void gc_free(VM *vm, void *p, size_t size) {
     if (!p) return;
+    if (__builtin_expect(vm->memtrace != NULL, 0)) memtrace_forget(vm, p);
     obj_release(vm, p, size);
     vm->bytes_allocated -= size;
 }
@@ -511,6 +526,7 @@ static void mark_roots(VM *vm) {
     MARK(vm->main_module);
     gc_mark_value(vm, vm->sys_argv);
     gc_mark_value(vm, vm->signal_handlers);
+    gc_mark_value(vm, vm->prof_func);
     gc_mark_value(vm, vm->exc);
     gc_mark_value(vm, vm->memory_error);
     gc_mark_value(vm, vm->context);
@@ -528,6 +544,7 @@ static void mark_roots(VM *vm) {
 static void gc_free_object(VM *vm, Obj *o);
 
 static void sweep(VM *vm) {
+    bool traced = vm->memtrace != NULL;     /* (tracemalloc: read once, not per object) */
     Obj **link = &vm->objects;
     while (*link) {
         Obj *o = *link;
@@ -537,6 +554,7 @@ static void sweep(VM *vm) {
             continue;
         }
         *link = o->gcnext;
+        if (__builtin_expect(traced, 0)) memtrace_forget(vm, o);
         gc_free_object(vm, o);
     }
 }
@@ -596,6 +614,7 @@ void gc_collect(VM *vm) {
     if (vm->pending_warnings) vm_flush_warnings(vm);
     size_t next = vm->bytes_allocated * 2;
     vm->next_gc = next > vm->cfg.gc_initial ? next : vm->cfg.gc_initial;
+    gc_update_watch(vm);
     bool watched = finalize_run(vm);
     weakref_run_callbacks(vm);
     if (watched) gc_collect(vm);    /* clears the refs to what __del__ left dead */

@@ -22,6 +22,9 @@ ObjDict *gc_subtype_dict_make(VM *vm, Obj *o);
  * MemoryError. */
 bool gc_subtype_set_dict(VM *vm, Obj *o, ObjDict *d);
 
+/* Sets alloc_watch from next_gc, GC stress and tracemalloc (vm.h). */
+void gc_update_watch(VM *vm);
+
 /* Buffers owned by objects (list items, dict tables): counted, not traced. */
 void *gc_malloc(VM *vm, size_t size);
 void *gc_realloc(VM *vm, void *p, size_t old_size, size_t new_size);

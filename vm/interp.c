@@ -29,6 +29,7 @@
 #include "num.h"
 #include "opcodes.h"
 #include "ops.h"
+#include "profile.h"
 #include "str.h"
 #include "suggest.h"
 
@@ -173,13 +174,11 @@ static bool setup_cells(VM *vm, Frame *f, ObjFunction *fn) {
 
 /* Pushes and fills the frame of a call to a script function. NULL after
  * raising (bad arguments, recursion limit, memory). */
-static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
-    Fiber *fb = vm->fiber;
+/* Pushes and fills the frame of a call to fn (the depth already checked).
+ * NULL after raising (bad arguments, memory). */
+static inline __attribute__((always_inline)) Frame *make_frame(VM *vm, Fiber *fb, ObjFunction *fn, Value *args,
+                                                                int nargs, ObjTuple *kwnames) {
     ObjCode *code = fn->code;
-    if (fb->depth >= vm->recursion_limit) {
-        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-        return NULL;
-    }
     Frame *f = push_frame(vm, fb, code);
     if (!f) return NULL;
     fb->depth++;
@@ -201,6 +200,38 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
     if ((code->ncells || code->nfrees) && !setup_cells(vm, f, fn)) { pop_frame(fb, f); return NULL; }
     f->sp = NULL;
     return f;
+}
+
+/* enter_function past call_limit: too deep, or profiled (profile.h): the
+ * frame is made, then linked as the innermost while the hook gets its
+ * 'call'. */
+static __attribute__((noinline, cold)) Frame *enter_slow(VM *vm, ObjFunction *fn, Value *args, int nargs,
+                                                        ObjTuple *kwnames) {
+    Fiber *fb = vm->fiber;
+    if (fb->depth >= vm->recursion_limit) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+        return NULL;
+    }
+    Frame *f = make_frame(vm, fb, fn, args, nargs, kwnames);
+    if (!f || !prof_active(vm)) return f;
+    fb->frame = f;
+    bool ok = prof_call(vm, f);
+    fb->frame = f->prev;
+    f->sp = NULL;
+    if (!ok) {
+        pop_frame(fb, f);
+        return NULL;
+    }
+    return f;
+}
+
+/* Pushes and fills the frame of a call to a script function. NULL after
+ * raising (bad arguments, recursion limit, memory). */
+static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
+    Fiber *fb = vm->fiber;
+    if (__builtin_expect(fb->depth >= vm->call_limit, 0))      /* (0 while profiling) */
+        return enter_slow(vm, fn, args, nargs, kwnames);
+    return make_frame(vm, fb, fn, args, nargs, kwnames);
 }
 
 /* ---- globals ----------------------------------------------------------- */
@@ -503,6 +534,29 @@ static Value stop_iteration_escaped(VM *vm, struct ObjGen *g, Value e) {
 
 /* ---- the dispatch loop ------------------------------------------------- */
 
+/* A generator about to resume under FOR_ITER or SEND past call_limit: too
+ * deep, or profiled (its 'call' event, before the frame is linked). False
+ * after raising. */
+static __attribute__((noinline, cold)) bool resume_slow(VM *vm, Fiber *fb, ObjGen *g) {
+    if (fb->depth >= vm->recursion_limit) {
+        exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+        return false;
+    }
+    return !prof_active(vm) || prof_call(vm, g->frame);
+}
+
+/* A native called while a profile hook is set: 'c_call' before, 'c_return'
+ * or 'c_exception' after. `unbound` as in do_call. */
+static __attribute__((noinline, cold)) Value native_profiled(VM *vm, ObjNative *fn, Value *args, int nargs,
+                                                            ObjTuple *kwnames, bool unbound) {
+    if (!prof_native(vm, PROF_C_CALL, obj_val(fn))) return ERR;
+    Value r = unbound ? native_call_unbound(vm, fn, args, nargs, kwnames) : fn->fn(vm, args, nargs, kwnames);
+    if (r != ERR && !vm_push_root(vm, r)) return ERR;
+    prof_native(vm, r == ERR ? PROF_C_EXCEPTION : PROF_C_RETURN, obj_val(fn));
+    if (r != ERR) vm_pop_roots(vm, 1);
+    return r;
+}
+
 static Value interp_run(VM *vm, Frame *entry, Value throw);
 
 Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
@@ -533,6 +587,11 @@ Value interp_run_code(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals) 
     f->prev = fb->frame;
     f->flags = FRAME_ENTRY;
     fb->frame = f;
+    if (__builtin_expect(prof_active(vm), 0) && !prof_call(vm, f)) {
+        pop_frame(fb, f);
+        return ERR;
+    }
+    f->sp = NULL;
     vm->c_depth++;
     Value r = interp_run(vm, f, UNDEF);
     vm->c_depth--;
@@ -549,6 +608,11 @@ Value interp_resume(VM *vm, Frame *f, Value throw) {
     fb->frame = f;
     fb->depth++;
     gen_enter_handled(fb, f->gen);
+    if (__builtin_expect(prof_active(vm), 0) && !prof_call(vm, f)) {
+        pop_frame(fb, f);
+        f->gen->state = GEN_SUSPENDED;
+        return ERR;
+    }
     return interp_run(vm, f, throw);
 }
 
@@ -683,7 +747,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         ObjCode *c_ = fn_->code; \
         StackChunk *ch_ = fb->chunk; \
         int n_ = (NARGS); \
-        if (!(c_->flags & CODE_SIMPLE) || n_ != c_->argcount || fb->depth >= vm->recursion_limit || \
+        if (!(c_->flags & CODE_SIMPLE) || n_ != c_->argcount || fb->depth >= vm->call_limit || \
             ch_->top + c_->framesize > ch_->limit) \
             break; \
         Value *a_ = (ARGS); \
@@ -1135,9 +1199,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
              * on the other call paths.) CALL_METHOD_KW takes the check. */
             bool found_on_self = (ip[-1] & 0xFF) == OP_CALL_METHOD && args == fslot + 1;
             uint16_t nf = as_obj(f)->flags;
-            Value r = __builtin_expect((nf & NATIVE_NEW) || ((nf & NATIVE_METHOD) && !found_on_self), 0)
-                          ? native_call_unbound(vm, AS(ObjNative, f), args, nargs, kwnames)
-                          : AS(ObjNative, f)->fn(vm, args, nargs, kwnames);
+            bool unbound = (nf & NATIVE_NEW) || ((nf & NATIVE_METHOD) && !found_on_self);
+            Value r = __builtin_expect(vm->prof_func != UNDEF, 0)
+                          ? native_profiled(vm, AS(ObjNative, f), args, nargs, kwnames, unbound)
+                      : __builtin_expect(unbound, 0) ? native_call_unbound(vm, AS(ObjNative, f), args, nargs, kwnames)
+                                                     : AS(ObjNative, f)->fn(vm, args, nargs, kwnames);
             sp = fslot;
             CHECK(r);
             PUSH(r);
@@ -1813,10 +1879,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             ObjGen *g = AS(ObjGen, it);
             if (g->state == GEN_DONE) { sp--; ip = code->ins + ARG; NEXT(); }
             if (g->state == GEN_RUNNING) { SAVE(); exc_raise(vm, E_ValueError, "generator already executing"); goto error; }
-            if (fb->depth >= vm->recursion_limit) {
+            if (fb->depth >= vm->call_limit) {
                 SAVE();
-                exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-                goto error;
+                if (!resume_slow(vm, fb, g)) goto error;
             }
             RESUME_GEN(g, NONE_VAL);
         }
@@ -1830,11 +1895,15 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(RETURN_VALUE) {
         Value r = POP();
         Frame *done = frame;
-        if (done->flags & FRAME_INIT) {
-            if (r != NONE_VAL) {
+        if (done->flags & (FRAME_INIT | FRAME_PROFILED)) {
+            if ((done->flags & FRAME_INIT) && r != NONE_VAL) {
                 SAVE();
                 exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", r);
                 goto error;
+            }
+            if (done->flags & FRAME_PROFILED) {
+                SAVE();
+                if (!prof_return(vm, done, r)) goto error;
             }
         }
         /* the frame's locals may hold the last references to objects to
@@ -2035,6 +2104,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = POP();
         SAVE();
         Frame *done = frame;
+        if (__builtin_expect(done->flags & FRAME_PROFILED, 0) && !prof_return(vm, done, v)) goto error;
         done->gen->state = GEN_SUSPENDED;
         pop_frame(fb, done);
         if (done->flags & FRAME_ENTRY) return v;
@@ -2076,11 +2146,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 exc_raise(vm, E_TypeError, "can't send non-None value to a just-started generator");
                 goto error;
             }
-            if (fb->depth >= vm->recursion_limit) {
+            if (fb->depth >= vm->call_limit) {
                 /* (a generator that yields from a new instance of itself) */
                 SAVE();
-                exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-                goto error;
+                if (!resume_slow(vm, fb, g)) goto error;
             }
             RESUME_GEN(g, v);
         }
@@ -2312,6 +2381,14 @@ error: {
                 NEXT();
             }
             Frame *done = frame;
+            if (done->flags & FRAME_PROFILED) {
+                done->ip = ip;
+                done->sp = frame_stack_base(done);
+                if (vm_push_root(vm, e)) {
+                    prof_unwind(vm, done);
+                    vm_pop_roots(vm, 1);
+                }
+            }
             pop_frame(fb, done);
             if (done->flags & FRAME_OWNED) {
                 done->gen->state = GEN_DONE;

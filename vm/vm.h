@@ -185,6 +185,7 @@ typedef enum NameId {
  * 3.12's frame locals dict: every locals() call refreshes and returns it, and
  * exec() without a namespace writes into it), not a namespace. */
 #define FRAME_LOCALS_DICT 8
+#define FRAME_PROFILED 16   /* its 'call' went to the profile hook: its return goes too (profile.h) */
 
 struct Frame {
     Frame *prev;
@@ -257,6 +258,9 @@ struct AsyVM {
     /* memory and collection (gc.c) */
     Obj *objects;
     size_t bytes_allocated, next_gc;
+    /* what an allocation compares bytes_allocated with: next_gc, or 0 under
+     * GC stress or tracemalloc, which watch every allocation (gc.c) */
+    size_t alloc_watch;
     bool gc_request;            /* a safe point should collect */
     int files_since_gc;         /* files opened since the last collection (file.c) */
     Obj **gray;
@@ -307,6 +311,16 @@ struct AsyVM {
     Value exc;                  /* the pending exception, or UNDEF */
     int c_depth;                /* nested C-level calls into the interpreter */
     int recursion_limit;
+    /* sys.setprofile (profile.h): the limit script calls compare depth with
+     * (recursion_limit, or 0 while a hook is set, which sends every call
+     * to the slow path), the hook (a root, UNDEF when none), the thread
+     * that set it, and whether it is running now */
+    int call_limit;
+    Value prof_func;
+    ThreadState *prof_ts;
+    bool prof_busy;
+    /* tracemalloc's tracer (memtrace.h): NULL unless tracing */
+    struct MemTrace *memtrace;
     int64_t int_max_str_digits; /* sys.set_int_max_str_digits: 0 is no limit */
     uint32_t class_version;     /* bumped whenever any class changes: attribute caches check it */
     uint64_t dict_version;      /* the last version given to a dict (object.h) */

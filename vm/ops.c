@@ -369,9 +369,11 @@ static bool is_repeatable(Value v) {
 /* The TypeError when no type takes the operands; `inplace` names the
  * augmented operator ("+=") as CPython does. */
 static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
-    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)))
-        return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s",
-                         type_name(vm, a), type_name(vm, b), type_name(vm, a));
+    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a))) {
+        /* the builtin type's own words, for its subclasses too */
+        const char *base = is_str(a) ? "str" : is_list(a) ? "list" : "tuple";
+        return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s", base, type_name(vm, b), base);
+    }
     /* CPython tries the sequence's repeat last, whatever the other operand. */
     if (op == BIN_MUL && (is_repeatable(a) || is_repeatable(b)))
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",

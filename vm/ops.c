@@ -474,6 +474,26 @@ static Value layout_inplace(VM *vm, BinOp op, Value a, Value b) {
     return NOTIMPL_VAL;
 }
 
+/* Whether a's type has CPython's sequence slots though it cannot repeat:
+ * every class statement's type has them, as do dict, set and range. */
+static bool has_seq_slots(Value a) {
+    return is_user(a) || is_subtype(a) || has_own_class(a) || is_dict(a) || is_kind(a, OBJ_SET) || is_kind(a, OBJ_RANGE);
+}
+
+/* a *= seq where a's type has sequence slots: CPython repeats the right
+ * operand only when the left one's type has none, so only a.__mul__ and an
+ * override of seq's __rmul__ are left to try. */
+static Value inplace_mul_seq(VM *vm, Value a, Value b) {
+    Value r = call_special(vm, a, N___mul__, &b, 1);
+    if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
+    if (op_override(vm, b, N___rmul__) != UNDEF) {
+        r = call_special(vm, b, N___rmul__, &a, 1);
+        if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
+    }
+    return exc_raise(vm, E_TypeError, "unsupported operand type(s) for *=: '%s' and '%s'", type_name(vm, a),
+                     type_name(vm, b));
+}
+
 Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
     bool own = is_subtype(a) || has_own_class(a);
     if (!own || sub_override(vm, as_obj(a), binop_iname[op]) == UNDEF) {
@@ -485,6 +505,7 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
         Value r = call_special(vm, a, binop_iname[op], &b, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
     }
+    if (op == BIN_MUL && is_repeatable(b) && !is_repeatable(a) && has_seq_slots(a)) return inplace_mul_seq(vm, a, b);
     Value r = binary_try(vm, op, a, b);
     return r != NOTIMPL_VAL ? r : binop_error(vm, op, a, b, true);
 }

@@ -170,6 +170,11 @@ static Value op_delitem_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value seq_search(VM *vm, Value *args, int nargs, ObjTuple *kw, bool count) {
     if (!nargs_is(vm, count ? "countOf" : "indexOf", nargs, kw, 2)) return ERR;
     Value it = op_iter(vm, args[0]);
+    /* CPython's words for any TypeError iter() raises here */
+    if (it == ERR && exc_is(vm, vm->exc, E_TypeError)) {
+        vm->exc = UNDEF;
+        return exc_raise(vm, E_TypeError, "argument of type '%s' is not iterable", type_name(vm, args[0]));
+    }
     if (it == ERR || !vm_push_root(vm, it)) return ERR;
     int64_t i = 0, n = 0;
     Value r = UNDEF;

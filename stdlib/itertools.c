@@ -624,12 +624,24 @@ static Value islice_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
-/* An islice bound: None or an int in [0, sys.maxsize]; -1 for None, -2 after raising. */
-static int64_t islice_arg(VM *vm, Value v, const char *msg) {
+/* An islice bound: None (-1) or an int in [0, sys.maxsize]; -2 after
+ * raising. CPython's words depend on what is wrong: `bad` for no index or
+ * one out of range (and, for stop, -1 itself), `negative` for the other
+ * negatives. Whatever __index__ raised is replaced, as CPython does. */
+static int64_t islice_arg(VM *vm, Value v, const char *bad, const char *negative, bool minus_one_bad) {
     if (v == NONE_VAL) return -1;
-    int64_t n;
-    if (!is_intlike(v) || !int_to_i64(v, &n) || n < 0) {
-        exc_raise(vm, E_ValueError, "%s", msg);
+    int64_t n = -1;
+    bool ok = is_intlike(v) ? int_to_i64(v, &n) : is_obj(v) && op_special(vm, v, N___index__) != UNDEF;
+    if (ok && !is_intlike(v) && !index_value(vm, v, &n, NULL)) {
+        vm->exc = UNDEF;
+        ok = false;
+    }
+    if (!ok || (n == -1 && minus_one_bad)) {
+        exc_raise(vm, E_ValueError, "%s", bad);
+        return -2;
+    }
+    if (n < 0) {
+        exc_raise(vm, E_ValueError, "%s", negative);
         return -2;
     }
     return n;
@@ -644,18 +656,21 @@ static Value islice_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const stop_msg = "Stop argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.";
     static const char *const idx_msg = "Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.";
     int64_t start = 0, stop, step = 1;
+    static const char *const step_msg = "Step for islice() must be a positive integer or None.";
     if (nargs == 3) {
-        stop = islice_arg(vm, args[2], stop_msg);
+        stop = islice_arg(vm, args[2], stop_msg, idx_msg, true);
         if (stop == -2) return ERR;
     } else {
-        start = islice_arg(vm, args[2], idx_msg);
-        stop = start == -2 ? -2 : islice_arg(vm, args[3], idx_msg);
+        /* CPython raises for a bad stop as it reads it, before it
+         * checks the start */
+        stop = islice_arg(vm, args[3], stop_msg, idx_msg, true);
+        start = stop == -2 ? -2 : islice_arg(vm, args[2], idx_msg, idx_msg, false);
         if (start == -2 || stop == -2) return ERR;
         if (start == -1) start = 0;
-        if (nargs == 5) {
-            step = args[4] == NONE_VAL ? 1 : islice_arg(vm, args[4], "Step for islice() must be a positive integer or None.");
+        if (nargs == 5 && args[4] != NONE_VAL) {
+            step = islice_arg(vm, args[4], step_msg, step_msg, true);
             if (step == -2) return ERR;
-            if (step == 0) return exc_raise(vm, E_ValueError, "Step for islice() must be a positive integer or None.");
+            if (step == 0) return exc_raise(vm, E_ValueError, "%s", step_msg);
         }
     }
     Value src = op_iter(vm, args[1]);

@@ -129,7 +129,14 @@ static bool is_sequence(VM *vm, Value v) {
 
 static Value concat(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, bool inplace) {
     if (!nargs_is(vm, name, nargs, kw, 2)) return ERR;
-    if (!is_sequence(vm, args[0])) return exc_raise(vm, E_TypeError, "'%T' object can't be concatenated", args[0]);
+    Value a = args[0], b = args[1];
+    if (!is_sequence(vm, a)) return exc_raise(vm, E_TypeError, "'%T' object can't be concatenated", a);
+    /* A sequence that cannot concatenate itself (a range, a class with
+     * __getitem__ alone) is added to a sequence only by + methods. */
+    bool own = is_str(a) || is_list(a) || is_tuple(a) || is_kind(a, OBJ_BYTES) || is_kind(a, OBJ_BYTEARRAY);
+    if (!own && (!is_sequence(vm, b) || (op_special(vm, a, N___add__) == UNDEF && op_special(vm, b, N___radd__) == UNDEF &&
+                                         (!inplace || op_special(vm, a, N___iadd__) == UNDEF))))
+        return exc_raise(vm, E_TypeError, "'%T' object can't be concatenated", a);
     return inplace ? op_inplace(vm, BIN_ADD, args[0], args[1]) : op_binary(vm, BIN_ADD, args[0], args[1]);
 }
 static Value op_concat(VM *vm, Value *args, int nargs, ObjTuple *kw) { return concat(vm, args, nargs, kw, "concat", false); }
@@ -161,6 +168,11 @@ static Value op_delitem_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value seq_search(VM *vm, Value *args, int nargs, ObjTuple *kw, bool count) {
     if (!nargs_is(vm, count ? "countOf" : "indexOf", nargs, kw, 2)) return ERR;
     Value it = op_iter(vm, args[0]);
+    /* CPython's words for any TypeError iter() raises here */
+    if (it == ERR && exc_is(vm, vm->exc, E_TypeError)) {
+        vm->exc = UNDEF;
+        return exc_raise(vm, E_TypeError, "argument of type '%s' is not iterable", type_name(vm, args[0]));
+    }
     if (it == ERR || !vm_push_root(vm, it)) return ERR;
     int64_t i = 0, n = 0;
     Value r = UNDEF;

@@ -60,6 +60,7 @@ typedef struct Tr {
     int groups;         /* capturing groups opened so far */
     bool at_start;      /* nothing but global flags so far */
     bool global_flags;  /* the unit just read was (?flags) */
+    enum { PREV_NONE, PREV_ATOM, PREV_ANCHOR, PREV_REPEAT } prev;   /* what a repeat at i would follow */
 } Tr;
 
 static bool is_hex(char c) {
@@ -500,6 +501,23 @@ static bool tr_copy_through(Tr *t, char end) {
     return true;
 }
 
+/* "unknown extension" for the group opening at i, whose extension's
+ * letters end with the token at k: one character, or an escape of two (an
+ * escape cut short by the pattern's end is that error, as CPython's
+ * tokenizer meets it first). */
+static bool tr_unknown_ext(Tr *t, size_t k) {
+    size_t n = 0;
+    if (t->p[k] == '\\') {
+        if (k + 1 >= t->len) return tr_fail(t, k, "bad escape (end of pattern)%.*s", 0);
+        n = 1;
+    }
+    size_t end = k + n;
+    if (end < t->len && t->bytes) end++;
+    else if (end < t->len) utf8_decode(t->p, t->len, &end);
+    n = end - k;
+    return tr_fail(t, t->i + 1, "unknown extension %.*s", k + n - (t->i + 1));
+}
+
 /* A group's opening at i: (, (?:, (?P<name>, (?=, (?!, (?<=, (?<!, (?>,
  * (?(cond), (?flags:; or the non-groups (?flags), (?#...), (?P=name). */
 static bool tr_group(Tr *t) {
@@ -516,12 +534,12 @@ static bool tr_group(Tr *t) {
         if (d == '=') return tr_named_ref(t);
         if (d == '<') return tr_named_group(t);
         if (!d) return tr_fail(t, t->len, "unexpected end of pattern%.*s", 0);
-        return tr_fail(t, t->i + 1, "unknown extension %.*s", d >= 0x20 && d < 0x7f ? 3 : 2);
+        return tr_unknown_ext(t, t->i + 3);
     }
     if (q && c == '<' && t->i + 3 >= t->len) return tr_fail(t, t->len, "unexpected end of pattern%.*s", 0);
     if (q && c == '<' && !(t->i + 3 < t->len && strchr("=!", t->p[t->i + 3]) && t->p[t->i + 3]))
-        return tr_fail(t, t->i + 1, "unknown extension %.*s", t->i + 3 < t->len ? 3 : 2);
-    if (q && !strchr(":=!<>(", c)) return tr_fail(t, t->i + 1, "unknown extension %.*s", (c & 0x80) ? 1 : 2);
+        return t->i + 3 < t->len ? tr_unknown_ext(t, t->i + 3) : tr_fail(t, t->i + 1, "unknown extension %.*s", 2);
+    if (q && !strchr(":=!<>(", c)) return tr_unknown_ext(t, t->i + 2);
     tr_push(t, q ? 0 : ++t->groups);
     if (q && c == '(') return tr_condition(t);
     tr_copy(t, q ? 3 : 1);
@@ -567,13 +585,32 @@ static void tr_literal(Tr *t) {
     }
 }
 
-/* {,n} is {0,n} for PCRE2 (which reads {,n} as literal text). */
-static bool tr_brace(Tr *t) {
-    if (!tr_at(t, 1, ',')) return false;
-    size_t k = t->i + 2;
-    while (k < t->len && t->p[k] >= '0' && t->p[k] <= '9') k++;
-    if (k == t->i + 2 || k >= t->len || t->p[k] != '}') return false;
-    tr_rewrite(t, 1, "{0");
+/* The length of the repeat at k (*, +, ?, or {m,n} with either bound left
+ * out, but not {}), without its lazy or possessive mark; 0 if none. */
+static size_t tr_repeat_len(const Tr *t, size_t k) {
+    if (strchr("*+?", t->p[k]) && t->p[k]) return 1;
+    if (t->p[k] != '{' || (k + 1 < t->len && t->p[k + 1] == '}')) return 0;
+    size_t e = k + 1;
+    while (e < t->len && t->p[e] >= '0' && t->p[e] <= '9') e++;
+    if (e < t->len && t->p[e] == ',') e++;
+    while (e < t->len && t->p[e] >= '0' && t->p[e] <= '9') e++;
+    return e < t->len && t->p[e] == '}' ? e + 1 - k : 0;
+}
+
+/* A repeat of n bytes at i and its lazy or possessive mark. CPython refuses
+ * one after nothing, an anchor (^, $, \A, \Z, \b, \B) or another repeat
+ * as it parses, so these errors come in the pattern's order (PCRE2 would
+ * report them after the translator's own, and lets \B be repeated). */
+static bool tr_repeat(Tr *t, size_t n) {
+    if (t->prev == PREV_NONE || t->prev == PREV_ANCHOR) return tr_fail(t, t->i, "nothing to repeat%.*s", 0);
+    if (t->prev == PREV_REPEAT) return tr_fail(t, t->i, "multiple repeat%.*s", 0);
+    if (n > 1 && t->p[t->i + 1] == ',') {     /* {,n} is {0,n} for PCRE2, which reads {,n} as text */
+        tr_rewrite(t, 1, "{0");
+        n--;
+    }
+    tr_copy(t, n);
+    if (tr_at(t, 0, '?') || tr_at(t, 0, '+')) tr_copy(t, 1);
+    t->prev = PREV_REPEAT;
     return true;
 }
 
@@ -581,15 +618,23 @@ static bool tr_brace(Tr *t) {
 static bool tr_unit(Tr *t) {
     char c = t->p[t->i];
     bool ok = true;
+    size_t start = t->i, n;
+    int depth = t->depth;
     t->global_flags = false;
     if (c == '\\' && t->i + 1 < t->len) {
         ok = tr_escape(t, false) != -1;
+        t->prev = strchr("AZbB", t->p[start + 1]) ? PREV_ANCHOR : PREV_ATOM;
     } else if (c == '[') {
         ok = tr_class(t);
+        t->prev = PREV_ATOM;
     } else if (c == '(') {
         ok = tr_group(t);
+        bool comment = start + 2 < t->len && t->p[start + 1] == '?' && t->p[start + 2] == '#';
+        if (t->depth > depth) t->prev = PREV_NONE;
+        else if (!comment && !t->global_flags) t->prev = PREV_ATOM;     /* (?P=name) */
     } else if (c == ')') {
         tr_group_close(t);
+        t->prev = PREV_ATOM;
     } else if (c == '#' && t->verbose) {
         if (!tr_copy_through(t, '\n')) tr_copy(t, t->len - t->i);
         return true;                /* global flags may still follow */
@@ -599,10 +644,11 @@ static bool tr_unit(Tr *t) {
     } else if (c == '|' && t->depth > 0 && t->depth <= (int)(sizeof t->saved / sizeof t->saved[0]) &&
                t->saved[t->depth - 1].cond && ++t->saved[t->depth - 1].bars > 1) {
         return tr_fail(t, t->i, "conditional backref with more than two branches%.*s", 0);
-    } else if (c == '{' && tr_brace(t)) {
-        /* rewritten */
+    } else if ((n = tr_repeat_len(t, t->i)) > 0) {
+        ok = tr_repeat(t, n);
     } else {
         tr_literal(t);
+        t->prev = c == '|' ? PREV_NONE : c == '^' || c == '$' ? PREV_ANCHOR : PREV_ATOM;
     }
     if (!t->global_flags) t->at_start = false;
     return ok;

@@ -650,6 +650,15 @@ static bool slots_bases_ok(VM *vm, ObjClass *c) {
         }
         solid = s;
     }
+    /* Slots over a plain object's layout and a builtin type's layout (an
+     * exception's, an int's, a list's ...) cannot be merged either. */
+    for (int64_t j = 0; solid && solid->instance_kind == OBJ_INSTANCE && j < c->bases->len; j++) {
+        ObjClass *b = AS(ObjClass, c->bases->items[j]);
+        if (b->instance_kind != OBJ_INSTANCE && !class_is_subclass(b, solid)) {
+            exc_raise(vm, E_TypeError, "multiple bases have instance lay-out conflict");
+            return false;
+        }
+    }
     return true;
 }
 

@@ -214,7 +214,14 @@ Value gen_throw(VM *vm, ObjGen *g, Value e, bool close_on_genexit, bool *done) {
     }
     /* A generator not started yet raises it at its first line, so the
      * traceback shows its frame, as CPython's. */
-    if (g->state == GEN_CREATED) return gen_resume(vm, g, NONE_VAL, e, done);
+    if (g->state == GEN_CREATED) {
+        Value r = gen_resume(vm, g, NONE_VAL, e, done);
+        /* There it is raised before the body's PEP 479 guard begins, as in
+         * CPython: a StopIteration thrown in stays itself. */
+        if (r == ERR && is_kind(vm->exc, OBJ_EXC) && is_kind(e, OBJ_EXC) && AS(ObjException, vm->exc)->cause == e)
+            vm->exc = e;
+        return r;
+    }
     Value yf = gen_yf(g);
     if (yf != UNDEF) {
         if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
@@ -237,6 +244,17 @@ Value gen_throw(VM *vm, ObjGen *g, Value e, bool close_on_genexit, bool *done) {
         vm->c_depth--;
         g->state = GEN_SUSPENDED;
         vm_pop_roots(vm, 1);
+        if (throw_here && !is_kind(e, OBJ_EXC)) {
+            e = thrown_instance(vm, e);
+            if (e == ERR) return ERR;
+        }
+        /* A StopIteration raised at the yield from ends it with its value,
+         * as CPython's CLEANUP_THROW makes it. */
+        if (throw_here && exc_is(vm, e, E_StopIteration)) {
+            r = stop_value(e);
+            sub_done = true;
+            throw_here = false;
+        }
         if (!throw_here) {
             if (r != ERR && !sub_done) return r;
             if (r == ERR) {

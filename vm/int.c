@@ -660,7 +660,15 @@ static Value big_shift(VM *vm, BinOp op, Value a, Value b) {
         if (!mp_new(vm, &r, x->used)) return ERR;
         return mp_finish(vm, &r, mp_signed_rsh(x, (int)n, &r));
     }
-    if (!fits) return exc_raise(vm, E_OverflowError, "too many digits in integer");   /* count beyond 64 bits */
+    if (!fits) {
+        /* CPython's result would need count/30 more 30-bit digits: more
+         * than a size can count is OverflowError, fewer MemoryError. */
+        double d;
+        if (int_to_float(vm, b, &d) == ERR) vm->exc = UNDEF, d = HUGE_VAL;
+        if (d / 30.0 + (double)xbits / 30.0 > 2305843009213693945.0)
+            return exc_raise(vm, E_OverflowError, "too many digits in integer");
+        return too_big(vm);
+    }
     if (n > BIG_MAX_BITS - xbits) return too_big(vm);
     if (!mp_new(vm, &r, (xbits + n) / MP_DIGIT_BIT + 2)) return ERR;
     return mp_finish(vm, &r, mp_mul_2d(x, (int)n, &r));

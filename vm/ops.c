@@ -369,9 +369,11 @@ static bool is_repeatable(Value v) {
 /* The TypeError when no type takes the operands; `inplace` names the
  * augmented operator ("+=") as CPython does. */
 static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
-    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)))
-        return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s",
-                         type_name(vm, a), type_name(vm, b), type_name(vm, a));
+    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a))) {
+        /* the builtin type's own words, for its subclasses too */
+        const char *base = is_str(a) ? "str" : is_list(a) ? "list" : "tuple";
+        return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s", base, type_name(vm, b), base);
+    }
     /* CPython tries the sequence's repeat last, whatever the other operand. */
     if (op == BIN_MUL && (is_repeatable(a) || is_repeatable(b)))
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",
@@ -472,6 +474,26 @@ static Value layout_inplace(VM *vm, BinOp op, Value a, Value b) {
     return NOTIMPL_VAL;
 }
 
+/* Whether a's type has CPython's sequence slots though it cannot repeat:
+ * every class statement's type has them, as do dict, set and range. */
+static bool has_seq_slots(Value a) {
+    return is_user(a) || is_subtype(a) || has_own_class(a) || is_dict(a) || is_kind(a, OBJ_SET) || is_kind(a, OBJ_RANGE);
+}
+
+/* a *= seq where a's type has sequence slots: CPython repeats the right
+ * operand only when the left one's type has none, so only a.__mul__ and an
+ * override of seq's __rmul__ are left to try. */
+static Value inplace_mul_seq(VM *vm, Value a, Value b) {
+    Value r = call_special(vm, a, N___mul__, &b, 1);
+    if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
+    if (op_override(vm, b, N___rmul__) != UNDEF) {
+        r = call_special(vm, b, N___rmul__, &a, 1);
+        if (r == ERR || (r != UNDEF && r != NOTIMPL_VAL)) return r;
+    }
+    return exc_raise(vm, E_TypeError, "unsupported operand type(s) for *=: '%s' and '%s'", type_name(vm, a),
+                     type_name(vm, b));
+}
+
 Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
     bool own = is_subtype(a) || has_own_class(a);
     if (!own || sub_override(vm, as_obj(a), binop_iname[op]) == UNDEF) {
@@ -483,6 +505,7 @@ Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
         Value r = call_special(vm, a, binop_iname[op], &b, 1);
         if (r != UNDEF && r != NOTIMPL_VAL) return r;
     }
+    if (op == BIN_MUL && is_repeatable(b) && !is_repeatable(a) && has_seq_slots(a)) return inplace_mul_seq(vm, a, b);
     Value r = binary_try(vm, op, a, b);
     return r != NOTIMPL_VAL ? r : binop_error(vm, op, a, b, true);
 }

@@ -270,6 +270,7 @@ void *gc_malloc(VM *vm, size_t size) {
 }
 
 void *gc_realloc(VM *vm, void *p, size_t old_size, size_t new_size) {
+    uintptr_t was = (uintptr_t)p;     /* (p may be freed below) */
     if (new_size > old_size && over_limit(vm, new_size - old_size)) goto fail;
     void *q;
     if (USE_SLABS && (old_size <= SMALL_MAX || new_size <= SMALL_MAX)) {
@@ -287,7 +288,7 @@ void *gc_realloc(VM *vm, void *p, size_t old_size, size_t new_size) {
         if (!q) goto fail;
     }
     vm->bytes_allocated -= old_size;
-    note_alloc(vm, p, q, new_size);
+    note_alloc(vm, (const void *)was, q, new_size);    /* (the old address, as a key only) */
     return q;
 fail:
     exc_nomem(vm);

@@ -366,6 +366,17 @@ static bool is_repeatable(Value v) {
     return is_str(v) || is_list(v) || is_tuple(v) || is_kind(v, OBJ_BYTES) || is_kind(v, OBJ_BYTEARRAY);
 }
 
+/* Whether CPython's type of v has sequence slots at all (tp_as_sequence):
+ * for `a *= seq` CPython tries seq's repeat only when a's type has none,
+ * so set() *= [1] is "unsupported operand", 3 *= [1] a repeat. Every class
+ * made by a class statement has them. */
+static bool has_seq_slots(Value v) {
+    if (!is_obj(v)) return false;
+    Obj *o = as_obj(v);
+    if (o->kind == OBJ_SET || o->kind == OBJ_DICT || o->kind == OBJ_RANGE || (o->flags & OBJ_SUBTYPE)) return true;
+    return o->kind == OBJ_INSTANCE && !(o->cls->obj.flags & CLASS_BUILTIN);
+}
+
 /* The TypeError when no type takes the operands; `inplace` names the
  * augmented operator ("+=") as CPython does. */
 static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
@@ -373,7 +384,7 @@ static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
         return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s",
                          type_name(vm, a), type_name(vm, b), type_name(vm, a));
     /* CPython tries the sequence's repeat last, whatever the other operand. */
-    if (op == BIN_MUL && (is_repeatable(a) || is_repeatable(b)))
+    if (op == BIN_MUL && (is_repeatable(a) || (is_repeatable(b) && !(inplace && has_seq_slots(a)))))
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",
                          type_name(vm, is_repeatable(a) ? b : a));
     if (op == BIN_POW && !inplace)

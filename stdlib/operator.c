@@ -165,6 +165,9 @@ static Value op_delitem_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value seq_search(VM *vm, Value *args, int nargs, ObjTuple *kw, bool count) {
     if (!nargs_is(vm, count ? "countOf" : "indexOf", nargs, kw, 2)) return ERR;
     Value it = op_iter(vm, args[0]);
+    /* CPython's sequence search rewords any TypeError from iter(). */
+    if (it == ERR && exc_is(vm, vm->exc, E_TypeError))
+        return exc_raise(vm, E_TypeError, "argument of type '%T' is not iterable", args[0]);
     if (it == ERR || !vm_push_root(vm, it)) return ERR;
     int64_t i = 0, n = 0;
     Value r = UNDEF;

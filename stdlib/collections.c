@@ -2081,6 +2081,7 @@ static Value collections_namedtuple(VM *vm, Value *args, int nargs, ObjTuple *kw
     sb_adds(&doc, c->name->data);
     sb_addc(&doc, '(');
     nt_arg_list(&doc, fields);
+    if (fields->len == 1) sb_addc(&doc, ',');   /* CPython's "P(x,)", its one-item tuple */
     sb_addc(&doc, ')');
     Value docstr = str_from_buf(vm, &doc);
     if (docstr == ERR || dict_set_str(vm, c->dict, vm_name(vm, N___doc__), docstr) < 0) return ERR;

@@ -306,7 +306,7 @@ static Value partial_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value ft_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "reduce() takes no keyword arguments");
     if (nargs < 2 || nargs > 3)
-        return exc_raise(vm, E_TypeError, "reduce expected at %s 3 arguments, got %d", nargs < 2 ? "least 2" : "most", nargs);
+        return exc_raise(vm, E_TypeError, "reduce expected at %s arguments, got %d", nargs < 2 ? "least 2" : "most 3", nargs);
     Value it = op_iter(vm, args[1]);
     if (it == ERR) {
         if (exc_is(vm, vm->exc, E_TypeError))

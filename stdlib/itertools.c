@@ -624,27 +624,14 @@ static Value islice_setstate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
-/* An islice bound: None (-1) or an int in [0, sys.maxsize]; -2 after
- * raising. CPython's words depend on what is wrong: `bad` for no index or
- * one out of range (and, for stop, -1 itself), `negative` for the other
- * negatives. Whatever __index__ raised is replaced, as CPython does. */
-static int64_t islice_arg(VM *vm, Value v, const char *bad, const char *negative, bool minus_one_bad) {
-    if (v == NONE_VAL) return -1;
-    int64_t n = -1;
-    bool ok = is_intlike(v) ? int_to_i64(v, &n) : is_obj(v) && op_special(vm, v, N___index__) != UNDEF;
-    if (ok && !is_intlike(v) && !index_value(vm, v, &n, NULL)) {
-        vm->exc = UNDEF;
-        ok = false;
-    }
-    if (!ok || (n == -1 && minus_one_bad)) {
-        exc_raise(vm, E_ValueError, "%s", bad);
-        return -2;
-    }
-    if (n < 0) {
-        exc_raise(vm, E_ValueError, "%s", negative);
-        return -2;
-    }
-    return n;
+/* An islice argument as CPython reads it: an int or __index__ object in
+ * ssize_t range, with any failure (wrong type, overflow, an __index__ that
+ * raises) turned into -1, which the caller then reports as out of range. */
+static int64_t islice_arg(VM *vm, Value v) {
+    int64_t n;
+    if (ssize_value(vm, v, &n)) return n;
+    vm->exc = UNDEF;
+    return -1;
 }
 
 static Value islice_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -653,26 +640,17 @@ static Value islice_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs < 3 || nargs > 5)
         return exc_raise(vm, E_TypeError, "islice expected at %s, got %d", nargs < 3 ? "least 2 arguments" : "most 4 arguments",
                          nargs - 1);
-    static const char *const stop_msg = "Stop argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.";
-    static const char *const idx_msg = "Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.";
-    int64_t start = 0, stop, step = 1;
-    static const char *const step_msg = "Step for islice() must be a positive integer or None.";
-    if (nargs == 3) {
-        stop = islice_arg(vm, args[2], stop_msg, idx_msg, true);
-        if (stop == -2) return ERR;
-    } else {
-        /* CPython raises for a bad stop as it reads it, before it
-         * checks the start */
-        stop = islice_arg(vm, args[3], stop_msg, idx_msg, true);
-        start = stop == -2 ? -2 : islice_arg(vm, args[2], idx_msg, idx_msg, false);
-        if (start == -2 || stop == -2) return ERR;
-        if (start == -1) start = 0;
-        if (nargs == 5 && args[4] != NONE_VAL) {
-            step = islice_arg(vm, args[4], step_msg, step_msg, true);
-            if (step == -2) return ERR;
-            if (step == 0) return exc_raise(vm, E_ValueError, "%s", step_msg);
-        }
-    }
+    /* CPython's order: start, then stop (-1, or anything unreadable, is
+     * "Stop argument"), then both ranges ("Indices"), then step. */
+    int64_t start = 0, stop = -1, step = 1;
+    Value vstop = nargs == 3 ? args[2] : args[3];
+    if (nargs > 3 && args[2] != NONE_VAL) start = islice_arg(vm, args[2]);
+    if (vstop != NONE_VAL && (stop = islice_arg(vm, vstop)) == -1)
+        return exc_raise(vm, E_ValueError, "Stop argument for islice() must be None or an integer: 0 <= x <= sys.maxsize.");
+    if (start < 0 || stop < -1)
+        return exc_raise(vm, E_ValueError, "Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.");
+    if (nargs == 5 && args[4] != NONE_VAL) step = islice_arg(vm, args[4]);
+    if (step < 1) return exc_raise(vm, E_ValueError, "Step for islice() must be a positive integer or None.");
     Value src = op_iter(vm, args[1]);
     if (src == ERR) return ERR;
     ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), islice_next);
@@ -718,6 +696,10 @@ static Value it_tee(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_TypeError, "tee expected at %s, got %d", nargs < 1 ? "least 1 argument" : "most 2 arguments", nargs);
     int64_t n = 2;
     if (nargs == 2 && (n = nonneg_arg(vm, args[1], "n must be >= 0")) < 0) return ERR;
+    if (n == 0) {   /* CPython does not even iterate */
+        ObjTuple *none = tuple_new(vm, 0);
+        return none ? obj_val(none) : ERR;
+    }
     Value src = op_iter(vm, args[0]);
     if (src == ERR) return ERR;
     ObjList *buf = list_new(vm, 0);
@@ -764,12 +746,10 @@ static Value zip_longest_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!new_cls_ok(vm, args, nargs, IT_ZIP_LONGEST)) return ERR;
     int nkw = kw ? (int)kw->len : 0;
     Value fill = NONE_VAL;
-    for (int k = 0; k < nkw; k++) {
-        if (strcmp(AS(ObjStr, kw->items[k])->data, "fillvalue") != 0)
-            return exc_raise(vm, E_TypeError, "zip_longest() got an unexpected keyword argument '%s'",
-                             AS(ObjStr, kw->items[k])->data);
-        fill = args[nargs + k];
-    }
+    /* CPython takes exactly one keyword, fillvalue, and names no culprit. */
+    if (nkw > 1 || (nkw == 1 && strcmp(AS(ObjStr, kw->items[0])->data, "fillvalue") != 0))
+        return exc_raise(vm, E_TypeError, "zip_longest() got an unexpected keyword argument");
+    if (nkw == 1) fill = args[nargs];
     ObjTuple *its = tuple_new(vm, nargs - 1);
     ObjIter *it = its ? iter_new(vm, AS(ObjClass, args[0]), zip_longest_next) : NULL;
     if (!it) return ERR;
@@ -925,7 +905,7 @@ static Value product_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                              AS(ObjStr, kw->items[k])->data);
         if ((repeat = nonneg_arg(vm, args[nargs + k], "repeat argument cannot be negative")) < 0) return ERR;
     }
-    int64_t np = nargs - 1;
+    int64_t np = repeat == 0 ? 0 : nargs - 1;   /* repeat=0 reads none of the iterables */
     ObjTuple *pools = tuple_new(vm, np * repeat);
     ObjIter *it = pools ? iter_new(vm, AS(ObjClass, args[0]), product_next) : NULL;
     if (!it) return ERR;
@@ -983,7 +963,10 @@ static Value permutations_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjTuple *pool = to_tuple(vm, p[0]);
     if (!pool) return ERR;
     int64_t r = pool->len;
-    if (p[1] != UNDEF && p[1] != NONE_VAL && (r = nonneg_arg(vm, p[1], "r must be non-negative")) < 0) return ERR;
+    if (p[1] != UNDEF && p[1] != NONE_VAL) {
+        if (!is_intlike(p[1])) return exc_raise(vm, E_TypeError, "Expected int as r");
+        if ((r = nonneg_arg(vm, p[1], "r must be non-negative")) < 0) return ERR;
+    }
     ObjTuple *idx = int_tuple(vm, pool->len, 0, 1);
     ObjTuple *cyc = idx ? int_tuple(vm, r < pool->len ? r : pool->len, pool->len, -1) : NULL;
     ObjIter *it = cyc ? iter_new(vm, AS(ObjClass, args[0]), permutations_next) : NULL;
@@ -1029,10 +1012,13 @@ static Value combinations_make(VM *vm, Value *args, int nargs, ObjTuple *kw, int
     if (p[0] == UNDEF || p[1] == UNDEF)
         return exc_raise(vm, E_TypeError, "%s() missing required argument '%s' (pos %d)", name,
                          p[0] == UNDEF ? "iterable" : "r", p[0] == UNDEF ? 1 : 2);
+    /* r is read before the iterable is, as CPython's argument parser does;
+     * its sign is checked after. */
+    int64_t r;
+    if (!ssize_value(vm, p[1], &r)) return ERR;
     ObjTuple *pool = to_tuple(vm, p[0]);
     if (!pool) return ERR;
-    int64_t r = nonneg_arg(vm, p[1], "r must be non-negative");
-    if (r < 0) return ERR;
+    if (r < 0) return exc_raise(vm, E_ValueError, "r must be non-negative");
     ObjTuple *idx = int_tuple(vm, r, 0, type == IT_COMBINATIONS ? 1 : 0);
     ObjIter *it = idx ? iter_new(vm, AS(ObjClass, args[0]), combinations_next) : NULL;
     if (!it) return ERR;

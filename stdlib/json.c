@@ -35,6 +35,7 @@ typedef struct Encoder {
     size_t item_sep_len, key_sep_len;
     bool sort_keys, ensure_ascii, skipkeys, allow_nan, check_circular;
     char *indent_buf;       /* malloc'd spaces for an int indent */
+    Value bad_indent;       /* an indent neither str nor int (UNDEF if none) */
     ObjList *keep;          /* rooted: snapshots and `default` results in use */
     Obj **active;           /* containers being encoded, for cycle detection */
     int nactive, capactive;
@@ -305,6 +306,7 @@ static bool enc_setup(Encoder *e, VM *vm, Value *args, int nargs, ObjTuple *kw) 
     memset(e, 0, sizeof *e);
     e->vm = vm;
     e->deflt = UNDEF;
+    e->bad_indent = UNDEF;
     e->item_sep = ", "; e->key_sep = ": ";
     e->ensure_ascii = e->allow_nan = e->check_circular = true;
     if (!args_kw_only_py(vm, "JSONEncoder.__init__", kw, dumps_kw)) return false;
@@ -334,8 +336,8 @@ static bool enc_setup(Encoder *e, VM *vm, Value *args, int nargs, ObjTuple *kw) 
             memset(e->indent_buf, ' ', e->indent_len);
             e->indent = e->indent_buf;
         } else {
-            exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%T'", indent);
-            return false;
+            e->bad_indent = indent;
+            e->indent = "";
         }
         e->item_sep = ",";
     }
@@ -348,7 +350,8 @@ static bool enc_setup(Encoder *e, VM *vm, Value *args, int nargs, ObjTuple *kw) 
         Value *it = is_tuple(seps) ? AS(ObjTuple, seps)->items : AS(ObjList, seps)->items;
         int64_t n = is_tuple(seps) ? AS(ObjTuple, seps)->len : AS(ObjList, seps)->len;
         if (n != 2) {
-            exc_raise(vm, E_ValueError, "too many values to unpack (expected 2)");
+            if (n > 2) exc_raise(vm, E_ValueError, "too many values to unpack (expected 2)");
+            else exc_raise(vm, E_ValueError, "not enough values to unpack (expected 2, got %d)", (int)n);
             return false;
         }
         /* make_encoder takes the key separator as argument 5, the item one as 6 */
@@ -368,6 +371,12 @@ static bool enc_setup(Encoder *e, VM *vm, Value *args, int nargs, ObjTuple *kw) 
 }
 
 static Value encode(Encoder *e, Value obj) {
+    /* CPython's encode() returns a str at once; anything else first
+     * multiplies the indent, which fails for a float. */
+    if (e->bad_indent != UNDEF && !is_str(obj)) {
+        free(e->indent_buf);
+        return exc_raise(e->vm, E_TypeError, "can't multiply sequence by non-int of type '%T'", e->bad_indent);
+    }
     e->keep = list_new(e->vm, 8);
     if (!e->keep || !vm_push_root(e->vm, obj_val(e->keep))) {
         free(e->indent_buf);
@@ -431,6 +440,8 @@ static Value json_dump(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Encoder e;
     int saved_depth = vm->c_depth;
     if (!enc_setup(&e, vm, args, nargs, kw)) { free(e.indent_buf); return ERR; }
+    if (e.bad_indent != UNDEF)      /* dump has no shortcut for a str */
+        return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%T'", e.bad_indent);
     Value s = encode(&e, args[0]);
     vm->c_depth = saved_depth;
     if (s == ERR) return ERR;

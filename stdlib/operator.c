@@ -23,7 +23,7 @@
 /* CPython's operator functions check their argument count this way. */
 static bool nargs_is(VM *vm, const char *name, int nargs, ObjTuple *kw, int n) {
     if (kw && kw->len) {
-        exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", name);
+        exc_raise(vm, E_TypeError, "_operator.%s() takes no keyword arguments", name);
         return false;
     }
     if (nargs == n) return true;
@@ -77,6 +77,10 @@ static Value op_pos_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 static Value op_invert_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return nargs_is(vm, "invert", nargs, kw, 1) ? op_invert(vm, args[0]) : ERR;
+}
+/* inv is a function of its own in CPython, with its own name in errors. */
+static Value op_inv_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return nargs_is(vm, "inv", nargs, kw, 1) ? op_invert(vm, args[0]) : ERR;
 }
 
 static Value op_abs_(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -194,6 +198,7 @@ static Value op_countOf(VM *vm, Value *args, int nargs, ObjTuple *kw) { return s
 static Value op_indexOf(VM *vm, Value *args, int nargs, ObjTuple *kw) { return seq_search(vm, args, nargs, kw, false); }
 
 static Value m_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (kw && kw->len) return exc_raise(vm, E_TypeError, "_operator.length_hint() takes no keyword arguments");
     if (!args_check(vm, "length_hint", nargs, kw, 1, 2)) return ERR;
     Value dflt = nargs == 2 ? args[1] : int_val(0);
     if (!is_intlike(dflt)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", dflt);
@@ -462,7 +467,7 @@ bool mod_operator_init(VM *vm, ObjModule *m) {
         {"ilshift", fn_ilshift, true}, {"irshift", fn_irshift, true},
         {"lt", fn_lt, true}, {"le", fn_le, true}, {"eq", fn_eq, true}, {"ne", fn_ne, true},
         {"gt", fn_gt, true}, {"ge", fn_ge, true},
-        {"neg", op_neg_, true}, {"pos", op_pos_, true}, {"invert", op_invert_, true}, {"inv", op_invert_, true},
+        {"neg", op_neg_, true}, {"pos", op_pos_, true}, {"invert", op_invert_, true}, {"inv", op_inv_, true},
         {"abs", op_abs_, true}, {"not_", op_not_, false}, {"truth", op_truth, false}, {"is_", op_is_, false},
         {"is_not", op_is_not, false}, {"index", op_index_, true}, {"concat", op_concat, true},
         {"iconcat", op_iconcat, true}, {"contains", op_contains_, true}, {"getitem", op_getitem_, true},

@@ -955,11 +955,14 @@ static Value int_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (args[0] == obj_val(vm->types[T_BOOL]))
         return exc_raise(vm, E_TypeError, "int.__new__(bool) is not safe, use bool.__new__()");
     if (args[0] != obj_val(vm->types[T_INT])) return subtype_new(vm, T_INT, args, nargs, kw);
+    /* The count comes first (int('1', 2, base=2) and int('1', sep=1, base=2)
+     * are "at most 2 arguments"), then the keywords' names, as in CPython. */
+    int given = nargs - 1 + (kw ? (int)kw->len : 0);
+    if (given > 2) return exc_raise(vm, E_TypeError, "int() takes at most 2 arguments (%d given)", given);
     static const char *const accepted[] = {"base", NULL};
     if (!args_kw_only(vm, "int", kw, accepted)) return ERR;
     Value x = nargs > 1 ? args[1] : UNDEF;
     Value base = nargs > 2 ? args[2] : args_kw(vm, args, nargs, kw, "base");
-    if (nargs > 3) return exc_raise(vm, E_TypeError, "int() takes at most 2 arguments (%d given)", nargs - 1);
     if (x == UNDEF) {
         if (base != UNDEF) return exc_raise(vm, E_TypeError, "int() missing string argument");
         return int_val(0);

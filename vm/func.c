@@ -480,10 +480,16 @@ bool args_kw_only_py(VM *vm, const char *fname_, ObjTuple *kwnames, const char *
 bool args_bind(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw, const char *const *names,
                int nparams, int npos, int nmin, int flags, Value *out) {
     int nkw = kw ? (int)kw->len : 0;
-    if (nargs > npos || nargs + nkw > nparams) {
-        int most = nargs > npos ? npos : nparams;
-        exc_raise(vm, E_TypeError, "%s() takes at most %d argument%s (%d given)", fname, most, most == 1 ? "" : "s",
-                  nargs + nkw);
+    /* CPython's order: too many in all ("keyword" when all were keywords),
+     * then too many positionally (only differs with keyword-only params). */
+    if (nargs + nkw > nparams) {
+        exc_raise(vm, E_TypeError, "%s() takes at most %d %sargument%s (%d given)", fname, nparams,
+                  nargs == 0 ? "keyword " : "", nparams == 1 ? "" : "s", nargs + nkw);
+        return false;
+    }
+    if (nargs > npos) {
+        exc_raise(vm, E_TypeError, "%s() takes %s %d positional argument%s (%d given)", fname,
+                  nmin < npos ? "at most" : "exactly", npos, npos == 1 ? "" : "s", nargs);
         return false;
     }
     for (int i = 0; i < nparams; i++) out[i] = i < nargs ? args[i] : UNDEF;

@@ -366,6 +366,14 @@ static bool is_repeatable(Value v) {
     return is_str(v) || is_list(v) || is_tuple(v) || is_kind(v, OBJ_BYTES) || is_kind(v, OBJ_BYTEARRAY);
 }
 
+static bool has_own_class(Value v);
+
+/* Whether a's type has CPython's sequence slots though it cannot repeat:
+ * every class statement's type has them, as do dict, set and range. */
+static bool has_seq_slots(Value a) {
+    return is_user(a) || is_subtype(a) || has_own_class(a) || is_dict(a) || is_kind(a, OBJ_SET) || is_kind(a, OBJ_RANGE);
+}
+
 /* The TypeError when no type takes the operands; `inplace` names the
  * augmented operator ("+=") as CPython does. */
 static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
@@ -375,7 +383,7 @@ static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
         return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s", base, type_name(vm, b), base);
     }
     /* CPython tries the sequence's repeat last, whatever the other operand. */
-    if (op == BIN_MUL && (is_repeatable(a) || is_repeatable(b)))
+    if (op == BIN_MUL && (is_repeatable(a) || (is_repeatable(b) && !(inplace && has_seq_slots(a)))))
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",
                          type_name(vm, is_repeatable(a) ? b : a));
     if (op == BIN_POW && !inplace)
@@ -472,12 +480,6 @@ static Value layout_inplace(VM *vm, BinOp op, Value a, Value b) {
     }
     if (is_dict(a) && op == BIN_OR) return dict_update(vm, AS(ObjDict, a), b) < 0 ? ERR : a;
     return NOTIMPL_VAL;
-}
-
-/* Whether a's type has CPython's sequence slots though it cannot repeat:
- * every class statement's type has them, as do dict, set and range. */
-static bool has_seq_slots(Value a) {
-    return is_user(a) || is_subtype(a) || has_own_class(a) || is_dict(a) || is_kind(a, OBJ_SET) || is_kind(a, OBJ_RANGE);
 }
 
 /* a *= seq where a's type has sequence slots: CPython repeats the right

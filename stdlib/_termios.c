@@ -18,24 +18,10 @@
 #include "modules.h"
 #include "procargs.h"
 
-static bool long_arg(VM *vm, Value v, long *out) {
-    int64_t n;
-    if (!is_intlike(v)) {
-        exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
-        return false;
-    }
-    if (!int_to_i64(v, &n)) {
-        exc_raise(vm, E_OverflowError, "Python int too large to convert to C long");
-        return false;
-    }
-    *out = (long)n;
-    return true;
-}
-
 /* termios.asy passes descriptors already turned into ints. */
 static bool fd_arg(VM *vm, Value v, int *fd) {
     long n;
-    if (!long_arg(vm, v, &n)) return false;
+    if (!procargs_long(vm, v, &n)) return false;
     *fd = (int)n;
     return true;
 }
@@ -72,7 +58,7 @@ static Value t_tcgetattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value t_tcsetattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
     long when;
-    if (!args_check(vm, "tcsetattr", nargs, kw, 3, 3) || !fd_arg(vm, args[0], &fd) || !long_arg(vm, args[1], &when))
+    if (!args_check(vm, "tcsetattr", nargs, kw, 3, 3) || !fd_arg(vm, args[0], &fd) || !procargs_long(vm, args[1], &when))
         return ERR;
     Value attrs = args[2];
     if (!is_kind(attrs, OBJ_LIST) || AS(ObjList, attrs)->len != 7)
@@ -82,7 +68,7 @@ static Value t_tcsetattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value *it = AS(ObjList, attrs)->items;
     long f[6];
     for (int i = 0; i < 6; i++)
-        if (!long_arg(vm, it[i], &f[i])) return ERR;
+        if (!procargs_long(vm, it[i], &f[i])) return ERR;
     t.c_iflag = (tcflag_t)f[0];
     t.c_oflag = (tcflag_t)f[1];
     t.c_cflag = (tcflag_t)f[2];
@@ -94,7 +80,7 @@ static Value t_tcsetattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         Value v = AS(ObjList, cc)->items[i];
         long n;
         if (is_kind(v, OBJ_BYTES) && AS(ObjBytes, v)->len == 1) t.c_cc[i] = AS(ObjBytes, v)->data[0];
-        else if (is_intlike(v) && long_arg(vm, v, &n)) t.c_cc[i] = (cc_t)n;
+        else if (is_intlike(v) && procargs_long(vm, v, &n)) t.c_cc[i] = (cc_t)n;
         else {
             if (vm->exc != UNDEF) vm->exc = UNDEF;
             return exc_raise(vm, E_TypeError, "tcsetattr: elements of attributes must be characters or integers");
@@ -109,7 +95,7 @@ static Value t_tcsetattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value fd_int_call(VM *vm, const char *name, Value *args, int nargs, ObjTuple *kw, int (*fn)(int, int)) {
     int fd;
     long n;
-    if (!args_check(vm, name, nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || !long_arg(vm, args[1], &n))
+    if (!args_check(vm, name, nargs, kw, 2, 2) || !fd_arg(vm, args[0], &fd) || !procargs_long(vm, args[1], &n))
         return ERR;
     return fn(fd, (int)n) < 0 ? os_err(vm) : NONE_VAL;
 }
@@ -150,7 +136,7 @@ static Value t_tcsetwinsize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     else if (is_kind(size, OBJ_LIST) && AS(ObjList, size)->len == 2) items = AS(ObjList, size)->items;
     if (!items) return exc_raise(vm, E_TypeError, "tcsetwinsize, arg 2: must be a two-item sequence");
     long rows, cols;
-    if (!long_arg(vm, items[0], &rows) || !long_arg(vm, items[1], &cols)) return ERR;
+    if (!procargs_long(vm, items[0], &rows) || !procargs_long(vm, items[1], &cols)) return ERR;
     struct winsize w;
     if (ioctl(fd, TIOCGWINSZ, &w) < 0) return os_err(vm);
     if (rows < 0 || rows > 65535 || cols < 0 || cols > 65535)

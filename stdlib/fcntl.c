@@ -22,20 +22,6 @@
 
 #define ARG_MAX_BYTES 1024
 
-static bool long_arg(VM *vm, Value v, long *out) {
-    int64_t n;
-    if (!is_intlike(v)) {
-        exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
-        return false;
-    }
-    if (!int_to_i64(v, &n)) {
-        exc_raise(vm, E_OverflowError, "Python int too large to convert to C long");
-        return false;
-    }
-    *out = (long)n;
-    return true;
-}
-
 /* A file descriptor: an int, or what obj.fileno() returns. */
 static bool fd_of(VM *vm, Value v, int *fd) {
     long n;
@@ -54,7 +40,7 @@ static bool fd_of(VM *vm, Value v, int *fd) {
             return false;
         }
     }
-    if (!long_arg(vm, v, &n)) return false;
+    if (!procargs_long(vm, v, &n)) return false;
     if (n < 0) {
         exc_raise(vm, E_ValueError, "file descriptor cannot be a negative integer (%ld)", n);
         return false;
@@ -86,7 +72,7 @@ static const uint8_t *buffer_of(Value v, int64_t *len) {
 static Value f_fcntl(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
     long cmd, iarg = 0;
-    if (!args_check(vm, "fcntl", nargs, kw, 2, 3) || !fd_of(vm, args[0], &fd) || !long_arg(vm, args[1], &cmd))
+    if (!args_check(vm, "fcntl", nargs, kw, 2, 3) || !fd_of(vm, args[0], &fd) || !procargs_long(vm, args[1], &cmd))
         return ERR;
     if (nargs == 3) {
         int64_t len;
@@ -98,7 +84,7 @@ static Value f_fcntl(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             if (fcntl(fd, (int)cmd, buf) < 0) return os_err(vm);
             return bytes_new(vm, (const uint8_t *)buf, (size_t)len);
         }
-        if (!long_arg(vm, args[2], &iarg)) return ERR;
+        if (!procargs_long(vm, args[2], &iarg)) return ERR;
     }
     int r;
     for (;;) {
@@ -115,7 +101,7 @@ static Value f_ioctl(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
     long req, iarg = 0;
     if (!args_bind(vm, "ioctl", args, nargs, kw, names, 4, 4, 2, 0, p) || !fd_of(vm, p[0], &fd) ||
-        !long_arg(vm, p[1], &req))
+        !procargs_long(vm, p[1], &req))
         return ERR;
     bool mutate = p[3] == UNDEF || op_truthy(vm, p[3]) > 0;
     if (p[2] != UNDEF) {
@@ -140,7 +126,7 @@ static Value f_ioctl(VM *vm, Value *args, int nargs, ObjTuple *kw) {
             if (ioctl(fd, (unsigned long)req, buf) < 0) return os_err(vm);
             return bytes_new(vm, (const uint8_t *)buf, (size_t)len);
         }
-        if (!long_arg(vm, p[2], &iarg)) return ERR;
+        if (!procargs_long(vm, p[2], &iarg)) return ERR;
     }
     int r = ioctl(fd, (unsigned long)req, iarg);
     return r < 0 ? os_err(vm) : int_val(r);
@@ -149,7 +135,7 @@ static Value f_ioctl(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value f_flock(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
     long op;
-    if (!args_check(vm, "flock", nargs, kw, 2, 2) || !fd_of(vm, args[0], &fd) || !long_arg(vm, args[1], &op))
+    if (!args_check(vm, "flock", nargs, kw, 2, 2) || !fd_of(vm, args[0], &fd) || !procargs_long(vm, args[1], &op))
         return ERR;
     int r;
     for (;;) {
@@ -170,9 +156,9 @@ static Value f_flock(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value f_lockf(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
     long cmd, len = 0, start = 0, whence = 0;
-    if (!args_check(vm, "lockf", nargs, kw, 2, 5) || !fd_of(vm, args[0], &fd) || !long_arg(vm, args[1], &cmd) ||
-        (nargs > 2 && !long_arg(vm, args[2], &len)) || (nargs > 3 && !long_arg(vm, args[3], &start)) ||
-        (nargs > 4 && !long_arg(vm, args[4], &whence)))
+    if (!args_check(vm, "lockf", nargs, kw, 2, 5) || !fd_of(vm, args[0], &fd) || !procargs_long(vm, args[1], &cmd) ||
+        (nargs > 2 && !procargs_long(vm, args[2], &len)) || (nargs > 3 && !procargs_long(vm, args[3], &start)) ||
+        (nargs > 4 && !procargs_long(vm, args[4], &whence)))
         return ERR;
     struct flock l = {0};
     if (cmd == LOCK_UN) l.l_type = F_UNLCK;

@@ -150,3 +150,17 @@ Value procargs_oserror(VM *vm, int err, Value file, Value file2) {
     Value e = exc_new(vm, exc_oserror_class(vm, vm->exc_types[E_OSError], args, n), t);
     return e == ERR ? ERR : exc_raise_value(vm, e);
 }
+
+bool procargs_long(VM *vm, Value v, long *out) {
+    int64_t n;
+    if (!is_intlike(v)) {
+        exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+        return false;
+    }
+    if (!int_to_i64(v, &n)) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C long");
+        return false;
+    }
+    *out = (long)n;
+    return true;
+}

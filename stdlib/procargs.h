@@ -26,6 +26,10 @@ const char *procargs_fspath(VM *vm, const char *fname, Value *v, int *nroots);
 
 void procargs_free(char **v);
 
+/* A C long argument (an int or bool; no __index__, as CPython's "l"
+ * format for these calls): CPython's TypeError or OverflowError. */
+bool procargs_long(VM *vm, Value v, long *out);
+
 /* Raises the OSError subclass for errno `err`, with no, one or two file
  * names (UNDEF for none): CPython's "[Errno 17] File exists: 'a' -> 'b'".
  * Returns ERR. */

@@ -45,7 +45,10 @@ Value index_result(VM *vm, Value r) {
     return !ok ? ERR : is_bool(r) ? int_val(as_bool(r)) : subtype_plain(vm, r);
 }
 
-bool index_value(VM *vm, Value v, int64_t *out, const char *what) {
+/* v as an int64 through __index__; `what` words the TypeError of a
+ * subscript ("list indices must be ..."), NULL the plain one. A value past
+ * 64 bits is IndexError for an index, OverflowError for a C ssize_t. */
+static bool read_index(VM *vm, Value v, int64_t *out, const char *what, bool ssize) {
     if (!is_intlike(v)) {
         Value m = op_special(vm, v, N___index__);
         if (m == UNDEF) {
@@ -67,32 +70,16 @@ bool index_value(VM *vm, Value v, int64_t *out, const char *what) {
         return true;
     }
     if (int_to_i64(v, out)) return true;
-    exc_raise(vm, E_IndexError, "cannot fit '%T' into an index-sized integer", v);
+    if (ssize)
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+    else
+        exc_raise(vm, E_IndexError, "cannot fit '%T' into an index-sized integer", v);
     return false;
 }
 
-bool ssize_value(VM *vm, Value v, int64_t *out) {
-    if (!is_intlike(v)) {
-        Value m = op_special(vm, v, N___index__);
-        if (m == UNDEF) {
-            exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
-            return false;
-        }
-        v = op_call_special(vm, v, m, NULL, 0);
-        if (v == ERR || (v = index_result(vm, v)) == ERR) return false;
-    }
-    if (is_bool(v)) {
-        *out = as_bool(v);
-        return true;
-    }
-    if (is_int(v)) {
-        *out = as_int(v);
-        return true;
-    }
-    if (int_to_i64(v, out)) return true;
-    exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
-    return false;
-}
+bool index_value(VM *vm, Value v, int64_t *out, const char *what) { return read_index(vm, v, out, what, false); }
+
+bool ssize_value(VM *vm, Value v, int64_t *out) { return read_index(vm, v, out, NULL, true); }
 
 /* A start or stop argument of list.index and tuple.index: an int (huge
  * ones clamped) or an object with __index__. */

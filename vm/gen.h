@@ -33,7 +33,8 @@ typedef struct ObjGen {
     uint8_t state;
     uint8_t ag_running_async;   /* async generators: an asend/athrow is being awaited */
     uint8_t ag_closed;          /* async generators: aclose() began, or it ended by StopAsyncIteration/GeneratorExit */
-    uint8_t ag_hooked;          /* async generators: first iterated while asyncio's loop ran (sched_agen_started) */
+    uint8_t ag_hooked;          /* async generators: first iterated while asyncio's loop ran (sched_agen_started);
+                                 * AG_ORPHAN: found unreachable between loops, kept for shutdown_asyncgens */
     ObjStr *name, *qualname;
     /* The exception its frame handles, kept across yields (UNDEF for none),
      * and while it runs, the fiber's state to restore when it stops. */
@@ -44,6 +45,7 @@ typedef struct ObjGen {
 } ObjGen;
 
 #define YIELD_PLAIN 0       /* `yield` in a generator */
+#define AG_ORPHAN 2
 #define YIELD_ASYNC 1       /* `yield` in an async generator: completes the awaitable that resumed it */
 #define YIELD_DELEGATE 2    /* in the SEND loop of `yield from`/`await`: the sub-iterator is on top of the stack */
 

@@ -99,6 +99,8 @@ void sched_mark(VM *vm) {
     for (Task *t = s->tasks; t; t = t->next) MARK(t);
     for (IoWatch *w = s->io_open; w; w = w->next) MARK(w->owner);
     for (size_t i = 0; i < s->nreport; i++) MARK(s->report[i]);
+    for (size_t i = 0; i < s->nagens; i++)
+        if (s->agens[i]->ag_hooked == AG_ORPHAN) MARK(s->agens[i]);
     gc_mark_value(vm, s->item.a); gc_mark_value(vm, s->item.b); gc_mark_value(vm, s->item.c);
     gc_mark_value(vm, s->loop);
     gc_mark_value(vm, s->report_loop);
@@ -566,13 +568,20 @@ Value sched_take_agens(VM *vm) {
 
 void sched_agen_finalize(VM *vm, ObjGen *g) {
     Sched *s = vm->sched;
+    if (!s->running || s->loop == UNDEF || !s->handle_cls) {
+        /* Found unreachable between loops (asyncio.run's main returned,
+         * shutdown_asyncgens not yet run: CPython's refcounting would have
+         * handed it to the loop's hook already): kept, strongly, for
+         * shutdown_asyncgens to close. */
+        g->ag_hooked = AG_ORPHAN;
+        return;
+    }
     /* The hook first forgets it: shutdown_asyncgens will not close it again. */
     size_t n = 0;
     for (size_t i = 0; i < s->nagens; i++) {
         if (s->agens[i] != g) s->agens[n++] = s->agens[i];
     }
     s->nagens = n;
-    if (!s->running || s->loop == UNDEF || !s->handle_cls) return;
     Value create = op_getattr(vm, s->loop, str_intern_cstr(vm, "create_task"));
     Value aclose = create == ERR ? ERR : op_call_method(vm, obj_val(g), str_intern_cstr(vm, "aclose"), NULL, 0);
     ObjTuple *args = aclose == ERR ? NULL : tuple_from(vm, &aclose, 1);

@@ -183,39 +183,41 @@ static Value int_arg(VM *vm, Value v, int64_t *out) {
 /* ---- output and input ---------------------------------------------------- */
 
 /* sys.<name> (UNDEF if sys or it is missing). */
-static Value std_stream_object(VM *vm, const char *name) {
-    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
-    return is_kind(sys, OBJ_MODULE) ? dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, name)) : UNDEF;
+static Value std_stream_object(VM *vm, NameId name) {
+    Value sys = dict_get_str(vm->modules, vm_name(vm, N_sys));
+    return is_kind(sys, OBJ_MODULE) ? dict_get_str(AS(ObjModule, sys)->dict, vm_name(vm, name)) : UNDEF;
+}
+
+/* sys.__stdout__ for sys.stdout, and so on (print() runs this each call:
+ * names from the VM's table, not interned anew). */
+static NameId orig_stream(NameId name) {
+    return name == N_stdout ? N___stdout__ : name == N_stderr ? N___stderr__ : N___stdin__;
 }
 
 /* Where print() writes without file=: sys.stdout (or sys.stderr), or UNDEF
  * while that is still the VM's own stream (sys.__stdout__), whose text goes
  * straight to the host. A program that gave that stream a write of its
  * own (`sys.stdout.write = log.append`) gets it called, as in CPython. */
-static Value std_stream(VM *vm, const char *name) {
-    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+static Value std_stream(VM *vm, NameId name) {
+    Value sys = dict_get_str(vm->modules, vm_name(vm, N_sys));
     if (!is_kind(sys, OBJ_MODULE)) return UNDEF;
     ObjDict *d = AS(ObjModule, sys)->dict;
-    char orig[16];
-    snprintf(orig, sizeof orig, "__%s__", name);
-    Value cur = dict_get_str(d, str_intern_cstr(vm, name));
-    if (cur != dict_get_str(d, str_intern_cstr(vm, orig))) return cur;
+    Value cur = dict_get_str(d, vm_name(vm, name));
+    if (cur != dict_get_str(d, vm_name(vm, orig_stream(name)))) return cur;
     bool own_write = is_kind(cur, OBJ_INSTANCE) && AS(ObjInstance, cur)->dict &&
-                     dict_get_str(AS(ObjInstance, cur)->dict, str_intern_cstr(vm, "write")) != UNDEF;
+                     dict_get_str(AS(ObjInstance, cur)->dict, vm_name(vm, N_write)) != UNDEF;
     return own_write ? cur : UNDEF;
 }
 
 /* Whether sys.<name> is gone (deleted, or None when none_too): print()
  * and input() then raise CPython's "lost sys.<name>". */
-static bool std_stream_lost(VM *vm, const char *name, bool none_too) {
-    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+static bool std_stream_lost(VM *vm, NameId name, bool none_too) {
+    Value sys = dict_get_str(vm->modules, vm_name(vm, N_sys));
     if (!is_kind(sys, OBJ_MODULE)) return false;
     ObjDict *d = AS(ObjModule, sys)->dict;
-    ObjStr *key = str_intern_cstr(vm, name);
+    ObjStr *key = vm_name(vm, name);
     Value cur = dict_get_str(d, key);
-    char orig[16];
-    snprintf(orig, sizeof orig, "__%s__", name);
-    if (cur == UNDEF && dict_get_str(d, str_intern_cstr(vm, orig)) == UNDEF) {
+    if (cur == UNDEF && dict_get_str(d, vm_name(vm, orig_stream(name))) == UNDEF) {
         /* not loaded yet: sys makes stdin (with __stdin__) on first use */
         cur = op_getattr_opt(vm, sys, key);
         if (cur == ERR) vm->exc = UNDEF;
@@ -245,7 +247,7 @@ Value builtins_display(VM *vm, Value v) {
     if (v == NONE_VAL) return NONE_VAL;
     Value r = op_repr(vm, v);
     if (r == ERR) return ERR;
-    Value out = std_stream(vm, "stdout");
+    Value out = std_stream(vm, N_stdout);
     if (out == UNDEF) {
         vm_write(vm, 1, AS(ObjStr, r)->data, (size_t)AS(ObjStr, r)->len);
         vm_write(vm, 1, "\n", 1);
@@ -253,14 +255,14 @@ Value builtins_display(VM *vm, Value v) {
         if (!vm_push_root(vm, r)) return ERR;
         Value line = op_binary(vm, BIN_ADD, r, obj_val(vm->char_strs['\n']));
         vm_pop_roots(vm, 1);
-        if (line == ERR || op_call_method(vm, out, str_intern_cstr(vm, "write"), &line, 1) == ERR) return ERR;
+        if (line == ERR || op_call_method(vm, out, vm_name(vm, N_write), &line, 1) == ERR) return ERR;
     }
     return dict_set_str(vm, vm->builtins, str_intern_cstr(vm, "_"), v) < 0 ? ERR : NONE_VAL;
 }
 
 /* print() to a stream object: write() once per piece, as CPython does. */
 static Value print_to(VM *vm, Value file, Value *args, int nargs, Value sep, Value end) {
-    Value write = op_getattr(vm, file, str_intern_cstr(vm, "write"));     /* AttributeError if none */
+    Value write = op_getattr(vm, file, vm_name(vm, N_write));     /* AttributeError if none */
     if (write == ERR || !vm_push_root(vm, write)) return ERR;
     Value piece, r = NONE_VAL;
     for (int i = 0; i < nargs && r != ERR; i++) {
@@ -287,8 +289,8 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (end != UNDEF && end != NONE_VAL && !is_str(end))
         return exc_raise(vm, E_TypeError, "end must be None or a string, not %T", end);
     if (file == UNDEF || file == NONE_VAL) {
-        if (std_stream_lost(vm, "stdout", false)) return exc_raise(vm, E_RuntimeError, "lost sys.stdout");
-        file = std_stream(vm, "stdout");
+        if (std_stream_lost(vm, N_stdout, false)) return exc_raise(vm, E_RuntimeError, "lost sys.stdout");
+        file = std_stream(vm, N_stdout);
     }
     if (file == NONE_VAL) return NONE_VAL;      /* sys.stdout = None */
     if (file != UNDEF) {
@@ -311,9 +313,9 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (is_str(end)) sb_add(&b, AS(ObjStr, end)->data, (size_t)AS(ObjStr, end)->len);
     else sb_addc(&b, '\n');
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
-    Value out = b.len && utf8_has_surrogates(b.data, b.len) ? std_stream_object(vm, "__stdout__") : UNDEF;
+    Value out = b.len && utf8_has_surrogates(b.data, b.len) ? std_stream_object(vm, N___stdout__) : UNDEF;
     if (out != UNDEF) {     /* the stream's errors handler decides what becomes of the surrogates */
-        ObjStr *write = str_intern_cstr(vm, "write");
+        ObjStr *write = vm_name(vm, N_write);
         Value line = write ? str_new(vm, b.data, b.len) : ERR;
         sb_free(&b);
         if (line == ERR || op_call_method(vm, out, write, &line, 1) == ERR) return ERR;
@@ -333,15 +335,16 @@ static Value b_print(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * sys.stdin.readline() share one buffer. */
 static Value b_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "input", nargs, kw, 0, 1)) return ERR;
-    static const char *const streams[] = {"stdin", "stdout", "stderr"};
+    static const NameId streams[] = {N_stdin, N_stdout, N_stderr};
     for (int i = 0; i < 3; i++)
-        if (std_stream_lost(vm, streams[i], true)) return exc_raise(vm, E_RuntimeError, "input(): lost sys.%s", streams[i]);
+        if (std_stream_lost(vm, streams[i], true))
+            return exc_raise(vm, E_RuntimeError, "input(): lost sys.%s", vm_name(vm, streams[i])->data);
     if (nargs) {
-        Value out = std_stream(vm, "stdout");
+        Value out = std_stream(vm, N_stdout);
         Value s = op_str(vm, args[0]);
         if (s == ERR) return ERR;
         if (out == UNDEF) vm_write(vm, 1, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
-        else if (out != NONE_VAL && op_call_method(vm, out, str_intern_cstr(vm, "write"), &s, 1) == ERR) return ERR;
+        else if (out != NONE_VAL && op_call_method(vm, out, vm_name(vm, N_write), &s, 1) == ERR) return ERR;
     }
     fflush(stdout);
     Value sys = import_module(vm, "sys");

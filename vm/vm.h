@@ -167,7 +167,8 @@ typedef enum ExcId {
     X(__traceback__) X(__cause__) X(__context__) X(__suppress_context__) \
     X(self) X(__notes__) X(__isabstractmethod__) X(exceptions) X(message) X(__version__) \
     X(__prepare__) X(__instancecheck__) X(__subclasscheck__) X(__mro_entries__) \
-    X(__classcell__) X(__classdictcell__) X(__orig_bases__) X(__abstractmethods__) X(metaclass) X(__annotations__)
+    X(__classcell__) X(__classdictcell__) X(__orig_bases__) X(__abstractmethods__) X(metaclass) X(__annotations__) \
+    X(sys) X(write) X(stdin) X(stdout) X(stderr) X(__stdin__) X(__stdout__) X(__stderr__)
 
 typedef enum NameId {
 #define X(n) N_##n,

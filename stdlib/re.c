@@ -20,8 +20,9 @@
  *
  * Layouts (both are ObjIters, so the collector traces a, b, c):
  *   Pattern  a the pattern (str or bytes), b groupindex (a dict name ->
- *            number), c the bytearray holding the code; i flags, n number
- *            of groups
+ *            number), c a tuple: the bytearray holding the code, then for
+ *            each group the rank of its ')' among the groups' (for
+ *            lastindex); i flags, n number of groups
  *   Match    a the Pattern, b the subject (str or bytes-like), c a tuple of
  *            4 ints per group (start and end in positions, then in bytes;
  *            -1 when unset); i pos, n endpos, step lastindex (-1: None)
@@ -75,7 +76,8 @@ static bool is_instance_of(VM *vm, Value v, const char *name) {
 }
 
 static bool is_pattern(VM *vm, Value v) {
-    return is_instance_of(vm, v, "Pattern") && is_kind(AS(ObjIter, v)->c, OBJ_BYTEARRAY);
+    Value c = is_instance_of(vm, v, "Pattern") ? AS(ObjIter, v)->c : NONE_VAL;
+    return is_tuple(c) && is_kind(AS(ObjTuple, c)->items[0], OBJ_BYTEARRAY);
 }
 
 static bool is_match(VM *vm, Value v) {
@@ -83,7 +85,7 @@ static bool is_match(VM *vm, Value v) {
 }
 
 static pcre2_code *pat_code(ObjIter *p) {
-    return (pcre2_code *)(AS(ObjByteArray, p->c)->data + HDR);
+    return (pcre2_code *)(AS(ObjByteArray, AS(ObjTuple, p->c)->items[0])->data + HDR);
 }
 
 /* The text of a pattern, subject or template: a str (UTF-8; positions are
@@ -307,19 +309,16 @@ static void raise_syntax_error(VM *vm, const Text *t, const char *msg, int64_t a
     free(text);
 }
 
-/* The compiled code for pattern t, or NULL after raising. */
-static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags) {
-    ReSyntax rs = {0};
-    if (!re_translate(&rs, t->data, t->len, t->bytes, flags)) {
-        raise_syntax_error(vm, t, rs.err, rs.err_at);
-        re_syntax_free(&rs);
+/* The compiled code for pattern t, or NULL after raising; *rs (zeroed by
+ * the caller, who frees it) keeps what the translation learnt. */
+static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags, ReSyntax *rs) {
+    if (!re_translate(rs, t->data, t->len, t->bytes, flags)) {
+        raise_syntax_error(vm, t, rs->err, rs->err_at);
         return NULL;
     }
-    if (!flags_ok(vm, t->bytes, flags) || (rs.warn[0] && !exc_warn(vm, E_FutureWarning, "%s", rs.warn))) {
-        re_syntax_free(&rs);
+    if (!flags_ok(vm, t->bytes, flags) || (rs->warn[0] && !exc_warn(vm, E_FutureWarning, "%s", rs->warn)))
         return NULL;
-    }
-    if (rs.out.oom) { re_syntax_free(&rs); exc_nomem(vm); return NULL; }
+    if (rs->out.oom) { exc_nomem(vm); return NULL; }
     pcre2_general_context *gen = pcre2_general_context_create(re_alloc, re_release, vm);
     pcre2_compile_context *cc = gen ? pcre2_compile_context_create(gen) : NULL;
     pcre2_code *code = NULL;
@@ -327,19 +326,18 @@ static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags) {
     PCRE2_SIZE erroff = 0;
     if (cc) {
         pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
-        code = pcre2_compile((PCRE2_SPTR)(rs.out.data ? rs.out.data : ""), rs.out.len,
+        code = pcre2_compile((PCRE2_SPTR)(rs->out.data ? rs->out.data : ""), rs->out.len,
                              pcre2_options(t->bytes, flags), &err, &erroff, cc);
     }
     pcre2_compile_context_free(cc);
     pcre2_general_context_free(gen);
-    if (!cc) { re_syntax_free(&rs); exc_nomem(vm); return NULL; }
+    if (!cc) { exc_nomem(vm); return NULL; }
     if (!code) {
         char buf[256];
         int64_t at;
-        const char *msg = re_error_text(err, t->data, t->len, re_source_offset(&rs, erroff), &at, buf, sizeof buf);
+        const char *msg = re_error_text(err, t->data, t->len, re_source_offset(rs, erroff), &at, buf, sizeof buf);
         raise_syntax_error(vm, t, msg, at);
     }
-    re_syntax_free(&rs);
     return code;
 }
 
@@ -360,14 +358,22 @@ static Value compile_new(VM *vm, Value pattern, int64_t flags) {
     if (!root) return ERR;
     root[0] = obj_val(holder);
     root[1] = obj_val(p);
-    pcre2_code *code = compile_code(vm, &t, flags);
-    vm_pop_roots(vm, 2);
-    if (!code) return ERR;
+    ReSyntax rs = {0};
+    pcre2_code *code = compile_code(vm, &t, flags, &rs);
+    if (!code) { vm_pop_roots(vm, 2); re_syntax_free(&rs); return ERR; }
     holder->data = (uint8_t *)code - HDR;
     memcpy(&holder->cap, holder->data, sizeof(size_t));
-    p->c = obj_val(holder);
     uint32_t ngroups = 0;
     pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ngroups);
+    ObjTuple *c = tuple_new(vm, (int64_t)ngroups + 1);
+    vm_pop_roots(vm, 2);
+    if (!c) { re_syntax_free(&rs); return ERR; }
+    c->items[0] = obj_val(holder);
+    for (uint32_t g = 1; g <= ngroups; g++) c->items[g] = int_val(0);
+    for (size_t k = 0; k < rs.nclosed; k++)
+        if (rs.closed[k] > 0 && (uint32_t)rs.closed[k] <= ngroups) c->items[rs.closed[k]] = int_val((int64_t)k + 1);
+    re_syntax_free(&rs);
+    p->c = obj_val(c);
     ObjDict *gi = group_index(vm, code);
     if (!gi) return ERR;
     p->b = obj_val(gi);
@@ -472,14 +478,15 @@ static void clamp_range(const Text *s, int64_t *pos, int64_t *endpos, size_t *b0
     *b1 = s->ascii ? (size_t)*endpos : (size_t)str_offset(AS(ObjStr, s->v), *endpos);
 }
 
-/* CPython's lastindex: the group that closed last. */
-static int64_t last_index(const PCRE2_SIZE *ov, int rc) {
+/* CPython's lastindex: the group that closed last, the one that ends
+ * furthest; of those ending at one place, the one whose ')' comes last in
+ * the pattern (`(a)()` gives 2, `(a())` 1). rank: the Pattern's c. */
+static int64_t last_index(const PCRE2_SIZE *ov, int rc, const Value *rank) {
     int64_t best = -1;
     for (int g = 1; g < rc; g++) {
         if (ov[2 * g] == PCRE2_UNSET) continue;
         if (best < 0 || ov[2 * g + 1] > ov[2 * best + 1] ||
-            (ov[2 * g + 1] == ov[2 * best + 1] && ov[2 * g] == ov[2 * g + 1] && ov[2 * g] == ov[2 * best + 1] &&
-             ov[2 * best] != ov[2 * best + 1]))
+            (ov[2 * g + 1] == ov[2 * best + 1] && as_int(rank[g]) > as_int(rank[best])))
             best = g;
     }
     return best;
@@ -510,7 +517,7 @@ static Value match_new(VM *vm, Value pat, const Text *s, const PCRE2_SIZE *ov, i
     m->c = obj_val(spans);
     m->i = pos;
     m->n = endpos;
-    m->step = last_index(ov, rc);
+    m->step = last_index(ov, rc, AS(ObjTuple, AS(ObjIter, pat)->c)->items);
     return obj_val(m);
 }
 

@@ -546,10 +546,23 @@ static bool tr_group(Tr *t) {
     return true;
 }
 
+/* Notes that capturing group g closes now. */
+static void tr_closed(Tr *t, int g) {
+    ReSyntax *rs = t->rs;
+    if (rs->nclosed == rs->capclosed) {
+        size_t cap = rs->capclosed ? 2 * rs->capclosed : 8;
+        int *c2 = realloc(rs->closed, cap * sizeof *c2);
+        if (!c2) { rs->out.oom = true; return; }
+        rs->closed = c2, rs->capclosed = cap;
+    }
+    rs->closed[rs->nclosed++] = g;
+}
+
 static void tr_group_close(Tr *t) {
     if (t->depth > 0 && --t->depth < (int)(sizeof t->saved / sizeof t->saved[0])) {
         t->caseless = t->saved[t->depth].caseless;
         t->unicode = t->saved[t->depth].unicode;
+        if (t->saved[t->depth].group > 0) tr_closed(t, t->saved[t->depth].group);
     }
     tr_copy(t, 1);
 }
@@ -677,6 +690,7 @@ void re_syntax_free(ReSyntax *rs) {
     sb_free(&rs->out);
     free(rs->spans);
     free(rs->names);
+    free(rs->closed);
 }
 
 size_t re_source_offset(const ReSyntax *rs, size_t off) {

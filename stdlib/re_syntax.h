@@ -38,6 +38,9 @@ typedef struct ReSyntax {
     size_t nspans, capspans;
     ReName *names;
     size_t nnames, capnames;
+    int *closed;            /* the capturing groups in the order their ')'s
+                             * come: Match.lastindex's tie-break */
+    size_t nclosed, capclosed;
     int64_t err_at;         /* after a failed re_translate: where, and */
     char err[160];          /* CPython's message */
     char warn[96];          /* a FutureWarning to issue ("" for none): the

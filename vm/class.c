@@ -1,6 +1,8 @@
 /* Classes: builtin types and user classes, the C3 method resolution order,
  * lookup along it, instance creation, object's and type's own methods, and
  * super(). */
+#include <stdlib.h>
+
 #include "class.h"
 #include "dir_extras.h"
 
@@ -247,27 +249,27 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
 
 /* The class attribute that each name in __slots__ gets (CPython's
  * member_descriptor): an ObjProperty of class member_descriptor whose
- * fget/fset/fdel natives are bound to the tuple (name, class), so the
- * attribute lookup runs them as it runs a property's. The value lives
- * in the map beside the heap (gc_subtype_dict): a slotted instance's
- * attribute map (OBJ_SUBTYPE), else a map of its own, never its dict. */
+ * fget/fset/fdel natives are bound to the tuple (name, class, index), so
+ * the attribute lookup runs them as it runs a property's. The value lives
+ * in the instance at that index (instance_slots); an object of a builtin
+ * layout (a list's, an exception's ...) has no room for it and keeps it
+ * in the map beside the heap (gc_subtype_dict), never in its __dict__. */
 
-static ObjDict *member_storage(VM *vm, Value info, Value obj, bool make) {
-    ObjTuple *t = AS(ObjTuple, info);
-    ObjClass *owner = AS(ObjClass, t->items[1]);
-    if (!class_is_subclass(type_of(vm, obj), owner)) {
-        exc_raise(vm, E_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%T' object",
-                  AS(ObjStr, t->items[0])->data, owner->name->data, obj);
-        return NULL;
-    }
-    /* An instance with an instance dict (a base without __slots__, or
-     * '__dict__' among them) keeps its slot values beside it, in the map
-     * that holds a subtype instance's attributes, so __dict__ and vars()
-     * do not show them. */
+static bool member_applies(VM *vm, ObjTuple *info, Value obj) {
+    ObjClass *owner = AS(ObjClass, info->items[1]);
+    if ((is_obj(obj) && as_obj(obj)->cls == owner) || class_is_subclass(type_of(vm, obj), owner)) return true;
+    exc_raise(vm, E_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%T' object",
+              AS(ObjStr, info->items[0])->data, owner->name->data, obj);
+    return false;
+}
+
+/* The member's place in obj itself, or NULL for an object without room
+ * for it (a builtin layout; an instance whose class gained the member by
+ * a __bases__ assignment after it was made). */
+static Value *member_cell(ObjTuple *info, Value obj) {
     Obj *o = as_obj(obj);
-    ObjDict *d = make ? gc_subtype_dict_make(vm, o) : gc_subtype_dict(vm, o);
-    if (!d && make && vm->exc == UNDEF) exc_nomem(vm);
-    return d;
+    int64_t k = as_int(info->items[2]);
+    return o->kind == OBJ_INSTANCE && k < (int64_t)o->spare ? instance_slots((ObjInstance *)o) + k : NULL;
 }
 
 static Value member_missing(VM *vm, Value info, Value obj) {
@@ -276,19 +278,41 @@ static Value member_missing(VM *vm, Value info, Value obj) {
     return exc_note_name(vm, name, obj);
 }
 
+static Value member_read(VM *vm, ObjTuple *info, Value obj) {
+    if (!member_applies(vm, info, obj)) return ERR;
+    Value *cell = member_cell(info, obj), v = UNDEF;
+    if (cell) {
+        v = *cell;
+    } else {
+        ObjDict *d = gc_subtype_dict(vm, as_obj(obj));
+        if (d) v = dict_get_str(d, AS(ObjStr, info->items[0]));
+    }
+    return v == UNDEF ? member_missing(vm, obj_val(info), obj) : v;
+}
+
+/* Stores v, or unsets the member for v UNDEF (false: it was not set). */
+static int member_write(VM *vm, ObjTuple *info, Value obj, Value v) {
+    if (!member_applies(vm, info, obj)) return -1;
+    Value *cell = member_cell(info, obj);
+    if (cell) {
+        bool was = *cell != UNDEF;
+        *cell = v;
+        return was || v != UNDEF;
+    }
+    ObjDict *d = v == UNDEF ? gc_subtype_dict(vm, as_obj(obj)) : gc_subtype_dict_make(vm, as_obj(obj));
+    if (v == UNDEF) return d ? dict_del(vm, d, info->items[0]) : 0;
+    if (!d) return vm->exc == UNDEF ? (exc_nomem(vm), -1) : -1;
+    return dict_set_str(vm, d, AS(ObjStr, info->items[0]), v) < 0 ? -1 : 1;
+}
+
 static Value member_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__get__", nargs - 1, kw, 1, 1)) return ERR;
-    ObjDict *d = member_storage(vm, args[0], args[1], false);
-    if (!d && vm->exc != UNDEF) return ERR;
-    Value v = d ? dict_get_str(d, AS(ObjStr, AS(ObjTuple, args[0])->items[0])) : UNDEF;
-    return v == UNDEF ? member_missing(vm, args[0], args[1]) : v;
+    return member_read(vm, AS(ObjTuple, args[0]), args[1]);
 }
 
 static Value member_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__set__", nargs - 1, kw, 2, 2)) return ERR;
-    ObjDict *d = member_storage(vm, args[0], args[1], true);
-    if (!d) return vm->exc != UNDEF ? ERR : member_missing(vm, args[0], args[1]);
-    return dict_set_str(vm, d, AS(ObjStr, AS(ObjTuple, args[0])->items[0]), args[2]) < 0 ? ERR : NONE_VAL;
+    return member_write(vm, AS(ObjTuple, args[0]), args[1], args[2]) < 0 ? ERR : NONE_VAL;
 }
 
 static bool is_member(VM *vm, Value attr) {
@@ -297,30 +321,66 @@ static bool is_member(VM *vm, Value attr) {
 
 Value class_member_get(VM *vm, Value attr, Value obj) {
     if (!is_member(vm, attr)) return UNDEF;
-    Value args[2] = {AS(ObjNative, AS(ObjProperty, attr)->fget)->self, obj};
-    return member_get(vm, args, 2, NULL);
+    return member_read(vm, AS(ObjTuple, AS(ObjNative, AS(ObjProperty, attr)->fget)->self), obj);
 }
 
 int class_member_set(VM *vm, Value attr, Value obj, Value v) {
     if (!is_member(vm, attr)) return 1;
-    Value args[3] = {AS(ObjNative, AS(ObjProperty, attr)->fset)->self, obj, v};
-    return member_set(vm, args, 3, NULL) == ERR ? -1 : 0;
+    return member_write(vm, AS(ObjTuple, AS(ObjNative, AS(ObjProperty, attr)->fset)->self), obj, v) < 0 ? -1 : 0;
 }
 
 static Value member_del(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__delete__", nargs - 1, kw, 1, 1)) return ERR;
-    ObjDict *d = member_storage(vm, args[0], args[1], false);
-    if (!d && vm->exc != UNDEF) return ERR;
-    Value name = AS(ObjTuple, args[0])->items[0];
-    int r = d ? dict_del(vm, d, name) : 0;
+    int r = member_write(vm, AS(ObjTuple, args[0]), args[1], UNDEF);
     if (r < 0) return ERR;
     /* (CPython's message is the bare name) */
-    return r ? NONE_VAL : exc_raise(vm, E_AttributeError, "%s", AS(ObjStr, name)->data);
+    return r ? NONE_VAL : exc_raise(vm, E_AttributeError, "%s", AS(ObjStr, AS(ObjTuple, args[0])->items[0])->data);
 }
 
 static ObjTuple *member_info(Value descr) {
     ObjProperty *p = AS(ObjProperty, descr);
     return AS(ObjTuple, AS(ObjNative, p->fget)->self);
+}
+
+Value class_slot_value(VM *vm, Value obj, ObjStr *name) {
+    if (!is_kind(obj, OBJ_INSTANCE)) return UNDEF;
+    Value attr = class_lookup(as_obj(obj)->cls, name);
+    if (!is_member(vm, attr)) return UNDEF;
+    ObjTuple *info = member_info(attr);
+    Value *cell = class_is_subclass(as_obj(obj)->cls, AS(ObjClass, info->items[1])) ? member_cell(info, obj) : NULL;
+    return cell ? *cell : UNDEF;
+}
+
+/* Fills names[k] with the name of c's slot k (NULL where none is found). */
+static void slot_names_by_index(VM *vm, ObjClass *c, ObjStr **names) {
+    for (int64_t m = 0; m < c->mro->len; m++) {
+        ObjClass *b = AS(ObjClass, c->mro->items[m]);
+        if (!(b->obj.flags & CLASS_OWN_SLOTS)) continue;
+        int64_t pos = 0;
+        Value key, val;
+        while (dict_next(b->dict, &pos, &key, &val)) {
+            if (!is_member(vm, val)) continue;
+            ObjTuple *t = member_info(val);
+            int64_t k = as_int(t->items[2]);
+            if (AS(ObjClass, t->items[1]) == b && k >= 0 && k < (int64_t)c->nslots) names[k] = AS(ObjStr, t->items[0]);
+        }
+    }
+}
+
+bool class_same_slots(VM *vm, ObjClass *a, ObjClass *b) {
+    if (a->nslots != b->nslots) return false;
+    if (!a->nslots) return true;
+    ObjStr **na = calloc(a->nslots, sizeof *na), **nb = calloc(b->nslots, sizeof *nb);
+    bool same = na && nb;
+    if (!same) exc_nomem(vm);
+    if (same) {
+        slot_names_by_index(vm, a, na);
+        slot_names_by_index(vm, b, nb);
+        for (uint32_t k = 0; same && k < a->nslots; k++) same = na[k] && nb[k] && str_eq(na[k], nb[k]);
+    }
+    free(na);
+    free(nb);
+    return same;
 }
 
 /* The name and the owner class of a member or getset descriptor. */
@@ -379,8 +439,8 @@ Value class_member_attr(VM *vm, Value descr, ObjStr *name) {
     return UNDEF;
 }
 
-static Value member_make(VM *vm, ObjClass *c, Value name) {
-    ObjTuple *info = tuple_from(vm, (Value[]){name, obj_val(c)}, 2);
+static Value member_make(VM *vm, ObjClass *c, Value name, int64_t index) {
+    ObjTuple *info = tuple_from(vm, (Value[]){name, obj_val(c), int_val(index)}, 3);
     if (!info) return ERR;
     static const struct { const char *name; NativeFn fn; } fns[] = {
         {"__get__", member_get}, {"__set__", member_set}, {"__delete__", member_del}};
@@ -671,6 +731,11 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
     ObjStr *slots_name = str_intern_cstr(vm, "__slots__");
     if (!slots_name) return false;
     if (!slots_bases_ok(vm, c)) return false;
+    /* the bases' slots come first: the one slotted layout among them
+     * (slots_bases_ok) has them all */
+    c->nslots = 0;
+    for (int64_t j = 0; j < c->bases->len; j++)
+        if (AS(ObjClass, c->bases->items[j])->nslots > c->nslots) c->nslots = AS(ObjClass, c->bases->items[j])->nslots;
     Value own = dict_get_str(c->dict, slots_name);
     if (own == UNDEF) return true;
     *own_slots = OWN_SLOTS;
@@ -719,12 +784,13 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
     if (list_sort(vm, l, UNDEF, false) < 0) { vm_pop_roots(vm, 1); return false; }
     for (int64_t i = 0; i < l->len; i++) {
         Value n = l->items[i];
-        Value m = member_make(vm, c, n);
+        Value m = member_make(vm, c, n, (int64_t)c->nslots + i);
         if (m == ERR || dict_set(vm, names, n, NONE_VAL) < 0 || dict_set(vm, c->dict, n, m) < 0) {
             vm_pop_roots(vm, 1);
             return false;
         }
     }
+    c->nslots += (uint32_t)l->len;
     vm_pop_roots(vm, 1);
     if (has_dict) return true;
     for (int64_t i = 1; i < c->mro->len; i++) {
@@ -883,10 +949,20 @@ Value class_new_meta(VM *vm, ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjD
     return obj_val(c);
 }
 
-ObjInstance *instance_new(VM *vm, ObjClass *cls) {
-    if (cls->obj.flags & CLASS_SLOTS) return gc_new_instance(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
-    ObjInstance *o = gc_new(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
+/* A new instance of cls with room for its slots (unset) and no dict. */
+static ObjInstance *instance_alloc(VM *vm, ObjClass *cls) {
+    uint32_t n = cls->nslots;
+    if (!n && !(cls->obj.flags & CLASS_SUBTYPE)) return gc_new(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
+    ObjInstance *o = gc_new_instance(vm, sizeof(ObjInstance) + n * sizeof(Value), OBJ_INSTANCE, cls);
     if (!o) return NULL;
+    o->obj.spare = n;
+    for (uint32_t i = 0; i < n; i++) instance_slots(o)[i] = UNDEF;
+    return o;
+}
+
+ObjInstance *instance_new(VM *vm, ObjClass *cls) {
+    ObjInstance *o = instance_alloc(vm, cls);
+    if (!o || (cls->obj.flags & CLASS_SLOTS)) return o;
     o->dict = dict_new(vm);
     return o->dict ? o : NULL;
 }
@@ -1024,7 +1100,7 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
     } else if (!(cls->obj.flags & (CLASS_ABSTRACT | CLASS_SLOTS)) && cls->instance_kind == OBJ_INSTANCE &&
                (own_init || !(nargs || nkw))) {
         /* the common case: a plain instance with its dict */
-        ObjInstance *o = gc_new(vm, sizeof(ObjInstance), OBJ_INSTANCE, cls);
+        ObjInstance *o = instance_alloc(vm, cls);
         if (!o || !(o->dict = dict_new_sized(vm, cls->dict_hint))) return ERR;
         obj = obj_val(o);
     } else {

@@ -33,6 +33,13 @@ Value class_lookup_cached(ObjClass *cls, ObjStr *name);
  * the AttributeError or TypeError raised). */
 Value class_member_get(VM *vm, Value attr, Value obj);
 int class_member_set(VM *vm, Value attr, Value obj, Value v);
+/* The value in instance obj's slot `name`, UNDEF if it has no such slot
+ * or it is unset; raises nothing (what a store or del would drop). */
+Value class_slot_value(VM *vm, Value obj, ObjStr *name);
+/* Whether a's and b's instances hold the same slots at the same places
+ * (CPython's same_slots_added, for __class__ assignment); false with
+ * MemoryError raised when out of memory. */
+bool class_same_slots(VM *vm, ObjClass *a, ObjClass *b);
 bool class_is_subclass(ObjClass *a, ObjClass *b);
 /* isinstance(v, spec) (inst) or issubclass(v, spec), hooks and tuples
  * included: 1, 0, or -1 after raising (isinstance.c). */

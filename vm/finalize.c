@@ -170,7 +170,11 @@ static void walk_dropped(VM *vm, Value v, int depth, int *visits) {
         for (int64_t i = ((ObjTuple *)o)->len - 1; i >= 0; i--) walk_dropped(vm, ((ObjTuple *)o)->items[i], depth + 1, visits);
         return;
     case OBJ_DICT: d = (ObjDict *)o; break;
-    case OBJ_INSTANCE: case OBJ_EXC: d = ((ObjInstance *)o)->dict; break;
+    case OBJ_INSTANCE:      /* its slots go first, then its dict, as CPython's subtype_dealloc */
+        for (uint32_t i = 0; i < o->spare; i++) walk_dropped(vm, instance_slots((ObjInstance *)o)[i], depth + 1, visits);
+        d = ((ObjInstance *)o)->dict;
+        break;
+    case OBJ_EXC: d = ((ObjInstance *)o)->dict; break;
     default: return;
     }
     int64_t pos = 0;
@@ -236,7 +240,11 @@ static bool may_hold_pending(Value v, int depth, int *visits) {
         if (exc_may_hold_pending((ObjException *)o, depth, visits)) return true;
         d = ((ObjInstance *)o)->dict;
         break;
-    case OBJ_INSTANCE: d = ((ObjInstance *)o)->dict; break;
+    case OBJ_INSTANCE:
+        for (uint32_t i = 0; i < o->spare; i++)
+            if (may_hold_pending(instance_slots((ObjInstance *)o)[i], depth + 1, visits)) return true;
+        d = ((ObjInstance *)o)->dict;
+        break;
     default: return true;
     }
     int64_t pos = 0;

@@ -40,7 +40,7 @@ static size_t obj_size(Obj *o) {
     case OBJ_CODE: return sizeof(ObjCode);
     case OBJ_CELL: return sizeof(ObjCell);
     case OBJ_CLASS: return sizeof(ObjClass);
-    case OBJ_INSTANCE: return sizeof(ObjInstance);
+    case OBJ_INSTANCE: return sizeof(ObjInstance) + o->spare * sizeof(Value);
     case OBJ_EXC: return sizeof(ObjException);
     case OBJ_MODULE: return sizeof(ObjModule);
     case OBJ_ITER: return sizeof(ObjIter);
@@ -495,7 +495,10 @@ void gc_trace(VM *vm, Obj *o) {
     }
         /* an exception is also an instance */
         __attribute__((fallthrough));
-    case OBJ_INSTANCE: MARK(((ObjInstance *)o)->dict); break;
+    case OBJ_INSTANCE:
+        MARK(((ObjInstance *)o)->dict);
+        if (o->spare && o->kind == OBJ_INSTANCE) mark_values(vm, instance_slots((ObjInstance *)o), o->spare);
+        break;
     case OBJ_MODULE: MARK(((ObjModule *)o)->name); MARK(((ObjModule *)o)->dict); break;
     case OBJ_ITER: {
         ObjIter *it = (ObjIter *)o;

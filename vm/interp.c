@@ -669,9 +669,10 @@ static Value dropped_item(VM *vm, Value obj, Value key) {
     return UNDEF;
 }
 
-static Value dropped_attr(Value obj, ObjStr *name) {
-    if (!is_kind(obj, OBJ_INSTANCE) || !AS(ObjInstance, obj)->dict) return UNDEF;
-    return dict_get_str(AS(ObjInstance, obj)->dict, name);
+static Value dropped_attr(VM *vm, Value obj, ObjStr *name) {
+    if (!is_kind(obj, OBJ_INSTANCE)) return UNDEF;
+    Value v = AS(ObjInstance, obj)->dict ? dict_get_str(AS(ObjInstance, obj)->dict, name) : UNDEF;
+    return v != UNDEF ? v : class_slot_value(vm, obj, name);
 }
 
 /* The stores and dels while finalizable objects live: the operation, then a
@@ -681,14 +682,14 @@ static Value dropped_attr(Value obj, ObjStr *name) {
  * instructions are sensitive to these ones' size (fib took 5% more
  * instructions with this inline). */
 static __attribute__((noinline)) int setattr_finalizing(VM *vm, Value obj, ObjStr *name, Value v) {
-    Value old = dropped_attr(obj, name);
+    Value old = dropped_attr(vm, obj, name);
     int r = op_setattr(vm, obj, name, v);
     if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
     return r;
 }
 
 static __attribute__((noinline)) int delattr_finalizing(VM *vm, Value obj, ObjStr *name) {
-    Value old = dropped_attr(obj, name);
+    Value old = dropped_attr(vm, obj, name);
     int r = op_delattr(vm, obj, name);
     if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
     return r;

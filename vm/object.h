@@ -392,6 +392,10 @@ struct ObjClass {
     Value init;
     Value new_fn;
     uint32_t init_version;
+    /* How many __slots__ values, its own and its bases', an instance holds
+     * (in the object for an OBJ_INSTANCE; beside the heap for the builtin
+     * layouts, which have no room) */
+    uint32_t nslots;
     /* The classes made with this one among their bases, in order, or NULL:
      * __subclasses__(). Weak: the collector drops the dead ones (gc.c). */
     struct ObjList *subclasses;
@@ -421,6 +425,11 @@ typedef struct ObjInstance {
     Obj obj;
     ObjDict *dict;
 } ObjInstance;
+
+/* An OBJ_INSTANCE keeps the values of its class's __slots__ right after
+ * the struct: obj.spare of them (its class's nslots when it was made),
+ * UNDEF while unset; member descriptors index them (vm/class.c). */
+static inline Value *instance_slots(ObjInstance *o) { return (Value *)(o + 1); }
 
 typedef struct TbEntry {
     ObjCode *code;

@@ -1626,19 +1626,6 @@ static int meta_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     return 1;
 }
 
-/* Whether two classes' instances carry the same slot names (CPython's
- * same_slots_added): the names, not just how many, must match, each at
- * the same place. */
-static bool same_slot_names(ObjClass *a, ObjClass *b) {
-    if (!a->slots || !b->slots) return a->slots == b->slots;
-    if (a->slots->count != b->slots->count) return false;
-    int64_t pos = 0;
-    Value key, val;
-    while (dict_next(a->slots, &pos, &key, &val))
-        if (!is_str(key) || dict_get_str(b->slots, AS(ObjStr, key)) != val) return false;
-    return true;
-}
-
 /* obj.__class__ = v: another class of the same layout. */
 static int set_class(VM *vm, Value obj, Value v) {
     ObjClass *cls = type_of(vm, obj);
@@ -1670,8 +1657,7 @@ static int set_class(VM *vm, Value obj, Value v) {
     }
     uint16_t layout = CLASS_SLOTS | CLASS_SUBTYPE;
     if (to->instance_kind != cls->instance_kind || (to->obj.flags & layout) != (cls->obj.flags & layout) ||
-        (to->slots && dict_update(vm, dict_new(vm), obj_val(to->slots)) < 0) ||
-        !same_slot_names(to, cls)) {
+        !class_same_slots(vm, to, cls)) {
         if (vm->exc != UNDEF) return -1;
         exc_raise(vm, E_TypeError, "__class__ assignment: '%s' object layout differs from '%s'", to->name->data,
                   cls->name->data);

@@ -25,6 +25,7 @@
  * (file_release); so that programs that open files in a loop and leave them
  * to die, as CPython's reference counts allow, do not run out of
  * descriptors, every FILES_PER_GC opens ask the next safe point to collect. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -51,7 +52,18 @@ enum {
     F_READ = 1, F_WRITE = 2, F_APPEND = 4, F_BINARY = 8, F_CLOSEFD = 16,
     F_NOTELL = 32,      /* next() is iterating: tell() is disabled, as in CPython */
     F_SINGLEBYTE = 64,  /* latin-1, ascii or cp1252: one byte per character */
+    F_LINEBUF = 128,    /* line_buffering (writes are unbuffered anyway) */
+    /* the newlines met so far when reading with newline None or '' */
+    F_SEEN_CR = 1 << 11, F_SEEN_LF = 1 << 12, F_SEEN_CRLF = 1 << 13,
+    F_DECODED = 1 << 14,    /* reading has begun: reconfigure keeps the encoding */
+    /* UTF-16 and UTF-32 files: code units of 2 or 4 bytes, big-endian or
+     * not; F_BOM: the byte order comes from a BOM at the start (written
+     * there, read from there, little-endian without one). F_SIG: utf-8-sig,
+     * a UTF-8 BOM at the start is skipped and written. */
+    F_UNIT2 = 1 << 15, F_UNIT4 = 1 << 16, F_BE = 1 << 17, F_BOM = 1 << 18, F_SIG = 1 << 19,
+    F_WROTE = 1 << 20,      /* text was written (a pipe gets one BOM) */
 };
+#define F_CODEC (F_SINGLEBYTE | F_UNIT2 | F_UNIT4 | F_BE | F_BOM | F_SIG)
 /* newline=None (universal, translated), '', '\n', '\r', '\r\n' */
 enum { NL_NONE, NL_ANY, NL_LF, NL_CR, NL_CRLF };
 #define NL_SHIFT 8
@@ -189,11 +201,28 @@ static bool utf8_incomplete(const uint8_t *p, size_t n) {
     return false;
 }
 
+/* The bytes of one code unit of the file's encoding. */
+static int unit_size(const ObjIter *f) { return f->n & F_UNIT4 ? 4 : f->n & F_UNIT2 ? 2 : 1; }
+
+/* The code unit at byte i of p (a byte, or a UTF-16/32 unit in the file's
+ * byte order). */
+static uint32_t unit_at(const ObjIter *f, const uint8_t *p, size_t i) {
+    int n = unit_size(f);
+    uint32_t u = 0;
+    for (int k = 0; k < n; k++) u |= (uint32_t)p[i + k] << (8 * (f->n & F_BE ? n - 1 - k : k));
+    return u;
+}
+
 static bool chunk_needs_more(ObjIter *f, const StrBuf *raw) {
+    size_t unit = (size_t)unit_size(f);
+    if (raw->len % unit) return true;
     if (raw->len == 0) return false;
+    const uint8_t *p = (const uint8_t *)raw->data;
+    uint32_t last = unit_at(f, p, raw->len - unit);
     int nl = NL_MODE(f);
-    if (raw->data[raw->len - 1] == '\r' && nl != NL_LF && nl != NL_CR) return true;
-    return !(f->n & F_SINGLEBYTE) && utf8_incomplete((const uint8_t *)raw->data, raw->len);
+    if (last == '\r' && nl != NL_LF && nl != NL_CR) return true;
+    if (unit == 2) return last >= 0xD800 && last < 0xDC00;     /* a lead surrogate */
+    return unit == 1 && !(f->n & F_SINGLEBYTE) && utf8_incomplete(p, raw->len);
 }
 
 /* Universal newlines: "\r\n" and "\r" become "\n". */
@@ -212,10 +241,64 @@ static Value translate_newlines(VM *vm, Value s) {
     return str_from_buf(vm, &b);
 }
 
+/* Notes the kinds of newline in decoded text s, for the newlines attribute
+ * (chunks never end between "\r" and "\n"). */
+static void note_newlines(ObjIter *f, const ObjStr *s) {
+    for (const char *p = memchr(s->data, '\r', (size_t)s->len); p; p = memchr(p, '\r', (size_t)(s->data + s->len - p))) {
+        bool crlf = p + 1 < s->data + s->len && p[1] == '\n';
+        f->n |= crlf ? F_SEEN_CRLF : F_SEEN_CR;
+        p += crlf ? 2 : 1;
+    }
+    for (const char *p = s->data, *e = s->data + s->len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+        if (p == s->data || p[-1] != '\r') { f->n |= F_SEEN_LF; break; }
+}
+
+/* The codec that reads and writes the file's bytes after any BOM. */
+static const char *file_codec(ObjIter *f) {
+    if (f->n & (F_UNIT2 | F_UNIT4)) {
+        static const char *const names[2][2] = {{"utf-16-le", "utf-16-be"}, {"utf-32-le", "utf-32-be"}};
+        return names[(f->n & F_UNIT4) != 0][(f->n & F_BE) != 0];
+    }
+    return f->n & F_SIG ? "utf-8" : AS(ObjStr, info(f, INFO_ENCODING))->data;
+}
+
+/* The BOM the file's encoding writes at its start ("" for none). */
+static const char *file_bom(ObjIter *f, size_t *len) {
+    static const char *const boms[] = {"\xef\xbb\xbf", "\xff\xfe", "\xff\xfe\0\0"};
+    int k = f->n & F_SIG ? 0 : !(f->n & F_BOM) ? -1 : f->n & F_UNIT2 ? 1 : 2;
+    *len = k < 0 ? 0 : k == 0 ? 3 : k == 1 ? 2 : 4;
+    return k < 0 ? "" : boms[k];
+}
+
+/* Bytes read from the start of the file: the length of the BOM there,
+ * which settles a UTF-16/32 file's byte order (little-endian without one);
+ * -1 after raising UnicodeError for a UTF-16 file without one, as
+ * CPython's incremental decoder does. */
+static int64_t skip_bom(VM *vm, ObjIter *f, const uint8_t *p, size_t n) {
+    if (f->n & F_SIG) return n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3) ? 3 : 0;
+    if (!(f->n & F_BOM)) return 0;
+    size_t unit = (size_t)unit_size(f);
+    if (n < unit) return 0;
+    f->n &= ~(F_BOM | F_BE);
+    bool be = unit == 2 ? p[0] == 0xFE && p[1] == 0xFF : !memcmp(p, "\0\0\xfe\xff", 4);
+    bool le = unit == 2 ? p[0] == 0xFF && p[1] == 0xFE : !memcmp(p, "\xff\xfe\0\0", 4);
+    if (be) f->n |= F_BE;
+    if (!be && !le && unit == 2) return exc_raise(vm, E_UnicodeError, "UTF-16 stream does not start with BOM"), -1;
+    return be || le ? (int64_t)unit : 0;
+}
+
+/* Whether the next bytes read are the file's first, which a BOM may lead. */
+static bool at_start(ObjIter *f) {
+    if (!(f->n & (F_BOM | F_SIG))) return false;
+    off_t at = lseek((int)f->i, 0, SEEK_CUR);
+    return at == 0 || (at < 0 && !(f->n & F_DECODED));
+}
+
 static Value decode(VM *vm, ObjIter *f, const char *p, size_t n) {
-    Value enc = info(f, INFO_ENCODING), errs = info(f, INFO_ERRORS);
-    Value s = bytes_decode(vm, (const uint8_t *)p, n, AS(ObjStr, enc)->data,
-                           is_str(errs) ? AS(ObjStr, errs)->data : "strict");
+    Value errs = info(f, INFO_ERRORS);
+    Value s = bytes_decode(vm, (const uint8_t *)p, n, file_codec(f), is_str(errs) ? AS(ObjStr, errs)->data : "strict");
+    f->n |= F_DECODED;
+    if (s != ERR && (NL_MODE(f) == NL_NONE || NL_MODE(f) == NL_ANY)) note_newlines(f, AS(ObjStr, s));
     return s != ERR && NL_MODE(f) == NL_NONE ? translate_newlines(vm, s) : s;
 }
 
@@ -229,9 +312,12 @@ static void drop_chunk(ObjIter *f) {
 static bool text_refill(VM *vm, ObjIter *f, bool *eof) {
     char buf[CHUNK];
     StrBuf raw = SB_INIT;
+    bool start = at_start(f);
     ssize_t r = fd_read(vm, (int)f->i, buf, sizeof buf);
     if (r < 0) return raise_errno(vm, errno, UNDEF), false;
-    sb_add(&raw, buf, (size_t)r);
+    int64_t skip = start ? skip_bom(vm, f, (const uint8_t *)buf, (size_t)r) : 0;
+    if (skip < 0) return false;
+    sb_add(&raw, buf + skip, (size_t)(r - skip));
     while (chunk_needs_more(f, &raw)) {
         ssize_t k = fd_read(vm, (int)f->i, buf, 1);
         if (k < 0) { sb_free(&raw); return raise_errno(vm, errno, UNDEF), false; }
@@ -281,8 +367,10 @@ static Value text_read(VM *vm, ObjIter *f, int64_t limit, bool line) {
                 /* read(): the rest of the file in one piece, as CPython. */
                 StrBuf raw = SB_INIT;
                 drop_chunk(f);
+                bool start = at_start(f);
                 if (!fd_read_all(vm, (int)f->i, &raw)) { sb_free(&raw); sb_free(&out); return raise_errno(vm, errno, UNDEF); }
-                Value s = decode(vm, f, raw.data ? raw.data : "", raw.len);
+                int64_t skip = start && raw.data ? skip_bom(vm, f, (const uint8_t *)raw.data, raw.len) : 0;
+                Value s = skip < 0 ? ERR : decode(vm, f, raw.data ? raw.data + skip : "", raw.len - (size_t)skip);
                 sb_free(&raw);
                 if (s == ERR) { sb_free(&out); return ERR; }
                 sb_add(&out, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
@@ -323,17 +411,18 @@ static bool text_tell(VM *vm, ObjIter *f, int64_t *pos) {
     if (f->c == UNDEF) return true;
     ObjBytes *raw = AS(ObjBytes, f->b);
     ObjStr *s = AS(ObjStr, f->c);
-    int64_t i = 0, j = 0;
+    int64_t i = 0, j = 0, unit = unit_size(f);
     bool translated = NL_MODE(f) == NL_NONE;
-    while (j < f->step && i < raw->len) {
-        if (translated && raw->data[i] == '\r') {
-            i += i + 1 < raw->len && raw->data[i + 1] == '\n' ? 2 : 1;
+    while (j < f->step && i + unit <= raw->len) {
+        if (translated && unit_at(f, raw->data, (size_t)i) == '\r') {
+            i += i + 2 * unit <= raw->len && unit_at(f, raw->data, (size_t)(i + unit)) == '\n' ? 2 * unit : unit;
             j++;
             continue;
         }
         uint8_t c = (uint8_t)s->data[j];
         int64_t clen = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-        i += f->n & F_SINGLEBYTE ? 1 : clen;
+        /* bytes in the file: one, the UTF-8 length, or 1-2 UTF-16 units */
+        i += unit == 4 ? 4 : unit == 2 ? (clen == 4 ? 4 : 2) : f->n & F_SINGLEBYTE ? 1 : clen;
         j += clen;
     }
     *pos = cur - raw->len + i;
@@ -423,9 +512,9 @@ static Value f_read(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* readinto(b) of binary files: read as bytes (the read may let other
  * threads run), then copied into b's memory, looked up again. */
-static Value f_readinto(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    ObjIter *f = self_file(vm, args, nargs, "readinto");
-    if (!f || !args_check(vm, "readinto", nargs, kw, 2, 2) || !check_readable(vm, f, "read", "readinto of closed file"))
+static Value readinto(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, const char *op) {
+    ObjIter *f = self_file(vm, args, nargs, name);
+    if (!f || !args_check(vm, name, nargs, kw, 2, 2) || !check_readable(vm, f, op, "readinto of closed file"))
         return ERR;
     uint8_t *p;
     int64_t room;
@@ -439,6 +528,14 @@ static Value f_readinto(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (n > room) n = room;
     if (n) memcpy(p, AS(ObjBytes, data)->data, (size_t)n);
     return int_val(n);
+}
+
+static Value f_readinto(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return readinto(vm, args, nargs, kw, "readinto", "read");
+}
+
+static Value f_readinto1(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    return readinto(vm, args, nargs, kw, "readinto1", "read1");
 }
 
 static Value readline(VM *vm, ObjIter *f, int64_t n) {
@@ -506,6 +603,20 @@ static Value translate_for_write(VM *vm, ObjIter *f, Value s) {
     return str_from_buf(vm, &b);
 }
 
+/* A write at the start of a file whose encoding has a BOM writes it first
+ * (a UTF-16/32 file's byte order is then little-endian). */
+static bool write_bom(VM *vm, ObjIter *f) {
+    size_t n;
+    const char *bom = file_bom(f, &n);
+    off_t at = n ? lseek((int)f->i, 0, SEEK_CUR) : 1;
+    bool first = !(f->n & F_WROTE);
+    f->n |= F_WROTE;
+    if (at > 0 || (at < 0 && !first)) return true;
+    f->n &= ~(F_BOM | F_BE);
+    if (!fd_write_all(vm, (int)f->i, bom, n)) return raise_errno(vm, errno, UNDEF), false;
+    return true;
+}
+
 static Value write_value(VM *vm, ObjIter *f, Value v) {
     if (!check_writable(vm, f, "write", "write to closed file")) return ERR;
     const void *data;
@@ -522,11 +633,12 @@ static Value write_value(VM *vm, ObjIter *f, Value v) {
         count = AS(ObjStr, v)->cplen;
         Value t = translate_for_write(vm, f, v);
         if (t == ERR || !text_sync(vm, f)) return ERR;
-        /* One-byte codecs, and lone surrogates in UTF-8, go through the errors handler. */
-        if ((f->n & F_SINGLEBYTE) || str_has_surrogates(AS(ObjStr, t))) {
+        if (!write_bom(vm, f)) return ERR;
+        /* One-byte and wide codecs, and lone surrogates in UTF-8, go through
+         * the codec and its errors handler. */
+        if ((f->n & (F_SINGLEBYTE | F_UNIT2 | F_UNIT4)) || str_has_surrogates(AS(ObjStr, t))) {
             Value errs = info(f, INFO_ERRORS);
-            t = bytes_encode(vm, AS(ObjStr, t), AS(ObjStr, info(f, INFO_ENCODING))->data,
-                             is_str(errs) ? AS(ObjStr, errs)->data : "strict");
+            t = bytes_encode(vm, AS(ObjStr, t), file_codec(f), is_str(errs) ? AS(ObjStr, errs)->data : "strict");
             if (t == ERR) return ERR;
             data = AS(ObjBytes, t)->data;
             len = (size_t)AS(ObjBytes, t)->len;
@@ -807,10 +919,10 @@ static bool parse_mode(VM *vm, ObjStr *mode, OpenMode *m) {
 }
 
 /* An optional str argument (None when absent). */
-static bool str_or_none(VM *vm, Value v, const char *name, Value *out) {
+static bool str_or_none(VM *vm, const char *fname, Value v, const char *name, Value *out) {
     *out = v == UNDEF ? NONE_VAL : v;
     if (is_none(*out) || is_str(*out)) return true;
-    exc_raise(vm, E_TypeError, "open() argument '%s' must be str or None, not %T", name, v);
+    exc_raise(vm, E_TypeError, "%s() argument '%s' must be str or None, not %T", fname, name, v);
     return false;
 }
 
@@ -917,6 +1029,47 @@ static int open_fd(VM *vm, Value file, Value name, Value opener, const OpenMode 
     return fd;
 }
 
+/* The flags of the Unicode encodings a file reads and writes itself
+ * (UTF-8 with or without a signature, UTF-16 and UTF-32): 0 for UTF-8, -1
+ * for another encoding. */
+static int unicode_codec_flags(const char *name) {
+    char norm[16];
+    size_t n = 0;
+    for (const char *p = name; *p; p++) {
+        if (*p == '-' || *p == '_') continue;
+        if (n + 1 >= sizeof norm) return -1;
+        norm[n++] = (char)tolower((unsigned char)*p);
+    }
+    norm[n] = 0;
+    static const struct { const char *name; int flags; } codecs[] = {
+        {"utf8", 0}, {"u8", 0}, {"utf", 0}, {"cp65001", 0}, {"utf8sig", F_SIG},
+        {"utf16", F_UNIT2 | F_BOM}, {"u16", F_UNIT2 | F_BOM}, {"utf16le", F_UNIT2}, {"utf16be", F_UNIT2 | F_BE},
+        {"utf32", F_UNIT4 | F_BOM}, {"u32", F_UNIT4 | F_BOM}, {"utf32le", F_UNIT4}, {"utf32be", F_UNIT4 | F_BE}};
+    for (size_t k = 0; k < sizeof codecs / sizeof *codecs; k++)
+        if (!strcmp(norm, codecs[k].name)) return codecs[k].flags;
+    return -1;
+}
+
+/* A text file's encoding (None or "locale": the default), checked: the
+ * flags it gives (F_SINGLEBYTE or 0), -1 after raising. */
+static int text_encoding(VM *vm, Value *encoding) {
+    if (is_none(*encoding) || (is_str(*encoding) && !strcmp(AS(ObjStr, *encoding)->data, "locale")))
+        *encoding = str_from_cstr(vm, textenc_default(vm));
+    if (*encoding == ERR || bytes_decode(vm, (const uint8_t *)"", 0, AS(ObjStr, *encoding)->data, "strict") == ERR)
+        return -1;
+    /* Files decode chunk by chunk, which only the VM's own codecs and
+       the one-byte ones (any chunk boundary will do) allow. */
+    const char *name = AS(ObjStr, *encoding)->data;
+    int wide = unicode_codec_flags(name);
+    if (wide >= 0) return wide;
+    int single = single_byte_codec(name);
+    if (!single && !bytes_native_codec(name) && (single = codecs_single_byte(vm, *encoding)) <= 0) {
+        if (!single) exc_raise(vm, E_NotImplementedError, "open() with encoding '%s': use codecs.open()", name);
+        return -1;
+    }
+    return single ? F_SINGLEBYTE : 0;
+}
+
 /* open(file, mode='r', buffering=-1, encoding=None, errors=None,
  * newline=None, closefd=True, opener=None); the native's self is the _io
  * module, where the file classes live. */
@@ -948,8 +1101,8 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (!is_intlike(v[2])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v[2]);
         if (!int_to_i64(v[2], &buffering)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     }
-    if (!str_or_none(vm, v[3], "encoding", &encoding) || !str_or_none(vm, v[4], "errors", &errors) ||
-        !str_or_none(vm, v[5], "newline", &newline))
+    if (!str_or_none(vm, "open", v[3], "encoding", &encoding) || !str_or_none(vm, "open", v[4], "errors", &errors) ||
+        !str_or_none(vm, "open", v[5], "newline", &newline))
         return ERR;
     bool closefd = true;
     if (v[6] != UNDEF) {
@@ -970,18 +1123,11 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nl < 0) return ERR;
     int flags = m.flags | (closefd ? F_CLOSEFD : 0) | nl << NL_SHIFT;
     if (!binary) {
-        if (is_none(encoding) || (is_str(encoding) && !strcmp(AS(ObjStr, encoding)->data, "locale")))
-            encoding = str_from_cstr(vm, textenc_default(vm));
-        if (encoding == ERR || bytes_decode(vm, (const uint8_t *)"", 0, AS(ObjStr, encoding)->data, "strict") == ERR)
-            return ERR;
-        /* Files decode chunk by chunk, which only the VM's own codecs and
-           the one-byte ones (any chunk boundary will do) allow. */
-        int single = single_byte_codec(AS(ObjStr, encoding)->data);
-        if (!single && !bytes_native_codec(AS(ObjStr, encoding)->data) && (single = codecs_single_byte(vm, encoding)) <= 0)
-            return single < 0 ? ERR : exc_raise(vm, E_NotImplementedError, "open() with encoding '%s': use codecs.open()",
-                                                AS(ObjStr, encoding)->data);
-        if (single) flags |= F_SINGLEBYTE;
+        int ef = text_encoding(vm, &encoding);
+        if (ef < 0) return ERR;
+        flags |= ef;
     }
+    if (!binary && buffering == 1) flags |= F_LINEBUF;
 
     /* Binary files buffer nothing either way: buffering=0 only names them FileIO. */
     const char *cname = !binary ? "TextIOWrapper" : buffering == 0 ? "FileIO"
@@ -1074,6 +1220,112 @@ static Value f_cannot_pickle(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return exc_raise(vm, E_TypeError, "cannot pickle '%s' instances", type_of(vm, args[0])->name->data);
 }
 
+/* newlines: the kinds of newline read so far (newline None or ''), None,
+ * one str, or a tuple of them in the order '\r', '\n', '\r\n'. */
+static Value p_newlines(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjIter *f = self_file(vm, args, nargs, "newlines");
+    (void)kw;
+    if (!f) return ERR;
+    static const struct { int flag; const char *text; } kinds[] = {
+        {F_SEEN_CR, "\r"}, {F_SEEN_LF, "\n"}, {F_SEEN_CRLF, "\r\n"}};
+    Value seen[3];
+    int n = 0;
+    for (int k = 0; k < 3; k++) {
+        if (!(f->n & kinds[k].flag)) continue;
+        if ((seen[n++] = str_from_cstr(vm, kinds[k].text)) == ERR) return ERR;
+    }
+    if (n <= 1) return n ? seen[0] : NONE_VAL;
+    ObjTuple *t = tuple_from(vm, seen, n);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value p_line_buffering(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjIter *f = self_file(vm, args, nargs, "line_buffering");
+    (void)kw;
+    return f ? bool_val(f->n & F_LINEBUF) : ERR;
+}
+
+/* write_through: writes reach the descriptor at once in any case */
+static Value p_write_through(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjIter *f = self_file(vm, args, nargs, "write_through");
+    (void)kw;
+    return f ? FALSE_VAL : ERR;
+}
+
+/* reconfigure(*, encoding, errors, newline, line_buffering, write_through):
+ * a new encoding resets errors to 'strict' unless errors is given; the
+ * encoding, errors and newline stay once reading has begun, as in CPython. */
+static Value f_reconfigure(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"encoding", "errors", "newline", "line_buffering", "write_through", NULL};
+    ObjIter *f = self_file(vm, args, nargs, "reconfigure");
+    if (!f) return ERR;
+    if (nargs > 1) return exc_raise(vm, E_TypeError, "reconfigure() takes no positional arguments");
+    if (!args_kw_only(vm, "reconfigure", kw, names)) return ERR;
+    Value v[5];
+    for (int i = 0; i < 5; i++) v[i] = args_kw(vm, args, nargs, kw, names[i]);
+    Value enc = NONE_VAL, errs = NONE_VAL, nl = NONE_VAL;
+    if (!str_or_none(vm, "reconfigure", v[0], "encoding", &enc) ||
+        !str_or_none(vm, "reconfigure", v[1], "errors", &errs) ||
+        (v[2] != UNDEF && !str_or_none(vm, "reconfigure", v[2], "newline", &nl)))
+        return ERR;
+    int mode = v[2] == UNDEF ? NL_MODE(f) : newline_mode(vm, nl);
+    if (mode < 0) return ERR;
+    bool new_enc = !is_none(enc);
+    if ((new_enc || !is_none(errs) || v[2] != UNDEF) && (f->n & F_DECODED))
+        return raise_unsupported(vm, f, "It is not possible to set the encoding or newline of stream after the first read");
+    if (!check_open(vm, f, NULL)) return ERR;
+    int ef = new_enc ? text_encoding(vm, &enc) : 0;
+    if (ef < 0) return ERR;
+    int flags[2] = {F_LINEBUF, 0};
+    for (int i = 3; i < 5; i++) {
+        int t = v[i] == UNDEF || is_none(v[i]) ? -1 : op_truthy(vm, v[i]);
+        if (v[i] != UNDEF && !is_none(v[i]) && t < 0) return ERR;
+        if (t >= 0 && flags[i - 3]) f->n = t ? f->n | flags[i - 3] : f->n & ~flags[i - 3];
+    }
+    ObjTuple *old = AS(ObjTuple, f->a);
+    ObjTuple *t = tuple_from(vm, old->items, old->len);
+    if (!t) return ERR;
+    if (new_enc) {
+        t->items[INFO_ENCODING] = enc;
+        t->items[INFO_ERRORS] = is_none(errs) ? NONE_VAL : errs;
+        f->n = (f->n & ~F_CODEC) | ef;
+    } else if (!is_none(errs)) {
+        t->items[INFO_ERRORS] = errs;
+    }
+    if (v[2] != UNDEF) {
+        t->items[INFO_NEWLINE] = nl;
+        f->n = (f->n & ~(7 << NL_SHIFT)) | mode << NL_SHIFT;
+    }
+    f->a = obj_val(t);
+    return NONE_VAL;
+}
+
+/* The buffered binary classes' read1(size=-1) and readinto1(b): one read
+ * of the descriptor at most (a chunk when size is -1). */
+static Value f_read1(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjIter *f = self_file(vm, args, nargs, "read1");
+    int64_t n;
+    if (!f || !args_check(vm, "read1", nargs, kw, 1, 2) || !size_arg(vm, args, nargs, &n) ||
+        !check_readable(vm, f, "read1", "read of closed file"))
+        return ERR;
+    return bin_read(vm, f, n < 0 ? CHUNK : n);
+}
+
+/* peek(size=0): the bytes ahead (up to a chunk, at least one unless at the
+ * end) without moving; a file that cannot seek has nothing to give back. */
+static Value f_peek(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjIter *f = self_file(vm, args, nargs, "peek");
+    int64_t n;
+    if (!f || !args_check(vm, "peek", nargs, kw, 1, 2) || !size_arg(vm, args, nargs, &n) ||
+        !check_readable(vm, f, "peek", "peek of closed file"))
+        return ERR;
+    off_t at = lseek((int)f->i, 0, SEEK_CUR);
+    if (at < 0) return bytes_new(vm, (const uint8_t *)"", 0);
+    Value data = bin_read(vm, f, CHUNK);
+    if (data != ERR && lseek((int)f->i, at, SEEK_SET) < 0) return raise_errno(vm, errno, UNDEF);
+    return data;
+}
+
 /* ---- registration ----------------------------------------------------------- */
 
 static bool add_property(VM *vm, ObjClass *cls, const char *name, NativeFn get) {
@@ -1105,8 +1357,18 @@ static bool add_file_class(VM *vm, ObjModule *io, const char *name, bool text, V
         !add_property(vm, c, "closed", p_closed))
         return false;
     if (text && (!add_property(vm, c, "encoding", p_encoding) || !add_property(vm, c, "errors", p_errors) ||
-                 !add_property(vm, c, "buffer", p_buffer)))
+                 !add_property(vm, c, "buffer", p_buffer) || !add_property(vm, c, "newlines", p_newlines) ||
+                 !add_property(vm, c, "line_buffering", p_line_buffering) ||
+                 !add_property(vm, c, "write_through", p_write_through) ||
+                 !class_add_native(vm, c, "reconfigure", f_reconfigure)))
         return false;
+    /* readinto is the binary classes'; read1 and readinto1 the buffered
+     * ones' (FileIO is raw), peek a reader's */
+    bool buffered = !text && strcmp(name, "FileIO");
+    if (text && dict_del(vm, c->dict, obj_val(str_intern_cstr(vm, "readinto"))) < 0) return false;
+    if (buffered && (!class_add_native(vm, c, "read1", f_read1) || !class_add_native(vm, c, "readinto1", f_readinto1)))
+        return false;
+    if (buffered && strcmp(name, "BufferedWriter") && !class_add_native(vm, c, "peek", f_peek)) return false;
     if (!text && strcmp(name, "FileIO") && !add_property(vm, c, "raw", p_raw)) return false;
     ObjStr *key = str_intern_cstr(vm, name);
     return key && dict_set_str(vm, io->dict, key, obj_val(c)) == 0;

@@ -85,6 +85,21 @@ static int status_of(AsyVM *vm, AsyStatus st) {
     }
 }
 
+/* A module or a directory's __main__ that could not be found: as CPython,
+ * "python: No module named x" and status 1, no traceback (true: the VM is
+ * freed and the message printed). */
+static bool not_found(AsyVM *vm, AsyStatus st) {
+    static const char *const kinds[] = {"No module named", "No code object", "can't find '__main__'"};
+    const char *err = st == ASY_ERROR ? asy_error_text(vm) : NULL;
+    for (size_t k = 0; err && k < sizeof kinds / sizeof *kinds; k++) {
+        if (strncmp(err, kinds[k], strlen(kinds[k]))) continue;
+        fprintf(stderr, "asy: %s", err);
+        asy_free(vm);
+        return true;
+    }
+    return false;
+}
+
 static char *read_all(FILE *f, size_t *len) {
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap);
@@ -260,13 +275,7 @@ int main(int argc, char **argv) {
         for (int k = i; k < argc; k++) args[n++] = argv[k];
         asy_set_argv(vm, n, args);
         AsyStatus st = asy_run_module(vm, module);
-        const char *err = st == ASY_ERROR ? asy_error_text(vm) : NULL;
-        if (err && (!strncmp(err, "No module named", 15) || !strncmp(err, "No code object", 14))) {
-            /* As CPython: "python: No module named x", status 1. */
-            fprintf(stderr, "asy: %s", asy_error_text(vm));
-            asy_free(vm);
-            return 1;
-        }
+        if (not_found(vm, st)) return 1;
         status = status_of(vm, st);
     } else if (code) {
         const char *args[argc + 1];
@@ -290,7 +299,9 @@ int main(int argc, char **argv) {
         }
         fclose(f);
         asy_set_argv(vm, argc - i, (const char *const *)argv + i);
-        status = status_of(vm, asy_run_file(vm, argv[i]));
+        AsyStatus st = asy_run_file(vm, argv[i]);
+        if (not_found(vm, st)) return 1;
+        status = status_of(vm, st);
     } else if (i >= argc && (isatty(0) || inspect)) {
         asy_set_argv(vm, 0, NULL);
         status = repl(vm, !quiet);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../parser/compile.h"
@@ -515,12 +516,35 @@ static char *absolute_path(const char *path) {
     return sb_take(&b);
 }
 
+/* A directory given as the script runs its __main__.asy or __main__.py,
+ * with the directory as sys.path[0], as CPython runs a directory. */
+static AsyStatus run_directory(VM *vm, const char *dir) {
+    static const char *const mains[] = {"__main__.asy", "__main__.py"};
+    StrBuf b = SB_INIT;
+    for (int i = 0; i < 2; i++) {
+        b.len = 0;
+        sb_addf(&b, "%s/%s", dir, mains[i]);
+        struct stat st;
+        if (!b.oom && stat(b.data, &st) == 0 && S_ISREG(st.st_mode)) {
+            AsyStatus r = run_path(vm, b.data);
+            sb_free(&b);
+            return r;
+        }
+    }
+    sb_free(&b);
+    free(vm->error_text);
+    sb_addf(&b, "can't find '__main__' module in '%s'\n", dir);
+    vm->error_text = sb_take(&b);
+    return ASY_ERROR;
+}
+
 AsyStatus asy_run_file(AsyVM *vm, const char *given) {
     char *path = absolute_path(given);
     if (!path) { exc_nomem(vm); return finish(vm, ERR); }
-    AsyStatus st = run_path(vm, path);
+    struct stat st;
+    AsyStatus r = stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? run_directory(vm, path) : run_path(vm, path);
     free(path);
-    return st;
+    return r;
 }
 
 static AsyStatus run_path(VM *vm, const char *path) {

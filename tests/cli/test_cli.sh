@@ -45,6 +45,17 @@ check bad-option-short-usage 2 "[arg] ...
 Try \`asy -h'" "$ASY" -z
 check missing-c-arg 2 "Argument expected for the -c option" "$ASY" -c
 check missing-module 1 "No module named nothere" "$ASY" -m nothere
+# a directory runs its __main__, with the directory as sys.path[0]
+mkdir -p "$dir/app" "$dir/noapp"
+printf 'import sys, helper\nprint("app", __name__, sys.path[0] == sys.argv[0] or sys.path[0])\n' > "$dir/app/__main__.py"
+printf '' > "$dir/app/helper.py"
+check directory 0 "app __main__" bash -c "cd '$dir' && '$ASY' app"
+check json-tool 0 '    "a": [
+        1
+    ]' bash -c "echo '{\"a\": [1]}' | '$ASY' -m json.tool"
+check json-tool-compact 0 '{"a":1,"b":2}' bash -c "echo '{\"b\": 2, \"a\": 1}' | '$ASY' -m json.tool --compact --sort-keys"
+check json-tool-bad 1 "Expecting value: line 1 column 1 (char 0)" bash -c "echo 'nope' | '$ASY' -m json.tool"
+check directory-no-main 1 "asy: can't find '__main__' module in '$dir/noapp'" "$ASY" "$dir/noapp"
 check native-module 1 "No code object available for sys" "$ASY" -m sys
 check stdlib-package 1 "'asyncio' is a package and cannot be directly executed" "$ASY" -m asyncio
 

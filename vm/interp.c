@@ -1888,7 +1888,13 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         SAVE();
         Value v = op_next(vm, it);
         CHECK(v);
-        if (v == UNDEF) { sp--; ip = code->ins + ARG; NEXT(); }
+        if (v == UNDEF) {
+            sp--;
+            ip = code->ins + ARG;
+            /* the loop's end drops its iterator: CPython finalizes it here */
+            if (finalize_wanted(vm) && finalize_dropped(vm, it)) FINALIZE_NOW();
+            NEXT();
+        }
         PUSH(v);
         NEXT();
     }
@@ -1911,7 +1917,15 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (finalize_wanted(vm)) finalize_frame_drops(vm, done, sp);
         pop_frame(fb, done);
         if (done->flags & FRAME_OWNED) done->gen->state = GEN_DONE;
-        if (done->flags & FRAME_ENTRY) return r;
+        if (done->flags & FRAME_ENTRY) {
+            /* (a generator run by a native, list(genexpr) say, ends here) */
+            if (__builtin_expect(vm->fin_after_return, 0) && vm_push_root(vm, r)) {
+                vm->fin_after_return = false;
+                finalize_collect(vm);
+                vm_pop_roots(vm, 1);
+            }
+            return r;
+        }
         frame = fb->frame;
         LOAD_FRAME();
         sp = frame->sp;
@@ -1922,6 +1936,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (INS_OP(call) == OP_FOR_ITER) sp--;
             else TOP() = r;
             ip = code->ins + INS_ARG(call);
+            if (__builtin_expect(vm->fin_after_return, 0)) {
+                vm->fin_after_return = false;
+                FINALIZE_NOW();
+            }
             NEXT();
         }
         if (!(done->flags & FRAME_INIT)) PUSH(r);

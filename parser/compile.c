@@ -3230,9 +3230,11 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
     Scope *top = symtable_build(vm, arena, module, &err);
     if (!top) {
         if (err.too_deep) exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
-        else if (err.msg[0])
+        else if (err.msg[0]) {
             raise_syntax(vm, err.msg, filename, src, len, err.line, err.col, err.end_line, err.end_col);
-        else exc_nomem(vm);
+            if (err.no_end && is_obj(vm->exc) && vm->exc != ERR)
+                dict_set_str(vm, AS(ObjException, vm->exc)->base.dict, vm_name(vm, N_end_offset), NONE_VAL);
+        } else exc_nomem(vm);
         ast_arena_free(arena);
         return NULL;
     }
@@ -3288,7 +3290,13 @@ static void raise_parse_error(VM *vm, const AstArena *arena, ParseError *perr, c
     if (!issue_warnings(vm, arena, filename, src, len, perr)) return;
     if (perr->kind && !strcmp(perr->kind, "MemoryError")) exc_nomem(vm);
     else if (perr->kind && !strcmp(perr->kind, "RecursionError")) exc_raise(vm, E_RecursionError, "%s", perr->msg);
-    else {
+    else if (vm->compile_file_input && !strncmp(perr->msg, "Non-UTF-8 code", 14) && strstr(perr->msg, " on line ")) {
+        /* CPython's file reader words it with the file's name, and gives no location */
+        const char *on = strstr(perr->msg, " on line ");
+        char msg[sizeof perr->msg + 4200];
+        snprintf(msg, sizeof msg, "%.*s in file %.4096s%s", (int)(on - perr->msg), perr->msg, filename, on);
+        exc_raise(vm, E_SyntaxError, "%s", msg);
+    } else {
         raise_error(vm, perr, filename, src, len);
     }
 }

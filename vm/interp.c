@@ -427,7 +427,12 @@ static void func_str(VM *vm, Value f, StrBuf *b) {
     Value mod = op_getattr_opt(vm, f, vm_name(vm, N___module__));
     Value qn = op_getattr_opt(vm, f, vm_name(vm, N___qualname__));
     if (mod == ERR || qn == ERR) vm->exc = UNDEF;
-    if (!is_str(qn)) { sb_adds(b, type_name(vm, f)); sb_adds(b, " object"); return; }
+    if (!is_str(qn)) {      /* CPython falls back to str(f): "None", "<__main__.C object at ...>" */
+        Value s = op_str(vm, f);
+        if (is_str(s)) sb_add(b, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
+        else { vm->exc = UNDEF; sb_adds(b, type_name(vm, f)); sb_adds(b, " object"); }
+        return;
+    }
     if (is_str(mod) && strcmp(AS(ObjStr, mod)->data, "builtins") != 0) {
         sb_adds(b, AS(ObjStr, mod)->data);
         sb_addc(b, '.');
@@ -1679,17 +1684,15 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         NEXT();
     }
     CASE(LIST_EXTEND) {
-        /* arg: the list's depth; + 0x100 inside a call, where the callable
-         * sits just below the list and names itself in the error. */
+        /* arg: the list's depth. (In a call too CPython's words are
+         * "Value after *": only f(*x) alone names the callable.) */
         SAVE();
         Value v = TOP();
-        int depth = ARG & 0xFF;
-        int r = list_extend(vm, AS(ObjList, PEEK(depth + 1)), v);
+        int r = list_extend(vm, AS(ObjList, PEEK(ARG + 1)), v);
         if (r < 0 && exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF &&
             op_special(vm, v, N___getitem__) == UNDEF) {
             vm->exc = UNDEF;
-            if (ARG & 0x100) call_error(vm, PEEK(depth + 2), "argument after * must be an iterable, not ", v);
-            else exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
+            exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
         }
         CHECK_INT(r);
         sp--;
@@ -1729,8 +1732,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF &&
                 op_special(vm, v, N___getitem__) == UNDEF) {
                 vm->exc = UNDEF;
-                /* arg 1: f(*v), with the callable below */
-                if (ARG) call_error(vm, PEEK(2), "argument after * must be an iterable, not ", v);
+                /* arg 1: f(*v), with the callable below; 2: f(*v, **kw), with
+                 * the keywords between */
+                if (ARG) call_error(vm, PEEK(ARG + 1), "argument after * must be an iterable, not ", v);
                 else exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
             }
             goto error;

@@ -24,7 +24,9 @@
  * (finalize_collect) after `del name`, after a store or del drops such a
  * value from a variable, an attribute or a list or dict item, or POP_TOP
  * drops one (a for loop left by break drops its generator), when a for
- * loop ends (dropping its iterator), and after a function or generator
+ * loop ends (dropping its iterator), when `a or b` / `a and b` drops the
+ * operand it does not give, when unpacking drops the iterator a class's
+ * __iter__ made, and after a function or generator
  * returns (to bytecode or to a native caller) if its locals may have held
  * the last references
  * (finalize_frame_drops: a bounded look a few levels into them, so that

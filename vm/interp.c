@@ -1775,6 +1775,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         }
         if (tmp != small) free(tmp);
         if (!ok) goto error;
+        /* the iterator a class's __iter__ made is dropped here */
+        if (finalize_wanted(vm) && is_obj(seq) && as_obj(seq)->kind == OBJ_INSTANCE) FINALIZE_NOW();
         NEXT();
     }
     CASE(UNPACK_EX) {
@@ -1828,7 +1830,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int t = op_truthy(vm, TOP());
         CHECK_INT(t);
         if (!t) ip = code->ins + ARG;
-        else sp--;
+        else {
+            sp--;
+            /* (`A() or B()` drops A() before B() runs) */
+            if (finalize_wanted(vm) && finalize_dropped(vm, *sp)) FINALIZE_NOW();
+        }
         NEXT();
     }
     CASE(JUMP_IF_TRUE_OR_POP) {
@@ -1836,7 +1842,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int t = op_truthy(vm, TOP());
         CHECK_INT(t);
         if (t) ip = code->ins + ARG;
-        else sp--;
+        else {
+            sp--;
+            /* (`A() or B()` drops A() before B() runs) */
+            if (finalize_wanted(vm) && finalize_dropped(vm, *sp)) FINALIZE_NOW();
+        }
         NEXT();
     }
     CASE(GET_ITER) {

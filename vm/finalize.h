@@ -22,7 +22,8 @@
  * instances watched by weak references or plain generators with handlers
  * are alive, the interpreter therefore collects right away
  * (finalize_collect) after `del name`, after a store or del drops such a
- * value from a variable, an attribute or a list or dict item, or POP_TOP
+ * value from a variable, an attribute or a list or dict item (or a class's
+ * own __setattr__ keeps nothing of the value given), or POP_TOP
  * drops one (a for loop left by break drops its generator), when a for
  * loop ends (dropping its iterator), when `a or b` / `a and b` drops the
  * operand it does not give, when unpacking drops the iterator a class's

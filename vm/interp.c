@@ -685,10 +685,28 @@ static Value dropped_attr(Value obj, ObjStr *name) {
  * them, so that the dispatch loop keeps the code it had: its other
  * instructions are sensitive to these ones' size (fib took 5% more
  * instructions with this inline). */
-static __attribute__((noinline)) int setattr_finalizing(VM *vm, Value obj, ObjStr *name, Value v) {
+/* Whether obj's class (not a builtin above it) defines __setattr__, which
+ * may not keep the value it is given. */
+static bool user_setattr(VM *vm, Value obj) {
+    if (!is_obj(obj) || as_obj(obj)->kind != OBJ_INSTANCE) return false;
+    ObjStr *n = str_intern_cstr(vm, "__setattr__");
+    ObjTuple *mro = as_obj(obj)->cls->mro;
+    if (!n || !mro) { vm->exc = UNDEF; return false; }
+    for (int64_t i = 0; i < mro->len; i++) {
+        ObjClass *c = AS(ObjClass, mro->items[i]);
+        if (c->obj.flags & CLASS_BUILTIN) break;
+        if (dict_get_str(c->dict, n) != UNDEF) return true;
+    }
+    return false;
+}
+
+/* *after: the value given may have had its last reference on the stack (a
+ * __setattr__ that kept nothing): the caller collects once it is popped. */
+static __attribute__((noinline)) int setattr_finalizing(VM *vm, Value obj, ObjStr *name, Value v, bool *after) {
     Value old = dropped_attr(obj, name);
     int r = op_setattr(vm, obj, name, v);
     if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
+    *after = r >= 0 && finalize_pending(v) && user_setattr(vm, obj) && finalize_dropped(vm, v);
     return r;
 }
 
@@ -1103,7 +1121,14 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 NEXT();
             }
         }
-        CHECK_INT(finalize_wanted(vm) ? setattr_finalizing(vm, obj, names[ARG], v) : op_setattr(vm, obj, names[ARG], v));
+        if (finalize_wanted(vm)) {
+            bool after;
+            CHECK_INT(setattr_finalizing(vm, obj, names[ARG], v, &after));
+            sp -= 2;
+            if (after) FINALIZE_NOW();
+            NEXT();
+        }
+        CHECK_INT(op_setattr(vm, obj, names[ARG], v));
         sp -= 2;
         NEXT();
     }

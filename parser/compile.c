@@ -828,13 +828,13 @@ static bool has_starred(NodeList *l) {
 
 /* Builds a list from elements that may contain *starred items; in_call
  * makes the errors name the callable below the list. */
-static void build_list_starred(Compiler *c, NodeList *elts, bool in_call) {
+static void build_list_starred(Compiler *c, NodeList *elts) {
     emit(c, OP_BUILD_LIST, 0);
     for (int i = 0; i < elts->n; i++) {
         Node *e = elts->items[i];
         if (e->kind == E_STARRED) {
             compile_expr(c, e->u.starred.value);
-            emit(c, OP_LIST_EXTEND, in_call ? 0x101 : 1);
+            emit(c, OP_LIST_EXTEND, 1);
         } else {
             compile_expr(c, e);
             emit(c, OP_LIST_APPEND, 1);
@@ -929,7 +929,7 @@ static void compile_sequence(Compiler *c, Node *n) {
         }
         return;
     }
-    build_list_starred(c, elts, false);
+    build_list_starred(c, elts);
     if (n->kind == E_TUPLE) emit(c, OP_LIST_TO_TUPLE, 0);
 }
 
@@ -1121,7 +1121,7 @@ static void load_kwnames(Compiler *c, Keyword *kws, int n) {
 
 /* Ends a CALL_EX: the keywords (name=value or **mapping) merged into one
  * dict, or none at all. */
-static void emit_call_ex_kwargs(Compiler *c, Keyword *kws, int nkw) {
+static void emit_call_ex_kwargs(Compiler *c, Keyword *kws, int nkw, bool args_later) {
     if (nkw == 0) { emit(c, OP_CALL_EX, 0); return; }
     emit(c, OP_BUILD_MAP, 0);
     for (int i = 0; i < nkw; i++) {
@@ -1135,19 +1135,28 @@ static void emit_call_ex_kwargs(Compiler *c, Keyword *kws, int nkw) {
         }
         emit(c, OP_DICT_MERGE, 1);
     }
+    if (args_later) {       /* [f, iterable, kwargs]: the iterable into a tuple in place */
+        emit(c, OP_SWAP, 2);
+        emit(c, OP_LIST_TO_TUPLE, 2);
+        emit(c, OP_SWAP, 2);
+    }
     emit(c, OP_CALL_EX, 1);
 }
 
 static void compile_call_ex(Compiler *c, Node *n) {
     NodeList *args = &n->u.call.args;
-    if (args->n == 1 && args->items[0]->kind == E_STARRED) {
+    int nkw = n->u.call.nkeywords;
+    bool lone_star = args->n == 1 && args->items[0]->kind == E_STARRED;
+    if (lone_star) {
         compile_expr(c, args->items[0]->u.starred.value);
-        emit(c, OP_LIST_TO_TUPLE, 1);   /* accepts any iterable */
+        /* f(*it, k=v, **m): CPython reads `it` at the call, after the
+         * keywords (whose errors come first); emit_call_ex_kwargs does it */
+        if (nkw == 0) emit(c, OP_LIST_TO_TUPLE, 1);     /* accepts any iterable */
     } else {
-        build_list_starred(c, args, true);
+        build_list_starred(c, args);
         emit(c, OP_LIST_TO_TUPLE, 0);
     }
-    emit_call_ex_kwargs(c, n->u.call.keywords, n->u.call.nkeywords);
+    emit_call_ex_kwargs(c, n->u.call.keywords, nkw, lone_star);
 }
 
 static void compile_call(Compiler *c, Node *n) {
@@ -3032,7 +3041,7 @@ static void compile_class_call_ex(Compiler *c, Node *n, bool generic) {
     }
     emit(c, OP_LIST_TO_TUPLE, 0);
     c->u->loc = node_loc(n);
-    emit_call_ex_kwargs(c, n->u.cls.keywords, n->u.cls.nkeywords);
+    emit_call_ex_kwargs(c, n->u.cls.keywords, n->u.cls.nkeywords, false);
 }
 
 /* Builds the class: __build_class__(body, name, *bases, **keywords), and
@@ -3230,9 +3239,11 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
     Scope *top = symtable_build(vm, arena, module, &err);
     if (!top) {
         if (err.too_deep) exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
-        else if (err.msg[0])
+        else if (err.msg[0]) {
             raise_syntax(vm, err.msg, filename, src, len, err.line, err.col, err.end_line, err.end_col);
-        else exc_nomem(vm);
+            if (err.no_end && is_obj(vm->exc) && vm->exc != ERR)
+                dict_set_str(vm, AS(ObjException, vm->exc)->base.dict, vm_name(vm, N_end_offset), NONE_VAL);
+        } else exc_nomem(vm);
         ast_arena_free(arena);
         return NULL;
     }
@@ -3288,7 +3299,13 @@ static void raise_parse_error(VM *vm, const AstArena *arena, ParseError *perr, c
     if (!issue_warnings(vm, arena, filename, src, len, perr)) return;
     if (perr->kind && !strcmp(perr->kind, "MemoryError")) exc_nomem(vm);
     else if (perr->kind && !strcmp(perr->kind, "RecursionError")) exc_raise(vm, E_RecursionError, "%s", perr->msg);
-    else {
+    else if (vm->compile_file_input && !strncmp(perr->msg, "Non-UTF-8 code", 14) && strstr(perr->msg, " on line ")) {
+        /* CPython's file reader words it with the file's name, and gives no location */
+        const char *on = strstr(perr->msg, " on line ");
+        char msg[sizeof perr->msg + 4200];
+        snprintf(msg, sizeof msg, "%.*s in file %.4096s%s", (int)(on - perr->msg), perr->msg, filename, on);
+        exc_raise(vm, E_SyntaxError, "%s", msg);
+    } else {
         raise_error(vm, perr, filename, src, len);
     }
 }

@@ -70,7 +70,11 @@ int source_recode(VM *vm, const char **src, size_t *len, bool *bytes) {
             why = op_str(vm, err);
             vm_pop_roots(vm, 1);
         }
-        if (unknown || why == ERR || !is_str(why)) {
+        if (vm->compile_file_input) {
+            /* CPython's reader of a script file says no more than this */
+            vm->exc = UNDEF;
+            exc_raise(vm, E_SyntaxError, "encoding problem: %s", name);
+        } else if (unknown || why == ERR || !is_str(why)) {
             vm->exc = UNDEF;
             exc_raise(vm, E_SyntaxError, "unknown encoding: %s", name);
         } else {

@@ -1010,6 +1010,10 @@ static bool check_features(ST *st, Node *s) {
         if (*k) continue;
         st_error(st, s, !strcmp(name, "braces") ? "not a chance%s" : "future feature %.100s is not defined",
                  !strcmp(name, "braces") ? "" : name);
+        /* CPython reports these at the statement's start only: one caret */
+        st->err->end_line = st->err->line;
+        st->err->end_col = st->err->col + 1;
+        st->err->no_end = true;
         return false;
     }
     return true;
@@ -1043,6 +1047,7 @@ Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err) {
     ST st = {.vm = vm, .arena = arena, .err = err};
     err->msg[0] = 0;
     err->too_deep = false;
+    err->no_end = false;
     Scope *top = new_scope(&st, SCOPE_MODULE, module);
     if (!top) return NULL;
     st.cur = st.top = top;

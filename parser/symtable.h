@@ -70,6 +70,7 @@ typedef struct SymError {
     char msg[200];
     int line, col, end_line, end_col;
     bool too_deep;          /* nesting beyond what the compiler handles: RecursionError */
+    bool no_end;            /* CPython gives only a start (end_offset None): __future__ errors */
 } SymError;
 
 /* How deeply expressions may nest; beyond it compilation is a

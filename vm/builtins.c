@@ -560,8 +560,9 @@ Value builtins_import(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"name", "globals", "locals", "fromlist", "level"};
     Value a[5];
     if (!args_bind(vm, "__import__", args, nargs, kw, names, 5, 5, 1, 0, a)) return ERR;
-    if (!is_str(a[0])) return exc_raise(vm, E_TypeError, "__import__() argument 1 must be str, not %T", a[0]);
+    /* CPython converts level while binding, and checks the name in the import */
     if (a[4] != UNDEF && !is_int(a[4])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", a[4]);
+    if (!is_str(a[0])) return exc_raise(vm, E_TypeError, "module name must be a string");
     int level = a[4] == UNDEF ? 0 : (int)as_int(a[4]);
     if (level < 0) return exc_raise(vm, E_ValueError, "level must be >= 0");
     if (AS(ObjStr, a[0])->len == 0 && level == 0) return exc_raise(vm, E_ValueError, "Empty module name");

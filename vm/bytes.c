@@ -489,17 +489,21 @@ static bool cstr_arg(VM *vm, const char *fname, const char *pname, int pos, Valu
 
 /* src.__bytes__() into sb when its class has one: 1 when done, 0 when
  * there is none, -1 after raising. */
-static int dunder_bytes(VM *vm, Value src, StrBuf *sb) {
+static Value dunder_bytes_value(VM *vm, Value src) {
     ObjStr *name = str_intern_cstr(vm, "__bytes__");
-    if (!name) return -1;
+    if (!name) return ERR;
     Value f = class_lookup(as_obj(src)->cls, name);
-    if (f == UNDEF) return 0;
+    if (f == UNDEF) return UNDEF;
     Value r = op_call_special(vm, src, f, NULL, 0);
+    if (r == ERR) return ERR;
+    if (!is_kind(r, OBJ_BYTES)) return exc_raise(vm, E_TypeError, "__bytes__ returned non-bytes (type %T)", r);
+    return r;
+}
+
+static int dunder_bytes(VM *vm, Value src, StrBuf *sb) {
+    Value r = dunder_bytes_value(vm, src);
     if (r == ERR) return -1;
-    if (!is_kind(r, OBJ_BYTES)) {
-        exc_raise(vm, E_TypeError, "__bytes__ returned non-bytes (type %T)", r);
-        return -1;
-    }
+    if (r == UNDEF) return 0;
     sb_add(sb, (const char *)AS(ObjBytes, r)->data, (size_t)AS(ObjBytes, r)->len);
     return 1;
 }
@@ -550,7 +554,7 @@ static bool source_bytes(VM *vm, const char *tname, Value src, Value enc, Value 
         sb_add(sb, (const char *)AS(ObjBytes, t)->data, (size_t)AS(ObjBytes, t)->len);
         return true;
     }
-    if (is_obj(src) && as_obj(src)->kind == OBJ_INSTANCE) {
+    if (is_obj(src) && as_obj(src)->kind == OBJ_INSTANCE && strcmp(tname, "bytes") == 0) {   /* not bytearray's */
         int d = dunder_bytes(vm, src, sb);
         if (d) return d > 0;
     }
@@ -619,6 +623,12 @@ static Value construct(VM *vm, const char *tname, Value *args, int nargs, ObjTup
         return bytearray ? bytearray_new(vm, NULL, 0) : bytes_new(vm, NULL, 0);
     }
     if (!bytearray && is_kind(p[0], OBJ_BYTES) && p[1] == UNDEF && p[2] == UNDEF) return subtype_plain(vm, p[0]);
+    if (!bytearray && p[1] == UNDEF && p[2] == UNDEF && is_obj(p[0]) &&
+        (as_obj(p[0])->kind == OBJ_INSTANCE || (is_str(p[0]) && (as_obj(p[0])->flags & OBJ_SUBTYPE)))) {
+        /* bytes(x) gives what x.__bytes__() returned, a bytes subclass's instance too */
+        Value r = dunder_bytes_value(vm, p[0]);
+        if (r != UNDEF) return r;
+    }
     StrBuf sb = SB_INIT;
     if (!source_bytes(vm, tname, p[0], p[1], p[2], &sb)) { sb_free(&sb); return ERR; }
     if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }

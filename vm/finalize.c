@@ -291,8 +291,9 @@ bool finalize_exc_dropped(VM *vm, Value exc) {
 }
 
 void finalize_frame_drops(VM *vm, Frame *f, Value *sp) {
-    /* A generator's frame or the C caller's entry frame returns elsewhere. */
-    if (!(f->flags & (FRAME_OWNED | FRAME_ENTRY)) && frame_may_hold_pending(f, sp)) vm->fin_after_return = true;
+    /* (a generator's frame and the C caller's entry frame collect on
+     * their own return paths too: interp.c's RETURN_VALUE) */
+    if (frame_may_hold_pending(f, sp)) vm->fin_after_return = true;
 }
 
 /* The due objects that finalize_dropped noted go first, in its order. */

@@ -22,9 +22,14 @@
  * instances watched by weak references or plain generators with handlers
  * are alive, the interpreter therefore collects right away
  * (finalize_collect) after `del name`, after a store or del drops such a
- * value from a variable, an attribute or a list or dict item, or POP_TOP
- * drops one (a for loop left by break drops its generator), and after a
- * function returns if its locals may have held the last references
+ * value from a variable, an attribute or a list or dict item (or a class's
+ * own __setattr__ keeps nothing of the value given), or POP_TOP
+ * drops one (a for loop left by break drops its generator), when a for
+ * loop ends (dropping its iterator), when `a or b` / `a and b` drops the
+ * operand it does not give, when unpacking drops the iterator a class's
+ * __iter__ made, and after a function or generator
+ * returns (to bytecode or to a native caller) if its locals may have held
+ * the last references
  * (finalize_frame_drops: a bounded look a few levels into them, so that
  * returns from functions that hold nothing of the kind cost no collection).
  * These forced collections draw on a budget of heap bytes

@@ -469,6 +469,16 @@ static Value m_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return gen_close(vm, SELF) < 0 ? ERR : NONE_VAL;
 }
 
+/* generator.__del__() / coroutine.__del__(): what dropping it does, a
+ * close() whose error is reported as unraisable (CPython's tp_finalize,
+ * which dir() lists). */
+static Value m_del(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    CHECK_SELF("__del__");
+    if (!args_check(vm, "__del__", nargs - 1, kw, 0, 0)) return ERR;
+    if (SELF->state == GEN_SUSPENDED && gen_close(vm, SELF) < 0) exc_report_unraisable(vm, "Exception ignored in: ", args[0]);
+    return NONE_VAL;
+}
+
 /* coroutine.__await__(): an iterator over the coroutine, for
  * `yield from coro.__await__()` in a user awaitable. Its send, throw and
  * close go to the coroutine. */
@@ -573,6 +583,7 @@ bool gen_init(VM *vm) {
     return class_add_native(vm, g, "__next__", m_next) && class_add_native(vm, g, "send", m_send) &&
            class_add_native(vm, g, "throw", m_throw) && class_add_native(vm, g, "close", m_close) &&
            class_add_native(vm, g, "__iter__", m_iter) && class_add_native(vm, g, "__repr__", m_repr) &&
+           class_add_native(vm, g, "__del__", m_del) && class_add_native(vm, c, "__del__", m_del) &&
            class_add_native(vm, c, "send", m_send) && class_add_native(vm, c, "throw", m_throw) &&
            class_add_native(vm, c, "close", m_close) && class_add_native(vm, c, "__repr__", m_repr) &&
            class_add_native(vm, c, "__await__", m_await) &&

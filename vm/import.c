@@ -46,6 +46,18 @@ ObjModule *module_new(VM *vm, const char *name) {
     return m;
 }
 
+/* The stdlib modules CPython 3.12 freezes into its binary (its
+ * Python/frozen.c), whose repr says "(frozen)" rather than where they are. */
+static bool is_frozen_in_cpython(const char *name) {
+    static const char *const frozen[] = {
+        "abc", "codecs", "io", "_collections_abc", "_sitebuiltins", "genericpath", "ntpath", "posixpath", "os",
+        "site", "stat", "importlib.util", "importlib.machinery", "runpy", "zipimport", "importlib._bootstrap",
+        "importlib._bootstrap_external", NULL};
+    for (const char *const *f = frozen; *f; f++)
+        if (!strcmp(*f, name)) return true;
+    return false;
+}
+
 bool module_repr_to(VM *vm, ObjModule *m, StrBuf *b) {
     Value name = dict_get_str(m->dict, vm_name(vm, N___name__));
     Value file = dict_get_str(m->dict, vm_name(vm, N___file__));
@@ -67,6 +79,8 @@ bool module_repr_to(VM *vm, ObjModule *m, StrBuf *b) {
         sb_adds(b, " (");
         if (!op_repr_to(vm, loader, b)) return false;
         sb_adds(b, ")");
+    } else if (dict_get_str(vm->modules, m->name) == obj_val(m) && is_frozen_in_cpython(m->name->data)) {
+        sb_adds(b, " (frozen)");
     } else if (modules_find(m->name->data) && dict_get_str(vm->modules, m->name) == obj_val(m)) {
         sb_adds(b, " (built-in)");
     }

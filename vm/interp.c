@@ -427,7 +427,12 @@ static void func_str(VM *vm, Value f, StrBuf *b) {
     Value mod = op_getattr_opt(vm, f, vm_name(vm, N___module__));
     Value qn = op_getattr_opt(vm, f, vm_name(vm, N___qualname__));
     if (mod == ERR || qn == ERR) vm->exc = UNDEF;
-    if (!is_str(qn)) { sb_adds(b, type_name(vm, f)); sb_adds(b, " object"); return; }
+    if (!is_str(qn)) {      /* CPython falls back to str(f): "None", "<__main__.C object at ...>" */
+        Value s = op_str(vm, f);
+        if (is_str(s)) sb_add(b, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
+        else { vm->exc = UNDEF; sb_adds(b, type_name(vm, f)); sb_adds(b, " object"); }
+        return;
+    }
     if (is_str(mod) && strcmp(AS(ObjStr, mod)->data, "builtins") != 0) {
         sb_adds(b, AS(ObjStr, mod)->data);
         sb_addc(b, '.');
@@ -681,10 +686,28 @@ static Value dropped_attr(VM *vm, Value obj, ObjStr *name) {
  * them, so that the dispatch loop keeps the code it had: its other
  * instructions are sensitive to these ones' size (fib took 5% more
  * instructions with this inline). */
-static __attribute__((noinline)) int setattr_finalizing(VM *vm, Value obj, ObjStr *name, Value v) {
+/* Whether obj's class (not a builtin above it) defines __setattr__, which
+ * may not keep the value it is given. */
+static bool user_setattr(VM *vm, Value obj) {
+    if (!is_obj(obj) || as_obj(obj)->kind != OBJ_INSTANCE) return false;
+    ObjStr *n = str_intern_cstr(vm, "__setattr__");
+    ObjTuple *mro = as_obj(obj)->cls->mro;
+    if (!n || !mro) { vm->exc = UNDEF; return false; }
+    for (int64_t i = 0; i < mro->len; i++) {
+        ObjClass *c = AS(ObjClass, mro->items[i]);
+        if (c->obj.flags & CLASS_BUILTIN) break;
+        if (dict_get_str(c->dict, n) != UNDEF) return true;
+    }
+    return false;
+}
+
+/* *after: the value given may have had its last reference on the stack (a
+ * __setattr__ that kept nothing): the caller collects once it is popped. */
+static __attribute__((noinline)) int setattr_finalizing(VM *vm, Value obj, ObjStr *name, Value v, bool *after) {
     Value old = dropped_attr(vm, obj, name);
     int r = op_setattr(vm, obj, name, v);
     if (r >= 0 && finalize_dropped(vm, old)) finalize_collect(vm);
+    *after = r >= 0 && finalize_pending(v) && user_setattr(vm, obj) && finalize_dropped(vm, v);
     return r;
 }
 
@@ -1099,7 +1122,14 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 NEXT();
             }
         }
-        CHECK_INT(finalize_wanted(vm) ? setattr_finalizing(vm, obj, names[ARG], v) : op_setattr(vm, obj, names[ARG], v));
+        if (finalize_wanted(vm)) {
+            bool after;
+            CHECK_INT(setattr_finalizing(vm, obj, names[ARG], v, &after));
+            sp -= 2;
+            if (after) FINALIZE_NOW();
+            NEXT();
+        }
+        CHECK_INT(op_setattr(vm, obj, names[ARG], v));
         sp -= 2;
         NEXT();
     }
@@ -1680,17 +1710,15 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         NEXT();
     }
     CASE(LIST_EXTEND) {
-        /* arg: the list's depth; + 0x100 inside a call, where the callable
-         * sits just below the list and names itself in the error. */
+        /* arg: the list's depth. (In a call too CPython's words are
+         * "Value after *": only f(*x) alone names the callable.) */
         SAVE();
         Value v = TOP();
-        int depth = ARG & 0xFF;
-        int r = list_extend(vm, AS(ObjList, PEEK(depth + 1)), v);
+        int r = list_extend(vm, AS(ObjList, PEEK(ARG + 1)), v);
         if (r < 0 && exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF &&
             op_special(vm, v, N___getitem__) == UNDEF) {
             vm->exc = UNDEF;
-            if (ARG & 0x100) call_error(vm, PEEK(depth + 2), "argument after * must be an iterable, not ", v);
-            else exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
+            exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
         }
         CHECK_INT(r);
         sp--;
@@ -1730,8 +1758,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (exc_is(vm, vm->exc, E_TypeError) && op_special(vm, v, N___iter__) == UNDEF &&
                 op_special(vm, v, N___getitem__) == UNDEF) {
                 vm->exc = UNDEF;
-                /* arg 1: f(*v), with the callable below */
-                if (ARG) call_error(vm, PEEK(2), "argument after * must be an iterable, not ", v);
+                /* arg 1: f(*v), with the callable below; 2: f(*v, **kw), with
+                 * the keywords between */
+                if (ARG) call_error(vm, PEEK(ARG + 1), "argument after * must be an iterable, not ", v);
                 else exc_raise(vm, E_TypeError, "Value after * must be an iterable, not %T", v);
             }
             goto error;
@@ -1772,6 +1801,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         }
         if (tmp != small) free(tmp);
         if (!ok) goto error;
+        /* the iterator a class's __iter__ made is dropped here */
+        if (finalize_wanted(vm) && is_obj(seq) && as_obj(seq)->kind == OBJ_INSTANCE) FINALIZE_NOW();
         NEXT();
     }
     CASE(UNPACK_EX) {
@@ -1825,7 +1856,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int t = op_truthy(vm, TOP());
         CHECK_INT(t);
         if (!t) ip = code->ins + ARG;
-        else sp--;
+        else {
+            sp--;
+            /* (`A() or B()` drops A() before B() runs) */
+            if (finalize_wanted(vm) && finalize_dropped(vm, *sp)) FINALIZE_NOW();
+        }
         NEXT();
     }
     CASE(JUMP_IF_TRUE_OR_POP) {
@@ -1833,7 +1868,11 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int t = op_truthy(vm, TOP());
         CHECK_INT(t);
         if (t) ip = code->ins + ARG;
-        else sp--;
+        else {
+            sp--;
+            /* (`A() or B()` drops A() before B() runs) */
+            if (finalize_wanted(vm) && finalize_dropped(vm, *sp)) FINALIZE_NOW();
+        }
         NEXT();
     }
     CASE(GET_ITER) {
@@ -1889,7 +1928,13 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         SAVE();
         Value v = op_next(vm, it);
         CHECK(v);
-        if (v == UNDEF) { sp--; ip = code->ins + ARG; NEXT(); }
+        if (v == UNDEF) {
+            sp--;
+            ip = code->ins + ARG;
+            /* the loop's end drops its iterator: CPython finalizes it here */
+            if (finalize_wanted(vm) && finalize_dropped(vm, it)) FINALIZE_NOW();
+            NEXT();
+        }
         PUSH(v);
         NEXT();
     }
@@ -1912,7 +1957,15 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (finalize_wanted(vm)) finalize_frame_drops(vm, done, sp);
         pop_frame(fb, done);
         if (done->flags & FRAME_OWNED) done->gen->state = GEN_DONE;
-        if (done->flags & FRAME_ENTRY) return r;
+        if (done->flags & FRAME_ENTRY) {
+            /* (a generator run by a native, list(genexpr) say, ends here) */
+            if (__builtin_expect(vm->fin_after_return, 0) && vm_push_root(vm, r)) {
+                vm->fin_after_return = false;
+                finalize_collect(vm);
+                vm_pop_roots(vm, 1);
+            }
+            return r;
+        }
         frame = fb->frame;
         LOAD_FRAME();
         sp = frame->sp;
@@ -1923,6 +1976,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (INS_OP(call) == OP_FOR_ITER) sp--;
             else TOP() = r;
             ip = code->ins + INS_ARG(call);
+            if (__builtin_expect(vm->fin_after_return, 0)) {
+                vm->fin_after_return = false;
+                FINALIZE_NOW();
+            }
             NEXT();
         }
         if (!(done->flags & FRAME_INIT)) PUSH(r);

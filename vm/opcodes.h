@@ -76,11 +76,11 @@
     OP(LIST_APPEND, -1)         /* append TOS to the list at stack[-arg] (after the pop) */ \
     OP(SET_ADD, -1) \
     OP(MAP_ADD, -2) \
-    OP(LIST_EXTEND, -1)         /* arg: the list's depth, + 0x100 inside a call (errors name the callable) */ \
+    OP(LIST_EXTEND, -1)         /* arg: the list's depth */ \
     OP(SET_UPDATE, -1) \
     OP(DICT_UPDATE, -1) \
     OP(DICT_MERGE, -1)          /* like DICT_UPDATE, but duplicate keys are errors (f(**a, **b)) */ \
-    OP(LIST_TO_TUPLE, 0)        /* arg 1: f(*x), errors name the callable */ \
+    OP(LIST_TO_TUPLE, 0)        /* arg 1: f(*x), 2: f(*x, **kw) (x under the keywords): errors name the callable */ \
     OP(FORMAT_VALUE, VAR)       /* arg & 3: conversion (0, 1 str, 2 repr, 3 ascii); arg & 4: spec on stack */ \
     OP(UNPACK_SEQUENCE, VAR) \
     OP(UNPACK_EX, VAR)          /* arg: before | after << 12 */ \

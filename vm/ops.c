@@ -1341,8 +1341,12 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
             return obj_val(t);
         }
         if (!strcmp(n, "co_flags")) {
-            /* CPython's CO_* bits, for inspect */
-            int f = 0x3 | (c->flags & CODE_VARARGS ? 0x4 : 0) | (c->flags & CODE_VARKW ? 0x8 : 0) |
+            /* CPython's CO_* bits, for inspect: module and class bodies have
+             * none of OPTIMIZED|NEWLOCALS; NESTED marks a function defined
+             * inside another function (its qualname passes a "<locals>") */
+            if (c->flags & (CODE_MODULE | CODE_CLASSBODY)) return int_val(0);
+            bool nested = c->qualname && strstr(c->qualname->data, "<locals>") != NULL;
+            int f = 0x3 | (nested ? 0x10 : 0) | (c->flags & CODE_VARARGS ? 0x4 : 0) | (c->flags & CODE_VARKW ? 0x8 : 0) |
                     (c->flags & CODE_GENERATOR ? 0x20 : 0) | (c->flags & CODE_COROUTINE ? 0x80 : 0) |
                     (c->flags & CODE_ITERABLE_COROUTINE ? 0x100 : 0) | (c->flags & CODE_ASYNC_GEN ? 0x200 : 0);
             return int_val(f);

@@ -1065,7 +1065,12 @@ static void compile_jump_if(Compiler *c, Node *n, bool cond, int label) {
         return;
     }
     compile_expr(c, n);
+    /* The truth test (a __bool__ or __len__ that raises) is at the test's
+     * position, as in CPython, not the enclosing if/while/ifexp's. */
+    Loc saved = c->u->loc;
+    c->u->loc = node_loc(n);
     emit_jump(c, cond ? OP_POP_JUMP_IF_TRUE : OP_POP_JUMP_IF_FALSE, label);
+    c->u->loc = saved;
 }
 
 static void compile_boolop(Compiler *c, Node *n) {

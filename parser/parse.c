@@ -3133,6 +3133,30 @@ static bool expected_else(ParseCtx *ctx, int code)
     return true;
 }
 
+/* The byte offset from t of the first ':' outside brackets and strings on
+ * t's physical line, or -1. */
+static int colon_after(const Token *t)
+{
+    int depth = 0;
+    for (const char *p = t->s; *p && *p != '\n' && *p != '#'; p++) {
+        if (*p == '\'' || *p == '"') {
+            char q = *p;
+            for (p++; *p && *p != q && *p != '\n'; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (*p != q)
+                return -1;
+        } else if (*p == '(' || *p == '[' || *p == '{') {
+            depth++;
+        } else if (*p == ')' || *p == ']' || *p == '}') {
+            depth--;
+        } else if (*p == ':' && depth == 0) {
+            return (int)(p - t->s);
+        }
+    }
+    return -1;
+}
+
 static bool except_errors(ParseCtx *ctx, int code, const Token *t)
 {
     if (ctx->prev_code == TK_STAR && ctx->prev2_code == TK_EXCEPT &&
@@ -3149,7 +3173,16 @@ static bool except_errors(ParseCtx *ctx, int code, const Token *t)
     Node *type = stack_node(ctx, 0);
     if (!type)
         return false;
-    error_at_node(ctx, type, "multiple exception types must be parenthesized");
+    int s[4];
+    own_span(ctx, type, s);
+    /* CPython's span runs from the first type to the handler's ':' (the
+     * rest of the line is not tokenized yet, so look for it in the text) */
+    int colon = colon_after(t);
+    if (colon >= 0 && s[2] == t->line) {
+        s[3] = t->col + colon;
+    }
+    parse_error(ctx, "SyntaxError", s[0], s[1], s[2], s[3],
+                "multiple exception types must be parenthesized");
     return true;
 }
 

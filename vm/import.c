@@ -183,7 +183,7 @@ static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
  * which then end at the script's call, as CPython's do. */
 static const char *const c_like_modules[] = {
     "heapq", "bisect", "datetime", "decimal", "dataclasses", "_structseq", "_sys_py", "_gc_py",
-    "_pickle_py", "_re_py", "_os_py", "_operator", NULL};
+    "_pickle_py", "_re_py", "_os_py", "_operator", "codecs", NULL};
 
 static void mark_no_tb(ObjCode *code) {
     code->flags |= CODE_NO_TB;

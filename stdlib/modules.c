@@ -63,6 +63,7 @@ static const NativeModule registry[] = {
     {"_resource", mod__resource_init},
     {"fcntl", mod_fcntl_init},
     {"_termios", mod__termios_init},
+    {"_heapq", mod__heapq_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

@@ -65,6 +65,7 @@ bool mod_abc_init(VM *vm, ObjModule *m);
 bool mod__string_init(VM *vm, ObjModule *m);
 bool mod__tracemalloc_init(VM *vm, ObjModule *m);
 bool mod__resource_init(VM *vm, ObjModule *m);
+bool mod__heapq_init(VM *vm, ObjModule *m);
 bool mod_fcntl_init(VM *vm, ObjModule *m);
 bool mod__termios_init(VM *vm, ObjModule *m);
 bool mod__ast_init(VM *vm, ObjModule *m);

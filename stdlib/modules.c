@@ -63,6 +63,8 @@ static const NativeModule registry[] = {
     {"_resource", mod__resource_init},
     {"fcntl", mod_fcntl_init},
     {"_termios", mod__termios_init},
+    {"_mmap", mod__mmap_init},
+    {"_syslog", mod__syslog_init},
 };
 
 ModuleInitFn modules_find(const char *name) {

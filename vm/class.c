@@ -2069,12 +2069,32 @@ bool class_register_builtins(VM *vm) {
     return true;
 }
 
+/* list.__new__(list, [1, 2]) and its kind: an empty object, which
+ * __init__ fills, as in CPython (whose calls of these types skip both for
+ * a constructor that does all: cls->ctor). The ctor given the class alone
+ * makes that, with its checks of the class. */
+static Value bare_new(VM *vm, TypeId t, Value *args, int nargs) {
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "%s.__new__(): not enough arguments", vm->types[t]->name->data);
+    return AS(ObjNative, vm->types[t]->ctor)->fn(vm, args, 1, NULL);
+}
+
+#define BARE_NEW(fn, t) \
+    static Value fn(VM *vm, Value *args, int nargs, ObjTuple *kw) { (void)kw; return bare_new(vm, t, args, nargs); }
+BARE_NEW(list_bare_new, T_LIST)
+BARE_NEW(dict_bare_new, T_DICT)
+BARE_NEW(set_bare_new, T_SET)
+BARE_NEW(bytearray_bare_new, T_BYTEARRAY)
+
 void class_cache_ctors(VM *vm) {
     for (int i = 0; i < T_COUNT; i++) {
         ObjClass *c = vm->types[i];
         Value n = dict_get_str(c->dict, vm_name(vm, N___new__));
         if (is_kind(n, OBJ_NATIVE) && i != T_OBJECT) c->ctor = n;
     }
+    static const struct { TypeId t; NativeFn fn; } bare[] = {
+        {T_LIST, list_bare_new}, {T_DICT, dict_bare_new}, {T_SET, set_bare_new}, {T_BYTEARRAY, bytearray_bare_new}};
+    for (size_t i = 0; i < sizeof bare / sizeof *bare; i++)
+        if (vm->types[bare[i].t]->ctor != UNDEF) class_add_static(vm, vm->types[bare[i].t], "__new__", bare[i].fn);
 }
 
 void class_init_methods(VM *vm) {

@@ -1326,8 +1326,20 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "co_kwonlyargcount")) return int_val(c->kwonlycount);
         if (!strcmp(n, "co_nlocals")) return int_val(c->nlocals);
         if (!strcmp(n, "co_consts")) {
-            ObjTuple *t = tuple_from(vm, c->consts, c->nconsts);
-            return t ? obj_val(t) : ERR;
+            /* CPython's functions start their constants with the docstring
+             * or None, which programs read as the docstring */
+            bool lead = !(c->flags & (CODE_MODULE | CODE_CLASSBODY | CODE_HAS_DOC));
+            int64_t none_at = -1;
+            for (int32_t i = 0; lead && i < c->nconsts && none_at < 0; i++)
+                if (c->consts[i] == NONE_VAL) none_at = i;
+            if (none_at == 0) lead = false;
+            ObjTuple *t = tuple_new(vm, c->nconsts + (lead && none_at < 0));
+            if (!t) return ERR;
+            int64_t k = 0;
+            if (lead) t->items[k++] = NONE_VAL;
+            for (int32_t i = 0; i < c->nconsts; i++)
+                if (!lead || i != none_at) t->items[k++] = c->consts[i];
+            return obj_val(t);
         }
         if (!strcmp(n, "co_stacksize")) return int_val(c->stacksize);
         if (!strcmp(n, "co_varnames") || !strcmp(n, "co_names") || !strcmp(n, "co_cellvars") ||
@@ -1340,9 +1352,14 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
             for (int i = 0; i < count; i++) t->items[i] = obj_val(names[from + i]);
             return obj_val(t);
         }
+        if (!strncmp(n, "co_", 3)) {
+            Value v = code_table_attr(vm, c, n);
+            if (v != UNDEF) return v;
+        }
         if (!strcmp(n, "co_flags")) {
             /* CPython's CO_* bits, for inspect */
-            int f = 0x3 | (c->flags & CODE_VARARGS ? 0x4 : 0) | (c->flags & CODE_VARKW ? 0x8 : 0) |
+            bool fn = !(c->flags & (CODE_MODULE | CODE_CLASSBODY));
+            int f = (fn ? 0x3 : 0) | (c->flags & CODE_NESTED ? 0x10 : 0) | (c->flags & CODE_VARARGS ? 0x4 : 0) | (c->flags & CODE_VARKW ? 0x8 : 0) |
                     (c->flags & CODE_GENERATOR ? 0x20 : 0) | (c->flags & CODE_COROUTINE ? 0x80 : 0) |
                     (c->flags & CODE_ITERABLE_COROUTINE ? 0x100 : 0) | (c->flags & CODE_ASYNC_GEN ? 0x200 : 0);
             return int_val(f);

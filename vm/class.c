@@ -351,6 +351,7 @@ static Value member_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * them); None for the others. */
 static Value getset_doc(VM *vm, ObjStr *name) {
     static const char *const docs[][2] = {
+        {"__class__", "the object's class"},
         {"__dict__", "dictionary for instance variables"},
         {"__weakref__", "list of weak references to the object"},
         {"real", "the real part of a complex number"},
@@ -2121,11 +2122,13 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, o, "__dir__", object_dir);
     class_add_native(vm, vm->types[T_TYPE], "__dir__", object_dir);
     ObjNative *cg = native_new(vm, "__class__", object_class_get), *cs = native_new(vm, "__class__", object_class_set);
-    ObjProperty *cp = cs ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
+    /* a getset descriptor, as CPython's: <attribute '__class__' of 'object' objects> */
+    ObjProperty *cp = cs ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_GETSET_DESCRIPTOR]) : NULL;
     if (cp) {
         cp->fget = obj_val(cg);
         cp->fset = obj_val(cs);
-        cp->fdel = cp->doc = cp->name = NONE_VAL;
+        cp->fdel = cp->name = NONE_VAL;
+        cp->doc = obj_val(o);       /* its owner (descr_owner) */
         dict_set_str(vm, o->dict, vm_name(vm, N___class__), obj_val(cp));
     }
     class_add_static(vm, o, "__new__", object_new);

@@ -1127,6 +1127,75 @@ bool class_is_data_descriptor(VM *vm, Value v) {
            (op_special(vm, v, N___set__) != UNDEF || op_special(vm, v, N___delete__) != UNDEF);
 }
 
+/* type's own attributes of a class, as its getset descriptors in
+ * type.__dict__ answer them: the name, MRO, bases, dict (a mappingproxy),
+ * module and doc; UNDEF for other names. */
+static Value type_own_attr(VM *vm, ObjClass *cls, ObjStr *name) {
+    if (str_eq(name, vm_name(vm, N___name__))) return obj_val(cls->name);
+    if (str_eq(name, vm_name(vm, N___qualname__))) return obj_val(cls->qualname);
+    if (str_eq(name, vm_name(vm, N___mro__))) return obj_val(cls->mro);
+    if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
+    if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
+    if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+    bool doc = str_eq(name, vm_name(vm, N___doc__));
+    if (!doc && !str_eq(name, vm_name(vm, N___module__))) return UNDEF;
+    /* the class's own entry (not type's descriptor of it) */
+    Value v = cls == vm->types[T_TYPE] ? UNDEF : dict_get_str(cls->dict, name);
+    if (!doc) return v != UNDEF ? v : cls->module == UNDEF ? str_from_cstr(vm, "builtins") : cls->module;
+    if (v == UNDEF) {       /* a builtin type's is CPython's */
+        const BuiltinDoc *d = (cls->obj.flags & CLASS_BUILTIN) ? builtin_doc_find(cls->name->data, "") : NULL;
+        return d && d->doc ? str_from_cstr(vm, d->doc) : NONE_VAL;
+    }
+    Value get = is_obj(v) && !is_str(v) ? op_special(vm, v, N___get__) : UNDEF;
+    if (get == UNDEF) return v;
+    Value argv[3] = {v, NONE_VAL, obj_val(cls)};
+    return op_call(vm, get, argv, 3, NULL);
+}
+
+/* The getset descriptors' functions; their self is the attribute's name. */
+static Value type_getset_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__get__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_kind(args[1], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "descriptor '%s' for 'type' objects doesn't apply to a '%T' object",
+                         AS(ObjStr, args[0])->data, args[1]);
+    Value v = type_own_attr(vm, AS(ObjClass, args[1]), AS(ObjStr, args[0]));
+    return v == UNDEF ? exc_raise(vm, E_AttributeError, "%s", AS(ObjStr, args[0])->data) : v;
+}
+
+static Value type_getset_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__set__", nargs - 1, kw, 1, 2)) return ERR;
+    if (!is_kind(args[1], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "descriptor '%s' for 'type' objects doesn't apply to a '%T' object",
+                         AS(ObjStr, args[0])->data, args[1]);
+    ObjClass *c = AS(ObjClass, args[1]);
+    int r = nargs > 2 ? class_setattr(vm, c, AS(ObjStr, args[0]), args[2]) : class_delattr(vm, c, AS(ObjStr, args[0]));
+    return r < 0 ? ERR : NONE_VAL;
+}
+
+static bool is_type_getset(Value v) {
+    Value g = is_kind(v, OBJ_PROPERTY) ? AS(ObjProperty, v)->fget : UNDEF;
+    return is_kind(g, OBJ_NATIVE) && AS(ObjNative, g)->fn == type_getset_get;
+}
+
+static void type_add_getsets(VM *vm) {
+    static const NameId names[] = {N___name__, N___qualname__, N___bases__, N___base__, N___mro__,
+                                   N___module__, N___doc__, N___dict__};
+    ObjClass *t = vm->types[T_TYPE];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        ObjStr *name = vm_name(vm, names[i]);
+        ObjNative *g = native_new(vm, name->data, type_getset_get);
+        ObjNative *set = g ? native_new(vm, name->data, type_getset_set) : NULL;
+        ObjProperty *p = set ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_GETSET_DESCRIPTOR]) : NULL;
+        if (!p) return;
+        g->self = set->self = obj_val(name);
+        p->fget = obj_val(g);
+        p->fset = p->fdel = obj_val(set);
+        p->name = NONE_VAL;
+        p->doc = obj_val(t);        /* its owner (descr_owner) */
+        dict_set_str(vm, t->dict, name, obj_val(p));
+    }
+}
+
 /* A class without annotations of its own gets an empty dict on first
  * asking, kept, rather than a base's (as CPython's type.__annotations__). */
 static Value class_new_annotations(VM *vm, ObjClass *cls, ObjStr *name) {
@@ -1153,6 +1222,8 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
         if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
         if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+        if (cls == vm->types[T_TYPE] && (str_eq(name, vm_name(vm, N___doc__)) || str_eq(name, vm_name(vm, N___module__))))
+            return type_own_attr(vm, cls, name);    /* not its own descriptors */
         if (!strcmp(name->data, "__text_signature__")) {
             /* CPython's for a builtin type, else None */
             const BuiltinDoc *doc = (cls->obj.flags & CLASS_BUILTIN) ? builtin_doc_find(cls->name->data, "") : NULL;
@@ -1181,6 +1252,12 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     }
     Value v = class_lookup(cls, name);
     if (v != UNDEF) {
+        /* a metaclass reaching type's descriptor through its MRO: applied
+         * to it, as type (its metaclass) has it */
+        if (is_type_getset(v)) {
+            Value r = type_own_attr(vm, cls, name);
+            if (r != UNDEF) return r;
+        }
         if (op_plain_wrapper(vm, v)) {
             if (op_is_classmethod(vm, v)) return op_classmethod_bind(vm, obj_val(cls), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
@@ -2099,6 +2176,7 @@ void class_cache_ctors(VM *vm) {
 }
 
 void class_init_methods(VM *vm) {
+    type_add_getsets(vm);
     mappingproxy_init(vm);
     memview_init(vm);
     frameobj_init(vm);

@@ -1628,7 +1628,7 @@ static Value object_subclasshook(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value object_init_subclass(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!(kw && kw->len) && nargs <= 1) return NONE_VAL;
-    const char *name = nargs > 0 && is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0])->name->data : "object";
+    const char *name = nargs > 0 && is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0])->qualname->data : "object";
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no keyword arguments", name);
     return exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no arguments (%d given)", name, nargs - 1);
 }
@@ -1663,7 +1663,7 @@ static bool init_subclass(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) 
     if (fn == UNDEF || is_kind(fn, OBJ_NATIVE)) {
         /* object.__init_subclass__ takes nothing. */
         if (nkw == 0) return true;
-        exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no keyword arguments", cls->name->data);
+        exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no keyword arguments", cls->qualname->data);
         return false;
     }
     Value argv[nkw + 1];

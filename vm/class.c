@@ -1387,10 +1387,21 @@ static Value object_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_kind(args[0], OBJ_CLASS))
         return exc_raise(vm, E_TypeError, "object.__new__(X): X is not a type object (%T)", args[0]);
     ObjClass *cls = AS(ObjClass, args[0]);
-    if ((cls->obj.flags & CLASS_BUILTIN) && cls != vm->types[T_OBJECT] && cls->instance_kind != OBJ_EXC &&
-        cls->instance_kind != OBJ_INSTANCE)
-        return exc_raise(vm, E_TypeError, "object.__new__(%s) is not safe, use %s.__new__()", cls->name->data,
-                         cls->name->data);
+    if (cls->instance_kind != OBJ_EXC && cls->instance_kind != OBJ_INSTANCE) {
+        /* a builtin's layout (tuple, or a class deriving from it): only its
+         * native __new__ can make one. CPython names the nearest class
+         * whose __new__ is not written in Python. */
+        ObjClass *base = cls;
+        while (!(base->obj.flags & CLASS_BUILTIN)) {
+            Value nf = class_lookup(base, vm_name(vm, N___new__));
+            if (is_kind(nf, OBJ_WRAPPER)) nf = AS(ObjWrapper, nf)->v;
+            Value up = class_solid_base(vm, base);
+            if (!is_kind(nf, OBJ_FUNCTION) || !is_kind(up, OBJ_CLASS)) break;
+            base = AS(ObjClass, up);
+        }
+        return exc_raise(vm, E_TypeError, "object.__new__(%s) is not safe, use %s.__new__()", class_tp_name(vm, cls),
+                         class_tp_name(vm, base));
+    }
     if (object_new_args(vm, cls, nargs, kw) == ERR) return ERR;
     return default_new(vm, AS(ObjClass, args[0]), args + 1, nargs - 1);
 }

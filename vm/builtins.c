@@ -33,6 +33,7 @@ static bool subclassable(TypeId t) {
     case T_OBJECT: case T_INT: case T_FLOAT: case T_COMPLEX: case T_STR: case T_BYTES: case T_BYTEARRAY: case T_LIST:
     case T_TUPLE: case T_DICT: case T_SET: case T_FROZENSET: case T_PROPERTY: case T_TYPE:
     case T_STATICMETHOD: case T_CLASSMETHOD: case T_MODULE: case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED:
+    case T_SUPER:
         return true;
     default:
         return false;
@@ -57,7 +58,7 @@ static ObjKind instance_kind(TypeId t) {
     case T_PROPERTY: return OBJ_PROPERTY;
     case T_STATICMETHOD: case T_CLASSMETHOD: return OBJ_WRAPPER;
     case T_MODULE: return OBJ_MODULE;
-    case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED: return OBJ_ITER;
+    case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED: case T_SUPER: return OBJ_ITER;
     default: return OBJ_KIND_COUNT;
     }
 }

@@ -2022,6 +2022,10 @@ static ObjClass *super_obj_class(VM *vm, ObjClass *type, Value obj) {
     return class_is_subclass(oc, type) ? oc : NULL;
 }
 
+bool class_is_super(VM *vm, ObjClass *cls) {
+    return cls == vm->types[T_SUPER] || (cls->instance_kind == OBJ_ITER && class_is_subclass(cls, vm->types[T_SUPER]));
+}
+
 static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "super() takes no keyword arguments");
     Value type, obj;
@@ -2061,7 +2065,10 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_kind(type, OBJ_CLASS)) return exc_raise(vm, E_TypeError, "super() argument 1 must be a type, not %T", type);
     if (obj != UNDEF && !super_obj_class(vm, AS(ObjClass, type), obj))
         return exc_raise(vm, E_TypeError, "super(type, obj): obj must be an instance or subtype of type");
-    ObjIter *s = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_SUPER]);
+    /* a subclass of super (args[0]) makes its own instances */
+    ObjClass *sc = nargs > 0 && is_kind(args[0], OBJ_CLASS) && class_is_super(vm, AS(ObjClass, args[0]))
+                       ? AS(ObjClass, args[0]) : vm->types[T_SUPER];
+    ObjIter *s = gc_new_instance(vm, sizeof(ObjIter), OBJ_ITER, sc);
     if (!s) return ERR;
     s->a = type;
     s->b = obj;
@@ -2074,7 +2081,7 @@ static Value super_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__get__", nargs - 1, kw, 1, 2)) return ERR;
     ObjIter *s = AS(ObjIter, args[0]);
     if (s->b != UNDEF || args[1] == NONE_VAL) return args[0];
-    Value argv[3] = {obj_val(vm->types[T_SUPER]), s->a, args[1]};
+    Value argv[3] = {obj_val(type_of(vm, args[0])), s->a, args[1]};
     return super_new(vm, argv, 3, NULL);
 }
 
@@ -2100,17 +2107,31 @@ static Value super_own_attr(VM *vm, ObjIter *s, ObjStr *name) {
     return UNDEF;
 }
 
+/* A name the MRO after `type` lacks: a subclass of super's own attribute
+ * (CPython falls back to the generic lookup), else AttributeError. */
+static Value super_missing(VM *vm, ObjIter *s, ObjStr *name) {
+    ObjClass *sc = s->obj.cls;
+    if (sc != vm->types[T_SUPER]) {
+        ObjDict *d = (s->obj.flags & OBJ_SUBTYPE) ? gc_subtype_dict(vm, &s->obj) : NULL;
+        Value v = d ? dict_get_str(d, name) : UNDEF;
+        if (v != UNDEF) return v;
+        v = class_lookup(sc, name);
+        if (v != UNDEF) return op_bind_attr(vm, obj_val(s), v);
+    }
+    return exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", sc->name->data, name->data);
+}
+
 /* Attribute lookup through super: the MRO of obj's class after `type`,
  * then the super object's own attributes (the only ones of an unbound
  * super). */
 Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     ObjClass *start = AS(ObjClass, s->a);
     Value obj = s->b;
-    if (str_eq(name, vm_name(vm, N___class__))) return obj_val(vm->types[T_SUPER]);
+    if (str_eq(name, vm_name(vm, N___class__))) return obj_val(s->obj.cls);
     if (obj == UNDEF) {
         Value own = super_own_attr(vm, s, name);
         if (own != UNDEF) return own;
-        return exc_raise(vm, E_AttributeError, "'super' object has no attribute '%s'", name->data);
+        return super_missing(vm, s, name);
     }
     bool obj_is_class = is_kind(obj, OBJ_CLASS) && class_is_subclass(AS(ObjClass, obj), start);
     ObjClass *oc = obj_is_class ? AS(ObjClass, obj) : type_of(vm, obj);
@@ -2134,7 +2155,7 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     }
     Value own = super_own_attr(vm, s, name);
     if (own != UNDEF) return own;
-    return exc_raise(vm, E_AttributeError, "'super' object has no attribute '%s'", name->data);
+    return super_missing(vm, s, name);
 }
 
 /* Registers one builtin class with its bases, once. */

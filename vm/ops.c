@@ -1163,7 +1163,7 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
             return ((ObjWrapper *)a)->v;
         }
         /* an unbound super(C) stored on a class binds as CPython's does */
-        if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE) || a->cls == vm->types[T_SUPER]) {
+        if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE) || class_is_super(vm, a->cls)) {
             Value get = op_special(vm, attr, N___get__);
             if (get != UNDEF) {
                 Value argv[3] = {attr, obj, obj_val(type_of(vm, obj))};
@@ -1465,7 +1465,7 @@ static Value number_attr(VM *vm, Value obj, ObjStr *name) {
 static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     if (is_kind(obj, OBJ_CLASS)) return class_getattr(vm, AS(ObjClass, obj), name);
     ObjClass *cls = type_of(vm, obj);
-    if (cls == vm->types[T_SUPER]) return super_getattr(vm, AS(ObjIter, obj), name);
+    if (cls->instance_kind == OBJ_ITER && class_is_super(vm, cls)) return super_getattr(vm, AS(ObjIter, obj), name);
     Value attr = class_lookup(cls, name);
     /* Data descriptors on the class win over the instance dict (one
      * without __get__ gives the dict's value, or itself, as CPython's). */
@@ -1575,7 +1575,7 @@ Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
 
 Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out) {
     ObjClass *cls = type_of(vm, obj);
-    if (!is_kind(obj, OBJ_CLASS) && cls != vm->types[T_SUPER] && !(cls->obj.flags & CLASS_HAS_GETATTRIBUTE)) {
+    if (!is_kind(obj, OBJ_CLASS) && !class_is_super(vm, cls) && !(cls->obj.flags & CLASS_HAS_GETATTRIBUTE)) {
         Value attr = class_lookup(cls, name);
         if (attr != UNDEF && is_method_like(attr)) {
             ObjDict *d = obj_dict(vm, obj);

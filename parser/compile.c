@@ -716,6 +716,9 @@ static bool enter_unit(Compiler *c, Scope *scope, const char *name, int firstlin
     u->code->firstline = firstline;
     u->code->name = intern(c, name);
     u->code->qualname = u->qualname;
+    if (scope->kind == SCOPE_FUNCTION)
+        for (Scope *up = scope->parent; up; up = up->parent)
+            if (up->kind == SCOPE_FUNCTION) { u->code->flags |= CODE_NESTED; break; }
     c->u = u;
     return true;
 }

@@ -339,6 +339,7 @@ static bool item_pack(VM *vm, const Kind *k, Value v, uint8_t *out) {
     double d;
     if (!to_double(vm, v, &d)) return false;
     if (k->code == 'd') {
+        d = float_canon(d);
         memcpy(out, &d, 8);
     } else {
         float f = to_f32(d);

@@ -7,7 +7,9 @@
  *  - deque instances are OBJ_INSTANCE objects, so that truth, len, `in`,
  *    iteration and == reach the class's special methods as for any user
  *    object. The instance dict holds one entry under the int key 0, which no
- *    attribute name can reach: the ring, an ObjIter of class _deque_ring with
+ *    attribute name can reach (for a subclass whose instances have a
+ *    __dict__, a dict of the collector's side map does, gc_subtype_dict, so
+ *    that vars() does not show it): the ring, an ObjIter of class _deque_ring with
  *      a     the buffer, an ObjList whose len is its capacity (free slots hold
  *            None, so every slot is a valid Value to mark)
  *      c     the mutation count (a small int), checked by iterators
@@ -189,7 +191,12 @@ static inline void ring_touch(Ring *r) { r->c = int_val((as_int(r->c) + 1) & 0x3
 /* The ring of a deque; NULL after TypeError when self is not one. */
 static Ring *ring_of(VM *vm, Value self) {
     if (is_kind(self, OBJ_INSTANCE)) {
-        Value r = dict_get(vm, AS(ObjInstance, self)->dict, RING_KEY);
+        ObjInstance *o = AS(ObjInstance, self);
+        Value r = o->dict ? dict_get(vm, o->dict, RING_KEY) : UNDEF;
+        if (r == UNDEF) {       /* an instance with a __dict__: the side map */
+            ObjDict *h = gc_subtype_dict(vm, &o->obj);
+            r = h ? dict_get(vm, h, RING_KEY) : UNDEF;
+        }
         if (is_kind(r, OBJ_ITER)) return AS(Ring, r);
     }
     exc_raise(vm, E_TypeError, "descriptor requires a 'collections.deque' object but received a '%T'", self);
@@ -269,9 +276,12 @@ static void ring_clear(Ring *r) {
 static Value deque_make(VM *vm, ObjClass *cls, int64_t maxlen, Ring **out) {
     ObjClass *rc = mod_class(vm, "_deque_ring");
     ObjInstance *d = rc ? instance_new(vm, cls) : NULL;
-    /* (a class with slots, deque itself, makes its instances without a
-     * dict: the ring needs one) */
-    if (d && !d->dict && !(d->dict = dict_new(vm))) return ERR;
+    /* A class with slots, deque itself, makes its instances without a
+     * dict: the ring gets one there, which no __dict__ shows. An instance
+     * with a __dict__ keeps it in the collector's side map instead, so that
+     * vars() does not show it and a new __dict__ does not lose it. */
+    bool own = d && !d->dict;
+    if (own && !(d->dict = dict_new(vm))) return ERR;
     ObjList *buf = d ? list_new(vm, 8) : NULL;
     Ring *r = buf ? gc_new(vm, sizeof(Ring), OBJ_ITER, rc) : NULL;
     if (!r) return ERR;
@@ -281,7 +291,8 @@ static Value deque_make(VM *vm, ObjClass *cls, int64_t maxlen, Ring **out) {
     r->b = UNDEF;
     r->c = int_val(0);
     r->step = maxlen;
-    if (dict_set(vm, d->dict, RING_KEY, obj_val(r)) < 0) return ERR;
+    ObjDict *home = own ? d->dict : gc_subtype_dict_make(vm, &d->obj);
+    if (!home || dict_set(vm, home, RING_KEY, obj_val(r)) < 0) return ERR;
     *out = r;
     return obj_val(d);
 }

@@ -545,8 +545,8 @@ static Value dec_string(Decoder *d) {
                     d->pos += 6;
                 }
             }
-            /* Lone surrogates cannot be held in UTF-8 text. */
-            sb_add_utf8(&b, (u >= 0xD800 && u <= 0xDFFF) ? 0xFFFD : (uint32_t)u);
+            /* a lone surrogate is kept, as Asy's str holds one (3 bytes) */
+            sb_add_utf8(&b, (uint32_t)u);
             break;
         }
         default:

@@ -295,6 +295,7 @@ static bool save_long(Pickler *p, Value v) {
 static void save_float(Pickler *p, double d) {
     if (p->bin) {
         uint64_t bits;
+        d = float_canon(d);
         memcpy(&bits, &d, sizeof bits);
         char b[9];
         b[0] = (char)OP_BINFLOAT;

@@ -246,6 +246,7 @@ static bool pack_float(VM *vm, uint8_t *p, char c, Value v, Fmt *f) {
         put_uint(p, u, 4, f->little);
     } else {
         uint64_t u;
+        x = float_canon(x);
         memcpy(&u, &x, 8);
         put_uint(p, u, 8, f->little);
     }

@@ -33,6 +33,7 @@ static bool subclassable(TypeId t) {
     case T_OBJECT: case T_INT: case T_FLOAT: case T_COMPLEX: case T_STR: case T_BYTES: case T_BYTEARRAY: case T_LIST:
     case T_TUPLE: case T_DICT: case T_SET: case T_FROZENSET: case T_PROPERTY: case T_TYPE:
     case T_STATICMETHOD: case T_CLASSMETHOD: case T_MODULE: case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED:
+    case T_SUPER:
         return true;
     default:
         return false;
@@ -57,7 +58,7 @@ static ObjKind instance_kind(TypeId t) {
     case T_PROPERTY: return OBJ_PROPERTY;
     case T_STATICMETHOD: case T_CLASSMETHOD: return OBJ_WRAPPER;
     case T_MODULE: return OBJ_MODULE;
-    case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED: return OBJ_ITER;
+    case T_ENUMERATE: case T_ZIP: case T_MAP: case T_FILTER: case T_REVERSED: case T_SUPER: return OBJ_ITER;
     default: return OBJ_KIND_COUNT;
     }
 }
@@ -451,6 +452,64 @@ static bool add_helper(VM *vm) {
     ObjInstance *h = ok && class_add_native(vm, c, "__repr__", helper_repr) &&
                      class_add_native(vm, c, "__call__", helper_call) ? instance_new(vm, c) : NULL;
     ok = h && add(vm, "help", obj_val(h));
+    vm_pop_roots(vm, 1);
+    return ok;
+}
+
+/* copyright, credits and license are, as CPython's site module makes
+ * them, _sitebuiltins._Printer instances holding a name and a text: the
+ * repr is the text (license's, long in CPython, says how to see it), and
+ * a call prints it. */
+static Value printer_field(VM *vm, Value self, const char *field) {
+    ObjStr *k = str_intern_cstr(vm, field);
+    Value v = k ? op_getattr(vm, self, k) : ERR;
+    return v == ERR || is_str(v) ? v : op_str(vm, v);
+}
+
+static Value printer_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__repr__", nargs - 1, kw, 0, 0)) return ERR;
+    Value name = printer_field(vm, args[0], "_Printer__name");
+    if (name == ERR) return ERR;
+    if (!strcmp(AS(ObjStr, name)->data, "license"))
+        return str_from_cstr(vm, "Type license() to see the full license text");
+    return printer_field(vm, args[0], "_Printer__data");
+}
+
+static Value printer_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__call__", nargs - 1, kw, 0, 0)) return ERR;
+    Value data = printer_field(vm, args[0], "_Printer__data");
+    if (data == ERR || !vm_push_root(vm, data)) return ERR;
+    Value r = call_module_attr(vm, "builtins", "print", &data, 1, NULL, "lost builtins.print");
+    vm_pop_roots(vm, 1);
+    return r == ERR ? ERR : NONE_VAL;
+}
+
+static bool add_printer(VM *vm, ObjClass *cls, const char *name, Value data) {
+    ObjInstance *p = data == ERR || !vm_push_root(vm, data) ? NULL : instance_new(vm, cls);
+    if (!p) return false;
+    bool ok = vm_push_root(vm, obj_val(p));
+    ObjStr *kn = ok ? str_intern_cstr(vm, "_Printer__name") : NULL;
+    ObjStr *kd = kn ? str_intern_cstr(vm, "_Printer__data") : NULL;
+    ok = kd && dict_set_str(vm, p->dict, kn, str_from_cstr(vm, name)) == 0 && dict_set_str(vm, p->dict, kd, data) == 0 &&
+         add(vm, name, obj_val(p));
+    vm_pop_roots(vm, ok ? 2 : 1);
+    return ok;
+}
+
+static bool add_printers(VM *vm) {
+    ObjClass *c = class_new_builtin(vm, "_Printer", vm->types[T_OBJECT], OBJ_INSTANCE);
+    if (!c || !vm_push_root(vm, obj_val(c))) return false;
+    Value mod = str_from_cstr(vm, "_sitebuiltins");
+    bool ok = mod != ERR && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) == 0;
+    if (ok) c->module = mod;
+    ObjStr *km = ok ? str_intern_cstr(vm, "MAXLINES") : NULL;
+    ok = km && dict_set_str(vm, c->dict, km, int_val(23)) == 0 &&
+         class_add_native(vm, c, "__repr__", printer_repr) && class_add_native(vm, c, "__call__", printer_call) &&
+         add_printer(vm, c, "copyright", str_from_cstr(vm, "Copyright (c) 2001-2023 Python Software Foundation.\n"
+                                                           "All Rights Reserved.")) &&
+         add_printer(vm, c, "credits", str_from_cstr(vm, "    Thanks to the people behind CPython, whose "
+                                                         "language Asy implements.")) &&
+         add_printer(vm, c, "license", str_from_cstr(vm, "See https://www.python.org/psf/license/"));
     vm_pop_roots(vm, 1);
     return ok;
 }
@@ -1372,7 +1431,7 @@ bool builtins_init(VM *vm) {
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!add_fn(vm, fns[i].name, fns[i].fn)) return false;
     }
-    if (!add_quitters(vm) || !add_helper(vm)) return false;
+    if (!add_quitters(vm) || !add_helper(vm) || !add_printers(vm)) return false;
     ObjClass *prop = vm->types[T_PROPERTY];
     return add_ctor(vm, T_INT, int_new) && add_ctor(vm, T_FLOAT, float_new) && add_ctor(vm, T_STR, str_new_ctor) &&
            add_ctor(vm, T_BOOL, bool_new) && add_ctor(vm, T_LIST, list_new_ctor) &&

@@ -411,6 +411,7 @@ static Value member_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * them); None for the others. */
 static Value getset_doc(VM *vm, ObjStr *name) {
     static const char *const docs[][2] = {
+        {"__class__", "the object's class"},
         {"__dict__", "dictionary for instance variables"},
         {"__weakref__", "list of weak references to the object"},
         {"real", "the real part of a complex number"},
@@ -1202,6 +1203,75 @@ bool class_is_data_descriptor(VM *vm, Value v) {
            (op_special(vm, v, N___set__) != UNDEF || op_special(vm, v, N___delete__) != UNDEF);
 }
 
+/* type's own attributes of a class, as its getset descriptors in
+ * type.__dict__ answer them: the name, MRO, bases, dict (a mappingproxy),
+ * module and doc; UNDEF for other names. */
+static Value type_own_attr(VM *vm, ObjClass *cls, ObjStr *name) {
+    if (str_eq(name, vm_name(vm, N___name__))) return obj_val(cls->name);
+    if (str_eq(name, vm_name(vm, N___qualname__))) return obj_val(cls->qualname);
+    if (str_eq(name, vm_name(vm, N___mro__))) return obj_val(cls->mro);
+    if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
+    if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
+    if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+    bool doc = str_eq(name, vm_name(vm, N___doc__));
+    if (!doc && !str_eq(name, vm_name(vm, N___module__))) return UNDEF;
+    /* the class's own entry (not type's descriptor of it) */
+    Value v = cls == vm->types[T_TYPE] ? UNDEF : dict_get_str(cls->dict, name);
+    if (!doc) return v != UNDEF ? v : cls->module == UNDEF ? str_from_cstr(vm, "builtins") : cls->module;
+    if (v == UNDEF) {       /* a builtin type's is CPython's */
+        const BuiltinDoc *d = (cls->obj.flags & CLASS_BUILTIN) ? builtin_doc_find(cls->name->data, "") : NULL;
+        return d && d->doc ? str_from_cstr(vm, d->doc) : NONE_VAL;
+    }
+    Value get = is_obj(v) && !is_str(v) ? op_special(vm, v, N___get__) : UNDEF;
+    if (get == UNDEF) return v;
+    Value argv[3] = {v, NONE_VAL, obj_val(cls)};
+    return op_call(vm, get, argv, 3, NULL);
+}
+
+/* The getset descriptors' functions; their self is the attribute's name. */
+static Value type_getset_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__get__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_kind(args[1], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "descriptor '%s' for 'type' objects doesn't apply to a '%T' object",
+                         AS(ObjStr, args[0])->data, args[1]);
+    Value v = type_own_attr(vm, AS(ObjClass, args[1]), AS(ObjStr, args[0]));
+    return v == UNDEF ? exc_raise(vm, E_AttributeError, "%s", AS(ObjStr, args[0])->data) : v;
+}
+
+static Value type_getset_set(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__set__", nargs - 1, kw, 1, 2)) return ERR;
+    if (!is_kind(args[1], OBJ_CLASS))
+        return exc_raise(vm, E_TypeError, "descriptor '%s' for 'type' objects doesn't apply to a '%T' object",
+                         AS(ObjStr, args[0])->data, args[1]);
+    ObjClass *c = AS(ObjClass, args[1]);
+    int r = nargs > 2 ? class_setattr(vm, c, AS(ObjStr, args[0]), args[2]) : class_delattr(vm, c, AS(ObjStr, args[0]));
+    return r < 0 ? ERR : NONE_VAL;
+}
+
+static bool is_type_getset(Value v) {
+    Value g = is_kind(v, OBJ_PROPERTY) ? AS(ObjProperty, v)->fget : UNDEF;
+    return is_kind(g, OBJ_NATIVE) && AS(ObjNative, g)->fn == type_getset_get;
+}
+
+static void type_add_getsets(VM *vm) {
+    static const NameId names[] = {N___name__, N___qualname__, N___bases__, N___base__, N___mro__,
+                                   N___module__, N___doc__, N___dict__};
+    ObjClass *t = vm->types[T_TYPE];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        ObjStr *name = vm_name(vm, names[i]);
+        ObjNative *g = native_new(vm, name->data, type_getset_get);
+        ObjNative *set = g ? native_new(vm, name->data, type_getset_set) : NULL;
+        ObjProperty *p = set ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_GETSET_DESCRIPTOR]) : NULL;
+        if (!p) return;
+        g->self = set->self = obj_val(name);
+        p->fget = obj_val(g);
+        p->fset = p->fdel = obj_val(set);
+        p->name = NONE_VAL;
+        p->doc = obj_val(t);        /* its owner (descr_owner) */
+        dict_set_str(vm, t->dict, name, obj_val(p));
+    }
+}
+
 /* A class without annotations of its own gets an empty dict on first
  * asking, kept, rather than a base's (as CPython's type.__annotations__). */
 static Value class_new_annotations(VM *vm, ObjClass *cls, ObjStr *name) {
@@ -1228,6 +1298,8 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
         if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
         if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
         if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+        if (cls == vm->types[T_TYPE] && (str_eq(name, vm_name(vm, N___doc__)) || str_eq(name, vm_name(vm, N___module__))))
+            return type_own_attr(vm, cls, name);    /* not its own descriptors */
         if (!strcmp(name->data, "__text_signature__")) {
             /* CPython's for a builtin type, else None */
             const BuiltinDoc *doc = (cls->obj.flags & CLASS_BUILTIN) ? builtin_doc_find(cls->name->data, "") : NULL;
@@ -1256,6 +1328,12 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
     }
     Value v = class_lookup(cls, name);
     if (v != UNDEF) {
+        /* a metaclass reaching type's descriptor through its MRO: applied
+         * to it, as type (its metaclass) has it */
+        if (is_type_getset(v)) {
+            Value r = type_own_attr(vm, cls, name);
+            if (r != UNDEF) return r;
+        }
         if (op_plain_wrapper(vm, v)) {
             if (op_is_classmethod(vm, v)) return op_classmethod_bind(vm, obj_val(cls), AS(ObjWrapper, v)->v);
             return AS(ObjWrapper, v)->v;
@@ -1385,10 +1463,21 @@ static Value object_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_kind(args[0], OBJ_CLASS))
         return exc_raise(vm, E_TypeError, "object.__new__(X): X is not a type object (%T)", args[0]);
     ObjClass *cls = AS(ObjClass, args[0]);
-    if ((cls->obj.flags & CLASS_BUILTIN) && cls != vm->types[T_OBJECT] && cls->instance_kind != OBJ_EXC &&
-        cls->instance_kind != OBJ_INSTANCE)
-        return exc_raise(vm, E_TypeError, "object.__new__(%s) is not safe, use %s.__new__()", cls->name->data,
-                         cls->name->data);
+    if (cls->instance_kind != OBJ_EXC && cls->instance_kind != OBJ_INSTANCE) {
+        /* a builtin's layout (tuple, or a class deriving from it): only its
+         * native __new__ can make one. CPython names the nearest class
+         * whose __new__ is not written in Python. */
+        ObjClass *base = cls;
+        while (!(base->obj.flags & CLASS_BUILTIN)) {
+            Value nf = class_lookup(base, vm_name(vm, N___new__));
+            if (is_kind(nf, OBJ_WRAPPER)) nf = AS(ObjWrapper, nf)->v;
+            Value up = class_solid_base(vm, base);
+            if (!is_kind(nf, OBJ_FUNCTION) || !is_kind(up, OBJ_CLASS)) break;
+            base = AS(ObjClass, up);
+        }
+        return exc_raise(vm, E_TypeError, "object.__new__(%s) is not safe, use %s.__new__()", class_tp_name(vm, cls),
+                         class_tp_name(vm, base));
+    }
     if (object_new_args(vm, cls, nargs, kw) == ERR) return ERR;
     return default_new(vm, AS(ObjClass, args[0]), args + 1, nargs - 1);
 }
@@ -1626,7 +1715,7 @@ static Value object_subclasshook(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value object_init_subclass(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!(kw && kw->len) && nargs <= 1) return NONE_VAL;
-    const char *name = nargs > 0 && is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0])->name->data : "object";
+    const char *name = nargs > 0 && is_kind(args[0], OBJ_CLASS) ? AS(ObjClass, args[0])->qualname->data : "object";
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no keyword arguments", name);
     return exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no arguments (%d given)", name, nargs - 1);
 }
@@ -1661,7 +1750,7 @@ static bool init_subclass(VM *vm, ObjClass *cls, Value *kwv, ObjTuple *kwnames) 
     if (fn == UNDEF || is_kind(fn, OBJ_NATIVE)) {
         /* object.__init_subclass__ takes nothing. */
         if (nkw == 0) return true;
-        exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no keyword arguments", cls->name->data);
+        exc_raise(vm, E_TypeError, "%s.__init_subclass__() takes no keyword arguments", cls->qualname->data);
         return false;
     }
     Value argv[nkw + 1];
@@ -2009,6 +2098,10 @@ static ObjClass *super_obj_class(VM *vm, ObjClass *type, Value obj) {
     return class_is_subclass(oc, type) ? oc : NULL;
 }
 
+bool class_is_super(VM *vm, ObjClass *cls) {
+    return cls == vm->types[T_SUPER] || (cls->instance_kind == OBJ_ITER && class_is_subclass(cls, vm->types[T_SUPER]));
+}
+
 static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "super() takes no keyword arguments");
     Value type, obj;
@@ -2048,7 +2141,10 @@ static Value super_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_kind(type, OBJ_CLASS)) return exc_raise(vm, E_TypeError, "super() argument 1 must be a type, not %T", type);
     if (obj != UNDEF && !super_obj_class(vm, AS(ObjClass, type), obj))
         return exc_raise(vm, E_TypeError, "super(type, obj): obj must be an instance or subtype of type");
-    ObjIter *s = gc_new(vm, sizeof(ObjIter), OBJ_ITER, vm->types[T_SUPER]);
+    /* a subclass of super (args[0]) makes its own instances */
+    ObjClass *sc = nargs > 0 && is_kind(args[0], OBJ_CLASS) && class_is_super(vm, AS(ObjClass, args[0]))
+                       ? AS(ObjClass, args[0]) : vm->types[T_SUPER];
+    ObjIter *s = gc_new_instance(vm, sizeof(ObjIter), OBJ_ITER, sc);
     if (!s) return ERR;
     s->a = type;
     s->b = obj;
@@ -2061,7 +2157,7 @@ static Value super_get(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__get__", nargs - 1, kw, 1, 2)) return ERR;
     ObjIter *s = AS(ObjIter, args[0]);
     if (s->b != UNDEF || args[1] == NONE_VAL) return args[0];
-    Value argv[3] = {obj_val(vm->types[T_SUPER]), s->a, args[1]};
+    Value argv[3] = {obj_val(type_of(vm, args[0])), s->a, args[1]};
     return super_new(vm, argv, 3, NULL);
 }
 
@@ -2087,17 +2183,31 @@ static Value super_own_attr(VM *vm, ObjIter *s, ObjStr *name) {
     return UNDEF;
 }
 
+/* A name the MRO after `type` lacks: a subclass of super's own attribute
+ * (CPython falls back to the generic lookup), else AttributeError. */
+static Value super_missing(VM *vm, ObjIter *s, ObjStr *name) {
+    ObjClass *sc = s->obj.cls;
+    if (sc != vm->types[T_SUPER]) {
+        ObjDict *d = (s->obj.flags & OBJ_SUBTYPE) ? gc_subtype_dict(vm, &s->obj) : NULL;
+        Value v = d ? dict_get_str(d, name) : UNDEF;
+        if (v != UNDEF) return v;
+        v = class_lookup(sc, name);
+        if (v != UNDEF) return op_bind_attr(vm, obj_val(s), v);
+    }
+    return exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", sc->name->data, name->data);
+}
+
 /* Attribute lookup through super: the MRO of obj's class after `type`,
  * then the super object's own attributes (the only ones of an unbound
  * super). */
 Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     ObjClass *start = AS(ObjClass, s->a);
     Value obj = s->b;
-    if (str_eq(name, vm_name(vm, N___class__))) return obj_val(vm->types[T_SUPER]);
+    if (str_eq(name, vm_name(vm, N___class__))) return obj_val(s->obj.cls);
     if (obj == UNDEF) {
         Value own = super_own_attr(vm, s, name);
         if (own != UNDEF) return own;
-        return exc_raise(vm, E_AttributeError, "'super' object has no attribute '%s'", name->data);
+        return super_missing(vm, s, name);
     }
     bool obj_is_class = is_kind(obj, OBJ_CLASS) && class_is_subclass(AS(ObjClass, obj), start);
     ObjClass *oc = obj_is_class ? AS(ObjClass, obj) : type_of(vm, obj);
@@ -2121,7 +2231,7 @@ Value super_getattr(VM *vm, ObjIter *s, ObjStr *name) {
     }
     Value own = super_own_attr(vm, s, name);
     if (own != UNDEF) return own;
-    return exc_raise(vm, E_AttributeError, "'super' object has no attribute '%s'", name->data);
+    return super_missing(vm, s, name);
 }
 
 /* Registers one builtin class with its bases, once. */
@@ -2145,15 +2255,36 @@ bool class_register_builtins(VM *vm) {
     return true;
 }
 
+/* list.__new__(list, [1, 2]) and its kind: an empty object, which
+ * __init__ fills, as in CPython (whose calls of these types skip both for
+ * a constructor that does all: cls->ctor). The ctor given the class alone
+ * makes that, with its checks of the class. */
+static Value bare_new(VM *vm, TypeId t, Value *args, int nargs) {
+    if (nargs < 1) return exc_raise(vm, E_TypeError, "%s.__new__(): not enough arguments", vm->types[t]->name->data);
+    return AS(ObjNative, vm->types[t]->ctor)->fn(vm, args, 1, NULL);
+}
+
+#define BARE_NEW(fn, t) \
+    static Value fn(VM *vm, Value *args, int nargs, ObjTuple *kw) { (void)kw; return bare_new(vm, t, args, nargs); }
+BARE_NEW(list_bare_new, T_LIST)
+BARE_NEW(dict_bare_new, T_DICT)
+BARE_NEW(set_bare_new, T_SET)
+BARE_NEW(bytearray_bare_new, T_BYTEARRAY)
+
 void class_cache_ctors(VM *vm) {
     for (int i = 0; i < T_COUNT; i++) {
         ObjClass *c = vm->types[i];
         Value n = dict_get_str(c->dict, vm_name(vm, N___new__));
         if (is_kind(n, OBJ_NATIVE) && i != T_OBJECT) c->ctor = n;
     }
+    static const struct { TypeId t; NativeFn fn; } bare[] = {
+        {T_LIST, list_bare_new}, {T_DICT, dict_bare_new}, {T_SET, set_bare_new}, {T_BYTEARRAY, bytearray_bare_new}};
+    for (size_t i = 0; i < sizeof bare / sizeof *bare; i++)
+        if (vm->types[bare[i].t]->ctor != UNDEF) class_add_static(vm, vm->types[bare[i].t], "__new__", bare[i].fn);
 }
 
 void class_init_methods(VM *vm) {
+    type_add_getsets(vm);
     mappingproxy_init(vm);
     memview_init(vm);
     frameobj_init(vm);
@@ -2177,11 +2308,13 @@ void class_init_methods(VM *vm) {
     class_add_native(vm, o, "__dir__", object_dir);
     class_add_native(vm, vm->types[T_TYPE], "__dir__", object_dir);
     ObjNative *cg = native_new(vm, "__class__", object_class_get), *cs = native_new(vm, "__class__", object_class_set);
-    ObjProperty *cp = cs ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_PROPERTY]) : NULL;
+    /* a getset descriptor, as CPython's: <attribute '__class__' of 'object' objects> */
+    ObjProperty *cp = cs ? gc_new(vm, sizeof(ObjProperty), OBJ_PROPERTY, vm->types[T_GETSET_DESCRIPTOR]) : NULL;
     if (cp) {
         cp->fget = obj_val(cg);
         cp->fset = obj_val(cs);
-        cp->fdel = cp->doc = cp->name = NONE_VAL;
+        cp->fdel = cp->name = NONE_VAL;
+        cp->doc = obj_val(o);       /* its owner (descr_owner) */
         dict_set_str(vm, o->dict, vm_name(vm, N___class__), obj_val(cp));
     }
     class_add_static(vm, o, "__new__", object_new);

@@ -111,6 +111,8 @@ int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v);
 int class_delattr(VM *vm, ObjClass *c, ObjStr *name);
 /* Attribute lookup through a super object. */
 Value super_getattr(VM *vm, ObjIter *s, ObjStr *name);
+/* Whether cls is super or a subclass of it (its instances are super objects). */
+bool class_is_super(VM *vm, ObjClass *cls);
 void class_init_methods(VM *vm);
 /* A read-only view of `mapping` (types.MappingProxyType): what a class's
  * __dict__ gives (vm/mappingproxy.c). */

@@ -367,12 +367,19 @@ int flt_cmp_num(VM *vm, double a, Value b, CmpOp op) {
     }
 }
 
+/* The number of the last NaN made (value.h: float_val). */
+uint64_t asy_nan_serial;
+
 /* CPython's _Py_HashDouble: the hash of the exact rational value modulo
- * 2^61 - 1, so an integral float hashes like the equal int. NaN hashes to 0
- * (CPython 3.10+ uses the object's identity; any value is allowed). */
+ * 2^61 - 1, so an integral float hashes like the equal int. A NaN hashes
+ * by its number (CPython 3.10+ uses the object's identity). */
 uint64_t flt_hash(double v) {
     if (isinf(v)) return v > 0 ? HASH_INF : (uint64_t)-(int64_t)HASH_INF;
-    if (isnan(v)) return 0;
+    if (isnan(v)) {     /* its number: CPython hashes the object */
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof bits);
+        return bits & NAN_SERIAL_MASK;
+    }
     int e;
     double m = frexp(v, &e);
     int sign = 1;

@@ -764,6 +764,15 @@ static bool render(VM *vm, FmtCtx *c, const char *s, size_t len, int depth, StrB
     return true;
 }
 
+/* Whether formatting gives fmt itself: CPython's writer returns a format
+ * written out whole as one piece, even an instance of a str subclass. */
+static bool is_own_result(ObjStr *fmt, const char *specials) {
+    if (fmt->len == 0) return false;
+    for (const char *c = specials; *c; c++)
+        if (memchr(fmt->data, *c, (size_t)fmt->len)) return false;
+    return true;
+}
+
 static Value format_with(VM *vm, ObjStr *fmt, FmtCtx *c) {
     StrBuf out = SB_INIT;
     int saved = vm->nroots;
@@ -771,6 +780,10 @@ static Value format_with(VM *vm, ObjStr *fmt, FmtCtx *c) {
         vm->nroots = saved;
         sb_free(&out);
         return ERR;
+    }
+    if (is_own_result(fmt, "{}")) {
+        sb_free(&out);
+        return obj_val(fmt);
     }
     return str_from_buf(vm, &out);
 }
@@ -1136,6 +1149,10 @@ Value fmt_percent(VM *vm, ObjStr *fmt, Value args) {
     if (c.idx < c.n && !c.mapping) {
         sb_free(&out);
         return exc_raise(vm, E_TypeError, "not all arguments converted during string formatting");
+    }
+    if (is_own_result(fmt, "%")) {
+        sb_free(&out);
+        return obj_val(fmt);
     }
     return str_from_buf(vm, &out);
 }

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "containers.h"
 #include "class.h"
 #include "exc.h"
 #include "gc.h"
+#include "opcodes.h"
 #include "ops.h"
 #include "str.h"
 #include "strbuf.h"
@@ -174,39 +176,151 @@ bool code_position(ObjCode *code, const uint32_t *ip, LineEntry *row) {
     return found;
 }
 
+/* Walks a code's position table instruction by instruction. */
+typedef struct RowWalk {
+    const uint8_t *p;
+    LineEntry cur, next;
+    bool have, more;
+    uint32_t dpc;
+} RowWalk;
+
+static void walk_start(RowWalk *w, ObjCode *code) {
+    w->p = code->lines;
+    w->cur = w->next = (LineEntry){0, 0, 0, -1, -1};
+    w->have = false;
+    w->more = w->p != NULL;
+    w->dpc = 0;
+    if (w->more) w->p = get_varint(w->p, &w->dpc);
+}
+
+/* Steps through the rows whose pc instruction i has reached; whether a row
+ * applies to it (then w->cur). */
+static bool walk_to(RowWalk *w, int32_t i) {
+    while (w->more && w->dpc != 0 && w->next.pc + w->dpc - 1 <= (uint32_t)i) {
+        w->p = next_row(w->p, w->dpc, &w->next);
+        w->cur = w->next;
+        w->have = true;
+        w->p = get_varint(w->p, &w->dpc);
+    }
+    return w->have;
+}
+
+static ObjCode *code_arg(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name) {
+    if (!args_none(vm, "code", name, nargs, kw)) return NULL;
+    if (!is_kind(args[0], OBJ_CODE)) {
+        exc_raise(vm, E_TypeError, "descriptor '%s' requires a 'code' object but received a '%T'", name, args[0]);
+        return NULL;
+    }
+    return AS(ObjCode, args[0]);
+}
+
 /* co_positions(): an iterator of (line, end_line, col, end_col) for each
  * instruction, None where unknown; f_lasti // 2 indexes it, as in CPython. */
 static Value code_co_positions(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_none(vm, "code", "co_positions", nargs, kw)) return ERR;
-    if (!is_kind(args[0], OBJ_CODE))
-        return exc_raise(vm, E_TypeError, "descriptor 'co_positions' requires a 'code' object but received a '%T'", args[0]);
-    ObjCode *code = AS(ObjCode, args[0]);
+    ObjCode *code = code_arg(vm, args, nargs, kw, "co_positions");
+    if (!code) return ERR;
     ObjList *out = list_new(vm, code->nins);
     if (!out) return ERR;
-    const uint8_t *p = code->lines;
-    LineEntry cur = {0, 0, 0, -1, -1}, next = cur;
-    bool have = false, more = p != NULL;
-    uint32_t dpc = 0;
-    if (more) p = get_varint(p, &dpc);
+    RowWalk w;
+    walk_start(&w, code);
     for (int32_t i = 0; i < code->nins; i++) {
-        /* Step through the rows whose pc has been reached. */
-        while (more && dpc != 0 && next.pc + dpc - 1 <= (uint32_t)i) {
-            p = next_row(p, dpc, &next);
-            cur = next;
-            have = true;
-            p = get_varint(p, &dpc);
-        }
         Value row[4] = {NONE_VAL, NONE_VAL, NONE_VAL, NONE_VAL};
-        if (have) {
-            row[0] = int_val(cur.line);
-            row[1] = int_val(cur.end_line);
-            if (cur.col >= 0) row[2] = int_val(cur.col);
-            if (cur.end_col >= 0) row[3] = int_val(cur.end_col);
+        if (walk_to(&w, i)) {
+            row[0] = int_val(w.cur.line);
+            row[1] = int_val(w.cur.end_line);
+            if (w.cur.col >= 0) row[2] = int_val(w.cur.col);
+            if (w.cur.end_col >= 0) row[3] = int_val(w.cur.end_col);
         }
         ObjTuple *t = tuple_from(vm, row, 4);
         if (!t || list_append(vm, out, obj_val(t)) < 0) return ERR;
     }
     return op_iter(vm, obj_val(out));
+}
+
+/* co_lines(): an iterator of (start, end, line) over co_code's byte offsets
+ * (two per instruction, as co_positions counts them), one item per run of
+ * instructions on one line, line None where unknown. */
+static Value code_co_lines(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    ObjCode *code = code_arg(vm, args, nargs, kw, "co_lines");
+    if (!code) return ERR;
+    ObjList *out = list_new(vm, 0);
+    if (!out) return ERR;
+    RowWalk w;
+    walk_start(&w, code);
+    int32_t start = 0;
+    Value line = UNDEF;
+    for (int32_t i = 0; i <= code->nins; i++) {
+        Value l = i == code->nins ? UNDEF : walk_to(&w, i) ? int_val(w.cur.line) : NONE_VAL;
+        if (l == line) continue;
+        if (i > 0) {
+            ObjTuple *t = tuple_from(vm, (Value[]){int_val(start * 2), int_val(i * 2), line}, 3);
+            if (!t || list_append(vm, out, obj_val(t)) < 0) return ERR;
+        }
+        start = i;
+        line = l;
+    }
+    return op_iter(vm, obj_val(out));
+}
+
+/* co_lnotab: CPython's old line table, pairs of (byte offset step, line
+ * step) from co_lines' runs, steps past a byte's range split in several. */
+static Value code_lnotab(VM *vm, ObjCode *code) {
+    StrBuf b = SB_INIT;
+    RowWalk w;
+    walk_start(&w, code);
+    int32_t addr = 0, line = code->firstline, prev = INT32_MIN;
+    for (int32_t i = 0; i < code->nins; i++) {
+        if (!walk_to(&w, i) || w.cur.line == prev) continue;
+        prev = w.cur.line;
+        int32_t da = i * 2 - addr, dl = w.cur.line - line;
+        for (; da > 254; da -= 254) sb_add(&b, "\xFE\x00", 2);
+        for (; dl > 127; dl -= 127) { sb_addc(&b, (char)da); sb_addc(&b, 127); da = 0; }
+        for (; dl < -128; dl += 128) { sb_addc(&b, (char)da); sb_addc(&b, (char)-128); da = 0; }
+        sb_addc(&b, (char)da);
+        sb_addc(&b, (char)(int8_t)dl);
+        addr = i * 2;
+        line = w.cur.line;
+    }
+    Value v = bytes_new(vm, (const uint8_t *)(b.data ? b.data : ""), b.len);
+    sb_free(&b);
+    return v;
+}
+
+Value code_table_attr(VM *vm, ObjCode *code, const char *n) {
+    if (!strcmp(n, "co_code")) {
+        /* Asy's instructions, two bytes each (opcode, low byte of the
+         * argument): not CPython's bytecode, but as long as co_positions. */
+        uint8_t *p = malloc((size_t)code->nins * 2 + 1);
+        if (!p) return exc_nomem(vm);
+        for (int32_t i = 0; i < code->nins; i++) {
+            p[2 * i] = (uint8_t)INS_OP(code->ins[i]);
+            p[2 * i + 1] = (uint8_t)INS_ARG(code->ins[i]);
+        }
+        Value v = bytes_new(vm, p, (size_t)code->nins * 2);
+        free(p);
+        return v;
+    }
+    if (!strcmp(n, "co_lnotab")) {
+        if (!exc_warn(vm, E_DeprecationWarning, "co_lnotab is deprecated, use co_lines instead.")) return ERR;
+        return code_lnotab(vm, code);
+    }
+    if (!strcmp(n, "co_linetable")) {
+        const uint8_t *t = code->lines;
+        size_t len = 0;
+        if (t) {        /* the packed table up to its closing 0 */
+            const uint8_t *p = t;
+            for (;;) {
+                uint32_t dpc, x;
+                p = get_varint(p, &dpc);
+                if (!dpc) break;
+                for (int k = 0; k < 4; k++) p = get_varint(p, &x);
+            }
+            len = (size_t)(p - t);
+        }
+        return bytes_new(vm, t ? t : (const uint8_t *)"", len);
+    }
+    if (!strcmp(n, "co_exceptiontable")) return bytes_new(vm, (const uint8_t *)"", 0);
+    return UNDEF;
 }
 
 /* ---- cells --------------------------------------------------------------- */
@@ -271,6 +385,7 @@ static void cell_init(VM *vm) {
 void func_init_methods(VM *vm) {
     cell_init(vm);
     class_add_native(vm, vm->types[T_CODE], "co_positions", code_co_positions);
+    class_add_native(vm, vm->types[T_CODE], "co_lines", code_co_lines);
     func_new_init(vm);
 }
 

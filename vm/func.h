@@ -22,6 +22,9 @@ bool code_position(ObjCode *code, const uint32_t *ip, LineEntry *row);
 /* Packs rows (pc ascending) for ObjCode.lines: malloc'd, NULL if n is 0 or
  * memory ran out (the code then has no positions). */
 uint8_t *position_table(const LineEntry *rows, int n);
+/* co_code, co_lnotab, co_linetable or co_exceptiontable of a code object
+ * (bytes), ERR after raising; UNDEF for any other name. */
+Value code_table_attr(VM *vm, ObjCode *code, const char *name);
 /* Adds the code type's methods (co_positions). */
 void func_init_methods(VM *vm);
 /* func_new.c: function's constructor (types.FunctionType) and code.replace(). */

@@ -161,7 +161,7 @@ static bool pack(VM *vm, char f, uint8_t *p, Value v) {
         if (is_float(v)) d = as_float(v);
         else if (!is_intlike(v) || int_to_float(vm, v, &d) == ERR) goto bad_type;
         if (f == 'f') { float x = (float)d; memcpy(p, &x, 4); }
-        else if (f == 'd') memcpy(p, &d, 8);
+        else if (f == 'd') { d = float_canon(d); memcpy(p, &d, 8); }
         else {
             uint16_t h;
             if (!half_from_double(d, &h)) goto bad_value;

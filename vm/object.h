@@ -323,6 +323,8 @@ typedef struct AttrCache {
  * datetime, ...): tracebacks show no frame of it, as they show none of a C
  * function (vm/import.c: c_like_modules). */
 #define CODE_NO_TB 0x800
+/* A function in a function (CPython's CO_NESTED, for co_flags only). */
+#define CODE_NESTED 0x1000
 
 struct ObjCode {
     Obj obj;

@@ -1163,7 +1163,7 @@ Value op_bind_attr(VM *vm, Value obj, Value attr) {
             return ((ObjWrapper *)a)->v;
         }
         /* an unbound super(C) stored on a class binds as CPython's does */
-        if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE) || a->cls == vm->types[T_SUPER]) {
+        if (a->kind == OBJ_INSTANCE || (a->flags & OBJ_SUBTYPE) || class_is_super(vm, a->cls)) {
             Value get = op_special(vm, attr, N___get__);
             if (get != UNDEF) {
                 Value argv[3] = {attr, obj, obj_val(type_of(vm, obj))};
@@ -1326,8 +1326,20 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
         if (!strcmp(n, "co_kwonlyargcount")) return int_val(c->kwonlycount);
         if (!strcmp(n, "co_nlocals")) return int_val(c->nlocals);
         if (!strcmp(n, "co_consts")) {
-            ObjTuple *t = tuple_from(vm, c->consts, c->nconsts);
-            return t ? obj_val(t) : ERR;
+            /* CPython's functions start their constants with the docstring
+             * or None, which programs read as the docstring */
+            bool lead = !(c->flags & (CODE_MODULE | CODE_CLASSBODY | CODE_HAS_DOC));
+            int64_t none_at = -1;
+            for (int32_t i = 0; lead && i < c->nconsts && none_at < 0; i++)
+                if (c->consts[i] == NONE_VAL) none_at = i;
+            if (none_at == 0) lead = false;
+            ObjTuple *t = tuple_new(vm, c->nconsts + (lead && none_at < 0));
+            if (!t) return ERR;
+            int64_t k = 0;
+            if (lead) t->items[k++] = NONE_VAL;
+            for (int32_t i = 0; i < c->nconsts; i++)
+                if (!lead || i != none_at) t->items[k++] = c->consts[i];
+            return obj_val(t);
         }
         if (!strcmp(n, "co_stacksize")) return int_val(c->stacksize);
         if (!strcmp(n, "co_varnames") || !strcmp(n, "co_names") || !strcmp(n, "co_cellvars") ||
@@ -1340,13 +1352,14 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
             for (int i = 0; i < count; i++) t->items[i] = obj_val(names[from + i]);
             return obj_val(t);
         }
+        if (!strncmp(n, "co_", 3)) {
+            Value v = code_table_attr(vm, c, n);
+            if (v != UNDEF) return v;
+        }
         if (!strcmp(n, "co_flags")) {
-            /* CPython's CO_* bits, for inspect: module and class bodies have
-             * none of OPTIMIZED|NEWLOCALS; NESTED marks a function defined
-             * inside another function (its qualname passes a "<locals>") */
-            if (c->flags & (CODE_MODULE | CODE_CLASSBODY)) return int_val(0);
-            bool nested = c->qualname && strstr(c->qualname->data, "<locals>") != NULL;
-            int f = 0x3 | (nested ? 0x10 : 0) | (c->flags & CODE_VARARGS ? 0x4 : 0) | (c->flags & CODE_VARKW ? 0x8 : 0) |
+            /* CPython's CO_* bits, for inspect */
+            bool fn = !(c->flags & (CODE_MODULE | CODE_CLASSBODY));
+            int f = (fn ? 0x3 : 0) | (c->flags & CODE_NESTED ? 0x10 : 0) | (c->flags & CODE_VARARGS ? 0x4 : 0) | (c->flags & CODE_VARKW ? 0x8 : 0) |
                     (c->flags & CODE_GENERATOR ? 0x20 : 0) | (c->flags & CODE_COROUTINE ? 0x80 : 0) |
                     (c->flags & CODE_ITERABLE_COROUTINE ? 0x100 : 0) | (c->flags & CODE_ASYNC_GEN ? 0x200 : 0);
             return int_val(f);
@@ -1452,7 +1465,7 @@ static Value number_attr(VM *vm, Value obj, ObjStr *name) {
 static Value lookup_attr(VM *vm, Value obj, ObjStr *name) {
     if (is_kind(obj, OBJ_CLASS)) return class_getattr(vm, AS(ObjClass, obj), name);
     ObjClass *cls = type_of(vm, obj);
-    if (cls == vm->types[T_SUPER]) return super_getattr(vm, AS(ObjIter, obj), name);
+    if (cls->instance_kind == OBJ_ITER && class_is_super(vm, cls)) return super_getattr(vm, AS(ObjIter, obj), name);
     Value attr = class_lookup(cls, name);
     /* Data descriptors on the class win over the instance dict (one
      * without __get__ gives the dict's value, or itself, as CPython's). */
@@ -1562,7 +1575,7 @@ Value op_getattr_opt(VM *vm, Value obj, ObjStr *name) {
 
 Value op_getmethod(VM *vm, Value obj, ObjStr *name, Value *self_out) {
     ObjClass *cls = type_of(vm, obj);
-    if (!is_kind(obj, OBJ_CLASS) && cls != vm->types[T_SUPER] && !(cls->obj.flags & CLASS_HAS_GETATTRIBUTE)) {
+    if (!is_kind(obj, OBJ_CLASS) && !class_is_super(vm, cls) && !(cls->obj.flags & CLASS_HAS_GETATTRIBUTE)) {
         Value attr = class_lookup(cls, name);
         if (attr != UNDEF && is_method_like(attr)) {
             ObjDict *d = obj_dict(vm, obj);

@@ -6,6 +6,11 @@
  * hardware's own NaN (0xFFF8 0000 0000 0000 on x86, 0x7FF8... elsewhere)
  * never collides, and the few places that build a double from outside bits
  * canonicalise NaNs first (float_val) to the quiet NaN of their sign.
+ * Each NaN float_val makes is numbered in the low bits of its payload (as
+ * each is a new object in CPython), so `x is x` but not
+ * `float('nan') is float('nan')`, and two NaNs are two dict keys; where a
+ * double's bits are written out (struct, array, pickle, memoryview)
+ * float_canon drops the number.
  *
  *   top 16 bits   meaning          low 48 bits
  *   < 0xFFF9      a double         (the rest of the double)
@@ -64,12 +69,29 @@ static inline int64_t as_int(Value v) { return (int64_t)(v << 16) >> 16; }
 static inline bool as_bool(Value v) { return v & 1; }
 static inline Obj *as_obj(Value v) { return (Obj *)(uintptr_t)(v & VPAYLOAD_MASK); }
 
+#define FLOAT_SIGN 0x8000000000000000ull
+#define FLOAT_QNAN 0x7FF8000000000000ull
+/* The NaN number: below 2^29, so that a float32 made of the NaN (which
+ * keeps the payload's top bits) is the plain quiet NaN. */
+#define NAN_SERIAL_MASK 0x1FFFFFFFull
+extern uint64_t asy_nan_serial;
+
 static inline Value float_val(double d) {
     Value v;
     memcpy(&v, &d, sizeof v);
-    /* a NaN becomes the quiet NaN of its sign (math.copysign sees it) */
-    if (d != d) return (v & 0x8000000000000000ull) | 0x7FF8000000000000ull;
+    /* a NaN becomes a new quiet NaN of its sign (math.copysign sees it) */
+    if (d != d) return (v & FLOAT_SIGN) | FLOAT_QNAN | (++asy_nan_serial & NAN_SERIAL_MASK);
     return v;
+}
+
+/* d as written out: a NaN without its number (CPython's float('nan')). */
+static inline double float_canon(double d) {
+    if (d == d) return d;
+    Value v;
+    memcpy(&v, &d, sizeof v);
+    v = (v & FLOAT_SIGN) | FLOAT_QNAN;
+    memcpy(&d, &v, sizeof d);
+    return d;
 }
 static inline bool small_int_fits(int64_t i) { return i >= SMALL_INT_MIN && i <= SMALL_INT_MAX; }
 /* Only for i known to fit (small_int_fits); use asy_int_from_i64 otherwise. */

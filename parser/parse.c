@@ -1012,9 +1012,13 @@ static int named_escape(ParseCtx *ctx, const StrTok *st, const char *base, const
 
 /* 3.12's SyntaxWarning for an escape sequence Python does not know (the
  * backslash stays) or an octal escape past \377: n bytes at from, after the
- * backslash. */
+ * backslash. Like CPython's, only the first such escape of a piece of literal
+ * text (a string token, or an f-string's text between fields) is reported. */
 static void escape_warning(ParseCtx *ctx, const StrTok *st, const char *what, const char *from, int n)
 {
+    if (ctx->escape_warned)
+        return;
+    ctx->escape_warned = true;
     int end_line, end_col;
     token_end(&st->t, &end_line, &end_col);
     ast_warn(ctx->arena, st->t.line, st->t.col, end_line, end_col, "invalid %sescape sequence '\\%.*s'", what,
@@ -1098,6 +1102,7 @@ static long decode_text(ParseCtx *ctx, const StrTok *st, const char *p,
     }
     long n = 0;
     const char *base = p;
+    ctx->escape_warned = false;
     while (p < end) {
         const char *bs = memchr(p, '\\', (size_t)(end - p));
         const char *stop = bs ? bs : end;

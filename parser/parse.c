@@ -3138,6 +3138,30 @@ static bool expected_else(ParseCtx *ctx, int code)
     return true;
 }
 
+/* Where CPython's highlight of `except A, B [as N]:` ends: where the ':'
+ * that closes the clause starts (its rule matches through that ':'). False
+ * if the line has no such ':'. */
+static bool except_types_end(ParseCtx *ctx, int *line, int *col)
+{
+    Peek peek;
+    Lexer *lx = peek_from(&peek, ctx->lx);
+    Token tok;
+    int depth = 0, c, prev = 0;
+    while ((c = lexer_next(lx, &tok)) > 0) {
+        if (depth == 0 && (c == TK_COLON || c == TK_NEWLINE)) {
+            *line = tok.line;
+            *col = tok.col;
+            return c == TK_COLON && prev && prev != TK_AS;
+        }
+        if (c == TK_LPAR || c == TK_LSQB || c == TK_LBRACE)
+            depth++;
+        else if (c == TK_RPAR || c == TK_RSQB || c == TK_RBRACE)
+            depth--;
+        prev = c;
+    }
+    return false;
+}
+
 static bool except_errors(ParseCtx *ctx, int code, const Token *t)
 {
     if (ctx->prev_code == TK_STAR && ctx->prev2_code == TK_EXCEPT &&
@@ -3154,7 +3178,14 @@ static bool except_errors(ParseCtx *ctx, int code, const Token *t)
     Node *type = stack_node(ctx, 0);
     if (!type)
         return false;
-    error_at_node(ctx, type, "multiple exception types must be parenthesized");
+    /* Without the ':' CPython's rule fails, and so the clause is plain
+     * invalid syntax at the comma. */
+    int end_line, end_col, span[4];
+    if (!except_types_end(ctx, &end_line, &end_col))
+        return false;
+    own_span(ctx, type, span);
+    parse_error(ctx, "SyntaxError", span[0], span[1], end_line, end_col,
+                "multiple exception types must be parenthesized");
     return true;
 }
 

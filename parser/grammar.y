@@ -74,6 +74,9 @@
 ** turns `match` and `case` into these where they open a match statement or
 ** one of its cases, and `type` where it opens a type alias statement. */
 %token MATCH CASE TYPE.
+/* Python 2's `<>`, which no rule takes: CPython's tokenizer makes one token
+** of it (for barry_as_FLUFL), so the syntax error covers both characters. */
+%token LTGT.
 
 /*
 ** Precedence, lowest first. GROUP and COLON only settle `with (...):`, where

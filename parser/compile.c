@@ -118,6 +118,7 @@ static bool line_of(const char *src, size_t srclen, int line, const char **start
     *start = p;
     *len = (size_t)(e - p);
     *newline = e < end;
+    if (*newline && *len && e[-1] == '\r') (*len)--;     /* "\r\n" ends a line as "\n" does */
     return true;
 }
 
@@ -136,6 +137,10 @@ static char *file_line(const char *filename, int line) {
     }
     fclose(f);
     if (!cur.len) { sb_free(&cur); return NULL; }
+    if (cur.len >= 2 && cur.data[cur.len - 2] == '\r' && cur.data[cur.len - 1] == '\n') {
+        cur.data[cur.len - 2] = '\n';      /* read as text: "\r\n" is a newline */
+        cur.len--;
+    }
     sb_addc(&cur, 0);
     return cur.data;
 }

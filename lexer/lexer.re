@@ -860,7 +860,7 @@ static int scan(Lexer *lx, Token *t)
         "@"     { TOK(TK_AT); }
         "=="    { TOK(TK_EQEQUAL); }
         "!="    { TOK(TK_NOTEQUAL); }
-        "<>"    { TOK(TK_NOTEQUAL); }   /* Python 2's; the parser rejects it */
+        "<>"    { TOK(TK_LTGT); }
         "<="    { TOK(TK_LESSEQUAL); }
         ">="    { TOK(TK_GREATEREQUAL); }
         "<<"    { TOK(TK_LSHIFT); }

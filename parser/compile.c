@@ -118,6 +118,7 @@ static bool line_of(const char *src, size_t srclen, int line, const char **start
     *start = p;
     *len = (size_t)(e - p);
     *newline = e < end;
+    if (*newline && *len && e[-1] == '\r') (*len)--;     /* "\r\n" ends a line as "\n" does */
     return true;
 }
 
@@ -136,6 +137,10 @@ static char *file_line(const char *filename, int line) {
     }
     fclose(f);
     if (!cur.len) { sb_free(&cur); return NULL; }
+    if (cur.len >= 2 && cur.data[cur.len - 2] == '\r' && cur.data[cur.len - 1] == '\n') {
+        cur.data[cur.len - 2] = '\n';      /* read as text: "\r\n" is a newline */
+        cur.len--;
+    }
     sb_addc(&cur, 0);
     return cur.data;
 }
@@ -196,6 +201,23 @@ static int64_t end_offset(const ParseError *e, const char *src, size_t srclen, i
 static void raise_error(VM *vm, const ParseError *e, const char *filename, const char *src, size_t srclen) {
     ExcId id = e->kind && !strcmp(e->kind, "IndentationError") ? E_IndentationError
              : e->kind && !strcmp(e->kind, "TabError") ? E_TabError : E_SyntaxError;
+    /* A script file that is not UTF-8: CPython's tokenizer, reading the
+     * file, names it in the message and gives no location at all. */
+    const char *at = strstr(e->msg, "' on line ");
+    if (vm->compile_file_input && !strncmp(e->msg, "Non-UTF-8 code starting with ", 29) && at) {
+        StrBuf b = SB_INIT;
+        sb_add(&b, e->msg, (size_t)(at - e->msg) + 1);
+        sb_addf(&b, " in file %s%s", filename, at + 1);
+        bool oom = b.oom;
+        Value msg = oom ? ERR : str_new(vm, b.data, b.len);
+        sb_free(&b);
+        if (oom) exc_nomem(vm);
+        if (msg == ERR) return;
+        ObjTuple *margs = tuple_from(vm, &msg, 1);
+        Value x = margs ? exc_new(vm, vm->exc_types[E_SyntaxError], margs) : ERR;
+        if (x != ERR) vm->exc = x;
+        return;
+    }
     Value m = str_from_cstr(vm, e->msg);
     ObjTuple *args = m == ERR ? NULL : tuple_from(vm, &m, 1);
     Value exc = args ? exc_new(vm, vm->exc_types[id], args) : ERR;

@@ -1012,9 +1012,13 @@ static int named_escape(ParseCtx *ctx, const StrTok *st, const char *base, const
 
 /* 3.12's SyntaxWarning for an escape sequence Python does not know (the
  * backslash stays) or an octal escape past \377: n bytes at from, after the
- * backslash. */
+ * backslash. Like CPython's, only the first such escape of a piece of literal
+ * text (a string token, or an f-string's text between fields) is reported. */
 static void escape_warning(ParseCtx *ctx, const StrTok *st, const char *what, const char *from, int n)
 {
+    if (ctx->escape_warned)
+        return;
+    ctx->escape_warned = true;
     int end_line, end_col;
     token_end(&st->t, &end_line, &end_col);
     ast_warn(ctx->arena, st->t.line, st->t.col, end_line, end_col, "invalid %sescape sequence '\\%.*s'", what,
@@ -1098,6 +1102,7 @@ static long decode_text(ParseCtx *ctx, const StrTok *st, const char *p,
     }
     long n = 0;
     const char *base = p;
+    ctx->escape_warned = false;
     while (p < end) {
         const char *bs = memchr(p, '\\', (size_t)(end - p));
         const char *stop = bs ? bs : end;
@@ -3133,28 +3138,28 @@ static bool expected_else(ParseCtx *ctx, int code)
     return true;
 }
 
-/* The byte offset from t of the first ':' outside brackets and strings on
- * t's physical line, or -1. */
-static int colon_after(const Token *t)
+/* Where CPython's highlight of `except A, B [as N]:` ends: where the ':'
+ * that closes the clause starts (its rule matches through that ':'). False
+ * if the line has no such ':'. */
+static bool except_types_end(ParseCtx *ctx, int *line, int *col)
 {
-    int depth = 0;
-    for (const char *p = t->s; *p && *p != '\n' && *p != '#'; p++) {
-        if (*p == '\'' || *p == '"') {
-            char q = *p;
-            for (p++; *p && *p != q && *p != '\n'; p++)
-                if (*p == '\\' && p[1])
-                    p++;
-            if (*p != q)
-                return -1;
-        } else if (*p == '(' || *p == '[' || *p == '{') {
-            depth++;
-        } else if (*p == ')' || *p == ']' || *p == '}') {
-            depth--;
-        } else if (*p == ':' && depth == 0) {
-            return (int)(p - t->s);
+    Peek peek;
+    Lexer *lx = peek_from(&peek, ctx->lx);
+    Token tok;
+    int depth = 0, c, prev = 0;
+    while ((c = lexer_next(lx, &tok)) > 0) {
+        if (depth == 0 && (c == TK_COLON || c == TK_NEWLINE)) {
+            *line = tok.line;
+            *col = tok.col;
+            return c == TK_COLON && prev && prev != TK_AS;
         }
+        if (c == TK_LPAR || c == TK_LSQB || c == TK_LBRACE)
+            depth++;
+        else if (c == TK_RPAR || c == TK_RSQB || c == TK_RBRACE)
+            depth--;
+        prev = c;
     }
-    return -1;
+    return false;
 }
 
 static bool except_errors(ParseCtx *ctx, int code, const Token *t)
@@ -3173,15 +3178,13 @@ static bool except_errors(ParseCtx *ctx, int code, const Token *t)
     Node *type = stack_node(ctx, 0);
     if (!type)
         return false;
-    int s[4];
-    own_span(ctx, type, s);
-    /* CPython's span runs from the first type to the handler's ':' (the
-     * rest of the line is not tokenized yet, so look for it in the text) */
-    int colon = colon_after(t);
-    if (colon >= 0 && s[2] == t->line) {
-        s[3] = t->col + colon;
-    }
-    parse_error(ctx, "SyntaxError", s[0], s[1], s[2], s[3],
+    /* Without the ':' CPython's rule fails, and so the clause is plain
+     * invalid syntax at the comma. */
+    int end_line, end_col, span[4];
+    if (!except_types_end(ctx, &end_line, &end_col))
+        return false;
+    own_span(ctx, type, span);
+    parse_error(ctx, "SyntaxError", span[0], span[1], end_line, end_col,
                 "multiple exception types must be parenthesized");
     return true;
 }

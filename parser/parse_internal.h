@@ -166,6 +166,8 @@ struct ParseCtx {
     int fdepth;             /* f-string nesting: 0 outside f-strings */
     ParseCtx *outer;        /* the parse an f-string expression is part of */
     int ftokens;            /* the tokens of a replacement field fed so far */
+    bool escape_warned;     /* the piece of literal being decoded has had its
+                               one invalid-escape SyntaxWarning */
 
     /* What the error messages look at. */
     Token prev, prev2;      /* the last two tokens fed */

@@ -183,7 +183,21 @@ static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
  * which then end at the script's call, as CPython's do. */
 static const char *const c_like_modules[] = {
     "heapq", "bisect", "datetime", "decimal", "dataclasses", "_structseq", "_sys_py", "_gc_py",
-    "_pickle_py", "_re_py", "_os_py", "_operator", "codecs", NULL};
+    "_pickle_py", "_re_py", "_os_py", "_operator", "codecs", "_codecs", NULL};
+
+/* Modules of which CPython writes only a part in C: the qualified names of
+ * the functions and classes standing for that part (a trailing '*' makes a
+ * prefix). Their frames stay out of tracebacks as above; the rest keep
+ * theirs. */
+static const char *const csv_c_part[] = {
+    "field_size_limit", "_one_char", "_Format*", "_format_for", "register_dialect",
+    "unregister_dialect", "get_dialect", "list_dialects", "_Reader*", "reader", "_is_number",
+    "_Writer*", "writer", NULL};
+static const char *const hashlib_c_part[] = {"_constructor.<locals>.construct", NULL};
+static const struct {
+    const char *module;
+    const char *const *names;
+} c_like_parts[] = {{"csv", csv_c_part}, {"hashlib", hashlib_c_part}, {NULL, NULL}};
 
 static void mark_no_tb(ObjCode *code) {
     code->flags |= CODE_NO_TB;
@@ -191,10 +205,36 @@ static void mark_no_tb(ObjCode *code) {
         if (is_kind(code->consts[i], OBJ_CODE)) mark_no_tb(AS(ObjCode, code->consts[i]));
 }
 
-static bool c_like(const char *name) {
-    for (int i = 0; c_like_modules[i]; i++)
-        if (!strcmp(c_like_modules[i], name)) return true;
+static bool name_listed(const ObjStr *qualname, const char *const *names) {
+    for (int i = 0; names[i]; i++) {
+        size_t n = strlen(names[i]);
+        bool prefix = n && names[i][n - 1] == '*';
+        if (prefix ? (size_t)qualname->len >= n - 1 && !memcmp(qualname->data, names[i], n - 1)
+                   : (size_t)qualname->len == n && !memcmp(qualname->data, names[i], n))
+            return true;
+    }
     return false;
+}
+
+/* Marks the listed functions (and what is nested in them) among the code
+ * objects under `code`. */
+static void mark_no_tb_named(ObjCode *code, const char *const *names) {
+    for (int32_t i = 0; i < code->nconsts; i++) {
+        if (!is_kind(code->consts[i], OBJ_CODE)) continue;
+        ObjCode *c = AS(ObjCode, code->consts[i]);
+        if (c->qualname && name_listed(c->qualname, names)) mark_no_tb(c);
+        else mark_no_tb_named(c, names);
+    }
+}
+
+static void mark_c_like(const char *name, ObjCode *code) {
+    for (int i = 0; c_like_modules[i]; i++)
+        if (!strcmp(c_like_modules[i], name)) {
+            mark_no_tb(code);
+            return;
+        }
+    for (int i = 0; c_like_parts[i].module; i++)
+        if (!strcmp(c_like_parts[i].module, name)) mark_no_tb_named(code, c_like_parts[i].names);
 }
 
 static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e) {
@@ -206,7 +246,7 @@ static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e)
     snprintf(filename, sizeof filename, "<stdlib %s.asy>", e->name);
     ObjCode *code = compile_source(vm, e->source, e->len, filename, false, true);
     if (!code) return ERR;
-    if (c_like(e->name)) mark_no_tb(code);
+    mark_c_like(e->name, code);
     return run_module_code(vm, m, code);
 }
 

@@ -361,8 +361,21 @@ static Value b_input(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_new(vm, l->data, (size_t)l->len - 1);
 }
 
-/* exit([code]) and quit([code]), which CPython's site module adds: raise
- * SystemExit. */
+/* A class of CPython's _sitebuiltins module, whose instances the site
+ * module puts in builtins, with its __repr__ and __call__; left rooted on
+ * the VM's stack for the caller to pop. NULL after raising (nothing
+ * rooted). */
+static ObjClass *sitebuiltins_class(VM *vm, const char *name, NativeFn repr, NativeFn call) {
+    ObjClass *c = class_new_builtin(vm, name, vm->types[T_OBJECT], OBJ_INSTANCE);
+    if (!c || !vm_push_root(vm, obj_val(c))) return NULL;
+    Value mod = str_from_cstr(vm, "_sitebuiltins");
+    bool ok = mod != ERR && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) == 0;
+    if (ok) c->module = mod;
+    if (ok && class_add_native(vm, c, "__repr__", repr) && class_add_native(vm, c, "__call__", call)) return c;
+    vm_pop_roots(vm, 1);
+    return NULL;
+}
+
 /* exit and quit are, as CPython's site module makes them,
  * _sitebuiltins.Quitter instances: the repr says how to leave the REPL
  * (typing `exit` there shows it), and a call closes sys.stdin, as
@@ -406,13 +419,9 @@ static bool add_quitter(VM *vm, ObjClass *cls, const char *name) {
 }
 
 static bool add_quitters(VM *vm) {
-    ObjClass *c = class_new_builtin(vm, "Quitter", vm->types[T_OBJECT], OBJ_INSTANCE);
-    if (!c || !vm_push_root(vm, obj_val(c))) return false;
-    Value mod = str_from_cstr(vm, "_sitebuiltins");
-    bool ok = mod != ERR && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) == 0;
-    if (ok) c->module = mod;
-    ok = ok && class_add_native(vm, c, "__repr__", quitter_repr) && class_add_native(vm, c, "__call__", quitter_call) &&
-         add_quitter(vm, c, "exit") && add_quitter(vm, c, "quit");
+    ObjClass *c = sitebuiltins_class(vm, "Quitter", quitter_repr, quitter_call);
+    if (!c) return false;
+    bool ok = add_quitter(vm, c, "exit") && add_quitter(vm, c, "quit");
     vm_pop_roots(vm, 1);
     return ok;
 }
@@ -430,7 +439,6 @@ static Value call_module_attr(VM *vm, const char *module, const char *attr, Valu
     return op_call(vm, f, args, nargs, kw);
 }
 
-/* help(obj), which CPython's site module adds: stdlib/pydoc.asy. */
 /* help is, as CPython's, a _sitebuiltins._Helper instance: its repr tells
  * how to use it, and a call is pydoc.help's. */
 static Value helper_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -444,14 +452,10 @@ static Value helper_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static bool add_helper(VM *vm) {
-    ObjClass *c = class_new_builtin(vm, "_Helper", vm->types[T_OBJECT], OBJ_INSTANCE);
-    if (!c || !vm_push_root(vm, obj_val(c))) return false;
-    Value mod = str_from_cstr(vm, "_sitebuiltins");
-    bool ok = mod != ERR && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) == 0;
-    if (ok) c->module = mod;
-    ObjInstance *h = ok && class_add_native(vm, c, "__repr__", helper_repr) &&
-                     class_add_native(vm, c, "__call__", helper_call) ? instance_new(vm, c) : NULL;
-    ok = h && add(vm, "help", obj_val(h));
+    ObjClass *c = sitebuiltins_class(vm, "_Helper", helper_repr, helper_call);
+    if (!c) return false;
+    ObjInstance *h = instance_new(vm, c);
+    bool ok = h && add(vm, "help", obj_val(h));
     vm_pop_roots(vm, 1);
     return ok;
 }
@@ -497,14 +501,10 @@ static bool add_printer(VM *vm, ObjClass *cls, const char *name, Value data) {
 }
 
 static bool add_printers(VM *vm) {
-    ObjClass *c = class_new_builtin(vm, "_Printer", vm->types[T_OBJECT], OBJ_INSTANCE);
-    if (!c || !vm_push_root(vm, obj_val(c))) return false;
-    Value mod = str_from_cstr(vm, "_sitebuiltins");
-    bool ok = mod != ERR && dict_set_str(vm, c->dict, vm_name(vm, N___module__), mod) == 0;
-    if (ok) c->module = mod;
-    ObjStr *km = ok ? str_intern_cstr(vm, "MAXLINES") : NULL;
-    ok = km && dict_set_str(vm, c->dict, km, int_val(23)) == 0 &&
-         class_add_native(vm, c, "__repr__", printer_repr) && class_add_native(vm, c, "__call__", printer_call) &&
+    ObjClass *c = sitebuiltins_class(vm, "_Printer", printer_repr, printer_call);
+    if (!c) return false;
+    ObjStr *km = str_intern_cstr(vm, "MAXLINES");
+    bool ok = km && dict_set_str(vm, c->dict, km, int_val(23)) == 0 &&
          add_printer(vm, c, "copyright", str_from_cstr(vm, "Copyright (c) 2001-2023 Python Software Foundation.\n"
                                                            "All Rights Reserved.")) &&
          add_printer(vm, c, "credits", str_from_cstr(vm, "    Thanks to the people behind CPython, whose "

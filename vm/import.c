@@ -194,10 +194,15 @@ static const char *const csv_c_part[] = {
     "unregister_dialect", "get_dialect", "list_dialects", "_Reader*", "reader", "_is_number",
     "_Writer*", "writer", NULL};
 static const char *const hashlib_c_part[] = {"_constructor.<locals>.construct", NULL};
+/* CPython's _warnings: warn and warn_explicit with the filtering under
+ * them (showing a warning is Python there too) */
+static const char *const warnings_c_part[] = {
+    "warn", "warn_explicit", "_caller", "_choose_action", "_matches", "_registry_is_current", "_first_time", "_mark",
+    "_filters_mutated", NULL};
 static const struct {
     const char *module;
     const char *const *names;
-} c_like_parts[] = {{"csv", csv_c_part}, {"hashlib", hashlib_c_part}, {NULL, NULL}};
+} c_like_parts[] = {{"csv", csv_c_part}, {"hashlib", hashlib_c_part}, {"warnings", warnings_c_part}, {NULL, NULL}};
 
 static void mark_no_tb(ObjCode *code) {
     code->flags |= CODE_NO_TB;

@@ -95,21 +95,25 @@ static Value push(VM *vm, Value *args, int nargs, ObjTuple *kw, bool max) {
     return sift_down(vm, heap, 0, heap->len - 1, max) ? NONE_VAL : ERR;
 }
 
-/* Takes the last item, puts it at the root and sifts it: the old root,
- * rooted while the comparisons run. */
+/* Puts item at the root and sifts it down: the old root, kept rooted
+ * while the comparisons run. */
+static Value replace_root(VM *vm, ObjList *heap, Value item, bool max) {
+    Value top = heap->items[0];
+    heap->items[0] = item;
+    if (!vm_push_root(vm, top)) return ERR;
+    bool ok = sift_up(vm, heap, 0, max);
+    vm_pop_roots(vm, 1);
+    return ok ? top : ERR;
+}
+
+/* Takes the last item and puts it at the root: the old root. */
 static Value pop(VM *vm, Value *args, int nargs, ObjTuple *kw, bool max) {
     ObjList *heap = one_arg(vm, args, nargs, kw, max ? "_heapq._heappop_max" : "_heapq.heappop",
                             max ? "_heappop_max" : "heappop");
     if (!heap) return ERR;
     if (!heap->len) return exc_raise(vm, E_IndexError, "index out of range");
     Value last = heap->items[--heap->len];
-    if (!heap->len) return last;
-    Value top = heap->items[0];
-    heap->items[0] = last;
-    if (!vm_push_root(vm, top)) return ERR;
-    bool ok = sift_up(vm, heap, 0, max);
-    vm_pop_roots(vm, 1);
-    return ok ? top : ERR;
+    return heap->len ? replace_root(vm, heap, last, max) : last;
 }
 
 static Value replace(VM *vm, Value *args, int nargs, ObjTuple *kw, bool max) {
@@ -117,12 +121,7 @@ static Value replace(VM *vm, Value *args, int nargs, ObjTuple *kw, bool max) {
                              max ? "_heapreplace_max" : "heapreplace");
     if (!heap) return ERR;
     if (!heap->len) return exc_raise(vm, E_IndexError, "index out of range");
-    Value top = heap->items[0];
-    heap->items[0] = args[1];
-    if (!vm_push_root(vm, top)) return ERR;
-    bool ok = sift_up(vm, heap, 0, max);
-    vm_pop_roots(vm, 1);
-    return ok ? top : ERR;
+    return replace_root(vm, heap, args[1], max);
 }
 
 static Value heapify(VM *vm, Value *args, int nargs, ObjTuple *kw, bool max) {
@@ -151,12 +150,7 @@ static Value h_heappushpop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int c = op_compare_bool(vm, CMP_LT, heap->items[0], args[1]);
     if (c <= 0) return c < 0 ? ERR : args[1];
     if (!heap->len) return exc_raise(vm, E_IndexError, "index out of range");
-    Value top = heap->items[0];
-    heap->items[0] = args[1];
-    if (!vm_push_root(vm, top)) return ERR;
-    bool ok = sift_up(vm, heap, 0, false);
-    vm_pop_roots(vm, 1);
-    return ok ? top : ERR;
+    return replace_root(vm, heap, args[1], false);
 }
 
 bool mod__heapq_init(VM *vm, ObjModule *m) {

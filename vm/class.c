@@ -1206,13 +1206,21 @@ bool class_is_data_descriptor(VM *vm, Value v) {
 /* type's own attributes of a class, as its getset descriptors in
  * type.__dict__ answer them: the name, MRO, bases, dict (a mappingproxy),
  * module and doc; UNDEF for other names. */
-static Value type_own_attr(VM *vm, ObjClass *cls, ObjStr *name) {
+/* The ones of them a class's layout holds: name, qualname, MRO, bases,
+ * solid base and dict; UNDEF for other names. */
+static Value type_layout_attr(VM *vm, ObjClass *cls, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N___name__))) return obj_val(cls->name);
     if (str_eq(name, vm_name(vm, N___qualname__))) return obj_val(cls->qualname);
     if (str_eq(name, vm_name(vm, N___mro__))) return obj_val(cls->mro);
     if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
     if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
     if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+    return UNDEF;
+}
+
+static Value type_own_attr(VM *vm, ObjClass *cls, ObjStr *name) {
+    Value layout = type_layout_attr(vm, cls, name);
+    if (layout != UNDEF) return layout;
     bool doc = str_eq(name, vm_name(vm, N___doc__));
     if (!doc && !str_eq(name, vm_name(vm, N___module__))) return UNDEF;
     /* the class's own entry (not type's descriptor of it) */
@@ -1292,12 +1300,8 @@ Value class_getattr(VM *vm, ObjClass *cls, ObjStr *name) {
         return op_bind_attr(vm, obj_val(cls), mv);
     if (name->data[0] == '_') {
         /* type's own data descriptors, which win over the class's MRO */
-        if (str_eq(name, vm_name(vm, N___name__))) return obj_val(cls->name);
-        if (str_eq(name, vm_name(vm, N___qualname__))) return obj_val(cls->qualname);
-        if (str_eq(name, vm_name(vm, N___mro__))) return obj_val(cls->mro);
-        if (str_eq(name, vm_name(vm, N___bases__))) return obj_val(cls->bases);
-        if (str_eq(name, vm_name(vm, N___base__))) return class_solid_base(vm, cls);
-        if (str_eq(name, vm_name(vm, N___dict__))) return mappingproxy_new(vm, obj_val(cls->dict));
+        Value layout = type_layout_attr(vm, cls, name);
+        if (layout != UNDEF) return layout;
         if (cls == vm->types[T_TYPE] && (str_eq(name, vm_name(vm, N___doc__)) || str_eq(name, vm_name(vm, N___module__))))
             return type_own_attr(vm, cls, name);    /* not its own descriptors */
         if (!strcmp(name->data, "__text_signature__")) {

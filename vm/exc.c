@@ -20,6 +20,16 @@
 #include "str.h"
 #include "suggest.h"
 
+/* CPython's oserror_use_init: an OSError subclass with an __init__ of its
+ * own (and OSError's __new__) gets its args, errno, strerror and filename
+ * from OSError.__init__ when its __init__ calls that, not from the
+ * arguments it was made with (args stay () otherwise). */
+static bool oserror_parsed_by_init(VM *vm, ObjClass *cls) {
+    if (cls->obj.flags & CLASS_BUILTIN || !class_is_subclass(cls, vm->exc_types[E_OSError])) return false;
+    return is_kind(class_lookup(cls, vm_name(vm, N___init__)), OBJ_FUNCTION) &&
+           !is_kind(class_lookup(cls, vm_name(vm, N___new__)), OBJ_FUNCTION);
+}
+
 Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
     ObjException *e = gc_new(vm, sizeof(ObjException), OBJ_EXC, cls);
     if (!e) return ERR;
@@ -30,6 +40,10 @@ Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
     e->scope = NULL;
     e->oserr = NULL;
     e->comp_code = NULL;
+    if (oserror_parsed_by_init(vm, cls)) {
+        e->args = vm->empty_tuple;      /* until OSError.__init__ sets them */
+        return obj_val(e);
+    }
     return exc_set_args(vm, e, args ? args : vm->empty_tuple) ? obj_val(e) : ERR;
 }
 

@@ -133,31 +133,51 @@ static void error_line_col(Value pattern, int64_t pos, int64_t *line, int64_t *c
 
 /* Raises re.error(msg) with CPython's attributes msg, pattern, pos, lineno
    and colno. */
-static Value raise_error(VM *vm, const char *msg, Value pattern, int64_t pos) {
-    Value cls = re_attr(vm, "error");
-    if (cls == ERR) return ERR;
-    int64_t line = 0, col = 0;
-    bool multi = false;
-    if (pos >= 0) error_line_col(pattern, pos, &line, &col, &multi);
-    StrBuf b = SB_INIT;
-    if (pos >= 0) sb_addf(&b, "%s at position %lld", msg, (long long)pos);
-    else sb_adds(&b, msg);
-    if (multi) sb_addf(&b, " (line %lld, column %lld)", (long long)line, (long long)col);
-    Value text = str_from_buf(vm, &b);
-    ObjTuple *args = text != ERR ? tuple_from(vm, &text, 1) : NULL;
-    Value exc = args ? exc_new(vm, AS(ObjClass, cls), args) : ERR;
-    Value m = exc != ERR ? str_from_cstr(vm, msg) : ERR;
-    if (m == ERR) return ERR;
+/* re.error(msg, pattern=None, pos=None).__init__: the message gains "at
+ * position N" (and the line and column for a pattern of several lines);
+ * msg, pattern, pos, lineno and colno are attributes, as CPython's. */
+static Value error_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"msg", "pattern", "pos"};
+    Value v[3];
+    if (nargs < 2 && args_kw(vm, args + 1, nargs - 1, kw, "msg") == UNDEF)   /* (worded as for Python code) */
+        return exc_raise(vm, E_TypeError, "error.__init__() missing 1 required positional argument: 'msg'");
+    if (!args_bind(vm, "error.__init__", args + 1, nargs - 1, kw, names, 3, 3, 1, 0, v)) return ERR;
+    Value pattern = v[1] == UNDEF ? NONE_VAL : v[1], posv = v[2] == UNDEF ? NONE_VAL : v[2];
+    Value text = v[0], lineno = NONE_VAL, colno = NONE_VAL;
+    if (!is_none(posv)) {
+        int64_t pos, line = 1, col;
+        bool multi = false;
+        if (!int_to_i64(posv, &pos)) return exc_raise(vm, E_TypeError, "re.error: pos must be an int");
+        col = pos + 1;
+        if (!is_none(pattern)) error_line_col(pattern, pos, &line, &col, &multi);
+        StrBuf b = SB_INIT;
+        Value ms = op_str(vm, v[0]);
+        if (ms == ERR) return ERR;
+        sb_addf(&b, "%s at position %lld", AS(ObjStr, ms)->data, (long long)pos);
+        if (multi) sb_addf(&b, " (line %lld, column %lld)", (long long)line, (long long)col);
+        if ((text = str_from_buf(vm, &b)) == ERR) return ERR;
+        lineno = int_from_i64(vm, line);
+        colno = int_from_i64(vm, col);
+    }
+    ObjTuple *t = tuple_from(vm, &text, 1);
+    if (!t || !exc_set_args(vm, AS(ObjException, args[0]), t)) return ERR;
     const struct { const char *name; Value v; } attrs[] = {
-        {"msg", m}, {"pattern", pattern}, {"pos", pos >= 0 ? int_from_i64(vm, pos) : NONE_VAL},
-        {"lineno", pos >= 0 ? int_from_i64(vm, line) : NONE_VAL},
-        {"colno", pos >= 0 ? int_from_i64(vm, col) : NONE_VAL},
-    };
+        {"msg", v[0]}, {"pattern", pattern}, {"pos", posv}, {"lineno", lineno}, {"colno", colno}};
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
         ObjStr *n = str_intern_cstr(vm, attrs[i].name);
-        if (!n || dict_set_str(vm, AS(ObjInstance, exc)->dict, n, attrs[i].v) < 0) return ERR;
+        if (!n || dict_set_str(vm, AS(ObjInstance, args[0])->dict, n, attrs[i].v) < 0) return ERR;
     }
-    return exc_raise_value(vm, exc);
+    return NONE_VAL;
+}
+
+static Value raise_error(VM *vm, const char *msg, Value pattern, int64_t pos) {
+    Value cls = re_attr(vm, "error");
+    Value m = cls == ERR ? ERR : str_from_cstr(vm, msg);
+    if (m == ERR || !vm_push_root(vm, m)) return ERR;
+    Value argv[3] = {m, pattern, pos >= 0 ? int_from_i64(vm, pos) : NONE_VAL};
+    Value exc = op_call(vm, cls, argv, 3, NULL);
+    vm_pop_roots(vm, 1);
+    return exc == ERR ? ERR : exc_raise_value(vm, exc);
 }
 
 static Value raise_no_group(VM *vm) {
@@ -1590,6 +1610,7 @@ static bool add_classes(VM *vm, ObjModule *m) {
     if (!ns || !bases || !name || modname == ERR) return false;
     if (dict_set_str(vm, ns, vm_name(vm, N___module__), modname) < 0) return false;
     Value err = class_new(vm, name, bases, ns);
+    if (err != ERR && !class_add_native(vm, AS(ObjClass, err), "__init__", error_init)) return false;
     return err != ERR && module_add_value(vm, m, "Pattern", obj_val(pc)) &&
            module_add_value(vm, m, "Match", obj_val(mc)) && module_add_value(vm, m, "_SRE_Scanner", obj_val(sc)) &&
            module_add_value(vm, m, "error", err);

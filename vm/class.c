@@ -1018,7 +1018,9 @@ static void call_cache(VM *vm, ObjClass *cls) {
     /* Exceptions are made by exc_construct whatever their native __new__. */
     if (newf == UNDEF || is_object_slot(vm, newf, N___new__) || (exc && is_kind(newf, OBJ_NATIVE))) newf = UNDEF;
     Value initf = class_lookup(cls, vm_name(vm, N___init__));
-    bool own_init = initf != UNDEF && !is_object_slot(vm, initf, N___init__) && !(exc && is_kind(initf, OBJ_NATIVE));
+    /* BaseException.__init__ is class_alloc's to run inline */
+    bool base_init = exc && initf == dict_get_str(vm->exc_types[E_BaseException]->dict, vm_name(vm, N___init__));
+    bool own_init = initf != UNDEF && !is_object_slot(vm, initf, N___init__) && !base_init;
     cls->init = own_init ? initf : UNDEF;
     cls->new_fn = newf;
     cls->init_version = vm->class_version;

@@ -15,7 +15,10 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
@@ -833,6 +836,66 @@ static Value os__waitid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return int_tuple(vm, (int64_t[]){si.si_pid, si.si_uid, si.si_signo, si.si_status, si.si_code}, 5);
 }
 
+/* ---- descriptors of the kernel's own objects ---------------------------------------------- */
+
+static Value os_pidfd_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"pid", "flags", NULL};
+    Value v[2];
+    int pid, flags = 0;
+    if (!args_bind(vm, "pidfd_open", args, nargs, kw, names, 2, 2, 1, 0, v) || !int_arg(vm, v[0], &pid) ||
+        (v[1] != UNDEF && !int_arg(vm, v[1], &flags)))
+        return ERR;
+    long fd = syscall(SYS_pidfd_open, pid, flags);
+    return fd < 0 ? raise_errno(vm, errno, UNDEF) : int_val(fd);
+}
+
+static Value os_memfd_create(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"name", "flags", NULL};
+    Value v[2];
+    int flags = MFD_CLOEXEC;
+    if (!args_bind(vm, "memfd_create", args, nargs, kw, names, 2, 2, 1, 0, v) ||
+        (v[1] != UNDEF && !int_arg(vm, v[1], &flags)))
+        return ERR;
+    const char *name = path_of(vm, "memfd_create", &v[0]);
+    if (!name) return ERR;
+    int fd = memfd_create(name, (unsigned)flags);
+    return fd < 0 ? raise_errno(vm, errno, UNDEF) : int_val(fd);
+}
+
+static Value os_eventfd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"initval", "flags", NULL};
+    Value v[2];
+    int64_t init;
+    int flags = EFD_CLOEXEC;
+    if (!args_bind(vm, "eventfd", args, nargs, kw, names, 2, 2, 1, 0, v) || !i64_arg(vm, v[0], &init) ||
+        (v[1] != UNDEF && !int_arg(vm, v[1], &flags)))
+        return ERR;
+    if (init < 0 || init > UINT32_MAX) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C unsigned int");
+    int fd = eventfd((unsigned)init, flags);
+    return fd < 0 ? raise_errno(vm, errno, UNDEF) : int_val(fd);
+}
+
+static Value os_eventfd_read(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd;
+    if (!args_check(vm, "eventfd_read", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
+    eventfd_t value;
+    ThreadState *ts = gil_release(vm);
+    int r = eventfd_read(fd, &value), err = errno;
+    gil_acquire(vm, ts);
+    return r < 0 ? raise_errno(vm, err, UNDEF) : int_from_u64(vm, value);
+}
+
+static Value os_eventfd_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd;
+    int64_t value;
+    if (!args_check(vm, "eventfd_write", nargs, kw, 2, 2) || !int_arg(vm, args[0], &fd) || !i64_arg(vm, args[1], &value))
+        return ERR;
+    ThreadState *ts = gil_release(vm);
+    int r = eventfd_write(fd, (eventfd_t)value), err = errno;
+    gil_acquire(vm, ts);
+    return r < 0 ? raise_errno(vm, err, UNDEF) : NONE_VAL;
+}
+
 /* ---- registration ------------------------------------------------------------------------ */
 
 typedef struct { const char *name; NativeFn fn; } Entry;
@@ -854,7 +917,9 @@ static const Entry functions[] = {
     {"mkfifo", os_mkfifo}, {"mknod", os_mknod}, {"pread", os_pread}, {"pwrite", os_pwrite},
     {"writev", os_writev}, {"sendfile", os_sendfile}, {"lockf", os_lockf},
     {"posix_fallocate", os_posix_fallocate}, {"posix_fadvise", os_posix_fadvise},
-    {"_wait4", os__wait4}, {"_waitid", os__waitid},
+    {"_wait4", os__wait4}, {"_waitid", os__waitid}, {"pidfd_open", os_pidfd_open},
+    {"memfd_create", os_memfd_create}, {"eventfd", os_eventfd}, {"eventfd_read", os_eventfd_read},
+    {"eventfd_write", os_eventfd_write},
 };
 
 static const struct { const char *name; long value; } constants[] = {
@@ -884,6 +949,9 @@ static const struct { const char *name; long value; } constants[] = {
     {"POSIX_FADV_RANDOM", POSIX_FADV_RANDOM}, {"POSIX_FADV_NOREUSE", POSIX_FADV_NOREUSE},
     {"POSIX_FADV_WILLNEED", POSIX_FADV_WILLNEED}, {"POSIX_FADV_DONTNEED", POSIX_FADV_DONTNEED},
     {"NGROUPS_MAX", NGROUPS_MAX}, {"TMP_MAX", TMP_MAX},
+    {"MFD_CLOEXEC", MFD_CLOEXEC}, {"MFD_ALLOW_SEALING", MFD_ALLOW_SEALING}, {"MFD_HUGETLB", MFD_HUGETLB},
+    {"EFD_CLOEXEC", EFD_CLOEXEC}, {"EFD_NONBLOCK", EFD_NONBLOCK}, {"EFD_SEMAPHORE", EFD_SEMAPHORE},
+    {"PIDFD_NONBLOCK", O_NONBLOCK},
     {"P_WAIT", 0}, {"P_NOWAIT", 1}, {"P_NOWAITO", 1},
 };
 

@@ -758,7 +758,7 @@ static const char *const sys_lazy_names[] = {
     "statvfs_result", "statvfs", "fstatvfs", "waitid_result", "sched_param", "renames", "fwalk", "environb",
     "getenvb", "wait3", "wait4", "waitid", "spawnv", "spawnve", "spawnvp", "spawnvpe", "spawnl", "spawnle",
     "spawnlp", "spawnlpe", "posix_spawn", "posix_spawnp", "POSIX_SPAWN_OPEN", "POSIX_SPAWN_CLOSE",
-    "POSIX_SPAWN_DUP2", "readv", "preadv", "pwritev", NULL,
+    "POSIX_SPAWN_DUP2", "readv", "preadv", "pwritev", "forkpty", NULL,
 };
 
 /* os.__getattr__: the lazy names, else the __getattr__ os.c installed, if

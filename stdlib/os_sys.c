@@ -26,6 +26,8 @@
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <sys/xattr.h>
+#include <utmp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -896,6 +898,194 @@ static Value os_eventfd_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return r < 0 ? raise_errno(vm, err, UNDEF) : NONE_VAL;
 }
 
+/* ---- extended attributes ---------------------------------------------------------------------
+ * The path may be a descriptor; follow_symlinks=False uses the l* calls. */
+
+typedef struct { int fd; const char *path; bool follow; Value shown; } XTarget;
+
+static bool xtarget(VM *vm, const char *fname, Value *path, Value follow, XTarget *t) {
+    t->fd = -1;
+    t->path = NULL;
+    if (!truth_arg(vm, follow, true, &t->follow)) return false;
+    if (is_intlike(*path)) {
+        t->shown = UNDEF;
+        return int_arg(vm, *path, &t->fd);
+    }
+    t->path = path_of(vm, fname, path);
+    t->shown = *path;
+    return t->path != NULL;
+}
+
+static const char *xname(VM *vm, const char *fname, Value *name) {
+    if (!is_str(*name) && !is_kind(*name, OBJ_BYTES) && op_getattr_opt(vm, *name, str_intern_cstr(vm, "__fspath__")) == UNDEF) {
+        exc_raise(vm, E_TypeError, "%s: attribute should be string, bytes or os.PathLike, not %T", fname, *name);
+        return NULL;
+    }
+    return path_of(vm, fname, name);
+}
+
+static Value os_getxattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"path", "attribute", "follow_symlinks", NULL};
+    Value v[3];
+    XTarget t;
+    const char *attr;
+    if (!args_bind(vm, "getxattr", args, nargs, kw, names, 3, 2, 2, 0, v) || !xtarget(vm, "getxattr", &v[0], v[2], &t) ||
+        !(attr = xname(vm, "getxattr", &v[1])))
+        return ERR;
+    for (size_t cap = 256;; cap *= 4) {
+        char *buf = malloc(cap);
+        if (!buf) return exc_nomem(vm);
+        ssize_t n = t.fd >= 0 ? fgetxattr(t.fd, attr, buf, cap)
+                  : t.follow ? getxattr(t.path, attr, buf, cap) : lgetxattr(t.path, attr, buf, cap);
+        if (n >= 0) {
+            Value r = bytes_new(vm, (const uint8_t *)buf, (size_t)n);
+            free(buf);
+            return r;
+        }
+        int err = errno;
+        free(buf);
+        if (err != ERANGE || cap > (1u << 26)) return raise_errno(vm, err, t.shown);
+    }
+}
+
+static Value os_setxattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"path", "attribute", "value", "flags", "follow_symlinks", NULL};
+    Value v[5];
+    XTarget t;
+    const char *attr;
+    BinBuf b;
+    int flags = 0;
+    if (!args_bind(vm, "setxattr", args, nargs, kw, names, 5, 4, 3, 0, v) || !xtarget(vm, "setxattr", &v[0], v[4], &t) ||
+        !(attr = xname(vm, "setxattr", &v[1])) || !binbuf_arg(vm, v[2], &b) || (v[3] != UNDEF && !int_arg(vm, v[3], &flags)))
+        return ERR;
+    int r = t.fd >= 0 ? fsetxattr(t.fd, attr, b.p, (size_t)b.n, flags)
+          : t.follow ? setxattr(t.path, attr, b.p, (size_t)b.n, flags) : lsetxattr(t.path, attr, b.p, (size_t)b.n, flags);
+    return r < 0 ? raise_errno(vm, errno, t.shown) : NONE_VAL;
+}
+
+static Value os_removexattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"path", "attribute", "follow_symlinks", NULL};
+    Value v[3];
+    XTarget t;
+    const char *attr;
+    if (!args_bind(vm, "removexattr", args, nargs, kw, names, 3, 2, 2, 0, v) ||
+        !xtarget(vm, "removexattr", &v[0], v[2], &t) || !(attr = xname(vm, "removexattr", &v[1])))
+        return ERR;
+    int r = t.fd >= 0 ? fremovexattr(t.fd, attr) : t.follow ? removexattr(t.path, attr) : lremovexattr(t.path, attr);
+    return r < 0 ? raise_errno(vm, errno, t.shown) : NONE_VAL;
+}
+
+static Value os_listxattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"path", "follow_symlinks", NULL};
+    Value v[2];
+    XTarget t;
+    if (!args_bind(vm, "listxattr", args, nargs, kw, names, 2, 1, 0, 0, v)) return ERR;
+    if (v[0] == UNDEF || v[0] == NONE_VAL) v[0] = str_from_cstr(vm, ".");
+    if (v[0] == ERR || !xtarget(vm, "listxattr", &v[0], v[1], &t)) return ERR;
+    for (size_t cap = 256;; cap *= 4) {
+        char *buf = malloc(cap);
+        if (!buf) return exc_nomem(vm);
+        ssize_t n = t.fd >= 0 ? flistxattr(t.fd, buf, cap) : t.follow ? listxattr(t.path, buf, cap) : llistxattr(t.path, buf, cap);
+        if (n < 0) {
+            int err = errno;
+            free(buf);
+            if (err != ERANGE || cap > (1u << 26)) return raise_errno(vm, err, t.shown);
+            continue;
+        }
+        ObjList *l = list_new(vm, 0);
+        if (!l || !vm_push_root(vm, obj_val(l))) return free(buf), ERR;
+        for (ssize_t i = 0; i < n;) {
+            size_t len = strlen(buf + i);
+            Value name = str_decode_utf8(vm, buf + i, len, "surrogateescape");
+            if (name == ERR || list_append(vm, l, name) < 0) return free(buf), vm_pop_roots(vm, 1), ERR;
+            i += (ssize_t)len + 1;
+        }
+        free(buf);
+        vm_pop_roots(vm, 1);
+        return obj_val(l);
+    }
+}
+
+/* ---- terminals ------------------------------------------------------------------------------------ */
+
+static Value os_tcgetpgrp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd;
+    if (!args_check(vm, "tcgetpgrp", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
+    pid_t g = tcgetpgrp(fd);
+    return g < 0 ? raise_errno(vm, errno, UNDEF) : int_val(g);
+}
+
+static Value os_tcsetpgrp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd, pgid;
+    if (!args_check(vm, "tcsetpgrp", nargs, kw, 2, 2) || !int_arg(vm, args[0], &fd) || !int_arg(vm, args[1], &pgid))
+        return ERR;
+    return tcsetpgrp(fd, pgid) < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
+}
+
+/* device_encoding(fd): the locale's encoding when fd is a terminal, else None. */
+static Value os_device_encoding(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"fd", NULL};
+    Value v;
+    int fd;
+    if (!args_bind(vm, "device_encoding", args, nargs, kw, names, 1, 1, 1, 0, &v) || !int_arg(vm, v, &fd)) return ERR;
+    if (!isatty(fd)) return NONE_VAL;
+    return str_from_cstr(vm, "utf-8");
+}
+
+static Value os_login_tty(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int fd;
+    if (!args_check(vm, "login_tty", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
+    return login_tty(fd) < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
+}
+
+/* ---- copying between descriptors in the kernel -------------------------------------------------- */
+
+/* An optional offset: None for the descriptor's own position. */
+static bool off_opt(VM *vm, Value v, loff_t *off, loff_t **p) {
+    int64_t i;
+    *p = NULL;
+    if (v == UNDEF || v == NONE_VAL) return true;
+    if (!i64_arg(vm, v, &i)) return false;
+    *off = (loff_t)i;
+    *p = off;
+    return true;
+}
+
+static Value os_copy_file_range(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"src", "dst", "count", "offset_src", "offset_dst", NULL};
+    Value v[5];
+    int src, dst;
+    int64_t count;
+    loff_t os_, od, *ps, *pd;
+    if (!args_bind(vm, "copy_file_range", args, nargs, kw, names, 5, 5, 3, 0, v) || !int_arg(vm, v[0], &src) ||
+        !int_arg(vm, v[1], &dst) || !i64_arg(vm, v[2], &count) || !off_opt(vm, v[3], &os_, &ps) || !off_opt(vm, v[4], &od, &pd))
+        return ERR;
+    if (count < 0) return exc_raise(vm, E_ValueError, "negative value not allowed");
+    ThreadState *ts = gil_release(vm);
+    ssize_t n = copy_file_range(src, ps, dst, pd, (size_t)count, 0);
+    int err = errno;
+    gil_acquire(vm, ts);
+    return n < 0 ? raise_errno(vm, err, UNDEF) : int_from_i64(vm, n);
+}
+
+static Value os_splice(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"src", "dst", "count", "offset_src", "offset_dst", "flags", NULL};
+    Value v[6];
+    int src, dst, flags = 0;
+    int64_t count;
+    loff_t os_, od, *ps, *pd;
+    if (!args_bind(vm, "splice", args, nargs, kw, names, 6, 6, 3, 0, v) || !int_arg(vm, v[0], &src) ||
+        !int_arg(vm, v[1], &dst) || !i64_arg(vm, v[2], &count) || !off_opt(vm, v[3], &os_, &ps) ||
+        !off_opt(vm, v[4], &od, &pd) || (v[5] != UNDEF && !int_arg(vm, v[5], &flags)))
+        return ERR;
+    if (count < 0) return exc_raise(vm, E_ValueError, "negative value not allowed");
+    ThreadState *ts = gil_release(vm);
+    ssize_t n = splice(src, ps, dst, pd, (size_t)count, (unsigned)flags);
+    int err = errno;
+    gil_acquire(vm, ts);
+    return n < 0 ? raise_errno(vm, err, UNDEF) : int_from_i64(vm, n);
+}
+
 /* ---- registration ------------------------------------------------------------------------ */
 
 typedef struct { const char *name; NativeFn fn; } Entry;
@@ -919,7 +1109,10 @@ static const Entry functions[] = {
     {"posix_fallocate", os_posix_fallocate}, {"posix_fadvise", os_posix_fadvise},
     {"_wait4", os__wait4}, {"_waitid", os__waitid}, {"pidfd_open", os_pidfd_open},
     {"memfd_create", os_memfd_create}, {"eventfd", os_eventfd}, {"eventfd_read", os_eventfd_read},
-    {"eventfd_write", os_eventfd_write},
+    {"eventfd_write", os_eventfd_write}, {"getxattr", os_getxattr}, {"setxattr", os_setxattr},
+    {"removexattr", os_removexattr}, {"listxattr", os_listxattr}, {"tcgetpgrp", os_tcgetpgrp},
+    {"tcsetpgrp", os_tcsetpgrp}, {"device_encoding", os_device_encoding}, {"login_tty", os_login_tty},
+    {"copy_file_range", os_copy_file_range}, {"splice", os_splice},
 };
 
 static const struct { const char *name; long value; } constants[] = {
@@ -951,7 +1144,8 @@ static const struct { const char *name; long value; } constants[] = {
     {"NGROUPS_MAX", NGROUPS_MAX}, {"TMP_MAX", TMP_MAX},
     {"MFD_CLOEXEC", MFD_CLOEXEC}, {"MFD_ALLOW_SEALING", MFD_ALLOW_SEALING}, {"MFD_HUGETLB", MFD_HUGETLB},
     {"EFD_CLOEXEC", EFD_CLOEXEC}, {"EFD_NONBLOCK", EFD_NONBLOCK}, {"EFD_SEMAPHORE", EFD_SEMAPHORE},
-    {"PIDFD_NONBLOCK", O_NONBLOCK},
+    {"PIDFD_NONBLOCK", O_NONBLOCK}, {"XATTR_CREATE", XATTR_CREATE}, {"XATTR_REPLACE", XATTR_REPLACE},
+    {"XATTR_SIZE_MAX", 65536}, {"SPLICE_F_MOVE", 1}, {"SPLICE_F_NONBLOCK", 2}, {"SPLICE_F_MORE", 4},
     {"P_WAIT", 0}, {"P_NOWAIT", 1}, {"P_NOWAITO", 1},
 };
 

@@ -345,6 +345,21 @@ static Value sig_set_wakeup_fd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return int_val(old);
 }
 
+/* pthread_kill(thread_id, signalnum). Asy's other threads block every
+ * signal and scripts' handlers run on the main thread anyway, so a signal
+ * for any thread goes to the process, which the kernel hands to the main
+ * thread: what a handler sees is the same as in CPython. */
+static Value sig_pthread_kill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int sig;
+    int64_t ident;
+    if (!args_check(vm, "pthread_kill", nargs, kw, 2, 2)) return ERR;
+    if (!is_intlike(args[0])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", args[0]);
+    if (!index_value(vm, args[0], &ident, NULL) || !int_arg(vm, args[1], &sig)) return ERR;
+    int err = gil_is_main(vm) ? pthread_kill(pthread_self(), sig) : (kill(getpid(), sig) < 0 ? errno : 0);
+    if (err) return raise_errno(vm, E_OSError, err);
+    return vm_signals(vm) && !vm_handle_signals(vm, false) ? ERR : NONE_VAL;
+}
+
 static Value sig_pidfd_send_signal(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int pidfd, sig, flags = 0;
     if (!args_check(vm, "pidfd_send_signal", nargs, kw, 2, 4) || !int_arg(vm, args[0], &pidfd) ||
@@ -451,7 +466,8 @@ static const struct { const char *name; NativeFn fn; } functions[] = {
     {"pause", sig_pause}, {"alarm", sig_alarm}, {"strsignal", sig_strsignal}, {"siginterrupt", sig_siginterrupt},
     {"valid_signals", sig_valid_signals}, {"pthread_sigmask", sig_pthread_sigmask}, {"sigpending", sig_sigpending},
     {"sigwait", sig_sigwait}, {"sigwaitinfo", sig_sigwaitinfo}, {"sigtimedwait", sig_sigtimedwait},
-    {"set_wakeup_fd", sig_set_wakeup_fd}, {"pidfd_send_signal", sig_pidfd_send_signal}, {"setitimer", sig_setitimer}, {"getitimer", sig_getitimer},
+    {"set_wakeup_fd", sig_set_wakeup_fd}, {"pidfd_send_signal", sig_pidfd_send_signal},
+    {"pthread_kill", sig_pthread_kill}, {"setitimer", sig_setitimer}, {"getitimer", sig_getitimer},
 };
 
 #define S(name) {#name, name}

@@ -758,8 +758,18 @@ static const char *const sys_lazy_names[] = {
     "statvfs_result", "statvfs", "fstatvfs", "waitid_result", "sched_param", "renames", "fwalk", "environb",
     "getenvb", "wait3", "wait4", "waitid", "spawnv", "spawnve", "spawnvp", "spawnvpe", "spawnl", "spawnle",
     "spawnlp", "spawnlpe", "posix_spawn", "posix_spawnp", "POSIX_SPAWN_OPEN", "POSIX_SPAWN_CLOSE",
-    "POSIX_SPAWN_DUP2", "readv", "preadv", "pwritev", "forkpty", NULL,
+    "POSIX_SPAWN_DUP2", "readv", "preadv", "pwritev", "forkpty", "sched_getparam", "sched_setparam",
+    "sched_setscheduler", "sys", "abc", "st", "Mapping", "MutableMapping", "GenericAlias", NULL,
 };
+
+/* Of those, the modules and classes os.py merely imports: not in __all__. */
+static bool imported_only(const char *name) {
+    static const char *const names[] = {"sys", "abc", "st", "Mapping", "MutableMapping", "GenericAlias", NULL};
+    for (size_t i = 0; names[i]; i++) {
+        if (strcmp(names[i], name) == 0) return true;
+    }
+    return false;
+}
 
 /* os.__getattr__: the lazy names, else the __getattr__ os.c installed, if
  * any (kept as `_os_c_getattr`), else AttributeError. */
@@ -792,7 +802,7 @@ bool os_proc_list_lazy(VM *vm, ObjList *all) {
     const char *const *lists[] = {lazy_names, sys_lazy_names};
     for (size_t k = 0; k < 2; k++) {
         for (size_t i = 0; lists[k][i]; i++) {
-            if (lists[k][i][0] == '_' || listed(all, lists[k][i])) continue;
+            if (lists[k][i][0] == '_' || listed(all, lists[k][i]) || imported_only(lists[k][i])) continue;
             Value n = str_from_cstr(vm, lists[k][i]);
             if (n == ERR || list_append(vm, all, n) < 0) return false;
         }

@@ -567,6 +567,72 @@ static Value os_sched_setaffinity(VM *vm, Value *args, int nargs, ObjTuple *kw) 
     return sched_setaffinity(pid, sizeof set, &set) < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
 }
 
+static Value os_sched_getscheduler(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int pid;
+    if (!args_check(vm, "sched_getscheduler", nargs, kw, 1, 1) || !int_arg(vm, args[0], &pid)) return ERR;
+    int r = sched_getscheduler(pid);
+    return r < 0 ? raise_errno(vm, errno, UNDEF) : int_val(r);
+}
+
+/* _sched_getparam(pid) -> the priority; sched_getparam in _os_sys.asy
+ * wraps it in sched_param. */
+static Value os__sched_getparam(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int pid;
+    if (!args_check(vm, "sched_getparam", nargs, kw, 1, 1) || !int_arg(vm, args[0], &pid)) return ERR;
+    struct sched_param sp;
+    return sched_getparam(pid, &sp) < 0 ? raise_errno(vm, errno, UNDEF) : int_val(sp.sched_priority);
+}
+
+static Value os__sched_setparam(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int pid, prio;
+    if (!args_check(vm, "sched_setparam", nargs, kw, 2, 2) || !int_arg(vm, args[0], &pid) || !int_arg(vm, args[1], &prio))
+        return ERR;
+    struct sched_param sp = {.sched_priority = prio};
+    return sched_setparam(pid, &sp) < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
+}
+
+static Value os__sched_setscheduler(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int pid, policy, prio;
+    if (!args_check(vm, "sched_setscheduler", nargs, kw, 3, 3) || !int_arg(vm, args[0], &pid) ||
+        !int_arg(vm, args[1], &policy) || !int_arg(vm, args[2], &prio))
+        return ERR;
+    struct sched_param sp = {.sched_priority = prio};
+    return sched_setscheduler(pid, policy, &sp) < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
+}
+
+static Value os_sched_rr_get_interval(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int pid;
+    if (!args_check(vm, "sched_rr_get_interval", nargs, kw, 1, 1) || !int_arg(vm, args[0], &pid)) return ERR;
+    struct timespec ts;
+    if (sched_rr_get_interval(pid, &ts) < 0) return raise_errno(vm, errno, UNDEF);
+    return float_val((double)ts.tv_sec + (double)ts.tv_nsec * 1e-9);
+}
+
+static Value os_unshare(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"flags", NULL};
+    Value v;
+    int flags;
+    if (!args_bind(vm, "unshare", args, nargs, kw, names, 1, 1, 1, 0, &v) || !int_arg(vm, v, &flags)) return ERR;
+    return unshare(flags) < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
+}
+
+static Value os_setns(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"fd", "nstype", NULL};
+    Value v[2];
+    int fd, nstype = 0;
+    if (!args_bind(vm, "setns", args, nargs, kw, names, 2, 2, 1, 0, v) || (v[1] != UNDEF && !int_arg(vm, v[1], &nstype)))
+        return ERR;
+    Value f = v[0];
+    if (!is_intlike(f)) {
+        Value m = op_getattr_opt(vm, f, str_intern_cstr(vm, "fileno"));
+        if (m == ERR) return ERR;
+        if (m == UNDEF) return exc_raise(vm, E_TypeError, "argument must be an int, or have a fileno() method.");
+        if ((f = op_call0(vm, m)) == ERR) return ERR;
+    }
+    if (!int_arg(vm, f, &fd)) return ERR;
+    return setns(fd, nstype) < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
+}
+
 /* ---- small system calls ---------------------------------------------------------------- */
 
 static Value os_sync(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -1102,6 +1168,9 @@ static const Entry functions[] = {
     {"nice", os_nice}, {"getpriority", os_getpriority}, {"setpriority", os_setpriority},
     {"sched_yield", os_sched_yield}, {"sched_get_priority_max", os_sched_get_priority_max},
     {"sched_get_priority_min", os_sched_get_priority_min}, {"sched_setaffinity", os_sched_setaffinity},
+    {"sched_getscheduler", os_sched_getscheduler}, {"_sched_getparam", os__sched_getparam},
+    {"_sched_setparam", os__sched_setparam}, {"_sched_setscheduler", os__sched_setscheduler},
+    {"sched_rr_get_interval", os_sched_rr_get_interval}, {"unshare", os_unshare}, {"setns", os_setns},
     {"sync", os_sync}, {"fdatasync", os_fdatasync}, {"ctermid", os_ctermid}, {"abort", os_abort},
     {"getrandom", os_getrandom}, {"major", os_major}, {"minor", os_minor}, {"makedev", os_makedev},
     {"mkfifo", os_mkfifo}, {"mknod", os_mknod}, {"pread", os_pread}, {"pwrite", os_pwrite},
@@ -1146,6 +1215,18 @@ static const struct { const char *name; long value; } constants[] = {
     {"EFD_CLOEXEC", EFD_CLOEXEC}, {"EFD_NONBLOCK", EFD_NONBLOCK}, {"EFD_SEMAPHORE", EFD_SEMAPHORE},
     {"PIDFD_NONBLOCK", O_NONBLOCK}, {"XATTR_CREATE", XATTR_CREATE}, {"XATTR_REPLACE", XATTR_REPLACE},
     {"XATTR_SIZE_MAX", 65536}, {"SPLICE_F_MOVE", 1}, {"SPLICE_F_NONBLOCK", 2}, {"SPLICE_F_MORE", 4},
+    {"CLONE_FILES", CLONE_FILES}, {"CLONE_FS", CLONE_FS}, {"CLONE_NEWCGROUP", CLONE_NEWCGROUP},
+    {"CLONE_NEWIPC", CLONE_NEWIPC}, {"CLONE_NEWNET", CLONE_NEWNET}, {"CLONE_NEWNS", CLONE_NEWNS},
+    {"CLONE_NEWPID", CLONE_NEWPID}, {"CLONE_NEWTIME", 128}, {"CLONE_NEWUSER", CLONE_NEWUSER},
+    {"CLONE_NEWUTS", CLONE_NEWUTS}, {"CLONE_SIGHAND", CLONE_SIGHAND}, {"CLONE_SYSVSEM", CLONE_SYSVSEM},
+    {"CLONE_THREAD", CLONE_THREAD}, {"CLONE_VM", CLONE_VM},
+    {"MFD_HUGE_SHIFT", 26}, {"MFD_HUGE_MASK", 63}, {"MFD_HUGE_64KB", 16L << 26}, {"MFD_HUGE_512KB", 19L << 26},
+    {"MFD_HUGE_1MB", 20L << 26}, {"MFD_HUGE_2MB", 21L << 26}, {"MFD_HUGE_8MB", 23L << 26},
+    {"MFD_HUGE_16MB", 24L << 26}, {"MFD_HUGE_32MB", 25L << 26}, {"MFD_HUGE_256MB", 28L << 26},
+    {"MFD_HUGE_512MB", 29L << 26}, {"MFD_HUGE_1GB", 30L << 26}, {"MFD_HUGE_2GB", 31L << 26},
+    {"MFD_HUGE_16GB", 34L << 26},
+    {"RWF_HIPRI", 1}, {"RWF_DSYNC", 2}, {"RWF_SYNC", 4}, {"RWF_NOWAIT", 8}, {"RWF_APPEND", 16},
+    {"P_PIDFD", 3},
     {"P_WAIT", 0}, {"P_NOWAIT", 1}, {"P_NOWAITO", 1},
 };
 

@@ -408,7 +408,8 @@ static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                                         "settrace", "get_asyncgen_hooks", "set_asyncgen_hooks",
                                         "get_coroutine_origin_tracking_depth", "set_coroutine_origin_tracking_depth",
                                         "getdlopenflags", "setdlopenflags", "getallocatedblocks",
-                                        "getunicodeinternedsize", NULL};
+                                        "getunicodeinternedsize", "activate_stack_trampoline",
+                                        "deactivate_stack_trampoline", "is_stack_trampoline_active", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     Value v = module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
     /* stdin and __stdin__ arrive together: a stdin missing beside its

@@ -48,6 +48,10 @@ static Value raise_errno(VM *vm, int err, Value file) { return procargs_oserror(
 
 static bool int_arg(VM *vm, Value v, int *out) {
     int64_t i;
+    if (is_bigint(v)) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+        return false;
+    }
     if (!index_value(vm, v, &i, NULL)) return false;
     if (i < INT_MIN || i > INT_MAX) {
         exc_raise(vm, E_OverflowError, i < 0 ? "signed integer is less than minimum" : "signed integer is greater than maximum");
@@ -57,7 +61,13 @@ static bool int_arg(VM *vm, Value v, int *out) {
     return true;
 }
 
-static bool i64_arg(VM *vm, Value v, int64_t *out) { return index_value(vm, v, out, NULL); }
+static bool i64_arg(VM *vm, Value v, int64_t *out) {
+    if (is_bigint(v)) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C long");
+        return false;
+    }
+    return index_value(vm, v, out, NULL);
+}
 
 /* A uid or gid: -1 means "leave unchanged", as in chown(2). */
 static bool id_arg(VM *vm, Value v, const char *what, uint32_t *out) {
@@ -121,7 +131,7 @@ static Value int_tuple(VM *vm, const int64_t *raw, int n) {
 
 /* _statvfs(path or fd) -> the ten fields of statvfs_result and f_fsid. */
 static Value os__statvfs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "statvfs", nargs, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "posix.statvfs", nargs, kw, 1, 1)) return ERR;
     struct statvfs s;
     int r;
     Value path = args[0];
@@ -148,7 +158,7 @@ static Value os__statvfs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os__fstatvfs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
-    if (!args_check(vm, "fstatvfs", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
+    if (!args_check(vm, "posix.fstatvfs", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
     struct statvfs s;
     if (fstatvfs(fd, &s) < 0) return raise_errno(vm, errno, UNDEF);
     int64_t raw[11] = {(int64_t)s.f_bsize, (int64_t)s.f_frsize, (int64_t)s.f_blocks, (int64_t)s.f_bfree,
@@ -241,7 +251,7 @@ static Value conf_dict(VM *vm, const ConfName *tab, size_t n) {
 /* sysconf(name): -1 without errno is a real answer ("no limit"). */
 static Value os_sysconf(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int id;
-    if (!args_check(vm, "sysconf", nargs, kw, 1, 1) || !conf_arg(vm, args[0], sysconf_table, NTAB(sysconf_table), &id))
+    if (!args_check(vm, "posix.sysconf", nargs, kw, 1, 1) || !conf_arg(vm, args[0], sysconf_table, NTAB(sysconf_table), &id))
         return ERR;
     errno = 0;
     long r = sysconf(id);
@@ -285,7 +295,7 @@ static Value os_fpathconf(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_getloadavg(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
-    if (!args_check(vm, "getloadavg", nargs, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "posix.getloadavg", nargs, kw, 0, 0)) return ERR;
     double l[3];
     if (getloadavg(l, 3) != 3) return exc_raise(vm, E_OSError, "Load averages are unobtainable");
     ObjTuple *t = tuple_from(vm, (Value[]){float_val(l[0]), float_val(l[1]), float_val(l[2])}, 3);
@@ -354,12 +364,12 @@ static Value os_fchmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_fchdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
-    if (!args_check(vm, "fchdir", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
+    if (!args_check(vm, "posix.fchdir", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
     return fchdir(fd) < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
 }
 
 static Value os_chroot(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "chroot", nargs, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "posix.chroot", nargs, kw, 1, 1)) return ERR;
     const char *p = path_of(vm, "chroot", &args[0]);
     if (!p) return ERR;
     return chroot(p) < 0 ? raise_errno(vm, errno, args[0]) : NONE_VAL;
@@ -400,7 +410,7 @@ static Value os_setresgid(VM *vm, Value *a, int n, ObjTuple *kw) { return set_id
 static Value os_getresuid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
     uid_t r, e, s;
-    if (!args_check(vm, "getresuid", nargs, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "posix.getresuid", nargs, kw, 0, 0)) return ERR;
     if (getresuid(&r, &e, &s) < 0) return raise_errno(vm, errno, UNDEF);
     return int_tuple(vm, (int64_t[]){r, e, s}, 3);
 }
@@ -408,7 +418,7 @@ static Value os_getresuid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value os_getresgid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
     gid_t r, e, s;
-    if (!args_check(vm, "getresgid", nargs, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "posix.getresgid", nargs, kw, 0, 0)) return ERR;
     if (getresgid(&r, &e, &s) < 0) return raise_errno(vm, errno, UNDEF);
     return int_tuple(vm, (int64_t[]){r, e, s}, 3);
 }
@@ -426,7 +436,7 @@ static Value gid_list(VM *vm, const gid_t *g, int n) {
 
 static Value os_getgroups(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
-    if (!args_check(vm, "getgroups", nargs, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "posix.getgroups", nargs, kw, 0, 0)) return ERR;
     int n = getgroups(0, NULL);
     gid_t *g = n >= 0 ? malloc(sizeof(gid_t) * (size_t)(n + 1)) : NULL;
     if (n < 0) return raise_errno(vm, errno, UNDEF);
@@ -438,7 +448,7 @@ static Value os_getgroups(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value os_setgroups(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "setgroups", nargs, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "posix.setgroups", nargs, kw, 1, 1)) return ERR;
     if (!is_kind(args[0], OBJ_LIST) && !is_kind(args[0], OBJ_TUPLE))
         return exc_raise(vm, E_TypeError, "setgroups argument must be a sequence");
     Value seq = op_call1(vm, obj_val(vm->types[T_LIST]), args[0]);
@@ -491,7 +501,7 @@ static Value os_initgroups(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_setpgrp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
-    if (!args_check(vm, "setpgrp", nargs, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "posix.setpgrp", nargs, kw, 0, 0)) return ERR;
     return setpgid(0, 0) < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
 }
 
@@ -499,7 +509,7 @@ static Value os_setpgrp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_nice(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int inc;
-    if (!args_check(vm, "nice", nargs, kw, 1, 1) || !int_arg(vm, args[0], &inc)) return ERR;
+    if (!args_check(vm, "posix.nice", nargs, kw, 1, 1) || !int_arg(vm, args[0], &inc)) return ERR;
     errno = 0;
     int r = nice(inc);
     if (r == -1 && errno) return raise_errno(vm, errno, UNDEF);
@@ -526,7 +536,7 @@ static Value os_setpriority(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_sched_yield(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
-    if (!args_check(vm, "sched_yield", nargs, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "posix.sched_yield", nargs, kw, 0, 0)) return ERR;
     ThreadState *ts = gil_release(vm);
     sched_yield();
     gil_acquire(vm, ts);
@@ -569,7 +579,7 @@ static Value os_sched_setaffinity(VM *vm, Value *args, int nargs, ObjTuple *kw) 
 
 static Value os_sched_getscheduler(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int pid;
-    if (!args_check(vm, "sched_getscheduler", nargs, kw, 1, 1) || !int_arg(vm, args[0], &pid)) return ERR;
+    if (!args_check(vm, "posix.sched_getscheduler", nargs, kw, 1, 1) || !int_arg(vm, args[0], &pid)) return ERR;
     int r = sched_getscheduler(pid);
     return r < 0 ? raise_errno(vm, errno, UNDEF) : int_val(r);
 }
@@ -578,7 +588,7 @@ static Value os_sched_getscheduler(VM *vm, Value *args, int nargs, ObjTuple *kw)
  * wraps it in sched_param. */
 static Value os__sched_getparam(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int pid;
-    if (!args_check(vm, "sched_getparam", nargs, kw, 1, 1) || !int_arg(vm, args[0], &pid)) return ERR;
+    if (!args_check(vm, "posix.sched_getparam", nargs, kw, 1, 1) || !int_arg(vm, args[0], &pid)) return ERR;
     struct sched_param sp;
     return sched_getparam(pid, &sp) < 0 ? raise_errno(vm, errno, UNDEF) : int_val(sp.sched_priority);
 }
@@ -602,7 +612,7 @@ static Value os__sched_setscheduler(VM *vm, Value *args, int nargs, ObjTuple *kw
 
 static Value os_sched_rr_get_interval(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int pid;
-    if (!args_check(vm, "sched_rr_get_interval", nargs, kw, 1, 1) || !int_arg(vm, args[0], &pid)) return ERR;
+    if (!args_check(vm, "posix.sched_rr_get_interval", nargs, kw, 1, 1) || !int_arg(vm, args[0], &pid)) return ERR;
     struct timespec ts;
     if (sched_rr_get_interval(pid, &ts) < 0) return raise_errno(vm, errno, UNDEF);
     return float_val((double)ts.tv_sec + (double)ts.tv_nsec * 1e-9);
@@ -637,7 +647,7 @@ static Value os_setns(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_sync(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
-    if (!args_check(vm, "sync", nargs, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "posix.sync", nargs, kw, 0, 0)) return ERR;
     ThreadState *ts = gil_release(vm);
     sync();
     gil_acquire(vm, ts);
@@ -646,7 +656,7 @@ static Value os_sync(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* fdatasync(fd): an int or an object with fileno(). */
 static Value os_fdatasync(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "fdatasync", nargs, kw, 1, 1)) return ERR;
+    if (!args_check(vm, "posix.fdatasync", nargs, kw, 1, 1)) return ERR;
     Value f = args[0];
     if (!is_intlike(f)) {
         Value m = op_getattr_opt(vm, f, str_intern_cstr(vm, "fileno"));
@@ -664,7 +674,7 @@ static Value os_fdatasync(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_ctermid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
-    if (!args_check(vm, "ctermid", nargs, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "posix.ctermid", nargs, kw, 0, 0)) return ERR;
     char buf[L_ctermid];
     const char *r = ctermid(buf);
     return r ? str_from_cstr(vm, r) : raise_errno(vm, errno, UNDEF);
@@ -672,7 +682,7 @@ static Value os_ctermid(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_abort(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
-    if (!args_check(vm, "abort", nargs, kw, 0, 0)) return ERR;
+    if (!args_check(vm, "posix.abort", nargs, kw, 0, 0)) return ERR;
     abort();
 }
 
@@ -699,19 +709,23 @@ static Value os_getrandom(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static bool dev_arg(VM *vm, Value v, uint64_t *out) {
     int64_t i;
     if (!i64_arg(vm, v, &i)) return false;
+    if (i < 0) {
+        exc_raise(vm, E_OverflowError, "can't convert negative int to unsigned");
+        return false;
+    }
     *out = (uint64_t)i;
     return true;
 }
 
 static Value os_major(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     uint64_t d;
-    if (!args_check(vm, "major", nargs, kw, 1, 1) || !dev_arg(vm, args[0], &d)) return ERR;
+    if (!args_check(vm, "posix.major", nargs, kw, 1, 1) || !dev_arg(vm, args[0], &d)) return ERR;
     return int_from_i64(vm, (int64_t)major(d));
 }
 
 static Value os_minor(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     uint64_t d;
-    if (!args_check(vm, "minor", nargs, kw, 1, 1) || !dev_arg(vm, args[0], &d)) return ERR;
+    if (!args_check(vm, "posix.minor", nargs, kw, 1, 1) || !dev_arg(vm, args[0], &d)) return ERR;
     return int_from_i64(vm, (int64_t)minor(d));
 }
 
@@ -780,7 +794,9 @@ static Value os_pwrite(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value os_writev(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
     if (!args_check(vm, "writev", nargs, kw, 2, 2) || !int_arg(vm, args[0], &fd)) return ERR;
-    if (!is_kind(args[1], OBJ_LIST) && !is_kind(args[1], OBJ_TUPLE))
+    /* a sequence: anything indexable (a str is one, and fails item by item) */
+    if (is_kind(args[1], OBJ_SET) || is_kind(args[1], OBJ_DICT) ||
+        op_getattr_opt(vm, args[1], str_intern_cstr(vm, "__getitem__")) == UNDEF)
         return exc_raise(vm, E_TypeError, "writev() arg 2 must be a sequence");
     Value seq = op_call1(vm, obj_val(vm->types[T_LIST]), args[1]);
     if (seq == ERR || !vm_push_root(vm, seq)) return ERR;
@@ -945,7 +961,7 @@ static Value os_eventfd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_eventfd_read(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
-    if (!args_check(vm, "eventfd_read", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
+    if (!args_check(vm, "posix.eventfd_read", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
     eventfd_t value;
     ThreadState *ts = gil_release(vm);
     int r = eventfd_read(fd, &value), err = errno;
@@ -1076,7 +1092,7 @@ static Value os_listxattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_tcgetpgrp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
-    if (!args_check(vm, "tcgetpgrp", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
+    if (!args_check(vm, "posix.tcgetpgrp", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
     pid_t g = tcgetpgrp(fd);
     return g < 0 ? raise_errno(vm, errno, UNDEF) : int_val(g);
 }
@@ -1100,7 +1116,7 @@ static Value os_device_encoding(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value os_login_tty(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int fd;
-    if (!args_check(vm, "login_tty", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
+    if (!args_check(vm, "posix.login_tty", nargs, kw, 1, 1) || !int_arg(vm, args[0], &fd)) return ERR;
     return login_tty(fd) < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;
 }
 

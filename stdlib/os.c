@@ -497,7 +497,7 @@ static bool add_all_list(VM *vm, ObjModule *m) {
         Value n = str_from_cstr(vm, lazy_names[i]);
         if (n == ERR || list_append(vm, all, n) < 0) return false;
     }
-    return os_proc_list_lazy(vm, all);
+    return os_proc_list_lazy(vm, m, all, lazy_names);
 }
 
 /* ---- the modules ------------------------------------------------------------------ */

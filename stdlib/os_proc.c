@@ -759,7 +759,7 @@ static const char *const sys_lazy_names[] = {
     "getenvb", "wait3", "wait4", "waitid", "spawnv", "spawnve", "spawnvp", "spawnvpe", "spawnl", "spawnle",
     "spawnlp", "spawnlpe", "posix_spawn", "posix_spawnp", "POSIX_SPAWN_OPEN", "POSIX_SPAWN_CLOSE",
     "POSIX_SPAWN_DUP2", "readv", "preadv", "pwritev", "forkpty", "sched_getparam", "sched_setparam",
-    "sched_setscheduler", "sys", "abc", "st", "Mapping", "MutableMapping", "GenericAlias", NULL,
+    "sched_setscheduler", "sysconf_names", "pathconf_names", "confstr_names", "sys", "abc", "st", "Mapping", "MutableMapping", "GenericAlias", NULL,
 };
 
 /* Of those, the modules and classes os.py merely imports: not in __all__. */
@@ -789,22 +789,29 @@ static Value os_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return exc_raise(vm, E_AttributeError, "module 'os' has no attribute %R", args[0]);
 }
 
-static bool listed(ObjList *all, const char *name) {
-    for (int64_t i = 0; i < all->len; i++) {
-        if (is_str(all->items[i]) && strcmp(AS(ObjStr, all->items[i])->data, name) == 0) return true;
+static bool in_list(const char *const *names, const char *name) {
+    for (size_t i = 0; names[i]; i++) {
+        if (strcmp(names[i], name) == 0) return true;
     }
     return false;
 }
 
 /* Appends the names _os_proc.asy and _os_sys.asy define to os.__all__, so
- * that dir(os) lists them before first use, as CPython's. */
-bool os_proc_list_lazy(VM *vm, ObjList *all) {
+ * that dir(os) lists them before first use, as CPython's. `listed` holds
+ * the lazy names os.c put there already; the module's own names were
+ * listed from its dict (a lookup, not a scan of the list: this runs at
+ * every `import os`). */
+bool os_proc_list_lazy(VM *vm, ObjModule *m, ObjList *all, const char *const *listed) {
     const char *const *lists[] = {lazy_names, sys_lazy_names};
     for (size_t k = 0; k < 2; k++) {
         for (size_t i = 0; lists[k][i]; i++) {
-            if (lists[k][i][0] == '_' || listed(all, lists[k][i]) || imported_only(lists[k][i])) continue;
-            Value n = str_from_cstr(vm, lists[k][i]);
-            if (n == ERR || list_append(vm, all, n) < 0) return false;
+            const char *name = lists[k][i];
+            if (name[0] == '_' || in_list(listed, name) || imported_only(name)) continue;
+            Value n = str_from_cstr(vm, name);
+            if (n == ERR) return false;
+            Value have = dict_get(vm, m->dict, n);
+            if (have == ERR) return false;
+            if (have == UNDEF && list_append(vm, all, n) < 0) return false;
         }
     }
     return true;

@@ -248,6 +248,16 @@ static Value conf_dict(VM *vm, const ConfName *tab, size_t n) {
     return obj_val(d);
 }
 
+/* _conf_names(which) -> sysconf_names (0), pathconf_names (1) or
+ * confstr_names (2), made when _os_sys.asy is first loaded. */
+static Value os__conf_names(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int which;
+    if (!args_check(vm, "_conf_names", nargs, kw, 1, 1) || !int_arg(vm, args[0], &which)) return ERR;
+    if (which == 0) return conf_dict(vm, sysconf_table, NTAB(sysconf_table));
+    if (which == 1) return conf_dict(vm, pathconf_table, NTAB(pathconf_table));
+    return conf_dict(vm, confstr_table, NTAB(confstr_table));
+}
+
 /* sysconf(name): -1 without errno is a real answer ("no limit"). */
 static Value os_sysconf(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int id;
@@ -1173,7 +1183,7 @@ static Value os_splice(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 typedef struct { const char *name; NativeFn fn; } Entry;
 
 static const Entry functions[] = {
-    {"_statvfs", os__statvfs}, {"_fstatvfs", os__fstatvfs}, {"sysconf", os_sysconf}, {"pathconf", os_pathconf},
+    {"_statvfs", os__statvfs}, {"_conf_names", os__conf_names}, {"_fstatvfs", os__fstatvfs}, {"sysconf", os_sysconf}, {"pathconf", os_pathconf},
     {"fpathconf", os_fpathconf}, {"getloadavg", os_getloadavg},
     {"chown", os_chown}, {"lchown", os_lchown}, {"fchown", os_fchown}, {"fchmod", os_fchmod},
     {"fchdir", os_fchdir}, {"chroot", os_chroot},
@@ -1254,7 +1264,5 @@ bool os_sys_init(VM *vm, ObjModule *m) {
         Value v = int_from_i64(vm, constants[i].value);
         if (v == ERR || !module_add_value(vm, m, constants[i].name, v)) return false;
     }
-    return module_add_value(vm, m, "sysconf_names", conf_dict(vm, sysconf_table, NTAB(sysconf_table))) &&
-           module_add_value(vm, m, "pathconf_names", conf_dict(vm, pathconf_table, NTAB(pathconf_table))) &&
-           module_add_value(vm, m, "confstr_names", conf_dict(vm, confstr_table, NTAB(confstr_table)));
+    return true;
 }

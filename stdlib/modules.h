@@ -46,6 +46,10 @@ bool mod_random_init(VM *vm, ObjModule *m);
 bool mod_os_init(VM *vm, ObjModule *m);
 /* The process functions of os (stdlib/os_proc.c), added by mod_os_init. */
 bool os_proc_init(VM *vm, ObjModule *m);
+/* statvfs, sysconf, chown, the uid/gid setters, ... (stdlib/os_sys.c), added by os_proc_init. */
+bool os_sys_init(VM *vm, ObjModule *m);
+/* Appends the names os loads from Asy on first use to its __all__ list. */
+bool os_proc_list_lazy(VM *vm, ObjModule *m, ObjList *all, const char *const *listed);
 /* The native half of posixpath and genericpath (stdlib/_posixpath.c). */
 bool mod__posixpath_init(VM *vm, ObjModule *m);
 bool mod_json_init(VM *vm, ObjModule *m);

@@ -495,9 +495,10 @@ static bool add_all_list(VM *vm, ObjModule *m) {
     if (path == ERR || list_append(vm, all, path) < 0) return false;
     for (size_t i = 0; lazy_names[i]; i++) {
         Value n = str_from_cstr(vm, lazy_names[i]);
-        if (n == ERR || list_append(vm, all, n) < 0) return false;
+        Value have = n == ERR ? ERR : dict_get(vm, m->dict, n);    /* os_proc.c's replace is native */
+        if (have == ERR || (have == UNDEF && list_append(vm, all, n) < 0)) return false;
     }
-    return true;
+    return os_proc_list_lazy(vm, m, all, lazy_names);
 }
 
 /* ---- the modules ------------------------------------------------------------------ */

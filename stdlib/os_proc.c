@@ -753,6 +753,24 @@ static const char *const lazy_names[] = {
     "uname", "times", "get_terminal_size", NULL,
 };
 
+/* What stdlib/_os_sys.asy defines (over os_sys.c's natives). */
+static const char *const sys_lazy_names[] = {
+    "statvfs_result", "statvfs", "fstatvfs", "waitid_result", "sched_param", "renames", "fwalk", "environb",
+    "getenvb", "wait3", "wait4", "waitid", "spawnv", "spawnve", "spawnvp", "spawnvpe", "spawnl", "spawnle",
+    "spawnlp", "spawnlpe", "posix_spawn", "posix_spawnp", "POSIX_SPAWN_OPEN", "POSIX_SPAWN_CLOSE",
+    "POSIX_SPAWN_DUP2", "readv", "preadv", "pwritev", "forkpty", "sched_getparam", "sched_setparam",
+    "sched_setscheduler", "sysconf_names", "pathconf_names", "confstr_names", "sys", "abc", "st", "Mapping", "MutableMapping", "GenericAlias", NULL,
+};
+
+/* Of those, the modules and classes os.py merely imports: not in __all__. */
+static bool imported_only(const char *name) {
+    static const char *const names[] = {"sys", "abc", "st", "Mapping", "MutableMapping", "GenericAlias", NULL};
+    for (size_t i = 0; names[i]; i++) {
+        if (strcmp(names[i], name) == 0) return true;
+    }
+    return false;
+}
+
 /* os.__getattr__: the lazy names, else the __getattr__ os.c installed, if
  * any (kept as `_os_c_getattr`), else AttributeError. */
 static Value os_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -761,10 +779,42 @@ static Value os_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (strcmp(AS(ObjStr, args[0])->data, lazy_names[i]) == 0)
             return module_lazy_attr(vm, "os", "_os_proc", lazy_names, args[0]);
     }
+    for (int i = 0; is_str(args[0]) && sys_lazy_names[i]; i++) {
+        if (strcmp(AS(ObjStr, args[0])->data, sys_lazy_names[i]) == 0)
+            return module_lazy_attr(vm, "os", "_os_sys", sys_lazy_names, args[0]);
+    }
     Value os = dict_get_str(vm->modules, str_intern_cstr(vm, "os"));
     Value prev = is_kind(os, OBJ_MODULE) ? dict_get_str(AS(ObjModule, os)->dict, str_intern_cstr(vm, "_os_c_getattr")) : UNDEF;
     if (prev != UNDEF) return op_call1(vm, prev, args[0]);
     return exc_raise(vm, E_AttributeError, "module 'os' has no attribute %R", args[0]);
+}
+
+static bool in_list(const char *const *names, const char *name) {
+    for (size_t i = 0; names[i]; i++) {
+        if (strcmp(names[i], name) == 0) return true;
+    }
+    return false;
+}
+
+/* Appends the names _os_proc.asy and _os_sys.asy define to os.__all__, so
+ * that dir(os) lists them before first use, as CPython's. `listed` holds
+ * the lazy names os.c put there already; the module's own names were
+ * listed from its dict (a lookup, not a scan of the list: this runs at
+ * every `import os`). */
+bool os_proc_list_lazy(VM *vm, ObjModule *m, ObjList *all, const char *const *listed) {
+    const char *const *lists[] = {lazy_names, sys_lazy_names};
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; lists[k][i]; i++) {
+            const char *name = lists[k][i];
+            if (name[0] == '_' || in_list(listed, name) || imported_only(name)) continue;
+            Value n = str_from_cstr(vm, name);
+            if (n == ERR) return false;
+            Value have = dict_get(vm, m->dict, n);
+            if (have == ERR) return false;
+            if (have == UNDEF && list_append(vm, all, n) < 0) return false;
+        }
+    }
+    return true;
 }
 
 static bool add_lazy(VM *vm, ObjModule *m) {
@@ -785,5 +835,5 @@ bool os_proc_init(VM *vm, ObjModule *m) {
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
         if (!module_add_value(vm, m, constants[i].name, int_val(constants[i].value))) return false;
     }
-    return module_add_value(vm, m, "error", obj_val(vm->exc_types[E_OSError])) && add_lazy(vm, m);
+    return module_add_value(vm, m, "error", obj_val(vm->exc_types[E_OSError])) && os_sys_init(vm, m) && add_lazy(vm, m);
 }

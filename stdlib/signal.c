@@ -19,6 +19,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -38,9 +40,18 @@ static volatile sig_atomic_t pending[NSIG];
 static struct sigaction host_sigint;
 static bool have_host_sigint;
 
+/* set_wakeup_fd's descriptor: on_signal writes the signal's number there
+ * as one byte (a full pipe just drops it), for event loops that poll it. */
+static volatile int wakeup_fd = -1;
+
 static void on_signal(int sig) {
     int saved = errno;
     pending[sig] = 1;
+    if (wakeup_fd >= 0) {
+        unsigned char b = (unsigned char)sig;
+        ssize_t r = write(wakeup_fd, &b, 1);
+        (void)r;
+    }
     VM *vm = sig_vm;
     if (vm) {
         vm_signal_set(vm, SIG_HANDLER);
@@ -269,6 +280,96 @@ static Value sig_sigwait(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return err ? raise_errno(vm, E_OSError, err) : int_val(sig);
 }
 
+/* The fields of struct_siginfo (signal.asy names them). */
+static Value siginfo_tuple(VM *vm, const siginfo_t *si) {
+    Value v[7] = {int_val(si->si_signo), int_val(si->si_code), int_val(si->si_errno), int_val(si->si_pid),
+                  int_val(si->si_uid), int_val(si->si_status), int_val(si->si_band)};
+    ObjTuple *t = tuple_from(vm, v, 7);
+    return t ? obj_val(t) : ERR;
+}
+
+static Value sig_sigwaitinfo(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    sigset_t s;
+    if (!args_check(vm, "sigwaitinfo", nargs, kw, 1, 1) || !sigset_arg(vm, args[0], &s)) return ERR;
+    siginfo_t si;
+    for (;;) {
+        memset(&si, 0, sizeof si);
+        ThreadState *ts = gil_release(vm);
+        int r = sigwaitinfo(&s, &si), err = errno;
+        gil_acquire(vm, ts);
+        if (r >= 0) return siginfo_tuple(vm, &si);
+        if (err != EINTR) return raise_errno(vm, E_OSError, err);
+        if (vm_signals(vm) && !vm_handle_signals(vm, false)) return ERR;
+    }
+}
+
+/* sigtimedwait(sigset, timeout) -> the siginfo fields, or None when the
+ * timeout passes first. */
+static Value sig_sigtimedwait(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    sigset_t s;
+    double secs;
+    if (!args_check(vm, "sigtimedwait", nargs, kw, 2, 2) || !sigset_arg(vm, args[0], &s)) return ERR;
+    if (is_int(args[1])) secs = (double)as_int(args[1]);
+    else if (is_float(args[1])) secs = as_float(args[1]);
+    else return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", args[1]);
+    if (secs < 0) return exc_raise(vm, E_ValueError, "timeout must be non-negative");
+    struct timespec ts_wait = {(time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9)};
+    siginfo_t si;
+    for (;;) {
+        memset(&si, 0, sizeof si);
+        ThreadState *ts = gil_release(vm);
+        int r = sigtimedwait(&s, &si, &ts_wait), err = errno;
+        gil_acquire(vm, ts);
+        if (r >= 0) return siginfo_tuple(vm, &si);
+        if (err == EAGAIN) return NONE_VAL;
+        if (err != EINTR) return raise_errno(vm, E_OSError, err);
+        if (vm_signals(vm) && !vm_handle_signals(vm, false)) return ERR;
+    }
+}
+
+/* set_wakeup_fd(fd, *, warn_on_full_buffer=True) -> the previous fd. */
+static Value sig_set_wakeup_fd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"fd", "warn_on_full_buffer", NULL};
+    Value v[2];
+    int fd;
+    if (!args_bind(vm, "set_wakeup_fd", args, nargs, kw, names, 2, 1, 1, 0, v) || !int_arg(vm, v[0], &fd)) return ERR;
+    if (!gil_is_main(vm))
+        return exc_raise(vm, E_ValueError, "set_wakeup_fd only works in main thread of the main interpreter");
+    if (fd != -1) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0) return raise_errno(vm, E_OSError, errno);
+        if (!(fl & O_NONBLOCK)) return exc_raise(vm, E_ValueError, "the fd %d must be in non-blocking mode", fd);
+    }
+    int old = wakeup_fd;
+    wakeup_fd = fd;
+    return int_val(old);
+}
+
+/* pthread_kill(thread_id, signalnum). Asy's other threads block every
+ * signal and scripts' handlers run on the main thread anyway, so a signal
+ * for any thread goes to the process, which the kernel hands to the main
+ * thread: what a handler sees is the same as in CPython. */
+static Value sig_pthread_kill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int sig;
+    int64_t ident;
+    if (!args_check(vm, "pthread_kill", nargs, kw, 2, 2)) return ERR;
+    if (!is_intlike(args[0])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", args[0]);
+    if (!index_value(vm, args[0], &ident, NULL) || !int_arg(vm, args[1], &sig)) return ERR;
+    int err = gil_is_main(vm) ? pthread_kill(pthread_self(), sig) : (kill(getpid(), sig) < 0 ? errno : 0);
+    if (err) return raise_errno(vm, E_OSError, err);
+    return vm_signals(vm) && !vm_handle_signals(vm, false) ? ERR : NONE_VAL;
+}
+
+static Value sig_pidfd_send_signal(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    int pidfd, sig, flags = 0;
+    if (!args_check(vm, "pidfd_send_signal", nargs, kw, 2, 4) || !int_arg(vm, args[0], &pidfd) ||
+        !int_arg(vm, args[1], &sig) || (nargs > 3 && !int_arg(vm, args[3], &flags)))
+        return ERR;
+    if (nargs > 2 && args[2] != NONE_VAL) return exc_raise(vm, E_TypeError, "siginfo must be None");
+    if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, flags) < 0) return raise_errno(vm, E_OSError, errno);
+    return NONE_VAL;
+}
+
 /* ---- interval timers --------------------------------------------------------------------- */
 
 static Value timer_pair(VM *vm, const struct itimerval *t) {
@@ -364,7 +465,9 @@ static const struct { const char *name; NativeFn fn; } functions[] = {
     {"signal", sig_signal}, {"getsignal", sig_getsignal}, {"raise_signal", sig_raise_signal},
     {"pause", sig_pause}, {"alarm", sig_alarm}, {"strsignal", sig_strsignal}, {"siginterrupt", sig_siginterrupt},
     {"valid_signals", sig_valid_signals}, {"pthread_sigmask", sig_pthread_sigmask}, {"sigpending", sig_sigpending},
-    {"sigwait", sig_sigwait}, {"setitimer", sig_setitimer}, {"getitimer", sig_getitimer},
+    {"sigwait", sig_sigwait}, {"sigwaitinfo", sig_sigwaitinfo}, {"sigtimedwait", sig_sigtimedwait},
+    {"set_wakeup_fd", sig_set_wakeup_fd}, {"pidfd_send_signal", sig_pidfd_send_signal},
+    {"pthread_kill", sig_pthread_kill}, {"setitimer", sig_setitimer}, {"getitimer", sig_getitimer},
 };
 
 #define S(name) {#name, name}

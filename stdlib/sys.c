@@ -405,7 +405,11 @@ static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                                         "meta_path", "path_hooks", "path_importer_cache", "audit", "addaudithook",
                                         "call_tracing", "unraisablehook", "__unraisablehook__", "breakpointhook",
                                         "__breakpointhook__", "thread_info", "_unraisable_args", "gettrace", 
-                                        "settrace", NULL};
+                                        "settrace", "get_asyncgen_hooks", "set_asyncgen_hooks",
+                                        "get_coroutine_origin_tracking_depth", "set_coroutine_origin_tracking_depth",
+                                        "getdlopenflags", "setdlopenflags", "getallocatedblocks",
+                                        "getunicodeinternedsize", "activate_stack_trampoline",
+                                        "deactivate_stack_trampoline", "is_stack_trampoline_active", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     Value v = module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
     /* stdin and __stdin__ arrive together: a stdin missing beside its

@@ -1478,6 +1478,26 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         slots[ARG] = r;
         NEXT();
     }
+    CASE(INPLACE_ADD_STORE_FAST) {
+        /* `x += e` whose e might raise, or rebind x: x was read first, by
+         * LOAD_FAST_KEEP, as CPython does; the rest is INPLACE_ADD_FAST's */
+        Value b = POP(), a = TOP();
+        if (is_int(a) && is_int(b)) {
+            int64_t r = as_int(a) + as_int(b);
+            if (small_int_fits(r)) { sp--; slots[ARG] = int_val(r); NEXT(); }
+        }
+        sp++;
+        SAVE();
+        sp--;
+        Value r = is_plain_kind_fast(a, OBJ_STR) && is_plain_kind_fast(b, OBJ_STR) && slots[ARG] == a
+                      ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
+                  : is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, BIN_ADD, a, b)
+                                                               : op_inplace(vm, BIN_ADD, a, b);
+        CHECK(r);
+        sp--;
+        slots[ARG] = r;
+        NEXT();
+    }
 #define COMPARE(NAME, cmp, CMP) \
     CASE(NAME) { \
         Value b = POP(), a = TOP(); \

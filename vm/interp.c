@@ -2392,12 +2392,20 @@ error: {
             exc_reraised_at(e, frame, code, ip);
         }
         reraise = thrown = raised = moved = false;
+        bool dropped = false;   /* the unwinding dropped something to finalize */
         for (;;) {
             ExcEntry *h = find_handler(code, ip);
+            Value *keep = h ? frame_stack_base(frame) + h->depth : frame_stack_base(frame);
+            /* CPython drops the stack's values as it unwinds: a for loop's
+             * generator left by the exception is closed before the handler
+             * runs (topmost first). frame->sp, not sp: the last SAVE's
+             * stack is the one the collector knows to be live. */
+            if (finalize_wanted(vm) && frame->sp > keep) dropped |= finalize_stack_dropped(vm, keep, frame->sp, dropped);
             if (h) {
-                sp = frame_stack_base(frame) + h->depth;
+                sp = keep;
                 PUSH(e);
                 ip = code->ins + h->target;
+                if (dropped) FINALIZE_NOW();
                 NEXT();
             }
             Frame *done = frame;

@@ -1596,6 +1596,17 @@ static bool compile_add_to_local(Compiler *c, Node *n) {
     return true;
 }
 
+/* A literal that evaluates without running any code: 1, -2.5, 's', None. */
+static bool quiet_literal(Node *v) {
+    if (v->kind == E_UNARY && (v->u.unary.op == OP_NEG || v->u.unary.op == OP_POS)) v = v->u.unary.operand;
+    switch (v->kind) {
+    case E_INT: case E_FLOAT: case E_IMAG: case E_STR: case E_BYTES: case E_NONE: case E_TRUE: case E_FALSE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static void compile_augassign(Compiler *c, Node *n) {
     Node *t = n->u.augassign.target;
     int op = (int)n->u.augassign.op;
@@ -1603,9 +1614,18 @@ static void compile_augassign(Compiler *c, Node *n) {
     case E_NAME: {
         Symbol *sym = scope_lookup(c->u->scope, mangled(c, t->u.name));
         if (op == OP_ADD && sym && sym->kind == NAME_LOCAL && c->u->scope->kind == SCOPE_FUNCTION) {
-            compile_expr(c, n->u.augassign.value);
+            /* x is read before e runs: an unbound x must fail before e's
+             * side effects, and `x += (x := 5)` adds to the old x. A
+             * constant or a name cannot tell, so it gets the fused op. */
+            Node *v = n->u.augassign.value;
+            bool fused = v->kind == E_NAME || quiet_literal(v);
+            if (!fused) {
+                c->u->loc = node_loc(t);
+                emit(c, OP_LOAD_FAST_KEEP, sym->index);
+            }
+            compile_expr(c, v);
             c->u->loc = node_loc(n);
-            emit(c, OP_INPLACE_ADD_FAST, sym->index);
+            emit(c, fused ? OP_INPLACE_ADD_FAST : OP_INPLACE_ADD_STORE_FAST, sym->index);
             break;
         }
         c->u->loc = node_loc(t);        /* an unbound `x` shows x's caret */

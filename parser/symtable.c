@@ -18,6 +18,8 @@ typedef struct ST {
     Scope *top;             /* the module's scope */
     int nesting;            /* C recursion depth of the walk */
     int future_line;        /* the line of the last valid `from __future__` import, or -1 */
+    bool future_annotations;    /* `from __future__ import annotations`: they stay text */
+    int detached;           /* > 0: scopes made now are not the code generator's */
     Node later_at;          /* the first error of CPython's compiler (line 0: none) */
     const char *later_msg;
 } ST;
@@ -112,7 +114,7 @@ static Scope *new_scope(ST *st, ScopeKind kind, Node *node) {
     s->comp_iter = st->cur ? st->cur->comp_iter : 0;
     /* A class body mangles with its own name; functions inherit theirs. */
     s->private_name = kind == SCOPE_CLASS ? node->u.cls.name : st->cur ? st->cur->private_name : NULL;
-    if (st->cur) {
+    if (st->cur && !st->detached) {
         Scope *p = st->cur;
         if (!grow(st, (void **)&p->children, &p->capchildren, p->nchildren, sizeof(Scope *))) return NULL;
         p->children[p->nchildren++] = s;
@@ -500,9 +502,18 @@ static void annotate_name(ST *st, Node *n) {
     add_sym(st, st->cur, intern(st, name), SYM_ANNOT);
 }
 
+/* An annotation compile.c keeps as text (`from __future__ import
+ * annotations`) is still checked, but the lambdas and comprehensions in it
+ * are never compiled: their scopes stay out of the children's order. */
+static void visit_text_annotation(ST *st, Node *a) {
+    st->detached += st->future_annotations;
+    visit_expr(st, a);
+    st->detached -= st->future_annotations;
+}
+
 static void visit_annotation(ST *st, Node *a) {
     /* Only module and class level annotations are evaluated. */
-    if (st->cur->kind != SCOPE_FUNCTION) visit_expr(st, a);
+    if (st->cur->kind != SCOPE_FUNCTION) visit_text_annotation(st, a);
 }
 
 /* ---- PEP 695: type parameters and annotation scopes ---- */
@@ -557,10 +568,10 @@ static bool has_defaults(ParamList *p, bool keyword_only) {
 static void visit_def_annotations(ST *st, Node *n) {
     ParamList *p = &n->u.def.params;
     for (int i = 0; i < p->n && !st->failed; i++)
-        if (p->params[i].annotation) visit_expr(st, p->params[i].annotation);
-    if (p->vararg && p->vararg->annotation) visit_expr(st, p->vararg->annotation);
-    if (p->kwarg && p->kwarg->annotation) visit_expr(st, p->kwarg->annotation);
-    if (n->u.def.returns) visit_expr(st, n->u.def.returns);
+        if (p->params[i].annotation) visit_text_annotation(st, p->params[i].annotation);
+    if (p->vararg && p->vararg->annotation) visit_text_annotation(st, p->vararg->annotation);
+    if (p->kwarg && p->kwarg->annotation) visit_text_annotation(st, p->kwarg->annotation);
+    if (n->u.def.returns) visit_text_annotation(st, n->u.def.returns);
 }
 
 /* `def f[T](...)`: an annotation scope holds the type parameters, takes the
@@ -621,9 +632,12 @@ static void visit_stmt(ST *st, Node *n) {
         for (int i = 0; i < n->u.assign.targets.n; i++) visit_target(st, n->u.assign.targets.items[i]);
         break;
     case S_AUGASSIGN:
-        visit_expr(st, n->u.augassign.value);
-        /* A name is only bound here, not used, for CPython's global checks. */
+        /* A name is only bound here, not used, for CPython's global checks.
+         * The target before the value, as compile.c evaluates a[i] += v,
+         * so that the child scopes (lambdas, comprehensions) in i and v
+         * come in the order the code generator meets them. */
         visit_target(st, n->u.augassign.target);
+        visit_expr(st, n->u.augassign.value);
         break;
     case S_ANNASSIGN:
         if (n->u.annassign.simple) {
@@ -651,9 +665,11 @@ static void visit_stmt(ST *st, Node *n) {
         if (n->u.def.type_params.n) {
             visit_generic_def(st, n);
         } else {
-            /* parameter and return annotations run in the enclosing scope */
-            visit_def_annotations(st, n);
+            /* parameter and return annotations run in the enclosing scope,
+             * after compile.c has made the function from its defaults and
+             * body: the child scopes come in that order */
             visit_function(st, n, &n->u.def.params, n->u.def.is_async);
+            visit_def_annotations(st, n);
         }
         bind_name(st, n, n->u.def.name);
         break;
@@ -1039,6 +1055,8 @@ static bool check_future(ST *st, NodeList *body) {
         }
         if (!check_features(st, s)) return false;
         st->future_line = s->line;
+        for (int k = 0; k < s->u.import.nnames; k++)
+            if (!strcmp(s->u.import.names[k].name, "annotations")) st->future_annotations = true;
     }
     return true;
 }

@@ -329,6 +329,19 @@ static void raise_syntax_error(VM *vm, const Text *t, const char *msg, int64_t a
     free(text);
 }
 
+/* PCRE2 (10.42 at least) takes a first code unit from a leading lookahead
+ * and then looks for the required last code unit after it, as if that
+ * first unit were consumed: (?=a)c*a never matched 'a'. Such a pattern
+ * (a lookahead, and both units known) is compiled without the start-of-
+ * match optimizations, which are only a speed-up. */
+static bool lookahead_start_bug(pcre2_code *code, const StrBuf *out) {
+    if (!out->data || !memmem(out->data, out->len, "(?=", 3)) return false;
+    uint32_t first = 0, last = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &first);
+    pcre2_pattern_info(code, PCRE2_INFO_LASTCODETYPE, &last);
+    return first == 1 && last == 1;
+}
+
 /* The compiled code for pattern t, or NULL after raising; *rs (zeroed by
  * the caller, who frees it) keeps what the translation learnt. */
 static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags, ReSyntax *rs) {
@@ -348,6 +361,11 @@ static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags, ReSyntax *
         pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
         code = pcre2_compile((PCRE2_SPTR)(rs->out.data ? rs->out.data : ""), rs->out.len,
                              pcre2_options(t->bytes, flags), &err, &erroff, cc);
+        if (code && lookahead_start_bug(code, &rs->out)) {
+            pcre2_code_free(code);
+            code = pcre2_compile((PCRE2_SPTR)rs->out.data, rs->out.len,
+                                 pcre2_options(t->bytes, flags) | PCRE2_NO_START_OPTIMIZE, &err, &erroff, cc);
+        }
     }
     pcre2_compile_context_free(cc);
     pcre2_general_context_free(gen);

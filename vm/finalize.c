@@ -189,6 +189,20 @@ void finalize_note_order(VM *vm, Value v) {
     if (visits < 0) vm->fin_order.len = 0;
 }
 
+bool finalize_stack_dropped(VM *vm, Value *lo, Value *hi, bool more) {
+    bool due = false;
+    int visits = DROP_VISITS;
+    for (Value *v = hi; v > lo && visits >= 0;) {
+        Value x = *--v;
+        if (!finalize_drop_due(x)) continue;
+        if (!more && !due) vm->fin_order.len = 0;
+        walk_dropped(vm, x, 0, &visits);
+        due = true;
+    }
+    if (visits < 0) vm->fin_order.len = 0;
+    return due;
+}
+
 static bool may_hold_pending(Value v, int depth, int *visits);
 
 /* An exception's args, and the variables of the frames its traceback

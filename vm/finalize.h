@@ -27,7 +27,8 @@
  * drops one (a for loop left by break drops its generator), when a for
  * loop ends (dropping its iterator), when `a or b` / `a and b` drops the
  * operand it does not give, when unpacking drops the iterator a class's
- * __iter__ made, and after a function or generator
+ * __iter__ made, when an exception unwinds a stack value that holds one,
+ * and after a function or generator
  * returns (to bytecode or to a native caller) if its locals may have held
  * the last references
  * (finalize_frame_drops: a bounded look a few levels into them, so that
@@ -98,7 +99,7 @@ void finalize_note_order(VM *vm, Value v);
 /* Whether dropping v calls for a collection: v is to be finalized, or (a
  * guess that costs nothing for other values) the first or last item of a
  * list or tuple is. If so, its order is noted. */
-static inline bool finalize_dropped(VM *vm, Value v) {
+static inline bool finalize_drop_due(Value v) {
     if (!is_obj(v)) return false;
     Obj *o = as_obj(v);
     bool due = finalize_pending(v);
@@ -107,9 +108,18 @@ static inline bool finalize_dropped(VM *vm, Value v) {
         int64_t n = o->kind == OBJ_LIST ? ((ObjList *)o)->len : ((ObjTuple *)o)->len;
         due = n && (finalize_pending(items[0]) || finalize_pending(items[n - 1]));
     }
+    return due;
+}
+static inline bool finalize_dropped(VM *vm, Value v) {
+    bool due = finalize_drop_due(v);
     if (due) finalize_note_order(vm, v);
     return due;
 }
+/* As finalize_dropped, for the values lo..hi-1 of a stack an exception
+ * unwinds (a for loop's generator): the order noted is the topmost's
+ * first, as CPython pops them; `more` adds to the order an earlier call
+ * for an inner frame noted. */
+bool finalize_stack_dropped(VM *vm, Value *lo, Value *hi, bool more);
 /* Whether the end of an except clause, which drops the exception it
  * handled, calls for a collection: the exception, its args or the variables
  * of the frames its traceback keeps may hold an object to finalize (as

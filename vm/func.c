@@ -448,9 +448,15 @@ static int param_index(ObjCode *c, ObjStr *name, int from, int to) {
     return -1;
 }
 
-/* CPython names every positional-only parameter that came as a keyword. */
-static void posonly_as_keyword(VM *vm, ObjFunction *fn, ObjTuple *kwnames) {
+/* An unknown keyword is reported as a positional-only one passed by name
+ * when any keyword of the call (not only this one) names a positional-only
+ * parameter; CPython then names all of them. False when none does. */
+static bool posonly_as_keyword(VM *vm, ObjFunction *fn, ObjTuple *kwnames) {
     ObjCode *c = fn->code;
+    bool any = false;
+    for (int64_t k = 0; k < kwnames->len && !any; k++)
+        any = param_index(c, AS(ObjStr, kwnames->items[k]), 0, c->posonlycount) >= 0;
+    if (!any) return false;
     StrBuf b = SB_INIT;
     for (int i = 0; i < c->posonlycount; i++) {
         for (int64_t k = 0; k < kwnames->len; k++) {
@@ -464,6 +470,7 @@ static void posonly_as_keyword(VM *vm, ObjFunction *fn, ObjTuple *kwnames) {
     exc_raise(vm, E_TypeError, "%s() got some positional-only arguments passed as keyword arguments: '%s'",
               fname(fn), names ? names : "");
     free(names);
+    return true;
 }
 
 static bool bind_keywords(VM *vm, ObjFunction *fn, Value *slots, Value *kwvals, ObjTuple *kwnames, ObjDict *kwdict) {
@@ -484,9 +491,7 @@ static bool bind_keywords(VM *vm, ObjFunction *fn, Value *slots, Value *kwvals, 
             if (dict_set_str(vm, kwdict, name, kwvals[k]) < 0) return false;
             continue;
         }
-        if (param_index(c, name, 0, c->posonlycount) >= 0)
-            posonly_as_keyword(vm, fn, kwnames);
-        else
+        if (!posonly_as_keyword(vm, fn, kwnames))
             exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname(fn), name->data);
         return false;
     }

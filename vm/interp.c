@@ -1509,6 +1509,26 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         slots[ARG] = r;
         NEXT();
     }
+    CASE(INPLACE_ADD_STORE_FAST) {
+        /* `x += e` whose e might raise, or rebind x: x was read first, by
+         * LOAD_FAST_KEEP, as CPython does; the rest is INPLACE_ADD_FAST's */
+        Value b = POP(), a = TOP();
+        if (is_int(a) && is_int(b)) {
+            int64_t r = as_int(a) + as_int(b);
+            if (small_int_fits(r)) { sp--; slots[ARG] = int_val(r); NEXT(); }
+        }
+        sp++;
+        SAVE();
+        sp--;
+        Value r = is_plain_kind_fast(a, OBJ_STR) && is_plain_kind_fast(b, OBJ_STR) && slots[ARG] == a
+                      ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
+                  : is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, BIN_ADD, a, b)
+                                                               : op_inplace(vm, BIN_ADD, a, b);
+        CHECK(r);
+        sp--;
+        slots[ARG] = r;
+        NEXT();
+    }
 #define COMPARE(NAME, cmp, CMP) \
     CASE(NAME) { \
         Value b = POP(), a = TOP(); \
@@ -2430,12 +2450,20 @@ error: {
             exc_reraised_at(e, frame, code, ip);
         }
         reraise = thrown = raised = moved = false;
+        bool dropped = false;   /* the unwinding dropped something to finalize */
         for (;;) {
             ExcEntry *h = find_handler(code, ip);
+            Value *keep = h ? frame_stack_base(frame) + h->depth : frame_stack_base(frame);
+            /* CPython drops the stack's values as it unwinds: a for loop's
+             * generator left by the exception is closed before the handler
+             * runs (topmost first). frame->sp, not sp: the last SAVE's
+             * stack is the one the collector knows to be live. */
+            if (finalize_wanted(vm) && frame->sp > keep) dropped |= finalize_stack_dropped(vm, keep, frame->sp, dropped);
             if (h) {
-                sp = frame_stack_base(frame) + h->depth;
+                sp = keep;
                 PUSH(e);
                 ip = code->ins + h->target;
+                if (dropped) FINALIZE_NOW();
                 NEXT();
             }
             Frame *done = frame;

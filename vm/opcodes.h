@@ -52,6 +52,7 @@
     OP(INPLACE_ADD_FAST, -1)    /* local[arg] += TOS (strings may grow in place) */ \
     OP(LOAD_FAST_KEEP, 1)       /* LOAD_FAST for ADD_STORE_FAST: leaves STR_UNIQUE set */ \
     OP(ADD_STORE_FAST, -2)      /* local[arg] = TOS1 + TOS (`s = s + t`: strings may grow in place) */ \
+    OP(INPLACE_ADD_STORE_FAST, -2) /* local[arg] = TOS1 += TOS (`x += f()`: x read before f runs) */ \
     OP(COMPARE_LT, -1) \
     OP(COMPARE_LE, -1) \
     OP(COMPARE_EQ, -1) \

@@ -192,7 +192,7 @@ static Value seq_repeat(VM *vm, Value seq, Value count) {
     if (is_kind(seq, OBJ_BYTES)) {
         ObjBytes *b = AS(ObjBytes, seq);
         if (n == 1 && b->obj.cls == vm->types[T_BYTES]) return seq;     /* immutable: as CPython */
-        if (n && b->len > INT64_MAX / n) return exc_nomem(vm);
+        if (n && b->len > INT64_MAX / n) return exc_raise(vm, E_OverflowError, "repeated bytes are too long");
         size_t total = (size_t)(b->len * n);
         uint8_t *buf = total < ((size_t)1 << 40) ? malloc(total ? total : 1) : NULL;
         if (!buf) return exc_nomem(vm);

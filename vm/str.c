@@ -407,6 +407,9 @@ Value str_join(VM *vm, ObjStr *sep, Value *items, int64_t n) {
 Value str_repeat(VM *vm, ObjStr *s, int64_t n) {
     if (n <= 0 || s->len == 0) return obj_val(vm->empty_str);
     if (n == 1 && str_exact(vm, s)) return obj_val(s);
+    /* CPython counts characters for its OverflowError; more bytes than
+     * memory holds is a MemoryError */
+    if (s->cplen > INT64_MAX / n) return exc_raise(vm, E_OverflowError, "repeated string is too long");
     if (s->len > INT64_MAX / n) return exc_nomem(vm);
     ObjStr *r = str_alloc(vm, (size_t)(s->len * n));
     if (!r) return ERR;

@@ -24,6 +24,13 @@ for seed in "${@:-1}"; do
     if ! diff -a "$out/py.out" "$out/asy.out" > "$out/diff"; then
         echo "== $fuzzer seed $seed: $(grep -c '^<' "$out/diff") lines differ"
         head -20 "$out/diff"
+        # KEEP=dir saves the diverging program and both outputs.
+        if [ -n "${KEEP:-}" ]; then
+            mkdir -p "$KEEP"
+            case "$fuzzer" in gen_*) cp "$prog" "$KEEP/${fuzzer%.py}_$seed.py" ;; esac
+            cp "$out/py.out" "$KEEP/${fuzzer%.py}_$seed.py.out"
+            cp "$out/asy.out" "$KEEP/${fuzzer%.py}_$seed.asy.out"
+        fi
         status=1
     fi
 done

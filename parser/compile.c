@@ -80,6 +80,9 @@ struct Unit {
     int ncaches, nattrcaches;
     int loop_depth;
     bool interactive;
+    /* The locals (by index, the first 256) a statement of the function's
+     * own body has assigned so far: bound from there on unless deleted */
+    uint64_t top_bound[4];
     /* Last, and not zeroed by enter_unit (4 KB a function): only the first
      * nfblocks and nhandlers entries are ever read. */
     FBlock fblocks[64];
@@ -1607,6 +1610,27 @@ static bool quiet_literal(Node *v) {
     }
 }
 
+/* After a statement of a function's own body: the names `x = ...` bound
+ * (each is bound in every statement after it, at any depth). */
+static void note_top_bound(Compiler *c, Node *n) {
+    if (n->kind != S_ASSIGN) return;
+    for (int i = 0; i < n->u.assign.targets.n; i++) {
+        Node *t = n->u.assign.targets.items[i];
+        Symbol *sym = t->kind == E_NAME ? scope_lookup(c->u->scope, mangled(c, t->u.name)) : NULL;
+        if (sym && sym->kind == NAME_LOCAL && sym->index >= 0 && sym->index < 256)
+            c->u->top_bound[sym->index >> 6] |= (uint64_t)1 << (sym->index & 63);
+    }
+}
+
+/* Whether local sym is surely bound here, and nothing in the statement can
+ * rebind it: a parameter or a name the body assigned before, never
+ * deleted, never an except-as name or a `:=` target. */
+static bool surely_bound(Compiler *c, const Symbol *sym) {
+    if (sym->flags & (SYM_UNBINDS | SYM_WALRUS)) return false;
+    if (sym->flags & SYM_PARAM) return true;
+    return sym->index >= 0 && sym->index < 256 && (c->u->top_bound[sym->index >> 6] >> (sym->index & 63) & 1);
+}
+
 static void compile_augassign(Compiler *c, Node *n) {
     Node *t = n->u.augassign.target;
     int op = (int)n->u.augassign.op;
@@ -1616,9 +1640,10 @@ static void compile_augassign(Compiler *c, Node *n) {
         if (op == OP_ADD && sym && sym->kind == NAME_LOCAL && c->u->scope->kind == SCOPE_FUNCTION) {
             /* x is read before e runs: an unbound x must fail before e's
              * side effects, and `x += (x := 5)` adds to the old x. A
-             * constant or a name cannot tell, so it gets the fused op. */
+             * constant or a name cannot tell, nor can e when x is surely
+             * bound, so they get the fused op. */
             Node *v = n->u.augassign.value;
-            bool fused = v->kind == E_NAME || quiet_literal(v);
+            bool fused = v->kind == E_NAME || quiet_literal(v) || surely_bound(c, sym);
             if (!fused) {
                 c->u->loc = node_loc(t);
                 emit(c, OP_LOAD_FAST_KEEP, sym->index);
@@ -2749,7 +2774,10 @@ static void compile_function_body(Compiler *c, Node *n) {
         c->u->code->flags |= CODE_HAS_DOC;
         start = 1;
     }
-    for (int i = start; i < body->n && !c->failed; i++) compile_stmt(c, body->items[i]);
+    for (int i = start; i < body->n && !c->failed; i++) {
+        compile_stmt(c, body->items[i]);
+        note_top_bound(c, body->items[i]);
+    }
     load_none(c);
     emit(c, OP_RETURN_VALUE, 0);
 }

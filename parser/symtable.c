@@ -171,6 +171,14 @@ static void bind_name(ST *st, Node *n, const char *name) {
     bind_flags(st, name, SYM_BOUND);
 }
 
+/* The names a `del` target unbinds (the compiler's augmented assignment
+ * needs to know which locals may become unbound). */
+static void mark_unbound(ST *st, Node *t) {
+    if (t->kind == E_NAME) bind_flags(st, t->u.name, SYM_UNBINDS);
+    if (t->kind != E_TUPLE && t->kind != E_LIST) return;
+    for (int i = 0; i < t->u.seq.elts.n; i++) mark_unbound(st, t->u.seq.elts.items[i]);
+}
+
 /* Assignment targets: names bind; attributes and subscripts only use. */
 static void visit_target(ST *st, Node *t) {
     switch (t->kind) {
@@ -319,7 +327,11 @@ static void visit_named(ST *st, Node *n) {
     const char *name = n->u.named.target->u.name;
     Scope *s = st->cur;
     check_debug(st, n->u.named.target, name, false);
-    if (!s->is_comprehension) { bind_name(st, n, name); return; }
+    if (!s->is_comprehension) {
+        bind_name(st, n, name);
+        bind_flags(st, name, SYM_WALRUS);
+        return;
+    }
     ObjStr *iname = intern(st, name);
     while (s->is_comprehension) {
         Symbol *sym = scope_lookup(s, iname);
@@ -346,7 +358,7 @@ static void visit_named(ST *st, Node *n) {
     bool global = s->kind == SCOPE_MODULE || (target && (target->flags & SYM_GLOBAL));
     int flag = global ? SYM_GLOBAL : SYM_NONLOCAL;
     for (Scope *c = st->cur; c != s; c = c->parent) add_sym(st, c, iname, flag | SYM_USED);
-    add_sym(st, s, iname, SYM_ASSIGNED);
+    add_sym(st, s, iname, SYM_ASSIGNED | SYM_WALRUS);
 }
 
 static void visit_expr_inner(ST *st, Node *n);
@@ -696,7 +708,10 @@ static void visit_stmt(ST *st, Node *n) {
     case S_GLOBAL: declare(st, n, true); break;
     case S_NONLOCAL: declare(st, n, false); break;
     case S_DEL:
-        for (int i = 0; i < n->u.seq.elts.n; i++) visit_target(st, n->u.seq.elts.items[i]);
+        for (int i = 0; i < n->u.seq.elts.n; i++) {
+            visit_target(st, n->u.seq.elts.items[i]);
+            mark_unbound(st, n->u.seq.elts.items[i]);
+        }
         break;
     case S_ASSERT: visit_expr(st, n->u.assert_.test); visit_expr(st, n->u.assert_.msg); break;
     case S_RAISE: visit_expr(st, n->u.raise.exc); visit_expr(st, n->u.raise.cause); break;
@@ -708,6 +723,7 @@ static void visit_stmt(ST *st, Node *n) {
             if (h->name) {
                 check_debug_at(st, h->line, h->col, h->name);
                 bind_name(st, n, h->name);
+                bind_flags(st, h->name, SYM_UNBINDS);
             }
             visit_stmts(st, &h->body);
         }

@@ -21,6 +21,8 @@ typedef enum ScopeKind { SCOPE_MODULE, SCOPE_FUNCTION, SCOPE_CLASS } ScopeKind;
 #define SYM_ANNOT 32        /* annotated as a bare name (`x: int`) */
 #define SYM_BOUND 64        /* bound by anything but an import (CPython's DEF_LOCAL) */
 #define SYM_FREE_CLASS 128  /* class scopes: also passed through to methods as a free variable */
+#define SYM_UNBINDS 256     /* deleted by `del`, or an `except ... as` name (unbound after its handler) */
+#define SYM_WALRUS 512      /* a `:=` target (in the scope or a comprehension in it) */
 
 /* Where the name lives, once resolved. */
 typedef enum NameKind {

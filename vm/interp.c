@@ -1484,23 +1484,29 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         PUSH(v);
         NEXT();
     }
+/* The body of ADD_STORE_FAST and INPLACE_ADD_STORE_FAST: the variable's
+ * value a (read first, by LOAD_FAST_KEEP) plus b into r, both popped, with
+ * `generic` (op_binary or op_inplace) past the int and string cases. A
+ * string grows in place only while the variable still holds it alone:
+ * anything that read it meanwhile (b's code may) cleared the flag. */
+#define ADD_STORE_BODY(generic)                                                                  \
+    Value b = POP(), a = TOP();                                                                  \
+    if (is_int(a) && is_int(b)) {                                                                \
+        int64_t sum = as_int(a) + as_int(b);                                                     \
+        if (small_int_fits(sum)) { sp--; slots[ARG] = int_val(sum); NEXT(); }                    \
+    }                                                                                            \
+    sp++;                                                                                        \
+    SAVE();                                                                                      \
+    sp--;                                                                                        \
+    Value r = is_plain_kind_fast(a, OBJ_STR) && is_plain_kind_fast(b, OBJ_STR) && slots[ARG] == a \
+                  ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))                          \
+              : is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, BIN_ADD, a, b)        \
+                                                           : generic(vm, BIN_ADD, a, b);         \
+    CHECK(r);                                                                                    \
+    sp--
+
     CASE(ADD_STORE_FAST) {
-        Value b = POP(), a = TOP();
-        if (is_int(a) && is_int(b)) {
-            int64_t r = as_int(a) + as_int(b);
-            if (small_int_fits(r)) { sp--; slots[ARG] = int_val(r); NEXT(); }
-        }
-        sp++;
-        SAVE();
-        sp--;
-        /* In place only while the variable still holds the string alone:
-         * anything that read it meanwhile (t itself may) cleared the flag. */
-        Value r = is_plain_kind_fast(a, OBJ_STR) && is_plain_kind_fast(b, OBJ_STR) && slots[ARG] == a
-                      ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
-                  : is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, BIN_ADD, a, b)
-                                                               : op_binary(vm, BIN_ADD, a, b);
-        CHECK(r);
-        sp--;
+        ADD_STORE_BODY(op_binary);
         if (finalize_wanted(vm) && finalize_dropped(vm, slots[ARG])) {
             slots[ARG] = r;
             FINALIZE_NOW();
@@ -1510,22 +1516,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         NEXT();
     }
     CASE(INPLACE_ADD_STORE_FAST) {
-        /* `x += e` whose e might raise, or rebind x: x was read first, by
-         * LOAD_FAST_KEEP, as CPython does; the rest is INPLACE_ADD_FAST's */
-        Value b = POP(), a = TOP();
-        if (is_int(a) && is_int(b)) {
-            int64_t r = as_int(a) + as_int(b);
-            if (small_int_fits(r)) { sp--; slots[ARG] = int_val(r); NEXT(); }
-        }
-        sp++;
-        SAVE();
-        sp--;
-        Value r = is_plain_kind_fast(a, OBJ_STR) && is_plain_kind_fast(b, OBJ_STR) && slots[ARG] == a
-                      ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
-                  : is_plain_intlike(a) && is_plain_intlike(b) ? int_binop(vm, BIN_ADD, a, b)
-                                                               : op_inplace(vm, BIN_ADD, a, b);
-        CHECK(r);
-        sp--;
+        /* `x += e` whose e might raise, or rebind x: x was read first, as
+         * CPython does; the rest is INPLACE_ADD_FAST's */
+        ADD_STORE_BODY(op_inplace);
         slots[ARG] = r;
         NEXT();
     }

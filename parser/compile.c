@@ -3281,7 +3281,9 @@ static void compile_stmt(Compiler *c, Node *n) {
     case S_FOR: compile_for(c, n); break;
     case S_BREAK: compile_break_continue(c, n, true); break;
     case S_CONTINUE: compile_break_continue(c, n, false); break;
-    case S_PASS: break;
+    /* `pass` and `try:` lines have an instruction, as in CPython, so that
+     * sys.settrace reports them */
+    case S_PASS: emit(c, OP_NOP, 0); break;
     case S_RETURN: compile_return(c, n); break;
     case S_DEF: compile_def(c, n); break;
     case S_CLASS: compile_class(c, n); break;
@@ -3292,7 +3294,7 @@ static void compile_stmt(Compiler *c, Node *n) {
         break;
     case S_ASSERT: compile_assert(c, n); break;
     case S_RAISE: compile_raise(c, n); break;
-    case S_TRY: compile_try(c, n); break;
+    case S_TRY: emit(c, OP_NOP, 0); compile_try(c, n); break;
     case S_WITH: compile_with(c, n); break;
     case S_IMPORT: compile_import(c, n); break;
     case S_IMPORTFROM: compile_import_from(c, n); break;

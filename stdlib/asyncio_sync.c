@@ -35,6 +35,7 @@
 #include "../vm/ops.h"
 #include "../vm/scheduler.h"
 #include "../vm/str.h"
+#include "../vm/trace.h"
 #include "modules.h"
 
 /* The few helpers every queue operation runs, inlined into it. */
@@ -271,7 +272,7 @@ HOT Value op_new(VM *vm, int kind, Obj *core, Value item, Value *args, NativeFn 
         if (args > caller->slots && args < caller->sp && is_kind(args[-1], OBJ_NATIVE) &&
             AS(ObjNative, args[-1])->fn == fn) {
             spare |= OP_DIRECT;
-            awaited_now = INS_OP(caller->ip[0]) == OP_GET_AWAITABLE;
+            awaited_now = INS_OP(code_ins_at(caller->code, caller->ip)) == OP_GET_AWAITABLE;
         }
     }
     /* A reused object is older than code made since, which the sweep may

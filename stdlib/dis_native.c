@@ -8,6 +8,7 @@
 #include "../vm/func.h"
 #include "../vm/opcodes.h"
 #include "../vm/str.h"
+#include "../vm/trace.h"
 #include "modules.h"
 
 static const char *const op_names[] = {
@@ -57,7 +58,7 @@ static Value f_jumps(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* One instruction as (index, opcode, arg, line). */
 static Value instruction(VM *vm, ObjCode *code, int i) {
-    uint32_t w = code->ins[i];
+    uint32_t w = code_ins_at(code, code->ins + i);
     ObjTuple *t = tuple_new(vm, 4);
     if (!t) return ERR;
     t->items[0] = int_val(i);
@@ -80,7 +81,7 @@ static Value f_instructions(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     for (int i = 0; i < code->nins; i++) {
         Value t = instruction(vm, code, i);
         if (t == ERR || list_append(vm, l, t) < 0) { vm_pop_roots(vm, 1); return ERR; }
-        if (has_cache_word(INS_OP(code->ins[i]))) i++;
+        if (has_cache_word(INS_OP(code_ins_at(code, code->ins + i)))) i++;
     }
     vm_pop_roots(vm, 1);
     return obj_val(l);

@@ -19,6 +19,7 @@
 #include "../vm/str.h"
 #include "../vm/strbuf.h"
 #include "../vm/textenc.h"
+#include "../vm/trace.h"
 #include "modules.h"
 
 static Value sys_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -72,6 +73,18 @@ static Value sys_setprofile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "sys.setprofile", nargs, kw, 1, 1)) return ERR;
     prof_set(vm, args[0]);
     return NONE_VAL;
+}
+
+/* sys.settrace(function): the hook of vm/trace.h, for this thread. */
+static Value sys_settrace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "sys.settrace", nargs, kw, 1, 1)) return ERR;
+    return trace_set(vm, args[0]) ? NONE_VAL : ERR;
+}
+
+static Value sys_gettrace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "sys.gettrace", nargs, kw, 0, 0)) return ERR;
+    return vm->trace_func != UNDEF && vm->trace_ts == vm->ts ? vm->trace_func : NONE_VAL;
 }
 
 static Value sys_getprofile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -404,8 +417,8 @@ static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
                                         "is_finalizing", "getrefcount", "getswitchinterval", "setswitchinterval",
                                         "meta_path", "path_hooks", "path_importer_cache", "audit", "addaudithook",
                                         "call_tracing", "unraisablehook", "__unraisablehook__", "breakpointhook",
-                                        "__breakpointhook__", "thread_info", "_unraisable_args", "gettrace", 
-                                        "settrace", "get_asyncgen_hooks", "set_asyncgen_hooks",
+                                        "__breakpointhook__", "thread_info", "_unraisable_args",
+                                        "get_asyncgen_hooks", "set_asyncgen_hooks",
                                         "get_coroutine_origin_tracking_depth", "set_coroutine_origin_tracking_depth",
                                         "getdlopenflags", "setdlopenflags", "getallocatedblocks",
                                         "getunicodeinternedsize", "activate_stack_trampoline",
@@ -476,6 +489,8 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "setrecursionlimit", sys_setrecursionlimit) &&
            module_add_native(vm, m, "setprofile", sys_setprofile) &&
            module_add_native(vm, m, "getprofile", sys_getprofile) &&
+           module_add_native(vm, m, "settrace", sys_settrace) &&
+           module_add_native(vm, m, "gettrace", sys_gettrace) &&
            module_add_native(vm, m, "get_int_max_str_digits", sys_get_int_max_str_digits) &&
            module_add_native(vm, m, "set_int_max_str_digits", sys_set_int_max_str_digits) &&
            module_add_value(vm, m, "argv", vm->sys_argv) &&

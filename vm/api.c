@@ -212,7 +212,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     vm->sys_argv = UNDEF;
     vm->signal_handlers = UNDEF;
     vm->recursion_limit = vm->call_limit = 1000;
-    vm->prof_func = UNDEF;
+    vm->prof_func = vm->trace_func = UNDEF;
     vm->int_max_str_digits = 4300;
     vm->fin_budget = (size_t)256 << 20;   /* heap bytes forced collections may mark (finalize.h) */
     vm->fiber = gil_init(vm) ? fiber_new(vm) : NULL;
@@ -295,6 +295,8 @@ void asy_free(AsyVM *vm) {
     vm_flush_warnings(vm);
     free(vm->strings.slots);
     free(vm->repr_active);
+    free(vm->trace_recs);
+    free(vm->trace_codes);
     free(vm->fork_fds);
     finalize_free(vm);
     weakref_free(vm);

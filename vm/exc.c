@@ -18,6 +18,7 @@
 #include "opcodes.h"
 #include "ops.h"
 #include "str.h"
+#include "trace.h"
 #include "suggest.h"
 
 /* CPython's oserror_use_init: an OSError subclass with an __init__ of its
@@ -424,7 +425,7 @@ static bool entry_position(VM *vm, ObjException *e, int i, LineEntry *pos) {
     }
     if (!code_position(t->at, t->at->ins + t->pc, pos)) return false;
     if (i == 0 && t->pc > 0 && e->base.obj.cls == vm->exc_types[E_UnboundLocalError]) {
-        uint32_t w = t->at->ins[t->pc - 1];
+        uint32_t w = code_ins_at(t->at, t->at->ins + t->pc - 1);
         if (INS_OP(w) == OP_INPLACE_ADD_FAST && pos->line == pos->end_line) {
             ObjStr *name = t->at->varnames[INS_ARG(w)];
             pos->end_col = (int16_t)(pos->col + name->len);

@@ -12,6 +12,7 @@
 #include "num.h"
 #include "str.h"
 #include "strbuf.h"
+#include "trace.h"
 
 static void fo_mark(VM *vm, Obj *o) {
     FrameObj *f = (FrameObj *)o;
@@ -89,6 +90,12 @@ Frame *frame_visible(Frame *f) {
     return f;
 }
 
+/* The frame object of live frame f: a traced frame keeps one (trace.h), so
+ * that a debugger sees the same object at each event and up the stack. */
+static FrameObj *frameobj_of(VM *vm, Frame *f) {
+    return (f->flags & FRAME_TRACED) ? trace_frameobj(vm, f) : frameobj_new(vm, f, f->ip);
+}
+
 Value frameobj_getframe(VM *vm, Value depth) {
     if (!is_intlike(depth)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", depth);
     int64_t n;
@@ -97,7 +104,7 @@ Value frameobj_getframe(VM *vm, Value depth) {
     Frame *f = frame_visible(vm->fiber->frame);
     for (; f && n > 0; n--) f = frame_visible(f->prev);
     if (!f) return exc_raise(vm, E_ValueError, "call stack is not deep enough");
-    FrameObj *o = frameobj_new(vm, f, f->ip);
+    FrameObj *o = frameobj_of(vm, f);
     return o ? obj_val(o) : ERR;
 }
 
@@ -131,7 +138,8 @@ static FrameObj *self(VM *vm, Value v) {
 }
 
 static int line(FrameObj *o) {
-    if (o->line == 0) o->line = code_line(o->code, o->code->ins + o->pc);
+    /* a frame that has not started stands at its def line, as CPython's */
+    if (o->line == 0) o->line = o->pc == 0 ? o->code->firstline : code_line(o->code, o->code->ins + o->pc);
     return o->line;
 }
 
@@ -155,19 +163,68 @@ GETTER(f_builtins) {
     return o ? obj_val(vm->builtins) : ERR;
 }
 
+/* ---- the trace function's attributes: in the frame's record (trace.h)
+ * while it runs; a frame that has ended keeps none */
+
+/* The record of the live frame o shows, made if `make`; NULL if it has
+ * none or has ended (or after raising, then *err). */
+static TraceRec *trace_of(VM *vm, FrameObj *o, bool make, bool *err) {
+    Frame *f = live(vm, o);
+    if (!f) return NULL;
+    TraceRec *r = make ? trace_rec_make(vm, f) : trace_rec(vm, f);
+    if (!r) {
+        *err = make;
+        return NULL;
+    }
+    if (r->fo == UNDEF) r->fo = obj_val(o);     /* events show the object given the function */
+    return r;
+}
+
 GETTER(f_trace) {
     (void)nargs; (void)kw;
-    return self(vm, args[0]) ? NONE_VAL : ERR;
+    FrameObj *o = self(vm, args[0]);
+    bool err = false;
+    TraceRec *r = o ? trace_of(vm, o, false, &err) : NULL;
+    if (!o) return ERR;
+    return r && r->fn != UNDEF ? r->fn : NONE_VAL;
+}
+
+/* f_trace = fn (del: None): the frame's local trace function. */
+static Value set_f_trace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    FrameObj *o = self(vm, args[0]);
+    if (!o) return ERR;
+    Value fn = nargs > 1 ? args[1] : NONE_VAL;
+    bool err = false;
+    TraceRec *r = trace_of(vm, o, fn != NONE_VAL, &err);
+    if (err) return ERR;
+    if (r) r->fn = fn == NONE_VAL ? UNDEF : fn;
+    return NONE_VAL;
+}
+
+/* f_trace_lines and f_trace_opcodes: flags in the record, true and false
+ * without one. */
+static Value trace_flag(VM *vm, Value *args, int nargs, bool opcodes) {
+    FrameObj *o = self(vm, args[0]);
+    if (!o) return ERR;
+    bool err = false;
+    TraceRec *r = trace_of(vm, o, nargs > 1, &err);
+    if (err) return ERR;
+    if (nargs == 1) return bool_val(r ? (opcodes ? r->opcodes : r->lines) : !opcodes);
+    if (!is_bool(args[1]))
+        return exc_raise(vm, E_TypeError, "attribute value type must be bool");
+    if (r) *(opcodes ? &r->opcodes : &r->lines) = args[1] == TRUE_VAL;
+    return NONE_VAL;
 }
 
 GETTER(f_trace_lines) {
-    (void)nargs; (void)kw;
-    return self(vm, args[0]) ? TRUE_VAL : ERR;
+    (void)kw;
+    return trace_flag(vm, args, nargs, false);
 }
 
 GETTER(f_trace_opcodes) {
-    (void)nargs; (void)kw;
-    return self(vm, args[0]) ? FALSE_VAL : ERR;
+    (void)kw;
+    return trace_flag(vm, args, nargs, true);
 }
 
 GETTER(f_lineno) {
@@ -212,7 +269,7 @@ GETTER(f_back) {
         o->back = NONE_VAL;
         return NONE_VAL;
     }
-    FrameObj *b = frameobj_new(vm, prev, prev->ip);
+    FrameObj *b = frameobj_of(vm, prev);
     if (!b) return ERR;
     o->back = obj_val(b);
     return o->back;
@@ -249,6 +306,17 @@ void frameobj_init(VM *vm) {
         {"f_trace_lines", f_trace_lines}, {"f_trace_opcodes", f_trace_opcodes},
     };
     for (size_t i = 0; i < sizeof attrs / sizeof *attrs; i++) class_add_property(vm, c, attrs[i].name, attrs[i].fn);
+    /* the trace attributes can be set (and f_trace deleted) */
+    static const struct { const char *name; NativeFn fn; } settable[] = {
+        {"f_trace", set_f_trace}, {"f_trace_lines", f_trace_lines}, {"f_trace_opcodes", f_trace_opcodes},
+    };
+    for (size_t i = 0; i < sizeof settable / sizeof *settable; i++) {
+        ObjNative *set = native_new(vm, settable[i].name, settable[i].fn);
+        Value p = set ? dict_get_str(c->dict, str_intern_cstr(vm, settable[i].name)) : UNDEF;
+        if (p == UNDEF || !is_kind(p, OBJ_PROPERTY)) return;
+        AS(ObjProperty, p)->fset = obj_val(set);
+        if (i == 0) AS(ObjProperty, p)->fdel = obj_val(set);
+    }
     class_add_native(vm, c, "__repr__", f_repr);
     class_add_native(vm, c, "clear", f_clear);
 }

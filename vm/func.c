@@ -13,6 +13,7 @@
 #include "opcodes.h"
 #include "ops.h"
 #include "str.h"
+#include "trace.h"
 #include "strbuf.h"
 
 ObjFunction *func_new(VM *vm, ObjCode *code, ObjDict *globals) {
@@ -293,8 +294,9 @@ Value code_table_attr(VM *vm, ObjCode *code, const char *n) {
         uint8_t *p = malloc((size_t)code->nins * 2 + 1);
         if (!p) return exc_nomem(vm);
         for (int32_t i = 0; i < code->nins; i++) {
-            p[2 * i] = (uint8_t)INS_OP(code->ins[i]);
-            p[2 * i + 1] = (uint8_t)INS_ARG(code->ins[i]);
+            uint32_t w = code_ins_at(code, code->ins + i);
+            p[2 * i] = (uint8_t)INS_OP(w);
+            p[2 * i + 1] = (uint8_t)INS_ARG(w);
         }
         Value v = bytes_new(vm, p, (size_t)code->nins * 2);
         free(p);
@@ -387,6 +389,12 @@ void func_init_methods(VM *vm) {
     class_add_native(vm, vm->types[T_CODE], "co_positions", code_co_positions);
     class_add_native(vm, vm->types[T_CODE], "co_lines", code_co_lines);
     func_new_init(vm);
+}
+
+void code_lines_each(ObjCode *code, int32_t *out) {
+    RowWalk w;
+    walk_start(&w, code);
+    for (int32_t i = 0; i < code->nins; i++) out[i] = walk_to(&w, i) ? w.cur.line : -1;
 }
 
 int code_line(ObjCode *code, const uint32_t *ip) {

@@ -17,6 +17,8 @@ Value bound_new(VM *vm, Value self, Value func);
 ObjCell *cell_new(VM *vm, Value v);
 ObjCode *code_new(VM *vm);
 int code_line(ObjCode *code, const uint32_t *ip);   /* line of the instruction before ip */
+/* Each instruction's line into out[0 .. nins), -1 where it has none. */
+void code_lines_each(ObjCode *code, int32_t *out);
 /* The position-table row of the instruction before ip; false without one. */
 bool code_position(ObjCode *code, const uint32_t *ip, LineEntry *row);
 /* Packs rows (pc ascending) for ObjCode.lines: malloc'd, NULL if n is 0 or

@@ -12,6 +12,7 @@
 #include "interp.h"
 #include "ops.h"
 #include "str.h"
+#include "trace.h"
 
 /* A closure given to FunctionType must be a tuple of as many cells as the
  * code has free variables (name: whose code, for the message). */
@@ -189,6 +190,7 @@ static ObjCode *code_copy(VM *vm, ObjCode *c) {
     n->obj = keep.obj;
     n->ins = NULL, n->consts = NULL, n->names = NULL, n->varnames = NULL, n->cellnames = NULL;
     n->cell2arg = NULL, n->lines = NULL, n->exc = NULL, n->caches = NULL, n->attrcaches = NULL;
+    n->trace_orig = NULL, n->trace_line = NULL;
     int32_t ncounts[] = {n->nconsts, n->nnames, n->nlocals, n->ncells + n->nfrees};
     n->nconsts = n->nnames = n->nlocals = n->ncells = n->nfrees = n->nattrcaches = 0;
     uint32_t *ins = dup(c->ins, sizeof *ins * (size_t)c->nins);
@@ -208,6 +210,7 @@ static ObjCode *code_copy(VM *vm, ObjCode *c) {
         exc_nomem(vm);
         return NULL;
     }
+    for (int32_t i = 0; i < c->nins; i++) ins[i] = code_ins_at(c, c->ins + i);     /* without sys.settrace's marks */
     for (int i = 0; i < c->ncaches; i++) caches[i].value = UNDEF;
     for (int i = 0; i < c->nattrcaches; i++) attrcaches[i].value = UNDEF;
     n->nconsts = ncounts[0], n->nnames = ncounts[1], n->nlocals = ncounts[2];

@@ -20,6 +20,7 @@
 #include "memtrace.h"
 #include "scheduler.h"
 #include "str.h"
+#include "trace.h"
 #include "weakref.h"
 
 static size_t obj_size(Obj *o) {
@@ -531,6 +532,7 @@ static void mark_roots(VM *vm) {
     gc_mark_value(vm, vm->sys_argv);
     gc_mark_value(vm, vm->signal_handlers);
     gc_mark_value(vm, vm->prof_func);
+    trace_mark(vm);
     gc_mark_value(vm, vm->exc);
     gc_mark_value(vm, vm->memory_error);
     gc_mark_value(vm, vm->context);
@@ -612,6 +614,7 @@ void gc_collect(VM *vm) {
     if (vm->nsub && !sub_rebuild(vm, vm->subcap, true)) sub_prune_in_place(vm);
     prune_weak(vm);
     weakref_before_sweep(vm);   /* after all marking: what is unmarked now dies */
+    if (vm->ntrace_recs) trace_sweep(vm);
     str_sweep_interned(vm);
     str_cursors_forget();      /* before the sweep: freed addresses may come back */
     sweep(vm);
@@ -643,7 +646,7 @@ int64_t gc_collect_count(VM *vm) {
 static void free_code(ObjCode *c) {
     free(c->ins); free(c->consts); free(c->names); free(c->varnames);
     free(c->cellnames); free(c->cell2arg); free(c->lines); free(c->exc);
-    free(c->caches); free(c->attrcaches);
+    free(c->caches); free(c->attrcaches); free(c->trace_orig); free(c->trace_line);
 }
 
 static void gc_free_object(VM *vm, Obj *o) {

@@ -17,6 +17,7 @@
 #include "interp.h"
 #include "ops.h"
 #include "str.h"
+#include "trace.h"
 
 #define FRAME_WORDS ((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value))
 
@@ -263,7 +264,7 @@ Value gen_throw(VM *vm, ObjGen *g, Value e, bool close_on_genexit, bool *done) {
             } else {
                 /* It returned: g continues after its SEND loop with the value. */
                 Frame *f = g->frame;
-                uint32_t send = f->ip[-2];
+                uint32_t send = code_ins_at(f->code, f->ip - 2);
                 f->sp--;
                 f->ip = f->code->ins + (send >> 8);
                 return gen_resume(vm, g, r, UNDEF, done);

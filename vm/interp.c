@@ -30,6 +30,7 @@
 #include "opcodes.h"
 #include "ops.h"
 #include "profile.h"
+#include "trace.h"
 #include "str.h"
 #include "suggest.h"
 
@@ -202,9 +203,22 @@ static inline __attribute__((always_inline)) Frame *make_frame(VM *vm, Fiber *fb
     return f;
 }
 
-/* enter_function past call_limit: too deep, or profiled (profile.h): the
- * frame is made, then linked as the innermost while the hook gets its
- * 'call'. */
+/* Whether a 'call' event is due: call_limit is 0 while a profile or trace
+ * hook is set (profile.h, trace.h), so this costs the untraced one test. */
+static inline bool hooks_active(VM *vm) {
+    return vm->call_limit == 0 && (prof_active(vm) || trace_active(vm));
+}
+
+/* The 'call' events of f, to the profile hook, then the trace hook (as
+ * CPython orders them). False after raising. */
+static bool hooks_call(VM *vm, Frame *f) {
+    if (prof_active(vm) && !prof_call(vm, f)) return false;
+    return trace_call(vm, f);
+}
+
+/* enter_function past call_limit: too deep, or a hook is set (profile.h,
+ * trace.h): the frame is made, then linked as the innermost while the
+ * hooks get its 'call'. */
 static __attribute__((noinline, cold)) Frame *enter_slow(VM *vm, ObjFunction *fn, Value *args, int nargs,
                                                         ObjTuple *kwnames) {
     Fiber *fb = vm->fiber;
@@ -213,9 +227,9 @@ static __attribute__((noinline, cold)) Frame *enter_slow(VM *vm, ObjFunction *fn
         return NULL;
     }
     Frame *f = make_frame(vm, fb, fn, args, nargs, kwnames);
-    if (!f || !prof_active(vm)) return f;
+    if (!f || !hooks_active(vm)) return f;
     fb->frame = f;
-    bool ok = prof_call(vm, f);
+    bool ok = hooks_call(vm, f);
     fb->frame = f->prev;
     f->sp = NULL;
     if (!ok) {
@@ -547,7 +561,12 @@ static __attribute__((noinline, cold)) bool resume_slow(VM *vm, Fiber *fb, ObjGe
         exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
         return false;
     }
-    return !prof_active(vm) || prof_call(vm, g->frame);
+    if (!hooks_active(vm)) return true;
+    /* a traced frame running g under FOR_ITER or SEND sees its return as
+     * a StopIteration (trace.h) */
+    if (fb->frame->flags & FRAME_TRACED) g->frame->flags |= FRAME_TRACE_STOP;
+    else g->frame->flags &= ~FRAME_TRACE_STOP;
+    return hooks_call(vm, g->frame);
 }
 
 /* A native called while a profile hook is set: 'c_call' before, 'c_return'
@@ -563,6 +582,16 @@ static __attribute__((noinline, cold)) Value native_profiled(VM *vm, ObjNative *
 }
 
 static Value interp_run(VM *vm, Frame *entry, Value throw);
+
+/* The 'exception' event of traced frame f, where e was raised or passed
+ * through: what goes on from there (e, or the trace function's error,
+ * which then gets its place in the traceback). */
+static __attribute__((noinline, cold)) Value traced_exception(VM *vm, Frame *f, Value e, ObjCode *code,
+                                                              const uint32_t *ip) {
+    Value r = trace_exception(vm, f, e);
+    if (r != e) exc_add_tb(vm, r, code, ip);
+    return r;
+}
 
 Value interp_call_function(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames) {
     if (fn->code->flags & (CODE_GENERATOR | CODE_COROUTINE | CODE_ASYNC_GEN)) return gen_new(vm, fn, args, nargs, kwnames);
@@ -592,7 +621,7 @@ Value interp_run_code(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals) 
     f->prev = fb->frame;
     f->flags = FRAME_ENTRY;
     fb->frame = f;
-    if (__builtin_expect(prof_active(vm), 0) && !prof_call(vm, f)) {
+    if (__builtin_expect(hooks_active(vm), 0) && !hooks_call(vm, f)) {
         pop_frame(fb, f);
         return ERR;
     }
@@ -613,7 +642,7 @@ Value interp_resume(VM *vm, Frame *f, Value throw) {
     fb->frame = f;
     fb->depth++;
     gen_enter_handled(fb, f->gen);
-    if (__builtin_expect(prof_active(vm), 0) && !prof_call(vm, f)) {
+    if (__builtin_expect(hooks_active(vm), 0) && !hooks_call(vm, f)) {
         pop_frame(fb, f);
         f->gen->state = GEN_SUSPENDED;
         return ERR;
@@ -1228,7 +1257,9 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
              * in the slot above the callable. (The instruction is read
              * from ip[-1] rather than ins, so that ins need not stay live
              * on the other call paths.) CALL_METHOD_KW takes the check. */
-            bool found_on_self = (ip[-1] & 0xFF) == OP_CALL_METHOD && args == fslot + 1;
+            bool found_on_self = (INS_OP(ip[-1]) == OP_CALL_METHOD ||
+                                  (INS_OP(ip[-1]) == OP_TRACE && INS_OP(code_ins_at(code, ip - 1)) == OP_CALL_METHOD)) &&
+                                 args == fslot + 1;
             uint16_t nf = as_obj(f)->flags;
             bool unbound = (nf & NATIVE_NEW) || ((nf & NATIVE_METHOD) && !found_on_self);
             Value r = __builtin_expect(vm->prof_func != UNDEF, 0)
@@ -1954,16 +1985,18 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(RETURN_VALUE) {
         Value r = POP();
         Frame *done = frame;
-        if (done->flags & (FRAME_INIT | FRAME_PROFILED)) {
+        if (done->flags & (FRAME_INIT | FRAME_PROFILED | FRAME_TRACED | FRAME_TRACE_STOP)) {
             if ((done->flags & FRAME_INIT) && r != NONE_VAL) {
                 SAVE();
                 exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", r);
                 goto error;
             }
-            if (done->flags & FRAME_PROFILED) {
-                SAVE();
-                if (!prof_return(vm, done, r)) goto error;
-            }
+            SAVE();
+            if ((done->flags & FRAME_PROFILED) && !prof_return(vm, done, r)) goto error;
+            if ((done->flags & FRAME_TRACED) && !trace_return(vm, done, r, false)) goto error;
+            if ((done->flags & FRAME_TRACE_STOP) && !(done->flags & FRAME_ENTRY) &&
+                !trace_stop_iteration(vm, done->prev, r))
+                goto error;
         }
         /* the frame's locals may hold the last references to objects to
          * finalize (finalize.h): collect once it is gone */
@@ -1985,7 +2018,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (done->flags & FRAME_OWNED) {
             /* A generator ended under FOR_ITER (the loop ends) or SEND
              * (its value replaces it on the stack). */
-            uint32_t call = ip[-1];
+            uint32_t call = code_ins_at(code, ip - 1);
             if (INS_OP(call) == OP_FOR_ITER) sp--;
             else TOP() = r;
             ip = code->ins + INS_ARG(call);
@@ -2175,7 +2208,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = POP();
         SAVE();
         Frame *done = frame;
-        if (__builtin_expect(done->flags & FRAME_PROFILED, 0) && !prof_return(vm, done, v)) goto error;
+        if (__builtin_expect(done->flags & (FRAME_PROFILED | FRAME_TRACED), 0)) {
+            if ((done->flags & FRAME_PROFILED) && !prof_return(vm, done, v)) goto error;
+            if ((done->flags & FRAME_TRACED) && !trace_return(vm, done, v, true)) goto error;
+        }
         done->gen->state = GEN_SUSPENDED;
         pop_frame(fb, done);
         if (done->flags & FRAME_ENTRY) return v;
@@ -2409,6 +2445,14 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         TOP() = r;
         NEXT();
     }
+    /* a line start while sys.settrace marks this code (trace.h): its 'line'
+     * event, then the instruction the mark replaced */
+    CASE(TRACE) {
+        SAVE();
+        if (!trace_line(vm, frame, ip - 1)) goto error;
+        ins = code_ins_at(code, ip - 1);
+        goto *dispatch[ins & 0xFF];
+    }
     L_BAD: {
         SAVE();
         exc_raise(vm, E_SystemError, "bad opcode %d", (int)(ins & 0xFF));
@@ -2439,6 +2483,7 @@ error: {
                 (raised || AS(ObjException, e)->context == UNDEF)) {
                 exc_chain_context(e, ctx);
             }
+            if (__builtin_expect(frame->flags & FRAME_TRACED, 0)) e = traced_exception(vm, frame, e, code, ip);
         } else if (moved) {
             exc_reraised_at(e, frame, code, ip);
         }
@@ -2460,13 +2505,15 @@ error: {
                 NEXT();
             }
             Frame *done = frame;
-            if (done->flags & FRAME_PROFILED) {
+            if (done->flags & (FRAME_PROFILED | FRAME_TRACED)) {
                 done->ip = ip;
                 done->sp = frame_stack_base(done);
                 if (vm_push_root(vm, e)) {
-                    prof_unwind(vm, done);
+                    if (done->flags & FRAME_PROFILED) prof_unwind(vm, done);
+                    if (done->flags & FRAME_TRACED) trace_unwind(vm, done);
                     vm_pop_roots(vm, 1);
                 }
+                if (done->flags & FRAME_TRACED) trace_forget(vm, done);
             }
             pop_frame(fb, done);
             if (done->flags & FRAME_OWNED) {
@@ -2480,6 +2527,7 @@ error: {
             frame = fb->frame;
             LOAD_FRAME();
             exc_add_tb(vm, e, code, ip);
+            if (__builtin_expect(frame->flags & FRAME_TRACED, 0)) e = traced_exception(vm, frame, e, code, ip);
         }
     }
 }

@@ -348,6 +348,10 @@ struct ObjCode {
     AttrCache *attrcaches;
     ObjStr *name, *qualname, *filename;
     int32_t firstline;
+    /* While sys.settrace instruments it (vm/trace.h): the opcode each
+     * OP_TRACE replaced, and each instruction's line (-1: none). */
+    uint8_t *trace_orig;
+    int32_t *trace_line;
 };
 
 #define CLASS_BUILTIN 1     /* flags: a builtin type; its dict is fixed */

@@ -8,7 +8,7 @@
 static const char *const event_names[] = {"call", "return", "c_call", "c_return", "c_exception"};
 
 void prof_update_limit(VM *vm) {
-    vm->call_limit = vm->prof_func != UNDEF ? 0 : vm->recursion_limit;
+    vm->call_limit = vm->prof_func != UNDEF || vm->trace_func != UNDEF ? 0 : vm->recursion_limit;
 }
 
 void prof_set(VM *vm, Value func) {

@@ -187,6 +187,8 @@ typedef enum NameId {
  * exec() without a namespace writes into it), not a namespace. */
 #define FRAME_LOCALS_DICT 8
 #define FRAME_PROFILED 16   /* its 'call' went to the profile hook: its return goes too (profile.h) */
+#define FRAME_TRACED 32     /* has a local trace function (trace.h): its events go to it */
+#define FRAME_TRACE_STOP 64 /* a generator's, resumed by a traced frame: its return is an event there (trace.h) */
 
 struct Frame {
     Frame *prev;
@@ -319,7 +321,16 @@ struct AsyVM {
     int call_limit;
     Value prof_func;
     ThreadState *prof_ts;
-    bool prof_busy;
+    bool prof_busy;             /* a hook (this one or trace_func) runs: no events */
+    /* sys.settrace (trace.h): the hook (a root, UNDEF when none), the
+     * thread that set it, the frames with a local trace function, and the
+     * code objects marked for line events */
+    Value trace_func;
+    ThreadState *trace_ts;
+    struct TraceRec *trace_recs;
+    int ntrace_recs, trace_recs_cap;
+    ObjCode **trace_codes;
+    int ntrace_codes, trace_codes_cap;
     /* tracemalloc's tracer (memtrace.h): NULL unless tracing */
     struct MemTrace *memtrace;
     int64_t int_max_str_digits; /* sys.set_int_max_str_digits: 0 is no limit */

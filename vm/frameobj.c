@@ -20,6 +20,7 @@ static void fo_mark(VM *vm, Obj *o) {
     gc_mark_obj(vm, (Obj *)f->globals);
     gc_mark_value(vm, f->locals);
     gc_mark_value(vm, f->back);
+    gc_mark_value(vm, f->shown);
 }
 
 static const CType frame_ctype = {sizeof(FrameObj), fo_mark, NULL, NULL};
@@ -61,7 +62,7 @@ FrameObj *frameobj_new(VM *vm, Frame *f, const uint32_t *ip) {
     if (locals == ERR) return NULL;
     FrameObj *o = gc_new(vm, sizeof(FrameObj), OBJ_CDATA, vm->types[T_FRAME]);
     if (!o) return NULL;
-    o->back = UNDEF;
+    o->back = o->shown = UNDEF;
     snap(o, f, ip, locals);
     return o;
 }
@@ -241,6 +242,20 @@ GETTER(f_lasti) {
     return int_val(o->pc ? 2 * (int64_t)(o->pc - 1) : 0);
 }
 
+/* Puts the variables of fresh (a snapshot of code's frame) into shown:
+ * a variable unbound now goes; keys that are no variable stay. */
+static bool update_shown(VM *vm, ObjCode *code, ObjDict *shown, ObjDict *fresh) {
+    int n = code->nlocals + code->ncells + code->nfrees;
+    for (int i = 0; i < n; i++) {
+        ObjStr *name = i < code->nlocals ? code->varnames[i] : code->cellnames[i - code->nlocals];
+        Value v = dict_get_str(fresh, name);
+        if (v != UNDEF ? dict_set_str(vm, shown, name, v) < 0
+                       : dict_get_str(shown, name) != UNDEF && dict_del(vm, shown, obj_val(name)) < 0)
+            return false;
+    }
+    return true;
+}
+
 /* A function frame's variables, from the latest snapshot of its slots
  * (made into a dict once). */
 GETTER(f_locals) {
@@ -250,7 +265,8 @@ GETTER(f_locals) {
     if (is_tuple(o->locals)) {
         Value d = builtins_slots_locals(vm, o->code, AS(ObjTuple, o->locals)->items);
         if (d == ERR) return ERR;
-        o->locals = d;
+        if (o->shown != UNDEF && !update_shown(vm, o->code, AS(ObjDict, o->shown), AS(ObjDict, d))) return ERR;
+        o->locals = o->shown = o->shown != UNDEF ? o->shown : d;
     }
     return o->locals;
 }

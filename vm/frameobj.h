@@ -24,6 +24,10 @@ typedef struct FrameObj {
      * turned into a dict when first asked for. */
     Value locals;
     Value back;             /* the caller's frame object, UNDEF until asked */
+    /* The dict f_locals gave for a function's frame, UNDEF until asked:
+     * later reads update it, so keys a debugger adds stay (CPython 3.12's
+     * frame dict keeps them too: pdb's __return__). */
+    Value shown;
     /* The frame shown and its caller when the snapshot was made: compared
      * with the fiber's frames, never followed unless found there. */
     Frame *live, *live_prev;

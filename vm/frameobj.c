@@ -50,6 +50,10 @@ static void snap(FrameObj *o, Frame *f, const uint32_t *ip, Value locals) {
     o->line = 0;
 }
 
+void frameobj_move(FrameObj *o, Frame *f, const uint32_t *ip) {
+    snap(o, f, ip, o->locals);
+}
+
 FrameObj *frameobj_retake(VM *vm, FrameObj *o, Frame *f, const uint32_t *ip) {
     Value locals = snapshot_locals(vm, f);
     if (locals == ERR) return NULL;
@@ -94,7 +98,7 @@ Frame *frame_visible(Frame *f) {
 /* The frame object of live frame f: a traced frame keeps one (trace.h), so
  * that a debugger sees the same object at each event and up the stack. */
 static FrameObj *frameobj_of(VM *vm, Frame *f) {
-    return (f->flags & FRAME_TRACED) ? trace_frameobj(vm, f) : frameobj_new(vm, f, f->ip);
+    return (f->flags & FRAME_TRACED) ? trace_frameobj(vm, f, false) : frameobj_new(vm, f, f->ip);
 }
 
 Value frameobj_getframe(VM *vm, Value depth) {

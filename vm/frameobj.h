@@ -41,6 +41,10 @@ FrameObj *frameobj_new(VM *vm, Frame *f, const uint32_t *ip);
 /* o made again for frame f stopped at ip (a generator's frame object, read
  * again after it ran): o, or NULL after raising MemoryError. */
 FrameObj *frameobj_retake(VM *vm, FrameObj *o, Frame *f, const uint32_t *ip);
+/* o moved to frame f at ip without a new snapshot of its variables: a
+ * running frame's object takes one when they are read (a trace hook's
+ * events would otherwise copy them at every line). */
+void frameobj_move(FrameObj *o, Frame *f, const uint32_t *ip);
 /* sys._getframe(depth): the frame object `depth` calls above the frame
  * calling it (a negative depth counts as 0). */
 Value frameobj_getframe(VM *vm, Value depth);

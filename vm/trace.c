@@ -122,9 +122,14 @@ void trace_forget(VM *vm, Frame *f) {
     if (r) *r = vm->trace_recs[--vm->ntrace_recs];
 }
 
-struct FrameObj *trace_frameobj(VM *vm, Frame *f) {
+struct FrameObj *trace_frameobj(VM *vm, Frame *f, bool full) {
     TraceRec *r = trace_rec(vm, f);
-    if (r && r->fo != UNDEF) return frameobj_retake(vm, (FrameObj *)as_obj(r->fo), f, f->ip);
+    if (r && r->fo != UNDEF) {
+        FrameObj *o = (FrameObj *)as_obj(r->fo);
+        if (full) return frameobj_retake(vm, o, f, f->ip);
+        frameobj_move(o, f, f->ip);
+        return o;
+    }
     FrameObj *o = frameobj_new(vm, f, f->ip);
     r = o ? trace_rec(vm, f) : NULL;    /* again: a collection may have freed another record */
     if (r) r->fo = obj_val(o);
@@ -174,7 +179,8 @@ enum { EV_CALL, EV_LINE, EV_RETURN, EV_EXCEPTION };
  * ERR after raising; the hook is then removed, as CPython removes it. The
  * frame object shown goes to *shown. */
 static Value fire(VM *vm, Value fn, Frame *f, int what, Value arg, int line, Value *shown) {
-    FrameObj *fo = trace_frameobj(vm, f);
+    /* the frame object keeps the variables its frame's last event saw */
+    FrameObj *fo = trace_frameobj(vm, f, what == EV_RETURN);
     if (!fo) return ERR;
     if (line > 0) fo->line = line;
     *shown = obj_val(fo);

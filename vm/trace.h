@@ -81,8 +81,10 @@ TraceRec *trace_rec(VM *vm, Frame *f);
 /* f's record, made if it has none (then f gets FRAME_TRACED and its code
  * line marks); NULL after raising MemoryError. */
 TraceRec *trace_rec_make(VM *vm, Frame *f);
-/* The frame object of traced frame f, refreshed; NULL after raising. */
-struct FrameObj *trace_frameobj(VM *vm, Frame *f);
+/* The frame object of traced frame f, moved to where f stands (with a new
+ * snapshot of its variables if `full`: its last event); NULL after
+ * raising. */
+struct FrameObj *trace_frameobj(VM *vm, Frame *f, bool full);
 /* The hook's roots, for the collector. */
 void trace_mark(VM *vm);
 /* Before the collector's sweep: the records of generators' frames about to

@@ -64,6 +64,7 @@ static const NativeModule registry[] = {
     {"fcntl", mod_fcntl_init},
     {"_termios", mod__termios_init},
     {"_heapq", mod__heapq_init},
+    {"_bisect", mod__bisect_init},
     {"_mmap", mod__mmap_init},
     {"_syslog", mod__syslog_init},
 };

@@ -70,6 +70,7 @@ bool mod__string_init(VM *vm, ObjModule *m);
 bool mod__tracemalloc_init(VM *vm, ObjModule *m);
 bool mod__resource_init(VM *vm, ObjModule *m);
 bool mod__heapq_init(VM *vm, ObjModule *m);
+bool mod__bisect_init(VM *vm, ObjModule *m);
 bool mod_fcntl_init(VM *vm, ObjModule *m);
 bool mod__termios_init(VM *vm, ObjModule *m);
 bool mod__mmap_init(VM *vm, ObjModule *m);

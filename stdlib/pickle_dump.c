@@ -281,6 +281,9 @@ static bool save_long(Pickler *p, Value v) {
         return true;
     }
     if (p->proto >= 2) return save_long_binary(p, v);
+    /* Protocols 0 and 1 write the decimal repr, under the digit limit
+     * (sys.set_int_max_str_digits), as CPython's. */
+    if (!int_str_digits_ok(p->vm, v)) return false;
     StrBuf b = SB_INIT;
     sb_addc(&b, OP_LONG);
     int_to_buf(v, 10, &b);

@@ -446,6 +446,57 @@ Value str_repr(VM *vm, ObjStr *s) {
     return str_from_buf(vm, &b);
 }
 
+/* A str of len bytes at p known to hold cplen characters: only the ASCII
+ * scan is left (str_new would count the characters again). */
+static Value str_new_counted(VM *vm, const char *p, size_t len, int64_t cplen) {
+    if (len <= 1) return str_new(vm, p, len);
+    ObjStr *r = str_alloc(vm, len);
+    if (!r) return ERR;
+    memcpy(r->data, p, len);
+    r->data[len] = 0;
+    r->ascii = all_ascii(r->data, len);
+    r->cplen = cplen;
+    return obj_val(r);
+}
+
+/* s[start::step] for n >= 2 characters and step != 1 (s[::-1] is the
+ * common one). ASCII copies bytes straight into the result; otherwise one
+ * walk measures the result and a second copies it, moving |step|
+ * characters at a time instead of locating each character from scratch. */
+static Value str_slice_step(VM *vm, ObjStr *s, int64_t start, int64_t step, int64_t n) {
+    ObjStr *r;
+    if (s->ascii) {
+        r = str_alloc(vm, (size_t)n);
+        if (!r) return ERR;
+        const char *src = s->data + start;
+        for (int64_t k = 0; k < n; k++) r->data[k] = src[k * step];
+        r->data[n] = 0;
+        r->ascii = true;
+        r->cplen = n;
+        return obj_val(r);
+    }
+    int64_t first = str_offset(s, start), off = first, bytes = 0;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t end = walk_forward(s, off, 1);
+        bytes += end - off;
+        if (k + 1 < n) off = step > 0 ? walk_forward(s, off, step) : walk_back(s, off, -step);
+    }
+    r = str_alloc(vm, (size_t)bytes);
+    if (!r) return ERR;
+    char *out = r->data;
+    off = first;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t end = walk_forward(s, off, 1);
+        memcpy(out, s->data + off, (size_t)(end - off));
+        out += end - off;
+        if (k + 1 < n) off = step > 0 ? walk_forward(s, off, step) : walk_back(s, off, -step);
+    }
+    r->data[bytes] = 0;
+    r->ascii = bytes == n;
+    r->cplen = n;
+    return obj_val(r);
+}
+
 static Value str_slice(VM *vm, ObjStr *s, ObjSlice *sl) {
     int64_t start, stop, step;
     int64_t n = slice_indices(vm, sl, s->cplen, &start, &stop, &step);
@@ -454,16 +505,10 @@ static Value str_slice(VM *vm, ObjStr *s, ObjSlice *sl) {
     if (step == 1) {
         int64_t a = str_offset(s, start), z = str_offset(s, start + n);
         if (a == 0 && z == s->len && s->obj.cls == vm->types[T_STR]) return obj_val(s);   /* a subclass: a str */
-        return str_new(vm, s->data + a, (size_t)(z - a));
+        return str_new_counted(vm, s->data + a, (size_t)(z - a), n);
     }
-    StrBuf b = SB_INIT;
-    for (int64_t k = 0, i = start; k < n; k++, i += step) {
-        int64_t off = str_offset(s, i);
-        size_t pos = (size_t)off;
-        utf8_decode(s->data, (size_t)s->len, &pos);
-        sb_add(&b, s->data + off, pos - (size_t)off);
-    }
-    return str_from_buf(vm, &b);
+    if (n == 1) return str_getitem(vm, s, int_val(start));
+    return str_slice_step(vm, s, start, step, n);
 }
 
 Value str_getitem(VM *vm, ObjStr *s, Value index) {

@@ -90,9 +90,9 @@ bad:
 
 /* Where code point i of a non-ASCII string starts is found by walking its
  * UTF-8. So that s[i] in a loop over a long string does not walk from the
- * start every time, the last position found in each of a few strings is
- * remembered (per thread), and a walk starts from the nearest of it, the
- * start and the end. A remembered pointer is only trusted in the epoch it
+ * start every time, the last two positions found in each of a few strings
+ * are remembered (per thread), and a walk starts from the nearest of them,
+ * the start and the end. A remembered pointer is only trusted in the epoch it
  * was noted in: the collector starts a new one whenever it frees objects
  * (gc.c), since a freed string's address may come back as another's. */
 enum { CURSORS = 8, CURSOR_MIN_LEN = 64 };
@@ -129,17 +129,31 @@ int64_t str_offset(const ObjStr *s, int64_t i) {
     if (s->len < CURSOR_MIN_LEN) return walk_forward(s, 0, i);
     if (i <= 0) return 0;
     if (i >= s->cplen) return s->len;
-    StrCursor *c = &cursors[((uintptr_t)s >> 4) % CURSORS];
+    /* Two cursors per string, so that a loop reading from both ends at once
+     * (s[i] == s[n - 1 - i]) keeps one at each end instead of walking half
+     * the string on every access. */
+    StrCursor *set = &cursors[((uintptr_t)s >> 4) % (CURSORS / 2) * 2];
     uint64_t epoch = cursor_epoch;
+    StrCursor *from = NULL, *victim = &set[0];
+    for (int k = 0; k < 2; k++) {
+        StrCursor *c = &set[k];
+        if (c->s != s || c->epoch != epoch) {
+            victim = c;
+            continue;
+        }
+        if (!from || llabs(c->cp - i) < llabs(from->cp - i)) from = c;
+    }
+    if (from && victim->s == s && victim->epoch == epoch)
+        victim = from;      /* both hold this string: move the nearer one */
     int64_t from_cp = 0, from_off = 0;
-    if (c->s == s && c->epoch == epoch && llabs(c->cp - i) < i) {
-        from_cp = c->cp;
-        from_off = c->off;
+    if (from && llabs(from->cp - i) < i) {
+        from_cp = from->cp;
+        from_off = from->off;
     }
     int64_t off = s->cplen - i < llabs(from_cp - i) ? walk_back(s, s->len, s->cplen - i)
                   : i >= from_cp                    ? walk_forward(s, from_off, i - from_cp)
                                                     : walk_back(s, from_off, from_cp - i);
-    *c = (StrCursor){s, epoch, i, off};
+    *victim = (StrCursor){s, epoch, i, off};
     return off;
 }
 

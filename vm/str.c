@@ -489,6 +489,25 @@ static Value str_slice_step(VM *vm, ObjStr *s, int64_t start, int64_t step, int6
         r->cplen = n;
         return obj_val(r);
     }
+    if (step == -1) {
+        /* the reversed run: its bytes are those of s[start-n+1 : start+1],
+         * copied character by character from the end */
+        int64_t hi = walk_forward(s, str_offset(s, start), 1), lo = str_offset(s, start - n + 1);
+        r = str_alloc(vm, (size_t)(hi - lo));
+        if (!r) return ERR;
+        char *out = r->data;
+        for (int64_t end = hi; end > lo;) {
+            int64_t at = end - 1;
+            while (at > lo && ((unsigned char)s->data[at] & 0xC0) == 0x80) at--;
+            memcpy(out, s->data + at, (size_t)(end - at));
+            out += end - at;
+            end = at;
+        }
+        r->data[hi - lo] = 0;
+        r->ascii = hi - lo == n;
+        r->cplen = n;
+        return obj_val(r);
+    }
     int64_t first = str_offset(s, start), off = first, bytes = 0;
     for (int64_t k = 0; k < n; k++) {
         int64_t end = walk_forward(s, off, 1);

@@ -770,6 +770,8 @@ static Value m_ulp(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- integer functions ----------------------------------------------------- */
 
+static mp_err range_product(mp_int *m, uint64_t lo, uint64_t hi);
+
 static Value m_factorial(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "math.factorial", nargs, kw, 1, 1)) return ERR;
     if (is_float(args[0])) return exc_raise(vm, E_TypeError, "'float' object cannot be interpreted as an integer");
@@ -788,10 +790,29 @@ static Value m_factorial(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     }
     mp_int m;
     if (mp_init(&m) != MP_OKAY) return exc_nomem(vm);
-    mp_set_u64(&m, 2432902008176640000ull);   /* 20! */
-    mp_err err = MP_OKAY;
-    for (int64_t i = 21; i <= n && err == MP_OKAY; i++) err = mp_mul_d(&m, (mp_digit)i, &m);
-    return mp_result(vm, &m, err);
+    return mp_result(vm, &m, range_product(&m, 1, (uint64_t)n));
+}
+
+/* m = lo * (lo+1) * ... * hi (lo <= hi). Halving the range keeps the two
+ * factors of each multiplication about the same size, so the big products go
+ * through libtommath's fast multiplication instead of n single-digit steps
+ * (factorial(20000) was ten times slower than CPython's). */
+static mp_err range_product(mp_int *m, uint64_t lo, uint64_t hi) {
+    if (hi - lo < 16) {
+        mp_set_u64(m, lo);
+        mp_err err = MP_OKAY;
+        for (uint64_t i = lo + 1; i <= hi && err == MP_OKAY; i++) err = mp_mul_d(m, (mp_digit)i, m);
+        return err;
+    }
+    uint64_t mid = lo + (hi - lo) / 2;
+    mp_int r;
+    mp_err err = mp_init(&r);
+    if (err != MP_OKAY) return err;
+    err = range_product(m, lo, mid);
+    if (err == MP_OKAY) err = range_product(&r, mid + 1, hi);
+    if (err == MP_OKAY) err = mp_mul(m, &r, m);
+    mp_clear(&r);
+    return err;
 }
 
 static int64_t gcd64(int64_t a, int64_t b) {
@@ -839,14 +860,54 @@ static Value gcd_lcm(VM *vm, Value *args, int nargs, ObjTuple *kw, bool lcm) {
 static Value m_gcd(VM *vm, Value *a, int n, ObjTuple *kw) { return gcd_lcm(vm, a, n, kw, false); }
 static Value m_lcm(VM *vm, Value *a, int n, ObjTuple *kw) { return gcd_lcm(vm, a, n, kw, true); }
 
+/* floor(sqrt(n)) of a machine-sized n: the double's root is off by at most
+ * a few units, which the two loops correct. */
+static uint64_t isqrt_u64(uint64_t n) {
+    uint64_t r = (uint64_t)sqrt((double)n);
+    while (r > 0 && (unsigned __int128)r * r > n) r--;
+    while ((unsigned __int128)(r + 1) * (r + 1) <= n) r++;
+    return r;
+}
+
+/* r = isqrt(n) for n > 0 with c = (bits(n) - 1) / 2, built up from the top:
+ * after each step a holds the root of n's leading 2*d+2 bits within one, and
+ * one division by a doubles the number of right bits. The divisions grow
+ * with the root, so the whole costs about one full-size division, where
+ * libtommath's mp_sqrt divides at full size on every Newton step. */
+static mp_err isqrt_mp(const mp_int *n, mp_int *a) {
+    uint64_t c = (uint64_t)(mp_count_bits(n) - 1) / 2, d = 0;
+    int steps = 0;
+    while ((c >> steps) != 0) steps++;
+    mp_int t;
+    mp_err err = mp_init(&t);
+    if (err != MP_OKAY) return err;
+    mp_set_u64(a, 1);
+    for (int s = steps - 1; s >= 0 && err == MP_OKAY; s--) {
+        uint64_t e = d;
+        d = c >> s;
+        /* a = (a << (d - e - 1)) + (n >> (2c - e - d + 1)) / a */
+        err = mp_div_2d(n, (int)(2 * c - e - d + 1), &t, NULL);
+        if (err == MP_OKAY) err = mp_div(&t, a, &t, NULL);
+        if (err == MP_OKAY) err = mp_mul_2d(a, (int)(d - e - 1), a);
+        if (err == MP_OKAY) err = mp_add(a, &t, a);
+    }
+    /* a is the root or one more */
+    if (err == MP_OKAY) err = mp_sqr(a, &t);
+    if (err == MP_OKAY && mp_cmp(&t, n) == MP_GT) err = mp_sub_d(a, 1, a);
+    mp_clear(&t);
+    return err;
+}
+
 static Value m_isqrt(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "math.isqrt", nargs, kw, 1, 1)) return ERR;
     Value v = to_index(vm, args[0]);
     if (v == ERR) return ERR;
     if (int_sign(v) < 0) return exc_raise(vm, E_ValueError, "isqrt() argument must be nonnegative");
+    int64_t small;
+    if (int_to_i64(v, &small)) return int_from_u64(vm, isqrt_u64((uint64_t)small));
     mp_int a, r;
     if (mp_init_multi(&a, &r, NULL) != MP_OKAY) return exc_nomem(vm);
-    mp_err err = int_to_mp(v, &a) ? mp_sqrt(&a, &r) : MP_MEM;
+    mp_err err = int_to_mp(v, &a) ? isqrt_mp(&a, &r) : MP_MEM;
     mp_clear(&a);
     return mp_result(vm, &r, err);
 }

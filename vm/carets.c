@@ -12,7 +12,13 @@
 #include "carets.h"
 
 #include "str.h"
+#include "unidata.h"
 #include "../parser/ast.h"
+
+static bool is_wide(uint32_t cp) {
+    const char *w = unidata_east_asian_width(cp);
+    return w && (w[0] == 'W' || w[0] == 'F') && w[1] == 0;
+}
 
 static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\r' || c == '\n'; }
 
@@ -68,17 +74,21 @@ void tb_carets(const char *line, size_t len, const LineEntry *pos, StrBuf *out) 
     Anchors a = {-1, -1};
     bool anchored = pos->end_line == pos->line && end - start < 4096 &&
                     find_anchors(line + start, (int)(end - start), &a);
-    /* Everything in code points from here on: one caret per character. */
+    /* Whether to print is decided in code points; the line itself is laid out
+     * in display columns, as CPython's traceback does: a wide or fullwidth
+     * character (East Asian width W or F) takes two columns, so it gets two
+     * spaces or two marks. */
     int64_t first = utf8_count(line, indent), from = utf8_count(line, start);
     int64_t to = utf8_count(line, end), last = utf8_count(line, rend);
     if (to - from == last - first && !anchored) return;
-    int64_t left = anchored ? from + utf8_count(line + start, (size_t)a.left) : -1;
-    int64_t right = anchored ? from + utf8_count(line + start, (size_t)a.right) : -1;
+    size_t left = anchored ? start + (size_t)a.left : 0, right = anchored ? start + (size_t)a.right : 0;
     sb_adds(out, "    ");
-    for (int64_t k = first; k < to; k++) {
-        if (k < from) sb_addc(out, ' ');
-        else if (!anchored) sb_addc(out, '^');
-        else sb_addc(out, k >= left && k < right ? '^' : '~');
+    for (size_t pos = indent; pos < end;) {
+        size_t at = pos;
+        uint32_t cp = utf8_decode(line, end, &pos);
+        int width = cp >= 0x80 && is_wide(cp) ? 2 : 1;
+        char mark = at < start ? ' ' : !anchored ? '^' : at >= left && at < right ? '^' : '~';
+        for (int w = 0; w < width; w++) sb_addc(out, mark);
     }
     sb_addc(out, '\n');
 }

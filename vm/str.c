@@ -90,9 +90,9 @@ bad:
 
 /* Where code point i of a non-ASCII string starts is found by walking its
  * UTF-8. So that s[i] in a loop over a long string does not walk from the
- * start every time, the last position found in each of a few strings is
- * remembered (per thread), and a walk starts from the nearest of it, the
- * start and the end. A remembered pointer is only trusted in the epoch it
+ * start every time, the last two positions found in each of a few strings
+ * are remembered (per thread), and a walk starts from the nearest of them,
+ * the start and the end. A remembered pointer is only trusted in the epoch it
  * was noted in: the collector starts a new one whenever it frees objects
  * (gc.c), since a freed string's address may come back as another's. */
 enum { CURSORS = 8, CURSOR_MIN_LEN = 64 };
@@ -129,17 +129,31 @@ int64_t str_offset(const ObjStr *s, int64_t i) {
     if (s->len < CURSOR_MIN_LEN) return walk_forward(s, 0, i);
     if (i <= 0) return 0;
     if (i >= s->cplen) return s->len;
-    StrCursor *c = &cursors[((uintptr_t)s >> 4) % CURSORS];
+    /* Two cursors per string, so that a loop reading from both ends at once
+     * (s[i] == s[n - 1 - i]) keeps one at each end instead of walking half
+     * the string on every access. */
+    StrCursor *set = &cursors[((uintptr_t)s >> 4) % (CURSORS / 2) * 2];
     uint64_t epoch = cursor_epoch;
+    StrCursor *from = NULL, *victim = &set[0];
+    for (int k = 0; k < 2; k++) {
+        StrCursor *c = &set[k];
+        if (c->s != s || c->epoch != epoch) {
+            victim = c;
+            continue;
+        }
+        if (!from || llabs(c->cp - i) < llabs(from->cp - i)) from = c;
+    }
+    if (from && victim->s == s && victim->epoch == epoch)
+        victim = from;      /* both hold this string: move the nearer one */
     int64_t from_cp = 0, from_off = 0;
-    if (c->s == s && c->epoch == epoch && llabs(c->cp - i) < i) {
-        from_cp = c->cp;
-        from_off = c->off;
+    if (from && llabs(from->cp - i) < i) {
+        from_cp = from->cp;
+        from_off = from->off;
     }
     int64_t off = s->cplen - i < llabs(from_cp - i) ? walk_back(s, s->len, s->cplen - i)
                   : i >= from_cp                    ? walk_forward(s, from_off, i - from_cp)
                                                     : walk_back(s, from_off, from_cp - i);
-    *c = (StrCursor){s, epoch, i, off};
+    *victim = (StrCursor){s, epoch, i, off};
     return off;
 }
 
@@ -446,6 +460,76 @@ Value str_repr(VM *vm, ObjStr *s) {
     return str_from_buf(vm, &b);
 }
 
+/* A str of len bytes at p known to hold cplen characters: only the ASCII
+ * scan is left (str_new would count the characters again). */
+static Value str_new_counted(VM *vm, const char *p, size_t len, int64_t cplen) {
+    if (len <= 1) return str_new(vm, p, len);
+    ObjStr *r = str_alloc(vm, len);
+    if (!r) return ERR;
+    memcpy(r->data, p, len);
+    r->data[len] = 0;
+    r->ascii = all_ascii(r->data, len);
+    r->cplen = cplen;
+    return obj_val(r);
+}
+
+/* s[start::step] for n >= 2 characters and step != 1 (s[::-1] is the
+ * common one). ASCII copies bytes straight into the result; otherwise one
+ * walk measures the result and a second copies it, moving |step|
+ * characters at a time instead of locating each character from scratch. */
+static Value str_slice_step(VM *vm, ObjStr *s, int64_t start, int64_t step, int64_t n) {
+    ObjStr *r;
+    if (s->ascii) {
+        r = str_alloc(vm, (size_t)n);
+        if (!r) return ERR;
+        const char *src = s->data + start;
+        for (int64_t k = 0; k < n; k++) r->data[k] = src[k * step];
+        r->data[n] = 0;
+        r->ascii = true;
+        r->cplen = n;
+        return obj_val(r);
+    }
+    if (step == -1) {
+        /* the reversed run: its bytes are those of s[start-n+1 : start+1],
+         * copied character by character from the end */
+        int64_t hi = walk_forward(s, str_offset(s, start), 1), lo = str_offset(s, start - n + 1);
+        r = str_alloc(vm, (size_t)(hi - lo));
+        if (!r) return ERR;
+        char *out = r->data;
+        for (int64_t end = hi; end > lo;) {
+            int64_t at = end - 1;
+            while (at > lo && ((unsigned char)s->data[at] & 0xC0) == 0x80) at--;
+            memcpy(out, s->data + at, (size_t)(end - at));
+            out += end - at;
+            end = at;
+        }
+        r->data[hi - lo] = 0;
+        r->ascii = hi - lo == n;
+        r->cplen = n;
+        return obj_val(r);
+    }
+    int64_t first = str_offset(s, start), off = first, bytes = 0;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t end = walk_forward(s, off, 1);
+        bytes += end - off;
+        if (k + 1 < n) off = step > 0 ? walk_forward(s, off, step) : walk_back(s, off, -step);
+    }
+    r = str_alloc(vm, (size_t)bytes);
+    if (!r) return ERR;
+    char *out = r->data;
+    off = first;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t end = walk_forward(s, off, 1);
+        memcpy(out, s->data + off, (size_t)(end - off));
+        out += end - off;
+        if (k + 1 < n) off = step > 0 ? walk_forward(s, off, step) : walk_back(s, off, -step);
+    }
+    r->data[bytes] = 0;
+    r->ascii = bytes == n;
+    r->cplen = n;
+    return obj_val(r);
+}
+
 static Value str_slice(VM *vm, ObjStr *s, ObjSlice *sl) {
     int64_t start, stop, step;
     int64_t n = slice_indices(vm, sl, s->cplen, &start, &stop, &step);
@@ -454,16 +538,10 @@ static Value str_slice(VM *vm, ObjStr *s, ObjSlice *sl) {
     if (step == 1) {
         int64_t a = str_offset(s, start), z = str_offset(s, start + n);
         if (a == 0 && z == s->len && s->obj.cls == vm->types[T_STR]) return obj_val(s);   /* a subclass: a str */
-        return str_new(vm, s->data + a, (size_t)(z - a));
+        return str_new_counted(vm, s->data + a, (size_t)(z - a), n);
     }
-    StrBuf b = SB_INIT;
-    for (int64_t k = 0, i = start; k < n; k++, i += step) {
-        int64_t off = str_offset(s, i);
-        size_t pos = (size_t)off;
-        utf8_decode(s->data, (size_t)s->len, &pos);
-        sb_add(&b, s->data + off, pos - (size_t)off);
-    }
-    return str_from_buf(vm, &b);
+    if (n == 1) return str_getitem(vm, s, int_val(start));
+    return str_slice_step(vm, s, start, step, n);
 }
 
 Value str_getitem(VM *vm, ObjStr *s, Value index) {

@@ -338,6 +338,37 @@ static Value namespace_package(VM *vm, const char *fullname, ObjList *found) {
     return obj_val(m);
 }
 
+/* Whether a path entry is a file or lies inside one ('lib.zip',
+ * 'lib.zip/pkg'): a ZIP archive, whose modules zipimport loads. Only asked
+ * of entries that are no directory. */
+static bool in_archive(const char *entry) {
+    char buf[2048];
+    int n = snprintf(buf, sizeof buf, "%s", entry);
+    if (n <= 0 || (size_t)n >= sizeof buf) return false;
+    for (;;) {
+        if (is_file(buf)) return true;
+        char *slash = strrchr(buf, '/');
+        if (!slash || slash == buf) return false;
+        *slash = 0;
+        if (is_dir(buf)) return false;
+    }
+}
+
+/* A module from a ZIP archive on the path, through zipimport's
+ * _load_from_archive (the path hook CPython installs): the module, or UNDEF
+ * when the archive has none of that name. */
+static Value load_from_archive(VM *vm, Value entry, const char *fullname) {
+    Value zi = import_module(vm, "zipimport");
+    if (zi == ERR) return ERR;
+    Value fn = dict_get_str(AS(ObjModule, zi)->dict, str_intern_cstr(vm, "_load_from_archive"));
+    Value name = fn == UNDEF ? UNDEF : str_from_cstr(vm, fullname);
+    if (name == ERR || name == UNDEF) return name;
+    if (!vm_push_root(vm, name)) return ERR;
+    Value m = op_call2(vm, fn, entry, name);
+    vm_pop_roots(vm, 1);
+    return m == NONE_VAL ? UNDEF : m;
+}
+
 /* Looks for `leaf` (a module file or package) in the directories of `path`,
  * and failing that for a namespace package's directories. */
 static Value find_and_load(VM *vm, const char *fullname, const char *leaf, Value path) {
@@ -349,6 +380,14 @@ static Value find_and_load(VM *vm, const char *fullname, const char *leaf, Value
         char file[2048], absbuf[4096];
         bool package = false;
         if (!find_in_dir(dir, leaf, file, sizeof file, &package)) {
+            if (*dir && !is_dir(dir) && in_archive(dir)) {
+                Value m = load_from_archive(vm, dirs->items[i], fullname);
+                if (m != UNDEF) {
+                    if (ns_dirs) vm_pop_roots(vm, 1);
+                    return m;
+                }
+                continue;
+            }
             snprintf(file, sizeof file, "%s%s%s", dir, *dir ? "/" : "", leaf);
             if (!is_dir(file)) continue;
             if (!ns_dirs && (!(ns_dirs = list_new(vm, 0)) || !vm_push_root(vm, obj_val(ns_dirs)))) return ERR;

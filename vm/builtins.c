@@ -1374,8 +1374,8 @@ static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* The module attributes every module has: `import builtins` shares this
  * dict, and CPython's builtins namespace holds them too (its __spec__ and
- * __loader__ name the built-in importer, which Asy has not: None, as for
- * its other native modules). */
+ * __loader__, None here, are set when the module is first imported, at
+ * startup, by modspec_attach). */
 static bool add_module_attrs(VM *vm) {
     /* the text of CPython's builtins module docstring, as builtin_docs.tsv keeps its other docstrings */
     return add(vm, "__doc__", str_from_cstr(vm, "Built-in functions, types, exceptions, and other objects.\n\n"

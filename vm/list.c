@@ -135,14 +135,18 @@ int list_extend(VM *vm, ObjList *l, Value iterable) {
      * growing for ages); what is left over goes after the loop. A script
      * class's __len__ or __length_hint__ is asked, and its errors (but
      * TypeError) propagate. */
+    /* (the iterable is held while its __len__ runs: callers need not root it) */
+    if (!vm_push_root(vm, iterable)) return -1;
     Value it = op_iter(vm, iterable);
-    if (it == ERR || !vm_push_root(vm, it)) return -1;
+    if (it == ERR || !vm_push_root(vm, it)) { vm_pop_roots(vm, 1); return -1; }
     int64_t hint = extend_hint(vm, iterable);
     if (hint < 0 || (l->cap == 0 ? !list_prealloc(vm, l, hint)
                                  : hint <= INT64_MAX - l->len && !list_reserve(vm, l, l->len + hint))) {
-        vm_pop_roots(vm, 1);
+        vm_pop_roots(vm, 2);
         return -1;
     }
+    vm_pop_roots(vm, 1);
+    vm->roots[vm->nroots - 1] = it;     /* the iterator alone from here */
     int rc = 0;
     for (;;) {
         Value v = op_next(vm, it);

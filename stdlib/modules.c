@@ -67,6 +67,8 @@ static const NativeModule registry[] = {
     {"_bisect", mod__bisect_init},
     {"_mmap", mod__mmap_init},
     {"_syslog", mod__syslog_init},
+    {"_frozen_importlib", mod__frozen_importlib_init},
+    {"_frozen_importlib_external", mod__frozen_importlib_external_init},
 };
 
 ModuleInitFn modules_find(const char *name) {
@@ -83,13 +85,15 @@ static int cmp_names(const void *a, const void *b) {
 Value modules_native_names(VM *vm) {
     enum { N = sizeof registry / sizeof registry[0] };
     const char *names[N + 1];
-    for (size_t i = 0; i < N; i++) names[i] = registry[i].name;
-    names[N] = "builtins";
-    qsort(names, N + 1, sizeof names[0], cmp_names);
-    ObjTuple *t = tuple_new(vm, N + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < N; i++)      /* CPython freezes _frozen_importlib* */
+        if (strncmp(registry[i].name, "_frozen_", 8) != 0) names[n++] = registry[i].name;
+    names[n++] = "builtins";
+    qsort(names, n, sizeof names[0], cmp_names);
+    ObjTuple *t = tuple_new(vm, (int64_t)n);
     if (!t || !vm_push_root(vm, obj_val(t))) return ERR;
-    for (size_t i = 0; i <= N; i++) t->items[i] = NONE_VAL;
-    for (size_t i = 0; i <= N; i++) {
+    for (size_t i = 0; i < n; i++) t->items[i] = NONE_VAL;
+    for (size_t i = 0; i < n; i++) {
         ObjStr *s = str_intern_cstr(vm, names[i]);
         if (!s) { vm_pop_roots(vm, 1); return ERR; }
         t->items[i] = obj_val(s);

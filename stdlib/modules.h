@@ -67,6 +67,8 @@ bool mod_io_init(VM *vm, ObjModule *m);
 bool mod_builtins_init(VM *vm, ObjModule *m);
 bool mod_abc_init(VM *vm, ObjModule *m);
 bool mod__string_init(VM *vm, ObjModule *m);
+bool mod__frozen_importlib_init(VM *vm, ObjModule *m);
+bool mod__frozen_importlib_external_init(VM *vm, ObjModule *m);
 bool mod__tracemalloc_init(VM *vm, ObjModule *m);
 bool mod__resource_init(VM *vm, ObjModule *m);
 bool mod__heapq_init(VM *vm, ObjModule *m);

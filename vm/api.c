@@ -20,6 +20,7 @@
 #include "import.h"
 #include "interp.h"
 #include "memtrace.h"
+#include "modspec.h"
 #include "num.h"
 #include "ops.h"
 #include "scheduler.h"
@@ -491,6 +492,12 @@ static AsyStatus run(VM *vm, const char *source, size_t len, const char *filenam
     if (!code) return finish(vm, ERR);
     /* CPython's -c code has no __file__; stdin's is "<stdin>". */
     if (!interactive && strcmp(filename, "<string>") != 0 && set_main_file(vm, filename) == ERR) return finish(vm, ERR);
+    /* a script's loader is a SourceFileLoader, -c's and stdin's the
+     * BuiltinImporter; -m has given its module's spec already */
+    bool script = !interactive && filename[0] != '<';
+    if (dict_get_str(vm->main_module->dict, vm_name(vm, N___spec__)) == NONE_VAL &&
+        !modspec_main_loader(vm, vm->main_module, script ? filename : NULL))
+        return finish(vm, ERR);
     bool was = vm->running_interactive;
     vm->running_interactive = interactive;
     Value r = interp_run_module(vm, code, vm->main_module->dict);
@@ -617,6 +624,7 @@ static AsyStatus run_embedded_module(VM *vm, const char *name, const char *sourc
     snprintf(file, sizeof file, "%s.asy", leaf ? leaf + 1 : main);
     set_argv0(vm, file);
     snprintf(file, sizeof file, "<stdlib %s.asy>", main);
+    if (!modspec_main_spec(vm, vm->main_module, main, NULL)) return finish(vm, ERR);
     return run(vm, source, len, file, false);
 }
 
@@ -634,6 +642,15 @@ AsyStatus asy_run_module(AsyVM *vm, const char *name) {
         Value dir = AS(ObjList, path)->items[i];
         if (is_str(dir) && module_file(AS(ObjStr, dir)->data, name, file, sizeof file)) {
             set_argv0(vm, file);
+            /* a package runs as name.__main__ */
+            const char *leaf = strrchr(file, '/');
+            char spec_name[1100];
+            bool pkg_main = leaf && !strncmp(leaf, "/__main__.", 10);
+            snprintf(spec_name, sizeof spec_name, "%s%s", name, pkg_main ? ".__main__" : "");
+            char *abs = absolute_path(file);
+            bool ok = abs && modspec_main_spec(vm, vm->main_module, spec_name, abs);
+            free(abs);
+            if (!ok) return abs ? finish(vm, ERR) : (exc_nomem(vm), finish(vm, ERR));
             return asy_run_file(vm, file);
         }
     }

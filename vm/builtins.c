@@ -1244,6 +1244,14 @@ static Value wrapper_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return d && wrapper_copy_names(vm, w, d) ? NONE_VAL : ERR;
 }
 
+/* staticmethod.__call__ (3.10+): calls what it wraps. */
+static Value staticmethod_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!is_kind(args[0], OBJ_WRAPPER))
+        return exc_raise(vm, E_TypeError, "descriptor '__call__' requires a 'staticmethod' object but received a '%T'",
+                         args[0]);
+    return op_call(vm, AS(ObjWrapper, args[0])->v, args + 1, nargs - 1, kw);
+}
+
 static Value staticmethod_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return wrapper_new(vm, args, nargs, kw, T_STATICMETHOD, "staticmethod");
 }
@@ -1374,8 +1382,8 @@ static Value property_deleter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* The module attributes every module has: `import builtins` shares this
  * dict, and CPython's builtins namespace holds them too (its __spec__ and
- * __loader__ name the built-in importer, which Asy has not: None, as for
- * its other native modules). */
+ * __loader__, None here, are set when the module is first imported, at
+ * startup, by modspec_attach). */
 static bool add_module_attrs(VM *vm) {
     /* the text of CPython's builtins module docstring, as builtin_docs.tsv keeps its other docstrings */
     return add(vm, "__doc__", str_from_cstr(vm, "Built-in functions, types, exceptions, and other objects.\n\n"
@@ -1440,6 +1448,7 @@ bool builtins_init(VM *vm) {
            class_add_native(vm, vm->types[T_STATICMETHOD], "__repr__", wrapper_repr) &&
            class_add_native(vm, vm->types[T_CLASSMETHOD], "__repr__", wrapper_repr) &&
            class_add_native(vm, vm->types[T_STATICMETHOD], "__init__", wrapper_init) &&
+           class_add_native(vm, vm->types[T_STATICMETHOD], "__call__", staticmethod_call) &&
            class_add_native(vm, vm->types[T_CLASSMETHOD], "__init__", wrapper_init) &&
            add_ctor(vm, T_ELLIPSIS, ellipsis_new) && add_ctor(vm, T_NOTIMPL, notimpl_new) &&
            class_add_native(vm, vm->types[T_ELLIPSIS], "__reduce__", singleton_reduce) &&

@@ -66,6 +66,9 @@ void dict_init_methods(VM *vm);
  * pickles as iter([]), while at -1 before that it is still (reversed, (l,), -1),
  * as CPython tells the two apart (builtins_iter.c, iter_reduce.c). */
 #define LIST_REVITER_DONE (-2)
+/* obj.flags of a list being sorted (list_sort): a change made meanwhile
+ * keeps a buffer, which is how the sort sees it */
+#define LIST_SORTING 1
 
 /* ---- set.c ---- */
 ObjSet *set_new(VM *vm, ObjClass *cls);   /* vm->types[T_SET] or T_FROZENSET */

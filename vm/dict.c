@@ -314,9 +314,14 @@ int dict_update(VM *vm, ObjDict *d, Value other) {
     Value keys = op_getattr_opt(vm, other, vm_name(vm, N_keys));
     if (keys == ERR) return -1;
     if (keys != UNDEF) {
+        /* listed from keys()'s iterator, as CPython's PyMapping_Keys does
+         * (the keys object's __len__ is not asked) */
         Value ks = op_call0(vm, keys);
-        if (ks == ERR) return -1;
-        ObjList *kl = op_to_list(vm, ks);
+        if (ks == ERR || !vm_push_root(vm, ks)) return -1;
+        Value kit = op_iter(vm, ks);
+        bool held = kit != ERR && vm_push_root(vm, kit);
+        ObjList *kl = held ? op_to_list(vm, kit) : NULL;
+        vm_pop_roots(vm, held ? 2 : 1);
         if (!kl || !vm_push_root(vm, obj_val(kl))) return -1;
         int rc = 0;
         for (int64_t i = 0; i < kl->len && rc == 0; i++) {

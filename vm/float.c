@@ -794,6 +794,18 @@ static Value m_fromhex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return op_call1(vm, cls, r);
 }
 
+/* float.__getformat__('double' or 'float'): how the C types are laid out,
+ * IEEE 754 little-endian on the machines Asy runs on. */
+static Value m_getformat(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__getformat__", nargs - 1, kw, 1, 1)) return ERR;
+    if (!is_str(args[1]))
+        return exc_raise(vm, E_TypeError, "__getformat__() argument must be str, not %T", args[1]);
+    const char *t = AS(ObjStr, args[1])->data;
+    if (strcmp(t, "double") != 0 && strcmp(t, "float") != 0)
+        return exc_raise(vm, E_ValueError, "__getformat__() argument 1 must be 'double' or 'float'");
+    return str_from_cstr(vm, "IEEE, little-endian");
+}
+
 void flt_init_methods(VM *vm) {
     static const struct {
         const char *name;
@@ -807,6 +819,7 @@ void flt_init_methods(VM *vm) {
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
         class_add_native(vm, vm->types[T_FLOAT], methods[i].name, methods[i].fn);
     class_add_classmethod(vm, vm->types[T_FLOAT], "fromhex", m_fromhex);
+    class_add_classmethod(vm, vm->types[T_FLOAT], "__getformat__", m_getformat);
     class_add_property(vm, vm->types[T_FLOAT], "real", m_real);
     class_add_property(vm, vm->types[T_FLOAT], "imag", m_imag);
 }

@@ -537,6 +537,7 @@ static void mark_roots(VM *vm) {
     gc_mark_value(vm, vm->memory_error);
     gc_mark_value(vm, vm->context);
     for (int i = 0; i < CONTEXT_NTYPES; i++) MARK(vm->context_types[i]);
+    for (int i = 0; i < 4; i++) MARK(vm->modspec_types[i]);
     mark_values(vm, vm->roots, vm->nroots);
     mark_values(vm, vm->getset_fns, 4);
     for (Fiber *f = vm->fibers; f; f = f->next_fiber) fiber_mark(vm, f);

@@ -18,6 +18,7 @@
 #include "class.h"
 #include "gc.h"
 #include "gil.h"
+#include "modspec.h"
 #include "ops.h"
 #include "str.h"
 
@@ -46,16 +47,10 @@ ObjModule *module_new(VM *vm, const char *name) {
     return m;
 }
 
-/* The stdlib modules CPython 3.12 freezes into its binary (its
- * Python/frozen.c), whose repr says "(frozen)" rather than where they are. */
-static bool is_frozen_in_cpython(const char *name) {
-    static const char *const frozen[] = {
-        "abc", "codecs", "io", "_collections_abc", "_sitebuiltins", "genericpath", "ntpath", "posixpath", "os",
-        "site", "stat", "importlib.util", "importlib.machinery", "runpy", "zipimport", "importlib._bootstrap",
-        "importlib._bootstrap_external", NULL};
-    for (const char *const *f = frozen; *f; f++)
-        if (!strcmp(*f, name)) return true;
-    return false;
+/* BuiltinImporter or FrozenImporter, which the module's repr leaves to
+ * the checks that follow ("(built-in)", "(frozen)"). */
+static bool is_importer_class(VM *vm, Value loader) {
+    return loader == obj_val(vm->modspec_types[MS_BUILTIN]) || loader == obj_val(vm->modspec_types[MS_FROZEN]);
 }
 
 bool module_repr_to(VM *vm, ObjModule *m, StrBuf *b) {
@@ -75,11 +70,12 @@ bool module_repr_to(VM *vm, ObjModule *m, StrBuf *b) {
     } else if (file != UNDEF) {
         sb_adds(b, " from ");
         if (!op_repr_to(vm, file, b)) return false;
-    } else if (loader != UNDEF && loader != NONE_VAL) {     /* no file: the loader tells where it came from */
+    } else if (loader != UNDEF && loader != NONE_VAL && !is_importer_class(vm, loader)) {
+        /* no file: the loader tells where it came from */
         sb_adds(b, " (");
         if (!op_repr_to(vm, loader, b)) return false;
         sb_adds(b, ")");
-    } else if (dict_get_str(vm->modules, m->name) == obj_val(m) && is_frozen_in_cpython(m->name->data)) {
+    } else if (dict_get_str(vm->modules, m->name) == obj_val(m) && modspec_frozen_in_cpython(m->name->data)) {
         sb_adds(b, " (frozen)");
     } else if (modules_find(m->name->data) && dict_get_str(vm->modules, m->name) == obj_val(m)) {
         sb_adds(b, " (built-in)");
@@ -243,10 +239,14 @@ static void mark_c_like(const char *name, ObjCode *code) {
 }
 
 static Value exec_embedded_module(VM *vm, ObjModule *m, const EmbeddedModule *e) {
+    ObjList *p = NULL;
     if (e->package) {
-        ObjList *p = list_new(vm, 0);
+        p = list_new(vm, 0);
         if (!p || dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(p)) < 0 || !set_package(vm, m)) return ERR;
     }
+    if (!modspec_attach(vm, m, modspec_frozen_in_cpython(e->name) ? MS_KIND_FROZEN : MS_KIND_BUILTIN, NULL,
+                        p ? obj_val(p) : UNDEF))
+        return ERR;
     char filename[256];
     snprintf(filename, sizeof filename, "<stdlib %s.asy>", e->name);
     ObjCode *code = compile_source(vm, e->source, e->len, filename, false, true);
@@ -277,18 +277,23 @@ static Value exec_file_module(VM *vm, ObjModule *m, const char *path, bool packa
         free(src);
         return ERR;
     }
+    ObjList *p = NULL;
     if (package) {
         char dir[4096];
         snprintf(dir, sizeof dir, "%s", path);
         char *slash = strrchr(dir, '/');
         if (slash) *slash = 0;
-        ObjList *p = list_new(vm, 1);
+        p = list_new(vm, 1);
         Value d = str_from_cstr(vm, dir);
         if (!p || d == ERR || list_append(vm, p, d) < 0 ||
             dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(p)) < 0 || !set_package(vm, m)) {
             free(src);
             return ERR;
         }
+    }
+    if (!modspec_attach(vm, m, MS_KIND_FILE, path, p ? obj_val(p) : UNDEF)) {
+        free(src);
+        return ERR;
     }
     ObjCode *code = compile_source(vm, src, len, path, false, true);
     free(src);
@@ -331,7 +336,8 @@ static Value namespace_package(VM *vm, const char *fullname, ObjList *found) {
     ObjModule *m = module_new(vm, fullname);
     if (!m) return ERR;
     if (dict_set_str(vm, m->dict, vm_name(vm, N___file__), NONE_VAL) < 0 ||
-        dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(found)) < 0 || !set_package(vm, m)) {
+        dict_set_str(vm, m->dict, vm_name(vm, N___path__), obj_val(found)) < 0 || !set_package(vm, m) ||
+        !modspec_attach(vm, m, MS_KIND_NAMESPACE, NULL, obj_val(found))) {
         dict_del(vm, vm->modules, obj_val(m->name));
         return ERR;
     }
@@ -481,7 +487,8 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
     if (init) {
         ObjModule *m = module_new(vm, fullname);
         if (!m) return ERR;
-        if (!init(vm, m)) {
+        ModSpecKind kind = modspec_frozen_in_cpython(fullname) ? MS_KIND_FROZEN : MS_KIND_BUILTIN;
+        if (!modspec_attach(vm, m, kind, NULL, UNDEF) || !init(vm, m)) {
             dict_del(vm, vm->modules, obj_val(key));
             if (vm->exc == UNDEF) exc_nomem(vm);
             return ERR;

@@ -274,6 +274,23 @@ Value interp_builtins(VM *vm, ObjDict *globals) {
 }
 
 /* A local variable read (or deleted) before anything was stored in it. */
+/* x += b on a local x past INPLACE_ADD_FAST's int and str cases. The
+ * operand, then the old value when __iadd__ gave a new object, may have had
+ * their last references here: with objects to finalize about, the result
+ * is stored and a collection runs with b off the stack, as CPython drops
+ * them at once. */
+static __attribute__((noinline)) Value inplace_add_local(VM *vm, Frame *frame, Value *slot, Value a, Value b) {
+    Value r = op_inplace(vm, BIN_ADD, a, b);
+    Value dropped[2] = {r != a ? a : NONE_VAL, b};     /* the topmost first */
+    if (r != ERR && finalize_wanted(vm) && finalize_stack_dropped(vm, dropped, dropped + 2, false)) {
+        *slot = r;
+        frame->sp--;
+        finalize_collect(vm);
+        frame->sp++;
+    }
+    return r;
+}
+
 static __attribute__((noinline, cold)) void unbound_local(VM *vm, ObjStr *name) {
     exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value",
               name->data);
@@ -936,7 +953,16 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         TOP() = v;
         NEXT();
     }
-    CASE(STORE_DEREF) AS(ObjCell, slots[code->nlocals + ARG])->v = POP(); NEXT();
+    CASE(STORE_DEREF) {
+        ObjCell *cell = AS(ObjCell, slots[code->nlocals + ARG]);
+        if (finalize_wanted(vm) && finalize_dropped(vm, cell->v)) {
+            cell->v = POP();
+            FINALIZE_NOW();     /* as STORE_FAST: the value replaced may be gone */
+            NEXT();
+        }
+        cell->v = POP();
+        NEXT();
+    }
     CASE(DELETE_DEREF) {
         ObjCell *cell = AS(ObjCell, slots[code->nlocals + ARG]);
         if (cell->v == UNDEF) {
@@ -1497,7 +1523,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         SAVE();
         Value r = is_plain_kind_fast(a, OBJ_STR) && is_plain_kind_fast(b, OBJ_STR) ? str_append_unique(vm, AS(ObjStr, a), AS(ObjStr, b))
                   : is_plain_intlike(a) && is_plain_intlike(b)         ? int_binop(vm, BIN_ADD, a, b)
-                                                                       : op_inplace(vm, BIN_ADD, a, b);
+                                                                       : inplace_add_local(vm, frame, &slots[ARG], a, b);
         CHECK(r);
         slots[ARG] = r;
         sp--;
@@ -1550,6 +1576,14 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         /* `x += e` whose e might raise, or rebind x: x was read first, as
          * CPython does; the rest is INPLACE_ADD_FAST's */
         ADD_STORE_BODY(op_inplace);
+        /* as inplace_add_local: the operand, then a replaced old value */
+        if (finalize_wanted(vm)) {
+            Value dropped[2] = {r != slots[ARG] ? slots[ARG] : NONE_VAL, b};
+            bool due = finalize_stack_dropped(vm, dropped, dropped + 2, false);
+            slots[ARG] = r;
+            if (due) FINALIZE_NOW();
+            NEXT();
+        }
         slots[ARG] = r;
         NEXT();
     }

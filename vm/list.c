@@ -7,6 +7,7 @@
 #include "func.h"
 #include "finalize.h"
 #include "gc.h"
+#include "num.h"
 #include "ops.h"
 #include "str.h"
 
@@ -29,16 +30,78 @@ ObjList *list_from(VM *vm, const Value *items, int64_t n) {
     return l;
 }
 
-static bool list_reserve(VM *vm, ObjList *l, int64_t need) {
-    if (need <= l->cap) return true;
-    int64_t cap = l->cap < 4 ? 4 : l->cap + (l->cap >> 1);
-    if (cap < need) cap = need;
-    Value *items = gc_realloc(vm, l->items, (size_t)l->cap * sizeof(Value),
-                              gc_array_size((size_t)cap, sizeof(Value)));
-    if (!items) return false;
+/* Sets the buffer to hold exactly cap items (cap >= len). A shrink that
+ * fails keeps the old buffer. */
+static bool list_set_cap(VM *vm, ObjList *l, int64_t cap) {
+    if (cap == l->cap) return true;
+    if (cap == 0) {
+        if (l->obj.flags & LIST_SORTING) return true;
+        gc_free(vm, l->items, (size_t)l->cap * sizeof(Value));
+        l->items = NULL;
+        l->cap = 0;
+        return true;
+    }
+    Value *items = gc_realloc(vm, l->items, (size_t)l->cap * sizeof(Value), gc_array_size((size_t)cap, sizeof(Value)));
+    if (!items) {
+        if (cap > l->cap) return false;
+        vm->exc = UNDEF;
+        return true;
+    }
     l->items = items;
     l->cap = cap;
     return true;
+}
+
+/* Room for `need` items by CPython's rule for resizing a list, so that
+ * sys.getsizeof() sees the capacity CPython's list would have: nothing
+ * changes while need lies between half the capacity and all of it; past
+ * that the capacity becomes need plus an eighth plus 6, rounded down to a
+ * multiple of 4 (or need rounded up to one, when that is too little for a
+ * big jump), and 0 for an empty list. Growth by an eighth keeps appending
+ * amortized O(1). */
+static bool list_fit(VM *vm, ObjList *l, int64_t need) {
+    if (need <= l->cap && need >= (l->cap >> 1)) return true;
+    int64_t cap = need;
+    if (need < INT64_MAX / 2) {
+        cap = (need + (need >> 3) + 6) & ~(int64_t)3;
+        if (need - l->len > cap - need) cap = (need + 3) & ~(int64_t)3;
+    }
+    return list_set_cap(vm, l, need == 0 ? 0 : cap);
+}
+
+static bool list_reserve(VM *vm, ObjList *l, int64_t need) {
+    return need <= l->cap || list_fit(vm, l, need);
+}
+
+/* After items were removed: the buffer shrinks once less than half is used. */
+static void list_shrunk(VM *vm, ObjList *l) {
+    if (l->len < (l->cap >> 1)) list_fit(vm, l, l->len);
+}
+
+/* A list with no buffer that is filled with about n items gets exactly n
+ * rounded up to even, as CPython preallocates it. */
+static bool list_prealloc(VM *vm, ObjList *l, int64_t n) {
+    return n <= 0 || list_set_cap(vm, l, n < INT64_MAX - 1 ? (n + 1) & ~(int64_t)1 : n);
+}
+
+/* How many items an iterable expects to give, as CPython presizes a list
+ * it extends: its len() or __length_hint__, else 8. A builtin type with
+ * neither is not asked (no exception made and dropped); -1 after raising. */
+static int64_t extend_hint(VM *vm, Value iterable) {
+    ObjClass *c = type_of(vm, iterable);
+    if ((c->obj.flags & CLASS_BUILTIN) && class_lookup(c, vm_name(vm, N___len__)) == UNDEF &&
+        class_lookup(c, vm_name(vm, N___length_hint__)) == UNDEF)
+        return 8;
+    Value h = op_length_hint(vm, iterable, int_val(8));
+    int64_t n;
+    if (h == ERR) return -1;
+    return int_to_i64(h, &n) ? n : INT64_MAX;
+}
+
+/* Lets go of the buffer, as list.clear() does in CPython. */
+static void list_drop_buffer(VM *vm, ObjList *l) {
+    l->len = 0;
+    list_set_cap(vm, l, 0);
 }
 
 int list_append(VM *vm, ObjList *l, Value v) {
@@ -60,29 +123,30 @@ int list_insert(VM *vm, ObjList *l, int64_t i, Value v) {
 int list_extend(VM *vm, ObjList *l, Value iterable) {
     if ((is_list(iterable) || is_tuple(iterable)) && op_override(vm, iterable, N___iter__) == UNDEF) {
         int64_t n = is_list(iterable) ? AS(ObjList, iterable)->len : AS(ObjTuple, iterable)->len;
-        if (!list_reserve(vm, l, l->len + n)) return -1;
+        if (!(l->cap == 0 ? list_prealloc(vm, l, n) : list_reserve(vm, l, l->len + n))) return -1;
         /* Re-read the source: l.extend(l) doubles l. */
         Value *src = is_list(iterable) ? AS(ObjList, iterable)->items : AS(ObjTuple, iterable)->items;
         if (n) memmove(l->items + l->len, src, (size_t)n * sizeof(Value));     /* items may be NULL when empty */
         l->len += n;
         return 0;
     }
-    /* Sized builtin containers reserve room first, so absurd sizes fail
-     * at once with MemoryError instead of after growing for ages. */
-    if ((is_kind(iterable, OBJ_RANGE) || is_kind(iterable, OBJ_STR) || is_dict(iterable) || is_kind(iterable, OBJ_SET)) &&
-        !(as_obj(iterable)->flags & OBJ_SUBTYPE)) {
-        int64_t n = op_len(vm, iterable);
-        if (n < 0 || !list_reserve(vm, l, l->len + n)) return -1;
-    }
+    /* Room for what the iterable expects to give first, as CPython makes
+     * it (absurd sizes fail at once with MemoryError instead of after
+     * growing for ages); what is left over goes after the loop. A script
+     * class's __len__ or __length_hint__ is asked, and its errors (but
+     * TypeError) propagate. */
+    /* (the iterable is held while its __len__ runs: callers need not root it) */
+    if (!vm_push_root(vm, iterable)) return -1;
     Value it = op_iter(vm, iterable);
-    if (it == ERR || !vm_push_root(vm, it)) return -1;
-    /* A script class's __len__ or __length_hint__ is asked, as CPython asks
-     * it to presize: its errors (but TypeError) propagate. */
-    if (is_obj(iterable) && !(as_obj(iterable)->cls->obj.flags & CLASS_BUILTIN) &&
-        op_length_hint(vm, iterable, int_val(0)) == ERR) {
-        vm_pop_roots(vm, 1);
+    if (it == ERR || !vm_push_root(vm, it)) { vm_pop_roots(vm, 1); return -1; }
+    int64_t hint = extend_hint(vm, iterable);
+    if (hint < 0 || (l->cap == 0 ? !list_prealloc(vm, l, hint)
+                                 : hint <= INT64_MAX - l->len && !list_reserve(vm, l, l->len + hint))) {
+        vm_pop_roots(vm, 2);
         return -1;
     }
+    vm_pop_roots(vm, 1);
+    vm->roots[vm->nroots - 1] = it;     /* the iterator alone from here */
     int rc = 0;
     for (;;) {
         Value v = op_next(vm, it);
@@ -90,6 +154,7 @@ int list_extend(VM *vm, ObjList *l, Value iterable) {
         if (v == ERR || list_append(vm, l, v) < 0) { rc = -1; break; }
     }
     vm_pop_roots(vm, 1);
+    if (l->len < l->cap) list_fit(vm, l, l->len);
     return rc;
 }
 
@@ -139,6 +204,7 @@ static int list_setslice(VM *vm, ObjList *l, ObjSlice *sl, Value v) {
     if (l->len > stop) memmove(l->items + stop + grow, l->items + stop, (size_t)(l->len - stop) * sizeof(Value));
     if (src->len) copy_values(l->items + start, src->items, src->len);
     l->len += grow;
+    if (grow < 0) list_shrunk(vm, l);
     return 0;
 }
 
@@ -166,6 +232,7 @@ int list_delitem(VM *vm, ObjList *l, Value index) {
             l->items[w++] = l->items[r];
         }
         l->len = w;
+        list_shrunk(vm, l);
         return 0;
     }
     if (!is_intlike(index) && op_special(vm, index, N___index__) == UNDEF) {
@@ -176,6 +243,7 @@ int list_delitem(VM *vm, ObjList *l, Value index) {
     if (i < 0) return -1;
     memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
     l->len--;
+    list_shrunk(vm, l);
     return 0;
 }
 
@@ -211,6 +279,7 @@ static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value v = l->items[i];
     memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
     l->len--;
+    list_shrunk(vm, l);
     return v;
 }
 
@@ -233,6 +302,7 @@ static Value m_remove(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         vm->fin_after_call = true;                                  /* __del__ runs after the call */
     memmove(l->items + i, l->items + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
     l->len--;
+    list_shrunk(vm, l);
     return NONE_VAL;
 }
 
@@ -263,7 +333,7 @@ static Value m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_clear(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.clear", nargs - 1, kw, 0, 0)) return ERR;
     if (finalize_items_dropped(vm, args[0])) vm->fin_after_call = true;     /* __del__ runs after the call */
-    SELF->len = 0;
+    list_drop_buffer(vm, SELF);
     return NONE_VAL;
 }
 
@@ -271,6 +341,13 @@ static Value m_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "list.copy", nargs - 1, kw, 0, 0)) return ERR;
     ObjList *r = list_from(vm, SELF->items, SELF->len);
     return r ? obj_val(r) : ERR;
+}
+
+/* CPython's list object (40 bytes) and the pointers it has room for,
+ * which list_fit keeps as CPython's list would have them. */
+static Value m_sizeof(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__sizeof__", nargs - 1, kw, 0, 0)) return ERR;
+    return int_from_i64(vm, 40 + 8 * SELF->cap);
 }
 
 static Value m_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -310,11 +387,13 @@ static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (nargs > 1 && args[1] == args[0]) {
         /* list.__init__(x, x): the items are read before the list empties. */
         ObjList *copy = list_from(vm, l->items, l->len);
-        if (!copy) return ERR;
-        l->len = 0;
-        return list_extend(vm, l, obj_val(copy)) < 0 ? ERR : NONE_VAL;
+        if (!copy || !vm_push_root(vm, obj_val(copy))) return ERR;
+        list_drop_buffer(vm, l);
+        int rc = list_extend(vm, l, obj_val(copy));
+        vm_pop_roots(vm, 1);
+        return rc < 0 ? ERR : NONE_VAL;
     }
-    l->len = 0;
+    list_drop_buffer(vm, l);
     return nargs > 1 && list_extend(vm, l, args[1]) < 0 ? ERR : NONE_VAL;
 }
 
@@ -328,6 +407,7 @@ void list_init_methods(VM *vm) {
     class_add_native(vm, c, "remove", m_remove);
     class_add_native(vm, c, "index", m_index);
     class_add_native(vm, c, "count", m_count);
+    class_add_native(vm, c, "__sizeof__", m_sizeof);
     class_add_native(vm, c, "clear", m_clear);
     class_add_native(vm, c, "copy", m_copy);
     class_add_native(vm, c, "reverse", m_reverse);

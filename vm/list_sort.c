@@ -428,6 +428,7 @@ int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
     Value *saved_items = l->items;
     l->items = NULL;
     l->len = l->cap = 0;
+    l->obj.flags |= LIST_SORTING;
     bool has_key = key != UNDEF && key != NONE_VAL;
     if (has_key) {
         vals = keys;
@@ -452,6 +453,7 @@ int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
     rc = 0;
 done:
     /* what the script put in the list meanwhile is dropped, as in CPython */
+    l->obj.flags &= (uint16_t)~LIST_SORTING;
     if (l->items) gc_free(vm, l->items, (size_t)l->cap * sizeof(Value));
     l->items = saved_items;
     l->cap = saved_cap;

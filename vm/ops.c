@@ -2148,8 +2148,16 @@ Value op_next(VM *vm, Value it) {
 }
 
 ObjList *op_to_list(VM *vm, Value iterable) {
-    if (is_plain_kind(iterable, OBJ_LIST)) return list_from(vm, AS(ObjList, iterable)->items, AS(ObjList, iterable)->len);
-    if (is_plain_kind(iterable, OBJ_TUPLE)) return list_from(vm, AS(ObjTuple, iterable)->items, AS(ObjTuple, iterable)->len);
+    bool lst = is_plain_kind(iterable, OBJ_LIST);
+    if (lst || is_plain_kind(iterable, OBJ_TUPLE)) {
+        /* room for an even count, as CPython's list(x) has (sys.getsizeof) */
+        int64_t n = lst ? AS(ObjList, iterable)->len : AS(ObjTuple, iterable)->len;
+        ObjList *l = list_new(vm, n + (n & 1));
+        if (!l) return NULL;
+        if (n) copy_values(l->items, lst ? AS(ObjList, iterable)->items : AS(ObjTuple, iterable)->items, n);
+        l->len = n;
+        return l;
+    }
     ObjList *l = list_new(vm, 0);
     if (!l) return NULL;
     if (!vm_push_root(vm, obj_val(l))) return NULL;

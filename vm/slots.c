@@ -241,5 +241,11 @@ void slot_init(VM *vm) {
             if (id == N___contains__ && t == T_DICT_VALUES) continue;
             if (!add_layout_native(vm, vm->types[t], name, layout_fns[i].fn)) return;
         }
+        /* keys and items views are sets to &, |, ^ and - (both ways) */
+        bool setop = id == N___and__ || id == N___or__ || id == N___xor__ || id == N___sub__ || id == N___rand__ ||
+                     id == N___ror__ || id == N___rxor__ || id == N___rsub__;
+        if (setop && (!add_layout_native(vm, vm->types[T_DICT_KEYS], name, layout_fns[i].fn) ||
+                      !add_layout_native(vm, vm->types[T_DICT_ITEMS], name, layout_fns[i].fn)))
+            return;
     }
 }

@@ -359,6 +359,8 @@ struct AsyVM {
     /* contextvars (stdlib/contextvars.c, C API in stdlib/contextvars.h) */
     Value context;              /* the current Context; UNDEF until one is needed */
     ObjClass *context_types[CONTEXT_NTYPES];   /* its classes; NULL until first needed */
+    /* ModuleSpec and the loaders (modspec.h); NULL until first needed */
+    ObjClass *modspec_types[4];
 
     /* generators with handlers, closed if they die suspended, and objects
      * whose class has __del__ (finalize.h) */

@@ -649,6 +649,15 @@ Value interp_run_code(VM *vm, ObjCode *code, ObjDict *globals, ObjDict *locals) 
     return r;
 }
 
+/* The 'call' events of generator frame f resumed from C, with the
+ * exception thrown into it (or UNDEF) held meanwhile: the hooks run code. */
+static __attribute__((noinline, cold)) bool resume_hooks(VM *vm, Frame *f, Value throw) {
+    if (!vm_push_root(vm, throw)) return false;
+    bool ok = hooks_call(vm, f);
+    vm_pop_roots(vm, 1);
+    return ok;
+}
+
 Value interp_resume(VM *vm, Frame *f, Value throw) {
     Fiber *fb = vm->fiber;
     if (fb->depth >= vm->recursion_limit) {
@@ -659,7 +668,7 @@ Value interp_resume(VM *vm, Frame *f, Value throw) {
     fb->frame = f;
     fb->depth++;
     gen_enter_handled(fb, f->gen);
-    if (__builtin_expect(hooks_active(vm), 0) && !hooks_call(vm, f)) {
+    if (__builtin_expect(hooks_active(vm), 0) && !resume_hooks(vm, f, throw)) {
         pop_frame(fb, f);
         f->gen->state = GEN_SUSPENDED;
         return ERR;
@@ -2288,9 +2297,14 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
                 goto error;
             }
             if (fb->depth >= vm->call_limit) {
-                /* (a generator that yields from a new instance of itself) */
+                /* (a generator that yields from a new instance of itself,
+                 * or hooks: v stays on the stack while they run code) */
+                PUSH(v);
                 SAVE();
-                if (!resume_slow(vm, fb, g)) goto error;
+                bool resumed = resume_slow(vm, fb, g);
+                sp--;
+                SAVE();
+                if (!resumed) goto error;
             }
             RESUME_GEN(g, v);
         }

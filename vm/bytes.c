@@ -1382,6 +1382,10 @@ typedef struct FmtSpec {
  * zero-padding numbers. */
 static void fmt_pad(StrBuf *out, const FmtSpec *f, const char *s, size_t n, size_t prefix, bool numeric) {
     int64_t pad = f->width > (int64_t)n ? f->width - (int64_t)n : 0;
+    if (pad > INT32_MAX) {     /* CPython fails to allocate it */
+        out->oom = true;
+        return;
+    }
     if (f->left) {
         sb_add(out, s, n);
         for (int64_t i = 0; i < pad; i++) sb_addc(out, ' ');
@@ -1397,7 +1401,7 @@ static void fmt_pad(StrBuf *out, const FmtSpec *f, const char *s, size_t n, size
 
 static bool fmt_int(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
     char c = f->conv;
-    v = fmt_pct_int_arg(vm, v, c);     /* as str's % does */
+    v = fmt_pct_int_arg(vm, v, c == 'i' ? 'd' : c);     /* as str's % does; bytes' %i is named %d */
     if (v == ERR) return false;
     int base = c == 'x' || c == 'X' ? 16 : c == 'o' ? 8 : 10;
     if (base == 10 && !int_str_digits_ok(vm, v)) return false;
@@ -1429,25 +1433,28 @@ static bool fmt_float(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
         exc_raise(vm, E_TypeError, "float argument required, not %T", v);
         return false;
     }
-    char cfmt[16], buf[512];
-    int k = 0;
-    cfmt[k++] = '%';
-    if (f->plus) cfmt[k++] = '+';
-    else if (f->space) cfmt[k++] = ' ';
-    if (f->alt) cfmt[k++] = '#';
-    memcpy(cfmt + k, ".*", 2);
-    k += 2;
-    cfmt[k++] = f->conv;
-    cfmt[k] = 0;
-    int prec = f->prec < 0 ? 6 : f->prec > 400 ? 400 : (int)f->prec;
-    if (isnan(d)) d = fabs(d);     /* Python never prints "-nan" */
-    int n = snprintf(buf, sizeof buf, cfmt, prec, d);
-    if (n < 0 || n >= (int)sizeof buf) {
-        exc_raise(vm, E_OverflowError, "formatted float is too long (precision too large?)");
+    char cfmt[8];
+    snprintf(cfmt, sizeof cfmt, "%%%s.*%c", f->alt ? "#" : "", f->conv);
+    int prec = f->prec < 0 ? 6 : f->prec > 100000000 ? 100000000 : (int)f->prec;
+    char *body = fmt_double(cfmt, prec, fabs(d));     /* Python never prints "-nan" */
+    if (!body) {
+        exc_nomem(vm);
         return false;
     }
-    size_t prefix = buf[0] == '-' || buf[0] == '+' || buf[0] == ' ';
-    fmt_pad(out, f, buf, (size_t)n, prefix, isfinite(d));
+    StrBuf num = SB_INIT;
+    if (signbit(d) && !isnan(d)) sb_addc(&num, '-');
+    else if (f->plus) sb_addc(&num, '+');
+    else if (f->space) sb_addc(&num, ' ');
+    size_t prefix = num.len;
+    sb_adds(&num, body);
+    free(body);
+    if (num.oom) {
+        sb_free(&num);
+        exc_nomem(vm);
+        return false;
+    }
+    fmt_pad(out, f, num.data, num.len, prefix, true);     /* inf and nan zero-padded too, as CPython */
+    sb_free(&num);
     return true;
 }
 
@@ -1625,6 +1632,7 @@ static Value bytes_format(VM *vm, Value self, const uint8_t *p, int64_t n, Value
         if (f.conv == '%' && p + i - 2 == pct) { sb_addc(&out, '%'); continue; }
         if (arg == UNDEF && !fmt_next_arg(vm, args, &argi, &arg)) goto fail;
         if (!fmt_one(vm, &out, &f, arg, i - 1)) goto fail;
+        if (out.oom) { exc_nomem(vm); goto fail; }
     }
     if (!used_key && !mapping && argi < (is_tuple(args) ? AS(ObjTuple, args)->len : 1)) {
         exc_raise(vm, E_TypeError, "not all arguments converted during bytes formatting");

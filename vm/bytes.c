@@ -1754,12 +1754,14 @@ static bool assigned_bytes(VM *vm, Value v, StrBuf *sb) {
         sb_add(sb, (const char *)b.p, (size_t)b.n);
         return true;
     }
-    if (is_intlike(v) || is_str(v) || !is_obj(v)) {
+    if (is_intlike(v) || is_str(v) || is_float(v) || is_kind(v, OBJ_COMPLEX)) {
         exc_raise(vm, E_TypeError, "%s", ba_assign_msg);
         return false;
     }
     return source_bytes(vm, "bytearray", v, UNDEF, UNDEF, sb);
 }
+
+static Value ba_delete_slice(VM *vm, ObjByteArray *ba, int64_t start, int64_t step, int64_t n);
 
 static Value ba_setitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__setitem__", nargs - 1, kw, 2, 2)) return ERR;
@@ -1776,16 +1778,23 @@ static Value ba_setitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         ba->data[i] = c;
         return NONE_VAL;
     }
+    /* As CPython: the slice's errors come before the value's, and an empty
+       value deletes even an extended slice. */
+    int64_t start, stop, step;
+    int64_t n = slice_indices(vm, AS(ObjSlice, key), ba->len, &start, &stop, &step);
+    if (n < 0) return ERR;
     StrBuf sb = SB_INIT;
     if (!assigned_bytes(vm, v, &sb)) { sb_free(&sb); return ERR; }
     if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
-    int64_t start, stop, step;
-    int64_t n = slice_indices(vm, AS(ObjSlice, key), ba->len, &start, &stop, &step);
-    bool ok = n >= 0;
-    if (ok && step == 1) {
+    if (step != 1 && sb.len == 0) {
+        sb_free(&sb);
+        return ba_delete_slice(vm, ba, start, step, n);
+    }
+    bool ok = true;
+    if (step == 1) {
         if (stop < start) stop = start;
         ok = ((int64_t)sb.len == stop - start || ba_resizable(vm, ba)) && ba_splice(vm, ba, start, stop, (const uint8_t *)sb.data, (int64_t)sb.len);
-    } else if (ok) {
+    } else {
         if ((int64_t)sb.len != n) {
             exc_raise(vm, E_ValueError, "attempt to assign bytes of size %lld to extended slice of size %lld",
                       (long long)sb.len, (long long)n);
@@ -1811,6 +1820,11 @@ static Value ba_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t start, stop, step;
     int64_t n = slice_indices(vm, AS(ObjSlice, key), ba->len, &start, &stop, &step);
     if (n < 0) return ERR;
+    return ba_delete_slice(vm, ba, start, step, n);
+}
+
+/* del ba[start::step] for n items. */
+static Value ba_delete_slice(VM *vm, ObjByteArray *ba, int64_t start, int64_t step, int64_t n) {
     if (n == 0) return NONE_VAL;
     if (!ba_resizable(vm, ba)) return ERR;
     if (step < 0) {     /* the same bytes, walked forwards */

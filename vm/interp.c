@@ -2108,10 +2108,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value match, rest;
         CHECK_INT(exc_group_match(vm, PEEK(2), TOP(), &match, &rest));
         TOP() = match;
-        if (match != NONE_VAL) {
-            PEEK(2) = rest;
-            fb->handled = match;
-        }
+        PEEK(2) = rest;
+        if (match != NONE_VAL) fb->handled = match;
         NEXT();
     }
     CASE(PREP_RERAISE_STAR) {

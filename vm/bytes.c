@@ -1202,9 +1202,12 @@ static Value pad_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char
     if (!int_arg(vm, args[1], &width)) return ERR;
     uint8_t fill = ' ';
     if (nargs > 2) {
+        /* CPython's 'c' converter: a bytes or bytearray, no other buffer */
         BinBuf f;
-        if (!binbuf_get(args[2], &f) || f.n != 1)
-            return exc_raise(vm, E_TypeError, "%s() argument 2 must be a byte string of length 1, not %T", name, args[2]);
+        bool ok = (is_kind(args[2], OBJ_BYTES) || is_kind(args[2], OBJ_BYTEARRAY)) && binbuf_get(args[2], &f) && f.n == 1;
+        if (!ok)
+            return exc_raise(vm, E_TypeError, "%s() argument 2 must be a byte string of length 1, not %s", name,
+                             args[2] == NONE_VAL ? "None" : type_name(vm, args[2]));
         fill = f.p[0];
     }
     BinBuf self;

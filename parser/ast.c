@@ -119,8 +119,10 @@ void *ast_alloc(AstArena *a, size_t size)
 Node *ast_new_node(AstArena *a, NodeKind kind)
 {
     Node *n = ast_alloc(a, sizeof *n);
-    if (n)
+    if (n) {
         n->kind = kind;
+        n->group_line = 0;
+    }
     return n;
 }
 

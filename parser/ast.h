@@ -178,6 +178,9 @@ struct Node {
     NodeKind kind;
     AstCtx ctx;
     int line, col, end_line, end_col;
+    /* A pattern in parentheses keeps its own span; an or- or as-pattern
+     * made of it starts (or ends) at the parentheses, as CPython's do. */
+    int group_line, group_col, group_end_line, group_end_col;     /* 0: none */
     union {
         const char *name;                                        /* E_NAME, P_STAR */
         struct { const char *digits; int base; } int_lit;        /* E_INT */

@@ -2633,6 +2633,17 @@ MatchCases *cases_join(ParseCtx *ctx, MatchCases *a, MatchCases *b)
     return a;
 }
 
+/* n starts where `from` does, its enclosing parentheses included. */
+static void start_outer(Node *n, const Node *from)
+{
+    if (!from->group_line) {
+        start_node(n, from);
+        return;
+    }
+    n->line = from->group_line;
+    n->col = from->group_col;
+}
+
 static Node *mk_pattern(ParseCtx *ctx, NodeKind kind, const Node *first, const Node *last)
 {
     Node *n = mk(ctx, kind);
@@ -2721,14 +2732,22 @@ Node *mk_as_pattern(ParseCtx *ctx, Node *pattern, const Token *name)
     Node *n = mk(ctx, P_AS);
     n->u.as.pattern = pattern;
     n->u.as.name = ident(ctx, name);
-    start_node(n, pattern);
+    start_outer(n, pattern);
     end_at(n, name);
     return n;
 }
 
 Node *mk_or_pattern(ParseCtx *ctx, NodeList alts)
 {
-    Node *n = mk_pattern(ctx, P_OR, alts.items[0], alts.items[alts.n - 1]);
+    Node *n = mk(ctx, P_OR);
+    start_outer(n, alts.items[0]);
+    Node *last = alts.items[alts.n - 1];
+    if (last->group_line) {
+        n->end_line = last->group_end_line;
+        n->end_col = last->group_end_col;
+    } else {
+        end_node(n, last);
+    }
     n->u.seq.elts = alts;
     return n;
 }
@@ -2741,7 +2760,12 @@ Node *mk_group_pattern(ParseCtx *ctx, NodeList items, const Token *open, const T
             error_at_tok(ctx, close, "invalid syntax");
             return ctx->poison;
         }
-        return items.items[0];
+        Node *p = items.items[0];     /* the outermost parentheses win */
+        p->group_line = open->line;
+        p->group_col = open->col;
+        p->group_end_line = close->line;
+        p->group_end_col = close->col + close->len;
+        return p;
     }
     return mk_seq_pattern(ctx, items, open, close);
 }

@@ -571,6 +571,9 @@ static bool delete_stepped(VM *vm, Core *c, int64_t start, int64_t step, int64_t
 
 /* a[start:stop:step] = src (an array of the same kind). */
 static bool assign_slice(VM *vm, Core *c, ObjSlice *s, Value v) {
+    int64_t start, stop, step;     /* the slice's errors first, as CPython */
+    int64_t n = slice_indices(vm, s, core_len(c), &start, &stop, &step);
+    if (n < 0) return false;
     Core *src = core_find(vm, v);
     if (!src) {
         exc_raise(vm, E_TypeError, "can only assign array (not \"%T\") to array slice", v);
@@ -580,9 +583,6 @@ static bool assign_slice(VM *vm, Core *c, ObjSlice *s, Value v) {
         exc_raise(vm, E_TypeError, "bad argument type for built-in operation");
         return false;
     }
-    int64_t start, stop, step;
-    int64_t n = slice_indices(vm, s, core_len(c), &start, &stop, &step);
-    if (n < 0) return false;
     int64_t m = core_len(src), size = c->kind->size;
     if (step != 1 && m == 0) return delete_stepped(vm, c, start, step, n);
     if (step != 1 && m != n) {

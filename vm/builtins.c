@@ -901,7 +901,8 @@ static Value b_chr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (v == ERR) return ERR;
     if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
     int64_t c;
-    if (!int_to_i64(v, &c)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+    if (!int_to_i64(v, &c) || c > INT32_MAX || c < INT32_MIN)     /* a C int, as CPython's */
+        return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     if (c < 0 || c > 0x10FFFF) return exc_raise(vm, E_ValueError, "chr() arg not in range(0x110000)");
     if (c < 128) return obj_val(vm->char_strs[c]);
     return str_char(vm, (uint32_t)c);

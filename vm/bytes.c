@@ -1202,9 +1202,12 @@ static Value pad_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char
     if (!int_arg(vm, args[1], &width)) return ERR;
     uint8_t fill = ' ';
     if (nargs > 2) {
+        /* CPython's 'c' converter: a bytes or bytearray, no other buffer */
         BinBuf f;
-        if (!binbuf_get(args[2], &f) || f.n != 1)
-            return exc_raise(vm, E_TypeError, "%s() argument 2 must be a byte string of length 1, not %T", name, args[2]);
+        bool ok = (is_kind(args[2], OBJ_BYTES) || is_kind(args[2], OBJ_BYTEARRAY)) && binbuf_get(args[2], &f) && f.n == 1;
+        if (!ok)
+            return exc_raise(vm, E_TypeError, "%s() argument 2 must be a byte string of length 1, not %s", name,
+                             args[2] == NONE_VAL ? "None" : type_name(vm, args[2]));
         fill = f.p[0];
     }
     BinBuf self;
@@ -1382,6 +1385,10 @@ typedef struct FmtSpec {
  * zero-padding numbers. */
 static void fmt_pad(StrBuf *out, const FmtSpec *f, const char *s, size_t n, size_t prefix, bool numeric) {
     int64_t pad = f->width > (int64_t)n ? f->width - (int64_t)n : 0;
+    if (pad > INT32_MAX) {     /* CPython fails to allocate it */
+        out->oom = true;
+        return;
+    }
     if (f->left) {
         sb_add(out, s, n);
         for (int64_t i = 0; i < pad; i++) sb_addc(out, ' ');
@@ -1397,7 +1404,7 @@ static void fmt_pad(StrBuf *out, const FmtSpec *f, const char *s, size_t n, size
 
 static bool fmt_int(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
     char c = f->conv;
-    v = fmt_pct_int_arg(vm, v, c);     /* as str's % does */
+    v = fmt_pct_int_arg(vm, v, c == 'i' ? 'd' : c);     /* as str's % does; bytes' %i is named %d */
     if (v == ERR) return false;
     int base = c == 'x' || c == 'X' ? 16 : c == 'o' ? 8 : 10;
     if (base == 10 && !int_str_digits_ok(vm, v)) return false;
@@ -1429,25 +1436,28 @@ static bool fmt_float(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
         exc_raise(vm, E_TypeError, "float argument required, not %T", v);
         return false;
     }
-    char cfmt[16], buf[512];
-    int k = 0;
-    cfmt[k++] = '%';
-    if (f->plus) cfmt[k++] = '+';
-    else if (f->space) cfmt[k++] = ' ';
-    if (f->alt) cfmt[k++] = '#';
-    memcpy(cfmt + k, ".*", 2);
-    k += 2;
-    cfmt[k++] = f->conv;
-    cfmt[k] = 0;
-    int prec = f->prec < 0 ? 6 : f->prec > 400 ? 400 : (int)f->prec;
-    if (isnan(d)) d = fabs(d);     /* Python never prints "-nan" */
-    int n = snprintf(buf, sizeof buf, cfmt, prec, d);
-    if (n < 0 || n >= (int)sizeof buf) {
-        exc_raise(vm, E_OverflowError, "formatted float is too long (precision too large?)");
+    char cfmt[8];
+    snprintf(cfmt, sizeof cfmt, "%%%s.*%c", f->alt ? "#" : "", f->conv);
+    int prec = f->prec < 0 ? 6 : f->prec > 100000000 ? 100000000 : (int)f->prec;
+    char *body = fmt_double(cfmt, prec, fabs(d));     /* Python never prints "-nan" */
+    if (!body) {
+        exc_nomem(vm);
         return false;
     }
-    size_t prefix = buf[0] == '-' || buf[0] == '+' || buf[0] == ' ';
-    fmt_pad(out, f, buf, (size_t)n, prefix, isfinite(d));
+    StrBuf num = SB_INIT;
+    if (signbit(d) && !isnan(d)) sb_addc(&num, '-');
+    else if (f->plus) sb_addc(&num, '+');
+    else if (f->space) sb_addc(&num, ' ');
+    size_t prefix = num.len;
+    sb_adds(&num, body);
+    free(body);
+    if (num.oom) {
+        sb_free(&num);
+        exc_nomem(vm);
+        return false;
+    }
+    fmt_pad(out, f, num.data, num.len, prefix, true);     /* inf and nan zero-padded too, as CPython */
+    sb_free(&num);
     return true;
 }
 
@@ -1625,6 +1635,7 @@ static Value bytes_format(VM *vm, Value self, const uint8_t *p, int64_t n, Value
         if (f.conv == '%' && p + i - 2 == pct) { sb_addc(&out, '%'); continue; }
         if (arg == UNDEF && !fmt_next_arg(vm, args, &argi, &arg)) goto fail;
         if (!fmt_one(vm, &out, &f, arg, i - 1)) goto fail;
+        if (out.oom) { exc_nomem(vm); goto fail; }
     }
     if (!used_key && !mapping && argi < (is_tuple(args) ? AS(ObjTuple, args)->len : 1)) {
         exc_raise(vm, E_TypeError, "not all arguments converted during bytes formatting");
@@ -1746,12 +1757,14 @@ static bool assigned_bytes(VM *vm, Value v, StrBuf *sb) {
         sb_add(sb, (const char *)b.p, (size_t)b.n);
         return true;
     }
-    if (is_intlike(v) || is_str(v) || !is_obj(v)) {
+    if (is_intlike(v) || is_str(v) || is_float(v) || is_kind(v, OBJ_COMPLEX)) {
         exc_raise(vm, E_TypeError, "%s", ba_assign_msg);
         return false;
     }
     return source_bytes(vm, "bytearray", v, UNDEF, UNDEF, sb);
 }
+
+static Value ba_delete_slice(VM *vm, ObjByteArray *ba, int64_t start, int64_t step, int64_t n);
 
 static Value ba_setitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__setitem__", nargs - 1, kw, 2, 2)) return ERR;
@@ -1768,16 +1781,23 @@ static Value ba_setitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         ba->data[i] = c;
         return NONE_VAL;
     }
+    /* As CPython: the slice's errors come before the value's, and an empty
+       value deletes even an extended slice. */
+    int64_t start, stop, step;
+    int64_t n = slice_indices(vm, AS(ObjSlice, key), ba->len, &start, &stop, &step);
+    if (n < 0) return ERR;
     StrBuf sb = SB_INIT;
     if (!assigned_bytes(vm, v, &sb)) { sb_free(&sb); return ERR; }
     if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
-    int64_t start, stop, step;
-    int64_t n = slice_indices(vm, AS(ObjSlice, key), ba->len, &start, &stop, &step);
-    bool ok = n >= 0;
-    if (ok && step == 1) {
+    if (step != 1 && sb.len == 0) {
+        sb_free(&sb);
+        return ba_delete_slice(vm, ba, start, step, n);
+    }
+    bool ok = true;
+    if (step == 1) {
         if (stop < start) stop = start;
         ok = ((int64_t)sb.len == stop - start || ba_resizable(vm, ba)) && ba_splice(vm, ba, start, stop, (const uint8_t *)sb.data, (int64_t)sb.len);
-    } else if (ok) {
+    } else {
         if ((int64_t)sb.len != n) {
             exc_raise(vm, E_ValueError, "attempt to assign bytes of size %lld to extended slice of size %lld",
                       (long long)sb.len, (long long)n);
@@ -1803,6 +1823,11 @@ static Value ba_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t start, stop, step;
     int64_t n = slice_indices(vm, AS(ObjSlice, key), ba->len, &start, &stop, &step);
     if (n < 0) return ERR;
+    return ba_delete_slice(vm, ba, start, step, n);
+}
+
+/* del ba[start::step] for n items. */
+static Value ba_delete_slice(VM *vm, ObjByteArray *ba, int64_t start, int64_t step, int64_t n) {
     if (n == 0) return NONE_VAL;
     if (!ba_resizable(vm, ba)) return ERR;
     if (step < 0) {     /* the same bytes, walked forwards */

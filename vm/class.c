@@ -606,10 +606,39 @@ static bool getset_add(VM *vm, ObjClass *c, NameId name) {
 
 bool class_add_dict_getset(VM *vm, ObjClass *c) { return getset_add(vm, c, N___dict__); }
 
-/* Whether a class of the MRO after c's first has `name` in its dict. */
-static bool inherits_entry(VM *vm, ObjClass *c, NameId name) {
-    for (int64_t i = 1; i < c->mro->len; i++)
+static ObjClass *slots_base(ObjClass *c);
+
+/* CPython's best_base, for slotted layouts: the base whose slotted layout
+ * derives from all the others', else the first base. */
+static ObjClass *best_base(ObjClass *c) {
+    ObjClass *base = AS(ObjClass, c->bases->items[0]), *winner = slots_base(base);
+    for (int64_t j = 1; j < c->bases->len; j++) {
+        ObjClass *b = AS(ObjClass, c->bases->items[j]), *s = slots_base(b);
+        if (s && (!winner || (s != winner && class_is_subclass(s, winner)))) base = b, winner = s;
+    }
+    return base;
+}
+
+/* Whether c's instances get `name` (__dict__, __weakref__) from its best
+ * base: as CPython, the other bases do not count. */
+static bool mro_has(VM *vm, ObjClass *c, NameId name) {
+    for (int64_t i = 0; i < c->mro->len; i++)
         if (dict_get_str(AS(ObjClass, c->mro->items[i])->dict, vm_name(vm, name)) != UNDEF) return true;
+    return false;
+}
+
+static bool inherits_entry(VM *vm, ObjClass *c, NameId name) {
+    return c->bases->len > 0 && mro_has(vm, best_base(c), name);
+}
+
+/* Whether a base other than the best one has `name`: then a slotted class
+ * gets it too, as its own descriptor (CPython's "secondary bases"). */
+static bool other_base_has(VM *vm, ObjClass *c, NameId name) {
+    ObjClass *best = c->bases->len > 1 ? best_base(c) : NULL;
+    for (int64_t j = 0; best && j < c->bases->len; j++) {
+        ObjClass *b = AS(ObjClass, c->bases->items[j]);
+        if (b != best && mro_has(vm, b, name)) return true;
+    }
     return false;
 }
 
@@ -621,10 +650,10 @@ static bool inherits_entry(VM *vm, ObjClass *c, NameId name) {
 static bool class_getsets(VM *vm, ObjClass *c, int own_slots) {
     /* (a ModuleType subclass's instances have the module's own dict) */
     if (c->instance_kind == OBJ_CLASS || c->instance_kind == OBJ_MODULE) return true;
-    if ((!own_slots || (own_slots & SLOT_DICT)) && !(c->obj.flags & CLASS_SLOTS) && !inherits_entry(vm, c, N___dict__) &&
-        !getset_add(vm, c, N___dict__))
+    bool dict = !own_slots || (own_slots & SLOT_DICT) || other_base_has(vm, c, N___dict__);
+    if (dict && !(c->obj.flags & CLASS_SLOTS) && !inherits_entry(vm, c, N___dict__) && !getset_add(vm, c, N___dict__))
         return false;
-    if (own_slots && !(own_slots & SLOT_WEAKREF)) return true;
+    if (own_slots && !(own_slots & SLOT_WEAKREF) && !other_base_has(vm, c, N___weakref__)) return true;
     if (inherits_entry(vm, c, N___weakref__)) return true;
     static const TypeId no_weakref[] = {T_INT, T_BYTES, T_TUPLE, T_SET, T_FROZENSET};
     for (size_t i = 0; i < sizeof no_weakref / sizeof *no_weakref; i++)
@@ -664,8 +693,9 @@ static Value slot_name(VM *vm, ObjClass *c, ObjStr *n) {
 }
 
 /* '__dict__' or '__weakref__' in c's __slots__ (is_dict: which), refused
- * when its instances get that from a base already, or it came before
- * (own_slots: the special names seen so far). */
+ * when the best base's instances have it already (as CPython, the other
+ * bases do not count), or it came before (own_slots: the special names
+ * seen so far). */
 static bool slot_special_ok(VM *vm, ObjClass *c, int own_slots, bool is_dict) {
     bool again = own_slots & (is_dict ? SLOT_DICT : SLOT_WEAKREF);
     if (!again && !inherits_entry(vm, c, is_dict ? N___dict__ : N___weakref__)) return true;
@@ -767,16 +797,20 @@ static bool class_slots(VM *vm, ObjClass *c, int *own_slots) {
             exc_raise(vm, E_TypeError, "__slots__ must be identifiers");
             return false;
         }
-        n = slot_name(vm, c, AS(ObjStr, n));
+        l->items[k++] = n;
+    }
+    l->len = k;
+    /* (after every name is checked, as CPython's second pass) */
+    for (int64_t i = 0; i < l->len; i++) {
+        Value n = slot_name(vm, c, AS(ObjStr, l->items[i]));
         if (n == ERR) { vm_pop_roots(vm, 1); return false; }
         if (dict_get(vm, c->dict, n) != UNDEF) {
             vm_pop_roots(vm, 1);
             exc_raise(vm, E_ValueError, "%R in __slots__ conflicts with class variable", n);
             return false;
         }
-        l->items[k++] = n;
+        l->items[i] = n;
     }
-    l->len = k;
     if (!slots_layout_ok(vm, c, (l->len ? OWN_SLOTS : 0) | (*own_slots & (SLOT_DICT | SLOT_WEAKREF)))) {
         vm_pop_roots(vm, 1);
         return false;

@@ -326,8 +326,12 @@ static Value cpx_parse(VM *vm, ObjStr *str) {
     char *t = len + 1 <= sizeof small ? small : malloc(len + 1);
     if (!t) return exc_nomem(vm);
     size_t n = flt_to_ascii(str->data, len, t);
+    /* As CPython: underscores (before any NUL) are checked first, and a bad
+       one or a NUL then gives the 'could not convert' message; without
+       underscores a NUL is just malformed. */
     bool nul = memchr(t, 0, n) != NULL;
-    bool underscores = nul || drop_underscores(t, &n);
+    bool has_us = memchr(t, '_', strlen(t)) != NULL;
+    bool underscores = has_us ? !nul && drop_underscores(t, &n) : true;
     Cpx z;
     bool ok = !nul && underscores && parse_parts(t, n, &z);
     if (t != small) free(t);

@@ -1545,8 +1545,10 @@ int exc_group_match(VM *vm, Value exc, Value type, Value *match, Value *rest) {
         exc_raise(vm, E_TypeError, "split must return a 2-tuple, got %T", pair);
         return -1;
     }
+    /* (the rest replaces the group even when nothing matched: a derived
+       copy, which later clauses split again, as CPython's) */
     *match = AS(ObjTuple, pair)->items[0];
-    if (*match != NONE_VAL) *rest = AS(ObjTuple, pair)->items[1];
+    *rest = AS(ObjTuple, pair)->items[1];
     return 0;
 }
 

@@ -317,6 +317,8 @@ static uint64_t top64(const mp_int *m, int bits, bool *sticky) {
 
 /* -1, 0 or 1 as finite a compares with the big int m, exactly. */
 static int cmp_big(double a, const mp_int *m) {
+    /* (m is zero or small only as an int subclass's value) */
+    if (mp_iszero(m)) return a < 0 ? -1 : a > 0;
     bool mneg = mp_isneg(m);
     if ((a < 0) != mneg || a == 0) return a == 0 ? (mneg ? 1 : -1) : (a < 0 ? -1 : 1);
     int sign = mneg ? -1 : 1;   /* compare magnitudes, then apply the sign */
@@ -406,7 +408,8 @@ uint64_t flt_hash(double v) {
 
 /* ---- parsing ------------------------------------------------------------------ */
 
-bool flt_is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+/* Only ASCII's six: \x1c-\x1f are str.isspace() but not number spaces. */
+bool flt_is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static bool unicode_space(uint32_t c) {
@@ -438,6 +441,8 @@ size_t flt_to_ascii(const char *s, size_t len, char *t) {
         for (size_t i = 0; i < sizeof unicode_zeros / sizeof *unicode_zeros && out == '?'; i++)
             if (cp >= unicode_zeros[i] && cp <= unicode_zeros[i] + 9) out = (char)('0' + (cp - unicode_zeros[i]));
         t[n++] = out;
+        if (out == '?') break;  /* as CPython, the text ends there: complex()'s
+                                   message then ignores later underscores */
     }
     t[n] = 0;
     return n;

@@ -24,7 +24,13 @@
 
 static ObjStr *S(Value v) { return AS(ObjStr, v); }
 
+/* A width past INT32_MAX is a MemoryError here, where CPython fails to
+ * allocate it (after the spec's other checks), not a minutes-long loop. */
 static void add_times(StrBuf *b, const char *s, size_t n, int64_t times) {
+    if (times > INT32_MAX) {
+        b->oom = true;
+        return;
+    }
     for (int64_t i = 0; i < times; i++) sb_add(b, s, n);
 }
 
@@ -122,17 +128,12 @@ static bool parse_spec(VM *vm, ObjStr *spec, uint32_t default_type, char default
         pos++;
     }
     if (!read_digits(vm, cp, n, &pos, &f->width)) goto done;
-    /* CPython tries to allocate such a width and fails; padding it one
-       fill character at a time would run for minutes first. */
-    if (f->width > INT32_MAX) {
-        exc_nomem(vm);
-        goto done;
-    }
     if (pos < n && (cp[pos] == ',' || cp[pos] == '_')) {
         f->grouping = (char)cp[pos++];
-        if (pos < n && (cp[pos] == ',' || cp[pos] == '_')) {
-            if (cp[pos] == (uint32_t)f->grouping) bad_grouping(vm, f->grouping, cp[pos]);
-            else exc_raise(vm, E_ValueError, "Cannot specify both ',' and '_'.");
+        /* ",_" and "_," are errors at once; a doubled one only as the
+           type (the last character), as CPython's parser meets them. */
+        if (pos < n && (cp[pos] == ',' || cp[pos] == '_') && cp[pos] != (uint32_t)f->grouping) {
+            exc_raise(vm, E_ValueError, "Cannot specify both ',' and '_'.");
             goto done;
         }
     }
@@ -181,10 +182,11 @@ static void pad_text(StrBuf *out, const Spec *f, char default_align, const char 
     add_times(out, f->fill, f->flen, padn - left);
 }
 
-static Value format_str(VM *vm, ObjStr *s, ObjStr *spec) {
+/* tname: the type named in errors (a subclass's own name, as CPython). */
+static Value format_str(VM *vm, ObjStr *s, ObjStr *spec, const char *tname) {
     Spec f;
-    if (!parse_spec(vm, spec, 's', '<', "str", &f)) return ERR;
-    if (f.type != 's') return unknown_code(vm, f.type, "str");
+    if (!parse_spec(vm, spec, 's', '<', tname, &f)) return ERR;
+    if (f.type != 's') return unknown_code(vm, f.type, tname);
     if (f.sign == ' ') return exc_raise(vm, E_ValueError, "Space not allowed in string format specifier");
     if (f.sign) return exc_raise(vm, E_ValueError, "Sign not allowed in string format specifier");
     if (f.z) return exc_raise(vm, E_ValueError, "Negative zero coercion (z) not allowed in string format specifier");
@@ -202,6 +204,10 @@ static Value format_str(VM *vm, ObjStr *s, ObjStr *spec) {
 /* The integer digits with separators, CPython's InsertThousandsGrouping:
  * zero-padded up to min_width characters when min_width > 0. */
 static void add_grouped(StrBuf *out, const char *digits, int64_t nd, char sep, int group, int64_t min_width) {
+    if (min_width > INT32_MAX) {
+        out->oom = true;
+        return;
+    }
     if (!sep) {
         add_times(out, "0", 1, min_width - nd);
         sb_add(out, digits, (size_t)nd);
@@ -252,6 +258,7 @@ static Value emit_number(VM *vm, const Spec *f, bool neg, const char *prefix, co
     sb_add(&out, body.data ? body.data : "", body.len);
     sb_adds(&out, rest);
     if (align != '=') add_times(&out, f->fill, f->flen, padn - left);
+    if (body.oom) out.oom = true;
     sb_free(&body);
     return str_from_buf(vm, &out);
 }
@@ -302,8 +309,24 @@ static Value format_int_spec(VM *vm, Value v, ObjStr *spec, const char *tname) {
     return r;
 }
 
+static char *dfmt(const char *fmt, int prec, double d);
+
+/* '%#.*g' done as C99 defines it, from '%#.*e': glibc rounds 99.5 to
+ * "1.e+02" (one digit short) where CPython gives "1.0e+02". */
+static char *alt_g(int prec, double d, bool upper) {
+    if (prec == 0) prec = 1;
+    char *e = dfmt(upper ? "%#.*E" : "%#.*e", prec - 1, d);
+    if (!e || !isfinite(d)) return e;
+    char *x = strchr(e, upper ? 'E' : 'e');
+    int exp = x ? atoi(x + 1) : 0;
+    if (exp < -4 || exp >= prec) return e;
+    free(e);
+    return dfmt("%#.*f", prec - 1 - exp, d);
+}
+
 /* snprintf of one double into a malloc'd string. */
 static char *dfmt(const char *fmt, int prec, double d) {
+    if (!strcmp(fmt, "%#.*g") || !strcmp(fmt, "%#.*G")) return alt_g(prec, d, fmt[4] == 'G');
     char fixed[40];
     if (!strcmp(fmt, "%.*f") && flt_fixed(d, prec, fixed)) {    /* the common case, without printf */
         char *p = malloc(strlen(fixed) + 1);
@@ -315,6 +338,8 @@ static char *dfmt(const char *fmt, int prec, double d) {
     if (p) snprintf(p, (size_t)n + 1, fmt, prec, d);
     return p;
 }
+
+char *fmt_double(const char *fmt, int prec, double d) { return dfmt(fmt, prec, d); }
 
 /* Removes trailing zeros of the fraction in s[0..end), and the point if
  * nothing is left after it; returns the new end. */
@@ -360,6 +385,7 @@ static char *repr_prec(double a, int p, bool alt) {
 }
 
 static Value format_float_spec(VM *vm, double d, const Spec *f) {
+    if (f->prec > INT32_MAX) return exc_raise(vm, E_ValueError, "precision too big");
     uint32_t t = f->type;
     bool pct = false;
     if (t == 'n') t = 'g';
@@ -409,14 +435,14 @@ static Value format_float_spec(VM *vm, double d, const Spec *f) {
     return r;
 }
 
-static Value format_float(VM *vm, double d, ObjStr *spec) {
+static Value format_float(VM *vm, double d, ObjStr *spec, const char *tname) {
     Spec f;
-    if (!parse_spec(vm, spec, 0, '>', "float", &f)) return ERR;
+    if (!parse_spec(vm, spec, 0, '>', tname, &f)) return ERR;
     switch (f.type) {
     case 0: case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'n': case '%':
         return format_float_spec(vm, d, &f);
     default:
-        return unknown_code(vm, f.type, "float");
+        return unknown_code(vm, f.type, tname);
     }
 }
 
@@ -439,13 +465,14 @@ static bool complex_part(VM *vm, StrBuf *out, double d, const Spec *f, uint32_t 
 /* CPython's complex.__format__: both parts with the float presentation
  * types, the imaginary one always signed; with no type, str()'s form in
  * parentheses (just the imaginary part when the real one is +0). */
-static Value format_complex(VM *vm, double re, double im, ObjStr *spec) {
+static Value format_complex(VM *vm, double re, double im, ObjStr *spec, const char *tname) {
     Spec f;
-    if (!parse_spec(vm, spec, 0, '>', "complex", &f)) return ERR;
+    if (!parse_spec(vm, spec, 0, '>', tname, &f)) return ERR;
     switch (f.type) {
     case 0: case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'n': break;
-    default: return unknown_code(vm, f.type, "complex");
+    default: return unknown_code(vm, f.type, tname);
     }
+    if (f.prec > INT32_MAX) return exc_raise(vm, E_ValueError, "precision too big");
     if (f.flen == 1 && f.fill[0] == '0')
         return exc_raise(vm, E_ValueError, "Zero padding is not allowed in complex format specifier");
     if (f.align == '=')
@@ -478,10 +505,10 @@ static Value format_via_method(VM *vm, Value meth, Value v, ObjStr *spec) {
 
 Value fmt_format(VM *vm, Value v, ObjStr *spec) {
     bool empty = !spec || spec->len == 0;
-    if (is_str(v) && as_obj(v)->cls == vm->types[T_STR]) return empty ? v : format_str(vm, S(v), spec);
+    if (is_str(v) && as_obj(v)->cls == vm->types[T_STR]) return empty ? v : format_str(vm, S(v), spec, "str");
     if (is_int(v)) return empty ? int_to_str(vm, v, 10) : format_int_spec(vm, v, spec, "int");
     if (is_float(v)) {
-        if (!empty) return format_float(vm, as_float(v), spec);
+        if (!empty) return format_float(vm, as_float(v), spec, "float");
         char buf[40];
         flt_repr(as_float(v), buf);
         return str_from_cstr(vm, buf);
@@ -499,15 +526,15 @@ Value fmt_format(VM *vm, Value v, ObjStr *spec) {
     switch (as_obj(v)->kind) {
     case OBJ_STR:
         if (empty) return cls == vm->types[T_STR] ? v : op_str(vm, v);     /* str.__format__(s, '') is str(s) */
-        return format_str(vm, S(v), spec);
+        return format_str(vm, S(v), spec, type_name(vm, v));
     case OBJ_BIGINT:
         if (empty) return (as_obj(v)->flags & OBJ_SUBTYPE) ? op_str(vm, v) : int_to_str(vm, v, 10);
         return format_int_spec(vm, v, spec, type_name(vm, v));
     case OBJ_FLOAT:
-        return empty ? op_str(vm, v) : format_float(vm, ((ObjFloat *)as_obj(v))->d, spec);
+        return empty ? op_str(vm, v) : format_float(vm, ((ObjFloat *)as_obj(v))->d, spec, type_name(vm, v));
     case OBJ_COMPLEX: {
         ObjComplex *z = (ObjComplex *)as_obj(v);
-        return empty ? op_str(vm, v) : format_complex(vm, z->re, z->im, spec);
+        return empty ? op_str(vm, v) : format_complex(vm, z->re, z->im, spec, type_name(vm, v));
     }
     default:
         break;
@@ -833,12 +860,7 @@ bool fmt_pct_digits(VM *vm, const char *s, size_t len, size_t *i, bool prec, boo
         }
         n = n * 10 + d;
     }
-    /* as for a '*' width: CPython tries to allocate it and fails */
-    if (!prec && n > INT32_MAX) {
-        exc_nomem(vm);
-        return false;
-    }
-    *out = n;
+    *out = n;     /* a width past INT32_MAX fails when padded, as CPython's */
     return true;
 }
 
@@ -849,11 +871,6 @@ bool fmt_pct_star_value(VM *vm, Value v, bool prec, int64_t *out) {
     }
     if (!int_to_i64(v, out) || (prec && (*out > INT32_MAX || *out < INT32_MIN))) {
         exc_raise(vm, E_OverflowError, "Python int too large to convert to C %s", prec ? "int" : "ssize_t");
-        return false;
-    }
-    /* CPython tries to allocate such a width; padding gigabytes is no use */
-    if (!prec && (*out > INT32_MAX || *out < -INT32_MAX)) {
-        exc_nomem(vm);
         return false;
     }
     return true;
@@ -1121,6 +1138,10 @@ static bool pct_conversion(VM *vm, PctCtx *c, ObjStr *fmt, size_t *pos, StrBuf *
     if (!vm_push_root(vm, arg)) return false;
     bool ok = pct_one(vm, out, &f, arg, (char)conv);
     vm_pop_roots(vm, 1);
+    if (ok && out->oom) {      /* (a width past INT32_MAX, say) */
+        exc_nomem(vm);
+        return false;
+    }
     return ok;
 }
 

@@ -1039,7 +1039,7 @@ static char *ascii_text(const char *s, size_t len, size_t *out_len) {
     while (pos < len) {
         unsigned char c = (unsigned char)s[pos];
         if (c < 0x80) {
-            t[n++] = (char)(c >= 0x1c && c <= 0x1f ? ' ' : c);
+            t[n++] = (char)c;
             pos++;
             continue;
         }
@@ -1050,7 +1050,8 @@ static char *ascii_text(const char *s, size_t len, size_t *out_len) {
     return t;
 }
 
-static bool ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+/* Only ASCII's six: \x1c-\x1f are str.isspace() but not number spaces. */
+static bool ascii_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 /* ValueError "invalid literal for int() with base 10: '...'"; the repr is
  * cut at 200 characters as CPython's %.200R does. */

@@ -419,18 +419,29 @@ static bool unpack(VM *vm, Value seq, Value *dest, int n) {
 }
 
 static bool unpack_ex(VM *vm, Value seq, Value *dest, int before, int after) {
-    ObjList *l = op_to_list(vm, seq);
-    if (!l) {
-        if (exc_is(vm, vm->exc, E_TypeError) && !is_obj(seq)) {
-            vm->exc = UNDEF;
-            exc_raise(vm, E_TypeError, "cannot unpack non-iterable %T object", seq);
+    /* Anything but a list or tuple is read through its iterator, as
+       CPython: list(seq) would ask seq's __len__ for a length hint. */
+    Value it = seq;
+    if (!is_plain_kind(seq, OBJ_TUPLE) && !is_plain_kind(seq, OBJ_LIST)) {
+        it = op_iter(vm, seq);
+        if (it == ERR) {
+            if (exc_is(vm, vm->exc, E_TypeError) && op_special(vm, seq, N___iter__) == UNDEF) {
+                vm->exc = UNDEF;
+                exc_raise(vm, E_TypeError, "cannot unpack non-iterable %T object", seq);
+            }
+            return false;
         }
-        return false;
     }
+    if (!vm_push_root(vm, it)) return false;
+    ObjList *l = op_to_list(vm, it);
+    vm_pop_roots(vm, 1);
+    if (!l) return false;
     if (l->len < before + after) { unpack_error(vm, l->len, before + after, true); return false; }
     for (int i = 0; i < before; i++) dest[i] = l->items[i];
     int64_t mid = l->len - before - after;
+    if (!vm_push_root(vm, obj_val(l))) return false;     /* (list_from may collect) */
     ObjList *rest = list_from(vm, l->items + before, mid);
+    vm_pop_roots(vm, 1);
     if (!rest) return false;
     dest[before] = obj_val(rest);
     for (int i = 0; i < after; i++) dest[before + 1 + i] = l->items[before + mid + i];
@@ -2173,10 +2184,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value match, rest;
         CHECK_INT(exc_group_match(vm, PEEK(2), TOP(), &match, &rest));
         TOP() = match;
-        if (match != NONE_VAL) {
-            PEEK(2) = rest;
-            fb->handled = match;
-        }
+        PEEK(2) = rest;
+        if (match != NONE_VAL) fb->handled = match;
         NEXT();
     }
     CASE(PREP_RERAISE_STAR) {

@@ -163,10 +163,11 @@ static int match_attrs(VM *vm, Value subject, ObjClass *cls, int nargs, ObjTuple
         bool self;
         Value margs = match_args(vm, cls, nargs, &self);
         if (margs == ERR) return -1;
-        if (self) return list_append(vm, attrs, subject) < 0 ? -1 : 1;
+        /* (the subject itself, then on to the keyword sub-patterns) */
+        if (self && list_append(vm, attrs, subject) < 0) return -1;
         /* A getter could replace __match_args__: keep the names alive. */
-        if (!vm_push_root(vm, margs)) return -1;
-        for (int i = 0; found > 0 && i < nargs; i++) {
+        if (!self && !vm_push_root(vm, margs)) return -1;
+        for (int i = 0; !self && found > 0 && i < nargs; i++) {
             Value name = AS(ObjTuple, margs)->items[i];
             if (!is_str(name) || as_obj(name)->cls != vm->types[T_STR]) {
                 exc_raise(vm, E_TypeError, "__match_args__ elements must be strings (got %s)", type_name(vm, name));
@@ -176,7 +177,7 @@ static int match_attrs(VM *vm, Value subject, ObjClass *cls, int nargs, ObjTuple
             found = match_attr(vm, cls, subject, AS(ObjStr, name), seen, nseen, attrs);
             seen[nseen++] = AS(ObjStr, name);
         }
-        vm_pop_roots(vm, 1);
+        if (!self) vm_pop_roots(vm, 1);
     }
     for (int64_t i = 0; found > 0 && i < names->len; i++) {
         found = match_attr(vm, cls, subject, AS(ObjStr, names->items[i]), seen, nseen, attrs);

@@ -346,9 +346,6 @@ static Value mv_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* view[slice] = bytes-like of the same format and length. */
 static bool assign_slice(VM *vm, MemView *m, ObjSlice *s, Value v) {
-    int64_t start, stop, step;
-    int64_t n = slice_indices(vm, s, m->len, &start, &stop, &step);
-    if (n < 0) return false;
     MemView *src = as_mv(v);
     BinBuf b;
     if (!src && !binbuf_get(v, &b)) {     /* an exporter such as array.array: its own view */
@@ -370,6 +367,12 @@ static bool assign_slice(VM *vm, MemView *m, ObjSlice *s, Value v) {
         sb_add(&copy, (const char *)b.p, (size_t)b.n);
     } else {
         exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", v);
+        return false;
+    }
+    int64_t start, stop, step;     /* the value's errors first, as CPython */
+    int64_t n = slice_indices(vm, s, m->len, &start, &stop, &step);
+    if (n < 0) {
+        sb_free(&copy);
         return false;
     }
     bool ok = fmt == m->fmt && (int64_t)copy.len == n * m->itemsize;

@@ -841,7 +841,7 @@ static inline __attribute__((always_inline)) int truthy_of(VM *vm, Value v, bool
     default:
         if (o->kind == OBJ_ITER && dict_view_type(vm, o->cls) != T_COUNT)
             return AS(ObjDict, ((ObjIter *)o)->a)->count != 0;
-        if (o->cls == vm->types[T_MAPPINGPROXY]) {     /* as long as its mapping */
+        if (o->cls == vm->types[T_MAPPINGPROXY] || o->cls == vm->types[T_MEMORYVIEW]) {     /* as long as its len() */
             int64_t n = op_len(vm, v);
             return n < 0 ? -1 : n != 0;
         }

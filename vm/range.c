@@ -49,6 +49,7 @@ Value index_result(VM *vm, Value r) {
  * subscript ("list indices must be ..."), NULL the plain one. A value past
  * 64 bits is IndexError for an index, OverflowError for a C ssize_t. */
 static bool read_index(VM *vm, Value v, int64_t *out, const char *what, bool ssize) {
+    Value given = v;     /* the error names its type, not __index__'s result's */
     if (!is_intlike(v)) {
         Value m = op_special(vm, v, N___index__);
         if (m == UNDEF) {
@@ -73,7 +74,7 @@ static bool read_index(VM *vm, Value v, int64_t *out, const char *what, bool ssi
     if (ssize)
         exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
     else
-        exc_raise(vm, E_IndexError, "cannot fit '%T' into an index-sized integer", v);
+        exc_raise(vm, E_IndexError, "cannot fit '%T' into an index-sized integer", given);
     return false;
 }
 
@@ -659,7 +660,11 @@ static Value range_item(VM *vm, ObjRange *r, int64_t i) {
 }
 
 /* compute_slice: the range of the values a slice picks. */
+static bool small_bound(Value v) { return v == NONE_VAL || is_int(v) || is_bool(v); }
+
 static Value range_slice(VM *vm, ObjRange *r, ObjSlice *sl) {
+    /* other bounds go the exact way: slice_unpack clamps a huge step */
+    if (!small_bound(sl->start) || !small_bound(sl->stop) || !small_bound(sl->step)) return big_slice(vm, r, sl);
     int64_t start, stop, step;
     if (!slice_unpack(vm, sl, &start, &stop, &step)) return ERR;
     slice_adjust(r->len, &start, &stop, step);
@@ -679,12 +684,12 @@ Value range_getitem(VM *vm, ObjRange *r, Value index) {
         return i == ERR ? ERR : big_item(vm, r, i);
     }
     int64_t i;
-    if (is_intlike(index)) {
-        if (is_bool(index)) i = as_bool(index);
-        else if (!int_to_i64(index, &i)) return exc_raise(vm, E_IndexError, "range object index out of range");
-    } else if (!index_value(vm, index, &i, "range")) {
-        return ERR;
+    if (!is_intlike(index)) {     /* (a huge __index__ is out of range too) */
+        index = exact_int(vm, index, "range indices must be integers or slices, not %T");
+        if (index == ERR) return ERR;
     }
+    if (is_bool(index)) i = as_bool(index);
+    else if (!int_to_i64(index, &i)) return exc_raise(vm, E_IndexError, "range object index out of range");
     return range_item(vm, r, i);
 }
 

@@ -91,6 +91,9 @@ Value fmt_pct_int_arg(VM *vm, Value v, char conv);
 /* The double a %f/%e/%g conversion formats v as (__float__, else
  * __index__); false after raising. */
 bool fmt_pct_double(VM *vm, Value v, double *out);
+/* snprintf(fmt, prec, d) (one conversion) into a malloc'd string, with
+ * '%#.*g' and '%#.*G' as CPython rounds them; NULL when out of memory. */
+char *fmt_double(const char *fmt, int prec, double d);
 /* v.__index__() (an int), UNDEF when v's class has no __index__. */
 Value fmt_index_of(VM *vm, Value v);
 

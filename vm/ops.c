@@ -1513,10 +1513,10 @@ Value op_generic_getattr(VM *vm, Value obj, ObjStr *name) {
     return v == UNDEF ? attr_error(vm, obj, name) : v;
 }
 
-/* An instance whose class overrides __getattribute__: it answers, then
- * __getattr__ if it raised AttributeError. */
+/* An instance whose class overrides __getattribute__ (a class whose
+ * metaclass does): it answers, then __getattr__ if it raised AttributeError. */
 static bool custom_getattribute(Value obj) {
-    return is_obj(obj) && as_obj(obj)->kind != OBJ_CLASS && (as_obj(obj)->cls->obj.flags & CLASS_HAS_GETATTRIBUTE);
+    return is_obj(obj) && (as_obj(obj)->cls->obj.flags & CLASS_HAS_GETATTRIBUTE);
 }
 
 /* The result of a __getattribute__ or __getattr__ written in Asy: an

@@ -59,6 +59,7 @@ static int lex_error_at(Lexer *lx, LexErrorKind rank, const char *kind,
                     : rank == LEXERR_LAYOUT ? ORIGIN_END_NONE : ORIGIN_PARSER;
     /* At the end of the input CPython's tokenizer is still on the last line. */
     lx->err->tok_line = lx->line - (lx->line > 1 && lx->line_start >= lx->lim);
+    lx->err->at_eof = false;
     return RAW_ERROR;
 }
 

@@ -59,6 +59,7 @@ static int lex_error_at(Lexer *lx, LexErrorKind rank, const char *kind,
                     : rank == LEXERR_LAYOUT ? ORIGIN_END_NONE : ORIGIN_PARSER;
     /* At the end of the input CPython's tokenizer is still on the last line. */
     lx->err->tok_line = lx->line - (lx->line > 1 && lx->line_start >= lx->lim);
+    lx->err->at_eof = false;
     return RAW_ERROR;
 }
 
@@ -184,7 +185,8 @@ static int number_end(Lexer *lx, const char *end, int kind)
         if ((kind == NUM_BIN && d >= '2' && d <= '9') || (kind == NUM_OCT && (d == '8' || d == '9')))
             return number_end(lx, end + 1, kind);
         snprintf(msg, sizeof msg, "invalid %s literal", num_kind_name[kind]);
-        return token_error(lx, end, msg);
+        /* `1._` and `1.__class__`: CPython's caret is on the point */
+        return token_error(lx, end[-1] == '.' ? end - 1 : end, msg);
     }
     /* A non-ASCII character ends the number: the next token reports it
      * (`1⁄2` has an invalid character, `1é` is invalid syntax), as in CPython. */

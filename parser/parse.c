@@ -30,6 +30,7 @@ static void fill_error(ParseError *e, const char *kind, int line, int col,
     size_t off = 0;
     e->kind = kind;
     e->origin = ORIGIN_PARSER;
+    e->at_eof = false;      /* parse_syntax_error says when it is */
     if (prefix && strncmp(fmt, "f-string", 8) != 0) {
         off = strlen(prefix);
         memcpy(e->msg, prefix, off);

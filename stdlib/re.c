@@ -602,8 +602,8 @@ static Value findall_item(VM *vm, Scan *sc, int64_t ngroups) {
     return obj_val(t);
 }
 
-/* findall (iter false) or the matches for finditer (iter true), as a list. */
-static Value do_findall(VM *vm, Value pat, Value string, int64_t pos, int64_t endpos, bool iter) {
+/* findall's list. */
+static Value do_findall(VM *vm, Value pat, Value string, int64_t pos, int64_t endpos) {
     Text st, *s = &st;
     if (!subject_arg(vm, pat, string, s)) return ERR;
     ObjList *out = list_new(vm, 0);
@@ -613,11 +613,9 @@ static Value do_findall(VM *vm, Value pat, Value string, int64_t pos, int64_t en
     if (endpos < pos) return obj_val(out);
     sc.md = md_new(vm, sc.code);
     if (!sc.md) return ERR;
-    Conv cv = {s, sc.start, pos};
     int r;
     while ((r = scan_next(&sc)) > 0) {
-        Value v = iter ? match_new(vm, pat, s, sc.ov, sc.rc, &cv, pos, endpos)
-                       : findall_item(vm, &sc, AS(ObjIter, pat)->n);
+        Value v = findall_item(vm, &sc, AS(ObjIter, pat)->n);
         if (v == ERR || list_append(vm, out, v) < 0) { r = -1; break; }
     }
     pcre2_match_data_free(sc.md);
@@ -1000,13 +998,16 @@ static Value re_search(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return re_match_common(vm, args, nargs, kw, "search", MODE_SEARCH);
 }
 
+static Value finditer_of(VM *vm, Value pat, Value string, int64_t pos, int64_t endpos);
+static Value scanner_of(VM *vm, Value pat, Value string, int64_t pos, int64_t endpos);
+
 static Value re_findall_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, bool iter) {
     static const char *const names[] = {"pattern", "string", "flags"};
     Value p[3];
     if (!args_bind(vm, fname, args, nargs, kw, names, 3, 3, 2, 0, p)) return ERR;
     Value pat = get_pattern(vm, p[0], p[2]);
-    Value l = pat == ERR ? ERR : do_findall(vm, pat, p[1], 0, INT64_MAX, iter);
-    return iter && l != ERR ? op_iter(vm, l) : l;
+    if (pat == ERR) return ERR;
+    return iter ? finditer_of(vm, pat, p[1], 0, INT64_MAX) : do_findall(vm, pat, p[1], 0, INT64_MAX);
 }
 
 static Value re_findall(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -1113,15 +1114,14 @@ static Value pat_findall(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value s;
     int64_t pos, endpos;
     if (!pat_range_args(vm, args, nargs, kw, "findall", &s, &pos, &endpos)) return ERR;
-    return do_findall(vm, args[0], s, pos, endpos, false);
+    return do_findall(vm, args[0], s, pos, endpos);
 }
 
 static Value pat_finditer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value s;
     int64_t pos, endpos;
     if (!pat_range_args(vm, args, nargs, kw, "finditer", &s, &pos, &endpos)) return ERR;
-    Value l = do_findall(vm, args[0], s, pos, endpos, true);
-    return l == ERR ? ERR : op_iter(vm, l);
+    return finditer_of(vm, args[0], s, pos, endpos);
 }
 
 static Value pat_sub_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *fname, bool with_count) {
@@ -1173,6 +1173,21 @@ static Value pat_scanner(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value string;
     int64_t pos, endpos;
     if (!pat_range_args(vm, args, nargs, kw, "scanner", &string, &pos, &endpos)) return ERR;
+    return scanner_of(vm, args[0], string, pos, endpos);
+}
+
+/* finditer: as CPython's, iter(pattern.scanner(...).search, None), so the
+   matches are found one at a time as the loop asks for them. */
+static Value finditer_of(VM *vm, Value pat, Value string, int64_t pos, int64_t endpos) {
+    Value sc = scanner_of(vm, pat, string, pos, endpos);
+    if (sc == ERR || !push_root(vm, sc)) return ERR;
+    Value search = op_getattr(vm, sc, str_intern_cstr(vm, "search"));
+    vm_pop_roots(vm, 1);
+    return search == ERR ? ERR : iter_callable(vm, search, NONE_VAL);
+}
+
+static Value scanner_of(VM *vm, Value pat, Value string, int64_t pos, int64_t endpos) {
+    Value args[1] = {pat};
     Text s;
     if (!subject_arg(vm, args[0], string, &s)) return ERR;
     size_t b0, b1;

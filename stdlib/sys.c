@@ -141,14 +141,19 @@ static Value sys_exc_info(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* _format_exception(exc, only=False): the text the traceback module's
  * functions split into lines, CPython's (without the carets it puts under
  * source lines); with `only`, just the last line and the notes, or (only
- * == 2) the last line alone. */
+ * == 2) the last line alone, or (only == 3) the last line with a
+ * NameError's hint, which the traceback module gives when it has the
+ * exception's traceback. */
 static Value sys_format_exception(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "_format_exception", nargs, kw, 1, 2)) return ERR;
     if (!is_kind(args[0], OBJ_EXC)) return exc_raise(vm, E_TypeError, "exception expected, got %T", args[0]);
-    int only = nargs > 1 ? (is_int(args[1]) && as_int(args[1]) == 2 ? 2 : op_truthy(vm, args[1])) : 0;
+    int only = 0;
+    if (nargs > 1)
+        only = is_int(args[1]) && (as_int(args[1]) == 2 || as_int(args[1]) == 3) ? (int)as_int(args[1])
+                                                                                 : op_truthy(vm, args[1]);
     if (only < 0) return ERR;
     StrBuf b = SB_INIT;
-    if (only) exc_format_only(vm, args[0], &b, only == 1);
+    if (only) exc_format_only(vm, args[0], &b, only == 1, only == 3);
     else exc_format_style(vm, args[0], &b, SUGGEST_TRACEBACK);
     if (b.oom) { sb_free(&b); return exc_nomem(vm); }
     return str_from_buf(vm, &b);

@@ -509,10 +509,14 @@ static Value builtin_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "iter", nargs, kw, 1, 2)) return ERR;
     if (nargs == 1) return op_iter(vm, args[0]);
     if (!op_callable(vm, args[0])) return exc_raise(vm, E_TypeError, "iter(object, sentinel): object must be callable");
+    return iter_callable(vm, args[0], args[1]);
+}
+
+Value iter_callable(VM *vm, Value callable, Value sentinel) {
     ObjIter *it = iter_new(vm, vm->types[T_CALL_ITER], call_iter_next);
     if (!it) return ERR;
-    it->a = args[0];
-    it->b = args[1];
+    it->a = callable;
+    it->b = sentinel;
     return obj_val(it);
 }
 

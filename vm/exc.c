@@ -1164,8 +1164,9 @@ static void put_only(PrintCtx *ctx, Value exc) {
     if (!ctx->no_notes) put_notes(ctx, dict_attr(vm, e, N___notes__));
 }
 
-void exc_format_only(VM *vm, Value exc, StrBuf *out, bool notes) {
-    PrintCtx ctx = {.vm = vm, .out = out, .style = SUGGEST_TRACEBACK_ONLY, .no_notes = !notes};
+void exc_format_only(VM *vm, Value exc, StrBuf *out, bool notes, bool name_hint) {
+    PrintCtx ctx = {.vm = vm, .out = out, .style = name_hint ? SUGGEST_TRACEBACK : SUGGEST_TRACEBACK_ONLY,
+                    .no_notes = !notes};
     put_only(&ctx, exc);
 }
 

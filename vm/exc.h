@@ -79,7 +79,7 @@ void exc_format_style(VM *vm, Value exc, StrBuf *out, SuggestStyle style);
 void exc_report_unraisable(VM *vm, const char *prefix, Value obj);
 bool exc_write_sys_stderr(VM *vm, const char *text, size_t len);
 /* "TypeError: message" (or "TypeError" alone), as the last traceback line. */
-void exc_format_only(VM *vm, Value exc, StrBuf *out, bool notes);
+void exc_format_only(VM *vm, Value exc, StrBuf *out, bool notes, bool name_hint);
 /* str(exc) */
 Value exc_str(VM *vm, Value exc);
 /* Attributes held in fields (args, __cause__, StopIteration.value, ...):

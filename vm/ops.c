@@ -1513,10 +1513,10 @@ Value op_generic_getattr(VM *vm, Value obj, ObjStr *name) {
     return v == UNDEF ? attr_error(vm, obj, name) : v;
 }
 
-/* An instance whose class overrides __getattribute__: it answers, then
- * __getattr__ if it raised AttributeError. */
+/* An instance whose class overrides __getattribute__ (a class whose
+ * metaclass does): it answers, then __getattr__ if it raised AttributeError. */
 static bool custom_getattribute(Value obj) {
-    return is_obj(obj) && as_obj(obj)->kind != OBJ_CLASS && (as_obj(obj)->cls->obj.flags & CLASS_HAS_GETATTRIBUTE);
+    return is_obj(obj) && (as_obj(obj)->cls->obj.flags & CLASS_HAS_GETATTRIBUTE);
 }
 
 /* The result of a __getattribute__ or __getattr__ written in Asy: an
@@ -2524,6 +2524,20 @@ Value op_str(VM *vm, Value v) {
 
 /* ---- calls ------------------------------------------------------------- */
 
+/* The TypeError for calling what cannot be called. A module that holds a
+ * callable of its own name gets CPython 3.12's hint: calling `pprint` meant
+ * `pprint.pprint(...)`. */
+static Value not_callable(VM *vm, Value callable) {
+    if (is_kind(callable, OBJ_MODULE)) {
+        ObjStr *name = AS(ObjModule, callable)->name;
+        Value f = name ? dict_get_str(AS(ObjModule, callable)->dict, name) : UNDEF;
+        if (f != UNDEF && op_callable(vm, f))
+            return exc_raise(vm, E_TypeError, "'module' object is not callable. Did you mean: '%s.%s(...)'?",
+                             name->data, name->data);
+    }
+    return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
+}
+
 Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames) {
     if (!is_obj(callable)) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
     Obj *o = as_obj(callable);
@@ -2560,7 +2574,7 @@ Value op_call(VM *vm, Value callable, Value *args, int nargs, ObjTuple *kwnames)
         /* fall through */
     default: {
         Value m = op_special(vm, callable, N___call__);
-        if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object is not callable", callable);
+        if (m == UNDEF) return not_callable(vm, callable);
         /* a __call__ that is itself an instance with __call__ recurses in C */
         if (vm->c_depth >= C_DEPTH_MAX) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while calling a Python object");
         Value bound = op_special_bound(vm, callable, m);

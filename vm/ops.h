@@ -138,6 +138,9 @@ Value op_layout_call(VM *vm, NameId name, Value *args, int nargs, ObjTuple *kw);
  * Python subclass of an iterator type gets an OBJ_SUBTYPE instance. */
 ObjIter *iter_new(VM *vm, ObjClass *cls, IterNextFn next);
 
+/* iter(callable, sentinel): a callable_iterator (callable must be callable). */
+Value iter_callable(VM *vm, Value callable, Value sentinel);
+
 /* Converts an iterable to a list of its items (a new list). */
 ObjList *op_to_list(VM *vm, Value iterable);
 

@@ -17,20 +17,25 @@ void prof_set(VM *vm, Value func) {
     prof_update_limit(vm);
 }
 
+Value prof_call_hook(VM *vm, Value hook, Value frameobj, const char *event, Value arg) {
+    if (!vm_push_root(vm, frameobj)) return ERR;
+    ObjStr *ev = str_intern_cstr(vm, event);
+    Value r = ERR;
+    if (ev) {
+        Value args[3] = {frameobj, obj_val(ev), arg};
+        vm->prof_busy = true;
+        r = op_call(vm, hook, args, 3, NULL);
+        vm->prof_busy = false;
+    }
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
 /* Calls the hook with (frame object of f, event, arg). False after raising;
  * the hook is then removed. */
 static bool fire(VM *vm, Frame *f, int what, Value arg) {
-    Value func = vm->prof_func;
     FrameObj *fo = frameobj_new(vm, f, f->ip);
-    if (!fo) return false;
-    if (!vm_push_root(vm, obj_val(fo))) return false;
-    ObjStr *ev = str_intern_cstr(vm, event_names[what]);
-    if (!ev) { vm_pop_roots(vm, 1); return false; }
-    Value args[3] = {obj_val(fo), obj_val(ev), arg};
-    vm->prof_busy = true;
-    Value r = op_call(vm, func, args, 3, NULL);
-    vm->prof_busy = false;
-    vm_pop_roots(vm, 1);
+    Value r = fo ? prof_call_hook(vm, vm->prof_func, obj_val(fo), event_names[what], arg) : ERR;
     if (r == ERR) {
         prof_set(vm, NONE_VAL);
         return false;

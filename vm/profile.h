@@ -25,6 +25,9 @@
 #define PROF_C_RETURN 3
 #define PROF_C_EXCEPTION 4
 
+/* hook(frame object, event name, arg) with no events firing meanwhile
+ * (sys.setprofile's and sys.settrace's calls): its result, or ERR. */
+Value prof_call_hook(VM *vm, Value hook, Value frameobj, const char *event, Value arg);
 /* Installs func (None removes the hook); sets call_limit to match. */
 void prof_set(VM *vm, Value func);
 /* The limit the call paths compare depth with (recursion limit, or 0). */

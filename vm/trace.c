@@ -184,19 +184,12 @@ static Value fire(VM *vm, Value fn, Frame *f, int what, Value arg, int line, Val
     if (!fo) return ERR;
     if (line > 0) fo->line = line;
     *shown = obj_val(fo);
-    if (!vm_push_root(vm, obj_val(fo))) return ERR;
-    ObjStr *ev = str_intern_cstr(vm, event_names[what]);
-    if (!ev) { vm_pop_roots(vm, 1); return ERR; }
-    Value args[3] = {obj_val(fo), obj_val(ev), arg};
-    vm->prof_busy = true;
-    Value r = op_call(vm, fn, args, 3, NULL);
-    vm->prof_busy = false;
+    Value r = prof_call_hook(vm, fn, obj_val(fo), event_names[what], arg);
     if (r == ERR) {
         trace_set(vm, NONE_VAL);
         TraceRec *rec = trace_rec(vm, f);
         if (rec) rec->fn = UNDEF;
     }
-    vm_pop_roots(vm, 1);
     return r;
 }
 

@@ -1166,9 +1166,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if (ac->cls != cls || ac->version != vm->class_version) {
                 Value attr = class_lookup(cls, names[ARG]);
                 bool custom = op_special(vm, obj, N___setattr__) != UNDEF;
-                bool plain = !custom && !(is_kind(attr, OBJ_PROPERTY) || (is_kind(attr, OBJ_INSTANCE) &&
-                                          (op_special(vm, attr, N___set__) != UNDEF ||
-                                           op_special(vm, attr, N___delete__) != UNDEF)));
+                /* (a class with only __slots__ takes no other name, even
+                 * where its instances have a dict: a deque's holds its ring) */
+                bool plain = !custom && !(cls->obj.flags & CLASS_SLOTS) &&
+                             !(is_kind(attr, OBJ_PROPERTY) || (is_kind(attr, OBJ_INSTANCE) &&
+                                                               (op_special(vm, attr, N___set__) != UNDEF ||
+                                                                op_special(vm, attr, N___delete__) != UNDEF)));
                 ac->cls = cls;
                 ac->version = vm->class_version;
                 /* or the __slots__ member descriptor a store goes to */

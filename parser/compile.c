@@ -760,18 +760,9 @@ static ObjCode *leave_unit(Compiler *c) {
     c->u = u->parent;
     if (c->failed) { free_unit(u); return NULL; }
     for (int i = 0; i < u->nins; i++) {
-        Opcode op = (Opcode)INS_OP(u->ins[i]);
-        switch (op) {
-        case OP_JUMP: case OP_JUMP_BACKWARD: case OP_POP_JUMP_IF_FALSE: case OP_POP_JUMP_IF_TRUE:
-        case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_FOR_ITER: case OP_SEND:
-            u->ins[i] = INS(op, u->labels[INS_ARG(u->ins[i])]);
-            break;
-        case OP_LOAD_GLOBAL: case OP_LOAD_ATTR: case OP_LOAD_METHOD: case OP_STORE_ATTR:
-            i++;    /* skip the cache word */
-            break;
-        default:
-            break;
-        }
+        int op = INS_OP(u->ins[i]);
+        if (op_is_jump(op)) u->ins[i] = INS(op, u->labels[INS_ARG(u->ins[i])]);
+        else if (op_has_cache_word(op)) i++;    /* skip the cache word */
     }
     for (int i = 0; i < u->nexc; i++) u->exc[i].target = (uint32_t)u->labels[u->exc[i].target];
     Scope *s = u->scope;

@@ -1436,22 +1436,9 @@ static bool fmt_float(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
         exc_raise(vm, E_TypeError, "float argument required, not %T", v);
         return false;
     }
-    char cfmt[8];
-    snprintf(cfmt, sizeof cfmt, "%%%s.*%c", f->alt ? "#" : "", f->conv);
-    int prec = f->prec < 0 ? 6 : f->prec > 100000000 ? 100000000 : (int)f->prec;
-    char *body = fmt_double(cfmt, prec, fabs(d));     /* Python never prints "-nan" */
-    if (!body) {
-        exc_nomem(vm);
-        return false;
-    }
     StrBuf num = SB_INIT;
-    if (signbit(d) && !isnan(d)) sb_addc(&num, '-');
-    else if (f->plus) sb_addc(&num, '+');
-    else if (f->space) sb_addc(&num, ' ');
-    size_t prefix = num.len;
-    sb_adds(&num, body);
-    free(body);
-    if (num.oom) {
+    size_t prefix;
+    if (!fmt_pct_float_text(&num, d, f->conv, f->prec, f->alt, f->plus, f->space, &prefix)) {
         sb_free(&num);
         exc_nomem(vm);
         return false;

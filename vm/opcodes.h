@@ -138,4 +138,18 @@ typedef enum Opcode {
 #define INS_OP(w) ((w) & 0xFF)
 #define INS_ARG(w) ((w) >> 8)
 
+#include <stdbool.h>
+
+/* The instructions followed by a word holding the index of their inline
+ * cache (readers of the instruction stream step over it). */
+static inline bool op_has_cache_word(int op) {
+    return op == OP_LOAD_GLOBAL || op == OP_LOAD_ATTR || op == OP_LOAD_METHOD || op == OP_STORE_ATTR;
+}
+
+/* The instructions whose argument is the index of an instruction to go to. */
+static inline bool op_is_jump(int op) {
+    return op == OP_JUMP || op == OP_JUMP_BACKWARD || op == OP_POP_JUMP_IF_FALSE || op == OP_POP_JUMP_IF_TRUE ||
+           op == OP_JUMP_IF_FALSE_OR_POP || op == OP_JUMP_IF_TRUE_OR_POP || op == OP_FOR_ITER || op == OP_SEND;
+}
+
 #endif

@@ -1335,6 +1335,7 @@ static void compile_comprehension(Compiler *c, Node *n) {
     code->argcount = 1;
     if (n->kind == E_GENEXP) code->flags |= s->is_coroutine ? CODE_ASYNC_GEN : CODE_GENERATOR;
     else code->flags |= CODE_INLINED_COMP | (s->is_coroutine ? CODE_COROUTINE : 0);
+    if (!(code->flags & (CODE_GENERATOR | CODE_ASYNC_GEN | CODE_COROUTINE))) emit(c, OP_UNCOUNT_FRAME, 0);
     if (n->kind == E_LISTCOMP) emit(c, OP_BUILD_LIST, 0);
     else if (n->kind == E_SETCOMP) emit(c, OP_BUILD_SET, 0);
     else if (n->kind == E_DICTCOMP) emit(c, OP_BUILD_MAP, 0);

@@ -899,6 +899,13 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     } while (0)
 
     CASE(NOP) NEXT();
+    CASE(UNCOUNT_FRAME) {
+        /* (RETURN_VALUE and the unwinding put the depth back before the
+         * frame is popped) */
+        frame->flags |= FRAME_UNCOUNTED;
+        fb->depth--;
+        NEXT();
+    }
     CASE(POP_TOP) {
         Value v = *--sp;
         /* (a for loop left by break drops its iterator here) */
@@ -2042,7 +2049,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(RETURN_VALUE) {
         Value r = POP();
         Frame *done = frame;
-        if (done->flags & (FRAME_INIT | FRAME_PROFILED | FRAME_TRACED | FRAME_TRACE_STOP)) {
+        if (done->flags & (FRAME_INIT | FRAME_PROFILED | FRAME_TRACED | FRAME_TRACE_STOP | FRAME_UNCOUNTED)) {
+            fb->depth += (done->flags & FRAME_UNCOUNTED) != 0;
             if ((done->flags & FRAME_INIT) && r != NONE_VAL) {
                 SAVE();
                 exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", r);
@@ -2575,6 +2583,7 @@ error: {
                 }
                 if (done->flags & FRAME_TRACED) trace_forget(vm, done);
             }
+            fb->depth += (done->flags & FRAME_UNCOUNTED) != 0;
             pop_frame(fb, done);
             if (done->flags & FRAME_OWNED) {
                 done->gen->state = GEN_DONE;

@@ -444,6 +444,8 @@ static int stack_effect(Opcode op, int arg) {
     switch (op) {
     case OP_CALL: return -arg;
     case OP_CALL_KW: return -arg - 1;
+    case OP_CALL_TEMP: return -arg;
+    case OP_CALL_KW_TEMP: return -arg - 1;
     case OP_CALL_METHOD: return -arg - 1;
     case OP_CALL_METHOD_KW: return -arg - 2;
     case OP_CALL_EX: return (arg & 1) ? -2 : -1;
@@ -1183,6 +1185,24 @@ static void compile_call_ex(Compiler *c, Node *n) {
     emit_call_ex_kwargs(c, n->u.call.keywords, nkw, lone_star);
 }
 
+/* Whether an argument of call n is a value made for it: a call's result or
+ * a display, which the call's end drops (OP_CALL_TEMP). */
+static bool is_temporary(Node *e) {
+    switch (e->kind) {
+    case E_CALL: case E_LIST: case E_TUPLE: case E_DICT: case E_SET:
+    case E_LISTCOMP: case E_SETCOMP: case E_DICTCOMP: return true;
+    default: return false;
+    }
+}
+
+static bool has_temporary_arg(Node *n) {
+    for (int i = 0; i < n->u.call.args.n; i++)
+        if (is_temporary(n->u.call.args.items[i])) return true;
+    for (int i = 0; i < n->u.call.nkeywords; i++)
+        if (is_temporary(n->u.call.keywords[i].value)) return true;
+    return false;
+}
+
 static void compile_call(Compiler *c, Node *n) {
     check_caller(c, n->u.call.func);
     NodeList *args = &n->u.call.args;
@@ -1202,12 +1222,10 @@ static void compile_call(Compiler *c, Node *n) {
     compile_exprs(c, args);
     for (int i = 0; i < nkw; i++) compile_expr(c, n->u.call.keywords[i].value);
     c->u->loc = method ? attr_loc(f, n) : node_loc(n);
-    if (nkw) {
-        load_kwnames(c, n->u.call.keywords, nkw);
-        emit(c, method ? OP_CALL_METHOD_KW : OP_CALL_KW, args->n + nkw);
-    } else {
-        emit(c, method ? OP_CALL_METHOD : OP_CALL, args->n);
-    }
+    if (nkw) load_kwnames(c, n->u.call.keywords, nkw);
+    if (!method && has_temporary_arg(n)) emit(c, nkw ? OP_CALL_KW_TEMP : OP_CALL_TEMP, args->n + nkw);
+    else if (nkw) emit(c, method ? OP_CALL_METHOD_KW : OP_CALL_KW, args->n + nkw);
+    else emit(c, method ? OP_CALL_METHOD : OP_CALL, args->n);
 }
 
 static void compile_subscript_index(Compiler *c, Node *idx) {

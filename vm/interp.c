@@ -248,6 +248,13 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
     return make_frame(vm, fb, fn, args, nargs, kwnames);
 }
 
+/* Whether calling f runs no script frame of its own in this loop: a
+ * native, a builtin type or a native's bound method (OP_CALL_TEMP). */
+static bool native_callee(Value f) {
+    if (is_kind(f, OBJ_BOUND)) f = AS(ObjBound, f)->func;
+    return is_kind(f, OBJ_NATIVE) || (is_kind(f, OBJ_CLASS) && (as_obj(f)->flags & CLASS_BUILTIN));
+}
+
 /* ---- globals ----------------------------------------------------------- */
 
 /* Out of line, so that load_global stays small enough to inline. */
@@ -1279,6 +1286,33 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         args = fs + 1;
         kwnames = NULL;
         goto do_call;
+    }
+    CASE(CALL_TEMP)
+        /* CPython drops a value made for a call, the A() of print(A()),
+         * when the call returns. A script function's return looks at its
+         * locals (finalize_frame_drops); other callees' arguments are
+         * looked at in call_temp, while finalizing. Else this is CALL. */
+        if (__builtin_expect(!finalize_wanted(vm), 1)) goto L_CALL;
+        kwnames = NULL;
+        goto call_temp;
+    CASE(CALL_KW_TEMP)
+        if (__builtin_expect(!finalize_wanted(vm), 1)) goto L_CALL_KW;
+        kwnames = AS(ObjTuple, sp[-1]);
+    call_temp: {
+        Value *fs = sp - ARG - 1 - (kwnames != NULL);
+        if (!native_callee(*fs)) {
+            if (kwnames) goto L_CALL_KW;
+            goto L_CALL;
+        }
+        SAVE();
+        Value r = op_call(vm, *fs, fs + 1, ARG - (kwnames ? (int)kwnames->len : 0), kwnames);
+        sp = fs;
+        CHECK(r);
+        PUSH(r);
+        bool due = vm->fin_after_call || finalize_args_dropped(vm, fs + 1, ARG);
+        vm->fin_after_call = false;
+        if (due) FINALIZE_NOW();
+        NEXT();
     }
     CASE(CALL_KW)
         kwnames = AS(ObjTuple, POP());

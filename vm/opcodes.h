@@ -125,6 +125,8 @@
     OP(MATCH_MAPPING, 1)        /* [subject] -> [subject, is it a mapping] */ \
     OP(MATCH_KEYS, 1)           /* [map, keys] -> [map, keys, tuple of their values, or None if one is missing] */ \
     OP(MATCH_CLASS, -2)         /* [subject, cls, names] -> [tuple of attributes, or None]; arg: positional count */ \
+    OP(CALL_TEMP, VAR)          /* CALL with an argument made for the call, print(A()): finalizes it after */ \
+    OP(CALL_KW_TEMP, VAR)       /* CALL_KW likewise */ \
     OP(UNCOUNT_FRAME, 0)        /* first of an inlined comprehension: its frame leaves the recursion depth */ \
     OP(TRACE, 0)                /* sys.settrace's mark on a line start (vm/trace.h): never compiled */
 

@@ -1681,8 +1681,8 @@ static bool dir_add(VM *vm, ObjList *l, ObjDict *seen, ObjDict *d) {
  * __getattr__, stdlib/modules.c's module_lazy_attr) lists those names in
  * the native's data (module_add_lazy_getattr) or in its __all__: dir()
  * shows them before they are loaded, as CPython's module, which has them
- * all along, does. With the data, the hook itself is not shown: CPython's
- * module has none (seen gets it before the namespace is listed). */
+ * all along, does. The native hook itself is not shown: CPython's module
+ * has none (seen gets it before the namespace is listed). */
 static Value dir_lazy_names(VM *vm, ObjDict *md, ObjList **names) {
     Value getattr = dict_get_str(md, str_intern_cstr(vm, "__getattr__"));
     *names = NULL;
@@ -1740,9 +1740,9 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         Value d = op_getattr_opt(vm, o, vm_name(vm, N___dict__));
         if (d == ERR) ok = false;
         else if (is_dict(d)) {
-            ObjList *unused;
-            if (is_kind(o, OBJ_MODULE) && dir_lazy_names(vm, AS(ObjDict, d), &unused) != UNDEF)
-                ok = dict_set(vm, seen, obj_val(str_intern_cstr(vm, "__getattr__")), NONE_VAL) == 0;
+            ObjStr *hook = str_intern_cstr(vm, "__getattr__");
+            if (is_kind(o, OBJ_MODULE) && is_kind(dict_get_str(AS(ObjDict, d), hook), OBJ_NATIVE))
+                ok = dict_set(vm, seen, obj_val(hook), NONE_VAL) == 0;
             ok = ok && dir_add(vm, l, seen, AS(ObjDict, d)) && dir_add_lazy(vm, l, seen, AS(ObjDict, d));
         }
         else if (is_kind(o, OBJ_MODULE)) {

@@ -834,6 +834,26 @@ static Value pow3_builtin(VM *vm, Value *a) {
     return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%T', '%T', '%T'", a[0], a[1], a[2]);
 }
 
+/* decimal.Decimal is a C type in CPython whose power slot takes any
+ * operands it can convert, wherever the Decimal is: pow(3, Decimal(2), 5)
+ * and pow(3, 2, Decimal(5)) are Decimal('4') there. Asy's Decimal is a
+ * class written in Asy, which ternary pow asks only through the base's
+ * __pow__; decimal._pow3 stands in for the slot when an exponent or a
+ * modulus is a Decimal (no Decimal exists before the module is loaded).
+ * UNDEF when it does not apply or declines. */
+static Value pow3_decimal(VM *vm, Value *a) {
+    Value mod = dict_get_str(vm->modules, str_intern_cstr(vm, "decimal"));
+    if (!is_kind(mod, OBJ_MODULE)) return UNDEF;
+    Value cls = dict_get_str(AS(ObjModule, mod)->dict, str_intern_cstr(vm, "Decimal"));
+    Value f = dict_get_str(AS(ObjModule, mod)->dict, str_intern_cstr(vm, "_pow3"));
+    if (!is_kind(cls, OBJ_CLASS) || f == UNDEF) return UNDEF;
+    if (!class_is_subclass(type_of(vm, a[1]), AS(ObjClass, cls)) &&
+        !class_is_subclass(type_of(vm, a[2]), AS(ObjClass, cls)))
+        return UNDEF;
+    Value r = op_call(vm, f, a, 3, NULL);
+    return r == NOTIMPL_VAL ? UNDEF : r;
+}
+
 static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
     static const char *const names[] = {"base", "exp", "mod"};
     Value args[3];
@@ -850,6 +870,8 @@ static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
                 if (r != NOTIMPL_VAL) return r;
             }
         }
+        Value r = pow3_decimal(vm, args);
+        if (r != UNDEF) return r;
         return pow3_builtin(vm, args);
     }
     return op_binary(vm, BIN_POW, args[0], args[1]);

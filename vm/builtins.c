@@ -878,13 +878,10 @@ static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
 }
 
 static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const accepted[] = {"number", "ndigits", NULL};
-    if (!args_kw_only(vm, "round", kw, accepted)) return ERR;
-    if (nargs > 2) return exc_raise(vm, E_TypeError, "round() takes at most 2 arguments (%d given)", nargs);
-    Value x = nargs > 0 ? args[0] : args_kw(vm, args, nargs, kw, "number");
-    Value nd = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "ndigits");
-    if (x == UNDEF) return exc_raise(vm, E_TypeError, "round() missing required argument 'number' (pos 1)");
-    if (nd == UNDEF) nd = NONE_VAL;
+    static const char *const names[] = {"number", "ndigits"};
+    Value a[2];
+    if (!args_bind(vm, "round", args, nargs, kw, names, 2, 2, 1, ARGS_INVALID_KW, a)) return ERR;
+    Value x = a[0], nd = a[1] == UNDEF ? NONE_VAL : a[1];
     if (is_float(x)) {
         Value n = nd == NONE_VAL ? nd : index_of(vm, nd);
         return n == ERR ? ERR : flt_round(vm, as_float(x), n);

@@ -1143,6 +1143,10 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
     } else {
         if (!own_init && (nargs || nkw) && cls->instance_kind != OBJ_EXC)
             return exc_raise(vm, E_TypeError, "%s() takes no arguments", cls->name->data);
+        /* an exception's keywords are checked before its arguments */
+        if (nkw && cls->instance_kind == OBJ_EXC && !own_init &&
+            !class_is_subclass(cls, vm->exc_types[E_BaseExceptionGroup]) && exc_check_kwargs(vm, cls, kwnames) < 0)
+            return ERR;
         obj = default_new(vm, cls, args, nargs);
         if (obj == ERR) return ERR;
         if (nkw && cls->instance_kind == OBJ_EXC && !own_init && exc_init_kwargs(vm, obj, args + nargs, kwnames) < 0)

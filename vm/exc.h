@@ -31,6 +31,9 @@ Value exc_unicode_error(VM *vm, ExcId id, const char *encoding, Value object, in
  * (AttributeError's name= and obj=, NameError's name=, ImportError's name=
  * and path=): stored as attributes; TypeError for others. -1 on error. */
 int exc_init_kwargs(VM *vm, Value exc, Value *vals, ObjTuple *kwnames);
+/* Checks keywords given to exception class cls (before its arguments, as
+ * CPython's __init__ does); -1 after raising. */
+int exc_check_kwargs(VM *vm, ObjClass *cls, ObjTuple *kwnames);
 /* Raises an exception instance or class (instantiated without args);
  * TypeError if it is neither. Sets __context__ from the exception being
  * handled. Returns ERR. */

@@ -1127,7 +1127,7 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
             initf = oc->init;
             own_init = initf != UNDEF;
         }
-        if (!own_init && is_kind(obj, OBJ_EXC)) {
+        if (!own_init && is_kind(obj, OBJ_EXC) && !exc_oserror_parsed_by_new(vm, type_of(vm, obj))) {
             /* BaseException.__init__ runs next: args become the call's. */
             ObjTuple *t = tuple_from(vm, args, nargs);
             if (!t) return ERR;
@@ -1143,6 +1143,9 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
     } else {
         if (!own_init && (nargs || nkw) && cls->instance_kind != OBJ_EXC)
             return exc_raise(vm, E_TypeError, "%s() takes no arguments", cls->name->data);
+        /* (OSError(errno, ...) may make a subclass: the error names the one called) */
+        if (nkw && !own_init && class_is_subclass(cls, vm->exc_types[E_OSError]))
+            return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", cls->name->data);
         obj = default_new(vm, cls, args, nargs);
         if (obj == ERR) return ERR;
         if (nkw && cls->instance_kind == OBJ_EXC && !own_init && exc_init_kwargs(vm, obj, args + nargs, kwnames) < 0)

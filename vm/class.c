@@ -1429,6 +1429,21 @@ static int note_abstract(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     return 0;
 }
 
+/* Setting or deleting __getattr__, __getattribute__ or __del__ on a
+ * class changes what its subclasses inherit too: their flags are worked
+ * out again (depth-bounded: a subclass graph is acyclic). */
+static void hooks_changed(VM *vm, ObjClass *c, ObjStr *name, int depth) {
+    if (depth == 0 && !str_eq(name, vm_name(vm, N___getattr__)) &&
+        !str_eq(name, vm_name(vm, N___getattribute__)) && !str_eq(name, vm_name(vm, N___del__)))
+        return;
+    class_hook_flags(vm, c);
+    if (!c->subclasses || depth > 1000) return;
+    for (int64_t i = 0; i < c->subclasses->len; i++) {
+        Value sub = c->subclasses->items[i];
+        if (is_kind(sub, OBJ_CLASS)) hooks_changed(vm, AS(ObjClass, sub), name, depth + 1);
+    }
+}
+
 int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     int special = class_set_special(vm, c, name, v);
     if (special <= 0) return special;
@@ -1439,9 +1454,7 @@ int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     }
     if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
     if (str_eq(name, vm_name(vm, N___module__))) c->module = v;
-    if (str_eq(name, vm_name(vm, N___getattr__))) c->obj.flags |= CLASS_HAS_GETATTR;
-    if (str_eq(name, vm_name(vm, N___getattribute__))) c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
-    if (str_eq(name, vm_name(vm, N___del__))) c->obj.flags |= CLASS_HAS_DEL;
+    hooks_changed(vm, c, name, 0);
     if (note_abstract(vm, c, name, v) < 0) return -1;
     class_changed(vm, c);
     return 0;
@@ -1457,6 +1470,7 @@ int class_delattr(VM *vm, ObjClass *c, ObjStr *name) {
     }
     int r = dict_del(vm, c->dict, obj_val(name));
     if (r < 0) return -1;
+    hooks_changed(vm, c, name, 0);
     class_changed(vm, c);
     if (!r) {
         exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'", c->name->data, name->data);

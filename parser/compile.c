@@ -3041,6 +3041,10 @@ static bool has_annotations(NodeList *body) {
             for (int h = 0; h < s->u.try_.nhandlers; h++)
                 if (has_annotations(&s->u.try_.handlers[h].body)) return true;
             break;
+        case S_MATCH:
+            for (int m = 0; m < s->u.match.ncases; m++)
+                if (has_annotations(&s->u.match.cases[m].body)) return true;
+            break;
         default:
             break;
         }

@@ -92,6 +92,9 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name);
 int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v);
 /* OSError(errno, ...) makes the subclass for that errno, as CPython. */
 ObjClass *exc_oserror_class(VM *vm, ObjClass *cls, Value *args, int nargs);
+/* An OSError subclass whose own __new__ gave OSError.__new__ its
+ * arguments: OSError.__init__ then changes nothing. */
+bool exc_oserror_parsed_by_new(VM *vm, ObjClass *cls);
 /* e.__traceback__: a traceback object for entry `index` (outermost is
  * ntb - 1), or None. */
 Value exc_traceback(VM *vm, Value exc, int index);

@@ -264,11 +264,32 @@ int main(int argc, char **argv) {
         return 2;
     }
     if (!ignore_env) cfg.module_path = getenv("PYTHONPATH");
+    /* sys.warnoptions: PYTHONWARNINGS's comma-separated filters (the empty
+     * ones dropped), then -W's */
+    char *envwarn = NULL;
+    const char **allwarn = (const char **)warnopts;
+    const char *pw = ignore_env ? NULL : getenv("PYTHONWARNINGS");
+    if (pw && *pw) {
+        size_t len = strlen(pw), parts = 1;
+        for (size_t k = 0; k < len; k++) parts += pw[k] == ',';
+        envwarn = strdup(pw);
+        allwarn = envwarn ? malloc((parts + (size_t)nwarn) * sizeof *allwarn) : NULL;
+        if (!allwarn) { fputs("asy: out of memory\n", stderr); return 1; }
+        int n = 0;
+        for (char *tok = envwarn, *comma; tok; tok = comma) {
+            if ((comma = strchr(tok, ','))) *comma++ = 0;
+            if (*tok) allwarn[n++] = tok;
+        }
+        for (int k = 0; k < nwarn; k++) allwarn[n++] = warnopts[k];
+        nwarn = n;
+    }
     AsyVM *vm = asy_new(&cfg);
     if (!vm) { fputs("asy: out of memory\n", stderr); return 1; }
     catch_sigint(vm);
-    if ((nx && asy_set_xoptions(vm, nx, xopts) != ASY_OK) ||
-        (nwarn && asy_set_warnoptions(vm, nwarn, warnopts) != ASY_OK)) {
+    bool opts_ok = (!nx || asy_set_xoptions(vm, nx, xopts) == ASY_OK) &&
+                   (!nwarn || asy_set_warnoptions(vm, nwarn, allwarn) == ASY_OK);
+    if (envwarn) { free(envwarn); free(allwarn); }    /* (the VM has made strs of them) */
+    if (!opts_ok) {
         int st = status_of(vm, ASY_ERROR);
         asy_free(vm);
         return st;

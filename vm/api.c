@@ -445,7 +445,8 @@ static AsyStatus finish(VM *vm, Value r) {
     vm->exit_code = exc_is(vm, e, E_KeyboardInterrupt) ? 130 : 1;
     StrBuf b = SB_INIT;
     bool rooted = vm_push_root(vm, e);     /* formatting may run code: str(), dir() */
-    exc_format(vm, e, &b);
+    if (vm->main_runpy) exc_format_runpy(vm, e, &b);
+    else exc_format(vm, e, &b);
     call_excepthook(vm, e, &b);
     /* the report goes to a sys.stderr the program put in place, if any */
     if (!vm->error_shown && b.data && exc_write_sys_stderr(vm, b.data, b.len)) vm->error_shown = true;
@@ -565,6 +566,7 @@ AsyStatus asy_run_source(AsyVM *vm, const char *source, size_t len, const char *
 }
 
 AsyStatus asy_run_interactive(AsyVM *vm, const char *source, size_t len) {
+    vm->main_runpy = false;
     return run(vm, source, len, "<stdin>", true);
 }
 
@@ -583,6 +585,7 @@ static char *absolute_path(const char *path) {
  * with the directory as sys.path[0], as CPython runs a directory. */
 static AsyStatus run_directory(VM *vm, const char *dir) {
     static const char *const mains[] = {"__main__.asy", "__main__.py"};
+    vm->main_runpy = true;
     StrBuf b = SB_INIT;
     for (int i = 0; i < 2; i++) {
         b.len = 0;
@@ -684,6 +687,7 @@ static AsyStatus run_embedded_module(VM *vm, const char *name, const char *sourc
 
 AsyStatus asy_run_module(AsyVM *vm, const char *name) {
     set_path0(vm, NULL);
+    vm->main_runpy = true;
     size_t len;
     bool package;
     const char *source = import_embedded_source(name, &len, &package);

@@ -183,6 +183,7 @@ int main(int argc, char **argv) {
     bool inspect = false, quiet = false;
     const char *warnopts[argc], *xopts[argc];
     int nwarn = 0, nx = 0;
+    bool ignore_env = false;
     AsyConfig cfg;
     asy_config_init(&cfg);
     /* As CPython: a write to a closed pipe or socket is a BrokenPipeError,
@@ -239,11 +240,16 @@ int main(int argc, char **argv) {
         if (!strcmp(a, "-u")) { cfg.unbuffered = 1; continue; }
         if (!strcmp(a, "-i")) { inspect = true; cfg.inspect = cfg.interactive = 1; continue; }
         if (!strcmp(a, "-O") || !strcmp(a, "-OO")) { cfg.optimize += (int)strlen(a) - 1; continue; }
-        if (!strcmp(a, "-P") || !strcmp(a, "-I")) { cfg.safe_path = 1; continue; }    /* (-I implies -P) */
+        if (!strcmp(a, "-P") || !strcmp(a, "-I")) {    /* (-I implies -P and -E) */
+            cfg.safe_path = 1;
+            ignore_env |= a[1] == 'I';
+            continue;
+        }
+        if (!strcmp(a, "-E")) { ignore_env = true; continue; }
         if (!strcmp(a, "-q")) { quiet = true; continue; }
         /* CPython's switches that change nothing here: -B (no bytecode
-         * files), -E, -I, -s, -S. */
-        if (strlen(a) == 2 && strchr("BEIsS", a[1])) continue;
+         * files), -s, -S. (-E only keeps PYTHONPATH out.) */
+        if (strlen(a) == 2 && strchr("BsS", a[1])) continue;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(help, stdout); return 0; }
         if (!strcmp(a, "-V") || !strcmp(a, "--version")) { printf("Asy %s\n", ASY_VERSION_STRING); return 0; }
         if (!strncmp(a, "--block-warn=", 13)) {
@@ -257,11 +263,33 @@ int main(int argc, char **argv) {
         fprintf(stderr, "Unknown option: %s\n%sTry `asy -h' for more information.\n", a, usage);
         return 2;
     }
+    if (!ignore_env) cfg.module_path = getenv("PYTHONPATH");
+    /* sys.warnoptions: PYTHONWARNINGS's comma-separated filters (the empty
+     * ones dropped), then -W's */
+    char *envwarn = NULL;
+    const char **allwarn = (const char **)warnopts;
+    const char *pw = ignore_env ? NULL : getenv("PYTHONWARNINGS");
+    if (pw && *pw) {
+        size_t len = strlen(pw), parts = 1;
+        for (size_t k = 0; k < len; k++) parts += pw[k] == ',';
+        envwarn = strdup(pw);
+        allwarn = envwarn ? malloc((parts + (size_t)nwarn) * sizeof *allwarn) : NULL;
+        if (!allwarn) { fputs("asy: out of memory\n", stderr); return 1; }
+        int n = 0;
+        for (char *tok = envwarn, *comma; tok; tok = comma) {
+            if ((comma = strchr(tok, ','))) *comma++ = 0;
+            if (*tok) allwarn[n++] = tok;
+        }
+        for (int k = 0; k < nwarn; k++) allwarn[n++] = warnopts[k];
+        nwarn = n;
+    }
     AsyVM *vm = asy_new(&cfg);
     if (!vm) { fputs("asy: out of memory\n", stderr); return 1; }
     catch_sigint(vm);
-    if ((nx && asy_set_xoptions(vm, nx, xopts) != ASY_OK) ||
-        (nwarn && asy_set_warnoptions(vm, nwarn, warnopts) != ASY_OK)) {
+    bool opts_ok = (!nx || asy_set_xoptions(vm, nx, xopts) == ASY_OK) &&
+                   (!nwarn || asy_set_warnoptions(vm, nwarn, allwarn) == ASY_OK);
+    if (envwarn) { free(envwarn); free(allwarn); }    /* (the VM has made strs of them) */
+    if (!opts_ok) {
         int st = status_of(vm, ASY_ERROR);
         asy_free(vm);
         return st;

@@ -60,6 +60,11 @@ typedef struct AsyConfig {
      * both and PYTHONINSPECT the first. Default 0; the host runs the
      * interactive session itself. */
     int inspect, interactive;
+    /* Directories that sys.path gets after its first entry, separated by
+     * ':', as PYTHONPATH gives them (a relative one, or an empty one, is
+     * taken from the working directory). Kept, not copied. Default NULL;
+     * the command line sets it from PYTHONPATH unless -E or -I. */
+    const char *module_path;
 } AsyConfig;
 
 typedef enum AsyStatus {

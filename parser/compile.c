@@ -198,6 +198,26 @@ static int64_t end_offset(const ParseError *e, const char *src, size_t srclen, i
     return offset_in(e, t, len, e->end_col);
 }
 
+/* CPython's compiler gives a SyntaxError the args (msg, (filename, lineno,
+ * offset, text, end_lineno, end_offset)), which its repr and pickling
+ * show: made from the attributes stored on the pending exception. */
+static void syntax_error_args(VM *vm) {
+    static const NameId fields[] = {N_filename, N_lineno, N_offset, N_text, N_end_lineno, N_end_offset};
+    if (!is_kind(vm->exc, OBJ_EXC)) return;
+    ObjException *e = AS(ObjException, vm->exc);
+    if (!e->base.dict || !e->args->len) return;
+    Value items[6];
+    for (int i = 0; i < 6; i++) {
+        Value v = dict_get_str(e->base.dict, vm_name(vm, fields[i]));
+        items[i] = v == UNDEF ? NONE_VAL : v;
+    }
+    ObjTuple *details = tuple_from(vm, items, 6);
+    if (!details) return;
+    Value pair[2] = {e->args->items[0], obj_val(details)};
+    ObjTuple *args = tuple_from(vm, pair, 2);
+    if (args) e->args = args;
+}
+
 /* Raises the SyntaxError (or IndentationError, TabError) that e describes,
  * with CPython's attributes: msg, filename, lineno, offset, text,
  * end_lineno, end_offset. */
@@ -243,6 +263,7 @@ static void raise_error(VM *vm, const ParseError *e, const char *filename, const
     dict_set_str(vm, d, vm_name(vm, N_end_lineno), int_val(one_line || e->line < 1 ? (e->line < 0 ? 0 : e->line) : e->end_line));
     dict_set_str(vm, d, vm_name(vm, N_end_offset), int_val(end_offset(e, src, srclen, off)));
     vm->exc = exc;
+    syntax_error_args(vm);
 }
 
 /* A SyntaxError of the compiler at [line, col) to [end_line, end_col). */
@@ -3335,8 +3356,14 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
         if (err.too_deep) exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
         else if (err.msg[0]) {
             raise_syntax(vm, err.msg, filename, src, len, err.line, err.col, err.end_line, err.end_col);
-            if (err.no_end && is_obj(vm->exc) && vm->exc != ERR)
-                dict_set_str(vm, AS(ObjException, vm->exc)->base.dict, vm_name(vm, N_end_offset), NONE_VAL);
+            if (is_kind(vm->exc, OBJ_EXC)) {
+                ObjException *e = AS(ObjException, vm->exc);
+                if (err.no_end) dict_set_str(vm, e->base.dict, vm_name(vm, N_end_offset), NONE_VAL);
+                /* CPython's symtable sets the location on the exception but
+                 * leaves its args the message alone */
+                ObjTuple *msg_only = e->args->len ? tuple_from(vm, e->args->items, 1) : NULL;
+                if (msg_only) e->args = msg_only;
+            }
         } else exc_nomem(vm);
         ast_arena_free(arena);
         return NULL;
@@ -3468,6 +3495,7 @@ static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *fi
         ParseError perr;
         Node *mod = ast_parse(arena, src, len, PARSE_FILE | from, &perr);
         ObjCode *code = NULL;
+        if (!mod && mode == COMPILE_SINGLE) perr.eval_input = true;     /* (no newline is implied for 'single') */
         if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
         else if (!issue_warnings(vm, arena, filename, src, len, NULL)) {}
         else if (mode != COMPILE_SINGLE || single_statement(vm, mod, filename, src, len))
@@ -3520,6 +3548,7 @@ static Node *parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, co
     ParseMode how = (mode == COMPILE_EVAL ? PARSE_EVAL : PARSE_FILE) | (bytes ? PARSE_BYTES : 0);
     Node *tree = ast_parse(arena, src, len, how, &perr);
     if (!tree && mode == COMPILE_EVAL) eval_error_at_end(&perr, src, len);
+    if (!tree && mode == COMPILE_SINGLE) perr.eval_input = true;     /* (nor is one implied for 'single') */
     if (!tree) raise_parse_error(vm, arena, &perr, filename, src, len);
     else if (!issue_warnings(vm, arena, filename, src, len, NULL)) tree = NULL;
     else if (mode == COMPILE_SINGLE && !single_statement(vm, tree, filename, src, len)) tree = NULL;

@@ -445,7 +445,8 @@ static AsyStatus finish(VM *vm, Value r) {
     vm->exit_code = exc_is(vm, e, E_KeyboardInterrupt) ? 130 : 1;
     StrBuf b = SB_INIT;
     bool rooted = vm_push_root(vm, e);     /* formatting may run code: str(), dir() */
-    exc_format(vm, e, &b);
+    if (vm->main_runpy) exc_format_runpy(vm, e, &b);
+    else exc_format(vm, e, &b);
     call_excepthook(vm, e, &b);
     /* the report goes to a sys.stderr the program put in place, if any */
     if (!vm->error_shown && b.data && exc_write_sys_stderr(vm, b.data, b.len)) vm->error_shown = true;
@@ -463,20 +464,74 @@ static Value set_main_file(VM *vm, const char *filename) {
     return dict_set_str(vm, g, vm_name(vm, N___file__), f) < 0 ? ERR : NONE_VAL;
 }
 
+/* One PYTHONPATH entry as CPython puts it on sys.path: absolute (from the
+ * working directory), without "." and ".." parts, doubled or trailing
+ * slashes. */
+static Value module_path_entry(VM *vm, const char *entry, size_t n) {
+    char cwd[4096] = "";
+    if ((!n || entry[0] != '/') && !getcwd(cwd, sizeof cwd)) cwd[0] = 0;
+    size_t clen = strlen(cwd), cap = clen + n + 2, len = 0;
+    char *raw = malloc(cap), *out = malloc(cap);
+    if (!raw || !out) { free(raw); free(out); return exc_nomem(vm), ERR; }
+    snprintf(raw, cap, "%s/%.*s", cwd, (int)n, entry);
+    for (char *p = raw; *p;) {
+        char *end = strchr(p, '/');
+        size_t seg = end ? (size_t)(end - p) : strlen(p);
+        if (seg == 2 && p[0] == '.' && p[1] == '.') {
+            while (len && out[--len] != '/') {}
+        } else if (seg && !(seg == 1 && p[0] == '.')) {
+            out[len++] = '/';
+            memcpy(out + len, p, seg);
+            len += seg;
+        }
+        p += seg + (end != NULL);
+    }
+    if (!len) out[len++] = '/';
+    Value v = str_decode_utf8(vm, out, len, "surrogateescape");
+    free(raw);
+    free(out);
+    return v;
+}
+
+static bool path_has(ObjList *path, ObjStr *dir) {
+    for (int64_t i = 0; i < path->len; i++)
+        if (is_str(path->items[i]) && AS(ObjStr, path->items[i])->len == dir->len &&
+            !memcmp(AS(ObjStr, path->items[i])->data, dir->data, (size_t)dir->len))
+            return true;
+    return false;
+}
+
 /* sys.path[0]: the script's directory with symlinks resolved, as CPython
- * computes it ("" for -c and the REPL). */
+ * computes it ("" for -c and the REPL), unless -P; then the directories of
+ * PYTHONPATH (cfg.module_path). */
 static void set_path0(VM *vm, const char *filename) {
-    if (vm->cfg.safe_path) return;
     Value sys = import_module(vm, "sys");
     if (sys == ERR) { vm->exc = UNDEF; return; }
     Value path = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
     if (!is_list(path) || AS(ObjList, path)->len) return;
-    char *real = filename ? realpath(filename, NULL) : NULL;
-    const char *name = real ? real : filename;
-    const char *slash = name ? strrchr(name, '/') : NULL;
-    Value dir = slash ? str_new(vm, name, slash == name ? 1 : (size_t)(slash - name)) : obj_val(vm->empty_str);
-    free(real);
-    if (dir != ERR) list_append(vm, AS(ObjList, path), dir);
+    if (!vm->cfg.safe_path) {
+        char *real = filename ? realpath(filename, NULL) : NULL;
+        const char *name = real ? real : filename;
+        const char *slash = name ? strrchr(name, '/') : NULL;
+        Value dir = slash ? str_new(vm, name, slash == name ? 1 : (size_t)(slash - name)) : obj_val(vm->empty_str);
+        free(real);
+        if (dir == ERR || list_append(vm, AS(ObjList, path), dir) < 0) { vm->exc = UNDEF; return; }
+    }
+    const char *p = vm->cfg.module_path;
+    if (!p || !*p) return;
+    for (;;) {
+        const char *end = strchr(p, ':');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        Value dir = module_path_entry(vm, p, n);
+        if (dir == ERR) { vm->exc = UNDEF; return; }
+        /* a directory named twice is there once, as site.py leaves it */
+        if (!path_has(AS(ObjList, path), AS(ObjStr, dir)) && list_append(vm, AS(ObjList, path), dir) < 0) {
+            vm->exc = UNDEF;
+            return;
+        }
+        if (!end) break;
+        p = end + 1;
+    }
 }
 
 static AsyStatus run_path(VM *vm, const char *path);
@@ -511,6 +566,7 @@ AsyStatus asy_run_source(AsyVM *vm, const char *source, size_t len, const char *
 }
 
 AsyStatus asy_run_interactive(AsyVM *vm, const char *source, size_t len) {
+    vm->main_runpy = false;
     return run(vm, source, len, "<stdin>", true);
 }
 
@@ -529,6 +585,7 @@ static char *absolute_path(const char *path) {
  * with the directory as sys.path[0], as CPython runs a directory. */
 static AsyStatus run_directory(VM *vm, const char *dir) {
     static const char *const mains[] = {"__main__.asy", "__main__.py"};
+    vm->main_runpy = true;
     StrBuf b = SB_INIT;
     for (int i = 0; i < 2; i++) {
         b.len = 0;
@@ -630,6 +687,7 @@ static AsyStatus run_embedded_module(VM *vm, const char *name, const char *sourc
 
 AsyStatus asy_run_module(AsyVM *vm, const char *name) {
     set_path0(vm, NULL);
+    vm->main_runpy = true;
     size_t len;
     bool package;
     const char *source = import_embedded_source(name, &len, &package);

@@ -1181,6 +1181,7 @@ typedef struct PrintCtx {
     Value *seen;
     int nseen, capseen;
     bool no_notes;      /* the last line alone (traceback.py adds the notes its own way) */
+    Value runpy_top;    /* the exception that came out of runpy's frames, if any */
 } PrintCtx;
 
 enum { MAX_GROUP_WIDTH = 15, MAX_GROUP_DEPTH = 10, MAX_PRINT_LEVEL = 200 };
@@ -1285,12 +1286,21 @@ void exc_format_only(VM *vm, Value exc, StrBuf *out, bool notes, bool name_hint)
     put_only(&ctx, exc);
 }
 
+/* The frames of CPython's runpy that a module run by -m (or a directory)
+ * is called from, as its tracebacks show them. */
+static const char runpy_frames[] = "  File \"<frozen runpy>\", line 198, in _run_module_as_main\n"
+                                   "  File \"<frozen runpy>\", line 88, in _run_code\n";
+
 static void put_exception(PrintCtx *ctx, Value exc) {
     if (is_kind(exc, OBJ_EXC) && AS(ObjException, exc)->ntb) {
         bool group = AS(ObjException, exc)->group != NULL;
+        bool runpy = exc == ctx->runpy_top;
         StrBuf t = SB_INIT;
-        format_tb(ctx->vm, AS(ObjException, exc), &t,
-                  group ? "Exception Group Traceback (most recent call last):\n" : "Traceback (most recent call last):\n");
+        char header[256];
+        snprintf(header, sizeof header, "%s%s",
+                 group ? "Exception Group Traceback (most recent call last):\n" : "Traceback (most recent call last):\n",
+                 runpy ? runpy_frames : "");
+        format_tb(ctx->vm, AS(ObjException, exc), &t, header);
         put_lines(ctx, &t, group && ctx->depth == 1 ? "+ " : NULL);
         sb_free(&t);
     }
@@ -1384,6 +1394,12 @@ void exc_format_style(VM *vm, Value exc, StrBuf *out, SuggestStyle style) {
 }
 
 void exc_format(VM *vm, Value exc, StrBuf *out) { exc_format_style(vm, exc, out, SUGGEST_UNCAUGHT); }
+
+void exc_format_runpy(VM *vm, Value exc, StrBuf *out) {
+    PrintCtx ctx = {.vm = vm, .out = out, .style = SUGGEST_UNCAUGHT, .runpy_top = exc};
+    put_recursive(&ctx, exc);
+    free(ctx.seen);
+}
 
 /* ---- exception groups (PEP 654) ----------------------------------------- */
 

@@ -72,6 +72,9 @@ bool exc_inlined_comprehension(ObjCode *code);
 /* The text an uncaught exception prints, from "Traceback (most recent call
  * last):" to the last line. */
 void exc_format(VM *vm, Value exc, StrBuf *out);
+/* The same for an exception that ended a module run as CPython's runpy runs
+ * one (-m, a directory): its traceback starts at runpy's two frames. */
+void exc_format_runpy(VM *vm, Value exc, StrBuf *out);
 /* The same, with the "Did you mean" hints of the traceback module rather
  * than those of the uncaught-exception printer (see suggest.h). */
 void exc_format_style(VM *vm, Value exc, StrBuf *out, SuggestStyle style);

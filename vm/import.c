@@ -19,6 +19,7 @@
 #include "gc.h"
 #include "gil.h"
 #include "modspec.h"
+#include "suggest.h"
 #include "ops.h"
 #include "str.h"
 
@@ -474,6 +475,61 @@ static Value wait_initialized(VM *vm, Value v) {
     return v;
 }
 
+/* The standard modules a CPython 3.12 program finds already imported when
+ * its first line runs (the interpreter's own and site's), and those built
+ * into its binary: no file of the program's can stand in for them. */
+static const char *const startup_modules[] = {
+    "_abc", "_ast", "_codecs", "_collections", "_collections_abc", "_frozen_importlib",
+    "_frozen_importlib_external", "_functools", "_imp", "_io", "_locale", "_operator", "_signal",
+    "_sitebuiltins", "_sre", "_stat", "_string", "_symtable", "_thread", "_tokenize", "_tracemalloc",
+    "_typing", "_warnings", "_weakref", "abc", "atexit", "builtins", "codecs", "encodings", "errno",
+    "faulthandler", "gc", "genericpath", "io", "itertools", "marshal", "os", "posix", "posixpath", "pwd",
+    "site", "stat", "sys", "time", "zipimport",
+};
+
+static int cmp_startup(const void *key, const void *elem) {
+    return strcmp((const char *)key, *(const char *const *)elem);
+}
+
+/* A program's own NAME.py (or NAME/__init__.py) on sys.path, for a top-level
+ * NAME that CPython keeps as a source file in its Lib directory, which
+ * comes after the program's directory on its sys.path: the program's file
+ * is the one imported (a numbers.py, calendar.py or queue.py next to the
+ * script), as in CPython. Only .py files: CPython does not see an .asy
+ * file, so it shadows nothing. UNDEF when there is none. */
+static Value program_module(VM *vm, const char *fullname, Value path) {
+    if (!suggest_is_stdlib_module(fullname) ||
+        bsearch(fullname, startup_modules, sizeof startup_modules / sizeof *startup_modules,
+                sizeof *startup_modules, cmp_startup))
+        return UNDEF;
+    ObjList *dirs = is_list(path) ? AS(ObjList, path) : NULL;
+    for (int64_t i = 0; dirs && i < dirs->len; i++) {
+        if (!is_str(dirs->items[i])) continue;
+        const char *dir = AS(ObjStr, dirs->items[i])->data, *sep = *dir ? "/" : "";
+        char file[2048], absbuf[4096];
+        bool package = true;
+        snprintf(file, sizeof file, "%s%s%s/__init__.py", dir, sep, fullname);
+        if (!is_file(file)) {
+            package = false;
+            snprintf(file, sizeof file, "%s%s%s.py", dir, sep, fullname);
+            if (!is_file(file)) continue;
+        }
+        ObjModule *m = module_new(vm, fullname);
+        if (!m) return ERR;
+        Value r = exec_file_module(vm, m, abs_file(file, absbuf, sizeof absbuf), package);
+        if (r == ERR) dict_del(vm, vm->modules, obj_val(m->name));
+        return r;
+    }
+    return UNDEF;
+}
+
+static Value sys_path(VM *vm) {
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (sys == UNDEF) sys = import_module(vm, "sys");
+    if (sys == ERR) return ERR;
+    return dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
+}
+
 static Value load_one(VM *vm, const char *fullname, const char *leaf, Value parent) {
     ObjStr *key = str_intern_cstr(vm, fullname);
     if (!key) return ERR;
@@ -484,6 +540,13 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
     }
     if (cached != UNDEF) return wait_initialized(vm, cached);
     ModuleInitFn init = parent == UNDEF ? modules_find(fullname) : NULL;
+    const EmbeddedModule *e = embedded_modules;
+    while (e->name && strcmp(e->name, fullname) != 0) e++;
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (parent == UNDEF && (init || e->name) && is_kind(sys, OBJ_MODULE)) {
+        Value own = program_module(vm, fullname, dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path")));
+        if (own != UNDEF) return own;
+    }
     if (init) {
         ObjModule *m = module_new(vm, fullname);
         if (!m) return ERR;
@@ -495,8 +558,7 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
         }
         return obj_val(m);
     }
-    for (const EmbeddedModule *e = embedded_modules; e->name; e++) {
-        if (strcmp(e->name, fullname) != 0) continue;
+    if (e->name) {
         ObjModule *m = module_new(vm, fullname);
         if (!m) return ERR;
         Value r = exec_embedded_module(vm, m, e);
@@ -506,10 +568,8 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
     }
     Value path;
     if (parent == UNDEF) {
-        Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
-        if (sys == UNDEF) sys = import_module(vm, "sys");
-        if (sys == ERR) return ERR;
-        path = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
+        path = sys_path(vm);
+        if (path == ERR) return ERR;
     } else {
         path = dict_get_str(AS(ObjModule, parent)->dict, vm_name(vm, N___path__));
         Value lazy = path == UNDEF ? lazy_submodule(vm, parent, fullname, leaf) : UNDEF;

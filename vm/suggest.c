@@ -227,7 +227,7 @@ static int cmp_name(const void *key, const void *elem) {
     return strcmp((const char *)key, *(const char *const *)elem);
 }
 
-static bool is_stdlib_module(const char *name) {
+bool suggest_is_stdlib_module(const char *name) {
     return bsearch(name, stdlib_names, sizeof stdlib_names / sizeof *stdlib_names, sizeof *stdlib_names,
                    cmp_name) != NULL;
 }
@@ -290,7 +290,7 @@ void suggest_append(VM *vm, Value exc, StrBuf *out, SuggestStyle style) {
         if (obj == UNDEF) return;
         hint = attr_hint(vm, obj, wrong, style);
     }
-    bool forgot = name_error && is_stdlib_module(wrong->data);
+    bool forgot = name_error && suggest_is_stdlib_module(wrong->data);
     Value saved = vm->exc;
     if (hint && !vm_push_root(vm, obj_val(hint))) hint = NULL, vm->exc = saved;    /* an item of a dropped dir() list */
     if (hint) {

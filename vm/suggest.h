@@ -20,4 +20,7 @@ typedef enum SuggestStyle { SUGGEST_UNCAUGHT, SUGGEST_TRACEBACK, SUGGEST_TRACEBA
  * name, "Did you forget to import 'x'?") to the last line of exc. */
 void suggest_append(VM *vm, Value exc, StrBuf *out, SuggestStyle style);
 
+/* Whether `name` is in CPython 3.12's sys.stdlib_module_names. */
+bool suggest_is_stdlib_module(const char *name);
+
 #endif

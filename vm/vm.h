@@ -398,6 +398,7 @@ struct AsyVM {
     bool compile_file_input;
     int8_t compile_optimize;    /* what the compiler strips: cfg.optimize, or compile()'s optimize */
     bool running_interactive;   /* asy_run_interactive is running (SystemExit exits even under -i) */
+    bool main_runpy;            /* the program runs as CPython's runpy runs -m and directories */
 
     /* output */
     char *capture;              /* asy_capture_* buffer, or NULL */

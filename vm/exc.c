@@ -26,10 +26,23 @@
  * own (and OSError's __new__) gets its args, errno, strerror and filename
  * from OSError.__init__ when its __init__ calls that, not from the
  * arguments it was made with (args stay () otherwise). */
+static bool has_script_new(VM *vm, ObjClass *cls) {
+    Value newf = class_lookup(cls, vm_name(vm, N___new__));
+    if (is_kind(newf, OBJ_WRAPPER)) newf = AS(ObjWrapper, newf)->v;     /* the implicit staticmethod */
+    return is_kind(newf, OBJ_FUNCTION);
+}
+
 static bool oserror_parsed_by_init(VM *vm, ObjClass *cls) {
     if (cls->obj.flags & CLASS_BUILTIN || !class_is_subclass(cls, vm->exc_types[E_OSError])) return false;
-    return is_kind(class_lookup(cls, vm_name(vm, N___init__)), OBJ_FUNCTION) &&
-           !is_kind(class_lookup(cls, vm_name(vm, N___new__)), OBJ_FUNCTION);
+    return is_kind(class_lookup(cls, vm_name(vm, N___init__)), OBJ_FUNCTION) && !has_script_new(vm, cls);
+}
+
+/* An OSError subclass with a __new__ of its own had its arguments read
+ * by OSError.__new__, which that called: OSError.__init__ then leaves
+ * args alone and ignores what it is given (CPython's OSError_init). */
+bool exc_oserror_parsed_by_new(VM *vm, ObjClass *cls) {
+    if (cls->obj.flags & CLASS_BUILTIN || !class_is_subclass(cls, vm->exc_types[E_OSError])) return false;
+    return has_script_new(vm, cls);
 }
 
 Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
@@ -696,6 +709,7 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int nkw = kw ? (int)kw->len : 0;
     ObjException *e = AS(ObjException, args[0]);
+    if (exc_oserror_parsed_by_new(vm, e->base.obj.cls)) return NONE_VAL;
     ObjTuple *t = tuple_from(vm, args + 1, nargs - 1);
     if (!t || !exc_set_args(vm, e, t)) return ERR;
     if (exc_is(vm, args[0], E_ImportError)) {

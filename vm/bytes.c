@@ -1395,7 +1395,13 @@ static Value m_mul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_buf(vm, "__mul__", args, nargs, &self)) return ERR;
     if (!is_intlike(args[1]) && op_special(vm, args[1], N___index__) == UNDEF) return NOTIMPL_VAL;
     int64_t n;
-    if (!int_arg_clamp(vm, args[1], &n)) return ERR;
+    if (!int_arg_clamp(vm, args[1], &n)) {
+        if (exc_is(vm, vm->exc, E_IndexError)) {     /* (an __index__ too big: CPython's OverflowError) */
+            vm->exc = UNDEF;
+            exc_raise(vm, E_OverflowError, "cannot fit '%T' into an index-sized integer", args[1]);
+        }
+        return ERR;
+    }
     if (!self_buf(vm, "__mul__", args, nargs, &self)) return ERR;
     if (n < 0) n = 0;
     if (self.n && n > INT64_MAX / 2 / self.n) return exc_nomem(vm);

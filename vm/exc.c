@@ -170,6 +170,20 @@ bool exc_set_args(VM *vm, ObjException *e, ObjTuple *args) {
     return oserror_parse(vm, e);
 }
 
+bool exc_float_subclass_ok(VM *vm, Value obj, Value r) {
+    if (!is_kind(r, OBJ_FLOAT)) {
+        exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", obj, r);
+        return false;
+    }
+    if (!vm_push_root(vm, r)) return false;      /* the warning runs code */
+    bool ok = exc_warn(vm, E_DeprecationWarning,
+                       "%T.__float__ returned non-float (type %T).  The ability to return an instance of a strict "
+                       "subclass of float is deprecated, and may be removed in a future version of Python.",
+                       obj, r);
+    vm_pop_roots(vm, 1);
+    return ok;
+}
+
 Value exc_nomem(VM *vm) {
     vm->exc = vm->memory_error != UNDEF ? vm->memory_error : NONE_VAL;
     if (is_kind(vm->exc, OBJ_EXC)) {

@@ -566,7 +566,7 @@ AsyStatus asy_run_source(AsyVM *vm, const char *source, size_t len, const char *
 }
 
 AsyStatus asy_run_interactive(AsyVM *vm, const char *source, size_t len) {
-    vm->main_runpy = false;
+    vm->main_runpy = RUNPY_NONE;
     return run(vm, source, len, "<stdin>", true);
 }
 
@@ -585,7 +585,7 @@ static char *absolute_path(const char *path) {
  * with the directory as sys.path[0], as CPython runs a directory. */
 static AsyStatus run_directory(VM *vm, const char *dir) {
     static const char *const mains[] = {"__main__.asy", "__main__.py"};
-    vm->main_runpy = true;
+    vm->main_runpy = RUNPY_RUN;
     StrBuf b = SB_INIT;
     for (int i = 0; i < 2; i++) {
         b.len = 0;
@@ -667,6 +667,25 @@ static void set_argv0(VM *vm, const char *file) {
     if (f != ERR && is_list(vm->sys_argv) && AS(ObjList, vm->sys_argv)->len) AS(ObjList, vm->sys_argv)->items[0] = f;
 }
 
+/* A module that -m runs gets the __package__ runpy gives it: the package
+ * its spec name lies in ("" at the top level), so that its relative
+ * imports work. */
+static bool set_main_package(VM *vm, const char *spec_name) {
+    const char *dot = strrchr(spec_name, '.');
+    Value pkg = str_new(vm, spec_name, dot ? (size_t)(dot - spec_name) : 0);
+    return pkg != ERR && dict_set_str(vm, vm->main_module->dict, vm_name(vm, N___package__), pkg) == 0;
+}
+
+/* -m pkg.mod imports the packages above the module first, as runpy does
+ * (their __init__ runs before the module). */
+static bool import_parents(VM *vm, const char *name) {
+    const char *dot = strrchr(name, '.');
+    if (!dot) return true;
+    char parent[1024];
+    snprintf(parent, sizeof parent, "%.*s", (int)(dot - name), name);
+    return import_module(vm, parent) != ERR;
+}
+
 /* `-m name` for a standard-library module written in Asy: its source runs as
  * __main__ (a package's name.__main__). */
 static AsyStatus run_embedded_module(VM *vm, const char *name, const char *source, size_t len, bool package) {
@@ -681,32 +700,53 @@ static AsyStatus run_embedded_module(VM *vm, const char *name, const char *sourc
     snprintf(file, sizeof file, "%s.asy", leaf ? leaf + 1 : main);
     set_argv0(vm, file);
     snprintf(file, sizeof file, "<stdlib %s.asy>", main);
-    if (!modspec_main_spec(vm, vm->main_module, main, NULL)) return finish(vm, ERR);
+    if (!modspec_main_spec(vm, vm->main_module, main, NULL) || !set_main_package(vm, main)) return finish(vm, ERR);
     return run(vm, source, len, file, false);
 }
 
 AsyStatus asy_run_module(AsyVM *vm, const char *name) {
     set_path0(vm, NULL);
-    vm->main_runpy = true;
+    vm->main_runpy = RUNPY_RUN;
     size_t len;
     bool package;
     const char *source = import_embedded_source(name, &len, &package);
     if (source) return run_embedded_module(vm, name, source, len, package);
     if (modules_find(name)) return module_error(vm, "No code object available for %s\n", name);
     Value sys = import_module(vm, "sys");
+    vm->main_runpy = RUNPY_PARENTS;
+    if (!import_parents(vm, name)) {
+        /* runpy's words for a package that is not there; other errors of
+         * its __init__ are tracebacks */
+        if (!exc_is(vm, vm->exc, E_ImportError)) return finish(vm, ERR);
+        StrBuf b = SB_INIT;
+        sb_addf(&b, "Error while finding module specification for '%s' (%s: ", name,
+                AS(ObjException, vm->exc)->base.obj.cls->name->data);
+        bool ok = op_str_to(vm, vm->exc, &b);
+        sb_adds(&b, ")\n");
+        vm->exc = UNDEF;
+        free(vm->error_text);
+        vm->error_text = ok && !b.oom ? sb_take(&b) : (sb_free(&b), NULL);
+        return ASY_ERROR;
+    }
+    vm->main_runpy = RUNPY_RUN;
     Value path = sys == ERR ? UNDEF : dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
     char file[4096];
     for (int64_t i = 0; is_list(path) && i < AS(ObjList, path)->len; i++) {
         Value dir = AS(ObjList, path)->items[i];
         if (is_str(dir) && module_file(AS(ObjStr, dir)->data, name, file, sizeof file)) {
-            set_argv0(vm, file);
             /* a package runs as name.__main__ */
             const char *leaf = strrchr(file, '/');
             char spec_name[1100];
             bool pkg_main = leaf && !strncmp(leaf, "/__main__.", 10);
             snprintf(spec_name, sizeof spec_name, "%s%s", name, pkg_main ? ".__main__" : "");
+            /* the package itself is imported before its __main__ runs */
+            vm->main_runpy = RUNPY_PACKAGE;
+            if (pkg_main && import_module(vm, name) == ERR) return finish(vm, ERR);
+            vm->main_runpy = RUNPY_RUN;
             char *abs = absolute_path(file);
-            bool ok = abs && modspec_main_spec(vm, vm->main_module, spec_name, abs);
+            /* sys.argv[0] is the module's file, named as its spec's origin */
+            if (abs) set_argv0(vm, abs);
+            bool ok = abs && modspec_main_spec(vm, vm->main_module, spec_name, abs) && set_main_package(vm, spec_name);
             free(abs);
             if (!ok) return abs ? finish(vm, ERR) : (exc_nomem(vm), finish(vm, ERR));
             return asy_run_file(vm, file);

@@ -604,11 +604,55 @@ static AsyStatus run_directory(VM *vm, const char *dir) {
     return ASY_ERROR;
 }
 
+/* Whether a file ends as a ZIP archive does (its end-of-central-directory
+ * record in the last 64K), as an archive given as the script is found:
+ * a leading "#!" line and all. */
+static bool is_zip_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    static unsigned char buf[65536 + 22];
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    long from = size > (long)sizeof buf ? size - (long)sizeof buf : 0;
+    size_t n = size >= 22 && fseek(f, from, SEEK_SET) == 0 ? fread(buf, 1, sizeof buf, f) : 0;
+    fclose(f);
+    for (size_t i = n >= 22 ? n - 22 + 1 : 0; i-- > 0;)
+        if (buf[i] == 'P' && buf[i + 1] == 'K' && buf[i + 2] == 5 && buf[i + 3] == 6) return true;
+    return false;
+}
+
+/* A ZIP archive given as the script runs its __main__.py, with the archive
+ * as sys.path[0], as CPython runs one (zipapp's .pyz files). */
+static AsyStatus run_zip(VM *vm, const char *archive) {
+    Value zi = import_module(vm, "zipimport");
+    Value fn = zi == ERR ? ERR : op_getattr(vm, zi, str_intern_cstr(vm, "_main_source"));
+    Value name = fn == ERR ? ERR : str_decode_utf8(vm, archive, strlen(archive), "surrogateescape");
+    Value src = name == ERR ? ERR : op_call1(vm, fn, name);
+    if (src == ERR) return finish(vm, ERR);
+    StrBuf b = SB_INIT;
+    if (!is_kind(src, OBJ_BYTES)) {
+        free(vm->error_text);
+        sb_addf(&b, "can't find '__main__' module in '%s'\n", archive);
+        vm->error_text = sb_take(&b);
+        return ASY_ERROR;
+    }
+    if (!vm_push_root(vm, src)) return finish(vm, ERR);
+    sb_addf(&b, "%s/__main__.py", archive);
+    vm->main_runpy = RUNPY_RUN;
+    AsyStatus r = b.oom ? (exc_nomem(vm), finish(vm, ERR))
+                        : run(vm, (const char *)AS(ObjBytes, src)->data, (size_t)AS(ObjBytes, src)->len, b.data, false);
+    vm_pop_roots(vm, 1);
+    sb_free(&b);
+    return r;
+}
+
 AsyStatus asy_run_file(AsyVM *vm, const char *given) {
     char *path = absolute_path(given);
     if (!path) { exc_nomem(vm); return finish(vm, ERR); }
     struct stat st;
-    AsyStatus r = stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? run_directory(vm, path) : run_path(vm, path);
+    bool found = stat(path, &st) == 0;
+    AsyStatus r = found && S_ISDIR(st.st_mode)                    ? run_directory(vm, path)
+                : found && S_ISREG(st.st_mode) && is_zip_file(path) ? run_zip(vm, path)
+                                                                  : run_path(vm, path);
     free(path);
     return r;
 }

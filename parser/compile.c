@@ -465,6 +465,8 @@ static int stack_effect(Opcode op, int arg) {
     switch (op) {
     case OP_CALL: return -arg;
     case OP_CALL_KW: return -arg - 1;
+    case OP_CALL_TEMP: return -arg;
+    case OP_CALL_KW_TEMP: return -arg - 1;
     case OP_CALL_METHOD: return -arg - 1;
     case OP_CALL_METHOD_KW: return -arg - 2;
     case OP_CALL_EX: return (arg & 1) ? -2 : -1;
@@ -781,18 +783,9 @@ static ObjCode *leave_unit(Compiler *c) {
     c->u = u->parent;
     if (c->failed) { free_unit(u); return NULL; }
     for (int i = 0; i < u->nins; i++) {
-        Opcode op = (Opcode)INS_OP(u->ins[i]);
-        switch (op) {
-        case OP_JUMP: case OP_JUMP_BACKWARD: case OP_POP_JUMP_IF_FALSE: case OP_POP_JUMP_IF_TRUE:
-        case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP: case OP_FOR_ITER: case OP_SEND:
-            u->ins[i] = INS(op, u->labels[INS_ARG(u->ins[i])]);
-            break;
-        case OP_LOAD_GLOBAL: case OP_LOAD_ATTR: case OP_LOAD_METHOD: case OP_STORE_ATTR:
-            i++;    /* skip the cache word */
-            break;
-        default:
-            break;
-        }
+        int op = INS_OP(u->ins[i]);
+        if (op_is_jump(op)) u->ins[i] = INS(op, u->labels[INS_ARG(u->ins[i])]);
+        else if (op_has_cache_word(op)) i++;    /* skip the cache word */
     }
     for (int i = 0; i < u->nexc; i++) u->exc[i].target = (uint32_t)u->labels[u->exc[i].target];
     Scope *s = u->scope;
@@ -1213,6 +1206,24 @@ static void compile_call_ex(Compiler *c, Node *n) {
     emit_call_ex_kwargs(c, n->u.call.keywords, nkw, lone_star);
 }
 
+/* Whether an argument of call n is a value made for it: a call's result or
+ * a display, which the call's end drops (OP_CALL_TEMP). */
+static bool is_temporary(Node *e) {
+    switch (e->kind) {
+    case E_CALL: case E_LIST: case E_TUPLE: case E_DICT: case E_SET:
+    case E_LISTCOMP: case E_SETCOMP: case E_DICTCOMP: return true;
+    default: return false;
+    }
+}
+
+static bool has_temporary_arg(Node *n) {
+    for (int i = 0; i < n->u.call.args.n; i++)
+        if (is_temporary(n->u.call.args.items[i])) return true;
+    for (int i = 0; i < n->u.call.nkeywords; i++)
+        if (is_temporary(n->u.call.keywords[i].value)) return true;
+    return false;
+}
+
 static void compile_call(Compiler *c, Node *n) {
     check_caller(c, n->u.call.func);
     NodeList *args = &n->u.call.args;
@@ -1232,12 +1243,10 @@ static void compile_call(Compiler *c, Node *n) {
     compile_exprs(c, args);
     for (int i = 0; i < nkw; i++) compile_expr(c, n->u.call.keywords[i].value);
     c->u->loc = method ? attr_loc(f, n) : node_loc(n);
-    if (nkw) {
-        load_kwnames(c, n->u.call.keywords, nkw);
-        emit(c, method ? OP_CALL_METHOD_KW : OP_CALL_KW, args->n + nkw);
-    } else {
-        emit(c, method ? OP_CALL_METHOD : OP_CALL, args->n);
-    }
+    if (nkw) load_kwnames(c, n->u.call.keywords, nkw);
+    if (!method && has_temporary_arg(n)) emit(c, nkw ? OP_CALL_KW_TEMP : OP_CALL_TEMP, args->n + nkw);
+    else if (nkw) emit(c, method ? OP_CALL_METHOD_KW : OP_CALL_KW, args->n + nkw);
+    else emit(c, method ? OP_CALL_METHOD : OP_CALL, args->n);
 }
 
 static void compile_subscript_index(Compiler *c, Node *idx) {
@@ -1365,6 +1374,7 @@ static void compile_comprehension(Compiler *c, Node *n) {
     code->argcount = 1;
     if (n->kind == E_GENEXP) code->flags |= s->is_coroutine ? CODE_ASYNC_GEN : CODE_GENERATOR;
     else code->flags |= CODE_INLINED_COMP | (s->is_coroutine ? CODE_COROUTINE : 0);
+    if (!(code->flags & (CODE_GENERATOR | CODE_ASYNC_GEN | CODE_COROUTINE))) emit(c, OP_UNCOUNT_FRAME, 0);
     if (n->kind == E_LISTCOMP) emit(c, OP_BUILD_LIST, 0);
     else if (n->kind == E_SETCOMP) emit(c, OP_BUILD_SET, 0);
     else if (n->kind == E_DICTCOMP) emit(c, OP_BUILD_MAP, 0);
@@ -3051,6 +3061,10 @@ static bool has_annotations(NodeList *body) {
                 return true;
             for (int h = 0; h < s->u.try_.nhandlers; h++)
                 if (has_annotations(&s->u.try_.handlers[h].body)) return true;
+            break;
+        case S_MATCH:
+            for (int m = 0; m < s->u.match.ncases; m++)
+                if (has_annotations(&s->u.match.cases[m].body)) return true;
             break;
         default:
             break;

@@ -1637,7 +1637,9 @@ ArgList *args_star(ParseCtx *ctx, ArgList *a, const Token *star, Node *value)
 {
     if (!(a = args_item(ctx, a)))
         return NULL;
-    if (a->seen_dstar)
+    /* `f(**a, b, *c)`: CPython names the positional argument, the first
+     * misplaced item (reported at the closing parenthesis). */
+    if (a->seen_dstar && !a->err)
         error_at_tok(ctx, star, "iterable argument unpacking follows keyword "
                      "argument unpacking");
     if (a->bare_genexp)
@@ -3026,6 +3028,111 @@ static bool scan_primary(ParseCtx *ctx, Lexer *lx, int code, const Token *t,
     return scan_expr(ctx, lx, code, t, false, line, col);
 }
 
+static bool is_binary_op(int code)
+{
+    switch (code) {
+    case TK_PLUS: case TK_MINUS: case TK_STAR: case TK_SLASH: case TK_VBAR: case TK_AMPER:
+    case TK_LESS: case TK_GREATER: case TK_PERCENT: case TK_EQEQUAL: case TK_NOTEQUAL:
+    case TK_LESSEQUAL: case TK_GREATEREQUAL: case TK_CIRCUMFLEX: case TK_LSHIFT:
+    case TK_RSHIFT: case TK_DOUBLESTAR: case TK_DOUBLESLASH: case TK_AT: case TK_AND:
+    case TK_OR: case TK_IN: case TK_IS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Like scan_expr with `whole`, but following CPython's `expression` rule
+ * token by token: operands (atoms with their trailers) joined by
+ * operators, and a conditional expression only when its `else` part is
+ * complete. Ends at the last complete operand, so `(1, 2 x if y)` spans
+ * `2 x` and `(1, 2 x + y z)` spans `2 x + y`. */
+static bool scan_expression(ParseCtx *ctx, Lexer *lx, int code, const Token *t, int *line, int *col)
+{
+    ParseError scratch;
+    lx->err = &scratch;
+    enum { OPERAND, AFTER, NOT_IN } state = OPERAND;
+    int cond = 0;                   /* 1: in an `if` condition, 2: after its `else` */
+    bool else_done = false;         /* an operand followed that `else` */
+    int sline = 0, scol = 0;        /* the end before the pending `if` */
+    int prev = 0;
+    Token u = *t;
+    int c = code;
+    tok_end(t, code, line, col);
+    for (;;) {
+        bool complete = false;      /* c ends an operand (after skipping brackets) */
+        if (state == OPERAND) {
+            if (c == TK_MINUS || c == TK_PLUS || c == TK_TILDE || c == TK_NOT || c == TK_AWAIT)
+                ;
+            else if (c == TK_LAMBDA) {
+                /* its parameters, then its body as an operand */
+                int depth = 0;
+                while ((c = lexer_next(lx, &u)) > 0 && (depth > 0 || c != TK_COLON))
+                    depth += is_opener(c) - is_closer(c);
+                if (c <= 0)
+                    goto end;
+            } else if (is_opener(c) || c == TK_NAME || c == TK_NUMBER || c == TK_STRING ||
+                     c == TK_NONE || c == TK_TRUE || c == TK_FALSE || c == TK_ELLIPSIS)
+                complete = true;
+            else
+                break;
+        } else if (state == NOT_IN) {
+            if (c != TK_IN)
+                break;
+            state = OPERAND;
+        } else if (c == TK_DOT || c == TK_LPAR || c == TK_LSQB || (c == TK_STRING && prev == TK_STRING)) {
+            if (c == TK_DOT) {
+                c = lexer_next(lx, &u);
+                if (c != TK_NAME)
+                    goto end;
+            }
+            complete = true;
+        } else if (c == TK_NOT) {
+            state = NOT_IN;
+        } else if (is_binary_op(c)) {
+            state = OPERAND;
+        } else if (c == TK_IF && cond != 1) {
+            sline = *line, scol = *col;
+            cond = 1, else_done = false;
+            state = OPERAND;
+        } else if (c == TK_ELSE && cond == 1) {
+            cond = 2;
+            state = OPERAND;
+        } else {
+            break;
+        }
+        if (complete) {
+            /* skip a bracketed atom or trailer to its closer */
+            for (int depth = is_opener(c); depth > 0;) {
+                c = lexer_next(lx, &u);
+                if (c <= 0)
+                    break;
+                depth += is_opener(c) - is_closer(c);
+            }
+            if (c <= 0)
+                goto end;
+            tok_end(&u, c, line, col);
+            state = AFTER;
+            if (cond == 2)
+                else_done = true;
+        }
+        prev = c;
+        c = lexer_next(lx, &u);
+        if (c <= 0)
+            goto end;
+    }
+end:
+    /* reaching the end inside brackets is itself the error, as in scan_expr */
+    if (c < 0 && lx->error_kind == LEXERR_UNCLOSED) {
+        *ctx->err = scratch;
+        ctx->failed = true;
+        return false;
+    }
+    if (cond == 1 || (cond == 2 && !else_done))
+        *line = sline, *col = scol;
+    return true;
+}
+
 /* A copy of the lexer to read ahead with, on the stack (a look ahead never
  * starts another); its errors go to err and are ignored. */
 typedef struct {
@@ -3355,7 +3462,8 @@ static bool forgot_comma(ParseCtx *ctx, int code, const Token *t)
                                       !strcmp(a->u.name, "exec"))))
         return false;
     int line, col;
-    if (!expr_end(ctx, code, t, false, &line, &col))
+    Peek peek;
+    if (!scan_expression(ctx, peek_from(&peek, ctx->lx), code, t, &line, &col))
         return true;
     parse_error(ctx, "SyntaxError", a->line, a->col, line, col,
                 "invalid syntax. Perhaps you forgot a comma?");

@@ -349,7 +349,7 @@ static Value deque_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         else if (!strcmp(key, "maxlen") && nargs <= 2) maxlen = args[nargs + k];
         else if (!strcmp(key, "iterable") || !strcmp(key, "maxlen"))
             return exc_raise(vm, E_TypeError, "argument for deque() given by name ('%s') and position", key);
-        else return exc_raise(vm, E_TypeError, "deque() got an unexpected keyword argument '%s'", key);
+        else return exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for deque()", key);
     }
     int64_t n = -1;
     if (maxlen != NONE_VAL) {
@@ -403,7 +403,9 @@ static Value deque_iadd(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_rotate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "deque.rotate", nargs - 1, kw, 0, 1)) return ERR;
+    if (!args_no_kw(vm, "deque.rotate", kw)) return ERR;
+    if (nargs > 2)  /* CPython keeps the type's name here */
+        return exc_raise(vm, E_TypeError, "deque.rotate expected at most 1 argument, got %d", nargs - 1);
     RING(args[0]);
     int64_t n = 1;
     if (nargs > 1 && !ssize_value(vm, args[1], &n)) return ERR;
@@ -489,6 +491,17 @@ static Value deque_mul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return r;
 }
 
+/* n * d. A builtin sequence on the left repeats first in CPython (deque
+ * has no number slots), so `[1] * d` names the deque as the bad count. */
+static Value deque_rmul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__rmul__", nargs - 1, kw, 1, 1)) return ERR;
+    Value n = args[1];
+    if (!is_intlike(n) && (is_str(n) || is_list(n) || is_tuple(n) || is_kind(n, OBJ_BYTES) ||
+                           is_kind(n, OBJ_BYTEARRAY)))
+        return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%T'", args[0]);
+    return deque_mul(vm, args, nargs, kw);
+}
+
 static Value deque_add(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__add__", nargs - 1, kw, 1, 1)) return ERR;
     ObjClass *dc = mod_class(vm, "deque");
@@ -547,7 +560,10 @@ static bool bound_arg(VM *vm, Value v, int64_t len, int64_t *out) {
 }
 
 static Value deque_index(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "index", nargs - 1, kw, 1, 3)) return ERR;
+    if (!args_no_kw(vm, "deque.index", kw)) return ERR;
+    if (nargs < 2 || nargs > 4)
+        return exc_raise(vm, E_TypeError, "index() takes at %s (%d given)",
+                         nargs < 2 ? "least 1 argument" : "most 3 arguments", nargs - 1);
     RING(args[0]);
     int64_t start = 0, stop = r->n;
     if (nargs > 2 && !bound_arg(vm, args[2], r->n, &start)) return ERR;
@@ -581,7 +597,9 @@ static Value deque_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value deque_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    if (!args_check(vm, "insert", nargs - 1, kw, 2, 2)) return ERR;
+    if (!args_no_kw(vm, "deque.insert", kw)) return ERR;
+    if (nargs != 3)
+        return exc_raise(vm, E_TypeError, "insert() takes exactly 2 arguments (%d given)", nargs - 1);
     RING(args[0]);
     int64_t i;
     if (!ssize_value(vm, args[1], &i)) return ERR;
@@ -746,7 +764,7 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
         {"reverse", deque_reverse}, {"insert", deque_insert}, {"__len__", deque_len},
         {"__getitem__", deque_getitem}, {"__setitem__", deque_setitem}, {"__delitem__", deque_delitem},
         {"__contains__", deque_contains}, {"__iter__", deque_iter}, {"__reversed__", deque_reversed},
-        {"__repr__", deque_repr}, {"__iadd__", deque_iadd}, {"__add__", deque_add}, {"__mul__", deque_mul}, {"__rmul__", deque_mul},
+        {"__repr__", deque_repr}, {"__iadd__", deque_iadd}, {"__add__", deque_add}, {"__mul__", deque_mul}, {"__rmul__", deque_rmul},
         {"__imul__", deque_imul}, {"__eq__", deque_eq}, {"__ne__", deque_ne},
         {"__lt__", deque_lt}, {"__le__", deque_le}, {"__gt__", deque_gt}, {"__ge__", deque_ge},
     };

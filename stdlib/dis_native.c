@@ -17,17 +17,6 @@ static const char *const op_names[] = {
 #undef OP
 };
 
-/* The instructions followed by the index of their inline cache. */
-static bool has_cache_word(int op) {
-    return op == OP_LOAD_GLOBAL || op == OP_LOAD_ATTR || op == OP_LOAD_METHOD || op == OP_STORE_ATTR;
-}
-
-static bool is_jump(int op) {
-    return op == OP_JUMP || op == OP_JUMP_BACKWARD || op == OP_POP_JUMP_IF_FALSE ||
-           op == OP_POP_JUMP_IF_TRUE || op == OP_JUMP_IF_FALSE_OR_POP ||
-           op == OP_JUMP_IF_TRUE_OR_POP || op == OP_FOR_ITER || op == OP_SEND;
-}
-
 /* opnames(): the opcode names, indexed by opcode. */
 static Value f_opnames(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     (void)args;
@@ -51,7 +40,7 @@ static Value f_jumps(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjList *l = list_new(vm, 0);
     if (!l || !vm_push_root(vm, obj_val(l))) return ERR;
     for (int i = 0; i < OP_COUNT; i++)
-        if (is_jump(i) && list_append(vm, l, int_val(i)) < 0) { vm_pop_roots(vm, 1); return ERR; }
+        if (op_is_jump(i) && list_append(vm, l, int_val(i)) < 0) { vm_pop_roots(vm, 1); return ERR; }
     vm_pop_roots(vm, 1);
     return obj_val(l);
 }
@@ -81,7 +70,7 @@ static Value f_instructions(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     for (int i = 0; i < code->nins; i++) {
         Value t = instruction(vm, code, i);
         if (t == ERR || list_append(vm, l, t) < 0) { vm_pop_roots(vm, 1); return ERR; }
-        if (has_cache_word(INS_OP(code_ins_at(code, code->ins + i)))) i++;
+        if (op_has_cache_word(INS_OP(code_ins_at(code, code->ins + i)))) i++;
     }
     vm_pop_roots(vm, 1);
     return obj_val(l);

@@ -890,7 +890,8 @@ static const char *const functools_all[] = {
 /* What stdlib/_functools_py.asy defines, loaded on first use. */
 static Value ft_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"cached_property", "singledispatch", "singledispatchmethod",
-                                        "partialmethod", "recursive_repr", "get_cache_token", "RLock", NULL};
+                                        "partialmethod", "recursive_repr", "get_cache_token", "RLock",
+                                        "_c3_merge", "_c3_mro", "_compose_mro", "_find_impl", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
     return module_lazy_attr(vm, "functools", "_functools_py", names, args[0]);
 }

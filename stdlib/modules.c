@@ -127,6 +127,22 @@ bool module_add_all(VM *vm, ObjModule *m, const char *const *names) {
     return true;
 }
 
+bool module_add_lazy_getattr(VM *vm, ObjModule *m, NativeFn fn, const char *const *names) {
+    ObjNative *n = native_new(vm, "__getattr__", fn);
+    if (!n || !module_add_value(vm, m, "__getattr__", obj_val(n))) return false;
+    size_t count = 0;
+    while (names[count]) count++;
+    ObjTuple *t = tuple_new(vm, (int64_t)count);
+    if (!t) return false;
+    n->data = obj_val(t);   /* the native, in the module's dict, keeps it */
+    for (size_t i = 0; i < count; i++) {
+        ObjStr *s = str_intern_cstr(vm, names[i]);
+        if (!s) return false;
+        t->items[i] = obj_val(s);
+    }
+    return true;
+}
+
 Value module_lazy_attr(VM *vm, const char *module, const char *source, const char *const *names, Value name) {
     for (size_t i = 0; is_str(name) && names[i]; i++) {
         if (strcmp(AS(ObjStr, name)->data, names[i]) != 0) continue;

@@ -23,15 +23,20 @@ Value modules_native_names(VM *vm);
 bool module_add_native(VM *vm, ObjModule *m, const char *name, NativeFn fn);
 bool module_add_value(VM *vm, ObjModule *m, const char *name, Value v);
 
-/* A native module's __getattr__ (PEP 562) for the names in `names`
- * (NULL-terminated) that module `source`, written in Asy, defines: imports
- * it, keeps the value in the module's namespace and returns it;
- * AttributeError for any other name. */
 /* Sets m.__all__ to the NULL-terminated names: a module whose names are
  * partly loaded on first use (module_lazy_attr) needs it for `import *`.
  * The list joins the module (a GC root) before the names are made. */
 bool module_add_all(VM *vm, ObjModule *m, const char *const *names);
+/* A native module's __getattr__ (PEP 562) for the names in `names`
+ * (NULL-terminated) that module `source`, written in Asy, defines: imports
+ * it, keeps the value in the module's namespace and returns it;
+ * AttributeError for any other name. */
 Value module_lazy_attr(VM *vm, const char *module, const char *source, const char *const *names, Value name);
+/* Adds fn as m.__getattr__, holding the names it makes on first use (a
+ * tuple in the native's data): dir(m) lists them, and not __getattr__,
+ * as CPython's module, which has them all along (vm/class.c). For modules
+ * with no __all__ of their own, such as sys. */
+bool module_add_lazy_getattr(VM *vm, ObjModule *m, NativeFn fn, const char *const *names);
 
 /* One per stdlib/<name>.c. */
 bool mod_sys_init(VM *vm, ObjModule *m);

@@ -413,29 +413,30 @@ static Value make_stream(VM *vm, const char *name, int fd) {
 }
 
 /* What stdlib/_sys_py.asy defines, made on first use. */
+static const char *const lazy_names[] = {"stdin", "__stdin__", "version_info", "float_info", "int_info",
+                                         "hash_info", "flags", "implementation", "getsizeof", "displayhook",
+                                         "__displayhook__", "getfilesystemencodeerrors", "stdlib_module_names",
+                                         "orig_argv", "prefix", "exec_prefix", "base_prefix", "base_exec_prefix",
+                                         "platlibdir", "abiflags", "copyright", "pycache_prefix", "_xoptions",
+                                         "is_finalizing", "getrefcount", "getswitchinterval", "setswitchinterval",
+                                         "meta_path", "path_hooks", "path_importer_cache", "audit", "addaudithook",
+                                         "call_tracing", "unraisablehook", "__unraisablehook__", "breakpointhook",
+                                         "__breakpointhook__", "thread_info", "_unraisable_args",
+                                         "get_asyncgen_hooks", "set_asyncgen_hooks",
+                                         "get_coroutine_origin_tracking_depth", "set_coroutine_origin_tracking_depth",
+                                         "getdlopenflags", "setdlopenflags", "getallocatedblocks",
+                                         "getunicodeinternedsize", "activate_stack_trampoline",
+                                         "deactivate_stack_trampoline", "is_stack_trampoline_active", NULL};
+
 static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const names[] = {"stdin", "__stdin__", "version_info", "float_info", "int_info",
-                                        "hash_info", "flags", "implementation", "getsizeof", "displayhook",
-                                        "__displayhook__", "getfilesystemencodeerrors", "stdlib_module_names",
-                                        "orig_argv", "prefix", "exec_prefix", "base_prefix", "base_exec_prefix",
-                                        "platlibdir", "abiflags", "copyright", "pycache_prefix", "_xoptions",
-                                        "is_finalizing", "getrefcount", "getswitchinterval", "setswitchinterval",
-                                        "meta_path", "path_hooks", "path_importer_cache", "audit", "addaudithook",
-                                        "call_tracing", "unraisablehook", "__unraisablehook__", "breakpointhook",
-                                        "__breakpointhook__", "thread_info", "_unraisable_args",
-                                        "get_asyncgen_hooks", "set_asyncgen_hooks",
-                                        "get_coroutine_origin_tracking_depth", "set_coroutine_origin_tracking_depth",
-                                        "getdlopenflags", "setdlopenflags", "getallocatedblocks",
-                                        "getunicodeinternedsize", "activate_stack_trampoline",
-                                        "deactivate_stack_trampoline", "is_stack_trampoline_active", NULL};
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
-    Value v = module_lazy_attr(vm, "sys", "_sys_py", names, args[0]);
+    Value v = module_lazy_attr(vm, "sys", "_sys_py", lazy_names, args[0]);
     /* stdin and __stdin__ arrive together: a stdin missing beside its
      * __stdin__ was deleted (input() then says it is lost) */
     if (v != ERR && (!strcmp(AS(ObjStr, args[0])->data, "stdin") || !strcmp(AS(ObjStr, args[0])->data, "__stdin__"))) {
         ObjStr *other = str_intern_cstr(vm, AS(ObjStr, args[0])->data[0] == '_' ? "stdin" : "__stdin__");
         if (!other || !vm_push_root(vm, v)) return ERR;
-        Value w = module_lazy_attr(vm, "sys", "_sys_py", names, obj_val(other));
+        Value w = module_lazy_attr(vm, "sys", "_sys_py", lazy_names, obj_val(other));
         vm_pop_roots(vm, 1);
         if (w == ERR) return ERR;
     }
@@ -468,7 +469,7 @@ bool mod_sys_init(VM *vm, ObjModule *m) {
     if (!path) return false;
     ObjList *warnoptions = list_new(vm, 0);
     return warnoptions &&
-           module_add_native(vm, m, "__getattr__", sys_getattr) &&
+           module_add_lazy_getattr(vm, m, sys_getattr, lazy_names) &&
            module_add_native(vm, m, "intern", sys_intern) &&
            module_add_native(vm, m, "getdefaultencoding", sys_utf8) &&
            module_add_native(vm, m, "getfilesystemencoding", sys_utf8) &&

@@ -5,6 +5,7 @@
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
+#include "../vm/import.h"
 #include "../vm/num.h"
 #include "../vm/str.h"
 #include "../vm/strbuf.h"
@@ -68,7 +69,30 @@ static Value tb_entry_position(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return position_tuple(vm, exc_tb_position(vm, args[0], &pos), &pos);
 }
 
+/* embedded_source(filename): the text of the stdlib module compiled into
+ * the binary that a code object's filename "<stdlib NAME.asy>" names (for
+ * linecache, so inspect.getsource and the traceback module see the source
+ * of Asy's own stdlib functions, as CPython shows its Lib files), else None. */
+static Value tb_embedded_source(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "embedded_source", nargs, kw, 1, 1)) return ERR;
+    if (!is_str(args[0])) return NONE_VAL;
+    ObjStr *f = AS(ObjStr, args[0]);
+    static const char prefix[] = "<stdlib ", suffix[] = ".asy>";
+    size_t np = sizeof prefix - 1, ns = sizeof suffix - 1, len = (size_t)f->len;
+    if (len <= np + ns || len - np - ns >= 256 || memcmp(f->data, prefix, np) != 0 ||
+        memcmp(f->data + len - ns, suffix, ns) != 0)
+        return NONE_VAL;
+    char name[256];
+    memcpy(name, f->data + np, len - np - ns);
+    name[len - np - ns] = 0;
+    size_t n;
+    bool package;
+    const char *src = import_embedded_source(name, &n, &package);
+    return src ? str_new(vm, src, n) : NONE_VAL;
+}
+
 bool mod_traceback_init(VM *vm, ObjModule *m) {
     return module_add_native(vm, m, "carets", tb_carets_fn) && module_add_native(vm, m, "position", tb_position) &&
-           module_add_native(vm, m, "entry_position", tb_entry_position);
+           module_add_native(vm, m, "entry_position", tb_entry_position) &&
+           module_add_native(vm, m, "embedded_source", tb_embedded_source);
 }

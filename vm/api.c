@@ -502,9 +502,10 @@ static bool path_has(ObjList *path, ObjStr *dir) {
 }
 
 /* sys.path[0]: the script's directory with symlinks resolved, as CPython
- * computes it ("" for -c and the REPL), unless -P; then the directories of
- * PYTHONPATH (cfg.module_path). */
-static void set_path0(VM *vm, const char *filename) {
+ * computes it ("" for -c and the REPL), or dir_given (-m's working
+ * directory), unless -P; then the directories of PYTHONPATH
+ * (cfg.module_path). */
+static void set_path0_to(VM *vm, const char *filename, const char *dir_given) {
     Value sys = import_module(vm, "sys");
     if (sys == ERR) { vm->exc = UNDEF; return; }
     Value path = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
@@ -513,7 +514,9 @@ static void set_path0(VM *vm, const char *filename) {
         char *real = filename ? realpath(filename, NULL) : NULL;
         const char *name = real ? real : filename;
         const char *slash = name ? strrchr(name, '/') : NULL;
-        Value dir = slash ? str_new(vm, name, slash == name ? 1 : (size_t)(slash - name)) : obj_val(vm->empty_str);
+        Value dir = dir_given ? str_from_cstr(vm, dir_given)
+                    : slash   ? str_new(vm, name, slash == name ? 1 : (size_t)(slash - name))
+                              : obj_val(vm->empty_str);
         free(real);
         if (dir == ERR || list_append(vm, AS(ObjList, path), dir) < 0) { vm->exc = UNDEF; return; }
     }
@@ -533,6 +536,8 @@ static void set_path0(VM *vm, const char *filename) {
         p = end + 1;
     }
 }
+
+static void set_path0(VM *vm, const char *filename) { set_path0_to(vm, filename, NULL); }
 
 static AsyStatus run_path(VM *vm, const char *path);
 
@@ -678,15 +683,18 @@ static AsyStatus run_path(VM *vm, const char *path) {
 }
 
 /* The file of module `name` in directory `dir`: name.asy, the package's
- * __main__.asy, or the same as .py (the order imports use). */
-static bool module_file(const char *dir, const char *name, char *out, size_t size) {
+ * __main__.asy, or the same as .py (the order imports use); with want_init,
+ * the package's __init__ instead. */
+static bool module_file(const char *dir, const char *name, bool want_init, char *out, size_t size) {
     char rel[1024];
     snprintf(rel, sizeof rel, "%s", name);
     for (char *p = rel; *p; p++) {
         if (*p == '.') *p = '/';
     }
-    const char *forms[] = {"%s%s%s.asy", "%s%s%s/__main__.asy", "%s%s%s.py", "%s%s%s/__main__.py"};
-    for (int i = 0; i < 4; i++) {
+    const char *forms[] = {"%s%s%s.asy", "%s%s%s/__main__.asy", "%s%s%s.py", "%s%s%s/__main__.py",
+                           "%s%s%s/__init__.asy", "%s%s%s/__init__.py"};
+    for (int i = 0; i < (want_init ? 6 : 4); i++) {
+        if (want_init && i < 4) continue;
         snprintf(out, size, forms[i], dir, *dir ? "/" : "", rel);
         FILE *f = fopen(out, "rb");
         if (f) { fclose(f); return true; }
@@ -711,22 +719,22 @@ static void set_argv0(VM *vm, const char *file) {
     if (f != ERR && is_list(vm->sys_argv) && AS(ObjList, vm->sys_argv)->len) AS(ObjList, vm->sys_argv)->items[0] = f;
 }
 
-/* A module that -m runs gets the __package__ runpy gives it: the package
- * its spec name lies in ("" at the top level), so that its relative
- * imports work. */
+/* -m's __main__ has the __package__ runpy gives it: the package the module
+ * is in ('' at the top level), so its relative imports work. */
 static bool set_main_package(VM *vm, const char *spec_name) {
     const char *dot = strrchr(spec_name, '.');
     Value pkg = str_new(vm, spec_name, dot ? (size_t)(dot - spec_name) : 0);
     return pkg != ERR && dict_set_str(vm, vm->main_module->dict, vm_name(vm, N___package__), pkg) == 0;
 }
 
-/* -m pkg.mod imports the packages above the module first, as runpy does
- * (their __init__ runs before the module). */
+/* -m pkg.mod imports the packages above the module before it looks for
+ * it, as runpy does (their __init__ runs, with sys.argv[0] '-m'). */
 static bool import_parents(VM *vm, const char *name) {
     const char *dot = strrchr(name, '.');
     if (!dot) return true;
     char parent[1024];
     snprintf(parent, sizeof parent, "%.*s", (int)(dot - name), name);
+    set_argv0(vm, "-m");
     return import_module(vm, parent) != ERR;
 }
 
@@ -749,7 +757,10 @@ static AsyStatus run_embedded_module(VM *vm, const char *name, const char *sourc
 }
 
 AsyStatus asy_run_module(AsyVM *vm, const char *name) {
-    set_path0(vm, NULL);
+    /* -m puts the working directory first on sys.path by its full name, as
+     * CPython does, so the module's file (sys.argv[0]) is an absolute path */
+    char cwd[4096];
+    set_path0_to(vm, NULL, getcwd(cwd, sizeof cwd) ? cwd : NULL);
     vm->main_runpy = RUNPY_RUN;
     size_t len;
     bool package;
@@ -777,23 +788,39 @@ AsyStatus asy_run_module(AsyVM *vm, const char *name) {
     char file[4096];
     for (int64_t i = 0; is_list(path) && i < AS(ObjList, path)->len; i++) {
         Value dir = AS(ObjList, path)->items[i];
-        if (is_str(dir) && module_file(AS(ObjStr, dir)->data, name, file, sizeof file)) {
+        if (is_str(dir) && module_file(AS(ObjStr, dir)->data, name, false, file, sizeof file)) {
             /* a package runs as name.__main__ */
             const char *leaf = strrchr(file, '/');
             char spec_name[1100];
             bool pkg_main = leaf && !strncmp(leaf, "/__main__.", 10);
             snprintf(spec_name, sizeof spec_name, "%s%s", name, pkg_main ? ".__main__" : "");
-            /* the package itself is imported before its __main__ runs */
-            vm->main_runpy = RUNPY_PACKAGE;
-            if (pkg_main && import_module(vm, name) == ERR) return finish(vm, ERR);
-            vm->main_runpy = RUNPY_RUN;
+            /* as runpy: the parent package of a dotted name (imported
+             * above), or the package whose __main__ runs, is imported first
+             * (its __init__ runs, with sys.argv[0] '-m') */
+            char pkg[1024];
+            const char *dot = strrchr(name, '.');
+            snprintf(pkg, sizeof pkg, "%.*s", pkg_main ? (int)strlen(name) : dot ? (int)(dot - name) : 0, name);
+            if (pkg[0]) {
+                set_argv0(vm, "-m");
+                vm->main_runpy = pkg_main ? RUNPY_PACKAGE : RUNPY_PARENTS;
+                if (import_module(vm, pkg) == ERR) return finish(vm, ERR);
+                vm->main_runpy = RUNPY_RUN;
+            }
             char *abs = absolute_path(file);
-            /* sys.argv[0] is the module's file, named as its spec's origin */
             if (abs) set_argv0(vm, abs);
             bool ok = abs && modspec_main_spec(vm, vm->main_module, spec_name, abs) && set_main_package(vm, spec_name);
             free(abs);
             if (!ok) return abs ? finish(vm, ERR) : (exc_nomem(vm), finish(vm, ERR));
             return asy_run_file(vm, file);
+        }
+    }
+    /* a package without __main__: imported (its __init__ runs), then refused */
+    for (int64_t i = 0; is_list(path) && i < AS(ObjList, path)->len; i++) {
+        Value dir = AS(ObjList, path)->items[i];
+        if (is_str(dir) && module_file(AS(ObjStr, dir)->data, name, true, file, sizeof file)) {
+            set_argv0(vm, "-m");
+            if (import_module(vm, name) == ERR) return finish(vm, ERR);
+            return module_error(vm, "No module named %s.__main__; '%s' is a package and cannot be directly executed\n", name);
         }
     }
     return module_error(vm, "No module named %s\n", name);

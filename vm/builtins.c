@@ -834,6 +834,26 @@ static Value pow3_builtin(VM *vm, Value *a) {
     return exc_raise(vm, E_TypeError, "unsupported operand type(s) for ** or pow(): '%T', '%T', '%T'", a[0], a[1], a[2]);
 }
 
+/* decimal.Decimal is a C type in CPython whose power slot takes any
+ * operands it can convert, wherever the Decimal is: pow(3, Decimal(2), 5)
+ * and pow(3, 2, Decimal(5)) are Decimal('4') there. Asy's Decimal is a
+ * class written in Asy, which ternary pow asks only through the base's
+ * __pow__; decimal._pow3 stands in for the slot when an exponent or a
+ * modulus is a Decimal (no Decimal exists before the module is loaded).
+ * UNDEF when it does not apply or declines. */
+static Value pow3_decimal(VM *vm, Value *a) {
+    Value mod = dict_get_str(vm->modules, str_intern_cstr(vm, "decimal"));
+    if (!is_kind(mod, OBJ_MODULE)) return UNDEF;
+    Value cls = dict_get_str(AS(ObjModule, mod)->dict, str_intern_cstr(vm, "Decimal"));
+    Value f = dict_get_str(AS(ObjModule, mod)->dict, str_intern_cstr(vm, "_pow3"));
+    if (!is_kind(cls, OBJ_CLASS) || f == UNDEF) return UNDEF;
+    if (!class_is_subclass(type_of(vm, a[1]), AS(ObjClass, cls)) &&
+        !class_is_subclass(type_of(vm, a[2]), AS(ObjClass, cls)))
+        return UNDEF;
+    Value r = op_call(vm, f, a, 3, NULL);
+    return r == NOTIMPL_VAL ? UNDEF : r;
+}
+
 static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
     static const char *const names[] = {"base", "exp", "mod"};
     Value args[3];
@@ -850,19 +870,18 @@ static Value b_pow(VM *vm, Value *argv, int nargc, ObjTuple *kw) {
                 if (r != NOTIMPL_VAL) return r;
             }
         }
+        Value r = pow3_decimal(vm, args);
+        if (r != UNDEF) return r;
         return pow3_builtin(vm, args);
     }
     return op_binary(vm, BIN_POW, args[0], args[1]);
 }
 
 static Value b_round(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const accepted[] = {"number", "ndigits", NULL};
-    if (!args_kw_only(vm, "round", kw, accepted)) return ERR;
-    if (nargs > 2) return exc_raise(vm, E_TypeError, "round() takes at most 2 arguments (%d given)", nargs);
-    Value x = nargs > 0 ? args[0] : args_kw(vm, args, nargs, kw, "number");
-    Value nd = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "ndigits");
-    if (x == UNDEF) return exc_raise(vm, E_TypeError, "round() missing required argument 'number' (pos 1)");
-    if (nd == UNDEF) nd = NONE_VAL;
+    static const char *const names[] = {"number", "ndigits"};
+    Value a[2];
+    if (!args_bind(vm, "round", args, nargs, kw, names, 2, 2, 1, ARGS_INVALID_KW, a)) return ERR;
+    Value x = a[0], nd = a[1] == UNDEF ? NONE_VAL : a[1];
     if (is_float(x)) {
         Value n = nd == NONE_VAL ? nd : index_of(vm, nd);
         return n == ERR ? ERR : flt_round(vm, as_float(x), n);

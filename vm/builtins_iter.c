@@ -568,6 +568,8 @@ static Value min_max(VM *vm, Value *args, int nargs, ObjTuple *kw, bool is_max) 
     Value key = UNDEF, dflt = UNDEF;
     /* CPython counts the positional arguments before it reads keywords. */
     if (nargs == 0) return exc_raise(vm, E_TypeError, "%s expected at least 1 argument, got 0", name);
+    if (kw && kw->len > 2)
+        return exc_raise(vm, E_TypeError, "%s() takes at most 2 keyword arguments (%d given)", name, (int)kw->len);
     for (int64_t k = 0; kw && k < kw->len; k++) {
         const char *kn = AS(ObjStr, kw->items[k])->data;
         if (strcmp(kn, "key") == 0) key = args[nargs + k];
@@ -647,15 +649,11 @@ static double sum_fold(double f, double c) {
 static Value builtin_sum(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"iterable", "start"};
     Value p[2];
+    /* CPython counts all the arguments, then the positional ones. */
+    int total = nargs + (kw ? (int)kw->len : 0);
+    if (total > 2) return exc_raise(vm, E_TypeError, "sum() takes at most 2 arguments (%d given)", total);
     if (nargs == 0)
         return exc_raise(vm, E_TypeError, "sum() takes at least 1 positional argument (0 given)");
-    if (kw) {
-        for (int64_t k = 0; k < kw->len; k++) {
-            if (strcmp(AS(ObjStr, kw->items[k])->data, "start") != 0)
-                return exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for sum()",
-                                 AS(ObjStr, kw->items[k])->data);
-        }
-    }
     if (!args_bind(vm, "sum", args, nargs, kw, names, 2, 2, 0, ARGS_INVALID_KW | ARGS_DUP_INVALID, p)) return ERR;
     Value acc = p[1] == UNDEF ? int_val(0) : p[1];
     Value *r = vm_roots_open(vm, 2);     /* the iterator and the running total */

@@ -154,10 +154,19 @@ static bool byte_value(VM *vm, Value v, uint8_t *out, const char *range_msg) {
 }
 
 /* An int argument clamped to int64_t. */
-static bool int_arg(VM *vm, Value v, int64_t *out) {
+static bool int_arg_clamp(VM *vm, Value v, int64_t *out) {
     if (is_bigint(v)) {
         if (!int_to_i64(v, out)) *out = int_sign(v) < 0 ? INT64_MIN : INT64_MAX;
         return true;
+    }
+    return index_value(vm, v, out, NULL);
+}
+
+/* CPython's Py_ssize_t converter: an int too big is an OverflowError. */
+static bool int_arg(VM *vm, Value v, int64_t *out) {
+    if (is_bigint(v) && !int_to_i64(v, out)) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+        return false;
     }
     return index_value(vm, v, out, NULL);
 }
@@ -175,7 +184,7 @@ static bool range_args(VM *vm, Value *args, int nargs, int64_t n, int64_t *start
             exc_raise(vm, E_TypeError, "slice indices must be integers or None or have an __index__ method");
             return false;
         }
-        if (!int_arg(vm, v, &x)) return false;
+        if (!int_arg_clamp(vm, v, &x)) return false;
         if (k == 0) *start = x;
         else *end = x;
     }
@@ -680,6 +689,13 @@ static Value m_hex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     char sep = 0;
     bool has_sep = false;     /* the separator may be NUL */
     int64_t per = 1;
+    /* (CPython converts bytes_per_sep before it looks at sep) */
+    if (p[1] != UNDEF) {
+        if (is_bigint(p[1]) && !int_to_i64(p[1], &per)) per = INT64_MAX;
+        else if (!index_value(vm, p[1], &per, NULL)) return ERR;
+        if (per > INT32_MAX || per < INT32_MIN)
+            return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+    }
     if (p[0] != UNDEF) {
         has_sep = true;
         BinBuf sb;
@@ -694,12 +710,6 @@ static Value m_hex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         } else {
             return exc_raise(vm, E_TypeError, "object of type '%T' has no len()", p[0]);
         }
-    }
-    if (p[1] != UNDEF) {
-        if (is_bigint(p[1]) && !int_to_i64(p[1], &per)) per = INT64_MAX;
-        else if (!index_value(vm, p[1], &per, NULL)) return ERR;
-        if (per > INT32_MAX || per < INT32_MIN)
-            return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     }
     BinBuf self;
     if (!self_buf(vm, "hex", args, nargs, &self)) return ERR;
@@ -1250,7 +1260,7 @@ static Value m_expandtabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value p[1];
     if (!args_bind(vm, "expandtabs", args + 1, nargs - 1, kw, names, 1, 1, 0, ARGS_INVALID_KW, p)) return ERR;
     int64_t tab = 8;
-    if (p[0] != UNDEF && !int_arg(vm, p[0], &tab)) return ERR;
+    if (p[0] != UNDEF && !int_arg_clamp(vm, p[0], &tab)) return ERR;
     if (tab > INT32_MAX || tab < INT32_MIN) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     BinBuf self;
     if (!self_buf(vm, "expandtabs", args, nargs, &self)) return ERR;
@@ -1363,7 +1373,7 @@ static Value m_mul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_buf(vm, "__mul__", args, nargs, &self)) return ERR;
     if (!is_intlike(args[1]) && op_special(vm, args[1], N___index__) == UNDEF) return NOTIMPL_VAL;
     int64_t n;
-    if (!int_arg(vm, args[1], &n)) return ERR;
+    if (!int_arg_clamp(vm, args[1], &n)) return ERR;
     if (!self_buf(vm, "__mul__", args, nargs, &self)) return ERR;
     if (n < 0) n = 0;
     if (self.n && n > INT64_MAX / 2 / self.n) return exc_nomem(vm);
@@ -1436,22 +1446,9 @@ static bool fmt_float(VM *vm, StrBuf *out, const FmtSpec *f, Value v) {
         exc_raise(vm, E_TypeError, "float argument required, not %T", v);
         return false;
     }
-    char cfmt[8];
-    snprintf(cfmt, sizeof cfmt, "%%%s.*%c", f->alt ? "#" : "", f->conv);
-    int prec = f->prec < 0 ? 6 : f->prec > 100000000 ? 100000000 : (int)f->prec;
-    char *body = fmt_double(cfmt, prec, fabs(d));     /* Python never prints "-nan" */
-    if (!body) {
-        exc_nomem(vm);
-        return false;
-    }
     StrBuf num = SB_INIT;
-    if (signbit(d) && !isnan(d)) sb_addc(&num, '-');
-    else if (f->plus) sb_addc(&num, '+');
-    else if (f->space) sb_addc(&num, ' ');
-    size_t prefix = num.len;
-    sb_adds(&num, body);
-    free(body);
-    if (num.oom) {
+    size_t prefix;
+    if (!fmt_pct_float_text(&num, d, f->conv, f->prec, f->alt, f->plus, f->space, &prefix)) {
         sb_free(&num);
         exc_nomem(vm);
         return false;
@@ -1912,7 +1909,7 @@ static Value ba_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjByteArray *ba = self_ba(vm, "pop", args, nargs);
     if (!ba) return ERR;
     int64_t i = -1;
-    if (nargs > 1 && !index_value(vm, args[1], &i, NULL)) return ERR;
+    if (nargs > 1 && !int_arg(vm, args[1], &i)) return ERR;
     if (ba->len == 0) return exc_raise(vm, E_IndexError, "pop from empty bytearray");
     if (i < 0) i += ba->len;
     if (i < 0 || i >= ba->len) return exc_raise(vm, E_IndexError, "pop index out of range");
@@ -1927,7 +1924,7 @@ static Value ba_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjByteArray *ba = self_ba(vm, "insert", args, nargs);
     int64_t i;
     uint8_t c;
-    if (!ba || !index_value(vm, args[1], &i, NULL)) return ERR;
+    if (!ba || !int_arg(vm, args[1], &i)) return ERR;
     if (!byte_value(vm, args[2], &c, "byte must be in range(0, 256)") || !ba_resizable(vm, ba)) return ERR;
     if (i < 0) { i += ba->len; if (i < 0) i = 0; }
     if (i > ba->len) i = ba->len;

@@ -1143,6 +1143,10 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
     } else {
         if (!own_init && (nargs || nkw) && cls->instance_kind != OBJ_EXC)
             return exc_raise(vm, E_TypeError, "%s() takes no arguments", cls->name->data);
+        /* an exception's keywords are checked before its arguments */
+        if (nkw && cls->instance_kind == OBJ_EXC && !own_init &&
+            !class_is_subclass(cls, vm->exc_types[E_BaseExceptionGroup]) && exc_check_kwargs(vm, cls, kwnames) < 0)
+            return ERR;
         obj = default_new(vm, cls, args, nargs);
         if (obj == ERR) return ERR;
         if (nkw && cls->instance_kind == OBJ_EXC && !own_init && exc_init_kwargs(vm, obj, args + nargs, kwnames) < 0)
@@ -1679,13 +1683,33 @@ static bool dir_add(VM *vm, ObjList *l, ObjDict *seen, ObjDict *d) {
 
 /* A native module that loads part of itself on first use (a native
  * __getattr__, stdlib/modules.c's module_lazy_attr) lists those names in
- * its __all__: dir() shows them before they are loaded, as CPython's
- * module, which has them all along, does. */
-static bool dir_add_lazy(VM *vm, ObjList *l, ObjDict *seen, ObjDict *md) {
+ * the native's data (module_add_lazy_getattr) or in its __all__: dir()
+ * shows them before they are loaded, as CPython's module, which has them
+ * all along, does. The native hook itself is not shown: CPython's module
+ * has none (seen gets it before the namespace is listed). */
+static Value dir_lazy_names(VM *vm, ObjDict *md, ObjList **names) {
     Value getattr = dict_get_str(md, str_intern_cstr(vm, "__getattr__"));
+    *names = NULL;
+    if (!is_kind(getattr, OBJ_NATIVE)) return UNDEF;
+    Value data = AS(ObjNative, getattr)->data;
+    if (is_kind(data, OBJ_TUPLE)) return data;
     Value all = dict_get_str(md, str_intern_cstr(vm, "__all__"));
-    if (!is_kind(getattr, OBJ_NATIVE) || !is_list(all)) return true;
-    ObjList *names = AS(ObjList, all);
+    if (is_list(all)) *names = AS(ObjList, all);
+    return UNDEF;
+}
+
+static bool dir_add_lazy(VM *vm, ObjList *l, ObjDict *seen, ObjDict *md) {
+    ObjList *names;
+    Value t = dir_lazy_names(vm, md, &names);
+    if (t != UNDEF) {
+        ObjTuple *tn = AS(ObjTuple, t);
+        for (int64_t i = 0; i < tn->len; i++) {
+            if (dict_get(vm, seen, tn->items[i]) != UNDEF) continue;
+            if (dict_set(vm, seen, tn->items[i], NONE_VAL) < 0 || list_append(vm, l, tn->items[i]) < 0) return false;
+        }
+        return true;
+    }
+    if (!names) return true;
     for (int64_t i = 0; i < names->len; i++) {
         Value k = names->items[i];
         if (!is_str(k) || dict_get(vm, seen, k) != UNDEF) continue;
@@ -1719,7 +1743,12 @@ static Value object_dir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!is_kind(o, OBJ_CLASS)) {
         Value d = op_getattr_opt(vm, o, vm_name(vm, N___dict__));
         if (d == ERR) ok = false;
-        else if (is_dict(d)) ok = dir_add(vm, l, seen, AS(ObjDict, d)) && dir_add_lazy(vm, l, seen, AS(ObjDict, d));
+        else if (is_dict(d)) {
+            ObjStr *hook = str_intern_cstr(vm, "__getattr__");
+            if (is_kind(o, OBJ_MODULE) && is_kind(dict_get_str(AS(ObjDict, d), hook), OBJ_NATIVE))
+                ok = dict_set(vm, seen, obj_val(hook), NONE_VAL) == 0;
+            ok = ok && dir_add(vm, l, seen, AS(ObjDict, d)) && dir_add_lazy(vm, l, seen, AS(ObjDict, d));
+        }
         else if (is_kind(o, OBJ_MODULE)) {
             /* a ModuleType subclass may hide its dict */
             exc_raise(vm, E_TypeError, "<module>.__dict__ is not a dictionary");

@@ -401,7 +401,8 @@ static Value m_setdefault(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value m_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "dict.pop", nargs - 1, kw, 1, 2)) return ERR;
-    Value v = dict_get(vm, SELF, args[1]);
+    /* CPython does not hash the key of an empty dict: {}.pop([]) is a KeyError */
+    Value v = SELF->count == 0 ? UNDEF : dict_get(vm, SELF, args[1]);
     if (v == ERR) return ERR;
     if (v == UNDEF) return nargs > 2 ? args[2] : raise_key_error(vm, args[1]);
     return dict_del(vm, SELF, args[1]) < 0 ? ERR : v;

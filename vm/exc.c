@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "binbuf.h"
 #include "bytes.h"
 #include "carets.h"
 #include "class.h"
@@ -53,17 +54,36 @@ Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
  * two, as CPython's (so repr(e) and e.args leave the name out). */
 static bool oserror_parse(VM *vm, ObjException *e) {
     ObjTuple *a = e->args;
-    Value fn = a->len >= 3 ? a->items[2] : NONE_VAL, fn2 = a->len == 5 ? a->items[4] : NONE_VAL;
+    /* (UNDEF: a field not given, which reads as None but, unlike a None
+     * given as errno or strerror, leaves str() to BaseException's) */
+    Value fn = a->len >= 3 && a->items[2] != NONE_VAL ? a->items[2] : UNDEF;
+    Value fn2 = fn != UNDEF && a->len == 5 && a->items[4] != NONE_VAL ? a->items[4] : UNDEF;
+    if (fn != UNDEF && e->base.obj.cls == vm->exc_types[E_BlockingIOError] &&
+        (is_number(fn) || op_special(vm, fn, N___index__) != UNDEF)) {
+        /* BlockingIOError's third argument is the count of characters written */
+        int64_t n;
+        if (is_bigint(fn) && !int_to_i64(fn, &n)) {
+            exc_raise(vm, E_ValueError, "cannot fit 'int' into an index-sized integer");
+            return false;
+        }
+        if (!index_value(vm, fn, &n, NULL)) return false;
+        /* (-1 is CPython's mark for "not set") */
+        if (n != -1 && dict_set_str(vm, e->base.dict, str_intern_cstr(vm, "characters_written"), int_val(n)) < 0)
+            return false;
+        fn = fn2 = UNDEF;
+        Value parts[4] = {a->items[0], a->items[1], UNDEF, UNDEF};
+        return (e->oserr = tuple_from(vm, parts, 4)) != NULL;
+    }
     Value parts[4] = {a->items[0], a->items[1], fn, fn2};
     if (!(e->oserr = tuple_from(vm, parts, 4))) return false;
-    if (fn != NONE_VAL && !(e->args = tuple_from(vm, a->items, 2))) return false;
+    if (fn != UNDEF && !(e->args = tuple_from(vm, a->items, 2))) return false;
     return true;
 }
 
 ObjTuple *exc_reduce_args(VM *vm, ObjException *e) {
-    if (!e->oserr || e->oserr->items[2] == NONE_VAL) return e->args;
+    if (!e->oserr || e->oserr->items[2] == NONE_VAL || e->oserr->items[2] == UNDEF) return e->args;
     int64_t n = e->args->len;
-    bool two = e->oserr->items[3] != NONE_VAL;
+    bool two = e->oserr->items[3] != NONE_VAL && e->oserr->items[3] != UNDEF;
     Value items[n + 3];
     memcpy(items, e->args->items, (size_t)n * sizeof *items);
     items[n] = e->oserr->items[2];
@@ -78,15 +98,68 @@ static bool syntax_details_ok(VM *vm, ObjException *e, ObjTuple *args) {
     if (args->len != 2 || !class_is_subclass(e->base.obj.cls, vm->exc_types[E_SyntaxError])) return true;
     Value d = args->items[1];
     int64_t n = is_tuple(d) ? AS(ObjTuple, d)->len : is_list(d) ? AS(ObjList, d)->len : -1;
-    if (n < 0) return true;     /* (other sequences are not read as details) */
+    if (n < 0) {
+        /* CPython makes a tuple of any iterable (Asy reads only a tuple's or
+         * list's fields, but counts the others' items the same) */
+        ObjList *l = op_to_list(vm, d);
+        if (!l) return false;
+        n = l->len;
+    }
     if (n < 4) exc_raise(vm, E_TypeError, "function takes at least 4 arguments (%d given)", (int)n);
     else if (n > 6) exc_raise(vm, E_TypeError, "function takes at most 6 arguments (%d given)", (int)n);
     else if (n == 5) exc_raise(vm, E_TypeError, "end_offset must be provided when end_lineno is provided");
     return n >= 4 && n <= 6 && n != 5;
 }
 
+/* The arguments of UnicodeEncodeError/DecodeError(encoding, object, start,
+ * end, reason) and UnicodeTranslateError(object, start, end, reason),
+ * checked as their __init__ does (a subclass with its own __init__ is
+ * not checked). */
+static bool unicode_args_ok(VM *vm, ObjException *e, ObjTuple *args) {
+    ObjClass *cls = e->base.obj.cls;
+    bool translate = class_is_subclass(cls, vm->exc_types[E_UnicodeTranslateError]);
+    bool decode = class_is_subclass(cls, vm->exc_types[E_UnicodeDecodeError]);
+    if (!translate && !decode && !class_is_subclass(cls, vm->exc_types[E_UnicodeEncodeError])) return true;
+    if (is_kind(class_lookup(cls, vm_name(vm, N___init__)), OBJ_FUNCTION)) return true;
+    int n = translate ? 4 : 5;
+    if (args->len != n) {
+        exc_raise(vm, E_TypeError, "function takes exactly %d arguments (%d given)", n, (int)args->len);
+        return false;
+    }
+    Value a[5];     /* (encoding, object, start, end, reason); a[1] is the object */
+    for (int i = 0; i < 5; i++) a[i] = i == 0 && translate ? NONE_VAL : args->items[i - translate];
+    if (!translate && !is_str(a[0])) {
+        exc_raise(vm, E_TypeError, "argument 1 must be str, not %s", a[0] == NONE_VAL ? "None" : type_name(vm, a[0]));
+        return false;
+    }
+    if (!decode && !is_str(a[1])) {
+        exc_raise(vm, E_TypeError, "argument %d must be str, not %s", translate ? 1 : 2,
+                  a[1] == NONE_VAL ? "None" : type_name(vm, a[1]));
+        return false;
+    }
+    for (int i = 2; i < 4; i++) {
+        int64_t x;
+        if (is_bigint(a[i]) && !int_to_i64(a[i], &x)) {
+            exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+            return false;
+        }
+        if (!index_value(vm, a[i], &x, NULL)) return false;
+    }
+    if (!is_str(a[4])) {
+        exc_raise(vm, E_TypeError, "argument %d must be str, not %s", translate ? 4 : 5,
+                  a[4] == NONE_VAL ? "None" : type_name(vm, a[4]));
+        return false;
+    }
+    BinBuf b;       /* a decode error's object: any buffer, asked for last */
+    if (decode && !binbuf_get(a[1], &b)) {
+        exc_raise(vm, E_TypeError, "a bytes-like object is required, not '%T'", a[1]);
+        return false;
+    }
+    return true;
+}
+
 bool exc_set_args(VM *vm, ObjException *e, ObjTuple *args) {
-    if (!syntax_details_ok(vm, e, args)) return false;
+    if (!syntax_details_ok(vm, e, args) || !unicode_args_ok(vm, e, args)) return false;
     e->args = args;
     if (args->len < 2 || args->len > 5 || !class_is_subclass(e->base.obj.cls, vm->exc_types[E_OSError])) return true;
     return oserror_parse(vm, e);
@@ -241,10 +314,10 @@ static Value unicode_str(VM *vm, ObjException *e, const Value f[5]) {
         sb_adds(&b, "can't translate ");
     }
     Value obj = f[1];
-    int64_t n = decode ? (is_kind(obj, OBJ_BYTES) ? AS(ObjBytes, obj)->len : -1)
-                       : (is_str(obj) ? AS(ObjStr, obj)->cplen : -1);
+    BinBuf bytes = {NULL, 0};      /* (a decode error's object may be any buffer) */
+    int64_t n = decode ? (binbuf_get(obj, &bytes) ? bytes.n : -1) : (is_str(obj) ? AS(ObjStr, obj)->cplen : -1);
     if (start >= 0 && start < n && end == start + 1) {
-        if (decode) sb_addf(&b, "byte 0x%02x", AS(ObjBytes, obj)->data[start]);
+        if (decode) sb_addf(&b, "byte 0x%02x", bytes.p[start]);
         else {
             ObjStr *so = AS(ObjStr, obj);
             size_t pos = (size_t)str_offset(so, start);
@@ -264,23 +337,41 @@ static Value unicode_str(VM *vm, ObjException *e, const Value f[5]) {
     return str_from_buf(vm, &b);
 }
 
-int exc_init_kwargs(VM *vm, Value exc, Value *vals, ObjTuple *kwnames) {
-    ObjClass *cls = as_obj(exc)->cls;
-    const char *allowed[2] = {NULL, NULL};
-    if (exc_is(vm, exc, E_AttributeError)) allowed[0] = "name", allowed[1] = "obj";
-    else if (exc_is(vm, exc, E_NameError)) allowed[0] = "name";
-    else if (exc_is(vm, exc, E_ImportError)) allowed[0] = "name", allowed[1] = "path";
-    else {
+/* The keywords an exception class's __init__ takes; NULL for none. *owner
+ * is the builtin class whose __init__ parses them, which CPython's
+ * messages name ("'x' is an invalid keyword argument for NameError()"). */
+static const char *const *exc_keywords(VM *vm, ObjClass *cls, const char **owner) {
+    static const char *const attr[] = {"name", "obj", NULL}, *const name[] = {"name", NULL},
+                             *const import[] = {"name", "path", NULL};
+    if (class_is_subclass(cls, vm->exc_types[E_AttributeError])) return *owner = "AttributeError", attr;
+    if (class_is_subclass(cls, vm->exc_types[E_NameError])) return *owner = "NameError", name;
+    if (class_is_subclass(cls, vm->exc_types[E_ImportError])) return *owner = "ImportError", import;
+    return NULL;
+}
+
+int exc_check_kwargs(VM *vm, ObjClass *cls, ObjTuple *kwnames) {
+    const char *owner = NULL;
+    const char *const *allowed = exc_keywords(vm, cls, &owner);
+    if (!allowed) {
         exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", cls->name->data);
         return -1;
     }
     for (int64_t i = 0; i < kwnames->len; i++) {
-        ObjStr *k = AS(ObjStr, kwnames->items[i]);
-        if ((!allowed[0] || strcmp(k->data, allowed[0])) && (!allowed[1] || strcmp(k->data, allowed[1]))) {
-            exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", k->data, cls->name->data);
+        const char *k = AS(ObjStr, kwnames->items[i])->data;
+        const char *const *a = allowed;
+        while (*a && strcmp(*a, k)) a++;
+        if (!*a) {
+            exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", k, owner);
             return -1;
         }
-        if (dict_set_str(vm, AS(ObjException, exc)->base.dict, k, vals[i]) < 0) return -1;
+    }
+    return 0;
+}
+
+int exc_init_kwargs(VM *vm, Value exc, Value *vals, ObjTuple *kwnames) {
+    if (exc_check_kwargs(vm, as_obj(exc)->cls, kwnames) < 0) return -1;
+    for (int64_t i = 0; i < kwnames->len; i++) {
+        if (dict_set_str(vm, AS(ObjException, exc)->base.dict, AS(ObjStr, kwnames->items[i]), vals[i]) < 0) return -1;
     }
     return 0;
 }
@@ -479,17 +570,18 @@ ObjClass *exc_oserror_class(VM *vm, ObjClass *cls, Value *args, int nargs) {
  * its fields (a: errno, strerror, filename, filename2), which may have been
  * set since. UNDEF when they do not make such a message. */
 static Value oserror_str(VM *vm, ObjTuple *a) {
-    if (a->items[2] == NONE_VAL && (a->items[0] == NONE_VAL || a->items[1] == NONE_VAL)) return UNDEF;
+    bool named = a->items[2] != UNDEF;    /* (None only when assigned: then shown) */
+    if (!named && (a->items[0] == UNDEF || a->items[1] == UNDEF)) return UNDEF;
     StrBuf b = SB_INIT;
     sb_adds(&b, "[Errno ");
-    if (!op_str_to(vm, a->items[0], &b)) { sb_free(&b); return ERR; }
+    if (!op_str_to(vm, a->items[0] == UNDEF ? NONE_VAL : a->items[0], &b)) { sb_free(&b); return ERR; }
     sb_adds(&b, "] ");
-    if (!op_str_to(vm, a->items[1], &b)) { sb_free(&b); return ERR; }
-    if (a->items[2] != NONE_VAL) {
+    if (!op_str_to(vm, a->items[1] == UNDEF ? NONE_VAL : a->items[1], &b)) { sb_free(&b); return ERR; }
+    if (named) {
         sb_adds(&b, ": ");
         if (!op_repr_to(vm, a->items[2], &b)) { sb_free(&b); return ERR; }
     }
-    if (a->items[2] != NONE_VAL && a->items[3] != NONE_VAL) {
+    if (named && a->items[3] != UNDEF) {
         sb_adds(&b, " -> ");
         if (!op_repr_to(vm, a->items[3], &b)) { sb_free(&b); return ERR; }
     }
@@ -550,6 +642,12 @@ Value exc_str(VM *vm, Value exc) {
     if (exc_is(vm, exc, E_SyntaxError)) return syntax_str(vm, e);
     Value os = e->oserr ? oserror_str(vm, e->oserr) : UNDEF;
     if (os != UNDEF) return os;
+    if (exc_is(vm, exc, E_ImportError)) {
+        /* its msg (the one argument, or as assigned since) when a str */
+        Value msg = dict_get_str(e->base.dict, vm_name(vm, N_msg));
+        if (msg == UNDEF && a->len == 1) msg = a->items[0];
+        if (is_kind(msg, OBJ_STR) && as_obj(msg)->cls == vm->types[T_STR]) return msg;
+    }
     if (a->len == 0) return obj_val(vm->empty_str);
     Value uf[5];
     if (unicode_fields(vm, e, uf, true)) return unicode_str(vm, e, uf);
@@ -669,9 +767,9 @@ static int oserror_field(VM *vm, ObjException *e, ObjStr *name) {
 }
 
 static int oserror_setattr(VM *vm, ObjException *e, int field, Value v) {
-    Value parts[4] = {NONE_VAL, NONE_VAL, NONE_VAL, NONE_VAL};
+    Value parts[4] = {UNDEF, UNDEF, UNDEF, UNDEF};
     if (e->oserr) memcpy(parts, e->oserr->items, sizeof parts);
-    parts[field] = v == UNDEF ? NONE_VAL : v;
+    parts[field] = v;
     return (e->oserr = tuple_from(vm, parts, 4)) ? 1 : -1;
 }
 
@@ -688,7 +786,7 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
     if (str_eq(name, vm_name(vm, N_code)) && exc_is(vm, self, E_SystemExit))
         return e->args->len > 1 ? obj_val(e->args) : first;
     int os_field = oserror_field(vm, e, name);
-    if (os_field >= 0) return e->oserr ? e->oserr->items[os_field] : NONE_VAL;
+    if (os_field >= 0) return e->oserr && e->oserr->items[os_field] != UNDEF ? e->oserr->items[os_field] : NONE_VAL;
     if (exc_is(vm, self, E_SyntaxError)) {
         if (str_eq(name, vm_name(vm, N_msg))) return first;
         if (!strcmp(name->data, "print_file_and_line")) return NONE_VAL;
@@ -716,7 +814,7 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name) {
     if (exc_is(vm, self, E_AttributeError) && str_eq(name, vm_name(vm, N_obj))) return NONE_VAL;
     if (exc_is(vm, self, E_ImportError) && (str_eq(name, vm_name(vm, N_name)) || str_eq(name, vm_name(vm, N_msg)) ||
                                             !strcmp(name->data, "path") || !strcmp(name->data, "name_from")))
-        return str_eq(name, vm_name(vm, N_msg)) ? first : NONE_VAL;
+        return str_eq(name, vm_name(vm, N_msg)) && e->args->len == 1 ? first : NONE_VAL;
     return UNDEF;
 }
 
@@ -744,6 +842,23 @@ static int exc_delattr(VM *vm, ObjException *e, ObjStr *name) {
 int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v) {
     int os_field = oserror_field(vm, e, name);
     if (os_field >= 0) return oserror_setattr(vm, e, os_field, v);
+    if (!strcmp(name->data, "characters_written") && class_is_subclass(e->base.obj.cls, vm->exc_types[E_OSError])) {
+        /* an index, stored as an int; deleting it when unset is an error */
+        bool has = dict_get_str(e->base.dict, name) != UNDEF;
+        if (v == UNDEF) {
+            if (has) return 0;
+            exc_raise(vm, E_AttributeError, "characters_written");
+            return -1;
+        }
+        int64_t n;
+        if (is_bigint(v) && !int_to_i64(v, &n)) {
+            exc_raise(vm, E_ValueError, "cannot fit 'int' into an index-sized integer");
+            return -1;
+        }
+        if (!index_value(vm, v, &n, NULL)) return -1;
+        if (n == -1) return has && dict_del(vm, e->base.dict, obj_val(name)) < 0 ? -1 : 1;    /* "not set" */
+        return dict_set_str(vm, e->base.dict, name, int_val(n)) < 0 ? -1 : 1;
+    }
     if (v == UNDEF) return exc_delattr(vm, e, name);
     if (str_eq(name, vm_name(vm, N___cause__))) {
         if (v != NONE_VAL && !is_kind(v, OBJ_EXC)) {
@@ -1314,7 +1429,8 @@ static Value group_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
     if (nargs != 2)
         return exc_raise(vm, E_TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (%d given)", nargs);
     if (!is_str(args[0]))
-        return exc_raise(vm, E_TypeError, "BaseExceptionGroup.__new__() argument 1 must be str, not %T", args[0]);
+        return exc_raise(vm, E_TypeError, "BaseExceptionGroup.__new__() argument 1 must be str, not %s",
+                         args[0] == NONE_VAL ? "None" : type_name(vm, args[0]));
     if (!is_sequence(vm, args[1]))
         return exc_raise(vm, E_TypeError, "second argument (exceptions) must be a sequence");
     ObjTuple *excs;

@@ -31,6 +31,9 @@ Value exc_unicode_error(VM *vm, ExcId id, const char *encoding, Value object, in
  * (AttributeError's name= and obj=, NameError's name=, ImportError's name=
  * and path=): stored as attributes; TypeError for others. -1 on error. */
 int exc_init_kwargs(VM *vm, Value exc, Value *vals, ObjTuple *kwnames);
+/* Checks keywords given to exception class cls (before its arguments, as
+ * CPython's __init__ does); -1 after raising. */
+int exc_check_kwargs(VM *vm, ObjClass *cls, ObjTuple *kwnames);
 /* Raises an exception instance or class (instantiated without args);
  * TypeError if it is neither. Sets __context__ from the exception being
  * handled. Returns ERR. */
@@ -92,6 +95,9 @@ Value exc_getattr(VM *vm, ObjException *e, ObjStr *name);
 int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v);
 /* OSError(errno, ...) makes the subclass for that errno, as CPython. */
 ObjClass *exc_oserror_class(VM *vm, ObjClass *cls, Value *args, int nargs);
+/* An OSError subclass whose own __new__ gave OSError.__new__ its
+ * arguments: OSError.__init__ then changes nothing. */
+bool exc_oserror_parsed_by_new(VM *vm, ObjClass *cls);
 /* e.__traceback__: a traceback object for entry `index` (outermost is
  * ntb - 1), or None. */
 Value exc_traceback(VM *vm, Value exc, int index);

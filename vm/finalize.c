@@ -203,6 +203,19 @@ bool finalize_stack_dropped(VM *vm, Value *lo, Value *hi, bool more) {
     return due;
 }
 
+bool finalize_args_dropped(VM *vm, Value *args, int n) {
+    bool due = false;
+    int visits = DROP_VISITS;
+    for (int i = 0; i < n && visits >= 0; i++) {
+        if (!finalize_drop_due(args[i])) continue;
+        if (!due) vm->fin_order.len = 0;
+        walk_dropped(vm, args[i], 0, &visits);
+        due = true;
+    }
+    if (visits < 0) vm->fin_order.len = 0;
+    return due;
+}
+
 static bool may_hold_pending(Value v, int depth, int *visits);
 
 /* An exception's args, and the variables of the frames its traceback

@@ -28,7 +28,9 @@
  * loop ends (dropping its iterator), when `a or b` / `a and b` drops the
  * operand it does not give, when unpacking drops the iterator a class's
  * __iter__ made, when an exception unwinds a stack value that holds one,
- * and after a function or generator
+ * after a call to a native that was given a value made for the call
+ * (print(A()): the compiler marks such calls OP_CALL_TEMP), and after a
+ * function or generator
  * returns (to bytecode or to a native caller) if its locals may have held
  * the last references
  * (finalize_frame_drops: a bounded look a few levels into them, so that
@@ -120,6 +122,9 @@ static inline bool finalize_dropped(VM *vm, Value v) {
  * first, as CPython pops them; `more` adds to the order an earlier call
  * for an inner frame noted. */
 bool finalize_stack_dropped(VM *vm, Value *lo, Value *hi, bool more);
+/* As finalize_dropped, for the arguments a native call just dropped
+ * (OP_CALL_TEMP), first to last as CPython releases them. */
+bool finalize_args_dropped(VM *vm, Value *args, int n);
 /* Whether the end of an except clause, which drops the exception it
  * handled, calls for a collection: the exception, its args or the variables
  * of the frames its traceback keeps may hold an object to finalize (as

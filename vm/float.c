@@ -791,7 +791,8 @@ static Value m_fromhex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     nargs--;
     if (kw && kw->len) return exc_raise(vm, E_TypeError, "float.fromhex() takes no keyword arguments");
     if (nargs != 1) return exc_raise(vm, E_TypeError, "float.fromhex() takes exactly one argument (%d given)", nargs);
-    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "fromhex() argument must be str, not %T", args[0]);
+    /* (CPython's wording, from its generic string check) */
+    if (!is_str(args[0])) return exc_raise(vm, E_TypeError, "bad argument type for built-in operation");
     ObjStr *s = AS(ObjStr, args[0]);
     Value r = fromhex(vm, s->data, (size_t)s->len);
     /* A subclass gets an instance of itself, made by calling it. */

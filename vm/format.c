@@ -339,7 +339,20 @@ static char *dfmt(const char *fmt, int prec, double d) {
     return p;
 }
 
-char *fmt_double(const char *fmt, int prec, double d) { return dfmt(fmt, prec, d); }
+bool fmt_pct_float_text(StrBuf *num, double d, char conv, int64_t prec, bool alt, bool plus, bool space,
+                        size_t *signlen) {
+    char cfmt[8];
+    snprintf(cfmt, sizeof cfmt, "%%%s.*%c", alt ? "#" : "", conv);
+    char *body = dfmt(cfmt, prec < 0 ? 6 : prec > 100000000 ? 100000000 : (int)prec, fabs(d));  /* never "-nan" */
+    if (!body) return false;
+    if (signbit(d) && !isnan(d)) sb_addc(num, '-');
+    else if (plus) sb_addc(num, '+');
+    else if (space) sb_addc(num, ' ');
+    *signlen = num->len;
+    sb_adds(num, body);
+    free(body);
+    return !num->oom;
+}
 
 /* Removes trailing zeros of the fraction in s[0..end), and the point if
  * nothing is left after it; returns the new end. */
@@ -980,24 +993,13 @@ bool fmt_pct_double(VM *vm, Value v, double *out) {
 static bool pct_float(VM *vm, StrBuf *out, const PctSpec *f, Value v, char conv) {
     double d;
     if (!fmt_pct_double(vm, v, &d)) return false;
-    char fmt[8] = "%";
-    size_t k = 1;
-    if (f->alt) fmt[k++] = '#';
-    fmt[k++] = '.';
-    fmt[k++] = '*';
-    fmt[k++] = conv;
-    fmt[k] = 0;
-    int prec = f->prec < 0 ? 6 : f->prec > 100000000 ? 100000000 : (int)f->prec;
-    char *body = dfmt(fmt, prec, fabs(d));
-    if (!body) { exc_nomem(vm); return false; }
-    if (isnan(d)) for (char *p = body; *p; p++) if (*p == '-') *p = ' ';
     StrBuf num = SB_INIT;
-    if (signbit(d) && !isnan(d)) sb_addc(&num, '-');
-    else if (f->plus) sb_addc(&num, '+');
-    else if (f->space) sb_addc(&num, ' ');
-    size_t keep = num.len;
-    sb_adds(&num, body);
-    free(body);
+    size_t keep;
+    if (!fmt_pct_float_text(&num, d, conv, f->prec, f->alt, f->plus, f->space, &keep)) {
+        sb_free(&num);
+        exc_nomem(vm);
+        return false;
+    }
     pct_pad(out, f, num.data, num.len, (int64_t)num.len, true, keep);
     sb_free(&num);
     return true;

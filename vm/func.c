@@ -621,27 +621,47 @@ bool args_bind(VM *vm, const char *fname, Value *args, int nargs, ObjTuple *kw, 
         return false;
     }
     for (int i = 0; i < nparams; i++) out[i] = i < nargs ? args[i] : UNDEF;
+    /* C functions (ARGS_INVALID_KW) fill their parameters first, so a
+     * missing required one is reported before a stray keyword; functions
+     * written in Python in CPython reject the stray keyword first. */
+    bool clinic = flags & ARGS_INVALID_KW;
+    const char *bad = NULL, *dupkey = NULL;
+    int dupat = 0;
     for (int k = 0; k < nkw; k++) {
         const char *key = AS(ObjStr, kw->items[k])->data;
         int i = 0;
         while (i < nparams && strcmp(names[i], key) != 0) i++;
         bool dup = i < nparams && out[i] != UNDEF;
         if (i == nparams || (dup && (flags & ARGS_DUP_INVALID))) {
-            if (flags & ARGS_INVALID_KW) exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", key, fname);
-            else exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname, key);
-            return false;
+            if (!clinic) {
+                exc_raise(vm, E_TypeError, "%s() got an unexpected keyword argument '%s'", fname, key);
+                return false;
+            }
+            if (!bad) bad = key;
+            continue;
         }
         if (dup) {
-            exc_raise(vm, E_TypeError, "argument for %s() given by name ('%s') and position (%d)", fname, key, i + 1);
-            return false;
+            if (!dupkey || i < dupat) dupkey = key, dupat = i;
+            if (clinic) continue;
+            break;
         }
         out[i] = args[nargs + k];
     }
+    if (dupkey && !clinic) goto dup_error;
     for (int i = 0; i < nmin; i++) {
         if (out[i] == UNDEF) {
             exc_raise(vm, E_TypeError, "%s() missing required argument '%s' (pos %d)", fname, names[i], i + 1);
             return false;
         }
+    }
+    if (dupkey) {
+    dup_error:
+        exc_raise(vm, E_TypeError, "argument for %s() given by name ('%s') and position (%d)", fname, dupkey, dupat + 1);
+        return false;
+    }
+    if (bad) {
+        exc_raise(vm, E_TypeError, "'%s' is an invalid keyword argument for %s()", bad, fname);
+        return false;
     }
     return true;
 }

@@ -248,6 +248,13 @@ static Frame *enter_function(VM *vm, ObjFunction *fn, Value *args, int nargs, Ob
     return make_frame(vm, fb, fn, args, nargs, kwnames);
 }
 
+/* Whether calling f runs no script frame of its own in this loop: a
+ * native, a builtin type or a native's bound method (OP_CALL_TEMP). */
+static bool native_callee(Value f) {
+    if (is_kind(f, OBJ_BOUND)) f = AS(ObjBound, f)->func;
+    return is_kind(f, OBJ_NATIVE) || (is_kind(f, OBJ_CLASS) && (as_obj(f)->flags & CLASS_BUILTIN));
+}
+
 /* ---- globals ----------------------------------------------------------- */
 
 /* Out of line, so that load_global stays small enough to inline. */
@@ -899,6 +906,13 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     } while (0)
 
     CASE(NOP) NEXT();
+    CASE(UNCOUNT_FRAME) {
+        /* (RETURN_VALUE and the unwinding put the depth back before the
+         * frame is popped) */
+        frame->flags |= FRAME_UNCOUNTED;
+        fb->depth--;
+        NEXT();
+    }
     CASE(POP_TOP) {
         Value v = *--sp;
         /* (a for loop left by break drops its iterator here) */
@@ -1272,6 +1286,33 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         args = fs + 1;
         kwnames = NULL;
         goto do_call;
+    }
+    CASE(CALL_TEMP)
+        /* CPython drops a value made for a call, the A() of print(A()),
+         * when the call returns. A script function's return looks at its
+         * locals (finalize_frame_drops); other callees' arguments are
+         * looked at in call_temp, while finalizing. Else this is CALL. */
+        if (__builtin_expect(!finalize_wanted(vm), 1)) goto L_CALL;
+        kwnames = NULL;
+        goto call_temp;
+    CASE(CALL_KW_TEMP)
+        if (__builtin_expect(!finalize_wanted(vm), 1)) goto L_CALL_KW;
+        kwnames = AS(ObjTuple, sp[-1]);
+    call_temp: {
+        Value *fs = sp - ARG - 1 - (kwnames != NULL);
+        if (!native_callee(*fs)) {
+            if (kwnames) goto L_CALL_KW;
+            goto L_CALL;
+        }
+        SAVE();
+        Value r = op_call(vm, *fs, fs + 1, ARG - (kwnames ? (int)kwnames->len : 0), kwnames);
+        sp = fs;
+        CHECK(r);
+        PUSH(r);
+        bool due = vm->fin_after_call || finalize_args_dropped(vm, fs + 1, ARG);
+        vm->fin_after_call = false;
+        if (due) FINALIZE_NOW();
+        NEXT();
     }
     CASE(CALL_KW)
         kwnames = AS(ObjTuple, POP());
@@ -2042,7 +2083,8 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(RETURN_VALUE) {
         Value r = POP();
         Frame *done = frame;
-        if (done->flags & (FRAME_INIT | FRAME_PROFILED | FRAME_TRACED | FRAME_TRACE_STOP)) {
+        if (done->flags & (FRAME_INIT | FRAME_PROFILED | FRAME_TRACED | FRAME_TRACE_STOP | FRAME_UNCOUNTED)) {
+            fb->depth += (done->flags & FRAME_UNCOUNTED) != 0;
             if ((done->flags & FRAME_INIT) && r != NONE_VAL) {
                 SAVE();
                 exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", r);
@@ -2575,6 +2617,7 @@ error: {
                 }
                 if (done->flags & FRAME_TRACED) trace_forget(vm, done);
             }
+            fb->depth += (done->flags & FRAME_UNCOUNTED) != 0;
             pop_frame(fb, done);
             if (done->flags & FRAME_OWNED) {
                 done->gen->state = GEN_DONE;

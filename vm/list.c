@@ -360,6 +360,11 @@ static Value m_reverse(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 static Value m_sort(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    /* CPython counts all the arguments first */
+    int total = nargs - 1 + (kw ? (int)kw->len : 0);
+    if (total > 2)
+        return exc_raise(vm, E_TypeError, "sort() takes at most 2 %sarguments (%d given)", nargs > 1 ? "" : "keyword ",
+                         total);
     if (nargs > 1) return exc_raise(vm, E_TypeError, "sort() takes no positional arguments");
     static const char *const accepted[] = {"key", "reverse", NULL};
     if (!args_kw_only(vm, "sort", kw, accepted)) return ERR;

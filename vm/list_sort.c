@@ -447,10 +447,14 @@ int list_sort(VM *vm, ObjList *l, Value key, bool reverse) {
     if (reverse) reverse_range(&s, 0, n);
     for (int64_t i = 0; i < tmp->cap; i++) tmp->items[i] = NONE_VAL;
     tmp->len = tmp->cap;
-    if (timsort(&s) < 0) goto done;     /* a comparison's error comes first, as in CPython */
-    if (l->items || l->len) { exc_raise(vm, E_ValueError, "list modified during sort"); goto done; }
+    /* a comparison's error comes first, as in CPython */
+    if (timsort(&s) == 0) {
+        if (l->items || l->len) exc_raise(vm, E_ValueError, "list modified during sort");
+        else rc = 0;
+    }
+    /* undone after a failed comparison too: CPython leaves the list in
+     * that order */
     if (reverse) reverse_range(&s, 0, n);
-    rc = 0;
 done:
     /* what the script put in the list meanwhile is dropped, as in CPython */
     l->obj.flags &= (uint16_t)~LIST_SORTING;

@@ -125,6 +125,9 @@
     OP(MATCH_MAPPING, 1)        /* [subject] -> [subject, is it a mapping] */ \
     OP(MATCH_KEYS, 1)           /* [map, keys] -> [map, keys, tuple of their values, or None if one is missing] */ \
     OP(MATCH_CLASS, -2)         /* [subject, cls, names] -> [tuple of attributes, or None]; arg: positional count */ \
+    OP(CALL_TEMP, VAR)          /* CALL with an argument made for the call, print(A()): finalizes it after */ \
+    OP(CALL_KW_TEMP, VAR)       /* CALL_KW likewise */ \
+    OP(UNCOUNT_FRAME, 0)        /* first of an inlined comprehension: its frame leaves the recursion depth */ \
     OP(TRACE, 0)                /* sys.settrace's mark on a line start (vm/trace.h): never compiled */
 
 typedef enum Opcode {
@@ -137,5 +140,19 @@ typedef enum Opcode {
 #define INS(op, arg) ((uint32_t)(op) | ((uint32_t)(arg) << 8))
 #define INS_OP(w) ((w) & 0xFF)
 #define INS_ARG(w) ((w) >> 8)
+
+#include <stdbool.h>
+
+/* The instructions followed by a word holding the index of their inline
+ * cache (readers of the instruction stream step over it). */
+static inline bool op_has_cache_word(int op) {
+    return op == OP_LOAD_GLOBAL || op == OP_LOAD_ATTR || op == OP_LOAD_METHOD || op == OP_STORE_ATTR;
+}
+
+/* The instructions whose argument is the index of an instruction to go to. */
+static inline bool op_is_jump(int op) {
+    return op == OP_JUMP || op == OP_JUMP_BACKWARD || op == OP_POP_JUMP_IF_FALSE || op == OP_POP_JUMP_IF_TRUE ||
+           op == OP_JUMP_IF_FALSE_OR_POP || op == OP_JUMP_IF_TRUE_OR_POP || op == OP_FOR_ITER || op == OP_SEND;
+}
 
 #endif

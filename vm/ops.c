@@ -284,9 +284,51 @@ static bool is_items_view(VM *vm, Value v) {
     return is_set_view(vm, v) && dict_view_type(vm, as_obj(v)->cls) == T_DICT_ITEMS;
 }
 
+static int64_t view_len(Value v) {
+    return AS(ObjDict, ((ObjIter *)as_obj(v))->a)->count;
+}
+
+/* view & other as CPython does it: the items of the other side (or of the
+ * smaller view) that the view contains, asked with `in`, so an items
+ * view's unhashable values are never hashed unless they are kept. */
+static Value view_and(VM *vm, Value a, Value b) {
+    if (!is_set_view(vm, a)) {
+        Value t = a;
+        a = b, b = t;
+    }
+    bool b_set = is_kind(b, OBJ_SET) && as_obj(b)->cls == vm->types[T_SET];
+    if (b_set && view_len(a) <= AS(ObjSet, b)->used) {
+        Value t = a;        /* set.intersection(view): the view's items in b */
+        a = b, b = t;
+    } else if (is_set_view(vm, b) && view_len(b) > view_len(a)) {
+        Value t = a;
+        a = b, b = t;
+    }
+    ObjSet *r = set_new(vm, vm->types[T_SET]);
+    if (!r || !vm_push_root(vm, obj_val(r))) return ERR;
+    Value it = op_iter(vm, b);
+    if (it == ERR || !vm_push_root(vm, it)) {
+        vm_pop_roots(vm, 1);
+        return ERR;
+    }
+    Value res = obj_val(r);
+    for (;;) {
+        Value x = op_next(vm, it);
+        if (x == UNDEF) break;
+        int in = x == ERR ? -1 : op_contains(vm, a, x);
+        if (in < 0 || (in && set_add(vm, r, x) < 0)) {
+            res = ERR;
+            break;
+        }
+    }
+    vm_pop_roots(vm, 2);
+    return res;
+}
+
 /* & (and items ^ items) on two new sets. */
 static Value view_binop(VM *vm, BinOp op, Value a, Value b) {
-    if (op != BIN_AND && !(op == BIN_XOR && is_items_view(vm, a) && is_items_view(vm, b)))
+    if (op == BIN_AND) return view_and(vm, a, b);
+    if (op != BIN_XOR || !is_items_view(vm, a) || !is_items_view(vm, b))
         return view_update_binop(vm, op, a, b);
     Value x = as_set(vm, a);
     if (x == ERR || !vm_push_root(vm, x)) return ERR;

@@ -91,9 +91,12 @@ Value fmt_pct_int_arg(VM *vm, Value v, char conv);
 /* The double a %f/%e/%g conversion formats v as (__float__, else
  * __index__); false after raising. */
 bool fmt_pct_double(VM *vm, Value v, double *out);
-/* snprintf(fmt, prec, d) (one conversion) into a malloc'd string, with
- * '%#.*g' and '%#.*G' as CPython rounds them; NULL when out of memory. */
-char *fmt_double(const char *fmt, int prec, double d);
+/* Appends to num %-formatting's text of d for conversion conv (e, f, g or
+ * their capitals), precision prec (< 0: 6) and the flags: the sign ('-',
+ * or '+'/' ' as asked) then the digits, never "-nan"; *signlen is where
+ * the digits start. False when out of memory. */
+bool fmt_pct_float_text(StrBuf *num, double d, char conv, int64_t prec, bool alt, bool plus, bool space,
+                        size_t *signlen);
 /* v.__index__() (an int), UNDEF when v's class has no __index__. */
 Value fmt_index_of(VM *vm, Value v);
 

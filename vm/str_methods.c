@@ -205,7 +205,9 @@ static bool parse_kw(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *n
     if (!take_self(vm, args, nargs, name)) return false;
     int npos = nargs - 1, total = npos + nkw(kw);
     if (total > max) {
-        exc_raise(vm, E_TypeError, "%s() takes at most %d argument%s (%d given)", name, max, max == 1 ? "" : "s", total);
+        /* "keyword" when all were keywords, as CPython says */
+        exc_raise(vm, E_TypeError, "%s() takes at most %d %sargument%s (%d given)", name, max,
+                  npos == 0 ? "keyword " : "", max == 1 ? "" : "s", total);
         return false;
     }
     for (int i = 0; i < max; i++) out[i] = i < npos ? args[1 + i] : UNDEF;
@@ -841,6 +843,9 @@ static Value m_expandtabs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value a[1];
     if (!parse_kw(vm, args, nargs, kw, "expandtabs", names, 1, a)) return ERR;
     int64_t tab = 8;
+    /* tabsize is a C int in CPython: a huge one overflows that */
+    if (a[0] != UNDEF && is_bigint(a[0]) && !int_to_i64(a[0], &tab))
+        return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     if (a[0] != UNDEF && !arg_int(vm, a[0], &tab)) return ERR;
     if (tab > INT32_MAX || tab < INT32_MIN) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
     ObjStr *s = S(args[0]);

@@ -242,12 +242,17 @@ bool task_step(VM *vm, Task *t, Value exc) {
     Task *caller = s->current;      /* the task creating an eager one, or NULL */
     s->current = t;
     s->steps++;
+    /* The task handles its own exception; while it handles none,
+     * sys.exc_info() in it sees what the code running the loop handles
+     * (asyncio.run() called in an except block), as CPython's chain. */
     Fiber *fb = vm->fiber;
-    Value outer = fb->handled;
+    Value outer = fb->handled, outer_seen = fb->handled_outer;
+    fb->handled_outer = fiber_handled(fb);
     fb->handled = t->handled;
     Value prev = context_enter(vm, t->context);
     if (prev == ERR) {
         fb->handled = outer;
+        fb->handled_outer = outer_seen;
         s->current = caller;
         return step_ended(vm, t, ERR);
     }
@@ -256,6 +261,7 @@ bool task_step(VM *vm, Task *t, Value exc) {
     context_exit(vm, prev);
     t->handled = fb->handled;
     fb->handled = outer;
+    fb->handled_outer = outer_seen;
     s->current = caller;
     if (r == ERR || done) return step_ended(vm, t, r);
     return step_yielded(vm, t, r);

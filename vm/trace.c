@@ -15,15 +15,6 @@
 
 _Static_assert(OP_COUNT <= TRACE_START, "opcodes must leave trace_orig's high bit free");
 
-static bool is_jump(int op) {
-    return op == OP_JUMP || op == OP_JUMP_BACKWARD || op == OP_POP_JUMP_IF_FALSE || op == OP_POP_JUMP_IF_TRUE ||
-           op == OP_JUMP_IF_FALSE_OR_POP || op == OP_JUMP_IF_TRUE_OR_POP || op == OP_FOR_ITER || op == OP_SEND;
-}
-
-static bool has_cache_word(int op) {
-    return op == OP_LOAD_GLOBAL || op == OP_LOAD_ATTR || op == OP_LOAD_METHOD || op == OP_STORE_ATTR;
-}
-
 /* ---- line marks ---------------------------------------------------------- */
 
 /* Which instructions of c report lines: the first of each line, every jump
@@ -35,13 +26,13 @@ static void find_marks(ObjCode *c, uint8_t *orig, const int32_t *line) {
         int op = INS_OP(c->ins[i]);
         if (line[i] >= 0 && line[i] != prev) orig[i] = TRACE_START;
         prev = line[i];
-        if (is_jump(op) && (int32_t)INS_ARG(c->ins[i]) < c->nins && line[INS_ARG(c->ins[i])] >= 0)
+        if (op_is_jump(op) && (int32_t)INS_ARG(c->ins[i]) < c->nins && line[INS_ARG(c->ins[i])] >= 0)
             orig[INS_ARG(c->ins[i])] = TRACE_START;
         /* nonzero: patched (mark_code fills in the opcode); not the jump
          * back of a `yield from` or `await` (to SEND), which CPython
          * does not report */
         if (op == OP_JUMP_BACKWARD && INS_OP(c->ins[INS_ARG(c->ins[i])]) != OP_SEND) orig[i] |= 1;
-        if (has_cache_word(op)) i++;
+        if (op_has_cache_word(op)) i++;
     }
     for (int32_t k = 0; k < c->nexc; k++) {
         uint32_t t = c->exc[k].target;

@@ -189,6 +189,9 @@ typedef enum NameId {
 #define FRAME_PROFILED 16   /* its 'call' went to the profile hook: its return goes too (profile.h) */
 #define FRAME_TRACED 32     /* has a local trace function (trace.h): its events go to it */
 #define FRAME_TRACE_STOP 64 /* a generator's, resumed by a traced frame: its return is an event there (trace.h) */
+/* An inlined comprehension's (OP_UNCOUNT_FRAME): CPython 3.12 runs those in
+ * their function's frame, so they do not count toward the recursion limit. */
+#define FRAME_UNCOUNTED 128
 
 struct Frame {
     Frame *prev;

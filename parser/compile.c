@@ -541,7 +541,7 @@ static void emit(Compiler *c, Opcode op, int arg) {
     u->depth += stack_effect(op, arg);
     if (u->depth > u->maxdepth) u->maxdepth = u->depth;
     if (op == OP_LOAD_GLOBAL) emit_word(c, (uint32_t)u->ncaches++);
-    if (op == OP_LOAD_ATTR || op == OP_LOAD_METHOD || op == OP_STORE_ATTR) emit_word(c, (uint32_t)u->nattrcaches++);
+    if (op_has_cache_word(op) && op != OP_LOAD_GLOBAL) emit_word(c, (uint32_t)u->nattrcaches++);
 }
 
 static int new_label(Compiler *c) {
@@ -1216,6 +1216,13 @@ static bool is_temporary(Node *e) {
     }
 }
 
+/* Whether e is a call's result or an attribute of one (make().a): the
+ * object an attribute is read from then goes (OP_LOAD_ATTR_TMP). */
+static bool made_by_call(Node *e) {
+    while (e->kind == E_ATTR) e = e->u.attr.value;
+    return e->kind == E_CALL;
+}
+
 static bool has_temporary_arg(Node *n) {
     for (int i = 0; i < n->u.call.args.n; i++)
         if (is_temporary(n->u.call.args.items[i])) return true;
@@ -1476,7 +1483,7 @@ static void compile_expr(Compiler *c, Node *n) {
     case E_ATTR:
         compile_expr(c, n->u.attr.value);
         c->u->loc = attr_loc(n, n);
-        emit(c, OP_LOAD_ATTR, attr_index(c, n->u.attr.name));
+        emit(c, made_by_call(n->u.attr.value) ? OP_LOAD_ATTR_TMP : OP_LOAD_ATTR, attr_index(c, n->u.attr.name));
         break;
     case E_SUBSCRIPT:
         check_subscript(c, n);

@@ -36,11 +36,8 @@ static bool to_double(VM *vm, Value v, double *out) {
     if (m != UNDEF) {
         Value r = op_call_special(vm, v, m, NULL, 0);
         if (r == ERR) return false;
-        if (!is_float(r)) {
-            exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r);
-            return false;
-        }
-        *out = as_float(r);
+        if (!is_float(r) && !exc_float_subclass_ok(vm, v, r)) return false;
+        *out = is_float(r) ? as_float(r) : AS(ObjFloat, r)->d;
         return true;
     }
     m = op_special(vm, v, N___index__);

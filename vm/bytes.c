@@ -567,14 +567,30 @@ static bool source_bytes(VM *vm, const char *tname, Value src, Value enc, Value 
         int d = dunder_bytes(vm, src, sb);
         if (d) return d > 0;
     }
+    int64_t n;
+    bool counted = true;
     if (is_intlike(src) || op_special(vm, src, N___index__) != UNDEF) {
-        int64_t n;
         if (is_bigint(src) && !int_to_i64(src, &n)) {
             if (int_sign(src) < 0) exc_raise(vm, E_ValueError, "negative count");
             else exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
             return false;
         }
-        if (!index_value(vm, src, &n, NULL)) return false;
+        if (!index_value(vm, src, &n, NULL)) {
+            if (exc_is(vm, vm->exc, E_IndexError)) {     /* (PyNumber_AsSsize_t's OverflowError) */
+                vm->exc = UNDEF;
+                exc_raise(vm, E_OverflowError, "cannot fit '%T' into an index-sized integer", src);
+                return false;
+            }
+            /* an __index__ that fails with TypeError: CPython goes on to
+             * treat the object as an iterable */
+            if (!exc_is(vm, vm->exc, E_TypeError)) return false;
+            vm->exc = UNDEF;
+            counted = false;
+        }
+    } else {
+        counted = false;
+    }
+    if (counted) {
         if (n < 0) {
             exc_raise(vm, E_ValueError, "negative count");
             return false;
@@ -604,6 +620,12 @@ static bool source_bytes(VM *vm, const char *tname, Value src, Value enc, Value 
         return false;
     }
     Value it = op_iter(vm, src);
+    if (it == ERR && exc_is(vm, vm->exc, E_TypeError)) {
+        /* (iter() refused it, or its __iter__ returned a non-iterator) */
+        vm->exc = UNDEF;
+        exc_raise(vm, E_TypeError, "cannot convert '%T' object to %s", src, tname);
+        return false;
+    }
     if (it == ERR || !vm_push_root(vm, it)) return false;
     bool ok = false;
     for (;;) {
@@ -1373,7 +1395,13 @@ static Value m_mul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_buf(vm, "__mul__", args, nargs, &self)) return ERR;
     if (!is_intlike(args[1]) && op_special(vm, args[1], N___index__) == UNDEF) return NOTIMPL_VAL;
     int64_t n;
-    if (!int_arg_clamp(vm, args[1], &n)) return ERR;
+    if (!int_arg_clamp(vm, args[1], &n)) {
+        if (exc_is(vm, vm->exc, E_IndexError)) {     /* (an __index__ too big: CPython's OverflowError) */
+            vm->exc = UNDEF;
+            exc_raise(vm, E_OverflowError, "cannot fit '%T' into an index-sized integer", args[1]);
+        }
+        return ERR;
+    }
     if (!self_buf(vm, "__mul__", args, nargs, &self)) return ERR;
     if (n < 0) n = 0;
     if (self.n && n > INT64_MAX / 2 / self.n) return exc_nomem(vm);

@@ -1127,7 +1127,7 @@ Value class_alloc(VM *vm, ObjClass *cls, Value *args, int nargs, ObjTuple *kwnam
             initf = oc->init;
             own_init = initf != UNDEF;
         }
-        if (!own_init && is_kind(obj, OBJ_EXC)) {
+        if (!own_init && is_kind(obj, OBJ_EXC) && !exc_oserror_parsed_by_new(vm, type_of(vm, obj))) {
             /* BaseException.__init__ runs next: args become the call's. */
             ObjTuple *t = tuple_from(vm, args, nargs);
             if (!t) return ERR;
@@ -1430,6 +1430,21 @@ static int note_abstract(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     return 0;
 }
 
+/* Setting or deleting __getattr__, __getattribute__ or __del__ on a
+ * class changes what its subclasses inherit too: their flags are worked
+ * out again (depth-bounded: a subclass graph is acyclic). */
+static void hooks_changed(VM *vm, ObjClass *c, ObjStr *name, int depth) {
+    if (depth == 0 && !str_eq(name, vm_name(vm, N___getattr__)) &&
+        !str_eq(name, vm_name(vm, N___getattribute__)) && !str_eq(name, vm_name(vm, N___del__)))
+        return;
+    class_hook_flags(vm, c);
+    if (!c->subclasses || depth > 1000) return;
+    for (int64_t i = 0; i < c->subclasses->len; i++) {
+        Value sub = c->subclasses->items[i];
+        if (is_kind(sub, OBJ_CLASS)) hooks_changed(vm, AS(ObjClass, sub), name, depth + 1);
+    }
+}
+
 int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     int special = class_set_special(vm, c, name, v);
     if (special <= 0) return special;
@@ -1440,9 +1455,7 @@ int class_setattr(VM *vm, ObjClass *c, ObjStr *name, Value v) {
     }
     if (dict_set_str(vm, c->dict, name, v) < 0) return -1;
     if (str_eq(name, vm_name(vm, N___module__))) c->module = v;
-    if (str_eq(name, vm_name(vm, N___getattr__))) c->obj.flags |= CLASS_HAS_GETATTR;
-    if (str_eq(name, vm_name(vm, N___getattribute__))) c->obj.flags |= CLASS_HAS_GETATTRIBUTE;
-    if (str_eq(name, vm_name(vm, N___del__))) c->obj.flags |= CLASS_HAS_DEL;
+    hooks_changed(vm, c, name, 0);
     if (note_abstract(vm, c, name, v) < 0) return -1;
     class_changed(vm, c);
     return 0;
@@ -1458,6 +1471,7 @@ int class_delattr(VM *vm, ObjClass *c, ObjStr *name) {
     }
     int r = dict_del(vm, c->dict, obj_val(name));
     if (r < 0) return -1;
+    hooks_changed(vm, c, name, 0);
     class_changed(vm, c);
     if (!r) {
         exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'", c->name->data, name->data);

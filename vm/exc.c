@@ -26,10 +26,15 @@
  * own (and OSError's __new__) gets its args, errno, strerror and filename
  * from OSError.__init__ when its __init__ calls that, not from the
  * arguments it was made with (args stay () otherwise). */
+static bool has_script_new(VM *vm, ObjClass *cls) {
+    Value newf = class_lookup(cls, vm_name(vm, N___new__));
+    if (is_kind(newf, OBJ_WRAPPER)) newf = AS(ObjWrapper, newf)->v;     /* the implicit staticmethod */
+    return is_kind(newf, OBJ_FUNCTION);
+}
+
 static bool oserror_parsed_by_init(VM *vm, ObjClass *cls) {
     if (cls->obj.flags & CLASS_BUILTIN || !class_is_subclass(cls, vm->exc_types[E_OSError])) return false;
-    return is_kind(class_lookup(cls, vm_name(vm, N___init__)), OBJ_FUNCTION) &&
-           !is_kind(class_lookup(cls, vm_name(vm, N___new__)), OBJ_FUNCTION);
+    return is_kind(class_lookup(cls, vm_name(vm, N___init__)), OBJ_FUNCTION) && !has_script_new(vm, cls);
 }
 
 Value exc_new(VM *vm, ObjClass *cls, ObjTuple *args) {
@@ -163,6 +168,20 @@ bool exc_set_args(VM *vm, ObjException *e, ObjTuple *args) {
     e->args = args;
     if (args->len < 2 || args->len > 5 || !class_is_subclass(e->base.obj.cls, vm->exc_types[E_OSError])) return true;
     return oserror_parse(vm, e);
+}
+
+bool exc_float_subclass_ok(VM *vm, Value obj, Value r) {
+    if (!is_kind(r, OBJ_FLOAT)) {
+        exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", obj, r);
+        return false;
+    }
+    if (!vm_push_root(vm, r)) return false;      /* the warning runs code */
+    bool ok = exc_warn(vm, E_DeprecationWarning,
+                       "%T.__float__ returned non-float (type %T).  The ability to return an instance of a strict "
+                       "subclass of float is deprecated, and may be removed in a future version of Python.",
+                       obj, r);
+    vm_pop_roots(vm, 1);
+    return ok;
 }
 
 Value exc_nomem(VM *vm) {
@@ -679,9 +698,18 @@ static Value m_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_from_buf(vm, &b);
 }
 
+/* An OSError subclass with a __new__ of its own had its arguments read
+ * by OSError.__new__, which that called: OSError.__init__ then leaves
+ * args alone and ignores what it is given (CPython's OSError_init). */
+bool exc_oserror_parsed_by_new(VM *vm, ObjClass *cls) {
+    if (cls->obj.flags & CLASS_BUILTIN || !class_is_subclass(cls, vm->exc_types[E_OSError])) return false;
+    return has_script_new(vm, cls);
+}
+
 static Value m_init(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int nkw = kw ? (int)kw->len : 0;
     ObjException *e = AS(ObjException, args[0]);
+    if (exc_oserror_parsed_by_new(vm, e->base.obj.cls)) return NONE_VAL;
     ObjTuple *t = tuple_from(vm, args + 1, nargs - 1);
     if (!t || !exc_set_args(vm, e, t)) return ERR;
     if (exc_is(vm, args[0], E_ImportError)) {

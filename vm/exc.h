@@ -34,6 +34,10 @@ int exc_init_kwargs(VM *vm, Value exc, Value *vals, ObjTuple *kwnames);
 /* Checks keywords given to exception class cls (before its arguments, as
  * CPython's __init__ does); -1 after raising. */
 int exc_check_kwargs(VM *vm, ObjClass *cls, ObjTuple *kwnames);
+/* What obj.__float__ returned, r, not an exact float, as PyFloat_AsDouble
+ * takes it: a float subclass's instance with a DeprecationWarning, else
+ * TypeError. false after raising. */
+bool exc_float_subclass_ok(VM *vm, Value obj, Value r);
 /* Raises an exception instance or class (instantiated without args);
  * TypeError if it is neither. Sets __context__ from the exception being
  * handled. Returns ERR. */

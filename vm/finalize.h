@@ -29,7 +29,9 @@
  * operand it does not give, when unpacking drops the iterator a class's
  * __iter__ made, when an exception unwinds a stack value that holds one,
  * after a call to a native that was given a value made for the call
- * (print(A()): the compiler marks such calls OP_CALL_TEMP), and after a
+ * (print(A()): the compiler marks such calls OP_CALL_TEMP), after an
+ * attribute is read from a call's result (make().x, OP_LOAD_ATTR_TMP),
+ * and after a
  * function or generator
  * returns (to bytecode or to a native caller) if its locals may have held
  * the last references

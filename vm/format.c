@@ -983,8 +983,9 @@ bool fmt_pct_double(VM *vm, Value v, double *out) {
     if (r == UNDEF) { exc_raise(vm, E_TypeError, "must be real number, not %T", v); return false; }
     if (r == ERR) return false;
     if (m != UNDEF && !is_float(r)) {
-        exc_raise(vm, E_TypeError, "%T.__float__ returned non-float (type %T)", v, r);
-        return false;
+        if (!exc_float_subclass_ok(vm, v, r)) return false;
+        *out = AS(ObjFloat, r)->d;
+        return true;
     }
     if (is_float(r)) { *out = as_float(r); return true; }
     return int_to_float(vm, r, out) != ERR;

@@ -1124,6 +1124,19 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         if (finalize_wanted(vm)) FINALIZE_NOW();
         NEXT();
     }
+    CASE(LOAD_ATTR_TMP) {
+        /* CPython drops the object, make() of make().x, once its attribute
+         * is read: while finalizing, look at it then. Else LOAD_ATTR. */
+        if (__builtin_expect(!finalize_wanted(vm), 1)) goto L_LOAD_ATTR;
+        ip++;                               /* (the cache, unused here) */
+        Value obj = TOP();
+        SAVE();
+        Value v = op_getattr(vm, obj, names[ARG]);
+        CHECK(v);
+        TOP() = v;
+        if (finalize_dropped(vm, obj)) FINALIZE_NOW();
+        NEXT();
+    }
     CASE(LOAD_ATTR) {
         AttrCache *ac = &code->attrcaches[*ip++];
         Value obj = TOP();

@@ -127,6 +127,7 @@
     OP(MATCH_CLASS, -2)         /* [subject, cls, names] -> [tuple of attributes, or None]; arg: positional count */ \
     OP(CALL_TEMP, VAR)          /* CALL with an argument made for the call, print(A()): finalizes it after */ \
     OP(CALL_KW_TEMP, VAR)       /* CALL_KW likewise */ \
+    OP(LOAD_ATTR_TMP, 0)        /* LOAD_ATTR of a call's result, make().x: finalizes the object after */ \
     OP(UNCOUNT_FRAME, 0)        /* first of an inlined comprehension: its frame leaves the recursion depth */ \
     OP(TRACE, 0)                /* sys.settrace's mark on a line start (vm/trace.h): never compiled */
 
@@ -146,7 +147,8 @@ typedef enum Opcode {
 /* The instructions followed by a word holding the index of their inline
  * cache (readers of the instruction stream step over it). */
 static inline bool op_has_cache_word(int op) {
-    return op == OP_LOAD_GLOBAL || op == OP_LOAD_ATTR || op == OP_LOAD_METHOD || op == OP_STORE_ATTR;
+    return op == OP_LOAD_GLOBAL || op == OP_LOAD_ATTR || op == OP_LOAD_METHOD || op == OP_STORE_ATTR ||
+           op == OP_LOAD_ATTR_TMP;
 }
 
 /* The instructions whose argument is the index of an instruction to go to. */

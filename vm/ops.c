@@ -447,7 +447,14 @@ static Value index_repeat(VM *vm, Value a, Value b) {
     Value seq = left ? a : b, n = left ? b : a;
     if ((!left && !right) || !is_obj(n) || op_special(vm, n, N___index__) == UNDEF) return NOTIMPL_VAL;
     int64_t k;
-    if (!index_value(vm, n, &k, NULL)) return ERR;
+    if (!index_value(vm, n, &k, NULL)) {
+        /* too big: CPython's PyNumber_AsSsize_t(n, OverflowError) */
+        if (exc_is(vm, vm->exc, E_IndexError)) {
+            vm->exc = UNDEF;
+            exc_raise(vm, E_OverflowError, "cannot fit '%T' into an index-sized integer", n);
+        }
+        return ERR;
+    }
     Value count = int_from_i64(vm, k < 0 ? 0 : k);
     return count == ERR ? ERR : seq_repeat(vm, seq, count);
 }
@@ -2032,8 +2039,15 @@ static inline __attribute__((always_inline)) int64_t len_of(VM *vm, Value v, boo
     }
     int64_t n;
     if (!is_intlike(r)) {
-        exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", r);
-        return -1;
+        /* another object is taken through its __index__, as CPython's
+         * slot_sq_length does */
+        Value m = op_special(vm, r, N___index__);
+        if (m == UNDEF) {
+            exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", r);
+            return -1;
+        }
+        r = op_call_special(vm, r, m, NULL, 0);
+        if (r == ERR || (r = index_result(vm, r)) == ERR) return -1;
     }
     if (!int_to_i64(r, &n) && int_sign(r) > 0) {
         exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");

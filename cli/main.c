@@ -89,7 +89,8 @@ static int status_of(AsyVM *vm, AsyStatus st) {
  * "python: No module named x" and status 1, no traceback (true: the VM is
  * freed and the message printed). */
 static bool not_found(AsyVM *vm, AsyStatus st) {
-    static const char *const kinds[] = {"No module named", "No code object", "can't find '__main__'"};
+    static const char *const kinds[] = {"No module named", "No code object", "can't find '__main__'",
+                                        "Error while finding module specification"};
     const char *err = st == ASY_ERROR ? asy_error_text(vm) : NULL;
     for (size_t k = 0; err && k < sizeof kinds / sizeof *kinds; k++) {
         if (strncmp(err, kinds[k], strlen(kinds[k]))) continue;

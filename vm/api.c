@@ -571,7 +571,7 @@ AsyStatus asy_run_source(AsyVM *vm, const char *source, size_t len, const char *
 }
 
 AsyStatus asy_run_interactive(AsyVM *vm, const char *source, size_t len) {
-    vm->main_runpy = false;
+    vm->main_runpy = RUNPY_NONE;
     return run(vm, source, len, "<stdin>", true);
 }
 
@@ -590,7 +590,7 @@ static char *absolute_path(const char *path) {
  * with the directory as sys.path[0], as CPython runs a directory. */
 static AsyStatus run_directory(VM *vm, const char *dir) {
     static const char *const mains[] = {"__main__.asy", "__main__.py"};
-    vm->main_runpy = true;
+    vm->main_runpy = RUNPY_RUN;
     StrBuf b = SB_INIT;
     for (int i = 0; i < 2; i++) {
         b.len = 0;
@@ -609,11 +609,55 @@ static AsyStatus run_directory(VM *vm, const char *dir) {
     return ASY_ERROR;
 }
 
+/* Whether a file ends as a ZIP archive does (its end-of-central-directory
+ * record in the last 64K), as an archive given as the script is found:
+ * a leading "#!" line and all. */
+static bool is_zip_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    static unsigned char buf[65536 + 22];
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    long from = size > (long)sizeof buf ? size - (long)sizeof buf : 0;
+    size_t n = size >= 22 && fseek(f, from, SEEK_SET) == 0 ? fread(buf, 1, sizeof buf, f) : 0;
+    fclose(f);
+    for (size_t i = n >= 22 ? n - 22 + 1 : 0; i-- > 0;)
+        if (buf[i] == 'P' && buf[i + 1] == 'K' && buf[i + 2] == 5 && buf[i + 3] == 6) return true;
+    return false;
+}
+
+/* A ZIP archive given as the script runs its __main__.py, with the archive
+ * as sys.path[0], as CPython runs one (zipapp's .pyz files). */
+static AsyStatus run_zip(VM *vm, const char *archive) {
+    Value zi = import_module(vm, "zipimport");
+    Value fn = zi == ERR ? ERR : op_getattr(vm, zi, str_intern_cstr(vm, "_main_source"));
+    Value name = fn == ERR ? ERR : str_decode_utf8(vm, archive, strlen(archive), "surrogateescape");
+    Value src = name == ERR ? ERR : op_call1(vm, fn, name);
+    if (src == ERR) return finish(vm, ERR);
+    StrBuf b = SB_INIT;
+    if (!is_kind(src, OBJ_BYTES)) {
+        free(vm->error_text);
+        sb_addf(&b, "can't find '__main__' module in '%s'\n", archive);
+        vm->error_text = sb_take(&b);
+        return ASY_ERROR;
+    }
+    if (!vm_push_root(vm, src)) return finish(vm, ERR);
+    sb_addf(&b, "%s/__main__.py", archive);
+    vm->main_runpy = RUNPY_RUN;
+    AsyStatus r = b.oom ? (exc_nomem(vm), finish(vm, ERR))
+                        : run(vm, (const char *)AS(ObjBytes, src)->data, (size_t)AS(ObjBytes, src)->len, b.data, false);
+    vm_pop_roots(vm, 1);
+    sb_free(&b);
+    return r;
+}
+
 AsyStatus asy_run_file(AsyVM *vm, const char *given) {
     char *path = absolute_path(given);
     if (!path) { exc_nomem(vm); return finish(vm, ERR); }
     struct stat st;
-    AsyStatus r = stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? run_directory(vm, path) : run_path(vm, path);
+    bool found = stat(path, &st) == 0;
+    AsyStatus r = found && S_ISDIR(st.st_mode)                    ? run_directory(vm, path)
+                : found && S_ISREG(st.st_mode) && is_zip_file(path) ? run_zip(vm, path)
+                                                                  : run_path(vm, path);
     free(path);
     return r;
 }
@@ -683,6 +727,17 @@ static bool set_main_package(VM *vm, const char *spec_name) {
     return pkg != ERR && dict_set_str(vm, vm->main_module->dict, vm_name(vm, N___package__), pkg) == 0;
 }
 
+/* -m pkg.mod imports the packages above the module before it looks for
+ * it, as runpy does (their __init__ runs, with sys.argv[0] '-m'). */
+static bool import_parents(VM *vm, const char *name) {
+    const char *dot = strrchr(name, '.');
+    if (!dot) return true;
+    char parent[1024];
+    snprintf(parent, sizeof parent, "%.*s", (int)(dot - name), name);
+    set_argv0(vm, "-m");
+    return import_module(vm, parent) != ERR;
+}
+
 /* `-m name` for a standard-library module written in Asy: its source runs as
  * __main__ (a package's name.__main__). */
 static AsyStatus run_embedded_module(VM *vm, const char *name, const char *source, size_t len, bool package) {
@@ -706,13 +761,29 @@ AsyStatus asy_run_module(AsyVM *vm, const char *name) {
      * CPython does, so the module's file (sys.argv[0]) is an absolute path */
     char cwd[4096];
     set_path0_to(vm, NULL, getcwd(cwd, sizeof cwd) ? cwd : NULL);
-    vm->main_runpy = true;
+    vm->main_runpy = RUNPY_RUN;
     size_t len;
     bool package;
     const char *source = import_embedded_source(name, &len, &package);
     if (source) return run_embedded_module(vm, name, source, len, package);
     if (modules_find(name)) return module_error(vm, "No code object available for %s\n", name);
     Value sys = import_module(vm, "sys");
+    vm->main_runpy = RUNPY_PARENTS;
+    if (!import_parents(vm, name)) {
+        /* runpy's words for a package that is not there; other errors of
+         * its __init__ are tracebacks */
+        if (!exc_is(vm, vm->exc, E_ImportError)) return finish(vm, ERR);
+        StrBuf b = SB_INIT;
+        sb_addf(&b, "Error while finding module specification for '%s' (%s: ", name,
+                AS(ObjException, vm->exc)->base.obj.cls->name->data);
+        bool ok = op_str_to(vm, vm->exc, &b);
+        sb_adds(&b, ")\n");
+        vm->exc = UNDEF;
+        free(vm->error_text);
+        vm->error_text = ok && !b.oom ? sb_take(&b) : (sb_free(&b), NULL);
+        return ASY_ERROR;
+    }
+    vm->main_runpy = RUNPY_RUN;
     Value path = sys == ERR ? UNDEF : dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
     char file[4096];
     for (int64_t i = 0; is_list(path) && i < AS(ObjList, path)->len; i++) {
@@ -723,15 +794,17 @@ AsyStatus asy_run_module(AsyVM *vm, const char *name) {
             char spec_name[1100];
             bool pkg_main = leaf && !strncmp(leaf, "/__main__.", 10);
             snprintf(spec_name, sizeof spec_name, "%s%s", name, pkg_main ? ".__main__" : "");
-            /* as runpy: the parent package of a dotted name, or the package
-             * whose __main__ runs, is imported first (its __init__ runs, with
-             * sys.argv[0] '-m') */
+            /* as runpy: the parent package of a dotted name (imported
+             * above), or the package whose __main__ runs, is imported first
+             * (its __init__ runs, with sys.argv[0] '-m') */
             char pkg[1024];
             const char *dot = strrchr(name, '.');
             snprintf(pkg, sizeof pkg, "%.*s", pkg_main ? (int)strlen(name) : dot ? (int)(dot - name) : 0, name);
             if (pkg[0]) {
                 set_argv0(vm, "-m");
+                vm->main_runpy = pkg_main ? RUNPY_PACKAGE : RUNPY_PARENTS;
                 if (import_module(vm, pkg) == ERR) return finish(vm, ERR);
+                vm->main_runpy = RUNPY_RUN;
             }
             char *abs = absolute_path(file);
             if (abs) set_argv0(vm, abs);

@@ -1316,18 +1316,27 @@ void exc_format_only(VM *vm, Value exc, StrBuf *out, bool notes, bool name_hint)
 
 /* The frames of CPython's runpy that a module run by -m (or a directory)
  * is called from, as its tracebacks show them. */
-static const char runpy_frames[] = "  File \"<frozen runpy>\", line 198, in _run_module_as_main\n"
-                                   "  File \"<frozen runpy>\", line 88, in _run_code\n";
+static const char *const runpy_frames[] = {
+    [RUNPY_RUN] = "  File \"<frozen runpy>\", line 198, in _run_module_as_main\n"
+                  "  File \"<frozen runpy>\", line 88, in _run_code\n",
+    /* -m pkg.mod while it imports pkg */
+    [RUNPY_PARENTS] = "  File \"<frozen runpy>\", line 189, in _run_module_as_main\n"
+                      "  File \"<frozen runpy>\", line 112, in _get_module_details\n",
+    /* -m pkg while it imports pkg, to run pkg.__main__ */
+    [RUNPY_PACKAGE] = "  File \"<frozen runpy>\", line 189, in _run_module_as_main\n"
+                      "  File \"<frozen runpy>\", line 148, in _get_module_details\n"
+                      "  File \"<frozen runpy>\", line 112, in _get_module_details\n",
+};
 
 static void put_exception(PrintCtx *ctx, Value exc) {
     if (is_kind(exc, OBJ_EXC) && AS(ObjException, exc)->ntb) {
         bool group = AS(ObjException, exc)->group != NULL;
         bool runpy = exc == ctx->runpy_top;
         StrBuf t = SB_INIT;
-        char header[256];
+        char header[512];
         snprintf(header, sizeof header, "%s%s",
                  group ? "Exception Group Traceback (most recent call last):\n" : "Traceback (most recent call last):\n",
-                 runpy ? runpy_frames : "");
+                 runpy && runpy_frames[ctx->vm->main_runpy] ? runpy_frames[ctx->vm->main_runpy] : "");
         format_tb(ctx->vm, AS(ObjException, exc), &t, header);
         put_lines(ctx, &t, group && ctx->depth == 1 ? "+ " : NULL);
         sb_free(&t);

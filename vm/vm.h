@@ -258,6 +258,10 @@ typedef struct StrTable {      /* the interned strings: a weak set */
     int64_t count, used, cap;  /* live, live + deleted, slots (a power of two) */
 } StrTable;
 
+/* Where an uncaught exception of the program left CPython's runpy, whose
+ * frames its traceback then starts with (vm->main_runpy). */
+enum { RUNPY_NONE, RUNPY_RUN, RUNPY_PARENTS, RUNPY_PACKAGE };
+
 struct AsyVM {
     AsyConfig cfg;
 
@@ -398,7 +402,7 @@ struct AsyVM {
     bool compile_file_input;
     int8_t compile_optimize;    /* what the compiler strips: cfg.optimize, or compile()'s optimize */
     bool running_interactive;   /* asy_run_interactive is running (SystemExit exits even under -i) */
-    bool main_runpy;            /* the program runs as CPython's runpy runs -m and directories */
+    uint8_t main_runpy;         /* RUNPY_*: the program runs as CPython's runpy runs -m and directories */
 
     /* output */
     char *capture;              /* asy_capture_* buffer, or NULL */

@@ -225,7 +225,7 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
         if (k == OBJ_INSTANCE) continue;
         bool builtin = b->obj.flags & CLASS_BUILTIN;
         if (builtin && !(b->obj.flags & CLASS_BASETYPE)) {
-            exc_raise(vm, E_TypeError, "type '%s' is not an acceptable base type", b->name->data);
+            exc_raise(vm, E_TypeError, "type '%s' is not an acceptable base type", class_tp_name(vm, b));
             return false;
         }
         if (k != OBJ_EXC && k != OBJ_CLASS && !subtype_layout(k)) {
@@ -233,7 +233,7 @@ static bool instance_layout(VM *vm, ObjTuple *bases, uint8_t *kind) {
                 exc_raise(vm, E_NotImplementedError, "subclassing the builtin type '%s' is not supported yet",
                           b->name->data);
             else
-                exc_raise(vm, E_TypeError, "type '%s' is not an acceptable base type", b->name->data);
+                exc_raise(vm, E_TypeError, "type '%s' is not an acceptable base type", class_tp_name(vm, b));
             return false;
         }
         if (*kind != OBJ_INSTANCE && *kind != k) {
@@ -1923,6 +1923,14 @@ static Value type_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value doc = dict_get_str(AS(ObjDict, args[3]), vm_name(vm, N___doc__));
     if (is_str(doc) && !class_utf8_ok(vm, doc)) return ERR;
     ObjTuple *bases = AS(ObjTuple, args[2]);
+    for (int64_t i = 0; i < bases->len; i++) {
+        /* (a class statement resolves __mro_entries__; type() does not) */
+        if (is_kind(bases->items[i], OBJ_CLASS)) continue;
+        Value me = op_getattr_opt(vm, bases->items[i], vm_name(vm, N___mro_entries__));
+        if (me == ERR) return ERR;
+        if (me != UNDEF)
+            return exc_raise(vm, E_TypeError, "type() doesn't support MRO entry resolution; use types.new_class()");
+    }
     /* (the metaclass first, as CPython: a base that is not a class is
      * usually a metaclass conflict) */
     ObjClass *winner = class_calculate_meta(vm, mcls, bases);

@@ -170,6 +170,8 @@ static Value call_special(VM *vm, Value obj, NameId name, Value *args, int nargs
     return m == UNDEF ? UNDEF : call_found(vm, obj, m, args, nargs, false);
 }
 
+static int64_t len_result(VM *vm, Value r);
+
 /* ---- arithmetic -------------------------------------------------------- */
 
 static const char *const binop_sym[BIN_COUNT] = {"+", "-", "*", "@", "/", "//", "%", "**", "<<", ">>", "|", "^", "&"};
@@ -907,8 +909,10 @@ special:;
         }
         return as_bool(r);
     }
-    if (op_special(vm, v, N___len__) != UNDEF) {
-        int64_t n = op_len(vm, v);
+    Value len = op_special(vm, v, N___len__);
+    if (len != UNDEF) {     /* (called here, not through op_len, which would look it up again) */
+        r = call_found(vm, v, len, NULL, 0, false);
+        int64_t n = r == ERR ? -1 : len_result(vm, r);
         return n < 0 ? -1 : n != 0;
     }
     return 1;
@@ -2037,6 +2041,11 @@ static inline __attribute__((always_inline)) int64_t len_of(VM *vm, Value v, boo
         exc_raise(vm, E_TypeError, "object of type '%T' has no len()", v);
         return -1;
     }
+    return len_result(vm, r);
+}
+
+/* What a __len__ that returned r gives len(): -1 after raising. */
+static int64_t len_result(VM *vm, Value r) {
     int64_t n;
     if (!is_intlike(r)) {
         /* another object is taken through its __index__, as CPython's

@@ -1313,7 +1313,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         kwnames = AS(ObjTuple, sp[-1]);
     call_temp: {
         Value *fs = sp - ARG - 1 - (kwnames != NULL);
-        if (!native_callee(*fs)) {
+        if (!native_callee(*fs) || vm->prof_func != UNDEF) {       /* (the profiler's C events are CALL's) */
             if (kwnames) goto L_CALL_KW;
             goto L_CALL;
         }
@@ -1325,6 +1325,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         bool due = vm->fin_after_call || finalize_args_dropped(vm, fs + 1, ARG);
         vm->fin_after_call = false;
         if (due) FINALIZE_NOW();
+        if (__builtin_expect(vm_signals(vm), 0)) {     /* (a Ctrl-C during a blocking native, as CALL) */
+            SAVE();
+            if (!vm_handle_signals(vm, false)) goto error;
+        }
         NEXT();
     }
     CASE(CALL_KW)

@@ -114,8 +114,7 @@ static Value t_pthread_getcpuclockid(VM *vm, Value *args, int nargs, ObjTuple *k
     if (!args_check(vm, "pthread_getcpuclockid", nargs, kw, 1, 1)) return ERR;
     Value a = args[0];
     if (!is_intlike(a))
-        return exc_raise(vm, E_TypeError, "pthread_getcpuclockid() argument 1 must be int, not %s",
-                         a == NONE_VAL ? "None" : type_name(vm, a));
+        return exc_raise(vm, E_TypeError, "pthread_getcpuclockid() argument 1 must be int, not %A", a);
     int64_t tid = 0;
     bool known = false;
     if (is_bool(a) || is_int(a) || int_to_i64(a, &tid)) {

@@ -162,15 +162,6 @@ static bool int_arg_clamp(VM *vm, Value v, int64_t *out) {
     return index_value(vm, v, out, NULL);
 }
 
-/* CPython's Py_ssize_t converter: an int too big is an OverflowError. */
-static bool int_arg(VM *vm, Value v, int64_t *out) {
-    if (is_bigint(v) && !int_to_i64(v, out)) {
-        exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
-        return false;
-    }
-    return index_value(vm, v, out, NULL);
-}
-
 /* The optional start/end arguments of find, count, startswith, ...:
  * None or an int, adjusted as slice bounds against n. */
 static bool range_args(VM *vm, Value *args, int nargs, int64_t n, int64_t *start, int64_t *end) {
@@ -896,7 +887,7 @@ static Value split_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const ch
     Value p[2];
     if (!args_bind(vm, name, args + 1, nargs - 1, kw, names, 2, 2, 0, ARGS_INVALID_KW, p)) return ERR;
     int64_t maxsplit = -1;
-    if (p[1] != UNDEF && !int_arg(vm, p[1], &maxsplit)) return ERR;
+    if (p[1] != UNDEF && !ssize_value(vm, p[1], &maxsplit)) return ERR;
     BinBuf self, sep = {NULL, 0};
     bool ws = p[0] == UNDEF || p[0] == NONE_VAL;
     if (!ws && !binbuf_arg(vm, p[0], &sep)) return ERR;
@@ -1094,7 +1085,7 @@ static Value m_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
      * __index__, which may resize a bytearray */
     if (!binbuf_arg(vm, args[1], &old) || !binbuf_arg(vm, args[2], &new_)) return ERR;
     int64_t count = -1;
-    if (nargs > 3 && !int_arg(vm, args[3], &count)) return ERR;
+    if (nargs > 3 && !ssize_value(vm, args[3], &count)) return ERR;
     if (!binbuf_arg(vm, args[1], &old) || !binbuf_arg(vm, args[2], &new_)) return ERR;
     if (!self_buf(vm, "replace", args, nargs, &self)) return ERR;
     if (count < 0) count = INT64_MAX;
@@ -1231,15 +1222,14 @@ typedef enum PadOp { CENTER, LJUST, RJUST } PadOp;
 static Value pad_common(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, PadOp op) {
     if (!check_range(vm, args, nargs, kw, name, 1, 2)) return ERR;
     int64_t width;
-    if (!int_arg(vm, args[1], &width)) return ERR;
+    if (!ssize_value(vm, args[1], &width)) return ERR;
     uint8_t fill = ' ';
     if (nargs > 2) {
         /* CPython's 'c' converter: a bytes or bytearray, no other buffer */
         BinBuf f;
         bool ok = (is_kind(args[2], OBJ_BYTES) || is_kind(args[2], OBJ_BYTEARRAY)) && binbuf_get(args[2], &f) && f.n == 1;
         if (!ok)
-            return exc_raise(vm, E_TypeError, "%s() argument 2 must be a byte string of length 1, not %s", name,
-                             args[2] == NONE_VAL ? "None" : type_name(vm, args[2]));
+            return exc_raise(vm, E_TypeError, "%s() argument 2 must be a byte string of length 1, not %A", name, args[2]);
         fill = f.p[0];
     }
     BinBuf self;
@@ -1264,7 +1254,7 @@ static Value m_rjust(VM *vm, Value *a, int n, ObjTuple *kw) { return pad_common(
 static Value m_zfill(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_method(vm, args, nargs, kw, "zfill", 1)) return ERR;
     int64_t width;
-    if (!int_arg(vm, args[1], &width)) return ERR;
+    if (!ssize_value(vm, args[1], &width)) return ERR;
     BinBuf self;
     if (!self_buf(vm, "zfill", args, nargs, &self)) return ERR;
     if (width <= self.n) return is_plain_kind(args[0], OBJ_BYTES) ? args[0] : make_like(vm, args[0], self.p, self.n);
@@ -1937,7 +1927,7 @@ static Value ba_pop(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjByteArray *ba = self_ba(vm, "pop", args, nargs);
     if (!ba) return ERR;
     int64_t i = -1;
-    if (nargs > 1 && !int_arg(vm, args[1], &i)) return ERR;
+    if (nargs > 1 && !ssize_value(vm, args[1], &i)) return ERR;
     if (ba->len == 0) return exc_raise(vm, E_IndexError, "pop from empty bytearray");
     if (i < 0) i += ba->len;
     if (i < 0 || i >= ba->len) return exc_raise(vm, E_IndexError, "pop index out of range");
@@ -1952,7 +1942,7 @@ static Value ba_insert(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjByteArray *ba = self_ba(vm, "insert", args, nargs);
     int64_t i;
     uint8_t c;
-    if (!ba || !int_arg(vm, args[1], &i)) return ERR;
+    if (!ba || !ssize_value(vm, args[1], &i)) return ERR;
     if (!byte_value(vm, args[2], &c, "byte must be in range(0, 256)") || !ba_resizable(vm, ba)) return ERR;
     if (i < 0) { i += ba->len; if (i < 0) i = 0; }
     if (i > ba->len) i = ba->len;

@@ -26,6 +26,17 @@
  * own (and OSError's __new__) gets its args, errno, strerror and filename
  * from OSError.__init__ when its __init__ calls that, not from the
  * arguments it was made with (args stay () otherwise). */
+/* BlockingIOError's characters_written as a C ssize_t through __index__;
+ * past 64 bits CPython's words are a ValueError's. */
+static bool written_arg(VM *vm, Value v, int64_t *n) {
+    if (ssize_value(vm, v, n)) return true;
+    if (exc_is(vm, vm->exc, E_OverflowError)) {
+        vm->exc = UNDEF;
+        exc_raise(vm, E_ValueError, "cannot fit 'int' into an index-sized integer");
+    }
+    return false;
+}
+
 static bool has_script_new(VM *vm, ObjClass *cls) {
     Value newf = class_lookup(cls, vm_name(vm, N___new__));
     if (is_kind(newf, OBJ_WRAPPER)) newf = AS(ObjWrapper, newf)->v;     /* the implicit staticmethod */
@@ -67,15 +78,10 @@ static bool oserror_parse(VM *vm, ObjException *e) {
         (is_number(fn) || op_special(vm, fn, N___index__) != UNDEF)) {
         /* BlockingIOError's third argument is the count of characters written */
         int64_t n;
-        if (is_bigint(fn) && !int_to_i64(fn, &n)) {
-            exc_raise(vm, E_ValueError, "cannot fit 'int' into an index-sized integer");
-            return false;
-        }
-        if (!index_value(vm, fn, &n, NULL)) return false;
+        if (!written_arg(vm, fn, &n)) return false;
         /* (-1 is CPython's mark for "not set") */
         if (n != -1 && dict_set_str(vm, e->base.dict, str_intern_cstr(vm, "characters_written"), int_val(n)) < 0)
             return false;
-        fn = fn2 = UNDEF;
         Value parts[4] = {a->items[0], a->items[1], UNDEF, UNDEF};
         return (e->oserr = tuple_from(vm, parts, 4)) != NULL;
     }
@@ -134,25 +140,19 @@ static bool unicode_args_ok(VM *vm, ObjException *e, ObjTuple *args) {
     Value a[5];     /* (encoding, object, start, end, reason); a[1] is the object */
     for (int i = 0; i < 5; i++) a[i] = i == 0 && translate ? NONE_VAL : args->items[i - translate];
     if (!translate && !is_str(a[0])) {
-        exc_raise(vm, E_TypeError, "argument 1 must be str, not %s", a[0] == NONE_VAL ? "None" : type_name(vm, a[0]));
+        exc_raise(vm, E_TypeError, "argument 1 must be str, not %A", a[0]);
         return false;
     }
     if (!decode && !is_str(a[1])) {
-        exc_raise(vm, E_TypeError, "argument %d must be str, not %s", translate ? 1 : 2,
-                  a[1] == NONE_VAL ? "None" : type_name(vm, a[1]));
+        exc_raise(vm, E_TypeError, "argument %d must be str, not %A", translate ? 1 : 2, a[1]);
         return false;
     }
     for (int i = 2; i < 4; i++) {
         int64_t x;
-        if (is_bigint(a[i]) && !int_to_i64(a[i], &x)) {
-            exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
-            return false;
-        }
-        if (!index_value(vm, a[i], &x, NULL)) return false;
+        if (!ssize_value(vm, a[i], &x)) return false;
     }
     if (!is_str(a[4])) {
-        exc_raise(vm, E_TypeError, "argument %d must be str, not %s", translate ? 4 : 5,
-                  a[4] == NONE_VAL ? "None" : type_name(vm, a[4]));
+        exc_raise(vm, E_TypeError, "argument %d must be str, not %A", translate ? 4 : 5, a[4]);
         return false;
     }
     BinBuf b;       /* a decode error's object: any buffer, asked for last */
@@ -879,11 +879,7 @@ int exc_setattr(VM *vm, ObjException *e, ObjStr *name, Value v) {
             return -1;
         }
         int64_t n;
-        if (is_bigint(v) && !int_to_i64(v, &n)) {
-            exc_raise(vm, E_ValueError, "cannot fit 'int' into an index-sized integer");
-            return -1;
-        }
-        if (!index_value(vm, v, &n, NULL)) return -1;
+        if (!written_arg(vm, v, &n)) return -1;
         if (n == -1) return has && dict_del(vm, e->base.dict, obj_val(name)) < 0 ? -1 : 1;    /* "not set" */
         return dict_set_str(vm, e->base.dict, name, int_val(n)) < 0 ? -1 : 1;
     }
@@ -1457,8 +1453,7 @@ static Value group_new(VM *vm, ObjClass *cls, Value *args, int nargs) {
     if (nargs != 2)
         return exc_raise(vm, E_TypeError, "BaseExceptionGroup.__new__() takes exactly 2 arguments (%d given)", nargs);
     if (!is_str(args[0]))
-        return exc_raise(vm, E_TypeError, "BaseExceptionGroup.__new__() argument 1 must be str, not %s",
-                         args[0] == NONE_VAL ? "None" : type_name(vm, args[0]));
+        return exc_raise(vm, E_TypeError, "BaseExceptionGroup.__new__() argument 1 must be str, not %A", args[0]);
     if (!is_sequence(vm, args[1]))
         return exc_raise(vm, E_TypeError, "second argument (exceptions) must be a sequence");
     ObjTuple *excs;

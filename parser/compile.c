@@ -288,7 +288,7 @@ static void error_at(Compiler *c, Node *n, const char *msg) {
  * what becomes of it; one they turn into an error is a SyntaxError at its
  * place, as in CPython. False with the exception set. */
 static bool syntax_warning(VM *vm, const char *filename, const char *src, size_t len, const SyntaxWarn *w) {
-    Value mod = import_module(vm, "warnings");
+    Value mod = import_standard(vm, "warnings");
     Value fn = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "warn_explicit"));
     Value msg = fn == ERR ? ERR : str_from_cstr(vm, w->msg);
     if (msg == ERR || !vm_push_root(vm, msg)) return false;

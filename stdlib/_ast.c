@@ -952,7 +952,7 @@ static Value f_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (self == ERR) return ERR;
     /* dunders are asked by the import system and friends: no need for ast */
     bool dunder = name->len > 4 && !strncmp(name->data, "__", 2);
-    if (!dunder && import_module(vm, "ast") == ERR) return ERR;
+    if (!dunder && import_standard(vm, "ast") == ERR) return ERR;
     Value v = dict_get_str(AS(ObjModule, self)->dict, name);
     if (v != UNDEF) return v;
     return exc_raise(vm, E_AttributeError, "module '_ast' has no attribute '%s'", name->data);

@@ -467,7 +467,7 @@ typedef struct Decoder {
  * the class (stdlib/_json_py.asy) works out the line and column. */
 static Value dec_error(Decoder *d, const char *msg, size_t at) {
     VM *vm = d->vm;
-    Value mod = import_module(vm, "json");
+    Value mod = import_standard(vm, "json");
     Value cls = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "JSONDecodeError"));
     if (cls == ERR) return ERR;
     Value m = str_from_cstr(vm, msg);

@@ -402,7 +402,7 @@ static Value attrgetter_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * arguments is rebuilt, since its constructor takes them as keywords. */
 static Value methodcaller_partial(VM *vm, ObjIter *mc) {
     ObjDict *kwargs = AS(ObjDict, mc->c);
-    Value functools = import_module(vm, "functools");
+    Value functools = import_standard(vm, "functools");
     Value partial = functools == ERR ? ERR : op_getattr(vm, functools, str_intern_cstr(vm, "partial"));
     if (partial == ERR || !vm_push_root(vm, partial)) return ERR;
     ObjTuple *names = tuple_new(vm, kwargs->count);

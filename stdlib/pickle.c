@@ -39,7 +39,7 @@ ObjStr *pk_name(VM *vm, PkNames *n, int id) {
 /* pickle.PicklingError or pickle.UnpicklingError, importing the module if
  * nothing has yet (the C API may run first); UNDEF if it lost them. */
 static Value error_class(VM *vm, PkError which) {
-    Value m = import_module(vm, "pickle");
+    Value m = import_standard(vm, "pickle");
     if (m == ERR || !is_kind(m, OBJ_MODULE)) return m == ERR ? ERR : UNDEF;
     ObjStr *n = str_intern_cstr(vm, which == PK_PICKLING ? "PicklingError" : "UnpicklingError");
     Value c = n ? dict_get_str(AS(ObjModule, m)->dict, n) : UNDEF;
@@ -117,7 +117,7 @@ bool pk_is_local_name(const ObjStr *qualname) {
 }
 
 Value pk_module_attr(VM *vm, const char *module, const char *name) {
-    Value m = import_module(vm, module);
+    Value m = import_standard(vm, module);
     if (m == ERR) return ERR;
     ObjStr *n = str_intern_cstr(vm, name);
     if (!n) return ERR;

@@ -145,7 +145,7 @@ static Value t_get_clock_info(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (clock_getres(clocks[i].id, &res) != 0) return procargs_oserror(vm, errno, UNDEF, UNDEF);
         char impl[64];
         snprintf(impl, sizeof impl, "clock_gettime(%s)", clocks[i].clock);
-        Value types = import_module(vm, "types");
+        Value types = import_standard(vm, "types");
         ObjStr *ns_name = str_intern_cstr(vm, "SimpleNamespace");
         Value ns = types == ERR || !ns_name ? ERR : op_getattr(vm, types, ns_name);
         if (ns == ERR) return ERR;

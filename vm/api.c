@@ -350,7 +350,7 @@ AsyStatus asy_set_warnoptions(AsyVM *vm, int n, const char *const *options) {
     }
     /* The warnings module turns them into filters when it loads: now, so
      * that a bad option is reported before the program runs. */
-    return n ? finish(vm, import_module(vm, "warnings")) : ASY_OK;
+    return n ? finish(vm, import_standard(vm, "warnings")) : ASY_OK;
 }
 
 AsyStatus asy_set_xoptions(AsyVM *vm, int n, const char *const *options) {

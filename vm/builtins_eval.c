@@ -224,7 +224,7 @@ static bool is_source(Value v) {
  * parses into node objects, or compiles a tree from its unparsed text. */
 static Value compile_ast(VM *vm, Value *a, Value fn, int64_t flags) {
     if (!vm_push_root(vm, fn)) return ERR;
-    Value mod = import_module(vm, "ast");
+    Value mod = import_standard(vm, "ast");
     Value hook = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "_compile"));
     Value args[6] = {a[0], fn, a[2], int_val(flags), a[4] == UNDEF ? FALSE_VAL : a[4], a[5] == UNDEF ? int_val(-1) : a[5]};
     Value r = hook == ERR ? ERR : op_call(vm, hook, args, 6, NULL);

@@ -1647,7 +1647,7 @@ static Value object_sizeof(VM *vm, Value *args, int nargs, ObjTuple *kw) {
  * object.__getstate__(): copyreg's reduce_object and default state (the
  * pickle module has its own paths for instances and skips these). */
 static Value object_copyreg(VM *vm, const char *fn, Value self) {
-    Value m = import_module(vm, "copyreg");
+    Value m = import_standard(vm, "copyreg");
     Value f = m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, fn));
     return f == ERR ? ERR : op_call1(vm, f, self);
 }
@@ -1656,7 +1656,7 @@ static Value object_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw);
 
 /* Protocols 0 and 1: copyreg._reduce_ex (the _reconstructor form). */
 static Value object_reduce_old(VM *vm, Value self, Value proto) {
-    Value m = import_module(vm, "copyreg");
+    Value m = import_standard(vm, "copyreg");
     Value f = m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, "_reduce_ex"));
     return f == ERR ? ERR : op_call(vm, f, (Value[]){self, proto}, 2, NULL);
 }
@@ -2030,7 +2030,7 @@ static Value type_delattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* types.<name>: the classes of the types module for annotations (imported
  * first: the import runs script code, which may collect). */
 static Value types_attr(VM *vm, const char *name) {
-    Value m = import_module(vm, "types");
+    Value m = import_standard(vm, "types");
     return m == ERR ? ERR : op_getattr(vm, m, str_intern_cstr(vm, name));
 }
 

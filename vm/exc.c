@@ -254,7 +254,7 @@ bool exc_warn(VM *vm, ExcId category, const char *fmt, ...) {
     Value msg = vmessage(vm, fmt, ap);
     va_end(ap);
     if (msg == ERR || !vm_push_root(vm, msg)) return false;
-    Value mod = import_module(vm, "warnings");
+    Value mod = import_standard(vm, "warnings");
     Value warn = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "warn"));
     Value args[3] = {msg, obj_val(vm->exc_types[category]), int_val(1)};
     Value r = warn == ERR ? ERR : op_call(vm, warn, args, 3, NULL);

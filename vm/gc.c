@@ -528,6 +528,7 @@ static void mark_roots(VM *vm) {
     MARK(vm->empty_tuple);
     MARK(vm->builtins);
     MARK(vm->modules);
+    MARK(vm->standard_apart);
     MARK(vm->main_module);
     gc_mark_value(vm, vm->sys_argv);
     gc_mark_value(vm, vm->signal_handlers);

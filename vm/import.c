@@ -27,7 +27,8 @@
  * has: __package__ is the enclosing package's name ("" at the top level;
  * a package's own name once it is known to be one, set_package), None for
  * __main__; there are no module specs or loaders, so those are None. */
-ObjModule *module_new(VM *vm, const char *name) {
+/* A module object not (yet) in sys.modules. */
+static ObjModule *module_alloc(VM *vm, const char *name) {
     ObjStr *s = str_intern_cstr(vm, name);
     if (!s) return NULL;
     ObjModule *m = gc_new(vm, sizeof(ObjModule), OBJ_MODULE, vm->types[T_MODULE]);
@@ -42,10 +43,14 @@ ObjModule *module_new(VM *vm, const char *name) {
         dict_set_str(vm, m->dict, vm_name(vm, N___package__), pkg) < 0 ||
         dict_set_str(vm, m->dict, vm_name(vm, N___loader__), NONE_VAL) < 0 ||
         dict_set_str(vm, m->dict, vm_name(vm, N___spec__), NONE_VAL) < 0 ||
-        dict_set_str(vm, m->dict, vm_name(vm, N___builtins__), obj_val(vm->builtins)) < 0 ||
-        dict_set_str(vm, vm->modules, s, obj_val(m)) < 0)
+        dict_set_str(vm, m->dict, vm_name(vm, N___builtins__), obj_val(vm->builtins)) < 0)
         return NULL;
     return m;
+}
+
+ObjModule *module_new(VM *vm, const char *name) {
+    ObjModule *m = module_alloc(vm, name);
+    return m && dict_set_str(vm, vm->modules, m->name, obj_val(m)) == 0 ? m : NULL;
 }
 
 /* BuiltinImporter or FrozenImporter, which the module's repr leaves to
@@ -497,30 +502,39 @@ static int cmp_startup(const void *key, const void *elem) {
  * is the one imported (a numbers.py, calendar.py or queue.py next to the
  * script), as in CPython. Only .py files: CPython does not see an .asy
  * file, so it shadows nothing. UNDEF when there is none. */
-static Value program_module(VM *vm, const char *fullname, Value path) {
+static bool program_file(const char *fullname, Value path, char *file, size_t size, bool *package) {
     if (!suggest_is_stdlib_module(fullname) ||
         bsearch(fullname, startup_modules, sizeof startup_modules / sizeof *startup_modules,
                 sizeof *startup_modules, cmp_startup))
-        return UNDEF;
+        return false;
     ObjList *dirs = is_list(path) ? AS(ObjList, path) : NULL;
     for (int64_t i = 0; dirs && i < dirs->len; i++) {
         if (!is_str(dirs->items[i])) continue;
         const char *dir = AS(ObjStr, dirs->items[i])->data, *sep = *dir ? "/" : "";
-        char file[2048], absbuf[4096];
-        bool package = true;
-        snprintf(file, sizeof file, "%s%s%s/__init__.py", dir, sep, fullname);
-        if (!is_file(file)) {
-            package = false;
-            snprintf(file, sizeof file, "%s%s%s.py", dir, sep, fullname);
-            if (!is_file(file)) continue;
-        }
-        ObjModule *m = module_new(vm, fullname);
-        if (!m) return ERR;
-        Value r = exec_file_module(vm, m, abs_file(file, absbuf, sizeof absbuf), package);
-        if (r == ERR) dict_del(vm, vm->modules, obj_val(m->name));
-        return r;
+        *package = true;
+        snprintf(file, size, "%s%s%s/__init__.py", dir, sep, fullname);
+        if (is_file(file)) return true;
+        *package = false;
+        snprintf(file, size, "%s%s%s.py", dir, sep, fullname);
+        if (is_file(file)) return true;
     }
-    return UNDEF;
+    return false;
+}
+
+static Value program_module(VM *vm, const char *fullname, Value path) {
+    char file[2048], absbuf[4096];
+    bool package;
+    if (!program_file(fullname, path, file, sizeof file, &package)) return UNDEF;
+    ObjModule *m = module_new(vm, fullname);
+    if (!m) return ERR;
+    Value r = exec_file_module(vm, m, abs_file(file, absbuf, sizeof absbuf), package);
+    if (r == ERR) dict_del(vm, vm->modules, obj_val(m->name));
+    return r;
+}
+
+static Value sys_dict_path(VM *vm) {
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    return is_kind(sys, OBJ_MODULE) ? dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path")) : UNDEF;
 }
 
 static Value sys_path(VM *vm) {
@@ -528,6 +542,21 @@ static Value sys_path(VM *vm) {
     if (sys == UNDEF) sys = import_module(vm, "sys");
     if (sys == ERR) return ERR;
     return dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
+}
+
+/* Runs a standard module, native (init) or embedded (e), in m. */
+static Value run_standard(VM *vm, ObjModule *m, ModuleInitFn init, const EmbeddedModule *e) {
+    m->obj.flags |= MOD_STANDARD;
+    if (!init) return exec_embedded_module(vm, m, e);
+    ModSpecKind kind = modspec_frozen_in_cpython(m->name->data) ? MS_KIND_FROZEN : MS_KIND_BUILTIN;
+    if (!modspec_attach(vm, m, kind, NULL, UNDEF) || !init(vm, m)) return vm->exc == UNDEF ? exc_nomem(vm) : ERR;
+    return obj_val(m);
+}
+
+static const EmbeddedModule *find_embedded(const char *fullname) {
+    const EmbeddedModule *e = embedded_modules;
+    while (e->name && strcmp(e->name, fullname) != 0) e++;
+    return e->name ? e : NULL;
 }
 
 static Value load_one(VM *vm, const char *fullname, const char *leaf, Value parent) {
@@ -540,30 +569,16 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
     }
     if (cached != UNDEF) return wait_initialized(vm, cached);
     ModuleInitFn init = parent == UNDEF ? modules_find(fullname) : NULL;
-    const EmbeddedModule *e = embedded_modules;
-    while (e->name && strcmp(e->name, fullname) != 0) e++;
-    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
-    if (parent == UNDEF && (init || e->name) && is_kind(sys, OBJ_MODULE)) {
-        Value own = program_module(vm, fullname, dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path")));
+    const EmbeddedModule *e = find_embedded(fullname);
+    if (parent == UNDEF && (init || e)) {
+        Value own = program_module(vm, fullname, sys_dict_path(vm));
         if (own != UNDEF) return own;
     }
-    if (init) {
+    if (init || e) {
         ObjModule *m = module_new(vm, fullname);
-        if (!m) return ERR;
-        ModSpecKind kind = modspec_frozen_in_cpython(fullname) ? MS_KIND_FROZEN : MS_KIND_BUILTIN;
-        if (!modspec_attach(vm, m, kind, NULL, UNDEF) || !init(vm, m)) {
-            dict_del(vm, vm->modules, obj_val(key));
-            if (vm->exc == UNDEF) exc_nomem(vm);
-            return ERR;
-        }
-        return obj_val(m);
-    }
-    if (e->name) {
-        ObjModule *m = module_new(vm, fullname);
-        if (!m) return ERR;
-        Value r = exec_embedded_module(vm, m, e);
-        if (r == ERR) dict_del(vm, vm->modules, obj_val(m->name));
-        else if (parent != UNDEF) r = bind_submodule(vm, parent, leaf, r);
+        Value r = m ? run_standard(vm, m, init, e) : ERR;
+        if (r == ERR && m) dict_del(vm, vm->modules, obj_val(m->name));
+        else if (r != ERR && parent != UNDEF) r = bind_submodule(vm, parent, leaf, r);
         return r;
     }
     Value path;
@@ -606,6 +621,34 @@ Value import_module(VM *vm, const char *fullname) {
         parent = m;
         p = dot + 1;
     }
+}
+
+/* The standard module `name` (top-level) for the VM's own C code: warnings
+ * for a warning, types for list[int], copyreg for __reduce_ex__, ast for
+ * compile(). That is sys.modules' entry when it is the standard one, else,
+ * when a program's own NAME.py stands there or would be imported by that
+ * name, the standard module run apart from sys.modules (kept in
+ * vm->standard_apart): CPython's C code reaches its _warnings and its own
+ * types, never the program's file. */
+Value import_standard(VM *vm, const char *name) {
+    ObjStr *key = str_intern_cstr(vm, name);
+    if (!key) return ERR;
+    Value m = dict_get_str(vm->modules, key);
+    if (is_kind(m, OBJ_MODULE) && (AS(ObjModule, m)->obj.flags & MOD_STANDARD)) return wait_initialized(vm, m);
+    Value apart = vm->standard_apart ? dict_get_str(vm->standard_apart, key) : UNDEF;
+    if (apart != UNDEF) return apart;
+    char file[2048];
+    bool package;
+    ModuleInitFn init = modules_find(name);
+    const EmbeddedModule *e = find_embedded(name);
+    if (m == UNDEF && !program_file(name, sys_dict_path(vm), file, sizeof file, &package)) return import_module(vm, name);
+    if (!init && !e) return import_module(vm, name);
+    if (!vm->standard_apart && !(vm->standard_apart = dict_new(vm))) return ERR;
+    ObjModule *sm = module_alloc(vm, name);
+    if (!sm || dict_set_str(vm, vm->standard_apart, key, obj_val(sm)) < 0) return ERR;
+    Value r = run_standard(vm, sm, init, e);
+    if (r == ERR) dict_del(vm, vm->standard_apart, obj_val(key));
+    return r;
 }
 
 /* The package a relative import starts from. */

@@ -19,6 +19,9 @@ Value import_from(VM *vm, Value module, ObjStr *name);
 int import_star(VM *vm, Value module, ObjDict *ns);
 /* The module called `fullname` (dotted), importing it if needed. */
 Value import_module(VM *vm, const char *fullname);
+/* The standard module `name` for the VM's own C code, never a program's
+ * file of that name (see import.c). */
+Value import_standard(VM *vm, const char *name);
 /* The source of the standard-library module `fullname` written in Asy
  * (stdlib/<fullname>.asy), or NULL; *package tells whether it is a package. */
 const char *import_embedded_source(const char *fullname, size_t *len, bool *package);

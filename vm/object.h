@@ -465,6 +465,9 @@ typedef struct ObjException {
  * embedded module's execution), so a failed attribute lookup or `from m
  * import x` on it blames a circular import, as CPython's messages do. */
 #define MOD_INITIALIZING 1
+/* ObjModule flag: a standard module (native or embedded), not a file of the
+ * program's that took its name (import_standard looks). */
+#define MOD_STANDARD 2
 
 typedef struct ObjModule {
     Obj obj;

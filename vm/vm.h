@@ -308,6 +308,7 @@ struct AsyVM {
     ObjClass *exc_types[E_COUNT];
     ObjDict *builtins;
     ObjDict *modules;           /* sys.modules */
+    ObjDict *standard_apart;    /* import_standard's modules kept out of it, or NULL */
     ObjModule *main_module;
     Value sys_argv;             /* a list, set by the host */
 

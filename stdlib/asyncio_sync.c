@@ -238,9 +238,7 @@ static void op_mark(VM *vm, Obj *o) {
 
 /* SPEC 6.1, as for coroutines (gen.c): called by the sweep, which frees
  * newest first, so the code that made the operation is still there. */
-static void op_free(VM *vm, Obj *o) {
-    AwaitOp *op = (AwaitOp *)o;
-    if (OP_STATE(op) != OPS_CREATED) return;
+static void op_warn_never_awaited(VM *vm, AwaitOp *op) {
     char msg[512];
     const char *file = NULL;
     int line = 0;
@@ -256,6 +254,11 @@ static void op_free(VM *vm, Obj *o) {
     vm_queue_warning(vm, msg, file, line);
 }
 
+static void op_free(VM *vm, Obj *o) {
+    AwaitOp *op = (AwaitOp *)o;
+    if (OP_STATE(op) == OPS_CREATED) op_warn_never_awaited(vm, op);
+}
+
 static Value op_step(VM *vm, Obj *o);
 static const CType op_ctype = {sizeof(AwaitOp), op_mark, op_free, op_step};
 
@@ -264,7 +267,7 @@ HOT Value op_new(VM *vm, int kind, Obj *core, Value item, Value *args, NativeFn 
     Frame *caller = vm->fiber ? vm->fiber->frame : NULL;
     uint32_t spare = (uint32_t)kind;     /* OPS_CREATED */
     Value site = UNDEF;
-    bool awaited_now = false;
+    bool awaited_now = false, dropped_now = false;
     if (caller && caller->ip && caller->ip - caller->code->ins < (1 << (32 - OP_SITE_SHIFT))) {
         site = obj_val(caller->code);
         spare |= (uint32_t)(caller->ip - caller->code->ins) << OP_SITE_SHIFT;
@@ -272,7 +275,9 @@ HOT Value op_new(VM *vm, int kind, Obj *core, Value item, Value *args, NativeFn 
         if (args > caller->slots && args < caller->sp && is_kind(args[-1], OBJ_NATIVE) &&
             AS(ObjNative, args[-1])->fn == fn) {
             spare |= OP_DIRECT;
-            awaited_now = INS_OP(code_ins_at(caller->code, caller->ip)) == OP_GET_AWAITABLE;
+            int next = INS_OP(code_ins_at(caller->code, caller->ip));
+            awaited_now = next == OP_GET_AWAITABLE;
+            dropped_now = next == OP_POP_TOP;
         }
     }
     /* A reused object is older than code made since, which the sweep may
@@ -291,6 +296,13 @@ HOT Value op_new(VM *vm, int kind, Obj *core, Value item, Value *args, NativeFn 
     op->fut.callbacks = site;
     op->target = obj_val(core);
     op->fut.obj.spare = spare;
+    if (dropped_now) {
+        /* `q.get()` as a statement: reported where CPython frees it, not
+         * at the next collection; it is dropped at once, as good as done */
+        op_warn_never_awaited(vm, op);
+        SET_STATE(op, OPS_DONE);
+        vm_flush_warnings(vm);
+    }
     return obj_val(op);
 }
 

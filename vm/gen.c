@@ -378,8 +378,19 @@ static void warn_never_awaited(VM *vm, ObjGen *g) {
     vm_queue_warning(vm, msg, file, line);
 }
 
+static bool never_awaited(VM *vm, ObjGen *g) {
+    return g->state == GEN_CREATED && g->obj.cls == vm->types[T_COROUTINE] && !(g->obj.flags & GEN_WARNED);
+}
+
 void gen_free(VM *vm, ObjGen *g) {
-    if (g->state == GEN_CREATED && g->obj.cls == vm->types[T_COROUTINE]) warn_never_awaited(vm, g);
+    if (never_awaited(vm, g)) warn_never_awaited(vm, g);
+}
+
+void gen_dropped_at_once(VM *vm, ObjGen *g) {
+    if (!never_awaited(vm, g)) return;
+    warn_never_awaited(vm, g);
+    g->obj.flags |= GEN_WARNED;
+    vm_flush_warnings(vm);
 }
 
 Value gen_getattr(VM *vm, ObjGen *g, const char *n) {

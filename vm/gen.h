@@ -24,6 +24,8 @@ typedef enum GenState { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_DONE } GenS
  * collections on (finalize.h): a plain generator, or an async generator
  * asyncio's loop hooked. */
 #define GEN_PLAIN_TRACKED 0x2000
+/* Obj flag of a coroutine already reported as never awaited (gen_dropped_at_once). */
+#define GEN_WARNED 0x1000
 
 typedef struct ObjGen {
     Obj obj;                /* obj.spare: the offset of the call that created it in site */
@@ -106,6 +108,11 @@ static inline bool is_coroutine(VM *vm, Value v) {
 static inline bool is_generator(VM *vm, Value v) {
     return is_obj(v) && as_obj(v)->kind == OBJ_GEN && as_obj(v)->cls == vm->types[T_GENERATOR];
 }
+/* A coroutine the interpreter's CALL just made, which the next instruction
+ * (POP_TOP: `get_data()` as a statement) drops: reported as never awaited
+ * now, where CPython's reference count frees it, rather than at the next
+ * collection. */
+void gen_dropped_at_once(VM *vm, ObjGen *g);
 
 void gen_mark(VM *vm, ObjGen *g);
 void gen_free(VM *vm, ObjGen *g);

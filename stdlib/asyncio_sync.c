@@ -31,6 +31,7 @@
 #include "../vm/exc.h"
 #include "../vm/func.h"
 #include "../vm/gc.h"
+#include "../vm/gen.h"
 #include "../vm/opcodes.h"
 #include "../vm/ops.h"
 #include "../vm/scheduler.h"
@@ -299,9 +300,8 @@ HOT Value op_new(VM *vm, int kind, Obj *core, Value item, Value *args, NativeFn 
     if (dropped_now) {
         /* `q.get()` as a statement: reported where CPython frees it, not
          * at the next collection; it is dropped at once, as good as done */
-        op_warn_never_awaited(vm, op);
         SET_STATE(op, OPS_DONE);
-        vm_flush_warnings(vm);
+        gen_warn_unawaited(vm, obj_val(op), op_names[OP_KIND(op)]);
     }
     return obj_val(op);
 }

@@ -248,18 +248,38 @@ static Value vmessage(VM *vm, const char *fmt, va_list ap) {
     return str_from_buf(vm, &b);
 }
 
-bool exc_warn(VM *vm, ExcId category, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
+/* warnings.warn(msg, category, 1[, source=source]). */
+static bool warn_call(VM *vm, ExcId category, Value source, const char *fmt, va_list ap) {
     Value msg = vmessage(vm, fmt, ap);
-    va_end(ap);
     if (msg == ERR || !vm_push_root(vm, msg)) return false;
     Value mod = import_standard(vm, "warnings");
     Value warn = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "warn"));
-    Value args[3] = {msg, obj_val(vm->exc_types[category]), int_val(1)};
-    Value r = warn == ERR ? ERR : op_call(vm, warn, args, 3, NULL);
-    vm_pop_roots(vm, 1);
+    ObjTuple *kwnames = NULL;
+    if (warn != ERR && source != UNDEF) {
+        ObjStr *kw = str_intern_cstr(vm, "source");
+        kwnames = kw ? tuple_from(vm, (Value[]){obj_val(kw)}, 1) : NULL;
+        if (!kwnames || !vm_push_root(vm, obj_val(kwnames))) { kwnames = NULL; warn = ERR; }
+    }
+    Value args[4] = {msg, obj_val(vm->exc_types[category]), int_val(1), source};
+    Value r = warn == ERR ? ERR : op_call(vm, warn, args, 3, kwnames);
+    vm_pop_roots(vm, kwnames ? 2 : 1);
     return r != ERR;
+}
+
+bool exc_warn(VM *vm, ExcId category, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = warn_call(vm, category, UNDEF, fmt, ap);
+    va_end(ap);
+    return ok;
+}
+
+bool exc_warn_source(VM *vm, ExcId category, Value source, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    bool ok = warn_call(vm, category, source, fmt, ap);
+    va_end(ap);
+    return ok;
 }
 
 Value exc_raise(VM *vm, ExcId id, const char *fmt, ...) {

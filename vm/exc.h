@@ -17,6 +17,9 @@ Value exc_raise(VM *vm, ExcId id, const char *fmt, ...);
  * ignored or raised; the script line that called the native is its
  * location. Returns false, with the exception set, if it was raised. */
 bool exc_warn(VM *vm, ExcId category, const char *fmt, ...);
+/* The same, naming the object the warning is about (warn's `source`: the
+ * warnings module adds CPython's tracemalloc line for it). */
+bool exc_warn_source(VM *vm, ExcId category, Value source, const char *fmt, ...);
 /* Gives the pending exception (an AttributeError or NameError just raised)
  * its `name` (and `obj` unless UNDEF) attributes, as CPython does; returns ERR. */
 Value exc_note_name(VM *vm, ObjStr *name, Value obj);

@@ -388,9 +388,15 @@ void gen_free(VM *vm, ObjGen *g) {
 
 void gen_dropped_at_once(VM *vm, ObjGen *g) {
     if (!never_awaited(vm, g)) return;
-    warn_never_awaited(vm, g);
     g->obj.flags |= GEN_WARNED;
-    vm_flush_warnings(vm);
+    gen_warn_unawaited(vm, obj_val(g), g->qualname->data);
+}
+
+void gen_warn_unawaited(VM *vm, Value coro, const char *qualname) {
+    if (!vm_push_root(vm, coro)) return;
+    if (!exc_warn_source(vm, E_RuntimeWarning, coro, "coroutine '%s' was never awaited", qualname))
+        exc_report_unraisable(vm, "Exception ignored in: ", coro);
+    vm_pop_roots(vm, 1);
 }
 
 Value gen_getattr(VM *vm, ObjGen *g, const char *n) {

@@ -113,6 +113,10 @@ static inline bool is_generator(VM *vm, Value v) {
  * now, where CPython's reference count frees it, rather than at the next
  * collection. */
 void gen_dropped_at_once(VM *vm, ObjGen *g);
+/* The warning itself, as CPython's warnings._warn_unawaited_coroutine gives
+ * it: through the warnings filters, at the running line, with the
+ * coroutine as its source; an error it raises is reported as unraisable. */
+void gen_warn_unawaited(VM *vm, Value coro, const char *qualname);
 
 void gen_mark(VM *vm, ObjGen *g);
 void gen_free(VM *vm, ObjGen *g);

@@ -1394,7 +1394,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             sp = fslot;
             CHECK(g);
             PUSH(g);
-            if (__builtin_expect(INS_OP(*ip) == OP_POP_TOP, 0)) gen_dropped_at_once(vm, AS(ObjGen, g));
+            if (__builtin_expect(INS_OP(*ip) == OP_POP_TOP, 0)) {
+                SAVE();
+                gen_dropped_at_once(vm, AS(ObjGen, g));
+            }
             NEXT();
         }
         if (is_kind(f, OBJ_FUNCTION)) {

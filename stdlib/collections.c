@@ -459,10 +459,10 @@ static Value deque_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value deque_imul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__imul__", nargs - 1, kw, 1, 1)) return ERR;
     RING(args[0]);
-    if (!is_intlike(args[1]))
+    if (!is_intlike(args[1]) && op_special(vm, args[1], N___index__) == UNDEF)
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%T'", args[1]);
     int64_t n;
-    if (!int_to_i64(args[1], &n)) return exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
+    if (!count_value(vm, args[1], &n)) return ERR;
     if (n <= 0 || r->n == 0) {
         ring_clear(r);
         return args[0];
@@ -1534,8 +1534,7 @@ static Value counter_elements(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value k, v;
     while (dict_next(AS(ObjDict, args[0]), &pos, &k, &v)) {
         int64_t n;
-        if (!is_intlike(v)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
-        if (!int_to_i64(v, &n)) return exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
+        if (!ssize_value(vm, v, &n)) return ERR;
         for (int64_t i = 0; i < n; i++) {
             if (list_append(vm, l, k) < 0) return ERR;
         }

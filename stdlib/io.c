@@ -124,25 +124,10 @@ static void seek_cp(IOCore *c, int64_t cp) {
 static bool size_arg(VM *vm, Value v, int64_t *out) {
     *out = -1;
     if (v == UNDEF || is_none(v)) return true;
-    if (!is_intlike(v)) {
-        Value m = op_special(vm, v, N___index__);
-        if (m == UNDEF) return exc_raise(vm, E_TypeError, "argument should be integer or None, not '%T'", v), false;
-        v = op_call1(vm, m, v);
-        if (v == ERR) return false;
-    }
-    if (!int_to_i64(v, out)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t"), false;
+    if (!is_intlike(v) && op_special(vm, v, N___index__) == UNDEF)
+        return exc_raise(vm, E_TypeError, "argument should be integer or None, not '%T'", v), false;
+    if (!count_value(vm, v, out)) return false;
     if (*out < 0) *out = -1;
-    return true;
-}
-
-static bool index_arg(VM *vm, Value v, int64_t *out) {
-    if (!is_intlike(v)) {
-        Value m = op_special(vm, v, N___index__);
-        if (m == UNDEF) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v), false;
-        v = op_call1(vm, m, v);
-        if (v == ERR) return false;
-    }
-    if (!int_to_i64(v, out)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t"), false;
     return true;
 }
 
@@ -390,7 +375,7 @@ static Value m_tell(VM *vm, Value *args, int nargs, ObjTuple *kw, bool binary) {
 static Value m_seek(VM *vm, Value *args, int nargs, ObjTuple *kw, bool binary) {
     if (!args_check(vm, "seek", nargs - 1, kw, 1, 2)) return ERR;
     int64_t pos, whence = 0;
-    if (!index_arg(vm, args[1], &pos) || (nargs > 2 && !index_arg(vm, args[2], &whence))) return ERR;
+    if (!ssize_value(vm, args[1], &pos) || (nargs > 2 && !ssize_value(vm, args[2], &whence))) return ERR;
     SELF(binary);
     if (whence < 0 || whence > 2)
         return exc_raise(vm, E_ValueError, binary ? "invalid whence (%lld, should be 0, 1 or 2)"
@@ -414,7 +399,7 @@ static Value m_truncate(VM *vm, Value *args, int nargs, ObjTuple *kw, bool binar
     if (!args_check(vm, "truncate", nargs - 1, kw, 0, 1)) return ERR;
     SELF(binary);
     int64_t size = binary ? c->pos : c->cppos;
-    if (nargs > 1 && !is_none(args[1]) && !index_arg(vm, args[1], &size)) return ERR;
+    if (nargs > 1 && !is_none(args[1]) && !count_value(vm, args[1], &size)) return ERR;
     if (size < 0) return exc_raise(vm, E_ValueError, binary ? "negative size value %lld" : "Negative size value %lld", (long long)size);
     if (binary) {
         if (size < c->len) c->len = size;

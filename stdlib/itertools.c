@@ -114,14 +114,7 @@ static ObjTuple *to_tuple(VM *vm, Value iterable) {
 /* A non-negative int argument; -1 after raising. */
 static int64_t nonneg_arg(VM *vm, Value v, const char *neg_msg) {
     int64_t n;
-    if (!is_intlike(v)) {
-        exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
-        return -1;
-    }
-    if (!int_to_i64(v, &n)) {
-        exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
-        return -1;
-    }
+    if (!ssize_value(vm, v, &n)) return -1;
     if (n < 0) { exc_raise(vm, E_ValueError, "%s", neg_msg); return -1; }
     return n;
 }
@@ -217,8 +210,7 @@ static Value repeat_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (p[0] == UNDEF) return exc_raise(vm, E_TypeError, "repeat() missing required argument 'object' (pos 1)");
     int64_t n = -1;
     if (p[1] != UNDEF) {
-        if (!is_intlike(p[1])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", p[1]);
-        if (!int_to_i64(p[1], &n)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+        if (!ssize_value(vm, p[1], &n)) return ERR;
         if (n < 0) n = 0;
     }
     ObjIter *it = iter_new(vm, AS(ObjClass, args[0]), repeat_next);
@@ -837,9 +829,8 @@ static Value batched_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (p[0] == UNDEF || p[1] == UNDEF)
         return exc_raise(vm, E_TypeError, "batched() missing required argument '%s' (pos %d)",
                          p[0] == UNDEF ? "iterable" : "n", p[0] == UNDEF ? 1 : 2);
-    if (!is_intlike(p[1])) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", p[1]);
     int64_t n;
-    if (!int_to_i64(p[1], &n)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
+    if (!ssize_value(vm, p[1], &n)) return ERR;
     if (n < 1) return exc_raise(vm, E_ValueError, "n must be at least one");
     Value src = op_iter(vm, p[0]);
     if (src == ERR) return ERR;

@@ -117,6 +117,10 @@ Value index_result(VM *vm, Value r);
 /* A C ssize_t argument (list.insert's index, deque.rotate's count): an int
  * or an object with __index__; too big is OverflowError, as CPython's. */
 bool ssize_value(VM *vm, Value v, int64_t *out);
+/* The same for a size or count CPython reads with PyNumber_AsSsize_t
+ * (file.read's size, a sequence repeat): past 64 bits OverflowError
+ * "cannot fit 'int' into an index-sized integer". */
+bool count_value(VM *vm, Value v, int64_t *out);
 bool slice_bound(VM *vm, Value v, int64_t *out);
 int range_hash(VM *vm, ObjRange *r, uint64_t *out);       /* hash((len, start, step)) */
 /* One of a range's values as an int: RANGE_START, RANGE_STOP, RANGE_STEP or

@@ -494,9 +494,9 @@ static Value bin_readline(VM *vm, ObjIter *f, int64_t limit) {
 static bool size_arg(VM *vm, Value *args, int nargs, int64_t *out) {
     *out = -1;
     if (nargs < 2 || is_none(args[1])) return true;
-    if (!is_intlike(args[1]))
+    if (!is_intlike(args[1]) && op_special(vm, args[1], N___index__) == UNDEF)
         return exc_raise(vm, E_TypeError, "argument should be integer or None, not '%T'", args[1]), false;
-    if (!int_to_i64(args[1], out)) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t"), false;
+    if (!count_value(vm, args[1], out)) return false;
     if (*out < 0) *out = -1;
     return true;
 }

@@ -293,19 +293,18 @@ static int64_t view_len(Value v) {
 /* view & other as CPython does it: the items of the other side (or of the
  * smaller view) that the view contains, asked with `in`, so an items
  * view's unhashable values are never hashed unless they are kept. */
+static void swap_values(Value *a, Value *b) {
+    Value t = *a;
+    *a = *b, *b = t;
+}
+
 static Value view_and(VM *vm, Value a, Value b) {
-    if (!is_set_view(vm, a)) {
-        Value t = a;
-        a = b, b = t;
-    }
+    if (!is_set_view(vm, a)) swap_values(&a, &b);
     bool b_set = is_kind(b, OBJ_SET) && as_obj(b)->cls == vm->types[T_SET];
-    if (b_set && view_len(a) <= AS(ObjSet, b)->used) {
-        Value t = a;        /* set.intersection(view): the view's items in b */
-        a = b, b = t;
-    } else if (is_set_view(vm, b) && view_len(b) > view_len(a)) {
-        Value t = a;
-        a = b, b = t;
-    }
+    if (b_set && view_len(a) <= AS(ObjSet, b)->used)
+        swap_values(&a, &b);        /* set.intersection(view): the view's items in b */
+    else if (is_set_view(vm, b) && view_len(b) > view_len(a))
+        swap_values(&a, &b);
     ObjSet *r = set_new(vm, vm->types[T_SET]);
     if (!r || !vm_push_root(vm, obj_val(r))) return ERR;
     Value it = op_iter(vm, b);

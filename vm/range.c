@@ -45,10 +45,14 @@ Value index_result(VM *vm, Value r) {
     return !ok ? ERR : is_bool(r) ? int_val(as_bool(r)) : subtype_plain(vm, r);
 }
 
+/* What a value past 64 bits is: CPython's PyNumber_AsSsize_t with
+ * IndexError (a subscript) or OverflowError (a count: "cannot fit"), or
+ * PyLong_AsSsize_t (a C ssize_t argument: "too large"). */
+typedef enum { BIG_INDEX, BIG_FIT, BIG_SSIZE } BigIs;
+
 /* v as an int64 through __index__; `what` words the TypeError of a
- * subscript ("list indices must be ..."), NULL the plain one. A value past
- * 64 bits is IndexError for an index, OverflowError for a C ssize_t. */
-static bool read_index(VM *vm, Value v, int64_t *out, const char *what, bool ssize) {
+ * subscript ("list indices must be ..."), NULL the plain one. */
+static bool read_index(VM *vm, Value v, int64_t *out, const char *what, BigIs big) {
     Value given = v;     /* the error names its type, not __index__'s result's */
     if (!is_intlike(v)) {
         Value m = op_special(vm, v, N___index__);
@@ -71,16 +75,18 @@ static bool read_index(VM *vm, Value v, int64_t *out, const char *what, bool ssi
         return true;
     }
     if (int_to_i64(v, out)) return true;
-    if (ssize)
+    if (big == BIG_SSIZE)
         exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
     else
-        exc_raise(vm, E_IndexError, "cannot fit '%T' into an index-sized integer", given);
+        exc_raise(vm, big == BIG_FIT ? E_OverflowError : E_IndexError, "cannot fit '%T' into an index-sized integer", given);
     return false;
 }
 
-bool index_value(VM *vm, Value v, int64_t *out, const char *what) { return read_index(vm, v, out, what, false); }
+bool index_value(VM *vm, Value v, int64_t *out, const char *what) { return read_index(vm, v, out, what, BIG_INDEX); }
 
-bool ssize_value(VM *vm, Value v, int64_t *out) { return read_index(vm, v, out, NULL, true); }
+bool ssize_value(VM *vm, Value v, int64_t *out) { return read_index(vm, v, out, NULL, BIG_SSIZE); }
+
+bool count_value(VM *vm, Value v, int64_t *out) { return read_index(vm, v, out, NULL, BIG_FIT); }
 
 /* A start or stop argument of list.index and tuple.index: an int (huge
  * ones clamped) or an object with __index__. */

@@ -1489,6 +1489,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         sp = fslot;
         CHECK(r);
         PUSH(r);
+        if (__builtin_expect(vm->fin_after_call, 0)) {     /* weakref.ref(A()) */
+            vm->fin_after_call = false;
+            FINALIZE_NOW();
+        }
         NEXT();
     }
     error_at_call:
@@ -1783,6 +1787,12 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         int r = finalize_wanted(vm) ? setitem_finalizing(vm, obj, key, v) : op_setitem(vm, obj, key, v);
         CHECK_INT(r);
         sp -= 3;
+        /* A container of the program's (a WeakValueDictionary, a
+         * WeakKeyDictionary) may keep nothing of the value or key given:
+         * d[k] = A() drops it here in CPython. */
+        if (__builtin_expect(finalize_wanted(vm), 0) && !is_plain_kind(obj, OBJ_DICT) && !is_plain_kind(obj, OBJ_LIST) &&
+            (finalize_dropped(vm, v) || finalize_dropped(vm, key)))
+            FINALIZE_NOW();
         NEXT();
     }
     CASE(DELETE_SUBSCR) {

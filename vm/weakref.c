@@ -10,6 +10,7 @@
 #include "finalize.h"
 #include "func.h"
 #include "gc.h"
+#include "opcodes.h"
 #include "ops.h"
 #include "str.h"
 
@@ -157,6 +158,12 @@ static Value r_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         as_obj(target)->flags |= INST_WEAKREFD;
         vm->weak_live++;
         finalize_update_forcing(vm);
+        /* weakref.ref(A()): a value made for the call dies when the call
+         * returns, as CPython's refcount drops it, which the call path
+         * collects for (CALL_METHOD's arguments are not told apart) */
+        Frame *f = vm->fiber ? vm->fiber->frame : NULL;
+        uint32_t op = f && f->ip ? INS_OP(f->ip[-1]) : 0;
+        if (op == OP_CALL_TEMP || op == OP_CALL_KW_TEMP || op == OP_CALL_METHOD) vm->fin_after_call = true;
     }
     return obj_val(r);
 }

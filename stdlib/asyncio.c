@@ -128,7 +128,7 @@ static Value h_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     StrBuf b = SB_INIT;
     sb_addf(&b, "<%s", h->obj.cls->name->data);
     if (h->obj.flags & HANDLE_CANCELLED) sb_adds(&b, " cancelled");
-    if (!isnan(h->when)) {
+    if (h->obj.cls != vm->sched->handle_cls) {       /* a TimerHandle, its when NaN too */
         sb_adds(&b, " when=");
         if (!op_repr_to(vm, float_val(h->when), &b)) { sb_free(&b); return ERR; }
     }
@@ -207,7 +207,6 @@ static Value f_time(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value f_sleep(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     double delay;
     if (!args_check(vm, "_sleep", nargs, kw, 2, 2) || !number_arg(vm, args[0], "float", &delay)) return ERR;
-    if (isnan(delay)) return exc_raise(vm, E_ValueError, "Invalid delay: NaN (not a number)");
     Future *f = future_new(vm);
     if (!f || !sched_timer(vm, sched_time() + delay, RUN_RESULT, obj_val(f), args[1])) return ERR;
     f->obj.flags |= FUT_TIMER;

@@ -792,7 +792,7 @@ static bool poll_events(VM *vm) {
     Timer *top = timers_top(&s->timers);
     if (top) {
         double delay = top->when - sched_time();
-        uint64_t ms = delay <= 0 ? 0 : (uint64_t)ceil(delay * 1000.0);
+        uint64_t ms = !(delay > 0) ? 0 : (uint64_t)ceil(delay * 1000.0);   /* (a NaN deadline is due) */
         uv_timer_start(&s->timer, wake, ms, 0);
         run_once(vm);
         uv_timer_stop(&s->timer);
@@ -820,7 +820,8 @@ static void due_timers(VM *vm) {
     if (!s->timers.len) return;
     double now = sched_time();
     Timer *top;
-    while ((top = timers_top(&s->timers)) && top->when <= now) {
+    /* As asyncio's "when >= end_time: break": a NaN deadline is due at once. */
+    while ((top = timers_top(&s->timers)) && !(top->when > now)) {
         Timer t;
         timers_pop(&s->timers, &t);
         if (t.kind == RUN_HANDLE) as_obj(t.a)->flags &= ~HANDLE_IN_HEAP;

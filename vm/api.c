@@ -745,11 +745,11 @@ static AsyStatus run_embedded_module(VM *vm, const char *name, const char *sourc
     snprintf(main, sizeof main, "%s%s", name, package ? ".__main__" : "");
     if (package && !(source = import_embedded_source(main, &len, &package)))
         return module_error(vm, "No module named %s.__main__; '%s' is a package and cannot be directly executed\n", name);
-    /* sys.argv[0] is the file's name, as argparse's usage text shows it
-     * (CPython's is the path of doctest.py); tracebacks name the source as
+    /* sys.argv[0] is the file's name as CPython's would end (calendar.py),
+     * which argparse's usage text shows; tracebacks name the source as
      * imports do. */
     const char *leaf = strrchr(main, '.');
-    snprintf(file, sizeof file, "%s.asy", leaf ? leaf + 1 : main);
+    snprintf(file, sizeof file, "%s.py", leaf ? leaf + 1 : main);
     set_argv0(vm, file);
     snprintf(file, sizeof file, "<stdlib %s.asy>", main);
     if (!modspec_main_spec(vm, vm->main_module, main, NULL) || !set_main_package(vm, main)) return finish(vm, ERR);

@@ -764,9 +764,13 @@ AsyStatus asy_run_module(AsyVM *vm, const char *name) {
     vm->main_runpy = RUNPY_RUN;
     size_t len;
     bool package;
-    const char *source = import_embedded_source(name, &len, &package);
+    /* the standard module, unless a file of the program's takes its name
+     * on sys.path (the working directory first) as CPython's path order
+     * gives it; those CPython builds in or imports at startup always win */
+    bool own = import_program_shadows(vm, name);
+    const char *source = own ? NULL : import_embedded_source(name, &len, &package);
     if (source) return run_embedded_module(vm, name, source, len, package);
-    if (modules_find(name)) return module_error(vm, "No code object available for %s\n", name);
+    if (!own && modules_find(name)) return module_error(vm, "No code object available for %s\n", name);
     Value sys = import_module(vm, "sys");
     vm->main_runpy = RUNPY_PARENTS;
     if (!import_parents(vm, name)) {

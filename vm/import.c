@@ -537,6 +537,13 @@ static Value sys_dict_path(VM *vm) {
     return is_kind(sys, OBJ_MODULE) ? dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path")) : UNDEF;
 }
 
+bool import_program_shadows(VM *vm, const char *name) {
+    char top[256], file[2048];
+    bool package;
+    snprintf(top, sizeof top, "%.*s", (int)strcspn(name, "."), name);
+    return program_file(top, sys_dict_path(vm), file, sizeof file, &package);
+}
+
 static Value sys_path(VM *vm) {
     Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
     if (sys == UNDEF) sys = import_module(vm, "sys");

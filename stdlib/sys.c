@@ -412,7 +412,8 @@ static Value make_stream(VM *vm, const char *name, int fd) {
     return ok ? obj : ERR;
 }
 
-/* What stdlib/_sys_py.asy defines, made on first use. */
+/* What stdlib/_sys_py.asy defines, made on first use (with the three
+ * hook_names below, which dir(sys) lists among them). */
 static const char *const lazy_names[] = {"stdin", "__stdin__", "version_info", "float_info", "int_info",
                                          "hash_info", "flags", "implementation", "getsizeof", "displayhook",
                                          "__displayhook__", "getfilesystemencodeerrors", "stdlib_module_names",
@@ -428,8 +429,15 @@ static const char *const lazy_names[] = {"stdin", "__stdin__", "version_info", "
                                          "getunicodeinternedsize", "activate_stack_trampoline",
                                          "deactivate_stack_trampoline", "is_stack_trampoline_active", NULL};
 
+/* What stdlib/_importhooks.asy defines: the import system's lists, whose
+ * finders the VM's import asks once the program has touched them. */
+static const char *const hook_names[] = {"meta_path", "path_hooks", "path_importer_cache", NULL};
+
 static Value sys_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "__getattr__", nargs, kw, 1, 1)) return ERR;
+    for (int i = 0; is_str(args[0]) && hook_names[i]; i++)
+        if (!strcmp(AS(ObjStr, args[0])->data, hook_names[i]))
+            return module_lazy_attr(vm, "sys", "_importhooks", hook_names, args[0]);
     Value v = module_lazy_attr(vm, "sys", "_sys_py", lazy_names, args[0]);
     /* stdin and __stdin__ arrive together: a stdin missing beside its
      * __stdin__ was deleted (input() then says it is lost) */

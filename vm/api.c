@@ -445,6 +445,9 @@ static AsyStatus finish(VM *vm, Value r) {
     vm->exit_code = exc_is(vm, e, E_KeyboardInterrupt) ? 130 : 1;
     StrBuf b = SB_INIT;
     bool rooted = vm_push_root(vm, e);     /* formatting may run code: str(), dir() */
+    if (vm->main_compile_frames && is_kind(e, OBJ_EXC) && !AS(ObjException, e)->ntb)
+        sb_addf(&b, "Traceback (most recent call last):\n%s", vm->main_compile_frames);
+    vm->main_compile_frames = NULL;
     if (vm->main_runpy) exc_format_runpy(vm, e, &b);
     else exc_format(vm, e, &b);
     call_excepthook(vm, e, &b);
@@ -550,6 +553,7 @@ static AsyStatus run(VM *vm, const char *source, size_t len, const char *filenam
     ObjCode *code = compile_source(vm, source, len, filename, interactive, bytes);
     vm->compile_file_input = false;
     if (!code) return finish(vm, ERR);
+    vm->main_compile_frames = NULL;
     /* CPython's -c code has no __file__; stdin's is "<stdin>". */
     if (!interactive && strcmp(filename, "<string>") != 0 && set_main_file(vm, filename) == ERR) return finish(vm, ERR);
     /* a script's loader is a SourceFileLoader, -c's and stdin's the
@@ -586,6 +590,31 @@ static char *absolute_path(const char *path) {
     return sb_take(&b);
 }
 
+/* The frames of runpy and importlib above a SyntaxError in the main
+ * module's source, as CPython 3.12 shows them: for `-m mod`, `-m pkg`
+ * (its __main__), a directory's and a ZIP archive's __main__.py. */
+#define RUNPY_FROZEN(line, fn) "  File \"<frozen runpy>\", line " #line ", in " #fn "\n"
+#define IMPORTLIB_FROZEN(mod, line, fn) "  File \"<frozen " mod ">\", line " #line ", in " #fn "\n"
+#define SOURCE_TO_CODE                                                                     \
+    RUNPY_FROZEN(159, _get_module_details) IMPORTLIB_FROZEN("importlib._bootstrap_external", 1128, get_code) \
+    IMPORTLIB_FROZEN("importlib._bootstrap_external", 1058, source_to_code)               \
+    IMPORTLIB_FROZEN("importlib._bootstrap", 488, _call_with_frames_removed)
+static const char runpy_compile_module[] = RUNPY_FROZEN(189, _run_module_as_main) SOURCE_TO_CODE;
+static const char runpy_compile_package[] =
+    RUNPY_FROZEN(189, _run_module_as_main) RUNPY_FROZEN(148, _get_module_details) SOURCE_TO_CODE;
+static const char runpy_compile_directory[] =
+    RUNPY_FROZEN(191, _run_module_as_main) RUNPY_FROZEN(240, _get_main_module_details) SOURCE_TO_CODE;
+static const char runpy_compile_zip[] =
+    RUNPY_FROZEN(191, _run_module_as_main) RUNPY_FROZEN(240, _get_main_module_details)
+    RUNPY_FROZEN(131, _get_module_details) IMPORTLIB_FROZEN("importlib.util", 100, find_spec)
+    IMPORTLIB_FROZEN("importlib._bootstrap", 1262, _find_spec)
+    IMPORTLIB_FROZEN("importlib._bootstrap_external", 1524, find_spec)
+    IMPORTLIB_FROZEN("importlib._bootstrap_external", 1498, _get_spec) IMPORTLIB_FROZEN("zipimport", 111, find_spec)
+    IMPORTLIB_FROZEN("importlib._bootstrap", 675, spec_from_loader)
+    IMPORTLIB_FROZEN("importlib._bootstrap_external", 821, spec_from_file_location)
+    IMPORTLIB_FROZEN("zipimport", 170, get_filename) IMPORTLIB_FROZEN("zipimport", 708, _get_module_code)
+    IMPORTLIB_FROZEN("zipimport", 637, _compile_source);
+
 /* A directory given as the script runs its __main__.asy or __main__.py,
  * with the directory as sys.path[0], as CPython runs a directory. */
 static AsyStatus run_directory(VM *vm, const char *dir) {
@@ -597,6 +626,7 @@ static AsyStatus run_directory(VM *vm, const char *dir) {
         sb_addf(&b, "%s/%s", dir, mains[i]);
         struct stat st;
         if (!b.oom && stat(b.data, &st) == 0 && S_ISREG(st.st_mode)) {
+            vm->main_compile_frames = runpy_compile_directory;
             AsyStatus r = run_path(vm, b.data);
             sb_free(&b);
             return r;
@@ -643,6 +673,7 @@ static AsyStatus run_zip(VM *vm, const char *archive) {
     if (!vm_push_root(vm, src)) return finish(vm, ERR);
     sb_addf(&b, "%s/__main__.py", archive);
     vm->main_runpy = RUNPY_RUN;
+    vm->main_compile_frames = runpy_compile_zip;
     AsyStatus r = b.oom ? (exc_nomem(vm), finish(vm, ERR))
                         : run(vm, (const char *)AS(ObjBytes, src)->data, (size_t)AS(ObjBytes, src)->len, b.data, false);
     vm_pop_roots(vm, 1);
@@ -745,11 +776,11 @@ static AsyStatus run_embedded_module(VM *vm, const char *name, const char *sourc
     snprintf(main, sizeof main, "%s%s", name, package ? ".__main__" : "");
     if (package && !(source = import_embedded_source(main, &len, &package)))
         return module_error(vm, "No module named %s.__main__; '%s' is a package and cannot be directly executed\n", name);
-    /* sys.argv[0] is the file's name, as argparse's usage text shows it
-     * (CPython's is the path of doctest.py); tracebacks name the source as
+    /* sys.argv[0] is the file's name as CPython's would end (calendar.py),
+     * which argparse's usage text shows; tracebacks name the source as
      * imports do. */
     const char *leaf = strrchr(main, '.');
-    snprintf(file, sizeof file, "%s.asy", leaf ? leaf + 1 : main);
+    snprintf(file, sizeof file, "%s.py", leaf ? leaf + 1 : main);
     set_argv0(vm, file);
     snprintf(file, sizeof file, "<stdlib %s.asy>", main);
     if (!modspec_main_spec(vm, vm->main_module, main, NULL) || !set_main_package(vm, main)) return finish(vm, ERR);
@@ -764,9 +795,13 @@ AsyStatus asy_run_module(AsyVM *vm, const char *name) {
     vm->main_runpy = RUNPY_RUN;
     size_t len;
     bool package;
-    const char *source = import_embedded_source(name, &len, &package);
+    /* the standard module, unless a file of the program's takes its name
+     * on sys.path (the working directory first) as CPython's path order
+     * gives it; those CPython builds in or imports at startup always win */
+    bool own = import_program_shadows(vm, name);
+    const char *source = own ? NULL : import_embedded_source(name, &len, &package);
     if (source) return run_embedded_module(vm, name, source, len, package);
-    if (modules_find(name)) return module_error(vm, "No code object available for %s\n", name);
+    if (!own && modules_find(name)) return module_error(vm, "No code object available for %s\n", name);
     Value sys = import_module(vm, "sys");
     vm->main_runpy = RUNPY_PARENTS;
     if (!import_parents(vm, name)) {
@@ -811,6 +846,7 @@ AsyStatus asy_run_module(AsyVM *vm, const char *name) {
             bool ok = abs && modspec_main_spec(vm, vm->main_module, spec_name, abs) && set_main_package(vm, spec_name);
             free(abs);
             if (!ok) return abs ? finish(vm, ERR) : (exc_nomem(vm), finish(vm, ERR));
+            vm->main_compile_frames = pkg_main ? runpy_compile_package : runpy_compile_module;
             return asy_run_file(vm, file);
         }
     }

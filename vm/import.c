@@ -185,7 +185,7 @@ static Value run_module_code(VM *vm, ObjModule *m, ObjCode *code) {
  * which then end at the script's call, as CPython's do. */
 static const char *const c_like_modules[] = {
     "heapq", "bisect", "datetime", "decimal", "dataclasses", "_structseq", "_sys_py", "_gc_py",
-    "_pickle_py", "_re_py", "_os_py", "_operator", "codecs", "_codecs", NULL};
+    "_pickle_py", "_re_py", "_os_py", "_operator", "codecs", "_codecs", "_importhooks", NULL};
 
 /* Modules of which CPython writes only a part in C: the qualified names of
  * the functions and classes standing for that part (a trailing '*' makes a
@@ -537,6 +537,13 @@ static Value sys_dict_path(VM *vm) {
     return is_kind(sys, OBJ_MODULE) ? dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path")) : UNDEF;
 }
 
+bool import_program_shadows(VM *vm, const char *name) {
+    char top[256], file[2048];
+    bool package;
+    snprintf(top, sizeof top, "%.*s", (int)strcspn(name, "."), name);
+    return program_file(top, sys_dict_path(vm), file, sizeof file, &package);
+}
+
 static Value sys_path(VM *vm) {
     Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
     if (sys == UNDEF) sys = import_module(vm, "sys");
@@ -559,6 +566,41 @@ static const EmbeddedModule *find_embedded(const char *fullname) {
     return e->name ? e : NULL;
 }
 
+/* The module a finder of the program's on sys.meta_path loads for fullname
+ * (path: the parent's __path__, None at the top level), asking those put
+ * before the default finders, or with `after` those after them; UNDEF
+ * when none does. The default finders stand for the VM's own search.
+ * Nothing is asked until the program has touched sys.meta_path (sys makes
+ * it on first use, from stdlib/_importhooks.asy), nor when no finder of
+ * its own stands in that place, so an import pays two dict lookups. */
+static Value meta_path_pass(VM *vm, const char *fullname, Value path, bool after) {
+    Value hooks = dict_get_str(vm->modules, str_intern_cstr(vm, "_importhooks"));
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (!is_kind(hooks, OBJ_MODULE) || !is_kind(sys, OBJ_MODULE)) return UNDEF;
+    Value meta = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "meta_path"));
+    Value defaults = dict_get_str(AS(ObjModule, hooks)->dict, str_intern_cstr(vm, "_DEFAULT"));
+    if (!is_list(meta) || !is_kind(defaults, OBJ_TUPLE)) return UNDEF;
+    ObjList *finders = AS(ObjList, meta);
+    ObjTuple *d = AS(ObjTuple, defaults);
+    bool past_defaults = false, ask = false;
+    for (int64_t i = 0; i < finders->len && !ask; i++) {
+        bool is_default = false;
+        for (int64_t j = 0; j < d->len; j++) is_default |= finders->items[i] == d->items[j];
+        if (is_default && !after) return UNDEF;
+        past_defaults |= is_default;
+        ask = !is_default && (!after || past_defaults);
+    }
+    if (!ask) return UNDEF;
+    Value find = dict_get_str(AS(ObjModule, hooks)->dict, str_intern_cstr(vm, "_find"));
+    Value name = find == UNDEF ? UNDEF : str_from_cstr(vm, fullname);
+    if (name == ERR || name == UNDEF) return name;
+    if (!vm_push_root(vm, name)) return ERR;
+    Value args[3] = {name, path, bool_val(after)};
+    Value m = op_call(vm, find, args, 3, NULL);
+    vm_pop_roots(vm, 1);
+    return m == NONE_VAL ? UNDEF : m;
+}
+
 static Value load_one(VM *vm, const char *fullname, const char *leaf, Value parent) {
     ObjStr *key = str_intern_cstr(vm, fullname);
     if (!key) return ERR;
@@ -568,6 +610,12 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
         return not_found_name(vm, fullname);
     }
     if (cached != UNDEF) return wait_initialized(vm, cached);
+    /* a parent that is no package raises below before any finder is asked */
+    Value search = parent == UNDEF ? NONE_VAL : dict_get_str(AS(ObjModule, parent)->dict, vm_name(vm, N___path__));
+    if (search != UNDEF) {
+        Value hooked = meta_path_pass(vm, fullname, search, false);
+        if (hooked != UNDEF) return hooked != ERR && parent != UNDEF ? bind_submodule(vm, parent, leaf, hooked) : hooked;
+    }
     ModuleInitFn init = parent == UNDEF ? modules_find(fullname) : NULL;
     const EmbeddedModule *e = find_embedded(fullname);
     if (parent == UNDEF && (init || e)) {
@@ -598,6 +646,7 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
         }
     }
     Value m = find_and_load(vm, fullname, leaf, path);
+    if (m == UNDEF) m = meta_path_pass(vm, fullname, parent == UNDEF ? NONE_VAL : path, true);
     if (m == UNDEF) {
         exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'", fullname);
         return not_found_name(vm, fullname);

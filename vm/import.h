@@ -19,6 +19,10 @@ Value import_from(VM *vm, Value module, ObjStr *name);
 int import_star(VM *vm, Value module, ObjDict *ns);
 /* The module called `fullname` (dotted), importing it if needed. */
 Value import_module(VM *vm, const char *fullname);
+/* Whether the program's own NAME.py or NAME/ package on sys.path stands in
+ * for the standard module of the top-level name, as an import would take
+ * it (`asy -m NAME` then runs the program's). */
+bool import_program_shadows(VM *vm, const char *name);
 /* The standard module `name` for the VM's own C code, never a program's
  * file of that name (see import.c). */
 Value import_standard(VM *vm, const char *name);

@@ -279,27 +279,42 @@ static Value call_builtin(VM *vm, const char *name, Value *args, int nargs) {
     return op_call(vm, f, args, nargs, NULL);
 }
 
-/* compile(the file's bytes, path, 'exec', dont_inherit=True) */
+/* source_to_code(data, path): compile(data, path, 'exec', dont_inherit=True) */
+static Value sfl_source_to_code(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"data", "path"};
+    Value a[2];
+    if (!args_bind(vm, "source_to_code", args + 1, nargs - 1, kw, names, 2, 2, 2, 0, a)) return ERR;
+    Value mode = str_from_cstr(vm, "exec");
+    if (mode == ERR) return ERR;
+    Value cargs[5] = {a[0], a[1], mode, int_val(0), TRUE_VAL};
+    return call_builtin(vm, "compile", cargs, 5);
+}
+
+/* self.source_to_code(self.get_data(self.path), self.path), each looked up
+ * on the loader, so a subclass that rewrites the source (an import hook's
+ * loader overriding get_data) is heard. */
 static Value sfl_get_code(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!sfl_check_name(vm, args[0], args, nargs, kw, "get_code")) return ERR;
     Value path = get_attr(vm, args[0], "path");
     if (path == ERR || !vm_push_root(vm, path)) return ERR;
-    Value data = read_bytes(vm, path);
-    Value mode = data == ERR ? ERR : str_from_cstr(vm, "exec");
+    Value get_data = get_attr(vm, args[0], "get_data");
+    Value data = get_data == ERR ? ERR : op_call1(vm, get_data, path);
     Value r = ERR;
-    if (mode != ERR && vm_push_root(vm, data)) {
-        Value cargs[5] = {data, path, mode, int_val(0), TRUE_VAL};
-        r = call_builtin(vm, "compile", cargs, 5);
+    if (data != ERR && vm_push_root(vm, data)) {
+        Value to_code = get_attr(vm, args[0], "source_to_code");
+        r = to_code == ERR ? ERR : op_call2(vm, to_code, data, path);
         vm_pop_roots(vm, 1);
     }
     vm_pop_roots(vm, 1);
     return r;
 }
 
+/* exec(self.get_code(module.__name__), module.__dict__) */
 static Value sfl_exec_module(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "exec_module", nargs - 1, kw, 1, 1)) return ERR;
     Value name = get_attr(vm, args[1], "__name__");
-    Value code = name == ERR ? ERR : sfl_get_code(vm, (Value[]){args[0], name}, 2, NULL);
+    Value get_code = name == ERR ? ERR : get_attr(vm, args[0], "get_code");
+    Value code = get_code == ERR ? ERR : op_call1(vm, get_code, name);
     if (code == ERR || !vm_push_root(vm, code)) return ERR;
     Value ns = get_attr(vm, args[1], "__dict__");
     Value r = ns == ERR ? ERR : call_builtin(vm, "exec", (Value[]){code, ns}, 2);
@@ -364,7 +379,7 @@ static ObjClass *build(VM *vm, int which) {
     static const Method sfl_methods[] = {
         {"__init__", sfl_init}, {"__eq__", sfl_eq}, {"__hash__", sfl_hash}, {"get_filename", sfl_get_filename},
         {"get_data", sfl_get_data}, {"get_source", sfl_get_source}, {"is_package", sfl_is_package},
-        {"get_code", sfl_get_code}, {"create_module", imp_none}, {"exec_module", sfl_exec_module}, {NULL, NULL}};
+        {"get_code", sfl_get_code}, {"source_to_code", sfl_source_to_code}, {"create_module", imp_none}, {"exec_module", sfl_exec_module}, {NULL, NULL}};
     ObjClass *c;
     switch (which) {
     case MS_SPEC:

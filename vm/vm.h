@@ -404,6 +404,10 @@ struct AsyVM {
     int8_t compile_optimize;    /* what the compiler strips: cfg.optimize, or compile()'s optimize */
     bool running_interactive;   /* asy_run_interactive is running (SystemExit exits even under -i) */
     uint8_t main_runpy;         /* RUNPY_*: the program runs as CPython's runpy runs -m and directories */
+    /* the frames of runpy and importlib that CPython's traceback shows
+     * above a SyntaxError of the main module's source under -m or for a
+     * directory or archive (api.c's runpy_compile_*), or NULL */
+    const char *main_compile_frames;
 
     /* output */
     char *capture;              /* asy_capture_* buffer, or NULL */

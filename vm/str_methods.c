@@ -460,19 +460,23 @@ static Value m_rstrip(VM *vm, Value *args, int nargs, ObjTuple *kw) { return do_
 
 /* ---- replace ----------------------------------------------------------- */
 
-/* The next occurrence of needle in s from byte i, or -1. A short needle
+/* The first occurrence of needle in hay[i, to), or -1. A short needle
  * is found by memchr on its first byte and a compare (at most 8 bytes per
  * position), as memmem's setup is paid on every call. */
-static inline int64_t next_match(const ObjStr *s, int64_t i, const ObjStr *needle) {
-    int64_t n = needle->len;
-    if (n > 8) return find_bytes(s->data, i, s->len, needle->data, n);
-    for (int64_t last = s->len - n; i <= last;) {
-        const char *p = memchr(s->data + i, needle->data[0], (size_t)(last - i + 1));
+static inline int64_t find_short(const char *hay, int64_t i, int64_t to, const char *nd, int64_t n) {
+    if (n > 8 || n == 0) return find_bytes(hay, i, to, nd, n);
+    for (int64_t last = to - n; i <= last;) {
+        const char *p = memchr(hay + i, nd[0], (size_t)(last - i + 1));
         if (!p) return -1;
-        if (memcmp(p + 1, needle->data + 1, (size_t)n - 1) == 0) return p - s->data;
-        i = p - s->data + 1;
+        if (memcmp(p + 1, nd + 1, (size_t)n - 1) == 0) return p - hay;
+        i = p - hay + 1;
     }
     return -1;
+}
+
+/* The next occurrence of needle in s from byte i, or -1. */
+static inline int64_t next_match(const ObjStr *s, int64_t i, const ObjStr *needle) {
+    return find_short(s->data, i, s->len, needle->data, needle->len);
 }
 
 /* replace() of a non-empty substring: the matches are counted first, so the
@@ -610,7 +614,7 @@ static Value m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (r.end < r.start || r.start > r.s->cplen) return int_val(0);
     if (r.sub->len == 0) return int_val(r.end - r.start + 1);
     int64_t n = 0, i = r.bstart, at;
-    while ((at = find_bytes(r.s->data, i, r.bend, r.sub->data, r.sub->len)) >= 0) {
+    while ((at = find_short(r.s->data, i, r.bend, r.sub->data, r.sub->len)) >= 0) {
         n++;
         i = at + r.sub->len;
     }
@@ -1008,19 +1012,29 @@ static Value m_encode(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* Appends the translation of cp through table; false after raising. */
-static bool translate_one(VM *vm, StrBuf *b, Value table, uint32_t cp) {
+/* The table's entry for cp: UNDEF when it has none, ERR on an error. */
+static Value translate_lookup(VM *vm, Value table, uint32_t cp) {
     Value key = int_val(cp), v;
-    if (is_dict(table)) {
-        v = dict_get(vm, AS(ObjDict, table), key);
-        if (v == ERR) return false;
-    } else {
-        v = op_getitem(vm, table, key);
-        if (v == ERR) {
-            if (!exc_is(vm, vm->exc, E_LookupError)) return false;
-            vm->exc = UNDEF;
-            v = UNDEF;
-        }
+    if (is_dict(table) && AS(Obj, table)->cls == vm->types[T_DICT]) return dict_get(vm, AS(ObjDict, table), key);
+    v = op_getitem(vm, table, key);
+    if (v == ERR) {
+        if (!exc_is(vm, vm->exc, E_LookupError)) return ERR;
+        vm->exc = UNDEF;
+        v = UNDEF;
     }
+    return v;
+}
+
+/* Whether CPython's ASCII translation keeps the entry v: none, None, or
+ * one ASCII character. */
+static bool translate_simple(Value v) {
+    if (v == UNDEF || is_none(v)) return true;
+    if (is_int(v)) return as_int(v) >= 0 && as_int(v) < 128;
+    return is_str(v) && AS(ObjStr, v)->len == 1 && AS(ObjStr, v)->ascii;
+}
+
+/* Writes what the table's entry v makes of cp. */
+static bool translate_emit(VM *vm, StrBuf *b, Value v, uint32_t cp) {
     if (v == UNDEF) { sb_add_utf8(b, cp); return true; }
     if (is_none(v)) return true;
     if (is_str(v)) { sb_add(b, S(v)->data, (size_t)S(v)->len); return true; }
@@ -1042,8 +1056,30 @@ static Value m_translate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *s = S(args[0]);
     StrBuf b = SB_INIT;
     size_t pos = 0;
+    /* CPython translates ASCII text with each character looked up once,
+     * while every entry met is no entry, None, or one ASCII character (an
+     * int or a str); past the first other one it looks that character up
+     * again and the rest without remembering. The table sees the same
+     * lookups here. */
+    Value memo[128];
+    bool known[128] = {false}, cache = s->ascii;
     while (pos < (size_t)s->len) {
-        if (!translate_one(vm, &b, args[1], utf8_decode(s->data, (size_t)s->len, &pos))) {
+        uint32_t cp = utf8_decode(s->data, (size_t)s->len, &pos);
+        Value v;
+        if (cache && known[cp]) {
+            v = memo[cp];
+        } else {
+            v = translate_lookup(vm, args[1], cp);
+            if (cache && v != ERR) {
+                if (translate_simple(v)) {
+                    memo[cp] = v, known[cp] = true;
+                } else {
+                    cache = false;
+                    v = translate_lookup(vm, args[1], cp);
+                }
+            }
+        }
+        if (v == ERR || !translate_emit(vm, &b, v, cp)) {
             sb_free(&b);
             return ERR;
         }

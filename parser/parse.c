@@ -3455,11 +3455,18 @@ static bool legacy_print_in_names(ParseCtx *ctx, const Token *t, int *line, int 
     for (int n = 0; n < 64; n++) {
         Token next;
         int c = lexer_next(lx, &next);
-        if (is_legacy_name(cur.s, cur.len) && c != TK_LPAR && starts_expr(c)) {
+        if (c == TK_LPAR || !starts_expr(c))
+            return false;
+        if (is_legacy_name(cur.s, cur.len)) {
             *at = cur;
             return longest_expr_from(ctx, lx, c, &next, line, col);
         }
-        if (c != TK_NAME)
+        /* The rule reads an expression from next (`c (x`, `1 [x`), which
+         * may run into the end of the input inside a bracket: then that
+         * is CPython's error (ctx->failed). */
+        int l, k;
+        longest_expr_from(ctx, lx, c, &next, &l, &k);
+        if (ctx->failed || c != TK_NAME)
             return false;
         cur = next;
     }

@@ -3399,14 +3399,14 @@ static bool starts_expression(const ParseCtx *ctx)
  * whether the input could end after it (nothing is built). False when no
  * prefix is complete (the rule does not match); false with ctx->failed set
  * when the input ends inside brackets, which is the error to report. */
-static bool longest_expr(ParseCtx *ctx, int code, const Token *t, int *line, int *col)
+static bool longest_expr_from(ParseCtx *ctx, const Lexer *from, int code, const Token *t, int *line, int *col)
 {
     enum { MAX_TOKENS = 256 };
     int codes[MAX_TOKENS + 3];
     int n = 0;
     codes[n++] = TK_START_EVAL;
     Peek peek;
-    Lexer *lx = peek_from(&peek, ctx->lx);
+    Lexer *lx = peek_from(&peek, from);
     void *parser = AsyParseAlloc(malloc, ctx);
     bool found = false;
     Token u = *t;
@@ -3433,15 +3433,65 @@ static bool longest_expr(ParseCtx *ctx, int code, const Token *t, int *line, int
     return found;
 }
 
+static bool longest_expr(ParseCtx *ctx, int code, const Token *t, int *line, int *col)
+{
+    return longest_expr_from(ctx, ctx->lx, code, t, line, col);
+}
+
+static bool is_legacy_name(const char *s, int len)
+{
+    return (len == 5 && !memcmp(s, "print", 5)) || (len == 4 && !memcmp(s, "exec", 4));
+}
+
+/* The Python 2 statement in `a b print x`: CPython's invalid_legacy_expression
+ * (NAME, not `(`, then star_expressions, which try the rule again) walks a
+ * run of juxtaposed names to a `print` or `exec` that an expression
+ * follows. t is the name after the first one. */
+static bool legacy_print_in_names(ParseCtx *ctx, const Token *t, int *line, int *col, Token *at)
+{
+    Peek peek;
+    Lexer *lx = peek_from(&peek, ctx->lx);
+    Token cur = *t;
+    for (int n = 0; n < 64; n++) {
+        Token next;
+        int c = lexer_next(lx, &next);
+        if (c == TK_LPAR || !starts_expr(c))
+            return false;
+        if (is_legacy_name(cur.s, cur.len)) {
+            *at = cur;
+            return longest_expr_from(ctx, lx, c, &next, line, col);
+        }
+        /* The rule reads an expression from next (`c (x`, `1 [x`), which
+         * may run into the end of the input inside a bracket: then that
+         * is CPython's error (ctx->failed). */
+        int l, k;
+        longest_expr_from(ctx, lx, c, &next, &l, &k);
+        if (ctx->failed || c != TK_NAME)
+            return false;
+        cur = next;
+    }
+    return false;
+}
+
 /* `print x` and `exec code`: Python 2's statements, where an expression
  * (the longest one that parses) follows the name. */
 static bool legacy_print(ParseCtx *ctx, int code, const Token *t)
 {
     Node *a = expr_before(ctx);
-    if (!a || a->kind != E_NAME || code == TK_LPAR || !starts_expr(code) ||
-        (strcmp(a->u.name, "print") && strcmp(a->u.name, "exec")) || !starts_expression(ctx))
+    if (!a || a->kind != E_NAME || code == TK_LPAR || !starts_expr(code) || !starts_expression(ctx))
         return false;
     int line, col;
+    if (strcmp(a->u.name, "print") && strcmp(a->u.name, "exec")) {
+        Token at;
+        /* In brackets CPython's "forgot a comma" comes first. */
+        if (code != TK_NAME || bracket_level(ctx, code) > 0 ||
+            !legacy_print_in_names(ctx, t, &line, &col, &at))
+            return ctx->failed;
+        parse_error(ctx, "SyntaxError", at.line, at.col, line, col,
+                    "Missing parentheses in call to '%.*s'. Did you mean %.*s(...)?",
+                    at.len, at.s, at.len, at.s);
+        return true;
+    }
     if (!longest_expr(ctx, code, t, &line, &col))
         return ctx->failed;
     parse_error(ctx, "SyntaxError", a->line, a->col, line, col,

@@ -32,7 +32,7 @@
 
 Value bytes_new(VM *vm, const uint8_t *data, size_t len) {
     if (len > (size_t)INT64_MAX - sizeof(ObjBytes) - 1) return exc_nomem(vm);
-    ObjBytes *b = gc_new(vm, sizeof(ObjBytes) + len + 1, OBJ_BYTES, vm->types[T_BYTES]);
+    ObjBytes *b = gc_new_unzeroed(vm, sizeof(ObjBytes) + len + 1, sizeof(ObjBytes), OBJ_BYTES, vm->types[T_BYTES]);
     if (!b) return ERR;
     b->len = (int64_t)len;
     if (len && data) memcpy(b->data, data, len);

@@ -1465,7 +1465,8 @@ int class_delattr(VM *vm, ObjClass *c, ObjStr *name) {
     int special = class_set_special(vm, c, name, UNDEF);
     if (special <= 0) return special;
     if (c->obj.flags & CLASS_BUILTIN) {
-        exc_raise(vm, E_TypeError, "cannot delete '%s' attribute of immutable type '%s'", name->data,
+        /* CPython's message says "set" for a deletion too. */
+        exc_raise(vm, E_TypeError, "cannot set '%s' attribute of immutable type '%s'", name->data,
                   class_tp_name(vm, c));
         return -1;
     }

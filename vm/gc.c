@@ -137,8 +137,9 @@ static void obj_release(VM *vm, void *p, size_t size) {
     else free(p);
 }
 
-void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
-    Obj *o = over_limit(vm, size) ? NULL : obj_alloc(vm, size);
+/* Links a fresh block into the heap as an object, or raises MemoryError
+ * for a NULL one. */
+static inline __attribute__((always_inline)) void *gc_adopt(VM *vm, Obj *o, size_t size, ObjKind kind, ObjClass *cls) {
     if (!o) {
         exc_nomem(vm);
         return NULL;
@@ -149,6 +150,17 @@ void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
     vm->objects = o;
     note_alloc(vm, NULL, o, size);
     return o;
+}
+
+void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
+    return gc_adopt(vm, over_limit(vm, size) ? NULL : obj_alloc(vm, size), size, kind, cls);
+}
+
+void *gc_new_unzeroed(VM *vm, size_t size, size_t header, ObjKind kind, ObjClass *cls) {
+    if (USE_SLABS && size <= SMALL_MAX) return gc_new(vm, size, kind, cls);
+    Obj *o = over_limit(vm, size) ? NULL : malloc(size);
+    if (o) memset(o, 0, header);
+    return gc_adopt(vm, o, size, kind, cls);
 }
 
 void *gc_new_instance(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {

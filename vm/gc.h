@@ -12,6 +12,10 @@ void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls);
  * dict, tuple ... of class cls): marked OBJ_SUBTYPE for a class marked
  * CLASS_SUBTYPE. */
 void *gc_new_instance(VM *vm, size_t size, ObjKind kind, ObjClass *cls);
+/* gc_new for an object whose maker writes every byte past the first
+ * `header` (a str's text): a large one is not zeroed first, which made
+ * building a long string by repeated `+=` pay for each copy twice. */
+void *gc_new_unzeroed(VM *vm, size_t size, size_t header, ObjKind kind, ObjClass *cls);
 
 /* A subtype instance's attribute dict (see OBJ_SUBTYPE), kept in a map
  * beside the heap: NULL until made; _make makes it (NULL after

@@ -161,7 +161,7 @@ int64_t str_offset(const ObjStr *s, int64_t i) {
 
 static ObjStr *str_alloc(VM *vm, size_t len) {
     if (len > (size_t)INT64_MAX - sizeof(ObjStr) - 1) { exc_nomem(vm); return NULL; }
-    ObjStr *s = gc_new(vm, sizeof(ObjStr) + len + 1, OBJ_STR, vm->types[T_STR]);
+    ObjStr *s = gc_new_unzeroed(vm, sizeof(ObjStr) + len + 1, sizeof(ObjStr), OBJ_STR, vm->types[T_STR]);
     if (!s) return NULL;
     s->len = (int64_t)len;
     return s;

@@ -460,6 +460,68 @@ static Value m_rstrip(VM *vm, Value *args, int nargs, ObjTuple *kw) { return do_
 
 /* ---- replace ----------------------------------------------------------- */
 
+/* The first occurrence of needle in hay[i, to), or -1. A short needle
+ * is found by memchr on its first byte and a compare (at most 8 bytes per
+ * position), as memmem's setup is paid on every call. */
+static inline int64_t find_short(const char *hay, int64_t i, int64_t to, const char *nd, int64_t n) {
+    if (n > 8 || n == 0) return find_bytes(hay, i, to, nd, n);
+    for (int64_t last = to - n; i <= last;) {
+        const char *p = memchr(hay + i, nd[0], (size_t)(last - i + 1));
+        if (!p) return -1;
+        if (memcmp(p + 1, nd + 1, (size_t)n - 1) == 0) return p - hay;
+        i = p - hay + 1;
+    }
+    return -1;
+}
+
+/* The next occurrence of needle in s from byte i, or -1. */
+static inline int64_t next_match(const ObjStr *s, int64_t i, const ObjStr *needle) {
+    return find_short(s->data, i, s->len, needle->data, needle->len);
+}
+
+/* replace() of a non-empty substring: the matches are counted first, so the
+ * result is written once at its final size. */
+static Value replace_found(VM *vm, ObjStr *s, ObjStr *old, ObjStr *new_, int64_t count) {
+    if (count == 0) return same(vm, s);
+    if (old->len == 1 && new_->len == 1) {
+        /* byte for byte (both ASCII): a copy with the matches changed */
+        const char *first = memchr(s->data, old->data[0], (size_t)s->len);
+        if (!first) return same(vm, s);
+        char small[256];
+        char *buf = s->len <= (int64_t)sizeof small ? small : malloc((size_t)s->len);
+        if (!buf) return exc_nomem(vm);
+        memcpy(buf, s->data, (size_t)s->len);
+        char from = old->data[0], to = new_->data[0];
+        for (int64_t i = first - s->data, len = s->len; i < len && count > 0; i++)
+            if (buf[i] == from) buf[i] = to, count--;
+        Value r = str_new(vm, buf, (size_t)s->len);
+        if (buf != small) free(buf);
+        return r;
+    }
+    int64_t n = 0;
+    for (int64_t at = 0; n < count && (at = next_match(s, at, old)) >= 0; at += old->len) n++;
+    if (n == 0) return same(vm, s);
+    if (new_->len > old->len && n > (INT64_MAX - s->len) / (new_->len - old->len)) return exc_nomem(vm);
+    size_t len = (size_t)(s->len + n * (new_->len - old->len));
+    char small[256];
+    char *buf = len <= sizeof small ? small : malloc(len ? len : 1);
+    if (!buf) return exc_nomem(vm);
+    char *out = buf;
+    int64_t i = 0;
+    for (int64_t k = 0; k < n; k++) {
+        int64_t at = next_match(s, i, old);
+        memcpy(out, s->data + i, (size_t)(at - i));
+        out += at - i;
+        memcpy(out, new_->data, (size_t)new_->len);
+        out += new_->len;
+        i = at + old->len;
+    }
+    memcpy(out, s->data + i, (size_t)(s->len - i));
+    Value r = str_new(vm, buf, len);
+    if (buf != small) free(buf);
+    return r;
+}
+
 static Value m_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!check_range(vm, args, nargs, kw, "replace", 2, 3)) return ERR;
     ObjStr *s = S(args[0]);
@@ -470,26 +532,18 @@ static Value m_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int64_t count = -1;
     if (nargs > 3 && !arg_int(vm, args[3], &count)) return ERR;
     if (count < 0) count = INT64_MAX;
+    if (old->len) return replace_found(vm, s, old, new_, count);
+    /* an empty old: new before each character and at the end */
     StrBuf b = SB_INIT;
     int64_t i = 0, done = 0;
-    if (old->len == 0) {
-        while (done < count) {
-            sb_add(&b, new_->data, (size_t)new_->len);
-            done++;
-            if (i >= s->len) break;
-            size_t r = (size_t)i;
-            utf8_decode(s->data, (size_t)s->len, &r);
-            sb_add(&b, s->data + i, r - (size_t)i);
-            i = (int64_t)r;
-        }
-    } else {
-        int64_t at;
-        while (done < count && (at = find_bytes(s->data, i, s->len, old->data, old->len)) >= 0) {
-            sb_add(&b, s->data + i, (size_t)(at - i));
-            sb_add(&b, new_->data, (size_t)new_->len);
-            i = at + old->len;
-            done++;
-        }
+    while (done < count) {
+        sb_add(&b, new_->data, (size_t)new_->len);
+        done++;
+        if (i >= s->len) break;
+        size_t r = (size_t)i;
+        utf8_decode(s->data, (size_t)s->len, &r);
+        sb_add(&b, s->data + i, r - (size_t)i);
+        i = (int64_t)r;
     }
     if (done == 0) { sb_free(&b); return same(vm, s); }
     sb_add(&b, s->data + i, (size_t)(s->len - i));
@@ -560,7 +614,7 @@ static Value m_count(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (r.end < r.start || r.start > r.s->cplen) return int_val(0);
     if (r.sub->len == 0) return int_val(r.end - r.start + 1);
     int64_t n = 0, i = r.bstart, at;
-    while ((at = find_bytes(r.s->data, i, r.bend, r.sub->data, r.sub->len)) >= 0) {
+    while ((at = find_short(r.s->data, i, r.bend, r.sub->data, r.sub->len)) >= 0) {
         n++;
         i = at + r.sub->len;
     }
@@ -618,15 +672,34 @@ static void add_lower(StrBuf *b, const uint32_t *cps, int64_t n, int64_t i) {
 
 enum { OP_UPPER, OP_LOWER, OP_FOLD, OP_TITLE, OP_CAPITALIZE, OP_SWAPCASE };
 
-static void ascii_case(StrBuf *b, const ObjStr *s, int op) {
+/* The case mapping of an ASCII string into out (s->len bytes). */
+static void ascii_case(char *out, const ObjStr *s, int op) {
+    const unsigned char *in = (const unsigned char *)s->data;
+    int64_t len = s->len, i = 0;
+    if (op == OP_UPPER || op == OP_LOWER || op == OP_FOLD) {
+        /* The common ones eight bytes at a time: every byte is below 0x80,
+         * so adding 0x80 - lo sets a byte's top bit exactly when it is >=
+         * lo, and adding 0x80 - (lo + 26) when it is past the letters,
+         * with no carry into the next byte. The case bit is 0x20, the top
+         * bit >> 2. */
+        unsigned char lo = op == OP_UPPER ? 'a' : 'A';
+        uint64_t ones = 0x0101010101010101u;
+        for (; i + 8 <= len; i += 8) {
+            uint64_t w;
+            memcpy(&w, in + i, 8);
+            w ^= ((w + ones * (0x80u - lo)) & ~(w + ones * (0x80u - lo - 26)) & ones * 0x80u) >> 2;
+            memcpy(out + i, &w, 8);
+        }
+        for (; i < len; i++)
+            out[i] = (char)(in[i] ^ (((unsigned char)(in[i] - lo) < 26) << 5));
+        return;
+    }
     bool prev_cased = false;
-    for (int64_t i = 0; i < s->len; i++) {
-        char c = s->data[i];
+    for (; i < len; i++) {
+        char c = (char)in[i];
         bool up = c >= 'A' && c <= 'Z', low = c >= 'a' && c <= 'z';
         bool to_up = false, to_low = false;
         switch (op) {
-        case OP_UPPER: to_up = true; break;
-        case OP_LOWER: case OP_FOLD: to_low = true; break;
         case OP_TITLE: to_up = !prev_cased; to_low = prev_cased; break;
         case OP_CAPITALIZE: to_up = i == 0; to_low = i != 0; break;
         default: to_up = low; to_low = up; break;
@@ -634,8 +707,21 @@ static void ascii_case(StrBuf *b, const ObjStr *s, int op) {
         if (to_up && low) c -= 32;
         else if (to_low && up) c += 32;
         prev_cased = up || low;
-        sb_addc(b, c);
+        out[i] = c;
     }
+}
+
+/* An ASCII string's mapping is as long as it: made in one buffer (on the
+ * stack when short) and turned into a str once. Always a new str, as in
+ * CPython, even when nothing changed. */
+static Value ascii_case_str(VM *vm, ObjStr *s, int op) {
+    char small[256];
+    char *buf = s->len <= (int64_t)sizeof small ? small : malloc((size_t)s->len);
+    if (!buf) return exc_nomem(vm);
+    ascii_case(buf, s, op);
+    Value r = str_new_ascii(vm, buf, (size_t)s->len);
+    if (buf != small) free(buf);
+    return r;
 }
 
 static void unicode_case(StrBuf *b, const uint32_t *cps, int64_t n, int op) {
@@ -665,19 +751,12 @@ static void unicode_case(StrBuf *b, const uint32_t *cps, int64_t n, int op) {
 static Value do_case(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int op) {
     if (!check_fixed(vm, args, nargs, kw, name, 0)) return ERR;
     ObjStr *s = S(args[0]);
+    if (s->ascii) return ascii_case_str(vm, s, op);
     StrBuf b = SB_INIT;
-    if (s->ascii) {
-        ascii_case(&b, s, op);
-    } else {
-        uint32_t *cps = decode_all(s);
-        if (!cps) return exc_nomem(vm);
-        unicode_case(&b, cps, s->cplen, op);
-        free(cps);
-    }
-    if (!b.oom && b.len == (size_t)s->len && memcmp(b.data ? b.data : "", s->data, b.len) == 0) {
-        sb_free(&b);
-        return same(vm, s);
-    }
+    uint32_t *cps = decode_all(s);
+    if (!cps) return exc_nomem(vm);
+    unicode_case(&b, cps, s->cplen, op);
+    free(cps);
     return str_from_buf(vm, &b);
 }
 
@@ -933,19 +1012,29 @@ static Value m_encode(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 }
 
 /* Appends the translation of cp through table; false after raising. */
-static bool translate_one(VM *vm, StrBuf *b, Value table, uint32_t cp) {
+/* The table's entry for cp: UNDEF when it has none, ERR on an error. */
+static Value translate_lookup(VM *vm, Value table, uint32_t cp) {
     Value key = int_val(cp), v;
-    if (is_dict(table)) {
-        v = dict_get(vm, AS(ObjDict, table), key);
-        if (v == ERR) return false;
-    } else {
-        v = op_getitem(vm, table, key);
-        if (v == ERR) {
-            if (!exc_is(vm, vm->exc, E_LookupError)) return false;
-            vm->exc = UNDEF;
-            v = UNDEF;
-        }
+    if (is_dict(table) && AS(Obj, table)->cls == vm->types[T_DICT]) return dict_get(vm, AS(ObjDict, table), key);
+    v = op_getitem(vm, table, key);
+    if (v == ERR) {
+        if (!exc_is(vm, vm->exc, E_LookupError)) return ERR;
+        vm->exc = UNDEF;
+        v = UNDEF;
     }
+    return v;
+}
+
+/* Whether CPython's ASCII translation keeps the entry v: none, None, or
+ * one ASCII character. */
+static bool translate_simple(Value v) {
+    if (v == UNDEF || is_none(v)) return true;
+    if (is_int(v)) return as_int(v) >= 0 && as_int(v) < 128;
+    return is_str(v) && AS(ObjStr, v)->len == 1 && AS(ObjStr, v)->ascii;
+}
+
+/* Writes what the table's entry v makes of cp. */
+static bool translate_emit(VM *vm, StrBuf *b, Value v, uint32_t cp) {
     if (v == UNDEF) { sb_add_utf8(b, cp); return true; }
     if (is_none(v)) return true;
     if (is_str(v)) { sb_add(b, S(v)->data, (size_t)S(v)->len); return true; }
@@ -967,8 +1056,30 @@ static Value m_translate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjStr *s = S(args[0]);
     StrBuf b = SB_INIT;
     size_t pos = 0;
+    /* CPython translates ASCII text with each character looked up once,
+     * while every entry met is no entry, None, or one ASCII character (an
+     * int or a str); past the first other one it looks that character up
+     * again and the rest without remembering. The table sees the same
+     * lookups here. */
+    Value memo[128];
+    bool known[128] = {false}, cache = s->ascii;
     while (pos < (size_t)s->len) {
-        if (!translate_one(vm, &b, args[1], utf8_decode(s->data, (size_t)s->len, &pos))) {
+        uint32_t cp = utf8_decode(s->data, (size_t)s->len, &pos);
+        Value v;
+        if (cache && known[cp]) {
+            v = memo[cp];
+        } else {
+            v = translate_lookup(vm, args[1], cp);
+            if (cache && v != ERR) {
+                if (translate_simple(v)) {
+                    memo[cp] = v, known[cp] = true;
+                } else {
+                    cache = false;
+                    v = translate_lookup(vm, args[1], cp);
+                }
+            }
+        }
+        if (v == ERR || !translate_emit(vm, &b, v, cp)) {
             sb_free(&b);
             return ERR;
         }

@@ -23,9 +23,12 @@ bool class_name_ok(VM *vm, Value name) {
     return class_utf8_ok(vm, name);
 }
 
+/* CPython checks immutability first and then says "set" even for a
+ * deletion; only a class written in Python gets "delete". */
 static int special_error(VM *vm, ObjClass *c, ObjStr *name, bool del) {
-    exc_raise(vm, E_TypeError, "cannot %s '%s' attribute of immutable type '%s'", del ? "delete" : "set", name->data,
-              class_tp_name(vm, c));
+    bool builtin = c->obj.flags & CLASS_BUILTIN;
+    exc_raise(vm, E_TypeError, "cannot %s '%s' attribute of immutable type '%s'", del && !builtin ? "delete" : "set",
+              name->data, class_tp_name(vm, c));
     return -1;
 }
 

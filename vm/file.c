@@ -1359,6 +1359,7 @@ static bool add_file_class(VM *vm, ObjModule *io, const char *name, bool text, V
     ObjClass *c = class_new_builtin(vm, name, vm->types[T_OBJECT], OBJ_ITER);
     if (!c) return false;
     c->module = modname;
+    c->obj.flags |= CLASS_WEAKREFABLE;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }

@@ -1106,6 +1106,35 @@ static Value a_itemsize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* A plain array takes no attributes of its own (CPython's has no dict);
  * a subclass's instances take any. */
+/* Whether a name in __slots__ (a str, or a tuple or list of them) is
+ * '__dict__'; any other iterable counts as one that may be. */
+static bool slots_give_dict(Value slots) {
+    if (is_str(slots)) return strcmp(AS(ObjStr, slots)->data, "__dict__") == 0;
+    Value *items;
+    int64_t n;
+    if (is_tuple(slots)) items = AS(ObjTuple, slots)->items, n = AS(ObjTuple, slots)->len;
+    else if (is_list(slots)) items = AS(ObjList, slots)->items, n = AS(ObjList, slots)->len;
+    else return true;
+    for (int64_t i = 0; i < n; i++)
+        if (is_str(items[i]) && strcmp(AS(ObjStr, items[i])->data, "__dict__") == 0) return true;
+    return false;
+}
+
+/* Whether instances of cls, a subclass of array.array, take no names
+ * beyond their class's: every class above array.array in the MRO declares
+ * __slots__ without '__dict__' (array.array itself has no dict). */
+static bool slots_only(VM *vm, ObjClass *cls, ObjClass *array) {
+    ObjStr *slots_name = str_intern_cstr(vm, "__slots__");
+    if (!slots_name) return false;
+    for (int64_t i = 0; i < cls->mro->len; i++) {
+        ObjClass *b = AS(ObjClass, cls->mro->items[i]);
+        if (b == array) return true;
+        Value slots = dict_get_str(b->dict, slots_name);
+        if (slots == UNDEF || slots_give_dict(slots)) return false;
+    }
+    return false;
+}
+
 static Value a_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Core *c = method_self(vm, "__setattr__", args, nargs, kw, 2, 2);
     if (!c) return ERR;
@@ -1114,6 +1143,8 @@ static Value a_setattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjClass *cls = as_obj(args[0])->cls;
     if (cls == array_class(c) && class_lookup(cls, name) == UNDEF)
         return exc_raise(vm, E_AttributeError, "'array.array' object has no attribute '%s'", name->data);
+    if (cls != array_class(c) && class_lookup(cls, name) == UNDEF && slots_only(vm, cls, array_class(c)))
+        return exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%s'", cls->name->data, name->data);
     return op_generic_setattr(vm, args[0], name, args[2]) < 0 ? ERR : NONE_VAL;
 }
 

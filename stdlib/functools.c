@@ -496,16 +496,20 @@ static ObjList *lru_pending(VM *vm, ObjIter *st) {
     return AS(ObjList, l);
 }
 
-/* A cache lookup, then (on a miss) the call and the insertion. */
-static Value lru_lookup(VM *vm, ObjIter *st, Value key, ObjList *pend, Value *args, int nargs, ObjTuple *kw) {
+/* A cache lookup, then (on a miss) the call and the insertion. The key is
+ * hashed once per call (h), as CPython's _HashedSeq: its __hash__ may be
+ * slow or count its calls. */
+static Value lru_lookup(VM *vm, ObjIter *st, Value key, uint64_t h, ObjList *pend, Value *args, int nargs,
+                        ObjTuple *kw) {
     ObjDict *cache = AS(ObjDict, st->b);
-    Value r = dict_get(vm, cache, key);
+    Value r = dict_get_hashed(vm, cache, key, h);
     if (r == ERR) return ERR;
     if (r != UNDEF) {
         st->i++;
         if (st->c == NONE_VAL) return r;
         /* Most recently used goes last. */
-        if (list_append(vm, pend, r) < 0 || dict_del(vm, cache, key) < 0 || dict_set(vm, cache, key, r) < 0)
+        if (list_append(vm, pend, r) < 0 || dict_del_hashed(vm, cache, key, h) < 0 ||
+            dict_set_hashed(vm, cache, key, h, r) < 0)
             return ERR;
         return r;
     }
@@ -513,16 +517,17 @@ static Value lru_lookup(VM *vm, ObjIter *st, Value key, ObjList *pend, Value *ar
     r = op_call(vm, st->a, args, nargs, kw);
     if (r == ERR || list_append(vm, pend, r) < 0) return ERR;
     cache = AS(ObjDict, st->b);     /* cache_clear may have run */
-    Value had = dict_get(vm, cache, key);
+    Value had = dict_get_hashed(vm, cache, key, h);
     if (had == ERR) return ERR;
     if (had != UNDEF) return r;     /* a recursive call cached it first */
     int64_t max;
     if (st->c != NONE_VAL && int_to_i64(st->c, &max) && cache->count >= max) {
         int64_t pos = 0;
         Value k, v;
-        if (dict_next(cache, &pos, &k, &v) && dict_del(vm, cache, k) < 0) return ERR;
+        uint64_t kh;
+        if (dict_next_hash(cache, &pos, &k, &v, &kh) && dict_del_hashed(vm, cache, k, kh) < 0) return ERR;
     }
-    return dict_set(vm, cache, key, r) < 0 ? ERR : r;
+    return dict_set_hashed(vm, cache, key, h, r) < 0 ? ERR : r;
 }
 
 static Value lru_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -535,9 +540,10 @@ static Value lru_call(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjList *pend = lru_pending(vm, st);
     if (!pend) return ERR;
     int64_t mark = pend->len;
+    uint64_t h;
     Value key = lru_key(vm, st, args + 1, nargs - 1, kw);
     if (key == ERR || list_append(vm, pend, key) < 0) return ERR;
-    Value r = lru_lookup(vm, st, key, pend, args + 1, nargs - 1, kw);
+    Value r = op_hash(vm, key, &h) < 0 ? ERR : lru_lookup(vm, st, key, h, pend, args + 1, nargs - 1, kw);
     if (pend->len > mark) pend->len = mark;
     return r;
 }

@@ -1629,6 +1629,7 @@ static bool add_classes(VM *vm, ObjModule *m) {
     };
     ObjClass *pc = make_class(vm, "Pattern", pmethods, sizeof pmethods / sizeof pmethods[0], pprops,
                               sizeof pprops / sizeof pprops[0]);
+    if (pc) pc->obj.flags |= CLASS_WEAKREFABLE;     /* (a Match takes none, as CPython's) */
     ObjClass *mc = pc ? make_class(vm, "Match", mmethods, sizeof mmethods / sizeof mmethods[0], mprops,
                                    sizeof mprops / sizeof mprops[0])
                       : NULL;

@@ -244,7 +244,11 @@ static int64_t tr_escape(Tr *t, bool in_class) {
             return tr_fail(t, t->i + 1, fmt, 0), -1;
         }
         if (tr_group_open(t, g)) return tr_fail(t, t->i, "cannot refer to an open group%.*s", 0), -1;
-        tr_copy(t, two ? 3 : 2);
+        /* braced, so that a digit after it stays a digit: (a)...(k)\119 is
+         * group 11, then '9' (PCRE2 would read \119 whole) */
+        char ref[16];
+        snprintf(ref, sizeof ref, "\\g{%d}", g);
+        tr_rewrite(t, two ? 3 : 2, ref);
         return -2;
     }
     if (ud >= 0x80 && !t->bytes) {      /* an escaped non-ASCII character is itself */

@@ -388,17 +388,36 @@ static bool place(VM *vm, int64_t *off, int64_t n, int64_t size, bool packing) {
         *off += n;
     }
     if (n - *off < size) {
-        raise_error(vm, "%s%s requires a buffer of at least %lld bytes for %sing %lld bytes at offset %lld "
+        /* size + offset in unsigned: it may pass INT64_MAX */
+        raise_error(vm, "%s%s requires a buffer of at least %llu bytes for %sing %lld bytes at offset %lld "
                     "(actual buffer size is %lld)", verb, packing ? "_into" : "_from",
-                    (long long)(size + *off), verb, (long long)size, (long long)*off, (long long)n);
+                    (unsigned long long)size + (unsigned long long)*off, verb, (long long)size, (long long)*off,
+                    (long long)n);
         return false;
     }
     return true;
 }
 
+/* pack_into's target: a bytearray, a writable memoryview, or an object
+ * whose __buffer__ gives a writable view (array.array). *view is the
+ * memoryview to root (UNDEF for the first two); false after raising. */
+static bool writable_target(VM *vm, Value v, Value *view) {
+    uint8_t *p;
+    int64_t n;
+    *view = UNDEF;
+    if (binbuf_writable(v, &p, &n)) return true;
+    Value mv = memview_from_buffer_method(vm, v);
+    if (mv == ERR) return false;
+    if (mv != UNDEF && binbuf_writable(mv, &p, &n)) return (*view = mv), true;
+    exc_raise(vm, E_TypeError, "argument must be read-write bytes-like object, not %T", v);
+    return false;
+}
+
 static Value s_pack_into(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Fmt f;
-    int64_t off;
+    int64_t off, n;
+    uint8_t *p;
+    Value view;
     if (!args_no_kw(vm, "pack_into", kw)) return ERR;
     if (nargs < 1) return exc_raise(vm, E_TypeError, "missing format argument");
     if (!fmt_scan(vm, args[0], &f)) return ERR;
@@ -407,21 +426,21 @@ static Value s_pack_into(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (nargs < 3) return exc_raise(vm, E_TypeError, "pack_into expected offset argument");
         return raise_error(vm, "pack_into expected %lld items for packing (got %d)", (long long)f.nitems, nargs - 3);
     }
-    if (!is_kind(args[1], OBJ_BYTEARRAY))
-        return exc_raise(vm, E_TypeError, "argument must be read-write bytes-like object, not %T", args[1]);
-    if (!index_value(vm, args[2], &off, NULL)) return ERR;
-    ObjByteArray *ba = AS(ObjByteArray, args[1]);
-    if (!place(vm, &off, ba->len, f.size, true)) return ERR;
+    if (!writable_target(vm, args[1], &view)) return ERR;
+    Value target = view == UNDEF ? args[1] : view;
+    if (!vm_push_root(vm, target)) return ERR;
+    bool ok = index_value(vm, args[2], &off, NULL) && binbuf_writable(target, &p, &n) &&
+              place(vm, &off, n, f.size, true);
     /* Pack into a scratch copy: converting the values may run script code
      * that resizes the bytearray. */
-    Value tmp = bytes_new(vm, NULL, (size_t)f.size);
-    if (tmp == ERR || !vm_push_root(vm, tmp)) return ERR;
+    Value tmp = ok ? bytes_new(vm, NULL, (size_t)f.size) : ERR;
+    if (tmp == ERR || !vm_push_root(vm, tmp)) return vm_pop_roots(vm, 1), ERR;
     memset(AS(ObjBytes, tmp)->data, 0, (size_t)f.size);
-    bool ok = pack_values(vm, &f, AS(ObjBytes, tmp)->data, args + 3);
-    vm_pop_roots(vm, 1);
+    ok = pack_values(vm, &f, AS(ObjBytes, tmp)->data, args + 3);
+    vm_pop_roots(vm, 2);
     if (!ok) return ERR;
-    if (off + f.size > ba->len) return raise_error(vm, "buffer changed size while packing");
-    if (f.size) memcpy(ba->data + off, AS(ObjBytes, tmp)->data, (size_t)f.size);
+    if (!binbuf_writable(target, &p, &n) || off + f.size > n) return raise_error(vm, "buffer changed size while packing");
+    if (f.size) memcpy(p + off, AS(ObjBytes, tmp)->data, (size_t)f.size);
     return NONE_VAL;
 }
 

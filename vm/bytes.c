@@ -644,9 +644,12 @@ static Value construct(VM *vm, const char *tname, Value *args, int nargs, ObjTup
         if (p[2] != UNDEF) return exc_raise(vm, E_TypeError, "errors without a string argument");
         return bytearray ? bytearray_new(vm, NULL, 0) : bytes_new(vm, NULL, 0);
     }
-    if (!bytearray && is_kind(p[0], OBJ_BYTES) && p[1] == UNDEF && p[2] == UNDEF) return subtype_plain(vm, p[0]);
+    if (!bytearray && is_kind(p[0], OBJ_BYTES) && !(as_obj(p[0])->flags & OBJ_SUBTYPE) && p[1] == UNDEF &&
+        p[2] == UNDEF)
+        return p[0];
     if (!bytearray && p[1] == UNDEF && p[2] == UNDEF && is_obj(p[0]) &&
-        (as_obj(p[0])->kind == OBJ_INSTANCE || (is_str(p[0]) && (as_obj(p[0])->flags & OBJ_SUBTYPE)))) {
+        (as_obj(p[0])->kind == OBJ_INSTANCE ||
+         ((is_str(p[0]) || is_kind(p[0], OBJ_BYTES)) && (as_obj(p[0])->flags & OBJ_SUBTYPE)))) {
         /* bytes(x) gives what x.__bytes__() returned, a bytes subclass's instance too */
         Value r = dunder_bytes_value(vm, p[0]);
         if (r != UNDEF) return r;

@@ -53,6 +53,7 @@ bool dict_next(ObjDict *d, int64_t *pos, Value *key, Value *value);
 bool dict_next_hash(ObjDict *d, int64_t *pos, Value *key, Value *value, uint64_t *hash);
 Value dict_get_hashed(VM *vm, ObjDict *d, Value key, uint64_t hash);     /* UNDEF absent, ERR */
 int dict_set_hashed(VM *vm, ObjDict *d, Value key, uint64_t hash, Value v);
+int dict_del_hashed(VM *vm, ObjDict *d, Value key, uint64_t hash);      /* 1 deleted, 0 absent */
 int dict_update(VM *vm, ObjDict *d, Value other);     /* dict, mapping or pairs */
 ObjDict *dict_copy(VM *vm, ObjDict *d);
 void dict_clear(VM *vm, ObjDict *d);

@@ -236,6 +236,10 @@ int dict_set_str(VM *vm, ObjDict *d, ObjStr *key, Value v) {
 int dict_del(VM *vm, ObjDict *d, Value key) {
     uint64_t h;
     if (op_hash(vm, key, &h) < 0) return -1;
+    return dict_del_hashed(vm, d, key, h);
+}
+
+int dict_del_hashed(VM *vm, ObjDict *d, Value key, uint64_t h) {
     int64_t slot, ix = lookup(vm, d, key, h, &slot);
     if (ix == -2) return -1;
     if (ix < 0) return 0;

@@ -69,7 +69,9 @@ enum { NL_NONE, NL_ANY, NL_LF, NL_CR, NL_CRLF };
 #define NL_SHIFT 8
 #define NL_MODE(f) ((int)(((f)->n >> NL_SHIFT) & 7))
 
-enum { INFO_NAME, INFO_MODE, INFO_ENCODING, INFO_ERRORS, INFO_NEWLINE, INFO_UNSUPPORTED, INFO_COUNT };
+/* INFO_BUFFER: a text file's `buffer` once asked for (None before), the same
+ * object on each access as CPython's. */
+enum { INFO_NAME, INFO_MODE, INFO_ENCODING, INFO_ERRORS, INFO_NEWLINE, INFO_UNSUPPORTED, INFO_BUFFER, INFO_COUNT };
 
 #define CHUNK 8192
 #define FILES_PER_GC 128
@@ -679,6 +681,8 @@ static Value close_file(VM *vm, ObjIter *f) {
     int fd = (int)f->i;
     f->i = -1;
     drop_chunk(f);
+    Value buf = info(f, INFO_BUFFER);
+    if (is_file(buf)) close_file(vm, AS(ObjIter, buf));     /* (closefd=False: it only marks it closed) */
     if ((f->n & F_CLOSEFD) && close(fd) < 0 && errno != EINTR) return raise_errno(vm, errno, UNDEF);
     return NONE_VAL;
 }
@@ -1140,7 +1144,7 @@ static Value b_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return exc_raise(vm, E_RuntimeError, "open(): the _io module lost its classes");
     Value shown_mode = binary ? str_from_cstr(vm, m.raw_mode) : mode;
     if (shown_mode == ERR) return ERR;
-    Value items[INFO_COUNT] = {file, shown_mode, encoding, errors, newline, unsupported};
+    Value items[INFO_COUNT] = {file, shown_mode, encoding, errors, newline, unsupported, NONE_VAL};
     ObjTuple *t = tuple_from(vm, items, INFO_COUNT);
     ObjIter *f = t ? gc_new(vm, sizeof(ObjIter), OBJ_ITER, AS(ObjClass, cls)) : NULL;
     if (!f) return ERR;
@@ -1180,6 +1184,7 @@ static Value reopen_binary(VM *vm, ObjIter *f, int buffering) {
     if (is_kind(g, OBJ_ITER) && AS(ObjIter, g)->next == file_next) {
         ObjTuple *info = AS(ObjTuple, AS(ObjIter, g)->a);    /* fresh, not shared: open() made it */
         info->items[INFO_NAME] = AS(ObjTuple, f->a)->items[INFO_NAME];
+        info->items[INFO_BUFFER] = NONE_VAL;
     }
     return g;
 }
@@ -1188,7 +1193,11 @@ static Value reopen_binary(VM *vm, ObjIter *f, int buffering) {
 static Value p_buffer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ObjIter *f = self_file(vm, args, nargs, "buffer");
     (void)kw;
-    return f ? reopen_binary(vm, f, -1) : ERR;
+    if (!f) return ERR;
+    if (info(f, INFO_BUFFER) != NONE_VAL) return info(f, INFO_BUFFER);
+    Value b = reopen_binary(vm, f, -1);
+    if (b != ERR) AS(ObjTuple, f->a)->items[INFO_BUFFER] = b;    /* f->a is f's own (open() made it) */
+    return b;
 }
 
 /* A buffered binary file's `raw`, its FileIO. */
@@ -1350,6 +1359,7 @@ static bool add_file_class(VM *vm, ObjModule *io, const char *name, bool text, V
     ObjClass *c = class_new_builtin(vm, name, vm->types[T_OBJECT], OBJ_ITER);
     if (!c) return false;
     c->module = modname;
+    c->obj.flags |= CLASS_WEAKREFABLE;
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
         if (!class_add_native(vm, c, methods[i].name, methods[i].fn)) return false;
     }

@@ -375,6 +375,9 @@ struct ObjCode {
  * vm/match.c knows: a class with the flag, or one that derives from it. */
 #define CLASS_SEQUENCE 0x1000
 #define CLASS_MAPPING 0x2000
+/* A native type whose instances are not OBJ_INSTANCEs but still take weak
+ * references, as CPython's (the io file classes, re.Pattern). */
+#define CLASS_WEAKREFABLE 0x4000
 
 #define CLASS_DICT_HINT_MAX 10
 struct ObjClass {

@@ -193,7 +193,8 @@ static unsigned slot_kinds(NameId n) {
     case N___iadd__: case N___imul__: return K(OBJ_LIST);
     case N___ior__: return K(OBJ_DICT);
     case N___add__: case N___mul__: case N___rmul__: return SEQS | NUMBERS | CPX;
-    case N___mod__: case N___rmod__: return K(OBJ_STR) | K(OBJ_BYTES) | NUMBERS;
+    case N___mod__: return K(OBJ_STR) | K(OBJ_BYTES) | NUMBERS;     /* (bytearray's is its own method) */
+    case N___rmod__: return K(OBJ_STR) | K(OBJ_BYTES) | K(OBJ_BYTEARRAY) | NUMBERS;
     case N___or__: case N___ror__: return K(OBJ_DICT) | K(OBJ_BIGINT);
     case N___and__: case N___rand__: case N___xor__: case N___rxor__: case N___lshift__: case N___rlshift__:
     case N___rshift__: case N___rrshift__:

@@ -113,6 +113,9 @@ static bool can_refer(VM *vm, Value v) {
         return true;
     case OBJ_BIGINT: case OBJ_TUPLE: case OBJ_BYTES:
         return false;   /* CPython's variable-sized types: no weakrefs, even for subclasses */
+    case OBJ_ITER:
+        if (cls->obj.flags & CLASS_WEAKREFABLE) return true;
+        /* fall through */
     default:
         /* an instance of a Python subclass of str, list, dict, float, ...,
          * unless __slots__ (or a native dict-layout class such as

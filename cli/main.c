@@ -8,6 +8,7 @@
  * Exit status: 0, 1 for an uncaught exception, 2 for usage errors, or what
  * sys.exit() asked for. */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
@@ -178,6 +179,38 @@ static bool parse_block_warn(const char *text, int *ms) {
     return true;
 }
 
+/* A limit for int/str conversions as CPython's startup reads one: a whole
+ * decimal int (strtol's leading blanks and sign allowed), 0 or at least
+ * 640. */
+static bool parse_digits_limit(const char *text, int *limit) {
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno || v < INT_MIN || v > INT_MAX) return false;
+    if (v != 0 && v < 640) return false;
+    *limit = v == 0 ? -1 : (int)v;
+    return true;
+}
+
+/* -X int_max_str_digits=N, else PYTHONINTMAXSTRDIGITS (unless -E), into
+ * cfg; a bad one ends the process as CPython's startup error does. */
+static bool set_digits_limit(AsyConfig *cfg, bool ignore_env, int nx, const char *const *xopts) {
+    const char *what = NULL;
+    const char *env = ignore_env ? NULL : getenv("PYTHONINTMAXSTRDIGITS");
+    if (env && !parse_digits_limit(env, &cfg->int_max_str_digits)) what = "PYTHONINTMAXSTRDIGITS";
+    for (int k = 0; !what && k < nx; k++) {     /* (the first one counts) */
+        const char *x = xopts[k];
+        size_t n = strlen("int_max_str_digits");
+        if (strncmp(x, "int_max_str_digits", n) || (x[n] && x[n] != '=')) continue;
+        if (!x[n] || !parse_digits_limit(x + n + 1, &cfg->int_max_str_digits)) what = "-X int_max_str_digits";
+        break;
+    }
+    if (!what) return true;
+    fprintf(stderr, "Fatal Python error: config_init_int_max_str_digits: %s: invalid limit; "
+            "must be >= 640 or 0 for unlimited.\nPython runtime state: preinitialized\n\n", what);
+    return false;
+}
+
 int main(int argc, char **argv) {
     int i = 1;
     const char *code = NULL, *module = NULL;
@@ -284,6 +317,7 @@ int main(int argc, char **argv) {
         for (int k = 0; k < nwarn; k++) allwarn[n++] = warnopts[k];
         nwarn = n;
     }
+    if (!set_digits_limit(&cfg, ignore_env, nx, xopts)) return 1;
     AsyVM *vm = asy_new(&cfg);
     if (!vm) { fputs("asy: out of memory\n", stderr); return 1; }
     catch_sigint(vm);

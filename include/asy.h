@@ -65,6 +65,11 @@ typedef struct AsyConfig {
      * taken from the working directory). Kept, not copied. Default NULL;
      * the command line sets it from PYTHONPATH unless -E or -I. */
     const char *module_path;
+    /* The most digits an int may have in a conversion to or from str in
+     * a base that is not a power of two (sys.get_int_max_str_digits()):
+     * 0 (the default) for CPython's 4300, -1 for no limit. The command
+     * line sets it from -X int_max_str_digits and PYTHONINTMAXSTRDIGITS. */
+    int int_max_str_digits;
 } AsyConfig;
 
 typedef enum AsyStatus {
@@ -93,7 +98,8 @@ AsyStatus asy_set_argv(AsyVM *vm, int argc, const char *const *argv);
  * cannot be understood is reported on stderr and ignored. */
 AsyStatus asy_set_warnoptions(AsyVM *vm, int n, const char *const *options);
 /* Records CPython's -X options in sys._xoptions: "name=value" as a str,
- * a bare "name" as True. Asy's behaviour does not depend on them. */
+ * a bare "name" as True. Asy's behaviour does not depend on them (the
+ * command line reads -X int_max_str_digits into AsyConfig itself). */
 AsyStatus asy_set_xoptions(AsyVM *vm, int n, const char *const *options);
 
 /* Runs `len` bytes of source as the __main__ module; `filename` is what

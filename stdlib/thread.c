@@ -13,6 +13,7 @@
 #include "../vm/func.h"
 #include "../vm/gc.h"
 #include "../vm/gil.h"
+#include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
 #include "../vm/thread.h"
@@ -50,36 +51,64 @@ static int wait_until(VM *vm, uv_mutex_t *mu, uv_cond_t *cond, bool (*ready)(voi
     }
 }
 
-/* acquire(blocking=True, timeout=-1)'s arguments, as seconds (< 0: forever). */
+/* A timeout in nanoseconds, as CPython's _PyTime_FromSecondsObject makes it
+ * (rounding away from zero): its two overflow errors, one for a float and
+ * one for an int, and its NaN error. */
+static bool timeout_ns(VM *vm, Value v, int64_t *ns) {
+    if (is_float(v)) {
+        double d = as_float(v);
+        if (isnan(d)) {
+            exc_raise(vm, E_ValueError, "Invalid value NaN (not a number)");
+            return false;
+        }
+        d *= 1e9;
+        d = d >= 0 ? ceil(d) : floor(d);
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) {
+            exc_raise(vm, E_OverflowError, "timestamp out of range for platform time_t");
+            return false;
+        }
+        *ns = (int64_t)d;
+        return true;
+    }
+    if (!is_intlike(v)) {
+        exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+        return false;
+    }
+    int64_t sec;
+    if (!int_to_i64(v, &sec) || sec > INT64_MAX / 1000000000 || sec < INT64_MIN / 1000000000) {
+        exc_raise(vm, E_OverflowError, "timestamp too large to convert to C _PyTime_t");
+        return false;
+    }
+    *ns = sec * 1000000000;
+    return true;
+}
+
+/* acquire(blocking=True, timeout=-1)'s arguments, as seconds (< 0: forever).
+ * The checks come in CPython's order: converting the timeout, then the
+ * non-blocking call given one, then a negative one other than -1 (which,
+ * exactly, means none), then one past TIMEOUT_MAX. */
 static bool acquire_args(VM *vm, Value *args, int nargs, ObjTuple *kw, double *timeout) {
     static const char *const names[] = {"blocking", "timeout"};
     Value a[2];
     if (!args_bind(vm, "acquire", args + 1, nargs - 1, kw, names, 2, 2, 0, 0, a)) return false;
     int blocking = a[0] == UNDEF ? 1 : op_truthy(vm, a[0]);
     if (blocking < 0) return false;
-    double t = -1;
-    if (a[1] != UNDEF) {
-        if (is_float(a[1])) t = as_float(a[1]);
-        else if (is_intlike(a[1])) {
-            if (int_to_float(vm, a[1], &t) == ERR) return false;
-        } else {
-            exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", a[1]);
-            return false;
-        }
-    }
-    if (!blocking && t != -1) {
+    const int64_t unset = -1000000000;
+    int64_t ns = unset;
+    if (a[1] != UNDEF && !timeout_ns(vm, a[1], &ns)) return false;
+    if (!blocking && ns != unset) {
         exc_raise(vm, E_ValueError, "can't specify a timeout for a non-blocking call");
         return false;
     }
-    if (t < 0 && t != -1) {
+    if (ns < 0 && ns != unset) {
         exc_raise(vm, E_ValueError, "timeout value must be positive");
         return false;
     }
-    if (t > TIMEOUT_MAX || isnan(t)) {
-        exc_raise(vm, E_OverflowError, "timestamp out of range for platform time_t");
+    if (ns != unset && (ns / 1000 + (ns % 1000 != 0)) > (int64_t)(TIMEOUT_MAX * 1e6)) {
+        exc_raise(vm, E_OverflowError, "timeout value is too large");
         return false;
     }
-    *timeout = blocking ? t : 0;
+    *timeout = !blocking ? 0 : ns == unset ? -1 : (double)ns / 1e9;
     return true;
 }
 

@@ -214,7 +214,7 @@ AsyVM *asy_new(const AsyConfig *cfg) {
     vm->signal_handlers = UNDEF;
     vm->recursion_limit = vm->call_limit = 1000;
     vm->prof_func = vm->trace_func = UNDEF;
-    vm->int_max_str_digits = 4300;
+    vm->int_max_str_digits = vm->cfg.int_max_str_digits == 0 ? 4300 : vm->cfg.int_max_str_digits < 0 ? 0 : vm->cfg.int_max_str_digits;
     vm->fin_budget = (size_t)256 << 20;   /* heap bytes forced collections may mark (finalize.h) */
     vm->fiber = gil_init(vm) ? fiber_new(vm) : NULL;
     /* No collection during setup: nothing is reachable from the roots yet. */

@@ -527,6 +527,7 @@ static Value builtin_next(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     IterNextFn next = op_native_next(vm, it);
     if (next) {
         v = next(vm, AS(ObjIter, it));
+        if (v == ERR && nargs == 2 && exc_is(vm, vm->exc, E_StopIteration)) v = vm->exc = UNDEF;
         if (v != UNDEF) return v;
         if (nargs == 2) return args[1];
         return stop_iteration(vm);

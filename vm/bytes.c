@@ -1388,8 +1388,8 @@ static Value m_mul(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!self_buf(vm, "__mul__", args, nargs, &self)) return ERR;
     if (!is_intlike(args[1]) && op_special(vm, args[1], N___index__) == UNDEF) return NOTIMPL_VAL;
     int64_t n;
-    if (!int_arg_clamp(vm, args[1], &n)) {
-        if (exc_is(vm, vm->exc, E_IndexError)) {     /* (an __index__ too big: CPython's OverflowError) */
+    if (!index_value(vm, args[1], &n, NULL)) {
+        if (exc_is(vm, vm->exc, E_IndexError)) {     /* (a count too big either way: CPython's OverflowError) */
             vm->exc = UNDEF;
             exc_raise(vm, E_OverflowError, "cannot fit '%T' into an index-sized integer", args[1]);
         }

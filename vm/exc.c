@@ -1908,6 +1908,31 @@ bool exc_write_sys_stderr(VM *vm, const char *text, size_t len) {
     return true;
 }
 
+/* What CPython's default unraisable hook prints of an exception: its own
+ * traceback, then "Type: str" with the ": " even when str() is empty. No
+ * chained exceptions, notes or "Did you mean" hints: those belong to the
+ * printer of uncaught exceptions, not to this one. */
+static void format_unraisable(VM *vm, Value exc, StrBuf *out) {
+    if (!is_kind(exc, OBJ_EXC)) return;
+    ObjException *e = AS(ObjException, exc);
+    if (e->ntb) format_tb(vm, e, out, "Traceback (most recent call last):\n");
+    ObjClass *c = as_obj(exc)->cls;
+    if (c->module != UNDEF && is_str(c->module) && strcmp(AS(ObjStr, c->module)->data, "builtins") != 0 &&
+        strcmp(AS(ObjStr, c->module)->data, "__main__") != 0)
+        sb_addf(out, "%s.", AS(ObjStr, c->module)->data);
+    sb_adds(out, c->qualname->data);
+    sb_adds(out, ": ");
+    Value saved = vm->exc;
+    Value s = op_str(vm, exc);
+    if (s == ERR) {
+        vm->exc = saved;
+        sb_adds(out, "<exception str() failed>");
+    } else {
+        sb_add(out, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
+    }
+    sb_addc(out, '\n');
+}
+
 void exc_report_unraisable(VM *vm, const char *prefix, Value obj) {
     Value e = vm->exc;
     vm->exc = UNDEF;
@@ -1930,7 +1955,7 @@ void exc_report_unraisable(VM *vm, const char *prefix, Value obj) {
         sb_adds(&b, "<object repr() failed>");
     }
     sb_addc(&b, '\n');
-    if (e != UNDEF) exc_format(vm, e, &b);
+    if (e != UNDEF) format_unraisable(vm, e, &b);
     vm->exc = UNDEF;
     if (!exc_write_sys_stderr(vm, b.data ? b.data : "", b.len)) vm_write(vm, 2, b.data, b.len);
     sb_free(&b);

@@ -1434,6 +1434,7 @@ bool file_init(VM *vm) {
            dict_set_str(vm, io->dict, str_intern_cstr(vm, "_optimize"), int_val(vm->cfg.optimize)) == 0 &&
            dict_set_str(vm, io->dict, str_intern_cstr(vm, "_inspect"), int_val(vm->cfg.inspect != 0)) == 0 &&
            dict_set_str(vm, io->dict, str_intern_cstr(vm, "_interactive"), int_val(vm->cfg.interactive != 0)) == 0 &&
+           dict_set_str(vm, io->dict, str_intern_cstr(vm, "_int_max_str_digits"), int_val(vm->int_max_str_digits)) == 0 &&
            dict_set_str(vm, io->dict, str_intern_cstr(vm, "_stdio_errors"),
                         str_from_cstr(vm, textenc_stdio_errors(vm))) == 0;
 }

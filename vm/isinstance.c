@@ -122,8 +122,9 @@ static Value checker(VM *vm, Value spec, NameId name) {
 
 int isinstance_check(VM *vm, Value v, Value spec, bool inst) {
     if (inst && is_kind(spec, OBJ_CLASS) && type_of(vm, v) == AS(ObjClass, spec)) return 1;
-    /* issubclass(C, C) is True at once only for a plain class: a metaclass's
-     * __subclasscheck__ (an ABC's __subclasshook__) may say otherwise */
+    /* issubclass(C, C) is True at once only for a class whose metaclass is
+     * type itself: another metaclass's __subclasscheck__ decides, as in
+     * CPython (isinstance's exact-type shortcut above holds for any) */
     if (!inst && v == spec && is_kind(spec, OBJ_CLASS) && as_obj(spec)->cls == vm->types[T_TYPE]) return 1;
     if (is_tuple(spec)) {
         if (!depth_enter(vm, inst ? "in __instancecheck__" : "in __subclasscheck__")) return -1;

@@ -169,7 +169,18 @@ static bool pack(VM *vm, char f, uint8_t *p, Value v) {
         }
         return true;
     }
-    if (!is_intlike(v)) goto bad_type;
+    if (!is_intlike(v)) {     /* an object with __index__, as CPython's PyNumber_Index */
+        Value r = op_special(vm, v, N___index__) == UNDEF ? UNDEF : fmt_index_of(vm, v);
+        if (r == ERR && !exc_is(vm, vm->exc, E_TypeError)) return false;
+        if (r == ERR || r == UNDEF) {     /* its TypeError becomes the format's, as CPython's */
+            vm->exc = UNDEF;
+            goto bad_type;
+        }
+        if (!vm_push_root(vm, r)) return false;
+        bool ok = pack(vm, f, p, r);
+        vm_pop_roots(vm, 1);
+        return ok;
+    }
     int64_t x;
     if (!int_to_i64(v, &x)) {
         mp_int m;

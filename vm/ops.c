@@ -2196,7 +2196,17 @@ IterNextFn op_native_next(VM *vm, Value it) {
 
 Value op_next(VM *vm, Value it) {
     IterNextFn next = op_native_next(vm, it);
-    if (next) return next(vm, AS(ObjIter, it));
+    if (next) {
+        Value r = next(vm, AS(ObjIter, it));
+        /* a StopIteration a native step lets out (map's or filter's
+         * function raised it, say) ends the iteration, as CPython's
+         * consumers take a NULL with StopIteration set */
+        if (r == ERR && exc_is(vm, vm->exc, E_StopIteration)) {
+            vm->exc = UNDEF;
+            return UNDEF;
+        }
+        return r;
+    }
     if (is_generator(vm, it)) {
         bool done;
         Value r = gen_resume(vm, AS(ObjGen, it), NONE_VAL, UNDEF, &done);

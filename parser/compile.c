@@ -9,6 +9,7 @@
  * compiler tracks the stack depth as it emits, to size each frame. */
 #include "compile.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -3468,6 +3469,72 @@ static void line_end_span(const char *src, size_t len, int line, int col, int *s
     *end = (int)(p - base) + 1;
 }
 
+/* The byte offset of (line, col) in src. */
+static size_t src_offset(const char *src, size_t len, int line, int col) {
+    size_t i = 0;
+    for (int l = 1; l < line && i < len; i++) l += src[i] == '\n';
+    return i + (size_t)col <= len ? i + (size_t)col : len;
+}
+
+/* The length in bytes of the first token of statement s, roughly: a name
+ * or number, else one character (where CPython's caret ends). */
+static int first_token_len(const char *src, size_t len, const Node *s) {
+    size_t at = src_offset(src, len, s->line, s->col), i = at;
+    while (i < len && (isalnum((unsigned char)src[i]) || src[i] == '_' || (unsigned char)src[i] >= 0x80)) i++;
+    if (i < len && i - at <= 2 && (src[i] == '\'' || src[i] == '"')) {     /* a string, prefixed or not */
+        char q = src[i];
+        bool triple = i + 2 < len && src[i + 1] == q && src[i + 2] == q;
+        size_t n = triple ? 3 : 1;
+        for (i += n; i < len; i++) {
+            if (src[i] == '\\') { i++; continue; }
+            if (src[i] == q && (!triple || (i + 2 < len && src[i + 1] == q && src[i + 2] == q))) { i += n; break; }
+            if (src[i] == '\n' && !triple) break;
+        }
+    }
+    return i > at ? (int)(i - at) : 1;
+}
+
+/* The last block of compound statement s (an elif's, for an if that has
+ * one), or NULL for a match, whose cases are always indented. */
+static const NodeList *last_block(const char *src, size_t len, const Node *s) {
+    switch (s->kind) {
+    case S_IF: {
+        const NodeList *e = &s->u.cond.orelse;
+        if (e->n == 1 && e->items[0]->kind == S_IF) {
+            size_t at = src_offset(src, len, e->items[0]->line, e->items[0]->col);
+            if (len - at >= 4 && !memcmp(src + at, "elif", 4)) return last_block(src, len, e->items[0]);
+        }
+        return e->n ? e : &s->u.cond.body;
+    }
+    case S_WHILE: return s->u.cond.orelse.n ? &s->u.cond.orelse : &s->u.cond.body;
+    case S_FOR: return s->u.forloop.orelse.n ? &s->u.forloop.orelse : &s->u.forloop.body;
+    case S_TRY:
+        if (s->u.try_.finalbody.n) return &s->u.try_.finalbody;
+        if (s->u.try_.orelse.n) return &s->u.try_.orelse;
+        return s->u.try_.nhandlers ? &s->u.try_.handlers[s->u.try_.nhandlers - 1].body : &s->u.try_.body;
+    case S_WITH: return &s->u.with.body;
+    case S_DEF: return &s->u.def.body;
+    case S_CLASS: return &s->u.cls.body;
+    default: return NULL;
+    }
+}
+
+/* In 'single' mode CPython wants a NEWLINE after a compound statement
+ * whose last block sits on its header's line ('for x in y: f(x)'): without
+ * a newline after it the input is "invalid syntax" at offset 0 of its last
+ * line, which is how codeop and code.InteractiveConsole know to ask for more
+ * input. */
+static bool single_inline_unended(const Node *s, const char *src, size_t len) {
+    const NodeList *b = is_compound(s) ? last_block(src, len, s) : NULL;
+    if (!b || !b->n) return false;
+    size_t at = src_offset(src, len, b->items[0]->line, b->items[0]->col), i = at;
+    while (i > 0 && src[i - 1] != '\n' && (src[i - 1] == ' ' || src[i - 1] == '\t' || src[i - 1] == '\f')) i--;
+    if (i == 0 || src[i - 1] == '\n') return false;       /* an indented block */
+    for (size_t k = src_offset(src, len, s->end_line, s->end_col); k < len; k++)
+        if (src[k] == '\n') return false;
+    return true;
+}
+
 /* compile(..., 'single') takes one statement: one compound statement, or
  * simple ones on a single line. CPython's messages otherwise. */
 static bool single_statement(VM *vm, Node *mod, const char *filename, const char *src, size_t len) {
@@ -3477,7 +3544,8 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
         const Node *prev = body->items[i - 1], *s = body->items[i];
         if (is_compound(body->items[0])) {
             e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = s->line, .col = s->col,
-                             .end_line = s->line, .end_col = s->col + 1, .tok_line = s->line + 1};
+                             .end_line = s->line, .end_col = s->col + first_token_len(src, len, s), .tok_line = s->line,
+                             .eval_input = true};
         } else if (s->line > prev->end_line) {
             int col, end_col;
             line_end_span(src, len, prev->end_line, prev->end_col, &col, &end_col);
@@ -3488,6 +3556,11 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
     }
     if (body->n == 0)
         e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = 0, .col = -1};
+    else if (!e.msg[0] && single_inline_unended(body->items[0], src, len)) {
+        int line = body->items[0]->end_line;
+        e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = line, .col = -1,
+                         .end_line = line, .end_col = -1, .tok_line = line, .eval_input = true};
+    }
     if (!e.msg[0]) return true;
     raise_error(vm, &e, filename, src, len);
     return false;

@@ -1397,7 +1397,25 @@ static void compile_comprehension(Compiler *c, Node *n) {
     if (code->flags & CODE_COROUTINE) emit_await(c, 0);
 }
 
+/* A decimal literal longer than sys.set_int_max_str_digits allows is a
+ * SyntaxError of the parser in CPython, at the literal's line with no
+ * columns (offset 0). */
+static bool int_literal_too_long(Compiler *c, Node *n) {
+    int64_t digits = const_int_digits_over(c->vm, n), limit = c->vm->int_max_str_digits;
+    if (!digits) return false;
+    ParseError e = {.kind = "SyntaxError", .origin = ORIGIN_PARSER, .line = n->line, .col = -1,
+                    .end_line = n->end_line, .end_col = -1, .tok_line = n->line};
+    snprintf(e.msg, sizeof e.msg,
+             "Exceeds the limit (%lld digits) for integer string conversion: value has %lld digits; "
+             "use sys.set_int_max_str_digits() to increase the limit - Consider hexadecimal for huge "
+             "integer literals to avoid decimal conversion limits.", (long long)limit, (long long)digits);
+    c->failed = true;
+    raise_error(c->vm, &e, c->filename, c->src, c->srclen);
+    return true;
+}
+
 static Value int_literal(Compiler *c, Node *n) {
+    if (int_literal_too_long(c, n)) return NONE_VAL;
     Value v = int_from_digits(c->vm, n->u.int_lit.digits, n->u.int_lit.base);
     if (v == ERR) c->failed = true;
     return v;

@@ -100,6 +100,7 @@ typedef struct Compiler {
     int nesting;            /* C recursion depth of the expression walker */
     bool top_names;         /* module-level reads go through LOAD_NAME (exec with locals) */
     bool future_annotations;    /* `from __future__ import annotations`: annotations stay text */
+    bool future_barry;          /* barry_as_FLUFL: only marks the code objects, for exec/eval */
     AstArena *arena;        /* the symbol table's; also holds the compiler's SyntaxWarnings */
     ConstPool pool;         /* this compilation's constants, by value */
 } Compiler;
@@ -751,6 +752,12 @@ static ObjStr *make_qualname(Compiler *c, const char *name) {
     return r;
 }
 
+/* The code flags that carry the module's __future__ features to every
+ * code object, so exec, eval and compile called there inherit them. */
+static int32_t unit_future_flags(const Compiler *c) {
+    return (c->future_annotations ? CODE_FUTURE_ANNOTATIONS : 0) | (c->future_barry ? CODE_FUTURE_BARRY : 0);
+}
+
 static bool enter_unit(Compiler *c, Scope *scope, const char *name, int firstline) {
     Unit *u = malloc(sizeof(Unit));
     if (!u) { nomem(c); return false; }
@@ -765,6 +772,7 @@ static bool enter_unit(Compiler *c, Scope *scope, const char *name, int firstlin
     u->code->firstline = firstline;
     u->code->name = intern(c, name);
     u->code->qualname = u->qualname;
+    u->code->flags |= unit_future_flags(c);
     if (scope->kind == SCOPE_FUNCTION)
         for (Scope *up = scope->parent; up; up = up->parent)
             if (up->kind == SCOPE_FUNCTION) { u->code->flags |= CODE_NESTED; break; }
@@ -3124,16 +3132,20 @@ static void compile_annassign(Compiler *c, Node *n) {
     emit(c, OP_STORE_SUBSCR, 0);
 }
 
-/* `from __future__ import annotations` among the module's first statements. */
-static bool future_annotations(NodeList *body) {
+/* The features the module's first statements import from __future__
+ * that change how code compiles (annotations, barry_as_FLUFL), as CO_ bits. */
+static int32_t future_features(NodeList *body) {
+    int32_t f = 0;
     for (int i = 0; i < body->n; i++) {
         Node *s = body->items[i];
         if (i == 0 && is_docstring(body)) continue;
         if (s->kind != S_IMPORTFROM || !s->u.import.module || strcmp(s->u.import.module, "__future__") != 0) break;
-        for (int k = 0; k < s->u.import.nnames; k++)
-            if (!strcmp(s->u.import.names[k].name, "annotations")) return true;
+        for (int k = 0; k < s->u.import.nnames; k++) {
+            if (!strcmp(s->u.import.names[k].name, "annotations")) f |= CO_FUTURE_ANNOTATIONS;
+            if (!strcmp(s->u.import.names[k].name, "barry_as_FLUFL")) f |= CO_FUTURE_BARRY_AS_BDFL;
+        }
     }
-    return false;
+    return f;
 }
 
 static void compile_class_call(Compiler *c, Node *n, bool generic);
@@ -3373,11 +3385,12 @@ static void compile_stmts(Compiler *c, NodeList *l) {
 /* The module unit. COMPILE_EVAL: the body is one expression statement,
  * whose value the code returns. */
 static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const char *src, size_t len,
-                             CompileMode mode, bool top_names) {
+                             CompileMode mode, bool top_names, int32_t future) {
     AstArena *arena = ast_arena_new();
     if (!arena) { exc_nomem(vm); return NULL; }
     SymError err;
-    Scope *top = symtable_build(vm, arena, module, &err);
+    future |= future_features(&module->u.block.body);
+    Scope *top = symtable_build(vm, arena, module, &err, (future & CO_FUTURE_ANNOTATIONS) != 0);
     if (!top) {
         if (err.too_deep) exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
         else if (err.msg[0]) {
@@ -3401,7 +3414,9 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
         c.u->interactive = interactive;
         c.u->code->flags |= CODE_MODULE;
         NodeList *body = &module->u.block.body;
-        c.future_annotations = future_annotations(body);
+        c.future_annotations = (future & CO_FUTURE_ANNOTATIONS) != 0;
+        c.future_barry = (future & CO_FUTURE_BARRY_AS_BDFL) != 0;
+        c.u->code->flags |= unit_future_flags(&c);
         setup_annotations(&c, body);
         int start = 0;
         if (mode == COMPILE_EVAL) {
@@ -3438,7 +3453,7 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
 }
 
 ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *src, size_t len, bool interactive) {
-    return compile_root(vm, module, filename, src, len, interactive ? COMPILE_SINGLE : COMPILE_EXEC, false);
+    return compile_root(vm, module, filename, src, len, interactive ? COMPILE_SINGLE : COMPILE_EXEC, false, 0);
 }
 
 static void raise_parse_error(VM *vm, const AstArena *arena, ParseError *perr, const char *filename, const char *src,
@@ -3586,7 +3601,9 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
 
 static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode,
                              bool bytes) {
-    ParseMode from = bytes ? PARSE_BYTES : 0;
+    int32_t future = vm->compile_future;
+    vm->compile_future = 0;     /* (not for the modules compiling this may import) */
+    ParseMode from = (bytes ? PARSE_BYTES : 0) | (future & CO_FUTURE_BARRY_AS_BDFL ? PARSE_BARRY : 0);
     if (mode != COMPILE_EVAL) {
         AstArena *arena = ast_arena_new();
         if (!arena) { exc_nomem(vm); return NULL; }
@@ -3597,7 +3614,7 @@ static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *fi
         if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
         else if (!issue_warnings(vm, arena, filename, src, len, NULL)) {}
         else if (mode != COMPILE_SINGLE || single_statement(vm, mod, filename, src, len))
-            code = compile_root(vm, mod, filename, src, len, mode, true);
+            code = compile_root(vm, mod, filename, src, len, mode, true, future);
         ast_arena_free(arena);
         return code;
     }
@@ -3620,7 +3637,7 @@ static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *fi
         *mod = (Node){.kind = S_MODULE, .line = 1};
         items[0] = stmt;
         mod->u.block.body = (NodeList){items, 1, 1};
-        code = compile_root(vm, mod, filename, src, len, COMPILE_EVAL, true);
+        code = compile_root(vm, mod, filename, src, len, COMPILE_EVAL, true, future);
     }
     ast_arena_free(arena);
     return code;
@@ -3643,7 +3660,10 @@ ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filenam
 static Node *parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, const char *filename, CompileMode mode,
                         bool bytes) {
     ParseError perr;
-    ParseMode how = (mode == COMPILE_EVAL ? PARSE_EVAL : PARSE_FILE) | (bytes ? PARSE_BYTES : 0);
+    int32_t future = vm->compile_future;
+    vm->compile_future = 0;
+    ParseMode how = (mode == COMPILE_EVAL ? PARSE_EVAL : PARSE_FILE) | (bytes ? PARSE_BYTES : 0) |
+                    (future & CO_FUTURE_BARRY_AS_BDFL ? PARSE_BARRY : 0);
     Node *tree = ast_parse(arena, src, len, how, &perr);
     if (!tree && mode == COMPILE_EVAL) eval_error_at_end(&perr, src, len);
     if (!tree && mode == COMPILE_SINGLE) perr.eval_input = true;     /* (nor is one implied for 'single') */

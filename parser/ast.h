@@ -277,7 +277,10 @@ typedef enum ParseMode {
     /* Or'ed in: the source came as bytes (a file, compile(b"...")), not
      * as a str. CPython's parser then reports its errors' columns in
      * bytes, unless the source declares its encoding. */
-    PARSE_BYTES = 2
+    PARSE_BYTES = 2,
+    /* Or'ed in: barry_as_FLUFL is in force: `<>` is the inequality and `!=`
+     * an error (PEP 401). */
+    PARSE_BARRY = 4
 } ParseMode;
 
 AstArena *ast_arena_new(void);

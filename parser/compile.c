@@ -9,6 +9,7 @@
  * compiler tracks the stack depth as it emits, to size each frame. */
 #include "compile.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,7 @@ typedef struct Compiler {
     int nesting;            /* C recursion depth of the expression walker */
     bool top_names;         /* module-level reads go through LOAD_NAME (exec with locals) */
     bool future_annotations;    /* `from __future__ import annotations`: annotations stay text */
+    bool future_barry;          /* barry_as_FLUFL: only marks the code objects, for exec/eval */
     AstArena *arena;        /* the symbol table's; also holds the compiler's SyntaxWarnings */
     ConstPool pool;         /* this compilation's constants, by value */
 } Compiler;
@@ -750,6 +752,12 @@ static ObjStr *make_qualname(Compiler *c, const char *name) {
     return r;
 }
 
+/* The code flags that carry the module's __future__ features to every
+ * code object, so exec, eval and compile called there inherit them. */
+static int32_t unit_future_flags(const Compiler *c) {
+    return (c->future_annotations ? CODE_FUTURE_ANNOTATIONS : 0) | (c->future_barry ? CODE_FUTURE_BARRY : 0);
+}
+
 static bool enter_unit(Compiler *c, Scope *scope, const char *name, int firstline) {
     Unit *u = malloc(sizeof(Unit));
     if (!u) { nomem(c); return false; }
@@ -764,6 +772,7 @@ static bool enter_unit(Compiler *c, Scope *scope, const char *name, int firstlin
     u->code->firstline = firstline;
     u->code->name = intern(c, name);
     u->code->qualname = u->qualname;
+    u->code->flags |= unit_future_flags(c);
     if (scope->kind == SCOPE_FUNCTION)
         for (Scope *up = scope->parent; up; up = up->parent)
             if (up->kind == SCOPE_FUNCTION) { u->code->flags |= CODE_NESTED; break; }
@@ -1396,7 +1405,25 @@ static void compile_comprehension(Compiler *c, Node *n) {
     if (code->flags & CODE_COROUTINE) emit_await(c, 0);
 }
 
+/* A decimal literal longer than sys.set_int_max_str_digits allows is a
+ * SyntaxError of the parser in CPython, at the literal's line with no
+ * columns (offset 0). */
+static bool int_literal_too_long(Compiler *c, Node *n) {
+    int64_t digits = const_int_digits_over(c->vm, n), limit = c->vm->int_max_str_digits;
+    if (!digits) return false;
+    ParseError e = {.kind = "SyntaxError", .origin = ORIGIN_PARSER, .line = n->line, .col = -1,
+                    .end_line = n->end_line, .end_col = -1, .tok_line = n->line};
+    snprintf(e.msg, sizeof e.msg,
+             "Exceeds the limit (%lld digits) for integer string conversion: value has %lld digits; "
+             "use sys.set_int_max_str_digits() to increase the limit - Consider hexadecimal for huge "
+             "integer literals to avoid decimal conversion limits.", (long long)limit, (long long)digits);
+    c->failed = true;
+    raise_error(c->vm, &e, c->filename, c->src, c->srclen);
+    return true;
+}
+
 static Value int_literal(Compiler *c, Node *n) {
+    if (int_literal_too_long(c, n)) return NONE_VAL;
     Value v = int_from_digits(c->vm, n->u.int_lit.digits, n->u.int_lit.base);
     if (v == ERR) c->failed = true;
     return v;
@@ -3105,16 +3132,20 @@ static void compile_annassign(Compiler *c, Node *n) {
     emit(c, OP_STORE_SUBSCR, 0);
 }
 
-/* `from __future__ import annotations` among the module's first statements. */
-static bool future_annotations(NodeList *body) {
+/* The features the module's first statements import from __future__
+ * that change how code compiles (annotations, barry_as_FLUFL), as CO_ bits. */
+static int32_t future_features(NodeList *body) {
+    int32_t f = 0;
     for (int i = 0; i < body->n; i++) {
         Node *s = body->items[i];
         if (i == 0 && is_docstring(body)) continue;
         if (s->kind != S_IMPORTFROM || !s->u.import.module || strcmp(s->u.import.module, "__future__") != 0) break;
-        for (int k = 0; k < s->u.import.nnames; k++)
-            if (!strcmp(s->u.import.names[k].name, "annotations")) return true;
+        for (int k = 0; k < s->u.import.nnames; k++) {
+            if (!strcmp(s->u.import.names[k].name, "annotations")) f |= CO_FUTURE_ANNOTATIONS;
+            if (!strcmp(s->u.import.names[k].name, "barry_as_FLUFL")) f |= CO_FUTURE_BARRY_AS_BDFL;
+        }
     }
-    return false;
+    return f;
 }
 
 static void compile_class_call(Compiler *c, Node *n, bool generic);
@@ -3354,11 +3385,12 @@ static void compile_stmts(Compiler *c, NodeList *l) {
 /* The module unit. COMPILE_EVAL: the body is one expression statement,
  * whose value the code returns. */
 static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const char *src, size_t len,
-                             CompileMode mode, bool top_names) {
+                             CompileMode mode, bool top_names, int32_t future) {
     AstArena *arena = ast_arena_new();
     if (!arena) { exc_nomem(vm); return NULL; }
     SymError err;
-    Scope *top = symtable_build(vm, arena, module, &err);
+    future |= future_features(&module->u.block.body);
+    Scope *top = symtable_build(vm, arena, module, &err, (future & CO_FUTURE_ANNOTATIONS) != 0);
     if (!top) {
         if (err.too_deep) exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
         else if (err.msg[0]) {
@@ -3382,7 +3414,9 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
         c.u->interactive = interactive;
         c.u->code->flags |= CODE_MODULE;
         NodeList *body = &module->u.block.body;
-        c.future_annotations = future_annotations(body);
+        c.future_annotations = (future & CO_FUTURE_ANNOTATIONS) != 0;
+        c.future_barry = (future & CO_FUTURE_BARRY_AS_BDFL) != 0;
+        c.u->code->flags |= unit_future_flags(&c);
         setup_annotations(&c, body);
         int start = 0;
         if (mode == COMPILE_EVAL) {
@@ -3419,7 +3453,7 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
 }
 
 ObjCode *compile_module(VM *vm, Node *module, const char *filename, const char *src, size_t len, bool interactive) {
-    return compile_root(vm, module, filename, src, len, interactive ? COMPILE_SINGLE : COMPILE_EXEC, false);
+    return compile_root(vm, module, filename, src, len, interactive ? COMPILE_SINGLE : COMPILE_EXEC, false, 0);
 }
 
 static void raise_parse_error(VM *vm, const AstArena *arena, ParseError *perr, const char *filename, const char *src,
@@ -3468,6 +3502,72 @@ static void line_end_span(const char *src, size_t len, int line, int col, int *s
     *end = (int)(p - base) + 1;
 }
 
+/* The byte offset of (line, col) in src. */
+static size_t src_offset(const char *src, size_t len, int line, int col) {
+    size_t i = 0;
+    for (int l = 1; l < line && i < len; i++) l += src[i] == '\n';
+    return i + (size_t)col <= len ? i + (size_t)col : len;
+}
+
+/* The length in bytes of the first token of statement s, roughly: a name
+ * or number, else one character (where CPython's caret ends). */
+static int first_token_len(const char *src, size_t len, const Node *s) {
+    size_t at = src_offset(src, len, s->line, s->col), i = at;
+    while (i < len && (isalnum((unsigned char)src[i]) || src[i] == '_' || (unsigned char)src[i] >= 0x80)) i++;
+    if (i < len && i - at <= 2 && (src[i] == '\'' || src[i] == '"')) {     /* a string, prefixed or not */
+        char q = src[i];
+        bool triple = i + 2 < len && src[i + 1] == q && src[i + 2] == q;
+        size_t n = triple ? 3 : 1;
+        for (i += n; i < len; i++) {
+            if (src[i] == '\\') { i++; continue; }
+            if (src[i] == q && (!triple || (i + 2 < len && src[i + 1] == q && src[i + 2] == q))) { i += n; break; }
+            if (src[i] == '\n' && !triple) break;
+        }
+    }
+    return i > at ? (int)(i - at) : 1;
+}
+
+/* The last block of compound statement s (an elif's, for an if that has
+ * one), or NULL for a match, whose cases are always indented. */
+static const NodeList *last_block(const char *src, size_t len, const Node *s) {
+    switch (s->kind) {
+    case S_IF: {
+        const NodeList *e = &s->u.cond.orelse;
+        if (e->n == 1 && e->items[0]->kind == S_IF) {
+            size_t at = src_offset(src, len, e->items[0]->line, e->items[0]->col);
+            if (len - at >= 4 && !memcmp(src + at, "elif", 4)) return last_block(src, len, e->items[0]);
+        }
+        return e->n ? e : &s->u.cond.body;
+    }
+    case S_WHILE: return s->u.cond.orelse.n ? &s->u.cond.orelse : &s->u.cond.body;
+    case S_FOR: return s->u.forloop.orelse.n ? &s->u.forloop.orelse : &s->u.forloop.body;
+    case S_TRY:
+        if (s->u.try_.finalbody.n) return &s->u.try_.finalbody;
+        if (s->u.try_.orelse.n) return &s->u.try_.orelse;
+        return s->u.try_.nhandlers ? &s->u.try_.handlers[s->u.try_.nhandlers - 1].body : &s->u.try_.body;
+    case S_WITH: return &s->u.with.body;
+    case S_DEF: return &s->u.def.body;
+    case S_CLASS: return &s->u.cls.body;
+    default: return NULL;
+    }
+}
+
+/* In 'single' mode CPython wants a NEWLINE after a compound statement
+ * whose last block sits on its header's line ('for x in y: f(x)'): without
+ * a newline after it the input is "invalid syntax" at offset 0 of its last
+ * line, which is how codeop and code.InteractiveConsole know to ask for more
+ * input. */
+static bool single_inline_unended(const Node *s, const char *src, size_t len) {
+    const NodeList *b = is_compound(s) ? last_block(src, len, s) : NULL;
+    if (!b || !b->n) return false;
+    size_t at = src_offset(src, len, b->items[0]->line, b->items[0]->col), i = at;
+    while (i > 0 && src[i - 1] != '\n' && (src[i - 1] == ' ' || src[i - 1] == '\t' || src[i - 1] == '\f')) i--;
+    if (i == 0 || src[i - 1] == '\n') return false;       /* an indented block */
+    for (size_t k = src_offset(src, len, s->end_line, s->end_col); k < len; k++)
+        if (src[k] == '\n') return false;
+    return true;
+}
+
 /* compile(..., 'single') takes one statement: one compound statement, or
  * simple ones on a single line. CPython's messages otherwise. */
 static bool single_statement(VM *vm, Node *mod, const char *filename, const char *src, size_t len) {
@@ -3477,7 +3577,8 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
         const Node *prev = body->items[i - 1], *s = body->items[i];
         if (is_compound(body->items[0])) {
             e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = s->line, .col = s->col,
-                             .end_line = s->line, .end_col = s->col + 1, .tok_line = s->line + 1};
+                             .end_line = s->line, .end_col = s->col + first_token_len(src, len, s), .tok_line = s->line,
+                             .eval_input = true};
         } else if (s->line > prev->end_line) {
             int col, end_col;
             line_end_span(src, len, prev->end_line, prev->end_col, &col, &end_col);
@@ -3488,6 +3589,11 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
     }
     if (body->n == 0)
         e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = 0, .col = -1};
+    else if (!e.msg[0] && single_inline_unended(body->items[0], src, len)) {
+        int line = body->items[0]->end_line;
+        e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = line, .col = -1,
+                         .end_line = line, .end_col = -1, .tok_line = line, .eval_input = true};
+    }
     if (!e.msg[0]) return true;
     raise_error(vm, &e, filename, src, len);
     return false;
@@ -3495,7 +3601,9 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
 
 static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode,
                              bool bytes) {
-    ParseMode from = bytes ? PARSE_BYTES : 0;
+    int32_t future = vm->compile_future;
+    vm->compile_future = 0;     /* (not for the modules compiling this may import) */
+    ParseMode from = (bytes ? PARSE_BYTES : 0) | (future & CO_FUTURE_BARRY_AS_BDFL ? PARSE_BARRY : 0);
     if (mode != COMPILE_EVAL) {
         AstArena *arena = ast_arena_new();
         if (!arena) { exc_nomem(vm); return NULL; }
@@ -3506,7 +3614,7 @@ static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *fi
         if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
         else if (!issue_warnings(vm, arena, filename, src, len, NULL)) {}
         else if (mode != COMPILE_SINGLE || single_statement(vm, mod, filename, src, len))
-            code = compile_root(vm, mod, filename, src, len, mode, true);
+            code = compile_root(vm, mod, filename, src, len, mode, true, future);
         ast_arena_free(arena);
         return code;
     }
@@ -3529,7 +3637,7 @@ static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *fi
         *mod = (Node){.kind = S_MODULE, .line = 1};
         items[0] = stmt;
         mod->u.block.body = (NodeList){items, 1, 1};
-        code = compile_root(vm, mod, filename, src, len, COMPILE_EVAL, true);
+        code = compile_root(vm, mod, filename, src, len, COMPILE_EVAL, true, future);
     }
     ast_arena_free(arena);
     return code;
@@ -3552,7 +3660,10 @@ ObjCode *compile_string(VM *vm, const char *src, size_t len, const char *filenam
 static Node *parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, const char *filename, CompileMode mode,
                         bool bytes) {
     ParseError perr;
-    ParseMode how = (mode == COMPILE_EVAL ? PARSE_EVAL : PARSE_FILE) | (bytes ? PARSE_BYTES : 0);
+    int32_t future = vm->compile_future;
+    vm->compile_future = 0;
+    ParseMode how = (mode == COMPILE_EVAL ? PARSE_EVAL : PARSE_FILE) | (bytes ? PARSE_BYTES : 0) |
+                    (future & CO_FUTURE_BARRY_AS_BDFL ? PARSE_BARRY : 0);
     Node *tree = ast_parse(arena, src, len, how, &perr);
     if (!tree && mode == COMPILE_EVAL) eval_error_at_end(&perr, src, len);
     if (!tree && mode == COMPILE_SINGLE) perr.eval_input = true;     /* (nor is one implied for 'single') */

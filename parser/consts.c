@@ -30,9 +30,19 @@ Value const_str(VM *vm, const char *p, size_t len) {
     return s ? obj_val(s) : ERR;
 }
 
+int64_t const_int_digits_over(VM *vm, const Node *e) {
+    int64_t limit = vm->int_max_str_digits;
+    if (e->kind != E_INT || e->u.int_lit.base != 10 || limit <= 0) return 0;
+    int64_t digits = 0;
+    for (const char *p = e->u.int_lit.digits; *p; p++) digits += *p >= '0' && *p <= '9';
+    return digits > limit ? digits : 0;
+}
+
 static Value literal(VM *vm, const Node *e) {
     switch (e->kind) {
-    case E_INT: return int_from_digits(vm, e->u.int_lit.digits, e->u.int_lit.base);
+    case E_INT:
+        if (const_int_digits_over(vm, e)) return UNDEF;
+        return int_from_digits(vm, e->u.int_lit.digits, e->u.int_lit.base);
     case E_FLOAT: return float_val(e->u.fval);
     case E_IMAG: return cpx_new(vm, 0.0, e->u.fval);
     case E_STR: return const_str(vm, e->u.str.s, e->u.str.len);

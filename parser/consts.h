@@ -10,6 +10,10 @@
 /* A string literal's object (identifier-like ones interned); ERR after
  * raising. */
 Value const_str(VM *vm, const char *p, size_t len);
+/* The digit count of int literal e when it is decimal and longer than
+ * sys.set_int_max_str_digits allows (a SyntaxError, left to the compiler:
+ * such a literal is not folded), else 0. */
+int64_t const_int_digits_over(VM *vm, const Node *e);
 
 /* The value e evaluates to when CPython's optimizer makes it a constant
  * (a literal, or operators, subscripts and tuples over constants, within

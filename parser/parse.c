@@ -3913,6 +3913,15 @@ static void track(ParseCtx *ctx, int code, const Token *t)
 
 static void feed(ParseCtx *ctx, int code, const Token *t)
 {
+    if (__builtin_expect(code == TK_LTGT || code == TK_NOTEQUAL, 0) && ctx->barry) {
+        if (code == TK_NOTEQUAL) {
+            error_at_tok(ctx, t, "with Barry as BDFL, use '<>' instead of '!='");
+            ctx->rescan = false;
+            ctx->fail_line = t->line;
+            return;
+        }
+        code = TK_NOTEQUAL;
+    }
     ctx->cur = *t;
     ctx->cur_code = code;
     bool in_bases = ctx->class_paren && bracket_level(ctx, code) == ctx->class_paren;
@@ -4086,6 +4095,7 @@ static Node *fstring_expr(ParseCtx *outer, const char *text, size_t len, int lin
     ctx.lx = lx;
     ctx.fdepth = outer->fdepth + 1;
     ctx.outer = outer;
+    ctx.barry = outer->barry;
     Token t = { copy, 1, line, col > 0 ? col - 1 : 0 };
     feed(&ctx, TK_START_FSTRING, &t);
     feed(&ctx, TK_LPAR, &t);
@@ -4329,6 +4339,7 @@ static Node *parse(AstArena *a, const char *src, size_t len, ParseMode mode, Par
     Lexer lx;
     lexer_init(&lx, buf, n, err);
     ctx.lx = &lx;
+    ctx.barry = (mode & PARSE_BARRY) != 0;
     if (mode & PARSE_EVAL) {
         Token t = { buf, 0, 1, 0 };
         feed(&ctx, TK_START_EVAL, &t);

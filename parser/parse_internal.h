@@ -165,6 +165,7 @@ struct ParseCtx {
     const char *lim;        /* the end of the source (a NUL) */
     int fdepth;             /* f-string nesting: 0 outside f-strings */
     ParseCtx *outer;        /* the parse an f-string expression is part of */
+    bool barry;             /* PARSE_BARRY: `<>` is `!=`, and `!=` an error */
     int ftokens;            /* the tokens of a replacement field fed so far */
     bool escape_warned;     /* the piece of literal being decoded has had its
                                one invalid-escape SyntaxWarning */

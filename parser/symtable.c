@@ -1077,8 +1077,8 @@ static bool check_future(ST *st, NodeList *body) {
     return true;
 }
 
-Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err) {
-    ST st = {.vm = vm, .arena = arena, .err = err};
+Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err, bool future_annotations) {
+    ST st = {.vm = vm, .arena = arena, .err = err, .future_annotations = future_annotations};
     err->msg[0] = 0;
     err->too_deep = false;
     err->no_end = false;

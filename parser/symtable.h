@@ -84,8 +84,10 @@ typedef struct SymError {
 
 /* Builds and resolves the scopes of a module (or of the REPL's input). The
  * tree is allocated in `arena`; returns NULL with *err filled on a
- * SyntaxError, or with err->msg empty when memory ran out. */
-Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err);
+ * SyntaxError, or with err->msg empty when memory ran out.
+ * future_annotations: annotations stay text though the module does not
+ * import the feature (compile()'s flags, or inherited by exec/eval). */
+Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err, bool future_annotations);
 
 Symbol *scope_lookup(Scope *s, ObjStr *name);
 

@@ -191,7 +191,9 @@ static bool vm_init(VM *vm) {
     ObjDict *ann = vm->main_module ? dict_new(vm) : NULL;
     ObjStr *key = ann ? str_intern_cstr(vm, "__annotations__") : NULL;
     Value bm = key ? import_module(vm, "builtins") : ERR;
-    return bm != ERR && dict_set_str(vm, vm->main_module->dict, key, obj_val(ann)) == 0 &&
+    /* in CPython's order: __annotations__ before __builtins__ (list(globals())) */
+    return bm != ERR && dict_del(vm, vm->main_module->dict, obj_val(vm_name(vm, N___builtins__))) >= 0 &&
+           dict_set_str(vm, vm->main_module->dict, key, obj_val(ann)) == 0 &&
            dict_set_str(vm, vm->main_module->dict, vm_name(vm, N___builtins__), bm) == 0;
 }
 
@@ -463,8 +465,8 @@ static Value set_main_file(VM *vm, const char *filename) {
     ObjDict *g = vm->main_module->dict;
     Value f = str_decode_utf8(vm, filename, strlen(filename), "replace");
     ObjStr *cached = f == ERR ? NULL : str_intern_cstr(vm, "__cached__");     /* no bytecode files: None */
-    if (!cached || dict_set_str(vm, g, cached, NONE_VAL) < 0) return ERR;
-    return dict_set_str(vm, g, vm_name(vm, N___file__), f) < 0 ? ERR : NONE_VAL;
+    if (!cached || dict_set_str(vm, g, vm_name(vm, N___file__), f) < 0) return ERR;
+    return dict_set_str(vm, g, cached, NONE_VAL) < 0 ? ERR : NONE_VAL;
 }
 
 /* One PYTHONPATH entry as CPython puts it on sys.path: absolute (from the

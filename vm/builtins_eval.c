@@ -140,11 +140,22 @@ static Value run_function_code(VM *vm, const char *fname, ObjCode *code, ObjDict
     return r;
 }
 
+/* The __future__ features of the code calling exec, eval or compile (CO_
+ * bits), which the text they compile inherits, as in CPython. */
+static int32_t caller_future(VM *vm) {
+    Frame *f = vm->fiber->frame;
+    if (!f || !f->code) return 0;
+    return (f->code->flags & CODE_FUTURE_ANNOTATIONS ? CO_FUTURE_ANNOTATIONS : 0) |
+           (f->code->flags & CODE_FUTURE_BARRY ? CO_FUTURE_BARRY_AS_BDFL : 0);
+}
+
 static Value run(VM *vm, const char *fname, Value src, Value g, Value l, CompileMode mode, Value closure) {
     ObjDict *globals, *locals = NULL;
     if (!namespaces(vm, fname, g, l, &globals, &locals)) return ERR;
     if (!vm_push_root(vm, locals ? obj_val(locals) : NONE_VAL)) return ERR;
+    vm->compile_future = caller_future(vm);
     ObjCode *code = compile_value(vm, src, "<string>", mode, fname);
+    vm->compile_future = 0;
     Value r = ERR;
     if (code && closure != UNDEF && closure != NONE_VAL && !is_kind(src, OBJ_CODE)) {
         exc_raise(vm, E_TypeError, "closure can only be used when source is a code object");
@@ -249,6 +260,8 @@ static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (flags & ~(int64_t)CF_KNOWN) return exc_raise(vm, E_ValueError, "compile(): unrecognised flags");
     if (optimize < -1 || optimize > 2) return exc_raise(vm, E_ValueError, "compile(): invalid optimize value");
     if ((flags & CF_ONLY_AST) || !is_source(a[0])) return compile_ast(vm, a, fn, flags);
+    int dont_inherit = a[4] == UNDEF ? 0 : op_truthy(vm, a[4]);
+    if (dont_inherit < 0) return ERR;
     const char *m = AS(ObjStr, a[2])->data;
     if (!strcmp(m, "func_type"))
         return exc_raise(vm, E_ValueError, "compile() mode 'func_type' requires flag PyCF_ONLY_AST");
@@ -260,7 +273,9 @@ static Value b_compile(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!text || !vm_push_root(vm, fn)) return ERR;
     int8_t saved = vm->compile_optimize;
     if (optimize >= 0) vm->compile_optimize = (int8_t)optimize;
+    vm->compile_future = (int32_t)(flags & (CO_FUTURE_ANNOTATIONS | CO_FUTURE_BARRY_AS_BDFL)) | (dont_inherit ? 0 : caller_future(vm));
     ObjCode *code = compile_warning(vm, text, len, AS(ObjStr, fn)->data, mode, !is_str(a[0]));
+    vm->compile_future = 0;
     vm->compile_optimize = saved;
     vm_pop_roots(vm, 1);
     return code ? obj_val(code) : ERR;

@@ -182,6 +182,20 @@ static void walk_dropped(VM *vm, Value v, int depth, int *visits) {
     while (d && dict_next(d, &pos, &key, &val)) walk_dropped(vm, val, depth + 1, visits);
 }
 
+enum { ATTRS_LOOKED_AT = 8 };
+
+bool finalize_attrs_due(Obj *o) {
+    int left = ATTRS_LOOKED_AT;
+    for (uint32_t i = 0; i < o->spare && left > 0; i++, left--)
+        if (finalize_pending(instance_slots((ObjInstance *)o)[i])) return true;
+    ObjDict *d = ((ObjInstance *)o)->dict;
+    int64_t pos = 0;
+    Value key, val;
+    while (d && left-- > 0 && dict_next(d, &pos, &key, &val))
+        if (finalize_pending(val)) return true;
+    return false;
+}
+
 void finalize_note_order(VM *vm, Value v) {
     vm->fin_order.len = 0;
     int visits = DROP_VISITS;

@@ -100,19 +100,26 @@ static inline bool finalize_pending(Value v) {
  * runs them first, in that order. */
 void finalize_note_order(VM *vm, Value v);
 
+/* Whether one of the first few attributes of instance o (its slots, then
+ * its dict's values) is to be finalized. */
+bool finalize_attrs_due(Obj *o);
 /* Whether dropping v calls for a collection: v is to be finalized, or (a
  * guess that costs nothing for other values) the first or last item of a
- * list or tuple is. If so, its order is noted. */
+ * list or tuple is, or one of the first attributes of a plain instance
+ * (`car = None` where car.engine has __del__). If so, its order is noted. */
+static inline bool finalize_item_due(Value v) {
+    return finalize_pending(v) || (is_obj(v) && as_obj(v)->kind == OBJ_INSTANCE && finalize_attrs_due(as_obj(v)));
+}
 static inline bool finalize_drop_due(Value v) {
     if (!is_obj(v)) return false;
     Obj *o = as_obj(v);
-    bool due = finalize_pending(v);
-    if (!due && (o->kind == OBJ_LIST || o->kind == OBJ_TUPLE)) {
+    if (finalize_pending(v)) return true;
+    if (o->kind == OBJ_LIST || o->kind == OBJ_TUPLE) {
         Value *items = o->kind == OBJ_LIST ? ((ObjList *)o)->items : ((ObjTuple *)o)->items;
         int64_t n = o->kind == OBJ_LIST ? ((ObjList *)o)->len : ((ObjTuple *)o)->len;
-        due = n && (finalize_pending(items[0]) || finalize_pending(items[n - 1]));
+        return n && (finalize_item_due(items[0]) || finalize_item_due(items[n - 1]));
     }
-    return due;
+    return o->kind == OBJ_INSTANCE && finalize_attrs_due(o);
 }
 static inline bool finalize_dropped(VM *vm, Value v) {
     bool due = finalize_drop_due(v);

@@ -325,6 +325,14 @@ typedef struct AttrCache {
 #define CODE_NO_TB 0x800
 /* A function in a function (CPython's CO_NESTED, for co_flags only). */
 #define CODE_NESTED 0x1000
+/* Compiled under `from __future__ import annotations` / barry_as_FLUFL
+ * (CPython's CO_FUTURE_ANNOTATIONS and CO_FUTURE_BARRY_AS_BDFL): exec,
+ * eval and compile called from this code inherit them. */
+#define CODE_FUTURE_ANNOTATIONS 0x2000
+#define CODE_FUTURE_BARRY 0x4000
+/* Their co_flags bits, which compile()'s flags argument also takes. */
+#define CO_FUTURE_BARRY_AS_BDFL 0x400000
+#define CO_FUTURE_ANNOTATIONS 0x1000000
 
 struct ObjCode {
     Obj obj;

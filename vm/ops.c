@@ -1413,7 +1413,9 @@ static Value builtin_attr(VM *vm, Value obj, ObjStr *name) {
             bool fn = !(c->flags & (CODE_MODULE | CODE_CLASSBODY));
             int f = (fn ? 0x3 : 0) | (c->flags & CODE_NESTED ? 0x10 : 0) | (c->flags & CODE_VARARGS ? 0x4 : 0) | (c->flags & CODE_VARKW ? 0x8 : 0) |
                     (c->flags & CODE_GENERATOR ? 0x20 : 0) | (c->flags & CODE_COROUTINE ? 0x80 : 0) |
-                    (c->flags & CODE_ITERABLE_COROUTINE ? 0x100 : 0) | (c->flags & CODE_ASYNC_GEN ? 0x200 : 0);
+                    (c->flags & CODE_ITERABLE_COROUTINE ? 0x100 : 0) | (c->flags & CODE_ASYNC_GEN ? 0x200 : 0) |
+                    (c->flags & CODE_FUTURE_ANNOTATIONS ? CO_FUTURE_ANNOTATIONS : 0) |
+                    (c->flags & CODE_FUTURE_BARRY ? CO_FUTURE_BARRY_AS_BDFL : 0);
             return int_val(f);
         }
         break;

@@ -402,6 +402,10 @@ struct AsyVM {
      * block missing there is reported at offset 0 (no caret) */
     bool compile_file_input;
     int8_t compile_optimize;    /* what the compiler strips: cfg.optimize, or compile()'s optimize */
+    /* __future__ features (CPython's CO_FUTURE_* bits) the next compile of
+     * text starts with: compile()'s flags and what exec, eval and compile
+     * inherit from the calling code. The compiler takes and clears it. */
+    int32_t compile_future;
     bool running_interactive;   /* asy_run_interactive is running (SystemExit exits even under -i) */
     uint8_t main_runpy;         /* RUNPY_*: the program runs as CPython's runpy runs -m and directories */
     /* the frames of runpy and importlib that CPython's traceback shows

@@ -1529,17 +1529,17 @@ static Value counter_most_common(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value counter_elements(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "elements", nargs - 1, kw, 0, 0)) return ERR;
     ObjList *l = list_new(vm, 0);
-    if (!l) return ERR;
+    if (!l || !vm_push_root(vm, obj_val(l))) return ERR;     /* a count's __index__ may collect */
     int64_t pos = 0;
     Value k, v;
-    while (dict_next(AS(ObjDict, args[0]), &pos, &k, &v)) {
+    bool ok = true;
+    while (ok && dict_next(AS(ObjDict, args[0]), &pos, &k, &v)) {
         int64_t n;
-        if (!ssize_value(vm, v, &n)) return ERR;
-        for (int64_t i = 0; i < n; i++) {
-            if (list_append(vm, l, k) < 0) return ERR;
-        }
+        ok = ssize_value(vm, v, &n);
+        for (int64_t i = 0; ok && i < n; i++) ok = list_append(vm, l, k) == 0;
     }
-    return op_iter(vm, obj_val(l));
+    vm_pop_roots(vm, 1);
+    return ok ? op_iter(vm, obj_val(l)) : ERR;
 }
 
 static Value counter_copy(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -364,16 +364,16 @@ void gen_mark(VM *vm, ObjGen *g) {
  * the creating code and the names (all older than the coroutine) are still
  * there. The warning is queued as plain text and shown once the collection
  * is over (vm_flush_warnings). */
-static void warn_never_awaited(VM *vm, ObjGen *g) {
+void gen_queue_unawaited(VM *vm, ObjCode *site, uint32_t off, const char *qualname) {
     char msg[1024];
     const char *file = NULL;
     int line = 0;
-    if (g->site) {
-        file = g->site->filename->data;
-        line = code_line(g->site, g->site->ins + g->obj.spare);
-        snprintf(msg, sizeof msg, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited", file, line, g->qualname->data);
+    if (site) {
+        file = site->filename->data;
+        line = code_line(site, site->ins + off);
+        snprintf(msg, sizeof msg, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited", file, line, qualname);
     } else {
-        snprintf(msg, sizeof msg, "RuntimeWarning: coroutine '%s' was never awaited", g->qualname->data);
+        snprintf(msg, sizeof msg, "RuntimeWarning: coroutine '%s' was never awaited", qualname);
     }
     vm_queue_warning(vm, msg, file, line);
 }
@@ -383,7 +383,7 @@ static bool never_awaited(VM *vm, ObjGen *g) {
 }
 
 void gen_free(VM *vm, ObjGen *g) {
-    if (never_awaited(vm, g)) warn_never_awaited(vm, g);
+    if (never_awaited(vm, g)) gen_queue_unawaited(vm, g->site, g->obj.spare, g->qualname->data);
 }
 
 void gen_dropped_at_once(VM *vm, ObjGen *g) {

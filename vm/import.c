@@ -544,11 +544,11 @@ bool import_program_shadows(VM *vm, const char *name) {
     return program_file(top, sys_dict_path(vm), file, sizeof file, &package);
 }
 
+/* sys.path, importing sys first if no one has (UNDEF if sys.modules' sys
+ * is not a module or has no path). */
 static Value sys_path(VM *vm) {
-    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
-    if (sys == UNDEF) sys = import_module(vm, "sys");
-    if (sys == ERR) return ERR;
-    return dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
+    if (dict_get_str(vm->modules, str_intern_cstr(vm, "sys")) == UNDEF && import_module(vm, "sys") == ERR) return ERR;
+    return sys_dict_path(vm);
 }
 
 /* Runs a standard module, native (init) or embedded (e), in m. */

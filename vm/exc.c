@@ -514,13 +514,13 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
         return;
     }
     if (e->comp_code) at = e->comp_code, pc = e->comp_pc, e->comp_code = NULL;
-    /* The frame object is made now, while the frame's variables exist
-     * (tb_frame.f_locals); without memory the entry has none. The frame is
+    /* The frame's object (its one: made now if it has none, and given its
+     * variables as the frame ends); without memory the entry has none. The frame is
      * the fiber's innermost (the interpreter passes its code and ip rather
      * than the frame: that keeps its dispatch loop's registers as they were). */
     Frame *f = vm->fiber->frame;
     Value pending = vm->exc;
-    FrameObj *frame = f && f->code == code ? frameobj_new(vm, f, ip) : NULL;
+    FrameObj *frame = f && f->code == code ? frameobj_of(vm, f, ip) : NULL;
     vm->exc = pending;
     if (e->ntb == e->tbcap) {
         int cap = e->tbcap ? e->tbcap * 2 : 8;

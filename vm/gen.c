@@ -43,7 +43,7 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     }
     g->name = fn->name;
     g->qualname = fn->qualname;
-    g->handled = g->saved_handled = g->saved_outer = g->frameobj = UNDEF;
+    g->handled = g->saved_handled = g->saved_outer = UNDEF;
     f->slots = (Value *)f + FRAME_WORDS;     /* (gc_new zeroed the rest) */
     for (size_t i = 0; i < nslots; i++) f->slots[i] = UNDEF;
     f->code = code;
@@ -347,12 +347,12 @@ void gen_mark(VM *vm, ObjGen *g) {
     gc_mark_value(vm, g->handled);
     gc_mark_value(vm, g->saved_handled);
     gc_mark_value(vm, g->saved_outer);
-    gc_mark_value(vm, g->frameobj);
     gc_mark_obj(vm, (Obj *)g->name);
     gc_mark_obj(vm, (Obj *)g->qualname);
     gc_mark_obj(vm, (Obj *)g->site);
     Frame *f = g->frame;
     gc_mark_obj(vm, (Obj *)f->code);     /* gi_code, even once finished */
+    if (f->flags & FRAME_OBSERVED) gc_mark_obj(vm, (Obj *)f->fo);
     if (g->state == GEN_DONE) return;
     gc_mark_obj(vm, (Obj *)f->func);
     gc_mark_obj(vm, (Obj *)f->globals);
@@ -411,12 +411,8 @@ Value gen_getattr(VM *vm, ObjGen *g, const char *n) {
     if (!strcmp(p, "frame")) {
         /* A snapshot of the generator's frame, as long as it has one. */
         if (g->state == GEN_DONE || !g->frame) return NONE_VAL;
-        FrameObj *f = g->frameobj == UNDEF ? frameobj_new(vm, g->frame, g->frame->ip)
-                      : frameobj_retake(vm, (FrameObj *)as_obj(g->frameobj), g->frame, g->frame->ip);
-        if (!f) return ERR;
-        if (g->state == GEN_CREATED) f->line = g->frame->code->firstline;   /* at its def, as CPython */
-        g->frameobj = obj_val(f);
-        return g->frameobj;
+        FrameObj *f = frameobj_of(vm, g->frame, g->frame->ip);
+        return f ? obj_val(f) : ERR;
     }
     /* Where a coroutine was made: only with sys.set_coroutine_origin_tracking_depth, which Asy lacks. */
     if (n[0] == 'c' && !strcmp(p, "origin") && g->obj.cls == vm->types[T_COROUTINE]) return NONE_VAL;

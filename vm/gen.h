@@ -41,9 +41,6 @@ typedef struct ObjGen {
     /* The exception its frame handles, kept across yields (UNDEF for none),
      * and while it runs, the fiber's state to restore when it stops. */
     Value handled, saved_handled, saved_outer;
-    /* The frame object gi_frame gave (UNDEF: none yet), kept so that each
-     * read gives the same object, taking a new snapshot. */
-    Value frameobj;
 } ObjGen;
 
 #define YIELD_PLAIN 0       /* `yield` in a generator */

@@ -192,6 +192,9 @@ typedef enum NameId {
 /* An inlined comprehension's (OP_UNCOUNT_FRAME): CPython 3.12 runs those in
  * their function's frame, so they do not count toward the recursion limit. */
 #define FRAME_UNCOUNTED 128
+/* Has its frame object (Frame.fo, frameobj.h): leaving, it gives that
+ * object its last snapshot. */
+#define FRAME_OBSERVED 256
 
 struct Frame {
     Frame *prev;
@@ -205,6 +208,7 @@ struct Frame {
     uint32_t flags;
     int32_t chunk_mark;     /* unused by owned frames */
     struct ObjGen *gen;     /* the generator owning this frame, or NULL */
+    struct FrameObj *fo;    /* its frame object: set, and read, only with FRAME_OBSERVED */
 };
 
 static inline Value *frame_stack_base(Frame *f) {

@@ -243,7 +243,7 @@ static void op_free(VM *vm, Obj *o) {
     AwaitOp *op = (AwaitOp *)o;
     if (OP_STATE(op) != OPS_CREATED) return;
     ObjCode *site = is_kind(op->fut.callbacks, OBJ_CODE) ? AS(ObjCode, op->fut.callbacks) : NULL;
-    gen_queue_unawaited(vm, site, OP_SITE_OFF(op), op_names[OP_KIND(op)]);
+    gen_queue_unawaited(vm, op, site, OP_SITE_OFF(op), op_names[OP_KIND(op)]);
 }
 
 static Value op_step(VM *vm, Obj *o);

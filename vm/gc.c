@@ -631,10 +631,10 @@ void gc_collect(VM *vm) {
     str_sweep_interned(vm);
     str_cursors_forget();      /* before the sweep: freed addresses may come back */
     sweep(vm);
-    if (vm->pending_warnings) vm_flush_warnings(vm);
     size_t next = vm->bytes_allocated * 2;
     vm->next_gc = next > vm->cfg.gc_initial ? next : vm->cfg.gc_initial;
     gc_update_watch(vm);
+    if (vm->pending_warnings) vm_flush_warnings(vm);    /* (runs the warnings module) */
     bool watched = finalize_run(vm);
     weakref_run_callbacks(vm);
     if (watched) gc_collect(vm);    /* clears the refs to what __del__ left dead */

@@ -364,18 +364,12 @@ void gen_mark(VM *vm, ObjGen *g) {
  * the creating code and the names (all older than the coroutine) are still
  * there. The warning is queued as plain text and shown once the collection
  * is over (vm_flush_warnings). */
-void gen_queue_unawaited(VM *vm, ObjCode *site, uint32_t off, const char *qualname) {
-    char msg[1024];
-    const char *file = NULL;
-    int line = 0;
-    if (site) {
-        file = site->filename->data;
-        line = code_line(site, site->ins + off);
-        snprintf(msg, sizeof msg, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited", file, line, qualname);
-    } else {
-        snprintf(msg, sizeof msg, "RuntimeWarning: coroutine '%s' was never awaited", qualname);
-    }
-    vm_queue_warning(vm, msg, file, line);
+void gen_queue_unawaited(VM *vm, const void *coro, ObjCode *site, uint32_t off, const char *qualname) {
+    char msg[600], origin[600];
+    snprintf(msg, sizeof msg, "coroutine '%s' was never awaited", qualname);
+    snprintf(origin, sizeof origin, "<coroutine object %s at %p>", qualname, coro);
+    if (site) vm_queue_warning(vm, msg, origin, site->filename->data, code_line(site, site->ins + off));
+    else vm_queue_warning(vm, msg, origin, NULL, 0);
 }
 
 static bool never_awaited(VM *vm, ObjGen *g) {
@@ -383,7 +377,7 @@ static bool never_awaited(VM *vm, ObjGen *g) {
 }
 
 void gen_free(VM *vm, ObjGen *g) {
-    if (never_awaited(vm, g)) gen_queue_unawaited(vm, g->site, g->obj.spare, g->qualname->data);
+    if (never_awaited(vm, g)) gen_queue_unawaited(vm, g, g->site, g->obj.spare, g->qualname->data);
 }
 
 void gen_dropped_at_once(VM *vm, ObjGen *g) {

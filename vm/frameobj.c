@@ -2,6 +2,8 @@
  * the live frame while it still runs. */
 #include "frameobj.h"
 
+#include <string.h>
+
 #include "builtins.h"
 #include "class.h"
 #include "containers.h"
@@ -26,14 +28,21 @@ static void fo_mark(VM *vm, Obj *o) {
 static const CType frame_ctype = {sizeof(FrameObj), fo_mark, NULL, NULL};
 
 /* What the frame's variables are now: its namespace, or a copy of its
- * slots (strings in it lose their UNIQUE mark: the copy shares them). */
-static Value snapshot_locals(VM *vm, Frame *f) {
+ * slots (strings in it lose their UNIQUE mark: the copy shares them),
+ * written over `old` when that is a copy of the same size (the copy is
+ * private to the frame object, so a coroutine's object taking one at
+ * each yield allocates nothing). */
+static Value snapshot_locals(VM *vm, Frame *f, Value old) {
     if (f->locals && !(f->flags & FRAME_LOCALS_DICT)) return obj_val(f->locals);
     if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
     ObjCode *c = f->code;
     int64_t n = c->nlocals + c->ncells + c->nfrees;
     for (int64_t i = 0; i < c->nlocals; i++) {
         if (is_str(f->slots[i])) as_obj(f->slots[i])->flags &= ~STR_UNIQUE;
+    }
+    if (is_tuple(old) && AS(ObjTuple, old)->len == n) {
+        memcpy(AS(ObjTuple, old)->items, f->slots, (size_t)n * sizeof(Value));
+        return old;
     }
     ObjTuple *t = tuple_from(vm, f->slots, n);
     return t ? obj_val(t) : ERR;
@@ -64,7 +73,7 @@ FrameObj *frameobj_of(VM *vm, Frame *f, const uint32_t *ip) {
     /* A frame running here takes its snapshot when read or left: until
      * then its object keeps none of its variables alive (`del x` after a
      * caught exception frees x at once, as in CPython). */
-    Value locals = on_fiber(vm, f) ? UNDEF : snapshot_locals(vm, f);
+    Value locals = on_fiber(vm, f) ? UNDEF : snapshot_locals(vm, f, UNDEF);
     if (locals == ERR) return NULL;
     FrameObj *o = gc_new(vm, sizeof(FrameObj), OBJ_CDATA, vm->types[T_FRAME]);
     if (!o) return NULL;
@@ -80,23 +89,35 @@ FrameObj *frameobj_of(VM *vm, Frame *f, const uint32_t *ip) {
     return o;
 }
 
+/* o takes a snapshot of f's variables now. */
+static void resnap(VM *vm, FrameObj *o, Frame *f) {
+    Value pending = vm->exc;
+    Value locals = snapshot_locals(vm, f, o->locals);
+    if (locals != ERR) o->locals = locals;      /* (without memory, the older one stays) */
+    vm->exc = pending;
+}
+
+void frameobj_sync(VM *vm, Frame *f) {
+    resnap(vm, f->fo, f);
+    stand_at(f->fo, f, f->ip);
+}
+
 void frameobj_leave(VM *vm, Frame *f, FrameLeave how) {
     FrameObj *o = f->fo;
-    Value pending = vm->exc;
-    Value locals = snapshot_locals(vm, f);
-    if (locals != ERR) o->locals = locals;      /* (without memory, the older one stays) */
+    resnap(vm, o, f);
     /* unwinding, it stays where the exception left it (exc_add_tb,
      * exc_reraised_at), not at a cleanup's re-raise */
     if (how != LEAVE_UNWIND) stand_at(o, f, f->ip);
     if (how != LEAVE_YIELD) {
+        Value pending = vm->exc;
         f->flags &= ~FRAME_OBSERVED;
         o->live = NULL;
         /* CPython links the caller's frame object as the frame ends */
         Frame *prev = frame_visible(f->prev);
         FrameObj *b = prev ? frameobj_of(vm, prev, prev->ip) : NULL;
         if (o->back == UNDEF && (b || !prev)) o->back = b ? obj_val(b) : NONE_VAL;
+        vm->exc = pending;
     }
-    vm->exc = pending;
 }
 
 /* The frame o shows if it runs on this thread's fiber now, else NULL: it
@@ -138,16 +159,12 @@ Value frameobj_getframe(VM *vm, Value depth) {
 
 /* ---- attributes ---------------------------------------------------------- */
 
-/* A running frame's object takes a new snapshot at every read, so that
- * it shows the frame as it was when last looked at once it has returned. */
+/* A running frame's object takes its snapshot again at every read. */
 static void refresh(VM *vm, FrameObj *o) {
     Frame *f = live(vm, o);
     if (!f) return;
     stand_at(o, f, f->ip);
-    Value pending = vm->exc;
-    Value locals = snapshot_locals(vm, f);
-    if (locals != ERR) o->locals = locals;
-    vm->exc = pending;      /* without memory, the older snapshot stays */
+    resnap(vm, o, f);
 }
 
 /* The frame object an attribute getter is called on, refreshed. */

@@ -51,6 +51,10 @@ FrameObj *frameobj_of(VM *vm, Frame *f, const uint32_t *ip);
  * returns, behind the flag test those already make. */
 typedef enum { LEAVE_RETURN, LEAVE_UNWIND, LEAVE_YIELD } FrameLeave;
 void frameobj_leave(VM *vm, Frame *f, FrameLeave how);
+/* Observed frame f, not running, whose memory the caller knows is there
+ * (a suspended generator's, read through gi_frame): its object takes a
+ * snapshot now. */
+void frameobj_sync(VM *vm, Frame *f);
 /* sys._getframe(depth): the frame object `depth` calls above the frame
  * calling it (a negative depth counts as 0). */
 Value frameobj_getframe(VM *vm, Value depth);

@@ -406,6 +406,7 @@ Value gen_getattr(VM *vm, ObjGen *g, const char *n) {
         /* A snapshot of the generator's frame, as long as it has one. */
         if (g->state == GEN_DONE || !g->frame) return NONE_VAL;
         FrameObj *f = frameobj_of(vm, g->frame, g->frame->ip);
+        if (f && g->state != GEN_RUNNING) frameobj_sync(vm, g->frame);
         return f ? obj_val(f) : ERR;
     }
     /* Where a coroutine was made: only with sys.set_coroutine_origin_tracking_depth, which Asy lacks. */

@@ -1243,13 +1243,17 @@ static ObjDict *obj_dict(VM *vm, Value v) {
 /* The AttributeError of a failed lookup; `name` and `obj` are set only
  * for reading (store and del leave them None, as CPython 3.11 does). */
 static Value attr_error_raise(VM *vm, Value obj, ObjStr *name) {
-    if (is_kind(obj, OBJ_MODULE) && (as_obj(obj)->flags & MOD_INITIALIZING))
+    /* a module is named by the __name__ in its dict, as CPython's
+     * module_getattro does: none (or no str) leaves the name out */
+    Value modname = is_kind(obj, OBJ_MODULE) ? dict_get_str(AS(ObjModule, obj)->dict, vm_name(vm, N___name__)) : UNDEF;
+    if (is_kind(obj, OBJ_MODULE) && !is_str(modname))
+        exc_raise(vm, E_AttributeError, "module has no attribute '%s'", name->data);
+    else if (is_kind(obj, OBJ_MODULE) && (as_obj(obj)->flags & MOD_INITIALIZING))
         exc_raise(vm, E_AttributeError,
                   "partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)",
-                  AS(ObjModule, obj)->name->data, name->data);
+                  AS(ObjStr, modname)->data, name->data);
     else if (is_kind(obj, OBJ_MODULE))
-        exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'", AS(ObjModule, obj)->name->data,
-                  name->data);
+        exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'", AS(ObjStr, modname)->data, name->data);
     else if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
         exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'", class_tp_name(vm, c),

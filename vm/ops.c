@@ -419,14 +419,17 @@ static bool has_seq_slots(Value a) {
 
 /* The TypeError when no type takes the operands; `inplace` names the
  * augmented operator ("+=") as CPython does. */
+static bool seq_slot_cleared(VM *vm, BinOp op, Value a);
+
 static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
-    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a))) {
+    bool cleared = seq_slot_cleared(vm, op, a);     /* then CPython's words are the generic ones */
+    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)) && !cleared) {
         /* the builtin type's own words, for its subclasses too */
         const char *base = is_str(a) ? "str" : is_list(a) ? "list" : "tuple";
         return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s", base, type_name(vm, b), base);
     }
     /* CPython tries the sequence's repeat last, whatever the other operand. */
-    if (op == BIN_MUL && (is_repeatable(a) || (is_repeatable(b) && !(inplace && has_seq_slots(a)))))
+    if (op == BIN_MUL && ((is_repeatable(a) && !cleared) || (is_repeatable(b) && !(inplace && has_seq_slots(a)))))
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",
                          type_name(vm, is_repeatable(a) ? b : a));
     if (op == BIN_POW && !inplace)
@@ -488,11 +491,22 @@ static bool has_own_class(Value v) {
            as_obj(v)->kind != OBJ_EXC;
 }
 
+/* A sequence whose class's own __add__ (__mul__), a Python function, has
+ * declined: CPython's slot update leaves such a type no sq_concat
+ * (sq_repeat) to fall back on, so its builtin layout does not join (or
+ * repeat) it. Asked only after the special methods said NotImplemented. */
+static bool seq_slot_cleared(VM *vm, BinOp op, Value a) {
+    if ((op != BIN_ADD && op != BIN_MUL) || !is_repeatable(a)) return false;
+    Value m = op_override(vm, a, binop_name[op]);
+    return m != UNDEF && !is_kind(m, OBJ_NATIVE);
+}
+
 /* a op b, or NOTIMPL when no type takes the operands. */
 static Value binary_try(VM *vm, BinOp op, Value a, Value b) {
     if (has_own_class(a) || has_own_class(b)) {
         Value r = user_binop(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
+        if (seq_slot_cleared(vm, op, a)) return NOTIMPL_VAL;
     }
     Value r = builtin_binop(vm, op, a, b);
     if (r != NOTIMPL_VAL) return r;

@@ -562,6 +562,12 @@ static Value inplace_mul_seq(VM *vm, Value a, Value b) {
 
 Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
     bool own = is_subtype(a) || has_own_class(a);
+    /* list += x, list *= x: a list has no number slots, so CPython asks x's
+     * __radd__/__rmul__ (x's nb slot) before the list's in-place concat */
+    if (!own && is_list(a) && (op == BIN_ADD || op == BIN_MUL) && (is_user(b) || has_own_class(b))) {
+        Value r = call_special(vm, b, binop_rname[op], &a, 1);
+        if (r != UNDEF && r != NOTIMPL_VAL) return r;
+    }
     if (!own || sub_override(vm, as_obj(a), binop_iname[op]) == UNDEF) {
         Value r = layout_inplace(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;

@@ -2130,10 +2130,14 @@ static Value seq_next(VM *vm, ObjIter *it) {
     return UNDEF;
 }
 
+/* The tuple, bytes and str iterators mark a next() that found nothing with
+ * b = True (only then does __reduce__ give up the sequence, as CPython's
+ * drop theirs), a store on the exhausted path alone. */
 static Value tuple_next(VM *vm, ObjIter *it) {
     (void)vm;
     ObjTuple *t = AS(ObjTuple, it->a);
     if (it->i < t->len) return t->items[it->i++];
+    it->b = TRUE_VAL;
     return UNDEF;
 }
 
@@ -2141,6 +2145,7 @@ static Value bytes_next(VM *vm, ObjIter *it) {
     (void)vm;
     ObjBytes *b = AS(ObjBytes, it->a);
     if (it->i < b->len) return int_val(b->data[it->i++]);
+    it->b = TRUE_VAL;
     return UNDEF;
 }
 

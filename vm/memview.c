@@ -41,9 +41,31 @@ static void mv_mark(VM *vm, Obj *o) {
     gc_mark_value(vm, ((MemView *)o)->owner);
 }
 
-/* An unreleased view of a bytearray ends its export when collected. */
+/* Native types whose objects export their own memory (mmap's maps),
+ * registered once by the module that defines them. */
+static MemExporter exporters[4];
+static int nexporters;
+
+void memview_add_exporter(const MemExporter *e) {
+    for (int i = 0; i < nexporters; i++)
+        if (exporters[i].ctype == e->ctype) return;
+    if (nexporters < (int)(sizeof exporters / sizeof exporters[0])) exporters[nexporters++] = *e;
+}
+
+/* The exporter whose object base is; NULL for a bytes or bytearray. */
+static const MemExporter *external(Value base) {
+    if (!is_kind(base, OBJ_CDATA)) return NULL;
+    const CType *t = as_obj(base)->cls->ctype;
+    for (int i = 0; i < nexporters; i++)
+        if (exporters[i].ctype == t) return &exporters[i];
+    return NULL;
+}
+
+/* An unreleased view of a bytearray (or of a native object's memory) ends
+ * its export when collected. */
 static void unexport(MemView *m) {
     if (!m->released && is_kind(m->base, OBJ_BYTEARRAY)) AS(ObjByteArray, m->base)->exports--;
+    else if (!m->released && external(m->base)) external(m->base)->pin(as_obj(m->base), -1);
     m->released = true;
 }
 
@@ -59,6 +81,12 @@ bool is_memview(Value v) { return as_mv(v) != NULL; }
 
 static const uint8_t *base_data(Value base) {
     if (is_kind(base, OBJ_BYTES)) return AS(ObjBytes, base)->data;
+    const MemExporter *t = external(base);
+    if (t) {      /* pinned while a view shows it, so still mapped */
+        int64_t n;
+        const uint8_t *p = t->mem(as_obj(base), &n);
+        return p ? p : (const uint8_t *)"";
+    }
     return AS(ObjByteArray, base)->data ? AS(ObjByteArray, base)->data : (const uint8_t *)"";
 }
 
@@ -222,6 +250,7 @@ static Value view_new(VM *vm, Value base, int64_t offset, int64_t len, int64_t s
     m->released = false;
     m->hashed = false;
     if (is_kind(base, OBJ_BYTEARRAY)) AS(ObjByteArray, base)->exports++;
+    else if (external(base)) external(base)->pin(as_obj(base), +1);
     return obj_val(m);
 }
 
@@ -237,6 +266,15 @@ Value memview_typed(VM *vm, Value base, Value owner, char fmt) {
     binbuf_get(base, &b);
     int size = format_size((char[]){fmt, 0});
     Value v = view_new(vm, base, 0, b.n / size, size, fmt, is_kind(base, OBJ_BYTES));
+    if (v != ERR) ((MemView *)as_obj(v))->owner = owner;
+    return v;
+}
+
+Value memview_external(VM *vm, Value base, Value owner, bool readonly) {
+    const MemExporter *t = external(base);
+    int64_t n = 0;
+    if (!t || !t->mem(as_obj(base), &n)) return exc_raise(vm, E_ValueError, "memoryview: no memory to show");
+    Value v = view_new(vm, base, 0, n, 1, 'B', readonly);
     if (v != ERR) ((MemView *)as_obj(v))->owner = owner;
     return v;
 }
@@ -265,6 +303,15 @@ Value memview_from_buffer_method(VM *vm, Value v) {
     Value r = op_call(vm, f, argv, 2, NULL);
     if (r == ERR || as_mv(r)) return r;
     return exc_raise(vm, E_TypeError, "__buffer__ returned non-memoryview object");
+}
+
+Value memview_writable_target(VM *vm, Value v) {
+    uint8_t *p;
+    int64_t n;
+    if (binbuf_writable(v, &p, &n)) return v;
+    Value mv = memview_from_buffer_method(vm, v);
+    if (mv == ERR || mv == UNDEF) return mv;
+    return binbuf_writable(mv, &p, &n) ? mv : UNDEF;
 }
 
 int memview_exported_buf(VM *vm, Value v, BinBuf *b) {

@@ -3568,6 +3568,105 @@ static bool single_inline_unended(const Node *s, const char *src, size_t len) {
     return true;
 }
 
+/* The indentation of the line starting at src[at]: as the tokenizer
+ * measures it, with tabs to multiples of 8 (*col) and as one column
+ * (*altcol). Returns the offset of the first byte past it. */
+static size_t measure_line_indent(const char *src, size_t len, size_t at, int *col, int *altcol) {
+    *col = *altcol = 0;
+    for (; at < len; at++) {
+        if (src[at] == ' ') (*col)++, (*altcol)++;
+        else if (src[at] == '\t') *col = (*col / 8 + 1) * 8, (*altcol)++;
+        else if (src[at] == '\f') *col = *altcol = 0;
+        else break;
+    }
+    return at;
+}
+
+/* The indentation levels still open at the end of compound statement s:
+ * one per indented last block, outermost first. Returns how many. */
+static int open_levels(const char *src, size_t len, const Node *s, int *cols, int *alts, int max) {
+    int n = 0;
+    while (s && n + 2 <= max) {
+        const NodeList *b;
+        if (s->kind == S_MATCH) {
+            if (!s->u.match.ncases) break;
+            const MatchCase *mc = &s->u.match.cases[s->u.match.ncases - 1];
+            measure_line_indent(src, len, src_offset(src, len, mc->pattern->line, 0), &cols[n], &alts[n]);
+            n++;
+            b = &mc->body;
+        } else {
+            b = is_compound(s) ? last_block(src, len, s) : NULL;
+        }
+        if (!b || !b->n) break;
+        size_t start = src_offset(src, len, b->items[0]->line, 0);
+        if (measure_line_indent(src, len, start, &cols[n], &alts[n]) <
+            src_offset(src, len, b->items[0]->line, b->items[0]->col)) break;      /* on its header's line */
+        n++;
+        s = b->items[b->n - 1];
+    }
+    return n;
+}
+
+/* compile(..., 'single') implies no newline at the end of its input, and
+ * CPython's parser turns the end marker into the NEWLINE a compound
+ * statement needs, closing the open blocks only after it. So a last line
+ * left unterminated that holds only blanks or a comment counts as it is:
+ * blanks are measured as indentation (an unexpected indent, a bad unindent,
+ * tabs), and a block still open there is "invalid syntax" at that line;
+ * an input of no statement is that at its last line. (code.interact feeds
+ * such lines.) Fills *e, or leaves it empty when all is well. */
+static void single_unended_line(const NodeList *body, const char *src, size_t len, ParseError *e) {
+    if (len == 0) return;
+    size_t ls = len;
+    while (ls > 0 && src[ls - 1] != '\n' && src[ls - 1] != '\r') ls--;
+    int line = 1;
+    for (size_t i = 0; i < ls; i++) line += src[i] == '\n';
+    int col, altcol;
+    size_t p = measure_line_indent(src, len, ls, &col, &altcol);
+    bool comment = p < len && src[p] == '#';
+    if (ls == len) line--;                                     /* the end marker is on the last line */
+    else if (p < len && !comment) return;                     /* a token on the last line */
+    bool blanks = ls < len && !comment;
+    const Node *first = body->n ? body->items[0] : NULL;
+    if (first && (ls == len || !is_compound(first))) return;  /* the parser stops after its NEWLINE */
+    int cols[128], alts[128], n = first ? open_levels(src, len, first, cols, alts, 128) : 0;
+    int nbytes = (int)(p - ls);
+    if (blanks) {
+        int top = n ? cols[n - 1] : 0, alttop = n ? alts[n - 1] : 0;
+        const char *tab = NULL;
+        if (col == top) {
+            if (altcol != alttop) tab = "";
+        } else if (col > top) {
+            if (altcol <= alttop) tab = "";
+            else {
+                *e = (ParseError){.kind = "IndentationError", .msg = "unexpected indent", .line = line,
+                                  .col = nbytes - 1, .end_line = line, .end_col = nbytes, .tok_line = line,
+                                  .origin = ORIGIN_END_NONE, .eval_input = true};
+                return;
+            }
+        } else {
+            while (n > 0 && col < cols[n - 1]) n--;
+            if (col != (n ? cols[n - 1] : 0)) {
+                *e = (ParseError){.kind = "IndentationError",
+                                  .msg = "unindent does not match any outer indentation level", .line = line,
+                                  .col = nbytes - 1, .end_line = line, .end_col = nbytes, .tok_line = line,
+                                  .origin = ORIGIN_END_NONE, .eval_input = true};
+                return;
+            }
+            if (altcol != (n ? alts[n - 1] : 0)) tab = "";
+        }
+        if (tab) {
+            *e = (ParseError){.kind = "TabError", .msg = "inconsistent use of tabs and spaces in indentation",
+                              .line = line, .col = 0, .end_line = line, .end_col = 0, .tok_line = line,
+                              .origin = ORIGIN_END_ZERO, .eval_input = true};
+            return;
+        }
+    }
+    if (first && n == 0) return;
+    *e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = line, .col = -1,
+                      .end_line = line, .end_col = -1, .tok_line = line, .eval_input = true};
+}
+
 /* compile(..., 'single') takes one statement: one compound statement, or
  * simple ones on a single line. CPython's messages otherwise. */
 static bool single_statement(VM *vm, Node *mod, const char *filename, const char *src, size_t len) {
@@ -3589,7 +3688,8 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
     }
     if (body->n == 0)
         e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = 0, .col = -1};
-    else if (!e.msg[0] && single_inline_unended(body->items[0], src, len)) {
+    if (!e.msg[0] || body->n == 0) single_unended_line(body, src, len, &e);
+    if (!e.msg[0] && body->n && single_inline_unended(body->items[0], src, len)) {
         int line = body->items[0]->end_line;
         e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = line, .col = -1,
                          .end_line = line, .end_col = -1, .tok_line = line, .eval_input = true};
@@ -3610,7 +3710,7 @@ static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *fi
         ParseError perr;
         Node *mod = ast_parse(arena, src, len, PARSE_FILE | from, &perr);
         ObjCode *code = NULL;
-        if (!mod && mode == COMPILE_SINGLE) perr.eval_input = true;     /* (no newline is implied for 'single') */
+        if (!mod && mode == COMPILE_SINGLE) eval_error_at_end(&perr, src, len);    /* (no newline is implied for 'single') */
         if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
         else if (!issue_warnings(vm, arena, filename, src, len, NULL)) {}
         else if (mode != COMPILE_SINGLE || single_statement(vm, mod, filename, src, len))
@@ -3666,7 +3766,7 @@ static Node *parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, co
                     (future & CO_FUTURE_BARRY_AS_BDFL ? PARSE_BARRY : 0);
     Node *tree = ast_parse(arena, src, len, how, &perr);
     if (!tree && mode == COMPILE_EVAL) eval_error_at_end(&perr, src, len);
-    if (!tree && mode == COMPILE_SINGLE) perr.eval_input = true;     /* (nor is one implied for 'single') */
+    if (!tree && mode == COMPILE_SINGLE) eval_error_at_end(&perr, src, len);  /* (nor is one implied for 'single') */
     if (!tree) raise_parse_error(vm, arena, &perr, filename, src, len);
     else if (!issue_warnings(vm, arena, filename, src, len, NULL)) tree = NULL;
     else if (mode == COMPILE_SINGLE && !single_statement(vm, tree, filename, src, len)) tree = NULL;

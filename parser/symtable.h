@@ -52,6 +52,9 @@ struct Scope {
     int nchildren, capchildren, next_child;
     Symbol *syms;
     int nsyms, capsyms;
+    int *sym_index;         /* a scope with many names: an open-addressed table of
+                             * sym positions + 1 (0 empty), sym_index_cap slots */
+    int sym_index_cap;
     bool is_comprehension, is_lambda;
     int comp_iter;          /* > 0 while visiting a comprehension's iterable here */
     bool is_generator, is_coroutine;
@@ -77,7 +80,7 @@ typedef struct SymError {
 
 /* How deeply expressions may nest; beyond it compilation is a
  * RecursionError, as in CPython, rather than a C stack overflow. */
-#define COMPILE_MAX_NESTING 1500
+#define COMPILE_MAX_NESTING 2996
 /* Functions, lambdas, comprehensions and classes nested in each other each
  * cost several C frames in both passes, so their depth is capped lower. */
 #define COMPILE_MAX_SCOPES 200

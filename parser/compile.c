@@ -1932,15 +1932,28 @@ static void compile_if(Compiler *c, Node *n) {
     place(c, end);
 }
 
+/* As CPython, the test is compiled twice: before the loop and again after
+ * the body, whose jump back goes to the body itself only while the test
+ * holds (so a one-line `while x: x -= 1` traces as CPython's does). The
+ * test's child scopes (a lambda in it) are the same both times. */
 static void compile_while(Compiler *c, Node *n) {
-    int start = new_label(c), orelse = new_label(c), end = new_label(c);
+    int start = new_label(c), body = new_label(c), orelse = new_label(c), end = new_label(c);
+    Scope *s = c->u->scope;
+    int first_child = s->next_child;
     place(c, start);
     compile_jump_if(c, n->u.cond.test, false, orelse);
+    int after_test = s->next_child, body_at = c->u->nins;
+    place(c, body);
     if (!push_fblock(c, FB_WHILE, start, end, n)) return;
     compile_stmts(c, &n->u.cond.body);
     pop_fblock(c);
-    c->u->loc = node_loc(n);
-    emit_jump(c, OP_JUMP_BACKWARD, start);
+    int resume = s->next_child;
+    s->next_child = first_child;
+    compile_jump_if(c, n->u.cond.test, false, orelse);
+    if (s->next_child == after_test) s->next_child = resume;
+    /* the jump back has no line of its own (CPython's has none either) */
+    c->u->loc = c->u->nins > body_at ? (Loc){0} : node_loc(n);
+    emit_jump(c, OP_JUMP_BACKWARD, body);
     place(c, orelse);
     compile_stmts(c, &n->u.cond.orelse);
     place(c, end);
@@ -3390,7 +3403,7 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
     if (!arena) { exc_nomem(vm); return NULL; }
     SymError err;
     future |= future_features(&module->u.block.body);
-    Scope *top = symtable_build(vm, arena, module, &err, (future & CO_FUTURE_ANNOTATIONS) != 0);
+    Scope *top = symtable_build(vm, arena, module, &err, (future & CO_FUTURE_ANNOTATIONS) != 0, mode == COMPILE_EVAL);
     if (!top) {
         if (err.too_deep) exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
         else if (err.msg[0]) {

@@ -1131,8 +1131,10 @@ static bool check_future(ST *st, NodeList *body) {
     return true;
 }
 
-Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err, bool future_annotations) {
-    ST st = {.vm = vm, .arena = arena, .err = err, .future_annotations = future_annotations};
+Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err, bool future_annotations,
+                      bool eval_input) {
+    ST st = {.vm = vm, .arena = arena, .err = err, .future_annotations = future_annotations,
+             .nesting = eval_input ? -1 : 0};
     err->msg[0] = 0;
     err->too_deep = false;
     err->no_end = false;

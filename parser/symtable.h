@@ -89,8 +89,11 @@ typedef struct SymError {
  * tree is allocated in `arena`; returns NULL with *err filled on a
  * SyntaxError, or with err->msg empty when memory ran out.
  * future_annotations: annotations stay text though the module does not
- * import the feature (compile()'s flags, or inherited by exec/eval). */
-Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err, bool future_annotations);
+ * import the feature (compile()'s flags, or inherited by exec/eval).
+ * eval_input: the module is eval()'s expression in a statement of its own,
+ * which does not count in the nesting. */
+Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err, bool future_annotations,
+                      bool eval_input);
 
 Symbol *scope_lookup(Scope *s, ObjStr *name);
 

@@ -3712,6 +3712,43 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
     return false;
 }
 
+/* compile(..., 'single') of a simple statement followed by lines that do
+ * not parse ('x = 1\n  y = 2'): CPython's parser stops after the first
+ * logical line and, finding more than blanks and comments after it, says
+ * "multiple statements found" there, whatever the rest holds. The first
+ * logical line is the shortest run of whole lines that parses. True after
+ * raising that error. */
+static bool single_rest_unparsed(VM *vm, const char *src, size_t len, ParseMode from, const char *filename) {
+    int tries = 0;
+    for (size_t i = 0; i < len && tries < 64; i++) {
+        if (src[i] != '\n') continue;
+        tries++;
+        AstArena *a = ast_arena_new();
+        if (!a) return false;
+        ParseError e;
+        Node *mod = ast_parse(a, src, i + 1, PARSE_FILE | from, &e);
+        if (!mod || !mod->u.block.body.n) {     /* not yet a whole line, or blank lines so far */
+            ast_arena_free(a);
+            continue;
+        }
+        NodeList *body = &mod->u.block.body;
+        bool simple = !is_compound(body->items[0]);
+        ParseError pe = {0};
+        if (simple) {
+            const Node *last = body->items[body->n - 1];
+            int col, end_col;
+            line_end_span(src, len, last->end_line, last->end_col, &col, &end_col);
+            pe = (ParseError){.kind = "SyntaxError", .msg = "multiple statements found while compiling a single statement",
+                              .line = last->end_line, .col = col, .end_line = last->end_line, .end_col = end_col,
+                              .tok_line = last->end_line};
+        }
+        ast_arena_free(a);
+        if (simple) raise_error(vm, &pe, filename, src, len);
+        return simple;
+    }
+    return false;
+}
+
 static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *filename, CompileMode mode,
                              bool bytes) {
     int32_t future = vm->compile_future;
@@ -3724,7 +3761,8 @@ static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *fi
         Node *mod = ast_parse(arena, src, len, PARSE_FILE | from, &perr);
         ObjCode *code = NULL;
         if (!mod && mode == COMPILE_SINGLE) eval_error_at_end(&perr, src, len);    /* (no newline is implied for 'single') */
-        if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
+        if (!mod && mode == COMPILE_SINGLE && single_rest_unparsed(vm, src, len, from, filename)) {}
+        else if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
         else if (!issue_warnings(vm, arena, filename, src, len, NULL)) {}
         else if (mode != COMPILE_SINGLE || single_statement(vm, mod, filename, src, len))
             code = compile_root(vm, mod, filename, src, len, mode, true, future);
@@ -3780,7 +3818,8 @@ static Node *parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, co
     Node *tree = ast_parse(arena, src, len, how, &perr);
     if (!tree && mode == COMPILE_EVAL) eval_error_at_end(&perr, src, len);
     if (!tree && mode == COMPILE_SINGLE) eval_error_at_end(&perr, src, len);  /* (nor is one implied for 'single') */
-    if (!tree) raise_parse_error(vm, arena, &perr, filename, src, len);
+    if (!tree && mode == COMPILE_SINGLE && single_rest_unparsed(vm, src, len, how, filename)) {}
+    else if (!tree) raise_parse_error(vm, arena, &perr, filename, src, len);
     else if (!issue_warnings(vm, arena, filename, src, len, NULL)) tree = NULL;
     else if (mode == COMPILE_SINGLE && !single_statement(vm, tree, filename, src, len)) tree = NULL;
     return tree;

@@ -313,7 +313,8 @@ static bool syntax_warning(VM *vm, const char *filename, const char *src, size_t
 static bool issue_warnings(VM *vm, const AstArena *a, const char *filename, const char *src, size_t len,
                            const ParseError *err) {
     for (const SyntaxWarn *w = ast_warnings(a); w; w = w->next) {
-        if (err && (w->line > err->line || (w->line == err->line && w->col >= err->col))) break;
+        /* (an error with no column, at the end of the input, comes after its line's warnings) */
+        if (err && (w->line > err->line || (w->line == err->line && err->col >= 0 && w->col >= err->col))) break;
         if (!syntax_warning(vm, filename, src, len, w)) return false;
     }
     return true;

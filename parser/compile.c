@@ -81,6 +81,7 @@ struct Unit {
     int ncaches, nattrcaches;
     int loop_depth;
     bool interactive;
+    int implicit_ret;       /* 1 + where the body's implicit `return None` starts, or 0 */
     /* The locals (by index, the first 256) a statement of the function's
      * own body has assigned so far: bound from there on unless deleted */
     uint64_t top_bound[4];
@@ -786,10 +787,44 @@ static void free_unit(Unit *u) {
     free(u);
 }
 
+/* The line of instruction i (0 if none). */
+static int line_at(const Unit *u, int i) {
+    int line = 0;
+    for (int k = 0; k < u->nlines && (int)u->lines[k].pc <= i; k++) line = u->lines[k].line;
+    return line;
+}
+
+/* The implicit `return None` that ends a body has no line of its own: as
+ * CPython's compiler copies such an exit block for each jump to it, each
+ * jump from another line gets a copy on that line (appended at the end),
+ * so a trace sees the function return from where it left (`if x: return 1`
+ * with x false returns from the if, not from `return 1`). */
+static void copy_exit_per_jump(Compiler *c) {
+    Unit *u = c->u;
+    int at = u->implicit_ret - 1, end = u->nins;
+    if (at < 0 || at + 2 != end) return;
+    int line = line_at(u, at);
+    for (int i = 0; i < end && !c->failed; i++) {
+        int op = INS_OP(u->ins[i]);
+        if (op_has_cache_word(op)) { i++; continue; }
+        if (!op_is_jump(op) || u->labels[INS_ARG(u->ins[i])] != at) continue;
+        int jline = line_at(u, i);
+        if (jline <= 0 || jline == line) continue;
+        int label = new_label(c);
+        if (c->failed) return;
+        u->ins[i] = INS(op, label);
+        place(c, label);
+        u->loc = line_loc(jline);
+        emit(c, INS_OP(u->ins[at]), INS_ARG(u->ins[at]));
+        emit(c, OP_RETURN_VALUE, 0);
+    }
+}
+
 /* Resolves labels, copies the tables into the code object and leaves the unit. */
 static ObjCode *leave_unit(Compiler *c) {
     Unit *u = c->u;
     ObjCode *code = u->code;
+    if (!c->failed) copy_exit_per_jump(c);
     c->u = u->parent;
     if (c->failed) { free_unit(u); return NULL; }
     for (int i = 0; i < u->nins; i++) {
@@ -2853,10 +2888,15 @@ static void compile_function_body(Compiler *c, Node *n) {
         c->u->code->flags |= CODE_HAS_DOC;
         start = 1;
     }
+    int body_at = c->u->nins;
     for (int i = start; i < body->n && !c->failed; i++) {
         compile_stmt(c, body->items[i]);
         note_top_bound(c, body->items[i]);
     }
+    /* the line of what comes before it (see copy_exit_per_jump); the def's
+     * in a body of nothing but a docstring */
+    c->u->loc = c->u->nins > body_at ? (Loc){0} : line_loc(n->line);
+    c->u->implicit_ret = c->u->nins + 1;
     load_none(c);
     emit(c, OP_RETURN_VALUE, 0);
 }

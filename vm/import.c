@@ -631,11 +631,16 @@ static Value find_with_hooks(VM *vm, ObjDict *hooks, const char *fullname, const
     Value finder_of = dict_get_str(hooks, str_intern_cstr(vm, "_entry_finder"));
     Value find_in = dict_get_str(hooks, str_intern_cstr(vm, "_find_in"));
     if (finder_of == UNDEF || find_in == UNDEF || !is_list(path)) return find_and_load(vm, fullname, leaf, path);
+    /* (the hooks run the program's code: path, which it may replace, is kept) */
+    if (!vm_push_root(vm, path)) return ERR;
     ObjList *run = list_new(vm, 0);
-    if (!run || !vm_push_root(vm, obj_val(run))) return ERR;
+    if (!run || !vm_push_root(vm, obj_val(run))) {
+        vm_pop_roots(vm, 1);
+        return ERR;
+    }
     Value name = str_from_cstr(vm, fullname);
     if (name == ERR || !vm_push_root(vm, name)) {
-        vm_pop_roots(vm, 1);
+        vm_pop_roots(vm, 2);
         return ERR;
     }
     ObjList *p = AS(ObjList, path);
@@ -643,12 +648,11 @@ static Value find_with_hooks(VM *vm, ObjDict *hooks, const char *fullname, const
     for (int64_t i = 0; i < p->len && m == UNDEF; i++) {
         Value entry = p->items[i];
         if (!is_str(entry)) continue;
+        if (list_append(vm, run, entry) < 0) { m = ERR; break; }     /* (rooted there meanwhile) */
         Value finder = op_call(vm, finder_of, &entry, 1, NULL);
         if (finder == ERR) { m = ERR; break; }
-        if (finder == NONE_VAL) {
-            if (list_append(vm, run, entry) < 0) m = ERR;
-            continue;
-        }
+        if (finder == NONE_VAL) continue;
+        run->len--;     /* a program's finder: not the VM's to search */
         if (!vm_push_root(vm, finder)) { m = ERR; break; }
         if (run->len) {
             m = find_and_load(vm, fullname, leaf, obj_val(run));
@@ -662,7 +666,7 @@ static Value find_with_hooks(VM *vm, ObjDict *hooks, const char *fullname, const
         vm_pop_roots(vm, 1);
     }
     if (m == UNDEF && run->len) m = find_and_load(vm, fullname, leaf, obj_val(run));
-    vm_pop_roots(vm, 2);
+    vm_pop_roots(vm, 3);
     return m;
 }
 

@@ -446,8 +446,9 @@ static int fstring(Lexer *lx, const char *start, const char *q, bool raw)
 {
     FQuote fq = { *q, q[1] == *q && q[2] == *q, raw };
     int line = lx->line, col = col_at(lx, start);
-    if (lx->fdepth >= LEX_MAX_FSTRING)
-        return token_error(lx, start, "too many nested f-strings");
+    /* CPython counts the one it opens, and points at its (last) quote */
+    if (lx->fdepth + 1 >= LEX_MAX_FSTRING)
+        return token_error(lx, q + (fq.triple ? 2 : 0), "too many nested f-strings");
     const char *p = q + (fq.triple ? 3 : 1);
     lx->fdepth++;
     int code = fstring_text(lx, &p, &fq, 0, q, line, col);

@@ -3783,8 +3783,9 @@ static bool single_rest_unparsed(VM *vm, const char *src, size_t len, ParseMode 
                               .line = last->end_line, .col = col, .end_line = last->end_line, .end_col = end_col,
                               .tok_line = last->end_line};
         }
+        /* (the first line's warnings, which CPython's tokenizer has issued) */
+        if (simple && issue_warnings(vm, a, filename, src, len, NULL)) raise_error(vm, &pe, filename, src, len);
         ast_arena_free(a);
-        if (simple) raise_error(vm, &pe, filename, src, len);
         return simple;
     }
     return false;

@@ -626,11 +626,15 @@ static ObjDict *path_hooks_active(VM *vm) {
  * its finder (_importhooks._entry_finder: sys.path_importer_cache's, or
  * the hooks'), asked for in order; runs of entries the default hooks take
  * are the VM's own search, and a program's finder is asked in its entry's
- * place. */
+ * place. The hooks run for an entry only after the entries before it have
+ * been searched (a namespace package's portions are then not gathered
+ * across such an entry). */
 static Value find_with_hooks(VM *vm, ObjDict *hooks, const char *fullname, const char *leaf, Value path) {
     Value finder_of = dict_get_str(hooks, str_intern_cstr(vm, "_entry_finder"));
     Value find_in = dict_get_str(hooks, str_intern_cstr(vm, "_find_in"));
-    if (finder_of == UNDEF || find_in == UNDEF || !is_list(path)) return find_and_load(vm, fullname, leaf, path);
+    Value uncached = dict_get_str(hooks, str_intern_cstr(vm, "_UNCACHED"));
+    if (finder_of == UNDEF || find_in == UNDEF || uncached == UNDEF || !is_list(path))
+        return find_and_load(vm, fullname, leaf, path);
     /* (the hooks run the program's code: path, which it may replace, is kept) */
     if (!vm_push_root(vm, path)) return ERR;
     ObjList *run = list_new(vm, 0);
@@ -649,7 +653,19 @@ static Value find_with_hooks(VM *vm, ObjDict *hooks, const char *fullname, const
         Value entry = p->items[i];
         if (!is_str(entry)) continue;
         if (list_append(vm, run, entry) < 0) { m = ERR; break; }     /* (rooted there meanwhile) */
-        Value finder = op_call(vm, finder_of, &entry, 1, NULL);
+        Value args[2] = {entry, bool_val(run->len > 1)};
+        Value finder = op_call(vm, finder_of, args, 2, NULL);
+        if (finder != ERR && finder == uncached) {
+            /* the hooks would run for this entry: as in CPython, only once
+             * the entries before it have been searched */
+            run->len--;
+            m = find_and_load(vm, fullname, leaf, obj_val(run));
+            run->len = 0;
+            if (m != UNDEF) break;
+            if (list_append(vm, run, entry) < 0) { m = ERR; break; }
+            args[1] = bool_val(false);
+            finder = op_call(vm, finder_of, args, 2, NULL);
+        }
         if (finder == ERR) { m = ERR; break; }
         if (finder == NONE_VAL) continue;
         run->len--;     /* a program's finder: not the VM's to search */

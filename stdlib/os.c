@@ -378,18 +378,19 @@ static Value os__stat(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int rc = fd ? (as_int(args[0]) < 0 || as_int(args[0]) > INT32_MAX ? (errno = EBADF, -1) : fstat((int)as_int(args[0]), &st))
                 : follow ? stat(p, &st) : lstat(p, &st);
     if (rc != 0) return os_error(vm, errno, fd ? UNDEF : args[0]);
-    int64_t raw[10] = {
+    int64_t raw[13] = {
         (int64_t)st.st_mode, (int64_t)st.st_ino, (int64_t)st.st_dev, (int64_t)st.st_nlink,
         (int64_t)st.st_uid, (int64_t)st.st_gid, (int64_t)st.st_size,
         (int64_t)st.st_atim.tv_sec * 1000000000 + st.st_atim.tv_nsec,
         (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
         (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec,
+        (int64_t)st.st_blksize, (int64_t)st.st_blocks, (int64_t)st.st_rdev,
     };
-    ObjTuple *t = tuple_new(vm, 10);
+    ObjTuple *t = tuple_new(vm, 13);
     if (!t) return ERR;
-    for (int i = 0; i < 10; i++) t->items[i] = int_val(0);
+    for (int i = 0; i < 13; i++) t->items[i] = int_val(0);
     if (!vm_push_root(vm, obj_val(t))) return exc_nomem(vm);
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 13; i++) {
         Value v = int_from_i64(vm, raw[i]);
         if (v == ERR) { vm_pop_roots(vm, 1); return ERR; }
         t->items[i] = v;

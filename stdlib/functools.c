@@ -60,14 +60,18 @@ static Value dict_no_delete(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return exc_raise(vm, E_TypeError, "cannot delete __dict__");
 }
 
-/* A class of this module made with class_new, with native methods. */
-static ObjClass *make_class(VM *vm, const char *name, const char *const *mnames, const NativeFn *fns, int n) {
+/* A class of this module made with class_new, with native methods and
+ * (when doc is not NULL) a docstring. */
+static ObjClass *make_class(VM *vm, const char *name, const char *doc, const char *const *mnames, const NativeFn *fns,
+                            int n) {
     ObjDict *ns = dict_new(vm);
     ObjTuple *bases = tuple_new(vm, 0);
     ObjStr *cname = str_intern_cstr(vm, name);
     Value mod = str_from_cstr(vm, "functools");
     if (!ns || !bases || !cname || mod == ERR) return NULL;
     if (dict_set_str(vm, ns, vm_name(vm, N___module__), mod) < 0) return NULL;
+    Value docv = doc ? str_from_cstr(vm, doc) : NONE_VAL;
+    if (docv == ERR || dict_set_str(vm, ns, vm_name(vm, N___doc__), docv) < 0) return NULL;
     Value cls = class_new(vm, cname, bases, ns);
     if (cls == ERR) return NULL;
     char tp[64];
@@ -905,7 +909,10 @@ static Value ft_getattr(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 bool mod_functools_init(VM *vm, ObjModule *m) {
     static const char *const pnames[] = {"__init__", "__call__", "__repr__", "__reduce__", "__setstate__"};
     static const NativeFn pfns[] = {partial_init, partial_call, partial_repr, partial_reduce, partial_setstate};
-    ObjClass *partial = make_class(vm, "partial", pnames, pfns, 5);
+    ObjClass *partial = make_class(vm, "partial",
+                                  "partial(func, *args, **keywords) - new function with partial application\n"
+                                  "    of the given arguments and keywords.\n",
+                                  pnames, pfns, 5);
     if (!partial || !class_add_property(vm, partial, "func", partial_func) ||
         !class_add_property(vm, partial, "args", partial_args) ||
         !class_add_property(vm, partial, "keywords", partial_keywords))
@@ -914,7 +921,7 @@ bool mod_functools_init(VM *vm, ObjModule *m) {
                                          "__copy__", "__deepcopy__"};
     static const NativeFn lfns[] = {lru_call, lru_get, lru_cache_info, lru_cache_clear, lru_cache_parameters,
                                     lru_copy, lru_deepcopy};
-    ObjClass *lru = make_class(vm, "_lru_cache_wrapper", lnames, lfns, 7);
+    ObjClass *lru = make_class(vm, "_lru_cache_wrapper", NULL, lnames, lfns, 7);
     ObjClass *state = make_state_class(vm, "_lru_state");
     ObjList *pending = list_new(vm, 0);
     if (!state || !pending || dict_set_str(vm, state->dict, str_intern_cstr(vm, "pending"), obj_val(pending)) < 0)

@@ -184,16 +184,39 @@ static Value os_listdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return l ? obj_val(l) : ERR;
 }
 
-/* remove, unlink, rmdir: one path argument, a system call. */
-static Value path_call(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int (*fn)(const char *)) {
-    const char *p;
-    if (!args_check(vm, name, nargs, kw, 1, 1) || !(p = path_arg(vm, name, &args[0]))) return ERR;
-    return fn(p) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
+/* dir_fd=None or an int: AT_FDCWD when absent or None. */
+static bool at_fd_arg(VM *vm, Value v, int *fd) {
+    int64_t i;
+    *fd = AT_FDCWD;
+    if (v == UNDEF || v == NONE_VAL) return true;
+    if (!is_intlike(v) && op_special(vm, v, N___index__) == UNDEF) {
+        exc_raise(vm, E_TypeError, "argument should be integer or None, not %T", v);
+        return false;
+    }
+    if (!ssize_value(vm, v, &i)) return false;
+    if (i < INT_MIN || i > INT_MAX) {
+        exc_raise(vm, E_OverflowError, "Python int too large to convert to C int");
+        return false;
+    }
+    *fd = (int)i;
+    return true;
 }
 
-static Value os_remove(VM *vm, Value *a, int n, ObjTuple *kw) { return path_call(vm, a, n, kw, "remove", unlink); }
-static Value os_unlink(VM *vm, Value *a, int n, ObjTuple *kw) { return path_call(vm, a, n, kw, "unlink", unlink); }
-static Value os_rmdir(VM *vm, Value *a, int n, ObjTuple *kw) { return path_call(vm, a, n, kw, "rmdir", rmdir); }
+/* remove, unlink, rmdir: (path, *, dir_fd=None), through unlinkat. */
+static Value path_call(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int at_flags) {
+    static const char *const names[] = {"path", "dir_fd", NULL};
+    Value v[2];
+    const char *p;
+    int dfd;
+    if (!args_bind(vm, name, args, nargs, kw, names, 2, 1, 1, 0, v) || !at_fd_arg(vm, v[1], &dfd) ||
+        !(p = path_arg(vm, name, &v[0])))
+        return ERR;
+    return unlinkat(dfd, p, at_flags) == 0 ? NONE_VAL : os_error(vm, errno, v[0]);
+}
+
+static Value os_remove(VM *vm, Value *a, int n, ObjTuple *kw) { return path_call(vm, a, n, kw, "remove", 0); }
+static Value os_unlink(VM *vm, Value *a, int n, ObjTuple *kw) { return path_call(vm, a, n, kw, "unlink", 0); }
+static Value os_rmdir(VM *vm, Value *a, int n, ObjTuple *kw) { return path_call(vm, a, n, kw, "rmdir", AT_REMOVEDIR); }
 
 static bool mode_arg(VM *vm, Value *args, int nargs, ObjTuple *kw, mode_t *mode) {
     Value m = nargs > 1 ? args[1] : args_kw(vm, args, nargs, kw, "mode");
@@ -203,14 +226,18 @@ static bool mode_arg(VM *vm, Value *args, int nargs, ObjTuple *kw, mode_t *mode)
     return true;
 }
 
+/* mkdir(path, mode=0o777, *, dir_fd=None) */
 static Value os_mkdir(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const accepted[] = {"mode", NULL};
+    static const char *const names[] = {"path", "mode", "dir_fd", NULL};
+    Value v[3];
     const char *p;
-    mode_t mode;
-    if (!args_kw_only(vm, "mkdir", kw, accepted)) return ERR;
-    if (nargs < 1 || nargs > 2) return exc_raise(vm, E_TypeError, "mkdir() takes from 1 to 2 positional arguments");
-    if (!(p = path_arg(vm, "mkdir", &args[0])) || !mode_arg(vm, args, nargs, kw, &mode)) return ERR;
-    return mkdir(p, mode) == 0 ? NONE_VAL : os_error(vm, errno, args[0]);
+    int64_t mode = 0777;
+    int dfd;
+    if (!args_bind(vm, "mkdir", args, nargs, kw, names, 3, 2, 1, 0, v) ||
+        (v[1] != UNDEF && !ssize_value(vm, v[1], &mode)) || !at_fd_arg(vm, v[2], &dfd) ||
+        !(p = path_arg(vm, "mkdir", &v[0])))
+        return ERR;
+    return mkdirat(dfd, p, (mode_t)mode) == 0 ? NONE_VAL : os_error(vm, errno, v[0]);
 }
 
 static bool is_dir(const char *p) {
@@ -252,12 +279,16 @@ static Value os_makedirs(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return os_error(vm, err, args[0]);
 }
 
+/* rename(src, dst, *, src_dir_fd=None, dst_dir_fd=None) */
 static Value os_rename(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"src", "dst", "src_dir_fd", "dst_dir_fd", NULL};
+    Value v[4];
     const char *a, *b;
-    if (!args_check(vm, "rename", nargs, kw, 2, 2) || !(a = path_arg(vm, "rename", &args[0])) ||
-        !(b = path_arg(vm, "rename", &args[1])))
+    int sfd, dfd;
+    if (!args_bind(vm, "rename", args, nargs, kw, names, 4, 2, 2, 0, v) || !at_fd_arg(vm, v[2], &sfd) ||
+        !at_fd_arg(vm, v[3], &dfd) || !(a = path_arg(vm, "rename", &v[0])) || !(b = path_arg(vm, "rename", &v[1])))
         return ERR;
-    return rename(a, b) == 0 ? NONE_VAL : os_error2(vm, errno, args[0], args[1]);
+    return renameat(sfd, a, dfd, b) == 0 ? NONE_VAL : os_error2(vm, errno, v[0], v[1]);
 }
 
 /* ---- file descriptors ------------------------------------------------------ */
@@ -347,18 +378,19 @@ static Value os__stat(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int rc = fd ? (as_int(args[0]) < 0 || as_int(args[0]) > INT32_MAX ? (errno = EBADF, -1) : fstat((int)as_int(args[0]), &st))
                 : follow ? stat(p, &st) : lstat(p, &st);
     if (rc != 0) return os_error(vm, errno, fd ? UNDEF : args[0]);
-    int64_t raw[10] = {
+    int64_t raw[13] = {
         (int64_t)st.st_mode, (int64_t)st.st_ino, (int64_t)st.st_dev, (int64_t)st.st_nlink,
         (int64_t)st.st_uid, (int64_t)st.st_gid, (int64_t)st.st_size,
         (int64_t)st.st_atim.tv_sec * 1000000000 + st.st_atim.tv_nsec,
         (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
         (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec,
+        (int64_t)st.st_blksize, (int64_t)st.st_blocks, (int64_t)st.st_rdev,
     };
-    ObjTuple *t = tuple_new(vm, 10);
+    ObjTuple *t = tuple_new(vm, 13);
     if (!t) return ERR;
-    for (int i = 0; i < 10; i++) t->items[i] = int_val(0);
+    for (int i = 0; i < 13; i++) t->items[i] = int_val(0);
     if (!vm_push_root(vm, obj_val(t))) return exc_nomem(vm);
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 13; i++) {
         Value v = int_from_i64(vm, raw[i]);
         if (v == ERR) { vm_pop_roots(vm, 1); return ERR; }
         t->items[i] = v;
@@ -367,23 +399,33 @@ static Value os__stat(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return obj_val(t);
 }
 
+/* readlink(path, *, dir_fd=None) */
 static Value os_readlink(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"path", "dir_fd", NULL};
+    Value v[2];
     const char *p;
-    if (!args_check(vm, "readlink", nargs, kw, 1, 1) || !(p = path_arg(vm, "readlink", &args[0]))) return ERR;
+    int dfd;
+    if (!args_bind(vm, "readlink", args, nargs, kw, names, 2, 1, 1, 0, v) || !at_fd_arg(vm, v[1], &dfd) ||
+        !(p = path_arg(vm, "readlink", &v[0])))
+        return ERR;
     char buf[PATH_MAX];
-    ssize_t n = readlink(p, buf, sizeof buf);
-    if (n < 0) return os_error(vm, errno, args[0]);
+    ssize_t n = readlinkat(dfd, p, buf, sizeof buf);
+    if (n < 0) return os_error(vm, errno, v[0]);
     /* the link's text in the type of the path: bytes for bytes */
-    if (is_kind(args[0], OBJ_BYTES)) return bytes_new(vm, (const uint8_t *)buf, (size_t)n);
+    if (is_kind(v[0], OBJ_BYTES)) return bytes_new(vm, (const uint8_t *)buf, (size_t)n);
     return str_decode_utf8(vm, buf, (size_t)n, "replace");
 }
 
+/* symlink(src, dst, target_is_directory=False, *, dir_fd=None) */
 static Value os_symlink(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"src", "dst", "target_is_directory", "dir_fd", NULL};
+    Value v[4];
     const char *a, *b;
-    if (!args_check(vm, "symlink", nargs, kw, 2, 3) || !(a = path_arg(vm, "symlink", &args[0])) ||
-        !(b = path_arg(vm, "symlink", &args[1])))
+    int dfd;
+    if (!args_bind(vm, "symlink", args, nargs, kw, names, 4, 3, 2, 0, v) || !at_fd_arg(vm, v[3], &dfd) ||
+        !(a = path_arg(vm, "symlink", &v[0])) || !(b = path_arg(vm, "symlink", &v[1])))
         return ERR;
-    return symlink(a, b) == 0 ? NONE_VAL : os_error2(vm, errno, args[0], args[1]);
+    return symlinkat(a, dfd, b) == 0 ? NONE_VAL : os_error2(vm, errno, v[0], v[1]);
 }
 
 static Value os_chmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {

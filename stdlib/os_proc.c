@@ -381,48 +381,88 @@ static Value os_unsetenv(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- paths ----------------------------------------------------------------------- */
 
+/* dir_fd=None or an int: AT_FDCWD when absent or None. */
+static bool at_fd_arg(VM *vm, Value v, int *fd) {
+    *fd = AT_FDCWD;
+    if (v == UNDEF || v == NONE_VAL) return true;
+    if (!is_intlike(v) && op_special(vm, v, N___index__) == UNDEF) {
+        exc_raise(vm, E_TypeError, "argument should be integer or None, not %T", v);
+        return false;
+    }
+    return int_arg(vm, v, fd);
+}
+
+/* a keyword flag: dflt when absent */
+static bool flag_arg(VM *vm, Value v, bool dflt, bool *out) {
+    int t = v == UNDEF ? dflt : op_truthy(vm, v);
+    *out = t > 0;
+    return t >= 0;
+}
+
+/* access(path, mode, *, dir_fd=None, effective_ids=False, follow_symlinks=True) */
 static Value os_access(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const names[] = {"path", "mode", NULL};
-    Value v[2];
+    static const char *const names[] = {"path", "mode", "dir_fd", "effective_ids", "follow_symlinks", NULL};
+    Value v[5];
     const char *p;
-    int mode, roots = 0;
-    if (!args_bind(vm, "access", args, nargs, kw, names, 2, 2, 2, 0, v) || !int_arg(vm, v[1], &mode) ||
+    int mode, dfd, roots = 0;
+    bool eff, follow;
+    if (!args_bind(vm, "access", args, nargs, kw, names, 5, 2, 2, 0, v) || !int_arg(vm, v[1], &mode) ||
+        !at_fd_arg(vm, v[2], &dfd) || !flag_arg(vm, v[3], false, &eff) || !flag_arg(vm, v[4], true, &follow) ||
         !(p = procargs_fspath(vm, "access", &v[0], &roots)))
         return vm_pop_roots(vm, roots), ERR;
-    bool ok = access(p, mode) == 0;
+    bool ok = faccessat(dfd, p, mode, (eff ? AT_EACCESS : 0) | (follow ? 0 : AT_SYMLINK_NOFOLLOW)) == 0;
     vm_pop_roots(vm, roots);
     return bool_val(ok);
 }
 
+/* chmod(path, mode, *, dir_fd=None, follow_symlinks=True): Linux changes
+ * no symlink's own mode, so follow_symlinks=False is CPython's
+ * NotImplementedError there. */
 static Value os_chmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const names[] = {"path", "mode", NULL};
-    Value v[2];
+    static const char *const names[] = {"path", "mode", "dir_fd", "follow_symlinks", NULL};
+    Value v[4];
     const char *p;
-    int mode, roots = 0;
-    if (!args_bind(vm, "chmod", args, nargs, kw, names, 2, 2, 2, 0, v) || !int_arg(vm, v[1], &mode) ||
-        !(p = procargs_fspath(vm, "chmod", &v[0], &roots)))
-        return vm_pop_roots(vm, roots), ERR;
-    int r = chmod(p, (mode_t)mode);
+    int mode, dfd, roots = 0;
+    bool follow;
+    if (!args_bind(vm, "chmod", args, nargs, kw, names, 4, 2, 2, 0, v) || !int_arg(vm, v[1], &mode) ||
+        !at_fd_arg(vm, v[2], &dfd) || !flag_arg(vm, v[3], true, &follow))
+        return ERR;
+    if (!follow) return exc_raise(vm, E_NotImplementedError, "chmod: follow_symlinks unavailable on this platform");
+    if (!(p = procargs_fspath(vm, "chmod", &v[0], &roots))) return vm_pop_roots(vm, roots), ERR;
+    int r = fchmodat(dfd, p, (mode_t)mode, 0);
     vm_pop_roots(vm, roots);
     return r < 0 ? raise_errno(vm, errno, v[0]) : NONE_VAL;
 }
 
-/* replace and link: two paths, both named in the error. */
-static Value two_paths(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *name, int (*fn)(const char *, const char *)) {
-    static const char *const names[] = {"src", "dst", NULL};
-    Value v[2];
+/* replace(src, dst, *, src_dir_fd=None, dst_dir_fd=None): both paths named in the error. */
+static Value os_replace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"src", "dst", "src_dir_fd", "dst_dir_fd", NULL};
+    Value v[4];
     const char *a, *b;
-    int roots = 0;
-    if (!args_bind(vm, name, args, nargs, kw, names, 2, 2, 2, 0, v) || !(a = procargs_fspath(vm, name, &v[0], &roots)) ||
-        !(b = procargs_fspath(vm, name, &v[1], &roots)))
+    int sfd, dfd, roots = 0;
+    if (!args_bind(vm, "replace", args, nargs, kw, names, 4, 2, 2, 0, v) || !at_fd_arg(vm, v[2], &sfd) ||
+        !at_fd_arg(vm, v[3], &dfd) || !(a = procargs_fspath(vm, "replace", &v[0], &roots)) ||
+        !(b = procargs_fspath(vm, "replace", &v[1], &roots)))
         return vm_pop_roots(vm, roots), ERR;
-    int r = fn(a, b);
+    int r = renameat(sfd, a, dfd, b);
     vm_pop_roots(vm, roots);
     return r < 0 ? raise_errno2(vm, errno, v[0], v[1]) : NONE_VAL;
 }
-
-static Value os_replace(VM *vm, Value *a, int n, ObjTuple *kw) { return two_paths(vm, a, n, kw, "replace", rename); }
-static Value os_link(VM *vm, Value *a, int n, ObjTuple *kw) { return two_paths(vm, a, n, kw, "link", link); }
+/* link(src, dst, *, src_dir_fd=None, dst_dir_fd=None, follow_symlinks=True) */
+static Value os_link(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"src", "dst", "src_dir_fd", "dst_dir_fd", "follow_symlinks", NULL};
+    Value v[5];
+    const char *a, *b;
+    int sfd, dfd, roots = 0;
+    bool follow;
+    if (!args_bind(vm, "link", args, nargs, kw, names, 5, 2, 2, 0, v) || !at_fd_arg(vm, v[2], &sfd) ||
+        !at_fd_arg(vm, v[3], &dfd) || !flag_arg(vm, v[4], true, &follow) ||
+        !(a = procargs_fspath(vm, "link", &v[0], &roots)) || !(b = procargs_fspath(vm, "link", &v[1], &roots)))
+        return vm_pop_roots(vm, roots), ERR;
+    int r = linkat(sfd, a, dfd, b, follow ? AT_SYMLINK_FOLLOW : 0);
+    vm_pop_roots(vm, roots);
+    return r < 0 ? raise_errno2(vm, errno, v[0], v[1]) : NONE_VAL;
+}
 
 static Value os_truncate(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     static const char *const names[] = {"path", "length", NULL};
@@ -470,18 +510,22 @@ static bool utime_pair(VM *vm, Value t, bool ns, struct timespec out[2]) {
     return true;
 }
 
+/* utime(path, times=None, *, ns, dir_fd=None, follow_symlinks=True) */
 static Value os_utime(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const names[] = {"path", "times", "ns", NULL};
-    Value v[3];
+    static const char *const names[] = {"path", "times", "ns", "dir_fd", "follow_symlinks", NULL};
+    Value v[5];
     const char *p;
-    int roots = 0;
-    if (!args_bind(vm, "utime", args, nargs, kw, names, 3, 2, 1, 0, v)) return ERR;
+    int roots = 0, dfd;
+    bool follow;
+    if (!args_bind(vm, "utime", args, nargs, kw, names, 5, 2, 1, 0, v) || !at_fd_arg(vm, v[3], &dfd) ||
+        !flag_arg(vm, v[4], true, &follow))
+        return ERR;
     bool has_times = v[1] != UNDEF && v[1] != NONE_VAL, has_ns = v[2] != UNDEF;
     if (has_times && has_ns) return exc_raise(vm, E_ValueError, "utime: you may specify either 'times' or 'ns' but not both");
     struct timespec ts[2];
     if ((has_times || has_ns) && !utime_pair(vm, has_ns ? v[2] : v[1], has_ns, ts)) return ERR;
     if (!(p = procargs_fspath(vm, "utime", &v[0], &roots))) return vm_pop_roots(vm, roots), ERR;
-    int r = utimensat(AT_FDCWD, p, has_times || has_ns ? ts : NULL, 0);
+    int r = utimensat(dfd, p, has_times || has_ns ? ts : NULL, follow ? 0 : AT_SYMLINK_NOFOLLOW);
     vm_pop_roots(vm, roots);
     /* CPython names no file in this error. */
     return r < 0 ? raise_errno(vm, errno, UNDEF) : NONE_VAL;

@@ -38,6 +38,8 @@ typedef struct Database {
     Obj obj;
     sqlite3 *db;            /* NULL once closed */
     Value functions;        /* a list of the callables create_function registered */
+    Value trace, progress, authorizer;  /* the hooks' callables, or None */
+    VM *vm;                 /* for the hooks SQLite calls */
 } Database;
 
 typedef struct Statement {
@@ -53,7 +55,13 @@ typedef struct Blob {
     Value database;         /* the Database it was opened on */
 } Blob;
 
-static void database_mark(VM *vm, Obj *o) { gc_mark_value(vm, ((Database *)o)->functions); }
+static void database_mark(VM *vm, Obj *o) {
+    Database *d = (Database *)o;
+    gc_mark_value(vm, d->functions);
+    gc_mark_value(vm, d->trace);
+    gc_mark_value(vm, d->progress);
+    gc_mark_value(vm, d->authorizer);
+}
 
 static void database_free(VM *vm, Obj *o) {
     (void)vm;
@@ -434,7 +442,8 @@ static Value f_connect(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Database *d = gc_new(vm, sizeof(Database), OBJ_CDATA, AS(ObjClass, cls));
     if (!d) return ERR;
     d->db = NULL;
-    d->functions = NONE_VAL;
+    d->functions = d->trace = d->progress = d->authorizer = NONE_VAL;
+    d->vm = vm;
     ObjList *funcs = list_new(vm, 0);
     if (!funcs) return ERR;
     d->functions = obj_val(funcs);
@@ -625,6 +634,146 @@ static Value db_create_collation(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     int rc = sqlite3_create_collation_v2(d->db, name->data, SQLITE_UTF8, uf, uf ? collation_compare : NULL,
                                          uf ? free : NULL);
     return rc == SQLITE_OK ? NONE_VAL : raise_db(vm, d->db);
+}
+
+/* ---- hooks: trace, progress, authorizer; interrupt, limits, backup ---- */
+
+/* SQLite calls this as each statement starts: the callable gets its SQL
+ * with the bound values written in (sqlite3_expanded_sql), as CPython's. */
+static int trace_hook(unsigned type, void *ctx, void *stmt, void *unused) {
+    (void)unused;
+    Database *d = ctx;
+    if (type != SQLITE_TRACE_STMT || d->trace == NONE_VAL) return 0;
+    VM *vm = d->vm;
+    char *expanded = sqlite3_expanded_sql(stmt);
+    const char *sql = expanded ? expanded : sqlite3_sql(stmt);
+    Value text = str_decode_utf8(vm, sql ? sql : "", sql ? strlen(sql) : 0, "replace");
+    sqlite3_free(expanded);
+    Value *root = text == ERR ? NULL : vm_roots_open(vm, 1);
+    if (root) {
+        *root = text;
+        if (op_call(vm, d->trace, root, 1, NULL) == ERR) vm->exc = UNDEF;
+        vm_pop_roots(vm, 1);
+    }
+    vm->exc = UNDEF;    /* a failure in the callback is dropped, as with tracebacks disabled */
+    return 0;
+}
+
+/* set_trace(callable or None) */
+static Value db_set_trace(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Database *d = self_database(vm, args, nargs, true);
+    if (!d || !args_check(vm, "set_trace", nargs - 1, kw, 1, 1)) return ERR;
+    d->vm = vm;
+    d->trace = args[1];
+    sqlite3_trace_v2(d->db, args[1] == NONE_VAL ? 0 : SQLITE_TRACE_STMT, args[1] == NONE_VAL ? NULL : trace_hook, d);
+    return NONE_VAL;
+}
+
+/* Called every n virtual machine steps: a true result (or an exception)
+ * interrupts the statement. */
+static int progress_hook(void *ctx) {
+    Database *d = ctx;
+    VM *vm = d->vm;
+    Value r = op_call(vm, d->progress, NULL, 0, NULL);
+    int t = r == ERR ? 1 : op_truthy(vm, r);
+    vm->exc = UNDEF;
+    return t != 0;
+}
+
+/* set_progress(callable or None, n) */
+static Value db_set_progress(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Database *d = self_database(vm, args, nargs, true);
+    int64_t n;
+    if (!d || !args_check(vm, "set_progress_handler", nargs - 1, kw, 2, 2) || !ssize_value(vm, args[2], &n)) return ERR;
+    d->vm = vm;
+    d->progress = args[1];
+    sqlite3_progress_handler(d->db, (int)n, args[1] == NONE_VAL ? NULL : progress_hook, d);
+    return NONE_VAL;
+}
+
+static Value str_or_none(VM *vm, const char *s) { return s ? str_from_cstr(vm, s) : NONE_VAL; }
+
+/* Asked while statements are prepared: the callable's int decides
+ * (SQLITE_OK, SQLITE_DENY, SQLITE_IGNORE); anything else denies. */
+static int authorizer_hook(void *ctx, int action, const char *a1, const char *a2, const char *db, const char *trig) {
+    Database *d = ctx;
+    VM *vm = d->vm;
+    Value *args = vm_roots_open(vm, 5);
+    if (!args) { vm->exc = UNDEF; return SQLITE_DENY; }
+    args[0] = int_val(action);
+    const char *strs[4] = {a1, a2, db, trig};
+    bool ok = true;
+    for (int i = 0; i < 4 && ok; i++) ok = (args[i + 1] = str_or_none(vm, strs[i])) != ERR;
+    Value r = ok ? op_call(vm, d->authorizer, args, 5, NULL) : ERR;
+    vm_pop_roots(vm, 5);
+    int64_t code = SQLITE_DENY;
+    if (r == ERR || !is_intlike(r) || !int_to_i64(r, &code)) code = SQLITE_DENY;
+    vm->exc = UNDEF;
+    return (int)code;
+}
+
+/* set_authorizer(callable or None) */
+static Value db_set_authorizer(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Database *d = self_database(vm, args, nargs, true);
+    if (!d || !args_check(vm, "set_authorizer", nargs - 1, kw, 1, 1)) return ERR;
+    d->vm = vm;
+    d->authorizer = args[1];
+    if (sqlite3_set_authorizer(d->db, args[1] == NONE_VAL ? NULL : authorizer_hook, d) != SQLITE_OK)
+        return raise_error(vm, "OperationalError", "Error setting authorizer callback", -1);
+    return NONE_VAL;
+}
+
+static Value db_interrupt(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Database *d = self_database(vm, args, nargs, true);
+    if (!d || !args_check(vm, "interrupt", nargs - 1, kw, 0, 0)) return ERR;
+    sqlite3_interrupt(d->db);
+    return NONE_VAL;
+}
+
+/* limit(category, value): the old limit; a negative value only reads it. */
+static Value db_limit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Database *d = self_database(vm, args, nargs, true);
+    int64_t cat, val;
+    if (!d || !args_check(vm, "limit", nargs - 1, kw, 2, 2) || !ssize_value(vm, args[1], &cat) ||
+        !ssize_value(vm, args[2], &val))
+        return ERR;
+    int old = sqlite3_limit(d->db, (int)cat, val < 0 ? -1 : (int)val);
+    if (old < 0) return raise_error(vm, "ProgrammingError", "'category' is out of bounds", -1);
+    return int_val(old);
+}
+
+/* backup(target, pages, progress, name, sleep_ms): copies this database
+ * into target's main one, `pages` at a time, calling progress(status,
+ * remaining, total) after each step. */
+static Value db_backup(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Database *d = self_database(vm, args, nargs, true);
+    Value targs[1] = {nargs > 1 ? args[1] : NONE_VAL};
+    Database *t = d ? self_database(vm, targs, 1, true) : NULL;
+    ObjStr *name;
+    int64_t pages, sleep_ms;
+    if (!t || !args_check(vm, "backup", nargs - 1, kw, 5, 5) || !ssize_value(vm, args[2], &pages) ||
+        !str_arg(vm, args[4], "backup", 4, &name) || !ssize_value(vm, args[5], &sleep_ms))
+        return ERR;
+    sqlite3_backup *b = sqlite3_backup_init(t->db, "main", d->db, name->data);
+    if (!b) return raise_db(vm, t->db);
+    int rc;
+    do {
+        rc = sqlite3_backup_step(b, pages == 0 ? -1 : (int)pages);
+        if (args[3] != NONE_VAL) {
+            Value *pa = vm_roots_open(vm, 3);
+            if (!pa) { sqlite3_backup_finish(b); return ERR; }
+            pa[0] = int_val(rc);
+            pa[1] = int_val(sqlite3_backup_remaining(b));
+            pa[2] = int_val(sqlite3_backup_pagecount(b));
+            Value r = op_call(vm, args[3], pa, 3, NULL);
+            vm_pop_roots(vm, 3);
+            if (r == ERR) { sqlite3_backup_finish(b); return ERR; }
+        }
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep((int)sleep_ms);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) return raise_db(vm, t->db);
+    return NONE_VAL;
 }
 
 /* ---- _Statement ---------------------------------------------------------------------- */
@@ -854,6 +1003,8 @@ bool mod_sqlite3_init(VM *vm, ObjModule *m) {
         {"autocommit", db_autocommit}, {"is_open", db_is_open}, {"create_function", db_create_function},
         {"create_aggregate", db_create_aggregate}, {"create_collation", db_create_collation},
         {"blob_open", db_blob_open},
+        {"set_trace", db_set_trace}, {"set_progress", db_set_progress}, {"set_authorizer", db_set_authorizer},
+        {"interrupt", db_interrupt}, {"limit", db_limit}, {"backup", db_backup},
     };
     static const Method blm[] = {
         {"size", bl_size}, {"read", bl_read}, {"write", bl_write}, {"close", bl_close},

@@ -378,12 +378,17 @@ static Value os_readlink(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return str_decode_utf8(vm, buf, (size_t)n, "replace");
 }
 
+/* symlink(src, dst, target_is_directory=False, *, dir_fd=None): the
+ * flag only matters on Windows. */
 static Value os_symlink(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    static const char *const names[] = {"src", "dst", "target_is_directory", "dir_fd"};
+    Value v[4];
     const char *a, *b;
-    if (!args_check(vm, "symlink", nargs, kw, 2, 3) || !(a = path_arg(vm, "symlink", &args[0])) ||
-        !(b = path_arg(vm, "symlink", &args[1])))
-        return ERR;
-    return symlink(a, b) == 0 ? NONE_VAL : os_error2(vm, errno, args[0], args[1]);
+    int64_t dir_fd = AT_FDCWD;
+    if (!args_bind(vm, "symlink", args, nargs, kw, names, 4, 3, 2, 0, v)) return ERR;
+    if (v[3] != UNDEF && v[3] != NONE_VAL && !ssize_value(vm, v[3], &dir_fd)) return ERR;
+    if (!(a = path_arg(vm, "symlink", &v[0])) || !(b = path_arg(vm, "symlink", &v[1]))) return ERR;
+    return symlinkat(a, (int)dir_fd, b) == 0 ? NONE_VAL : os_error2(vm, errno, v[0], v[1]);
 }
 
 static Value os_chmod(VM *vm, Value *args, int nargs, ObjTuple *kw) {

@@ -382,14 +382,21 @@ static Value os_unsetenv(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* ---- paths ----------------------------------------------------------------------- */
 
 static Value os_access(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    static const char *const names[] = {"path", "mode", NULL};
-    Value v[2];
+    static const char *const names[] = {"path", "mode", "dir_fd", "effective_ids", "follow_symlinks", NULL};
+    Value v[5];
     const char *p;
-    int mode, roots = 0;
-    if (!args_bind(vm, "access", args, nargs, kw, names, 2, 2, 2, 0, v) || !int_arg(vm, v[1], &mode) ||
-        !(p = procargs_fspath(vm, "access", &v[0], &roots)))
-        return vm_pop_roots(vm, roots), ERR;
-    bool ok = access(p, mode) == 0;
+    int mode, roots = 0, dir_fd = AT_FDCWD, flags = 0;
+    if (!args_bind(vm, "access", args, nargs, kw, names, 5, 2, 2, 0, v) || !int_arg(vm, v[1], &mode) ||
+        (v[2] != UNDEF && v[2] != NONE_VAL && !int_arg(vm, v[2], &dir_fd)))
+        return ERR;
+    for (int k = 3; k < 5; k++) {      /* effective_ids=True, follow_symlinks=False */
+        int t = v[k] == UNDEF ? k == 4 : op_truthy(vm, v[k]);
+        if (t < 0) return ERR;
+        if (k == 3 && t) flags |= AT_EACCESS;
+        if (k == 4 && !t) flags |= AT_SYMLINK_NOFOLLOW;
+    }
+    if (!(p = procargs_fspath(vm, "access", &v[0], &roots))) return vm_pop_roots(vm, roots), ERR;
+    bool ok = (dir_fd == AT_FDCWD && !flags ? access(p, mode) : faccessat(dir_fd, p, mode, flags)) == 0;
     vm_pop_roots(vm, roots);
     return bool_val(ok);
 }

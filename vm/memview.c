@@ -2,9 +2,8 @@
  * items of a struct format ('B' unless cast). Slicing makes another view of
  * the same memory; writing through a view of a bytearray changes it.
  *
- * cast() to a shape of several dimensions gives a C-contiguous view whose
- * items are indexed by tuples and listed nested (ndim > 1, the dimensions in
- * shape); its sub-views (m[i], slices) are not supported. A view of a bytearray counts as an export of it until it
+ * One dimension only (CPython's casts to a shape of several dimensions are
+ * not supported). A view of a bytearray counts as an export of it until it
  * is released or collected: while one exists the bytearray cannot change
  * size (bytes.c asks memview_resize_ok, which collects once to drop the
  * views nothing refers to any more, as CPython's reference counts would). */
@@ -31,8 +30,6 @@ typedef struct MemView {
     int64_t len;        /* items */
     int64_t stride;     /* bytes from one item to the next; < 0 when reversed */
     int itemsize;
-    int ndim;           /* > 1 after a cast to several dimensions: shape holds them */
-    Value shape;        /* a tuple of ints when ndim > 1 */
     char fmt;           /* the struct format character */
     bool readonly, released;
     bool hashed;        /* hash is set: it outlives release(), as CPython's */
@@ -42,7 +39,6 @@ typedef struct MemView {
 static void mv_mark(VM *vm, Obj *o) {
     gc_mark_value(vm, ((MemView *)o)->base);
     gc_mark_value(vm, ((MemView *)o)->owner);
-    if (((MemView *)o)->ndim > 1) gc_mark_value(vm, ((MemView *)o)->shape);
 }
 
 /* An unreleased view of a bytearray ends its export when collected. */
@@ -222,8 +218,6 @@ static Value view_new(VM *vm, Value base, int64_t offset, int64_t len, int64_t s
     m->offset = offset, m->len = len, m->stride = stride;
     m->fmt = fmt;
     m->itemsize = format_size((char[]){fmt, 0});
-    m->ndim = 1;
-    m->shape = UNDEF;
     m->readonly = readonly;
     m->released = false;
     m->hashed = false;
@@ -237,15 +231,6 @@ static Value view_like(VM *vm, const MemView *src, int64_t offset, int64_t len, 
     if (v != ERR) ((MemView *)as_obj(v))->owner = src->owner;
     return v;
 }
-
-/* v (a new view, or ERR) with src's dimensions. */
-static Value same_shape(Value v, const MemView *src) {
-    if (v != ERR && src->ndim > 1) ((MemView *)as_obj(v))->ndim = src->ndim, ((MemView *)as_obj(v))->shape = src->shape;
-    return v;
-}
-
-/* Dimension d (0-based) of a view with ndim > 1. */
-static int64_t dim(const MemView *m, int d) { return as_int(AS(ObjTuple, m->shape)->items[d]); }
 
 Value memview_typed(VM *vm, Value base, Value owner, char fmt) {
     BinBuf b = {0};
@@ -261,7 +246,7 @@ Value memview_of(VM *vm, Value v) {
     MemView *src = as_mv(v);
     if (src) {
         if (src->released) return exc_raise(vm, E_ValueError, "operation forbidden on released memoryview object");
-        return same_shape(view_like(vm, src, src->offset, src->len, src->stride, src->fmt, src->readonly), src);
+        return view_like(vm, src, src->offset, src->len, src->stride, src->fmt, src->readonly);
     }
     if (is_kind(v, OBJ_BYTES)) return view_new(vm, v, 0, AS(ObjBytes, v)->len, 1, 'B', true);
     if (is_kind(v, OBJ_BYTEARRAY)) return view_new(vm, v, 0, AS(ObjByteArray, v)->len, 1, 'B', false);
@@ -330,56 +315,15 @@ Value memview_tobytes(VM *vm, Value v) {
     return to_bytes(vm, m);
 }
 
-/* The items from flat index *at on, as nested lists from dimension d on
- * (a one-dimensional view is dimension 0 of 1). */
-static Value nested_list(VM *vm, const MemView *m, int d, int64_t *at) {
+static Value to_list(VM *vm, const MemView *m) {
     ObjList *l = list_new(vm, 0);
     if (!l || !vm_push_root(vm, obj_val(l))) return ERR;
-    int64_t n = m->ndim > 1 ? dim(m, d) : m->len;
-    for (int64_t i = 0; i < n; i++) {
-        Value x = d + 1 < m->ndim ? nested_list(vm, m, d + 1, at) : unpack(vm, m->fmt, item_at(m, (*at)++));
+    for (int64_t i = 0; i < m->len; i++) {
+        Value x = unpack(vm, m->fmt, item_at(m, i));
         if (x == ERR || list_append(vm, l, x) < 0) { vm_pop_roots(vm, 1); return ERR; }
     }
     vm_pop_roots(vm, 1);
     return obj_val(l);
-}
-
-static Value to_list(VM *vm, const MemView *m) {
-    int64_t at = 0;
-    return nested_list(vm, m, 0, &at);
-}
-
-/* The flat index of m[key] for a view of several dimensions (key a tuple
- * of one index per dimension), or -1 after raising CPython's errors. */
-static int64_t nd_index(VM *vm, const MemView *m, Value key) {
-    if (!is_tuple(key)) {
-        if (is_kind(key, OBJ_SLICE) || is_intlike(key) || op_special(vm, key, N___index__) != UNDEF)
-            exc_raise(vm, E_NotImplementedError, "multi-dimensional sub-views are not implemented");
-        else
-            exc_raise(vm, E_TypeError, "memoryview: invalid slice key");
-        return -1;
-    }
-    ObjTuple *t = AS(ObjTuple, key);
-    if (t->len != m->ndim) {
-        exc_raise(vm, E_TypeError, "cannot index %d-dimension view with %d-element tuple", m->ndim, (int)t->len);
-        return -1;
-    }
-    int64_t flat = 0;
-    for (int d = 0; d < m->ndim; d++) {
-        int64_t i, n = dim(m, d);
-        if (!is_intlike(t->items[d]) && op_special(vm, t->items[d], N___index__) == UNDEF) {
-            exc_raise(vm, E_TypeError, "memoryview: invalid slice key");
-            return -1;
-        }
-        if (!index_value(vm, t->items[d], &i, NULL)) return -1;
-        if (i < 0) i += n;
-        if (i < 0 || i >= n) {
-            exc_raise(vm, E_IndexError, "index out of bounds on dimension %d", d + 1);
-            return -1;
-        }
-        flat = flat * n + i;
-    }
-    return flat;
 }
 
 /* ---- methods ------------------------------------------------------------- */
@@ -395,10 +339,6 @@ static Value mv_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     MemView *m = self_mv(vm, args, nargs, kw, "__getitem__", 1, 1);
     if (!m) return ERR;
     Value key = args[1];
-    if (m->ndim > 1) {
-        int64_t at = nd_index(vm, m, key);
-        return at < 0 ? ERR : unpack(vm, m->fmt, item_at(m, at));
-    }
     if (is_kind(key, OBJ_SLICE)) {
         int64_t start, stop, step;
         int64_t n = slice_indices(vm, AS(ObjSlice, key), m->len, &start, &stop, &step);
@@ -459,13 +399,6 @@ static Value mv_setitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!m) return ERR;
     if (m->readonly) return exc_raise(vm, E_TypeError, "cannot modify read-only memory");
     Value key = args[1];
-    if (m->ndim > 1) {
-        int64_t at = nd_index(vm, m, key);
-        uint8_t item[8];
-        if (at < 0 || !pack(vm, m->fmt, item, args[2])) return ERR;
-        memcpy((uint8_t *)item_at(m, at), item, (size_t)m->itemsize);
-        return NONE_VAL;
-    }
     if (is_kind(key, OBJ_SLICE)) return assign_slice(vm, m, AS(ObjSlice, key), args[2]) ? NONE_VAL : ERR;
     int64_t i;
     if (!is_intlike(key) && op_special(vm, key, N___index__) == UNDEF)
@@ -488,7 +421,7 @@ static Value mv_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value mv_len(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     MemView *m = self_mv(vm, args, nargs, kw, "__len__", 0, 0);
-    return m ? int_val(m->ndim > 1 ? dim(m, 0) : m->len) : ERR;
+    return m ? int_val(m->len) : ERR;
 }
 
 static Value mv_tobytes(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -547,7 +480,7 @@ static Value mv_exit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 static Value mv_toreadonly(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     MemView *m = self_mv(vm, args, nargs, kw, "toreadonly", 0, 0);
-    return m ? same_shape(view_like(vm, m, m->offset, m->len, m->stride, m->fmt, true), m) : ERR;
+    return m ? view_like(vm, m, m->offset, m->len, m->stride, m->fmt, true) : ERR;
 }
 
 /* cast(format[, shape]): the same bytes read as items of another format;
@@ -565,9 +498,6 @@ static Value mv_cast(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!contiguous(m)) return exc_raise(vm, E_TypeError, "memoryview: casts are restricted to C-contiguous views");
     if (!byte_format(fmt) && !byte_format(m->fmt))
         return exc_raise(vm, E_TypeError, "memoryview: cannot cast between two non-byte formats");
-    if (p[1] != UNDEF && m->ndim > 1 && (!is_list(p[1]) || AS(ObjList, p[1])->len != 1) &&
-        (!is_tuple(p[1]) || AS(ObjTuple, p[1])->len != 1))
-        return exc_raise(vm, E_TypeError, "memoryview: cast must be 1D -> ND or ND -> 1D");
     int64_t nbytes = m->len * m->itemsize;
     if (nbytes % size) return exc_raise(vm, E_TypeError, "memoryview: length is not a multiple of itemsize");
     int64_t len = nbytes / size;
@@ -575,31 +505,12 @@ static Value mv_cast(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         Value shape = p[1];
         int64_t dims = is_list(shape) ? AS(ObjList, shape)->len : is_tuple(shape) ? AS(ObjTuple, shape)->len : -1;
         if (dims < 0) return exc_raise(vm, E_TypeError, "shape must be a list or a tuple");
-        Value *ds = is_list(shape) ? AS(ObjList, shape)->items : AS(ObjTuple, shape)->items;
-        if (dims == 0) return exc_raise(vm, E_NotImplementedError, "memoryview: zero-dimensional casts are not supported");
-        if (dims > 64) return exc_raise(vm, E_ValueError, "memoryview: number of dimensions must not exceed 64");
-        ObjTuple *t = tuple_new(vm, dims);
-        if (!t || !vm_push_root(vm, obj_val(t))) return ERR;
-        int64_t product = 1;
-        for (int64_t d = 0; d < dims; d++) {
-            int64_t n;
-            if (!is_intlike(ds[d])) {
-                vm_pop_roots(vm, 1);
-                return exc_raise(vm, E_TypeError, "memoryview.cast(): elements of shape must be integers");
-            }
-            if (!index_value(vm, ds[d], &n, NULL)) { vm_pop_roots(vm, 1); return ERR; }
-            if (n <= 0) {
-                vm_pop_roots(vm, 1);
-                return exc_raise(vm, E_ValueError, "memoryview.cast(): elements of shape must be integers > 0");
-            }
-            product = n > len / product ? len + 1 : product * n;    /* (stops past len: no overflow) */
-            t->items[d] = int_val(n);
-        }
-        vm_pop_roots(vm, 1);
-        if (product != len) return exc_raise(vm, E_TypeError, "memoryview: product(shape) * itemsize != buffer size");
-        Value v = view_like(vm, m, m->offset, len, size, fmt, m->readonly);
-        if (v != ERR && dims > 1) ((MemView *)as_obj(v))->ndim = (int)dims, ((MemView *)as_obj(v))->shape = obj_val(t);
-        return v;
+        Value d0 = dims == 1 ? (is_list(shape) ? AS(ObjList, shape)->items[0] : AS(ObjTuple, shape)->items[0]) : UNDEF;
+        int64_t n;
+        if (dims != 1) return exc_raise(vm, E_NotImplementedError, "memoryview: only one-dimensional casts are supported");
+        if (!index_value(vm, d0, &n, NULL)) return ERR;
+        if (n <= 0) return exc_raise(vm, E_ValueError, "memoryview.cast(): elements of shape must be integers > 0");
+        if (n != len) return exc_raise(vm, E_TypeError, "memoryview: product(shape) * itemsize != buffer size");
     }
     return view_like(vm, m, m->offset, len, size, fmt, m->readonly);
 }
@@ -640,8 +551,6 @@ static Value mv_eq_ne(VM *vm, Value *args, int nargs, ObjTuple *kw, bool eq) {
     }
     if (a->fmt == 'w' || b->fmt == 'w') return bool_val(!eq);     /* items it cannot read */
     if (a->len != b->len) return bool_val(!eq);
-    if ((a->ndim > 1 || b->ndim > 1) &&
-        (a->ndim != b->ndim || op_compare(vm, CMP_EQ, a->shape, b->shape) != TRUE_VAL)) return bool_val(!eq);
     if (a->fmt == b->fmt && !floats) {
         for (int64_t i = 0; i < a->len; i++)
             if (memcmp(item_at(a, i), item_at(b, i), (size_t)a->itemsize) != 0) return bool_val(!eq);
@@ -703,25 +612,14 @@ static Value a_format(VM *vm, Value *a, int n, ObjTuple *kw) {
     MemView *m = attr_self(vm, a, n, kw, "format");
     return m ? str_new(vm, &m->fmt, 1) : ERR;
 }
-static Value a_ndim(VM *vm, Value *a, int n, ObjTuple *kw) {
-    MemView *m = attr_self(vm, a, n, kw, "ndim");
-    return m ? int_val(m->ndim) : ERR;
-}
+static Value a_ndim(VM *vm, Value *a, int n, ObjTuple *kw) { return attr_self(vm, a, n, kw, "ndim") ? int_val(1) : ERR; }
 static Value a_shape(VM *vm, Value *a, int n, ObjTuple *kw) {
     MemView *m = attr_self(vm, a, n, kw, "shape");
-    return !m ? ERR : m->ndim > 1 ? m->shape : tuple1(vm, int_val(m->len));
+    return m ? tuple1(vm, int_val(m->len)) : ERR;
 }
 static Value a_strides(VM *vm, Value *a, int n, ObjTuple *kw) {
     MemView *m = attr_self(vm, a, n, kw, "strides");
-    if (!m || m->ndim <= 1) return m ? tuple1(vm, int_val(m->stride)) : ERR;
-    ObjTuple *t = tuple_new(vm, m->ndim);
-    if (!t) return ERR;
-    int64_t step = m->itemsize;     /* C order: the last dimension is the closest */
-    for (int d = m->ndim - 1; d >= 0; d--) {
-        t->items[d] = int_val(step);
-        step *= dim(m, d);
-    }
-    return obj_val(t);
+    return m ? tuple1(vm, int_val(m->stride)) : ERR;
 }
 static Value a_suboffsets(VM *vm, Value *a, int n, ObjTuple *kw) {
     return attr_self(vm, a, n, kw, "suboffsets") ? obj_val(vm->empty_tuple) : ERR;

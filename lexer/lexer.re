@@ -151,17 +151,26 @@ static bool is_id_byte(unsigned char c)
            c == '_' || c >= 0x80;
 }
 
+/* Whether keyword kw starts at p, as a whole word. */
+static bool word_at(const char *p, const char *kw)
+{
+    size_t n = strlen(kw);
+    return !strncmp(p, kw, n) && !is_id_byte((unsigned char)p[n]);
+}
+
 /* CPython accepts a number glued to a keyword that can follow one in valid
- * code (`1if x else 2`), with a deprecation warning. */
+ * code (`1if x else 2`), with a deprecation warning; its tokenizer checks
+ * that the keyword ends there (`0x1for_` is an invalid literal), except
+ * for the two-letter ones starting with i. */
 static bool keyword_follows(const char *p)
 {
     switch (*p) {
-    case 'a': return !strncmp(p, "and", 3);
-    case 'e': return !strncmp(p, "else", 4);
-    case 'f': return !strncmp(p, "for", 3);
+    case 'a': return word_at(p, "and");
+    case 'e': return word_at(p, "else");
+    case 'f': return word_at(p, "for");
     case 'i': return p[1] == 'f' || p[1] == 'n' || p[1] == 's';
-    case 'o': return p[1] == 'r';
-    case 'n': return !strncmp(p, "not", 3);
+    case 'o': return word_at(p, "or");
+    case 'n': return word_at(p, "not");
     default: return false;
     }
 }
@@ -437,8 +446,9 @@ static int fstring(Lexer *lx, const char *start, const char *q, bool raw)
 {
     FQuote fq = { *q, q[1] == *q && q[2] == *q, raw };
     int line = lx->line, col = col_at(lx, start);
-    if (lx->fdepth >= LEX_MAX_FSTRING)
-        return token_error(lx, start, "too many nested f-strings");
+    /* CPython counts the one it opens, and points at its (last) quote */
+    if (lx->fdepth + 1 >= LEX_MAX_FSTRING)
+        return token_error(lx, q + (fq.triple ? 2 : 0), "too many nested f-strings");
     const char *p = q + (fq.triple ? 3 : 1);
     lx->fdepth++;
     int code = fstring_text(lx, &p, &fq, 0, q, line, col);

@@ -81,6 +81,7 @@ struct Unit {
     int ncaches, nattrcaches;
     int loop_depth;
     bool interactive;
+    int implicit_ret;       /* 1 + where the body's implicit `return None` starts, or 0 */
     /* The locals (by index, the first 256) a statement of the function's
      * own body has assigned so far: bound from there on unless deleted */
     uint64_t top_bound[4];
@@ -313,7 +314,8 @@ static bool syntax_warning(VM *vm, const char *filename, const char *src, size_t
 static bool issue_warnings(VM *vm, const AstArena *a, const char *filename, const char *src, size_t len,
                            const ParseError *err) {
     for (const SyntaxWarn *w = ast_warnings(a); w; w = w->next) {
-        if (err && (w->line > err->line || (w->line == err->line && w->col >= err->col))) break;
+        /* (an error with no column, at the end of the input, comes after its line's warnings) */
+        if (err && (w->line > err->line || (w->line == err->line && err->col >= 0 && w->col >= err->col))) break;
         if (!syntax_warning(vm, filename, src, len, w)) return false;
     }
     return true;
@@ -785,10 +787,44 @@ static void free_unit(Unit *u) {
     free(u);
 }
 
+/* The line of instruction i (0 if none). */
+static int line_at(const Unit *u, int i) {
+    int line = 0;
+    for (int k = 0; k < u->nlines && (int)u->lines[k].pc <= i; k++) line = u->lines[k].line;
+    return line;
+}
+
+/* The implicit `return None` that ends a body has no line of its own: as
+ * CPython's compiler copies such an exit block for each jump to it, each
+ * jump from another line gets a copy on that line (appended at the end),
+ * so a trace sees the function return from where it left (`if x: return 1`
+ * with x false returns from the if, not from `return 1`). */
+static void copy_exit_per_jump(Compiler *c) {
+    Unit *u = c->u;
+    int at = u->implicit_ret - 1, end = u->nins;
+    if (at < 0 || at + 2 != end) return;
+    int line = line_at(u, at);
+    for (int i = 0; i < end && !c->failed; i++) {
+        int op = INS_OP(u->ins[i]);
+        if (op_has_cache_word(op)) { i++; continue; }
+        if (!op_is_jump(op) || u->labels[INS_ARG(u->ins[i])] != at) continue;
+        int jline = line_at(u, i);
+        if (jline <= 0 || jline == line) continue;
+        int label = new_label(c);
+        if (c->failed) return;
+        u->ins[i] = INS(op, label);
+        place(c, label);
+        u->loc = line_loc(jline);
+        emit(c, INS_OP(u->ins[at]), INS_ARG(u->ins[at]));
+        emit(c, OP_RETURN_VALUE, 0);
+    }
+}
+
 /* Resolves labels, copies the tables into the code object and leaves the unit. */
 static ObjCode *leave_unit(Compiler *c) {
     Unit *u = c->u;
     ObjCode *code = u->code;
+    if (!c->failed) copy_exit_per_jump(c);
     c->u = u->parent;
     if (c->failed) { free_unit(u); return NULL; }
     for (int i = 0; i < u->nins; i++) {
@@ -1932,15 +1968,28 @@ static void compile_if(Compiler *c, Node *n) {
     place(c, end);
 }
 
+/* As CPython, the test is compiled twice: before the loop and again after
+ * the body, whose jump back goes to the body itself only while the test
+ * holds (so a one-line `while x: x -= 1` traces as CPython's does). The
+ * test's child scopes (a lambda in it) are the same both times. */
 static void compile_while(Compiler *c, Node *n) {
-    int start = new_label(c), orelse = new_label(c), end = new_label(c);
+    int start = new_label(c), body = new_label(c), orelse = new_label(c), end = new_label(c);
+    Scope *s = c->u->scope;
+    int first_child = s->next_child;
     place(c, start);
     compile_jump_if(c, n->u.cond.test, false, orelse);
+    int after_test = s->next_child, body_at = c->u->nins;
+    place(c, body);
     if (!push_fblock(c, FB_WHILE, start, end, n)) return;
     compile_stmts(c, &n->u.cond.body);
     pop_fblock(c);
-    c->u->loc = node_loc(n);
-    emit_jump(c, OP_JUMP_BACKWARD, start);
+    int resume = s->next_child;
+    s->next_child = first_child;
+    compile_jump_if(c, n->u.cond.test, false, orelse);
+    if (s->next_child == after_test) s->next_child = resume;
+    /* the jump back has no line of its own (CPython's has none either) */
+    c->u->loc = c->u->nins > body_at ? (Loc){0} : node_loc(n);
+    emit_jump(c, OP_JUMP_BACKWARD, body);
     place(c, orelse);
     compile_stmts(c, &n->u.cond.orelse);
     place(c, end);
@@ -2839,10 +2888,15 @@ static void compile_function_body(Compiler *c, Node *n) {
         c->u->code->flags |= CODE_HAS_DOC;
         start = 1;
     }
+    int body_at = c->u->nins;
     for (int i = start; i < body->n && !c->failed; i++) {
         compile_stmt(c, body->items[i]);
         note_top_bound(c, body->items[i]);
     }
+    /* the line of what comes before it (see copy_exit_per_jump); the def's
+     * in a body of nothing but a docstring */
+    c->u->loc = c->u->nins > body_at ? (Loc){0} : line_loc(n->line);
+    c->u->implicit_ret = c->u->nins + 1;
     load_none(c);
     emit(c, OP_RETURN_VALUE, 0);
 }
@@ -3390,7 +3444,7 @@ static ObjCode *compile_root(VM *vm, Node *module, const char *filename, const c
     if (!arena) { exc_nomem(vm); return NULL; }
     SymError err;
     future |= future_features(&module->u.block.body);
-    Scope *top = symtable_build(vm, arena, module, &err, (future & CO_FUTURE_ANNOTATIONS) != 0);
+    Scope *top = symtable_build(vm, arena, module, &err, (future & CO_FUTURE_ANNOTATIONS) != 0, mode == COMPILE_EVAL);
     if (!top) {
         if (err.too_deep) exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded during compilation");
         else if (err.msg[0]) {
@@ -3568,6 +3622,105 @@ static bool single_inline_unended(const Node *s, const char *src, size_t len) {
     return true;
 }
 
+/* The indentation of the line starting at src[at]: as the tokenizer
+ * measures it, with tabs to multiples of 8 (*col) and as one column
+ * (*altcol). Returns the offset of the first byte past it. */
+static size_t measure_line_indent(const char *src, size_t len, size_t at, int *col, int *altcol) {
+    *col = *altcol = 0;
+    for (; at < len; at++) {
+        if (src[at] == ' ') (*col)++, (*altcol)++;
+        else if (src[at] == '\t') *col = (*col / 8 + 1) * 8, (*altcol)++;
+        else if (src[at] == '\f') *col = *altcol = 0;
+        else break;
+    }
+    return at;
+}
+
+/* The indentation levels still open at the end of compound statement s:
+ * one per indented last block, outermost first. Returns how many. */
+static int open_levels(const char *src, size_t len, const Node *s, int *cols, int *alts, int max) {
+    int n = 0;
+    while (s && n + 2 <= max) {
+        const NodeList *b;
+        if (s->kind == S_MATCH) {
+            if (!s->u.match.ncases) break;
+            const MatchCase *mc = &s->u.match.cases[s->u.match.ncases - 1];
+            measure_line_indent(src, len, src_offset(src, len, mc->pattern->line, 0), &cols[n], &alts[n]);
+            n++;
+            b = &mc->body;
+        } else {
+            b = is_compound(s) ? last_block(src, len, s) : NULL;
+        }
+        if (!b || !b->n) break;
+        size_t start = src_offset(src, len, b->items[0]->line, 0);
+        if (measure_line_indent(src, len, start, &cols[n], &alts[n]) <
+            src_offset(src, len, b->items[0]->line, b->items[0]->col)) break;      /* on its header's line */
+        n++;
+        s = b->items[b->n - 1];
+    }
+    return n;
+}
+
+/* compile(..., 'single') implies no newline at the end of its input, and
+ * CPython's parser turns the end marker into the NEWLINE a compound
+ * statement needs, closing the open blocks only after it. So a last line
+ * left unterminated that holds only blanks or a comment counts as it is:
+ * blanks are measured as indentation (an unexpected indent, a bad unindent,
+ * tabs), and a block still open there is "invalid syntax" at that line;
+ * an input of no statement is that at its last line. (code.interact feeds
+ * such lines.) Fills *e, or leaves it empty when all is well. */
+static void single_unended_line(const NodeList *body, const char *src, size_t len, ParseError *e) {
+    if (len == 0) return;
+    size_t ls = len;
+    while (ls > 0 && src[ls - 1] != '\n' && src[ls - 1] != '\r') ls--;
+    int line = 1;
+    for (size_t i = 0; i < ls; i++) line += src[i] == '\n';
+    int col, altcol;
+    size_t p = measure_line_indent(src, len, ls, &col, &altcol);
+    bool comment = p < len && src[p] == '#';
+    if (ls == len) line--;                                     /* the end marker is on the last line */
+    else if (p < len && !comment) return;                     /* a token on the last line */
+    bool blanks = ls < len && !comment;
+    const Node *first = body->n ? body->items[0] : NULL;
+    if (first && (ls == len || !is_compound(first))) return;  /* the parser stops after its NEWLINE */
+    int cols[128], alts[128], n = first ? open_levels(src, len, first, cols, alts, 128) : 0;
+    int nbytes = (int)(p - ls);
+    if (blanks) {
+        int top = n ? cols[n - 1] : 0, alttop = n ? alts[n - 1] : 0;
+        const char *tab = NULL;
+        if (col == top) {
+            if (altcol != alttop) tab = "";
+        } else if (col > top) {
+            if (altcol <= alttop) tab = "";
+            else {
+                *e = (ParseError){.kind = "IndentationError", .msg = "unexpected indent", .line = line,
+                                  .col = nbytes - 1, .end_line = line, .end_col = nbytes, .tok_line = line,
+                                  .origin = ORIGIN_END_NONE, .eval_input = true};
+                return;
+            }
+        } else {
+            while (n > 0 && col < cols[n - 1]) n--;
+            if (col != (n ? cols[n - 1] : 0)) {
+                *e = (ParseError){.kind = "IndentationError",
+                                  .msg = "unindent does not match any outer indentation level", .line = line,
+                                  .col = nbytes - 1, .end_line = line, .end_col = nbytes, .tok_line = line,
+                                  .origin = ORIGIN_END_NONE, .eval_input = true};
+                return;
+            }
+            if (altcol != (n ? alts[n - 1] : 0)) tab = "";
+        }
+        if (tab) {
+            *e = (ParseError){.kind = "TabError", .msg = "inconsistent use of tabs and spaces in indentation",
+                              .line = line, .col = 0, .end_line = line, .end_col = 0, .tok_line = line,
+                              .origin = ORIGIN_END_ZERO, .eval_input = true};
+            return;
+        }
+    }
+    if (first && n == 0) return;
+    *e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = line, .col = -1,
+                      .end_line = line, .end_col = -1, .tok_line = line, .eval_input = true};
+}
+
 /* compile(..., 'single') takes one statement: one compound statement, or
  * simple ones on a single line. CPython's messages otherwise. */
 static bool single_statement(VM *vm, Node *mod, const char *filename, const char *src, size_t len) {
@@ -3589,13 +3742,52 @@ static bool single_statement(VM *vm, Node *mod, const char *filename, const char
     }
     if (body->n == 0)
         e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = 0, .col = -1};
-    else if (!e.msg[0] && single_inline_unended(body->items[0], src, len)) {
+    if (!e.msg[0] || body->n == 0) single_unended_line(body, src, len, &e);
+    if (!e.msg[0] && body->n && single_inline_unended(body->items[0], src, len)) {
         int line = body->items[0]->end_line;
         e = (ParseError){.kind = "SyntaxError", .msg = "invalid syntax", .line = line, .col = -1,
                          .end_line = line, .end_col = -1, .tok_line = line, .eval_input = true};
     }
     if (!e.msg[0]) return true;
     raise_error(vm, &e, filename, src, len);
+    return false;
+}
+
+/* compile(..., 'single') of a simple statement followed by lines that do
+ * not parse ('x = 1\n  y = 2'): CPython's parser stops after the first
+ * logical line and, finding more than blanks and comments after it, says
+ * "multiple statements found" there, whatever the rest holds. The first
+ * logical line is the shortest run of whole lines that parses. True after
+ * raising that error. */
+static bool single_rest_unparsed(VM *vm, const char *src, size_t len, ParseMode from, const char *filename) {
+    int tries = 0;
+    for (size_t i = 0; i < len && tries < 64; i++) {
+        if (src[i] != '\n') continue;
+        tries++;
+        AstArena *a = ast_arena_new();
+        if (!a) return false;
+        ParseError e;
+        Node *mod = ast_parse(a, src, i + 1, PARSE_FILE | from, &e);
+        if (!mod || !mod->u.block.body.n) {     /* not yet a whole line, or blank lines so far */
+            ast_arena_free(a);
+            continue;
+        }
+        NodeList *body = &mod->u.block.body;
+        bool simple = !is_compound(body->items[0]);
+        ParseError pe = {0};
+        if (simple) {
+            const Node *last = body->items[body->n - 1];
+            int col, end_col;
+            line_end_span(src, len, last->end_line, last->end_col, &col, &end_col);
+            pe = (ParseError){.kind = "SyntaxError", .msg = "multiple statements found while compiling a single statement",
+                              .line = last->end_line, .col = col, .end_line = last->end_line, .end_col = end_col,
+                              .tok_line = last->end_line};
+        }
+        /* (the first line's warnings, which CPython's tokenizer has issued) */
+        if (simple && issue_warnings(vm, a, filename, src, len, NULL)) raise_error(vm, &pe, filename, src, len);
+        ast_arena_free(a);
+        return simple;
+    }
     return false;
 }
 
@@ -3610,8 +3802,9 @@ static ObjCode *compile_text(VM *vm, const char *src, size_t len, const char *fi
         ParseError perr;
         Node *mod = ast_parse(arena, src, len, PARSE_FILE | from, &perr);
         ObjCode *code = NULL;
-        if (!mod && mode == COMPILE_SINGLE) perr.eval_input = true;     /* (no newline is implied for 'single') */
-        if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
+        if (!mod && mode == COMPILE_SINGLE) eval_error_at_end(&perr, src, len);    /* (no newline is implied for 'single') */
+        if (!mod && mode == COMPILE_SINGLE && single_rest_unparsed(vm, src, len, from, filename)) {}
+        else if (!mod) raise_parse_error(vm, arena, &perr, filename, src, len);
         else if (!issue_warnings(vm, arena, filename, src, len, NULL)) {}
         else if (mode != COMPILE_SINGLE || single_statement(vm, mod, filename, src, len))
             code = compile_root(vm, mod, filename, src, len, mode, true, future);
@@ -3666,8 +3859,9 @@ static Node *parse_tree(VM *vm, AstArena *arena, const char *src, size_t len, co
                     (future & CO_FUTURE_BARRY_AS_BDFL ? PARSE_BARRY : 0);
     Node *tree = ast_parse(arena, src, len, how, &perr);
     if (!tree && mode == COMPILE_EVAL) eval_error_at_end(&perr, src, len);
-    if (!tree && mode == COMPILE_SINGLE) perr.eval_input = true;     /* (nor is one implied for 'single') */
-    if (!tree) raise_parse_error(vm, arena, &perr, filename, src, len);
+    if (!tree && mode == COMPILE_SINGLE) eval_error_at_end(&perr, src, len);  /* (nor is one implied for 'single') */
+    if (!tree && mode == COMPILE_SINGLE && single_rest_unparsed(vm, src, len, how, filename)) {}
+    else if (!tree) raise_parse_error(vm, arena, &perr, filename, src, len);
     else if (!issue_warnings(vm, arena, filename, src, len, NULL)) tree = NULL;
     else if (mode == COMPILE_SINGLE && !single_statement(vm, tree, filename, src, len)) tree = NULL;
     return tree;

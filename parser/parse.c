@@ -355,7 +355,8 @@ Node *mk_number(ParseCtx *ctx, const Token *t)
      * 3.12 warns. */
     unsigned char next = (unsigned char)s[t->len];
     if (next == '_' || (unsigned)((next | 0x20) - 'a') < 26u)
-        ast_warn(ctx->arena, t->line, t->col, t->line, t->col + t->len, "invalid %s literal",
+        /* (made an error, CPython points just past the number) */
+        ast_warn(ctx->arena, t->line, t->col + t->len - 1, t->line, t->col + t->len - 1, "invalid %s literal",
                  imag ? "imaginary" : base == 16 ? "hexadecimal" : base == 8 ? "octal" : base == 2 ? "binary" : "decimal");
     char *d = digits_of(ctx, s + skip, t->len - skip - imag);
     if (!d)

@@ -79,11 +79,47 @@ static ObjStr *intern(ST *st, const char *s) {
     return r;
 }
 
+/* Names are interned: a symbol is found by its name's address. */
+static size_t name_slot(const ObjStr *name, int cap) {
+    return (size_t)(((uintptr_t)name >> 4) * 0x9E3779B97F4A7C15u) & (size_t)(cap - 1);
+}
+
 Symbol *scope_lookup(Scope *s, ObjStr *name) {
+    if (s->sym_index) {
+        for (size_t k = name_slot(name, s->sym_index_cap);; k = (k + 1) & (size_t)(s->sym_index_cap - 1)) {
+            int i = s->sym_index[k];
+            if (!i) return NULL;
+            if (s->syms[i - 1].name == name) return &s->syms[i - 1];
+        }
+    }
     for (int i = 0; i < s->nsyms; i++) {
         if (s->syms[i].name == name) return &s->syms[i];
     }
     return NULL;
+}
+
+/* Scopes with more than this many names get a hash index (a function of
+ * 65536 locals would otherwise take quadratic time to compile). */
+enum { SYM_INDEX_FROM = 32 };
+
+static bool index_sym(ST *st, Scope *s) {
+    if (s->nsyms < SYM_INDEX_FROM) return true;
+    if (s->nsyms * 2 > s->sym_index_cap) {
+        int cap = s->sym_index_cap ? s->sym_index_cap * 2 : 4 * SYM_INDEX_FROM;
+        int *t = ast_alloc(st->arena, (size_t)cap * sizeof *t);     /* (zeroed) */
+        if (!t) { st_nomem(st); return false; }
+        s->sym_index = t, s->sym_index_cap = cap;
+        for (int i = 0; i < s->nsyms; i++) {
+            size_t k = name_slot(s->syms[i].name, cap);
+            while (t[k]) k = (k + 1) & (size_t)(cap - 1);
+            t[k] = i + 1;
+        }
+        return true;
+    }
+    size_t k = name_slot(s->syms[s->nsyms - 1].name, s->sym_index_cap);
+    while (s->sym_index[k]) k = (k + 1) & (size_t)(s->sym_index_cap - 1);
+    s->sym_index[k] = s->nsyms;
+    return true;
 }
 
 static Symbol *add_sym(ST *st, Scope *s, ObjStr *name, int flags) {
@@ -93,7 +129,8 @@ static Symbol *add_sym(ST *st, Scope *s, ObjStr *name, int flags) {
     if (!grow(st, (void **)&s->syms, &s->capsyms, s->nsyms, sizeof(Symbol))) return NULL;
     sym = &s->syms[s->nsyms++];
     *sym = (Symbol){.name = name, .flags = flags, .kind = NAME_GLOBAL_IMPLICIT, .index = -1};
-    return sym;
+    if (!index_sym(st, s)) return NULL;
+    return &s->syms[s->nsyms - 1];
 }
 
 static Scope *new_scope(ST *st, ScopeKind kind, Node *node) {
@@ -635,8 +672,22 @@ static void visit_type_alias(ST *st, Node *n) {
     bind_name(st, n, n->u.typealias.name);
 }
 
+static void visit_stmt_inner(ST *st, Node *n);
+
+/* Statements count in the nesting as expressions do, as in CPython. */
 static void visit_stmt(ST *st, Node *n) {
     if (!n || st->failed) return;
+    if (st->nesting >= COMPILE_MAX_NESTING) {
+        st->failed = true;
+        st->err->too_deep = true;
+        return;
+    }
+    st->nesting++;
+    visit_stmt_inner(st, n);
+    st->nesting--;
+}
+
+static void visit_stmt_inner(ST *st, Node *n) {
     switch (n->kind) {
     case S_EXPR: case S_RETURN: visit_expr(st, n->u.value.value); break;
     case S_ASSIGN:
@@ -828,12 +879,15 @@ static bool in_bound(Bound *b, ObjStr *name) {
 static void resolve(ST *st, Scope *s, Bound *bound);
 
 static bool add_local(ST *st, Scope *s, ObjStr *name) {
-    int cap = s->nlocals;   /* locals arrays grow one by one; scopes are small */
-    ObjStr **l = ast_alloc(st->arena, (size_t)(cap + 1) * sizeof *l);
-    if (!l) { st_nomem(st); return false; }
-    if (cap) memcpy(l, s->locals, (size_t)cap * sizeof *l);
-    l[cap] = name;
-    s->locals = l;
+    int n = s->nlocals;
+    /* the capacity is implied: 4, then doubled each time n reaches a power of two */
+    if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+        ObjStr **l = ast_alloc(st->arena, (size_t)(n ? 2 * n : 4) * sizeof *l);
+        if (!l) { st_nomem(st); return false; }
+        if (n) memcpy(l, s->locals, (size_t)n * sizeof *l);
+        s->locals = l;
+    }
+    s->locals[n] = name;
     s->nlocals++;
     return true;
 }
@@ -1077,8 +1131,10 @@ static bool check_future(ST *st, NodeList *body) {
     return true;
 }
 
-Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err, bool future_annotations) {
-    ST st = {.vm = vm, .arena = arena, .err = err, .future_annotations = future_annotations};
+Scope *symtable_build(VM *vm, AstArena *arena, Node *module, SymError *err, bool future_annotations,
+                      bool eval_input) {
+    ST st = {.vm = vm, .arena = arena, .err = err, .future_annotations = future_annotations,
+             .nesting = eval_input ? -1 : 0};
     err->msg[0] = 0;
     err->too_deep = false;
     err->no_end = false;

@@ -12,6 +12,7 @@
 #include "../vm/class.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
+#include "../vm/memview.h"
 #include "../vm/gc.h"
 #include "../vm/num.h"
 #include "../vm/str.h"
@@ -24,6 +25,7 @@ typedef struct Map {
     size_t size;    /* bytes mapped (a zero-length anonymous map has data but size 0) */
     size_t alloc;   /* bytes given to mmap(): never 0 */
     int prot;
+    int64_t views;  /* memoryviews showing the mapping: it stays while there are some */
 } Map;
 
 static void map_free(VM *vm, Obj *o) {
@@ -33,7 +35,26 @@ static void map_free(VM *vm, Obj *o) {
     m->data = NULL;
 }
 
+static uint8_t *map_mem(Obj *o, int64_t *n) {
+    Map *m = (Map *)o;
+    *n = (int64_t)m->size;
+    return m->data;
+}
+
+static void map_pin(Obj *o, int delta) { ((Map *)o)->views += delta; }
+
 static const CType map_ctype = {sizeof(Map), NULL, map_free, NULL};
+static const MemExporter map_exporter = {&map_ctype, map_mem, map_pin};
+
+/* True when no memoryview shows the mapping (after a collection has
+ * dropped the views nothing refers to, as CPython's reference counts
+ * would); else BufferError with `msg` and false. */
+static bool unpinned(VM *vm, Map *m, const char *msg) {
+    if (m->views > 0) gc_collect(vm);
+    if (m->views <= 0) return true;
+    exc_raise(vm, E_BufferError, "%s", msg);
+    return false;
+}
 
 static Value os_err(VM *vm) { return procargs_oserror(vm, errno, UNDEF, UNDEF); }
 
@@ -192,6 +213,7 @@ static Value f_resize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Map *m = args_check(vm, "resize", nargs, kw, 2, 2) ? map_arg(vm, args[0]) : NULL;
     if (!m || !size_arg(vm, args[1], &size)) return ERR;
     if (size < 0) return exc_raise(vm, E_ValueError, "new size out of range");
+    if (!unpinned(vm, m, "mmap can't resize with extant buffers exported.")) return ERR;
     size_t alloc = size ? (size_t)size : 1;
     void *p = mremap(m->data, m->alloc, alloc, MREMAP_MAYMOVE);
     if (p == MAP_FAILED) return os_err(vm);
@@ -204,8 +226,18 @@ static Value f_resize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static Value f_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "close", nargs, kw, 1, 1)) return ERR;
     if (!is_kind(args[0], OBJ_CDATA) || as_obj(args[0])->cls->ctype != &map_ctype) return map_arg(vm, args[0]), ERR;
+    if (!unpinned(vm, (Map *)as_obj(args[0]), "cannot close exported pointers exist")) return ERR;
     map_free(vm, as_obj(args[0]));
     return NONE_VAL;
+}
+
+/* view(map, owner, readonly): a memoryview of the mapping itself, whose
+ * .obj is owner (the mmap object); writes through it reach the mapping. */
+static Value f_view(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "view", nargs, kw, 3, 3)) return ERR;
+    Map *m = map_arg(vm, args[0]);
+    if (!m) return ERR;
+    return memview_external(vm, args[0], args[1], args[2] == bool_val(true));
 }
 
 bool mod__mmap_init(VM *vm, ObjModule *mod) {
@@ -228,13 +260,14 @@ bool mod__mmap_init(VM *vm, ObjModule *mod) {
     if (!module_add_value(vm, mod, "PAGESIZE", int_from_i64(vm, page)) ||
         !module_add_value(vm, mod, "ALLOCATIONGRANULARITY", int_from_i64(vm, page)))
         return false;
+    memview_add_exporter(&map_exporter);
     ObjClass *c = class_new_builtin(vm, "Map", vm->types[T_OBJECT], OBJ_CDATA);
     if (!c) return false;
     c->ctype = &map_ctype;
     if (!class_add_native(vm, c, "__new__", map_new) || !module_add_value(vm, mod, "Map", obj_val(c))) return false;
     static const struct { const char *name; NativeFn fn; } fns[] = {
         {"size", f_size}, {"closed", f_closed}, {"get", f_get}, {"put", f_put}, {"find", f_find},
-        {"move", f_move}, {"flush", f_flush}, {"madvise", f_madvise}, {"resize", f_resize}, {"close", f_close},
+        {"move", f_move}, {"flush", f_flush}, {"madvise", f_madvise}, {"resize", f_resize}, {"close", f_close}, {"view", f_view},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
         if (!module_add_native(vm, mod, fns[i].name, fns[i].fn)) return false;

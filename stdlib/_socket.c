@@ -36,6 +36,7 @@
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
+#include "../vm/memview.h"
 #include "../vm/gil.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
@@ -632,15 +633,28 @@ static Value s_recvfrom(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* recv_into(fd, buffer, nbytes, flags, timeout, want_from) -> count, or
  * (count, address) with want_from (recvfrom_into). */
+static Value recv_into_target(VM *vm, Value *args, Value target, int from);
+
 static Value s_recv_into(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "recv_into", nargs, kw, 6, 6)) return ERR;
-    uint8_t *dst;
-    int64_t cap, want;
     int from = op_truthy(vm, args[5]);
     if (from < 0) return ERR;
-    if (!binbuf_writable(args[1], &dst, &cap))
+    Value target = memview_writable_target(vm, args[1]);    /* an array's or mmap's view too */
+    if (target == ERR) return ERR;
+    if (target == UNDEF)
         return exc_raise(vm, E_TypeError, "%s() argument 1 must be read-write bytes-like object, not %T",
                          from ? "recvfrom_into" : "recv_into", args[1]);
+    if (!vm_push_root(vm, target)) return ERR;
+    Value r = recv_into_target(vm, args, target, from);
+    vm_pop_roots(vm, 1);
+    return r;
+}
+
+/* recv_into's work, into target's writable memory. */
+static Value recv_into_target(VM *vm, Value *args, Value target, int from) {
+    uint8_t *dst;
+    int64_t cap, want;
+    if (!binbuf_writable(target, &dst, &cap)) return exc_raise(vm, E_BufferError, "buffer resized during recv_into");
     if (!index_value(vm, args[2], &want, NULL)) return ERR;
     if (want < 0) return exc_raise(vm, E_ValueError, "negative buffersize in %s", from ? "recvfrom_into" : "recv_into");
     if (want == 0) want = cap;
@@ -651,7 +665,7 @@ static Value s_recv_into(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     ssize_t got = recv_some(vm, sub, "recv_into", &c, &timeout);
     if (got < 0) return ERR;
     /* the buffer may have moved or shrunk while the lock was released */
-    if (!binbuf_writable(args[1], &dst, &cap) || cap < got) {
+    if (!binbuf_writable(target, &dst, &cap) || cap < got) {
         free(c.p);
         return exc_raise(vm, E_BufferError, "buffer resized during recv_into");
     }

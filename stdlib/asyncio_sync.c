@@ -239,25 +239,11 @@ static void op_mark(VM *vm, Obj *o) {
 
 /* SPEC 6.1, as for coroutines (gen.c): called by the sweep, which frees
  * newest first, so the code that made the operation is still there. */
-static void op_warn_never_awaited(VM *vm, AwaitOp *op) {
-    char msg[512];
-    const char *file = NULL;
-    int line = 0;
-    if (is_kind(op->fut.callbacks, OBJ_CODE)) {
-        ObjCode *site = AS(ObjCode, op->fut.callbacks);
-        file = site->filename->data;
-        line = code_line(site, site->ins + OP_SITE_OFF(op));
-        snprintf(msg, sizeof msg, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited", file, line,
-                 op_names[OP_KIND(op)]);
-    } else {
-        snprintf(msg, sizeof msg, "RuntimeWarning: coroutine '%s' was never awaited", op_names[OP_KIND(op)]);
-    }
-    vm_queue_warning(vm, msg, file, line);
-}
-
 static void op_free(VM *vm, Obj *o) {
     AwaitOp *op = (AwaitOp *)o;
-    if (OP_STATE(op) == OPS_CREATED) op_warn_never_awaited(vm, op);
+    if (OP_STATE(op) != OPS_CREATED) return;
+    ObjCode *site = is_kind(op->fut.callbacks, OBJ_CODE) ? AS(ObjCode, op->fut.callbacks) : NULL;
+    gen_queue_unawaited(vm, op, site, OP_SITE_OFF(op), op_names[OP_KIND(op)]);
 }
 
 static Value op_step(VM *vm, Obj *o);

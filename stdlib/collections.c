@@ -683,10 +683,60 @@ static Value deque_iter_make(VM *vm, Value self, bool reverse) {
     if (!it) return ERR;
     it->next = dequeiter_next;
     it->a = obj_val(r);
-    it->b = it->c = UNDEF;
+    it->b = self;       /* the deque, for __reduce__ */
+    it->c = UNDEF;
     it->n = as_int(r->c);
     it->step = reverse ? -1 : 1;
     return obj_val(it);
+}
+
+/* _deque_iterator(deque[, index]) and its reverse twin, as CPython's
+ * dequeiter_new: a fresh iterator moved on by index items (none for a
+ * negative index). CPython's parser ignores keywords, and so does this. */
+static Value dequeiter_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)kw;
+    if (nargs < 2) return exc_raise(vm, E_TypeError, "function takes at least 1 argument (0 given)");
+    if (nargs > 3) return exc_raise(vm, E_TypeError, "function takes at most 2 arguments (%d given)", nargs - 1);
+    ObjClass *dq = mod_class(vm, "deque"), *rev = mod_class(vm, "_deque_reverse_iterator");
+    if (!dq || !rev) return ERR;
+    if (!is_kind(args[1], OBJ_INSTANCE) || !class_is_subclass(type_of(vm, args[1]), dq))
+        return exc_raise(vm, E_TypeError, "argument 1 must be collections.deque, not %T", args[1]);
+    int64_t index = 0;
+    if (nargs > 2 && !ssize_value(vm, args[2], &index)) return ERR;
+    bool reverse = is_kind(args[0], OBJ_CLASS) && class_is_subclass(AS(ObjClass, args[0]), rev);
+    Value it = deque_iter_make(vm, args[1], reverse);
+    if (it == ERR) return ERR;
+    for (int64_t k = 0; k < index; k++) {
+        Value v = dequeiter_next(vm, AS(ObjIter, it));
+        if (v == ERR) return ERR;
+        if (v == UNDEF) break;
+    }
+    return it;
+}
+
+/* it.__reduce__(): (type(it), (deque, items taken)), as CPython's. */
+static Value dequeiter_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__reduce__", nargs - 1, kw, 0, 0)) return ERR;
+    if (!is_kind(args[0], OBJ_ITER) || AS(ObjIter, args[0])->next != dequeiter_next)
+        return exc_raise(vm, E_TypeError, "descriptor '__reduce__' requires a deque iterator");
+    ObjIter *it = AS(ObjIter, args[0]);
+    Value state[2] = {it->b, int_val(it->i)};
+    ObjTuple *inner = tuple_from(vm, state, 2);
+    if (!inner || !vm_push_root(vm, obj_val(inner))) return ERR;
+    Value outer[2] = {obj_val(type_of(vm, args[0])), obj_val(inner)};
+    ObjTuple *t = tuple_from(vm, outer, 2);
+    vm_pop_roots(vm, 1);
+    return t ? obj_val(t) : ERR;
+}
+
+/* it.__length_hint__(): the items left. */
+static Value dequeiter_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "__length_hint__", nargs - 1, kw, 0, 0)) return ERR;
+    if (!is_kind(args[0], OBJ_ITER) || AS(ObjIter, args[0])->next != dequeiter_next)
+        return exc_raise(vm, E_TypeError, "descriptor '__length_hint__' requires a deque iterator");
+    ObjIter *it = AS(ObjIter, args[0]);
+    int64_t left = AS(Ring, it->a)->n - it->i;
+    return int_val(left > 0 ? left : 0);
 }
 
 static Value deque_iter(VM *vm, Value *args, int nargs, ObjTuple *kw) {
@@ -800,7 +850,11 @@ static bool deque_init_class(VM *vm, ObjModule *m, Value modname) {
         ObjClass *ic = class_new_builtin(vm, iters[i], vm->types[T_OBJECT], OBJ_ITER);
         if (!ic) return false;
         ic->module = modname;
+        ObjNative *n = native_new(vm, "__new__", dequeiter_new);
+        if (!n || dict_set_str(vm, ic->dict, vm_name(vm, N___new__), obj_val(n)) < 0) return false;
         if (!class_add_iter_protocol(vm, ic) ||
+            !class_add_native(vm, ic, "__reduce__", dequeiter_reduce) ||
+            !class_add_native(vm, ic, "__length_hint__", dequeiter_length_hint) ||
             !module_add_value(vm, m, iters[i], obj_val(ic)))
             return false;
     }

@@ -602,7 +602,9 @@ static Value bytesio_readinto(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     SELF(true);
     uint8_t *p;
     int64_t room;
-    if (!binbuf_writable(args[1], &p, &room))
+    Value target = memview_writable_target(vm, args[1]);
+    if (target == ERR) return ERR;
+    if (target == UNDEF || !binbuf_writable(target, &p, &room))
         return exc_raise(vm, E_TypeError, "readinto() argument must be read-write bytes-like object, not %T", args[1]);
     int64_t n = c->pos < c->len ? c->len - c->pos : 0;
     if (n > room) n = room;

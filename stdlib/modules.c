@@ -66,6 +66,7 @@ static const NativeModule registry[] = {
     {"_heapq", mod__heapq_init},
     {"_bisect", mod__bisect_init},
     {"_mmap", mod__mmap_init},
+    {"_posixshmem", mod__posixshmem_init},
     {"_syslog", mod__syslog_init},
     {"_iconv", mod__iconv_init},
     {"_frozen_importlib", mod__frozen_importlib_init},

@@ -81,6 +81,7 @@ bool mod__bisect_init(VM *vm, ObjModule *m);
 bool mod_fcntl_init(VM *vm, ObjModule *m);
 bool mod__termios_init(VM *vm, ObjModule *m);
 bool mod__mmap_init(VM *vm, ObjModule *m);
+bool mod__posixshmem_init(VM *vm, ObjModule *m);
 bool mod__syslog_init(VM *vm, ObjModule *m);
 bool mod__iconv_init(VM *vm, ObjModule *m);
 bool mod__ast_init(VM *vm, ObjModule *m);

@@ -346,7 +346,8 @@ static bool lookahead_start_bug(pcre2_code *code, const StrBuf *out) {
  * the caller, who frees it) keeps what the translation learnt. */
 static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags, ReSyntax *rs) {
     if (!re_translate(rs, t->data, t->len, t->bytes, flags)) {
-        raise_syntax_error(vm, t, rs->err, rs->err_at);
+        if (rs->overflow) exc_raise(vm, E_OverflowError, "%s", rs->err);
+        else raise_syntax_error(vm, t, rs->err, rs->err_at);
         return NULL;
     }
     if (!flags_ok(vm, t->bytes, flags) || (rs->warn[0] && !exc_warn(vm, E_FutureWarning, "%s", rs->warn)))
@@ -359,8 +360,16 @@ static pcre2_code *compile_code(VM *vm, const Text *t, int64_t flags, ReSyntax *
     PCRE2_SIZE erroff = 0;
     if (cc) {
         pcre2_set_newline(cc, PCRE2_NEWLINE_LF);
+        pcre2_set_parens_nest_limit(cc, 1000);     /* (CPython has none; big repeats nest) */
         code = pcre2_compile((PCRE2_SPTR)(rs->out.data ? rs->out.data : ""), rs->out.len,
                              pcre2_options(t->bytes, flags), &err, &erroff, cc);
+        if (!code && err == PCRE2_ERROR_PATTERN_TOO_LARGE && !(flags & (RE_I | RE_X))) {
+            StrBuf f = SB_INIT;
+            if (re_factor_alternations(rs->out.data, rs->out.len, !t->bytes, &f))
+                code = pcre2_compile((PCRE2_SPTR)f.data, f.len, pcre2_options(t->bytes, flags), &err, &erroff, cc);
+            sb_free(&f);
+            if (!code) err = PCRE2_ERROR_PATTERN_TOO_LARGE, erroff = 0;
+        }
         if (code && lookahead_start_bug(code, &rs->out)) {
             pcre2_code_free(code);
             code = pcre2_compile((PCRE2_SPTR)rs->out.data, rs->out.len,

@@ -51,6 +51,8 @@ typedef struct Tr {
         int group;                  /* its number, 0 for none */
         bool cond;                  /* a conditional group, and */
         int bars;                   /* the |s met in it */
+        size_t open_at, open_src;   /* where its '(' went in out, and was in p */
+        int open_groups;            /* capturing groups opened before it */
     } saved[100];
     int depth;
     int condrefs[32];   /* (?(n)...) references, checked at the end */
@@ -60,6 +62,8 @@ typedef struct Tr {
     int groups;         /* capturing groups opened so far */
     bool at_start;      /* nothing but global flags so far */
     bool global_flags;  /* the unit just read was (?flags) */
+    size_t atom_at, atom_src;   /* the last unit: where it starts in out and in p */
+    int atom_groups;            /* capturing groups opened before it */
     enum { PREV_NONE, PREV_ATOM, PREV_ANCHOR, PREV_REPEAT } prev;   /* what a repeat at i would follow */
 } Tr;
 
@@ -614,6 +618,103 @@ static size_t tr_repeat_len(const Tr *t, size_t k) {
     return e < t->len && t->p[e] == '}' ? e + 1 - k : 0;
 }
 
+/* PCRE2's largest repeat count, and CPython's MAXREPEAT, from which on a
+ * count is an OverflowError. */
+#define PCRE_MAX_REPEAT 65535
+#define RE_MAXREPEAT 4294967295ULL
+/* Beyond this many counts a range {m,n} is read as {m,} (see big_upto). */
+#define BIG_RANGE_LEVELS 100
+
+/* Appends a{m}, in pieces of at most PCRE2's count: (?:a{65535}){q}a{r}. */
+static void big_exact(StrBuf *b, const char *a, size_t alen, uint64_t m) {
+    if (m <= PCRE_MAX_REPEAT) {
+        sb_add(b, a, alen);
+        sb_addf(b, "{%llu}", (unsigned long long)m);
+        return;
+    }
+    StrBuf chunk = SB_INIT;
+    sb_adds(&chunk, "(?:");
+    sb_add(&chunk, a, alen);
+    sb_addf(&chunk, "{%d})", PCRE_MAX_REPEAT);
+    big_exact(b, chunk.data ? chunk.data : "", chunk.len, m / PCRE_MAX_REPEAT);
+    sb_free(&chunk);
+    if (m % PCRE_MAX_REPEAT) {
+        sb_add(b, a, alen);
+        sb_addf(b, "{%llu}", (unsigned long long)(m % PCRE_MAX_REPEAT));
+    }
+}
+
+/* Appends a{0,k} (lazy: a{0,k}?) as alternatives that keep the order in
+ * which the counts are tried: greedy (?:a{65535}a{0,k-65535}|a{0,65534}),
+ * lazy the other way round. */
+static void big_upto(StrBuf *b, const char *a, size_t alen, uint64_t k, bool lazy) {
+    if (k <= PCRE_MAX_REPEAT) {
+        sb_add(b, a, alen);
+        sb_addf(b, "{0,%llu}%s", (unsigned long long)k, lazy ? "?" : "");
+        return;
+    }
+    sb_adds(b, "(?:");
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass) sb_adds(b, "|");
+        if ((pass == 0) == lazy) {
+            sb_add(b, a, alen);
+            sb_addf(b, "{0,%d}%s", PCRE_MAX_REPEAT - 1, lazy ? "?" : "");
+        } else {
+            sb_add(b, a, alen);
+            sb_addf(b, "{%d}", PCRE_MAX_REPEAT);
+            big_upto(b, a, alen, k - PCRE_MAX_REPEAT, lazy);
+        }
+    }
+    sb_adds(b, ")");
+}
+
+/* Reads the digits of {m,n} at q (up to `end`): the count, saturated past
+ * MAXREPEAT; `none` when there are no digits. */
+static uint64_t repeat_count(const char *q, size_t *i, size_t end, uint64_t none) {
+    if (*i >= end || q[*i] < '0' || q[*i] > '9') return none;
+    uint64_t v = 0;
+    for (; *i < end && q[*i] >= '0' && q[*i] <= '9'; (*i)++)
+        v = v > RE_MAXREPEAT ? v : v * 10 + (uint64_t)(q[*i] - '0');
+    return v;
+}
+
+/* A {m,n} repeat of n bytes at i past what PCRE2 counts (65535): the atom
+ * just written out (one without capturing groups) is written again in
+ * pieces that PCRE2 takes. Ranges wider than BIG_RANGE_LEVELS pieces are
+ * read as unbounded: only a subject of millions of repeats tells. */
+static void tr_big_repeat(Tr *t, size_t n, uint64_t lo, uint64_t hi) {
+    t->i += n;
+    char mark = tr_at(t, 0, '?') ? '?' : tr_at(t, 0, '+') ? '+' : 0;
+    if (mark) t->i++;
+    StrBuf *out = t->out;
+    size_t alen = out->len - t->atom_at;
+    char *a = malloc(alen + 1);
+    if (!a) { out->oom = true; return; }
+    memcpy(a, out->data + t->atom_at, alen);
+    out->len = t->atom_at;
+    sb_adds(out, mark == '+' ? "(?>" : "(?:");
+    if (lo) big_exact(out, a, alen, lo);
+    if (hi == RE_MAXREPEAT || hi - lo > (uint64_t)BIG_RANGE_LEVELS * PCRE_MAX_REPEAT) {
+        sb_add(out, a, alen);
+        sb_adds(out, mark == '?' ? "*?" : "*");
+    } else if (hi > lo) {
+        big_upto(out, a, alen, hi - lo, mark == '?');
+    }
+    sb_adds(out, ")");
+    free(a);
+    /* error offsets inside map to the atom */
+    ReSyntax *rs = t->rs;
+    while (rs->nspans && rs->spans[rs->nspans - 1].out0 >= t->atom_at) rs->nspans--;
+    ReSpan span = {t->atom_at, out->len, t->atom_src, t->i};
+    if (rs->nspans == rs->capspans) {
+        size_t cap = rs->capspans ? 2 * rs->capspans : 8;
+        ReSpan *s2 = realloc(rs->spans, cap * sizeof *s2);
+        if (!s2) return;
+        rs->spans = s2, rs->capspans = cap;
+    }
+    rs->spans[rs->nspans++] = span;
+}
+
 /* A repeat of n bytes at i and its lazy or possessive mark. CPython refuses
  * one after nothing, an anchor (^, $, \A, \Z, \b, \B) or another repeat
  * as it parses, so these errors come in the pattern's order (PCRE2 would
@@ -621,6 +722,22 @@ static size_t tr_repeat_len(const Tr *t, size_t k) {
 static bool tr_repeat(Tr *t, size_t n) {
     if (t->prev == PREV_NONE || t->prev == PREV_ANCHOR) return tr_fail(t, t->i, "nothing to repeat%.*s", 0);
     if (t->prev == PREV_REPEAT) return tr_fail(t, t->i, "multiple repeat%.*s", 0);
+    if (n > 1) {
+        size_t k = t->i + 1, end = t->i + n - 1;
+        uint64_t lo = repeat_count(t->p, &k, end, 0), hi = lo;
+        if (k < end && t->p[k] == ',') k++, hi = repeat_count(t->p, &k, end, RE_MAXREPEAT);
+        bool hi_given = t->p[t->i + n - 2] != ',';
+        if (lo >= RE_MAXREPEAT || (hi_given && hi >= RE_MAXREPEAT)) {
+            t->rs->overflow = true;
+            return tr_fail(t, t->i, "the repetition number is too large%.*s", 0);
+        }
+        if (hi < lo) return tr_fail(t, t->i + 1, "min repeat greater than max repeat%.*s", 0);
+        if ((lo > PCRE_MAX_REPEAT || (hi_given && hi > PCRE_MAX_REPEAT)) && t->atom_groups == t->groups) {
+            tr_big_repeat(t, n, lo, hi);
+            t->prev = PREV_REPEAT;
+            return true;
+        }
+    }
     if (n > 1 && t->p[t->i + 1] == ',') {     /* {,n} is {0,n} for PCRE2, which reads {,n} as text */
         tr_rewrite(t, 1, "{0");
         n--;
@@ -636,7 +753,8 @@ static bool tr_unit(Tr *t) {
     char c = t->p[t->i];
     bool ok = true;
     size_t start = t->i, n;
-    int depth = t->depth;
+    int depth = t->depth, groups = t->groups;
+    size_t out_at = t->out->len;
     t->global_flags = false;
     if (c == '\\' && t->i + 1 < t->len) {
         ok = tr_escape(t, false) != -1;
@@ -668,6 +786,19 @@ static bool tr_unit(Tr *t) {
         t->prev = c == '|' ? PREV_NONE : c == '^' || c == '$' ? PREV_ANCHOR : PREV_ATOM;
     }
     if (!t->global_flags) t->at_start = false;
+    if (t->depth > depth && depth < (int)(sizeof t->saved / sizeof t->saved[0])) {
+        t->saved[depth].open_at = out_at;               /* a group opened */
+        t->saved[depth].open_src = start;
+        t->saved[depth].open_groups = groups;
+    } else if (c == ')' && t->depth < depth && t->depth < (int)(sizeof t->saved / sizeof t->saved[0])) {
+        t->atom_at = t->saved[t->depth].open_at;        /* the group is the atom */
+        t->atom_src = t->saved[t->depth].open_src;
+        t->atom_groups = t->saved[t->depth].open_groups;
+    } else if (t->prev == PREV_ATOM && t->depth == depth) {
+        t->atom_at = out_at;
+        t->atom_src = start;
+        t->atom_groups = groups;
+    }
     return ok;
 }
 

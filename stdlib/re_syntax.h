@@ -43,6 +43,8 @@ typedef struct ReSyntax {
     size_t nclosed, capclosed;
     int64_t err_at;         /* after a failed re_translate: where, and */
     char err[160];          /* CPython's message */
+    bool overflow;          /* the error is CPython's OverflowError (a
+                             * repeat count past MAXREPEAT), not re.error */
     char warn[96];          /* a FutureWarning to issue ("" for none): the
                              * first nested set or set operation met */
 } ReSyntax;
@@ -53,6 +55,12 @@ typedef struct ReSyntax {
  * otherwise. rs must start zeroed; re_syntax_free releases it. */
 bool re_translate(ReSyntax *rs, const char *p, size_t len, bool bytes, int64_t flags);
 void re_syntax_free(ReSyntax *rs);
+
+/* Writes translated pattern p to out with its runs of literal alternatives
+ * factored by their first characters (re_factor.c), for a pattern PCRE2
+ * finds too large; false when it leaves the pattern alone. `utf`: p is
+ * UTF-8 text (a str pattern). Not for IGNORECASE or VERBOSE patterns. */
+bool re_factor_alternations(const char *p, size_t len, bool utf, StrBuf *out);
 
 /* The offset in the pattern of offset off in the translation. */
 size_t re_source_offset(const ReSyntax *rs, size_t off);

@@ -7,6 +7,8 @@
  *               create_function)
  *   _Statement  a prepared sqlite3_stmt* (bind, step, columns, decltypes,
  *               param_count, param_names, readonly, reset, finalize)
+ *   _Blob       an open sqlite3_blob* (size, read, write, close), made by
+ *               _Database.blob_open
  *
  * Both are OBJ_CDATA objects whose free function finalizes or closes what
  * they hold when the collector sweeps them. A statement keeps its database
@@ -45,6 +47,12 @@ typedef struct Statement {
     Value database;         /* the Database it was prepared on */
 } Statement;
 
+typedef struct Blob {
+    Obj obj;
+    sqlite3_blob *blob;     /* NULL once closed */
+    Value database;         /* the Database it was opened on */
+} Blob;
+
 static void database_mark(VM *vm, Obj *o) { gc_mark_value(vm, ((Database *)o)->functions); }
 
 static void database_free(VM *vm, Obj *o) {
@@ -63,7 +71,17 @@ static void statement_free(VM *vm, Obj *o) {
     s->stmt = NULL;
 }
 
+static void blob_mark(VM *vm, Obj *o) { gc_mark_value(vm, ((Blob *)o)->database); }
+
+static void blob_free(VM *vm, Obj *o) {
+    (void)vm;
+    Blob *b = (Blob *)o;
+    if (b->blob) sqlite3_blob_close(b->blob);
+    b->blob = NULL;
+}
+
 static const CType database_ctype = {sizeof(Database), database_mark, database_free, NULL};
+static const CType blob_ctype = {sizeof(Blob), blob_mark, blob_free, NULL};
 static const CType statement_ctype = {sizeof(Statement), statement_mark, statement_free, NULL};
 
 /* ---- errors ------------------------------------------------------------------ */
@@ -729,6 +747,100 @@ static Value st_finalize(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 
 /* ---- the module ---------------------------------------------------------------------- */
 
+/* ---- incremental blob I/O ------------------------------------------------------ */
+
+/* blob_open(table, column, row, readonly, name): a _Blob on one value. */
+static Value db_blob_open(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Database *d = self_database(vm, args, nargs, true);
+    ObjStr *table, *column, *name;
+    int64_t row;
+    if (!d || !args_check(vm, "blob_open", nargs - 1, kw, 5, 5) || !str_arg(vm, args[1], "blobopen", 1, &table) ||
+        !str_arg(vm, args[2], "blobopen", 2, &column) || !index_value(vm, args[3], &row, NULL) ||
+        !str_arg(vm, args[5], "blobopen", 5, &name))
+        return ERR;
+    Value cls = module_attr(vm, "_Blob");
+    if (cls == ERR) return ERR;
+    sqlite3_blob *h = NULL;
+    int rc = sqlite3_blob_open(d->db, name->data, table->data, column->data, row, args[4] != bool_val(true), &h);
+    if (rc != SQLITE_OK) {
+        if (h) sqlite3_blob_close(h);
+        return raise_db(vm, d->db);
+    }
+    Blob *b = gc_new(vm, sizeof(Blob), OBJ_CDATA, AS(ObjClass, cls));
+    if (!b) {
+        sqlite3_blob_close(h);
+        return ERR;
+    }
+    b->blob = h;
+    b->database = args[0];
+    return obj_val(b);
+}
+
+/* The receiving blob, open on an open database; NULL after raising. */
+static Blob *self_blob(VM *vm, Value *args, int nargs) {
+    if (nargs < 1 || !is_kind(args[0], OBJ_CDATA) || as_obj(args[0])->cls->ctype != &blob_ctype) {
+        exc_raise(vm, E_TypeError, "descriptor requires a '_sqlite3._Blob' object");
+        return NULL;
+    }
+    Blob *b = (Blob *)as_obj(args[0]);
+    if (!((Database *)as_obj(b->database))->db) {
+        closed_error(vm);
+        return NULL;
+    }
+    if (!b->blob) {
+        raise_error(vm, "ProgrammingError", "Cannot operate on a closed blob.", -1);
+        return NULL;
+    }
+    return b;
+}
+
+static Value bl_size(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Blob *b = self_blob(vm, args, nargs);
+    if (!b || !args_check(vm, "size", nargs - 1, kw, 0, 0)) return ERR;
+    return int_val(sqlite3_blob_bytes(b->blob));
+}
+
+/* read(offset, n): n bytes from offset (the caller keeps them in range). */
+static Value bl_read(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Blob *b = self_blob(vm, args, nargs);
+    int64_t off, n;
+    if (!b || !args_check(vm, "read", nargs - 1, kw, 2, 2) || !index_value(vm, args[1], &off, NULL) ||
+        !index_value(vm, args[2], &n, NULL))
+        return ERR;
+    int64_t size = sqlite3_blob_bytes(b->blob);
+    if (off < 0 || n < 0 || off > size || n > size - off) return exc_raise(vm, E_ValueError, "offset out of blob range");
+    Value r = bytes_new(vm, NULL, (size_t)n);
+    if (r == ERR) return ERR;
+    if (n && sqlite3_blob_read(b->blob, AS(ObjBytes, r)->data, (int)n, (int)off) != SQLITE_OK)
+        return raise_db(vm, ((Database *)as_obj(b->database))->db);
+    return r;
+}
+
+/* write(offset, data): data (bytes-like) written at offset. */
+static Value bl_write(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Blob *b = self_blob(vm, args, nargs);
+    int64_t off;
+    BinBuf buf;
+    if (!b || !args_check(vm, "write", nargs - 1, kw, 2, 2) || !index_value(vm, args[1], &off, NULL) ||
+        !binbuf_arg(vm, args[2], &buf))
+        return ERR;
+    int64_t size = sqlite3_blob_bytes(b->blob);
+    if (off < 0 || off > size || buf.n > size - off) return exc_raise(vm, E_ValueError, "data longer than blob length");
+    if (buf.n && sqlite3_blob_write(b->blob, buf.p, (int)buf.n, (int)off) != SQLITE_OK)
+        return raise_db(vm, ((Database *)as_obj(b->database))->db);
+    return NONE_VAL;
+}
+
+static Value bl_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "close", nargs - 1, kw, 0, 0)) return ERR;
+    if (nargs < 1 || !is_kind(args[0], OBJ_CDATA) || as_obj(args[0])->cls->ctype != &blob_ctype)
+        return exc_raise(vm, E_TypeError, "descriptor requires a '_sqlite3._Blob' object");
+    Blob *b = (Blob *)as_obj(args[0]);
+    if (!((Database *)as_obj(b->database))->db) return closed_error(vm);
+    blob_free(vm, &b->obj);
+    return NONE_VAL;
+}
+
 typedef struct Method {
     const char *name;
     NativeFn fn;
@@ -814,6 +926,10 @@ bool mod_sqlite3_init(VM *vm, ObjModule *m) {
         {"total_changes", db_total_changes}, {"last_insert_rowid", db_last_insert_rowid},
         {"autocommit", db_autocommit}, {"limit", db_limit}, {"is_open", db_is_open}, {"create_function", db_create_function},
         {"create_aggregate", db_create_aggregate}, {"create_collation", db_create_collation},
+        {"blob_open", db_blob_open},
+    };
+    static const Method blm[] = {
+        {"size", bl_size}, {"read", bl_read}, {"write", bl_write}, {"close", bl_close},
     };
     static const Method stm[] = {
         {"bind", st_bind}, {"step", st_step}, {"columns", st_columns}, {"decltypes", st_decltypes},
@@ -822,6 +938,7 @@ bool mod_sqlite3_init(VM *vm, ObjModule *m) {
     };
     return add_class(vm, m, "_Database", &database_ctype, dbm, sizeof dbm / sizeof dbm[0]) &&
            add_class(vm, m, "_Statement", &statement_ctype, stm, sizeof stm / sizeof stm[0]) &&
+           add_class(vm, m, "_Blob", &blob_ctype, blm, sizeof blm / sizeof blm[0]) &&
            module_add_native(vm, m, "connect", f_connect) &&
            module_add_native(vm, m, "complete_statement", f_complete_statement) &&
            module_add_native(vm, m, "_init", f_init) &&

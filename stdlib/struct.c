@@ -81,6 +81,20 @@ static bool fmt_next(Fmt *f, const char **s, char *code, int64_t *count) {
     return true;
 }
 
+/* A str format is encoded as ASCII first, as CPython's converter does: a
+ * run of other characters is its UnicodeEncodeError. False after raising. */
+static bool fmt_ascii(VM *vm, Value v, const Fmt *f) {
+    int64_t i = 0, j;
+    const char *p = f->s;
+    for (; p < f->end && (unsigned char)*p < 0x80; p++) i++;
+    if (p == f->end) return true;
+    j = i;
+    for (; p < f->end && (unsigned char)*p >= 0x80; p++)
+        if (((unsigned char)*p & 0xC0) != 0x80) j++;    /* a character's first byte */
+    exc_unicode_error(vm, E_UnicodeEncodeError, "ascii", v, i, j, "ordinal not in range(128)");
+    return false;
+}
+
 /* Reads the format argument (str or bytes) and checks it. */
 static bool fmt_scan(VM *vm, Value v, Fmt *f) {
     if (is_str(v)) f->s = AS(ObjStr, v)->data, f->end = f->s + AS(ObjStr, v)->len;
@@ -89,6 +103,7 @@ static bool fmt_scan(VM *vm, Value v, Fmt *f) {
         exc_raise(vm, E_TypeError, "Struct() argument 1 must be a str or bytes object, not %T", v);
         return false;
     }
+    if (is_str(v) && !fmt_ascii(vm, v, f)) return false;
     if (memchr(f->s, 0, (size_t)(f->end - f->s))) return raise_error(vm, "embedded null character"), false;
     f->native = true;
     f->little = true;    /* the byte order of every machine Asy builds on */

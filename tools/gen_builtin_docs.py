@@ -91,6 +91,8 @@ def entries():
             if issubclass(obj, BaseException):
                 continue
             for attr, value in vars(obj).items():
+                if type(value).__name__ == "staticmethod":
+                    value = value.__func__      # its own doc is staticmethod's
                 if type(value).__name__ in ROUTINE_TYPES and value.__doc__:
                     rows.append((name, attr, getattr(value, "__text_signature__", None), value.__doc__))
         elif callable(obj) and type(obj).__name__ == "builtin_function_or_method":

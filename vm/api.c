@@ -85,11 +85,11 @@ bool vm_warned_before(VM *vm, const char *text) {
     return false;
 }
 
-void vm_queue_warning(VM *vm, const char *text, const char *file, int line) {
-    if (vm_warned_before(vm, text)) return;
-    PendingWarning *w = malloc(sizeof *w);
+void vm_queue_warning(VM *vm, const char *message, const char *origin, const char *file, int line) {
+    PendingWarning *w = calloc(1, sizeof *w);
     if (!w) return;
-    w->text = strdup(text);
+    w->message = strdup(message);
+    w->origin = strdup(origin);
     w->file = file ? strdup(file) : NULL;
     w->line = line;
     w->next = vm->pending_warnings;
@@ -117,28 +117,39 @@ void vm_write_source_line(VM *vm, const char *file, int line) {
     fclose(f);
 }
 
+/* A queued warning as the warnings module's default filter writes it, each
+ * text once; at exit without the tracemalloc hint, as CPython's shutdown. */
+static void write_warning(VM *vm, const PendingWarning *w) {
+    char text[1200];
+    if (w->file) snprintf(text, sizeof text, "%s:%d: RuntimeWarning: %s", w->file, w->line, w->message);
+    else snprintf(text, sizeof text, "RuntimeWarning: %s", w->message);
+    if (vm_warned_before(vm, text)) return;
+    vm_write(vm, 2, text, strlen(text));
+    vm_write(vm, 2, "\n", 1);
+    vm_write_source_line(vm, w->file, w->line);
+    static const char hint[] = "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n";
+    if (!vm->exiting) vm_write(vm, 2, hint, sizeof hint - 1);
+}
+
 void vm_flush_warnings(VM *vm) {
-    /* The sweep meets objects newest first and each warning is pushed on
-     * the front, so the list is oldest first: the order of creation. */
-    PendingWarning *rev = vm->pending_warnings;
-    vm->pending_warnings = NULL;
-    while (rev) {
-        PendingWarning *next = rev->next;
-        if (rev->text) {
-            vm_write(vm, 2, rev->text, strlen(rev->text));
-            vm_write(vm, 2, "\n", 1);
-            vm_write_source_line(vm, rev->file, rev->line);
-            /* CPython's warnings name the freed object as their source, and
-             * say how to learn where it was allocated; not at shutdown, where
-             * the warnings module no longer formats them. */
-            static const char hint[] = "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n";
-            if (!vm->exiting) vm_write(vm, 2, hint, sizeof hint - 1);
+    if (vm->flushing_warnings) return;
+    vm->flushing_warnings = true;
+    while (vm->pending_warnings) {
+        /* The sweep meets objects newest first and each warning is pushed
+         * on the front, so the list is oldest first: the order of creation. */
+        PendingWarning *list = vm->pending_warnings, *w;
+        vm->pending_warnings = NULL;
+        for (w = list; w; w = list) {
+            list = w->next;
+            if (w->message && w->origin && !exc_warn_swept(vm, w->message, w->origin, w->file, w->line))
+                write_warning(vm, w);
+            free(w->message);
+            free(w->origin);
+            free(w->file);
+            free(w);
         }
-        free(rev->text);
-        free(rev->file);
-        free(rev);
-        rev = next;
     }
+    vm->flushing_warnings = false;
 }
 
 static bool intern_names(VM *vm) {

@@ -282,6 +282,30 @@ bool exc_warn_source(VM *vm, ExcId category, Value source, const char *fmt, ...)
     return ok;
 }
 
+bool exc_warn_swept(VM *vm, const char *message, const char *origin, const char *file, int line) {
+    if (vm->exiting || !file || !vm->fiber) return false;
+    Value pending = vm->exc;
+    vm->exc = UNDEF;
+    Value args[3] = {str_from_cstr(vm, message), UNDEF, int_val(line)};
+    if (args[0] != ERR && vm_push_root(vm, args[0])) {
+        args[1] = str_from_cstr(vm, file);
+        if (args[1] != ERR && vm_push_root(vm, args[1])) {
+            Value mod = import_standard(vm, "warnings");
+            Value fn = mod == ERR ? ERR : op_getattr(vm, mod, str_intern_cstr(vm, "_warn_swept"));
+            if (fn != ERR && op_call(vm, fn, args, 3, NULL) == ERR) {
+                char prefix[600];
+                snprintf(prefix, sizeof prefix, "Exception ignored in: %s", origin);
+                exc_report_unraisable(vm, prefix, UNDEF);
+            }
+            vm_pop_roots(vm, 1);
+        }
+        vm_pop_roots(vm, 1);
+    }
+    bool shown = vm->exc == UNDEF;     /* else without memory: written directly */
+    vm->exc = pending;
+    return shown;
+}
+
 Value exc_raise(VM *vm, ExcId id, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
@@ -514,13 +538,13 @@ void exc_add_tb(VM *vm, Value exc, ObjCode *code, const uint32_t *ip) {
         return;
     }
     if (e->comp_code) at = e->comp_code, pc = e->comp_pc, e->comp_code = NULL;
-    /* The frame object is made now, while the frame's variables exist
-     * (tb_frame.f_locals); without memory the entry has none. The frame is
+    /* The frame's object (its one: made now if it has none, and given its
+     * variables as the frame ends); without memory the entry has none. The frame is
      * the fiber's innermost (the interpreter passes its code and ip rather
      * than the frame: that keeps its dispatch loop's registers as they were). */
     Frame *f = vm->fiber->frame;
     Value pending = vm->exc;
-    FrameObj *frame = f && f->code == code ? frameobj_new(vm, f, ip) : NULL;
+    FrameObj *frame = f && f->code == code ? frameobj_of(vm, f, ip) : NULL;
     vm->exc = pending;
     if (e->ntb == e->tbcap) {
         int cap = e->tbcap ? e->tbcap * 2 : 8;

@@ -90,6 +90,11 @@ void exc_format_style(VM *vm, Value exc, StrBuf *out, SuggestStyle style);
  * and clears it. For errors nothing can catch: finalizers, callbacks run by
  * the VM, threads. */
 void exc_report_unraisable(VM *vm, const char *prefix, Value obj);
+/* A queued warning about an object the sweep freed (vm_queue_warning),
+ * given to warnings._warn_swept: its filters apply, and an error the
+ * warning raises is reported as unraisable, naming `origin`. False when
+ * it cannot be (at exit, no file, out of memory): the caller writes it. */
+bool exc_warn_swept(VM *vm, const char *message, const char *origin, const char *file, int line);
 bool exc_write_sys_stderr(VM *vm, const char *text, size_t len);
 /* "TypeError: message" (or "TypeError" alone), as the last traceback line. */
 void exc_format_only(VM *vm, Value exc, StrBuf *out, bool notes, bool name_hint);

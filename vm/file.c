@@ -42,6 +42,7 @@
 #include "gc.h"
 #include "gil.h"
 #include "import.h"
+#include "memview.h"
 #include "num.h"
 #include "ops.h"
 #include "str.h"
@@ -521,12 +522,16 @@ static Value readinto(VM *vm, Value *args, int nargs, ObjTuple *kw, const char *
     uint8_t *p;
     int64_t room;
     if (!is_binary(f)) return exc_raise(vm, E_AttributeError, "'TextIOWrapper' object has no attribute 'readinto'");
-    if (!binbuf_writable(args[1], &p, &room))
+    Value target = memview_writable_target(vm, args[1]);
+    if (target == ERR) return ERR;
+    if (target == UNDEF || !binbuf_writable(target, &p, &room))
         return exc_raise(vm, E_TypeError, "readinto() argument must be read-write bytes-like object, not %T", args[1]);
+    if (!vm_push_root(vm, target)) return ERR;
     Value data = bin_read(vm, f, room);
+    vm_pop_roots(vm, 1);
     if (data == ERR) return ERR;
     int64_t n = AS(ObjBytes, data)->len;
-    if (!binbuf_writable(args[1], &p, &room)) return exc_raise(vm, E_ValueError, "readinto() buffer was released");
+    if (!binbuf_writable(target, &p, &room)) return exc_raise(vm, E_ValueError, "readinto() buffer was released");
     if (n > room) n = room;
     if (n) memcpy(p, AS(ObjBytes, data)->data, (size_t)n);
     return int_val(n);

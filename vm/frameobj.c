@@ -2,6 +2,8 @@
  * the live frame while it still runs. */
 #include "frameobj.h"
 
+#include <string.h>
+
 #include "builtins.h"
 #include "class.h"
 #include "containers.h"
@@ -26,8 +28,11 @@ static void fo_mark(VM *vm, Obj *o) {
 static const CType frame_ctype = {sizeof(FrameObj), fo_mark, NULL, NULL};
 
 /* What the frame's variables are now: its namespace, or a copy of its
- * slots (strings in it lose their UNIQUE mark: the copy shares them). */
-static Value snapshot_locals(VM *vm, Frame *f) {
+ * slots (strings in it lose their UNIQUE mark: the copy shares them),
+ * written over `old` when that is a copy of the same size (the copy is
+ * private to the frame object, so a coroutine's object taking one at
+ * each yield allocates nothing). */
+static Value snapshot_locals(VM *vm, Frame *f, Value old) {
     if (f->locals && !(f->flags & FRAME_LOCALS_DICT)) return obj_val(f->locals);
     if (f->code->flags & CODE_MODULE) return obj_val(f->globals);
     ObjCode *c = f->code;
@@ -35,40 +40,84 @@ static Value snapshot_locals(VM *vm, Frame *f) {
     for (int64_t i = 0; i < c->nlocals; i++) {
         if (is_str(f->slots[i])) as_obj(f->slots[i])->flags &= ~STR_UNIQUE;
     }
+    if (is_tuple(old) && AS(ObjTuple, old)->len == n) {
+        memcpy(AS(ObjTuple, old)->items, f->slots, (size_t)n * sizeof(Value));
+        return old;
+    }
     ObjTuple *t = tuple_from(vm, f->slots, n);
     return t ? obj_val(t) : ERR;
 }
 
-/* Puts the snapshot of frame f stopped at ip into o. */
-static void snap(FrameObj *o, Frame *f, const uint32_t *ip, Value locals) {
-    o->code = f->code;
-    o->globals = f->globals;
-    o->locals = locals;
-    o->live = f;
-    o->live_prev = f->prev;
-    o->pc = (uint32_t)(ip - f->code->ins);
-    o->line = 0;
+/* Puts where frame f stands (just past ip's instruction) into o; the line
+ * is read again for a new instruction. */
+static void stand_at(FrameObj *o, Frame *f, const uint32_t *ip) {
+    uint32_t pc = (uint32_t)(ip - f->code->ins);
+    if (pc != o->pc) {
+        o->pc = pc;
+        o->line = 0;
+    }
 }
 
-void frameobj_move(FrameObj *o, Frame *f, const uint32_t *ip) {
-    snap(o, f, ip, o->locals);
+static bool on_fiber(VM *vm, Frame *f) {
+    for (Frame *g = vm->fiber->frame; g; g = g->prev) {
+        if (g == f) return true;
+    }
+    return false;
 }
 
-FrameObj *frameobj_retake(VM *vm, FrameObj *o, Frame *f, const uint32_t *ip) {
-    Value locals = snapshot_locals(vm, f);
-    if (locals == ERR) return NULL;
-    snap(o, f, ip, locals);
-    return o;
-}
-
-FrameObj *frameobj_new(VM *vm, Frame *f, const uint32_t *ip) {
-    Value locals = snapshot_locals(vm, f);
+FrameObj *frameobj_of(VM *vm, Frame *f, const uint32_t *ip) {
+    if (f->flags & FRAME_OBSERVED) {
+        stand_at(f->fo, f, ip);
+        return f->fo;
+    }
+    /* A frame running here takes its snapshot when read or left: until
+     * then its object keeps none of its variables alive (`del x` after a
+     * caught exception frees x at once, as in CPython). */
+    Value locals = on_fiber(vm, f) ? UNDEF : snapshot_locals(vm, f, UNDEF);
     if (locals == ERR) return NULL;
     FrameObj *o = gc_new(vm, sizeof(FrameObj), OBJ_CDATA, vm->types[T_FRAME]);
     if (!o) return NULL;
+    o->code = f->code;
+    o->globals = f->globals;
+    o->locals = locals;
     o->back = o->shown = UNDEF;
-    snap(o, f, ip, locals);
+    o->live = f;
+    o->live_prev = f->prev;
+    o->pc = (uint32_t)(ip - f->code->ins);
+    f->fo = o;
+    f->flags |= FRAME_OBSERVED;
     return o;
+}
+
+/* o takes a snapshot of f's variables now. */
+static void resnap(VM *vm, FrameObj *o, Frame *f) {
+    Value pending = vm->exc;
+    Value locals = snapshot_locals(vm, f, o->locals);
+    if (locals != ERR) o->locals = locals;      /* (without memory, the older one stays) */
+    vm->exc = pending;
+}
+
+void frameobj_sync(VM *vm, Frame *f) {
+    resnap(vm, f->fo, f);
+    stand_at(f->fo, f, f->ip);
+}
+
+void frameobj_leave(VM *vm, Frame *f, FrameLeave how) {
+    FrameObj *o = f->fo;
+    resnap(vm, o, f);
+    /* unwinding, it stays where the exception left it (exc_add_tb,
+     * exc_reraised_at), not at a cleanup's re-raise */
+    if (how != LEAVE_UNWIND) stand_at(o, f, f->ip);
+    if (how != LEAVE_YIELD) {
+        Value pending = vm->exc;
+        f->flags &= ~FRAME_OBSERVED;
+        o->live = NULL;
+        /* CPython links the caller's frame object as the frame ends */
+        Frame *prev = frame_visible(f->prev);
+        FrameObj *b = prev ? frameobj_of(vm, prev, prev->ip) : NULL;
+        if (o->back == UNDEF && (b || !prev)) o->back = b ? obj_val(b) : NONE_VAL;
+        vm->exc = pending;
+    }
 }
 
 /* The frame o shows if it runs on this thread's fiber now, else NULL: it
@@ -77,6 +126,7 @@ FrameObj *frameobj_new(VM *vm, Frame *f, const uint32_t *ip) {
  * call of the same code from the same caller at the same address passes
  * for it (documented). */
 static Frame *live(VM *vm, FrameObj *o) {
+    if (!o->live) return NULL;
     for (Frame *f = vm->fiber->frame; f; f = f->prev) {
         if (f == o->live) return f->code == o->code && f->prev == o->live_prev ? f : NULL;
     }
@@ -95,12 +145,6 @@ Frame *frame_visible(Frame *f) {
     return f;
 }
 
-/* The frame object of live frame f: a traced frame keeps one (trace.h), so
- * that a debugger sees the same object at each event and up the stack. */
-static FrameObj *frameobj_of(VM *vm, Frame *f) {
-    return (f->flags & FRAME_TRACED) ? trace_frameobj(vm, f, false) : frameobj_new(vm, f, f->ip);
-}
-
 Value frameobj_getframe(VM *vm, Value depth) {
     if (!is_intlike(depth)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", depth);
     int64_t n;
@@ -109,26 +153,18 @@ Value frameobj_getframe(VM *vm, Value depth) {
     Frame *f = frame_visible(vm->fiber->frame);
     for (; f && n > 0; n--) f = frame_visible(f->prev);
     if (!f) return exc_raise(vm, E_ValueError, "call stack is not deep enough");
-    FrameObj *o = frameobj_of(vm, f);
+    FrameObj *o = frameobj_of(vm, f, f->ip);
     return o ? obj_val(o) : ERR;
 }
 
 /* ---- attributes ---------------------------------------------------------- */
 
-/* A running frame's object takes a new snapshot at every read, so that
- * it shows the frame as it was when last looked at once it has returned. */
+/* A running frame's object takes its snapshot again at every read. */
 static void refresh(VM *vm, FrameObj *o) {
     Frame *f = live(vm, o);
     if (!f) return;
-    uint32_t pc = (uint32_t)(f->ip - f->code->ins);
-    if (pc != o->pc) {
-        o->pc = pc;
-        o->line = 0;
-    }
-    Value pending = vm->exc;
-    Value locals = snapshot_locals(vm, f);
-    if (locals != ERR) o->locals = locals;
-    vm->exc = pending;      /* without memory, the older snapshot stays */
+    stand_at(o, f, f->ip);
+    resnap(vm, o, f);
 }
 
 /* The frame object an attribute getter is called on, refreshed. */
@@ -181,7 +217,6 @@ static TraceRec *trace_of(VM *vm, FrameObj *o, bool make, bool *err) {
         *err = make;
         return NULL;
     }
-    if (r->fo == UNDEF) r->fo = obj_val(o);     /* events show the object given the function */
     return r;
 }
 
@@ -266,6 +301,13 @@ GETTER(f_locals) {
     (void)nargs; (void)kw;
     FrameObj *o = self(vm, args[0]);
     if (!o) return ERR;
+    if (o->locals == UNDEF) {
+        /* a frame that left without its last snapshot (a generator freed
+         * while it ran on another thread, say): no variables */
+        ObjDict *none = dict_new(vm);
+        if (!none) return ERR;
+        o->locals = obj_val(none);
+    }
     if (is_tuple(o->locals)) {
         Value d = builtins_slots_locals(vm, o->code, AS(ObjTuple, o->locals)->items);
         if (d == ERR) return ERR;
@@ -275,24 +317,19 @@ GETTER(f_locals) {
     return o->locals;
 }
 
-/* The caller's frame object: made from the live caller while this frame
- * runs; None for the outermost frame, or when it ended before anyone asked. */
+/* The caller's frame object while this frame runs; once it has ended, the
+ * one linked as it ended (None for the outermost frame, and for a
+ * suspended generator's). */
 GETTER(f_back) {
     (void)nargs; (void)kw;
     FrameObj *o = self(vm, args[0]);
     if (!o) return ERR;
-    if (o->back != UNDEF) return o->back;
     Frame *f = live(vm, o);
-    if (!f) return NONE_VAL;
+    if (!f) return o->back != UNDEF ? o->back : NONE_VAL;
     Frame *prev = frame_visible(f->prev);
-    if (!prev) {
-        o->back = NONE_VAL;
-        return NONE_VAL;
-    }
-    FrameObj *b = frameobj_of(vm, prev);
-    if (!b) return ERR;
-    o->back = obj_val(b);
-    return o->back;
+    if (!prev) return NONE_VAL;
+    FrameObj *b = frameobj_of(vm, prev, prev->ip);
+    return b ? obj_val(b) : ERR;
 }
 
 static Value f_repr(VM *vm, Value *args, int nargs, ObjTuple *kw) {

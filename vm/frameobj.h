@@ -4,12 +4,15 @@
  * The interpreter's frames (vm.h: Frame) are not objects: they live on a
  * fiber's data stack and calls never allocate. A frame object is made only
  * when a script asks for one, and it is a snapshot: the code, globals,
- * line, instruction offset and a copy of the frame's slots at that moment.
- * While the frame it shows still runs on the asking thread's fiber, reads
- * of f_lineno, f_locals and f_back look at the live frame (and refresh the
- * snapshot); once it has returned they give the last snapshot. Nothing on
- * the call or return path knows frame objects exist: whether the frame
- * still runs is found by looking for it on the fiber (frameobj.c: live). */
+ * line, instruction offset and a copy of the frame's slots. While the
+ * frame it shows still runs on the asking thread's fiber, reads of
+ * f_lineno, f_locals and f_back look at the live frame (and refresh the
+ * snapshot); the frame, marked FRAME_OBSERVED, gives its object a last
+ * snapshot as it returns, unwinds or yields, and later reads show that.
+ * Calls know nothing of frame objects; whether the frame still runs is
+ * found by looking for it on the fiber (frameobj.c: live), never by
+ * following the pointer kept, which may outlive a frame that went away
+ * otherwise (a generator freed while suspended). */
 #ifndef ASY_FRAMEOBJ_H
 #define ASY_FRAMEOBJ_H
 
@@ -21,30 +24,37 @@ typedef struct FrameObj {
     ObjDict *globals;
     /* A dict (a module's globals, a class body's namespace, or one made
      * for f_locals), or a private tuple copy of a function frame's slots,
-     * turned into a dict when first asked for. */
+     * turned into a dict when first asked for; UNDEF for a running frame
+     * not yet read. */
     Value locals;
     Value back;             /* the caller's frame object, UNDEF until asked */
     /* The dict f_locals gave for a function's frame, UNDEF until asked:
      * later reads update it, so keys a debugger adds stay (CPython 3.12's
      * frame dict keeps them too: pdb's __return__). */
     Value shown;
-    /* The frame shown and its caller when the snapshot was made: compared
-     * with the fiber's frames, never followed unless found there. */
+    /* The frame shown and its caller when the object was made (NULL once
+     * it has ended): compared with the fiber's frames, never followed
+     * unless found there. */
     Frame *live, *live_prev;
     uint32_t pc;            /* just past the instruction running */
     int32_t line;           /* 0 until asked for (reading the line table costs) */
 } FrameObj;
 
-/* A frame object for frame f stopped at ip (just past the instruction
- * running), or NULL after raising MemoryError. */
-FrameObj *frameobj_new(VM *vm, Frame *f, const uint32_t *ip);
-/* o made again for frame f stopped at ip (a generator's frame object, read
- * again after it ran): o, or NULL after raising MemoryError. */
-FrameObj *frameobj_retake(VM *vm, FrameObj *o, Frame *f, const uint32_t *ip);
-/* o moved to frame f at ip without a new snapshot of its variables: a
- * running frame's object takes one when they are read (a trace hook's
- * events would otherwise copy them at every line). */
-void frameobj_move(FrameObj *o, Frame *f, const uint32_t *ip);
+/* The frame object of frame f, standing just past ip's instruction: a
+ * frame has one (CPython's identity: `sys._getframe() is
+ * sys._getframe()`), made on the first request, which marks f
+ * FRAME_OBSERVED; NULL after raising MemoryError. */
+FrameObj *frameobj_of(VM *vm, Frame *f, const uint32_t *ip);
+/* Observed frame f leaving: returning or unwinding (its object keeps this
+ * last snapshot and links its caller's as f_back) or yielding (a suspended
+ * generator's object shows its yield). The one cost frame objects put on
+ * returns, behind the flag test those already make. */
+typedef enum { LEAVE_RETURN, LEAVE_UNWIND, LEAVE_YIELD } FrameLeave;
+void frameobj_leave(VM *vm, Frame *f, FrameLeave how);
+/* Observed frame f, not running, whose memory the caller knows is there
+ * (a suspended generator's, read through gi_frame): its object takes a
+ * snapshot now. */
+void frameobj_sync(VM *vm, Frame *f);
 /* sys._getframe(depth): the frame object `depth` calls above the frame
  * calling it (a negative depth counts as 0). */
 Value frameobj_getframe(VM *vm, Value depth);

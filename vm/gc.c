@@ -91,7 +91,7 @@ static inline void note_alloc(VM *vm, const void *old, const void *p, size_t siz
  * still sees each object's lifetime (a missing root shows as a use after
  * free). */
 
-#define SMALL_MAX 256
+#define SMALL_MAX GC_SMALL_MAX
 #define SLAB_BYTES 65536
 #if defined(ASY_SANITIZE) || defined(ASY_FUZZ)
 #define USE_SLABS 0
@@ -156,8 +156,7 @@ void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls) {
     return gc_adopt(vm, over_limit(vm, size) ? NULL : obj_alloc(vm, size), size, kind, cls);
 }
 
-void *gc_new_unzeroed(VM *vm, size_t size, size_t header, ObjKind kind, ObjClass *cls) {
-    if (USE_SLABS && size <= SMALL_MAX) return gc_new(vm, size, kind, cls);
+void *gc_new_large_unzeroed(VM *vm, size_t size, size_t header, ObjKind kind, ObjClass *cls) {
     Obj *o = over_limit(vm, size) ? NULL : malloc(size);
     if (o) memset(o, 0, header);
     return gc_adopt(vm, o, size, kind, cls);
@@ -632,10 +631,10 @@ void gc_collect(VM *vm) {
     str_sweep_interned(vm);
     str_cursors_forget();      /* before the sweep: freed addresses may come back */
     sweep(vm);
-    if (vm->pending_warnings) vm_flush_warnings(vm);
     size_t next = vm->bytes_allocated * 2;
     vm->next_gc = next > vm->cfg.gc_initial ? next : vm->cfg.gc_initial;
     gc_update_watch(vm);
+    if (vm->pending_warnings) vm_flush_warnings(vm);    /* (runs the warnings module) */
     bool watched = finalize_run(vm);
     weakref_run_callbacks(vm);
     if (watched) gc_collect(vm);    /* clears the refs to what __del__ left dead */

@@ -14,8 +14,15 @@ void *gc_new(VM *vm, size_t size, ObjKind kind, ObjClass *cls);
 void *gc_new_instance(VM *vm, size_t size, ObjKind kind, ObjClass *cls);
 /* gc_new for an object whose maker writes every byte past the first
  * `header` (a str's text): a large one is not zeroed first, which made
- * building a long string by repeated `+=` pay for each copy twice. */
-void *gc_new_unzeroed(VM *vm, size_t size, size_t header, ObjKind kind, ObjClass *cls);
+ * building a long string by repeated `+=` pay for each copy twice.
+ * gc_new_large_unzeroed is its case for sizes above GC_SMALL_MAX. */
+void *gc_new_large_unzeroed(VM *vm, size_t size, size_t header, ObjKind kind, ObjClass *cls);
+/* Objects up to GC_SMALL_MAX bytes come from slabs (gc.c), zeroed anyway;
+ * the test is inline so that a short string costs one call. */
+#define GC_SMALL_MAX 256
+static inline void *gc_new_unzeroed(VM *vm, size_t size, size_t header, ObjKind kind, ObjClass *cls) {
+    return size <= GC_SMALL_MAX ? gc_new(vm, size, kind, cls) : gc_new_large_unzeroed(vm, size, header, kind, cls);
+}
 
 /* A subtype instance's attribute dict (see OBJ_SUBTYPE), kept in a map
  * beside the heap: NULL until made; _make makes it (NULL after

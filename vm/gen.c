@@ -43,7 +43,7 @@ Value gen_new(VM *vm, ObjFunction *fn, Value *args, int nargs, ObjTuple *kwnames
     }
     g->name = fn->name;
     g->qualname = fn->qualname;
-    g->handled = g->saved_handled = g->saved_outer = g->frameobj = UNDEF;
+    g->handled = g->saved_handled = g->saved_outer = UNDEF;
     f->slots = (Value *)f + FRAME_WORDS;     /* (gc_new zeroed the rest) */
     for (size_t i = 0; i < nslots; i++) f->slots[i] = UNDEF;
     f->code = code;
@@ -347,12 +347,12 @@ void gen_mark(VM *vm, ObjGen *g) {
     gc_mark_value(vm, g->handled);
     gc_mark_value(vm, g->saved_handled);
     gc_mark_value(vm, g->saved_outer);
-    gc_mark_value(vm, g->frameobj);
     gc_mark_obj(vm, (Obj *)g->name);
     gc_mark_obj(vm, (Obj *)g->qualname);
     gc_mark_obj(vm, (Obj *)g->site);
     Frame *f = g->frame;
     gc_mark_obj(vm, (Obj *)f->code);     /* gi_code, even once finished */
+    if (f->flags & FRAME_OBSERVED) gc_mark_obj(vm, (Obj *)f->fo);
     if (g->state == GEN_DONE) return;
     gc_mark_obj(vm, (Obj *)f->func);
     gc_mark_obj(vm, (Obj *)f->globals);
@@ -364,18 +364,12 @@ void gen_mark(VM *vm, ObjGen *g) {
  * the creating code and the names (all older than the coroutine) are still
  * there. The warning is queued as plain text and shown once the collection
  * is over (vm_flush_warnings). */
-static void warn_never_awaited(VM *vm, ObjGen *g) {
-    char msg[1024];
-    const char *file = NULL;
-    int line = 0;
-    if (g->site) {
-        file = g->site->filename->data;
-        line = code_line(g->site, g->site->ins + g->obj.spare);
-        snprintf(msg, sizeof msg, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited", file, line, g->qualname->data);
-    } else {
-        snprintf(msg, sizeof msg, "RuntimeWarning: coroutine '%s' was never awaited", g->qualname->data);
-    }
-    vm_queue_warning(vm, msg, file, line);
+void gen_queue_unawaited(VM *vm, const void *coro, ObjCode *site, uint32_t off, const char *qualname) {
+    char msg[600], origin[600];
+    snprintf(msg, sizeof msg, "coroutine '%s' was never awaited", qualname);
+    snprintf(origin, sizeof origin, "<coroutine object %s at %p>", qualname, coro);
+    if (site) vm_queue_warning(vm, msg, origin, site->filename->data, code_line(site, site->ins + off));
+    else vm_queue_warning(vm, msg, origin, NULL, 0);
 }
 
 static bool never_awaited(VM *vm, ObjGen *g) {
@@ -383,7 +377,7 @@ static bool never_awaited(VM *vm, ObjGen *g) {
 }
 
 void gen_free(VM *vm, ObjGen *g) {
-    if (never_awaited(vm, g)) warn_never_awaited(vm, g);
+    if (never_awaited(vm, g)) gen_queue_unawaited(vm, g, g->site, g->obj.spare, g->qualname->data);
 }
 
 void gen_dropped_at_once(VM *vm, ObjGen *g) {
@@ -411,12 +405,9 @@ Value gen_getattr(VM *vm, ObjGen *g, const char *n) {
     if (!strcmp(p, "frame")) {
         /* A snapshot of the generator's frame, as long as it has one. */
         if (g->state == GEN_DONE || !g->frame) return NONE_VAL;
-        FrameObj *f = g->frameobj == UNDEF ? frameobj_new(vm, g->frame, g->frame->ip)
-                      : frameobj_retake(vm, (FrameObj *)as_obj(g->frameobj), g->frame, g->frame->ip);
-        if (!f) return ERR;
-        if (g->state == GEN_CREATED) f->line = g->frame->code->firstline;   /* at its def, as CPython */
-        g->frameobj = obj_val(f);
-        return g->frameobj;
+        FrameObj *f = frameobj_of(vm, g->frame, g->frame->ip);
+        if (f && g->state != GEN_RUNNING) frameobj_sync(vm, g->frame);
+        return f ? obj_val(f) : ERR;
     }
     /* Where a coroutine was made: only with sys.set_coroutine_origin_tracking_depth, which Asy lacks. */
     if (n[0] == 'c' && !strcmp(p, "origin") && g->obj.cls == vm->types[T_COROUTINE]) return NONE_VAL;

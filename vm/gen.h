@@ -41,9 +41,6 @@ typedef struct ObjGen {
     /* The exception its frame handles, kept across yields (UNDEF for none),
      * and while it runs, the fiber's state to restore when it stops. */
     Value handled, saved_handled, saved_outer;
-    /* The frame object gi_frame gave (UNDEF: none yet), kept so that each
-     * read gives the same object, taking a new snapshot. */
-    Value frameobj;
 } ObjGen;
 
 #define YIELD_PLAIN 0       /* `yield` in a generator */
@@ -117,6 +114,10 @@ void gen_dropped_at_once(VM *vm, ObjGen *g);
  * it: through the warnings filters, at the running line, with the
  * coroutine as its source; an error it raises is reported as unraisable. */
 void gen_warn_unawaited(VM *vm, Value coro, const char *qualname);
+/* The same warning for coro, which the sweep finds (SPEC 6.1): queued,
+ * naming the line of site's instruction at offset off that made it (no
+ * line for a NULL site). */
+void gen_queue_unawaited(VM *vm, const void *coro, ObjCode *site, uint32_t off, const char *qualname);
 
 void gen_mark(VM *vm, ObjGen *g);
 void gen_free(VM *vm, ObjGen *g);

@@ -544,11 +544,11 @@ bool import_program_shadows(VM *vm, const char *name) {
     return program_file(top, sys_dict_path(vm), file, sizeof file, &package);
 }
 
+/* sys.path, importing sys first if no one has (UNDEF if sys.modules' sys
+ * is not a module or has no path). */
 static Value sys_path(VM *vm) {
-    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
-    if (sys == UNDEF) sys = import_module(vm, "sys");
-    if (sys == ERR) return ERR;
-    return dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path"));
+    if (dict_get_str(vm->modules, str_intern_cstr(vm, "sys")) == UNDEF && import_module(vm, "sys") == ERR) return ERR;
+    return sys_dict_path(vm);
 }
 
 /* Runs a standard module, native (init) or embedded (e), in m. */
@@ -601,6 +601,91 @@ static Value meta_path_pass(VM *vm, const char *fullname, Value path, bool after
     return m == NONE_VAL ? UNDEF : m;
 }
 
+/* _importhooks' module dict when the program has put a hook of its own on
+ * sys.path_hooks (one not in _importhooks._DEFAULT_HOOKS), else NULL: then
+ * the search of a path asks the path entry finders. Imports pay two dict
+ * lookups until sys.path_hooks has been touched. */
+static ObjDict *path_hooks_active(VM *vm) {
+    Value hooks = dict_get_str(vm->modules, str_intern_cstr(vm, "_importhooks"));
+    Value sys = dict_get_str(vm->modules, str_intern_cstr(vm, "sys"));
+    if (!is_kind(hooks, OBJ_MODULE) || !is_kind(sys, OBJ_MODULE)) return NULL;
+    Value list = dict_get_str(AS(ObjModule, sys)->dict, str_intern_cstr(vm, "path_hooks"));
+    Value defaults = dict_get_str(AS(ObjModule, hooks)->dict, str_intern_cstr(vm, "_DEFAULT_HOOKS"));
+    if (!is_list(list) || !is_kind(defaults, OBJ_TUPLE)) return NULL;
+    ObjList *l = AS(ObjList, list);
+    ObjTuple *d = AS(ObjTuple, defaults);
+    for (int64_t i = 0; i < l->len; i++) {
+        bool is_default = false;
+        for (int64_t j = 0; j < d->len; j++) is_default |= l->items[i] == d->items[j];
+        if (!is_default) return AS(ObjModule, hooks)->dict;
+    }
+    return NULL;
+}
+
+/* find_and_load() as CPython's PathFinder searches: each entry of path has
+ * its finder (_importhooks._entry_finder: sys.path_importer_cache's, or
+ * the hooks'), asked for in order; runs of entries the default hooks take
+ * are the VM's own search, and a program's finder is asked in its entry's
+ * place. The hooks run for an entry only after the entries before it have
+ * been searched (a namespace package's portions are then not gathered
+ * across such an entry). */
+static Value find_with_hooks(VM *vm, ObjDict *hooks, const char *fullname, const char *leaf, Value path) {
+    Value finder_of = dict_get_str(hooks, str_intern_cstr(vm, "_entry_finder"));
+    Value find_in = dict_get_str(hooks, str_intern_cstr(vm, "_find_in"));
+    Value uncached = dict_get_str(hooks, str_intern_cstr(vm, "_UNCACHED"));
+    if (finder_of == UNDEF || find_in == UNDEF || uncached == UNDEF || !is_list(path))
+        return find_and_load(vm, fullname, leaf, path);
+    /* (the hooks run the program's code: path, which it may replace, is kept) */
+    if (!vm_push_root(vm, path)) return ERR;
+    ObjList *run = list_new(vm, 0);
+    if (!run || !vm_push_root(vm, obj_val(run))) {
+        vm_pop_roots(vm, 1);
+        return ERR;
+    }
+    Value name = str_from_cstr(vm, fullname);
+    if (name == ERR || !vm_push_root(vm, name)) {
+        vm_pop_roots(vm, 2);
+        return ERR;
+    }
+    ObjList *p = AS(ObjList, path);
+    Value m = UNDEF;
+    for (int64_t i = 0; i < p->len && m == UNDEF; i++) {
+        Value entry = p->items[i];
+        if (!is_str(entry)) continue;
+        if (list_append(vm, run, entry) < 0) { m = ERR; break; }     /* (rooted there meanwhile) */
+        Value args[2] = {entry, bool_val(run->len > 1)};
+        Value finder = op_call(vm, finder_of, args, 2, NULL);
+        if (finder != ERR && finder == uncached) {
+            /* the hooks would run for this entry: as in CPython, only once
+             * the entries before it have been searched */
+            run->len--;
+            m = find_and_load(vm, fullname, leaf, obj_val(run));
+            run->len = 0;
+            if (m != UNDEF) break;
+            if (list_append(vm, run, entry) < 0) { m = ERR; break; }
+            args[1] = bool_val(false);
+            finder = op_call(vm, finder_of, args, 2, NULL);
+        }
+        if (finder == ERR) { m = ERR; break; }
+        if (finder == NONE_VAL) continue;
+        run->len--;     /* a program's finder: not the VM's to search */
+        if (!vm_push_root(vm, finder)) { m = ERR; break; }
+        if (run->len) {
+            m = find_and_load(vm, fullname, leaf, obj_val(run));
+            run->len = 0;
+        }
+        if (m == UNDEF) {
+            Value args[2] = {finder, name};
+            m = op_call(vm, find_in, args, 2, NULL);
+            if (m == NONE_VAL) m = UNDEF;
+        }
+        vm_pop_roots(vm, 1);
+    }
+    if (m == UNDEF && run->len) m = find_and_load(vm, fullname, leaf, obj_val(run));
+    vm_pop_roots(vm, 3);
+    return m;
+}
+
 static Value load_one(VM *vm, const char *fullname, const char *leaf, Value parent) {
     ObjStr *key = str_intern_cstr(vm, fullname);
     if (!key) return ERR;
@@ -645,7 +730,8 @@ static Value load_one(VM *vm, const char *fullname, const char *leaf, Value pare
             return not_found_name(vm, fullname);
         }
     }
-    Value m = find_and_load(vm, fullname, leaf, path);
+    ObjDict *hooks = path_hooks_active(vm);
+    Value m = hooks ? find_with_hooks(vm, hooks, fullname, leaf, path) : find_and_load(vm, fullname, leaf, path);
     if (m == UNDEF) m = meta_path_pass(vm, fullname, parent == UNDEF ? NONE_VAL : path, true);
     if (m == UNDEF) {
         exc_raise(vm, E_ModuleNotFoundError, "No module named '%s'", fullname);

@@ -20,6 +20,7 @@
 #include "containers.h"
 #include "exc.h"
 #include "finalize.h"
+#include "frameobj.h"
 #include "func.h"
 #include "gc.h"
 #include "future.h"
@@ -69,6 +70,7 @@ void fiber_mark(VM *vm, Fiber *fb) {
         gc_mark_obj(vm, (Obj *)f->code);
         gc_mark_obj(vm, (Obj *)f->globals);
         gc_mark_obj(vm, (Obj *)f->locals);
+        if (f->flags & FRAME_OBSERVED) gc_mark_obj(vm, (Obj *)f->fo);
         Value *end = f->sp ? f->sp : frame_stack_base(f);
         for (Value *v = f->slots; v < end; v++) gc_mark_value(vm, *v);
     }
@@ -2114,7 +2116,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
     CASE(RETURN_VALUE) {
         Value r = POP();
         Frame *done = frame;
-        if (done->flags & (FRAME_INIT | FRAME_PROFILED | FRAME_TRACED | FRAME_TRACE_STOP | FRAME_UNCOUNTED)) {
+        if (done->flags & (FRAME_INIT | FRAME_PROFILED | FRAME_TRACED | FRAME_TRACE_STOP | FRAME_UNCOUNTED | FRAME_OBSERVED)) {
             fb->depth += (done->flags & FRAME_UNCOUNTED) != 0;
             if ((done->flags & FRAME_INIT) && r != NONE_VAL) {
                 SAVE();
@@ -2127,6 +2129,7 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
             if ((done->flags & FRAME_TRACE_STOP) && !(done->flags & FRAME_ENTRY) &&
                 !trace_stop_iteration(vm, done->prev, r))
                 goto error;
+            if (done->flags & FRAME_OBSERVED) frameobj_leave(vm, done, LEAVE_RETURN);
         }
         /* the frame's locals may hold the last references to objects to
          * finalize (finalize.h): collect once it is gone */
@@ -2336,9 +2339,10 @@ static Value interp_run(VM *vm, Frame *entry, Value throw) {
         Value v = POP();
         SAVE();
         Frame *done = frame;
-        if (__builtin_expect(done->flags & (FRAME_PROFILED | FRAME_TRACED), 0)) {
+        if (__builtin_expect(done->flags & (FRAME_PROFILED | FRAME_TRACED | FRAME_OBSERVED), 0)) {
             if ((done->flags & FRAME_PROFILED) && !prof_return(vm, done, v)) goto error;
             if ((done->flags & FRAME_TRACED) && !trace_return(vm, done, v, true)) goto error;
+            if (done->flags & FRAME_OBSERVED) frameobj_leave(vm, done, LEAVE_YIELD);
         }
         done->gen->state = GEN_SUSPENDED;
         pop_frame(fb, done);
@@ -2638,7 +2642,7 @@ error: {
                 NEXT();
             }
             Frame *done = frame;
-            if (done->flags & (FRAME_PROFILED | FRAME_TRACED)) {
+            if (done->flags & (FRAME_PROFILED | FRAME_TRACED | FRAME_OBSERVED)) {
                 done->ip = ip;
                 done->sp = frame_stack_base(done);
                 if (vm_push_root(vm, e)) {
@@ -2647,6 +2651,7 @@ error: {
                     vm_pop_roots(vm, 1);
                 }
                 if (done->flags & FRAME_TRACED) trace_forget(vm, done);
+                if (done->flags & FRAME_OBSERVED) frameobj_leave(vm, done, LEAVE_UNWIND);
             }
             fb->depth += (done->flags & FRAME_UNCOUNTED) != 0;
             pop_frame(fb, done);

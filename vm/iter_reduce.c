@@ -57,6 +57,15 @@ static Value reduce_seq(VM *vm, Value seq, int64_t index, Value empty) {
     return ix == ERR ? ERR : reduce_one(vm, fn, seq, ix);
 }
 
+/* Whether a tuple, bytes or str iterator's next() has found nothing
+ * (ops.c and str.c set b to True then). */
+static bool failed_next(VM *vm, ObjIter *it) {
+    ObjClass *c = it->obj.cls;
+    bool marks = c == vm->types[T_TUPLE_ITER] || c == vm->types[T_STR_ITER] ||
+                 (c == vm->types[T_BYTES_ITER] && is_kind(it->a, OBJ_BYTES));
+    return marks && it->b == TRUE_VAL;
+}
+
 static int64_t clamp(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 /* The items an iterator has left, read from a copy of it. */
@@ -166,17 +175,16 @@ static Value m_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         if (empty) vm_pop_roots(vm, 1);
         return r;
     }
-    if (c == vm->types[T_TUPLE_ITER]) {
-        bool done = it->i >= AS(ObjTuple, it->a)->len;
-        return reduce_seq(vm, done ? UNDEF : it->a, it->i, obj_val(vm->empty_tuple));
-    }
+    /* (the sequence goes only once a next() found nothing: it->b, below) */
+    if (c == vm->types[T_TUPLE_ITER])
+        return reduce_seq(vm, failed_next(vm, it) ? UNDEF : it->a, it->i, obj_val(vm->empty_tuple));
     if (c == vm->types[T_STR_ITER]) {
         ObjStr *s = AS(ObjStr, it->a);
-        if (it->i >= s->len) return reduce_seq(vm, UNDEF, 0, obj_val(vm->empty_str));
+        if (failed_next(vm, it)) return reduce_seq(vm, UNDEF, 0, obj_val(vm->empty_str));
         return reduce_seq(vm, it->a, utf8_count(s->data, (size_t)it->i), UNDEF);
     }
     if (c == vm->types[T_BYTES_ITER] || c == vm->types[T_SEQ_ITER])
-        return reduce_seq(vm, it->a, it->i, obj_val(vm->empty_tuple));
+        return reduce_seq(vm, failed_next(vm, it) ? UNDEF : it->a, it->i, obj_val(vm->empty_tuple));
     if (c == vm->types[T_RANGE_ITER] || c == vm->types[T_LONGRANGE_ITER]) return reduce_range(vm, it);
     if (c == vm->types[T_CALL_ITER]) {
         Value fn = builtin_iter_fn(vm);
@@ -210,7 +218,7 @@ static Value m_reduce(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 static int64_t state_len(VM *vm, ObjIter *it) {
     ObjClass *c = it->obj.cls;
     Value a = it->a;
-    if (a == UNDEF) return -1;
+    if (a == UNDEF || failed_next(vm, it)) return -1;
     if (c == vm->types[T_LIST_ITER] || c == vm->types[T_LIST_REVITER]) return AS(ObjList, a)->len;
     if (is_tuple(a)) return AS(ObjTuple, a)->len;
     if (is_str(a)) return AS(ObjStr, a)->cplen;

@@ -419,14 +419,17 @@ static bool has_seq_slots(Value a) {
 
 /* The TypeError when no type takes the operands; `inplace` names the
  * augmented operator ("+=") as CPython does. */
+static bool seq_slot_cleared(VM *vm, BinOp op, Value a);
+
 static Value binop_error(VM *vm, BinOp op, Value a, Value b, bool inplace) {
-    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a))) {
+    bool cleared = seq_slot_cleared(vm, op, a);     /* then CPython's words are the generic ones */
+    if (op == BIN_ADD && (is_str(a) || is_list(a) || is_tuple(a)) && !cleared) {
         /* the builtin type's own words, for its subclasses too */
         const char *base = is_str(a) ? "str" : is_list(a) ? "list" : "tuple";
         return exc_raise(vm, E_TypeError, "can only concatenate %s (not \"%s\") to %s", base, type_name(vm, b), base);
     }
     /* CPython tries the sequence's repeat last, whatever the other operand. */
-    if (op == BIN_MUL && (is_repeatable(a) || (is_repeatable(b) && !(inplace && has_seq_slots(a)))))
+    if (op == BIN_MUL && ((is_repeatable(a) && !cleared) || (is_repeatable(b) && !(inplace && has_seq_slots(a)))))
         return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%s'",
                          type_name(vm, is_repeatable(a) ? b : a));
     if (op == BIN_POW && !inplace)
@@ -488,11 +491,22 @@ static bool has_own_class(Value v) {
            as_obj(v)->kind != OBJ_EXC;
 }
 
+/* A sequence whose class's own __add__ (__mul__), a Python function, has
+ * declined: CPython's slot update leaves such a type no sq_concat
+ * (sq_repeat) to fall back on, so its builtin layout does not join (or
+ * repeat) it. Asked only after the special methods said NotImplemented. */
+static bool seq_slot_cleared(VM *vm, BinOp op, Value a) {
+    if ((op != BIN_ADD && op != BIN_MUL) || !is_repeatable(a)) return false;
+    Value m = op_override(vm, a, binop_name[op]);
+    return m != UNDEF && !is_kind(m, OBJ_NATIVE);
+}
+
 /* a op b, or NOTIMPL when no type takes the operands. */
 static Value binary_try(VM *vm, BinOp op, Value a, Value b) {
     if (has_own_class(a) || has_own_class(b)) {
         Value r = user_binop(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
+        if (seq_slot_cleared(vm, op, a)) return NOTIMPL_VAL;
     }
     Value r = builtin_binop(vm, op, a, b);
     if (r != NOTIMPL_VAL) return r;
@@ -548,6 +562,12 @@ static Value inplace_mul_seq(VM *vm, Value a, Value b) {
 
 Value op_inplace(VM *vm, BinOp op, Value a, Value b) {
     bool own = is_subtype(a) || has_own_class(a);
+    /* list += x, list *= x: a list has no number slots, so CPython asks x's
+     * __radd__/__rmul__ (x's nb slot) before the list's in-place concat */
+    if (!own && is_list(a) && (op == BIN_ADD || op == BIN_MUL) && (is_user(b) || has_own_class(b))) {
+        Value r = call_special(vm, b, binop_rname[op], &a, 1);
+        if (r != UNDEF && r != NOTIMPL_VAL) return r;
+    }
     if (!own || sub_override(vm, as_obj(a), binop_iname[op]) == UNDEF) {
         Value r = layout_inplace(vm, op, a, b);
         if (r != NOTIMPL_VAL) return r;
@@ -1243,13 +1263,17 @@ static ObjDict *obj_dict(VM *vm, Value v) {
 /* The AttributeError of a failed lookup; `name` and `obj` are set only
  * for reading (store and del leave them None, as CPython 3.11 does). */
 static Value attr_error_raise(VM *vm, Value obj, ObjStr *name) {
-    if (is_kind(obj, OBJ_MODULE) && (as_obj(obj)->flags & MOD_INITIALIZING))
+    /* a module is named by the __name__ in its dict, as CPython's
+     * module_getattro does: none (or no str) leaves the name out */
+    Value modname = is_kind(obj, OBJ_MODULE) ? dict_get_str(AS(ObjModule, obj)->dict, vm_name(vm, N___name__)) : UNDEF;
+    if (is_kind(obj, OBJ_MODULE) && !is_str(modname))
+        exc_raise(vm, E_AttributeError, "module has no attribute '%s'", name->data);
+    else if (is_kind(obj, OBJ_MODULE) && (as_obj(obj)->flags & MOD_INITIALIZING))
         exc_raise(vm, E_AttributeError,
                   "partially initialized module '%s' has no attribute '%s' (most likely due to a circular import)",
-                  AS(ObjModule, obj)->name->data, name->data);
+                  AS(ObjStr, modname)->data, name->data);
     else if (is_kind(obj, OBJ_MODULE))
-        exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'", AS(ObjModule, obj)->name->data,
-                  name->data);
+        exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'", AS(ObjStr, modname)->data, name->data);
     else if (is_kind(obj, OBJ_CLASS)) {
         ObjClass *c = AS(ObjClass, obj);
         exc_raise(vm, E_AttributeError, "type object '%s' has no attribute '%s'", class_tp_name(vm, c),
@@ -2106,10 +2130,14 @@ static Value seq_next(VM *vm, ObjIter *it) {
     return UNDEF;
 }
 
+/* The tuple, bytes and str iterators mark a next() that found nothing with
+ * b = True (only then does __reduce__ give up the sequence, as CPython's
+ * drop theirs), a store on the exhausted path alone. */
 static Value tuple_next(VM *vm, ObjIter *it) {
     (void)vm;
     ObjTuple *t = AS(ObjTuple, it->a);
     if (it->i < t->len) return t->items[it->i++];
+    it->b = TRUE_VAL;
     return UNDEF;
 }
 
@@ -2117,6 +2145,7 @@ static Value bytes_next(VM *vm, ObjIter *it) {
     (void)vm;
     ObjBytes *b = AS(ObjBytes, it->a);
     if (it->i < b->len) return int_val(b->data[it->i++]);
+    it->b = TRUE_VAL;
     return UNDEF;
 }
 

@@ -34,7 +34,7 @@ Value prof_call_hook(VM *vm, Value hook, Value frameobj, const char *event, Valu
 /* Calls the hook with (frame object of f, event, arg). False after raising;
  * the hook is then removed. */
 static bool fire(VM *vm, Frame *f, int what, Value arg) {
-    FrameObj *fo = frameobj_new(vm, f, f->ip);
+    FrameObj *fo = frameobj_of(vm, f, f->ip);
     Value r = fo ? prof_call_hook(vm, vm->prof_func, obj_val(fo), event_names[what], arg) : ERR;
     if (r == ERR) {
         prof_set(vm, NONE_VAL);

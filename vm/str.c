@@ -566,7 +566,10 @@ int str_contains(VM *vm, ObjStr *hay, ObjStr *needle) {
 
 static Value str_iter_next(VM *vm, ObjIter *it) {
     ObjStr *s = AS(ObjStr, it->a);
-    if (it->i >= s->len) return UNDEF;
+    if (it->i >= s->len) {
+        it->b = TRUE_VAL;       /* next() found nothing: see iter_reduce.c */
+        return UNDEF;
+    }
     size_t pos = (size_t)it->i;
     if (s->ascii) { it->i++; return obj_val(vm->char_strs[(unsigned char)s->data[pos]]); }
     utf8_decode(s->data, (size_t)s->len, &pos);

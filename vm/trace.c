@@ -102,7 +102,7 @@ TraceRec *trace_rec_make(VM *vm, Frame *f) {
         vm->trace_recs_cap = cap;
     }
     r = &vm->trace_recs[vm->ntrace_recs++];
-    *r = (TraceRec){.f = f, .fn = UNDEF, .host = NULL, .fo = UNDEF, .line = -1, .lines = true};
+    *r = (TraceRec){.f = f, .fn = UNDEF, .host = NULL, .line = -1, .lines = true};
     f->flags |= FRAME_TRACED;
     return r;
 }
@@ -113,25 +113,10 @@ void trace_forget(VM *vm, Frame *f) {
     if (r) *r = vm->trace_recs[--vm->ntrace_recs];
 }
 
-struct FrameObj *trace_frameobj(VM *vm, Frame *f, bool full) {
-    TraceRec *r = trace_rec(vm, f);
-    if (r && r->fo != UNDEF) {
-        FrameObj *o = (FrameObj *)as_obj(r->fo);
-        if (full) return frameobj_retake(vm, o, f, f->ip);
-        frameobj_move(o, f, f->ip);
-        return o;
-    }
-    FrameObj *o = frameobj_new(vm, f, f->ip);
-    r = o ? trace_rec(vm, f) : NULL;    /* again: a collection may have freed another record */
-    if (r) r->fo = obj_val(o);
-    return o;
-}
-
 void trace_mark(VM *vm) {
     gc_mark_value(vm, vm->trace_func);
     for (int i = 0; i < vm->ntrace_recs; i++) {
         gc_mark_value(vm, vm->trace_recs[i].fn);
-        gc_mark_value(vm, vm->trace_recs[i].fo);
     }
     for (int i = 0; i < vm->ntrace_codes; i++) gc_mark_obj(vm, (Obj *)vm->trace_codes[i]);
 }
@@ -167,14 +152,11 @@ static const char *const event_names[] = {"call", "line", "return", "exception"}
 enum { EV_CALL, EV_LINE, EV_RETURN, EV_EXCEPTION };
 
 /* Calls fn(frame object of f, event, arg) with events off. The result, or
- * ERR after raising; the hook is then removed, as CPython removes it. The
- * frame object shown goes to *shown. */
-static Value fire(VM *vm, Value fn, Frame *f, int what, Value arg, int line, Value *shown) {
-    /* the frame object keeps the variables its frame's last event saw */
-    FrameObj *fo = trace_frameobj(vm, f, what == EV_RETURN);
+ * ERR after raising; the hook is then removed, as CPython removes it. */
+static Value fire(VM *vm, Value fn, Frame *f, int what, Value arg, int line) {
+    FrameObj *fo = frameobj_of(vm, f, f->ip);
     if (!fo) return ERR;
     if (line > 0) fo->line = line;
-    *shown = obj_val(fo);
     Value r = prof_call_hook(vm, fn, obj_val(fo), event_names[what], arg);
     if (r == ERR) {
         trace_set(vm, NONE_VAL);
@@ -190,8 +172,7 @@ static Value fire(VM *vm, Value fn, Frame *f, int what, Value arg, int line, Val
 static bool fire_local(VM *vm, Frame *f, int what, Value arg, int line) {
     TraceRec *r = trace_rec(vm, f);
     if (!r || r->fn == UNDEF) return true;
-    Value fo;
-    Value res = fire(vm, r->fn, f, what, arg, line, &fo);
+    Value res = fire(vm, r->fn, f, what, arg, line);
     if (res == ERR) return false;
     r = trace_rec(vm, f);
     if (r && res != NONE_VAL) r->fn = res;
@@ -216,17 +197,14 @@ bool trace_call(VM *vm, Frame *f) {
     if (!trace_active(vm)) return true;
     if (exc_inlined_comprehension(f->code)) return comprehension_call(vm, f);
     if (!f->sp) f->sp = frame_stack_base(f);
-    Value fo;
-    Value res = fire(vm, vm->trace_func, f, EV_CALL, NONE_VAL, 0, &fo);
+    Value res = fire(vm, vm->trace_func, f, EV_CALL, NONE_VAL, 0);
     if (res == ERR) return false;
     if (res == NONE_VAL) return true;
     if (!vm_push_root(vm, res)) return false;
-    if (!vm_push_root(vm, fo)) { vm_pop_roots(vm, 1); return false; }
     TraceRec *r = trace_rec_make(vm, f);
-    vm_pop_roots(vm, 2);
+    vm_pop_roots(vm, 1);
     if (!r) return false;
     r->fn = res;
-    if (r->fo == UNDEF) r->fo = fo;     /* the object the 'call' showed, from now on */
     return true;
 }
 

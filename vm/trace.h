@@ -31,7 +31,6 @@ typedef struct TraceRec {
     /* An inlined comprehension's frame (CPython 3.12 runs those in their
      * function's frame): the function's, which gets its line events. */
     Frame *host;
-    Value fo;               /* its frame object, UNDEF until made */
     int32_t line;           /* the line of the last line start it ran, or -1 */
     bool lines, opcodes;    /* f_trace_lines, f_trace_opcodes */
     bool back_jump;         /* arrived by a backward jump: the line is reported again */
@@ -81,10 +80,6 @@ TraceRec *trace_rec(VM *vm, Frame *f);
 /* f's record, made if it has none (then f gets FRAME_TRACED and its code
  * line marks); NULL after raising MemoryError. */
 TraceRec *trace_rec_make(VM *vm, Frame *f);
-/* The frame object of traced frame f, moved to where f stands (with a new
- * snapshot of its variables if `full`: its last event); NULL after
- * raising. */
-struct FrameObj *trace_frameobj(VM *vm, Frame *f, bool full);
 /* The hook's roots, for the collector. */
 void trace_mark(VM *vm);
 /* Before the collector's sweep: the records of generators' frames about to

@@ -192,6 +192,9 @@ typedef enum NameId {
 /* An inlined comprehension's (OP_UNCOUNT_FRAME): CPython 3.12 runs those in
  * their function's frame, so they do not count toward the recursion limit. */
 #define FRAME_UNCOUNTED 128
+/* Has its frame object (Frame.fo, frameobj.h): leaving, it gives that
+ * object its last snapshot. */
+#define FRAME_OBSERVED 256
 
 struct Frame {
     Frame *prev;
@@ -205,6 +208,7 @@ struct Frame {
     uint32_t flags;
     int32_t chunk_mark;     /* unused by owned frames */
     struct ObjGen *gen;     /* the generator owning this frame, or NULL */
+    struct FrameObj *fo;    /* its frame object: set, and read, only with FRAME_OBSERVED */
 };
 
 static inline Value *frame_stack_base(Frame *f) {
@@ -425,11 +429,14 @@ struct AsyVM {
     int nwarned;
     struct PendingWarning *pending_warnings;   /* queued during a collection */
     bool exiting;               /* asy_free has begun: warnings come out as at CPython's shutdown */
+    bool flushing_warnings;     /* vm_flush_warnings runs: a collection inside leaves its own queued */
 };
 
 typedef struct PendingWarning {
     struct PendingWarning *next;
-    char *text, *file;          /* file and line: where to find the source line to show */
+    char *message;              /* "coroutine 'f' was never awaited" */
+    char *origin;               /* the freed object's repr, for an error the warning raises */
+    char *file;                 /* file and line: where the object was made (file NULL: unknown) */
     int line;
 } PendingWarning;
 
@@ -477,11 +484,13 @@ static inline void vm_pop_roots(VM *vm, int n) { vm->nroots -= n; }
 /* Writes through the host's write callback (or the capture buffer). */
 void vm_write(VM *vm, int stream, const char *s, size_t len);
 
-/* Queues a warning about an object being freed ("file:line: RuntimeWarning:
- * coroutine ... was never awaited") to be shown by vm_flush_warnings, unless
- * the same text was shown before (Python's default warning filter).
- * Allocates no objects, so the sweep may call it. */
-void vm_queue_warning(VM *vm, const char *text, const char *file, int line);
+/* Queues a RuntimeWarning about an object being freed ("coroutine ...
+ * was never awaited", blamed on file:line, where it was made) for
+ * vm_flush_warnings, which the collection calls once the sweep is over:
+ * through the warnings module (its filters, catch_warnings, showwarning),
+ * or, at exit or without it, written as its default filter would, each
+ * text once. Allocates no objects, so the sweep may call it. */
+void vm_queue_warning(VM *vm, const char *message, const char *origin, const char *file, int line);
 /* Writes "  <source line>" for a warning, if the file can be read. */
 void vm_write_source_line(VM *vm, const char *file, int line);
 /* Whether `key` was seen before (and remembers it): for once-only reports. */

@@ -211,6 +211,27 @@ static bool set_digits_limit(AsyConfig *cfg, bool ignore_env, int nx, const char
     return false;
 }
 
+/* The switch letters of one word such as -Es or -Im: 0 when all were
+ * plain switches (applied to cfg), the index of a 'c' or 'm' that ends the
+ * letters, or -1 for a letter asy does not know (nothing applied then). */
+static int combined_flags(const char *a, AsyConfig *cfg, bool *ignore_env, bool *quiet) {
+    int k = 1;
+    for (; a[k] && a[k] != 'c' && a[k] != 'm'; k++)
+        if (!strchr("BsSuOEPIq", a[k])) return -1;
+    for (int j = 1; j < k; j++) {
+        switch (a[j]) {
+        case 'u': cfg->unbuffered = 1; break;
+        case 'O': cfg->optimize++; break;
+        case 'E': *ignore_env = true; break;
+        case 'q': *quiet = true; break;
+        case 'P': cfg->safe_path = 1; break;
+        case 'I': cfg->safe_path = 1; *ignore_env = true; break;
+        default: break;     /* B, s, S change nothing here */
+        }
+    }
+    return a[k] ? k : 0;
+}
+
 int main(int argc, char **argv) {
     int i = 1;
     const char *code = NULL, *module = NULL;
@@ -294,6 +315,23 @@ int main(int argc, char **argv) {
             continue;
         }
         if (!strcmp(a, "--")) { i++; break; }
+        /* Letters run together, as CPython reads them: -Es, -mMOD,
+         * -cCODE, -Ic CODE (a c or m takes the rest, else the next word). */
+        int taken = a[1] != '-' ? combined_flags(a, &cfg, &ignore_env, &quiet) : -1;
+        if (taken > 0) {
+            const char *rest = a + taken + 1;
+            const char *val = *rest ? rest : i + 1 < argc ? argv[++i] : NULL;
+            if (!val) {
+                fprintf(stderr, "Argument expected for the -%c option\n%sTry `asy -h' for more information.\n",
+                        a[taken], usage);
+                return 2;
+            }
+            if (a[taken] == 'c') code = val;
+            else module = val;
+            i++;
+            break;
+        }
+        if (taken == 0) continue;
         fprintf(stderr, "Unknown option: %s\n%sTry `asy -h' for more information.\n", a, usage);
         return 2;
     }

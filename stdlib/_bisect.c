@@ -12,6 +12,7 @@
 #include "../vm/containers.h"
 #include "../vm/exc.h"
 #include "../vm/func.h"
+#include "../vm/import.h"
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
@@ -28,6 +29,11 @@ static Value fallback(VM *vm, const char *name, Value *args, int nargs, ObjTuple
     char full[32];
     snprintf(full, sizeof full, "_py_%s", name);
     Value m = dict_get_str(vm->modules, str_intern_cstr(vm, "bisect"));
+    if (!is_kind(m, OBJ_MODULE)) {
+        /* a program took bisect out of sys.modules: import it again */
+        m = import_standard(vm, "bisect");
+        if (m == ERR) return ERR;
+    }
     Value f = is_kind(m, OBJ_MODULE) ? dict_get_str(AS(ObjModule, m)->dict, str_intern_cstr(vm, full)) : UNDEF;
     if (f == UNDEF) return exc_raise(vm, E_RuntimeError, "bisect.%s is gone", full);
     return op_call(vm, f, args, nargs, kw);

@@ -104,6 +104,8 @@ static Value compressor_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
 /* Runs the compressor over input with `action`, appending what it gives. */
 static int run_compress(Bz2Stream *s, const uint8_t *p, size_t n, int action, StrBuf *out) {
     char buf[CHUNK];
+    /* libbzip2 calls a BZ_RUN that makes no progress a parameter error */
+    if (action == BZ_RUN && n == 0) return BZ_RUN_OK;
     s->bz.next_in = (char *)p;
     s->bz.avail_in = (unsigned)n;
     for (;;) {

@@ -68,6 +68,7 @@ static const NativeModule registry[] = {
     {"_mmap", mod__mmap_init},
     {"_posixshmem", mod__posixshmem_init},
     {"_syslog", mod__syslog_init},
+    {"_iconv", mod__iconv_init},
     {"_frozen_importlib", mod__frozen_importlib_init},
     {"_frozen_importlib_external", mod__frozen_importlib_external_init},
 };

@@ -83,6 +83,7 @@ bool mod__termios_init(VM *vm, ObjModule *m);
 bool mod__mmap_init(VM *vm, ObjModule *m);
 bool mod__posixshmem_init(VM *vm, ObjModule *m);
 bool mod__syslog_init(VM *vm, ObjModule *m);
+bool mod__iconv_init(VM *vm, ObjModule *m);
 bool mod__ast_init(VM *vm, ObjModule *m);
 bool mod_struct_init(VM *vm, ObjModule *m);
 bool mod_binascii_init(VM *vm, ObjModule *m);

@@ -53,6 +53,14 @@ const char *procargs_fspath(VM *vm, const char *fname, Value *v, int *nroots) {
         (*nroots)++;
         *v = s;
     }
+    if (is_kind(*v, OBJ_BYTES)) {     /* a bytes path: the file name's bytes as they are */
+        const ObjBytes *b = AS(ObjBytes, *v);
+        if (strlen((const char *)b->data) != (size_t)b->len) {
+            exc_raise(vm, E_ValueError, "%s: embedded null character in path", fname);
+            return NULL;
+        }
+        return (const char *)b->data;
+    }
     return procargs_path(vm, fname, *v);
 }
 

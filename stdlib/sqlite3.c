@@ -562,6 +562,18 @@ static Value db_last_insert_rowid(VM *vm, Value *args, int nargs, ObjTuple *kw) 
                ? int_from_i64(vm, sqlite3_last_insert_rowid(d->db)) : ERR;
 }
 
+/* limit(category, new): sqlite3_limit, the old value (new < 0 reads it). */
+static Value db_limit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    Database *d = self_database(vm, args, nargs, true);
+    if (!d || !args_check(vm, "limit", nargs - 1, kw, 2, 2)) return ERR;
+    int64_t cat, value;
+    if (!index_value(vm, args[1], &cat, NULL) || !index_value(vm, args[2], &value, NULL)) return ERR;
+    if (cat < 0 || cat > SQLITE_LIMIT_WORKER_THREADS)
+        return raise_error(vm, "ProgrammingError", "'category' is out of bounds", -1);
+    if (value > INT32_MAX) value = INT32_MAX;
+    return int_val(sqlite3_limit(d->db, (int)cat, value < 0 ? -1 : (int)value));
+}
+
 /* autocommit(): True unless a transaction is open. */
 static Value db_autocommit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Database *d = self_database(vm, args, nargs, true);
@@ -728,18 +740,6 @@ static Value db_interrupt(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!d || !args_check(vm, "interrupt", nargs - 1, kw, 0, 0)) return ERR;
     sqlite3_interrupt(d->db);
     return NONE_VAL;
-}
-
-/* limit(category, value): the old limit; a negative value only reads it. */
-static Value db_limit(VM *vm, Value *args, int nargs, ObjTuple *kw) {
-    Database *d = self_database(vm, args, nargs, true);
-    int64_t cat, val;
-    if (!d || !args_check(vm, "limit", nargs - 1, kw, 2, 2) || !ssize_value(vm, args[1], &cat) ||
-        !ssize_value(vm, args[2], &val))
-        return ERR;
-    int old = sqlite3_limit(d->db, (int)cat, val < 0 ? -1 : (int)val);
-    if (old < 0) return raise_error(vm, "ProgrammingError", "'category' is out of bounds", -1);
-    return int_val(old);
 }
 
 /* backup(target, pages, progress, name, sleep_ms): copies this database
@@ -996,15 +996,76 @@ static bool add_class(VM *vm, ObjModule *m, const char *name, const CType *ctype
     return module_add_value(vm, m, name, obj_val(c));
 }
 
+/* The module's SQLITE_* constants (result codes, extended result codes,
+ * authorizer actions, limit categories), their values from sqlite3.h. */
+#define C(name) {#name, name}
+static const struct {
+    const char *name;
+    int value;
+} constants[] = {
+    C(SQLITE_ABORT), C(SQLITE_ABORT_ROLLBACK), C(SQLITE_ALTER_TABLE), C(SQLITE_ANALYZE), C(SQLITE_ATTACH),
+    C(SQLITE_AUTH), C(SQLITE_AUTH_USER), C(SQLITE_BUSY), C(SQLITE_BUSY_RECOVERY), C(SQLITE_BUSY_SNAPSHOT),
+    C(SQLITE_BUSY_TIMEOUT), C(SQLITE_CANTOPEN), C(SQLITE_CANTOPEN_CONVPATH), C(SQLITE_CANTOPEN_DIRTYWAL),
+    C(SQLITE_CANTOPEN_FULLPATH), C(SQLITE_CANTOPEN_ISDIR), C(SQLITE_CANTOPEN_NOTEMPDIR),
+    C(SQLITE_CANTOPEN_SYMLINK), C(SQLITE_CONSTRAINT), C(SQLITE_CONSTRAINT_CHECK),
+    C(SQLITE_CONSTRAINT_COMMITHOOK), C(SQLITE_CONSTRAINT_FOREIGNKEY), C(SQLITE_CONSTRAINT_FUNCTION),
+    C(SQLITE_CONSTRAINT_NOTNULL), C(SQLITE_CONSTRAINT_PINNED), C(SQLITE_CONSTRAINT_PRIMARYKEY),
+    C(SQLITE_CONSTRAINT_ROWID), C(SQLITE_CONSTRAINT_TRIGGER), C(SQLITE_CONSTRAINT_UNIQUE),
+    C(SQLITE_CONSTRAINT_VTAB), C(SQLITE_CORRUPT), C(SQLITE_CORRUPT_INDEX), C(SQLITE_CORRUPT_SEQUENCE),
+    C(SQLITE_CORRUPT_VTAB), C(SQLITE_CREATE_INDEX), C(SQLITE_CREATE_TABLE), C(SQLITE_CREATE_TEMP_INDEX),
+    C(SQLITE_CREATE_TEMP_TABLE), C(SQLITE_CREATE_TEMP_TRIGGER), C(SQLITE_CREATE_TEMP_VIEW),
+    C(SQLITE_CREATE_TRIGGER), C(SQLITE_CREATE_VIEW), C(SQLITE_CREATE_VTABLE), C(SQLITE_DBCONFIG_DEFENSIVE),
+    C(SQLITE_DBCONFIG_DQS_DDL), C(SQLITE_DBCONFIG_DQS_DML), C(SQLITE_DBCONFIG_ENABLE_FKEY),
+    C(SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER), C(SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION),
+    C(SQLITE_DBCONFIG_ENABLE_QPSG), C(SQLITE_DBCONFIG_ENABLE_TRIGGER), C(SQLITE_DBCONFIG_ENABLE_VIEW),
+    C(SQLITE_DBCONFIG_LEGACY_ALTER_TABLE), C(SQLITE_DBCONFIG_LEGACY_FILE_FORMAT),
+    C(SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE), C(SQLITE_DBCONFIG_RESET_DATABASE), C(SQLITE_DBCONFIG_TRIGGER_EQP),
+    C(SQLITE_DBCONFIG_TRUSTED_SCHEMA), C(SQLITE_DBCONFIG_WRITABLE_SCHEMA), C(SQLITE_DELETE), C(SQLITE_DENY),
+    C(SQLITE_DETACH), C(SQLITE_DONE), C(SQLITE_DROP_INDEX), C(SQLITE_DROP_TABLE), C(SQLITE_DROP_TEMP_INDEX),
+    C(SQLITE_DROP_TEMP_TABLE), C(SQLITE_DROP_TEMP_TRIGGER), C(SQLITE_DROP_TEMP_VIEW), C(SQLITE_DROP_TRIGGER),
+    C(SQLITE_DROP_VIEW), C(SQLITE_DROP_VTABLE), C(SQLITE_EMPTY), C(SQLITE_ERROR),
+    C(SQLITE_ERROR_MISSING_COLLSEQ), C(SQLITE_ERROR_RETRY), C(SQLITE_ERROR_SNAPSHOT), C(SQLITE_FORMAT),
+    C(SQLITE_FULL), C(SQLITE_FUNCTION), C(SQLITE_IGNORE), C(SQLITE_INSERT), C(SQLITE_INTERNAL),
+    C(SQLITE_INTERRUPT), C(SQLITE_IOERR), C(SQLITE_IOERR_ACCESS), C(SQLITE_IOERR_AUTH),
+    C(SQLITE_IOERR_BEGIN_ATOMIC), C(SQLITE_IOERR_BLOCKED), C(SQLITE_IOERR_CHECKRESERVEDLOCK),
+    C(SQLITE_IOERR_CLOSE), C(SQLITE_IOERR_COMMIT_ATOMIC), C(SQLITE_IOERR_CONVPATH), C(SQLITE_IOERR_CORRUPTFS),
+    C(SQLITE_IOERR_DATA), C(SQLITE_IOERR_DELETE), C(SQLITE_IOERR_DELETE_NOENT), C(SQLITE_IOERR_DIR_CLOSE),
+    C(SQLITE_IOERR_DIR_FSYNC), C(SQLITE_IOERR_FSTAT), C(SQLITE_IOERR_FSYNC), C(SQLITE_IOERR_GETTEMPPATH),
+    C(SQLITE_IOERR_LOCK), C(SQLITE_IOERR_MMAP), C(SQLITE_IOERR_NOMEM), C(SQLITE_IOERR_RDLOCK),
+    C(SQLITE_IOERR_READ), C(SQLITE_IOERR_ROLLBACK_ATOMIC), C(SQLITE_IOERR_SEEK), C(SQLITE_IOERR_SHMLOCK),
+    C(SQLITE_IOERR_SHMMAP), C(SQLITE_IOERR_SHMOPEN), C(SQLITE_IOERR_SHMSIZE), C(SQLITE_IOERR_SHORT_READ),
+    C(SQLITE_IOERR_TRUNCATE), C(SQLITE_IOERR_UNLOCK), C(SQLITE_IOERR_VNODE), C(SQLITE_IOERR_WRITE),
+    C(SQLITE_LIMIT_ATTACHED), C(SQLITE_LIMIT_COLUMN), C(SQLITE_LIMIT_COMPOUND_SELECT),
+    C(SQLITE_LIMIT_EXPR_DEPTH), C(SQLITE_LIMIT_FUNCTION_ARG), C(SQLITE_LIMIT_LENGTH),
+    C(SQLITE_LIMIT_LIKE_PATTERN_LENGTH), C(SQLITE_LIMIT_SQL_LENGTH), C(SQLITE_LIMIT_TRIGGER_DEPTH),
+    C(SQLITE_LIMIT_VARIABLE_NUMBER), C(SQLITE_LIMIT_VDBE_OP), C(SQLITE_LIMIT_WORKER_THREADS),
+    C(SQLITE_LOCKED), C(SQLITE_LOCKED_SHAREDCACHE), C(SQLITE_LOCKED_VTAB), C(SQLITE_MISMATCH),
+    C(SQLITE_MISUSE), C(SQLITE_NOLFS), C(SQLITE_NOMEM), C(SQLITE_NOTADB), C(SQLITE_NOTFOUND),
+    C(SQLITE_NOTICE), C(SQLITE_NOTICE_RECOVER_ROLLBACK), C(SQLITE_NOTICE_RECOVER_WAL), C(SQLITE_OK),
+    C(SQLITE_OK_LOAD_PERMANENTLY), C(SQLITE_OK_SYMLINK), C(SQLITE_PERM), C(SQLITE_PRAGMA), C(SQLITE_PROTOCOL),
+    C(SQLITE_RANGE), C(SQLITE_READ), C(SQLITE_READONLY), C(SQLITE_READONLY_CANTINIT),
+    C(SQLITE_READONLY_CANTLOCK), C(SQLITE_READONLY_DBMOVED), C(SQLITE_READONLY_DIRECTORY),
+    C(SQLITE_READONLY_RECOVERY), C(SQLITE_READONLY_ROLLBACK), C(SQLITE_RECURSIVE), C(SQLITE_REINDEX),
+    C(SQLITE_ROW), C(SQLITE_SAVEPOINT), C(SQLITE_SCHEMA), C(SQLITE_SELECT), C(SQLITE_TOOBIG),
+    C(SQLITE_TRANSACTION), C(SQLITE_UPDATE), C(SQLITE_WARNING), C(SQLITE_WARNING_AUTOINDEX),
+};
+#undef C
+
+static bool add_constants(VM *vm, ObjModule *m) {
+    for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++)
+        if (!module_add_value(vm, m, constants[i].name, int_val(constants[i].value))) return false;
+    return true;
+}
+
 bool mod_sqlite3_init(VM *vm, ObjModule *m) {
     static const Method dbm[] = {
         {"close", db_close}, {"prepare", db_prepare}, {"exec_script", db_exec_script}, {"changes", db_changes},
         {"total_changes", db_total_changes}, {"last_insert_rowid", db_last_insert_rowid},
-        {"autocommit", db_autocommit}, {"is_open", db_is_open}, {"create_function", db_create_function},
+        {"autocommit", db_autocommit}, {"limit", db_limit}, {"is_open", db_is_open}, {"create_function", db_create_function},
         {"create_aggregate", db_create_aggregate}, {"create_collation", db_create_collation},
         {"blob_open", db_blob_open},
         {"set_trace", db_set_trace}, {"set_progress", db_set_progress}, {"set_authorizer", db_set_authorizer},
-        {"interrupt", db_interrupt}, {"limit", db_limit}, {"backup", db_backup},
+        {"interrupt", db_interrupt}, {"backup", db_backup},
     };
     static const Method blm[] = {
         {"size", bl_size}, {"read", bl_read}, {"write", bl_write}, {"close", bl_close},
@@ -1020,5 +1081,6 @@ bool mod_sqlite3_init(VM *vm, ObjModule *m) {
            module_add_native(vm, m, "connect", f_connect) &&
            module_add_native(vm, m, "complete_statement", f_complete_statement) &&
            module_add_native(vm, m, "_init", f_init) &&
-           module_add_value(vm, m, "sqlite_version", str_from_cstr(vm, sqlite3_libversion()));
+           module_add_value(vm, m, "sqlite_version", str_from_cstr(vm, sqlite3_libversion())) &&
+           add_constants(vm, m);
 }

@@ -1343,9 +1343,9 @@ static Value m_getitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     Value key = args[1];
     if (is_kind(key, OBJ_SLICE)) {
         int64_t start, stop, step;
-        int64_t n = slice_indices(vm, AS(ObjSlice, key), self.n, &start, &stop, &step);
-        if (n < 0) return ERR;
-        if (!self_buf(vm, "__getitem__", args, nargs, &self)) return ERR;
+        if (!slice_unpack(vm, AS(ObjSlice, key), &start, &stop, &step)) return ERR;
+        if (!self_buf(vm, "__getitem__", args, nargs, &self)) return ERR;     /* (__index__ may resize) */
+        int64_t n = slice_adjust(self.n, &start, &stop, step);
         if (step == 1) {
             if (!ba && n == self.n && as_obj(args[0])->cls == vm->types[T_BYTES]) return args[0];
             return make_like(vm, args[0], self.p + start, n);
@@ -1802,10 +1802,11 @@ static Value ba_setitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     /* As CPython: the slice's errors come before the value's, and an empty
        value deletes even an extended slice. */
     int64_t start, stop, step;
-    int64_t n = slice_indices(vm, AS(ObjSlice, key), ba->len, &start, &stop, &step);
-    if (n < 0) return ERR;
+    if (!slice_unpack(vm, AS(ObjSlice, key), &start, &stop, &step)) return ERR;
     StrBuf sb = SB_INIT;
     if (!assigned_bytes(vm, v, &sb)) { sb_free(&sb); return ERR; }
+    /* the bounds' __index__ and v's conversion may both have resized ba */
+    int64_t n = slice_adjust(ba->len, &start, &stop, step);
     if (sb.oom) { sb_free(&sb); return exc_nomem(vm); }
     if (step != 1 && sb.len == 0) {
         sb_free(&sb);
@@ -1839,8 +1840,8 @@ static Value ba_delitem(VM *vm, Value *args, int nargs, ObjTuple *kw) {
         return NONE_VAL;
     }
     int64_t start, stop, step;
-    int64_t n = slice_indices(vm, AS(ObjSlice, key), ba->len, &start, &stop, &step);
-    if (n < 0) return ERR;
+    if (!slice_unpack(vm, AS(ObjSlice, key), &start, &stop, &step)) return ERR;
+    int64_t n = slice_adjust(ba->len, &start, &stop, step);
     return ba_delete_slice(vm, ba, start, step, n);
 }
 

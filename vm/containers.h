@@ -106,6 +106,11 @@ Value slice_new(VM *vm, Value start, Value stop, Value step);
 /* Resolves a slice against a length, as PySlice_GetIndicesEx: fills
  * start/stop/step and returns the slice length, or -1 after raising. */
 int64_t slice_indices(VM *vm, ObjSlice *s, int64_t len, int64_t *start, int64_t *stop, int64_t *step);
+/* The two halves of slice_indices, for a mutable sequence: the bounds'
+ * __index__ may change its length, so it is read after slice_unpack
+ * (PySlice_Unpack) and given to slice_adjust (PySlice_AdjustIndices). */
+bool slice_unpack(VM *vm, ObjSlice *s, int64_t *start, int64_t *stop, int64_t *step);
+int64_t slice_adjust(int64_t len, int64_t *start, int64_t *stop, int64_t step);
 /* Normalizes a sequence index (negative counts from the end); raises
  * IndexError "<what> index out of range" and returns -1 when outside. */
 int64_t seq_index(VM *vm, Value index, int64_t len, const char *what);

@@ -1201,8 +1201,10 @@ static void format_syntax_error(VM *vm, ObjException *e, StrBuf *out, bool modul
     bool exact = module_style || e->base.obj.cls == vm->exc_types[E_SyntaxError];
     Value end = exact ? syntax_field(vm, e, N_end_offset) : UNDEF;
     Value end_line = exact ? syntax_field(vm, e, N_end_lineno) : UNDEF;
-    if (!is_str(file) || !is_int(line)) return;
-    sb_addf(out, "  File \"%s\", line %lld\n", AS(ObjStr, file)->data, (long long)as_int(line));
+    if (!is_int(line)) return;
+    /* (a line number without a file name is reported in "<string>") */
+    sb_addf(out, "  File \"%s\", line %lld\n", is_str(file) ? AS(ObjStr, file)->data : "<string>",
+            (long long)as_int(line));
     if (!is_str(text)) return;
     const char *s = AS(ObjStr, text)->data;
     int64_t size = AS(ObjStr, text)->len;
@@ -1342,6 +1344,13 @@ static void put_only(PrintCtx *ctx, Value exc) {
     } else if (AS(ObjStr, s)->len) {
         sb_adds(out, ": ");
         sb_add(out, AS(ObjStr, s)->data, (size_t)AS(ObjStr, s)->len);
+    } else if (exc_is(vm, exc, E_SyntaxError) && ctx->style != SUGGEST_UNCAUGHT) {
+        sb_adds(out, ": <no detail available>");      /* (traceback.py's words) */
+    }
+    if (exc_is(vm, exc, E_SyntaxError) && !is_int(syntax_field(vm, e, N_lineno))) {
+        /* no "File ..., line N" block: the file's name follows the message */
+        Value file = syntax_field(vm, e, N_filename);
+        if (is_str(file)) sb_addf(out, " (%s)", AS(ObjStr, file)->data);
     }
     suggest_append(vm, exc, out, ctx->style);
     sb_addc(out, '\n');

@@ -161,8 +161,8 @@ int list_extend(VM *vm, ObjList *l, Value iterable) {
 Value list_getitem(VM *vm, ObjList *l, Value index) {
     if (is_kind(index, OBJ_SLICE)) {
         int64_t start, stop, step;
-        int64_t n = slice_indices(vm, AS(ObjSlice, index), l->len, &start, &stop, &step);
-        if (n < 0) return ERR;
+        if (!slice_unpack(vm, AS(ObjSlice, index), &start, &stop, &step)) return ERR;
+        int64_t n = slice_adjust(l->len, &start, &stop, step);    /* (the length after __index__ ran) */
         ObjList *r = list_new(vm, n);
         if (!r) return ERR;
         for (int64_t k = 0, i = start; k < n; k++, i += step) r->items[k] = l->items[i];
@@ -177,9 +177,13 @@ Value list_getitem(VM *vm, ObjList *l, Value index) {
 
 static int list_setslice(VM *vm, ObjList *l, ObjSlice *sl, Value v) {
     int64_t start, stop, step;
-    int64_t n = slice_indices(vm, sl, l->len, &start, &stop, &step);
-    if (n < 0) return -1;
+    if (!slice_unpack(vm, sl, &start, &stop, &step)) return -1;
+    int64_t start0 = start, stop0 = stop;
+    int64_t n0 = slice_adjust(l->len, &start0, &stop0, step);     /* what CPython's size check sees */
     ObjList *src = op_to_list(vm, v);
+    /* the bounds' __index__ and v's iteration may both have changed l */
+    int64_t n = slice_adjust(l->len, &start, &stop, step);
+    if (src && step != 1 && src->len != n0) n = n0;
     if (!src) {
         if (exc_is(vm, vm->exc, E_TypeError) && !is_list(v)) {
             vm->exc = UNDEF;
@@ -223,7 +227,8 @@ int list_setitem(VM *vm, ObjList *l, Value index, Value v) {
 int list_delitem(VM *vm, ObjList *l, Value index) {
     if (is_kind(index, OBJ_SLICE)) {
         int64_t start, stop, step;
-        int64_t n = slice_indices(vm, AS(ObjSlice, index), l->len, &start, &stop, &step);
+        if (!slice_unpack(vm, AS(ObjSlice, index), &start, &stop, &step)) return -1;
+        int64_t n = slice_adjust(l->len, &start, &stop, step);
         if (n <= 0) return n;   /* (an empty slice's start may lie outside the list) */
         if (step < 0) { start = start + (n - 1) * step; step = -step; }
         int64_t w = start;

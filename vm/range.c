@@ -143,7 +143,7 @@ static bool slice_index(VM *vm, Value v, int64_t *out) {
 
 /* PySlice_Unpack: step first (None is 1, 0 is an error), then the bounds,
  * None standing for the end that the step walks from or to. */
-static bool slice_unpack(VM *vm, ObjSlice *s, int64_t *start, int64_t *stop, int64_t *step) {
+bool slice_unpack(VM *vm, ObjSlice *s, int64_t *start, int64_t *stop, int64_t *step) {
     if (s->step == NONE_VAL) {
         *step = 1;
     } else {
@@ -162,7 +162,7 @@ static bool slice_unpack(VM *vm, ObjSlice *s, int64_t *start, int64_t *stop, int
 }
 
 /* PySlice_AdjustIndices */
-static int64_t slice_adjust(int64_t len, int64_t *start, int64_t *stop, int64_t step) {
+int64_t slice_adjust(int64_t len, int64_t *start, int64_t *stop, int64_t step) {
     if (*start < 0) {
         *start += len;
         if (*start < 0) *start = step < 0 ? -1 : 0;

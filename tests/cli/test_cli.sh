@@ -87,6 +87,11 @@ check warn-options 0 "['e', 'ignore::DeprecationWarning']" "$ASY" -We -W ignore:
 check warn-bad 0 "Invalid -W option ignored: invalid action: 'bogus'" "$ASY" -W bogus -c pass
 check warn-missing 2 "Argument expected for the -W option" "$ASY" -W
 check no-op-switches 0 "3" "$ASY" -u -B -E -s -c 'print(3)'
+# letters run together as CPython reads them: -cCODE, -Esc CODE, -mMOD
+check attached-c 0 "4" "$ASY" -c'print(4)'
+check combined-switches 0 "5" "$ASY" -Esc 'print(5)'
+check attached-m 0 "module __main__" bash -c "cd '$dir' && '$ASY' -mmod"
+check combined-missing-c 2 "Argument expected for the -c option" "$ASY" -Ec
 
 # -i: an interactive session (on stdin, even a pipe) after the program, in
 # its namespace; prompts go to stderr when stdin is not a terminal.

@@ -889,7 +889,15 @@ static bool run_item(VM *vm, RunItem *it) {
     case RUN_WAKEUP: {
         Future *w = (Future *)as_obj(it->b);
         Value e = (w->obj.flags & (FUT_STATE | FUT_EXC)) == FUT_FINISHED ? UNDEF : future_wake_exception(vm, w);
-        return e != ERR && task_step(vm, (Task *)as_obj(it->a), e);
+        if (e == ERR) return false;
+        /* asyncio's wakeup raises a cancelled future's CancelledError, so
+         * it chains to what the code running the loop handles: a child
+         * cancelled by asyncio.run's shutdown after main failed shows that
+         * failure as its CancelledError's context. */
+        Value outer = fiber_handled(vm->fiber);
+        if (fut_state(w) == FUT_CANCELLED && is_kind(e, OBJ_EXC) && is_kind(outer, OBJ_EXC) && outer != e)
+            exc_chain_context(e, outer);
+        return task_step(vm, (Task *)as_obj(it->a), e);
     }
     case RUN_CALLBACK: return run_callback(vm, it->a, &it->b, 1, it->c, UNDEF);
     case RUN_GATHER:

@@ -117,7 +117,8 @@ typedef struct Sched {
     uv_cond_t wd_cond;
     bool wd_running, wd_stop;
     uint64_t blocked_since;     /* uv_hrtime() when the watchdog first saw this item */
-    uint64_t blocked_waited;    /* the loop thread's lock waits by then (gil.h) */
+    uint64_t blocked_waited;    /* the loop thread's lock and CPU waits by then (gil.h) */
+    long loop_tid;              /* the loop thread's kernel id, for its CPU waits */
     ObjCode *block_code;        /* where the interpreter found it stuck */
     uint32_t block_off;
 

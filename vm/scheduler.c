@@ -192,9 +192,30 @@ static int entry_order(const void *a, const void *b) {
 /* The loop's default exception handler, as asyncio's: the message, then
  * "key: repr(value)" for the context's other entries in key order, then
  * the exception's traceback, on stderr. */
+/* A program that imported logging may have configured it (basicConfig,
+ * a level on the 'asyncio' logger): then asyncio's reports go through that
+ * logger, as CPython's always do; asyncio.asy's _log_report decides and
+ * logs, true when it did. */
+static bool report_via_logging(VM *vm, ObjDict *ctx) {
+    if (!vm->modules || dict_get_str(vm->modules, str_intern_cstr(vm, "logging")) == UNDEF) return false;
+    Value mod = dict_get_str(vm->modules, str_intern_cstr(vm, "asyncio"));
+    if (!is_kind(mod, OBJ_MODULE)) return false;
+    Value fn = op_getattr_opt(vm, mod, str_intern_cstr(vm, "_log_report"));
+    if (fn == ERR || fn == UNDEF) return false;
+    Value r = op_call(vm, fn, (Value[]){obj_val(ctx)}, 1, NULL);
+    return r == TRUE_VAL;
+}
+
 void sched_default_report(VM *vm, ObjDict *ctx) {
     Value saved = vm->exc;
     if (!vm_push_root(vm, obj_val(ctx))) return;     /* reprs below run code */
+    vm->exc = UNDEF;
+    if (report_via_logging(vm, ctx)) {
+        vm_pop_roots(vm, 1);
+        vm->exc = saved;
+        return;
+    }
+    vm->exc = saved;
     StrBuf b = SB_INIT;
     Value msg = dict_get_str(ctx, str_intern_cstr(vm, "message"));
     if (is_str(msg) && AS(ObjStr, msg)->len) sb_adds(&b, AS(ObjStr, msg)->data);
@@ -810,6 +831,19 @@ static void run_once(VM *vm) {
     gil_acquire(vm, ts);
 }
 
+/* Whether the program handles a signal in Python (asyncio's
+ * add_signal_handler, say), beyond SIGINT's default: one may come and
+ * wake the loop (signal.c's handler does), so waiting is no deadlock. */
+static bool signal_may_come(VM *vm) {
+    if (!is_kind(vm->signal_handlers, OBJ_LIST)) return false;
+    ObjList *h = AS(ObjList, vm->signal_handlers);
+    for (int64_t i = 1; i < h->len; i++) {
+        Value v = h->items[i];
+        if (!is_int(v) && v != NONE_VAL && v != h->items[0]) return true;
+    }
+    return false;
+}
+
 /* Polls libuv: without blocking when something is ready, else until the
  * first timer is due or an event comes. False when nothing at all can
  * happen any more while the loop still waits: a deadlock. */
@@ -835,8 +869,8 @@ static bool poll_events(VM *vm) {
         run_once(vm);
         return true;
     }
-    if (s->external || vm->gil->nbusy) {
-        /* Only another thread can wake the loop now: wait for it. */
+    if (s->external || vm->gil->nbusy || signal_may_come(vm)) {
+        /* Only another thread, or a signal, can wake the loop now: wait. */
         uv_ref((uv_handle_t *)&s->wakeup);
         run_once(vm);
         uv_unref((uv_handle_t *)&s->wakeup);

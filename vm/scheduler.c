@@ -114,7 +114,7 @@ void sched_mark(VM *vm) {
     MARK(s->block_code);
     MARK(s->future_cls); MARK(s->task_cls); MARK(s->gather_cls); MARK(s->loop_cls);
     MARK(s->handle_cls); MARK(s->timer_handle_cls);
-    MARK(s->tcp_conn_cls); MARK(s->tcp_listener_cls); MARK(s->resolve_cls); MARK(s->proc_cls);
+    MARK(s->tcp_conn_cls); MARK(s->tcp_listener_cls); MARK(s->resolve_cls); MARK(s->fd_watch_cls); MARK(s->proc_cls);
     MARK(s->cancelled_error); MARK(s->invalid_state_error);
     MARK(s->op_cls); MARK(s->queue_empty); MARK(s->queue_full); MARK(s->core_name);
     for (int i = 0; i < 3; i++) MARK(s->core_cls[i]);

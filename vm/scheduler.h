@@ -124,7 +124,7 @@ typedef struct Sched {
 
     IoWatch *io_open;           /* open libuv handles: roots */
     IoWatch *io_events;         /* handles with events to dispatch */
-    ObjClass *tcp_conn_cls, *tcp_listener_cls, *resolve_cls;   /* stdlib/asyncio_streams.c */
+    ObjClass *tcp_conn_cls, *tcp_listener_cls, *resolve_cls, *fd_watch_cls;   /* stdlib/asyncio_streams.c */
     ObjClass *proc_cls;         /* stdlib/asyncio_subprocess.c */
 
     ObjClass *future_cls, *task_cls, *gather_cls, *loop_cls, *handle_cls, *timer_handle_cls;

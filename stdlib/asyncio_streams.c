@@ -512,6 +512,90 @@ static Value l_getsockname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return r ? raise_oserror(vm, r) : addr_tuple(vm, &sa);
 }
 
+/* ---- file descriptor watches (loop.add_reader/add_writer) ---------------- */
+
+/* A uv_poll_t on a descriptor the program owns (a non-blocking socket):
+ * while started, each poll that finds it ready queues on_event(mask), 1
+ * readable and 2 writable, as the selector asyncio's add_reader uses. */
+typedef struct FdWatch {
+    Obj obj;
+    IoWatch io;
+    uv_poll_t poll;
+    Value on_event;             /* UNDEF while stopped */
+    int events;                 /* what libuv reported since the last dispatch */
+} FdWatch;
+
+static void fdwatch_mark(VM *vm, Obj *o) { gc_mark_value(vm, ((FdWatch *)o)->on_event); }
+
+static const CType fdwatch_ctype = {sizeof(FdWatch), fdwatch_mark, NULL, NULL};
+
+static void fdwatch_dispatch(VM *vm, IoWatch *w) {
+    FdWatch *f = (FdWatch *)w->owner;
+    int ev = f->events;
+    f->events = 0;
+    if (!ev || f->io.closing || f->on_event == UNDEF) return;
+    if (!sched_push(vm, RUN_CALLBACK, f->on_event, int_val(ev), UNDEF)) vm->exc = UNDEF;
+}
+
+static const IoOps fdwatch_ops = {fdwatch_dispatch, NULL};
+
+static void poll_cb(uv_poll_t *h, int status, int events) {
+    FdWatch *f = io_owner((uv_handle_t *)h);
+    /* An error (a closed descriptor) counts as ready: the callback's own
+     * read or write then raises it, as with a selector. */
+    f->events |= status < 0 ? (UV_READABLE | UV_WRITABLE) : (events & (UV_READABLE | UV_WRITABLE));
+    sched_io_event(f->io.sched, &f->io);
+}
+
+/* _fd_watch(fd): a stopped watch on the descriptor. */
+static Value f_fd_watch(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "_fd_watch", nargs, kw, 1, 1)) return ERR;
+    if (!is_int(args[0]) || as_int(args[0]) < 0 || as_int(args[0]) > INT32_MAX)
+        return exc_raise(vm, E_ValueError, "Invalid file descriptor: %R", args[0]);
+    Sched *s = vm->sched;
+    FdWatch *f = gc_new(vm, sizeof(FdWatch), OBJ_CDATA, s->fd_watch_cls);
+    if (!f) return ERR;
+    f->on_event = UNDEF;
+    int r = uv_poll_init(s->uv, &f->poll, (int)as_int(args[0]));
+    if (r) {
+        f->io.closing = f->io.closed = true;
+        return raise_oserror(vm, r);
+    }
+    sched_io_open(vm, &f->io, &fdwatch_ops, &f->obj, (uv_handle_t *)&f->poll);
+    return obj_val(f);
+}
+
+static bool fdwatch_check(VM *vm, Value self, const char *name, int nargs, ObjTuple *kw, int n) {
+    return asyncio_handle_check(vm, self, vm->sched->fd_watch_cls, "a descriptor watch", name, nargs, kw, n);
+}
+
+/* watch.start(mask, on_event): watches for mask (1 read, 2 write); 0 stops. */
+static Value w_start(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!fdwatch_check(vm, args[0], "start", nargs, kw, 2)) return ERR;
+    FdWatch *f = (FdWatch *)as_obj(args[0]);
+    if (!is_int(args[1])) return exc_raise(vm, E_TypeError, "start() needs an int mask");
+    if (f->io.closing) return exc_raise(vm, E_RuntimeError, "the watch is closed");
+    int mask = (int)as_int(args[1]) & (UV_READABLE | UV_WRITABLE);
+    if (!mask) {
+        f->on_event = UNDEF;
+        f->events = 0;
+        uv_poll_stop(&f->poll);
+        return NONE_VAL;
+    }
+    int r = uv_poll_start(&f->poll, mask, poll_cb);
+    if (r) return raise_oserror(vm, r);
+    f->on_event = args[2];
+    return NONE_VAL;
+}
+
+static Value w_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!fdwatch_check(vm, args[0], "close", nargs, kw, 0)) return ERR;
+    FdWatch *f = (FdWatch *)as_obj(args[0]);
+    f->on_event = UNDEF;
+    sched_io_close(&f->io);
+    return NONE_VAL;
+}
+
 /* ---- name resolution ----------------------------------------------------- */
 
 /* A resolution in progress (uv_getaddrinfo on libuv's thread pool); its
@@ -609,7 +693,10 @@ bool asyncio_streams_init(VM *vm, ObjModule *m) {
         s->tcp_conn_cls = new_class(vm, "TCPTransport", &conn_ctype);
         s->tcp_listener_cls = s->tcp_conn_cls ? new_class(vm, "TransportSocket", &listener_ctype) : NULL;
         s->resolve_cls = s->tcp_listener_cls ? new_class(vm, "_Resolve", &resolve_ctype) : NULL;
-        if (!s->resolve_cls) return false;
+        s->fd_watch_cls = s->resolve_cls ? new_class(vm, "_FdWatch", &fdwatch_ctype) : NULL;
+        if (!s->fd_watch_cls || !class_add_native(vm, s->fd_watch_cls, "start", w_start) ||
+            !class_add_native(vm, s->fd_watch_cls, "close", w_close))
+            return false;
         static const struct { const char *name; NativeFn fn; } cm[] = {
             {"read", c_read}, {"write", c_write}, {"drain", c_drain}, {"write_eof", c_write_eof},
             {"close", c_close}, {"is_closing", c_is_closing}, {"getpeername", c_peername},
@@ -624,5 +711,6 @@ bool asyncio_streams_init(VM *vm, ObjModule *m) {
             return false;
     }
     return module_add_native(vm, m, "_tcp_connect", f_tcp_connect) &&
-           module_add_native(vm, m, "_tcp_bind", f_tcp_bind) && module_add_native(vm, m, "_resolve", f_resolve);
+           module_add_native(vm, m, "_tcp_bind", f_tcp_bind) && module_add_native(vm, m, "_resolve", f_resolve) &&
+           module_add_native(vm, m, "_fd_watch", f_fd_watch);
 }

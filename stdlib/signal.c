@@ -119,8 +119,15 @@ static bool signum_arg(VM *vm, Value v, int *sig) {
     return true;
 }
 
+/* OSError(err, strerror): errno and strerror set, the subclass for err
+ * (asyncio's add_signal_handler tells SIGKILL's EINVAL by e.errno). */
 static Value raise_errno(VM *vm, ExcId id, int err) {
-    return exc_raise(vm, id, "[Errno %d] %s", err, strerror(err));
+    Value args[2] = {int_val(err), str_from_cstr(vm, strerror(err))};
+    if (args[1] == ERR) return ERR;
+    ObjTuple *t = tuple_from(vm, args, 2);
+    if (!t) return ERR;
+    Value e = exc_new(vm, exc_oserror_class(vm, vm->exc_types[id], args, 2), t);
+    return e == ERR ? ERR : exc_raise_value(vm, e);
 }
 
 /* ---- signal and getsignal ------------------------------------------------------ */

@@ -2660,6 +2660,13 @@ error: {
                 if (exc_is(vm, e, E_StopIteration)) e = stop_iteration_escaped(vm, done->gen, e);
             }
             if (done->flags & FRAME_ENTRY) {
+                /* A native takes the exception (a task's step, say): what
+                 * the unwinding dropped (an `async for`'s generator) dies
+                 * now, as in CPython, not at some later collection. */
+                if (dropped && vm_push_root(vm, e)) {
+                    finalize_collect(vm);
+                    vm_pop_roots(vm, 1);
+                }
                 vm->exc = e;
                 return ERR;
             }

@@ -1,9 +1,12 @@
 /* The scheduler (see scheduler.h). */
 #include "scheduler.h"
 
+#include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../stdlib/contextvars.h"
 #include "async_format.h"
@@ -111,7 +114,7 @@ void sched_mark(VM *vm) {
     MARK(s->block_code);
     MARK(s->future_cls); MARK(s->task_cls); MARK(s->gather_cls); MARK(s->loop_cls);
     MARK(s->handle_cls); MARK(s->timer_handle_cls);
-    MARK(s->tcp_conn_cls); MARK(s->tcp_listener_cls); MARK(s->resolve_cls); MARK(s->proc_cls);
+    MARK(s->tcp_conn_cls); MARK(s->tcp_listener_cls); MARK(s->resolve_cls); MARK(s->fd_watch_cls); MARK(s->proc_cls);
     MARK(s->cancelled_error); MARK(s->invalid_state_error);
     MARK(s->op_cls); MARK(s->queue_empty); MARK(s->queue_full); MARK(s->core_name);
     for (int i = 0; i < 3; i++) MARK(s->core_cls[i]);
@@ -189,9 +192,30 @@ static int entry_order(const void *a, const void *b) {
 /* The loop's default exception handler, as asyncio's: the message, then
  * "key: repr(value)" for the context's other entries in key order, then
  * the exception's traceback, on stderr. */
+/* A program that imported logging may have configured it (basicConfig,
+ * a level on the 'asyncio' logger): then asyncio's reports go through that
+ * logger, as CPython's always do; asyncio.asy's _log_report decides and
+ * logs, true when it did. */
+static bool report_via_logging(VM *vm, ObjDict *ctx) {
+    if (!vm->modules || dict_get_str(vm->modules, str_intern_cstr(vm, "logging")) == UNDEF) return false;
+    Value mod = dict_get_str(vm->modules, str_intern_cstr(vm, "asyncio"));
+    if (!is_kind(mod, OBJ_MODULE)) return false;
+    Value fn = op_getattr_opt(vm, mod, str_intern_cstr(vm, "_log_report"));
+    if (fn == ERR || fn == UNDEF) return false;
+    Value r = op_call(vm, fn, (Value[]){obj_val(ctx)}, 1, NULL);
+    return r == TRUE_VAL;
+}
+
 void sched_default_report(VM *vm, ObjDict *ctx) {
     Value saved = vm->exc;
     if (!vm_push_root(vm, obj_val(ctx))) return;     /* reprs below run code */
+    vm->exc = UNDEF;
+    if (report_via_logging(vm, ctx)) {
+        vm_pop_roots(vm, 1);
+        vm->exc = saved;
+        return;
+    }
+    vm->exc = saved;
     StrBuf b = SB_INIT;
     Value msg = dict_get_str(ctx, str_intern_cstr(vm, "message"));
     if (is_str(msg) && AS(ObjStr, msg)->len) sb_adds(&b, AS(ObjStr, msg)->data);
@@ -660,11 +684,34 @@ static uint64_t watch_interval(VM *vm) {
     return ns < 1000000u ? 1000000u : ns;
 }
 
+/* Time the loop thread spent runnable but waiting for a CPU, from Linux's
+ * per-thread schedstat (0 where there is none): on a machine busy with
+ * other processes a step of a few milliseconds' work can take far longer
+ * than the threshold, which is not the running task's doing. */
+static uint64_t cpu_waits(long tid) {
+#ifdef __linux__
+    char path[64], buf[96];
+    snprintf(path, sizeof path, "/proc/self/task/%ld/schedstat", tid);
+    int fd = tid > 0 ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    unsigned long long ran, waited;
+    if (n <= 0) return 0;
+    buf[n] = 0;
+    return sscanf(buf, "%llu %llu", &ran, &waited) == 2 ? (uint64_t)waited : 0;
+#else
+    (void)tid;
+    return 0;
+#endif
+}
+
 /* Time the loop thread spent waiting for the interpreter lock while other
- * threads held it: not the running task's doing. */
+ * threads held it, or for a CPU: not the running task's doing. */
 static uint64_t lock_waits(VM *vm, uint64_t now) {
     Sched *s = vm->sched;
-    return s->loop_ts && s->loop_ts->main ? gil_main_waited(vm->gil, now) : 0;
+    uint64_t gil = s->loop_ts && s->loop_ts->main ? gil_main_waited(vm->gil, now) : 0;
+    return gil + cpu_waits(__atomic_load_n(&s->loop_tid, __ATOMIC_RELAXED));
 }
 
 /* The watchdog thread: it only reads the loop's item counter, polling flag
@@ -701,6 +748,7 @@ static void watchdog_main(void *arg) {
 static void watchdog_start(VM *vm) {
     Sched *s = vm->sched;
     if (vm->cfg.block_warn_ms <= 0 || s->wd_running) return;
+    __atomic_store_n(&s->loop_tid, vm->ts ? vm->ts->native_id : 0, __ATOMIC_RELAXED);
     s->wd_stop = false;
     s->wd_running = uv_thread_create(&s->watchdog, watchdog_main, vm) == 0;
 }
@@ -723,10 +771,16 @@ static void report_blocked(VM *vm, RunItem *it) {
     uint64_t since = __atomic_exchange_n(&s->blocked_since, 0, __ATOMIC_RELAXED), now = uv_hrtime();
     uint64_t waited = lock_waits(vm, now) - __atomic_load_n(&s->blocked_waited, __ATOMIC_RELAXED);
     vm_signal_clear(vm, SIG_BLOCKED);
-    double secs = (double)(now - since - waited + watch_interval(vm) / 2) / 1e9;
+    /* The watchdog's view of the CPU waits lags (the kernel counts a wait
+     * when it ends), so it may flag a step that waited for a CPU: the loop
+     * thread's own count, now, decides. */
+    uint64_t ran = now - since > waited ? now - since - waited : 0;
+    ran += watch_interval(vm) / 2;
+    double secs = (double)ran / 1e9;
     ObjCode *code = s->block_code;
     uint32_t off = s->block_off;
     s->block_code = NULL;
+    if (ran < (uint64_t)vm->cfg.block_warn_ms * 1000000u) return;
     Task *t = it->kind == RUN_STEP || it->kind == RUN_WAKEUP ? (Task *)as_obj(it->a) : NULL;
     if (!code && t && is_kind(t->coro, OBJ_GEN)) {
         ObjGen *g = AS(ObjGen, t->coro);
@@ -777,6 +831,19 @@ static void run_once(VM *vm) {
     gil_acquire(vm, ts);
 }
 
+/* Whether the program handles a signal in Python (asyncio's
+ * add_signal_handler, say), beyond SIGINT's default: one may come and
+ * wake the loop (signal.c's handler does), so waiting is no deadlock. */
+static bool signal_may_come(VM *vm) {
+    if (!is_kind(vm->signal_handlers, OBJ_LIST)) return false;
+    ObjList *h = AS(ObjList, vm->signal_handlers);
+    for (int64_t i = 1; i < h->len; i++) {
+        Value v = h->items[i];
+        if (!is_int(v) && v != NONE_VAL && v != h->items[0]) return true;
+    }
+    return false;
+}
+
 /* Polls libuv: without blocking when something is ready, else until the
  * first timer is due or an event comes. False when nothing at all can
  * happen any more while the loop still waits: a deadlock. */
@@ -802,8 +869,8 @@ static bool poll_events(VM *vm) {
         run_once(vm);
         return true;
     }
-    if (s->external || vm->gil->nbusy) {
-        /* Only another thread can wake the loop now: wait for it. */
+    if (s->external || vm->gil->nbusy || signal_may_come(vm)) {
+        /* Only another thread, or a signal, can wake the loop now: wait. */
         uv_ref((uv_handle_t *)&s->wakeup);
         run_once(vm);
         uv_unref((uv_handle_t *)&s->wakeup);
@@ -889,7 +956,15 @@ static bool run_item(VM *vm, RunItem *it) {
     case RUN_WAKEUP: {
         Future *w = (Future *)as_obj(it->b);
         Value e = (w->obj.flags & (FUT_STATE | FUT_EXC)) == FUT_FINISHED ? UNDEF : future_wake_exception(vm, w);
-        return e != ERR && task_step(vm, (Task *)as_obj(it->a), e);
+        if (e == ERR) return false;
+        /* asyncio's wakeup raises a cancelled future's CancelledError, so
+         * it chains to what the code running the loop handles: a child
+         * cancelled by asyncio.run's shutdown after main failed shows that
+         * failure as its CancelledError's context. */
+        Value outer = fiber_handled(vm->fiber);
+        if (fut_state(w) == FUT_CANCELLED && is_kind(e, OBJ_EXC) && is_kind(outer, OBJ_EXC) && outer != e)
+            exc_chain_context(e, outer);
+        return task_step(vm, (Task *)as_obj(it->a), e);
     }
     case RUN_CALLBACK: return run_callback(vm, it->a, &it->b, 1, it->c, UNDEF);
     case RUN_GATHER:

@@ -117,13 +117,14 @@ typedef struct Sched {
     uv_cond_t wd_cond;
     bool wd_running, wd_stop;
     uint64_t blocked_since;     /* uv_hrtime() when the watchdog first saw this item */
-    uint64_t blocked_waited;    /* the loop thread's lock waits by then (gil.h) */
+    uint64_t blocked_waited;    /* the loop thread's lock and CPU waits by then (gil.h) */
+    long loop_tid;              /* the loop thread's kernel id, for its CPU waits */
     ObjCode *block_code;        /* where the interpreter found it stuck */
     uint32_t block_off;
 
     IoWatch *io_open;           /* open libuv handles: roots */
     IoWatch *io_events;         /* handles with events to dispatch */
-    ObjClass *tcp_conn_cls, *tcp_listener_cls, *resolve_cls;   /* stdlib/asyncio_streams.c */
+    ObjClass *tcp_conn_cls, *tcp_listener_cls, *resolve_cls, *fd_watch_cls;   /* stdlib/asyncio_streams.c */
     ObjClass *proc_cls;         /* stdlib/asyncio_subprocess.c */
 
     ObjClass *future_cls, *task_cls, *gather_cls, *loop_cls, *handle_cls, *timer_handle_cls;

@@ -473,14 +473,40 @@ static Value array_new(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (n > 2) return exc_raise(vm, E_TypeError, "array() takes at most 2 arguments (%d given)", n);
     if (!is_str(args[1]) || AS(ObjStr, args[1])->cplen != 1)
         return exc_raise(vm, E_TypeError, "array() argument 1 must be a unicode character, not %T", args[1]);
-    const Kind *k = kind_of(args[1]);
-    if (!k) return exc_raise(vm, E_ValueError, "bad typecode (must be b, B, u, h, H, i, I, l, L, q, Q, f or d)");
+    /* CPython looks at the initializer before the typecode: a str or a
+     * unicode array for another code, then whether it is iterable at all
+     * (taking its iterator, which then fills the array). */
+    Value init = n == 2 ? args[2] : UNDEF;
+    int code = AS(ObjStr, args[1])->data[0];
+    if (init != UNDEF && code != 'u') {
+        Core *src = is_str(init) ? NULL : core_find(vm, init);
+        if (is_str(init) || (src && src->kind->code == 'u'))
+            return exc_raise(vm, E_TypeError, "cannot use a %s to initialize an array with typecode '%s'",
+                             is_str(init) ? "str" : "unicode array", AS(ObjStr, args[1])->data);
+    }
+    const Kind *k0 = kind_of(args[1]);
+    if (init != UNDEF && !is_kind(init, OBJ_LIST) && !is_kind(init, OBJ_TUPLE) && !is_kind(init, OBJ_BYTES) &&
+        !is_kind(init, OBJ_BYTEARRAY) && !(code == 'u' && is_str(init))) {
+        Core *src = core_find(vm, init);
+        if (!src || !k0 || src->kind != k0) {
+            init = op_iter(vm, init);
+            if (init == ERR) return ERR;
+        }
+    }
+    if (!k0) return exc_raise(vm, E_ValueError, "bad typecode (must be b, B, u, h, H, i, I, l, L, q, Q, f or d)");
+    if (init != UNDEF && !vm_push_root(vm, init)) return ERR;
     Core *c;
-    Value self = array_make(vm, types, cls, k, &c);
-    if (self == ERR || n == 1) return self;
-    if (!vm_push_root(vm, self)) return ERR;
-    bool ok = array_fill(vm, c, args[2]);
-    vm_pop_roots(vm, 1);
+    Value self = array_make(vm, types, cls, k0, &c);
+    if (self == ERR || n == 1) {
+        if (init != UNDEF) vm_pop_roots(vm, 1);
+        return self;
+    }
+    if (!vm_push_root(vm, self)) {
+        vm_pop_roots(vm, 1);
+        return ERR;
+    }
+    bool ok = array_fill(vm, c, init);
+    vm_pop_roots(vm, 2);
     return ok ? self : ERR;
 }
 

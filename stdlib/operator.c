@@ -202,7 +202,13 @@ static Value m_length_hint(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     if (!args_check(vm, "length_hint", nargs, kw, 1, 2)) return ERR;
     Value dflt = nargs == 2 ? args[1] : int_val(0);
     if (!is_intlike(dflt)) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", dflt);
-    return op_length_hint(vm, args[0], dflt);
+    int64_t d;      /* a Py_ssize_t in CPython: True is 1, past 64 bits OverflowError */
+    if (!ssize_value(vm, dflt, &d)) return ERR;
+    Value dv = int_from_i64(vm, d);
+    if (dv == ERR || !vm_push_root(vm, dv)) return ERR;    /* __length_hint__ may collect */
+    Value r = op_length_hint(vm, args[0], dv);
+    vm_pop_roots(vm, 1);
+    return r;
 }
 
 /* ---- itemgetter, attrgetter, methodcaller ------------------------------ */

@@ -298,7 +298,12 @@ static bool pack_one(VM *vm, uint8_t *p, char c, int size, Value v, Fmt *f) {
         *p = (uint8_t)t;
         return true;
     }
-    case 'e': case 'f': case 'd': return pack_float(vm, p, c, v, f);
+    case 'e': case 'f': case 'd':
+        if (pack_float(vm, p, c, v, f)) return true;
+        /* CPython turns any OverflowError of an int argument into this */
+        if (is_intlike(v) && exc_is(vm, vm->exc, E_OverflowError))
+            raise_error(vm, "int too large to convert");
+        return false;
     default: return pack_int(vm, p, c, size, v, f);
     }
 }

@@ -40,6 +40,7 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
+#include "_socket_consts.h"
 #include "modules.h"
 #include "procargs.h"
 
@@ -952,6 +953,10 @@ bool mod__socket_init(VM *vm, ObjModule *m) {
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
         Value v = int_from_i64(vm, constants[i].value);
         if (v == ERR || !module_add_value(vm, m, constants[i].name, v)) return false;
+    }
+    for (const SocketConst *c = socket_more_constants; c->name; c++) {
+        Value v = int_from_i64(vm, c->value);
+        if (v == ERR || !module_add_value(vm, m, c->name, v)) return false;
     }
     return true;
 }

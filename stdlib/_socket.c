@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -41,6 +42,7 @@
 #include "../vm/num.h"
 #include "../vm/ops.h"
 #include "../vm/str.h"
+#include "_socket_consts.h"
 #include "modules.h"
 #include "procargs.h"
 
@@ -927,6 +929,52 @@ static Value s_set_errors(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* ---- network interfaces: if_nametoindex, if_indextoname, if_nameindex ---- */
+
+static Value s_if_nametoindex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "if_nametoindex", nargs, kw, 1, 1)) return ERR;
+    const char *name;
+    if (is_str(args[0])) name = AS(ObjStr, args[0])->data;
+    else if (is_kind(args[0], OBJ_BYTES)) name = (const char *)AS(ObjBytes, args[0])->data;
+    else return exc_raise(vm, E_TypeError, "expected str, bytes or os.PathLike object, not %T", args[0]);
+    unsigned idx = if_nametoindex(name);
+    if (idx == 0) return exc_raise(vm, E_OSError, "no interface with this name");
+    return int_val(idx);
+}
+
+static Value s_if_indextoname(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!args_check(vm, "if_indextoname", nargs, kw, 1, 1)) return ERR;
+    if (!is_int(args[0]) && !is_kind(args[0], OBJ_BIGINT)) return exc_raise(vm, E_TypeError, "an integer is required");
+    int64_t idx;
+    if (!index_value(vm, args[0], &idx, NULL)) {
+        if (vm->exc == UNDEF) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C unsigned long");
+        return ERR;
+    }
+    if (idx < 0) return exc_raise(vm, E_OverflowError, "can't convert negative value to unsigned int");
+    char buf[IF_NAMESIZE + 1];
+    if (idx > UINT_MAX || !if_indextoname((unsigned)idx, buf)) return sock_error(vm, idx > UINT_MAX ? ENXIO : errno);
+    return str_from_cstr(vm, buf);
+}
+
+static Value s_if_nameindex(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "if_nameindex", nargs, kw, 0, 0)) return ERR;
+    struct if_nameindex *ni = if_nameindex();
+    if (!ni) return sock_error(vm, errno);
+    ObjList *out = list_new(vm, 0);
+    if (!out || !vm_push_root(vm, obj_val(out))) { if_freenameindex(ni); return ERR; }
+    for (struct if_nameindex *p = ni; p->if_index; p++) {
+        Value name = str_from_cstr(vm, p->if_name);
+        if (name == ERR || !vm_push_root(vm, name)) { vm_pop_roots(vm, 1); if_freenameindex(ni); return ERR; }
+        ObjTuple *t = tuple_from(vm, (Value[]){int_val(p->if_index), name}, 2);
+        vm_pop_roots(vm, 1);
+        if (!t || list_append(vm, out, obj_val(t)) < 0) { vm_pop_roots(vm, 1); if_freenameindex(ni); return ERR; }
+    }
+    vm_pop_roots(vm, 1);
+    if_freenameindex(ni);
+    return obj_val(out);
+}
+
 /* ---- the module ---------------------------------------------------------------------- */
 
 static const struct { const char *name; NativeFn fn; } functions[] = {
@@ -939,6 +987,7 @@ static const struct { const char *name; NativeFn fn; } functions[] = {
     {"getnameinfo", s_getnameinfo}, {"_reverse", s_reverse}, {"inet_pton", s_inet_pton},
     {"inet_ntop", s_inet_ntop}, {"inet_aton", s_inet_aton}, {"_set_errors", s_set_errors},
     {"getservbyname", s_getservbyname}, {"getservbyport", s_getservbyport}, {"getprotobyname", s_getprotobyname},
+    {"if_nametoindex", s_if_nametoindex}, {"if_indextoname", s_if_indextoname}, {"if_nameindex", s_if_nameindex},
 };
 
 #define C(x) {#x, x}
@@ -966,6 +1015,10 @@ bool mod__socket_init(VM *vm, ObjModule *m) {
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
         Value v = int_from_i64(vm, constants[i].value);
         if (v == ERR || !module_add_value(vm, m, constants[i].name, v)) return false;
+    }
+    for (const SocketConst *c = socket_more_constants; c->name; c++) {
+        Value v = int_from_i64(vm, c->value);
+        if (v == ERR || !module_add_value(vm, m, c->name, v)) return false;
     }
     return true;
 }

@@ -596,6 +596,35 @@ static Value w_close(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return NONE_VAL;
 }
 
+/* TransportSocket's family, type and proto (plain ints: the socket
+ * module's enums are not at hand here) and fileno(), as CPython's. */
+static Value l_family(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!listener_check(vm, args[0], "family", nargs, kw, 0)) return ERR;
+    TcpListener *l = LISTENER(args[0]);
+    struct sockaddr_storage sa;
+    int len = sizeof sa;
+    if (l->io.closing || uv_tcp_getsockname(&l->tcp, (struct sockaddr *)&sa, &len)) return int_val(AF_INET);
+    return int_val(sa.ss_family);
+}
+
+static Value l_type(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!listener_check(vm, args[0], "type", nargs, kw, 0)) return ERR;
+    return int_val(SOCK_STREAM);
+}
+
+static Value l_proto(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!listener_check(vm, args[0], "proto", nargs, kw, 0)) return ERR;
+    return int_val(IPPROTO_TCP);
+}
+
+static Value l_fileno(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    if (!listener_check(vm, args[0], "fileno", nargs, kw, 0)) return ERR;
+    TcpListener *l = LISTENER(args[0]);
+    uv_os_fd_t fd;
+    if (l->io.closing || uv_fileno((uv_handle_t *)&l->tcp, &fd)) return int_val(-1);
+    return int_val(fd);
+}
+
 /* ---- name resolution ----------------------------------------------------- */
 
 /* A resolution in progress (uv_getaddrinfo on libuv's thread pool); its
@@ -707,7 +736,11 @@ bool asyncio_streams_init(VM *vm, ObjModule *m) {
         }
         if (!class_add_native(vm, s->tcp_listener_cls, "serve", l_serve) ||
             !class_add_native(vm, s->tcp_listener_cls, "close", l_close) ||
-            !class_add_native(vm, s->tcp_listener_cls, "getsockname", l_getsockname))
+            !class_add_native(vm, s->tcp_listener_cls, "getsockname", l_getsockname) ||
+            !class_add_native(vm, s->tcp_listener_cls, "fileno", l_fileno) ||
+            !class_add_property(vm, s->tcp_listener_cls, "family", l_family) ||
+            !class_add_property(vm, s->tcp_listener_cls, "type", l_type) ||
+            !class_add_property(vm, s->tcp_listener_cls, "proto", l_proto))
             return false;
     }
     return module_add_native(vm, m, "_tcp_connect", f_tcp_connect) &&

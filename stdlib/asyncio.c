@@ -3,6 +3,7 @@
  * them to stdlib/asyncio.asy, which builds the public module (run, sleep,
  * the event loop object, wait_for, TaskGroup, queues, locks...) on top. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "../vm/async_format.h"
 #include "../vm/class.h"
@@ -409,6 +410,16 @@ static Value f_isfuture(VM *vm, Value *args, int nargs, ObjTuple *kw) {
     return bool_val(is_py_future(args[0]));
 }
 
+/* _env_debug(): PYTHONASYNCIODEBUG set and not empty, read here so that
+ * making a loop imports no os module (os.environ's writes go through
+ * putenv, so a program's own setting counts too). */
+static Value f_env_debug(VM *vm, Value *args, int nargs, ObjTuple *kw) {
+    (void)args;
+    if (!args_check(vm, "_env_debug", nargs, kw, 0, 0)) return ERR;
+    const char *v = getenv("PYTHONASYNCIODEBUG");
+    return bool_val(v && *v);
+}
+
 bool mod_asyncio_init(VM *vm, ObjModule *m) {
     Sched *s = sched_get(vm);
     if (!s || !handle_classes(vm)) return false;
@@ -422,6 +433,7 @@ bool mod_asyncio_init(VM *vm, ObjModule *m) {
         {"_report", f_report}, {"_set_formatters", f_set_formatters}, {"isfuture", f_isfuture}, {"_run_main", f_run_main}, {"_reset", f_reset},
         {"_iscoroutinefunction", f_iscoroutinefunction}, {"_iterable_coroutine", f_iterable_coroutine},
         {"_take_asyncgens", f_take_asyncgens}, {"_run_forever", f_run_forever}, {"_stop", f_stop},
+        {"_env_debug", f_env_debug},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (!module_add_native(vm, m, fns[i].name, fns[i].fn)) return false;
